@@ -1,0 +1,27 @@
+"""The exceptions the library raises for users' mistakes.
+
+The library never prints or exits; `cli.py` turns a `SymbackpropError` into one line on stderr
+and exit status 2.
+"""
+from __future__ import annotations
+
+
+class SymbackpropError(Exception):
+    """Base of every error caused by input a user wrote (problem files, answers, options)."""
+
+
+class ProblemError(SymbackpropError):
+    """A problem file that cannot be read or does not describe a valid network.
+
+    The message names the file, the line when known, the field path and what is allowed.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, field: str | None = None,
+                 line: int | None = None) -> None:
+        self.source, self.field, self.line, self.detail = source, field, line, message
+        where = source or "<problem>"
+        if line is not None:
+            where += f":{line}"
+        if field:
+            where += f": {field}"
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,155 @@
+"""The network of one part as a SymPy graph of named intermediate symbols.
+
+Every unit j of every sample n has its own symbols net_j and u_j; the graph is a list of
+assignments `symbol := rule`, each rule written in the symbols of the layer before (never the whole
+network expanded), so that its size grows linearly with the number of weights.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from . import losses
+from .activations import softmax_value
+from .problem import Part
+
+# SymPy orders the factors of a product by symbol name. The rank prefix of each internal name makes
+# that canonical order the one a teacher writes: −η·δ_5·u_3, δ_5·w_{35}·g'(net_3).
+RANK = {"eta": "0", "delta": "1", "w": "2", "gp": "3", "net": "4", "u": "5", "x": "5", "t": "6",
+        "loss": "7", "grad": "8", "update": "8", "new": "9"}
+
+# g as a function symbol, for the step "u_j = g(net_j) = <formula>".
+g = sp.Function("g")
+
+
+@dataclass(frozen=True)
+class SymInfo:
+    """What an internal symbol stands for: its kind, unit(s) and sample (None: not per sample)."""
+
+    kind: str
+    unit: str | None = None
+    source: str | None = None          # for weights and their gradients: the unit they come from
+    sample: int | None = None          # 0-based; shown 1-based
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """`symbol := rule`, one quantity of the solution."""
+
+    id: str
+    symbol: sp.Symbol
+    rule: sp.Expr
+    section: str
+    unit: str | None = None
+    sample: int | None = None
+    forms: tuple[sp.Expr, ...] = ()     # extra symbolic forms shown before `rule`, e.g. g(net_3)
+
+
+class Model:
+    """Symbols and forward rules of a part's network."""
+
+    def __init__(self, part: Part) -> None:
+        self.part = part
+        self.info: dict[sp.Symbol, SymInfo] = {}
+        self.n_samples = len(part.samples)
+        self.batched = self.n_samples > 1
+        self.eta = self.symbol("eta")
+        self.w = {(w.source, w.target): self.symbol("w", w.target, source=w.source) for w in part.weights}
+        self.weights = {(w.source, w.target): w for w in part.weights}
+        self.act_of: dict[str, object] = {}
+        self.layer_of: dict[str, int] = {u: 0 for u in part.inputs}
+        self.prev: dict[str, tuple[str, ...]] = {}
+        feeding = part.inputs
+        for li, layer in enumerate(part.layers):
+            for j in layer:
+                self.act_of[j] = part.activations[li]
+                self.layer_of[j] = li + 1
+                self.prev[j] = ((part.bias,) if part.bias is not None else ()) + tuple(feeding)
+            feeding = layer
+        self.bias_symbol = self.symbol("x", part.bias) if part.bias is not None else None
+        self.forward = self._forward()
+
+    # -- symbols -------------------------------------------------------------------------------
+    def symbol(self, kind: str, unit: str | None = None, *, source: str | None = None,
+               sample: int | None = None) -> sp.Symbol:
+        parts = [RANK[kind] + kind] + [p for p in (source, unit) if p is not None]
+        name = "_".join(parts) + (f"@{sample}" if sample is not None else "")
+        sym = sp.Symbol(name, real=True)
+        self.info.setdefault(sym, SymInfo(kind, unit, source, sample))
+        return sym
+
+    def per_sample(self, n: int) -> int | None:
+        return n if self.batched else None
+
+    def net(self, j: str, n: int) -> sp.Symbol:
+        return self.symbol("net", j, sample=self.per_sample(n))
+
+    def out(self, j: str, n: int) -> sp.Symbol:
+        """The output of unit j in sample n: x_i for inputs and the bias, u_j otherwise."""
+        if j == self.part.bias:
+            return self.bias_symbol  # type: ignore[return-value]
+        kind = "x" if self.layer_of[j] == 0 else "u"
+        return self.symbol(kind, j, sample=self.per_sample(n))
+
+    def target(self, k: str, n: int) -> sp.Symbol:
+        return self.symbol("t", k, sample=self.per_sample(n))
+
+    def gprime(self, j: str, n: int) -> sp.Symbol:
+        return self.symbol("gp", j, sample=self.per_sample(n))
+
+    def delta(self, j: str, n: int) -> sp.Symbol:
+        return self.symbol("delta", j, sample=self.per_sample(n))
+
+    def sample_loss(self, n: int) -> sp.Symbol:
+        return self.symbol("loss", sample=self.per_sample(n))
+
+    @property
+    def loss(self) -> sp.Symbol:
+        """J, the loss the weights are updated for (the batch loss with several samples)."""
+        return self.symbol("loss") if self.batched else self.sample_loss(0)
+
+    def qid(self, base: str, n: int | None) -> str:
+        """Quantity id: `net_3`, or `net_3@2` for the second sample of a batch."""
+        return f"{base}@{n + 1}" if (n is not None and self.batched) else base
+
+    # -- the forward graph ---------------------------------------------------------------------
+    def _forward(self) -> list[Assignment]:
+        part, steps = self.part, []
+        for li, layer in enumerate(part.layers):
+            act = part.activations[li]
+            for n in range(self.n_samples):
+                for j in layer:
+                    rule = sp.Add(*[self.w[(i, j)] * self.out(i, n) for i in self.prev[j]])
+                    steps.append(Assignment(self.qid(f"net_{j}", n), self.net(j, n), rule, "forward", j, n))
+                nets = [self.net(j, n) for j in layer]
+                for k, j in enumerate(layer):
+                    value = softmax_value(nets, k) if not act.elementwise else act.value(nets[k])
+                    forms = () if not act.elementwise else (g(nets[k]),)
+                    steps.append(Assignment(self.qid(f"act_{j}", n), self.out(j, n), value, "forward", j, n, forms))
+        loss = losses.TABLE[part.loss]
+        for n in range(self.n_samples):
+            u = [self.out(k, n) for k in part.outputs]
+            t = [self.target(k, n) for k in part.outputs]
+            steps.append(Assignment(self.qid("loss", n), self.sample_loss(n), loss.per_sample(u, t), "loss",
+                                    sample=n))
+        if self.batched:
+            total = sp.Add(*[self.sample_loss(n) for n in range(self.n_samples)])
+            if part.batch_reduction == "mean":
+                total = total / self.n_samples
+            steps.append(Assignment("loss", self.loss, total, "loss"))
+        return steps
+
+    def given(self) -> dict[sp.Symbol, sp.Expr]:
+        """The values the problem gives: weights, η, inputs, targets and the bias input 1."""
+        values: dict[sp.Symbol, sp.Expr] = {self.eta: self.part.learning_rate}
+        for key, sym in self.w.items():
+            values[sym] = self.weights[key].value
+        if self.bias_symbol is not None:
+            values[self.bias_symbol] = sp.Integer(1)
+        for n, s in enumerate(self.part.samples):
+            for i, v in s.x:
+                values[self.out(i, n)] = v
+            for k, v in s.t:
+                values[self.target(k, n)] = v
+        return values

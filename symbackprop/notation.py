@@ -1,0 +1,98 @@
+"""How each internal symbol is written, in text and in LaTeX, under a problem's notation.
+
+In-class notation: w_{13} is the weight from unit 1 to unit 3, outputs u_j, δ = ∂L/∂net.
+Appendix notation: w_{ji} is the weight into j from i, hidden outputs y_j, outputs z_k, δ = −∂J/∂net.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .model import Model, SymInfo
+
+GREEK_TEXT = {"delta": "δ", "eta": "η"}
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names of a model's symbols: text and LaTeX."""
+
+    text: dict[sp.Symbol, str]
+    latex: dict[sp.Symbol, str]
+
+
+def _sub(idx: str, latex: bool) -> str:
+    """A subscript: _3, _{13}, _{h1}."""
+    if len(idx) == 1:
+        return f"_{idx}" if not latex else f"_{{{idx}}}"
+    return f"_{{{idx}}}"
+
+
+def _sample(n: int | None, latex: bool) -> str:
+    if n is None:
+        return ""
+    return f"^{{({n + 1})}}" if latex else f"^({n + 1})"
+
+
+def _pair(a: str, b: str) -> str:
+    return a + b if len(a) == 1 and len(b) == 1 else f"{a},{b}"
+
+
+def names_for(model: Model) -> Names:
+    """Text and LaTeX names of every symbol the model has made so far."""
+    part, nota = model.part, model.part.notation
+    outputs = part.outputs
+    text, latex = {}, {}
+    for sym, info in list(model.info.items()):
+        text[sym] = _name(info, nota, outputs, model, latex=False)
+        latex[sym] = _name(info, nota, outputs, model, latex=True)
+    return Names(text, latex)
+
+
+def weight_name(model: Model, source: str, target: str, latex: bool) -> str:
+    nota = model.part.notation
+    custom = model.weights[(source, target)].name
+    if custom:
+        m = re.match(r"^([A-Za-z]+)(\d*)$", custom)
+        if latex and m and m.group(2):
+            return f"{m.group(1)}_{{{m.group(2)}}}"
+        return custom
+    a, b = (source, target) if nota.weight == "from_to" else (target, source)
+    return nota.weight_symbol + _sub(_pair(a, b), latex)
+
+
+def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
+    k, unit, n = info.kind, info.unit, info.sample
+    sup = _sample(n, latex)
+    if k == "eta":
+        return r"\eta" if latex else "η"
+    if k == "w":
+        return weight_name(model, info.source, unit, latex)
+    if k == "x":
+        return nota.input_symbol + _sub(unit, latex) + ("" if unit == model.part.bias else sup)
+    if k == "u":
+        sym = (nota.output_symbol or nota.activation_symbol) if unit in outputs else nota.activation_symbol
+        return sym + _sub(unit, latex) + sup
+    if k == "t":
+        idx = str(outputs.index(unit) + 1) if nota.target_index == "position" else unit
+        return nota.target_symbol + _sub(idx, latex) + sup
+    if k == "net":
+        return (r"\mathrm{net}" if latex else "net") + _sub(unit, latex) + sup
+    if k == "gp":
+        net = (r"\mathrm{net}" if latex else "net") + _sub(unit, latex) + sup
+        return f"g'({net})"
+    if k == "delta":
+        return (r"\delta" if latex else "δ") + _sub(unit, latex) + sup
+    if k == "loss":
+        return nota.loss_symbol + sup
+    if k in ("grad", "update", "new"):
+        w = weight_name(model, info.source, unit, latex)
+        if k == "grad":
+            J = nota.loss_symbol
+            return rf"\frac{{\partial {J}}}{{\partial {w}}}" if latex else f"∂{J}/∂{w}"
+        if k == "update":
+            return rf"\Delta {w}" if latex else f"Δ{w}"
+        return rf"{w}^{{\text{{new}}}}" if latex else f"{w}^new"
+    raise KeyError(f"no display name for symbol kind {k!r}")

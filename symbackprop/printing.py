@@ -1,0 +1,133 @@
+"""SymPy printers for our symbols, and the chain `lhs = rule = numbers = value` of a step.
+
+The printers are SymPy's own (`StrPrinter`, `LatexPrinter`) with two settings added: `names`,
+how each internal symbol is written, and `values`, display strings that replace symbols when
+printing the rule with numbers substituted. Substitution happens in the printer, not with `subs`,
+so SymPy does not evaluate the expression before it is shown.
+"""
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
+from sympy.printing.str import StrPrinter
+
+
+def format_value(value: sp.Expr, precision: int) -> tuple[str, bool]:
+    """A value as shown to people, and whether that display is exact.
+
+    Integers and terminating decimals that fit in `precision` places are exact; anything else is
+    rounded to `precision` decimal places (tiny values to `precision` significant digits).
+    """
+    if value.is_Rational:
+        frac = Fraction(int(value.p), int(value.q))
+        if frac.denominator == 1:
+            return str(frac.numerator), True
+        scaled = frac * 10**precision
+        if scaled.denominator == 1:
+            s = f"{float(frac):.{precision}f}".rstrip("0").rstrip(".")
+            if Fraction(s) == frac:
+                return s, True
+    x = float(value.evalf(20))
+    if x != 0 and abs(x) < 0.5 * 10**-precision:
+        return f"{x:.{max(precision - 1, 0)}e}", False
+    if abs(x) >= 1e12:
+        return f"{x:.{max(precision - 1, 0)}e}", False
+    s = f"{x:.{precision}f}"
+    if re.fullmatch(r"-0\.?0*", s):
+        s = s[1:]
+    return s, False
+
+
+def _positive_first(printer, expr, order):
+    """Terms of a sum with a positive one first: z_1 − u_5 rather than −u_5 + z_1."""
+    terms = printer._as_ordered_terms(expr, order=order)
+    if len(terms) > 1 and terms[0].could_extract_minus_sign():
+        for i, t in enumerate(terms):
+            if not t.could_extract_minus_sign():
+                terms = [t] + terms[:i] + terms[i + 1:]
+                break
+    return sp.Add(*terms, evaluate=False)
+
+
+class TextPrinter(StrPrinter):
+    """Plain-text printer: net_3, δ_5, g'(net_5), η, · for products and × once numbers are in."""
+
+    _default_settings = dict(StrPrinter._default_settings, names={}, values=None, times=False)
+
+    def doprint(self, expr) -> str:
+        s = super().doprint(expr)
+        s = s.replace("**2", "²").replace("**", "^")
+        return s.replace("*", "×" if self._settings["times"] else "·")
+
+    def _print_Symbol(self, expr) -> str:
+        values = self._settings["values"]
+        if values is not None and expr in values:
+            v = values[expr]
+            return f"({v})" if v.startswith("-") else v
+        return self._settings["names"].get(expr, expr.name)
+
+    def _print_Add(self, expr, order=None) -> str:
+        return super()._print_Add(_positive_first(self, expr, order), order="none")
+
+    def _print_relu(self, expr) -> str:
+        return f"max({self._print(expr.args[0])}, 0)"
+
+    def _print_Heaviside(self, expr) -> str:
+        return f"step({self._print(expr.args[0])})"
+
+    def _print_Piecewise(self, expr) -> str:
+        (a, cond), (b, _) = expr.args[0], expr.args[-1]
+        return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
+
+    def _print_log(self, expr) -> str:
+        return f"ln({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_Float(self, expr) -> str:
+        return format_value(expr, 6)[0]
+
+
+class LatexPrinter(_SympyLatexPrinter):
+    """LaTeX printer: \\mathrm{net}_{3}, \\delta_{5}, g'(\\mathrm{net}_{5}), \\times once numbers are in."""
+
+    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None)
+
+    def _print_Symbol(self, expr, style="plain") -> str:
+        values = self._settings["values"]
+        if values is not None and expr in values:
+            v = values[expr]
+            return f"\\left({v}\\right)" if v.startswith("-") else v
+        return self._settings["names"].get(expr) or super()._print_Symbol(expr)
+
+    def _print_Add(self, expr, order=None) -> str:
+        return super()._print_Add(_positive_first(self, expr, order), order="none")
+
+    def _print_relu(self, expr, exp=None) -> str:
+        return rf"\max\left({self._print(expr.args[0])}, 0\right)"
+
+    def _print_Heaviside(self, expr, exp=None) -> str:
+        return rf"\operatorname{{step}}\left({self._print(expr.args[0])}\right)"
+
+    def _print_Function(self, expr, exp=None) -> str:
+        if isinstance(expr, AppliedUndef):      # g(net_3): no braces around the call
+            args = ", ".join(self._print(a) for a in expr.args)
+            return rf"{expr.func.__name__}\left({args}\right)"
+        return super()._print_Function(expr, exp)
+
+    def _print_Float(self, expr) -> str:
+        return format_value(expr, 6)[0]
+
+
+def print_text(expr: sp.Expr, names: dict, values: dict | None = None) -> str:
+    return TextPrinter(dict(names=names, values=values, times=values is not None)).doprint(expr)
+
+
+def print_latex(expr: sp.Expr, names: dict, values: dict | None = None) -> str:
+    mul = "times" if values is not None else "dot"
+    return LatexPrinter(dict(names=names, values=values, mul_symbol=mul)).doprint(expr)

@@ -1,0 +1,550 @@
+"""Problem files: YAML in, a frozen, validated `Problem` out.
+
+Every value a user wrote is checked here, so that later stages can trust it; every mistake is a
+`ProblemError` naming the file, the line, the field and what is allowed.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from . import activations, losses
+from .activations import Activation
+from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
+
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$|^[0-9]{1,6}$")
+DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
+FRACTION_RE = re.compile(r"^[+-]?\d{1,30}/\d{1,30}$")
+SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
+PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
+MAX_EXPONENT = 30
+
+TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
+            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts")
+PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
+             "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
+             "relu_derivative_at_zero", "precision")
+NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation")
+NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
+                    "target_index": ("unit", "position")}
+NOTATION_SYMBOLS = ("activation_symbol", "output_symbol", "target_symbol", "input_symbol",
+                    "loss_symbol", "weight_symbol")
+
+
+@dataclass(frozen=True)
+class Notation:
+    """How the solution writes its symbols, and which δ sign convention it uses."""
+
+    weight: str = "from_to"            # w_{ij} is i -> j; "to_from": w_{ji} is i -> j
+    delta: str = "dJ_dnet"             # δ = ∂J/∂net; "minus_dJ_dnet": δ = −∂J/∂net
+    activation_symbol: str = "u"
+    output_symbol: str | None = None   # defaults to activation_symbol
+    target_symbol: str = "t"
+    target_index: str = "unit"         # t_5 (unit id) or z_1 (position among the outputs)
+    input_symbol: str = "x"
+    loss_symbol: str = "J"
+    weight_symbol: str = "w"
+
+    @property
+    def sign(self) -> int:
+        """δ = sign · ∂J/∂net."""
+        return 1 if self.delta == "dJ_dnet" else -1
+
+
+@dataclass(frozen=True)
+class Weight:
+    source: str
+    target: str
+    value: sp.Rational
+    name: str | None = None
+    frozen: bool = False
+
+    @property
+    def id(self) -> str:
+        """Always from_to, whatever the notation prints: `w_0_5`."""
+        return f"w_{self.source}_{self.target}"
+
+
+@dataclass(frozen=True)
+class Sample:
+    x: tuple[tuple[str, sp.Rational], ...]
+    t: tuple[tuple[str, sp.Rational], ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One fully resolved exercise: a network, its parameters, data and settings."""
+
+    name: str
+    inputs: tuple[str, ...]
+    bias: str | None
+    layers: tuple[tuple[str, ...], ...]          # non-input layers; the last is the output layer
+    activations: tuple[Activation, ...]          # one per entry of `layers`
+    weights: tuple[Weight, ...]
+    samples: tuple[Sample, ...]
+    loss: str
+    learning_rate: sp.Rational
+    batch_reduction: str = "mean"
+    notation: Notation = field(default_factory=Notation)
+    relu_derivative_at_zero: sp.Rational = sp.Integer(0)
+    precision: int = 4
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return self.layers[-1]
+
+
+@dataclass(frozen=True)
+class Problem:
+    title: str
+    source: str
+    parts: tuple[Part, ...]
+    description: str = ""
+
+    def part(self, name: str) -> Part:
+        for p in self.parts:
+            if p.name == name:
+                return p
+        from .errors import ProblemError
+        raise ProblemError(f"no part named {name!r}; parts are {', '.join(p.name for p in self.parts)}",
+                           source=self.source, field="parts")
+
+
+def load_problem(path: str | Path) -> Problem:
+    """Read and validate a problem file."""
+    return _Validator(load_yaml(path)).problem()
+
+
+def parse_problem(text: str, source: str = "<string>") -> Problem:
+    """Validate a problem given as YAML text (for notebooks and tests)."""
+    return _Validator(parse_yaml(text, source)).problem()
+
+
+def _choices(names) -> str:
+    return ", ".join(names)
+
+
+class _Validator:
+    """Turns the raw YAML data into a Problem, raising at the first mistake."""
+
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+
+    def fail(self, path: Path_, message: str):
+        raise self.doc.error(path, message)
+
+    # -- scalars -------------------------------------------------------------------------------
+    def number(self, value: Any, path: Path_) -> sp.Rational:
+        """An exact number: int, decimal (0.15 is read as 3/20), 'p/q' or '1.5e-3'."""
+        if isinstance(value, bool) or value is None:
+            self.fail(path, f"expected a number, got {value!r}")
+        if isinstance(value, int):
+            if abs(value) >= 10**30:
+                self.fail(path, "number too large; at most 30 digits")
+            return sp.Integer(value)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                self.fail(path, f"expected a finite number, got {value!r}")
+            value = repr(value)
+        if isinstance(value, str):
+            s = value.strip()
+            if len(s) <= 60 and DECIMAL_RE.match(s):
+                mant, _, exp = s.lower().partition("e")
+                if exp and abs(int(exp)) > MAX_EXPONENT:
+                    self.fail(path, f"exponent {exp} out of range; allowed -{MAX_EXPONENT} to {MAX_EXPONENT}")
+                return sp.Rational(s.lower())
+            if FRACTION_RE.match(s):
+                p, q = s.split("/")
+                if int(q) == 0:
+                    self.fail(path, "division by zero in a fraction")
+                return sp.Rational(int(p), int(q))
+        self.fail(path, f"expected a number (like 3, -0.5, 1/3 or 1e-3), got {value!r}")
+
+    def unit_id(self, value: Any, path: Path_) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.match(str(value)):
+            self.fail(path, f"{value!r} is not a unit id; use a whole number (3) or a name of letters "
+                            "and digits starting with a letter (h1)")
+        return str(value)
+
+    def mapping(self, value: Any, path: Path_, what: str) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected {what} (a mapping), got {type(value).__name__}")
+        return value
+
+    def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
+        for key in data:
+            if str(key) not in allowed:
+                self.fail(path + (str(key),), f"unknown field {str(key)!r} in {what}; allowed: {_choices(allowed)}")
+
+    # -- the whole file ------------------------------------------------------------------------
+    def problem(self) -> Problem:
+        data = self.doc.data
+        if data is None:
+            self.fail((), "the file is empty; a problem needs network, weights, sample and loss")
+        self.mapping(data, (), "a problem")
+        self.check_keys(data, TOP_KEYS, (), "a problem")
+        source = self.doc.source
+        title = data.get("title", Path(source).stem)
+        if not isinstance(title, (str, int, float)):
+            self.fail(("title",), "expected text")
+        raw_parts = data.get("parts")
+        base = {k: (v, (k,)) for k, v in data.items() if k != "parts"}
+        if raw_parts is None:
+            parts = [self.part("main", base)]
+        else:
+            if not isinstance(raw_parts, list) or not raw_parts:
+                self.fail(("parts",), "expected a list of parts, each a mapping with a name")
+            parts, names = [], set()
+            for i, rp in enumerate(raw_parts):
+                self.mapping(rp, ("parts", i), "a part")
+                self.check_keys(rp, PART_KEYS, ("parts", i), "a part")
+                name = rp.get("name", f"part{i + 1}")
+                if not isinstance(name, str) or not PART_NAME_RE.match(name):
+                    self.fail(("parts", i, "name"), f"{name!r} is not a part name; use letters, digits, _ and -")
+                if name in names:
+                    self.fail(("parts", i, "name"), f"part name {name!r} is used twice")
+                names.add(name)
+                parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
+        return Problem(title=str(title), source=source, parts=tuple(parts),
+                       description=str(data.get("description", "")))
+
+    def merge(self, base: dict, part: dict, ppath: Path_) -> dict:
+        """The part's settings: the top level overridden by the part's own fields."""
+        merged = dict(base)
+        for key, value in part.items():
+            if key in ("name", "title", "description"):
+                continue
+            if key in ("activation", "output_activation"):
+                merged[f"network.{key}"] = (value, ppath + (key,))
+            elif key in ("sample", "samples"):
+                merged.pop("sample", None)
+                merged.pop("samples", None)
+                merged[key] = (value, ppath + (key,))
+            elif key == "weights":
+                merged["weights_override"] = (value, ppath + (key,))
+            elif key == "network":
+                merged[key] = (value, ppath + (key,))
+            else:
+                merged[key] = (value, ppath + (key,))
+        return merged
+
+    # -- one part ------------------------------------------------------------------------------
+    def part(self, name: str, cfg: dict) -> Part:
+        if "network" not in cfg:
+            self.fail(("network",), "missing; give inputs, layers (and bias) of the network")
+        net, npath = cfg["network"]
+        self.mapping(net, npath, "the network")
+        self.check_keys(net, NETWORK_KEYS, npath, "network")
+        inputs, bias, layers = self.topology(net, npath)
+        units = set(inputs) | set(u for layer in layers for u in layer) | ({bias} if bias else set())
+
+        loss_name = self.loss(cfg)
+        g0 = sp.Integer(0)
+        if "relu_derivative_at_zero" in cfg:
+            v, p = cfg["relu_derivative_at_zero"]
+            g0 = self.number(v, p)
+            if not 0 <= g0 <= 1:
+                self.fail(p, f"g'(0) for ReLU must lie in [0, 1] (a sub-gradient); got {g0}")
+        acts = self.activations(cfg, net, npath, layers, loss_name, g0)
+
+        if "weights" not in cfg:
+            self.fail(("weights",), "missing; give every weight as `from unit: {to unit: value}`")
+        weights = self.weights(*cfg["weights"], inputs, bias, layers, units)
+        if "weights_override" in cfg:
+            override = self.weights(*cfg["weights_override"], inputs, bias, layers, units, partial=True)
+            by_key = {(w.source, w.target): w for w in weights}
+            by_key.update({(w.source, w.target): w for w in override})
+            weights = tuple(by_key[(w.source, w.target)] for w in weights)
+        samples = self.samples(cfg, inputs, layers[-1])
+        self.check_targets(samples, loss_name, cfg)
+
+        lr = sp.Integer(1)
+        if "learning_rate" in cfg:
+            v, p = cfg["learning_rate"]
+            lr = self.number(v, p)
+            if lr <= 0:
+                self.fail(p, f"the learning rate must be positive; got {lr}")
+        reduction = "mean"
+        if "batch_reduction" in cfg:
+            v, p = cfg["batch_reduction"]
+            if v not in ("mean", "sum"):
+                self.fail(p, f"unknown batch_reduction {v!r}; allowed: mean, sum")
+            reduction = v
+        precision = 4
+        if "precision" in cfg:
+            v, p = cfg["precision"]
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 15:
+                self.fail(p, f"precision is the number of decimal places shown, 0 to 15; got {v!r}")
+            precision = v
+        notation = self.notation(cfg)
+        return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
+                    weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
+                    batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
+                    precision=precision)
+
+    def topology(self, net: dict, npath: Path_):
+        if "inputs" not in net:
+            self.fail(npath + ("inputs",), "missing; list the input unit ids, e.g. [1, 2]")
+        if "layers" not in net:
+            self.fail(npath + ("layers",), "missing; list the layers after the inputs, e.g. [[3, 4], [5]]")
+        raw_inputs = net["inputs"]
+        if not isinstance(raw_inputs, list) or not raw_inputs:
+            self.fail(npath + ("inputs",), "expected a non-empty list of unit ids")
+        inputs = tuple(self.unit_id(u, npath + ("inputs", i)) for i, u in enumerate(raw_inputs))
+        raw_layers = net["layers"]
+        if not isinstance(raw_layers, list) or not raw_layers:
+            self.fail(npath + ("layers",), "expected a list of layers (lists of unit ids), the last one the outputs")
+        layers = []
+        for li, layer in enumerate(raw_layers):
+            if not isinstance(layer, list) or not layer:
+                self.fail(npath + ("layers", li), "expected a non-empty list of unit ids")
+            layers.append(tuple(self.unit_id(u, npath + ("layers", li, i)) for i, u in enumerate(layer)))
+        bias = None
+        if net.get("bias") is not None:
+            bias = self.unit_id(net["bias"], npath + ("bias",))
+        seen: dict[str, Path_] = {}
+        all_ids = [(u, npath + ("inputs", i)) for i, u in enumerate(inputs)]
+        all_ids += [(u, npath + ("layers", li, i)) for li, l in enumerate(layers) for i, u in enumerate(l)]
+        if bias is not None:
+            all_ids.append((bias, npath + ("bias",)))
+        for u, p in all_ids:
+            if u in seen:
+                self.fail(p, f"unit id {u} is used twice; every unit needs its own id")
+            seen[u] = p
+        if sum(len(l) for l in layers) + len(inputs) > 5000:
+            self.fail(npath, "network too large; at most 5000 units")
+        return inputs, bias, tuple(layers)
+
+    def activation(self, value: Any, path: Path_, g0: sp.Rational) -> Activation:
+        params: dict[str, sp.Expr] = {}
+        if isinstance(value, dict):
+            if "name" not in value:
+                self.fail(path, "an activation given as a mapping needs `name`")
+            raw_params = {str(k): v for k, v in value.items() if k != "name"}
+            value = value["name"]
+        else:
+            raw_params = {}
+        if not isinstance(value, str):
+            self.fail(path, f"expected an activation name; known: {_choices(activations.NAMES)}")
+        name = activations.ALIASES.get(value.lower(), value.lower())
+        if name not in activations.TABLE:
+            self.fail(path, f"unknown activation {value!r}; known: {_choices(activations.NAMES)}")
+        spec = activations.TABLE[name]
+        allowed = [k for k in spec.params if k != "g0"]
+        for k, v in raw_params.items():
+            if k not in allowed:
+                extra = f"; {name} takes {_choices(allowed)}" if allowed else f"; {name} takes no parameters"
+                if name == "relu":
+                    extra += " (g'(0) is set by relu_derivative_at_zero)"
+                self.fail(path + (k,), f"unknown parameter {k!r}{extra}")
+            params[k] = self.number(v, path + (k,))
+        full = dict(spec.params)
+        full.update(params)
+        if name == "relu":
+            full["g0"] = g0
+        return Activation(name, tuple(sorted(full.items())))
+
+    def activations(self, cfg, net, npath, layers, loss_name, g0) -> tuple[Activation, ...]:
+        n = len(layers)
+        act_value, act_path = cfg.get("network.activation", (net.get("activation"), npath + ("activation",)))
+        out_value, out_path = cfg.get("network.output_activation",
+                                      (net.get("output_activation"), npath + ("output_activation",)))
+        per_layer: list[Activation | None] = [None] * n
+        if isinstance(act_value, list):
+            if len(act_value) not in (n, n - 1) or (len(act_value) == n - 1 and out_value is None
+                                                    and losses.TABLE[loss_name].default_output_activation is None):
+                self.fail(act_path, f"expected one activation per layer after the inputs ({n}), "
+                                    f"or one per hidden layer ({n - 1}) with output_activation; got {len(act_value)}")
+            for i, v in enumerate(act_value):
+                per_layer[i] = self.activation(v, act_path + (i,), g0)
+        elif act_value is not None:
+            a = self.activation(act_value, act_path, g0)
+            per_layer = [a] * n
+            if out_value is None and losses.TABLE[loss_name].default_output_activation:
+                per_layer[-1] = None      # the loss's own output activation, below
+        if out_value is not None:
+            per_layer[-1] = self.activation(out_value, out_path, g0)
+        if per_layer[-1] is None and losses.TABLE[loss_name].default_output_activation:
+            per_layer[-1] = Activation(losses.TABLE[loss_name].default_output_activation)
+        for i, a in enumerate(per_layer):
+            if a is None:
+                self.fail(act_path, f"no activation given for layer {i + 1}; set network.activation "
+                                    f"(known: {_choices(activations.NAMES)})")
+            if a.name == "softmax" and i < n - 1:
+                self.fail(act_path, "softmax is only allowed on the output layer")
+        return tuple(per_layer)  # type: ignore[arg-type]
+
+    def loss(self, cfg) -> str:
+        if "loss" not in cfg:
+            self.fail(("loss",), f"missing; known losses: {_choices(losses.NAMES)}")
+        v, p = cfg["loss"]
+        if isinstance(v, dict):
+            self.check_keys(v, ("name",), p, "loss")
+            v, p = v.get("name"), p + ("name",)
+        if not isinstance(v, str):
+            self.fail(p, f"expected a loss name; known: {_choices(losses.NAMES)}")
+        name = losses.ALIASES.get(v.lower(), v.lower())
+        if name not in losses.TABLE:
+            self.fail(p, f"unknown loss {v!r}; known: {_choices(losses.NAMES)}")
+        return name
+
+    # -- weights -------------------------------------------------------------------------------
+    def weights(self, raw, wpath, inputs, bias, layers, units, partial=False) -> tuple[Weight, ...]:
+        prev = [inputs] + [l for l in layers[:-1]]
+        allowed: list[tuple[str, str]] = []
+        for li, layer in enumerate(layers):
+            for j in layer:
+                if bias is not None:
+                    allowed.append((bias, j))
+                allowed.extend((i, j) for i in prev[li])
+        allowed_set = set(allowed)
+        given: dict[tuple[str, str], Weight] = {}
+        if isinstance(raw, list):
+            given = self.weight_matrices(raw, wpath, prev, bias, layers)
+        else:
+            self.mapping(raw, wpath, "the weights: `from unit: {to unit: value}`, or a list of per-layer matrices")
+            for src_raw, targets in raw.items():
+                src = self.unit_id(src_raw, wpath + (str(src_raw),))
+                spath = wpath + (str(src_raw),)
+                if src not in units:
+                    self.fail(spath, f"unit {src} does not exist; units are {_choices(sorted(units, key=_unit_key))}")
+                self.mapping(targets, spath, f"the weights out of unit {src}: `{{to unit: value}}`")
+                for dst_raw, spec in targets.items():
+                    tpath = spath + (str(dst_raw),)
+                    dst = self.unit_id(dst_raw, tpath)
+                    if dst not in units:
+                        self.fail(tpath, f"unit {dst} does not exist; units are {_choices(sorted(units, key=_unit_key))}")
+                    if (src, dst) not in allowed_set:
+                        self.fail(tpath, f"{src} -> {dst} is not a connection of this network; weights go from "
+                                         "each unit (and the bias) to every unit of the next layer")
+                    given[(src, dst)] = self.weight(src, dst, spec, tpath)
+        if not partial:
+            for key in allowed:
+                if key not in given:
+                    self.fail(wpath, f"missing the weight from unit {key[0]} to unit {key[1]}")
+            return tuple(given[k] for k in allowed)
+        return tuple(given[k] for k in allowed if k in given)
+
+    def weight(self, src: str, dst: str, spec: Any, path: Path_) -> Weight:
+        name, frozen = None, False
+        if isinstance(spec, dict):
+            self.check_keys(spec, ("value", "name", "frozen"), path, "a weight")
+            if "value" not in spec:
+                self.fail(path, "a weight given as a mapping needs `value`")
+            name = spec.get("name")
+            if name is not None and (not isinstance(name, str) or not re.match(r"^[A-Za-z][A-Za-z0-9]{0,7}$", name)):
+                self.fail(path + ("name",), f"{name!r} is not a weight name; use letters then digits, like w1")
+            frozen = spec.get("frozen", False)
+            if not isinstance(frozen, bool):
+                self.fail(path + ("frozen",), "expected true or false")
+            spec, path = spec["value"], path + ("value",)
+        return Weight(src, dst, self.number(spec, path), name, frozen)
+
+    def weight_matrices(self, raw, wpath, prev, bias, layers) -> dict:
+        if len(raw) != len(layers):
+            self.fail(wpath, f"weights as matrices need one entry per layer after the inputs ({len(layers)}); got {len(raw)}")
+        given = {}
+        for li, entry in enumerate(raw):
+            epath = wpath + (li,)
+            self.mapping(entry, epath, "a layer's weights: {W: [[...]], b: [...]}")
+            self.check_keys(entry, ("W", "b", "frozen"), epath, "a layer's weights")
+            rows, cols = layers[li], prev[li]
+            W = entry.get("W")
+            if not isinstance(W, list) or len(W) != len(rows):
+                self.fail(epath + ("W",), f"expected {len(rows)} rows (one per unit {_choices(rows)}), "
+                                          f"each with {len(cols)} values (one per unit {_choices(cols)})")
+            frozen = entry.get("frozen", False)
+            if not isinstance(frozen, bool):
+                self.fail(epath + ("frozen",), "expected true or false")
+            for r, row in enumerate(W):
+                if not isinstance(row, list) or len(row) != len(cols):
+                    self.fail(epath + ("W", r), f"expected {len(cols)} values (one per unit {_choices(cols)})")
+                for c, v in enumerate(row):
+                    given[(cols[c], rows[r])] = Weight(cols[c], rows[r], self.number(v, epath + ("W", r, c)),
+                                                       frozen=frozen)
+            if bias is not None:
+                b = entry.get("b")
+                if not isinstance(b, list) or len(b) != len(rows):
+                    self.fail(epath + ("b",), f"expected {len(rows)} bias weights (one per unit {_choices(rows)})")
+                for r, v in enumerate(b):
+                    given[(bias, rows[r])] = Weight(bias, rows[r], self.number(v, epath + ("b", r)), frozen=frozen)
+            elif "b" in entry:
+                self.fail(epath + ("b",), "the network has no bias unit; set network.bias to give bias weights")
+        return given
+
+    # -- data ----------------------------------------------------------------------------------
+    def samples(self, cfg, inputs, outputs) -> tuple[Sample, ...]:
+        if "sample" in cfg and "samples" in cfg:
+            self.fail(cfg["samples"][1], "give either `sample` or `samples`, not both")
+        if "sample" in cfg:
+            v, p = cfg["sample"]
+            return (self.sample(v, p, inputs, outputs),)
+        if "samples" in cfg:
+            v, p = cfg["samples"]
+            if not isinstance(v, list) or not v:
+                self.fail(p, "expected a non-empty list of samples, each {x: {...}, t: {...}}")
+            if len(v) > 1000:
+                self.fail(p, "too many samples; at most 1000")
+            return tuple(self.sample(s, p + (i,), inputs, outputs) for i, s in enumerate(v))
+        self.fail(("sample",), "missing; give the data as `sample: {x: {unit: value}, t: {unit: value}}`")
+
+    def sample(self, raw, path, inputs, outputs) -> Sample:
+        self.mapping(raw, path, "a sample: {x: {input unit: value}, t: {output unit: value}}")
+        self.check_keys(raw, ("x", "t"), path, "a sample")
+        out = []
+        for key, ids, what in (("x", inputs, "input"), ("t", outputs, "output")):
+            if key not in raw:
+                self.fail(path + (key,), f"missing; give a value for every {what} unit ({_choices(ids)})")
+            vals = raw[key]
+            if isinstance(vals, list):
+                if len(vals) != len(ids):
+                    self.fail(path + (key,), f"expected {len(ids)} values, one per {what} unit ({_choices(ids)})")
+                vals = dict(zip(ids, vals))
+            self.mapping(vals, path + (key,), f"values by {what} unit")
+            got = {}
+            for k, v in vals.items():
+                uid = self.unit_id(k, path + (key, str(k)))
+                if uid not in ids:
+                    self.fail(path + (key, str(k)), f"unit {uid} is not an {what} unit; {what}s are {_choices(ids)}")
+                got[uid] = self.number(v, path + (key, str(k)))
+            for uid in ids:
+                if uid not in got:
+                    self.fail(path + (key,), f"missing the value of {what} unit {uid}")
+            out.append(tuple((uid, got[uid]) for uid in ids))
+        return Sample(x=out[0], t=out[1])
+
+    def check_targets(self, samples, loss_name, cfg) -> None:
+        if loss_name in ("cross_entropy", "binary_cross_entropy"):
+            path = cfg.get("samples", cfg.get("sample", (None, ("sample",))))[1]
+            for s in samples:
+                for uid, v in s.t:
+                    if v < 0 or (loss_name == "binary_cross_entropy" and v > 1):
+                        rng = "[0, 1]" if loss_name == "binary_cross_entropy" else "0 or more"
+                        self.fail(path, f"target of unit {uid} is {v}; {loss_name} needs targets in {rng}")
+
+    def notation(self, cfg) -> Notation:
+        if "notation" not in cfg:
+            return Notation()
+        raw, path = cfg["notation"]
+        self.mapping(raw, path, "the notation")
+        allowed = tuple(NOTATION_CHOICES) + NOTATION_SYMBOLS
+        self.check_keys(raw, allowed, path, "notation")
+        kw = {}
+        for key, value in raw.items():
+            if key in NOTATION_CHOICES:
+                if value not in NOTATION_CHOICES[key]:
+                    self.fail(path + (key,), f"unknown {key} notation {value!r}; allowed: {_choices(NOTATION_CHOICES[key])}")
+            elif not isinstance(value, str) or not SYMBOL_RE.match(value):
+                self.fail(path + (key,), f"{value!r} is not a symbol name; use 1 to 8 letters, like u or y")
+            kw[key] = value
+        return Notation(**kw)
+
+
+def _unit_key(u: str):
+    return (0, int(u), "") if u.isdigit() else (1, 0, u)
+

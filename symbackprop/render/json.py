@@ -1,0 +1,56 @@
+"""Machine-readable solution: the stable contract of GUIDE §5.
+
+`{"title", "source", "parts": [{"name", "conventions", "settings", "quantities": {id: {...}}}]}`.
+Each quantity has `value` (float64 at full precision, never display-rounded), `exact` (SymPy's
+string of the exact value, or null once it was too long to keep exact), `display` (the value as
+shown), `text` and `latex` (the whole step), `section`, and `sample` (1-based) in a batch.
+"""
+from __future__ import annotations
+
+import json
+
+from ..printing import format_value
+from ..solution import Solution
+from .steps import chain
+
+
+def to_data(solution: Solution, precision: int | None = None, checks=None) -> dict:
+    parts = []
+    for pi, psol in enumerate(solution.parts):
+        part = psol.part
+        p = part.precision if precision is None else precision
+        quantities = {}
+        for step in psol.steps:
+            q = {"value": step.float_value,
+                 "exact": str(step.value) if step.exact else None,
+                 "display": format_value(step.value, p)[0],
+                 "text": chain(psol, step, p),
+                 "latex": chain(psol, step, p, latex=True),
+                 "section": step.section}
+            if step.sample is not None:
+                q["sample"] = step.sample + 1
+            quantities[step.id] = q
+        parts.append({
+            "name": psol.name,
+            "conventions": list(psol.conventions),
+            "settings": {"activations": [a.name for a in part.activations], "loss": part.loss,
+                         "learning_rate": float(part.learning_rate), "samples": len(part.samples),
+                         "batch_reduction": part.batch_reduction,
+                         "weight_index_order": part.notation.weight, "delta": part.notation.delta,
+                         "relu_derivative_at_zero": float(part.relu_derivative_at_zero),
+                         "precision": p},
+            "quantities": quantities,
+        })
+        if checks is not None:
+            r = checks[pi]
+            parts[-1]["check"] = {
+                "ok": r.ok, "max_relative_difference_direct": r.max_direct,
+                "max_relative_difference_finite_differences": r.max_fd, "step": r.step,
+                "gradients": {g.id: {"chain_rule": g.chain, "direct": g.direct,
+                                     "finite_difference": g.finite_difference, "kink": g.kink}
+                              for g in r.gradients}}
+    return {"title": solution.title, "source": solution.source, "parts": parts}
+
+
+def render(solution: Solution, precision: int | None = None, checks=None) -> str:
+    return json.dumps(to_data(solution, precision, checks), indent=2, ensure_ascii=False) + "\n"
