@@ -34,12 +34,17 @@ def derive(model: Model) -> list[Assignment]:
                     steps.append(Assignment(model.qid(f"gprime_{j}", n), model.gprime(j, n), local, section, j, n))
             for idx, j in enumerate(layer):
                 if li == len(layers) - 1:
-                    dJ_dnet = _output_dJ_dnet(model, n, idx)
+                    delta = _output_delta(model, n, idx, s)
                 else:
-                    downstream = layers[li + 1]
-                    dJ_dnet = sp.Add(*[s * model.delta(k, n) * sp.diff(_net_rule(model, k, n), model.out(j, n))
-                                       for k in downstream]) * model.gprime(j, n)
-                steps.append(Assignment(model.qid(f"delta_{j}", n), model.delta(j, n), s * dJ_dnet, section, j, n))
+                    # ∂J/∂u_j = Σ_k ∂J/∂net_k · ∂net_k/∂u_j, with ∂J/∂net_k = s·δ_k
+                    dJ_du = sp.Add(*[s * model.delta(k, n) * sp.diff(_net_rule(model, k, n), model.out(j, n))
+                                     for k in layers[li + 1]])
+                    # δ_j = s·∂J/∂u_j·g'(net_j); s is applied to the sum first, where SymPy folds
+                    # s·s = 1 term by term, so both conventions read g'(net_j)·Σ_k w_kj δ_k
+                    steps.append(Assignment(model.qid(f"delta_{j}", n), model.delta(j, n),
+                                            (s * dJ_du) * model.gprime(j, n), section, j, n))
+                    continue
+                steps.append(Assignment(model.qid(f"delta_{j}", n), model.delta(j, n), delta, section, j, n))
         steps.extend(_weight_steps(model, layer, section))
     return steps
 
@@ -48,15 +53,16 @@ def _net_rule(model: Model, j: str, n: int) -> sp.Expr:
     return sp.Add(*[model.w[(i, j)] * model.out(i, n) for i in model.prev[j]])
 
 
-def _output_dJ_dnet(model: Model, n: int, idx: int) -> sp.Expr:
-    """∂J_n/∂net_k for the idx-th output unit: Σ_m ∂J_n/∂u_m · ∂u_m/∂net_k."""
+def _output_delta(model: Model, n: int, idx: int, s: int) -> sp.Expr:
+    """δ_k = s·∂J_n/∂net_k = s·Σ_m ∂J_n/∂u_m · ∂u_m/∂net_k for the idx-th output unit k."""
     part = model.part
     act = part.activations[-1]
     outs = [model.out(k, n) for k in part.outputs]
     loss_rule = next(a.rule for a in model.forward if a.symbol == model.sample_loss(n))
     if act.elementwise:       # ∂u_m/∂net_k = 0 for m ≠ k, g'(net_k) for m = k
-        return sp.diff(loss_rule, outs[idx]) * model.gprime(part.outputs[idx], n)
-    return sp.Add(*[sp.diff(loss_rule, outs[m]) * softmax_jacobian(outs, m, idx) for m in range(len(outs))])
+        # s multiplies ∂J/∂u_k first, where SymPy folds it in: (t_k − u_k)·g'(net_k) for s = −1
+        return (s * sp.diff(loss_rule, outs[idx])) * model.gprime(part.outputs[idx], n)
+    return s * sp.Add(*[sp.diff(loss_rule, outs[m]) * softmax_jacobian(outs, m, idx) for m in range(len(outs))])
 
 
 def _weight_steps(model: Model, layer, section: str) -> list[Assignment]:
@@ -70,7 +76,8 @@ def _weight_steps(model: Model, layer, section: str) -> list[Assignment]:
             for n in range(model.n_samples):
                 dJ_dJn = sp.diff(batch_rule, model.sample_loss(n)) if batch_rule is not None else 1
                 terms.append(dJ_dJn * s * model.delta(j, n) * sp.diff(_net_rule(model, j, n), w))
-            grad = sp.Add(*terms)
+            # factor_terms pulls out the batch's 1/N and the convention's sign: −(δ^(1)x^(1) + …)/2
+            grad = sp.factor_terms(sp.Add(*terms))
             gsym = model.symbol("grad", j, source=i)
             grads.append(Assignment(f"grad_w_{i}_{j}", gsym, grad, section, j))
             frozen = model.weights[(i, j)].frozen

@@ -1,6 +1,7 @@
 """Plain-text worked solution for the terminal."""
 from __future__ import annotations
 
+from ..printing import format_value
 from ..solution import SECTION_TITLES, Solution
 from .steps import chain
 
@@ -12,7 +13,7 @@ def render(solution: Solution, precision: int | None = None, checks=None) -> str
         p = part.precision if precision is None else precision
         acts = " → ".join(dict.fromkeys(a.name for a in part.activations))
         lines += ["", f"Part {psol.name}: activation {acts}, loss {part.loss}, "
-                      f"η = {part.learning_rate}"]
+                      f"η = {format_value(part.learning_rate, p)[0]}"]
         lines += [f"  {c}" for c in psol.conventions]
         for section, steps in psol.sections():
             lines += ["", f"{SECTION_TITLES[section]}"]
