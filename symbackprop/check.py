@@ -127,7 +127,14 @@ def finite_differences(J: sp.Expr, wsyms: list, point: list[float], step: float)
     """Central differences of J at `point`, all 2n perturbed points in one NumPy evaluation."""
     import numpy as np
 
-    modules = [{"relu": lambda x, g0: np.maximum(x, 0.0), "erf": np.vectorize(math.erf)}, "numpy"]
+    def select(condlist, choicelist, default=np.nan):
+        # lambdify prints Piecewise's `otherwise` as a plain True, which NumPy 2 rejects
+        shape = np.broadcast_shapes(*[np.shape(c) for c in list(condlist) + list(choicelist)])
+        conds = [np.broadcast_to(np.asarray(c, dtype=bool), shape) for c in condlist]
+        return np.select(conds, [np.broadcast_to(c, shape) for c in choicelist], default)
+
+    modules = [{"relu": lambda x, g0: np.maximum(x, 0.0), "erf": np.vectorize(math.erf), "select": select},
+               "numpy"]
     f = sp.lambdify(wsyms, J, modules=modules)
     n = len(point)
     base = np.array(point, dtype=np.float64)

@@ -37,7 +37,7 @@ def derive(model: Model) -> list[Assignment]:
                     delta = _output_delta(model, n, idx, s)
                 else:
                     # ∂J/∂u_j = Σ_k ∂J/∂net_k · ∂net_k/∂u_j, with ∂J/∂net_k = s·δ_k
-                    dJ_du = sp.Add(*[s * model.delta(k, n) * sp.diff(_net_rule(model, k, n), model.out(j, n))
+                    dJ_du = sp.Add(*[s * model.delta(k, n) * sp.diff(model.net_terms[(k, n)][j], model.out(j, n))
                                      for k in layers[li + 1]])
                     # δ_j = s·∂J/∂u_j·g'(net_j); s is applied to the sum first, where SymPy folds
                     # s·s = 1 term by term, so both conventions read g'(net_j)·Σ_k w_kj δ_k
@@ -49,16 +49,12 @@ def derive(model: Model) -> list[Assignment]:
     return steps
 
 
-def _net_rule(model: Model, j: str, n: int) -> sp.Expr:
-    return sp.Add(*[model.w[(i, j)] * model.out(i, n) for i in model.prev[j]])
-
-
 def _output_delta(model: Model, n: int, idx: int, s: int) -> sp.Expr:
     """δ_k = s·∂J_n/∂net_k = s·Σ_m ∂J_n/∂u_m · ∂u_m/∂net_k for the idx-th output unit k."""
     part = model.part
     act = part.activations[-1]
     outs = [model.out(k, n) for k in part.outputs]
-    loss_rule = next(a.rule for a in model.forward if a.symbol == model.sample_loss(n))
+    loss_rule = model.rule_of[model.sample_loss(n)]
     if act.elementwise:       # ∂u_m/∂net_k = 0 for m ≠ k, g'(net_k) for m = k
         # s multiplies ∂J/∂u_k first, where SymPy folds it in: (t_k − u_k)·g'(net_k) for s = −1
         return (s * sp.diff(loss_rule, outs[idx])) * model.gprime(part.outputs[idx], n)
@@ -67,15 +63,16 @@ def _output_delta(model: Model, n: int, idx: int, s: int) -> sp.Expr:
 
 def _weight_steps(model: Model, layer, section: str) -> list[Assignment]:
     part, s = model.part, model.part.notation.sign
-    batch_rule = next((a.rule for a in model.forward if a.id == "loss" and model.batched), None)
+    # ∂J/∂J_n: 1/N for a mean over the batch, 1 for a sum or a single sample
+    dJ_dJn = [sp.diff(model.rule_of[model.loss], model.sample_loss(n)) if model.batched else 1
+              for n in range(model.n_samples)]
     grads, updates = [], []
     for j in layer:
         for i in model.prev[j]:
             w = model.w[(i, j)]
             terms = []
             for n in range(model.n_samples):
-                dJ_dJn = sp.diff(batch_rule, model.sample_loss(n)) if batch_rule is not None else 1
-                terms.append(dJ_dJn * s * model.delta(j, n) * sp.diff(_net_rule(model, j, n), w))
+                terms.append(dJ_dJn[n] * s * model.delta(j, n) * sp.diff(model.net_terms[(j, n)][i], w))
             # factor_terms pulls out the batch's 1/N and the convention's sign: −(δ^(1)x^(1) + …)/2
             grad = sp.factor_terms(sp.Add(*terms))
             gsym = model.symbol("grad", j, source=i)

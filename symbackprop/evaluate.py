@@ -1,9 +1,10 @@
 """Values of every quantity, exact where the inputs are exact, layer by layer.
 
 Each rule is evaluated by substituting the values of the symbols it names (`xreplace`), in the
-order of the assignments, so no expression ever spans more than one layer. An exact value is kept
-while it stays short (ReLU: integers; sigmoid: expressions in `exp`); past `MAX_EXACT_OPS`
-operations it is replaced by a 30-digit float, so a deep network never builds a huge tree.
+order of the assignments, so no expression ever spans more than one layer. A value is kept exact
+(ReLU: integers; sigmoid: expressions in `exp`) while it stays short; the decision is made before
+substituting, from the sizes of the values going in, so a deep network never builds a huge exact
+tree only to throw it away. Past the limit a quantity is computed from 30-digit floats.
 """
 from __future__ import annotations
 
@@ -14,40 +15,48 @@ import sympy as sp
 from .errors import ProblemError
 from .model import Assignment, Model
 
-MAX_EXACT_OPS = 40
+MAX_EXACT_NODES = 80
 DIGITS = 30
 
 
-def shorten(value: sp.Expr) -> sp.Expr:
-    """Keep `value` exact while it is short, else a 30-digit Float."""
-    if value.is_Rational or value.is_Float:
-        return value
-    if sp.count_ops(value) > MAX_EXACT_OPS:
-        return sp.Float(value.evalf(DIGITS), DIGITS)
-    return value
+def size(value: sp.Expr, limit: int = MAX_EXACT_NODES) -> int:
+    """Number of nodes of `value`, counting no further than limit + 1."""
+    for count, _ in enumerate(sp.preorder_traversal(value)):
+        if count > limit:
+            return count
+    return count + 1
 
 
 def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol, sp.Expr]:
-    """The value of every symbol: the given ones, then each assignment in order."""
-    values = dict(model.given())
+    """The value of every symbol: the given ones (exact), then each assignment in order."""
+    exact: dict[sp.Symbol, sp.Expr] = dict(model.given())
+    sizes = {s: size(v) for s, v in exact.items()}
+    numeric = dict(exact)            # the same values, long ones as 30-digit floats
     for a in assignments:
-        value = shorten(a.rule.xreplace(values))
+        leaves = a.rule.free_symbols
+        value = None
+        if all(s in exact for s in leaves) and sum(sizes[s] for s in leaves) <= MAX_EXACT_NODES:
+            candidate = a.rule.xreplace(exact)
+            n = size(candidate)
+            if n <= MAX_EXACT_NODES:
+                value = candidate
+                exact[a.symbol], sizes[a.symbol] = value, n
+        if value is None:
+            value = a.rule.xreplace(numeric)
+            if not value.is_Rational:
+                value = value.evalf(DIGITS)
         if not value.is_Rational:
             _check_real(model, a, value)
-        values[a.symbol] = value
-    return values
+        numeric[a.symbol] = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+    return {**numeric, **exact}
 
 
 def _check_real(model: Model, a: Assignment, value: sp.Expr) -> None:
     """A loss like ln u on u ≤ 0 has no real value: say which quantity and why."""
     if value.is_extended_real is False or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_finite is False:
         part = model.part
-        hint = ""
-        if a.section == "loss" or a.section in ("output", "hidden"):
-            hint = (f"; {part.loss} needs outputs in its domain (got from activation "
-                    f"{part.activations[-1].name})")
-        raise ProblemError(f"{a.id} has no finite real value ({value}){hint}",
-                           source=None, field=f"parts: {part.name}")
+        raise ProblemError(f"{a.id} has no finite real value ({value}); loss {part.loss} needs outputs in "
+                           f"its domain (output activation {part.activations[-1].name})")
 
 
 def to_float(value: sp.Expr) -> float:

@@ -68,7 +68,11 @@ class Model:
                 self.prev[j] = ((part.bias,) if part.bias is not None else ()) + tuple(feeding)
             feeding = layer
         self.bias_symbol = self.symbol("x", part.bias) if part.bias is not None else None
+        # net_j^(n) = Σ_i w_ij·u_i^(n), kept term by term: term i is the only one that contains
+        # w_ij or u_i, so ∂net_j/∂w_ij and ∂net_j/∂u_i are the derivatives of that one term
+        self.net_terms: dict[tuple[str, int], dict[str, sp.Expr]] = {}
         self.forward = self._forward()
+        self.rule_of = {a.symbol: a.rule for a in self.forward}
 
     # -- symbols -------------------------------------------------------------------------------
     def symbol(self, kind: str, unit: str | None = None, *, source: str | None = None,
@@ -120,7 +124,9 @@ class Model:
             act = part.activations[li]
             for n in range(self.n_samples):
                 for j in layer:
-                    rule = sp.Add(*[self.w[(i, j)] * self.out(i, n) for i in self.prev[j]])
+                    terms = {i: self.w[(i, j)] * self.out(i, n) for i in self.prev[j]}
+                    self.net_terms[(j, n)] = terms
+                    rule = sp.Add(*terms.values())
                     steps.append(Assignment(self.qid(f"net_{j}", n), self.net(j, n), rule, "forward", j, n))
                 nets = [self.net(j, n) for j in layer]
                 for k, j in enumerate(layer):
