@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from . import losses
-from .activations import relu, softmax_value
+from .activations import softmax_value
 from .problem import Part
 from .solution import PartSolution
 
@@ -58,7 +58,7 @@ def substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, 
     """J as one expression in the weight symbols; also every unit's net as (layer, unit, expr)."""
     loss = losses.TABLE[part.loss]
     total, nets_out = [], []
-    for n, sample in enumerate(part.samples):
+    for sample in part.samples:
         out = dict(sample.x)
         if part.bias is not None:
             out[part.bias] = sp.Integer(1)
@@ -123,18 +123,26 @@ def direct_gradients(J: sp.Expr, wsyms: list, wvals: dict) -> list[sp.Expr]:
     return [number(r.xreplace(values)) for r in reduced]
 
 
+class where(sp.Function):
+    """where(condition, a, b) for lambdify: its own Piecewise printer simplifies every condition,
+    which takes minutes on the nested conditions of a leaky-ReLU or ELU network."""
+
+
+def _as_where(pw: sp.Piecewise) -> sp.Expr:
+    """Piecewise((a, c1), (b, c2), …) -> where(c1, a, where(c2, b, …))."""
+    out = sp.nan
+    for expr, cond in reversed(pw.args):
+        out = expr if cond == sp.true else where(cond, expr, out)
+    return out
+
+
 def finite_differences(J: sp.Expr, wsyms: list, point: list[float], step: float) -> list[float | None]:
     """Central differences of J at `point`, all 2n perturbed points in one NumPy evaluation."""
     import numpy as np
 
-    def select(condlist, choicelist, default=np.nan):
-        # lambdify prints Piecewise's `otherwise` as a plain True, which NumPy 2 rejects
-        shape = np.broadcast_shapes(*[np.shape(c) for c in list(condlist) + list(choicelist)])
-        conds = [np.broadcast_to(np.asarray(c, dtype=bool), shape) for c in condlist]
-        return np.select(conds, [np.broadcast_to(c, shape) for c in choicelist], default)
-
-    modules = [{"relu": lambda x, g0: np.maximum(x, 0.0), "erf": np.vectorize(math.erf), "select": select},
-               "numpy"]
+    modules = [{"relu": lambda x, g0: np.maximum(x, 0.0), "erf": np.vectorize(math.erf),
+                "where": np.where}, "numpy"]
+    J = J.replace(lambda e: isinstance(e, sp.Piecewise), _as_where)
     f = sp.lambdify(wsyms, J, modules=modules)
     n = len(point)
     base = np.array(point, dtype=np.float64)

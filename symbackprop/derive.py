@@ -62,7 +62,7 @@ def _output_delta(model: Model, n: int, idx: int, s: int) -> sp.Expr:
 
 
 def _weight_steps(model: Model, layer, section: str) -> list[Assignment]:
-    part, s = model.part, model.part.notation.sign
+    s = model.part.notation.sign
     # ∂J/∂J_n: 1/N for a mean over the batch, 1 for a sum or a single sample
     dJ_dJn = [sp.diff(model.rule_of[model.loss], model.sample_loss(n)) if model.batched else 1
               for n in range(model.n_samples)]

@@ -45,18 +45,14 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
             value = a.rule.xreplace(numeric)
             if not value.is_Rational:
                 value = value.evalf(DIGITS)
-        if not value.is_Rational:
-            _check_real(model, a, value)
-        numeric[a.symbol] = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+        number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+        if not (number.is_Rational or (number.is_Float and number.is_finite)):
+            # ln of 0 or of a negative number: complex, infinite or undefined
+            part = model.part
+            raise ProblemError(f"{a.id} has no finite real value ({number}); loss {part.loss} needs outputs "
+                               f"in its domain (output activation {part.activations[-1].name})")
+        numeric[a.symbol] = number
     return {**numeric, **exact}
-
-
-def _check_real(model: Model, a: Assignment, value: sp.Expr) -> None:
-    """A loss like ln u on u ≤ 0 has no real value: say which quantity and why."""
-    if value.is_extended_real is False or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_finite is False:
-        part = model.part
-        raise ProblemError(f"{a.id} has no finite real value ({value}); loss {part.loss} needs outputs in "
-                           f"its domain (output activation {part.activations[-1].name})")
 
 
 def to_float(value: sp.Expr) -> float:

@@ -14,7 +14,7 @@ from .derive import derive
 from .errors import ProblemError
 from .evaluate import evaluate, to_float
 from .model import Model
-from .notation import Names, names_for
+from .notation import Names, names_for, weight_name
 from .problem import Part, Problem, load_problem
 
 SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
@@ -129,6 +129,9 @@ def _conventions(model: Model, values: dict) -> tuple[str, ...]:
     if model.batched:
         out.append(f"{J} is the {part.batch_reduction} of the per-sample losses over "
                    f"{model.n_samples} samples; δ^(n) is per sample.")
+    frozen = [weight_name(model, w.source, w.target, latex=False) for w in part.weights if w.frozen]
+    if frozen:
+        out.append(f"Frozen, so not updated (Δw = 0): {', '.join(frozen)}.")
     for li, act in enumerate(part.activations):
         kinks = act.kinks()
         if not kinks:

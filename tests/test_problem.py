@@ -190,3 +190,12 @@ def test_loss_outside_its_domain_is_reported_by_solve():
                                                                                   "0: {3: 1, 4: -6, 5: -40}")
     with pytest.raises(ProblemError, match="no finite real value"):
         solve(parse_problem(text, "p.yaml"))
+
+
+def test_frozen_weight_is_not_updated_and_the_solution_says_so():
+    from symbackprop.solution import solve
+    sol = solve(PROBLEMS / "deep.yaml").parts[0]
+    assert sol.step("update_w_4_5").value == 0
+    assert sol.step("new_w_4_5").value == sp.Rational(1, 2)
+    assert sol.step("grad_w_4_5").value != 0          # the gradient is still shown
+    assert any("Frozen" in c and "w_{45}" in c for c in sol.conventions)
