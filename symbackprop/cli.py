@@ -23,15 +23,20 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
-def _write(text: str, output: str) -> None:
+def _write(text: str | bytes, output: str) -> None:
+    """Write to stdout, or atomically to a file (an interrupted run leaves the old file intact)."""
     if output == "-":
         click.echo(text, nl=False)
         return
     target = Path(output)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)        # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, target)
     except OSError as exc:
         raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
@@ -62,6 +67,8 @@ def main() -> None:
       symbackprop solve problems/xor.yaml --part sigmoid --precision 6
       symbackprop solve problems/xor.yaml --format json -o xor.json
       symbackprop solve problems/xor.yaml --check
+      symbackprop solve problems/xor.yaml -o xor.pdf --lang zh
+      symbackprop solve problems/xor.yaml --format latex --fragment > xor-steps.tex
     """
 
 
@@ -69,20 +76,29 @@ def main() -> None:
 @click.argument("problem", metavar="PROBLEM_FILE")
 @click.option("--part", "parts", multiple=True, metavar="NAME",
               help="Solve only this part (repeat for several). Default: every part.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
-              help="Output format. Default: from the -o suffix (.txt, .json), else text.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf"]), default=None,
+              help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf), else text.")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the labels and prose (zh: Chinese with the English terms).")
+@click.option("--standalone/--fragment", default=None,
+              help="LaTeX: a complete document with a picture of the network (default for -o .tex), or a "
+                   "fragment to \\input into your own document, using only amsmath/amssymb (default on stdout).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of stdout ('-').")
 @click.option("--check", is_flag=True,
               help="Also verify every gradient three ways: chain rule, direct sympy.diff of the "
                    "substituted loss, and central finite differences. Exit 1 if they disagree.")
-def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int | None, output: str,
-          check: bool) -> None:
+def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int | None, lang: str,
+          standalone: bool | None, output: str, check: bool) -> None:
     """Solve PROBLEM_FILE: forward pass, loss, every δ, gradient, Δw and updated weight, each as
     rule = numbers substituted = value, in the notation of the file."""
     fmt = _format_for(fmt, output)
+    if fmt == "pdf" and output == "-":
+        raise InputError("PDF output needs a file: add -o FILE.pdf")
+    if standalone is None:
+        standalone = output != "-"
     try:
         from .render import render
         from .solution import solve as solve_problem
@@ -91,7 +107,8 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         if check:
             from .check import check_part
             reports = [check_part(p) for p in solution.parts]
-        text = render(solution, fmt, precision=precision, checks=reports)
+        text = render(solution, fmt, precision=precision, checks=reports, lang=lang, standalone=standalone,
+                      output=output)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
     _write(text, output)

@@ -14,13 +14,21 @@ from .derive import derive
 from .errors import ProblemError
 from .evaluate import evaluate, to_float
 from .model import Model
-from .notation import Names, names_for, weight_name
+from .notation import Names, names_for
 from .problem import Part, Problem, load_problem
 
 SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
 SECTION_TITLES = {"given": "Given", "forward": "Forward pass", "loss": "Loss",
                   "output": "Output layer: δ and updates", "hidden": "Hidden layers: δ and updates",
                   "updated": "Updated weights"}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A convention the solution depends on: `kind` (delta, weights, batch, frozen, kink) and its data."""
+
+    kind: str
+    data: dict
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class PartSolution:
     part: Part
     names: Names
     steps: tuple[Step, ...]
-    conventions: tuple[str, ...]
+    conventions: tuple[Note, ...]
     model: Model = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     def step(self, qid: str) -> Step:
@@ -76,6 +84,15 @@ class Solution:
             if p.name == name:
                 return p
         raise KeyError(name)
+
+    # Jupyter and Colab call these to show a solution object as the worked solution.
+    def _repr_markdown_(self) -> str:
+        from .render import render
+        return render(self, "markdown")
+
+    def _repr_latex_(self) -> str:
+        from .render.notebook import latex_math
+        return latex_math(self)
 
 
 def solve(problem: Problem | str | Path, parts: list[str] | None = None) -> Solution:
@@ -114,36 +131,23 @@ def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
     return Step(qid, "given", sym, (), {}, v, to_float(v), info.unit, info.sample)
 
 
-def _conventions(model: Model, values: dict) -> tuple[str, ...]:
-    """One sentence per convention the numbers depend on."""
+def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
+    """What the numbers depend on, as data; render/prose.py words it per format and language."""
     part = model.part
     nota = part.notation
-    J = nota.loss_symbol
-    out = []
-    if nota.delta == "dJ_dnet":
-        out.append(f"δ_j = ∂{J}/∂net_j (in-class convention), so Δw = −η·∂{J}/∂w = −η·δ_j·(input of the weight).")
-    else:
-        out.append(f"δ_j = −∂{J}/∂net_j (appendix convention), so Δw = −η·∂{J}/∂w = +η·δ_j·(input of the weight).")
-    a, b = ("i", "j") if nota.weight == "from_to" else ("j", "i")
-    out.append(f"w_{{{a}{b}}} is the weight from unit i to unit j.")
+    out = [Note("delta", {"convention": nota.delta}), Note("weights", {"order": nota.weight})]
     if model.batched:
-        out.append(f"{J} is the {part.batch_reduction} of the per-sample losses over "
-                   f"{model.n_samples} samples; δ^(n) is per sample.")
-    frozen = [weight_name(model, w.source, w.target, latex=False) for w in part.weights if w.frozen]
+        out.append(Note("batch", {"reduction": part.batch_reduction, "samples": model.n_samples}))
+    frozen = [model.w[(w.source, w.target)] for w in part.weights if w.frozen]
     if frozen:
-        out.append(f"Frozen, so not updated (Δw = 0): {', '.join(frozen)}.")
+        out.append(Note("frozen", {"weights": tuple(frozen)}))
     for li, act in enumerate(part.activations):
         kinks = act.kinks()
         if not kinks:
             continue
-        hit = [(j, n) for j in part.layers[li] for n in range(model.n_samples)
-               if values[model.net(j, n)] in kinks]
+        hit = tuple(model.net(j, n) for j in part.layers[li] for n in range(model.n_samples)
+                    if values[model.net(j, n)] in kinks)
         if hit:
-            where = ", ".join(f"net_{j}" + (f"^({n + 1})" if model.batched else "") + " = 0" for j, n in hit)
-            if act.name == "relu":
-                g0 = dict(act.params)["g0"]
-                out.append(f"ReLU has no derivative at 0; g'(0) is taken as {g0} (relu_derivative_at_zero), "
-                           f"used at {where}.")
-            else:
-                out.append(f"{act.name} has no derivative at 0; the left-hand slope is used at {where}.")
+            g0 = dict(act.params).get("g0")
+            out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": g0}))
     return tuple(out)

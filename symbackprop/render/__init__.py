@@ -5,12 +5,16 @@ from importlib import import_module
 
 from ..errors import SymbackpropError
 
-FORMATS = {"text": "text", "json": "json"}
-SUFFIXES = {".txt": "text", ".json": "json"}
+FORMATS = {"text": "text", "json": "json", "latex": "latex", "markdown": "markdown", "pdf": "pdf"}
+SUFFIXES = {".txt": "text", ".json": "json", ".tex": "latex", ".md": "markdown", ".pdf": "pdf"}
+BINARY = {"pdf"}
 
 
-def render(solution, fmt: str = "text", **settings) -> str:
-    """Render `solution` in format `fmt` (text, json) with the format's settings."""
+def render(solution, fmt: str = "text", **settings) -> str | bytes:
+    """Render `solution` in format `fmt` (text, json, latex, markdown: str; pdf: bytes).
+
+    Settings: precision, lang (en, zh), standalone (latex), checks (text, json), output (pdf: where
+    to keep the .tex and log on failure). A format ignores the settings it has no use for."""
     if fmt not in FORMATS:
         raise SymbackpropError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     module = import_module(f".{FORMATS[fmt]}", __name__)

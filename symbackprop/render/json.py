@@ -11,6 +11,7 @@ import json
 
 from ..printing import format_value
 from ..solution import Solution
+from .prose import note
 from .steps import chain
 
 
@@ -32,7 +33,7 @@ def to_data(solution: Solution, precision: int | None = None, checks=None) -> di
             quantities[step.id] = q
         parts.append({
             "name": psol.name,
-            "conventions": list(psol.conventions),
+            "conventions": [note(psol, n, "en") for n in psol.conventions],
             "settings": {"activations": [a.name for a in part.activations], "loss": part.loss,
                          "learning_rate": float(part.learning_rate), "samples": len(part.samples),
                          "batch_reduction": part.batch_reduction,
@@ -52,5 +53,5 @@ def to_data(solution: Solution, precision: int | None = None, checks=None) -> di
     return {"title": solution.title, "source": solution.source, "parts": parts}
 
 
-def render(solution: Solution, precision: int | None = None, checks=None) -> str:
+def render(solution: Solution, precision: int | None = None, checks=None, **_) -> str:
     return json.dumps(to_data(solution, precision, checks), indent=2, ensure_ascii=False) + "\n"

@@ -5,24 +5,25 @@ from ..printing import format_value, print_latex, print_text
 from ..solution import PartSolution, Step
 
 
-def chain(psol: PartSolution, step: Step, precision: int, latex: bool = False) -> str:
-    """The step as one line. Links that print the same as the one before are dropped."""
+def links(psol: PartSolution, step: Step, precision: int, latex: bool = False) -> list[tuple[str, str]]:
+    """[(relation, expression), …]: the lhs (relation ''), then each form, the form with numbers
+    substituted and the value. Links that print like the one before are dropped."""
     names = psol.names.latex if latex else psol.names.text
     show = print_latex if latex else print_text
     value, exact = format_value(step.value, precision)
-    links = [show(step.symbol, names)]
-    for form in step.forms:
-        links.append(show(form, names))
+    out = [("", show(step.symbol, names))]
+    forms = [show(f, names) for f in step.forms]
     if step.forms:
         shown = {s: format_value(v, precision)[0] for s, v in step.leaves.items()}
-        links.append(show(step.forms[-1], names, shown))
-    out = links[0]
-    prev = out
-    for link in links[1:]:
-        if link != prev:
-            out += " = " + link
-        prev = link
-    if prev != value:
-        approx = r"\approx" if latex else "≈"
-        out += f" {'=' if exact else approx} {value}"
+        forms.append(show(step.forms[-1], names, shown))
+    for f in forms:
+        if f != out[-1][1]:
+            out.append(("=", f))
+    if out[-1][1] != value:
+        out.append(("=" if exact else (r"\approx" if latex else "≈"), value))
     return out
+
+
+def chain(psol: PartSolution, step: Step, precision: int, latex: bool = False) -> str:
+    """The step as one line."""
+    return " ".join(f"{rel} {expr}" if rel else expr for rel, expr in links(psol, step, precision, latex))

@@ -1,22 +1,19 @@
 """Plain-text worked solution for the terminal."""
 from __future__ import annotations
 
-from ..printing import format_value
-from ..solution import SECTION_TITLES, Solution
+from ..solution import Solution
+from .prose import note, part_heading, section_title
 from .steps import chain
 
 
-def render(solution: Solution, precision: int | None = None, checks=None) -> str:
+def render(solution: Solution, precision: int | None = None, checks=None, lang: str = "en", **_) -> str:
     lines = [solution.title, "=" * len(solution.title)]
     for pi, psol in enumerate(solution.parts):
-        part = psol.part
-        p = part.precision if precision is None else precision
-        acts = " → ".join(dict.fromkeys(a.name for a in part.activations))
-        lines += ["", f"Part {psol.name}: activation {acts}, loss {part.loss}, "
-                      f"η = {format_value(part.learning_rate, p)[0]}"]
-        lines += [f"  {c}" for c in psol.conventions]
+        p = psol.part.precision if precision is None else precision
+        lines += ["", part_heading(psol, lang, p)]
+        lines += [f"  {note(psol, n, lang)}" for n in psol.conventions]
         for section, steps in psol.sections():
-            lines += ["", f"{SECTION_TITLES[section]}"]
+            lines += ["", section_title(section, lang)]
             if section == "given":
                 lines.append("  " + ", ".join(chain(psol, s, p) for s in steps))
                 continue

@@ -1,0 +1,23 @@
+"""Markdown worked solution with $…$ math (Jupyter, GitHub, most Markdown viewers)."""
+from __future__ import annotations
+
+from ..solution import Solution
+from .prose import note, part_heading, section_title
+from .steps import chain, links
+
+
+def render(solution: Solution, precision: int | None = None, lang: str = "en", **_) -> str:
+    out = [f"# {solution.title}", ""]
+    for psol in solution.parts:
+        p = psol.part.precision if precision is None else precision
+        out += [f"## {part_heading(psol, lang, p, latex=True)}", ""]
+        out += [f"- {note(psol, n, lang, latex=True)}" for n in psol.conventions] + [""]
+        for section, steps in psol.sections():
+            out += [f"### {section_title(section, lang)}", ""]
+            if section == "given":
+                out += [", ".join(f"${links(psol, s, p, True)[0][1]} = {links(psol, s, p, True)[-1][1]}$"
+                                  for s in steps), ""]
+                continue
+            for s in steps:
+                out += [f"$$ {chain(psol, s, p, latex=True)} $$", ""]
+    return "\n".join(out)

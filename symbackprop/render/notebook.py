@@ -1,0 +1,20 @@
+"""A solution as one display-math block, for frontends that show `text/latex` with MathJax/KaTeX
+(which render math, not LaTeX text mode)."""
+from __future__ import annotations
+
+from ..solution import Solution
+from .prose import section_title
+from .steps import links
+
+
+def latex_math(solution: Solution, precision: int | None = None, lang: str = "en") -> str:
+    rows = []
+    for psol in solution.parts:
+        p = psol.part.precision if precision is None else precision
+        rows.append(rf"&\textbf{{Part {psol.name.replace('_', ' ')}}}")
+        for section, steps in psol.sections():
+            rows.append(r"&\text{" + section_title(section, lang) + "}")     # MathJax shows δ in \text
+            for s in steps:
+                parts = links(psol, s, p, latex=True)
+                rows.append(f"{parts[0][1]} &" + "".join(f" {r} {e}" for r, e in parts[1:]))
+    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"

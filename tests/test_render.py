@@ -1,0 +1,152 @@
+"""Renderers: LaTeX (standalone and fragment), Markdown, the network picture, the notebook display,
+and PDFs compiled by a real TeX engine (skipped where none is installed, never skipped in CI)."""
+import os
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import PROBLEMS
+
+from symbackprop.cli import main
+from symbackprop.printing import format_value
+from symbackprop.render import render
+from symbackprop.render.steps import links
+from symbackprop.solution import solve
+
+HAVE_TEX = shutil.which("pdflatex") is not None
+needs_tex = pytest.mark.skipif(not HAVE_TEX and not os.environ.get("CI"),
+                               reason="no TeX engine; .ci/run installs one so CI always compiles")
+
+# What a fragment may use: TeX/LaTeX core and amsmath/amssymb.
+FRAGMENT_MACROS = {"section", "subsection", "paragraph", "begin", "end", "item", "mathrm", "operatorname", "text",
+                   "cdot", "times", "approx", "frac", "partial", "delta", "eta", "Delta", "left", "right", "max",
+                   "to", "_", "input", "usepackage", "ln", "log", "exp", "tanh", "operatorname", "sqrt", "pi",
+                   "erf", "min", "Sigma", "textbf"}
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return solve(PROBLEMS / "xor.yaml")
+
+
+def align_rows(tex: str):
+    for block in re.findall(r"\\begin\{align\*\}\n(.*?)\n\\end\{align\*\}", tex, flags=re.S):
+        yield from block.split(" \\\\\n")
+
+
+def test_every_number_in_the_latex_is_the_computed_one(xor):
+    """The value ending each step, and every number substituted into it, are the solution's."""
+    tex = render(xor, "latex", standalone=False)
+    rows = list(align_rows(tex))
+    by_lhs = {}
+    for psol in xor.parts:
+        for step in psol.steps:
+            by_lhs.setdefault(links(psol, step, 4, latex=True)[0][1], []).append((psol, step))
+    assert len(rows) == sum(1 for p in xor.parts for s in p.steps if s.section != "given")
+    seen = {}
+    for row in rows:
+        lhs = row.split(" &", 1)[0].strip()
+        k = seen.get(lhs, 0)
+        seen[lhs] = k + 1
+        psol, step = by_lhs[lhs][k]                 # the k-th time this lhs appears: part k
+        value = format_value(step.value, 4)[0]
+        assert re.search(rf"(=|\\approx) {re.escape(value)}$", row.replace("\n  &", "")), (row, value)
+        for leaf, v in step.leaves.items():         # the numbers substituted
+            assert format_value(v, 4)[0] in row, (row, leaf)
+
+
+def test_a_wrong_number_would_be_caught(xor):
+    # the check above compares with the computed solution: a tampered value does not match
+    tex = render(xor, "latex", standalone=False).replace("= -12", "= -13")
+    row = next(r for r in align_rows(tex) if r.startswith(r"\Delta w_{35}"))
+    assert not re.search(r"= -12$", row)
+
+
+def test_fragment_uses_only_amsmath_macros(xor):
+    tex = render(xor, "latex", standalone=False)
+    assert r"\documentclass" not in tex and "tikz" not in tex
+    used = set(re.findall(r"\\([A-Za-z]+)", tex))
+    assert used <= FRAGMENT_MACROS, used - FRAGMENT_MACROS
+
+
+def test_standalone_has_the_network_picture(xor):
+    tex = render(xor, "latex", standalone=True)
+    assert tex.startswith(r"\documentclass") and r"\end{document}" in tex
+    pic = tex[tex.index(r"\begin{tikzpicture}"):tex.index(r"\end{tikzpicture}")]
+    part = xor.part("relu").part
+    nodes = re.findall(r"\\node\[[^\]]*\] \((\w+)\) at", pic)
+    assert len(nodes) == len(part.inputs) + sum(len(layer) for layer in part.layers) + 1   # + the bias
+    edges = re.findall(r"\\draw\[[^\]]*\] \((\w+)\) -- node\[[^\]]*\] \{\$([^$]*)\$\} \((\w+)\)", pic)
+    assert sorted(v for _, v, _ in edges) == sorted(format_value(w.value, 4)[0] for w in part.weights)
+
+
+def test_chinese_labels(xor):
+    tex = render(xor, "latex", standalone=True, lang="zh")
+    assert r"\documentclass[11pt]{ctexart}" in tex
+    assert "前向计算/Forward" in tex and "损失/Loss" in tex
+
+
+def test_markdown(xor):
+    md = render(xor, "markdown")
+    assert md.startswith("# XOR")
+    assert "### Forward pass" in md
+    assert r"$$ \Delta w_{35} = - \eta \cdot \delta_{5} \cdot u_{3} = - 1 \times 3 \times 4 = -12 $$" in md
+
+
+def test_notebook_display(xor):
+    assert xor._repr_markdown_() == render(xor, "markdown")
+    latex = xor._repr_latex_()
+    assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
+    assert r"\delta_{5} & = g'(\mathrm{net}_{5}) \cdot \left(u_{5} - z_{1}\right)" in latex
+
+
+def test_cli_formats_and_suffixes(tmp_path):
+    r = CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor.yaml"), "--format", "latex"])
+    assert r.exit_code == 0 and r"\documentclass" not in r.output        # stdout: a fragment
+    r = CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor.yaml"), "--format", "latex", "--standalone"])
+    assert r.output.startswith(r"\documentclass")
+    out = tmp_path / "xor.tex"
+    assert CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor.yaml"), "-o", str(out)]).exit_code == 0
+    assert out.read_text().startswith(r"\documentclass")                  # .tex: standalone
+    md = tmp_path / "xor.md"
+    assert CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor.yaml"), "-o", str(md)]).exit_code == 0
+    assert md.read_text().startswith("# XOR")
+    r = CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor.yaml"), "--format", "pdf"])
+    assert r.exit_code == 2 and "-o FILE.pdf" in r.output
+
+
+def test_pdf_without_tex_says_what_to_install(tmp_path, monkeypatch):
+    import symbackprop.render.pdf as pdf
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    r = CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor.yaml"), "-o", str(tmp_path / "x.pdf")])
+    assert r.exit_code == 2
+    assert "pdflatex" in r.output and "apt-get install texlive-latex-base" in r.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@needs_tex
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xor_compiles_without_errors_or_overfull_boxes(xor, lang):
+    from symbackprop.render.pdf import compile_tex, overfull_boxes
+    done = compile_tex(render(xor, "latex", standalone=True, lang=lang))
+    assert done.pdf.startswith(b"%PDF")
+    assert overfull_boxes(done.log) == []
+
+
+@needs_tex
+@pytest.mark.parametrize("path", sorted(PROBLEMS.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_problem_compiles(path, tmp_path):
+    out = tmp_path / "s.pdf"
+    r = CliRunner().invoke(main, ["solve", str(path), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+@needs_tex
+def test_failed_compile_keeps_tex_and_log(tmp_path):
+    from symbackprop.render.pdf import TexError, compile_tex
+    with pytest.raises(TexError, match="Undefined control sequence") as info:
+        compile_tex("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}\n", tmp_path / "bad")
+    assert (tmp_path / "bad.tex").exists() and (tmp_path / "bad.log").exists()
+    assert "bad.tex" in str(info.value)
