@@ -115,7 +115,7 @@ def test_check_in_json():
     (["solve", "missing.yaml"], ["missing.yaml", "cannot read"]),
     (["solve", XOR, "--part", "tanh"], ["no part named 'tanh'", "relu, sigmoid"]),
     (["solve", XOR, "--precision", "99"], ["--precision"]),
-    (["solve", XOR, "--format", "pdf"], ["--format"]),
+    (["solve", XOR, "--format", "docx"], ["--format"]),
     (["solve", XOR, "-o", "out.docx"], ["out.docx", "suffix"]),
     (["solve", XOR, "-o", "/nonexistent-dir/x.txt"], ["cannot write"]),
 ])
