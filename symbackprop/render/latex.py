@@ -71,8 +71,10 @@ def picture(psol: PartSolution, precision: int) -> str:
 
 def body(solution: Solution, precision: int | None, lang: str, with_picture: bool) -> str:
     out = [rf"\section*{{{tex_escape(solution.title)}}}"]
-    for psol in solution.parts:
+    for k, psol in enumerate(solution.parts):
         p = psol.part.precision if precision is None else precision
+        if k and with_picture:
+            out.append(r"\clearpage")            # a standalone handout: each part on its own page
         out.append(rf"\subsection*{{{part_heading(psol, lang, p, latex=True)}}}")
         out.append(r"\begin{itemize}")
         out += [rf"  \item {note(psol, n, lang, latex=True)}" for n in psol.conventions]
