@@ -8,18 +8,21 @@ from conftest import DATA, PROBLEMS
 from symbackprop.errors import ProblemError
 from symbackprop.problem import load_problem, parse_problem
 
-BASE = textwrap.dedent("""\
-    network:
-      inputs: [1, 2]
-      bias: 0
-      layers: [[3, 4], [5]]
-      activation: sigmoid
+WEIGHTS = textwrap.dedent("""\
     weights:
       0: {3: 1, 4: -6, 5: -4}
       1: {3: 3, 4: 6}
       2: {3: 4, 4: 5}
       3: {5: 2}
       4: {5: 4}
+    """)
+BASE = textwrap.dedent("""\
+    network:
+      inputs: [1, 2]
+      bias: 0
+      layers: [[3, 4], [5]]
+      activation: sigmoid
+    """) + WEIGHTS + textwrap.dedent("""\
     sample: {x: {1: 1, 2: 0}, t: {5: 1}}
     loss: half_squared_error
     learning_rate: 1
@@ -73,14 +76,7 @@ def test_part_overrides_top_level_fields():
 
 
 def test_weight_matrices_equal_the_mapping_form():
-    text = BASE.replace(textwrap.dedent("""\
-        weights:
-          0: {3: 1, 4: -6, 5: -4}
-          1: {3: 3, 4: 6}
-          2: {3: 4, 4: 5}
-          3: {5: 2}
-          4: {5: 4}
-        """), textwrap.dedent("""\
+    text = BASE.replace(WEIGHTS, textwrap.dedent("""\
         weights:
           - {W: [[3, 4], [6, 5]], b: [1, -6]}
           - {W: [[2, 4]], b: [-4]}
