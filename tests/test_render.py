@@ -137,10 +137,12 @@ def test_xor_compiles_without_errors_or_overfull_boxes(xor, lang):
 @needs_tex
 @pytest.mark.parametrize("path", sorted(PROBLEMS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_problem_compiles(path, tmp_path):
+    from symbackprop.render.pdf import compile_tex, overfull_boxes
     out = tmp_path / "s.pdf"
     r = CliRunner().invoke(main, ["solve", str(path), "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert out.read_bytes().startswith(b"%PDF")
+    assert overfull_boxes(compile_tex(render(solve(path), "latex", standalone=True)).log) == []
 
 
 @needs_tex

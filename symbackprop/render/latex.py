@@ -102,5 +102,6 @@ def render(solution: Solution, precision: int | None = None, lang: str = "en", s
                 + (" and a CJK setup (ctex)" if needs_cjk(text) else "") + ".\n" + text)
     cls = r"\documentclass[11pt]{ctexart}" if lang == "zh" or needs_cjk(text) else r"\documentclass[11pt]{article}"
     return "\n".join([cls, r"\usepackage[a4paper, margin=2cm]{geometry}", r"\usepackage{amsmath,amssymb}",
+                      r"\allowdisplaybreaks",   # long align* blocks may break across pages
                       r"\usepackage{tikz}", r"\setlength{\parindent}{0pt}", r"\begin{document}", text,
                       r"\end{document}", ""])
