@@ -5,7 +5,7 @@ nothing in render/ computes mathematics.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import sympy as sp
@@ -18,9 +18,6 @@ from .notation import Names, names_for
 from .problem import Part, Problem, load_problem
 
 SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
-SECTION_TITLES = {"given": "Given", "forward": "Forward pass", "loss": "Loss",
-                  "output": "Output layer: δ and updates", "hidden": "Hidden layers: δ and updates",
-                  "updated": "Updated weights"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,6 @@ class PartSolution:
     names: Names
     steps: tuple[Step, ...]
     conventions: tuple[Note, ...]
-    model: Model = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     def step(self, qid: str) -> Step:
         for s in self.steps:
@@ -116,7 +112,7 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
         leaves = {s: values[s] for s in a.rule.free_symbols}
         v = values[a.symbol]
         steps.append(Step(a.id, a.section, a.symbol, forms, leaves, v, to_float(v), a.unit, a.sample))
-    return PartSolution(part.name, part, names_for(model), tuple(steps), _conventions(model, values), model)
+    return PartSolution(part.name, part, names_for(model), tuple(steps), _conventions(model, values))
 
 
 def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
