@@ -43,8 +43,6 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
                 exact[a.symbol], sizes[a.symbol] = value, n
         if value is None:
             value = a.rule.xreplace(numeric)
-            if not value.is_Rational:
-                value = value.evalf(DIGITS)
         number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
         if not (number.is_Rational or (number.is_Float and number.is_finite)):
             # ln of 0 or of a negative number: complex, infinite or undefined

@@ -7,7 +7,6 @@ from ..errors import SymbackpropError
 
 FORMATS = {"text": "text", "json": "json", "latex": "latex", "markdown": "markdown", "pdf": "pdf"}
 SUFFIXES = {".txt": "text", ".json": "json", ".tex": "latex", ".md": "markdown", ".pdf": "pdf"}
-BINARY = {"pdf"}
 
 
 def render(solution, fmt: str = "text", **settings) -> str | bytes:

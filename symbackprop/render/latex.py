@@ -7,7 +7,7 @@ import re
 from ..printing import format_value
 from ..solution import PartSolution, Solution
 from .prose import note, part_heading, section_title
-from .steps import links
+from .steps import aligned_row, given_inline, links
 
 MAX_LINE = 62          # visible characters of a step that still fit on one line of A4 with 2 cm margins
 
@@ -35,9 +35,9 @@ def step_lines(psol: PartSolution, step, precision: int) -> str:
     """One step inside align*: on one line when short, else one link per line."""
     parts = links(psol, step, precision, latex=True)
     lhs, rest = parts[0][1], parts[1:]
-    whole = lhs + "".join(f" {r} {e}" for r, e in rest)
-    if _visible(whole) <= MAX_LINE or len(rest) <= 1:
-        return f"{lhs} &" + "".join(f" {r} {e}" for r, e in rest)
+    row = aligned_row(parts)
+    if _visible(row) <= MAX_LINE or len(rest) <= 1:
+        return row
     return " \\\\\n  &".join([f"{lhs} &{' ' + rest[0][0]} {rest[0][1]}"] + [f" {r} {e}" for r, e in rest[1:]])
 
 
@@ -84,9 +84,7 @@ def body(solution: Solution, precision: int | None, lang: str, with_picture: boo
         for section, steps in psol.sections():
             out.append(rf"\paragraph{{{section_title(section, lang, latex=True)}}}")
             if section == "given":
-                given = ", ".join(f"${links(psol, s, p, latex=True)[0][1]} = {links(psol, s, p, latex=True)[-1][1]}$"
-                                  for s in steps)
-                out.append(given + ".")
+                out.append(given_inline(psol, steps, p) + ".")
                 continue
             out.append(r"\begin{align*}")
             out.append(" \\\\\n".join(step_lines(psol, s, p) for s in steps))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..solution import Solution
 from .prose import note, part_heading, section_title
-from .steps import chain, links
+from .steps import chain, given_inline
 
 
 def render(solution: Solution, precision: int | None = None, lang: str = "en", **_) -> str:
@@ -15,8 +15,7 @@ def render(solution: Solution, precision: int | None = None, lang: str = "en", *
         for section, steps in psol.sections():
             out += [f"### {section_title(section, lang)}", ""]
             if section == "given":
-                out += [", ".join(f"${links(psol, s, p, True)[0][1]} = {links(psol, s, p, True)[-1][1]}$"
-                                  for s in steps), ""]
+                out += [given_inline(psol, steps, p), ""]
                 continue
             for s in steps:
                 out += [f"$$ {chain(psol, s, p, latex=True)} $$", ""]

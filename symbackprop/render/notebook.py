@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..solution import Solution
 from .prose import section_title
-from .steps import links
+from .steps import aligned_row, links
 
 
 def latex_math(solution: Solution, precision: int | None = None, lang: str = "en") -> str:
@@ -14,7 +14,5 @@ def latex_math(solution: Solution, precision: int | None = None, lang: str = "en
         rows.append(rf"&\textbf{{Part {psol.name.replace('_', ' ')}}}")
         for section, steps in psol.sections():
             rows.append(r"&\text{" + section_title(section, lang) + "}")     # MathJax shows δ in \text
-            for s in steps:
-                parts = links(psol, s, p, latex=True)
-                rows.append(f"{parts[0][1]} &" + "".join(f" {r} {e}" for r, e in parts[1:]))
+            rows += [aligned_row(links(psol, s, p, latex=True)) for s in steps]
     return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"

@@ -1,7 +1,6 @@
 """PDF: the standalone LaTeX document compiled by a real TeX engine found on the machine.
 
-latexmk when present, else pdflatex (xelatex with ctex for Chinese), run twice at most with a
-time limit. On failure the .tex and its log are kept beside the requested output.
+latexmk when present, else pdflatex (xelatex with ctex for Chinese), with a time limit. On failure the .tex and its log are kept beside the requested output.
 """
 from __future__ import annotations
 

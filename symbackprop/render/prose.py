@@ -7,15 +7,13 @@ from __future__ import annotations
 from ..printing import format_value
 from ..solution import Note, PartSolution
 
-LANGS = ("en", "zh")
-
 SECTIONS = {
     "en": {"given": "Given", "forward": "Forward pass", "loss": "Loss",
            "output": "Output layer: δ and updates", "hidden": "Hidden layers: δ and updates",
-           "updated": "Updated weights", "conventions": "Conventions", "check": "Check"},
+           "updated": "Updated weights"},
     "zh": {"given": "已知/Given", "forward": "前向计算/Forward", "loss": "损失/Loss",
            "output": "输出层：δ 与权重更新/Output layer", "hidden": "隐藏层：δ 与权重更新/Hidden layers",
-           "updated": "更新后的权重/Updated weights", "conventions": "约定/Conventions", "check": "验证/Check"},
+           "updated": "更新后的权重/Updated weights"},
 }
 
 WORDS = {

@@ -24,6 +24,17 @@ def links(psol: PartSolution, step: Step, precision: int, latex: bool = False) -
     return out
 
 
+def given_inline(psol: PartSolution, steps, precision: int) -> str:
+    """Given values as inline LaTeX math: `$w_{03} = 1$, $x_{1} = 1$, …`."""
+    pairs = (links(psol, s, precision, latex=True) for s in steps)
+    return ", ".join(f"${ls[0][1]} = {ls[-1][1]}$" for ls in pairs)
+
+
+def aligned_row(parts: list[tuple[str, str]]) -> str:
+    """Links as one row of an align/aligned environment: `lhs & = a = b ≈ c`."""
+    return f"{parts[0][1]} &" + "".join(f" {r} {e}" for r, e in parts[1:])
+
+
 def chain(psol: PartSolution, step: Step, precision: int, latex: bool = False) -> str:
     """The step as one line."""
     return " ".join(f"{rel} {expr}" if rel else expr for rel, expr in links(psol, step, precision, latex))
