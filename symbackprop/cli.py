@@ -69,6 +69,8 @@ def main() -> None:
       symbackprop solve problems/xor.yaml --check
       symbackprop solve problems/xor.yaml -o xor.pdf --lang zh
       symbackprop solve problems/xor.yaml --format latex --fragment > xor-steps.tex
+      symbackprop derive problems/xor_appendix.yaml
+      symbackprop derive problems/quadratic.yaml
     """
 
 
@@ -114,6 +116,153 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     _write(text, output)
     if reports is not None and not all(r.ok for r in reports):
         sys.exit(1)
+
+
+def _layer_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        sizes = ()
+    if len(sizes) < 2 or len(sizes) > MAX_DEPTH or not all(1 <= v <= MAX_WIDTH for v in sizes):
+        raise InputError(f"--layers {text!r}: give the unit counts from inputs to outputs, e.g. 2,2,1 "
+                         f"(2 to {MAX_DEPTH} layers of 1 to {MAX_WIDTH} units)")
+    return sizes
+
+
+MAX_DEPTH, MAX_WIDTH = 6, 8
+NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta", "weight_order")
+
+
+@main.command()
+@click.argument("problem", metavar="[PROBLEM_FILE]", required=False)
+@click.option("--part", "parts", multiple=True, metavar="NAME", help="Only this part of the file (repeatable).")
+@click.option("--activation", default=None, metavar="NAME",
+              help="Without a file: the hidden activation (sigmoid, tanh, relu, …). Default sigmoid.")
+@click.option("--output-activation", default=None, metavar="NAME",
+              help="Without a file: the output activation (default: the loss's usual one, else --activation).")
+@click.option("--loss", default=None, metavar="NAME", help="Without a file: the loss. Default half_squared_error.")
+@click.option("--layers", default=None, metavar="SIZES",
+              help="Without a file: the network the rules are checked on, units per layer from the inputs, "
+                   "e.g. 2,2,1 (the default).")
+@click.option("--delta", type=click.Choice(["dJ_dnet", "minus_dJ_dnet"]), default=None,
+              help="Without a file: δ = ∂J/∂net (in-class, the default) or δ = −∂J/∂net (appendix).")
+@click.option("--weight-order", type=click.Choice(["from_to", "to_from"]), default=None,
+              help="Without a file: w_jk is the weight from j to k (the default) or into j from k.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf"]), default=None,
+              help="Output format. Default: from the -o suffix, else text.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the labels.")
+@click.option("--standalone/--fragment", default=None,
+              help="LaTeX: a complete document (default for -o .tex) or a fragment to \\input.")
+@click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
+              help="Decimal places of the numbers of the matrix example (default: the file's, else 4).")
+@click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of stdout ('-').")
+def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, output_activation: str | None,
+           loss: str | None, layers: str | None, delta: str | None, weight_order: str | None, fmt: str | None,
+           lang: str, standalone: bool | None, precision: int | None, output: str) -> None:
+    """Derive the general backpropagation rules (δ_k, δ_j, ∂J/∂w, Δw) with SymPy for a fully
+    connected network of any size, specialise them for the activations and loss, and check every
+    rule on a concrete network: the one in PROBLEM_FILE, or a generated one of --layers sizes.
+    Exit 1 if a rule disagrees with the concrete network.
+
+    A file with `model: quadratic` is the lecture's matrix example y = xᵀAx + b·x + c,
+    L = (y − y*)²: its chain of intermediate results and ∂L/∂A, ∂L/∂b, ∂L/∂c with its numbers.
+
+    \b
+    Examples:
+      symbackprop derive problems/xor.yaml
+      symbackprop derive --activation sigmoid --loss cross_entropy --layers 4,3,3 --delta minus_dJ_dnet
+      symbackprop derive problems/xor_appendix.yaml --format json
+      symbackprop derive problems/quadratic.yaml"""
+    fmt = _format_for(fmt, output)
+    if fmt == "pdf" and output == "-":
+        raise InputError("PDF output needs a file: add -o FILE.pdf")
+    if standalone is None:
+        standalone = output != "-"
+    given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
+             "delta": delta, "weight_order": weight_order}
+    try:
+        from .general_check import derive_for_part
+        from .render import rules as rules_render
+        if problem is not None:
+            used = [f"--{k.replace('_', '-')}" for k in NETWORK_OPTIONS if given[k] is not None]
+            if used:
+                raise InputError(f"{', '.join(used)}: only without a problem file (the file sets the network); "
+                                 f"drop the option or the file")
+            from .problem import problem_from_document
+            from .quadratic import derive_quadratic, is_quadratic, read_quadratic
+            from .yamlfile import load_yaml
+            doc = load_yaml(problem)
+            if is_quadratic(doc):
+                if parts:
+                    raise InputError(f"{problem}: --part: the matrix example (model: quadratic) has no parts")
+                solution = derive_quadratic(read_quadratic(doc))
+                _write(_render_quadratic(solution, fmt, lang, precision, standalone, output), output)
+                if not solution.ok:
+                    sys.exit(1)
+                return
+            prob = problem_from_document(doc)
+            chosen = [prob.part(n) for n in parts] if parts else list(prob.parts)
+            source, generated = prob.source, False
+        else:
+            if parts:
+                raise InputError("--part needs a problem file")
+            prob = _example(activation, output_activation, loss, layers, delta, weight_order)
+            chosen, source, generated = list(prob.parts), None, True
+        derivations = [derive_for_part(p, prob.source) for p in chosen]
+        text = _render_rules(rules_render, derivations, fmt, lang, standalone, generated, source, prob.title, output)
+    except SymbackpropError as exc:
+        raise InputError(str(exc)) from None
+    _write(text, output)
+    if not all(d.ok for d in derivations):
+        sys.exit(1)
+
+
+def _example(activation, output_activation, loss, layers, delta, weight_order):
+    from . import activations, losses
+    act = activations.ALIASES.get(activation, activation) if activation else "sigmoid"
+    if act not in activations.NAMES or act == "softmax":
+        raise InputError(f"--activation {activation!r}: not a hidden activation; choose from "
+                         f"{', '.join(n for n in activations.NAMES if n != 'softmax')}")
+    out = activations.ALIASES.get(output_activation, output_activation) if output_activation else None
+    if out is not None and out not in activations.NAMES:
+        raise InputError(f"--output-activation {output_activation!r}: unknown; choose from {', '.join(activations.NAMES)}")
+    name = losses.ALIASES.get(loss, loss) if loss else "half_squared_error"
+    if name not in losses.NAMES:
+        raise InputError(f"--loss {loss!r}: unknown; choose from {', '.join(losses.NAMES)}")
+    sizes = _layer_sizes(layers) if layers else (2, 2, 1)
+    from .general_check import example_problem
+    return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")
+
+
+def _render_quadratic(solution, fmt, lang, precision, standalone, output):
+    from .render import quadratic as q
+    if fmt == "json":
+        return q.render_json(solution)
+    if fmt == "markdown":
+        return q.render_markdown(solution, lang, precision)
+    if fmt in ("latex", "pdf"):
+        tex = q.render_latex(solution, lang, precision, standalone or fmt == "pdf")
+        if fmt == "latex":
+            return tex
+        from .render.pdf import compile_tex
+        return compile_tex(tex, Path(output).with_suffix("")).pdf
+    return q.render_text(solution, lang, precision)
+
+
+def _render_rules(module, derivations, fmt, lang, standalone, generated, source, title, output):
+    if fmt == "json":
+        return module.render_json(derivations, source)
+    if fmt == "markdown":
+        return module.render_markdown(derivations, lang, generated)
+    if fmt in ("latex", "pdf"):
+        tex = module.render_latex(derivations, lang, standalone or fmt == "pdf", generated,
+                                  title=f"{title}: general rules" if not generated else "")
+        if fmt == "latex":
+            return tex
+        from .render.pdf import compile_tex
+        return compile_tex(tex, Path(output).with_suffix("")).pdf
+    return module.render_text(derivations, lang, generated)
 
 
 if __name__ == "__main__":  # pragma: no cover

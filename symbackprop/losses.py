@@ -47,12 +47,17 @@ class Loss:
     formula: str
     default_output_activation: str | None = None
     domain: tuple[str, ...] = ()          # "positive" (ln u), "below_one" (ln(1-u))
+    mean_over_units: bool = False         # J is a mean, not a sum, of the per-unit terms
+
+    def unit_term(self, u: sp.Expr, t: sp.Expr) -> sp.Expr:
+        """The term of one output unit, for writing J as a sum over symbolically many units."""
+        return self.per_sample([u], [t])
 
 
 TABLE: dict[str, Loss] = {
     "half_squared_error": Loss("half_squared_error", _half_squared, "1/2 sum_k (t_k - u_k)^2"),
     "squared_error": Loss("squared_error", _squared, "sum_k (t_k - u_k)^2"),
-    "mse": Loss("mse", _mse, "(1/K) sum_k (t_k - u_k)^2"),
+    "mse": Loss("mse", _mse, "(1/K) sum_k (t_k - u_k)^2", mean_over_units=True),
     "l1": Loss("l1", _l1, "sum_k |t_k - u_k| (sub-gradient 0 where t_k = u_k)"),
     "cross_entropy": Loss("cross_entropy", _cross_entropy, "-sum_k t_k ln u_k",
                           default_output_activation="softmax", domain=("positive",)),

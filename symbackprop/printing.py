@@ -53,10 +53,47 @@ def _positive_first(printer, expr, order):
     return sp.Add(*terms, evaluate=False)
 
 
-class TextPrinter(StrPrinter):
-    """Plain-text printer: net_3, δ_5, g'(net_5), η, · for products and × once numbers are in."""
+def _indices(printer, expr, swap: bool) -> str:
+    idx = [printer._print(a) for a in expr.indices]
+    if swap:
+        idx.reverse()
+    return "".join(idx) if all(len(a) == 1 for a in idx) else ",".join(idx)
 
-    _default_settings = dict(StrPrinter._default_settings, names={}, values=None, times=False)
+
+class TextPrinter(StrPrinter):
+    """Plain-text printer: net_3, δ_5, g'(net_5), η, · for products and × once numbers are in.
+
+    `indexed` names the bases of the general rules: {base name: (shown name, reverse indices)}."""
+
+    _default_settings = dict(StrPrinter._default_settings, names={}, values=None, times=False, indexed={})
+
+    def _print(self, expr, **kwargs) -> str:
+        if isinstance(expr, sp.Indexed):       # Indexed has its own _sympystr, which StrPrinter prefers
+            return self._print_Indexed(expr)
+        return super()._print(expr, **kwargs)
+
+    def _print_Indexed(self, expr) -> str:
+        name, swap = self._settings["indexed"].get(expr.base.name, (expr.base.name, False))
+        idx = _indices(self, expr, swap)
+        return f"{name}_{idx}" if len(idx) == 1 else f"{name}_{{{idx}}}"
+
+    def _print_Derivative(self, expr) -> str:
+        (var, count), = expr.variable_count
+        return f"∂{self._print(expr.expr)}/∂{self._print(var)}"
+
+    def _print_Transpose(self, expr) -> str:
+        return f"{self._print(expr.arg)}ᵀ"
+
+    def _print_MatMul(self, expr) -> str:
+        # 2(y − y*)·x·xᵀ: a scalar factor needs no parentheses of its own
+        return "*".join(f"({self._print(a)})" if isinstance(a, sp.Add) else self._print(a) for a in expr.args)
+
+    def _print_Sum(self, expr) -> str:
+        (var, low, high), = expr.limits
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = f"({body})"
+        return f"Σ_{self._print(var)}[{self._print(low)}..{self._print(high)}] {body}"
 
     def doprint(self, expr) -> str:
         s = super().doprint(expr)
@@ -96,7 +133,19 @@ class TextPrinter(StrPrinter):
 class LatexPrinter(_SympyLatexPrinter):
     """LaTeX printer: \\mathrm{net}_{3}, \\delta_{5}, g'(\\mathrm{net}_{5}), \\times once numbers are in."""
 
-    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None)
+    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={})
+
+    def _print_Indexed(self, expr) -> str:
+        name, swap = self._settings["indexed"].get(expr.base.name, (expr.base.name, False))
+        return f"{name}_{{{_indices(self, expr, swap)}}}"
+
+    def _print_MatMul(self, expr) -> str:
+        return " ".join(rf"\left({self._print(a)}\right)" if isinstance(a, sp.Add) else self._print(a)
+                        for a in expr.args)
+
+    def _print_Derivative(self, expr) -> str:
+        (var, count), = expr.variable_count
+        return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(var)}}}"
 
     def _print_Symbol(self, expr, style="plain") -> str:
         values = self._settings["values"]
@@ -124,10 +173,11 @@ class LatexPrinter(_SympyLatexPrinter):
         return format_value(expr, 6)[0]
 
 
-def print_text(expr: sp.Expr, names: dict, values: dict | None = None) -> str:
-    return TextPrinter(dict(names=names, values=values, times=values is not None)).doprint(expr)
+def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None) -> str:
+    return TextPrinter(dict(names=names, values=values, times=values is not None,
+                            indexed=indexed or {})).doprint(expr)
 
 
-def print_latex(expr: sp.Expr, names: dict, values: dict | None = None) -> str:
+def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None) -> str:
     mul = "times" if values is not None else "dot"
-    return LatexPrinter(dict(names=names, values=values, mul_symbol=mul)).doprint(expr)
+    return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {})).doprint(expr)

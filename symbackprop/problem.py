@@ -120,6 +120,11 @@ def load_problem(path: str | Path) -> Problem:
     return _Validator(load_yaml(path)).problem()
 
 
+def problem_from_document(doc: YamlDocument) -> Problem:
+    """Validate an already parsed problem file."""
+    return _Validator(doc).problem()
+
+
 def parse_problem(text: str, source: str = "<string>") -> Problem:
     """Validate a problem given as YAML text (for notebooks and tests)."""
     return _Validator(parse_yaml(text, source)).problem()
@@ -187,6 +192,12 @@ class _Validator:
         if data is None:
             self.fail((), "the file is empty; a problem needs network, weights, sample and loss")
         self.mapping(data, (), "a problem")
+        if "model" in data:
+            if data["model"] == "quadratic":
+                self.fail(("model",), "this file is the lecture's matrix example (model: quadratic), not a network "
+                                      "to solve step by step; use: symbackprop derive " + self.doc.source)
+            self.fail(("model",), f"{data['model']!r} is not a model; allowed: quadratic (the lecture's matrix "
+                                  "example), or leave `model` out for a network")
         self.check_keys(data, TOP_KEYS, (), "a problem")
         source = self.doc.source
         title = data.get("title", Path(source).stem)

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROBLEMS
+from conftest import NETWORKS, PROBLEMS
 
 from symbackprop.cli import main
 from symbackprop.printing import format_value
@@ -22,7 +22,7 @@ needs_tex = pytest.mark.skipif(not HAVE_TEX and not os.environ.get("CI"),
 FRAGMENT_MACROS = {"section", "subsection", "paragraph", "begin", "end", "item", "mathrm", "operatorname", "text",
                    "cdot", "times", "approx", "frac", "partial", "delta", "eta", "Delta", "left", "right", "max",
                    "to", "_", "input", "usepackage", "ln", "log", "exp", "tanh", "sqrt", "pi",
-                   "erf", "min", "Sigma", "textbf"}
+                   "erf", "min", "Sigma", "textbf", "sum", "bmatrix"}
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_xor_compiles_without_errors_or_overfull_boxes(xor, lang):
 
 
 @needs_tex
-@pytest.mark.parametrize("path", sorted(PROBLEMS.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.name)
 def test_every_problem_compiles(path, tmp_path):
     from symbackprop.render.pdf import compile_tex, overfull_boxes
     out = tmp_path / "s.pdf"
@@ -152,3 +152,26 @@ def test_failed_compile_keeps_tex_and_log(tmp_path):
         compile_tex("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}\n", tmp_path / "bad")
     assert (tmp_path / "bad.tex").exists() and (tmp_path / "bad.log").exists()
     assert "bad.tex" in str(info.value)
+
+
+DERIVE_CASES = [(p, "en") for p in sorted(PROBLEMS.glob("*.yaml"))] + \
+    [(PROBLEMS / "xor.yaml", "zh"), (PROBLEMS / "quadratic.yaml", "zh")]      # xelatex + ctex is slow
+
+
+@needs_tex
+@pytest.mark.parametrize("path, lang", DERIVE_CASES, ids=lambda v: getattr(v, "name", v))
+def test_every_derivation_compiles(path, lang, tmp_path):
+    """`derive` on every problem (the general rules, or the matrix example) compiles cleanly."""
+    out = tmp_path / "d.tex"
+    r = CliRunner().invoke(main, ["derive", str(path), "-o", str(out), "--lang", lang])
+    assert r.exit_code == 0, r.output
+    from symbackprop.render.pdf import compile_tex, overfull_boxes
+    done = compile_tex(out.read_text(encoding="utf-8"))
+    assert done.pdf.startswith(b"%PDF") and overfull_boxes(done.log) == []
+
+
+@pytest.mark.parametrize("path", [PROBLEMS / "xor.yaml", PROBLEMS / "quadratic.yaml"], ids=lambda p: p.name)
+def test_derive_fragment_uses_only_amsmath(path):
+    tex = CliRunner().invoke(main, ["derive", str(path), "--format", "latex", "--fragment"]).output
+    assert r"\documentclass" not in tex
+    assert set(re.findall(r"\\([A-Za-z]+)", tex)) <= FRAGMENT_MACROS

@@ -15,7 +15,8 @@ _SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#":
              "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _UNICODE = {"δ": r"$\delta$", "η": r"$\eta$", "→": r"$\to$", "−": "-", "·": r"$\cdot$", "×": r"$\times$",
             "½": r"$\frac{1}{2}$", "²": r"$^2$", "Σ": r"$\Sigma$", "∂": r"$\partial$", "≈": r"$\approx$",
-            "—": "---", "–": "--"}
+            "—": "---", "–": "--",
+            "ᵀ": r"$^{T}$", "₁": r"$_1$", "₂": r"$_2$", "∗": r"$^*$"}
 
 
 def tex_escape(text: str) -> str:

@@ -1,0 +1,280 @@
+"""The general backpropagation rules of the lecture's appendix, derived by SymPy with symbolic sizes.
+
+A fully connected network with d inputs x_i, n_H hidden units y_j = g(net_j), c outputs
+z_k = g(net_k), and J = Σ_k ℓ(t_k, z_k) is written with SymPy's `IndexedBase` and `Sum`; every
+partial derivative of the chain (∂J/∂z_k, ∂z_k/∂net_k, ∂net_k/∂w_kj, ∂net_k/∂y_j, ∂J/∂y_j) is
+`sympy.diff` of those sums, and the δ rules are what the chain gives. Nothing here is a template:
+change the loss or the activation and the rules change with it. `check_rules` then evaluates every
+rule on the concrete network of a problem file and compares it with that network's solution.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from . import losses
+from .activations import Activation
+from .problem import Notation
+
+# Indices: k runs over the outputs (1..c), j over the hidden units (0..n_H, 0 = bias), i over the
+# inputs (0..d); m and p are summation dummies.
+k, j, i, m, p = sp.symbols("k j i m p", integer=True)
+c, n_H, d = sp.symbols("c n_H d", integer=True, positive=True)
+INDEX_SYMBOLS = {k, j, i, m, p, c, n_H, d}
+
+# The two layers get separate bases (w_o[k, j], w_h[j, i]) so that evaluating on a network cannot mix
+# them up; the printer writes both as w, net and δ, as the appendix does.
+# Everything is real: without that SymPy differentiates |t − z| (the L1 loss) as a complex function.
+t, z, net_o, delta_o, w_o = (sp.IndexedBase(n, real=True) for n in ("t", "z", "net_o", "delta_o", "w_o"))
+y, net_h, delta_h, w_h, x = (sp.IndexedBase(n, real=True) for n in ("y", "net_h", "delta_h", "w_h", "x"))
+g = sp.Function("g", real=True)
+gprime = sp.Function("g'")                 # no assumptions, so that srepr round-trips
+J, eta = sp.symbols("J eta")
+update_o, update_h = sp.IndexedBase("Delta_w_o"), sp.IndexedBase("Delta_w_h")
+
+RULE_IDS = ("delta_output", "delta_hidden", "grad_output_weight", "grad_hidden_weight",
+            "update_output_weight", "update_hidden_weight")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`lhs = forms[0] = forms[1] = …`; the last form is the rule in g'. `specialised` holds the
+    rule with g' replaced by each activation's own derivative, labelled by the activation."""
+
+    id: str
+    lhs: sp.Expr
+    forms: tuple[sp.Expr, ...]
+    specialised: tuple[tuple[str, sp.Expr], ...] = ()
+
+    @property
+    def rule(self) -> sp.Expr:
+        return self.forms[-1]
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """A rule evaluated on every unit (and sample) of a concrete network and compared."""
+
+    id: str
+    compared: int
+    max_error: float                 # largest |rule − solution| / max(1, |solution|)
+
+    @property
+    def ok(self) -> bool:
+        return self.compared > 0 and self.max_error <= 1e-20
+
+
+@dataclass(frozen=True)
+class GeneralDerivation:
+    """The general rules for one choice of activations, loss and notation."""
+
+    name: str
+    hidden_activations: tuple[str, ...]
+    output_activation: str
+    loss: str
+    notation: Notation
+    definitions: tuple[Rule, ...]    # net_k, z_k, net_j, y_j, J
+    rules: tuple[Rule, ...]
+    assumptions: tuple[str, ...]     # "targets_sum_to_one"
+    checks: tuple[RuleCheck, ...] = ()
+
+    def rule(self, rid: str) -> Rule:
+        for r in self.rules:
+            if r.id == rid:
+                return r
+        raise KeyError(rid)
+
+    @property
+    def ok(self) -> bool:
+        return all(ch.ok for ch in self.checks)
+
+
+def _in_range(expr: sp.Expr) -> sp.Expr:
+    """Take the first branch of SymPy's index-range Piecewise (`k` in 1..c): our indices are in range."""
+    def is_range(e):
+        return isinstance(e, sp.Piecewise) and e.args[0][1].free_symbols <= INDEX_SYMBOLS
+    return sp.piecewise_fold(expr).replace(is_range, lambda e: e.args[0][0]) if expr.has(sp.Piecewise) else expr
+
+
+def _diff(expr: sp.Expr, var: sp.Expr) -> sp.Expr:
+    return _in_range(sp.diff(expr, var).doit())
+
+
+def _net(weights: sp.IndexedBase, row: sp.Expr, values: sp.IndexedBase, size: sp.Symbol) -> sp.Sum:
+    """net_row = Σ_{p=0}^{size} w_{row,p} v_p, the bias being v_0 = 1."""
+    return sp.Sum(weights[row, p] * values[p], (p, 0, size))
+
+
+def _named(expr: sp.Expr) -> sp.Expr:
+    """Write SymPy's result in the lecture's names: g'(net) for dg/dnet, z_k for g(net_k)."""
+    expr = expr.replace(lambda e: isinstance(e, sp.Subs) and isinstance(e.expr, sp.Derivative),
+                        lambda e: gprime(*e.point))
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and e.expr.func == g,
+                        lambda e: gprime(*e.expr.args))
+    return expr.replace(lambda e: e.func == g and isinstance(e.args[0], sp.Indexed)
+                        and e.args[0].base in (net_o, net_h),
+                        lambda e: (z if e.args[0].base == net_o else y)[e.args[0].indices])
+
+
+def _softmax_named(expr: sp.Expr) -> sp.Expr:
+    """exp(net_m)/Σ_p exp(net_p) is z_m: name it, and let the sums of exponentials cancel."""
+    S = sp.Dummy("S", positive=True)
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum) and e.function == sp.exp(net_o[e.variables[0]]),
+                        lambda e: S)
+    expr = expr.replace(lambda e: e.func == sp.exp and isinstance(e.args[0], sp.Indexed) and e.args[0].base == net_o,
+                        lambda e: z[e.args[0].indices] * S)
+    return expr                    # S cancels by itself: z_k·S·z_m·S/S² is z_k·z_m
+
+
+def _pull_constants(expr: sp.Expr) -> sp.Expr:
+    """Σ_m a·t_m → a·Σ_m t_m, for every factor a that does not depend on m."""
+    def pull(e):
+        var = e.variables[0]
+        inside, outside = [], []
+        for f in sp.Mul.make_args(e.function):
+            (inside if f.has(var) else outside).append(f)
+        return sp.Mul(*outside) * sp.Sum(sp.Mul(*inside), *e.limits)
+    return expr.replace(lambda e: isinstance(e, sp.Sum), pull)
+
+
+def _shorter(*candidates: sp.Expr) -> sp.Expr:
+    """The candidate with the fewest operations; the first one on a tie."""
+    return min(candidates, key=sp.count_ops)
+
+
+def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation, loss_name: str,
+                   notation: Notation) -> GeneralDerivation:
+    """Derive the six rules of the appendix for these activations, loss and sign convention."""
+    s = notation.sign
+    loss = losses.TABLE[loss_name]
+    softmax = output.name == "softmax"
+    assumptions: list[str] = []
+
+    # Definitions: the forward pass with symbolic sizes.
+    net_k_def, net_j_def = _net(w_o, k, y, n_H), _net(w_h, j, x, d)
+
+    def z_of(q):                                   # z_q as a function of the output nets
+        if softmax:
+            return sp.exp(net_o[q]) / sp.Sum(sp.exp(net_o[p]), (p, 1, c))
+        return g(net_o[q])
+
+    scale = sp.Integer(1) / c if loss.mean_over_units else sp.Integer(1)
+    J_of_z = scale * sp.Sum(loss.unit_term(z[m], t[m]), (m, 1, c))
+    J_of_net = scale * sp.Sum(loss.unit_term(z_of(m), t[m]), (m, 1, c))
+    definitions = (
+        Rule("net_output", net_o[k], (net_k_def,)),
+        Rule("output", z[k], (sp.exp(net_o[k]) / sp.Sum(sp.exp(net_o[m]), (m, 1, c)) if softmax else g(net_o[k]),)),
+        Rule("net_hidden", net_h[j], (net_j_def,)),
+        Rule("hidden", y[j], (g(net_h[j]),)),
+        Rule("loss", J, (J_of_z,)),
+    )
+
+    def dJ(var):
+        return sp.Derivative(J, var)
+
+    # δ_k = s·∂J/∂net_k. For an elementwise g, z_m depends on net_k only for m = k, so
+    # ∂J/∂net_k = ∂J/∂z_k · ∂z_k/∂net_k; both factors are sympy.diff of the sums above.
+    full = _named(_diff(J_of_net, net_o[k]))
+    if softmax:
+        full = _pull_constants(_softmax_named(full))
+        if loss.name == "cross_entropy":
+            # one-hot (or probability) targets: Σ_m t_m = 1
+            full = full.subs(sp.Sum(t[m], (m, 1, c)), 1)
+            assumptions.append("targets_sum_to_one")
+        delta_k = s * full
+        delta_k = _shorter(sp.factor_terms(sp.expand(delta_k)), sp.factor_terms(delta_k), delta_k)
+        chain = (s * dJ(net_o[k]),
+                 s * sp.Sum(sp.Mul(dJ(z[m]), sp.Derivative(z[m], net_o[k]), evaluate=False), (m, 1, c)))
+    else:
+        dJ_dz = _diff(J_of_z, z[k])
+        dz_dnet = _named(_diff(g(net_o[k]), net_o[k]))
+        # s multiplies ∂J/∂z_k first, where SymPy folds it in: (t_k − z_k)·g'(net_k) for s = −1
+        outer = s * dJ_dz
+        outer = _shorter(sp.factor_terms(sp.expand(outer), sign=False), outer)   # 2(t_k − z_k)/c
+        delta_k = outer * dz_dnet
+        if sp.simplify(s * full - delta_k) != 0:          # the chain must agree with the direct diff
+            raise AssertionError(f"chain rule and direct diff disagree for δ_k: {full} vs {delta_k}")
+        chain = (s * dJ(net_o[k]), s * sp.Mul(dJ(z[k]), sp.Derivative(z[k], net_o[k]), evaluate=False))
+    rule_delta_k = Rule("delta_output", delta_o[k], chain + (delta_k,))
+
+    # δ_j = s·∂J/∂y_j·∂y_j/∂net_j with ∂J/∂y_j = Σ_k ∂J/∂net_k·∂net_k/∂y_j and ∂J/∂net_k = s·δ_k.
+    dnet_dy = _diff(net_k_def, y[j])                              # w_kj
+    dy_dnet = _named(_diff(g(net_h[j]), net_h[j]))                # g'(net_j)
+    dJ_dy = sp.Sum(s * s * delta_o[k] * dnet_dy, (k, 1, c))      # s² = 1: Σ_k w_kj δ_k
+    delta_j = dy_dnet * dJ_dy
+    forms = [s * dJ(net_h[j]),
+             s * sp.Mul(dJ(y[j]), sp.Derivative(y[j], net_h[j]), evaluate=False),
+             s * sp.Mul(sp.Sum(sp.Mul(dJ(net_o[k]), sp.Derivative(net_o[k], y[j]), evaluate=False), (k, 1, c)),
+                        dy_dnet, evaluate=False)]
+    if not softmax:
+        # The appendix's own line: differentiate J with every net_k written out in the y_j,
+        # and confirm that each term is ∂J/∂net_k · w_kj (so that δ_k can take its place).
+        J_of_y = scale * sp.Sum(loss.unit_term(g(net_k_def.subs(k, m)), t[m]), (m, 1, c))
+        expanded = _named(_named(_diff(J_of_y, y[j])).replace(
+            lambda e: isinstance(e, sp.Sum) and e.variables[0] == p, _collapse_net))
+        term = _summand(expanded)
+        if term is None or sp.simplify(term - s * delta_k.subs(k, m) * dnet_dy.subs(k, m)) != 0:
+            raise AssertionError(f"∂J/∂y_j did not come out as Σ_k ∂J/∂net_k w_kj: {expanded}")
+        forms.append(s * sp.Sum(term.subs(m, k), (k, 1, c)) * dy_dnet)
+    rule_delta_j = Rule("delta_hidden", delta_h[j], tuple(forms) + (delta_j,))
+
+    # ∂J/∂w = ∂J/∂net · ∂net/∂w, with ∂net_k/∂w_kj = y_j and ∂net_j/∂w_ji = x_i from sympy.diff.
+    dnet_dw_o, dnet_dw_h = _diff(net_k_def, w_o[k, j]), _diff(net_j_def, w_h[j, i])
+    grad_o = s * delta_o[k] * dnet_dw_o
+    grad_h = s * delta_h[j] * dnet_dw_h
+    rule_grad_o = Rule("grad_output_weight", dJ(w_o[k, j]),
+                       (sp.Mul(dJ(net_o[k]), sp.Derivative(net_o[k], w_o[k, j]), evaluate=False), grad_o))
+    rule_grad_h = Rule("grad_hidden_weight", dJ(w_h[j, i]),
+                       (sp.Mul(dJ(net_h[j]), sp.Derivative(net_h[j], w_h[j, i]), evaluate=False), grad_h))
+    # Δw = −η ∂J/∂w; written out with the δ rule substituted, as the appendix's summary does.
+    upd_o, upd_h = -eta * grad_o, -eta * grad_h
+    rule_upd_o = Rule("update_output_weight", update_o[k, j],
+                      (-eta * dJ(w_o[k, j]), upd_o, upd_o.subs(delta_o[k], delta_k)))
+    rule_upd_h = Rule("update_hidden_weight", update_h[j, i],
+                      (-eta * dJ(w_h[j, i]), upd_h, upd_h.subs(delta_h[j], delta_j)))
+
+    rules = [rule_delta_k, rule_delta_j, rule_grad_o, rule_grad_h, rule_upd_o, rule_upd_h]
+    rules = tuple(_specialise(r, hidden, output) for r in rules)
+    return GeneralDerivation(name, tuple(a.name for a in hidden), output.name, loss.name, notation, definitions,
+                             rules, tuple(assumptions))
+
+
+def _summand(expr: sp.Expr) -> sp.Expr | None:
+    """The term of `a·Σ_m f(m)` as one summand a·f(m) (a is e.g. the 1/c of a mean), or None."""
+    factors = sp.Mul.make_args(expr)
+    sums = [f for f in factors if isinstance(f, sp.Sum)]
+    if len(sums) != 1:
+        return None
+    return sp.Mul(*[f for f in factors if f is not sums[0]]) * sums[0].function
+
+
+def _collapse_net(e: sp.Sum) -> sp.Expr:
+    """Σ_p w_o[m, p] y_p (a net written out) back to net_o[m]."""
+    f = e.function
+    if isinstance(f, sp.Mul) and e.limits[0][1:] == (0, n_H):
+        for fac in f.args:
+            if isinstance(fac, sp.Indexed) and fac.base == w_o:
+                if sp.simplify(f - w_o[fac.indices[0], p] * y[p]) == 0:
+                    return net_o[fac.indices[0]]
+    return e
+
+
+def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation) -> Rule:
+    """Replace g' by each activation's own derivative (σ' = σ(1−σ), tanh' = 1 − tanh², ReLU' = step)."""
+    expr = rule.rule
+    if rule.id in ("update_output_weight", "update_hidden_weight"):
+        expr = rule.forms[-1]
+    if not expr.has(gprime):
+        return rule
+    out = []
+    if expr.has(gprime(net_h[j])):        # a hidden-layer rule: one form per hidden activation
+        for act in dict.fromkeys(hidden):
+            e = expr.replace(lambda a: a.func == gprime and a.args[0].base == net_h,
+                             lambda a, act=act: act.derivative(a.args[0], y[a.args[0].indices]))
+            out.append((act.name, e))
+    elif output.elementwise:
+        out.append((output.name, expr.replace(lambda a: a.func == gprime and a.args[0].base == net_o,
+                                              lambda a: output.derivative(a.args[0], z[a.args[0].indices]))))
+    out = [(label, e if e.has(sp.Sum) else _shorter(e, sp.factor(e), sp.simplify(e))) for label, e in out]
+    return Rule(rule.id, rule.lhs, rule.forms, tuple(out))
