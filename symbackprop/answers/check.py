@@ -1,0 +1,364 @@
+"""Check one student's answers to one part, item by item, the way a careful grader marks them.
+
+For every answered quantity (in the solution's order, so earlier answers are known when later
+ones are checked):
+
+1. read it: a number, or LaTeX — a chain `rule = numbers = value` whose every link is checked:
+   the rule on random problems (instances.py), the numbers against the values they stand for,
+   the arithmetic between the numbers and the value;
+2. compare the value with the expected one (compare.py: tolerance, rounding);
+3. if it is wrong, recompute the step from the student's own earlier values (error carried
+   forward: consistent work gets follow-through credit, and the report names the first error);
+4. if still wrong, recompute it under each mistake students make (diagnose.py) and say which one
+   reproduces the student's number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from ..printing import format_value
+from ..solution import PartSolution
+from . import diagnose
+from .compare import Match, Tolerance, compare_number, shown_decimals, within
+from .expr import evaluate, literal, negate_at, numbers, symbols
+from .instances import instances, recompute, true_values
+from .latex import AnswerError, Parser, check_size, normalize, prepare, split_relations
+from .names import NameTable
+from .rubric import Rubric
+
+ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "updated")
+GOOD = ("correct", "follow_through", "other_convention")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a student wrote for one quantity: a number, or LaTeX (an expression or a chain)."""
+
+    qid: str
+    text: str
+    line: int | None = None
+    number: bool = False           # given as a YAML/JSON number
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link of a chain `rule = numbers = value`, and what was found about it."""
+
+    relation: str                  # "", "=", "≈"
+    text: str
+    kind: str                      # name, rule, numbers, value
+    ok: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict on one item: data, never a bare bool."""
+
+    qid: str
+    name: str                      # as the problem's notation writes it
+    given: str
+    expected: float
+    expected_text: str
+    status: str                    # correct, follow_through, other_convention, imprecise, rounding, slip, wrong, unreadable
+    points: float = 1.0
+    credit: float = 0.0
+    diagnosis: str | None = None   # a code from diagnose.py, "arithmetic", "numbers"…
+    message: str = ""
+    links: tuple[Link, ...] = ()
+    line: int | None = None
+    value: float | None = None     # the student's value, when one could be read
+
+    @property
+    def score(self) -> float:
+        return self.points * self.credit
+
+
+@dataclass(frozen=True)
+class PartReport:
+    part: str
+    verdicts: tuple[Verdict, ...]
+    missing: tuple[str, ...]
+    max_score: float
+    notes: tuple[str, ...] = ()
+    first_error: str | None = None
+    missing_names: dict = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(v.score for v in self.verdicts if v.points)
+
+    @property
+    def ok(self) -> bool:
+        return all(v.status in ("correct",) for v in self.verdicts)
+
+
+def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
+    """The items a student is expected to answer, with their points."""
+    computed = [s.id for s in psol.steps if s.section in ITEM_SECTIONS]
+    if rubric.items is None:
+        return {q: 1.0 for q in computed}
+    return {q: p for q, p in rubric.items.items() if q in set(computed) | {s.id for s in psol.steps}}
+
+
+class Checker:
+    """Checks answers against one part's solution; built once per part, used for many students."""
+
+    def __init__(self, psol: PartSolution, rubric: Rubric, parser: Parser) -> None:
+        self.psol, self.rubric, self.parser = psol, rubric, parser
+        self.table = NameTable(psol)
+        self.tol: Tolerance = rubric.tolerance(psol.part.precision)
+        self.true = true_values(psol)
+        self.instances = instances(psol)
+        self.items = items_of(psol, rubric)
+        self.order = {s.id: n for n, s in enumerate(psol.steps)}
+        self.symbol_of = {s.id: s.symbol for s in psol.steps}
+        # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
+        self.exact = {Fraction(int(s.value.p), int(s.value.q)) for s in psol.steps if s.value.is_Rational}
+
+    # -- one student ---------------------------------------------------------------------------
+    def check(self, answers: list[Answer]) -> PartReport:
+        answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
+        student: dict[sp.Symbol, float] = {}         # the student's own values, for follow-through
+        wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
+        verdicts: list[Verdict] = []
+        seen: set[str] = set()
+        for ans in answers:
+            v = self._check_one(ans, student, wrong_first)
+            verdicts.append(v)
+            sym = self.symbol_of.get(ans.qid)
+            if v.value is not None and sym is not None and sym not in student:
+                student[sym] = v.value
+            seen.add(ans.qid)
+        verdicts = self._merge_duplicates(verdicts)
+        verdicts, notes = diagnose.consolidate(verdicts, self.psol, self.rubric)
+        missing = tuple(q for q in self.items if q not in seen)
+        first = next((v.qid for v in verdicts if v.status not in GOOD and v.points), None)
+        return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()), tuple(notes), first,
+                          {q: self.name(q) for q in missing})
+
+    def name(self, qid: str) -> str:
+        sym = self.symbol_of.get(qid)
+        return self.psol.names.text.get(sym, qid) if sym is not None else qid
+
+    def _merge_duplicates(self, verdicts: list[Verdict]) -> list[Verdict]:
+        """A quantity written several times (a summary line repeats it) counts once: its worst verdict."""
+        rank = {s: n for n, s in enumerate(("unreadable", "wrong", "slip", "rounding", "imprecise",
+                                            "other_convention", "follow_through", "correct"))}
+        best: dict[str, Verdict] = {}
+        for v in verdicts:
+            if v.qid not in best or rank[v.status] < rank[best[v.qid].status] or \
+                    (rank[v.status] == rank[best[v.qid].status] and len(v.links) > len(best[v.qid].links)):
+                best[v.qid] = v
+        return sorted(best.values(), key=lambda v: self.order.get(v.qid, 1 << 30))
+
+    def _verdict(self, ans: Answer, status: str, **kw) -> Verdict:
+        step = self.psol.step(ans.qid)
+        points = self.items.get(ans.qid, 0.0)
+        credit = kw.pop("credit", None)
+        if credit is None:
+            credit = 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
+        return Verdict(ans.qid, self.name(ans.qid), ans.text, step.float_value,
+                       format_value(step.value, self.psol.part.precision)[0], status, points, credit,
+                       line=ans.line, **kw)
+
+    def _check_one(self, ans: Answer, student: dict, wrong_first: dict) -> Verdict:
+        expected = self.psol.step(ans.qid).float_value
+        try:
+            links, value, decimals, bound = self._read(ans, expected, student)
+        except AnswerError as exc:
+            return self._verdict(ans, "unreadable", message=str(exc))
+        if value is None:                              # only a rule was given
+            bad = [lk for lk in links if not lk.ok]
+            if bad:
+                return self._verdict(ans, "wrong", diagnosis="rule", message=bad[0].message, links=tuple(links))
+            return self._verdict(ans, "correct", links=tuple(links))
+        bad_links = [lk for lk in links if not lk.ok]
+        match = compare_number(value, decimals, expected, self.tol, bound)
+        if match.status == "correct":
+            if bad_links:
+                return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
+                                     message="the value is right but the working is not: " + bad_links[0].message)
+            return self._verdict(ans, "correct", value=value, links=tuple(links))
+        # error carried forward: the step from the student's own earlier values
+        own = recompute(self.psol, ans.qid, {**self.true, **student})
+        if own is not None and student and compare_number(value, decimals, own, self.tol, bound).status == "correct":
+            upstream = self._first_wrong_leaf(ans.qid, student, wrong_first)
+            if upstream:
+                wrong_first[ans.qid] = upstream
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links),
+                                     message=f"follows from your {self.name(upstream)} (the first error)")
+        found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
+        if found is not None:
+            code, words = found
+            wrong_first[ans.qid] = ans.qid
+            return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
+        wrong_first[ans.qid] = ans.qid
+        if match.status in ("rounding", "imprecise"):
+            return self._verdict(ans, match.status, diagnosis=match.status, message=match.message, value=value,
+                                 links=tuple(links))
+        message = bad_links[0].message if bad_links else ""
+        return self._verdict(ans, "wrong", message=message, value=value, links=tuple(links))
+
+    def _first_wrong_leaf(self, qid: str, student: dict, wrong_first: dict) -> str | None:
+        """The earliest wrong item among the quantities this step is computed from."""
+        step = self.psol.step(qid)
+        ids = {s.symbol: s.id for s in self.psol.steps}
+        found = []
+        for leaf in step.forms[-1].free_symbols if step.forms else ():
+            lid = ids.get(leaf)
+            if lid in wrong_first:
+                found.append(wrong_first[lid])
+            elif leaf in student and lid is not None:
+                lstep = self.psol.step(lid)
+                if not within(student[leaf], lstep.float_value, self.tol, 0.5 * 10.0 ** -self.tol.precision):
+                    found.append(lid)
+        return min(found, key=lambda q: self.order.get(q, 0)) if found else None
+
+    # -- reading one answer --------------------------------------------------------------------
+    def _read(self, ans: Answer, expected: float, student: dict):
+        """The checked links, the final value (or None), its decimal places and rounding bound."""
+        if ans.number:
+            return [], float(ans.text), shown_decimals(ans.text), 0.0
+        check_size(ans.text)
+        text = normalize(ans.text)
+        d = shown_decimals(text)
+        if d is not None:
+            return [Link("", text, "value", True)], float(text), d, 0.0
+        links: list[Link] = []
+        value = decimals = None
+        bound = 0.0
+        numbers_value = None
+        parts = split_relations(text)
+        for n, (rel, piece) in enumerate(parts):
+            prepared = prepare(piece, self.table)
+            if prepared.unknown:
+                raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
+            node = self.parser.parse(prepared.text)
+            names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
+            if names:
+                links.append(self._rule_link(ans.qid, rel, piece, node, names))
+                continue
+            lit = shown_decimals(piece)
+            if lit is not None and n == len(parts) - 1:
+                value, decimals, bound = float(piece), lit, 0.0
+                link = Link(rel, piece, "value", True)
+                if numbers_value is not None:
+                    link = self._arithmetic(link, numbers_value, value, lit, rel)
+                links.append(link)
+                continue
+            v = float(evaluate(node, {}))
+            b = _rounding_bound(node, v, self.exact)
+            link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student)
+            links.append(link)
+            numbers_value = (v, b)
+            value, decimals, bound = v, None, b
+        return links, value, decimals, bound
+
+    def _rule_link(self, qid: str, rel: str, piece: str, node, names) -> Link:
+        """Is the rule right? Compared with the quantity on the problem and on random problems."""
+        sym = self.symbol_of[qid]
+        if len(names) == 1 and node[0] == "sym" and next(iter(names.values())).symbol == sym:
+            return Link(rel, piece, "name", True)
+        points = [self.true] + self.instances
+        env_of = [{ph: q.symbol for ph, q in names.items()}]
+        try:
+            got = [float(evaluate(node, {ph: pt[s] for ph, s in env_of[0].items()})) for pt in points]
+        except (AnswerError, KeyError) as exc:
+            return Link(rel, piece, "rule", False, f"cannot evaluate the rule: {exc}")
+        want = [pt[sym] for pt in points]
+        if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
+            return Link(rel, piece, "rule", True)
+        words = diagnose.explain_rule(self, qid, got, points)
+        return Link(rel, piece, "rule", False, words or f"the rule does not give {self.name(qid)}")
+
+    def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student) -> Link:
+        """Are the substituted numbers the right ones (up to the rounding they show)?"""
+        if compare_number(v, None, expected, self.tol, bound).status == "correct":
+            return Link(rel, piece, "numbers", True)
+        own = recompute(self.psol, qid, {**self.true, **student})
+        if own is not None and within(v, own, self.tol, bound):
+            return Link(rel, piece, "numbers", True, "with your earlier values")
+        for path in numbers(node):                      # one substituted number with the wrong sign?
+            try:
+                flipped = float(evaluate(negate_at(node, path), {}))
+            except AnswerError:
+                continue
+            if within(flipped, expected, self.tol, bound):
+                return Link(rel, piece, "numbers", False, "sign slip in the substituted numbers: one of them "
+                                                          "has the wrong sign")
+        return Link(rel, piece, "numbers", False, f"the substituted numbers give {v:.6g}, not "
+                                                  f"{expected:.6g}")
+
+    def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str) -> Link:
+        v, b = numbers_value
+        if abs(value - v) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9) + b + 1e-12 or \
+                within(value, v, self.tol, b):
+            return link
+        return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
+                                                     f"not {link.text}")
+
+
+def _rounding_bound(node, value: float, exact: set) -> float:
+    """How far rounding the decimals written in `node` (0.491, 0.2499) can move its value: each
+    decimal literal moved by half a unit in its last place, the changes added up. A literal that is
+    exactly one of the problem's values (0.5 = u_4) was not rounded."""
+    total = 0.0
+    for path in numbers(node):
+        lit = _literal_at(node, path)
+        if lit is None or "/" not in lit:
+            continue
+        p, q = (int(t) for t in lit.split("/"))
+        if Fraction(abs(p), q) in exact or Fraction(-abs(p), q) in exact:
+            continue
+        d = _decimal_places(q)
+        if d is None or d == 0:
+            continue
+        half = 0.5 * 10.0 ** -d
+        moved = _replace_at(node, path, ("num", str(mpmath.mpf(p) / q + half)))
+        try:
+            total += abs(float(evaluate(moved, {})) - value)
+        except AnswerError:
+            continue
+    return total * 1.01
+
+
+def _decimal_places(q: int) -> int | None:
+    d = 0
+    while q % 10 == 0:
+        q //= 10
+        d += 1
+    if q != 1:
+        # 51/400: a reduced decimal (0.1275); its places are those of the smallest power of ten it divides
+        for k in range(1, 31):
+            if (10**k) % (q * 10**d) == 0:
+                return k
+        return None
+    return d
+
+
+def _literal_at(node, path):
+    for i, j in path:
+        node = node[i] if j is None else node[i][j]
+    return node[1] if node[0] == "num" else None
+
+
+def _replace_at(node, path, new):
+    if not path:
+        return new
+    (i, j), rest = path[0], path[1:]
+    parts = list(node)
+    if j is None:
+        parts[i] = _replace_at(node[i], rest, new)
+    else:
+        items = list(node[i])
+        items[j] = _replace_at(items[j], rest, new)
+        parts[i] = items
+    return tuple(parts)
+
+
+__all__ = ["Answer", "Checker", "Link", "Match", "PartReport", "Verdict", "literal", "symbols"]

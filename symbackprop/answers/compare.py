@@ -1,0 +1,67 @@
+"""Comparing a student's number with the expected one: a tolerance model that knows about rounding.
+
+- within `relative` of the expected value, with an absolute floor near zero (by default half a
+  unit in the last decimal place the problem asks for), a number is right;
+- a number shown to d decimal places is right when it is the expected value rounded to d places
+  and d is at least the precision asked for; with fewer places it is right "only to d places";
+- one unit off in the last shown place is "rounded wrongly";
+- an expression of rounded numbers (−(1 − 0.491) × 0.2499) is right when the expected value lies
+  within the error that rounding those numbers can cause.
+
+Never "round both to 6 places": that calls 0.1234996 and 0.1235004 different.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DECIMAL = re.compile(r"^\s*[+-]?(\d+)(?:\.(\d*))?\s*$")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    relative: float = 1e-4
+    absolute: float | None = None      # None: half a unit in the last decimal place asked for
+    precision: int = 4                 # decimal places the problem asks for
+
+    @property
+    def floor(self) -> float:
+        return self.absolute if self.absolute is not None else 0.5 * 10.0 ** -self.precision
+
+
+def shown_decimals(text: str) -> int | None:
+    """Decimal places of a number as written ("0.1275" → 4, "3" → 0); None for anything else."""
+    m = DECIMAL.match(text)
+    if not m:
+        return None
+    return len(m.group(2) or "")
+
+
+def within(given: float, expected: float, tol: Tolerance, extra: float = 0.0) -> bool:
+    return abs(given - expected) <= max(tol.floor, tol.relative * abs(expected)) + extra
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a number relates to the expected value: status and the words for it."""
+
+    status: str          # correct, imprecise, rounding, or "" (no match)
+    message: str = ""
+
+
+def compare_number(given: float, decimals: int | None, expected: float, tol: Tolerance,
+                   rounding_bound: float = 0.0) -> Match:
+    """Compare one number (with the decimal places it was written with, if it was a decimal)."""
+    if within(given, expected, tol, rounding_bound):
+        return Match("correct")
+    if decimals is None:
+        return Match("")
+    unit = 10.0 ** -decimals
+    if abs(given - expected) <= 0.5 * unit * (1 + 1e-9) + 1e-15:
+        if decimals >= tol.precision:
+            return Match("correct")
+        return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
+                                  f"the problem asks for {tol.precision}")
+    if abs(given - expected) <= 1.5 * unit:
+        return Match("rounding", f"rounded wrongly: {expected:.{decimals}f} to {decimals} places")
+    return Match("")

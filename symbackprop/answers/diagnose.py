@@ -1,0 +1,156 @@
+"""The mistakes students make in backprop, each recognised by recomputing under it.
+
+Every diagnosis is a variant of the step's own rule — a leaf replaced (g(net) for g'(net), the
+g' of another unit, η by 1, the bias input by 0, a weight by its updated value) or the value
+transformed (its negative, twice it) — evaluated with the true values and with the student's own
+earlier values. The first variant that reproduces the student's number names the mistake.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import sympy as sp
+
+from .compare import compare_number
+from .instances import recompute
+
+if TYPE_CHECKING:          # pragma: no cover
+    from .check import Checker, Verdict
+
+MESSAGES = {
+    "other_convention": "δ with the opposite sign: the other convention ({other}) instead of this problem's ({own})",
+    "sign": "sign slip: the value has the wrong sign",
+    "half_missing": "twice the expected value: the ½ of the loss ½(t − u)² left out",
+    "g_not_gprime": "g({net}) used where g'({net}) belongs",
+    "wrong_unit": "{used} used where {right} belongs (the derivative at the wrong unit)",
+    "relu_g0": "g'(0) = {used} used for ReLU at net = 0; this problem takes g'(0) = {own}",
+    "eta_missing": "η left out of the update (η = {eta})",
+    "bias_zero": "the bias input taken as 0; it is 1",
+    "updated_weight": "the updated weight {w}^new used; δ uses the weights of the forward pass ({w})",
+    "old_weight": "the old weight: the update Δw was not added",
+}
+
+
+def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
+    """(code, message, value at given leaf values) for every mistake that applies to this step."""
+    psol = ch.psol
+    step = psol.step(qid)
+    part = psol.part
+    names = psol.names.text
+    info_sym = {s.id: s.symbol for s in psol.steps}
+    leaves = step.forms[-1].free_symbols if step.forms else set()
+    out: list[tuple[str, str, Callable]] = []
+
+    def rule_with(replace):
+        return lambda vals: recompute(psol, qid, vals, replace)
+
+    def scaled(k):
+        return lambda vals: (lambda v: None if v is None else k * v)(recompute(psol, qid, vals))
+
+    if qid.startswith("delta_"):
+        own = "δ = ∂J/∂net" if part.notation.delta == "dJ_dnet" else "δ = −∂J/∂net"
+        other = "δ = −∂J/∂net" if part.notation.delta == "dJ_dnet" else "δ = ∂J/∂net"
+        out.append(("other_convention", MESSAGES["other_convention"].format(own=own, other=other), scaled(-1)))
+    else:
+        out.append(("sign", MESSAGES["sign"], scaled(-1)))
+    if part.loss == "half_squared_error" and not qid.startswith(("net_", "act_", "gprime_", "new_w_")):
+        out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
+    gps = [s for s in info_sym.values() if str(s).startswith("3gp")]
+    for gp in sorted(leaves & set(gps), key=str):
+        unit = str(gp).split("_", 1)[1]
+        u = next((s for s in psol.names.text if str(s) == f"5u_{unit}"), None)
+        net = names.get(next((s for s in psol.names.text if str(s) == f"4net_{unit}"), None), f"net_{unit}")
+        if u is not None:
+            out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net), rule_with({gp: u})))
+        for other in gps:
+            if other != gp:
+                out.append(("wrong_unit", MESSAGES["wrong_unit"].format(used=names[other], right=names[gp]),
+                            rule_with({gp: other})))
+    if qid.startswith("gprime_"):
+        g0 = _relu_kink(ch, step.symbol)
+        if g0 is not None:
+            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=1 - g0, own=g0), lambda vals, g0=g0: float(1 - g0)))
+        u = info_sym.get(qid.replace("gprime_", "act_"))
+        net_name = names.get(info_sym.get(qid.replace("gprime_", "net_")), "net")
+        if u is not None:
+            out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net_name), lambda vals, u=u: vals.get(u)))
+    for gp in sorted(leaves & set(gps), key=str):          # a δ that used g'(0) = 1 at a ReLU kink
+        g0 = _relu_kink(ch, gp)
+        if g0 is not None:
+            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=1 - g0, own=g0), rule_with({gp: 1 - g0})))
+    eta = next((s for s in leaves if str(s) == "0eta"), None)
+    if eta is not None and part.learning_rate != 1:
+        out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=part.learning_rate), rule_with({eta: 1})))
+    bias = next((s for s in leaves if psol.names.text.get(s) == f"{part.notation.input_symbol}_{part.bias}"
+                 and str(s).startswith("5x")), None)
+    if bias is not None:
+        out.append(("bias_zero", MESSAGES["bias_zero"], rule_with({bias: 0})))
+    if qid.startswith("delta_"):
+        ws = {s: info_sym.get(f"new_{str(s)[1:]}") for s in leaves if str(s).startswith("2w_")}
+        ws = {w: n for w, n in ws.items() if n is not None}
+        if ws:
+            w0 = next(iter(ws))
+            out.append(("updated_weight", MESSAGES["updated_weight"].format(w=names[w0]), rule_with(ws)))
+    if qid.startswith("new_w_"):
+        w = info_sym.get(qid.replace("new_w_", "w_"))
+        out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
+    return out
+
+
+def _relu_kink(ch: "Checker", gp: sp.Symbol):
+    """g'(0) of the ReLU whose g'(net) is `gp`, if that net is exactly 0 here; else None."""
+    step = next((s for s in ch.psol.steps if s.symbol == gp), None)
+    if step is None or not step.forms:
+        return None
+    rule = step.forms[-1]
+    if isinstance(rule, sp.Heaviside) and ch.true.get(rule.args[0]) == 0:
+        return rule.args[1] if len(rule.args) > 1 else sp.Rational(1, 2)
+    return None
+
+
+def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict) -> tuple[str, str] | None:
+    """The mistake that reproduces the student's value, with the true or the student's own leaves."""
+    for code, words, at in _variants(ch, qid):
+        for vals in (ch.true, {**ch.true, **student}):
+            try:
+                v = at(vals)
+            except (TypeError, KeyError, ValueError):
+                v = None
+            if v is None:
+                continue
+            if abs(v - ch.psol.step(qid).float_value) <= 1e-12 * max(1.0, abs(v)):
+                continue          # this mistake changes nothing here
+            if compare_number(value, decimals, v, ch.tol, bound).status == "correct":
+                return code, words
+    return None
+
+
+def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:
+    """The mistake that makes a student's rule give `got` at every point."""
+    for code, words, at in _variants(ch, qid):
+        try:
+            want = [at(pt) for pt in points]
+        except (TypeError, KeyError, ValueError):
+            continue
+        if any(w is None for w in want):
+            continue
+        if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
+            return words.replace("the value has", "the rule has")
+    return None
+
+
+def consolidate(verdicts: list["Verdict"], psol, rubric) -> tuple[list["Verdict"], list[str]]:
+    """Report-level findings: the other δ convention used consistently is not a slip."""
+    from dataclasses import replace
+    notes = []
+    deltas = [v for v in verdicts if v.qid.startswith("delta_") and v.status != "unreadable"]
+    flipped = [v for v in deltas if v.diagnosis == "other_convention"]
+    if deltas and len(flipped) == len(deltas):
+        notes.append(flipped[0].message.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
+                     + "; used consistently, so the Δw that follow are right")
+        credit = rubric.credit.get("other_convention", 1.0)
+        verdicts = [replace(v, status="other_convention", credit=credit) if v in flipped else v for v in verdicts]
+    elif flipped:
+        verdicts = [replace(v, diagnosis="sign", message="sign slip: this δ has the wrong sign (the others do not)")
+                    if v in flipped else v for v in verdicts]
+    return verdicts, notes

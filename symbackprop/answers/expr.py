@@ -1,0 +1,144 @@
+"""Evaluate a parsed answer (plain tuples from latex.py) with mpmath, within bounds.
+
+A student's expression is never handed to SymPy's evaluator: `10^{10^{10}}` would be computed
+exactly, `\\frac{1}{0}` would be zoo. Here every operation is a 40-digit float operation, an
+exponent that would overflow is refused, and division by zero is an error with a message.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+
+from .latex import AnswerError, Node
+
+DIGITS = 40
+MAX_MAGNITUDE = 10**6          # |log10| of any intermediate value
+
+_CTX = mpmath.mp.clone() if hasattr(mpmath.mp, "clone") else mpmath.mp
+
+
+def _num(text: str):
+    if "/" in text:
+        p, q = text.split("/")
+        return mpmath.mpf(int(p)) / mpmath.mpf(int(q))
+    return mpmath.mpf(text)
+
+
+def _checked(v):
+    if mpmath.isnan(v) or mpmath.isinf(v):
+        raise AnswerError("the value is not a finite number")
+    if v != 0 and abs(mpmath.log10(abs(v))) > MAX_MAGNITUDE:
+        raise AnswerError("the value is too large or too small to be an answer")
+    return v
+
+
+def _sigmoid(x):
+    return 1 / (1 + mpmath.exp(-x))
+
+
+FUNCTIONS = {
+    "exp": mpmath.exp, "log": mpmath.log, "ln": mpmath.log, "sqrt": mpmath.sqrt, "Abs": abs,
+    "tanh": mpmath.tanh, "sinh": mpmath.sinh, "cosh": mpmath.cosh, "sigma": _sigmoid, "\\sigma": _sigmoid,
+    "sigmoid": _sigmoid,
+}
+
+
+def evaluate(node: Node, env: dict[str, object]) -> mpmath.mpf:
+    """The value of `node` with the placeholders of `env` (name -> number) substituted."""
+    with mpmath.workdps(DIGITS):
+        return _eval(node, env)
+
+
+def _eval(node: Node, env):
+    kind = node[0]
+    if kind == "num":
+        return _num(node[1])
+    if kind == "const":
+        return mpmath.e if node[1] == "E" else mpmath.pi
+    if kind == "sym":
+        if node[1] not in env:
+            raise AnswerError(f"unknown symbol {node[1]}")
+        return mpmath.mpf(env[node[1]])
+    if kind == "add":
+        return _checked(mpmath.fsum(_eval(a, env) for a in node[1]))
+    if kind == "mul":
+        out = mpmath.mpf(1)
+        for a in node[1]:
+            out = _checked(out * _eval(a, env))
+        return out
+    if kind == "pow":
+        base, ex = _eval(node[1], env), _eval(node[2], env)
+        if base == 0 and ex < 0:
+            raise AnswerError("division by zero")
+        if base < 0 and ex != int(ex):
+            raise AnswerError("a fractional power of a negative number")
+        if base not in (0, 1, -1) and abs(ex * mpmath.log10(abs(base))) > MAX_MAGNITUDE:
+            raise AnswerError("a power too large to be an answer")
+        return _checked(mpmath.power(base, ex))
+    if kind == "fn":
+        name, args = node[1], [_eval(a, env) for a in node[2]]
+        if name in ("Max", "max"):
+            return max(args)
+        if name in ("Min", "min"):
+            return min(args)
+        fn = FUNCTIONS.get(name)
+        if fn is None or len(args) != 1:
+            raise AnswerError(f"unknown function {name}")
+        if name in ("log", "ln") and args[0] <= 0:
+            raise AnswerError("the logarithm of a number that is not positive")
+        return _checked(fn(args[0]))
+    raise AnswerError(f"cannot evaluate {kind}")
+
+
+def symbols(node: Node) -> set[str]:
+    """The placeholder and other symbol names in a tree."""
+    if node[0] == "sym":
+        return {node[1]}
+    out: set[str] = set()
+    for part in node[1:]:
+        if isinstance(part, list):
+            for a in part:
+                out |= symbols(a)
+        elif isinstance(part, tuple):
+            out |= symbols(part)
+    return out
+
+
+def numbers(node: Node, path: tuple = ()) -> list[tuple]:
+    """Paths of the number literals in a tree (for "which substituted number has the wrong sign")."""
+    if node[0] == "num":
+        return [path]
+    out = []
+    for i, part in enumerate(node[1:], start=1):
+        if isinstance(part, list):
+            for j, a in enumerate(part):
+                out += numbers(a, path + ((i, j),))
+        elif isinstance(part, tuple):
+            out += numbers(part, path + ((i, None),))
+    return out
+
+
+def negate_at(node: Node, path: tuple) -> Node:
+    """The tree with the number at `path` negated."""
+    if not path:
+        value = Fraction(node[1]) if "/" in node[1] else Fraction(node[1])
+        return ("num", str(-value))
+    (i, j), rest = path[0], path[1:]
+    parts = list(node)
+    if j is None:
+        parts[i] = negate_at(node[i], rest)
+    else:
+        items = list(node[i])
+        items[j] = negate_at(items[j], rest)
+        parts[i] = items
+    return tuple(parts)
+
+
+def literal(node: Node) -> str | None:
+    """The number a tree is, when it is just a (possibly negative) number: "0.1275", "-3"."""
+    if node[0] == "num":
+        return node[1]
+    if node[0] == "mul" and len(node[1]) == 2 and node[1][0] == ("num", "-1/1") and node[1][1][0] == "num":
+        return "-" + node[1][1][1]
+    return None

@@ -1,0 +1,265 @@
+"""The one module that talks to latex2sympy2: our front end, a worker process, and a plain-data result.
+
+latex2sympy2 gets wrong what students write in backprop answers (multi-letter `net`, `g'(x)`,
+`\\approx`, `1.5e-3`, `\\max\\{x, 0\\}`), keeps module-global state that an `=` writes into, and can
+be made to work without end (`10^{10^{10}}` evaluated exactly). So:
+
+- the front end (`normalize`, `split_relations`) rewrites the text first: quantity names become
+  placeholders `Q_{n}` (see names.py), relations are split here and never reach the parser;
+- the parser runs in a worker process, with its globals reset before every answer, and is killed
+  and restarted when an answer takes longer than a time limit;
+- the worker sends back a tree of plain tuples (`Node`), never a SymPy object: unpickling SymPy
+  would rebuild, and so evaluate, `Pow(10, 10**10)` in our process. expr.py evaluates the tuples
+  with bounds.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import re
+from dataclasses import dataclass
+
+from ..errors import SymbackpropError
+from .names import TOKEN, NameTable, canon
+
+MAX_CHARS = 2000          # one answer (a whole chain)
+MAX_DEPTH = 40            # nesting of braces and parentheses
+MAX_NODES = 400           # size of a parsed expression
+TIMEOUT = 3.0             # seconds for one parse
+
+Node = tuple              # ("num", "p/q") ("sym", name) ("const", "E") ("add"|"mul", [nodes]) ("pow", b, e) ("fn", name, [nodes])
+
+
+class AnswerError(SymbackpropError):
+    """An answer that cannot be read: the message says what is wrong with it."""
+
+
+# -- front end -----------------------------------------------------------------------------------
+_REMOVE = re.compile(r"\\left(?![a-z])|\\right(?![a-z])|\\[,;:!]|\\quad|\\qquad|\\displaystyle|~|\$")
+_FONT_NET = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm)\s*\{\s*(net|new)\s*\}")
+_ENOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
+_UNICODE = {"×": r"\times ", "·": r"\cdot ", "−": "-", "–": "-", "≈": r"\approx ", "δ": r"\delta ", "Δ": r"\Delta ",
+            "η": r"\eta ", "σ": r"\sigma ", "∂": r"\partial ", "′": "'", "（": "(", "）": ")", "，": ","}
+
+
+def check_size(text: str, what: str = "answer") -> None:
+    if len(text) > MAX_CHARS:
+        raise AnswerError(f"{what} too long ({len(text)} characters; at most {MAX_CHARS})")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        raise AnswerError(f"{what} contains control characters (binary data?)")
+    depth = deepest = 0
+    for ch in text:
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise AnswerError(f"{what} nested too deeply ({deepest} levels; at most {MAX_DEPTH})")
+
+
+def normalize(text: str) -> str:
+    """What latex2sympy2 gets wrong, rewritten: fonts around net, unicode, e-notation, \\max\\{\\}."""
+    for u, tex in _UNICODE.items():
+        text = text.replace(u, tex)
+    text = _REMOVE.sub(" ", text)
+    text = _FONT_NET.sub(r"\1", text)
+    text = re.sub(r"\\[dt]frac", r"\\frac", text)
+    text = text.replace("^{\\prime}", "'").replace("^\\prime", "'")
+    text = re.sub(r"\\(max|min)\s*\\\{(.*?)\\\}", r"\\\1(\2)", text)      # the lecture's max{x, 0}
+    text = re.sub(r"\\(max|min)\s*\{(.*?)\}", r"\\\1(\2)", text)
+    text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
+    return text.strip()
+
+
+_RELATION = re.compile(r"=|\\approx|\\simeq|\\doteq")
+
+
+def split_relations(text: str) -> list[tuple[str, str]]:
+    """`a = b \\approx c` → [("", a), ("=", b), ("≈", c)], splitting only outside braces and parentheses."""
+    parts, depth, start, rel = [], 0, 0, ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif depth == 0:
+            m = _RELATION.match(text, i)
+            if m and not text.startswith("\\approx", i - 1):
+                parts.append((rel, text[start:i].strip()))
+                rel = "≈" if m.group(0) != "=" else "="
+                i = m.end()
+                start = i
+                continue
+        i += 1
+    parts.append((rel, text[start:].strip()))
+    return parts
+
+
+def split_equations(text: str) -> list[str]:
+    """Several equations in one line (`u_3 = 4, u_4 = 0`; `… = 4. So u_3 = …`) as separate texts."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif depth == 0 and ch in ",;":
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    out: list[str] = []
+    for piece in pieces:
+        out += [p for p in re.split(r"\.\s+(?:So|so|Thus|thus|Hence|hence|因此|所以)\b|\\text\{\s*(?:so|thus)\s*\}", piece)]
+    merged: list[str] = []
+    for p in (p.strip().rstrip(".") for p in out):
+        if not p:
+            continue
+        if merged and "=" not in p and "\\approx" not in p:
+            merged[-1] += ", " + p            # a comma inside a formula, not between equations
+        else:
+            merged.append(p)
+    return merged
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An expression with quantity names replaced by placeholders Q_{n}, and what they stand for."""
+
+    text: str                 # what the parser gets
+    names: dict[str, str]     # placeholder symbol name as parsed ("Q_3", "Q_12") -> canonical quantity name
+    unknown: tuple[str, ...]  # names that look like quantities but are none of this problem's
+
+
+def prepare(expr: str, table: NameTable) -> Prepared:
+    """Replace every quantity name with a placeholder the parser treats as one symbol."""
+    names: dict[str, str] = {}
+    unknown: list[str] = []
+    placeholders: dict[str, str] = {}
+
+    def sub(m: re.Match) -> str:
+        token = m.group(0)
+        key = canon(token)
+        q = table.lookup(token)
+        if q is None:
+            if "_" in key or token.startswith("\\frac"):
+                unknown.append(token.strip())
+            return token
+        if key not in placeholders:
+            placeholders[key] = f"Q_{{{len(placeholders) + 1}}}"
+            names[placeholders[key].replace("{", "").replace("}", "")] = key
+        return f" {placeholders[key]} "
+
+    text = TOKEN.sub(sub, expr)
+    loss = table.loss_symbol
+    if re.search(rf"(?<![\\A-Za-z]){re.escape(loss)}(?![A-Za-z_])", text):
+        placeholders.setdefault(loss, f"Q_{{{len(placeholders) + 1}}}")
+        names[placeholders[loss].replace("{", "").replace("}", "")] = loss
+        text = re.sub(rf"(?<![\\A-Za-z{{]){re.escape(loss)}(?![A-Za-z_}}])", f" {placeholders[loss]} ", text)
+    return Prepared(text, names, tuple(unknown))
+
+
+# -- the worker ----------------------------------------------------------------------------------
+def _to_node(expr, budget: list[int]) -> Node:
+    """A SymPy tree as plain tuples, refusing what an answer has no use for."""
+    import sympy as sp
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError(f"expression too large (more than {MAX_NODES} parts)")
+    if isinstance(expr, (list, tuple)):
+        raise ValueError("a list of values, where one value was expected")
+    if expr is sp.E:
+        return ("const", "E")
+    if expr is sp.pi:
+        return ("const", "pi")
+    if isinstance(expr, sp.Integer) or isinstance(expr, sp.Rational):
+        return ("num", f"{expr.p}/{expr.q}")
+    if isinstance(expr, sp.Float):
+        return ("num", str(expr))
+    if isinstance(expr, sp.Symbol):
+        return ("sym", expr.name.replace("{", "").replace("}", ""))
+    if isinstance(expr, sp.Add):
+        return ("add", [_to_node(a, budget) for a in expr.args])
+    if isinstance(expr, sp.Mul):
+        return ("mul", [_to_node(a, budget) for a in expr.args])
+    if isinstance(expr, sp.Pow):
+        return ("pow", _to_node(expr.base, budget), _to_node(expr.exp, budget))
+    if isinstance(expr, sp.exp):
+        return ("pow", ("const", "E"), _to_node(expr.args[0], budget))
+    if isinstance(expr, sp.Function) or isinstance(expr, (sp.Max, sp.Min)):
+        name = getattr(expr.func, "__name__", str(expr.func))
+        return ("fn", name, [_to_node(a, budget) for a in expr.args])
+    if isinstance(expr, sp.Basic) and expr.is_Relational:
+        raise ValueError("a relation (=, <, >) inside an expression")
+    raise ValueError(f"{type(expr).__name__} is not something an answer can contain")
+
+
+def _worker(conn) -> None:
+    """Parse texts one by one; every answer starts from fresh latex2sympy2 globals."""
+    import latex2sympy2
+    while True:
+        try:
+            text = conn.recv()
+        except EOFError:
+            return
+        latex2sympy2.variances, latex2sympy2.var, latex2sympy2.VARIABLE_VALUES = {}, {}, {}
+        latex2sympy2.is_real = None
+        try:
+            result = latex2sympy2.latex2sympy(text)
+            conn.send(("ok", _to_node(result, [MAX_NODES])))
+        except Exception as exc:          # the parser's own messages: "I expected something else here"
+            conn.send(("error", str(exc).splitlines()[0][:200] or type(exc).__name__))
+
+
+class Parser:
+    """latex2sympy2 in a worker process, with a time limit per answer and a cache of results."""
+
+    def __init__(self, timeout: float = TIMEOUT) -> None:
+        self.timeout = timeout
+        self.cache: dict[str, tuple[str, object]] = {}
+        self._proc = None
+        self._conn = None
+
+    def _start(self) -> None:
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_worker, args=(child,), daemon=True)
+        self._proc.start()
+        child.close()
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.join()
+            self._proc = None
+
+    def __enter__(self) -> "Parser":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def parse(self, text: str) -> Node:
+        """The tree of one expression (no relations), or AnswerError."""
+        if text not in self.cache:
+            self.cache[text] = self._ask(text)
+        status, value = self.cache[text]
+        if status != "ok":
+            raise AnswerError(str(value))
+        return value  # type: ignore[return-value]
+
+    def _ask(self, text: str) -> tuple[str, object]:
+        if not text.strip():
+            return ("error", "empty expression")
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
+        self._conn.send(text)
+        if not self._conn.poll(self.timeout):
+            self.close()                  # a parse that does not end: kill it, start afresh next time
+            return ("error", f"too complex to read within {self.timeout:g} s")
+        try:
+            return self._conn.recv()
+        except (EOFError, OSError):
+            self.close()
+            return ("error", "the parser stopped on this answer")

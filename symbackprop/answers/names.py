@@ -1,0 +1,91 @@
+"""Quantity names as students write them, mapped to the quantity ids of a solution.
+
+`u_3`, `\\delta_5`, `\\Delta w_{13}`, `w_{35}^{new}`, `g'(\\mathrm{net}_5)`, `\\frac{\\partial L}{\\partial w_{35}}`
+and the ids themselves (`act_3`, `delta_5`) all name quantities. Both sides are brought to one
+canonical spelling (no braces, spaces or font commands; δ, Δ, η, ∂ as characters), so the table
+follows the problem's own notation: its symbols, its index order, its custom weight names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..solution import PartSolution
+
+_FONT = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm|mathbf|boldsymbol)\s*\{([^{}]*)\}")
+_GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*?)\s*\}\s*\{\s*\\partial\s*(.*)\}$")
+
+
+def canon(name: str) -> str:
+    """One spelling per name: `\\Delta w_{1,3}` and `Δw_13` both become `Δw_13`."""
+    s = name.replace("\\left", "").replace("\\right", "")
+    s = _FONT.sub(r"\1", s)
+    m = _GRAD.match(s.strip())
+    if m:
+        s = f"∂{m.group(1)}/∂{m.group(2)}"
+    s = (s.replace("\\delta", "δ").replace("\\Delta", "Δ").replace("\\eta", "η").replace("\\partial", "∂")
+         .replace("^{\\prime}", "'").replace("^\\prime", "'").replace("\\prime", "'"))
+    s = s.replace("^{(", "^(").replace(")}", ")")
+    return re.sub(r"[{}\s,]", "", s)
+
+
+# A subscript (_3, _{35}, _{3,5}, _{h1}), and a superscript that is part of a name: ^{new}, ^{(2)}.
+SUB = r"_\s*(?:\{\s*[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)?\s*\}|[0-9]+|[A-Za-z])"
+SUP = r"(?:\^\s*\{\s*(?:new|\(\s*\d+\s*\))\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
+NET = rf"net\s*{SUB}(?:\s*{SUP})?"
+TOKEN = re.compile("|".join([
+    rf"\\frac\s*\{{\s*\\partial\s*[A-Za-z]\s*\}}\s*\{{\s*\\partial\s*(?:\\Delta\s*)?[A-Za-z]+\s*{SUB}(?:\s*{SUP})*\s*\}}",
+    rf"g\s*'\s*\(\s*{NET}\s*\)",
+    rf"g\s*\(\s*{NET}\s*\)",
+    rf"\\Delta\s*[A-Za-z]+\s*{SUB}(?:\s*{SUP})*",
+    NET,
+    rf"\\delta\s*{SUB}(?:\s*{SUP})*",
+    rf"(?<![\\A-Za-z])[A-Za-z]\s*{SUB}(?:\s*{SUP})*",
+    r"\\eta(?![A-Za-z])",
+]))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A named quantity of a part: its id (None for the bias input), symbol and value."""
+
+    qid: str | None
+    symbol: sp.Symbol
+    value: sp.Expr
+
+
+class NameTable:
+    """Every way this part's quantities can be named, by canonical spelling."""
+
+    def __init__(self, psol: PartSolution) -> None:
+        self.psol = psol
+        self.by_key: dict[str, Quantity] = {}
+        values = {s.symbol: s.value for s in psol.steps}
+        ids = {s.symbol: s.id for s in psol.steps}
+        for sym, text in psol.names.text.items():
+            value = values.get(sym, sp.Integer(1))          # the only symbol without a step: the bias x_0 = 1
+            q = Quantity(ids.get(sym), sym, value)
+            for spelling in (text, psol.names.latex[sym]):
+                self.by_key.setdefault(canon(spelling), q)
+            if q.qid:
+                self.by_key.setdefault(q.qid, q)
+        for s in psol.steps:                                # g(net_j) is u_j
+            if s.id.startswith("act_") and len(s.forms) > 1:
+                self.by_key.setdefault(canon(psol.names.text[s.forms[0].args[0]]).join(("g(", ")")), self.by_key[s.id])
+        self.loss_symbol = psol.part.notation.loss_symbol
+
+    def lookup(self, name: str) -> Quantity | None:
+        """The quantity a whole string names (an answers-file key), or None."""
+        key = name.strip()
+        if key in self.by_key:
+            return self.by_key[key]
+        return self.by_key.get(canon(key))
+
+    def is_loss(self, name: str) -> bool:
+        return name.strip() == self.loss_symbol
+
+    @property
+    def by_id(self) -> dict[str, Quantity]:
+        return {q.qid: q for q in self.by_key.values() if q.qid}

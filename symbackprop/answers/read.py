@@ -1,0 +1,166 @@
+"""Reading a student's answers: an answers file (YAML or JSON) or a LaTeX/Markdown write-up.
+
+An answers file maps quantity ids or names to a number or a LaTeX string; for a problem with
+parts, the top-level keys are the part names. A write-up is read line by line: every equation
+whose left side names a quantity is a chain to check; a line that mentions a part by name (ReLU,
+Sigmoid) starts that part, as the lecture's printed solution does.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..problem import Problem
+from ..solution import Solution
+from ..yamlfile import MAX_BYTES, load_yaml
+from .check import Answer
+from .latex import AnswerError, normalize, split_equations, split_relations
+from .names import NameTable
+
+WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
+MAX_LINES = 5000
+
+
+@dataclass
+class Submission:
+    """Answers per part, and what could not be read (each a line for the report)."""
+
+    source: str
+    answers: dict[str, list[Answer]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_submission(path: str | Path, problem: Problem, solution: Solution, part: str | None = None) -> Submission:
+    """An answers file or a write-up, by its suffix."""
+    path = Path(path)
+    if path.suffix.lower() in WRITEUP_SUFFIXES:
+        return read_writeup(path, solution, part)
+    return read_answers(path, problem, solution, part)
+
+
+def _tables(solution: Solution) -> dict[str, NameTable]:
+    return {p.name: NameTable(p) for p in solution.parts}
+
+
+def read_answers(path: Path, problem: Problem, solution: Solution, part: str | None = None) -> Submission:
+    source = str(path)
+    if path.suffix.lower() == ".json":
+        data = _read_json(path)
+    else:
+        try:
+            data = load_yaml(path).data
+        except Exception as exc:             # ProblemError: the message names file and line
+            raise AnswerError(str(exc)) from None
+    if not isinstance(data, dict):
+        raise AnswerError(f"{source}: expected a mapping of quantity ids or names to answers")
+    tables = _tables(solution)
+    sub = Submission(source)
+    names = [p.name for p in solution.parts]
+    if part is not None:
+        data = data.get(part, data) if isinstance(data.get(part), dict) else data
+        groups = {part: data}
+    elif len(names) == 1:
+        groups = {names[0]: data.get(names[0], data) if isinstance(data.get(names[0]), dict) else data}
+    else:
+        unknown = [k for k in data if k not in names]
+        if unknown:
+            raise AnswerError(f"{source}: {unknown[0]!r}: this problem has parts {', '.join(names)}; put each "
+                              f"part's answers under its name, or choose one with --part")
+        groups = {k: v for k, v in data.items()}
+    for pname, items in groups.items():
+        if not isinstance(items, dict):
+            raise AnswerError(f"{source}: {pname}: expected a mapping of quantity ids or names to answers")
+        table = tables[pname]
+        out = sub.answers.setdefault(pname, [])
+        for key, value in items.items():
+            q = table.lookup(str(key))
+            if q is None or q.qid is None:
+                sub.problems.append(f"{pname}: {key!s}: not a quantity of this problem")
+                continue
+            if isinstance(value, bool) or value is None or not isinstance(value, (int, float, str)):
+                sub.problems.append(f"{pname}: {key!s}: expected a number or a LaTeX string, got {value!r}")
+                continue
+            if isinstance(value, float) and value != value:
+                sub.problems.append(f"{pname}: {key!s}: not a number")
+                continue
+            number = not isinstance(value, str)
+            out.append(Answer(q.qid, repr(value) if number else value, None, number))
+    return sub
+
+
+def _read_json(path: Path) -> object:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise AnswerError(f"{path}: {size} bytes; an answers file may have at most {MAX_BYTES}")
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise AnswerError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AnswerError(f"{path}: not a JSON file ({exc})") from None
+
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]")
+
+
+def read_writeup(path: Path, solution: Solution, part: str | None = None) -> Submission:
+    """Each equation of a write-up whose left side names a quantity, as a chain to check."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AnswerError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise AnswerError(f"{source}: {len(raw)} bytes; a write-up may have at most {MAX_BYTES}")
+    if b"\x00" in raw:
+        raise AnswerError(f"{source}: a binary file, not a LaTeX or Markdown write-up")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AnswerError(f"{source}: not UTF-8 text") from None
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise AnswerError(f"{source}: {len(lines)} lines; a write-up may have at most {MAX_LINES}")
+    tables = _tables(solution)
+    names = [p.name for p in solution.parts]
+    current = part if part is not None else (names[0] if len(names) == 1 else None)
+    sub = Submission(source)
+    for lineno, line in enumerate(lines, start=1):
+        math = [next(g for g in m.groups() if g is not None) for m in _MATH.finditer(line)]
+        prose = _MATH.sub(" ", line)
+        if part is None:
+            for name in names:
+                if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I):
+                    current = name
+        if not math and "=" in line and "\\" in line or "&=" in line:
+            math = [line.replace("&", " ").replace("\\\\", " ").strip().lstrip("-*").strip()]
+        if not math or current is None:
+            continue
+        table = tables[current]
+        for segment in math:
+            for equation in split_equations(normalize(segment)):
+                chain = split_relations(equation)
+                if len(chain) < 2:
+                    continue
+                q = table.lookup(chain[0][1])
+                if q is None or q.qid is None:
+                    continue                       # a general statement (g'(x) = …) or a given symbol
+                rhs = _rejoin(chain[1:])
+                sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno))
+    if not any(sub.answers.values()):
+        if current is None and len(names) > 1:
+            raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part")
+        raise AnswerError(f"{source}: no equation names a quantity of this problem (like u_3 = …)")
+    return sub
+
+
+def _rejoin(links: list[tuple[str, str]]) -> str:
+    """The links after the left side, as one string again (the first relation dropped)."""
+    out = []
+    for n, (rel, piece) in enumerate(links):
+        if n:
+            out.append(r" \approx " if rel == "≈" else " = ")
+        out.append(piece)
+    return "".join(out)

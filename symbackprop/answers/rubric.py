@@ -1,0 +1,82 @@
+"""What an answer is worth: points per item, partial credit, tolerance. From the problem file's
+`grading:` section or a rubric file of the same shape; every field optional.
+
+    grading:
+      items: {act_3: 1, act_4: 1, act_5: 1, loss: 2, delta_5: 2}   # or a list (1 point each)
+      tolerance: {relative: 1e-4, absolute: 5e-5}
+      credit: {follow_through: 1, rounding: 0.5, imprecise: 0.5, slip: 0.5, other_convention: 1}
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ProblemError
+from .compare import Tolerance
+
+CREDIT_DEFAULTS = {"follow_through": 1.0, "rounding": 0.5, "imprecise": 0.5, "slip": 0.5, "other_convention": 1.0}
+KEYS = ("items", "tolerance", "credit")
+
+
+@dataclass(frozen=True)
+class Rubric:
+    items: dict[str, float] | None = None          # None: every computed quantity, 1 point each
+    relative: float = 1e-4
+    absolute: float | None = None
+    credit: dict[str, float] = field(default_factory=lambda: dict(CREDIT_DEFAULTS))
+
+    def tolerance(self, precision: int) -> Tolerance:
+        return Tolerance(self.relative, self.absolute, precision)
+
+
+def _number(value: Any, where: str, source: str, low: float = 0.0, high: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ProblemError(f"expected a number, got {value!r}", source=source, field=where)
+    if value < low or (high is not None and value > high):
+        bound = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+        raise ProblemError(f"{value!r} is out of range; allowed {bound}", source=source, field=where)
+    return float(value)
+
+
+def read_rubric(data: Any, source: str, where: str = "grading", base: Rubric | None = None) -> Rubric:
+    """Validate a grading section (a mapping) on top of `base` (the problem's, or the defaults)."""
+    base = base or Rubric()
+    if data is None:
+        return base
+    if not isinstance(data, dict):
+        raise ProblemError("expected a mapping with items, tolerance and credit", source=source, field=where)
+    unknown = [k for k in data if k not in KEYS]
+    if unknown:
+        raise ProblemError(f"unknown field {unknown[0]!r}; allowed: {', '.join(KEYS)}", source=source,
+                           field=f"{where}.{unknown[0]}")
+    items = base.items
+    if "items" in data:
+        raw = data["items"]
+        if isinstance(raw, list) and all(isinstance(i, str) for i in raw):
+            items = {i: 1.0 for i in raw}
+        elif isinstance(raw, dict):
+            items = {str(k): _number(v, f"{where}.items.{k}", source) for k, v in raw.items()}
+        else:
+            raise ProblemError("expected a list of quantity ids or a mapping id: points", source=source,
+                               field=f"{where}.items")
+    relative, absolute = base.relative, base.absolute
+    tol = data.get("tolerance")
+    if tol is not None:
+        if not isinstance(tol, dict) or any(k not in ("relative", "absolute") for k in tol):
+            raise ProblemError("expected {relative: …, absolute: …}", source=source, field=f"{where}.tolerance")
+        if "relative" in tol:
+            relative = _number(tol["relative"], f"{where}.tolerance.relative", source, 0.0, 0.5)
+        if "absolute" in tol:
+            absolute = _number(tol["absolute"], f"{where}.tolerance.absolute", source, 0.0)
+    credit = dict(base.credit)
+    raw_credit = data.get("credit")
+    if raw_credit is not None:
+        if not isinstance(raw_credit, dict):
+            raise ProblemError("expected a mapping of kinds to fractions of a point", source=source,
+                               field=f"{where}.credit")
+        for k, v in raw_credit.items():
+            if k not in CREDIT_DEFAULTS:
+                raise ProblemError(f"unknown kind {k!r}; allowed: {', '.join(CREDIT_DEFAULTS)}", source=source,
+                                   field=f"{where}.credit.{k}")
+            credit[k] = _number(v, f"{where}.credit.{k}", source, 0.0, 1.0)
+    return Rubric(items, relative, absolute, credit)
