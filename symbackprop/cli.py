@@ -118,6 +118,56 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         sys.exit(1)
 
 
+@main.command()
+@click.argument("problem", metavar="PROBLEM_FILE")
+@click.argument("answers", metavar="ANSWERS")
+@click.option("--part", default=None, metavar="NAME",
+              help="Check the answers of this part only (e.g. a write-up of the sigmoid part).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default=None,
+              help="Report format. Default: from the -o suffix, else text.")
+@click.option("--require-all", is_flag=True, help="Items left out make the check fail (exit 1).")
+@click.option("--rubric", default=None, metavar="FILE",
+              help="Points, tolerance and partial credit (YAML, like the problem file's `grading:`).")
+@click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X",
+              help="Relative tolerance for numbers (default 1e-4, or the problem's).")
+@click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X",
+              help="Absolute tolerance near zero (default: half a unit in the last decimal place asked for).")
+@click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
+def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
+          relative: float | None, absolute: float | None, output: str) -> None:
+    """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
+    PROBLEM_FILE: every item with its verdict and, when wrong, a diagnosis; a score.
+
+    Exit status 0 when every answered item is correct, 1 otherwise, 2 for unreadable input.
+
+    \b
+    Examples:
+      symbackprop check problems/xor.yaml answers.yaml
+      symbackprop check problems/xor.yaml solution.md --part sigmoid
+      symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
+    fmt = fmt or {".json": "json", ".md": "markdown"}.get(Path(output).suffix.lower(), "text")
+    try:
+        from .answers import Grader, load_rubric
+        from .problem import load_problem
+        from .render import report as report_render
+        prob = load_problem(problem)
+        if part is not None:
+            prob.part(part)
+        grader = Grader(prob, load_rubric(rubric, prob.grading, relative, absolute), [part] if part else None)
+        try:
+            reports, problems = grader.check(answers, part)
+        finally:
+            grader.close()
+    except SymbackpropError as exc:
+        raise InputError(str(exc)) from None
+    render = {"text": report_render.render_text, "json": report_render.render_json,
+              "markdown": report_render.render_markdown}[fmt]
+    _write(render(reports, answers, problems), output)
+    failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
+    if failed:
+        sys.exit(1)
+
+
 def _layer_sizes(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(v) for v in text.split(","))

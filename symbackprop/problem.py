@@ -25,7 +25,7 @@ PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 MAX_EXPONENT = 30
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
-            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts")
+            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
              "relu_derivative_at_zero", "precision")
@@ -105,6 +105,7 @@ class Problem:
     source: str
     parts: tuple[Part, ...]
     description: str = ""
+    grading: Any = None            # answers.rubric.Rubric: points, tolerance and credit for `check`
 
     def part(self, name: str) -> Part:
         for p in self.parts:
@@ -204,7 +205,7 @@ class _Validator:
         if not isinstance(title, (str, int, float)):
             self.fail(("title",), "expected text")
         raw_parts = data.get("parts")
-        base = {k: (v, (k,)) for k, v in data.items() if k != "parts"}
+        base = {k: (v, (k,)) for k, v in data.items() if k not in ("parts", "grading")}
         if raw_parts is None:
             parts = [self.part("main", base)]
         else:
@@ -222,7 +223,17 @@ class _Validator:
                 names.add(name)
                 parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
         return Problem(title=str(title), source=source, parts=tuple(parts),
-                       description=str(data.get("description", "")))
+                       description=str(data.get("description", "")), grading=self.grading(data.get("grading")))
+
+    def grading(self, data: Any):
+        """The `grading:` section (points, tolerance, credit), validated with line numbers."""
+        from .answers.rubric import read_rubric
+        from .errors import ProblemError
+        try:
+            return read_rubric(data, self.doc.source)
+        except ProblemError as exc:
+            path = tuple(exc.field.split(".")) if exc.field else ("grading",)
+            self.fail(path, exc.detail)
 
     def merge(self, base: dict, part: dict, ppath: Path_) -> dict:
         """The part's settings: the top level overridden by the part's own fields."""

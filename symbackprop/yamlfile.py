@@ -28,9 +28,17 @@ class YamlDocument:
 
     def line_of(self, path: Path_) -> int | None:
         """The 1-based line of the deepest node along `path` that exists."""
+        return self._walk(path)[1]
+
+    def scalar_text(self, path: Path_) -> str | None:
+        """A scalar exactly as written (0.9820 keeps its trailing zero), or None."""
+        node, _, complete = self._walk(path)
+        return node.value if complete and isinstance(node, yaml.ScalarNode) else None
+
+    def _walk(self, path: Path_):
         node, line = self.root, None
         if node is None:
-            return None
+            return None, None, False
         line = node.start_mark.line + 1
         for key in path:
             nxt = None
@@ -44,9 +52,9 @@ class YamlDocument:
                 nxt = node.value[key]
                 line = nxt.start_mark.line + 1
             if nxt is None:
-                break
+                return node, line, False
             node = nxt
-        return line
+        return node, line, True
 
     def error(self, path: Path_, message: str) -> ProblemError:
         return ProblemError(message, source=self.source, field=format_path(path) or None,

@@ -184,6 +184,11 @@ class Checker:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
                                      message="the value is right but the working is not: " + bad_links[0].message)
             return self._verdict(ans, "correct", value=value, links=tuple(links))
+        if ans.qid.startswith("delta_") and compare_number(value, decimals, -expected, self.tol, bound).status == "correct":
+            # the other δ convention: decided for the whole part in diagnose.consolidate
+            wrong_first[ans.qid] = ans.qid
+            return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
+                                 message=diagnose.convention_message(self.psol))
         # error carried forward: the step from the student's own earlier values
         own = recompute(self.psol, ans.qid, {**self.true, **student})
         if own is not None and student and compare_number(value, decimals, own, self.tol, bound).status == "correct":
@@ -199,10 +204,14 @@ class Checker:
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         wrong_first[ans.qid] = ans.qid
         if match.status in ("rounding", "imprecise"):
-            return self._verdict(ans, match.status, diagnosis=match.status, message=match.message, value=value,
+            message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
+            return self._verdict(ans, match.status, diagnosis=match.status, message=message, value=value,
                                  links=tuple(links))
-        message = bad_links[0].message if bad_links else ""
-        return self._verdict(ans, "wrong", message=message, value=value, links=tuple(links))
+        if bad_links:
+            code = {"value": "arithmetic", "numbers": "numbers", "rule": "rule"}.get(bad_links[0].kind)
+            return self._verdict(ans, "wrong", diagnosis=code, message=bad_links[0].message, value=value,
+                                 links=tuple(links))
+        return self._verdict(ans, "wrong", value=value, links=tuple(links))
 
     def _first_wrong_leaf(self, qid: str, student: dict, wrong_first: dict) -> str | None:
         """The earliest wrong item among the quantities this step is computed from."""

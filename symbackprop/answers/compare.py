@@ -20,13 +20,16 @@ DECIMAL = re.compile(r"^\s*[+-]?(\d+)(?:\.(\d*))?\s*$")
 
 @dataclass(frozen=True)
 class Tolerance:
-    relative: float = 1e-4
+    relative: float | None = None      # None: numbers written as decimals are judged by their rounding
     absolute: float | None = None      # None: half a unit in the last decimal place asked for
     precision: int = 4                 # decimal places the problem asks for
 
     @property
     def floor(self) -> float:
         return self.absolute if self.absolute is not None else 0.5 * 10.0 ** -self.precision
+
+
+EXPRESSION_RELATIVE = 1e-6             # for values computed from an expression, beyond its rounding
 
 
 def shown_decimals(text: str) -> int | None:
@@ -38,7 +41,9 @@ def shown_decimals(text: str) -> int | None:
 
 
 def within(given: float, expected: float, tol: Tolerance, extra: float = 0.0) -> bool:
-    return abs(given - expected) <= max(tol.floor, tol.relative * abs(expected)) + extra
+    """Within the tolerance: the problem's (or the command line's), else a tight relative one."""
+    rel = tol.relative if tol.relative is not None else EXPRESSION_RELATIVE
+    return abs(given - expected) <= max(tol.floor, rel * abs(expected)) + extra
 
 
 @dataclass(frozen=True)
@@ -52,16 +57,20 @@ class Match:
 def compare_number(given: float, decimals: int | None, expected: float, tol: Tolerance,
                    rounding_bound: float = 0.0) -> Match:
     """Compare one number (with the decimal places it was written with, if it was a decimal)."""
-    if within(given, expected, tol, rounding_bound):
-        return Match("correct")
+    if tol.relative is not None and within(given, expected, tol, rounding_bound):
+        return Match("correct")                       # a tolerance the teacher chose
+    diff = abs(given - expected)
+    if diff <= 1e-12 * max(1.0, abs(expected)):
+        return Match("correct")                       # exactly right, however it was written
     if decimals is None:
-        return Match("")
+        return Match("correct") if within(given, expected, tol, rounding_bound) else Match("")
+    asked = tol.precision
+    if decimals >= asked and diff <= max(0.5 * 10.0 ** -asked * (1 + 1e-9), tol.absolute or 0.0):
+        return Match("correct")                       # right to the places asked (or more)
     unit = 10.0 ** -decimals
-    if abs(given - expected) <= 0.5 * unit * (1 + 1e-9) + 1e-15:
-        if decimals >= tol.precision:
-            return Match("correct")
+    if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + 1e-15:
         return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
-                                  f"the problem asks for {tol.precision}")
-    if abs(given - expected) <= 1.5 * unit:
+                                  f"the problem asks for {asked}")
+    if diff < unit:                                   # between the right value's neighbours: misrounded
         return Match("rounding", f"rounded wrongly: {expected:.{decimals}f} to {decimals} places")
     return Match("")

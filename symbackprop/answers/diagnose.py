@@ -48,14 +48,19 @@ def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], 
         return lambda vals: (lambda v: None if v is None else k * v)(recompute(psol, qid, vals))
 
     if qid.startswith("delta_"):
-        own = "δ = ∂J/∂net" if part.notation.delta == "dJ_dnet" else "δ = −∂J/∂net"
-        other = "δ = −∂J/∂net" if part.notation.delta == "dJ_dnet" else "δ = ∂J/∂net"
-        out.append(("other_convention", MESSAGES["other_convention"].format(own=own, other=other), scaled(-1)))
+        out.append(("other_convention", convention_message(psol), scaled(-1)))
     else:
         out.append(("sign", MESSAGES["sign"], scaled(-1)))
+    eta = next((s for s in leaves if str(s) == "0eta"), None)
+    if eta is not None and part.learning_rate != 1:
+        out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=part.learning_rate), rule_with({eta: 1})))
     if part.loss == "half_squared_error" and not qid.startswith(("net_", "act_", "gprime_", "new_w_")):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
     gps = [s for s in info_sym.values() if str(s).startswith("3gp")]
+    for gp in sorted(leaves & set(gps), key=str):          # a δ that used g'(0) = 1 at a ReLU kink
+        g0 = _relu_kink(ch, gp)
+        if g0 is not None:
+            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=1 - g0, own=g0), rule_with({gp: 1 - g0})))
     for gp in sorted(leaves & set(gps), key=str):
         unit = str(gp).split("_", 1)[1]
         u = next((s for s in psol.names.text if str(s) == f"5u_{unit}"), None)
@@ -74,13 +79,6 @@ def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], 
         net_name = names.get(info_sym.get(qid.replace("gprime_", "net_")), "net")
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net_name), lambda vals, u=u: vals.get(u)))
-    for gp in sorted(leaves & set(gps), key=str):          # a δ that used g'(0) = 1 at a ReLU kink
-        g0 = _relu_kink(ch, gp)
-        if g0 is not None:
-            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=1 - g0, own=g0), rule_with({gp: 1 - g0})))
-    eta = next((s for s in leaves if str(s) == "0eta"), None)
-    if eta is not None and part.learning_rate != 1:
-        out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=part.learning_rate), rule_with({eta: 1})))
     bias = next((s for s in leaves if psol.names.text.get(s) == f"{part.notation.input_symbol}_{part.bias}"
                  and str(s).startswith("5x")), None)
     if bias is not None:
@@ -95,6 +93,14 @@ def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], 
         w = info_sym.get(qid.replace("new_w_", "w_"))
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
     return out
+
+
+def convention_message(psol) -> str:
+    J = psol.part.notation.loss_symbol
+    own, other = f"δ = ∂{J}/∂net", f"δ = −∂{J}/∂net"
+    if psol.part.notation.delta != "dJ_dnet":
+        own, other = other, own
+    return MESSAGES["other_convention"].format(own=own, other=other)
 
 
 def _relu_kink(ch: "Checker", gp: sp.Symbol):
@@ -128,6 +134,8 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
 def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:
     """The mistake that makes a student's rule give `got` at every point."""
     for code, words, at in _variants(ch, qid):
+        if code == "relu_g0":
+            continue              # about the value at this problem's kink, not about a rule
         try:
             want = [at(pt) for pt in points]
         except (TypeError, KeyError, ValueError):

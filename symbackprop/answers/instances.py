@@ -21,7 +21,7 @@ def _float(expr: sp.Expr) -> float:
     return float(value)
 
 
-def instances(psol: PartSolution, count: int = 3, seed: int = 0) -> list[dict[sp.Symbol, float]]:
+def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp.Symbol, float]]:
     """The part at `count` random points: every symbol's float value, computed by the model's rules."""
     model = Model(psol.part)
     assignments = model.forward + derive(model)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import SymbackpropError
 from ..problem import Problem
 from ..solution import Solution
 from ..yamlfile import MAX_BYTES, load_yaml
@@ -36,7 +37,7 @@ def read_submission(path: str | Path, problem: Problem, solution: Solution, part
     """An answers file or a write-up, by its suffix."""
     path = Path(path)
     if path.suffix.lower() in WRITEUP_SUFFIXES:
-        return read_writeup(path, solution, part)
+        return read_writeup(path, solution, part, [p.name for p in problem.parts])
     return read_answers(path, problem, solution, part)
 
 
@@ -46,13 +47,15 @@ def _tables(solution: Solution) -> dict[str, NameTable]:
 
 def read_answers(path: Path, problem: Problem, solution: Solution, part: str | None = None) -> Submission:
     source = str(path)
+    doc = None
     if path.suffix.lower() == ".json":
         data = _read_json(path)
     else:
         try:
-            data = load_yaml(path).data
-        except Exception as exc:             # ProblemError: the message names file and line
+            doc = load_yaml(path)
+        except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(str(exc)) from None
+        data = doc.data
     if not isinstance(data, dict):
         raise AnswerError(f"{source}: expected a mapping of quantity ids or names to answers")
     tables = _tables(solution)
@@ -73,6 +76,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         if not isinstance(items, dict):
             raise AnswerError(f"{source}: {pname}: expected a mapping of quantity ids or names to answers")
         table = tables[pname]
+        flat = not isinstance(data.get(pname), dict)       # the part's answers are the top level
         out = sub.answers.setdefault(pname, [])
         for key, value in items.items():
             q = table.lookup(str(key))
@@ -86,8 +90,19 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.problems.append(f"{pname}: {key!s}: not a number")
                 continue
             number = not isinstance(value, str)
-            out.append(Answer(q.qid, repr(value) if number else value, None, number))
+            text = value
+            if number:      # the number as written: 0.9820 shows four decimal places, repr(0.982) three
+                written = doc.scalar_text((key,) if flat else (pname, key)) if doc is not None else None
+                text = written if written is not None else repr(value)
+            elif isinstance(value, _JsonNumber):
+                text, number = str(value), True
+            line = doc.line_of((key,) if flat else (pname, key)) if doc is not None else None
+            out.append(Answer(q.qid, text, line, number))
     return sub
+
+
+class _JsonNumber(str):
+    """A JSON number as written."""
 
 
 def _read_json(path: Path) -> object:
@@ -95,7 +110,8 @@ def _read_json(path: Path) -> object:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise AnswerError(f"{path}: {size} bytes; an answers file may have at most {MAX_BYTES}")
-        return json.loads(path.read_bytes().decode("utf-8"))
+        # numbers keep their text (0.9820 has four decimal places)
+        return json.loads(path.read_bytes().decode("utf-8"), parse_float=_JsonNumber, parse_int=_JsonNumber)
     except OSError as exc:
         raise AnswerError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -105,7 +121,8 @@ def _read_json(path: Path) -> object:
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]")
 
 
-def read_writeup(path: Path, solution: Solution, part: str | None = None) -> Submission:
+def read_writeup(path: Path, solution: Solution, part: str | None = None,
+                 part_names: list[str] | None = None) -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check."""
     source = str(path)
     try:
@@ -124,19 +141,19 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None) -> Sub
     if len(lines) > MAX_LINES:
         raise AnswerError(f"{source}: {len(lines)} lines; a write-up may have at most {MAX_LINES}")
     tables = _tables(solution)
-    names = [p.name for p in solution.parts]
+    names = part_names or [p.name for p in solution.parts]
     current = part if part is not None else (names[0] if len(names) == 1 else None)
     sub = Submission(source)
     for lineno, line in enumerate(lines, start=1):
         math = [next(g for g in m.groups() if g is not None) for m in _MATH.finditer(line)]
         prose = _MATH.sub(" ", line)
-        if part is None:
+        if len(names) > 1:                          # "… with the Sigmoid activation": that part starts
             for name in names:
                 if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I):
                     current = name
         if not math and "=" in line and "\\" in line or "&=" in line:
             math = [line.replace("&", " ").replace("\\\\", " ").strip().lstrip("-*").strip()]
-        if not math or current is None:
+        if not math or current not in tables:
             continue
         table = tables[current]
         for segment in math:
@@ -149,6 +166,8 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None) -> Sub
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
                 sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno))
+    if part is not None:
+        sub.answers = {part: sub.answers.get(part, [])}
     if not any(sub.answers.values()):
         if current is None and len(names) > 1:
             raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part")

@@ -21,7 +21,7 @@ KEYS = ("items", "tolerance", "credit")
 @dataclass(frozen=True)
 class Rubric:
     items: dict[str, float] | None = None          # None: every computed quantity, 1 point each
-    relative: float = 1e-4
+    relative: float | None = None                 # None: decided by rounding (compare.py)
     absolute: float | None = None
     credit: dict[str, float] = field(default_factory=lambda: dict(CREDIT_DEFAULTS))
 

@@ -1,0 +1,66 @@
+"""Verifying students' answers: read (read.py), parse (latex.py, expr.py), compare (compare.py),
+diagnose (diagnose.py), all driven by check.py. `check_submission` is the one-call entry point."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..problem import Problem, load_problem
+from ..solution import Solution, solve
+from .check import Answer, Checker, PartReport, Verdict
+from .latex import AnswerError, Parser
+from .read import Submission, read_submission
+from .rubric import Rubric, read_rubric
+
+__all__ = ["Answer", "AnswerError", "Checker", "PartReport", "Parser", "Rubric", "Submission", "Verdict",
+           "check_submission", "load_rubric", "Grader"]
+
+
+def load_rubric(path: str | Path | None, base: Rubric, relative: float | None = None,
+                absolute: float | None = None) -> Rubric:
+    """The problem's rubric, overridden by a rubric file and then by command-line tolerances."""
+    rubric = base
+    if path is not None:
+        from ..yamlfile import load_yaml
+        doc = load_yaml(path)
+        data = doc.data.get("grading", doc.data) if isinstance(doc.data, dict) else doc.data
+        rubric = read_rubric(data, str(path), where="grading" if isinstance(doc.data, dict) and "grading" in doc.data
+                             else "rubric", base=base)
+    if relative is not None:
+        rubric = replace(rubric, relative=relative)
+    if absolute is not None:
+        rubric = replace(rubric, absolute=absolute)
+    return rubric
+
+
+class Grader:
+    """Checks submissions against one problem: the solution, name tables and parser are built once."""
+
+    def __init__(self, problem: Problem, rubric: Rubric, parts: list[str] | None = None,
+                 parser: Parser | None = None) -> None:
+        self.problem = problem
+        self.solution: Solution = solve(problem, parts)
+        self.rubric = rubric
+        self.parser = parser or Parser()
+        self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
+
+    def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
+        sub = read_submission(path, self.problem, self.solution, part)
+        names = [part] if part else [p.name for p in self.solution.parts]
+        reports = [self.checkers[n].check(sub.answers.get(n, [])) for n in names]
+        return reports, sub.problems
+
+    def close(self) -> None:
+        self.parser.close()
+
+
+def check_submission(problem: str | Path | Problem, answers: str | Path, part: str | None = None,
+                     rubric: str | Path | None = None) -> tuple[list[PartReport], list[str]]:
+    """Check one student's answers file or write-up: a report per part, and what could not be read."""
+    if not isinstance(problem, Problem):
+        problem = load_problem(problem)
+    grader = Grader(problem, load_rubric(rubric, problem.grading or Rubric()), [part] if part else None)
+    try:
+        return grader.check(answers, part)
+    finally:
+        grader.close()

@@ -1,0 +1,279 @@
+"""`symbackprop check`: answers and write-ups against the lecture's exercise.
+
+Expected values are worked out here by hand or with `math` (a second code path); each wrong
+submission is made by applying one mistake to that hand computation.
+"""
+import json
+import math
+import textwrap
+import time
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, PROBLEMS
+
+from symbackprop.answers import Grader, Parser, Rubric
+from symbackprop.cli import main
+from symbackprop.problem import load_problem, parse_problem
+
+XOR = PROBLEMS / "xor.yaml"
+
+
+def sig(v):
+    return 1 / (1 + math.exp(-v))
+
+
+# The sigmoid part by hand: net_3 = 4, net_4 = 0, net_5 = 2u_3 + 4u_4 − 4.
+U3, U4 = sig(4), sig(0)
+NET5 = 2 * U3 + 4 * U4 - 4
+U5 = sig(NET5)
+GP5, GP3, GP4 = U5 * (1 - U5), U3 * (1 - U3), U4 * (1 - U4)
+D5 = -(1 - U5) * GP5
+D3, D4 = D5 * 2 * GP3, D5 * 4 * GP4
+
+
+@pytest.fixture(scope="module")
+def grader():
+    g = Grader(load_problem(XOR), Rubric())
+    yield g
+    g.close()
+
+
+def check(grader, tmp_path, part, answers, name="a.yaml"):
+    f = tmp_path / name
+    f.write_text(json.dumps({part: answers}) if name.endswith(".json") else
+                 "\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in {part: answers}.items()) + "\n")
+    reports, problems = grader.check(f, part)
+    return reports[0], problems
+
+
+def verdict(report, qid):
+    return next(v for v in report.verdicts if v.qid == qid)
+
+
+def test_correct_answers_pass(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(XOR), str(DATA / "answers" / "xor_correct.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "WRONG" not in result.output and "Left out:" in result.output
+
+
+def test_friendly_names_and_ids_map_to_the_same_items(grader, tmp_path):
+    report, problems = check(grader, tmp_path, "relu", {"u_3": 4, "\\delta_5": 3, "\\Delta w_{13}": -6,
+                                                        "w_{35}^{new}": -10, "net_{4}": 0, "act_5": 4})
+    assert problems == []
+    assert {v.qid for v in report.verdicts} == {"act_3", "delta_5", "update_w_1_3", "new_w_3_5", "net_4", "act_5"}
+    assert all(v.status == "correct" for v in report.verdicts)
+    assert "delta_3" in report.missing
+
+
+@pytest.mark.parametrize("answers, qid, code", [
+    ({"delta_5": -D5, "delta_3": -D3, "delta_4": -D4}, "delta_5", "other_convention"),
+    ({"update_w_1_3": round(D3, 4)}, "update_w_1_3", "sign"),                      # −η δ_3 x_1 with the sign lost
+    ({"loss": round((1 - U5) ** 2, 4), "delta_5": round(2 * D5, 4)}, "delta_5", "half_missing"),
+    ({"delta_5": round(-(1 - U5) * U5, 4)}, "delta_5", "g_not_gprime"),           # g(net_5) for g'(net_5)
+    ({"delta_3": round(D5 * 2 * GP4, 4)}, "delta_3", "wrong_unit"),                # g'(net_4) where g'(net_3) belongs
+    ({"delta_3": round(D5 * 2 * sig(4), 4)}, "delta_3", "g_not_gprime"),
+])
+def test_each_diagnosis_in_the_sigmoid_part(grader, tmp_path, answers, qid, code):
+    report, _ = check(grader, tmp_path, "sigmoid", answers)
+    v = verdict(report, qid)
+    assert v.diagnosis == code, (v.status, v.diagnosis, v.message)
+    assert v.message
+
+
+@pytest.mark.parametrize("answers, qid, code", [
+    ({"delta_4": 12}, "delta_4", "relu_g0"),                  # δ_5 w_45 g'(0) with g'(0) = 1: 3·4·1
+    ({"gprime_4": 1}, "gprime_4", "relu_g0"),
+    ({"update_w_0_5": 0}, "update_w_0_5", "bias_zero"),       # −η δ_5 x_0 with x_0 = 0
+    ({"net_3": 3}, "net_3", "bias_zero"),                     # 1·3 + 0·4 without the bias weight's input
+    ({"new_w_3_5": 2}, "new_w_3_5", "old_weight"),
+    ({"delta_3": -30}, "delta_3", "updated_weight"),          # δ_5 · w_35^new · g'(net_3) = 3 · (−10) · 1
+])
+def test_each_diagnosis_in_the_relu_part(grader, tmp_path, answers, qid, code):
+    report, _ = check(grader, tmp_path, "relu", answers)
+    v = verdict(report, qid)
+    assert v.diagnosis == code, (v.status, v.diagnosis, v.message)
+
+
+def test_eta_left_out(tmp_path):
+    text = XOR.read_text(encoding="utf-8").replace("learning_rate: 1", "learning_rate: 0.5")
+    assert "learning_rate: 0.5" in text
+    problem = parse_problem(text, str(tmp_path / "xor_half.yaml"))
+    g = Grader(problem, Rubric())
+    try:
+        report, _ = check(g, tmp_path, "relu", {"update_w_3_5": -12})   # −δ_5 u_3, η = 0.5 forgotten
+        assert verdict(report, "update_w_3_5").diagnosis == "eta_missing"
+    finally:
+        g.close()
+
+
+def test_the_other_convention_used_consistently_is_said_once_with_credit(grader, tmp_path):
+    report, _ = check(grader, tmp_path, "sigmoid", {"delta_5": round(-D5, 4), "delta_3": round(-D3, 4),
+                                                     "delta_4": round(-D4, 4), "update_w_3_5": round(-D5 * U3, 4)})
+    assert [v.status for v in report.verdicts if v.qid.startswith("delta")] == ["other_convention"] * 3
+    assert verdict(report, "update_w_3_5").status == "correct"
+    assert any("consistently" in n for n in report.notes)
+    assert report.score == 4
+
+
+def test_follow_through_credit_names_the_first_error(grader, tmp_path):
+    # δ_5 = 5 instead of 3; everything after it is computed correctly from the 5
+    report, _ = check(grader, tmp_path, "relu", {"u_3": 4, "delta_5": 5, "update_w_3_5": -20, "delta_3": 10,
+                                                  "update_w_1_3": -10})
+    assert verdict(report, "delta_5").status == "wrong"
+    for q in ("update_w_3_5", "delta_3", "update_w_1_3"):
+        v = verdict(report, q)
+        assert v.status == "follow_through" and "δ_5" in v.message, (q, v)
+    assert report.first_error == "delta_5"
+    assert report.score == 1 + 3          # u_3, and full follow-through credit for three items
+
+
+@pytest.mark.parametrize("given, status", [
+    (0.98201, "correct"), ("0.9820", "correct"), ("0.98201379", "correct"),
+    (0.9821, "rounding"),        # 0.98201 to 4 places is 0.9820
+    (0.98, "imprecise"), (0.982, "imprecise"),
+    (0.97, "wrong"),
+])
+def test_rounding_aware_comparison(grader, tmp_path, given, status):
+    report, _ = check(grader, tmp_path, "sigmoid", {"u_3": given})
+    assert verdict(report, "act_3").status == status
+
+
+def test_a_tolerance_near_zero_is_absolute(grader, tmp_path):
+    # Δw_23 = −η δ_3 x_2 = 0 exactly: 1e-9 is zero for a student, though infinitely far relatively
+    report, _ = check(grader, tmp_path, "sigmoid", {"update_w_2_3": 1e-9})
+    assert verdict(report, "update_w_2_3").status == "correct"
+
+
+def test_latex_answers_are_rounding_aware(grader, tmp_path):
+    report, _ = check(grader, tmp_path, "sigmoid", {
+        "delta_5": "-(1-0.491)\\times 0.2499",
+        "act_5": "\\frac{1}{1+e^{0.036}}",
+        "loss": "\\frac{1}{2}(1 - 0.4910)^2",
+        "update_w_3_5": "1.249e-1",
+        "gprime_5": "u_5 (1 - u_5)",
+    })
+    assert {v.qid: v.status for v in report.verdicts} == {q: "correct" for q in
+                                                         ("delta_5", "act_5", "loss", "update_w_3_5", "gprime_5")}
+
+
+def test_a_chain_is_checked_link_by_link(grader, tmp_path):
+    report, _ = check(grader, tmp_path, "relu", {
+        "delta_4": "\\delta_5 \\cdot w_{45} \\cdot g'(net_5) = 3 \\times 4 \\times 0 = 0",   # the lecture's slip
+        "update_w_3_5": "-\\eta \\cdot \\delta_5 \\cdot u_3 = -1 \\times 3 \\times 4 = -13",
+    })
+    d4 = verdict(report, "delta_4")
+    assert d4.status == "slip" and "g'(net_5) used where g'(net_4) belongs" in d4.message
+    w = verdict(report, "update_w_3_5")
+    assert w.diagnosis == "arithmetic" and "the numbers give -12" in w.message
+
+
+@pytest.mark.parametrize("text, words", [
+    ("\\frac{1}{0}", "division by zero"),
+    ("10^{10^{10}}", "too large"),
+    ("2^{2^{2^{2^{2^{2^{2}}}}}}", "too large"),
+    ("{" * 10000 + "1" + "}" * 10000, "too long"),
+    ("{" * 60 + "1" + "}" * 60, "nested too deeply"),
+    ("__import__('os').system('touch HACKED')", "expected"),
+    ("\x00\x01\x02", "control characters"),
+    ("u_9", "u_9 is not a quantity"),
+])
+def test_hostile_answers_get_a_verdict_quickly_and_nothing_runs(grader, tmp_path, text, words, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    start = time.monotonic()
+    report, _ = check(grader, tmp_path, "relu", {"u_3": text}, name="a.json")
+    v = verdict(report, "act_3")
+    assert v.status == "unreadable" and words in v.message, v.message
+    assert time.monotonic() - start < 30
+    assert not (tmp_path / "HACKED").exists()
+
+
+def test_one_students_answers_never_change_how_anothers_are_read(tmp_path):
+    problem = load_problem(XOR)
+    b = {"loss": "\\frac{1}{2}(z_1-u_5)^2", "u_3": "g(net_3)", "delta_5": "x"}
+    alone = Grader(problem, Rubric(), parser=Parser())
+    try:
+        fresh, _ = check(alone, tmp_path, "relu", b)
+    finally:
+        alone.close()
+    shared = Grader(problem, Rubric(), parser=Parser())
+    try:
+        check(shared, tmp_path, "relu", {"loss": "x = 4", "u_3": "\\variable{x} = 5", "delta_5": "z_1 = 7"})
+        after, _ = check(shared, tmp_path, "relu", b)
+    finally:
+        shared.close()
+    assert [(v.qid, v.status, v.message) for v in after.verdicts] == \
+        [(v.qid, v.status, v.message) for v in fresh.verdicts]
+    assert verdict(after, "delta_5").status == "unreadable"     # x is no quantity, whatever came before
+
+
+def test_the_lectures_printed_solution_has_its_slips_found():
+    """The printed solution (tests/data/lecture_solution.md, copied from the lecture) has slips."""
+    result = CliRunner().invoke(main, ["check", str(XOR), str(DATA / "lecture_solution.md"), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    parts = {p["part"]: {i["id"]: i for i in p["items"]} for p in data["parts"]}
+    relu, sigmoid = parts["relu"], parts["sigmoid"]
+    # ReLU: δ_4 = δ_5·w_45·g'(net_5): the derivative at the wrong unit (the value 0 is right)
+    assert relu["delta_4"]["status"] == "slip" and "g'(net_5) used where g'(net_4)" in relu["delta_4"]["message"]
+    assert [i["id"] for i in relu.values() if i["status"] not in ("correct",)] == ["delta_4"]
+    # sigmoid: 1/(1+e^{-0.04}) for u_5 (sign slip in the substitution), −(1 − 0.491) × 0.2499 is −0.1272,
+    # not −0.1275, and Δw_13 = −1 × (−0.0045) × 1 is +0.0045
+    assert "sign slip in the substituted numbers" in sigmoid["act_5"]["message"]
+    assert sigmoid["delta_5"]["diagnosis"] == "arithmetic"
+    assert sigmoid["update_w_1_3"]["diagnosis"] == "sign"
+    assert sigmoid["update_w_0_5"]["status"] == "follow_through"          # from the student's δ_5 = −0.1275
+    assert sigmoid["net_5"]["status"] == "imprecise"                      # −0.04: two places where four are asked
+
+
+def test_part_option_reads_that_part_of_a_writeup():
+    result = CliRunner().invoke(main, ["check", str(XOR), str(DATA / "lecture_solution.md"), "--part", "relu"])
+    assert result.exit_code == 1
+    assert "Part relu" in result.output and "Part sigmoid" not in result.output
+
+
+def test_require_all_and_exit_codes(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("relu: {u_3: 4}\nsigmoid: {u_3: 0.9820}\n")
+    assert CliRunner().invoke(main, ["check", str(XOR), str(f)]).exit_code == 0
+    result = CliRunner().invoke(main, ["check", str(XOR), str(f), "--require-all"])
+    assert result.exit_code == 1 and "Left out:" in result.output
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"\x00\x01binary junk\xff", "UTF-8"),
+    (b"- just\n- a list\n", "expected a mapping"),
+    (b"cubic: {u_3: 4}\n", "this problem has parts relu, sigmoid"),
+])
+def test_bad_answer_files_exit_2_with_one_line(tmp_path, content, words):
+    f = tmp_path / "a.yaml"
+    f.write_bytes(content)
+    result = CliRunner().invoke(main, ["check", str(XOR), str(f)])
+    assert result.exit_code == 2, result.output
+    assert words in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_50_mb_file_is_refused_without_reading_it(tmp_path):
+    f = tmp_path / "big.yaml"
+    with open(f, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["check", str(XOR), str(f)])
+    assert result.exit_code == 2 and "at most" in result.output
+    assert time.monotonic() - start < 10
+
+
+def test_grading_section_sets_points_and_tolerance(tmp_path):
+    text = XOR.read_text(encoding="utf-8") + textwrap.dedent("""\
+        grading:
+          items: {act_3: 1, loss: 2, delta_5: 3}
+          tolerance: {relative: 0.01}
+        """)
+    f = tmp_path / "p.yaml"
+    f.write_text(text, encoding="utf-8")
+    a = tmp_path / "a.yaml"
+    a.write_text("sigmoid: {u_3: 0.985, loss: 0.1295}\nrelu: {u_3: 4, loss: 4.5, delta_5: 3}\n")
+    data = json.loads(CliRunner().invoke(main, ["check", str(f), str(a), "--format", "json"]).output)
+    parts = {p["part"]: p for p in data["parts"]}
+    assert parts["relu"]["score"] == 6 and parts["relu"]["max_score"] == 6
+    assert parts["sigmoid"]["score"] == 3 and parts["sigmoid"]["missing"] == ["delta_5"]   # 0.985 within 1 %
