@@ -123,8 +123,8 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
 @click.argument("answers", metavar="ANSWERS")
 @click.option("--part", default=None, metavar="NAME",
               help="Check the answers of this part only (e.g. a write-up of the sigmoid part).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default=None,
-              help="Report format. Default: from the -o suffix, else text.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "gradescope"]), default=None,
+              help="Report format (gradescope: Gradescope's results.json). Default: from the -o suffix, else text.")
 @click.option("--require-all", is_flag=True, help="Items left out make the check fail (exit 1).")
 @click.option("--rubric", default=None, metavar="FILE",
               help="Points, tolerance and partial credit (YAML, like the problem file's `grading:`).")
@@ -160,12 +160,72 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             grader.close()
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
-    render = {"text": report_render.render_text, "json": report_render.render_json,
-              "markdown": report_render.render_markdown}[fmt]
-    _write(render(reports, answers, problems), output)
+    if fmt == "gradescope":
+        from .grade import StudentResult, gradescope_json
+        _write(gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems)), output)
+    else:
+        render = {"text": report_render.render_text, "json": report_render.render_json,
+                  "markdown": report_render.render_markdown}[fmt]
+        _write(render(reports, answers, problems), output)
     failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("problem", metavar="PROBLEM_FILE")
+@click.argument("folder", metavar="SUBMISSIONS_DIR")
+@click.option("-o", "--output", default="gradebook.csv", show_default=True, metavar="FILE",
+              help="The CSV gradebook: a row per student, a column per item, the total.")
+@click.option("--summary", default=None, metavar="FILE",
+              help="Also write the per-item summary (Markdown) here; it is printed either way.")
+@click.option("--gradescope", "gradescope_dir", default=None, metavar="DIR",
+              help="Also write each student's Gradescope results.json as DIR/<student>.json.")
+@click.option("--part", default=None, metavar="NAME", help="Grade this part only.")
+@click.option("--rubric", default=None, metavar="FILE", help="Points, tolerance and partial credit (YAML).")
+@click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X", help="Relative tolerance.")
+@click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Processes to grade with (default: one per core).")
+def grade(problem: str, folder: str, output: str, summary: str | None, gradescope_dir: str | None,
+          part: str | None, rubric: str | None, relative: float | None, absolute: float | None,
+          jobs: int | None) -> None:
+    """Grade every submission in SUBMISSIONS_DIR (answers files or write-ups, or one per sub-folder;
+    the student is the file or folder name) against PROBLEM_FILE: a CSV gradebook, a summary of the
+    commonest wrong answers and diagnoses per item, and optionally Gradescope results.
+
+    \b
+    Examples:
+      symbackprop grade problems/xor.yaml submissions/ -o gradebook.csv
+      symbackprop grade problems/xor.yaml submissions/ --summary summary.md --gradescope results/"""
+    try:
+        from .answers import load_rubric
+        from .grade import find_submissions, grade_all, gradebook_csv, gradescope_json, summary_markdown
+        from .problem import load_problem
+        prob = load_problem(problem)
+        if part is not None:
+            prob.part(part)
+        chosen = load_rubric(rubric, prob.grading, relative, absolute)
+        submissions = find_submissions(folder)
+    except SymbackpropError as exc:
+        raise InputError(str(exc)) from None
+    with click.progressbar(length=len(submissions), label=f"grading {len(submissions)} submissions",
+                           file=sys.stderr) as bar:
+        results = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
+    _write(gradebook_csv(results), output)
+    text = summary_markdown(results)
+    if summary:
+        _write(text, summary)
+    if gradescope_dir:
+        out = Path(gradescope_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{gradescope_dir}: cannot create: {exc.strerror or exc}") from None
+        for r in results:
+            _write(gradescope_json(r), str(out / f"{r.student}.json"))
+    click.echo(text, nl=False)
+    click.echo(f"Gradebook: {output}", err=True)
 
 
 def _layer_sizes(text: str) -> tuple[int, ...]:

@@ -87,6 +87,7 @@ class PartReport:
     notes: tuple[str, ...] = ()
     first_error: str | None = None
     missing_names: dict = field(default_factory=dict)
+    item_points: dict = field(default_factory=dict)      # every expected item and its points
 
     @property
     def score(self) -> float:
@@ -139,7 +140,7 @@ class Checker:
         missing = tuple(q for q in self.items if q not in seen)
         first = next((v.qid for v in verdicts if v.status not in GOOD and v.points), None)
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()), tuple(notes), first,
-                          {q: self.name(q) for q in missing})
+                          {q: self.name(q) for q in missing}, dict(self.items))
 
     def name(self, qid: str) -> str:
         sym = self.symbol_of.get(qid)
