@@ -39,9 +39,10 @@ class Grader:
     def __init__(self, problem: Problem, rubric: Rubric, parts: list[str] | None = None,
                  parser: Parser | None = None) -> None:
         self.problem = problem
-        self.solution: Solution = solve(problem, parts)
         self.rubric = rubric
         self.parser = parser or Parser()
+        self.parser.warm()                     # latex2sympy2 loads while the problem is solved
+        self.solution: Solution = solve(problem, parts)
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
 
     def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:

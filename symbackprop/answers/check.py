@@ -14,7 +14,7 @@ ones are checked):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import mpmath
@@ -119,6 +119,9 @@ class Checker:
         self.order = {s.id: n for n, s in enumerate(psol.steps)}
         self.symbol_of = {s.id: s.symbol for s in psol.steps}
         # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
+        self.numbers_cache: dict[str, tuple[float, float]] = {}
+        self.right: dict[tuple, Verdict] = {}
+        self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
         self.exact = {Fraction(int(s.value.p), int(s.value.q)) for s in psol.steps if s.value.is_Rational}
 
     # -- one student ---------------------------------------------------------------------------
@@ -164,10 +167,21 @@ class Checker:
         if credit is None:
             credit = 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
         return Verdict(ans.qid, self.name(ans.qid), ans.text, step.float_value,
-                       format_value(step.value, self.psol.part.precision)[0], status, points, credit,
+                       self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
 
     def _check_one(self, ans: Answer, student: dict, wrong_first: dict) -> Verdict:
+        """One answer's verdict; a right answer is right whatever else the student wrote, so
+        right answers are remembered and the many students who write the same one cost nothing."""
+        key = (ans.qid, ans.text, ans.number)
+        if key in self.right:
+            return replace(self.right[key], line=ans.line)
+        v = self._judge(ans, student, wrong_first)
+        if v.status == "correct":
+            self.right[key] = v
+        return v
+
+    def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> Verdict:
         expected = self.psol.step(ans.qid).float_value
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
@@ -261,8 +275,10 @@ class Checker:
                     link = self._arithmetic(link, numbers_value, value, lit, rel)
                 links.append(link)
                 continue
-            v = float(evaluate(node, {}))
-            b = _rounding_bound(node, v, self.exact)
+            if prepared.text not in self.numbers_cache:       # the same numbers, from many students
+                value_of = float(evaluate(node, {}))
+                self.numbers_cache[prepared.text] = (value_of, _rounding_bound(node, value_of, self.exact))
+            v, b = self.numbers_cache[prepared.text]
             link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student)
             links.append(link)
             numbers_value = (v, b)

@@ -32,7 +32,15 @@ MESSAGES = {
 
 
 def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
-    """(code, message, value at given leaf values) for every mistake that applies to this step."""
+    """(code, message, value at given leaf values) for every mistake that applies to this step;
+    built once per step and checker."""
+    cache = ch.__dict__.setdefault("_variant_cache", {})
+    if qid not in cache:
+        cache[qid] = _build_variants(ch, qid)
+    return cache[qid]
+
+
+def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
     psol = ch.psol
     step = psol.step(qid)
     part = psol.part

@@ -28,7 +28,7 @@ def _num(text: str):
 def _checked(v):
     if mpmath.isnan(v) or mpmath.isinf(v):
         raise AnswerError("the value is not a finite number")
-    if v != 0 and abs(mpmath.log10(abs(v))) > MAX_MAGNITUDE:
+    if v != 0 and abs(mpmath.mag(v)) > MAX_MAGNITUDE * 3.33:      # mag: the exponent in bits
         raise AnswerError("the value is too large or too small to be an answer")
     return v
 
@@ -73,7 +73,8 @@ def _eval(node: Node, env):
             raise AnswerError("division by zero")
         if base < 0 and ex != int(ex):
             raise AnswerError("a fractional power of a negative number")
-        if base not in (0, 1, -1) and abs(ex * mpmath.log10(abs(base))) > MAX_MAGNITUDE:
+        # |log2 of the result| is about |ex|·mag(base): refuse before computing a huge power
+        if base not in (0, 1, -1) and abs(ex) * max(abs(mpmath.mag(base)), 1) > 4 * MAX_MAGNITUDE:
             raise AnswerError("a power too large to be an answer")
         return _checked(mpmath.power(base, ex))
     if kind == "fn":

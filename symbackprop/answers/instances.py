@@ -55,16 +55,41 @@ def true_values(psol: PartSolution) -> dict[sp.Symbol, float]:
     return values
 
 
+def _heaviside(x, h0=0.5):
+    return 1.0 if x > 0 else 0.0 if x < 0 else float(h0)
+
+
+def _relu(x, g0=0):
+    return max(x, 0.0)
+
+
+# Names a step's rule may call, for the float functions lambdify compiles.
+_NAMESPACE = {"Heaviside": _heaviside, "relu": _relu, "Max": max, "Min": min}
+_COMPILED: dict[tuple, tuple] = {}
+
+
+def _compiled(psol: PartSolution, qid: str, replace: dict | None):
+    """Step `qid`'s rule (leaves replaced) as a float function of its leaves, compiled once."""
+    key = (id(psol), qid, tuple(sorted((str(k), str(v)) for k, v in (replace or {}).items())))
+    if key not in _COMPILED:
+        step = psol.step(qid)
+        if not step.forms:
+            _COMPILED[key] = (None, ())
+        else:
+            rule = step.forms[-1].xreplace(replace) if replace else step.forms[-1]
+            args = tuple(sorted(rule.free_symbols, key=str))
+            fn = sp.lambdify(args, rule, modules=[_NAMESPACE, "math"])
+            _COMPILED[key] = (fn, args)
+    return _COMPILED[key]
+
+
 def recompute(psol: PartSolution, qid: str, values: dict[sp.Symbol, float],
               replace: dict[sp.Symbol, sp.Expr] | None = None) -> float | None:
-    """Step `qid`'s rule at `values`, with some leaves first replaced by other symbols or numbers."""
-    step = psol.step(qid)
-    if not step.forms:
+    """Step `qid`'s rule at `values` (floats), with some leaves first replaced by other symbols or numbers."""
+    fn, args = _compiled(psol, qid, replace)
+    if fn is None:
         return None
-    rule = step.forms[-1]
-    if replace:
-        rule = rule.xreplace(replace)
     try:
-        return _float(rule.xreplace({s: sp.Float(values[s], 20) for s in rule.free_symbols if s in values}))
-    except (TypeError, KeyError):
+        return float(fn(*[values[a] for a in args]))
+    except (TypeError, KeyError, ValueError, ZeroDivisionError, OverflowError):
         return None

@@ -198,6 +198,10 @@ def _to_node(expr, budget: list[int]) -> Node:
 def _worker(conn) -> None:
     """Parse texts one by one; every answer starts from fresh latex2sympy2 globals."""
     import latex2sympy2
+    try:
+        latex2sympy2.latex2sympy(r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}")     # warm the parser up
+    except Exception:                                                        # pragma: no cover
+        pass
     while True:
         try:
             text = conn.recv()
@@ -227,6 +231,11 @@ class Parser:
         self._proc = ctx.Process(target=_worker, args=(child,), daemon=True)
         self._proc.start()
         child.close()
+
+    def warm(self) -> None:
+        """Start the worker now, so that importing latex2sympy2 overlaps with other work."""
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
 
     def close(self) -> None:
         if self._proc is not None:
