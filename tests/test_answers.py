@@ -277,3 +277,35 @@ def test_grading_section_sets_points_and_tolerance(tmp_path):
     parts = {p["part"]: p for p in data["parts"]}
     assert parts["relu"]["score"] == 6 and parts["relu"]["max_score"] == 6
     assert parts["sigmoid"]["score"] == 3 and parts["sigmoid"]["missing"] == ["delta_5"]   # 0.985 within 1 %
+
+
+@pytest.mark.parametrize("part, rid, text, ok", [
+    ("sigmoid", "delta_hidden", "g'(net_j)\\sum_k w_{jk}\\delta_k", True),
+    ("sigmoid", "delta_hidden", "\\sum_{k=1}^{c} w_{jk} \\delta_k \\cdot g'(\\mathrm{net}_j)", True),
+    ("sigmoid", "delta_hidden", "u_j (1 - u_j) \\sum_k \\delta_k w_{jk}", True),          # σ' = σ(1 − σ)
+    ("sigmoid", "delta_output", "\\delta_k = -(z_k - u_k) g'(net_k)", True),
+    ("sigmoid", "delta_output", "(u_k - z_k) u_k (1 - u_k)", True),
+    ("sigmoid", "update_output_weight", "-\\eta \\delta_k u_j", True),
+    ("sigmoid", "update_output_weight", "-\\eta (u_k - z_k) g'(net_k) u_j", True),
+    ("sigmoid", "grad_hidden_weight", "\\delta_j x_i", True),
+    ("sigmoid", "grad_output_weight", "\\delta_k u_k", False),                            # u_j, not u_k
+    ("sigmoid", "update_hidden_weight", "\\eta \\delta_j x_i", False),                    # in-class: −η δ_j x_i
+    ("sigmoid", "delta_hidden", "g'(net_k)\\sum_k w_{jk}\\delta_k", False),
+    ("relu", "delta_output", "u_k - z_k", False),                                        # the step(net_k) left out
+])
+def test_general_rules_as_answers(grader, tmp_path, part, rid, text, ok):
+    report, problems = check(grader, tmp_path, part, {rid: text})
+    assert problems == []
+    v = verdict(report, rid)
+    assert (v.status == "correct") == ok, (v.status, v.message)
+
+
+def test_a_rule_with_the_other_sign_is_named(grader, tmp_path):
+    report, _ = check(grader, tmp_path, "sigmoid", {"update_hidden_weight": "\\eta \\delta_j x_i"})
+    assert "opposite sign" in verdict(report, "update_hidden_weight").message
+
+
+def test_a_rule_with_an_unknown_index_is_unreadable(grader, tmp_path):
+    report, _ = check(grader, tmp_path, "sigmoid", {"delta_hidden": "g'(net_j)\\sum_m w_{jm}\\delta_m"})
+    v = verdict(report, "delta_hidden")
+    assert v.status == "unreadable" and "use k for an output unit" in v.message

@@ -20,6 +20,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
+from ..general import RULE_IDS
 from ..printing import format_value
 from ..solution import PartSolution
 from . import diagnose
@@ -103,7 +104,7 @@ def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
     computed = [s.id for s in psol.steps if s.section in ITEM_SECTIONS]
     if rubric.items is None:
         return {q: 1.0 for q in computed}
-    return {q: p for q, p in rubric.items.items() if q in set(computed) | {s.id for s in psol.steps}}
+    return {q: p for q, p in rubric.items.items() if q in set(computed) | {s.id for s in psol.steps} | set(RULE_IDS)}
 
 
 class Checker:
@@ -121,11 +122,14 @@ class Checker:
         # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
         self.numbers_cache: dict[str, tuple[float, float]] = {}
         self.right: dict[tuple, Verdict] = {}
+        self.rules = None                              # general.RuleChecker, made when a rule is answered
         self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
         self.exact = {Fraction(int(s.value.p), int(s.value.q)) for s in psol.steps if s.value.is_Rational}
 
     # -- one student ---------------------------------------------------------------------------
     def check(self, answers: list[Answer]) -> PartReport:
+        rules = [a for a in answers if a.qid in RULE_IDS]
+        answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
         student: dict[sp.Symbol, float] = {}         # the student's own values, for follow-through
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
@@ -138,12 +142,33 @@ class Checker:
             if v.value is not None and sym is not None and sym not in student:
                 student[sym] = v.value
             seen.add(ans.qid)
-        verdicts = self._merge_duplicates(verdicts)
+        verdicts = self._merge_duplicates(verdicts) + [self._check_rule(a) for a in rules]
         verdicts, notes = diagnose.consolidate(verdicts, self.psol, self.rubric)
         missing = tuple(q for q in self.items if q not in seen)
         first = next((v.qid for v in verdicts if v.status not in GOOD and v.points), None)
-        return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()), tuple(notes), first,
-                          {q: self.name(q) for q in missing}, dict(self.items))
+        extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
+        return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
+                          tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra})
+
+    def _check_rule(self, ans: Answer) -> Verdict:
+        """A general rule (δ_j = g'(net_j) Σ_k w_kj δ_k) against the one SymPy derives for this part."""
+        from ..render.rules import expr_text
+        from .general import RuleChecker
+        if self.rules is None:
+            from ..general_check import derive_for_part
+            self.rules = RuleChecker(derive_for_part(self.psol.part), self.parser)
+        dv = self.rules.dv
+        rule = dv.rule(ans.qid)
+        expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, rule.rule)}"
+        # a rule the rubric does not list counts one point when answered (by default nothing is asked)
+        points = self.items.get(ans.qid, 1.0 if self.rubric.items is None else 0.0)
+        try:
+            ok, words = self.rules.check(ans.qid, ans.text)
+        except AnswerError as exc:
+            return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "unreadable", points, 0.0,
+                           message=str(exc), line=ans.line)
+        return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "correct" if ok else "wrong", points,
+                       1.0 if ok else 0.0, diagnosis=None if ok else "rule", message=words, line=ans.line)
 
     def name(self, qid: str) -> str:
         sym = self.symbol_of.get(qid)

@@ -44,31 +44,51 @@ FUNCTIONS = {
 }
 
 
-def evaluate(node: Node, env: dict[str, object]) -> mpmath.mpf:
-    """The value of `node` with the placeholders of `env` (name -> number) substituted."""
+MAX_SUM_TERMS = 50
+
+
+def evaluate(node: Node, env) -> mpmath.mpf:
+    """The value of `node` with the placeholders of `env` substituted: a mapping name -> number,
+    or a function (name, index bindings) -> number for rules with indices (w_{kj} inside Σ_k)."""
     with mpmath.workdps(DIGITS):
-        return _eval(node, env)
+        return _eval(node, env, {})
 
 
-def _eval(node: Node, env):
+def _lookup(name: str, env, bindings: dict):
+    if callable(env):
+        value = env(name, bindings)
+        if value is None:
+            raise AnswerError(f"unknown symbol {name}")
+        return value
+    if name not in env:
+        raise AnswerError(f"unknown symbol {name}")
+    return env[name]
+
+
+def _eval(node: Node, env, bindings: dict):
     kind = node[0]
     if kind == "num":
         return _num(node[1])
     if kind == "const":
         return mpmath.e if node[1] == "E" else mpmath.pi
     if kind == "sym":
-        if node[1] not in env:
-            raise AnswerError(f"unknown symbol {node[1]}")
-        return mpmath.mpf(env[node[1]])
+        if node[1] in bindings:
+            return mpmath.mpf(bindings[node[1]])
+        return mpmath.mpf(_lookup(node[1], env, bindings))
+    if kind == "sum":                       # ("sum", var, low, high, body)
+        low, high = int(_eval(node[2], env, bindings)), int(_eval(node[3], env, bindings))
+        if high - low + 1 > MAX_SUM_TERMS:
+            raise AnswerError(f"a sum of more than {MAX_SUM_TERMS} terms")
+        return mpmath.fsum(_eval(node[4], env, {**bindings, node[1]: k}) for k in range(low, high + 1))
     if kind == "add":
-        return _checked(mpmath.fsum(_eval(a, env) for a in node[1]))
+        return _checked(mpmath.fsum(_eval(a, env, bindings) for a in node[1]))
     if kind == "mul":
         out = mpmath.mpf(1)
         for a in node[1]:
-            out = _checked(out * _eval(a, env))
+            out = _checked(out * _eval(a, env, bindings))
         return out
     if kind == "pow":
-        base, ex = _eval(node[1], env), _eval(node[2], env)
+        base, ex = _eval(node[1], env, bindings), _eval(node[2], env, bindings)
         if base == 0 and ex < 0:
             raise AnswerError("division by zero")
         if base < 0 and ex != int(ex):
@@ -78,7 +98,7 @@ def _eval(node: Node, env):
             raise AnswerError("a power too large to be an answer")
         return _checked(mpmath.power(base, ex))
     if kind == "fn":
-        name, args = node[1], [_eval(a, env) for a in node[2]]
+        name, args = node[1], [_eval(a, env, bindings) for a in node[2]]
         if name in ("Max", "max"):
             return max(args)
         if name in ("Min", "min"):

@@ -187,6 +187,9 @@ def _to_node(expr, budget: list[int]) -> Node:
         return ("pow", _to_node(expr.base, budget), _to_node(expr.exp, budget))
     if isinstance(expr, sp.exp):
         return ("pow", ("const", "E"), _to_node(expr.args[0], budget))
+    if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
+        var, low, high = expr.limits[0]
+        return ("sum", var.name, _to_node(low, budget), _to_node(high, budget), _to_node(expr.function, budget))
     if isinstance(expr, sp.Function) or isinstance(expr, (sp.Max, sp.Min)):
         name = getattr(expr.func, "__name__", str(expr.func))
         return ("fn", name, [_to_node(a, budget) for a in expr.args])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SymbackpropError
+from ..general import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
 from ..yamlfile import MAX_BYTES, load_yaml
@@ -80,6 +81,12 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         out = sub.answers.setdefault(pname, [])
         for key, value in items.items():
             q = table.lookup(str(key))
+            if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
+                if not isinstance(value, str):
+                    sub.problems.append(f"{pname}: {key!s}: a rule is LaTeX text, got {value!r}")
+                else:
+                    out.append(Answer(str(key), value, None, False))
+                continue
             if q is None or q.qid is None:
                 sub.problems.append(f"{pname}: {key!s}: not a quantity of this problem")
                 continue

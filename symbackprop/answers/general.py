@@ -1,0 +1,147 @@
+"""General rules as answers: `delta_hidden: "g'(net_j)\\sum_k w_{kj}\\delta_k"`.
+
+The student's rule is read with index letters as the appendix uses them — k for an output unit,
+j for a hidden unit, i for an input — in the part's own symbols and index order, and compared
+with the rule `symbackprop derive` derives: evaluated at random values of every indexed quantity
+(and of every g'(net)), on a layer of three units, at several points. A rule written with the
+activation's own derivative (σ' = z(1 − z)) is compared with the specialised rule instead.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import sympy as sp
+
+from ..general import (RULE_IDS, GeneralDerivation, c, d, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h, net_o,
+                       t, w_h, w_o, x, y, z)
+from ..general_check import _evaluate
+from .expr import evaluate
+from .latex import AnswerError, Parser, check_size, normalize, split_relations
+
+SIZE = 3                                   # units per layer at the test points
+AT = {"k": 2, "j": 1, "i": 3}              # the units the rule is evaluated for
+POINTS = 4
+
+
+def rule_table(dv: GeneralDerivation) -> dict[str, tuple[sp.IndexedBase, str]]:
+    """Canonical token (`w_kj`, `δ_k`, `net_j`, `g'(net_k)`) -> (base, index letters)."""
+    nota = dv.notation
+    out_sym = nota.output_symbol or nota.activation_symbol
+    w = nota.weight_symbol
+    wo, wh = ("jk", "ij") if nota.weight == "from_to" else ("kj", "ji")
+    table = {f"{nota.target_symbol}_k": (t, "k"), f"{out_sym}_k": (z, "k"), f"{nota.activation_symbol}_j": (y, "j"),
+             f"{nota.input_symbol}_i": (x, "i"), "net_k": (net_o, "k"), "net_j": (net_h, "j"),
+             "δ_k": (delta_o, "k"), "δ_j": (delta_h, "j"), f"{w}_{wo}": (w_o, "kj"), f"{w}_{wh}": (w_h, "ji"),
+             "g'(net_k)": (gprime, "k"), "g'(net_j)": (gprime, "j"), "η": (eta, "")}
+    return table
+
+
+_TOKEN = re.compile(r"g\s*'\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)|\\delta\s*_\s*\{?\s*([kj])\s*\}?|net\s*_\s*\{?\s*([kj])\s*\}?"
+                    r"|\\eta(?![A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{?\s*([ijk]{1,2})\s*\}?")
+_SUM = re.compile(r"\\sum\s*_\s*\{?\s*([kji])\s*\}?(?!\s*=)(?!\s*\^)")
+
+
+def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
+    """Placeholders for the indexed names, and Σ_k without limits given its limits."""
+    names: dict[str, tuple] = {}
+
+    def sub(m: re.Match) -> str:
+        token = m.group(0)
+        if m.group(1):
+            key = f"g'(net_{m.group(1)})"
+        elif m.group(2):
+            key = f"δ_{m.group(2)}"
+        elif m.group(3):
+            key = f"net_{m.group(3)}"
+        elif token.startswith("\\eta"):
+            key = "η"
+        else:
+            key = f"{m.group(4)}_{m.group(5)}"
+        if key not in table:
+            raise AnswerError(f"{token.strip()} is not a quantity of these rules (use k for an output unit, "
+                              f"j for a hidden unit, i for an input)")
+        ph = f"R_{{{len(names) + 1}}}"
+        names[ph.replace("{", "").replace("}", "")] = table[key]
+        return f" {ph} "
+
+    text = _SUM.sub(lambda m: f"\\sum_{{{m.group(1)}=1}}^{{C}}", text)
+    return _TOKEN.sub(sub, text), names
+
+
+class RuleChecker:
+    """Checks general-rule answers of one part against its derivation."""
+
+    def __init__(self, dv: GeneralDerivation, parser: Parser, seed: int = 0) -> None:
+        self.dv, self.parser = dv, parser
+        self.table = rule_table(dv)
+        rng = random.Random(seed)
+        self.points = []
+        for _ in range(POINTS):
+            vals: dict = {}
+            for base in (t, z, net_o, delta_o):
+                for q in range(1, SIZE + 1):
+                    vals[base[q]] = rng.uniform(0.1, 0.9)
+            for base in (y, x, net_h, delta_h):
+                for q in range(0, SIZE + 1):
+                    vals[base[q]] = rng.uniform(0.1, 0.9) if q else 1.0
+            for base in (w_o, w_h):
+                for a in range(0, SIZE + 1):
+                    for b in range(0, SIZE + 1):
+                        vals[base[a, b]] = rng.uniform(-1, 1)
+            vals[eta] = rng.uniform(0.2, 2)
+            gp = {net[q]: rng.uniform(0.1, 0.9) for net in (net_o, net_h) for q in range(0, SIZE + 1)}
+            for net in (net_o, net_h):                   # nets of both signs, so that step(net) matters
+                for q in range(0, SIZE + 1):
+                    vals[net[q]] = rng.uniform(-1, 1)
+            self.points.append((vals, gp))
+        self.index = {c: SIZE, n_H: SIZE, d: SIZE, k: AT["k"], j: AT["j"], i: AT["i"]}
+
+    def expected(self, rid: str) -> list[tuple[str, list[float]]]:
+        """(label, values at the points) of the derived rule and of each specialised form."""
+        rule = self.dv.rule(rid)
+
+        def index(expr):      # the free indices only: k is bound in Σ_k of the hidden rules
+            return {s: v for s, v in self.index.items() if s in expr.free_symbols or s in (c, n_H, d)}
+        forms = [f for f in rule.forms if not f.has(sp.Derivative)]        # δ_k y_j and its expansion
+        out = [("general", [float(_evaluate(f, index(f), vals, gp)) for vals, gp in self.points]) for f in forms]
+        for label, form in rule.specialised:
+            try:
+                out.append((label, [float(_evaluate(form, index(form), vals, gp)) for vals, gp in self.points]))
+            except (TypeError, KeyError):
+                continue          # a form with a step function: not comparable at arbitrary points
+        return out
+
+    def check(self, rid: str, text: str) -> tuple[bool, str]:
+        """Is the student's rule the derived one? (ok, words)."""
+        if rid not in RULE_IDS:
+            raise AnswerError(f"{rid}: not a rule; rules are {', '.join(RULE_IDS)}")
+        check_size(text)
+        text = normalize(text)
+        body = split_relations(text)[-1][1]              # "δ_k = …": the right-hand side is the rule
+        prepared, names = prepare_rule(body, self.table)
+        node = self.parser.parse(prepared)
+        got = []
+        for vals, gp in self.points:
+            def env(name, bindings, vals=vals, gp=gp):
+                if name in ("C", "c", "n_H", "n_o", "d"):
+                    return SIZE
+                if name not in names:
+                    return None
+                base, letters = names[name]
+                idx = tuple(bindings.get(letter, AT[letter]) for letter in letters)
+                if base is gprime:
+                    return gp[(net_o if letters == "k" else net_h)[idx]]
+                if base is eta:
+                    return vals[eta]
+                return vals[base[idx]]
+            got.append(float(evaluate(node, env)))
+        for label, want in self.expected(rid):
+            if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
+                return True, "" if label == "general" else f"the rule with the {label} derivative"
+        general = self.expected(rid)[0][1]
+        if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+            return False, "the rule with the opposite sign (the other δ convention, or a sign slip)"
+        if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+            return False, "twice the rule: the ½ of the loss left out"
+        return False, "not the derived rule (compared at random values of every quantity)"
