@@ -242,11 +242,11 @@ class Checker:
             code, words = found
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
-        wrong_first[ans.qid] = ans.qid
-        if match.status in ("rounding", "imprecise"):
+        if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
             message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
             return self._verdict(ans, match.status, diagnosis=match.status, message=message, value=value,
                                  links=tuple(links))
+        wrong_first[ans.qid] = ans.qid
         if bad_links:
             code = {"value": "arithmetic", "numbers": "numbers", "rule": "rule"}.get(bad_links[0].kind)
             return self._verdict(ans, "wrong", diagnosis=code, message=bad_links[0].message, value=value,
@@ -257,15 +257,8 @@ class Checker:
         """The earliest wrong item among the quantities this step is computed from."""
         step = self.psol.step(qid)
         ids = {s.symbol: s.id for s in self.psol.steps}
-        found = []
-        for leaf in step.forms[-1].free_symbols if step.forms else ():
-            lid = ids.get(leaf)
-            if lid in wrong_first:
-                found.append(wrong_first[lid])
-            elif leaf in student and lid is not None:
-                lstep = self.psol.step(lid)
-                if not within(student[leaf], lstep.float_value, self.tol, 0.5 * 10.0 ** -self.tol.precision):
-                    found.append(lid)
+        found = [wrong_first[ids[leaf]] for leaf in (step.forms[-1].free_symbols if step.forms else ())
+                 if ids.get(leaf) in wrong_first]
         return min(found, key=lambda q: self.order.get(q, 0)) if found else None
 
     # -- reading one answer --------------------------------------------------------------------

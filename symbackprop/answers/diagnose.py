@@ -123,20 +123,23 @@ def _relu_kink(ch: "Checker", gp: sp.Symbol):
 
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict) -> tuple[str, str] | None:
-    """The mistake that reproduces the student's value, with the true or the student's own leaves."""
-    for code, words, at in _variants(ch, qid):
+    """The mistake that reproduces the student's value (with the true or the student's own leaves);
+    when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest."""
+    best = None
+    expected = ch.psol.step(qid).float_value
+    for order, (code, words, at) in enumerate(_variants(ch, qid)):
         for vals in (ch.true, {**ch.true, **student}):
             try:
                 v = at(vals)
             except (TypeError, KeyError, ValueError):
                 v = None
-            if v is None:
-                continue
-            if abs(v - ch.psol.step(qid).float_value) <= 1e-12 * max(1.0, abs(v)):
+            if v is None or abs(v - expected) <= 1e-12 * max(1.0, abs(v)):
                 continue          # this mistake changes nothing here
             if compare_number(value, decimals, v, ch.tol, bound).status == "correct":
-                return code, words
-    return None
+                key = (abs(v - value), order)
+                if best is None or key < best[0]:
+                    best = (key, code, words)
+    return None if best is None else (best[1], best[2])
 
 
 def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:
