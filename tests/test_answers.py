@@ -309,3 +309,17 @@ def test_a_rule_with_an_unknown_index_is_unreadable(grader, tmp_path):
     report, _ = check(grader, tmp_path, "sigmoid", {"delta_hidden": "g'(net_j)\\sum_m w_{jm}\\delta_m"})
     v = verdict(report, "delta_hidden")
     assert v.status == "unreadable" and "use k for an output unit" in v.message
+
+
+def test_what_latex2sympy2_gets_wrong_is_read_right(grader, tmp_path):
+    report, _ = check(grader, tmp_path, "relu", {
+        "\\delta^{(2)}_5": "3",                                       # a layer superscript
+        "\\text{net}_3": "1 \\cdot 3 + 0 \\cdot 4 + 1",                 # \text{net}, \cdot
+        "u_5": "\\max\\{4, 0\\}",                                      # the lecture's max{x, 0}
+        "\\Delta w_{35}": "-1.2e1",                                   # e-notation
+        "loss": "\\frac{1}{2}(z_1 - u_5)^{T}(z_1 - u_5)",              # ^T of a scalar
+        "g'(\\mathrm{net}_5)": "1",
+    })
+    assert {v.qid: v.status for v in report.verdicts} == {
+        "delta_5": "correct", "net_3": "correct", "act_5": "correct", "update_w_3_5": "correct", "loss": "correct",
+        "gprime_5": "correct"}

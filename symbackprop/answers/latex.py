@@ -64,6 +64,7 @@ def normalize(text: str) -> str:
     text = _REMOVE.sub(" ", text)
     text = _FONT_NET.sub(r"\1", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
+    text = re.sub(r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![A-Za-z])|\\top)", "", text)   # a scalar is its own transpose
     text = text.replace("^{\\prime}", "'").replace("^\\prime", "'")
     text = re.sub(r"\\(max|min)\s*\\\{(.*?)\\\}", r"\\\1(\2)", text)      # the lecture's max{x, 0}
     text = re.sub(r"\\(max|min)\s*\{(.*?)\}", r"\\\1(\2)", text)

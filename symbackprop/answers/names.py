@@ -41,8 +41,8 @@ TOKEN = re.compile("|".join([
     rf"g\s*\(\s*{NET}\s*\)",
     rf"\\Delta\s*[A-Za-z]+\s*{SUB}(?:\s*{SUP})*",
     NET,
-    rf"\\delta\s*{SUB}(?:\s*{SUP})*",
-    rf"(?<![\\A-Za-z])[A-Za-z]\s*{SUB}(?:\s*{SUP})*",
+    rf"\\delta\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",                 # δ^{{(2)}}_5: a layer superscript first
+    rf"(?<![\\A-Za-z])[A-Za-z]\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",
     r"\\eta(?![A-Za-z])",
 ]))
 
@@ -75,13 +75,20 @@ class NameTable:
             if s.id.startswith("act_") and len(s.forms) > 1:
                 self.by_key.setdefault(canon(psol.names.text[s.forms[0].args[0]]).join(("g(", ")")), self.by_key[s.id])
         self.loss_symbol = psol.part.notation.loss_symbol
+        self.batched = len(psol.part.samples) > 1
 
     def lookup(self, name: str) -> Quantity | None:
-        """The quantity a whole string names (an answers-file key), or None."""
+        """The quantity a whole string names (an answers-file key), or None. Outside a batch a
+        superscript (2) is a layer number, which unit ids make redundant: δ^{(2)}_5 is δ_5."""
         key = name.strip()
         if key in self.by_key:
             return self.by_key[key]
-        return self.by_key.get(canon(key))
+        c = canon(key)
+        if c in self.by_key:
+            return self.by_key[c]
+        if not self.batched:
+            return self.by_key.get(re.sub(r"\^\(\d+\)", "", c))
+        return None
 
     def is_loss(self, name: str) -> bool:
         return name.strip() == self.loss_symbol
