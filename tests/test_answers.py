@@ -323,3 +323,12 @@ def test_what_latex2sympy2_gets_wrong_is_read_right(grader, tmp_path):
     assert {v.qid: v.status for v in report.verdicts} == {
         "delta_5": "correct", "net_3": "correct", "act_5": "correct", "update_w_3_5": "correct", "loss": "correct",
         "gprime_5": "correct"}
+
+
+def test_a_value_the_students_own_rounded_values_reproduce_is_right(grader, tmp_path):
+    # u_3 = 0.98 is right only to two places (imprecise); net_5 = 0.98·2 + 0.5·4 − 4 = −0.04 then follows
+    # exactly from the student's own rounded value, so it is not marked again
+    report, _ = check(grader, tmp_path, "sigmoid", {"u_3": 0.98, "u_4": 0.5, "net_5": -0.04})
+    assert verdict(report, "act_3").status == "imprecise"
+    v = verdict(report, "net_5")
+    assert v.status == "correct" and "rounded" in v.message

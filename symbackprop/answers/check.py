@@ -237,6 +237,9 @@ class Checker:
                 wrong_first[ans.qid] = upstream
                 return self._verdict(ans, "follow_through", value=value, links=tuple(links),
                                      message=f"follows from your {self.name(upstream)} (the first error)")
+            if not bad_links:     # no earlier error: the student's own rounded values give this number
+                return self._verdict(ans, "correct", value=value, links=tuple(links),
+                                     message="right from your rounded earlier values")
         found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
         if found is not None:
             code, words = found

@@ -19,6 +19,16 @@ def _what(v: Verdict) -> str:
     return v.message if v.points or v.status != "correct" else ""
 
 
+def _footer(r: PartReport) -> list[str]:
+    """The first error, the items left out and the report-level notes of one part."""
+    out = []
+    if r.first_error:
+        out.append(f"First error: {next(v.name for v in r.verdicts if v.qid == r.first_error)}")
+    if r.missing:
+        out.append("Left out: " + ", ".join(r.missing_names[q] for q in r.missing))
+    return out + [f"Note: {n}" for n in r.notes]
+
+
 def _score(r: PartReport) -> str:
     return f"{r.score:g} / {r.max_score:g}"
 
@@ -38,11 +48,7 @@ def render_text(reports: list[PartReport], source: str, problems: list[str]) -> 
             for lk in v.links:
                 if not lk.ok:
                     out.append(f"  {v.name}: {lk.kind} “{' '.join(lk.text.split())}”: {lk.message}")
-        if r.first_error:
-            out.append(f"  First error: {next(v.name for v in r.verdicts if v.qid == r.first_error)}")
-        if r.missing:
-            out.append("  Left out: " + ", ".join(r.missing_names[q] for q in r.missing))
-        out += [f"  Note: {n}" for n in r.notes]
+        out += [f"  {line}" for line in _footer(r)]
     out += [f"Not read: {p}" for p in problems]
     total = sum(r.score for r in reports)
     top = sum(r.max_score for r in reports)
@@ -59,11 +65,7 @@ def render_markdown(reports: list[PartReport], source: str, problems: list[str])
             given = _given(v, 60).replace("|", "\\|")
             out.append(f"| {v.name}{'' if v.points else ' (given)'} | `{given}` | {v.expected_text} | "
                        f"{WORDS[v.status]} | {_what(v).replace('|', '/')} |")
-        if r.first_error:
-            out.append(f"\nFirst error: {next(v.name for v in r.verdicts if v.qid == r.first_error)}")
-        if r.missing:
-            out.append("\nLeft out: " + ", ".join(r.missing_names[q] for q in r.missing))
-        out += [f"\nNote: {n}" for n in r.notes]
+        out += [f"\n{line}" for line in _footer(r)]
     out += [f"\nNot read: {p}" for p in problems]
     return "\n".join(out) + "\n"
 
