@@ -129,7 +129,8 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
 @click.option("--rubric", default=None, metavar="FILE",
               help="Points, tolerance and partial credit (YAML, like the problem file's `grading:`).")
 @click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X",
-              help="Relative tolerance for numbers (default 1e-4, or the problem's).")
+              help="Relative tolerance for numbers. Default: the problem's, else none: a decimal is judged "
+                   "by the places it shows (see docs/checking.md).")
 @click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X",
               help="Absolute tolerance near zero (default: half a unit in the last decimal place asked for).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")

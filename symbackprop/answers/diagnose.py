@@ -59,24 +59,26 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         out.append(("other_convention", convention_message(psol), scaled(-1)))
     else:
         out.append(("sign", MESSAGES["sign"], scaled(-1)))
-    eta = next((s for s in leaves if str(s) == "0eta"), None)
+    id_of = {s.symbol: s.id for s in psol.steps}
+    eta = info_sym["learning_rate"] if info_sym.get("learning_rate") in leaves else None
     if eta is not None and part.learning_rate != 1:
         out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=part.learning_rate), rule_with({eta: 1})))
     if part.loss == "half_squared_error" and not qid.startswith(("net_", "act_", "gprime_", "new_w_")):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
-    gps = [s for s in info_sym.values() if str(s).startswith("3gp")]
-    for gp in sorted(leaves & set(gps), key=str):          # a δ that used g'(0) = 1 at a ReLU kink
+    gps = [sym for sid, sym in info_sym.items() if sid.startswith("gprime_")]
+    used = sorted(leaves & set(gps), key=lambda g: ch.order[id_of[g]])
+    for gp in used:                                        # a δ that used g'(0) = 1 at a ReLU kink
         g0 = _relu_kink(ch, gp)
         if g0 is not None:
             out.append(("relu_g0", MESSAGES["relu_g0"].format(used=1 - g0, own=g0), rule_with({gp: 1 - g0})))
-    for gp in sorted(leaves & set(gps), key=str):
-        unit = str(gp).split("_", 1)[1]
-        u = next((s for s in psol.names.text if str(s) == f"5u_{unit}"), None)
-        net = names.get(next((s for s in psol.names.text if str(s) == f"4net_{unit}"), None), f"net_{unit}")
+    for gp in used:
+        u = info_sym.get(id_of[gp].replace("gprime_", "act_"))
+        net = names.get(info_sym.get(id_of[gp].replace("gprime_", "net_")), "net")
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net), rule_with({gp: u})))
+        sample = id_of[gp].partition("@")[2]
         for other in gps:
-            if other != gp:
+            if other != gp and id_of[other].partition("@")[2] == sample:      # another unit, same sample
                 out.append(("wrong_unit", MESSAGES["wrong_unit"].format(used=names[other], right=names[gp]),
                             rule_with({gp: other})))
     if qid.startswith("gprime_"):
@@ -87,12 +89,11 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         net_name = names.get(info_sym.get(qid.replace("gprime_", "net_")), "net")
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net_name), lambda vals, u=u: vals.get(u)))
-    bias = next((s for s in leaves if psol.names.text.get(s) == f"{part.notation.input_symbol}_{part.bias}"
-                 and str(s).startswith("5x")), None)
+    bias = next((s for s in leaves if s not in id_of), None)    # the one symbol without a step: x_0 = 1
     if bias is not None:
         out.append(("bias_zero", MESSAGES["bias_zero"], rule_with({bias: 0})))
     if qid.startswith("delta_"):
-        ws = {s: info_sym.get(f"new_{str(s)[1:]}") for s in leaves if str(s).startswith("2w_")}
+        ws = {s: info_sym.get("new_" + id_of[s]) for s in leaves if id_of.get(s, "").startswith("w_")}
         ws = {w: n for w, n in ws.items() if n is not None}
         if ws:
             w0 = next(iter(ws))
