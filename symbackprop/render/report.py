@@ -37,6 +37,9 @@ def render_text(reports: list[PartReport], source: str, problems: list[str]) -> 
     out = [f"{source}"]
     for r in reports:
         out += ["", f"Part {r.part}: score {_score(r)}"]
+        if not r.verdicts:
+            out += ["  nothing answered"] + [f"  {line}" for line in _footer(r)]
+            continue
         rows = [("item", "given", "expected", "verdict", "diagnosis")]
         for v in r.verdicts:
             name = v.name + ("" if v.points else " (given)")
