@@ -80,21 +80,26 @@ def _find_duplicate_key(node: yaml.Node, path: Path_ = ()) -> tuple[Path_, int] 
     return None
 
 
-def load_yaml(path: str | Path) -> YamlDocument:
+def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """At most limit + 1 bytes of a file: enough to tell that it is too large, without reading it all."""
+    with open(path, "rb") as fh:
+        return fh.read(limit + 1)
+
+
+def load_yaml(path: str | Path, what: str = "a problem file") -> YamlDocument:
     """Read and parse `path`; every failure is a ProblemError naming the file (and line)."""
     source = str(path)
     p = Path(path)
     try:
         if p.is_dir():
             raise ProblemError("is a folder, not a problem file", source=source)
-        raw = p.read_bytes()
+        raw = read_limited(p)
     except ProblemError:
         raise
     except OSError as exc:
         raise ProblemError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
     if len(raw) > MAX_BYTES:
-        raise ProblemError(f"file is {len(raw)} bytes; a problem file may have at most {MAX_BYTES}",
-                           source=source)
+        raise ProblemError(f"file is larger than {MAX_BYTES} bytes, the most {what} may have", source=source)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

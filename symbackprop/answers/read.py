@@ -16,7 +16,7 @@ from ..errors import SymbackpropError
 from ..general import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
-from ..yamlfile import MAX_BYTES, load_yaml
+from ..yamlfile import MAX_BYTES, load_yaml, read_limited
 from .check import Answer
 from .latex import AnswerError, normalize, split_equations, split_relations
 from .names import NameTable
@@ -53,7 +53,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         data = _read_json(path)
     else:
         try:
-            doc = load_yaml(path)
+            doc = load_yaml(path, what="an answers file")
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(str(exc)) from None
         data = doc.data
@@ -133,11 +133,11 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
     """Each equation of a write-up whose left side names a quantity, as a chain to check."""
     source = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path)
     except OSError as exc:
         raise AnswerError(f"{source}: cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:
-        raise AnswerError(f"{source}: {len(raw)} bytes; a write-up may have at most {MAX_BYTES}")
+        raise AnswerError(f"{source}: larger than {MAX_BYTES} bytes, the most a write-up may have")
     if b"\x00" in raw:
         raise AnswerError(f"{source}: a binary file, not a LaTeX or Markdown write-up")
     try:
