@@ -332,3 +332,13 @@ def test_a_value_the_students_own_rounded_values_reproduce_is_right(grader, tmp_
     assert verdict(report, "act_3").status == "imprecise"
     v = verdict(report, "net_5")
     assert v.status == "correct" and "rounded" in v.message
+
+
+def test_a_submission_has_a_parsing_time_budget():
+    from symbackprop.answers import AnswerError
+    with Parser() as parser:
+        parser.new_submission(0.0)
+        with pytest.raises(AnswerError, match="used up its parsing time"):
+            parser.parse("1 + 2")
+        parser.new_submission()                       # the next submission starts afresh
+        assert parser.parse("1 + 2")[0] == "add"

@@ -46,6 +46,7 @@ class Grader:
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
 
     def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
+        self.parser.new_submission()
         sub = read_submission(path, self.problem, self.solution, part)
         names = [part] if part else [p.name for p in self.solution.parts]
         reports = [self.checkers[n].check(sub.answers.get(n, [])) for n in names]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import re
+import time
 from dataclasses import dataclass
 
 from ..errors import SymbackpropError
@@ -25,6 +26,7 @@ MAX_CHARS = 2000          # one answer (a whole chain)
 MAX_DEPTH = 40            # nesting of braces and parentheses
 MAX_NODES = 400           # size of a parsed expression
 TIMEOUT = 3.0             # seconds for one parse
+BUDGET = 60.0             # seconds of parsing for one whole submission
 
 Node = tuple              # ("num", "p/q") ("sym", name) ("const", "E") ("add"|"mul", [nodes]) ("pow", b, e) ("fn", name, [nodes])
 
@@ -225,6 +227,7 @@ class Parser:
 
     def __init__(self, timeout: float = TIMEOUT) -> None:
         self.timeout = timeout
+        self.budget = BUDGET          # what is left for the current submission (reset by `new_submission`)
         self.cache: dict[str, tuple[str, object]] = {}
         self._proc = None
         self._conn = None
@@ -235,6 +238,10 @@ class Parser:
         self._proc = ctx.Process(target=_worker, args=(child,), daemon=True)
         self._proc.start()
         child.close()
+
+    def new_submission(self, budget: float = BUDGET) -> None:
+        """Parsing time for the next submission: a submission of many slow answers cannot hang a class."""
+        self.budget = budget
 
     def warm(self) -> None:
         """Start the worker now, so that importing latex2sympy2 overlaps with other work."""
@@ -265,10 +272,15 @@ class Parser:
     def _ask(self, text: str) -> tuple[str, object]:
         if not text.strip():
             return ("error", "empty expression")
+        if self.budget <= 0:
+            raise AnswerError("not read: this submission used up its parsing time")
         if self._proc is None or not self._proc.is_alive():
             self._start()
+        start = time.monotonic()
         self._conn.send(text)
-        if not self._conn.poll(self.timeout):
+        ready = self._conn.poll(min(self.timeout, self.budget))
+        self.budget -= time.monotonic() - start
+        if not ready:
             self.close()                  # a parse that does not end: kill it, start afresh next time
             return ("error", f"too complex to read within {self.timeout:g} s")
         try:
