@@ -342,3 +342,18 @@ def test_a_submission_has_a_parsing_time_budget():
             parser.parse("1 + 2")
         parser.new_submission()                       # the next submission starts afresh
         assert parser.parse("1 + 2")[0] == "add"
+
+
+@pytest.mark.parametrize("path", [PROBLEMS / f"{n}.yaml" for n in ("xor", "xor_appendix", "deep", "classifier",
+                                                                     "minibatch")], ids=lambda p: p.stem)
+def test_the_tools_own_worked_solution_checks_as_right(path, tmp_path):
+    """Every line of the LaTeX worked solution, read back as a student's write-up, is right: the
+    printer and the reader agree on every rule, substitution and value (step, cases, ln, J^(n)…)."""
+    tex = tmp_path / "solution.tex"
+    assert CliRunner().invoke(main, ["solve", str(path), "--format", "latex", "--fragment", "-o", str(tex)]).exit_code == 0
+    result = CliRunner().invoke(main, ["check", str(path), str(tex), "--format", "json"])
+    data = json.loads(result.output)
+    wrong = [(p["part"], i["id"], i["status"], i["message"]) for p in data["parts"] for i in p["items"]
+             if i["status"] != "correct"]
+    assert wrong == [] and result.exit_code == 0
+    assert all(p["missing"] == [] for p in data["parts"])           # every quantity was read

@@ -121,6 +121,7 @@ class Checker:
         self.symbol_of = {s.id: s.symbol for s in psol.steps}
         # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
         self.numbers_cache: dict[str, tuple[float, float]] = {}
+        self.step0 = float(psol.part.relu_derivative_at_zero)      # step(0) written in an answer
         self.right: dict[tuple, Verdict] = {}
         self.rules = None                              # general.RuleChecker, made when a rule is answered
         self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
@@ -297,7 +298,7 @@ class Checker:
                 links.append(link)
                 continue
             if prepared.text not in self.numbers_cache:       # the same numbers, from many students
-                value_of = float(evaluate(node, {}))
+                value_of = float(evaluate(node, {}, self.step0))
                 self.numbers_cache[prepared.text] = (value_of, _rounding_bound(node, value_of, self.exact))
             v, b = self.numbers_cache[prepared.text]
             link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student)
@@ -314,7 +315,7 @@ class Checker:
         points = [self.true] + self.instances
         env_of = [{ph: q.symbol for ph, q in names.items()}]
         try:
-            got = [float(evaluate(node, {ph: pt[s] for ph, s in env_of[0].items()})) for pt in points]
+            got = [float(evaluate(node, {ph: pt[s] for ph, s in env_of[0].items()}, self.step0)) for pt in points]
         except (AnswerError, KeyError) as exc:
             return Link(rel, piece, "rule", False, f"cannot evaluate the rule: {exc}")
         want = [pt[sym] for pt in points]
@@ -332,7 +333,7 @@ class Checker:
             return Link(rel, piece, "numbers", True, "with your earlier values")
         for path in numbers(node):                      # one substituted number with the wrong sign?
             try:
-                flipped = float(evaluate(negate_at(node, path), {}))
+                flipped = float(evaluate(negate_at(node, path), {}, self.step0))
             except AnswerError:
                 continue
             if within(flipped, expected, self.tol, bound):

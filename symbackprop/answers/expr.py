@@ -37,21 +37,27 @@ def _sigmoid(x):
     return 1 / (1 + mpmath.exp(-x))
 
 
+STEP_NAMES = ("\\mathrm{step}", "\\mathrm{H}", "Heaviside")
+RELU_NAMES = ("\\mathrm{relu}", "\\mathrm{ReLU}")
 FUNCTIONS = {
     "exp": mpmath.exp, "log": mpmath.log, "ln": mpmath.log, "sqrt": mpmath.sqrt, "Abs": abs,
     "tanh": mpmath.tanh, "sinh": mpmath.sinh, "cosh": mpmath.cosh, "sigma": _sigmoid, "\\sigma": _sigmoid,
-    "sigmoid": _sigmoid,
+    "sigmoid": _sigmoid, "\\mathrm{sigmoid}": _sigmoid, "\\mathrm{sgn}": mpmath.sign, "\\mathrm{sign}": mpmath.sign,
 }
 
 
 MAX_SUM_TERMS = 50
 
 
-def evaluate(node: Node, env) -> mpmath.mpf:
+STEP0 = "\x00step0"             # in the bindings: step(0), the problem's g'(0) for ReLU
+
+
+def evaluate(node: Node, env, step_at_zero: float = 0.0) -> mpmath.mpf:
     """The value of `node` with the placeholders of `env` substituted: a mapping name -> number,
-    or a function (name, index bindings) -> number for rules with indices (w_{kj} inside Σ_k)."""
+    or a function (name, index bindings) -> number for rules with indices (w_{kj} inside Σ_k).
+    `step_at_zero` is the value of step(0), ReLU's g'(0) in the problem."""
     with mpmath.workdps(DIGITS):
-        return _eval(node, env, {})
+        return _eval(node, env, {STEP0: step_at_zero})
 
 
 def _lookup(name: str, env, bindings: dict):
@@ -80,6 +86,11 @@ def _eval(node: Node, env, bindings: dict):
         if high - low + 1 > MAX_SUM_TERMS:
             raise AnswerError(f"a sum of more than {MAX_SUM_TERMS} terms")
         return mpmath.fsum(_eval(node[4], env, {**bindings, node[1]: k}) for k in range(low, high + 1))
+    if kind == "cases":                     # ("cases", [(value, (op, lhs, rhs) or None), …])
+        for value, test in node[1]:
+            if test is None or _holds(test, env, bindings):
+                return _eval(value, env, bindings)
+        raise AnswerError("no case applies")
     if kind == "add":
         return _checked(mpmath.fsum(_eval(a, env, bindings) for a in node[1]))
     if kind == "mul":
@@ -101,8 +112,16 @@ def _eval(node: Node, env, bindings: dict):
         name, args = node[1], [_eval(a, env, bindings) for a in node[2]]
         if name in ("Max", "max"):
             return max(args)
+        if name in STEP_NAMES and len(args) == 1:
+            return mpmath.mpf(1) if args[0] > 0 else mpmath.mpf(0) if args[0] < 0 else mpmath.mpf(bindings[STEP0])
+        if name in RELU_NAMES and len(args) == 1:
+            return max(args[0], mpmath.mpf(0))
         if name in ("Min", "min"):
             return min(args)
+        if name in ("log", "ln") and len(args) == 2:           # log(x, base)
+            if args[0] <= 0 or args[1] <= 0 or args[1] == 1:
+                raise AnswerError("the logarithm of a number that is not positive")
+            return _checked(mpmath.log(args[0]) / mpmath.log(args[1]))
         fn = FUNCTIONS.get(name)
         if fn is None or len(args) != 1:
             raise AnswerError(f"unknown function {name}")
@@ -110,6 +129,12 @@ def _eval(node: Node, env, bindings: dict):
             raise AnswerError("the logarithm of a number that is not positive")
         return _checked(fn(args[0]))
     raise AnswerError(f"cannot evaluate {kind}")
+
+
+def _holds(test, env, bindings) -> bool:
+    op, lhs, rhs = test
+    a, b = _eval(lhs, env, bindings), _eval(rhs, env, bindings)
+    return {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b, "=": a == b}[op]
 
 
 def symbols(node: Node) -> set[str]:

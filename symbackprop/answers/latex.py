@@ -65,11 +65,22 @@ def normalize(text: str) -> str:
         text = text.replace(u, tex)
     text = _REMOVE.sub(" ", text)
     text = _FONT_NET.sub(r"\1", text)
+    # \operatorname{step}(x) is beyond latex2sympy2; \mathrm{step}(x) it reads as a function
+    text = re.sub(r"\\operatorname\s*\{\s*(step|sgn|sign|relu|ReLU|sigmoid)\s*\}", r"\\mathrm{\1}", text)
+    text = re.sub(r"\\(sgn|sign)(?![A-Za-z])", r"\\mathrm{\1}", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
     text = re.sub(r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![A-Za-z])|\\top)", "", text)   # a scalar is its own transpose
     text = text.replace("^{\\prime}", "'").replace("^\\prime", "'")
     text = re.sub(r"\\(max|min)\s*\\\{(.*?)\\\}", r"\\\1(\2)", text)      # the lecture's max{x, 0}
     text = re.sub(r"\\(max|min)\s*\{(.*?)\}", r"\\\1(\2)", text)
+    # ln is what backprop means by log (and what SymPy prints as \log); latex2sympy2 reads \log as log10
+    text = re.sub(r"\\log(?![A-Za-z])", r"\\ln", text)
+    # f((x)) is a product for latex2sympy2: drop parentheses that only wrap parentheses
+    while True:
+        collapsed = re.sub(r"\(\s*\(([^()]*)\)\s*\)", r"(\1)", text)
+        if collapsed == text:
+            break
+        text = collapsed
     text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
     return text.strip()
 
@@ -155,12 +166,68 @@ def prepare(expr: str, table: NameTable) -> Prepared:
         return f" {placeholders[key]} "
 
     text = TOKEN.sub(sub, expr)
-    loss = table.loss_symbol
-    if re.search(rf"(?<![\\A-Za-z]){re.escape(loss)}(?![A-Za-z_])", text):
-        placeholders.setdefault(loss, f"Q_{{{len(placeholders) + 1}}}")
-        names[placeholders[loss].replace("{", "").replace("}", "")] = loss
-        text = re.sub(rf"(?<![\\A-Za-z{{]){re.escape(loss)}(?![A-Za-z_}}])", f" {placeholders[loss]} ", text)
+    # the loss symbol alone (J), or a sample's loss in a batch (J^{(2)})
+    loss = re.escape(table.loss_symbol)
+    text = re.sub(rf"(?<![\\A-Za-z]){loss}(?:\s*\^\s*\{{\s*\(\s*\d+\s*\)\s*\}})?(?![A-Za-z_])", sub, text)
     return Prepared(text, names, tuple(unknown))
+
+
+_CALL = re.compile(r"\\mathrm\{(step|relu|ReLU|sgn|sign|sigmoid|H)\}\s*\(")
+
+
+def _cut_calls(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """Replace each `\\mathrm{step}(…)` by a placeholder F_{n}; return the calls by placeholder."""
+    calls: dict[str, tuple[str, str]] = {}
+    while True:
+        m = _CALL.search(text)
+        if not m:
+            return text, calls
+        depth, end = 1, m.end()
+        while end < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        if depth:
+            raise AnswerError(f"unbalanced parentheses after \\mathrm{{{m.group(1)}}}")
+        ph = f"F_{{{len(calls) + 1}}}"
+        calls[ph.replace("{", "").replace("}", "")] = (f"\\mathrm{{{m.group(1)}}}", text[m.end():end - 1])
+        text = text[:m.start()] + f" {ph} " + text[end:]
+
+
+_CASES = re.compile(r"\\begin\{cases\}(.*?)\\end\{cases\}", re.S)
+_COND = re.compile(r"^\s*\\text\{\s*(?:for|if|when)\s*\}\s*(?:\\:|\\ )?(.*?)(>=|<=|\\geq?|\\leq?|>|<|=)(.*)$", re.S)
+_OPS = {"\\ge": ">=", "\\geq": ">=", "\\le": "<=", "\\leq": "<="}
+
+
+def _cut_cases(text: str) -> tuple[str, dict[str, list]]:
+    """Replace each `\\begin{cases} a & \\text{for} x > 0 \\\\ b & \\text{otherwise} \\end{cases}` by a
+    placeholder; return its rows as (value text, (lhs, op, rhs) or None for "otherwise")."""
+    found: dict[str, list] = {}
+
+    def cut(m: re.Match) -> str:
+        rows = []
+        for row in re.split(r"\\\\", m.group(1)):
+            if not row.strip():
+                continue
+            value, _, cond = row.partition("&")
+            c = _COND.match(cond)
+            if c:
+                rows.append((value, (c.group(1), _OPS.get(c.group(2), c.group(2)), c.group(3))))
+            elif re.match(r"^\s*(\\text\{\s*(otherwise|else)\s*\})?\s*$", cond):
+                rows.append((value, None))
+            else:
+                raise AnswerError("a case whose condition is not `\\text{for} a > b` or `\\text{otherwise}`")
+        ph = f"K_{{{len(found) + 1}}}"
+        found[ph.replace("{", "").replace("}", "")] = rows
+        return f" {ph} "
+
+    return _CASES.sub(cut, text), found
+
+
+def _put_back(node: Node, inner: dict[str, Node]) -> Node:
+    if node[0] == "sym" and node[1] in inner:
+        return inner[node[1]]
+    return tuple(_put_back(p, inner) if isinstance(p, tuple) else
+                 [_put_back(a, inner) for a in p] if isinstance(p, list) else p for p in node)
 
 
 # -- the worker ----------------------------------------------------------------------------------
@@ -261,13 +328,29 @@ class Parser:
         self.close()
 
     def parse(self, text: str) -> Node:
-        """The tree of one expression (no relations), or AnswerError."""
+        """The tree of one expression (no relations), or AnswerError. Calls of step, relu, sgn and
+        sigmoid, which latex2sympy2 reads as products when the argument is not a single atom, are
+        cut out first, their arguments parsed on their own and put back as function nodes."""
+        text, cases = _cut_cases(text)
+        text, calls = _cut_calls(text)
         if text not in self.cache:
             self.cache[text] = self._ask(text)
         status, value = self.cache[text]
         if status != "ok":
             raise AnswerError(str(value))
-        return value  # type: ignore[return-value]
+        if not calls and not cases:
+            return value  # type: ignore[return-value]
+        inner = {ph: ("fn", name, [self.parse(arg)]) for ph, (name, arg) in calls.items()}
+        for ph, rows in cases.items():
+            branches = []
+            for val, cond in rows:
+                test = None
+                if cond is not None:
+                    lhs, op, rhs = cond
+                    test = (op, self.parse(lhs), self.parse(rhs))
+                branches.append((self.parse(val), test))
+            inner[ph] = ("cases", branches)
+        return _put_back(value, inner)  # type: ignore[arg-type]
 
     def _ask(self, text: str) -> tuple[str, object]:
         if not text.strip():

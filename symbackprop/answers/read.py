@@ -144,7 +144,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise AnswerError(f"{source}: not UTF-8 text") from None
-    lines = text.splitlines()
+    lines = _join_continuations(text.splitlines())
     if len(lines) > MAX_LINES:
         raise AnswerError(f"{source}: {len(lines)} lines; a write-up may have at most {MAX_LINES}")
     tables = _tables(solution)
@@ -159,7 +159,9 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                 if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I):
                     current = name
         if not math and "=" in line and "\\" in line or "&=" in line:
-            math = [line.replace("&", " ").replace("\\\\", " ").strip().lstrip("-*").strip()]
+            # an align* row: drop the alignment & before = and the row end \\ (a cases row keeps its &)
+            row = re.sub(r"&\s*(?==)", " ", line).strip()
+            math = [row.removesuffix("\\\\").strip().lstrip("-*").strip()]
         if not math or current not in tables:
             continue
         table = tables[current]
@@ -180,6 +182,19 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
             raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part")
         raise AnswerError(f"{source}: no equation names a quantity of this problem (like u_3 = …)")
     return sub
+
+
+def _join_continuations(lines: list[str]) -> list[str]:
+    """An align* row that starts with `&` (`& = …`) continues the equation of the line before; it is
+    appended there and left blank, so that line numbers stay those of the file."""
+    out: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("&") and out and "=" in out[-1]:
+            out[-1] = out[-1].rstrip().removesuffix("\\\\") + " " + line.strip().lstrip("&")
+            out.append("")
+        else:
+            out.append(line)
+    return out
 
 
 def _rejoin(links: list[tuple[str, str]]) -> str:
