@@ -89,6 +89,10 @@ class GeneralDerivation:
     def ok(self) -> bool:
         return all(ch.ok for ch in self.checks)
 
+    def _repr_markdown_(self) -> str:          # Jupyter and Colab show the rules typeset
+        from .render.rules import render_markdown
+        return render_markdown([self])
+
 
 def _in_range(expr: sp.Expr) -> sp.Expr:
     """Take the first branch of SymPy's index-range Piecewise (`k` in 1..c): our indices are in range."""

@@ -184,3 +184,9 @@ def test_bad_derive_usage_is_one_line_and_status_2(args, words):
     assert result.exit_code == 2
     assert words in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_derivation_shows_itself_in_a_notebook():
+    part = load_problem(PROBLEMS / "xor_appendix.yaml").part("sigmoid")
+    md = derive_for_part(part)._repr_markdown_()
+    assert "$$" in md and r"\delta_{k} &= - \frac{\partial J}{\partial \mathrm{net}_{k}}" in md

@@ -98,6 +98,10 @@ class PartReport:
     def ok(self) -> bool:
         return all(v.status in ("correct",) for v in self.verdicts)
 
+    def _repr_markdown_(self) -> str:          # Jupyter and Colab show a report as its table
+        from ..render.report import render_markdown
+        return render_markdown([self], f"part {self.part}", [])
+
 
 def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
     """The items a student is expected to answer, with their points."""
