@@ -165,12 +165,12 @@ def consolidate(verdicts: list["Verdict"], psol, rubric) -> tuple[list["Verdict"
     notes = []
     deltas = [v for v in verdicts if v.qid.startswith("delta_") and v.status != "unreadable"]
     flipped = [v for v in deltas if v.diagnosis == "other_convention"]
-    if deltas and len(flipped) == len(deltas):
+    if len(flipped) >= 2 and len(flipped) == len(deltas):     # one δ alone could be a plain sign slip
         notes.append(flipped[0].message.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
                      + "; used consistently, so the Δw that follow are right")
         credit = rubric.credit.get("other_convention", 1.0)
         verdicts = [replace(v, status="other_convention", credit=credit) if v in flipped else v for v in verdicts]
-    elif flipped:
+    elif flipped and len(deltas) > 1:
         verdicts = [replace(v, diagnosis="sign", message="sign slip: this δ has the wrong sign (the others do not)")
                     if v in flipped else v for v in verdicts]
     return verdicts, notes
