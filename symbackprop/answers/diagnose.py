@@ -170,7 +170,11 @@ def consolidate(verdicts: list["Verdict"], psol, rubric) -> tuple[list["Verdict"
                      + "; used consistently, so the Δw that follow are right")
         credit = rubric.credit.get("other_convention", 1.0)
         verdicts = [replace(v, status="other_convention", credit=credit) if v in flipped else v for v in verdicts]
-    elif flipped and len(deltas) > 1:
+    elif flipped and len(deltas) == 1:
+        verdicts = [replace(v, message=v.message.replace("δ with the opposite sign: ",
+                                                         "δ with the opposite sign: a sign slip, or ")) if v in flipped
+                    else v for v in verdicts]
+    elif flipped:
         verdicts = [replace(v, diagnosis="sign", message="sign slip: this δ has the wrong sign (the others do not)")
                     if v in flipped else v for v in verdicts]
     return verdicts, notes
