@@ -65,10 +65,11 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     if decimals is None:
         return Match("correct") if within(given, expected, tol, rounding_bound) else Match("")
     asked = tol.precision
-    if decimals >= asked and diff <= max(0.5 * 10.0 ** -asked * (1 + 1e-9), tol.absolute or 0.0):
+    slack = 1e-12 * max(1.0, abs(expected))          # float64's own error in `given` and `expected`
+    if decimals >= asked and diff <= max(0.5 * 10.0 ** -asked * (1 + 1e-9) + slack, tol.absolute or 0.0):
         return Match("correct")                       # right to the places asked (or more)
     unit = 10.0 ** -decimals
-    if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + 1e-15:
+    if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + slack:
         return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
                                   f"the problem asks for {asked}")
     if diff < unit:                                   # between the right value's neighbours: misrounded

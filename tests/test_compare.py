@@ -1,0 +1,52 @@
+"""The tolerance model (answers/compare.py) as laws that hold for every value."""
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symbackprop.answers.compare import Tolerance, compare_number
+
+values = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, allow_infinity=False)
+places = st.integers(min_value=0, max_value=8)
+
+
+def rounded(x: float, d: int) -> float:
+    return float(f"{x:.{d}f}")
+
+
+@given(values, places)
+def test_a_correctly_rounded_value_is_right_or_imprecise(x, d):
+    tol = Tolerance(precision=4)
+    r = rounded(x, d)
+    status = compare_number(r, d, x, tol).status
+    if abs(r - x) <= 1e-12 * max(1.0, abs(x)):
+        assert status == "correct"                   # the exact value, written with few places
+    else:
+        assert status == ("correct" if d >= 4 else "imprecise")
+
+
+@given(values, st.integers(min_value=1, max_value=6))
+def test_one_unit_off_in_the_last_place_is_never_right(x, d):
+    unit = 10.0 ** -d
+    off = rounded(x, d) + unit * (1 if rounded(x, d) <= x else -1) * 2      # two units away from x
+    status = compare_number(off, d, x, Tolerance(precision=d)).status
+    assert status != "correct"
+
+
+@given(values)
+def test_the_exact_value_is_right_however_few_places_it_shows(x):
+    assert compare_number(x, 0 if float(x).is_integer() else None, x, Tolerance(precision=6)).status == "correct"
+
+
+@given(values, st.floats(min_value=1e-6, max_value=0.1))
+def test_a_teachers_relative_tolerance_accepts_what_it_says(x, rel):
+    near = x * (1 + rel / 2)
+    assert compare_number(near, None, x, Tolerance(relative=rel, precision=4)).status == "correct"
+    if abs(x) > 1e-3 and not math.isclose(rel, 0):
+        far = x * (1 + 3 * rel) + math.copysign(1e-3, x)
+        assert compare_number(far, None, x, Tolerance(relative=rel, absolute=0.0, precision=4)).status != "correct"
+
+
+def test_a_tie_far_from_zero_is_still_correctly_rounded():
+    x = 10000.0005                                   # float64 holds it a hair off the tie
+    assert compare_number(float(f"{x:.3f}"), 3, x, Tolerance(precision=4)).status == "imprecise"
