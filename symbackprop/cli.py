@@ -148,17 +148,9 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
     fmt = fmt or {".json": "json", ".md": "markdown"}.get(Path(output).suffix.lower(), "text")
     try:
-        from .answers import Grader, load_rubric
-        from .problem import load_problem
+        from .answers import check_submission
         from .render import report as report_render
-        prob = load_problem(problem)
-        if part is not None:
-            prob.part(part)
-        grader = Grader(prob, load_rubric(rubric, prob.grading, relative, absolute), [part] if part else None)
-        try:
-            reports, problems = grader.check(answers, part)
-        finally:
-            grader.close()
+        reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
     if fmt == "gradescope":
@@ -353,11 +345,7 @@ def _render_quadratic(solution, fmt, lang, precision, standalone, output):
     if fmt == "markdown":
         return q.render_markdown(solution, lang, precision)
     if fmt in ("latex", "pdf"):
-        tex = q.render_latex(solution, lang, precision, standalone or fmt == "pdf")
-        if fmt == "latex":
-            return tex
-        from .render.pdf import compile_tex
-        return compile_tex(tex, Path(output).with_suffix("")).pdf
+        return _tex_or_pdf(q.render_latex(solution, lang, precision, standalone or fmt == "pdf"), fmt, output)
     return q.render_text(solution, lang, precision)
 
 
@@ -367,13 +355,18 @@ def _render_rules(module, derivations, fmt, lang, standalone, generated, source,
     if fmt == "markdown":
         return module.render_markdown(derivations, lang, generated)
     if fmt in ("latex", "pdf"):
-        tex = module.render_latex(derivations, lang, standalone or fmt == "pdf", generated,
-                                  title=f"{title}: general rules" if not generated else "")
-        if fmt == "latex":
-            return tex
-        from .render.pdf import compile_tex
-        return compile_tex(tex, Path(output).with_suffix("")).pdf
+        return _tex_or_pdf(module.render_latex(derivations, lang, standalone or fmt == "pdf", generated,
+                                               title=f"{title}: general rules" if not generated else ""),
+                           fmt, output)
     return module.render_text(derivations, lang, generated)
+
+
+def _tex_or_pdf(tex: str, fmt: str, output: str) -> str | bytes:
+    """The LaTeX itself, or the PDF compiled from it (keeping .tex and .log beside `output` on failure)."""
+    if fmt == "latex":
+        return tex
+    from .render.pdf import compile_tex
+    return compile_tex(tex, Path(output).with_suffix("")).pdf
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -267,8 +267,6 @@ def _collapse_net(e: sp.Sum) -> sp.Expr:
 def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation) -> Rule:
     """Replace g' by each activation's own derivative (σ' = σ(1−σ), tanh' = 1 − tanh², ReLU' = step)."""
     expr = rule.rule
-    if rule.id in ("update_output_weight", "update_hidden_weight"):
-        expr = rule.forms[-1]
     if not expr.has(gprime):
         return rule
     out = []

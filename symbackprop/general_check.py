@@ -28,7 +28,7 @@ def _close(a: sp.Expr, b: sp.Expr) -> float:
     return float(diff / max(1, abs(sp.N(b, 40))))
 
 
-def _evaluate(expr: sp.Expr, index: dict, values: dict, gprimes: dict) -> sp.Expr:
+def evaluate_rule(expr: sp.Expr, index: dict, values: dict, gprimes: dict) -> sp.Expr:
     """The rule at these indices: sums expanded, g'(net) and the indexed symbols replaced."""
     e = expr.xreplace(index).doit()
     e = e.replace(lambda a: a.func == gprime, lambda a: gprimes[a.args[0]])
@@ -127,7 +127,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
                         rid = f"{what}_{kind}_weight"
                         # the per-sample rule before the δ rule is substituted into it
                         form = derivation.rule(rid).forms[1 if what == "update" else -1]
-                        share = scale * _evaluate(form, idx, vals, {})
+                        share = scale * evaluate_rule(form, idx, vals, {})
                         acc = grads[rid]
                         acc[(src, unit)] = acc.get((src, unit), sp.Integer(0)) + share
     frozen = {(w.source, w.target) for w in part.weights if w.frozen}
@@ -143,11 +143,11 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
 def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, want: sp.Expr,
              act: str, layer: str) -> None:
     """The general rule (g' from the solution) and its specialised form (g' from the table)."""
-    errors[rule.id].append(_close(_evaluate(rule.rule, idx, values, gprimes), want))
+    errors[rule.id].append(_close(evaluate_rule(rule.rule, idx, values, gprimes), want))
     for label, form in rule.specialised:
         if label != act:
             continue
-        errors[rule.id].append(_close(_evaluate(form, idx, values, {}), want))
+        errors[rule.id].append(_close(evaluate_rule(form, idx, values, {}), want))
 
 
 

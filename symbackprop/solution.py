@@ -6,6 +6,7 @@ nothing in render/ computes mathematics.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import sympy as sp
@@ -55,11 +56,13 @@ class PartSolution:
     steps: tuple[Step, ...]
     conventions: tuple[Note, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Step]:
+        return {s.id: s for s in self.steps}
+
     def step(self, qid: str) -> Step:
-        for s in self.steps:
-            if s.id == qid:
-                return s
-        raise KeyError(qid)
+        """The step with this id (a dictionary lookup: checking answers asks for steps often)."""
+        return self._by_id[qid]
 
     def sections(self):
         """(section, steps) in the lecture's order, skipping empty sections."""

@@ -42,7 +42,11 @@ class Grader:
         self.rubric = rubric
         self.parser = parser or Parser()
         self.parser.warm()                     # latex2sympy2 loads while the problem is solved
-        self.solution: Solution = solve(problem, parts)
+        try:
+            self.solution: Solution = solve(problem, parts)
+        except BaseException:
+            self.parser.close()                # an unknown --part: no worker left behind
+            raise
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
 
     def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
@@ -57,11 +61,14 @@ class Grader:
 
 
 def check_submission(problem: str | Path | Problem, answers: str | Path, part: str | None = None,
-                     rubric: str | Path | None = None) -> tuple[list[PartReport], list[str]]:
-    """Check one student's answers file or write-up: a report per part, and what could not be read."""
+                     rubric: str | Path | None = None, relative: float | None = None,
+                     absolute: float | None = None) -> tuple[list[PartReport], list[str]]:
+    """Check one student's answers file or write-up: a report per part, and what could not be read.
+    The rubric is the problem's `grading:`, then a rubric file's, then the tolerances given here."""
     if not isinstance(problem, Problem):
         problem = load_problem(problem)
-    grader = Grader(problem, load_rubric(rubric, problem.grading or Rubric()), [part] if part else None)
+    grader = Grader(problem, load_rubric(rubric, problem.grading or Rubric(), relative, absolute),
+                    [part] if part else None)
     try:
         return grader.check(answers, part)
     finally:

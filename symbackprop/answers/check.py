@@ -24,8 +24,8 @@ from ..general import RULE_IDS
 from ..printing import format_value
 from ..solution import PartSolution
 from . import diagnose
-from .compare import Match, Tolerance, compare_number, shown_decimals, within
-from .expr import evaluate, literal, negate_at, numbers, symbols
+from .compare import Tolerance, compare_number, shown_decimals, within
+from .expr import evaluate, negate_at, node_at, numbers, replace_at
 from .instances import instances, recompute, true_values
 from .latex import AnswerError, Parser, check_size, normalize, prepare, split_relations
 from .names import NameTable
@@ -123,12 +123,13 @@ class Checker:
         self.items = items_of(psol, rubric)
         self.order = {s.id: n for n, s in enumerate(psol.steps)}
         self.symbol_of = {s.id: s.symbol for s in psol.steps}
-        # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
         self.numbers_cache: dict[str, tuple[float, float]] = {}
         self.step0 = float(psol.part.relu_derivative_at_zero)      # step(0) written in an answer
         self.right: dict[tuple, Verdict] = {}
         self.rules = None                              # general.RuleChecker, made when a rule is answered
+        self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
         self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
+        # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
         self.exact = {Fraction(int(s.value.p), int(s.value.q)) for s in psol.steps if s.value.is_Rational}
 
     # -- one student ---------------------------------------------------------------------------
@@ -361,7 +362,8 @@ def _rounding_bound(node, value: float, exact: set) -> float:
     exactly one of the problem's values (0.5 = u_4) was not rounded."""
     total = 0.0
     for path in numbers(node):
-        lit = _literal_at(node, path)
+        leaf = node_at(node, path)
+        lit = leaf[1] if leaf[0] == "num" else None
         if lit is None or "/" not in lit:
             continue
         p, q = (int(t) for t in lit.split("/"))
@@ -371,7 +373,7 @@ def _rounding_bound(node, value: float, exact: set) -> float:
         if d is None or d == 0:
             continue
         half = 0.5 * 10.0 ** -d
-        moved = _replace_at(node, path, ("num", str(mpmath.mpf(p) / q + half)))
+        moved = replace_at(node, path, ("num", str(mpmath.mpf(p) / q + half)))
         try:
             total += abs(float(evaluate(moved, {})) - value)
         except AnswerError:
@@ -391,26 +393,3 @@ def _decimal_places(q: int) -> int | None:
                 return k
         return None
     return d
-
-
-def _literal_at(node, path):
-    for i, j in path:
-        node = node[i] if j is None else node[i][j]
-    return node[1] if node[0] == "num" else None
-
-
-def _replace_at(node, path, new):
-    if not path:
-        return new
-    (i, j), rest = path[0], path[1:]
-    parts = list(node)
-    if j is None:
-        parts[i] = _replace_at(node[i], rest, new)
-    else:
-        items = list(node[i])
-        items[j] = _replace_at(items[j], rest, new)
-        parts[i] = items
-    return tuple(parts)
-
-
-__all__ = ["Answer", "Checker", "Link", "Match", "PartReport", "Verdict", "literal", "symbols"]

@@ -34,10 +34,9 @@ MESSAGES = {
 def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
     """(code, message, value at given leaf values) for every mistake that applies to this step;
     built once per step and checker."""
-    cache = ch.__dict__.setdefault("_variant_cache", {})
-    if qid not in cache:
-        cache[qid] = _build_variants(ch, qid)
-    return cache[qid]
+    if qid not in ch.variants:
+        ch.variants[qid] = _build_variants(ch, qid)
+    return ch.variants[qid]
 
 
 def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:

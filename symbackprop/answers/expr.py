@@ -137,20 +137,6 @@ def _holds(test, env, bindings) -> bool:
     return {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b, "=": a == b}[op]
 
 
-def symbols(node: Node) -> set[str]:
-    """The placeholder and other symbol names in a tree."""
-    if node[0] == "sym":
-        return {node[1]}
-    out: set[str] = set()
-    for part in node[1:]:
-        if isinstance(part, list):
-            for a in part:
-                out |= symbols(a)
-        elif isinstance(part, tuple):
-            out |= symbols(part)
-    return out
-
-
 def numbers(node: Node, path: tuple = ()) -> list[tuple]:
     """Paths of the number literals in a tree (for "which substituted number has the wrong sign")."""
     if node[0] == "num":
@@ -165,26 +151,28 @@ def numbers(node: Node, path: tuple = ()) -> list[tuple]:
     return out
 
 
-def negate_at(node: Node, path: tuple) -> Node:
-    """The tree with the number at `path` negated."""
+def node_at(node: Node, path: tuple) -> Node:
+    """The sub-tree at `path` (as `numbers` gives paths)."""
+    for i, j in path:
+        node = node[i] if j is None else node[i][j]
+    return node
+
+
+def replace_at(node: Node, path: tuple, new: Node) -> Node:
+    """The tree with the sub-tree at `path` replaced by `new`."""
     if not path:
-        value = Fraction(node[1]) if "/" in node[1] else Fraction(node[1])
-        return ("num", str(-value))
+        return new
     (i, j), rest = path[0], path[1:]
     parts = list(node)
     if j is None:
-        parts[i] = negate_at(node[i], rest)
+        parts[i] = replace_at(node[i], rest, new)
     else:
         items = list(node[i])
-        items[j] = negate_at(items[j], rest)
+        items[j] = replace_at(items[j], rest, new)
         parts[i] = items
     return tuple(parts)
 
 
-def literal(node: Node) -> str | None:
-    """The number a tree is, when it is just a (possibly negative) number: "0.1275", "-3"."""
-    if node[0] == "num":
-        return node[1]
-    if node[0] == "mul" and len(node[1]) == 2 and node[1][0] == ("num", "-1/1") and node[1][1][0] == "num":
-        return "-" + node[1][1][1]
-    return None
+def negate_at(node: Node, path: tuple) -> Node:
+    """The tree with the number at `path` negated."""
+    return replace_at(node, path, ("num", str(-Fraction(node_at(node, path)[1]))))

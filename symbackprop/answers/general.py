@@ -15,7 +15,7 @@ import sympy as sp
 
 from ..general import (RULE_IDS, GeneralDerivation, c, d, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h, net_o,
                        t, w_h, w_o, x, y, z)
-from ..general_check import _evaluate
+from ..general_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
 
@@ -95,19 +95,25 @@ class RuleChecker:
                 for q in range(0, SIZE + 1):
                     vals[net[q]] = rng.uniform(-1, 1)
             self.points.append((vals, gp))
+        self._expected: dict[str, list] = {}
         self.index = {c: SIZE, n_H: SIZE, d: SIZE, k: AT["k"], j: AT["j"], i: AT["i"]}
 
     def expected(self, rid: str) -> list[tuple[str, list[float]]]:
-        """(label, values at the points) of the derived rule and of each specialised form."""
+        """(label, values at the points) of the derived rule and of each specialised form; once per rule."""
+        if rid not in self._expected:
+            self._expected[rid] = self._values_of(rid)
+        return self._expected[rid]
+
+    def _values_of(self, rid: str) -> list[tuple[str, list[float]]]:
         rule = self.dv.rule(rid)
 
         def index(expr):      # the free indices only: k is bound in Σ_k of the hidden rules
             return {s: v for s, v in self.index.items() if s in expr.free_symbols or s in (c, n_H, d)}
         forms = [f for f in rule.forms if not f.has(sp.Derivative)]        # δ_k y_j and its expansion
-        out = [("general", [float(_evaluate(f, index(f), vals, gp)) for vals, gp in self.points]) for f in forms]
+        out = [("general", [float(evaluate_rule(f, index(f), vals, gp)) for vals, gp in self.points]) for f in forms]
         for label, form in rule.specialised:
             try:
-                out.append((label, [float(_evaluate(form, index(form), vals, gp)) for vals, gp in self.points]))
+                out.append((label, [float(evaluate_rule(form, index(form), vals, gp)) for vals, gp in self.points]))
             except (TypeError, KeyError):
                 continue          # a form with a step function: not comparable at arbitrary points
         return out
@@ -120,8 +126,7 @@ class RuleChecker:
         def build(n):
             kind = n[0]
             if kind == "num":
-                p, q = (int(v) for v in n[1].split("/")) if "/" in n[1] else (None, None)
-                return sp.Rational(p, q) if p is not None else sp.Rational(n[1])
+                return sp.Rational(n[1])                # "p/q" or a decimal string
             if kind == "const":
                 return sp.E if n[1] == "E" else sp.pi
             if kind == "sym":

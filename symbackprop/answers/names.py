@@ -89,10 +89,3 @@ class NameTable:
         if not self.batched:
             return self.by_key.get(re.sub(r"\^\(\d+\)", "", c))
         return None
-
-    def is_loss(self, name: str) -> bool:
-        return name.strip() == self.loss_symbol
-
-    @property
-    def by_id(self) -> dict[str, Quantity]:
-        return {q.qid: q for q in self.by_key.values() if q.qid}
