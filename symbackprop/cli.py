@@ -30,6 +30,7 @@ def _write(text: str | bytes, output: str) -> None:
         return
     target = Path(output)
     data = text.encode("utf-8") if isinstance(text, str) else text
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
         with os.fdopen(fd, "wb") as fh:
@@ -38,8 +39,25 @@ def _write(text: str | bytes, output: str) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)        # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, target)
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"{output}: cannot write: {why}") from None
+
+
+def _outputs_safe(outputs: list[tuple[str, str]], inputs: list[tuple[str, str | None]],
+                  folders: list[tuple[str, str]] = (), output_dirs: list[tuple[str, str | None]] = ()) -> None:
+    """Before any work: refuse outputs that would replace an input or another output, land in an input
+    folder, or cannot be written (one line, exit 2)."""
+    from .outpaths import check_outputs
+    try:
+        check_outputs(outputs, [(k, v) for k, v in inputs if v], folders, [(k, v) for k, v in output_dirs if v])
+    except SymbackpropError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _format_for(fmt: str | None, output: str) -> str:
@@ -101,6 +119,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         raise InputError("PDF output needs a file: add -o FILE.pdf")
     if standalone is None:
         standalone = output != "-"
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
     try:
         from .render import render
         from .solution import solve as solve_problem
@@ -147,6 +166,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml solution.md --part sigmoid
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
     fmt = fmt or {".json": "json", ".md": "markdown"}.get(Path(output).suffix.lower(), "text")
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)])
     try:
         from .answers import check_submission
         from .render import report as report_render
@@ -191,20 +211,38 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     Examples:
       symbackprop grade problems/xor.yaml submissions/ -o gradebook.csv
       symbackprop grade problems/xor.yaml submissions/ --summary summary.md --gradescope results/"""
+    inputs = [("PROBLEM_FILE", problem), ("--rubric", rubric)]
+    outputs = [("-o", output)] + ([("--summary", summary)] if summary else [])
+    if os.path.isdir(folder):
+        from .outpaths import inside
+        for label, path in inputs:
+            if path and inside(path, folder):
+                raise InputError(f"{label} {path}: inside SUBMISSIONS_DIR {folder}, where it would be graded as a "
+                                 f"student's submission; keep it outside")
+    _outputs_safe(outputs, inputs, [("SUBMISSIONS_DIR", folder)] if os.path.isdir(folder) else [],
+                  [("--gradescope", gradescope_dir)])
     try:
         from .answers import load_rubric
-        from .grade import find_submissions, grade_all, gradebook_csv, gradescope_json, summary_markdown
+        from .classfolder import scan_class
+        from .grade import class_results, grade_all, gradebook_csv, gradescope_json, summary_markdown
+        from .outpaths import check_distinct
         from .problem import load_problem
         prob = load_problem(problem)
         if part is not None:
             prob.part(part)
         chosen = load_rubric(rubric, prob.grading, relative, absolute)
-        submissions = find_submissions(folder)
+        scan = scan_class(folder)
+        if gradescope_dir:          # DIR/<student>.json: neither an input nor the gradebook or summary
+            students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]
+            check_distinct([("--gradescope", os.path.join(gradescope_dir, f"{s}.json")) for s in students],
+                           [(k, v) for k, v in inputs if v] + outputs)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
+    submissions = scan.submissions
     with click.progressbar(length=len(submissions), label=f"grading {len(submissions)} submissions",
                            file=sys.stderr) as bar:
-        results = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
+        graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
+    results = class_results(graded, scan.unread)
     _write(gradebook_csv(results), output)
     text = summary_markdown(results)
     if summary:
@@ -216,7 +254,8 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         except OSError as exc:
             raise InputError(f"{gradescope_dir}: cannot create: {exc.strerror or exc}") from None
         for r in results:
-            _write(gradescope_json(r), str(out / f"{r.student}.json"))
+            if not r.skipped:
+                _write(gradescope_json(r), str(out / f"{r.student}.json"))
     click.echo(text, nl=False)
     click.echo(f"Gradebook: {output}", err=True)
 
@@ -284,6 +323,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
         standalone = output != "-"
     given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
              "delta": delta, "weight_order": weight_order}
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
     try:
         from .general_check import derive_for_part
         from .render import rules as rules_render

@@ -18,12 +18,9 @@ from pathlib import Path
 from typing import Callable
 
 from .answers import Grader, PartReport, Rubric
-from .answers.read import WRITEUP_SUFFIXES
+from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import SymbackpropError
 from .problem import Problem
-
-ANSWER_SUFFIXES = (".yaml", ".yml", ".json") + WRITEUP_SUFFIXES
-MAX_SUBMISSIONS = 5000
 
 
 @dataclass
@@ -33,6 +30,7 @@ class StudentResult:
     reports: list[PartReport] = field(default_factory=list)
     error: str | None = None          # the whole submission could not be read
     problems: list[str] = field(default_factory=list)
+    skipped: bool = False             # not a submission at all (a hidden file, a README): listed, never graded
 
     @property
     def score(self) -> float:
@@ -40,25 +38,18 @@ class StudentResult:
 
 
 def find_submissions(folder: str | Path) -> list[tuple[str, Path]]:
-    """(student, file): each answers file in the folder, or the one answers file in each sub-folder."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise SymbackpropError(f"{folder}: not a folder of submissions")
-    out = []
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_file() and entry.suffix.lower() in ANSWER_SUFFIXES:
-            out.append((entry.stem, entry))
-        elif entry.is_dir():
-            files = sorted(p for p in entry.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
-            if files:
-                out.append((entry.name, files[0]))
-    if not out:
-        raise SymbackpropError(f"{folder}: no submissions (files ending in {', '.join(ANSWER_SUFFIXES)})")
-    if len(out) > MAX_SUBMISSIONS:
-        raise SymbackpropError(f"{folder}: {len(out)} submissions; at most {MAX_SUBMISSIONS} in one run")
-    return out
+    """(student, file) for each submission that can be graded: an answers file in the folder, or the one
+    answers file in a sub-folder. `classfolder.scan_class` also says why every other entry is not graded."""
+    return scan_class(folder).submissions
+
+
+def class_results(graded: list[StudentResult], unread: list[Unread]) -> list[StudentResult]:
+    """Every row of the gradebook: each student (graded, or not graded with the reason) by name, then the
+    entries of the folder that are not submissions, so that no entry goes unmentioned."""
+    rows = list(graded) + [StudentResult(u.name, u.source, error=u.reason) for u in unread if u.student]
+    skipped = [StudentResult(u.name, u.source, error=u.reason, skipped=True) for u in unread if not u.student]
+    return (sorted(rows, key=lambda r: (student_key(r.student), r.student))
+            + sorted(skipped, key=lambda r: r.student))
 
 
 # -- the worker processes ----------------------------------------------------------------------
@@ -122,27 +113,70 @@ def item_columns(results: list[StudentResult]) -> list[tuple[str, str]]:
 
 
 def gradebook_csv(results: list[StudentResult]) -> str:
-    """One row per student, one column per item (points earned), total, maximum and any error."""
+    """One row per student, one column per item (points earned), total, maximum and any error; then a row
+    per entry of the folder that is not a submission, with empty points and the reason in the note.
+    Text cells are spreadsheet-safe (`safe_cell`); numbers stay numbers."""
     cols = item_columns(results)
     parts = {p for p, _ in cols}
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["student"] + [q if len(parts) == 1 else f"{p}:{q}" for p, q in cols] + ["total", "max", "note"])
+    w.writerow([safe_cell(c) for c in ["student"] + [q if len(parts) == 1 else f"{p}:{q}" for p, q in cols]
+                + ["total", "max", "note"]])
     for r in results:
+        if r.skipped:
+            w.writerow([safe_cell(r.student)] + [""] * (len(cols) + 2) + [safe_cell(f"skipped: {r.error}")])
+            continue
         scores = {(rep.part, v.qid): v.score for rep in r.reports for v in rep.verdicts if v.points}
         top = sum(rep.max_score for rep in r.reports)
         note = r.error or "; ".join(r.problems)
-        row = [r.student] + [_fmt(scores.get(c, 0.0)) for c in cols] + [_fmt(r.score), _fmt(top), note]
+        row = [safe_cell(r.student)] + [_fmt(scores.get(c, 0.0)) for c in cols] + [_fmt(r.score), _fmt(top),
+                                                                                   safe_cell(note)]
         w.writerow(row)
     return out.getvalue()
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"); | and %
+# start DDE and macro tricks in some of them.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
+
+
+def safe_cell(text: str) -> str:
+    """A text cell no spreadsheet runs: one starting with = + - @ | %, a tab or a carriage return (also after
+    leading spaces) gets a leading single quote, as OWASP advises; other text is unchanged."""
+    if text.lstrip(" ").startswith(_FORMULA_STARTS) or text.startswith(("\n", "\x0b", "\x0c")):
+        return "'" + text
+    return text
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+_MD_SPECIAL = set("\\`[]<>|&")      # what can make a link, an image, HTML, a code span or a new table cell
+
+
+def md_text(text: str) -> str:
+    """Text from a file name or a message as inert Markdown on one line: every control character
+    (a newline, a tab) becomes a space, and the characters that make links, images, HTML, code spans
+    or table cells are backslash-escaped (emphasis is harmless and left readable)."""
+    out = "".join(" " if not c.isprintable() else "\\" + c if c in _MD_SPECIAL else c for c in text)
+    return "\\" + out if out.startswith(("#", "-", "+", "*", "=")) else out      # no heading or list
+
+
+def _code(text: str, limit: int = 40) -> str:
+    """A student's answer as a code span in a table cell: on one line, no backtick or | to break out."""
+    text = " ".join(text.split())[:limit]
+    return "`" + text.replace("`", "'").replace("|", "/") + "`"
+
+
+def _in_cell(text: str) -> str:
+    """Our own words (an item's name, a diagnosis) in a table cell: on one line, no | to split the cell."""
+    return " ".join(text.split()).replace("|", "/")
+
+
 def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
-    """Per item: how many answered, how many right, the commonest wrong answers and diagnoses."""
+    """Per item: how many answered, how many right, the commonest wrong answers and diagnoses; the
+    students not graded and the entries skipped, each with the reason."""
     answered, right = Counter(), Counter()
     wrong_answers: dict[tuple[str, str], Counter] = {}
     diagnoses: dict[tuple[str, str], Counter] = {}
@@ -160,11 +194,16 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
                     continue
                 wrong_answers.setdefault(key, Counter())[" ".join(v.given.split())] += 1
                 diagnoses.setdefault(key, Counter())[v.message.split(":")[0] if v.message else v.status] += 1
-    graded = [r for r in results if not r.error]
-    lines = [f"# Class summary: {len(results)} submissions, {len(graded)} graded", ""]
-    unread = [r for r in results if r.error]
+    students = [r for r in results if not r.skipped]
+    graded = [r for r in students if not r.error]
+    skipped = [r for r in results if r.skipped]
+    lines = [f"# Class summary: {len(students)} submissions, {len(graded)} graded"
+             + (f", {len(skipped)} other entries skipped" if skipped else ""), ""]
+    unread = [r for r in students if r.error]
     if unread:
-        lines += ["Not graded:", ""] + [f"- {r.student}: {r.error}" for r in unread] + [""]
+        lines += ["Not graded:", ""] + [f"- {md_text(r.student)}: {md_text(r.error or '')}" for r in unread] + [""]
+    if skipped:
+        lines += ["Skipped (not submissions):", ""] + [f"- {md_text(r.error or r.student)}" for r in skipped] + [""]
     if graded:
         mean = sum(r.score for r in graded) / len(graded)
         lines += [f"Mean score: {mean:.2f} / {sum(rep.max_score for rep in graded[0].reports):g}", ""]
@@ -173,10 +212,9 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
     for key in item_columns(results):
         if key not in answered:
             continue
-        wa = ", ".join(f"`{a[:40]}` ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
-        dg = ", ".join(f"{d} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
-        lines.append(f"| {key[0]} | {names[key]} | {answered[key]} | {right[key]} | {wa.replace('|', '/')} | "
-                     f"{dg.replace('|', '/')} |")
+        wa = ", ".join(f"{_code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
+        dg = ", ".join(f"{_in_cell(d)} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
+        lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | {wa} | {dg} |")
     return "\n".join(lines) + "\n"
 
 

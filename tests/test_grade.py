@@ -41,7 +41,9 @@ def test_a_class_is_graded_into_a_gradebook(klass, tmp_path):
                                        "--gradescope", str(gs), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     rows = read_csv(book)
-    assert set(rows) == {"alice", "bob", "carol", "dave", "eve", "mallory"}
+    assert set(rows) == {"alice", "bob", "carol", "dave", "eve", "mallory", "notes.txt.bak"}
+    # an entry that is not a submission is listed as skipped, with no points (issue 9)
+    assert rows["notes.txt.bak"]["total"] == "" and rows["notes.txt.bak"]["note"].startswith("skipped: ")
     assert rows["alice"]["relu:delta_5"] == "1" and rows["alice"]["max"] == "80"
     # carol: δ_5 wrong, Δw_35 follows from it (full follow-through credit), u_3 misrounded (half credit)
     assert rows["carol"]["relu:delta_5"] == "0" and rows["carol"]["relu:update_w_3_5"] == "1"

@@ -1,0 +1,249 @@
+"""Reading a class folder: which entries are students' submissions, and why the others are not.
+
+A class folder is untrusted (often unzipped from students' archives and graded as root), so links
+are followed only to places inside the folder, nothing but a regular file is ever opened, a student
+is exactly one file or one folder, and every entry of the folder ends up either as a submission or
+in the list of entries not graded, with the reason. Nothing here reads a file's content.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .answers.read import WRITEUP_SUFFIXES
+from .errors import SymbackpropError
+
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json") + WRITEUP_SUFFIXES
+MAX_SUBMISSIONS = 5000          # submissions graded in one run
+MAX_ENTRIES = 20000             # entries looked at in the class folder
+MAX_FOLDER_ENTRIES = 1000       # entries looked at in one student's folder
+# what archivers and file managers leave behind: listed as skipped, never a student
+OS_METADATA = {"__macosx": "macOS archive metadata", "thumbs.db": "Windows thumbnail cache",
+               "desktop.ini": "Windows folder settings"}
+
+
+@dataclass(frozen=True)
+class Unread:
+    """An entry that is not graded. `student` is True when it is a student's submission that could
+    not be graded (a row with 0 points), False when it is not a submission at all (skipped)."""
+
+    name: str           # the student; for a skipped entry, the entry's own name
+    source: str         # the entry, as a path spelled from the folder given
+    reason: str         # one line, naming the entry; never any of its content
+    student: bool
+
+
+@dataclass
+class ClassFolder:
+    """The submissions to grade, as (student, vetted path), and every other entry with its reason."""
+
+    submissions: list[tuple[str, Path]] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+
+
+def student_key(name: str) -> str:
+    """The name as a case-insensitive, normalising file system sees it (macOS, Windows): two students
+    with one key would share one Gradescope file and are one student's two entries."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def scan_class(folder: str | Path) -> ClassFolder:
+    """Every entry of `folder`, sorted: a submission (student, path to open) or an `Unread` with the reason.
+
+    The path of a submission spells the vetted target from the folder given, with no link left in
+    the part inside the folder, so the reader opens what was checked."""
+    given = Path(folder)
+    try:
+        root = Path(os.path.realpath(given, strict=True))
+        is_dir = stat.S_ISDIR(os.stat(root).st_mode)
+    except (OSError, RuntimeError, ValueError):
+        is_dir = False
+    if not is_dir:
+        raise SymbackpropError(f"{folder}: not a folder of submissions")
+    try:
+        names = _list(given, MAX_ENTRIES)
+    except OSError as exc:
+        raise SymbackpropError(f"{folder}: cannot be read: {_why(exc)}") from None
+    if len(names) > MAX_ENTRIES:
+        raise SymbackpropError(f"{folder}: more than {MAX_ENTRIES} entries; at most {MAX_SUBMISSIONS} "
+                               f"submissions in one run")
+    found: list[tuple[str, str, Path | str]] = []      # (student, entry, path or reason)
+    out = ClassFolder()
+    for name in sorted(names):
+        entry = _entry(given, root, name)
+        if isinstance(entry, Unread):
+            out.unread.append(entry)
+        else:
+            found.append(entry)
+    by_key: dict[str, list[tuple[str, str, Path | str]]] = {}
+    for item in found:
+        by_key.setdefault(student_key(item[0]), []).append(item)
+    for group in by_key.values():
+        student, entry, what = group[0]
+        if len(group) > 1:
+            entries = ", ".join(_shown(e) for _, e, _ in group)
+            out.unread.append(Unread(student, str(given / entry), f"{entries}: one student, {len(group)} entries; "
+                                     f"a student is one file or one folder, so none is graded", True))
+        elif isinstance(what, str):
+            out.unread.append(Unread(student, str(given / entry), what, True))
+        else:
+            out.submissions.append((student, what))
+    if not out.submissions:
+        why = "; ".join(u.reason for u in out.unread[:3]) + ("; …" if len(out.unread) > 3 else "")
+        raise SymbackpropError(f"{folder}: no submissions (files ending in {', '.join(ANSWER_SUFFIXES)}, or one "
+                               f"such file per sub-folder)" + (f"; not graded: {why}" if why else ""))
+    if len(out.submissions) > MAX_SUBMISSIONS:
+        raise SymbackpropError(f"{folder}: {len(out.submissions)} submissions; at most {MAX_SUBMISSIONS} in one run")
+    return out
+
+
+def _entry(given: Path, root: Path, name: str) -> Unread | tuple[str, str, Path | str]:
+    """One entry of the class folder: skipped, or (student, entry name, vetted path or reason)."""
+    source = str(given / name)
+    if name.startswith("."):
+        return Unread(name, source, f"{_shown(name)}: hidden (its name starts with '.')", False)
+    if name.casefold() in OS_METADATA:
+        return Unread(name, source, f"{_shown(name)}: {OS_METADATA[name.casefold()]}", False)
+    answer = _is_answers_name(name)
+    student = Path(name).stem if answer else name
+    target = _resolve(given / name)
+    if isinstance(target, str):                              # a link that loops or leads nowhere
+        return (student, name, f"{_shown(name)}: {target}; not read") if answer \
+            else Unread(name, source, f"{_shown(name)}: {target}", False)
+    if target == root or target in root.parents:
+        return Unread(name, source, f"{_shown(name)}: a link to the submissions folder itself"
+                                    f"{'' if target == root else ' or a folder around it'}", False)
+    kind = _kind(target)
+    if root not in target.parents:
+        where = f"a link to a {'folder' if kind == 'folder' else 'file'} outside the submissions folder; not read"
+        if answer or kind == "folder":
+            return (name if kind == "folder" else student), name, f"{_shown(name)}: {where}"
+        return Unread(name, source, f"{_shown(name)}: {where}", False)
+    vetted = given.joinpath(*target.relative_to(root).parts)
+    if kind == "folder":
+        return name, name, _student_folder(given, root, vetted, name)
+    if kind != "file":
+        return (student, name, f"{_shown(name)}: {kind}; not read") if answer \
+            else Unread(name, source, f"{_shown(name)}: {kind}; not read", False)
+    if not answer:
+        return Unread(name, source, f"{_shown(name)}: not an answers file (those end in "
+                                    f"{', '.join(ANSWER_SUFFIXES)})", False)
+    if not _is_answers_name(target.name):
+        return student, name, f"{_shown(name)}: a link to {_shown(target.name)}, which is not an answers file; not read"
+    problem = _unreadable(target)
+    return student, name, f"{_shown(name)}: {problem}" if problem else vetted
+
+
+def _student_folder(given: Path, root: Path, folder: Path, name: str) -> Path | str:
+    """The one answers file in a student's folder, vetted like an entry of the class folder, or why not."""
+    shown = _shown(name) + "/"
+    try:
+        names = _list(folder, MAX_FOLDER_ENTRIES)
+    except OSError as exc:
+        return f"{shown}: cannot be read: {_why(exc)}"
+    if len(names) > MAX_FOLDER_ENTRIES:
+        return f"{shown}: more than {MAX_FOLDER_ENTRIES} entries; not read"
+    answers = sorted(n for n in names if not n.startswith(".") and _is_answers_name(n))
+    if not answers:
+        return f"{shown}: {'empty' if not names else 'no answers file'} (a student's folder holds one file ending in " \
+               f"{', '.join(ANSWER_SUFFIXES)})"
+    if len(answers) > 1:
+        listed = ", ".join(_shown(n) for n in answers[:5]) + (", …" if len(answers) > 5 else "")
+        return f"{shown}: {len(answers)} answers files ({listed}); a student's folder holds one, so none is graded"
+    shown += _shown(answers[0])
+    target = _resolve(folder / answers[0])
+    if isinstance(target, str):
+        return f"{shown}: {target}; not read"
+    if root not in target.parents:
+        return f"{shown}: a link to a file outside the submissions folder; not read"
+    kind = _kind(target)
+    if kind != "file":
+        return f"{shown}: {'a folder' if kind == 'folder' else kind}; not read"
+    if not _is_answers_name(target.name):
+        return f"{shown}: a link to {_shown(target.name)}, which is not an answers file; not read"
+    problem = _unreadable(target)
+    return f"{shown}: {problem}" if problem else given.joinpath(*target.relative_to(root).parts)
+
+
+def _is_answers_name(name: str) -> bool:
+    path = Path(name)
+    return path.suffix.lower() in ANSWER_SUFFIXES and bool(path.stem) and not name.startswith(".")
+
+
+def _list(folder: Path, limit: int) -> list[str]:
+    """The names in `folder`, at most limit + 1 of them (so that a huge folder costs little)."""
+    names = []
+    with os.scandir(folder) as it:
+        for entry in it:
+            names.append(entry.name)
+            if len(names) > limit:
+                break
+    return names
+
+
+def _resolve(path: Path) -> Path | str:
+    """Where `path` leads with every link followed, or why it leads nowhere."""
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except RuntimeError:                                         # older Pythons, on a loop
+        return "a link that loops"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link that loops"
+        if isinstance(exc, FileNotFoundError):
+            return "a link to nothing (its target does not exist)"
+        return f"cannot be read: {_why(exc)}"
+    except ValueError:                                           # a NUL or the like: not from a listing
+        return "a name that cannot be opened"
+
+
+def _kind(target: Path) -> str:
+    """'file', 'folder', or words for anything else (which is never opened)."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError as exc:
+        return f"cannot be read: {_why(exc)}"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe), not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "not a regular file"
+
+
+def _unreadable(target: Path) -> str | None:
+    """None if the regular file `target` opens for reading; else why not. Opened without blocking and
+    without following a link, and checked to be a regular file again once open; nothing is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "became a link after it was checked; not read"
+        return f"cannot be read: {_why(exc)}"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file; not read"
+    finally:
+        os.close(fd)
+    return None
+
+
+def _why(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _shown(name: str) -> str:
+    """An entry's name for a message: control characters (a newline in a file name) made visible."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)

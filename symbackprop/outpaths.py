@@ -1,0 +1,116 @@
+"""Output paths checked before any work: an output never replaces an input, never lands in the class
+folder, never is another output, and can be written at all.
+
+Paths are compared as the file system sees them: resolved (links followed) and, where both exist,
+by `os.path.samefile`, so another spelling (a link, `a/../b`, other case on macOS or Windows) of an
+input is caught. Two outputs that differ only in case are refused too: on macOS and Windows they
+are one file.
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+from typing import Sequence
+
+from .errors import SymbackpropError
+
+Named = tuple[str, str]       # (what the user gave it as: "-o", "PROBLEM_FILE", …, the path)
+
+
+class OutputPathError(SymbackpropError):
+    """An output path that would overwrite an input or another output, or cannot be written."""
+
+
+def check_outputs(outputs: Sequence[Named], inputs: Sequence[Named] = (), folders: Sequence[Named] = (),
+                  output_dirs: Sequence[Named] = ()) -> None:
+    """Refuse, with one line, an output file that is an input file, lies inside one of the input
+    `folders`, is another output, or cannot be created; and an output folder inside an input folder
+    or that cannot be made. '-' (stdout) is always fine."""
+    outputs = [(label, path) for label, path in outputs if path != "-"]
+    for label, path in outputs:
+        for ilabel, ipath in inputs:
+            if same_file(path, ipath):
+                raise OutputPathError(f"{label} {path}: is the input {ilabel} {ipath}; write the output elsewhere")
+    for label, path in list(outputs) + list(output_dirs):
+        for flabel, fpath in folders:
+            if inside(path, fpath):
+                raise OutputPathError(f"{label} {path}: inside the input {flabel} {fpath}, whose files are all "
+                                      f"read as input; write the output elsewhere")
+    for i, (label, path) in enumerate(outputs):
+        for olabel, opath in outputs[:i]:
+            if same_file(path, opath) or _key(path) == _key(opath):
+                raise OutputPathError(f"{label} {path}: the same file as {olabel} {opath}; give each output its "
+                                      f"own file")
+    for label, path in outputs:
+        _writable_file(label, path)
+    for label, path in output_dirs:
+        _makeable_dir(label, path)
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether `a` and `b` name one file: the same resolved path, or (both existing) the same inode."""
+    try:
+        if os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b):
+            return True
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+    except (OSError, ValueError):
+        return False
+
+
+def inside(path: str | Path, folder: str | Path) -> bool:
+    """Whether `path` is `folder` or lies anywhere under it (compared resolved, and by samefile)."""
+    try:
+        if not os.path.isdir(folder):
+            return False
+        here = Path(os.path.realpath(path))
+        for candidate in (here, *here.parents):
+            if same_file(candidate, folder):
+                return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _key(path: str) -> str:
+    return unicodedata.normalize("NFC", os.path.realpath(path)).casefold()
+
+
+def _writable_file(label: str, path: str) -> None:
+    target = Path(path)
+    if target.is_dir():
+        raise OutputPathError(f"{label} {path}: cannot write: it is a folder; give a file name")
+    parent = target.parent
+    if not parent.exists():
+        raise OutputPathError(f"{label} {path}: cannot write: the folder {parent} does not exist")
+    if not parent.is_dir():
+        raise OutputPathError(f"{label} {path}: cannot write: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{label} {path}: cannot write: no permission to write in the folder {parent}")
+
+
+def _makeable_dir(label: str, path: str) -> None:
+    target = Path(path)
+    if target.exists():
+        if not target.is_dir():
+            raise OutputPathError(f"{label} {path}: cannot write: it exists and is not a folder")
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise OutputPathError(f"{label} {path}: cannot write: no permission to write in this folder")
+        return
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputPathError(f"{label} {path}: cannot write: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{label} {path}: cannot write: no permission to make a folder in {ancestor}")
+
+
+def check_distinct(planned: Sequence[Named], others: Sequence[Named]) -> None:
+    """Refuse a planned output file (one per student, known only once the class folder is read) that is
+    one of `others` (inputs or other outputs), also only by case."""
+    for label, path in planned:
+        for olabel, opath in others:
+            if opath != "-" and (same_file(path, opath) or _key(path) == _key(opath)):
+                raise OutputPathError(f"{label}: {path} would be the same file as {olabel} {opath}; "
+                                      f"write the outputs elsewhere")
