@@ -231,8 +231,11 @@ def _unreadable(target: Path) -> str | None:
             return "became a link after it was checked; not read"
         return f"cannot be read: {_why(exc)}"
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return "not a regular file; not read"
+        if st.st_nlink > 1:               # a hard link: its other names may lie outside the folder
+            return f"a hard link (the file has {st.st_nlink} names, which may lie outside the folder); not read"
     finally:
         os.close(fd)
     return None
