@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 import click
 
@@ -49,8 +50,8 @@ def _write(text: str | bytes, output: str) -> None:
         raise InputError(f"{output}: cannot write: {why}") from None
 
 
-def _outputs_safe(outputs: list[tuple[str, str]], inputs: list[tuple[str, str | None]],
-                  folders: list[tuple[str, str]] = (), output_dirs: list[tuple[str, str | None]] = ()) -> None:
+def _outputs_safe(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str | None]],
+                  folders: Sequence[tuple[str, str]] = (), output_dirs: Sequence[tuple[str, str | None]] = ()) -> None:
     """Before any work: refuse outputs that would replace an input or another output, land in an input
     folder, or cannot be written (one line, exit 2)."""
     from .outpaths import check_outputs
@@ -206,6 +207,10 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     """Grade every submission in SUBMISSIONS_DIR (answers files or write-ups, or one per sub-folder;
     the student is the file or folder name) against PROBLEM_FILE: a CSV gradebook, a summary of the
     commonest wrong answers and diagnoses per item, and optionally Gradescope results.
+
+    Every entry of the folder gets a row: graded, not graded with the reason (a link out of the folder,
+    two entries for one student, an unreadable file, …), or skipped (a hidden file, another kind of
+    file). Outputs that would replace an input or land in SUBMISSIONS_DIR are refused before grading.
 
     \b
     Examples:

@@ -193,15 +193,16 @@ GRADE_CLASHES = [
 def test_grade_refuses_outputs_that_are_inputs_before_any_work(setup, make, words, monkeypatch):
     tmp_path, problem, rubric, subs = setup
     (tmp_path / "x").mkdir()
-    link(problem, tmp_path / "plink.yaml")
     (tmp_path / "gs").mkdir()
+    args = [str(a) for a in make(tmp_path, problem, rubric, subs)]
+    if str(tmp_path / "plink.yaml") in args:
+        link(problem, tmp_path / "plink.yaml")
     before = snapshot(tmp_path)
 
     def no_work(*args, **kwargs):
         raise AssertionError("graded although an output was refused")
 
     monkeypatch.setattr("symbackprop.grade.grade_all", no_work)
-    args = [str(a) for a in make(tmp_path, problem, rubric, subs)]
     result = CliRunner().invoke(main, ["grade", str(problem), str(subs), *args])
     _refused(result, tmp_path, before, *words)
 
@@ -239,9 +240,16 @@ def test_check_refuses_to_write_over_its_inputs(setup, which):
 @pytest.mark.parametrize("command", ["solve", "derive"])
 def test_solve_and_derive_refuse_to_write_over_the_problem(setup, command):
     tmp_path, problem, rubric, subs = setup
-    link(problem, tmp_path / "plink.txt")
+    targets = [problem, tmp_path / "same" / ".." / "problem.yaml"]
+    (tmp_path / "same").mkdir()
+    if hasattr(os, "symlink"):
+        try:
+            os.symlink(problem, tmp_path / "plink.txt")
+            targets.append(tmp_path / "plink.txt")
+        except OSError:                                           # Windows without the privilege
+            pass
     before = snapshot(tmp_path)
-    for target in (problem, tmp_path / "plink.txt"):
+    for target in targets:
         result = CliRunner().invoke(main, [command, str(problem), "-o", str(target), "--format", "text"])
         _refused(result, tmp_path, before, "PROBLEM_FILE")
 
