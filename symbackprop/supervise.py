@@ -32,7 +32,8 @@ class WorkerFailed(Exception):
 class _Slot:
     proc: Any
     conn: Any
-    ready: bool = False
+    ready: bool = False                # waiting for a task
+    up: bool = False                   # has set itself up (said "ready" once)
     task: int | None = None
     deadline: float = 0.0
 
@@ -98,9 +99,9 @@ class Pool:
                     if slot.conn in ready and self._receive(slot, done):
                         continue
                     if slot.proc.sentinel in ready or not slot.proc.is_alive():
-                        self._lost(slot, queue, done, Outcome("crashed", exitcode=slot.proc.exitcode))
+                        self._lost(slot, queue, done, "crashed")
                     elif slot.task is not None and time.monotonic() >= slot.deadline:
-                        self._lost(slot, queue, done, Outcome("timeout"))
+                        self._lost(slot, queue, done, "timeout")
                 if not ready and not busy:
                     raise WorkerFailed(RuntimeError(f"no worker got ready within {STARTUP:g} s"))
             for slot in self.slots:
@@ -121,19 +122,21 @@ class Pool:
         except (EOFError, OSError):
             return False
         if kind == "ready":
-            slot.ready = True
+            slot.ready = slot.up = True
         elif kind == "failed":
             raise WorkerFailed(value)
-        elif kind == "done" and slot.task is not None:
+        elif kind in ("done", "last") and slot.task is not None:
             index, slot.task = slot.task, None
+            slot.ready = kind == "done"                # "last": the worker exits; no new task for it
             done(index, Outcome("done", value))
         return True
 
-    def _lost(self, slot: _Slot, queue: deque, done: Callable[[int, Outcome], None], outcome: Outcome) -> None:
+    def _lost(self, slot: _Slot, queue: deque, done: Callable[[int, Outcome], None], kind: str) -> None:
         """A worker that died or ran over: report its task, and start a replacement if work is left."""
         index = slot.task
-        self._retire(slot)
-        if outcome.kind == "crashed" and index is None and not slot.ready:
+        self._retire(slot, kill=kind == "timeout")   # a dead worker is joined, for its exit code
+        outcome = Outcome(kind, exitcode=slot.proc.exitcode)
+        if not slot.up:                                # a fault in setting up would recur in every replacement
             raise WorkerFailed(RuntimeError(f"a worker stopped while starting (exit code {outcome.exitcode})"))
         if index is not None:
             done(index, outcome)
@@ -166,7 +169,7 @@ def worker_loop(conn: Any, inherited: Any, setup: Callable[[], Any], work: Calla
         if task is None:
             break
         value, keep_going = work(state, task)
-        conn.send(("done", value))
+        conn.send(("done" if keep_going else "last", value))
         if not keep_going:
             break
     close = getattr(state, "close", None)
