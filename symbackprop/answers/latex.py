@@ -26,7 +26,7 @@ MAX_CHARS = 2000          # one answer (a whole chain)
 MAX_DEPTH = 40            # nesting of braces and parentheses
 MAX_NODES = 400           # size of a parsed expression
 TIMEOUT = 3.0             # seconds for one parse
-BUDGET = 10.0             # seconds of parsing for one whole submission (an honest write-up needs ~3 s)
+BUDGET = 10.0             # parser CPU seconds for one whole submission (an honest write-up needs ≤ 3.3 s)
 STARTUP = 60.0            # seconds for the worker to import latex2sympy2
 MEMORY = 300 * 2**20      # bytes the parser worker may grow by (Linux), beyond latex2sympy2 loaded
 
@@ -293,17 +293,20 @@ def _worker(conn, inherited=None) -> None:
         latex2sympy2.variances, latex2sympy2.var, latex2sympy2.VARIABLE_VALUES = {}, {}, {}
         latex2sympy2.is_real = None
         lifeline.limit_cpu(TIMEOUT + 1)
+        start = time.process_time()
         try:
-            result = latex2sympy2.latex2sympy(text)
-            conn.send(("ok", _to_node(result, [MAX_NODES])))
+            answer: tuple[str, object] = ("ok", _to_node(latex2sympy2.latex2sympy(text), [MAX_NODES]))
         except MemoryError:
-            conn.send(("error", f"too large to read within {MEMORY // 2**20} MB"))
+            answer = ("error", f"too large to read within {MEMORY // 2**20} MB")
         except Exception as exc:          # the parser's own messages: "I expected something else here"
-            conn.send(("error", str(exc).splitlines()[0][:200] or type(exc).__name__))
+            answer = ("error", str(exc).splitlines()[0][:200] or type(exc).__name__)
+        conn.send(answer + (time.process_time() - start,))      # the CPU time is charged to the budget
 
 
 class Parser:
-    """latex2sympy2 in a worker process, with a time limit per answer and a cache of results."""
+    """latex2sympy2 in a worker process, with a time limit per answer (TIMEOUT, wall-clock), a
+    budget per submission (BUDGET: the parser's CPU time, plus the whole TIMEOUT of each answer
+    that ran out of time) and a cache of results."""
 
     def __init__(self, timeout: float = TIMEOUT) -> None:
         self.timeout = timeout
@@ -408,12 +411,15 @@ class Parser:
         except OSError:
             self.close()
             return ("error", "the parser stopped on this answer")
-        self.budget -= time.monotonic() - start
         if not ready:
+            self.budget -= time.monotonic() - start
             self.close()                  # a parse that does not end: kill it, start afresh next time
             return ("error", f"too complex to read within {self.timeout:g} s")
         try:
-            return self._conn.recv()
+            status, value, cpu = self._conn.recv()
         except (EOFError, OSError):
+            self.budget -= time.monotonic() - start
             self.close()
             return ("error", "the parser stopped on this answer")
+        self.budget -= cpu                # CPU, not wall-clock: a loaded machine does not cost students answers
+        return (status, value)
