@@ -1,7 +1,8 @@
 """The `symbackprop` command: thin click commands over the library, and its one error boundary.
 
 A `SymbackpropError` (bad problem file, bad option) becomes one line on stderr and exit status 2;
-exit status 1 means "checked and found wrong"; 0 is success. Heavy modules (SymPy) are imported
+exit status 1 means "checked and found wrong"; 0 is success; 3 is an internal error (a bug of ours);
+130 and 143 mean stopped by Ctrl-C and SIGTERM. Heavy modules (SymPy) are imported
 inside the commands so that `--help` and `--version` stay instant.
 """
 from __future__ import annotations
@@ -22,6 +23,26 @@ class InputError(click.ClickException):
     """A user's mistake: printed as one line, exit status 2."""
 
     exit_code = 2
+
+
+INTERNAL_ERROR = 3                     # a bug of ours, never the user's fault
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind (closing worker processes on the way) and exit 128 + 15."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into an exception, so that `finally` blocks stop the worker processes."""
+    import signal
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:                 # pragma: no cover - not the main thread (embedding)
+        pass
 
 
 def _write(text: str | bytes, output: str) -> None:
@@ -168,12 +189,16 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
     fmt = fmt or {".json": "json", ".md": "markdown"}.get(Path(output).suffix.lower(), "text")
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)])
+    _stop_cleanly_on_sigterm()
     try:
         from .answers import check_submission
         from .render import report as report_render
         reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
+    except Terminated:
+        click.echo("terminated", err=True)
+        sys.exit(143)
     if fmt == "gradescope":
         from .grade import StudentResult, gradescope_json
         _write(gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems)), output)
@@ -229,7 +254,8 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     try:
         from .answers import load_rubric
         from .classfolder import scan_class
-        from .grade import class_results, grade_all, gradebook_csv, gradescope_json, summary_markdown
+        from .grade import (class_results, grade_all, gradebook_csv, gradescope_json, internal_error_log,
+                            summary_markdown)
         from .outpaths import check_distinct
         from .problem import load_problem
         prob = load_problem(problem)
@@ -244,9 +270,24 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
     submissions = scan.submissions
-    with click.progressbar(length=len(submissions), label=f"grading {len(submissions)} submissions",
-                           file=sys.stderr) as bar:
-        graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
+    _stop_cleanly_on_sigterm()
+    try:
+        with click.progressbar(length=len(submissions), label=f"grading {len(submissions)} submissions",
+                               file=sys.stderr) as bar:
+            graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
+    except SymbackpropError as exc:
+        raise InputError(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted; gradebook not written", err=True)
+        sys.exit(130)
+    except Terminated:
+        click.echo("terminated; gradebook not written", err=True)
+        sys.exit(143)
+    except Exception:                  # a bug of ours in grading itself: say so, exit 3
+        import traceback
+        traceback.print_exc()
+        click.echo("internal error (a bug in symbackprop, not your input); gradebook not written", err=True)
+        sys.exit(INTERNAL_ERROR)
     results = class_results(graded, scan.unread)
     _write(gradebook_csv(results), output)
     text = summary_markdown(results)
@@ -262,7 +303,22 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
             if not r.skipped:
                 _write(gradescope_json(r), str(out / f"{r.student}.json"))
     click.echo(text, nl=False)
+    internal = [r for r in results if r.status == "internal_error"]
+    if internal:
+        log = _log_path(output)
+        _write(internal_error_log(results), log)
+        click.echo(f"Gradebook: {output}; {len(internal)} internal error{'s' if len(internal) > 1 else ''} "
+                   f"(not the students' fault), tracebacks in {log}", err=True)
+        sys.exit(INTERNAL_ERROR)
     click.echo(f"Gradebook: {output}", err=True)
+
+
+def _log_path(output: str) -> str:
+    """Where the tracebacks of internal errors go: beside the gradebook (gradebook.csv → gradebook.log)."""
+    if output == "-":
+        return "gradebook.log"
+    target = Path(output)
+    return str(target.with_suffix(".log") if target.suffix.lower() != ".log" else target.with_suffix(".tracebacks.log"))
 
 
 def _layer_sizes(text: str) -> tuple[int, ...]:

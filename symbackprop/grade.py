@@ -1,8 +1,9 @@
 """Grading a class: every submission in a folder, in parallel, into a gradebook and a summary.
 
-Each worker process builds the solution and a LaTeX parser once and then checks many
-submissions; identical LaTeX answers are parsed once per worker (the parser's cache) and numbers
-need no parser at all. One broken or hostile submission is reported as such and never stops the
+Each worker process (supervise.py) builds the solution once and then checks many submissions;
+its LaTeX parser starts with the first LaTeX answer, identical LaTeX answers are parsed once per
+worker (the parser's cache) and numbers need no parser at all. A submission gets SECONDS and
+MEMORY; one over them, or hitting a bug of ours, is reported in its own row and never stops the
 others; submissions are only read, and every output is written whole or not at all (cli.py).
 """
 from __future__ import annotations
@@ -11,8 +12,8 @@ import csv
 import io
 import json
 import os
+import traceback
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,6 +22,10 @@ from .answers import Grader, PartReport, Rubric
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import SymbackpropError
 from .problem import Problem
+from .supervise import Outcome, Pool, WorkerFailed, worker_loop
+
+
+STATUSES = ("graded", "unreadable", "over_limit", "internal_error")
 
 
 @dataclass
@@ -28,9 +33,15 @@ class StudentResult:
     student: str
     source: str
     reports: list[PartReport] = field(default_factory=list)
-    error: str | None = None          # the whole submission could not be read
+    error: str | None = None          # why the submission was not graded (the row's note)
     problems: list[str] = field(default_factory=list)
     skipped: bool = False             # not a submission at all (a hidden file, a README): listed, never graded
+    status: str = "graded"            # one of STATUSES; "unreadable" when only `error` is given
+    traceback: str = ""               # an internal error's traceback, for the log beside the gradebook
+
+    def __post_init__(self) -> None:
+        if self.error and self.status == "graded":
+            self.status = "unreadable"
 
     @property
     def score(self) -> float:
@@ -53,52 +64,97 @@ def class_results(graded: list[StudentResult], unread: list[Unread]) -> list[Stu
 
 
 # -- the worker processes ----------------------------------------------------------------------
+SECONDS = 30.0              # one submission's wall-clock limit, enforced by the parent (honest: ≤ 12.4 s, 2 jobs, load 5.6 on 2 cores)
+MEMORY = 300 * 2**20        # bytes one submission may add to its worker (Linux; RLIMIT_AS)
+INTERNAL = "internal error (not the student's fault)"
+
 _GRADER: Grader | None = None
 _PART: str | None = None
 
 
-def _init(problem: Problem, rubric: Rubric, part: str | None) -> None:
+def _init(problem: Problem, rubric: Rubric, part: str | None) -> Grader:
+    """Build this process's grader: the solution and name tables once, the parser when first needed."""
     global _GRADER, _PART
-    _GRADER = Grader(problem, rubric, [part] if part else None)
+    _GRADER = Grader(problem, rubric, [part] if part else None, warm=False)
     _PART = part
+    return _GRADER
 
 
 def _grade_one(student: str, path: str) -> StudentResult:
+    """Check one submission. The student's mistakes make it unreadable; an allocation past the
+    memory limit makes it over the limit; any other exception is a bug of ours (internal error)."""
     try:
         reports, problems = _GRADER.check(path, _PART)          # type: ignore[union-attr]
         return StudentResult(student, path, reports, None, problems)
     except SymbackpropError as exc:
         return StudentResult(student, path, error=str(exc))
-    except Exception as exc:                                     # a hostile file must not stop the class
-        return StudentResult(student, path, error=f"could not be checked ({type(exc).__name__})")
+    except MemoryError:
+        return StudentResult(student, path, error=f"not graded: exceeded the {MEMORY // 2**20} MB memory limit "
+                                                  f"for one submission", status="over_limit")
+    except Exception as exc:
+        return StudentResult(student, path, error=f"{INTERNAL}: {type(exc).__name__}: {exc}"[:300],
+                             status="internal_error", traceback=traceback.format_exc())
+
+
+def _work(grader: Grader, task: tuple[str, str]) -> tuple[StudentResult, bool]:
+    from . import lifeline
+    lifeline.limit_memory(MEMORY)
+    lifeline.limit_cpu(SECONDS + 1)               # the backstop if the parent is gone and a computation holds on
+    result = _grade_one(*task)
+    return result, result.status != "over_limit"  # after a MemoryError, start afresh
+
+
+def _serve(conn, inherited, problem: Problem, rubric: Rubric, part: str | None) -> None:
+    """A grading worker: one grader, then one submission at a time (supervise.worker_loop)."""
+    worker_loop(conn, inherited, lambda: _init(problem, rubric, part), _work)
+
+
+def worker_count(jobs: int | None, submissions: int) -> int:
+    """Processes to grade with: what was asked (default: the cores), at most the cores and the
+    submissions. Each also starts one LaTeX parser, only when a submission has LaTeX."""
+    cores = os.cpu_count() or 1
+    return max(1, min(jobs or cores, cores, submissions))
 
 
 def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Path]], part: str | None = None,
-              jobs: int | None = None, progress: Callable[[int], None] | None = None) -> list[StudentResult]:
-    """Check every submission, `jobs` processes at a time (default: the machine's cores)."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    results: dict[str, StudentResult] = {}
-    if jobs == 1:
-        _init(problem, rubric, part)
-        try:
-            for student, path in submissions:
-                results[student] = _grade_one(student, str(path))
-                if progress:
-                    progress(1)
-        finally:
-            _GRADER.close()                                      # type: ignore[union-attr]
-        return [results[s] for s, _ in submissions]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(problem, rubric, part)) as pool:
-        futures = {pool.submit(_grade_one, student, str(path)): student for student, path in submissions}
-        for fut in as_completed(futures):
-            student = futures[fut]
-            try:
-                results[student] = fut.result()
-            except Exception as exc:                             # the worker itself died
-                results[student] = StudentResult(student, "", error=f"could not be checked ({type(exc).__name__})")
-            if progress:
-                progress(1)
-    return [results[s] for s, _ in submissions]
+              jobs: int | None = None, progress: Callable[[int], None] | None = None, *,
+              context=None) -> list[StudentResult]:
+    """Check every submission in worker processes, `jobs` at a time (see `worker_count`). A
+    submission that runs past SECONDS is stopped and reported in its own row, as is one whose
+    worker dies; the others are unaffected. `context`: a multiprocessing context (default: the
+    platform's)."""
+    results: dict[int, StudentResult] = {}
+
+    def done(index: int, outcome: Outcome) -> None:
+        student, path = submissions[index]
+        if outcome.kind == "done":
+            results[index] = outcome.value
+        elif outcome.kind == "timeout":
+            results[index] = StudentResult(student, str(path), status="over_limit",
+                                           error=f"not graded: exceeded the {SECONDS:g} s limit for one submission "
+                                                 f"(its grading was stopped)")
+        else:
+            why = f"the grading process stopped (exit code {outcome.exitcode}) while checking this submission"
+            results[index] = StudentResult(student, str(path), status="internal_error", error=f"{INTERNAL}: {why}",
+                                           traceback=f"no traceback: {why}\n")
+        if progress:
+            progress(1)
+
+    pool = Pool(_serve, (problem, rubric, part), worker_count(jobs, len(submissions)), SECONDS, context)
+    try:
+        pool.run([(student, str(path)) for student, path in submissions], done)
+    except WorkerFailed as exc:
+        raise exc.error from None
+    return [results[i] for i in range(len(submissions))]
+
+
+def internal_error_log(results: list[StudentResult]) -> str:
+    """The tracebacks of internal errors, one section per student, for the log beside the gradebook."""
+    out = []
+    for r in results:
+        if r.status == "internal_error":
+            out.append(f"== {r.student} ({r.source})\n{r.traceback.rstrip()}\n")
+    return "\n".join(out)
 
 
 # -- outputs -----------------------------------------------------------------------------------
@@ -221,7 +277,8 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
 def gradescope_results(result: StudentResult) -> dict:
     """Gradescope's results.json for one submission: a test per item."""
     if result.error:
-        return {"score": 0, "output": f"Your submission could not be read: {result.error}", "tests": []}
+        lead = "could not be read" if result.status == "unreadable" else "was not graded"
+        return {"score": 0, "output": f"Your submission {lead}: {result.error}", "tests": []}
     tests = []
     for rep in result.reports:
         for v in rep.verdicts:

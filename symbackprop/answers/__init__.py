@@ -37,11 +37,14 @@ class Grader:
     """Checks submissions against one problem: the solution, name tables and parser are built once."""
 
     def __init__(self, problem: Problem, rubric: Rubric, parts: list[str] | None = None,
-                 parser: Parser | None = None) -> None:
+                 parser: Parser | None = None, warm: bool = True) -> None:
+        """`warm`: start the parser now, so latex2sympy2 loads while the problem is solved; else it
+        starts with the first LaTeX answer (a class of numbers-only answers never starts one)."""
         self.problem = problem
         self.rubric = rubric
         self.parser = parser or Parser()
-        self.parser.warm()                     # latex2sympy2 loads while the problem is solved
+        if warm:
+            self.parser.warm()
         try:
             self.solution: Solution = solve(problem, parts)
         except BaseException:

@@ -26,7 +26,9 @@ MAX_CHARS = 2000          # one answer (a whole chain)
 MAX_DEPTH = 40            # nesting of braces and parentheses
 MAX_NODES = 400           # size of a parsed expression
 TIMEOUT = 3.0             # seconds for one parse
-BUDGET = 60.0             # seconds of parsing for one whole submission
+BUDGET = 10.0             # parser CPU seconds for one whole submission (an honest write-up needs ≤ 3.3 s)
+STARTUP = 60.0            # seconds for the worker to import latex2sympy2
+MEMORY = 300 * 2**20      # bytes the parser worker may grow by (Linux), beyond latex2sympy2 loaded
 
 Node = tuple              # ("num", "p/q") ("sym", name) ("const", "E") ("add"|"mul", [nodes]) ("pow", b, e) ("fn", name, [nodes])
 
@@ -268,29 +270,43 @@ def _to_node(expr, budget: list[int]) -> Node:
     raise ValueError(f"{type(expr).__name__} is not something an answer can contain")
 
 
-def _worker(conn) -> None:
-    """Parse texts one by one; every answer starts from fresh latex2sympy2 globals."""
+def _worker(conn, inherited=None) -> None:
+    """Parse texts one by one; every answer starts from fresh latex2sympy2 globals. The worker
+    exits when its parent dies (lifeline.py), may grow by at most MEMORY bytes, and each parse
+    has TIMEOUT + 1 s of CPU even if no parent is left to stop it."""
+    if inherited is not None:         # fork: our copy of the parent's end, else we never see EOF
+        inherited.close()
+    from .. import lifeline
+    lifeline.become_worker()
     import latex2sympy2
     try:
         latex2sympy2.latex2sympy(r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}")     # warm the parser up
     except Exception:                                                        # pragma: no cover
         pass
+    lifeline.limit_memory(MEMORY)
+    conn.send(("ready", None))
     while True:
         try:
             text = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         latex2sympy2.variances, latex2sympy2.var, latex2sympy2.VARIABLE_VALUES = {}, {}, {}
         latex2sympy2.is_real = None
+        lifeline.limit_cpu(TIMEOUT + 1)
+        start = time.process_time()
         try:
-            result = latex2sympy2.latex2sympy(text)
-            conn.send(("ok", _to_node(result, [MAX_NODES])))
+            answer: tuple[str, object] = ("ok", _to_node(latex2sympy2.latex2sympy(text), [MAX_NODES]))
+        except MemoryError:
+            answer = ("error", f"too large to read within {MEMORY // 2**20} MB")
         except Exception as exc:          # the parser's own messages: "I expected something else here"
-            conn.send(("error", str(exc).splitlines()[0][:200] or type(exc).__name__))
+            answer = ("error", str(exc).splitlines()[0][:200] or type(exc).__name__)
+        conn.send(answer + (time.process_time() - start,))      # the CPU time is charged to the budget
 
 
 class Parser:
-    """latex2sympy2 in a worker process, with a time limit per answer and a cache of results."""
+    """latex2sympy2 in a worker process, with a time limit per answer (TIMEOUT, wall-clock), a
+    budget per submission (BUDGET: the parser's CPU time, plus the whole TIMEOUT of each answer
+    that ran out of time) and a cache of results."""
 
     def __init__(self, timeout: float = TIMEOUT) -> None:
         self.timeout = timeout
@@ -298,13 +314,30 @@ class Parser:
         self.cache: dict[str, tuple[str, object]] = {}
         self._proc = None
         self._conn = None
+        self._ready = False
 
     def _start(self) -> None:
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_worker, args=(child,), daemon=True)
-        self._proc.start()
-        child.close()
+        inherited = self._conn if ctx.get_start_method() == "fork" else None
+        proc = ctx.Process(target=_worker, args=(child, inherited), daemon=True)
+        try:
+            proc.start()
+        finally:
+            child.close()
+        self._proc = proc
+        self._ready = False
+
+    def _await_ready(self) -> None:
+        """Wait for the worker's "ready": its start-up (imports) is not charged to any answer."""
+        try:
+            if self._conn.poll(STARTUP) and self._conn.recv()[0] == "ready":
+                self._ready = True
+                return
+        except (EOFError, OSError):
+            pass
+        self.close()
+        raise AnswerError(f"not read: the LaTeX reader did not start within {STARTUP:g} s")
 
     def new_submission(self, budget: float = BUDGET) -> None:
         """Parsing time for the next submission: a submission of many slow answers cannot hang a class."""
@@ -316,10 +349,19 @@ class Parser:
             self._start()
 
     def close(self) -> None:
+        """Stop the worker (it is started again when needed)."""
         if self._proc is not None:
             self._proc.kill()
             self._proc.join()
             self._proc = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def running(self) -> bool:
+        """Whether a worker process exists now (it is started lazily, by the first parse)."""
+        return self._proc is not None and self._proc.is_alive()
 
     def __enter__(self) -> "Parser":
         return self
@@ -358,16 +400,26 @@ class Parser:
         if self.budget <= 0:
             raise AnswerError("not read: this submission used up its parsing time")
         if self._proc is None or not self._proc.is_alive():
+            self.close()
             self._start()
+        if not self._ready:
+            self._await_ready()
         start = time.monotonic()
-        self._conn.send(text)
-        ready = self._conn.poll(min(self.timeout, self.budget))
-        self.budget -= time.monotonic() - start
+        try:
+            self._conn.send(text)
+            ready = self._conn.poll(min(self.timeout, self.budget))
+        except OSError:
+            self.close()
+            return ("error", "the parser stopped on this answer")
         if not ready:
+            self.budget -= time.monotonic() - start
             self.close()                  # a parse that does not end: kill it, start afresh next time
             return ("error", f"too complex to read within {self.timeout:g} s")
         try:
-            return self._conn.recv()
+            status, value, cpu = self._conn.recv()
         except (EOFError, OSError):
+            self.budget -= time.monotonic() - start
             self.close()
             return ("error", "the parser stopped on this answer")
+        self.budget -= cpu                # CPU, not wall-clock: a loaded machine does not cost students answers
+        return (status, value)
