@@ -99,6 +99,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     fmt = _format_for(fmt, output)
     if fmt == "pdf" and output == "-":
         raise InputError("PDF output needs a file: add -o FILE.pdf")
+    _check_output(output)
     if standalone is None:
         standalone = output != "-"
     try:
@@ -280,6 +281,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
     fmt = _format_for(fmt, output)
     if fmt == "pdf" and output == "-":
         raise InputError("PDF output needs a file: add -o FILE.pdf")
+    _check_output(output)
     if standalone is None:
         standalone = output != "-"
     given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
@@ -362,11 +364,25 @@ def _render_rules(module, derivations, fmt, lang, standalone, generated, source,
 
 
 def _tex_or_pdf(tex: str, fmt: str, output: str) -> str | bytes:
-    """The LaTeX itself, or the PDF compiled from it (keeping .tex and .log beside `output` on failure)."""
+    """The LaTeX itself, or the PDF compiled from it (on failure keeping OUTPUT.failed.tex and .log)."""
     if fmt == "latex":
         return tex
     from .render.pdf import compile_tex
     return compile_tex(tex, Path(output).with_suffix("")).pdf
+
+
+def _check_output(output: str) -> None:
+    """Before any work: the output's folder exists and is writable, and the output is not a folder."""
+    if output == "-":
+        return
+    target = Path(output)
+    folder = target.parent
+    if target.is_dir():
+        raise InputError(f"{output}: cannot write there: it is a folder; give a file name, e.g. {target / 'solution.pdf'}")
+    if not folder.is_dir():
+        raise InputError(f"{output}: cannot write there: the folder {folder} does not exist; create it or choose another -o")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{output}: cannot write there: no permission to write into the folder {folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover
