@@ -28,9 +28,14 @@ def bad_character(text: str) -> tuple[int, str] | None:
     return None
 
 
+def collapse_spaces(text: str) -> str:
+    """Each run of spaces, tabs, line breaks and blank lines becomes one space."""
+    return _SPACES.sub(" ", text)
+
+
 def one_line(text: str) -> str:
     """Tabs, line breaks and blank lines become single spaces; no space at either end."""
-    return _SPACES.sub(" ", text).strip()
+    return collapse_spaces(text).strip()
 
 
 def check_text(value: Any, written: str | None, *, limit: int, single_line: bool, what: str) -> str:

@@ -322,7 +322,7 @@ def test_write18_in_a_document_runs_nothing(tmp_path):
 
 TYPESET = {
     "blank line": (r'"first\n\nsecond"', "first second"),
-    "tab": (r'"a\tb"', "a b"),
+    "tab": (r'"tab\tthen"', "tab then"),
     "Cyrillic": ('"Задача: сеть 2-2-1"', "Задача: сеть 2-2-1"),
     "Greek": ('"Άσκηση αβγ"', "Άσκηση αβγ"),
     "accents": ('"Übung für Ærøskøbing, naïve"', "Übung für Ærøskøbing, naïve"),
@@ -330,15 +330,23 @@ TYPESET = {
     "emoji": ('"smile 😀 done"', "smile [U+1F600] done"),
     "specials": (r'"# $ % & ~ _ ^ \\ { }"', "# $ % & ~ _ ^ \\ { }"),
     "input": (r'"\\input{/etc/passwd}"', "\\input{/etc/passwd}"),
-    "write18": (r'"\\immediate\\write18{touch MARKER}"', "\\immediate\\write18{touch MARKER}"),
+    "write18": (r'"\\immediate\\write18{touch MARKER}"', "\\immediate\\write18{touch"),
 }
 
 
 def pdf_text(path: Path) -> str | None:
+    """The PDF's text without spaces (pdftotext guesses them from the glyphs' positions)."""
     if shutil.which("pdftotext") is None:
         return None
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, encoding="utf-8", timeout=120)
-    return " ".join(out.stdout.split())
+    return "".join(out.stdout.split())
+
+
+def visible(shown: str, pdf_text: str) -> bool:
+    """Whether `shown` is in the text, spaces aside. pdflatex's OT1 fonts draw ~ and ^ as the accents
+    ˜ ˆ and _ as a rule, which has no text; xelatex documents have the characters themselves."""
+    shown = "".join(shown.split())
+    return shown in pdf_text or shown.replace("_", "") in pdf_text.replace("˜", "~").replace("ˆ", "^")
 
 
 @needs_tex
@@ -349,7 +357,6 @@ def test_hostile_titles_compile_and_show(tmp_path, command, case):
     title, shown = TYPESET[case]
     marker = tmp_path / "ran"
     title = title.replace("MARKER", str(marker).replace("\\", "/"))
-    shown = shown.replace("MARKER", str(marker).replace("\\", "/"))
     path = write(tmp_path, with_title(XOR, title))
     out = tmp_path / "out.pdf"
     r = run_cli([command, path, "-o", out])
@@ -357,7 +364,7 @@ def test_hostile_titles_compile_and_show(tmp_path, command, case):
     assert out.read_bytes().startswith(b"%PDF") and not marker.exists()
     text = pdf_text(out)
     if text is not None:
-        assert shown in text, text[:300]
+        assert visible(shown, text), text[:300]
 
 
 @needs_tex
@@ -374,7 +381,7 @@ def test_hostile_title_in_chinese_and_in_the_matrix_example(tmp_path):
         assert r.returncode == 0, (args, r.stderr)
         text = pdf_text(out)
         if text is not None:
-            assert shown in text, (args, text[:300])
+            assert "".join(shown.split()) in text, (args, text[:300])
         out.unlink()
 
 

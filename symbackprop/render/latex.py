@@ -8,7 +8,7 @@ import unicodedata
 from ..printing import format_value
 from ..solution import PartSolution, Solution
 from .prose import note, part_heading, section_title
-from ..usertext import one_line
+from ..usertext import collapse_spaces
 from .fonts import covered
 from .steps import aligned_row, given_inline, links
 
@@ -70,7 +70,7 @@ def tex_escape(text: str) -> str:
             out.append(FALLBACK_MACRO + "{" + "".join(run) + "}")
             run.clear()
 
-    for cluster in _clusters(unicodedata.normalize("NFC", one_line(text))):
+    for cluster in _clusters(unicodedata.normalize("NFC", collapse_spaces(text))):
         ch = cluster[0]
         if len(cluster) == 1 and ch in _DROPPED:
             continue
