@@ -463,7 +463,7 @@ def _render_rules(module, derivations, fmt, lang, standalone, generated, source,
 
 
 def _tex_or_pdf(tex: str, fmt: str, output: str) -> str | bytes:
-    """The LaTeX itself, or the PDF compiled from it (keeping .tex and .log beside `output` on failure)."""
+    """The LaTeX itself, or the PDF compiled from it (on failure keeping OUTPUT.failed.tex and .log)."""
     if fmt == "latex":
         return tex
     from .render.pdf import compile_tex

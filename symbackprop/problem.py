@@ -15,6 +15,7 @@ import sympy as sp
 
 from . import activations, losses
 from .activations import Activation
+from .usertext import DESCRIPTION_MAX, TITLE_MAX, check_text, sanitized
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$|^[0-9]{1,6}$")
@@ -171,6 +172,15 @@ class _Validator:
                 return sp.Rational(int(p), int(q))
         self.fail(path, f"expected a number (like 3, -0.5, 1/3 or 1e-3), got {value!r}")
 
+    def text(self, data: dict, path: Path_, limit: int) -> str:
+        """A title (one line) or description (`path` ends in its key), checked by usertext.check_text."""
+        key = path[-1]
+        try:
+            return check_text(data[key], self.doc.scalar_text(path), limit=limit, single_line=key == "title",
+                              what=key)
+        except ValueError as exc:
+            self.fail(path, str(exc))
+
     def unit_id(self, value: Any, path: Path_) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.match(str(value)):
             self.fail(path, f"{value!r} is not a unit id; use a whole number (3) or a name of letters "
@@ -201,9 +211,8 @@ class _Validator:
                                   "example), or leave `model` out for a network")
         self.check_keys(data, TOP_KEYS, (), "a problem")
         source = self.doc.source
-        title = data.get("title", Path(source).stem)
-        if not isinstance(title, (str, int, float)):
-            self.fail(("title",), "expected text")
+        title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
+        description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
         raw_parts = data.get("parts")
         base = {k: (v, (k,)) for k, v in data.items() if k not in ("parts", "grading")}
         if raw_parts is None:
@@ -221,9 +230,12 @@ class _Validator:
                 if name in names:
                     self.fail(("parts", i, "name"), f"part name {name!r} is used twice")
                 names.add(name)
+                for key, limit in (("title", TITLE_MAX), ("description", DESCRIPTION_MAX)):
+                    if key in rp:
+                        self.text(rp, ("parts", i, key), limit)
                 parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
-        return Problem(title=str(title), source=source, parts=tuple(parts),
-                       description=str(data.get("description", "")), grading=self.grading(data.get("grading")))
+        return Problem(title=title, source=source, parts=tuple(parts), description=description,
+                       grading=self.grading(data.get("grading")))
 
     def grading(self, data: Any):
         """The `grading:` section (points, tolerance, credit), validated with line numbers."""

@@ -14,6 +14,7 @@ from typing import Any
 import sympy as sp
 
 from .problem import _Validator
+from .usertext import DESCRIPTION_MAX, TITLE_MAX
 from .yamlfile import YamlDocument, load_yaml
 
 KEYS = ("title", "description", "model", "x", "A", "b", "c", "target", "precision")
@@ -97,7 +98,9 @@ def read_quadratic(doc: YamlDocument) -> QuadraticProblem:
     precision = data.get("precision", 4)
     if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 15:
         v.fail(("precision",), "expected a whole number from 0 to 15")
-    title = data.get("title", "The lecture's matrix example")
+    title = v.text(data, ("title",), TITLE_MAX) if "title" in data else "The lecture's matrix example"
+    if "description" in data:
+        v.text(data, ("description",), DESCRIPTION_MAX)
     return QuadraticProblem(str(title), doc.source, sp.Matrix(xs), sp.Matrix(a), sp.Matrix(bs),
                             v.number(data["c"], ("c",)), v.number(data["target"], ("target",)), precision)
 

@@ -150,8 +150,8 @@ def test_failed_compile_keeps_tex_and_log(tmp_path):
     from symbackprop.render.pdf import TexError, compile_tex
     with pytest.raises(TexError, match="Undefined control sequence") as info:
         compile_tex("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}\n", tmp_path / "bad")
-    assert (tmp_path / "bad.tex").exists() and (tmp_path / "bad.log").exists()
-    assert "bad.tex" in str(info.value)
+    assert (tmp_path / "bad.failed.tex").exists() and (tmp_path / "bad.failed.log").exists()
+    assert "bad.failed.tex" in str(info.value)
 
 
 DERIVE_CASES = [(p, "en") for p in sorted(PROBLEMS.glob("*.yaml"))] + \

@@ -11,7 +11,8 @@ import sympy as sp
 
 from ..printing import LatexPrinter, TextPrinter, format_value
 from ..quadratic import L, QStep, QuadraticSolution, c, x1, x2, y, y_star
-from .latex import tex_escape
+from .latex import fragment, standalone_document, tex_escape
+from .markdown import md_escape
 
 SCALARS = (y, y_star, c, x1, x2, L)
 TITLES = {"en": {"forward": "Forward: the computation graph", "backward": "Backward: the chain rule",
@@ -75,7 +76,7 @@ def render_text(sol: QuadraticSolution, lang: str = "en", precision: int | None 
 def render_markdown(sol: QuadraticSolution, lang: str = "en", precision: int | None = None) -> str:
     p = sol.problem.precision if precision is None else precision
     w = TITLES[lang]
-    out = [f"## {sol.problem.title}"]
+    out = [f"## {md_escape(sol.problem.title)}"]
     for section in ("forward", "backward"):
         out += ["", f"**{w[section]}**", "", "$$", r"\begin{aligned}"]
         out.append(" \\\\\n".join(_row(chain(sol, s, p, True)) for s in sol.steps if s.section == section))
@@ -100,10 +101,8 @@ def render_latex(sol: QuadraticSolution, lang: str = "en", precision: int | None
     body.append(tex_escape(w["checked"] + ("" if sol.ok else f" — {w['disagree']}")) + "\n")
     text = "\n".join(body) + "\n"
     if not standalone:
-        return "% symbackprop: \\input this file; it needs \\usepackage{amsmath,amssymb}.\n" + text
-    cls = r"\documentclass[11pt]{ctexart}" if lang == "zh" else r"\documentclass[11pt]{article}"
-    return "\n".join([cls, r"\usepackage[a4paper, margin=2cm]{geometry}", r"\usepackage{amsmath,amssymb}",
-                      r"\setlength{\parindent}{0pt}", r"\begin{document}", text, r"\end{document}", ""])
+        return fragment(text, "symbackprop")
+    return standalone_document(text, lang)
 
 
 def _plain(value):

@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..general import GeneralDerivation, J, Rule, eta
 from ..printing import LatexPrinter, print_text
-from .latex import needs_cjk, tex_escape
+from .latex import fragment, standalone_document, tex_escape
 
 TITLES = {
     "en": {"delta_output": "Output layer: δ_k", "delta_hidden": "Hidden layer: δ_j",
@@ -179,11 +179,8 @@ def render_latex(derivations: list[GeneralDerivation], lang: str = "en", standal
                 body.append(tex_escape(line) + "\n")
     text = "\n".join(body) + "\n"
     if not standalone:
-        return "% symbackprop general rules: \\input this file; it needs \\usepackage{amsmath,amssymb}.\n" + text
-    cls = r"\documentclass[11pt]{ctexart}" if needs_cjk(text) else r"\documentclass[11pt]{article}"
-    return "\n".join([cls, r"\usepackage[a4paper, margin=2cm]{geometry}", r"\usepackage{amsmath,amssymb}",
-                      r"\allowdisplaybreaks", r"\setlength{\parindent}{0pt}", r"\begin{document}", text,
-                      r"\end{document}", ""])
+        return fragment(text, "symbackprop general rules")
+    return standalone_document(text, lang, (r"\allowdisplaybreaks",))
 
 
 def to_data(dv: GeneralDerivation) -> dict:
