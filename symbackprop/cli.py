@@ -1,7 +1,8 @@
 """The `symbackprop` command: thin click commands over the library, and its one error boundary.
 
 A `SymbackpropError` (bad problem file, bad option) becomes one line on stderr and exit status 2;
-exit status 1 means "checked and found wrong"; 0 is success. Heavy modules (SymPy) are imported
+exit status 1 means "checked and found wrong"; 0 is success; 3 is an internal error (a bug of
+ours, reported as such with its traceback). Heavy modules (SymPy) are imported
 inside the commands so that `--help` and `--version` stay instant.
 """
 from __future__ import annotations
@@ -40,6 +41,18 @@ def _write(text: str | bytes, output: str) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+INTERNAL_ERROR = 3
+
+
+def _internal_error(exc: BaseException) -> None:
+    """A bug of ours, never the user's fault: say so in one line, give the traceback for a bug
+    report, exit 3 (distinct from 1, "checked and found wrong", and 2, bad input)."""
+    import traceback
+    click.echo(f"internal error (a bug in symbackprop, not in your answers): {type(exc).__name__}: {exc}", err=True)
+    click.echo("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(), err=True)
+    sys.exit(INTERNAL_ERROR)
 
 
 def _format_for(fmt: str | None, output: str) -> str:
@@ -139,7 +152,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
     """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
     PROBLEM_FILE: every item with its verdict and, when wrong, a diagnosis; a score.
 
-    Exit status 0 when every answered item is correct, 1 otherwise, 2 for unreadable input.
+    Exit status 0 when every answered item is correct, 1 otherwise, 2 for unreadable input,
+    3 for an internal error (a bug in symbackprop).
 
     \b
     Examples:
@@ -153,6 +167,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
+    except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
+        _internal_error(exc)
     if fmt == "gradescope":
         from .grade import StudentResult, gradescope_json
         _write(gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems)), output)
