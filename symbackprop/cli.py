@@ -165,17 +165,18 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         from .answers import check_submission
         from .render import report as report_render
         reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
+        if fmt == "gradescope":
+            from .grade import StudentResult, gradescope_json
+            text = gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems))
+        else:
+            render = {"text": report_render.render_text, "json": report_render.render_json,
+                      "markdown": report_render.render_markdown}[fmt]
+            text = render(reports, answers, problems)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
     except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
         _internal_error(exc)
-    if fmt == "gradescope":
-        from .grade import StudentResult, gradescope_json
-        _write(gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems)), output)
-    else:
-        render = {"text": report_render.render_text, "json": report_render.render_json,
-                  "markdown": report_render.render_markdown}[fmt]
-        _write(render(reports, answers, problems), output)
+    _write(text, output)
     failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
     if failed:
         sys.exit(1)

@@ -261,6 +261,12 @@ def test_the_precision_rule_sees_through_any_wrapping(grader, tmp_path, wrap, nu
     assert verdict(report, "act_3").status == status, text
 
 
+@pytest.mark.parametrize("text", ["0.98 = u_3", "(0.98) = u_{3}", "{0.98} = g(net_3)"])
+def test_a_single_number_followed_only_by_names_shows_its_places(grader, tmp_path, text):
+    report = grader.check(write(tmp_path, "a.yaml", {"sigmoid": {"u_3": text}}), "sigmoid")[0][0]
+    assert verdict(report, "act_3").status == "imprecise"
+
+
 @pytest.mark.parametrize("text", ["-0.13", "(-0.13)", "-(0.13)", "\\left(-0.13\\right)", "{-0.13}", "-{(0.13)}"])
 def test_a_wrapped_negative_value_is_judged_by_its_places_too(grader, tmp_path, text):
     report = grader.check(write(tmp_path, "a.yaml", {"sigmoid": {"delta_5": text}}), "sigmoid")[0][0]

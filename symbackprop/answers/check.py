@@ -337,6 +337,9 @@ class Checker:
             links.append(link)
             numbers_value = (v, b)
             value, decimals, bound = v, None, b
+            lit = literal_decimals(piece, node)
+            if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
+                decimals, bound = lit, 0.0
         return links, value, decimals, bound
 
     def _rule_link(self, qid: str, rel: str, piece: str, node, names) -> Link:
