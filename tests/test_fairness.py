@@ -161,6 +161,7 @@ def test_a_yaml_number_float_rejects_is_unreadable_not_a_bug(grader, tmp_path):
     f.write_text("relu: {u_3: .inf, u_4: -.Inf}\n")
     report = grader.check(f, "relu")[0][0]
     assert {v.qid: v.status for v in report.verdicts} == {"act_3": "unreadable", "act_4": "unreadable"}
+    assert "not a finite number" in verdict(report, "act_3").message
 
 
 # -- 5. a quantity's own name, or a rule with nothing substituted, earns nothing --------------

@@ -5,7 +5,9 @@ ones are checked):
 
 1. read it: a number, or LaTeX — a chain `rule = numbers = value` whose every link is checked:
    the rule on random problems (instances.py), the numbers against the values they stand for,
-   the arithmetic between the numbers and the value;
+   the arithmetic between the numbers and the value. Only a value is graded: the quantity's own
+   name or a rule with nothing substituted earns nothing ("no value"); a value written as one
+   number shows its decimal places whatever wraps it (`(0.98)` is 0.98);
 2. compare the value with the expected one (compare.py: tolerance, rounding);
 3. if it is wrong, recompute the step from the student's own earlier values (error carried
    forward: consistent work gets follow-through credit, and the report names the first error);
@@ -28,7 +30,7 @@ from . import diagnose
 from .compare import Tolerance, compare_number, shown_decimals, within
 from .expr import evaluate, negate_at, node_at, numbers, replace_at
 from .instances import StepRules, instances, true_values
-from .latex import AnswerError, Parser, check_size, normalize, prepare, split_relations
+from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
 from .names import NameTable
 from .rubric import Rubric
 
@@ -389,7 +391,7 @@ class Checker:
 _LITERAL = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
-def literal_decimals(text: str, node) -> int | None:
+def literal_decimals(text: str, node: Node) -> int | None:
     """The decimal places shown by a value written as one number literal, whatever wraps it:
     `(0.98)`, `{0.98}`, `\\left(0.98\\right)`, `+0.98`, `-(-0.98)` all show 2. The parsed tree
     decides that the text is a single number (a fraction or any arithmetic is an expression, judged
