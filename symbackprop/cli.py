@@ -1,8 +1,9 @@
 """The `symbackprop` command: thin click commands over the library, and its one error boundary.
 
 A `SymbackpropError` (bad problem file, bad option) becomes one line on stderr and exit status 2;
-exit status 1 means "checked and found wrong"; 0 is success; 3 is an internal error (a bug of ours);
-130 and 143 mean stopped by Ctrl-C and SIGTERM. Heavy modules (SymPy) are imported
+exit status 1 means "checked and found wrong"; 0 is success; 3 is an internal error (a bug of
+ours, reported as such with its traceback); 130 and 143 mean stopped by Ctrl-C and SIGTERM.
+Heavy modules (SymPy) are imported
 inside the commands so that `--help` and `--version` stay instant.
 """
 from __future__ import annotations
@@ -80,6 +81,16 @@ def _outputs_safe(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str
         check_outputs(outputs, [(k, v) for k, v in inputs if v], folders, [(k, v) for k, v in output_dirs if v])
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
+
+
+def _internal_error(exc: BaseException, after: str = "") -> None:
+    """A bug of ours, never the user's fault: say so in one line, give the traceback for a bug
+    report, exit 3 (distinct from 1, "checked and found wrong", and 2, bad input)."""
+    import traceback
+    click.echo("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(), err=True)
+    click.echo(f"internal error (a bug in symbackprop, not in your input): {type(exc).__name__}: {exc}{after}",
+               err=True)
+    sys.exit(INTERNAL_ERROR)
 
 
 def _format_for(fmt: str | None, output: str) -> str:
@@ -180,7 +191,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
     """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
     PROBLEM_FILE: every item with its verdict and, when wrong, a diagnosis; a score.
 
-    Exit status 0 when every answered item is correct, 1 otherwise, 2 for unreadable input.
+    Exit status 0 when every answered item is correct, 1 otherwise, 2 for unreadable input,
+    3 for an internal error (a bug in symbackprop).
 
     \b
     Examples:
@@ -194,18 +206,24 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         from .answers import check_submission
         from .render import report as report_render
         reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
+        if fmt == "gradescope":
+            from .grade import StudentResult, gradescope_json
+            text = gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems))
+        else:
+            render = {"text": report_render.render_text, "json": report_render.render_json,
+                      "markdown": report_render.render_markdown}[fmt]
+            text = render(reports, answers, problems)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
     except Terminated:
         click.echo("terminated", err=True)
         sys.exit(143)
-    if fmt == "gradescope":
-        from .grade import StudentResult, gradescope_json
-        _write(gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems)), output)
-    else:
-        render = {"text": report_render.render_text, "json": report_render.render_json,
-                  "markdown": report_render.render_markdown}[fmt]
-        _write(render(reports, answers, problems), output)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
+        _internal_error(exc)
+    _write(text, output)
     failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
     if failed:
         sys.exit(1)
@@ -283,11 +301,8 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     except Terminated:
         click.echo("terminated; gradebook not written", err=True)
         sys.exit(143)
-    except Exception:                  # a bug of ours in grading itself: say so, exit 3
-        import traceback
-        traceback.print_exc()
-        click.echo("internal error (a bug in symbackprop, not your input); gradebook not written", err=True)
-        sys.exit(INTERNAL_ERROR)
+    except Exception as exc:           # noqa: BLE001 - a bug of ours in grading itself: say so, exit 3
+        _internal_error(exc, "; gradebook not written")
     results = class_results(graded, scan.unread)
     _write(gradebook_csv(results), output)
     text = summary_markdown(results)

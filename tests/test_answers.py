@@ -151,7 +151,7 @@ def test_latex_answers_are_rounding_aware(grader, tmp_path):
         "act_5": "\\frac{1}{1+e^{0.036}}",
         "loss": "\\frac{1}{2}(1 - 0.4910)^2",
         "update_w_3_5": "1.249e-1",
-        "gprime_5": "u_5 (1 - u_5)",
+        "gprime_5": "u_5 (1 - u_5) = 0.491 (1 - 0.491)",     # a bare rule is no value (test_fairness.py)
     })
     assert {v.qid: v.status for v in report.verdicts} == {q: "correct" for q in
                                                          ("delta_5", "act_5", "loss", "update_w_3_5", "gprime_5")}
@@ -317,7 +317,7 @@ def test_what_latex2sympy2_gets_wrong_is_read_right(grader, tmp_path):
         "\\text{net}_3": "1 \\cdot 3 + 0 \\cdot 4 + 1",                 # \text{net}, \cdot
         "u_5": "\\max\\{4, 0\\}",                                      # the lecture's max{x, 0}
         "\\Delta w_{35}": "-1.2e1",                                   # e-notation
-        "loss": "\\frac{1}{2}(z_1 - u_5)^{T}(z_1 - u_5)",              # ^T of a scalar
+        "loss": "\\frac{1}{2}(z_1 - u_5)^{T}(z_1 - u_5) = 4.5",        # ^T of a scalar (a bare rule is no value)
         "g'(\\mathrm{net}_5)": "1",
     })
     assert {v.qid: v.status for v in report.verdicts} == {

@@ -5,7 +5,9 @@ ones are checked):
 
 1. read it: a number, or LaTeX — a chain `rule = numbers = value` whose every link is checked:
    the rule on random problems (instances.py), the numbers against the values they stand for,
-   the arithmetic between the numbers and the value;
+   the arithmetic between the numbers and the value. Only a value is graded: the quantity's own
+   name or a rule with nothing substituted earns nothing ("no value"); a value written as one
+   number shows its decimal places whatever wraps it (`(0.98)` is 0.98);
 2. compare the value with the expected one (compare.py: tolerance, rounding);
 3. if it is wrong, recompute the step from the student's own earlier values (error carried
    forward: consistent work gets follow-through credit, and the report names the first error);
@@ -14,6 +16,7 @@ ones are checked):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -26,8 +29,8 @@ from ..solution import PartSolution
 from . import diagnose
 from .compare import Tolerance, compare_number, shown_decimals, within
 from .expr import evaluate, negate_at, node_at, numbers, replace_at
-from .instances import instances, recompute, true_values
-from .latex import AnswerError, Parser, check_size, normalize, prepare, split_relations
+from .instances import StepRules, instances, true_values
+from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
 from .names import NameTable
 from .rubric import Rubric
 
@@ -54,6 +57,7 @@ class Link:
     kind: str                      # name, rule, numbers, value
     ok: bool
     message: str = ""
+    own: bool = False              # judged with the student's own earlier values, not the true ones
 
 
 @dataclass(frozen=True)
@@ -120,11 +124,13 @@ class Checker:
         self.tol: Tolerance = rubric.tolerance(psol.part.precision)
         self.true = true_values(psol)
         self.instances = instances(psol)
+        self.steps = StepRules(psol)                   # the step rules, compiled once per part
         self.items = items_of(psol, rubric)
         self.order = {s.id: n for n, s in enumerate(psol.steps)}
         self.symbol_of = {s.id: s.symbol for s in psol.steps}
         self.numbers_cache: dict[str, tuple[float, float]] = {}
         self.step0 = float(psol.part.relu_derivative_at_zero)      # step(0) written in an answer
+        # verdicts that depend on nothing but the answer's own text: (qid, text, number) -> Verdict
         self.right: dict[tuple, Verdict] = {}
         self.rules = None                              # general.RuleChecker, made when a rule is answered
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
@@ -184,6 +190,9 @@ class Checker:
         """A quantity written several times (a summary line repeats it) counts once: its worst verdict."""
         rank = {s: n for n, s in enumerate(("unreadable", "wrong", "slip", "rounding", "imprecise",
                                             "other_convention", "follow_through", "correct"))}
+        # a write-up states a rule on one line and its value on another: the rule alone is no answer
+        valued = {v.qid for v in verdicts if v.diagnosis != "no_value"}
+        verdicts = [v for v in verdicts if v.diagnosis != "no_value" or v.qid not in valued]
         best: dict[str, Verdict] = {}
         for v in verdicts:
             if v.qid not in best or rank[v.status] < rank[best[v.qid].status] or \
@@ -202,41 +211,61 @@ class Checker:
                        line=ans.line, **kw)
 
     def _check_one(self, ans: Answer, student: dict, wrong_first: dict) -> Verdict:
-        """One answer's verdict; a right answer is right whatever else the student wrote, so
-        right answers are remembered and the many students who write the same one cost nothing."""
+        """One answer's verdict. A right answer judged from its text alone is right whatever else
+        the student wrote, so it is remembered and the many students who write it cost nothing; a
+        verdict that used the student's own earlier values ("right from your rounded earlier
+        values", numbers "with your earlier values") is never remembered: it holds for this student only."""
         key = (ans.qid, ans.text, ans.number)
         if key in self.right:
             return replace(self.right[key], line=ans.line)
-        v = self._judge(ans, student, wrong_first)
-        if v.status == "correct":
+        v, own = self._judge(ans, student, wrong_first)
+        if v.status == "correct" and not own:
             self.right[key] = v
         return v
 
-    def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> Verdict:
+    def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> tuple[Verdict, bool]:
+        """The verdict, and whether it depends on the student's own earlier values."""
         expected = self.psol.step(ans.qid).float_value
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
-            return self._verdict(ans, "unreadable", message=str(exc))
-        if value is None:                              # only a rule was given
+            return self._verdict(ans, "unreadable", message=str(exc)), False
+        own = any(lk.own for lk in links)
+        if value is None:                              # a name or a rule, and no value: nothing to grade
             bad = [lk for lk in links if not lk.ok]
             if bad:
-                return self._verdict(ans, "wrong", diagnosis="rule", message=bad[0].message, links=tuple(links))
-            return self._verdict(ans, "correct", links=tuple(links))
+                return self._verdict(ans, "wrong", diagnosis="rule", message=bad[0].message, links=tuple(links)), own
+            return self._verdict(ans, "wrong", credit=0.0, diagnosis="no_value", links=tuple(links),
+                                 message=self._no_value(links)), own
         bad_links = [lk for lk in links if not lk.ok]
         match = compare_number(value, decimals, expected, self.tol, bound)
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
-                                     message="the value is right but the working is not: " + bad_links[0].message)
-            return self._verdict(ans, "correct", value=value, links=tuple(links))
+                                     message="the value is right but the working is not: " + bad_links[0].message), own
+            return self._verdict(ans, "correct", value=value, links=tuple(links)), own
+        return self._judge_wrong(ans, links, value, decimals, bound, match, student, wrong_first), True
+
+    def _no_value(self, links: list[Link]) -> str:
+        """Why an answer with no number earns nothing: its own name, or a rule left unsubstituted."""
+        if all(lk.kind == "name" for lk in links):
+            return "no value: the answer only names the quantity; give its value"
+        return ("no value: a rule with nothing substituted earns nothing on its own; give its numbers and "
+                "value (rule = numbers = value)")
+
+    def _judge_wrong(self, ans: Answer, links: list[Link], value: float, decimals, bound: float, match,
+                     student: dict, wrong_first: dict) -> Verdict:
+        """A value that is not the expected one: the other δ convention, follow-through from the
+        student's earlier values, a known mistake, imprecision or rounding, else wrong."""
+        expected = self.psol.step(ans.qid).float_value
+        bad_links = [lk for lk in links if not lk.ok]
         if ans.qid.startswith("delta_") and compare_number(value, decimals, -expected, self.tol, bound).status == "correct":
             # the other δ convention: decided for the whole part in diagnose.consolidate
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
         # error carried forward: the step from the student's own earlier values
-        own = recompute(self.psol, ans.qid, {**self.true, **student})
+        own = self.steps.recompute(ans.qid, {**self.true, **student})
         if own is not None and student and compare_number(value, decimals, own, self.tol, bound).status == "correct":
             upstream = self._first_wrong_leaf(ans.qid, student, wrong_first)
             if upstream:
@@ -274,7 +303,7 @@ class Checker:
     def _read(self, ans: Answer, expected: float, student: dict):
         """The checked links, the final value (or None), its decimal places and rounding bound."""
         if ans.number:
-            return [], float(ans.text), shown_decimals(ans.text), 0.0
+            return [], _finite(ans.text), shown_decimals(ans.text), 0.0
         check_size(ans.text)
         text = normalize(ans.text)
         d = shown_decimals(text)
@@ -294,9 +323,9 @@ class Checker:
             if names:
                 links.append(self._rule_link(ans.qid, rel, piece, node, names))
                 continue
-            lit = shown_decimals(piece)
+            lit = literal_decimals(piece, node)
             if lit is not None and n == len(parts) - 1:
-                value, decimals, bound = float(piece), lit, 0.0
+                value, decimals, bound = float(evaluate(node, {})), lit, 0.0
                 link = Link(rel, piece, "value", True)
                 if numbers_value is not None:
                     link = self._arithmetic(link, numbers_value, value, lit, rel)
@@ -310,6 +339,9 @@ class Checker:
             links.append(link)
             numbers_value = (v, b)
             value, decimals, bound = v, None, b
+            lit = literal_decimals(piece, node)
+            if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
+                decimals, bound = lit, 0.0
         return links, value, decimals, bound
 
     def _rule_link(self, qid: str, rel: str, piece: str, node, names) -> Link:
@@ -321,7 +353,7 @@ class Checker:
         env_of = [{ph: q.symbol for ph, q in names.items()}]
         try:
             got = [float(evaluate(node, {ph: pt[s] for ph, s in env_of[0].items()}, self.step0)) for pt in points]
-        except (AnswerError, KeyError) as exc:
+        except AnswerError as exc:       # 1/0 or log of a negative at some point; anything else is a bug
             return Link(rel, piece, "rule", False, f"cannot evaluate the rule: {exc}")
         want = [pt[sym] for pt in points]
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
@@ -333,9 +365,9 @@ class Checker:
         """Are the substituted numbers the right ones (up to the rounding they show)?"""
         if compare_number(v, None, expected, self.tol, bound).status == "correct":
             return Link(rel, piece, "numbers", True)
-        own = recompute(self.psol, qid, {**self.true, **student})
+        own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
-            return Link(rel, piece, "numbers", True, "with your earlier values")
+            return Link(rel, piece, "numbers", True, "with your earlier values", own=True)
         for path in numbers(node):                      # one substituted number with the wrong sign?
             try:
                 flipped = float(evaluate(negate_at(node, path), {}, self.step0))
@@ -354,6 +386,34 @@ class Checker:
             return link
         return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
                                                      f"not {link.text}")
+
+
+_LITERAL = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+
+
+def literal_decimals(text: str, node: Node) -> int | None:
+    """The decimal places shown by a value written as one number literal, whatever wraps it:
+    `(0.98)`, `{0.98}`, `\\left(0.98\\right)`, `+0.98`, `-(-0.98)` all show 2. The parsed tree
+    decides that the text is a single number (a fraction or any arithmetic is an expression, judged
+    as exact or by the rounding of its numbers); the text's one literal gives the places, so that
+    the trailing zeros of 0.9820 count. None when the text is not a single literal."""
+    if node[0] != "num":
+        return None
+    found = _LITERAL.findall(text)
+    if len(found) != 1 or Fraction(found[0]) != abs(Fraction(node[1])):
+        return None
+    return len(found[0].partition(".")[2])
+
+
+def _finite(text: str) -> float:
+    """A number given as a YAML or JSON number, or AnswerError when it is none a student can mean."""
+    try:
+        value = float(text)
+    except (ValueError, OverflowError):
+        raise AnswerError(f"{text[:40]!r} is not a decimal number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise AnswerError(f"{text[:40]!r} is not a finite number")
+    return value
 
 
 def _rounding_bound(node, value: float, exact: set) -> float:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Callable
 import sympy as sp
 
 from .compare import compare_number
-from .instances import recompute
 
 if TYPE_CHECKING:          # pragma: no cover
     from .check import Checker, Verdict
@@ -48,11 +47,13 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     leaves = step.forms[-1].free_symbols if step.forms else set()
     out: list[tuple[str, str, Callable]] = []
 
+    recompute = ch.steps.recompute
+
     def rule_with(replace):
-        return lambda vals: recompute(psol, qid, vals, replace)
+        return lambda vals: recompute(qid, vals, replace)
 
     def scaled(k):
-        return lambda vals: (lambda v: None if v is None else k * v)(recompute(psol, qid, vals))
+        return lambda vals: (lambda v: None if v is None else k * v)(recompute(qid, vals))
 
     if qid.startswith("delta_"):
         out.append(("other_convention", convention_message(psol), scaled(-1)))
@@ -129,10 +130,7 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
     expected = ch.psol.step(qid).float_value
     for order, (code, words, at) in enumerate(_variants(ch, qid)):
         for vals in (ch.true, {**ch.true, **student}):
-            try:
-                v = at(vals)
-            except (TypeError, KeyError, ValueError):
-                v = None
+            v = at(vals)              # None: the mistake does not apply here; an exception is a bug
             if v is None or abs(v - expected) <= 1e-12 * max(1.0, abs(v)):
                 continue          # this mistake changes nothing here
             if compare_number(value, decimals, v, ch.tol, bound).status == "correct":
@@ -147,10 +145,7 @@ def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) 
     for code, words, at in _variants(ch, qid):
         if code == "relu_g0":
             continue              # about the value at this problem's kink, not about a rule
-        try:
-            want = [at(pt) for pt in points]
-        except (TypeError, KeyError, ValueError):
-            continue
+        want = [at(pt) for pt in points]
         if any(w is None for w in want):
             continue
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
@@ -162,7 +157,8 @@ def consolidate(verdicts: list["Verdict"], psol, rubric) -> tuple[list["Verdict"
     """Report-level findings: the other δ convention used consistently is not a slip."""
     from dataclasses import replace
     notes = []
-    deltas = [v for v in verdicts if v.qid.startswith("delta_") and v.status != "unreadable"]
+    deltas = [v for v in verdicts if v.qid.startswith("delta_") and v.status != "unreadable"
+              and v.diagnosis != "no_value"]
     flipped = [v for v in deltas if v.diagnosis == "other_convention"]
     if len(flipped) >= 2 and len(flipped) == len(deltas):     # one δ alone could be a plain sign slip
         notes.append(flipped[0].message.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")

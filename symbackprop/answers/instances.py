@@ -3,7 +3,7 @@
 A student's rule is right when it gives the quantity's value on every problem, not only on this
 one: `instances` re-solves the part with random weights, inputs, targets and η (floats), so that
 every relation between quantities holds at each point (g'(net_5) is u_5(1 − u_5) there too).
-`recompute` evaluates one step's rule with some leaves replaced, for follow-through and diagnoses.
+`StepRules.recompute` evaluates one step's rule with some leaves replaced, for follow-through and diagnoses.
 """
 from __future__ import annotations
 
@@ -65,31 +65,45 @@ def _relu(x, g0=0):
 
 # Names a step's rule may call, for the float functions lambdify compiles.
 _NAMESPACE = {"Heaviside": _heaviside, "relu": _relu, "Max": max, "Min": min}
-_COMPILED: dict[tuple, tuple] = {}
 
 
-def _compiled(psol: PartSolution, qid: str, replace: dict | None):
-    """Step `qid`'s rule (leaves replaced) as a float function of its leaves, compiled once."""
-    key = (id(psol), qid, tuple(sorted((str(k), str(v)) for k, v in (replace or {}).items())))
-    if key not in _COMPILED:
-        step = psol.step(qid)
-        if not step.forms:
-            _COMPILED[key] = (None, ())
-        else:
-            rule = step.forms[-1].xreplace(replace) if replace else step.forms[-1]
-            args = tuple(sorted(rule.free_symbols, key=str))
-            fn = sp.lambdify(args, rule, modules=[_NAMESPACE, "math"])
-            _COMPILED[key] = (fn, args)
-    return _COMPILED[key]
+class StepRules:
+    """One part's step rules as float functions of their leaves, each compiled on first use.
 
+    The compiled functions are kept here, on the object built for one PartSolution (a Checker owns
+    one), so they can never be handed to another part, as a table keyed by id(psol) could once that
+    id is reused."""
 
-def recompute(psol: PartSolution, qid: str, values: dict[sp.Symbol, float],
-              replace: dict[sp.Symbol, sp.Expr] | None = None) -> float | None:
-    """Step `qid`'s rule at `values` (floats), with some leaves first replaced by other symbols or numbers."""
-    fn, args = _compiled(psol, qid, replace)
-    if fn is None:
-        return None
-    try:
-        return float(fn(*[values[a] for a in args]))
-    except (TypeError, KeyError, ValueError, ZeroDivisionError, OverflowError):
-        return None
+    def __init__(self, psol: PartSolution) -> None:
+        self.psol = psol
+        self._compiled: dict[tuple, tuple] = {}
+
+    def _compiled_rule(self, qid: str, replace: dict | None):
+        key = (qid, frozenset((replace or {}).items()))
+        if key not in self._compiled:
+            step = self.psol.step(qid)
+            if not step.forms:
+                self._compiled[key] = (None, ())
+            else:
+                rule = step.forms[-1].xreplace(replace) if replace else step.forms[-1]
+                args = tuple(sorted(rule.free_symbols, key=str))
+                fn = sp.lambdify(args, rule, modules=[_NAMESPACE, "math"])
+                self._compiled[key] = (fn, args)
+        return self._compiled[key]
+
+    def recompute(self, qid: str, values: dict[sp.Symbol, float],
+                  replace: dict[sp.Symbol, sp.Expr] | None = None) -> float | None:
+        """Step `qid`'s rule at `values` (floats), with some leaves first replaced by other symbols or
+        numbers; None when the step has no rule or the rule is undefined there (1/0, log of a
+        negative, an overflow). A leaf missing from `values` is a bug and raises KeyError."""
+        fn, args = self._compiled_rule(qid, replace)
+        if fn is None:
+            return None
+        leaves = [values[a] for a in args]
+        try:
+            out = fn(*leaves)
+        except (ArithmeticError, ValueError):     # ZeroDivisionError, OverflowError, math domain error
+            return None
+        if isinstance(out, complex):               # a fractional power of a negative number
+            return None
+        return float(out)

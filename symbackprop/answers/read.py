@@ -187,14 +187,17 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
 def _join_continuations(lines: list[str]) -> list[str]:
     """An align* row that starts with `&` (`& = …`) continues the equation of the line before; it is
     appended there and left blank, so that line numbers stay those of the file."""
-    out: list[str] = []
+    out: list[list[str]] = []
+    head = None            # the line a run of `& = …` rows continues (rule, numbers, value on three rows)
     for line in lines:
-        if line.lstrip().startswith("&") and out and "=" in out[-1]:
-            out[-1] = out[-1].rstrip().removesuffix("\\\\") + " " + line.strip().lstrip("&")
-            out.append("")
+        if line.lstrip().startswith("&") and head is not None and "=" in out[head][0]:
+            out[head][-1] = out[head][-1].rstrip().removesuffix("\\\\")
+            out[head].append(" " + line.strip().lstrip("&"))
+            out.append([""])
         else:
-            out.append(line)
-    return out
+            out.append([line])
+            head = len(out) - 1
+    return ["".join(pieces) for pieces in out]
 
 
 def _rejoin(links: list[tuple[str, str]]) -> str:
