@@ -278,11 +278,36 @@ def test_a_wrapped_negative_value_is_judged_by_its_places_too(grader, tmp_path, 
     ("act_4", "\\frac{1}{2}", "correct"),          # u_4 = σ(0) = 1/2 exactly
     ("act_4", "(\\frac{1}{2})", "correct"),
     ("act_3", "\\frac{49}{50}", "wrong"),            # exact 0.98 is not u_3 = 0.98201…, nor "0.98 to two places"
-    ("act_3", "(1 - 0.02)", "correct"),              # an expression of rounded numbers: its rounding bound
+    ("act_3", "(1 - 0.02)", "imprecise"),            # an expression of rounded numbers: as precise as they are
 ])
 def test_an_exact_form_is_still_judged_as_exact(grader, tmp_path, qid, text, status):
     report = grader.check(write(tmp_path, "a.yaml", {"sigmoid": {qid: text}}), "sigmoid")[0][0]
     assert verdict(report, qid).status == status
+
+
+@pytest.mark.parametrize("qid, text, status", [
+    ("act_3", "0.98 \\times 1", "imprecise"),         # not writing the value out does not escape the rule
+    ("act_3", "0.5 + 0.48", "imprecise"),
+    ("act_3", "\\frac{0.98}{1}", "imprecise"),
+    ("act_3", "0.9820 \\times 1", "correct"),         # four places, as asked
+    ("act_3", "\\frac{1}{1+e^{-4}}", "correct"),       # exact: no rounded number in it
+    ("act_4", "0.5 \\times 1", "correct"),            # 0.5 is u_4 exactly, not a rounded number
+    ("delta_5", "-(1 - 0.4910) \\times 0.2499", "correct"),
+    ("delta_5", "-(1 - 0.491) \\times 0.2499", "correct"),     # 3 places, yet right to the 4 asked
+    ("delta_5", "-(1 - 0.49) \\times 0.25", "imprecise"),      # -0.1275: not right to 4 places
+])
+def test_a_value_left_as_an_expression_is_as_precise_as_its_rounded_numbers(grader, tmp_path, qid, text, status):
+    report = grader.check(write(tmp_path, "a.yaml", {"sigmoid": {qid: text}}), "sigmoid")[0][0]
+    assert verdict(report, qid).status == status, text
+
+
+def test_a_tolerance_the_teacher_chose_decides_an_expression_too(tmp_path):
+    g = Grader(load_problem(XOR), Rubric(relative=0.01))
+    try:
+        report = g.check(write(tmp_path, "a.yaml", {"sigmoid": {"u_3": "0.98 \\times 1"}}), "sigmoid")[0][0]
+    finally:
+        g.close()
+    assert verdict(report, "act_3").status == "correct"
 
 
 # -- 4. the property: a row of `grade` is `check` of that file alone ---------------------------

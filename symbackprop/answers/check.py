@@ -27,7 +27,7 @@ from ..general import RULE_IDS
 from ..printing import format_value
 from ..solution import PartSolution
 from . import diagnose
-from .compare import Tolerance, compare_number, shown_decimals, within
+from .compare import Match, Tolerance, compare_number, shown_decimals, within
 from .expr import evaluate, negate_at, node_at, numbers, replace_at
 from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
@@ -239,6 +239,16 @@ class Checker:
                                  message=self._no_value(links)), own
         bad_links = [lk for lk in links if not lk.ok]
         match = compare_number(value, decimals, expected, self.tol, bound)
+        if match.status == "correct" and decimals is None and bound > 0 and self.tol.relative is None and \
+                abs(value - expected) > 0.5 * 10.0 ** -self.tol.precision * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
+            # a value left as an expression of rounded numbers (0.98 \times 1) that is not right to the places
+            # asked is only as precise as the least precise of those numbers: not writing the value out
+            # cannot escape the precision rule
+            places = _fewest_places(links[-1].text, self.exact)
+            if places is not None and places < self.tol.precision:
+                match = Match("imprecise", f"computed from numbers rounded to {places} decimal "
+                                           f"place{'s' if places != 1 else ''}; the problem asks for "
+                                           f"{self.tol.precision}")
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
@@ -275,6 +285,11 @@ class Checker:
             if not bad_links:     # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
                                      message="right from your rounded earlier values")
+        if match.status == "imprecise" and decimals is None:
+            # an expression of rounded numbers within their rounding of the right value: imprecise,
+            # never "wrong", however close some mistaken variant also comes
+            return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
+                                 message="; ".join([match.message] + [lk.message for lk in bad_links[:1]]))
         found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
         if found is not None:
             code, words = found
@@ -439,6 +454,20 @@ def _rounding_bound(node, value: float, exact: set) -> float:
         except AnswerError:
             continue
     return total * 1.01
+
+
+_DECIMAL_LITERAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)(?![\d.])")
+
+
+def _fewest_places(text: str, exact: set) -> int | None:
+    """The fewest decimal places among the rounded decimals written in `text` (0.4910 shows 4), leaving
+    out those that are exactly one of the problem's values (0.5 = u_4); None when there are none, or
+    when a power of ten scales them (1.5 \times 10^{-3}: places of a mantissa are not places)."""
+    if "10^" in text.replace(" ", ""):
+        return None
+    places = [len(frac) for whole, frac in _DECIMAL_LITERAL.findall(text)
+              if not {Fraction(f"{whole or 0}.{frac}"), -Fraction(f"{whole or 0}.{frac}")} & exact]
+    return min(places) if places else None
 
 
 def _decimal_places(q: int) -> int | None:
