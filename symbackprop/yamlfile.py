@@ -77,10 +77,12 @@ class NumberSpelling(str):
             why = "is binary"
         elif ":" in s:
             why = "is a base-60 number (YAML reads 1:20 as 80)"
+        elif s[:1] == "0" and s[1:2].isdigit() and "." not in s and "e" not in s:
+            why = "starts with 0 (YAML reads 017 as octal)"
         elif _FLOAT.match(self):
             why = "is too large: not a finite number"
         else:
-            why = "starts with 0 (YAML reads 017 as octal)"
+            why = "is not a decimal number"
         return f"{shown(str(self))} {why}; write numbers as decimals, like 31, -0.5 or 0.9820"
 
 
