@@ -104,10 +104,11 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that counts nesting and values while composing, and reads numbers and dates
     without the constructors' unbounded or surprising conversions."""
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, max_nodes: int = MAX_NODES) -> None:
         super().__init__(stream)
         self._depth = 0
         self._count = 0
+        self._max_nodes = max_nodes
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -115,8 +116,8 @@ class _Loader(yaml.SafeLoader):
         if self._depth >= MAX_DEPTH:
             raise _Refused(None, None, f"lists and mappings nested more than {MAX_DEPTH} levels deep",
                            event.start_mark)
-        if self._count > MAX_NODES:
-            raise _Refused(None, None, f"more than {MAX_NODES} values", event.start_mark)
+        if self._count > self._max_nodes:
+            raise _Refused(None, None, f"more than {self._max_nodes} values", event.start_mark)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -304,20 +305,22 @@ def read_limited(path: str | Path, limit: int = MAX_BYTES, what: str = "a proble
     return raw
 
 
-def load_yaml(path: str | Path, what: str = "a problem file") -> YamlDocument:
-    """Read and parse `path`; every failure is a ProblemError naming the file (and line)."""
+def load_yaml(path: str | Path, what: str = "a problem file", limit: int = MAX_BYTES,
+              max_nodes: int = MAX_NODES) -> YamlDocument:
+    """Read and parse `path` (at most `limit` bytes, `max_nodes` values with aliases expanded);
+    every failure is a ProblemError naming the file (and line)."""
     source = str(path)
-    raw = read_limited(path, MAX_BYTES, what)
+    raw = read_limited(path, limit, what)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProblemError(f"not UTF-8 text (byte {exc.start})", source=source) from None
-    return parse_yaml(text, source)
+    return parse_yaml(text, source, max_nodes)
 
 
-def parse_yaml(text: str, source: str) -> YamlDocument:
+def parse_yaml(text: str, source: str, max_nodes: int = MAX_NODES) -> YamlDocument:
     """Compose the node tree once (depth and size bounded), index it, then construct the data."""
-    loader = _Loader(text)
+    loader = _Loader(text, max_nodes)
     try:
         try:
             root = loader.get_single_node()
@@ -325,8 +328,8 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
             raise ProblemError(f"{exc.problem}; not read", source=source, line=line) from None
         index, expanded = _index(root, source)
-        if expanded > MAX_NODES:
-            raise ProblemError(f"{expanded} values once its aliases (*name) are expanded; at most {MAX_NODES}",
+        if expanded > max_nodes:
+            raise ProblemError(f"{expanded} values once its aliases (*name) are expanded; at most {max_nodes}",
                                source=source)
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:

@@ -17,13 +17,15 @@ from ..errors import SymbackpropError
 from ..general import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
-from ..yamlfile import MAX_BYTES, MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
+from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
     read_limited, shown
 from .check import Answer
 from .latex import AnswerError, normalize, split_equations, split_relations
 from .names import NameTable
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
+MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
+MAX_VALUES = 100_000        # values of an answers file, aliases expanded
 MAX_LINES = 5000
 MAX_LINE_CHARS = 5000       # one line of a write-up; a longer line is reported, not read
 MAX_KEY_CHARS = 200         # a key of an answers file; no quantity's name is longer
@@ -58,7 +60,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         data = _read_json(path)
     else:
         try:
-            doc = load_yaml(path, what="an answers file")
+            doc = load_yaml(path, what="an answers file", limit=MAX_BYTES, max_nodes=MAX_VALUES)
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(str(exc)) from None
         data = doc.data
