@@ -16,7 +16,7 @@ import sympy as sp
 from . import activations, losses
 from .activations import Activation
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, check_text, sanitized
-from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
+from .yamlfile import Path_, YamlDocument, load_yaml, number_problem, parse_yaml, shown
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$|^[0-9]{1,6}$")
 DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
@@ -149,14 +149,17 @@ class _Validator:
     def number(self, value: Any, path: Path_) -> sp.Rational:
         """An exact number: int, decimal (0.15 is read as 3/20), 'p/q' or '1.5e-3'."""
         if isinstance(value, bool) or value is None:
-            self.fail(path, f"expected a number, got {value!r}")
+            self.fail(path, f"expected a number, got {shown(value)}")
+        odd = number_problem(value)          # 0x1F, 1:20, .inf, a 5000-digit integer…
+        if odd is not None:
+            self.fail(path, odd)
         if isinstance(value, int):
             if abs(value) >= 10**30:
                 self.fail(path, "number too large; at most 30 digits")
             return sp.Integer(value)
         if isinstance(value, float):
             if not math.isfinite(value):
-                self.fail(path, f"expected a finite number, got {value!r}")
+                self.fail(path, f"expected a finite number, got {shown(value)}")
             value = repr(value)
         if isinstance(value, str):
             s = value.strip()
@@ -170,7 +173,7 @@ class _Validator:
                 if int(q) == 0:
                     self.fail(path, "division by zero in a fraction")
                 return sp.Rational(int(p), int(q))
-        self.fail(path, f"expected a number (like 3, -0.5, 1/3 or 1e-3), got {value!r}")
+        self.fail(path, f"expected a number (like 3, -0.5, 1/3 or 1e-3), got {shown(value)}")
 
     def text(self, data: dict, path: Path_, limit: int) -> str:
         """A title (one line) or description (`path` ends in its key), checked by usertext.check_text."""
@@ -183,7 +186,7 @@ class _Validator:
 
     def unit_id(self, value: Any, path: Path_) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.match(str(value)):
-            self.fail(path, f"{value!r} is not a unit id; use a whole number (3) or a name of letters "
+            self.fail(path, f"{shown(value)} is not a unit id; use a whole number (3) or a name of letters "
                             "and digits starting with a letter (h1)")
         return str(value)
 
@@ -195,7 +198,7 @@ class _Validator:
     def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
         for key in data:
             if str(key) not in allowed:
-                self.fail(path + (str(key),), f"unknown field {str(key)!r} in {what}; allowed: {_choices(allowed)}")
+                self.fail(path + (str(key),), f"unknown field {shown(str(key))} in {what}; allowed: {_choices(allowed)}")
 
     # -- the whole file ------------------------------------------------------------------------
     def problem(self) -> Problem:
@@ -207,7 +210,7 @@ class _Validator:
             if data["model"] == "quadratic":
                 self.fail(("model",), "this file is the lecture's matrix example (model: quadratic), not a network "
                                       "to solve step by step; use: symbackprop derive " + self.doc.source)
-            self.fail(("model",), f"{data['model']!r} is not a model; allowed: quadratic (the lecture's matrix "
+            self.fail(("model",), f"{shown(data['model'])} is not a model; allowed: quadratic (the lecture's matrix "
                                   "example), or leave `model` out for a network")
         self.check_keys(data, TOP_KEYS, (), "a problem")
         source = self.doc.source
@@ -226,9 +229,9 @@ class _Validator:
                 self.check_keys(rp, PART_KEYS, ("parts", i), "a part")
                 name = rp.get("name", f"part{i + 1}")
                 if not isinstance(name, str) or not PART_NAME_RE.match(name):
-                    self.fail(("parts", i, "name"), f"{name!r} is not a part name; use letters, digits, _ and -")
+                    self.fail(("parts", i, "name"), f"{shown(name)} is not a part name; use letters, digits, _ and -")
                 if name in names:
-                    self.fail(("parts", i, "name"), f"part name {name!r} is used twice")
+                    self.fail(("parts", i, "name"), f"part name {shown(name)} is used twice")
                 names.add(name)
                 for key, limit in (("title", TITLE_MAX), ("description", DESCRIPTION_MAX)):
                     if key in rp:
@@ -307,13 +310,13 @@ class _Validator:
         if "batch_reduction" in cfg:
             v, p = cfg["batch_reduction"]
             if v not in ("mean", "sum"):
-                self.fail(p, f"unknown batch_reduction {v!r}; allowed: mean, sum")
+                self.fail(p, f"unknown batch_reduction {shown(v)}; allowed: mean, sum")
             reduction = v
         precision = 4
         if "precision" in cfg:
             v, p = cfg["precision"]
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 15:
-                self.fail(p, f"precision is the number of decimal places shown, 0 to 15; got {v!r}")
+                self.fail(p, f"precision is the number of decimal places shown, 0 to 15; got {shown(v)}")
             precision = v
         notation = self.notation(cfg)
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
@@ -367,7 +370,7 @@ class _Validator:
             self.fail(path, f"expected an activation name; known: {_choices(activations.NAMES)}")
         name = activations.ALIASES.get(value.lower(), value.lower())
         if name not in activations.TABLE:
-            self.fail(path, f"unknown activation {value!r}; known: {_choices(activations.NAMES)}")
+            self.fail(path, f"unknown activation {shown(value)}; known: {_choices(activations.NAMES)}")
         spec = activations.TABLE[name]
         allowed = [k for k in spec.params if k != "g0"]
         for k, v in raw_params.items():
@@ -375,7 +378,7 @@ class _Validator:
                 extra = f"; {name} takes {_choices(allowed)}" if allowed else f"; {name} takes no parameters"
                 if name == "relu":
                     extra += " (g'(0) is set by relu_derivative_at_zero)"
-                self.fail(path + (k,), f"unknown parameter {k!r}{extra}")
+                self.fail(path + (k,), f"unknown parameter {shown(k)}{extra}")
             params[k] = self.number(v, path + (k,))
         full = dict(spec.params)
         full.update(params)
@@ -424,7 +427,7 @@ class _Validator:
             self.fail(p, f"expected a loss name; known: {_choices(losses.NAMES)}")
         name = losses.ALIASES.get(v.lower(), v.lower())
         if name not in losses.TABLE:
-            self.fail(p, f"unknown loss {v!r}; known: {_choices(losses.NAMES)}")
+            self.fail(p, f"unknown loss {shown(v)}; known: {_choices(losses.NAMES)}")
         return name
 
     # -- weights -------------------------------------------------------------------------------
@@ -472,7 +475,7 @@ class _Validator:
                 self.fail(path, "a weight given as a mapping needs `value`")
             name = spec.get("name")
             if name is not None and (not isinstance(name, str) or not re.match(r"^[A-Za-z][A-Za-z0-9]{0,7}$", name)):
-                self.fail(path + ("name",), f"{name!r} is not a weight name; use letters then digits, like w1")
+                self.fail(path + ("name",), f"{shown(name)} is not a weight name; use letters then digits, like w1")
             frozen = spec.get("frozen", False)
             if not isinstance(frozen, bool):
                 self.fail(path + ("frozen",), "expected true or false")
@@ -572,9 +575,9 @@ class _Validator:
         for key, value in raw.items():
             if key in NOTATION_CHOICES:
                 if value not in NOTATION_CHOICES[key]:
-                    self.fail(path + (key,), f"unknown {key} notation {value!r}; allowed: {_choices(NOTATION_CHOICES[key])}")
+                    self.fail(path + (key,), f"unknown {key} notation {shown(value)}; allowed: {_choices(NOTATION_CHOICES[key])}")
             elif not isinstance(value, str) or not SYMBOL_RE.match(value):
-                self.fail(path + (key,), f"{value!r} is not a symbol name; use 1 to 8 letters, like u or y")
+                self.fail(path + (key,), f"{shown(value)} is not a symbol name; use 1 to 8 letters, like u or y")
             kw[key] = value
         return Notation(**kw)
 

@@ -1,30 +1,164 @@
-"""Read an untrusted YAML file with `safe_load`, keeping the line of every field for messages."""
+"""Read an untrusted file: regular files only, at most a stated size, YAML with `safe_load`
+semantics and bounded work, keeping the line of every field for messages.
+
+The bounds, each refused with one line naming the file (and line when known):
+- a file is read only when it is a regular file (not a FIFO, device or folder), and never more
+  than `MAX_BYTES` + 1 bytes of it;
+- YAML nests at most `MAX_DEPTH` lists and mappings, and has at most `MAX_NODES` values counted
+  with every alias expanded (an alias bomb is refused, counted in time linear in the file);
+- numbers are read only in decimal spellings; everything else YAML 1.1 would turn into a number
+  (0x1F, 0b101, 017, 1:20, 1_000, .inf, .nan, a 5000-digit integer) is kept as its text, a
+  `NumberSpelling`, which each reader refuses where it needs a number; dates stay text.
+"""
 from __future__ import annotations
 
+import math
+import os
+import re
+import reprlib
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ProblemError
 
 MAX_BYTES = 5 * 1024 * 1024
-Path_ = tuple  # a field path: keys and list indices
+MAX_DEPTH = 100               # lists and mappings inside each other
+MAX_NODES = 1_000_000         # values of a document, with every alias expanded
+MAX_NUMBER_CHARS = 100        # the longest number we read
+Path_ = tuple                 # a field path: keys and list indices
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 
 
 def format_path(path: Path_) -> str:
     """Mapping keys are strings, list positions ints: ('parts', 0, 'loss') -> 'parts[0].loss'."""
     out = ""
     for key in path:
-        out += f"[{key}]" if isinstance(key, int) else ("." if out else "") + key
+        out += f"[{key}]" if isinstance(key, int) else ("." if out else "") + str(key)
     return out
 
 
-class YamlDocument:
-    """The parsed data of one file plus its node tree, which knows the line of each field."""
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlevel = 60, 60, 3
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 4
 
-    def __init__(self, data: Any, root: yaml.Node | None, source: str) -> None:
+
+def shown(value: Any) -> str:
+    """`repr(value)` cut to a few dozen characters, in bounded work: a message quotes what the user
+    wrote without copying a huge (or alias-expanded) value into it."""
+    if isinstance(value, str) and not type(value) is str:
+        value = str(value)
+    return _SHORT.repr(value)
+
+
+class NumberSpelling(str):
+    """A scalar that YAML 1.1 would read as a number, in a spelling we do not read as one (0x1F, 0b101,
+    017, 1:20, 1_000, .inf, .nan, 1.0e+999, or more than MAX_NUMBER_CHARS characters). It is kept as the
+    text written, so a title `12:30` stays `12:30`; where a number is needed, `problem` says why not."""
+
+    @property
+    def problem(self) -> str:
+        """Why this is not a number we accept, and what to write instead."""
+        s = self.lstrip("+-").lower()
+        if len(self) > MAX_NUMBER_CHARS:
+            why = f"has {len(self)} characters; a number may have at most {MAX_NUMBER_CHARS}"
+        elif s.lstrip(".") in ("inf", "nan", "infinity"):
+            why = "is not a finite number"
+        elif "_" in s:
+            why = "has digit separators _"
+        elif s.startswith("0x"):
+            why = "is hexadecimal"
+        elif s.startswith("0b"):
+            why = "is binary"
+        elif ":" in s:
+            why = "is a base-60 number (YAML reads 1:20 as 80)"
+        elif s[:1] == "0" and s[1:2].isdigit() and "." not in s and "e" not in s:
+            why = "starts with 0 (YAML reads 017 as octal)"
+        elif _FLOAT.match(self):
+            why = "is too large: not a finite number"
+        else:
+            why = "is not a decimal number"
+        return f"{shown(str(self))} {why}; write numbers as decimals, like 31, -0.5 or 0.9820"
+
+
+def number_problem(value: Any) -> str | None:
+    """Why a value read from a file is not a finite number we accept, or None when it is one (or is not
+    number-like at all: text, a list…, which the caller refuses in its own words)."""
+    if isinstance(value, NumberSpelling):
+        return value.problem
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a finite number"
+    return None
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A document we will not read (too deep, too large, a complex key): not invalid YAML."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that counts nesting and values while composing, and reads numbers and dates
+    without the constructors' unbounded or surprising conversions."""
+
+    def __init__(self, stream: str, max_nodes: int = MAX_NODES) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._count = 0
+        self._max_nodes = max_nodes
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        self._count += 1
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(None, None, f"lists and mappings nested more than {MAX_DEPTH} levels deep",
+                           event.start_mark)
+        if self._count > self._max_nodes:
+            raise _Refused(None, None, f"more than {self._max_nodes} values", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node):
+        text = self.construct_scalar(node)
+        if len(text) <= MAX_NUMBER_CHARS and _INT.match(text):
+            return int(text)
+        return NumberSpelling(text)
+
+    def construct_yaml_float(self, node):
+        text = self.construct_scalar(node)
+        if len(text) <= MAX_NUMBER_CHARS and _FLOAT.match(text):
+            value = float(text)
+            if math.isfinite(value):
+                return value
+        return NumberSpelling(text)
+
+    def construct_yaml_timestamp(self, node):
+        return self.construct_scalar(node)          # a title 2001-02-30 is text, not a (bad) date
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class YamlDocument:
+    """The parsed data of one file plus an index of its node tree, which knows the line of each field.
+
+    The index (for every mapping node its keys as written, with their line and value node) is built
+    once, before the data is constructed, so that a lookup costs the length of the path."""
+
+    def __init__(self, data: Any, root: Node | None, source: str,
+                 index: dict[Node, dict[str | None, tuple[int, Node]]] | None = None) -> None:
         self.data, self.root, self.source = data, root, source
+        self._index = index if index is not None else _index(root, source)[0]
 
     def line_of(self, path: Path_) -> int | None:
         """The 1-based line of the deepest node along `path` that exists."""
@@ -33,22 +167,38 @@ class YamlDocument:
     def scalar_text(self, path: Path_) -> str | None:
         """A scalar exactly as written (0.9820 keeps its trailing zero), or None."""
         node, _, complete = self._walk(path)
-        return node.value if complete and isinstance(node, yaml.ScalarNode) else None
+        return node.value if complete and isinstance(node, ScalarNode) else None
+
+    def _key(self, node: MappingNode, key: str, seen: set | None = None) -> tuple[int, Node] | None:
+        """The entry of `key` in a mapping, else in the mappings it merges (`<<: *base`)."""
+        keys = self._index.get(node, {})
+        if key in keys:
+            return keys[key]
+        merged = keys.get(None)          # the value of a merge key
+        if merged is None:
+            return None
+        seen = set() if seen is None else seen
+        sources = merged[1].value if isinstance(merged[1], SequenceNode) else [merged[1]]
+        for src in sources:
+            if isinstance(src, MappingNode) and src not in seen:
+                seen.add(src)
+                found = self._key(src, key, seen)
+                if found is not None:
+                    return found
+        return None
 
     def _walk(self, path: Path_):
-        node, line = self.root, None
+        node = self.root
         if node is None:
             return None, None, False
         line = node.start_mark.line + 1
         for key in path:
             nxt = None
-            if isinstance(node, yaml.MappingNode):
-                for knode, vnode in node.value:
-                    if str(knode.value) == str(key):
-                        nxt = vnode
-                        line = knode.start_mark.line + 1
-                        break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            if isinstance(node, MappingNode):
+                entry = self._key(node, str(key))
+                if entry is not None:
+                    line, nxt = entry
+            elif isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
                 nxt = node.value[key]
                 line = nxt.start_mark.line + 1
             if nxt is None:
@@ -61,56 +211,127 @@ class YamlDocument:
                             line=self.line_of(path))
 
 
-def _find_duplicate_key(node: yaml.Node, path: Path_ = ()) -> tuple[Path_, int] | None:
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for knode, vnode in node.value:
-            key = str(knode.value)
-            if key in seen:
-                return path + (key,), knode.start_mark.line + 1
-            seen.add(key)
-            found = _find_duplicate_key(vnode, path + (key,))
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            found = _find_duplicate_key(item, path + (i,))
-            if found:
-                return found
-    return None
+def _index(root: Node | None, source: str) -> tuple[dict, int]:
+    """One pass over the distinct nodes: each mapping's keys (refusing a key given twice or a key that
+    is a list or mapping), and the document's size with aliases expanded (refusing a cycle).
+    Linear in the node graph: a node reached again through an alias is not walked again."""
+    index: dict[Node, dict[str | None, tuple[int, Node]]] = {}
+    size: dict[Node, int] = {}
+    if root is None:
+        return index, 0
+    # iterative depth-first walk; a node is entered once ("open"), and sized when its children are
+    stack: list[tuple[Node, Path_, bool]] = [(root, (), False)]
+    open_: set[Node] = set()
+    while stack:
+        node, path, done = stack.pop()
+        if done:
+            open_.discard(node)
+            kids = _children(node)
+            size[node] = 1 + sum(size[k] for k in kids)
+            continue
+        if node in size:
+            continue
+        if node in open_:
+            raise ProblemError("an alias refers to a list or mapping that contains it; YAML aliases "
+                               "may only repeat a value defined before", source=source,
+                               field=format_path(path) or None, line=node.start_mark.line + 1)
+        open_.add(node)
+        stack.append((node, path, True))
+        if isinstance(node, MappingNode):
+            keys: dict[str | None, tuple[int, Node]] = {}
+            for knode, vnode in node.value:
+                if not isinstance(knode, ScalarNode):
+                    raise ProblemError("a key must be text or a number, not a list or mapping", source=source,
+                                       field=format_path(path) or None, line=knode.start_mark.line + 1)
+                key = knode.value
+                if key in keys and knode.tag != _MERGE:
+                    raise ProblemError("this key is given twice; give each field once", source=source,
+                                       field=format_path(path + (key,)), line=knode.start_mark.line + 1)
+                keys.setdefault(key, (knode.start_mark.line + 1, vnode))
+                if knode.tag == _MERGE:
+                    keys.setdefault(None, (knode.start_mark.line + 1, vnode))
+            index[node] = keys
+            for knode, vnode in reversed(node.value):
+                stack.append((vnode, path + (knode.value,), False))
+                stack.append((knode, path, False))
+        elif isinstance(node, SequenceNode):
+            for i in range(len(node.value) - 1, -1, -1):
+                stack.append((node.value[i], path + (i,), False))
+    return index, size[root]
 
 
-def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """At most limit + 1 bytes of a file: enough to tell that it is too large, without reading it all."""
-    with open(path, "rb") as fh:
-        return fh.read(limit + 1)
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return node.value
+    return []
 
 
-def load_yaml(path: str | Path, what: str = "a problem file") -> YamlDocument:
-    """Read and parse `path`; every failure is a ProblemError naming the file (and line)."""
+_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def read_limited(path: str | Path, limit: int = MAX_BYTES, what: str = "a problem file") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, else a ProblemError naming the file.
+
+    Anything but a regular file (a FIFO, /dev/zero, a folder) is refused before it is read; the
+    file is opened without blocking (a FIFO swapped in after the check cannot hang us) and checked
+    again, and at most limit + 1 bytes are read, enough to tell that it is too large."""
     source = str(path)
-    p = Path(path)
     try:
-        if p.is_dir():
-            raise ProblemError("is a folder, not a problem file", source=source)
-        raw = read_limited(p)
+        kind = _not_regular(os.stat(path).st_mode)
+        if kind is not None:
+            raise ProblemError(f"is {kind}, not a file; give the path of {what}", source=source)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as fh:
+            kind = _not_regular(os.fstat(fh.fileno()).st_mode)
+            if kind is not None:
+                raise ProblemError(f"is {kind}, not a file; give the path of {what}", source=source)
+            raw = fh.read(limit + 1)
     except ProblemError:
         raise
     except OSError as exc:
         raise ProblemError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
-    if len(raw) > MAX_BYTES:
-        raise ProblemError(f"file is larger than {MAX_BYTES} bytes, the most {what} may have", source=source)
+    if len(raw) > limit:
+        raise ProblemError(f"file is larger than {limit} bytes, the most {what} may have", source=source)
+    return raw
+
+
+def load_yaml(path: str | Path, what: str = "a problem file", limit: int = MAX_BYTES,
+              max_nodes: int = MAX_NODES) -> YamlDocument:
+    """Read and parse `path` (at most `limit` bytes, `max_nodes` values with aliases expanded);
+    every failure is a ProblemError naming the file (and line)."""
+    source = str(path)
+    raw = read_limited(path, limit, what)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProblemError(f"not UTF-8 text (byte {exc.start})", source=source) from None
-    return parse_yaml(text, source)
+    return parse_yaml(text, source, max_nodes)
 
 
-def parse_yaml(text: str, source: str) -> YamlDocument:
+def parse_yaml(text: str, source: str, max_nodes: int = MAX_NODES) -> YamlDocument:
+    """Compose the node tree once (depth and size bounded), index it, then construct the data."""
+    loader = _Loader(text, max_nodes)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        try:
+            root = loader.get_single_node()
+        except _Refused as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+            raise ProblemError(f"{exc.problem}; not read", source=source, line=line) from None
+        index, expanded = _index(root, source)
+        if expanded > max_nodes:
+            raise ProblemError(f"{expanded} values once its aliases (*name) are expanded; at most {max_nodes}",
+                               source=source)
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -118,10 +339,8 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
         raise ProblemError(f"invalid YAML: {what}", source=source, line=line) from None
     except yaml.YAMLError as exc:
         raise ProblemError(f"invalid YAML: {exc}", source=source) from None
-    if root is not None:
-        dup = _find_duplicate_key(root)
-        if dup:
-            dpath, line = dup
-            raise ProblemError("this key is given twice; give each field once", source=source,
-                               field=format_path(dpath), line=line)
-    return YamlDocument(data, root, source)
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:   # a constructor's own failure
+        raise ProblemError(f"cannot read a value: {shown(str(exc))}", source=source) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(data, root, source, index)

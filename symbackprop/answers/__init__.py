@@ -22,7 +22,7 @@ def load_rubric(path: str | Path | None, base: Rubric, relative: float | None = 
     rubric = base
     if path is not None:
         from ..yamlfile import load_yaml
-        doc = load_yaml(path)
+        doc = load_yaml(path, what="a rubric file")
         data = doc.data.get("grading", doc.data) if isinstance(doc.data, dict) else doc.data
         rubric = read_rubric(data, str(path), where="grading" if isinstance(doc.data, dict) and "grading" in doc.data
                              else "rubric", base=base)

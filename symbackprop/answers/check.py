@@ -46,6 +46,7 @@ class Answer:
     text: str
     line: int | None = None
     number: bool = False           # given as a YAML/JSON number
+    unreadable: str | None = None  # why the reader could not take it as a number (0x1F, .inf): the verdict's message
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,8 @@ class Checker:
     # -- reading one answer --------------------------------------------------------------------
     def _read(self, ans: Answer, expected: float, student: dict):
         """The checked links, the final value (or None), its decimal places and rounding bound."""
+        if ans.unreadable is not None:
+            raise AnswerError(ans.unreadable)
         if ans.number:
             return [], _finite(ans.text), shown_decimals(ans.text), 0.0
         check_size(ans.text)

@@ -73,20 +73,93 @@ def normalize(text: str) -> str:
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
     text = re.sub(r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![A-Za-z])|\\top)", "", text)   # a scalar is its own transpose
     text = text.replace("^{\\prime}", "'").replace("^\\prime", "'")
-    text = re.sub(r"\\(max|min)\s*\\\{(.*?)\\\}", r"\\\1(\2)", text)      # the lecture's max{x, 0}
-    text = re.sub(r"\\(max|min)\s*\{(.*?)\}", r"\\\1(\2)", text)
+    text = _max_calls(text, _MAX_ESCAPED, "\\}")        # the lecture's max\{x, 0\}
+    text = _max_calls(text, _MAX_BRACED, "}")
     # ln is what backprop means by log (and what SymPy prints as \log); latex2sympy2 reads \log as log10
     text = re.sub(r"\\log(?![A-Za-z])", r"\\ln", text)
     # f((x)) is a product for latex2sympy2: drop parentheses that only wrap parentheses
-    while True:
-        collapsed = re.sub(r"\(\s*\(([^()]*)\)\s*\)", r"(\1)", text)
-        if collapsed == text:
-            break
-        text = collapsed
+    text = _collapse_parentheses(text)
     text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
     return text.strip()
 
 
+_MAX_ESCAPED = re.compile(r"\\(max|min)\s*\\\{")
+_MAX_BRACED = re.compile(r"\\(max|min)\s*\{")
+
+
+class _Finder:
+    """`text.find(needle, start)` for ascending starts in linear total time: a result is reused while the
+    start has not passed it, and a needle not found once is not searched for again."""
+
+    def __init__(self, text: str, needle: str) -> None:
+        self.text, self.needle, self.at = text, needle, None
+
+    def find(self, start: int) -> int:
+        if self.at is None or (self.at != -1 and start > self.at):
+            self.at = self.text.find(self.needle, start)
+        return self.at
+
+
+def _max_calls(text: str, head: re.Pattern, close: str) -> str:
+    """`\\max\\{a, b\\}` → `\\max(a, b)`: what `re.sub(head + "(.*?)" + close)` does, in one pass (that
+    regex searches to the end of the text again for every unclosed head: `\\max{` 200,000 times)."""
+    closer, newline = _Finder(text, close), _Finder(text, "\n")
+    out, pos = [], 0
+    for m in head.finditer(text):
+        if m.start() < pos:
+            continue
+        end = closer.find(m.end())
+        if end < 0:
+            break
+        nl = newline.find(m.end())
+        if nl != -1 and nl < end:            # `.` does not cross a line end: this head has no match
+            continue
+        out += [text[pos:m.start()], "\\", m.group(1), "(", text[m.end():end], ")"]
+        pos = end + len(close)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _collapse_parentheses(text: str) -> str:
+    """Parentheses that only wrap parentheses, dropped: `((x))` and `( (x) )` → `(x)`. What repeating
+    `re.sub(r"\\(\\s*\\(([^()]*)\\)\\s*\\)", r"(\\1)")` until nothing changes gives, in one pass: a pair
+    collapses when its content is free of parentheses, or is blank around one pair that collapses."""
+    if "(" not in text:
+        return text
+    stack: list[int] = []                    # opening positions of the open pairs
+    kids: dict[int, int] = {}                # opening position -> number of pairs directly inside
+    kid: dict[int, int] = {}                 # opening position -> the last pair directly inside
+    close_of: dict[int, int] = {}
+    start: dict[int, int] = {}               # a collapsing pair -> where the content it keeps starts
+    end: dict[int, int] = {}                 # … and ends (plain ints: no container per pair)
+    for m in _PAREN.finditer(text):
+        i = m.start()
+        if text[i] == "(":
+            stack.append(i)
+        elif stack:
+            o = stack.pop()
+            close_of[o] = i
+            n = kids.get(o, 0)
+            if n == 0:
+                start[o], end[o] = o + 1, i
+            elif n == 1:
+                k = kid[o]
+                if k in start and not text[o + 1:k].strip() and not text[close_of[k] + 1:i].strip():
+                    start[o], end[o] = start[k], end[k]
+            if stack:
+                kids[stack[-1]] = kids.get(stack[-1], 0) + 1
+                kid[stack[-1]] = o
+    out, pos = [], 0
+    for o in sorted(start):
+        if o < pos:                          # inside a pair already written
+            continue
+        out += [text[pos:o], "(", text[start[o]:end[o]], ")"]
+        pos = close_of[o] + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_PAREN = re.compile(r"[()]")
 _RELATION = re.compile(r"=|\\approx|\\simeq|\\doteq")
 
 
@@ -128,15 +201,15 @@ def split_equations(text: str) -> list[str]:
     out: list[str] = []
     for piece in pieces:
         out += [p for p in re.split(r"\.\s+(?:So|so|Thus|thus|Hence|hence|因此|所以)\b|\\text\{\s*(?:so|thus)\s*\}", piece)]
-    merged: list[str] = []
+    merged: list[list[str]] = []
     for p in (p.strip().rstrip(".") for p in out):
         if not p:
             continue
         if merged and "=" not in p and "\\approx" not in p:
-            merged[-1] += ", " + p            # a comma inside a formula, not between equations
+            merged[-1].append(p)              # a comma inside a formula, not between equations
         else:
-            merged.append(p)
-    return merged
+            merged.append([p])
+    return [", ".join(m) for m in merged]
 
 
 @dataclass(frozen=True)
@@ -178,12 +251,15 @@ _CALL = re.compile(r"\\mathrm\{(step|relu|ReLU|sgn|sign|sigmoid|H)\}\s*\(")
 
 
 def _cut_calls(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
-    """Replace each `\\mathrm{step}(…)` by a placeholder F_{n}; return the calls by placeholder."""
+    """Replace each `\\mathrm{step}(…)` by a placeholder F_{n}; return the calls by placeholder.
+    One pass from left to right: a call's argument (with any calls inside it) is skipped as a whole."""
     calls: dict[str, tuple[str, str]] = {}
+    out, pos = [], 0
     while True:
-        m = _CALL.search(text)
+        m = _CALL.search(text, pos)
         if not m:
-            return text, calls
+            out.append(text[pos:])
+            return "".join(out), calls
         depth, end = 1, m.end()
         while end < len(text) and depth:
             depth += {"(": 1, ")": -1}.get(text[end], 0)
@@ -192,10 +268,12 @@ def _cut_calls(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
             raise AnswerError(f"unbalanced parentheses after \\mathrm{{{m.group(1)}}}")
         ph = f"F_{{{len(calls) + 1}}}"
         calls[ph.replace("{", "").replace("}", "")] = (f"\\mathrm{{{m.group(1)}}}", text[m.end():end - 1])
-        text = text[:m.start()] + f" {ph} " + text[end:]
+        out += [text[pos:m.start()], f" {ph} "]
+        pos = end
 
 
-_CASES = re.compile(r"\\begin\{cases\}(.*?)\\end\{cases\}", re.S)
+_BEGIN_CASES, _END_CASES = "\\begin{cases}", "\\end{cases}"
+_OTHERWISE = re.compile(r"(\\text\{\s*(otherwise|else)\s*\})?")
 _COND = re.compile(r"^\s*\\text\{\s*(?:for|if|when)\s*\}\s*(?:\\:|\\ )?(.*?)(>=|<=|\\geq?|\\leq?|>|<|=)(.*)$", re.S)
 _OPS = {"\\ge": ">=", "\\geq": ">=", "\\le": "<=", "\\leq": "<="}
 
@@ -205,16 +283,16 @@ def _cut_cases(text: str) -> tuple[str, dict[str, list]]:
     placeholder; return its rows as (value text, (lhs, op, rhs) or None for "otherwise")."""
     found: dict[str, list] = {}
 
-    def cut(m: re.Match) -> str:
+    def cut(body: str) -> str:
         rows = []
-        for row in re.split(r"\\\\", m.group(1)):
+        for row in body.split("\\\\"):
             if not row.strip():
                 continue
             value, _, cond = row.partition("&")
             c = _COND.match(cond)
             if c:
                 rows.append((value, (c.group(1), _OPS.get(c.group(2), c.group(2)), c.group(3))))
-            elif re.match(r"^\s*(\\text\{\s*(otherwise|else)\s*\})?\s*$", cond):
+            elif _OTHERWISE.fullmatch(cond.strip()):
                 rows.append((value, None))
             else:
                 raise AnswerError("a case whose condition is not `\\text{for} a > b` or `\\text{otherwise}`")
@@ -222,7 +300,17 @@ def _cut_cases(text: str) -> tuple[str, dict[str, list]]:
         found[ph.replace("{", "").replace("}", "")] = rows
         return f" {ph} "
 
-    return _CASES.sub(cut, text), found
+    # each \begin{cases} up to the first \end{cases} after it (as the regex `\\begin\{cases\}(.*?)\\end\{cases\}`
+    # with re.S finds them); an unclosed one stops the search instead of starting it again from every later one
+    out, pos = [], 0
+    while True:
+        start = text.find(_BEGIN_CASES, pos)
+        end = text.find(_END_CASES, start + len(_BEGIN_CASES)) if start >= 0 else -1
+        if end < 0:
+            out.append(text[pos:])
+            return "".join(out), found
+        out += [text[pos:start], cut(text[start + len(_BEGIN_CASES):end])]
+        pos = end + len(_END_CASES)
 
 
 def _put_back(node: Node, inner: dict[str, Node]) -> Node:

@@ -15,7 +15,8 @@ import sympy as sp
 from ..solution import PartSolution
 
 _FONT = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm|mathbf|boldsymbol)\s*\{([^{}]*)\}")
-_GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*?)\s*\}\s*\{\s*\\partial\s*(.*)\}$")
+# the numerator's name is `[^{}]*` stripped afterwards: `([^{}]*?)\s*\}` tries every split of a long blank run
+_GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*)\}\s*\{\s*\\partial\s*(.*)\}$")
 
 
 def canon(name: str) -> str:
@@ -24,7 +25,7 @@ def canon(name: str) -> str:
     s = _FONT.sub(r"\1", s)
     m = _GRAD.match(s.strip())
     if m:
-        s = f"∂{m.group(1)}/∂{m.group(2)}"
+        s = f"∂{m.group(1).rstrip()}/∂{m.group(2)}"
     s = (s.replace("\\delta", "δ").replace("\\Delta", "Δ").replace("\\eta", "η").replace("\\partial", "∂")
          .replace("^{\\prime}", "'").replace("^\\prime", "'").replace("\\prime", "'"))
     s = s.replace("^{(", "^(").replace(")}", ")")

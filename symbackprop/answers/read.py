@@ -8,6 +8,7 @@ Sigmoid) starts that part, as the lecture's printed solution does.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,19 @@ from ..errors import SymbackpropError
 from ..general import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
-from ..yamlfile import MAX_BYTES, load_yaml, read_limited
+from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
+    read_limited, shown
 from .check import Answer
 from .latex import AnswerError, normalize, split_equations, split_relations
 from .names import NameTable
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
+MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
+MAX_VALUES = 100_000        # values of an answers file, aliases expanded
 MAX_LINES = 5000
+MAX_LINE_CHARS = 5000       # one line of a write-up; a longer line is reported, not read
+MAX_KEY_CHARS = 200         # a key of an answers file; no quantity's name is longer
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 
 
 @dataclass
@@ -53,7 +60,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         data = _read_json(path)
     else:
         try:
-            doc = load_yaml(path, what="an answers file")
+            doc = load_yaml(path, what="an answers file", limit=MAX_BYTES, max_nodes=MAX_VALUES)
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(str(exc)) from None
         data = doc.data
@@ -80,30 +87,38 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         flat = not isinstance(data.get(pname), dict)       # the part's answers are the top level
         out = sub.answers.setdefault(pname, [])
         for key, value in items.items():
+            label = shown(str(key))[1:-1] if len(str(key)) > 60 else str(key)
+            if len(str(key)) > MAX_KEY_CHARS:
+                sub.problems.append(f"{pname}: {label}: not a quantity of this problem "
+                                    f"(a name of {len(str(key))} characters)")
+                continue
             q = table.lookup(str(key))
             if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
-                if not isinstance(value, str):
-                    sub.problems.append(f"{pname}: {key!s}: a rule is LaTeX text, got {value!r}")
+                if not isinstance(value, str) or isinstance(value, NumberSpelling):
+                    sub.problems.append(f"{pname}: {key!s}: a rule is LaTeX text, got {shown(value)}")
                 else:
                     out.append(Answer(str(key), value, None, False))
                 continue
             if q is None or q.qid is None:
-                sub.problems.append(f"{pname}: {key!s}: not a quantity of this problem")
+                sub.problems.append(f"{pname}: {label}: not a quantity of this problem")
+                continue
+            line = doc.line_of((key,) if flat else (pname, key)) if doc is not None else None
+            odd = number_problem(value)                    # 0x1F, 1:20, .inf, .nan, a 5000-digit integer
+            if odd is not None:                            # answered, but not as a number we read: unreadable
+                written = str(value) if isinstance(value, str) else shown(value)
+                written = written if len(written) <= 40 else written[:40] + "…"
+                out.append(Answer(q.qid, written, line, True, unreadable=odd))
                 continue
             if isinstance(value, bool) or value is None or not isinstance(value, (int, float, str)):
-                sub.problems.append(f"{pname}: {key!s}: expected a number or a LaTeX string, got {value!r}")
-                continue
-            if isinstance(value, float) and value != value:
-                sub.problems.append(f"{pname}: {key!s}: not a number")
+                sub.problems.append(f"{pname}: {key!s}: expected a number or a LaTeX string, got {shown(value)}")
                 continue
             number = not isinstance(value, str)
             text = value
             if number:      # the number as written: 0.9820 shows four decimal places, repr(0.982) three
                 written = doc.scalar_text((key,) if flat else (pname, key)) if doc is not None else None
-                text = written if written is not None else repr(value)
+                text = written if written is not None and _DECIMAL.match(written) else repr(value)
             elif isinstance(value, _JsonNumber):
                 text, number = str(value), True
-            line = doc.line_of((key,) if flat else (pname, key)) if doc is not None else None
             out.append(Answer(q.qid, text, line, number))
     return sub
 
@@ -112,48 +127,125 @@ class _JsonNumber(str):
     """A JSON number as written."""
 
 
+def _json_number(text: str) -> str:
+    """A JSON number kept as written (0.9820 has four decimal places), or a NumberSpelling when it is
+    too long or not finite (1e999), which read_answers refuses."""
+    if len(text) > MAX_NUMBER_CHARS or not math.isfinite(float(text)):
+        return NumberSpelling(text)
+    return _JsonNumber(text)
+
+
 def _read_json(path: Path) -> object:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise AnswerError(f"{path}: {size} bytes; an answers file may have at most {MAX_BYTES}")
-        # numbers keep their text (0.9820 has four decimal places)
-        return json.loads(path.read_bytes().decode("utf-8"), parse_float=_JsonNumber, parse_int=_JsonNumber)
-    except OSError as exc:
-        raise AnswerError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raw = read_limited(path, MAX_BYTES, "an answers file")
+    except SymbackpropError as exc:
+        raise AnswerError(str(exc)) from None
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_float=_json_number, parse_int=_json_number,
+                          parse_constant=NumberSpelling)
+    except RecursionError:
+        data = None
+        deep = True
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AnswerError(f"{path}: not a JSON file ({exc})") from None
+    else:
+        deep = _depth(data) > MAX_DEPTH
+    if deep:
+        raise AnswerError(f"{path}: lists and mappings nested more than {MAX_DEPTH} levels deep; not read")
+    return data
 
 
-_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]")
+def _depth(data: object) -> int:
+    """How deeply lists and mappings nest, without recursion."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth + 1)
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+
+
+class _Finder:
+    """`text.find(needle, start)` for ascending starts, in linear total time: a result is reused while
+    the start has not passed it, and a needle not found once is not searched for again."""
+
+    def __init__(self, text: str, needle: str) -> None:
+        self.text, self.needle, self.at = text, needle, None
+
+    def find(self, start: int) -> int:
+        if self.at is None or (self.at != -1 and start > self.at):
+            self.at = self.text.find(self.needle, start)
+        return self.at
+
+
+def math_segments(line: str) -> tuple[list[str], str]:
+    """The math of a line ($$…$$, $…$, \\(…\\), \\[…\\], the first delimiter that closes, as the regex
+    `\\$\\$(.+?)\\$\\$|\\$(.+?)\\$|\\\\\\((.+?)\\\\\\)|\\\\\\[(.+?)\\\\\\]` finds them), and the prose with each
+    replaced by a space. One pass: each closing delimiter is searched for at most once per position
+    passed, so `\\(` repeated 200,000 times costs no more than one search."""
+    closers = {close: _Finder(line, close) for _, close in _DELIMITERS}
+    newline, dollar, backslash = _Finder(line, "\n"), _Finder(line, "$"), _Finder(line, "\\")
+    math: list[str] = []
+    prose: list[str] = []
+    i = done = 0
+    n = len(line)
+    while i < n:
+        if line[i] not in "$\\":
+            i = min((j for j in (dollar.find(i), backslash.find(i)) if j >= 0), default=n)
+            continue
+        for open_, close in _DELIMITERS:
+            if not line.startswith(open_, i):
+                continue
+            start = i + len(open_)
+            end = closers[close].find(start + 1)               # `.+?`: at least one character
+            if end >= 0:
+                nl = newline.find(start)
+                if nl == -1 or nl >= end:                      # `.` does not cross a line end
+                    math.append(line[start:end])
+                    prose.append(line[done:i])
+                    prose.append(" ")
+                    i = done = end + len(close)
+                    break
+        else:
+            i += 1
+    prose.append(line[done:])
+    return math, "".join(prose)
 
 
 def read_writeup(path: Path, solution: Solution, part: str | None = None,
                  part_names: list[str] | None = None) -> Submission:
-    """Each equation of a write-up whose left side names a quantity, as a chain to check."""
+    """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
+    longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems."""
     source = str(path)
     try:
-        raw = read_limited(path)
-    except OSError as exc:
-        raise AnswerError(f"{source}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise AnswerError(f"{source}: larger than {MAX_BYTES} bytes, the most a write-up may have")
+        raw = read_limited(path, MAX_BYTES, "a write-up")
+    except SymbackpropError as exc:
+        raise AnswerError(str(exc)) from None
     if b"\x00" in raw:
         raise AnswerError(f"{source}: a binary file, not a LaTeX or Markdown write-up")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise AnswerError(f"{source}: not UTF-8 text") from None
-    lines = _join_continuations(text.splitlines())
-    if len(lines) > MAX_LINES:
-        raise AnswerError(f"{source}: {len(lines)} lines; a write-up may have at most {MAX_LINES}")
+    raw_lines = text.splitlines()
+    if len(raw_lines) > MAX_LINES:
+        raise AnswerError(f"{source}: {len(raw_lines)} lines; a write-up may have at most {MAX_LINES}")
+    sub = Submission(source)
+    for lineno, line in enumerate(raw_lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            sub.problems.append(f"line {lineno}: {len(line)} characters; a line may have at most "
+                                f"{MAX_LINE_CHARS}: not read")
+            raw_lines[lineno - 1] = ""
+    lines = _join_continuations(raw_lines)
     tables = _tables(solution)
     names = part_names or [p.name for p in solution.parts]
     current = part if part is not None else (names[0] if len(names) == 1 else None)
-    sub = Submission(source)
     for lineno, line in enumerate(lines, start=1):
-        math = [next(g for g in m.groups() if g is not None) for m in _MATH.finditer(line)]
-        prose = _MATH.sub(" ", line)
+        math, prose = math_segments(line)
         if len(names) > 1:                          # "… with the Sigmoid activation": that part starts
             for name in names:
                 if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I):
@@ -178,9 +270,10 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
     if part is not None:
         sub.answers = {part: sub.answers.get(part, [])}
     if not any(sub.answers.values()):
+        also = f"; {sub.problems[0]}" if sub.problems else ""
         if current is None and len(names) > 1:
-            raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part")
-        raise AnswerError(f"{source}: no equation names a quantity of this problem (like u_3 = …)")
+            raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part{also}")
+        raise AnswerError(f"{source}: no equation names a quantity of this problem (like u_3 = …){also}")
     return sub
 
 

@@ -8,10 +8,12 @@
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ProblemError
+from ..yamlfile import number_problem, shown
 from .compare import Tolerance
 
 CREDIT_DEFAULTS = {"follow_through": 1.0, "rounding": 0.5, "imprecise": 0.5, "slip": 0.5, "other_convention": 1.0}
@@ -30,12 +32,22 @@ class Rubric:
 
 
 def _number(value: Any, where: str, source: str, low: float = 0.0, high: float | None = None) -> float:
+    """A finite number in [low, high]: .inf, .nan, 0x1F and the like are refused, not read."""
+    odd = number_problem(value)
+    if odd is not None:
+        raise ProblemError(odd, source=source, field=where)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ProblemError(f"expected a number, got {value!r}", source=source, field=where)
-    if value < low or (high is not None and value > high):
+        raise ProblemError(f"expected a number, got {shown(value)}", source=source, field=where)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ProblemError(f"{shown(value)} is not a finite number", source=source, field=where)
+    if number < low or (high is not None and number > high):
         bound = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
-        raise ProblemError(f"{value!r} is out of range; allowed {bound}", source=source, field=where)
-    return float(value)
+        raise ProblemError(f"{shown(value)} is out of range; allowed {bound}", source=source, field=where)
+    return number
 
 
 def read_rubric(data: Any, source: str, where: str = "grading", base: Rubric | None = None) -> Rubric:
@@ -47,7 +59,7 @@ def read_rubric(data: Any, source: str, where: str = "grading", base: Rubric | N
         raise ProblemError("expected a mapping with items, tolerance and credit", source=source, field=where)
     unknown = [k for k in data if k not in KEYS]
     if unknown:
-        raise ProblemError(f"unknown field {unknown[0]!r}; allowed: {', '.join(KEYS)}", source=source,
+        raise ProblemError(f"unknown field {shown(unknown[0])}; allowed: {', '.join(KEYS)}", source=source,
                            field=f"{where}.{unknown[0]}")
     items = base.items
     if "items" in data:
@@ -76,7 +88,7 @@ def read_rubric(data: Any, source: str, where: str = "grading", base: Rubric | N
                                field=f"{where}.credit")
         for k, v in raw_credit.items():
             if k not in CREDIT_DEFAULTS:
-                raise ProblemError(f"unknown kind {k!r}; allowed: {', '.join(CREDIT_DEFAULTS)}", source=source,
+                raise ProblemError(f"unknown kind {shown(k)}; allowed: {', '.join(CREDIT_DEFAULTS)}", source=source,
                                    field=f"{where}.credit.{k}")
             credit[k] = _number(v, f"{where}.credit.{k}", source, 0.0, 1.0)
     return Rubric(items, relative, absolute, credit)
