@@ -15,6 +15,7 @@ import sympy as sp
 
 from . import activations, losses
 from .activations import Activation
+from .budget import over_budget
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$|^[0-9]{1,6}$")
@@ -222,6 +223,9 @@ class _Validator:
                     self.fail(("parts", i, "name"), f"part name {name!r} is used twice")
                 names.add(name)
                 parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
+        refusal = over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
+        if refusal is not None:
+            self.fail(refusal.path, refusal.message)
         return Problem(title=str(title), source=source, parts=tuple(parts),
                        description=str(data.get("description", "")), grading=self.grading(data.get("grading")))
 

@@ -1,0 +1,161 @@
+"""What a problem file may cost: a cost model from counts known before any SymPy work, and limits.
+
+The layer-wise derivation (solve, derive, and the Checker that check and grade build) costs about
+the same per weight and per unit, once per sample: `work = (weights + units) × samples`, summed
+over the parts. The independent direct check of `solve --check` differentiates the fully
+substituted loss, whose tree grows as the product of the fan-ins of the layers (width^depth): its
+own model, `direct`, is the number of weights times the size of that tree. Exact rationals grow
+with depth: every value is a polynomial of degree about 2·depth in the numbers written, so
+`exact_digits` bounds the digits of the exact values from the digits of those numbers.
+
+The limits were measured on the project's 2-core machine (docs/benchmarks.md); everything under
+them finishes each command in about 20 s and 1 GB at most. A file over a limit is refused with the
+numbers, before anything is derived: see docs/problem-format.md#size-limits.
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+from .errors import ProblemError
+
+if TYPE_CHECKING:
+    from .problem import Part
+
+MAX_WORK = 6_000                 # (weights + units) × samples, summed over the parts: solve, check, grade
+MAX_WORK_DERIVE = 1_000          # the same for derive, which evaluates every general rule per unit and weight
+MAX_DIRECT = 400_000             # weights × substituted-loss tree size, summed over the parts (--check)
+MAX_EXACT_DIGITS = 20_000        # digits an exact value can reach
+DOCS = "see docs/problem-format.md#size-limits"
+
+# for the benchmark (benchmarks/bench_problem_size.py) only: measure what a refused file would cost
+_DISABLED = os.environ.get("SYMBACKPROP_NO_BUDGET") == "1"
+
+
+@dataclass(frozen=True)
+class PartCost:
+    """The size of one part, counted from the validated file before any derivation."""
+
+    weights: int
+    units: int                   # units after the inputs
+    samples: int
+    depth: int                   # layers after the inputs
+    tree: int                    # nodes of the substituted loss J(w), without sharing
+    exact_digits: int
+
+    @property
+    def work(self) -> int:
+        """The layer-wise derivation's cost units: one per weight and unit, per sample."""
+        return (self.weights + self.units) * self.samples
+
+    @property
+    def direct(self) -> int:
+        """The direct check's cost units: every weight differentiates the whole tree."""
+        return self.weights * self.tree
+
+
+def _digits(n: int) -> int:
+    return len(str(abs(n))) if n else 1
+
+
+def _number_digits(values, cap: int) -> int:
+    """Digits of the lcm of the denominators plus those of the largest numerator, counting no
+    further than `cap` (the lcm of many distinct denominators can itself be huge)."""
+    lcm, top = 1, 1
+    cap_bits = int(cap * 3.33) + 64
+    for v in values:
+        q, p = int(v.q), abs(int(v.p))
+        top = max(top, p)
+        if lcm % q:
+            lcm = lcm * q // math.gcd(lcm, q)
+            if lcm.bit_length() > cap_bits:
+                return cap + 1
+    return _digits(lcm) + _digits(top)
+
+
+def part_cost(part: Part) -> PartCost:
+    """Count a part's weights, units, samples and layers, the size of its substituted loss and
+    the digits its exact values can reach; no SymPy work beyond reading the given numbers."""
+    depth = len(part.layers)
+    units = sum(len(layer) for layer in part.layers)
+    bias = 1 if part.bias is not None else 0
+    tree, fan = 1, len(part.inputs) + bias
+    for li, layer in enumerate(part.layers):
+        tree = (fan * (tree + 2)) + 2              # net = Σ w·u over the fan-in; u = g(net)
+        if part.activations[li].name == "softmax":
+            tree *= len(layer)                     # each output's softmax holds every net of the layer
+        fan = len(layer) + bias
+    tree = tree * len(part.outputs) * len(part.samples)
+    numbers = [w.value for w in part.weights]
+    numbers += [v for s in part.samples for _, v in s.x + s.t]
+    numbers += [part.learning_rate, part.relu_derivative_at_zero]
+    numbers += [v for a in part.activations for _, v in a.params if hasattr(v, "q")]
+    per_number = _number_digits(numbers, MAX_EXACT_DIGITS)
+    exact = min((2 * depth + 2) * per_number, 10 * MAX_EXACT_DIGITS)
+    return PartCost(len(part.weights), units, len(part.samples), depth, tree, exact)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a problem is over budget: the field path to blame (as in the file) and the message."""
+
+    path: tuple
+    message: str
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Refusal | None:
+    """The first limit `parts` break for `command` ("solve", "check" for `solve --check`, or
+    "derive"), or None. `multi`: the file has a `parts:` list (default: more than one part)."""
+    if _DISABLED:
+        return None
+    parts = list(parts)
+    multi = len(parts) > 1 if multi is None else multi
+    costs = [(p, part_cost(p)) for p in parts]
+
+    def where(p) -> str:
+        return f"part {p.name}: " if multi else ""
+
+    for p, c in costs:
+        if c.exact_digits > MAX_EXACT_DIGITS:
+            return Refusal(("weights",), (
+                f"{where(p)}exact values would grow to about {c.exact_digits:,} digits ({_plural(c.depth, 'layer')} "
+                f"deep, numbers of {c.exact_digits // (2 * c.depth + 2):,} digits over their common denominator); "
+                f"at most {MAX_EXACT_DIGITS:,}: write the numbers as decimals with fewer places or use fewer "
+                f"distinct fractions ({DOCS})"))
+    limit = MAX_WORK_DERIVE if command == "derive" else MAX_WORK
+    total = sum(c.work for _, c in costs)
+    if total > limit:
+        p, c = max(costs, key=lambda pc: pc[1].work)
+        what = f"({_plural(c.weights, 'weight')} + {_plural(c.units, 'unit')}) × {_plural(c.samples, 'sample')} = {c.work:,}"
+        if c.work <= limit:
+            return Refusal(("parts",), (f"{len(costs)} parts cost {total:,} together (the largest, {p.name}: {what}); "
+                                        f"`{command}` takes at most {limit:,} (weights + units) × samples over all "
+                                        f"parts ({DOCS})"))
+        field = ("samples",) if c.samples > 1 and (c.weights + c.units) * 4 <= limit else ("network", "layers")
+        for_what = " for `derive`" if command == "derive" else ""
+        return Refusal(field, (f"{where(p)}network too large{for_what}: {what}; at most {limit:,} "
+                               f"(weights + units) × samples ({DOCS})"))
+    if command == "check":
+        total = sum(c.direct for _, c in costs)
+        if total > MAX_DIRECT:
+            p, c = max(costs, key=lambda pc: pc[1].direct)
+            return Refusal(("network", "layers"), (
+                f"{where(p)}network too large for --check: the direct differentiation of the fully substituted "
+                f"loss grows as width^depth: {_plural(c.weights, 'weight')} × a loss of {c.tree:,} terms = "
+                f"{c.direct:,}; at most {MAX_DIRECT:,}. Solve it without --check ({DOCS})"))
+    return None
+
+
+def check_budget(source: str, parts, command: str = "solve", multi: bool | None = None) -> None:
+    """Raise a ProblemError naming `source` and the field if `parts` are over budget for `command`."""
+    refusal = over_budget(parts, command, multi)
+    if refusal is not None:
+        from .yamlfile import format_path
+        raise ProblemError(refusal.message, source=source, field=format_path(refusal.path))
