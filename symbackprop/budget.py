@@ -25,9 +25,9 @@ from .errors import ProblemError
 if TYPE_CHECKING:
     from .problem import Part
 
-MAX_WORK = 6_000                 # (weights + units) × samples, summed over the parts: solve, check, grade
-MAX_WORK_DERIVE = 1_000          # the same for derive, which evaluates every general rule per unit and weight
-MAX_DIRECT = 400_000             # weights × substituted-loss tree size, summed over the parts (--check)
+MAX_WORK = 1_000                 # (weights + units) × samples, summed over the parts: solve, check, grade
+MAX_WORK_DERIVE = 700          # the same for derive, which evaluates every general rule per unit and weight
+MAX_DIRECT = 300_000             # weights × substituted-loss tree size, summed over the parts (--check)
 MAX_EXACT_DIGITS = 20_000        # digits an exact value can reach
 DOCS = "see docs/problem-format.md#size-limits"
 
