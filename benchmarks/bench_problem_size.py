@@ -77,9 +77,11 @@ def network(sizes: list[int], activation: str = "tanh", output_activation: str |
     return doc
 
 
-def run(args: list[str], timeout: float) -> tuple[float | None, float]:
+def run(args: list[str], timeout: float, budget: bool = False) -> tuple[float | None, float]:
     """Wall seconds (None past the timeout) and max RSS in MB of `python -m symbackprop.cli args`."""
-    env = dict(os.environ, SYMBACKPROP_NO_BUDGET="1")
+    env = dict(os.environ)
+    if not budget:
+        env["SYMBACKPROP_NO_BUDGET"] = "1"
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "symbackprop.cli", *args], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
@@ -123,6 +125,28 @@ CASES = [
     ("10×6 relu, 30-digit fractions", dict(sizes=[10] * 6 + [1], activation="relu", output_activation="identity",
                                            fraction_digits=30), ("solve",)),
 ]
+# Shapes just under the limits of symbackprop/budget.py (MAX_WORK 1,000; MAX_WORK_DERIVE 700):
+# deep tanh, many samples, softmax, ReLU; each run with the budget on (python benchmarks/… --limits).
+LIMITS = [
+    ("5-12×5-2 tanh", dict(sizes=[5] + [12] * 5 + [2]), ("solve", "grader")),
+    ("3-8×10-1 tanh", dict(sizes=[3] + [8] * 10 + [1]), ("solve", "grader")),
+    ("4-8-8-3 softmax, 6 samples", dict(sizes=[4, 8, 8, 3], output_activation="softmax", loss="cross_entropy",
+                                        samples=6), ("solve", "grader")),
+    ("2-2-1 sigmoid, 83 samples", dict(sizes=[2, 2, 1], activation="sigmoid", samples=83), ("solve", "grader")),
+    ("20-20-20-3 tanh+softmax", dict(sizes=[20, 20, 20, 3], output_activation="softmax", loss="cross_entropy"),
+     ("solve", "grader")),
+    ("4-10×6-2 relu", dict(sizes=[4] + [10] * 6 + [2], activation="relu", output_activation="identity"),
+     ("solve", "grader")),
+    ("5-12×4-2 tanh", dict(sizes=[5] + [12] * 4 + [2]), ("derive",)),
+    ("4-8-8-3 softmax, 4 samples", dict(sizes=[4, 8, 8, 3], output_activation="softmax", loss="cross_entropy",
+                                        samples=4), ("derive",)),
+    ("2-2-1 sigmoid, 58 samples", dict(sizes=[2, 2, 1], activation="sigmoid", samples=58), ("derive",)),
+    ("5-3-3-3-2 tanh", dict(sizes=[5, 3, 3, 3, 2]), ("check",)),
+    ("4-4-4-3 softmax", dict(sizes=[4, 4, 4, 3], output_activation="softmax", loss="cross_entropy"), ("check",)),
+    ("2-2-1 sigmoid, 83 samples", dict(sizes=[2, 2, 1], activation="sigmoid", samples=83), ("check",)),
+    ("10-6-6-1 tanh", dict(sizes=[10, 6, 6, 1]), ("check",)),
+    ("3-3-3-3-3-1 tanh", dict(sizes=[3, 3, 3, 3, 3, 1]), ("check",)),
+]
 QUICK = {"2-2-1 sigmoid", "4-8-8-3 tanh+softmax, 4 samples", "20-20-1 tanh"}
 
 COMMANDS = {
@@ -146,20 +170,21 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--only", default=None, help="run the cases whose label contains this text")
+    ap.add_argument("--limits", action="store_true", help="the shapes just under the limits, budget on")
     opts = ap.parse_args()
     print("| network | cost units | command | seconds | max RSS (MB) |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         answers = os.path.join(tmp, "answers.yaml")
         Path(answers).write_text("{}\n")
-        for label, kw, commands in CASES:
+        for label, kw, commands in (LIMITS if opts.limits else CASES):
             if opts.quick and label not in QUICK or opts.only and opts.only not in label:
                 continue
             path = os.path.join(tmp, "p.yaml")
             Path(path).write_text(yaml.safe_dump(network(**kw), sort_keys=False))
             cost = cost_of(path)
             for cmd in commands:
-                secs, mb = run(COMMANDS[cmd](path, answers), opts.timeout)
+                secs, mb = run(COMMANDS[cmd](path, answers), opts.timeout, budget=opts.limits)
                 shown = f"> {opts.timeout:.0f}" if secs is None else f"{secs:.1f}"
                 print(f"| {label} | {cost} | {COMMANDS[cmd]('FILE', 'ANSWERS')[0]} "
                       f"{' '.join(COMMANDS[cmd]('FILE', 'ANSWERS')[2:])} | {shown} | {mb:.0f} |", flush=True)
