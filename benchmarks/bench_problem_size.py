@@ -137,6 +137,12 @@ LIMITS = [
      ("solve", "grader")),
     ("4-10×6-2 relu", dict(sizes=[4] + [10] * 6 + [2], activation="relu", output_activation="identity"),
      ("solve", "grader")),
+    ("4-8-8-3 softmax, 4 samples, 30-digit fractions", dict(sizes=[4, 8, 8, 3], output_activation="softmax",
+                                                           loss="cross_entropy", samples=4, fraction_digits=30),
+     ("solve", "grader")),
+    ("4-8-8-3 relu, 4 samples, 30-digit fractions", dict(sizes=[4, 8, 8, 3], activation="relu",
+                                                        output_activation="identity", samples=4, fraction_digits=30),
+     ("solve", "grader")),
     ("5-12×4-2 tanh", dict(sizes=[5] + [12] * 4 + [2]), ("derive",)),
     ("4-8-8-3 softmax, 4 samples", dict(sizes=[4, 8, 8, 3], output_activation="softmax", loss="cross_entropy",
                                         samples=4), ("derive",)),
@@ -158,9 +164,13 @@ COMMANDS = {
 
 
 def cost_of(path: str) -> str:
-    from symbackprop.budget import part_cost
+    from symbackprop import budget
     from symbackprop.problem import load_problem
-    costs = [part_cost(p) for p in load_problem(path).parts]
+    disabled, budget._DISABLED = budget._DISABLED, True
+    try:
+        costs = [budget.part_cost(p) for p in load_problem(path).parts]
+    finally:
+        budget._DISABLED = disabled
     return ", ".join(f"{c.weights:,} w × {c.samples} s = {c.work:,} units; direct {c.direct:,}; "
                      f"{c.exact_digits:,} digits" for c in costs)
 

@@ -146,9 +146,11 @@ def test_a_large_batch_is_refused_naming_samples(tmp_path):
     assert "(139 weights + 19 units) × 200 samples = 31,600" in err
 
 
-def test_huge_exact_rationals_are_refused_naming_weights(tmp_path):
+@pytest.mark.parametrize("sizes", [[8, 8, 8, 8, 8, 1],      # the common denominator passes the cap: counting stops
+                                   [10, 10, 10, 1]])        # about 6,900 digits: more than str() of an int allows
+def test_huge_exact_rationals_are_refused_naming_weights(tmp_path, sizes):
     # 30-digit fractions, all with different denominators: exact ReLU values would grow without bound
-    doc = network([6, 6, 6, 6, 6, 1], activation="relu", output_activation="identity")
+    doc = network(sizes, activation="relu", output_activation="identity")
     k = 0
     for layer in doc["weights"]:
         for row in layer["W"]:
