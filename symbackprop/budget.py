@@ -2,23 +2,21 @@
 
 The layer-wise derivation (solve, derive, and the Checker that check and grade build) costs about
 the same per weight and per unit, once per sample: `work = (weights + units) × samples`, summed
-over the parts. The independent direct check of `solve --check` differentiates the fully
+over the parts (measured: 3 to 30 ms per unit, the most for deep tanh layers and large batches). The independent direct check of `solve --check` differentiates the fully
 substituted loss, whose tree grows as the product of the fan-ins of the layers (width^depth): its
 own model, `direct`, is the number of weights times the size of that tree. Exact rationals grow
 with the numbers written: `exact_digits`, twice the digits of the common denominator of all the
 numbers plus those of the largest numerator, is about the largest exact value (measured: 27,000
-digits where it says 34,000, in ten ReLU layers of 30-digit fractions).
+digits where it says 31,000, in six ReLU layers of ten units with 30-digit fractions).
 
 The limits were measured on the project's 2-core machine (docs/benchmarks.md); everything under
-them finishes each command in about 20 s and 1 GB at most. A file over a limit is refused with the
+them finished each command in about 20 s (`solve --check` of a large batch: 30 s) and 110 MB. A file over a limit is refused with the
 numbers, before anything is derived: see docs/problem-format.md#size-limits.
 """
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from .errors import ProblemError
@@ -26,14 +24,13 @@ from .errors import ProblemError
 if TYPE_CHECKING:
     from .problem import Part
 
-MAX_WORK = 1_000                 # (weights + units) × samples, summed over the parts: solve, check, grade
-MAX_WORK_DERIVE = 700          # the same for derive, which evaluates every general rule per unit and weight
+MAX_WORK = 700                   # (weights + units) × samples, summed over the parts: every command
 MAX_DIRECT = 300_000             # weights × substituted-loss tree size, summed over the parts (--check)
 MAX_EXACT_DIGITS = 10_000        # digits an exact value can reach
 DOCS = "see docs/problem-format.md#size-limits"
 
-# for the benchmark (benchmarks/bench_problem_size.py) only: measure what a refused file would cost
-_DISABLED = os.environ.get("SYMBACKPROP_NO_BUDGET") == "1"
+# benchmarks/bench_problem_size.py sets this in its own processes, to measure what a refused file would cost
+_DISABLED = False
 
 
 @dataclass(frozen=True)
@@ -112,8 +109,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Refusal | None:
-    """The first limit `parts` break for `command` ("solve", "check" for `solve --check`, or
-    "derive"), or None. `multi`: the file has a `parts:` list (default: more than one part)."""
+    """The first limit `parts` break for `command` ("solve", "derive", or "check" for
+    `solve --check`, which also has the direct check's limit), or None. `multi`: the file has a `parts:` list (default: more than one part)."""
     if _DISABLED:
         return None
     parts = list(parts)
@@ -129,18 +126,16 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
                 f"{where(p)}exact values would grow to about {c.exact_digits:,} digits (twice the digits of "
                 f"the numbers over their common denominator); at most {MAX_EXACT_DIGITS:,}: write the numbers "
                 f"as decimals with fewer places, or use fewer distinct fractions ({DOCS})"))
-    limit = MAX_WORK_DERIVE if command == "derive" else MAX_WORK
+    limit = MAX_WORK
     total = sum(c.work for _, c in costs)
     if total > limit:
         p, c = max(costs, key=lambda pc: pc[1].work)
         what = f"({_plural(c.weights, 'weight')} + {_plural(c.units, 'unit')}) × {_plural(c.samples, 'sample')} = {c.work:,}"
         if c.work <= limit:
             return Refusal(("parts",), (f"{len(costs)} parts cost {total:,} together (the largest, {p.name}: {what}); "
-                                        f"`{command}` takes at most {limit:,} (weights + units) × samples over all "
-                                        f"parts ({DOCS})"))
-        field = ("samples",) if c.samples > 1 and (c.weights + c.units) * 4 <= limit else ("network", "layers")
-        for_what = " for `derive`" if command == "derive" else ""
-        return Refusal(field, (f"{where(p)}network too large{for_what}: {what}; at most {limit:,} "
+                                        f"at most {limit:,} (weights + units) × samples over all parts ({DOCS})"))
+        field = ("samples",) if c.samples > 1 and c.weights + c.units <= limit else ("network", "layers")
+        return Refusal(field, (f"{where(p)}network too large: {what}; at most {limit:,} "
                                f"(weights + units) × samples ({DOCS})"))
     if command == "check":
         total = sum(c.direct for _, c in costs)

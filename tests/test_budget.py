@@ -175,15 +175,6 @@ def test_many_parts_are_refused_together_naming_parts(tmp_path):
     assert f": parts: {count} parts cost {count * per_part:,} together" in r.output
 
 
-def test_derive_has_its_own_tighter_limit(tmp_path):
-    doc = classroom()
-    doc["samples"].append(doc["samples"][0])            # 5 samples: fine to solve, too much to derive
-    part = parse_problem(yaml.safe_dump(doc), "c.yaml").parts[0]
-    assert budget.MAX_WORK_DERIVE < part_cost(part).work <= budget.MAX_WORK
-    r = in_process("derive", write(tmp_path, doc))
-    assert r.exit_code == 2 and "network too large for `derive`" in r.output
-
-
 def test_the_library_raises_a_problem_error():
     with pytest.raises(ProblemError, match="network too large"):
         parse_problem(yaml.safe_dump(network([60, 60, 1])), "wide.yaml")
