@@ -2,16 +2,18 @@
 
 The layer-wise derivation (solve, derive, and the Checker that check and grade build) costs about
 the same per weight and per unit, once per sample: `work = (weights + units) × samples`, summed
-over the parts (measured: 3 to 30 ms per unit, the most for deep tanh layers and large batches). The independent direct check of `solve --check` differentiates the fully
-substituted loss, whose tree grows as the product of the fan-ins of the layers (width^depth): its
-own model, `direct`, is the number of weights times the size of that tree. Exact rationals grow
+over the parts (measured: 3 to 30 ms per unit, the most for deep tanh layers and large batches).
+The independent direct check of `solve --check` differentiates the fully substituted loss, whose
+tree grows as the product of the fan-ins of the layers (width^depth): its own model, `direct`, is
+the number of weights times the size of that tree. Exact rationals grow
 with the numbers written: `exact_digits`, twice the digits of the common denominator of all the
 numbers plus those of the largest numerator, is about the largest exact value (measured: 27,000
 digits where it says 31,000, in six ReLU layers of ten units with 30-digit fractions).
 
 The limits were measured on the project's 2-core machine (docs/benchmarks.md); everything under
-them finished each command in about 20 s (`solve --check` of a large batch: 30 s) and 110 MB. A file over a limit is refused with the
-numbers, before anything is derived: see docs/problem-format.md#size-limits.
+them finished each command in about 20 s (`solve --check` of a large batch: 30 s) and 110 MB. A
+file over a limit is refused with the numbers, before anything is derived: see
+docs/problem-format.md#size-limits.
 """
 from __future__ import annotations
 
@@ -110,7 +112,8 @@ def _plural(n: int, word: str) -> str:
 
 def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Refusal | None:
     """The first limit `parts` break for `command` ("solve", "derive", or "check" for
-    `solve --check`, which also has the direct check's limit), or None. `multi`: the file has a `parts:` list (default: more than one part)."""
+    `solve --check`, which also has the direct check's limit), or None. `multi`: the file has a
+    `parts:` list (default: more than one part), so the message names the part."""
     if _DISABLED:
         return None
     parts = list(parts)
@@ -130,7 +133,8 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
     total = sum(c.work for _, c in costs)
     if total > limit:
         p, c = max(costs, key=lambda pc: pc[1].work)
-        what = f"({_plural(c.weights, 'weight')} + {_plural(c.units, 'unit')}) × {_plural(c.samples, 'sample')} = {c.work:,}"
+        what = (f"({_plural(c.weights, 'weight')} + {_plural(c.units, 'unit')}) × {_plural(c.samples, 'sample')}"
+                f" = {c.work:,}")
         if c.work <= limit:
             return Refusal(("parts",), (f"{len(costs)} parts cost {total:,} together (the largest, {p.name}: {what}); "
                                         f"at most {limit:,} (weights + units) × samples over all parts ({DOCS})"))

@@ -154,14 +154,14 @@ def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, w
 
 def derive_for_parts(parts: list[Part], source: str = "<problem>", multi: bool | None = None
                      ) -> list[GeneralDerivation]:
-    """`derive_for_part` for each part, after refusing the lot if over derive's size budget."""
+    """`derive_for_part` for each part, after refusing the lot if over the size budget (budget.py)."""
     check_budget(source, parts, "derive", multi)
     return [derive_for_part(p, source) for p in parts]
 
 
 def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
     """The general rules for a part's activations, loss and notation, checked on its network
-    (refused first if over derive's size budget, budget.py)."""
+    (refused first if over the size budget, budget.py)."""
     check_budget(source, [part], "derive", multi=False)
     derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
                                 part.loss, part.notation)
