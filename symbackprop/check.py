@@ -20,6 +20,7 @@ import sympy as sp
 
 from . import losses
 from .activations import softmax_value
+from .budget import check_budget
 from .problem import Part
 from .solution import PartSolution
 
@@ -79,9 +80,11 @@ def substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, 
     return J, nets_out
 
 
-def check_part(psol: PartSolution, step: float = FD_STEP) -> CheckReport:
-    """Compare every ∂J/∂w of the solution with direct diff and with finite differences."""
+def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<problem>") -> CheckReport:
+    """Compare every ∂J/∂w of the solution with direct diff and with finite differences.
+    A part too large for direct differentiation (budget.py) is refused before it starts."""
     part = psol.part
+    check_budget(source, [part], "check")
     keys = [(w.source, w.target) for w in part.weights]
     wsyms = {k: sp.Symbol(f"w_{k[0]}_{k[1]}", real=True) for k in keys}
     wvals = {wsyms[(w.source, w.target)]: w.value for w in part.weights}

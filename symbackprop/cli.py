@@ -156,7 +156,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     try:
         from .render import render
         from .solution import solve as solve_problem
-        solution = solve_problem(problem, list(parts) or None)
+        solution = solve_problem(problem, list(parts) or None, check=check)
         reports = None
         if check:
             from .check import check_part
@@ -401,7 +401,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
              "delta": delta, "weight_order": weight_order}
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
     try:
-        from .general_check import derive_for_part
+        from .general_check import derive_for_parts
         from .render import rules as rules_render
         if problem is not None:
             used = [f"--{k.replace('_', '-')}" for k in NETWORK_OPTIONS if given[k] is not None]
@@ -428,7 +428,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
                 raise InputError("--part needs a problem file")
             prob = _example(activation, output_activation, loss, layers, delta, weight_order)
             chosen, source, generated = list(prob.parts), None, True
-        derivations = [derive_for_part(p, prob.source) for p in chosen]
+        derivations = derive_for_parts(chosen, prob.source, multi=len(prob.parts) > 1)
         text = _render_rules(rules_render, derivations, fmt, lang, standalone, generated, source, prob.title, output)
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None

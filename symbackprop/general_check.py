@@ -15,6 +15,7 @@ from dataclasses import replace
 import sympy as sp
 import yaml
 
+from .budget import check_budget
 from .general import (GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h,
                       net_o, t, w_o, x, y, z)
 from .general import derive_general
@@ -151,8 +152,17 @@ def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, w
 
 
 
+def derive_for_parts(parts: list[Part], source: str = "<problem>", multi: bool | None = None
+                     ) -> list[GeneralDerivation]:
+    """`derive_for_part` for each part, after refusing the lot if over the size budget (budget.py)."""
+    check_budget(source, parts, "derive", multi)
+    return [derive_for_part(p, source) for p in parts]
+
+
 def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
-    """The general rules for a part's activations, loss and notation, checked on its network."""
+    """The general rules for a part's activations, loss and notation, checked on its network
+    (refused first if over the size budget, budget.py)."""
+    check_budget(source, [part], "derive", multi=False)
     derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
                                 part.loss, part.notation)
     return replace(derivation, checks=check_rules(derivation, solve_part(part, source)))

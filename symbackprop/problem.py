@@ -15,6 +15,7 @@ import sympy as sp
 
 from . import activations, losses
 from .activations import Activation
+from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, check_text, sanitized
 from .yamlfile import Path_, YamlDocument, load_yaml, number_problem, parse_yaml, shown
 
@@ -237,6 +238,9 @@ class _Validator:
                     if key in rp:
                         self.text(rp, ("parts", i, key), limit)
                 parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
+        refusal = over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
+        if refusal is not None:
+            self.fail(refusal.path, refusal.message)
         return Problem(title=title, source=source, parts=tuple(parts), description=description,
                        grading=self.grading(data.get("grading")))
 

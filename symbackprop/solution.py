@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sympy as sp
 
+from .budget import check_budget
 from .derive import derive
 from .errors import ProblemError
 from .evaluate import evaluate, to_float
@@ -94,11 +95,14 @@ class Solution:
         return latex_math(self)
 
 
-def solve(problem: Problem | str | Path, parts: list[str] | None = None) -> Solution:
-    """Derive and evaluate every part (or the named ones) of a problem."""
+def solve(problem: Problem | str | Path, parts: list[str] | None = None, check: bool = False) -> Solution:
+    """Derive and evaluate every part (or the named ones) of a problem. A problem over the size
+    budget (budget.py) is refused before anything is derived; `check`: also within the budget of
+    `solve --check`'s direct differentiation, which the caller runs next (check.check_part)."""
     if not isinstance(problem, Problem):
         problem = load_problem(problem)
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
+    check_budget(problem.source, chosen, "check" if check else "solve", multi=len(problem.parts) > 1)
     return Solution(problem.title, problem.source, tuple(solve_part(p, problem.source) for p in chosen))
 
 

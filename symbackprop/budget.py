@@ -1,0 +1,160 @@
+"""What a problem file may cost: a cost model from counts known before any SymPy work, and limits.
+
+The layer-wise derivation (solve, derive, and the Checker that check and grade build) costs about
+the same per weight and per unit, once per sample: `work = (weights + units) × samples`, summed
+over the parts (measured: 3 to 30 ms per unit, the most for deep tanh layers and large batches).
+The independent direct check of `solve --check` differentiates the fully substituted loss, whose
+tree grows as the product of the fan-ins of the layers (width^depth): its own model, `direct`, is
+the number of weights times the size of that tree. Exact rationals grow
+with the numbers written: `exact_digits`, twice the digits of the common denominator of all the
+numbers plus those of the largest numerator, is about the largest exact value (measured: 27,000
+digits where it says 31,000, in six ReLU layers of ten units with 30-digit fractions).
+
+The limits were measured on the project's 2-core machine (docs/benchmarks.md); everything under
+them finished each command in about 20 s (`solve --check` of a large batch: 30 s) and 110 MB. A
+file over a limit is refused with the numbers, before anything is derived: see
+docs/problem-format.md#size-limits.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import ProblemError
+
+if TYPE_CHECKING:
+    from .problem import Part
+
+MAX_WORK = 700                   # (weights + units) × samples, summed over the parts: every command
+MAX_DIRECT = 300_000             # weights × substituted-loss tree size, summed over the parts (--check)
+MAX_EXACT_DIGITS = 10_000        # digits an exact value can reach
+DOCS = "see docs/problem-format.md#size-limits"
+
+# benchmarks/bench_problem_size.py sets this in its own processes, to measure what a refused file would cost
+_DISABLED = False
+
+
+@dataclass(frozen=True)
+class PartCost:
+    """The size of one part, counted from the validated file before any derivation."""
+
+    weights: int
+    units: int                   # units after the inputs
+    samples: int
+    depth: int                   # layers after the inputs
+    tree: int                    # nodes of the substituted loss J(w), without sharing
+    exact_digits: int
+
+    @property
+    def work(self) -> int:
+        """The layer-wise derivation's cost units: one per weight and unit, per sample."""
+        return (self.weights + self.units) * self.samples
+
+    @property
+    def direct(self) -> int:
+        """The direct check's cost units: every weight differentiates the whole tree."""
+        return self.weights * self.tree
+
+
+def _digits(n: int) -> int:
+    """Decimal digits of n, from its bit length (str() refuses past 4,300 digits), within one."""
+    return max(1, math.ceil(abs(n).bit_length() * math.log10(2)))
+
+
+def _number_digits(values, cap: int) -> int:
+    """Digits of the lcm of the denominators plus those of the largest numerator, counting no
+    further than `cap` (the lcm of many distinct denominators can itself be huge)."""
+    lcm, top = 1, 1
+    cap_bits = int(cap * 3.33) + 64
+    for v in values:
+        q, p = int(v.q), abs(int(v.p))
+        top = max(top, p)
+        if lcm % q:
+            lcm = lcm * q // math.gcd(lcm, q)
+            if lcm.bit_length() > cap_bits:
+                return cap + 1
+    return _digits(lcm) + _digits(top)
+
+
+def part_cost(part: Part) -> PartCost:
+    """Count a part's weights, units, samples and layers, the size of its substituted loss and
+    the digits its exact values can reach; no SymPy work beyond reading the given numbers."""
+    depth = len(part.layers)
+    units = sum(len(layer) for layer in part.layers)
+    bias = 1 if part.bias is not None else 0
+    tree, fan = 1, len(part.inputs) + bias
+    for li, layer in enumerate(part.layers):
+        tree = (fan * (tree + 2)) + 2              # net = Σ w·u over the fan-in; u = g(net)
+        if part.activations[li].name == "softmax":
+            tree *= len(layer)                     # each output's softmax holds every net of the layer
+        fan = len(layer) + bias
+    tree = tree * len(part.outputs) * len(part.samples)
+    numbers = [w.value for w in part.weights]
+    numbers += [v for s in part.samples for _, v in s.x + s.t]
+    numbers += [part.learning_rate, part.relu_derivative_at_zero]
+    numbers += [v for a in part.activations for _, v in a.params if hasattr(v, "q")]
+    exact = 2 * _number_digits(numbers, MAX_EXACT_DIGITS)
+    return PartCost(len(part.weights), units, len(part.samples), depth, tree, exact)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a problem is over budget: the field path to blame (as in the file) and the message."""
+
+    path: tuple
+    message: str
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Refusal | None:
+    """The first limit `parts` break for `command` ("solve", "derive", or "check" for
+    `solve --check`, which also has the direct check's limit), or None. `multi`: the file has a
+    `parts:` list (default: more than one part), so the message names the part."""
+    if _DISABLED:
+        return None
+    parts = list(parts)
+    multi = len(parts) > 1 if multi is None else multi
+    costs = [(p, part_cost(p)) for p in parts]
+
+    def where(p) -> str:
+        return f"part {p.name}: " if multi else ""
+
+    for p, c in costs:
+        if c.exact_digits > MAX_EXACT_DIGITS:
+            return Refusal(("weights",), (
+                f"{where(p)}exact values would grow to about {c.exact_digits:,} digits (twice the digits of "
+                f"the numbers over their common denominator); at most {MAX_EXACT_DIGITS:,}: write the numbers "
+                f"as decimals with fewer places, or use fewer distinct fractions ({DOCS})"))
+    limit = MAX_WORK
+    total = sum(c.work for _, c in costs)
+    if total > limit:
+        p, c = max(costs, key=lambda pc: pc[1].work)
+        what = (f"({_plural(c.weights, 'weight')} + {_plural(c.units, 'unit')}) × {_plural(c.samples, 'sample')}"
+                f" = {c.work:,}")
+        if c.work <= limit:
+            return Refusal(("parts",), (f"{len(costs)} parts cost {total:,} together (the largest, {p.name}: {what}); "
+                                        f"at most {limit:,} (weights + units) × samples over all parts ({DOCS})"))
+        field = ("samples",) if c.samples > 1 and c.weights + c.units <= limit else ("network", "layers")
+        return Refusal(field, (f"{where(p)}network too large: {what}; at most {limit:,} "
+                               f"(weights + units) × samples ({DOCS})"))
+    if command == "check":
+        total = sum(c.direct for _, c in costs)
+        if total > MAX_DIRECT:
+            p, c = max(costs, key=lambda pc: pc[1].direct)
+            return Refusal(("network", "layers"), (
+                f"{where(p)}network too large for --check: the direct differentiation of the fully substituted "
+                f"loss grows as width^depth: {_plural(c.weights, 'weight')} × a loss of {c.tree:,} terms = "
+                f"{c.direct:,}; at most {MAX_DIRECT:,}. Solve it without --check ({DOCS})"))
+    return None
+
+
+def check_budget(source: str, parts, command: str = "solve", multi: bool | None = None) -> None:
+    """Raise a ProblemError naming `source` and the field if `parts` are over budget for `command`."""
+    refusal = over_budget(parts, command, multi)
+    if refusal is not None:
+        from .yamlfile import format_path
+        raise ProblemError(refusal.message, source=source, field=format_path(refusal.path))

@@ -1,0 +1,249 @@
+"""The size budget of problem files (issue 9): over-budget files are refused up front, exit 2, with
+one line naming the file, the field and the numbers; every shipped problem and a realistic
+classroom problem stay accepted; the limits are exact boundaries of the cost model."""
+import subprocess
+import sys
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import PROBLEMS
+
+from symbackprop import budget
+from symbackprop.budget import over_budget, part_cost
+from symbackprop.cli import main
+from symbackprop.errors import ProblemError
+from symbackprop.problem import load_problem, parse_problem
+
+HARD_TIMEOUT = 300        # turns a hang into a failure; not a speed assertion
+
+
+def network(sizes, activation="tanh", output_activation="sigmoid", loss="half_squared_error", samples=1,
+            number="1/4", parts=None) -> dict:
+    """A fully connected network with a bias, every weight and input `number`."""
+    ids, start = [], 1
+    for s in sizes:
+        ids.append(list(range(start, start + s)))
+        start += s
+    weights = [{"W": [[number] * a for _ in range(b)], "b": [number] * b} for a, b in zip(sizes, sizes[1:])]
+    n_out = sizes[-1]
+    data = [{"x": [number] * sizes[0], "t": [1] + [0] * (n_out - 1)} for _ in range(samples)]
+    net = {"inputs": ids[0], "bias": 0, "layers": ids[1:], "activation": activation}
+    if output_activation:
+        net["output_activation"] = output_activation
+    doc = {"title": "generated", "network": net, "weights": weights, "loss": loss, "learning_rate": "1/2"}
+    if samples == 1:
+        doc["sample"] = data[0]
+    else:
+        doc["samples"] = data
+    if parts:
+        doc["parts"] = parts
+    return doc
+
+
+def write(tmp_path, doc, name="p.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, default_flow_style=None))
+    return str(path)
+
+
+def cli(*args):
+    """The real command in its own process, as a user runs it (a hang becomes a failure)."""
+    return subprocess.run([sys.executable, "-m", "symbackprop.cli", *args], capture_output=True, text=True,
+                          timeout=HARD_TIMEOUT)
+
+
+def in_process(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def one_error_line(result) -> str:
+    err = result.stderr.strip()
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+def classroom() -> dict:
+    return network([4, 8, 8, 3], output_activation="softmax", loss="cross_entropy", samples=4)
+
+
+# -- what is accepted --------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", sorted(p for p in PROBLEMS.glob("*.yaml") if p.name != "quadratic.yaml"))
+def test_every_shipped_problem_is_within_every_budget(path):
+    problem = load_problem(path)
+    for command in ("solve", "check", "derive"):
+        assert over_budget(problem.parts, command) is None, (path.name, command)
+
+
+def test_a_realistic_classroom_problem_is_accepted_for_solve_grading_and_derive():
+    part = parse_problem(yaml.safe_dump(classroom()), "classroom.yaml").parts[0]
+    cost = part_cost(part)
+    assert (cost.weights, cost.units, cost.samples, cost.depth) == (5 * 8 + 9 * 8 + 9 * 3, 19, 4, 3)
+    assert over_budget([part], "solve") is None
+    assert over_budget([part], "derive") is None
+
+
+# -- what is refused, through the command line ----------------------------------------------------------
+@pytest.mark.slow          # PyYAML takes seconds to read 40,000 weights
+def test_a_200_200_1_network_is_refused_with_the_numbers(tmp_path):
+    path = write(tmp_path, network([200, 200, 1]), "wide.yaml")
+    for args in (["solve", path], ["derive", path]):
+        r = cli(*args)
+        assert r.returncode == 2, r.stderr
+        err = one_error_line(r)
+        assert err.startswith(f"Error: {path}:") and "network.layers" in err
+        assert "40,401 weights + 201 units" in err and f"at most {budget.MAX_WORK:,}" in err
+        assert "docs/problem-format.md#size-limits" in err
+
+
+def test_a_wide_network_is_refused_by_solve_check_grade_and_derive(tmp_path):
+    path = write(tmp_path, network([60, 60, 1]), "wide.yaml")      # 3,721 weights
+    answers = tmp_path / "a.yaml"
+    answers.write_text("{}\n")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "s1.yaml").write_text("{}\n")
+    for args in (["solve", path], ["solve", path, "--check"], ["derive", path], ["check", path, str(answers)],
+                 ["grade", path, str(subs), "-o", str(tmp_path / "g.csv")]):
+        r = in_process(*args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "network.layers: network too large: (3,721 weights + 61 units) × 1 sample = 3,782" in r.output
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_the_refusal_comes_before_any_derivation(tmp_path, monkeypatch):
+    import symbackprop.solution
+
+    def boom(*args):
+        raise AssertionError("derived a network over the budget")
+    monkeypatch.setattr(symbackprop.solution, "derive", boom)
+    path = write(tmp_path, network([60, 60, 1]))
+    r = in_process("solve", path)
+    assert r.exit_code == 2 and "network too large" in r.output
+
+
+def test_check_refuses_a_network_whose_direct_differentiation_is_too_big(tmp_path):
+    # the issue's "12×3 tanh": three hidden layers of 12; fine to solve, not to differentiate directly
+    doc = network([5, 12, 12, 12, 2])
+    part = parse_problem(yaml.safe_dump(doc), "deep.yaml").parts[0]
+    assert over_budget([part], "solve") is None
+    path = write(tmp_path, doc, "deep.yaml")
+    r = cli("solve", path, "--check")
+    assert r.returncode == 2, r.stderr
+    err = one_error_line(r)
+    assert f"{path}:" in err and "network.layers" in err and "too large for --check" in err
+    assert "410 weights" in err and f"at most {budget.MAX_DIRECT:,}" in err and "without --check" in err
+
+
+def test_a_large_batch_is_refused_naming_samples(tmp_path):
+    doc = network([4, 8, 8, 3], output_activation="softmax", loss="cross_entropy", samples=200)
+    path = write(tmp_path, doc, "batch.yaml")
+    r = cli("solve", path)
+    assert r.returncode == 2, r.stderr
+    err = one_error_line(r)
+    assert f"{path}:" in err and ": samples: network too large" in err
+    assert "(139 weights + 19 units) × 200 samples = 31,600" in err
+
+
+@pytest.mark.parametrize("sizes", [[8, 8, 8, 8, 8, 1],      # the common denominator passes the cap: counting stops
+                                   [10, 10, 10, 1]])        # about 6,900 digits: more than str() of an int allows
+def test_huge_exact_rationals_are_refused_naming_weights(tmp_path, sizes):
+    # 30-digit fractions, all with different denominators: exact ReLU values would grow without bound
+    doc = network(sizes, activation="relu", output_activation="identity")
+    k = 0
+    for layer in doc["weights"]:
+        for row in layer["W"]:
+            for c in range(len(row)):
+                k += 1
+                row[c] = f"1/{10 ** 29 + 2 * k + 1}"
+    path = write(tmp_path, doc, "digits.yaml")
+    r = cli("solve", path)
+    assert r.returncode == 2, r.stderr
+    err = one_error_line(r)
+    assert f"{path}:" in err and "weights" in err and "digits" in err
+    assert f"at most {budget.MAX_EXACT_DIGITS:,}" in err
+
+
+def test_many_parts_are_refused_together_naming_parts(tmp_path):
+    per_part = part_cost(parse_problem(yaml.safe_dump(classroom()), "c.yaml").parts[0]).work
+    count = budget.MAX_WORK // per_part + 1
+    doc = classroom()
+    doc["parts"] = [{"name": f"p{i}"} for i in range(count)]
+    r = in_process("solve", write(tmp_path, doc))
+    assert r.exit_code == 2
+    assert f": parts: {count} parts cost {count * per_part:,} together" in r.output
+
+
+def test_the_library_raises_a_problem_error():
+    with pytest.raises(ProblemError, match="network too large"):
+        parse_problem(yaml.safe_dump(network([60, 60, 1])), "wide.yaml")
+
+
+# -- the limits are boundaries ---------------------------------------------------------------------
+def _batch_at(limit: int) -> tuple[dict, int]:
+    """A 2-2-1 network with as many samples as fit under `limit` (12 cost units per sample)."""
+    per_sample = 9 + 3
+    return network([2, 2, 1], activation="sigmoid", samples=limit // per_sample), limit // per_sample
+
+
+def test_work_limit_boundary():
+    doc, n = _batch_at(budget.MAX_WORK)
+    part = parse_problem(yaml.safe_dump(doc), "b.yaml").parts[0]
+    assert part_cost(part).work <= budget.MAX_WORK and over_budget([part]) is None
+    doc["samples"].append(doc["samples"][0])
+    with pytest.raises(ProblemError, match=f"× {n + 1:,} samples"):
+        parse_problem(yaml.safe_dump(doc), "b.yaml")
+
+
+def test_direct_limit_boundary():
+    # a tree of the same shape as the model counts it, grown one input at a time
+    accepted = refused = None
+    for n_in in range(1, 200):
+        part = parse_problem(yaml.safe_dump(network([n_in, 4, 4, 1])), "d.yaml").parts[0]
+        if part_cost(part).direct <= budget.MAX_DIRECT:
+            accepted = part
+        else:
+            refused = part
+            break
+    assert accepted is not None and refused is not None
+    assert over_budget([accepted], "check") is None
+    assert "too large for --check" in over_budget([refused], "check").message
+
+
+@pytest.mark.slow
+def test_a_batch_just_under_the_limit_is_solved_and_graded(tmp_path):
+    doc, _ = _batch_at(budget.MAX_WORK)
+    path = write(tmp_path, doc, "batch.yaml")
+    r = cli("solve", path, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    answers = tmp_path / "a.yaml"
+    answers.write_text("{}\n")
+    r = cli("check", path, str(answers))
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.slow
+def test_the_classroom_problem_is_solved_and_derived(tmp_path):
+    path = write(tmp_path, classroom(), "classroom.yaml")
+    assert cli("solve", path).returncode == 0
+    assert cli("derive", path).returncode == 0
+
+
+def test_derive_without_a_file_is_always_within_budget():
+    from symbackprop.cli import MAX_DEPTH, MAX_WIDTH
+    from symbackprop.general_check import example_problem
+    largest = example_problem((MAX_WIDTH,) * MAX_DEPTH, "tanh", None, "half_squared_error")
+    assert over_budget(largest.parts, "derive") is None
+
+
+def test_check_part_refuses_a_part_too_large_for_direct_differentiation():
+    from symbackprop.check import check_part
+    from symbackprop.solution import solve
+    problem = parse_problem(yaml.safe_dump(network([4, 4, 4, 4, 2])), "deep.yaml")
+    assert part_cost(problem.parts[0]).direct > budget.MAX_DIRECT
+    with pytest.raises(ProblemError, match="deep.yaml: network.layers: network too large for --check"):
+        solve(problem, check=True)
+    psol = solve(problem).parts[0]                     # fine to solve
+    with pytest.raises(ProblemError, match="too large for --check"):
+        check_part(psol)
