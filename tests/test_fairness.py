@@ -401,3 +401,25 @@ def test_every_row_of_grade_is_check_of_that_file_alone(tmp_path):
         assert [r.error for r in results] == [None] * len(order)
         for r in results:
             assert rows(r.reports) == alone[r.student], (jobs, r.student)
+
+
+# -- the parser's cache is shared by students, so it must not change what one student's budget buys --
+def test_a_remembered_parse_costs_this_submission_what_it_cost_the_first_time():
+    with Parser() as p:
+        p.new_submission(10.0)
+        p.parse("\\frac{1}{2}(1-0.491)^{2}")
+        first = 10.0 - p.budget
+        p.new_submission(10.0)
+        p.parse("\\frac{1}{2}(1-0.491)^{2}")            # from the cache
+        assert 10.0 - p.budget == first
+        p.new_submission(0.0)                            # a budget used up is used up, cached or not
+        with pytest.raises(Exception, match="used up its parsing time"):
+            p.parse("\\frac{1}{2}(1-0.491)^{2}")
+
+
+def test_a_time_out_is_not_remembered_for_the_next_student(monkeypatch):
+    p = Parser()
+    monkeypatch.setattr(p, "_ask", lambda text: ("error", "too complex to read within 3 s", 3.0, False))
+    with pytest.raises(Exception, match="too complex"):
+        p.parse("x^{2}")
+    assert p.cache == {}

@@ -69,6 +69,10 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
     return _TOKEN.sub(sub, text), names
 
 
+class _NotSymbolic(Exception):
+    """A student's rule holds something SymPy should not be trusted with: compare it at points instead."""
+
+
 class RuleChecker:
     """Checks general-rule answers of one part against its derivation."""
 
@@ -112,13 +116,12 @@ class RuleChecker:
         forms = [f for f in rule.forms if not f.has(sp.Derivative)]        # δ_k y_j and its expansion
         out = [("general", [float(evaluate_rule(f, index(f), vals, gp)) for vals, gp in self.points]) for f in forms]
         for label, form in rule.specialised:
-            try:
-                out.append((label, [float(evaluate_rule(form, index(form), vals, gp)) for vals, gp in self.points]))
-            except (TypeError, KeyError):
-                continue          # a form with a step function: not comparable at arbitrary points
+            at = [evaluate_rule(form, index(form), vals, gp) for vals, gp in self.points]
+            if all(v.is_number and v.is_real for v in at):     # a form left with a step function or an
+                out.append((label, [float(v) for v in at]))    # unevaluated derivative is not comparable
         return out
 
-    def symbolic(self, node, names: dict):
+    def symbolic(self, node, names: dict):  # noqa: C901 - one branch per node kind
         """The student's rule as a SymPy expression in the derivation's own symbols, or None when it
         holds anything SymPy should not be trusted with (big powers, unknown functions)."""
         letters = {"k": k, "j": j, "i": i}
@@ -134,7 +137,11 @@ class RuleChecker:
                     return letters[n[1]]
                 if n[1] in ("C", "c"):
                     return c
+                if n[1] not in names:
+                    raise _NotSymbolic(f"symbol {n[1]}")
                 base, idx = names[n[1]]
+                if any(ch not in letters for ch in idx):
+                    raise _NotSymbolic(f"index {idx}")
                 if base is eta:
                     return eta
                 args = tuple(letters[ch] for ch in idx)
@@ -148,15 +155,15 @@ class RuleChecker:
             if kind == "pow":
                 ex = build(n[2])
                 if not (ex.is_Number and abs(ex) <= 10):
-                    raise ValueError("power")
+                    raise _NotSymbolic("power")
                 return sp.Pow(build(n[1]), ex)
             if kind == "sum" and n[1] in letters:
                 return sp.Sum(build(n[4]), (letters[n[1]], build(n[2]), build(n[3])))
-            raise ValueError(kind)
+            raise _NotSymbolic(kind)
 
         try:
             return build(node)
-        except (ValueError, KeyError, TypeError):
+        except _NotSymbolic:                  # anything else is a bug of ours, and propagates
             return None
 
     def check(self, rid: str, text: str) -> tuple[bool, str]:

@@ -399,7 +399,7 @@ class Parser:
     def __init__(self, timeout: float = TIMEOUT) -> None:
         self.timeout = timeout
         self.budget = BUDGET          # what is left for the current submission (reset by `new_submission`)
-        self.cache: dict[str, tuple[str, object]] = {}
+        self.cache: dict[str, tuple[str, object, float]] = {}   # text -> (status, tree or message, CPU cost)
         self._proc = None
         self._conn = None
         self._ready = False
@@ -463,9 +463,17 @@ class Parser:
         cut out first, their arguments parsed on their own and put back as function nodes."""
         text, cases = _cut_cases(text)
         text, calls = _cut_calls(text)
-        if text not in self.cache:
-            self.cache[text] = self._ask(text)
-        status, value = self.cache[text]
+        if text in self.cache:
+            status, value, cost = self.cache[text]
+            # a remembered parse costs this submission what it cost the first time, so that the budget
+            # runs out at the same answer whether or not another student wrote the same text before
+            if self.budget <= 0:
+                raise AnswerError("not read: this submission used up its parsing time")
+            self.budget -= cost
+        else:
+            status, value, cost, lasting = self._ask(text)
+            if lasting:                   # the parser's own answer; never a time-out, which load can cause
+                self.cache[text] = (status, value, cost)
         if status != "ok":
             raise AnswerError(str(value))
         if not calls and not cases:
@@ -482,9 +490,10 @@ class Parser:
             inner[ph] = ("cases", branches)
         return _put_back(value, inner)  # type: ignore[arg-type]
 
-    def _ask(self, text: str) -> tuple[str, object]:
+    def _ask(self, text: str) -> tuple[str, object, float, bool]:
+        """(status, tree or message, CPU seconds charged, whether the outcome depends on the text alone)."""
         if not text.strip():
-            return ("error", "empty expression")
+            return ("error", "empty expression", 0.0, True)
         if self.budget <= 0:
             raise AnswerError("not read: this submission used up its parsing time")
         if self._proc is None or not self._proc.is_alive():
@@ -498,16 +507,18 @@ class Parser:
             ready = self._conn.poll(min(self.timeout, self.budget))
         except OSError:
             self.close()
-            return ("error", "the parser stopped on this answer")
+            return ("error", "the parser stopped on this answer", 0.0, False)
         if not ready:
-            self.budget -= time.monotonic() - start
+            spent = time.monotonic() - start
+            self.budget -= spent
             self.close()                  # a parse that does not end: kill it, start afresh next time
-            return ("error", f"too complex to read within {self.timeout:g} s")
+            return ("error", f"too complex to read within {self.timeout:g} s", spent, False)
         try:
             status, value, cpu = self._conn.recv()
         except (EOFError, OSError):
-            self.budget -= time.monotonic() - start
+            spent = time.monotonic() - start
+            self.budget -= spent
             self.close()
-            return ("error", "the parser stopped on this answer")
+            return ("error", "the parser stopped on this answer", spent, False)
         self.budget -= cpu                # CPU, not wall-clock: a loaded machine does not cost students answers
-        return (status, value)
+        return (status, value, cpu, True)
