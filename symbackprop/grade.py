@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .answers import Grader, PartReport, Rubric
+from .answers import Grader, OverLimit, PartReport, Rubric
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import SymbackpropError
 from .problem import Problem
@@ -64,7 +64,8 @@ def class_results(graded: list[StudentResult], unread: list[Unread]) -> list[Stu
 
 
 # -- the worker processes ----------------------------------------------------------------------
-SECONDS = 30.0              # one submission's wall-clock limit, enforced by the parent (honest: ≤ 12.4 s, 2 jobs, load 5.6 on 2 cores)
+SECONDS = 30.0              # wall-clock backstop for one submission, enforced by the parent: the limit itself is
+                            # meter.SECONDS of computing time, which a loaded machine does not eat into
 MEMORY = 300 * 2**20        # bytes one submission may add to its worker (Linux; RLIMIT_AS)
 INTERNAL = "internal error (not the student's fault)"
 
@@ -86,6 +87,8 @@ def _grade_one(student: str, path: str) -> StudentResult:
     try:
         reports, problems = _GRADER.check(path, _PART)          # type: ignore[union-attr]
         return StudentResult(student, path, reports, None, problems)
+    except OverLimit as exc:
+        return StudentResult(student, path, error=str(exc), status="over_limit")
     except SymbackpropError as exc:
         return StudentResult(student, path, error=str(exc))
     except MemoryError:

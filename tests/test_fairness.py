@@ -423,3 +423,49 @@ def test_a_time_out_is_not_remembered_for_the_next_student(monkeypatch):
     with pytest.raises(Exception, match="too complex"):
         p.parse("x^{2}")
     assert p.cache == {}
+
+
+# -- the computing time of one submission (answers/meter.py) -----------------------------------
+def _fixed_costs(monkeypatch, parser, cost=0.02):
+    """Every parse costs `cost` and the checking process nothing: charges become exact."""
+    from symbackprop.answers import latex, meter
+    ask = latex.Parser._ask
+    monkeypatch.setattr(parser, "_ask", lambda text: (lambda r: (r[0], r[1], cost if r[3] else r[2], r[3]))(ask(parser, text)))
+    monkeypatch.setattr(meter.time, "process_time", lambda: 0.0)
+
+
+def test_a_submission_is_charged_the_same_after_another_wrote_the_same_answers(tmp_path, monkeypatch):
+    writeup = tmp_path / "sol.md"
+    from symbackprop.render import render
+    writeup.write_text(render(solve(XOR), "markdown"), encoding="utf-8")
+    g = Grader(load_problem(XOR), Rubric())
+    try:
+        _fixed_costs(monkeypatch, g.parser)
+        g.check(writeup)
+        alone = 5.0 - g.parser.budget
+        g.check(writeup)                     # every right answer now comes from the remembered verdicts
+        again = 5.0 - g.parser.budget
+    finally:
+        g.close()
+    assert alone > 0.5 and again == pytest.approx(alone)
+
+
+def test_a_submission_over_its_computing_time_is_over_the_limit_in_check_and_in_grade(tmp_path, monkeypatch):
+    from symbackprop import grade
+    from symbackprop.answers import OverLimit, meter
+    from symbackprop.render import render
+    writeup = tmp_path / "sol.md"
+    writeup.write_text(render(solve(XOR), "markdown"), encoding="utf-8")
+    monkeypatch.setattr(meter, "SECONDS", 0.5)
+    monkeypatch.setattr(meter.Meter.__init__, "__defaults__", (0.5,))
+    g = Grader(load_problem(XOR), Rubric())
+    try:
+        _fixed_costs(monkeypatch, g.parser)
+        with pytest.raises(OverLimit, match="more than 0.5 s of computing time"):
+            g.check(writeup)
+        monkeypatch.setattr(grade, "_GRADER", g)
+        monkeypatch.setattr(grade, "_PART", None)
+        row = grade._grade_one("alice", str(writeup))
+    finally:
+        g.close()
+    assert row.status == "over_limit" and "computing time" in row.error and row.reports == []

@@ -9,10 +9,11 @@ from ..problem import Problem, load_problem
 from ..solution import Solution, solve
 from .check import Answer, Checker, PartReport, Verdict
 from .latex import AnswerError, Parser
+from .meter import Meter, OverLimit
 from .read import Submission, read_submission
 from .rubric import Rubric, read_rubric
 
-__all__ = ["Answer", "AnswerError", "Checker", "PartReport", "Parser", "Rubric", "Submission", "Verdict",
+__all__ = ["Answer", "AnswerError", "Checker", "OverLimit", "PartReport", "Parser", "Rubric", "Submission", "Verdict",
            "check_submission", "load_rubric", "Grader"]
 
 
@@ -53,10 +54,16 @@ class Grader:
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
 
     def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
-        self.parser.new_submission()
-        sub = read_submission(path, self.problem, self.solution, part)
-        names = [part] if part else [p.name for p in self.solution.parts]
-        reports = [self.checkers[n].check(sub.answers.get(n, [])) for n in names]
+        """One submission's reports and what could not be read; OverLimit when it needs more than
+        meter.SECONDS of computing time (reading, parsing and checking together)."""
+        meter = Meter(self.parser)
+        try:
+            sub = read_submission(path, self.problem, self.solution, part)
+            meter.tick()
+            names = [part] if part else [p.name for p in self.solution.parts]
+            reports = [self.checkers[n].check(sub.answers.get(n, []), meter) for n in names]
+        except OverLimit as exc:
+            raise OverLimit(f"{path}: {exc}") from None
         return reports, sub.problems
 
     def close(self) -> None:

@@ -31,6 +31,7 @@ from .compare import Match, Tolerance, compare_number, shown_decimals, within
 from .expr import evaluate, negate_at, node_at, numbers, replace_at
 from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
+from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .rubric import Rubric
 
@@ -132,15 +133,18 @@ class Checker:
         self.numbers_cache: dict[str, tuple[float, float]] = {}
         self.step0 = float(psol.part.relu_derivative_at_zero)      # step(0) written in an answer
         # verdicts that depend on nothing but the answer's own text: (qid, text, number) -> Verdict
-        self.right: dict[tuple, Verdict] = {}
+        self.right: dict[tuple, tuple[Verdict, tuple[str, ...]]] = {}   # verdict, and the texts parsed for it
         self.rules = None                              # general.RuleChecker, made when a rule is answered
+        self.meter: Meter | _Free = FREE               # the current submission's computing time
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
         self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
         # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
         self.exact = {Fraction(int(s.value.p), int(s.value.q)) for s in psol.steps if s.value.is_Rational}
 
     # -- one student ---------------------------------------------------------------------------
-    def check(self, answers: list[Answer]) -> PartReport:
+    def check(self, answers: list[Answer], meter: Meter | None = None) -> PartReport:
+        """One student's report. `meter` charges the submission's computing time answer by answer."""
+        self.meter = meter or FREE
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
@@ -149,6 +153,7 @@ class Checker:
         verdicts: list[Verdict] = []
         seen: set[str] = set()
         for ans in answers:
+            self.meter.tick()
             v = self._check_one(ans, student, wrong_first)
             verdicts.append(v)
             sym = self.symbol_of.get(ans.qid)
@@ -156,6 +161,7 @@ class Checker:
                 student[sym] = v.value
             seen.add(ans.qid)
         verdicts = self._merge_duplicates(verdicts) + [self._check_rule(a) for a in rules]
+        self.meter.tick()
         verdicts, notes = diagnose.consolidate(verdicts, self.psol, self.rubric)
         missing = tuple(q for q in self.items if q not in seen)
         first = next((v.qid for v in verdicts if v.status not in GOOD and v.points), None)
@@ -169,7 +175,8 @@ class Checker:
         from .general import RuleChecker
         if self.rules is None:
             from ..general_check import derive_for_part
-            self.rules = RuleChecker(derive_for_part(self.psol.part), self.parser)
+            with self.meter.shared():                 # derived once for every student
+                self.rules = RuleChecker(derive_for_part(self.psol.part), self.parser)
         dv = self.rules.dv
         rule = dv.rule(ans.qid)
         expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, rule.rule)}"
@@ -218,10 +225,13 @@ class Checker:
         values", numbers "with your earlier values") is never remembered: it holds for this student only."""
         key = (ans.qid, ans.text, ans.number)
         if key in self.right:
-            return replace(self.right[key], line=ans.line)
-        v, own = self._judge(ans, student, wrong_first)
+            verdict, texts = self.right[key]
+            self.parser.charge(texts)          # what reading it cost: the same as for the student who came first
+            return replace(verdict, line=ans.line)
+        with self.parser.recording() as texts:
+            v, own = self._judge(ans, student, wrong_first)
         if v.status == "correct" and not own:
-            self.right[key] = v
+            self.right[key] = (v, tuple(texts))
         return v
 
     def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> tuple[Verdict, bool]:

@@ -34,7 +34,8 @@ def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], 
     """(code, message, value at given leaf values) for every mistake that applies to this step;
     built once per step and checker."""
     if qid not in ch.variants:
-        ch.variants[qid] = _build_variants(ch, qid)
+        with ch.meter.shared():                        # built once for every student
+            ch.variants[qid] = _build_variants(ch, qid)
     return ch.variants[qid]
 
 

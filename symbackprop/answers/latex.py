@@ -17,7 +17,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..errors import SymbackpropError
 from .names import TOKEN, NameTable, canon
@@ -26,7 +28,7 @@ MAX_CHARS = 2000          # one answer (a whole chain)
 MAX_DEPTH = 40            # nesting of braces and parentheses
 MAX_NODES = 400           # size of a parsed expression
 TIMEOUT = 3.0             # seconds for one parse
-BUDGET = 10.0             # parser CPU seconds for one whole submission (an honest write-up needs ≤ 3.3 s)
+BUDGET = 5.0              # CPU seconds for one whole submission (meter.py; an honest write-up needs about 1.5)
 STARTUP = 60.0            # seconds for the worker to import latex2sympy2
 MEMORY = 300 * 2**20      # bytes the parser worker may grow by (Linux), beyond latex2sympy2 loaded
 
@@ -400,6 +402,8 @@ class Parser:
         self.timeout = timeout
         self.budget = BUDGET          # what is left for the current submission (reset by `new_submission`)
         self.cache: dict[str, tuple[str, object, float]] = {}   # text -> (status, tree or message, CPU cost)
+        self._charged: set[str] = set()                         # texts the current submission has paid for
+        self._recording: list[str] | None = None
         self._proc = None
         self._conn = None
         self._ready = False
@@ -430,6 +434,7 @@ class Parser:
     def new_submission(self, budget: float = BUDGET) -> None:
         """Parsing time for the next submission: a submission of many slow answers cannot hang a class."""
         self.budget = budget
+        self._charged = set()
 
     def warm(self) -> None:
         """Start the worker now, so that importing latex2sympy2 overlaps with other work."""
@@ -457,23 +462,49 @@ class Parser:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @contextmanager
+    def recording(self) -> Iterator[list[str]]:
+        """The texts parsed inside the block (cached or not), for `charge` when a result is reused."""
+        outer, self._recording = self._recording, []
+        try:
+            yield self._recording
+        finally:
+            if outer is not None:
+                outer.extend(self._recording)
+            self._recording = outer
+
+    def charge(self, texts) -> None:
+        """Charge the current submission for texts whose result is reused without parsing (a right
+        answer remembered from another student), as if it had parsed them itself."""
+        for text in texts:
+            entry = self.cache.get(text)
+            if entry is not None and text not in self._charged:
+                self.budget -= entry[2]
+                self._charged.add(text)
+
     def parse(self, text: str) -> Node:
         """The tree of one expression (no relations), or AnswerError. Calls of step, relu, sgn and
         sigmoid, which latex2sympy2 reads as products when the argument is not a single atom, are
         cut out first, their arguments parsed on their own and put back as function nodes."""
         text, cases = _cut_cases(text)
         text, calls = _cut_calls(text)
+        if self._recording is not None:
+            self._recording.append(text)
         if text in self.cache:
             status, value, cost = self.cache[text]
-            # a remembered parse costs this submission what it cost the first time, so that the budget
-            # runs out at the same answer whether or not another student wrote the same text before
-            if self.budget <= 0:
-                raise AnswerError("not read: this submission used up its parsing time")
-            self.budget -= cost
+            # a text this submission has not parsed yet costs it what it cost the first time, whoever
+            # parsed it then: the budget runs out at the same answer as when the file is checked alone
+            if text not in self._charged:
+                if self.budget <= 0:
+                    raise AnswerError("not read: this submission used up its parsing time")
+                self.budget -= cost
+                self._charged.add(text)
         else:
             status, value, cost, lasting = self._ask(text)
+            self.budget -= cost           # CPU, not wall-clock: a loaded machine does not cost students answers
             if lasting:                   # the parser's own answer; never a time-out, which load can cause
                 self.cache[text] = (status, value, cost)
+                self._charged.add(text)
         if status != "ok":
             raise AnswerError(str(value))
         if not calls and not cases:
@@ -510,15 +541,12 @@ class Parser:
             return ("error", "the parser stopped on this answer", 0.0, False)
         if not ready:
             spent = time.monotonic() - start
-            self.budget -= spent
             self.close()                  # a parse that does not end: kill it, start afresh next time
             return ("error", f"too complex to read within {self.timeout:g} s", spent, False)
         try:
             status, value, cpu = self._conn.recv()
         except (EOFError, OSError):
             spent = time.monotonic() - start
-            self.budget -= spent
             self.close()
             return ("error", "the parser stopped on this answer", spent, False)
-        self.budget -= cpu                # CPU, not wall-clock: a loaded machine does not cost students answers
         return (status, value, cpu, True)
