@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import click
 
@@ -44,6 +45,27 @@ def _stop_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
     except ValueError:                 # pragma: no cover - not the main thread (embedding)
         pass
+
+
+@contextmanager
+def _boundary(after: str = "") -> Iterator[None]:
+    """The one error boundary of a command's work: a user's mistake is one line and exit 2, SIGTERM
+    and Ctrl-C stop quietly (143, 130), anything else is a bug of ours (exit 3, with the traceback)."""
+    _stop_cleanly_on_sigterm()
+    try:
+        yield
+    except SymbackpropError as exc:
+        raise InputError(str(exc)) from None
+    except click.ClickException:
+        raise
+    except Terminated:
+        click.echo(f"terminated{after}", err=True)
+        sys.exit(143)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted{after}", err=True)
+        sys.exit(130)
+    except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
+        _internal_error(exc, after)
 
 
 def _write(text: str | bytes, output: str) -> None:
@@ -153,7 +175,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     if standalone is None:
         standalone = output != "-"
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
-    try:
+    with _boundary():
         from .render import render
         from .solution import solve as solve_problem
         solution = solve_problem(problem, list(parts) or None, check=check)
@@ -163,8 +185,6 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
             reports = [check_part(p) for p in solution.parts]
         text = render(solution, fmt, precision=precision, checks=reports, lang=lang, standalone=standalone,
                       output=output)
-    except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
     _write(text, output)
     if reports is not None and not all(r.ok for r in reports):
         sys.exit(1)
@@ -201,8 +221,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
     fmt = fmt or {".json": "json", ".md": "markdown"}.get(Path(output).suffix.lower(), "text")
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)])
-    _stop_cleanly_on_sigterm()
-    try:
+    with _boundary():
         from .answers import check_submission
         from .render import report as report_render
         reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
@@ -213,16 +232,6 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             render = {"text": report_render.render_text, "json": report_render.render_json,
                       "markdown": report_render.render_markdown}[fmt]
             text = render(reports, answers, problems)
-    except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
-    except Terminated:
-        click.echo("terminated", err=True)
-        sys.exit(143)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
-        _internal_error(exc)
     _write(text, output)
     failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
     if failed:
@@ -288,21 +297,10 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
     submissions = scan.submissions
-    _stop_cleanly_on_sigterm()
-    try:
+    with _boundary("; gradebook not written"):
         with click.progressbar(length=len(submissions), label=f"grading {len(submissions)} submissions",
                                file=sys.stderr) as bar:
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
-    except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
-    except KeyboardInterrupt:
-        click.echo("interrupted; gradebook not written", err=True)
-        sys.exit(130)
-    except Terminated:
-        click.echo("terminated; gradebook not written", err=True)
-        sys.exit(143)
-    except Exception as exc:           # noqa: BLE001 - a bug of ours in grading itself: say so, exit 3
-        _internal_error(exc, "; gradebook not written")
     results = class_results(graded, scan.unread)
     _write(gradebook_csv(results), output)
     text = summary_markdown(results)
@@ -400,7 +398,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
     given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
              "delta": delta, "weight_order": weight_order}
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
-    try:
+    with _boundary():
         from .general_check import derive_for_parts
         from .render import rules as rules_render
         if problem is not None:
@@ -430,8 +428,6 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             chosen, source, generated = list(prob.parts), None, True
         derivations = derive_for_parts(chosen, prob.source, multi=len(prob.parts) > 1)
         text = _render_rules(rules_render, derivations, fmt, lang, standalone, generated, source, prob.title, output)
-    except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
     _write(text, output)
     if not all(d.ok for d in derivations):
         sys.exit(1)

@@ -91,7 +91,7 @@ _MAX_BRACED = re.compile(r"\\(max|min)\s*\{")
 
 class _Finder:
     """`text.find(needle, start)` for ascending starts in linear total time: a result is reused while the
-    start has not passed it, and a needle not found once is not searched for again."""
+    start has not passed it, and a needle not found once is not searched for again (also read.py's)."""
 
     def __init__(self, text: str, needle: str) -> None:
         self.text, self.needle, self.at = text, needle, None

@@ -20,7 +20,7 @@ from ..solution import Solution
 from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
     read_limited, shown
 from .check import Answer
-from .latex import AnswerError, normalize, split_equations, split_relations
+from .latex import AnswerError, _Finder, normalize, split_equations, split_relations
 from .names import NameTable
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
@@ -167,19 +167,6 @@ def _depth(data: object) -> int:
 
 
 _DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
-
-
-class _Finder:
-    """`text.find(needle, start)` for ascending starts, in linear total time: a result is reused while
-    the start has not passed it, and a needle not found once is not searched for again."""
-
-    def __init__(self, text: str, needle: str) -> None:
-        self.text, self.needle, self.at = text, needle, None
-
-    def find(self, start: int) -> int:
-        if self.at is None or (self.at != -1 and start > self.at):
-            self.at = self.text.find(self.needle, start)
-        return self.at
 
 
 def math_segments(line: str) -> tuple[list[str], str]:
