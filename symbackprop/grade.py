@@ -88,15 +88,21 @@ def _grade_one(student: str, path: str) -> StudentResult:
         reports, problems = _GRADER.check(path, _PART)          # type: ignore[union-attr]
         return StudentResult(student, path, reports, None, problems)
     except OverLimit as exc:
-        return StudentResult(student, path, error=str(exc), status="over_limit")
+        return StudentResult(student, path, error=_own_name(str(exc), path), status="over_limit")
     except SymbackpropError as exc:
-        return StudentResult(student, path, error=str(exc))
+        return StudentResult(student, path, error=_own_name(str(exc), path))
     except MemoryError:
         return StudentResult(student, path, error=f"not graded: exceeded the {MEMORY // 2**20} MB memory limit "
                                                   f"for one submission", status="over_limit")
     except Exception as exc:
         return StudentResult(student, path, error=f"{INTERNAL}: {type(exc).__name__}: {exc}"[:300],
                              status="internal_error", traceback=traceback.format_exc())
+
+
+def _own_name(message: str, path: str) -> str:
+    """A message about a submission as the student may read it (gradebook note, Gradescope output):
+    the file by its own name, not by where the grader keeps the class folder."""
+    return message.replace(path, os.path.basename(path))
 
 
 def _work(grader: Grader, task: tuple[str, str]) -> tuple[StudentResult, bool]:

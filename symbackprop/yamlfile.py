@@ -320,7 +320,13 @@ def load_yaml(path: str | Path, what: str = "a problem file", limit: int = MAX_B
 
 def parse_yaml(text: str, source: str, max_nodes: int = MAX_NODES) -> YamlDocument:
     """Compose the node tree once (depth and size bounded), index it, then construct the data."""
-    loader = _Loader(text, max_nodes)
+    try:
+        loader = _Loader(text, max_nodes)
+    except yaml.reader.ReaderError as exc:    # a control character or a NUL: binary data, not YAML text
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        raise ProblemError(f"not YAML text: a control character (#x{exc.character:04x}) where only printable "
+                           f"characters may stand (binary data?)" if isinstance(exc.character, int)
+                           else f"not YAML text: {exc.reason}", source=source, line=line) from None
     try:
         try:
             root = loader.get_single_node()

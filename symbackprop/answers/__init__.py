@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import SymbackpropError
 from ..problem import Problem, load_problem
 from ..solution import Solution, solve
 from .check import Answer, Checker, PartReport, Verdict
@@ -52,6 +53,18 @@ class Grader:
             self.parser.close()                # an unknown --part: no worker left behind
             raise
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
+        self._check_rubric_items()
+
+    def _check_rubric_items(self) -> None:
+        """A rubric item that is no quantity of any part is a typo that would silently shrink `max`."""
+        from ..general import RULE_IDS
+        known = set(RULE_IDS).union(*({s.id for s in p.steps} for p in self.solution.parts))
+        unknown = [q for q in (self.rubric.items or {}) if q not in known]
+        if unknown:
+            self.parser.close()
+            raise SymbackpropError(f"grading.items: {unknown[0]!r} is not a quantity of this problem; items are "
+                                   f"quantity ids such as act_3, loss, delta_5, update_w_3_5 (the ids of "
+                                   f"`symbackprop solve --format json`)")
 
     def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
         """One submission's reports and what could not be read; OverLimit when it needs more than

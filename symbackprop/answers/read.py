@@ -64,28 +64,33 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(str(exc)) from None
         data = doc.data
+    if data is None:
+        raise AnswerError(f"{source}: the file is empty: no answers")
     if not isinstance(data, dict):
         raise AnswerError(f"{source}: expected a mapping of quantity ids or names to answers")
     tables = _tables(solution)
     sub = Submission(source)
     names = [p.name for p in solution.parts]
-    if part is not None:
-        data = data.get(part, data) if isinstance(data.get(part), dict) else data
-        groups = {part: data}
-    elif len(names) == 1:
-        groups = {names[0]: data.get(names[0], data) if isinstance(data.get(names[0]), dict) else data}
+    nested: set[str] = set()                           # parts whose answers stand under their name
+    if part is not None or len(names) == 1:
+        name = part if part is not None else names[0]
+        if isinstance(data.get(name), dict):
+            nested.add(name)
+        groups = {name: data[name] if name in nested else data}
     else:
         unknown = [k for k in data if k not in names]
         if unknown:
             raise AnswerError(f"{source}: {unknown[0]!r}: this problem has parts {', '.join(names)}; put each "
                               f"part's answers under its name, or choose one with --part")
         groups = {k: v for k, v in data.items()}
+        nested = set(groups)
     for pname, items in groups.items():
         if not isinstance(items, dict):
             raise AnswerError(f"{source}: {pname}: expected a mapping of quantity ids or names to answers")
         table = tables[pname]
-        flat = not isinstance(data.get(pname), dict)       # the part's answers are the top level
+        flat = pname not in nested                         # the part's answers are the top level
         out = sub.answers.setdefault(pname, [])
+        named: dict[str, str] = {}                         # quantity id -> the key that first named it
         for key, value in items.items():
             label = shown(str(key))[1:-1] if len(str(key)) > 60 else str(key)
             if len(str(key)) > MAX_KEY_CHARS:
@@ -102,6 +107,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
             if q is None or q.qid is None:
                 sub.problems.append(f"{pname}: {label}: not a quantity of this problem")
                 continue
+            if q.qid in named:                             # u_3 and act_3: one quantity, answered twice
+                sub.problems.append(f"{pname}: {label}: the same quantity as {named[q.qid]}; the worse of the "
+                                    f"two answers counts")
+            named.setdefault(q.qid, label)
             line = doc.line_of((key,) if flat else (pname, key)) if doc is not None else None
             odd = number_problem(value)                    # 0x1F, 1:20, .inf, .nan, a 5000-digit integer
             if odd is not None:                            # answered, but not as a number we read: unreadable
@@ -142,7 +151,10 @@ def _read_json(path: Path) -> object:
         raise AnswerError(str(exc)) from None
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=_json_number, parse_int=_json_number,
-                          parse_constant=NumberSpelling)
+                          parse_constant=NumberSpelling, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as exc:
+        raise AnswerError(f"{path}: the key {shown(exc.args[0])} is given twice in one object; give each answer "
+                          f"once") from None
     except RecursionError:
         data = None
         deep = True
@@ -153,6 +165,20 @@ def _read_json(path: Path) -> object:
     if deep:
         raise AnswerError(f"{path}: lists and mappings nested more than {MAX_DEPTH} levels deep; not read")
     return data
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    """A JSON object, refused when a key repeats (json keeps the last one without a word; YAML refuses)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def _depth(data: object) -> int:
@@ -260,7 +286,8 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
         also = f"; {sub.problems[0]}" if sub.problems else ""
         if current is None and len(names) > 1:
             raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part{also}")
-        raise AnswerError(f"{source}: no equation names a quantity of this problem (like u_3 = …){also}")
+        raise AnswerError(f"{source}: no equation names a quantity of this problem (like $u_3 = …$: a write-up's "
+                          f"equations are read inside $…$, \\(…\\), \\[…\\] or align* rows){also}")
     return sub
 
 

@@ -1,0 +1,89 @@
+"""What a teaching assistant's trial of `check` and `grade` on a made-up class turned up: the places a
+value shows with --part, control characters, one quantity under two keys, rubric typos, and the
+grader's own paths kept out of what students read."""
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import PROBLEMS
+
+from symbackprop.cli import main
+
+XOR = PROBLEMS / "xor.yaml"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def rows(output: str) -> dict[str, str]:
+    return {line.split()[0]: line for line in output.splitlines() if line.startswith("  ") and line.split()}
+
+
+@pytest.mark.parametrize("part", [None, "sigmoid"])
+def test_answers_under_their_part_keep_the_places_written_with_or_without_part(tmp_path, part):
+    f = tmp_path / "a.yaml"
+    f.write_text("sigmoid:\n  act_3: 0.9820\n  net_5: -0.0360\n", encoding="utf-8")
+    r = run("check", XOR, f, *(["--part", part] if part else []))
+    got = rows(r.output)
+    assert "0.9820" in got["u_3"] and "correct" in got["u_3"]
+    assert "-0.0360" in got["net_5"] and "correct" in got["net_5"]
+
+
+@pytest.mark.parametrize("data", [b"act_3: 0.7311\x07\n", b"act_3: 0.7311\x00\n", b"\x00\x01\x02binary"])
+def test_a_control_character_in_a_yaml_answers_file_is_bad_input_not_our_bug(tmp_path, data):
+    f = tmp_path / "a.yaml"
+    f.write_bytes(data)
+    r = run("check", XOR, f)
+    assert r.exit_code == 2 and "control character" in r.output and "Traceback" not in r.output
+
+
+def test_one_quantity_under_two_keys_is_said_and_the_worse_answer_counts(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("sigmoid:\n  u_3: 0.5\n  act_3: 0.9820\n", encoding="utf-8")
+    r = run("check", XOR, f, "--part", "sigmoid")
+    assert "act_3: the same quantity as u_3" in r.output
+    assert "WRONG" in rows(r.output)["u_3"] and r.exit_code == 1
+
+
+def test_a_json_key_given_twice_is_refused_like_yaml(tmp_path):
+    f = tmp_path / "a.json"
+    f.write_text('{"sigmoid": {"act_3": 0.5, "act_3": 0.9820}}', encoding="utf-8")
+    r = run("check", XOR, f)
+    assert r.exit_code == 2 and "'act_3' is given twice" in r.output
+
+
+def test_a_rubric_item_that_is_no_quantity_is_refused(tmp_path):
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("grading: {items: {act_3: 2, delta5: 3}}\n", encoding="utf-8")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("sigmoid: {act_3: 0.9820}\n", encoding="utf-8")
+    r = run("check", XOR, answers, "--rubric", rubric)
+    assert r.exit_code == 2 and "'delta5' is not a quantity" in r.output
+
+
+def test_an_empty_answers_file_says_it_is_empty(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("", encoding="utf-8")
+    r = run("check", XOR, f)
+    assert r.exit_code == 2 and "empty" in r.output
+
+
+def test_a_writeup_without_math_says_where_equations_are_read(tmp_path):
+    f = tmp_path / "w.md"
+    f.write_text("u_3 = 0.9820\n", encoding="utf-8")
+    r = run("check", XOR, f, "--part", "sigmoid")
+    assert r.exit_code == 2 and "inside $…$" in r.output
+
+
+def test_what_students_read_names_their_file_not_the_graders_folder(tmp_path):
+    subs = tmp_path / "very-secret-grading-area" / "subs"
+    subs.mkdir(parents=True)
+    (subs / "nina.yaml").write_text("", encoding="utf-8")
+    (subs / "omar.yaml").write_text("sigmoid: {act_3: 0.9820}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = run("grade", XOR, subs, "-o", tmp_path / "gb.csv", "--gradescope", out, "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    note = json.loads((out / "nina.json").read_text(encoding="utf-8"))["output"]
+    assert "nina.yaml: the file is empty" in note and "very-secret-grading-area" not in note
+    assert "very-secret-grading-area" not in (tmp_path / "gb.csv").read_text(encoding="utf-8")
