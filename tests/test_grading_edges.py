@@ -87,3 +87,48 @@ def test_what_students_read_names_their_file_not_the_graders_folder(tmp_path):
     note = json.loads((out / "nina.json").read_text(encoding="utf-8"))["output"]
     assert "nina.yaml: the file is empty" in note and "very-secret-grading-area" not in note
     assert "very-secret-grading-area" not in (tmp_path / "gb.csv").read_text(encoding="utf-8")
+
+
+# -- from a hostile student's trial ---------------------------------------------------------------
+def _sigmoid_report(tmp_path, answers: dict):
+    import yaml
+    f = tmp_path / "a.yaml"
+    f.write_text(yaml.safe_dump({"sigmoid": answers}), encoding="utf-8")
+    r = run("check", XOR, f, "--part", "sigmoid")
+    return r, rows(r.output)
+
+
+@pytest.mark.parametrize("qid, name, text", [
+    ("act_3", "u_3", "0.98 \\times 1 = u_3"),          # the value link followed by a name
+    ("act_5", "u_5", "0.49 + 0 = g(net_5)"),
+    ("delta_5", "δ_5", "-0.13 \\times 1 = \\delta_5"),
+    ("act_5", "u_5", "4.9e-1"),                        # e-notation is a product with a power of ten
+])
+def test_no_spelling_of_a_two_place_value_escapes_the_precision_rule(tmp_path, qid, name, text):
+    r, got = _sigmoid_report(tmp_path, {qid: text})
+    assert "imprecise" in got[name], r.output
+
+
+def test_an_earlier_answer_does_not_unlock_an_imprecise_expression(tmp_path):
+    r, got = _sigmoid_report(tmp_path, {"act_3": "0.9820", "delta_5": "-0.13 + 0"})
+    assert "imprecise" in got["δ_5"], r.output
+
+
+def test_sums_inside_sums_are_bounded_work_and_unreadable(tmp_path):
+    nested = ("\\sum_{a=1}^{50}\\left(a+\\sum_{b=1}^{50}\\left(b+\\sum_{c=1}^{50}\\left(c+\\sum_{d=1}^{50} "
+              "a b c d\\right)\\right)\\right)")
+    r, got = _sigmoid_report(tmp_path, {"act_4": nested})
+    assert "unreadable" in got["u_4"] and "too much to evaluate" in got["u_4"]
+
+
+@pytest.mark.parametrize("suffix, text", [
+    (".json", '{"sigmoid": {"u_3": "\\ud800"}}'),
+    (".yaml", 'sigmoid:\n  u_3: "\\ud800"\n'),
+    (".yaml", 'sigmoid:\n  "u_\\ud800": 1\n'),
+])
+def test_a_lone_surrogate_is_reported_not_a_crash(tmp_path, suffix, text):
+    f = tmp_path / f"a{suffix}"
+    f.write_text(text, encoding="utf-8")
+    r = run("check", XOR, f, "--part", "sigmoid")
+    assert r.exit_code in (1, 2) and "lone surrogate" in r.output and r.exception is None or \
+        isinstance(r.exception, SystemExit)

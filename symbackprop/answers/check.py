@@ -133,7 +133,7 @@ class Checker:
         self.numbers_cache: dict[str, tuple[float, float]] = {}
         self.step0 = float(psol.part.relu_derivative_at_zero)      # step(0) written in an answer
         # verdicts that depend on nothing but the answer's own text: (qid, text, number) -> Verdict
-        self.right: dict[tuple, tuple[Verdict, tuple[str, ...]]] = {}   # verdict, and the texts parsed for it
+        self.right: dict[tuple, tuple[Verdict, tuple[str, ...], float]] = {}   # verdict, texts parsed, CPU cost
         self.rules = None                              # general.RuleChecker, made when a rule is answered
         self.meter: Meter | _Free = FREE               # the current submission's computing time
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
@@ -225,13 +225,15 @@ class Checker:
         values", numbers "with your earlier values") is never remembered: it holds for this student only."""
         key = (ans.qid, ans.text, ans.number)
         if key in self.right:
-            verdict, texts = self.right[key]
-            self.parser.charge(texts)          # what reading it cost: the same as for the student who came first
+            verdict, texts, cost = self.right[key]
+            self.parser.charge(texts)          # what reading and judging it cost the student who came first:
+            self.meter.charge(cost)            # the limit falls where it would for this file alone
             return replace(verdict, line=ans.line)
+        start = self.meter.clock()
         with self.parser.recording() as texts:
             v, own = self._judge(ans, student, wrong_first)
         if v.status == "correct" and not own:
-            self.right[key] = (v, tuple(texts))
+            self.right[key] = (v, tuple(texts), self.meter.clock() - start)
         return v
 
     def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> tuple[Verdict, bool]:
@@ -249,23 +251,25 @@ class Checker:
             return self._verdict(ans, "wrong", credit=0.0, diagnosis="no_value", links=tuple(links),
                                  message=self._no_value(links)), own
         bad_links = [lk for lk in links if not lk.ok]
-        match = compare_number(value, decimals, expected, self.tol, bound)
-        if match.status == "correct" and decimals is None and bound > 0 and self.tol.relative is None and \
-                abs(value - expected) > 0.5 * 10.0 ** -self.tol.precision * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
-            # a value left as an expression of rounded numbers (0.98 \times 1) that is not right to the places
-            # asked is only as precise as the least precise of those numbers: not writing the value out
-            # cannot escape the precision rule
-            places = _fewest_places(links[-1].text, self.exact)
-            if places is not None and places < self.tol.precision:
-                match = Match("imprecise", f"computed from numbers rounded to {places} decimal "
-                                           f"place{'s' if places != 1 else ''}; the problem asks for "
-                                           f"{self.tol.precision}")
+        match = self._compare(value, decimals, expected, bound)
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
                                      message="the value is right but the working is not: " + bad_links[0].message), own
             return self._verdict(ans, "correct", value=value, links=tuple(links)), own
         return self._judge_wrong(ans, links, value, decimals, bound, match, student, wrong_first), True
+
+    def _compare(self, value: float, decimals: int | None, target: float, bound: float) -> Match:
+        """compare_number, and the precision rule for a value left as an expression of rounded numbers
+        (0.98 \\times 1, 4.9e-1, 0.49 + 0 = u_5): right only within the rounding of its numbers, and
+        not to the places asked, it is imprecise — not writing the value out cannot escape the rule."""
+        match = compare_number(value, decimals, target, self.tol, bound)
+        slack = 0.5 * 10.0 ** -self.tol.precision * (1 + 1e-9) + 1e-12 * max(1.0, abs(target))
+        if match.status == "correct" and decimals is None and bound > 0 and self.tol.relative is None and \
+                abs(value - target) > slack:
+            return Match("imprecise", f"right only within the rounding of the numbers it is computed from; the "
+                                      f"problem asks for {self.tol.precision} decimal places")
+        return match
 
     def _no_value(self, links: list[Link]) -> str:
         """Why an answer with no number earns nothing: its own name, or a rule left unsubstituted."""
@@ -280,14 +284,14 @@ class Checker:
         student's earlier values, a known mistake, imprecision or rounding, else wrong."""
         expected = self.psol.step(ans.qid).float_value
         bad_links = [lk for lk in links if not lk.ok]
-        if ans.qid.startswith("delta_") and compare_number(value, decimals, -expected, self.tol, bound).status == "correct":
+        if ans.qid.startswith("delta_") and self._compare(value, decimals, -expected, bound).status == "correct":
             # the other δ convention: decided for the whole part in diagnose.consolidate
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
         # error carried forward: the step from the student's own earlier values
         own = self.steps.recompute(ans.qid, {**self.true, **student})
-        if own is not None and student and compare_number(value, decimals, own, self.tol, bound).status == "correct":
+        if own is not None and student and self._compare(value, decimals, own, bound).status == "correct":
             upstream = self._first_wrong_leaf(ans.qid, student, wrong_first)
             if upstream:
                 wrong_first[ans.qid] = upstream
@@ -467,20 +471,6 @@ def _rounding_bound(node, value: float, exact: set) -> float:
         except AnswerError:
             continue
     return total * 1.01
-
-
-_DECIMAL_LITERAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)(?![\d.])")
-
-
-def _fewest_places(text: str, exact: set) -> int | None:
-    """The fewest decimal places among the rounded decimals written in `text` (0.4910 shows 4), leaving
-    out those that are exactly one of the problem's values (0.5 = u_4); None when there are none, or
-    when a power of ten scales them (1.5 \times 10^{-3}: places of a mantissa are not places)."""
-    if "10^" in text.replace(" ", ""):
-        return None
-    places = [len(frac) for whole, frac in _DECIMAL_LITERAL.findall(text)
-              if not {Fraction(f"{whole or 0}.{frac}"), -Fraction(f"{whole or 0}.{frac}")} & exact]
-    return min(places) if places else None
 
 
 def _decimal_places(q: int) -> int | None:

@@ -50,6 +50,8 @@ MAX_SUM_TERMS = 50
 
 
 STEP0 = "\x00step0"             # in the bindings: step(0), the problem's g'(0) for ReLU
+WORK = "\x00work"               # in the bindings: how many more nodes this evaluation may visit
+MAX_STEPS = 5_000               # nodes visited in one evaluation: a sum inside a sum multiplies its terms
 
 
 def evaluate(node: Node, env, step_at_zero: float = 0.0) -> mpmath.mpf:
@@ -57,7 +59,7 @@ def evaluate(node: Node, env, step_at_zero: float = 0.0) -> mpmath.mpf:
     or a function (name, index bindings) -> number for rules with indices (w_{kj} inside Σ_k).
     `step_at_zero` is the value of step(0), ReLU's g'(0) in the problem."""
     with mpmath.workdps(DIGITS):
-        return _eval(node, env, {STEP0: step_at_zero})
+        return _eval(node, env, {STEP0: step_at_zero, WORK: [MAX_STEPS]})
 
 
 def _lookup(name: str, env, bindings: dict):
@@ -72,6 +74,10 @@ def _lookup(name: str, env, bindings: dict):
 
 
 def _eval(node: Node, env, bindings: dict):
+    work = bindings[WORK]
+    work[0] -= 1
+    if work[0] < 0:
+        raise AnswerError(f"too much to evaluate (more than {MAX_STEPS} steps: sums inside sums?)")
     kind = node[0]
     if kind == "num":
         return _num(node[1])

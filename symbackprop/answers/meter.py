@@ -29,6 +29,15 @@ class Meter:
         self.parser, self.seconds = parser, seconds
         parser.new_submission(seconds)
         self._mark = time.process_time()
+        self._shared = 0.0
+
+    def clock(self) -> float:
+        """This process's CPU time charged so far (shared work left out), to measure a piece of work."""
+        return time.process_time() - self._shared
+
+    def charge(self, seconds: float) -> None:
+        """Charge work this submission did not do itself but would have done alone (a verdict reused)."""
+        self.parser.budget -= seconds
 
     def tick(self) -> None:
         """Charge the time since the last tick; OverLimit when the submission's time is used up."""
@@ -46,13 +55,29 @@ class Meter:
         try:
             yield
         finally:
-            self._mark += time.process_time() - start
+            spent = time.process_time() - start
+            self._mark += spent
+            self._shared += spent
 
 
 class _Free:
     """No meter: a Checker used on its own (tests, notebooks) is not timed."""
 
+    def clock(self) -> float:
+        """This process's CPU time charged so far (shared work left out), to measure a piece of work."""
+        return time.process_time() - self._shared
+
+    def charge(self, seconds: float) -> None:
+        """Charge work this submission did not do itself but would have done alone (a verdict reused)."""
+        self.parser.budget -= seconds
+
     def tick(self) -> None:
+        pass
+
+    def clock(self) -> float:
+        return 0.0
+
+    def charge(self, seconds: float) -> None:
         pass
 
     @contextmanager

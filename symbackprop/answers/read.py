@@ -92,6 +92,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         out = sub.answers.setdefault(pname, [])
         named: dict[str, str] = {}                         # quantity id -> the key that first named it
         for key, value in items.items():
+            if _SURROGATE.search(str(key)) or isinstance(value, str) and _SURROGATE.search(value):
+                sub.problems.append(f"{pname}: {_SURROGATE.sub('?', shown(str(key))[1:-1])}: holds a lone surrogate "
+                                    f"(\\ud800-\\udfff), which is no character; not read")
+                continue
             label = shown(str(key))[1:-1] if len(str(key)) > 60 else str(key)
             if len(str(key)) > MAX_KEY_CHARS:
                 sub.problems.append(f"{pname}: {label}: not a quantity of this problem "
@@ -164,7 +168,15 @@ def _read_json(path: Path) -> object:
         deep = _depth(data) > MAX_DEPTH
     if deep:
         raise AnswerError(f"{path}: lists and mappings nested more than {MAX_DEPTH} levels deep; not read")
+    try:                                  # "\ud800": a lone surrogate is no character; nothing could print it
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise AnswerError(f"{path}: a string holds a lone surrogate (\\ud800-\\udfff), which is no character; "
+                          f"not read") from None
     return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")     # YAML's "\ud800" escape makes one; no text can hold it
 
 
 class _DuplicateKey(Exception):
