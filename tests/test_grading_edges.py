@@ -132,3 +132,12 @@ def test_a_lone_surrogate_is_reported_not_a_crash(tmp_path, suffix, text):
     r = run("check", XOR, f, "--part", "sigmoid")
     assert r.exit_code in (1, 2) and "lone surrogate" in r.output and r.exception is None or \
         isinstance(r.exception, SystemExit)
+
+
+def test_a_delta_of_zero_does_not_count_against_the_other_convention(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("relu: {delta_5: -3, delta_4: 0, delta_3: -6}\n", encoding="utf-8")
+    r = run("check", XOR, f, "--part", "relu")
+    got = rows(r.output)
+    assert "other convention" in got["δ_5"].lower().replace("_", " ") or "other_convention" in got["δ_5"], r.output
+    assert "sign slip" not in r.output

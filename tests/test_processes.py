@@ -319,3 +319,17 @@ def test_internal_errors_and_limits_with_the_spawn_start_method(tmp_path, monkey
 def test_a_student_result_built_the_old_way_still_has_a_status():
     assert grade_module.StudentResult("a", "a.yaml").status == "graded"
     assert grade_module.StudentResult("a", "a.yaml", error="bad file").status == "unreadable"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_the_latex_reader_works_under_every_start_method(method):
+    """macOS and Windows spawn (and Python 3.14 on Linux defaults to forkserver): the parser worker
+    must not rely on fork, and must read the same answer the same way."""
+    import multiprocessing as mp
+    from symbackprop.answers.latex import Parser
+    if method not in mp.get_all_start_methods():
+        pytest.skip(f"{method} is not available here")
+    with Parser(start_method=method) as p, Parser() as q:
+        assert p.parse("\\frac{1}{2}(1-0.491)^{2}") == q.parse("\\frac{1}{2}(1-0.491)^{2}")
+        assert p.running

@@ -158,8 +158,9 @@ def consolidate(verdicts: list["Verdict"], psol, rubric) -> tuple[list["Verdict"
     """Report-level findings: the other δ convention used consistently is not a slip."""
     from dataclasses import replace
     notes = []
+    # a δ that is 0 is the same in both conventions, so it tells neither way
     deltas = [v for v in verdicts if v.qid.startswith("delta_") and v.status != "unreadable"
-              and v.diagnosis != "no_value"]
+              and v.diagnosis != "no_value" and not (v.expected == 0 and v.status == "correct")]
     flipped = [v for v in deltas if v.diagnosis == "other_convention"]
     if len(flipped) >= 2 and len(flipped) == len(deltas):     # one δ alone could be a plain sign slip
         notes.append(flipped[0].message.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")

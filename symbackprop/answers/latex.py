@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import re
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -398,8 +399,11 @@ class Parser:
     budget per submission (BUDGET: the parser's CPU time, plus the whole TIMEOUT of each answer
     that ran out of time) and a cache of results."""
 
-    def __init__(self, timeout: float = TIMEOUT) -> None:
+    def __init__(self, timeout: float = TIMEOUT, start_method: str | None = None) -> None:
+        """`start_method`: how the worker starts; default fork on Linux (fast: latex2sympy2 is imported
+        once), the platform's own elsewhere (macOS and Windows spawn: fork is unsafe or absent there)."""
         self.timeout = timeout
+        self.start_method = start_method or ("fork" if sys.platform.startswith("linux") else None)
         self.budget = BUDGET          # what is left for the current submission (reset by `new_submission`)
         self.cache: dict[str, tuple[str, object, float]] = {}   # text -> (status, tree or message, CPU cost)
         self._charged: set[str] = set()                         # texts the current submission has paid for
@@ -409,7 +413,7 @@ class Parser:
         self._ready = False
 
     def _start(self) -> None:
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        ctx = mp.get_context(self.start_method)
         self._conn, child = ctx.Pipe()
         inherited = self._conn if ctx.get_start_method() == "fork" else None
         proc = ctx.Process(target=_worker, args=(child, inherited), daemon=True)
