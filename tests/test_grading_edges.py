@@ -42,8 +42,15 @@ def test_one_quantity_under_two_keys_is_said_and_the_worse_answer_counts(tmp_pat
     f = tmp_path / "a.yaml"
     f.write_text("sigmoid:\n  u_3: 0.5\n  act_3: 0.9820\n", encoding="utf-8")
     r = run("check", XOR, f, "--part", "sigmoid")
-    assert "act_3: the same quantity as u_3" in r.output
+    assert "u_3 is answered again under act_3" in r.output
     assert "WRONG" in rows(r.output)["u_3"] and r.exit_code == 1
+
+
+def test_one_quantity_answered_right_under_two_keys_is_a_note_not_a_failure(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("sigmoid:\n  u_3: 0.9820\n  act_3: 0.98201\n", encoding="utf-8")
+    r = run("check", XOR, f, "--part", "sigmoid")
+    assert "u_3 is answered again under act_3" in r.output and r.exit_code == 0
 
 
 def test_a_json_key_given_twice_is_refused_like_yaml(tmp_path):

@@ -75,6 +75,7 @@ class Grader:
             meter.tick()
             names = [part] if part else [p.name for p in self.solution.parts]
             reports = [self.checkers[n].check(sub.answers.get(n, []), meter) for n in names]
+            reports = [replace(r, notes=r.notes + tuple(sub.notes.get(r.part, ()))) for r in reports]
         except OverLimit as exc:
             raise OverLimit(f"{path}: {exc}") from None
         return reports, sub.problems

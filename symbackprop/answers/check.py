@@ -136,6 +136,7 @@ class Checker:
         self.right: dict[tuple, tuple[Verdict, tuple[str, ...], float]] = {}   # verdict, texts parsed, CPU cost
         self.rules = None                              # general.RuleChecker, made when a rule is answered
         self.meter: Meter | _Free = FREE               # the current submission's computing time
+        self._reused: set[tuple] = set()               # remembered verdicts the current submission has paid for
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
         self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
         # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
@@ -145,6 +146,7 @@ class Checker:
     def check(self, answers: list[Answer], meter: Meter | None = None) -> PartReport:
         """One student's report. `meter` charges the submission's computing time answer by answer."""
         self.meter = meter or FREE
+        self._reused: set[tuple] = set()              # remembered verdicts this submission has paid for
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
@@ -226,14 +228,17 @@ class Checker:
         key = (ans.qid, ans.text, ans.number)
         if key in self.right:
             verdict, texts, cost = self.right[key]
-            self.parser.charge(texts)          # what reading and judging it cost the student who came first:
-            self.meter.charge(cost)            # the limit falls where it would for this file alone
+            if key not in self._reused:        # what reading and judging it cost the student who came first,
+                self._reused.add(key)          # once per submission: the limit falls where it would for this
+                self.parser.charge(texts)      # file alone (which judges it once and reuses it after that)
+                self.meter.charge(cost)
             return replace(verdict, line=ans.line)
         start = self.meter.clock()
         with self.parser.recording() as texts:
             v, own = self._judge(ans, student, wrong_first)
         if v.status == "correct" and not own:
             self.right[key] = (v, tuple(texts), self.meter.clock() - start)
+            self._reused.add(key)
         return v
 
     def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> tuple[Verdict, bool]:

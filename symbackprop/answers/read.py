@@ -39,6 +39,7 @@ class Submission:
     source: str
     answers: dict[str, list[Answer]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)    # per part: said in its report, not errors
 
 
 def read_submission(path: str | Path, problem: Problem, solution: Solution, part: str | None = None) -> Submission:
@@ -90,7 +91,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         table = tables[pname]
         flat = pname not in nested                         # the part's answers are the top level
         out = sub.answers.setdefault(pname, [])
-        named: dict[str, str] = {}                         # quantity id -> the key that first named it
+        named: dict[str, list[str]] = {}                   # quantity id -> the keys that name it
         for key, value in items.items():
             if _SURROGATE.search(str(key)) or isinstance(value, str) and _SURROGATE.search(value):
                 sub.problems.append(f"{pname}: {_SURROGATE.sub('?', shown(str(key))[1:-1])}: holds a lone surrogate "
@@ -111,10 +112,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
             if q is None or q.qid is None:
                 sub.problems.append(f"{pname}: {label}: not a quantity of this problem")
                 continue
-            if q.qid in named:                             # u_3 and act_3: one quantity, answered twice
-                sub.problems.append(f"{pname}: {label}: the same quantity as {named[q.qid]}; the worse of the "
-                                    f"two answers counts")
-            named.setdefault(q.qid, label)
+            named.setdefault(q.qid, []).append(label)      # u_3 and act_3: one quantity, answered twice
             line = doc.line_of((key,) if flat else (pname, key)) if doc is not None else None
             odd = number_problem(value)                    # 0x1F, 1:20, .inf, .nan, a 5000-digit integer
             if odd is not None:                            # answered, but not as a number we read: unreadable
@@ -133,6 +131,11 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
             elif isinstance(value, _JsonNumber):
                 text, number = str(value), True
             out.append(Answer(q.qid, text, line, number))
+        for labels in named.values():
+            if len(labels) > 1:
+                others = f"{len(labels) - 1} other keys" if len(labels) > 3 else ", ".join(labels[1:])
+                sub.notes.setdefault(pname, []).append(f"{labels[0]} is answered again under {others}; the worst "
+                                                       f"of these answers counts")
     return sub
 
 
