@@ -148,3 +148,31 @@ def test_a_delta_of_zero_does_not_count_against_the_other_convention(tmp_path):
     got = rows(r.output)
     assert "other convention" in got["δ_5"].lower().replace("_", " ") or "other_convention" in got["δ_5"], r.output
     assert "sign slip" not in r.output
+
+
+# -- from a second hostile student's trial --------------------------------------------------------
+def test_a_general_rule_with_powers_of_sums_is_compared_at_points_not_expanded(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("sigmoid:\n  delta_hidden: '((u_j+x_i+\\eta+\\delta_k+\\delta_j+z_k+net_k+net_j+w_{jk}+w_{ij})^{10}"
+                 "+1)^{10}'\n", encoding="utf-8")
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "symbackprop.cli", "check", str(XOR), str(f), "--part", "sigmoid"],
+                          capture_output=True, text=True, timeout=120)    # a regression hangs and uses GBs
+    assert proc.returncode == 1 and "not the derived rule" in proc.stdout
+
+
+def test_a_rule_summing_past_the_units_is_unreadable_not_our_bug(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("sigmoid:\n  delta_hidden: \"g'(net_j)\\\\sum_{k=1}^{4} w_{jk}\\\\delta_k\"\n", encoding="utf-8")
+    r = run("check", XOR, f, "--part", "sigmoid")
+    assert r.exit_code == 1 and "outside the network the rule is checked on" in r.output
+
+
+@pytest.mark.parametrize("written, status", [("4.9e-1", "imprecise"), ("4.910e-1", "correct"), ("49.1e-2", "imprecise"),
+                                             ("4.91008e-1", "correct")])
+def test_a_yaml_number_in_e_notation_shows_the_places_of_its_value(tmp_path, written, status):
+    f = tmp_path / "a.yaml"
+    f.write_text(f"sigmoid:\n  act_5: {written}\n", encoding="utf-8")
+    r = run("check", XOR, f, "--part", "sigmoid")
+    assert status in rows(r.output)["u_5"], r.output

@@ -162,7 +162,11 @@ class Checker:
             if v.value is not None and sym is not None and sym not in student:
                 student[sym] = v.value
             seen.add(ans.qid)
-        verdicts = self._merge_duplicates(verdicts) + [self._check_rule(a) for a in rules]
+        ruled = []
+        for a in rules:
+            self.meter.tick()
+            ruled.append(self._check_rule(a))
+        verdicts = self._merge_duplicates(verdicts) + ruled
         self.meter.tick()
         verdicts, notes = diagnose.consolidate(verdicts, self.psol, self.rubric)
         missing = tuple(q for q in self.items if q not in seen)

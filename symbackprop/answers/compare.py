@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DECIMAL = re.compile(r"^\s*[+-]?(\d+)(?:\.(\d*))?\s*$")
+DECIMAL = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,12 @@ EXPRESSION_RELATIVE = 1e-6             # for values computed from an expression,
 
 
 def shown_decimals(text: str) -> int | None:
-    """Decimal places of a number as written ("0.1275" → 4, "3" → 0); None for anything else."""
+    """Decimal places of a number as written ("0.1275" → 4, "3" → 0, "4.9e-1" → 2: the places of
+    its mantissa moved by the exponent); None for anything else."""
     m = DECIMAL.match(text)
-    if not m:
+    if not m or not (m.group(1) or m.group(2)):
         return None
-    return len(m.group(2) or "")
+    return max(len(m.group(2) or "") - int(m.group(3) or 0), 0)
 
 
 def within(given: float, expected: float, tol: Tolerance, extra: float = 0.0) -> bool:

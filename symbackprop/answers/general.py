@@ -69,6 +69,12 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
     return _TOKEN.sub(sub, text), names
 
 
+def _cheap_to_expand(expr: sp.Expr) -> bool:
+    """Whether `sp.expand` of a student's rule stays small: no power of a sum (whose expansion grows as
+    terms^power, and nested, without bound) and few operations. Otherwise compare at points only."""
+    return sp.count_ops(expr) <= 200 and not any(p.base.is_Add and p.exp != 1 for p in expr.atoms(sp.Pow))
+
+
 class _NotSymbolic(Exception):
     """A student's rule holds something SymPy should not be trusted with: compare it at points instead."""
 
@@ -177,7 +183,7 @@ class RuleChecker:
         prepared, names = prepare_rule(body, self.table)
         node = self.parser.parse(prepared)
         student = self.symbolic(node, names)
-        if student is not None:
+        if student is not None and _cheap_to_expand(student):
             rule = self.dv.rule(rid)
             for f in [f for f in rule.forms if not f.has(sp.Derivative)] + [f for _, f in rule.specialised]:
                 if sp.expand(student - f) == 0:
@@ -191,11 +197,14 @@ class RuleChecker:
                     return None
                 base, letters = names[name]
                 idx = tuple(bindings.get(letter, AT[letter]) for letter in letters)
-                if base is gprime:
-                    return gp[(net_o if letters == "k" else net_h)[idx]]
                 if base is eta:
                     return vals[eta]
-                return vals[base[idx]]
+                key = (net_o if letters == "k" else net_h)[idx] if base is gprime else base[idx]
+                table = gp if base is gprime else vals
+                if key not in table:           # Σ_{k=1}^{4} on a network of SIZE units: no such unit
+                    raise AnswerError(f"{key} is outside the network the rule is checked on (indices 1 to "
+                                      f"{SIZE}); write the sum over all units, e.g. \\sum_k")
+                return table[key]
             got.append(float(evaluate(node, env)))
         for label, want in self.expected(rid):
             if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
