@@ -72,6 +72,11 @@ def limit_memory(extra: int) -> int | None:
     return soft
 
 
+def cpu_limited() -> bool:
+    """Whether `limit_cpu` works here (POSIX), so that CPU time, not wall-clock time, can decide."""
+    return resource is not None and hasattr(resource, "RLIMIT_CPU")
+
+
 def limit_cpu(seconds: float) -> None:
     """Let this process use at most `seconds` more CPU time (POSIX: RLIMIT_CPU, then SIGXCPU ends
     it): the backstop for a computation that holds the interpreter so the watcher cannot run."""

@@ -176,3 +176,19 @@ def test_a_yaml_number_in_e_notation_shows_the_places_of_its_value(tmp_path, wri
     f.write_text(f"sigmoid:\n  act_5: {written}\n", encoding="utf-8")
     r = run("check", XOR, f, "--part", "sigmoid")
     assert status in rows(r.output)["u_5"], r.output
+
+
+@pytest.mark.skipif(not __import__("symbackprop.lifeline", fromlist=["x"]).cpu_limited() or
+                    __import__("sys").platform != "linux", reason="CPU limits are POSIX; the forked worker inherits the patch")
+def test_an_answer_too_slow_to_read_is_stopped_by_computing_time_not_by_the_clock(monkeypatch):
+    """A busy machine stretches the clock, not the CPU time: the parse limit is CPU time, and the
+    clock only a wide backstop (10 × the limit)."""
+    from symbackprop.answers import latex
+    plus = "+".join("{{{e^{%d}}}}" % k for k in range(2, 90))
+    minus = "-".join("{{{e^{%d}}}}" % k for k in range(2, 90))
+    slow = r"\frac{1}{1+e^{-4}}+" + plus + "-" + minus          # several seconds of CPU to parse
+    monkeypatch.setattr(latex, "TIMEOUT", 0.0)                  # the worker's CPU limit: about 1 s
+    with latex.Parser(timeout=1.0) as p:
+        with pytest.raises(latex.AnswerError, match="more than 1 s of computing time"):
+            p.parse(slow)
+        assert slow not in p.cache and p.budget == pytest.approx(latex.BUDGET - 1.0)

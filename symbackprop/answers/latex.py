@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import re
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..errors import SymbackpropError
+from ..lifeline import cpu_limited as lifeline_cpu_limited
 from .names import TOKEN, NameTable, canon
 
 MAX_CHARS = 2000          # one answer (a whole chain)
@@ -394,6 +396,10 @@ def _worker(conn, inherited=None) -> None:
         conn.send(answer + (time.process_time() - start,))      # the CPU time is charged to the budget
 
 
+_CPU_LIMITED = lifeline_cpu_limited()
+_CPU_SIGNALS = tuple(-getattr(signal, name) for name in ("SIGXCPU", "SIGKILL") if hasattr(signal, name))
+
+
 class Parser:
     """latex2sympy2 in a worker process, with a time limit per answer (TIMEOUT, wall-clock), a
     budget per submission (BUDGET: the parser's CPU time, plus the whole TIMEOUT of each answer
@@ -536,21 +542,28 @@ class Parser:
             self._start()
         if not self._ready:
             self._await_ready()
-        start = time.monotonic()
+        # Where the worker's CPU time can be limited (POSIX), that limit decides — a busy machine does
+        # not cost a student an answer — and the wall-clock wait is only a generous backstop.
+        wall = max(10 * self.timeout, 30.0) if _CPU_LIMITED else self.timeout
+        too_complex = ("error", f"too complex to read: more than {self.timeout:g} s of computing time",
+                       float(self.timeout), False)
         try:
             self._conn.send(text)
-            ready = self._conn.poll(min(self.timeout, self.budget))
+            ready = self._conn.poll(wall)
         except OSError:
             self.close()
             return ("error", "the parser stopped on this answer", 0.0, False)
         if not ready:
-            spent = time.monotonic() - start
             self.close()                  # a parse that does not end: kill it, start afresh next time
-            return ("error", f"too complex to read within {self.timeout:g} s", spent, False)
+            return too_complex
         try:
             status, value, cpu = self._conn.recv()
         except (EOFError, OSError):
-            spent = time.monotonic() - start
+            proc = self._proc
+            if proc is not None:
+                proc.join(5)
+            cpu_out = proc is not None and proc.exitcode in _CPU_SIGNALS
             self.close()
-            return ("error", "the parser stopped on this answer", spent, False)
+            return too_complex if cpu_out else ("error", "the parser stopped on this answer", float(self.timeout),
+                                                False)
         return (status, value, cpu, True)
