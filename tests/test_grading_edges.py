@@ -192,3 +192,24 @@ def test_an_answer_too_slow_to_read_is_stopped_by_computing_time_not_by_the_cloc
         with pytest.raises(latex.AnswerError, match="more than 1 s of computing time"):
             p.parse(slow)
         assert slow not in p.cache and p.budget == pytest.approx(latex.BUDGET - 1.0)
+
+
+def test_degenerate_early_values_do_not_buy_the_rest_of_the_paper(tmp_path):
+    """0s and 1s for the forward pass make every later step 0 or a copied weight: a rounding that shows no
+    digit of the value is no answer, and a step the error made 0 earns no follow-through."""
+    ids = ["loss", "gprime_5", "delta_5", "grad_w_0_5", "grad_w_3_5", "grad_w_4_5", "update_w_0_5",
+           "update_w_3_5", "update_w_4_5", "gprime_3", "gprime_4", "delta_3", "delta_4"]
+    answers = {"net_3": 4, "net_4": 0, "act_3": 1, "act_4": 0, "net_5": 0, "act_5": 1, **{q: 0 for q in ids}}
+    r, got = _sigmoid_report(tmp_path, answers)
+    assert "WRONG" in got["u_5"] and "WRONG" in got["u_4"]          # 0.491 and 0.5 to 0 places show no digit
+    assert "imprecise" in got["u_3"]                                # 0.982 to 0 places is 1: one digit
+    for name in ("L", "δ_5", "Δw_{35}", "δ_3"):
+        assert "WRONG" in got[name] and "no follow-through credit" in got[name]
+    score = float(r.output.split("Score: ")[-1].split("/")[0])
+    assert score <= 3.5
+
+
+def test_follow_through_still_credits_real_working_from_a_wrong_value(tmp_path):
+    # u_5 = 0.6 (wrong): L = ½(1 − 0.6)² = 0.08 is computed from it, not made trivial by it
+    r, got = _sigmoid_report(tmp_path, {"act_5": "0.6000", "loss": "0.0800"})
+    assert "follow-through" in got["L"], r.output

@@ -301,6 +301,13 @@ class Checker:
         # error carried forward: the step from the student's own earlier values
         own = self.steps.recompute(ans.qid, {**self.true, **student})
         if own is not None and student and self._compare(value, decimals, own, bound).status == "correct":
+            if abs(own) <= 1e-12 and abs(expected) > self.tol.floor:
+                # the earlier values make this step vanish (u_5 = 1 gives g' = 0, δ = 0, Δw = 0): writing 0
+                # is no working, so it earns no follow-through
+                wrong_first[ans.qid] = ans.qid
+                return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
+                                     message="your earlier values make this step 0, so 0 shows no working: "
+                                             "no follow-through credit")
             upstream = self._first_wrong_leaf(ans.qid, student, wrong_first)
             if upstream:
                 wrong_first[ans.qid] = upstream

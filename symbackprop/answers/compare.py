@@ -70,6 +70,8 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     if decimals >= asked and diff <= max(0.5 * 10.0 ** -asked * (1 + 1e-9) + slack, tol.absolute or 0.0):
         return Match("correct")                       # right to the places asked (or more)
     unit = 10.0 ** -decimals
+    if decimals < asked and float(f"{expected:.{decimals}f}") == 0:
+        return Match("")             # the value to d places is 0: no digit of it is shown (1 or 0 for 0.491)
     if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + slack:
         return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
                                   f"the problem asks for {asked}")
