@@ -35,6 +35,7 @@ from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .rubric import Rubric
 
+MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
 ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "updated")
 GOOD = ("correct", "follow_through", "other_convention")
 
@@ -416,7 +417,7 @@ class Checker:
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
             return Link(rel, piece, "numbers", True, "with your earlier values", own=True)
-        for path in numbers(node):                      # one substituted number with the wrong sign?
+        for path in numbers(node)[:MAX_REEVALUATED]:    # one substituted number with the wrong sign?
             try:
                 flipped = float(evaluate(negate_at(node, path), {}, self.step0))
             except AnswerError:
@@ -469,7 +470,10 @@ def _rounding_bound(node, value: float, exact: set) -> float:
     decimal literal moved by half a unit in its last place, the changes added up. A literal that is
     exactly one of the problem's values (0.5 = u_4) was not rounded."""
     total = 0.0
-    for path in numbers(node):
+    paths = numbers(node)
+    if len(paths) > MAX_REEVALUATED:        # each number moved costs a whole evaluation
+        raise AnswerError(f"more than {MAX_REEVALUATED} numbers in one expression")
+    for path in paths:
         leaf = node_at(node, path)
         lit = leaf[1] if leaf[0] == "num" else None
         if lit is None or "/" not in lit:
