@@ -213,3 +213,19 @@ def test_follow_through_still_credits_real_working_from_a_wrong_value(tmp_path):
     # u_5 = 0.6 (wrong): L = ½(1 − 0.6)² = 0.08 is computed from it, not made trivial by it
     r, got = _sigmoid_report(tmp_path, {"act_5": "0.6000", "loss": "0.0800"})
     assert "follow-through" in got["L"], r.output
+
+
+# -- from a third trial ------------------------------------------------------------------------------
+def test_copied_old_weights_behind_a_wrong_zero_update_earn_nothing(tmp_path):
+    r, got = _sigmoid_report(tmp_path, {"update_w_0_5": 0, "update_w_3_5": 0, "new_w_0_5": -4, "new_w_3_5": 2})
+    assert "trivial" in got["w_{05}^new"] and "trivial" in got["w_{35}^new"], r.output
+    alone, got_alone = _sigmoid_report(tmp_path, {"new_w_0_5": -4, "new_w_3_5": 2})
+    score = lambda out: float(out.split("Score: ")[-1].split("/")[0])      # noqa: E731
+    assert score(r.output) <= score(alone.output)          # adding wrong answers never raises the score
+
+
+@pytest.mark.parametrize("qid, name, text", [("delta_5", "δ_5", "-1e-1"), ("delta_5", "δ_5", "-1.3e-1"),
+                                             ("update_w_4_5", "Δw_{45}", 0.1), ("grad_w_4_5", "∂L/∂w_{45}", -0.1)])
+def test_a_correctly_rounded_number_is_imprecise_whatever_mistake_also_rounds_to_it(tmp_path, qid, name, text):
+    r, got = _sigmoid_report(tmp_path, {qid: text})
+    assert "imprecise" in got[name], r.output

@@ -302,13 +302,15 @@ class Checker:
         # error carried forward: the step from the student's own earlier values
         own = self.steps.recompute(ans.qid, {**self.true, **student})
         if own is not None and student and self._compare(value, decimals, own, bound).status == "correct":
-            if abs(own) <= 1e-12 and abs(expected) > self.tol.floor:
-                # the earlier values make this step vanish (u_5 = 1 gives g' = 0, δ = 0, Δw = 0): writing 0
-                # is no working, so it earns no follow-through
+            zeroed = [sym for sym in self._leaves(ans.qid) if sym in student and abs(student[sym]) <= 1e-12
+                      and abs(self.true.get(sym, 0.0)) > self.tol.floor]
+            if (abs(own) <= 1e-12 or zeroed) and abs(expected) > self.tol.floor:
+                # the earlier values make this step vanish (u_5 = 1 gives g' = 0, δ = 0, Δw = 0), or feed it
+                # a wrong 0 (w + Δw with Δw = 0 is the old weight): that shows no working, so no follow-through
                 wrong_first[ans.qid] = ans.qid
                 return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
-                                     message="your earlier values make this step 0, so 0 shows no working: "
-                                             "no follow-through credit")
+                                     message="your earlier values make this step trivial (a 0 where the true value "
+                                             "is not), so it shows no working: no follow-through credit")
             upstream = self._first_wrong_leaf(ans.qid, student, wrong_first)
             if upstream:
                 wrong_first[ans.qid] = upstream
@@ -317,9 +319,10 @@ class Checker:
             if not bad_links:     # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
                                      message="right from your rounded earlier values")
-        if match.status == "imprecise" and decimals is None:
-            # an expression of rounded numbers within their rounding of the right value: imprecise,
-            # never "wrong", however close some mistaken variant also comes
+        if match.status == "imprecise":
+            # the right value rounded to fewer places (0.1 for 0.0636), or an expression of rounded numbers
+            # within their rounding of it: imprecise, never "wrong", however close some mistaken variant
+            # also comes
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
                                  message="; ".join([match.message] + [lk.message for lk in bad_links[:1]]))
         found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
@@ -338,12 +341,15 @@ class Checker:
                                  links=tuple(links))
         return self._verdict(ans, "wrong", value=value, links=tuple(links))
 
+    def _leaves(self, qid: str) -> frozenset:
+        """The quantities step `qid` is computed from."""
+        step = self.psol.step(qid)
+        return frozenset(step.forms[-1].free_symbols) if step.forms else frozenset()
+
     def _first_wrong_leaf(self, qid: str, student: dict, wrong_first: dict) -> str | None:
         """The earliest wrong item among the quantities this step is computed from."""
-        step = self.psol.step(qid)
         ids = {s.symbol: s.id for s in self.psol.steps}
-        found = [wrong_first[ids[leaf]] for leaf in (step.forms[-1].free_symbols if step.forms else ())
-                 if ids.get(leaf) in wrong_first]
+        found = [wrong_first[ids[leaf]] for leaf in self._leaves(qid) if ids.get(leaf) in wrong_first]
         return min(found, key=lambda q: self.order.get(q, 0)) if found else None
 
     # -- reading one answer --------------------------------------------------------------------
@@ -354,6 +360,8 @@ class Checker:
         if ans.number:
             return [], _finite(ans.text), shown_decimals(ans.text), 0.0
         check_size(ans.text)
+        if shown_decimals(ans.text) is not None and "e" in ans.text.lower():      # "-1e-1": a number, as written
+            return [Link("", ans.text.strip(), "value", True)], _finite(ans.text), shown_decimals(ans.text), 0.0
         text = normalize(ans.text)
         d = shown_decimals(text)
         if d is not None:
