@@ -147,7 +147,7 @@ class Checker:
     def check(self, answers: list[Answer], meter: Meter | None = None) -> PartReport:
         """One student's report. `meter` charges the submission's computing time answer by answer."""
         self.meter = meter or FREE
-        self._reused: set[tuple] = set()              # remembered verdicts this submission has paid for
+        self._reused = set()
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
@@ -360,12 +360,10 @@ class Checker:
         if ans.number:
             return [], _finite(ans.text), shown_decimals(ans.text), 0.0
         check_size(ans.text)
-        if shown_decimals(ans.text) is not None and "e" in ans.text.lower():      # "-1e-1": a number, as written
-            return [Link("", ans.text.strip(), "value", True)], _finite(ans.text), shown_decimals(ans.text), 0.0
-        text = normalize(ans.text)
-        d = shown_decimals(text)
-        if d is not None:
-            return [Link("", text, "value", True)], float(text), d, 0.0
+        for text in (ans.text, normalize(ans.text)):   # one number, as written ("-1e-1") or once normalized ("−0.5")
+            d = shown_decimals(text)
+            if d is not None:
+                return [Link("", text.strip(), "value", True)], _finite(text), d, 0.0
         links: list[Link] = []
         value = decimals = None
         bound = 0.0

@@ -401,9 +401,9 @@ _CPU_SIGNALS = tuple(-getattr(signal, name) for name in ("SIGXCPU", "SIGKILL") i
 
 
 class Parser:
-    """latex2sympy2 in a worker process, with a time limit per answer (TIMEOUT, wall-clock), a
-    budget per submission (BUDGET: the parser's CPU time, plus the whole TIMEOUT of each answer
-    that ran out of time) and a cache of results."""
+    """latex2sympy2 in a worker process, with a time limit per answer (TIMEOUT of CPU time where it
+    can be limited, else wall-clock), a budget per submission (BUDGET: CPU time, which meter.py also
+    charges the checking to) and a cache of results, each charged to a submission once."""
 
     def __init__(self, timeout: float = TIMEOUT, start_method: str | None = None) -> None:
         """`start_method`: how the worker starts; default fork on Linux (fast: latex2sympy2 is imported
@@ -501,14 +501,12 @@ class Parser:
         if self._recording is not None:
             self._recording.append(text)
         if text in self.cache:
-            status, value, cost = self.cache[text]
+            status, value, _ = self.cache[text]
             # a text this submission has not parsed yet costs it what it cost the first time, whoever
             # parsed it then: the budget runs out at the same answer as when the file is checked alone
-            if text not in self._charged:
-                if self.budget <= 0:
-                    raise AnswerError("not read: this submission used up its parsing time")
-                self.budget -= cost
-                self._charged.add(text)
+            if text not in self._charged and self.budget <= 0:
+                raise AnswerError("not read: this submission used up its parsing time")
+            self.charge([text])
         else:
             status, value, cost, lasting = self._ask(text)
             self.budget -= cost           # CPU, not wall-clock: a loaded machine does not cost students answers

@@ -63,14 +63,6 @@ class Meter:
 class _Free:
     """No meter: a Checker used on its own (tests, notebooks) is not timed."""
 
-    def clock(self) -> float:
-        """This process's CPU time charged so far (shared work left out), to measure a piece of work."""
-        return time.process_time() - self._shared
-
-    def charge(self, seconds: float) -> None:
-        """Charge work this submission did not do itself but would have done alone (a verdict reused)."""
-        self.parser.budget -= seconds
-
     def tick(self) -> None:
         pass
 
