@@ -100,12 +100,12 @@ class _Refused(yaml.MarkedYAMLError):
     """A document we will not read (too deep, too large, a complex key): not invalid YAML."""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that counts nesting and values while composing, and reads numbers and dates
-    without the constructors' unbounded or surprising conversions."""
+class _Bounds:
+    """What both loaders add to PyYAML: nesting and values counted while composing (refused past the
+    bounds before the rest is read), and numbers and dates read without the constructors' unbounded
+    or surprising conversions."""
 
-    def __init__(self, stream: str, max_nodes: int = MAX_NODES) -> None:
-        super().__init__(stream)
+    def _start_counting(self, max_nodes: int) -> None:
         self._depth = 0
         self._count = 0
         self._max_nodes = max_nodes
@@ -142,9 +142,43 @@ class _Loader(yaml.SafeLoader):
         return self.construct_scalar(node)          # a title 2001-02-30 is text, not a (bad) date
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+class _Loader(_Bounds, yaml.SafeLoader):
+    """SafeLoader, all in Python, with the bounds of `_Bounds`: the reference, and what gives every
+    error message (so that a message never depends on whether libyaml is installed)."""
+
+    def __init__(self, stream: str, max_nodes: int = MAX_NODES) -> None:
+        super().__init__(stream)
+        self._start_counting(max_nodes)
+
+
+try:                                     # libyaml, when PyYAML was built with it (the wheels are)
+    from yaml._yaml import CParser as _CParser
+except ImportError:                      # pragma: no cover - PyYAML without libyaml
+    _CParser = None
+
+
+if _CParser is not None:
+    class _CLoader(_Bounds, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,
+                   yaml.resolver.Resolver):
+        """The same loader on libyaml's events: libyaml scans and parses (about 10x faster than
+        PyYAML's Python scanner), and PyYAML's own composer, with the bounds of `_Bounds`, builds
+        the nodes from those events, so nesting and size are refused as the events arrive and
+        every node keeps its line (event marks) and its text as written."""
+
+        def __init__(self, stream: str, max_nodes: int = MAX_NODES) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._start_counting(max_nodes)
+else:                                    # pragma: no cover
+    _CLoader = None
+
+_LOADERS = [c for c in (_Loader, _CLoader) if c is not None]
+for _cls in _LOADERS:
+    _cls.add_constructor("tag:yaml.org,2002:int", _Bounds.construct_yaml_int)
+    _cls.add_constructor("tag:yaml.org,2002:float", _Bounds.construct_yaml_float)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _Bounds.construct_yaml_timestamp)
 
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -319,9 +353,25 @@ def load_yaml(path: str | Path, what: str = "a problem file", limit: int = MAX_B
 
 
 def parse_yaml(text: str, source: str, max_nodes: int = MAX_NODES) -> YamlDocument:
-    """Compose the node tree once (depth and size bounded), index it, then construct the data."""
+    """Compose the node tree once (depth and size bounded), index it, then construct the data.
+
+    With libyaml, a document is read once on libyaml's events; one it refuses (or any failure) is
+    read again by the Python loader, whose refusal is the message: what is accepted, and every
+    message, are the Python loader's, only faster."""
+    if _CLoader is not None and not _NON_PRINTABLE.search(text):
+        try:
+            return _parse_with(_CLoader, text, source, max_nodes)
+        except (ProblemError, yaml.YAMLError):
+            pass
+    return _parse_with(_Loader, text, source, max_nodes)
+
+
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE      # what the Python reader refuses as binary data
+
+
+def _parse_with(loader_class, text: str, source: str, max_nodes: int) -> YamlDocument:
     try:
-        loader = _Loader(text, max_nodes)
+        loader = loader_class(text, max_nodes)
     except yaml.reader.ReaderError as exc:    # a control character or a NUL: binary data, not YAML text
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
         raise ProblemError(f"not YAML text: a control character (#x{exc.character:04x}) where only printable "
