@@ -39,20 +39,22 @@ class Grader:
     """Checks submissions against one problem: the solution, name tables and parser are built once."""
 
     def __init__(self, problem: Problem, rubric: Rubric, parts: list[str] | None = None,
-                 parser: Parser | None = None, warm: bool = True) -> None:
+                 parser: Parser | None = None, warm: bool = True, solution: Solution | None = None) -> None:
         """`warm`: start the parser now, so latex2sympy2 loads while the problem is solved; else it
-        starts with the first LaTeX answer (a class of numbers-only answers never starts one)."""
+        starts with the first LaTeX answer (a class of numbers-only answers never starts one).
+        `solution`: the problem already solved for these parts (grade solves it once, in the parent)."""
         self.problem = problem
         self.rubric = rubric
         self.parser = parser or Parser()
         if warm:
             self.parser.warm()
         try:
-            self.solution: Solution = solve(problem, parts)
+            self.solution: Solution = solution if solution is not None else solve(problem, parts)
         except BaseException:
             self.parser.close()                # an unknown --part: no worker left behind
             raise
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
+        self.tables = {name: c.table for name, c in self.checkers.items()}     # one per part, for every file read
         self._check_rubric_items()
 
     def _check_rubric_items(self) -> None:
@@ -71,7 +73,7 @@ class Grader:
         meter.SECONDS of computing time (reading, parsing and checking together)."""
         meter = Meter(self.parser)
         try:
-            sub = read_submission(path, self.problem, self.solution, part)
+            sub = read_submission(path, self.problem, self.solution, part, self.tables)
             meter.tick()
             names = [part] if part else [p.name for p in self.solution.parts]
             reports = [self.checkers[n].check(sub.answers.get(n, []), meter) for n in names]

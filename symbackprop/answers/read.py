@@ -42,19 +42,25 @@ class Submission:
     notes: dict[str, list[str]] = field(default_factory=dict)    # per part: said in its report, not errors
 
 
-def read_submission(path: str | Path, problem: Problem, solution: Solution, part: str | None = None) -> Submission:
-    """An answers file or a write-up, by its suffix."""
+def read_submission(path: str | Path, problem: Problem, solution: Solution, part: str | None = None,
+                    tables: dict[str, NameTable] | None = None) -> Submission:
+    """An answers file or a write-up, by its suffix. `tables`: each part's NameTable, from whoever
+    reads many submissions (the Grader builds them once); else built here."""
     path = Path(path)
     if path.suffix.lower() in WRITEUP_SUFFIXES:
-        return read_writeup(path, solution, part, [p.name for p in problem.parts])
-    return read_answers(path, problem, solution, part)
+        return read_writeup(path, solution, part, [p.name for p in problem.parts], tables)
+    return read_answers(path, problem, solution, part, tables)
 
 
-def _tables(solution: Solution) -> dict[str, NameTable]:
+def _tables(solution: Solution, given: dict[str, NameTable] | None = None) -> dict[str, NameTable]:
+    """Each part's NameTable: the ones given, else new ones (building them costs as much as reading a file)."""
+    if given is not None:
+        return given
     return {p.name: NameTable(p) for p in solution.parts}
 
 
-def read_answers(path: Path, problem: Problem, solution: Solution, part: str | None = None) -> Submission:
+def read_answers(path: Path, problem: Problem, solution: Solution, part: str | None = None,
+                 given_tables: dict[str, NameTable] | None = None) -> Submission:
     source = str(path)
     doc = None
     if path.suffix.lower() == ".json":
@@ -69,7 +75,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         raise AnswerError(f"{source}: the file is empty: no answers")
     if not isinstance(data, dict):
         raise AnswerError(f"{source}: expected a mapping of quantity ids or names to answers")
-    tables = _tables(solution)
+    tables = _tables(solution, given_tables)
     sub = Submission(source)
     names = [p.name for p in solution.parts]
     nested: set[str] = set()                           # parts whose answers stand under their name
@@ -245,7 +251,7 @@ def math_segments(line: str) -> tuple[list[str], str]:
 
 
 def read_writeup(path: Path, solution: Solution, part: str | None = None,
-                 part_names: list[str] | None = None) -> Submission:
+                 part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None) -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems."""
     source = str(path)
@@ -269,7 +275,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                                 f"{MAX_LINE_CHARS}: not read")
             raw_lines[lineno - 1] = ""
     lines = _join_continuations(raw_lines)
-    tables = _tables(solution)
+    tables = _tables(solution, given_tables)
     names = part_names or [p.name for p in solution.parts]
     current = part if part is not None else (names[0] if len(names) == 1 else None)
     for lineno, line in enumerate(lines, start=1):
