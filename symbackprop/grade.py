@@ -1,10 +1,15 @@
 """Grading a class: every submission in a folder, in parallel, into a gradebook and a summary.
 
-Each worker process (supervise.py) builds the solution once and then checks many submissions;
-its LaTeX parser starts with the first LaTeX answer, identical LaTeX answers are parsed once per
-worker (the parser's cache) and numbers need no parser at all. A submission gets SECONDS and
-MEMORY; one over them, or hitting a bug of ours, is reported in its own row and never stops the
-others; submissions are only read, and every output is written whole or not at all (cli.py).
+The parent solves the problem once (its LaTeX parser loading meanwhile) and hands the solution to
+the worker processes (supervise.py), which build their checkers from it and check many
+submissions each. A worker asks the parent, in one round trip per submission, for the parsed LaTeX
+of the texts it has not seen yet; the parent keeps the class's parser and its cache, so each
+distinct text is parsed once per class, and a worker starts its own parser only for a text the
+parent could not parse ahead (one that timed out). Numbers need no parser at all. Each submission
+is still charged the parsing time of its own texts, as when it is checked alone (latex.Parser.parse).
+A submission gets SECONDS and MEMORY; one over them, or hitting a bug of ours, is reported in its
+own row and never stops the others; submissions are only read, and every output is written whole
+or not at all (cli.py).
 """
 from __future__ import annotations
 
@@ -18,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .answers import Grader, OverLimit, PartReport, Rubric
+from .answers import Grader, OverLimit, Parser, PartReport, Rubric
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import SymbackpropError
 from .problem import Problem
-from .supervise import Outcome, Pool, WorkerFailed, worker_loop
+from .solution import Solution, solve
+from .supervise import Outcome, Pool, WorkerFailed, ask, worker_loop
 
 
 STATUSES = ("graded", "unreadable", "over_limit", "internal_error")
@@ -73,10 +79,13 @@ _GRADER: Grader | None = None
 _PART: str | None = None
 
 
-def _init(problem: Problem, rubric: Rubric, part: str | None) -> Grader:
-    """Build this process's grader: the solution and name tables once, the parser when first needed."""
+def _init(problem: Problem, rubric: Rubric, part: str | None, solution: Solution | None = None,
+          fetch: Callable | None = None) -> Grader:
+    """Build this process's grader: from the parent's `solution` (else solved here) and name tables
+    once; its parser gets parsed texts from `fetch` (the parent), and starts itself only when needed."""
     global _GRADER, _PART
-    _GRADER = Grader(problem, rubric, [part] if part else None, warm=False)
+    _GRADER = Grader(problem, rubric, [part] if part else None, parser=Parser(fetch=fetch), warm=False,
+                     solution=solution)
     _PART = part
     return _GRADER
 
@@ -113,9 +122,20 @@ def _work(grader: Grader, task: tuple[str, str]) -> tuple[StudentResult, bool]:
     return result, result.status != "over_limit"  # after a MemoryError, start afresh
 
 
-def _serve(conn, inherited, problem: Problem, rubric: Rubric, part: str | None) -> None:
-    """A grading worker: one grader, then one submission at a time (supervise.worker_loop)."""
-    worker_loop(conn, inherited, lambda: _init(problem, rubric, part), _work)
+def _serve(conn, inherited, problem: Problem, rubric: Rubric, part: str | None,
+           solution: Solution | None = None) -> None:
+    """A grading worker: one grader, then one submission at a time (supervise.worker_loop); parsed
+    LaTeX comes from the parent (`_parsed`)."""
+    worker_loop(conn, inherited, lambda: _init(problem, rubric, part, solution, lambda texts: ask(conn, texts) or {}),
+                _work)
+
+
+def _parsed(parser: Parser, texts) -> dict:
+    """The parent's answer to a worker's texts: their parse results, each text parsed once per class."""
+    try:
+        return parser.serve(list(texts))
+    except Exception:               # the worker parses for itself
+        return {}
 
 
 def worker_count(jobs: int | None, submissions: int) -> int:
@@ -149,11 +169,15 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
         if progress:
             progress(1)
 
-    pool = Pool(_serve, (problem, rubric, part), worker_count(jobs, len(submissions)), SECONDS, context)
-    try:
-        pool.run([(student, str(path)) for student, path in submissions], done)
-    except WorkerFailed as exc:
-        raise exc.error from None
+    with Parser() as parser:
+        parser.warm()                                  # latex2sympy2 loads while the problem is solved
+        solution = solve(problem, [part] if part else None)
+        pool = Pool(_serve, (problem, rubric, part, solution), worker_count(jobs, len(submissions)), SECONDS,
+                    context, answer=lambda texts: _parsed(parser, texts))
+        try:
+            pool.run([(student, str(path)) for student, path in submissions], done)
+        except WorkerFailed as exc:
+            raise exc.error from None
     return [results[i] for i in range(len(submissions))]
 
 

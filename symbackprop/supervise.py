@@ -49,7 +49,9 @@ class Outcome:
 
 @dataclass
 class Pool:
-    """`jobs` workers, each running `serve(conn, *args)` (see `worker_loop`), one task at a time."""
+    """`jobs` workers, each running `serve(conn, *args)` (see `worker_loop`), one task at a time.
+    `answer(question)`: what the parent replies to a worker that asks ("ask", question) during a task
+    (`ask`); it must not raise, and its time counts against that task's limit."""
 
     serve: Callable[..., None]
     args: tuple
@@ -57,6 +59,7 @@ class Pool:
     limit: float
     context: Any = None
     slots: list[_Slot] = field(default_factory=list)
+    answer: Callable[[Any], Any] | None = None
 
     def _spawn(self) -> _Slot:
         ctx = self.context or mp.get_context()
@@ -123,6 +126,11 @@ class Pool:
             return False
         if kind == "ready":
             slot.ready = slot.up = True
+        elif kind == "ask" and slot.task is not None:
+            try:
+                slot.conn.send(("answer", self.answer(value) if self.answer is not None else None))
+            except OSError:                            # the worker is gone: seen as crashed next
+                pass
         elif kind == "failed":
             raise WorkerFailed(value)
         elif kind in ("done", "last") and slot.task is not None:
@@ -142,6 +150,16 @@ class Pool:
             done(index, outcome)
         if queue:
             self.slots.append(self._spawn())
+
+
+def ask(conn: Any, question: Any) -> Any:
+    """From a worker, during a task: the parent's `Pool.answer` to `question`, or None."""
+    try:
+        conn.send(("ask", question))
+        kind, value = conn.recv()
+    except (EOFError, OSError):        # the parent is gone: exit quietly, as the lifeline would
+        os._exit(0)
+    return value if kind == "answer" else None
 
 
 def worker_loop(conn: Any, inherited: Any, setup: Callable[[], Any], work: Callable[[Any, Any], tuple[Any, bool]]) -> None:

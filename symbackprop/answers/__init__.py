@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import SymbackpropError
 from ..problem import Problem, load_problem
 from ..solution import Solution, solve
+from .ahead import submission_texts
 from .check import Answer, Checker, PartReport, Verdict
 from .latex import AnswerError, Parser
 from .meter import Meter, OverLimit
@@ -74,6 +75,8 @@ class Grader:
         meter = Meter(self.parser)
         try:
             sub = read_submission(path, self.problem, self.solution, part, self.tables)
+            # every LaTeX text of the file parsed in one round trip; each is charged when it is used
+            self.parser.prefetch(submission_texts(sub.answers, self.tables), max(self.parser.budget, 0.0))
             meter.tick()
             names = [part] if part else [p.name for p in self.solution.parts]
             reports = [self.checkers[n].check(sub.answers.get(n, []), meter) for n in names]

@@ -33,6 +33,8 @@ MAX_NODES = 400           # size of a parsed expression
 TIMEOUT = 3.0             # seconds for one parse
 BUDGET = 5.0              # CPU seconds for one whole submission (meter.py; an honest write-up needs about 1.5)
 STARTUP = 60.0            # seconds for the worker to import latex2sympy2
+AHEAD_BUDGET = 1.0        # CPU seconds `Parser.serve` spends on one asker's texts …
+AHEAD_LIMIT = 0.5         # … and on one text (whole seconds where the CPU is limited: ~1-2 s)
 MEMORY = 300 * 2**20      # bytes the parser worker may grow by (Linux), beyond latex2sympy2 loaded
 
 Node = tuple              # ("num", "p/q") ("sym", name) ("const", "E") ("add"|"mul", [nodes]) ("pow", b, e) ("fn", name, [nodes])
@@ -326,6 +328,9 @@ def _put_back(node: Node, inner: dict[str, Node]) -> Node:
 
 
 # -- the worker ----------------------------------------------------------------------------------
+WARM_UP = r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}"     # parsed once when a worker starts: not any answer's cost
+
+
 def _to_node(expr, budget: list[int]) -> Node:
     """A SymPy tree as plain tuples, refusing what an answer has no use for."""
     import sympy as sp
@@ -373,27 +378,43 @@ def _worker(conn, inherited=None) -> None:
     lifeline.become_worker()
     import latex2sympy2
     try:
-        latex2sympy2.latex2sympy(r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}")     # warm the parser up
+        latex2sympy2.latex2sympy(WARM_UP)                                     # warm the parser up
     except Exception:                                                        # pragma: no cover
         pass
     lifeline.limit_memory(MEMORY)
     conn.send(("ready", None))
     while True:
         try:
-            text = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        latex2sympy2.variances, latex2sympy2.var, latex2sympy2.VARIABLE_VALUES = {}, {}, {}
-        latex2sympy2.is_real = None
-        lifeline.limit_cpu(TIMEOUT + 1)
-        start = time.process_time()
-        try:
-            answer: tuple[str, object] = ("ok", _to_node(latex2sympy2.latex2sympy(text), [MAX_NODES]))
-        except MemoryError:
-            answer = ("error", f"too large to read within {MEMORY // 2**20} MB")
-        except Exception as exc:          # the parser's own messages: "I expected something else here"
-            answer = ("error", str(exc).splitlines()[0][:200] or type(exc).__name__)
-        conn.send(answer + (time.process_time() - start,))      # the CPU time is charged to the budget
+        # one text, or ("batch", texts, CPU seconds, CPU seconds per text): a reply per text, as each is
+        # parsed, and once the batch has used its seconds the rest are "skipped" unparsed
+        texts, budget, limit = message[1:] if isinstance(message, tuple) else ([message], None, TIMEOUT)
+        spent = 0.0
+        for text in texts:
+            if budget is not None and spent >= budget:
+                conn.send(("skipped", None, 0.0))
+                continue
+            answer = _parse_one(latex2sympy2, lifeline, text, limit)
+            spent += answer[2]
+            conn.send(answer)
+
+
+def _parse_one(latex2sympy2, lifeline, text: str, limit: float = TIMEOUT) -> tuple[str, object, float]:
+    """(status, tree or message, CPU seconds) for one text, from fresh latex2sympy2 globals, within
+    `limit` + 1 s of CPU time (past it, SIGXCPU ends the worker: the Parser reports the time-out)."""
+    latex2sympy2.variances, latex2sympy2.var, latex2sympy2.VARIABLE_VALUES = {}, {}, {}
+    latex2sympy2.is_real = None
+    lifeline.limit_cpu(limit + 1)
+    start = time.process_time()
+    try:
+        answer: tuple[str, object] = ("ok", _to_node(latex2sympy2.latex2sympy(text), [MAX_NODES]))
+    except MemoryError:
+        answer = ("error", f"too large to read within {MEMORY // 2**20} MB")
+    except Exception as exc:          # the parser's own messages: "I expected something else here"
+        answer = ("error", str(exc).splitlines()[0][:200] or type(exc).__name__)
+    return answer + (time.process_time() - start,)      # the CPU time is charged to the budget
 
 
 _CPU_LIMITED = lifeline_cpu_limited()
@@ -405,10 +426,13 @@ class Parser:
     can be limited, else wall-clock), a budget per submission (BUDGET: CPU time, which meter.py also
     charges the checking to) and a cache of results, each charged to a submission once."""
 
-    def __init__(self, timeout: float = TIMEOUT, start_method: str | None = None) -> None:
+    def __init__(self, timeout: float = TIMEOUT, start_method: str | None = None, fetch=None) -> None:
         """`start_method`: how the worker starts; default fork on Linux (fast: latex2sympy2 is imported
-        once), the platform's own elsewhere (macOS and Windows spawn: fork is unsafe or absent there)."""
+        once), the platform's own elsewhere (macOS and Windows spawn: fork is unsafe or absent there).
+        `fetch(texts) -> {text: result}`: where `prefetch` gets results from instead of parsing them
+        here (grade's workers ask the parent, which parses each distinct text once per class)."""
         self.timeout = timeout
+        self.fetch = fetch
         self.start_method = start_method or ("fork" if sys.platform.startswith("linux") else None)
         self.budget = BUDGET          # what is left for the current submission (reset by `new_submission`)
         self.cache: dict[str, tuple[str, object, float]] = {}   # text -> (status, tree or message, CPU cost)
@@ -417,6 +441,7 @@ class Parser:
         self._proc = None
         self._conn = None
         self._ready = False
+        self.asked = 0                # texts sent to latex2sympy2 so far (each distinct text once, unless it timed out)
 
     def _start(self) -> None:
         ctx = mp.get_context(self.start_method)
@@ -529,20 +554,101 @@ class Parser:
             inner[ph] = ("cases", branches)
         return _put_back(value, inner)  # type: ignore[arg-type]
 
+    def prefetch(self, texts, budget: float = BUDGET, limit: float | None = None) -> int:
+        """Parse, in one round trip, every text not yet in the cache (and the arguments of the calls
+        and cases cut out of it, as `parse` would), so that later `parse` calls find them cached; each
+        is charged to a submission only when that submission parses it. Pipelined: the texts go in one
+        message, the results come back one by one, each within the per-answer limit (or `limit` CPU
+        seconds, when only ahead of need). At most `budget` CPU seconds are spent (the rest is left
+        unparsed); a text that times out or stops the worker ends the batch and is not cached, to be
+        parsed when needed, within the full limit. Returns how many texts were parsed."""
+        todo: list[str] = []
+        seen: set[str] = set()
+        for text in texts:
+            self._uncached(text, todo, seen)
+        if not todo:
+            return 0
+        if self.fetch is not None:
+            found = self.fetch(todo)
+            self.share(found)
+            return len(found)
+        self._ensure_worker()
+        wall = self._wall()
+        try:
+            self._conn.send(("batch", todo, budget, min(limit or self.timeout, self.timeout)))
+        except OSError:
+            self.close()
+            return 0
+        parsed = 0
+        for text in todo:
+            try:
+                if not self._conn.poll(wall):
+                    self.close()
+                    break
+                status, value, cpu = self._conn.recv()
+            except (EOFError, OSError):
+                self.close()
+                break
+            if status == "skipped":
+                continue
+            self.asked += 1
+            self.cache[text] = (status, value, cpu)
+            parsed += 1
+        return parsed
+
+    def _uncached(self, text: str, todo: list[str], seen: set[str]) -> None:
+        """The texts `parse(text)` would send to the worker that are not cached yet, added to `todo`."""
+        try:
+            cut, cases = _cut_cases(text)
+            cut, calls = _cut_calls(cut)
+        except AnswerError:
+            return
+        if cut.strip() and cut not in self.cache and cut not in seen:
+            seen.add(cut)
+            todo.append(cut)
+        for _, arg in calls.values():
+            self._uncached(arg, todo, seen)
+        for rows in cases.values():
+            for value, cond in rows:
+                for piece in (value,) + ((cond[0], cond[2]) if cond is not None else ()):
+                    self._uncached(piece, todo, seen)
+
+    def serve(self, texts: list[str], budget: float = AHEAD_BUDGET,
+              limit: float = AHEAD_LIMIT) -> dict[str, tuple[str, object, float]]:
+        """For another Parser's `fetch`: the results of `texts` (as its `prefetch` cut them), parsed here
+        once (`prefetch`: at most `budget` CPU seconds in all, `limit` per text) and then taken from the
+        cache. A text not parsed here (past those bounds) is left out, for the asker to parse itself
+        within the full limits: whoever serves many askers is never held long by one of them."""
+        self.prefetch(texts, budget, limit)
+        return {t: self.cache[t] for t in texts if t in self.cache}
+
+    def share(self, results: dict[str, tuple[str, object, float]]) -> None:
+        """Take results parsed by another Parser (the same reader, the same texts): each is charged to a
+        submission when it parses that text, as if this Parser had parsed it (see `parse`)."""
+        for text, entry in results.items():
+            self.cache.setdefault(text, entry)
+
+    def _ensure_worker(self) -> None:
+        if self._proc is None or not self._proc.is_alive():
+            self.close()
+            self._start()
+        if not self._ready:
+            self._await_ready()
+
+    def _wall(self) -> float:
+        # Where the worker's CPU time can be limited (POSIX), that limit decides — a busy machine does
+        # not cost a student an answer — and the wall-clock wait is only a generous backstop.
+        return max(10 * self.timeout, 30.0) if _CPU_LIMITED else self.timeout
+
     def _ask(self, text: str) -> tuple[str, object, float, bool]:
         """(status, tree or message, CPU seconds charged, whether the outcome depends on the text alone)."""
         if not text.strip():
             return ("error", "empty expression", 0.0, True)
         if self.budget <= 0:
             raise AnswerError("not read: this submission used up its parsing time")
-        if self._proc is None or not self._proc.is_alive():
-            self.close()
-            self._start()
-        if not self._ready:
-            self._await_ready()
-        # Where the worker's CPU time can be limited (POSIX), that limit decides — a busy machine does
-        # not cost a student an answer — and the wall-clock wait is only a generous backstop.
-        wall = max(10 * self.timeout, 30.0) if _CPU_LIMITED else self.timeout
+        self._ensure_worker()
+        self.asked += 1
+        wall = self._wall()
         too_complex = ("error", f"too complex to read: more than {self.timeout:g} s of computing time",
                        float(self.timeout), False)
         try:

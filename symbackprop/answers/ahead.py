@@ -1,0 +1,53 @@
+"""Which texts checking an answer will give the LaTeX parser, so that they can be parsed ahead, all
+in one round trip (latex.Parser.prefetch), instead of one round trip per text.
+
+This is the front end of `Checker._read` (size check, a single number needs no parser, normalize,
+split the chain, quantity names to placeholders), and only a forecast: a text it misses is parsed
+when the checker needs it, and a text it adds is parsed for nothing but charged to no one.
+"""
+from __future__ import annotations
+
+from .check import Answer
+from .compare import shown_decimals
+from .latex import AnswerError, check_size, normalize, prepare, split_relations
+from .names import NameTable
+
+MAX_AHEAD = 200          # texts of one submission parsed ahead (the rest, if any, when they are needed)
+
+
+def answer_texts(answer: Answer, table: NameTable) -> list[str]:
+    """The texts (one per link of the chain) checking `answer` parses; [] for a number, or an answer
+    refused before any parsing."""
+    if answer.number or answer.unreadable is not None:
+        return []
+    try:
+        check_size(answer.text)
+        text = answer.text
+        for text in (answer.text, normalize(answer.text)):
+            if shown_decimals(text) is not None:
+                return []
+        out = []
+        for _, piece in split_relations(text):
+            prepared = prepare(piece, table)
+            if prepared.unknown:
+                break
+            out.append(prepared.text)
+        return out
+    except (AnswerError, RecursionError):
+        return []
+
+
+def submission_texts(answers: dict[str, list[Answer]], tables: dict[str, NameTable]) -> list[str]:
+    """The distinct texts of a submission's answers (per part, with that part's names), in order, at
+    most MAX_AHEAD."""
+    out: dict[str, None] = {}
+    for part, items in answers.items():
+        table = tables.get(part)
+        if table is None:
+            continue
+        for answer in items:
+            for text in answer_texts(answer, table):
+                out.setdefault(text, None)
+                if len(out) >= MAX_AHEAD:
+                    return list(out)
+    return list(out)
