@@ -134,7 +134,7 @@ class ParseLog:
     def texts(self) -> list[str]:
         from symbackprop.answers.latex import WARM_UP
         lines = self.path.read_text().splitlines() if self.path.exists() else []
-        return [t for t in map(json.loads, lines) if t != WARM_UP]
+        return [t for t in map(json.loads, lines) if t not in WARM_UP]
 
     def close(self) -> None:
         self.module.latex2sympy = self.original

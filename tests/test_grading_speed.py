@@ -235,7 +235,7 @@ def parse_log(tmp_path, monkeypatch):
 
     def texts():
         lines = log.read_text().splitlines() if log.exists() else []
-        return [t for t in map(json.loads, lines) if t != WARM_UP]
+        return [t for t in map(json.loads, lines) if t not in WARM_UP]
     return texts
 
 

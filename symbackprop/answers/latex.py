@@ -328,7 +328,9 @@ def _put_back(node: Node, inner: dict[str, Node]) -> Node:
 
 
 # -- the worker ----------------------------------------------------------------------------------
-WARM_UP = r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}"     # parsed once when a worker starts: not any answer's cost
+# parsed when a worker starts (while the problem is being solved), not charged to any answer. One text:
+# more would warm ANTLR up further, but on a loaded machine the parser is then ready later than the solution
+WARM_UP = (r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}",)
 
 
 def _to_node(expr, budget: list[int]) -> Node:
@@ -378,7 +380,8 @@ def _worker(conn, inherited=None) -> None:
     lifeline.become_worker()
     import latex2sympy2
     try:
-        latex2sympy2.latex2sympy(WARM_UP)                                     # warm the parser up
+        for text in WARM_UP:
+            latex2sympy2.latex2sympy(text)                                    # warm the parser up
     except Exception:                                                        # pragma: no cover
         pass
     lifeline.limit_memory(MEMORY)
