@@ -147,8 +147,21 @@ class Checker:
         self.exact = {abs(Fraction(int(s.value.p), int(s.value.q))) for s in psol.steps if s.value.is_Rational}
         self.exact |= {abs(Fraction(int(c.p), int(c.q))) for s in psol.steps for f in s.forms
                        for c in sp.sympify(f).atoms(sp.Rational) if not c.is_Integer}
-        # the values a decimal written in an answer may be a rounding of: every quantity's, and 1 − it
-        self.references = _references(s.float_value for s in psol.steps)
+        # per step, the quantities it is computed from (directly or not) and itself: a decimal written in its
+        # answer may be a rounding of one of their values, or of 1 minus it
+        self.upstream: dict[str, frozenset] = {}
+        by_symbol = {s.symbol: s for s in psol.steps}
+        for s in psol.steps:
+            seen, todo = {s.symbol}, [s]
+            while todo:
+                for f in todo.pop().forms:
+                    for sym in getattr(f, "free_symbols", ()):
+                        if sym in by_symbol and sym not in seen:
+                            seen.add(sym)
+                            todo.append(by_symbol[sym])
+            self.upstream[s.id] = frozenset(seen)
+        self.references = {q: _references(by_symbol[sym].float_value for sym in syms)
+                           for q, syms in self.upstream.items()}
 
     # -- one student ---------------------------------------------------------------------------
     def check(self, answers: list[Answer], meter: Meter | None = None) -> PartReport:
@@ -401,7 +414,7 @@ class Checker:
                 links.append(link)
                 continue
             written = _written_decimals(prepared.text)
-            rounded, own_rounding = self._rounded(written, student)
+            rounded, own_rounding = self._rounded(ans.qid, written, student)
             key = (prepared.text, frozenset(rounded.items()))
             if key not in self.numbers_cache:       # the same numbers, from many students
                 self.numbers_cache[key] = self._numbers_value(node, rounded, written)
@@ -420,11 +433,12 @@ class Checker:
                 decimals, bound = lit, 0.0
         return links, value, decimals, bound
 
-    def _rounded(self, written: dict, student: dict) -> tuple[dict[Fraction, int], bool]:
+    def _rounded(self, qid: str, written: dict, student: dict) -> tuple[dict[Fraction, int], bool]:
         """Which decimals written in an expression stand for rounded values, with their places, and
         whether that depends on the student's own earlier values. Only a decimal that plausibly is a
-        rounding earns a rounding allowance: it rounds (to the places shown) some quantity's true value
-        or 1 minus it (0.491 for u_5, 0.509 for 1 − u_5), or the student's own earlier value; or it
+        rounding earns a rounding allowance: it rounds (to the places shown) the true value of the step
+        or of a quantity it is computed from, or 1 minus it (0.491 for u_5, 0.509 for 1 − u_5), or the
+        student's own earlier value of such a quantity; or it
         shows at least the places the problem asks for; or as many places as such a rounded decimal of
         the same expression (the student's own rounding). Never an integer, an exponent, a hidden
         number (the ½ of a root), a quantity's exact value (0.5 = u_4) or a constant of a rule (the ½
@@ -440,10 +454,13 @@ class Checker:
 
         if not open_:
             return {}, False
-        alone = choose(self.references)
-        if not student:
+        refs = self.references.get(qid, [])
+        alone = choose(refs)
+        upstream = self.upstream.get(qid, frozenset())
+        own = [v for sym, v in student.items() if sym in upstream]
+        if not own:
             return alone, False
-        mine = choose(self.references + _references(student.values()))
+        mine = choose(refs + _references(own))
         return mine, mine != alone
 
     def _numbers_value(self, node, rounded: dict[Fraction, int], written: dict) -> tuple:
@@ -624,7 +641,7 @@ def _references(values) -> list[float]:
 def _rounds(size: Fraction, places: int, reference: float) -> bool:
     """Whether a decimal of this size, with `places` places, is `reference` rounded, and not equal to it."""
     diff = abs(float(size) - reference)
-    return 0 < diff <= 0.5 * 10.0 ** -places * (1 + 1e-9) + 1e-15 * reference
+    return 0 < diff < 0.5 * 10.0 ** -places * (1 - 1e-9)      # a tie (0.25 to 1 place) rounds either way: neither
 
 
 def _rounding_bound(node, value: float, rounded: dict[Fraction, int]) -> float:

@@ -125,6 +125,6 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + slack:
         return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
                                   f"the problem asks for {asked}")
-    if diff < unit:                                   # between the right value's neighbours: misrounded
+    if diff < unit * (1 - 1e-9) - slack:              # between the right value's neighbours (not on one): misrounded
         return Match("rounding", f"rounded wrongly: {expected:.{decimals}f} to {decimals} places")
     return Match("")
