@@ -25,6 +25,7 @@ from typing import Iterator
 
 from ..errors import SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
+from .fullwidth import fold
 from .names import TOKEN, NameTable, canon
 
 MAX_CHARS = 2000          # one answer (a whole chain)
@@ -68,6 +69,7 @@ def check_size(text: str, what: str = "answer") -> None:
 
 def normalize(text: str) -> str:
     """What latex2sympy2 gets wrong, rewritten: fonts around net, unicode, e-notation, \\max\\{\\}."""
+    text = fold(text)                     # Chinese and full-width typing (fullwidth.py)
     for u, tex in _UNICODE.items():
         text = text.replace(u, tex)
     text = _REMOVE.sub(" ", text)
