@@ -211,6 +211,19 @@ def test_yaml_plain_scalars_and_full_width_keys(grader, tmp_path):
     assert "2 decimal places" in got["net_5"][1]
 
 
+@pytest.mark.slow
+def test_general_rules_typed_with_an_ime(grader, tmp_path):
+    """A rule typed with full-width brackets, ’ for the prime, ∑ and · is read as its LaTeX."""
+    f = tmp_path / "rules.json"
+    f.write_text(json.dumps({"sigmoid": {"delta_hidden": "g’(net_j)∑_k w_{jk}δ_k",
+                                         "delta_output": "－（z_k－u_k）·g’（net_k）",
+                                         "update_hidden_weight": "η·δ_j·x_i"}}, ensure_ascii=False), encoding="utf-8")
+    reports, _ = grader.check(f, "sigmoid")
+    got = {v.qid: (v.status, v.message) for v in reports[0].verdicts}
+    assert got["delta_hidden"][0] == got["delta_output"][0] == C
+    assert got["update_hidden_weight"][0] != C and "opposite sign" in got["update_hidden_weight"][1]
+
+
 MD_FULLWIDTH = """\
 # 第一题 (ReLU)
 - 解：$net_3 ＝ 1×3＋0×4＋1 ＝ 4$，所以 $u_3 ＝ max｛4，0｝ ＝ 4$。
@@ -398,7 +411,8 @@ def test_fold_of_a_writeup_line_separates_equations_at_chinese_words():
 
 @pytest.mark.parametrize("hostile", [
     "√(" * 2500, "（" * 5000, "约" * 5000, "保留" * 2500, "4" + " " * 4990 + "½", "(" + "保留" * 2000,
-    "所以 " * 1000 + "=", "u" + "——" * 2400, "。" * 5000, "¹" * 2500 + "⁄" + "₂" * 2499,
+    "所以 " * 1000 + "=", "u" + "——" * 2400, "。" * 5000, "¹" * 2500 + "⁄" + "₂" * 2499, "¹" * 5000,
+    "4" + "½" * 4999, "√" * 5000, "(保留" * 1200 + ")", "\\text{" * 800,
 ])
 def test_fold_of_a_long_hostile_line_ends(hostile):
     """A write-up line is at most 5000 characters; each pass is linear, so these end at once

@@ -26,7 +26,7 @@ _TABLE.update({
     0x00D7: r"\times ", 0x2715: r"\times ", 0x2716: r"\times ", 0x2A09: r"\times ", 0x2A2F: r"\times ",
     0x00F7: r"\div ",
     0x00B7: r"\cdot ", 0x22C5: r"\cdot ", 0x2219: r"\cdot ", 0x2022: r"\cdot ", 0x30FB: r"\cdot ", 0x2027: r"\cdot ",
-    0x2217: "*", 0x2044: "/", 0x2215: "/",
+    0x2217: "*", 0x2044: "/", 0x2215: "/", 0x2211: r"\sum ", 0x03A3: r"\sum ",
     0x2212: "-", 0x2013: "-", 0x2010: "-", 0x2011: "-", 0x2012: "-", 0x2015: "-",   # — (U+2014) below
     0x2248: r"\approx ", 0x2252: r"\approx ", 0x2243: r"\approx ", 0x2245: r"\approx ", 0x223C: r"\approx ",
     0x2264: r"\le ", 0x2266: r"\le ", 0x2265: r"\ge ", 0x2267: r"\ge ",
@@ -46,7 +46,7 @@ _COMMANDS = ("frac|dfrac|tfrac|cdot|times|div|delta|Delta|eta|sigma|sqrt|approx|
 
 _EM_DASHES = re.compile(r"—{2,}")
 _SUBSCRIPT_DASH = re.compile(r"(?<=[A-Za-z])\s*—{2}\s*(?=[0-9A-Za-z{])")     # u——3: the IME's `_`
-_FRACTION_SCRIPT = re.compile(r"(\d\s*)?([⁰¹²³⁴⁵⁶⁷⁸⁹]+)/([₀₁₂₃₄₅₆₇₈₉]+)")   # ¹⁄₂
+_FRACTION_SCRIPT = re.compile(r"(\d\s*)?(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+)/([₀₁₂₃₄₅₆₇₈₉]+)")   # ¹⁄₂
 _FRACTION_CHAR = re.compile(rf"(\d\s*)?([{_VULGAR}])")
 _SUPER_RUN = re.compile(f"[{''.join(_SUPER)}]+")
 _SUB_RUN = re.compile(f"[{''.join(_SUB)}]+")
@@ -193,11 +193,13 @@ def _full_stops(text: str, strict: bool) -> str:
     if "。" not in text:
         return text
 
+    tail = len(text.rstrip(" 。$"))          # from here on only full stops, spaces and a closing $
+
     def stop(m: re.Match) -> str:
         i = m.start()
         if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
             return "."
-        if not text[i + 1:].strip(" 。$"):
+        if i >= tail:
             return " "
         _fail(strict, "。 inside an answer: write a decimal point as . (0.982), and one value per answer")
         return "; "
