@@ -242,9 +242,13 @@ def test_under_spawn_an_answer_over_the_time_limit_kills_the_worker_and_the_next
 
 
 @pytest.mark.slow
-def test_grading_under_spawn_gives_the_gradebook_of_the_default_start_method(tmp_path):
-    """The pool and each worker's parser both spawn (macOS), with LaTeX answers, a wrong one and a
-    number: the rows equal those of the platform's default start method."""
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_grading_under_spawn_or_forkserver_gives_the_gradebook_of_the_default_start_method(tmp_path, method):
+    """The pool and each worker's parser both spawn (macOS), or both use forkserver (Linux from
+    Python 3.14), with LaTeX answers, a wrong one and a number: the rows equal those of the
+    platform's default start method."""
+    if method not in mp.get_all_start_methods():
+        pytest.skip(f"{method} is not available here")
     from symbackprop.answers import Rubric
     from symbackprop.grade import find_submissions, grade_all, gradebook_csv
     from symbackprop.problem import load_problem
@@ -256,7 +260,7 @@ def test_grading_under_spawn_gives_the_gradebook_of_the_default_start_method(tmp
     problem = load_problem(XOR)
     subs = find_submissions(folder)
     spawned = grade_all(problem, problem.grading or Rubric(), subs, part="relu", jobs=2,
-                        context=mp.get_context("spawn"))
+                        context=mp.get_context(method))
     default = grade_all(problem, problem.grading or Rubric(), subs, part="relu", jobs=2)
     assert [r.status for r in spawned] == ["graded"] * 3
     assert gradebook_csv(spawned) == gradebook_csv(default)
@@ -265,3 +269,15 @@ def test_grading_under_spawn_gives_the_gradebook_of_the_default_start_method(tmp
     assert status[("ada", "act_3")] == "correct" and status[("ada", "delta_5")] == "wrong"
     assert status[("bo", "act_3")] == "wrong" and status[("cy", "act_3")] == "unreadable"
     assert status[("cy", "loss")] == "correct" and rows["cy"].problems == []
+
+
+def test_a_grading_worker_starts_its_parser_as_the_pool_starts_workers():
+    """With a spawn pool (as on macOS) the parser of each grading worker spawns too: nothing forks."""
+    from symbackprop import grade as grade_module
+    from symbackprop.answers import Rubric
+    from symbackprop.problem import load_problem
+    grader = grade_module._init(load_problem(XOR), Rubric(), "relu", "spawn")
+    try:
+        assert grader.parser.start_method == "spawn" and not grader.parser.running
+    finally:
+        grader.close()
