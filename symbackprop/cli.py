@@ -2,7 +2,8 @@
 
 A `SymbackpropError` (bad problem file, bad option) becomes one line on stderr and exit status 2;
 exit status 1 means "checked and found wrong"; 0 is success; 3 is an internal error (a bug of
-ours, reported as such with its traceback); 130 and 143 mean stopped by Ctrl-C and SIGTERM.
+ours, reported as such with its traceback, or in one line when it is one we can name, such as a
+LaTeX reader that cannot start on this Python); 130 and 143 mean stopped by Ctrl-C and SIGTERM.
 Heavy modules (SymPy) are imported
 inside the commands so that `--help` and `--version` stay instant.
 """
@@ -18,7 +19,7 @@ from typing import Iterator, Sequence
 import click
 
 from . import __version__
-from .errors import SymbackpropError
+from .errors import InternalError, SymbackpropError
 
 
 class InputError(click.ClickException):
@@ -50,7 +51,8 @@ def _stop_cleanly_on_sigterm() -> None:
 @contextmanager
 def _boundary(after: str = "") -> Iterator[None]:
     """The one error boundary of a command's work: a user's mistake is one line and exit 2, SIGTERM
-    and Ctrl-C stop quietly (143, 130), anything else is a bug of ours (exit 3, with the traceback)."""
+    and Ctrl-C stop quietly (143, 130), an InternalError is one line and exit 3, anything else is a bug
+    of ours (exit 3, with the traceback)."""
     _stop_cleanly_on_sigterm()
     try:
         yield
@@ -64,6 +66,9 @@ def _boundary(after: str = "") -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo(f"interrupted{after}", err=True)
         sys.exit(130)
+    except InternalError as exc:                 # ours, and already said in one line: no traceback
+        click.echo(f"internal error (not a fault of your input): {exc}{after}", err=True)
+        sys.exit(INTERNAL_ERROR)
     except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
         _internal_error(exc, after)
 

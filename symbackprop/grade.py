@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .answers import Grader, OverLimit, PartReport, Rubric
+from .answers import Grader, OverLimit, PartReport, Parser, Rubric
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
-from .errors import SymbackpropError
+from .errors import InternalError, SymbackpropError
 from .problem import Problem
 from .supervise import Outcome, Pool, WorkerFailed, worker_loop
 
@@ -73,10 +73,11 @@ _GRADER: Grader | None = None
 _PART: str | None = None
 
 
-def _init(problem: Problem, rubric: Rubric, part: str | None) -> Grader:
-    """Build this process's grader: the solution and name tables once, the parser when first needed."""
+def _init(problem: Problem, rubric: Rubric, part: str | None, start_method: str | None = None) -> Grader:
+    """Build this process's grader: the solution and name tables once, the parser when first needed
+    (started with `start_method`, default the parser's own choice)."""
     global _GRADER, _PART
-    _GRADER = Grader(problem, rubric, [part] if part else None, warm=False)
+    _GRADER = Grader(problem, rubric, [part] if part else None, parser=Parser(start_method=start_method), warm=False)
     _PART = part
     return _GRADER
 
@@ -94,6 +95,8 @@ def _grade_one(student: str, path: str) -> StudentResult:
     except MemoryError:
         return StudentResult(student, path, error=f"not graded: exceeded the {MEMORY // 2**20} MB memory limit "
                                                   f"for one submission", status="over_limit")
+    except InternalError:          # e.g. the LaTeX reader cannot start: every submission would meet it
+        raise                      # worker_loop stops the whole run with it (one line, exit 3)
     except Exception as exc:
         return StudentResult(student, path, error=f"{INTERNAL}: {type(exc).__name__}: {exc}"[:300],
                              status="internal_error", traceback=traceback.format_exc())
@@ -113,9 +116,10 @@ def _work(grader: Grader, task: tuple[str, str]) -> tuple[StudentResult, bool]:
     return result, result.status != "over_limit"  # after a MemoryError, start afresh
 
 
-def _serve(conn, inherited, problem: Problem, rubric: Rubric, part: str | None) -> None:
+def _serve(conn, inherited, problem: Problem, rubric: Rubric, part: str | None,
+           start_method: str | None = None) -> None:
     """A grading worker: one grader, then one submission at a time (supervise.worker_loop)."""
-    worker_loop(conn, inherited, lambda: _init(problem, rubric, part), _work)
+    worker_loop(conn, inherited, lambda: _init(problem, rubric, part, start_method), _work)
 
 
 def worker_count(jobs: int | None, submissions: int) -> int:
@@ -131,7 +135,7 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
     """Check every submission in worker processes, `jobs` at a time (see `worker_count`). A
     submission that runs past SECONDS is stopped and reported in its own row, as is one whose
     worker dies; the others are unaffected. `context`: a multiprocessing context (default: the
-    platform's)."""
+    platform's); when given, each worker's LaTeX parser is started the same way (spawn all through)."""
     results: dict[int, StudentResult] = {}
 
     def done(index: int, outcome: Outcome) -> None:
@@ -149,7 +153,8 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
         if progress:
             progress(1)
 
-    pool = Pool(_serve, (problem, rubric, part), worker_count(jobs, len(submissions)), SECONDS, context)
+    start_method = context.get_start_method() if context is not None else None
+    pool = Pool(_serve, (problem, rubric, part, start_method), worker_count(jobs, len(submissions)), SECONDS, context)
     try:
         pool.run([(student, str(path)) for student, path in submissions], done)
     except WorkerFailed as exc:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..errors import SymbackpropError
+from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
 from .fullwidth import fold
 from .names import TOKEN, NameTable, canon
@@ -41,6 +41,10 @@ Node = tuple              # ("num", "p/q") ("sym", name) ("const", "E") ("add"|"
 
 class AnswerError(SymbackpropError):
     """An answer that cannot be read: the message says what is wrong with it."""
+
+
+class ReaderUnavailable(InternalError):
+    """The LaTeX reader cannot start here (latex2sympy2 fails to import): no answer's fault."""
 
 
 # -- front end -----------------------------------------------------------------------------------
@@ -365,6 +369,35 @@ def _to_node(expr, budget: list[int]) -> Node:
     raise ValueError(f"{type(expr).__name__} is not something an answer can contain")
 
 
+def _load_latex2sympy2():
+    """Import latex2sympy2 on any supported Python (compat.py gives its antlr4 runtime the `typing.io`
+    that 3.13 removed) and warm its parser up. Its import-time warnings are not the user's business."""
+    import warnings
+    from .compat import provide_typing_io
+    provide_typing_io()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import latex2sympy2
+    try:
+        latex2sympy2.latex2sympy(r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}")     # warm the parser up
+    except Exception:                                                        # pragma: no cover
+        pass
+    return latex2sympy2
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one line for the parent: its type, message and the file and line it came from."""
+    import traceback
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        where = frames[-1]
+        parts = re.split(r"[\\/]", where.filename)
+        text += f" (in {'/'.join(parts[-2:])}, line {where.lineno})"
+    return text[:300]
+
+
 def _worker(conn, inherited=None) -> None:
     """Parse texts one by one; every answer starts from fresh latex2sympy2 globals. The worker
     exits when its parent dies (lifeline.py), may grow by at most MEMORY bytes, and each parse
@@ -373,11 +406,11 @@ def _worker(conn, inherited=None) -> None:
         inherited.close()
     from .. import lifeline
     lifeline.become_worker()
-    import latex2sympy2
     try:
-        latex2sympy2.latex2sympy(r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}")     # warm the parser up
-    except Exception:                                                        # pragma: no cover
-        pass
+        latex2sympy2 = _load_latex2sympy2()
+    except Exception as exc:          # a broken install, or a Python that its runtime does not support
+        conn.send(("failed", _one_line(exc)))
+        return
     lifeline.limit_memory(MEMORY)
     conn.send(("ready", None))
     while True:
@@ -419,6 +452,7 @@ class Parser:
         self._proc = None
         self._conn = None
         self._ready = False
+        self.broken: str | None = None     # why the worker cannot start, once it has failed to
 
     def _start(self) -> None:
         ctx = mp.get_context(self.start_method)
@@ -433,14 +467,27 @@ class Parser:
         self._ready = False
 
     def _await_ready(self) -> None:
-        """Wait for the worker's "ready": its start-up (imports) is not charged to any answer."""
+        """Wait for the worker's "ready": its start-up (imports) is not charged to any answer. A worker
+        that cannot start (latex2sympy2 fails to import, or the process dies first) is no answer's
+        fault and would fail again for every answer: ReaderUnavailable, with the reason in one line."""
+        why = None
         try:
-            if self._conn.poll(STARTUP) and self._conn.recv()[0] == "ready":
-                self._ready = True
-                return
+            if self._conn.poll(STARTUP):
+                kind, detail = self._conn.recv()
+                if kind == "ready":
+                    self._ready = True
+                    return
+                why = str(detail)
         except (EOFError, OSError):
-            pass
+            proc = self._proc
+            if proc is not None:
+                proc.join(5)
+            why = f"its process stopped while starting (exit code {proc.exitcode if proc else None})"
         self.close()
+        if why is not None:
+            self.broken = (f"the LaTeX reader (latex2sympy2) could not start on Python "
+                           f"{sys.version.split()[0]}: {why}")
+            raise ReaderUnavailable(self.broken)
         raise AnswerError(f"not read: the LaTeX reader did not start within {STARTUP:g} s")
 
     def new_submission(self, budget: float = BUDGET) -> None:
@@ -537,6 +584,8 @@ class Parser:
             return ("error", "empty expression", 0.0, True)
         if self.budget <= 0:
             raise AnswerError("not read: this submission used up its parsing time")
+        if self.broken is not None:
+            raise ReaderUnavailable(self.broken)
         if self._proc is None or not self._proc.is_alive():
             self.close()
             self._start()
