@@ -328,3 +328,18 @@ def test_the_first_error_is_in_the_solutions_order_not_the_files(graders, tmp_pa
     f.write_text("Sigmoid: $\\delta_5 = -0.2$, $u_3 = 0.98$, $net_5 = 0.5$\n", encoding="utf-8")
     reports, _ = graders["xor"].check(f, "sigmoid")
     assert reports[0].first_error == "net_5"
+
+
+def test_follow_through_rounded_too_far_is_imprecise_not_wrong(graders, tmp_path):
+    """Consistent work from the student's own wrong net_6, rounded to fewer places than asked, is judged
+    like a right value rounded so: imprecise (and names the first error), never wrong; a number that
+    follows from nothing stays wrong."""
+    u6 = 1 / (1 + math.exp(0.2))
+    report = report_of(graders, tmp_path, "main", {"net_6": -0.2, "act_6": f"{u6:.3f}",
+                                                   "loss": f"{0.5 * (1 - round(u6, 3)) ** 2:.2f}",
+                                                   "delta_6": "0.15"})
+    got = {v.qid: v for v in report.verdicts}
+    assert (got["act_6"].status, got["loss"].status) == ("imprecise", "imprecise")
+    assert "follows from your net_6" in got["act_6"].message and "3 decimal places" in got["act_6"].message
+    assert got["delta_6"].status == "wrong"
+    assert report.first_error == "net_6"

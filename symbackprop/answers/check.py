@@ -9,8 +9,10 @@ ones are checked):
    name or a rule with nothing substituted earns nothing ("no value"); a value written as one
    number shows its decimal places whatever wraps it (`(0.98)` is 0.98);
 2. compare the value with the expected one (compare.py: tolerance, rounding);
-3. if it is wrong, recompute the step from the student's own earlier values (error carried
-   forward: consistent work gets follow-through credit, and the report names the first error);
+3. if it is wrong, recompute the step from the student's own values of what it is computed from,
+   those they did not write recomputed from those they did (own.py): consistent work gets
+   follow-through credit whichever middle steps were written, and the report names the first
+   wrong item as the first error;
 4. if still wrong, recompute it under each mistake students make (diagnose.py) and say which one
    reproduces the student's number.
 """
@@ -307,7 +309,8 @@ class Checker:
         # error carried forward: the step from the student's own earlier values, those they did not
         # write recomputed from those they did (own.py), whichever middle steps they wrote down
         own = own_values.rule_value(ans.qid)
-        if own is not None and own_values.written and self._compare(value, decimals, own, bound).status == "correct":
+        carried = self._compare(value, decimals, own, bound) if own is not None and own_values.written else None
+        if carried is not None and carried.status in ("correct", "imprecise", "rounding"):
             zeroed = [sym for sym in self.graph.leaves[ans.qid] if abs(student[sym]) <= 1e-12
                       and abs(self.true.get(sym, 0.0)) > self.tol.floor]
             if (abs(own) <= 1e-12 or zeroed) and abs(expected) > self.tol.floor:
@@ -320,14 +323,18 @@ class Checker:
             upstream = own_values.upstream(ans.qid)
             if upstream:
                 wrong_first[ans.qid] = upstream
+                follows = f"follows from your {self.name(upstream)} (the first error)"
+                if carried.status != "correct":     # consistent, but rounded as a right value would be imprecise
+                    return self._verdict(ans, carried.status, diagnosis=carried.status, value=value,
+                                         links=tuple(links), message=f"{follows}; {carried.message}")
                 if own_values.convention_applies(ans.qid):    # the loss without its ½, carried on consistently
                     code = own_values.convention[0]
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
-                                         message=f"follows from your {self.name(upstream)} (the first error): "
-                                                 f"{diagnose.MESSAGES[code].split(': ', 1)[1]}, used consistently")
-                return self._verdict(ans, "follow_through", value=value, links=tuple(links),
-                                     message=f"follows from your {self.name(upstream)} (the first error)")
-            if not bad_links:     # no earlier error: the student's own rounded values give this number
+                                         message=f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, "
+                                                 f"used consistently")
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows)
+            if carried.status == "correct" and not bad_links:
+                # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
                                      message="right from your rounded earlier values")
         if match.status == "imprecise":
