@@ -205,9 +205,12 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
                    "by the places it shows (see docs/checking.md).")
 @click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X",
               help="Absolute tolerance near zero (default: half a unit in the last decimal place asked for).")
+@click.option("--show-given", is_flag=True,
+              help="Also list the values the problem gives (η, the weights) that the answers copy; by default "
+                   "the table leaves them out and only says when one was written otherwise.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
 def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
-          relative: float | None, absolute: float | None, output: str) -> None:
+          relative: float | None, absolute: float | None, show_given: bool, output: str) -> None:
     """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
     PROBLEM_FILE: every item with its verdict and, when wrong, a diagnosis; a score.
 
@@ -231,7 +234,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         else:
             render = {"text": report_render.render_text, "json": report_render.render_json,
                       "markdown": report_render.render_markdown}[fmt]
-            text = render(reports, answers, problems)
+            text = render(reports, answers, problems, show_given=show_given)
     _write(text, output)
     failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
     if failed:
