@@ -23,6 +23,12 @@ def md_text(text: str) -> str:
     return out
 
 
+def md_cell(text: str) -> str:
+    """Text in a table cell, inert as `md_text` makes it (a cell starts no heading or list, so a
+    leading - or # stays as it is: -0.1272 reads as written)."""
+    return "".join(" " if not c.isprintable() else "\\" + c if c in _MD_SPECIAL else c for c in text)
+
+
 def md_code(text: str, width: int | None = None) -> str:
     """A student's LaTeX as a code span that is safe in a table cell: on one line, shortened at a
     safe point (clip.py) when `width` is given, fenced by more backticks than any run inside it, and

@@ -13,7 +13,7 @@ import json
 
 from ..answers.check import PartReport, Verdict
 from .clip import clip_latex
-from .mdtext import md_code, md_text
+from .mdtext import md_cell, md_code, md_text
 
 WORDS = {"correct": "correct", "follow_through": "follow-through", "other_convention": "other convention",
          "imprecise": "imprecise", "rounding": "rounded wrongly", "slip": "working wrong", "wrong": "WRONG",
@@ -128,8 +128,8 @@ def render_markdown(reports: list[PartReport], source: str, problems: list[str],
         if shown:
             out += ["", "| item | given | expected | verdict | diagnosis |", "|---|---|---|---|---|"]
         for v in shown:
-            out.append(f"| {md_text(v.name)}{'' if v.points else ' (given)'} | {md_code(v.given, 60)} | "
-                       f"{md_text(v.expected_text)} | {WORDS[v.status]} | {md_text(_what(v))} |")
+            out.append(f"| {md_cell(v.name)}{'' if v.points else ' (given)'} | {md_code(v.given, 60)} | "
+                       f"{md_cell(v.expected_text)} | {WORDS[v.status]} | {md_cell(_what(v))} |")
         links = [line for v in shown for line in _failed_links(v)]
         if links:
             out += [""] + [f"- {md_text(line)}" for line in links]
