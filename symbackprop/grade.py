@@ -195,7 +195,7 @@ def gradebook_csv(results: list[StudentResult]) -> str:
             continue
         scores = {(rep.part, v.qid): v.score for rep in r.reports for v in rep.verdicts if v.points}
         top = sum(rep.max_score for rep in r.reports)
-        note = r.error or "; ".join(([attempted_note(r)] if attempted_note(r) else []) + r.problems)
+        note = r.error or "; ".join(r.problems)
         row = [safe_cell(r.student)] + [_fmt(scores.get(c, 0.0)) for c in cols] + [_fmt(r.score), _fmt(top),
                                                                                    safe_cell(note)]
         w.writerow(row)
@@ -235,16 +235,6 @@ def _diagnosis_code(v) -> str:
     or for an undiagnosed one its status (`wrong`, `unreadable`); never the message, which names the
     student's own numbers."""
     return v.diagnosis or v.status
-
-
-def attempted_note(result: StudentResult) -> str:
-    """For a student who answered some parts and not others: which were not attempted, and the score of
-    the attempted ones (the gradebook's note); else ''."""
-    t = totals(result.reports)
-    if not t["not_attempted"] or len(t["not_attempted"]) == len(result.reports):
-        return ""
-    return (f"not attempted: {', '.join(t['not_attempted'])} (attempted parts: {t['attempted_score']:g} / "
-            f"{t['attempted_max_score']:g})")
 
 
 def summary_markdown(results: list[StudentResult], top: int = 3) -> str:

@@ -100,18 +100,19 @@ def test_both_parts_attempted_or_an_unreadable_answer_is_an_attempt(tmp_path):
     assert data["not_attempted"] == [] and data["attempted_max_score"] == 80
 
 
-def test_grade_notes_and_summarises_the_parts_attempted(tmp_path):
+def test_grade_summarises_the_parts_attempted_and_feedback_says_which_were_not(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "ann.yaml").write_text("relu:\n  u_3: 4\n  u_4: 0\n")
     (subs / "ben.yaml").write_text("relu:\n  u_3: 4\nsigmoid:\n  u_3: 0.9820\n")
     book, summary = tmp_path / "book.csv", tmp_path / "summary.md"
-    r = run("grade", XOR, subs, "-o", book, "--summary", summary, "--jobs", "1")
+    fb = tmp_path / "fb"
+    r = run("grade", XOR, subs, "-o", book, "--summary", summary, "--feedback", fb, "--jobs", "1")
     assert r.exit_code == 0, r.output
+    assert "Score: 2 / 80 (attempted parts: 2 / 40; not attempted: sigmoid)" in (fb / "ann.md").read_text("utf-8")
+    assert "attempted parts" not in (fb / "ben.md").read_text("utf-8")
     rows = csv_rows(book)
-    assert rows["ann"]["note"] == "not attempted: sigmoid (attempted parts: 2 / 40)"
-    assert rows["ann"]["total"] == "2" and rows["ann"]["max"] == "80"
-    assert rows["ben"]["note"] == ""
+    assert rows["ann"]["total"] == "2" and rows["ann"]["max"] == "80" and rows["ann"]["note"] == ""   # graded
     text = summary.read_text(encoding="utf-8")
     assert "part relu by 2 of 2 (their mean 1.50 / 40); part sigmoid by 1 of 2 (their mean 1.00 / 40)" in text
 
