@@ -46,7 +46,7 @@ class AnswerError(SymbackpropError):
 # -- front end -----------------------------------------------------------------------------------
 _REMOVE = re.compile(r"\\left(?![a-z])|\\right(?![a-z])|\\[,;:!]|\\quad|\\qquad|\\displaystyle|~|\$")
 _FONT_NET = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm)\s*\{\s*(net|new)\s*\}")
-_ENOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
+_ENOTATION = re.compile(r"(?<![\w.}])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
 _UNICODE = {"×": r"\times ", "·": r"\cdot ", "−": "-", "–": "-", "≈": r"\approx ", "δ": r"\delta ", "Δ": r"\Delta ",
             "η": r"\eta ", "σ": r"\sigma ", "∂": r"\partial ", "′": "'", "（": "(", "）": ")", "，": ","}
 

@@ -35,11 +35,10 @@ def before_spacing(text: str) -> str:
 # -- wrappers around a value ------------------------------------------------------------------------
 _OUTER = (("\\(", "\\)"), ("\\[", "\\]"))
 _BOXED = re.compile(r"\\(?:boxed|fbox|framebox)\s*\{")
-_NUMBER_INSIDE = r"\s*[-+]?\s*(?:[0-9][0-9.,]*|\.[0-9]+)\s*"
 _MATH_FONTS = r"mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|boldsymbol|bm|operatorname"
 _TEXT_FONTS = r"text|textrm|textbf|textit|textsf|texttt|textnormal|textup|mbox|mathrm"
 # a math font around digits and operators only (`\mathbf{4.5}`, `\mathbf{9/2}`): the braces alone stay
-_FONT_AROUND_NUMBER = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{({_NUMBER_INSIDE}|[-+*/0-9.\s()]*[0-9][-+*/0-9.\s()]*)\}}")
+_FONT_AROUND_NUMBER = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{([-+*/0-9.,\s()]*)\}}")
 _EMPTY_TEXT = re.compile(rf"\\(?:{_TEXT_FONTS})\s*\{{\s*\}}")
 _EULER = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{\s*e\s*\}}")
 _EXP = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{\s*exp\s*\}}")
@@ -66,7 +65,8 @@ def unwrap(text: str) -> str:
     text = _BOXED.sub("{", text)                 # the braces stay: the box's content is one group
     text = _EULER.sub(" e", text)
     text = _EXP.sub("\\\\exp", text)
-    text = _FONT_AROUND_NUMBER.sub(r"{\1}", text)
+    text = _FONT_AROUND_NUMBER.sub(lambda m: f"{{{m.group(1)}}}" if re.search("[0-9]", m.group(1)) else m.group(0),
+                                   text)
     text = _EMPTY_TEXT.sub(" ", text)
     text = _FRAC_VARIANT.sub(r"\\frac", text)
     text = _FRAC_TOKENS.sub(r"\\frac{\1}{\2}", text)
@@ -144,18 +144,18 @@ def commas(text: str) -> str:
 
 # -- the ends of an answer --------------------------------------------------------------------------
 _LEADING_RELATION = re.compile(r"^\s*(?:=|\\approx(?![A-Za-z])|\\simeq(?![A-Za-z])|\\doteq(?![A-Za-z]))\s*")
-_TRAILING = re.compile(r"[\s.,;:]+$")
 
 
 def ends(text: str) -> str:
     """A leading `=` or `\\approx` (`≈ 0.982` as a whole answer) and a trailing `.`, `,` or `;` (the end of
     the sentence) dropped; braces around the whole answer (a boxed equation) dropped."""
-    text = _LEADING_RELATION.sub("", text)
-    text = _TRAILING.sub("", text).strip()       # "4." is 4 either way
-    for _ in range(8):
-        if not (text.startswith("{") and text.endswith("}") and _closes_at_end(text)):
+    for _ in range(8):                           # {\approx 4.5}.  is 4.5: peel until nothing changes
+        before = text
+        text = _LEADING_RELATION.sub("", text).rstrip(" \t\r\n.,;:").strip()     # "4." is 4 either way
+        if text.startswith("{") and text.endswith("}") and _closes_at_end(text):
+            text = text[1:-1].strip()
+        if text == before:
             break
-        text = text[1:-1].strip()
     return text
 
 
@@ -172,7 +172,7 @@ def _closes_at_end(text: str) -> bool:
 # -- what stays in doubt ----------------------------------------------------------------------------
 _SCRIPTS = re.compile(r"[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9])")
 _TEXTS = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}")
-_DOUBT_COMMA = re.compile(r"[0-9]+(?:\{,\}[0-9]+)+(?:\.[0-9]+)?")
+_DOUBT_COMMA = re.compile(r"(?<![0-9])[0-9]+(?:\{,\}[0-9]+)+(?:\.[0-9]+)?")
 _LITERAL = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _SPACED = re.compile(rf"(?<![0-9.]){_LITERAL}(?:\s+{_LITERAL})+(?![0-9.])")
 _MIXED = re.compile(r"(?<![\w.])(-?)([0-9]+)\s*\\frac\s*\{\s*([0-9]+)\s*\}\s*\{\s*([0-9]+)\s*\}")
@@ -196,9 +196,10 @@ def doubt(text: str) -> str | None:
     m = _MIXED.search(scan)
     if m:
         sign, whole, num, den = m.groups()
+        mixed = f"{sign}({whole} + {num}/{den})" if sign else f"{whole} + {num}/{den}"
         return (f"{sign}{whole}\\frac{{{num}}}{{{den}}} is unreadable: a mixed number or a product? did you mean "
-                f"{sign}{whole} + {num}/{den} or {sign}{whole} × {num}/{den}? write {sign}({whole} + \\frac{{{num}}}"
-                f"{{{den}}}) or {sign}{whole} \\cdot \\frac{{{num}}}{{{den}}}")
+                f"{mixed} or {sign}{whole} × {num}/{den}? write {sign}({whole} + \\frac{{{num}}}{{{den}}}) or "
+                f"{sign}{whole} \\cdot \\frac{{{num}}}{{{den}}}")
     m = _SPACED.search(scan)
     if m:
         parts = m.group(0).split()
