@@ -25,6 +25,7 @@ from typing import Iterator
 
 from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
+from . import numbers
 from .fullwidth import fold
 from .names import TOKEN, NameTable, canon
 
@@ -50,7 +51,7 @@ class ReaderUnavailable(InternalError):
 # -- front end -----------------------------------------------------------------------------------
 _REMOVE = re.compile(r"\\left(?![a-z])|\\right(?![a-z])|\\[,;:!]|\\quad|\\qquad|\\displaystyle|~|\$")
 _FONT_NET = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm)\s*\{\s*(net|new)\s*\}")
-_ENOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
+_ENOTATION = re.compile(r"(?<![\w.}])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
 _UNICODE = {"×": r"\times ", "·": r"\cdot ", "−": "-", "–": "-", "≈": r"\approx ", "δ": r"\delta ", "Δ": r"\Delta ",
             "η": r"\eta ", "σ": r"\sigma ", "∂": r"\partial ", "′": "'", "（": "(", "）": ")", "，": ","}
 
@@ -72,12 +73,16 @@ def check_size(text: str, what: str = "answer") -> None:
 
 
 def normalize(text: str) -> str:
-    """What latex2sympy2 gets wrong, rewritten: fonts around net, unicode, e-notation, \\max\\{\\}."""
+    """What latex2sympy2 gets wrong, rewritten: Chinese and full-width typing (fullwidth.py), fonts
+    around net, unicode, e-notation, \\max\\{\\}, and the spellings of a number (numbers.py: digit
+    groups, decimal commas, wrappers, `\\frac92`)."""
     text = fold(text)                     # Chinese and full-width typing (fullwidth.py)
     for u, tex in _UNICODE.items():
         text = text.replace(u, tex)
+    text = numbers.before_spacing(text)          # 1\,000 is 1000: before the thin space is dropped
     text = _REMOVE.sub(" ", text)
     text = _FONT_NET.sub(r"\1", text)
+    text = numbers.unwrap(text)                  # \boxed{…}, \mathbf{4.5}, \text{}, \mathrm{e}, \frac92, \sqrt3
     # \operatorname{step}(x) is beyond latex2sympy2; \mathrm{step}(x) it reads as a function
     text = re.sub(r"\\operatorname\s*\{\s*(step|sgn|sign|relu|ReLU|sigmoid)\s*\}", r"\\mathrm{\1}", text)
     text = re.sub(r"\\(sgn|sign)(?![A-Za-z])", r"\\mathrm{\1}", text)
@@ -90,8 +95,9 @@ def normalize(text: str) -> str:
     text = re.sub(r"\\log(?![A-Za-z])", r"\\ln", text)
     # f((x)) is a product for latex2sympy2: drop parentheses that only wrap parentheses
     text = _collapse_parentheses(text)
+    text = numbers.commas(text)                  # 0,9820 and 4{,}5 are decimals; 1,000 stays in doubt
     text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
-    return text.strip()
+    return numbers.ends(text)
 
 
 _MAX_ESCAPED = re.compile(r"\\(max|min)\s*\\\{")
@@ -251,6 +257,9 @@ def prepare(expr: str, table: NameTable) -> Prepared:
             names[placeholders[key].replace("{", "").replace("}", "")] = key
         return f" {placeholders[key]} "
 
+    why = numbers.doubt(expr)                # 1,000  4\\frac{1}{2}  0.98 20: unreadable, with the readings
+    if why is not None:
+        raise AnswerError(why)
     text = TOKEN.sub(sub, expr)
     # the loss symbol alone (J), or a sample's loss in a batch (J^{(2)})
     loss = re.escape(table.loss_symbol)
