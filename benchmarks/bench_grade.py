@@ -54,6 +54,8 @@ def make_class(folder: Path, students: int, seed: int = 1) -> int:
 
 def baseline(folder: Path, limit: int) -> tuple[float, int]:
     """latex2sympy2 on every answer, one by one, in this process (only `limit` files: it is slow)."""
+    from symbackprop.answers.compat import provide_typing_io
+    provide_typing_io()                      # latex2sympy2's antlr4 runtime on Python 3.13+
     from latex2sympy2 import latex2sympy
     start = time.perf_counter()
     n = 0

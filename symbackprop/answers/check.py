@@ -9,8 +9,10 @@ ones are checked):
    name or a rule with nothing substituted earns nothing ("no value"); a value written as one
    number shows its decimal places whatever wraps it (`(0.98)` is 0.98);
 2. compare the value with the expected one (compare.py: tolerance, rounding);
-3. if it is wrong, recompute the step from the student's own earlier values (error carried
-   forward: consistent work gets follow-through credit, and the report names the first error);
+3. if it is wrong, recompute the step from the student's own values of what it is computed from,
+   those they did not write recomputed from those they did (own.py): consistent work gets
+   follow-through credit whichever middle steps were written, and the report names the first
+   wrong item as the first error;
 4. if still wrong, recompute it under each mistake students make (diagnose.py) and say which one
    reproduces the student's number.
 """
@@ -21,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import mpmath
-import sympy as sp
 
 from ..general import RULE_IDS
 from ..printing import format_value
@@ -33,6 +34,7 @@ from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
+from .own import Graph, OwnValues
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
@@ -132,6 +134,7 @@ class Checker:
         self.items = items_of(psol, rubric)
         self.order = {s.id: n for n, s in enumerate(psol.steps)}
         self.symbol_of = {s.id: s.symbol for s in psol.steps}
+        self.graph = Graph(self)                       # what each step is computed from, for follow-through
         # (numbers as parsed, the decimals among them taken as rounded) -> (exact value, value, bound, places)
         self.numbers_cache: dict[tuple, tuple] = {}
         self.step0 = float(psol.part.relu_derivative_at_zero)      # step(0) written in an answer
@@ -171,17 +174,17 @@ class Checker:
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
-        student: dict[sp.Symbol, float] = {}         # the student's own values, for follow-through
+        own = OwnValues(self)                         # the student's own values, for follow-through
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []
         seen: set[str] = set()
         for ans in answers:
             self.meter.tick()
-            v = self._check_one(ans, student, wrong_first)
+            v = self._check_one(ans, own, wrong_first)
             verdicts.append(v)
             sym = self.symbol_of.get(ans.qid)
-            if v.value is not None and sym is not None and sym not in student:
-                student[sym] = v.value
+            if v.value is not None and sym is not None:
+                own.write(ans.qid, sym, v.value, wrong_first.get(ans.qid))
             seen.add(ans.qid)
         ruled = []
         for a in rules:
@@ -191,7 +194,9 @@ class Checker:
         self.meter.tick()
         verdicts, notes = diagnose.consolidate(verdicts, self.psol, self.rubric)
         missing = tuple(q for q in self.items if q not in seen)
-        first = next((v.qid for v in verdicts if v.status not in GOOD and v.points), None)
+        # the first error is the first wrong item in the solution's order, never one only imprecise,
+        # misrounded, unreadable or with a slip in its working (its value is right, nothing inherits it)
+        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points), None)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
                           tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra})
@@ -245,7 +250,7 @@ class Checker:
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
 
-    def _check_one(self, ans: Answer, student: dict, wrong_first: dict) -> Verdict:
+    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> Verdict:
         """One answer's verdict. A right answer judged from its text alone is right whatever else
         the student wrote, so it is remembered and the many students who write it cost nothing; a
         verdict that used the student's own earlier values ("right from your rounded earlier
@@ -260,15 +265,16 @@ class Checker:
             return replace(verdict, line=ans.line)
         start = self.meter.clock()
         with self.parser.recording() as texts:
-            v, own = self._judge(ans, student, wrong_first)
-        if v.status == "correct" and not own:
+            v, mine = self._judge(ans, own, wrong_first)
+        if v.status == "correct" and not mine:
             self.right[key] = (v, tuple(texts), self.meter.clock() - start)
             self._reused.add(key)
         return v
 
-    def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> tuple[Verdict, bool]:
+    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool]:
         """The verdict, and whether it depends on the student's own earlier values."""
         expected = self.psol.step(ans.qid).float_value
+        student = own_values.upto(ans.qid)            # every earlier quantity, as the student's work has it
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
@@ -287,7 +293,7 @@ class Checker:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
                                      message="the value is right but the working is not: " + bad_links[0].message), own
             return self._verdict(ans, "correct", value=value, links=tuple(links)), own
-        return self._judge_wrong(ans, links, value, decimals, bound, match, student, wrong_first), True
+        return self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first), True
 
     def _compare(self, value: float, decimals: int | None, target: float, bound: float) -> Match:
         """compare_number, and the precision rule for a value left as an expression of rounded numbers
@@ -309,20 +315,23 @@ class Checker:
                 "value (rule = numbers = value)")
 
     def _judge_wrong(self, ans: Answer, links: list[Link], value: float, decimals, bound: float, match,
-                     student: dict, wrong_first: dict) -> Verdict:
+                     own_values: OwnValues, wrong_first: dict) -> Verdict:
         """A value that is not the expected one: the other δ convention, follow-through from the
         student's earlier values, a known mistake, imprecision or rounding, else wrong."""
         expected = self.psol.step(ans.qid).float_value
+        student = own_values.upto(ans.qid)
         bad_links = [lk for lk in links if not lk.ok]
         if ans.qid.startswith("delta_") and self._compare(value, decimals, -expected, bound).status == "correct":
             # the other δ convention: decided for the whole part in diagnose.consolidate
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
-        # error carried forward: the step from the student's own earlier values
-        own = self.steps.recompute(ans.qid, {**self.true, **student})
-        if own is not None and student and self._compare(value, decimals, own, bound).status == "correct":
-            zeroed = [sym for sym in self._leaves(ans.qid) if sym in student and abs(student[sym]) <= 1e-12
+        # error carried forward: the step from the student's own earlier values, those they did not
+        # write recomputed from those they did (own.py), whichever middle steps they wrote down
+        own = own_values.rule_value(ans.qid)
+        carried = self._compare(value, decimals, own, bound) if own is not None and own_values.written else None
+        if carried is not None and carried.status in ("correct", "imprecise", "rounding"):
+            zeroed = [sym for sym in self.graph.leaves[ans.qid] if abs(student[sym]) <= 1e-12
                       and abs(self.true.get(sym, 0.0)) > self.tol.floor]
             if (abs(own) <= 1e-12 or zeroed) and abs(expected) > self.tol.floor:
                 # the earlier values make this step vanish (u_5 = 1 gives g' = 0, δ = 0, Δw = 0), or feed it
@@ -331,12 +340,21 @@ class Checker:
                 return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
                                      message="your earlier values make this step trivial (a 0 where the true value "
                                              "is not), so it shows no working: no follow-through credit")
-            upstream = self._first_wrong_leaf(ans.qid, student, wrong_first)
+            upstream = own_values.upstream(ans.qid)
             if upstream:
                 wrong_first[ans.qid] = upstream
-                return self._verdict(ans, "follow_through", value=value, links=tuple(links),
-                                     message=f"follows from your {self.name(upstream)} (the first error)")
-            if not bad_links:     # no earlier error: the student's own rounded values give this number
+                follows = f"follows from your {self.name(upstream)} (the first error)"
+                if carried.status != "correct":     # consistent, but rounded as a right value would be imprecise
+                    return self._verdict(ans, carried.status, diagnosis=carried.status, value=value,
+                                         links=tuple(links), message=f"{follows}; {carried.message}")
+                if own_values.convention_applies(ans.qid):    # the loss without its ½, carried on consistently
+                    code = own_values.convention[0]
+                    return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
+                                         message=f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, "
+                                                 f"used consistently")
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows)
+            if carried.status == "correct" and not bad_links:
+                # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
                                      message="right from your rounded earlier values")
         if match.status == "imprecise":
@@ -349,6 +367,7 @@ class Checker:
         if found is not None:
             code, words = found
             wrong_first[ans.qid] = ans.qid
+            own_values.charge(code, ans.qid)
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
             message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
@@ -360,17 +379,6 @@ class Checker:
             return self._verdict(ans, "wrong", diagnosis=code, message=bad_links[0].message, value=value,
                                  links=tuple(links))
         return self._verdict(ans, "wrong", value=value, links=tuple(links))
-
-    def _leaves(self, qid: str) -> frozenset:
-        """The quantities step `qid` is computed from."""
-        step = self.psol.step(qid)
-        return frozenset(step.forms[-1].free_symbols) if step.forms else frozenset()
-
-    def _first_wrong_leaf(self, qid: str, student: dict, wrong_first: dict) -> str | None:
-        """The earliest wrong item among the quantities this step is computed from."""
-        ids = {s.symbol: s.id for s in self.psol.steps}
-        found = [wrong_first[ids[leaf]] for leaf in self._leaves(qid) if ids.get(leaf) in wrong_first]
-        return min(found, key=lambda q: self.order.get(q, 0)) if found else None
 
     # -- reading one answer --------------------------------------------------------------------
     def _read(self, ans: Answer, expected: float, student: dict):
