@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import mpmath
+import sympy as sp
 
 from ..general import RULE_IDS
 from ..printing import format_value
