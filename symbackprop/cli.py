@@ -297,7 +297,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         from .classfolder import scan_class
         from .grade import (class_results, grade_all, gradebook_csv, gradescope_json, internal_error_log,
                             summary_markdown)
-        from .outpaths import check_distinct
+        from .outpaths import check_distinct, student_file
         from .problem import load_problem
         prob = load_problem(problem)
         if part is not None:
@@ -306,7 +306,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         scan = scan_class(folder)
         if gradescope_dir:          # DIR/<student>.json: neither an input nor the gradebook or summary
             students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]
-            check_distinct([("--gradescope", os.path.join(gradescope_dir, f"{s}.json")) for s in students],
+            check_distinct([("--gradescope", str(student_file(gradescope_dir, s, ".json"))) for s in students],
                            [(k, v) for k, v in inputs if v] + outputs)
         feedback = _feedback_plan(feedback_dir, scan, [(k, v) for k, v in inputs if v] + outputs) \
             if feedback_dir else {}
@@ -330,7 +330,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
             raise InputError(f"{gradescope_dir}: cannot create: {exc.strerror or exc}") from None
         for r in results:
             if not r.skipped:
-                _write(gradescope_json(r), str(out / f"{r.student}.json"))
+                _write(gradescope_json(r), str(student_file(out, r.student, ".json")))
     if feedback_dir:
         _write_feedback(feedback_dir, feedback, results, show_given)
     click.echo(text, nl=False)

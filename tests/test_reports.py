@@ -308,3 +308,17 @@ def test_a_given_value_copied_otherwise_is_still_said(tmp_path):
     r = run("check", XOR, f, "--part", "sigmoid")
     assert "(given)" not in r.output
     assert "Given values written otherwise: w_{35} = 3 (the problem gives 2)" in r.output
+
+
+def test_gradescope_files_get_the_same_safe_names_as_feedback_files(klass, tmp_path):
+    """--gradescope DIR/<student>.json: a student called CON or we<i>rd:na"me? gets a name every OS takes,
+    like the feedback files; a plain name stays as it is."""
+    gs, fb = tmp_path / "gs", tmp_path / "fb"
+    r = run("grade", XOR, klass, "-o", tmp_path / "b.csv", "--gradescope", gs, "--feedback", fb, "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    stems = {p.name.removesuffix(".json") for p in gs.iterdir()}
+    assert "alice" in stems and len(stems) == 4
+    assert stems == {p.name.removesuffix(".md") for p in fb.iterdir() if p.suffix == ".md"}
+    for stem in stems:
+        assert not re.search(r'[<>:"/\\|?*\x00-\x1f]', stem) and stem.split(".")[0].upper() != "CON"
+    assert json.loads((gs / "alice.json").read_text(encoding="utf-8"))["score"] == 2
