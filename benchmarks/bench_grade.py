@@ -98,6 +98,8 @@ def _answers(path: Path) -> list:
 
 def baseline(folder: Path, limit: int) -> float:
     """Answers per second of latex2sympy2 on every answer, one by one (the first `limit` files)."""
+    from symbackprop.answers.compat import provide_typing_io
+    provide_typing_io()                      # latex2sympy2's antlr4 runtime on Python 3.13+
     from latex2sympy2 import latex2sympy
     texts = [str(a) for path in sorted(folder.iterdir())[:limit] for a in _answers(path)]
     start = time.perf_counter()

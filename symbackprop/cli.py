@@ -2,7 +2,8 @@
 
 A `SymbackpropError` (bad problem file, bad option) becomes one line on stderr and exit status 2;
 exit status 1 means "checked and found wrong"; 0 is success; 3 is an internal error (a bug of
-ours, reported as such with its traceback); 130 and 143 mean stopped by Ctrl-C and SIGTERM.
+ours, reported as such with its traceback, or in one line when it is one we can name, such as a
+LaTeX reader that cannot start on this Python); 130 and 143 mean stopped by Ctrl-C and SIGTERM.
 Heavy modules (SymPy) are imported
 inside the commands so that `--help` and `--version` stay instant.
 """
@@ -18,7 +19,7 @@ from typing import Iterator, Sequence
 import click
 
 from . import __version__
-from .errors import SymbackpropError
+from .errors import InternalError, SymbackpropError
 
 
 class InputError(click.ClickException):
@@ -50,7 +51,8 @@ def _stop_cleanly_on_sigterm() -> None:
 @contextmanager
 def _boundary(after: str = "") -> Iterator[None]:
     """The one error boundary of a command's work: a user's mistake is one line and exit 2, SIGTERM
-    and Ctrl-C stop quietly (143, 130), anything else is a bug of ours (exit 3, with the traceback)."""
+    and Ctrl-C stop quietly (143, 130), an InternalError is one line and exit 3, anything else is a bug
+    of ours (exit 3, with the traceback)."""
     _stop_cleanly_on_sigterm()
     try:
         yield
@@ -64,6 +66,9 @@ def _boundary(after: str = "") -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo(f"interrupted{after}", err=True)
         sys.exit(130)
+    except InternalError as exc:                 # ours, and already said in one line: no traceback
+        click.echo(f"internal error (not a fault of your input): {exc}{after}", err=True)
+        sys.exit(INTERNAL_ERROR)
     except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
         _internal_error(exc, after)
 
@@ -205,9 +210,12 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
                    "by the places it shows (see docs/checking.md).")
 @click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X",
               help="Absolute tolerance near zero (default: half a unit in the last decimal place asked for).")
+@click.option("--show-given", is_flag=True,
+              help="Also list the values the problem gives (η, the weights) that the answers copy; by default "
+                   "the table leaves them out and only says when one was written otherwise.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
 def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
-          relative: float | None, absolute: float | None, output: str) -> None:
+          relative: float | None, absolute: float | None, show_given: bool, output: str) -> None:
     """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
     PROBLEM_FILE: every item with its verdict and, when wrong, a diagnosis; a score.
 
@@ -231,7 +239,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         else:
             render = {"text": report_render.render_text, "json": report_render.render_json,
                       "markdown": report_render.render_markdown}[fmt]
-            text = render(reports, answers, problems)
+            text = render(reports, answers, problems, show_given=show_given)
     _write(text, output)
     failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
     if failed:
@@ -247,6 +255,11 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
               help="Also write the per-item summary (Markdown) here; it is printed either way.")
 @click.option("--gradescope", "gradescope_dir", default=None, metavar="DIR",
               help="Also write each student's Gradescope results.json as DIR/<student>.json.")
+@click.option("--feedback", "feedback_dir", default=None, metavar="DIR",
+              help="Also write each student's report to hand back, as DIR/<student>.md and DIR/<student>.html "
+                   "(a name no OS accepts as a file is made safe and tagged).")
+@click.option("--show-given", is_flag=True,
+              help="Feedback files also list the values the problem gives (η, the weights) that students copy.")
 @click.option("--part", default=None, metavar="NAME", help="Grade this part only.")
 @click.option("--rubric", default=None, metavar="FILE", help="Points, tolerance and partial credit (YAML).")
 @click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X", help="Relative tolerance.")
@@ -254,8 +267,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes to grade with (default: one per core).")
 def grade(problem: str, folder: str, output: str, summary: str | None, gradescope_dir: str | None,
-          part: str | None, rubric: str | None, relative: float | None, absolute: float | None,
-          jobs: int | None) -> None:
+          feedback_dir: str | None, show_given: bool, part: str | None, rubric: str | None,
+          relative: float | None, absolute: float | None, jobs: int | None) -> None:
     """Grade every submission in SUBMISSIONS_DIR (answers files or write-ups, or one per sub-folder;
     the student is the file or folder name) against PROBLEM_FILE: a CSV gradebook, a summary of the
     commonest wrong answers and diagnoses per item, and optionally Gradescope results.
@@ -267,7 +280,8 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     \b
     Examples:
       symbackprop grade problems/xor.yaml submissions/ -o gradebook.csv
-      symbackprop grade problems/xor.yaml submissions/ --summary summary.md --gradescope results/"""
+      symbackprop grade problems/xor.yaml submissions/ --summary summary.md --gradescope results/
+      symbackprop grade problems/xor.yaml submissions/ --feedback feedback/"""
     inputs = [("PROBLEM_FILE", problem), ("--rubric", rubric)]
     outputs = [("-o", output)] + ([("--summary", summary)] if summary else [])
     if os.path.isdir(folder):
@@ -277,13 +291,13 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
                 raise InputError(f"{label} {path}: inside SUBMISSIONS_DIR {folder}, where it would be graded as a "
                                  f"student's submission; keep it outside")
     _outputs_safe(outputs, inputs, [("SUBMISSIONS_DIR", folder)] if os.path.isdir(folder) else [],
-                  [("--gradescope", gradescope_dir)])
+                  [("--gradescope", gradescope_dir), ("--feedback", feedback_dir)])
     try:
         from .answers import load_rubric
         from .classfolder import scan_class
         from .grade import (class_results, grade_all, gradebook_csv, gradescope_json, internal_error_log,
                             summary_markdown)
-        from .outpaths import check_distinct
+        from .outpaths import check_distinct, student_file
         from .problem import load_problem
         prob = load_problem(problem)
         if part is not None:
@@ -292,8 +306,10 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         scan = scan_class(folder)
         if gradescope_dir:          # DIR/<student>.json: neither an input nor the gradebook or summary
             students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]
-            check_distinct([("--gradescope", os.path.join(gradescope_dir, f"{s}.json")) for s in students],
+            check_distinct([("--gradescope", str(student_file(gradescope_dir, s, ".json"))) for s in students],
                            [(k, v) for k, v in inputs if v] + outputs)
+        feedback = _feedback_plan(feedback_dir, scan, [(k, v) for k, v in inputs if v] + outputs) \
+            if feedback_dir else {}
     except SymbackpropError as exc:
         raise InputError(str(exc)) from None
     submissions = scan.submissions
@@ -314,7 +330,9 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
             raise InputError(f"{gradescope_dir}: cannot create: {exc.strerror or exc}") from None
         for r in results:
             if not r.skipped:
-                _write(gradescope_json(r), str(out / f"{r.student}.json"))
+                _write(gradescope_json(r), str(student_file(out, r.student, ".json")))
+    if feedback_dir:
+        _write_feedback(feedback_dir, feedback, results, show_given)
     click.echo(text, nl=False)
     internal = [r for r in results if r.status == "internal_error"]
     if internal:
@@ -324,6 +342,36 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
                    f"(not the students' fault), tracebacks in {log}", err=True)
         sys.exit(INTERNAL_ERROR)
     click.echo(f"Gradebook: {output}", err=True)
+
+
+FEEDBACK_SUFFIXES = (".md", ".html")
+
+
+def _feedback_plan(folder: str, scan, others: list[tuple[str, str]]) -> dict[str, dict[str, Path]]:
+    """Each student's feedback files, {student: {".md": path, ".html": path}}, planned before any work:
+    names every OS accepts (outpaths.safe_stem), none of them an input, another output or another
+    student's file (also only by case)."""
+    from .outpaths import check_distinct, check_unique, student_file
+    students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]
+    plan = {s: {suffix: student_file(folder, s, suffix) for suffix in FEEDBACK_SUFFIXES} for s in students}
+    planned = [("--feedback", str(p)) for files in plan.values() for p in files.values()]
+    check_distinct(planned, others)
+    check_unique(planned)
+    return plan
+
+
+def _write_feedback(folder: str, plan: dict[str, dict[str, Path]], results, show_given: bool) -> None:
+    """Write every student's feedback files (a graded report, or why the submission was not graded)."""
+    from .grade import feedback_files
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--feedback {folder}: cannot create: {exc.strerror or exc}") from None
+    for r in results:
+        if r.skipped or r.student not in plan:
+            continue
+        for suffix, text in feedback_files(r, show_given).items():
+            _write(text, str(plan[r.student][suffix]))
 
 
 def _log_path(output: str) -> str:

@@ -1,7 +1,7 @@
-"""The exceptions the library raises for users' mistakes.
+"""The exceptions the library raises for users' mistakes, and for faults of its own it can name.
 
 The library never prints or exits; `cli.py` turns a `SymbackpropError` into one line on stderr
-and exit status 2.
+and exit status 2, and an `InternalError` into one line and exit status 3.
 """
 from __future__ import annotations
 
@@ -25,3 +25,8 @@ class ProblemError(SymbackpropError):
         if field:
             where += f": {field}"
         super().__init__(f"{where}: {message}")
+
+
+class InternalError(Exception):
+    """A fault of symbackprop or of its installation, never of the user's input, that can be said in
+    one line (e.g. the LaTeX reader cannot start on this Python): exit status 3, no traceback."""

@@ -25,8 +25,10 @@ from typing import Callable
 
 from .answers import Grader, OverLimit, Parser, PartReport, Rubric
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
-from .errors import SymbackpropError
+from .errors import InternalError, SymbackpropError
 from .problem import Problem
+from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
+from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown, totals
 from .solution import Solution, solve
 from .supervise import Outcome, Pool, WorkerFailed, ask, worker_loop
 
@@ -80,12 +82,13 @@ _PART: str | None = None
 
 
 def _init(problem: Problem, rubric: Rubric, part: str | None, solution: Solution | None = None,
-          fetch: Callable | None = None) -> Grader:
+          fetch: Callable | None = None, start_method: str | None = None) -> Grader:
     """Build this process's grader: from the parent's `solution` (else solved here) and name tables
-    once; its parser gets parsed texts from `fetch` (the parent), and starts itself only when needed."""
+    once; its parser gets parsed texts from `fetch` (the parent), and starts itself only when needed
+    (with `start_method`, default the parser's own choice)."""
     global _GRADER, _PART
-    _GRADER = Grader(problem, rubric, [part] if part else None, parser=Parser(fetch=fetch), warm=False,
-                     solution=solution)
+    _GRADER = Grader(problem, rubric, [part] if part else None,
+                     parser=Parser(fetch=fetch, start_method=start_method), warm=False, solution=solution)
     _PART = part
     return _GRADER
 
@@ -103,6 +106,8 @@ def _grade_one(student: str, path: str) -> StudentResult:
     except MemoryError:
         return StudentResult(student, path, error=f"not graded: exceeded the {MEMORY // 2**20} MB memory limit "
                                                   f"for one submission", status="over_limit")
+    except InternalError:          # e.g. the LaTeX reader cannot start: every submission would meet it
+        raise                      # worker_loop stops the whole run with it (one line, exit 3)
     except Exception as exc:
         return StudentResult(student, path, error=f"{INTERNAL}: {type(exc).__name__}: {exc}"[:300],
                              status="internal_error", traceback=traceback.format_exc())
@@ -123,11 +128,11 @@ def _work(grader: Grader, task: tuple[str, str]) -> tuple[StudentResult, bool]:
 
 
 def _serve(conn, inherited, problem: Problem, rubric: Rubric, part: str | None,
-           solution: Solution | None = None) -> None:
+           solution: Solution | None = None, start_method: str | None = None) -> None:
     """A grading worker: one grader, then one submission at a time (supervise.worker_loop); parsed
     LaTeX comes from the parent (`_parsed`)."""
-    worker_loop(conn, inherited, lambda: _init(problem, rubric, part, solution, lambda texts: ask(conn, texts) or {}),
-                _work)
+    worker_loop(conn, inherited, lambda: _init(problem, rubric, part, solution, lambda texts: ask(conn, texts) or {},
+                                               start_method), _work)
 
 
 def _parsed(parser: Parser, texts) -> dict:
@@ -151,7 +156,7 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
     """Check every submission in worker processes, `jobs` at a time (see `worker_count`). A
     submission that runs past SECONDS is stopped and reported in its own row, as is one whose
     worker dies; the others are unaffected. `context`: a multiprocessing context (default: the
-    platform's)."""
+    platform's); when given, each worker's LaTeX parser is started the same way (spawn all through)."""
     results: dict[int, StudentResult] = {}
 
     def done(index: int, outcome: Outcome) -> None:
@@ -169,11 +174,12 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
         if progress:
             progress(1)
 
-    with Parser() as parser:
+    start_method = context.get_start_method() if context is not None else None
+    with Parser(start_method=start_method) as parser:
         parser.warm()                                  # latex2sympy2 loads while the problem is solved
         solution = solve(problem, [part] if part else None)
-        pool = Pool(_serve, (problem, rubric, part, solution), worker_count(jobs, len(submissions)), SECONDS,
-                    context, answer=lambda texts: _parsed(parser, texts))
+        pool = Pool(_serve, (problem, rubric, part, solution, start_method), worker_count(jobs, len(submissions)),
+                    SECONDS, context, answer=lambda texts: _parsed(parser, texts))
         try:
             pool.run([(student, str(path)) for student, path in submissions], done)
         except WorkerFailed as exc:
@@ -241,21 +247,10 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-_MD_SPECIAL = set("\\`[]<>|&")      # what can make a link, an image, HTML, a code span or a new table cell
-
-
-def md_text(text: str) -> str:
-    """Text from a file name or a message as inert Markdown on one line: every control character
-    (a newline, a tab) becomes a space, and the characters that make links, images, HTML, code spans
-    or table cells are backslash-escaped (emphasis is harmless and left readable)."""
-    out = "".join(" " if not c.isprintable() else "\\" + c if c in _MD_SPECIAL else c for c in text)
-    return "\\" + out if out.startswith(("#", "-", "+", "*", "=")) else out      # no heading or list
-
-
 def _code(text: str, limit: int = 40) -> str:
-    """A student's answer as a code span in a table cell: on one line, no backtick or | to break out."""
-    text = " ".join(text.split())[:limit]
-    return "`" + text.replace("`", "'").replace("|", "/") + "`"
+    """A student's answer as a code span in a table cell: on one line, shortened only at a safe point
+    (never inside a LaTeX command), with nothing that breaks out of the span or the cell."""
+    return md_code(text, limit)
 
 
 def _in_cell(text: str) -> str:
@@ -263,15 +258,36 @@ def _in_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "/")
 
 
+def _diagnosis_code(v) -> str:
+    """What a summary groups a wrong item by: its diagnosis code (`arithmetic`, `sign`, `half_missing`),
+    or for an undiagnosed one its status (`wrong`, `unreadable`); never the message, which names the
+    student's own numbers."""
+    return v.diagnosis or v.status
+
+
 def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
-    """Per item: how many answered, how many right, the commonest wrong answers and diagnoses; the
-    students not graded and the entries skipped, each with the reason."""
-    answered, right = Counter(), Counter()
+    """Per item: how many answered, got it right, missed it (answered, not right) and left it out (of
+    those who attempted its part), the commonest wrong answers and diagnoses (grouped by code), the items
+    missed most often first; per part, how many attempted it; the students not graded and the entries
+    skipped, each with the reason."""
+    answered, right, left_out = Counter(), Counter(), Counter()
     wrong_answers: dict[tuple[str, str], Counter] = {}
     diagnoses: dict[tuple[str, str], Counter] = {}
     names: dict[tuple[str, str], str] = {}
+    tried: Counter = Counter()                   # part -> students who attempted it
+    tried_score: Counter = Counter()
+    part_max: dict[str, float] = {}
     for r in results:
         for rep in r.reports:
+            part_max[rep.part] = rep.max_score
+            if not attempted(rep):
+                continue
+            tried[rep.part] += 1
+            tried_score[rep.part] += rep.score
+            for q in rep.missing:
+                key = (rep.part, q)
+                left_out[key] += 1
+                names.setdefault(key, rep.missing_names.get(q, q))
             for v in rep.verdicts:
                 if not v.points:
                     continue
@@ -282,7 +298,7 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
                     right[key] += 1
                     continue
                 wrong_answers.setdefault(key, Counter())[" ".join(v.given.split())] += 1
-                diagnoses.setdefault(key, Counter())[v.message.split(":")[0] if v.message else v.status] += 1
+                diagnoses.setdefault(key, Counter())[_diagnosis_code(v)] += 1
     students = [r for r in results if not r.skipped]
     graded = [r for r in students if not r.error]
     skipped = [r for r in results if r.skipped]
@@ -296,15 +312,42 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
     if graded:
         mean = sum(r.score for r in graded) / len(graded)
         lines += [f"Mean score: {mean:.2f} / {sum(rep.max_score for rep in graded[0].reports):g}", ""]
-    lines += ["| part | item | answered | right | commonest wrong answers | commonest diagnoses |",
-              "|---|---|---|---|---|---|"]
-    for key in item_columns(results):
-        if key not in answered:
-            continue
+        if len(part_max) > 1:
+            lines += ["Attempted: " + "; ".join(
+                f"part {md_text(part)} by {tried[part]} of {len(graded)}"
+                + (f" (their mean {tried_score[part] / tried[part]:.2f} / {top_score:g})" if tried[part] else "")
+                for part, top_score in part_max.items()), ""]
+    lines += ["Items missed most often first (missed: answered, not right; left out: not answered by those who "
+              "attempted the part).", "",
+              "| part | item | answered | right | missed | left out | commonest wrong answers | commonest diagnoses |",
+              "|---|---|---|---|---|---|---|---|"]
+    order = {key: n for n, key in enumerate(item_columns(results))}
+    keys = sorted((k for k in order if answered[k]), key=lambda k: (-(answered[k] - right[k]), -left_out[k], order[k]))
+    for key in keys:
         wa = ", ".join(f"{_code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
         dg = ", ".join(f"{_in_cell(d)} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
-        lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | {wa} | {dg} |")
+        lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
+                     f"{answered[key] - right[key]} | {left_out[key]} | {wa} | {dg} |")
+    nobody = [k for k in order if left_out[k] and not answered[k]]
+    for part in dict.fromkeys(p for p, _ in nobody):
+        lines += ["", f"Left out by everyone who attempted part {md_text(part)}: "
+                      + ", ".join(_in_cell(names[k]) for k in nobody if k[0] == part)]
     return "\n".join(lines) + "\n"
+
+
+def feedback_files(result: StudentResult, show_given: bool = False) -> dict[str, str]:
+    """The report to hand back to one student, as {".md": Markdown, ".html": HTML}: the check report of
+    their submission (render/report.py), or why it was not graded. The submission is named by its own
+    file name, never by where the grader keeps the class folder."""
+    title = f"Feedback for {result.student}"
+    if result.error:
+        lead = "could not be read" if result.status == "unreadable" else "was not graded"
+        return {".md": not_graded_markdown(result.student, result.error, lead=lead),
+                ".html": not_graded_html(result.student, result.error, lead=lead)}
+    source = os.path.basename(result.source)
+    problems = [_own_name(p, result.source) for p in result.problems]
+    return {".md": render_markdown(result.reports, source, problems, show_given=show_given, title=title),
+            ".html": render_html(result.reports, source, problems, show_given=show_given, title=title)}
 
 
 def gradescope_results(result: StudentResult) -> dict:

@@ -114,3 +114,49 @@ def check_distinct(planned: Sequence[Named], others: Sequence[Named]) -> None:
             if opath != "-" and (same_file(path, opath) or _key(path) == _key(opath)):
                 raise OutputPathError(f"{label}: {path} would be the same file as {olabel} {opath}; "
                                       f"write the outputs elsewhere")
+
+
+def check_unique(planned: Sequence[Named]) -> None:
+    """Refuse two planned output files that would be one file (also only by case or Unicode form)."""
+    seen: dict[str, str] = {}
+    for label, path in planned:
+        key = _key(path)
+        if key in seen:
+            raise OutputPathError(f"{label}: {path} and {seen[key]} would be one file; rename one of the entries")
+        seen[key] = path
+
+
+# Names Windows reserves for devices, with any extension ("con.md", "COM1.html"), and the characters no
+# file name may hold on Windows (and "/" nowhere).
+_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"} \
+    | {f"{dev}{n}" for dev in ("com", "lpt") for n in list("0123456789") + ["¹", "²", "³"]}
+_FORBIDDEN = set('<>:"/\\|?*')
+MAX_STEM_BYTES = 150    # UTF-8 bytes of a stem made from a student's name: with its tag and suffix well under the
+                        # 255 bytes (or UTF-16 units) a file name may have on every common file system
+
+
+def safe_stem(name: str) -> str:
+    """A file name stem, made from untrusted `name` (a student), that every OS accepts as one plain file
+    in a folder: no path separator, no character Windows forbids, no control character, no reserved
+    device name (CON, NUL, COM1…), no leading dot or space, no trailing dot or space, at most
+    MAX_STEM_BYTES bytes. A name that had to change gets a tag of its own (8 hex digits of its SHA-256), so two
+    names never become one file; a name that needs no change is kept as it is."""
+    import hashlib
+    out = "".join("_" if c in _FORBIDDEN or not c.isprintable() else c for c in name)
+    out = out.rstrip(". ").lstrip(" ")
+    if out.startswith("."):
+        out = "_" + out[1:]
+    if out.split(".")[0].rstrip(" ").casefold() in _RESERVED:
+        out = "_" + out
+    while len(out.encode("utf-8", "surrogatepass")) > MAX_STEM_BYTES:
+        out = out[:-1].rstrip(". ")
+    if not out:
+        out = "student"
+    if out != name:
+        out += "-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return out
+
+
+def student_file(folder: str | Path, student: str, suffix: str) -> Path:
+    """DIR/<safe stem of student><suffix>, built with pathlib (never by joining strings with "/")."""
+    return Path(folder) / f"{safe_stem(student)}{suffix}"

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable
 
+from .errors import InternalError
+
 STARTUP = 300.0          # seconds a worker may take to get ready (imports, solving the problem)
 STOP_GRACE = 5.0         # seconds a worker has to exit after being told to stop
 
@@ -165,7 +167,8 @@ def ask(conn: Any, question: Any) -> Any:
 def worker_loop(conn: Any, inherited: Any, setup: Callable[[], Any], work: Callable[[Any, Any], tuple[Any, bool]]) -> None:
     """The body of a worker: set up once (`setup()` → state), then answer tasks until told to stop.
     `work(state, task)` returns (value, keep_going); a worker that should not go on (its memory is
-    suspect) exits after answering and is replaced."""
+    suspect) exits after answering and is replaced. An InternalError from `work` stops the whole run
+    (the parent raises it as WorkerFailed), as a failure to set up does."""
     if inherited is not None:          # fork: our copy of the parent's end, else no EOF ever
         inherited.close()
     from . import lifeline
@@ -186,7 +189,11 @@ def worker_loop(conn: Any, inherited: Any, setup: Callable[[], Any], work: Calla
             break
         if task is None:
             break
-        value, keep_going = work(state, task)
+        try:
+            value, keep_going = work(state, task)
+        except InternalError as exc:   # a fault every task would meet (the LaTeX reader cannot start):
+            conn.send(("failed", exc))  # the parent stops the run with it, in one line
+            break
         conn.send(("done" if keep_going else "last", value))
         if not keep_going:
             break

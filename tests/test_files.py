@@ -484,9 +484,10 @@ def test_names_cannot_inject_markdown_into_the_summary(tmp_path):
     assert not re.search(r"(?<!\\)\]\(", text) and not re.search(r"(?<!\\)<img", text)   # only escaped
     listed = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(listed) == len(hostile)                                    # one line each, newline or not
-    for line in text.splitlines():
-        if line.startswith("|"):
-            assert line.replace("\\|", "").count("|") == 7                # no extra table cell
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert rows and rows[0].count("|") == 9                               # the header: 8 columns
+    for line in rows:
+        assert line.replace("\\|", "").count("|") == 9                    # no extra table cell
 
 
 def test_md_text_escapes_what_makes_links_html_and_cells():

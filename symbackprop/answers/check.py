@@ -9,8 +9,10 @@ ones are checked):
    name or a rule with nothing substituted earns nothing ("no value"); a value written as one
    number shows its decimal places whatever wraps it (`(0.98)` is 0.98);
 2. compare the value with the expected one (compare.py: tolerance, rounding);
-3. if it is wrong, recompute the step from the student's own earlier values (error carried
-   forward: consistent work gets follow-through credit, and the report names the first error);
+3. if it is wrong, recompute the step from the student's own values of what it is computed from,
+   those they did not write recomputed from those they did (own.py): consistent work gets
+   follow-through credit whichever middle steps were written, and the report names the first
+   wrong item as the first error;
 4. if still wrong, recompute it under each mistake students make (diagnose.py) and say which one
    reproduces the student's number.
 """
@@ -27,15 +29,17 @@ from ..general import RULE_IDS
 from ..printing import format_value
 from ..solution import PartSolution
 from . import diagnose
-from .compare import Match, Tolerance, compare_number, shown_decimals, within
-from .expr import evaluate, negate_at, node_at, numbers, replace_at
+from .compare import SCIENTIFIC, Match, Tolerance, compare_number, shown_decimals, within, written_number
+from .expr import DIGITS, evaluate, negate_at, node_at, numbers, replace_at
 from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
+from .own import Graph, OwnValues
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
+MAX_EXPONENT = 300            # a value is between 10^-300 and 10^300 in size (or 0): beyond is out of range
 ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "updated")
 GOOD = ("correct", "follow_through", "other_convention")
 
@@ -131,7 +135,9 @@ class Checker:
         self.items = items_of(psol, rubric)
         self.order = {s.id: n for n, s in enumerate(psol.steps)}
         self.symbol_of = {s.id: s.symbol for s in psol.steps}
-        self.numbers_cache: dict[str, tuple[float, float]] = {}
+        self.graph = Graph(self)                       # what each step is computed from, for follow-through
+        # (numbers as parsed, the decimals among them taken as rounded) -> (exact value, value, bound, places)
+        self.numbers_cache: dict[tuple, tuple] = {}
         self.step0 = float(psol.part.relu_derivative_at_zero)      # step(0) written in an answer
         # verdicts that depend on nothing but the answer's own text: (qid, text, number) -> Verdict
         self.right: dict[tuple, tuple[Verdict, tuple[str, ...], float]] = {}   # verdict, texts parsed, CPU cost
@@ -140,8 +146,26 @@ class Checker:
         self._reused: set[tuple] = set()               # remembered verdicts the current submission has paid for
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
         self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
-        # numbers that are some quantity's exact value (0.5 = u_4) are not rounded when written
-        self.exact = {Fraction(int(s.value.p), int(s.value.q)) for s in psol.steps if s.value.is_Rational}
+        # numbers that are some quantity's exact value (0.5 = u_4), or a constant of a rule (the ½ of the
+        # loss ½(t − u)², the 1/N of a mean), are not rounded when written
+        self.exact = {abs(Fraction(int(s.value.p), int(s.value.q))) for s in psol.steps if s.value.is_Rational}
+        self.exact |= {abs(Fraction(int(c.p), int(c.q))) for s in psol.steps for f in s.forms
+                       for c in sp.sympify(f).atoms(sp.Rational) if not c.is_Integer}
+        # per step, the quantities it is computed from (directly or not) and itself: a decimal written in its
+        # answer may be a rounding of one of their values, or of 1 minus it
+        self.upstream: dict[str, frozenset] = {}
+        by_symbol = {s.symbol: s for s in psol.steps}
+        for s in psol.steps:
+            seen, todo = {s.symbol}, [s]
+            while todo:
+                for f in todo.pop().forms:
+                    for sym in getattr(f, "free_symbols", ()):
+                        if sym in by_symbol and sym not in seen:
+                            seen.add(sym)
+                            todo.append(by_symbol[sym])
+            self.upstream[s.id] = frozenset(seen)
+        self.references = {q: _references(by_symbol[sym].float_value for sym in syms)
+                           for q, syms in self.upstream.items()}
 
     # -- one student ---------------------------------------------------------------------------
     def check(self, answers: list[Answer], meter: Meter | None = None) -> PartReport:
@@ -151,17 +175,17 @@ class Checker:
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
-        student: dict[sp.Symbol, float] = {}         # the student's own values, for follow-through
+        own = OwnValues(self)                         # the student's own values, for follow-through
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []
         seen: set[str] = set()
         for ans in answers:
             self.meter.tick()
-            v = self._check_one(ans, student, wrong_first)
+            v = self._check_one(ans, own, wrong_first)
             verdicts.append(v)
             sym = self.symbol_of.get(ans.qid)
-            if v.value is not None and sym is not None and sym not in student:
-                student[sym] = v.value
+            if v.value is not None and sym is not None:
+                own.write(ans.qid, sym, v.value, wrong_first.get(ans.qid))
             seen.add(ans.qid)
         ruled = []
         for a in rules:
@@ -171,7 +195,9 @@ class Checker:
         self.meter.tick()
         verdicts, notes = diagnose.consolidate(verdicts, self.psol, self.rubric)
         missing = tuple(q for q in self.items if q not in seen)
-        first = next((v.qid for v in verdicts if v.status not in GOOD and v.points), None)
+        # the first error is the first wrong item in the solution's order, never one only imprecise,
+        # misrounded, unreadable or with a slip in its working (its value is right, nothing inherits it)
+        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points), None)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
                           tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra})
@@ -225,7 +251,7 @@ class Checker:
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
 
-    def _check_one(self, ans: Answer, student: dict, wrong_first: dict) -> Verdict:
+    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> Verdict:
         """One answer's verdict. A right answer judged from its text alone is right whatever else
         the student wrote, so it is remembered and the many students who write it cost nothing; a
         verdict that used the student's own earlier values ("right from your rounded earlier
@@ -240,15 +266,16 @@ class Checker:
             return replace(verdict, line=ans.line)
         start = self.meter.clock()
         with self.parser.recording() as texts:
-            v, own = self._judge(ans, student, wrong_first)
-        if v.status == "correct" and not own:
+            v, mine = self._judge(ans, own, wrong_first)
+        if v.status == "correct" and not mine:
             self.right[key] = (v, tuple(texts), self.meter.clock() - start)
             self._reused.add(key)
         return v
 
-    def _judge(self, ans: Answer, student: dict, wrong_first: dict) -> tuple[Verdict, bool]:
+    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool]:
         """The verdict, and whether it depends on the student's own earlier values."""
         expected = self.psol.step(ans.qid).float_value
+        student = own_values.upto(ans.qid)            # every earlier quantity, as the student's work has it
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
@@ -267,7 +294,7 @@ class Checker:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
                                      message="the value is right but the working is not: " + bad_links[0].message), own
             return self._verdict(ans, "correct", value=value, links=tuple(links)), own
-        return self._judge_wrong(ans, links, value, decimals, bound, match, student, wrong_first), True
+        return self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first), True
 
     def _compare(self, value: float, decimals: int | None, target: float, bound: float) -> Match:
         """compare_number, and the precision rule for a value left as an expression of rounded numbers
@@ -289,20 +316,23 @@ class Checker:
                 "value (rule = numbers = value)")
 
     def _judge_wrong(self, ans: Answer, links: list[Link], value: float, decimals, bound: float, match,
-                     student: dict, wrong_first: dict) -> Verdict:
+                     own_values: OwnValues, wrong_first: dict) -> Verdict:
         """A value that is not the expected one: the other δ convention, follow-through from the
         student's earlier values, a known mistake, imprecision or rounding, else wrong."""
         expected = self.psol.step(ans.qid).float_value
+        student = own_values.upto(ans.qid)
         bad_links = [lk for lk in links if not lk.ok]
         if ans.qid.startswith("delta_") and self._compare(value, decimals, -expected, bound).status == "correct":
             # the other δ convention: decided for the whole part in diagnose.consolidate
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
-        # error carried forward: the step from the student's own earlier values
-        own = self.steps.recompute(ans.qid, {**self.true, **student})
-        if own is not None and student and self._compare(value, decimals, own, bound).status == "correct":
-            zeroed = [sym for sym in self._leaves(ans.qid) if sym in student and abs(student[sym]) <= 1e-12
+        # error carried forward: the step from the student's own earlier values, those they did not
+        # write recomputed from those they did (own.py), whichever middle steps they wrote down
+        own = own_values.rule_value(ans.qid)
+        carried = self._compare(value, decimals, own, bound) if own is not None and own_values.written else None
+        if carried is not None and carried.status in ("correct", "imprecise", "rounding"):
+            zeroed = [sym for sym in self.graph.leaves[ans.qid] if abs(student[sym]) <= 1e-12
                       and abs(self.true.get(sym, 0.0)) > self.tol.floor]
             if (abs(own) <= 1e-12 or zeroed) and abs(expected) > self.tol.floor:
                 # the earlier values make this step vanish (u_5 = 1 gives g' = 0, δ = 0, Δw = 0), or feed it
@@ -311,12 +341,21 @@ class Checker:
                 return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
                                      message="your earlier values make this step trivial (a 0 where the true value "
                                              "is not), so it shows no working: no follow-through credit")
-            upstream = self._first_wrong_leaf(ans.qid, student, wrong_first)
+            upstream = own_values.upstream(ans.qid)
             if upstream:
                 wrong_first[ans.qid] = upstream
-                return self._verdict(ans, "follow_through", value=value, links=tuple(links),
-                                     message=f"follows from your {self.name(upstream)} (the first error)")
-            if not bad_links:     # no earlier error: the student's own rounded values give this number
+                follows = f"follows from your {self.name(upstream)} (the first error)"
+                if carried.status != "correct":     # consistent, but rounded as a right value would be imprecise
+                    return self._verdict(ans, carried.status, diagnosis=carried.status, value=value,
+                                         links=tuple(links), message=f"{follows}; {carried.message}")
+                if own_values.convention_applies(ans.qid):    # the loss without its ½, carried on consistently
+                    code = own_values.convention[0]
+                    return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
+                                         message=f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, "
+                                                 f"used consistently")
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows)
+            if carried.status == "correct" and not bad_links:
+                # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
                                      message="right from your rounded earlier values")
         if match.status == "imprecise":
@@ -329,6 +368,7 @@ class Checker:
         if found is not None:
             code, words = found
             wrong_first[ans.qid] = ans.qid
+            own_values.charge(code, ans.qid)
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
             message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
@@ -341,29 +381,23 @@ class Checker:
                                  links=tuple(links))
         return self._verdict(ans, "wrong", value=value, links=tuple(links))
 
-    def _leaves(self, qid: str) -> frozenset:
-        """The quantities step `qid` is computed from."""
-        step = self.psol.step(qid)
-        return frozenset(step.forms[-1].free_symbols) if step.forms else frozenset()
-
-    def _first_wrong_leaf(self, qid: str, student: dict, wrong_first: dict) -> str | None:
-        """The earliest wrong item among the quantities this step is computed from."""
-        ids = {s.symbol: s.id for s in self.psol.steps}
-        found = [wrong_first[ids[leaf]] for leaf in self._leaves(qid) if ids.get(leaf) in wrong_first]
-        return min(found, key=lambda q: self.order.get(q, 0)) if found else None
-
     # -- reading one answer --------------------------------------------------------------------
     def _read(self, ans: Answer, expected: float, student: dict):
-        """The checked links, the final value (or None), its decimal places and rounding bound."""
+        """The checked links, the final value (or None), its decimal places and rounding bound. A value
+        out of range (beyond 10^±300: `10^{400}`, `e^{1000}`) is AnswerError, never infinity or 0."""
         if ans.unreadable is not None:
             raise AnswerError(ans.unreadable)
         if ans.number:
-            return [], _finite(ans.text), shown_decimals(ans.text), 0.0
+            written = written_number(ans.text)
+            if written is None:
+                return [], _finite(ans.text), shown_decimals(ans.text), 0.0
+            return [], _in_range(written[0], expected), written[1], 0.0
         check_size(ans.text)
-        for text in (ans.text, normalize(ans.text)):   # one number, as written ("-1e-1") or once normalized ("−0.5")
-            d = shown_decimals(text)
-            if d is not None:
-                return [Link("", text.strip(), "value", True)], _finite(text), d, 0.0
+        # one number, as written ("-1e-1", "8.056 \\times 10^{-4}") or once normalized ("−0.5")
+        for text in (ans.text, normalize(_mathrm_e(ans.text))):
+            written = written_number(text)
+            if written is not None:
+                return [Link("", text.strip(), "value", True)], _in_range(written[0], expected), written[1], 0.0
         links: list[Link] = []
         value = decimals = None
         bound = 0.0
@@ -380,24 +414,80 @@ class Checker:
                 continue
             lit = literal_decimals(piece, node)
             if lit is not None and n == len(parts) - 1:
-                value, decimals, bound = float(evaluate(node, {})), lit, 0.0
+                value, decimals, bound = _in_range(evaluate(node, {}), expected), lit, 0.0
                 link = Link(rel, piece, "value", True)
                 if numbers_value is not None:
-                    link = self._arithmetic(link, numbers_value, value, lit, rel)
+                    as_written = split_relations(ans.text)        # the value as the student spelt it (8.056e-4)
+                    shown = as_written[n][1] if len(as_written) == len(parts) else piece
+                    link = self._arithmetic(link, numbers_value, value, lit, rel, shown)
                 links.append(link)
                 continue
-            if prepared.text not in self.numbers_cache:       # the same numbers, from many students
-                value_of = float(evaluate(node, {}, self.step0))
-                self.numbers_cache[prepared.text] = (value_of, _rounding_bound(node, value_of, self.exact))
-            v, b = self.numbers_cache[prepared.text]
-            link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student)
+            written = _written_decimals(prepared.text)
+            rounded, own_rounding = self._rounded(ans.qid, written, student)
+            key = (prepared.text, frozenset(rounded.items()))
+            if key not in self.numbers_cache:       # the same numbers, from many students
+                self.numbers_cache[key] = self._numbers_value(node, rounded, written)
+            exact, v, b, places = self.numbers_cache[key]
+            if v is None:                           # out of range: AnswerError, unless tiny where 0 is expected
+                v, b, places = _in_range(exact, expected), 0.0, None
+            link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student, places)
+            if own_rounding and link.ok and not link.own:
+                # a decimal counts as rounded because it rounds the student's own earlier value: the
+                # verdict holds for this student only (never remembered for another)
+                link = replace(link, own=True)
             links.append(link)
             numbers_value = (v, b)
-            value, decimals, bound = v, None, b
-            lit = literal_decimals(piece, node)
+            value, decimals, bound = v, places, b
             if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
                 decimals, bound = lit, 0.0
         return links, value, decimals, bound
+
+    def _rounded(self, qid: str, written: dict, student: dict) -> tuple[dict[Fraction, int], bool]:
+        """Which decimals written in an expression stand for rounded values, with their places, and
+        whether that depends on the student's own earlier values. Only a decimal that plausibly is a
+        rounding earns a rounding allowance: it rounds (to the places shown) the true value of the step
+        or of a quantity it is computed from, or 1 minus it (0.491 for u_5, 0.509 for 1 − u_5), or the
+        student's own earlier value of such a quantity; or it
+        shows at least the places the problem asks for; or as many places as such a rounded decimal of
+        the same expression (the student's own rounding). Never an integer, an exponent, a hidden
+        number (the ½ of a root), a quantity's exact value (0.5 = u_4) or a constant of a rule (the ½
+        of the loss): those are exact, so an expression of exact numbers is right only when its value is."""
+        asked = self.tol.precision
+        open_ = {leaf: w for leaf, w in written.items() if w[1] not in self.exact}
+
+        def choose(refs) -> dict[Fraction, int]:
+            found = {leaf: w for leaf, w in open_.items()
+                     if w[2] >= asked or any(_rounds(w[1], w[2], r) for r in refs)}
+            kept = {w[2] for w in found.values()}
+            return {leaf: w[0] for leaf, w in open_.items() if leaf in found or w[2] in kept}
+
+        if not open_:
+            return {}, False
+        refs = self.references.get(qid, [])
+        alone = choose(refs)
+        upstream = self.upstream.get(qid, frozenset())
+        own = [v for sym, v in student.items() if sym in upstream]
+        if not own:
+            return alone, False
+        mine = choose(refs + _references(own))
+        return mine, mine != alone
+
+    def _numbers_value(self, node, rounded: dict[Fraction, int], written: dict) -> tuple:
+        """(exact value as evaluated, its float or None when out of range, rounding bound, places): the
+        places are those of a value that is itself a decimal no longer than the decimals written in it
+        (`0.5 + 0.48` is 0.98 and is judged like `0.98`; `0.5 \\cdot 9.8` like 4.9), else None."""
+        exact = evaluate(node, {}, self.step0)
+        if exact != 0 and not _FLOAT_LOW <= abs(exact) <= _FLOAT_HIGH:
+            return exact, None, 0.0, None
+        v = float(exact)
+        places = None
+        if written:
+            most = max(w[2] for w in written.values())
+            with mpmath.workdps(DIGITS):
+                scaled = exact * mpmath.mpf(10) ** most
+                if abs(scaled - mpmath.nint(scaled)) <= mpmath.mpf(10) ** (12 - DIGITS) * max(1, abs(scaled)):
+                    places = most
+        return exact, v, _rounding_bound(node, v, rounded), places
 
     def _rule_link(self, qid: str, rel: str, piece: str, node, names) -> Link:
         """Is the rule right? Compared with the quantity on the problem and on random problems."""
@@ -416,9 +506,11 @@ class Checker:
         words = diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or f"the rule does not give {self.name(qid)}")
 
-    def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student) -> Link:
-        """Are the substituted numbers the right ones (up to the rounding they show)?"""
-        if compare_number(v, None, expected, self.tol, bound).status == "correct":
+    def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None) -> Link:
+        """Are the substituted numbers the right ones (up to the rounding they show)? Numbers whose value
+        is a decimal as short as they are (`0.5 + 0.48`) are right when that decimal is the value rounded."""
+        if compare_number(v, places, expected, self.tol, bound).status in (("correct", "imprecise") if places
+                                                                          else ("correct",)):
             return Link(rel, piece, "numbers", True)
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
@@ -434,24 +526,37 @@ class Checker:
         return Link(rel, piece, "numbers", False, f"the substituted numbers give {v:.6g}, not "
                                                   f"{expected:.6g}")
 
-    def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str) -> Link:
+    def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,
+                    shown: str | None = None) -> Link:
+        """Does the value follow from the numbers before it (up to its places and their rounding)?"""
         v, b = numbers_value
         if abs(value - v) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9) + b + 1e-12 or \
                 within(value, v, self.tol, b):
             return link
         return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
-                                                     f"not {link.text}")
+                                                     f"not {shown or link.text}")
 
 
 _LITERAL = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
 def literal_decimals(text: str, node: Node) -> int | None:
-    """The decimal places shown by a value written as one number literal, whatever wraps it:
-    `(0.98)`, `{0.98}`, `\\left(0.98\\right)`, `+0.98`, `-(-0.98)` all show 2. The parsed tree
-    decides that the text is a single number (a fraction or any arithmetic is an expression, judged
-    as exact or by the rounding of its numbers); the text's one literal gives the places, so that
-    the trailing zeros of 0.9820 count. None when the text is not a single literal."""
+    """The decimal places shown by a value written as one number, whatever wraps it: `(0.98)`,
+    `{0.98}`, `\\left(0.98\\right)`, `+0.98`, `-(-0.98)` all show 2, and a number in scientific
+    notation shows the places of its value (`8.056 \\times 10^{-4}` and `8.056e-4` show 7, as
+    `0.0008056` does). The parsed tree decides that the text is a single number (a fraction or any
+    arithmetic is an expression, judged as exact or by the rounding of its numbers); the text gives
+    the places, so that the trailing zeros of 0.9820 count. None when the text is not one number."""
+    written = written_number(text)
+    if written is not None:
+        try:
+            got = evaluate(node, {})
+        except AnswerError:
+            return None
+        with mpmath.workdps(DIGITS):
+            want = mpmath.mpf(written[0].numerator) / written[0].denominator
+            same = abs(got - want) <= mpmath.mpf(10) ** (5 - DIGITS) * abs(want)
+        return written[1] if same else None
     if node[0] != "num":
         return None
     found = _LITERAL.findall(text)
@@ -471,43 +576,118 @@ def _finite(text: str) -> float:
     return value
 
 
-def _rounding_bound(node, value: float, exact: set) -> float:
+_FLOAT_HIGH = mpmath.mpf(10) ** MAX_EXPONENT
+_FLOAT_LOW = mpmath.mpf(10) ** -MAX_EXPONENT
+
+
+def _in_range(value, expected: float) -> float:
+    """A value (a Fraction, or an mpf from expr.evaluate) as a float, or AnswerError when it is out of
+    range: more than 10^300 in size, or nonzero and less than 10^-300 where the answer is not 0 (a
+    float would make it infinity or 0, and "wrong" would hide why). Where 0 is expected a tiny
+    value is judged as the number it is."""
+    if isinstance(value, Fraction):
+        big, tiny = abs(value) > 10 ** MAX_EXPONENT, value != 0 and abs(value) < Fraction(1, 10 ** MAX_EXPONENT)
+        exponent = (len(str(abs(value.numerator))) - len(str(value.denominator))) if value else 0
+    else:
+        big, tiny = abs(value) > _FLOAT_HIGH, value != 0 and abs(value) < _FLOAT_LOW
+        exponent = int(mpmath.floor(mpmath.log10(abs(value)))) if value else 0
+    if big:
+        raise AnswerError(f"out of range: the value is about 10^{exponent}, too large to be an answer (an answer "
+                          f"is at most 10^{MAX_EXPONENT} in size)")
+    if tiny and expected != 0:
+        raise AnswerError(f"out of range: the value is about 10^{exponent}, too small to be an answer (an answer "
+                          f"other than 0 is at least 10^-{MAX_EXPONENT} in size)")
+    return float(value)
+
+
+_MATHRM_E = re.compile(r"(?<=[\d.])\s*\\mathrm\s*\{\s*[eE]\s*\}\s*(?:\{\s*([+-]?\d{1,3})\s*\}|([+-]?\d{1,3}))(?![\d^])")
+
+
+def _mathrm_e(text: str) -> str:
+    """`8.056\\mathrm{e}{-4}` (and `\\mathrm{e}-4`), scientific notation right after a number, as
+    `8.056\\times 10^{-4}`: the parser would read an upright e times −4. Euler's number (`\\mathrm{e}^{x}`)
+    is left alone."""
+    return _MATHRM_E.sub(lambda m: f"\\times 10^{{{m.group(1) or m.group(2)}}}", text)
+
+
+_WRITTEN = re.compile(rf"(?<![\w.])(?:{SCIENTIFIC.pattern}|(\d+\.\d*|\.\d+))")
+
+
+def _written_decimals(text: str) -> dict[Fraction, tuple[int, Fraction, int]]:
+    """The decimals written in an expression, by the size of the number literal the parser makes of
+    each: (places of that literal, size of the number written, places of that number). A number in
+    scientific notation is its mantissa's literal: `4.9e-1` is (1, 0.49, 2). Integers are exact and
+    left out, as is any number the text does not show as a decimal (the ½ of `\\sqrt`)."""
+    out: dict[Fraction, tuple[int, Fraction, int]] = {}
+    for m in _WRITTEN.finditer(text):
+        if m.group(6) is not None:                            # a plain decimal
+            literal, exponent = m.group(6), 0
+        else:                                                 # scientific: the mantissa and its exponent
+            literal = m.group(1)
+            exponent = int(next(g for g in m.groups()[1:5] if g is not None))
+            if "." not in literal and exponent >= 0:          # 2 \times 10^{3}: an integer, exact
+                continue
+        places = len(literal.partition(".")[2])
+        leaf = Fraction(literal)
+        size = leaf * Fraction(10) ** exponent
+        shown = max(places - exponent, 0)
+        if leaf in out and out[leaf][0] >= places:
+            continue
+        out[leaf] = (places, size, shown)
+    return out
+
+
+def _references(values) -> list[float]:
+    """The values a written decimal may round: each value, and 1 minus it (the 1 − u of σ')."""
+    out: list[float] = []
+    for v in values:
+        v = float(v)
+        if v == v and abs(v) != float("inf"):
+            out += [abs(v), abs(1.0 - v)]
+    return out
+
+
+def _rounds(size: Fraction, places: int, reference: float) -> bool:
+    """Whether a decimal of this size, with `places` places, is `reference` rounded, and not equal to it."""
+    diff = abs(float(size) - reference)
+    return 0 < diff < 0.5 * 10.0 ** -places * (1 - 1e-9)      # a tie (0.25 to 1 place) rounds either way: neither
+
+
+def _rounding_bound(node, value: float, rounded: dict[Fraction, int]) -> float:
     """How far rounding the decimals written in `node` (0.491, 0.2499) can move its value: each
-    decimal literal moved by half a unit in its last place, the changes added up. A literal that is
-    exactly one of the problem's values (0.5 = u_4) was not rounded."""
+    rounded decimal (`rounded`: its size as a literal -> its places) moved by half a unit in its last
+    place, the changes added up. Every other number is exact: an integer, a hidden number (the ½ of
+    a root, which is no rounded 0.5), an exponent (of any base but e: `e^{-0.04}` rounds net_5)."""
     total = 0.0
     paths = numbers(node)
     if len(paths) > MAX_REEVALUATED:        # each number moved costs a whole evaluation
         raise AnswerError(f"more than {MAX_REEVALUATED} numbers in one expression")
+    if not rounded:
+        return 0.0
     for path in paths:
         leaf = node_at(node, path)
-        lit = leaf[1] if leaf[0] == "num" else None
-        if lit is None or "/" not in lit:
+        if leaf[0] != "num" or _in_exponent(node, path):
             continue
-        p, q = (int(t) for t in lit.split("/"))
-        if Fraction(abs(p), q) in exact or Fraction(-abs(p), q) in exact:
+        size = abs(Fraction(leaf[1]))
+        places = rounded.get(size)
+        if places is None:
             continue
-        d = _decimal_places(q)
-        if d is None or d == 0:
-            continue
-        half = 0.5 * 10.0 ** -d
-        moved = replace_at(node, path, ("num", str(mpmath.mpf(p) / q + half)))
+        exact = Fraction(leaf[1])
+        away = exact + (1 if exact >= 0 else -1) * Fraction(1, 2 * 10 ** places)     # half a unit further out
+        moved = replace_at(node, path, ("num", f"{away.numerator}/{away.denominator}"))
         try:
-            total += abs(float(evaluate(moved, {})) - value)
+            change = abs(float(evaluate(moved, {})) - value)
         except AnswerError:
             continue
+        if change == change and change != float("inf"):
+            total += change
     return total * 1.01
 
 
-def _decimal_places(q: int) -> int | None:
-    d = 0
-    while q % 10 == 0:
-        q //= 10
-        d += 1
-    if q != 1:
-        # 51/400: a reduced decimal (0.1275); its places are those of the smallest power of ten it divides
-        for k in range(1, 31):
-            if (10**k) % (q * 10**d) == 0:
-                return k
-        return None
-    return d
+def _in_exponent(node, path: tuple) -> bool:
+    """Whether the number at `path` is (in) the exponent of a power whose base is not e."""
+    for k, (i, j) in enumerate(path):
+        parent = node_at(node, path[:k])
+        if parent[0] == "pow" and i == 2 and parent[1] != ("const", "E"):
+            return True
+    return False

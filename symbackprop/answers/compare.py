@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 DECIMAL = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?\s*$")
 
@@ -39,6 +40,55 @@ def shown_decimals(text: str) -> int | None:
     if not m or not (m.group(1) or m.group(2)):
         return None
     return max(len(m.group(2) or "") - int(m.group(3) or 0), 0)
+
+
+# one number as written: a decimal, or scientific notation (mantissa × 10^k) in any of the spellings
+# students use: 8.056e-4, 8.056E{-4}, 8.056\\mathrm{e}{-4}, 8.056 \\times 10^{-4}, 8.056 \\cdot 10^{-4}.
+# The exponent has at most 3 digits (as a YAML or JSON number's): the exact value stays cheap to compute.
+_MANTISSA = r"(\d+(?:\.\d*)?|\.\d+)"
+_EXPONENT = (r"(?:(?:[eE]|\\mathrm\s*\{\s*[eE]\s*\})\s*(?:\{\s*([+-]?\d{1,3})\s*\}|([+-]?\d{1,3}))"
+             r"|(?:\\times|\\cdot)\s*10\s*\^\s*(?:\{\s*([+-]?\d{1,3})\s*\}|(\d)))")
+NUMBER = re.compile(rf"{_MANTISSA}(?:\s*{_EXPONENT})?")
+SCIENTIFIC = re.compile(rf"{_MANTISSA}\s*{_EXPONENT}")
+_PAIRS = {"(": ")", "{": "}", "[": "]"}
+
+
+def written_number(text: str) -> tuple[Fraction, int] | None:
+    """The exact value and decimal places of a text that is one number as written, or None: a
+    decimal (`0.9820` shows 4 places) or scientific notation (`8.056e-4`, `8.056 \\times 10^{-4}`,
+    `8.056 \\cdot 10^{-4}`, `8.056\\mathrm{e}{-4}`: the mantissa's places moved by the exponent,
+    7 here, as `0.0008056` shows), with a sign and wrapping parentheses or braces (`(8.056e-4)`,
+    `-{0.98}`, `$0.98$`). The places are the value's, whichever way it is spelt."""
+    t = text.strip().strip("$").strip()
+    sign, signed = 1, False
+    while t:
+        if t[0] in "+-" and not signed:        # one sign before each wrapper: `-(-0.98)`, never `--0.98`
+            sign, signed = -sign if t[0] == "-" else sign, True
+            t = t[1:].strip()
+        elif t[0] in _PAIRS and t[-1] == _PAIRS[t[0]] and _wraps(t):
+            t, signed = t[1:-1].strip(), False
+        else:
+            break
+    m = NUMBER.fullmatch(t)
+    if not m:
+        return None
+    mantissa = m.group(1)
+    exponent = int(next((g for g in m.groups()[1:] if g is not None), "0"))
+    value = Fraction(mantissa) * Fraction(10) ** exponent
+    return sign * value, max(len(mantissa.partition(".")[2]) - exponent, 0)
+
+
+def _wraps(text: str) -> bool:
+    """Whether the first bracket of `text` closes at its very end (`(1)` yes, `(1)(2)` no)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
 
 
 def within(given: float, expected: float, tol: Tolerance, extra: float = 0.0) -> bool:
@@ -75,6 +125,6 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + slack:
         return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
                                   f"the problem asks for {asked}")
-    if diff < unit:                                   # between the right value's neighbours: misrounded
+    if diff < unit * (1 - 1e-9) - slack:              # between the right value's neighbours (not on one): misrounded
         return Match("rounding", f"rounded wrongly: {expected:.{decimals}f} to {decimals} places")
     return Match("")

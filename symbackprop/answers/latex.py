@@ -23,8 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..errors import SymbackpropError
+from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
+from . import numbers
+from .fullwidth import fold
 from .names import TOKEN, NameTable, canon
 
 MAX_CHARS = 2000          # one answer (a whole chain)
@@ -44,10 +46,14 @@ class AnswerError(SymbackpropError):
     """An answer that cannot be read: the message says what is wrong with it."""
 
 
+class ReaderUnavailable(InternalError):
+    """The LaTeX reader cannot start here (latex2sympy2 fails to import): no answer's fault."""
+
+
 # -- front end -----------------------------------------------------------------------------------
 _REMOVE = re.compile(r"\\left(?![a-z])|\\right(?![a-z])|\\[,;:!]|\\quad|\\qquad|\\displaystyle|~|\$")
 _FONT_NET = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm)\s*\{\s*(net|new)\s*\}")
-_ENOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
+_ENOTATION = re.compile(r"(?<![\w.}])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
 _UNICODE = {"×": r"\times ", "·": r"\cdot ", "−": "-", "–": "-", "≈": r"\approx ", "δ": r"\delta ", "Δ": r"\Delta ",
             "η": r"\eta ", "σ": r"\sigma ", "∂": r"\partial ", "′": "'", "（": "(", "）": ")", "，": ","}
 
@@ -69,11 +75,16 @@ def check_size(text: str, what: str = "answer") -> None:
 
 
 def normalize(text: str) -> str:
-    """What latex2sympy2 gets wrong, rewritten: fonts around net, unicode, e-notation, \\max\\{\\}."""
+    """What latex2sympy2 gets wrong, rewritten: Chinese and full-width typing (fullwidth.py), fonts
+    around net, unicode, e-notation, \\max\\{\\}, and the spellings of a number (numbers.py: digit
+    groups, decimal commas, wrappers, `\\frac92`)."""
+    text = fold(text)                     # Chinese and full-width typing (fullwidth.py)
     for u, tex in _UNICODE.items():
         text = text.replace(u, tex)
+    text = numbers.before_spacing(text)          # 1\,000 is 1000: before the thin space is dropped
     text = _REMOVE.sub(" ", text)
     text = _FONT_NET.sub(r"\1", text)
+    text = numbers.unwrap(text)                  # \boxed{…}, \mathbf{4.5}, \text{}, \mathrm{e}, \frac92, \sqrt3
     # \operatorname{step}(x) is beyond latex2sympy2; \mathrm{step}(x) it reads as a function
     text = re.sub(r"\\operatorname\s*\{\s*(step|sgn|sign|relu|ReLU|sigmoid)\s*\}", r"\\mathrm{\1}", text)
     text = re.sub(r"\\(sgn|sign)(?![A-Za-z])", r"\\mathrm{\1}", text)
@@ -86,8 +97,9 @@ def normalize(text: str) -> str:
     text = re.sub(r"\\log(?![A-Za-z])", r"\\ln", text)
     # f((x)) is a product for latex2sympy2: drop parentheses that only wrap parentheses
     text = _collapse_parentheses(text)
+    text = numbers.commas(text)                  # 0,9820 and 4{,}5 are decimals; 1,000 stays in doubt
     text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
-    return text.strip()
+    return numbers.ends(text)
 
 
 _MAX_ESCAPED = re.compile(r"\\(max|min)\s*\\\{")
@@ -247,6 +259,9 @@ def prepare(expr: str, table: NameTable) -> Prepared:
             names[placeholders[key].replace("{", "").replace("}", "")] = key
         return f" {placeholders[key]} "
 
+    why = numbers.doubt(expr)                # 1,000  4\\frac{1}{2}  0.98 20: unreadable, with the readings
+    if why is not None:
+        raise AnswerError(why)
     text = TOKEN.sub(sub, expr)
     # the loss symbol alone (J), or a sample's loss in a batch (J^{(2)})
     loss = re.escape(table.loss_symbol)
@@ -370,6 +385,35 @@ def _to_node(expr, budget: list[int]) -> Node:
     raise ValueError(f"{type(expr).__name__} is not something an answer can contain")
 
 
+def _load_latex2sympy2():
+    """Import latex2sympy2 on any supported Python (compat.py gives its antlr4 runtime the `typing.io`
+    that 3.13 removed) and warm its parser up. Its import-time warnings are not the user's business."""
+    import warnings
+    from .compat import provide_typing_io
+    provide_typing_io()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import latex2sympy2
+    try:
+        latex2sympy2.latex2sympy(r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}")     # warm the parser up
+    except Exception:                                                        # pragma: no cover
+        pass
+    return latex2sympy2
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one line for the parent: its type, message and the file and line it came from."""
+    import traceback
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        where = frames[-1]
+        parts = re.split(r"[\\/]", where.filename)
+        text += f" (in {'/'.join(parts[-2:])}, line {where.lineno})"
+    return text[:300]
+
+
 def _worker(conn, inherited=None) -> None:
     """Parse texts one by one; every answer starts from fresh latex2sympy2 globals. The worker
     exits when its parent dies (lifeline.py), may grow by at most MEMORY bytes, and each parse
@@ -378,7 +422,11 @@ def _worker(conn, inherited=None) -> None:
         inherited.close()
     from .. import lifeline
     lifeline.become_worker()
-    import latex2sympy2
+    try:
+        latex2sympy2 = _load_latex2sympy2()
+    except Exception as exc:          # a broken install, or a Python that its runtime does not support
+        conn.send(("failed", _one_line(exc)))
+        return
     try:
         for text in WARM_UP:
             latex2sympy2.latex2sympy(text)                                    # warm the parser up
@@ -445,6 +493,7 @@ class Parser:
         self._conn = None
         self._ready = False
         self.asked = 0                # texts sent to latex2sympy2 so far (each distinct text once, unless it timed out)
+        self.broken: str | None = None     # why the worker cannot start, once it has failed to
 
     def _start(self) -> None:
         ctx = mp.get_context(self.start_method)
@@ -459,14 +508,27 @@ class Parser:
         self._ready = False
 
     def _await_ready(self) -> None:
-        """Wait for the worker's "ready": its start-up (imports) is not charged to any answer."""
+        """Wait for the worker's "ready": its start-up (imports) is not charged to any answer. A worker
+        that cannot start (latex2sympy2 fails to import, or the process dies first) is no answer's
+        fault and would fail again for every answer: ReaderUnavailable, with the reason in one line."""
+        why = None
         try:
-            if self._conn.poll(STARTUP) and self._conn.recv()[0] == "ready":
-                self._ready = True
-                return
+            if self._conn.poll(STARTUP):
+                kind, detail = self._conn.recv()
+                if kind == "ready":
+                    self._ready = True
+                    return
+                why = str(detail)
         except (EOFError, OSError):
-            pass
+            proc = self._proc
+            if proc is not None:
+                proc.join(5)
+            why = f"its process stopped while starting (exit code {proc.exitcode if proc else None})"
         self.close()
+        if why is not None:
+            self.broken = (f"the LaTeX reader (latex2sympy2) could not start on Python "
+                           f"{sys.version.split()[0]}: {why}")
+            raise ReaderUnavailable(self.broken)
         raise AnswerError(f"not read: the LaTeX reader did not start within {STARTUP:g} s")
 
     def new_submission(self, budget: float = BUDGET) -> None:
@@ -632,6 +694,9 @@ class Parser:
             self.cache.setdefault(text, entry)
 
     def _ensure_worker(self) -> None:
+        """A worker that is ready for texts, or ReaderUnavailable when it cannot start (said once)."""
+        if self.broken is not None:
+            raise ReaderUnavailable(self.broken)
         if self._proc is None or not self._proc.is_alive():
             self.close()
             self._start()

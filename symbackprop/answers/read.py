@@ -20,6 +20,7 @@ from ..solution import Solution
 from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
     read_limited, shown
 from .check import Answer
+from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations
 from .names import NameTable
 
@@ -108,7 +109,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.problems.append(f"{pname}: {label}: not a quantity of this problem "
                                     f"(a name of {len(str(key))} characters)")
                 continue
-            q = table.lookup(str(key))
+            q = table.lookup(fold(str(key), strict=False))     # u₃, ｕ＿３ as u_3
             if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
                 if not isinstance(value, str) or isinstance(value, NumberSpelling):
                     sub.problems.append(f"{pname}: {key!s}: a rule is LaTeX text, got {shown(value)}")
@@ -274,6 +275,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
             sub.problems.append(f"line {lineno}: {len(line)} characters; a line may have at most "
                                 f"{MAX_LINE_CHARS}: not read")
             raw_lines[lineno - 1] = ""
+    raw_lines = [fold(line, strict=False) for line in raw_lines]     # ＝, ＄…＄, 所以 u_3 ＝ …: fullwidth.py
     lines = _join_continuations(raw_lines)
     tables = _tables(solution, given_tables)
     names = part_names or [p.name for p in solution.parts]
@@ -292,7 +294,11 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
             continue
         table = tables[current]
         for segment in math:
-            for equation in split_equations(normalize(segment)):
+            try:
+                segment = normalize(segment)
+            except AnswerError:            # read as written: the item that holds it is unreadable, with the reason
+                pass
+            for equation in split_equations(segment):
                 chain = split_relations(equation)
                 if len(chain) < 2:
                     continue

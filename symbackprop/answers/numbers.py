@@ -1,0 +1,217 @@
+"""How students spell a number, rewritten for latex2sympy2 — or refused when the spelling is in doubt.
+
+latex2sympy2 reads a space as a product and `d,ddd` as a thousands group, so `0,9820` became 0,
+`1\\,000` became 0 and `4\\frac{1}{2}` became 2. Here, in front of the parser:
+
+- spellings with one reading are rewritten to it: a decimal comma (`0,9820`, `4{,}5`), digit groups
+  of three joined by a thin space (`12\\,345`) or by commas (`7,425,000`), wrappers around a value
+  (`\\boxed{…}`, `\\mathbf{4.5}`, `\\text{}`, `\\(…\\)`, a leading `\\approx`, a trailing `.`), `\\frac92`,
+  `\\sqrt3`, `\\mathrm{e}`, `\\sigma(…)`;
+- spellings with two readings (`1,000`, `4\\frac{1}{2}`, `0.98 20`, `4 .5`, `1 + 9 \\over 2`) are left
+  for `doubt`, which says why the answer is unreadable and which readings it could mean.
+
+Every function here is one pass of regular expressions without nested repetition: linear in the text.
+"""
+from __future__ import annotations
+
+import re
+
+# -- spacing: digit groups --------------------------------------------------------------------------
+_GROUP_SEP = r"(?:\\[,;: ]|~|\{\\,\}|\\thinspace(?![A-Za-z])\s*)"
+_SPACED_GROUPS = re.compile(rf"(?<![\d.]){'([1-9][0-9]{0,2})'}((?:{_GROUP_SEP}[0-9]{{3}})+)(?![0-9])")
+_SEP = re.compile(_GROUP_SEP)
+_LEFT_RIGHT_DOT = re.compile(r"\\(?:left|right)\s*\.")
+
+
+def before_spacing(text: str) -> str:
+    """Digit groups of three joined by a thin space (`1\\,000`, `12\\,345\\,678`, `1\\ 000`, `1~000`) as
+    one integer, before spacing commands are dropped (then `1 000` would be a product); `\\left.` and
+    `\\right.` (invisible delimiters) dropped; `\\ ` (a control space) a space."""
+    text = _SPACED_GROUPS.sub(lambda m: m.group(1) + _SEP.sub("", m.group(2)), text)
+    text = _LEFT_RIGHT_DOT.sub(" ", text)
+    return text.replace("\\ ", " ")
+
+
+# -- wrappers around a value ------------------------------------------------------------------------
+_OUTER = (("\\(", "\\)"), ("\\[", "\\]"))
+_BOXED = re.compile(r"\\(?:boxed|fbox|framebox)\s*\{")
+_MATH_FONTS = r"mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|boldsymbol|bm|operatorname"
+_TEXT_FONTS = r"text|textrm|textbf|textit|textsf|texttt|textnormal|textup|mbox|mathrm"
+# a math font around digits and operators only (`\mathbf{4.5}`, `\mathbf{9/2}`): the braces alone stay
+_FONT_AROUND_NUMBER = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{([-+*/0-9.,\s()]*)\}}")
+_EMPTY_TEXT = re.compile(rf"\\(?:{_TEXT_FONTS})\s*\{{\s*\}}")
+_EULER = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{\s*e\s*\}}")
+_EXP = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{\s*exp\s*\}}")
+_FRAC_VARIANT = re.compile(r"\\(?:cfrac(?:\s*\[[lrc]\])?|dfrac|tfrac)(?![A-Za-z])")
+_FRAC_TOKENS = re.compile(r"\\frac\s*([0-9A-Za-z])\s*([0-9A-Za-z])(?![0-9.])")   # \frac92, \frac 92, \frac ab
+_FRAC_FIRST = re.compile(r"\\frac\s*([0-9A-Za-z])\s*\{")                          # \frac9{2}
+_FRAC_SECOND = re.compile(r"\\frac\s*(\{[^{}]*\})\s*([0-9A-Za-z])(?![0-9.])")     # \frac{9}2
+_SQRT_TOKEN = re.compile(r"\\sqrt\s*([0-9A-Za-z])(?![0-9.A-Za-z])")               # \sqrt3, \sqrt 3
+_OVER = re.compile(r"(^|\{)\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*\\over(?![A-Za-z])\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(\}|$)")
+_SIGMA_CALL = re.compile(r"\\sigma\s*\(")
+_PERCENT = re.compile(r"(?<=[0-9.])\s*\\?%")
+
+
+def unwrap(text: str) -> str:
+    """Wrappers that do not change a value, dropped: `\\(…\\)` and `\\[…\\]` around the whole answer,
+    `\\boxed{…}`, fonts around a number (`\\mathbf{4.5}`, `\\text{4.5}`), empty `\\text{}`; `\\mathrm{e}`
+    as e, `\\mathrm{exp}` as \\exp; the fraction variants and single-token arguments (`\\cfrac`,
+    `\\tfrac92`, `\\frac 92`, `\\sqrt3`) as `\\frac{9}{2}`, `\\sqrt{3}`; `a \\over b` between two
+    numbers as `\\frac{a}{b}`; `\\sigma(…)` as the sigmoid at any argument; `45 \\%` as `45\\%`."""
+    stripped = text.strip()
+    for open_, close in _OUTER:
+        if stripped.startswith(open_) and stripped.endswith(close) and len(stripped) >= 4:
+            text = stripped = stripped[2:-2].strip()
+    text = _BOXED.sub("{", text)                 # the braces stay: the box's content is one group
+    text = _EULER.sub(" e", text)
+    text = _EXP.sub("\\\\exp", text)
+    text = _FONT_AROUND_NUMBER.sub(lambda m: f"{{{m.group(1)}}}" if re.search("[0-9]", m.group(1)) else m.group(0),
+                                   text)
+    text = _EMPTY_TEXT.sub(" ", text)
+    text = _FRAC_VARIANT.sub(r"\\frac", text)
+    text = _FRAC_TOKENS.sub(r"\\frac{\1}{\2}", text)
+    text = _FRAC_FIRST.sub(r"\\frac{\1}{", text)
+    text = _FRAC_SECOND.sub(r"\\frac\1{\2}", text)
+    text = _SQRT_TOKEN.sub(r"\\sqrt{\1}", text)
+    text = _OVER.sub(r"\1\\frac{\2}{\3}\4", text)
+    text = text.replace("\\ast", "*")
+    text = _SIGMA_CALL.sub(r"\\mathrm{sigmoid}(", text)    # latex2sympy2 reads \sigma(4) but not \sigma(-4)
+    return _PERCENT.sub(r"\\%", text)
+
+
+# -- commas in numbers ------------------------------------------------------------------------------
+_COMMA_RUN = re.compile(r"(?<![0-9.])([0-9]+)((?:(?:,|\{,\})[0-9]+)+)(\.[0-9]+)?(?![0-9])")
+_GROUP = re.compile(r",|\{,\}")
+_MULTI_ARG = re.compile(r"(?:\\|(?<![A-Za-z]))(?:max|min|Max|Min)\}?\s*$")
+
+
+def _contexts(text: str) -> tuple[set[int], set[int]]:
+    """(the positions inside a subscript `_{…}`, the positions of argument-separating commas): a comma
+    at the top of `\\max(…)`'s or `\\min(…)`'s parentheses separates arguments, unless the same list
+    also has a comma followed by a space — then only those separate (`\\max(0,5, 0)` is max(0.5, 0))."""
+    subscript: set[int] = set()
+    separators: set[int] = set()
+    stack: list[tuple[str, list[int]]] = []
+    start_sub: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "({[":
+            if ch == "{" and i and text[i - 1] == "_":
+                kind = "sub"
+                start_sub.append(i)
+            elif ch == "(" and _MULTI_ARG.search(text, max(0, i - 12), i):
+                kind = "args"
+            else:
+                kind = "plain"
+            stack.append((kind, []))
+        elif ch in ")}]" and stack:
+            kind, commas = stack.pop()
+            if kind == "sub":
+                subscript.update(range(start_sub.pop(), i + 1))
+            elif kind == "args":
+                spaced = [c for c in commas if c + 1 < len(text) and text[c + 1].isspace()]
+                separators.update(spaced if spaced and len(spaced) < len(commas) else commas)
+        elif ch == "," and stack and not (i and text[i - 1] == "{" and text[i + 1:i + 2] == "}"):
+            stack[-1][1].append(i)
+    return subscript, separators
+
+
+def commas(text: str) -> str:
+    """Commas inside a number: a single decimal comma (`0,9820`, `-0,1272`, `4{,}5`, `12,5`) becomes a
+    decimal point, keeping its places; groups of three (`7,425,000`, `1,000.5`) the integer. A comma
+    that is a separator (`\\max(4,0)`, `w_{1,3}`) stays. Where both readings are possible (`1,000`:
+    one thousand, or 1.000?) or neither fits (`1,2,3`), the commas become `{,}`, for `doubt` to refuse."""
+    if "," not in text:
+        return text
+    subscript, separators = _contexts(text)
+    out, pos = [], 0
+    for m in _COMMA_RUN.finditer(text):
+        commas_at = [g.start() for g in _GROUP.finditer(text, m.start(), m.end())]
+        if m.start() in subscript or any(c in separators for c in commas_at):
+            continue
+        head, groups, tail = m.group(1), _GROUP.split(m.group(2))[1:], m.group(3) or ""
+        thousands = 1 <= len(head) <= 3 and head[0] != "0" and all(len(g) == 3 for g in groups)
+        if len(groups) == 1 and not tail and not thousands:
+            new = f"{head}.{groups[0]}"                          # 0,9820  12,5  1234,567
+        elif thousands and (len(groups) > 1 or tail):
+            new = head + "".join(groups) + tail                 # 7,425,000  1,000.5
+        else:
+            new = "{,}".join([head] + groups) + tail            # 1,000  1,2,3: in doubt
+        out += [text[pos:m.start()], new]
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# -- the ends of an answer --------------------------------------------------------------------------
+_LEADING_RELATION = re.compile(r"^\s*(?:=|\\approx(?![A-Za-z])|\\simeq(?![A-Za-z])|\\doteq(?![A-Za-z]))\s*")
+
+
+def ends(text: str) -> str:
+    """A leading `=` or `\\approx` (`≈ 0.982` as a whole answer) and a trailing `.`, `,` or `;` (the end of
+    the sentence) dropped; braces around the whole answer (a boxed equation) dropped."""
+    for _ in range(8):                           # {\approx 4.5}.  is 4.5: peel until nothing changes
+        before = text
+        text = _LEADING_RELATION.sub("", text).rstrip(" \t\r\n.,;:").strip()     # "4." is 4 either way
+        if text.startswith("{") and text.endswith("}") and _closes_at_end(text):
+            text = text[1:-1].strip()
+        if text == before:
+            break
+    return text
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the `{` at the start of `text` is closed by its last character."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+# -- what stays in doubt ----------------------------------------------------------------------------
+_SCRIPTS = re.compile(r"[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9])")
+_TEXTS = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}")
+_DOUBT_COMMA = re.compile(r"(?<![0-9])[0-9]+(?:\{,\}[0-9]+)+(?:\.[0-9]+)?")
+_LITERAL = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+_SPACED = re.compile(rf"(?<![0-9.]){_LITERAL}(?:\s+{_LITERAL})+(?![0-9.])")
+_MIXED = re.compile(r"(?<![\w.])(-?)([0-9]+)\s*\\frac\s*\{\s*([0-9]+)\s*\}\s*\{\s*([0-9]+)\s*\}")
+_BARE_ARGUMENT = re.compile(r"\\(?:frac|sqrt)\s*[0-9]{2}")
+
+
+def doubt(text: str) -> str | None:
+    """Why a normalized piece of an answer is unreadable because a number in it has two readings, with
+    the readings ("did you mean …?"); None when every number has one reading."""
+    scan = _TEXTS.sub(" ", _SCRIPTS.sub(" X ", text))      # digits of subscripts and exponents are no numbers here
+    m = _DOUBT_COMMA.search(scan)
+    if m:
+        written = m.group(0).replace("{,}", ",")
+        groups = written.split(".")[0].split(",")
+        if len(groups) == 2 and len(groups[1]) == 3:
+            return (f"{written} is unreadable: a thousands separator or a decimal comma? did you mean "
+                    f"{''.join(groups)}{written[len(groups[0]) + 4:]} or {groups[0]}.{groups[1]}? write the "
+                    f"number without a thousands separator, with a decimal point")
+        return (f"{written} is unreadable: digits separated by commas in no usual way; did you mean "
+                f"{''.join(groups)}? write one number with a decimal point")
+    m = _MIXED.search(scan)
+    if m:
+        sign, whole, num, den = m.groups()
+        mixed = f"{sign}({whole} + {num}/{den})" if sign else f"{whole} + {num}/{den}"
+        return (f"{sign}{whole}\\frac{{{num}}}{{{den}}} is unreadable: a mixed number or a product? did you mean "
+                f"{mixed} or {sign}{whole} × {num}/{den}? write {sign}({whole} + \\frac{{{num}}}{{{den}}}) or "
+                f"{sign}{whole} \\cdot \\frac{{{num}}}{{{den}}}")
+    m = _SPACED.search(scan)
+    if m:
+        parts = m.group(0).split()
+        joined = "".join(parts)
+        one = f"{joined} (one number) or " if joined.count(".") <= 1 else ""
+        product = " \\cdot ".join(parts)
+        return (f"{m.group(0)} is unreadable: numbers separated only by a space; did you mean {one}"
+                f"{product} (a product)? write one number, or \\cdot between numbers")
+    m = _BARE_ARGUMENT.search(scan)
+    if m:
+        return (f"{m.group(0)} is unreadable: without braces only the first digit is the argument; write "
+                f"{m.group(0)[:5].strip()}{{…}} with braces around the argument")
+    if re.search(r"\\over(?![A-Za-z])", scan):
+        return "\\over is read only between two numbers ({9 \\over 2}); write \\frac{a}{b}"
+    return None

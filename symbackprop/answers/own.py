@@ -1,0 +1,112 @@
+"""The student's own value of every quantity, for follow-through (error carried forward).
+
+A value the student wrote is theirs. One they did not write is recomputed from their own values of
+the quantities it is computed from, through any chain of unwritten steps (g'(net_6) from their
+u_6, u_6 from their net_6), so that what follows from their work does not depend on which middle
+steps they wrote down. A given value (a weight, η, an input) is the problem's unless they wrote it.
+Each value also carries the first wrong item it descends from, which a follow-through names.
+
+One mistake changes the student's model rather than one value: the loss without its ½ (a
+`half_squared_error` problem solved as if J = (t − u)²). Once it is charged on an item, every output
+δ they did not write is twice its rule, so the steps that use it follow from that convention.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+if TYPE_CHECKING:          # pragma: no cover
+    from .check import Checker
+
+LOSS_CONVENTIONS = ("half_missing",)     # diagnoses that change the student's model from then on
+
+
+class Graph:
+    """What one part's steps are computed from, built once per part (a Checker owns one)."""
+
+    def __init__(self, ch: "Checker") -> None:
+        psol = ch.psol
+        self.steps = psol.steps
+        self.id_of = {s.symbol: s.id for s in psol.steps}
+        self.leaves = {s.id: frozenset(s.forms[-1].free_symbols) if s.forms else frozenset() for s in psol.steps}
+        targets = {s.symbol for s in psol.steps if s.id.startswith("target_")}
+        # the output δ: the steps where ∂J/∂u enters, so where a loss without its ½ doubles the value
+        self.loss_driven = frozenset(s.id for s in psol.steps
+                                     if s.id.startswith("delta_") and self.leaves[s.id] & targets)
+        self.halved_loss = psol.part.loss == "half_squared_error"
+
+
+class OwnValues:
+    """One submission's own values, filled in the solution's order as its answers are judged.
+
+    The solution lists every quantity after those it is computed from, and answers are judged in
+    that order, so one forward sweep gives every unwritten value once (O(steps) per submission);
+    only a convention charged later makes it sweep again."""
+
+    def __init__(self, ch: "Checker") -> None:
+        self.ch = ch
+        self.graph: Graph = ch.graph
+        self.values: dict[sp.Symbol, float] = dict(ch.true)
+        self.written: dict[sp.Symbol, float] = {}
+        self.first: dict[sp.Symbol, str] = {}      # symbol -> the first wrong item its own value carries
+        self.convention: tuple[str, str] | None = None    # (diagnosis, the item it was first charged on)
+        self._done = 0                              # steps[:_done] have their own values
+
+    # -- building ------------------------------------------------------------------------------
+    def upto(self, qid: str) -> dict[sp.Symbol, float]:
+        """The own values of every quantity before `qid` in the solution's order."""
+        end = self.ch.order.get(qid, len(self.graph.steps))
+        steps = self.graph.steps
+        while self._done < min(end, len(steps)):
+            s = steps[self._done]
+            self._done += 1
+            if s.symbol in self.written or not s.forms:
+                continue
+            v = self.rule_value(s.id)
+            if v is None:                    # undefined at the student's values: nothing follows from it
+                self.values[s.symbol] = self.ch.true[s.symbol]
+                self.first.pop(s.symbol, None)
+                continue
+            self.values[s.symbol] = v
+            up = self.upstream(s.id)
+            if up is None:
+                self.first.pop(s.symbol, None)
+            else:
+                self.first[s.symbol] = up
+        return self.values
+
+    def write(self, qid: str, sym: sp.Symbol, value: float, first: str | None) -> None:
+        """The student wrote `value` for `qid`; `first` is the first wrong item it carries (itself if wrong)."""
+        if sym in self.written:
+            return                              # a quantity written twice: the first one counts, as before
+        self.written[sym] = value
+        self.values[sym] = value
+        if first is None:
+            self.first.pop(sym, None)
+        else:
+            self.first[sym] = first
+
+    def charge(self, code: str, qid: str) -> None:
+        """A mistake was charged on `qid`; a loss convention changes every unwritten output δ from now on."""
+        if code in LOSS_CONVENTIONS and self.graph.halved_loss and self.convention is None:
+            self.convention = (code, qid)
+            self._done = 0                      # sweep again: the output δ not written are now doubled
+
+    # -- reading -------------------------------------------------------------------------------
+    def convention_applies(self, qid: str) -> bool:
+        return self.convention is not None and qid in self.graph.loss_driven
+
+    def rule_value(self, qid: str) -> float | None:
+        """Step `qid`'s rule at the student's own values (None: no rule, or undefined there)."""
+        v = self.ch.steps.recompute(qid, self.values)
+        if v is not None and self.convention_applies(qid):
+            v *= 2.0
+        return v
+
+    def upstream(self, qid: str) -> str | None:
+        """The earliest wrong item (in the solution's order) that the own value of `qid` carries."""
+        found = [self.first[leaf] for leaf in self.graph.leaves[qid] if leaf in self.first]
+        if self.convention_applies(qid):
+            found.append(self.convention[1])
+        return min(found, key=lambda q: self.ch.order.get(q, 1 << 30)) if found else None
