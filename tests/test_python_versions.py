@@ -276,7 +276,7 @@ def test_a_grading_worker_starts_its_parser_as_the_pool_starts_workers():
     from symbackprop import grade as grade_module
     from symbackprop.answers import Rubric
     from symbackprop.problem import load_problem
-    grader = grade_module._init(load_problem(XOR), Rubric(), "relu", "spawn")
+    grader = grade_module._init(load_problem(XOR), Rubric(), "relu", start_method="spawn")
     try:
         assert grader.parser.start_method == "spawn" and not grader.parser.running
     finally:
