@@ -36,6 +36,7 @@ from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, sp
 from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .own import Graph, OwnValues
+from .spread import Spread, written_radius
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
@@ -144,6 +145,7 @@ class Checker:
         self.rules = None                              # general.RuleChecker, made when a rule is answered
         self.meter: Meter | _Free = FREE               # the current submission's computing time
         self._reused: set[tuple] = set()               # remembered verdicts the current submission has paid for
+        self.spread: Spread | None = None              # the current submission's rounding spreads (spread.py)
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
         self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
         # numbers that are some quantity's exact value (0.5 = u_4), or a constant of a rule (the ½ of the
@@ -176,16 +178,18 @@ class Checker:
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
         own = OwnValues(self)                         # the student's own values, for follow-through
+        self.spread = spread = Spread(self, own)      # how far their rounding can move those values
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []
         seen: set[str] = set()
         for ans in answers:
             self.meter.tick()
-            v = self._check_one(ans, own, wrong_first)
+            v, radius = self._check_one(ans, own, wrong_first)
             verdicts.append(v)
             sym = self.symbol_of.get(ans.qid)
             if v.value is not None and sym is not None:
                 own.write(ans.qid, sym, v.value, wrong_first.get(ans.qid))
+                spread.write(sym, radius)
             seen.add(ans.qid)
         ruled = []
         for a in rules:
@@ -198,9 +202,25 @@ class Checker:
         # the first error is the first wrong item in the solution's order, never one only imprecise,
         # misrounded, unreadable or with a slip in its working (its value is right, nothing inherits it)
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points), None)
+        verdicts = self._name_upstream(verdicts, wrong_first, first)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
                           tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra})
+
+    def _name_upstream(self, verdicts: list[Verdict], wrong_first: dict, first: str | None) -> list[Verdict]:
+        """A follow-through names the wrong item it follows from as "the first error" only when the
+        report's first error is that item; else as "wrong" (δ_4 wrong on its own after a wrong net_5), or
+        by name alone when that item is no longer wrong (the other δ convention, used throughout)."""
+        status = {v.qid: v.status for v in verdicts}
+        out = []
+        for v in verdicts:
+            up = wrong_first.get(v.qid)
+            said = f"follows from your {self.name(up)} (the first error)" if up else None
+            if up and up != first and up != v.qid and said in v.message:
+                now = f"follows from your {self.name(up)}" + (" (wrong)" if status.get(up) == "wrong" else "")
+                v = replace(v, message=v.message.replace(said, now))
+            out.append(v)
+        return out
 
     def _check_rule(self, ans: Answer) -> Verdict:
         """A general rule (δ_j = g'(net_j) Σ_k w_kj δ_k) against the one SymPy derives for this part."""
@@ -251,50 +271,54 @@ class Checker:
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
 
-    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> Verdict:
-        """One answer's verdict. A right answer judged from its text alone is right whatever else
+    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, float]:
+        """One answer's verdict, and the spread its rounding gives the student's value (spread.py). A right answer judged from its text alone is right whatever else
         the student wrote, so it is remembered and the many students who write it cost nothing; a
         verdict that used the student's own earlier values ("right from your rounded earlier
         values", numbers "with your earlier values") is never remembered: it holds for this student only."""
         key = (ans.qid, ans.text, ans.number)
         if key in self.right:
-            verdict, texts, cost = self.right[key]
+            verdict, texts, cost, radius = self.right[key]
             if key not in self._reused:        # what reading and judging it cost the student who came first,
                 self._reused.add(key)          # once per submission: the limit falls where it would for this
                 self.parser.charge(texts)      # file alone (which judges it once and reuses it after that)
                 self.meter.charge(cost)
-            return replace(verdict, line=ans.line)
+            return replace(verdict, line=ans.line), radius
         start = self.meter.clock()
         with self.parser.recording() as texts:
-            v, mine = self._judge(ans, own, wrong_first)
+            v, mine, radius = self._judge(ans, own, wrong_first)
         if v.status == "correct" and not mine:
-            self.right[key] = (v, tuple(texts), self.meter.clock() - start)
+            self.right[key] = (v, tuple(texts), self.meter.clock() - start, radius)
             self._reused.add(key)
-        return v
+        return v, radius
 
-    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool]:
-        """The verdict, and whether it depends on the student's own earlier values."""
+    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:
+        """The verdict, whether it depends on the student's own earlier values, and the spread the
+        rounding of the value as written gives it (0 when no value was read)."""
         expected = self.psol.step(ans.qid).float_value
         student = own_values.upto(ans.qid)            # every earlier quantity, as the student's work has it
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
-            return self._verdict(ans, "unreadable", message=str(exc)), False
+            return self._verdict(ans, "unreadable", message=str(exc)), False, 0.0
         own = any(lk.own for lk in links)
+        radius = written_radius(decimals, bound) if value is not None else 0.0
         if value is None:                              # a name or a rule, and no value: nothing to grade
             bad = [lk for lk in links if not lk.ok]
             if bad:
-                return self._verdict(ans, "wrong", diagnosis="rule", message=bad[0].message, links=tuple(links)), own
+                return (self._verdict(ans, "wrong", diagnosis="rule", message=bad[0].message, links=tuple(links)),
+                        own, radius)
             return self._verdict(ans, "wrong", credit=0.0, diagnosis="no_value", links=tuple(links),
-                                 message=self._no_value(links)), own
+                                 message=self._no_value(links)), own, radius
         bad_links = [lk for lk in links if not lk.ok]
         match = self._compare(value, decimals, expected, bound)
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
-                                     message="the value is right but the working is not: " + bad_links[0].message), own
-            return self._verdict(ans, "correct", value=value, links=tuple(links)), own
-        return self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first), True
+                                     message="the value is right but the working is not: " + bad_links[0].message), \
+                    own, radius
+            return self._verdict(ans, "correct", value=value, links=tuple(links)), own, radius
+        return self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first), True, radius
 
     def _compare(self, value: float, decimals: int | None, target: float, bound: float) -> Match:
         """compare_number, and the precision rule for a value left as an expression of rounded numbers
@@ -307,6 +331,52 @@ class Checker:
             return Match("imprecise", f"right only within the rounding of the numbers it is computed from; the "
                                       f"problem asks for {self.tol.precision} decimal places")
         return match
+
+    def _compare_own(self, qid: str, value: float, decimals: int | None, own: float, bound: float) -> Match:
+        """A value against the step's rule at the student's own values: the rule gives an interval once
+        their written values are each moved by half a unit in their last place (spread.py), and a value
+        within it, up to half a unit in the places asked, is right; imprecise or rounded wrongly only
+        outside it. So a value rounded from their full-precision numbers counts as one rounded from
+        their written ones. A value shown to fewer places than asked stays imprecise at best."""
+        at_centre = self._compare(value, decimals, own, bound)
+        reach = self.spread.of(qid) if self.spread is not None else 0.0
+        if at_centre.status == "correct" or not reach > 0:
+            return at_centre
+        nearest = min(max(value, own - reach), own + reach)
+        match = self._compare(value, decimals, nearest, bound)
+        asked = self.tol.precision
+        if match.status == "correct" and decimals is not None and decimals < asked and self.tol.relative is None:
+            match = Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
+                                       f"the problem asks for {asked}")
+        rank = ("correct", "imprecise", "rounding", "")
+        return match if rank.index(match.status) <= rank.index(at_centre.status) else at_centre
+
+    def _exact_mistake(self, qid: str, value: float, student: dict) -> tuple[str, str] | None:
+        """The known mistake (diagnose.py) whose value the student's number is exactly, not only within
+        rounding (the old weight 2 for w_35^new = 2.1249), or a given value the step starts from, written
+        unchanged; None when there is none. An exact mistake beats "imprecise": 2 shows a digit of 2.1249,
+        but it is the weight the step was to update."""
+        expected = self.psol.step(qid).float_value
+
+        def same(a: float, b: float) -> bool:
+            return abs(a - b) <= 1e-12 * max(1.0, abs(b))
+
+        mine = {**self.true, **student}
+        for code, words, at in diagnose._variants(self, qid):
+            for vals in (self.true, mine):
+                v = at(vals)
+                if v is not None and not same(v, expected) and same(value, v):
+                    return code, words
+        names = self.psol.names.text
+        for leaf in sorted(self.graph.leaves[qid], key=str):
+            sid = self.graph.id_of.get(leaf)
+            given = sid is None or not self.psol.step(sid).forms
+            v = self.true.get(leaf)
+            if given and v is not None and not same(v, expected) and same(value, v):
+                name = names.get(leaf, str(leaf))
+                shown = self.expected_text[sid] if sid is not None else f"{v:g}"
+                return "given_value", f"the given value {name} = {shown} written unchanged: the step was not carried out"
+        return None
 
     def _no_value(self, links: list[Link]) -> str:
         """Why an answer with no number earns nothing: its own name, or a rule left unsubstituted."""
@@ -330,7 +400,18 @@ class Checker:
         # error carried forward: the step from the student's own earlier values, those they did not
         # write recomputed from those they did (own.py), whichever middle steps they wrote down
         own = own_values.rule_value(ans.qid)
-        carried = self._compare(value, decimals, own, bound) if own is not None and own_values.written else None
+        carried = self._compare_own(ans.qid, value, decimals, own, bound) \
+            if own is not None and own_values.written else None
+        exact = self._exact_mistake(ans.qid, value, student) \
+            if match.status == "imprecise" or (carried is not None and carried.status in ("imprecise", "rounding")) \
+            else None
+        if exact is not None:
+            # the number is exactly what a known mistake gives (the old weight 2 for 2.1249): the mistake,
+            # never "imprecise" or "rounded wrongly", however close the right value also comes
+            code, words = exact
+            wrong_first[ans.qid] = ans.qid
+            own_values.charge(code, ans.qid)
+            return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         if carried is not None and carried.status in ("correct", "imprecise", "rounding"):
             zeroed = [sym for sym in self.graph.leaves[ans.qid] if abs(student[sym]) <= 1e-12
                       and abs(self.true.get(sym, 0.0)) > self.tol.floor]

@@ -3,7 +3,8 @@
 - within `relative` of the expected value, with an absolute floor near zero (by default half a
   unit in the last decimal place the problem asks for), a number is right;
 - a number shown to d decimal places is right when it is the expected value rounded to d places
-  and d is at least the precision asked for; with fewer places it is right "only to d places";
+  and d is at least the precision asked for; with fewer places it is right "only to d places"
+  (imprecise) when those places reach the value's first significant digit, else wrong (1 for 0.982);
 - one unit off in the last shown place is "rounded wrongly";
 - an expression of rounded numbers (−(1 − 0.491) × 0.2499) is right when the expected value lies
   within the error that rounding those numbers can cause.
@@ -120,8 +121,10 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     if decimals >= asked and diff <= max(0.5 * 10.0 ** -asked * (1 + 1e-9) + slack, tol.absolute or 0.0):
         return Match("correct")                       # right to the places asked (or more)
     unit = 10.0 ** -decimals
-    if decimals < asked and float(f"{expected:.{decimals}f}") == 0:
-        return Match("")             # the value to d places is 0: no digit of it is shown (1 or 0 for 0.491)
+    if decimals < asked and (float(f"{expected:.{decimals}f}") == 0 or abs(expected) < unit * (1 - 1e-12)):
+        # so few places that no digit of the value is shown: its first significant digit lies beyond
+        # them (1 or 0 for 0.491, 1 for 0.982, 0.1 for 0.0636 — rounded to fewer than one significant digit)
+        return Match("")
     if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + slack:
         return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
                                   f"the problem asks for {asked}")
