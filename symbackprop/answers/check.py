@@ -460,6 +460,10 @@ class Checker:
             code = {"value": "arithmetic", "numbers": "numbers", "rule": "rule"}.get(bad_links[0].kind)
             return self._verdict(ans, "wrong", diagnosis=code, message=bad_links[0].message, value=value,
                                  links=tuple(links))
+        if decimals is not None and decimals < self.tol.precision and abs(expected) < 10.0 ** -decimals:
+            return self._verdict(ans, "wrong", value=value, links=tuple(links),
+                                 message=f"shows no digit of the value: {decimals} decimal place"
+                                         f"{'s' if decimals != 1 else ''} do not reach its first significant digit")
         return self._verdict(ans, "wrong", value=value, links=tuple(links))
 
     # -- reading one answer --------------------------------------------------------------------
