@@ -202,7 +202,7 @@ def test_degenerate_early_values_do_not_buy_the_rest_of_the_paper(tmp_path):
     answers = {"net_3": 4, "net_4": 0, "act_3": 1, "act_4": 0, "net_5": 0, "act_5": 1, **{q: 0 for q in ids}}
     r, got = _sigmoid_report(tmp_path, answers)
     assert "WRONG" in got["u_5"] and "WRONG" in got["u_4"]          # 0.491 and 0.5 to 0 places show no digit
-    assert "imprecise" in got["u_3"]                                # 0.982 to 0 places is 1: one digit
+    assert "WRONG" in got["u_3"]                                    # 0.982 to 0 places is 1: no digit of it either
     for name in ("L", "δ_5", "Δw_{35}", "δ_3"):
         assert "WRONG" in got[name] and "no follow-through credit" in got[name]
     score = float(r.output.split("Score: ")[-1].split("/")[0])
@@ -225,7 +225,7 @@ def test_copied_old_weights_behind_a_wrong_zero_update_earn_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("qid, name, text", [("delta_5", "δ_5", "-1e-1"), ("delta_5", "δ_5", "-1.3e-1"),
-                                             ("update_w_4_5", "Δw_{45}", 0.1), ("grad_w_4_5", "∂L/∂w_{45}", -0.1)])
+                                             ("update_w_4_5", "Δw_{45}", 0.06), ("grad_w_4_5", "∂L/∂w_{45}", -0.06)])
 def test_a_correctly_rounded_number_is_imprecise_whatever_mistake_also_rounds_to_it(tmp_path, qid, name, text):
     r, got = _sigmoid_report(tmp_path, {qid: text})
     assert "imprecise" in got[name], r.output

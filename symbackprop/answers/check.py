@@ -440,7 +440,7 @@ class Checker:
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
                                      message="right from your rounded earlier values")
         if match.status == "imprecise":
-            # the right value rounded to fewer places (0.1 for 0.0636), or an expression of rounded numbers
+            # the right value rounded to fewer places (0.06 for 0.0636), or an expression of rounded numbers
             # within their rounding of it: imprecise, never "wrong", however close some mistaken variant
             # also comes
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),

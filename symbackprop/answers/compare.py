@@ -121,7 +121,7 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     if decimals >= asked and diff <= max(0.5 * 10.0 ** -asked * (1 + 1e-9) + slack, tol.absolute or 0.0):
         return Match("correct")                       # right to the places asked (or more)
     unit = 10.0 ** -decimals
-    if decimals < asked and (float(f"{expected:.{decimals}f}") == 0 or abs(expected) < unit * (1 - 1e-12)):
+    if decimals < asked and (float(f"{expected:.{decimals}f}") == 0 or abs(expected) < unit):
         # so few places that no digit of the value is shown: its first significant digit lies beyond
         # them (1 or 0 for 0.491, 1 for 0.982, 0.1 for 0.0636 — rounded to fewer than one significant digit)
         return Match("")
