@@ -297,7 +297,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         from .classfolder import scan_class
         from .grade import (class_results, grade_all, gradebook_csv, gradescope_json, internal_error_log,
                             summary_markdown)
-        from .outpaths import check_distinct, student_file
+        from .outpaths import check_distinct, check_not_folders, student_file
         from .problem import load_problem
         prob = load_problem(problem)
         if part is not None:
@@ -306,8 +306,9 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         scan = scan_class(folder)
         if gradescope_dir:          # DIR/<student>.json: neither an input nor the gradebook or summary
             students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]
-            check_distinct([("--gradescope", str(student_file(gradescope_dir, s, ".json"))) for s in students],
-                           [(k, v) for k, v in inputs if v] + outputs)
+            planned = [("--gradescope", str(student_file(gradescope_dir, s, ".json"))) for s in students]
+            check_distinct(planned, [(k, v) for k, v in inputs if v] + outputs)
+            check_not_folders(planned)
         feedback = _feedback_plan(feedback_dir, scan, [(k, v) for k, v in inputs if v] + outputs) \
             if feedback_dir else {}
     except SymbackpropError as exc:
@@ -318,21 +319,19 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
                                file=sys.stderr) as bar:
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
-    _write(gradebook_csv(results), output)
-    text = summary_markdown(results)
+    book, text = gradebook_csv(results), summary_markdown(results)
+    # every output was proved writable before grading; the folders are made before anything is written,
+    # so that a folder that cannot be made after all still leaves nothing written (exit 2)
+    _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)])
+    _write(book, output)
     if summary:
         _write(text, summary)
     if gradescope_dir:
-        out = Path(gradescope_dir)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"{gradescope_dir}: cannot create: {exc.strerror or exc}") from None
         for r in results:
             if not r.skipped:
-                _write(gradescope_json(r), str(student_file(out, r.student, ".json")))
+                _write(gradescope_json(r), str(student_file(gradescope_dir, r.student, ".json")))
     if feedback_dir:
-        _write_feedback(feedback_dir, feedback, results, show_given)
+        _write_feedback(feedback, results, show_given)
     click.echo(text, nl=False)
     internal = [r for r in results if r.status == "internal_error"]
     if internal:
@@ -351,22 +350,32 @@ def _feedback_plan(folder: str, scan, others: list[tuple[str, str]]) -> dict[str
     """Each student's feedback files, {student: {".md": path, ".html": path}}, planned before any work:
     names every OS accepts (outpaths.safe_stem), none of them an input, another output or another
     student's file (also only by case)."""
-    from .outpaths import check_distinct, check_unique, student_file
+    from .outpaths import check_distinct, check_not_folders, check_unique, student_file
     students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]
     plan = {s: {suffix: student_file(folder, s, suffix) for suffix in FEEDBACK_SUFFIXES} for s in students}
     planned = [("--feedback", str(p)) for files in plan.values() for p in files.values()]
     check_distinct(planned, others)
     check_unique(planned)
+    check_not_folders(planned)
     return plan
 
 
-def _write_feedback(folder: str, plan: dict[str, dict[str, Path]], results, show_given: bool) -> None:
-    """Write every student's feedback files (a graded report, or why the submission was not graded)."""
+def _make_folders(folders: Sequence[tuple[str, str | None]]) -> None:
+    """Make the output folders (--gradescope, --feedback), before any output is written: one line and
+    exit 2 if one cannot be made."""
+    for label, folder in folders:
+        if folder:
+            try:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(f"{label} {folder}: cannot make this folder: {exc.strerror or exc}; "
+                                 f"nothing written") from None
+
+
+def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool) -> None:
+    """Write every student's feedback files (a graded report, or why the submission was not graded)
+    into their folder, made already (`_make_folders`)."""
     from .grade import feedback_files
-    try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"--feedback {folder}: cannot create: {exc.strerror or exc}") from None
     for r in results:
         if r.skipped or r.student not in plan:
             continue

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from .answers import Grader, OverLimit, Parser, PartReport, Rubric
+from .answers.check import items_of
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import InternalError, SymbackpropError
 from .problem import Problem
@@ -46,6 +47,7 @@ class StudentResult:
     skipped: bool = False             # not a submission at all (a hidden file, a README): listed, never graded
     status: str = "graded"            # one of STATUSES; "unreadable" when only `error` is given
     traceback: str = ""               # an internal error's traceback, for the log beside the gradebook
+    max_score: float | None = None    # the problem's points, for a row that has no reports (not graded)
 
     def __post_init__(self) -> None:
         if self.error and self.status == "graded":
@@ -62,10 +64,15 @@ def find_submissions(folder: str | Path) -> list[tuple[str, Path]]:
     return scan_class(folder).submissions
 
 
-def class_results(graded: list[StudentResult], unread: list[Unread]) -> list[StudentResult]:
+def class_results(graded: list[StudentResult], unread: list[Unread],
+                  max_score: float | None = None) -> list[StudentResult]:
     """Every row of the gradebook: each student (graded, or not graded with the reason) by name, then the
-    entries of the folder that are not submissions, so that no entry goes unmentioned."""
-    rows = list(graded) + [StudentResult(u.name, u.source, error=u.reason) for u in unread if u.student]
+    entries of the folder that are not submissions, so that no entry goes unmentioned. A student not
+    graded is out of `max_score` (default: the problem's points, which `grade_all` gives every row)."""
+    if max_score is None:
+        max_score = next((r.max_score for r in graded if r.max_score is not None), None)
+    rows = list(graded) + [StudentResult(u.name, u.source, error=u.reason, max_score=max_score)
+                           for u in unread if u.student]
     skipped = [StudentResult(u.name, u.source, error=u.reason, skipped=True) for u in unread if not u.student]
     return (sorted(rows, key=lambda r: (student_key(r.student), r.student))
             + sorted(skipped, key=lambda r: r.student))
@@ -143,6 +150,11 @@ def _parsed(parser: Parser, texts) -> dict:
         return {}
 
 
+def problem_max(solution: Solution, rubric: Rubric) -> float:
+    """The points of the problem (of the parts solved): what a student not graded is out of."""
+    return sum(sum(items_of(p, rubric).values()) for p in solution.parts)
+
+
 def worker_count(jobs: int | None, submissions: int) -> int:
     """Processes to grade with: what was asked (default: the cores), at most the cores and the
     submissions. Each also starts one LaTeX parser, only when a submission has LaTeX."""
@@ -184,6 +196,9 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
             pool.run([(student, str(path)) for student, path in submissions], done)
         except WorkerFailed as exc:
             raise exc.error from None
+    top = problem_max(solution, rubric)
+    for r in results.values():
+        r.max_score = top                              # a row not graded is still out of the problem's points
     return [results[i] for i in range(len(submissions))]
 
 
@@ -208,8 +223,9 @@ def item_columns(results: list[StudentResult]) -> list[tuple[str, str]]:
 
 
 def gradebook_csv(results: list[StudentResult]) -> str:
-    """One row per student, one column per item (points earned), total, maximum and any error; then a row
-    per entry of the folder that is not a submission, with empty points and the reason in the note.
+    """One row per student, one column per item (points earned), total, maximum and any error (a row not
+    graded scores 0 out of the problem's points, its note says why); then a row per entry of the folder
+    that is not a submission, with empty points and the reason in the note.
     Text cells are spreadsheet-safe (`safe_cell`); numbers stay numbers."""
     cols = item_columns(results)
     parts = {p for p, _ in cols}
@@ -222,7 +238,8 @@ def gradebook_csv(results: list[StudentResult]) -> str:
             w.writerow([safe_cell(r.student)] + [""] * (len(cols) + 2) + [safe_cell(f"skipped: {r.error}")])
             continue
         scores = {(rep.part, v.qid): v.score for rep in r.reports for v in rep.verdicts if v.points}
-        top = sum(rep.max_score for rep in r.reports)
+        # graded: the points of its reports (with any general rule it answered); not graded: the problem's
+        top = sum(rep.max_score for rep in r.reports) if r.reports else (r.max_score or 0.0)
         note = r.error or "; ".join(r.problems)
         row = [safe_cell(r.student)] + [_fmt(scores.get(c, 0.0)) for c in cols] + [_fmt(r.score), _fmt(top),
                                                                                    safe_cell(note)]
@@ -266,11 +283,12 @@ def _diagnosis_code(v) -> str:
 
 
 def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
-    """Per item: how many answered, got it right, missed it (answered, not right) and left it out (of
-    those who attempted its part), the commonest wrong answers and diagnoses (grouped by code), the items
-    missed most often first; per part, how many attempted it; the students not graded and the entries
-    skipped, each with the reason."""
-    answered, right, left_out = Counter(), Counter(), Counter()
+    """Per item: how many answered, got it right (correct on its own), carried a wrong earlier value
+    correctly (follow-through: wrong on its own, credited), missed it (answered, neither) and left it out
+    (of those who attempted its part), the commonest wrong answers and diagnoses of the misses (grouped
+    by code); the items missed most often first, then by follow-through, then by left out; per part, how
+    many attempted it; the students not graded and the entries skipped, each with the reason."""
+    answered, right, carried, left_out = Counter(), Counter(), Counter(), Counter()
     wrong_answers: dict[tuple[str, str], Counter] = {}
     diagnoses: dict[tuple[str, str], Counter] = {}
     names: dict[tuple[str, str], str] = {}
@@ -294,8 +312,11 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
                 key = (rep.part, v.qid)
                 names[key] = v.name
                 answered[key] += 1
-                if v.status in ("correct", "follow_through", "other_convention"):
+                if v.status == "correct":
                     right[key] += 1
+                    continue
+                if v.status == "follow_through":          # wrong on its own: the teacher should see it
+                    carried[key] += 1
                     continue
                 wrong_answers.setdefault(key, Counter())[" ".join(v.given.split())] += 1
                 diagnoses.setdefault(key, Counter())[_diagnosis_code(v)] += 1
@@ -317,17 +338,23 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
                 f"part {md_text(part)} by {tried[part]} of {len(graded)}"
                 + (f" (their mean {tried_score[part] / tried[part]:.2f} / {top_score:g})" if tried[part] else "")
                 for part, top_score in part_max.items()), ""]
-    lines += ["Items missed most often first (missed: answered, not right; left out: not answered by those who "
-              "attempted the part).", "",
-              "| part | item | answered | right | missed | left out | commonest wrong answers | commonest diagnoses |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += ["Items missed most often first (right: correct on its own; follow-through: wrong, but correct from "
+              "the student's own wrong earlier values, and credited; missed: answered, neither right nor "
+              "follow-through; left out: not answered by those who attempted the part).", "",
+              "| part | item | answered | right | follow-through | missed | left out | commonest wrong answers "
+              "| commonest diagnoses |",
+              "|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
-    keys = sorted((k for k in order if answered[k]), key=lambda k: (-(answered[k] - right[k]), -left_out[k], order[k]))
+
+    def missed(k: tuple[str, str]) -> int:
+        return answered[k] - right[k] - carried[k]
+
+    keys = sorted((k for k in order if answered[k]), key=lambda k: (-missed(k), -carried[k], -left_out[k], order[k]))
     for key in keys:
         wa = ", ".join(f"{_code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
         dg = ", ".join(f"{_in_cell(d)} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
-                     f"{answered[key] - right[key]} | {left_out[key]} | {wa} | {dg} |")
+                     f"{carried[key]} | {missed(key)} | {left_out[key]} | {wa} | {dg} |")
     nobody = [k for k in order if left_out[k] and not answered[k]]
     for part in dict.fromkeys(p for p, _ in nobody):
         lines += ["", f"Left out by everyone who attempted part {md_text(part)}: "

@@ -1,5 +1,7 @@
 """Output paths checked before any work: an output never replaces an input, never lands in the class
-folder, never is another output, and can be written at all.
+folder, never is another output, and can be written at all: proved by creating (and removing) a
+temporary file where each output will go, since permission bits alone do not tell (root, /proc, a
+read-only mount).
 
 Paths are compared as the file system sees them: resolved (links followed) and, where both exist,
 by `os.path.samefile`, so another spelling (a link, `a/../b`, other case on macOS or Windows) of an
@@ -9,6 +11,7 @@ are one file.
 from __future__ import annotations
 
 import os
+import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Sequence
@@ -87,6 +90,7 @@ def _writable_file(label: str, path: str) -> None:
         raise OutputPathError(f"{label} {path}: cannot write: {parent} is not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputPathError(f"{label} {path}: cannot write: no permission to write in the folder {parent}")
+    _probe(label, path, parent, target.name)
 
 
 def _makeable_dir(label: str, path: str) -> None:
@@ -96,6 +100,7 @@ def _makeable_dir(label: str, path: str) -> None:
             raise OutputPathError(f"{label} {path}: cannot write: it exists and is not a folder")
         if not os.access(target, os.W_OK | os.X_OK):
             raise OutputPathError(f"{label} {path}: cannot write: no permission to write in this folder")
+        _probe(label, path, target, "probe")
         return
     ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
@@ -104,6 +109,51 @@ def _makeable_dir(label: str, path: str) -> None:
         raise OutputPathError(f"{label} {path}: cannot write: {ancestor} is not a folder")
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise OutputPathError(f"{label} {path}: cannot write: no permission to make a folder in {ancestor}")
+    made = [target, *target.parents]
+    made = made[:made.index(ancestor)] if ancestor in made else [target]     # the folders this run would make
+    try:
+        target.mkdir(parents=True)
+    except OSError as exc:
+        _remove(made)
+        raise OutputPathError(f"{label} {path}: cannot make this folder: {_why(exc)}") from None
+    try:
+        _probe(label, path, target, "probe")
+    finally:
+        _remove(made)                                # proved makeable; made again when the outputs are written
+
+
+def _probe(label: str, path: str, folder: Path, name: str) -> None:
+    """Prove that a file can be created in `folder`: create a temporary file there (as `_write` will) and
+    remove it. Permission bits say nothing for root, a read-only mount or /proc."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder if str(folder) else ".", prefix=f".{name}.")
+    except (OSError, ValueError) as exc:
+        raise OutputPathError(f"{label} {path}: cannot write: {_why(exc)}") from None
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+    except OSError:                                  # pragma: no cover - made a moment ago by us
+        pass
+
+
+def _remove(made: list[Path]) -> None:
+    """Remove the empty folders a probe made, deepest first (never one that was there before)."""
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def _why(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def check_not_folders(planned: Sequence[Named]) -> None:
+    """Refuse a planned output file (one per student) where a folder already is: it could not be written."""
+    for label, path in planned:
+        if os.path.isdir(path):
+            raise OutputPathError(f"{label}: {path} is a folder; a file cannot be written there; move it away")
 
 
 def check_distinct(planned: Sequence[Named], others: Sequence[Named]) -> None:

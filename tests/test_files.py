@@ -485,9 +485,9 @@ def test_names_cannot_inject_markdown_into_the_summary(tmp_path):
     listed = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(listed) == len(hostile)                                    # one line each, newline or not
     rows = [line for line in text.splitlines() if line.startswith("|")]
-    assert rows and rows[0].count("|") == 9                               # the header: 8 columns
+    assert rows and rows[0].count("|") == 10                              # the header: 9 columns
     for line in rows:
-        assert line.replace("\\|", "").count("|") == 9                    # no extra table cell
+        assert line.replace("\\|", "").count("|") == 10                   # no extra table cell
 
 
 def test_md_text_escapes_what_makes_links_html_and_cells():

@@ -132,11 +132,12 @@ def test_summary_is_sorted_by_misses_and_groups_diagnoses_by_code(tmp_path):
     rows = [line for line in summary.read_text(encoding="utf-8").splitlines() if line.startswith("| sigmoid |")]
     assert [row.split(" | ")[1] for row in rows] == ["L", "u_3", "u_4", "u_5"]
     cells = {row.split(" | ")[1]: row.split(" | ") for row in rows}
-    assert cells["L"][2:6] == ["3", "0", "3", "0"]                 # answered, right, missed, left out
-    assert cells["u_3"][2:6] == ["3", "1", "2", "0"]
-    assert cells["u_5"][2:6] == ["1", "1", "0", "2"]
-    assert "imprecise ×2" in cells["u_3"][7]                       # one code, though the messages differ
-    assert "right to" not in cells["u_3"][7]
+    # answered, right, follow-through, missed, left out (the follow-through column: tests/test_grade_cli_fixes.py)
+    assert cells["L"][2:7] == ["3", "0", "0", "3", "0"]
+    assert cells["u_3"][2:7] == ["3", "1", "0", "2", "0"]
+    assert cells["u_5"][2:7] == ["1", "1", "0", "0", "2"]
+    assert "imprecise ×2" in cells["u_3"][8]                       # one code, though the messages differ
+    assert "right to" not in cells["u_3"][8]
 
 
 # -- 4. LaTeX never cut inside a command --------------------------------------------------------------
