@@ -35,7 +35,7 @@ from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
-from .own import Graph, OwnValues
+from .own import NO_WORKING, Graph, OwnValues
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
@@ -377,7 +377,8 @@ class Checker:
         if found is not None:
             code, words = found
             earlier = own_values.charge(code, ans.qid)
-            if earlier is not None:           # a systematic mistake recurs: charged once, where it first appeared
+            trivial = code in NO_WORKING or (abs(value) <= 1e-12 < abs(expected) - self.tol.floor)
+            if earlier is not None and not trivial:   # a systematic mistake recurs: charged once, where it first appeared
                 wrong_first[ans.qid] = earlier
                 return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
                                      source=earlier, message=f"{words}: the same mistake as in "

@@ -22,6 +22,8 @@ if TYPE_CHECKING:          # pragma: no cover
 LOSS_CONVENTIONS = ("half_missing",)     # diagnoses that change the student's model from then on
 # mistakes a student makes by method, so they recur at every step of the kind: charged on the first item
 # only, the recurrences follow through ("the same mistake as in Δw_05, charged once")
+# ...except one whose value is a given copied out (the old weight): it shows no working, so earns nothing
+NO_WORKING = ("old_weight",)
 SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "g_not_gprime", "relu_g0", "bias_zero",
               "old_weight")
 
