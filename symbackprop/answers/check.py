@@ -35,7 +35,7 @@ from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
-from .own import Graph, OwnValues
+from .own import NO_WORKING, Graph, OwnValues
 from .spread import Spread, written_radius
 from .rubric import Rubric
 
@@ -66,6 +66,7 @@ class Link:
     ok: bool
     message: str = ""
     own: bool = False              # judged with the student's own earlier values, not the true ones
+    convention: bool = False       # wrong here, right in the other δ convention (δ negated)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Verdict:
     links: tuple[Link, ...] = ()
     line: int | None = None
     value: float | None = None     # the student's value, when one could be read
+    source: str | None = None      # a follow-through: the first wrong item it follows from
 
     @property
     def score(self) -> float:
@@ -197,7 +199,7 @@ class Checker:
             ruled.append(self._check_rule(a))
         verdicts = self._merge_duplicates(verdicts) + ruled
         self.meter.tick()
-        verdicts, notes = diagnose.consolidate(verdicts, self.psol, self.rubric)
+        verdicts, notes = diagnose.consolidate(verdicts, self)
         missing = tuple(q for q in self.items if q not in seen)
         # the first error is the first wrong item in the solution's order, never one only imprecise,
         # misrounded, unreadable or with a slip in its working (its value is right, nothing inherits it)
@@ -393,8 +395,14 @@ class Checker:
         student = own_values.upto(ans.qid)
         bad_links = [lk for lk in links if not lk.ok]
         if ans.qid.startswith("delta_") and self._compare(value, decimals, -expected, bound).status == "correct":
-            # the other δ convention: decided for the whole part in diagnose.consolidate
             wrong_first[ans.qid] = ans.qid
+            if any(lk.ok and not lk.own and (lk.kind == "numbers" or lk.kind == "rule" and not lk.convention)
+                   for lk in links):
+                # its working is this problem's convention and gives the right δ: the sign was lost after it
+                return self._verdict(ans, "wrong", diagnosis="sign", value=value, links=tuple(links),
+                                     message="; ".join([diagnose.MESSAGES["sign"] + " (the working is this "
+                                                        "problem's convention)"] + [lk.message for lk in bad_links[:1]]))
+            # the other δ convention or a sign slip: decided for the whole part in diagnose.consolidate
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
         # error carried forward: the step from the student's own earlier values, those they did not
@@ -434,7 +442,8 @@ class Checker:
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
                                          message=f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, "
                                                  f"used consistently")
-                return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows)
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
+                                     source=upstream)
             if carried.status == "correct" and not bad_links:
                 # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
@@ -448,8 +457,14 @@ class Checker:
         found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
         if found is not None:
             code, words = found
+            earlier = own_values.charge(code, ans.qid)
+            trivial = code in NO_WORKING or (abs(value) <= 1e-12 < abs(expected) - self.tol.floor)
+            if earlier is not None and not trivial:   # a systematic mistake recurs: charged once, where it first appeared
+                wrong_first[ans.qid] = earlier
+                return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
+                                     source=earlier, message=f"{words}: the same mistake as in "
+                                                             f"{self.name(earlier)}, charged once")
             wrong_first[ans.qid] = ans.qid
-            own_values.charge(code, ans.qid)
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
             message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
@@ -587,7 +602,11 @@ class Checker:
             return Link(rel, piece, "rule", False, f"cannot evaluate the rule: {exc}")
         want = [pt[sym] for pt in points]
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
-            return Link(rel, piece, "rule", True)
+            # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
+            both = qid.startswith("delta_") and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
+            return Link(rel, piece, "rule", True, convention=both)
+        if diagnose.other_convention_rule(self, qid, node, env_of[0], points):
+            return Link(rel, piece, "rule", False, "the rule of the other δ convention", convention=True)
         words = diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or f"the rule does not give {self.name(qid)}")
 
@@ -600,6 +619,8 @@ class Checker:
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
             return Link(rel, piece, "numbers", True, "with your earlier values", own=True)
+        if qid.startswith("delta_") and within(v, -expected, self.tol, bound):
+            return Link(rel, piece, "numbers", False, "the numbers of the other δ convention", convention=True)
         for path in numbers(node)[:MAX_REEVALUATED]:    # one substituted number with the wrong sign?
             try:
                 flipped = float(evaluate(negate_at(node, path), {}, self.step0))

@@ -154,24 +154,94 @@ def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) 
     return None
 
 
-def consolidate(verdicts: list["Verdict"], psol, rubric) -> tuple[list["Verdict"], list[str]]:
-    """Report-level findings: the other δ convention used consistently is not a slip."""
+def other_convention_rule(ch: "Checker", qid: str, node, env: dict, points: list[dict]) -> bool:
+    """Whether a student's rule for `qid` is right in the other δ convention (every δ negated):
+    δ_5 = (z_1 − u_5)g'(net_5) or Δw = ηδu where this problem has δ = ∂L/∂net. Only a rule that
+    involves some δ can be."""
+    from .expr import evaluate
+    from .latex import AnswerError
+    deltas = {s.symbol for s in ch.psol.steps if s.id.startswith("delta_")}
+    if not ch.upstream.get(qid, frozenset()) & deltas:
+        return False
+    sym = ch.symbol_of[qid]
+    for pt in points:
+        at = {ph: -pt[s] if s in deltas else pt[s] for ph, s in env.items()}
+        want = -pt[sym] if sym in deltas else pt[sym]
+        try:
+            got = float(evaluate(node, at, ch.step0))
+        except AnswerError:
+            return False
+        if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
+            return False
+    return True
+
+
+def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict"], list[str]]:
+    """Report-level findings: negated δs are the other convention or a sign slip, decided by what the
+    student computed from them. In the other convention (δ = −∂L/∂net where this problem has
+    ∂L/∂net, or the reverse) the Δw, ∂L/∂w and w^new computed from the negated δs are the true ones
+    (the update used the matching sign, Δw = +ηδx): the δs earn credit and the other convention's
+    rules are right. If they instead follow from the negated δ by this problem's own rules (Δw
+    negated too), the first negated δ is a sign slip, charged there, and everything after follows
+    through. With nothing computed from the δs, two or more δs all negated are taken as the
+    convention; one δ alone gets both readings and no credit."""
     from dataclasses import replace
-    notes = []
+    rubric = ch.rubric
+    notes: list[str] = []
     # a δ that is 0 is the same in both conventions, so it tells neither way
     deltas = [v for v in verdicts if v.qid.startswith("delta_") and v.status != "unreadable"
               and v.diagnosis != "no_value" and not (v.expected == 0 and v.status == "correct")]
     flipped = [v for v in deltas if v.diagnosis == "other_convention"]
-    if len(flipped) >= 2 and len(flipped) == len(deltas):     # one δ alone could be a plain sign slip
+    slipped = [v for v in deltas if v.diagnosis == "sign"]
+    if not flipped:
+        return verdicts, notes
+    flipped_ids = {v.qid for v in flipped}
+    fsyms = {ch.symbol_of[v.qid] for v in flipped}
+    later = [v for v in verdicts if not v.qid.startswith("delta_") and v.value is not None
+             and ch.upstream.get(v.qid, frozenset()) & fsyms and abs(v.expected) > ch.tol.floor]
+    right = [v for v in later if v.status in ("correct", "slip", "imprecise", "rounding")]
+    negated = [v for v in later if v.status == "follow_through" and v.source in flipped_ids]
+    every = len(flipped) == len(deltas) and not slipped
+    if every and (len(right) > len(negated) or (not right and not negated and len(flipped) >= 2)):
         notes.append(flipped[0].message.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
                      + "; used consistently, so the Δw that follow are right")
         credit = rubric.credit.get("other_convention", 1.0)
-        verdicts = [replace(v, status="other_convention", credit=credit) if v in flipped else v for v in verdicts]
-    elif flipped and len(deltas) == 1:
-        verdicts = [replace(v, message=v.message.replace("δ with the opposite sign: ",
-                                                         "δ with the opposite sign: a sign slip, or ")) if v in flipped
-                    else v for v in verdicts]
-    elif flipped:
-        verdicts = [replace(v, diagnosis="sign", message="sign slip: this δ has the wrong sign (the others do not)")
-                    if v in flipped else v for v in verdicts]
-    return verdicts, notes
+        out = []
+        for v in verdicts:
+            if any(lk.convention and not lk.ok for lk in v.links):    # the other convention's rules are right
+                v = replace(v, links=tuple(replace(lk, ok=True) if lk.convention else lk for lk in v.links))
+            if v.qid in flipped_ids:
+                v = replace(v, status="other_convention", credit=credit)
+            elif v.status == "slip" and all(lk.ok or lk.convention for lk in v.links):
+                # the working is the other convention's (Δw = ηδx): right within it
+                v = replace(v, status="correct", credit=1.0, diagnosis=None, message="")
+            out.append(v)
+        return out, notes
+    if every and not right and not negated:        # one δ, nothing computed from it: either reading
+        return [replace(v, message=v.message.replace("δ with the opposite sign: ",
+                                                     "δ with the opposite sign: a sign slip, or "))
+                if v in flipped else v for v in verdicts], notes
+    # a sign slip: charged on the first negated δ; a negated δ computed from it follows through
+    charged = {ch.symbol_of[v.qid]: v.qid for v in slipped}
+    why = ("the values computed from it follow from it by this problem's rules (Δw negated too), so it is "
+           "not the other convention" if negated else "the others do not" if not every else
+           "the values computed from it are not those of the other convention")
+    out, moved = [], {}
+    for v in verdicts:
+        if v.source in moved:          # followed a negated δ that itself follows from the first one
+            v = replace(v, source=moved[v.source], message=v.message.replace(
+                f"your {ch.name(v.source)} (the first error)", f"your {ch.name(moved[v.source])} (the first error)"))
+        if v.qid in flipped_ids:
+            src = [q for sym, q in charged.items() if sym in ch.upstream.get(v.qid, frozenset())]
+            if src:
+                first = min(src, key=lambda q: ch.order.get(q, 1 << 30))
+                moved[v.qid] = first
+                v = replace(v, status="follow_through", credit=rubric.credit.get("follow_through", 0.0),
+                            diagnosis=None, source=first,
+                            message=f"follows from your {ch.name(first)} (the first error)")
+            else:
+                v = replace(v, diagnosis="sign", message=f"sign slip: this δ has the wrong sign ({why})")
+            if v.status == "wrong":
+                charged.setdefault(ch.symbol_of[v.qid], v.qid)
+        out.append(v)
+    return out, notes

@@ -20,6 +20,12 @@ if TYPE_CHECKING:          # pragma: no cover
     from .check import Checker
 
 LOSS_CONVENTIONS = ("half_missing",)     # diagnoses that change the student's model from then on
+# mistakes a student makes by method, so they recur at every step of the kind: charged on the first item
+# only, the recurrences follow through ("the same mistake as in Δw_05, charged once")
+# ...except one whose value is a given copied out (the old weight): it shows no working, so earns nothing
+NO_WORKING = ("old_weight",)
+SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "g_not_gprime", "relu_g0", "bias_zero",
+              "old_weight")
 
 
 class Graph:
@@ -51,6 +57,7 @@ class OwnValues:
         self.written: dict[sp.Symbol, float] = {}
         self.first: dict[sp.Symbol, str] = {}      # symbol -> the first wrong item its own value carries
         self.convention: tuple[str, str] | None = None    # (diagnosis, the item it was first charged on)
+        self.charged: dict[str, str] = {}           # systematic diagnosis -> the item it was charged on
         self._done = 0                              # steps[:_done] have their own values
 
     # -- building ------------------------------------------------------------------------------
@@ -87,11 +94,18 @@ class OwnValues:
         else:
             self.first[sym] = first
 
-    def charge(self, code: str, qid: str) -> None:
-        """A mistake was charged on `qid`; a loss convention changes every unwritten output δ from now on."""
+    def charge(self, code: str, qid: str) -> str | None:
+        """A mistake was found on `qid`: the earlier item where the same systematic mistake was already
+        charged (then `qid` is not charged again), else None and it is charged here. A loss convention
+        changes every unwritten output δ from now on."""
+        if code in SYSTEMATIC:
+            if code in self.charged:
+                return self.charged[code]
+            self.charged[code] = qid
         if code in LOSS_CONVENTIONS and self.graph.halved_loss and self.convention is None:
             self.convention = (code, qid)
             self._done = 0                      # sweep again: the output δ not written are now doubled
+        return None
 
     # -- reading -------------------------------------------------------------------------------
     def convention_applies(self, qid: str) -> bool:
