@@ -165,7 +165,7 @@ def explain_unknown(text: str, message: str) -> str:
             return f"`{word}` is read as {letters}: write \\{word.lower()}(…)"
         if word.lower() in _AS_LATEX:
             return f"`{word}` is read as {letters}: write {_AS_LATEX[word.lower()]}(…)"
-        return f"`{word}` is not understood: it is read as {letters}, a product of unknown symbols"
+        return f"`{word}` is not understood: it is read as {letters}, letters multiplied"
     return message
 
 
