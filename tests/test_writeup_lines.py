@@ -342,3 +342,17 @@ def test_grade_of_a_class_is_the_check_of_each_file(tmp_path):
     rows = {row["student"]: row for row in csv.DictReader(book.open(encoding="utf-8"))}
     assert {k: float(rows[k]["total"]) for k in texts} == alone == {"a": 1.0, "b": 1.0, "c": 0.5, "d": 1.0}
     assert grade is not None
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("\\frac{1}{2}(1 - 0.4910)^2 = e^{1000} = 0.1295", "too large"),     # read, but no number: not passed over
+    ("\\frac{1}{2}(1 - 0.4910)^2 = 10^{-400} = 0.1295", "too small"),
+    ("4½", "did you mean 4.5"),                                        # one link: its own reason
+    ("0.1295。L", "decimal point"),
+])
+def test_what_is_not_passed_over(xor_grader, tmp_path, answer, words):
+    f = tmp_path / "a.json"
+    f.write_text(__import__("json").dumps({"sigmoid": {"L": answer}}, ensure_ascii=False), encoding="utf-8")
+    reports, _ = xor_grader.check(f, "sigmoid")
+    (v,) = reports[0].verdicts
+    assert v.status == U and words in v.message and "was not read" not in v.message, v.message

@@ -406,8 +406,8 @@ class Checker:
         check_size(ans.text)
         try:
             text = normalize(_mathrm_e(ans.text))
-        except AnswerError:
-            text = None
+        except AnswerError as exc:
+            text, whole = None, exc
         # one number, as written ("-1e-1", "8.056 \\times 10^{-4}") or once normalized ("−0.5")
         for spelling in (ans.text, text):
             written = written_number(spelling) if spelling is not None else None
@@ -418,11 +418,14 @@ class Checker:
         bound = 0.0
         numbers_value = None
         parts, broken = (split_relations(text), {}) if text is not None else _links_alone(ans.text)
+        if text is None and len(parts) < 2:
+            raise whole                                # not a chain: the answer's own reason
         unread: list[AnswerError] = []
         for n, (rel, piece) in enumerate(parts):
             # a link that cannot be read is noted and passed over, the chain judged as if it were not there,
             # as long as the last link gives the value; an unreadable last link makes the item unreadable,
-            # and so does a submission whose parsing time is spent (the meter then stops it: OverLimit)
+            # and so does a value out of range (read, and no number: docs/checking.md) or a submission whose
+            # parsing time is spent (the meter then stops it: OverLimit)
             try:
                 if n in broken:
                     raise broken[n]
@@ -464,7 +467,7 @@ class Checker:
                     decimals, bound = lit, 0.0
             except AnswerError as exc:
                 reason = explain_unknown(piece, str(exc))
-                if n == len(parts) - 1 or getattr(self.parser, "budget", 1.0) <= 0:
+                if n == len(parts) - 1 or isinstance(exc, OutOfRange) or getattr(self.parser, "budget", 1.0) <= 0:
                     raise AnswerError(reason) from None
                 unread.append(AnswerError(reason))
                 links.append(Link(rel, piece, "unread", False, f"the link `{_clip(piece)}` was not read: {reason}"))
@@ -636,6 +639,10 @@ _FLOAT_HIGH = mpmath.mpf(10) ** MAX_EXPONENT
 _FLOAT_LOW = mpmath.mpf(10) ** -MAX_EXPONENT
 
 
+class OutOfRange(AnswerError):
+    """A value beyond 10^±300: read, but no number an answer can be (never a link passed over)."""
+
+
 def _in_range(value, expected: float) -> float:
     """A value (a Fraction, or an mpf from expr.evaluate) as a float, or AnswerError when it is out of
     range: more than 10^300 in size, or nonzero and less than 10^-300 where the answer is not 0 (a
@@ -648,10 +655,10 @@ def _in_range(value, expected: float) -> float:
         big, tiny = abs(value) > _FLOAT_HIGH, value != 0 and abs(value) < _FLOAT_LOW
         exponent = int(mpmath.floor(mpmath.log10(abs(value)))) if value else 0
     if big:
-        raise AnswerError(f"out of range: the value is about 10^{exponent}, too large to be an answer (an answer "
+        raise OutOfRange(f"out of range: the value is about 10^{exponent}, too large to be an answer (an answer "
                           f"is at most 10^{MAX_EXPONENT} in size)")
     if tiny and expected != 0:
-        raise AnswerError(f"out of range: the value is about 10^{exponent}, too small to be an answer (an answer "
+        raise OutOfRange(f"out of range: the value is about 10^{exponent}, too small to be an answer (an answer "
                           f"other than 0 is at least 10^-{MAX_EXPONENT} in size)")
     return float(value)
 
