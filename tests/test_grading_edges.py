@@ -78,8 +78,8 @@ def test_an_empty_answers_file_says_it_is_empty(tmp_path):
 
 def test_a_writeup_without_math_says_where_equations_are_read(tmp_path):
     f = tmp_path / "w.md"
-    f.write_text("u_3 = 0.9820\n", encoding="utf-8")
-    r = run("check", XOR, f, "--part", "sigmoid")
+    f.write_text("The output is u_3 = 0.9820\n", encoding="utf-8")     # prose: a plain line is read only when
+    r = run("check", XOR, f, "--part", "sigmoid")                     # it starts with a quantity's name
     assert r.exit_code == 2 and "inside $…$" in r.output
 
 

@@ -31,8 +31,9 @@ from ..solution import PartSolution
 from . import diagnose
 from .compare import SCIENTIFIC, Match, Tolerance, compare_number, shown_decimals, within, written_number
 from .expr import DIGITS, evaluate, negate_at, node_at, numbers, replace_at
+from .fullwidth import fold
 from .instances import StepRules, instances, true_values
-from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
+from .latex import AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .own import NO_WORKING, Graph, OwnValues
@@ -289,14 +290,25 @@ class Checker:
         start = self.meter.clock()
         with self.parser.recording() as texts:
             v, mine, radius = self._judge(ans, own, wrong_first)
-        if v.status == "correct" and not mine:
+        if v.status == "correct" and not mine and not any(lk.kind == "unread" for lk in v.links):
+            # (a link not read may have timed out, which load can cause: such a verdict is judged anew)
             self.right[key] = (v, tuple(texts), self.meter.clock() - start, radius)
             self._reused.add(key)
         return v, radius
 
     def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:
         """The verdict, whether it depends on the student's own earlier values, and the spread the
-        rounding of the value as written gives it (0 when no value was read)."""
+        rounding of the value as written gives it (0 when no value was read). A link that could not be
+        read is judged as absent (no deduction), and said in the message."""
+        v, mine, radius = self._judge_links(ans, own_values, wrong_first)
+        unread = [lk.message for lk in v.links if lk.kind == "unread"]
+        if unread:
+            v = replace(v, message="; ".join(([v.message] if v.message else []) + unread))
+        return v, mine, radius
+
+    def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:
+        """The verdict from the links read, whether it depends on the student's own earlier values, and
+        the spread of the value as written."""
         expected = self.psol.step(ans.qid).float_value
         student = own_values.upto(ans.qid)            # every earlier quantity, as the student's work has it
         try:
@@ -306,13 +318,13 @@ class Checker:
         own = any(lk.own for lk in links)
         radius = written_radius(decimals, bound) if value is not None else 0.0
         if value is None:                              # a name or a rule, and no value: nothing to grade
-            bad = [lk for lk in links if not lk.ok]
+            bad = _bad(links)
             if bad:
                 return (self._verdict(ans, "wrong", diagnosis="rule", message=bad[0].message, links=tuple(links)),
                         own, radius)
             return self._verdict(ans, "wrong", credit=0.0, diagnosis="no_value", links=tuple(links),
                                  message=self._no_value(links)), own, radius
-        bad_links = [lk for lk in links if not lk.ok]
+        bad_links = _bad(links)
         match = self._compare(value, decimals, expected, bound)
         if match.status == "correct":
             if bad_links:
@@ -393,7 +405,7 @@ class Checker:
         student's earlier values, a known mistake, imprecision or rounding, else wrong."""
         expected = self.psol.step(ans.qid).float_value
         student = own_values.upto(ans.qid)
-        bad_links = [lk for lk in links if not lk.ok]
+        bad_links = _bad(links)
         if ans.qid.startswith("delta_") and self._compare(value, decimals, -expected, bound).status == "correct":
             wrong_first[ans.qid] = ans.qid
             if any(lk.ok and not lk.own and (lk.kind == "numbers" or lk.kind == "rule" and not lk.convention)
@@ -493,53 +505,75 @@ class Checker:
                 return [], _finite(ans.text), shown_decimals(ans.text), 0.0
             return [], _in_range(written[0], expected), written[1], 0.0
         check_size(ans.text)
+        try:
+            text = normalize(_mathrm_e(ans.text))
+        except AnswerError as exc:
+            text, whole = None, exc
         # one number, as written ("-1e-1", "8.056 \\times 10^{-4}") or once normalized ("−0.5")
-        for text in (ans.text, normalize(_mathrm_e(ans.text))):
-            written = written_number(text)
+        for spelling in (ans.text, text):
+            written = written_number(spelling) if spelling is not None else None
             if written is not None:
-                return [Link("", text.strip(), "value", True)], _in_range(written[0], expected), written[1], 0.0
+                return [Link("", spelling.strip(), "value", True)], _in_range(written[0], expected), written[1], 0.0
         links: list[Link] = []
         value = decimals = None
         bound = 0.0
         numbers_value = None
-        parts = split_relations(text)
+        parts, broken = (split_relations(text), {}) if text is not None else _links_alone(ans.text)
+        if text is None and len(parts) < 2:
+            raise whole                                # not a chain: the answer's own reason
+        unread: list[AnswerError] = []
         for n, (rel, piece) in enumerate(parts):
-            prepared = prepare(piece, self.table)
-            if prepared.unknown:
-                raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
-            node = self.parser.parse(prepared.text)
-            names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
-            if names:
-                links.append(self._rule_link(ans.qid, rel, piece, node, names))
-                continue
-            lit = literal_decimals(piece, node)
-            if lit is not None and n == len(parts) - 1:
-                value, decimals, bound = _in_range(evaluate(node, {}), expected), lit, 0.0
-                link = Link(rel, piece, "value", True)
-                if numbers_value is not None:
-                    as_written = split_relations(ans.text)        # the value as the student spelt it (8.056e-4)
-                    shown = as_written[n][1] if len(as_written) == len(parts) else piece
-                    link = self._arithmetic(link, numbers_value, value, lit, rel, shown)
+            # a link that cannot be read is noted and passed over, the chain judged as if it were not there,
+            # as long as the last link gives the value; an unreadable last link makes the item unreadable,
+            # and so does a value out of range (read, and no number: docs/checking.md) or a submission whose
+            # parsing time is spent (the meter then stops it: OverLimit)
+            try:
+                if n in broken:
+                    raise broken[n]
+                prepared = prepare(piece, self.table)
+                if prepared.unknown:
+                    raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
+                node = self.parser.parse(prepared.text)
+                names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
+                if names:
+                    links.append(self._rule_link(ans.qid, rel, piece, node, names))
+                    continue
+                lit = literal_decimals(piece, node)
+                if lit is not None and n == len(parts) - 1:
+                    value, decimals, bound = _in_range(evaluate(node, {}), expected), lit, 0.0
+                    link = Link(rel, piece, "value", True)
+                    if numbers_value is not None:
+                        as_written = split_relations(ans.text)        # the value as the student spelt it (8.056e-4)
+                        shown = as_written[n][1] if len(as_written) == len(parts) else piece
+                        link = self._arithmetic(link, numbers_value, value, lit, rel, shown)
+                    links.append(link)
+                    continue
+                written = _written_decimals(prepared.text)
+                rounded, own_rounding = self._rounded(ans.qid, written, student)
+                key = (prepared.text, frozenset(rounded.items()))
+                if key not in self.numbers_cache:       # the same numbers, from many students
+                    self.numbers_cache[key] = self._numbers_value(node, rounded, written)
+                exact, v, b, places = self.numbers_cache[key]
+                if v is None:                           # out of range: AnswerError, unless tiny where 0 is expected
+                    v, b, places = _in_range(exact, expected), 0.0, None
+                link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student, places)
+                if own_rounding and link.ok and not link.own:
+                    # a decimal counts as rounded because it rounds the student's own earlier value: the
+                    # verdict holds for this student only (never remembered for another)
+                    link = replace(link, own=True)
                 links.append(link)
-                continue
-            written = _written_decimals(prepared.text)
-            rounded, own_rounding = self._rounded(ans.qid, written, student)
-            key = (prepared.text, frozenset(rounded.items()))
-            if key not in self.numbers_cache:       # the same numbers, from many students
-                self.numbers_cache[key] = self._numbers_value(node, rounded, written)
-            exact, v, b, places = self.numbers_cache[key]
-            if v is None:                           # out of range: AnswerError, unless tiny where 0 is expected
-                v, b, places = _in_range(exact, expected), 0.0, None
-            link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student, places)
-            if own_rounding and link.ok and not link.own:
-                # a decimal counts as rounded because it rounds the student's own earlier value: the
-                # verdict holds for this student only (never remembered for another)
-                link = replace(link, own=True)
-            links.append(link)
-            numbers_value = (v, b)
-            value, decimals, bound = v, places, b
-            if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
-                decimals, bound = lit, 0.0
+                numbers_value = (v, b)
+                value, decimals, bound = v, places, b
+                if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
+                    decimals, bound = lit, 0.0
+            except AnswerError as exc:
+                reason = explain_unknown(piece, str(exc))
+                if n == len(parts) - 1 or isinstance(exc, OutOfRange) or getattr(self.parser, "budget", 1.0) <= 0:
+                    raise AnswerError(reason) from None
+                unread.append(AnswerError(reason))
+                links.append(Link(rel, piece, "unread", False, f"the link `{_clip(piece)}` was not read: {reason}"))
+        if unread and value is None:                 # nothing left to grade: the item is unreadable
+            raise unread[0]
         return links, value, decimals, bound
 
     def _rounded(self, qid: str, written: dict, student: dict) -> tuple[dict[Fraction, int], bool]:
@@ -643,6 +677,32 @@ class Checker:
                                                      f"not {shown or link.text}")
 
 
+def _bad(links: list[Link]) -> list[Link]:
+    """The links found wrong (a link that could not be read is not judged: it is neither)."""
+    return [lk for lk in links if not lk.ok and lk.kind != "unread"]
+
+
+def _links_alone(text: str) -> tuple[list[tuple[str, str]], dict[int, AnswerError]]:
+    """The links of a chain that cannot be normalized as a whole, each normalized alone (the relations
+    found once the full-width and Chinese spellings are folded: ＝, ≈, 约), and why each link that cannot
+    be normalized is not read, by its position (that link is left as written)."""
+    parts: list[tuple[str, str]] = []
+    broken: dict[int, AnswerError] = {}
+    for n, (rel, piece) in enumerate(split_relations(fold(text, strict=False))):
+        try:
+            parts.append((rel, normalize(_mathrm_e(piece))))
+        except AnswerError as exc:
+            parts.append((rel, piece))
+            broken[n] = exc
+    return parts, broken
+
+
+def _clip(text: str, most: int = 40) -> str:
+    """A link as the report quotes it: on one line, at most `most` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 _LITERAL = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
@@ -686,6 +746,10 @@ _FLOAT_HIGH = mpmath.mpf(10) ** MAX_EXPONENT
 _FLOAT_LOW = mpmath.mpf(10) ** -MAX_EXPONENT
 
 
+class OutOfRange(AnswerError):
+    """A value beyond 10^±300: read, but no number an answer can be (never a link passed over)."""
+
+
 def _in_range(value, expected: float) -> float:
     """A value (a Fraction, or an mpf from expr.evaluate) as a float, or AnswerError when it is out of
     range: more than 10^300 in size, or nonzero and less than 10^-300 where the answer is not 0 (a
@@ -698,10 +762,10 @@ def _in_range(value, expected: float) -> float:
         big, tiny = abs(value) > _FLOAT_HIGH, value != 0 and abs(value) < _FLOAT_LOW
         exponent = int(mpmath.floor(mpmath.log10(abs(value)))) if value else 0
     if big:
-        raise AnswerError(f"out of range: the value is about 10^{exponent}, too large to be an answer (an answer "
+        raise OutOfRange(f"out of range: the value is about 10^{exponent}, too large to be an answer (an answer "
                           f"is at most 10^{MAX_EXPONENT} in size)")
     if tiny and expected != 0:
-        raise AnswerError(f"out of range: the value is about 10^{exponent}, too small to be an answer (an answer "
+        raise OutOfRange(f"out of range: the value is about 10^{exponent}, too small to be an answer (an answer "
                           f"other than 0 is at least 10^-{MAX_EXPONENT} in size)")
     return float(value)
 

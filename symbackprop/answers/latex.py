@@ -84,6 +84,7 @@ def normalize(text: str) -> str:
     text = numbers.before_spacing(text)          # 1\,000 is 1000: before the thin space is dropped
     text = _REMOVE.sub(" ", text)
     text = _FONT_NET.sub(r"\1", text)
+    text = bare_functions(text)                  # tanh(0.6), ln(0.5), sqrt(2): the functions, not t·a·n·h
     text = numbers.unwrap(text)                  # \boxed{…}, \mathbf{4.5}, \text{}, \mathrm{e}, \frac92, \sqrt3
     # \operatorname{step}(x) is beyond latex2sympy2; \mathrm{step}(x) it reads as a function
     text = re.sub(r"\\operatorname\s*\{\s*(step|sgn|sign|relu|ReLU|sigmoid)\s*\}", r"\\mathrm{\1}", text)
@@ -100,6 +101,72 @@ def normalize(text: str) -> str:
     text = numbers.commas(text)                  # 0,9820 and 4{,}5 are decimals; 1,000 stays in doubt
     text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
     return numbers.ends(text)
+
+
+# a function's name typed without its backslash: a whole word (no letter or backslash before it) right
+# before an opening parenthesis; tanh(0.6) is t·a·n·h·(0.6) to latex2sympy2
+_BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(tanh|sinh|cosh|ln|log|exp|sqrt|sigmoid|sigma|max|min|relu|step)"
+                            r"(?=\s*\()", re.I)
+_AS_LATEX = {"sigmoid": "\\mathrm{sigmoid}", "sigma": "\\mathrm{sigmoid}", "relu": "\\mathrm{relu}",
+             "step": "\\mathrm{step}"}
+_SQRT_PAREN = re.compile(r"\\sqrt\s*\(")
+
+
+def bare_functions(text: str) -> str:
+    """`tanh(0.6)`, `ln(0.5079)`, `exp(-4)`, `sigmoid(4)`, `relu(4)`, `max(4, 0)` as the LaTeX functions
+    (`\\tanh(0.6)` …), and `sqrt(2)` (or `\\sqrt(2)`) as `\\sqrt{2}`. Only a whole word right before `(`:
+    quantity names (net_3) and words (\\text{step size}) are left alone."""
+    if "(" not in text:
+        return text
+    text = _BARE_FUNCTION.sub(lambda m: _AS_LATEX.get(m.group(1).lower(), "\\" + m.group(1).lower()), text)
+    if "\\sqrt" not in text:
+        return text
+    closing = _closing_parentheses(text)
+    out, pos = [], 0
+    for m in _SQRT_PAREN.finditer(text):
+        end = closing.get(m.end() - 1)
+        if m.start() < pos or end is None:
+            continue
+        out += [text[pos:m.start()], "\\sqrt{", text[m.end():end], "}"]
+        pos = end + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _closing_parentheses(text: str) -> dict[int, int]:
+    """Each ( -> the position of the ) that closes it (one pass, a stack)."""
+    found: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _PAREN.finditer(text):
+        if m.group(0) == "(":
+            stack.append(m.start())
+        elif stack:
+            found[stack.pop()] = m.start()
+    return found
+
+
+_KNOWN_COMMANDS = frozenset("tanh sinh cosh ln log exp sqrt sigma max min".split())
+_BARE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+_UNKNOWN_SYMBOL = re.compile(r"unknown symbol ([A-Za-z])\Z")
+
+
+def explain_unknown(text: str, message: str) -> str:
+    """"unknown symbol t" said as the word the student wrote: `tanh` is read as t·a·n·h (a product of
+    letters), with the spelling that is read (\\tanh). Other messages are returned as they are."""
+    m = _UNKNOWN_SYMBOL.search(message)
+    if m is None:
+        return message
+    for w in _BARE_WORD.finditer(text):
+        word = w.group(0)
+        if m.group(1) not in word or word.lower() in ("net", "new", "text", "mathrm", "left", "right"):
+            continue
+        letters = "·".join(word)
+        if word.lower() in _KNOWN_COMMANDS:
+            return f"`{word}` is read as {letters}: write \\{word.lower()}(…)"
+        if word.lower() in _AS_LATEX:
+            return f"`{word}` is read as {letters}: write {_AS_LATEX[word.lower()]}(…)"
+        return f"`{word}` is not understood: it is read as {letters}, letters multiplied"
+    return message
 
 
 _MAX_ESCAPED = re.compile(r"\\(max|min)\s*\\\{")

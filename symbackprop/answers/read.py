@@ -282,14 +282,19 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
     current = part if part is not None else (names[0] if len(names) == 1 else None)
     for lineno, line in enumerate(lines, start=1):
         math, prose = math_segments(line)
+        plain = False
+        if not math:
+            if _ROW.search(line):            # align* rows: `u_3 &= …`, `… \\`, \begin{align*} … \end{align*}
+                math = _rows(line)
+            else:                            # a line of its own: `So u_5 ≈ 0.4910`, `所以 net_5 ＝ …`
+                found = _plain_equation(line, tables.values())
+                if found is not None:
+                    prose, rest = found      # a part named in the label (`Sigmoid: u_3 = …`) starts that part
+                    math, plain = [rest], True
         if len(names) > 1:                          # "… with the Sigmoid activation": that part starts
             for name in names:
                 if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I):
                     current = name
-        if not math and "=" in line and "\\" in line or "&=" in line:
-            # an align* row: drop the alignment & before = and the row end \\ (a cases row keeps its &)
-            row = re.sub(r"&\s*(?==)", " ", line).strip()
-            math = [row.removesuffix("\\\\").strip().lstrip("-*").strip()]
         if not math or current not in tables:
             continue
         table = tables[current]
@@ -298,12 +303,16 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                 segment = normalize(segment)
             except AnswerError:            # read as written: the item that holds it is unreadable, with the reason
                 pass
-            for equation in split_equations(segment):
+            for n, equation in enumerate(split_equations(segment)):
                 chain = split_relations(equation)
                 if len(chain) < 2:
+                    if plain and not n:
+                        break                      # a plain line starts with an equation, or is prose
                     continue
                 q = table.lookup(chain[0][1])
                 if q is None or q.qid is None:
+                    if plain and not n:
+                        break
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
                 sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno))
@@ -314,17 +323,21 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
         if current is None and len(names) > 1:
             raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part{also}")
         raise AnswerError(f"{source}: no equation names a quantity of this problem (like $u_3 = …$: a write-up's "
-                          f"equations are read inside $…$, \\(…\\), \\[…\\] or align* rows){also}")
+                          f"equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on lines of their own that "
+                          f"start with a quantity's name: u_3 = …){also}")
     return sub
 
 
+_RELATION_IN = re.compile(r"=|\\approx(?![A-Za-z])|≈")
+
+
 def _join_continuations(lines: list[str]) -> list[str]:
-    """An align* row that starts with `&` (`& = …`) continues the equation of the line before; it is
-    appended there and left blank, so that line numbers stay those of the file."""
+    """An align* row that starts with `&` (`& = …`, `& \\approx …`) continues the equation of the line
+    before; it is appended there and left blank, so that line numbers stay those of the file."""
     out: list[list[str]] = []
     head = None            # the line a run of `& = …` rows continues (rule, numbers, value on three rows)
     for line in lines:
-        if line.lstrip().startswith("&") and head is not None and "=" in out[head][0]:
+        if line.lstrip().startswith("&") and head is not None and _RELATION_IN.search(out[head][0]):
             out[head][-1] = out[head][-1].rstrip().removesuffix("\\\\")
             out[head].append(" " + line.strip().lstrip("&"))
             out.append([""])
@@ -332,6 +345,117 @@ def _join_continuations(lines: list[str]) -> list[str]:
             out.append([line])
             head = len(out) - 1
     return ["".join(pieces) for pieces in out]
+
+
+# what makes a line outside $…$ a row of an align*-like environment: an alignment & or a row end \\,
+# or the environment's \begin / \end on the same line
+_ALIGNED = r"(?:align|aligned|alignat|eqnarray|equation|gather|gathered|multline|split|flalign)\*?"
+_ROW = re.compile(rf"&|\\\\|\\(?:begin|end)\s*\{{\s*{_ALIGNED}\s*\}}")
+_ENV = re.compile(rf"\\(begin|end)\s*\{{\s*([A-Za-z]+\*?)\s*\}}(?:\s*\{{\s*\d+\s*\}})?|\\\\")
+_ALIGNED_NAME = re.compile(rf"{_ALIGNED}\Z")
+_ALIGN_AMP = re.compile(r"&\s*(?==|\\approx(?![A-Za-z])|≈)")
+
+
+def _rows(line: str) -> list[str]:
+    """The equations of a line of align*-like rows, each as one text: the environment's \\begin and
+    \\end dropped, split at the row ends `\\\\` (not those of a cases or matrix inside a row), a row
+    that starts with `&` joined to the row before, the alignment `&` before a relation dropped (a
+    cases row keeps its &). One scan of the line."""
+    rows: list[str] = []
+    pos, inner = 0, 0                # inner: environments open inside a row (cases, array)
+    pieces: list[str] = []
+    for m in _ENV.finditer(line):
+        if m.group(0) == "\\\\":
+            if inner:
+                continue
+            pieces.append(line[pos:m.start()])
+            rows.append("".join(pieces))
+            pieces, pos = [], m.end()
+        elif _ALIGNED_NAME.match(m.group(2)):
+            pieces.append(line[pos:m.start()] + " ")
+            pos = m.end()
+        else:
+            inner = inner + 1 if m.group(1) == "begin" else max(inner - 1, 0)
+    pieces.append(line[pos:])
+    rows.append("".join(pieces))
+    joined: list[str] = []
+    for row in rows:
+        if row.lstrip().startswith("&") and joined and _RELATION_IN.search(joined[-1]):
+            joined[-1] += " " + row.strip().lstrip("&")
+        else:
+            joined.append(row)
+    rows = [_ALIGN_AMP.sub(" ", row).strip() for row in joined]
+    return [row[_label_end(row):].strip() for row in rows if row]
+
+
+# a label or connective before an equation on a line of its own: a Markdown bullet, quote or heading,
+# a list number (1. 2) (a) iv.), a word and a colon (Answer:, Step 3:, **Sigmoid:**), So / Thus / …;
+# Chinese labels (解：, 所以) are a `;` by then (fullwidth.fold)
+_LABEL = re.compile(r"""\s*(?:
+      [-*+•>]\s | \#{1,6}\s | [;:,] | \*\*
+    | \(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,4})\)\s | \d{1,3}\.\s | [ivxIVX]{1,4}\.\s | [A-Za-z]\.\s
+    | [A-Za-z][A-Za-z0-9 ]{0,30}(?::(?!=)|;)
+    | \\text\s*\{[^{}]{0,40}\} | \\quad | \\qquad
+    | (?:so|thus|hence|therefore|then|and|finally|now|next|also|i\.e\.|we\s+(?:get|have|find)|which\s+gives)
+      (?![A-Za-z0-9_]) ,?
+)""", re.X | re.I)
+_MAX_LABELS = 6
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+# words that are mathematics, not prose: function names and the words of quantity names
+_MATH_WORDS = frozenset("""net new sigma sigmoid relu tanh sinh cosh ln log exp sqrt max min step sgn sign
+    approx times cdot frac div mathrm text left right delta eta partial prime""".split())
+
+
+def _label_end(line: str) -> int:
+    """Where the label or connectives before an equation end (0 when there are none)."""
+    pos = 0
+    for _ in range(_MAX_LABELS):
+        m = _LABEL.match(line, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    return pos
+
+
+def _plain_equation(line: str, tables) -> tuple[str, str] | None:
+    """A line outside math delimiters that is an equation: (its label, the rest), when the rest,
+    after a label or connective (`So`, `- `, `1.`, `(a)`, `Answer:`; `所以` and `解：` are folded to
+    `;`), starts with the name of a quantity of the problem and a relation (=, \\approx, ≈, 约) and
+    is mathematics, not prose (no two words in a row after the name). Else None: prose that merely
+    holds an `=` is not read."""
+    pos = _label_end(line)
+    label, rest = line[:pos], line[pos:].strip()
+    if not rest or not _RELATION_IN.search(rest):
+        return None
+    try:
+        text = normalize(rest)
+    except AnswerError:
+        text = rest
+    equations = split_equations(text)
+    if not equations:
+        return None
+    chain = split_relations(equations[0])
+    if len(chain) < 2 or not any(t.lookup(chain[0][1]) is not None for t in tables):
+        return None
+    if _prose(rest[len(rest) - len(rest.lstrip()):]):
+        return None
+    return label, rest
+
+
+def _prose(text: str) -> bool:
+    """Whether a line reads as prose: two words in a row (`the output`, `is the loss`), neither of them
+    mathematics (net, new, sigmoid, \\approx …) nor followed by a subscript or a bracket."""
+    last = None
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        after = text[m.end():m.end() + 1]
+        if word.lower() in _MATH_WORDS or after in ("_", "^", "(", "{"):
+            last = None
+            continue
+        if last is not None and not text[last:m.start()].strip():
+            return True
+        last = m.end()
+    return False
 
 
 def _rejoin(links: list[tuple[str, str]]) -> str:
