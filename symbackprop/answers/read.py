@@ -355,6 +355,7 @@ def environment_rows(text: str) -> list[str]:
     if "\\" not in text and "&" not in text:
         return [text]
     text = _TAGS.sub(" ", _ENV_MARK.sub(" ", text))
+    text = re.sub(r"(?<!\\)\\[\[\]]", " ", text)                 # a \\[ … \\] around the rows
     rows, current, depth, cases, i = [], [], 0, 0, 0
     while i < len(text):
         ch = text[i]
@@ -400,7 +401,10 @@ def _join_continuations(lines: list[str], display: list[bool] | None = None) -> 
     out: list[list[str]] = []
     head = None            # the line a run of `& = …` rows continues (rule, numbers, value on three rows)
     for n, line in enumerate(lines):
-        starts = line.lstrip().startswith("&") or bool(display and display[n] and _CONTINUES.match(line))
+        rest = line.lstrip()[1:] if line.lstrip().startswith("&") else None
+        # `&u_4 &= 0.5` (a flalign row) is a row of its own; `& = …` and `&\\approx …` continue
+        starts = rest is not None and bool(_CONTINUES.match(rest) or "=" not in rest) or \
+            bool(display and display[n] and _CONTINUES.match(line))
         if starts and head is not None and "=" in out[head][0]:
             out[head][-1] = out[head][-1].rstrip().removesuffix("\\\\")
             out[head].append(" " + line.strip().lstrip("&"))
