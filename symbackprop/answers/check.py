@@ -641,6 +641,24 @@ class Checker:
             return Link(rel, piece, "rule", True, convention=both)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):
             return Link(rel, piece, "rule", False, "the rule of the other δ convention", convention=True)
+        # a given value (target, input, bias input, η, weight) written as its number (`½(1 − u_5)²` with
+        # z_1 = 1): compared with the true rule where every given whose value the student wrote is pinned
+        # to it, the other quantities random; the symbols written stay free (any subset substituted)
+        written = {abs(Fraction(node_at(node, path)[1])) for path in numbers(node)[:MAX_REEVALUATED]
+                   if node_at(node, path)[0] == "num"}
+        pinned = {s.symbol: self.true[s.symbol] for s in self.psol.steps if s.section == "given"
+                  and any(abs(float(w) - abs(self.true[s.symbol])) <= 1e-12 for w in written)}
+        pinned.update({x: 1.0 for x in self.psol.names.text if x not in self.symbol_of.values()
+                       and 1 in written})                       # the bias input x_0 = 1
+        if pinned:
+            try:
+                got_p = [float(evaluate(node, {ph: {**pt, **pinned}[s] for ph, s in env_of[0].items()}, self.step0))
+                         for pt in points]
+            except AnswerError:
+                got_p = []
+            want_p = [self.steps.recompute(qid, {**pt, **pinned}) for pt in points]
+            if got_p and all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got_p, want_p)):
+                return Link(rel, piece, "rule", True)
         words = diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or f"the rule does not give {self.name(qid)}")
 

@@ -7,6 +7,7 @@ follows the problem's own notation: its symbols, its index order, its custom wei
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ def canon(name: str) -> str:
 
 # A subscript (_3, _{35}, _{3,5}, _{h1}), and a superscript that is part of a name: ^{new}, ^{(2)}.
 SUB = r"_\s*(?:\{\s*[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)?\s*\}|[0-9]+|[A-Za-z])"
-SUP = r"(?:\^\s*\{\s*(?:new|\(\s*\d+\s*\))\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
+SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s*\}|\+)\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
 NET = rf"net\s*{SUB}(?:\s*{SUP})?"
 TOKEN = re.compile("|".join([
     rf"\\frac\s*\{{\s*\\partial\s*[A-Za-z]\s*\}}\s*\{{\s*\\partial\s*(?:\\Delta\s*)?[A-Za-z]+\s*{SUB}(?:\s*{SUP})*\s*\}}",
@@ -87,6 +88,38 @@ class NameTable:
         c = canon(key)
         if c in self.by_key:
             return self.by_key[c]
+        alias = _updated(c)
+        if alias in self.by_key:
+            return self.by_key[alias]
         if not self.batched:
             return self.by_key.get(re.sub(r"\^\(\d+\)", "", c))
         return None
+
+    def suggest(self, name: str, count: int = 2) -> list[str]:
+        """The names closest to one that names no quantity (`\\sigma'(net_5)` → g'(net_5), J → L,
+        w_{35}^{(1)} → w_{35}): for a "did you mean …?" hint; bounded by the table's size."""
+        c = canon(name[:MAX_SUGGEST_CHARS])
+        c = re.sub(r"^(?:\\sigma|σ|f|a|φ|\\varphi|\\phi)(?='?\()", "g", c)
+        if re.fullmatch(r"[A-Za-z]", c) or re.fullmatch(r"[A-Za-z]\^\(\d+\)", c):
+            c = self.loss_symbol + c[1:]
+        c = re.sub(r"\^\(\d+\)", "", c)
+        shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items() if "_" in key
+                 or "(" in key or key == self.loss_symbol}
+        if c in shown:
+            return [shown[c]]
+        return [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count, cutoff=0.75)]
+
+
+MAX_SUGGEST_CHARS = 200
+_NEW = re.compile(r"^([A-Za-z])(?:'(_[A-Za-z0-9]+)|(_[A-Za-z0-9]+)(?:'|\^\+|\^\(?new\)?))$")
+
+
+def _updated(c: str) -> str:
+    """A weight's updated value as students also write it, in its canonical spelling w_35^new:
+    w^new_35 (superscript first), w_35^+, w'_35, w_35', w_35^(new) (\\text{new}, \\mathrm{new} are
+    plain new by then). Only a name the table knows as an updated weight is read so."""
+    c = re.sub(r"^([A-Za-z])\^(new|\(new\))(_[A-Za-z0-9]+)$", r"\1\3^new", c)
+    m = _NEW.match(c)
+    if m:
+        return f"{m.group(1)}{m.group(2) or m.group(3)}^new"
+    return c

@@ -117,7 +117,9 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                     out.append(Answer(str(key), value, None, False))
                 continue
             if q is None or q.qid is None:
-                sub.problems.append(f"{pname}: {label}: not a quantity of this problem")
+                close = table.suggest(fold(str(key), strict=False)) if q is None else []
+                hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+                sub.problems.append(f"{pname}: {label}: not a quantity of this problem{hint}")
                 continue
             named.setdefault(q.qid, []).append(label)      # u_3 and act_3: one quantity, answered twice
             line = doc.line_of((key,) if flat else (pname, key)) if doc is not None else None
@@ -276,15 +278,18 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                                 f"{MAX_LINE_CHARS}: not read")
             raw_lines[lineno - 1] = ""
     raw_lines = [fold(line, strict=False) for line in raw_lines]     # ＝, ＄…＄, 所以 u_3 ＝ …: fullwidth.py
-    lines = _join_continuations(raw_lines)
+    lines = _join_continuations(raw_lines, _display_lines(raw_lines))
     tables = _tables(solution, given_tables)
     names = part_names or [p.name for p in solution.parts]
     current = part if part is not None else (names[0] if len(names) == 1 else None)
+    display = _display_lines(lines)
     for lineno, line in enumerate(lines, start=1):
         math, prose = math_segments(line)
         plain = False
         if not math:
-            if _ROW.search(line):            # align* rows: `u_3 &= …`, `… \\`, \begin{align*} … \end{align*}
+            if display[lineno - 1]:          # a row of equation, gather, align… on a line of its own
+                math = [line]
+            elif _ROW.search(line):          # align* rows: `u_3 &= …`, `… \\`, \begin{align*} … \end{align*}
                 math = _rows(line)
             else:                            # a line of its own: `So u_5 ≈ 0.4910`, `所以 net_5 ＝ …`
                 found = _plain_equation(line, tables.values())
@@ -298,7 +303,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
         if not math or current not in tables:
             continue
         table = tables[current]
-        for segment in math:
+        for segment in (row for piece in math for row in environment_rows(piece)):
             try:
                 segment = normalize(segment)
             except AnswerError:            # read as written: the item that holds it is unreadable, with the reason
@@ -313,6 +318,10 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                 if q is None or q.qid is None:
                     if plain and not n:
                         break
+                    close = table.suggest(chain[0][1]) if q is None and re.search(r"_|\(", chain[0][1]) else []
+                    if close:                      # close to a quantity's name: said, not read as it
+                        sub.problems.append(f"line {lineno}: {chain[0][1][:60]}: not a quantity of this problem "
+                                            f"(did you mean {' or '.join(close)}?)")
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
                 sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno))
@@ -331,13 +340,85 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
 _RELATION_IN = re.compile(r"=|\\approx(?![A-Za-z])|≈")
 
 
-def _join_continuations(lines: list[str]) -> list[str]:
-    """An align* row that starts with `&` (`& = …`, `& \\approx …`) continues the equation of the line
-    before; it is appended there and left blank, so that line numbers stay those of the file."""
+# display environments whose rows are read like align* rows (`cases` is an answer's own construct)
+_ENVIRONMENTS = r"(?:equation|align|aligned|alignat|alignedat|gather|gathered|eqnarray|multline|split|flalign|dmath)\*?"
+_ENV_MARK = re.compile(rf"\\(?:begin|end)\s*\{{\s*{_ENVIRONMENTS}\s*\}}(?:\s*\{{\s*\d*\s*\}})?")
+_TAGS = re.compile(r"\\(?:tag\*?|label|intertext|shortintertext)\s*\{[^{}]{0,200}\}|\\(?:nonumber|notag)(?![A-Za-z])")
+_CASES = re.compile(r"\\(begin|end)\s*\{\s*[a-z]*cases\*?\s*\}")
+_CONTINUES = re.compile(r"\s*(?:=|\\approx(?![A-Za-z]))")
+
+
+def _display_lines(lines: list[str]) -> list[bool]:
+    """Per line, whether it is inside a display environment (equation, align*, gather…) begun on an
+    earlier line, or begins or ends one: its text is math even without $…$."""
+    out, inside = [], False
+    for line in lines:
+        marks = list(_ENV_MARK.finditer(line))
+        out.append(inside or bool(marks))
+        for m in marks:
+            inside = m.group(0).lstrip("\\").startswith("begin")
+    return out
+
+
+def environment_rows(text: str) -> list[str]:
+    """The rows of a piece of math: environment marks (`\\begin{align*}`), `\\tag{1}`, `\\label{…}`,
+    `\\nonumber`, `\\notag` and `\\intertext{…}` dropped, split at each `\\\\` outside braces and
+    `cases`, alignment marks `&` removed outside `cases` (`&=&` is `=`); a row that starts with `=` or
+    `\\approx` (a multline continuation) is joined to the row before."""
+    if "\\" not in text and "&" not in text:
+        return [text]
+    text = _TAGS.sub(" ", _ENV_MARK.sub(" ", text))
+    text = re.sub(r"(?<!\\)\\[\[\]]", " ", text)                 # a \\[ … \\] around the rows
+    rows, current, depth, cases, i = [], [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            m = _CASES.match(text, i)
+            if m:
+                cases += 1 if m.group(1) == "begin" else -1 if cases else 0
+                current.append(m.group(0))
+                i = m.end()
+                continue
+            if text.startswith("\\\\", i) and depth <= 0 and not cases:
+                rows.append("".join(current))
+                current = []
+                i += 2
+                continue
+            current.append(text[i:i + 2])          # an escaped character (\{, \&) stays as it is
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "&" and depth <= 0 and not cases:
+            ch = " "
+        current.append(ch)
+        i += 1
+    rows.append("".join(current))
+    out: list[str] = []
+    for row in rows:
+        if not row.strip():
+            continue
+        if out and _CONTINUES.match(row):
+            out[-1] = f"{out[-1].rstrip()} {row.strip()}"
+        else:
+            out.append(row.strip())
+    return out or [""]
+
+
+def _join_continuations(lines: list[str], display: list[bool] | None = None) -> list[str]:
+    """An align* row that starts with `&` (`& = …`), or inside a display environment with `=` (a
+    multline row), continues the equation of the line before; it is appended there and left blank,
+    so that line numbers stay those of the file."""
     out: list[list[str]] = []
     head = None            # the line a run of `& = …` rows continues (rule, numbers, value on three rows)
-    for line in lines:
-        if line.lstrip().startswith("&") and head is not None and _RELATION_IN.search(out[head][0]):
+    for n, line in enumerate(lines):
+        rest = line.lstrip()[1:] if line.lstrip().startswith("&") else None
+        # `&u_4 &= 0.5` (a flalign row) is a row of its own; `& = …` and `&\\approx …` continue
+        starts = rest is not None and bool(_CONTINUES.match(rest) or "=" not in rest) or \
+            bool(display and display[n] and _CONTINUES.match(line))
+        if starts and head is not None and _RELATION_IN.search(out[head][0]):
             out[head][-1] = out[head][-1].rstrip().removesuffix("\\\\")
             out[head].append(" " + line.strip().lstrip("&"))
             out.append([""])
