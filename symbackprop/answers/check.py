@@ -280,6 +280,9 @@ class Checker:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
             return self._verdict(ans, "unreadable", message=str(exc)), False
+        except OverflowError:        # a number no float holds, wherever it is met: never a traceback
+            return self._verdict(ans, "unreadable", message=f"out of range: a number in it is too large to be "
+                                                            f"an answer (at most 10^{MAX_EXPONENT} in size)"), False
         own = any(lk.own for lk in links)
         if value is None:                              # a name or a rule, and no value: nothing to grade
             bad = [lk for lk in links if not lk.ok]
@@ -649,6 +652,8 @@ def _references(values) -> list[float]:
 
 def _rounds(size: Fraction, places: int, reference: float) -> bool:
     """Whether a decimal of this size, with `places` places, is `reference` rounded, and not equal to it."""
+    if abs(size) > 10 ** MAX_EXPONENT:          # no float: rounds nothing (and float() would overflow)
+        return False
     diff = abs(float(size) - reference)
     return 0 < diff < 0.5 * 10.0 ** -places * (1 - 1e-9)      # a tie (0.25 to 1 place) rounds either way: neither
 
