@@ -81,3 +81,55 @@ def test_random_huge_spellings_never_give_an_internal_error(grader, tmp_path):
     for text, v in zip(texts, judge_many(grader, tmp_path, "relu", "loss", texts)):
         assert v.status in allowed, (text, v)
         assert v.value is None or abs(v.value) < 1e301, (text, v)
+
+
+# -- 2. spellings with more than one reading: unreadable, with the readings ------------------------------
+# (part, quantity, typed, words the message must hold)
+MISREADS = [
+    ("relu", "update_w_3_5", "1.525.225", "did you mean 1525225"),
+    ("relu", "update_w_3_5", "-1.525.225", "did you mean 1525225"),
+    ("sigmoid", "act_3", "0.98.20", "did you mean 0.9820"),
+    ("sigmoid", "act_3", "0.9.820", "did you mean 0.9820"),
+    ("relu", "loss", "4.5.0", "did you mean 4.50"),
+    ("relu", "loss", "1.000.000", "did you mean 1000000"),
+    ("relu", "loss", "762'612.5", "did you mean 762612.5"),
+    ("relu", "loss", "-1'525.225", "did you mean 1525.225"),
+    ("relu", "loss", "1'000'000", "did you mean 1000000"),
+    ("relu", "loss", "4'5", "did you mean 45 or 4.5"),
+    ("relu", "loss", "45'", "did you mean 45"),
+    ("relu", "loss", "4.5'", "did you mean 4.5"),
+    ("relu", "loss", "4·5", "did you mean 4.5 or 4 \\cdot 5"),
+    ("relu", "update_w_3_5", "-12·0", "did you mean 12.0 or 12 \\cdot 0"),
+    ("relu", "update_w_3_5", "-1\\mathbf{2}", "did you mean -12"),
+    ("relu", "update_w_3_5", "\\mathbf{-1}\\mathbf{2}", "did you mean -12"),
+    ("relu", "update_w_3_5", "-1\\text{2}", "did you mean -12"),
+    ("relu", "loss", "762.612,5", "did you mean 762612.5"),
+    ("relu", "update_w_3_5", "-1.525,225", "did you mean -1525.225"),
+    ("relu", "loss", "1.235,0", "did you mean 1235.0"),
+    ("relu", "loss", "\\frac{1}{2}(1 - 4)^2 = 4.5.0", "did you mean 4.50"),
+]
+
+
+@pytest.mark.parametrize("part, qid, text, words", MISREADS, ids=[m[2] for m in MISREADS])
+def test_a_number_with_two_readings_is_unreadable_with_a_hint(grader, tmp_path, part, qid, text, words):
+    (v,) = judge_many(grader, tmp_path, part, qid, [text])
+    assert v.status == "unreadable" and v.value is None and v.credit == 0, (text, v.status, v.message)
+    assert words in v.message, v.message
+
+
+# read as before: a prime after a name, a middle dot with spaces or U+22C5, an ellipsis, a sentence's full stop
+STILL_READ = [
+    ("relu", "delta_5", "3 · 1", "correct"), ("relu", "delta_5", "3⋅1", "correct"), ("relu", "delta_5", "3∙1", "correct"),
+    ("relu", "delta_5", "3×1", "correct"), ("relu", "loss", "4.5.", "correct"),
+    ("sigmoid", "act_3", "0.98201...", "correct"),
+    ("sigmoid", "gprime_5", "g'(net_5) = 0.2499", "correct"),
+    ("sigmoid", "gprime_5", "u_5(1 - u_5) = 0.2499", "correct"),
+    ("relu", "update_w_3_5", "-12", "correct"), ("relu", "update_w_3_5", "\\mathbf{-12}", "correct"),
+    ("relu", "loss", "4{,}5", "correct"), ("relu", "loss", "1,000.5", "wrong"),
+]
+
+
+@pytest.mark.parametrize("part, qid, text, status", STILL_READ, ids=[m[2] for m in STILL_READ])
+def test_spellings_with_one_reading_are_still_read(grader, tmp_path, part, qid, text, status):
+    (v,) = judge_many(grader, tmp_path, part, qid, [text])
+    assert v.status == status, (text, v.status, v.message)

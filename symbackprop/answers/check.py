@@ -35,6 +35,7 @@ from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
+from .numbers import typed_doubt
 from .own import Graph, OwnValues
 from .rubric import Rubric
 
@@ -396,6 +397,9 @@ class Checker:
                 return [], _finite(ans.text), shown_decimals(ans.text), 0.0
             return [], _in_range(written[0], expected), written[1], 0.0
         check_size(ans.text)
+        why = typed_doubt(ans.text)       # 1.525.225  762'612.5  4·5  -1\mathbf{2}: unreadable, with the readings
+        if why is not None:
+            raise AnswerError(why)
         # one number, as written ("-1e-1", "8.056 \\times 10^{-4}") or once normalized ("−0.5")
         for text in (ans.text, normalize(_mathrm_e(ans.text))):
             written = written_number(text)
