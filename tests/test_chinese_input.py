@@ -35,7 +35,8 @@ SPELLINGS = [
     ("relu", "delta_5", "3⋅1", C, ""),                  # U+22C5
     ("relu", "delta_5", "3∙1", C, ""),                  # U+2219
     ("relu", "delta_5", "3•1", C, ""),
-    ("relu", "delta_5", "3·1", C, ""),
+    ("relu", "delta_5", "3·1", U, "did you mean 3.1 or 3 \\cdot 1"),   # U+00B7 between digits: a decimal point?
+    ("relu", "delta_5", "3 · 1", C, ""),                # with spaces: a product
     ("relu", "delta_5", "3✕1", C, ""),
     ("relu", "delta_5", "3×1", C, ""),
     ("relu", "delta_5", "１×（４－１）", C, ""),

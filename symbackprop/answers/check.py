@@ -36,6 +36,7 @@ from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
+from .numbers import typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
 from .spread import Spread, written_radius
 from .rubric import Rubric
@@ -315,6 +316,9 @@ class Checker:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
             return self._verdict(ans, "unreadable", message=str(exc)), False, 0.0
+        except OverflowError:        # a number no float holds, wherever it is met: never a traceback
+            return self._verdict(ans, "unreadable", message=f"out of range: a number in it is too large to be "
+                                                            f"an answer (at most 10^{MAX_EXPONENT} in size)"), False, 0.0
         own = any(lk.own for lk in links)
         radius = written_radius(decimals, bound) if value is not None else 0.0
         if value is None:                              # a name or a rule, and no value: nothing to grade
@@ -505,6 +509,9 @@ class Checker:
                 return [], _finite(ans.text), shown_decimals(ans.text), 0.0
             return [], _in_range(written[0], expected), written[1], 0.0
         check_size(ans.text)
+        why = typed_doubt(ans.text)       # 1.525.225  762'612.5  4·5  -1\mathbf{2}: unreadable, with the readings
+        if why is not None:
+            raise AnswerError(why)
         try:
             text = normalize(_mathrm_e(ans.text))
         except AnswerError as exc:
@@ -837,6 +844,8 @@ def _references(values) -> list[float]:
 
 def _rounds(size: Fraction, places: int, reference: float) -> bool:
     """Whether a decimal of this size, with `places` places, is `reference` rounded, and not equal to it."""
+    if abs(size) > 10 ** MAX_EXPONENT:          # no float: rounds nothing (and float() would overflow)
+        return False
     diff = abs(float(size) - reference)
     return 0 < diff < 0.5 * 10.0 ** -places * (1 - 1e-9)      # a tie (0.25 to 1 place) rounds either way: neither
 

@@ -13,7 +13,9 @@ import mpmath
 from .latex import AnswerError, Node
 
 DIGITS = 40
-MAX_MAGNITUDE = 10**6          # |log10| of any intermediate value
+MAX_MAGNITUDE = 10**6          # |log10| of any value computed (the guard before a power is computed)
+RANGE = 300                    # every value computed in an answer is at most 10^300 in size
+CANCEL = DIGITS - 8            # digits a sum may cancel before the 40-digit evaluation could hide its value
 
 _CTX = mpmath.mp.clone() if hasattr(mpmath.mp, "clone") else mpmath.mp
 
@@ -31,6 +33,32 @@ def _checked(v):
     if v != 0 and abs(mpmath.mag(v)) > MAX_MAGNITUDE * 3.33:      # mag: the exponent in bits
         raise AnswerError("the value is too large or too small to be an answer")
     return v
+
+
+_HIGH = mpmath.mpf(10) ** RANGE
+
+
+def _in_range(v):
+    """`v`, or AnswerError "out of range" when it is more than 10^300 in size (anywhere in the answer: the
+    40-digit evaluation of 4.5 + 10^{400} - 10^{400} would be 0), or when the final value is nonzero and less
+    than 10^-300 (check.py lets a tiny value through where 0 is expected). A tiny value inside the answer
+    is kept: mpmath holds it to 40 digits, and what it makes of a larger value is checked there."""
+    if mpmath.isfinite(v) and abs(v) > _HIGH:
+        raise AnswerError(f"out of range: a value in it is about 10^{int(mpmath.floor(mpmath.log10(abs(v))))}, "
+                          f"too large to be an answer (an answer is at most 10^{RANGE} in size)")
+    return v
+
+
+def _sum(terms: list):
+    """An exact sum of the terms (mpmath.fsum), or AnswerError when they cancel more digits than are
+    evaluated: 4.5 + 10^{100} - 10^{100} would be 0, silently."""
+    total = mpmath.fsum(terms)
+    largest = max((abs(t) for t in terms), default=0)
+    # a 0 is exact unless its terms are so large that their last evaluated digits are above 10^-12
+    if largest and largest > mpmath.mpf(10) ** CANCEL * (abs(total) if total else mpmath.mpf(10) ** -12):
+        raise AnswerError(f"the terms of a sum cancel in more than {CANCEL} digits (one is about "
+                          f"10^{int(mpmath.floor(mpmath.log10(largest)))}): write the value it has")
+    return total
 
 
 def _sigmoid(x):
@@ -59,7 +87,7 @@ def evaluate(node: Node, env, step_at_zero: float = 0.0) -> mpmath.mpf:
     or a function (name, index bindings) -> number for rules with indices (w_{kj} inside Σ_k).
     `step_at_zero` is the value of step(0), ReLU's g'(0) in the problem."""
     with mpmath.workdps(DIGITS):
-        return _eval(node, env, {STEP0: step_at_zero, WORK: [MAX_STEPS]})
+        return _in_range(_node(node, env, {STEP0: step_at_zero, WORK: [MAX_STEPS]}))
 
 
 def _lookup(name: str, env, bindings: dict):
@@ -74,6 +102,11 @@ def _lookup(name: str, env, bindings: dict):
 
 
 def _eval(node: Node, env, bindings: dict):
+    """The value of a node inside the tree: within range (out of range is AnswerError)."""
+    return _in_range(_node(node, env, bindings))
+
+
+def _node(node: Node, env, bindings: dict):
     work = bindings[WORK]
     work[0] -= 1
     if work[0] < 0:
@@ -91,14 +124,14 @@ def _eval(node: Node, env, bindings: dict):
         low, high = int(_eval(node[2], env, bindings)), int(_eval(node[3], env, bindings))
         if high - low + 1 > MAX_SUM_TERMS:
             raise AnswerError(f"a sum of more than {MAX_SUM_TERMS} terms")
-        return mpmath.fsum(_eval(node[4], env, {**bindings, node[1]: k}) for k in range(low, high + 1))
+        return _sum([_eval(node[4], env, {**bindings, node[1]: k}) for k in range(low, high + 1)])
     if kind == "cases":                     # ("cases", [(value, (op, lhs, rhs) or None), …])
         for value, test in node[1]:
             if test is None or _holds(test, env, bindings):
                 return _eval(value, env, bindings)
         raise AnswerError("no case applies")
     if kind == "add":
-        return _checked(mpmath.fsum(_eval(a, env, bindings) for a in node[1]))
+        return _checked(_sum([_eval(a, env, bindings) for a in node[1]]))
     if kind == "mul":
         out = mpmath.mpf(1)
         for a in node[1]:

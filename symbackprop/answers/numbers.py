@@ -215,3 +215,60 @@ def doubt(text: str) -> str | None:
     if re.search(r"\\over(?![A-Za-z])", scan):
         return "\\over is read only between two numbers ({9 \\over 2}); write \\frac{a}{b}"
     return None
+
+
+# -- misreadings visible only in the text as typed (before full-width folding) ---------------------
+_FONTS_ANY = rf"(?:{_MATH_FONTS}|{_TEXT_FONTS})"
+# a number not inside a name's subscript or an exponent: not after a letter, `_`, `^`, `\`, `_{`, `^{`
+_NUMBER_START = r"(?<![A-Za-z_^\\0-9.])(?<!_\{)(?<!\^\{)"
+_RUN = re.compile(rf"{_NUMBER_START}[0-9](?:[0-9.]|'(?=[0-9.]|$|[^A-Za-z(]))*")
+_EUROPEAN = re.compile(rf"{_NUMBER_START}(-?)([1-9][0-9]{{0,2}}(?:\.[0-9]{{3}})+),([0-9]+)(?![0-9.,])")
+_MIDDLE_DOT = re.compile(r"([0-9]+)\u00b7([0-9]+)")
+_GLUED = re.compile(rf"[0-9]\}}?\s*\\{_FONTS_ANY}\s*\{{\s*[-+]?[0-9]")
+_FONT_GROUP = re.compile(rf"\\{_FONTS_ANY}\s*\{{([^{{}}]*)\}}")
+
+
+def typed_doubt(text: str) -> str | None:
+    """Why an answer as typed is unreadable because a number in it has no single reading, with the
+    readings it could have ("did you mean …?"); None when there is none. Checked on the text as the
+    student typed it: several decimal points (`1.525.225`), an apostrophe in or after a number (Swiss
+    thousands `762'612.5`, a stray prime `45'`; `g'(x)` after a name is a derivative), a middle dot
+    U+00B7 between digits (`4·5`: a British decimal point or a product?), European grouping
+    (`762.612,5`), and a digit glued to a wrapped number (`-1\\mathbf{2}` prints as −12, reads as −2)."""
+    m = _EUROPEAN.search(text)
+    if m:
+        sign, head, tail = m.groups()
+        return (f"{m.group(0)} is unreadable: a dot between groups of three and a decimal comma? did you mean "
+                f"{sign}{head.replace('.', '')}.{tail}? write the number without a thousands separator, with a "
+                f"decimal point")
+    m = _MIDDLE_DOT.search(text)
+    if m:
+        a, b = m.groups()
+        return (f"{m.group(0)} is unreadable: a middle dot between digits is a decimal point or a product; did "
+                f"you mean {a}.{b} or {a} \\cdot {b}? write a decimal point, or \\cdot with spaces")
+    for m in _RUN.finditer(text):
+        run = m.group(0)
+        body = run.rstrip(".")          # the end of a sentence (4.5.) or an ellipsis (0.98201...), read elsewhere
+        if "'" in body:
+            parts = [p for p in body.split("'") if p]
+            joined = "".join(parts)
+            if body.endswith("'") and len(parts) == 1:
+                return (f"{body} is unreadable: a prime (') after a number; did you mean {joined}? write the "
+                        f"number alone")
+            return (f"{body} is unreadable: an apostrophe between digits (a thousands separator?); did you mean "
+                    f"{joined}{'' if len(parts) > 1 and all(len(p.split('.')[0]) == 3 for p in parts[1:]) else ' or ' + parts[0] + '.' + ''.join(parts[1:]).replace('.', '')}? "
+                    f"write the number without separators, with a decimal point")
+        if body.count(".") >= 2:
+            head, *groups = body.split(".")
+            options = []
+            if 1 <= len(head) <= 3 and head[0] != "0" and all(len(g) == 3 for g in groups):
+                options.append(head + "".join(groups))
+            options.append(f"{head}.{''.join(groups)}")
+            return (f"{body} is unreadable: a number with several decimal points; did you mean "
+                    f"{' or '.join(options)}? write one decimal point")
+    m = _GLUED.search(text)
+    if m:
+        plain = re.sub(r"\s+", "", _FONT_GROUP.sub(lambda g: g.group(1), text))
+        return (f"{text.strip()[:60]} is unreadable: a digit directly before a wrapped number (printed as one "
+                f"number, read as a product); did you mean {plain[:40]}? write the number once, unwrapped")
+    return None
