@@ -30,7 +30,7 @@ from ..printing import format_value
 from ..solution import PartSolution
 from . import diagnose
 from .compare import SCIENTIFIC, Match, Tolerance, compare_number, shown_decimals, within, written_number
-from .expr import DIGITS, evaluate, negate_at, node_at, numbers, replace_at
+from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations
@@ -769,10 +769,6 @@ def _finite(text: str) -> float:
 
 _FLOAT_HIGH = mpmath.mpf(10) ** MAX_EXPONENT
 _FLOAT_LOW = mpmath.mpf(10) ** -MAX_EXPONENT
-
-
-class OutOfRange(AnswerError):
-    """A value beyond 10^±300: read, but no number an answer can be (never a link passed over)."""
 
 
 def _in_range(value, expected: float) -> float:
