@@ -29,7 +29,7 @@ from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, s
 from .errors import InternalError, SymbackpropError
 from .problem import Problem
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
-from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown, totals
+from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
 from .solution import Solution, solve
 from .supervise import Outcome, Pool, WorkerFailed, ask, worker_loop
 

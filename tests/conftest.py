@@ -20,3 +20,14 @@ def xor():
 def xor_appendix():
     from symbackprop.solution import solve
     return solve(PROBLEMS / "xor_appendix.yaml")
+
+
+@pytest.fixture(scope="module")
+def grader():
+    """A Grader of problems/xor.yaml with the default rubric, one per test module (its parser worker is
+    shared by the module's tests and closed after them)."""
+    from symbackprop.answers import Grader, Rubric
+    from symbackprop.problem import load_problem
+    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric())
+    yield g
+    g.close()

@@ -32,13 +32,6 @@ D5 = -(1 - U5) * GP5
 D3, D4 = D5 * 2 * GP3, D5 * 4 * GP4
 
 
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
-
-
 def check(grader, tmp_path, part, answers, name="a.yaml"):
     f = tmp_path / name
     f.write_text(json.dumps({part: answers}) if name.endswith(".json") else

@@ -14,10 +14,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import PROBLEMS
 
-from symbackprop.answers import AnswerError, Grader, Rubric
+from symbackprop.answers import AnswerError
 from symbackprop.answers.fullwidth import fold
 from symbackprop.cli import main
-from symbackprop.problem import load_problem
 
 XOR = PROBLEMS / "xor.yaml"
 U3 = 1 / (1 + math.exp(-4))
@@ -144,13 +143,6 @@ def _batches(spellings):
         files[i][qid] = text
         where[n] = i
     return files, where
-
-
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,9 @@ w_45^new = 4.0636. ReLU: net_3 = u_3 = 4, L = 4.5, δ_5 = 3. The target z_1 = 1 
 import json
 
 import pytest
-from conftest import PROBLEMS
 
-from symbackprop.answers import Grader, Rubric
 from symbackprop.answers.read import environment_rows
-from symbackprop.problem import load_problem
 
-XOR = PROBLEMS / "xor.yaml"
-
-
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
 
 
 def _check(grader, tmp_path, name, text, part="sigmoid"):

@@ -24,13 +24,6 @@ from symbackprop.solution import PartSolution, solve
 XOR = PROBLEMS / "xor.yaml"
 
 
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
-
-
 def write(tmp_path, name, data):
     f = tmp_path / name
     f.write_text(yaml.safe_dump(data, allow_unicode=True) if name.endswith(".yaml") else data, encoding="utf-8")

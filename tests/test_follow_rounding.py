@@ -10,7 +10,6 @@ states); each case also checks that the value is NOT the rounding of the rule at
 numbers, the verdict the tool gave before ("rounded wrongly").
 """
 import itertools
-import math
 
 import pytest
 import yaml

@@ -12,7 +12,6 @@ import math
 import random
 
 import pytest
-import yaml
 from conftest import DATA, PROBLEMS
 
 from symbackprop.answers import Grader, Rubric

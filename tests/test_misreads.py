@@ -7,19 +7,8 @@ import json
 import random
 
 import pytest
-from conftest import PROBLEMS
-
-from symbackprop.answers import Grader, Rubric
-from symbackprop.problem import load_problem
-
-XOR = PROBLEMS / "xor.yaml"
 
 
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
 
 
 def judge_many(grader, tmp_path, part, qid, texts):

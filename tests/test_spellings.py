@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import PROBLEMS
 
-from symbackprop.answers import AnswerError, Grader, Parser, Rubric
+from symbackprop.answers import AnswerError, Parser
 from symbackprop.answers.compare import shown_decimals
 from symbackprop.answers.expr import evaluate
 from symbackprop.answers.latex import normalize, prepare, split_equations, split_relations
@@ -178,13 +178,6 @@ def test_a_writeup_line_with_decimal_commas_splits_only_between_equations():
 
 
 # -- through check: the examples with their verdicts --------------------------------------------
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
-
-
 def check(grader, tmp_path, part, answers, name="a.yaml"):
     f = tmp_path / name
     f.write_text(json.dumps({part: answers}))

@@ -8,7 +8,7 @@ import pytest
 from conftest import PROBLEMS
 
 from symbackprop.answers import Grader, Rubric
-from symbackprop.problem import load_problem, parse_problem
+from symbackprop.problem import parse_problem
 
 XOR = PROBLEMS / "xor.yaml"
 
@@ -21,13 +21,6 @@ U3, U4 = sig(4), sig(0)
 U5 = sig(2 * U3 + 4 * U4 - 4)
 D5 = -(1 - U5) * U5 * (1 - U5)                 # this problem's δ = ∂L/∂net
 GP3, GP4 = U3 * (1 - U3), U4 * (1 - U4)
-
-
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
 
 
 def check(grader, tmp_path, part, answers, name="a.yaml"):

@@ -10,10 +10,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import PROBLEMS
 
-from symbackprop.answers import Grader, Rubric
 from symbackprop.answers.compare import written_number
 from symbackprop.cli import main
-from symbackprop.problem import load_problem
 
 XOR = PROBLEMS / "xor.yaml"
 
@@ -35,13 +33,6 @@ G5 = U5 * (1 - U5)
 D5 = -(1 - U5) * G5
 G3 = U3 * (1 - U3)
 D3 = D5 * 2 * G3
-
-
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
 
 
 def judge(grader, tmp_path, part: str, qid: str, text):

@@ -18,7 +18,6 @@ from symbackprop.answers import Grader, OverLimit, Rubric
 from symbackprop.answers.read import read_submission
 from symbackprop.cli import main
 from symbackprop.problem import load_problem
-from symbackprop.solution import solve
 
 ROOT = Path(__file__).resolve().parent.parent
 XOR = ROOT / "problems" / "xor.yaml"
