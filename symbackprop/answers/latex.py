@@ -54,8 +54,8 @@ class ReaderUnavailable(InternalError):
 _REMOVE = re.compile(r"\\left(?![a-z])|\\right(?![a-z])|\\[,;:!]|\\quad|\\qquad|\\displaystyle|~|\$")
 _FONT_NET = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm)\s*\{\s*(net|new)\s*\}")
 _ENOTATION = re.compile(r"(?<![\w.}])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
-_UNICODE = {"×": r"\times ", "·": r"\cdot ", "−": "-", "–": "-", "≈": r"\approx ", "δ": r"\delta ", "Δ": r"\Delta ",
-            "η": r"\eta ", "σ": r"\sigma ", "∂": r"\partial ", "′": "'", "（": "(", "）": ")", "，": ","}
+# Greek letters and ∂ typed as characters (operators, dashes, primes and full-width signs: fullwidth.fold)
+_UNICODE = {"δ": r"\delta ", "Δ": r"\Delta ", "η": r"\eta ", "σ": r"\sigma ", "∂": r"\partial "}
 
 
 def check_size(text: str, what: str = "answer") -> None:
