@@ -1,15 +1,15 @@
 """Which texts checking an answer will give the LaTeX parser, so that they can be parsed ahead, all
 in one round trip (latex.Parser.prefetch), instead of one round trip per text.
 
-This is the front end of `Checker._read` (size check, a single number needs no parser, normalize,
-split the chain, quantity names to placeholders), and only a forecast: a text it misses is parsed
+It runs the front end of `Checker._read` (check.normalized, check.chain_links; a single number needs
+no parser; quantity names to placeholders), and is only a forecast: a text it misses is parsed
 when the checker needs it, and a text it adds is parsed for nothing but charged to no one.
 """
 from __future__ import annotations
 
-from .check import Answer
-from .compare import shown_decimals
-from .latex import AnswerError, check_size, normalize, prepare, split_relations
+from .check import Answer, chain_links, normalized
+from .compare import written_number
+from .latex import AnswerError, check_size, prepare
 from .names import NameTable
 
 MAX_AHEAD = 200          # texts of one submission parsed ahead (the rest, if any, when they are needed)
@@ -22,16 +22,17 @@ def answer_texts(answer: Answer, table: NameTable) -> list[str]:
         return []
     try:
         check_size(answer.text)
-        text = answer.text
-        for text in (answer.text, normalize(answer.text)):
-            if shown_decimals(text) is not None:
-                return []
+        text, _ = normalized(answer.text)
+        if any(spelling is not None and written_number(spelling) is not None for spelling in (answer.text, text)):
+            return []                                     # one number: no parser
+        parts, broken = chain_links(answer.text, text)
         out = []
-        for _, piece in split_relations(text):
+        for n, (_, piece) in enumerate(parts):
+            if n in broken:                               # a link not read: passed over, as _read does
+                continue
             prepared = prepare(piece, table)
-            if prepared.unknown:
-                break
-            out.append(prepared.text)
+            if not prepared.unknown:
+                out.append(prepared.text)
         return out
     except (AnswerError, RecursionError):
         return []

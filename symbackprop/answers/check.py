@@ -509,13 +509,7 @@ class Checker:
                 return [], _finite(ans.text), shown_decimals(ans.text), 0.0
             return [], _in_range(written[0], expected), written[1], 0.0
         check_size(ans.text)
-        why = typed_doubt(ans.text)       # 1.525.225  762'612.5  4·5  -1\mathbf{2}: unreadable, with the readings
-        if why is not None:
-            raise AnswerError(why)
-        try:
-            text = normalize(_mathrm_e(ans.text))
-        except AnswerError as exc:
-            text, whole = None, exc
+        text, whole = normalized(ans.text)
         # one number, as written ("-1e-1", "8.056 \\times 10^{-4}") or once normalized ("−0.5")
         for spelling in (ans.text, text):
             written = written_number(spelling) if spelling is not None else None
@@ -525,7 +519,7 @@ class Checker:
         value = decimals = None
         bound = 0.0
         numbers_value = None
-        parts, broken = (split_relations(text), {}) if text is not None else _links_alone(ans.text)
+        parts, broken = chain_links(ans.text, text)
         if text is None and len(parts) < 2:
             raise whole                                # not a chain: the answer's own reason
         unread: list[AnswerError] = []
@@ -705,6 +699,25 @@ class Checker:
 def _bad(links: list[Link]) -> list[Link]:
     """The links found wrong (a link that could not be read is not judged: it is neither)."""
     return [lk for lk in links if not lk.ok and lk.kind != "unread"]
+
+
+def normalized(text: str) -> tuple[str | None, AnswerError | None]:
+    """An answer's text as the parser's front end makes it, or (None, why) when it cannot be normalized
+    as a whole; AnswerError when it is a number with two readings (1.525.225, 762'612.5, 4·5). The one
+    front end of `Checker._read`, also used by ahead.py to forecast the texts it will parse."""
+    why = typed_doubt(text)       # 1.525.225  762'612.5  4·5  -1\mathbf{2}: unreadable, with the readings
+    if why is not None:
+        raise AnswerError(why)
+    try:
+        return normalize(_mathrm_e(text)), None
+    except AnswerError as exc:
+        return None, exc
+
+
+def chain_links(text: str, whole: str | None) -> tuple[list[tuple[str, str]], dict[int, AnswerError]]:
+    """The links of a chain: those of its normalized text `whole`, or, when it could not be normalized as
+    a whole, each link normalized alone (with why each one that cannot be is not read)."""
+    return (split_relations(whole), {}) if whole is not None else _links_alone(text)
 
 
 def _links_alone(text: str) -> tuple[list[tuple[str, str]], dict[int, AnswerError]]:
