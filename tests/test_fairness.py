@@ -424,6 +424,14 @@ def _fixed_costs(monkeypatch, parser, cost=0.02):
     from symbackprop.answers import latex, meter
     ask = latex.Parser._ask
     monkeypatch.setattr(parser, "_ask", lambda text: (lambda r: (r[0], r[1], cost if r[3] else r[2], r[3]))(ask(parser, text)))
+    quick = latex.Parser._quick
+
+    def quick_fixed(text):                # plain arithmetic read without latex2sympy2 costs the same
+        if not quick(parser, text):
+            return False
+        parser.cache[text] = parser.cache[text][:2] + (cost,)
+        return True
+    monkeypatch.setattr(parser, "_quick", quick_fixed)
     monkeypatch.setattr(meter.time, "process_time", lambda: 0.0)
 
 

@@ -25,6 +25,7 @@ from symbackprop import grade as grade_module
 from symbackprop import yamlfile
 from symbackprop.answers import Grader, Parser, Rubric, check_submission
 from symbackprop.answers import names as names_module
+from symbackprop.answers import quick
 from symbackprop.answers.latex import WARM_UP
 from symbackprop.errors import ProblemError
 from symbackprop.grade import find_submissions, grade_all
@@ -143,8 +144,9 @@ def test_name_tables_are_built_once_per_part_not_per_submission(tmp_path, monkey
 
 
 # -- the parser: batches, sharing, charging -------------------------------------------------------
-TEXTS = [r"\frac{1}{2}(1-0.491)^{2}", r"\mathrm{step}(3-1) + 2", r"\frac{1}{2}(1-0.491)^{2}", r"0.5 \cdot 9.8",
-         r"1+(", r"\frac{1}{1+e^{-4}}"]
+# texts outside quick.py's plain arithmetic (\sqrt, \exp, a syntax error), which the worker parses
+TEXTS = [r"\frac{1}{2}(1-\sqrt{0.241})^{2}", r"\mathrm{step}(\sqrt{3}-1) + 2", r"\frac{1}{2}(1-\sqrt{0.241})^{2}",
+         r"0.5 \cdot \sqrt{9.8}", r"1+(", r"\frac{1}{1+\exp(-4)}"]
 
 
 def test_prefetch_parses_each_distinct_text_once_and_parse_then_asks_nothing():
@@ -165,16 +167,16 @@ def test_prefetch_parses_each_distinct_text_once_and_parse_then_asks_nothing():
 
 def test_a_batch_stops_at_its_cpu_budget_and_leaves_the_rest_unparsed():
     with Parser() as p:
-        assert p.prefetch([r"\frac{1}{3}", r"2^{10}"], budget=0.0) == 0
+        assert p.prefetch([r"\sqrt{3}", r"\sqrt{10}"], budget=0.0) == 0
         assert p.cache == {} and p.asked == 0
-        assert p.parse(r"2^{10}") == ("pow", ("num", "2/1"), ("num", "10/1"))
+        assert p.parse(r"\sqrt{10}") == ("pow", ("num", "10/1"), ("num", "1/2"))
 
 
 def test_results_parsed_elsewhere_cost_a_submission_what_they_cost_there():
     """A submission pays for each text it uses once, whoever parsed it: the budget runs out at the
     same answer as when the file is checked alone."""
     with Parser() as parent:
-        texts = [r"\frac{1}{1+e^{-4}}", r"0.491 \times (1 - 0.491)"]
+        texts = [r"\frac{1}{1+\exp(-4)}", r"0.491 \times (1 - \sqrt{0.241})"]
         found = parent.serve(texts)
         assert set(found) == set(texts) and all(cost > 0 for _, _, cost in found.values())
         child = Parser(fetch=lambda todo: {t: found[t] for t in todo if t in found})
@@ -191,12 +193,13 @@ def test_results_parsed_elsewhere_cost_a_submission_what_they_cost_there():
 
 
 # -- grade: once per class, the same rows as check alone ------------------------------------------
+# plain arithmetic (read by quick.py) and texts only latex2sympy2 reads (\exp, \sqrt)
 ANSWERS = [
-    {"u_3": r"\frac{1}{1+e^{-4}}", "u_5": r"\frac{1}{1+e^{0.036}}", "L": r"\frac{1}{2}(1 - 0.491)^2",
+    {"u_3": r"\frac{1}{1+\exp(-4)}", "u_5": r"\frac{1}{1+e^{0.036}}", "L": r"\frac{1}{2}(1 - 0.491)^2",
      "delta_5": r"-(1-0.491)\times 0.2499", "u_4": 0.5},
-    {"u_3": r"\frac{1}{1+e^{-4}}", "u_5": "0.491", "L": r"(1 - 0.491)^2", "delta_5": r"-(1-0.491)\times 0.491"},
+    {"u_3": r"\frac{1}{1+e^{-4}}", "u_5": "0.491", "L": r"(1 - \sqrt{0.241})^2", "delta_5": r"-(1-0.491)\times 0.491"},
     {"u_3": "0.982", "u_5": r"\frac{1}{1 + e^{0.0360}}", "L": r"\frac{1}{2}(1 - 0.491)^2",
-     "delta_3": r"-0.1272 \times 2 \times 0.0177"},
+     "delta_3": r"-0.1272 \times \sqrt{4} \times 0.0177"},
 ]
 
 
@@ -248,8 +251,9 @@ def test_grade_parses_each_distinct_latex_text_once_per_class(tmp_path, parse_lo
     results = grade_all(problem, Rubric(), find_submissions(folder), part="sigmoid", jobs=jobs)
     parsed = Counter(parse_log())
     assert parsed and set(parsed.values()) == {1}, [t for t, n in parsed.items() if n > 1]
-    distinct_answers = {a for d in ANSWERS for a in d.values() if isinstance(a, str) and "\\" in a}
-    assert len(parsed) >= len(distinct_answers)
+    not_plain = {a for d in ANSWERS for a in d.values() if isinstance(a, str) and quick.read(a) is None}
+    assert not_plain and len(parsed) >= len(not_plain)
+    assert not [t for t in parsed if quick.read(t) is not None]     # plain arithmetic never reaches latex2sympy2
     for r in results:                                     # the same rows as each file checked alone
         alone, problems = check_submission(problem, r.source, "sigmoid")
         assert r.status == "graded" and _rows(r.reports) == _rows(alone) and r.problems == problems

@@ -657,6 +657,8 @@ class Parser:
         text, calls = _cut_calls(text)
         if self._recording is not None:
             self._recording.append(text)
+        if text not in self.cache:
+            self._quick(text)
         if text in self.cache:
             status, value, _ = self.cache[text]
             # a text this submission has not parsed yet costs it what it cost the first time, whoever
@@ -735,7 +737,7 @@ class Parser:
             cut, calls = _cut_calls(cut)
         except AnswerError:
             return
-        if cut.strip() and cut not in self.cache and cut not in seen:
+        if cut.strip() and cut not in self.cache and cut not in seen and not self._quick(cut):
             seen.add(cut)
             todo.append(cut)
         for _, arg in calls.values():
@@ -744,6 +746,21 @@ class Parser:
             for value, cond in rows:
                 for piece in (value,) + ((cond[0], cond[2]) if cond is not None else ()):
                     self._uncached(piece, todo, seen)
+
+    def _quick(self, text: str) -> bool:
+        """Read `text` with quick.py, latex2sympy2's tree without latex2sympy2, when it is plain arithmetic:
+        cached like a parse, with its own (tiny) CPU cost; False when latex2sympy2 must read it."""
+        from . import quick               # SymPy: imported by whoever checks answers anyway
+        start = time.process_time()
+        tree = quick.read(text)
+        if tree is None:
+            return False
+        try:
+            entry: tuple[str, object] = ("ok", _to_node(tree, [MAX_NODES]))
+        except ValueError as exc:        # what the worker says of a tree it refuses, in the same words
+            entry = ("error", str(exc).splitlines()[0][:200])
+        self.cache[text] = entry + (time.process_time() - start,)
+        return True
 
     def serve(self, texts: list[str], budget: float = AHEAD_BUDGET,
               limit: float = AHEAD_LIMIT) -> dict[str, tuple[str, object, float]]:
