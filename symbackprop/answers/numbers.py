@@ -293,14 +293,15 @@ _ELLIPSIS_MARK = r"(?:\\(?:ldots|dots|cdots|dotsc|dotso|dotsb|dotsm)(?![A-Za-z])
 _ELLIPSIS = re.compile(rf"({_NUMBER_START}(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t]*{_ELLIPSIS_MARK}")
 _TICK = re.compile(r"\\(?:checkmark|tick)(?![A-Za-z])|[\u2713\u2714\u2611]")
 _SPACING_CMD = re.compile(r"\\(?:hfill|enspace|enskip)(?![A-Za-z])|\\hspace\*?\s*\{[^{}]{0,40}\}")
-_NOTE_UNIT = (r"(?:d\.?\s?p\.?|s\.?\s?f\.?|decimal\s+places?|decimals|dec\.?\s?pl(?:aces)?\.?|"
-              r"significant\s+(?:figures?|digits)|sig\.?\s?figs?\.?)")
-_NOTE = (rf"(?:(?:(?:rounded|correct|accurate|given)\s+)?(?:(?:to|at)\s+)?[0-9]{{1,2}}\s*{_NOTE_UNIT}"
-         r"|rounded(?:\s+(?:off|up|down))?|approx\.?|approximately)")
-_NOTE_TEXT = re.compile(rf"\\(?:text|textrm|textit|textnormal|mbox|mathrm)\s*\{{\s*([(\[]?\s*(?:{_NOTE}|{_NOTE_UNIT})"
-                        r"\s*[)\]]?)\s*\}", re.I)
+_NOTE_UNIT = (r"(?:d\.?\s?p\.?|s\.?\s?f\.?|decimal[ \t]{1,4}places?|decimals|dec\.?\s?pl(?:aces)?\.?|"
+              r"significant[ \t]{1,4}(?:figures?|digits)|sig\.?\s?figs?\.?)")
+_NOTE = (rf"(?:(?:(?:rounded|correct|accurate|given)[ \t]{{1,4}})?(?:(?:to|at)[ \t]{{1,4}})?[0-9]{{1,2}}[ \t]{{0,4}}"
+         rf"{_NOTE_UNIT}|rounded(?:[ \t]{{1,4}}(?:off|up|down))?|approx\.?|approximately)")
+_NOTE_TEXT = re.compile(rf"\\(?:text|textrm|textit|textnormal|mbox|mathrm)[ \t]{{0,4}}\{{[ \t]{{0,4}}([(\[]?[ \t]{{0,4}}"
+                        rf"(?:{_NOTE}|{_NOTE_UNIT})[ \t]{{0,4}}[)\]]?)[ \t]{{0,4}}\}}", re.I)
 _NOTE_END = r"(?=\s*(?:\Z|[,;$&]|\\\\))"
-_ROUNDING_NOTE = re.compile(rf"(?:\s*[(\[]\s*{_NOTE}\s*[)\]]|(?<=[0-9}}])\s+{_NOTE}){_NOTE_END}", re.I)
+_ROUNDING_NOTE = re.compile(rf"(?:[ \t]{{0,8}}[(\[][ \t]{{0,4}}{_NOTE}[ \t]{{0,4}}[)\]]|(?<=[0-9}}])[ \t]{{1,8}}{_NOTE})"
+                            rf"{_NOTE_END}", re.I)
 _SIUNITX = re.compile(r"\\(?:num|SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{")
 _SI_EMPTY_UNIT = re.compile(r"(\\(?:SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{[^{}]*\})\s*\{\s*\}")
 _FONT_SWITCH = re.compile(r"\\(?:bf|rm|it|sf|tt|sl|em|bfseries|itshape|rmfamily|upshape|normalfont|"
@@ -328,7 +329,7 @@ def noise(text: str, keep_ellipsis: bool = False) -> str:
     pm = _PLUS_MINUS.search(text)
     if pm:
         from .latex import AnswerError       # latex.py imports this module: no import at load time
-        before = _BEFORE_PM.search(text, 0, pm.start())
+        before = _BEFORE_PM.search(text, max(0, pm.start() - 60), pm.start())
         mean = f"did you mean {before.group(1)}?" if before else "did you mean the value before the ±?"
         raise AnswerError(f"an answer with ± has two values (or a value and an error): give one value, not ±; "
                           f"{mean}")
