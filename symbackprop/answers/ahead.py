@@ -11,6 +11,7 @@ from .check import Answer, chain_links, normalized
 from .compare import written_number
 from .latex import AnswerError, check_size, prepare
 from .names import NameTable
+from .numbers import elided
 
 MAX_AHEAD = 200          # texts of one submission parsed ahead (the rest, if any, when they are needed)
 
@@ -28,7 +29,7 @@ def answer_texts(answer: Answer, table: NameTable) -> list[str]:
         parts, broken = chain_links(answer.text, text)
         out = []
         for n, (_, piece) in enumerate(parts):
-            if n in broken:                               # a link not read: passed over, as _read does
+            if n in broken or (n < len(parts) - 1 and elided(piece)):   # passed over, as _read does
                 continue
             prepared = prepare(piece, table)
             if not prepared.unknown:

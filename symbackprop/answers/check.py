@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 import mpmath
@@ -36,7 +37,7 @@ from .instances import StepRules, instances, true_values
 from .latex import AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations
 from .meter import FREE, Meter, _Free
 from .names import NameTable
-from .numbers import typed_doubt
+from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
 from .spread import Spread, written_radius
 from .rubric import Rubric
@@ -319,6 +320,8 @@ class Checker:
         except OverflowError:        # a number no float holds, wherever it is met: never a traceback
             return self._verdict(ans, "unreadable", message=f"out of range: a number in it is too large to be "
                                                             f"an answer (at most 10^{MAX_EXPONENT} in size)"), False, 0.0
+        if value is not None and decimals is not None and not ans.number and truncated(ans.text):
+            value = _untruncated(value, decimals, expected)
         own = any(lk.own for lk in links)
         radius = written_radius(decimals, bound) if value is not None else 0.0
         if value is None:                              # a name or a rule, and no value: nothing to grade
@@ -524,6 +527,8 @@ class Checker:
             raise whole                                # not a chain: the answer's own reason
         unread: list[AnswerError] = []
         for n, (rel, piece) in enumerate(parts):
+            if n < len(parts) - 1 and elided(piece):     # `= \\ldots =`: working left out, no link to judge
+                continue
             # a link that cannot be read is noted and passed over, the chain judged as if it were not there,
             # as long as the last link gives the value; an unreadable last link makes the item unreadable,
             # and so does a value out of range (read, and no number: docs/checking.md) or a submission whose
@@ -694,6 +699,22 @@ class Checker:
             return link
         return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
                                                      f"not {shown or link.text}")
+
+
+def _untruncated(value: float, places: int, expected: float) -> float:
+    """A value written with an ellipsis (`-0.0359\\ldots`: "and more digits") that is the expected value
+    cut short at its places, as that value rounded there (-0.0360): the student truncated where others
+    round, and the rounding allowance for the places written applies. Any other value is left as it is."""
+    if places > 15 or expected != expected or abs(expected) in (float("inf"),):
+        return value
+    step = Decimal(1).scaleb(-places)
+    exact = Decimal(expected)
+    written = Decimal(repr(value))
+    if written.quantize(step, rounding=ROUND_HALF_EVEN) != written:    # more places than it shows: not a cut
+        return value
+    if exact.quantize(step, rounding=ROUND_DOWN) != written:
+        return value
+    return float(exact.quantize(step, rounding=ROUND_HALF_EVEN))
 
 
 def _bad(links: list[Link]) -> list[Link]:

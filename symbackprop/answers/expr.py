@@ -146,7 +146,14 @@ def _node(node: Node, env, bindings: dict):
         if base == 0 and ex < 0:
             raise AnswerError("division by zero")
         if base < 0 and ex != int(ex):
-            raise AnswerError("a fractional power of a negative number")
+            root = _root_index(node[2])
+            if root is None:
+                raise AnswerError("a fractional power of a negative number is not a real number; for a real "
+                                  "root write \\sqrt[3]{…}")
+            if root % 2 == 0:
+                raise AnswerError(f"{'a square' if root == 2 else f'an even ({root}th)'} root of a negative number "
+                                  f"is not a real number")
+            return -_checked(mpmath.root(-base, root))     # \sqrt[3]{-1728} = -12: an odd root of a negative is real
         # |log2 of the result| is about |ex|·mag(base): refuse before computing a huge power
         if base not in (0, 1, -1) and abs(ex) * max(abs(mpmath.mag(base)), 1) > 4 * MAX_MAGNITUDE:
             raise AnswerError("a power too large to be an answer")
@@ -172,6 +179,14 @@ def _node(node: Node, env, bindings: dict):
             raise AnswerError("the logarithm of a number that is not positive")
         return _checked(fn(args[0]))
     raise AnswerError(f"cannot evaluate {kind}")
+
+
+def _root_index(exponent: Node) -> int | None:
+    """n when an exponent is exactly 1/n (what `\\sqrt[n]{x}` and `\\sqrt{x}` parse to), else None."""
+    if exponent[0] != "num" or "/" not in exponent[1]:
+        return None
+    p, q = exponent[1].split("/")
+    return int(q) if p == "1" and q.isdigit() and int(q) > 1 else None
 
 
 def _holds(test, env, bindings) -> bool:

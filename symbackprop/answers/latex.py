@@ -74,13 +74,17 @@ def check_size(text: str, what: str = "answer") -> None:
         raise AnswerError(f"{what} nested too deeply ({deepest} levels; at most {MAX_DEPTH})")
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, keep_ellipsis: bool = False) -> str:
     """What latex2sympy2 gets wrong, rewritten: Chinese and full-width typing (fullwidth.py), fonts
     around net, unicode, e-notation, \\max\\{\\}, and the spellings of a number (numbers.py: digit
-    groups, decimal commas, wrappers, `\\frac92`)."""
+    groups, decimal commas, wrappers, `\\frac92`, formatting noise, exponents without braces).
+    `keep_ellipsis`: an ellipsis after digits is kept as `\\ldots` (a write-up line, whose answers
+    are read again), else dropped."""
     text = fold(text)                     # Chinese and full-width typing (fullwidth.py)
     for u, tex in _UNICODE.items():
         text = text.replace(u, tex)
+    text = numbers.noise(text, keep_ellipsis)    # \checkmark, (4 d.p.), \num{}, {\bf 4.0}, \color, 0.98\ldots, ‰
+    text = numbers.exponents(text)               # 10^-3, 9.82*10**-1, 9.82 x10^-1
     text = numbers.before_spacing(text)          # 1\,000 is 1000: before the thin space is dropped
     text = _REMOVE.sub(" ", text)
     text = _FONT_NET.sub(r"\1", text)

@@ -49,7 +49,7 @@ _FRAC_SECOND = re.compile(r"\\frac\s*(\{[^{}]*\})\s*([0-9A-Za-z])(?![0-9.])")   
 _SQRT_TOKEN = re.compile(r"\\sqrt\s*([0-9A-Za-z])(?![0-9.A-Za-z])")               # \sqrt3, \sqrt 3
 _OVER = re.compile(r"(^|\{)\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*\\over(?![A-Za-z])\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(\}|$)")
 _SIGMA_CALL = re.compile(r"\\sigma\s*\(")
-_PERCENT = re.compile(r"(?<=[0-9.])\s*\\?%")
+_PERCENT = re.compile(r"(?<=[0-9.])\s*\\?%")          # 98.20% is 98.20 × 10^-2: 0.9820, four places
 
 
 def unwrap(text: str) -> str:
@@ -76,7 +76,7 @@ def unwrap(text: str) -> str:
     text = _OVER.sub(r"\1\\frac{\2}{\3}\4", text)
     text = text.replace("\\ast", "*")
     text = _SIGMA_CALL.sub(r"\\mathrm{sigmoid}(", text)    # latex2sympy2 reads \sigma(4) but not \sigma(-4)
-    return _PERCENT.sub(r"\\%", text)
+    return _PERCENT.sub(r" \\times 10^{-2}", text)
 
 
 # -- commas in numbers ------------------------------------------------------------------------------
@@ -176,6 +176,7 @@ _DOUBT_COMMA = re.compile(r"(?<![0-9])[0-9]+(?:\{,\}[0-9]+)+(?:\.[0-9]+)?")
 _LITERAL = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _SPACED = re.compile(rf"(?<![0-9.]){_LITERAL}(?:\s+{_LITERAL})+(?![0-9.])")
 _MIXED = re.compile(r"(?<![\w.])(-?)([0-9]+)\s*\\frac\s*\{\s*([0-9]+)\s*\}\s*\{\s*([0-9]+)\s*\}")
+_BARE_SIGNED_EXPONENT = re.compile(r"\^\s*([-+])\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([A-Za-z]{0,8})")
 _BARE_ARGUMENT = re.compile(r"\\(?:frac|sqrt)\s*[0-9]{2}")
 
 
@@ -212,6 +213,15 @@ def doubt(text: str) -> str | None:
     if m:
         return (f"{m.group(0)} is unreadable: without braces only the first digit is the argument; write "
                 f"{m.group(0)[:5].strip()}{{…}} with braces around the argument")
+    m = _BARE_SIGNED_EXPONENT.search(text)
+    if m:
+        sign, num, letters = m.groups()
+        options = f"^{{{sign}{num}}}{letters} or ^{{{sign}{num}{letters}}}" if letters else f"^{{{sign}{num}}}"
+        return (f"{m.group(0).strip()} is unreadable: an exponent without braces; did you mean {options}? write "
+                f"the exponent in braces")
+    if re.search(r"\\overline(?![A-Za-z])", text):
+        return ("\\overline is not read: a repeating decimal (0.\\overline{3}) or a mean? write the value as a "
+                "number or a fraction (\\frac{1}{3})")
     if re.search(r"\\over(?![A-Za-z])", scan):
         return "\\over is read only between two numbers ({9 \\over 2}); write \\frac{a}{b}"
     return None
@@ -223,7 +233,7 @@ _FONTS_ANY = rf"(?:{_MATH_FONTS}|{_TEXT_FONTS})"
 _NUMBER_START = r"(?<![A-Za-z_^\\0-9.])(?<!_\{)(?<!\^\{)"
 _RUN = re.compile(rf"{_NUMBER_START}[0-9](?:[0-9.]|'(?=[0-9.]|$|[^A-Za-z(]))*")
 _EUROPEAN = re.compile(rf"{_NUMBER_START}(-?)([1-9][0-9]{{0,2}}(?:\.[0-9]{{3}})+),([0-9]+)(?![0-9.,])")
-_MIDDLE_DOT = re.compile(r"([0-9]+)\u00b7([0-9]+)")
+_MIDDLE_DOT = re.compile(r"([0-9]+)\u00b7(?!10\s*(?:\^|\*\*))([0-9]+)")   # 9.82·10^{-1}: a product
 _GLUED = re.compile(rf"[0-9]\}}?\s*\\{_FONTS_ANY}\s*\{{\s*[-+]?[0-9]")
 _FONT_GROUP = re.compile(rf"\\{_FONTS_ANY}\s*\{{([^{{}}]*)\}}")
 
@@ -272,3 +282,105 @@ def typed_doubt(text: str) -> str | None:
         return (f"{text.strip()[:60]} is unreadable: a digit directly before a wrapped number (printed as one "
                 f"number, read as a product); did you mean {plain[:40]}? write the number once, unwrapped")
     return None
+
+
+# -- formatting noise around a number, and exponents without braces (issue 10) ----------------------
+# Marks a teacher reads past: a tick, an ellipsis after the digits ("and more digits"), a rounding
+# note at the end (`\quad (4 d.p.)`, `(to 4 dp)`, `\text{(rounded)}`), siunitx's `\num{}`/`\SI{}{}`,
+# old font switches (`{\bf 4.0}`), colour (`\color{red}{4.5}`), `\underline{}`, a sign in a text font
+# (`\text{-}12`). Each is one regex pass without nested repetition: linear in the text.
+_ELLIPSIS_MARK = r"(?:\\(?:ldots|dots|cdots|dotsc|dotso|dotsb|dotsm)(?![A-Za-z])|\u2026|\.{3,})"
+_ELLIPSIS = re.compile(rf"({_NUMBER_START}(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t]*{_ELLIPSIS_MARK}")
+_TICK = re.compile(r"\\(?:checkmark|tick)(?![A-Za-z])|[\u2713\u2714\u2611]")
+_SPACING_CMD = re.compile(r"\\(?:hfill|enspace|enskip)(?![A-Za-z])|\\hspace\*?\s*\{[^{}]{0,40}\}")
+_NOTE_UNIT = (r"(?:d\.?\s?p\.?|s\.?\s?f\.?|decimal[ \t]{1,4}places?|decimals|dec\.?\s?pl(?:aces)?\.?|"
+              r"significant[ \t]{1,4}(?:figures?|digits)|sig\.?\s?figs?\.?)")
+_NOTE = (rf"(?:(?:(?:rounded|correct|accurate|given)[ \t]{{1,4}})?(?:(?:to|at)[ \t]{{1,4}})?[0-9]{{1,2}}[ \t]{{0,4}}"
+         rf"{_NOTE_UNIT}|rounded(?:[ \t]{{1,4}}(?:off|up|down))?|approx\.?|approximately)")
+_NOTE_TEXT = re.compile(rf"\\(?:text|textrm|textit|textnormal|mbox|mathrm)[ \t]{{0,4}}\{{[ \t]{{0,4}}([(\[]?[ \t]{{0,4}}"
+                        rf"(?:{_NOTE}|{_NOTE_UNIT})[ \t]{{0,4}}[)\]]?)[ \t]{{0,4}}\}}", re.I)
+_NOTE_END = r"(?=\s*(?:\Z|[,;$&]|\\\\))"
+_ROUNDING_NOTE = re.compile(rf"(?:[ \t]{{0,8}}[(\[][ \t]{{0,4}}{_NOTE}[ \t]{{0,4}}[)\]]|(?<=[0-9}}])[ \t]{{1,8}}{_NOTE})"
+                            rf"{_NOTE_END}", re.I)
+_SIUNITX = re.compile(r"\\(?:num|SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{")
+_SI_EMPTY_UNIT = re.compile(r"(\\(?:SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{[^{}]*\})\s*\{\s*\}")
+_FONT_SWITCH = re.compile(r"\\(?:bf|rm|it|sf|tt|sl|em|bfseries|itshape|rmfamily|upshape|normalfont|"
+                          r"boldmath)(?![A-Za-z])(?!\s*\{\s*(?:net|new)(?![A-Za-z]))")
+_COLOR = re.compile(r"\\color\s*(?:\[[^\[\]{}]{0,40}\])?\s*\{[^{}]{0,40}\}")
+_COLOR_WRAP = re.compile(r"\\(?:textcolor|colorbox)\s*(?:\[[^\[\]{}]{0,40}\])?\s*\{[^{}]{0,40}\}\s*\{"
+                         r"|\\fcolorbox\s*\{[^{}]{0,40}\}\s*\{[^{}]{0,40}\}\s*\{"
+                         r"|\\(?:underline|uline|emph|hl|highlight)\s*\{")
+_SIGN_IN_FONT = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{\s*([-+])\s*\}}")
+_PER_MILLE = re.compile(r"(?<=[0-9.])\s*(?:\u2030|\\permil(?![A-Za-z])|\\textperthousand(?![A-Za-z]))")
+_PER_TEN_THOUSAND = re.compile(r"(?<=[0-9.])\s*(?:\u2031|\\textpertenthousand(?![A-Za-z]))")
+_BEFORE_PM = re.compile(r"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*\Z")
+_PLUS_MINUS = re.compile(r"\\(?:pm|mp)(?![A-Za-z])|[\u00b1\u2213]")
+
+
+def noise(text: str, keep_ellipsis: bool = False) -> str:
+    """Formatting a teacher reads past, dropped: a tick (`\\checkmark`), a rounding note at the end of an
+    equation (`\\quad (4 d.p.)`, `(to 4 dp)`, `(3 s.f.)`, `\\text{(rounded)}`), `\\hfill`, `\\hspace{}`;
+    wrappers that do not change a value (`\\num{0.982}`, `\\SI{0.982}{}`, `{\\bf 4.0}`, `\\underline{4.5}`,
+    `\\color{red}{4.5}`, `\\textcolor{red}{4.5}`); a sign in a text font (`\\text{-}12` is −12); per mille
+    (`9.82‰` is 9.82 × 10^-3). An ellipsis right after digits (`0.9820\\ldots`, `0.9820…`) is dropped, or
+    written `\\ldots` (`keep_ellipsis`: a write-up's line, whose answers are read again and need to know
+    that the digits were cut short, see `truncated`). `\\overline` is no wrapper (a repeating decimal, a
+    mean): it is left for the parser to refuse."""
+    pm = _PLUS_MINUS.search(text)
+    if pm:
+        from .latex import AnswerError       # latex.py imports this module: no import at load time
+        before = _BEFORE_PM.search(text, max(0, pm.start() - 60), pm.start())
+        mean = f"did you mean {before.group(1)}?" if before else "did you mean the value before the ±?"
+        raise AnswerError(f"an answer with ± has two values (or a value and an error): give one value, not ±; "
+                          f"{mean}")
+    text = _TICK.sub(" ", text)
+    text = _SPACING_CMD.sub(" ", text)
+    text = _NOTE_TEXT.sub(r" \1 ", text)
+    text = _ROUNDING_NOTE.sub("", text)
+    text = _SI_EMPTY_UNIT.sub(r"\1", text)
+    text = _SIUNITX.sub("{", text)
+    text = _COLOR.sub(" ", text)
+    text = _COLOR_WRAP.sub("{", text)
+    text = _FONT_SWITCH.sub(" ", text)
+    text = _SIGN_IN_FONT.sub(r"\1", text)
+    text = _PER_MILLE.sub(r" \\times 10^{-3}", text)
+    text = _PER_TEN_THOUSAND.sub(r" \\times 10^{-4}", text)
+    return _ELLIPSIS.sub(r"\1\\ldots" if keep_ellipsis else r"\1", text)
+
+
+_ONLY_ELLIPSIS = re.compile(rf"\s*(?:{_ELLIPSIS_MARK}|\\vdots(?![A-Za-z]))\s*")
+
+
+def elided(piece: str) -> bool:
+    """Whether a link of a chain is only an ellipsis (`… = ... = -0.1272`): working left out, not a link."""
+    return bool(_ONLY_ELLIPSIS.fullmatch(piece))
+
+
+_TRUNCATED = re.compile(r"[0-9]\s*\\ldots[\s.,;:$}]*\Z")
+
+
+def truncated(text: str) -> bool:
+    """Whether an answer ends in digits cut short by an ellipsis (`-0.0359\\ldots`, `0.98…`): the digits
+    written are the value truncated (or rounded) there."""
+    try:
+        return bool(_TRUNCATED.search(noise(text, keep_ellipsis=True)))
+    except Exception:        # ± and the like: the answer is refused elsewhere, with the reason
+        return False
+
+
+# a single signed integer after ^ or ** is the exponent (`10^-3`, `e^-2`, `9.82*10**-1`); `10^-3x`
+# (a letter or more after it) and `10^{-3}` are left as they are
+_BARE_EXPONENT = re.compile(r"(?:\^|\*\*)[ \t]*([-+][ \t]*[0-9]+|[0-9]+)(?![0-9.]|[ \t]*[A-Za-z{(\[_])")
+_POWER_STARS = re.compile(r"\*\*(?=[ \t]*[{(])")
+_TIMES_X = re.compile(r"(?<=[0-9.])[ \t]*(?:[xX]|\*(?!\*))[ \t]*(?=10[ \t]*(?:\^|\*\*))")
+
+
+def exponents(text: str) -> str:
+    """Exponents written without braces as one: `10^-3` → `10^{-3}`, `9.82*10**-1` → `9.82*10^{-1}`,
+    `9.82 x10^-1` → `9.82 \\times 10^{-1}` (an x between a number and 10^ is a times sign); `**` before a
+    bracket is `^`."""
+    if "^" not in text and "**" not in text:
+        return text
+    text = _TIMES_X.sub(r" \\times ", text)
+    text = _BARE_EXPONENT.sub(lambda m: "^{" + re.sub(r"[ \t]", "", m.group(1)) + "}", text)
+    return _POWER_STARS.sub("^", text)

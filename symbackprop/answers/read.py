@@ -305,7 +305,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
         table = tables[current]
         for segment in (row for piece in math for row in environment_rows(piece)):
             try:
-                segment = normalize(segment)
+                segment = normalize(segment, keep_ellipsis=True)     # 0.98\\ldots: cut short, see check.truncated
             except AnswerError:            # read as written: the item that holds it is unreadable, with the reason
                 pass
             for n, equation in enumerate(split_equations(segment)):
