@@ -16,11 +16,13 @@ from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 from sympy.printing.str import StrPrinter
 
 
-def format_value(value: sp.Expr, precision: int) -> tuple[str, bool]:
+def format_value(value: sp.Expr, precision: int, number: float | None = None) -> tuple[str, bool]:
     """A value as shown to people, and whether that display is exact.
 
     Integers and terminating decimals that fit in `precision` places are exact; anything else is
     rounded to `precision` decimal places (tiny values to `precision` significant digits).
+    `number`: the value as a float already computed the same way (a Step's `float_value`,
+    evaluate.to_float), which saves evaluating a long exact expression again.
     """
     if value.is_Rational:
         frac = Fraction(int(value.p), int(value.q))
@@ -31,7 +33,7 @@ def format_value(value: sp.Expr, precision: int) -> tuple[str, bool]:
             s = f"{float(frac):.{precision}f}".rstrip("0").rstrip(".")
             if Fraction(s) == frac:
                 return s, True
-    x = float(value.evalf(20))
+    x = float(value.evalf(20)) if number is None else number
     if x != 0 and abs(x) < 0.5 * 10**-precision:
         return f"{x:.{max(precision - 1, 0)}e}", False
     if abs(x) >= 1e12:

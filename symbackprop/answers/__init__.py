@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import SymbackpropError
 from ..problem import Problem, load_problem
 from ..solution import Solution, solve
-from .ahead import submission_texts
+from .ahead import likely_needs_reader, submission_texts
 from .check import Answer, Checker, PartReport, Verdict
 from .latex import AnswerError, Parser
 from .meter import Meter, OverLimit
@@ -96,8 +96,10 @@ def check_submission(problem: str | Path | Problem, answers: str | Path, part: s
     The rubric is the problem's `grading:`, then a rubric file's, then the tolerances given here."""
     if not isinstance(problem, Problem):
         problem = load_problem(problem)
+    # plain arithmetic is read without latex2sympy2 (quick.py): its worker starts early only for a file
+    # that shows something else (starting it costs the other core, and the memory a fork shares)
     grader = Grader(problem, load_rubric(rubric, problem.grading or Rubric(), relative, absolute),
-                    [part] if part else None)
+                    [part] if part else None, warm=likely_needs_reader(answers))
     try:
         return grader.check(answers, part)
     finally:

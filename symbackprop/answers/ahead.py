@@ -7,6 +7,9 @@ when the checker needs it, and a text it adds is parsed for nothing but charged 
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from .check import Answer, chain_links, normalized
 from .compare import written_number
 from .latex import AnswerError, check_size, prepare
@@ -14,6 +17,10 @@ from .names import NameTable
 from .numbers import elided
 
 MAX_AHEAD = 200          # texts of one submission parsed ahead (the rest, if any, when they are needed)
+# what only latex2sympy2 reads (quick.py reads plain arithmetic): roots, named functions, sums, calls
+_NEEDS_READER = re.compile(r"\\(?:sqrt|exp|ln|log|max|min|tanh|sinh|cosh|sigma|sum|prod|binom|operatorname"
+                           r"|mathrm\s*\{\s*(?:step|relu|ReLU|sgn|sign|sigmoid|H)\s*\})(?![A-Za-z])"
+                           r"|(?<![A-Za-z\\])(?:exp|tanh|ln|log|max|min|sqrt|sigma|relu|step)\s*[({]|√|∑")
 
 
 def answer_texts(answer: Answer, table: NameTable) -> list[str]:
@@ -37,6 +44,18 @@ def answer_texts(answer: Answer, table: NameTable) -> list[str]:
         return out
     except (AnswerError, RecursionError):
         return []
+
+
+def likely_needs_reader(path: str | Path, limit: int = 1 << 20) -> bool:
+    """Whether a submission file's text shows something only latex2sympy2 reads, so that its worker is
+    worth starting before the problem is solved (its start then overlaps the solving). Only a forecast:
+    a text it misses starts the worker when it is met, and a worker started for nothing is stopped."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(limit).decode("utf-8", errors="replace")
+    except OSError:
+        return False                                  # read_submission says what is wrong with the file
+    return _NEEDS_READER.search(raw) is not None
 
 
 def submission_texts(answers: dict[str, list[Answer]], tables: dict[str, NameTable]) -> list[str]:

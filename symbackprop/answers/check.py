@@ -152,7 +152,7 @@ class Checker:
         self._reused: set[tuple] = set()               # remembered verdicts the current submission has paid for
         self.spread: Spread | None = None              # the current submission's rounding spreads (spread.py)
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
-        self.expected_text = {s.id: format_value(s.value, psol.part.precision)[0] for s in psol.steps}
+        self.expected_text = {s.id: format_value(s.value, psol.part.precision, s.float_value)[0] for s in psol.steps}
         # numbers that are some quantity's exact value (0.5 = u_4), or a constant of a rule (the ½ of the
         # loss ½(t − u)², the 1/N of a mean), are not rounded when written
         self.exact = {abs(Fraction(int(s.value.p), int(s.value.q))) for s in psol.steps if s.value.is_Rational}

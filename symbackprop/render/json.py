@@ -24,7 +24,7 @@ def to_data(solution: Solution, precision: int | None = None, checks=None) -> di
         for step in psol.steps:
             q = {"value": step.float_value,
                  "exact": str(step.value) if step.exact else None,
-                 "display": format_value(step.value, p)[0],
+                 "display": format_value(step.value, p, step.float_value)[0],
                  "text": chain(psol, step, p),
                  "latex": chain(psol, step, p, latex=True),
                  "section": step.section}

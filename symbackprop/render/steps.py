@@ -10,7 +10,7 @@ def links(psol: PartSolution, step: Step, precision: int, latex: bool = False) -
     substituted and the value. Links that print like the one before are dropped."""
     names = psol.names.latex if latex else psol.names.text
     show = print_latex if latex else print_text
-    value, exact = format_value(step.value, precision)
+    value, exact = format_value(step.value, precision, step.float_value)
     out = [("", show(step.symbol, names))]
     forms = [show(f, names) for f in step.forms]
     if step.forms:
