@@ -51,6 +51,8 @@ def likely_needs_reader(path: str | Path, limit: int = 1 << 20) -> bool:
     worth starting before the problem is solved (its start then overlaps the solving). Only a forecast:
     a text it misses starts the worker when it is met, and a worker started for nothing is stopped."""
     try:
+        if not Path(path).is_file():                  # a FIFO or a device is never opened here
+            return False
         with open(path, "rb") as f:
             raw = f.read(limit).decode("utf-8", errors="replace")
     except OSError:

@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -75,6 +76,15 @@ def check_size(text: str, what: str = "answer") -> None:
 
 
 def normalize(text: str, keep_ellipsis: bool = False) -> str:
+    """`_normalize`, remembered for short texts: a pure function of the text, called for every link of
+    every answer, and a class writes the same links again and again (at most 8192 texts of up to 2000
+    characters are kept)."""
+    if len(text) > 2000:
+        return _normalize(text, keep_ellipsis)
+    return _normalize_remembered(text, keep_ellipsis)
+
+
+def _normalize(text: str, keep_ellipsis: bool = False) -> str:
     """What latex2sympy2 gets wrong, rewritten: Chinese and full-width typing (fullwidth.py), fonts
     around net, unicode, e-notation, \\max\\{\\}, and the spellings of a number (numbers.py: digit
     groups, decimal commas, wrappers, `\\frac92`, formatting noise, exponents without braces).
@@ -105,6 +115,9 @@ def normalize(text: str, keep_ellipsis: bool = False) -> str:
     text = numbers.commas(text)                  # 0,9820 and 4{,}5 are decimals; 1,000 stays in doubt
     text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
     return numbers.ends(text)
+
+
+_normalize_remembered = lru_cache(maxsize=8192)(_normalize)
 
 
 # a function's name typed without its backslash: a whole word (no letter or backslash before it) right
