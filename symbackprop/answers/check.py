@@ -29,7 +29,8 @@ from ..general import RULE_IDS
 from ..printing import format_value
 from ..solution import PartSolution
 from . import diagnose
-from .compare import SCIENTIFIC, Match, Tolerance, compare_number, shown_decimals, within, written_number
+from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
+                      within, written_number)
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
@@ -363,7 +364,7 @@ class Checker:
         nearest = min(max(value, own - reach), own + reach)
         match = self._compare(value, decimals, nearest, bound)
         asked = self.tol.precision
-        if match.status == "correct" and decimals is not None and decimals < asked and self.tol.relative is None:
+        if match.status == "correct" and decimals is not None and 0 <= decimals < asked and self.tol.relative is None:
             match = Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
                                        f"the problem asks for {asked}")
         rank = ("correct", "imprecise", "rounding", "")
@@ -491,7 +492,10 @@ class Checker:
             code = {"value": "arithmetic", "numbers": "numbers", "rule": "rule"}.get(bad_links[0].kind)
             return self._verdict(ans, "wrong", diagnosis=code, message=bad_links[0].message, value=value,
                                  links=tuple(links))
-        if decimals is not None and decimals < self.tol.precision and abs(expected) < 10.0 ** -decimals:
+        few = too_few_figures(value, decimals, expected)
+        if few is not None:
+            return self._verdict(ans, "wrong", diagnosis="figures", value=value, links=tuple(links), message=few)
+        if decimals is not None and 0 <= decimals < self.tol.precision and abs(expected) < 10.0 ** -decimals:
             return self._verdict(ans, "wrong", value=value, links=tuple(links),
                                  message=f"shows no digit of the value: {decimals} decimal place"
                                          f"{'s' if decimals != 1 else ''} do not reach its first significant digit")
@@ -689,9 +693,12 @@ class Checker:
                     shown: str | None = None) -> Link:
         """Does the value follow from the numbers before it (up to its places and their rounding)?"""
         v, b = numbers_value
-        if abs(value - v) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9) + b + 1e-12 or \
+        if abs(value - v) <= 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + b + 1e-12 or \
                 within(value, v, self.tol, b):
             return link
+        if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
+                figures_match(value, decimals, v, self.tol).status == "imprecise":
+            return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
         return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
                                                      f"not {shown or link.text}")
 
