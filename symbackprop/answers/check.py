@@ -28,13 +28,14 @@ import sympy as sp
 from ..general import RULE_IDS
 from ..printing import format_value
 from ..solution import PartSolution
-from . import diagnose
+from . import copied, diagnose
 from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
                       within, written_number)
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
-from .latex import AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations
+from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations,
+                    without_reason)
 from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .numbers import typed_doubt
@@ -204,9 +205,13 @@ class Checker:
         self.meter.tick()
         verdicts, notes = diagnose.consolidate(verdicts, self)
         missing = tuple(q for q in self.items if q not in seen)
-        # the first error is the first wrong item in the solution's order, never one only imprecise,
-        # misrounded, unreadable or with a slip in its working (its value is right, nothing inherits it)
-        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points), None)
+        # the first error is the first wrong item in the student's order (the line it is on; the solution's
+        # order among items on one line or without lines), never one only imprecise, misrounded, unreadable,
+        # with a slip in its working (its value is right, nothing inherits it) or with no value at all (a
+        # rule or a name alone: there is nothing to correct, only something to add)
+        wrong = [v for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"]
+        first = min(wrong, key=lambda v: (v.line if v.line is not None else 1 << 30,
+                                          self.order.get(v.qid, 1 << 30))).qid if wrong else None
         verdicts = self._name_upstream(verdicts, wrong_first, first)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
@@ -483,6 +488,13 @@ class Checker:
                                                              f"{self.name(earlier)}, charged once")
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
+        copy = copied.find_copy(self, ans.qid, value, decimals, bound, links, own_values)
+        if copy is not None:        # a given copied wrong (w_45 = 3 for 4): charged here, later steps follow from it
+            leaf, used = copy
+            own_values.adopt(leaf, float(used), ans.qid)
+            wrong_first[ans.qid] = ans.qid
+            return self._verdict(ans, "wrong", diagnosis="given_copied", value=value, links=tuple(links),
+                                 message=copied.message(self, leaf, used))
         if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
             message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
             return self._verdict(ans, match.status, diagnosis=match.status, message=message, value=value,
@@ -535,6 +547,7 @@ class Checker:
             try:
                 if n in broken:
                     raise broken[n]
+                piece = without_reason(piece)        # `1 \text{ since } 4 > 0`: the value, once the reason holds
                 prepared = prepare(piece, self.table)
                 if prepared.unknown:
                     raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
