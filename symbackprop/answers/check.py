@@ -205,13 +205,11 @@ class Checker:
         self.meter.tick()
         verdicts, notes = diagnose.consolidate(verdicts, self)
         missing = tuple(q for q in self.items if q not in seen)
-        # the first error is the first wrong item in the student's order (the line it is on; the solution's
-        # order among items on one line or without lines), never one only imprecise, misrounded, unreadable,
-        # with a slip in its working (its value is right, nothing inherits it) or with no value at all (a
-        # rule or a name alone: there is nothing to correct, only something to add)
-        wrong = [v for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"]
-        first = min(wrong, key=lambda v: (v.line if v.line is not None else 1 << 30,
-                                          self.order.get(v.qid, 1 << 30))).qid if wrong else None
+        # the first error is the first wrong item in the solution's order, never one only imprecise,
+        # misrounded, unreadable, with a slip in its working (its value is right, nothing inherits it) or
+        # with no value at all (a rule or a name alone: there is nothing to correct, only something to add)
+        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"),
+                     None)
         verdicts = self._name_upstream(verdicts, wrong_first, first)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
