@@ -92,7 +92,8 @@ def test_small_integers_keep_the_decimal_place_policy():
     assert compare_number(10, 0, 9.8, TOL).status == "imprecise"
     assert compare_number(20, 0, 15.25, TOL).status == ""
     assert compare_number(0.98, 2, 0.98201, TOL).status == "imprecise"
-    assert written_number("1.53e6")[1] == -4 and written_number("1530000")[1] == 0
+    assert written_number("1.53e6", figures=True)[1] == -4 and written_number("1530000", figures=True)[1] == 0
+    assert written_number("1.53e6")[1] == 0
     assert written_number("8.056e-4")[1] == 7
 
 

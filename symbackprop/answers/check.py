@@ -518,7 +518,7 @@ class Checker:
         if ans.unreadable is not None:
             raise AnswerError(ans.unreadable)
         if ans.number:
-            written = written_number(ans.text)
+            written = written_number(ans.text, figures=True)
             if written is None:
                 return [], _finite(ans.text), shown_decimals(ans.text), 0.0
             return [], _in_range(written[0], expected), written[1], 0.0
@@ -526,7 +526,7 @@ class Checker:
         text, whole = normalized(ans.text)
         # one number, as written ("-1e-1", "8.056 \\times 10^{-4}") or once normalized ("−0.5")
         for spelling in (ans.text, text):
-            written = written_number(spelling) if spelling is not None else None
+            written = written_number(spelling, figures=True) if spelling is not None else None
             if written is not None:
                 return [Link("", spelling.strip(), "value", True)], _in_range(written[0], expected), written[1], 0.0
         links: list[Link] = []
@@ -769,7 +769,7 @@ def literal_decimals(text: str, node: Node) -> int | None:
     `0.0008056` does). The parsed tree decides that the text is a single number (a fraction or any
     arithmetic is an expression, judged as exact or by the rounding of its numbers); the text gives
     the places, so that the trailing zeros of 0.9820 count. None when the text is not one number."""
-    written = written_number(text)
+    written = written_number(text, figures=True)
     if written is not None:
         try:
             got = evaluate(node, {})

@@ -54,12 +54,14 @@ SCIENTIFIC = re.compile(rf"{_MANTISSA}\s*{_EXPONENT}")
 _PAIRS = {"(": ")", "{": "}", "[": "]"}
 
 
-def written_number(text: str) -> tuple[Fraction, int] | None:
+def written_number(text: str, figures: bool = False) -> tuple[Fraction, int] | None:
     """The exact value and decimal places of a text that is one number as written, or None: a
     decimal (`0.9820` shows 4 places) or scientific notation (`8.056e-4`, `8.056 \\times 10^{-4}`,
     `8.056 \\cdot 10^{-4}`, `8.056\\mathrm{e}{-4}`: the mantissa's places moved by the exponent,
     7 here, as `0.0008056` shows), with a sign and wrapping parentheses or braces (`(8.056e-4)`,
-    `-{0.98}`, `$0.98$`). The places are the value's, whichever way it is spelt."""
+    `-{0.98}`, `$0.98$`). The places are the value's, whichever way it is spelt; with `figures`,
+    scientific notation that stops before the units keeps negative places (1.53e6: −4, its last
+    significant figure in the 10^4 place), else they are 0."""
     t = text.strip().strip("$").strip()
     sign, signed = 1, False
     while t:
@@ -79,7 +81,7 @@ def written_number(text: str) -> tuple[Fraction, int] | None:
     places = len(mantissa.partition(".")[2]) - exponent
     # scientific notation that rounds beyond the units (1.53e6: -4) keeps its negative places: the
     # significant figures it shows; a plain integer has 0 places (its trailing zeros are ambiguous)
-    return sign * value, places if exponent and value else max(places, 0)
+    return sign * value, places if figures and exponent and value else max(places, 0)
 
 
 def _wraps(text: str) -> bool:
