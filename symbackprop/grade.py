@@ -282,6 +282,15 @@ def _diagnosis_code(v) -> str:
     return v.diagnosis or v.status
 
 
+def _answer_of(v) -> str:
+    """A wrong answer as the summary counts it: the value it reaches, so a chain `rule = numbers = 0.3691`
+    and the plain `0.3691` are one answer, not two (its whole text when it reaches no value)."""
+    last = v.links[-1] if v.links else None
+    if last is not None and last.kind == "value" and len(v.links) > 1:
+        return " ".join(last.text.split())
+    return " ".join(v.given.split())
+
+
 def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
     """Per item: how many answered, got it right (correct on its own), carried a wrong earlier value
     correctly (follow-through: wrong on its own, credited), missed it (answered, neither) and left it out
@@ -318,7 +327,7 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
                 if v.status == "follow_through":          # wrong on its own: the teacher should see it
                     carried[key] += 1
                     continue
-                wrong_answers.setdefault(key, Counter())[" ".join(v.given.split())] += 1
+                wrong_answers.setdefault(key, Counter())[_answer_of(v)] += 1
                 diagnoses.setdefault(key, Counter())[_diagnosis_code(v)] += 1
     students = [r for r in results if not r.skipped]
     graded = [r for r in students if not r.error]

@@ -29,12 +29,14 @@ import sympy as sp
 from ..general import RULE_IDS
 from ..printing import format_value
 from ..solution import PartSolution
-from . import diagnose
-from .compare import SCIENTIFIC, Match, Tolerance, compare_number, shown_decimals, within, written_number
+from . import copied, diagnose
+from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
+                      within, written_number)
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
-from .latex import AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations
+from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations,
+                    without_reason)
 from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .numbers import elided, truncated, typed_doubt
@@ -205,8 +207,10 @@ class Checker:
         verdicts, notes = diagnose.consolidate(verdicts, self)
         missing = tuple(q for q in self.items if q not in seen)
         # the first error is the first wrong item in the solution's order, never one only imprecise,
-        # misrounded, unreadable or with a slip in its working (its value is right, nothing inherits it)
-        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points), None)
+        # misrounded, unreadable, with a slip in its working (its value is right, nothing inherits it) or
+        # with no value at all (a rule or a name alone: there is nothing to correct, only something to add)
+        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"),
+                     None)
         verdicts = self._name_upstream(verdicts, wrong_first, first)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
@@ -366,7 +370,7 @@ class Checker:
         nearest = min(max(value, own - reach), own + reach)
         match = self._compare(value, decimals, nearest, bound)
         asked = self.tol.precision
-        if match.status == "correct" and decimals is not None and decimals < asked and self.tol.relative is None:
+        if match.status == "correct" and decimals is not None and 0 <= decimals < asked and self.tol.relative is None:
             match = Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
                                        f"the problem asks for {asked}")
         rank = ("correct", "imprecise", "rounding", "")
@@ -485,6 +489,13 @@ class Checker:
                                                              f"{self.name(earlier)}, charged once")
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
+        copy = copied.find_copy(self, ans.qid, value, decimals, bound, links, own_values)
+        if copy is not None:        # a given copied wrong (w_45 = 3 for 4): charged here, later steps follow from it
+            leaf, used = copy
+            own_values.adopt(leaf, float(used), ans.qid)
+            wrong_first[ans.qid] = ans.qid
+            return self._verdict(ans, "wrong", diagnosis="given_copied", value=value, links=tuple(links),
+                                 message=copied.message(self, leaf, used))
         if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
             message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
             return self._verdict(ans, match.status, diagnosis=match.status, message=message, value=value,
@@ -494,7 +505,10 @@ class Checker:
             code = {"value": "arithmetic", "numbers": "numbers", "rule": "rule"}.get(bad_links[0].kind)
             return self._verdict(ans, "wrong", diagnosis=code, message=bad_links[0].message, value=value,
                                  links=tuple(links))
-        if decimals is not None and decimals < self.tol.precision and abs(expected) < 10.0 ** -decimals:
+        few = too_few_figures(value, decimals, expected)
+        if few is not None:
+            return self._verdict(ans, "wrong", diagnosis="figures", value=value, links=tuple(links), message=few)
+        if decimals is not None and 0 <= decimals < self.tol.precision and abs(expected) < 10.0 ** -decimals:
             return self._verdict(ans, "wrong", value=value, links=tuple(links),
                                  message=f"shows no digit of the value: {decimals} decimal place"
                                          f"{'s' if decimals != 1 else ''} do not reach its first significant digit")
@@ -507,7 +521,7 @@ class Checker:
         if ans.unreadable is not None:
             raise AnswerError(ans.unreadable)
         if ans.number:
-            written = written_number(ans.text)
+            written = written_number(ans.text, figures=True)
             if written is None:
                 return [], _finite(ans.text), shown_decimals(ans.text), 0.0
             return [], _in_range(written[0], expected), written[1], 0.0
@@ -515,7 +529,7 @@ class Checker:
         text, whole = normalized(ans.text)
         # one number, as written ("-1e-1", "8.056 \\times 10^{-4}") or once normalized ("−0.5")
         for spelling in (ans.text, text):
-            written = written_number(spelling) if spelling is not None else None
+            written = written_number(spelling, figures=True) if spelling is not None else None
             if written is not None:
                 return [Link("", spelling.strip(), "value", True)], _in_range(written[0], expected), written[1], 0.0
         links: list[Link] = []
@@ -536,6 +550,7 @@ class Checker:
             try:
                 if n in broken:
                     raise broken[n]
+                piece = without_reason(piece)        # `1 \text{ since } 4 > 0`: the value, once the reason holds
                 prepared = prepare(piece, self.table)
                 if prepared.unknown:
                     raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
@@ -694,9 +709,12 @@ class Checker:
                     shown: str | None = None) -> Link:
         """Does the value follow from the numbers before it (up to its places and their rounding)?"""
         v, b = numbers_value
-        if abs(value - v) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9) + b + 1e-12 or \
+        if abs(value - v) <= 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + b + 1e-12 or \
                 within(value, v, self.tol, b):
             return link
+        if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
+                figures_match(value, decimals, v, self.tol).status == "imprecise":
+            return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
         return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
                                                      f"not {shown or link.text}")
 
@@ -772,7 +790,7 @@ def literal_decimals(text: str, node: Node) -> int | None:
     `0.0008056` does). The parsed tree decides that the text is a single number (a fraction or any
     arithmetic is an expression, judged as exact or by the rounding of its numbers); the text gives
     the places, so that the trailing zeros of 0.9820 count. None when the text is not one number."""
-    written = written_number(text)
+    written = written_number(text, figures=True)
     if written is not None:
         try:
             got = evaluate(node, {})

@@ -54,12 +54,14 @@ SCIENTIFIC = re.compile(rf"{_MANTISSA}\s*{_EXPONENT}")
 _PAIRS = {"(": ")", "{": "}", "[": "]"}
 
 
-def written_number(text: str) -> tuple[Fraction, int] | None:
+def written_number(text: str, figures: bool = False) -> tuple[Fraction, int] | None:
     """The exact value and decimal places of a text that is one number as written, or None: a
     decimal (`0.9820` shows 4 places) or scientific notation (`8.056e-4`, `8.056 \\times 10^{-4}`,
     `8.056 \\cdot 10^{-4}`, `8.056\\mathrm{e}{-4}`: the mantissa's places moved by the exponent,
     7 here, as `0.0008056` shows), with a sign and wrapping parentheses or braces (`(8.056e-4)`,
-    `-{0.98}`, `$0.98$`). The places are the value's, whichever way it is spelt."""
+    `-{0.98}`, `$0.98$`). The places are the value's, whichever way it is spelt; with `figures`,
+    scientific notation that stops before the units keeps negative places (1.53e6: −4, its last
+    significant figure in the 10^4 place), else they are 0."""
     t = text.strip().strip("$").strip()
     sign, signed = 1, False
     while t:
@@ -76,7 +78,10 @@ def written_number(text: str) -> tuple[Fraction, int] | None:
     mantissa = m.group(1)
     exponent = int(next((g for g in m.groups()[1:] if g is not None), "0"))
     value = Fraction(mantissa) * Fraction(10) ** exponent
-    return sign * value, max(len(mantissa.partition(".")[2]) - exponent, 0)
+    places = len(mantissa.partition(".")[2]) - exponent
+    # scientific notation that rounds beyond the units (1.53e6: -4) keeps its negative places: the
+    # significant figures it shows; a plain integer has 0 places (its trailing zeros are ambiguous)
+    return sign * value, places if figures and exponent and value else max(places, 0)
 
 
 def _wraps(text: str) -> bool:
@@ -108,7 +113,21 @@ class Match:
 
 def compare_number(given: float, decimals: int | None, expected: float, tol: Tolerance,
                    rounding_bound: float = 0.0) -> Match:
-    """Compare one number (with the decimal places it was written with, if it was a decimal)."""
+    """Compare one number (with the decimal places it was written with, if it was a decimal; negative
+    places for scientific notation that stops before the units, 1.53e6 having −4). A rounding beyond
+    the units place is judged by the significant figures it shows (figures_match)."""
+    match = _compare_places(given, decimals, expected, tol, rounding_bound)
+    if match.status in ("correct", "imprecise") or decimals is None or tol.relative is not None:
+        return match
+    by_figures = figures_match(given, decimals, expected, tol)
+    return by_figures if by_figures is not None else match
+
+
+def _compare_places(given: float, decimals: int | None, expected: float, tol: Tolerance,
+                    rounding_bound: float = 0.0) -> Match:
+    """The decimal-place policy (a number with negative places is read here as an integer, 0 places)."""
+    if decimals is not None:
+        decimals = max(decimals, 0)
     if tol.relative is not None and within(given, expected, tol, rounding_bound):
         return Match("correct")                       # a tolerance the teacher chose
     diff = abs(given - expected)
@@ -131,3 +150,75 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     if diff < unit * (1 - 1e-9) - slack:              # between the right value's neighbours (not on one): misrounded
         return Match("rounding", f"rounded wrongly: {expected:.{decimals}f} to {decimals} places")
     return Match("")
+
+
+# ---- significant figures: a rounding beyond the units place -------------------------------------------
+MIN_FIGURES = 3      # a rounding beyond the units counts only when it shows at least this many figures
+
+
+def _figures_units(given: float, decimals: int) -> list[int]:
+    """The powers of ten a number may have been rounded to beyond the units, finest first: exactly
+    10^-decimals for scientific notation (1.53e6: 10^4); 10^1 … 10^z for an integer with z trailing
+    zeros (1525000: 10^1, 10^2, 10^3 — which of its zeros are significant it does not say)."""
+    if decimals < 0:
+        return [-decimals]
+    if decimals > 0 or given != int(given) or given == 0 or abs(given) >= 1e300:
+        return []
+    digits = str(abs(int(given)))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return list(range(1, zeros + 1))
+
+
+def _figures(given: float, power: int) -> int:
+    """How many significant figures `given` shows when its last one is in the 10^power place."""
+    return len(str(abs(int(round(given / 10.0 ** power))))) if given else 0
+
+
+def _rounded_text(expected: float, power: int) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+    return f"{int(Decimal(repr(expected)).scaleb(-power).quantize(Decimal(1), ROUND_HALF_UP)) * 10 ** power}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def figures_match(given: float, decimals: int, expected: float, tol: Tolerance) -> Match | None:
+    """A number rounded beyond its units (1.53 × 10^6, 1525000, −1530) judged by the significant figures
+    it shows: imprecise ("right to 3 significant figures") when the value rounds to it at the finest
+    place its writing allows, rounded wrongly when it lies between that rounding's neighbours; None when
+    it is neither, or shows fewer than MIN_FIGURES figures (too few to tell the answer from another
+    value: 1500000 for 1525225)."""
+    slack = 1e-12 * max(1.0, abs(expected))
+    diff = abs(given - expected)
+    units = _figures_units(given, decimals)
+    for power in units:
+        if diff <= 0.5 * 10.0 ** power * (1 + 1e-9) + slack:
+            n = _figures(given, power)
+            if n < MIN_FIGURES:
+                return None
+            return Match("imprecise", f"right to {_plural(n, 'significant figure')}; the problem asks for "
+                                      f"{_plural(tol.precision, 'decimal place')}")
+    if units:
+        power = units[-1]
+        n = _figures(given, power)
+        if n >= MIN_FIGURES and diff < 10.0 ** power * (1 - 1e-9) - slack:
+            return Match("rounding", f"rounded wrongly: {_rounded_text(expected, power)} to "
+                                     f"{_plural(n, 'significant figure')}")
+    return None
+
+
+def too_few_figures(given: float, decimals: int | None, expected: float) -> str | None:
+    """Why a rounding beyond the units is wrong although the value rounds to it: it shows fewer than
+    MIN_FIGURES significant figures (1500000 or 1.5e6 for 1525225). None when that is not the case."""
+    if decimals is None:
+        return None
+    diff = abs(given - expected)
+    for power in _figures_units(given, decimals):
+        if diff <= 0.5 * 10.0 ** power * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
+            n = _figures(given, power)
+            if n < MIN_FIGURES:
+                return (f"too few figures to be right: {_plural(n, 'significant figure')} shown; a rounding "
+                        f"beyond the units needs at least {MIN_FIGURES}")
+            return None
+    return None

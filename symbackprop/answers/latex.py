@@ -22,6 +22,7 @@ import time
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Iterator
 
 from ..errors import InternalError, SymbackpropError
@@ -380,8 +381,32 @@ def _cut_calls(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
 
 _BEGIN_CASES, _END_CASES = "\\begin{cases}", "\\end{cases}"
 _OTHERWISE = re.compile(r"(\\text\{\s*(otherwise|else)\s*\})?")
-_COND = re.compile(r"^\s*\\text\{\s*(?:for|if|when)\s*\}\s*(?:\\:|\\ )?(.*?)(>=|<=|\\geq?|\\leq?|>|<|=)(.*)$", re.S)
+_COND = re.compile(r"^\s*(?:\\text\{\s*(?:for|if|when)\s*\}\s*(?:\\:|\\ )?)?(.*?)(>=|<=|\\geq?|\\leq?|>|<|=)(.*)$", re.S)
 _OPS = {"\\ge": ">=", "\\geq": ">=", "\\le": "<=", "\\leq": "<="}
+
+
+_BECAUSE = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*(?:since|because|as)\s*\}")
+_NUMERIC_COND = re.compile(r"\s*([+-]?\d+(?:\.\d+)?)\s*(>=|<=|\\geq?|\\leq?|>|<|=)\s*([+-]?\d+(?:\.\d+)?)\s*[.,;]?\s*")
+
+
+def without_reason(piece: str) -> str:
+    """A link with a reason after it (`1 \\text{ since } 4 > 0`, as for a ReLU's g'): the value before it,
+    when the condition is in numbers and holds; AnswerError when it does not hold, or is not in numbers
+    (`since net_4 > 0` says nothing the tool can check: write the value alone)."""
+    m = _BECAUSE.search(piece)
+    if m is None or _BEGIN_CASES in piece:
+        return piece
+    value, cond = piece[:m.start()], piece[m.end():]
+    c = _NUMERIC_COND.fullmatch(cond)
+    if c is None:
+        raise AnswerError(f"the reason `{cond.strip()[:40]}` is read only when it is in numbers "
+                          f"(`1 \\text{{ since }} 4 > 0`); write the value alone, or its condition in numbers")
+    a, b = Fraction(c.group(1)), Fraction(c.group(3))
+    op = _OPS.get(c.group(2), c.group(2))
+    holds = {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b, "=": a == b}[op]
+    if not holds:
+        raise AnswerError(f"the condition `{cond.strip()[:40]}` given as the reason does not hold")
+    return value
 
 
 def _cut_cases(text: str) -> tuple[str, dict[str, list]]:

@@ -92,7 +92,10 @@ class NameTable:
         if alias in self.by_key:
             return self.by_key[alias]
         if not self.batched:
-            return self.by_key.get(re.sub(r"\^\(\d+\)", "", c))
+            q = self.by_key.get(re.sub(r"\^\(\d+\)", "", c))
+            if q is not None and re.search(r"\^\(\d+\)", c) and _is_weight(q):
+                return None       # w_35^(1): the layer, or the weight after step 1? Never silently the given one
+            return q
         return None
 
     def suggest(self, name: str, count: int = 2) -> list[str]:
@@ -102,7 +105,11 @@ class NameTable:
         c = re.sub(r"^(?:\\sigma|σ|f|a|φ|\\varphi|\\phi)(?='?\()", "g", c)
         if re.fullmatch(r"[A-Za-z]", c) or re.fullmatch(r"[A-Za-z]\^\(\d+\)", c):
             c = self.loss_symbol + c[1:]
+        layered = re.search(r"\^\(\d+\)", c) is not None
         c = re.sub(r"\^\(\d+\)", "", c)
+        if layered and c in self.by_key and _is_weight(self.by_key[c]):
+            w = self.psol.names.text.get(self.by_key[c].symbol, c)
+            return [f"{w}^new (the updated weight)", f"{w} (the given weight)"]
         shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items() if "_" in key
                  or "(" in key or key == self.loss_symbol}
         if c in shown:
@@ -123,3 +130,8 @@ def _updated(c: str) -> str:
     if m:
         return f"{m.group(1)}{m.group(2) or m.group(3)}^new"
     return c
+
+
+def _is_weight(q: Quantity) -> bool:
+    """Whether a quantity is a given weight (w_35), whose superscript (1) may mean the weight after step 1."""
+    return q.qid is not None and q.qid.startswith("w_")

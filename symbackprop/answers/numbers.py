@@ -29,7 +29,8 @@ def before_spacing(text: str) -> str:
     `\\right.` (invisible delimiters) dropped; `\\ ` (a control space) a space."""
     text = _SPACED_GROUPS.sub(lambda m: m.group(1) + _SEP.sub("", m.group(2)), text)
     text = _LEFT_RIGHT_DOT.sub(" ", text)
-    return text.replace("\\ ", " ")
+    # a control space `\ ` is a space; a row break `\\` (of a cases inside the answer) stays one
+    return re.sub(r"\\\\|\\ ", lambda m: m.group(0) if m.group(0) == "\\\\" else " ", text)
 
 
 # -- wrappers around a value ------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class OwnValues:
         self.first: dict[sp.Symbol, str] = {}      # symbol -> the first wrong item its own value carries
         self.convention: tuple[str, str] | None = None    # (diagnosis, the item it was first charged on)
         self.charged: dict[str, str] = {}           # systematic diagnosis -> the item it was charged on
+        self.copied: dict[sp.Symbol, str] = {}      # a given copied wrong -> the item it was charged on
         self._done = 0                              # steps[:_done] have their own values
 
     # -- building ------------------------------------------------------------------------------
@@ -106,6 +107,13 @@ class OwnValues:
             self.convention = (code, qid)
             self._done = 0                      # sweep again: the output δ not written are now doubled
         return None
+
+    def adopt(self, sym: sp.Symbol, value: float, qid: str) -> None:
+        """A given value copied wrong (copied.py), charged on `qid`: the student's own value of it is the
+        copy from now on, so the later steps that use it follow from that item."""
+        self.copied[sym] = qid
+        self.values[sym] = value
+        self.first[sym] = qid
 
     # -- reading -------------------------------------------------------------------------------
     def convention_applies(self, qid: str) -> bool:

@@ -1,0 +1,112 @@
+"""A given value copied wrong: the student used w_45 = 3 where the problem gives 4, consistently.
+
+Such a slip is one mistake, not one per step that uses the value. When a wrong item has no other
+explanation, each value the problem gives that its step uses (a weight, an input, η, a target) is
+tried in turn: the value that, put in its place, reproduces the student's number (the step is
+solved for it through two evaluations of its rule and the answer checked at that value) is a copy
+when the student's working shows it (the number written among the substituted numbers of a chain:
+`net_5 = -4 + 2 \\cdot 0.982 + 3 \\cdot 0.5`), or, for a value with no working, when it is a number
+as short as the problem's own given values and no other given explains the item (the only
+consistent explanation). The item is charged once; the student's own value of that given is the
+copy from then on (own.py), so the later steps that use it follow through.
+"""
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from .compare import compare_number, shown_decimals
+
+if TYPE_CHECKING:          # pragma: no cover
+    from .check import Checker, Link
+    from .own import OwnValues
+
+_LITERAL = re.compile(r"\d+(?:\.\d+)?")
+EXTRA_PLACES = 2           # a copy shown in the working may have up to 2 places more than the givens
+
+
+def given_leaves(ch: "Checker", qid: str) -> list[sp.Symbol]:
+    """The values the problem gives that step `qid` uses directly (never the bias input: `bias_zero`)."""
+    out = []
+    for leaf in sorted(ch.graph.leaves[qid], key=str):
+        sid = ch.graph.id_of.get(leaf)
+        if sid is not None and not ch.psol.step(sid).forms:
+            out.append(leaf)
+    return out
+
+
+def given_places(ch: "Checker") -> int:
+    """The most decimal places among the values the problem gives (η = 0.001: 3)."""
+    places = [shown_decimals(ch.expected_text[s.id]) for s in ch.psol.steps if s.section == "given"]
+    return max((p for p in places if p is not None), default=0)
+
+
+def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound: float,
+              links: list["Link"], own: "OwnValues") -> tuple[sp.Symbol, Fraction] | None:
+    """The given (and the number used for it) whose copy explains the student's wrong value of `qid`,
+    or None. Numbers in the working that give the right value rule a copy out."""
+    if any(lk.kind == "numbers" and lk.ok for lk in links):
+        return None
+    values = dict(own.values)
+    written = {abs(Fraction(t)) for lk in links if lk.kind == "numbers" for t in _LITERAL.findall(lk.text)}
+    shown = any(lk.kind == "numbers" for lk in links)
+    short = given_places(ch)
+
+    def at(leaf, g: float) -> float | None:
+        v = ch.steps.recompute(qid, {**values, leaf: g})
+        if v is not None and own.convention_applies(qid):
+            v *= 2.0
+        return v
+
+    found = []
+    for leaf in given_leaves(ch, qid):
+        if leaf in own.copied:
+            continue                            # already charged: the own value is the copy
+        g0 = values[leaf]
+        f0, f1 = at(leaf, g0), at(leaf, g0 + 1.0)
+        if f0 is None or f1 is None or f1 == f0:
+            continue
+        guess = g0 + (value - f0) / (f1 - f0)
+        if not abs(guess) < 1e12:
+            continue
+        for k in range(short + EXTRA_PLACES + 1):
+            c = Fraction(round(guess, k)).limit_denominator(10 ** k)
+            if c == Fraction(g0).limit_denominator(10 ** 9) or c == 0:
+                continue
+            v = at(leaf, float(c))
+            if v is not None and _reproduces(ch, value, decimals, v, bound):
+                evidence = abs(c) in written
+                if evidence or (not shown and k <= short):
+                    found.append((leaf, c, evidence))
+                break
+    shown_in_work = [f for f in found if f[2]]
+    pick = shown_in_work if shown_in_work else found
+    if len(pick) != 1:
+        return None                              # none, or more than one explanation: say nothing
+    return pick[0][0], pick[0][1]
+
+
+def _reproduces(ch: "Checker", value: float, decimals: int | None, v: float, bound: float) -> bool:
+    """Whether the student's number is `v` as written: right to the places asked, or rounded to at least
+    MIN_PLACES places (a number rounded to fewer could come from too many other values)."""
+    status = compare_number(value, decimals, v, ch.tol, bound).status
+    return status == "correct" or (status == "imprecise" and decimals is not None and decimals >= MIN_PLACES)
+
+
+MIN_PLACES = 3
+
+
+def message(ch: "Checker", leaf: sp.Symbol, used: Fraction) -> str:
+    """'uses w_{45} = 3, the problem gives w_{45} = 4'."""
+    name = ch.psol.names.text.get(leaf, str(leaf))
+    sid = ch.graph.id_of[leaf]
+    return f"uses {name} = {_number(used)}, the problem gives {name} = {ch.expected_text[sid]}"
+
+
+def _number(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    return f"{float(x):.10f}".rstrip("0").rstrip(".")
