@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from .answers import Grader, OverLimit, Parser, PartReport, Rubric
+from .answers.ahead import likely_needs_reader
 from .answers.check import items_of
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import InternalError, SymbackpropError
@@ -188,7 +189,10 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
 
     start_method = context.get_start_method() if context is not None else None
     with Parser(start_method=start_method) as parser:
-        parser.warm()                                  # latex2sympy2 loads while the problem is solved
+        # latex2sympy2 loads while the problem is solved, when some file shows what only it reads (plain
+        # arithmetic is read without it, answers/quick.py); else it starts only if a worker asks
+        if any(likely_needs_reader(path) for _, path in submissions):
+            parser.warm()
         solution = solve(problem, [part] if part else None)
         pool = Pool(_serve, (problem, rubric, part, solution, start_method), worker_count(jobs, len(submissions)),
                     SECONDS, context, answer=lambda texts: _parsed(parser, texts))
