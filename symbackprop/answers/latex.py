@@ -113,6 +113,7 @@ def _normalize(text: str, keep_ellipsis: bool = False) -> str:
     text = re.sub(r"\\log(?![A-Za-z])", r"\\ln", text)
     # f((x)) is a product for latex2sympy2: drop parentheses that only wrap parentheses
     text = _collapse_parentheses(text)
+    text = _HALF_OF.sub(r"\\frac{\1}{\2}", text)   # 1/2 (t - u)^2 is ½(t − u)², not 1/(2(t − u)²)
     text = numbers.commas(text)                  # 0,9820 and 4{,}5 are decimals; 1,000 stays in doubt
     text = _ENOTATION.sub(lambda m: f"({m.group(1)}\\times 10^{{{m.group(2)}}})", text)
     return numbers.ends(text)
@@ -128,6 +129,11 @@ _BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(tanh|sinh|cosh|ln|log|exp|sqrt|sig
 _AS_LATEX = {"sigmoid": "\\mathrm{sigmoid}", "sigma": "\\mathrm{sigmoid}", "relu": "\\mathrm{relu}",
              "step": "\\mathrm{step}"}
 _SQRT_PAREN = re.compile(r"\\sqrt\s*\(")
+
+
+# a number over a number right before a parenthesis, as typed: `1/2 (t - u)^2`. A teacher reads ½(t − u)²;
+# latex2sympy2's grammar (and quick.py, which follows it) would read 1/(2·(t − u)²)
+_HALF_OF = re.compile(r"(?<![\w.})\\^_])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?=\s*(?:\(|\\left\s*\())")
 
 
 def bare_functions(text: str) -> str:
