@@ -41,7 +41,7 @@ from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
-from .spread import Spread, written_radius
+from .spread import Interval, Spread, written_spread
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
@@ -280,7 +280,7 @@ class Checker:
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
 
-    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, float]:
+    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, Interval]:
         """One answer's verdict, and the spread its rounding gives the student's value (spread.py). A right answer judged from its text alone is right whatever else
         the student wrote, so it is remembered and the many students who write it cost nothing; a
         verdict that used the student's own earlier values ("right from your rounded earlier
@@ -302,7 +302,7 @@ class Checker:
             self._reused.add(key)
         return v, radius
 
-    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:
+    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, Interval]:
         """The verdict, whether it depends on the student's own earlier values, and the spread the
         rounding of the value as written gives it (0 when no value was read). A link that could not be
         read is judged as absent (no deduction), and said in the message."""
@@ -312,7 +312,7 @@ class Checker:
             v = replace(v, message="; ".join(([v.message] if v.message else []) + unread))
         return v, mine, radius
 
-    def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:
+    def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, Interval]:
         """The verdict from the links read, whether it depends on the student's own earlier values, and
         the spread of the value as written."""
         expected = self.psol.step(ans.qid).float_value
@@ -320,14 +320,14 @@ class Checker:
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
-            return self._verdict(ans, "unreadable", message=str(exc)), False, 0.0
+            return self._verdict(ans, "unreadable", message=str(exc)), False, (0.0, 0.0)
         except OverflowError:        # a number no float holds, wherever it is met: never a traceback
             return self._verdict(ans, "unreadable", message=f"out of range: a number in it is too large to be "
-                                                            f"an answer (at most 10^{MAX_EXPONENT} in size)"), False, 0.0
+                                                            f"an answer (at most 10^{MAX_EXPONENT} in size)"), False, (0.0, 0.0)
         if value is not None and decimals is not None and not ans.number and truncated(ans.text):
             value = _untruncated(value, decimals, expected)
         own = any(lk.own for lk in links)
-        radius = written_radius(decimals, bound) if value is not None else 0.0
+        radius = (0.0, 0.0)
         if value is None:                              # a name or a rule, and no value: nothing to grade
             bad = _bad(links)
             if bad:
@@ -337,13 +337,19 @@ class Checker:
                                  message=self._no_value(links)), own, radius
         bad_links = _bad(links)
         match = self._compare(value, decimals, expected, bound)
+        radius = written_spread(value, decimals, bound, expected, match.status == "correct")
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
                                      message="the value is right but the working is not: " + bad_links[0].message), \
                     own, radius
             return self._verdict(ans, "correct", value=value, links=tuple(links)), own, radius
-        return self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first), True, radius
+        verdict = self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first)
+        # a right value (a rounding of the true value, or right from the student's rounded earlier values)
+        # stands for one between it and the true value; any other keeps half a unit in its last place
+        right = verdict.status == "correct" or (verdict.status in ("imprecise", "slip") and
+                                                match.status in ("correct", "imprecise"))
+        return verdict, True, written_spread(value, decimals, bound, expected, right)
 
     def _compare(self, value: float, decimals: int | None, target: float, bound: float) -> Match:
         """compare_number, and the precision rule for a value left as an expression of rounded numbers
@@ -364,10 +370,10 @@ class Checker:
         outside it. So a value rounded from their full-precision numbers counts as one rounded from
         their written ones. A value shown to fewer places than asked stays imprecise at best."""
         at_centre = self._compare(value, decimals, own, bound)
-        reach = self.spread.of(qid) if self.spread is not None else 0.0
-        if at_centre.status == "correct" or not reach > 0:
+        below, above = self.spread.of(qid) if self.spread is not None else (0.0, 0.0)
+        if at_centre.status == "correct" or not (below > 0 or above > 0):
             return at_centre
-        nearest = min(max(value, own - reach), own + reach)
+        nearest = min(max(value, own - below), own + above)
         match = self._compare(value, decimals, nearest, bound)
         asked = self.tol.precision
         if match.status == "correct" and decimals is not None and 0 <= decimals < asked and self.tol.relative is None:
