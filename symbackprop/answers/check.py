@@ -72,6 +72,7 @@ class Link:
     message: str = ""
     own: bool = False              # judged with the student's own earlier values, not the true ones
     convention: bool = False       # wrong here, right in the other δ convention (δ negated)
+    numbers: float | None = None   # an arithmetic slip: what the numbers before the value give
 
 
 @dataclass(frozen=True)
@@ -434,6 +435,18 @@ class Checker:
             # the other δ convention or a sign slip: decided for the whole part in diagnose.consolidate
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
+        # the working shown decides: substituted numbers that give another value than the one written are
+        # an arithmetic slip (a sign lost after them: a sign slip), never a follow-through or a mistake
+        # that the final number alone would suggest
+        # (a value that is the right one rounded stays imprecise, its working's slip said with it)
+        slipped = next((lk for lk in bad_links if lk.kind == "value" and lk.numbers is not None), None)
+        if slipped is not None and match.status != "imprecise":
+            wrong_first[ans.qid] = ans.qid
+            if abs(slipped.numbers) > self.tol.floor and within(value, -slipped.numbers, self.tol):
+                return self._verdict(ans, "wrong", diagnosis="sign", value=value, links=tuple(links),
+                                     message=f"{diagnose.MESSAGES['sign']} ({slipped.message})")
+            return self._verdict(ans, "wrong", diagnosis="arithmetic", value=value, links=tuple(links),
+                                 message=slipped.message)
         # error carried forward: the step from the student's own earlier values, those they did not
         # write recomputed from those they did (own.py), whichever middle steps they wrote down
         own = own_values.rule_value(ans.qid)
@@ -589,7 +602,8 @@ class Checker:
                     # verdict holds for this student only (never remembered for another)
                     link = replace(link, own=True)
                 links.append(link)
-                numbers_value = (v, b)
+                numbers_value = (v, b, lambda node=node, v=v, rounded=rounded, written=written:
+                                 self._toward_bound(ans.qid, node, v, rounded, written, student))
                 value, decimals, bound = v, places, b
                 if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
                     decimals, bound = lit, 0.0
@@ -714,15 +728,60 @@ class Checker:
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,
                     shown: str | None = None) -> Link:
         """Does the value follow from the numbers before it (up to its places and their rounding)?"""
-        v, b = numbers_value
-        if abs(value - v) <= 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + b + 1e-12 or \
-                within(value, v, self.tol, b):
+        v, b, toward = numbers_value
+        half = 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12
+        if abs(value - v) <= half or within(value, v, self.tol):
             return link
+        if b > 0:
+            # each rounded decimal stands for a value between it and the value it rounds (0.98 for
+            # σ(4) = 0.98201), so the numbers may give anything between their value as written and
+            # their value at what they round — never half a unit beyond (spread.py's rule, for a chain)
+            reach = toward()
+            if abs(value - v) <= half + reach or within(value, v, self.tol, reach):
+                return link
         if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
                 figures_match(value, decimals, v, self.tol).status == "imprecise":
             return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
         return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
-                                                     f"not {shown or link.text}")
+                                                     f"not {shown or link.text}", numbers=v)
+
+    def _toward_bound(self, qid: str, node, value: float, rounded: dict[Fraction, int], written: dict,
+                      student: dict) -> float:
+        """How far the value of `node` moves when each rounded decimal in it is replaced by the value it
+        rounds (the true value of the step or of one it is computed from, or 1 minus it, or the student's
+        own earlier value of one; the farthest when it rounds several), the changes added up. A decimal
+        that rounds none of them (it shows the places asked) moves by half a unit in its last place.
+        At most MAX_REEVALUATED numbers, each tried against the few values it rounds."""
+        upstream = self.upstream.get(qid, frozenset())
+        refs = self.references.get(qid, []) + _references(v for sym, v in student.items() if sym in upstream)
+        total = 0.0
+        for path in numbers(node)[:MAX_REEVALUATED]:
+            leaf = node_at(node, path)
+            if leaf[0] != "num" or _in_exponent(node, path):
+                continue
+            size = abs(Fraction(leaf[1]))
+            places = rounded.get(size)
+            if places is None:
+                continue
+            exact = Fraction(leaf[1])
+            sign = 1 if exact >= 0 else -1
+            shown = written.get(size)
+            targets = []
+            if shown is not None and shown[1] != 0:
+                targets = [sign * size * (Fraction(r) / shown[1]) for r in refs if _rounds(shown[1], shown[2], r)]
+            if not targets:
+                targets = [exact + sign * Fraction(1, 2 * 10 ** places)]
+            most = 0.0
+            for target in targets:
+                moved = replace_at(node, path, ("num", f"{target.numerator}/{target.denominator}"))
+                try:
+                    change = abs(float(evaluate(moved, {}, self.step0)) - value)
+                except AnswerError:
+                    continue
+                if change == change and change != float("inf"):
+                    most = max(most, change)
+            total += most
+        return total * 1.01
 
 
 def _untruncated(value: float, places: int, expected: float) -> float:
