@@ -736,8 +736,9 @@ class Checker:
             # each rounded decimal stands for a value between it and the value it rounds (0.98 for
             # σ(4) = 0.98201), so the numbers may give anything between their value as written and
             # their value at what they round — never half a unit beyond (spread.py's rule, for a chain)
-            reach = toward()
-            if abs(value - v) <= half + reach or within(value, v, self.tol, reach):
+            below, above = toward()
+            nearest = min(max(value, v - below), v + above)
+            if abs(value - nearest) <= half or within(value, nearest, self.tol):
                 return link
         if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
                 figures_match(value, decimals, v, self.tol).status == "imprecise":
@@ -746,15 +747,15 @@ class Checker:
                                                      f"not {shown or link.text}", numbers=v)
 
     def _toward_bound(self, qid: str, node, value: float, rounded: dict[Fraction, int], written: dict,
-                      student: dict) -> float:
-        """How far the value of `node` moves when each rounded decimal in it is replaced by the value it
-        rounds (the true value of the step or of one it is computed from, or 1 minus it, or the student's
-        own earlier value of one; the farthest when it rounds several), the changes added up. A decimal
-        that rounds none of them (it shows the places asked) moves by half a unit in its last place.
-        At most MAX_REEVALUATED numbers, each tried against the few values it rounds."""
+                      student: dict) -> tuple[float, float]:
+        """How far (below, above) the value of `node` moves when each rounded decimal in it is replaced
+        by the value it rounds (the true value of the step or of one it is computed from, or 1 minus it,
+        or the student's own earlier value of one), the changes below and above added up. A decimal that
+        rounds none of them (it shows the places asked) moves by half a unit in its last place either
+        way. At most MAX_REEVALUATED numbers, each tried against the few values it rounds."""
         upstream = self.upstream.get(qid, frozenset())
         refs = self.references.get(qid, []) + _references(v for sym, v in student.items() if sym in upstream)
-        total = 0.0
+        below = above = 0.0
         for path in numbers(node)[:MAX_REEVALUATED]:
             leaf = node_at(node, path)
             if leaf[0] != "num" or _in_exponent(node, path):
@@ -770,18 +771,19 @@ class Checker:
             if shown is not None and shown[1] != 0:
                 targets = [sign * size * (Fraction(r) / shown[1]) for r in refs if _rounds(shown[1], shown[2], r)]
             if not targets:
-                targets = [exact + sign * Fraction(1, 2 * 10 ** places)]
-            most = 0.0
+                targets = [exact + Fraction(1, 2 * 10 ** places), exact - Fraction(1, 2 * 10 ** places)]
+            changes = [0.0]
             for target in targets:
                 moved = replace_at(node, path, ("num", f"{target.numerator}/{target.denominator}"))
                 try:
-                    change = abs(float(evaluate(moved, {}, self.step0)) - value)
+                    change = float(evaluate(moved, {}, self.step0)) - value
                 except AnswerError:
                     continue
-                if change == change and change != float("inf"):
-                    most = max(most, change)
-            total += most
-        return total * 1.01
+                if change == change and abs(change) != float("inf"):
+                    changes.append(change)
+            below -= min(changes)
+            above += max(changes)
+        return below * 1.01, above * 1.01
 
 
 def _untruncated(value: float, places: int, expected: float) -> float:
