@@ -41,7 +41,7 @@ from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
-from .spread import Spread, written_radius
+from .spread import Interval, Spread, written_spread
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
@@ -72,6 +72,7 @@ class Link:
     message: str = ""
     own: bool = False              # judged with the student's own earlier values, not the true ones
     convention: bool = False       # wrong here, right in the other δ convention (δ negated)
+    numbers: float | None = None   # an arithmetic slip: what the numbers before the value give
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ class Checker:
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
 
-    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, float]:
+    def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, Interval]:
         """One answer's verdict, and the spread its rounding gives the student's value (spread.py). A right answer judged from its text alone is right whatever else
         the student wrote, so it is remembered and the many students who write it cost nothing; a
         verdict that used the student's own earlier values ("right from your rounded earlier
@@ -302,7 +303,7 @@ class Checker:
             self._reused.add(key)
         return v, radius
 
-    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:
+    def _judge(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, Interval]:
         """The verdict, whether it depends on the student's own earlier values, and the spread the
         rounding of the value as written gives it (0 when no value was read). A link that could not be
         read is judged as absent (no deduction), and said in the message."""
@@ -312,7 +313,7 @@ class Checker:
             v = replace(v, message="; ".join(([v.message] if v.message else []) + unread))
         return v, mine, radius
 
-    def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:
+    def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, Interval]:
         """The verdict from the links read, whether it depends on the student's own earlier values, and
         the spread of the value as written."""
         expected = self.psol.step(ans.qid).float_value
@@ -320,14 +321,14 @@ class Checker:
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
-            return self._verdict(ans, "unreadable", message=str(exc)), False, 0.0
+            return self._verdict(ans, "unreadable", message=str(exc)), False, (0.0, 0.0)
         except OverflowError:        # a number no float holds, wherever it is met: never a traceback
             return self._verdict(ans, "unreadable", message=f"out of range: a number in it is too large to be "
-                                                            f"an answer (at most 10^{MAX_EXPONENT} in size)"), False, 0.0
+                                                            f"an answer (at most 10^{MAX_EXPONENT} in size)"), False, (0.0, 0.0)
         if value is not None and decimals is not None and not ans.number and truncated(ans.text):
             value = _untruncated(value, decimals, expected)
         own = any(lk.own for lk in links)
-        radius = written_radius(decimals, bound) if value is not None else 0.0
+        radius = (0.0, 0.0)
         if value is None:                              # a name or a rule, and no value: nothing to grade
             bad = _bad(links)
             if bad:
@@ -337,13 +338,19 @@ class Checker:
                                  message=self._no_value(links)), own, radius
         bad_links = _bad(links)
         match = self._compare(value, decimals, expected, bound)
+        radius = written_spread(value, decimals, bound, expected, match.status == "correct")
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
                                      message="the value is right but the working is not: " + bad_links[0].message), \
                     own, radius
             return self._verdict(ans, "correct", value=value, links=tuple(links)), own, radius
-        return self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first), True, radius
+        verdict = self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first)
+        # a right value (a rounding of the true value, or right from the student's rounded earlier values)
+        # stands for one between it and the true value; any other keeps half a unit in its last place
+        right = verdict.status == "correct" or (verdict.status in ("imprecise", "slip") and
+                                                match.status in ("correct", "imprecise"))
+        return verdict, True, written_spread(value, decimals, bound, expected, right)
 
     def _compare(self, value: float, decimals: int | None, target: float, bound: float) -> Match:
         """compare_number, and the precision rule for a value left as an expression of rounded numbers
@@ -364,10 +371,10 @@ class Checker:
         outside it. So a value rounded from their full-precision numbers counts as one rounded from
         their written ones. A value shown to fewer places than asked stays imprecise at best."""
         at_centre = self._compare(value, decimals, own, bound)
-        reach = self.spread.of(qid) if self.spread is not None else 0.0
-        if at_centre.status == "correct" or not reach > 0:
+        below, above = self.spread.of(qid) if self.spread is not None else (0.0, 0.0)
+        if at_centre.status == "correct" or not (below > 0 or above > 0):
             return at_centre
-        nearest = min(max(value, own - reach), own + reach)
+        nearest = min(max(value, own - below), own + above)
         match = self._compare(value, decimals, nearest, bound)
         asked = self.tol.precision
         if match.status == "correct" and decimals is not None and 0 <= decimals < asked and self.tol.relative is None:
@@ -428,6 +435,18 @@ class Checker:
             # the other δ convention or a sign slip: decided for the whole part in diagnose.consolidate
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
+        # the working shown decides: substituted numbers that give another value than the one written are
+        # an arithmetic slip (a sign lost after them: a sign slip), never a follow-through or a mistake
+        # that the final number alone would suggest
+        # (a value that is the right one rounded stays imprecise, its working's slip said with it)
+        slipped = next((lk for lk in bad_links if lk.kind == "value" and lk.numbers is not None), None)
+        if slipped is not None and match.status != "imprecise":
+            wrong_first[ans.qid] = ans.qid
+            if abs(slipped.numbers) > self.tol.floor and within(value, -slipped.numbers, self.tol):
+                return self._verdict(ans, "wrong", diagnosis="sign", value=value, links=tuple(links),
+                                     message=f"{diagnose.MESSAGES['sign']} ({slipped.message})")
+            return self._verdict(ans, "wrong", diagnosis="arithmetic", value=value, links=tuple(links),
+                                 message=slipped.message)
         # error carried forward: the step from the student's own earlier values, those they did not
         # write recomputed from those they did (own.py), whichever middle steps they wrote down
         own = own_values.rule_value(ans.qid)
@@ -583,7 +602,8 @@ class Checker:
                     # verdict holds for this student only (never remembered for another)
                     link = replace(link, own=True)
                 links.append(link)
-                numbers_value = (v, b)
+                numbers_value = (v, b, lambda node=node, v=v, rounded=rounded, written=written:
+                                 self._toward_bound(ans.qid, node, v, rounded, written, student))
                 value, decimals, bound = v, places, b
                 if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
                     decimals, bound = lit, 0.0
@@ -708,15 +728,62 @@ class Checker:
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,
                     shown: str | None = None) -> Link:
         """Does the value follow from the numbers before it (up to its places and their rounding)?"""
-        v, b = numbers_value
-        if abs(value - v) <= 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + b + 1e-12 or \
-                within(value, v, self.tol, b):
+        v, b, toward = numbers_value
+        half = 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12
+        if abs(value - v) <= half or within(value, v, self.tol):
             return link
+        if b > 0:
+            # each rounded decimal stands for a value between it and the value it rounds (0.98 for
+            # σ(4) = 0.98201), so the numbers may give anything between their value as written and
+            # their value at what they round — never half a unit beyond (spread.py's rule, for a chain)
+            below, above = toward()
+            nearest = min(max(value, v - below), v + above)
+            if abs(value - nearest) <= half or within(value, nearest, self.tol):
+                return link
         if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
                 figures_match(value, decimals, v, self.tol).status == "imprecise":
             return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
         return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
-                                                     f"not {shown or link.text}")
+                                                     f"not {shown or link.text}", numbers=v)
+
+    def _toward_bound(self, qid: str, node, value: float, rounded: dict[Fraction, int], written: dict,
+                      student: dict) -> tuple[float, float]:
+        """How far (below, above) the value of `node` moves when each rounded decimal in it is replaced
+        by the value it rounds (the true value of the step or of one it is computed from, or 1 minus it,
+        or the student's own earlier value of one), the changes below and above added up. A decimal that
+        rounds none of them (it shows the places asked) moves by half a unit in its last place either
+        way. At most MAX_REEVALUATED numbers, each tried against the few values it rounds."""
+        upstream = self.upstream.get(qid, frozenset())
+        refs = self.references.get(qid, []) + _references(v for sym, v in student.items() if sym in upstream)
+        below = above = 0.0
+        for path in numbers(node)[:MAX_REEVALUATED]:
+            leaf = node_at(node, path)
+            if leaf[0] != "num" or _in_exponent(node, path):
+                continue
+            size = abs(Fraction(leaf[1]))
+            places = rounded.get(size)
+            if places is None:
+                continue
+            exact = Fraction(leaf[1])
+            sign = 1 if exact >= 0 else -1
+            shown = written.get(size)
+            targets = []
+            if shown is not None and shown[1] != 0:
+                targets = [sign * size * (Fraction(r) / shown[1]) for r in refs if _rounds(shown[1], shown[2], r)]
+            if not targets:
+                targets = [exact + Fraction(1, 2 * 10 ** places), exact - Fraction(1, 2 * 10 ** places)]
+            changes = [0.0]
+            for target in targets:
+                moved = replace_at(node, path, ("num", f"{target.numerator}/{target.denominator}"))
+                try:
+                    change = float(evaluate(moved, {}, self.step0)) - value
+                except AnswerError:
+                    continue
+                if change == change and abs(change) != float("inf"):
+                    changes.append(change)
+            below -= min(changes)
+            above += max(changes)
+        return below * 1.01, above * 1.01
 
 
 def _untruncated(value: float, places: int, expected: float) -> float:
