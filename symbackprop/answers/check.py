@@ -35,8 +35,8 @@ from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_matc
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
-from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations,
-                    without_reason)
+from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, holds, normalize, prepare, split_reason,
+                    split_relations)
 from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .numbers import elided, truncated, typed_doubt
@@ -307,6 +307,12 @@ class Checker:
         rounding of the value as written gives it (0 when no value was read). A link that could not be
         read is judged as absent (no deduction), and said in the message."""
         v, mine, radius = self._judge_links(ans, own_values, wrong_first)
+        false = [lk for lk in v.links if lk.kind == "reason" and not lk.ok]
+        if false and v.status != "unreadable":
+            # a value given with a reason that does not hold: wrong, whatever the value (the reason says
+            # the student would have written another value for another net)
+            v = replace(v, status="wrong", credit=0.0, diagnosis="reason" if v.status != "wrong" else v.diagnosis,
+                        message="; ".join([false[0].message] + ([v.message] if v.message else [])))
         unread = [lk.message for lk in v.links if lk.kind == "unread"]
         if unread:
             v = replace(v, message="; ".join(([v.message] if v.message else []) + unread))
@@ -550,7 +556,9 @@ class Checker:
             try:
                 if n in broken:
                     raise broken[n]
-                piece = without_reason(piece)        # `1 \text{ since } 4 > 0`: the value, once the reason holds
+                piece, reason = split_reason(piece)   # `1 \text{ since } net_3 > 0`: the value, and its reason
+                if reason is not None:
+                    links.append(self._reason_link(rel, reason, student))
                 prepared = prepare(piece, self.table)
                 if prepared.unknown:
                     raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
@@ -596,6 +604,36 @@ class Checker:
         if unread and value is None:                 # nothing left to grade: the item is unreadable
             raise unread[0]
         return links, value, decimals, bound
+
+    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict) -> Link:
+        """The reason given with a value (`1 \\text{ since } net_3 > 0`), checked: each side is numbers or
+        quantity names, the names taken at the student's own values (the true ones where they wrote none
+        and nothing they wrote changes them). A reason that does not hold is a link not ok, with why;
+        one that cannot be read is AnswerError (the link is then not read)."""
+        lhs, op, rhs, cond = reason
+        sides, used = [], {}
+        for side in (lhs, rhs):
+            prepared = prepare(side, self.table)
+            if prepared.unknown:
+                raise AnswerError(f"{prepared.unknown[0]} in the reason `{_clip(cond)}` is not a quantity of "
+                                  f"this problem")
+            node = self.parser.parse(prepared.text)
+            env = {}
+            for ph, key in prepared.names.items():
+                q = self.table.lookup(key)
+                env[ph] = student.get(q.symbol, self.true.get(q.symbol))
+                used[self.psol.names.text.get(q.symbol, key)] = (q.symbol, env[ph])
+            sides.append(evaluate(node, env, self.step0))
+        a, b = (float(x) for x in sides)
+        ok = holds(a, op, b) if op not in ("=", "!=") else \
+            (abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))) == (op == "=")
+        mine = any(sym in student and student[sym] != self.true.get(sym) for sym, _ in used.values())
+        if ok:
+            return Link(rel, cond, "reason", True, own=bool(used))
+        values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())
+        whose = " (your value)" if mine else ""
+        return Link(rel, cond, "reason", False, f"the reason `{_clip(cond)}` is false"
+                    + (f": {values}{whose}" if values else ""), own=bool(used))
 
     def _rounded(self, qid: str, written: dict, student: dict) -> tuple[dict[Fraction, int], bool]:
         """Which decimals written in an expression stand for rounded values, with their places, and
@@ -737,7 +775,7 @@ def _untruncated(value: float, places: int, expected: float) -> float:
 
 def _bad(links: list[Link]) -> list[Link]:
     """The links found wrong (a link that could not be read is not judged: it is neither)."""
-    return [lk for lk in links if not lk.ok and lk.kind != "unread"]
+    return [lk for lk in links if not lk.ok and lk.kind not in ("unread", "reason")]
 
 
 def normalized(text: str) -> tuple[str | None, AnswerError | None]:
@@ -772,6 +810,11 @@ def _links_alone(text: str) -> tuple[list[tuple[str, str]], dict[int, AnswerErro
             parts.append((rel, piece))
             broken[n] = exc
     return parts, broken
+
+
+def _short(x: float) -> str:
+    """A value as a reason's message quotes it: up to 6 significant figures."""
+    return f"{x:.6g}"
 
 
 def _clip(text: str, most: int = 40) -> str:
