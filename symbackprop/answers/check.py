@@ -45,6 +45,7 @@ from .spread import Spread, written_radius
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
+MAX_PASSES = 3               # judgings of one submission: a given copy pinned by a later item re-judges it
 MAX_EXPONENT = 300            # a value is between 10^-300 and 10^300 in size (or 0): beyond is out of range
 ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "updated")
 GOOD = ("correct", "follow_through", "other_convention")
@@ -181,10 +182,25 @@ class Checker:
         """One student's report. `meter` charges the submission's computing time answer by answer."""
         self.meter = meter or FREE
         self._reused = set()
+        pinned: dict = {}
+        for _ in range(MAX_PASSES):
+            report, own = self._check_pass(answers, pinned)
+            # a given copied wrong, charged on a later item, that also explains an earlier item left
+            # unexplained because another given did too (net_3 = 397: w_13 = 13 or w_03 = 37): judged again
+            # with that copy pinned, so it is charged once, at the first item that shows it (copied.py)
+            more = {leaf: c for pairs in own.ambiguous.values() for leaf, c in pairs
+                    if leaf not in pinned and own.copy_value.get(leaf) == float(c)}
+            if not more:
+                break
+            pinned.update(more)
+        return report
+
+    def _check_pass(self, answers: list[Answer], pinned: dict) -> tuple[PartReport, OwnValues]:
+        """One judging of a submission's answers, with the given copies `pinned` by an earlier pass."""
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
-        own = OwnValues(self)                         # the student's own values, for follow-through
+        own = OwnValues(self, pinned)                 # the student's own values, for follow-through
         self.spread = spread = Spread(self, own)      # how far their rounding can move those values
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []
@@ -195,7 +211,7 @@ class Checker:
             verdicts.append(v)
             sym = self.symbol_of.get(ans.qid)
             if v.value is not None and sym is not None:
-                own.write(ans.qid, sym, v.value, wrong_first.get(ans.qid))
+                own.write(ans.qid, sym, v.value, wrong_first.get(ans.qid), self._via(v, own, wrong_first))
                 spread.write(sym, radius)
             seen.add(ans.qid)
         ruled = []
@@ -214,7 +230,34 @@ class Checker:
         verdicts = self._name_upstream(verdicts, wrong_first, first)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
-                          tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra})
+                          tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra}), own
+
+    def _via(self, v: Verdict, own: OwnValues, wrong_first: dict) -> tuple[str, str, str] | None:
+        """When the student's value of `v.qid` carries a mistake charged once on another item (η left out
+        in Δw_13, charged at Δw_05), the later steps computed from it name it: (this item, the mistake,
+        where it was charged). None otherwise."""
+        first = wrong_first.get(v.qid)
+        if not first or first == v.qid:
+            return None
+        if v.diagnosis in diagnose.CHARGED_ONCE and v.source == first:
+            return v.qid, v.diagnosis, first
+        carried = own.carrier(v.qid, first)
+        return None if carried is None else (v.qid, carried[1], carried[2])
+
+    def _follows(self, qid: str, upstream: str, own: OwnValues) -> str:
+        """'follows from your net_5 (the first error)', or, when the error reaches this step through a value
+        that repeats a mistake charged once elsewhere, that value and where it was charged: 'follows from
+        your Δw_{13} (η left out, charged at Δw_{05})', 'follows from your w_{13} = 13 (copied wrong,
+        charged at net_3)'."""
+        carried = own.carrier(qid, upstream)
+        if carried is None:
+            return f"follows from your {self.name(upstream)} (the first error)"
+        item, code, charged = carried
+        name = self.name(item)
+        sym = self.symbol_of.get(item)
+        if code == "given_copied" and sym in own.copy_value:
+            name = f"{name} = {copied.number(own.copy_value[sym])}"
+        return f"follows from your {name} ({diagnose.CHARGED_ONCE[code]}, charged at {self.name(charged)})"
 
     def _name_upstream(self, verdicts: list[Verdict], wrong_first: dict, first: str | None) -> list[Verdict]:
         """A follow-through names the wrong item it follows from as "the first error" only when the
@@ -462,7 +505,7 @@ class Checker:
             upstream = own_values.upstream(ans.qid)
             if upstream:
                 wrong_first[ans.qid] = upstream
-                follows = f"follows from your {self.name(upstream)} (the first error)"
+                follows = self._follows(ans.qid, upstream, own_values)
                 if carried.status != "correct":     # consistent, but rounded as a right value would be imprecise
                     return self._verdict(ans, carried.status, diagnosis=carried.status, value=value,
                                          links=tuple(links), message=f"{follows}; {carried.message}")
