@@ -187,11 +187,11 @@ def test_first_error_is_never_a_rule_without_value(grader, tmp_path):
     ("$g'(net_5) = \\begin{cases}1 & \\text{for } 4 > 0 \\\\ 0 & \\text{otherwise}\\end{cases}$", "gprime_5", "correct"),
     ("$g'(net_4) = \\begin{cases}1 & 0 \\geq 0 \\\\ 0 & \\text{otherwise}\\end{cases}$", "gprime_4", "wrong"),
     ("$g'(net_3) = 1 \\text{ since } 4 > 0$", "gprime_3", "correct"),
-    ("$g'(net_4) = 1 \\text{ since } 0 > 0$", "gprime_4", "unreadable"),
-    ("$g'(net_5) = 1 \\text{ since } net_5 > 0$", "gprime_5", "unreadable"),
+    ("$g'(net_4) = 1 \\text{ since } 0 > 0$", "gprime_4", "wrong"),            # a false reason (issue 10)
+    ("$g'(net_5) = 1 \\text{ since } net_5 > 0$", "gprime_5", "correct"),      # a reason in names is read
 ])
 def test_numeric_conditions(grader, tmp_path, line, qid, status):
     _, got, _ = _check(grader, tmp_path, "g.md", line + "\n", "relu")
     assert got[qid].status == status, got[qid]
-    if status == "unreadable":
+    if status == "unreadable" or (status == "wrong" and "since" in line):
         assert "reason" in got[qid].message or "condition" in got[qid].message

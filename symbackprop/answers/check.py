@@ -35,8 +35,8 @@ from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_matc
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
-from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations,
-                    without_reason)
+from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, holds, normalize, prepare, split_reason,
+                    split_relations)
 from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .numbers import elided, truncated, typed_doubt
@@ -45,6 +45,7 @@ from .spread import Interval, Spread, written_spread
 from .rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
+MAX_PASSES = 3               # judgings of one submission: a given copy pinned by a later item re-judges it
 MAX_EXPONENT = 300            # a value is between 10^-300 and 10^300 in size (or 0): beyond is out of range
 ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "updated")
 GOOD = ("correct", "follow_through", "other_convention")
@@ -182,10 +183,25 @@ class Checker:
         """One student's report. `meter` charges the submission's computing time answer by answer."""
         self.meter = meter or FREE
         self._reused = set()
+        pinned: dict = {}
+        for _ in range(MAX_PASSES):
+            report, own = self._check_pass(answers, pinned)
+            # a given copied wrong, charged on a later item, that also explains an earlier item left
+            # unexplained because another given did too (net_3 = 397: w_13 = 13 or w_03 = 37): judged again
+            # with that copy pinned, so it is charged once, at the first item that shows it (copied.py)
+            more = {leaf: c for pairs in own.ambiguous.values() for leaf, c in pairs
+                    if leaf not in pinned and own.copy_value.get(leaf) == float(c)}
+            if not more:
+                break
+            pinned.update(more)
+        return report
+
+    def _check_pass(self, answers: list[Answer], pinned: dict) -> tuple[PartReport, OwnValues]:
+        """One judging of a submission's answers, with the given copies `pinned` by an earlier pass."""
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
-        own = OwnValues(self)                         # the student's own values, for follow-through
+        own = OwnValues(self, pinned)                 # the student's own values, for follow-through
         self.spread = spread = Spread(self, own)      # how far their rounding can move those values
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []
@@ -196,7 +212,7 @@ class Checker:
             verdicts.append(v)
             sym = self.symbol_of.get(ans.qid)
             if v.value is not None and sym is not None:
-                own.write(ans.qid, sym, v.value, wrong_first.get(ans.qid))
+                own.write(ans.qid, sym, v.value, wrong_first.get(ans.qid), self._via(v, own, wrong_first))
                 spread.write(sym, radius)
             seen.add(ans.qid)
         ruled = []
@@ -215,7 +231,34 @@ class Checker:
         verdicts = self._name_upstream(verdicts, wrong_first, first)
         extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
-                          tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra})
+                          tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra}), own
+
+    def _via(self, v: Verdict, own: OwnValues, wrong_first: dict) -> tuple[str, str, str] | None:
+        """When the student's value of `v.qid` carries a mistake charged once on another item (η left out
+        in Δw_13, charged at Δw_05), the later steps computed from it name it: (this item, the mistake,
+        where it was charged). None otherwise."""
+        first = wrong_first.get(v.qid)
+        if not first or first == v.qid:
+            return None
+        if v.diagnosis in diagnose.CHARGED_ONCE and v.source == first:
+            return v.qid, v.diagnosis, first
+        carried = own.carrier(v.qid, first)
+        return None if carried is None else (v.qid, carried[1], carried[2])
+
+    def _follows(self, qid: str, upstream: str, own: OwnValues) -> str:
+        """'follows from your net_5 (the first error)', or, when the error reaches this step through a value
+        that repeats a mistake charged once elsewhere, that value and where it was charged: 'follows from
+        your Δw_{13} (η left out, charged at Δw_{05})', 'follows from your w_{13} = 13 (copied wrong,
+        charged at net_3)'."""
+        carried = own.carrier(qid, upstream)
+        if carried is None:
+            return f"follows from your {self.name(upstream)} (the first error)"
+        item, code, charged = carried
+        name = self.name(item)
+        sym = self.symbol_of.get(item)
+        if code == "given_copied" and sym in own.copy_value:
+            name = f"{name} = {copied.number(own.copy_value[sym])}"
+        return f"follows from your {name} ({diagnose.CHARGED_ONCE[code]}, charged at {self.name(charged)})"
 
     def _name_upstream(self, verdicts: list[Verdict], wrong_first: dict, first: str | None) -> list[Verdict]:
         """A follow-through names the wrong item it follows from as "the first error" only when the
@@ -308,6 +351,12 @@ class Checker:
         rounding of the value as written gives it (0 when no value was read). A link that could not be
         read is judged as absent (no deduction), and said in the message."""
         v, mine, radius = self._judge_links(ans, own_values, wrong_first)
+        false = [lk for lk in v.links if lk.kind == "reason" and not lk.ok]
+        if false and v.status != "unreadable":
+            # a value given with a reason that does not hold: wrong, whatever the value (the reason says
+            # the student would have written another value for another net)
+            v = replace(v, status="wrong", credit=0.0, diagnosis="reason" if v.status != "wrong" else v.diagnosis,
+                        message="; ".join([false[0].message] + ([v.message] if v.message else [])))
         unread = [lk.message for lk in v.links if lk.kind == "unread"]
         if unread:
             v = replace(v, message="; ".join(([v.message] if v.message else []) + unread))
@@ -475,7 +524,7 @@ class Checker:
             upstream = own_values.upstream(ans.qid)
             if upstream:
                 wrong_first[ans.qid] = upstream
-                follows = f"follows from your {self.name(upstream)} (the first error)"
+                follows = self._follows(ans.qid, upstream, own_values)
                 if carried.status != "correct":     # consistent, but rounded as a right value would be imprecise
                     return self._verdict(ans, carried.status, diagnosis=carried.status, value=value,
                                          links=tuple(links), message=f"{follows}; {carried.message}")
@@ -569,7 +618,9 @@ class Checker:
             try:
                 if n in broken:
                     raise broken[n]
-                piece = without_reason(piece)        # `1 \text{ since } 4 > 0`: the value, once the reason holds
+                piece, reason = split_reason(piece)   # `1 \text{ since } net_3 > 0`: the value, and its reason
+                if reason is not None:
+                    links.append(self._reason_link(rel, reason, student))
                 prepared = prepare(piece, self.table)
                 if prepared.unknown:
                     raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
@@ -616,6 +667,36 @@ class Checker:
         if unread and value is None:                 # nothing left to grade: the item is unreadable
             raise unread[0]
         return links, value, decimals, bound
+
+    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict) -> Link:
+        """The reason given with a value (`1 \\text{ since } net_3 > 0`), checked: each side is numbers or
+        quantity names, the names taken at the student's own values (the true ones where they wrote none
+        and nothing they wrote changes them). A reason that does not hold is a link not ok, with why;
+        one that cannot be read is AnswerError (the link is then not read)."""
+        lhs, op, rhs, cond = reason
+        sides, used = [], {}
+        for side in (lhs, rhs):
+            prepared = prepare(side, self.table)
+            if prepared.unknown:
+                raise AnswerError(f"{prepared.unknown[0]} in the reason `{_clip(cond)}` is not a quantity of "
+                                  f"this problem")
+            node = self.parser.parse(prepared.text)
+            env = {}
+            for ph, key in prepared.names.items():
+                q = self.table.lookup(key)
+                env[ph] = student.get(q.symbol, self.true.get(q.symbol))
+                used[self.psol.names.text.get(q.symbol, key)] = (q.symbol, env[ph])
+            sides.append(evaluate(node, env, self.step0))
+        a, b = (float(x) for x in sides)
+        ok = holds(a, op, b) if op not in ("=", "!=") else \
+            (abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))) == (op == "=")
+        mine = any(sym in student and student[sym] != self.true.get(sym) for sym, _ in used.values())
+        if ok:
+            return Link(rel, cond, "reason", True, own=bool(used))
+        values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())
+        whose = " (your value)" if mine else ""
+        return Link(rel, cond, "reason", False, f"the reason `{_clip(cond)}` is false"
+                    + (f": {values}{whose}" if values else ""), own=bool(used))
 
     def _rounded(self, qid: str, written: dict, student: dict) -> tuple[dict[Fraction, int], bool]:
         """Which decimals written in an expression stand for rounded values, with their places, and
@@ -804,7 +885,7 @@ def _untruncated(value: float, places: int, expected: float) -> float:
 
 def _bad(links: list[Link]) -> list[Link]:
     """The links found wrong (a link that could not be read is not judged: it is neither)."""
-    return [lk for lk in links if not lk.ok and lk.kind != "unread"]
+    return [lk for lk in links if not lk.ok and lk.kind not in ("unread", "reason")]
 
 
 def normalized(text: str) -> tuple[str | None, AnswerError | None]:
@@ -839,6 +920,11 @@ def _links_alone(text: str) -> tuple[list[tuple[str, str]], dict[int, AnswerErro
             parts.append((rel, piece))
             broken[n] = exc
     return parts, broken
+
+
+def _short(x: float) -> str:
+    """A value as a reason's message quotes it: up to 6 significant figures."""
+    return f"{x:.6g}"
 
 
 def _clip(text: str, most: int = 40) -> str:

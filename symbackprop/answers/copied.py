@@ -9,6 +9,11 @@ when the student's working shows it (the number written among the substituted nu
 as short as the problem's own given values and no other given explains the item (the only
 consistent explanation). The item is charged once; the student's own value of that given is the
 copy from then on (own.py), so the later steps that use it follow through.
+
+An item with no working that two givens explain (net_3 = 397: w_13 = 13, or w_03 = 37) is left
+unexplained at first; when a later item pins one of them down (w_13^new = 13 + Δw_13), the checker
+judges the submission again with that copy pinned (`pinned`), so the copy is charged at the first
+item that shows it and everything after follows from it.
 """
 from __future__ import annotations
 
@@ -84,8 +89,16 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
                 break
     shown_in_work = [f for f in found if f[2]]
     pick = shown_in_work if shown_in_work else found
-    if len(pick) != 1:
-        return None                              # none, or more than one explanation: say nothing
+    if len(pick) > 1:
+        # more than one explanation: a copy a later item pinned down (own.pinned) decides; else say nothing,
+        # and remember the candidates, so that a later item that pins one of them makes this one re-judged
+        pinned = [f for f in pick if own.pinned.get(f[0]) == f[1]]
+        if len(pinned) == 1:
+            return pinned[0][0], pinned[0][1]
+        own.ambiguous[qid] = tuple((f[0], f[1]) for f in pick)
+        return None
+    if not pick:
+        return None
     return pick[0][0], pick[0][1]
 
 
@@ -103,10 +116,12 @@ def message(ch: "Checker", leaf: sp.Symbol, used: Fraction) -> str:
     """'uses w_{45} = 3, the problem gives w_{45} = 4'."""
     name = ch.psol.names.text.get(leaf, str(leaf))
     sid = ch.graph.id_of[leaf]
-    return f"uses {name} = {_number(used)}, the problem gives {name} = {ch.expected_text[sid]}"
+    return f"uses {name} = {number(used)}, the problem gives {name} = {ch.expected_text[sid]}"
 
 
-def _number(x: Fraction) -> str:
+def number(x: Fraction | float) -> str:
+    """A copy as the message writes it: 13, 0.25 (no float noise)."""
+    x = Fraction(x).limit_denominator(10 ** 9)
     if x.denominator == 1:
         return str(x.numerator)
     return f"{float(x):.10f}".rstrip("0").rstrip(".")

@@ -30,6 +30,19 @@ MESSAGES = {
 }
 
 
+# a mistake charged once, as a follow-through names it: "follows from your Δw_{13} (η left out, charged at Δw_{05})".
+# (The loss without its ½ is not here: it changes the student's loss, and the later steps do follow from
+# their L, so they name L, "the first error", as before.)
+CHARGED_ONCE = {
+    "eta_missing": "η left out",
+    "updated_weight": "the updated weight used",
+    "g_not_gprime": "g used for g'",
+    "relu_g0": "the wrong g'(0) at the ReLU kink",
+    "bias_zero": "the bias input taken as 0",
+    "given_copied": "copied wrong",
+}
+
+
 def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
     """(code, message, value at given leaf values) for every mistake that applies to this step;
     built once per step and checker."""

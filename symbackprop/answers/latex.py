@@ -388,31 +388,53 @@ def _cut_calls(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
 _BEGIN_CASES, _END_CASES = "\\begin{cases}", "\\end{cases}"
 _OTHERWISE = re.compile(r"(\\text\{\s*(otherwise|else)\s*\})?")
 _COND = re.compile(r"^\s*(?:\\text\{\s*(?:for|if|when)\s*\}\s*(?:\\:|\\ )?)?(.*?)(>=|<=|\\geq?|\\leq?|>|<|=)(.*)$", re.S)
-_OPS = {"\\ge": ">=", "\\geq": ">=", "\\le": "<=", "\\leq": "<="}
+_OPS = {"\\ge": ">=", "\\geq": ">=", "\\le": "<=", "\\leq": "<=", "\\ne": "!=", "\\neq": "!="}
 
 
 _BECAUSE = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*(?:since|because|as)\s*\}")
-_NUMERIC_COND = re.compile(r"\s*([+-]?\d+(?:\.\d+)?)\s*(>=|<=|\\geq?|\\leq?|>|<|=)\s*([+-]?\d+(?:\.\d+)?)\s*[.,;]?\s*")
 
 
 def without_reason(piece: str) -> str:
     """A link with a reason after it (`1 \\text{ since } 4 > 0`, as for a ReLU's g'): the value before it,
-    when the condition is in numbers and holds; AnswerError when it does not hold, or is not in numbers
-    (`since net_4 > 0` says nothing the tool can check: write the value alone)."""
+    when the condition is in numbers and holds; AnswerError when it does not hold or is not in numbers.
+    (The checker uses `split_reason`, which also reads a reason in names.)"""
+    value, reason = split_reason(piece)
+    if reason is None:
+        return piece
+    lhs, op, rhs, cond = reason
+    a, b = _NUMERIC_SIDE.fullmatch(lhs.strip()), _NUMERIC_SIDE.fullmatch(rhs.strip())
+    if a is None or b is None:
+        raise AnswerError(f"the reason `{cond[:40]}` is read only when it is in numbers "
+                          f"(`1 \\text{{ since }} 4 > 0`); write the value alone, or its condition in numbers")
+    if not holds(Fraction(a.group(0)), op, Fraction(b.group(0))):
+        raise AnswerError(f"the condition `{cond[:40]}` given as the reason does not hold")
+    return value
+
+
+_NUMERIC_SIDE = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_REASON = re.compile(r"\s*(.+?)\s*(>=|<=|\\geq?|\\leq?|\\neq|\\ne|>|<|=)\s*(.+?)\s*[.,;]?\s*", re.S)
+
+
+def split_reason(piece: str) -> tuple[str, tuple[str, str, str, str] | None]:
+    """A link with a reason after it (`1 \\text{ since } net_3 > 0`): the value before the reason, and the
+    reason as (left side, operator, right side, the condition as written), or None when there is no
+    reason. The sides are left as LaTeX for the checker to read (numbers or quantity names); a reason
+    that is no comparison (`since it is positive`) is AnswerError."""
     m = _BECAUSE.search(piece)
     if m is None or _BEGIN_CASES in piece:
-        return piece
+        return piece, None
     value, cond = piece[:m.start()], piece[m.end():]
-    c = _NUMERIC_COND.fullmatch(cond)
-    if c is None:
-        raise AnswerError(f"the reason `{cond.strip()[:40]}` is read only when it is in numbers "
-                          f"(`1 \\text{{ since }} 4 > 0`); write the value alone, or its condition in numbers")
-    a, b = Fraction(c.group(1)), Fraction(c.group(3))
+    c = _REASON.fullmatch(cond)
+    if c is None or not c.group(1).strip() or not c.group(3).strip():
+        raise AnswerError(f"the reason `{cond.strip()[:40]}` is not a comparison (`net_3 > 0`, `4 > 0`); "
+                          f"write the value alone, or its condition as a comparison")
     op = _OPS.get(c.group(2), c.group(2))
-    holds = {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b, "=": a == b}[op]
-    if not holds:
-        raise AnswerError(f"the condition `{cond.strip()[:40]}` given as the reason does not hold")
-    return value
+    return value, (c.group(1), op, c.group(3), cond.strip().rstrip(".,;").strip())
+
+
+def holds(a, op: str, b) -> bool:
+    """`a op b` for one of the relations a reason or a case may state (`>`, `\\geq`, `=`, `\\neq` …)."""
+    return {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b, "=": a == b, "!=": a != b}[op]
 
 
 def _cut_cases(text: str) -> tuple[str, dict[str, list]]:

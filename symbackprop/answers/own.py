@@ -50,7 +50,7 @@ class OwnValues:
     that order, so one forward sweep gives every unwritten value once (O(steps) per submission);
     only a convention charged later makes it sweep again."""
 
-    def __init__(self, ch: "Checker") -> None:
+    def __init__(self, ch: "Checker", pinned: dict | None = None) -> None:
         self.ch = ch
         self.graph: Graph = ch.graph
         self.values: dict[sp.Symbol, float] = dict(ch.true)
@@ -59,6 +59,13 @@ class OwnValues:
         self.convention: tuple[str, str] | None = None    # (diagnosis, the item it was first charged on)
         self.charged: dict[str, str] = {}           # systematic diagnosis -> the item it was charged on
         self.copied: dict[sp.Symbol, str] = {}      # a given copied wrong -> the item it was charged on
+        self.copy_value: dict[sp.Symbol, float] = {}    # a given copied wrong -> the number used for it
+        # copies a later item pinned down (copied.py): they decide an earlier item two givens explain
+        self.pinned: dict[sp.Symbol, object] = dict(pinned or {})
+        self.ambiguous: dict[str, tuple] = {}       # item -> the (given, copy) pairs that each explain it
+        # symbol -> (the item whose own value carries a mistake charged elsewhere, the mistake, where it
+        # was charged): Δw_13 with η left out, charged at Δw_05; the copied w_13, charged at net_3
+        self.via: dict[sp.Symbol, tuple[str, str, str]] = {}
         self._done = 0                              # steps[:_done] have their own values
 
     # -- building ------------------------------------------------------------------------------
@@ -80,12 +87,20 @@ class OwnValues:
             up = self.upstream(s.id)
             if up is None:
                 self.first.pop(s.symbol, None)
+                self.via.pop(s.symbol, None)
             else:
                 self.first[s.symbol] = up
+                carried = self.carrier(s.id, up)
+                if carried is None:
+                    self.via.pop(s.symbol, None)
+                else:
+                    self.via[s.symbol] = carried
         return self.values
 
-    def write(self, qid: str, sym: sp.Symbol, value: float, first: str | None) -> None:
-        """The student wrote `value` for `qid`; `first` is the first wrong item it carries (itself if wrong)."""
+    def write(self, qid: str, sym: sp.Symbol, value: float, first: str | None,
+              via: tuple[str, str, str] | None = None) -> None:
+        """The student wrote `value` for `qid`; `first` is the first wrong item it carries (itself if wrong);
+        `via` when the value repeats a mistake charged on another item: (qid, the mistake, that item)."""
         if sym in self.written:
             return                              # a quantity written twice: the first one counts, as before
         self.written[sym] = value
@@ -94,6 +109,10 @@ class OwnValues:
             self.first.pop(sym, None)
         else:
             self.first[sym] = first
+        if via is None:
+            self.via.pop(sym, None)
+        else:
+            self.via[sym] = via
 
     def charge(self, code: str, qid: str) -> str | None:
         """A mistake was found on `qid`: the earlier item where the same systematic mistake was already
@@ -112,8 +131,10 @@ class OwnValues:
         """A given value copied wrong (copied.py), charged on `qid`: the student's own value of it is the
         copy from now on, so the later steps that use it follow from that item."""
         self.copied[sym] = qid
+        self.copy_value[sym] = value
         self.values[sym] = value
         self.first[sym] = qid
+        self.via[sym] = (self.graph.id_of[sym], "given_copied", qid)
 
     # -- reading -------------------------------------------------------------------------------
     def convention_applies(self, qid: str) -> bool:
@@ -125,6 +146,15 @@ class OwnValues:
         if v is not None and self.convention_applies(qid):
             v *= 2.0
         return v
+
+    def carrier(self, qid: str, up: str) -> tuple[str, str, str] | None:
+        """Which of the values step `qid` is computed from brings it the error `up`, when that value repeats
+        a mistake charged on another item (own.via): the earliest such, so the message can name the step
+        it follows from (Δw_13) and where the mistake was charged (Δw_05). None when no such value does."""
+        order = self.ch.order
+        found = [self.via[leaf] for leaf in self.graph.leaves[qid]
+                 if leaf in self.via and self.first.get(leaf) == up]
+        return min(found, key=lambda c: order.get(c[0], 1 << 30)) if found else None
 
     def upstream(self, qid: str) -> str | None:
         """The earliest wrong item (in the solution's order) that the own value of `qid` carries."""
