@@ -35,6 +35,7 @@ from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_matc
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
+from .fullwidth import EQUATION_HINT
 from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, normalize, prepare, split_relations,
                     without_reason)
 from .meter import FREE, Meter, _Free
@@ -248,7 +249,8 @@ class Checker:
             ok, words = self.rules.check(ans.qid, ans.text)
         except AnswerError as exc:
             return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "unreadable", points, 0.0,
-                           message=str(exc), line=ans.line)
+                           message=str(exc).replace(f"equation {EQUATION_HINT}", f"equation {ans.qid} = …"),
+                           line=ans.line)
         return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "correct" if ok else "wrong", points,
                        1.0 if ok else 0.0, diagnosis=None if ok else "rule", message=words, line=ans.line)
 
@@ -276,9 +278,18 @@ class Checker:
         credit = kw.pop("credit", None)
         if credit is None:
             credit = 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
+        if kw.get("message"):
+            kw["message"] = self.own_hint(kw["message"], ans.qid)
         return Verdict(ans.qid, self.name(ans.qid), ans.text, step.float_value,
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
+
+    def own_hint(self, message: str, qid: str) -> str:
+        """A reader's hint that shows an example equation (`an equation u_3 = …`) names the item it is
+        about instead: a hint on Δw_{35} says `Δw_{35} = …`."""
+        if EQUATION_HINT not in message:
+            return message
+        return message.replace(f"equation {EQUATION_HINT}", f"equation {self.name(qid)} = …")
 
     def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, float]:
         """One answer's verdict, and the spread its rounding gives the student's value (spread.py). A right answer judged from its text alone is right whatever else
@@ -309,7 +320,7 @@ class Checker:
         v, mine, radius = self._judge_links(ans, own_values, wrong_first)
         unread = [lk.message for lk in v.links if lk.kind == "unread"]
         if unread:
-            v = replace(v, message="; ".join(([v.message] if v.message else []) + unread))
+            v = replace(v, message=self.own_hint("; ".join(([v.message] if v.message else []) + unread), ans.qid))
         return v, mine, radius
 
     def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, float]:

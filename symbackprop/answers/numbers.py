@@ -384,4 +384,37 @@ def exponents(text: str) -> str:
         return text
     text = _TIMES_X.sub(r" \\times ", text)
     text = _BARE_EXPONENT.sub(lambda m: "^{" + re.sub(r"[ \t]", "", m.group(1)) + "}", text)
-    return _POWER_STARS.sub("^", text)
+    return parenthesised_exponents(_POWER_STARS.sub("^", text))
+
+
+_PAREN_EXPONENT = re.compile(r"\^[ \t]*\(")
+_PARENS = re.compile(r"[()]")
+
+
+def parenthesised_exponents(text: str) -> str:
+    """`^(…)` as the exponent `^{(…)}`: a teacher (and a calculator) reads the whole parenthesised group
+    as the exponent (`2^(-1)`, `e^(-4)`, `(1+e^{-4})^(-1)`, nested `e^(2^(-1))`); latex2sympy2 refuses
+    it. A `(` without its `)` is left for the parser to refuse. One pass with a stack: linear."""
+    if "^" not in text or "(" not in text:
+        return text
+    closing: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _PARENS.finditer(text):
+        if m.group(0) == "(":
+            stack.append(m.start())
+        elif stack:
+            closing[stack.pop()] = m.start()
+    inserts: dict[int, str] = {}
+    for m in _PAREN_EXPONENT.finditer(text):
+        end = closing.get(m.end() - 1)
+        if end is not None:
+            inserts[m.end() - 1] = inserts.get(m.end() - 1, "") + "{"
+            inserts[end + 1] = "}" + inserts.get(end + 1, "")
+    if not inserts:
+        return text
+    out, pos = [], 0
+    for at in sorted(inserts):
+        out += [text[pos:at], inserts[at]]
+        pos = at
+    out.append(text[pos:])
+    return "".join(out)
