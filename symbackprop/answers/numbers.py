@@ -296,12 +296,15 @@ _TICK = re.compile(r"\\(?:checkmark|tick)(?![A-Za-z])|[\u2713\u2714\u2611]")
 _SPACING_CMD = re.compile(r"\\(?:hfill|enspace|enskip)(?![A-Za-z])|\\hspace\*?\s*\{[^{}]{0,40}\}")
 _NOTE_UNIT = (r"(?:d\.?\s?p\.?|s\.?\s?f\.?|decimal[ \t]{1,4}places?|decimals|dec\.?\s?pl(?:aces)?\.?|"
               r"significant[ \t]{1,4}(?:figures?|digits)|sig\.?\s?figs?\.?)")
-_NOTE = (rf"(?:(?:(?:rounded|correct|accurate|given)[ \t]{{1,4}})?(?:(?:to|at)[ \t]{{1,4}})?[0-9]{{1,2}}[ \t]{{0,4}}"
-         rf"{_NOTE_UNIT}|rounded(?:[ \t]{{1,4}}(?:off|up|down))?|approx\.?|approximately)")
+# spacing inside a note: blanks, and the control and thin spaces `\ `, `\,`, `\;`, `\:` (`(4\ \text{d.p.})`)
+_SP = r"(?:[ \t]|\\[ ,;:])"
+_NOTE = (rf"(?:(?:(?:rounded|correct|accurate|given|exact|exactly){_SP}{{1,4}})?(?:(?:to|at){_SP}{{1,4}})?[0-9]{{1,2}}"
+         rf"{_SP}{{0,4}}{_NOTE_UNIT}|rounded(?:{_SP}{{1,4}}(?:off|up|down))?|approx\.?|approximately|"
+         rf"exact(?:ly)?(?:{_SP}{{1,4}}value)?)")
 _NOTE_TEXT = re.compile(rf"\\(?:text|textrm|textit|textnormal|mbox|mathrm)[ \t]{{0,4}}\{{[ \t]{{0,4}}([(\[]?[ \t]{{0,4}}"
                         rf"(?:{_NOTE}|{_NOTE_UNIT})[ \t]{{0,4}}[)\]]?)[ \t]{{0,4}}\}}", re.I)
 _NOTE_END = r"(?=\s*(?:\Z|[,;$&]|\\\\))"
-_ROUNDING_NOTE = re.compile(rf"(?:[ \t]{{0,8}}[(\[][ \t]{{0,4}}{_NOTE}[ \t]{{0,4}}[)\]]|(?<=[0-9}}])[ \t]{{1,8}}{_NOTE})"
+_ROUNDING_NOTE = re.compile(rf"(?:{_SP}{{0,8}}[(\[]{_SP}{{0,4}}{_NOTE}{_SP}{{0,4}}[)\]]|(?<=[0-9}}]){_SP}{{1,8}}{_NOTE})"
                             rf"{_NOTE_END}", re.I)
 _SIUNITX = re.compile(r"\\(?:num|SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{")
 _SI_EMPTY_UNIT = re.compile(r"(\\(?:SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{[^{}]*\})\s*\{\s*\}")
@@ -312,8 +315,12 @@ _COLOR_WRAP = re.compile(r"\\(?:textcolor|colorbox)\s*(?:\[[^\[\]{}]{0,40}\])?\s
                          r"|\\fcolorbox\s*\{[^{}]{0,40}\}\s*\{[^{}]{0,40}\}\s*\{"
                          r"|\\(?:underline|uline|emph|hl|highlight)\s*\{")
 _SIGN_IN_FONT = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{\s*([-+])\s*\}}")
-_PER_MILLE = re.compile(r"(?<=[0-9.])\s*(?:\u2030|\\permil(?![A-Za-z])|\\textperthousand(?![A-Za-z]))")
-_PER_TEN_THOUSAND = re.compile(r"(?<=[0-9.])\s*(?:\u2031|\\textpertenthousand(?![A-Za-z]))")
+# the sign alone, or in a text font (`4.5\text{\textperthousand}`, `4.5\mbox{‰}`)
+_IN_TEXT = r"\\(?:text|textrm|textnormal|mbox|mathrm)\s*\{{\s*{}\s*\}}"
+_PER_MILLE_SIGN = r"(?:\u2030|\\permil(?![A-Za-z])|\\textperthousand(?![A-Za-z]))"
+_PER_TEN_THOUSAND_SIGN = r"(?:\u2031|\\textpertenthousand(?![A-Za-z]))"
+_PER_MILLE = re.compile(rf"(?<=[0-9.])\s*(?:{_PER_MILLE_SIGN}|{_IN_TEXT.format(_PER_MILLE_SIGN)})")
+_PER_TEN_THOUSAND = re.compile(rf"(?<=[0-9.])\s*(?:{_PER_TEN_THOUSAND_SIGN}|{_IN_TEXT.format(_PER_TEN_THOUSAND_SIGN)})")
 _BEFORE_PM = re.compile(r"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*\Z")
 _PLUS_MINUS = re.compile(r"\\(?:pm|mp)(?![A-Za-z])|[\u00b1\u2213]")
 
