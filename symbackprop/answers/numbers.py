@@ -20,14 +20,20 @@ import re
 _GROUP_SEP = r"(?:\\[,;: ]|~|\{\\,\}|\\thinspace(?![A-Za-z])\s*)"
 _SPACED_GROUPS = re.compile(rf"(?<![\d.]){'([1-9][0-9]{0,2})'}((?:{_GROUP_SEP}[0-9]{{3}})+)(?![0-9])")
 _SEP = re.compile(_GROUP_SEP)
+# SI/ISO groups in the decimal part: threes from the decimal point, the last group three digits or one
+# (`0.124\,919`, `0.982\,0`); `0.123\,45` (a last group of two) stays apart, for `doubt` to refuse
+_DECIMAL_GROUPS = re.compile(rf"(?<![\d.])([0-9]*\.[0-9]{{3}})((?:{_GROUP_SEP}[0-9]{{3}})*{_GROUP_SEP}[0-9](?:[0-9]{{2}})?)"
+                             rf"(?![0-9])(?!{_GROUP_SEP}[0-9])")
 _LEFT_RIGHT_DOT = re.compile(r"\\(?:left|right)\s*\.")
 
 
 def before_spacing(text: str) -> str:
     """Digit groups of three joined by a thin space (`1\\,000`, `12\\,345\\,678`, `1\\ 000`, `1~000`) as
-    one integer, before spacing commands are dropped (then `1 000` would be a product); `\\left.` and
+    one integer, and in the decimal part (`0.124\\,919`, `0.982\\,0`: see _DECIMAL_GROUPS) as one decimal,
+    before spacing commands are dropped (then `1 000` would be a product); `\\left.` and
     `\\right.` (invisible delimiters) dropped; `\\ ` (a control space) a space."""
     text = _SPACED_GROUPS.sub(lambda m: m.group(1) + _SEP.sub("", m.group(2)), text)
+    text = _DECIMAL_GROUPS.sub(lambda m: m.group(1) + _SEP.sub("", m.group(2)), text)
     text = _LEFT_RIGHT_DOT.sub(" ", text)
     # a control space `\ ` is a space; a row break `\\` (of a cases inside the answer) stays one
     return re.sub(r"\\\\|\\ ", lambda m: m.group(0) if m.group(0) == "\\\\" else " ", text)
