@@ -60,6 +60,12 @@ class Answer:
     line: int | None = None
     number: bool = False           # given as a YAML/JSON number
     unreadable: str | None = None  # why the reader could not take it as a number (0x1F, .inf): the verdict's message
+    shown: str | None = None       # the text as the student wrote it, for the report (a write-up's is normalized)
+
+    @property
+    def given(self) -> str:
+        """What the report shows as given: the student's own text."""
+        return self.text if self.shown is None else self.shown
 
 
 @dataclass(frozen=True)
@@ -248,10 +254,10 @@ class Checker:
         try:
             ok, words = self.rules.check(ans.qid, ans.text)
         except AnswerError as exc:
-            return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "unreadable", points, 0.0,
+            return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "unreadable", points, 0.0,
                            message=str(exc).replace(f"equation {EQUATION_HINT}", f"equation {ans.qid} = …"),
                            line=ans.line)
-        return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "correct" if ok else "wrong", points,
+        return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "correct" if ok else "wrong", points,
                        1.0 if ok else 0.0, diagnosis=None if ok else "rule", message=words, line=ans.line)
 
     def name(self, qid: str) -> str:
@@ -280,7 +286,7 @@ class Checker:
             credit = 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
         if kw.get("message"):
             kw["message"] = self.own_hint(kw["message"], ans.qid)
-        return Verdict(ans.qid, self.name(ans.qid), ans.text, step.float_value,
+        return Verdict(ans.qid, self.name(ans.qid), ans.given, step.float_value,
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
 
@@ -303,7 +309,7 @@ class Checker:
                 self._reused.add(key)          # once per submission: the limit falls where it would for this
                 self.parser.charge(texts)      # file alone (which judges it once and reuses it after that)
                 self.meter.charge(cost)
-            return replace(verdict, line=ans.line), radius
+            return replace(verdict, line=ans.line, given=ans.given), radius
         start = self.meter.clock()
         with self.parser.recording() as texts:
             v, mine, radius = self._judge(ans, own, wrong_first)
