@@ -35,6 +35,7 @@ from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_matc
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
+from .fullwidth import EQUATION_HINT
 from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, holds, normalize, prepare, split_reason,
                     split_relations)
 from .meter import FREE, Meter, _Free
@@ -60,6 +61,12 @@ class Answer:
     line: int | None = None
     number: bool = False           # given as a YAML/JSON number
     unreadable: str | None = None  # why the reader could not take it as a number (0x1F, .inf): the verdict's message
+    shown: str | None = None       # the text as the student wrote it, for the report (a write-up's is normalized)
+
+    @property
+    def given(self) -> str:
+        """What the report shows as given: the student's own text."""
+        return self.text if self.shown is None else self.shown
 
 
 @dataclass(frozen=True)
@@ -291,9 +298,10 @@ class Checker:
         try:
             ok, words = self.rules.check(ans.qid, ans.text)
         except AnswerError as exc:
-            return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "unreadable", points, 0.0,
-                           message=str(exc), line=ans.line)
-        return Verdict(ans.qid, ans.qid, ans.text, float("nan"), expected, "correct" if ok else "wrong", points,
+            return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "unreadable", points, 0.0,
+                           message=str(exc).replace(f"equation {EQUATION_HINT}", f"equation {ans.qid} = …"),
+                           line=ans.line)
+        return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "correct" if ok else "wrong", points,
                        1.0 if ok else 0.0, diagnosis=None if ok else "rule", message=words, line=ans.line)
 
     def name(self, qid: str) -> str:
@@ -320,9 +328,18 @@ class Checker:
         credit = kw.pop("credit", None)
         if credit is None:
             credit = 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
-        return Verdict(ans.qid, self.name(ans.qid), ans.text, step.float_value,
+        if kw.get("message"):
+            kw["message"] = self.own_hint(kw["message"], ans.qid)
+        return Verdict(ans.qid, self.name(ans.qid), ans.given, step.float_value,
                        self.expected_text[ans.qid], status, points, credit,
                        line=ans.line, **kw)
+
+    def own_hint(self, message: str, qid: str) -> str:
+        """A reader's hint that shows an example equation (`an equation u_3 = …`) names the item it is
+        about instead: a hint on Δw_{35} says `Δw_{35} = …`."""
+        if EQUATION_HINT not in message:
+            return message
+        return message.replace(f"equation {EQUATION_HINT}", f"equation {self.name(qid)} = …")
 
     def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, Interval]:
         """One answer's verdict, and the spread its rounding gives the student's value (spread.py). A right answer judged from its text alone is right whatever else
@@ -336,7 +353,7 @@ class Checker:
                 self._reused.add(key)          # once per submission: the limit falls where it would for this
                 self.parser.charge(texts)      # file alone (which judges it once and reuses it after that)
                 self.meter.charge(cost)
-            return replace(verdict, line=ans.line), radius
+            return replace(verdict, line=ans.line, given=ans.given), radius
         start = self.meter.clock()
         with self.parser.recording() as texts:
             v, mine, radius = self._judge(ans, own, wrong_first)
@@ -359,7 +376,7 @@ class Checker:
                         message="; ".join([false[0].message] + ([v.message] if v.message else [])))
         unread = [lk.message for lk in v.links if lk.kind == "unread"]
         if unread:
-            v = replace(v, message="; ".join(([v.message] if v.message else []) + unread))
+            v = replace(v, message=self.own_hint("; ".join(([v.message] if v.message else []) + unread), ans.qid))
         return v, mine, radius
 
     def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, Interval]:

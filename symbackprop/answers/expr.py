@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import re
+
 import mpmath
 
 from .latex import AnswerError, Node
@@ -98,11 +100,23 @@ def _lookup(name: str, env, bindings: dict):
     if callable(env):
         value = env(name, bindings)
         if value is None:
-            raise AnswerError(f"unknown symbol {name}")
+            raise AnswerError(unknown_symbol(name))
         return value
     if name not in env:
-        raise AnswerError(f"unknown symbol {name}")
+        raise AnswerError(unknown_symbol(name))
     return env[name]
+
+
+# a word in a font (`\\text{exact}`, `\\mathrm{abc}`): the tree keeps the command's braces (latex.py)
+_FONT_WORD = re.compile(r"\\[A-Za-z]+\s*\{[^{}]*[A-Za-z]{2}[^{}]*\}\Z")
+
+
+def unknown_symbol(name: str) -> str:
+    """"unknown symbol …" with the symbol as written: `\text{exact}`, never the glued `\textexact`; a
+    word in a font says that words are not read inside an answer."""
+    if _FONT_WORD.match(name) is None:
+        return f"unknown symbol {name}"
+    return f"unknown symbol {name}: words are not read inside an answer; write the value alone"
 
 
 def _eval(node: Node, env, bindings: dict):

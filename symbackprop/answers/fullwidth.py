@@ -60,6 +60,8 @@ _NOTE_CHARS = rf"[\s{_HAN}0-9.,:%]"
 # a rounding note is short (at most 40 characters each side of its key word): bounded work per position
 _NOTE = re.compile(rf"[(\[] ?(?=[{_HAN}]){_NOTE_CHARS}{{0,40}}?(?:{_ROUNDING}){_NOTE_CHARS}{{0,40}}[)\]]")  # （保留4位小数）
 _TRAILING_NOTE = re.compile(rf"(?<![\d.])(?=[{_HAN}])[\s{_HAN}0-9]{{0,40}}?(?:{_ROUNDING})(?:[\s{_HAN}0-9]{{0,40}}[{_HAN}])?\s*\Z")
+# a note glued to the number it qualifies (`0.1249左右`, `约0.1249左右`): dropped where it ends the value
+_GLUED_NOTE = re.compile(r"(?<=[0-9])[ \t]{0,4}(?:左右|上下)(?=\s*(?:\Z|[,;:$&)\]}]|\\\\))")
 _TEXT_HAN = re.compile(rf"\\(?:text|mbox|textrm|mathrm|textnormal)\s*\{{([^{{}}]*[{_HAN}][^{{}}]*)\}}")
 _APPROX_WORD = re.compile(r"约等于|约为|大约为|大约|大概|约|～")
 _LEADING_APPROX = re.compile(r"^\s*(?:\\approx(?![A-Za-z])\s*)+")
@@ -67,6 +69,8 @@ _EQ_APPROX = re.compile(r"(=|\\approx)\s*\\approx(?![A-Za-z])")
 _EQUALS_WORD = re.compile(r"等于")
 _LABEL = re.compile(rf"^\s*(?:[{_HAN}]+\s*[:,]|解|答|所以|因此|因而|故|则|即|得|可得|于是|那么|从而|由此可得|由此得)\s*")
 _HAN_RUN = re.compile(rf"[{_HAN}](?:[{_HAN}\s:,]*[{_HAN}])?[\s:,]*")
+# the hint's example equation; the checker puts the item's own name in its place (check.py)
+EQUATION_HINT = "u_3 = …"
 _LEADING_BULLET = re.compile(r"^(\s*)[•●◦▪]\s+")
 
 
@@ -211,6 +215,7 @@ def _chinese(text: str, strict: bool) -> str:
     """Chinese words: 约 / 约为 / ～ (about), 等于 (equals), rounding notes (dropped), labels and
     connectives before an equation (解：, 所以). Any other Chinese text in an answer is unreadable."""
     text = _TEXT_HAN.sub(r" \1 ", text)
+    text = _GLUED_NOTE.sub(" ", text)
     text = _NOTE.sub(" ", text)
     if re.search(f"[{_HAN}]", text[-100:]):
         head, tail = text[:-100], text[-100:]
@@ -224,7 +229,7 @@ def _chinese(text: str, strict: bool) -> str:
         left = re.search(f"[{_HAN}]+", text)
         if left:
             _fail(strict, f"Chinese text ({left.group(0)}) is not read inside an answer: write the value alone "
-                          f"(like 0.9820), or an equation u_3 = …")
+                          f"(like 0.9820), or an equation {EQUATION_HINT}")
         return text
 
     last = text.rfind("=")

@@ -41,6 +41,7 @@ AHEAD_BUDGET = 1.0        # CPU seconds `Parser.serve` spends on one asker's tex
 AHEAD_LIMIT = 0.5         # … and on one text (whole seconds where the CPU is limited: ~1-2 s)
 MEMORY = 300 * 2**20      # bytes the parser worker may grow by (Linux), beyond latex2sympy2 loaded
 
+_COMMAND_ARGUMENT = re.compile(r"\\[A-Za-z]+\s*\{")
 Node = tuple              # ("num", "p/q") ("sym", name) ("const", "E") ("add"|"mul", [nodes]) ("pow", b, e) ("fn", name, [nodes])
 
 
@@ -502,6 +503,10 @@ def _to_node(expr, budget: list[int]) -> Node:
     if isinstance(expr, sp.Float):
         return ("num", str(expr))
     if isinstance(expr, sp.Symbol):
+        # Q_{1} is Q_1 (the placeholders' names); a command keeps its argument's braces: `\\text{exact}`,
+        # never the glued `\\textexact`, in what is said about it
+        if _COMMAND_ARGUMENT.match(expr.name):
+            return ("sym", expr.name)
         return ("sym", expr.name.replace("{", "").replace("}", ""))
     if isinstance(expr, sp.Add):
         return ("add", [_to_node(a, budget) for a in expr.args])

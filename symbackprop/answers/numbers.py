@@ -20,14 +20,20 @@ import re
 _GROUP_SEP = r"(?:\\[,;: ]|~|\{\\,\}|\\thinspace(?![A-Za-z])\s*)"
 _SPACED_GROUPS = re.compile(rf"(?<![\d.]){'([1-9][0-9]{0,2})'}((?:{_GROUP_SEP}[0-9]{{3}})+)(?![0-9])")
 _SEP = re.compile(_GROUP_SEP)
+# SI/ISO groups in the decimal part: threes from the decimal point, the last group three digits or one
+# (`0.124\,919`, `0.982\,0`); `0.123\,45` (a last group of two) stays apart, for `doubt` to refuse
+_DECIMAL_GROUPS = re.compile(rf"(?<![\d.])([0-9]*\.[0-9]{{3}})((?:{_GROUP_SEP}[0-9]{{3}})*{_GROUP_SEP}[0-9](?:[0-9]{{2}})?)"
+                             rf"(?![0-9])(?!{_GROUP_SEP}[0-9])")
 _LEFT_RIGHT_DOT = re.compile(r"\\(?:left|right)\s*\.")
 
 
 def before_spacing(text: str) -> str:
     """Digit groups of three joined by a thin space (`1\\,000`, `12\\,345\\,678`, `1\\ 000`, `1~000`) as
-    one integer, before spacing commands are dropped (then `1 000` would be a product); `\\left.` and
+    one integer, and in the decimal part (`0.124\\,919`, `0.982\\,0`: see _DECIMAL_GROUPS) as one decimal,
+    before spacing commands are dropped (then `1 000` would be a product); `\\left.` and
     `\\right.` (invisible delimiters) dropped; `\\ ` (a control space) a space."""
     text = _SPACED_GROUPS.sub(lambda m: m.group(1) + _SEP.sub("", m.group(2)), text)
+    text = _DECIMAL_GROUPS.sub(lambda m: m.group(1) + _SEP.sub("", m.group(2)), text)
     text = _LEFT_RIGHT_DOT.sub(" ", text)
     # a control space `\ ` is a space; a row break `\\` (of a cases inside the answer) stays one
     return re.sub(r"\\\\|\\ ", lambda m: m.group(0) if m.group(0) == "\\\\" else " ", text)
@@ -296,12 +302,15 @@ _TICK = re.compile(r"\\(?:checkmark|tick)(?![A-Za-z])|[\u2713\u2714\u2611]")
 _SPACING_CMD = re.compile(r"\\(?:hfill|enspace|enskip)(?![A-Za-z])|\\hspace\*?\s*\{[^{}]{0,40}\}")
 _NOTE_UNIT = (r"(?:d\.?\s?p\.?|s\.?\s?f\.?|decimal[ \t]{1,4}places?|decimals|dec\.?\s?pl(?:aces)?\.?|"
               r"significant[ \t]{1,4}(?:figures?|digits)|sig\.?\s?figs?\.?)")
-_NOTE = (rf"(?:(?:(?:rounded|correct|accurate|given)[ \t]{{1,4}})?(?:(?:to|at)[ \t]{{1,4}})?[0-9]{{1,2}}[ \t]{{0,4}}"
-         rf"{_NOTE_UNIT}|rounded(?:[ \t]{{1,4}}(?:off|up|down))?|approx\.?|approximately)")
+# spacing inside a note: blanks, and the control and thin spaces `\ `, `\,`, `\;`, `\:` (`(4\ \text{d.p.})`)
+_SP = r"(?:[ \t]|\\[ ,;:])"
+_NOTE = (rf"(?:(?:(?:rounded|correct|accurate|given|exact|exactly){_SP}{{1,4}})?(?:(?:to|at){_SP}{{1,4}})?[0-9]{{1,2}}"
+         rf"{_SP}{{0,4}}{_NOTE_UNIT}|rounded(?:{_SP}{{1,4}}(?:off|up|down))?|approx\.?|approximately|"
+         rf"exact(?:ly)?(?:{_SP}{{1,4}}value)?)")
 _NOTE_TEXT = re.compile(rf"\\(?:text|textrm|textit|textnormal|mbox|mathrm)[ \t]{{0,4}}\{{[ \t]{{0,4}}([(\[]?[ \t]{{0,4}}"
                         rf"(?:{_NOTE}|{_NOTE_UNIT})[ \t]{{0,4}}[)\]]?)[ \t]{{0,4}}\}}", re.I)
 _NOTE_END = r"(?=\s*(?:\Z|[,;$&]|\\\\))"
-_ROUNDING_NOTE = re.compile(rf"(?:[ \t]{{0,8}}[(\[][ \t]{{0,4}}{_NOTE}[ \t]{{0,4}}[)\]]|(?<=[0-9}}])[ \t]{{1,8}}{_NOTE})"
+_ROUNDING_NOTE = re.compile(rf"(?:{_SP}{{0,8}}[(\[]{_SP}{{0,4}}{_NOTE}{_SP}{{0,4}}[)\]]|(?<=[0-9}}]){_SP}{{1,8}}{_NOTE})"
                             rf"{_NOTE_END}", re.I)
 _SIUNITX = re.compile(r"\\(?:num|SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{")
 _SI_EMPTY_UNIT = re.compile(r"(\\(?:SI|qty)\s*(?:\[[^\[\]{}]{0,80}\])?\s*\{[^{}]*\})\s*\{\s*\}")
@@ -312,8 +321,12 @@ _COLOR_WRAP = re.compile(r"\\(?:textcolor|colorbox)\s*(?:\[[^\[\]{}]{0,40}\])?\s
                          r"|\\fcolorbox\s*\{[^{}]{0,40}\}\s*\{[^{}]{0,40}\}\s*\{"
                          r"|\\(?:underline|uline|emph|hl|highlight)\s*\{")
 _SIGN_IN_FONT = re.compile(rf"\\(?:{_MATH_FONTS}|{_TEXT_FONTS})\s*\{{\s*([-+])\s*\}}")
-_PER_MILLE = re.compile(r"(?<=[0-9.])\s*(?:\u2030|\\permil(?![A-Za-z])|\\textperthousand(?![A-Za-z]))")
-_PER_TEN_THOUSAND = re.compile(r"(?<=[0-9.])\s*(?:\u2031|\\textpertenthousand(?![A-Za-z]))")
+# the sign alone, or in a text font (`4.5\text{\textperthousand}`, `4.5\mbox{‰}`)
+_IN_TEXT = r"\\(?:text|textrm|textnormal|mbox|mathrm)\s*\{{\s*{}\s*\}}"
+_PER_MILLE_SIGN = r"(?:\u2030|\\permil(?![A-Za-z])|\\textperthousand(?![A-Za-z]))"
+_PER_TEN_THOUSAND_SIGN = r"(?:\u2031|\\textpertenthousand(?![A-Za-z]))"
+_PER_MILLE = re.compile(rf"(?<=[0-9.])\s*(?:{_PER_MILLE_SIGN}|{_IN_TEXT.format(_PER_MILLE_SIGN)})")
+_PER_TEN_THOUSAND = re.compile(rf"(?<=[0-9.])\s*(?:{_PER_TEN_THOUSAND_SIGN}|{_IN_TEXT.format(_PER_TEN_THOUSAND_SIGN)})")
 _BEFORE_PM = re.compile(r"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*\Z")
 _PLUS_MINUS = re.compile(r"\\(?:pm|mp)(?![A-Za-z])|[\u00b1\u2213]")
 
@@ -384,4 +397,37 @@ def exponents(text: str) -> str:
         return text
     text = _TIMES_X.sub(r" \\times ", text)
     text = _BARE_EXPONENT.sub(lambda m: "^{" + re.sub(r"[ \t]", "", m.group(1)) + "}", text)
-    return _POWER_STARS.sub("^", text)
+    return parenthesised_exponents(_POWER_STARS.sub("^", text))
+
+
+_PAREN_EXPONENT = re.compile(r"\^[ \t]*\(")
+_PARENS = re.compile(r"[()]")
+
+
+def parenthesised_exponents(text: str) -> str:
+    """`^(…)` as the exponent `^{(…)}`: a teacher (and a calculator) reads the whole parenthesised group
+    as the exponent (`2^(-1)`, `e^(-4)`, `(1+e^{-4})^(-1)`, nested `e^(2^(-1))`); latex2sympy2 refuses
+    it. A `(` without its `)` is left for the parser to refuse. One pass with a stack: linear."""
+    if "^" not in text or "(" not in text:
+        return text
+    closing: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _PARENS.finditer(text):
+        if m.group(0) == "(":
+            stack.append(m.start())
+        elif stack:
+            closing[stack.pop()] = m.start()
+    inserts: dict[int, str] = {}
+    for m in _PAREN_EXPONENT.finditer(text):
+        end = closing.get(m.end() - 1)
+        if end is not None:
+            inserts[m.end() - 1] = inserts.get(m.end() - 1, "") + "{"
+            inserts[end + 1] = "}" + inserts.get(end + 1, "")
+    if not inserts:
+        return text
+    out, pos = [], 0
+    for at in sorted(inserts):
+        out += [text[pos:at], inserts[at]]
+        pos = at
+    out.append(text[pos:])
+    return "".join(out)

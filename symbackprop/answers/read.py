@@ -304,11 +304,14 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
             continue
         table = tables[current]
         for segment in (row for piece in math for row in environment_rows(piece)):
+            written = segment.strip()
             try:
                 segment = normalize(segment, keep_ellipsis=True)     # 0.98\\ldots: cut short, see check.truncated
             except AnswerError:            # read as written: the item that holds it is unreadable, with the reason
                 pass
-            for n, equation in enumerate(split_equations(segment)):
+            equations = split_equations(segment)
+            shown = _as_written(written, equations)
+            for n, equation in enumerate(equations):
                 chain = split_relations(equation)
                 if len(chain) < 2:
                     if plain and not n:
@@ -324,7 +327,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                                             f"(did you mean {' or '.join(close)}?)")
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
-                sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno))
+                sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=shown(n, chain)))
     if part is not None:
         sub.answers = {part: sub.answers.get(part, [])}
     if not any(sub.answers.values()):
@@ -537,6 +540,37 @@ def _prose(text: str) -> bool:
             return True
         last = m.end()
     return False
+
+
+def _as_written(written: str, equations: list[str]):
+    """`shown(n, chain)`: the n-th of a segment's normalized `equations` (whose links are `chain`) as the
+    student wrote it, for the report's "given" column: its right side as written when the equation as
+    written has as many links and the same left side, else the equation as written; the whole segment
+    when its equations as written cannot be matched one to one with the normalized ones (`0,4910, L = …`:
+    the comma of a decimal splits the text as written)."""
+    pieces: list[str] | None = [written]
+    if len(equations) > 1:
+        pieces = split_equations(written)
+        if len(pieces) != len(equations) or any(_normalized(p) != e for p, e in zip(pieces, equations)):
+            pieces = None
+
+    def shown(n: int, chain: list[tuple[str, str]]) -> str:
+        if pieces is None:
+            return written
+        links = split_relations(pieces[n])
+        if len(links) == len(chain) and _normalized(links[0][1]) == chain[0][1].strip():
+            return _rejoin(links[1:]).strip()
+        return pieces[n].strip()
+
+    return shown
+
+
+def _normalized(text: str) -> str:
+    """`normalize(text)` stripped, or the text itself when it cannot be normalized."""
+    try:
+        return normalize(text, keep_ellipsis=True).strip()
+    except AnswerError:
+        return text.strip()
 
 
 def _rejoin(links: list[tuple[str, str]]) -> str:
