@@ -372,7 +372,7 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
     lines += ["Items missed most often first (right: full points on its own, the other δ convention credited "
               "in full included; follow-through: wrong, but correct from the student's own wrong earlier values, "
               "and credited; imprecise: the right value to fewer places or figures than asked, partial credit; "
-              "missed: answered and lost points for a mistake; left out: not answered by those who attempted "
+              "missed: answered, neither right nor follow-through nor imprecise, so it lost points for a mistake; left out: not answered by those who attempted "
               "the part). The commonest wrong answers and diagnoses are those of the misses.", "",
               "| part | item | answered | right | follow-through | imprecise | missed | left out "
               "| commonest wrong answers | commonest diagnoses |",

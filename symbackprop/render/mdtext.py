@@ -16,8 +16,9 @@ _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0
 
 def _escape(text: str) -> str:
     """Text on one line with only what could become markup escaped: a backquote, [, < and |
-    always; & only where it starts an entity (`&lt;`); a backslash only where it would escape
-    what follows. A closing ] or > is left as written (no link or tag can open before it), so
+    always; ] only before ( [ or : (where a link or a reference would go on); & only where it starts
+    an entity (`&lt;`); a backslash only where it would escape what follows. Any other ] or > is left
+    as written (no link or tag can open before it), so
     `expected ',' or ']'` reads as written in a viewer and in a terminal alike."""
     out = []
     for i, c in enumerate(text):
@@ -25,6 +26,8 @@ def _escape(text: str) -> str:
             out.append(" ")
         elif c in _ALWAYS:
             out.append("\\" + c)
+        elif c == "]" and text[i + 1:i + 2] in ("(", "[", ":"):     # never a link's end, even escaped [ aside
+            out.append("\\]")
         elif c == "&" and _ENTITY.match(text, i):
             out.append("\\&")
         elif c == "\\" and (i + 1 == len(text) or text[i + 1] in _PUNCT):
