@@ -219,8 +219,9 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
     """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
     PROBLEM_FILE: every item with its verdict and, when wrong, a diagnosis; a score.
 
-    Exit status 0 when every answered item is correct, 1 otherwise, 2 for unreadable input,
-    3 for an internal error (a bug in symbackprop).
+    Exit status 0 when every answered item earned its full points (an answer in the other δ
+    convention credited in full does), 1 when some answered item lost points or an entry was not
+    read, 2 for unreadable input, 3 for an internal error (a bug in symbackprop).
 
     \b
     Examples:
@@ -241,7 +242,9 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
                       "markdown": report_render.render_markdown}[fmt]
             text = render(reports, answers, problems, show_given=show_given)
     _write(text, output)
-    failed = problems or not all(r.ok for r in reports) or (require_all and any(r.missing for r in reports))
+    # 1 when some answered item lost points (whatever its status says: the other δ convention credited in
+    # full loses none), an entry was not read, or, with --require-all, an item was left out
+    failed = problems or not all(r.full_marks for r in reports) or (require_all and any(r.missing for r in reports))
     if failed:
         sys.exit(1)
 

@@ -295,13 +295,31 @@ def _answer_of(v) -> str:
     return " ".join(v.given.split())
 
 
+def summary_bucket(v) -> str:
+    """Where the summary counts a graded item: "right" (full points on its own: correct, or the other δ
+    convention credited in full), "follow_through" (wrong on its own, right from the student's own wrong
+    earlier values), "imprecise" (the right value to fewer places or figures than asked: partial credit,
+    not a mistake), else "missed" (it lost points for a mistake: wrong, unreadable, rounded wrongly,
+    working wrong, or the other convention not credited in full)."""
+    if v.status == "follow_through":
+        return "follow_through"
+    if v.status == "imprecise":
+        return "imprecise"
+    if v.status == "correct" or v.full_marks:
+        return "right"
+    return "missed"
+
+
 def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
-    """Per item: how many answered, got it right (correct on its own), carried a wrong earlier value
-    correctly (follow-through: wrong on its own, credited), missed it (answered, neither) and left it out
-    (of those who attempted its part), the commonest wrong answers and diagnoses of the misses (grouped
-    by code); the items missed most often first, then by follow-through, then by left out; per part, how
-    many attempted it; the students not graded and the entries skipped, each with the reason."""
-    answered, right, carried, left_out = Counter(), Counter(), Counter(), Counter()
+    """Per item: how many answered, got it right (full points on its own, the other δ convention credited
+    in full included), carried a wrong earlier value correctly (follow-through: wrong on its own, credited),
+    were imprecise (right to fewer places or figures than asked: partial credit), missed it (lost points for
+    a mistake) and left it out (of those who attempted its part); the commonest wrong answers and diagnoses
+    of the misses only (grouped by code); the items missed most often first, then by follow-through, then by
+    imprecise, then by left out; the items answered in the other δ convention, apart; per part, how many
+    attempted it; the students not graded and the entries skipped, each with the reason."""
+    answered, left_out, convention = Counter(), Counter(), Counter()
+    buckets: dict[str, Counter] = {b: Counter() for b in ("right", "follow_through", "imprecise", "missed")}
     wrong_answers: dict[tuple[str, str], Counter] = {}
     diagnoses: dict[tuple[str, str], Counter] = {}
     names: dict[tuple[str, str], str] = {}
@@ -325,14 +343,14 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
                 key = (rep.part, v.qid)
                 names[key] = v.name
                 answered[key] += 1
-                if v.status == "correct":
-                    right[key] += 1
-                    continue
-                if v.status == "follow_through":          # wrong on its own: the teacher should see it
-                    carried[key] += 1
-                    continue
-                wrong_answers.setdefault(key, Counter())[_answer_of(v)] += 1
-                diagnoses.setdefault(key, Counter())[_diagnosis_code(v)] += 1
+                bucket = summary_bucket(v)
+                buckets[bucket][key] += 1
+                if bucket == "right" and v.status == "other_convention":
+                    convention[key] += 1
+                if bucket == "missed":                    # lost its points for a mistake: what to go over
+                    wrong_answers.setdefault(key, Counter())[_answer_of(v)] += 1
+                    diagnoses.setdefault(key, Counter())[_diagnosis_code(v)] += 1
+    right, carried, imprecise, missed = (buckets[b] for b in ("right", "follow_through", "imprecise", "missed"))
     students = [r for r in results if not r.skipped]
     graded = [r for r in students if not r.error]
     skipped = [r for r in results if r.skipped]
@@ -351,23 +369,29 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
                 f"part {md_text(part)} by {tried[part]} of {len(graded)}"
                 + (f" (their mean {tried_score[part] / tried[part]:.2f} / {top_score:g})" if tried[part] else "")
                 for part, top_score in part_max.items()), ""]
-    lines += ["Items missed most often first (right: correct on its own; follow-through: wrong, but correct from "
-              "the student's own wrong earlier values, and credited; missed: answered, neither right nor "
-              "follow-through; left out: not answered by those who attempted the part).", "",
-              "| part | item | answered | right | follow-through | missed | left out | commonest wrong answers "
-              "| commonest diagnoses |",
-              "|---|---|---|---|---|---|---|---|---|"]
+    lines += ["Items missed most often first (right: full points on its own, the other δ convention credited "
+              "in full included; follow-through: wrong, but correct from the student's own wrong earlier values, "
+              "and credited; imprecise: the right value to fewer places or figures than asked, partial credit; "
+              "missed: answered, neither right nor follow-through nor imprecise, so it lost points for a mistake; left out: not answered by those who attempted "
+              "the part). The commonest wrong answers and diagnoses are those of the misses.", "",
+              "| part | item | answered | right | follow-through | imprecise | missed | left out "
+              "| commonest wrong answers | commonest diagnoses |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
-
-    def missed(k: tuple[str, str]) -> int:
-        return answered[k] - right[k] - carried[k]
-
-    keys = sorted((k for k in order if answered[k]), key=lambda k: (-missed(k), -carried[k], -left_out[k], order[k]))
+    keys = sorted((k for k in order if answered[k]),
+                  key=lambda k: (-missed[k], -carried[k], -imprecise[k], -left_out[k], order[k]))
     for key in keys:
         wa = ", ".join(f"{_code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
         dg = ", ".join(f"{_in_cell(d)} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
-                     f"{carried[key]} | {missed(key)} | {left_out[key]} | {wa} | {dg} |")
+                     f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
+    if convention:
+        lines += ["", "Answered in the other δ convention, credited in full and counted as right: "
+                      + "; ".join(f"part {md_text(part)}: "
+                                  + ", ".join(f"{_in_cell(names[k])} ×{convention[k]}" for k in order
+                                              if k[0] == part and convention[k])
+                                  for part in dict.fromkeys(p for p, _ in order if any(
+                                      convention[k] for k in order if k[0] == p)))]
     nobody = [k for k in order if left_out[k] and not answered[k]]
     for part in dict.fromkeys(p for p, _ in nobody):
         lines += ["", f"Left out by everyone who attempted part {md_text(part)}: "
@@ -404,7 +428,7 @@ def gradescope_results(result: StudentResult) -> dict:
             if v.message:
                 text += f": {v.message}"
             tests.append({"name": f"{rep.part}: {v.name}", "score": round(v.score, 6), "max_score": v.points,
-                          "status": "passed" if v.status == "correct" else "failed", "output": text})
+                          "status": "passed" if v.full_marks else "failed", "output": text})
         for q in rep.missing:
             tests.append({"name": f"{rep.part}: {rep.missing_names.get(q, q)}", "score": 0,
                           "max_score": rep.item_points.get(q, 1.0), "status": "failed", "output": "not answered"})

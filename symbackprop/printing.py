@@ -44,6 +44,18 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
     return s, False
 
 
+def message_number(x: float, precision: int) -> str:
+    """A number computed while checking, as a message shows it: as the report shows values
+    (`format_value` at the problem's precision), from the float's shortest decimal, so an integer is
+    an integer (3697, not 3697.0000), a short decimal stays short (6833904.5), and a very large or
+    very small value is in the one scientific style of the report (1.034e-08, 1.234e+12)."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return repr(x)
+    if abs(x) >= 1e12:
+        return f"{x:.{max(precision - 1, 0)}e}"
+    return format_value(sp.Rational(repr(x)), precision, x)[0]
+
+
 def _positive_first(printer, expr, order):
     """Terms of a sum with a positive one first: z_1 − u_5 rather than −u_5 + z_1."""
     terms = printer._as_ordered_terms(expr, order=order)

@@ -27,7 +27,7 @@ import mpmath
 import sympy as sp
 
 from ..general import RULE_IDS
-from ..printing import format_value
+from ..printing import format_value, message_number
 from ..solution import PartSolution
 from . import copied, diagnose
 from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
@@ -106,6 +106,15 @@ class Verdict:
     def score(self) -> float:
         return self.points * self.credit
 
+    @property
+    def full_marks(self) -> bool:
+        """Whether the item earned all its points, whatever its status (the other δ convention credited
+        in full, or an imprecise answer a rubric credits in full, does). A given value (η, a weight: no
+        points) counts as earned unless written otherwise than the problem gives it."""
+        if not self.points:
+            return self.status in ("correct", "follow_through")
+        return self.credit >= 1 - 1e-9
+
 
 @dataclass(frozen=True)
 class PartReport:
@@ -124,7 +133,13 @@ class PartReport:
 
     @property
     def ok(self) -> bool:
+        """Every answered item correct on its own (a stricter test than `full_marks`)."""
         return all(v.status in ("correct",) for v in self.verdicts)
+
+    @property
+    def full_marks(self) -> bool:
+        """Every answered item earned its full points (`Verdict.full_marks`): what `check` exits 0 on."""
+        return all(v.full_marks for v in self.verdicts)
 
     def _repr_markdown_(self) -> str:          # Jupyter and Colab show a report as its table
         from ..render.report import render_markdown
@@ -472,9 +487,15 @@ class Checker:
             v = self.true.get(leaf)
             if given and v is not None and not same(v, expected) and same(value, v):
                 name = names.get(leaf, str(leaf))
-                shown = self.expected_text[sid] if sid is not None else f"{v:g}"
+                shown = self.expected_text[sid] if sid is not None else self._shown(v)
                 return "given_value", f"the given value {name} = {shown} written unchanged: the step was not carried out"
         return None
+
+    def _shown(self, x: float, places: int | None = None) -> str:
+        """A number we computed, in a message: as the report shows values (the problem's precision, or
+        the places the student wrote when more; an integer as an integer; scientific when very large or
+        small: printing.message_number)."""
+        return message_number(x, max(self.tol.precision, places or 0))
 
     def _no_value(self, links: list[Link]) -> str:
         """Why an answer with no number earns nothing: its own name, or a rule left unsubstituted."""
@@ -820,8 +841,8 @@ class Checker:
             if within(flipped, expected, self.tol, bound):
                 return Link(rel, piece, "numbers", False, "sign slip in the substituted numbers: one of them "
                                                           "has the wrong sign")
-        return Link(rel, piece, "numbers", False, f"the substituted numbers give {v:.6g}, not "
-                                                  f"{expected:.6g}")
+        return Link(rel, piece, "numbers", False, f"the substituted numbers give {self._shown(v)}, not "
+                                                  f"{self._shown(expected)}")
 
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,
                     shown: str | None = None) -> Link:
@@ -841,7 +862,7 @@ class Checker:
         if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
                 figures_match(value, decimals, v, self.tol).status == "imprecise":
             return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
-        return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {v:.{max(decimals, 4)}f}, "
+        return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {self._shown(v, decimals)}, "
                                                      f"not {shown or link.text}", numbers=v)
 
     def _toward_bound(self, qid: str, node, value: float, rounded: dict[Fraction, int], written: dict,

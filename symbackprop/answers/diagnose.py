@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
+from ..printing import format_value
 from .compare import compare_number
 
 if TYPE_CHECKING:          # pragma: no cover
@@ -76,7 +77,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     id_of = {s.symbol: s.id for s in psol.steps}
     eta = info_sym["learning_rate"] if info_sym.get("learning_rate") in leaves else None
     if eta is not None and part.learning_rate != 1:
-        out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=part.learning_rate), rule_with({eta: 1})))
+        out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=_given(part.learning_rate, part)), rule_with({eta: 1})))
     if part.loss == "half_squared_error" and not qid.startswith(("net_", "act_", "gprime_", "new_w_")):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
     gps = [sym for sid, sym in info_sym.items() if sid.startswith("gprime_")]
@@ -84,7 +85,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     for gp in used:                                        # a δ that used g'(0) = 1 at a ReLU kink
         g0 = _relu_kink(ch, gp)
         if g0 is not None:
-            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=1 - g0, own=g0), rule_with({gp: 1 - g0})))
+            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(1 - g0, part), own=_given(g0, part)), rule_with({gp: 1 - g0})))
     for gp in used:
         u = info_sym.get(id_of[gp].replace("gprime_", "act_"))
         net = names.get(info_sym.get(id_of[gp].replace("gprime_", "net_")), "net")
@@ -98,7 +99,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     if qid.startswith("gprime_"):
         g0 = _relu_kink(ch, step.symbol)
         if g0 is not None:
-            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=1 - g0, own=g0), lambda vals, g0=g0: float(1 - g0)))
+            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(1 - g0, part), own=_given(g0, part)), lambda vals, g0=g0: float(1 - g0)))
         u = info_sym.get(qid.replace("gprime_", "act_"))
         net_name = names.get(info_sym.get(qid.replace("gprime_", "net_")), "net")
         if u is not None:
@@ -116,6 +117,12 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         w = info_sym.get(qid.replace("new_w_", "w_"))
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
     return out
+
+
+def _given(value, part) -> str:
+    """A value the problem gives (η, g'(0)) as the problem and its solution show it: 0.01, not 1/100
+    (printing.format_value at the part's precision)."""
+    return format_value(sp.sympify(value), part.precision)[0]
 
 
 def convention_message(psol) -> str:

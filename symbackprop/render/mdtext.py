@@ -9,16 +9,40 @@ import re
 
 from .clip import clip_latex
 
-_MD_SPECIAL = set("\\`[]<>|&")    # what can make a link, an image, HTML, a code span or a new table cell
+_ALWAYS = set("`[<|")    # what opens a code span, a link or an image, HTML or an autolink, or a new table cell
+_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")    # what a backslash escapes in CommonMark
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+
+
+def _escape(text: str) -> str:
+    """Text on one line with only what could become markup escaped: a backquote, [, < and |
+    always; ] only before ( [ or : (where a link or a reference would go on); & only where it starts
+    an entity (`&lt;`); a backslash only where it would escape what follows. Any other ] or > is left
+    as written (no link or tag can open before it), so
+    `expected ',' or ']'` reads as written in a viewer and in a terminal alike."""
+    out = []
+    for i, c in enumerate(text):
+        if not c.isprintable():
+            out.append(" ")
+        elif c in _ALWAYS:
+            out.append("\\" + c)
+        elif c == "]" and text[i + 1:i + 2] in ("(", "[", ":"):     # never a link's end, even escaped [ aside
+            out.append("\\]")
+        elif c == "&" and _ENTITY.match(text, i):
+            out.append("\\&")
+        elif c == "\\" and (i + 1 == len(text) or text[i + 1] in _PUNCT):
+            out.append("\\\\")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def md_text(text: str) -> str:
-    """Text as inert Markdown on one line: every control character (a newline, a tab) becomes a
-    space, and the characters that make links, images, HTML, code spans or table cells are
-    backslash-escaped (emphasis is harmless and left readable); a leading #, -, +, = or `1.` cannot
-    start a heading or a list."""
-    out = "".join(" " if not c.isprintable() else "\\" + c if c in _MD_SPECIAL else c for c in text)
-    if out.startswith(("#", "-", "+", "=")) or re.match(r"\d+[.)](\s|$)", out):
+    """Text as inert Markdown on one line (`_escape`: no link, image, HTML, code span or table cell
+    can start in it; emphasis is harmless and left readable); a leading #, -, +, =, > or `1.`
+    cannot start a heading, a list or a quote."""
+    out = _escape(text)
+    if out.startswith(("#", "-", "+", "=", ">")) or re.match(r"\d+[.)](\s|$)", out):
         out = "\\" + out
     return out
 
@@ -26,7 +50,7 @@ def md_text(text: str) -> str:
 def md_cell(text: str) -> str:
     """Text in a table cell, inert as `md_text` makes it (a cell starts no heading or list, so a
     leading - or # stays as it is: -0.1272 reads as written)."""
-    return "".join(" " if not c.isprintable() else "\\" + c if c in _MD_SPECIAL else c for c in text)
+    return _escape(text)
 
 
 def md_code(text: str, width: int | None = None) -> str:
