@@ -56,6 +56,7 @@ class Grader:
             raise
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
         self.tables = {name: c.table for name, c in self.checkers.items()}     # one per part, for every file read
+        self.forecasts: dict = {}          # the texts each answer gives the parser (ahead.py), by its text
         self._check_rubric_items()
 
     def _check_rubric_items(self) -> None:
@@ -76,7 +77,8 @@ class Grader:
         try:
             sub = read_submission(path, self.problem, self.solution, part, self.tables)
             # every LaTeX text of the file parsed in one round trip; each is charged when it is used
-            self.parser.prefetch(submission_texts(sub.answers, self.tables), max(self.parser.budget, 0.0))
+            self.parser.prefetch(submission_texts(sub.answers, self.tables, self.forecasts),
+                                 max(self.parser.budget, 0.0))
             meter.tick()
             names = [part] if part else [p.name for p in self.solution.parts]
             reports = [self.checkers[n].check(sub.answers.get(n, []), meter) for n in names]

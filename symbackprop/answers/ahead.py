@@ -60,16 +60,27 @@ def likely_needs_reader(path: str | Path, limit: int = 1 << 20) -> bool:
     return _NEEDS_READER.search(raw) is not None
 
 
-def submission_texts(answers: dict[str, list[Answer]], tables: dict[str, NameTable]) -> list[str]:
+MAX_REMEMBERED = 20000   # answers whose texts a Grader remembers (a class repeats the same answers)
+
+
+def submission_texts(answers: dict[str, list[Answer]], tables: dict[str, NameTable],
+                     memo: dict | None = None) -> list[str]:
     """The distinct texts of a submission's answers (per part, with that part's names), in order, at
-    most MAX_AHEAD."""
+    most MAX_AHEAD. `memo`: the texts of answers already forecast, by (part, answer text): a pure
+    function of the text and the part's names, kept by the caller (the Grader) for its class."""
     out: dict[str, None] = {}
     for part, items in answers.items():
         table = tables.get(part)
         if table is None:
             continue
         for answer in items:
-            for text in answer_texts(answer, table):
+            key = (part, answer.text, answer.number, answer.unreadable)
+            texts = memo.get(key) if memo is not None else None
+            if texts is None:
+                texts = answer_texts(answer, table)
+                if memo is not None and len(memo) < MAX_REMEMBERED:
+                    memo[key] = texts
+            for text in texts:
                 out.setdefault(text, None)
                 if len(out) >= MAX_AHEAD:
                     return list(out)
