@@ -614,7 +614,7 @@ class Checker:
         few = too_few_figures(value, decimals, expected)
         if few is not None:
             return self._verdict(ans, "wrong", diagnosis="figures", value=value, links=tuple(links), message=few)
-        if decimals is not None and 0 <= decimals < self.tol.precision and abs(expected) < 10.0 ** -decimals:
+        if decimals is not None and 0 <= decimals < self.tol.precision and 0 < abs(expected) < 10.0 ** -decimals:
             return self._verdict(ans, "wrong", value=value, links=tuple(links),
                                  message=f"shows no digit of the value: {decimals} decimal place"
                                          f"{'s' if decimals != 1 else ''} do not reach its first significant digit")

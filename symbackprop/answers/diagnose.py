@@ -28,6 +28,7 @@ MESSAGES = {
     "bias_zero": "the bias input taken as 0; it is 1",
     "updated_weight": "the updated weight {w}^new used; δ uses the weights of the forward pass ({w})",
     "old_weight": "the old weight: the update Δw was not added",
+    "update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of −η∂{J}/∂w)",
 }
 
 
@@ -41,6 +42,7 @@ CHARGED_ONCE = {
     "relu_g0": "the wrong g'(0) at the ReLU kink",
     "bias_zero": "the bias input taken as 0",
     "given_copied": "copied wrong",
+    "update_subtracted": "Δw subtracted",
 }
 
 
@@ -116,6 +118,11 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     if qid.startswith("new_w_"):
         w = info_sym.get(qid.replace("new_w_", "w_"))
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
+        d = info_sym.get(qid.replace("new_w_", "update_w_"))
+        if w is not None and d is not None:
+            out.append(("update_subtracted", MESSAGES["update_subtracted"].format(J=part.notation.loss_symbol),
+                        lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
+                        else vals[w] - vals[d]))
     return out
 
 

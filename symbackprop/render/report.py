@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import unicodedata
 
 from ..answers.check import PartReport, Verdict
 from .clip import clip_latex
@@ -19,6 +20,13 @@ WORDS = {"correct": "correct", "follow_through": "follow-through", "other_conven
          "imprecise": "imprecise", "rounding": "rounded wrongly", "slip": "working wrong", "wrong": "WRONG",
          "unreadable": "unreadable"}
 NOT_ATTEMPTED = "not attempted (nothing of this part answered)"
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide (CJK, full-width) characters take two, so the table's
+    columns stay aligned after `0.1249左右`."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in text)
 
 
 def _given(v: Verdict, width: int = 40) -> str:
@@ -102,9 +110,9 @@ def render_text(reports: list[PartReport], source: str, problems: list[str], *, 
             name = v.name + ("" if v.points else " (given)")
             rows.append((name, _given(v), v.expected_text, WORDS[v.status], _what(v)))
         if len(rows) > 1:
-            widths = [max(len(row[i]) for row in rows) for i in range(4)]
+            widths = [max(_width(row[i]) for row in rows) for i in range(4)]
             for row in rows:
-                out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row[:4], widths))
+                out.append("  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(row[:4], widths))
                            + ("  " + row[4] if row[4] else ""))
         for v in shown:
             out += [f"  {line}" for line in _failed_links(v)]
