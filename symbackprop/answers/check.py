@@ -875,15 +875,8 @@ class Checker:
         upstream = self.upstream.get(qid, frozenset())
         refs = self.references.get(qid, []) + _references(v for sym, v in student.items() if sym in upstream)
         below = above = 0.0
-        for path in numbers(node)[:MAX_REEVALUATED]:
-            leaf = node_at(node, path)
-            if leaf[0] != "num" or _in_exponent(node, path):
-                continue
-            size = abs(Fraction(leaf[1]))
-            places = rounded.get(size)
-            if places is None:
-                continue
-            exact = Fraction(leaf[1])
+        for path, exact, places in _rounded_numbers(node, numbers(node)[:MAX_REEVALUATED], rounded):
+            size = abs(exact)
             sign = 1 if exact >= 0 else -1
             shown = written.get(size)
             targets = []
@@ -1100,15 +1093,7 @@ def _rounding_bound(node, value: float, rounded: dict[Fraction, int]) -> float:
         raise AnswerError(f"more than {MAX_REEVALUATED} numbers in one expression")
     if not rounded:
         return 0.0
-    for path in paths:
-        leaf = node_at(node, path)
-        if leaf[0] != "num" or _in_exponent(node, path):
-            continue
-        size = abs(Fraction(leaf[1]))
-        places = rounded.get(size)
-        if places is None:
-            continue
-        exact = Fraction(leaf[1])
+    for path, exact, places in _rounded_numbers(node, paths, rounded):
         away = exact + (1 if exact >= 0 else -1) * Fraction(1, 2 * 10 ** places)     # half a unit further out
         moved = replace_at(node, path, ("num", f"{away.numerator}/{away.denominator}"))
         try:
@@ -1118,6 +1103,18 @@ def _rounding_bound(node, value: float, rounded: dict[Fraction, int]) -> float:
         if change == change and change != float("inf"):
             total += change
     return total * 1.01
+
+
+def _rounded_numbers(node, paths, rounded: dict[Fraction, int]):
+    """(path, exact value, places) of each number at `paths` that counts as rounded (`rounded`: its
+    size -> its places), exponents left out (`_in_exponent`)."""
+    for path in paths:
+        leaf = node_at(node, path)
+        if leaf[0] != "num" or _in_exponent(node, path):
+            continue
+        places = rounded.get(abs(Fraction(leaf[1])))
+        if places is not None:
+            yield path, Fraction(leaf[1]), places
 
 
 def _in_exponent(node, path: tuple) -> bool:
