@@ -46,3 +46,12 @@ def test_the_text_table_stays_aligned_after_wide_characters(tmp_path):
     width = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)    # noqa: E731
     starts = {width(row[:row.index(word)]) for row in rows for word in ("correct", "verdict") if word in row}
     assert len(rows) == 4 and len(starts) == 1                    # the verdict column starts at one place
+
+
+def test_a_follow_through_lists_no_numbers_note_for_the_mistake_already_charged():
+    """η left out of every Δw (charged once at Δw_05): the later Δw follow through, and their numbers,
+    the student's own, are not listed again as "the substituted numbers give 362208, not 362.208"."""
+    data = PROBLEMS.parent / "tests" / "data" / "trial3"
+    out = CliRunner().invoke(main, ["check", str(data / "big.yaml"), str(data / "e1.md")]).output
+    assert "follow-through" in out and "charged once" in out
+    assert "substituted numbers give" not in out

@@ -93,7 +93,11 @@ def total_line(reports: list[PartReport]) -> str:
 
 
 def _failed_links(v: Verdict) -> list[str]:
-    return [f"{v.name}: {lk.kind} “{' '.join(lk.text.split())}”: {lk.message}" for lk in v.links if not lk.ok]
+    """The links that failed, as notes under the table. A follow-through's substituted numbers are the
+    student's own earlier (wrong) values, so that they do not give the true value is the error already
+    charged, not a second one: those are left out (JSON keeps every link)."""
+    return [f"{v.name}: {lk.kind} “{' '.join(lk.text.split())}”: {lk.message}" for lk in v.links
+            if not lk.ok and not (v.status == "follow_through" and lk.kind == "numbers")]
 
 
 def render_text(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False) -> str:
