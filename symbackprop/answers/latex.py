@@ -277,13 +277,19 @@ _RELATION = re.compile(r"=|\\approx|\\simeq|\\doteq")
 def split_relations(text: str) -> list[tuple[str, str]]:
     """`a = b \\approx c` → [("", a), ("=", b), ("≈", c)], splitting only outside braces and parentheses.
     Everything after a reason word (`\\text{ since }`, because, as) belongs to the reason, so a relation
-    there is the reason's comparison, never a link: `g'(net_4) = 1 \\text{ since } net_4 = 0` is two links."""
+    there is the reason's comparison, never a link: `g'(net_4) = 1 \\text{ since } net_4 = 0` is two links;
+    so is a relation in a case's condition (`\\begin{cases} 6 & net_3 = 4 \\\\ … \\end{cases}`)."""
     parts, depth, start, rel = [], 0, 0, ""
     i = 0
     while i < len(text):
         ch = text[i]
         if ch == "\\" and depth == 0 and _BECAUSE.match(text, i):
             break                                # the rest is the last link's reason
+        if ch == "\\" and text.startswith(_BEGIN_CASES, i):
+            end = text.find(_END_CASES, i)       # a case's condition (`6 & net_3 = 4`) is no link
+            if end >= 0:
+                i = end + len(_END_CASES)
+                continue
         if ch in "{([":
             depth += 1
         elif ch in "})]":
