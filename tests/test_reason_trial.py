@@ -134,9 +134,7 @@ def test_d1_cases(grader, tmp_path):
 @pytest.mark.parametrize("qid, key, text, status, value", [
     ("act_4", "u_4", "\\begin{cases} 0 & net_4 \\leq 0 \\\\ 7 & net_4 > 0 \\end{cases}", "correct", 0),
     ("act_4", "u_4", "\\begin{cases} 7 & net_4 \\geq 0 \\\\ 0 & \\text{otherwise} \\end{cases}", "wrong", 7),
-    ("gprime_4", "g'(net_4)", "\\begin{cases} 1 & \\text{if } net_4 > 0 \\\\ 0 & \\text{if } net_4 \\le 0 \\end{cases}",
-     "correct", 0),
-    ("gprime_3", "g'(net_3)", "\\begin{cases} 1 & net_3 > 0 \\\\ 0 & \\text{else} \\end{cases}", "correct", 1),
+    ("gprime_3", "g'(net_3)", "\\begin{cases} 1 & net_3 > 3 \\\\ 0 & \\text{else} \\end{cases}", "correct", 1),
     ("delta_3", "delta_3", "\\begin{cases} \\frac{12}{2} & net_3 > 0 \\\\ 0 & \\text{otherwise} \\end{cases}",
      "correct", 6),
     ("delta_3", "delta_3", "\\begin{cases} 6 & net_3 = 4 \\\\ 0 & net_3 \\neq 4 \\end{cases}", "correct", 6),
@@ -165,3 +163,11 @@ def test_cases_with_names_in_values_stays_a_rule(grader, tmp_path):
     got = _yaml(grader, tmp_path, {"u_4": "\\begin{cases} net_4 & net_4 > 0 \\\\ 0 & \\text{otherwise} \\end{cases}"})
     assert got["act_4"].status != "correct"
     assert any(lk.kind == "rule" for lk in got["act_4"].links)
+
+
+def test_cases_that_is_the_quantitys_own_rule_stays_a_rule(grader, tmp_path):
+    """g'(net_4) written as ReLU's derivative itself (its definition, nothing evaluated) is the rule, as
+    the worked solution writes it: it earns nothing on its own (tests/test_fairness.py)."""
+    got = _yaml(grader, tmp_path, {"g'(net_4)": "\\begin{cases} 1 & \\text{if } net_4 > 0 \\\\ 0 & \\text{if } net_4 \\le 0 \\end{cases}"})
+    assert got["gprime_4"].status == "wrong" and got["gprime_4"].credit == 0
+    assert any(lk.kind == "rule" and lk.ok for lk in got["gprime_4"].links)

@@ -656,7 +656,7 @@ class Checker:
             try:
                 if n in broken:
                     raise broken[n]
-                rows = self._number_cases(piece)
+                rows = self._number_cases(ans.qid, rel, piece)
                 if rows is not None:                  # a cases of numbers: the row that holds, and why
                     piece, link = self._pick_case(rel, rows, student)
                     links.append(link)
@@ -710,16 +710,26 @@ class Checker:
             raise unread[0]
         return links, value, decimals, bound
 
-    def _number_cases(self, piece: str) -> list | None:
+    def _number_cases(self, qid: str, rel: str, piece: str) -> list | None:
         """The rows of a link that is one cases whose every value is numbers (`\\begin{cases} 4 & net_5 > 0
         \\\\ 0 & \\text{otherwise} \\end{cases}`): a value with its reasons, not a rule. None for any other
-        link, and for a cases with a quantity name in a value (a rule, judged as one)."""
+        link, for a cases with a quantity name in a value, and for one that is the quantity's own rule
+        (a ReLU's g' written as its definition): those are rules, judged as rules."""
         rows = cases_rows(piece)
         if rows is None:
             return None
         for value, _ in rows:
             prepared = prepare(value, self.table)
             if prepared.names or prepared.unknown or not value.strip():
+                return None
+        prepared = prepare(piece, self.table)
+        if prepared.names and not prepared.unknown:
+            try:
+                node = self.parser.parse(prepared.text)
+            except AnswerError:                 # not readable as a rule (a `\\neq` condition): not the rule
+                return rows
+            names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
+            if self._rule_link(qid, rel, piece, node, names).ok:
                 return None
         return rows
 
