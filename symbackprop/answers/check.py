@@ -36,8 +36,8 @@ from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, rep
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
 from .fullwidth import EQUATION_HINT
-from .latex import (AnswerError, Node, Parser, check_size, explain_unknown, holds, normalize, prepare, split_reason,
-                    split_relations)
+from .latex import (AnswerError, Node, Parser, cases_rows, check_size, explain_unknown, holds, normalize, prepare,
+                    split_reason, split_relations)
 from .meter import FREE, Meter, _Free
 from .names import NameTable
 from .numbers import elided, truncated, typed_doubt
@@ -656,6 +656,10 @@ class Checker:
             try:
                 if n in broken:
                     raise broken[n]
+                rows = self._number_cases(ans.qid, rel, piece)
+                if rows is not None:                  # a cases of numbers: the row that holds, and why
+                    piece, link = self._pick_case(rel, rows, student)
+                    links.append(link)
                 piece, reason = split_reason(piece)   # `1 \text{ since } net_3 > 0`: the value, and its reason
                 if reason is not None:
                     links.append(self._reason_link(rel, reason, student))
@@ -706,11 +710,50 @@ class Checker:
             raise unread[0]
         return links, value, decimals, bound
 
-    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict) -> Link:
-        """The reason given with a value (`1 \\text{ since } net_3 > 0`), checked: each side is numbers or
-        quantity names, the names taken at the student's own values (the true ones where they wrote none
-        and nothing they wrote changes them). A reason that does not hold is a link not ok, with why;
-        one that cannot be read is AnswerError (the link is then not read)."""
+    def _number_cases(self, qid: str, rel: str, piece: str) -> list | None:
+        """The rows of a link that is one cases whose every value is numbers (`\\begin{cases} 4 & net_5 > 0
+        \\\\ 0 & \\text{otherwise} \\end{cases}`): a value with its reasons, not a rule. None for any other
+        link, for a cases with a quantity name in a value, and for one that is the quantity's own rule
+        (a ReLU's g' written as its definition): those are rules, judged as rules."""
+        rows = cases_rows(piece)
+        if rows is None:
+            return None
+        for value, _ in rows:
+            prepared = prepare(value, self.table)
+            if prepared.names or prepared.unknown or not value.strip():
+                return None
+        prepared = prepare(piece, self.table)
+        if prepared.names and not prepared.unknown:
+            try:
+                node = self.parser.parse(prepared.text)
+            except AnswerError:                 # not readable as a rule (a `\\neq` condition): not the rule
+                return rows
+            names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
+            if self._rule_link(qid, rel, piece, node, names).ok:
+                return None
+        return rows
+
+    def _pick_case(self, rel: str, rows: list, student: dict) -> tuple[str, Link]:
+        """The value of the first row of a cases of numbers whose condition holds (at the student's own
+        values of the names in it, else the true ones; `\\text{otherwise}` when no earlier one does), and
+        its condition as a reason link; when no row holds, the last row's value with a reason not ok."""
+        used: dict = {}
+        for value, reason in rows:
+            if reason is None:
+                return value, Link(rel, "otherwise", "reason", True, own=bool(used))
+            ok, seen, _ = self._reason_holds(reason, student)
+            used.update(seen)
+            if ok:
+                return value, Link(rel, reason[3], "reason", True, own=bool(seen))
+        mine = any(sym in student and student[sym] != self.true.get(sym) for sym, _ in used.values())
+        values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())
+        conds = " / ".join(f"`{_clip(r[3])}`" for _, r in rows if r is not None)
+        return rows[-1][0], Link(rel, conds, "reason", False, f"no case holds ({conds})"
+                                 + (f": {values}{' (your value)' if mine else ''}" if values else ""), own=bool(used))
+
+    def _reason_holds(self, reason: tuple[str, str, str, str], student: dict) -> tuple[bool, dict, bool]:
+        """Whether a reason's comparison holds, the names it used with their values, and whether any of
+        those is the student's own value rather than the true one. AnswerError when a side cannot be read."""
         lhs, op, rhs, cond = reason
         sides, used = [], {}
         for side in (lhs, rhs):
@@ -729,6 +772,15 @@ class Checker:
         ok = holds(a, op, b) if op not in ("=", "!=") else \
             (abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))) == (op == "=")
         mine = any(sym in student and student[sym] != self.true.get(sym) for sym, _ in used.values())
+        return ok, used, mine
+
+    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict) -> Link:
+        """The reason given with a value (`1 \\text{ since } net_3 > 0`), checked: each side is numbers or
+        quantity names, the names taken at the student's own values (the true ones where they wrote none
+        and nothing they wrote changes them). A reason that does not hold is a link not ok, with why;
+        one that cannot be read is AnswerError (the link is then not read)."""
+        cond = reason[3]
+        ok, used, mine = self._reason_holds(reason, student)
         if ok:
             return Link(rel, cond, "reason", True, own=bool(used))
         values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())

@@ -275,11 +275,21 @@ _RELATION = re.compile(r"=|\\approx|\\simeq|\\doteq")
 
 
 def split_relations(text: str) -> list[tuple[str, str]]:
-    """`a = b \\approx c` → [("", a), ("=", b), ("≈", c)], splitting only outside braces and parentheses."""
+    """`a = b \\approx c` → [("", a), ("=", b), ("≈", c)], splitting only outside braces and parentheses.
+    Everything after a reason word (`\\text{ since }`, because, as) belongs to the reason, so a relation
+    there is the reason's comparison, never a link: `g'(net_4) = 1 \\text{ since } net_4 = 0` is two links;
+    so is a relation in a case's condition (`\\begin{cases} 6 & net_3 = 4 \\\\ … \\end{cases}`)."""
     parts, depth, start, rel = [], 0, 0, ""
     i = 0
     while i < len(text):
         ch = text[i]
+        if ch == "\\" and depth == 0 and _BECAUSE.match(text, i):
+            break                                # the rest is the last link's reason
+        if ch == "\\" and text.startswith(_BEGIN_CASES, i):
+            end = text.find(_END_CASES, i)       # a case's condition (`6 & net_3 = 4`) is no link
+            if end >= 0:
+                i = end + len(_END_CASES)
+                continue
         if ch in "{([":
             depth += 1
         elif ch in "})]":
@@ -431,6 +441,38 @@ def split_reason(piece: str) -> tuple[str, tuple[str, str, str, str] | None]:
                           f"write the value alone, or its condition as a comparison")
     op = _OPS.get(c.group(2), c.group(2))
     return value, (c.group(1), op, c.group(3), cond.strip().rstrip(".,;").strip())
+
+
+_CASE_WORD = re.compile(r"\s*(?:\\text\{\s*(?:for|if|when)\s*\}\s*(?:\\:|\\ )?)?")
+
+
+def cases_rows(piece: str) -> list[tuple[str, tuple[str, str, str, str] | None]] | None:
+    """The rows of a link that is one `\\begin{cases} … \\end{cases}` and nothing else, each as (its value
+    as LaTeX, its condition as a reason (left side, operator, right side, as written) or None for
+    `\\text{otherwise}`), so that a cases whose values are numbers can be judged as a value with its
+    reason; None when the link is not a single cases. A row whose condition is not a comparison is
+    AnswerError."""
+    text = piece.strip()
+    if not (text.startswith(_BEGIN_CASES) and text.endswith(_END_CASES)):
+        return None
+    body = text[len(_BEGIN_CASES):-len(_END_CASES)]
+    if _BEGIN_CASES in body or _END_CASES in body:
+        return None
+    rows: list[tuple[str, tuple[str, str, str, str] | None]] = []
+    for row in body.split("\\\\"):
+        if not row.strip():
+            continue
+        value, _, cond = row.partition("&")
+        if _OTHERWISE.fullmatch(cond.strip()):
+            rows.append((value.strip(), None))
+            continue
+        cond = cond[_CASE_WORD.match(cond).end():]
+        c = _REASON.fullmatch(cond)
+        if c is None or not c.group(1).strip() or not c.group(3).strip():
+            raise AnswerError("a case whose condition is not `\\text{for} a > b` or `\\text{otherwise}`")
+        rows.append((value.strip(), (c.group(1), _OPS.get(c.group(2), c.group(2)), c.group(3),
+                                     cond.strip().rstrip(".,;").strip())))
+    return rows or None
 
 
 def holds(a, op: str, b) -> bool:
