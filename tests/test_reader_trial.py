@@ -12,20 +12,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import PROBLEMS
 
-from symbackprop.answers import Grader, Rubric
 from symbackprop.answers.latex import normalize
 from symbackprop.answers.numbers import parenthesised_exponents
 from symbackprop.cli import main
-from symbackprop.problem import load_problem
 
 XOR = PROBLEMS / "xor.yaml"
-
-
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
 
 
 def _check(grader, tmp_path, name, text, part="sigmoid"):
