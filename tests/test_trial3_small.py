@@ -55,3 +55,8 @@ def test_a_follow_through_lists_no_numbers_note_for_the_mistake_already_charged(
     out = CliRunner().invoke(main, ["check", str(data / "big.yaml"), str(data / "e1.md")]).output
     assert "follow-through" in out and "charged once" in out
     assert "substituted numbers give" not in out
+
+
+def test_an_exponent_in_left_right_parentheses_is_read(tmp_path):
+    got = _check(tmp_path, {"u_4": r"2^\left(-1\right)", "u_3": r"\left(1+e^{-4}\right)^\left(-1\right)"}, "sigmoid")
+    assert got["act_4"].status == "correct" and got["act_3"].status == "correct"    # 0.5 and 0.9820

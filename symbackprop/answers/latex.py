@@ -99,6 +99,7 @@ def _normalize(text: str, keep_ellipsis: bool = False) -> str:
     text = numbers.exponents(text)               # 10^-3, 9.82*10**-1, 9.82 x10^-1
     text = numbers.before_spacing(text)          # 1\,000 is 1000: before the thin space is dropped
     text = _REMOVE.sub(" ", text)
+    text = numbers.parenthesised_exponents(text)    # 2^\left(-1\right): its \left and \right just went
     text = _FONT_NET.sub(r"\1", text)
     text = bare_functions(text)                  # tanh(0.6), ln(0.5), sqrt(2): the functions, not t·a·n·h
     text = numbers.unwrap(text)                  # \boxed{…}, \mathbf{4.5}, \text{}, \mathrm{e}, \frac92, \sqrt3
