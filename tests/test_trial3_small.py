@@ -60,3 +60,12 @@ def test_a_follow_through_lists_no_numbers_note_for_the_mistake_already_charged(
 def test_an_exponent_in_left_right_parentheses_is_read(tmp_path):
     got = _check(tmp_path, {"u_4": r"2^\left(-1\right)", "u_3": r"\left(1+e^{-4}\right)^\left(-1\right)"}, "sigmoid")
     assert got["act_4"].status == "correct" and got["act_3"].status == "correct"    # 0.5 and 0.9820
+
+
+def test_a_value_one_unit_off_in_its_last_place_says_so(tmp_path):
+    got = _check(tmp_path, {"u_3": "0.9819", "u_5": "0.4912"}, "sigmoid")         # σ(4) = 0.98201, u_5 = 0.49100
+    assert got["act_3"].status == "wrong" and "one unit off in the last place" in got["act_3"].message
+    assert "0.9820" in got["act_3"].message
+    assert "one unit off" not in got["act_5"].message                              # two units off: no such hint
+    got = _check(tmp_path, {"u_3": "4.1"})                                         # fewer places than asked: no hint
+    assert got["act_3"].status == "wrong" and "one unit off" not in got["act_3"].message

@@ -618,6 +618,13 @@ class Checker:
             return self._verdict(ans, "wrong", value=value, links=tuple(links),
                                  message=f"shows no digit of the value: {decimals} decimal place"
                                          f"{'s' if decimals != 1 else ''} do not reach its first significant digit")
+        # the places asked, the last digit one off (0.9819 for 0.98201): a slip in rounding or copying, said so
+        if decimals is not None and self.tol.precision <= decimals <= 12 and value is not None:
+            right = round(expected, decimals)
+            if abs(abs(value - right) - 10.0 ** -decimals) < 10.0 ** -decimals * 1e-6:
+                return self._verdict(ans, "wrong", value=value, links=tuple(links),
+                                     message=f"one unit off in the last place: to {decimals} places the value "
+                                             f"is {right:.{decimals}f}")
         return self._verdict(ans, "wrong", value=value, links=tuple(links))
 
     # -- reading one answer --------------------------------------------------------------------
