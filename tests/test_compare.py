@@ -31,10 +31,16 @@ def test_a_correctly_rounded_value_is_right_or_imprecise(x, d):
 
 @given(values, st.integers(min_value=1, max_value=6))
 def test_one_unit_off_in_the_last_place_is_never_right(x, d):
-    unit = 10.0 ** -d
-    off = rounded(x, d) + unit * (1 if rounded(x, d) <= x else -1) * 2      # two units away from x
-    status = compare_number(off, d, x, Tolerance(precision=d)).status
-    assert status != "correct"
+    """x to d places, with its last digit one unit up or down, is wrong (unless x lies on the tie between
+    the two roundings, to float64 precision, where the neighbour on x's side is a correct rounding too)."""
+    unit, r = 10.0 ** -d, rounded(x, d)
+    away = r - unit if r <= x else r + unit               # one unit off, on the side away from x
+    assert abs(abs(away - r) - unit) <= 1e-9 * max(1.0, abs(r))
+    assert compare_number(away, d, x, Tolerance(precision=d)).status != "correct"
+    toward = r + unit if r <= x else r - unit             # one unit off, on x's side
+    tie = 1e-9 * unit + 2e-12 * max(1.0, abs(x))          # within float64's error (compare.py's slack)
+    if abs(abs(x - r) - unit / 2) > tie:                  # not on the tie
+        assert compare_number(toward, d, x, Tolerance(precision=d)).status != "correct"
 
 
 @given(values)

@@ -105,5 +105,16 @@ def test_check_writes_gradescope_results_for_one_student(tmp_path):
                                        "--format", "gradescope", "-o", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
-    assert data["score"] == sum(t["score"] for t in data["tests"])
-    assert all(t["status"] in ("passed", "failed") for t in data["tests"])
+    # by hand: the file answers 17 quantities of part relu and 6 of part sigmoid, all right, and the
+    # default rubric gives 1 point each; the other quantities of the 40 per part are left out (0 of 1)
+    assert data["score"] == 17 + 6
+    passed = [t["name"] for t in data["tests"] if t["status"] == "passed"]
+    assert passed == ["relu: u_3", "relu: u_4", "relu: u_5", "relu: L", "relu: δ_5", "relu: Δw_{05}",
+                      "relu: Δw_{35}", "relu: Δw_{45}", "relu: w_{35}^new", "relu: δ_3", "relu: δ_4",
+                      "relu: Δw_{03}", "relu: Δw_{13}", "relu: Δw_{23}", "relu: Δw_{04}", "relu: Δw_{14}",
+                      "relu: Δw_{24}", "sigmoid: u_3", "sigmoid: u_4", "sigmoid: u_5", "sigmoid: L",
+                      "sigmoid: δ_5", "sigmoid: Δw_{35}"]
+    assert len(data["tests"]) == 2 * 40
+    for t in data["tests"]:
+        assert t["max_score"] == 1
+        assert (t["status"], t["score"]) == (("passed", 1) if t["name"] in passed else ("failed", 0)), t

@@ -35,32 +35,51 @@ def align_rows(tex: str):
         yield from block.split(" \\\\\n")
 
 
-def test_every_number_in_the_latex_is_the_computed_one(xor):
-    """The value ending each step, and every number substituted into it, are the solution's."""
-    tex = render(xor, "latex", standalone=False)
+def number_mismatches(solution, tex: str) -> list[str]:
+    """Where the LaTeX disagrees with the computed solution: a row whose final value, or a number
+    substituted into it, is not the solution's (empty when every number is right)."""
     rows = list(align_rows(tex))
     by_lhs = {}
-    for psol in xor.parts:
+    for psol in solution.parts:
         for step in psol.steps:
             by_lhs.setdefault(links(psol, step, 4, latex=True)[0][1], []).append((psol, step))
-    assert len(rows) == sum(1 for p in xor.parts for s in p.steps if s.section != "given")
+    found = []
+    if len(rows) != sum(1 for p in solution.parts for s in p.steps if s.section != "given"):
+        found.append(f"{len(rows)} rows")
     seen = {}
     for row in rows:
         lhs = row.split(" &", 1)[0].strip()
         k = seen.get(lhs, 0)
         seen[lhs] = k + 1
+        if k >= len(by_lhs.get(lhs, ())):
+            found.append(f"{lhs}: no such step")
+            continue
         psol, step = by_lhs[lhs][k]                 # the k-th time this lhs appears: part k
         value = format_value(step.value, 4)[0]
-        assert re.search(rf"(=|\\approx) {re.escape(value)}$", row.replace("\n  &", "")), (row, value)
-        for leaf, v in step.leaves.items():         # the numbers substituted
-            assert format_value(v, 4)[0] in row, (row, leaf)
+        if not re.search(rf"(=|\\approx) {re.escape(value)}$", row.replace("\n  &", "")):
+            found.append(f"{lhs}: value is not {value}")
+        for v in step.leaves.values():              # the numbers substituted
+            if format_value(v, 4)[0] not in row:
+                found.append(f"{lhs}: substituted {format_value(v, 4)[0]} missing")
+    return found
+
+
+def test_every_number_in_the_latex_is_the_computed_one(xor):
+    """The value ending each step, and every number substituted into it, are the solution's."""
+    assert number_mismatches(xor, render(xor, "latex", standalone=False)) == []
 
 
 def test_a_wrong_number_would_be_caught(xor):
-    # the check above compares with the computed solution: a tampered value does not match
-    tex = render(xor, "latex", standalone=False).replace("= -12", "= -13")
+    """The check above reports a tampered row, and only it: Δw_35 = −12 printed as −13, and u_3 = 4
+    substituted as 5."""
+    tex = render(xor, "latex", standalone=False)
     row = next(r for r in align_rows(tex) if r.startswith(r"\Delta w_{35}"))
-    assert not re.search(r"= -12$", row)
+    assert row.endswith("= -12")
+    tampered = tex.replace(row, row[:-len("-12")] + "-13")
+    assert number_mismatches(xor, tampered) == [r"\Delta w_{35}: value is not -12"]
+    substituted = tex.replace(row, row.replace(r"- 1 \times 3 \times 4", r"- 1 \times 3 \times 5"))
+    assert substituted != tex
+    assert number_mismatches(xor, substituted) == [r"\Delta w_{35}: substituted 4 missing"]   # u_3 = 4
 
 
 def test_fragment_uses_only_amsmath_macros(xor):
@@ -95,7 +114,17 @@ def test_markdown(xor):
 
 
 def test_notebook_display(xor):
-    assert xor._repr_markdown_() == render(xor, "markdown")
+    """Jupyter shows the worked solution: the lecture's headings and numbers (typed here from the
+    lecture, not produced by render())."""
+    md = xor._repr_markdown_()
+    assert md.startswith("# XOR with a 2-2-1 network, one backpropagation step\n")
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert headings[1].startswith("## Part relu") and "## Part sigmoid" in headings[8]
+    for section in ("Given", "Forward pass", "Loss", "Output layer: δ and updates",
+                    "Hidden layers: δ and updates", "Updated weights"):
+        assert headings.count(f"### {section}") == 2, section            # once per part
+    assert r"\frac{1}{1 + e^{- 4}} \approx 0.9820 $$" in md                  # u_3 of the sigmoid part
+    assert r"= - 1 \times 3 \times 4 = -12 $$" in md                        # Δw_35 of the relu part
     latex = xor._repr_latex_()
     assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
     assert r"\delta_{5} & = g'(\mathrm{net}_{5}) \cdot \left(u_{5} - z_{1}\right)" in latex
