@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .brackets import closing_brackets
+
 # -- one character for one character (or a short ASCII spelling) ----------------------------------
 _TABLE: dict[int, str] = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}   # ！ … ～ → ! … ~
 _TABLE.update({
@@ -148,13 +150,14 @@ def _roots(text: str, strict: bool) -> str:
     """√3, √ 3, √0.25, √(3), √{3} → \\sqrt{…}; the radicand is the number or bracket right after √
     (nested roots too: one pass, brackets matched once). `√3²` (√(3²) or (√3)²?) and a √ before
     anything else are unclear: a hint, not a guess."""
-    closing = _matching_brackets(text)
+    closing = closing_brackets(text, "({", ")}")
     heads: dict[int, tuple[int, str]] = {}    # where a √ starts -> (where its radicand starts, \\sqrt…)
     closes: dict[int, int] = {}               # where a radicand ends -> how many } go there
     for m in _ROOT.finditer(text):
         start = m.end()
         num = _NUMBER.match(text, start)
-        end = num.end() if num is not None else closing.get(start)
+        close = closing.get(start)
+        end = num.end() if num is not None else (close + 1 if close is not None else None)
         if end is None or (num is not None and re.match(r"\s*(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻])", text[end:end + 8])):
             what = "a power right after the number" if end is not None else "nothing in brackets after it"
             _fail(strict, f"{m.group(1)} with {what} is unclear: write {m.group(1)}(…) around what is under the root, "
@@ -174,21 +177,6 @@ def _roots(text: str, strict: bool) -> str:
             out.append(head)
     out.append(text[pos:])
     return "".join(out)
-
-
-def _matching_brackets(text: str) -> dict[int, int]:
-    """Each opening ( or { -> the position just after the bracket that closes it (one pass, a stack)."""
-    found: dict[int, int] = {}
-    stack: list[int] = []
-    for m in _BRACKET.finditer(text):
-        if m.group(0) in "({":
-            stack.append(m.start())
-        elif stack:
-            found[stack.pop()] = m.end()
-    return found
-
-
-_BRACKET = re.compile(r"[(){}]")
 
 
 def _full_stops(text: str, strict: bool) -> str:

@@ -28,6 +28,7 @@ from typing import Iterator
 from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
 from . import numbers
+from .brackets import closing_brackets
 from .fullwidth import fold
 from .names import TOKEN, NameTable, canon
 
@@ -147,7 +148,7 @@ def bare_functions(text: str) -> str:
     text = _BARE_FUNCTION.sub(lambda m: _AS_LATEX.get(m.group(1).lower(), "\\" + m.group(1).lower()), text)
     if "\\sqrt" not in text:
         return text
-    closing = _closing_parentheses(text)
+    closing = closing_brackets(text)
     out, pos = [], 0
     for m in _SQRT_PAREN.finditer(text):
         end = closing.get(m.end() - 1)
@@ -157,18 +158,6 @@ def bare_functions(text: str) -> str:
         pos = end + 1
     out.append(text[pos:])
     return "".join(out)
-
-
-def _closing_parentheses(text: str) -> dict[int, int]:
-    """Each ( -> the position of the ) that closes it (one pass, a stack)."""
-    found: dict[int, int] = {}
-    stack: list[int] = []
-    for m in _PAREN.finditer(text):
-        if m.group(0) == "(":
-            stack.append(m.start())
-        elif stack:
-            found[stack.pop()] = m.start()
-    return found
 
 
 _KNOWN_COMMANDS = frozenset("tanh sinh cosh ln log exp sqrt sigma max min".split())

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from .brackets import closing_brackets
+
 # -- spacing: digit groups --------------------------------------------------------------------------
 _GROUP_SEP = r"(?:\\[,;: ]|~|\{\\,\}|\\thinspace(?![A-Za-z])\s*)"
 _SPACED_GROUPS = re.compile(rf"(?<![\d.]){'([1-9][0-9]{0,2})'}((?:{_GROUP_SEP}[0-9]{{3}})+)(?![0-9])")
@@ -401,7 +403,6 @@ def exponents(text: str) -> str:
 
 
 _PAREN_EXPONENT = re.compile(r"\^[ \t]*\(")
-_PARENS = re.compile(r"[()]")
 
 
 def parenthesised_exponents(text: str) -> str:
@@ -410,13 +411,7 @@ def parenthesised_exponents(text: str) -> str:
     it. A `(` without its `)` is left for the parser to refuse. One pass with a stack: linear."""
     if "^" not in text or "(" not in text:
         return text
-    closing: dict[int, int] = {}
-    stack: list[int] = []
-    for m in _PARENS.finditer(text):
-        if m.group(0) == "(":
-            stack.append(m.start())
-        elif stack:
-            closing[stack.pop()] = m.start()
+    closing = closing_brackets(text)
     inserts: dict[int, str] = {}
     for m in _PAREN_EXPONENT.finditer(text):
         end = closing.get(m.end() - 1)
