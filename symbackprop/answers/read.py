@@ -433,10 +433,9 @@ def _join_continuations(lines: list[str], display: list[bool] | None = None) -> 
 
 # what makes a line outside $…$ a row of an align*-like environment: an alignment & or a row end \\,
 # or the environment's \begin / \end on the same line
-_ALIGNED = r"(?:align|aligned|alignat|eqnarray|equation|gather|gathered|multline|split|flalign)\*?"
-_ROW = re.compile(rf"&|\\\\|\\(?:begin|end)\s*\{{\s*{_ALIGNED}\s*\}}")
-_ENV = re.compile(rf"\\(begin|end)\s*\{{\s*([A-Za-z]+\*?)\s*\}}(?:\s*\{{\s*\d+\s*\}})?|\\\\")
-_ALIGNED_NAME = re.compile(rf"{_ALIGNED}\Z")
+_ROW = re.compile(rf"&|\\\\|\\(?:begin|end)\s*\{{\s*{_ENVIRONMENTS}\s*\}}")
+_ENV = re.compile(r"\\(begin|end)\s*\{\s*([A-Za-z]+\*?)\s*\}(?:\s*\{\s*\d+\s*\})?|\\\\")
+_ALIGNED_NAME = re.compile(rf"{_ENVIRONMENTS}\Z")
 _ALIGN_AMP = re.compile(r"&\s*(?==|\\approx(?![A-Za-z])|≈)")
 
 
