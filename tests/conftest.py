@@ -1,3 +1,6 @@
+import csv
+import io
+import os
 from pathlib import Path
 
 import pytest
@@ -31,3 +34,26 @@ def grader():
     g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric())
     yield g
     g.close()
+
+
+def rows_of(book: Path) -> dict[str, dict[str, str]]:
+    """A gradebook CSV's rows by student."""
+    return {row["student"]: row for row in csv.DictReader(io.StringIO(book.read_text(encoding="utf-8")))}
+
+
+def snapshot(root: Path) -> dict[str, bytes | str]:
+    """Every entry under root: a file's bytes, a link's target, a folder's marker (to show nothing changed)."""
+    out: dict[str, bytes | str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath, name)
+            key = str(p.relative_to(root))
+            if p.is_symlink():
+                out[key] = "-> " + os.readlink(p)
+            elif p.is_dir():
+                out[key] = "dir"
+            elif p.is_file():
+                out[key] = p.read_bytes()
+            else:
+                out[key] = "special"
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROBLEMS
+from conftest import PROBLEMS, rows_of, snapshot
 
 from symbackprop import classfolder
 from symbackprop.classfolder import scan_class
@@ -30,28 +30,6 @@ SECRET_TEXT = f"relu: {{u_3: '{SECRET} root:x:0:0', u_5: '{SECRET}'}}\n"
 
 def grade(*args, jobs=1):
     return CliRunner().invoke(main, ["grade", str(XOR), *map(str, args), "--jobs", str(jobs)])
-
-
-def rows_of(book: Path) -> dict[str, dict[str, str]]:
-    return {row["student"]: row for row in csv.DictReader(io.StringIO(book.read_text(encoding="utf-8")))}
-
-
-def snapshot(root: Path) -> dict[str, bytes | str]:
-    """Every entry under root: a file's bytes, a link's target, a folder's marker."""
-    out: dict[str, bytes | str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            p = Path(dirpath, name)
-            key = str(p.relative_to(root))
-            if p.is_symlink():
-                out[key] = "-> " + os.readlink(p)
-            elif p.is_dir():
-                out[key] = "dir"
-            elif p.is_file():
-                out[key] = p.read_bytes()
-            else:
-                out[key] = "special"
-    return out
 
 
 def link(target, at: Path) -> None:

@@ -1,7 +1,5 @@
 """`symbackprop grade` as a teacher found it (issue 10): every output proved writable before any grading,
 a summary that tells follow-through apart from right, and a `max` on every row of the gradebook."""
-import csv
-import io
 import os
 import sys
 import tempfile
@@ -9,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, PROBLEMS
+from conftest import DATA, PROBLEMS, rows_of, snapshot
 
 from symbackprop.cli import main
 
@@ -20,20 +18,6 @@ LINUX_PROC = sys.platform.startswith("linux") and os.path.isdir("/proc/self")
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def rows_of(path: Path) -> dict[str, dict[str, str]]:
-    return {r["student"]: r for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
-
-
-def snapshot(root: Path) -> dict[str, bytes | str]:
-    """Every entry under root: a file's bytes, a folder's marker."""
-    out: dict[str, bytes | str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            p = Path(dirpath, name)
-            out[str(p.relative_to(root))] = "<dir>" if p.is_dir() else p.read_bytes()
-    return out
 
 
 @pytest.fixture()
