@@ -26,7 +26,7 @@ import sympy as sp  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 import yaml  # noqa: E402
 
-from symbackprop.check import direct_gradients, substituted_loss  # noqa: E402
+from symbackprop.gradcheck import direct_gradients, substituted_loss  # noqa: E402
 from symbackprop.problem import parse_problem  # noqa: E402
 from symbackprop.solution import solve_part  # noqa: E402
 

@@ -186,7 +186,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         solution = solve_problem(problem, list(parts) or None, check=check)
         reports = None
         if check:
-            from .check import check_part
+            from .gradcheck import check_part
             reports = [check_part(p) for p in solution.parts]
         text = render(solution, fmt, precision=precision, checks=reports, lang=lang, standalone=standalone,
                       output=output)
@@ -459,7 +459,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
              "delta": delta, "weight_order": weight_order}
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
     with _boundary():
-        from .general_check import derive_for_parts
+        from .rule_check import derive_for_parts
         from .render import rules as rules_render
         if problem is not None:
             used = [f"--{k.replace('_', '-')}" for k in NETWORK_OPTIONS if given[k] is not None]
@@ -506,7 +506,7 @@ def _example(activation, output_activation, loss, layers, delta, weight_order):
     if name not in losses.NAMES:
         raise InputError(f"--loss {loss!r}: unknown; choose from {', '.join(losses.NAMES)}")
     sizes = _layer_sizes(layers) if layers else (2, 2, 1)
-    from .general_check import example_problem
+    from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")
 
 

@@ -25,7 +25,7 @@ from typing import Callable
 
 from .answers import Grader, OverLimit, Parser, PartReport, Rubric
 from .answers.ahead import likely_needs_reader
-from .answers.check import items_of
+from .answers.checker import items_of
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import InternalError, SymbackpropError
 from .problem import Problem

@@ -5,7 +5,6 @@ Every value a user wrote is checked here, so that later stages can trust it; eve
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,15 +15,12 @@ import sympy as sp
 from . import activations, losses
 from .activations import Activation
 from .budget import over_budget
-from .usertext import DESCRIPTION_MAX, TITLE_MAX, check_text, sanitized
-from .yamlfile import Path_, YamlDocument, load_yaml, number_problem, parse_yaml, shown
+from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
+from .fields import FieldReader
+from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
-ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$|^[0-9]{1,6}$")
-DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
-FRACTION_RE = re.compile(r"^[+-]?\d{1,30}/\d{1,30}$")
 SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
-MAX_EXPONENT = 30
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
             "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading")
@@ -107,7 +103,7 @@ class Problem:
     source: str
     parts: tuple[Part, ...]
     description: str = ""
-    grading: Any = None            # answers.rubric.Rubric: points, tolerance and credit for `check`
+    grading: Any = None            # rubric.Rubric: points, tolerance and credit for `check`
 
     def part(self, name: str) -> Part:
         for p in self.parts:
@@ -137,69 +133,8 @@ def _choices(names) -> str:
     return ", ".join(names)
 
 
-class _Validator:
+class _Validator(FieldReader):
     """Turns the raw YAML data into a Problem, raising at the first mistake."""
-
-    def __init__(self, doc: YamlDocument) -> None:
-        self.doc = doc
-
-    def fail(self, path: Path_, message: str):
-        raise self.doc.error(path, message)
-
-    # -- scalars -------------------------------------------------------------------------------
-    def number(self, value: Any, path: Path_) -> sp.Rational:
-        """An exact number: int, decimal (0.15 is read as 3/20), 'p/q' or '1.5e-3'."""
-        if isinstance(value, bool) or value is None:
-            self.fail(path, f"expected a number, got {shown(value)}")
-        odd = number_problem(value)          # 0x1F, 1:20, .inf, a 5000-digit integer…
-        if odd is not None:
-            self.fail(path, odd)
-        if isinstance(value, int):
-            if abs(value) >= 10**30:
-                self.fail(path, "number too large; at most 30 digits")
-            return sp.Integer(value)
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                self.fail(path, f"expected a finite number, got {shown(value)}")
-            value = repr(value)
-        if isinstance(value, str):
-            s = value.strip()
-            if len(s) <= 60 and DECIMAL_RE.match(s):
-                mant, _, exp = s.lower().partition("e")
-                if exp and abs(int(exp)) > MAX_EXPONENT:
-                    self.fail(path, f"exponent {exp} out of range; allowed -{MAX_EXPONENT} to {MAX_EXPONENT}")
-                return sp.Rational(s.lower())
-            if FRACTION_RE.match(s):
-                p, q = s.split("/")
-                if int(q) == 0:
-                    self.fail(path, "division by zero in a fraction")
-                return sp.Rational(int(p), int(q))
-        self.fail(path, f"expected a number (like 3, -0.5, 1/3 or 1e-3), got {shown(value)}")
-
-    def text(self, data: dict, path: Path_, limit: int) -> str:
-        """A title (one line) or description (`path` ends in its key), checked by usertext.check_text."""
-        key = path[-1]
-        try:
-            return check_text(data[key], self.doc.scalar_text(path), limit=limit, single_line=key == "title",
-                              what=key)
-        except ValueError as exc:
-            self.fail(path, str(exc))
-
-    def unit_id(self, value: Any, path: Path_) -> str:
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.match(str(value)):
-            self.fail(path, f"{shown(value)} is not a unit id; use a whole number (3) or a name of letters "
-                            "and digits starting with a letter (h1)")
-        return str(value)
-
-    def mapping(self, value: Any, path: Path_, what: str) -> dict:
-        if not isinstance(value, dict):
-            self.fail(path, f"expected {what} (a mapping), got {type(value).__name__}")
-        return value
-
-    def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
-        for key in data:
-            if str(key) not in allowed:
-                self.fail(path + (str(key),), f"unknown field {shown(str(key))} in {what}; allowed: {_choices(allowed)}")
 
     # -- the whole file ------------------------------------------------------------------------
     def problem(self) -> Problem:
@@ -246,7 +181,7 @@ class _Validator:
 
     def grading(self, data: Any):
         """The `grading:` section (points, tolerance, credit), validated with line numbers."""
-        from .answers.rubric import read_rubric
+        from .rubric import read_rubric
         from .errors import ProblemError
         try:
             return read_rubric(data, self.doc.source)

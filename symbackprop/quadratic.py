@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy as sp
 
-from .problem import _Validator
+from .fields import FieldReader
 from .usertext import DESCRIPTION_MAX, TITLE_MAX
 from .yamlfile import YamlDocument, load_yaml
 
@@ -73,7 +73,7 @@ def load_quadratic(path: str) -> QuadraticProblem:
 
 def read_quadratic(doc: YamlDocument) -> QuadraticProblem:
     """Validate a `model: quadratic` file: x (n numbers), A (n×n), b (n), c, target."""
-    v = _Validator(doc)
+    v = FieldReader(doc)
     data = doc.data
     v.check_keys(data, KEYS, (), "a quadratic-model problem")
     for key in ("x", "A", "b", "c", "target"):

@@ -139,7 +139,7 @@ def test_a_date_like_or_clock_like_title_is_text(tmp_path):
                                    "tolerance: {{absolute: {v}}}", "credit: {{rounding: {v}}}"])
 def test_rubric_values_must_be_finite_decimals(tmp_path, field, value):
     from symbackprop.answers import load_rubric
-    from symbackprop.answers.rubric import Rubric
+    from symbackprop.rubric import Rubric
     f = tmp_path / "r.yaml"
     f.write_text("grading:\n  " + field.format(v=value) + "\n", encoding="utf-8")
     with pytest.raises(SymbackpropError) as err:

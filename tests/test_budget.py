@@ -232,13 +232,13 @@ def test_the_classroom_problem_is_solved_and_derived(tmp_path):
 
 def test_derive_without_a_file_is_always_within_budget():
     from symbackprop.cli import MAX_DEPTH, MAX_WIDTH
-    from symbackprop.general_check import example_problem
+    from symbackprop.rule_check import example_problem
     largest = example_problem((MAX_WIDTH,) * MAX_DEPTH, "tanh", None, "half_squared_error")
     assert over_budget(largest.parts, "derive") is None
 
 
 def test_check_part_refuses_a_part_too_large_for_direct_differentiation():
-    from symbackprop.check import check_part
+    from symbackprop.gradcheck import check_part
     from symbackprop.solution import solve
     problem = parse_problem(yaml.safe_dump(network([4, 4, 4, 4, 2])), "deep.yaml")
     assert part_cost(problem.parts[0]).direct > budget.MAX_DIRECT

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import NETWORKS, PROBLEMS
 
 from symbackprop.answers import Answer, Checker, Grader, Parser, Rubric, check_submission
-from symbackprop.answers.check import GOOD, items_of
+from symbackprop.answers.checker import GOOD, items_of
 from symbackprop.answers.instances import StepRules, true_values
 from symbackprop.answers.latex import split_relations
 from symbackprop.cli import main

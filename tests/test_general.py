@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from symbackprop.activations import Activation
 from symbackprop.cli import main
-from symbackprop.general import (c, delta_h, delta_o, derive_general, eta, gprime, i, j, k, net_h, net_o, t, w_o,
+from symbackprop.symbolic_rules import (c, delta_h, delta_o, derive_general, eta, gprime, i, j, k, net_h, net_o, t, w_o,
                                  x, y, z)
-from symbackprop.general_check import check_rules, derive_for_part, example_problem
+from symbackprop.rule_check import check_rules, derive_for_part, example_problem
 from symbackprop.problem import Notation, load_problem
 from symbackprop.solution import solve_part
 

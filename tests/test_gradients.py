@@ -7,7 +7,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbackprop.check import check_part
+from symbackprop.gradcheck import check_part
 from symbackprop.problem import parse_problem
 from symbackprop.solution import solve
 

@@ -156,7 +156,7 @@ def test_a_numbered_superscript_on_a_weight_is_never_the_given_weight(grader, tm
 # -- 4. the summary counts a chain and its plain value as one answer ----------------------------------
 def test_summary_groups_a_chain_with_its_plain_value(tmp_path):
     from symbackprop.grade import summary_markdown
-    from symbackprop.answers.check import Link, Verdict, PartReport
+    from symbackprop.answers.checker import Link, Verdict, PartReport
 
     class R:
         def __init__(self, reps):

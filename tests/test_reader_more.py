@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from symbackprop.answers.ahead import answer_texts
-from symbackprop.answers.check import Answer
+from symbackprop.answers.checker import Answer
 from symbackprop.answers.expr import evaluate
 from symbackprop.answers.latex import AnswerError, normalize
 from symbackprop.answers.names import NameTable

@@ -1,5 +1,5 @@
 """Verifying students' answers: read (read.py), parse (latex.py, expr.py), compare (compare.py),
-diagnose (diagnose.py), all driven by check.py. `check_submission` is the one-call entry point."""
+diagnose (diagnose.py), all driven by checker.py. `check_submission` is the one-call entry point."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,11 +9,11 @@ from ..errors import SymbackpropError
 from ..problem import Problem, load_problem
 from ..solution import Solution, solve
 from .ahead import likely_needs_reader, submission_texts
-from .check import Answer, Checker, PartReport, Verdict
+from .checker import Answer, Checker, PartReport, Verdict
 from .latex import AnswerError, Parser
 from .meter import Meter, OverLimit
 from .read import Submission, read_submission
-from .rubric import Rubric, read_rubric
+from ..rubric import Rubric, read_rubric
 
 __all__ = ["Answer", "AnswerError", "Checker", "OverLimit", "PartReport", "Parser", "Rubric", "Submission", "Verdict",
            "check_submission", "load_rubric", "Grader"]
@@ -61,7 +61,7 @@ class Grader:
 
     def _check_rubric_items(self) -> None:
         """A rubric item that is no quantity of any part is a typo that would silently shrink `max`."""
-        from ..general import RULE_IDS
+        from ..symbolic_rules import RULE_IDS
         known = set(RULE_IDS).union(*({s.id for s in p.steps} for p in self.solution.parts))
         unknown = [q for q in (self.rubric.items or {}) if q not in known]
         if unknown:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .check import Answer, chain_links, normalized
+from .checker import Answer, chain_links, normalized
 from .compare import written_number
 from .latex import AnswerError, check_size, prepare
 from .names import NameTable

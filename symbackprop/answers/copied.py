@@ -26,7 +26,7 @@ import sympy as sp
 from .compare import compare_number, shown_decimals
 
 if TYPE_CHECKING:          # pragma: no cover
-    from .check import Checker, Link
+    from .checker import Checker, Link
     from .own import OwnValues
 
 _LITERAL = re.compile(r"\d+(?:\.\d+)?")

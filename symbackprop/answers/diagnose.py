@@ -15,7 +15,7 @@ from ..printing import format_value
 from .compare import compare_number
 
 if TYPE_CHECKING:          # pragma: no cover
-    from .check import Checker, Verdict
+    from .checker import Checker, Verdict
 
 MESSAGES = {
     "other_convention": "δ with the opposite sign: the other convention ({other}) instead of this problem's ({own})",

@@ -47,7 +47,7 @@ class OutOfRange(AnswerError):
 def _in_range(v):
     """`v`, or AnswerError "out of range" when it is more than 10^300 in size (anywhere in the answer: the
     40-digit evaluation of 4.5 + 10^{400} - 10^{400} would be 0), or when the final value is nonzero and less
-    than 10^-300 (check.py lets a tiny value through where 0 is expected). A tiny value inside the answer
+    than 10^-300 (checker.py lets a tiny value through where 0 is expected). A tiny value inside the answer
     is kept: mpmath holds it to 40 digits, and what it makes of a larger value is checked there."""
     if mpmath.isfinite(v) and abs(v) > _HIGH:
         raise OutOfRange(f"out of range: a value in it is about 10^{int(mpmath.floor(mpmath.log10(abs(v))))}, "

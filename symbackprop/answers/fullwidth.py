@@ -71,7 +71,7 @@ _EQ_APPROX = re.compile(r"(=|\\approx)\s*\\approx(?![A-Za-z])")
 _EQUALS_WORD = re.compile(r"等于")
 _LABEL = re.compile(rf"^\s*(?:[{_HAN}]+\s*[:,]|解|答|所以|因此|因而|故|则|即|得|可得|于是|那么|从而|由此可得|由此得)\s*")
 _HAN_RUN = re.compile(rf"[{_HAN}](?:[{_HAN}\s:,]*[{_HAN}])?[\s:,]*")
-# the hint's example equation; the checker puts the item's own name in its place (check.py)
+# the hint's example equation; the checker puts the item's own name in its place (checker.py)
 EQUATION_HINT = "u_3 = …"
 _LEADING_BULLET = re.compile(r"^(\s*)[•●◦▪]\s+")
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 if TYPE_CHECKING:          # pragma: no cover
-    from .check import Checker
+    from .checker import Checker
 
 LOSS_CONVENTIONS = ("half_missing",)     # diagnoses that change the student's model from then on
 # mistakes a student makes by method, so they recur at every step of the kind: charged on the first item

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SymbackpropError
-from ..general import RULE_IDS
+from ..symbolic_rules import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
 from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
     read_limited, shown
-from .check import Answer
+from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations
 from .names import NameTable

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 if TYPE_CHECKING:          # pragma: no cover
-    from .check import Checker
+    from .checker import Checker
     from .own import OwnValues
 
 MARGIN = 1.01              # first-order propagation, widened a little (as check._rounding_bound is)

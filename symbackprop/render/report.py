@@ -12,7 +12,7 @@ import html
 import json
 import unicodedata
 
-from ..answers.check import PartReport, Verdict
+from ..answers.checker import PartReport, Verdict
 from .clip import clip_latex
 from .mdtext import md_cell, md_code, md_text
 

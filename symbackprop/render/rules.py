@@ -11,7 +11,7 @@ import re
 
 import sympy as sp
 
-from ..general import GeneralDerivation, J, Rule, eta
+from ..symbolic_rules import GeneralDerivation, J, Rule, eta
 from ..printing import LatexPrinter, print_text
 from .latex import fragment, standalone_document, tex_escape
 

@@ -4,7 +4,7 @@ For every unit (and sample) of the network of a problem file, the general δ_k /
 specialised form, and the ∂J/∂w and Δw rules are evaluated with that network's values (positions
 in the layer as indices, the bias at index 0) and compared with the network's own solution. The
 solution is the layer-wise chain rule of derive.py, itself checked against direct differentiation
-and finite differences (check.py); the general rules come from `Sum`s over symbolic sizes, a
+and finite differences (gradcheck.py); the general rules come from `Sum`s over symbolic sizes, a
 second code path.
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ import sympy as sp
 import yaml
 
 from .budget import check_budget
-from .general import (GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h,
+from .symbolic_rules import (GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h,
                       net_o, t, w_o, x, y, z)
-from .general import derive_general
+from .symbolic_rules import derive_general
 from .problem import Part, Problem, parse_problem
 from .solution import PartSolution, solve_part
 

@@ -13,9 +13,9 @@ import re
 
 import sympy as sp
 
-from ..general import (RULE_IDS, GeneralDerivation, c, d, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h, net_o,
+from ..symbolic_rules import (RULE_IDS, GeneralDerivation, c, d, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h, net_o,
                        t, w_h, w_o, x, y, z)
-from ..general_check import evaluate_rule
+from ..rule_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
 

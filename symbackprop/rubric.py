@@ -1,5 +1,6 @@
 """What an answer is worth: points per item, partial credit, tolerance. From the problem file's
-`grading:` section or a rubric file of the same shape; every field optional.
+`grading:` section or a rubric file of the same shape; every field optional. Part of the
+problem (core): answers/ reads it, the core never imports answers/.
 
     grading:
       items: {act_3: 1, act_4: 1, act_5: 1, loss: 2, delta_5: 2}   # or a list (1 point each)
@@ -12,9 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ProblemError
-from ..yamlfile import number_problem, shown
-from .compare import Tolerance
+from .errors import ProblemError
+from .yamlfile import number_problem, shown
 
 CREDIT_DEFAULTS = {"follow_through": 1.0, "rounding": 0.5, "imprecise": 0.5, "slip": 0.5, "other_convention": 1.0}
 KEYS = ("items", "tolerance", "credit")
@@ -27,8 +27,6 @@ class Rubric:
     absolute: float | None = None
     credit: dict[str, float] = field(default_factory=lambda: dict(CREDIT_DEFAULTS))
 
-    def tolerance(self, precision: int) -> Tolerance:
-        return Tolerance(self.relative, self.absolute, precision)
 
 
 def _number(value: Any, where: str, source: str, low: float = 0.0, high: float | None = None) -> float:

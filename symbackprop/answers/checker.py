@@ -26,7 +26,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from ..general import RULE_IDS
+from ..symbolic_rules import RULE_IDS
 from ..printing import format_value, message_number
 from ..solution import PartSolution
 from . import copied, diagnose
@@ -43,7 +43,7 @@ from .names import NameTable
 from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
 from .spread import Interval, Spread, written_spread
-from .rubric import Rubric
+from ..rubric import Rubric
 
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
 MAX_PASSES = 3               # judgings of one submission: a given copy pinned by a later item re-judges it
@@ -160,7 +160,7 @@ class Checker:
     def __init__(self, psol: PartSolution, rubric: Rubric, parser: Parser) -> None:
         self.psol, self.rubric, self.parser = psol, rubric, parser
         self.table = NameTable(psol)
-        self.tol: Tolerance = rubric.tolerance(psol.part.precision)
+        self.tol = Tolerance(rubric.relative, rubric.absolute, psol.part.precision)
         self.true = true_values(psol)
         self.instances = instances(psol)
         self.steps = StepRules(psol)                   # the step rules, compiled once per part
@@ -300,9 +300,9 @@ class Checker:
     def _check_rule(self, ans: Answer) -> Verdict:
         """A general rule (δ_j = g'(net_j) Σ_k w_kj δ_k) against the one SymPy derives for this part."""
         from ..render.rules import expr_text
-        from .general import RuleChecker
+        from .rule_answers import RuleChecker
         if self.rules is None:
-            from ..general_check import derive_for_part
+            from ..rule_check import derive_for_part
             with self.meter.shared():                 # derived once for every student
                 self.rules = RuleChecker(derive_for_part(self.psol.part), self.parser)
         dv = self.rules.dv

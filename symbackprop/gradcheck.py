@@ -1,6 +1,9 @@
-"""Independent checks of the chain-rule gradients: direct `sympy.diff` and finite differences.
+"""The gradient check: a second opinion on the chain-rule gradients, by direct `sympy.diff` and by
+finite differences. (Checking students' answers is answers/checker.py, a different job.)
 
-Both build the loss again straight from the problem (`Part`), not from the model's rules: the
+Independent of the model by design: nothing here imports model.py, derive.py or the backward
+walk, so a mistake there cannot hide itself here. Both checks build the loss again straight from
+the problem (`Part`), not from the model's rules: the
 weights stay symbols, everything else is substituted, and every layer is expanded into one
 expression J(w). That is exactly what the layer-wise derivation avoids, so use it on small networks.
 
