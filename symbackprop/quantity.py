@@ -1,0 +1,96 @@
+"""Typed quantity keys: which quantity of a solution a value is, as data.
+
+A key names a kind (net, act, delta, grad_w …), a unit or an edge (source → unit), a sample of a
+batch and, for runs over several optimizer steps, a step t. Code builds and compares keys; the
+string ids of the JSON output and of students' answer files (`net_3`, `delta_5@2`, `grad_w_0_3`)
+are made only at that boundary, by `str(key)`, and read back by `Key.parse`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+# kind -> how its id is spelled: "unit" (net_3), "edge" (w_0_3), or "alone" (loss, learning_rate)
+KINDS: dict[str, str] = {
+    "input": "unit", "target": "unit", "net": "unit", "act": "unit", "gprime": "unit", "delta": "unit",
+    "w": "edge", "grad_w": "edge", "update_w": "edge", "new_w": "edge",
+    "loss": "alone", "learning_rate": "alone",
+}
+# the kinds that are given by the problem rather than computed
+GIVEN = frozenset({"input", "target", "w", "learning_rate"})
+# longest kinds first, so that "grad_w_0_3" is read as grad_w, not as a unit called "w_0_3"
+_PREFIXES = sorted(KINDS, key=len, reverse=True)
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    """One quantity: `Key("delta", "5")`, `Key("w", "3", source="0")`, `Key("net", "3", sample=1)`.
+
+    `sample` is 0-based and None when the part has one sample (ids carry no @n then); `step` is the
+    optimizer step t (None: the single step of today's solutions) and is not part of the id."""
+
+    kind: str
+    unit: str | None = None
+    source: str | None = None
+    sample: int | None = None
+    step: int | None = None
+
+    def __post_init__(self) -> None:
+        shape = KINDS.get(self.kind)
+        if shape is None:
+            raise ValueError(f"unknown quantity kind {self.kind!r}")
+        if (shape != "alone") != (self.unit is not None) or (shape == "edge") != (self.source is not None):
+            raise ValueError(f"a {self.kind} key needs {'a unit and a source' if shape == 'edge' else 'a unit' if shape == 'unit' else 'no unit'}")
+
+    # -- the id boundary -------------------------------------------------------------------------
+    def __str__(self) -> str:
+        shape = KINDS[self.kind]
+        base = (self.kind if shape == "alone" else
+                f"{self.kind}_{self.unit}" if shape == "unit" else f"{self.kind}_{self.source}_{self.unit}")
+        return base if self.sample is None else f"{base}@{self.sample + 1}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Key | None":
+        """The key of an id (`delta_5@2` → Key("delta", "5", sample=1)); None for anything else."""
+        base, at, n = text.partition("@")
+        sample = None
+        if at:
+            if not n.isdigit() or int(n) < 1:
+                return None
+            sample = int(n) - 1
+        if base in ("loss", "learning_rate"):
+            return None if (base == "learning_rate" and at) else cls(base, sample=sample)
+        for kind in _PREFIXES:
+            if KINDS[kind] == "alone" or not base.startswith(kind + "_"):
+                continue
+            rest = base[len(kind) + 1:]
+            if KINDS[kind] == "unit":
+                if rest and "_" not in rest:
+                    return cls(kind, rest, sample=sample)
+            else:
+                src, sep, dst = rest.partition("_")
+                if sep and src and dst and "_" not in dst and not at:
+                    return cls(kind, dst, source=src)
+            return None
+        return None
+
+    # -- relations between quantities ------------------------------------------------------------
+    @property
+    def given(self) -> bool:
+        return self.kind in GIVEN
+
+    @property
+    def edge(self) -> tuple[str, str] | None:
+        """(source, unit) of a weight-like key, else None."""
+        return (self.source, self.unit) if KINDS[self.kind] == "edge" else None  # type: ignore[return-value]
+
+    def like(self, kind: str) -> "Key":
+        """The same unit, edge and sample, another kind: delta_5 → gprime_5, grad_w_0_3 → w_0_3."""
+        return replace(self, kind=kind)
+
+    def of_sample(self, sample: int | None) -> "Key":
+        return replace(self, sample=sample)
+
+    @property
+    def whole(self) -> "Key":
+        """The key without its sample (the quantity of the whole batch, or the unit in general)."""
+        return replace(self, sample=None)
