@@ -18,6 +18,7 @@ from .activations import Activation
 from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
+from .quantity import Key
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
 SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
@@ -64,9 +65,13 @@ class Weight:
     frozen: bool = False
 
     @property
+    def key(self) -> Key:
+        return Key("w", self.target, source=self.source)
+
+    @property
     def id(self) -> str:
         """Always from_to, whatever the notation prints: `w_0_5`."""
-        return f"w_{self.source}_{self.target}"
+        return str(self.key)
 
 
 @dataclass(frozen=True)
