@@ -298,3 +298,33 @@ def test_problem_file_refuses_unit_ids_without_a_key(unit: str, tmp_path: Path):
     assert run.returncode == 2, run.stderr
     assert "network.layers[0][0]" in run.stderr and "is not a unit id" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# -- the answer checker reads kinds and samples from keys ---------------------------------------------
+
+def test_diagnoses_pair_units_by_key(tmp_path: Path):
+    """The mistakes tried for a step come from its key: g(net) for g'(net) of the same unit and sample,
+    the g' of another unit of the same sample only (never of the other sample of the batch), the other
+    δ convention only for a δ, the updated weight only in a δ that uses a weight."""
+    from symbackprop.answers import Grader, Rubric
+    from symbackprop.answers import diagnose
+    grader = Grader(load_problem(PROBLEMS / "minibatch.yaml"), Rubric())
+    try:
+        ch = grader.checkers[grader.solution.parts[0].name]
+        names = ch.psol.names.text
+        sym = {s.id: s.symbol for s in ch.psol.steps}
+        # δ_h1 of sample 2 = g'(net_h1^(2))·Σ_k w δ_k^(2): its g' swapped with net_h2's of sample 2 only
+        found = {(code, words) for code, words, _ in diagnose._variants(ch, "delta_h1@2")}
+        codes = {c for c, _ in found}
+        assert {"other_convention", "g_not_gprime", "wrong_unit", "updated_weight"} <= codes and "sign" not in codes
+        wrong_unit = [w for c, w in found if c == "wrong_unit"]
+        assert wrong_unit == [diagnose.MESSAGES["wrong_unit"].format(used=names[sym["gprime_h2@2"]],
+                                                                      right=names[sym["gprime_h1@2"]])]
+        assert any(names[sym["net_h1@2"]] in w for c, w in found if c == "g_not_gprime")
+        # a net: a sign slip or the bias input taken as 0, nothing about δ, g' or weights
+        assert {c for c, _, _ in diagnose._variants(ch, "net_h1@1")} == {"sign", "bias_zero"}
+        # the new weight: the old one kept, or Δw subtracted
+        assert {"old_weight", "update_subtracted"} <= {c for c, _, _ in diagnose._variants(ch, "new_w_h1_o1")}
+        assert ch.kind("delta_o1@2") == "delta" and ch.kind("w_b_h1") == "w" and ch.kind("delta_output") is None
+    finally:
+        grader.close()
