@@ -31,7 +31,7 @@ def derive(model: Model) -> list[Assignment]:
             if act.elementwise:
                 for j in layer:
                     local = act.derivative(model.net(j, n), model.out(j, n))
-                    steps.append(Assignment(model.qid(f"gprime_{j}", n), model.gprime(j, n), local, section, j, n))
+                    steps.append(Assignment(model.qid("gprime", j, n), model.gprime(j, n), local, section, j, n))
             for idx, j in enumerate(layer):
                 if li == len(layers) - 1:
                     delta = _output_delta(model, n, idx, s)
@@ -41,10 +41,10 @@ def derive(model: Model) -> list[Assignment]:
                                      for k in layers[li + 1]])
                     # δ_j = s·∂J/∂u_j·g'(net_j); s is applied to the sum first, where SymPy folds
                     # s·s = 1 term by term, so both conventions read g'(net_j)·Σ_k w_kj δ_k
-                    steps.append(Assignment(model.qid(f"delta_{j}", n), model.delta(j, n),
+                    steps.append(Assignment(model.qid("delta", j, n), model.delta(j, n),
                                             (s * dJ_du) * model.gprime(j, n), section, j, n))
                     continue
-                steps.append(Assignment(model.qid(f"delta_{j}", n), model.delta(j, n), delta, section, j, n))
+                steps.append(Assignment(model.qid("delta", j, n), model.delta(j, n), delta, section, j, n))
         steps.extend(_weight_steps(model, layer, section))
     return steps
 
@@ -76,11 +76,11 @@ def _weight_steps(model: Model, layer, section: str) -> list[Assignment]:
             # factor_terms pulls out the batch's 1/N and the convention's sign: −(δ^(1)x^(1) + …)/2
             grad = sp.factor_terms(sp.Add(*terms))
             gsym = model.symbol("grad", j, source=i)
-            grads.append(Assignment(f"grad_w_{i}_{j}", gsym, grad, section, j))
+            grads.append(Assignment(model.qid("grad_w", j, source=i), gsym, grad, section, j))
             frozen = model.weights[(i, j)].frozen
             usym = model.symbol("update", j, source=i)
             update = sp.Integer(0) if frozen else -model.eta * grad
-            updates.append(Assignment(f"update_w_{i}_{j}", usym, update, section, j))
-            updates.append(Assignment(f"new_w_{i}_{j}", model.symbol("new", j, source=i), w + usym, "updated", j))
+            updates.append(Assignment(model.qid("update_w", j, source=i), usym, update, section, j))
+            updates.append(Assignment(model.qid("new_w", j, source=i), model.symbol("new", j, source=i), w + usym, "updated", j))
     new = [a for a in updates if a.section == "updated"]
     return grads + [a for a in updates if a.section != "updated"] + new

@@ -66,7 +66,7 @@ class FieldReader:
             self.fail(path, str(exc))
 
     def unit_id(self, value: Any, path: Path_) -> str:
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.match(str(value)):
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.fullmatch(str(value)):
             self.fail(path, f"{shown(value)} is not a unit id; use a whole number (3) or a name of letters "
                             "and digits starting with a letter (h1)")
         return str(value)

@@ -25,6 +25,7 @@ from . import losses
 from .activations import softmax_value
 from .budget import check_budget
 from .problem import Part
+from .quantity import Key
 from .solution import PartSolution
 
 DIRECT_TOL = 1e-12     # relative to max(1, |gradient|)
@@ -66,20 +67,15 @@ def substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, 
         out = dict(sample.x)
         if part.bias is not None:
             out[part.bias] = sp.Integer(1)
-        prev = list(part.inputs)
         for li, layer in enumerate(part.layers):
             act = part.activations[li]
-            feed = ([part.bias] if part.bias is not None else []) + prev
-            nets = [sp.Add(*[wsyms[(i, j)] * out[i] for i in feed]) for j in layer]
+            nets = [sp.Add(*[wsyms[(i, j)] * out[i] for i in part.feeders(j)]) for j in layer]
             nets_out += [(li, j, net) for j, net in zip(layer, nets)]
             for k, j in enumerate(layer):
                 out[j] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
-            prev = list(layer)
         t = dict(sample.t)
         total.append(loss.per_sample([out[k] for k in part.outputs], [t[k] for k in part.outputs]))
-    J = sp.Add(*total)
-    if part.batch_reduction == "mean":
-        J = J / len(part.samples)
+    J = part.batch_scale * sp.Add(*total)
     return J, nets_out
 
 
@@ -99,8 +95,9 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
     rows, max_direct, max_fd = [], 0.0, 0.0
     layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
     for idx, key in enumerate(keys):
-        gid = f"grad_w_{key[0]}_{key[1]}"
-        chain_value = psol.step(gid).value
+        gkey = Key("grad_w", key[1], source=key[0])
+        gid = str(gkey)                           # the report's row id, as the JSON output writes it
+        chain_value = psol.step(gkey).value
         direct_value = direct[idx]
         scale = max(1.0, abs(float(chain_value.evalf(20))))
         max_direct = max(max_direct, abs(float((direct_value - chain_value).evalf(30))) / scale)

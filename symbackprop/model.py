@@ -13,6 +13,7 @@ import sympy as sp
 from . import losses
 from .activations import softmax_value
 from .problem import Part
+from .quantity import Key
 
 # SymPy orders the factors of a product by symbol name. The rank prefix of each internal name makes
 # that canonical order the one a teacher writes: −η·δ_5·u_3, δ_5·w_{35}·g'(net_3).
@@ -35,15 +36,24 @@ class SymInfo:
 
 @dataclass(frozen=True)
 class Assignment:
-    """`symbol := rule`, one quantity of the solution."""
+    """`symbol := rule`, one quantity of the solution; `key` says which (its id is `str(key)`)."""
 
-    id: str
+    key: Key
     symbol: sp.Symbol
     rule: sp.Expr
     section: str
     unit: str | None = None
     sample: int | None = None
     forms: tuple[sp.Expr, ...] = ()     # extra symbolic forms shown before `rule`, e.g. g(net_3)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.key, Key):
+            raise TypeError(f"Assignment.key must be a quantity.Key, not {type(self.key).__name__}")
+
+    @property
+    def id(self) -> str:
+        """The JSON id (`net_3`, `delta_5@2`): made from the key only here, at the output boundary."""
+        return str(self.key)
 
 
 class Model:
@@ -59,14 +69,11 @@ class Model:
         self.weights = {(w.source, w.target): w for w in part.weights}
         self.act_of: dict[str, object] = {}
         self.layer_of: dict[str, int] = {u: 0 for u in part.inputs}
-        self.prev: dict[str, tuple[str, ...]] = {}
-        feeding = part.inputs
         for li, layer in enumerate(part.layers):
             for j in layer:
                 self.act_of[j] = part.activations[li]
                 self.layer_of[j] = li + 1
-                self.prev[j] = ((part.bias,) if part.bias is not None else ()) + tuple(feeding)
-            feeding = layer
+        self.prev: dict[str, tuple[str, ...]] = {j: part.feeders(j) for j in self.act_of}
         self.bias_symbol = self.symbol("x", part.bias) if part.bias is not None else None
         # net_j^(n) = Σ_i w_ij·u_i^(n), kept term by term: term i is the only one that contains
         # w_ij or u_i, so ∂net_j/∂w_ij and ∂net_j/∂u_i are the derivatives of that one term
@@ -113,9 +120,10 @@ class Model:
         """J, the loss the weights are updated for (the batch loss with several samples)."""
         return self.symbol("loss") if self.batched else self.sample_loss(0)
 
-    def qid(self, base: str, n: int | None) -> str:
-        """Quantity id: `net_3`, or `net_3@2` for the second sample of a batch."""
-        return f"{base}@{n + 1}" if (n is not None and self.batched) else base
+    def qid(self, kind: str, unit: str | None = None, n: int | None = None, *, source: str | None = None) -> Key:
+        """The key of a quantity of sample n (0-based): its id is `net_3`, or `net_3@2` for the second
+        sample of a batch; outside a batch (or with n None) the key has no sample."""
+        return Key(kind, unit, source, n if (n is not None and self.batched) else None)
 
     # -- the forward graph ---------------------------------------------------------------------
     def _forward(self) -> list[Assignment]:
@@ -127,23 +135,21 @@ class Model:
                     terms = {i: self.w[(i, j)] * self.out(i, n) for i in self.prev[j]}
                     self.net_terms[(j, n)] = terms
                     rule = sp.Add(*terms.values())
-                    steps.append(Assignment(self.qid(f"net_{j}", n), self.net(j, n), rule, "forward", j, n))
+                    steps.append(Assignment(self.qid("net", j, n), self.net(j, n), rule, "forward", j, n))
                 nets = [self.net(j, n) for j in layer]
                 for k, j in enumerate(layer):
                     value = softmax_value(nets, k) if not act.elementwise else act.value(nets[k])
                     forms = () if not act.elementwise else (g(nets[k]),)
-                    steps.append(Assignment(self.qid(f"act_{j}", n), self.out(j, n), value, "forward", j, n, forms))
+                    steps.append(Assignment(self.qid("act", j, n), self.out(j, n), value, "forward", j, n, forms))
         loss = losses.TABLE[part.loss]
         for n in range(self.n_samples):
             u = [self.out(k, n) for k in part.outputs]
             t = [self.target(k, n) for k in part.outputs]
-            steps.append(Assignment(self.qid("loss", n), self.sample_loss(n), loss.per_sample(u, t), "loss",
+            steps.append(Assignment(self.qid("loss", n=n), self.sample_loss(n), loss.per_sample(u, t), "loss",
                                     sample=n))
         if self.batched:
-            total = sp.Add(*[self.sample_loss(n) for n in range(self.n_samples)])
-            if part.batch_reduction == "mean":
-                total = total / self.n_samples
-            steps.append(Assignment("loss", self.loss, total, "loss"))
+            total = part.batch_scale * sp.Add(*[self.sample_loss(n) for n in range(self.n_samples)])
+            steps.append(Assignment(Key("loss"), self.loss, total, "loss"))
         return steps
 
     def given(self) -> dict[sp.Symbol, sp.Expr]:

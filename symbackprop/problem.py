@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from .activations import Activation
 from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
+from .quantity import Key
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
 SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
@@ -63,9 +65,13 @@ class Weight:
     frozen: bool = False
 
     @property
+    def key(self) -> Key:
+        return Key("w", self.target, source=self.source)
+
+    @property
     def id(self) -> str:
         """Always from_to, whatever the notation prints: `w_0_5`."""
-        return f"w_{self.source}_{self.target}"
+        return str(self.key)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,34 @@ class Part:
     @property
     def outputs(self) -> tuple[str, ...]:
         return self.layers[-1]
+
+    @cached_property
+    def _feeders(self) -> dict[str, tuple[str, ...]]:
+        return feeders_of(self.inputs, self.bias, self.layers)
+
+    def feeders(self, j: str) -> tuple[str, ...]:
+        """The units that feed unit j (a unit of `layers`): the bias first, if any, then every unit of
+        the layer below, in order. The one place the network's connections are spelled out."""
+        return self._feeders[j]
+
+    @property
+    def batch_scale(self) -> sp.Rational:
+        """The factor of the summed sample losses in J: 1/N for a mean over N > 1 samples, else 1."""
+        n = len(self.samples)
+        return sp.Rational(1, n) if (n > 1 and self.batch_reduction == "mean") else sp.Integer(1)
+
+
+def feeders_of(inputs: tuple[str, ...], bias: str | None,
+               layers: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
+    """Unit j -> the units that feed it (bias first, then the layer below), for every unit of `layers`;
+    `Part.feeders` reads it, and the validator uses it before there is a Part."""
+    out: dict[str, tuple[str, ...]] = {}
+    below = tuple(inputs)
+    for layer in layers:
+        for j in layer:
+            out[j] = ((bias,) if bias is not None else ()) + below
+        below = tuple(layer)
+    return out
 
 
 @dataclass(frozen=True)
@@ -372,12 +406,7 @@ class _Validator(FieldReader):
     # -- weights -------------------------------------------------------------------------------
     def weights(self, raw, wpath, inputs, bias, layers, units, partial=False) -> tuple[Weight, ...]:
         prev = [inputs] + [l for l in layers[:-1]]
-        allowed: list[tuple[str, str]] = []
-        for li, layer in enumerate(layers):
-            for j in layer:
-                if bias is not None:
-                    allowed.append((bias, j))
-                allowed.extend((i, j) for i in prev[li])
+        allowed = [(i, j) for j, feed in feeders_of(inputs, bias, layers).items() for i in feed]
         allowed_set = set(allowed)
         given: dict[tuple[str, str], Weight] = {}
         if isinstance(raw, list):

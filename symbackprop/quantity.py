@@ -7,6 +7,7 @@ are made only at that boundary, by `str(key)`, and read back by `Key.parse`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 # kind -> how its id is spelled: "unit" (net_3), "edge" (w_0_3), or "alone" (loss, learning_rate)
@@ -17,8 +18,14 @@ KINDS: dict[str, str] = {
 }
 # the kinds that are given by the problem rather than computed
 GIVEN = frozenset({"input", "target", "w", "learning_rate"})
+# the kinds whose quantity is one for the whole batch: a weight, its gradient and update, and η
+PER_BATCH = frozenset(k for k, shape in KINDS.items() if shape == "edge") | {"learning_rate"}
 # longest kinds first, so that "grad_w_0_3" is read as grad_w, not as a unit called "w_0_3"
 _PREFIXES = sorted(KINDS, key=len, reverse=True)
+# a unit id as a problem file may spell it (fields.ID_RE): a name of letters and digits or a whole number
+_UNIT = re.compile(r"[A-Za-z][A-Za-z0-9]{0,15}|[0-9]{1,6}")
+# the 1-based sample of an id (@2), as str() writes it: no sign, no leading zero, ASCII digits, bounded
+_SAMPLE = re.compile(r"[1-9][0-9]{0,8}")
 
 
 @dataclass(frozen=True, order=True)
@@ -40,6 +47,13 @@ class Key:
             raise ValueError(f"unknown quantity kind {self.kind!r}")
         if (shape != "alone") != (self.unit is not None) or (shape == "edge") != (self.source is not None):
             raise ValueError(f"a {self.kind} key needs {'a unit and a source' if shape == 'edge' else 'a unit' if shape == 'unit' else 'no unit'}")
+        for unit in (self.unit, self.source):
+            if unit is not None and not (isinstance(unit, str) and _UNIT.fullmatch(unit)):
+                raise ValueError(f"{unit!r} is not a unit id (letters and digits starting with a letter, or a number)")
+        if self.sample is not None and (self.kind in PER_BATCH or isinstance(self.sample, bool)
+                                        or not isinstance(self.sample, int) or not 0 <= self.sample < 999_999_999):
+            raise ValueError(f"a {self.kind} key has no sample {self.sample!r}" if self.kind in PER_BATCH
+                             else f"sample {self.sample!r} is not a 0-based sample index")
 
     # -- the id boundary -------------------------------------------------------------------------
     def __str__(self) -> str:
@@ -51,24 +65,26 @@ class Key:
     @classmethod
     def parse(cls, text: str) -> "Key | None":
         """The key of an id (`delta_5@2` → Key("delta", "5", sample=1)); None for anything else."""
+        if not isinstance(text, str):
+            return None
         base, at, n = text.partition("@")
         sample = None
         if at:
-            if not n.isdigit() or int(n) < 1:
+            if not _SAMPLE.fullmatch(n):
                 return None
             sample = int(n) - 1
-        if base in ("loss", "learning_rate"):
-            return None if (base == "learning_rate" and at) else cls(base, sample=sample)
+        if base in KINDS and KINDS[base] == "alone":
+            return None if (base in PER_BATCH and at) else cls(base, sample=sample)
         for kind in _PREFIXES:
             if KINDS[kind] == "alone" or not base.startswith(kind + "_"):
                 continue
             rest = base[len(kind) + 1:]
             if KINDS[kind] == "unit":
-                if rest and "_" not in rest:
+                if _UNIT.fullmatch(rest):
                     return cls(kind, rest, sample=sample)
             else:
                 src, sep, dst = rest.partition("_")
-                if sep and src and dst and "_" not in dst and not at:
+                if sep and _UNIT.fullmatch(src) and _UNIT.fullmatch(dst) and not at:
                     return cls(kind, dst, source=src)
             return None
         return None

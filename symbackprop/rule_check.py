@@ -20,6 +20,7 @@ from .symbolic_rules import (GeneralDerivation, Rule, RuleCheck, c, delta_h, del
                       net_o, t, w_o, x, y, z)
 from .symbolic_rules import derive_general
 from .problem import Part, Problem, parse_problem
+from .quantity import Key
 from .solution import PartSolution, solve_part
 
 
@@ -37,28 +38,34 @@ def evaluate_rule(expr: sp.Expr, index: dict, values: dict, gprimes: dict) -> sp
 
 
 class _Evaluator:
-    """Values of one part's solution, by quantity id, looked up per sample."""
+    """Values of one part's solution, by quantity key, looked up per sample."""
 
     def __init__(self, psol: PartSolution) -> None:
         self.psol = psol
         self.part = psol.part
-        self.values = {s.id: s.value for s in psol.steps}
+        self.values = {s.key: s.value for s in psol.steps}
         self.batched = len(self.part.samples) > 1
 
-    def get(self, base: str, n: int) -> sp.Expr:
-        return self.values[f"{base}@{n + 1}" if self.batched else base]
+    def get(self, kind: str, unit: str, n: int) -> sp.Expr:
+        """The value of quantity `kind` of unit `unit` in sample n (0-based)."""
+        return self.values[Key(kind, unit, sample=n if self.batched else None)]
+
+    def edge(self, kind: str, source: str, target: str) -> sp.Expr | None:
+        """The value of a weight-like quantity (w, grad_w, update_w) of source → target; None if absent."""
+        return self.values.get(Key(kind, target, source=source))
 
     def weight(self, source: str, target: str) -> sp.Expr:
-        return self.values.get(f"w_{source}_{target}", sp.Integer(0))   # absent: no connection
-
-    def below(self, li: int) -> tuple[str, ...]:
-        """The units feeding layer li, without the bias."""
-        return self.part.inputs if li == 0 else self.part.layers[li - 1]
+        w = self.edge("w", source, target)
+        return sp.Integer(0) if w is None else w     # absent: no connection
 
     def out(self, unit: str, n: int) -> sp.Expr:
         if unit in self.part.inputs:
-            return self.get(f"input_{unit}", n)
-        return self.get(f"act_{unit}", n)
+            return self.get("input", unit, n)
+        return self.get("act", unit, n)
+
+
+# the quantity kind of a general rule's weight quantity: grad_output_weight → grad_w
+EDGE_KIND = {"grad": "grad_w", "update": "update_w"}
 
 
 def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[RuleCheck, ...]:
@@ -69,59 +76,57 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
     grads: dict[str, dict[tuple[str, str], sp.Expr]] = {"grad_output_weight": {}, "grad_hidden_weight": {},
                                                         "update_output_weight": {}, "update_hidden_weight": {}}
     N = len(part.samples)
-    scale = sp.Rational(1, N) if (N > 1 and part.batch_reduction == "mean") else sp.Integer(1)
+    scale = part.batch_scale
     last = len(part.layers) - 1
     for n in range(N):
         for li, layer in enumerate(part.layers):
             out_layer = li == last
-            below = ev.below(li)
             act = part.activations[li].name
             if out_layer:
                 values = {}
                 gprimes = {}
                 for q, unit in enumerate(layer, start=1):
-                    values[t[q]] = ev.get(f"target_{unit}", n)
-                    values[z[q]] = ev.get(f"act_{unit}", n)
-                    values[net_o[q]] = ev.get(f"net_{unit}", n)
+                    values[t[q]] = ev.get("target", unit, n)
+                    values[z[q]] = ev.get("act", unit, n)
+                    values[net_o[q]] = ev.get("net", unit, n)
                     if act != "softmax":
-                        gprimes[net_o[q]] = ev.get(f"gprime_{unit}", n)
+                        gprimes[net_o[q]] = ev.get("gprime", unit, n)
                 sizes = {c: len(layer)}
                 rule = derivation.rule("delta_output")
                 for q, unit in enumerate(layer, start=1):
-                    want = ev.get(f"delta_{unit}", n)
+                    want = ev.get("delta", unit, n)
                     idx = {**sizes, k: q}
                     _compare(errors, rule, idx, values, gprimes, want, act, "output")
             else:
                 above = part.layers[li + 1]
                 values, gprimes = {}, {}
                 for q, unit in enumerate(above, start=1):
-                    values[delta_o[q]] = ev.get(f"delta_{unit}", n)
+                    values[delta_o[q]] = ev.get("delta", unit, n)
                 for r, unit in enumerate(layer, start=1):
-                    values[net_h[r]] = ev.get(f"net_{unit}", n)
-                    values[y[r]] = ev.get(f"act_{unit}", n)
-                    gprimes[net_h[r]] = ev.get(f"gprime_{unit}", n)
+                    values[net_h[r]] = ev.get("net", unit, n)
+                    values[y[r]] = ev.get("act", unit, n)
+                    gprimes[net_h[r]] = ev.get("gprime", unit, n)
                     for q, unit_k in enumerate(above, start=1):
                         values[w_o[q, r]] = ev.weight(unit, unit_k)
                 rule = derivation.rule("delta_hidden")
                 for r, unit in enumerate(layer, start=1):
-                    want = ev.get(f"delta_{unit}", n)
+                    want = ev.get("delta", unit, n)
                     idx = {c: len(above), n_H: len(layer), j: r}
                     _compare(errors, rule, idx, values, gprimes, want, act, "hidden")
             # ∂J/∂w and Δw of the weights into this layer, sample n's share
             kind = "output" if out_layer else "hidden"
             for q, unit in enumerate(layer, start=1):
-                feed = [(0, part.bias)] if part.bias is not None else []
-                feed += list(enumerate(below, start=1))
-                for r, src in feed:
-                    if ("w_%s_%s" % (src, unit)) not in ev.values:
+                # positions as the general rules index them: the bias at 0, the layer below from 1
+                for r, src in enumerate(part.feeders(unit), start=0 if part.bias is not None else 1):
+                    if ev.edge("w", src, unit) is None:
                         continue
                     x_value = sp.Integer(1) if src == part.bias else ev.out(src, n)
                     if out_layer:
-                        vals = {delta_o[q]: ev.get(f"delta_{unit}", n), y[r]: x_value,
+                        vals = {delta_o[q]: ev.get("delta", unit, n), y[r]: x_value,
                                 eta: part.learning_rate}
                         idx = {k: q, j: r}
                     else:
-                        vals = {delta_h[q]: ev.get(f"delta_{unit}", n), x[r]: x_value,
+                        vals = {delta_h[q]: ev.get("delta", unit, n), x[r]: x_value,
                                 eta: part.learning_rate}
                         idx = {j: q, i: r}
                     for what in ("grad", "update"):
@@ -137,7 +142,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
         for (src, unit), value in acc.items():
             if what == "update" and (src, unit) in frozen:
                 continue                           # a frozen weight is not updated at all
-            errors[rid].append(_close(value, ev.values[f"{what}_w_{src}_{unit}"]))
+            errors[rid].append(_close(value, ev.edge(EDGE_KIND[what], src, unit)))
     return tuple(RuleCheck(rid, len(errs), max(errs, default=0.0)) for rid, errs in errors.items())
 
 

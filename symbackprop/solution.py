@@ -18,6 +18,7 @@ from .evaluate import evaluate, to_float
 from .model import Model
 from .notation import Names, names_for
 from .problem import Part, Problem, load_problem
+from .quantity import Key
 
 SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
 
@@ -32,9 +33,9 @@ class Note:
 
 @dataclass(frozen=True)
 class Step:
-    """One quantity: `symbol = forms… = forms[-1] with numbers = value`."""
+    """One quantity: `symbol = forms… = forms[-1] with numbers = value`; `key` says which one."""
 
-    id: str
+    key: Key
     section: str
     symbol: sp.Symbol
     forms: tuple[sp.Expr, ...]             # symbolic rule(s); empty for given values
@@ -43,6 +44,11 @@ class Step:
     float_value: float
     unit: str | None = None
     sample: int | None = None              # 0-based sample index in a batch, else None
+
+    @property
+    def id(self) -> str:
+        """The JSON and answers-file id of the quantity (`delta_5@2`), made from its key."""
+        return str(self.key)
 
     @property
     def exact(self) -> bool:
@@ -58,12 +64,22 @@ class PartSolution:
     conventions: tuple[Note, ...]
 
     @cached_property
+    def _by_key(self) -> dict[Key, Step]:
+        return {s.key: s for s in self.steps}
+
+    @cached_property
     def _by_id(self) -> dict[str, Step]:
         return {s.id: s for s in self.steps}
 
-    def step(self, qid: str) -> Step:
-        """The step with this id (a dictionary lookup: checking answers asks for steps often)."""
-        return self._by_id[qid]
+    def step(self, key: Key | str) -> Step:
+        """The step of this key, or of this id as a JSON output or an answers file writes it (a
+        dictionary lookup either way: checking answers asks for steps often). KeyError if none."""
+        return self._by_key[key] if isinstance(key, Key) else self._by_id[key]
+
+    def key(self, qid: str) -> Key | None:
+        """The key of the step with this id, None if the solution has none (a rule id, a typo)."""
+        step = self._by_id.get(qid)
+        return None if step is None else step.key
 
     def sections(self):
         """(section, steps) in the lecture's order, skipping empty sections."""
@@ -118,20 +134,16 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
         forms = a.forms + (a.rule,)
         leaves = {s: values[s] for s in a.rule.free_symbols}
         v = values[a.symbol]
-        steps.append(Step(a.id, a.section, a.symbol, forms, leaves, v, to_float(v), a.unit, a.sample))
+        steps.append(Step(a.key, a.section, a.symbol, forms, leaves, v, to_float(v), a.unit, a.sample))
     return PartSolution(part.name, part, names_for(model), tuple(steps), _conventions(model, values))
 
 
 def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
     info = model.info[sym]
-    if info.kind == "w":
-        qid = f"w_{info.source}_{info.unit}"
-    elif info.kind == "eta":
-        qid = "learning_rate"
-    else:
-        qid = model.qid(f"{'input' if info.kind == 'x' else 'target'}_{info.unit}", info.sample)
+    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}[info.kind]
+    key = model.qid(kind, info.unit, info.sample, source=info.source)
     v = values[sym]
-    return Step(qid, "given", sym, (), {}, v, to_float(v), info.unit, info.sample)
+    return Step(key, "given", sym, (), {}, v, to_float(v), info.unit, info.sample)
 
 
 def _conventions(model: Model, values: dict) -> tuple["Note", ...]:

@@ -319,6 +319,12 @@ class Checker:
         return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "correct" if ok else "wrong", points,
                        1.0 if ok else 0.0, diagnosis=None if ok else "rule", message=words, line=ans.line)
 
+    def kind(self, qid: str) -> str | None:
+        """The quantity kind (delta, net, w …) of the solution's step with this id, from the step's key;
+        None for an id the solution has no step for (a general rule)."""
+        key = self.psol.key(qid)
+        return None if key is None else key.kind
+
     def name(self, qid: str) -> str:
         sym = self.symbol_of.get(qid)
         return self.psol.names.text.get(sym, qid) if sym is not None else qid
@@ -511,7 +517,7 @@ class Checker:
         expected = self.psol.step(ans.qid).float_value
         student = own_values.upto(ans.qid)
         bad_links = _bad(links)
-        if ans.qid.startswith("delta_") and self._compare(value, decimals, -expected, bound).status == "correct":
+        if self.kind(ans.qid) == "delta" and self._compare(value, decimals, -expected, bound).status == "correct":
             wrong_first[ans.qid] = ans.qid
             if any(lk.ok and not lk.own and (lk.kind == "numbers" or lk.kind == "rule" and not lk.convention)
                    for lk in links):
@@ -856,7 +862,7 @@ class Checker:
         want = [pt[sym] for pt in points]
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
-            both = qid.startswith("delta_") and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
+            both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
             return Link(rel, piece, "rule", True, convention=both)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):
             return Link(rel, piece, "rule", False, "the rule of the other δ convention", convention=True)
@@ -890,7 +896,7 @@ class Checker:
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
             return Link(rel, piece, "numbers", True, "with your earlier values", own=True)
-        if qid.startswith("delta_") and within(v, -expected, self.tol, bound):
+        if self.kind(qid) == "delta" and within(v, -expected, self.tol, bound):
             return Link(rel, piece, "numbers", False, "the numbers of the other δ convention", convention=True)
         for path in numbers(node)[:MAX_REEVALUATED]:    # one substituted number with the wrong sign?
             try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 import sympy as sp
 
 from ..printing import format_value
+from ..quantity import Key
 from .compare import compare_number
 
 if TYPE_CHECKING:          # pragma: no cover
@@ -58,9 +59,11 @@ def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], 
 def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
     psol = ch.psol
     step = psol.step(qid)
+    key = step.key
     part = psol.part
     names = psol.names.text
-    info_sym = {s.id: s.symbol for s in psol.steps}
+    sym_of = {s.key: s.symbol for s in psol.steps}
+    key_of = {s.symbol: s.key for s in psol.steps}
     leaves = step.forms[-1].free_symbols if step.forms else set()
     out: list[tuple[str, str, Callable]] = []
 
@@ -72,53 +75,52 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     def scaled(k):
         return lambda vals: (lambda v: None if v is None else k * v)(recompute(qid, vals))
 
-    if qid.startswith("delta_"):
+    if key.kind == "delta":
         out.append(("other_convention", convention_message(psol), scaled(-1)))
     else:
         out.append(("sign", MESSAGES["sign"], scaled(-1)))
-    id_of = {s.symbol: s.id for s in psol.steps}
-    eta = info_sym["learning_rate"] if info_sym.get("learning_rate") in leaves else None
+    eta = sym_of[Key("learning_rate")] if sym_of.get(Key("learning_rate")) in leaves else None
     if eta is not None and part.learning_rate != 1:
         out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=_given(part.learning_rate, part)), rule_with({eta: 1})))
-    if part.loss == "half_squared_error" and not qid.startswith(("net_", "act_", "gprime_", "new_w_")):
+    if part.loss == "half_squared_error" and key.kind not in ("net", "act", "gprime", "new_w"):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
-    gps = [sym for sid, sym in info_sym.items() if sid.startswith("gprime_")]
-    used = sorted(leaves & set(gps), key=lambda g: ch.order[id_of[g]])
+    gps = [sym for k, sym in sym_of.items() if k.kind == "gprime"]       # in the solution's order
+    used = [g for g in gps if g in leaves]
     for gp in used:                                        # a δ that used g'(0) = 1 at a ReLU kink
         g0 = _relu_kink(ch, gp)
         if g0 is not None:
             out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(1 - g0, part), own=_given(g0, part)), rule_with({gp: 1 - g0})))
     for gp in used:
-        u = info_sym.get(id_of[gp].replace("gprime_", "act_"))
-        net = names.get(info_sym.get(id_of[gp].replace("gprime_", "net_")), "net")
+        u = sym_of.get(key_of[gp].like("act"))
+        net = names.get(sym_of.get(key_of[gp].like("net")), "net")
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net), rule_with({gp: u})))
-        sample = id_of[gp].partition("@")[2]
+        sample = key_of[gp].sample
         for other in gps:
-            if other != gp and id_of[other].partition("@")[2] == sample:      # another unit, same sample
+            if other != gp and key_of[other].sample == sample:      # another unit, same sample
                 out.append(("wrong_unit", MESSAGES["wrong_unit"].format(used=names[other], right=names[gp]),
                             rule_with({gp: other})))
-    if qid.startswith("gprime_"):
+    if key.kind == "gprime":
         g0 = _relu_kink(ch, step.symbol)
         if g0 is not None:
             out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(1 - g0, part), own=_given(g0, part)), lambda vals, g0=g0: float(1 - g0)))
-        u = info_sym.get(qid.replace("gprime_", "act_"))
-        net_name = names.get(info_sym.get(qid.replace("gprime_", "net_")), "net")
+        u = sym_of.get(key.like("act"))
+        net_name = names.get(sym_of.get(key.like("net")), "net")
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net_name), lambda vals, u=u: vals.get(u)))
-    bias = next((s for s in leaves if s not in id_of), None)    # the one symbol without a step: x_0 = 1
+    bias = next((s for s in leaves if s not in key_of), None)    # the one symbol without a step: x_0 = 1
     if bias is not None:
         out.append(("bias_zero", MESSAGES["bias_zero"], rule_with({bias: 0})))
-    if qid.startswith("delta_"):
-        ws = {s: info_sym.get("new_" + id_of[s]) for s in leaves if id_of.get(s, "").startswith("w_")}
+    if key.kind == "delta":
+        ws = {s: sym_of.get(key_of[s].like("new_w")) for s in leaves if s in key_of and key_of[s].kind == "w"}
         ws = {w: n for w, n in ws.items() if n is not None}
         if ws:
             w0 = next(iter(ws))
             out.append(("updated_weight", MESSAGES["updated_weight"].format(w=names[w0]), rule_with(ws)))
-    if qid.startswith("new_w_"):
-        w = info_sym.get(qid.replace("new_w_", "w_"))
+    if key.kind == "new_w":
+        w = sym_of.get(key.like("w"))
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
-        d = info_sym.get(qid.replace("new_w_", "update_w_"))
+        d = sym_of.get(key.like("update_w"))
         if w is not None and d is not None:
             out.append(("update_subtracted", MESSAGES["update_subtracted"].format(J=part.notation.loss_symbol),
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
@@ -187,7 +189,7 @@ def other_convention_rule(ch: "Checker", qid: str, node, env: dict, points: list
     involves some δ can be."""
     from .expr import evaluate
     from .latex import AnswerError
-    deltas = {s.symbol for s in ch.psol.steps if s.id.startswith("delta_")}
+    deltas = {s.symbol for s in ch.psol.steps if s.key.kind == "delta"}
     if not ch.upstream.get(qid, frozenset()) & deltas:
         return False
     sym = ch.symbol_of[qid]
@@ -203,6 +205,17 @@ def other_convention_rule(ch: "Checker", qid: str, node, env: dict, points: list
     return True
 
 
+# The general δ rules a student may answer (symbolic_rules.RULE_IDS): consolidate counts them with the δ
+# values, as it always has, so that a rule answered beside negated δ values keeps them from reading as
+# "every δ negated".
+DELTA_RULES = ("delta_output", "delta_hidden")
+
+
+def _delta_item(ch: "Checker", qid: str) -> bool:
+    """Whether an answered item is a δ: a δ quantity of the solution (by its key), or a general δ rule."""
+    return ch.kind(qid) == "delta" or qid in DELTA_RULES
+
+
 def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict"], list[str]]:
     """Report-level findings: negated δs are the other convention or a sign slip, decided by what the
     student computed from them. In the other convention (δ = −∂L/∂net where this problem has
@@ -216,7 +229,7 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
     rubric = ch.rubric
     notes: list[str] = []
     # a δ that is 0 is the same in both conventions, so it tells neither way
-    deltas = [v for v in verdicts if v.qid.startswith("delta_") and v.status != "unreadable"
+    deltas = [v for v in verdicts if _delta_item(ch, v.qid) and v.status != "unreadable"
               and v.diagnosis != "no_value" and not (v.expected == 0 and v.status == "correct")]
     flipped = [v for v in deltas if v.diagnosis == "other_convention"]
     slipped = [v for v in deltas if v.diagnosis == "sign"]
@@ -224,7 +237,7 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
         return verdicts, notes
     flipped_ids = {v.qid for v in flipped}
     fsyms = {ch.symbol_of[v.qid] for v in flipped}
-    later = [v for v in verdicts if not v.qid.startswith("delta_") and v.value is not None
+    later = [v for v in verdicts if not _delta_item(ch, v.qid) and v.value is not None
              and ch.upstream.get(v.qid, frozenset()) & fsyms and abs(v.expected) > ch.tol.floor]
     right = [v for v in later if v.status in ("correct", "slip", "imprecise", "rounding")]
     negated = [v for v in later if v.status == "follow_through" and v.source in flipped_ids]

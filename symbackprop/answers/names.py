@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..quantity import Key
 from ..solution import PartSolution
 
 _FONT = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm|mathbf|boldsymbol)\s*\{([^{}]*)\}")
@@ -51,11 +52,16 @@ TOKEN = re.compile("|".join([
 
 @dataclass(frozen=True)
 class Quantity:
-    """A named quantity of a part: its id (None for the bias input), symbol and value."""
+    """A named quantity of a part: its key (None for the bias input), symbol and value."""
 
-    qid: str | None
+    key: Key | None
     symbol: sp.Symbol
     value: sp.Expr
+
+    @property
+    def qid(self) -> str | None:
+        """The id an answer is filed under (`delta_5@2`), as the solution's JSON writes it."""
+        return None if self.key is None else str(self.key)
 
 
 class NameTable:
@@ -65,16 +71,16 @@ class NameTable:
         self.psol = psol
         self.by_key: dict[str, Quantity] = {}
         values = {s.symbol: s.value for s in psol.steps}
-        ids = {s.symbol: s.id for s in psol.steps}
+        keys = {s.symbol: s.key for s in psol.steps}
         for sym, text in psol.names.text.items():
             value = values.get(sym, sp.Integer(1))          # the only symbol without a step: the bias x_0 = 1
-            q = Quantity(ids.get(sym), sym, value)
+            q = Quantity(keys.get(sym), sym, value)
             for spelling in (text, psol.names.latex[sym]):
                 self.by_key.setdefault(canon(spelling), q)
             if q.qid:
                 self.by_key.setdefault(q.qid, q)
         for s in psol.steps:                                # g(net_j) is u_j
-            if s.id.startswith("act_") and len(s.forms) > 1:
+            if s.key.kind == "act" and len(s.forms) > 1:
                 self.by_key.setdefault(canon(psol.names.text[s.forms[0].args[0]]).join(("g(", ")")), self.by_key[s.id])
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
@@ -134,4 +140,4 @@ def _updated(c: str) -> str:
 
 def _is_weight(q: Quantity) -> bool:
     """Whether a quantity is a given weight (w_35), whose superscript (1) may mean the weight after step 1."""
-    return q.qid is not None and q.qid.startswith("w_")
+    return q.key is not None and q.key.kind == "w"

@@ -36,10 +36,10 @@ class Graph:
         self.steps = psol.steps
         self.id_of = {s.symbol: s.id for s in psol.steps}
         self.leaves = {s.id: frozenset(s.forms[-1].free_symbols) if s.forms else frozenset() for s in psol.steps}
-        targets = {s.symbol for s in psol.steps if s.id.startswith("target_")}
+        targets = {s.symbol for s in psol.steps if s.key.kind == "target"}
         # the output δ: the steps where ∂J/∂u enters, so where a loss without its ½ doubles the value
         self.loss_driven = frozenset(s.id for s in psol.steps
-                                     if s.id.startswith("delta_") and self.leaves[s.id] & targets)
+                                     if s.key.kind == "delta" and self.leaves[s.id] & targets)
         self.halved_loss = psol.part.loss == "half_squared_error"
 
 
