@@ -29,6 +29,7 @@ import sympy as sp
 from ..symbolic_rules import RULE_IDS
 from ..printing import format_value, message_number
 from ..solution import PartSolution
+from ..messages import said
 from . import copied, diagnose
 from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
                       within, written_number)
@@ -274,7 +275,7 @@ class Checker:
         charged at net_3)'."""
         carried = own.carrier(qid, upstream)
         if carried is None:
-            return f"follows from your {self.name(upstream)} (the first error)"
+            return said("diagnosis.follows", name=self.name(upstream))
         item, code, charged = carried
         name = self.name(item)
         sym = self.symbol_of.get(item)
@@ -423,7 +424,7 @@ class Checker:
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
-                                     message="the value is right but the working is not: " + bad_links[0].message), \
+                                     message=said("diagnosis.working_wrong", why=bad_links[0].message)), \
                     own, radius
             return self._verdict(ans, "correct", value=value, links=tuple(links)), own, radius
         verdict = self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first)
@@ -441,8 +442,7 @@ class Checker:
         slack = 0.5 * 10.0 ** -self.tol.precision * (1 + 1e-9) + 1e-12 * max(1.0, abs(target))
         if match.status == "correct" and decimals is None and bound > 0 and self.tol.relative is None and \
                 abs(value - target) > slack:
-            return Match("imprecise", f"right only within the rounding of the numbers it is computed from; the "
-                                      f"problem asks for {self.tol.precision} decimal places")
+            return Match("imprecise", said("diagnosis.imprecise_rounding", places=self.tol.precision))
         return match
 
     def _compare_own(self, qid: str, value: float, decimals: int | None, own: float, bound: float) -> Match:
@@ -459,8 +459,8 @@ class Checker:
         match = self._compare(value, decimals, nearest, bound)
         asked = self.tol.precision
         if match.status == "correct" and decimals is not None and 0 <= decimals < asked and self.tol.relative is None:
-            match = Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
-                                       f"the problem asks for {asked}")
+            match = Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
+                                            decimals=decimals, asked=asked))
         rank = ("correct", "imprecise", "rounding", "")
         return match if rank.index(match.status) <= rank.index(at_centre.status) else at_centre
 
@@ -576,13 +576,13 @@ class Checker:
             if carried.status == "correct" and not bad_links:
                 # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
-                                     message="right from your rounded earlier values")
+                                     message=said("diagnosis.rounded_earlier"))
         if match.status == "imprecise":
             # the right value rounded to fewer places (0.06 for 0.0636), or an expression of rounded numbers
             # within their rounding of it: imprecise, never "wrong", however close some mistaken variant
             # also comes
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
-                                 message="; ".join([match.message] + [lk.message for lk in bad_links[:1]]))
+                                 message=_joined([match.message] + [lk.message for lk in bad_links[:1]]))
         found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
         if found is not None:
             code, words = found
@@ -603,7 +603,7 @@ class Checker:
             return self._verdict(ans, "wrong", diagnosis="given_copied", value=value, links=tuple(links),
                                  message=copied.message(self, leaf, used))
         if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
-            message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
+            message = _joined([match.message] + [lk.message for lk in bad_links[:1]])
             return self._verdict(ans, match.status, diagnosis=match.status, message=message, value=value,
                                  links=tuple(links))
         wrong_first[ans.qid] = ans.qid
@@ -623,8 +623,8 @@ class Checker:
             right = round(expected, decimals)
             if abs(abs(value - right) - 10.0 ** -decimals) < 10.0 ** -decimals * 1e-6:
                 return self._verdict(ans, "wrong", value=value, links=tuple(links),
-                                     message=f"one unit off in the last place: to {decimals} places the value "
-                                             f"is {right:.{decimals}f}")
+                                     message=said("diagnosis.one_unit_off", decimals=decimals,
+                                                  right=f"{right:.{decimals}f}"))
         return self._verdict(ans, "wrong", value=value, links=tuple(links))
 
     # -- reading one answer --------------------------------------------------------------------
@@ -879,7 +879,7 @@ class Checker:
             if got_p and all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got_p, want_p)):
                 return Link(rel, piece, "rule", True)
         words = diagnose.explain_rule(self, qid, got, points)
-        return Link(rel, piece, "rule", False, words or f"the rule does not give {self.name(qid)}")
+        return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
 
     def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None) -> Link:
         """Are the substituted numbers the right ones (up to the rounding they show)? Numbers whose value
@@ -900,8 +900,8 @@ class Checker:
             if within(flipped, expected, self.tol, bound):
                 return Link(rel, piece, "numbers", False, "sign slip in the substituted numbers: one of them "
                                                           "has the wrong sign")
-        return Link(rel, piece, "numbers", False, f"the substituted numbers give {self._shown(v)}, not "
-                                                  f"{self._shown(expected)}")
+        return Link(rel, piece, "numbers", False, said("diagnosis.numbers", got=self._shown(v),
+                                                       expected=self._shown(expected)))
 
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,
                     shown: str | None = None) -> Link:
@@ -921,8 +921,8 @@ class Checker:
         if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
                 figures_match(value, decimals, v, self.tol).status == "imprecise":
             return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
-        return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {self._shown(v, decimals)}, "
-                                                     f"not {shown or link.text}", numbers=v)
+        return Link(rel, link.text, "value", False, said("diagnosis.arithmetic", got=self._shown(v, decimals),
+                                                         expected=shown or link.text), numbers=v)
 
     def _toward_bound(self, qid: str, node, value: float, rounded: dict[Fraction, int], written: dict,
                       student: dict) -> tuple[float, float]:
@@ -1183,3 +1183,8 @@ def _in_exponent(node, path: tuple) -> bool:
         if parent[0] == "pow" and i == 2 and parent[1] != ("const", "E"):
             return True
     return False
+
+
+def _joined(sentences: list[str]) -> str:
+    """Sentences joined by "; "; one alone is kept as it is (a catalogue message stays translatable)."""
+    return sentences[0] if len(sentences) == 1 else "; ".join(sentences)

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..messages import said
+
 DECIMAL = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?\s*$")
 
 
@@ -145,10 +147,10 @@ def _compare_places(given: float, decimals: int | None, expected: float, tol: To
         # them (1 or 0 for 0.491, 1 for 0.982, 0.1 for 0.0636 — rounded to fewer than one significant digit)
         return Match("")
     if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + slack:
-        return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
-                                  f"the problem asks for {asked}")
+        return Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
+                                       decimals=decimals, asked=asked))
     if diff < unit * (1 - 1e-9) - slack:              # between the right value's neighbours (not on one): misrounded
-        return Match("rounding", f"rounded wrongly: {expected:.{decimals}f} to {decimals} places")
+        return Match("rounding", said("diagnosis.rounding_places", value=f"{expected:.{decimals}f}", decimals=decimals))
     return Match("")
 
 

@@ -11,25 +11,18 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
+from ..messages import said, templates
 from ..printing import format_value
 from .compare import compare_number
 
 if TYPE_CHECKING:          # pragma: no cover
     from .checker import Checker, Verdict
 
-MESSAGES = {
-    "other_convention": "δ with the opposite sign: the other convention ({other}) instead of this problem's ({own})",
-    "sign": "sign slip: the value has the wrong sign",
-    "half_missing": "twice the expected value: the ½ of the loss ½(t − u)² left out",
-    "g_not_gprime": "g({net}) used where g'({net}) belongs",
-    "wrong_unit": "{used} used where {right} belongs (the derivative at the wrong unit)",
-    "relu_g0": "g'(0) = {used} used for ReLU at net = 0; this problem takes g'(0) = {own}",
-    "eta_missing": "η left out of the update (η = {eta})",
-    "bias_zero": "the bias input taken as 0; it is 1",
-    "updated_weight": "the updated weight {w}^new used; δ uses the weights of the forward pass ({w})",
-    "old_weight": "the old weight: the update Δw was not added",
-    "update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of −η∂{J}/∂w)",
-}
+# the sentence of each diagnosis, from the message catalogue (symbackprop/messages, ids diagnosis.CODE):
+# MESSAGES[code].format(...) is the English sentence, which a report in another language says again
+MESSAGES = {code: t for code, t in templates("diagnosis").items()
+            if code in ("other_convention", "sign", "half_missing", "g_not_gprime", "wrong_unit", "relu_g0",
+                        "eta_missing", "bias_zero", "updated_weight", "old_weight", "update_subtracted")}
 
 
 # a mistake charged once, as a follow-through names it: "follows from your Δw_{13} (η left out, charged at Δw_{05})".
@@ -265,9 +258,9 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
                 moved[v.qid] = first
                 v = replace(v, status="follow_through", credit=rubric.credit.get("follow_through", 0.0),
                             diagnosis=None, source=first,
-                            message=f"follows from your {ch.name(first)} (the first error)")
+                            message=said("diagnosis.follows", name=ch.name(first)))
             else:
-                v = replace(v, diagnosis="sign", message=f"sign slip: this δ has the wrong sign ({why})")
+                v = replace(v, diagnosis="sign", message=said("diagnosis.sign_delta", why=why))
             if v.status == "wrong":
                 charged.setdefault(ch.symbol_of[v.qid], v.qid)
         out.append(v)

@@ -107,6 +107,6 @@ def say(text: str, lang: str) -> str:
     """`text` in `lang`: a `Said` is said again from the catalogue; any other text (a student's, or a
     sentence not yet in the catalogue) is returned as it is."""
     if lang == REFERENCE or not isinstance(text, Said) or not text.key:
-        return str(text)
+        return text
     fields = {k: say(v, lang) if isinstance(v, Said) else v for k, v in text.fields.items()}
     return msg(lang, text.key, **fields)

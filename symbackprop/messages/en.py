@@ -165,4 +165,5 @@ MESSAGES = {
                                     "problem asks for {places} decimal places",
     "diagnosis.one_unit_off": "one unit off in the last place: to {decimals} places the value is {right}",
     "diagnosis.rounded_earlier": "right from your rounded earlier values",
+    "diagnosis.rounding_places": "rounded wrongly: {value} to {decimals} places",
 }

@@ -156,4 +156,5 @@ MESSAGES = {
     "diagnosis.imprecise_rounding": "只在其所用数值的舍入范围内正确；题目要求 {places} 位小数",
     "diagnosis.one_unit_off": "最后一位差 1：保留 {decimals} 位小数时应为 {right}",
     "diagnosis.rounded_earlier": "由你先前舍入后的数值算出是对的",
+    "diagnosis.rounding_places": "舍入错误：保留 {decimals} 位小数应为 {value}",
 }
