@@ -28,7 +28,7 @@ from .answers.ahead import likely_needs_reader
 from .answers.checker import items_of
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import InternalError, SymbackpropError
-from .messages import msg, say
+from .messages import msg, say, words
 from .problem import Problem
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
 from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
@@ -377,11 +377,12 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
     lines += [msg(lang, "summary.legend"), "", msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
+    codes = words(lang, "code")                    # a diagnosis code as people read it in `lang`
     keys = sorted((k for k in order if answered[k]),
                   key=lambda k: (-missed[k], -carried[k], -imprecise[k], -left_out[k], order[k]))
     for key in keys:
         wa = ", ".join(f"{_code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
-        dg = ", ".join(f"{_in_cell(d)} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
+        dg = ", ".join(f"{_in_cell(codes.get(d, d))} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
     if convention:
