@@ -432,7 +432,8 @@ def gradescope_results(result: StudentResult, lang: str = "en") -> dict:
                           "status": "passed" if v.full_marks else "failed", "output": text})
         for q in rep.missing:
             tests.append({"name": f"{rep.part}: {rep.missing_names.get(q, q)}", "score": 0,
-                          "max_score": rep.item_points.get(q, 1.0), "status": "failed", "output": msg(lang, "gradescope.not_answered")})
+                          "max_score": rep.item_points.get(q, 1.0), "status": "failed",
+                          "output": msg(lang, "gradescope.not_answered")})
     return {"score": round(result.score, 6), "tests": tests,
             "output": "\n".join(result.problems) if result.problems else ""}
 

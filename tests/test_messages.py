@@ -311,3 +311,31 @@ def test_derive_in_chinese_takes_its_titles_from_the_catalogue():
     assert catalogue("zh")["quadratic.forward"] in zh.output and "Forward: the computation graph" not in zh.output
     en = CliRunner().invoke(main, ["derive", str(QUAD)])
     assert "Forward: the computation graph" in en.output
+
+
+@pytest.mark.slow
+def test_every_feedback_file_of_a_class_in_chinese_says_its_diagnoses_in_chinese(tmp_path):
+    """The trial class (follow-throughs, the other δ convention, significant figures, copied givens, a
+    loss without its ½, sign slips): every graded student's Chinese feedback has no English sentence."""
+    data = ROOT / "tests" / "data" / "report3"
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(main, ["grade", str(data / "problem.yaml"), str(data / "class"), "-o",
+                                       str(out / "book.csv"), "--feedback", str(out / "fb"), "--jobs", "1",
+                                       "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    english = ENGLISH_REPORT_WORDS + ("follows from", "significant figure", "used consistently", "opposite sign",
+                                      "the problem gives", "charged", "right to", "rounded wrongly", "the first error",
+                                      "Feedback for", "left out", "the same mistake")
+    graded = 0
+    for path in sorted((out / "fb").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "你的提交" in text:              # not graded: the reason is the reader's (English) error line
+            continue
+        graded += 1
+        cells = [line.split(" | ") for line in text.splitlines() if line.startswith("| ")]
+        ours = "\n".join(line for line in text.splitlines() if not line.startswith("| ")) + "\n".join(
+            " | ".join(c[:1] + c[2:]) for c in cells)      # the student's own answer (column 2) left out
+        for word in english:
+            assert word not in ours, (path.name, word)
+    assert graded >= 10

@@ -29,7 +29,7 @@ import sympy as sp
 from ..symbolic_rules import RULE_IDS
 from ..printing import format_value, message_number
 from ..solution import PartSolution
-from ..messages import said
+from ..messages import catalogue, said
 from . import copied, diagnose
 from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
                       within, written_number)
@@ -281,7 +281,7 @@ class Checker:
         sym = self.symbol_of.get(item)
         if code == "given_copied" and sym in own.copy_value:
             name = f"{name} = {copied.number(own.copy_value[sym])}"
-        return f"follows from your {name} ({diagnose.CHARGED_ONCE[code]}, charged at {self.name(charged)})"
+        return said("diagnosis.follows_charged", name=name, why=diagnose.CHARGED_ONCE[code], at=self.name(charged))
 
     def _name_upstream(self, verdicts: list[Verdict], wrong_first: dict, first: str | None) -> list[Verdict]:
         """A follow-through names the wrong item it follows from as "the first error" only when the
@@ -291,10 +291,11 @@ class Checker:
         out = []
         for v in verdicts:
             up = wrong_first.get(v.qid)
-            said = f"follows from your {self.name(up)} (the first error)" if up else None
-            if up and up != first and up != v.qid and said in v.message:
-                now = f"follows from your {self.name(up)}" + (" (wrong)" if status.get(up) == "wrong" else "")
-                v = replace(v, message=v.message.replace(said, now))
+            first_said = f"follows from your {self.name(up)} (the first error)" if up else None
+            if up and up != first and up != v.qid and first_said in v.message:
+                now = said("diagnosis.follows_wrong" if status.get(up) == "wrong" else "diagnosis.follows_plain",
+                           name=self.name(up))
+                v = replace(v, message=now if v.message == first_said else v.message.replace(first_said, now))
             out.append(v)
         return out
 
@@ -557,20 +558,22 @@ class Checker:
                 # a wrong 0 (w + Δw with Δw = 0 is the old weight): that shows no working, so no follow-through
                 wrong_first[ans.qid] = ans.qid
                 return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
-                                     message="your earlier values make this step trivial (a 0 where the true value "
-                                             "is not), so it shows no working: no follow-through credit")
+                                     message=said("diagnosis.trivialised"))
             upstream = own_values.upstream(ans.qid)
             if upstream:
                 wrong_first[ans.qid] = upstream
                 follows = self._follows(ans.qid, upstream, own_values)
                 if carried.status != "correct":     # consistent, but rounded as a right value would be imprecise
                     return self._verdict(ans, carried.status, diagnosis=carried.status, value=value,
-                                         links=tuple(links), message=f"{follows}; {carried.message}")
+                                         links=tuple(links), message=said("diagnosis.follows_and", follows=follows,
+                                                                          why=carried.message))
                 if own_values.convention_applies(ans.qid):    # the loss without its ½, carried on consistently
                     code = own_values.convention[0]
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
-                                         message=f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, "
-                                                 f"used consistently")
+                                         message=said("diagnosis.follows_consistently", follows=follows,
+                                                      what=said(f"consistently.{code}"))
+                                         if f"consistently.{code}" in CONSISTENTLY else
+                                         f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, used consistently")
                 return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
                                      source=upstream)
             if carried.status == "correct" and not bad_links:
@@ -591,8 +594,8 @@ class Checker:
             if earlier is not None and not trivial:   # a systematic mistake recurs: charged once, where it first appeared
                 wrong_first[ans.qid] = earlier
                 return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
-                                     source=earlier, message=f"{words}: the same mistake as in "
-                                                             f"{self.name(earlier)}, charged once")
+                                     source=earlier, message=said("diagnosis.same_mistake", what=words,
+                                                                  name=self.name(earlier)))
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         copy = copied.find_copy(self, ans.qid, value, decimals, bound, links, own_values)
@@ -616,8 +619,8 @@ class Checker:
             return self._verdict(ans, "wrong", diagnosis="figures", value=value, links=tuple(links), message=few)
         if decimals is not None and 0 <= decimals < self.tol.precision and 0 < abs(expected) < 10.0 ** -decimals:
             return self._verdict(ans, "wrong", value=value, links=tuple(links),
-                                 message=f"shows no digit of the value: {decimals} decimal place"
-                                         f"{'s' if decimals != 1 else ''} do not reach its first significant digit")
+                                 message=said("diagnosis.no_digit_places" if decimals != 1 else "diagnosis.no_digit_place",
+                                              decimals=decimals))
         # the places asked, the last digit one off (0.9819 for 0.98201): a slip in rounding or copying, said so
         if decimals is not None and self.tol.precision <= decimals <= 12 and value is not None:
             right = round(expected, decimals)
@@ -1188,3 +1191,6 @@ def _in_exponent(node, path: tuple) -> bool:
 def _joined(sentences: list[str]) -> str:
     """Sentences joined by "; "; one alone is kept as it is (a catalogue message stays translatable)."""
     return sentences[0] if len(sentences) == 1 else "; ".join(sentences)
+
+
+CONSISTENTLY = frozenset(k for k in catalogue("en") if k.startswith("consistently."))   # a loss convention's words

@@ -28,15 +28,7 @@ MESSAGES = {code: t for code, t in templates("diagnosis").items()
 # a mistake charged once, as a follow-through names it: "follows from your Δw_{13} (η left out, charged at Δw_{05})".
 # (The loss without its ½ is not here: it changes the student's loss, and the later steps do follow from
 # their L, so they name L, "the first error", as before.)
-CHARGED_ONCE = {
-    "eta_missing": "η left out",
-    "updated_weight": "the updated weight used",
-    "g_not_gprime": "g used for g'",
-    "relu_g0": "the wrong g'(0) at the ReLU kink",
-    "bias_zero": "the bias input taken as 0",
-    "given_copied": "copied wrong",
-    "update_subtracted": "Δw subtracted",
-}
+CHARGED_ONCE = {code: t for code, t in templates("charged").items()}      # ids charged.CODE of the catalogue
 
 
 def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
@@ -223,7 +215,10 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
     negated = [v for v in later if v.status == "follow_through" and v.source in flipped_ids]
     every = len(flipped) == len(deltas) and not slipped
     if every and (len(right) > len(negated) or (not right and not negated and len(flipped) >= 2)):
-        notes.append(flipped[0].message.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
+        said_first = flipped[0].message
+        notes.append(said("diagnosis.every_delta_flipped", **said_first.fields)
+                     if getattr(said_first, "key", None) == "diagnosis.other_convention" else
+                     said_first.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
                      + "; used consistently, so the Δw that follow are right")
         credit = rubric.credit.get("other_convention", 1.0)
         out = []
@@ -238,14 +233,13 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
             out.append(v)
         return out, notes
     if every and not right and not negated:        # one δ, nothing computed from it: either reading
-        return [replace(v, message=v.message.replace("δ with the opposite sign: ",
-                                                     "δ with the opposite sign: a sign slip, or "))
+        return [replace(v, message=said("diagnosis.other_convention_or_slip", **v.message.fields)
+                        if getattr(v.message, "key", None) == "diagnosis.other_convention" else
+                        v.message.replace("δ with the opposite sign: ", "δ with the opposite sign: a sign slip, or "))
                 if v in flipped else v for v in verdicts], notes
     # a sign slip: charged on the first negated δ; a negated δ computed from it follows through
     charged = {ch.symbol_of[v.qid]: v.qid for v in slipped}
-    why = ("the values computed from it follow from it by this problem's rules (Δw negated too), so it is "
-           "not the other convention" if negated else "the others do not" if not every else
-           "the values computed from it are not those of the other convention")
+    why = said("why.negated_follow" if negated else "why.others_do_not" if not every else "why.not_other_convention")
     out, moved = [], {}
     for v in verdicts:
         if v.source in moved:          # followed a negated δ that itself follows from the first one

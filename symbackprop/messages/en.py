@@ -193,4 +193,44 @@ MESSAGES = {
     "code.wrong": "wrong",
     "code.unreadable": "unreadable",
     "code.slip": "slip",
+    # -- more diagnoses, and a mistake charged once as a follow-through names it --
+    "diagnosis.copied": "uses {name} = {used}, the problem gives {name} = {given}",
+    "diagnosis.follows_charged": "follows from your {name} ({why}, charged at {at})",
+    "diagnosis.follows_plain": "follows from your {name}",
+    "diagnosis.follows_wrong": "follows from your {name} (wrong)",
+    "diagnosis.follows_and": "{follows}; {why}",
+    "diagnosis.same_mistake": "{what}: the same mistake as in {name}, charged once",
+    "diagnosis.trivialised": "your earlier values make this step trivial (a 0 where the true value is not), so it "
+                             "shows no working: no follow-through credit",
+    "diagnosis.no_digit_place": "shows no digit of the value: {decimals} decimal place do not reach its first "
+                                "significant digit",
+    "diagnosis.no_digit_places": "shows no digit of the value: {decimals} decimal places do not reach its first "
+                                 "significant digit",
+    "charged.eta_missing": "η left out",
+    "charged.updated_weight": "the updated weight used",
+    "charged.g_not_gprime": "g used for g'",
+    "charged.relu_g0": "the wrong g'(0) at the ReLU kink",
+    "charged.bias_zero": "the bias input taken as 0",
+    "charged.given_copied": "copied wrong",
+    "charged.update_subtracted": "Δw subtracted",
+    # -- counts, significant figures, and why a negated δ is a slip --
+    "count.significant_figure": "{n} significant figure",
+    "count.significant_figures": "{n} significant figures",
+    "count.decimal_place": "{n} decimal place",
+    "count.decimal_places": "{n} decimal places",
+    "diagnosis.imprecise_figures": "right to {figures}; the problem asks for {places}",
+    "diagnosis.rounding_figures": "rounded wrongly: {value} to {figures}",
+    "diagnosis.too_few_figures": "too few figures to be right: {figures} shown; a rounding beyond the units needs at "
+                                 "least {least}",
+    "why.negated_follow": "the values computed from it follow from it by this problem's rules (Δw negated too), so "
+                          "it is not the other convention",
+    "why.others_do_not": "the others do not",
+    "why.not_other_convention": "the values computed from it are not those of the other convention",
+    # -- the other δ convention and a loss convention, used consistently --
+    "diagnosis.every_delta_flipped": "every δ has the opposite sign: the other convention ({other}) instead of this "
+                                     "problem's ({own}); used consistently, so the Δw that follow are right",
+    "diagnosis.other_convention_or_slip": "δ with the opposite sign: a sign slip, or the other convention ({other}) "
+                                          "instead of this problem's ({own})",
+    "diagnosis.follows_consistently": "{follows}: {what}, used consistently",
+    "consistently.half_missing": "the ½ of the loss ½(t − u)² left out",
 }
