@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import InternalError, SymbackpropError
+from .messages import LANGUAGES, msg
 
 
 class InputError(click.ClickException):
@@ -161,7 +162,7 @@ def main() -> None:
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the labels and prose (zh: Chinese with the English terms).")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document with a picture of the network (default for -o .tex), or a "
@@ -213,9 +214,11 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
 @click.option("--show-given", is_flag=True,
               help="Also list the values the problem gives (η, the weights) that the answers copy; by default "
                    "the table leaves them out and only says when one was written otherwise.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the report (JSON: its messages; ids, statuses and codes stay as they are).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
 def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
-          relative: float | None, absolute: float | None, show_given: bool, output: str) -> None:
+          relative: float | None, absolute: float | None, show_given: bool, lang: str, output: str) -> None:
     """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
     PROBLEM_FILE: every item with its verdict and, when wrong, a diagnosis; a score.
 
@@ -236,11 +239,11 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
         if fmt == "gradescope":
             from .grade import StudentResult, gradescope_json
-            text = gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems))
+            text = gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems), lang)
         else:
             render = {"text": report_render.render_text, "json": report_render.render_json,
                       "markdown": report_render.render_markdown}[fmt]
-            text = render(reports, answers, problems, show_given=show_given)
+            text = render(reports, answers, problems, show_given=show_given, lang=lang)
     _write(text, output)
     # 1 when some answered item lost points (whatever its status says: the other δ convention credited in
     # full loses none), an entry was not read, or, with --require-all, an item was left out
@@ -269,9 +272,11 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
 @click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes to grade with (default: one per core).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the summary, the feedback files and Gradescope's text (the CSV's columns are ids).")
 def grade(problem: str, folder: str, output: str, summary: str | None, gradescope_dir: str | None,
           feedback_dir: str | None, show_given: bool, part: str | None, rubric: str | None,
-          relative: float | None, absolute: float | None, jobs: int | None) -> None:
+          relative: float | None, absolute: float | None, jobs: int | None, lang: str = "en") -> None:
     """Grade every submission in SUBMISSIONS_DIR (answers files or write-ups, or one per sub-folder;
     the student is the file or folder name) against PROBLEM_FILE: a CSV gradebook, a summary of the
     commonest wrong answers and diagnoses per item, and optionally Gradescope results.
@@ -318,11 +323,11 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         raise InputError(str(exc)) from None
     submissions = scan.submissions
     with _boundary("; gradebook not written"):
-        with click.progressbar(length=len(submissions), label=f"grading {len(submissions)} submissions",
+        with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading", n=len(submissions)),
                                file=sys.stderr) as bar:
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
-    book, text = gradebook_csv(results), summary_markdown(results)
+    book, text = gradebook_csv(results), summary_markdown(results, lang=lang)
     # every output was proved writable before grading; the folders are made before anything is written,
     # so that a folder that cannot be made after all still leaves nothing written (exit 2)
     _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)])
@@ -332,18 +337,18 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     if gradescope_dir:
         for r in results:
             if not r.skipped:
-                _write(gradescope_json(r), str(student_file(gradescope_dir, r.student, ".json")))
+                _write(gradescope_json(r, lang), str(student_file(gradescope_dir, r.student, ".json")))
     if feedback_dir:
-        _write_feedback(feedback, results, show_given)
+        _write_feedback(feedback, results, show_given, lang)
     click.echo(text, nl=False)
     internal = [r for r in results if r.status == "internal_error"]
     if internal:
         log = _log_path(output)
         _write(internal_error_log(results), log)
-        click.echo(f"Gradebook: {output}; {len(internal)} internal error{'s' if len(internal) > 1 else ''} "
-                   f"(not the students' fault), tracebacks in {log}", err=True)
+        click.echo(msg(lang, "cli.internal_errors" if len(internal) > 1 else "cli.internal_error_one",
+                       output=output, n=len(internal), log=log), err=True)
         sys.exit(INTERNAL_ERROR)
-    click.echo(f"Gradebook: {output}", err=True)
+    click.echo(msg(lang, "cli.gradebook", output=output), err=True)
 
 
 FEEDBACK_SUFFIXES = (".md", ".html")
@@ -375,14 +380,14 @@ def _make_folders(folders: Sequence[tuple[str, str | None]]) -> None:
                                  f"nothing written") from None
 
 
-def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool) -> None:
+def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool, lang: str = "en") -> None:
     """Write every student's feedback files (a graded report, or why the submission was not graded)
     into their folder, made already (`_make_folders`)."""
     from .grade import feedback_files
     for r in results:
         if r.skipped or r.student not in plan:
             continue
-        for suffix, text in feedback_files(r, show_given).items():
+        for suffix, text in feedback_files(r, show_given, lang).items():
             _write(text, str(plan[r.student][suffix]))
 
 
@@ -426,7 +431,7 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
               help="Without a file: w_jk is the weight from j to k (the default) or into j from k.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf"]), default=None,
               help="Output format. Default: from the -o suffix, else text.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the labels.")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document (default for -o .tex) or a fragment to \\input.")

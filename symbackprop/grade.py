@@ -28,6 +28,7 @@ from .answers.ahead import likely_needs_reader
 from .answers.checker import items_of
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import InternalError, SymbackpropError
+from .messages import msg, say, words
 from .problem import Problem
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
 from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
@@ -310,7 +311,7 @@ def summary_bucket(v) -> str:
     return "missed"
 
 
-def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
+def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en") -> str:
     """Per item: how many answered, got it right (full points on its own, the other δ convention credited
     in full included), carried a wrong earlier value correctly (follow-through: wrong on its own, credited),
     were imprecise (right to fewer places or figures than asked: partial credit), missed it (lost points for
@@ -354,87 +355,88 @@ def summary_markdown(results: list[StudentResult], top: int = 3) -> str:
     students = [r for r in results if not r.skipped]
     graded = [r for r in students if not r.error]
     skipped = [r for r in results if r.skipped]
-    lines = [f"# Class summary: {len(students)} submissions, {len(graded)} graded"
-             + (f", {len(skipped)} other entries skipped" if skipped else ""), ""]
+    counts = {"submissions": len(students), "graded": len(graded), "skipped": len(skipped)}
+    lines = [msg(lang, "summary.title_skipped" if skipped else "summary.title", **counts), ""]
     unread = [r for r in students if r.error]
     if unread:
-        lines += ["Not graded:", ""] + [f"- {md_text(r.student)}: {md_text(r.error or '')}" for r in unread] + [""]
+        lines += [msg(lang, "summary.not_graded"), ""] + [f"- {md_text(r.student)}: {md_text(say(r.error or '', lang))}"
+                                                        for r in unread] + [""]
     if skipped:
-        lines += ["Skipped (not submissions):", ""] + [f"- {md_text(r.error or r.student)}" for r in skipped] + [""]
+        lines += [msg(lang, "summary.skipped"), ""] + [f"- {md_text(say(r.error, lang) or r.student)}"
+                                                      for r in skipped] + [""]
     if graded:
         mean = sum(r.score for r in graded) / len(graded)
-        lines += [f"Mean score: {mean:.2f} / {sum(rep.max_score for rep in graded[0].reports):g}", ""]
+        lines += [msg(lang, "summary.mean", mean=f"{mean:.2f}",
+                      max=f"{sum(rep.max_score for rep in graded[0].reports):g}"), ""]
         if len(part_max) > 1:
-            lines += ["Attempted: " + "; ".join(
-                f"part {md_text(part)} by {tried[part]} of {len(graded)}"
-                + (f" (their mean {tried_score[part] / tried[part]:.2f} / {top_score:g})" if tried[part] else "")
-                for part, top_score in part_max.items()), ""]
-    lines += ["Items missed most often first (right: full points on its own, the other δ convention credited "
-              "in full included; follow-through: wrong, but correct from the student's own wrong earlier values, "
-              "and credited; imprecise: the right value to fewer places or figures than asked, partial credit; "
-              "missed: answered, neither right nor follow-through nor imprecise, so it lost points for a mistake; left out: not answered by those who attempted "
-              "the part). The commonest wrong answers and diagnoses are those of the misses.", "",
-              "| part | item | answered | right | follow-through | imprecise | missed | left out "
-              "| commonest wrong answers | commonest diagnoses |",
+            lines += [msg(lang, "summary.attempted", parts="; ".join(
+                msg(lang, "summary.attempted_part_mean", part=md_text(part), tried=tried[part], graded=len(graded),
+                    mean=f"{tried_score[part] / tried[part]:.2f}", max=f"{top_score:g}") if tried[part] else
+                msg(lang, "summary.attempted_part", part=md_text(part), tried=tried[part], graded=len(graded))
+                for part, top_score in part_max.items())), ""]
+    lines += [msg(lang, "summary.legend"), "", msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
+    codes = words(lang, "code")                    # a diagnosis code as people read it in `lang`
     keys = sorted((k for k in order if answered[k]),
                   key=lambda k: (-missed[k], -carried[k], -imprecise[k], -left_out[k], order[k]))
     for key in keys:
         wa = ", ".join(f"{_code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
-        dg = ", ".join(f"{_in_cell(d)} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
+        dg = ", ".join(f"{_in_cell(codes.get(d, d))} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
     if convention:
-        lines += ["", "Answered in the other δ convention, credited in full and counted as right: "
-                      + "; ".join(f"part {md_text(part)}: "
-                                  + ", ".join(f"{_in_cell(names[k])} ×{convention[k]}" for k in order
-                                              if k[0] == part and convention[k])
-                                  for part in dict.fromkeys(p for p, _ in order if any(
-                                      convention[k] for k in order if k[0] == p)))]
+        lines += ["", msg(lang, "summary.convention", parts="; ".join(
+            msg(lang, "summary.convention_part", part=md_text(part),
+                items=", ".join(f"{_in_cell(names[k])} ×{convention[k]}" for k in order
+                                if k[0] == part and convention[k]))
+            for part in dict.fromkeys(p for p, _ in order if any(convention[k] for k in order if k[0] == p))))]
     nobody = [k for k in order if left_out[k] and not answered[k]]
     for part in dict.fromkeys(p for p, _ in nobody):
-        lines += ["", f"Left out by everyone who attempted part {md_text(part)}: "
-                      + ", ".join(_in_cell(names[k]) for k in nobody if k[0] == part)]
+        lines += ["", msg(lang, "summary.nobody", part=md_text(part),
+                          items=", ".join(_in_cell(names[k]) for k in nobody if k[0] == part))]
     return "\n".join(lines) + "\n"
 
 
-def feedback_files(result: StudentResult, show_given: bool = False) -> dict[str, str]:
+def feedback_files(result: StudentResult, show_given: bool = False, lang: str = "en") -> dict[str, str]:
     """The report to hand back to one student, as {".md": Markdown, ".html": HTML}: the check report of
     their submission (render/report.py), or why it was not graded. The submission is named by its own
     file name, never by where the grader keeps the class folder."""
-    title = f"Feedback for {result.student}"
+    title = msg(lang, "report.feedback_for", student=result.student)
     if result.error:
-        lead = "could not be read" if result.status == "unreadable" else "was not graded"
-        return {".md": not_graded_markdown(result.student, result.error, lead=lead),
-                ".html": not_graded_html(result.student, result.error, lead=lead)}
+        lead = "could_not_be_read" if result.status == "unreadable" else "was_not_graded"
+        return {".md": not_graded_markdown(result.student, result.error, lead=lead, lang=lang),
+                ".html": not_graded_html(result.student, result.error, lead=lead, lang=lang)}
     source = os.path.basename(result.source)
     problems = [_own_name(p, result.source) for p in result.problems]
-    return {".md": render_markdown(result.reports, source, problems, show_given=show_given, title=title),
-            ".html": render_html(result.reports, source, problems, show_given=show_given, title=title)}
+    return {".md": render_markdown(result.reports, source, problems, show_given=show_given, title=title, lang=lang),
+            ".html": render_html(result.reports, source, problems, show_given=show_given, title=title, lang=lang)}
 
 
-def gradescope_results(result: StudentResult) -> dict:
-    """Gradescope's results.json for one submission: a test per item."""
+def gradescope_results(result: StudentResult, lang: str = "en") -> dict:
+    """Gradescope's results.json for one submission: a test per item, its output in `lang`."""
     if result.error:
-        lead = "could not be read" if result.status == "unreadable" else "was not graded"
-        return {"score": 0, "output": f"Your submission {lead}: {result.error}", "tests": []}
+        lead = msg(lang, "lead.could_not_be_read" if result.status == "unreadable" else "lead.was_not_graded")
+        return {"score": 0, "output": msg(lang, "report.not_graded", lead=lead, reason=say(result.error, lang)),
+                "tests": []}
     tests = []
     for rep in result.reports:
         for v in rep.verdicts:
             if not v.points:
                 continue
-            text = f"given {' '.join(v.given.split())}; expected {v.expected_text}; {v.status}"
-            if v.message:
-                text += f": {v.message}"
+            fields = {"given": " ".join(v.given.split()), "expected": v.expected_text,
+                      "status": msg(lang, f"gradescope_status.{v.status}")}
+            text = (msg(lang, "gradescope.item_why", message=say(v.message, lang), **fields) if v.message
+                    else msg(lang, "gradescope.item", **fields))
             tests.append({"name": f"{rep.part}: {v.name}", "score": round(v.score, 6), "max_score": v.points,
                           "status": "passed" if v.full_marks else "failed", "output": text})
         for q in rep.missing:
             tests.append({"name": f"{rep.part}: {rep.missing_names.get(q, q)}", "score": 0,
-                          "max_score": rep.item_points.get(q, 1.0), "status": "failed", "output": "not answered"})
+                          "max_score": rep.item_points.get(q, 1.0), "status": "failed",
+                          "output": msg(lang, "gradescope.not_answered")})
     return {"score": round(result.score, 6), "tests": tests,
             "output": "\n".join(result.problems) if result.problems else ""}
 
 
-def gradescope_json(result: StudentResult) -> str:
-    return json.dumps(gradescope_results(result), ensure_ascii=False, indent=2) + "\n"
+def gradescope_json(result: StudentResult, lang: str = "en") -> str:
+    return json.dumps(gradescope_results(result, lang), ensure_ascii=False, indent=2) + "\n"

@@ -29,6 +29,7 @@ import sympy as sp
 from ..symbolic_rules import RULE_IDS
 from ..printing import format_value, message_number
 from ..solution import PartSolution
+from ..messages import catalogue, said
 from . import copied, diagnose
 from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
                       within, written_number)
@@ -274,13 +275,13 @@ class Checker:
         charged at net_3)'."""
         carried = own.carrier(qid, upstream)
         if carried is None:
-            return f"follows from your {self.name(upstream)} (the first error)"
+            return said("diagnosis.follows", name=self.name(upstream))
         item, code, charged = carried
         name = self.name(item)
         sym = self.symbol_of.get(item)
         if code == "given_copied" and sym in own.copy_value:
             name = f"{name} = {copied.number(own.copy_value[sym])}"
-        return f"follows from your {name} ({diagnose.CHARGED_ONCE[code]}, charged at {self.name(charged)})"
+        return said("diagnosis.follows_charged", name=name, why=diagnose.CHARGED_ONCE[code], at=self.name(charged))
 
     def _name_upstream(self, verdicts: list[Verdict], wrong_first: dict, first: str | None) -> list[Verdict]:
         """A follow-through names the wrong item it follows from as "the first error" only when the
@@ -290,10 +291,11 @@ class Checker:
         out = []
         for v in verdicts:
             up = wrong_first.get(v.qid)
-            said = f"follows from your {self.name(up)} (the first error)" if up else None
-            if up and up != first and up != v.qid and said in v.message:
-                now = f"follows from your {self.name(up)}" + (" (wrong)" if status.get(up) == "wrong" else "")
-                v = replace(v, message=v.message.replace(said, now))
+            first_said = f"follows from your {self.name(up)} (the first error)" if up else None
+            if up and up != first and up != v.qid and first_said in v.message:
+                now = said("diagnosis.follows_wrong" if status.get(up) == "wrong" else "diagnosis.follows_plain",
+                           name=self.name(up))
+                v = replace(v, message=now if v.message == first_said else v.message.replace(first_said, now))
             out.append(v)
         return out
 
@@ -429,7 +431,7 @@ class Checker:
         if match.status == "correct":
             if bad_links:
                 return self._verdict(ans, "slip", diagnosis="working", value=value, links=tuple(links),
-                                     message="the value is right but the working is not: " + bad_links[0].message), \
+                                     message=said("diagnosis.working_wrong", why=bad_links[0].message)), \
                     own, radius
             return self._verdict(ans, "correct", value=value, links=tuple(links)), own, radius
         verdict = self._judge_wrong(ans, links, value, decimals, bound, match, own_values, wrong_first)
@@ -447,8 +449,7 @@ class Checker:
         slack = 0.5 * 10.0 ** -self.tol.precision * (1 + 1e-9) + 1e-12 * max(1.0, abs(target))
         if match.status == "correct" and decimals is None and bound > 0 and self.tol.relative is None and \
                 abs(value - target) > slack:
-            return Match("imprecise", f"right only within the rounding of the numbers it is computed from; the "
-                                      f"problem asks for {self.tol.precision} decimal places")
+            return Match("imprecise", said("diagnosis.imprecise_rounding", places=self.tol.precision))
         return match
 
     def _compare_own(self, qid: str, value: float, decimals: int | None, own: float, bound: float) -> Match:
@@ -465,8 +466,8 @@ class Checker:
         match = self._compare(value, decimals, nearest, bound)
         asked = self.tol.precision
         if match.status == "correct" and decimals is not None and 0 <= decimals < asked and self.tol.relative is None:
-            match = Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
-                                       f"the problem asks for {asked}")
+            match = Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
+                                            decimals=decimals, asked=asked))
         rank = ("correct", "imprecise", "rounding", "")
         return match if rank.index(match.status) <= rank.index(at_centre.status) else at_centre
 
@@ -563,32 +564,34 @@ class Checker:
                 # a wrong 0 (w + Δw with Δw = 0 is the old weight): that shows no working, so no follow-through
                 wrong_first[ans.qid] = ans.qid
                 return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
-                                     message="your earlier values make this step trivial (a 0 where the true value "
-                                             "is not), so it shows no working: no follow-through credit")
+                                     message=said("diagnosis.trivialised"))
             upstream = own_values.upstream(ans.qid)
             if upstream:
                 wrong_first[ans.qid] = upstream
                 follows = self._follows(ans.qid, upstream, own_values)
                 if carried.status != "correct":     # consistent, but rounded as a right value would be imprecise
                     return self._verdict(ans, carried.status, diagnosis=carried.status, value=value,
-                                         links=tuple(links), message=f"{follows}; {carried.message}")
+                                         links=tuple(links), message=said("diagnosis.follows_and", follows=follows,
+                                                                          why=carried.message))
                 if own_values.convention_applies(ans.qid):    # the loss without its ½, carried on consistently
                     code = own_values.convention[0]
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
-                                         message=f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, "
-                                                 f"used consistently")
+                                         message=said("diagnosis.follows_consistently", follows=follows,
+                                                      what=said(f"consistently.{code}"))
+                                         if f"consistently.{code}" in CONSISTENTLY else
+                                         f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, used consistently")
                 return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
                                      source=upstream)
             if carried.status == "correct" and not bad_links:
                 # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
-                                     message="right from your rounded earlier values")
+                                     message=said("diagnosis.rounded_earlier"))
         if match.status == "imprecise":
             # the right value rounded to fewer places (0.06 for 0.0636), or an expression of rounded numbers
             # within their rounding of it: imprecise, never "wrong", however close some mistaken variant
             # also comes
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
-                                 message="; ".join([match.message] + [lk.message for lk in bad_links[:1]]))
+                                 message=_joined([match.message] + [lk.message for lk in bad_links[:1]]))
         found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
         if found is not None:
             code, words = found
@@ -597,8 +600,8 @@ class Checker:
             if earlier is not None and not trivial:   # a systematic mistake recurs: charged once, where it first appeared
                 wrong_first[ans.qid] = earlier
                 return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
-                                     source=earlier, message=f"{words}: the same mistake as in "
-                                                             f"{self.name(earlier)}, charged once")
+                                     source=earlier, message=said("diagnosis.same_mistake", what=words,
+                                                                  name=self.name(earlier)))
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         copy = copied.find_copy(self, ans.qid, value, decimals, bound, links, own_values)
@@ -609,7 +612,7 @@ class Checker:
             return self._verdict(ans, "wrong", diagnosis="given_copied", value=value, links=tuple(links),
                                  message=copied.message(self, leaf, used))
         if match.status in ("rounding", "imprecise"):        # not an error later steps inherit
-            message = "; ".join([match.message] + [lk.message for lk in bad_links[:1]])
+            message = _joined([match.message] + [lk.message for lk in bad_links[:1]])
             return self._verdict(ans, match.status, diagnosis=match.status, message=message, value=value,
                                  links=tuple(links))
         wrong_first[ans.qid] = ans.qid
@@ -622,15 +625,15 @@ class Checker:
             return self._verdict(ans, "wrong", diagnosis="figures", value=value, links=tuple(links), message=few)
         if decimals is not None and 0 <= decimals < self.tol.precision and 0 < abs(expected) < 10.0 ** -decimals:
             return self._verdict(ans, "wrong", value=value, links=tuple(links),
-                                 message=f"shows no digit of the value: {decimals} decimal place"
-                                         f"{'s' if decimals != 1 else ''} do not reach its first significant digit")
+                                 message=said("diagnosis.no_digit_places" if decimals != 1 else "diagnosis.no_digit_place",
+                                              decimals=decimals))
         # the places asked, the last digit one off (0.9819 for 0.98201): a slip in rounding or copying, said so
         if decimals is not None and self.tol.precision <= decimals <= 12 and value is not None:
             right = round(expected, decimals)
             if abs(abs(value - right) - 10.0 ** -decimals) < 10.0 ** -decimals * 1e-6:
                 return self._verdict(ans, "wrong", value=value, links=tuple(links),
-                                     message=f"one unit off in the last place: to {decimals} places the value "
-                                             f"is {right:.{decimals}f}")
+                                     message=said("diagnosis.one_unit_off", decimals=decimals,
+                                                  right=f"{right:.{decimals}f}"))
         return self._verdict(ans, "wrong", value=value, links=tuple(links))
 
     # -- reading one answer --------------------------------------------------------------------
@@ -885,7 +888,7 @@ class Checker:
             if got_p and all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got_p, want_p)):
                 return Link(rel, piece, "rule", True)
         words = diagnose.explain_rule(self, qid, got, points)
-        return Link(rel, piece, "rule", False, words or f"the rule does not give {self.name(qid)}")
+        return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
 
     def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None) -> Link:
         """Are the substituted numbers the right ones (up to the rounding they show)? Numbers whose value
@@ -906,8 +909,8 @@ class Checker:
             if within(flipped, expected, self.tol, bound):
                 return Link(rel, piece, "numbers", False, "sign slip in the substituted numbers: one of them "
                                                           "has the wrong sign")
-        return Link(rel, piece, "numbers", False, f"the substituted numbers give {self._shown(v)}, not "
-                                                  f"{self._shown(expected)}")
+        return Link(rel, piece, "numbers", False, said("diagnosis.numbers", got=self._shown(v),
+                                                       expected=self._shown(expected)))
 
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,
                     shown: str | None = None) -> Link:
@@ -927,8 +930,8 @@ class Checker:
         if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
                 figures_match(value, decimals, v, self.tol).status == "imprecise":
             return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
-        return Link(rel, link.text, "value", False, f"arithmetic: the numbers give {self._shown(v, decimals)}, "
-                                                     f"not {shown or link.text}", numbers=v)
+        return Link(rel, link.text, "value", False, said("diagnosis.arithmetic", got=self._shown(v, decimals),
+                                                         expected=shown or link.text), numbers=v)
 
     def _toward_bound(self, qid: str, node, value: float, rounded: dict[Fraction, int], written: dict,
                       student: dict) -> tuple[float, float]:
@@ -1189,3 +1192,11 @@ def _in_exponent(node, path: tuple) -> bool:
         if parent[0] == "pow" and i == 2 and parent[1] != ("const", "E"):
             return True
     return False
+
+
+def _joined(sentences: list[str]) -> str:
+    """Sentences joined by "; "; one alone is kept as it is (a catalogue message stays translatable)."""
+    return sentences[0] if len(sentences) == 1 else "; ".join(sentences)
+
+
+CONSISTENTLY = frozenset(k for k in catalogue("en") if k.startswith("consistently."))   # a loss convention's words

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..messages import said
+
 DECIMAL = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?\s*$")
 
 
@@ -145,10 +147,10 @@ def _compare_places(given: float, decimals: int | None, expected: float, tol: To
         # them (1 or 0 for 0.491, 1 for 0.982, 0.1 for 0.0636 — rounded to fewer than one significant digit)
         return Match("")
     if decimals < asked and diff <= 0.5 * unit * (1 + 1e-9) + slack:
-        return Match("imprecise", f"right to {decimals} decimal place{'s' if decimals != 1 else ''}; "
-                                  f"the problem asks for {asked}")
+        return Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
+                                       decimals=decimals, asked=asked))
     if diff < unit * (1 - 1e-9) - slack:              # between the right value's neighbours (not on one): misrounded
-        return Match("rounding", f"rounded wrongly: {expected:.{decimals}f} to {decimals} places")
+        return Match("rounding", said("diagnosis.rounding_places", value=f"{expected:.{decimals}f}", decimals=decimals))
     return Match("")
 
 
@@ -180,7 +182,10 @@ def _rounded_text(expected: float, power: int) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+    """`3 significant figures`, `1 decimal place` (word: "significant figure" or "decimal place"), as a
+    catalogue message (count.*) that a report says again in its language."""
+    what = word.replace(" ", "_")
+    return said(f"count.{what}" if n == 1 else f"count.{what}s", n=n)
 
 
 def figures_match(given: float, decimals: int, expected: float, tol: Tolerance) -> Match | None:
@@ -197,14 +202,14 @@ def figures_match(given: float, decimals: int, expected: float, tol: Tolerance) 
             n = _figures(given, power)
             if n < MIN_FIGURES:
                 return None
-            return Match("imprecise", f"right to {_plural(n, 'significant figure')}; the problem asks for "
-                                      f"{_plural(tol.precision, 'decimal place')}")
+            return Match("imprecise", said("diagnosis.imprecise_figures", figures=_plural(n, "significant figure"),
+                                           places=_plural(tol.precision, "decimal place")))
     if units:
         power = units[-1]
         n = _figures(given, power)
         if n >= MIN_FIGURES and diff < 10.0 ** power * (1 - 1e-9) - slack:
-            return Match("rounding", f"rounded wrongly: {_rounded_text(expected, power)} to "
-                                     f"{_plural(n, 'significant figure')}")
+            return Match("rounding", said("diagnosis.rounding_figures", value=_rounded_text(expected, power),
+                                          figures=_plural(n, "significant figure")))
     return None
 
 
@@ -218,7 +223,6 @@ def too_few_figures(given: float, decimals: int | None, expected: float) -> str 
         if diff <= 0.5 * 10.0 ** power * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
             n = _figures(given, power)
             if n < MIN_FIGURES:
-                return (f"too few figures to be right: {_plural(n, 'significant figure')} shown; a rounding "
-                        f"beyond the units needs at least {MIN_FIGURES}")
+                return said("diagnosis.too_few_figures", figures=_plural(n, "significant figure"), least=MIN_FIGURES)
             return None
     return None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from ..messages import said
 from .compare import compare_number, shown_decimals
 
 if TYPE_CHECKING:          # pragma: no cover
@@ -116,7 +117,7 @@ def message(ch: "Checker", leaf: sp.Symbol, used: Fraction) -> str:
     """'uses w_{45} = 3, the problem gives w_{45} = 4'."""
     name = ch.psol.names.text.get(leaf, str(leaf))
     sid = ch.graph.id_of[leaf]
-    return f"uses {name} = {number(used)}, the problem gives {name} = {ch.expected_text[sid]}"
+    return said("diagnosis.copied", name=name, used=number(used), given=ch.expected_text[sid])
 
 
 def number(x: Fraction | float) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
+from ..messages import said, templates
 from ..printing import format_value
 from ..quantity import Key
 from .compare import compare_number
@@ -18,33 +19,17 @@ from .compare import compare_number
 if TYPE_CHECKING:          # pragma: no cover
     from .checker import Checker, Verdict
 
-MESSAGES = {
-    "other_convention": "δ with the opposite sign: the other convention ({other}) instead of this problem's ({own})",
-    "sign": "sign slip: the value has the wrong sign",
-    "half_missing": "twice the expected value: the ½ of the loss ½(t − u)² left out",
-    "g_not_gprime": "g({net}) used where g'({net}) belongs",
-    "wrong_unit": "{used} used where {right} belongs (the derivative at the wrong unit)",
-    "relu_g0": "g'(0) = {used} used for ReLU at net = 0; this problem takes g'(0) = {own}",
-    "eta_missing": "η left out of the update (η = {eta})",
-    "bias_zero": "the bias input taken as 0; it is 1",
-    "updated_weight": "the updated weight {w}^new used; δ uses the weights of the forward pass ({w})",
-    "old_weight": "the old weight: the update Δw was not added",
-    "update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of −η∂{J}/∂w)",
-}
+# the sentence of each diagnosis, from the message catalogue (symbackprop/messages, ids diagnosis.CODE):
+# MESSAGES[code].format(...) is the English sentence, which a report in another language says again
+MESSAGES = {code: t for code, t in templates("diagnosis").items()
+            if code in ("other_convention", "sign", "half_missing", "g_not_gprime", "wrong_unit", "relu_g0",
+                        "eta_missing", "bias_zero", "updated_weight", "old_weight", "update_subtracted")}
 
 
 # a mistake charged once, as a follow-through names it: "follows from your Δw_{13} (η left out, charged at Δw_{05})".
 # (The loss without its ½ is not here: it changes the student's loss, and the later steps do follow from
 # their L, so they name L, "the first error", as before.)
-CHARGED_ONCE = {
-    "eta_missing": "η left out",
-    "updated_weight": "the updated weight used",
-    "g_not_gprime": "g used for g'",
-    "relu_g0": "the wrong g'(0) at the ReLU kink",
-    "bias_zero": "the bias input taken as 0",
-    "given_copied": "copied wrong",
-    "update_subtracted": "Δw subtracted",
-}
+CHARGED_ONCE = {code: t for code, t in templates("charged").items()}      # ids charged.CODE of the catalogue
 
 
 def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
@@ -243,7 +228,10 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
     negated = [v for v in later if v.status == "follow_through" and v.source in flipped_ids]
     every = len(flipped) == len(deltas) and not slipped
     if every and (len(right) > len(negated) or (not right and not negated and len(flipped) >= 2)):
-        notes.append(flipped[0].message.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
+        said_first = flipped[0].message
+        notes.append(said("diagnosis.every_delta_flipped", **said_first.fields)
+                     if getattr(said_first, "key", None) == "diagnosis.other_convention" else
+                     said_first.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
                      + "; used consistently, so the Δw that follow are right")
         credit = rubric.credit.get("other_convention", 1.0)
         out = []
@@ -258,14 +246,13 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
             out.append(v)
         return out, notes
     if every and not right and not negated:        # one δ, nothing computed from it: either reading
-        return [replace(v, message=v.message.replace("δ with the opposite sign: ",
-                                                     "δ with the opposite sign: a sign slip, or "))
+        return [replace(v, message=said("diagnosis.other_convention_or_slip", **v.message.fields)
+                        if getattr(v.message, "key", None) == "diagnosis.other_convention" else
+                        v.message.replace("δ with the opposite sign: ", "δ with the opposite sign: a sign slip, or "))
                 if v in flipped else v for v in verdicts], notes
     # a sign slip: charged on the first negated δ; a negated δ computed from it follows through
     charged = {ch.symbol_of[v.qid]: v.qid for v in slipped}
-    why = ("the values computed from it follow from it by this problem's rules (Δw negated too), so it is "
-           "not the other convention" if negated else "the others do not" if not every else
-           "the values computed from it are not those of the other convention")
+    why = said("why.negated_follow" if negated else "why.others_do_not" if not every else "why.not_other_convention")
     out, moved = [], {}
     for v in verdicts:
         if v.source in moved:          # followed a negated δ that itself follows from the first one
@@ -278,9 +265,9 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
                 moved[v.qid] = first
                 v = replace(v, status="follow_through", credit=rubric.credit.get("follow_through", 0.0),
                             diagnosis=None, source=first,
-                            message=f"follows from your {ch.name(first)} (the first error)")
+                            message=said("diagnosis.follows", name=ch.name(first)))
             else:
-                v = replace(v, diagnosis="sign", message=f"sign slip: this δ has the wrong sign ({why})")
+                v = replace(v, diagnosis="sign", message=said("diagnosis.sign_delta", why=why))
             if v.status == "wrong":
                 charged.setdefault(ch.symbol_of[v.qid], v.qid)
         out.append(v)

@@ -9,18 +9,15 @@ import json
 
 import sympy as sp
 
+from ..messages import LANGUAGES, words
 from ..printing import LatexPrinter, TextPrinter, format_value
 from ..quadratic import L, QStep, QuadraticSolution, c, x1, x2, y, y_star
 from .latex import fragment, standalone_document, tex_escape
 from .markdown import md_escape
 
 SCALARS = (y, y_star, c, x1, x2, L)
-TITLES = {"en": {"forward": "Forward: the computation graph", "backward": "Backward: the chain rule",
-                 "checked": "Checked: ∂L/∂A, ∂L/∂b, ∂L/∂c against sympy.diff of L written out entry by entry",
-                 "disagree": "DISAGREES"},
-          "zh": {"forward": "前向计算/Forward", "backward": "反向传播/Backward",
-                 "checked": "已验证：∂L/∂A、∂L/∂b、∂L/∂c 与逐项展开的 L 直接求导一致",
-                 "disagree": "不一致/DISAGREES"}}
+# the words of each language, from its message catalogue (symbackprop/messages)
+TITLES = {lang: words(lang, "quadratic") for lang in LANGUAGES}
 
 
 def _value_text(value, precision: int) -> str:

@@ -13,13 +13,12 @@ import json
 import unicodedata
 
 from ..answers.checker import PartReport, Verdict
+from ..messages import msg, say, words
 from .clip import clip_latex
 from .mdtext import md_cell, md_code, md_text
 
-WORDS = {"correct": "correct", "follow_through": "follow-through", "other_convention": "other convention",
-         "imprecise": "imprecise", "rounding": "rounded wrongly", "slip": "working wrong", "wrong": "WRONG",
-         "unreadable": "unreadable"}
-NOT_ATTEMPTED = "not attempted (nothing of this part answered)"
+WORDS = words("en", "status")                  # the verdict of each status, in English
+NOT_ATTEMPTED = msg("en", "report.not_attempted")
 
 
 def _width(text: str) -> int:
@@ -33,8 +32,8 @@ def _given(v: Verdict, width: int = 40) -> str:
     return clip_latex(v.given, width)
 
 
-def _what(v: Verdict) -> str:
-    return v.message if v.points or v.status != "correct" else ""
+def _what(v: Verdict, lang: str = "en") -> str:
+    return say(v.message, lang) if v.points or v.status != "correct" else ""
 
 
 def attempted(r: PartReport) -> bool:
@@ -48,26 +47,39 @@ def shown_verdicts(r: PartReport, show_given: bool) -> list[Verdict]:
     return [v for v in r.verdicts if v.points or show_given]
 
 
-def _given_slips(r: PartReport, show_given: bool) -> list[str]:
+def _given_slips(r: PartReport, show_given: bool, lang: str = "en") -> list[str]:
     """Given values the student wrote otherwise than the problem gives them, when their rows are hidden:
     a copying slip explains the wrong values that follow from it."""
     if show_given:
         return []
-    return [f"{v.name} = {' '.join(v.given.split())} (the problem gives {v.expected_text})"
+    return [msg(lang, "report.given_slip", name=v.name, given=" ".join(v.given.split()), expected=v.expected_text)
             for v in r.verdicts if not v.points and v.status not in ("correct", "follow_through")]
 
 
-def _footer(r: PartReport, show_given: bool = False) -> list[str]:
+def _footer(r: PartReport, show_given: bool = False, lang: str = "en") -> list[str]:
     """The first error, the items left out and the report-level notes of one part."""
     out = []
     if r.first_error:
-        out.append(f"First error: {next(v.name for v in r.verdicts if v.qid == r.first_error)}")
-    slips = _given_slips(r, show_given)
+        out.append(msg(lang, "report.first_error", name=next(v.name for v in r.verdicts if v.qid == r.first_error)))
+    slips = _given_slips(r, show_given, lang)
     if slips:
-        out.append("Given values written otherwise: " + "; ".join(slips))
+        out.append(msg(lang, "report.given_otherwise", items="; ".join(slips)))
     if r.missing:
-        out.append("Left out: " + ", ".join(r.missing_names[q] for q in r.missing))
-    return out + [f"Note: {n}" for n in r.notes]
+        out.append(msg(lang, "report.left_out", items=", ".join(r.missing_names[q] for q in r.missing)))
+    return out + [_note(n, lang) for n in r.notes]
+
+
+def _note(note: str, lang: str) -> str:
+    return msg(lang, "report.note", note=say(note, lang))
+
+
+def _given_name(v: Verdict, lang: str) -> str:
+    """The item's name, marked when it is a value the problem gives (no points)."""
+    return v.name if v.points else msg(lang, "report.given_row", name=v.name)
+
+
+def _columns(lang: str) -> tuple[str, ...]:
+    return tuple(msg(lang, f"column.{c}") for c in ("item", "given", "expected", "verdict", "diagnosis"))
 
 
 def _score(r: PartReport) -> str:
@@ -82,72 +94,79 @@ def totals(reports: list[PartReport]) -> dict:
             "not_attempted": [r.part for r in reports if not attempted(r)]}
 
 
-def total_line(reports: list[PartReport]) -> str:
+def total_line(reports: list[PartReport], lang: str = "en") -> str:
     """`Score: 19 / 80`, and when some parts were attempted and others not, the attempted parts' score."""
     t = totals(reports)
-    line = f"Score: {t['score']:g} / {t['max_score']:g}"
     if t["not_attempted"] and len(t["not_attempted"]) < len(reports):
-        line += (f" (attempted parts: {t['attempted_score']:g} / {t['attempted_max_score']:g}; "
-                 f"not attempted: {', '.join(t['not_attempted'])})")
-    return line
+        return msg(lang, "report.total_attempted", score=f"{t['score']:g}", max=f"{t['max_score']:g}",
+                   attempted=f"{t['attempted_score']:g}", attempted_max=f"{t['attempted_max_score']:g}",
+                   parts=", ".join(t["not_attempted"]))
+    return msg(lang, "report.total", score=f"{t['score']:g}", max=f"{t['max_score']:g}")
 
 
-def _failed_links(v: Verdict) -> list[str]:
+def _failed_links(v: Verdict, lang: str = "en") -> list[str]:
     """The links that failed, as notes under the table. A follow-through's substituted numbers are the
     student's own earlier (wrong) values, so that they do not give the true value is the error already
     charged, not a second one: those are left out (JSON keeps every link)."""
-    return [f"{v.name}: {lk.kind} “{' '.join(lk.text.split())}”: {lk.message}" for lk in v.links
+    kinds = words(lang, "link")
+    return [msg(lang, "report.failed_link", name=v.name, kind=kinds.get(lk.kind, lk.kind),
+                text=" ".join(lk.text.split()), message=say(lk.message, lang)) for lk in v.links
             if not lk.ok and not (v.status == "follow_through" and lk.kind == "numbers")]
 
 
-def render_text(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False) -> str:
+def render_text(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False,
+                lang: str = "en") -> str:
+    """The report as an aligned table for the terminal, in `lang`."""
+    status = words(lang, "status")
     out = [f"{source}"]
     for r in reports:
         if not attempted(r):
-            out += ["", f"Part {r.part}: {NOT_ATTEMPTED}; score {_score(r)}"]
-            out += [f"  Note: {n}" for n in r.notes]
+            out += ["", msg(lang, "report.part_not_attempted_text", part=r.part,
+                            not_attempted=msg(lang, "report.not_attempted"), score=_score(r))]
+            out += [f"  {_note(n, lang)}" for n in r.notes]
             continue
-        out += ["", f"Part {r.part}: score {_score(r)}"]
+        out += ["", msg(lang, "report.part_text", part=r.part, score=_score(r))]
         shown = shown_verdicts(r, show_given)
-        rows = [("item", "given", "expected", "verdict", "diagnosis")]
+        rows = [_columns(lang)]
         for v in shown:
-            name = v.name + ("" if v.points else " (given)")
-            rows.append((name, _given(v), v.expected_text, WORDS[v.status], _what(v)))
+            rows.append((_given_name(v, lang), _given(v), v.expected_text, status[v.status], _what(v, lang)))
         if len(rows) > 1:
             widths = [max(_width(row[i]) for row in rows) for i in range(4)]
             for row in rows:
                 out.append("  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(row[:4], widths))
                            + ("  " + row[4] if row[4] else ""))
         for v in shown:
-            out += [f"  {line}" for line in _failed_links(v)]
-        out += [f"  {line}" for line in _footer(r, show_given)]
-    out += [f"Not read: {p}" for p in problems]
-    out += ["", total_line(reports), ""]
+            out += [f"  {line}" for line in _failed_links(v, lang)]
+        out += [f"  {line}" for line in _footer(r, show_given, lang)]
+    out += [msg(lang, "report.not_read", problem=p) for p in problems]
+    out += ["", total_line(reports, lang), ""]
     return "\n".join(out)
 
 
 def render_markdown(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False,
-                    title: str | None = None) -> str:
+                    title: str | None = None, lang: str = "en") -> str:
     """The report as Markdown; `title` replaces the heading "Check of SOURCE" (a feedback file)."""
-    out = [f"# {md_text(title) if title else 'Check of ' + md_text(source)}"]
+    status = words(lang, "status")
+    out = [f"# {md_text(title) if title else msg(lang, 'report.check_of', source=md_text(source))}"]
     for r in reports:
+        heading = msg(lang, "report.part_heading", part=md_text(r.part), score=_score(r))
         if not attempted(r):
-            out += ["", f"## Part {md_text(r.part)}: {_score(r)}", "", f"{NOT_ATTEMPTED.capitalize()}."]
-            out += [f"\nNote: {md_text(n)}" for n in r.notes]
+            out += ["", f"## {heading}", "", msg(lang, "report.not_attempted_sentence")]
+            out += ["\n" + msg(lang, "report.note", note=md_text(say(n, lang))) for n in r.notes]
             continue
-        out += ["", f"## Part {md_text(r.part)}: {_score(r)}"]
+        out += ["", f"## {heading}"]
         shown = shown_verdicts(r, show_given)
         if shown:
-            out += ["", "| item | given | expected | verdict | diagnosis |", "|---|---|---|---|---|"]
+            out += ["", "| " + " | ".join(_columns(lang)) + " |", "|---|---|---|---|---|"]
         for v in shown:
-            out.append(f"| {md_cell(v.name)}{'' if v.points else ' (given)'} | {md_code(v.given, 60)} | "
-                       f"{md_cell(v.expected_text)} | {WORDS[v.status]} | {md_cell(_what(v))} |")
-        links = [line for v in shown for line in _failed_links(v)]
+            out.append(f"| {md_cell(_given_name(v, lang))} | {md_code(v.given, 60)} | "
+                       f"{md_cell(v.expected_text)} | {status[v.status]} | {md_cell(_what(v, lang))} |")
+        links = [line for v in shown for line in _failed_links(v, lang)]
         if links:
             out += [""] + [f"- {md_text(line)}" for line in links]
-        out += [f"\n{md_text(line)}" for line in _footer(r, show_given)]
-    out += [f"\nNot read: {md_text(p)}" for p in problems]
-    out += ["", f"**{md_text(total_line(reports))}**"]
+        out += [f"\n{md_text(line)}" for line in _footer(r, show_given, lang)]
+    out += ["\n" + msg(lang, "report.not_read", problem=md_text(p)) for p in problems]
+    out += ["", f"**{md_text(total_line(reports, lang))}**"]
     return "\n".join(out) + "\n"
 
 
@@ -163,69 +182,84 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _html_page(heading: str, body: list[str], lang: str, head: tuple[str, ...] = ()) -> str:
+    """A self-contained HTML page: no script, no external resource (a Content Security Policy forbids
+    both); `heading` is escaped here, `body` is HTML already escaped."""
+    return "\n".join(["<!DOCTYPE html>", f'<html lang="{_e(lang)}">', "<head>", '<meta charset="utf-8">',
+                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                      "style-src 'unsafe-inline'\">", *head, f"<title>{_e(heading)}</title>",
+                      f"<style>{_STYLE}</style>", "</head>", "<body>", f"<h1>{_e(heading)}</h1>", *body,
+                      "</body>", "</html>"]) + "\n"
+
+
 def render_html(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False,
-                title: str | None = None) -> str:
+                title: str | None = None, lang: str = "en") -> str:
     """The report as one self-contained HTML page: no script, no external resource (a Content Security
     Policy forbids both), every text escaped; formulas are shown as their LaTeX source in code."""
-    heading = title or f"Check of {source}"
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(heading)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
-           f"<h1>{_e(heading)}</h1>",
-           '<p class="note">Formulas are shown as the LaTeX you wrote, not typeset.</p>']
+    status = words(lang, "status")
+    heading = title or msg(lang, "report.check_of", source=source)
+    out = [f'<p class="note">{_e(msg(lang, "report.formulas"))}</p>']
     for r in reports:
-        out.append(f"<h2>Part {_e(r.part)}: {_e(_score(r))}</h2>")
+        out.append(f"<h2>{_e(msg(lang, 'report.part_heading', part=r.part, score=_score(r)))}</h2>")
         if not attempted(r):
-            out.append(f"<p>{_e(NOT_ATTEMPTED.capitalize())}.</p>")
-            out += [f'<p class="note">Note: {_e(n)}</p>' for n in r.notes]
+            out.append(f"<p>{_e(msg(lang, 'report.not_attempted_sentence'))}</p>")
+            out += [f'<p class="note">{_e(_note(n, lang))}</p>' for n in r.notes]
             continue
         shown = shown_verdicts(r, show_given)
         if shown:
-            out.append("<table><thead><tr><th>item</th><th>given</th><th>expected</th><th>verdict</th>"
-                       "<th>diagnosis</th></tr></thead><tbody>")
+            out.append("<table><thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in _columns(lang))
+                       + "</tr></thead><tbody>")
             for v in shown:
                 cls = "ok" if v.status in _GOOD else "bad"
-                out.append(f"<tr><td>{_e(v.name)}{'' if v.points else ' (given)'}</td>"
+                out.append(f"<tr><td>{_e(_given_name(v, lang))}</td>"
                            f"<td><code>{_e(clip_latex(v.given, 120))}</code></td><td>{_e(v.expected_text)}</td>"
-                           f'<td class="{cls}">{_e(WORDS[v.status])}</td><td>{_e(_what(v))}</td></tr>')
+                           f'<td class="{cls}">{_e(status[v.status])}</td><td>{_e(_what(v, lang))}</td></tr>')
             out.append("</tbody></table>")
-        links = [line for v in shown for line in _failed_links(v)]
+        links = [line for v in shown for line in _failed_links(v, lang)]
         if links:
             out.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in links) + "</ul>")
-        out += [f"<p>{_e(line)}</p>" for line in _footer(r, show_given)]
-    out += [f'<p class="note">Not read: {_e(p)}</p>' for p in problems]
-    out += [f"<p><strong>{_e(total_line(reports))}</strong></p>", "</body>", "</html>"]
-    return "\n".join(out) + "\n"
+        out += [f"<p>{_e(line)}</p>" for line in _footer(r, show_given, lang)]
+    out += [f'<p class="note">{_e(msg(lang, "report.not_read", problem=p))}</p>' for p in problems]
+    out += [f"<p><strong>{_e(total_line(reports, lang))}</strong></p>"]
+    return _html_page(heading, out, lang, ('<meta name="viewport" content="width=device-width, initial-scale=1">',))
 
 
-def not_graded_markdown(student: str, reason: str, *, lead: str = "could not be graded") -> str:
+LEADS = {msg("en", f"lead.{k}"): k for k in words("en", "lead")}     # "could not be read" -> its id
+
+
+def _lead(lead: str, lang: str) -> str:
+    """Why a submission was not graded, in `lang`: `lead` is an English lead ("could not be read") or its id."""
+    key = LEADS.get(lead, lead)
+    return msg(lang, f"lead.{key}") if key in LEADS.values() else lead
+
+
+def not_graded_markdown(student: str, reason: str, *, lead: str = "could not be graded", lang: str = "en") -> str:
     """A feedback file for a submission that was not graded: why, in the grader's words."""
-    return f"# Feedback for {md_text(student)}\n\nYour submission {lead}: {md_text(reason)}\n"
+    return (f"# {msg(lang, 'report.feedback_for', student=md_text(student))}\n\n"
+            f"{msg(lang, 'report.not_graded', lead=_lead(lead, lang), reason=md_text(say(reason, lang)))}\n")
 
 
-def not_graded_html(student: str, reason: str, *, lead: str = "could not be graded") -> str:
+def not_graded_html(student: str, reason: str, *, lead: str = "could not be graded", lang: str = "en") -> str:
     """The HTML twin of `not_graded_markdown`: self-contained, escaped."""
-    heading = f"Feedback for {student}"
-    return "\n".join(["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                      "style-src 'unsafe-inline'\">", f"<title>{_e(heading)}</title>", f"<style>{_STYLE}</style>",
-                      "</head>", "<body>", f"<h1>{_e(heading)}</h1>",
-                      f"<p>Your submission {_e(lead)}: {_e(reason)}</p>", "</body>", "</html>"]) + "\n"
+    text = msg(lang, "report.not_graded", lead=_lead(lead, lang), reason=say(reason, lang))
+    return _html_page(msg(lang, "report.feedback_for", student=student), [f"<p>{_e(text)}</p>"], lang)
 
 
-def to_data(r: PartReport) -> dict:
+def to_data(r: PartReport, lang: str = "en") -> dict:
+    """One part as plain data. The machine fields (ids, statuses, diagnosis codes, link kinds) are the
+    same in every language; only the sentences for people (messages, notes) are said in `lang`."""
     return {"part": r.part, "attempted": attempted(r), "score": r.score, "max_score": r.max_score,
-            "first_error": r.first_error, "missing": list(r.missing), "notes": list(r.notes),
+            "first_error": r.first_error, "missing": list(r.missing), "notes": [say(n, lang) for n in r.notes],
             "items": [{"id": v.qid, "name": v.name, "given": v.given, "value": v.value, "expected": v.expected,
                        "status": v.status, "points": v.points, "credit": v.credit, "diagnosis": v.diagnosis,
-                       "message": v.message, "line": v.line,
+                       "message": say(v.message, lang), "line": v.line,
                        "links": [{"relation": lk.relation, "text": lk.text, "kind": lk.kind, "ok": lk.ok,
-                                  "message": lk.message} for lk in v.links]}
+                                  "message": say(lk.message, lang)} for lk in v.links]}
                       for v in r.verdicts]}
 
 
-def render_json(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = True) -> str:
+def render_json(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = True,
+                lang: str = "en") -> str:
     """Every item, given values included (a script tells them by `points` 0), whatever `show_given` says."""
-    return json.dumps({"source": source, "parts": [to_data(r) for r in reports], "not_read": problems,
+    return json.dumps({"source": source, "parts": [to_data(r, lang) for r in reports], "not_read": problems,
                        **totals(reports)}, ensure_ascii=False, indent=2) + "\n"

@@ -12,37 +12,12 @@ import re
 import sympy as sp
 
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
+from ..messages import LANGUAGES, words
 from ..printing import LatexPrinter, print_text
 from .latex import fragment, standalone_document, tex_escape
 
-TITLES = {
-    "en": {"delta_output": "Output layer: δ_k", "delta_hidden": "Hidden layer: δ_j",
-           "grad_output_weight": "Gradient of a hidden-to-output weight",
-           "grad_hidden_weight": "Gradient of an input-to-hidden weight",
-           "update_output_weight": "Update of a hidden-to-output weight",
-           "update_hidden_weight": "Update of an input-to-hidden weight",
-           "definitions": "The network", "with": "with", "checked": "Checked on the network of the file",
-           "generated": "Checked on a generated network", "units": "values agree",
-           "none": "no such weights or units in this network", "max_error": "largest relative difference",
-           "disagree": "DISAGREES", "targets_sum_to_one": "targets sum to 1 (one-hot or probabilities): Σ_m t_m = 1",
-           "general": "General rules", "hidden": "hidden", "output": "output", "loss": "loss",
-           "minus_dJ_dnet": "δ = −∂J/∂net (appendix convention)", "dJ_dnet": "δ = ∂J/∂net (in-class convention)",
-           "from_to": "first index: the unit the weight comes from", "to_from": "first index: the unit the weight goes to",
-           "assumption": "Assumed"},
-    "zh": {"delta_output": "输出层 δ_k/Output layer", "delta_hidden": "隐藏层 δ_j/Hidden layer",
-           "grad_output_weight": "隐藏层到输出层权重的梯度/Hidden-to-output gradient",
-           "grad_hidden_weight": "输入层到隐藏层权重的梯度/Input-to-hidden gradient",
-           "update_output_weight": "隐藏层到输出层权重的更新/Hidden-to-output update",
-           "update_hidden_weight": "输入层到隐藏层权重的更新/Input-to-hidden update",
-           "definitions": "网络/Network", "with": "代入", "checked": "已在题目文件的网络上验证",
-           "generated": "已在生成的网络上验证", "units": "个值一致",
-           "none": "该网络中没有此类权重或单元", "max_error": "最大相对误差",
-           "disagree": "不一致/DISAGREES", "targets_sum_to_one": "目标之和为 1（one-hot 或概率）：Σ_m t_m = 1",
-           "general": "一般规则/General rules", "hidden": "隐藏层", "output": "输出层", "loss": "损失函数",
-           "minus_dJ_dnet": "δ = −∂J/∂net（附录约定/appendix）", "dJ_dnet": "δ = ∂J/∂net（课堂练习约定/in-class）",
-           "from_to": "第一个下标为权重的起点单元", "to_from": "第一个下标为权重的终点单元",
-           "assumption": "假设"},
-}
+# the words of each language, from its message catalogue (symbackprop/messages)
+TITLES = {lang: words(lang, "rules") for lang in LANGUAGES}
 
 
 def indexed_names(derivation: GeneralDerivation, latex: bool) -> dict:

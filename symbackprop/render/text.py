@@ -1,6 +1,7 @@
 """Plain-text worked solution for the terminal."""
 from __future__ import annotations
 
+from ..messages import msg
 from ..solution import Solution
 from .prose import note, part_heading, section_title
 from .steps import chain
@@ -19,20 +20,18 @@ def render(solution: Solution, precision: int | None = None, checks=None, lang: 
                 continue
             lines += ["  " + chain(psol, s, p) for s in steps]
         if checks is not None:
-            lines += ["", *check_lines(checks[pi])]
+            lines += ["", *check_lines(checks[pi], lang)]
     return "\n".join(lines) + "\n"
 
 
-def check_lines(report) -> list[str]:
+def check_lines(report, lang: str = "en") -> list[str]:
     """The three-way gradient check of one part, for people."""
     n = len(report.gradients)
-    verdict = "all agree" if report.ok else "DISAGREEMENT"
-    lines = [f"Check: {n} gradients, three ways: {verdict}",
-             f"  chain rule vs direct sympy.diff of the substituted loss: "
-             f"largest relative difference {report.max_direct:.1e}",
-             f"  chain rule vs central finite differences (h = {report.step:g}): "
-             f"largest relative difference {report.max_fd:.1e}"]
+    verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
+    lines = [msg(lang, "gradcheck.summary", n=n, verdict=verdict),
+             "  " + msg(lang, "gradcheck.direct", diff=f"{report.max_direct:.1e}"),
+             "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
     for g in report.kinks:
-        lines.append(f"  {g.id}: finite differences not comparable ({g.kink}); chain rule {g.chain:.6g}, "
-                     f"direct {g.direct:.6g}, finite difference {g.finite_difference:.6g}")
+        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=g.kink, chain=f"{g.chain:.6g}",
+                                direct=f"{g.direct:.6g}", fd=f"{g.finite_difference:.6g}"))
     return lines

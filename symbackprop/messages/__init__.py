@@ -1,0 +1,112 @@
+"""Every sentence the tool says to people, one catalogue per language, keyed by message id.
+
+A catalogue is a module of this package named by its language code (en.py, zh.py) holding one
+dict, MESSAGES = {id: template}; a template takes named fields, `{score}`, filled by `msg`. Adding
+a language is adding one catalogue file: LANGUAGES, and so every `--lang` choice, lists the files
+present. English is the reference: a message missing from another catalogue is said in English
+with a warning (tests/test_messages.py requires every English id in every catalogue).
+
+Library code that builds an English sentence for a report (a diagnosis) returns it as `said(id,
+**fields)`: a `str` equal to the English sentence, which keeps its id and fields so that a report
+in another language can say it again (`say(text, lang)`).
+"""
+from __future__ import annotations
+
+import pkgutil
+import re
+import string
+import warnings
+from importlib import import_module
+from typing import Mapping
+
+from ..errors import SymbackpropError
+
+REFERENCE = "en"
+LANGUAGES: tuple[str, ...] = tuple(sorted(
+    m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", m.name)))
+
+_CATALOGUES: dict[str, Mapping[str, str]] = {}        # lang -> its MESSAGES, loaded once
+
+
+class MissingMessage(UserWarning):
+    """A catalogue lacks a message id that English has: the message was said in English."""
+
+
+def catalogue(lang: str) -> Mapping[str, str]:
+    """The messages of `lang` ({id: template}); a language with no catalogue is a usage error."""
+    if lang not in _CATALOGUES:
+        if lang not in LANGUAGES:
+            raise SymbackpropError(f"--lang {lang!r}: no such language; choose from {', '.join(LANGUAGES)}")
+        _CATALOGUES[lang] = import_module(f".{lang}", __name__).MESSAGES
+    return _CATALOGUES[lang]
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The names of the fields a template takes: `{score} / {max}` → {score, max}."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def msg(lang: str, key: str, **fields: object) -> str:
+    """Message `key` in `lang` with its fields filled in. A key missing from `lang` is said in English
+    with a MissingMessage warning; a key missing from English is a bug of ours (KeyError)."""
+    book = catalogue(lang)
+    template = book.get(key)
+    if template is None:
+        template = catalogue(REFERENCE)[key]
+        if lang != REFERENCE:
+            warnings.warn(f"message {key!r} missing from the {lang!r} catalogue; said in English",
+                          MissingMessage, stacklevel=2)
+    return template.format(**fields) if fields else template.format()
+
+
+def words(lang: str, prefix: str) -> dict[str, str]:
+    """Every message under `prefix.` in `lang`, by the rest of its id: words("en", "status")["wrong"]."""
+    keys = [k for k in catalogue(REFERENCE) if k.startswith(prefix + ".")]
+    return {k[len(prefix) + 1:]: msg(lang, k) for k in keys}
+
+
+class Said(str):
+    """An English sentence that remembers its message id and fields, so that it can be said again in
+    another language (`say`); everywhere else it is the plain string it equals."""
+
+    key: str | None
+    fields: dict
+
+    def __new__(cls, text: str, key: str | None = None, fields: dict | None = None) -> "Said":
+        self = super().__new__(cls, text)
+        self.key, self.fields = key, dict(fields or {})
+        return self
+
+    def __reduce__(self):                       # pickles across processes (grade workers) with its id
+        return (type(self), (str(self), self.key, self.fields))
+
+
+class Template(Said):
+    """A catalogue template as an English string (`MESSAGES["sign"]`) whose `.format(**fields)` gives a
+    `Said`: code written for plain format strings keeps working and its sentences become translatable."""
+
+    def format(self, *args: object, **fields: object) -> Said:  # type: ignore[override]
+        if args:
+            return Said(str.format(self, *args, **fields))
+        return said(self.key or "", **fields) if self.key else Said(str.format(self, **fields))
+
+
+def said(key: str, **fields: object) -> Said:
+    """Message `key` in English, keeping its id and fields (see `Said`)."""
+    return Said(msg(REFERENCE, key, **fields), key, fields)
+
+
+def templates(prefix: str) -> dict[str, Template]:
+    """The English templates under `prefix.`, by the rest of their id, each a `Template`:
+    templates("diagnosis")["sign"].format() is said("diagnosis.sign")."""
+    book = catalogue(REFERENCE)
+    return {k[len(prefix) + 1:]: Template(book[k], k) for k in book if k.startswith(prefix + ".")}
+
+
+def say(text: str, lang: str) -> str:
+    """`text` in `lang`: a `Said` is said again from the catalogue; any other text (a student's, or a
+    sentence not yet in the catalogue) is returned as it is."""
+    if lang == REFERENCE or not isinstance(text, Said) or not text.key:
+        return text
+    fields = {k: say(v, lang) if isinstance(v, Said) else v for k, v in text.fields.items()}
+    return msg(lang, text.key, **fields)
