@@ -459,8 +459,8 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
              "delta": delta, "weight_order": weight_order}
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
     with _boundary():
+        from .render import render
         from .rule_check import derive_for_parts
-        from .render import rules as rules_render
         if problem is not None:
             used = [f"--{k.replace('_', '-')}" for k in NETWORK_OPTIONS if given[k] is not None]
             if used:
@@ -474,7 +474,8 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
                 if parts:
                     raise InputError(f"{problem}: --part: the matrix example (model: quadratic) has no parts")
                 solution = derive_quadratic(read_quadratic(doc))
-                _write(_render_quadratic(solution, fmt, lang, precision, standalone, output), output)
+                _write(render(solution, fmt, lang=lang, precision=precision, standalone=standalone, output=output),
+                       output)
                 if not solution.ok:
                     sys.exit(1)
                 return
@@ -487,7 +488,8 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             prob = _example(activation, output_activation, loss, layers, delta, weight_order)
             chosen, source, generated = list(prob.parts), None, True
         derivations = derive_for_parts(chosen, prob.source, multi=len(prob.parts) > 1)
-        text = _render_rules(rules_render, derivations, fmt, lang, standalone, generated, source, prob.title, output)
+        text = render(derivations, fmt, lang=lang, standalone=standalone, generated=generated, source=source,
+                      title="" if generated else f"{prob.title}: general rules", output=output)
     _write(text, output)
     if not all(d.ok for d in derivations):
         sys.exit(1)
@@ -508,37 +510,6 @@ def _example(activation, output_activation, loss, layers, delta, weight_order):
     sizes = _layer_sizes(layers) if layers else (2, 2, 1)
     from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")
-
-
-def _render_quadratic(solution, fmt, lang, precision, standalone, output):
-    from .render import quadratic as q
-    if fmt == "json":
-        return q.render_json(solution)
-    if fmt == "markdown":
-        return q.render_markdown(solution, lang, precision)
-    if fmt in ("latex", "pdf"):
-        return _tex_or_pdf(q.render_latex(solution, lang, precision, standalone or fmt == "pdf"), fmt, output)
-    return q.render_text(solution, lang, precision)
-
-
-def _render_rules(module, derivations, fmt, lang, standalone, generated, source, title, output):
-    if fmt == "json":
-        return module.render_json(derivations, source)
-    if fmt == "markdown":
-        return module.render_markdown(derivations, lang, generated)
-    if fmt in ("latex", "pdf"):
-        return _tex_or_pdf(module.render_latex(derivations, lang, standalone or fmt == "pdf", generated,
-                                               title=f"{title}: general rules" if not generated else ""),
-                           fmt, output)
-    return module.render_text(derivations, lang, generated)
-
-
-def _tex_or_pdf(tex: str, fmt: str, output: str) -> str | bytes:
-    """The LaTeX itself, or the PDF compiled from it (on failure keeping OUTPUT.failed.tex and .log)."""
-    if fmt == "latex":
-        return tex
-    from .render.pdf import compile_tex
-    return compile_tex(tex, Path(output).with_suffix("")).pdf
 
 
 def run(argv: Sequence[str] | None = None) -> None:
