@@ -96,7 +96,8 @@ def render_json(sol: QuadraticSolution) -> str:
     math = QuadraticMath()
 
     def rule(s: QStep) -> str:          # the step without its value
-        return " = ".join(e for _, e in step_links(math, replace(_step(sol, s), value=None), sol.problem.precision, True))
+        links = step_links(math, replace(_step(sol, s), value=None), sol.problem.precision, latex=True)
+        return " = ".join(e for _, e in links)
 
     steps = {s.id: {"section": s.section, "latex": rule(s),
                     "srepr": sp.srepr(s.forms[-1]), "value": _plain(s.value), "exact": _exact(s.value)}

@@ -25,7 +25,8 @@ def text(doc: Document) -> str:
             else:
                 for s in section.steps:
                     lines.append("  " + joined(step_links(m, s, p)))
-                    lines += [f"    {label.plain}: {m.text(s.symbol)} = {m.text(form)}" for label, form in s.alternatives]
+                    lines += [f"    {label.plain}: {m.text(s.symbol)} = {m.text(form)}"
+                              for label, form in s.alternatives]
             lines += [f"  {n.plain}" for n in section.notes]
         if part.closing:
             lines += ["", *(c.plain for c in part.closing)]
