@@ -156,8 +156,8 @@ def main() -> None:
 @click.argument("problem", metavar="PROBLEM_FILE")
 @click.option("--part", "parts", multiple=True, metavar="NAME",
               help="Solve only this part (repeat for several). Default: every part.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf"]), default=None,
-              help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf), else text.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
+              help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf, .html), else text.")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
@@ -424,7 +424,7 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
               help="Without a file: δ = ∂J/∂net (in-class, the default) or δ = −∂J/∂net (appendix).")
 @click.option("--weight-order", type=click.Choice(["from_to", "to_from"]), default=None,
               help="Without a file: w_jk is the weight from j to k (the default) or into j from k.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix, else text.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the labels.")

@@ -75,9 +75,8 @@ class Part:
     precision: int = 4
     notes: tuple[Text, ...] = ()
     closing: tuple[Text, ...] = ()
-    picture: Callable[[], str] | None = None
+    picture: Callable[[], str] | None = None   # called by standalone LaTeX only: no other format pays for it
     label: str = ""                          # a short name (the notebook display)
-    # picture: called by standalone LaTeX only, so that other formats do not pay for drawing it
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 carry the objects' own values, every format renders every kind, one LaTeX preamble, and the CLI's
 derive and matrix-example paths go through the render registry."""
 import dataclasses
+import html
 import os
 import shutil
 from types import SimpleNamespace
@@ -273,3 +274,27 @@ def test_derive_pdf_goes_through_the_registry_too(spy, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert [(type(o), f) for o, f, _, _ in spy] == [(QuadraticSolution, "pdf")]
     assert out.read_bytes().startswith(b"%PDF-fake \\documentclass")
+
+
+@pytest.mark.parametrize("which", ["solution", "rules", "quadratic"])
+def test_html_is_one_escaped_page_without_scripts(kinds, which):
+    page = registry.render(kinds[which], "html")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script" not in page and "Content-Security-Policy" in page
+    doc = document(kinds[which])
+    for part, _, step in doc.steps():
+        assert html.escape(part.math.text(step.symbol), quote=True) in page
+
+
+def test_html_escapes_a_hostile_title(xor):
+    hostile = dataclasses.replace(xor, title="<script>alert(1)</script> & co")
+    page = registry.render(hostile, "html")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+def test_the_cli_writes_html_from_the_suffix(tmp_path):
+    out = tmp_path / "q.html"
+    result = CliRunner().invoke(main, ["derive", str(PROBLEMS / "quadratic.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "∂L/∂c = ∂L/∂y·∂y/∂c = 2·(y - y∗) = 2×(0.5 - 1) = -1" in page

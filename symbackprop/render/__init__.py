@@ -8,13 +8,13 @@ from importlib import import_module
 
 from ..errors import SymbackpropError
 
-FORMATS = {"text": "text", "json": "json", "latex": "latex", "markdown": "markdown", "pdf": "pdf"}
-SUFFIXES = {".txt": "text", ".json": "json", ".tex": "latex", ".md": "markdown", ".pdf": "pdf"}
+FORMATS = {"text": "text", "json": "json", "latex": "latex", "markdown": "markdown", "pdf": "pdf", "html": "html"}
+SUFFIXES = {".txt": "text", ".json": "json", ".tex": "latex", ".md": "markdown", ".pdf": "pdf", ".html": "html"}
 
 
 def render(obj, fmt: str = "text", **settings) -> str | bytes:
     """Render `obj` — a `Solution`, a list of `GeneralDerivation`s, a `QuadraticSolution` or a
-    `Document` — in format `fmt` (text, json, latex, markdown: str; pdf: bytes).
+    `Document` — in format `fmt` (text, json, latex, markdown, html: str; pdf: bytes).
 
     Settings: precision, lang (en, zh), standalone (latex), checks (solve --check), output (pdf:
     where to keep the .tex and log on failure), generated and title (the general rules), source
