@@ -157,8 +157,8 @@ def main() -> None:
 @click.argument("problem", metavar="PROBLEM_FILE")
 @click.option("--part", "parts", multiple=True, metavar="NAME",
               help="Solve only this part (repeat for several). Default: every part.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf"]), default=None,
-              help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf), else text.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
+              help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf, .html), else text.")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
@@ -429,7 +429,7 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
               help="Without a file: δ = ∂J/∂net (in-class, the default) or δ = −∂J/∂net (appendix).")
 @click.option("--weight-order", type=click.Choice(["from_to", "to_from"]), default=None,
               help="Without a file: w_jk is the weight from j to k (the default) or into j from k.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix, else text.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the labels.")
@@ -464,8 +464,8 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
              "delta": delta, "weight_order": weight_order}
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
     with _boundary():
+        from .render import render
         from .rule_check import derive_for_parts
-        from .render import rules as rules_render
         if problem is not None:
             used = [f"--{k.replace('_', '-')}" for k in NETWORK_OPTIONS if given[k] is not None]
             if used:
@@ -479,7 +479,8 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
                 if parts:
                     raise InputError(f"{problem}: --part: the matrix example (model: quadratic) has no parts")
                 solution = derive_quadratic(read_quadratic(doc))
-                _write(_render_quadratic(solution, fmt, lang, precision, standalone, output), output)
+                _write(render(solution, fmt, lang=lang, precision=precision, standalone=standalone, output=output),
+                       output)
                 if not solution.ok:
                     sys.exit(1)
                 return
@@ -492,7 +493,8 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             prob = _example(activation, output_activation, loss, layers, delta, weight_order)
             chosen, source, generated = list(prob.parts), None, True
         derivations = derive_for_parts(chosen, prob.source, multi=len(prob.parts) > 1)
-        text = _render_rules(rules_render, derivations, fmt, lang, standalone, generated, source, prob.title, output)
+        text = render(derivations, fmt, lang=lang, standalone=standalone, generated=generated, source=source,
+                      title="" if generated else msg(lang, "derive.document_title", title=prob.title), output=output)
     _write(text, output)
     if not all(d.ok for d in derivations):
         sys.exit(1)
@@ -513,37 +515,6 @@ def _example(activation, output_activation, loss, layers, delta, weight_order):
     sizes = _layer_sizes(layers) if layers else (2, 2, 1)
     from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")
-
-
-def _render_quadratic(solution, fmt, lang, precision, standalone, output):
-    from .render import quadratic as q
-    if fmt == "json":
-        return q.render_json(solution)
-    if fmt == "markdown":
-        return q.render_markdown(solution, lang, precision)
-    if fmt in ("latex", "pdf"):
-        return _tex_or_pdf(q.render_latex(solution, lang, precision, standalone or fmt == "pdf"), fmt, output)
-    return q.render_text(solution, lang, precision)
-
-
-def _render_rules(module, derivations, fmt, lang, standalone, generated, source, title, output):
-    if fmt == "json":
-        return module.render_json(derivations, source)
-    if fmt == "markdown":
-        return module.render_markdown(derivations, lang, generated)
-    if fmt in ("latex", "pdf"):
-        return _tex_or_pdf(module.render_latex(derivations, lang, standalone or fmt == "pdf", generated,
-                                               title=f"{title}: general rules" if not generated else ""),
-                           fmt, output)
-    return module.render_text(derivations, lang, generated)
-
-
-def _tex_or_pdf(tex: str, fmt: str, output: str) -> str | bytes:
-    """The LaTeX itself, or the PDF compiled from it (on failure keeping OUTPUT.failed.tex and .log)."""
-    if fmt == "latex":
-        return tex
-    from .render.pdf import compile_tex
-    return compile_tex(tex, Path(output).with_suffix("")).pdf
 
 
 def run(argv: Sequence[str] | None = None) -> None:

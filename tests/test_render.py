@@ -127,7 +127,7 @@ def test_notebook_display(xor):
     assert r"= - 1 \times 3 \times 4 = -12 $$" in md                        # Δw_35 of the relu part
     latex = xor._repr_latex_()
     assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
-    assert r"\delta_{5} & = g'(\mathrm{net}_{5}) \cdot \left(u_{5} - z_{1}\right)" in latex
+    assert r"\delta_{5} &= g'(\mathrm{net}_{5}) \cdot \left(u_{5} - z_{1}\right)" in latex
 
 
 def test_cli_formats_and_suffixes(tmp_path):

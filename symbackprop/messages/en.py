@@ -2,6 +2,7 @@
 fields (tests/test_messages.py). Fields are written {name}; a literal brace would be {{ or }}."""
 
 MESSAGES = {
+    "derive.document_title": "{title}: general rules",
     # -- a worked solution (render/prose.py) ------------------------------------------------------
     "section.given": "Given",
     "section.forward": "Forward pass",

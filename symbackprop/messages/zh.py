@@ -2,6 +2,7 @@
 lecture does (前向计算/Forward); every id of en.py is here with the same fields."""
 
 MESSAGES = {
+    "derive.document_title": "{title}：一般规则/General rules",
     # -- 解答 --------------------------------------------------------------------------------------
     "section.given": "已知/Given",
     "section.forward": "前向计算/Forward",

@@ -1,20 +1,25 @@
-"""Renderers: a `Solution` plus settings in, text out. One module per format, chosen by name."""
+"""Renderers: a worked solution, the general rules or the matrix example plus settings in, text out.
+
+One module per format, chosen by name; each builds the one document (render/build.py) and prints
+it, except JSON, which is each command's data."""
 from __future__ import annotations
 
 from importlib import import_module
 
 from ..errors import SymbackpropError
 
-FORMATS = {"text": "text", "json": "json", "latex": "latex", "markdown": "markdown", "pdf": "pdf"}
-SUFFIXES = {".txt": "text", ".json": "json", ".tex": "latex", ".md": "markdown", ".pdf": "pdf"}
+FORMATS = {"text": "text", "json": "json", "latex": "latex", "markdown": "markdown", "pdf": "pdf", "html": "html"}
+SUFFIXES = {".txt": "text", ".json": "json", ".tex": "latex", ".md": "markdown", ".pdf": "pdf", ".html": "html"}
 
 
-def render(solution, fmt: str = "text", **settings) -> str | bytes:
-    """Render `solution` in format `fmt` (text, json, latex, markdown: str; pdf: bytes).
+def render(obj, fmt: str = "text", **settings) -> str | bytes:
+    """Render `obj` — a `Solution`, a list of `GeneralDerivation`s, a `QuadraticSolution` or a
+    `Document` — in format `fmt` (text, json, latex, markdown, html: str; pdf: bytes).
 
-    Settings: precision, lang (en, zh), standalone (latex), checks (text, json), output (pdf: where
-    to keep the .tex and log on failure). A format ignores the settings it has no use for."""
+    Settings: precision, lang (en, zh), standalone (latex), checks (solve --check), output (pdf:
+    where to keep the .tex and log on failure), generated and title (the general rules), source
+    (JSON of the general rules). A format ignores the settings it has no use for."""
     if fmt not in FORMATS:
         raise SymbackpropError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     module = import_module(f".{FORMATS[fmt]}", __name__)
-    return module.render(solution, **settings)
+    return module.render(obj, **settings)

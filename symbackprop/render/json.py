@@ -53,5 +53,17 @@ def to_data(solution: Solution, precision: int | None = None, checks=None) -> di
     return {"title": solution.title, "source": solution.source, "parts": parts}
 
 
-def render(solution: Solution, precision: int | None = None, checks=None, **_) -> str:
-    return json.dumps(to_data(solution, precision, checks), indent=2, ensure_ascii=False) + "\n"
+def render(obj, precision: int | None = None, checks=None, source: str | None = None, **_) -> str:
+    """JSON is each command's own data dump, not the document: a worked solution as above, the
+    general rules and the matrix example as render/rules.py and render/quadratic.py write them."""
+    from .build import kind
+    what = kind(obj)
+    if what == "rules":
+        from .rules import render_json
+        return render_json(list(obj) if isinstance(obj, (list, tuple)) else [obj], source)
+    if what == "quadratic":
+        from .quadratic import render_json
+        return render_json(obj)
+    if what != "solution":
+        raise TypeError("JSON is written from a Solution, GeneralDerivations or a QuadraticSolution")
+    return json.dumps(to_data(obj, precision, checks), indent=2, ensure_ascii=False) + "\n"

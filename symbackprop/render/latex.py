@@ -1,16 +1,16 @@
-"""LaTeX worked solution: a standalone document (with a TikZ picture of the network) or a fragment
-to `\\input` into a teacher's own exam or slides, using only amsmath/amssymb macros."""
+"""LaTeX of any document (worked solution, general rules, matrix example): a standalone document
+(with a TikZ picture of each network) or a fragment to `\\input` into a teacher's own exam or
+slides, using only amsmath/amssymb macros. The one preamble and the escaping of user text live here."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from ..printing import format_value
-from ..solution import PartSolution, Solution
-from .prose import note, part_heading, section_title
+from ..document import Document, Part, Step, Text
 from ..usertext import collapse_spaces
 from .fonts import covered
-from .steps import aligned_row, given_inline, links
+from .build import document
+from .steps import aligned, broken, inline, step_links
 
 MAX_LINE = 62          # visible characters of a step that still fit on one line of A4 with 2 cm margins
 
@@ -96,9 +96,15 @@ def needs_cjk(text: str) -> bool:
     return re.search(r"[\u3000-\u9fff\uff00-\uffef]", text) is not None
 
 
-def standalone_document(text: str, lang: str, packages: tuple[str, ...] = ()) -> str:
+# The one preamble of every standalone document (worked solution, general rules, matrix example),
+# after the class and its engine's font setup: long align* blocks may break across pages, and
+# TikZ draws the network.
+PACKAGES = (r"\allowdisplaybreaks", r"\usepackage{tikz}")
+
+
+def standalone_document(text: str, lang: str) -> str:
     """A complete document around `text`: pdflatex when it is all ASCII, else xelatex (the first
-    line says so) with ctexart for Chinese and fontspec fonts for other scripts."""
+    line says so) with ctexart for Chinese and fontspec fonts for other scripts; then `PACKAGES`."""
     cjk = lang == "zh" or needs_cjk(text)
     lines = [XELATEX_MAGIC] if cjk or not text.isascii() or FALLBACK_MACRO in text else []
     lines.append(r"\documentclass[11pt]{ctexart}" if cjk else r"\documentclass[11pt]{article}")
@@ -107,7 +113,7 @@ def standalone_document(text: str, lang: str, packages: tuple[str, ...] = ()) ->
         lines.append(r"\usepackage{fontspec}")
     if FALLBACK_MACRO in text:
         lines += _FALLBACK_PREAMBLE
-    lines += list(packages)
+    lines += list(PACKAGES)
     return "\n".join(lines + [r"\setlength{\parindent}{0pt}", r"\begin{document}", text, r"\end{document}", ""])
 
 
@@ -128,71 +134,52 @@ def _visible(latex: str) -> int:
     return len(re.sub(r"\\(left|right|mathrm|operatorname|text|cdot|times|approx|frac)|[{}\\ ]", "", latex))
 
 
-def step_lines(psol: PartSolution, step, precision: int) -> str:
-    """One step inside align*: on one line when short, else one link per line."""
-    parts = links(psol, step, precision, latex=True)
-    lhs, rest = parts[0][1], parts[1:]
-    row = aligned_row(parts)
-    if _visible(row) <= MAX_LINE or len(rest) <= 1:
-        return row
-    return " \\\\\n  &".join([f"{lhs} &{' ' + rest[0][0]} {rest[0][1]}"] + [f" {r} {e}" for r, e in rest[1:]])
+def rows(part: Part, step: Step) -> list[str]:
+    """A step's rows inside align*: one row when short, else one link per row; then its
+    alternative forms, each labelled."""
+    links = step_links(part.math, step, part.precision, latex=True)
+    row = aligned(links)
+    out = [row] if _visible(row) <= MAX_LINE or len(links) <= 2 else broken(links)
+    return out + [rf"&= {part.math.latex(form)} && \text{{{_tex(label)}}}" for label, form in step.alternatives]
 
 
-def picture(psol: PartSolution, precision: int) -> str:
-    """TikZ: the units in columns, the bias below the inputs, each weight labelled with its value."""
-    part = psol.part
-    columns = [list(part.inputs)] + [list(layer) for layer in part.layers]
-    pos, node = {}, {}
-    for c, col in enumerate(columns):
-        for k, u in enumerate(col):
-            pos[u] = (c, (len(col) - 1) / 2 - k)
-            node[u] = f"n{c}x{k}"
-    lines = [r"\begin{center}",
-             r"\begin{tikzpicture}[x=3.4cm, y=1.5cm, >=stealth,"
-             r" unit/.style={circle, draw, minimum size=8mm, inner sep=1pt},"
-             r" wlabel/.style={fill=white, inner sep=1pt, font=\scriptsize}]"]
-    if part.bias is not None:
-        low = min(y for _, y in pos.values())
-        pos[part.bias], node[part.bias] = (0, low - 1.2), "bias"
-    for u, (x, y) in pos.items():
-        text = "$1$" if u == part.bias else f"${u}$"
-        style = r"unit, dashed, label=below:{\scriptsize bias " + f"{u}" + "}" if u == part.bias else "unit"
-        lines.append(rf"  \node[{style}] ({node[u]}) at ({x:g}, {y:g}) {{{text}}};")
-    for w in part.weights:
-        value = format_value(w.value, precision)[0]
-        style = "->, gray" if w.source == part.bias else "->"
-        lines.append(rf"  \draw[{style}] ({node[w.source]}) -- node[wlabel, pos=0.3] {{${value}$}} ({node[w.target]});")
-    lines += [r"\end{tikzpicture}", r"\end{center}"]
-    return "\n".join(lines)
+def _tex(text: Text) -> str:
+    return text.latex if text.latex is not None else tex_escape(text.plain)
 
 
-def body(solution: Solution, precision: int | None, lang: str, with_picture: bool) -> str:
-    out = [rf"\section*{{{tex_escape(solution.title)}}}"]
-    for k, psol in enumerate(solution.parts):
-        p = psol.part.precision if precision is None else precision
-        if k and with_picture:
-            out.append(r"\clearpage")            # a standalone handout: each part on its own page
-        out.append(rf"\subsection*{{{part_heading(psol, lang, p, latex=True)}}}")
-        out.append(r"\begin{itemize}")
-        out += [rf"  \item {note(psol, n, lang, latex=True)}" for n in psol.conventions]
-        out.append(r"\end{itemize}")
-        if with_picture:
-            out.append(picture(psol, p))
-        for section, steps in psol.sections():
-            out.append(rf"\paragraph{{{section_title(section, lang, latex=True)}}}")
-            if section == "given":
-                out.append(given_inline(psol, steps, p) + ".")
-                continue
-            out.append(r"\begin{align*}")
-            out.append(" \\\\\n".join(step_lines(psol, s, p) for s in steps))
-            out.append(r"\end{align*}")
+def body(doc: Document, standalone: bool) -> str:
+    out = [rf"\section*{{{tex_escape(doc.title)}}}"]
+    for k, part in enumerate(doc.parts):
+        drawn = standalone and part.picture is not None
+        if k and drawn:
+            out.append(r"\clearpage")            # a standalone handout: each network on its own page
+        if part.heading is not None:
+            out.append(rf"\subsection*{{{_tex(part.heading)}}}")
+        if part.notes:
+            out += [r"\begin{itemize}", *(rf"  \item {_tex(n)}" for n in part.notes), r"\end{itemize}"]
+        if drawn:
+            out.append(part.picture())
+        for section in part.sections:
+            out.append(rf"\paragraph{{{_tex(section.title)}}}")
+            if section.inline:
+                out.append(inline([step_links(part.math, s, part.precision, latex=True) for s in section.steps]) + ".")
+            elif section.steps:
+                out += [r"\begin{align*}", " \\\\\n".join(" \\\\\n  ".join(rows(part, s)) for s in section.steps),
+                        r"\end{align*}"]
+            out += [_tex(n) + "\n" for n in section.notes]
+        out += [_tex(c) + "\n" for c in part.closing]
     return "\n".join(out) + "\n"
 
 
-def render(solution: Solution, precision: int | None = None, lang: str = "en", standalone: bool = True,
-           **_) -> str:
-    text = body(solution, precision, lang, with_picture=standalone)
+def render(obj, standalone: bool = True, **settings) -> str:
+    """`obj` (anything render/build.py builds a document of) as LaTeX: a standalone document, or a
+    fragment to \\input."""
+    doc = document(obj, **settings)
+    return latex(doc, standalone)
+
+
+def latex(doc: Document, standalone: bool = True) -> str:
+    text = body(doc, standalone)
     if not standalone:
-        return fragment(text, "symbackprop worked solution")
-    # \allowdisplaybreaks: long align* blocks may break across pages
-    return standalone_document(text, lang, (r"\allowdisplaybreaks", r"\usepackage{tikz}"))
+        return fragment(text, f"symbackprop {doc.description}".strip())
+    return standalone_document(text, doc.lang)

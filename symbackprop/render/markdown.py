@@ -1,11 +1,11 @@
-"""Markdown worked solution with $…$ math (Jupyter, GitHub, most Markdown viewers)."""
+"""Markdown with $…$ math (Jupyter, GitHub, most Markdown viewers), of any document."""
 from __future__ import annotations
 
-from ..solution import Solution
+from ..document import Document, Part, Step
 from ..usertext import one_line
-from .prose import note, part_heading, section_title
-from .steps import chain, given_inline
-
+from .build import document
+from .latex import tex_escape
+from .steps import broken, inline, joined, step_links
 
 _MD_SPECIALS = frozenset("\\`*_[]<>#$|~&")
 
@@ -16,17 +16,42 @@ def md_escape(text: str) -> str:
     return "".join("\\" + c if c in _MD_SPECIALS else c for c in one_line(text))
 
 
-def render(solution: Solution, precision: int | None = None, lang: str = "en", **_) -> str:
-    out = [f"# {md_escape(solution.title)}", ""]
-    for psol in solution.parts:
-        p = psol.part.precision if precision is None else precision
-        out += [f"## {part_heading(psol, lang, p, latex=True)}", ""]
-        out += [f"- {note(psol, n, lang, latex=True)}" for n in psol.conventions] + [""]
-        for section, steps in psol.sections():
-            out += [f"### {section_title(section, lang)}", ""]
-            if section == "given":
-                out += [given_inline(psol, steps, p), ""]
-                continue
-            for s in steps:
-                out += [f"$$ {chain(psol, s, p, latex=True)} $$", ""]
+def render(obj, **settings) -> str:
+    """`obj` (anything render/build.py builds a document of) as Markdown."""
+    return markdown(document(obj, **settings))
+
+
+def display(part: Part, step: Step) -> str:
+    """A step as display math: one line, or an aligned block when it has alternative forms."""
+    links = step_links(part.math, step, part.precision, latex=True)
+    if not step.alternatives:
+        return f"$$ {joined(links)} $$"
+    rows = broken(links) + [rf"&= {part.math.latex(form)} && \text{{{label.latex or tex_escape(label.plain)}}}"
+                            for label, form in step.alternatives]
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
+
+
+def _md(text) -> str:
+    return text.markdown if text.markdown is not None else text.plain
+
+
+def markdown(doc: Document) -> str:
+    out = [f"# {md_escape(doc.title)}", ""]
+    for part in doc.parts:
+        if part.heading is not None:
+            out += [f"## {_md(part.heading)}", ""]
+        if part.notes:
+            out += [f"- {_md(n)}" for n in part.notes] + [""]
+        for section in part.sections:
+            out += [f"### {_md(section.title)}", ""]
+            if section.inline:
+                out += [inline([step_links(part.math, s, part.precision, latex=True) for s in section.steps]), ""]
+            else:
+                for s in section.steps:
+                    out += [display(part, s), ""]
+            for n in section.notes:
+                out += [_md(n), ""]
+        for c in part.closing:
+            out += [_md(c), ""]
     return "\n".join(out)
+

@@ -1,19 +1,21 @@
-"""A solution as one display-math block, for frontends that show `text/latex` with MathJax/KaTeX
+"""A document as one display-math block, for frontends that show `text/latex` with MathJax/KaTeX
 (which render math, not LaTeX text mode)."""
 from __future__ import annotations
 
-from ..solution import Solution
 from ..messages import msg
-from .prose import section_title
-from .steps import aligned_row, links
+from .build import document
+from .steps import aligned, step_links
 
 
-def latex_math(solution: Solution, precision: int | None = None, lang: str = "en") -> str:
+def latex_math(obj, precision: int | None = None, lang: str = "en", **settings) -> str:
+    """`obj` (anything render/build.py builds a document of): each part's name, each section's
+    title, and each step as one row of an aligned block."""
+    doc = document(obj, precision=precision, lang=lang, **settings)
     rows = []
-    for psol in solution.parts:
-        p = psol.part.precision if precision is None else precision
-        rows.append(r"&\textbf{" + msg(lang, "solution.part", name=psol.name.replace('_', ' ')) + "}")
-        for section, steps in psol.sections():
-            rows.append(r"&\text{" + section_title(section, lang) + "}")     # MathJax shows δ in \text
-            rows += [aligned_row(links(psol, s, p, latex=True)) for s in steps]
+    for part in doc.parts:
+        if part.label:
+            rows.append(r"&\textbf{" + msg(lang, "solution.part", name=part.label.replace('_', ' ')) + "}")
+        for section in part.sections:
+            rows.append(r"&\text{" + section.title.plain + "}")     # MathJax shows δ in \text
+            rows += [aligned(step_links(part.math, s, part.precision, latex=True)) for s in section.steps]
     return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"

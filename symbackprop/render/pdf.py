@@ -1,4 +1,4 @@
-"""PDF: the standalone LaTeX document compiled by a real TeX engine found on the machine.
+"""PDF of any document: its standalone LaTeX document compiled by a real TeX engine found on the machine.
 
 latexmk when present, else pdflatex (xelatex for documents whose first line asks for it: Chinese,
 or titles in other scripts), always without shell escape and with a time limit. A failed compile
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SymbackpropError
-from ..solution import Solution
 from . import latex
 
 TEX_PACKAGES = ("texlive-latex-base texlive-latex-recommended texlive-pictures texlive-fonts-recommended "
@@ -186,8 +185,10 @@ def overfull_boxes(log: str) -> list[str]:
     return re.findall(r"^(Overfull \\[hv]box.*)$", log, flags=re.M)
 
 
-def render(solution: Solution, precision: int | None = None, lang: str = "en", output: str | None = None,
-           **_) -> bytes:
-    tex = latex.render(solution, precision=precision, lang=lang, standalone=True)
+def render(obj, output: str | None = None, **settings) -> bytes:
+    """`obj` (anything render/build.py builds a document of) as a PDF: its standalone LaTeX, compiled;
+    on failure the .tex and log are kept beside `output`."""
+    settings.pop("standalone", None)
+    tex = latex.render(obj, standalone=True, **settings)
     keep = Path(output).with_suffix("") if output and output != "-" else None
     return compile_tex(tex, keep).pdf

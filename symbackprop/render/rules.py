@@ -1,8 +1,8 @@
-"""The general rules (`symbackprop derive`) as text, Markdown, LaTeX or JSON.
+"""The general rules (`symbackprop derive`) as a document (any format renders it) or as JSON data.
 
-A `GeneralDerivation` is data; this module only prints it, in the notation it carries: the symbol
-names of the problem file, its weight index order (w_kj into k from j, or w_jk from j to k) and its
-δ sign convention.
+A `GeneralDerivation` is data; this module only words and prints it, in the notation it carries:
+the symbol names of the problem file, its weight index order (w_kj into k from j, or w_jk from j to
+k) and its δ sign convention.
 """
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import re
 
 import sympy as sp
 
-from ..symbolic_rules import GeneralDerivation, J, Rule, eta
 from ..messages import LANGUAGES, words
+from ..document import Document, Part, Section, Step, Text
 from ..printing import LatexPrinter, print_text
-from .latex import fragment, standalone_document, tex_escape
+from ..symbolic_rules import GeneralDerivation, J, Rule, eta
+from .latex import tex_escape
+from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
 TITLES = {lang: words(lang, "rules") for lang in LANGUAGES}
@@ -60,11 +62,6 @@ def tex_text(text: str) -> str:
     return "".join(MATH_PHRASES.get(piece) or tex_escape(piece) for piece in re.split(pattern, text))
 
 
-def chain(derivation: GeneralDerivation, rule: Rule, latex: bool) -> list[str]:
-    show = expr_latex if latex else expr_text
-    return [show(derivation, rule.lhs)] + [show(derivation, f) for f in rule.forms]
-
-
 def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
     w = TITLES[lang]
     acts = ", ".join(derivation.hidden_activations) or "—"
@@ -85,77 +82,61 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
     return None
 
 
-def render_text(derivations: list[GeneralDerivation], lang: str = "en", generated: bool = False) -> str:
+class RulesMath:
+    """The general rules' expressions in the notation of a derivation (no numbers, no values)."""
+
+    def __init__(self, derivation: GeneralDerivation) -> None:
+        self.derivation = derivation
+
+    def text(self, expr, values=None) -> str:
+        return expr_text(self.derivation, expr)
+
+    def latex(self, expr, values=None) -> str:
+        return expr_latex(self.derivation, expr)
+
+    def number(self, value, precision: int) -> str:
+        raise TypeError("the general rules have no numbers")
+
+    def value(self, step, precision: int, latex: bool) -> tuple[str, bool]:
+        raise TypeError("the general rules have no values")
+
+
+def rule_step(rule: Rule, lang: str) -> Step:
+    """A rule as a document step: lhs = forms, and the rule specialised for each activation."""
     w = TITLES[lang]
-    out = []
+    return Step(rule.id, rule.lhs, rule.forms,
+                alternatives=tuple((Text(f"{w['with']} {label}", f"({tex_escape(label)})"), form)
+                                   for label, form in rule.specialised))
+
+
+def rules_document(derivations: list[GeneralDerivation], lang: str = "en", generated: bool = False,
+                   title: str = "") -> Document:
+    """The general rules: a part per derivation, its network and conventions as notes, the
+    definitions, then a section per rule with the check of the rule on a concrete network."""
+    w = TITLES[lang]
+    parts = []
     for dv in derivations:
-        out.append(f"{w['general']} — {dv.name}")
-        out += ["  " + line for line in _header(dv, lang)]
-        out.append(f"  {w['definitions']}:")
-        for r in dv.definitions:
-            out.append("    " + " = ".join(chain(dv, r, False)))
-        for a in dv.assumptions:
-            out.append(f"  {w['assumption']}: {w[a]}")
+        notes = [Text(line, tex_text(line)) for line in _header(dv, lang)]
+        notes += [Text(f"{w['assumption']}: {w[a]}", tex_text(f"{w['assumption']}: {w[a]}")) for a in dv.assumptions]
+        sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in dv.definitions))]
         for r in dv.rules:
-            out.append("")
-            out.append(f"  {w[r.id]}")
-            out.append("    " + " = ".join(chain(dv, r, False)))
-            for label, form in r.specialised:
-                out.append(f"    {w['with']} {label}: {expr_text(dv, r.lhs)} = {expr_text(dv, form)}")
             line = _check_line(dv, r.id, lang, generated)
-            if line:
-                out.append(f"    {line}")
-        out.append("")
-    return "\n".join(out)
+            sections.append(Section(Text(w[r.id], tex_text(w[r.id])), (rule_step(r, lang),),
+                                    notes=(Text(line),) if line else ()))
+        parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections), RulesMath(dv),
+                          notes=tuple(notes), label=dv.name))
+    return Document(title or w["general"], tuple(parts), lang, "rules", "general rules")
 
 
 def render_markdown(derivations: list[GeneralDerivation], lang: str = "en", generated: bool = False) -> str:
-    w = TITLES[lang]
-    out = []
-    for dv in derivations:
-        out += [f"## {w['general']} — {dv.name}", ""] + [f"- {line}" for line in _header(dv, lang)]
-        out += [f"- {w['assumption']}: {w[a]}" for a in dv.assumptions]
-        out += ["", f"**{w['definitions']}**", "", "$$", r"\begin{aligned}"]
-        out.append(" \\\\\n".join(" &= ".join(chain(dv, r, True)) for r in dv.definitions))
-        out += [r"\end{aligned}", "$$", ""]
-        for r in dv.rules:
-            out += [f"### {w[r.id]}", "", "$$", r"\begin{aligned}", _aligned(dv, r), r"\end{aligned}", "$$", ""]
-            line = _check_line(dv, r.id, lang, generated)
-            if line:
-                out += [line, ""]
-    return "\n".join(out)
+    """The rules as Markdown (a notebook shows a derivation with this)."""
+    from .markdown import markdown
+    return markdown(rules_document(derivations, lang, generated))
 
 
-def _aligned(dv: GeneralDerivation, rule: Rule) -> str:
-    """`lhs &= form \\ &= form …`, then the specialised forms."""
-    parts = chain(dv, rule, True)
-    rows = [f"{parts[0]} &= {parts[1]}"] + [f"&= {p}" for p in parts[2:]]
-    for label, form in rule.specialised:
-        rows.append(rf"&= {expr_latex(dv, form)} && \text{{({tex_escape(label)})}}")
-    return " \\\\\n".join(rows)
-
-
-def render_latex(derivations: list[GeneralDerivation], lang: str = "en", standalone: bool = True,
-                 generated: bool = False, title: str = "") -> str:
-    w = TITLES[lang]
-    body = [rf"\section*{{{tex_escape(title or w['general'])}}}"]
-    for dv in derivations:
-        body.append(rf"\subsection*{{{tex_escape(dv.name)}}}")
-        body.append(r"\begin{itemize}")
-        body += [rf"  \item {tex_text(line)}" for line in _header(dv, lang)]
-        body += [rf"  \item {tex_text(w['assumption'] + ': ' + w[a])}" for a in dv.assumptions]
-        body.append(r"\end{itemize}")
-        body += [rf"\paragraph{{{tex_escape(w['definitions'])}}}", r"\begin{align*}",
-                 " \\\\\n".join(" &= ".join(chain(dv, r, True)) for r in dv.definitions), r"\end{align*}"]
-        for r in dv.rules:
-            body += [rf"\paragraph{{{tex_text(w[r.id])}}}", r"\begin{align*}", _aligned(dv, r), r"\end{align*}"]
-            line = _check_line(dv, r.id, lang, generated)
-            if line:
-                body.append(tex_escape(line) + "\n")
-    text = "\n".join(body) + "\n"
-    if not standalone:
-        return fragment(text, "symbackprop general rules")
-    return standalone_document(text, lang, (r"\allowdisplaybreaks",))
+def _printed(derivation: GeneralDerivation, rule: Rule, latex: bool) -> list[str]:
+    """lhs, then each form, as printed (the steps' links without their relations)."""
+    return [e for _, e in step_links(RulesMath(derivation), rule_step(rule, "en"), 0, latex)]
 
 
 def to_data(dv: GeneralDerivation) -> dict:
@@ -164,7 +145,7 @@ def to_data(dv: GeneralDerivation) -> dict:
     for r in dv.rules:
         rules[r.id] = {
             "latex": f"{expr_latex(dv, r.lhs)} = {expr_latex(dv, r.rule)}",
-            "chain_latex": " = ".join(chain(dv, r, True)),
+            "chain_latex": " = ".join(_printed(dv, r, True)),
             "text": f"{expr_text(dv, r.lhs)} = {expr_text(dv, r.rule)}",
             "srepr": sp.srepr(r.rule),
             "lhs_srepr": sp.srepr(r.lhs),

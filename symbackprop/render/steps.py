@@ -1,40 +1,64 @@
-"""The chain of one step, `lhs = rule = numbers ≈ value`, in text or LaTeX (formatting only)."""
+"""The chain of one document step, `symbol = rule = numbers ≈ value`, in text or LaTeX: the one
+place that decides which links a step shows (formatting only)."""
 from __future__ import annotations
 
-from ..printing import format_value, print_latex, print_text
-from ..solution import PartSolution, Step
+from ..document import Math, Step
+
+Links = list[tuple[str, str]]
 
 
-def links(psol: PartSolution, step: Step, precision: int, latex: bool = False) -> list[tuple[str, str]]:
-    """[(relation, expression), …]: the lhs (relation ''), then each form, the form with numbers
-    substituted and the value. Links that print like the one before are dropped."""
-    names = psol.names.latex if latex else psol.names.text
-    show = print_latex if latex else print_text
-    value, exact = format_value(step.value, precision, step.float_value)
-    out = [("", show(step.symbol, names))]
-    forms = [show(f, names) for f in step.forms]
-    if step.forms:
-        shown = {s: format_value(v, precision)[0] for s, v in step.leaves.items()}
-        forms.append(show(step.forms[-1], names, shown))
+def step_links(math: Math, step: Step, precision: int, latex: bool = False) -> Links:
+    """[(relation, expression), …]: the symbol (relation ''), then each form, the last form with
+    the numbers put in, and the value (= when its display is exact, else ≈). A link that prints
+    like the one before it is dropped."""
+    show = math.latex if latex else math.text
+    out = [("", show(step.symbol))]
+    forms = [show(f) for f in step.forms]
+    if step.forms and step.numbers is not None:
+        forms.append(show(step.forms[-1], {s: math.number(v, precision) for s, v in step.numbers.items()}))
     for f in forms:
         if f != out[-1][1]:
             out.append(("=", f))
-    if out[-1][1] != value:
-        out.append(("=" if exact else (r"\approx" if latex else "≈"), value))
+    if step.value is not None:
+        value, exact = math.value(step, precision, latex)
+        if out[-1][1] != value:
+            out.append(("=" if exact else (r"\approx" if latex else "≈"), value))
     return out
 
 
-def given_inline(psol: PartSolution, steps, precision: int) -> str:
-    """Given values as inline LaTeX math: `$w_{03} = 1$, $x_{1} = 1$, …`."""
-    pairs = (links(psol, s, precision, latex=True) for s in steps)
-    return ", ".join(f"${ls[0][1]} = {ls[-1][1]}$" for ls in pairs)
+def joined(links: Links) -> str:
+    """The links as one line: `a = b ≈ c`."""
+    return " ".join(f"{rel} {expr}" if rel else expr for rel, expr in links)
 
 
-def aligned_row(parts: list[tuple[str, str]]) -> str:
-    """Links as one row of an align/aligned environment: `lhs & = a = b ≈ c`."""
-    return f"{parts[0][1]} &" + "".join(f" {r} {e}" for r, e in parts[1:])
+def aligned(links: Links) -> str:
+    """The links as one row of an align/aligned environment: `a &= b ≈ c`."""
+    if len(links) == 1:
+        return f"{links[0][1]} &"
+    (_, lhs), (rel, first) = links[0], links[1]
+    return f"{lhs} &{rel} {first}" + "".join(f" {r} {e}" for r, e in links[2:])
 
 
-def chain(psol: PartSolution, step: Step, precision: int, latex: bool = False) -> str:
-    """The step as one line."""
-    return " ".join(f"{rel} {expr}" if rel else expr for rel, expr in links(psol, step, precision, latex))
+def broken(links: Links) -> list[str]:
+    """The links as rows, one link a row: `a &= b`, `&≈ c`."""
+    if len(links) <= 2:
+        return [aligned(links)]
+    return [aligned(links[:2])] + [f"&{r} {e}" for r, e in links[2:]]
+
+
+def inline(links_list: list[Links]) -> str:
+    """Short facts as inline LaTeX math: `$w_{03} = 1$, $x_{1} = 1$, …`."""
+    return ", ".join(f"${ls[0][1]} = {ls[-1][1]}$" for ls in links_list)
+
+
+# A worked solution's steps (solution.Step), as json.py and the tests ask for them.
+
+def links(psol, step, precision: int, latex: bool = False) -> Links:
+    """The links of one step of a `PartSolution`."""
+    from .build import SolutionMath, solution_step
+    return step_links(SolutionMath(psol.names), solution_step(step), precision, latex)
+
+
+def chain(psol, step, precision: int, latex: bool = False) -> str:
+    """One step of a `PartSolution` as one line."""
+    return joined(links(psol, step, precision, latex))

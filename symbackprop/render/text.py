@@ -1,37 +1,33 @@
-"""Plain-text worked solution for the terminal."""
+"""Plain text for the terminal, of any document (worked solution, general rules, matrix example)."""
 from __future__ import annotations
 
-from ..messages import msg
-from ..solution import Solution
-from .prose import note, part_heading, section_title
-from .steps import chain
+from ..document import Document
+from .build import check_lines, document  # noqa: F401  (check_lines: its home before issue 11)
+from .steps import joined, step_links
 
 
-def render(solution: Solution, precision: int | None = None, checks=None, lang: str = "en", **_) -> str:
-    lines = [solution.title, "=" * len(solution.title)]
-    for pi, psol in enumerate(solution.parts):
-        p = psol.part.precision if precision is None else precision
-        lines += ["", part_heading(psol, lang, p)]
-        lines += [f"  {note(psol, n, lang)}" for n in psol.conventions]
-        for section, steps in psol.sections():
-            lines += ["", section_title(section, lang)]
-            if section == "given":
-                lines.append("  " + ", ".join(chain(psol, s, p) for s in steps))
-                continue
-            lines += ["  " + chain(psol, s, p) for s in steps]
-        if checks is not None:
-            lines += ["", *check_lines(checks[pi], lang)]
+def render(obj, **settings) -> str:
+    """`obj` (anything render/build.py builds a document of) as text."""
+    return text(document(obj, **settings))
+
+
+def text(doc: Document) -> str:
+    lines = [doc.title, "=" * len(doc.title)]
+    for part in doc.parts:
+        m, p = part.math, part.precision
+        if part.heading is not None:
+            lines += ["", part.heading.plain]
+        lines += [f"  {n.plain}" for n in part.notes]
+        for section in part.sections:
+            lines += ["", section.title.plain]
+            if section.inline:
+                lines.append("  " + ", ".join(joined(step_links(m, s, p)) for s in section.steps))
+            else:
+                for s in section.steps:
+                    lines.append("  " + joined(step_links(m, s, p)))
+                    lines += [f"    {label.plain}: {m.text(s.symbol)} = {m.text(form)}"
+                              for label, form in s.alternatives]
+            lines += [f"  {n.plain}" for n in section.notes]
+        if part.closing:
+            lines += ["", *(c.plain for c in part.closing)]
     return "\n".join(lines) + "\n"
-
-
-def check_lines(report, lang: str = "en") -> list[str]:
-    """The three-way gradient check of one part, for people."""
-    n = len(report.gradients)
-    verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
-    lines = [msg(lang, "gradcheck.summary", n=n, verdict=verdict),
-             "  " + msg(lang, "gradcheck.direct", diff=f"{report.max_direct:.1e}"),
-             "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
-    for g in report.kinks:
-        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=g.kink, chain=f"{g.chain:.6g}",
-                                direct=f"{g.direct:.6g}", fd=f"{g.finite_difference:.6g}"))
-    return lines

@@ -1,0 +1,110 @@
+"""Builders: what `solve`, `derive` and the matrix example computed, as one `Document`.
+
+`document(obj, …)` takes a `Solution`, a list of `GeneralDerivation`s or a `QuadraticSolution`
+(or a `Document`, unchanged) and returns the document every format renders. The worked solution's
+builder is here; the general rules' is render/rules.py, the matrix example's render/quadratic.py.
+"""
+from __future__ import annotations
+
+import sys
+from functools import partial
+from typing import Any, Mapping
+
+from ..document import Document, Part, Section, Step, Text
+from ..messages import msg
+from ..printing import format_value, print_latex, print_text
+from .picture import picture
+from .prose import note, part_heading, section_title
+
+
+class SolutionMath:
+    """A worked solution's expressions in the names of its problem file."""
+
+    def __init__(self, names) -> None:
+        self.names = names
+
+    def text(self, expr: Any, values: Mapping | None = None) -> str:
+        return print_text(expr, self.names.text, values)
+
+    def latex(self, expr: Any, values: Mapping | None = None) -> str:
+        return print_latex(expr, self.names.latex, values)
+
+    def number(self, value: Any, precision: int) -> str:
+        return format_value(value, precision)[0]
+
+    def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
+        return format_value(step.value, precision, step.float_value)
+
+
+def solution_step(step) -> Step:
+    """A `solution.Step` as a document step: its own symbol, forms, numbers and value."""
+    return Step(str(step.id), step.symbol, step.forms, step.leaves if step.forms else None, step.value,
+                step.float_value)
+
+
+def check_lines(report, lang: str = "en") -> list[str]:
+    """The three-way gradient check of one part (`solve --check`), for people."""
+    n = len(report.gradients)
+    verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
+    lines = [msg(lang, "gradcheck.summary", n=n, verdict=verdict),
+             "  " + msg(lang, "gradcheck.direct", diff=f"{report.max_direct:.1e}"),
+             "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
+    for g in report.kinks:
+        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=g.kink, chain=f"{g.chain:.6g}",
+                                direct=f"{g.direct:.6g}", fd=f"{g.finite_difference:.6g}"))
+    return lines
+
+
+def solution_document(solution, precision: int | None = None, lang: str = "en", checks=None) -> Document:
+    """A worked solution: a part per problem part, its conventions as notes, a section per stage of
+    the lecture (given, forward, loss, output, hidden, updated) and, with `checks`, the gradient check."""
+    parts = []
+    for pi, psol in enumerate(solution.parts):
+        p = psol.part.precision if precision is None else precision
+        heading = part_heading(psol, lang, p, latex=True)
+        notes = []
+        for n in psol.conventions:
+            in_latex = note(psol, n, lang, latex=True)
+            notes.append(Text(note(psol, n, lang), in_latex, in_latex))
+        sections = tuple(Section(Text(section_title(sec, lang), section_title(sec, lang, latex=True)),
+                                 tuple(solution_step(s) for s in steps), inline=sec == "given")
+                         for sec, steps in psol.sections())
+        closing = tuple(Text(line) for line in check_lines(checks[pi], lang)) if checks is not None else ()
+        parts.append(Part(Text(part_heading(psol, lang, p), heading, heading), sections, SolutionMath(psol.names),
+                          p, tuple(notes), closing, partial(picture, psol.part, p), psol.name))
+    return Document(solution.title, tuple(parts), lang, "solution", "worked solution")
+
+
+def _instance(obj: Any, module: str, name: str) -> bool:
+    """isinstance without importing `module` (a module not loaded yet made no object)."""
+    mod = sys.modules.get(f"symbackprop.{module}")
+    return mod is not None and isinstance(obj, getattr(mod, name))
+
+
+def kind(obj: Any) -> str:
+    """What `obj` is: document, solution, rules (GeneralDerivations) or quadratic; else a TypeError."""
+    if isinstance(obj, Document):
+        return "document"
+    if _instance(obj, "solution", "Solution"):
+        return "solution"
+    if _instance(obj, "quadratic", "QuadraticSolution"):
+        return "quadratic"
+    items = obj if isinstance(obj, (list, tuple)) else [obj]
+    if items and all(_instance(d, "symbolic_rules", "GeneralDerivation") for d in items):
+        return "rules"
+    raise TypeError(f"nothing to render from a {type(obj).__name__}")
+
+
+def document(obj: Any, precision: int | None = None, lang: str = "en", checks=None, generated: bool = False,
+             title: str = "", **_) -> Document:
+    """The document of `obj` (see the module docstring); settings a kind has no use for are ignored."""
+    what = kind(obj)
+    if what == "document":
+        return obj
+    if what == "solution":
+        return solution_document(obj, precision, lang, checks)
+    if what == "quadratic":
+        from .quadratic import quadratic_document
+        return quadratic_document(obj, lang, precision)
+    from .rules import rules_document
+    return rules_document(list(obj) if isinstance(obj, (list, tuple)) else [obj], lang, generated, title)
