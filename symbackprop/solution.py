@@ -5,7 +5,7 @@ nothing in render/ computes mathematics.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from .errors import ProblemError
 from .evaluate import evaluate, to_float
 from .model import Model
 from .notation import Names, names_for
+from .printing import format_value
 from .problem import Part, Problem, load_problem
 
 SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
@@ -43,10 +44,21 @@ class Step:
     float_value: float
     unit: str | None = None
     sample: int | None = None              # 0-based sample index in a batch, else None
+    # the value as shown, by precision: filled by `shown`, not part of the step's identity
+    _shown: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def exact(self) -> bool:
         return not self.value.has(sp.Float)
+
+    def shown(self, precision: int) -> tuple[str, bool]:
+        """The value as shown at `precision` and whether that is exact (printing.format_value),
+        formatted once per precision from `float_value`: a value appears in its own step and in
+        every step that uses it, and a long exact value costs an evalf each time it is formatted."""
+        got = self._shown.get(precision)
+        if got is None:
+            got = self._shown[precision] = format_value(self.value, precision, self.float_value)
+        return got
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,28 @@ class PartSolution:
     def step(self, qid: str) -> Step:
         """The step with this id (a dictionary lookup: checking answers asks for steps often)."""
         return self._by_id[qid]
+
+    @cached_property
+    def _by_symbol(self) -> dict[sp.Symbol, Step]:
+        return {s.symbol: s for s in self.steps}
+
+    @cached_property
+    def term_order(self) -> dict:
+        """Each sum of the steps' forms with its terms in the order they are printed, kept by
+        the printers as they find it (printing.py): the rule with numbers substituted, and the
+        JSON's text and LaTeX, print the same sums again."""
+        return {}
+
+    def shown_leaves(self, step: Step, precision: int) -> dict[sp.Symbol, str]:
+        """The value of each symbol of `step`'s last form as shown at `precision`: the shown
+        value of the step that computed it (formatted once, `Step.shown`), or, for a symbol
+        without a step of its own (the bias input), formatted here."""
+        out = {}
+        for sym, value in step.leaves.items():
+            owner = self._by_symbol.get(sym)
+            out[sym] = (owner.shown(precision) if owner is not None and owner.value is value
+                        else format_value(value, precision))[0]
+        return out
 
     def sections(self):
         """(section, steps) in the lecture's order, skipping empty sections."""

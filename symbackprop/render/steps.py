@@ -1,7 +1,7 @@
 """The chain of one step, `lhs = rule = numbers ≈ value`, in text or LaTeX (formatting only)."""
 from __future__ import annotations
 
-from ..printing import format_value, print_latex, print_text
+from ..printing import print_latex, print_text, print_text_twice
 from ..solution import PartSolution, Step
 
 
@@ -10,12 +10,16 @@ def links(psol: PartSolution, step: Step, precision: int, latex: bool = False) -
     substituted and the value. Links that print like the one before are dropped."""
     names = psol.names.latex if latex else psol.names.text
     show = print_latex if latex else print_text
-    value, exact = format_value(step.value, precision, step.float_value)
+    value, exact = step.shown(precision)
+    terms = psol.term_order
     out = [("", show(step.symbol, names))]
-    forms = [show(f, names) for f in step.forms]
+    forms = [show(f, names, terms=terms) for f in step.forms[:-1]]
     if step.forms:
-        shown = {s: format_value(v, precision)[0] for s, v in step.leaves.items()}
-        forms.append(show(step.forms[-1], names, shown))
+        last, values = step.forms[-1], psol.shown_leaves(step, precision)
+        if latex:
+            forms += [show(last, names, terms=terms), show(last, names, values, terms=terms)]
+        else:
+            forms += print_text_twice(last, names, values, terms)
     for f in forms:
         if f != out[-1][1]:
             out.append(("=", f))
