@@ -216,25 +216,46 @@ def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: 
 
 
 _SLOT = re.compile("\x00([0-9]+)\x01")
+_TIMES = "\x02"          # LaTeX's multiplication sign, \cdot with names and \times with numbers
 
 
-def print_text_twice(expr: sp.Expr, names: dict, values: dict, terms: dict | None = None) -> tuple[str, str]:
-    """`print_text(expr, names)` and `print_text(expr, names, values)`, from one printing.
-
-    The printer decides every parenthesis and sign from the expression, never from how a symbol is
-    written (a value that starts with a minus sign is printed in parentheses, so no symbol's text
-    starts with one), so `expr` is printed once with a slot for each symbol and each slot is then
-    filled with the name or the value: the rule with numbers costs no second printing."""
-    symbols = sorted(expr.free_symbols, key=lambda sym: sym.name)
-    named = [names.get(sym, sym.name) for sym in symbols]
-    if any(n.startswith("-") or "\x00" in n for n in named):       # not a name the argument above covers
-        return print_text(expr, names, terms=terms), print_text(expr, names, values, terms=terms)
-    slots = {sym: f"\x00{i}\x01" for i, sym in enumerate(symbols)}
+def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool):
+    """Per symbol of `expr` (by name): a slot, its name and its value as printed (`negative`
+    wraps a value with a minus sign), or None when a name falls outside `print_twice`'s argument."""
+    symbols = list(expr.free_symbols)
+    named = [names.get(sym) for sym in symbols]
+    if any(n is None or n.startswith("-") or "\x00" in n or "\x01" in n or "\x02" in n for n in named):
+        return None
+    if latex and any("^" in n for n in named) and any(p.base.is_Symbol and "^" in names[p.base]
+                                                      for p in expr.atoms(sp.Pow)):
+        return None       # LaTeX braces a power's base by whether its text has a superscript
     valued = []
     for sym, name in zip(symbols, named):
         v = values.get(sym)
-        valued.append(name if v is None else f"({v})" if v.startswith("-") else v)
-    raw = StrPrinter.doprint(TextPrinter(dict(names=names, values=slots, indexed={}, terms=terms)), expr)
+        valued.append(name if v is None else negative.format(v) if v.startswith("-") else v)
+    return {sym: f"\x00{i}\x01" for i, sym in enumerate(symbols)}, named, valued
+
+
+def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
+                terms: dict | None = None) -> tuple[str, str]:
+    """`print_text(expr, names)` and `print_text(expr, names, values)` (or print_latex's), from one
+    printing.
+
+    The printers decide every parenthesis and sign from the expression, never from how a symbol is
+    written (a value with a minus sign is printed in parentheses, so no symbol's text starts with
+    one; LaTeX's one exception, a superscript in a power's base, is printed twice), so `expr` is
+    printed once with a slot for each symbol and each slot is filled with the name or the value:
+    the rule with numbers costs no second printing."""
+    slots = _slots(expr, names, values, r"\left({}\right)" if latex else "({})", latex)
+    show = print_latex if latex else print_text
+    if slots is None:
+        return show(expr, names, terms=terms), show(expr, names, values, terms=terms)
+    slot, named, valued = slots
+    if latex:
+        raw = LatexPrinter(dict(names=names, values=slot, mul_symbol=_TIMES, indexed={}, terms=terms)).doprint(expr)
+        return (_SLOT.sub(lambda m: named[int(m.group(1))], raw).replace(_TIMES, r" \cdot "),
+                _SLOT.sub(lambda m: valued[int(m.group(1))], raw).replace(_TIMES, r" \times "))
+    raw = StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr)
     return (TextPrinter.finish(_SLOT.sub(lambda m: named[int(m.group(1))], raw), False),
             TextPrinter.finish(_SLOT.sub(lambda m: valued[int(m.group(1))], raw), True))
 

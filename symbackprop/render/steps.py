@@ -1,7 +1,7 @@
 """The chain of one step, `lhs = rule = numbers ≈ value`, in text or LaTeX (formatting only)."""
 from __future__ import annotations
 
-from ..printing import print_latex, print_text, print_text_twice
+from ..printing import print_latex, print_text, print_twice
 from ..solution import PartSolution, Step
 
 
@@ -15,11 +15,7 @@ def links(psol: PartSolution, step: Step, precision: int, latex: bool = False) -
     out = [("", show(step.symbol, names))]
     forms = [show(f, names, terms=terms) for f in step.forms[:-1]]
     if step.forms:
-        last, values = step.forms[-1], psol.shown_leaves(step, precision)
-        if latex:
-            forms += [show(last, names, terms=terms), show(last, names, values, terms=terms)]
-        else:
-            forms += print_text_twice(last, names, values, terms)
+        forms += print_twice(step.forms[-1], names, psol.shown_leaves(step, precision), latex, terms)
     for f in forms:
         if f != out[-1][1]:
             out.append(("=", f))
