@@ -88,15 +88,25 @@ class PartSolution:
         JSON's text and LaTeX, print the same sums again."""
         return {}
 
+    @cached_property
+    def _shown_leaves(self) -> dict[tuple[sp.Symbol, int], str]:
+        return {}
+
     def shown_leaves(self, step: Step, precision: int) -> dict[sp.Symbol, str]:
         """The value of each symbol of `step`'s last form as shown at `precision`: the shown
         value of the step that computed it (formatted once, `Step.shown`), or, for a symbol
-        without a step of its own (the bias input), formatted here."""
+        without a step of its own (the bias input), formatted once here."""
         out = {}
         for sym, value in step.leaves.items():
             owner = self._by_symbol.get(sym)
-            out[sym] = (owner.shown(precision) if owner is not None and owner.value is value
-                        else format_value(value, precision))[0]
+            if owner is not None and owner.value is value:
+                out[sym] = owner.shown(precision)[0]
+                continue
+            key = (sym, precision)
+            got = self._shown_leaves.get(key)
+            if got is None:
+                got = self._shown_leaves[key] = format_value(value, precision)[0]
+            out[sym] = got
         return out
 
     def sections(self):
