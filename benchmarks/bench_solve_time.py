@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_problem_size import network, run  # noqa: E402
+from bench_problem_size import network  # noqa: E402
 
 SIZES = [(4, 10), (8, 20), (12, 30), (16, 40)]
 
@@ -40,6 +40,26 @@ def wall(cmd: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - start
+
+
+def run(args: list[str], timeout: float) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and max RSS in MiB of `symbackprop args`, budget
+    off (POSIX: os.wait4). CPU time is what a busy machine changes least."""
+    code = ("import symbackprop.budget as b, symbackprop.cli as c; b._DISABLED = True; "
+            "c.run(__import__('sys').argv[1:])")
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, stdout=subprocess.DEVNULL)
+    while True:                  # os.wait4, not proc.wait: it reaps the child and returns its rusage
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - start > timeout:
+            proc.kill()
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{args}: exit {os.waitstatus_to_exitcode(status)}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def weights(n: int, w: int) -> int:
@@ -75,9 +95,10 @@ def main() -> None:
     print(f"| symbackprop solve problems/xor.yaml | {xor:.3f} | {xor / base:.2f} (goal at most 1.3) |", flush=True)
     if not args.sizes:
         return
-    print("\n| network | weights | format | median wall (s) | / import floor | max RSS (MiB) |")
-    print("|---|---|---|---|---|---|")
+    print("\n| network | weights | format | median wall (s) | / import floor | median CPU (s) | max RSS (MiB) |")
+    print("|---|---|---|---|---|---|---|")
     times: dict[str, list[tuple[int, float]]] = {"text": [], "json": []}
+    cpus: dict[str, list[tuple[int, float]]] = {"text": [], "json": []}
     with tempfile.TemporaryDirectory() as tmp:
         for n, w in SIZES:
             label = f"{n}-{w}-{w}-{w}-{n}"
@@ -86,18 +107,22 @@ def main() -> None:
             path = os.path.join(tmp, f"{label}.yaml")
             Path(path).write_text(yaml.safe_dump(network([n, w, w, w, n]), sort_keys=False))
             for fmt in ("text", "json"):
-                secs, mbs, floor = [], [], []
+                secs, cpu, mbs, floor = [], [], [], []
                 for _ in range(args.runs):
                     floor.append(wall(floor_cmd))
-                    s, mb = run(["solve", path, "--format", fmt], 600)
-                    secs.append(s if s is not None else math.inf)
+                    s, c, mb = run(["solve", path, "--format", fmt], 600)
+                    secs.append(s)
+                    cpu.append(c)
                     mbs.append(mb)
-                t, f = statistics.median(secs), statistics.median(floor)
+                t, c, f = statistics.median(secs), statistics.median(cpu), statistics.median(floor)
                 times[fmt].append((weights(n, w), t))
-                print(f"| {label} | {weights(n, w):,} | {fmt} | {t:.2f} | {t / f:.1f} | {max(mbs):.0f} |", flush=True)
-    for fmt, points in times.items():
-        if len(points) >= 3:
-            print(f"\n{fmt}: time ∝ W^{fit_exponent(points):.2f} over {len(points)} sizes (goal: exponent at most 1.0)")
+                cpus[fmt].append((weights(n, w), c))
+                print(f"| {label} | {weights(n, w):,} | {fmt} | {t:.2f} | {t / f:.1f} | {c:.2f} | {max(mbs):.0f} |",
+                      flush=True)
+    for fmt in times:
+        if len(times[fmt]) >= 3:
+            print(f"\n{fmt}: wall ∝ W^{fit_exponent(times[fmt]):.2f}, CPU ∝ W^{fit_exponent(cpus[fmt]):.2f} "
+                  f"over {len(times[fmt])} sizes (goal: exponent at most 1.0)")
 
 
 if __name__ == "__main__":
