@@ -114,6 +114,9 @@ CASES = [
     ("50-50-1 tanh", dict(sizes=[50, 50, 1]), ("solve", "derive", "grader")),
     ("70-70-1 tanh", dict(sizes=[70, 70, 1]), ("solve", "derive", "grader")),
     ("100-100-1 tanh", dict(sizes=[100, 100, 1]), ("solve",)),
+    # issue 11's sizes for `solve` (bench_solve_time.py --sizes times them against the import floor)
+    ("8-20-20-20-8 tanh", dict(sizes=[8, 20, 20, 20, 8]), ("solve",)),
+    ("16-40-40-40-16 tanh", dict(sizes=[16, 40, 40, 40, 16]), ("solve",)),
     ("50-50-1 relu", dict(sizes=[50, 50, 1], activation="relu", output_activation="identity"), ("solve", "grader")),
     ("20-20-1 tanh, 8 samples", dict(sizes=[20, 20, 1], samples=8), ("solve", "derive", "grader")),
     ("20-20-1 tanh, 32 samples", dict(sizes=[20, 20, 1], samples=32), ("solve", "grader")),

@@ -9,7 +9,7 @@ is the `Math` of its part.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol
 
 
@@ -51,6 +51,7 @@ class Step:
     value: Any = None                       # a SymPy number or matrix
     float_value: float | None = None
     alternatives: tuple[tuple[str, Any], ...] = ()
+    source: Any = field(default=None, compare=False, repr=False)   # what it was built from, for its Math's caches
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ The printers are SymPy's own (`StrPrinter`, `LatexPrinter`) with two settings ad
 how each internal symbol is written, and `values`, display strings that replace symbols when
 printing the rule with numbers substituted. Substitution happens in the printer, not with `subs`,
 so SymPy does not evaluate the expression before it is shown.
+
+Sorting the terms of a sum into SymPy's canonical order is most of the cost of printing a long
+one; a caller that prints the same sums several times (with symbols, with numbers, in text and in
+LaTeX) passes `terms`, a dict it owns in which each sum's order is kept once found.
 """
 from __future__ import annotations
 
@@ -57,14 +61,25 @@ def message_number(x: float, precision: int) -> str:
 
 
 def _positive_first(printer, expr, order):
-    """Terms of a sum with a positive one first: z_1 − u_5 rather than −u_5 + z_1."""
+    """Terms of a sum with a positive one first: z_1 − u_5 rather than −u_5 + z_1.
+
+    With the printer's `terms` dict, each sum is put in order once (SymPy's order depends on the
+    expression only, not on the names or values printed for its symbols)."""
+    cache = printer._settings["terms"] if (order or printer.order) is None else None
+    if cache is not None:
+        got = cache.get(expr)
+        if got is not None:
+            return got
     terms = printer._as_ordered_terms(expr, order=order)
     if len(terms) > 1 and terms[0].could_extract_minus_sign():
         for i, t in enumerate(terms):
             if not t.could_extract_minus_sign():
                 terms = [t] + terms[:i] + terms[i + 1:]
                 break
-    return sp.Add(*terms, evaluate=False)
+    out = sp.Add(*terms, evaluate=False)
+    if cache is not None:
+        cache[expr] = out
+    return out
 
 
 def _indices(printer, expr, swap: bool) -> str:
@@ -79,7 +94,8 @@ class TextPrinter(StrPrinter):
 
     `indexed` names the bases of the general rules: {base name: (shown name, reverse indices)}."""
 
-    _default_settings = dict(StrPrinter._default_settings, names={}, values=None, times=False, indexed={})
+    _default_settings = dict(StrPrinter._default_settings, names={}, values=None, times=False, indexed={},
+                             terms=None)
 
     def _print(self, expr, **kwargs) -> str:
         if isinstance(expr, sp.Indexed):       # Indexed has its own _sympystr, which StrPrinter prefers
@@ -110,9 +126,13 @@ class TextPrinter(StrPrinter):
         return f"Σ_{self._print(var)}[{self._print(low)}..{self._print(high)}] {body}"
 
     def doprint(self, expr) -> str:
-        s = super().doprint(expr)
+        return self.finish(super().doprint(expr), self._settings["times"])
+
+    @staticmethod
+    def finish(s: str, times: bool) -> str:
+        """SymPy's ** and * as people write them: ², ^, and · (× once numbers are in)."""
         s = s.replace("**2", "²").replace("**", "^")
-        return s.replace("*", "×" if self._settings["times"] else "·")
+        return s.replace("*", "×" if times else "·")
 
     def _print_Symbol(self, expr) -> str:
         values = self._settings["values"]
@@ -147,7 +167,7 @@ class TextPrinter(StrPrinter):
 class LatexPrinter(_SympyLatexPrinter):
     """LaTeX printer: \\mathrm{net}_{3}, \\delta_{5}, g'(\\mathrm{net}_{5}), \\times once numbers are in."""
 
-    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={})
+    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={}, terms=None)
 
     def _print_Indexed(self, expr) -> str:
         name, swap = self._settings["indexed"].get(expr.base.name, (expr.base.name, False))
@@ -187,11 +207,62 @@ class LatexPrinter(_SympyLatexPrinter):
         return format_value(expr, 6)[0]
 
 
-def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None) -> str:
+def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None,
+               terms: dict | None = None) -> str:
+    """`expr` in text; `values`: display strings for symbols; `terms`: the caller's dict of sums
+    already put in order (module docstring)."""
     return TextPrinter(dict(names=names, values=values, times=values is not None,
-                            indexed=indexed or {})).doprint(expr)
+                            indexed=indexed or {}, terms=terms)).doprint(expr)
 
 
-def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None) -> str:
+_SLOT = re.compile("\x00([0-9]+)\x01")
+_TIMES = "\x02"          # LaTeX's multiplication sign, \cdot with names and \times with numbers
+
+
+def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool):
+    """Per symbol of `expr` (by name): a slot, its name and its value as printed (`negative`
+    wraps a value with a minus sign), or None when a name falls outside `print_twice`'s argument."""
+    symbols = list(expr.free_symbols)
+    named = [names.get(sym) for sym in symbols]
+    if any(n is None or n.startswith("-") or "\x00" in n or "\x01" in n or "\x02" in n for n in named):
+        return None
+    if latex and any("^" in n for n in named) and any(p.base.is_Symbol and "^" in names[p.base]
+                                                      for p in expr.atoms(sp.Pow)):
+        return None       # LaTeX braces a power's base by whether its text has a superscript
+    valued = []
+    for sym, name in zip(symbols, named):
+        v = values.get(sym)
+        valued.append(name if v is None else negative.format(v) if v.startswith("-") else v)
+    return {sym: f"\x00{i}\x01" for i, sym in enumerate(symbols)}, named, valued
+
+
+def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
+                terms: dict | None = None) -> tuple[str, str]:
+    """`print_text(expr, names)` and `print_text(expr, names, values)` (or print_latex's), from one
+    printing.
+
+    The printers decide every parenthesis and sign from the expression, never from how a symbol is
+    written (a value with a minus sign is printed in parentheses, so no symbol's text starts with
+    one; LaTeX's one exception, a superscript in a power's base, is printed twice), so `expr` is
+    printed once with a slot for each symbol and each slot is filled with the name or the value:
+    the rule with numbers costs no second printing."""
+    slots = _slots(expr, names, values, r"\left({}\right)" if latex else "({})", latex)
+    show = print_latex if latex else print_text
+    if slots is None:
+        return show(expr, names, terms=terms), show(expr, names, values, terms=terms)
+    slot, named, valued = slots
+    if latex:
+        raw = LatexPrinter(dict(names=names, values=slot, mul_symbol=_TIMES, indexed={}, terms=terms)).doprint(expr)
+        return (_SLOT.sub(lambda m: named[int(m.group(1))], raw).replace(_TIMES, r" \cdot "),
+                _SLOT.sub(lambda m: valued[int(m.group(1))], raw).replace(_TIMES, r" \times "))
+    raw = StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr)
+    return (TextPrinter.finish(_SLOT.sub(lambda m: named[int(m.group(1))], raw), False),
+            TextPrinter.finish(_SLOT.sub(lambda m: valued[int(m.group(1))], raw), True))
+
+
+def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None,
+                terms: dict | None = None) -> str:
+    """`expr` in LaTeX; `values` and `terms` as for `print_text`."""
     mul = "times" if values is not None else "dot"
-    return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {})).doprint(expr)
+    return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {},
+                             terms=terms)).doprint(expr)

@@ -5,7 +5,7 @@ nothing in render/ computes mathematics.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from .errors import ProblemError
 from .evaluate import evaluate, to_float
 from .model import Model
 from .notation import Names, names_for
+from .printing import format_value
 from .problem import Part, Problem, load_problem
 from .quantity import Key
 
@@ -44,6 +45,8 @@ class Step:
     float_value: float
     unit: str | None = None
     sample: int | None = None              # 0-based sample index in a batch, else None
+    # the value as shown, by precision: filled by `shown`, not part of the step's identity
+    _shown: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -53,6 +56,15 @@ class Step:
     @property
     def exact(self) -> bool:
         return not self.value.has(sp.Float)
+
+    def shown(self, precision: int) -> tuple[str, bool]:
+        """The value as shown at `precision` and whether that is exact (printing.format_value),
+        formatted once per precision from `float_value`: a value appears in its own step and in
+        every step that uses it, and a long exact value costs an evalf each time it is formatted."""
+        got = self._shown.get(precision)
+        if got is None:
+            got = self._shown[precision] = format_value(self.value, precision, self.float_value)
+        return got
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,38 @@ class PartSolution:
         """The key of the step with this id, None if the solution has none (a rule id, a typo)."""
         step = self._by_id.get(qid)
         return None if step is None else step.key
+
+    @cached_property
+    def _by_symbol(self) -> dict[sp.Symbol, Step]:
+        return {s.symbol: s for s in self.steps}
+
+    @cached_property
+    def term_order(self) -> dict:
+        """Each sum of the steps' forms with its terms in the order they are printed, kept by
+        the printers as they find it (printing.py): the rule with numbers substituted, and the
+        JSON's text and LaTeX, print the same sums again."""
+        return {}
+
+    @cached_property
+    def _shown_leaves(self) -> dict[tuple[sp.Symbol, int], str]:
+        return {}
+
+    def shown_leaves(self, step: Step, precision: int) -> dict[sp.Symbol, str]:
+        """The value of each symbol of `step`'s last form as shown at `precision`: the shown
+        value of the step that computed it (formatted once, `Step.shown`), or, for a symbol
+        without a step of its own (the bias input), formatted once here."""
+        out = {}
+        for sym, value in step.leaves.items():
+            owner = self._by_symbol.get(sym)
+            if owner is not None and owner.value is value:
+                out[sym] = owner.shown(precision)[0]
+                continue
+            key = (sym, precision)
+            got = self._shown_leaves.get(key)
+            if got is None:
+                got = self._shown_leaves[key] = format_value(value, precision)[0]
+            out[sym] = got
+        return out
 
     def sections(self):
         """(section, steps) in the lecture's order, skipping empty sections."""

@@ -12,34 +12,54 @@ from typing import Any, Mapping
 
 from ..document import Document, Part, Section, Step, Text
 from ..messages import msg
-from ..printing import format_value, print_latex, print_text
-from .picture import picture
+from ..printing import format_value, print_latex, print_text, print_twice
 from .prose import note, part_heading, section_title
 
 
 class SolutionMath:
-    """A worked solution's expressions in the names of its problem file."""
+    """A worked solution's expressions in the names of its problem file. With the part's solution
+    (`psol`), each value is formatted once per precision (solution.Step.shown), each sum put in
+    order once (PartSolution.term_order), and a rule printed once for its names and its numbers."""
 
-    def __init__(self, names) -> None:
+    def __init__(self, names, psol=None) -> None:
         self.names = names
+        self.psol = psol
+        self.terms = psol.term_order if psol is not None else None
 
     def text(self, expr: Any, values: Mapping | None = None) -> str:
-        return print_text(expr, self.names.text, values)
+        return print_text(expr, self.names.text, values, terms=self.terms)
 
     def latex(self, expr: Any, values: Mapping | None = None) -> str:
-        return print_latex(expr, self.names.latex, values)
+        return print_latex(expr, self.names.latex, values, terms=self.terms)
 
     def number(self, value: Any, precision: int) -> str:
         return format_value(value, precision)[0]
 
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
+        if step.source is not None:
+            return step.source.shown(precision)
         return format_value(step.value, precision, step.float_value)
+
+    def substituted(self, step: Step, precision: int, latex: bool) -> tuple[str, str]:
+        """The last form in names and with the numbers put in, printed once (printing.print_twice)."""
+        names = self.names.latex if latex else self.names.text
+        if self.psol is not None and step.source is not None:
+            shown = self.psol.shown_leaves(step.source, precision)
+        else:
+            shown = {s: self.number(v, precision) for s, v in step.numbers.items()}
+        return print_twice(step.forms[-1], names, shown, latex, self.terms)
+
+
+def _picture(part, precision: int) -> str:
+    """The TikZ picture of the network (imported only by standalone LaTeX, which alone draws it)."""
+    from .picture import picture
+    return picture(part, precision)
 
 
 def solution_step(step) -> Step:
     """A `solution.Step` as a document step: its own symbol, forms, numbers and value."""
     return Step(str(step.id), step.symbol, step.forms, step.leaves if step.forms else None, step.value,
-                step.float_value)
+                step.float_value, source=step)
 
 
 def check_lines(report, lang: str = "en") -> list[str]:
@@ -70,8 +90,8 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
                                  tuple(solution_step(s) for s in steps), inline=sec == "given")
                          for sec, steps in psol.sections())
         closing = tuple(Text(line) for line in check_lines(checks[pi], lang)) if checks is not None else ()
-        parts.append(Part(Text(part_heading(psol, lang, p), heading, heading), sections, SolutionMath(psol.names),
-                          p, tuple(notes), closing, partial(picture, psol.part, p), psol.name))
+        parts.append(Part(Text(part_heading(psol, lang, p), heading, heading), sections, SolutionMath(psol.names, psol),
+                          p, tuple(notes), closing, partial(_picture, psol.part, p), psol.name))
     return Document(solution.title, tuple(parts), lang, "solution", "worked solution")
 
 

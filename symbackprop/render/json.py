@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-from ..printing import format_value
 from ..solution import Solution
 from .prose import note
 from .steps import chain
@@ -24,7 +23,7 @@ def to_data(solution: Solution, precision: int | None = None, checks=None) -> di
         for step in psol.steps:
             q = {"value": step.float_value,
                  "exact": str(step.value) if step.exact else None,
-                 "display": format_value(step.value, p, step.float_value)[0],
+                 "display": step.shown(p)[0],
                  "text": chain(psol, step, p),
                  "latex": chain(psol, step, p, latex=True),
                  "section": step.section}

@@ -13,9 +13,13 @@ def step_links(math: Math, step: Step, precision: int, latex: bool = False) -> L
     like the one before it is dropped."""
     show = math.latex if latex else math.text
     out = [("", show(step.symbol))]
-    forms = [show(f) for f in step.forms]
-    if step.forms and step.numbers is not None:
-        forms.append(show(step.forms[-1], {s: math.number(v, precision) for s, v in step.numbers.items()}))
+    if step.forms and step.numbers is not None and hasattr(math, "substituted"):
+        # the rule and the rule with numbers, from one printing (a Math that keeps formatted values)
+        forms = [show(f) for f in step.forms[:-1]] + list(math.substituted(step, precision, latex))
+    else:
+        forms = [show(f) for f in step.forms]
+        if step.forms and step.numbers is not None:
+            forms.append(show(step.forms[-1], {s: math.number(v, precision) for s, v in step.numbers.items()}))
     for f in forms:
         if f != out[-1][1]:
             out.append(("=", f))
@@ -56,7 +60,7 @@ def inline(links_list: list[Links]) -> str:
 def links(psol, step, precision: int, latex: bool = False) -> Links:
     """The links of one step of a `PartSolution`."""
     from .build import SolutionMath, solution_step
-    return step_links(SolutionMath(psol.names), solution_step(step), precision, latex)
+    return step_links(SolutionMath(psol.names, psol), solution_step(step), precision, latex)
 
 
 def chain(psol, step, precision: int, latex: bool = False) -> str:
