@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -33,7 +34,9 @@ from .activations import softmax_value
 from .budget import check_budget
 from .errors import SymbackpropError
 from .problem import Part
-from .solution import PartSolution
+
+if TYPE_CHECKING:                 # only a type: importing solution.py would load the model
+    from .solution import PartSolution
 
 DIRECT_TOL = 1e-12     # relative to max(1, |gradient|)
 FD_TOL = 1e-6
@@ -69,19 +72,28 @@ class CheckReport:
 
 
 def substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, str, sp.Expr]]]:
-    """J as one expression in the weight symbols; also every unit's net as (layer, unit, expr).
+    """J as one expanded expression in the weight symbols (every layer substituted into the next),
+    and every unit's net as (layer, unit, expr): what `sympy.diff` of the whole loss would take.
+    The check itself sweeps `loss_graph`, the same J with each unit's net and output named once."""
+    J, bindings, nets = loss_graph(part, wsyms)
+    expanded: dict = {}
+    for sym, expr in bindings.items():                 # in order: each uses only earlier ones
+        expanded[sym] = expr.xreplace(expanded)
+    return J.xreplace(expanded), [(li, j, expanded[net]) for li, j, net in nets]
 
-    Built unevaluated (`sympy.evaluate(False)`): SymPy's automatic simplification asks questions
-    (is this sum zero? positive?) whose cost doubles with every layer of a deep network, and
-    would distribute constants into sums; unevaluated, every unit is one shared node."""
-    with sp.evaluate(False):
-        return _substituted_loss(part, wsyms)
 
+def loss_graph(part: Part, wsyms: dict) -> tuple[sp.Expr, dict, list[tuple[int, str, sp.Symbol]]]:
+    """J built straight from the problem, one sample after the other: (J, bindings, nets).
 
-def _substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, str, sp.Expr]]]:
+    Every unit's net and output of every sample is a fresh symbol bound, in `bindings` (in order),
+    to its expression in the weight symbols, the inputs and the symbols of the layer before; J is
+    written in the outputs' symbols. Substituted into each other they are the whole J(w); kept
+    named, J is a graph with a few nodes per weight and unit, and SymPy never sees a nested
+    expression (its automatic simplification of those, e.g. of nested Piecewise conditions,
+    costs more with every layer). `nets` is (layer, unit, net symbol) for every unit and sample."""
     loss = losses.TABLE[part.loss]
-    total, nets_out = [], []
-    for sample in part.samples:
+    total, bindings, nets_out = [], {}, []
+    for n, sample in enumerate(part.samples):
         out = dict(sample.x)
         if part.bias is not None:
             out[part.bias] = sp.Integer(1)
@@ -89,42 +101,51 @@ def _substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int,
         for li, layer in enumerate(part.layers):
             act = part.activations[li]
             feed = ([part.bias] if part.bias is not None else []) + prev
-            nets = [sp.Add(*[wsyms[(i, j)] * out[i] for i in feed]) for j in layer]
-            nets_out += [(li, j, net) for j, net in zip(layer, nets)]
+            nets = []
+            for j in layer:
+                net = sp.Dummy(f"net_{j}_{n}", real=True)
+                bindings[net] = sp.Add(*[wsyms[(i, j)] * out[i] for i in feed])
+                nets.append(net)
+                nets_out.append((li, j, net))
             for k, j in enumerate(layer):
-                out[j] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
+                u = sp.Dummy(f"u_{j}_{n}", real=True)
+                bindings[u] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
+                out[j] = u
             prev = list(layer)
         t = dict(sample.t)
         total.append(loss.per_sample([out[k] for k in part.outputs], [t[k] for k in part.outputs]))
     J = sp.Add(*total)
     if part.batch_reduction == "mean":
         J = J / len(part.samples)
-    return J, nets_out
+    return J, bindings, nets_out
 
 
 # -- the graph of J and its two evaluations -------------------------------------------------------
-def _children(node: sp.Basic) -> tuple:
-    """The operands of a node; a Piecewise's are its branches and their conditions."""
+def _children(node: sp.Basic, bindings: dict) -> tuple:
+    """The operands of a node; a Piecewise's are its branches and their conditions; a bound
+    symbol's, its expression."""
+    if node in bindings:
+        return (bindings[node],)
     if isinstance(node, sp.Piecewise):
         return tuple(x for pair in node.args for x in pair.args)
     return () if node.is_Atom else node.args
 
 
-def _topological(roots) -> list[sp.Basic]:
+def _topological(roots, bindings: dict | None = None) -> list[sp.Basic]:
     """Every node reachable from `roots`, each once, operands before their node (iterative: the
     graph can be deeper than Python's recursion limit)."""
-    order, seen = [], set()
+    order, seen, bindings = [], set(), bindings or {}
     for root in roots:
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(_children(root)))]
+        stack = [(root, iter(_children(root, bindings)))]
         while stack:
             node, it = stack[-1]
             for child in it:
                 if child not in seen:
                     seen.add(child)
-                    stack.append((child, iter(_children(child))))
+                    stack.append((child, iter(_children(child, bindings))))
                     break
             else:
                 stack.pop()
@@ -168,10 +189,11 @@ class LossGraph:
     """J(w) as a graph of SymPy nodes in topological order, with an exact forward pass, one
     reverse sweep for every ∂J/∂w, and a float64 forward pass for finite differences."""
 
-    def __init__(self, J: sp.Expr, wsyms: list) -> None:
+    def __init__(self, J: sp.Expr, wsyms: list, bindings: dict | None = None) -> None:
         self.J = J
         self.wsyms = list(wsyms)
-        self.order = _topological([J])
+        self.bindings = dict(bindings or {})      # symbol -> its expression (a named node)
+        self.order = _topological([J], self.bindings)
         self._local = _LocalDerivatives()
         self._numpy_fns: dict = {}
         self.values: dict = {}            # node -> exact or 40-digit value (after `evaluate`)
@@ -185,20 +207,22 @@ class LossGraph:
         self._branch = {}
         for node in self.order:
             self._value(node, wvals)
-        for node in _topological(extra):
+        for node in _topological(extra, self.bindings):
             if node not in values:
                 self._value(node, wvals)
 
     def value(self, expr: sp.Expr) -> sp.Basic:
         """The value of an expression made of the graph's nodes (evaluating any new ones)."""
-        for node in _topological([expr]):
+        for node in _topological([expr], self.bindings):
             if node not in self.values:
                 self._value(node, None)
         return self.values[expr]
 
     def _value(self, node: sp.Basic, wvals) -> None:
         values = self.values
-        if node.is_Symbol:
+        if node in self.bindings:
+            v = values[self.bindings[node]]
+        elif node.is_Symbol:
             if wvals is None or node not in wvals:
                 raise SymbackpropError(f"gradient check: no value for {node}")
             v = _number(wvals[node])
@@ -224,7 +248,7 @@ class LossGraph:
         values, weights = self.values, set(self.wsyms)
         active = set()                    # nodes that depend on some weight
         for node in self.order:
-            if node in weights or (isinstance(node, sp.Expr) and any(c in active for c in _children(node))):
+            if node in weights or (isinstance(node, sp.Expr) and any(c in active for c in _children(node, self.bindings))):
                 active.add(node)
         adjoint = {self.J: sp.Integer(1)}
         for node in reversed(self.order):
@@ -240,6 +264,9 @@ class LossGraph:
     def _locals(self, node: sp.Basic, active: set):
         """(operand, ∂node/∂operand at the current values) for the operands that depend on a weight."""
         values = self.values
+        if node in self.bindings:
+            yield self.bindings[node], sp.Integer(1)
+            return
         if isinstance(node, sp.Piecewise):
             chosen = self._branch.get(node)
             if chosen is not None and chosen in active:
@@ -277,7 +304,9 @@ class LossGraph:
         weights = {w: k for k, w in enumerate(self.wsyms)}
         vals: dict = {}
         for node in self.order:
-            if node in weights:
+            if node in self.bindings:
+                v = vals[self.bindings[node]]
+            elif node in weights:
                 v = columns[weights[node]]
             elif node.is_Atom:
                 v = bool(node) if isinstance(node, sp.logic.boolalg.BooleanAtom) else float(node)
@@ -349,8 +378,8 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
     keys = [(w.source, w.target) for w in part.weights]
     wsyms = {k: sp.Symbol(f"w_{k[0]}_{k[1]}", real=True) for k in keys}
     wvals = {wsyms[(w.source, w.target)]: w.value for w in part.weights}
-    J, nets = substituted_loss(part, wsyms)
-    graph = LossGraph(J, [wsyms[k] for k in keys])
+    J, bindings, nets = loss_graph(part, wsyms)
+    graph = LossGraph(J, [wsyms[k] for k in keys], bindings)
     graph.evaluate(wvals, [net for _, _, net in nets])
     kinks = _kinks(part, graph, nets)
     grads = graph.gradient()
