@@ -32,7 +32,7 @@ import sympy as sp
 from . import losses
 from .activations import softmax_value
 from .budget import check_budget
-from .errors import SymbackpropError
+from .errors import InternalError
 from .problem import Part
 
 if TYPE_CHECKING:                 # only a type: importing solution.py would load the model
@@ -159,7 +159,7 @@ def _number(v: sp.Basic) -> sp.Basic:
         return v
     out = v.evalf(DIGITS)
     if not out.is_number:
-        raise SymbackpropError(f"gradient check: could not evaluate {v} to a number")
+        raise InternalError(f"gradient check: could not evaluate {v} to a number")
     return out
 
 
@@ -176,7 +176,7 @@ class _LocalDerivatives:
             xs = tuple(sp.Dummy(f"x{k}", real=True) for k in range(len(node.args)))
             d = sp.diff(node.func(*xs), xs[i])
             if d.has(sp.Derivative, sp.Subs):
-                raise SymbackpropError(f"gradient check: no derivative known for {node.func.__name__}")
+                raise InternalError(f"gradient check: no derivative known for {node.func.__name__}")
             self._table[key] = (xs, d)
         return self._table[key]
 
@@ -224,7 +224,7 @@ class LossGraph:
             v = values[self.bindings[node]]
         elif node.is_Symbol:
             if wvals is None or node not in wvals:
-                raise SymbackpropError(f"gradient check: no value for {node}")
+                raise InternalError(f"gradient check: no value for {node}")
             v = _number(wvals[node])
         elif node.is_Atom:
             v = _number(node)
@@ -232,7 +232,7 @@ class LossGraph:
             for expr, cond in node.args:
                 c = values[cond]
                 if c not in (sp.true, sp.false):
-                    raise SymbackpropError(f"gradient check: undecided condition {cond} = {c}")
+                    raise InternalError(f"gradient check: undecided condition {cond} = {c}")
                 if c == sp.true:
                     self._branch[node] = expr
                     v = values[expr]
@@ -248,7 +248,8 @@ class LossGraph:
         values, weights = self.values, set(self.wsyms)
         active = set()                    # nodes that depend on some weight
         for node in self.order:
-            if node in weights or (isinstance(node, sp.Expr) and any(c in active for c in _children(node, self.bindings))):
+            if node in weights or (isinstance(node, sp.Expr)
+                                   and any(c in active for c in _children(node, self.bindings))):
                 active.add(node)
         adjoint = {self.J: sp.Integer(1)}
         for node in reversed(self.order):

@@ -14,7 +14,7 @@ import sympy as sp
 import yaml
 from conftest import NETWORKS
 
-from symbackprop import activations, losses
+from symbackprop import losses
 from symbackprop.activations import softmax_value
 from symbackprop.gradcheck import LossGraph, check_part, direct_gradients, loss_graph, substituted_loss
 from symbackprop.problem import load_problem, parse_problem
