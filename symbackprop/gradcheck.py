@@ -3,9 +3,9 @@ and by finite differences. (Checking students' answers is answers/checker.py, a 
 
 Independent of the model by design: nothing here imports model.py, derive.py or the backward
 walk, so a mistake there cannot hide itself here. The loss is built again straight from the
-problem (`Part`), not from the model's rules, as one SymPy expression J(w): the weights stay
-symbols, everything else is substituted. Its tree grows as width^depth, but SymPy shares every
-unit's subexpression, so as a graph (a DAG) it has about (2·weights + units) nodes per sample.
+problem (`Part`), not from the model's rules (`loss_graph`): the weights stay symbols, the
+numbers are substituted, and every unit's net and output of every sample is a named node, so J(w)
+is a graph of a few nodes per weight and unit instead of a tree that grows as width^depth.
 
 - direct: one reverse-mode sweep of our own over that graph (`LossGraph`). Each node's local
   derivative is `sympy.diff` of the node's own function (exp, tanh, relu, Abs, Pow, …) in fresh
