@@ -3,9 +3,9 @@
 The layer-wise derivation (solve, derive, and the Checker that check and grade build) costs about
 the same per weight and per unit, once per sample: `work = (weights + units) × samples`, summed
 over the parts (measured: 3 to 30 ms per unit, the most for deep tanh layers and large batches).
-The independent direct check of `solve --check` differentiates the fully substituted loss, whose
-tree grows as the product of the fan-ins of the layers (width^depth): its own model, `direct`, is
-the number of weights times the size of that tree. Exact rationals grow
+The independent check of `solve --check` (gradcheck.py) sweeps the graph of the substituted loss
+once (its size grows as the layer-wise work) and evaluates it in float64 twice per weight for the
+finite differences: its own model, `direct`, is weights × work. Exact rationals grow
 with the numbers written: `exact_digits`, twice the digits of the common denominator of all the
 numbers plus those of the largest numerator, is about the largest exact value (measured: 27,000
 digits where it says 31,000, in six ReLU layers of ten units with 30-digit fractions).
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .problem import Part
 
 MAX_WORK = 700                   # (weights + units) × samples, summed over the parts: every command
-MAX_DIRECT = 300_000             # weights × substituted-loss tree size, summed over the parts (--check)
+MAX_DIRECT = 20_000_000          # weights × work, summed over the parts (--check; 16-40-40-40-16 is 21.9 M)
 MAX_EXACT_DIGITS = 10_000        # digits an exact value can reach
 DOCS = "see docs/problem-format.md#size-limits"
 
@@ -43,7 +43,6 @@ class PartCost:
     units: int                   # units after the inputs
     samples: int
     depth: int                   # layers after the inputs
-    tree: int                    # nodes of the substituted loss J(w), without sharing
     exact_digits: int
 
     @property
@@ -53,8 +52,9 @@ class PartCost:
 
     @property
     def direct(self) -> int:
-        """The direct check's cost units: every weight differentiates the whole tree."""
-        return self.weights * self.tree
+        """The gradient check's cost units: finite differences evaluate the loss graph, whose
+        size grows as `work`, twice per weight (the exact reverse sweep costs one `work`)."""
+        return self.weights * self.work
 
 
 def _digits(n: int) -> int:
@@ -78,24 +78,16 @@ def _number_digits(values, cap: int) -> int:
 
 
 def part_cost(part: Part) -> PartCost:
-    """Count a part's weights, units, samples and layers, the size of its substituted loss and
-    the digits its exact values can reach; no SymPy work beyond reading the given numbers."""
+    """Count a part's weights, units, samples and layers and the digits its exact values can
+    reach; no SymPy work beyond reading the given numbers."""
     depth = len(part.layers)
     units = sum(len(layer) for layer in part.layers)
-    bias = 1 if part.bias is not None else 0
-    tree, fan = 1, len(part.inputs) + bias
-    for li, layer in enumerate(part.layers):
-        tree = (fan * (tree + 2)) + 2              # net = Σ w·u over the fan-in; u = g(net)
-        if part.activations[li].name == "softmax":
-            tree *= len(layer)                     # each output's softmax holds every net of the layer
-        fan = len(layer) + bias
-    tree = tree * len(part.outputs) * len(part.samples)
     numbers = [w.value for w in part.weights]
     numbers += [v for s in part.samples for _, v in s.x + s.t]
     numbers += [part.learning_rate, part.relu_derivative_at_zero]
     numbers += [v for a in part.activations for _, v in a.params if hasattr(v, "q")]
     exact = 2 * _number_digits(numbers, MAX_EXACT_DIGITS)
-    return PartCost(len(part.weights), units, len(part.samples), depth, tree, exact)
+    return PartCost(len(part.weights), units, len(part.samples), depth, exact)
 
 
 @dataclass(frozen=True)
@@ -112,7 +104,7 @@ def _plural(n: int, word: str) -> str:
 
 def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Refusal | None:
     """The first limit `parts` break for `command` ("solve", "derive", or "check" for
-    `solve --check`, which also has the direct check's limit), or None. `multi`: the file has a
+    `solve --check`, which also has the gradient check's limit), or None. `multi`: the file has a
     `parts:` list (default: more than one part), so the message names the part."""
     if _DISABLED:
         return None
@@ -146,8 +138,8 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
         if total > MAX_DIRECT:
             p, c = max(costs, key=lambda pc: pc[1].direct)
             return Refusal(("network", "layers"), (
-                f"{where(p)}network too large for --check: the direct differentiation of the fully substituted "
-                f"loss grows as width^depth: {_plural(c.weights, 'weight')} × a loss of {c.tree:,} terms = "
+                f"{where(p)}network too large for --check: its finite differences evaluate the whole loss twice "
+                f"per weight: {_plural(c.weights, 'weight')} × a loss of {c.work:,} units = "
                 f"{c.direct:,}; at most {MAX_DIRECT:,}. Solve it without --check ({DOCS})"))
     return None
 

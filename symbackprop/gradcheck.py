@@ -1,14 +1,20 @@
-"""The gradient check: a second opinion on the chain-rule gradients, by direct `sympy.diff` and by
-finite differences. (Checking students' answers is answers/checker.py, a different job.)
+"""The gradient check: a second opinion on the chain-rule gradients, by direct differentiation
+and by finite differences. (Checking students' answers is answers/checker.py, a different job.)
 
 Independent of the model by design: nothing here imports model.py, derive.py or the backward
-walk, so a mistake there cannot hide itself here. Both checks build the loss again straight from
-the problem (`Part`), not from the model's rules: the
-weights stay symbols, everything else is substituted, and every layer is expanded into one
-expression J(w). That is exactly what the layer-wise derivation avoids, so use it on small networks.
+walk, so a mistake there cannot hide itself here. The loss is built again straight from the
+problem (`Part`), not from the model's rules (`loss_graph`): the weights stay symbols, the
+numbers are substituted, and every unit's net and output of every sample is a named node, so J(w)
+is a graph of a few nodes per weight and unit instead of a tree that grows as width^depth.
 
-- direct: `sympy.diff(J, w)` at the given weights, exact, compared at 30 digits;
-- finite differences: J lambdified to float64 (`math` module), central differences.
+- direct: one reverse-mode sweep of our own over that graph (`LossGraph`). Each node's local
+  derivative is `sympy.diff` of the node's own function (exp, tanh, relu, Abs, Pow, …) in fresh
+  symbols, evaluated at its arguments; the chain rule runs over the graph, not over the model.
+  So the result is `sympy.diff(J, w)` at the given weights, for every w in one pass: rationals
+  stay exact (a ReLU at net = 0 takes the branch its convention says), the rest is evaluated at
+  40 digits, and it is compared with the chain rule at 30 digits.
+- finite differences: the same graph evaluated in float64 with NumPy, central differences, all
+  2n perturbed points a column each.
 
 At a kink of an activation (ReLU at net = 0) or of the L1 loss (u = t) finite differences see the
 mean of the one-sided slopes, not the convention g'(0): the weights upstream of a kink are listed
@@ -17,20 +23,27 @@ as not comparable instead of being counted as disagreements.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from . import losses
 from .activations import softmax_value
 from .budget import check_budget
+from .errors import InternalError
 from .problem import Part
 from .quantity import Key
-from .solution import PartSolution
+
+if TYPE_CHECKING:                 # only a type: importing solution.py would load the model
+    from .solution import PartSolution
 
 DIRECT_TOL = 1e-12     # relative to max(1, |gradient|)
 FD_TOL = 1e-6
 FD_STEP = 1e-6
+DIGITS = 40            # working precision of the direct values that are not rational
+_FD_CELLS = 2_000_000  # float64 cells (nodes × perturbed points) evaluated at a time
 
 
 @dataclass(frozen=True)
@@ -60,38 +73,316 @@ class CheckReport:
 
 
 def substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, str, sp.Expr]]]:
-    """J as one expression in the weight symbols; also every unit's net as (layer, unit, expr)."""
+    """J as one expanded expression in the weight symbols (every layer substituted into the next),
+    and every unit's net as (layer, unit, expr): what `sympy.diff` of the whole loss would take.
+    The check itself sweeps `loss_graph`, the same J with each unit's net and output named once."""
+    J, bindings, nets = loss_graph(part, wsyms)
+    expanded: dict = {}
+    for sym, expr in bindings.items():                 # in order: each uses only earlier ones
+        expanded[sym] = expr.xreplace(expanded)
+    return J.xreplace(expanded), [(li, j, expanded[net]) for li, j, net in nets]
+
+
+def loss_graph(part: Part, wsyms: dict) -> tuple[sp.Expr, dict, list[tuple[int, str, sp.Symbol]]]:
+    """J built straight from the problem, one sample after the other: (J, bindings, nets).
+
+    Every unit's net and output of every sample is a fresh symbol bound, in `bindings` (in order),
+    to its expression in the weight symbols, the inputs and the symbols of the layer before; J is
+    written in the outputs' symbols. Substituted into each other they are the whole J(w); kept
+    named, J is a graph with a few nodes per weight and unit, and SymPy never sees a nested
+    expression (its automatic simplification of those, e.g. of nested Piecewise conditions,
+    costs more with every layer). `nets` is (layer, unit, net symbol) for every unit and sample."""
     loss = losses.TABLE[part.loss]
-    total, nets_out = [], []
-    for sample in part.samples:
+    total, bindings, nets_out = [], {}, []
+    for n, sample in enumerate(part.samples):
         out = dict(sample.x)
         if part.bias is not None:
             out[part.bias] = sp.Integer(1)
         for li, layer in enumerate(part.layers):
             act = part.activations[li]
-            nets = [sp.Add(*[wsyms[(i, j)] * out[i] for i in part.feeders(j)]) for j in layer]
-            nets_out += [(li, j, net) for j, net in zip(layer, nets)]
+            nets = []
+            for j in layer:
+                net = sp.Dummy(f"net_{j}_{n}", real=True)
+                bindings[net] = sp.Add(*[wsyms[(i, j)] * out[i] for i in part.feeders(j)])
+                nets.append(net)
+                nets_out.append((li, j, net))
             for k, j in enumerate(layer):
-                out[j] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
+                u = sp.Dummy(f"u_{j}_{n}", real=True)
+                bindings[u] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
+                out[j] = u
         t = dict(sample.t)
         total.append(loss.per_sample([out[k] for k in part.outputs], [t[k] for k in part.outputs]))
     J = part.batch_scale * sp.Add(*total)
-    return J, nets_out
+    return J, bindings, nets_out
 
 
+# -- the graph of J and its two evaluations -------------------------------------------------------
+def _children(node: sp.Basic, bindings: dict) -> tuple:
+    """The operands of a node; a Piecewise's are its branches and their conditions; a bound
+    symbol's, its expression."""
+    if node in bindings:
+        return (bindings[node],)
+    if isinstance(node, sp.Piecewise):
+        return tuple(x for pair in node.args for x in pair.args)
+    return () if node.is_Atom else node.args
+
+
+def _topological(roots, bindings: dict | None = None) -> list[sp.Basic]:
+    """Every node reachable from `roots`, each once, operands before their node (iterative: the
+    graph can be deeper than Python's recursion limit)."""
+    order, seen, bindings = [], set(), bindings or {}
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(_children(root, bindings)))]
+        while stack:
+            node, it = stack[-1]
+            for child in it:
+                if child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(_children(child, bindings))))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def _number(v: sp.Basic) -> sp.Basic:
+    """Rationals and truth values stay exact; any other number becomes a 40-digit float."""
+    if not isinstance(v, sp.Expr) or v.is_Rational or v.is_Float:
+        return v
+    out = v.evalf(DIGITS)
+    if not out.is_number:
+        raise InternalError(f"gradient check: could not evaluate {v} to a number")
+    return out
+
+
+class _LocalDerivatives:
+    """∂f/∂(operand i) of a node's own function, by `sympy.diff` in fresh real symbols, kept per
+    (function, operand count, i) on this object: built once, evaluated at every node of its kind."""
+
+    def __init__(self) -> None:
+        self._table: dict = {}
+
+    def __call__(self, node: sp.Basic, i: int) -> tuple[tuple, sp.Expr]:
+        key = (node.func, len(node.args), i)
+        if key not in self._table:
+            xs = tuple(sp.Dummy(f"x{k}", real=True) for k in range(len(node.args)))
+            d = sp.diff(node.func(*xs), xs[i])
+            if d.has(sp.Derivative, sp.Subs):
+                raise InternalError(f"gradient check: no derivative known for {node.func.__name__}")
+            self._table[key] = (xs, d)
+        return self._table[key]
+
+
+_COMPARE = {sp.StrictGreaterThan: operator.gt, sp.StrictLessThan: operator.lt, sp.GreaterThan: operator.ge,
+            sp.LessThan: operator.le, sp.Equality: operator.eq, sp.Unequality: operator.ne}
+
+
+class LossGraph:
+    """J(w) as a graph of SymPy nodes in topological order, with an exact forward pass, one
+    reverse sweep for every ∂J/∂w, and a float64 forward pass for finite differences."""
+
+    def __init__(self, J: sp.Expr, wsyms: list, bindings: dict | None = None) -> None:
+        self.J = J
+        self.wsyms = list(wsyms)
+        self.bindings = dict(bindings or {})      # symbol -> its expression (a named node)
+        self.order = _topological([J], self.bindings)
+        self._local = _LocalDerivatives()
+        self._numpy_fns: dict = {}
+        self.values: dict = {}            # node -> exact or 40-digit value (after `evaluate`)
+        self._branch: dict = {}           # Piecewise node -> the branch its conditions chose
+
+    # exact -----------------------------------------------------------------------------------
+    def evaluate(self, wvals: dict, extra=()) -> None:
+        """Exact (or 40-digit) value of every node at the weights `wvals`, and of the nodes of
+        the `extra` expressions (e.g. each unit's net), sharing the values already found."""
+        self.values = values = {}
+        self._branch = {}
+        for node in self.order:
+            self._value(node, wvals)
+        for node in _topological(extra, self.bindings):
+            if node not in values:
+                self._value(node, wvals)
+
+    def value(self, expr: sp.Expr) -> sp.Basic:
+        """The value of an expression made of the graph's nodes (evaluating any new ones)."""
+        for node in _topological([expr], self.bindings):
+            if node not in self.values:
+                self._value(node, None)
+        return self.values[expr]
+
+    def _value(self, node: sp.Basic, wvals) -> None:
+        values = self.values
+        if node in self.bindings:
+            v = values[self.bindings[node]]
+        elif node.is_Symbol:
+            if wvals is None or node not in wvals:
+                raise InternalError(f"gradient check: no value for {node}")
+            v = _number(wvals[node])
+        elif node.is_Atom:
+            v = _number(node)
+        elif isinstance(node, sp.Piecewise):
+            for expr, cond in node.args:
+                c = values[cond]
+                if c not in (sp.true, sp.false):
+                    raise InternalError(f"gradient check: undecided condition {cond} = {c}")
+                if c == sp.true:
+                    self._branch[node] = expr
+                    v = values[expr]
+                    break
+            else:
+                v = sp.nan
+        else:
+            v = _number(node.func(*[values[a] for a in node.args]))
+        values[node] = v
+
+    def gradient(self) -> dict:
+        """∂J/∂w for every weight symbol, by one reverse sweep over the graph (after `evaluate`)."""
+        weights = set(self.wsyms)
+        active = set()                    # nodes that depend on some weight
+        for node in self.order:
+            if node in weights or (isinstance(node, sp.Expr)
+                                   and any(c in active for c in _children(node, self.bindings))):
+                active.add(node)
+        adjoint = {self.J: sp.Integer(1)}
+        for node in reversed(self.order):
+            if node in weights or node not in active:
+                continue
+            a = adjoint.pop(node, None)
+            if a is None or a == 0:
+                continue
+            for child, local in self._locals(node, active):
+                adjoint[child] = _number(adjoint.get(child, sp.Integer(0)) + a * local)
+        return {w: adjoint.get(w, sp.Integer(0)) for w in self.wsyms}
+
+    def _locals(self, node: sp.Basic, active: set):
+        """(operand, ∂node/∂operand at the current values) for the operands that depend on a weight."""
+        values = self.values
+        if node in self.bindings:
+            yield self.bindings[node], sp.Integer(1)
+            return
+        if isinstance(node, sp.Piecewise):
+            chosen = self._branch.get(node)
+            if chosen is not None and chosen in active:
+                yield chosen, sp.Integer(1)
+            return
+        args = node.args
+        if node.is_Add:
+            for arg in args:
+                if arg in active:
+                    yield arg, sp.Integer(1)
+        elif node.is_Mul:
+            vals = [values[a] for a in args]
+            for i, arg in enumerate(args):
+                if arg in active:
+                    yield arg, _number(sp.Mul(*(vals[:i] + vals[i + 1:])))
+        elif node.is_Pow:
+            b, e = args
+            bv, ev = values[b], values[e]
+            if b in active:
+                yield b, _number(ev * bv ** (ev - 1))
+            if e in active:
+                yield e, _number(values[node] * sp.log(bv))
+        else:
+            vals = [values[a] for a in args]
+            for i, arg in enumerate(args):
+                if arg in active:
+                    xs, d = self._local(node, i)
+                    yield arg, _number(d.xreplace(dict(zip(xs, vals))))
+
+    # float64 --------------------------------------------------------------------------------
+    def float_values(self, columns):
+        """J in float64 at each column of `columns` (one row per weight symbol, in order)."""
+        import numpy as np
+
+        weights = {w: k for k, w in enumerate(self.wsyms)}
+        vals: dict = {}
+        for node in self.order:
+            if node in self.bindings:
+                v = vals[self.bindings[node]]
+            elif node in weights:
+                v = columns[weights[node]]
+            elif node.is_Atom:
+                v = bool(node) if isinstance(node, sp.logic.boolalg.BooleanAtom) else float(node)
+            elif isinstance(node, sp.Piecewise):
+                v = np.nan
+                for expr, cond in reversed(node.args):
+                    v = np.where(vals[cond], vals[expr], v)
+            else:
+                ops = [vals[a] for a in node.args]
+                if node.is_Add:
+                    v = sum(ops[1:], ops[0])
+                elif node.is_Mul:
+                    v = ops[0]
+                    for o in ops[1:]:
+                        v = v * o
+                elif node.is_Pow:
+                    v = np.power(ops[0], ops[1])
+                elif node.func in _COMPARE:
+                    v = _COMPARE[node.func](ops[0], ops[1])
+                elif isinstance(node, sp.And):
+                    v = np.logical_and.reduce(np.broadcast_arrays(*ops))
+                elif isinstance(node, sp.Or):
+                    v = np.logical_or.reduce(np.broadcast_arrays(*ops))
+                elif isinstance(node, sp.Not):
+                    v = np.logical_not(ops[0])
+                else:
+                    v = self._numpy_fn(node)(*ops)
+            vals[node] = v
+        return vals[self.J]
+
+    def _numpy_fn(self, node: sp.Basic):
+        """The node's own function in NumPy (lambdify of it in fresh symbols, kept per kind)."""
+        import numpy as np
+
+        key = (node.func, len(node.args))
+        if key not in self._numpy_fns:
+            xs = sp.symbols(f"x0:{len(node.args)}", real=True)
+            modules = [{"relu": lambda x, g0: np.maximum(x, 0.0), "erf": np.vectorize(math.erf)}, "numpy"]
+            self._numpy_fns[key] = sp.lambdify(xs, node.func(*xs), modules=modules)
+        return self._numpy_fns[key]
+
+    def finite_differences(self, point: list[float], step: float) -> list[float | None]:
+        """Central differences of J at `point` (one value per weight symbol)."""
+        import numpy as np
+
+        n = len(point)
+        base = np.array(point, dtype=np.float64)
+        h = step * np.maximum(1.0, np.abs(base))
+        chunk = max(2, _FD_CELLS // max(1, len(self.order)))
+        fd = np.empty(n)
+        with np.errstate(all="ignore"):
+            for start in range(0, n, chunk):
+                idx = np.arange(start, min(n, start + chunk))
+                m = len(idx)
+                grid = np.tile(base[:, None], (1, 2 * m))     # column c: the point, one weight moved
+                grid[idx, np.arange(m)] += h[idx]
+                grid[idx, m + np.arange(m)] -= h[idx]
+                values = np.broadcast_to(np.asarray(self.float_values(grid), dtype=np.float64), (2 * m,))
+                fd[idx] = (values[:m] - values[m:]) / (2 * h[idx])
+        return [float(v) if np.isfinite(v) else None for v in fd]
+
+
+# -- the check ------------------------------------------------------------------------------------
 def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<problem>") -> CheckReport:
-    """Compare every ∂J/∂w of the solution with direct diff and with finite differences.
-    A part too large for direct differentiation (budget.py) is refused before it starts."""
+    """Compare every ∂J/∂w of the solution with direct differentiation and with finite
+    differences. A part over `solve --check`'s budget (budget.py) is refused before it starts."""
     part = psol.part
     check_budget(source, [part], "check")
     keys = [(w.source, w.target) for w in part.weights]
     wsyms = {k: sp.Symbol(f"w_{k[0]}_{k[1]}", real=True) for k in keys}
     wvals = {wsyms[(w.source, w.target)]: w.value for w in part.weights}
-    J, nets = substituted_loss(part, wsyms)
-    kinks = _kinks(part, J, nets, wvals)
-    direct = direct_gradients(J, [wsyms[k] for k in keys], wvals)
+    J, bindings, nets = loss_graph(part, wsyms)
+    graph = LossGraph(J, [wsyms[k] for k in keys], bindings)
+    graph.evaluate(wvals, [net for _, _, net in nets])
+    kinks = _kinks(part, graph, nets)
+    grads = graph.gradient()
+    direct = [grads[wsyms[k]] for k in keys]
+    fds = graph.finite_differences([float(w.value) for w in part.weights], step)
 
-    fds = finite_differences(J, [wsyms[k] for k in keys], [float(w.value) for w in part.weights], step)
     rows, max_direct, max_fd = [], 0.0, 0.0
     layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
     for idx, key in enumerate(keys):
@@ -110,69 +401,33 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
 
 
 def direct_gradients(J: sp.Expr, wsyms: list, wvals: dict) -> list[sp.Expr]:
-    """`sympy.diff(J, w)` for every weight, evaluated at the given weights.
-
-    The derivative trees repeat the same subexpressions many times: common-subexpression
-    elimination lets each be evaluated once. Rational values stay exact (so a branch at a kink,
-    ReLU at net = 0, is taken exactly as the convention says); others become 40-digit floats.
-    """
-    def number(v: sp.Expr) -> sp.Expr:
-        return v if not isinstance(v, sp.Expr) or v.is_Rational else v.evalf(40)   # conditions stay
-
-    replacements, reduced = sp.cse([sp.diff(J, w) for w in wsyms])
-    values = dict(wvals)
-    for sym, expr in replacements:
-        values[sym] = number(expr.xreplace(values))
-    return [number(r.xreplace(values)) for r in reduced]
-
-
-class where(sp.Function):
-    """where(condition, a, b) for lambdify: its own Piecewise printer simplifies every condition,
-    which takes minutes on the nested conditions of a leaky-ReLU or ELU network."""
-
-
-def _as_where(pw: sp.Piecewise) -> sp.Expr:
-    """Piecewise((a, c1), (b, c2), …) -> where(c1, a, where(c2, b, …))."""
-    out = sp.nan
-    for expr, cond in reversed(pw.args):
-        out = expr if cond == sp.true else where(cond, expr, out)
-    return out
+    """∂J/∂w for every weight in `wsyms`, at the weights `wvals`: the value of `sympy.diff(J, w)`,
+    by one reverse sweep over J's graph. Rational values stay exact; others are 40-digit floats."""
+    graph = LossGraph(J, wsyms)
+    graph.evaluate(wvals)
+    grads = graph.gradient()
+    return [grads[w] for w in wsyms]
 
 
 def finite_differences(J: sp.Expr, wsyms: list, point: list[float], step: float) -> list[float | None]:
-    """Central differences of J at `point`, all 2n perturbed points in one NumPy evaluation."""
-    import numpy as np
-
-    modules = [{"relu": lambda x, g0: np.maximum(x, 0.0), "erf": np.vectorize(math.erf),
-                "where": np.where}, "numpy"]
-    J = J.replace(lambda e: isinstance(e, sp.Piecewise), _as_where)
-    f = sp.lambdify(wsyms, J, modules=modules)
-    n = len(point)
-    base = np.array(point, dtype=np.float64)
-    h = step * np.maximum(1.0, np.abs(base))
-    grid = np.tile(base[:, None], (1, 2 * n))           # column c: the point, one weight moved
-    grid[np.arange(n), np.arange(n)] += h
-    grid[np.arange(n), n + np.arange(n)] -= h
-    with np.errstate(all="ignore"):
-        values = np.broadcast_to(np.asarray(f(*grid), dtype=np.float64), (2 * n,))
-    fd = (values[:n] - values[n:]) / (2 * h)
-    return [float(v) if np.isfinite(v) else None for v in fd]
+    """Central differences of J at `point`, J evaluated in float64 over its graph."""
+    return LossGraph(J, wsyms).finite_differences(point, step)
 
 
-def _kinks(part: Part, J: sp.Expr, nets, wvals) -> list[tuple[int, str, str]]:
+def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
     """Units at (or within a finite-difference step of) a kink: (layer, unit, why)."""
     found = []
     for li, j, net in nets:
         kinks = part.activations[li].kinks()
         if not kinks:
             continue
-        value = float(net.xreplace(wvals).evalf(20))
+        value = float(graph.value(net))
         if any(math.isclose(value, float(k), abs_tol=1e-4) for k in kinks):
             found.append((li, j, f"net_{j} = {value:g} is at a kink of {part.activations[li].name}"))
     if part.loss == "l1":
         out_layer = len(part.layers) - 1
-        for a in J.atoms(sp.Abs):
-            if abs(float(a.args[0].xreplace(wvals).evalf(20))) < 1e-4:
+        for a in graph.order:
+            if isinstance(a, sp.Abs) and abs(float(graph.value(a.args[0]))) < 1e-4:
                 found += [(out_layer, k, "an output equals its target, a kink of the l1 loss")
                           for k in part.outputs]
     return found

@@ -123,17 +123,26 @@ def test_the_refusal_comes_before_any_derivation(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "network too large" in r.output
 
 
-def test_check_refuses_a_network_whose_direct_differentiation_is_too_big(tmp_path):
-    # the issue's "12×3 tanh": three hidden layers of 12; fine to solve, not to differentiate directly
-    doc = network([5, 12, 12, 12, 2])
+def test_check_refuses_a_network_whose_gradient_check_is_too_big(tmp_path, monkeypatch):
+    # --check costs weights × work (finite differences evaluate the whole loss twice per weight): with
+    # the work limit raised, a 5-60-60-60-2 network (7,802 weights) is within it but not within --check's
+    monkeypatch.setattr(budget, "MAX_WORK", 100_000)
+    doc = network([5, 60, 60, 60, 2])
     part = parse_problem(yaml.safe_dump(doc), "deep.yaml").parts[0]
     assert over_budget([part], "solve") is None
     path = write(tmp_path, doc, "deep.yaml")
-    r = cli("solve", path, "--check")
-    assert r.returncode == 2, r.stderr
-    err = one_error_line(r)
-    assert f"{path}:" in err and "network.layers" in err and "too large for --check" in err
-    assert "410 weights" in err and f"at most {budget.MAX_DIRECT:,}" in err and "without --check" in err
+    r = in_process("solve", path, "--check")
+    assert r.exit_code == 2, r.output
+    err = r.output.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"Error: {path}:"), err
+    assert "network.layers" in err and "too large for --check" in err
+    assert "7,802 weights" in err and f"at most {budget.MAX_DIRECT:,}" in err and "without --check" in err
+
+
+def test_the_issue_12x3_tanh_network_is_now_within_the_check_budget():
+    # it was refused while --check differentiated the width^depth tree; the sweep over the graph is linear
+    part = parse_problem(yaml.safe_dump(network([5, 12, 12, 12, 2])), "deep.yaml").parts[0]
+    assert over_budget([part], "check") is None
 
 
 def test_a_large_batch_is_refused_naming_samples(tmp_path):
@@ -196,18 +205,21 @@ def test_work_limit_boundary():
         parse_problem(yaml.safe_dump(doc), "b.yaml")
 
 
-def test_direct_limit_boundary():
-    # a tree of the same shape as the model counts it, grown one input at a time
+def test_direct_limit_boundary(monkeypatch):
+    # weights × work, grown one input at a time (the work limit raised so that only --check's applies)
+    monkeypatch.setattr(budget, "MAX_WORK", 10 ** 9)
     accepted = refused = None
-    for n_in in range(1, 200):
-        part = parse_problem(yaml.safe_dump(network([n_in, 4, 4, 1])), "d.yaml").parts[0]
-        if part_cost(part).direct <= budget.MAX_DIRECT:
+    for n_in in range(64, 80):                # the boundary is at 67 | 68 inputs
+        part = parse_problem(yaml.safe_dump(network([n_in, 40, 40, 1])), "d.yaml").parts[0]
+        cost = part_cost(part)
+        assert cost.direct == cost.weights * cost.work
+        if cost.direct <= budget.MAX_DIRECT:
             accepted = part
         else:
             refused = part
             break
     assert accepted is not None and refused is not None
-    assert over_budget([accepted], "check") is None
+    assert over_budget([accepted], "check") is None and over_budget([refused], "solve") is None
     assert "too large for --check" in over_budget([refused], "check").message
 
 
@@ -237,13 +249,16 @@ def test_derive_without_a_file_is_always_within_budget():
     assert over_budget(largest.parts, "derive") is None
 
 
-def test_check_part_refuses_a_part_too_large_for_direct_differentiation():
+def test_check_part_refuses_a_part_too_large_for_its_gradient_check(monkeypatch):
     from symbackprop.gradcheck import check_part
     from symbackprop.solution import solve
     problem = parse_problem(yaml.safe_dump(network([4, 4, 4, 4, 2])), "deep.yaml")
-    assert part_cost(problem.parts[0]).direct > budget.MAX_DIRECT
+    psol = solve(problem).parts[0]                     # fine to solve
+    direct = part_cost(problem.parts[0]).direct
+    monkeypatch.setattr(budget, "MAX_DIRECT", direct - 1)     # the limit just below this part's cost
     with pytest.raises(ProblemError, match="deep.yaml: network.layers: network too large for --check"):
         solve(problem, check=True)
-    psol = solve(problem).parts[0]                     # fine to solve
     with pytest.raises(ProblemError, match="too large for --check"):
         check_part(psol)
+    monkeypatch.setattr(budget, "MAX_DIRECT", direct)         # at the limit: checked
+    assert check_part(psol).ok
