@@ -24,8 +24,12 @@ from .solution import PartSolution, solve_part
 
 
 def _close(a: sp.Expr, b: sp.Expr) -> float:
-    """|a − b| / max(1, |b|), at 40 digits."""
-    diff = abs(sp.N(a - b, 40))
+    """|a − b| / max(1, |b|), at 40 digits; exactly 0 where a − b is 0 as built, without
+    evaluating b (a 40-digit N of nested exact tanh values took most of the rule check)."""
+    difference = a - b
+    if difference == 0:
+        return 0.0
+    diff = abs(sp.N(difference, 40))
     return float(diff / max(1, abs(sp.N(b, 40))))
 
 
