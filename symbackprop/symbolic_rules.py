@@ -342,12 +342,13 @@ def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation, 
 def _shortest_form(expr: sp.Expr, reference: bool = False) -> sp.Expr:
     """The shortest of the rule, its factored form and its simplified form (a rule with a sum stays).
 
-    `simplify` distributes a rule with a Piecewise (leaky ReLU, ELU) into every branch, which never
-    came out shorter on any activation × loss × convention and cost about 0.1 s a rule: it is only
-    tried with `reference` (tests/test_derive_speed.py checks that it would not have won).
+    `simplify` distributes a rule with a Piecewise (leaky ReLU, ELU) into every branch, and turns
+    sign (the L1 loss) into a Piecewise first; that never came out shorter on any activation × loss
+    × convention and cost 0.1–0.25 s a rule, so it is only tried with `reference`
+    (tests/test_derive_speed.py checks, on every combination, that it would not have won).
     """
     if expr.has(sp.Sum):
         return expr
-    if expr.has(sp.Piecewise) and not reference:
+    if expr.has(sp.Piecewise, sp.sign) and not reference:
         return _shorter(expr, sp.factor(expr))
     return _shorter(expr, sp.factor(expr), sp.simplify(expr))

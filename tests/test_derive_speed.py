@@ -21,8 +21,8 @@ from symbackprop import activations, losses, rule_check
 from symbackprop.activations import Activation
 from symbackprop.cli import main
 from symbackprop.problem import Notation, load_problem
-from symbackprop.symbolic_rules import (_doit, _has_no_closed_form, _net, _specialise, c, derive_general, g, j, k, m,
-                                        n_H, net_o, p, t, w_o, y, z)
+from symbackprop.symbolic_rules import (_doit, _has_no_closed_form, _net, _specialise, c, derive_general, g, gprime, j,
+                                        k, m, n_H, net_o, p, t, w_o, y, z)
 
 from conftest import NETWORKS
 
@@ -101,34 +101,36 @@ def test_the_rules_equal_the_reference_derivation(loss, convention, output):
     _same_rules(fast, reference)
 
 
-def _has_piecewise_derivative(act: Activation) -> bool:
-    return act.derivative(net_o[k], z[k]).has(sp.Piecewise)
+PIECEWISE_OUTPUTS = [a.name for a in HIDDEN if a.derivative(net_o[k], z[k]).has(sp.Piecewise)]
 
 
-PIECEWISE_OUTPUTS = [a.name for a in HIDDEN if _has_piecewise_derivative(a)]
-
-
-def test_some_activations_have_piecewise_derivatives():
-    """The specialisation shortcut below is exercised (leaky ReLU and ELU today)."""
+def test_the_specialisation_shortcut_is_exercised():
+    """Rules with a Piecewise (leaky ReLU and ELU today) or a sign (the L1 loss) skip `simplify`."""
     assert {"leaky_relu", "elu"} <= set(PIECEWISE_OUTPUTS)
+    assert sp.diff(losses.TABLE["l1"].unit_term(z[k], t[k]), z[k]).has(sp.sign)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("output", PIECEWISE_OUTPUTS)
 @pytest.mark.parametrize("convention", list(CONVENTIONS))
 @pytest.mark.parametrize("loss", losses.NAMES)
-def test_a_piecewise_output_rule_is_specialised_as_the_reference_does(loss, convention, output):
-    """Only a rule with a Piecewise skips `simplify`; every other output activation takes the same
-    path in both modes, so comparing these covers every output activation."""
-    out = _activation(output)
-    d = derive_general("x", (out,), out, loss, CONVENTIONS[convention])
+def test_every_output_rule_is_specialised_as_the_reference_does(loss, convention):
+    """Every output activation: only a rule with a Piecewise or a sign takes another path (no
+    `simplify`), so those are compared with the reference; the others take the same path in both."""
+    d = derive_general("x", HIDDEN[:1], HIDDEN[0], loss, CONVENTIONS[convention])
     compared = 0
-    for rule in d.rules:
-        fast = _specialise(rule, (out,), out)
-        reference = _specialise(rule, (out,), out, reference=True)
-        assert fast.specialised == reference.specialised, rule.id
-        compared += any(e.has(sp.Piecewise) for _, e in fast.specialised)
-    assert compared >= 2                       # δ_k and Δw_kj at least
+    for out in HIDDEN:
+        kinked = out.derivative(net_o[k], z[k]).has(sp.Piecewise)
+        for rule in d.rules:
+            if not (rule.rule.has(gprime(net_o[k])) and (kinked or rule.rule.has(sp.sign))):
+                continue                                 # not an output rule with a kink: same path
+            fast = _specialise(rule, HIDDEN[:1], out)
+            assert any(e.has(sp.Piecewise, sp.sign) for _, e in fast.specialised)
+            assert fast.specialised == _specialise(rule, HIDDEN[:1], out, reference=True).specialised, \
+                f"{rule.id} with {out.name}"
+            compared += 1
+    assert compared >= 2 * len(PIECEWISE_OUTPUTS)        # δ_k and Δw_kj of each, at least
+    if loss == "l1":
+        assert compared == 2 * len(HIDDEN)              # sign(t − u) in every output rule
 
 
 # -- the rule check: same values compared, same strictness --------------------------------------
