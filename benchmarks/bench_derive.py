@@ -118,8 +118,8 @@ def cli_table(runs: int) -> None:
     cases = [(f"{a} + {l}", ["--activation", a, "--loss", l])
              for a in activations.NAMES if a != "softmax" for l in losses.NAMES]
     cases += [(p.name, [str(p.relative_to(ROOT))]) for p in sorted((ROOT / "problems").glob("*.yaml"))]
-    print("| derive | wall (s) | CPU (s) | import floor wall (s) | wall / floor |")
-    print("|---|---|---|---|---|")
+    print("| derive | wall (s) | CPU (s) | import floor wall (s) | floor CPU (s) | wall / floor | CPU / floor CPU |")
+    print("|---|---|---|---|---|---|---|")
     worst = (0.0, "")
     for label, args in cases:
         ours, floor = [], []
@@ -127,9 +127,9 @@ def cli_table(runs: int) -> None:
             floor.append(_timed(floor_cmd))
             ours.append(_timed(derive + args))
         w, c = statistics.median(x[0] for x in ours), statistics.median(x[1] for x in ours)
-        f = statistics.median(x[0] for x in floor)
+        f, fc = statistics.median(x[0] for x in floor), statistics.median(x[1] for x in floor)
         worst = max(worst, (w, label))
-        print(f"| {label} | {w:.2f} | {c:.2f} | {f:.2f} | {w / f:.2f}× |", flush=True)
+        print(f"| {label} | {w:.2f} | {c:.2f} | {f:.2f} | {fc:.2f} | {w / f:.2f}× | {c / fc:.2f}× |", flush=True)
     print(f"\nslowest: {worst[1]}, {worst[0]:.2f} s wall (target at most 1.5 s)")
 
 
