@@ -116,8 +116,9 @@ def _doit(expr: sp.Expr) -> sp.Expr:
     hypergeometric terms on it, and give it back unevaluated, which took over half of `derive`.
     """
     if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
+        var, low, high = expr.limits[0]
         function = expr.function.doit()
-        if _has_no_closed_form(function, expr.limits[0][0]):
+        if not (high - low).is_Integer and _has_no_closed_form(function, var):   # a known count is summed out
             return sp.Sum(function, *expr.limits)
         return expr.doit()
     if isinstance(expr, (sp.Add, sp.Mul)) and expr.has(sp.Sum):

@@ -73,7 +73,8 @@ def test_every_other_sum_is_left_to_sympy(summand):
     sp.Sum(2 * m, (m, 1, c)) + sp.Sum(w_o[k, p] * y[p], (p, 0, n_H)),
     sp.diff(sp.Sum(w_o[k, p] * y[p], (p, 0, n_H)), y[j]),
     sp.Sum(sp.Sum(w_o[m, p] * y[p], (p, 0, n_H)) * t[m], (m, 1, c)) / c,
-], ids=["plain", "telescoping", "delta", "polynomial", "inner delta", "nested"])
+    sp.Sum(t[m] * w_o[m, j], (m, 1, 3)),
+], ids=["plain", "telescoping", "delta", "polynomial", "inner delta", "nested", "three terms"])
 def test_the_fast_doit_equals_sympys(expr):
     assert _doit(expr) == expr.doit()
 
