@@ -7,15 +7,24 @@ substituted loss for every weight (what `--check` does as its independent cross-
 
     python benchmarks/bench_derive.py            # prints a Markdown table
     python benchmarks/bench_derive.py --quick    # smaller sizes, for a smoke run
+    python benchmarks/bench_derive.py --cli      # `symbackprop derive` for every activation x loss
 
 Targets (issue 3): doubling the weights costs at most 2.3x the time; layer-wise is at least 100x
 faster than direct diff on a network with three hidden layers.
+
+Target (issue 11, --cli): `symbackprop derive --activation A --loss L` takes at most 1.5 s wall for
+every hidden activation A and loss L, and for every problem file; timed as the command users run,
+each beside `python -c "import sympy, numpy"` (the import floor) in the same round, so that the
+ratio means something on a shared machine.
 """
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
 import random
+import shutil
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +36,11 @@ from sympy.core.cache import clear_cache  # noqa: E402
 import yaml  # noqa: E402
 
 from symbackprop.gradcheck import direct_gradients, substituted_loss  # noqa: E402
+
+try:
+    import resource              # CPU time of children; not on Windows, where the CPU column is empty
+except ImportError:  # pragma: no cover
+    resource = None
 from symbackprop.problem import parse_problem  # noqa: E402
 from symbackprop.solution import solve_part  # noqa: E402
 
@@ -79,11 +93,56 @@ def direct(part, budget: float) -> float | None:
     return queue.get()
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, of the child; NaN without `resource`) of one run of cmd."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    wall = time.perf_counter() - start
+    if before is None:
+        return wall, float("nan")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cli_table(runs: int) -> None:
+    """`symbackprop derive` for every hidden activation x loss and every problem file, each run
+    `runs` times alternating with the import floor; medians, and the ratio to the floor's median."""
+    from symbackprop import activations, losses
+    exe = shutil.which("symbackprop")
+    derive = ([exe] if exe else [sys.executable, "-m", "symbackprop.cli"]) + ["derive"]
+    floor_cmd = [sys.executable, "-c", "import sympy, numpy"]
+    cases = [(f"{a} + {l}", ["--activation", a, "--loss", l])
+             for a in activations.NAMES if a != "softmax" for l in losses.NAMES]
+    cases += [(p.name, [str(p.relative_to(ROOT))]) for p in sorted((ROOT / "problems").glob("*.yaml"))]
+    print("| derive | wall (s) | CPU (s) | import floor wall (s) | floor CPU (s) | wall / floor | CPU / floor CPU |")
+    print("|---|---|---|---|---|---|---|")
+    worst = (0.0, "")
+    for label, args in cases:
+        ours, floor = [], []
+        for _ in range(runs):
+            floor.append(_timed(floor_cmd))
+            ours.append(_timed(derive + args))
+        w, c = statistics.median(x[0] for x in ours), statistics.median(x[1] for x in ours)
+        f, fc = statistics.median(x[0] for x in floor), statistics.median(x[1] for x in floor)
+        worst = max(worst, (w, label))
+        print(f"| {label} | {w:.2f} | {c:.2f} | {f:.2f} | {fc:.2f} | {w / f:.2f}× | {c / fc:.2f}× |", flush=True)
+    print(f"\nslowest: {worst[1]}, {worst[0]:.2f} s wall (target at most 1.5 s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--direct-budget", type=float, default=300.0, help="seconds allowed for direct diff per size")
+    ap.add_argument("--cli", action="store_true", help="time `symbackprop derive` for every activation x loss")
+    ap.add_argument("--runs", type=int, default=3, help="--cli: runs of each command (medians)")
     args = ap.parse_args()
+    if args.cli:
+        cli_table(args.runs)
+        return
     widths = [3, 5, 8] if args.quick else [3, 5, 8, 12, 17, 24, 34]
     print("| hidden layers × width | weights | layer-wise (s) | direct diff (s) | direct / layer-wise | "
           "time ratio to previous size | weight ratio |")

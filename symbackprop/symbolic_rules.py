@@ -101,8 +101,54 @@ def _in_range(expr: sp.Expr) -> sp.Expr:
     return sp.piecewise_fold(expr).replace(is_range, lambda e: e.args[0][0]) if expr.has(sp.Piecewise) else expr
 
 
-def _diff(expr: sp.Expr, var: sp.Expr) -> sp.Expr:
-    return _in_range(sp.diff(expr, var).doit())
+def _diff(expr: sp.Expr, var: sp.Expr, reference: bool = False) -> sp.Expr:
+    """d expr / d var with every sum evaluated that can be; `reference` asks SymPy's `doit` to try
+    every sum (the same result, seconds slower: the tests compare the two)."""
+    d = sp.diff(expr, var)
+    return _in_range(d.doit() if reference else _doit(d))
+
+
+def _doit(expr: sp.Expr) -> sp.Expr:
+    """`expr.doit()`, without asking SymPy for a closed form of a sum that has none.
+
+    A sum over m whose summand holds m only as a plain index (t_m, w_{m,p}) and no Kronecker delta
+    or Piecewise in m has no closed form: SymPy would try telescoping, Gosper's algorithm and
+    hypergeometric terms on it, and give it back unevaluated, which took over half of `derive`.
+    """
+    if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
+        var, low, high = expr.limits[0]
+        function = expr.function.doit()
+        if not (high - low).is_Integer and _has_no_closed_form(function, var):   # a known count is summed out
+            return sp.Sum(function, *expr.limits)
+        return expr.doit()
+    if isinstance(expr, (sp.Add, sp.Mul)) and expr.has(sp.Sum):
+        return expr.func(*[_doit(a) for a in expr.args])
+    return expr.doit()
+
+
+def _has_no_closed_form(summand: sp.Expr, var: sp.Symbol) -> bool:
+    """Whether Σ_var summand over symbolic limits certainly stays a sum: `var` occurs, and only as
+    a whole index of an Indexed (never shifted, as in t_{m+1}, which could telescope), with no
+    Kronecker delta anywhere and no Piecewise on m (both of which SymPy can sum)."""
+    if isinstance(summand, sp.Piecewise) or summand.has(sp.KroneckerDelta):
+        return False
+    if any(var in cond.free_symbols for pw in summand.atoms(sp.Piecewise) for _, cond in pw.args):
+        return False
+    found = False
+
+    def plain(e: sp.Basic) -> bool:
+        nonlocal found
+        if e == var:
+            return False                            # var itself, outside an index
+        if isinstance(e, sp.Indexed):
+            if var in e.indices:
+                found = True
+            return all(ix == var or var not in ix.free_symbols for ix in e.indices)
+        if isinstance(e, (sp.Sum, sp.Subs, sp.Derivative, sp.Lambda)) and var in e.variables:
+            return False                            # var rebound inside: do not reason about it
+        return all(plain(a) for a in e.args)
+
+    return plain(summand) and found
 
 
 def _net(weights: sp.IndexedBase, row: sp.Expr, values: sp.IndexedBase, size: sp.Symbol) -> sp.Sum:
@@ -142,14 +188,26 @@ def _pull_constants(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Sum), pull)
 
 
+def _is_zero(expr: sp.Expr, reference: bool = False) -> bool:
+    """Whether expr is 0: expanded first (a sum of products that cancel term by term, as every
+    check here is), `sympy.simplify` only if that does not show it; `reference` asks simplify."""
+    if not reference and (expr == 0 or sp.expand(expr) == 0):
+        return True
+    return sp.simplify(expr) == 0
+
+
 def _shorter(*candidates: sp.Expr) -> sp.Expr:
     """The candidate with the fewest operations; the first one on a tie."""
     return min(candidates, key=sp.count_ops)
 
 
 def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation, loss_name: str,
-                   notation: Notation) -> GeneralDerivation:
-    """Derive the six rules of the appendix for these activations, loss and sign convention."""
+                   notation: Notation, reference: bool = False) -> GeneralDerivation:
+    """Derive the six rules of the appendix for these activations, loss and sign convention.
+
+    `reference`: let SymPy try every sum in `doit` and `simplify` every check, as the first version
+    did. The rules are the same (tests/test_derive_speed.py compares them); it takes seconds longer.
+    """
     s = notation.sign
     loss = losses.TABLE[loss_name]
     softmax = output.name == "softmax"
@@ -179,7 +237,7 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
 
     # δ_k = s·∂J/∂net_k. For an elementwise g, z_m depends on net_k only for m = k, so
     # ∂J/∂net_k = ∂J/∂z_k · ∂z_k/∂net_k; both factors are sympy.diff of the sums above.
-    full = _named(_diff(J_of_net, net_o[k]))
+    full = _named(_diff(J_of_net, net_o[k], reference))
     if softmax:
         full = _pull_constants(_softmax_named(full))
         if loss.name == "cross_entropy":
@@ -191,20 +249,20 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
         chain = (s * dJ(net_o[k]),
                  s * sp.Sum(sp.Mul(dJ(z[m]), sp.Derivative(z[m], net_o[k]), evaluate=False), (m, 1, c)))
     else:
-        dJ_dz = _diff(J_of_z, z[k])
-        dz_dnet = _named(_diff(g(net_o[k]), net_o[k]))
+        dJ_dz = _diff(J_of_z, z[k], reference)
+        dz_dnet = _named(_diff(g(net_o[k]), net_o[k], reference))
         # s multiplies ∂J/∂z_k first, where SymPy folds it in: (t_k − z_k)·g'(net_k) for s = −1
         outer = s * dJ_dz
         outer = _shorter(sp.factor_terms(sp.expand(outer), sign=False), outer)   # 2(t_k − z_k)/c
         delta_k = outer * dz_dnet
-        if sp.simplify(s * full - delta_k) != 0:          # the chain must agree with the direct diff
+        if not _is_zero(s * full - delta_k, reference):   # the chain must agree with the direct diff
             raise AssertionError(f"chain rule and direct diff disagree for δ_k: {full} vs {delta_k}")
         chain = (s * dJ(net_o[k]), s * sp.Mul(dJ(z[k]), sp.Derivative(z[k], net_o[k]), evaluate=False))
     rule_delta_k = Rule("delta_output", delta_o[k], chain + (delta_k,))
 
     # δ_j = s·∂J/∂y_j·∂y_j/∂net_j with ∂J/∂y_j = Σ_k ∂J/∂net_k·∂net_k/∂y_j and ∂J/∂net_k = s·δ_k.
-    dnet_dy = _diff(net_k_def, y[j])                              # w_kj
-    dy_dnet = _named(_diff(g(net_h[j]), net_h[j]))                # g'(net_j)
+    dnet_dy = _diff(net_k_def, y[j], reference)                   # w_kj
+    dy_dnet = _named(_diff(g(net_h[j]), net_h[j], reference))     # g'(net_j)
     dJ_dy = sp.Sum(s * s * delta_o[k] * dnet_dy, (k, 1, c))      # s² = 1: Σ_k w_kj δ_k
     delta_j = dy_dnet * dJ_dy
     forms = [s * dJ(net_h[j]),
@@ -215,16 +273,16 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
         # The appendix's own line: differentiate J with every net_k written out in the y_j,
         # and confirm that each term is ∂J/∂net_k · w_kj (so that δ_k can take its place).
         J_of_y = scale * sp.Sum(loss.unit_term(g(net_k_def.subs(k, m)), t[m]), (m, 1, c))
-        expanded = _named(_named(_diff(J_of_y, y[j])).replace(
-            lambda e: isinstance(e, sp.Sum) and e.variables[0] == p, _collapse_net))
+        expanded = _named(_named(_diff(J_of_y, y[j], reference)).replace(
+            lambda e: isinstance(e, sp.Sum) and e.variables[0] == p, lambda e: _collapse_net(e, reference)))
         term = _summand(expanded)
-        if term is None or sp.simplify(term - s * delta_k.subs(k, m) * dnet_dy.subs(k, m)) != 0:
+        if term is None or not _is_zero(term - s * delta_k.subs(k, m) * dnet_dy.subs(k, m), reference):
             raise AssertionError(f"∂J/∂y_j did not come out as Σ_k ∂J/∂net_k w_kj: {expanded}")
         forms.append(s * sp.Sum(term.subs(m, k), (k, 1, c)) * dy_dnet)
     rule_delta_j = Rule("delta_hidden", delta_h[j], tuple(forms) + (delta_j,))
 
     # ∂J/∂w = ∂J/∂net · ∂net/∂w, with ∂net_k/∂w_kj = y_j and ∂net_j/∂w_ji = x_i from sympy.diff.
-    dnet_dw_o, dnet_dw_h = _diff(net_k_def, w_o[k, j]), _diff(net_j_def, w_h[j, i])
+    dnet_dw_o, dnet_dw_h = _diff(net_k_def, w_o[k, j], reference), _diff(net_j_def, w_h[j, i], reference)
     grad_o = s * delta_o[k] * dnet_dw_o
     grad_h = s * delta_h[j] * dnet_dw_h
     rule_grad_o = Rule("grad_output_weight", dJ(w_o[k, j]),
@@ -239,7 +297,7 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
                       (-eta * dJ(w_h[j, i]), upd_h, upd_h.subs(delta_h[j], delta_j)))
 
     rules = [rule_delta_k, rule_delta_j, rule_grad_o, rule_grad_h, rule_upd_o, rule_upd_h]
-    rules = tuple(_specialise(r, hidden, output) for r in rules)
+    rules = tuple(_specialise(r, hidden, output, reference) for r in rules)
     return GeneralDerivation(name, tuple(a.name for a in hidden), output.name, loss.name, notation, definitions,
                              rules, tuple(assumptions))
 
@@ -253,18 +311,18 @@ def _summand(expr: sp.Expr) -> sp.Expr | None:
     return sp.Mul(*[f for f in factors if f is not sums[0]]) * sums[0].function
 
 
-def _collapse_net(e: sp.Sum) -> sp.Expr:
+def _collapse_net(e: sp.Sum, reference: bool = False) -> sp.Expr:
     """Σ_p w_o[m, p] y_p (a net written out) back to net_o[m]."""
     f = e.function
     if isinstance(f, sp.Mul) and e.limits[0][1:] == (0, n_H):
         for fac in f.args:
             if isinstance(fac, sp.Indexed) and fac.base == w_o:
-                if sp.simplify(f - w_o[fac.indices[0], p] * y[p]) == 0:
+                if _is_zero(f - w_o[fac.indices[0], p] * y[p], reference):
                     return net_o[fac.indices[0]]
     return e
 
 
-def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation) -> Rule:
+def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation, reference: bool = False) -> Rule:
     """Replace g' by each activation's own derivative (σ' = σ(1−σ), tanh' = 1 − tanh², ReLU' = step)."""
     expr = rule.rule
     if not expr.has(gprime):
@@ -278,5 +336,20 @@ def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation) 
     elif output.elementwise:
         out.append((output.name, expr.replace(lambda a: a.func == gprime and a.args[0].base == net_o,
                                               lambda a: output.derivative(a.args[0], z[a.args[0].indices]))))
-    out = [(label, e if e.has(sp.Sum) else _shorter(e, sp.factor(e), sp.simplify(e))) for label, e in out]
+    out = [(label, _shortest_form(e, reference)) for label, e in out]
     return Rule(rule.id, rule.lhs, rule.forms, tuple(out))
+
+
+def _shortest_form(expr: sp.Expr, reference: bool = False) -> sp.Expr:
+    """The shortest of the rule, its factored form and its simplified form (a rule with a sum stays).
+
+    `simplify` distributes a rule with a Piecewise (leaky ReLU, ELU) into every branch, and turns
+    sign (the L1 loss) into a Piecewise first; that never came out shorter on any activation × loss
+    × convention and cost 0.1–0.25 s a rule, so it is only tried with `reference`
+    (tests/test_derive_speed.py checks, on every combination, that it would not have won).
+    """
+    if expr.has(sp.Sum):
+        return expr
+    if expr.has(sp.Piecewise, sp.sign) and not reference:
+        return _shorter(expr, sp.factor(expr))
+    return _shorter(expr, sp.factor(expr), sp.simplify(expr))
