@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
+from .. import losses
 from ..printing import format_value
 from .compare import compare_number
 
@@ -80,7 +81,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     eta = info_sym["learning_rate"] if info_sym.get("learning_rate") in leaves else None
     if eta is not None and part.learning_rate != 1:
         out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=_given(part.learning_rate, part)), rule_with({eta: 1})))
-    if part.loss == "half_squared_error" and not qid.startswith(("net_", "act_", "gprime_", "new_w_")):
+    if losses.TABLE[part.loss].half and not qid.startswith(("net_", "act_", "gprime_", "new_w_")):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
     gps = [sym for sid, sym in info_sym.items() if sid.startswith("gprime_")]
     used = sorted(leaves & set(gps), key=lambda g: ch.order[id_of[g]])
