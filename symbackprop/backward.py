@@ -41,7 +41,20 @@ def rule_derivatives(rule: sp.Expr, wanted: Callable[[sp.Symbol], bool]) -> dict
         for sym in term.free_symbols:
             if wanted(sym):
                 holding[sym].append(term)
-    return {sym: sp.diff(sp.Add(*ts), sym) for sym, ts in holding.items()}
+    return {sym: _linear_factor(ts[0], sym) if len(ts) == 1 else sp.diff(sp.Add(*ts), sym)
+            for sym, ts in holding.items()}
+
+
+def _linear_factor(term: sp.Expr, sym: sp.Symbol) -> sp.Expr:
+    """∂term/∂sym: for a product in which sym is one plain factor (w_ij·u_i), the other factors —
+    what `sympy.diff` returns, without its general machinery (the walk takes thousands of these)."""
+    if term == sym:
+        return sp.Integer(1)
+    if term.is_Mul:
+        rest = [f for f in term.args if f != sym]
+        if len(rest) == len(term.args) - 1 and not any(f.has(sym) for f in rest):
+            return sp.Mul(*rest)
+    return sp.diff(term, sym)
 
 
 def local_derivatives(model: Model, a: Assignment, wanted: Callable[[sp.Symbol], bool]) -> dict[sp.Symbol, sp.Expr]:

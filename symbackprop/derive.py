@@ -112,8 +112,12 @@ def simple_output_delta(model: Model, k: str, n: int, rule: sp.Expr) -> sp.Expr 
         simple_cmp = simple.xreplace({ts[-1]: loss.target_sum - sp.Add(*ts[:-1])})
     else:
         simple_cmp = simple
-    difference = sp.together(composed - simple_cmp)
-    return simple if sp.expand(sp.numer(difference)) == 0 else None
+    difference = composed - simple_cmp
+    if sp.expand(difference) == 0:                         # a polynomial identity (softmax + cross-entropy)
+        return simple
+    if any(p.exp.is_negative for p in difference.atoms(sp.Pow)):   # fractions (sigmoid + BCE): over one denominator
+        return simple if sp.expand(sp.numer(sp.together(difference))) == 0 else None
+    return None
 
 
 def _weight_steps(model: Model, layer, to_weights: dict[sp.Symbol, list[Contribution]],
