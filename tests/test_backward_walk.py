@@ -396,12 +396,18 @@ def test_a_row_with_state_gives_the_update_and_the_new_state(monkeypatch):
     with pytest.raises(ValueError, match="needs its state v"):
         row.update(g, eta, {})
     monkeypatch.setitem(updates.TABLE, "momentum", row)
-    model = Model(load_problem(PROBLEMS / "xor.yaml").parts[0])
-    steps = {a.id: a for a in derive(model, rule="momentum")}
-    plain = {a.id: a for a in derive(Model(load_problem(PROBLEMS / "xor.yaml").parts[0]))}
-    for qid, a in steps.items():
-        if qid.startswith("update_w_"):     # from the initial state v = 0: the same step as sgd
-            assert a.rule == plain[qid].rule
+    monkeypatch.setitem(updates.TABLE, "halved", updates.UpdateRule("halved", lambda g, eta, state: (-eta * g / 2, {}),
+                                                                    "Δw = −η·∂J/∂w/2"))
+    part = load_problem(PROBLEMS / "xor.yaml").parts[0]
+    plain = {a.id: a for a in derive(Model(part))}
+    momentum_steps = {a.id: a for a in derive(Model(part), rule="momentum")}
+    halved = {a.id: a for a in derive(Model(part), rule="halved")}
+    updated = [qid for qid in plain if qid.startswith("update_w_")]
+    assert updated and list(momentum_steps) == list(halved) == list(plain)
+    for qid in updated:
+        assert momentum_steps[qid].rule == plain[qid].rule        # from the initial state v = 0: sgd's step
+        grad = plain[qid.replace("update_w_", "grad_w_")].rule
+        assert halved[qid].rule == -Model(part).eta * grad / 2 != plain[qid].rule
 
 
 def test_frozen_weights_do_not_move():
