@@ -24,8 +24,9 @@ from .model import Assignment, Model
 from .quantity import Key
 
 
-def derive(model: Model, rule: str = updates.DEFAULT) -> list[Assignment]:
-    """The backward assignments: g'(net_j), δ_j, ∂J/∂w, Δw and the updated weights, in order."""
+def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
+    """The backward assignments: g'(net_j), δ_j, ∂J/∂w, Δw (by the `optimizer` row of updates.TABLE)
+    and the updated weights, in order."""
     part, s = model.part, model.part.notation.sign
     nodes = {a.symbol for a in model.forward}
     weights = set(model.w.values())
@@ -71,7 +72,7 @@ def derive(model: Model, rule: str = updates.DEFAULT) -> list[Assignment]:
             if act.elementwise:
                 steps += [named[model.gprime(j, n)] for j in layer]
             steps += [named[model.delta(j, n)] for j in layer]
-        steps += _weight_steps(model, layer, to_weights, updates.TABLE[rule])
+        steps += _weight_steps(model, layer, to_weights, updates.TABLE[optimizer])
     return steps
 
 

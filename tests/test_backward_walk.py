@@ -403,8 +403,8 @@ def test_a_row_with_state_gives_the_update_and_the_new_state(monkeypatch):
                                                                     "Δw = −η·∂J/∂w/2"))
     part = load_problem(PROBLEMS / "xor.yaml").parts[0]
     plain = {a.id: a for a in derive(Model(part))}
-    momentum_steps = {a.id: a for a in derive(Model(part), rule="momentum")}
-    halved = {a.id: a for a in derive(Model(part), rule="halved")}
+    momentum_steps = {a.id: a for a in derive(Model(part), optimizer="momentum")}
+    halved = {a.id: a for a in derive(Model(part), optimizer="halved")}
     updated = [qid for qid in plain if qid.startswith("update_w_")]
     assert updated and list(momentum_steps) == list(halved) == list(plain)
     for qid in updated:
