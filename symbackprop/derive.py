@@ -1,86 +1,140 @@
-"""Backpropagation by the chain rule along the model's graph, done by `sympy.diff`.
+"""The backward steps of a solution: the backward walk (backward.py) written as the teacher writes it.
 
-Walking the layers from the output back, for every unit j of every sample n:
+The walk gives ∂J/∂s = Σ over the consumers c of s of ∂J/∂c · ∂c/∂s. Here its results become the
+lecture's named quantities, for every unit j of every sample n:
 
-    ∂J_n/∂net_j = Σ_m ∂J_n/∂u_m · ∂u_m/∂net_j                  (output layer)
-    ∂J_n/∂net_j = Σ_k ∂J_n/∂net_k · ∂net_k/∂u_j · g'(net_j)     (hidden layers)
-    ∂J/∂w_ij   = Σ_n ∂J/∂J_n · ∂J_n/∂net_j · ∂net_j/∂w_ij
+    g'(net_j)  the activation's table derivative (activations.py), a step of its own;
+    δ_j        s·∂J_n/∂net_j (s = +1 for `dJ_dnet`, −1 for `minus_dJ_dnet`), so that
+               δ_k = g'(net_k)·s·∂J_n/∂u_k at the outputs and δ_j = g'(net_j)·Σ_k w_jk δ_k below;
+    ∂J/∂w_ij   Σ_n ∂J/∂J_n · s·δ_j^(n) · u_i^(n), the walk's last step over the samples;
+    Δw_ij      a row of the update-rule table (updates.py), and the updated weight w + Δw.
 
-Each ∂ of a rule is `sympy.diff` of that rule; ∂J_n/∂net_k of the layer after is the symbol δ_k
-(times the sign of the convention), so every rule stays in the named intermediates of one layer
-and the cost grows linearly with the number of weights. With δ = s·∂J/∂net (s = +1 for
-`dJ_dnet`, −1 for `minus_dJ_dnet`) the same walk gives either convention's rules.
+Every rule stays in the named symbols of one layer, so the cost grows linearly with the weights.
+Where the output δ simplifies (softmax with cross-entropy, sigmoid with binary cross-entropy) the
+step shows the simple form s·(u_k − t_k) (Assignment.simple; the value is still the walk's rule),
+decided by SymPy (`simple_output_delta`), not by the names of the activation and loss.
 """
 from __future__ import annotations
 
 import sympy as sp
 
-from .activations import softmax_jacobian
+from . import losses, updates
+from .backward import Contribution, chain_sum, walk
 from .model import Assignment, Model
+from .quantity import Key
 
 
-def derive(model: Model) -> list[Assignment]:
-    """The backward assignments: g'(net_j), δ_j, ∂J/∂w, Δw and the updated weights, in order."""
+def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
+    """The backward assignments: g'(net_j), δ_j, ∂J/∂w, Δw (by the `optimizer` row of updates.TABLE)
+    and the updated weights, in order."""
     part, s = model.part, model.part.notation.sign
+    nodes = {a.symbol for a in model.forward}
+    weights = set(model.w.values())
+
+    def wanted(sym: sp.Symbol) -> bool:
+        return sym in nodes or sym in weights
+
+    # ∂J/∂J_n: 1/N for a mean over the batch, 1 for a sum or a single sample
+    if model.batched:
+        top = walk(model, [a for a in model.forward if a.sample is None], {model.loss: sp.Integer(1)}, wanted)
+        dJ_dJn = [chain_sum(top[model.sample_loss(n)]) for n in range(model.n_samples)]
+    else:
+        dJ_dJn = [sp.Integer(1)]
+
+    named: dict[sp.Symbol, Assignment] = {}         # the g' and δ steps, by symbol
+    to_weights: dict[sp.Symbol, list[Contribution]] = {w: [] for w in weights}
+    for n in range(model.n_samples):
+        def adjoint(a: Assignment, contributions: list[Contribution], n: int = n) -> sp.Expr:
+            info = model.info[a.symbol]
+            if info.kind == "u" and model.act_of[info.unit].elementwise:
+                gp = model.gprime(info.unit, n)
+                named[gp] = Assignment(Key("gprime", info.unit, sample=model.per_sample(n)), gp,
+                                       model.act_of[info.unit].derivative(model.net(info.unit, n), a.symbol),
+                                       _section(model, info.unit), info.unit, n)
+            elif info.kind == "net":
+                delta = model.delta(info.unit, n)
+                rule = _signed(s, contributions)
+                simple = simple_output_delta(model, info.unit, n, rule) if _is_output(model, info.unit) else None
+                named[delta] = Assignment(Key("delta", info.unit, sample=model.per_sample(n)), delta, rule,
+                                          _section(model, info.unit), info.unit, n, simple=simple)
+                return s * delta                # ∂J_n/∂net_j = s·δ_j, for the layers before
+            return chain_sum(contributions)
+
+        gathered = walk(model, [a for a in model.forward if a.sample == n],
+                        {model.sample_loss(n): sp.Integer(1)}, wanted, adjoint)
+        for w in weights:
+            to_weights[w] += [(dJ_dJn[n] * up, local) for up, local in gathered.get(w, ())]
+
     steps: list[Assignment] = []
-    layers = part.layers
-    for li in reversed(range(len(layers))):
-        layer, act = layers[li], part.activations[li]
-        section = "output" if li == len(layers) - 1 else "hidden"
+    for li in reversed(range(len(part.layers))):
+        layer, act = part.layers[li], part.activations[li]
         for n in range(model.n_samples):
             if act.elementwise:
-                for j in layer:
-                    local = act.derivative(model.net(j, n), model.out(j, n))
-                    steps.append(Assignment(model.qid("gprime", j, n), model.gprime(j, n), local, section, j, n))
-            for idx, j in enumerate(layer):
-                if li == len(layers) - 1:
-                    delta = _output_delta(model, n, idx, s)
-                else:
-                    # ∂J/∂u_j = Σ_k ∂J/∂net_k · ∂net_k/∂u_j, with ∂J/∂net_k = s·δ_k
-                    dJ_du = sp.Add(*[s * model.delta(k, n) * sp.diff(model.net_terms[(k, n)][j], model.out(j, n))
-                                     for k in layers[li + 1]])
-                    # δ_j = s·∂J/∂u_j·g'(net_j); s is applied to the sum first, where SymPy folds
-                    # s·s = 1 term by term, so both conventions read g'(net_j)·Σ_k w_kj δ_k
-                    steps.append(Assignment(model.qid("delta", j, n), model.delta(j, n),
-                                            (s * dJ_du) * model.gprime(j, n), section, j, n))
-                    continue
-                steps.append(Assignment(model.qid("delta", j, n), model.delta(j, n), delta, section, j, n))
-        steps.extend(_weight_steps(model, layer, section))
+                steps += [named[model.gprime(j, n)] for j in layer]
+            steps += [named[model.delta(j, n)] for j in layer]
+        steps += _weight_steps(model, layer, to_weights, updates.TABLE[optimizer])
     return steps
 
 
-def _output_delta(model: Model, n: int, idx: int, s: int) -> sp.Expr:
-    """δ_k = s·∂J_n/∂net_k = s·Σ_m ∂J_n/∂u_m · ∂u_m/∂net_k for the idx-th output unit k."""
-    part = model.part
-    act = part.activations[-1]
-    outs = [model.out(k, n) for k in part.outputs]
-    loss_rule = model.rule_of[model.sample_loss(n)]
-    if act.elementwise:       # ∂u_m/∂net_k = 0 for m ≠ k, g'(net_k) for m = k
-        # s multiplies ∂J/∂u_k first, where SymPy folds it in: (t_k − u_k)·g'(net_k) for s = −1
-        return (s * sp.diff(loss_rule, outs[idx])) * model.gprime(part.outputs[idx], n)
-    return s * sp.Add(*[sp.diff(loss_rule, outs[m]) * softmax_jacobian(outs, m, idx) for m in range(len(outs))])
+def _is_output(model: Model, unit: str) -> bool:
+    return model.layer_of[unit] == len(model.part.layers)
 
 
-def _weight_steps(model: Model, layer, section: str) -> list[Assignment]:
-    s = model.part.notation.sign
-    # ∂J/∂J_n: 1/N for a mean over the batch, 1 for a sum or a single sample
-    dJ_dJn = [sp.diff(model.rule_of[model.loss], model.sample_loss(n)) if model.batched else 1
-              for n in range(model.n_samples)]
-    grads, updates = [], []
+def _section(model: Model, unit: str) -> str:
+    return "output" if _is_output(model, unit) else "hidden"
+
+
+def _signed(s: int, contributions: list[Contribution]) -> sp.Expr:
+    """s·Σ_c ∂J/∂c·∂c/∂net. With one consumer the sign goes on ∂J/∂c, where SymPy folds it in
+    ((t_k − u_k)·g'(net_k), g'(net_j)·Σ_k w_jk δ_k for s = −1); with several, on the sum."""
+    if len(contributions) == 1:
+        up, local = contributions[0]
+        return (s * up) * local
+    return s * chain_sum(contributions)
+
+
+def simple_output_delta(model: Model, k: str, n: int, rule: sp.Expr) -> sp.Expr | None:
+    """s·(u_k − t_k) when the output δ's `rule` equals it, else None.
+
+    Decided by SymPy: g'(net_k) is replaced by its table derivative (sigmoid: u_k(1 − u_k)) and,
+    where the loss's row says its targets sum to one (cross-entropy) and this sample's targets do,
+    the last target by 1 − Σ of the others; the difference with s·(u_k − t_k) must then cancel to 0."""
+    part, s = model.part, model.part.notation.sign
+    u, t = model.out(k, n), model.target(k, n)
+    simple = s * (u - t)
+    if rule == simple:
+        return None                       # already the simple form
+    composed = rule.xreplace({model.gprime(j, n): model.act_of[j].derivative(model.net(j, n), model.out(j, n))
+                              for j in part.outputs if model.act_of[j].elementwise})
+    loss = losses.TABLE[part.loss]
+    if loss.target_sum is not None and loss.targets_fit([v for _, v in part.samples[n].t]):
+        ts = [model.target(m, n) for m in part.outputs]
+        composed = composed.xreplace({ts[-1]: loss.target_sum - sp.Add(*ts[:-1])})
+        simple_cmp = simple.xreplace({ts[-1]: loss.target_sum - sp.Add(*ts[:-1])})
+    else:
+        simple_cmp = simple
+    difference = composed - simple_cmp
+    if sp.expand(difference) == 0:                         # a polynomial identity (softmax + cross-entropy)
+        return simple
+    if any(p.exp.is_negative for p in difference.atoms(sp.Pow)):   # fractions (sigmoid + BCE): over one denominator
+        return simple if sp.expand(sp.numer(sp.together(difference))) == 0 else None
+    return None
+
+
+def _weight_steps(model: Model, layer, to_weights: dict[sp.Symbol, list[Contribution]],
+                  rule: updates.UpdateRule) -> list[Assignment]:
+    """∂J/∂w, Δw (the update rule's row) and the updated weight of every weight into `layer`."""
+    grads, deltas, new = [], [], []
     for j in layer:
         for i in model.prev[j]:
             w = model.w[(i, j)]
-            terms = []
-            for n in range(model.n_samples):
-                terms.append(dJ_dJn[n] * s * model.delta(j, n) * sp.diff(model.net_terms[(j, n)][i], w))
             # factor_terms pulls out the batch's 1/N and the convention's sign: −(δ^(1)x^(1) + …)/2
-            grad = sp.factor_terms(sp.Add(*terms))
-            gsym = model.symbol("grad", j, source=i)
-            grads.append(Assignment(model.qid("grad_w", j, source=i), gsym, grad, section, j))
-            frozen = model.weights[(i, j)].frozen
+            grad = sp.factor_terms(chain_sum(to_weights[w]))
+            grads.append(Assignment(Key("grad_w", j, source=i), model.symbol("grad", j, source=i), grad,
+                                    _section(model, j), j))
+            step, _ = rule.update(grad, model.eta, rule.initial_state(), frozen=model.weights[(i, j)].frozen)
             usym = model.symbol("update", j, source=i)
-            update = sp.Integer(0) if frozen else -model.eta * grad
-            updates.append(Assignment(model.qid("update_w", j, source=i), usym, update, section, j))
-            updates.append(Assignment(model.qid("new_w", j, source=i), model.symbol("new", j, source=i), w + usym, "updated", j))
-    new = [a for a in updates if a.section == "updated"]
-    return grads + [a for a in updates if a.section != "updated"] + new
+            deltas.append(Assignment(Key("update_w", j, source=i), usym, step, _section(model, j), j))
+            new.append(Assignment(Key("new_w", j, source=i), model.symbol("new", j, source=i), w + usym,
+                                  "updated", j))
+    return grads + deltas + new

@@ -12,6 +12,7 @@ from typing import Iterable
 
 import sympy as sp
 
+from . import losses
 from .errors import ProblemError
 from .model import Assignment, Model
 
@@ -47,8 +48,10 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
         if not (number.is_Rational or (number.is_Float and number.is_finite)):
             # ln of 0 or of a negative number: complex, infinite or undefined
             part = model.part
+            domain = losses.TABLE[part.loss].domain_text
             raise ProblemError(f"{a.id} has no finite real value ({number}); loss {part.loss} needs outputs "
-                               f"in its domain (output activation {part.activations[-1].name})")
+                               f"in its domain{f' ({domain})' if domain else ''} "
+                               f"(output activation {part.activations[-1].name})")
         numeric[a.symbol] = number
     return {**numeric, **exact}
 

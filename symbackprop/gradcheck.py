@@ -424,11 +424,12 @@ def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
         value = float(graph.value(net))
         if any(math.isclose(value, float(k), abs_tol=1e-4) for k in kinks):
             found.append((li, j, f"net_{j} = {value:g} is at a kink of {part.activations[li].name}"))
-    if part.loss == "l1":
+    loss = losses.TABLE[part.loss]
+    if loss.kinks:                # the loss's own kinks (l1: |t − u| at u = t), from its row
         out_layer = len(part.layers) - 1
         for a in graph.order:
-            if isinstance(a, sp.Abs) and abs(float(graph.value(a.args[0]))) < 1e-4:
-                found += [(out_layer, k, "an output equals its target, a kink of the l1 loss")
+            if isinstance(a, loss.kinks) and abs(float(graph.value(a.args[0]))) < 1e-4:
+                found += [(out_layer, k, f"{loss.kink_note}, a kink of the {loss.name} loss")
                           for k in part.outputs]
     return found
 

@@ -1,7 +1,9 @@
 """Per-sample losses over the output units, as SymPy expressions in the outputs u_k and targets t_k.
 
-The chain rule (derive.py) differentiates these expressions with `sympy.diff`; no loss derivative
-is typed in.
+The backward walk (backward.py) differentiates these expressions with `sympy.diff`; no loss
+derivative is typed in. Each row also holds the facts other modules need about its loss (which
+targets and outputs it accepts, where it has a kink, whether it carries the ½ of ½(t − u)²), so
+that adding a loss touches this file only and nothing else branches on a loss name.
 """
 from __future__ import annotations
 
@@ -38,33 +40,78 @@ def _binary_cross_entropy(u: Exprs, t: Exprs) -> sp.Expr:
     return -sp.Add(*[tk * sp.log(uk) + (1 - tk) * sp.log(1 - uk) for uk, tk in zip(u, t)])
 
 
+# What each word of Loss.domain means for an output u, as text for messages.
+DOMAIN_TEXT = {"positive": "u > 0", "below_one": "u < 1"}
+
+
 @dataclass(frozen=True)
 class Loss:
-    """One row of the loss table."""
+    """One row of the loss table: the formula and the facts about it."""
 
     name: str
     per_sample: Callable[[Exprs, Exprs], sp.Expr]
     formula: str
     default_output_activation: str | None = None
-    domain: tuple[str, ...] = ()          # "positive" (ln u), "below_one" (ln(1-u))
+    domain: tuple[str, ...] = ()          # of each output u: "positive" (ln u), "below_one" (ln(1-u))
     mean_over_units: bool = False         # J is a mean, not a sum, of the per-unit terms
+    # targets the loss accepts: each t_k in [target_low, target_high] (None: unbounded) ...
+    target_low: sp.Expr | None = None
+    target_high: sp.Expr | None = None
+    # ... and, where the loss is meant for a probability vector (one-hot targets), Σ_k t_k = target_sum:
+    # not required of a problem, but the simple forms that assume it (δ_k = u_k − t_k after softmax,
+    # the general rules of `derive`) are used only where it holds
+    target_sum: sp.Expr | None = None
+    # the non-differentiable SymPy functions in the loss: a kink where one's argument is 0 (l1: |t − u|
+    # at u = t), and how to say where that is
+    kinks: tuple[type, ...] = ()
+    kink_note: str = ""
+    # J is ½·Σ(t − u)²: a student who leaves the ½ out gets twice every value driven by the loss
+    half: bool = False
 
     def unit_term(self, u: sp.Expr, t: sp.Expr) -> sp.Expr:
         """The term of one output unit, for writing J as a sum over symbolically many units."""
         return self.per_sample([u], [t])
 
+    @property
+    def constrains_targets(self) -> bool:
+        """Whether targets may not be any number (then random checks keep the problem's own targets)."""
+        return any(v is not None for v in (self.target_low, self.target_high, self.target_sum))
+
+    def target_error(self, value: sp.Expr) -> str | None:
+        """Why one target value is outside what the loss accepts (None if it is inside)."""
+        lo, hi = self.target_low, self.target_high
+        if (lo is None or value >= lo) and (hi is None or value <= hi):
+            return None
+        allowed = (f"[{lo}, {hi}]" if lo is not None and hi is not None else
+                   f"{lo} or more" if lo is not None else f"{hi} or less")
+        return f"{self.name} needs targets in {allowed}"
+
+    def targets_fit(self, targets: Exprs) -> bool:
+        """Whether one sample's targets satisfy the row's facts, Σ_k t_k = target_sum included."""
+        if any(self.target_error(t) for t in targets):
+            return False
+        return self.target_sum is None or sp.Add(*targets) == self.target_sum
+
+    @property
+    def domain_text(self) -> str:
+        """The outputs the loss is defined for, as text (`u > 0`), or "" when any output is."""
+        return ", ".join(DOMAIN_TEXT[d] for d in self.domain)
+
 
 TABLE: dict[str, Loss] = {
-    "half_squared_error": Loss("half_squared_error", _half_squared, "1/2 sum_k (t_k - u_k)^2"),
+    "half_squared_error": Loss("half_squared_error", _half_squared, "1/2 sum_k (t_k - u_k)^2", half=True),
     "squared_error": Loss("squared_error", _squared, "sum_k (t_k - u_k)^2"),
     "mse": Loss("mse", _mse, "(1/K) sum_k (t_k - u_k)^2", mean_over_units=True),
-    "l1": Loss("l1", _l1, "sum_k |t_k - u_k| (sub-gradient 0 where t_k = u_k)"),
+    "l1": Loss("l1", _l1, "sum_k |t_k - u_k| (sub-gradient 0 where t_k = u_k)",
+               kinks=(sp.Abs,), kink_note="an output equals its target"),
     "cross_entropy": Loss("cross_entropy", _cross_entropy, "-sum_k t_k ln u_k",
-                          default_output_activation="softmax", domain=("positive",)),
+                          default_output_activation="softmax", domain=("positive",),
+                          target_low=sp.Integer(0), target_sum=sp.Integer(1)),
     "binary_cross_entropy": Loss("binary_cross_entropy", _binary_cross_entropy,
                                  "-sum_k [t_k ln u_k + (1 - t_k) ln(1 - u_k)]",
                                  default_output_activation="sigmoid",
-                                 domain=("positive", "below_one")),
+                                 domain=("positive", "below_one"),
+                                 target_low=sp.Integer(0), target_high=sp.Integer(1)),
 }
 
 ALIASES = {"half_mse": "half_squared_error", "sse": "squared_error", "mean_squared_error": "mse",

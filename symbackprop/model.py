@@ -45,6 +45,14 @@ class Assignment:
     unit: str | None = None
     sample: int | None = None
     forms: tuple[sp.Expr, ...] = ()     # extra symbolic forms shown before `rule`, e.g. g(net_3)
+    # a simpler form equal to `rule` (δ_k = u_k − t_k), shown in its place; the value is still `rule`'s,
+    # so that the exact value a solution prints does not depend on how the rule is presented
+    simple: sp.Expr | None = None
+
+    @property
+    def shown(self) -> sp.Expr:
+        """The rule as a solution shows it: the simple form where there is one."""
+        return self.rule if self.simple is None else self.simple
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, Key):

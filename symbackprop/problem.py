@@ -524,13 +524,14 @@ class _Validator(FieldReader):
         return Sample(x=out[0], t=out[1])
 
     def check_targets(self, samples, loss_name, cfg) -> None:
-        if loss_name in ("cross_entropy", "binary_cross_entropy"):
-            path = cfg.get("samples", cfg.get("sample", (None, ("sample",))))[1]
-            for s in samples:
-                for uid, v in s.t:
-                    if v < 0 or (loss_name == "binary_cross_entropy" and v > 1):
-                        rng = "[0, 1]" if loss_name == "binary_cross_entropy" else "0 or more"
-                        self.fail(path, f"target of unit {uid} is {v}; {loss_name} needs targets in {rng}")
+        """Every target inside the range its loss accepts (the Loss row's target facts)."""
+        loss = losses.TABLE[loss_name]
+        path = cfg.get("samples", cfg.get("sample", (None, ("sample",))))[1]
+        for s in samples:
+            for uid, v in s.t:
+                why = loss.target_error(v)
+                if why:
+                    self.fail(path, f"target of unit {uid} is {v}; {why}")
 
     def notation(self, cfg) -> Notation:
         if "notation" not in cfg:

@@ -15,6 +15,7 @@ from dataclasses import replace
 import sympy as sp
 import yaml
 
+from . import losses
 from .budget import check_budget
 from .symbolic_rules import (GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h,
                       net_o, t, w_o, x, y, z)
@@ -236,7 +237,7 @@ def example_problem(layers: tuple[int, ...], activation: str, output_activation:
             weights.setdefault(src, {}).update({dst: quarter() for dst in layer})
         feeding = layer
     outputs = layer_ids[-1]
-    if loss in ("cross_entropy", "binary_cross_entropy"):
+    if losses.TABLE[loss].constrains_targets:      # one-hot targets fit every loss's target facts
         hot = rng.randrange(len(outputs))
         targets = {u: (1 if q == hot else 0) for q, u in enumerate(outputs)}
     else:

@@ -175,8 +175,8 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
         raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
     steps = [_given_step(model, sym, values) for sym in model.given() if sym != model.bias_symbol]
     for a in assignments:
-        forms = a.forms + (a.rule,)
-        leaves = {s: values[s] for s in a.rule.free_symbols}
+        forms = a.forms + (a.shown,)
+        leaves = {s: values[s] for s in a.shown.free_symbols}
         v = values[a.symbol]
         steps.append(Step(a.key, a.section, a.symbol, forms, leaves, v, to_float(v), a.unit, a.sample))
     return PartSolution(part.name, part, names_for(model), tuple(steps), _conventions(model, values))

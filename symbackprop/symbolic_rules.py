@@ -240,9 +240,9 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
     full = _named(_diff(J_of_net, net_o[k], reference))
     if softmax:
         full = _pull_constants(_softmax_named(full))
-        if loss.name == "cross_entropy":
-            # one-hot (or probability) targets: Σ_m t_m = 1
-            full = full.subs(sp.Sum(t[m], (m, 1, c)), 1)
+        if loss.target_sum is not None:
+            # one-hot (or probability) targets, a fact of the loss's row: Σ_m t_m = 1
+            full = full.subs(sp.Sum(t[m], (m, 1, c)), loss.target_sum)
             assumptions.append("targets_sum_to_one")
         delta_k = s * full
         delta_k = _shorter(sp.factor_terms(sp.expand(delta_k)), sp.factor_terms(delta_k), delta_k)

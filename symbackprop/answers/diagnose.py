@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
+from .. import losses
 from ..messages import said, templates
 from ..printing import format_value
 from ..quantity import Key
@@ -67,7 +68,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     eta = sym_of[Key("learning_rate")] if sym_of.get(Key("learning_rate")) in leaves else None
     if eta is not None and part.learning_rate != 1:
         out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=_given(part.learning_rate, part)), rule_with({eta: 1})))
-    if part.loss == "half_squared_error" and key.kind not in ("net", "act", "gprime", "new_w"):
+    if losses.TABLE[part.loss].half and key.kind not in ("net", "act", "gprime", "new_w"):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
     gps = [sym for k, sym in sym_of.items() if k.kind == "gprime"]       # in the solution's order
     used = [g for g in gps if g in leaves]

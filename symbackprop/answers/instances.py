@@ -11,6 +11,7 @@ import random
 
 import sympy as sp
 
+from .. import losses
 from ..derive import derive
 from ..model import Model
 from ..solution import PartSolution
@@ -27,7 +28,7 @@ def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp
     assignments = model.forward + derive(model)
     given = model.given()
     rng = random.Random(seed)
-    loss = psol.part.loss
+    fixed_targets = losses.TABLE[psol.part.loss].constrains_targets
     out = []
     for _ in range(count):
         values: dict[sp.Symbol, float] = {}
@@ -35,8 +36,8 @@ def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp
             kind = model.info[sym].kind
             if sym == model.bias_symbol:
                 values[sym] = 1.0
-            elif kind == "t" and loss in ("cross_entropy", "binary_cross_entropy"):
-                values[sym] = float(v)             # targets must stay 0/1 (or probabilities)
+            elif kind == "t" and fixed_targets:
+                values[sym] = float(v)             # targets must stay in the loss's domain (0/1, Σ t = 1)
             elif kind == "eta":
                 values[sym] = rng.uniform(0.2, 2.0)
             else:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from .. import losses
+
 if TYPE_CHECKING:          # pragma: no cover
     from .checker import Checker
 
@@ -40,7 +42,7 @@ class Graph:
         # the output δ: the steps where ∂J/∂u enters, so where a loss without its ½ doubles the value
         self.loss_driven = frozenset(s.id for s in psol.steps
                                      if s.key.kind == "delta" and self.leaves[s.id] & targets)
-        self.halved_loss = psol.part.loss == "half_squared_error"
+        self.halved_loss = losses.TABLE[psol.part.loss].half
 
 
 class OwnValues:
