@@ -158,7 +158,7 @@ class Solution:
 def solve(problem: Problem | str | Path, parts: list[str] | None = None, check: bool = False) -> Solution:
     """Derive and evaluate every part (or the named ones) of a problem. A problem over the size
     budget (budget.py) is refused before anything is derived; `check`: also within the budget of
-    `solve --check`'s direct differentiation, which the caller runs next (check.check_part)."""
+    `solve --check`'s direct differentiation, which the caller runs next (gradcheck.check_part)."""
     if not isinstance(problem, Problem):
         problem = load_problem(problem)
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
