@@ -121,6 +121,23 @@ def _internal_error(exc: BaseException, after: str = "") -> None:
     sys.exit(INTERNAL_ERROR)
 
 
+# check's report formats by the suffix of -o
+REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".md": "markdown", ".html": "html"}
+
+
+def _report_format(output: str) -> str:
+    """check's report format from the suffix of -o (text for stdout); a suffix it cannot write is refused."""
+    if output == "-":
+        return "text"
+    suffix = Path(output).suffix.lower()
+    if suffix in REPORT_SUFFIXES:
+        return REPORT_SUFFIXES[suffix]
+    if suffix:
+        raise InputError(f"{output}: cannot tell the report format from the suffix {suffix!r}; use --format "
+                         f"({', '.join(REPORT_SUFFIXES.values())}, gradescope) or one of {', '.join(REPORT_SUFFIXES)}")
+    return "text"
+
+
 def _format_for(fmt: str | None, output: str) -> str:
     from .render import SUFFIXES
     if fmt:
@@ -201,7 +218,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
 @click.argument("answers", metavar="ANSWERS")
 @click.option("--part", default=None, metavar="NAME",
               help="Check the answers of this part only (e.g. a write-up of the sigmoid part).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "gradescope"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
               help="Report format (gradescope: Gradescope's results.json). Default: from the -o suffix, else text.")
 @click.option("--require-all", is_flag=True, help="Items left out make the check fail (exit 1).")
 @click.option("--rubric", default=None, metavar="FILE",
@@ -231,7 +248,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml answers.yaml
       symbackprop check problems/xor.yaml solution.md --part sigmoid
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
-    fmt = fmt or {".json": "json", ".md": "markdown"}.get(Path(output).suffix.lower(), "text")
+    fmt = fmt or _report_format(output)
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)])
     with _boundary():
         from .answers import check_submission
@@ -242,7 +259,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             text = gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems), lang)
         else:
             render = {"text": report_render.render_text, "json": report_render.render_json,
-                      "markdown": report_render.render_markdown}[fmt]
+                      "markdown": report_render.render_markdown, "html": report_render.render_html}[fmt]
             text = render(reports, answers, problems, show_given=show_given, lang=lang)
     _write(text, output)
     # 1 when some answered item lost points (whatever its status says: the other δ convention credited in

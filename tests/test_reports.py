@@ -324,3 +324,41 @@ def test_gradescope_files_get_the_same_safe_names_as_feedback_files(klass, tmp_p
     for stem in stems:
         assert not re.search(r'[<>:"/\\|?*\x00-\x1f]', stem) and stem.split(".")[0].upper() != "CON"
     assert json.loads((gs / "alice.json").read_text(encoding="utf-8"))["score"] == 2
+
+
+
+def test_check_writes_html_for_an_html_output_and_refuses_an_unknown_suffix(tmp_path):
+    """-o report.html gives the HTML report (not text under an .html name); a suffix check cannot
+    write is refused with exit 2 and nothing written."""
+    from click.testing import CliRunner
+
+    from conftest import PROBLEMS
+    from symbackprop.cli import main
+    answers = tmp_path / "a.yaml"
+    answers.write_text("act_3: 4\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["check", str(PROBLEMS / "xor.yaml"), str(answers), "--part", "relu",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "</html>" in page
+    odd = tmp_path / "report.xyz"
+    result = CliRunner().invoke(main, ["check", str(PROBLEMS / "xor.yaml"), str(answers), "-o", str(odd)])
+    assert result.exit_code == 2 and "'.xyz'" in result.output and not odd.exists()
+
+
+def test_derive_states_the_convention_in_the_files_loss_symbol(tmp_path):
+    """A file that writes its loss L gets δ = ∂L/∂net in derive's header, as its rules write ∂L."""
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
+    problem = tmp_path / "p.yaml"
+    problem.write_text("""network: {inputs: [1], bias: 0, layers: [[2], [3]], activation: sigmoid}
+weights: {0: {2: 0.5, 3: 0.25}, 1: {2: -1}, 2: {3: 2}}
+sample: {x: {1: 1}, t: {3: 1}}
+loss: half_squared_error
+notation: {loss_symbol: L}
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["derive", str(problem)])
+    assert result.exit_code == 0, result.output
+    assert "δ = ∂L/∂net" in result.output and "∂J" not in result.output

@@ -66,7 +66,9 @@ def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
     w = TITLES[lang]
     acts = ", ".join(derivation.hidden_activations) or "—"
     return [f"{w['hidden']}: {acts}; {w['output']}: {derivation.output_activation}; {w['loss']}: {derivation.loss}",
-            f"{w[derivation.notation.delta]}; {w[derivation.notation.weight]}"]
+            # the convention in the file's own loss symbol (∂L/∂net where the file writes L)
+            f"{w[derivation.notation.delta].replace('∂J', '∂' + derivation.notation.loss_symbol)}; "
+            f"{w[derivation.notation.weight]}"]
 
 
 def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> str | None:
