@@ -256,3 +256,18 @@ def test_a_language_added_as_one_catalogue_file(monkeypatch, tmp_path):
         _run(["check", xor, str(answers), "--part", "sigmoid", "--lang", "fr"], code=1)
     monkeypatch.undo()
     assert "fr" not in messages.languages() and "fr" not in messages._CATALOGUES
+
+
+def test_the_gradient_check_evaluates_sympy_functions_numpy_lacks():
+    """The finite differences of `solve --check` run in NumPy; a function NumPy has no name for (erfc,
+    of the probit row) is evaluated number by number, with NaN where it is undefined, not a crash."""
+    import numpy as np
+
+    from symbackprop.gradcheck import LossGraph
+    a, b = sp.symbols("a b", real=True)
+    J = sp.erfc(a) * b + sp.log(b)
+    graph = LossGraph(J, [a, b])
+    grid = np.array([[0.5, -1.0, 0.3], [2.0, 3.0, -1.0]])
+    got = np.asarray(graph.float_values(grid), dtype=np.float64)
+    want = [math.erfc(x) * y + math.log(y) if y > 0 else math.nan for x, y in grid.T]
+    assert np.allclose(got, want, equal_nan=True)
