@@ -20,13 +20,30 @@ import click
 
 from . import __version__
 from .errors import InternalError, SymbackpropError
-from .messages import LANGUAGES, msg
+from . import messages
+from .messages import msg
 
 
 class InputError(click.ClickException):
     """A user's mistake: printed as one line, exit status 2."""
 
     exit_code = 2
+
+
+class LanguageChoice(click.Choice):
+    """`--lang`: the languages that have a catalogue file (messages/), read when the option is used, so
+    that adding a language is adding its catalogue file and nothing here."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:            # type: ignore[override]
+        return messages.languages()
+
+    @choices.setter
+    def choices(self, value) -> None:                # click's __init__ sets it; the folder decides
+        pass
 
 
 INTERNAL_ERROR = 3                     # a bug of ours, never the user's fault
@@ -179,7 +196,7 @@ def main() -> None:
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
               help="Language of the labels and prose (zh: Chinese with the English terms).")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document with a picture of the network (default for -o .tex), or a "
@@ -231,7 +248,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
 @click.option("--show-given", is_flag=True,
               help="Also list the values the problem gives (η, the weights) that the answers copy; by default "
                    "the table leaves them out and only says when one was written otherwise.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
               help="Language of the report (JSON: its messages; ids, statuses and codes stay as they are).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
 def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
@@ -289,7 +306,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
 @click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes to grade with (default: one per core).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
               help="Language of the summary, the feedback files and Gradescope's text (the CSV's columns are ids).")
 def grade(problem: str, folder: str, output: str, summary: str | None, gradescope_dir: str | None,
           feedback_dir: str | None, show_given: bool, part: str | None, rubric: str | None,
@@ -448,7 +465,7 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
               help="Without a file: w_jk is the weight from j to k (the default) or into j from k.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix, else text.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
               help="Language of the labels.")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document (default for -o .tex) or a fragment to \\input.")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
@@ -335,14 +335,22 @@ class LossGraph:
         return vals[self.J]
 
     def _numpy_fn(self, node: sp.Basic):
-        """The node's own function in NumPy (lambdify of it in fresh symbols, kept per kind)."""
+        """The node's own function in NumPy (lambdify of it in fresh symbols, kept per kind). A SymPy
+        function that NumPy lacks (erf, erfc, ...) is evaluated element by element with math or mpmath,
+        so that an activation or loss built from any SymPy function needs no entry here."""
         import numpy as np
 
         key = (node.func, len(node.args))
         if key not in self._numpy_fns:
             xs = sp.symbols(f"x0:{len(node.args)}", real=True)
-            modules = [{"relu": lambda x, g0: np.maximum(x, 0.0), "erf": np.vectorize(math.erf)}, "numpy"]
-            self._numpy_fns[key] = sp.lambdify(xs, node.func(*xs), modules=modules)
+            expr = node.func(*xs)
+            fn = sp.lambdify(xs, expr, modules=[{"relu": lambda x, g0: np.maximum(x, 0.0)}, "numpy"])
+            try:                                   # NumPy's own function takes and gives float arrays
+                with np.errstate(all="ignore"):
+                    np.asarray(fn(*[np.array([0.5, 0.25])] * len(xs)), dtype=np.float64)
+            except (TypeError, NameError, AttributeError, ValueError):
+                fn = np.vectorize(_scalar_fn(xs, expr), otypes=[np.float64])
+            self._numpy_fns[key] = fn
         return self._numpy_fns[key]
 
     def finite_differences(self, point: list[float], step: float) -> list[float | None]:
@@ -364,6 +372,19 @@ class LossGraph:
                 values = np.broadcast_to(np.asarray(self.float_values(grid), dtype=np.float64), (2 * m,))
                 fd[idx] = (values[:m] - values[m:]) / (2 * h[idx])
         return [float(v) if np.isfinite(v) else None for v in fd]
+
+
+def _scalar_fn(xs: tuple, expr: sp.Expr) -> Callable[..., float]:
+    """expr as a float function of plain floats, by math or else mpmath; NaN where it is undefined
+    (as NumPy gives), so that finite differences there are left out rather than raising."""
+    compiled = sp.lambdify(xs, expr, modules=[{"relu": lambda x, g0: max(x, 0.0)}, "math", "mpmath"])
+
+    def one(*args: float) -> float:
+        try:
+            return float(compiled(*args))
+        except (ArithmeticError, ValueError, TypeError):
+            return math.nan
+    return one
 
 
 # -- the check ------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def grader():
     shared by the module's tests and closed after them)."""
     from symbackprop.answers import Grader, Rubric
     from symbackprop.problem import load_problem
-    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric())
+    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric(), warm=False)
     yield g
     g.close()
 

@@ -48,12 +48,14 @@ def verdict(report, qid):
     return next(v for v in report.verdicts if v.qid == qid)
 
 
+@pytest.mark.slow
 def test_correct_answers_pass(tmp_path):
     result = CliRunner().invoke(main, ["check", str(XOR), str(DATA / "answers" / "xor_correct.yaml")])
     assert result.exit_code == 0, result.output
     assert "WRONG" not in result.output and "Left out:" in result.output
 
 
+@pytest.mark.slow
 def test_friendly_names_and_ids_map_to_the_same_items(grader, tmp_path):
     report, problems = check(grader, tmp_path, "relu", {"u_3": 4, "\\delta_5": 3, "\\Delta w_{13}": -6,
                                                         "w_{35}^{new}": -10, "net_{4}": 0, "act_5": 4})
@@ -92,6 +94,7 @@ def test_each_diagnosis_in_the_relu_part(grader, tmp_path, answers, qid, code):
     assert v.diagnosis == code, (v.status, v.diagnosis, v.message)
 
 
+@pytest.mark.slow
 def test_eta_left_out(tmp_path):
     text = XOR.read_text(encoding="utf-8").replace("learning_rate: 1", "learning_rate: 0.5")
     assert "learning_rate: 0.5" in text
@@ -190,6 +193,7 @@ def test_hostile_answers_get_a_verdict_quickly_and_nothing_runs(tmp_path, text, 
     assert not (tmp_path / "HACKED").exists()
 
 
+@pytest.mark.slow
 def test_one_students_answers_never_change_how_anothers_are_read(tmp_path):
     problem = load_problem(XOR)
     b = {"loss": "\\frac{1}{2}(z_1-u_5)^2", "u_3": "g(net_3)", "delta_5": "x"}
@@ -209,6 +213,7 @@ def test_one_students_answers_never_change_how_anothers_are_read(tmp_path):
     assert verdict(after, "delta_5").status == "unreadable"     # x is no quantity, whatever came before
 
 
+@pytest.mark.slow
 def test_the_lectures_printed_solution_has_its_slips_found():
     """The printed solution (tests/data/lecture_solution.md, copied from the lecture) has slips."""
     result = CliRunner().invoke(main, ["check", str(XOR), str(DATA / "lecture_solution.md"), "--format", "json"])
@@ -234,6 +239,7 @@ def test_part_option_reads_that_part_of_a_writeup():
     assert "Part relu" in result.output and "Part sigmoid" not in result.output
 
 
+@pytest.mark.slow
 def test_require_all_and_exit_codes(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("relu: {u_3: 4}\nsigmoid: {u_3: 0.9820}\n")
@@ -247,6 +253,7 @@ def test_require_all_and_exit_codes(tmp_path):
     (b"- just\n- a list\n", "expected a mapping"),
     (b"cubic: {u_3: 4}\n", "this problem has parts relu, sigmoid"),
 ])
+@pytest.mark.slow
 def test_bad_answer_files_exit_2_with_one_line(tmp_path, content, words):
     f = tmp_path / "a.yaml"
     f.write_bytes(content)
@@ -255,6 +262,7 @@ def test_bad_answer_files_exit_2_with_one_line(tmp_path, content, words):
     assert words in result.output and len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_50_mb_file_is_refused_without_reading_it(tmp_path, monkeypatch):
     f = tmp_path / "big.yaml"
     with open(f, "wb") as fh:
@@ -288,6 +296,7 @@ def test_a_50_mb_file_is_refused_without_reading_it(tmp_path, monkeypatch):
     assert limit < 50 * 1024 * 1024 and read and sum(read) <= limit + 1, read   # up to the limit, no further
 
 
+@pytest.mark.slow
 def test_grading_section_sets_points_and_tolerance(tmp_path):
     text = XOR.read_text(encoding="utf-8") + textwrap.dedent("""\
         grading:
@@ -318,6 +327,7 @@ def test_grading_section_sets_points_and_tolerance(tmp_path):
     ("sigmoid", "delta_hidden", "g'(net_k)\\sum_k w_{jk}\\delta_k", False),
     ("relu", "delta_output", "u_k - z_k", False),                                        # the step(net_k) left out
 ])
+@pytest.mark.slow
 def test_general_rules_as_answers(grader, tmp_path, part, rid, text, ok):
     report, problems = check(grader, tmp_path, part, {rid: text})
     assert problems == []
@@ -371,6 +381,7 @@ def test_a_submission_has_a_parsing_time_budget():
 
 @pytest.mark.parametrize("path", [PROBLEMS / f"{n}.yaml" for n in ("xor", "xor_appendix", "deep", "classifier",
                                                                      "minibatch")], ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_the_tools_own_worked_solution_checks_as_right(path, tmp_path):
     """Every line of the LaTeX worked solution, read back as a student's write-up, is right: the
     printer and the reader agree on every rule, substitution and value (step, cases, ln, J^(n)…)."""

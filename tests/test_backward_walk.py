@@ -157,6 +157,7 @@ FAST = [("sigmoid", "softmax", "cross_entropy", "minus_dJ_dnet", 2, "mean"),
 
 
 @pytest.mark.parametrize("hidden,output,loss,delta,samples,reduction", FAST, ids=str)
+@pytest.mark.slow
 def test_walk_equals_direct_diff_and_finite_differences(hidden, output, loss, delta, samples, reduction):
     problem = network((2, 2, 2), hidden, output, loss, delta, samples, reduction, seed=7)
     assert_walk_matches_direct_diff(problem)
@@ -302,6 +303,7 @@ def test_classifier_shows_u_minus_t(tmp_path):
                                                  ("sigmoid", "binary_cross_entropy", 2),
                                                  ("softmax", "cross_entropy", 2),
                                                  ("identity", "half_squared_error", 1)])
+@pytest.mark.slow
 def test_simple_delta_where_it_simplifies(output, loss, samples, delta, s):
     problem = network((2, 2, 3), "relu", output, loss, delta, samples=samples, seed=5)
     psol, _, _ = assert_walk_matches_direct_diff(problem)
@@ -317,6 +319,7 @@ def test_simple_delta_where_it_simplifies(output, loss, samples, delta, s):
                                          ("sigmoid", "squared_error"), ("relu", "half_squared_error"),
                                          ("sigmoid", "cross_entropy"), ("softmax", "binary_cross_entropy"),
                                          ("identity", "squared_error"), ("identity", "l1")])
+@pytest.mark.slow
 def test_no_simple_delta_where_it_does_not_simplify(output, loss):
     problem = network((2, 2, 2), "sigmoid", output, loss, seed=11)
     assert_walk_matches_direct_diff(problem)
@@ -325,6 +328,7 @@ def test_no_simple_delta_where_it_does_not_simplify(output, loss):
     assert out and all(a.simple is None and a.shown == a.rule for a in out)
 
 
+@pytest.mark.slow
 def test_cross_entropy_targets_that_do_not_sum_to_one_keep_the_full_form():
     """Σ t = 1 is a fact the simple form needs: with targets 0.5 and 0.25 δ_k = u_k·Σt − t_k ≠ u_k − t_k,
     and the solution keeps the walk's form (and the right values)."""
@@ -339,6 +343,7 @@ def test_cross_entropy_targets_that_do_not_sum_to_one_keep_the_full_form():
         assert abs(float((step.value - (u * sp.Rational(3, 4) - t)).evalf(30))) < 1e-25
 
 
+@pytest.mark.slow
 def test_the_simplification_is_decided_by_sympy_not_by_names(monkeypatch):
     """A sigmoid and a cross-entropy under new names (rows added to the tables) simplify too; a loss
     row with the cross-entropy formula but without the Σ t = 1 fact does not, for softmax."""
@@ -456,6 +461,7 @@ def test_problem_targets_are_checked_by_the_row(monkeypatch):
     assert parse_problem(text.replace("7: 1,", "7: 0.5,"), "c.yaml").parts[0].loss == "capped"
 
 
+@pytest.mark.slow
 def test_a_new_loss_touches_only_the_loss_table(monkeypatch, tmp_path):
     """A loss row added to losses.TABLE (log-cosh, with an l1-like kink term) is accepted in a problem
     file, solved by the walk (checked against direct diff), and its kink is reported by the gradient check."""

@@ -93,6 +93,7 @@ def test_json_numbers_that_are_not_finite_are_reported(tmp_path, xor_problem, xo
     assert why in sub.answers["relu"][1].unreadable
 
 
+@pytest.mark.slow
 def test_check_reports_odd_numbers_in_its_output_without_a_traceback(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("relu:\n  u_3: 0x1F\n  u_4: .inf\n  net_3: 1:20\n  u_5: 4\n", encoding="utf-8")
@@ -117,6 +118,7 @@ def test_a_problem_file_number_in_an_odd_spelling_is_refused(spelling, why):
     ("learning_rate: 1\n", "learning_rate: {v}\n"),
     ("  0: {3: 1, 4: -6, 5: -4}\n", "  0: {{3: {v}, 4: -6, 5: -4}}\n"),
     ("sample: {x: {1: 1, 2: 0}, t: {5: 1}}\n", "sample: {{x: {{1: {v}, 2: 0}}, t: {{5: 1}}}}\n")])
+@pytest.mark.slow
 def test_solve_refuses_odd_numbers_everywhere_in_a_problem(tmp_path, old, new):
     text = XOR.read_text(encoding="utf-8")
     assert old in text
@@ -152,6 +154,7 @@ def test_rubric_values_must_be_finite_decimals(tmp_path, field, value):
     assert str(err.value).startswith("p.yaml:") and "write numbers as decimals" in str(err.value)
 
 
+@pytest.mark.slow
 def test_check_refuses_a_nan_rubric_with_one_line(tmp_path):
     r = tmp_path / "r.yaml"
     r.write_text("grading:\n  items: {u_3: .nan}\n", encoding="utf-8")
@@ -212,6 +215,7 @@ def test_cycles_complex_keys_and_duplicates_are_refused(text, why):
 
 
 @pytest.mark.parametrize("depth", [101, 10_000])
+@pytest.mark.slow
 def test_deep_yaml_is_refused_with_its_line(tmp_path, depth):
     f = tmp_path / "deep.yaml"
     f.write_text("title: t\nx: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
@@ -226,6 +230,7 @@ def test_a_hundred_levels_are_read():
 
 
 @pytest.mark.parametrize("depth", [101, 5_000, 100_000])
+@pytest.mark.slow
 def test_deep_json_is_refused(tmp_path, depth):
     f = tmp_path / "deep.json"
     f.write_text('{"relu": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
@@ -273,6 +278,7 @@ def test_fifos_devices_and_folders_are_refused_before_reading(tmp_path):
         one_line_error(run("check", XOR, ok, "--rubric", special), name, "not a file")
 
 
+@pytest.mark.slow
 def test_read_limited_refuses_a_huge_file_without_reading_it(tmp_path):
     from symbackprop.yamlfile import read_limited
     f = tmp_path / "huge.json"
@@ -309,6 +315,7 @@ def test_a_line_too_long_is_reported_in_the_row(tmp_path, kind):
     one_line_error(run("check", XOR, alone, "--part", "relu"), "alone.md", "line 1: ", "at most 5000")
 
 
+@pytest.mark.slow
 def test_front_end_passes_finish_on_huge_hostile_text():
     """Every pass of the front end, on 400 KB of each hostile pattern: linear, so this ends."""
     code = r"""

@@ -97,6 +97,7 @@ def test_a_200_200_1_network_is_refused_with_the_numbers(tmp_path):
         assert "docs/problem-format.md#size-limits" in err
 
 
+@pytest.mark.slow
 def test_a_wide_network_is_refused_by_solve_check_grade_and_derive(tmp_path):
     path = write(tmp_path, network([60, 60, 1]), "wide.yaml")      # 3,721 weights
     answers = tmp_path / "a.yaml"
@@ -123,6 +124,7 @@ def test_the_refusal_comes_before_any_derivation(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "network too large" in r.output
 
 
+@pytest.mark.slow
 def test_check_refuses_a_network_whose_gradient_check_is_too_big(tmp_path, monkeypatch):
     # --check costs weights × work (finite differences evaluate the whole loss twice per weight): with
     # the work limit raised, a 5-60-60-60-2 network (7,802 weights) is within it but not within --check's
@@ -145,6 +147,7 @@ def test_the_issue_12x3_tanh_network_is_now_within_the_check_budget():
     assert over_budget([part], "check") is None
 
 
+@pytest.mark.slow
 def test_a_large_batch_is_refused_naming_samples(tmp_path):
     doc = network([4, 8, 8, 3], output_activation="softmax", loss="cross_entropy", samples=200)
     path = write(tmp_path, doc, "batch.yaml")
@@ -157,6 +160,7 @@ def test_a_large_batch_is_refused_naming_samples(tmp_path):
 
 @pytest.mark.parametrize("sizes", [[8, 8, 8, 8, 8, 1],      # the common denominator passes the cap: counting stops
                                    [10, 10, 10, 1]])        # about 6,900 digits: more than str() of an int allows
+@pytest.mark.slow
 def test_huge_exact_rationals_are_refused_naming_weights(tmp_path, sizes):
     # 30-digit fractions, all with different denominators: exact ReLU values would grow without bound
     doc = network(sizes, activation="relu", output_activation="identity")
@@ -184,6 +188,7 @@ def test_many_parts_are_refused_together_naming_parts(tmp_path):
     assert f": parts: {count} parts cost {count * per_part:,} together" in r.output
 
 
+@pytest.mark.slow
 def test_the_library_raises_a_problem_error():
     with pytest.raises(ProblemError, match="network too large"):
         parse_problem(yaml.safe_dump(network([60, 60, 1])), "wide.yaml")
@@ -205,6 +210,7 @@ def test_work_limit_boundary():
         parse_problem(yaml.safe_dump(doc), "b.yaml")
 
 
+@pytest.mark.slow
 def test_direct_limit_boundary(monkeypatch):
     # weights × work, grown one input at a time (the work limit raised so that only --check's applies)
     monkeypatch.setattr(budget, "MAX_WORK", 10 ** 9)
@@ -249,6 +255,7 @@ def test_derive_without_a_file_is_always_within_budget():
     assert over_budget(largest.parts, "derive") is None
 
 
+@pytest.mark.slow
 def test_check_part_refuses_a_part_too_large_for_its_gradient_check(monkeypatch):
     from symbackprop.gradcheck import check_part
     from symbackprop.solution import solve

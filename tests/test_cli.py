@@ -25,6 +25,7 @@ def test_version_and_help():
     assert r.exit_code == 0 and "--check" in r.output and "--precision" in r.output
 
 
+@pytest.mark.slow
 def test_solve_prints_the_worked_exercise():
     r = run("solve", XOR)
     assert r.exit_code == 0, r.output
@@ -40,6 +41,7 @@ def test_solve_prints_the_worked_exercise():
     assert "g'(0) is taken as 0" in out
 
 
+@pytest.mark.slow
 def test_part_and_precision():
     r = run("solve", XOR, "--part", "sigmoid", "--precision", "6")
     assert r.exit_code == 0
@@ -47,6 +49,7 @@ def test_part_and_precision():
     assert "≈ 0.982014" in r.output
 
 
+@pytest.mark.slow
 def test_json_contract():
     r = run("solve", XOR, "--format", "json")
     assert r.exit_code == 0
@@ -68,6 +71,7 @@ def test_json_contract():
     assert s["act_3"]["exact"] == "1/(exp(-4) + 1)"
 
 
+@pytest.mark.slow
 def test_json_ids_are_from_to_whatever_the_notation():
     r = run("solve", str(PROBLEMS / "xor_appendix.yaml"), "--format", "json")
     q = json.loads(r.output)["parts"][0]["quantities"]
@@ -77,6 +81,7 @@ def test_json_ids_are_from_to_whatever_the_notation():
     assert q["delta_5"]["value"] == -3.0                       # δ = −∂J/∂net
 
 
+@pytest.mark.slow
 def test_batch_quantities_carry_the_sample():
     r = run("solve", str(PROBLEMS / "minibatch.yaml"), "--format", "json")
     q = json.loads(r.output)["parts"][0]["quantities"]
@@ -86,6 +91,7 @@ def test_batch_quantities_carry_the_sample():
     assert q["loss"]["value"] == pytest.approx((q["loss@1"]["value"] + q["loss@2"]["value"]) / 2, rel=1e-14)
 
 
+@pytest.mark.slow
 def test_output_file_and_format_from_suffix(tmp_path):
     out = tmp_path / "xor.json"
     r = run("solve", XOR, "-o", str(out))
@@ -96,6 +102,7 @@ def test_output_file_and_format_from_suffix(tmp_path):
     assert "Forward pass" in txt.read_text()
 
 
+@pytest.mark.slow
 def test_check_agrees_three_ways():
     r = run("solve", XOR, "--check")
     assert r.exit_code == 0
@@ -103,6 +110,7 @@ def test_check_agrees_three_ways():
     assert "grad_w_1_4: finite differences not comparable (net_4 = 0 is at a kink of relu)" in r.output
 
 
+@pytest.mark.slow
 def test_check_in_json():
     data = json.loads(run("solve", XOR, "--check", "--format", "json").output)
     check = data["parts"][0]["check"]

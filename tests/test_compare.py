@@ -1,6 +1,7 @@
 """The tolerance model (answers/compare.py) as laws that hold for every value."""
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ def rounded(x: float, d: int) -> float:
 
 
 @given(values, places)
+@pytest.mark.slow
 def test_a_correctly_rounded_value_is_right_or_imprecise(x, d):
     tol = Tolerance(precision=4)
     r = rounded(x, d)

@@ -68,6 +68,7 @@ def _linear(w: dict) -> dict:
 
 
 # -- 1. a given copied wrong, shown only by a later item ------------------------------------------------
+@pytest.mark.slow
 def test_carol_copy_charged_once_at_net_3(grader):
     reps = _report(grader, DATA / "carol.yaml")
     lin = reps["linear"]
@@ -122,6 +123,7 @@ def test_an_ambiguous_copy_not_pinned_names_no_given(grader, tmp_path):
 
 
 # -- 3. a reason in names ----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_mia_reasons_in_names_and_in_cases(grader):
     got = {v.qid: v for v in _report(grader, DATA / "mia.tex")["relu"].verdicts}
     assert got["gprime_3"].status == "correct", got["gprime_3"]        # 1 \text{ since } net_3 > 0
@@ -146,6 +148,7 @@ def test_mia_reasons_in_names_and_in_cases(grader):
     (["$g'(net_3) = 1 \\text{ since } net_3 \\text{ is positive}$"], "gprime_3", "unreadable", "reason"),
     (["$g'(net_3) = 1 \\text{ since } z_3 > 0$"], "gprime_3", "unreadable", "not a quantity"),
 ])
+@pytest.mark.slow
 def test_reasons(grader, tmp_path, lines, qid, status, words):
     f = _write(tmp_path, "r.md", "\n".join(lines) + "\n")
     got = {v.qid: v for v in _report(grader, f, "relu")["relu"].verdicts}

@@ -56,6 +56,7 @@ def kinds(xor, rules, quad):
 # --- the builders carry the objects' own values --------------------------------------------------
 
 @pytest.mark.parametrize("which", ["xor", "batch"])
+@pytest.mark.slow
 def test_a_solution_document_holds_every_step_of_the_solution(which, request):
     solution = request.getfixturevalue(which)
     doc = document(solution)
@@ -83,6 +84,7 @@ def test_a_solution_document_keeps_the_precision_asked_for(xor):
     assert "0.98 " in registry.render(xor, "text", precision=2) + " "       # u_3 of the sigmoid part ≈ 0.98
 
 
+@pytest.mark.slow
 def test_a_rules_document_holds_every_rule_and_its_check(rules):
     dv = rules[0]
     doc = document(rules, title="T")
@@ -100,6 +102,7 @@ def test_a_rules_document_holds_every_rule_and_its_check(rules):
         assert len(section.notes) == 1 and f"{check.compared} values agree" in section.notes[0].plain
 
 
+@pytest.mark.slow
 def test_a_quadratic_document_holds_the_values_of_the_example(quad):
     doc = document(quad)
     assert doc.kind == "quadratic" and doc.title == quad.problem.title
@@ -190,6 +193,7 @@ def test_standalone_latex_and_notebook_display_of_every_kind(kinds, which):
     assert shown.startswith("$$\\begin{aligned}") and shown.endswith("\\end{aligned}$$")
 
 
+@pytest.mark.slow
 def test_solve_check_lines_are_part_of_the_document(xor):
     from symbackprop.gradcheck import check_part
     reports = [check_part(p) for p in xor.parts]
@@ -255,6 +259,7 @@ def spy(monkeypatch):
     (["derive", str(PROBLEMS / "xor.yaml"), "--part", "sigmoid", "--format", "latex"], "latex", GeneralDerivation),
     (["derive", "--layers", "2,2,1", "--format", "text"], "text", GeneralDerivation),
 ])
+@pytest.mark.slow
 def test_derive_renders_through_the_registry(spy, args, fmt, kind):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
@@ -265,6 +270,7 @@ def test_derive_renders_through_the_registry(spy, args, fmt, kind):
     assert items and all(isinstance(o, kind) for o in items)
 
 
+@pytest.mark.slow
 def test_derive_pdf_goes_through_the_registry_too(spy, tmp_path, monkeypatch):
     import symbackprop.render.pdf as pdf
     monkeypatch.setattr(pdf, "compile_tex",
@@ -292,6 +298,7 @@ def test_html_escapes_a_hostile_title(xor):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
 
 
+@pytest.mark.slow
 def test_the_cli_writes_html_from_the_suffix(tmp_path):
     out = tmp_path / "q.html"
     result = CliRunner().invoke(main, ["derive", str(PROBLEMS / "quadratic.yaml"), "-o", str(out)])

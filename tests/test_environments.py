@@ -20,6 +20,7 @@ def _check(grader, tmp_path, name, text, part="sigmoid"):
     return {v.qid: v for v in reports[0].verdicts}, problems
 
 
+@pytest.mark.slow
 def test_a_mid_line_row_break_splits_align_rows(grader, tmp_path):
     got, _ = _check(grader, tmp_path, "a.tex", "\\begin{align*}\n"
                     "\\Delta w_{13} &= 0.0045 \\\\ \\Delta w_{03} &= 4{,}5 \\cdot 10^{-3}\n\\end{align*}\n")

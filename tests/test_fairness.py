@@ -41,6 +41,7 @@ def rows(reports):
 
 
 # -- 1. the right-answer cache ----------------------------------------------------------------
+@pytest.mark.slow
 def test_a_verdict_from_one_students_rounded_values_is_not_given_to_another(tmp_path):
     """A: u_3 = 0.98 (imprecise), net_5 = −0.04 is then right from A's own rounded u_3. B writes the
     same net_5 with a precise u_3: −0.04 is only right to two places for B (net_5 = −0.03597)."""
@@ -61,6 +62,7 @@ def test_a_verdict_from_one_students_rounded_values_is_not_given_to_another(tmp_
     assert rows(after) == rows(alone)
 
 
+@pytest.mark.slow
 def test_a_right_answer_judged_from_its_text_alone_is_still_remembered(grader, tmp_path):
     """The cache keeps what it may: the same right text costs nothing the second time."""
     f = write(tmp_path, "a.yaml", {"relu": {"u_3": "1 \\times 3 + 0 \\times 4 + 1"}})
@@ -73,6 +75,7 @@ def test_a_right_answer_judged_from_its_text_alone_is_still_remembered(grader, t
 
 
 # -- 2. compiled rules keyed by id() ------------------------------------------------------------
+@pytest.mark.slow
 def test_compiled_rules_never_cross_parts_when_an_id_is_reused():
     """A sigmoid part whose PartSolution reuses the id of a dropped ReLU part must get its own
     g'(net_3) = u_3(1 − u_3), not ReLU's step (1.0): u_3 = 0.7, g'(net_3) = 0.21 follows through."""
@@ -120,6 +123,7 @@ def test_does_not_apply_is_none_and_a_missing_leaf_is_a_bug(xor):
         rules.recompute("net_3", {})
 
 
+@pytest.mark.slow
 def test_a_bug_in_a_diagnosis_propagates_instead_of_becoming_a_verdict(tmp_path, monkeypatch):
     from symbackprop.answers import diagnose
     monkeypatch.setattr(diagnose, "_build_variants", lambda ch, qid: [("x", "y", lambda vals: {}["bug"])])
@@ -137,6 +141,7 @@ def test_a_bug_while_checking_a_rule_propagates(grader, tmp_path, monkeypatch):
         grader.check(write(tmp_path, "a.yaml", {"relu": {"u_3": "net_3 = 4"}}), "relu")
 
 
+@pytest.mark.slow
 def test_check_reports_an_internal_error_with_exit_3_and_a_traceback(tmp_path, monkeypatch):
     def broken(self, qid, values, replace=None):
         raise KeyError("act_9")
@@ -170,6 +175,7 @@ def test_a_name_or_a_bare_rule_scores_nothing(grader, tmp_path, qid, text):
     assert v.message.startswith("no value: ") and v.diagnosis == "no_value"
 
 
+@pytest.mark.slow
 def test_a_chain_that_reaches_a_value_is_graded(grader, tmp_path):
     report = grader.check(write(tmp_path, "a.yaml", {"relu": {
         "u_3": "g(net_3) = \\max(4, 0) = 4", "delta_5": "-(z_1-u_5)g'(net_5) = -(1 - 4) \\times 1 = 3",
@@ -177,6 +183,7 @@ def test_a_chain_that_reaches_a_value_is_graded(grader, tmp_path):
     assert {v.qid: v.status for v in report.verdicts} == {"act_3": "correct", "loss": "correct", "delta_5": "correct"}
 
 
+@pytest.mark.slow
 def test_general_rules_stay_graded_as_rules(grader, tmp_path):
     report = grader.check(write(tmp_path, "a.yaml", {"sigmoid": {
         "delta_hidden": "g'(net_j)\\sum_k w_{jk}\\delta_k"}}), "sigmoid")[0][0]
@@ -204,6 +211,7 @@ def _names_file(path, tmp_path, which):
 
 @pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("which", ["latex", "text"])
+@pytest.mark.slow
 def test_every_item_answered_with_its_own_name_scores_0_and_exits_1(path, which, tmp_path):
     f = _names_file(path, tmp_path, which)
     result = CliRunner().invoke(main, ["check", str(path), str(f), "--format", "json"])
@@ -216,6 +224,7 @@ def test_every_item_answered_with_its_own_name_scores_0_and_exits_1(path, which,
 
 
 @pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_the_worked_solution_cut_after_each_rule_scores_0(path, tmp_path):
     """The tool's own LaTeX solution with every chain cut after its rule (`u_3 = g(net_3)`, `δ_5 =
     (u_5 − z_1) g'(net_5)`): the items are read, and none earns anything."""
@@ -294,6 +303,7 @@ def test_a_value_left_as_an_expression_is_as_precise_as_its_rounded_numbers(grad
     assert verdict(report, qid).status == status, text
 
 
+@pytest.mark.slow
 def test_a_tolerance_the_teacher_chose_decides_an_expression_too(tmp_path):
     g = Grader(load_problem(XOR), Rubric(relative=0.01))
     try:
@@ -435,6 +445,7 @@ def _fixed_costs(monkeypatch, parser, cost=0.02):
     monkeypatch.setattr(meter.time, "process_time", lambda: 0.0)
 
 
+@pytest.mark.slow
 def test_a_submission_is_charged_the_same_after_another_wrote_the_same_answers(tmp_path, monkeypatch):
     writeup = tmp_path / "sol.md"
     from symbackprop.render import render
@@ -451,6 +462,7 @@ def test_a_submission_is_charged_the_same_after_another_wrote_the_same_answers(t
     assert alone > 0.5 and again == pytest.approx(alone)
 
 
+@pytest.mark.slow
 def test_a_submission_over_its_computing_time_is_over_the_limit_in_check_and_in_grade(tmp_path, monkeypatch):
     from symbackprop import grade
     from symbackprop.answers import OverLimit, meter

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import yaml
 
 from conftest import PROBLEMS
@@ -20,6 +22,7 @@ def _run(args, cwd=None):
                           encoding="utf-8", timeout=300, env=env, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_all_output_is_written_and_the_exit_code_kept(tmp_path):
     proc = _run(["solve", XOR, "--format", "json"])
     assert proc.returncode == 0 and proc.stderr == ""
@@ -30,6 +33,7 @@ def test_all_output_is_written_and_the_exit_code_kept(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8")) == data
 
 
+@pytest.mark.slow
 def test_exit_codes_of_a_wrong_answer_bad_input_and_usage(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text(yaml.safe_dump({"relu": {"u_3": 5}}), encoding="utf-8")
@@ -53,6 +57,7 @@ def test_exit_handlers_still_run(tmp_path):
     assert marker.read_text() == "x"
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_is_not_an_error_of_ours():
     proc = subprocess.Popen([sys.executable, "-m", "symbackprop.cli", "solve", str(XOR)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)

@@ -68,6 +68,7 @@ def linked(tmp_path):
     return subs
 
 
+@pytest.mark.slow
 def test_links_out_of_the_folder_are_reported_without_content(linked, tmp_path):
     before = snapshot(tmp_path)
     book, summary, gs = tmp_path / "book.csv", tmp_path / "summary.md", tmp_path / "gs"
@@ -96,6 +97,7 @@ def test_the_reader_is_given_the_vetted_path_with_no_link_inside_the_folder(link
     assert subs["henry"] == linked / "alice.yaml" and subs["ivan"] == linked / "alice.yaml"
 
 
+@pytest.mark.slow
 def test_a_link_to_a_device_or_fifo_is_never_opened(tmp_path):
     """Run as a separate process with a hard timeout: opening the FIFO would block for ever."""
     if not hasattr(os, "mkfifo"):
@@ -232,6 +234,7 @@ def test_solve_and_derive_refuse_to_write_over_the_problem(setup, command):
         _refused(result, tmp_path, before, "PROBLEM_FILE")
 
 
+@pytest.mark.slow
 def test_a_fine_run_writes_its_outputs_and_leaves_the_inputs(setup):
     tmp_path, problem, rubric, subs = setup
     before = snapshot(subs)
@@ -247,6 +250,7 @@ def test_a_fine_run_writes_its_outputs_and_leaves_the_inputs(setup):
 
 
 # -- 3. one student is one entry -----------------------------------------------------------------------
+@pytest.mark.slow
 def test_two_entries_with_one_name_are_reported_never_merged(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -281,6 +285,7 @@ def test_two_entries_with_one_name_are_reported_never_merged(tmp_path):
 
 
 # -- 4. every entry is graded or listed with the reason ----------------------------------------------
+@pytest.mark.slow
 def test_every_entry_of_the_folder_is_graded_or_listed(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -335,6 +340,7 @@ def _deny(monkeypatch, denied: Path, function: str):
     monkeypatch.setattr(os, function, guarded)
 
 
+@pytest.mark.slow
 def test_an_unreadable_sub_folder_or_file_is_a_row_not_a_crash(tmp_path, monkeypatch):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -420,6 +426,7 @@ def test_safe_cell(text, safe):
     assert safe_cell(text) == safe
 
 
+@pytest.mark.slow
 def test_file_names_land_in_the_gradebook_as_text_not_formulas(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -446,6 +453,7 @@ def test_file_names_land_in_the_gradebook_as_text_not_formulas(tmp_path):
     assert all(row[header.index("total")] in ("0", "2", "") for row in body)
 
 
+@pytest.mark.slow
 def test_names_cannot_inject_markdown_into_the_summary(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -518,6 +526,7 @@ def test_a_folder_without_write_permission_is_refused_up_front(tmp_path, monkeyp
     _refused(result, tmp_path, before, "--gradescope", "permission")
 
 
+@pytest.mark.slow
 def test_a_write_that_fails_late_is_one_line_and_leaves_no_temporary_file(tmp_path, monkeypatch):
     import tempfile
     real = tempfile.mkstemp
@@ -546,6 +555,7 @@ def test_a_gradescope_path_that_is_a_file_is_refused(tmp_path):
     _refused(result, tmp_path, before, "--gradescope", "not a folder")
 
 
+@pytest.mark.slow
 def test_a_hard_link_is_not_read(tmp_path):
     """A hard link to a file outside (an archive unpacked as root can make one) cannot be told apart from
     the original, so no file with a second name is read."""

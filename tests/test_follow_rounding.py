@@ -23,12 +23,20 @@ HERE = DATA / "follow_rounding"
 GOOD = ("correct", "follow_through")
 
 
+class _Graders(dict):
+    """The module's graders, each made when a test first asks for it (the fast tier uses few of them)."""
+
+    FILES = {"xor": PROBLEMS / "xor.yaml", "321": DATA / "sigmoid_321.yaml", "mine": HERE / "mine.yaml",
+             "deep": HERE / "deep.yaml"}
+
+    def __missing__(self, name: str) -> Grader:
+        self[name] = Grader(load_problem(self.FILES[name]), Rubric(), warm=False)
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def graders():
-    made = {"xor": Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric()),
-            "321": Grader(load_problem(DATA / "sigmoid_321.yaml"), Rubric()),
-            "mine": Grader(load_problem(HERE / "mine.yaml"), Rubric()),
-            "deep": Grader(load_problem(HERE / "deep.yaml"), Rubric())}
+    made = _Graders()
     yield made
     for g in made.values():
         g.close()
@@ -76,6 +84,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize("key, part, name, item, rule, uses, asked", EXAMPLES,
                          ids=[f"{e[2]}:{e[3]}" for e in EXAMPLES])
+@pytest.mark.slow
 def test_a_follow_through_value_within_the_rounding_of_the_written_values_is_right(
         graders, key, part, name, item, rule, uses, asked):
     answers = written(HERE / name, part)
@@ -94,9 +103,9 @@ def test_a_follow_through_value_within_the_rounding_of_the_written_values_is_rig
 
 @pytest.mark.parametrize("key, part, name", [("xor", "sigmoid", "xsig_net_all_f.yaml"),
                                              ("xor", "sigmoid", "xsig_act_all_f.yaml"),
-                                             ("mine", None, "mine_gprime_all_f.yaml"),
-                                             ("321", None, "s321_net_all_f.yaml"),
-                                             ("deep", None, "deep_net_all_f.yaml")])
+                                             pytest.param("mine", None, "mine_gprime_all_f.yaml", marks=pytest.mark.slow),
+                                             pytest.param("321", None, "s321_net_all_f.yaml", marks=pytest.mark.slow),
+                                             pytest.param("deep", None, "deep_net_all_f.yaml", marks=pytest.mark.slow)])
 def test_work_from_one_mistake_rounded_from_full_precision_loses_only_that_mistake(graders, key, part, name):
     """The trial files: one mistake, everything after it computed at full precision and written to the
     places asked. Only the mistaken item loses its point."""

@@ -107,7 +107,7 @@ def test_the_hand_computation_is_the_textbook_one():
 # -- checking ----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def graders():
-    made = {"xor": Grader(load_problem(XOR), Rubric()), "321": Grader(load_problem(NET321), Rubric())}
+    made = {"xor": Grader(load_problem(XOR), Rubric(), warm=False), "321": Grader(load_problem(NET321), Rubric(), warm=False)}
     yield made
     for g in made.values():
         g.close()
@@ -169,6 +169,7 @@ SCENARIOS = [
 
 
 @pytest.mark.parametrize("case, wrong, probe", SCENARIOS)
+@pytest.mark.slow
 def test_follow_through_does_not_depend_on_the_middle_steps_written(graders, tmp_path, case, wrong, probe):
     """The wrong step, the probed steps, and random choices of the others; the same verdicts each time."""
     net = CASES[case][2]

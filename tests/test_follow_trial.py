@@ -29,7 +29,7 @@ HALF = 0.00005
 
 @pytest.fixture(scope="module")
 def grader():
-    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric())
+    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric(), warm=False)
     yield g
     g.close()
 
@@ -55,6 +55,7 @@ def test_the_hand_computed_values():
 
 
 @pytest.mark.parametrize("gp", ["0.0100", "0.0150", "0.0230", "0.0240", "0.0172", "0.0201", "0.0244"])
+@pytest.mark.slow
 def test_a_value_a_right_rounding_cannot_give_is_wrong(grader, tmp_path, gp):
     """The trial's a3 files (0.0150, 0.0230, 0.0240 were "right from your rounded earlier values")."""
     assert not between(float(gp), G3, 0.98 * 0.02)
@@ -154,6 +155,7 @@ def test_delta5_slip_is_arithmetic_whatever_came_before(grader, tmp_path, before
     assert "g'(net_4)" not in v.message
 
 
+@pytest.mark.slow
 def test_the_trials_w2_writeup(grader, tmp_path):
     text = ("Sigmoid 部分\n\n解：u_3 = \\sigma(4) = 0.98\nu_4 = \\sigma(0) = 0.5\n"
             "net_5 = -4 + 2 \\times 0.98 + 4 \\times 0.5 = -0.04\nu_5 = \\frac{1}{1+e^{0.04}} = 0.4900\n"

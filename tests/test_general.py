@@ -31,6 +31,7 @@ def sum_k(expr):
     return sp.Sum(expr, (k, 1, c))
 
 
+@pytest.mark.slow
 def test_the_appendix_rules_in_its_own_convention():
     d = derive_general("a", (SIGMOID,), SIGMOID, "half_squared_error", APPENDIX)
     assert same(d.rule("delta_output").rule, (t[k] - z[k]) * gprime(net_o[k]))
@@ -43,6 +44,7 @@ def test_the_appendix_rules_in_its_own_convention():
     assert same(d.rule("update_output_weight").rule, eta * (t[k] - z[k]) * gprime(net_o[k]) * y[j])
 
 
+@pytest.mark.slow
 def test_the_in_class_convention_flips_delta_but_not_the_update():
     d = derive_general("a", (SIGMOID,), SIGMOID, "half_squared_error", IN_CLASS)
     assert same(d.rule("delta_output").rule, -(t[k] - z[k]) * gprime(net_o[k]))
@@ -52,6 +54,7 @@ def test_the_in_class_convention_flips_delta_but_not_the_update():
     assert same(d.rule("update_output_weight").rule, appendix.rule("update_output_weight").rule)
 
 
+@pytest.mark.slow
 def test_the_hidden_rule_shows_the_appendix_line_before_delta_k():
     d = derive_general("a", (SIGMOID,), SIGMOID, "half_squared_error", APPENDIX)
     forms = d.rule("delta_hidden").forms
@@ -66,6 +69,7 @@ def test_the_hidden_rule_shows_the_appendix_line_before_delta_k():
     (TANH, lambda v: 1 - v**2),
     (RELU, None),
 ])
+@pytest.mark.slow
 def test_g_prime_is_specialised_in_teaching_form(act, derivative):
     d = derive_general("a", (act,), act, "half_squared_error", APPENDIX)
     (label, form), = d.rule("delta_output").specialised
@@ -80,18 +84,21 @@ def test_g_prime_is_specialised_in_teaching_form(act, derivative):
 
 
 @pytest.mark.parametrize("notation, expected", [(APPENDIX, t[k] - z[k]), (IN_CLASS, z[k] - t[k])])
+@pytest.mark.slow
 def test_softmax_with_cross_entropy_gives_the_difference(notation, expected):
     d = derive_general("a", (SIGMOID,), Activation("softmax"), "cross_entropy", notation)
     assert same(d.rule("delta_output").rule, expected)
     assert d.assumptions == ("targets_sum_to_one",)
 
 
+@pytest.mark.slow
 def test_sigmoid_with_binary_cross_entropy_simplifies_to_the_difference():
     d = derive_general("a", (TANH,), SIGMOID, "binary_cross_entropy", APPENDIX)
     (_, form), = d.rule("delta_output").specialised
     assert same(form, t[k] - z[k])
 
 
+@pytest.mark.slow
 def test_the_rules_follow_the_loss_not_a_template():
     half = derive_general("a", (SIGMOID,), SIGMOID, "half_squared_error", APPENDIX)
     full = derive_general("a", (SIGMOID,), SIGMOID, "squared_error", APPENDIX)
@@ -103,6 +110,7 @@ def test_the_rules_follow_the_loss_not_a_template():
 
 
 @pytest.mark.parametrize("name", ["xor", "xor_appendix", "deep", "classifier", "minibatch"])
+@pytest.mark.slow
 def test_every_rule_holds_on_every_problem_file(name):
     problem = load_problem(PROBLEMS / f"{name}.yaml")
     for part in problem.parts:
@@ -121,11 +129,13 @@ def test_every_rule_holds_on_every_problem_file(name):
     ((2, 2, 3), "gelu", "softmax", "half_squared_error"),
 ])
 @pytest.mark.parametrize("delta", ["dJ_dnet", "minus_dJ_dnet"])
+@pytest.mark.slow
 def test_rules_hold_on_networks_of_several_sizes(layers, act, out, loss, delta):
     part = example_problem(layers, act, out, loss, delta=delta).parts[0]
     assert all(ch.ok and ch.compared > 0 for ch in derive_for_part(part).checks)
 
 
+@pytest.mark.slow
 def test_a_wrong_rule_is_caught_by_the_check():
     part = load_problem(PROBLEMS / "xor_appendix.yaml").part("sigmoid")
     d = derive_general("a", (SIGMOID,), SIGMOID, "half_squared_error", part.notation)
@@ -140,6 +150,7 @@ def test_a_wrong_rule_is_caught_by_the_check():
     assert checks["delta_hidden"].ok
 
 
+@pytest.mark.slow
 def test_json_gives_latex_and_srepr_under_the_issue_ids():
     result = CliRunner().invoke(main, ["derive", str(PROBLEMS / "xor_appendix.yaml"), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -162,6 +173,7 @@ def test_text_uses_the_files_symbols_and_index_order():
     assert "(1 - u_k)" in out                              # outputs are u, sigmoid' = u(1 − u)
 
 
+@pytest.mark.slow
 def test_without_a_file_the_options_choose_the_network():
     result = CliRunner().invoke(main, ["derive", "--activation", "tanh", "--loss", "ce", "--layers", "3,2,2",
                                        "--delta", "minus_dJ_dnet"])
@@ -186,6 +198,7 @@ def test_bad_derive_usage_is_one_line_and_status_2(args, words):
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_derivation_shows_itself_in_a_notebook():
     part = load_problem(PROBLEMS / "xor_appendix.yaml").part("sigmoid")
     md = derive_for_part(part)._repr_markdown_()

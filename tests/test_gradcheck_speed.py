@@ -102,6 +102,7 @@ def assert_sweep_equals_sympy_diff(part):
 
 
 @pytest.mark.parametrize("hidden, loss", [(h, list(LOSS_OUTPUT)[k % len(LOSS_OUTPUT)]) for k, h in enumerate(HIDDEN)])
+@pytest.mark.slow
 def test_the_sweep_equals_sympy_diff_for_every_activation(hidden, loss):
     test_the_sweep_equals_sympy_diff_for_every_activation_and_loss(hidden, loss)
 
@@ -168,6 +169,7 @@ def test_l1_at_its_kink_takes_the_subgradient_zero():
 
 
 @pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_every_problem_file_agrees_three_ways(path):
     problem = load_problem(path)
     solution = solve(problem)
@@ -206,6 +208,7 @@ def test_the_expanded_loss_gives_the_same_gradients():
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.slow
 def test_the_graph_grows_with_the_network_not_as_width_to_the_depth(hidden):
     # ten hidden layers of 3: the expanded tree has about 4^10 leaves per output; the graph the sweep
     # walks has a few nodes per weight and unit
@@ -221,6 +224,7 @@ def test_the_graph_grows_with_the_network_not_as_width_to_the_depth(hidden):
     assert len(graph.gradient()) == len(part.weights)
 
 
+@pytest.mark.slow
 def test_the_check_does_not_load_the_model():
     code = ("import sys, symbackprop.gradcheck; "
             "print(sorted(m for m in sys.modules if m.startswith('symbackprop')))")

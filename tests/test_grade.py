@@ -34,6 +34,7 @@ def read_csv(path):
     return {row["student"]: row for row in csv.DictReader(io.StringIO(path.read_text()))}
 
 
+@pytest.mark.slow
 def test_a_class_is_graded_into_a_gradebook(klass, tmp_path):
     before = {p: p.read_bytes() for p in klass.rglob("*") if p.is_file()}
     book, summary, gs = tmp_path / "book.csv", tmp_path / "summary.md", tmp_path / "gs"
@@ -66,6 +67,7 @@ def test_a_class_is_graded_into_a_gradebook(klass, tmp_path):
     assert {p: p.read_bytes() for p in klass.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow
 def test_parallel_and_serial_grading_agree(klass):
     problem = load_problem(XOR)
     subs = find_submissions(klass)
@@ -99,6 +101,7 @@ def test_bad_folders_exit_2(tmp_path, make, words):
     assert result.exit_code == 2 and words in result.output
 
 
+@pytest.mark.slow
 def test_check_writes_gradescope_results_for_one_student(tmp_path):
     out = tmp_path / "results.json"
     result = CliRunner().invoke(main, ["check", str(XOR), str(DATA / "answers" / "xor_correct.yaml"),

@@ -137,6 +137,7 @@ def test_a_student_file_where_a_folder_stands_is_refused_before_grading(subs, tm
         refused(result, tmp_path, before, option, name, "folder")
 
 
+@pytest.mark.slow
 def test_a_folder_that_vanishes_during_grading_still_leaves_no_gradebook(subs, tmp_path, monkeypatch):
     """Proved makeable before grading, but a file took its place meanwhile: exit 2 and nothing written,
     since the folders are made before the gradebook is written."""
@@ -157,6 +158,7 @@ def test_a_folder_that_vanishes_during_grading_still_leaves_no_gradebook(subs, t
     assert not (tmp_path / "book.csv").exists() and not (tmp_path / "s.md").exists()
 
 
+@pytest.mark.slow
 def test_a_run_that_can_write_everything_makes_its_folders(subs, tmp_path):
     fb, gs = tmp_path / "a" / "b" / "fb", tmp_path / "c" / "gs"
     result = run("grade", XOR, subs, "-o", tmp_path / "book.csv", "--feedback", fb, "--gradescope", gs, "--jobs", "1")
@@ -239,6 +241,7 @@ def test_follow_through_is_not_counted_as_right_and_has_its_own_column(tmp_path)
     assert rows["s2"]["update_w_3_5"] == "1" and rows["s2"]["delta_3"] == "1" and rows["s2"]["delta_5"] == "0"
 
 
+@pytest.mark.slow
 def test_follow_through_in_the_sigmoid_part_of_a_two_part_class(tmp_path):
     d = tmp_path / "subs"
     d.mkdir()
@@ -260,6 +263,7 @@ def test_follow_through_in_the_sigmoid_part_of_a_two_part_class(tmp_path):
 
 
 # -- 3. a row not graded is out of the problem's points ----------------------------------------------------
+@pytest.mark.slow
 def test_rows_not_graded_have_the_problems_max(tmp_path):
     d = tmp_path / "subs"
     d.mkdir()

@@ -60,6 +60,7 @@ def problems(draw):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
+@pytest.mark.slow
 def test_chain_rule_equals_direct_diff_and_finite_differences(doc):
     part = parse_problem(yaml.safe_dump(doc), "random.yaml").parts[0]
     sol = solve(parse_problem(yaml.safe_dump(doc), "random.yaml"))
@@ -71,6 +72,7 @@ def test_chain_rule_equals_direct_diff_and_finite_differences(doc):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
+@pytest.mark.slow
 def test_both_conventions_give_the_same_updates(doc):
     a = solve(parse_problem(yaml.safe_dump(doc), "a.yaml")).parts[0]
     doc["notation"] = {"weight": "to_from", "delta": "minus_dJ_dnet"}
@@ -83,7 +85,8 @@ def test_both_conventions_give_the_same_updates(doc):
             assert abs(other - step.float_value) <= 1e-14 * max(1, abs(step.float_value))
 
 
-@pytest.mark.parametrize("act", HIDDEN)
+@pytest.mark.parametrize("act", [a if a in ("sigmoid", "relu") else pytest.param(a, marks=pytest.mark.slow)
+                                 for a in HIDDEN])          # two in the fast tier, every one in CI
 def test_every_activation_in_a_two_hidden_layer_network(act):
     layers = [["a1", "a2"], ["b1", "b2"], ["o1"]]
     weights, prev = {}, ["i1", "i2"]

@@ -21,6 +21,7 @@ def rows(output: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("part", [None, "sigmoid"])
+@pytest.mark.slow
 def test_answers_under_their_part_keep_the_places_written_with_or_without_part(tmp_path, part):
     f = tmp_path / "a.yaml"
     f.write_text("sigmoid:\n  act_3: 0.9820\n  net_5: -0.0360\n", encoding="utf-8")
@@ -31,6 +32,7 @@ def test_answers_under_their_part_keep_the_places_written_with_or_without_part(t
 
 
 @pytest.mark.parametrize("data", [b"act_3: 0.7311\x07\n", b"act_3: 0.7311\x00\n", b"\x00\x01\x02binary"])
+@pytest.mark.slow
 def test_a_control_character_in_a_yaml_answers_file_is_bad_input_not_our_bug(tmp_path, data):
     f = tmp_path / "a.yaml"
     f.write_bytes(data)
@@ -46,6 +48,7 @@ def test_one_quantity_under_two_keys_is_said_and_the_worse_answer_counts(tmp_pat
     assert "WRONG" in rows(r.output)["u_3"] and r.exit_code == 1
 
 
+@pytest.mark.slow
 def test_one_quantity_answered_right_under_two_keys_is_a_note_not_a_failure(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("sigmoid:\n  u_3: 0.9820\n  act_3: 0.98201\n", encoding="utf-8")
@@ -53,6 +56,7 @@ def test_one_quantity_answered_right_under_two_keys_is_a_note_not_a_failure(tmp_
     assert "u_3 is answered again under act_3" in r.output and r.exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_json_key_given_twice_is_refused_like_yaml(tmp_path):
     f = tmp_path / "a.json"
     f.write_text('{"sigmoid": {"act_3": 0.5, "act_3": 0.9820}}', encoding="utf-8")
@@ -60,6 +64,7 @@ def test_a_json_key_given_twice_is_refused_like_yaml(tmp_path):
     assert r.exit_code == 2 and "'act_3' is given twice" in r.output
 
 
+@pytest.mark.slow
 def test_a_rubric_item_that_is_no_quantity_is_refused(tmp_path):
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text("grading: {items: {act_3: 2, delta5: 3}}\n", encoding="utf-8")
@@ -69,6 +74,7 @@ def test_a_rubric_item_that_is_no_quantity_is_refused(tmp_path):
     assert r.exit_code == 2 and "'delta5' is not a quantity" in r.output
 
 
+@pytest.mark.slow
 def test_an_empty_answers_file_says_it_is_empty(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("", encoding="utf-8")
@@ -76,6 +82,7 @@ def test_an_empty_answers_file_says_it_is_empty(tmp_path):
     assert r.exit_code == 2 and "empty" in r.output
 
 
+@pytest.mark.slow
 def test_a_writeup_without_math_says_where_equations_are_read(tmp_path):
     f = tmp_path / "w.md"
     f.write_text("The output is u_3 = 0.9820\n", encoding="utf-8")     # prose: a plain line is read only when
@@ -83,6 +90,7 @@ def test_a_writeup_without_math_says_where_equations_are_read(tmp_path):
     assert r.exit_code == 2 and "inside $…$" in r.output
 
 
+@pytest.mark.slow
 def test_what_students_read_names_their_file_not_the_graders_folder(tmp_path):
     subs = tmp_path / "very-secret-grading-area" / "subs"
     subs.mkdir(parents=True)
@@ -111,16 +119,19 @@ def _sigmoid_report(tmp_path, answers: dict):
     ("delta_5", "δ_5", "-0.13 \\times 1 = \\delta_5"),
     ("act_5", "u_5", "4.9e-1"),                        # e-notation is a product with a power of ten
 ])
+@pytest.mark.slow
 def test_no_spelling_of_a_two_place_value_escapes_the_precision_rule(tmp_path, qid, name, text):
     r, got = _sigmoid_report(tmp_path, {qid: text})
     assert "imprecise" in got[name], r.output
 
 
+@pytest.mark.slow
 def test_an_earlier_answer_does_not_unlock_an_imprecise_expression(tmp_path):
     r, got = _sigmoid_report(tmp_path, {"act_3": "0.9820", "delta_5": "-0.13 + 0"})
     assert "imprecise" in got["δ_5"], r.output
 
 
+@pytest.mark.slow
 def test_sums_inside_sums_are_bounded_work_and_unreadable(tmp_path):
     nested = ("\\sum_{a=1}^{50}\\left(a+\\sum_{b=1}^{50}\\left(b+\\sum_{c=1}^{50}\\left(c+\\sum_{d=1}^{50} "
               "a b c d\\right)\\right)\\right)")
@@ -133,6 +144,7 @@ def test_sums_inside_sums_are_bounded_work_and_unreadable(tmp_path):
     (".yaml", 'sigmoid:\n  u_3: "\\ud800"\n'),
     (".yaml", 'sigmoid:\n  "u_\\ud800": 1\n'),
 ])
+@pytest.mark.slow
 def test_a_lone_surrogate_is_reported_not_a_crash(tmp_path, suffix, text):
     f = tmp_path / f"a{suffix}"
     f.write_text(text, encoding="utf-8")
@@ -151,6 +163,7 @@ def test_a_delta_of_zero_does_not_count_against_the_other_convention(tmp_path):
 
 
 # -- from a second hostile student's trial --------------------------------------------------------
+@pytest.mark.slow
 def test_a_general_rule_with_powers_of_sums_is_compared_at_points_not_expanded(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("sigmoid:\n  delta_hidden: '((u_j+x_i+\\eta+\\delta_k+\\delta_j+z_k+net_k+net_j+w_{jk}+w_{ij})^{10}"
@@ -162,6 +175,7 @@ def test_a_general_rule_with_powers_of_sums_is_compared_at_points_not_expanded(t
     assert proc.returncode == 1 and "not the derived rule" in proc.stdout
 
 
+@pytest.mark.slow
 def test_a_rule_summing_past_the_units_is_unreadable_not_our_bug(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("sigmoid:\n  delta_hidden: \"g'(net_j)\\\\sum_{k=1}^{4} w_{jk}\\\\delta_k\"\n", encoding="utf-8")
@@ -171,6 +185,7 @@ def test_a_rule_summing_past_the_units_is_unreadable_not_our_bug(tmp_path):
 
 @pytest.mark.parametrize("written, status", [("4.9e-1", "imprecise"), ("4.910e-1", "correct"), ("49.1e-2", "imprecise"),
                                              ("4.91008e-1", "correct")])
+@pytest.mark.slow
 def test_a_yaml_number_in_e_notation_shows_the_places_of_its_value(tmp_path, written, status):
     f = tmp_path / "a.yaml"
     f.write_text(f"sigmoid:\n  act_5: {written}\n", encoding="utf-8")
@@ -180,6 +195,7 @@ def test_a_yaml_number_in_e_notation_shows_the_places_of_its_value(tmp_path, wri
 
 @pytest.mark.skipif(not __import__("symbackprop.lifeline", fromlist=["x"]).cpu_limited() or
                     __import__("sys").platform != "linux", reason="CPU limits are POSIX; the forked worker inherits the patch")
+@pytest.mark.slow
 def test_an_answer_too_slow_to_read_is_stopped_by_computing_time_not_by_the_clock(monkeypatch):
     """A busy machine stretches the clock, not the CPU time: the parse limit is CPU time, and the
     clock only a wide backstop (10 × the limit)."""
@@ -194,6 +210,7 @@ def test_an_answer_too_slow_to_read_is_stopped_by_computing_time_not_by_the_cloc
         assert slow not in p.cache and p.budget == pytest.approx(latex.BUDGET - 1.0)
 
 
+@pytest.mark.slow
 def test_degenerate_early_values_do_not_buy_the_rest_of_the_paper(tmp_path):
     """0s and 1s for the forward pass make every later step 0 or a copied weight: a rounding that shows no
     digit of the value is no answer, and a step the error made 0 earns no follow-through."""
@@ -209,6 +226,7 @@ def test_degenerate_early_values_do_not_buy_the_rest_of_the_paper(tmp_path):
     assert score <= 3.5
 
 
+@pytest.mark.slow
 def test_follow_through_still_credits_real_working_from_a_wrong_value(tmp_path):
     # u_5 = 0.6 (wrong): L = ½(1 − 0.6)² = 0.08 is computed from it, not made trivial by it
     r, got = _sigmoid_report(tmp_path, {"act_5": "0.6000", "loss": "0.0800"})
@@ -216,6 +234,7 @@ def test_follow_through_still_credits_real_working_from_a_wrong_value(tmp_path):
 
 
 # -- from a third trial ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_copied_old_weights_behind_a_wrong_zero_update_earn_nothing(tmp_path):
     r, got = _sigmoid_report(tmp_path, {"update_w_0_5": 0, "update_w_3_5": 0, "new_w_0_5": -4, "new_w_3_5": 2})
     # wrong either way: trivialised (fed a wrong 0), or, since an exact known mistake wins, "the old weight"
@@ -228,6 +247,7 @@ def test_copied_old_weights_behind_a_wrong_zero_update_earn_nothing(tmp_path):
 
 @pytest.mark.parametrize("qid, name, text", [("delta_5", "δ_5", "-1e-1"), ("delta_5", "δ_5", "-1.3e-1"),
                                              ("update_w_4_5", "Δw_{45}", 0.06), ("grad_w_4_5", "∂L/∂w_{45}", -0.06)])
+@pytest.mark.slow
 def test_a_correctly_rounded_number_is_imprecise_whatever_mistake_also_rounds_to_it(tmp_path, qid, name, text):
     r, got = _sigmoid_report(tmp_path, {qid: text})
     assert "imprecise" in got[name], r.output

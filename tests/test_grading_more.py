@@ -24,7 +24,7 @@ TOL = Tolerance()
 
 @pytest.fixture(scope="module")
 def big():
-    g = Grader(load_problem(DATA / "values" / "big.yaml"), Rubric())
+    g = Grader(load_problem(DATA / "values" / "big.yaml"), Rubric(), warm=False)
     yield g
     g.close()
 
@@ -103,6 +103,7 @@ COPIED = ("sigmoid:\n"
           "  u_5: 0.3691\n  delta_5: -0.1469\n  update_w_4_5: 0.0735\n  new_w_4_5: 3.0735\n  delta_4: -0.1102\n")
 
 
+@pytest.mark.slow
 def test_a_copied_weight_is_charged_once(grader, tmp_path):
     rep, got, _ = _check(grader, tmp_path, "c.yaml", COPIED, "sigmoid")
     assert got["net_5"].status == "wrong" and got["net_5"].diagnosis == "given_copied"
@@ -190,6 +191,7 @@ def test_first_error_is_never_a_rule_without_value(grader, tmp_path):
     ("$g'(net_4) = 1 \\text{ since } 0 > 0$", "gprime_4", "wrong"),            # a false reason (issue 10)
     ("$g'(net_5) = 1 \\text{ since } net_5 > 0$", "gprime_5", "correct"),      # a reason in names is read
 ])
+@pytest.mark.slow
 def test_numeric_conditions(grader, tmp_path, line, qid, status):
     _, got, _ = _check(grader, tmp_path, "g.md", line + "\n", "relu")
     assert got[qid].status == status, got[qid]

@@ -118,6 +118,7 @@ def test_a_valid_file_is_read_once_by_libyaml_and_never_by_the_python_loader(mon
 
 
 # -- name tables ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_name_tables_are_built_once_per_part_not_per_submission(tmp_path, monkeypatch):
     built = []
     original = names_module.NameTable.__init__
@@ -149,6 +150,7 @@ TEXTS = [r"\frac{1}{2}(1-\sqrt{0.241})^{2}", r"\mathrm{step}(\sqrt{3}-1) + 2", r
          r"0.5 \cdot \sqrt{9.8}", r"1+(", r"\frac{1}{1+\exp(-4)}"]
 
 
+@pytest.mark.slow
 def test_prefetch_parses_each_distinct_text_once_and_parse_then_asks_nothing():
     with Parser() as ahead, Parser() as plain:
         assert ahead.prefetch(TEXTS) == 6               # 4 distinct + "1+(" + the argument 3-1 of step
@@ -165,6 +167,7 @@ def test_prefetch_parses_each_distinct_text_once_and_parse_then_asks_nothing():
         assert ahead.prefetch(TEXTS) == 0
 
 
+@pytest.mark.slow
 def test_a_batch_stops_at_its_cpu_budget_and_leaves_the_rest_unparsed():
     with Parser() as p:
         assert p.prefetch([r"\sqrt{3}", r"\sqrt{10}"], budget=0.0) == 0
@@ -172,6 +175,7 @@ def test_a_batch_stops_at_its_cpu_budget_and_leaves_the_rest_unparsed():
         assert p.parse(r"\sqrt{10}") == ("pow", ("num", "10/1"), ("num", "1/2"))
 
 
+@pytest.mark.slow
 def test_results_parsed_elsewhere_cost_a_submission_what_they_cost_there():
     """A submission pays for each text it uses once, whoever parsed it: the budget runs out at the
     same answer as when the file is checked alone."""
@@ -272,6 +276,7 @@ def test_grade_under_spawn_gives_the_rows_of_check_alone(tmp_path):
         assert r.status == "graded" and _rows(r.reports) == _rows(alone) and r.problems == problems
 
 
+@pytest.mark.slow
 def test_a_worker_builds_its_grader_from_the_parents_solution_without_solving(tmp_path, monkeypatch):
     from symbackprop import answers as answers_module
     from symbackprop.solution import solve
@@ -293,6 +298,7 @@ def test_a_worker_builds_its_grader_from_the_parents_solution_without_solving(tm
         grader.close()
 
 
+@pytest.mark.slow
 def test_a_worker_parses_for_itself_what_the_parent_could_not(tmp_path):
     """The parent's answer is only help: an empty answer (a text it gave up on) leaves the worker to
     parse with its own parser and the full limits, with the same verdicts."""

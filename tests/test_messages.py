@@ -158,6 +158,7 @@ def test_every_command_offers_every_language(command):
     assert list(params["lang"].type.choices) == list(LANGUAGES)
 
 
+@pytest.mark.slow
 def test_check_in_chinese_has_chinese_headings_and_no_english_ones(wrong):
     text = _check(XOR, wrong, "--lang", "zh")
     for word in ("部分 relu", "得分", "项目", "评定", "诊断", "错误", "正确", "第一个错误", "未作答", "精度不足",
@@ -167,6 +168,7 @@ def test_check_in_chinese_has_chinese_headings_and_no_english_ones(wrong):
         assert word not in text, word
 
 
+@pytest.mark.slow
 def test_check_in_chinese_markdown_has_no_english_headings(wrong):
     text = _check(XOR, wrong, "--lang", "zh", "--format", "markdown")
     assert text.startswith("# ") and "的批改" in text.splitlines()[0]
@@ -176,6 +178,7 @@ def test_check_in_chinese_markdown_has_no_english_headings(wrong):
         assert word not in text, word
 
 
+@pytest.mark.slow
 def test_check_in_chinese_json_keeps_its_machine_fields(wrong):
     zh = json.loads(_check(XOR, wrong, "--lang", "zh", "--format", "json"))
     en = json.loads(_check(XOR, wrong, "--format", "json"))
@@ -200,6 +203,7 @@ def _cells(lines: list[str], first: str) -> list[str]:
     return re.split(r"\s{2,}", row.strip())
 
 
+@pytest.mark.slow
 def test_check_in_english_is_the_default_and_reads_as_before(wrong):
     default = _check(XOR, wrong)
     assert _check(XOR, wrong, "--lang", "en") == default
@@ -219,6 +223,7 @@ def test_check_in_english_is_the_default_and_reads_as_before(wrong):
     assert "Score: 3.5 / 80" in lines
 
 
+@pytest.mark.slow
 def test_gradescope_output_of_check_in_chinese(wrong):
     data = json.loads(_check(XOR, wrong, "--lang", "zh", "--format", "gradescope"))
     outputs = [t["output"] for t in data["tests"]]
@@ -278,6 +283,7 @@ def test_grade_in_english_is_unchanged_by_the_catalogue(tmp_path):
 
 
 # -- solutions and derivations in Chinese ----------------------------------------------------------------
+@pytest.mark.slow
 def test_solve_in_chinese_every_text_format(tmp_path):
     from symbackprop.render import render
     from symbackprop.solution import solve
@@ -305,6 +311,7 @@ def test_the_notebook_display_and_the_gradient_check_in_chinese():
     assert en[0] == f"Check: {len(report.gradients)} gradients, three ways: all agree"
 
 
+@pytest.mark.slow
 def test_derive_in_chinese_takes_its_titles_from_the_catalogue():
     zh = CliRunner().invoke(main, ["derive", str(QUAD), "--lang", "zh"])
     assert zh.exit_code == 0, zh.output

@@ -29,6 +29,7 @@ HUGE_INSIDE = ["4.5e400/1e400", "\\frac{4.5 \\times 10^{400}}{10^{400}}", "4.5 \
                "\\frac{9 \\times 10^{301}}{2 \\times 10^{301}}", "-10^{400} + 10^{400} + 4.5"]
 
 
+@pytest.mark.slow
 def test_a_huge_number_inside_an_expression_is_out_of_range(grader, tmp_path):
     for text, v in zip(HUGE_INSIDE, judge_many(grader, tmp_path, "relu", "loss", HUGE_INSIDE)):
         assert v.status == "unreadable" and v.message.startswith("out of range") and "too large" in v.message, \
@@ -56,6 +57,7 @@ def test_in_range_expressions_with_big_numbers_still_read(grader, tmp_path):
         assert v.status == "correct", (text, v.status, v.message)
 
 
+@pytest.mark.slow
 def test_random_huge_spellings_never_give_an_internal_error(grader, tmp_path):
     rng = random.Random(10)
     mantissas = ["4.5", "0.9820", "1", "9", "-4.5", "1.5"]

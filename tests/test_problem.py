@@ -194,6 +194,7 @@ def test_loss_outside_its_domain_is_reported_by_solve():
         solve(parse_problem(text, "p.yaml"))
 
 
+@pytest.mark.slow
 def test_frozen_weight_is_not_updated_and_the_solution_says_so():
     from symbackprop.solution import solve
     sol = solve(PROBLEMS / "deep.yaml").parts[0]

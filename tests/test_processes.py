@@ -202,6 +202,7 @@ def test_ctrl_c_stops_grade_quietly_and_keeps_the_old_gradebook(tmp_path):
         proc.wait()
 
 
+@pytest.mark.slow
 def test_a_parser_worker_exits_when_its_parent_is_killed(tmp_path):
     """The parser worker of a grading worker killed with SIGKILL (the parent's limit) does not live on."""
     if not LINUX:
@@ -241,6 +242,7 @@ def test_jobs_is_capped_at_the_submissions_and_the_cores(tmp_path, monkeypatch):
     assert grade_module.worker_count(None, 1000) == (os.cpu_count() or 1)
 
 
+@pytest.mark.slow
 def test_no_parser_is_started_for_answers_without_latex(tmp_path):
     sub = make_class(tmp_path / "subs", ["numbers"]) / "numbers.yaml"
     grader = grade_module._init(load_problem(XOR), Rubric(), "relu")
@@ -270,6 +272,7 @@ def test_a_submission_over_the_time_limit_gets_its_own_row(tmp_path, trap, monke
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory limit is enforced on Linux")
+@pytest.mark.slow
 def test_a_submission_over_the_memory_limit_gets_its_own_row(tmp_path, trap):
     subs = find_submissions(make_class(tmp_path / "subs", ["alice", "hog", "zoe"]))
     results = grade_all(load_problem(XOR), trap, subs, part="relu", jobs=1)
@@ -278,6 +281,7 @@ def test_a_submission_over_the_memory_limit_gets_its_own_row(tmp_path, trap):
     assert rows["alice"].status == rows["zoe"].status == "graded" and rows["zoe"].score == rows["alice"].score > 0
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_costs_only_its_submission(tmp_path, trap):
     subs = find_submissions(make_class(tmp_path / "subs", ["alice", "crash", "zoe"]))
     results = grade_all(load_problem(XOR), trap, subs, part="relu", jobs=1)
@@ -288,6 +292,7 @@ def test_a_worker_that_dies_costs_only_its_submission(tmp_path, trap):
 
 
 # -- internal errors ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_an_internal_error_has_its_own_status_a_log_and_exit_3(tmp_path, trap):
     subs = make_class(tmp_path / "subs", ["alice", "boom"])
     book = tmp_path / "book.csv"

@@ -85,6 +85,7 @@ def _verdicts(report_json: str) -> dict[tuple[str, str], str]:
 
 
 # -- typing.io, as Python 3.13 and later lack it ---------------------------------------------------
+@pytest.mark.slow
 def test_the_simulation_removes_typing_io_as_python_313_does(tmp_path):
     """The simulated interpreter fails `from typing.io import TextIO` with 3.13's own error, and so,
     without our shim, cannot import latex2sympy2: the test below would catch a missing shim."""
@@ -95,6 +96,7 @@ def test_the_simulation_removes_typing_io_as_python_313_does(tmp_path):
         assert "No module named 'typing." in proc.stderr and "'typing' is not a package" in proc.stderr, proc.stderr
 
 
+@pytest.mark.slow
 def test_the_shim_gives_typing_io_back_only_where_it_is_missing(tmp_path):
     code = ("import typing; from symbackprop.answers.compat import provide_typing_io; added = provide_typing_io();"
             "from typing.io import TextIO, IO, BinaryIO; from typing.re import Pattern, Match;"

@@ -69,6 +69,7 @@ def test_derive_prints_the_chain_and_numbers():
     assert "∂L/∂c = ∂L/∂y·∂y/∂c = 2·(y - y∗) = 2×(0.5 - 1) = -1" in result.output
 
 
+@pytest.mark.slow
 def test_derive_json_and_latex():
     data = json.loads(CliRunner().invoke(main, ["derive", QUAD, "--format", "json"]).output)
     assert data["steps"]["grad_b"]["value"] == [[-1.0], [-2.0], [1.0]]

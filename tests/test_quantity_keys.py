@@ -125,6 +125,7 @@ def keys(draw) -> Key:
 
 @settings(max_examples=300, deadline=None)
 @given(keys())
+@pytest.mark.slow
 def test_generated_keys_round_trip(key: Key):
     qid = str(key)
     assert Key.parse(qid) == key
@@ -136,6 +137,7 @@ ID_CHARS = "abcdeghilnoprstuw_@0123456789" + "９²δ -\n"
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=ID_CHARS, max_size=24) | st.text(max_size=12))
+@pytest.mark.slow
 def test_parse_reads_only_canonical_ids(text: str):
     """Any text: `parse` never raises, and whatever it reads is spelled exactly as the key writes it
     (so two spellings never name one quantity)."""
@@ -274,6 +276,7 @@ def test_minibatch_scale_and_feeders():
 
 @settings(max_examples=300, deadline=None)
 @given(UNITS | st.text(alphabet=LETTERS[:6] + "0129_ \n-é٣", max_size=18))
+@pytest.mark.slow
 def test_key_units_are_the_unit_ids_a_problem_file_may_use(text: str):
     """A unit id the problem reader accepts is one a key takes, and only those: no problem file can make
     an id that does not read back (a unit "h\\n" or "a_b" is refused where it is written)."""
@@ -284,6 +287,7 @@ def test_key_units_are_the_unit_ids_a_problem_file_may_use(text: str):
 
 
 @pytest.mark.parametrize("unit", ['"h\\n"', '"h_1"', '"1 "', "1234567", "-3"])
+@pytest.mark.slow
 def test_problem_file_refuses_unit_ids_without_a_key(unit: str, tmp_path: Path):
     """Refused as bad input (exit 2, one line naming the field), never an internal error."""
     import subprocess
@@ -302,6 +306,7 @@ def test_problem_file_refuses_unit_ids_without_a_key(unit: str, tmp_path: Path):
 
 # -- the answer checker reads kinds and samples from keys ---------------------------------------------
 
+@pytest.mark.slow
 def test_diagnoses_pair_units_by_key(tmp_path: Path):
     """The mistakes tried for a step come from its key: g(net) for g'(net) of the same unit and sample,
     the g' of another unit of the same sample only (never of the other sample of the batch), the other

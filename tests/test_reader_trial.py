@@ -45,6 +45,7 @@ def test_a_parenthesised_exponent_is_the_whole_group(text, expected):
     assert parenthesised_exponents(text) == expected
 
 
+@pytest.mark.slow
 def test_parenthesised_exponents_are_read(grader, tmp_path):
     v = _check(grader, tmp_path, "a.yaml", _yaml({
         "u_4": "2^(-1)", "u_3": "1/(1+e^(-4))", "u_5": "1/(1+e^(0.036))",
@@ -144,6 +145,7 @@ def test_exact_notes_on_relu(grader, tmp_path):
     assert v["new_w_3_5"].status == "wrong"        # a note never makes a wrong number right
 
 
+@pytest.mark.slow
 def test_a_word_in_a_font_is_named_as_written(grader, tmp_path):
     v = _check(grader, tmp_path, "i.yaml", _yaml({"u_4": "0.5 \\mathrm{abc}", "u_3": "0.9820 \\text{so}"}))
     for qid, written in (("act_4", "\\mathrm{abc}"), ("act_3", "\\text{so}")):
@@ -215,6 +217,7 @@ $u_4 = 0,5, L = 0,1295$
 """
 
 
+@pytest.mark.slow
 def test_given_is_the_writeups_text(grader, tmp_path):
     v = _check(grader, tmp_path, "w.md", WRITEUP)
     assert v["act_3"].given == "\\sigma(4) = 0.9820"
@@ -226,6 +229,7 @@ def test_given_is_the_writeups_text(grader, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+@pytest.mark.slow
 def test_given_as_written_in_every_report(tmp_path, fmt):
     f = tmp_path / "w.md"
     f.write_text(WRITEUP, encoding="utf-8")

@@ -56,6 +56,7 @@ def test_relations_after_a_reason_word_are_the_reasons(text, links):
     assert split_relations(text) == links
 
 
+@pytest.mark.slow
 def test_d5_write_up(grader, tmp_path):
     got = _verdicts(grader, tmp_path, "d5.tex",
                     "ReLU part\n$g'(net_3) = 1 \\text{ since } net_3 = 0$\n$g'(net_4) = 1 \\text{ since } net_4 = 0$\n"
@@ -91,6 +92,7 @@ def test_d6_answers_file(grader, tmp_path):
     ("act_5", "u_5", "4 \\text{ since } net_5 = 3", "wrong", "the reason `net_5 = 3` is false: net_5 = 4"),
     ("act_3", "u_3", "u_3 = 4 \\text{ since } net_3 > 0", "correct", ""),
 ])
+@pytest.mark.slow
 def test_reasons_with_relations(grader, tmp_path, qid, key, text, status, words):
     got = _yaml(grader, tmp_path, {key: text})[qid]
     assert got.status == status, got

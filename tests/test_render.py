@@ -64,11 +64,13 @@ def number_mismatches(solution, tex: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_number_in_the_latex_is_the_computed_one(xor):
     """The value ending each step, and every number substituted into it, are the solution's."""
     assert number_mismatches(xor, render(xor, "latex", standalone=False)) == []
 
 
+@pytest.mark.slow
 def test_a_wrong_number_would_be_caught(xor):
     """The check above reports a tampered row, and only it: Δw_35 = −12 printed as −13, and u_3 = 4
     substituted as 5."""
@@ -130,6 +132,7 @@ def test_notebook_display(xor):
     assert r"\delta_{5} &= g'(\mathrm{net}_{5}) \cdot \left(u_{5} - z_{1}\right)" in latex
 
 
+@pytest.mark.slow
 def test_cli_formats_and_suffixes(tmp_path):
     r = CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor.yaml"), "--format", "latex"])
     assert r.exit_code == 0 and r"\documentclass" not in r.output        # stdout: a fragment
@@ -145,6 +148,7 @@ def test_cli_formats_and_suffixes(tmp_path):
     assert r.exit_code == 2 and "-o FILE.pdf" in r.output
 
 
+@pytest.mark.slow
 def test_pdf_without_tex_says_what_to_install(tmp_path, monkeypatch):
     import symbackprop.render.pdf as pdf
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
@@ -156,6 +160,7 @@ def test_pdf_without_tex_says_what_to_install(tmp_path, monkeypatch):
 
 @needs_tex
 @pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.slow
 def test_xor_compiles_without_errors_or_overfull_boxes(xor, lang):
     from symbackprop.render.pdf import compile_tex, overfull_boxes
     done = compile_tex(render(xor, "latex", standalone=True, lang=lang))
@@ -165,6 +170,7 @@ def test_xor_compiles_without_errors_or_overfull_boxes(xor, lang):
 
 @needs_tex
 @pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_every_problem_compiles(path, tmp_path):
     from symbackprop.render.pdf import compile_tex, overfull_boxes
     out = tmp_path / "s.pdf"
@@ -175,6 +181,7 @@ def test_every_problem_compiles(path, tmp_path):
 
 
 @needs_tex
+@pytest.mark.slow
 def test_failed_compile_keeps_tex_and_log(tmp_path):
     from symbackprop.render.pdf import TexError, compile_tex
     with pytest.raises(TexError, match="Undefined control sequence") as info:
@@ -189,6 +196,7 @@ DERIVE_CASES = [(p, "en") for p in sorted(PROBLEMS.glob("*.yaml"))] + \
 
 @needs_tex
 @pytest.mark.parametrize("path, lang", DERIVE_CASES, ids=lambda v: getattr(v, "name", v))
+@pytest.mark.slow
 def test_every_derivation_compiles(path, lang, tmp_path):
     """`derive` on every problem (the general rules, or the matrix example) compiles cleanly."""
     out = tmp_path / "d.tex"
@@ -200,6 +208,7 @@ def test_every_derivation_compiles(path, lang, tmp_path):
 
 
 @pytest.mark.parametrize("path", [PROBLEMS / "xor.yaml", PROBLEMS / "quadratic.yaml"], ids=lambda p: p.name)
+@pytest.mark.slow
 def test_derive_fragment_uses_only_amsmath(path):
     tex = CliRunner().invoke(main, ["derive", str(path), "--format", "latex", "--fragment"]).output
     assert r"\documentclass" not in tex

@@ -48,6 +48,7 @@ def graded(tmp_path_factory):
 
 
 # -- 4. the summary: credited answers are not misses; imprecise apart --------------------------------
+@pytest.mark.slow
 def test_summary_has_an_imprecise_column_and_misses_only_lose_points_for_a_mistake(graded):
     out, printed = graded
     text = (out / "summary.md").read_text(encoding="utf-8")
@@ -78,6 +79,7 @@ def test_summary_has_an_imprecise_column_and_misses_only_lose_points_for_a_mista
     assert "| imprecise | missed |" in printed and "part linear: δ_5 ×1, δ_3 ×1, δ_4 ×1" in printed
 
 
+@pytest.mark.slow
 def test_imprecise_and_other_convention_in_a_small_class_of_my_own(tmp_path):
     d = tmp_path / "subs"
     d.mkdir()
@@ -98,6 +100,7 @@ def test_imprecise_and_other_convention_in_a_small_class_of_my_own(tmp_path):
 # -- 6. check exits 0 when every answered item earned its full points ---------------------------------
 @pytest.mark.parametrize("student, code", [("ivy.yaml", 0), ("alice.yaml", 0), ("bob.yaml", 1),
                                            ("grace.yaml", 1)])
+@pytest.mark.slow
 def test_check_exit_status_follows_the_points(student, code):
     result = run("check", PROBLEM, CLASS / student)
     assert result.exit_code == code, result.output
@@ -105,6 +108,7 @@ def test_check_exit_status_follows_the_points(student, code):
         assert "Score: 80 / 80" in result.output
 
 
+@pytest.mark.slow
 def test_full_credit_for_any_status_exits_0_and_partial_exits_1(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("sigmoid:\n  u_3: 0.98\n")           # imprecise
@@ -124,6 +128,7 @@ def test_full_credit_for_any_status_exits_0_and_partial_exits_1(tmp_path):
 
 
 # -- 8. given values as the problem shows them ----------------------------------------------------------
+@pytest.mark.slow
 def test_eta_is_shown_as_the_problem_gives_it():
     result = run("check", PROBLEM, CLASS / "grace.yaml")
     assert "η left out of the update (η = 0.01)" in result.output
@@ -131,6 +136,7 @@ def test_eta_is_shown_as_the_problem_gives_it():
 
 
 # -- 9. numbers in messages ----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_numbers_in_messages_are_formatted_as_the_report_formats_values():
     olive = run("check", PROBLEM, CLASS / "olive.md").output
     assert "the numbers give 3697, not 3679" in olive and "3697.0000" not in olive
@@ -151,6 +157,7 @@ def test_message_number_rules():
 
 
 # -- 10. Markdown escaping --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_yaml_error_reads_as_written_in_markdown(graded):
     out, printed = graded
     for text in ((out / "summary.md").read_text(encoding="utf-8"), (out / "fb" / "leo.md").read_text(encoding="utf-8"),

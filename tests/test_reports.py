@@ -43,6 +43,7 @@ LAYOUTS = {   # name: (file name, text, --part or None); u_3 (act_3) of the sigm
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 @pytest.mark.parametrize("written, status", [("0.9820", "correct"), ("0.98200", "correct"), ("0.98", "imprecise"),
                                              ("0.9800", "wrong"), ("0.982", "imprecise")])
+@pytest.mark.slow
 def test_written_places_are_kept_in_every_layout(tmp_path, layout, written, status):
     name, text, part = LAYOUTS[layout]
     f = tmp_path / name
@@ -56,6 +57,7 @@ def test_written_places_are_kept_in_every_layout(tmp_path, layout, written, stat
         assert f"right to {len(written) - 2} decimal places" in got["message"]
 
 
+@pytest.mark.slow
 def test_grade_keeps_the_written_places_with_part(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -76,6 +78,7 @@ def test_grade_keeps_the_written_places_with_part(tmp_path):
 
 
 # -- 2. a part not attempted --------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_part_not_attempted_is_said_and_the_attempted_score_stands_apart(tmp_path):
     f = tmp_path / "only_sigmoid.yaml"
     f.write_text("sigmoid:\n  u_3: 0.9820\n  u_4: 0.5\n  u_5: 0.1\n")
@@ -91,6 +94,7 @@ def test_a_part_not_attempted_is_said_and_the_attempted_score_stands_apart(tmp_p
             data["not_attempted"]) == (2, 80, 2, 40, ["relu"])
 
 
+@pytest.mark.slow
 def test_both_parts_attempted_or_an_unreadable_answer_is_an_attempt(tmp_path):
     f = tmp_path / "both.yaml"
     f.write_text("relu:\n  u_3: 0x1F\nsigmoid:\n  u_3: 0.9820\n")      # relu's only answer is unreadable
@@ -100,6 +104,7 @@ def test_both_parts_attempted_or_an_unreadable_answer_is_an_attempt(tmp_path):
     assert data["not_attempted"] == [] and data["attempted_max_score"] == 80
 
 
+@pytest.mark.slow
 def test_grade_summarises_the_parts_attempted_and_feedback_says_which_were_not(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -118,6 +123,7 @@ def test_grade_summarises_the_parts_attempted_and_feedback_says_which_were_not(t
 
 
 # -- 3. the summary: items missed most often first, diagnoses by code -----------------------------------
+@pytest.mark.slow
 def test_summary_is_sorted_by_misses_and_groups_diagnoses_by_code(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -186,6 +192,7 @@ def test_clip_is_bounded_on_degenerate_text():
     assert clip_latex("  0.9820\n ", 40) == "0.9820"
 
 
+@pytest.mark.slow
 def test_reports_never_cut_a_wrong_answer_inside_a_command(tmp_path):
     answer = r"\frac{1}{1+e^{-0.0360000000000000}} \cdot \frac{1}{1+e^{-0.0360000000000000}}"
     f = tmp_path / "a.yaml"
@@ -223,6 +230,7 @@ def klass(tmp_path):
     return d
 
 
+@pytest.mark.slow
 def test_feedback_files_are_written_safely_for_every_student(klass, tmp_path):
     fb = tmp_path / "feedback"
     r = run("grade", XOR, klass, "-o", tmp_path / "b.csv", "--feedback", fb, "--jobs", "1")
@@ -290,6 +298,7 @@ def test_safe_stem_keeps_plain_names_and_tells_changed_ones_apart():
 
 
 # -- 6. given values left out of the table unless asked ---------------------------------------------
+@pytest.mark.slow
 def test_given_values_are_left_out_unless_asked(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("sigmoid:\n  '\\eta': 1\n  'w_{35}': 2\n  u_3: 0.9820\n")
@@ -304,6 +313,7 @@ def test_given_values_are_left_out_unless_asked(tmp_path):
     assert {i["id"] for i in data["parts"][0]["items"] if i["points"] == 0} == {"learning_rate", "w_3_5"}
 
 
+@pytest.mark.slow
 def test_a_given_value_copied_otherwise_is_still_said(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("sigmoid:\n  'w_{35}': 3\n  u_3: 0.9820\n")
@@ -312,6 +322,7 @@ def test_a_given_value_copied_otherwise_is_still_said(tmp_path):
     assert "Given values written otherwise: w_{35} = 3 (the problem gives 2)" in r.output
 
 
+@pytest.mark.slow
 def test_gradescope_files_get_the_same_safe_names_as_feedback_files(klass, tmp_path):
     """--gradescope DIR/<student>.json: a student called CON or we<i>rd:na"me? gets a name every OS takes,
     like the feedback files; a plain name stays as it is."""

@@ -34,7 +34,7 @@ def _load_maker():
 maker = _load_maker()
 FIXTURE: dict[str, str] = json.loads(lzma.decompress((BYTES / "outputs.json.xz").read_bytes()))
 FILES = maker.problem_files()
-SMALL = {"xor", "xor_appendix", "minibatch", "classifier", "gen_bce"}
+SMALL = {"xor", "minibatch"}            # the fast tier; the rest are slow
 
 
 def test_the_fixture_covers_every_problem_file_and_format():
@@ -54,6 +54,7 @@ def test_every_output_is_byte_identical_to_before(path: Path):
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "latex"])
+@pytest.mark.slow
 def test_the_command_prints_the_same_bytes(fmt: str):
     """Through the CLI (stdout: LaTeX is the fragment), as a user runs it."""
     from symbackprop.cli import main
@@ -72,6 +73,7 @@ def _solved(path: Path):
 
 
 @pytest.mark.parametrize("stem", ["minibatch", "gen_tanh_batch"])
+@pytest.mark.slow
 def test_each_value_is_formatted_once_per_precision(stem: str, monkeypatch):
     """Before: format_value ran once per occurrence of a leaf (40,822 calls for 3,837 steps on
     8-20-20-20-8), each with an evalf. Now once per step and precision, plus the bias input (which
@@ -99,6 +101,7 @@ def test_each_value_is_formatted_once_per_precision(stem: str, monkeypatch):
 
 
 @pytest.mark.parametrize("stem", ["xor", "gen_softmax"])
+@pytest.mark.slow
 def test_each_sum_is_put_in_order_once(stem: str, monkeypatch):
     """SymPy's sorting of a sum's terms (as_ordered_terms) is most of the cost of printing a long
     one; the rule, the rule with numbers, and the text and LaTeX of the JSON print the same sums."""
@@ -160,6 +163,7 @@ def test_printing_once_gives_what_printing_twice_gave():
     assert checked == len(exprs) * 6 and len(syms) == 4
 
 
+@pytest.mark.slow
 def test_the_shown_value_is_kept_on_its_step_and_travels_with_it():
     """Step.shown is format_value of the step's own value; the kept display is not part of the step's
     identity (equal steps stay equal) and a pickled solution (grade's workers under spawn) still works."""
@@ -176,6 +180,7 @@ def test_the_shown_value_is_kept_on_its_step_and_travels_with_it():
     assert fresh == psol.steps                 # shown values kept on one side only
 
 
+@pytest.mark.slow
 def test_solve_imports_neither_the_answer_checker_nor_numpy():
     """`solve` imports what it uses: the core, printing and one renderer (answers/ alone costs 40 ms)."""
     code = ("import sys\nfrom symbackprop.cli import main\n"

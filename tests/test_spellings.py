@@ -129,6 +129,7 @@ OURS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, expected", MATH_VERIFY + MIXED + LATEX2SYMPY + OURS, ids=repr)
 def test_each_spelling_is_read_to_its_value_or_refused(reader, text, expected):
     assert_reads(reader, text, expected)
@@ -262,6 +263,7 @@ def test_a_writeup_with_decimal_commas_and_sigma_chains(grader, tmp_path):
     assert got["delta_3"].status == "unreadable" and "did you mean 1000 or 1.000?" in got["delta_3"].message
 
 
+@pytest.mark.slow
 def test_the_cli_reports_a_number_in_doubt_as_unreadable(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text('u_3: "0,9820"\nu_4: "4\\\\frac{1}{2}"\n')

@@ -138,6 +138,7 @@ def half_eta(tmp_path_factory):
     g.close()
 
 
+@pytest.mark.slow
 def test_eta_left_out_everywhere_is_charged_once(half_eta, tmp_path):
     # ReLU, η = 0.5, δ_5 = 3, δ_3 = 6; the student's Δw = −δ x (no η)
     answers = {"delta_5": 3, "update_w_0_5": -3, "update_w_3_5": -12, "delta_3": 6, "update_w_0_3": -6,

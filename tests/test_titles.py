@@ -88,6 +88,7 @@ def test_bad_titles_are_refused_at_load_time_with_the_line(case):
 
 @pytest.mark.parametrize("command", ["solve", "derive"])
 @pytest.mark.parametrize("case", ["NUL", "200 KB"])
+@pytest.mark.slow
 def test_cli_refuses_bad_titles_in_one_line_with_status_2(tmp_path, command, case):
     path = write(tmp_path, with_title(XOR, REFUSED[case][0]))
     line = one_line_error(run_cli([command, path, "-o", tmp_path / "out.pdf"]))
@@ -174,6 +175,7 @@ def test_documents_choose_their_engine_from_their_text():
     assert r"{ctexart}" in cjk and pdf.wants_xelatex(cjk)
 
 
+@pytest.mark.slow
 def test_markdown_titles_cannot_break_the_page(tmp_path):
     hostile = '"# <script>alert(1)</script> *x* [a](javascript:b) $\\\\x$ | `c`\\n\\n# second"'
     path = write(tmp_path, with_title(XOR, hostile))
@@ -186,6 +188,7 @@ def test_markdown_titles_cannot_break_the_page(tmp_path):
     assert md_escape("a_b") == r"a\_b"
 
 
+@pytest.mark.slow
 def test_text_output_keeps_the_title_on_one_line(tmp_path):
     path = write(tmp_path, with_title(XOR, r'"one\n\ntwo"'))
     r = CliRunner().invoke(main, ["solve", str(path)])
@@ -204,6 +207,7 @@ def failing_engine(monkeypatch, script: str = "") -> None:
 
 
 @pytest.mark.parametrize("command", ["solve", "derive"])
+@pytest.mark.slow
 def test_a_failed_pdf_never_overwrites_files(tmp_path, monkeypatch, command):
     failing_engine(monkeypatch)
     tex, log = tmp_path / "notes.tex", tmp_path / "notes.log"
@@ -291,6 +295,7 @@ def test_the_engine_runs_with_shell_escape_off_in_its_environment(tmp_path, monk
 
 
 @pytest.mark.skipif(os.name == "nt", reason="process groups are POSIX")
+@pytest.mark.slow
 def test_a_hung_engine_is_stopped_with_everything_it_started(tmp_path, monkeypatch):
     pidfile = tmp_path / "grandchild.pid"
     code = ("import subprocess, sys, time; "
@@ -310,6 +315,7 @@ def test_a_hung_engine_is_stopped_with_everything_it_started(tmp_path, monkeypat
 
 
 @needs_tex
+@pytest.mark.slow
 def test_write18_in_a_document_runs_nothing(tmp_path):
     marker = tmp_path / "ran"
     doc = ("\\documentclass{article}\\begin{document}\n"

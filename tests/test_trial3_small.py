@@ -2,6 +2,7 @@
 significant digit" message where the value is 0, and the text table aligned after wide characters."""
 from __future__ import annotations
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -29,6 +30,7 @@ def test_delta_w_subtracted_is_named_and_charged_once(tmp_path):
     assert got["new_w_4_5"].status == "correct"                     # Δw = 0: no difference to see
 
 
+@pytest.mark.slow
 def test_a_wrong_value_where_the_value_is_zero_has_no_significant_digit_message(tmp_path):
     got = _check(tmp_path, {"net_4": 1})                              # net_4 = 0 in the relu part
     assert got["net_4"].status == "wrong" and "significant digit" not in got["net_4"].message
@@ -57,11 +59,13 @@ def test_a_follow_through_lists_no_numbers_note_for_the_mistake_already_charged(
     assert "substituted numbers give" not in out
 
 
+@pytest.mark.slow
 def test_an_exponent_in_left_right_parentheses_is_read(tmp_path):
     got = _check(tmp_path, {"u_4": r"2^\left(-1\right)", "u_3": r"\left(1+e^{-4}\right)^\left(-1\right)"}, "sigmoid")
     assert got["act_4"].status == "correct" and got["act_3"].status == "correct"    # 0.5 and 0.9820
 
 
+@pytest.mark.slow
 def test_a_value_one_unit_off_in_its_last_place_says_so(tmp_path):
     got = _check(tmp_path, {"u_3": "0.9819", "u_5": "0.4912"}, "sigmoid")         # σ(4) = 0.98201, u_5 = 0.49100
     assert got["act_3"].status == "wrong" and "one unit off in the last place" in got["act_3"].message

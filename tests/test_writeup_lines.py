@@ -176,6 +176,7 @@ def test_an_approx_row_keeps_its_numbers(xor_grader, tmp_path):
 
 
 # -- 3. function names without a backslash ----------------------------------------------------------------
+@pytest.mark.slow
 def test_bare_tanh_and_ln_are_the_functions(tanh_grader, tmp_path):
     text = """\
     $y_4 ＝ tanh(0.6) ≈ ０．５３７０$
@@ -194,6 +195,7 @@ def test_bare_tanh_and_ln_are_the_functions(tanh_grader, tmp_path):
     (r"tanh(0.6) \approx 0.4621", W), (r"\frac{e^{0.6} - exp(-0.6)}{exp(0.6) + exp(-0.6)}", C),
     (r"sinh(0.6) / cosh(0.6) = 0.5370", C), (r"sqrt(0.2884) \approx 0.5370", C),
 ])
+@pytest.mark.slow
 def test_bare_function_spellings(tanh_grader, tmp_path, answer, status):
     f = tmp_path / "a.json"
     f.write_text('{"y_4": %s}' % __import__("json").dumps(answer), encoding="utf-8")
@@ -206,6 +208,7 @@ def test_bare_function_spellings(tanh_grader, tmp_path, answer, status):
     ("sigmoid(4) = 0.9820", C), ("sigma(4) \\approx 0.9820", C), ("max(0.9820, 0)", C),
     ("exp(0) - 0.0180", C), ("\\frac{1}{1 + exp(-4)}", C), ("ln(2.67)", W), ("log(2.6698)", C),
 ])
+@pytest.mark.slow
 def test_bare_functions_on_xor(xor_grader, tmp_path, answer, status):
     f = tmp_path / "a.yaml"
     f.write_text(f"u_3: '{answer}'\n", encoding="utf-8")
@@ -224,6 +227,7 @@ def test_words_and_names_are_not_taken_for_functions(xor_grader, tmp_path):
 @pytest.mark.parametrize("answer, word, hint", [
     ("tanh 0.6", "tanh", "\\tanh"), ("-ln 0.5079", "ln", "\\ln"), ("arctan(3)", "arctan", None),
 ])
+@pytest.mark.slow
 def test_an_unknown_word_is_named(tanh_grader, tmp_path, answer, word, hint):
     f = tmp_path / "a.yaml"
     f.write_text(f"J: '{answer}'\n", encoding="utf-8")
@@ -278,6 +282,7 @@ def test_an_unread_link_in_a_writeup(xor_grader, tmp_path):
     assert got["act_3"].status == C and "was not read" in got["act_3"].message
 
 
+@pytest.mark.slow
 def test_an_unread_link_that_spends_the_budget_makes_the_submission_over_the_limit(tmp_path, monkeypatch):
     """A middle link whose parse uses up the submission's time is not passed over: over the limit."""
     from symbackprop.answers import meter
@@ -319,6 +324,7 @@ def test_no_value_and_rules_are_unchanged(xor_grader, tmp_path):
     assert got["act_4"].diagnosis == "no_value" and got["act_4"].credit == 0
 
 
+@pytest.mark.slow
 def test_grade_of_a_class_is_the_check_of_each_file(tmp_path):
     """Fairness (issue 9) with unread links: each file graded as when checked alone."""
     from symbackprop import grade

@@ -101,6 +101,7 @@ def test_relu_g0_setting_changes_delta_4():
 
 
 @pytest.mark.parametrize("part", ["relu", "sigmoid"])
+@pytest.mark.slow
 def test_appendix_convention_gives_the_same_updates(xor, xor_appendix, part):
     a, b = xor.part(part), xor_appendix.part(part)
     for step in a.steps:

@@ -3,7 +3,7 @@
 A catalogue is a module of this package named by its language code (en.py, zh.py) holding one
 dict, MESSAGES = {id: template}; a template takes named fields, `{score}`, filled by `msg`. Adding
 a language is adding one catalogue file: LANGUAGES, and so every `--lang` choice, lists the files
-present. English is the reference: a message missing from another catalogue is said in English
+present (`languages()` looks at the package's folder each time it is asked). English is the reference: a message missing from another catalogue is said in English
 with a warning (tests/test_messages.py requires every English id in every catalogue).
 
 Library code that builds an English sentence for a report (a diagnosis) returns it as `said(id,
@@ -22,8 +22,16 @@ from typing import Mapping
 from ..errors import SymbackpropError
 
 REFERENCE = "en"
-LANGUAGES: tuple[str, ...] = tuple(sorted(
-    m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", m.name)))
+
+
+def languages() -> tuple[str, ...]:
+    """The language codes that have a catalogue file in this package, sorted: read from the folder
+    (every entry of the package's path) when asked, so that nothing else holds a list of languages."""
+    return tuple(sorted({m.name for m in pkgutil.iter_modules(__path__)
+                         if re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", m.name)}))
+
+
+LANGUAGES: tuple[str, ...] = languages()       # the languages at import, for code that wants a constant
 
 _CATALOGUES: dict[str, Mapping[str, str]] = {}        # lang -> its MESSAGES, loaded once
 
@@ -35,8 +43,9 @@ class MissingMessage(UserWarning):
 def catalogue(lang: str) -> Mapping[str, str]:
     """The messages of `lang` ({id: template}); a language with no catalogue is a usage error."""
     if lang not in _CATALOGUES:
-        if lang not in LANGUAGES:
-            raise SymbackpropError(f"--lang {lang!r}: no such language; choose from {', '.join(LANGUAGES)}")
+        known = languages()
+        if lang not in known:
+            raise SymbackpropError(f"--lang {lang!r}: no such language; choose from {', '.join(known)}")
         _CATALOGUES[lang] = import_module(f".{lang}", __name__).MESSAGES
     return _CATALOGUES[lang]
 

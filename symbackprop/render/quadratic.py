@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ..messages import LANGUAGES, words
+from ..messages import words
 from ..document import Document, Part, Section, Step, Text
 from ..printing import LatexPrinter, TextPrinter, format_value
 from ..quadratic import L, QStep, QuadraticSolution, c, x1, x2, y, y_star
@@ -19,7 +19,6 @@ from .steps import step_links
 
 SCALARS = (y, y_star, c, x1, x2, L)
 # the words of each language, from its message catalogue (symbackprop/messages)
-TITLES = {lang: words(lang, "quadratic") for lang in LANGUAGES}
 
 
 def _value_text(value, precision: int) -> str:
@@ -69,7 +68,7 @@ def _step(sol: QuadraticSolution, step: QStep) -> Step:
 def quadratic_document(sol: QuadraticSolution, lang: str = "en", precision: int | None = None) -> Document:
     """The matrix example: the forward chain and the backward chain rule, then the check."""
     p = sol.problem.precision if precision is None else precision
-    w = TITLES[lang]
+    w = words(lang, "quadratic")
     sections = tuple(Section(Text(w[section]), tuple(_step(sol, s) for s in sol.steps if s.section == section))
                      for section in ("forward", "backward"))
     closing = (Text(w["checked"] + ("" if sol.ok else f" — {w['disagree']}")),)

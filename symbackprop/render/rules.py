@@ -11,7 +11,7 @@ import re
 
 import sympy as sp
 
-from ..messages import LANGUAGES, words
+from ..messages import words
 from ..document import Document, Part, Section, Step, Text
 from ..printing import LatexPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
@@ -19,7 +19,6 @@ from .latex import tex_escape
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
-TITLES = {lang: words(lang, "rules") for lang in LANGUAGES}
 
 
 def indexed_names(derivation: GeneralDerivation, latex: bool) -> dict:
@@ -63,7 +62,7 @@ def tex_text(text: str) -> str:
 
 
 def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
-    w = TITLES[lang]
+    w = words(lang, "rules")
     acts = ", ".join(derivation.hidden_activations) or "—"
     return [f"{w['hidden']}: {acts}; {w['output']}: {derivation.output_activation}; {w['loss']}: {derivation.loss}",
             # the convention in the file's own loss symbol (∂L/∂net where the file writes L)
@@ -72,7 +71,7 @@ def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
 
 
 def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> str | None:
-    w = TITLES[lang]
+    w = words(lang, "rules")
     for ch in derivation.checks:
         if ch.id != rid:
             continue
@@ -105,7 +104,7 @@ class RulesMath:
 
 def rule_step(rule: Rule, lang: str) -> Step:
     """A rule as a document step: lhs = forms, and the rule specialised for each activation."""
-    w = TITLES[lang]
+    w = words(lang, "rules")
     return Step(rule.id, rule.lhs, rule.forms,
                 alternatives=tuple((Text(f"{w['with']} {label}", f"({tex_escape(label)})"), form)
                                    for label, form in rule.specialised))
@@ -115,7 +114,7 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
                    title: str = "") -> Document:
     """The general rules: a part per derivation, its network and conventions as notes, the
     definitions, then a section per rule with the check of the rule on a concrete network."""
-    w = TITLES[lang]
+    w = words(lang, "rules")
     parts = []
     for dv in derivations:
         notes = [Text(line, tex_text(line)) for line in _header(dv, lang)]
