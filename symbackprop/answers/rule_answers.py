@@ -172,9 +172,11 @@ class RuleChecker:
         except _NotSymbolic:                  # anything else is a bug of ours, and propagates
             return None
 
-    def check(self, rid: str, text: str) -> tuple[bool, str]:
-        """Is the student's rule the derived one? (ok, words): by SymPy when the difference expands
-        to zero, else by evaluation at random points."""
+    def check(self, rid: str, text: str) -> tuple[bool, str, bool]:
+        """Is the student's rule the derived one? (ok, words, other_convention): by SymPy when the
+        difference expands to zero, else by evaluation at random points. other_convention is True for
+        a rule that is right in the other δ convention (every δ negated: δ_k = (t_k − z_k)g'(net_k),
+        Δw = ηδy), which the part's other answers decide (diagnose.consolidate)."""
         if rid not in RULE_IDS:
             raise AnswerError(f"{rid}: not a rule; rules are {', '.join(RULE_IDS)}")
         check_size(text)
@@ -187,7 +189,30 @@ class RuleChecker:
             rule = self.dv.rule(rid)
             for f in [f for f in rule.forms if not f.has(sp.Derivative)] + [f for _, f in rule.specialised]:
                 if sp.expand(student - f) == 0:
-                    return True, "equal to the derived rule (SymPy)"
+                    return True, "equal to the derived rule (SymPy)", False
+        got = self._evaluate(node, names, negate_deltas=False)
+        for label, want in self.expected(rid):
+            if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
+                return True, ("equal to the derived rule at random points" if label == "general"
+                              else f"the rule with the {label} derivative, equal at random points"), False
+        general = self.expected(rid)[0][1]
+        if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+            return False, "the rule with the opposite sign (the other δ convention, or a sign slip)", \
+                self._other_convention(rid, node, names)
+        if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+            return False, "twice the rule: the ½ of the loss left out", False
+        return False, "not the derived rule (compared at random values of every quantity)", False
+
+    def _other_convention(self, rid: str, node, names: dict) -> bool:
+        """Whether the rule is right once every δ is negated (δ = −∂L/∂net): its value with the δs
+        negated is the derived one, negated too when the rule's own left side is a δ."""
+        sign = -1.0 if rid.startswith("delta") else 1.0
+        got = self._evaluate(node, names, negate_deltas=True)
+        return any(all(abs(g - sign * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want))
+                   for _, want in self.expected(rid))
+
+    def _evaluate(self, node, names: dict, negate_deltas: bool) -> list[float]:
+        """The student's rule at every test point (every δ negated when asked)."""
         got = []
         for vals, gp in self.points:
             def env(name, bindings, vals=vals, gp=gp):
@@ -204,15 +229,8 @@ class RuleChecker:
                 if key not in table:           # Σ_{k=1}^{4} on a network of SIZE units: no such unit
                     raise AnswerError(f"{key} is outside the network the rule is checked on (indices 1 to "
                                       f"{SIZE}); write the sum over all units, e.g. \\sum_k")
+                if negate_deltas and base in (delta_o, delta_h):
+                    return -table[key]
                 return table[key]
             got.append(float(evaluate(node, env)))
-        for label, want in self.expected(rid):
-            if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
-                return True, ("equal to the derived rule at random points" if label == "general"
-                              else f"the rule with the {label} derivative, equal at random points")
-        general = self.expected(rid)[0][1]
-        if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "the rule with the opposite sign (the other δ convention, or a sign slip)"
-        if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "twice the rule: the ½ of the loss left out"
-        return False, "not the derived rule (compared at random values of every quantity)"
+        return got

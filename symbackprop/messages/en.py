@@ -228,6 +228,9 @@ MESSAGES = {
     "why.others_do_not": "the others do not",
     "why.not_other_convention": "the values computed from it are not those of the other convention",
     # -- the other δ convention and a loss convention, used consistently --
+    "why.rule_not_negated": "your rule for the output δ has this problem's sign",
+    "diagnosis.rule_other_convention": "the rule of the other convention ({other}) instead of this problem's ({own}), "
+                                       "used consistently",
     "diagnosis.every_delta_flipped": "every δ has the opposite sign: the other convention ({other}) instead of this "
                                      "problem's ({own}); used consistently, so the Δw that follow are right",
     "diagnosis.other_convention_or_slip": "δ with the opposite sign: a sign slip, or the other convention ({other}) "
