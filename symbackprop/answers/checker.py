@@ -155,6 +155,15 @@ def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
     return {q: p for q, p in rubric.items.items() if q in set(computed) | {s.id for s in psol.steps} | set(RULE_IDS)}
 
 
+def _shown_rule(rule) -> "sp.Expr":
+    """The form of a general rule the expected column shows: the specialised one (δ_k = t_k − z_k for
+    sigmoid with cross-entropy, u_k − t_k for identity with ½SE) where it is shorter than the general
+    rule, as solve and derive show it; else the general rule."""
+    import sympy as sp
+    short = [form for _, form in rule.specialised if sp.count_ops(form) < sp.count_ops(rule.rule)]
+    return min(short, key=sp.count_ops) if short else rule.rule
+
+
 class Checker:
     """Checks answers against one part's solution; built once per part, used for many students."""
 
@@ -309,7 +318,7 @@ class Checker:
                 self.rules = RuleChecker(derive_for_part(self.psol.part), self.parser)
         dv = self.rules.dv
         rule = dv.rule(ans.qid)
-        expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, rule.rule)}"
+        expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, _shown_rule(rule))}"
         # a rule the rubric does not list counts one point when answered (by default nothing is asked)
         points = self.items.get(ans.qid, 1.0 if self.rubric.items is None else 0.0)
         try:
