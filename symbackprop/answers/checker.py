@@ -322,13 +322,13 @@ class Checker:
         # a rule the rubric does not list counts one point when answered (by default nothing is asked)
         points = self.items.get(ans.qid, 1.0 if self.rubric.items is None else 0.0)
         try:
-            ok, words, convention = self.rules.check(ans.qid, ans.text)
+            ok, words, code = self.rules.check(ans.qid, ans.text)
         except AnswerError as exc:
             return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "unreadable", points, 0.0,
                            message=str(exc).replace(f"equation {EQUATION_HINT}", f"equation {ans.qid} = …"),
                            line=ans.line)
         return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "correct" if ok else "wrong", points,
-                       1.0 if ok else 0.0, diagnosis=None if ok else "other_convention" if convention else "rule",
+                       1.0 if ok else 0.0, diagnosis=None if ok else code or "rule",
                        message=words, line=ans.line)
 
     def kind(self, qid: str) -> str | None:
