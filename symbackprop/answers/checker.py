@@ -261,9 +261,10 @@ class Checker:
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"),
                      None)
         verdicts = self._name_upstream(verdicts, wrong_first, first)
-        extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
-        return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
-                          tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra}), own
+        # one max per problem: a general rule counts only where the rubric lists it (a rule answered that
+        # the rubric does not list is checked and reported, for 0 points)
+        return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()),
+                          tuple(notes), first, {q: self.name(q) for q in missing}, dict(self.items)), own
 
     def _via(self, v: Verdict, own: OwnValues, wrong_first: dict) -> tuple[str, str, str] | None:
         """When the student's value of `v.qid` carries a mistake charged once on another item (η left out
@@ -319,8 +320,8 @@ class Checker:
         dv = self.rules.dv
         rule = dv.rule(ans.qid)
         expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, _shown_rule(rule))}"
-        # a rule the rubric does not list counts one point when answered (by default nothing is asked)
-        points = self.items.get(ans.qid, 1.0 if self.rubric.items is None else 0.0)
+        # a rule the rubric does not list is reported for 0 points, so that every student's max is the same
+        points = self.items.get(ans.qid, 0.0)
         try:
             ok, words, code = self.rules.check(ans.qid, ans.text)
         except AnswerError as exc:
@@ -919,7 +920,7 @@ class Checker:
             if within(flipped, expected, self.tol, bound):
                 return Link(rel, piece, "numbers", False, "sign slip in the substituted numbers: one of them "
                                                           "has the wrong sign")
-        return Link(rel, piece, "numbers", False, said("diagnosis.numbers", got=self._shown(v),
+        return Link(rel, piece, "numbers", False, said("diagnosis.numbers_right_value", got=self._shown(v),
                                                        expected=self._shown(expected)))
 
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,

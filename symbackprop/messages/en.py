@@ -158,6 +158,8 @@ MESSAGES = {
     "diagnosis.follows": "follows from your {name} (the first error)",
     "diagnosis.arithmetic": "arithmetic: the numbers give {got}, not {expected}",
     "diagnosis.numbers": "the substituted numbers give {got}, not {expected}",
+    # "give A, not B" always means B is what the student wrote (as diagnosis.arithmetic); here B is the right value
+    "diagnosis.numbers_right_value": "the substituted numbers give {got}; the right value is {expected}",
     "diagnosis.rule_not_giving": "the rule does not give {name}",
     "diagnosis.working_wrong": "the value is right but the working is not: {why}",
     "diagnosis.imprecise_place": "right to {decimals} decimal place; the problem asks for {asked}",

@@ -150,6 +150,7 @@ MESSAGES = {
     "diagnosis.follows": "由你的 {name}（第一个错误）得出",
     "diagnosis.arithmetic": "计算错误：这些数值得出 {got}，而不是 {expected}",
     "diagnosis.numbers": "代入的数值得出 {got}，而不是 {expected}",
+    "diagnosis.numbers_right_value": "代入的数值得出 {got}；正确的值是 {expected}",
     "diagnosis.rule_not_giving": "该公式得不出 {name}",
     "diagnosis.working_wrong": "数值正确，但过程有误：{why}",
     "diagnosis.imprecise_place": "精确到 {decimals} 位小数是对的；题目要求 {asked} 位",
