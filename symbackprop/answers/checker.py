@@ -108,10 +108,24 @@ class Verdict:
         return self.points * self.credit
 
     @property
+    def is_rule(self) -> bool:
+        """Whether the item is a general rule (delta_hidden …) rather than a quantity of the problem."""
+        return self.qid in RULE_IDS
+
+    @property
+    def graded(self) -> bool:
+        """Whether the item is one the student is judged on, not a value the problem gives (η, a weight):
+        a quantity with points, or a general rule (worth 0 points unless the rubric lists it)."""
+        return bool(self.points) or self.is_rule
+
+    @property
     def full_marks(self) -> bool:
         """Whether the item earned all its points, whatever its status (the other δ convention credited
         in full, or an imprecise answer a rubric credits in full, does). A given value (η, a weight: no
-        points) counts as earned unless written otherwise than the problem gives it."""
+        points) counts as earned unless written otherwise than the problem gives it; a general rule the
+        rubric does not list (no points) when it is right."""
+        if not self.points and self.is_rule:
+            return self.credit >= 1 - 1e-9
         if not self.points:
             return self.status in ("correct", "follow_through")
         return self.credit >= 1 - 1e-9
