@@ -108,10 +108,24 @@ class Verdict:
         return self.points * self.credit
 
     @property
+    def is_rule(self) -> bool:
+        """Whether the item is a general rule (delta_hidden …) rather than a quantity of the problem."""
+        return self.qid in RULE_IDS
+
+    @property
+    def graded(self) -> bool:
+        """Whether the item is one the student is judged on, not a value the problem gives (η, a weight):
+        a quantity with points, or a general rule (worth 0 points unless the rubric lists it)."""
+        return bool(self.points) or self.is_rule
+
+    @property
     def full_marks(self) -> bool:
         """Whether the item earned all its points, whatever its status (the other δ convention credited
         in full, or an imprecise answer a rubric credits in full, does). A given value (η, a weight: no
-        points) counts as earned unless written otherwise than the problem gives it."""
+        points) counts as earned unless written otherwise than the problem gives it; a general rule the
+        rubric does not list (no points) when it is right."""
+        if not self.points and self.is_rule:
+            return self.credit >= 1 - 1e-9
         if not self.points:
             return self.status in ("correct", "follow_through")
         return self.credit >= 1 - 1e-9
@@ -153,6 +167,15 @@ def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
     if rubric.items is None:
         return {q: 1.0 for q in computed}
     return {q: p for q, p in rubric.items.items() if q in set(computed) | {s.id for s in psol.steps} | set(RULE_IDS)}
+
+
+def _shown_rule(rule) -> "sp.Expr":
+    """The form of a general rule the expected column shows: the specialised one (δ_k = t_k − z_k for
+    sigmoid with cross-entropy, u_k − t_k for identity with ½SE) where it is shorter than the general
+    rule, as solve and derive show it; else the general rule."""
+    import sympy as sp
+    short = [form for _, form in rule.specialised if sp.count_ops(form) < sp.count_ops(rule.rule)]
+    return min(short, key=sp.count_ops) if short else rule.rule
 
 
 class Checker:
@@ -252,9 +275,10 @@ class Checker:
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"),
                      None)
         verdicts = self._name_upstream(verdicts, wrong_first, first)
-        extra = {v.qid: v.points for v in verdicts if v.qid in RULE_IDS and v.qid not in self.items}
-        return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()) + sum(extra.values()),
-                          tuple(notes), first, {q: self.name(q) for q in missing}, {**self.items, **extra}), own
+        # one max per problem: a general rule counts only where the rubric lists it (a rule answered that
+        # the rubric does not list is checked and reported, for 0 points)
+        return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()),
+                          tuple(notes), first, {q: self.name(q) for q in missing}, dict(self.items)), own
 
     def _via(self, v: Verdict, own: OwnValues, wrong_first: dict) -> tuple[str, str, str] | None:
         """When the student's value of `v.qid` carries a mistake charged once on another item (η left out
@@ -309,17 +333,18 @@ class Checker:
                 self.rules = RuleChecker(derive_for_part(self.psol.part), self.parser)
         dv = self.rules.dv
         rule = dv.rule(ans.qid)
-        expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, rule.rule)}"
-        # a rule the rubric does not list counts one point when answered (by default nothing is asked)
-        points = self.items.get(ans.qid, 1.0 if self.rubric.items is None else 0.0)
+        expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, _shown_rule(rule))}"
+        # a rule the rubric does not list is reported for 0 points, so that every student's max is the same
+        points = self.items.get(ans.qid, 0.0)
         try:
-            ok, words = self.rules.check(ans.qid, ans.text)
+            ok, words, code = self.rules.check(ans.qid, ans.text)
         except AnswerError as exc:
             return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "unreadable", points, 0.0,
                            message=str(exc).replace(f"equation {EQUATION_HINT}", f"equation {ans.qid} = …"),
                            line=ans.line)
         return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "correct" if ok else "wrong", points,
-                       1.0 if ok else 0.0, diagnosis=None if ok else "rule", message=words, line=ans.line)
+                       1.0 if ok else 0.0, diagnosis=None if ok else code or "rule",
+                       message=words, line=ans.line)
 
     def kind(self, qid: str) -> str | None:
         """The quantity kind (delta, net, w …) of the solution's step with this id, from the step's key;
@@ -909,7 +934,7 @@ class Checker:
             if within(flipped, expected, self.tol, bound):
                 return Link(rel, piece, "numbers", False, "sign slip in the substituted numbers: one of them "
                                                           "has the wrong sign")
-        return Link(rel, piece, "numbers", False, said("diagnosis.numbers", got=self._shown(v),
+        return Link(rel, piece, "numbers", False, said("diagnosis.numbers_right_value", got=self._shown(v),
                                                        expected=self._shown(expected)))
 
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,

@@ -7,6 +7,7 @@ earlier values. The first variant that reproduces the student's number names the
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
@@ -191,15 +192,34 @@ def other_convention_rule(ch: "Checker", qid: str, node, env: dict, points: list
     return True
 
 
-# The general δ rules a student may answer (symbolic_rules.RULE_IDS): consolidate counts them with the δ
-# values, as it always has, so that a rule answered beside negated δ values keeps them from reading as
-# "every δ negated".
-DELTA_RULES = ("delta_output", "delta_hidden")
+# The general δ rule a student may answer whose sign tells the convention (symbolic_rules.RULE_IDS):
+# consolidate counts it with the δ values, so that a rule of this problem's convention answered beside
+# negated δ values keeps them from reading as "every δ negated". δ_j = g'(net_j) Σ_k w δ_k is the same
+# in both conventions and tells neither.
+DELTA_RULES = ("delta_output",)
 
 
-def _delta_item(ch: "Checker", qid: str) -> bool:
-    """Whether an answered item is a δ: a δ quantity of the solution (by its key), or a general δ rule."""
-    return ch.kind(qid) == "delta" or qid in DELTA_RULES
+def _is_rule(ch: "Checker", qid: str) -> bool:
+    """Whether an answered item is a general rule (it has no step in the solution)."""
+    from ..symbolic_rules import RULE_IDS
+    return qid in RULE_IDS and ch.kind(qid) is None
+
+
+def _delta_item(ch: "Checker", v: "Verdict") -> bool:
+    """Whether an answered item tells the δ convention: a δ quantity of the solution (by its key), or the
+    output δ rule when it is right in one of the two conventions."""
+    if v.qid in DELTA_RULES and _is_rule(ch, v.qid):
+        return v.status == "correct" or v.diagnosis == "other_convention"
+    return ch.kind(v.qid) == "delta"
+
+
+def _convention_fields(psol) -> dict[str, str]:
+    """{own, other}: this problem's δ convention and the other one, as the messages write them."""
+    J = psol.part.notation.loss_symbol
+    own, other = f"δ = ∂{J}/∂net", f"δ = −∂{J}/∂net"
+    if psol.part.notation.delta != "dJ_dnet":
+        own, other = other, own
+    return {"own": own, "other": other}
 
 
 def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict"], list[str]]:
@@ -211,27 +231,36 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
     negated too), the first negated δ is a sign slip, charged there, and everything after follows
     through. With nothing computed from the δs, two or more δs all negated are taken as the
     convention; one δ alone gets both readings and no credit."""
-    from dataclasses import replace
+    verdicts, notes = _consolidate(verdicts, ch)
+    # a rule right only in the other convention, where the convention was not recognised: a wrong rule
+    return [replace(v, diagnosis="rule") if v.diagnosis == "other_convention" and v.status == "wrong"
+            and _is_rule(ch, v.qid) else v for v in verdicts], notes
+
+
+def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict"], list[str]]:
     rubric = ch.rubric
     notes: list[str] = []
     # a δ that is 0 is the same in both conventions, so it tells neither way
-    deltas = [v for v in verdicts if _delta_item(ch, v.qid) and v.status != "unreadable"
+    deltas = [v for v in verdicts if _delta_item(ch, v) and v.status != "unreadable"
               and v.diagnosis != "no_value" and not (v.expected == 0 and v.status == "correct")]
     flipped = [v for v in deltas if v.diagnosis == "other_convention"]
     slipped = [v for v in deltas if v.diagnosis == "sign"]
     if not flipped:
         return verdicts, notes
     flipped_ids = {v.qid for v in flipped}
-    fsyms = {ch.symbol_of[v.qid] for v in flipped}
-    later = [v for v in verdicts if not _delta_item(ch, v.qid) and v.value is not None
+    fsyms = {ch.symbol_of[v.qid] for v in flipped if v.qid in ch.symbol_of}
+    later = [v for v in verdicts if not _delta_item(ch, v) and v.value is not None
              and ch.upstream.get(v.qid, frozenset()) & fsyms and abs(v.expected) > ch.tol.floor]
     right = [v for v in later if v.status in ("correct", "slip", "imprecise", "rounding")]
+    # a rule computed from the δs that is right in the other convention (Δw = ηδy) says so too
+    right += [v for v in verdicts if v.diagnosis == "other_convention" and v.qid not in flipped_ids
+              and _is_rule(ch, v.qid)]
     negated = [v for v in later if v.status == "follow_through" and v.source in flipped_ids]
     every = len(flipped) == len(deltas) and not slipped
     if every and (len(right) > len(negated) or (not right and not negated and len(flipped) >= 2)):
-        said_first = flipped[0].message
-        notes.append(said("diagnosis.every_delta_flipped", **said_first.fields)
-                     if getattr(said_first, "key", None) == "diagnosis.other_convention" else
+        said_first = next((v.message for v in flipped if not _is_rule(ch, v.qid)), None)
+        notes.append(said("diagnosis.every_delta_flipped", **_convention_fields(ch.psol))
+                     if said_first is None or getattr(said_first, "key", None) == "diagnosis.other_convention" else
                      said_first.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
                      + "; used consistently, so the Δw that follow are right")
         credit = rubric.credit.get("other_convention", 1.0)
@@ -239,7 +268,12 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
         for v in verdicts:
             if any(lk.convention and not lk.ok for lk in v.links):    # the other convention's rules are right
                 v = replace(v, links=tuple(replace(lk, ok=True) if lk.convention else lk for lk in v.links))
-            if v.qid in flipped_ids:
+            if _is_rule(ch, v.qid) and v.diagnosis == "other_convention":
+                # the other convention's rule: the δ rule is credited as its δs are, the rules after it are right
+                v = replace(v, message=said("diagnosis.rule_other_convention", **_convention_fields(ch.psol)))
+                v = replace(v, status="other_convention", credit=credit) if v.qid in flipped_ids else \
+                    replace(v, status="correct", credit=1.0, diagnosis=None)
+            elif v.qid in flipped_ids:
                 v = replace(v, status="other_convention", credit=credit)
             elif v.status == "slip" and all(lk.ok or lk.convention for lk in v.links):
                 # the working is the other convention's (Δw = ηδx): right within it
@@ -250,16 +284,21 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
         return [replace(v, message=said("diagnosis.other_convention_or_slip", **v.message.fields)
                         if getattr(v.message, "key", None) == "diagnosis.other_convention" else
                         v.message.replace("δ with the opposite sign: ", "δ with the opposite sign: a sign slip, or "))
-                if v in flipped else v for v in verdicts], notes
+                if v in flipped and not _is_rule(ch, v.qid) else v for v in verdicts], notes
     # a sign slip: charged on the first negated δ; a negated δ computed from it follows through
-    charged = {ch.symbol_of[v.qid]: v.qid for v in slipped}
-    why = said("why.negated_follow" if negated else "why.others_do_not" if not every else "why.not_other_convention")
+    charged = {ch.symbol_of[v.qid]: v.qid for v in slipped if v.qid in ch.symbol_of}
+    values = [v for v in deltas if not _is_rule(ch, v.qid)]
+    every_value = bool(values) and all(v.qid in flipped_ids for v in values) and not slipped
+    why = said("why.negated_follow" if negated else "why.not_other_convention" if every else
+               "why.rule_not_negated" if every_value else "why.others_do_not")
     out, moved = [], {}
     for v in verdicts:
         if v.source in moved:          # followed a negated δ that itself follows from the first one
             v = replace(v, source=moved[v.source], message=v.message.replace(
                 f"your {ch.name(v.source)} (the first error)", f"your {ch.name(moved[v.source])} (the first error)"))
-        if v.qid in flipped_ids:
+        if v.qid in flipped_ids and _is_rule(ch, v.qid):
+            pass                       # the rule stays wrong, with its own words (consolidate)
+        elif v.qid in flipped_ids:
             src = [q for sym, q in charged.items() if sym in ch.upstream.get(v.qid, frozenset())]
             if src:
                 first = min(src, key=lambda q: ch.order.get(q, 1 << 30))

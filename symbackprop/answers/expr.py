@@ -55,13 +55,50 @@ def _in_range(v):
     return v
 
 
-def _sum(terms: list):
+MAX_EXACT_BITS = 4096          # the size of a fraction the exact evaluation of a sum may build
+
+
+def _exact(node: Node, bindings: dict) -> Fraction | None:
+    """The exact value of an expression of written numbers (`(-0.1)·1 + 0.3·1 + 0.3·0 + (-0.2)·1` is
+    exactly 0), or None when it holds anything else (a quantity, a function, π, a power that is not a
+    small integer one) or grows beyond MAX_EXACT_BITS. Bounded by the tree's size."""
+    kind = node[0]
+    if kind == "num":
+        out = Fraction(node[1])
+    elif kind == "sym" and node[1] in bindings and isinstance(bindings[node[1]], int):
+        out = Fraction(bindings[node[1]])               # the index of a Σ
+    elif kind in ("add", "mul"):
+        out = Fraction(0 if kind == "add" else 1)
+        for a in node[1]:
+            v = _exact(a, bindings)
+            if v is None:
+                return None
+            out = out + v if kind == "add" else out * v
+            if max(out.numerator.bit_length(), out.denominator.bit_length()) > MAX_EXACT_BITS:
+                return None
+    elif kind == "pow":
+        base, ex = _exact(node[1], bindings), _exact(node[2], bindings)
+        if base is None or ex is None or ex.denominator != 1 or abs(ex) > 64 or (base == 0 and ex < 0):
+            return None
+        if max(base.numerator.bit_length(), base.denominator.bit_length()) * abs(ex) > MAX_EXACT_BITS:
+            return None
+        out = base ** int(ex)
+    else:
+        return None
+    return out
+
+
+def _sum(terms: list, exact=None):
     """An exact sum of the terms (mpmath.fsum), or AnswerError when they cancel more digits than are
-    evaluated: 4.5 + 10^{100} - 10^{100} would be 0, silently."""
+    evaluated: 4.5 + 10^{100} - 10^{100} would be 0, silently. `exact` (a function giving the sum's exact
+    value as a Fraction, or None) settles a sum of written numbers that cancels: 0.1 + 0.2 − 0.3 is 0."""
     total = mpmath.fsum(terms)
     largest = max((abs(t) for t in terms), default=0)
     # a 0 is exact unless its terms are so large that their last evaluated digits are above 10^-12
     if largest and largest > mpmath.mpf(10) ** CANCEL * (abs(total) if total else mpmath.mpf(10) ** -12):
+        value = exact() if exact is not None else None
+        if value is not None:
+            return mpmath.mpf(value.numerator) / value.denominator
         raise AnswerError(f"the terms of a sum cancel in more than {CANCEL} digits (one is about "
                           f"10^{int(mpmath.floor(mpmath.log10(largest)))}): write the value it has")
     return total
@@ -149,7 +186,7 @@ def _node(node: Node, env, bindings: dict):
                 return _eval(value, env, bindings)
         raise AnswerError("no case applies")
     if kind == "add":
-        return _checked(_sum([_eval(a, env, bindings) for a in node[1]]))
+        return _checked(_sum([_eval(a, env, bindings) for a in node[1]], lambda: _exact(node, bindings)))
     if kind == "mul":
         out = mpmath.mpf(1)
         for a in node[1]:

@@ -45,7 +45,8 @@ TOKEN = re.compile("|".join([
     rf"\\Delta\s*[A-Za-z]+\s*{SUB}(?:\s*{SUP})*",
     NET,
     rf"\\delta\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",                 # δ^{{(2)}}_5: a layer superscript first
-    rf"(?<![\\A-Za-z])[A-Za-z]\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",
+    # a letter not glued to a command or a word; after a row break `\\u_{3}` it starts a name
+    rf"(?:(?<![\\A-Za-z])|(?<=\\\\))[A-Za-z]\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",
     r"\\eta(?![A-Za-z])",
 ]))
 

@@ -16,12 +16,17 @@ import sympy as sp
 from ..symbolic_rules import (RULE_IDS, GeneralDerivation, c, d, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h, net_o,
                        t, w_h, w_o, x, y, z)
 from ..rule_check import evaluate_rule
+from ..messages import said
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
 
 SIZE = 3                                   # units per layer at the test points
 AT = {"k": 2, "j": 1, "i": 3}              # the units the rule is evaluated for
 POINTS = 4
+
+
+# g(net) itself, as a rule may (wrongly) write it where g'(net) belongs: the unit's output at a test point
+G_OF_NET = sp.Function("g")
 
 
 def rule_table(dv: GeneralDerivation) -> dict[str, tuple[sp.IndexedBase, str]]:
@@ -33,12 +38,14 @@ def rule_table(dv: GeneralDerivation) -> dict[str, tuple[sp.IndexedBase, str]]:
     table = {f"{nota.target_symbol}_k": (t, "k"), f"{out_sym}_k": (z, "k"), f"{nota.activation_symbol}_j": (y, "j"),
              f"{nota.input_symbol}_i": (x, "i"), "net_k": (net_o, "k"), "net_j": (net_h, "j"),
              "δ_k": (delta_o, "k"), "δ_j": (delta_h, "j"), f"{w}_{wo}": (w_o, "kj"), f"{w}_{wh}": (w_h, "ji"),
-             "g'(net_k)": (gprime, "k"), "g'(net_j)": (gprime, "j"), "η": (eta, "")}
+             "g'(net_k)": (gprime, "k"), "g'(net_j)": (gprime, "j"), "η": (eta, ""),
+             "g(net_k)": (G_OF_NET, "k"), "g(net_j)": (G_OF_NET, "j")}
     return table
 
 
 _TOKEN = re.compile(r"g\s*'\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)|\\delta\s*_\s*\{?\s*([kj])\s*\}?|net\s*_\s*\{?\s*([kj])\s*\}?"
-                    r"|\\eta(?![A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{?\s*([ijk]{1,2})\s*\}?")
+                    r"|\\eta(?![A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{?\s*([ijk]{1,2})\s*\}?"
+                    r"|(?<![\\A-Za-z])g\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)")
 _SUM = re.compile(r"\\sum\s*_\s*\{?\s*([kji])\s*\}?(?!\s*=)(?!\s*\^)")
 
 
@@ -54,6 +61,8 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
             key = f"δ_{m.group(2)}"
         elif m.group(3):
             key = f"net_{m.group(3)}"
+        elif m.group(6):
+            key = f"g(net_{m.group(6)})"
         elif token.startswith("\\eta"):
             key = "η"
         else:
@@ -150,6 +159,8 @@ class RuleChecker:
                     raise _NotSymbolic(f"index {idx}")
                 if base is eta:
                     return eta
+                if base is G_OF_NET:
+                    raise _NotSymbolic("g(net)")
                 args = tuple(letters[ch] for ch in idx)
                 if base is gprime:
                     return gprime((net_o if idx == "k" else net_h)[args])
@@ -172,9 +183,12 @@ class RuleChecker:
         except _NotSymbolic:                  # anything else is a bug of ours, and propagates
             return None
 
-    def check(self, rid: str, text: str) -> tuple[bool, str]:
-        """Is the student's rule the derived one? (ok, words): by SymPy when the difference expands
-        to zero, else by evaluation at random points."""
+    def check(self, rid: str, text: str) -> tuple[bool, str, str | None]:
+        """Is the student's rule the derived one? (ok, words, diagnosis): by SymPy when the difference
+        expands to zero, else by evaluation at random points. The diagnosis is "other_convention" for a
+        rule that is right in the other δ convention (every δ negated: δ_k = (t_k − z_k)g'(net_k),
+        Δw = ηδy), which the part's other answers decide (diagnose.consolidate), "g_not_gprime" for one
+        that is right once its g(net) is g'(net), else None."""
         if rid not in RULE_IDS:
             raise AnswerError(f"{rid}: not a rule; rules are {', '.join(RULE_IDS)}")
         check_size(text)
@@ -187,7 +201,38 @@ class RuleChecker:
             rule = self.dv.rule(rid)
             for f in [f for f in rule.forms if not f.has(sp.Derivative)] + [f for _, f in rule.specialised]:
                 if sp.expand(student - f) == 0:
-                    return True, "equal to the derived rule (SymPy)"
+                    return True, "equal to the derived rule (SymPy)", None
+        got = self._evaluate(node, names, negate_deltas=False)
+        for label, want in self.expected(rid):
+            if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
+                return True, ("equal to the derived rule at random points" if label == "general"
+                              else f"the rule with the {label} derivative, equal at random points"), None
+        general = self.expected(rid)[0][1]
+        if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+            return False, "the rule with the opposite sign (the other δ convention, or a sign slip)", \
+                "other_convention" if self._other_convention(rid, node, names) else None
+        if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+            return False, "twice the rule: the ½ of the loss left out", None
+        gs = sorted({key for key, (base, _) in self.table.items() if base is G_OF_NET
+                     and any(nm is self.table[key] for nm in names.values())})
+        if gs:
+            fixed = self._evaluate(node, names, negate_deltas=False, g_as_gprime=True)
+            if any(all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(fixed, want))
+                   for _, want in self.expected(rid)):
+                return False, said("diagnosis.g_not_gprime", net=gs[0][2:-1]), "g_not_gprime"
+        return False, "not the derived rule (compared at random values of every quantity)", None
+
+    def _other_convention(self, rid: str, node, names: dict) -> bool:
+        """Whether the rule is right once every δ is negated (δ = −∂L/∂net): its value with the δs
+        negated is the derived one, negated too when the rule's own left side is a δ."""
+        sign = -1.0 if rid.startswith("delta") else 1.0
+        got = self._evaluate(node, names, negate_deltas=True)
+        return any(all(abs(g - sign * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want))
+                   for _, want in self.expected(rid))
+
+    def _evaluate(self, node, names: dict, negate_deltas: bool, g_as_gprime: bool = False) -> list[float]:
+        """The student's rule at every test point (every δ negated when asked; g(net) read as g'(net) when
+        asked)."""
         got = []
         for vals, gp in self.points:
             def env(name, bindings, vals=vals, gp=gp):
@@ -199,20 +244,15 @@ class RuleChecker:
                 idx = tuple(bindings.get(letter, AT[letter]) for letter in letters)
                 if base is eta:
                     return vals[eta]
+                if base is G_OF_NET:           # g(net) is the unit's output; g' where asked (the slip g for g')
+                    base = gprime if g_as_gprime else z if letters == "k" else y
                 key = (net_o if letters == "k" else net_h)[idx] if base is gprime else base[idx]
                 table = gp if base is gprime else vals
                 if key not in table:           # Σ_{k=1}^{4} on a network of SIZE units: no such unit
                     raise AnswerError(f"{key} is outside the network the rule is checked on (indices 1 to "
                                       f"{SIZE}); write the sum over all units, e.g. \\sum_k")
+                if negate_deltas and base in (delta_o, delta_h):
+                    return -table[key]
                 return table[key]
             got.append(float(evaluate(node, env)))
-        for label, want in self.expected(rid):
-            if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
-                return True, ("equal to the derived rule at random points" if label == "general"
-                              else f"the rule with the {label} derivative, equal at random points")
-        general = self.expected(rid)[0][1]
-        if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "the rule with the opposite sign (the other δ convention, or a sign slip)"
-        if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "twice the rule: the ½ of the loss left out"
-        return False, "not the derived rule (compared at random values of every quantity)"
+        return got

@@ -158,6 +158,8 @@ MESSAGES = {
     "diagnosis.follows": "follows from your {name} (the first error)",
     "diagnosis.arithmetic": "arithmetic: the numbers give {got}, not {expected}",
     "diagnosis.numbers": "the substituted numbers give {got}, not {expected}",
+    # "give A, not B" always means B is what the student wrote (as diagnosis.arithmetic); here B is the right value
+    "diagnosis.numbers_right_value": "the substituted numbers give {got}; the right value is {expected}",
     "diagnosis.rule_not_giving": "the rule does not give {name}",
     "diagnosis.working_wrong": "the value is right but the working is not: {why}",
     "diagnosis.imprecise_place": "right to {decimals} decimal place; the problem asks for {asked}",
@@ -228,6 +230,9 @@ MESSAGES = {
     "why.others_do_not": "the others do not",
     "why.not_other_convention": "the values computed from it are not those of the other convention",
     # -- the other δ convention and a loss convention, used consistently --
+    "why.rule_not_negated": "your rule for the output δ has this problem's sign",
+    "diagnosis.rule_other_convention": "the rule of the other convention ({other}) instead of this problem's ({own}), "
+                                       "used consistently",
     "diagnosis.every_delta_flipped": "every δ has the opposite sign: the other convention ({other}) instead of this "
                                      "problem's ({own}); used consistently, so the Δw that follow are right",
     "diagnosis.other_convention_or_slip": "δ with the opposite sign: a sign slip, or the other convention ({other}) "

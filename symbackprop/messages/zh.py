@@ -150,6 +150,7 @@ MESSAGES = {
     "diagnosis.follows": "由你的 {name}（第一个错误）得出",
     "diagnosis.arithmetic": "计算错误：这些数值得出 {got}，而不是 {expected}",
     "diagnosis.numbers": "代入的数值得出 {got}，而不是 {expected}",
+    "diagnosis.numbers_right_value": "代入的数值得出 {got}；正确的值是 {expected}",
     "diagnosis.rule_not_giving": "该公式得不出 {name}",
     "diagnosis.working_wrong": "数值正确，但过程有误：{why}",
     "diagnosis.imprecise_place": "精确到 {decimals} 位小数是对的；题目要求 {asked} 位",
@@ -213,6 +214,8 @@ MESSAGES = {
     "why.negated_follow": "由它算出的值按本题的规则由它得出（Δw 也取反），所以不是另一种约定",
     "why.others_do_not": "其他 δ 没有反号",
     "why.not_other_convention": "由它算出的值不是另一种约定下的值",
+    "why.rule_not_negated": "你写的输出层 δ 的规则符号与本题一致",
+    "diagnosis.rule_other_convention": "另一种约定（{other}）下的规则，而本题为（{own}）；前后一致",
     # -- 另一种 δ 约定、前后一致的损失约定 --
     "diagnosis.every_delta_flipped": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）；前后一致，因此后面的 Δw 是对的",
     "diagnosis.other_convention_or_slip": "δ 符号相反：是符号错误，或用了另一种约定（{other}），而本题为（{own}）",

@@ -33,7 +33,7 @@ def _given(v: Verdict, width: int = 40) -> str:
 
 
 def _what(v: Verdict, lang: str = "en") -> str:
-    return say(v.message, lang) if v.points or v.status != "correct" else ""
+    return say(v.message, lang) if v.graded or v.status != "correct" else ""
 
 
 def attempted(r: PartReport) -> bool:
@@ -44,7 +44,7 @@ def attempted(r: PartReport) -> bool:
 def shown_verdicts(r: PartReport, show_given: bool) -> list[Verdict]:
     """The rows of a part's table: the graded items, and the values the problem gives (which carry no
     points: η, the weights) only when asked."""
-    return [v for v in r.verdicts if v.points or show_given]
+    return [v for v in r.verdicts if v.graded or show_given]
 
 
 def _given_slips(r: PartReport, show_given: bool, lang: str = "en") -> list[str]:
@@ -53,7 +53,7 @@ def _given_slips(r: PartReport, show_given: bool, lang: str = "en") -> list[str]
     if show_given:
         return []
     return [msg(lang, "report.given_slip", name=v.name, given=" ".join(v.given.split()), expected=v.expected_text)
-            for v in r.verdicts if not v.points and v.status not in ("correct", "follow_through")]
+            for v in r.verdicts if not v.graded and v.status not in ("correct", "follow_through")]
 
 
 def _footer(r: PartReport, show_given: bool = False, lang: str = "en") -> list[str]:
@@ -75,7 +75,7 @@ def _note(note: str, lang: str) -> str:
 
 def _given_name(v: Verdict, lang: str) -> str:
     """The item's name, marked when it is a value the problem gives (no points)."""
-    return v.name if v.points else msg(lang, "report.given_row", name=v.name)
+    return v.name if v.graded else msg(lang, "report.given_row", name=v.name)
 
 
 def _columns(lang: str) -> tuple[str, ...]:
