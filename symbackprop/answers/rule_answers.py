@@ -15,6 +15,7 @@ import sympy as sp
 
 from ..symbolic_rules import (RULE_IDS, GeneralDerivation, c, d, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h, net_o,
                        t, w_h, w_o, x, y, z)
+from ..messages import said
 from ..rule_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
@@ -59,8 +60,7 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
         else:
             key = f"{m.group(4)}_{m.group(5)}"
         if key not in table:
-            raise AnswerError(f"{token.strip()} is not a quantity of these rules (use k for an output unit, "
-                              f"j for a hidden unit, i for an input)")
+            raise AnswerError(said("rule_answer.not_a_quantity", name=token.strip()))
         ph = f"R_{{{len(names) + 1}}}"
         names[ph.replace("{", "").replace("}", "")] = table[key]
         return f" {ph} "
@@ -176,7 +176,7 @@ class RuleChecker:
         """Is the student's rule the derived one? (ok, words): by SymPy when the difference expands
         to zero, else by evaluation at random points."""
         if rid not in RULE_IDS:
-            raise AnswerError(f"{rid}: not a rule; rules are {', '.join(RULE_IDS)}")
+            raise AnswerError(said("rule_answer.not_a_rule", rid=rid, rules=", ".join(RULE_IDS)))
         check_size(text)
         text = normalize(text)
         body = split_relations(text)[-1][1]              # "δ_k = …": the right-hand side is the rule
@@ -187,7 +187,7 @@ class RuleChecker:
             rule = self.dv.rule(rid)
             for f in [f for f in rule.forms if not f.has(sp.Derivative)] + [f for _, f in rule.specialised]:
                 if sp.expand(student - f) == 0:
-                    return True, "equal to the derived rule (SymPy)"
+                    return True, said("rule_answer.equal_sympy")
         got = []
         for vals, gp in self.points:
             def env(name, bindings, vals=vals, gp=gp):
@@ -202,17 +202,16 @@ class RuleChecker:
                 key = (net_o if letters == "k" else net_h)[idx] if base is gprime else base[idx]
                 table = gp if base is gprime else vals
                 if key not in table:           # Σ_{k=1}^{4} on a network of SIZE units: no such unit
-                    raise AnswerError(f"{key} is outside the network the rule is checked on (indices 1 to "
-                                      f"{SIZE}); write the sum over all units, e.g. \\sum_k")
+                    raise AnswerError(said("rule_answer.outside", item=str(key), size=SIZE))
                 return table[key]
             got.append(float(evaluate(node, env)))
         for label, want in self.expected(rid):
             if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
-                return True, ("equal to the derived rule at random points" if label == "general"
-                              else f"the rule with the {label} derivative, equal at random points")
+                return True, (said("rule_answer.equal_random") if label == "general"
+                              else said("rule_answer.equal_specialised", label=label))
         general = self.expected(rid)[0][1]
         if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "the rule with the opposite sign (the other δ convention, or a sign slip)"
+            return False, said("rule_answer.opposite_sign")
         if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "twice the rule: the ½ of the loss left out"
-        return False, "not the derived rule (compared at random values of every quantity)"
+            return False, said("rule_answer.twice")
+        return False, said("rule_answer.not_derived")
