@@ -146,6 +146,11 @@ class PartReport:
         from ..render.report import render_markdown
         return render_markdown([self], f"part {self.part}", [])
 
+    def show(self, lang: str = "en"):
+        """The report as a notebook shows it, in `lang`: `report.show(lang="zh")` (render/display.py)."""
+        from ..render.display import Shown
+        return Shown(self, lang)
+
 
 def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
     """The items a student is expected to answer, with their points."""

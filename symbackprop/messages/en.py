@@ -387,4 +387,5 @@ MESSAGES = {
     "folder.not_regular": "not a regular file; not read",
     "folder.hard_link": "a hard link (the file has {n} names, which may lie outside the folder); not read",
     "grade.over_cpu": "not graded: needs more than {seconds} s of computing time, the most one submission may cost",
+    "report.notebook_source": "part {part}",
 }

@@ -352,4 +352,5 @@ MESSAGES = {
     "folder.not_regular": "不是普通文件；未读取",
     "folder.hard_link": "是硬链接（该文件有 {n} 个名称，可能位于文件夹之外）；未读取",
     "grade.over_cpu": "未批改：需要超过 {seconds} 秒的计算时间，超出了每份提交的上限",
+    "report.notebook_source": "部分 {part}",
 }
