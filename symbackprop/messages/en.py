@@ -388,4 +388,33 @@ MESSAGES = {
     "folder.hard_link": "a hard link (the file has {n} names, which may lie outside the folder); not read",
     "grade.over_cpu": "not graded: needs more than {seconds} s of computing time, the most one submission may cost",
     "report.notebook_source": "part {part}",
+    # -- a number with two readings (answers/numbers.py) ------------------------------------------------
+    "doubt.or": "{first} or {rest}",
+    "doubt.thousands_comma": "{written} is unreadable: a thousands separator or a decimal comma? did you mean "
+                             "{readings}? write the number without a thousands separator, with a decimal point",
+    "doubt.commas": "{written} is unreadable: digits separated by commas in no usual way; did you mean {reading}? "
+                    "write one number with a decimal point",
+    "doubt.mixed": "{written} is unreadable: a mixed number or a product? did you mean {readings}? write {writes}",
+    "doubt.one_number": "{reading} (one number)",
+    "doubt.a_product": "{reading} (a product)",
+    "doubt.spaced": "{written} is unreadable: numbers separated only by a space; did you mean {readings}? write one "
+                    "number, or \\cdot between numbers",
+    "doubt.bare_argument": "{written} is unreadable: without braces only the first digit is the argument; write "
+                           "{command}{{…}} with braces around the argument",
+    "doubt.bare_exponent": "{written} is unreadable: an exponent without braces; did you mean {readings}? write the "
+                           "exponent in braces",
+    "doubt.overline": "\\overline is not read: a repeating decimal (0.\\overline{{3}}) or a mean? write the value as a "
+                      "number or a fraction (\\frac{{1}}{{3}})",
+    "doubt.over": "\\over is read only between two numbers ({{9 \\over 2}}); write \\frac{{a}}{{b}}",
+    "doubt.european": "{written} is unreadable: a dot between groups of three and a decimal comma? did you mean "
+                      "{reading}? write the number without a thousands separator, with a decimal point",
+    "doubt.middle_dot": "{written} is unreadable: a middle dot between digits is a decimal point or a product; did you "
+                        "mean {readings}? write a decimal point, or \\cdot with spaces",
+    "doubt.prime": "{written} is unreadable: a prime (') after a number; did you mean {reading}? write the number alone",
+    "doubt.apostrophe": "{written} is unreadable: an apostrophe between digits (a thousands separator?); did you mean "
+                        "{readings}? write the number without separators, with a decimal point",
+    "doubt.several_points": "{written} is unreadable: a number with several decimal points; did you mean {readings}? "
+                            "write one decimal point",
+    "doubt.glued": "{written} is unreadable: a digit directly before a wrapped number (printed as one number, read as "
+                   "a product); did you mean {reading}? write the number once, unwrapped",
 }
