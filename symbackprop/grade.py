@@ -28,7 +28,7 @@ from .answers.ahead import likely_needs_reader
 from .answers.checker import items_of
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import InternalError, SymbackpropError
-from .messages import msg, replaced, said, say, text_of, words
+from .messages import joined_in, msg, replaced, said, say, text_of, words
 from .problem import Problem
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
 from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
@@ -367,11 +367,11 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
         lines += [msg(lang, "summary.mean", mean=f"{mean:.2f}",
                       max=f"{sum(rep.max_score for rep in graded[0].reports):g}"), ""]
         if len(part_max) > 1:
-            lines += [msg(lang, "summary.attempted", parts="; ".join(
+            lines += [msg(lang, "summary.attempted", parts=joined_in(lang, [
                 msg(lang, "summary.attempted_part_mean", part=md_text(part), tried=tried[part], graded=len(graded),
                     mean=f"{tried_score[part] / tried[part]:.2f}", max=f"{top_score:g}") if tried[part] else
                 msg(lang, "summary.attempted_part", part=md_text(part), tried=tried[part], graded=len(graded))
-                for part, top_score in part_max.items())), ""]
+                for part, top_score in part_max.items()])), ""]
     lines += [msg(lang, "summary.legend"), "", msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
@@ -384,11 +384,11 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
     if convention:
-        lines += ["", msg(lang, "summary.convention", parts="; ".join(
+        lines += ["", msg(lang, "summary.convention", parts=joined_in(lang, [
             msg(lang, "summary.convention_part", part=md_text(part),
                 items=", ".join(f"{_in_cell(names[k])} ×{convention[k]}" for k in order
                                 if k[0] == part and convention[k]))
-            for part in dict.fromkeys(p for p, _ in order if any(convention[k] for k in order if k[0] == p))))]
+            for part in dict.fromkeys(p for p, _ in order if any(convention[k] for k in order if k[0] == p))]))]
     nobody = [k for k in order if left_out[k] and not answered[k]]
     for part in dict.fromkeys(p for p, _ in nobody):
         lines += ["", msg(lang, "summary.nobody", part=md_text(part),

@@ -121,6 +121,14 @@ def joined(sentences: "list[str]") -> str:
     return said("joined", first=sentences[0], rest=joined(sentences[1:]))
 
 
+def joined_in(lang: str, sentences: "list[str]") -> str:
+    """Sentences said in `lang` already, joined by that language's joiner ("; " in English)."""
+    out = ""
+    for n, s in enumerate(reversed(list(sentences))):
+        out = s if n == 0 else msg(lang, "joined", first=s, rest=out)
+    return out
+
+
 def replaced(text: str, old: str, new: str) -> str:
     """`text` with `old` in it written `new` (as str.replace), a `Said` staying one: `old` is replaced in
     the fields that hold it, so that the message can still be said in another language."""

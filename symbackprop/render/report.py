@@ -13,7 +13,7 @@ import json
 import unicodedata
 
 from ..answers.checker import PartReport, Verdict
-from ..messages import msg, say, words
+from ..messages import joined_in, msg, say, words
 from .clip import clip_latex
 from .mdtext import md_cell, md_code, md_text
 
@@ -63,7 +63,7 @@ def _footer(r: PartReport, show_given: bool = False, lang: str = "en") -> list[s
         out.append(msg(lang, "report.first_error", name=next(v.name for v in r.verdicts if v.qid == r.first_error)))
     slips = _given_slips(r, show_given, lang)
     if slips:
-        out.append(msg(lang, "report.given_otherwise", items="; ".join(slips)))
+        out.append(msg(lang, "report.given_otherwise", items=joined_in(lang, slips)))
     if r.missing:
         out.append(msg(lang, "report.left_out", items=", ".join(r.missing_names[q] for q in r.missing)))
     return out + [_note(n, lang) for n in r.notes]
