@@ -368,3 +368,14 @@ def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(an
     assert _cjk(rules)
     with pytest.raises(SymbackpropError, match="fr"):
         sol.show("fr")
+
+
+def test_an_answers_file_that_is_no_yaml_is_said_in_the_chosen_language(tmp_path):
+    """The frame of the line is the catalogue's; PyYAML's own words about the error stay as it says them."""
+    path = tmp_path / "bad.yaml"
+    path.write_text("x: [\n", encoding="utf-8")
+    en = CliRunner().invoke(main, ["check", str(XOR), str(path)])
+    zh = CliRunner().invoke(main, ["check", str(XOR), str(path), "--lang", "zh"])
+    assert en.exit_code == zh.exit_code == 2
+    assert en.output.strip() == f"Error: {path}:2: invalid YAML: expected the node content, but found '<stream end>'"
+    assert zh.output.strip() == f"Error: {path}:2：YAML 无效：expected the node content, but found '<stream end>'"

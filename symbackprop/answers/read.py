@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SymbackpropError
-from ..messages import joined, said
+from ..messages import joined, said, text_of
 from ..symbolic_rules import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
@@ -71,7 +71,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         try:
             doc = load_yaml(path, what="an answers file", limit=MAX_BYTES, max_nodes=MAX_VALUES)
         except SymbackpropError as exc:      # the message names file and line
-            raise AnswerError(str(exc)) from None
+            raise AnswerError(text_of(exc)) from None
         data = doc.data
     if data is None:
         raise AnswerError(said("answers_file.empty", source=source))

@@ -417,4 +417,10 @@ MESSAGES = {
                             "write one decimal point",
     "doubt.glued": "{written} is unreadable: a digit directly before a wrapped number (printed as one number, read as "
                    "a product); did you mean {reading}? write the number once, unwrapped",
+    # -- a file that is no YAML we read (errors.py, yamlfile.py) ------------------------------------------
+    "error.at": "{where}: {message}",
+    "yaml.cannot_read": "cannot read the file: {why}",
+    "yaml.not_utf8": "not UTF-8 text (byte {byte})",
+    "yaml.not_read": "{problem}; not read",
+    "yaml.invalid": "invalid YAML: {what}",
 }

@@ -371,4 +371,10 @@ MESSAGES = {
     "doubt.apostrophe": "{written} 无法读取：数字之间有撇号（千位分隔符？）；你是指 {readings} 吗？请不用分隔符，用小数点写数",
     "doubt.several_points": "{written} 无法读取：一个数里有多个小数点；你是指 {readings} 吗？请只写一个小数点",
     "doubt.glued": "{written} 无法读取：一个数字紧挨在带格式的数前面（显示为一个数，却读作乘积）；你是指 {reading} 吗？请只写一次这个数，不加格式",
+    # -- 无法读取的 YAML 文件（errors.py、yamlfile.py） --
+    "error.at": "{where}：{message}",
+    "yaml.cannot_read": "无法读取文件：{why}",
+    "yaml.not_utf8": "不是 UTF-8 文本（第 {byte} 个字节）",
+    "yaml.not_read": "{problem}；未读取",
+    "yaml.invalid": "YAML 无效：{what}",
 }
