@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .answers.read import WRITEUP_SUFFIXES
 from .errors import SymbackpropError
+from .messages import said
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json") + WRITEUP_SUFFIXES
 MAX_SUBMISSIONS = 5000          # submissions graded in one run
@@ -86,8 +87,8 @@ def scan_class(folder: str | Path) -> ClassFolder:
         student, entry, what = group[0]
         if len(group) > 1:
             entries = ", ".join(_shown(e) for _, e, _ in group)
-            out.unread.append(Unread(student, str(given / entry), f"{entries}: one student, {len(group)} entries; "
-                                     f"a student is one file or one folder, so none is graded", True))
+            out.unread.append(Unread(student, str(given / entry), said("folder.two_entries", entries=entries,
+                                                                       n=len(group)), True))
         elif isinstance(what, str):
             out.unread.append(Unread(student, str(given / entry), what, True))
         else:
@@ -112,7 +113,7 @@ def _entry(given: Path, root: Path, name: str) -> Unread | tuple[str, str, Path 
     student = Path(name).stem if answer else name
     target = _resolve(given / name)
     if isinstance(target, str):                              # a link that loops or leads nowhere
-        return (student, name, f"{_shown(name)}: {target}; not read") if answer \
+        return (student, name, said("folder.entry_not_read", entry=_shown(name), why=target)) if answer \
             else Unread(name, source, f"{_shown(name)}: {target}", False)
     if target == root or target in root.parents:
         return Unread(name, source, f"{_shown(name)}: a link to the submissions folder itself"
@@ -121,21 +122,22 @@ def _entry(given: Path, root: Path, name: str) -> Unread | tuple[str, str, Path 
     if root not in target.parents:
         where = f"a link to a {'folder' if kind == 'folder' else 'file'} outside the submissions folder; not read"
         if answer or kind == "folder":
-            return (name if kind == "folder" else student), name, f"{_shown(name)}: {where}"
+            return (name if kind == "folder" else student), name, \
+                said("folder.link_out_folder" if kind == "folder" else "folder.link_out_file", entry=_shown(name))
         return Unread(name, source, f"{_shown(name)}: {where}", False)
     vetted = given.joinpath(*target.relative_to(root).parts)
     if kind == "folder":
         return name, name, _student_folder(given, root, vetted, name)
     if kind != "file":
-        return (student, name, f"{_shown(name)}: {kind}; not read") if answer \
+        return (student, name, said("folder.entry_not_read", entry=_shown(name), why=kind)) if answer \
             else Unread(name, source, f"{_shown(name)}: {kind}; not read", False)
     if not answer:
         return Unread(name, source, f"{_shown(name)}: not an answers file (those end in "
                                     f"{', '.join(ANSWER_SUFFIXES)})", False)
     if not _is_answers_name(target.name):
-        return student, name, f"{_shown(name)}: a link to {_shown(target.name)}, which is not an answers file; not read"
+        return student, name, said("folder.link_not_answers", entry=_shown(name), target=_shown(target.name))
     problem = _unreadable(target)
-    return student, name, f"{_shown(name)}: {problem}" if problem else vetted
+    return student, name, said("folder.entry", entry=_shown(name), why=problem) if problem else vetted
 
 
 def _student_folder(given: Path, root: Path, folder: Path, name: str) -> Path | str:
@@ -144,29 +146,30 @@ def _student_folder(given: Path, root: Path, folder: Path, name: str) -> Path | 
     try:
         names = _list(folder, MAX_FOLDER_ENTRIES)
     except OSError as exc:
-        return f"{shown}: cannot be read: {_why(exc)}"
+        return said("folder.cannot_read", entry=shown, why=_why(exc))
     if len(names) > MAX_FOLDER_ENTRIES:
-        return f"{shown}: more than {MAX_FOLDER_ENTRIES} entries; not read"
+        return said("folder.too_many_entries", entry=shown, most=MAX_FOLDER_ENTRIES)
     answers = sorted(n for n in names if not n.startswith(".") and _is_answers_name(n))
     if not answers:
-        return f"{shown}: {'empty' if not names else 'no answers file'} (a student's folder holds one file ending in " \
-               f"{', '.join(ANSWER_SUFFIXES)})"
+        return said("folder.empty" if not names else "folder.no_answers_file", entry=shown,
+                    suffixes=", ".join(ANSWER_SUFFIXES))
     if len(answers) > 1:
         listed = ", ".join(_shown(n) for n in answers[:5]) + (", …" if len(answers) > 5 else "")
-        return f"{shown}: {len(answers)} answers files ({listed}); a student's folder holds one, so none is graded"
+        return said("folder.several_files", entry=shown, n=len(answers), listed=listed)
     shown += _shown(answers[0])
     target = _resolve(folder / answers[0])
     if isinstance(target, str):
-        return f"{shown}: {target}; not read"
+        return said("folder.entry_not_read", entry=shown, why=target)
     if root not in target.parents:
-        return f"{shown}: a link to a file outside the submissions folder; not read"
+        return said("folder.link_out_file", entry=shown)
     kind = _kind(target)
     if kind != "file":
-        return f"{shown}: {'a folder' if kind == 'folder' else kind}; not read"
+        return said("folder.a_folder", entry=shown) if kind == "folder" else \
+            said("folder.entry_not_read", entry=shown, why=kind)
     if not _is_answers_name(target.name):
-        return f"{shown}: a link to {_shown(target.name)}, which is not an answers file; not read"
+        return said("folder.link_not_answers", entry=shown, target=_shown(target.name))
     problem = _unreadable(target)
-    return f"{shown}: {problem}" if problem else given.joinpath(*target.relative_to(root).parts)
+    return said("folder.entry", entry=shown, why=problem) if problem else given.joinpath(*target.relative_to(root).parts)
 
 
 def _is_answers_name(name: str) -> bool:
@@ -228,14 +231,14 @@ def _unreadable(target: Path) -> str | None:
         fd = os.open(target, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "became a link after it was checked; not read"
-        return f"cannot be read: {_why(exc)}"
+            return said("folder.became_link")
+        return said("folder.file_cannot_read", why=_why(exc))
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return "not a regular file; not read"
+            return said("folder.not_regular")
         if st.st_nlink > 1:               # a hard link: its other names may lie outside the folder
-            return f"a hard link (the file has {st.st_nlink} names, which may lie outside the folder); not read"
+            return said("folder.hard_link", n=st.st_nlink)
     finally:
         os.close(fd)
     return None

@@ -21,7 +21,7 @@ import click
 from . import __version__
 from .errors import InternalError, SymbackpropError
 from . import messages
-from .messages import msg
+from .messages import msg, say, text_of
 
 
 class InputError(click.ClickException):
@@ -67,28 +67,28 @@ def _stop_cleanly_on_sigterm() -> None:
 
 
 @contextmanager
-def _boundary(after: str = "") -> Iterator[None]:
+def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
     """The one error boundary of a command's work: a user's mistake is one line and exit 2, SIGTERM
     and Ctrl-C stop quietly (143, 130), an InternalError is one line and exit 3, anything else is a bug
-    of ours (exit 3, with the traceback)."""
+    of ours (exit 3, with the traceback). Its lines are said in `lang` (`after` is said in it already)."""
     _stop_cleanly_on_sigterm()
     try:
         yield
     except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(say(text_of(exc), lang)) from None
     except click.ClickException:
         raise
     except Terminated:
-        click.echo(f"terminated{after}", err=True)
+        click.echo(msg(lang, "cli.terminated") + after, err=True)
         sys.exit(143)
     except KeyboardInterrupt:
-        click.echo(f"interrupted{after}", err=True)
+        click.echo(msg(lang, "cli.interrupted") + after, err=True)
         sys.exit(130)
     except InternalError as exc:                 # ours, and already said in one line: no traceback
-        click.echo(f"internal error (not a fault of your input): {exc}{after}", err=True)
+        click.echo(msg(lang, "cli.internal_error_named", error=say(text_of(exc), lang)) + after, err=True)
         sys.exit(INTERNAL_ERROR)
     except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
-        _internal_error(exc, after)
+        _internal_error(exc, after, lang)
 
 
 def _write(text: str | bytes, output: str) -> None:
@@ -128,13 +128,12 @@ def _outputs_safe(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str
         raise InputError(str(exc)) from None
 
 
-def _internal_error(exc: BaseException, after: str = "") -> None:
+def _internal_error(exc: BaseException, after: str = "", lang: str = "en") -> None:
     """A bug of ours, never the user's fault: say so in one line, give the traceback for a bug
     report, exit 3 (distinct from 1, "checked and found wrong", and 2, bad input)."""
     import traceback
     click.echo("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(), err=True)
-    click.echo(f"internal error (a bug in symbackprop, not in your input): {type(exc).__name__}: {exc}{after}",
-               err=True)
+    click.echo(msg(lang, "cli.internal_error_bug", error=f"{type(exc).__name__}: {exc}") + after, err=True)
     sys.exit(INTERNAL_ERROR)
 
 
@@ -215,7 +214,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     if standalone is None:
         standalone = output != "-"
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
-    with _boundary():
+    with _boundary(lang=lang):
         from .render import render
         from .solution import solve as solve_problem
         solution = solve_problem(problem, list(parts) or None, check=check)
@@ -267,7 +266,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
     fmt = fmt or _report_format(output)
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)])
-    with _boundary():
+    with _boundary(lang=lang):
         from .answers import check_submission
         from .render import report as report_render
         reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
@@ -354,9 +353,9 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         feedback = _feedback_plan(feedback_dir, scan, [(k, v) for k, v in inputs if v] + outputs) \
             if feedback_dir else {}
     except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(say(text_of(exc), lang)) from None
     submissions = scan.submissions
-    with _boundary("; gradebook not written"):
+    with _boundary(msg(lang, "cli.gradebook_not_written"), lang):
         with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading", n=len(submissions)),
                                file=sys.stderr) as bar:
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
@@ -497,7 +496,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
     given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
              "delta": delta, "weight_order": weight_order}
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
-    with _boundary():
+    with _boundary(lang=lang):
         from .render import render
         from .rule_check import derive_for_parts
         if problem is not None:

@@ -24,7 +24,11 @@ class ProblemError(SymbackpropError):
             where += f":{line}"
         if field:
             where += f": {field}"
-        super().__init__(f"{where}: {message}")
+        if getattr(message, "key", None):        # a catalogue message: the whole line stays translatable
+            from .messages import said
+            super().__init__(said("error.at", where=where, message=message))
+        else:
+            super().__init__(f"{where}: {message}")
 
 
 class InternalError(Exception):

@@ -33,6 +33,7 @@ from . import losses
 from .activations import softmax_value
 from .budget import check_budget
 from .errors import InternalError
+from .messages import joined, said
 from .problem import Part
 from .quantity import Key
 
@@ -444,13 +445,14 @@ def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
             continue
         value = float(graph.value(net))
         if any(math.isclose(value, float(k), abs_tol=1e-4) for k in kinks):
-            found.append((li, j, f"net_{j} = {value:g} is at a kink of {part.activations[li].name}"))
+            found.append((li, j, said("gradcheck.kink_at", net=f"net_{j}", value=f"{value:g}",
+                                      activation=part.activations[li].name)))
     loss = losses.TABLE[part.loss]
     if loss.kinks:                # the loss's own kinks (l1: |t − u| at u = t), from its row
         out_layer = len(part.layers) - 1
         for a in graph.order:
             if isinstance(a, loss.kinks) and abs(float(graph.value(a.args[0]))) < 1e-4:
-                found += [(out_layer, k, f"{loss.kink_note}, a kink of the {loss.name} loss")
+                found += [(out_layer, k, said("gradcheck.kink_loss", note=loss.kink_note, loss=loss.name))
                           for k in part.outputs]
     return found
 
@@ -459,4 +461,4 @@ def _kink_affecting(kinks, layer: int, unit: str) -> str | None:
     """Why finite differences for a weight into `unit` cross a kink: the kink is at that unit or
     in a later layer (perturbing the weight moves every net downstream)."""
     reasons = [why for li, j, why in kinks if j == unit or li > layer]
-    return "; ".join(dict.fromkeys(reasons)) or None
+    return joined(list(dict.fromkeys(reasons))) or None

@@ -28,7 +28,7 @@ from .answers.ahead import likely_needs_reader
 from .answers.checker import items_of
 from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, student_key  # noqa: F401
 from .errors import InternalError, SymbackpropError
-from .messages import msg, say, words
+from .messages import joined_in, msg, replaced, said, say, text_of, words
 from .problem import Problem
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
 from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
@@ -109,12 +109,11 @@ def _grade_one(student: str, path: str) -> StudentResult:
         reports, problems = _GRADER.check(path, _PART)          # type: ignore[union-attr]
         return StudentResult(student, path, reports, None, problems)
     except OverLimit as exc:
-        return StudentResult(student, path, error=_own_name(str(exc), path), status="over_limit")
+        return StudentResult(student, path, error=_own_name(text_of(exc), path), status="over_limit")
     except SymbackpropError as exc:
-        return StudentResult(student, path, error=_own_name(str(exc), path))
+        return StudentResult(student, path, error=_own_name(text_of(exc), path))
     except MemoryError:
-        return StudentResult(student, path, error=f"not graded: exceeded the {MEMORY // 2**20} MB memory limit "
-                                                  f"for one submission", status="over_limit")
+        return StudentResult(student, path, error=said("grade.over_memory", mb=MEMORY // 2**20), status="over_limit")
     except InternalError:          # e.g. the LaTeX reader cannot start: every submission would meet it
         raise                      # worker_loop stops the whole run with it (one line, exit 3)
     except Exception as exc:
@@ -125,7 +124,7 @@ def _grade_one(student: str, path: str) -> StudentResult:
 def _own_name(message: str, path: str) -> str:
     """A message about a submission as the student may read it (gradebook note, Gradescope output):
     the file by its own name, not by where the grader keeps the class folder."""
-    return message.replace(path, os.path.basename(path))
+    return replaced(message, path, os.path.basename(path))
 
 
 def _work(grader: Grader, task: tuple[str, str]) -> tuple[StudentResult, bool]:
@@ -179,8 +178,7 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
             results[index] = outcome.value
         elif outcome.kind == "timeout":
             results[index] = StudentResult(student, str(path), status="over_limit",
-                                           error=f"not graded: exceeded the {SECONDS:g} s limit for one submission "
-                                                 f"(its grading was stopped)")
+                                           error=said("grade.over_time", seconds=f"{SECONDS:g}"))
         else:
             why = f"the grading process stopped (exit code {outcome.exitcode}) while checking this submission"
             results[index] = StudentResult(student, str(path), status="internal_error", error=f"{INTERNAL}: {why}",
@@ -369,11 +367,11 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
         lines += [msg(lang, "summary.mean", mean=f"{mean:.2f}",
                       max=f"{sum(rep.max_score for rep in graded[0].reports):g}"), ""]
         if len(part_max) > 1:
-            lines += [msg(lang, "summary.attempted", parts="; ".join(
+            lines += [msg(lang, "summary.attempted", parts=joined_in(lang, [
                 msg(lang, "summary.attempted_part_mean", part=md_text(part), tried=tried[part], graded=len(graded),
                     mean=f"{tried_score[part] / tried[part]:.2f}", max=f"{top_score:g}") if tried[part] else
                 msg(lang, "summary.attempted_part", part=md_text(part), tried=tried[part], graded=len(graded))
-                for part, top_score in part_max.items())), ""]
+                for part, top_score in part_max.items()])), ""]
     lines += [msg(lang, "summary.legend"), "", msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
@@ -386,11 +384,11 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
     if convention:
-        lines += ["", msg(lang, "summary.convention", parts="; ".join(
+        lines += ["", msg(lang, "summary.convention", parts=joined_in(lang, [
             msg(lang, "summary.convention_part", part=md_text(part),
                 items=", ".join(f"{_in_cell(names[k])} ×{convention[k]}" for k in order
                                 if k[0] == part and convention[k]))
-            for part in dict.fromkeys(p for p, _ in order if any(convention[k] for k in order if k[0] == p))))]
+            for part in dict.fromkeys(p for p, _ in order if any(convention[k] for k in order if k[0] == p))]))]
     nobody = [k for k in order if left_out[k] and not answered[k]]
     for part in dict.fromkeys(p for p, _ in nobody):
         lines += ["", msg(lang, "summary.nobody", part=md_text(part),

@@ -154,6 +154,11 @@ class Solution:
         from .render.notebook import latex_math
         return latex_math(self)
 
+    def show(self, lang: str = "en"):
+        """The solution as a notebook shows it, in `lang`: `solution.show(lang="zh")` (render/display.py)."""
+        from .render.display import Shown
+        return Shown(self, lang)
+
 
 def solve(problem: Problem | str | Path, parts: list[str] | None = None, check: bool = False) -> Solution:
     """Derive and evaluate every part (or the named ones) of a problem. A problem over the size

@@ -93,6 +93,11 @@ class GeneralDerivation:
         from .render.rules import render_markdown
         return render_markdown([self])
 
+    def show(self, lang: str = "en"):
+        """The rules as a notebook shows them, in `lang`: `derivation.show(lang="zh")` (render/display.py)."""
+        from .render.display import Shown
+        return Shown(self, lang)
+
 
 def _in_range(expr: sp.Expr) -> sp.Expr:
     """Take the first branch of SymPy's index-range Piecewise (`k` in 1..c): our indices are in range."""

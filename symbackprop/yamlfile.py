@@ -24,6 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ProblemError
+from .messages import said
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100               # lists and mappings inside each other
@@ -333,7 +334,7 @@ def read_limited(path: str | Path, limit: int = MAX_BYTES, what: str = "a proble
     except ProblemError:
         raise
     except OSError as exc:
-        raise ProblemError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
+        raise ProblemError(said("yaml.cannot_read", why=str(exc.strerror or exc)), source=source) from None
     if len(raw) > limit:
         raise ProblemError(f"file is larger than {limit} bytes, the most {what} may have", source=source)
     return raw
@@ -348,7 +349,7 @@ def load_yaml(path: str | Path, what: str = "a problem file", limit: int = MAX_B
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProblemError(f"not UTF-8 text (byte {exc.start})", source=source) from None
+        raise ProblemError(said("yaml.not_utf8", byte=exc.start), source=source) from None
     return parse_yaml(text, source, max_nodes)
 
 
@@ -382,7 +383,7 @@ def _parse_with(loader_class, text: str, source: str, max_nodes: int) -> YamlDoc
             root = loader.get_single_node()
         except _Refused as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-            raise ProblemError(f"{exc.problem}; not read", source=source, line=line) from None
+            raise ProblemError(said("yaml.not_read", problem=exc.problem), source=source, line=line) from None
         index, expanded = _index(root, source)
         if expanded > max_nodes:
             raise ProblemError(f"{expanded} values once its aliases (*name) are expanded; at most {max_nodes}",
@@ -392,9 +393,9 @@ def _parse_with(loader_class, text: str, source: str, max_nodes: int) -> YamlDoc
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "invalid YAML"
-        raise ProblemError(f"invalid YAML: {what}", source=source, line=line) from None
+        raise ProblemError(said("yaml.invalid", what=what), source=source, line=line) from None
     except yaml.YAMLError as exc:
-        raise ProblemError(f"invalid YAML: {exc}", source=source) from None
+        raise ProblemError(said("yaml.invalid", what=str(exc)), source=source) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:   # a constructor's own failure
         raise ProblemError(f"cannot read a value: {shown(str(exc))}", source=source) from None
     finally:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SymbackpropError
+from ..messages import said, text_of
 from ..problem import Problem, load_problem
 from ..solution import Solution, solve
 from .ahead import likely_needs_reader, submission_texts
@@ -84,7 +85,7 @@ class Grader:
             reports = [self.checkers[n].check(sub.answers.get(n, []), meter) for n in names]
             reports = [replace(r, notes=r.notes + tuple(sub.notes.get(r.part, ()))) for r in reports]
         except OverLimit as exc:
-            raise OverLimit(f"{path}: {exc}") from None
+            raise OverLimit(said("answers_file.over_limit", source=str(path), why=text_of(exc))) from None
         return reports, sub.problems
 
     def close(self) -> None:

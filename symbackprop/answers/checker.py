@@ -29,7 +29,7 @@ import sympy as sp
 from ..symbolic_rules import RULE_IDS
 from ..printing import format_value, message_number
 from ..solution import PartSolution
-from ..messages import catalogue, said
+from ..messages import Said, catalogue, joined, replaced, said, text_of
 from . import copied, diagnose
 from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
                       within, written_number)
@@ -159,6 +159,11 @@ class PartReport:
     def _repr_markdown_(self) -> str:          # Jupyter and Colab show a report as its table
         from ..render.report import render_markdown
         return render_markdown([self], f"part {self.part}", [])
+
+    def show(self, lang: str = "en"):
+        """The report as a notebook shows it, in `lang`: `report.show(lang="zh")` (render/display.py)."""
+        from ..render.display import Shown
+        return Shown(self, lang)
 
 
 def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
@@ -319,7 +324,7 @@ class Checker:
             if up and up != first and up != v.qid and first_said in v.message:
                 now = said("diagnosis.follows_wrong" if status.get(up) == "wrong" else "diagnosis.follows_plain",
                            name=self.name(up))
-                v = replace(v, message=now if v.message == first_said else v.message.replace(first_said, now))
+                v = replace(v, message=replaced(v.message, first_said, now))
             out.append(v)
         return out
 
@@ -340,7 +345,7 @@ class Checker:
             ok, words, code = self.rules.check(ans.qid, ans.text)
         except AnswerError as exc:
             return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "unreadable", points, 0.0,
-                           message=str(exc).replace(f"equation {EQUATION_HINT}", f"equation {ans.qid} = …"),
+                           message=_hinted(text_of(exc), ans.qid),
                            line=ans.line)
         return Verdict(ans.qid, ans.qid, ans.given, float("nan"), expected, "correct" if ok else "wrong", points,
                        1.0 if ok else 0.0, diagnosis=None if ok else code or "rule",
@@ -385,9 +390,7 @@ class Checker:
     def own_hint(self, message: str, qid: str) -> str:
         """A reader's hint that shows an example equation (`an equation u_3 = …`) names the item it is
         about instead: a hint on Δw_{35} says `Δw_{35} = …`."""
-        if EQUATION_HINT not in message:
-            return message
-        return message.replace(f"equation {EQUATION_HINT}", f"equation {self.name(qid)} = …")
+        return _hinted(message, self.name(qid))
 
     def _check_one(self, ans: Answer, own: OwnValues, wrong_first: dict) -> tuple[Verdict, Interval]:
         """One answer's verdict, and the spread its rounding gives the student's value (spread.py). A right answer judged from its text alone is right whatever else
@@ -421,10 +424,10 @@ class Checker:
             # a value given with a reason that does not hold: wrong, whatever the value (the reason says
             # the student would have written another value for another net)
             v = replace(v, status="wrong", credit=0.0, diagnosis="reason" if v.status != "wrong" else v.diagnosis,
-                        message="; ".join([false[0].message] + ([v.message] if v.message else [])))
+                        message=_joined([false[0].message] + ([v.message] if v.message else [])))
         unread = [lk.message for lk in v.links if lk.kind == "unread"]
         if unread:
-            v = replace(v, message=self.own_hint("; ".join(([v.message] if v.message else []) + unread), ans.qid))
+            v = replace(v, message=self.own_hint(_joined(([v.message] if v.message else []) + unread), ans.qid))
         return v, mine, radius
 
     def _judge_links(self, ans: Answer, own_values: OwnValues, wrong_first: dict) -> tuple[Verdict, bool, Interval]:
@@ -435,10 +438,10 @@ class Checker:
         try:
             links, value, decimals, bound = self._read(ans, expected, student)
         except AnswerError as exc:
-            return self._verdict(ans, "unreadable", message=str(exc)), False, (0.0, 0.0)
+            return self._verdict(ans, "unreadable", message=text_of(exc)), False, (0.0, 0.0)
         except OverflowError:        # a number no float holds, wherever it is met: never a traceback
-            return self._verdict(ans, "unreadable", message=f"out of range: a number in it is too large to be "
-                                                            f"an answer (at most 10^{MAX_EXPONENT} in size)"), False, (0.0, 0.0)
+            return self._verdict(ans, "unreadable", message=said("answer.overflow", most=MAX_EXPONENT)), \
+                False, (0.0, 0.0)
         if value is not None and decimals is not None and not ans.number and truncated(ans.text):
             value = _untruncated(value, decimals, expected)
         own = any(lk.own for lk in links)
@@ -520,7 +523,7 @@ class Checker:
             if given and v is not None and not same(v, expected) and same(value, v):
                 name = names.get(leaf, str(leaf))
                 shown = self.expected_text[sid] if sid is not None else self._shown(v)
-                return "given_value", f"the given value {name} = {shown} written unchanged: the step was not carried out"
+                return "given_value", said("answer.given_unchanged", name=name, shown=shown)
         return None
 
     def _shown(self, x: float, places: int | None = None) -> str:
@@ -532,9 +535,8 @@ class Checker:
     def _no_value(self, links: list[Link]) -> str:
         """Why an answer with no number earns nothing: its own name, or a rule left unsubstituted."""
         if all(lk.kind == "name" for lk in links):
-            return "no value: the answer only names the quantity; give its value"
-        return ("no value: a rule with nothing substituted earns nothing on its own; give its numbers and "
-                "value (rule = numbers = value)")
+            return said("answer.no_value_name")
+        return said("answer.no_value_rule")
 
     def _judge_wrong(self, ans: Answer, links: list[Link], value: float, decimals, bound: float, match,
                      own_values: OwnValues, wrong_first: dict) -> Verdict:
@@ -549,8 +551,8 @@ class Checker:
                    for lk in links):
                 # its working is this problem's convention and gives the right δ: the sign was lost after it
                 return self._verdict(ans, "wrong", diagnosis="sign", value=value, links=tuple(links),
-                                     message="; ".join([diagnose.MESSAGES["sign"] + " (the working is this "
-                                                        "problem's convention)"] + [lk.message for lk in bad_links[:1]]))
+                                     message=joined([said("answer.sign_own_convention")]
+                                                    + [lk.message for lk in bad_links[:1]]))
             # the other δ convention or a sign slip: decided for the whole part in diagnose.consolidate
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
@@ -563,7 +565,8 @@ class Checker:
             wrong_first[ans.qid] = ans.qid
             if abs(slipped.numbers) > self.tol.floor and within(value, -slipped.numbers, self.tol):
                 return self._verdict(ans, "wrong", diagnosis="sign", value=value, links=tuple(links),
-                                     message=f"{diagnose.MESSAGES['sign']} ({slipped.message})")
+                                     message=said("answer.sign_because", sign=diagnose.MESSAGES["sign"],
+                                                  why=slipped.message))
             return self._verdict(ans, "wrong", diagnosis="arithmetic", value=value, links=tuple(links),
                                  message=slipped.message)
         # error carried forward: the step from the student's own earlier values, those they did not
@@ -604,7 +607,8 @@ class Checker:
                                          message=said("diagnosis.follows_consistently", follows=follows,
                                                       what=said(f"consistently.{code}"))
                                          if f"consistently.{code}" in CONSISTENTLY else
-                                         f"{follows}: {diagnose.MESSAGES[code].split(': ', 1)[1]}, used consistently")
+                                         said("diagnosis.follows_consistently", follows=follows,
+                                              what=diagnose.MESSAGES[code].split(': ', 1)[1]))
                 return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
                                      source=upstream)
             if carried.status == "correct" and not bad_links:
@@ -706,7 +710,7 @@ class Checker:
                     links.append(self._reason_link(rel, reason, student))
                 prepared = prepare(piece, self.table)
                 if prepared.unknown:
-                    raise AnswerError(f"{prepared.unknown[0]} is not a quantity of this problem")
+                    raise AnswerError(said("answer.not_a_quantity", name=prepared.unknown[0]))
                 node = self.parser.parse(prepared.text)
                 names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
                 if names:
@@ -742,11 +746,12 @@ class Checker:
                 if lit is not None:            # `(0.98) = u_3`: a single number that only names follow
                     decimals, bound = lit, 0.0
             except AnswerError as exc:
-                reason = explain_unknown(piece, str(exc))
+                reason = explain_unknown(piece, text_of(exc))
                 if n == len(parts) - 1 or isinstance(exc, OutOfRange) or getattr(self.parser, "budget", 1.0) <= 0:
                     raise AnswerError(reason) from None
                 unread.append(AnswerError(reason))
-                links.append(Link(rel, piece, "unread", False, f"the link `{_clip(piece)}` was not read: {reason}"))
+                links.append(Link(rel, piece, "unread", False, said("answer.link_not_read", link=_clip(piece),
+                                                                    reason=reason)))
         if unread and value is None:                 # nothing left to grade: the item is unreadable
             raise unread[0]
         return links, value, decimals, bound
@@ -789,8 +794,8 @@ class Checker:
         mine = any(sym in student and student[sym] != self.true.get(sym) for sym, _ in used.values())
         values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())
         conds = " / ".join(f"`{_clip(r[3])}`" for _, r in rows if r is not None)
-        return rows[-1][0], Link(rel, conds, "reason", False, f"no case holds ({conds})"
-                                 + (f": {values}{' (your value)' if mine else ''}" if values else ""), own=bool(used))
+        return rows[-1][0], Link(rel, conds, "reason", False, _with_values("answer.no_case", values, mine, conds=conds),
+                                 own=bool(used))
 
     def _reason_holds(self, reason: tuple[str, str, str, str], student: dict) -> tuple[bool, dict, bool]:
         """Whether a reason's comparison holds, the names it used with their values, and whether any of
@@ -800,8 +805,7 @@ class Checker:
         for side in (lhs, rhs):
             prepared = prepare(side, self.table)
             if prepared.unknown:
-                raise AnswerError(f"{prepared.unknown[0]} in the reason `{_clip(cond)}` is not a quantity of "
-                                  f"this problem")
+                raise AnswerError(said("answer.reason_unknown", name=prepared.unknown[0], cond=_clip(cond)))
             node = self.parser.parse(prepared.text)
             env = {}
             for ph, key in prepared.names.items():
@@ -825,9 +829,8 @@ class Checker:
         if ok:
             return Link(rel, cond, "reason", True, own=bool(used))
         values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())
-        whose = " (your value)" if mine else ""
-        return Link(rel, cond, "reason", False, f"the reason `{_clip(cond)}` is false"
-                    + (f": {values}{whose}" if values else ""), own=bool(used))
+        return Link(rel, cond, "reason", False, _with_values("answer.reason_false", values, mine, cond=_clip(cond)),
+                    own=bool(used))
 
     def _rounded(self, qid: str, written: dict, student: dict) -> tuple[dict[Fraction, int], bool]:
         """Which decimals written in an expression stand for rounded values, with their places, and
@@ -886,14 +889,14 @@ class Checker:
         try:
             got = [float(evaluate(node, {ph: pt[s] for ph, s in env_of[0].items()}, self.step0)) for pt in points]
         except AnswerError as exc:       # 1/0 or log of a negative at some point; anything else is a bug
-            return Link(rel, piece, "rule", False, f"cannot evaluate the rule: {exc}")
+            return Link(rel, piece, "rule", False, said("answer.cannot_evaluate", why=text_of(exc)))
         want = [pt[sym] for pt in points]
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
             return Link(rel, piece, "rule", True, convention=both)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):
-            return Link(rel, piece, "rule", False, "the rule of the other δ convention", convention=True)
+            return Link(rel, piece, "rule", False, said("answer.rule_other_convention"), convention=True)
         # a given value (target, input, bias input, η, weight) written as its number (`½(1 − u_5)²` with
         # z_1 = 1): compared with the true rule where every given whose value the student wrote is pinned
         # to it, the other quantities random; the symbols written stay free (any subset substituted)
@@ -923,17 +926,16 @@ class Checker:
             return Link(rel, piece, "numbers", True)
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
-            return Link(rel, piece, "numbers", True, "with your earlier values", own=True)
+            return Link(rel, piece, "numbers", True, said("answer.with_your_values"), own=True)
         if self.kind(qid) == "delta" and within(v, -expected, self.tol, bound):
-            return Link(rel, piece, "numbers", False, "the numbers of the other δ convention", convention=True)
+            return Link(rel, piece, "numbers", False, said("answer.numbers_other_convention"), convention=True)
         for path in numbers(node)[:MAX_REEVALUATED]:    # one substituted number with the wrong sign?
             try:
                 flipped = float(evaluate(negate_at(node, path), {}, self.step0))
             except AnswerError:
                 continue
             if within(flipped, expected, self.tol, bound):
-                return Link(rel, piece, "numbers", False, "sign slip in the substituted numbers: one of them "
-                                                          "has the wrong sign")
+                return Link(rel, piece, "numbers", False, said("answer.numbers_sign_slip"))
         return Link(rel, piece, "numbers", False, said("diagnosis.numbers_right_value", got=self._shown(v),
                                                        expected=self._shown(expected)))
 
@@ -1112,11 +1114,9 @@ def _in_range(value, expected: float) -> float:
         big, tiny = abs(value) > _FLOAT_HIGH, value != 0 and abs(value) < _FLOAT_LOW
         exponent = int(mpmath.floor(mpmath.log10(abs(value)))) if value else 0
     if big:
-        raise OutOfRange(f"out of range: the value is about 10^{exponent}, too large to be an answer (an answer "
-                          f"is at most 10^{MAX_EXPONENT} in size)")
+        raise OutOfRange(said("answer.too_large", exponent=exponent, most=MAX_EXPONENT))
     if tiny and expected != 0:
-        raise OutOfRange(f"out of range: the value is about 10^{exponent}, too small to be an answer (an answer "
-                          f"other than 0 is at least 10^-{MAX_EXPONENT} in size)")
+        raise OutOfRange(said("answer.too_small", exponent=exponent, most=MAX_EXPONENT))
     return float(value)
 
 
@@ -1220,8 +1220,29 @@ def _in_exponent(node, path: tuple) -> bool:
 
 
 def _joined(sentences: list[str]) -> str:
-    """Sentences joined by "; "; one alone is kept as it is (a catalogue message stays translatable)."""
-    return sentences[0] if len(sentences) == 1 else "; ".join(sentences)
+    """Sentences joined by "; "; each stays translatable (messages.joined)."""
+    return joined(sentences)
+
+
+def _with_values(key: str, values: str, mine: bool, **fields: str) -> str:
+    """A reason's message, with the values of the names it used (`: net_3 = 4`), marked as the
+    student's own when any is: `key`, `key_values` or `key_yours`."""
+    if not values:
+        return said(key, **fields)
+    return said(key + ("_yours" if mine else "_values"), values=values, **fields)
+
+
+def _hinted(message: str, name: str) -> str:
+    """A reader's hint that shows an example equation (`an equation u_3 = …`) with `name` in it instead;
+    a catalogue message stays one (its `example` field, in it or in a message it holds, is replaced)."""
+    if EQUATION_HINT not in message:
+        return message
+    if isinstance(message, Said) and message.key:
+        fields = {k: _hinted(v, name) if isinstance(v, str) else v for k, v in message.fields.items()}
+        if fields.get("example") == EQUATION_HINT:
+            fields["example"] = f"{name} = …"
+        return said(message.key, **fields)
+    return message.replace(f"equation {EQUATION_HINT}", f"equation {name} = …")
 
 
 CONSISTENTLY = frozenset(k for k in catalogue("en") if k.startswith("consistently."))   # a loss convention's words

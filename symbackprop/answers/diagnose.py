@@ -166,7 +166,9 @@ def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) 
         if any(w is None for w in want):
             continue
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
-            return words.replace("the value has", "the rule has")
+            # "sign slip: the value has the wrong sign" is said of a rule as "the rule has"
+            return said("diagnosis.sign_rule") if getattr(words, "key", None) == "diagnosis.sign" else \
+                words.replace("the value has", "the rule has")
     return None
 
 

@@ -12,6 +12,7 @@ import re
 
 import mpmath
 
+from ..messages import said
 from .latex import AnswerError, Node
 
 DIGITS = 40
@@ -31,9 +32,9 @@ def _num(text: str):
 
 def _checked(v):
     if mpmath.isnan(v) or mpmath.isinf(v):
-        raise AnswerError("the value is not a finite number")
+        raise AnswerError(said("reader.not_finite"))
     if v != 0 and abs(mpmath.mag(v)) > MAX_MAGNITUDE * 3.33:      # mag: the exponent in bits
-        raise AnswerError("the value is too large or too small to be an answer")
+        raise AnswerError(said("reader.too_large_or_small"))
     return v
 
 
@@ -50,8 +51,7 @@ def _in_range(v):
     than 10^-300 (checker.py lets a tiny value through where 0 is expected). A tiny value inside the answer
     is kept: mpmath holds it to 40 digits, and what it makes of a larger value is checked there."""
     if mpmath.isfinite(v) and abs(v) > _HIGH:
-        raise OutOfRange(f"out of range: a value in it is about 10^{int(mpmath.floor(mpmath.log10(abs(v))))}, "
-                          f"too large to be an answer (an answer is at most 10^{RANGE} in size)")
+        raise OutOfRange(said("reader.out_of_range", exponent=int(mpmath.floor(mpmath.log10(abs(v)))), most=RANGE))
     return v
 
 
@@ -99,8 +99,7 @@ def _sum(terms: list, exact=None):
         value = exact() if exact is not None else None
         if value is not None:
             return mpmath.mpf(value.numerator) / value.denominator
-        raise AnswerError(f"the terms of a sum cancel in more than {CANCEL} digits (one is about "
-                          f"10^{int(mpmath.floor(mpmath.log10(largest)))}): write the value it has")
+        raise AnswerError(said("reader.cancel", digits=CANCEL, exponent=int(mpmath.floor(mpmath.log10(largest)))))
     return total
 
 
@@ -152,8 +151,8 @@ def unknown_symbol(name: str) -> str:
     """"unknown symbol …" with the symbol as written: `\text{exact}`, never the glued `\textexact`; a
     word in a font says that words are not read inside an answer."""
     if _FONT_WORD.match(name) is None:
-        return f"unknown symbol {name}"
-    return f"unknown symbol {name}: words are not read inside an answer; write the value alone"
+        return said("reader.unknown_symbol", name=name)
+    return said("reader.unknown_word", name=name)
 
 
 def _eval(node: Node, env, bindings: dict):
@@ -165,7 +164,7 @@ def _node(node: Node, env, bindings: dict):
     work = bindings[WORK]
     work[0] -= 1
     if work[0] < 0:
-        raise AnswerError(f"too much to evaluate (more than {MAX_STEPS} steps: sums inside sums?)")
+        raise AnswerError(said("reader.too_many_steps", most=MAX_STEPS))
     kind = node[0]
     if kind == "num":
         return _num(node[1])
@@ -178,13 +177,13 @@ def _node(node: Node, env, bindings: dict):
     if kind == "sum":                       # ("sum", var, low, high, body)
         low, high = int(_eval(node[2], env, bindings)), int(_eval(node[3], env, bindings))
         if high - low + 1 > MAX_SUM_TERMS:
-            raise AnswerError(f"a sum of more than {MAX_SUM_TERMS} terms")
+            raise AnswerError(said("reader.too_many_terms", most=MAX_SUM_TERMS))
         return _sum([_eval(node[4], env, {**bindings, node[1]: k}) for k in range(low, high + 1)])
     if kind == "cases":                     # ("cases", [(value, (op, lhs, rhs) or None), …])
         for value, test in node[1]:
             if test is None or _holds(test, env, bindings):
                 return _eval(value, env, bindings)
-        raise AnswerError("no case applies")
+        raise AnswerError(said("reader.no_case"))
     if kind == "add":
         return _checked(_sum([_eval(a, env, bindings) for a in node[1]], lambda: _exact(node, bindings)))
     if kind == "mul":
@@ -195,19 +194,18 @@ def _node(node: Node, env, bindings: dict):
     if kind == "pow":
         base, ex = _eval(node[1], env, bindings), _eval(node[2], env, bindings)
         if base == 0 and ex < 0:
-            raise AnswerError("division by zero")
+            raise AnswerError(said("reader.division_by_zero"))
         if base < 0 and ex != int(ex):
             root = _root_index(node[2])
             if root is None:
-                raise AnswerError("a fractional power of a negative number is not a real number; for a real "
-                                  "root write \\sqrt[3]{…}")
+                raise AnswerError(said("reader.fractional_power"))
             if root % 2 == 0:
-                raise AnswerError(f"{'a square' if root == 2 else f'an even ({root}th)'} root of a negative number "
-                                  f"is not a real number")
+                raise AnswerError(said("reader.square_root_negative") if root == 2 else
+                                  said("reader.even_root_negative", root=root))
             return -_checked(mpmath.root(-base, root))     # \sqrt[3]{-1728} = -12: an odd root of a negative is real
         # |log2 of the result| is about |ex|·mag(base): refuse before computing a huge power
         if base not in (0, 1, -1) and abs(ex) * max(abs(mpmath.mag(base)), 1) > 4 * MAX_MAGNITUDE:
-            raise AnswerError("a power too large to be an answer")
+            raise AnswerError(said("reader.power_too_large"))
         return _checked(mpmath.power(base, ex))
     if kind == "fn":
         name, args = node[1], [_eval(a, env, bindings) for a in node[2]]
@@ -221,15 +219,15 @@ def _node(node: Node, env, bindings: dict):
             return min(args)
         if name in ("log", "ln") and len(args) == 2:           # log(x, base)
             if args[0] <= 0 or args[1] <= 0 or args[1] == 1:
-                raise AnswerError("the logarithm of a number that is not positive")
+                raise AnswerError(said("reader.log_not_positive"))
             return _checked(mpmath.log(args[0]) / mpmath.log(args[1]))
         fn = FUNCTIONS.get(name)
         if fn is None or len(args) != 1:
-            raise AnswerError(f"unknown function {name}")
+            raise AnswerError(said("reader.unknown_function", name=name))
         if name in ("log", "ln") and args[0] <= 0:
-            raise AnswerError("the logarithm of a number that is not positive")
+            raise AnswerError(said("reader.log_not_positive"))
         return _checked(fn(args[0]))
-    raise AnswerError(f"cannot evaluate {kind}")
+    raise AnswerError(said("reader.cannot_evaluate", kind=kind))
 
 
 def _root_index(exponent: Node) -> int | None:

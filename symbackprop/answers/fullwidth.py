@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..messages import said
 from .brackets import closing_brackets
 
 # -- one character for one character (or a short ASCII spelling) ----------------------------------
@@ -124,9 +125,8 @@ def _fraction(m: re.Match, num: str, den: str, strict: bool) -> str:
     if m.group(1):                       # 4½: 4 + ½ = 4.5 to a reader, 4 × ½ = 2 to the parser
         whole = m.group(1).strip()
         value = int(whole) + int(num) / int(den)
-        _fail(strict, f"{m.group(0).strip()} is ambiguous: a whole number next to a fraction; did you mean "
-                      f"{value:g} ({whole} + {num}/{den})? Write {value:g}, or {whole} \\times \\frac{{{num}}}{{{den}}} "
-                      f"for a product")
+        _fail(strict, said("reader.mixed_number", written=m.group(0).strip(), value=f"{value:g}", whole=whole,
+                           num=num, den=den))
         return m.group(0)
     return f"\\frac{{{num}}}{{{den}}}"
 
@@ -138,8 +138,7 @@ def _dashes(text: str, strict: bool) -> str:
     text = _SUBSCRIPT_DASH.sub("_", text)
 
     def other(m: re.Match) -> str:
-        _fail(strict, "—— (the Chinese dash) inside an answer: did you mean _ (a subscript, as in u_3) or - "
-                      "(a minus)?")
+        _fail(strict, said("reader.chinese_dash"))
         return m.group(0)
 
     return _EM_DASHES.sub(other, text).replace("—", "-") if strict else \
@@ -159,9 +158,7 @@ def _roots(text: str, strict: bool) -> str:
         close = closing.get(start)
         end = num.end() if num is not None else (close + 1 if close is not None else None)
         if end is None or (num is not None and re.match(r"\s*(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻])", text[end:end + 8])):
-            what = "a power right after the number" if end is not None else "nothing in brackets after it"
-            _fail(strict, f"{m.group(1)} with {what} is unclear: write {m.group(1)}(…) around what is under the root, "
-                          f"e.g. √(3) or \\sqrt{{3}}")
+            _fail(strict, said("reader.root_power" if end is not None else "reader.root_nothing", root=m.group(1)))
             continue
         braced = text[start] == "{"
         heads[m.start()] = (start, f"\\sqrt{_ROOTS[m.group(1)]}" + ("" if braced else "{"))
@@ -193,7 +190,7 @@ def _full_stops(text: str, strict: bool) -> str:
             return "."
         if i >= tail:
             return " "
-        _fail(strict, "。 inside an answer: write a decimal point as . (0.982), and one value per answer")
+        _fail(strict, said("reader.chinese_stop"))
         return "; "
 
     return _STOP.sub(stop, text)
@@ -216,8 +213,7 @@ def _chinese(text: str, strict: bool) -> str:
         text = _LABEL.sub("", text, count=1)
         left = re.search(f"[{_HAN}]+", text)
         if left:
-            _fail(strict, f"Chinese text ({left.group(0)}) is not read inside an answer: write the value alone "
-                          f"(like 0.9820), or an equation {EQUATION_HINT}")
+            _fail(strict, said("reader.chinese_text", text=left.group(0), example=EQUATION_HINT))
         return text
 
     last = text.rfind("=")

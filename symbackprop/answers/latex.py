@@ -27,6 +27,7 @@ from typing import Iterator
 
 from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
+from ..messages import said
 from . import numbers
 from .brackets import closing_brackets
 from .fullwidth import fold
@@ -64,9 +65,11 @@ _UNICODE = {"δ": r"\delta ", "Δ": r"\Delta ", "η": r"\eta ", "σ": r"\sigma "
 
 def check_size(text: str, what: str = "answer") -> None:
     if len(text) > MAX_CHARS:
-        raise AnswerError(f"{what} too long ({len(text)} characters; at most {MAX_CHARS})")
+        raise AnswerError(said("reader.too_long", chars=len(text), most=MAX_CHARS)
+                          if what == "answer" else f"{what} too long ({len(text)} characters; at most {MAX_CHARS})")
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
-        raise AnswerError(f"{what} contains control characters (binary data?)")
+        raise AnswerError(said("reader.control_characters") if what == "answer" else
+                          f"{what} contains control characters (binary data?)")
     depth = deepest = 0
     for ch in text:
         if ch in "{([":
@@ -75,7 +78,8 @@ def check_size(text: str, what: str = "answer") -> None:
         elif ch in "})]":
             depth -= 1
     if deepest > MAX_DEPTH:
-        raise AnswerError(f"{what} nested too deeply ({deepest} levels; at most {MAX_DEPTH})")
+        raise AnswerError(said("reader.too_deep", depth=deepest, most=MAX_DEPTH) if what == "answer"
+                          else f"{what} nested too deeply ({deepest} levels; at most {MAX_DEPTH})")
 
 
 def normalize(text: str, keep_ellipsis: bool = False) -> str:
@@ -165,6 +169,34 @@ _BARE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 _UNKNOWN_SYMBOL = re.compile(r"unknown symbol ([A-Za-z])\Z")
 
 
+# what the parser (latex2sympy2, or its worker refusing a tree) says, as catalogue messages: the English
+# words are the parser's own, so that an English report reads as before
+_PARSER_SAYS = (
+    (re.compile(r"I don't understand this"), "reader.parser_not_understood"),
+    (re.compile(r"I expected something else here"), "reader.parser_expected_else"),
+    (re.compile(r"I expected one of these: (?P<tokens>.*)"), "reader.parser_expected_one_of"),
+    (re.compile(r"missing (?P<what>.*)"), "reader.parser_missing"),
+    (re.compile(r"empty expression"), "reader.empty"),
+    (re.compile(r"too complex to read: more than (?P<seconds>\S+) s of computing time"), "reader.too_complex"),
+    (re.compile(r"the parser stopped on this answer"), "reader.parser_stopped"),
+    (re.compile(r"too large to read within (?P<mb>\d+) MB"), "reader.too_large_memory"),
+    (re.compile(r"expression too large \(more than (?P<most>\d+) parts\)"), "reader.too_many_parts"),
+    (re.compile(r"a list of values, where one value was expected"), "reader.list_of_values"),
+    (re.compile(r"a relation \(=, <, >\) inside an expression"), "reader.relation_inside"),
+    (re.compile(r"(?P<kind>\w+) is not something an answer can contain"), "reader.cannot_contain"),
+)
+
+
+def parser_message(text: str) -> str:
+    """The parser's message for an expression it did not read, as a catalogue message when it is one we
+    know (the same English words), else as it is."""
+    for pattern, key in _PARSER_SAYS:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            return said(key, **m.groupdict())
+    return text
+
+
 def explain_unknown(text: str, message: str) -> str:
     """"unknown symbol t" said as the word the student wrote: `tanh` is read as t·a·n·h (a product of
     letters), with the spelling that is read (\\tanh). Other messages are returned as they are."""
@@ -177,10 +209,10 @@ def explain_unknown(text: str, message: str) -> str:
             continue
         letters = "·".join(word)
         if word.lower() in _KNOWN_COMMANDS:
-            return f"`{word}` is read as {letters}: write \\{word.lower()}(…)"
+            return said("reader.word_as_letters", word=word, letters=letters, command=f"\\{word.lower()}")
         if word.lower() in _AS_LATEX:
-            return f"`{word}` is read as {letters}: write {_AS_LATEX[word.lower()]}(…)"
-        return f"`{word}` is not understood: it is read as {letters}, letters multiplied"
+            return said("reader.word_as_letters", word=word, letters=letters, command=_AS_LATEX[word.lower()])
+        return said("reader.word_not_understood", word=word, letters=letters)
     return message
 
 
@@ -379,7 +411,7 @@ def _cut_calls(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
             depth += {"(": 1, ")": -1}.get(text[end], 0)
             end += 1
         if depth:
-            raise AnswerError(f"unbalanced parentheses after \\mathrm{{{m.group(1)}}}")
+            raise AnswerError(said("reader.unbalanced", command=f"\\mathrm{{{m.group(1)}}}"))
         ph = f"F_{{{len(calls) + 1}}}"
         calls[ph.replace("{", "").replace("}", "")] = (f"\\mathrm{{{m.group(1)}}}", text[m.end():end - 1])
         out += [text[pos:m.start()], f" {ph} "]
@@ -405,10 +437,9 @@ def without_reason(piece: str) -> str:
     lhs, op, rhs, cond = reason
     a, b = _NUMERIC_SIDE.fullmatch(lhs.strip()), _NUMERIC_SIDE.fullmatch(rhs.strip())
     if a is None or b is None:
-        raise AnswerError(f"the reason `{cond[:40]}` is read only when it is in numbers "
-                          f"(`1 \\text{{ since }} 4 > 0`); write the value alone, or its condition in numbers")
+        raise AnswerError(said("reader.reason_in_numbers", cond=cond[:40]))
     if not holds(Fraction(a.group(0)), op, Fraction(b.group(0))):
-        raise AnswerError(f"the condition `{cond[:40]}` given as the reason does not hold")
+        raise AnswerError(said("reader.reason_does_not_hold", cond=cond[:40]))
     return value
 
 
@@ -427,8 +458,7 @@ def split_reason(piece: str) -> tuple[str, tuple[str, str, str, str] | None]:
     value, cond = piece[:m.start()], piece[m.end():]
     c = _REASON.fullmatch(cond)
     if c is None or not c.group(1).strip() or not c.group(3).strip():
-        raise AnswerError(f"the reason `{cond.strip()[:40]}` is not a comparison (`net_3 > 0`, `4 > 0`); "
-                          f"write the value alone, or its condition as a comparison")
+        raise AnswerError(said("reader.reason_not_comparison", cond=cond.strip()[:40]))
     op = _OPS.get(c.group(2), c.group(2))
     return value, (c.group(1), op, c.group(3), cond.strip().rstrip(".,;").strip())
 
@@ -459,7 +489,7 @@ def cases_rows(piece: str) -> list[tuple[str, tuple[str, str, str, str] | None]]
         cond = cond[_CASE_WORD.match(cond).end():]
         c = _REASON.fullmatch(cond)
         if c is None or not c.group(1).strip() or not c.group(3).strip():
-            raise AnswerError("a case whose condition is not `\\text{for} a > b` or `\\text{otherwise}`")
+            raise AnswerError(said("reader.bad_case"))
         rows.append((value.strip(), (c.group(1), _OPS.get(c.group(2), c.group(2)), c.group(3),
                                      cond.strip().rstrip(".,;").strip())))
     return rows or None
@@ -487,7 +517,7 @@ def _cut_cases(text: str) -> tuple[str, dict[str, list]]:
             elif _OTHERWISE.fullmatch(cond.strip()):
                 rows.append((value, None))
             else:
-                raise AnswerError("a case whose condition is not `\\text{for} a > b` or `\\text{otherwise}`")
+                raise AnswerError(said("reader.bad_case"))
         ph = f"K_{{{len(found) + 1}}}"
         found[ph.replace("{", "").replace("}", "")] = rows
         return f" {ph} "
@@ -703,7 +733,7 @@ class Parser:
             self.broken = (f"the LaTeX reader (latex2sympy2) could not start on Python "
                            f"{sys.version.split()[0]}: {why}")
             raise ReaderUnavailable(self.broken)
-        raise AnswerError(f"not read: the LaTeX reader did not start within {STARTUP:g} s")
+        raise AnswerError(said("reader.did_not_start", seconds=f"{STARTUP:g}"))
 
     def new_submission(self, budget: float = BUDGET) -> None:
         """Parsing time for the next submission: a submission of many slow answers cannot hang a class."""
@@ -771,7 +801,7 @@ class Parser:
             # a text this submission has not parsed yet costs it what it cost the first time, whoever
             # parsed it then: the budget runs out at the same answer as when the file is checked alone
             if text not in self._charged and self.budget <= 0:
-                raise AnswerError("not read: this submission used up its parsing time")
+                raise AnswerError(said("reader.budget_spent"))
             self.charge([text])
         else:
             status, value, cost, lasting = self._ask(text)
@@ -780,7 +810,7 @@ class Parser:
                 self.cache[text] = (status, value, cost)
                 self._charged.add(text)
         if status != "ok":
-            raise AnswerError(str(value))
+            raise AnswerError(parser_message(str(value)))
         if not calls and not cases:
             return value  # type: ignore[return-value]
         inner = {ph: ("fn", name, [self.parse(arg)]) for ph, (name, arg) in calls.items()}
@@ -904,7 +934,7 @@ class Parser:
         if not text.strip():
             return ("error", "empty expression", 0.0, True)
         if self.budget <= 0:
-            raise AnswerError("not read: this submission used up its parsing time")
+            raise AnswerError(said("reader.budget_spent"))
         self._ensure_worker()
         self.asked += 1
         wall = self._wall()

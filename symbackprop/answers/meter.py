@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from ..errors import SymbackpropError
+from ..messages import said
 
 SECONDS = 5.0        # CPU seconds one submission may cost (an honest write-up of problems/ costs about 1.5)
 
@@ -45,8 +46,7 @@ class Meter:
         self.parser.budget -= now - self._mark
         self._mark = now
         if self.parser.budget <= 0:
-            raise OverLimit(f"not graded: needs more than {self.seconds:g} s of computing time, the most one "
-                            f"submission may cost")
+            raise OverLimit(said("grade.over_cpu", seconds=f"{self.seconds:g}"))
 
     @contextmanager
     def shared(self) -> Iterator[None]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from ..messages import said
 from .brackets import closing_brackets
 
 # -- spacing: digit groups --------------------------------------------------------------------------
@@ -189,6 +190,11 @@ _BARE_SIGNED_EXPONENT = re.compile(r"\^\s*([-+])\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+
 _BARE_ARGUMENT = re.compile(r"\\(?:frac|sqrt)\s*[0-9]{2}")
 
 
+def _either(options: list[str]) -> str:
+    """Readings said as alternatives: `a or b or c` (a catalogue message, so that each language says "or")."""
+    return options[0] if len(options) == 1 else said("doubt.or", first=options[0], rest=_either(options[1:]))
+
+
 def doubt(text: str) -> str | None:
     """Why a normalized piece of an answer is unreadable because a number in it has two readings, with
     the readings ("did you mean …?"); None when every number has one reading."""
@@ -198,41 +204,37 @@ def doubt(text: str) -> str | None:
         written = m.group(0).replace("{,}", ",")
         groups = written.split(".")[0].split(",")
         if len(groups) == 2 and len(groups[1]) == 3:
-            return (f"{written} is unreadable: a thousands separator or a decimal comma? did you mean "
-                    f"{''.join(groups)}{written[len(groups[0]) + 4:]} or {groups[0]}.{groups[1]}? write the "
-                    f"number without a thousands separator, with a decimal point")
-        return (f"{written} is unreadable: digits separated by commas in no usual way; did you mean "
-                f"{''.join(groups)}? write one number with a decimal point")
+            return said("doubt.thousands_comma", written=written,
+                        readings=_either([f"{''.join(groups)}{written[len(groups[0]) + 4:]}", f"{groups[0]}.{groups[1]}"]))
+        return said("doubt.commas", written=written, reading="".join(groups))
     m = _MIXED.search(scan)
     if m:
         sign, whole, num, den = m.groups()
         mixed = f"{sign}({whole} + {num}/{den})" if sign else f"{whole} + {num}/{den}"
-        return (f"{sign}{whole}\\frac{{{num}}}{{{den}}} is unreadable: a mixed number or a product? did you mean "
-                f"{mixed} or {sign}{whole} × {num}/{den}? write {sign}({whole} + \\frac{{{num}}}{{{den}}}) or "
-                f"{sign}{whole} \\cdot \\frac{{{num}}}{{{den}}}")
+        return said("doubt.mixed", written=f"{sign}{whole}\\frac{{{num}}}{{{den}}}",
+                    readings=_either([mixed, f"{sign}{whole} × {num}/{den}"]),
+                    writes=_either([f"{sign}({whole} + \\frac{{{num}}}{{{den}}})",
+                                    f"{sign}{whole} \\cdot \\frac{{{num}}}{{{den}}}"]))
     m = _SPACED.search(scan)
     if m:
         parts = m.group(0).split()
         joined = "".join(parts)
-        one = f"{joined} (one number) or " if joined.count(".") <= 1 else ""
-        product = " \\cdot ".join(parts)
-        return (f"{m.group(0)} is unreadable: numbers separated only by a space; did you mean {one}"
-                f"{product} (a product)? write one number, or \\cdot between numbers")
+        product = said("doubt.a_product", reading=" \\cdot ".join(parts))
+        readings = _either([said("doubt.one_number", reading=joined), product]) if joined.count(".") <= 1 else product
+        return said("doubt.spaced", written=m.group(0), readings=readings)
     m = _BARE_ARGUMENT.search(scan)
     if m:
-        return (f"{m.group(0)} is unreadable: without braces only the first digit is the argument; write "
-                f"{m.group(0)[:5].strip()}{{…}} with braces around the argument")
+        return said("doubt.bare_argument", written=m.group(0), command=m.group(0)[:5].strip())
     m = _BARE_SIGNED_EXPONENT.search(text)
     if m:
         sign, num, letters = m.groups()
-        options = f"^{{{sign}{num}}}{letters} or ^{{{sign}{num}{letters}}}" if letters else f"^{{{sign}{num}}}"
-        return (f"{m.group(0).strip()} is unreadable: an exponent without braces; did you mean {options}? write "
-                f"the exponent in braces")
+        options = _either([f"^{{{sign}{num}}}{letters}", f"^{{{sign}{num}{letters}}}"]) if letters \
+            else f"^{{{sign}{num}}}"
+        return said("doubt.bare_exponent", written=m.group(0).strip(), readings=options)
     if re.search(r"\\overline(?![A-Za-z])", text):
-        return ("\\overline is not read: a repeating decimal (0.\\overline{3}) or a mean? write the value as a "
-                "number or a fraction (\\frac{1}{3})")
+        return said("doubt.overline")
     if re.search(r"\\over(?![A-Za-z])", scan):
-        return "\\over is read only between two numbers ({9 \\over 2}); write \\frac{a}{b}"
+        return said("doubt.over")
     return None
 
 
@@ -257,14 +259,11 @@ def typed_doubt(text: str) -> str | None:
     m = _EUROPEAN.search(text)
     if m:
         sign, head, tail = m.groups()
-        return (f"{m.group(0)} is unreadable: a dot between groups of three and a decimal comma? did you mean "
-                f"{sign}{head.replace('.', '')}.{tail}? write the number without a thousands separator, with a "
-                f"decimal point")
+        return said("doubt.european", written=m.group(0), reading=f"{sign}{head.replace('.', '')}.{tail}")
     m = _MIDDLE_DOT.search(text)
     if m:
         a, b = m.groups()
-        return (f"{m.group(0)} is unreadable: a middle dot between digits is a decimal point or a product; did "
-                f"you mean {a}.{b} or {a} \\cdot {b}? write a decimal point, or \\cdot with spaces")
+        return said("doubt.middle_dot", written=m.group(0), readings=_either([f"{a}.{b}", f"{a} \\cdot {b}"]))
     for m in _RUN.finditer(text):
         run = m.group(0)
         body = run.rstrip(".")          # the end of a sentence (4.5.) or an ellipsis (0.98201...), read elsewhere
@@ -272,24 +271,21 @@ def typed_doubt(text: str) -> str | None:
             parts = [p for p in body.split("'") if p]
             joined = "".join(parts)
             if body.endswith("'") and len(parts) == 1:
-                return (f"{body} is unreadable: a prime (') after a number; did you mean {joined}? write the "
-                        f"number alone")
-            return (f"{body} is unreadable: an apostrophe between digits (a thousands separator?); did you mean "
-                    f"{joined}{'' if len(parts) > 1 and all(len(p.split('.')[0]) == 3 for p in parts[1:]) else ' or ' + parts[0] + '.' + ''.join(parts[1:]).replace('.', '')}? "
-                    f"write the number without separators, with a decimal point")
+                return said("doubt.prime", written=body, reading=joined)
+            grouped = len(parts) > 1 and all(len(p.split('.')[0]) == 3 for p in parts[1:])
+            return said("doubt.apostrophe", written=body, readings=joined if grouped else
+                        _either([joined, parts[0] + '.' + ''.join(parts[1:]).replace('.', '')]))
         if body.count(".") >= 2:
             head, *groups = body.split(".")
             options = []
             if 1 <= len(head) <= 3 and head[0] != "0" and all(len(g) == 3 for g in groups):
                 options.append(head + "".join(groups))
             options.append(f"{head}.{''.join(groups)}")
-            return (f"{body} is unreadable: a number with several decimal points; did you mean "
-                    f"{' or '.join(options)}? write one decimal point")
+            return said("doubt.several_points", written=body, readings=_either(options))
     m = _GLUED.search(text)
     if m:
         plain = re.sub(r"\s+", "", _FONT_GROUP.sub(lambda g: g.group(1), text))
-        return (f"{text.strip()[:60]} is unreadable: a digit directly before a wrapped number (printed as one "
-                f"number, read as a product); did you mean {plain[:40]}? write the number once, unwrapped")
+        return said("doubt.glued", written=text.strip()[:60], reading=plain[:40])
     return None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SymbackpropError
+from ..messages import joined, said, text_of
 from ..symbolic_rules import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
@@ -70,12 +71,12 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         try:
             doc = load_yaml(path, what="an answers file", limit=MAX_BYTES, max_nodes=MAX_VALUES)
         except SymbackpropError as exc:      # the message names file and line
-            raise AnswerError(str(exc)) from None
+            raise AnswerError(text_of(exc)) from None
         data = doc.data
     if data is None:
-        raise AnswerError(f"{source}: the file is empty: no answers")
+        raise AnswerError(said("answers_file.empty", source=source))
     if not isinstance(data, dict):
-        raise AnswerError(f"{source}: expected a mapping of quantity ids or names to answers")
+        raise AnswerError(said("answers_file.not_mapping", source=source))
     tables = _tables(solution, given_tables)
     sub = Submission(source)
     names = [p.name for p in solution.parts]
@@ -88,38 +89,36 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
     else:
         unknown = [k for k in data if k not in names]
         if unknown:
-            raise AnswerError(f"{source}: {unknown[0]!r}: this problem has parts {', '.join(names)}; put each "
-                              f"part's answers under its name, or choose one with --part")
+            raise AnswerError(said("answers_file.parts", source=source, item=repr(unknown[0]), parts=", ".join(names)))
         groups = {k: v for k, v in data.items()}
         nested = set(groups)
     for pname, items in groups.items():
         if not isinstance(items, dict):
-            raise AnswerError(f"{source}: {pname}: expected a mapping of quantity ids or names to answers")
+            raise AnswerError(said("answers_file.part_not_mapping", source=source, part=pname))
         table = tables[pname]
         flat = pname not in nested                         # the part's answers are the top level
         out = sub.answers.setdefault(pname, [])
         named: dict[str, list[str]] = {}                   # quantity id -> the keys that name it
         for key, value in items.items():
             if _SURROGATE.search(str(key)) or isinstance(value, str) and _SURROGATE.search(value):
-                sub.problems.append(f"{pname}: {_SURROGATE.sub('?', shown(str(key))[1:-1])}: holds a lone surrogate "
-                                    f"(\\ud800-\\udfff), which is no character; not read")
+                sub.problems.append(said("answers_file.surrogate", part=pname,
+                                         item=_SURROGATE.sub('?', shown(str(key))[1:-1])))
                 continue
             label = shown(str(key))[1:-1] if len(str(key)) > 60 else str(key)
             if len(str(key)) > MAX_KEY_CHARS:
-                sub.problems.append(f"{pname}: {label}: not a quantity of this problem "
-                                    f"(a name of {len(str(key))} characters)")
+                sub.problems.append(said("answers_file.long_name", part=pname, item=label, chars=len(str(key))))
                 continue
             q = table.lookup(fold(str(key), strict=False))     # u₃, ｕ＿３ as u_3
             if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
                 if not isinstance(value, str) or isinstance(value, NumberSpelling):
-                    sub.problems.append(f"{pname}: {key!s}: a rule is LaTeX text, got {shown(value)}")
+                    sub.problems.append(said("answers_file.rule_not_text", part=pname, item=str(key), got=shown(value)))
                 else:
                     out.append(Answer(str(key), value, None, False))
                 continue
             if q is None or q.qid is None:
                 close = table.suggest(fold(str(key), strict=False)) if q is None else []
-                hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-                sub.problems.append(f"{pname}: {label}: not a quantity of this problem{hint}")
+                sub.problems.append(said("answers_file.unknown_suggest", part=pname, item=label, close=" or ".join(close))
+                                    if close else said("answers_file.unknown", part=pname, item=label))
                 continue
             named.setdefault(q.qid, []).append(label)      # u_3 and act_3: one quantity, answered twice
             line = doc.line_of((key,) if flat else (pname, key)) if doc is not None else None
@@ -130,7 +129,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 out.append(Answer(q.qid, written, line, True, unreadable=odd))
                 continue
             if isinstance(value, bool) or value is None or not isinstance(value, (int, float, str)):
-                sub.problems.append(f"{pname}: {key!s}: expected a number or a LaTeX string, got {shown(value)}")
+                sub.problems.append(said("answers_file.not_number", part=pname, item=str(key), got=shown(value)))
                 continue
             number = not isinstance(value, str)
             text = value
@@ -169,22 +168,20 @@ def _read_json(path: Path) -> object:
         data = json.loads(raw.decode("utf-8"), parse_float=_json_number, parse_int=_json_number,
                           parse_constant=NumberSpelling, object_pairs_hook=_no_duplicate_keys)
     except _DuplicateKey as exc:
-        raise AnswerError(f"{path}: the key {shown(exc.args[0])} is given twice in one object; give each answer "
-                          f"once") from None
+        raise AnswerError(said("answers_file.json_twice", source=str(path), item=shown(exc.args[0]))) from None
     except RecursionError:
         data = None
         deep = True
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AnswerError(f"{path}: not a JSON file ({exc})") from None
+        raise AnswerError(said("answers_file.not_json", source=str(path), why=str(exc))) from None
     else:
         deep = _depth(data) > MAX_DEPTH
     if deep:
-        raise AnswerError(f"{path}: lists and mappings nested more than {MAX_DEPTH} levels deep; not read")
+        raise AnswerError(said("answers_file.json_deep", source=str(path), most=MAX_DEPTH))
     try:                                  # "\ud800": a lone surrogate is no character; nothing could print it
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise AnswerError(f"{path}: a string holds a lone surrogate (\\ud800-\\udfff), which is no character; "
-                          f"not read") from None
+        raise AnswerError(said("answers_file.json_surrogate", source=str(path))) from None
     return data
 
 
@@ -263,19 +260,18 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
     except SymbackpropError as exc:
         raise AnswerError(str(exc)) from None
     if b"\x00" in raw:
-        raise AnswerError(f"{source}: a binary file, not a LaTeX or Markdown write-up")
+        raise AnswerError(said("writeup.binary", source=source))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise AnswerError(f"{source}: not UTF-8 text") from None
+        raise AnswerError(said("writeup.not_utf8", source=source)) from None
     raw_lines = text.splitlines()
     if len(raw_lines) > MAX_LINES:
-        raise AnswerError(f"{source}: {len(raw_lines)} lines; a write-up may have at most {MAX_LINES}")
+        raise AnswerError(said("writeup.too_many_lines", source=source, lines=len(raw_lines), most=MAX_LINES))
     sub = Submission(source)
     for lineno, line in enumerate(raw_lines, start=1):
         if len(line) > MAX_LINE_CHARS:
-            sub.problems.append(f"line {lineno}: {len(line)} characters; a line may have at most "
-                                f"{MAX_LINE_CHARS}: not read")
+            sub.problems.append(said("writeup.line_too_long", line=lineno, chars=len(line), most=MAX_LINE_CHARS))
             raw_lines[lineno - 1] = ""
     raw_lines = [fold(line, strict=False) for line in raw_lines]     # ＝, ＄…＄, 所以 u_3 ＝ …: fullwidth.py
     lines = _join_continuations(raw_lines, _display_lines(raw_lines))
@@ -323,20 +319,19 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                         break
                     close = table.suggest(chain[0][1]) if q is None and re.search(r"_|\(", chain[0][1]) else []
                     if close:                      # close to a quantity's name: said, not read as it
-                        sub.problems.append(f"line {lineno}: {chain[0][1][:60]}: not a quantity of this problem "
-                                            f"(did you mean {' or '.join(close)}?)")
+                        sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
+                                                 close=" or ".join(close)))
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
                 sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=shown(n, chain)))
     if part is not None:
         sub.answers = {part: sub.answers.get(part, [])}
     if not any(sub.answers.values()):
-        also = f"; {sub.problems[0]}" if sub.problems else ""
         if current is None and len(names) > 1:
-            raise AnswerError(f"{source}: no line names a part ({', '.join(names)}); choose one with --part{also}")
-        raise AnswerError(f"{source}: no equation names a quantity of this problem (like $u_3 = …$: a write-up's "
-                          f"equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on lines of their own that "
-                          f"start with a quantity's name: u_3 = …){also}")
+            why = said("writeup.no_part", source=source, parts=", ".join(names))
+        else:
+            why = said("writeup.no_equation", source=source)
+        raise AnswerError(joined([why] + sub.problems[:1]))
     return sub
 
 

@@ -15,8 +15,8 @@ import sympy as sp
 
 from ..symbolic_rules import (RULE_IDS, GeneralDerivation, c, d, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h, net_o,
                        t, w_h, w_o, x, y, z)
-from ..rule_check import evaluate_rule
 from ..messages import said
+from ..rule_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
 
@@ -68,8 +68,7 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
         else:
             key = f"{m.group(4)}_{m.group(5)}"
         if key not in table:
-            raise AnswerError(f"{token.strip()} is not a quantity of these rules (use k for an output unit, "
-                              f"j for a hidden unit, i for an input)")
+            raise AnswerError(said("rule_answer.not_a_quantity", name=token.strip()))
         ph = f"R_{{{len(names) + 1}}}"
         names[ph.replace("{", "").replace("}", "")] = table[key]
         return f" {ph} "
@@ -190,7 +189,7 @@ class RuleChecker:
         Δw = ηδy), which the part's other answers decide (diagnose.consolidate), "g_not_gprime" for one
         that is right once its g(net) is g'(net), else None."""
         if rid not in RULE_IDS:
-            raise AnswerError(f"{rid}: not a rule; rules are {', '.join(RULE_IDS)}")
+            raise AnswerError(said("rule_answer.not_a_rule", rid=rid, rules=", ".join(RULE_IDS)))
         check_size(text)
         text = normalize(text)
         body = split_relations(text)[-1][1]              # "δ_k = …": the right-hand side is the rule
@@ -201,18 +200,18 @@ class RuleChecker:
             rule = self.dv.rule(rid)
             for f in [f for f in rule.forms if not f.has(sp.Derivative)] + [f for _, f in rule.specialised]:
                 if sp.expand(student - f) == 0:
-                    return True, "equal to the derived rule (SymPy)", None
+                    return True, said("rule_answer.equal_sympy"), None
         got = self._evaluate(node, names, negate_deltas=False)
         for label, want in self.expected(rid):
             if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
-                return True, ("equal to the derived rule at random points" if label == "general"
-                              else f"the rule with the {label} derivative, equal at random points"), None
+                return True, (said("rule_answer.equal_random") if label == "general"
+                              else said("rule_answer.equal_specialised", label=label)), None
         general = self.expected(rid)[0][1]
         if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "the rule with the opposite sign (the other δ convention, or a sign slip)", \
+            return False, said("rule_answer.opposite_sign"), \
                 "other_convention" if self._other_convention(rid, node, names) else None
         if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
-            return False, "twice the rule: the ½ of the loss left out", None
+            return False, said("rule_answer.twice"), None
         gs = sorted({key for key, (base, _) in self.table.items() if base is G_OF_NET
                      and any(nm is self.table[key] for nm in names.values())})
         if gs:
@@ -220,7 +219,7 @@ class RuleChecker:
             if any(all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(fixed, want))
                    for _, want in self.expected(rid)):
                 return False, said("diagnosis.g_not_gprime", net=gs[0][2:-1]), "g_not_gprime"
-        return False, "not the derived rule (compared at random values of every quantity)", None
+        return False, said("rule_answer.not_derived"), None
 
     def _other_convention(self, rid: str, node, names: dict) -> bool:
         """Whether the rule is right once every δ is negated (δ = −∂L/∂net): its value with the δs
@@ -249,8 +248,7 @@ class RuleChecker:
                 key = (net_o if letters == "k" else net_h)[idx] if base is gprime else base[idx]
                 table = gp if base is gprime else vals
                 if key not in table:           # Σ_{k=1}^{4} on a network of SIZE units: no such unit
-                    raise AnswerError(f"{key} is outside the network the rule is checked on (indices 1 to "
-                                      f"{SIZE}); write the sum over all units, e.g. \\sum_k")
+                    raise AnswerError(said("rule_answer.outside", item=str(key), size=SIZE))
                 if negate_deltas and base in (delta_o, delta_h):
                     return -table[key]
                 return table[key]

@@ -112,6 +112,42 @@ def templates(prefix: str) -> dict[str, Template]:
     return {k[len(prefix) + 1:]: Template(book[k], k) for k in book if k.startswith(prefix + ".")}
 
 
+def text_of(exc: BaseException) -> str:
+    """An exception's message as it was raised: a `Said` stays one (so that a report can say it again in
+    its language), where `str(exc)` would make it a plain string."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Said):
+        return exc.args[0]
+    return str(exc)
+
+
+def joined(sentences: "list[str]") -> str:
+    """Sentences joined by "; " (in English): one alone is kept as it is; several become a `Said`
+    of the catalogue's joiner, so that each of them stays translatable."""
+    if not sentences:
+        return ""
+    if len(sentences) == 1:
+        return sentences[0]
+    return said("joined", first=sentences[0], rest=joined(sentences[1:]))
+
+
+def joined_in(lang: str, sentences: "list[str]") -> str:
+    """Sentences said in `lang` already, joined by that language's joiner ("; " in English)."""
+    out = ""
+    for n, s in enumerate(reversed(list(sentences))):
+        out = s if n == 0 else msg(lang, "joined", first=s, rest=out)
+    return out
+
+
+def replaced(text: str, old: str, new: str) -> str:
+    """`text` with `old` in it written `new` (as str.replace), a `Said` staying one: `old` is replaced in
+    the fields that hold it, so that the message can still be said in another language."""
+    if text == old:
+        return new
+    if isinstance(text, Said) and text.key and old in text:
+        return said(text.key, **{k: replaced(v, old, new) if isinstance(v, str) else v for k, v in text.fields.items()})
+    return text.replace(old, new)
+
+
 def say(text: str, lang: str) -> str:
     """`text` in `lang`: a `Said` is said again from the catalogue; any other text (a student's, or a
     sentence not yet in the catalogue) is returned as it is."""

@@ -239,4 +239,193 @@ MESSAGES = {
                                           "instead of this problem's ({own})",
     "diagnosis.follows_consistently": "{follows}: {what}, used consistently",
     "consistently.half_missing": "the ½ of the loss ½(t − u)² left out",
+    # -- a checked answer's links and reasons (answers/checker.py) -----------------------------------
+    "joined": "{first}; {rest}",
+    "answer.overflow": "out of range: a number in it is too large to be an answer (at most 10^{most} in size)",
+    "answer.too_large": "out of range: the value is about 10^{exponent}, too large to be an answer (an answer is at "
+                        "most 10^{most} in size)",
+    "answer.too_small": "out of range: the value is about 10^{exponent}, too small to be an answer (an answer other "
+                        "than 0 is at least 10^-{most} in size)",
+    "answer.given_unchanged": "the given value {name} = {shown} written unchanged: the step was not carried out",
+    "answer.no_value_name": "no value: the answer only names the quantity; give its value",
+    "answer.no_value_rule": "no value: a rule with nothing substituted earns nothing on its own; give its numbers and "
+                            "value (rule = numbers = value)",
+    "answer.sign_own_convention": "sign slip: the value has the wrong sign (the working is this problem's convention)",
+    "answer.sign_because": "{sign} ({why})",
+    "answer.not_a_quantity": "{name} is not a quantity of this problem",
+    "answer.link_not_read": "the link `{link}` was not read: {reason}",
+    "answer.no_case": "no case holds ({conds})",
+    "answer.no_case_values": "no case holds ({conds}): {values}",
+    "answer.no_case_yours": "no case holds ({conds}): {values} (your value)",
+    "answer.reason_unknown": "{name} in the reason `{cond}` is not a quantity of this problem",
+    "answer.reason_false": "the reason `{cond}` is false",
+    "answer.reason_false_values": "the reason `{cond}` is false: {values}",
+    "answer.reason_false_yours": "the reason `{cond}` is false: {values} (your value)",
+    "answer.cannot_evaluate": "cannot evaluate the rule: {why}",
+    "answer.rule_other_convention": "the rule of the other δ convention",
+    "answer.with_your_values": "with your earlier values",
+    "answer.numbers_other_convention": "the numbers of the other δ convention",
+    "answer.numbers_sign_slip": "sign slip in the substituted numbers: one of them has the wrong sign",
+    "diagnosis.sign_rule": "sign slip: the rule has the wrong sign",
+    # -- a general rule as an answer (answers/rule_answers.py) --------------------------------------
+    "rule_answer.not_a_quantity": "{name} is not a quantity of these rules (use k for an output unit, j for a hidden "
+                                  "unit, i for an input)",
+    "rule_answer.not_a_rule": "{rid}: not a rule; rules are {rules}",
+    "rule_answer.equal_sympy": "equal to the derived rule (SymPy)",
+    "rule_answer.outside": "{item} is outside the network the rule is checked on (indices 1 to {size}); write the sum "
+                           "over all units, e.g. \\sum_k",
+    "rule_answer.equal_random": "equal to the derived rule at random points",
+    "rule_answer.equal_specialised": "the rule with the {label} derivative, equal at random points",
+    "rule_answer.opposite_sign": "the rule with the opposite sign (the other δ convention, or a sign slip)",
+    "rule_answer.twice": "twice the rule: the ½ of the loss left out",
+    "rule_answer.not_derived": "not the derived rule (compared at random values of every quantity)",
+    # -- the LaTeX reader and the evaluator (answers/latex.py, expr.py, fullwidth.py) ---------------
+    "reader.not_finite": "the value is not a finite number",
+    "reader.too_large_or_small": "the value is too large or too small to be an answer",
+    "reader.out_of_range": "out of range: a value in it is about 10^{exponent}, too large to be an answer (an answer "
+                           "is at most 10^{most} in size)",
+    "reader.cancel": "the terms of a sum cancel in more than {digits} digits (one is about 10^{exponent}): write the "
+                     "value it has",
+    "reader.unknown_symbol": "unknown symbol {name}",
+    "reader.unknown_word": "unknown symbol {name}: words are not read inside an answer; write the value alone",
+    "reader.too_many_steps": "too much to evaluate (more than {most} steps: sums inside sums?)",
+    "reader.too_many_terms": "a sum of more than {most} terms",
+    "reader.no_case": "no case applies",
+    "reader.division_by_zero": "division by zero",
+    "reader.fractional_power": "a fractional power of a negative number is not a real number; for a real root write "
+                               "\\sqrt[3]{{…}}",
+    "reader.square_root_negative": "a square root of a negative number is not a real number",
+    "reader.even_root_negative": "an even ({root}th) root of a negative number is not a real number",
+    "reader.power_too_large": "a power too large to be an answer",
+    "reader.log_not_positive": "the logarithm of a number that is not positive",
+    "reader.unknown_function": "unknown function {name}",
+    "reader.cannot_evaluate": "cannot evaluate {kind}",
+    "reader.too_long": "answer too long ({chars} characters; at most {most})",
+    "reader.control_characters": "answer contains control characters (binary data?)",
+    "reader.too_deep": "answer nested too deeply ({depth} levels; at most {most})",
+    "reader.word_as_letters": "`{word}` is read as {letters}: write {command}(…)",
+    "reader.word_not_understood": "`{word}` is not understood: it is read as {letters}, letters multiplied",
+    "reader.unbalanced": "unbalanced parentheses after {command}",
+    "reader.reason_in_numbers": "the reason `{cond}` is read only when it is in numbers (`1 \\text{{ since }} 4 > 0`); "
+                                "write the value alone, or its condition in numbers",
+    "reader.reason_does_not_hold": "the condition `{cond}` given as the reason does not hold",
+    "reader.reason_not_comparison": "the reason `{cond}` is not a comparison (`net_3 > 0`, `4 > 0`); write the value "
+                                    "alone, or its condition as a comparison",
+    "reader.bad_case": "a case whose condition is not `\\text{{for}} a > b` or `\\text{{otherwise}}`",
+    "reader.did_not_start": "not read: the LaTeX reader did not start within {seconds} s",
+    "reader.budget_spent": "not read: this submission used up its parsing time",
+    "reader.parser_not_understood": "I don't understand this",
+    "reader.parser_expected_else": "I expected something else here",
+    "reader.parser_expected_one_of": "I expected one of these: {tokens}",
+    "reader.parser_missing": "missing {what}",
+    "reader.empty": "empty expression",
+    "reader.too_complex": "too complex to read: more than {seconds} s of computing time",
+    "reader.parser_stopped": "the parser stopped on this answer",
+    "reader.too_large_memory": "too large to read within {mb} MB",
+    "reader.too_many_parts": "expression too large (more than {most} parts)",
+    "reader.list_of_values": "a list of values, where one value was expected",
+    "reader.relation_inside": "a relation (=, <, >) inside an expression",
+    "reader.cannot_contain": "{kind} is not something an answer can contain",
+    "reader.mixed_number": "{written} is ambiguous: a whole number next to a fraction; did you mean {value} ({whole} + "
+                           "{num}/{den})? Write {value}, or {whole} \\times \\frac{{{num}}}{{{den}}} for a product",
+    "reader.chinese_dash": "—— (the Chinese dash) inside an answer: did you mean _ (a subscript, as in u_3) or - "
+                           "(a minus)?",
+    "reader.root_power": "{root} with a power right after the number is unclear: write {root}(…) around what is under "
+                         "the root, e.g. √(3) or \\sqrt{{3}}",
+    "reader.root_nothing": "{root} with nothing in brackets after it is unclear: write {root}(…) around what is under "
+                           "the root, e.g. √(3) or \\sqrt{{3}}",
+    "reader.chinese_stop": "。 inside an answer: write a decimal point as . (0.982), and one value per answer",
+    "reader.chinese_text": "Chinese text ({text}) is not read inside an answer: write the value alone (like 0.9820), or "
+                           "an equation {example}",
+    # -- the terminal's own lines (cli.py), and the gradient check's kinks (gradcheck.py) -------------
+    "cli.terminated": "terminated",
+    "cli.interrupted": "interrupted",
+    "cli.gradebook_not_written": "; gradebook not written",
+    "cli.internal_error_named": "internal error (not a fault of your input): {error}",
+    "cli.internal_error_bug": "internal error (a bug in symbackprop, not in your input): {error}",
+    "gradcheck.kink_at": "{net} = {value} is at a kink of {activation}",
+    "gradcheck.kink_loss": "{note}, a kink of the {loss} loss",
+    # -- an answers file or write-up that cannot be read (answers/read.py) -----------------------------
+    "answers_file.empty": "{source}: the file is empty: no answers",
+    "answers_file.not_mapping": "{source}: expected a mapping of quantity ids or names to answers",
+    "answers_file.parts": "{source}: {item}: this problem has parts {parts}; put each part's answers under its name, "
+                          "or choose one with --part",
+    "answers_file.part_not_mapping": "{source}: {part}: expected a mapping of quantity ids or names to answers",
+    "answers_file.surrogate": "{part}: {item}: holds a lone surrogate (\\ud800-\\udfff), which is no character; not read",
+    "answers_file.long_name": "{part}: {item}: not a quantity of this problem (a name of {chars} characters)",
+    "answers_file.rule_not_text": "{part}: {item}: a rule is LaTeX text, got {got}",
+    "answers_file.unknown": "{part}: {item}: not a quantity of this problem",
+    "answers_file.unknown_suggest": "{part}: {item}: not a quantity of this problem (did you mean {close}?)",
+    "answers_file.not_number": "{part}: {item}: expected a number or a LaTeX string, got {got}",
+    "answers_file.json_twice": "{source}: the key {item} is given twice in one object; give each answer once",
+    "answers_file.not_json": "{source}: not a JSON file ({why})",
+    "answers_file.json_deep": "{source}: lists and mappings nested more than {most} levels deep; not read",
+    "answers_file.json_surrogate": "{source}: a string holds a lone surrogate (\\ud800-\\udfff), which is no "
+                                   "character; not read",
+    "writeup.binary": "{source}: a binary file, not a LaTeX or Markdown write-up",
+    "writeup.not_utf8": "{source}: not UTF-8 text",
+    "writeup.too_many_lines": "{source}: {lines} lines; a write-up may have at most {most}",
+    "writeup.line_too_long": "line {line}: {chars} characters; a line may have at most {most}: not read",
+    "writeup.unknown_suggest": "line {line}: {name}: not a quantity of this problem (did you mean {close}?)",
+    "writeup.no_part": "{source}: no line names a part ({parts}); choose one with --part",
+    "writeup.no_equation": "{source}: no equation names a quantity of this problem (like $u_3 = …$: a write-up's "
+                           "equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on lines of their own "
+                           "that start with a quantity's name: u_3 = …)",
+    "answers_file.over_limit": "{source}: {why}",
+    "grade.over_memory": "not graded: exceeded the {mb} MB memory limit for one submission",
+    "grade.over_time": "not graded: exceeded the {seconds} s limit for one submission (its grading was stopped)",
+    # -- why an entry of a class folder is not graded (classfolder.py) --------------------------------
+    "folder.two_entries": "{entries}: one student, {n} entries; a student is one file or one folder, so none is graded",
+    "folder.entry": "{entry}: {why}",
+    "folder.entry_not_read": "{entry}: {why}; not read",
+    "folder.link_out_folder": "{entry}: a link to a folder outside the submissions folder; not read",
+    "folder.link_out_file": "{entry}: a link to a file outside the submissions folder; not read",
+    "folder.link_not_answers": "{entry}: a link to {target}, which is not an answers file; not read",
+    "folder.cannot_read": "{entry}: cannot be read: {why}",
+    "folder.too_many_entries": "{entry}: more than {most} entries; not read",
+    "folder.empty": "{entry}: empty (a student's folder holds one file ending in {suffixes})",
+    "folder.no_answers_file": "{entry}: no answers file (a student's folder holds one file ending in {suffixes})",
+    "folder.several_files": "{entry}: {n} answers files ({listed}); a student's folder holds one, so none is graded",
+    "folder.a_folder": "{entry}: a folder; not read",
+    "folder.became_link": "became a link after it was checked; not read",
+    "folder.file_cannot_read": "cannot be read: {why}",
+    "folder.not_regular": "not a regular file; not read",
+    "folder.hard_link": "a hard link (the file has {n} names, which may lie outside the folder); not read",
+    "grade.over_cpu": "not graded: needs more than {seconds} s of computing time, the most one submission may cost",
+    "report.notebook_source": "part {part}",
+    # -- a number with two readings (answers/numbers.py) ------------------------------------------------
+    "doubt.or": "{first} or {rest}",
+    "doubt.thousands_comma": "{written} is unreadable: a thousands separator or a decimal comma? did you mean "
+                             "{readings}? write the number without a thousands separator, with a decimal point",
+    "doubt.commas": "{written} is unreadable: digits separated by commas in no usual way; did you mean {reading}? "
+                    "write one number with a decimal point",
+    "doubt.mixed": "{written} is unreadable: a mixed number or a product? did you mean {readings}? write {writes}",
+    "doubt.one_number": "{reading} (one number)",
+    "doubt.a_product": "{reading} (a product)",
+    "doubt.spaced": "{written} is unreadable: numbers separated only by a space; did you mean {readings}? write one "
+                    "number, or \\cdot between numbers",
+    "doubt.bare_argument": "{written} is unreadable: without braces only the first digit is the argument; write "
+                           "{command}{{…}} with braces around the argument",
+    "doubt.bare_exponent": "{written} is unreadable: an exponent without braces; did you mean {readings}? write the "
+                           "exponent in braces",
+    "doubt.overline": "\\overline is not read: a repeating decimal (0.\\overline{{3}}) or a mean? write the value as a "
+                      "number or a fraction (\\frac{{1}}{{3}})",
+    "doubt.over": "\\over is read only between two numbers ({{9 \\over 2}}); write \\frac{{a}}{{b}}",
+    "doubt.european": "{written} is unreadable: a dot between groups of three and a decimal comma? did you mean "
+                      "{reading}? write the number without a thousands separator, with a decimal point",
+    "doubt.middle_dot": "{written} is unreadable: a middle dot between digits is a decimal point or a product; did you "
+                        "mean {readings}? write a decimal point, or \\cdot with spaces",
+    "doubt.prime": "{written} is unreadable: a prime (') after a number; did you mean {reading}? write the number alone",
+    "doubt.apostrophe": "{written} is unreadable: an apostrophe between digits (a thousands separator?); did you mean "
+                        "{readings}? write the number without separators, with a decimal point",
+    "doubt.several_points": "{written} is unreadable: a number with several decimal points; did you mean {readings}? "
+                            "write one decimal point",
+    "doubt.glued": "{written} is unreadable: a digit directly before a wrapped number (printed as one number, read as "
+                   "a product); did you mean {reading}? write the number once, unwrapped",
+    # -- a file that is no YAML we read (errors.py, yamlfile.py) ------------------------------------------
+    "error.at": "{where}: {message}",
+    "yaml.cannot_read": "cannot read the file: {why}",
+    "yaml.not_utf8": "not UTF-8 text (byte {byte})",
+    "yaml.not_read": "{problem}; not read",
+    "yaml.invalid": "invalid YAML: {what}",
 }

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any, Mapping
 
 from ..document import Document, Part, Section, Step, Text
-from ..messages import msg
+from ..messages import msg, say
 from ..printing import format_value, print_latex, print_text, print_twice
 from .prose import note, part_heading, section_title
 
@@ -70,7 +70,7 @@ def check_lines(report, lang: str = "en") -> list[str]:
              "  " + msg(lang, "gradcheck.direct", diff=f"{report.max_direct:.1e}"),
              "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
     for g in report.kinks:
-        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=g.kink, chain=f"{g.chain:.6g}",
+        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=say(g.kink, lang), chain=f"{g.chain:.6g}",
                                 direct=f"{g.direct:.6g}", fd=f"{g.finite_difference:.6g}"))
     return lines
 

@@ -13,7 +13,7 @@ import json
 import unicodedata
 
 from ..answers.checker import PartReport, Verdict
-from ..messages import msg, say, words
+from ..messages import joined_in, msg, say, words
 from .clip import clip_latex
 from .mdtext import md_cell, md_code, md_text
 
@@ -63,7 +63,7 @@ def _footer(r: PartReport, show_given: bool = False, lang: str = "en") -> list[s
         out.append(msg(lang, "report.first_error", name=next(v.name for v in r.verdicts if v.qid == r.first_error)))
     slips = _given_slips(r, show_given, lang)
     if slips:
-        out.append(msg(lang, "report.given_otherwise", items="; ".join(slips)))
+        out.append(msg(lang, "report.given_otherwise", items=joined_in(lang, slips)))
     if r.missing:
         out.append(msg(lang, "report.left_out", items=", ".join(r.missing_names[q] for q in r.missing)))
     return out + [_note(n, lang) for n in r.notes]
@@ -138,7 +138,7 @@ def render_text(reports: list[PartReport], source: str, problems: list[str], *, 
         for v in shown:
             out += [f"  {line}" for line in _failed_links(v, lang)]
         out += [f"  {line}" for line in _footer(r, show_given, lang)]
-    out += [msg(lang, "report.not_read", problem=p) for p in problems]
+    out += [msg(lang, "report.not_read", problem=say(p, lang)) for p in problems]
     out += ["", total_line(reports, lang), ""]
     return "\n".join(out)
 
@@ -165,7 +165,7 @@ def render_markdown(reports: list[PartReport], source: str, problems: list[str],
         if links:
             out += [""] + [f"- {md_text(line)}" for line in links]
         out += [f"\n{md_text(line)}" for line in _footer(r, show_given, lang)]
-    out += ["\n" + msg(lang, "report.not_read", problem=md_text(p)) for p in problems]
+    out += ["\n" + msg(lang, "report.not_read", problem=md_text(say(p, lang))) for p in problems]
     out += ["", f"**{md_text(total_line(reports, lang))}**"]
     return "\n".join(out) + "\n"
 
@@ -219,7 +219,7 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
         if links:
             out.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in links) + "</ul>")
         out += [f"<p>{_e(line)}</p>" for line in _footer(r, show_given, lang)]
-    out += [f'<p class="note">{_e(msg(lang, "report.not_read", problem=p))}</p>' for p in problems]
+    out += [f'<p class="note">{_e(msg(lang, "report.not_read", problem=say(p, lang)))}</p>' for p in problems]
     out += [f"<p><strong>{_e(total_line(reports, lang))}</strong></p>"]
     return _html_page(heading, out, lang, ('<meta name="viewport" content="width=device-width, initial-scale=1">',))
 
@@ -261,5 +261,5 @@ def to_data(r: PartReport, lang: str = "en") -> dict:
 def render_json(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = True,
                 lang: str = "en") -> str:
     """Every item, given values included (a script tells them by `points` 0), whatever `show_given` says."""
-    return json.dumps({"source": source, "parts": [to_data(r, lang) for r in reports], "not_read": problems,
+    return json.dumps({"source": source, "parts": [to_data(r, lang) for r in reports], "not_read": [say(p, lang) for p in problems],
                        **totals(reports)}, ensure_ascii=False, indent=2) + "\n"
