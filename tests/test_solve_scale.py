@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import random
 import sys
 from pathlib import Path
@@ -193,3 +194,25 @@ def test_fewer_collections_never_lowers_or_reenables():
             assert gc.get_threshold()[0] == 0
     finally:
         gc.set_threshold(*before)
+
+
+def test_json_written_one_quantity_at_a_time_is_json_dumps_of_the_data(tmp_path):
+    """render/json.py streams each part's quantities into the encoded rest: the same text as
+    json.dumps of to_data, with the check's results, at two precisions, with a title, a part name
+    and a convention that look like its markers or hold quotes, newlines and non-ASCII text."""
+    from symbackprop.gradcheck import check_part
+    from symbackprop.render import json as render_json
+    from symbackprop.solution import solve
+
+    doc = network([2, 3, 2], samples=2)
+    doc["title"] = 'quantities 0 "δ" \n {}'
+    path = tmp_path / "odd.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    sol = solve(str(path))
+    checks = [check_part(p) for p in sol.parts]
+    for precision in (None, 2):
+        want = json.dumps(render_json.to_data(sol, precision, checks), indent=2, ensure_ascii=False) + "\n"
+        assert render_json.render(sol, precision, checks) == want
+    xor = solve(str(Path(__file__).resolve().parent.parent / "problems" / "xor.yaml"))   # two parts
+    assert render_json.render(xor) == json.dumps(render_json.to_data(xor), indent=2, ensure_ascii=False) + "\n"
+    assert len(json.loads(render_json.render(xor))["parts"]) == 2
