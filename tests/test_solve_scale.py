@@ -196,10 +196,10 @@ def test_fewer_collections_never_lowers_or_reenables():
         gc.set_threshold(*before)
 
 
-def test_json_written_one_quantity_at_a_time_is_json_dumps_of_the_data(tmp_path):
-    """render/json.py streams each part's quantities into the encoded rest: the same text as
-    json.dumps of to_data, with the check's results, at two precisions, with a title, a part name
-    and a convention that look like its markers or hold quotes, newlines and non-ASCII text."""
+def test_json_is_json_dumps_of_the_data(tmp_path):
+    """render/json.py writes the same text as json.dumps of to_data,
+    with the check's results, at two precisions, with a title that holds quotes, a newline,
+    non-ASCII text and braces, and with two parts."""
     from symbackprop.gradcheck import check_part
     from symbackprop.render import json as render_json
     from symbackprop.solution import solve
