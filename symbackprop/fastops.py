@@ -11,8 +11,12 @@ SymPy distributes) is left to SymPy: the result is always exactly `a*b` or `a + 
 from __future__ import annotations
 
 import sympy as sp
-from sympy.core.add import _addsort
-from sympy.core.mul import _mulsort
+
+try:                       # SymPy's own canonical sort of Mul's and Add's arguments (private names)
+    from sympy.core.add import _addsort
+    from sympy.core.mul import _mulsort
+except ImportError:        # a SymPy without them: every product and sum is left to SymPy
+    _addsort = _mulsort = None
 
 _ONE, _ZERO = sp.S.One, sp.S.Zero
 
@@ -35,6 +39,8 @@ def _coeff_symbols(e: sp.Expr) -> tuple[sp.Expr, tuple[sp.Expr, ...]] | None:
 
 def times(a: sp.Expr, b: sp.Expr) -> sp.Expr:
     """`a*b`, built directly when both are plain products (see the module's docstring)."""
+    if _mulsort is None:
+        return a * b
     fa, fb = _coeff_symbols(a), _coeff_symbols(b)
     if fa is None or fb is None:
         return a * b
@@ -54,7 +60,7 @@ def times(a: sp.Expr, b: sp.Expr) -> sp.Expr:
 
 def plus(a: sp.Expr, b: sp.Expr) -> sp.Expr:
     """`a + b`, built directly for two distinct commutative symbols (w + Δw)."""
-    if a.is_Symbol and b.is_Symbol and a != b and a.is_commutative and b.is_commutative:
+    if _addsort is not None and a.is_Symbol and b.is_Symbol and a != b and a.is_commutative and b.is_commutative:
         terms = [a, b]
         _addsort(terms)
         return sp.Add._from_args(terms, True)

@@ -216,3 +216,13 @@ def test_json_is_json_dumps_of_the_data(tmp_path):
     xor = solve(str(Path(__file__).resolve().parent.parent / "problems" / "xor.yaml"))   # two parts
     assert render_json.render(xor) == json.dumps(render_json.to_data(xor), indent=2, ensure_ascii=False) + "\n"
     assert len(json.loads(render_json.render(xor))["parts"]) == 2
+
+
+def test_without_sympys_sorts_everything_is_left_to_sympy(monkeypatch):
+    """A SymPy without the private _mulsort/_addsort: times and plus are plain a*b and a + b."""
+    from symbackprop import fastops
+    monkeypatch.setattr(fastops, "_mulsort", None)
+    monkeypatch.setattr(fastops, "_addsort", None)
+    for u, v in PRODUCTS:
+        assert same(fastops.times(u, v), u * v)
+    assert same(fastops.plus(b, a), b + a)
