@@ -78,7 +78,7 @@ def substitute(expr: sp.Expr, values: dict) -> sp.Expr:
     old = expr.args
     if not old:
         return expr
-    new = [substitute(a, values) for a in old]
+    new = [substitute(a, values) if isinstance(a, sp.Basic) else a for a in old]
     if all(n is o for n, o in zip(new, old)):
         return expr
     if (expr.is_Add or expr.is_Mul) and all(isinstance(n, _PLAIN) for n in new):
