@@ -1,6 +1,6 @@
 """Wall time of `symbackprop solve` against `python -c "import sympy, numpy"`, measured side by side.
 
-    python benchmarks/bench_solve_time.py [--runs 3] [--sizes] [--only 16-40]
+    python benchmarks/bench_solve_time.py [--runs 3] [--sizes] [--only 16-40] [--phases]
 
 - The lecture's exercise: `solve problems/xor.yaml` over the import floor (issue 11's goal: at
   most 1.3x), the two commands alternating so that both see the same machine.
@@ -10,6 +10,9 @@
   the import floor, and the exponent a of time ∝ W^a fitted over the sizes (goals: 16-40-40-40-16
   in at most 4 s and 120 MiB; a at most 1.0). The budget is switched off for these, as in
   bench_problem_size.py.
+
+- `--phases`: CPU seconds of each phase in one process (building the model, deriving, evaluating,
+  making the steps, rendering text, rendering JSON) on each chosen size, to see where time goes.
 
 Medians of --runs runs. The machine is shared: only ratios of things measured in one run mean much.
 """
@@ -75,11 +78,46 @@ def fit_exponent(points: list[tuple[int, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
+def phases(path: str) -> dict[str, float]:
+    """CPU seconds of each phase of `solve` on one problem file, in this process (budget off)."""
+    sys.path.insert(0, str(ROOT))
+    import symbackprop.budget as budget
+    from symbackprop import solution
+    from symbackprop.collect import fewer_collections
+    from symbackprop.derive import derive
+    from symbackprop.evaluate import evaluate
+    from symbackprop.model import Model
+    from symbackprop.problem import load_problem
+    from symbackprop.render import render
+    budget._DISABLED = True
+    part = load_problem(path).parts[0]
+    out: dict[str, float] = {}
+    with fewer_collections():                      # as solve() runs them
+        start = time.process_time()
+        model = Model(part)
+        out["model"] = time.process_time() - start
+        start = time.process_time()
+        assignments = model.forward + derive(model)
+        out["derive"] = time.process_time() - start
+        start = time.process_time()
+        evaluate(model, assignments)
+        out["evaluate"] = time.process_time() - start
+    start = time.process_time()
+    sol = solution.solve(path)
+    out["solve (all of the above and the steps)"] = time.process_time() - start
+    for fmt in ("text", "json"):
+        start = time.process_time()
+        render(sol, fmt)
+        out[f"render {fmt}"] = time.process_time() - start
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sizes", action="store_true", help="also the generated networks up to 16-40-40-40-16")
     ap.add_argument("--only", default=None, help="with --sizes: only the sizes whose label contains this text")
+    ap.add_argument("--phases", action="store_true", help="with --sizes: CPU time of each phase in one process")
     args = ap.parse_args()
     exe = shutil.which("symbackprop")
     solve = [exe] if exe else [sys.executable, "-m", "symbackprop.cli"]
@@ -119,6 +157,16 @@ def main() -> None:
                 cpus[fmt].append((weights(n, w), c))
                 print(f"| {label} | {weights(n, w):,} | {fmt} | {t:.2f} | {t / f:.1f} | {c:.2f} | {max(mbs):.0f} |",
                       flush=True)
+        if args.phases:
+            print("\n| network | phase | CPU (s) |")
+            print("|---|---|---|")
+            for n, w in SIZES:
+                label = f"{n}-{w}-{w}-{w}-{n}"
+                if args.only and args.only not in label:
+                    continue
+                path = os.path.join(tmp, f"{label}.yaml")
+                for name, secs in phases(path).items():
+                    print(f"| {label} | {name} | {secs:.2f} |", flush=True)
     for fmt in times:
         if len(times[fmt]) >= 3:
             print(f"\n{fmt}: wall ∝ W^{fit_exponent(times[fmt]):.2f}, CPU ∝ W^{fit_exponent(cpus[fmt]):.2f} "

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Sequence
 import sympy as sp
 
 from .activations import softmax_jacobian
+from .fastops import times
 from .model import Assignment, Model
 
 # one consumer's share of ∂J/∂s: (∂J/∂c, ∂c/∂s)
@@ -24,7 +25,7 @@ Adjoint = Callable[[Assignment, list[Contribution]], sp.Expr]
 
 def chain_sum(contributions: Sequence[Contribution]) -> sp.Expr:
     """Σ_c ∂J/∂c · ∂c/∂s, the chain rule over the consumers."""
-    return sp.Add(*[up * local for up, local in contributions])
+    return sp.Add(*[times(up, local) for up, local in contributions])
 
 
 def _plain(a: Assignment, contributions: list[Contribution]) -> sp.Expr:

@@ -20,6 +20,7 @@ import sympy as sp
 
 from . import losses, updates
 from .backward import Contribution, chain_sum, walk
+from .fastops import plus, times
 from .model import Assignment, Model
 from .quantity import Key
 
@@ -63,7 +64,7 @@ def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
         gathered = walk(model, [a for a in model.forward if a.sample == n],
                         {model.sample_loss(n): sp.Integer(1)}, wanted, adjoint)
         for w in weights:
-            to_weights[w] += [(dJ_dJn[n] * up, local) for up, local in gathered.get(w, ())]
+            to_weights[w] += [(times(dJ_dJn[n], up), local) for up, local in gathered.get(w, ())]
 
     steps: list[Assignment] = []
     for li in reversed(range(len(part.layers))):
@@ -89,7 +90,7 @@ def _signed(s: int, contributions: list[Contribution]) -> sp.Expr:
     ((t_k − u_k)·g'(net_k), g'(net_j)·Σ_k w_jk δ_k for s = −1); with several, on the sum."""
     if len(contributions) == 1:
         up, local = contributions[0]
-        return (s * up) * local
+        return times(times(sp.Integer(s), up), local)
     return s * chain_sum(contributions)
 
 
@@ -129,12 +130,20 @@ def _weight_steps(model: Model, layer, to_weights: dict[sp.Symbol, list[Contribu
         for i in model.prev[j]:
             w = model.w[(i, j)]
             # factor_terms pulls out the batch's 1/N and the convention's sign: −(δ^(1)x^(1) + …)/2
-            grad = sp.factor_terms(chain_sum(to_weights[w]))
+            grad = _factored(chain_sum(to_weights[w]))
             grads.append(Assignment(Key("grad_w", j, source=i), model.symbol("grad", j, source=i), grad,
                                     _section(model, j), j))
             step, _ = rule.update(grad, model.eta, rule.initial_state(), frozen=model.weights[(i, j)].frozen)
             usym = model.symbol("update", j, source=i)
             deltas.append(Assignment(Key("update_w", j, source=i), usym, step, _section(model, j), j))
-            new.append(Assignment(Key("new_w", j, source=i), model.symbol("new", j, source=i), w + usym,
+            new.append(Assignment(Key("new_w", j, source=i), model.symbol("new", j, source=i), plus(w, usym),
                                   "updated", j))
     return grads + deltas + new
+
+
+def _factored(grad: sp.Expr) -> sp.Expr:
+    """factor_terms(grad), which leaves a symbol or a plain product (δ_j·u_i, −δ_j·u_i/2: a single
+    sample) as it is: those are returned without asking it."""
+    if grad.is_Symbol or (grad.is_Mul and all(a.is_Atom for a in grad.args)):
+        return grad
+    return sp.factor_terms(grad)

@@ -5,12 +5,19 @@ order of the assignments, so no expression ever spans more than one layer. A val
 (ReLU: integers; sigmoid: expressions in `exp`) while it stays short; the decision is made before
 substituting, from the sizes of the values going in, so a deep network never builds a huge exact
 tree only to throw it away. Past the limit a quantity is computed from 30-digit floats.
+
+Substituting is `xreplace` (`substitute`), except that a sum or product whose parts are all plain
+numbers is combined directly, by the same Number arithmetic in the same order as SymPy's
+Add/Mul.flatten, which would also ask the assumptions of every new number (most of the cost at
+size). The values are the same objects xreplace gives, bit for bit.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
 import sympy as sp
+from mpmath.libmp import finf, fnan, fninf
+from sympy.core.numbers import Float, Rational
 
 from . import losses
 from .errors import ProblemError
@@ -28,6 +35,62 @@ def size(value: sp.Expr, limit: int = MAX_EXACT_NODES) -> int:
     return count + 1
 
 
+# finite numbers that Add and Mul combine by plain arithmetic (not oo, zoo, nan: their rules differ)
+_PLAIN = (Float, Rational)
+_NOT_FINITE = (finf, fninf, fnan)
+
+
+def _add(args: list[sp.Expr]) -> sp.Expr:
+    """Add(*args) for plain numbers: AssocOp drops the 0s (by identity) and returns a lone term;
+    Add.flatten sums the rest into its coefficient from S.Zero, left to right."""
+    args = [a for a in args if a is not sp.S.Zero]
+    if not args:
+        return sp.S.Zero
+    if len(args) == 1:
+        return args[0]
+    total = sp.S.Zero
+    for a in args:
+        total = total + a
+    return total
+
+
+def _mul(args: list[sp.Expr]) -> sp.Expr:
+    """Mul(*args) for plain numbers: AssocOp drops the 1s and returns a lone factor; Mul.flatten
+    puts a rational second factor first, then multiplies into its coefficient from S.One."""
+    args = [a for a in args if a is not sp.S.One]
+    if not args:
+        return sp.S.One
+    if len(args) == 1:
+        return args[0]
+    if len(args) == 2 and args[1].is_Rational:
+        args = [args[1], args[0]]
+    product = sp.S.One
+    for a in args:
+        product = product * a
+    return product
+
+
+def substitute(expr: sp.Expr, values: dict) -> sp.Expr:
+    """`expr.xreplace(values)`, the same result, with sums and products of plain numbers combined
+    directly (see the module's docstring)."""
+    if expr in values:
+        return values[expr]
+    old = expr.args
+    if not old:
+        return expr
+    new = [substitute(a, values) if isinstance(a, sp.Basic) else a for a in old]
+    if all(n is o for n, o in zip(new, old)):
+        return expr
+    if (expr.is_Add or expr.is_Mul) and all(isinstance(n, _PLAIN) for n in new):
+        return _add(new) if expr.is_Add else _mul(new)
+    return expr.func(*new)
+
+
+def _finite(number: sp.Expr) -> bool:
+    """A finite real number (without asking SymPy's assumptions, which cost much per new number)."""
+    return number.is_Rational or (number.is_Float and number._mpf_ not in _NOT_FINITE)
+
+
 def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol, sp.Expr]:
     """The value of every symbol: the given ones (exact), then each assignment in order."""
     exact: dict[sp.Symbol, sp.Expr] = dict(model.given())
@@ -37,15 +100,15 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
         leaves = a.rule.free_symbols
         value = None
         if all(s in exact for s in leaves) and sum(sizes[s] for s in leaves) <= MAX_EXACT_NODES:
-            candidate = a.rule.xreplace(exact)
+            candidate = substitute(a.rule, exact)
             n = size(candidate)
             if n <= MAX_EXACT_NODES:
                 value = candidate
                 exact[a.symbol], sizes[a.symbol] = value, n
         if value is None:
-            value = a.rule.xreplace(numeric)
+            value = substitute(a.rule, numeric)
         number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
-        if not (number.is_Rational or (number.is_Float and number.is_finite)):
+        if not _finite(number):
             # ln of 0 or of a negative number: complex, infinite or undefined
             part = model.part
             domain = losses.TABLE[part.loss].domain_text

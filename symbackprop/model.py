@@ -12,6 +12,7 @@ import sympy as sp
 
 from . import losses
 from .activations import softmax_value
+from .fastops import times
 from .problem import Part
 from .quantity import Key
 
@@ -70,6 +71,7 @@ class Model:
     def __init__(self, part: Part) -> None:
         self.part = part
         self.info: dict[sp.Symbol, SymInfo] = {}
+        self._symbols: dict[tuple, sp.Symbol] = {}      # symbol() by its arguments: made once each
         self.n_samples = len(part.samples)
         self.batched = self.n_samples > 1
         self.eta = self.symbol("eta")
@@ -83,19 +85,18 @@ class Model:
                 self.layer_of[j] = li + 1
         self.prev: dict[str, tuple[str, ...]] = {j: part.feeders(j) for j in self.act_of}
         self.bias_symbol = self.symbol("x", part.bias) if part.bias is not None else None
-        # net_j^(n) = Σ_i w_ij·u_i^(n), kept term by term: term i is the only one that contains
-        # w_ij or u_i, so ∂net_j/∂w_ij and ∂net_j/∂u_i are the derivatives of that one term
-        self.net_terms: dict[tuple[str, int], dict[str, sp.Expr]] = {}
         self.forward = self._forward()
-        self.rule_of = {a.symbol: a.rule for a in self.forward}
 
     # -- symbols -------------------------------------------------------------------------------
     def symbol(self, kind: str, unit: str | None = None, *, source: str | None = None,
                sample: int | None = None) -> sp.Symbol:
-        parts = [RANK[kind] + kind] + [p for p in (source, unit) if p is not None]
-        name = "_".join(parts) + (f"@{sample}" if sample is not None else "")
-        sym = sp.Symbol(name, real=True)
-        self.info.setdefault(sym, SymInfo(kind, unit, source, sample))
+        key = (kind, unit, source, sample)
+        sym = self._symbols.get(key)
+        if sym is None:
+            parts = [RANK[kind] + kind] + [p for p in (source, unit) if p is not None]
+            name = "_".join(parts) + (f"@{sample}" if sample is not None else "")
+            sym = self._symbols[key] = sp.Symbol(name, real=True)
+            self.info.setdefault(sym, SymInfo(kind, unit, source, sample))
         return sym
 
     def per_sample(self, n: int) -> int | None:
@@ -140,9 +141,8 @@ class Model:
             act = part.activations[li]
             for n in range(self.n_samples):
                 for j in layer:
-                    terms = {i: self.w[(i, j)] * self.out(i, n) for i in self.prev[j]}
-                    self.net_terms[(j, n)] = terms
-                    rule = sp.Add(*terms.values())
+                    # net_j^(n) = Σ_i w_ij·u_i^(n): term i is the only one with w_ij or u_i (backward.py)
+                    rule = sp.Add(*[times(self.w[(i, j)], self.out(i, n)) for i in self.prev[j]])
                     steps.append(Assignment(self.qid("net", j, n), self.net(j, n), rule, "forward", j, n))
                 nets = [self.net(j, n) for j in layer]
                 for k, j in enumerate(layer):

@@ -12,6 +12,7 @@ from pathlib import Path
 import sympy as sp
 
 from .budget import check_budget
+from .collect import fewer_collections
 from .derive import derive
 from .errors import ProblemError
 from .evaluate import evaluate, to_float
@@ -168,7 +169,8 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None, check: 
         problem = load_problem(problem)
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
     check_budget(problem.source, chosen, "check" if check else "solve", multi=len(problem.parts) > 1)
-    return Solution(problem.title, problem.source, tuple(solve_part(p, problem.source) for p in chosen))
+    with fewer_collections():
+        return Solution(problem.title, problem.source, tuple(solve_part(p, problem.source) for p in chosen))
 
 
 def solve_part(part: Part, source: str = "<problem>") -> PartSolution:

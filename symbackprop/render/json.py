@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import json
 
+from ..collect import fewer_collections
 from ..solution import Solution
 from .prose import note
 from .steps import chain
 
 
 def to_data(solution: Solution, precision: int | None = None, checks=None) -> dict:
+    """The solution as the JSON data above (text and LaTeX of every step)."""
+    with fewer_collections():
+        return _to_data(solution, precision, checks)
+
+
+def _to_data(solution: Solution, precision: int | None, checks) -> dict:
     parts = []
     for pi, psol in enumerate(solution.parts):
         part = psol.part
@@ -65,4 +72,6 @@ def render(obj, precision: int | None = None, checks=None, source: str | None = 
         return render_json(obj)
     if what != "solution":
         raise TypeError("JSON is written from a Solution, GeneralDerivations or a QuadraticSolution")
-    return json.dumps(to_data(obj, precision, checks), indent=2, ensure_ascii=False) + "\n"
+    data = to_data(obj, precision, checks)
+    with fewer_collections():
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
