@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -27,26 +26,12 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_derive import network  # noqa: E402  (the same networks as the derive benchmark)
+
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ("import sys; import symbackprop.budget as b; b._DISABLED = True; "
        "from symbackprop.cli import main; sys.argv = ['symbackprop'] + sys.argv[1:]; main()")
-
-
-def network(width: int, n_in: int = 5, n_out: int = 2, hidden: int = 3, seed: int = 0) -> dict:
-    rng = random.Random(seed)
-    inputs = [f"i{k}" for k in range(n_in)]
-    layers = [[f"h{d}u{k}" for k in range(width)] for d in range(hidden)] + [[f"o{k}" for k in range(n_out)]]
-    weights, prev = {}, inputs
-    for layer in layers:
-        for src in ["b"] + prev:
-            weights.setdefault(src, {}).update({dst: rng.randint(-50, 50) / 100 for dst in layer})
-        prev = layer
-    return {"network": {"inputs": inputs, "bias": "b", "layers": layers, "activation": "tanh",
-                        "output_activation": "sigmoid"},
-            "weights": weights,
-            "sample": {"x": {i: rng.randint(-100, 100) / 100 for i in inputs},
-                       "t": {o: rng.randint(0, 1) for o in layers[-1]}},
-            "loss": "half_squared_error", "learning_rate": 0.1}
 
 
 def weights_of(width: int, n_in: int = 5, n_out: int = 2) -> int:

@@ -143,29 +143,23 @@ REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".md": "markdown", ".html": 
 
 def _report_format(output: str) -> str:
     """check's report format from the suffix of -o (text for stdout); a suffix it cannot write is refused."""
-    if output == "-":
-        return "text"
-    suffix = Path(output).suffix.lower()
-    if suffix in REPORT_SUFFIXES:
-        return REPORT_SUFFIXES[suffix]
+    return _by_suffix(output, REPORT_SUFFIXES, "report format", ", gradescope")
+
+
+def _by_suffix(output: str, suffixes: dict[str, str], what: str = "format", more: str = "") -> str:
+    """The format of `output` by its suffix; text for stdout or no suffix; an unknown suffix is refused."""
+    suffix = Path(output).suffix.lower() if output != "-" else ""
+    if suffix in suffixes:
+        return suffixes[suffix]
     if suffix:
-        raise InputError(f"{output}: cannot tell the report format from the suffix {suffix!r}; use --format "
-                         f"({', '.join(REPORT_SUFFIXES.values())}, gradescope) or one of {', '.join(REPORT_SUFFIXES)}")
+        raise InputError(f"{output}: cannot tell the {what} from the suffix {suffix!r}; use --format "
+                         f"({', '.join(suffixes.values())}{more}) or one of {', '.join(suffixes)}")
     return "text"
 
 
 def _format_for(fmt: str | None, output: str) -> str:
     from .render import SUFFIXES
-    if fmt:
-        return fmt
-    if output != "-":
-        suffix = Path(output).suffix.lower()
-        if suffix in SUFFIXES:
-            return SUFFIXES[suffix]
-        if suffix:
-            raise InputError(f"{output}: cannot tell the format from the suffix {suffix!r}; "
-                             f"use --format ({', '.join(SUFFIXES.values())}) or one of {', '.join(SUFFIXES)}")
-    return "text"
+    return fmt or _by_suffix(output, SUFFIXES)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
