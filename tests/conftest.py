@@ -64,3 +64,30 @@ def snapshot(root: Path) -> dict[str, bytes | str]:
             else:
                 out[key] = "special"
     return out
+
+
+def expanded_loss(part, wsyms):
+    """J(w): the loss with every layer expanded, built from the problem alone with SymPy's ordinary
+    arithmetic (an oracle independent of the model and of gradcheck's graph); also every net and
+    each sample's loss."""
+    import sympy as sp
+
+    from symbackprop import losses
+    loss = losses.TABLE[part.loss]
+    total, nets = [], []
+    for sample in part.samples:
+        out = dict(sample.x)
+        out[part.bias] = sp.Integer(1)
+        prev = list(part.inputs)
+        for li, layer in enumerate(part.layers):
+            act = part.activations[li]
+            layer_nets = [sp.Add(*[wsyms[(i, j)] * out[i] for i in [part.bias] + prev]) for j in layer]
+            nets += layer_nets
+            exps = [sp.exp(v) for v in layer_nets]
+            for k, j in enumerate(layer):
+                out[j] = act.value(layer_nets[k]) if act.elementwise else exps[k] / sp.Add(*exps)
+            prev = list(layer)
+        t = dict(sample.t)
+        total.append(loss.per_sample([out[k] for k in part.outputs], [t[k] for k in part.outputs]))
+    J = sp.Add(*total)
+    return (J / len(part.samples) if part.batch_reduction == "mean" else J), nets, total

@@ -7,7 +7,6 @@ differentiated by `sympy.diff` and by central finite differences, on generated n
 from __future__ import annotations
 
 import itertools
-import math
 import random
 import zlib
 
@@ -16,6 +15,7 @@ import sympy as sp
 import yaml
 
 from conftest import PROBLEMS
+from conftest import expanded_loss
 from symbackprop.quantity import Key
 from symbackprop import activations, losses, updates
 from symbackprop.activations import ActivationSpec
@@ -82,28 +82,6 @@ def network(layers, hidden, output, loss, delta="dJ_dnet", samples=1, reduction=
     return parse_problem(yaml.safe_dump(doc, sort_keys=False), "<generated>")
 
 
-def whole_loss(part, wsyms):
-    """J(w): the loss with every layer expanded, built from the problem alone; also every net."""
-    loss = losses.TABLE[part.loss]
-    total, nets = [], []
-    for sample in part.samples:
-        out = dict(sample.x)
-        out[part.bias] = sp.Integer(1)
-        prev = list(part.inputs)
-        for li, layer in enumerate(part.layers):
-            act = part.activations[li]
-            layer_nets = [sp.Add(*[wsyms[(i, j)] * out[i] for i in [part.bias] + prev]) for j in layer]
-            nets += layer_nets
-            exps = [sp.exp(v) for v in layer_nets]
-            for k, j in enumerate(layer):
-                out[j] = act.value(layer_nets[k]) if act.elementwise else exps[k] / sp.Add(*exps)
-            prev = list(layer)
-        t = dict(sample.t)
-        total.append(loss.per_sample([out[k] for k in part.outputs], [t[k] for k in part.outputs]))
-    J = sp.Add(*total)
-    return (J / len(part.samples) if part.batch_reduction == "mean" else J), nets, total
-
-
 def assert_walk_matches_direct_diff(problem):
     """Every ∂J/∂w of the solution equals sympy.diff of the whole J at 1e-20, and central finite
     differences at 1e-6 where no net or output sits within 1e-3 of a kink."""
@@ -112,7 +90,7 @@ def assert_walk_matches_direct_diff(problem):
     keys = [(w.source, w.target) for w in part.weights]
     wsyms = {k: sp.Symbol(f"W_{k[0]}_{k[1]}", real=True) for k in keys}
     point = {wsyms[(w.source, w.target)]: sp.Float(w.value, 40) for w in part.weights}   # exact given values
-    J, nets, per_sample = whole_loss(part, wsyms)
+    J, nets, per_sample = expanded_loss(part, wsyms)
     f = sp.lambdify([wsyms[k] for k in keys], J, modules=[{"relu": lambda x, g0: max(x, 0.0)}, "math"])
     base = [float(w.value) for w in part.weights]
     near_kink = any(abs(float(n.xreplace(point).evalf(20))) < 1e-3 for n in nets) and \

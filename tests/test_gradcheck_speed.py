@@ -12,10 +12,8 @@ import sys
 import pytest
 import sympy as sp
 import yaml
-from conftest import NETWORKS
+from conftest import NETWORKS, expanded_loss
 
-from symbackprop import losses
-from symbackprop.activations import softmax_value
 from symbackprop.gradcheck import LossGraph, check_part, direct_gradients, loss_graph, substituted_loss
 from symbackprop.problem import load_problem, parse_problem
 from symbackprop.solution import solve
@@ -52,26 +50,6 @@ def network(sizes, hidden="tanh", output="sigmoid", loss="half_squared_error", s
             "batch_reduction": reduction, "relu_derivative_at_zero": g0}
 
 
-def reference_loss(part, wsyms):
-    """J(w) with SymPy's ordinary arithmetic (the way the check was built before the sweep)."""
-    total = []
-    for sample in part.samples:
-        out = dict(sample.x)
-        out[part.bias] = sp.Integer(1)
-        prev = list(part.inputs)
-        for li, layer in enumerate(part.layers):
-            act = part.activations[li]
-            nets = [sp.Add(*[wsyms[(i, j)] * out[i] for i in [part.bias] + prev]) for j in layer]
-            for k, j in enumerate(layer):
-                out[j] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
-            prev = list(layer)
-        t = dict(sample.t)
-        total.append(losses.TABLE[part.loss].per_sample([out[k] for k in part.outputs],
-                                                        [t[k] for k in part.outputs]))
-    J = sp.Add(*total)
-    return J / len(part.samples) if part.batch_reduction == "mean" else J
-
-
 def symbols_of(part):
     keys = [(w.source, w.target) for w in part.weights]
     wsyms = {key: sp.Symbol(f"w_{key[0]}_{key[1]}", real=True) for key in keys}
@@ -91,7 +69,7 @@ def sweep(part) -> dict:
 def assert_sweep_equals_sympy_diff(part):
     keys, wsyms, wvals = symbols_of(part)
     ours = [sweep(part)[k] for k in keys]
-    reference = reference_loss(part, wsyms)
+    reference = expanded_loss(part, wsyms)[0]   # SymPy's ordinary arithmetic, as before the sweep
     for key, value in zip(keys, ours):
         expected = sp.diff(reference, wsyms[key]).xreplace(wvals)
         if expected.is_Rational:
