@@ -158,7 +158,9 @@ def test_check_leaves_no_worker_when_killed(tmp_path, sig):
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_grade_leaves_no_worker_when_killed(tmp_path, sig):
-    subs = make_class(tmp_path / "subs", ["a", "b", "c"], BUSY)
+    # Enough busy submissions that the work outlasts the workers' start on a loaded machine (with three, the
+    # fourth process could start as the last submission finished, so the signal came after the gradebook).
+    subs = make_class(tmp_path / "subs", [f"s{i:02d}" for i in range(12)], BUSY)
     book = tmp_path / "book.csv"
     book.write_text("student,total\nold,1\n")
     proc = cli("grade", str(XOR), str(subs), "-o", str(book), "--jobs", "2")
@@ -182,7 +184,9 @@ def test_grade_leaves_no_worker_when_killed(tmp_path, sig):
 @needs_proc
 @pytest.mark.slow
 def test_ctrl_c_stops_grade_quietly_and_keeps_the_old_gradebook(tmp_path):
-    subs = make_class(tmp_path / "subs", ["a", "b", "c"], BUSY)
+    # Enough busy submissions that the work outlasts the workers' start on a loaded machine (with three, the
+    # fourth process could start as the last submission finished, so the signal came after the gradebook).
+    subs = make_class(tmp_path / "subs", [f"s{i:02d}" for i in range(12)], BUSY)
     book = tmp_path / "book.csv"
     book.write_bytes(b"student,total\r\nold,1\r\n")
     proc = cli("grade", str(XOR), str(subs), "-o", str(book), "--jobs", "2", start_new_session=True)
