@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .answers.read import WRITEUP_SUFFIXES
 from .errors import SymbackpropError
-from .messages import said
+from .messages import joined, said
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json") + WRITEUP_SUFFIXES
 MAX_SUBMISSIONS = 5000          # submissions graded in one run
@@ -64,14 +64,14 @@ def scan_class(folder: str | Path) -> ClassFolder:
     except (OSError, RuntimeError, ValueError):
         is_dir = False
     if not is_dir:
-        raise SymbackpropError(f"{folder}: not a folder of submissions")
+        raise SymbackpropError(said("classfolder.not_a_folder", folder=str(folder)))
     try:
         names = _list(given, MAX_ENTRIES)
     except OSError as exc:
-        raise SymbackpropError(f"{folder}: cannot be read: {_why(exc)}") from None
+        raise SymbackpropError(said("folder.cannot_read", entry=str(folder), why=_why(exc))) from None
     if len(names) > MAX_ENTRIES:
-        raise SymbackpropError(f"{folder}: more than {MAX_ENTRIES} entries; at most {MAX_SUBMISSIONS} "
-                               f"submissions in one run")
+        raise SymbackpropError(said("classfolder.too_many_entries", folder=str(folder), entries=MAX_ENTRIES,
+                                    most=MAX_SUBMISSIONS))
     found: list[tuple[str, str, Path | str]] = []      # (student, entry, path or reason)
     out = ClassFolder()
     for name in sorted(names):
@@ -94,11 +94,12 @@ def scan_class(folder: str | Path) -> ClassFolder:
         else:
             out.submissions.append((student, what))
     if not out.submissions:
-        why = "; ".join(u.reason for u in out.unread[:3]) + ("; …" if len(out.unread) > 3 else "")
-        raise SymbackpropError(f"{folder}: no submissions (files ending in {', '.join(ANSWER_SUFFIXES)}, or one "
-                               f"such file per sub-folder)" + (f"; not graded: {why}" if why else ""))
+        reasons = [u.reason for u in out.unread[:3]] + (["…"] if len(out.unread) > 3 else [])
+        fields = dict(folder=str(folder), suffixes=", ".join(ANSWER_SUFFIXES))
+        raise SymbackpropError(said("classfolder.none_graded", **fields, why=joined(reasons)) if reasons
+                               else said("classfolder.no_submissions", **fields))
     if len(out.submissions) > MAX_SUBMISSIONS:
-        raise SymbackpropError(f"{folder}: {len(out.submissions)} submissions; at most {MAX_SUBMISSIONS} in one run")
+        raise SymbackpropError(said("classfolder.too_many", folder=str(folder), n=len(out.submissions), most=MAX_SUBMISSIONS))
     return out
 
 
