@@ -22,15 +22,25 @@ from . import __version__
 from .errors import InternalError, SymbackpropError
 from . import messages
 from .messages import msg, say, text_of
+from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange
 
 
 class InputError(click.ClickException):
-    """A user's mistake: printed as one line, exit status 2."""
+    """A user's mistake: printed as one line, exit status 2, with Click's "Error: " said in `lang`."""
 
     exit_code = 2
 
+    def __init__(self, message: str, lang: str = "en") -> None:
+        super().__init__(message)
+        self.lang = lang
 
-class LanguageChoice(click.Choice):
+    def show(self, file=None) -> None:
+        if self.lang == messages.REFERENCE:
+            return super().show(file)
+        click.echo(msg(self.lang, "usage.error", message=self.format_message()), file=file, err=file is None)
+
+
+class LanguageChoice(Choice):
     """`--lang`: the languages that have a catalogue file (messages/), read when the option is used, so
     that adding a language is adding its catalogue file and nothing here."""
 
@@ -75,7 +85,7 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
     try:
         yield
     except SymbackpropError as exc:
-        raise InputError(say(text_of(exc), lang)) from None
+        raise InputError(say(text_of(exc), lang), lang) from None
     except click.ClickException:
         raise
     except Terminated:
@@ -162,7 +172,7 @@ def _format_for(fmt: str | None, output: str) -> str:
     return fmt or _by_suffix(output, SUFFIXES)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="symbackprop")
 def main() -> None:
     """Derive, solve and check backpropagation exercises.
@@ -184,12 +194,12 @@ def main() -> None:
 @click.argument("problem", metavar="PROBLEM_FILE")
 @click.option("--part", "parts", multiple=True, metavar="NAME",
               help="Solve only this part (repeat for several). Default: every part.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
+@click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf, .html), else text.")
-@click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
+@click.option("--precision", type=IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the labels and prose (zh: Chinese with the English terms).")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document with a picture of the network (default for -o .tex), or a "
@@ -228,20 +238,20 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
 @click.argument("answers", metavar="ANSWERS")
 @click.option("--part", default=None, metavar="NAME",
               help="Check the answers of this part only (e.g. a write-up of the sigmoid part).")
-@click.option("--format", "fmt", type=click.Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
+@click.option("--format", "fmt", type=Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
               help="Report format (gradescope: Gradescope's results.json). Default: from the -o suffix, else text.")
 @click.option("--require-all", is_flag=True, help="Items left out make the check fail (exit 1).")
 @click.option("--rubric", default=None, metavar="FILE",
               help="Points, tolerance and partial credit (YAML, like the problem file's `grading:`).")
-@click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X",
+@click.option("--relative", type=FloatRange(0, 0.5), default=None, metavar="X",
               help="Relative tolerance for numbers. Default: the problem's, else none: a decimal is judged "
                    "by the places it shows (see docs/checking.md).")
-@click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X",
+@click.option("--absolute", type=FloatRange(0), default=None, metavar="X",
               help="Absolute tolerance near zero (default: half a unit in the last decimal place asked for).")
 @click.option("--show-given", is_flag=True,
               help="Also list the values the problem gives (η, the weights) that the answers copy; by default "
                    "the table leaves them out and only says when one was written otherwise.")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the report (JSON: its messages; ids, statuses and codes stay as they are).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
 def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
@@ -295,11 +305,11 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
               help="Feedback files also list the values the problem gives (η, the weights) that students copy.")
 @click.option("--part", default=None, metavar="NAME", help="Grade this part only.")
 @click.option("--rubric", default=None, metavar="FILE", help="Points, tolerance and partial credit (YAML).")
-@click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X", help="Relative tolerance.")
-@click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+@click.option("--relative", type=FloatRange(0, 0.5), default=None, metavar="X", help="Relative tolerance.")
+@click.option("--absolute", type=FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
+@click.option("--jobs", type=IntRange(1, 64), default=None, metavar="N",
               help="Processes to grade with (default: one per core).")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the summary, the feedback files and Gradescope's text (the CSV's columns are ids).")
 def grade(problem: str, folder: str, output: str, summary: str | None, gradescope_dir: str | None,
           feedback_dir: str | None, show_given: bool, part: str | None, rubric: str | None,
@@ -347,7 +357,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         feedback = _feedback_plan(feedback_dir, scan, [(k, v) for k, v in inputs if v] + outputs) \
             if feedback_dir else {}
     except SymbackpropError as exc:
-        raise InputError(say(text_of(exc), lang)) from None
+        raise InputError(say(text_of(exc), lang), lang) from None
     submissions = scan.submissions
     with _boundary(msg(lang, "cli.gradebook_not_written"), lang):
         with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading", n=len(submissions)),
@@ -452,17 +462,17 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
 @click.option("--layers", default=None, metavar="SIZES",
               help="Without a file: the network the rules are checked on, units per layer from the inputs, "
                    "e.g. 2,2,1 (the default).")
-@click.option("--delta", type=click.Choice(["dJ_dnet", "minus_dJ_dnet"]), default=None,
+@click.option("--delta", type=Choice(["dJ_dnet", "minus_dJ_dnet"]), default=None,
               help="Without a file: δ = ∂J/∂net (in-class, the default) or δ = −∂J/∂net (appendix).")
-@click.option("--weight-order", type=click.Choice(["from_to", "to_from"]), default=None,
+@click.option("--weight-order", type=Choice(["from_to", "to_from"]), default=None,
               help="Without a file: w_jk is the weight from j to k (the default) or into j from k.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
+@click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix, else text.")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the labels.")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document (default for -o .tex) or a fragment to \\input.")
-@click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
+@click.option("--precision", type=IntRange(0, 15), default=None, metavar="N",
               help="Decimal places of the numbers of the matrix example (default: the file's, else 4).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of stdout ('-').")
 def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, output_activation: str | None,
