@@ -443,7 +443,7 @@ MESSAGES = {
     "what.notation": "notation",
     "problem.no_part": "没有名为 {name} 的部分；部分有 {parts}",
     "problem.empty": "文件为空；题目需要 network、weights、sample 和 loss",
-    "problem.quadratic": "此文件是课上的矩阵例子（model: quadratic），不是逐步求解的网络；请用：symbackprop derive {source}",
+    "problem.quadratic": "此文件是课上的矩阵例子（model: quadratic），不是逐步求解的网络；请用 `symbackprop derive {source}`",
     "problem.not_a_model": "{got} 不是模型；允许：quadratic（课上的矩阵例子），或对网络省略 `model`",
     "problem.parts_list": "应为部分的列表，每个部分是带 name 的映射",
     "problem.part_name": "{got} 不是部分名称；请用字母、数字、_ 和 -",
