@@ -6,10 +6,12 @@ The English lines below (EXPECTED_EN) were written by symbackprop at 71bf82b, be
 went through the catalogue: the English must not have changed by a byte."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -364,3 +366,159 @@ def test_the_corpus_reaches_every_problem_file_message():
                  "loss.targets_at_most", "problem.unknown_parameter_relu", "field.expected_finite",
                  "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values"}
     assert sorted(wanted - reached - elsewhere) == []
+
+
+# -- other files: rubric, answers and class folder ---------------------------------------------------
+def _check_error(*args: str) -> tuple[str, str]:
+    """The one error line of `check` (or `grade`) in English and in Chinese (exit 2 both)."""
+    en = CliRunner().invoke(main, list(args))
+    zh = CliRunner().invoke(main, [*args, "--lang", "zh"])
+    assert en.exit_code == zh.exit_code == 2, (en.output, zh.output)
+    assert len(en.output.strip().splitlines()) == len(zh.output.strip().splitlines()) == 1
+    return en.output.strip(), zh.output.strip()
+
+
+def test_a_bad_rubric_file_and_a_rubric_item_no_quantity_are_said_in_chinese(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("relu:\n  u_3: 4\n", encoding="utf-8")
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text("grading:\n  credit: {luck: 1}\n", encoding="utf-8")
+    en, zh = _check_error("check", str(XOR), str(answers), "--rubric", str(rubric))
+    assert en == f"Error: {rubric}: grading.credit.luck: unknown kind 'luck'; allowed: follow_through, rounding, " \
+                 "imprecise, slip, other_convention"
+    assert zh.startswith(f"错误：{rubric}: grading.credit.luck：未知类别 'luck'") and english_words(zh) == [], zh
+    rubric.write_text("grading:\n  items: [u_99]\n", encoding="utf-8")
+    en, zh = _check_error("check", str(XOR), str(answers), "--rubric", str(rubric))
+    assert en == "Error: grading.items: 'u_99' is not a quantity of this problem; items are quantity ids such as " \
+                 "act_3, loss, delta_5, update_w_3_5 (the ids of `symbackprop solve --format json`)"
+    assert zh.startswith("错误：grading.items：'u_99' 不是此题的量") and english_words(zh) == [], zh
+
+
+def test_a_folder_given_as_a_file_and_a_too_big_file_are_said_in_chinese(tmp_path):
+    en, zh = _check_error("solve", str(tmp_path))
+    assert en == f"Error: {tmp_path}: is a folder, not a file; give the path of a problem file"
+    assert zh == f"错误：{tmp_path}：是文件夹，不是文件；请给出题目文件的路径"
+    answers = tmp_path / "a.md"
+    answers.write_text("x" * (6 * 1024 * 1024), encoding="utf-8")
+    en, zh = _check_error("check", str(XOR), str(answers))
+    assert en.startswith(f"Error: {answers}: file is larger than ") and en.endswith(" bytes, the most a write-up may have")
+    assert zh.startswith(f"错误：{answers}：文件超过 ") and zh.endswith("字节，这是解答文稿允许的最大大小"), zh
+
+
+def test_a_class_folder_without_submissions_is_said_in_chinese(tmp_path):
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "photo.jpg").write_bytes(b"\xff\xd8")
+    (klass / ".hidden.yaml").write_text("relu: {}", encoding="utf-8")
+    en, zh = _check_error("grade", str(XOR), str(klass), "-o", str(tmp_path / "book.csv"))
+    assert en.startswith(f"Error: {klass}: no submissions (files ending in .yaml, ") and "; not graded: " in en, en
+    assert zh.startswith(f"错误：{klass}：没有提交（以 .yaml, ") and "未评分：" in zh, zh
+    assert english_words(zh[len(f"错误：{klass}"):]) == [], zh
+    en, zh = _check_error("grade", str(XOR), str(tmp_path / "nowhere"), "-o", str(tmp_path / "book.csv"))
+    assert en == f"Error: {tmp_path / 'nowhere'}: not a folder of submissions"
+    assert zh == f"错误：{tmp_path / 'nowhere'}：不是提交文件夹"
+
+
+# -- Click's usage errors ------------------------------------------------------------------------------
+def _vanilla() -> click.Group:
+    """The same commands and parameters as a plain Click group: what Click itself prints for a mistake."""
+    group = click.Group(main.name, context_settings=main.context_settings)
+    for name, cmd in main.commands.items():
+        group.add_command(click.Command(name, params=cmd.params, callback=lambda **kw: None,
+                                        context_settings=cmd.context_settings), name)
+    return group
+
+
+# each kind of usage error Click raises: (command line, what the Chinese error line must hold)
+USAGE = [
+    (["solve", "--bogus", "x.yaml"], "没有选项 '--bogus'"),
+    (["solve", "--formt", "json", "x.yaml"], "没有选项 '--formt'"),            # with its possibilities
+    (["solve", "--pecision", "3", "x.yaml"], "你是指 --precision 吗"),
+    (["solve"], "缺少参数 'PROBLEM_FILE'"),
+    (["check", "x.yaml"], "缺少参数 'ANSWERS'"),
+    (["solve", "x.yaml", "--format", "xml"], "'--format' 的值无效：'xml' 不是可选值之一"),
+    (["check", "x.yaml", "a.yaml", "--format", "pdf"], "'--format' 的值无效：'pdf' 不是可选值之一"),
+    (["solve", "x.yaml", "--precision", "99"], "'--precision' 的值无效：99 不在范围"),
+    (["solve", "x.yaml", "--precision", "three"], "'--precision' 的值无效：'three' 不是有效的整数"),
+    (["check", "x.yaml", "a.yaml", "--relative", "lots"], "'--relative' 的值无效：'lots' 不是有效的数"),
+    (["grade", "x.yaml", "d", "--jobs", "0"], "'--jobs' 的值无效：0 不在范围"),
+    (["derive", "--delta", "up"], "'--delta' 的值无效：'up' 不是可选值之一"),
+    (["solve", "a.yaml", "b.yaml"], "多余的参数（b.yaml）"),
+    (["check", "a.yaml", "b.yaml", "c", "d"], "多余的参数（c d）"),
+    (["solv", "x.yaml"], "没有命令 'solv'。你是指 solve 吗"),
+    (["solve", "x.yaml", "--check=yes"], "选项 '--check' 不接受值"),
+    (["solve", "x.yaml", "--output"], "选项 '--output' 需要一个值"),
+]
+
+
+@pytest.mark.parametrize("argv, words", USAGE, ids=[" ".join(a) for a, _ in USAGE])
+def test_every_kind_of_usage_error_is_english_as_click_says_it(argv, words):
+    ours = CliRunner().invoke(main, argv, env={"SYMBACKPROP_LANG": None}, prog_name="symbackprop")
+    click_own = CliRunner().invoke(_vanilla(), argv, env={"SYMBACKPROP_LANG": None}, prog_name="symbackprop")
+    assert ours.exit_code == click_own.exit_code == 2
+    assert ours.output == click_own.output and "Error: " in ours.output
+
+
+@pytest.mark.parametrize("where", ["end", "start", "env"])
+@pytest.mark.parametrize("argv, words", USAGE, ids=[" ".join(a) for a, _ in USAGE])
+def test_every_kind_of_usage_error_is_chinese_under_zh(argv, words, where):
+    """--lang zh anywhere on the command line (even after the mistake, which stops Click before it
+    reads --lang), or SYMBACKPROP_LANG=zh: Click's usage line, help hint and error line, in Chinese."""
+    env = {"SYMBACKPROP_LANG": "zh" if where == "env" else None}
+    if where == "end" and argv[-1] == "--output":        # there --lang would be the value --output lacks
+        where = "start"
+    line = argv + ["--lang", "zh"] if where == "end" else \
+        argv[:1] + ["--lang=zh"] + argv[1:] if where == "start" and argv[0] in main.commands else argv + ["--lang=zh"]
+    if where == "env":
+        line = argv
+    english = CliRunner().invoke(_vanilla(), argv, env={"SYMBACKPROP_LANG": None})
+    result = CliRunner().invoke(main, line, env=env, prog_name="symbackprop")
+    assert result.exit_code == 2
+    lines = result.output.rstrip("\n").split("\n")
+    assert len(lines) == len(english.output.rstrip("\n").split("\n"))        # Click's shape: usage, hint, blank, error
+    assert words in lines[-1] and lines[-1].startswith("错误："), lines
+    assert english_words(lines[-1]) == [], lines[-1]
+    if len(lines) > 1:
+        command = "symbackprop" + ("" if argv[0] not in main.commands else f" {argv[0]}")
+        assert lines[0].startswith(f"用法：{command} ") and lines[1] == f"运行 '{command} --help' 查看帮助。", lines
+
+
+def test_lang_en_on_the_command_line_wins_over_the_environment():
+    argv = ["solve", "x.yaml", "--format", "xml", "--lang", "en"]
+    ours = CliRunner().invoke(main, argv, env={"SYMBACKPROP_LANG": "zh"}, prog_name="symbackprop")
+    click_own = CliRunner().invoke(_vanilla(), argv, env={"SYMBACKPROP_LANG": None}, prog_name="symbackprop")
+    assert ours.exit_code == 2 and ours.output == click_own.output
+
+
+def test_symbackprop_lang_is_the_default_of_every_lang_option(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("relu:\n  u_3: 4\n", encoding="utf-8")
+    env_zh = CliRunner().invoke(main, ["check", str(XOR), str(answers), "--part", "relu"], env={"SYMBACKPROP_LANG": "zh"})
+    flag_zh = CliRunner().invoke(main, ["check", str(XOR), str(answers), "--part", "relu", "--lang", "zh"],
+                                 env={"SYMBACKPROP_LANG": None})
+    assert env_zh.exit_code == flag_zh.exit_code and env_zh.output == flag_zh.output
+    assert re.search(r"[\u4e00-\u9fff]", env_zh.output)
+    bad = CliRunner().invoke(main, ["solve", str(XOR)], env={"SYMBACKPROP_LANG": "fr"})
+    assert bad.exit_code == 2 and "'--lang'" in bad.output and "'fr'" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_language_of_a_command_line_is_a_parameter():
+    env: dict[str, str] = {}
+    assert usage_language(["solve", "--bogus", "--lang", "zh"], env) == "zh"
+    assert usage_language(["solve", "--lang=zh", "--lang", "en"], env) == "en"           # the last one, as Click
+    assert usage_language(["solve", "--lang", "fr"], env) == "en"                        # no such catalogue
+    assert usage_language(["solve", "--", "--lang", "zh"], env) == "en"                  # an argument, not an option
+    assert usage_language(["solve"], {"SYMBACKPROP_LANG": "zh"}) == "zh"
+    assert usage_language(["solve", "--lang", "en"], {"SYMBACKPROP_LANG": "zh"}) == "en"
+    assert usage_language(["solve"], {"SYMBACKPROP_LANG": "klingon"}) == "en"
+    assert set(messages.languages()) >= {"en", "zh"}
+
+
+def test_the_installed_command_says_a_usage_error_in_chinese():
+    """Through the console script's own entry (cli.run), in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if k != "SYMBACKPROP_LANG"}
+    proc = subprocess.run([sys.executable, "-c", "from symbackprop.cli import run; run()", "solve", "--bogus", "x.yaml",
+                           "--lang", "zh"], capture_output=True, text=True, encoding="utf-8", timeout=120, env=env)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines()[-1] == "错误：没有选项 '--bogus'。", proc.stderr
+    assert "Traceback" not in proc.stderr

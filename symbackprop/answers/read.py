@@ -163,7 +163,7 @@ def _read_json(path: Path) -> object:
     try:
         raw = read_limited(path, MAX_BYTES, said("file.answers"))
     except SymbackpropError as exc:
-        raise AnswerError(str(exc)) from None
+        raise AnswerError(text_of(exc)) from None
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=_json_number, parse_int=_json_number,
                           parse_constant=NumberSpelling, object_pairs_hook=_no_duplicate_keys)
@@ -258,7 +258,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
     try:
         raw = read_limited(path, MAX_BYTES, said("file.writeup"))
     except SymbackpropError as exc:
-        raise AnswerError(str(exc)) from None
+        raise AnswerError(text_of(exc)) from None
     if b"\x00" in raw:
         raise AnswerError(said("writeup.binary", source=source))
     try:
