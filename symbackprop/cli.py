@@ -21,7 +21,7 @@ import click
 from . import __version__
 from .errors import InternalError, SymbackpropError
 from . import messages
-from .messages import msg, say, text_of
+from .messages import msg, said, say, text_of
 from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange
 
 
@@ -31,7 +31,7 @@ class InputError(click.ClickException):
     exit_code = 2
 
     def __init__(self, message: str, lang: str = "en") -> None:
-        super().__init__(message)
+        super().__init__(say(message, lang))      # a catalogue message is said in `lang`
         self.lang = lang
 
     def show(self, file=None) -> None:
@@ -85,7 +85,7 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
     try:
         yield
     except SymbackpropError as exc:
-        raise InputError(say(text_of(exc), lang), lang) from None
+        raise InputError(text_of(exc), lang) from None
     except click.ClickException:
         raise
     except Terminated:
@@ -101,7 +101,7 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
         _internal_error(exc, after, lang)
 
 
-def _write(text: str | bytes, output: str) -> None:
+def _write(text: str | bytes, output: str, lang: str = "en") -> None:
     """Write to stdout, or atomically to a file (an interrupted run leaves the old file intact)."""
     if output == "-":
         click.echo(text, nl=False)
@@ -124,18 +124,19 @@ def _write(text: str | bytes, output: str) -> None:
             except OSError:
                 pass
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(f"{output}: cannot write: {why}") from None
+        raise InputError(said("output.cannot_write_file", path=output, why=why), lang) from None
 
 
 def _outputs_safe(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str | None]],
-                  folders: Sequence[tuple[str, str]] = (), output_dirs: Sequence[tuple[str, str | None]] = ()) -> None:
+                  folders: Sequence[tuple[str, str]] = (), output_dirs: Sequence[tuple[str, str | None]] = (),
+                  lang: str = "en") -> None:
     """Before any work: refuse outputs that would replace an input or another output, land in an input
     folder, or cannot be written (one line, exit 2)."""
     from .outpaths import check_outputs
     try:
         check_outputs(outputs, [(k, v) for k, v in inputs if v], folders, [(k, v) for k, v in output_dirs if v])
     except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(text_of(exc), lang) from None
 
 
 def _internal_error(exc: BaseException, after: str = "", lang: str = "en") -> None:
@@ -151,25 +152,25 @@ def _internal_error(exc: BaseException, after: str = "", lang: str = "en") -> No
 REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".md": "markdown", ".html": "html"}
 
 
-def _report_format(output: str) -> str:
+def _report_format(output: str, lang: str = "en") -> str:
     """check's report format from the suffix of -o (text for stdout); a suffix it cannot write is refused."""
-    return _by_suffix(output, REPORT_SUFFIXES, "report format", ", gradescope")
+    return _by_suffix(output, REPORT_SUFFIXES, "report", ", gradescope", lang)
 
 
-def _by_suffix(output: str, suffixes: dict[str, str], what: str = "format", more: str = "") -> str:
+def _by_suffix(output: str, suffixes: dict[str, str], what: str = "output", more: str = "", lang: str = "en") -> str:
     """The format of `output` by its suffix; text for stdout or no suffix; an unknown suffix is refused."""
     suffix = Path(output).suffix.lower() if output != "-" else ""
     if suffix in suffixes:
         return suffixes[suffix]
     if suffix:
-        raise InputError(f"{output}: cannot tell the {what} from the suffix {suffix!r}; use --format "
-                         f"({', '.join(suffixes.values())}{more}) or one of {', '.join(suffixes)}")
+        raise InputError(said(f"usage.suffix_{what}", path=output, suffix=repr(suffix),
+                              formats=", ".join(suffixes.values()) + more, suffixes=", ".join(suffixes)), lang)
     return "text"
 
 
-def _format_for(fmt: str | None, output: str) -> str:
+def _format_for(fmt: str | None, output: str, lang: str = "en") -> str:
     from .render import SUFFIXES
-    return fmt or _by_suffix(output, SUFFIXES)
+    return fmt or _by_suffix(output, SUFFIXES, lang=lang)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -212,12 +213,12 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
           standalone: bool | None, output: str, check: bool) -> None:
     """Solve PROBLEM_FILE: forward pass, loss, every δ, gradient, Δw and updated weight, each as
     rule = numbers substituted = value, in the notation of the file."""
-    fmt = _format_for(fmt, output)
+    fmt = _format_for(fmt, output, lang)
     if fmt == "pdf" and output == "-":
-        raise InputError("PDF output needs a file: add -o FILE.pdf")
+        raise InputError(said("usage.pdf_needs_file"), lang)
     if standalone is None:
         standalone = output != "-"
-    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .render import render
         from .solution import solve as solve_problem
@@ -228,7 +229,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
             reports = [check_part(p) for p in solution.parts]
         text = render(solution, fmt, precision=precision, checks=reports, lang=lang, standalone=standalone,
                       output=output)
-    _write(text, output)
+    _write(text, output, lang)
     if reports is not None and not all(r.ok for r in reports):
         sys.exit(1)
 
@@ -268,8 +269,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml answers.yaml
       symbackprop check problems/xor.yaml solution.md --part sigmoid
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
-    fmt = fmt or _report_format(output)
-    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)])
+    fmt = fmt or _report_format(output, lang)
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)], lang=lang)
     with _boundary(lang=lang):
         from .answers import check_submission
         from .render import report as report_render
@@ -281,7 +282,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             render = {"text": report_render.render_text, "json": report_render.render_json,
                       "markdown": report_render.render_markdown, "html": report_render.render_html}[fmt]
             text = render(reports, answers, problems, show_given=show_given, lang=lang)
-    _write(text, output)
+    _write(text, output, lang)
     # 1 when some answered item lost points (whatever its status says: the other δ convention credited in
     # full loses none), an entry was not read, or, with --require-all, an item was left out
     failed = problems or not all(r.full_marks for r in reports) or (require_all and any(r.missing for r in reports))
@@ -333,10 +334,9 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         from .outpaths import inside
         for label, path in inputs:
             if path and inside(path, folder):
-                raise InputError(f"{label} {path}: inside SUBMISSIONS_DIR {folder}, where it would be graded as a "
-                                 f"student's submission; keep it outside")
+                raise InputError(said("usage.input_in_class_folder", label=label, path=path, folder=folder), lang)
     _outputs_safe(outputs, inputs, [("SUBMISSIONS_DIR", folder)] if os.path.isdir(folder) else [],
-                  [("--gradescope", gradescope_dir), ("--feedback", feedback_dir)])
+                  [("--gradescope", gradescope_dir), ("--feedback", feedback_dir)], lang=lang)
     try:
         from .answers import load_rubric
         from .classfolder import scan_class
@@ -357,7 +357,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         feedback = _feedback_plan(feedback_dir, scan, [(k, v) for k, v in inputs if v] + outputs) \
             if feedback_dir else {}
     except SymbackpropError as exc:
-        raise InputError(say(text_of(exc), lang), lang) from None
+        raise InputError(text_of(exc), lang) from None
     submissions = scan.submissions
     with _boundary(msg(lang, "cli.gradebook_not_written"), lang):
         with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading", n=len(submissions)),
@@ -367,21 +367,21 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     book, text = gradebook_csv(results), summary_markdown(results, lang=lang)
     # every output was proved writable before grading; the folders are made before anything is written,
     # so that a folder that cannot be made after all still leaves nothing written (exit 2)
-    _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)])
-    _write(book, output)
+    _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)], lang)
+    _write(book, output, lang)
     if summary:
-        _write(text, summary)
+        _write(text, summary, lang)
     if gradescope_dir:
         for r in results:
             if not r.skipped:
-                _write(gradescope_json(r, lang), str(student_file(gradescope_dir, r.student, ".json")))
+                _write(gradescope_json(r, lang), str(student_file(gradescope_dir, r.student, ".json")), lang)
     if feedback_dir:
         _write_feedback(feedback, results, show_given, lang)
     click.echo(text, nl=False)
     internal = [r for r in results if r.status == "internal_error"]
     if internal:
         log = _log_path(output)
-        _write(internal_error_log(results), log)
+        _write(internal_error_log(results), log, lang)
         click.echo(msg(lang, "cli.internal_errors" if len(internal) > 1 else "cli.internal_error_one",
                        output=output, n=len(internal), log=log), err=True)
         sys.exit(INTERNAL_ERROR)
@@ -405,7 +405,7 @@ def _feedback_plan(folder: str, scan, others: list[tuple[str, str]]) -> dict[str
     return plan
 
 
-def _make_folders(folders: Sequence[tuple[str, str | None]]) -> None:
+def _make_folders(folders: Sequence[tuple[str, str | None]], lang: str = "en") -> None:
     """Make the output folders (--gradescope, --feedback), before any output is written: one line and
     exit 2 if one cannot be made."""
     for label, folder in folders:
@@ -413,8 +413,8 @@ def _make_folders(folders: Sequence[tuple[str, str | None]]) -> None:
             try:
                 Path(folder).mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise InputError(f"{label} {folder}: cannot make this folder: {exc.strerror or exc}; "
-                                 f"nothing written") from None
+                raise InputError(said("usage.cannot_make_folder", label=label, path=folder,
+                                      why=str(exc.strerror or exc)), lang) from None
 
 
 def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool, lang: str = "en") -> None:
@@ -425,7 +425,7 @@ def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool,
         if r.skipped or r.student not in plan:
             continue
         for suffix, text in feedback_files(r, show_given, lang).items():
-            _write(text, str(plan[r.student][suffix]))
+            _write(text, str(plan[r.student][suffix]), lang)
 
 
 def _log_path(output: str) -> str:
@@ -436,14 +436,13 @@ def _log_path(output: str) -> str:
     return str(target.with_suffix(".log") if target.suffix.lower() != ".log" else target.with_suffix(".tracebacks.log"))
 
 
-def _layer_sizes(text: str) -> tuple[int, ...]:
+def _layer_sizes(text: str, lang: str = "en") -> tuple[int, ...]:
     try:
         sizes = tuple(int(v) for v in text.split(","))
     except ValueError:
         sizes = ()
     if len(sizes) < 2 or len(sizes) > MAX_DEPTH or not all(1 <= v <= MAX_WIDTH for v in sizes):
-        raise InputError(f"--layers {text!r}: give the unit counts from inputs to outputs, e.g. 2,2,1 "
-                         f"(2 to {MAX_DEPTH} layers of 1 to {MAX_WIDTH} units)")
+        raise InputError(said("usage.layers", text=repr(text), depth=MAX_DEPTH, width=MAX_WIDTH), lang)
     return sizes
 
 
@@ -492,32 +491,31 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
       symbackprop derive --activation sigmoid --loss cross_entropy --layers 4,3,3 --delta minus_dJ_dnet
       symbackprop derive problems/xor_appendix.yaml --format json
       symbackprop derive problems/quadratic.yaml"""
-    fmt = _format_for(fmt, output)
+    fmt = _format_for(fmt, output, lang)
     if fmt == "pdf" and output == "-":
-        raise InputError("PDF output needs a file: add -o FILE.pdf")
+        raise InputError(said("usage.pdf_needs_file"), lang)
     if standalone is None:
         standalone = output != "-"
     given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
              "delta": delta, "weight_order": weight_order}
-    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .render import render
         from .rule_check import derive_for_parts
         if problem is not None:
             used = [f"--{k.replace('_', '-')}" for k in NETWORK_OPTIONS if given[k] is not None]
             if used:
-                raise InputError(f"{', '.join(used)}: only without a problem file (the file sets the network); "
-                                 f"drop the option or the file")
+                raise InputError(said("usage.options_without_file", options=", ".join(used)), lang)
             from .problem import problem_from_document
             from .quadratic import derive_quadratic, is_quadratic, read_quadratic
             from .yamlfile import load_yaml
             doc = load_yaml(problem)
             if is_quadratic(doc):
                 if parts:
-                    raise InputError(f"{problem}: --part: the matrix example (model: quadratic) has no parts")
+                    raise InputError(said("usage.quadratic_no_parts", path=problem), lang)
                 solution = derive_quadratic(read_quadratic(doc))
                 _write(render(solution, fmt, lang=lang, precision=precision, standalone=standalone, output=output),
-                       output)
+                       output, lang)
                 if not solution.ok:
                     sys.exit(1)
                 return
@@ -526,30 +524,31 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             source, generated = prob.source, False
         else:
             if parts:
-                raise InputError("--part needs a problem file")
-            prob = _example(activation, output_activation, loss, layers, delta, weight_order)
+                raise InputError(said("usage.part_needs_file"), lang)
+            prob = _example(activation, output_activation, loss, layers, delta, weight_order, lang)
             chosen, source, generated = list(prob.parts), None, True
         derivations = derive_for_parts(chosen, prob.source, multi=len(prob.parts) > 1)
         text = render(derivations, fmt, lang=lang, standalone=standalone, generated=generated, source=source,
                       title="" if generated else msg(lang, "derive.document_title", title=prob.title), output=output)
-    _write(text, output)
+    _write(text, output, lang)
     if not all(d.ok for d in derivations):
         sys.exit(1)
 
 
-def _example(activation, output_activation, loss, layers, delta, weight_order):
+def _example(activation, output_activation, loss, layers, delta, weight_order, lang: str = "en"):
     from . import activations, losses
     act = activations.ALIASES.get(activation, activation) if activation else "sigmoid"
     if act not in activations.NAMES or act == "softmax":
-        raise InputError(f"--activation {activation!r}: not a hidden activation; choose from "
-                         f"{', '.join(n for n in activations.NAMES if n != 'softmax')}")
+        raise InputError(said("usage.activation", value=repr(activation),
+                              known=", ".join(n for n in activations.NAMES if n != "softmax")), lang)
     out = activations.ALIASES.get(output_activation, output_activation) if output_activation else None
     if out is not None and out not in activations.NAMES:
-        raise InputError(f"--output-activation {output_activation!r}: unknown; choose from {', '.join(activations.NAMES)}")
+        raise InputError(said("usage.output_activation", value=repr(output_activation),
+                              known=", ".join(activations.NAMES)), lang)
     name = losses.ALIASES.get(loss, loss) if loss else "half_squared_error"
     if name not in losses.NAMES:
-        raise InputError(f"--loss {loss!r}: unknown; choose from {', '.join(losses.NAMES)}")
-    sizes = _layer_sizes(layers) if layers else (2, 2, 1)
+        raise InputError(said("usage.loss", value=repr(loss), known=", ".join(losses.NAMES)), lang)
+    sizes = _layer_sizes(layers, lang) if layers else (2, 2, 1)
     from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")
 

@@ -522,3 +522,65 @@ def test_the_installed_command_says_a_usage_error_in_chinese():
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.splitlines()[-1] == "错误：没有选项 '--bogus'。", proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# -- the command's own refusals (cli.py, outpaths.py) ------------------------------------------------
+# (command line, its error line at 71bf82b); {xor}, {quad}, {tmp} are filled in, "/" is the OS's separator
+CLI_ERRORS = [
+    ('solve {xor} -o {tmp}/out.xyz',
+     "Error: {tmp}/out.xyz: cannot tell the format from the suffix '.xyz'; use --format (text, json, latex, "
+     'markdown, pdf, html) or one of .txt, .json, .tex, .md, .pdf, .html'),
+    ('check {xor} {tmp}/a.yaml -o {tmp}/r.pdf',
+     "Error: {tmp}/r.pdf: cannot tell the report format from the suffix '.pdf'; use --format (text, json, "
+     'markdown, html, gradescope) or one of .txt, .json, .md, .html'),
+    ('check {xor} {tmp}/a.yaml -o {tmp}/a.yaml --format json',
+     'Error: -o {tmp}/a.yaml: is the input ANSWERS {tmp}/a.yaml; write the output elsewhere'),
+    ('solve {xor} -o {tmp}/nowhere/a.txt',
+     'Error: -o {tmp}/nowhere/a.txt: cannot write: the folder {tmp}/nowhere does not exist'),
+    ('solve {xor} --format pdf',
+     'Error: PDF output needs a file: add -o FILE.pdf'),
+    ('derive --layers 9',
+     "Error: --layers '9': give the unit counts from inputs to outputs, e.g. 2,2,1 (2 to 6 layers of 1 to 8 units)"),
+    ('derive --activation softmax',
+     "Error: --activation 'softmax': not a hidden activation; choose from identity, sigmoid, tanh, relu, "
+     'leaky_relu, elu, swish, gelu, softplus'),
+    ('derive --loss foo',
+     "Error: --loss 'foo': unknown; choose from half_squared_error, squared_error, mse, l1, cross_entropy, "
+     'binary_cross_entropy'),
+    ('derive --output-activation foo',
+     "Error: --output-activation 'foo': unknown; choose from identity, sigmoid, tanh, relu, leaky_relu, elu, "
+     'swish, gelu, softplus, softmax'),
+    ('derive --part a',
+     'Error: --part needs a problem file'),
+    ('derive {xor} --loss l1',
+     'Error: --loss: only without a problem file (the file sets the network); drop the option or the file'),
+    ('derive {quad} --part a',
+     'Error: {quad}: --part: the matrix example (model: quadratic) has no parts'),
+    ('grade {tmp}/class/alice.yaml {tmp}/class -o {tmp}/book.csv',
+     'Error: PROBLEM_FILE {tmp}/class/alice.yaml: inside SUBMISSIONS_DIR {tmp}/class, where it would be '
+     "graded as a student's submission; keep it outside"),
+    ('grade {xor} {tmp}/class -o {tmp}/class/book.csv',
+     'Error: -o {tmp}/class/book.csv: inside the input SUBMISSIONS_DIR {tmp}/class, whose files are all read '
+     'as input; write the output elsewhere'),
+    ('grade {xor} {tmp}/class -o {tmp}/book.csv --summary {tmp}/book.csv',
+     'Error: --summary {tmp}/book.csv: the same file as -o {tmp}/book.csv; give each output its own file'),
+]
+
+
+@pytest.mark.parametrize("argv, english", CLI_ERRORS, ids=[a for a, _ in CLI_ERRORS])
+def test_the_commands_own_refusals_are_english_as_before_and_chinese_under_zh(tmp_path, argv, english):
+    (tmp_path / "a.yaml").write_text("relu:\n  u_3: 4\n", encoding="utf-8")
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "alice.yaml").write_text("relu:\n  u_3: 4\n", encoding="utf-8")
+    names = {"xor": str(XOR), "quad": str(PROBLEMS / "quadratic.yaml"), "tmp": str(tmp_path)}
+    args = argv.replace("/", os.sep).format(**names).split(" ")
+    en = CliRunner().invoke(main, args, env={"SYMBACKPROP_LANG": None})
+    zh = CliRunner().invoke(main, [*args, "--lang", "zh"], env={"SYMBACKPROP_LANG": None})
+    assert en.exit_code == zh.exit_code == 2
+    assert en.output.strip() == english.replace("/", os.sep).format(**names)
+    line = zh.output.strip()
+    assert len(line.splitlines()) == 1 and line.startswith("错误：") and re.search(r"[\u4e00-\u9fff]", line[3:])
+    for path in sorted(names.values(), key=len, reverse=True):        # the paths stay as they are
+        line = line.replace(path, " ")
+    assert english_words(line) == [], line
+    assert not (tmp_path / "book.csv").exists()

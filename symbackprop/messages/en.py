@@ -632,4 +632,38 @@ MESSAGES = {
     "folder.kind_device": "a device, not a file",
     "folder.kind_socket": "a socket, not a file",
     "folder.kind_other": "not a regular file",
+    "output.is_input": "{label} {path}: is the input {input} {input_path}; write the output elsewhere",
+    "output.in_input_folder": "{label} {path}: inside the input {input} {input_path}, whose files are all read as input; "
+                              "write the output elsewhere",
+    "output.same_file": "{label} {path}: the same file as {other} {other_path}; give each output its own file",
+    "output.cannot_write": "{label} {path}: cannot write: {why}",
+    "output.is_folder": "it is a folder; give a file name",
+    "output.no_folder": "the folder {folder} does not exist",
+    "output.not_folder": "{folder} is not a folder",
+    "output.no_permission": "no permission to write in the folder {folder}",
+    "output.exists_not_folder": "it exists and is not a folder",
+    "output.no_permission_here": "no permission to write in this folder",
+    "output.no_permission_make": "no permission to make a folder in {folder}",
+    "output.cannot_make": "{label} {path}: cannot make this folder: {why}",
+    "output.folder_in_the_way": "{label}: {path} is a folder; a file cannot be written there; move it away",
+    "output.would_be_same": "{label}: {path} would be the same file as {other} {other_path}; write the outputs elsewhere",
+    "output.would_be_one": "{label}: {path} and {other_path} would be one file; rename one of the entries",
+    "output.cannot_write_file": "{path}: cannot write: {why}",
+    "usage.suffix_output": "{path}: cannot tell the format from the suffix {suffix}; use --format ({formats}) or one of "
+                           "{suffixes}",
+    "usage.suffix_report": "{path}: cannot tell the report format from the suffix {suffix}; use --format ({formats}) or "
+                           "one of {suffixes}",
+    "usage.pdf_needs_file": "PDF output needs a file: add -o FILE.pdf",
+    "usage.input_in_class_folder": "{label} {path}: inside SUBMISSIONS_DIR {folder}, where it would be graded as a "
+                                   "student's submission; keep it outside",
+    "usage.cannot_make_folder": "{label} {path}: cannot make this folder: {why}; nothing written",
+    "usage.layers": "--layers {text}: give the unit counts from inputs to outputs, e.g. 2,2,1 (2 to {depth} layers of "
+                    "1 to {width} units)",
+    "usage.options_without_file": "{options}: only without a problem file (the file sets the network); drop the option "
+                                  "or the file",
+    "usage.quadratic_no_parts": "{path}: --part: the matrix example (model: quadratic) has no parts",
+    "usage.part_needs_file": "--part needs a problem file",
+    "usage.activation": "--activation {value}: not a hidden activation; choose from {known}",
+    "usage.output_activation": "--output-activation {value}: unknown; choose from {known}",
+    "usage.loss": "--loss {value}: unknown; choose from {known}",
 }
