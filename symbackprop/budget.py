@@ -116,7 +116,7 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
     docs = said("budget.docs", page=DOCS_PAGE)
 
     def where(p, message: str) -> str:
-        return said("budget.in_part", name=p.name, message=message) if multi else message
+        return said("problem.in_part", name=p.name, message=message) if multi else message
 
     for p, c in costs:
         if c.exact_digits > MAX_EXACT_DIGITS:

@@ -364,8 +364,35 @@ def test_the_corpus_reaches_every_problem_file_message():
     # infinite float (the YAML loader keeps .inf as its text); or the twin of a message reached (output/input)
     elsewhere = {"problem.no_part", "rubric.unknown_item", "budget.check", "loss.targets_at_least",
                  "loss.targets_at_most", "problem.unknown_parameter_relu", "field.expected_finite",
+                 "problem.no_finite_value", "problem.no_finite_value_in", "problem.in_part",
                  "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values"}
     assert sorted(wanted - reached - elsewhere) == []
+
+
+# the loss at the outputs has no value: found by `solve`, not by reading the file (the English of 71bf82b)
+DOMAIN = BASE.replace("loss: half_squared_error", "loss: cross_entropy").replace(
+    "activation: sigmoid", "activation: relu\n  output_activation: relu").replace("0: {3: 1, 4: -6, 5: -4}",
+                                                                                  "0: {3: 1, 4: -6, 5: -40}")
+DOMAIN_ERRORS = [
+    (DOMAIN, "p.yaml: part main: loss has no finite real value (zoo); loss cross_entropy needs outputs in its domain "
+             "(u > 0) (output activation relu)"),
+    (DOMAIN.replace("loss: cross_entropy", "loss: binary_cross_entropy").replace("output_activation: relu",
+                                                                               "output_activation: identity"),
+     "p.yaml: part main: loss has no finite real value (-3.46573590279972654708616060729 - "
+     "3.14159265358979323846264338328*I); loss binary_cross_entropy needs outputs in its domain (u > 0, u < 1) "
+     "(output activation identity)"),
+]
+
+
+@pytest.mark.parametrize("text, english", DOMAIN_ERRORS)
+def test_a_loss_outside_its_domain_is_english_as_before_and_chinese_under_zh(text, english):
+    from symbackprop.solution import solve
+    with pytest.raises(SymbackpropError) as info:
+        solve(parse_problem(text, "p.yaml"))
+    line = text_of(info.value)
+    assert str(line) == english
+    zh = say(line, "zh")
+    assert zh.startswith("p.yaml：部分 main：loss 没有有限的实数值（") and english_words(zh) == [], zh
 
 
 # -- other files: rubric, answers and class folder ---------------------------------------------------

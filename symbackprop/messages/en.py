@@ -569,7 +569,7 @@ MESSAGES = {
     "count.sample": "{n} sample",
     "count.samples": "{n} samples",
     "budget.docs": "see {page}",
-    "budget.in_part": "part {name}: {message}",
+    "problem.in_part": "part {name}: {message}",
     "budget.exact_digits": "exact values would grow to about {digits} digits (twice the digits of the numbers over "
                            "their common denominator); at most {most}: write the numbers as decimals with fewer places, "
                            "or use fewer distinct fractions ({docs})",
@@ -666,4 +666,14 @@ MESSAGES = {
     "usage.activation": "--activation {value}: not a hidden activation; choose from {known}",
     "usage.output_activation": "--output-activation {value}: unknown; choose from {known}",
     "usage.loss": "--loss {value}: unknown; choose from {known}",
+    "problem.no_finite_value": "{id} has no finite real value ({number}); loss {loss} needs outputs in its domain "
+                               "(output activation {activation})",
+    "problem.no_finite_value_in": "{id} has no finite real value ({number}); loss {loss} needs outputs in its domain "
+                                  "({domain}) (output activation {activation})",
+    "answer.plus_minus": "an answer with ± has two values (or a value and an error): give one value, not ±; did you "
+                         "mean the value before the ±?",
+    "answer.plus_minus_before": "an answer with ± has two values (or a value and an error): give one value, not ±; did "
+                                "you mean {value}?",
+    "answer.not_decimal": "{value} is not a decimal number",
+    "answer.too_many_numbers": "more than {most} numbers in one expression",
 }
