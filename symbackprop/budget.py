@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import ProblemError
+from .messages import said
 
 if TYPE_CHECKING:
     from .problem import Part
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 MAX_WORK = 700                   # (weights + units) × samples, summed over the parts: every command
 MAX_DIRECT = 20_000_000          # weights × work, summed over the parts (--check; 16-40-40-40-16 is 21.9 M)
 MAX_EXACT_DIGITS = 10_000        # digits an exact value can reach
-DOCS = "see docs/problem-format.md#size-limits"
+DOCS_PAGE = "docs/problem-format.md#size-limits"
 
 # benchmarks/bench_problem_size.py sets this in its own processes, to measure what a refused file would cost
 _DISABLED = False
@@ -99,7 +100,7 @@ class Refusal:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+    return said(f"count.{word}" if n == 1 else f"count.{word}s", n=f"{n:,}")
 
 
 def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Refusal | None:
@@ -112,35 +113,33 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
     multi = len(parts) > 1 if multi is None else multi
     costs = [(p, part_cost(p)) for p in parts]
 
-    def where(p) -> str:
-        return f"part {p.name}: " if multi else ""
+    docs = said("budget.docs", page=DOCS_PAGE)
+
+    def where(p, message: str) -> str:
+        return said("problem.in_part", name=p.name, message=message) if multi else message
 
     for p, c in costs:
         if c.exact_digits > MAX_EXACT_DIGITS:
-            return Refusal(("weights",), (
-                f"{where(p)}exact values would grow to about {c.exact_digits:,} digits (twice the digits of "
-                f"the numbers over their common denominator); at most {MAX_EXACT_DIGITS:,}: write the numbers "
-                f"as decimals with fewer places, or use fewer distinct fractions ({DOCS})"))
+            return Refusal(("weights",), where(p, said("budget.exact_digits", digits=f"{c.exact_digits:,}",
+                                                       most=f"{MAX_EXACT_DIGITS:,}", docs=docs)))
     limit = MAX_WORK
     total = sum(c.work for _, c in costs)
     if total > limit:
         p, c = max(costs, key=lambda pc: pc[1].work)
-        what = (f"({_plural(c.weights, 'weight')} + {_plural(c.units, 'unit')}) × {_plural(c.samples, 'sample')}"
-                f" = {c.work:,}")
+        what = said("budget.work", weights=_plural(c.weights, "weight"), units=_plural(c.units, "unit"),
+                    samples=_plural(c.samples, "sample"), work=f"{c.work:,}")
         if c.work <= limit:
-            return Refusal(("parts",), (f"{len(costs)} parts cost {total:,} together (the largest, {p.name}: {what}); "
-                                        f"at most {limit:,} (weights + units) × samples over all parts ({DOCS})"))
+            return Refusal(("parts",), said("budget.parts", n=len(costs), total=f"{total:,}", name=p.name, what=what,
+                                            most=f"{limit:,}", docs=docs))
         field = ("samples",) if c.samples > 1 and c.weights + c.units <= limit else ("network", "layers")
-        return Refusal(field, (f"{where(p)}network too large: {what}; at most {limit:,} "
-                               f"(weights + units) × samples ({DOCS})"))
+        return Refusal(field, where(p, said("budget.network", what=what, most=f"{limit:,}", docs=docs)))
     if command == "check":
         total = sum(c.direct for _, c in costs)
         if total > MAX_DIRECT:
             p, c = max(costs, key=lambda pc: pc[1].direct)
-            return Refusal(("network", "layers"), (
-                f"{where(p)}network too large for --check: its finite differences evaluate the whole loss twice "
-                f"per weight: {_plural(c.weights, 'weight')} × a loss of {c.work:,} units = "
-                f"{c.direct:,}; at most {MAX_DIRECT:,}. Solve it without --check ({DOCS})"))
+            return Refusal(("network", "layers"), where(p, said(
+                "budget.check", weights=_plural(c.weights, "weight"), work=f"{c.work:,}", direct=f"{c.direct:,}",
+                most=f"{MAX_DIRECT:,}", docs=docs)))
     return None
 
 

@@ -16,15 +16,15 @@ from pathlib import Path
 
 from .answers.read import WRITEUP_SUFFIXES
 from .errors import SymbackpropError
-from .messages import said
+from .messages import joined, said
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json") + WRITEUP_SUFFIXES
 MAX_SUBMISSIONS = 5000          # submissions graded in one run
 MAX_ENTRIES = 20000             # entries looked at in the class folder
 MAX_FOLDER_ENTRIES = 1000       # entries looked at in one student's folder
 # what archivers and file managers leave behind: listed as skipped, never a student
-OS_METADATA = {"__macosx": "macOS archive metadata", "thumbs.db": "Windows thumbnail cache",
-               "desktop.ini": "Windows folder settings"}
+OS_METADATA = {"__macosx": "folder.macos_metadata", "thumbs.db": "folder.windows_thumbnails",
+               "desktop.ini": "folder.windows_settings"}          # the message id of what each one is
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,14 @@ def scan_class(folder: str | Path) -> ClassFolder:
     except (OSError, RuntimeError, ValueError):
         is_dir = False
     if not is_dir:
-        raise SymbackpropError(f"{folder}: not a folder of submissions")
+        raise SymbackpropError(said("classfolder.not_a_folder", folder=str(folder)))
     try:
         names = _list(given, MAX_ENTRIES)
     except OSError as exc:
-        raise SymbackpropError(f"{folder}: cannot be read: {_why(exc)}") from None
+        raise SymbackpropError(said("folder.cannot_read", entry=str(folder), why=_why(exc))) from None
     if len(names) > MAX_ENTRIES:
-        raise SymbackpropError(f"{folder}: more than {MAX_ENTRIES} entries; at most {MAX_SUBMISSIONS} "
-                               f"submissions in one run")
+        raise SymbackpropError(said("classfolder.too_many_entries", folder=str(folder), entries=MAX_ENTRIES,
+                                    most=MAX_SUBMISSIONS))
     found: list[tuple[str, str, Path | str]] = []      # (student, entry, path or reason)
     out = ClassFolder()
     for name in sorted(names):
@@ -94,11 +94,12 @@ def scan_class(folder: str | Path) -> ClassFolder:
         else:
             out.submissions.append((student, what))
     if not out.submissions:
-        why = "; ".join(u.reason for u in out.unread[:3]) + ("; …" if len(out.unread) > 3 else "")
-        raise SymbackpropError(f"{folder}: no submissions (files ending in {', '.join(ANSWER_SUFFIXES)}, or one "
-                               f"such file per sub-folder)" + (f"; not graded: {why}" if why else ""))
+        reasons = [u.reason for u in out.unread[:3]] + (["…"] if len(out.unread) > 3 else [])
+        fields = dict(folder=str(folder), suffixes=", ".join(ANSWER_SUFFIXES))
+        raise SymbackpropError(said("classfolder.none_graded", **fields, why=joined(reasons)) if reasons
+                               else said("classfolder.no_submissions", **fields))
     if len(out.submissions) > MAX_SUBMISSIONS:
-        raise SymbackpropError(f"{folder}: {len(out.submissions)} submissions; at most {MAX_SUBMISSIONS} in one run")
+        raise SymbackpropError(said("classfolder.too_many", folder=str(folder), n=len(out.submissions), most=MAX_SUBMISSIONS))
     return out
 
 
@@ -106,34 +107,34 @@ def _entry(given: Path, root: Path, name: str) -> Unread | tuple[str, str, Path 
     """One entry of the class folder: skipped, or (student, entry name, vetted path or reason)."""
     source = str(given / name)
     if name.startswith("."):
-        return Unread(name, source, f"{_shown(name)}: hidden (its name starts with '.')", False)
+        return Unread(name, source, said("folder.hidden", entry=_shown(name)), False)
     if name.casefold() in OS_METADATA:
-        return Unread(name, source, f"{_shown(name)}: {OS_METADATA[name.casefold()]}", False)
+        return Unread(name, source, said("folder.entry", entry=_shown(name), why=said(OS_METADATA[name.casefold()])),
+                      False)
     answer = _is_answers_name(name)
     student = Path(name).stem if answer else name
     target = _resolve(given / name)
     if isinstance(target, str):                              # a link that loops or leads nowhere
         return (student, name, said("folder.entry_not_read", entry=_shown(name), why=target)) if answer \
-            else Unread(name, source, f"{_shown(name)}: {target}", False)
+            else Unread(name, source, said("folder.entry", entry=_shown(name), why=target), False)
     if target == root or target in root.parents:
-        return Unread(name, source, f"{_shown(name)}: a link to the submissions folder itself"
-                                    f"{'' if target == root else ' or a folder around it'}", False)
+        return Unread(name, source, said("folder.link_to_itself" if target == root else "folder.link_around_it",
+                                         entry=_shown(name)), False)
     kind = _kind(target)
     if root not in target.parents:
-        where = f"a link to a {'folder' if kind == 'folder' else 'file'} outside the submissions folder; not read"
+        where = said("folder.link_out_folder" if kind == "folder" else "folder.link_out_file", entry=_shown(name))
         if answer or kind == "folder":
-            return (name if kind == "folder" else student), name, \
-                said("folder.link_out_folder" if kind == "folder" else "folder.link_out_file", entry=_shown(name))
-        return Unread(name, source, f"{_shown(name)}: {where}", False)
+            return (name if kind == "folder" else student), name, where
+        return Unread(name, source, where, False)
     vetted = given.joinpath(*target.relative_to(root).parts)
     if kind == "folder":
         return name, name, _student_folder(given, root, vetted, name)
     if kind != "file":
         return (student, name, said("folder.entry_not_read", entry=_shown(name), why=kind)) if answer \
-            else Unread(name, source, f"{_shown(name)}: {kind}; not read", False)
+            else Unread(name, source, said("folder.entry_not_read", entry=_shown(name), why=kind), False)
     if not answer:
-        return Unread(name, source, f"{_shown(name)}: not an answers file (those end in "
-                                    f"{', '.join(ANSWER_SUFFIXES)})", False)
+        return Unread(name, source, said("folder.not_answers", entry=_shown(name), suffixes=", ".join(ANSWER_SUFFIXES)),
+                      False)
     if not _is_answers_name(target.name):
         return student, name, said("folder.link_not_answers", entry=_shown(name), target=_shown(target.name))
     problem = _unreadable(target)
@@ -193,15 +194,15 @@ def _resolve(path: Path) -> Path | str:
     try:
         return Path(os.path.realpath(path, strict=True))
     except RuntimeError:                                         # older Pythons, on a loop
-        return "a link that loops"
+        return said("folder.link_loops")
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "a link that loops"
+            return said("folder.link_loops")
         if isinstance(exc, FileNotFoundError):
-            return "a link to nothing (its target does not exist)"
-        return f"cannot be read: {_why(exc)}"
+            return said("folder.link_dangles")
+        return said("folder.file_cannot_read", why=_why(exc))
     except ValueError:                                           # a NUL or the like: not from a listing
-        return "a name that cannot be opened"
+        return said("folder.bad_name")
 
 
 def _kind(target: Path) -> str:
@@ -209,18 +210,18 @@ def _kind(target: Path) -> str:
     try:
         mode = os.stat(target).st_mode
     except OSError as exc:
-        return f"cannot be read: {_why(exc)}"
+        return said("folder.file_cannot_read", why=_why(exc))
     if stat.S_ISREG(mode):
         return "file"
     if stat.S_ISDIR(mode):
         return "folder"
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe), not a file"
+        return said("folder.kind_fifo")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device, not a file"
+        return said("folder.kind_device")
     if stat.S_ISSOCK(mode):
-        return "a socket, not a file"
-    return "not a regular file"
+        return said("folder.kind_socket")
+    return said("folder.kind_other")
 
 
 def _unreadable(target: Path) -> str | None:

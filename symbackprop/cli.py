@@ -21,16 +21,26 @@ import click
 from . import __version__
 from .errors import InternalError, SymbackpropError
 from . import messages
-from .messages import msg, say, text_of
+from .messages import msg, said, say, text_of
+from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange
 
 
 class InputError(click.ClickException):
-    """A user's mistake: printed as one line, exit status 2."""
+    """A user's mistake: printed as one line, exit status 2, with Click's "Error: " said in `lang`."""
 
     exit_code = 2
 
+    def __init__(self, message: str, lang: str = "en") -> None:
+        super().__init__(say(message, lang))      # a catalogue message is said in `lang`
+        self.lang = lang
 
-class LanguageChoice(click.Choice):
+    def show(self, file=None) -> None:
+        if self.lang == messages.REFERENCE:
+            return super().show(file)
+        click.echo(msg(self.lang, "usage.error", message=self.format_message()), file=file, err=file is None)
+
+
+class LanguageChoice(Choice):
     """`--lang`: the languages that have a catalogue file (messages/), read when the option is used, so
     that adding a language is adding its catalogue file and nothing here."""
 
@@ -75,7 +85,7 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
     try:
         yield
     except SymbackpropError as exc:
-        raise InputError(say(text_of(exc), lang)) from None
+        raise InputError(text_of(exc), lang) from None
     except click.ClickException:
         raise
     except Terminated:
@@ -91,7 +101,7 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
         _internal_error(exc, after, lang)
 
 
-def _write(text: str | bytes, output: str) -> None:
+def _write(text: str | bytes, output: str, lang: str = "en") -> None:
     """Write to stdout, or atomically to a file (an interrupted run leaves the old file intact)."""
     if output == "-":
         click.echo(text, nl=False)
@@ -114,18 +124,19 @@ def _write(text: str | bytes, output: str) -> None:
             except OSError:
                 pass
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(f"{output}: cannot write: {why}") from None
+        raise InputError(said("output.cannot_write_file", path=output, why=why), lang) from None
 
 
 def _outputs_safe(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str | None]],
-                  folders: Sequence[tuple[str, str]] = (), output_dirs: Sequence[tuple[str, str | None]] = ()) -> None:
+                  folders: Sequence[tuple[str, str]] = (), output_dirs: Sequence[tuple[str, str | None]] = (),
+                  lang: str = "en") -> None:
     """Before any work: refuse outputs that would replace an input or another output, land in an input
     folder, or cannot be written (one line, exit 2)."""
     from .outpaths import check_outputs
     try:
         check_outputs(outputs, [(k, v) for k, v in inputs if v], folders, [(k, v) for k, v in output_dirs if v])
     except SymbackpropError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(text_of(exc), lang) from None
 
 
 def _internal_error(exc: BaseException, after: str = "", lang: str = "en") -> None:
@@ -141,28 +152,28 @@ def _internal_error(exc: BaseException, after: str = "", lang: str = "en") -> No
 REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".md": "markdown", ".html": "html"}
 
 
-def _report_format(output: str) -> str:
+def _report_format(output: str, lang: str = "en") -> str:
     """check's report format from the suffix of -o (text for stdout); a suffix it cannot write is refused."""
-    return _by_suffix(output, REPORT_SUFFIXES, "report format", ", gradescope")
+    return _by_suffix(output, REPORT_SUFFIXES, "report", ", gradescope", lang)
 
 
-def _by_suffix(output: str, suffixes: dict[str, str], what: str = "format", more: str = "") -> str:
+def _by_suffix(output: str, suffixes: dict[str, str], what: str = "output", more: str = "", lang: str = "en") -> str:
     """The format of `output` by its suffix; text for stdout or no suffix; an unknown suffix is refused."""
     suffix = Path(output).suffix.lower() if output != "-" else ""
     if suffix in suffixes:
         return suffixes[suffix]
     if suffix:
-        raise InputError(f"{output}: cannot tell the {what} from the suffix {suffix!r}; use --format "
-                         f"({', '.join(suffixes.values())}{more}) or one of {', '.join(suffixes)}")
+        raise InputError(said(f"usage.suffix_{what}", path=output, suffix=repr(suffix),
+                              formats=", ".join(suffixes.values()) + more, suffixes=", ".join(suffixes)), lang)
     return "text"
 
 
-def _format_for(fmt: str | None, output: str) -> str:
+def _format_for(fmt: str | None, output: str, lang: str = "en") -> str:
     from .render import SUFFIXES
-    return fmt or _by_suffix(output, SUFFIXES)
+    return fmt or _by_suffix(output, SUFFIXES, lang=lang)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="symbackprop")
 def main() -> None:
     """Derive, solve and check backpropagation exercises.
@@ -184,12 +195,12 @@ def main() -> None:
 @click.argument("problem", metavar="PROBLEM_FILE")
 @click.option("--part", "parts", multiple=True, metavar="NAME",
               help="Solve only this part (repeat for several). Default: every part.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
+@click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf, .html), else text.")
-@click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
+@click.option("--precision", type=IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the labels and prose (zh: Chinese with the English terms).")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document with a picture of the network (default for -o .tex), or a "
@@ -202,12 +213,12 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
           standalone: bool | None, output: str, check: bool) -> None:
     """Solve PROBLEM_FILE: forward pass, loss, every δ, gradient, Δw and updated weight, each as
     rule = numbers substituted = value, in the notation of the file."""
-    fmt = _format_for(fmt, output)
+    fmt = _format_for(fmt, output, lang)
     if fmt == "pdf" and output == "-":
-        raise InputError("PDF output needs a file: add -o FILE.pdf")
+        raise InputError(said("usage.pdf_needs_file"), lang)
     if standalone is None:
         standalone = output != "-"
-    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .render import render
         from .solution import solve as solve_problem
@@ -218,7 +229,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
             reports = [check_part(p) for p in solution.parts]
         text = render(solution, fmt, precision=precision, checks=reports, lang=lang, standalone=standalone,
                       output=output)
-    _write(text, output)
+    _write(text, output, lang)
     if reports is not None and not all(r.ok for r in reports):
         sys.exit(1)
 
@@ -228,20 +239,20 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
 @click.argument("answers", metavar="ANSWERS")
 @click.option("--part", default=None, metavar="NAME",
               help="Check the answers of this part only (e.g. a write-up of the sigmoid part).")
-@click.option("--format", "fmt", type=click.Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
+@click.option("--format", "fmt", type=Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
               help="Report format (gradescope: Gradescope's results.json). Default: from the -o suffix, else text.")
 @click.option("--require-all", is_flag=True, help="Items left out make the check fail (exit 1).")
 @click.option("--rubric", default=None, metavar="FILE",
               help="Points, tolerance and partial credit (YAML, like the problem file's `grading:`).")
-@click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X",
+@click.option("--relative", type=FloatRange(0, 0.5), default=None, metavar="X",
               help="Relative tolerance for numbers. Default: the problem's, else none: a decimal is judged "
                    "by the places it shows (see docs/checking.md).")
-@click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X",
+@click.option("--absolute", type=FloatRange(0), default=None, metavar="X",
               help="Absolute tolerance near zero (default: half a unit in the last decimal place asked for).")
 @click.option("--show-given", is_flag=True,
               help="Also list the values the problem gives (η, the weights) that the answers copy; by default "
                    "the table leaves them out and only says when one was written otherwise.")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the report (JSON: its messages; ids, statuses and codes stay as they are).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
 def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
@@ -258,8 +269,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
       symbackprop check problems/xor.yaml answers.yaml
       symbackprop check problems/xor.yaml solution.md --part sigmoid
       symbackprop check problems/xor.yaml answers.yaml --format json -o report.json"""
-    fmt = fmt or _report_format(output)
-    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)])
+    fmt = fmt or _report_format(output, lang)
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem), ("ANSWERS", answers), ("--rubric", rubric)], lang=lang)
     with _boundary(lang=lang):
         from .answers import check_submission
         from .render import report as report_render
@@ -271,7 +282,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             render = {"text": report_render.render_text, "json": report_render.render_json,
                       "markdown": report_render.render_markdown, "html": report_render.render_html}[fmt]
             text = render(reports, answers, problems, show_given=show_given, lang=lang)
-    _write(text, output)
+    _write(text, output, lang)
     # 1 when some answered item lost points (whatever its status says: the other δ convention credited in
     # full loses none), an entry was not read, or, with --require-all, an item was left out
     failed = problems or not all(r.full_marks for r in reports) or (require_all and any(r.missing for r in reports))
@@ -295,11 +306,11 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
               help="Feedback files also list the values the problem gives (η, the weights) that students copy.")
 @click.option("--part", default=None, metavar="NAME", help="Grade this part only.")
 @click.option("--rubric", default=None, metavar="FILE", help="Points, tolerance and partial credit (YAML).")
-@click.option("--relative", type=click.FloatRange(0, 0.5), default=None, metavar="X", help="Relative tolerance.")
-@click.option("--absolute", type=click.FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+@click.option("--relative", type=FloatRange(0, 0.5), default=None, metavar="X", help="Relative tolerance.")
+@click.option("--absolute", type=FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
+@click.option("--jobs", type=IntRange(1, 64), default=None, metavar="N",
               help="Processes to grade with (default: one per core).")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the summary, the feedback files and Gradescope's text (the CSV's columns are ids).")
 def grade(problem: str, folder: str, output: str, summary: str | None, gradescope_dir: str | None,
           feedback_dir: str | None, show_given: bool, part: str | None, rubric: str | None,
@@ -323,10 +334,9 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         from .outpaths import inside
         for label, path in inputs:
             if path and inside(path, folder):
-                raise InputError(f"{label} {path}: inside SUBMISSIONS_DIR {folder}, where it would be graded as a "
-                                 f"student's submission; keep it outside")
+                raise InputError(said("usage.input_in_class_folder", label=label, path=path, folder=folder), lang)
     _outputs_safe(outputs, inputs, [("SUBMISSIONS_DIR", folder)] if os.path.isdir(folder) else [],
-                  [("--gradescope", gradescope_dir), ("--feedback", feedback_dir)])
+                  [("--gradescope", gradescope_dir), ("--feedback", feedback_dir)], lang=lang)
     try:
         from .answers import load_rubric
         from .classfolder import scan_class
@@ -347,7 +357,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         feedback = _feedback_plan(feedback_dir, scan, [(k, v) for k, v in inputs if v] + outputs) \
             if feedback_dir else {}
     except SymbackpropError as exc:
-        raise InputError(say(text_of(exc), lang)) from None
+        raise InputError(text_of(exc), lang) from None
     submissions = scan.submissions
     with _boundary(msg(lang, "cli.gradebook_not_written"), lang):
         with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading", n=len(submissions)),
@@ -357,21 +367,21 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     book, text = gradebook_csv(results), summary_markdown(results, lang=lang)
     # every output was proved writable before grading; the folders are made before anything is written,
     # so that a folder that cannot be made after all still leaves nothing written (exit 2)
-    _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)])
-    _write(book, output)
+    _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)], lang)
+    _write(book, output, lang)
     if summary:
-        _write(text, summary)
+        _write(text, summary, lang)
     if gradescope_dir:
         for r in results:
             if not r.skipped:
-                _write(gradescope_json(r, lang), str(student_file(gradescope_dir, r.student, ".json")))
+                _write(gradescope_json(r, lang), str(student_file(gradescope_dir, r.student, ".json")), lang)
     if feedback_dir:
         _write_feedback(feedback, results, show_given, lang)
     click.echo(text, nl=False)
     internal = [r for r in results if r.status == "internal_error"]
     if internal:
         log = _log_path(output)
-        _write(internal_error_log(results), log)
+        _write(internal_error_log(results), log, lang)
         click.echo(msg(lang, "cli.internal_errors" if len(internal) > 1 else "cli.internal_error_one",
                        output=output, n=len(internal), log=log), err=True)
         sys.exit(INTERNAL_ERROR)
@@ -395,7 +405,7 @@ def _feedback_plan(folder: str, scan, others: list[tuple[str, str]]) -> dict[str
     return plan
 
 
-def _make_folders(folders: Sequence[tuple[str, str | None]]) -> None:
+def _make_folders(folders: Sequence[tuple[str, str | None]], lang: str = "en") -> None:
     """Make the output folders (--gradescope, --feedback), before any output is written: one line and
     exit 2 if one cannot be made."""
     for label, folder in folders:
@@ -403,8 +413,8 @@ def _make_folders(folders: Sequence[tuple[str, str | None]]) -> None:
             try:
                 Path(folder).mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise InputError(f"{label} {folder}: cannot make this folder: {exc.strerror or exc}; "
-                                 f"nothing written") from None
+                raise InputError(said("usage.cannot_make_folder", label=label, path=folder,
+                                      why=str(exc.strerror or exc)), lang) from None
 
 
 def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool, lang: str = "en") -> None:
@@ -415,7 +425,7 @@ def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool,
         if r.skipped or r.student not in plan:
             continue
         for suffix, text in feedback_files(r, show_given, lang).items():
-            _write(text, str(plan[r.student][suffix]))
+            _write(text, str(plan[r.student][suffix]), lang)
 
 
 def _log_path(output: str) -> str:
@@ -426,14 +436,13 @@ def _log_path(output: str) -> str:
     return str(target.with_suffix(".log") if target.suffix.lower() != ".log" else target.with_suffix(".tracebacks.log"))
 
 
-def _layer_sizes(text: str) -> tuple[int, ...]:
+def _layer_sizes(text: str, lang: str = "en") -> tuple[int, ...]:
     try:
         sizes = tuple(int(v) for v in text.split(","))
     except ValueError:
         sizes = ()
     if len(sizes) < 2 or len(sizes) > MAX_DEPTH or not all(1 <= v <= MAX_WIDTH for v in sizes):
-        raise InputError(f"--layers {text!r}: give the unit counts from inputs to outputs, e.g. 2,2,1 "
-                         f"(2 to {MAX_DEPTH} layers of 1 to {MAX_WIDTH} units)")
+        raise InputError(said("usage.layers", text=repr(text), depth=MAX_DEPTH, width=MAX_WIDTH), lang)
     return sizes
 
 
@@ -452,17 +461,17 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
 @click.option("--layers", default=None, metavar="SIZES",
               help="Without a file: the network the rules are checked on, units per layer from the inputs, "
                    "e.g. 2,2,1 (the default).")
-@click.option("--delta", type=click.Choice(["dJ_dnet", "minus_dJ_dnet"]), default=None,
+@click.option("--delta", type=Choice(["dJ_dnet", "minus_dJ_dnet"]), default=None,
               help="Without a file: δ = ∂J/∂net (in-class, the default) or δ = −∂J/∂net (appendix).")
-@click.option("--weight-order", type=click.Choice(["from_to", "to_from"]), default=None,
+@click.option("--weight-order", type=Choice(["from_to", "to_from"]), default=None,
               help="Without a file: w_jk is the weight from j to k (the default) or into j from k.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
+@click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix, else text.")
-@click.option("--lang", type=LanguageChoice(), default="en", show_default=True,
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the labels.")
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document (default for -o .tex) or a fragment to \\input.")
-@click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
+@click.option("--precision", type=IntRange(0, 15), default=None, metavar="N",
               help="Decimal places of the numbers of the matrix example (default: the file's, else 4).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of stdout ('-').")
 def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, output_activation: str | None,
@@ -482,32 +491,31 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
       symbackprop derive --activation sigmoid --loss cross_entropy --layers 4,3,3 --delta minus_dJ_dnet
       symbackprop derive problems/xor_appendix.yaml --format json
       symbackprop derive problems/quadratic.yaml"""
-    fmt = _format_for(fmt, output)
+    fmt = _format_for(fmt, output, lang)
     if fmt == "pdf" and output == "-":
-        raise InputError("PDF output needs a file: add -o FILE.pdf")
+        raise InputError(said("usage.pdf_needs_file"), lang)
     if standalone is None:
         standalone = output != "-"
     given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
              "delta": delta, "weight_order": weight_order}
-    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)])
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .render import render
         from .rule_check import derive_for_parts
         if problem is not None:
             used = [f"--{k.replace('_', '-')}" for k in NETWORK_OPTIONS if given[k] is not None]
             if used:
-                raise InputError(f"{', '.join(used)}: only without a problem file (the file sets the network); "
-                                 f"drop the option or the file")
+                raise InputError(said("usage.options_without_file", options=", ".join(used)), lang)
             from .problem import problem_from_document
             from .quadratic import derive_quadratic, is_quadratic, read_quadratic
             from .yamlfile import load_yaml
             doc = load_yaml(problem)
             if is_quadratic(doc):
                 if parts:
-                    raise InputError(f"{problem}: --part: the matrix example (model: quadratic) has no parts")
+                    raise InputError(said("usage.quadratic_no_parts", path=problem), lang)
                 solution = derive_quadratic(read_quadratic(doc))
                 _write(render(solution, fmt, lang=lang, precision=precision, standalone=standalone, output=output),
-                       output)
+                       output, lang)
                 if not solution.ok:
                     sys.exit(1)
                 return
@@ -516,30 +524,31 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             source, generated = prob.source, False
         else:
             if parts:
-                raise InputError("--part needs a problem file")
-            prob = _example(activation, output_activation, loss, layers, delta, weight_order)
+                raise InputError(said("usage.part_needs_file"), lang)
+            prob = _example(activation, output_activation, loss, layers, delta, weight_order, lang)
             chosen, source, generated = list(prob.parts), None, True
         derivations = derive_for_parts(chosen, prob.source, multi=len(prob.parts) > 1)
         text = render(derivations, fmt, lang=lang, standalone=standalone, generated=generated, source=source,
                       title="" if generated else msg(lang, "derive.document_title", title=prob.title), output=output)
-    _write(text, output)
+    _write(text, output, lang)
     if not all(d.ok for d in derivations):
         sys.exit(1)
 
 
-def _example(activation, output_activation, loss, layers, delta, weight_order):
+def _example(activation, output_activation, loss, layers, delta, weight_order, lang: str = "en"):
     from . import activations, losses
     act = activations.ALIASES.get(activation, activation) if activation else "sigmoid"
     if act not in activations.NAMES or act == "softmax":
-        raise InputError(f"--activation {activation!r}: not a hidden activation; choose from "
-                         f"{', '.join(n for n in activations.NAMES if n != 'softmax')}")
+        raise InputError(said("usage.activation", value=repr(activation),
+                              known=", ".join(n for n in activations.NAMES if n != "softmax")), lang)
     out = activations.ALIASES.get(output_activation, output_activation) if output_activation else None
     if out is not None and out not in activations.NAMES:
-        raise InputError(f"--output-activation {output_activation!r}: unknown; choose from {', '.join(activations.NAMES)}")
+        raise InputError(said("usage.output_activation", value=repr(output_activation),
+                              known=", ".join(activations.NAMES)), lang)
     name = losses.ALIASES.get(loss, loss) if loss else "half_squared_error"
     if name not in losses.NAMES:
-        raise InputError(f"--loss {loss!r}: unknown; choose from {', '.join(losses.NAMES)}")
-    sizes = _layer_sizes(layers) if layers else (2, 2, 1)
+        raise InputError(said("usage.loss", value=repr(loss), known=", ".join(losses.NAMES)), lang)
+    sizes = _layer_sizes(layers, lang) if layers else (2, 2, 1)
     from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")
 

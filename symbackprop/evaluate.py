@@ -21,6 +21,7 @@ from sympy.core.numbers import Float, Rational
 
 from . import losses
 from .errors import ProblemError
+from .messages import said
 from .model import Assignment, Model
 
 MAX_EXACT_NODES = 80
@@ -112,9 +113,9 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
             # ln of 0 or of a negative number: complex, infinite or undefined
             part = model.part
             domain = losses.TABLE[part.loss].domain_text
-            raise ProblemError(f"{a.id} has no finite real value ({number}); loss {part.loss} needs outputs "
-                               f"in its domain{f' ({domain})' if domain else ''} "
-                               f"(output activation {part.activations[-1].name})")
+            fields = dict(id=a.id, number=str(number), loss=part.loss, activation=part.activations[-1].name)
+            raise ProblemError(said("problem.no_finite_value_in", domain=domain, **fields) if domain else
+                               said("problem.no_finite_value", **fields))
         numeric[a.symbol] = number
     return {**numeric, **exact}
 

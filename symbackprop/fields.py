@@ -8,6 +8,7 @@ from typing import Any
 
 import sympy as sp
 
+from .messages import said, text_of
 from .usertext import check_text
 from .yamlfile import Path_, YamlDocument, number_problem, shown
 
@@ -30,31 +31,31 @@ class FieldReader:
     def number(self, value: Any, path: Path_) -> sp.Rational:
         """An exact number: int, decimal (0.15 is read as 3/20), 'p/q' or '1.5e-3'."""
         if isinstance(value, bool) or value is None:
-            self.fail(path, f"expected a number, got {shown(value)}")
+            self.fail(path, said("field.expected_number", got=shown(value)))
         odd = number_problem(value)          # 0x1F, 1:20, .inf, a 5000-digit integer…
         if odd is not None:
             self.fail(path, odd)
         if isinstance(value, int):
             if abs(value) >= 10**30:
-                self.fail(path, "number too large; at most 30 digits")
+                self.fail(path, said("field.number_too_large", most=30))
             return sp.Integer(value)
         if isinstance(value, float):
             if not math.isfinite(value):
-                self.fail(path, f"expected a finite number, got {shown(value)}")
+                self.fail(path, said("field.expected_finite", got=shown(value)))
             value = repr(value)
         if isinstance(value, str):
             s = value.strip()
             if len(s) <= 60 and DECIMAL_RE.match(s):
                 mant, _, exp = s.lower().partition("e")
                 if exp and abs(int(exp)) > MAX_EXPONENT:
-                    self.fail(path, f"exponent {exp} out of range; allowed -{MAX_EXPONENT} to {MAX_EXPONENT}")
+                    self.fail(path, said("field.exponent_range", exp=exp, most=MAX_EXPONENT))
                 return sp.Rational(s.lower())
             if FRACTION_RE.match(s):
                 p, q = s.split("/")
                 if int(q) == 0:
-                    self.fail(path, "division by zero in a fraction")
+                    self.fail(path, said("field.division_by_zero"))
                 return sp.Rational(int(p), int(q))
-        self.fail(path, f"expected a number (like 3, -0.5, 1/3 or 1e-3), got {shown(value)}")
+        self.fail(path, said("field.not_a_number", got=shown(value)))
 
     def text(self, data: dict, path: Path_, limit: int) -> str:
         """A title (one line) or description (`path` ends in its key), checked by usertext.check_text."""
@@ -63,20 +64,20 @@ class FieldReader:
             return check_text(data[key], self.doc.scalar_text(path), limit=limit, single_line=key == "title",
                               what=key)
         except ValueError as exc:
-            self.fail(path, str(exc))
+            self.fail(path, text_of(exc))
 
     def unit_id(self, value: Any, path: Path_) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.fullmatch(str(value)):
-            self.fail(path, f"{shown(value)} is not a unit id; use a whole number (3) or a name of letters "
-                            "and digits starting with a letter (h1)")
+            self.fail(path, said("field.not_unit_id", got=shown(value)))
         return str(value)
 
     def mapping(self, value: Any, path: Path_, what: str) -> dict:
         if not isinstance(value, dict):
-            self.fail(path, f"expected {what} (a mapping), got {type(value).__name__}")
+            self.fail(path, said("field.not_mapping", what=what, got=type(value).__name__))
         return value
 
     def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
         for key in data:
             if str(key) not in allowed:
-                self.fail(path + (str(key),), f"unknown field {shown(str(key))} in {what}; allowed: {', '.join(allowed)}")
+                self.fail(path + (str(key),), said("field.unknown_key", field=shown(str(key)), what=what,
+                                                    allowed=", ".join(allowed)))

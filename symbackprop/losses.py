@@ -82,9 +82,12 @@ class Loss:
         lo, hi = self.target_low, self.target_high
         if (lo is None or value >= lo) and (hi is None or value <= hi):
             return None
-        allowed = (f"[{lo}, {hi}]" if lo is not None and hi is not None else
-                   f"{lo} or more" if lo is not None else f"{hi} or less")
-        return f"{self.name} needs targets in {allowed}"
+        from .messages import said
+        if lo is not None and hi is not None:
+            return said("loss.targets_between", loss=self.name, low=str(lo), high=str(hi))
+        if lo is not None:
+            return said("loss.targets_at_least", loss=self.name, low=str(lo))
+        return said("loss.targets_at_most", loss=self.name, high=str(hi))
 
     def targets_fit(self, targets: Exprs) -> bool:
         """Whether one sample's targets satisfy the row's facts, Σ_k t_k = target_sum included."""

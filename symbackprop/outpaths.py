@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import SymbackpropError
+from .messages import said
 
 Named = tuple[str, str]       # (what the user gave it as: "-o", "PROBLEM_FILE", …, the path)
 
@@ -34,17 +35,16 @@ def check_outputs(outputs: Sequence[Named], inputs: Sequence[Named] = (), folder
     for label, path in outputs:
         for ilabel, ipath in inputs:
             if same_file(path, ipath):
-                raise OutputPathError(f"{label} {path}: is the input {ilabel} {ipath}; write the output elsewhere")
+                raise OutputPathError(said("output.is_input", label=label, path=path, input=ilabel, input_path=ipath))
     for label, path in list(outputs) + list(output_dirs):
         for flabel, fpath in folders:
             if inside(path, fpath):
-                raise OutputPathError(f"{label} {path}: inside the input {flabel} {fpath}, whose files are all "
-                                      f"read as input; write the output elsewhere")
+                raise OutputPathError(said("output.in_input_folder", label=label, path=path, input=flabel,
+                                           input_path=fpath))
     for i, (label, path) in enumerate(outputs):
         for olabel, opath in outputs[:i]:
             if same_file(path, opath) or _key(path) == _key(opath):
-                raise OutputPathError(f"{label} {path}: the same file as {olabel} {opath}; give each output its "
-                                      f"own file")
+                raise OutputPathError(said("output.same_file", label=label, path=path, other=olabel, other_path=opath))
     for label, path in outputs:
         _writable_file(label, path)
     for label, path in output_dirs:
@@ -82,14 +82,14 @@ def _key(path: str) -> str:
 def _writable_file(label: str, path: str) -> None:
     target = Path(path)
     if target.is_dir():
-        raise OutputPathError(f"{label} {path}: cannot write: it is a folder; give a file name")
+        raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.is_folder")))
     parent = target.parent
     if not parent.exists():
-        raise OutputPathError(f"{label} {path}: cannot write: the folder {parent} does not exist")
+        raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.no_folder", folder=str(parent))))
     if not parent.is_dir():
-        raise OutputPathError(f"{label} {path}: cannot write: {parent} is not a folder")
+        raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.not_folder", folder=str(parent))))
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputPathError(f"{label} {path}: cannot write: no permission to write in the folder {parent}")
+        raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.no_permission", folder=str(parent))))
     _probe(label, path, parent, target.name)
 
 
@@ -97,25 +97,25 @@ def _makeable_dir(label: str, path: str) -> None:
     target = Path(path)
     if target.exists():
         if not target.is_dir():
-            raise OutputPathError(f"{label} {path}: cannot write: it exists and is not a folder")
+            raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.exists_not_folder")))
         if not os.access(target, os.W_OK | os.X_OK):
-            raise OutputPathError(f"{label} {path}: cannot write: no permission to write in this folder")
+            raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.no_permission_here")))
         _probe(label, path, target, "probe")
         return
     ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise OutputPathError(f"{label} {path}: cannot write: {ancestor} is not a folder")
+        raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.not_folder", folder=str(ancestor))))
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise OutputPathError(f"{label} {path}: cannot write: no permission to make a folder in {ancestor}")
+        raise OutputPathError(said("output.cannot_write", label=label, path=path, why=said("output.no_permission_make", folder=str(ancestor))))
     made = [target, *target.parents]
     made = made[:made.index(ancestor)] if ancestor in made else [target]     # the folders this run would make
     try:
         target.mkdir(parents=True)
     except OSError as exc:
         _remove(made)
-        raise OutputPathError(f"{label} {path}: cannot make this folder: {_why(exc)}") from None
+        raise OutputPathError(said("output.cannot_make", label=label, path=path, why=_why(exc))) from None
     try:
         _probe(label, path, target, "probe")
     finally:
@@ -128,7 +128,7 @@ def _probe(label: str, path: str, folder: Path, name: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder if str(folder) else ".", prefix=f".{name}.")
     except (OSError, ValueError) as exc:
-        raise OutputPathError(f"{label} {path}: cannot write: {_why(exc)}") from None
+        raise OutputPathError(said("output.cannot_write", label=label, path=path, why=_why(exc))) from None
     os.close(fd)
     try:
         os.unlink(tmp)
@@ -153,7 +153,7 @@ def check_not_folders(planned: Sequence[Named]) -> None:
     """Refuse a planned output file (one per student) where a folder already is: it could not be written."""
     for label, path in planned:
         if os.path.isdir(path):
-            raise OutputPathError(f"{label}: {path} is a folder; a file cannot be written there; move it away")
+            raise OutputPathError(said("output.folder_in_the_way", label=label, path=path))
 
 
 def check_distinct(planned: Sequence[Named], others: Sequence[Named]) -> None:
@@ -162,8 +162,7 @@ def check_distinct(planned: Sequence[Named], others: Sequence[Named]) -> None:
     for label, path in planned:
         for olabel, opath in others:
             if opath != "-" and (same_file(path, opath) or _key(path) == _key(opath)):
-                raise OutputPathError(f"{label}: {path} would be the same file as {olabel} {opath}; "
-                                      f"write the outputs elsewhere")
+                raise OutputPathError(said("output.would_be_same", label=label, path=path, other=olabel, other_path=opath))
 
 
 def check_unique(planned: Sequence[Named]) -> None:
@@ -172,7 +171,7 @@ def check_unique(planned: Sequence[Named]) -> None:
     for label, path in planned:
         key = _key(path)
         if key in seen:
-            raise OutputPathError(f"{label}: {path} and {seen[key]} would be one file; rename one of the entries")
+            raise OutputPathError(said("output.would_be_one", label=label, path=path, other_path=seen[key]))
         seen[key] = path
 
 

@@ -18,6 +18,7 @@ from .activations import Activation
 from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
+from .messages import said
 from .quantity import Key
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
@@ -144,7 +145,7 @@ class Problem:
             if p.name == name:
                 return p
         from .errors import ProblemError
-        raise ProblemError(f"no part named {name!r}; parts are {', '.join(p.name for p in self.parts)}",
+        raise ProblemError(said("problem.no_part", name=repr(name), parts=", ".join(p.name for p in self.parts)),
                            source=self.source, field="parts")
 
 
@@ -174,15 +175,13 @@ class _Validator(FieldReader):
     def problem(self) -> Problem:
         data = self.doc.data
         if data is None:
-            self.fail((), "the file is empty; a problem needs network, weights, sample and loss")
-        self.mapping(data, (), "a problem")
+            self.fail((), said("problem.empty"))
+        self.mapping(data, (), said("what.problem"))
         if "model" in data:
             if data["model"] == "quadratic":
-                self.fail(("model",), "this file is the lecture's matrix example (model: quadratic), not a network "
-                                      "to solve step by step; use: symbackprop derive " + self.doc.source)
-            self.fail(("model",), f"{shown(data['model'])} is not a model; allowed: quadratic (the lecture's matrix "
-                                  "example), or leave `model` out for a network")
-        self.check_keys(data, TOP_KEYS, (), "a problem")
+                self.fail(("model",), said("problem.quadratic", source=self.doc.source))
+            self.fail(("model",), said("problem.not_a_model", got=shown(data['model'])))
+        self.check_keys(data, TOP_KEYS, (), said("what.problem"))
         source = self.doc.source
         title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
         description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
@@ -192,16 +191,16 @@ class _Validator(FieldReader):
             parts = [self.part("main", base)]
         else:
             if not isinstance(raw_parts, list) or not raw_parts:
-                self.fail(("parts",), "expected a list of parts, each a mapping with a name")
+                self.fail(("parts",), said("problem.parts_list"))
             parts, names = [], set()
             for i, rp in enumerate(raw_parts):
-                self.mapping(rp, ("parts", i), "a part")
-                self.check_keys(rp, PART_KEYS, ("parts", i), "a part")
+                self.mapping(rp, ("parts", i), said("what.part"))
+                self.check_keys(rp, PART_KEYS, ("parts", i), said("what.part"))
                 name = rp.get("name", f"part{i + 1}")
                 if not isinstance(name, str) or not PART_NAME_RE.match(name):
-                    self.fail(("parts", i, "name"), f"{shown(name)} is not a part name; use letters, digits, _ and -")
+                    self.fail(("parts", i, "name"), said("problem.part_name", got=shown(name)))
                 if name in names:
-                    self.fail(("parts", i, "name"), f"part name {shown(name)} is used twice")
+                    self.fail(("parts", i, "name"), said("problem.part_twice", got=shown(name)))
                 names.add(name)
                 for key, limit in (("title", TITLE_MAX), ("description", DESCRIPTION_MAX)):
                     if key in rp:
@@ -246,10 +245,10 @@ class _Validator(FieldReader):
     # -- one part ------------------------------------------------------------------------------
     def part(self, name: str, cfg: dict) -> Part:
         if "network" not in cfg:
-            self.fail(("network",), "missing; give inputs, layers (and bias) of the network")
+            self.fail(("network",), said("problem.no_network"))
         net, npath = cfg["network"]
-        self.mapping(net, npath, "the network")
-        self.check_keys(net, NETWORK_KEYS, npath, "network")
+        self.mapping(net, npath, said("what.the_network"))
+        self.check_keys(net, NETWORK_KEYS, npath, said("what.network"))
         inputs, bias, layers = self.topology(net, npath)
         units = set(inputs) | set(u for layer in layers for u in layer) | ({bias} if bias else set())
 
@@ -259,11 +258,11 @@ class _Validator(FieldReader):
             v, p = cfg["relu_derivative_at_zero"]
             g0 = self.number(v, p)
             if not 0 <= g0 <= 1:
-                self.fail(p, f"g'(0) for ReLU must lie in [0, 1] (a sub-gradient); got {g0}")
+                self.fail(p, said("problem.relu_g0", got=str(g0)))
         acts = self.activations(cfg, net, npath, layers, loss_name, g0)
 
         if "weights" not in cfg:
-            self.fail(("weights",), "missing; give every weight as `from unit: {to unit: value}`")
+            self.fail(("weights",), said("problem.no_weights"))
         weights = self.weights(*cfg["weights"], inputs, bias, layers, units)
         if "weights_override" in cfg:
             override = self.weights(*cfg["weights_override"], inputs, bias, layers, units, partial=True)
@@ -278,18 +277,18 @@ class _Validator(FieldReader):
             v, p = cfg["learning_rate"]
             lr = self.number(v, p)
             if lr <= 0:
-                self.fail(p, f"the learning rate must be positive; got {lr}")
+                self.fail(p, said("problem.learning_rate", got=str(lr)))
         reduction = "mean"
         if "batch_reduction" in cfg:
             v, p = cfg["batch_reduction"]
             if v not in ("mean", "sum"):
-                self.fail(p, f"unknown batch_reduction {shown(v)}; allowed: mean, sum")
+                self.fail(p, said("problem.batch_reduction", got=shown(v)))
             reduction = v
         precision = 4
         if "precision" in cfg:
             v, p = cfg["precision"]
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 15:
-                self.fail(p, f"precision is the number of decimal places shown, 0 to 15; got {shown(v)}")
+                self.fail(p, said("problem.precision", got=shown(v)))
             precision = v
         notation = self.notation(cfg)
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
@@ -299,20 +298,20 @@ class _Validator(FieldReader):
 
     def topology(self, net: dict, npath: Path_):
         if "inputs" not in net:
-            self.fail(npath + ("inputs",), "missing; list the input unit ids, e.g. [1, 2]")
+            self.fail(npath + ("inputs",), said("problem.no_inputs"))
         if "layers" not in net:
-            self.fail(npath + ("layers",), "missing; list the layers after the inputs, e.g. [[3, 4], [5]]")
+            self.fail(npath + ("layers",), said("problem.no_layers"))
         raw_inputs = net["inputs"]
         if not isinstance(raw_inputs, list) or not raw_inputs:
-            self.fail(npath + ("inputs",), "expected a non-empty list of unit ids")
+            self.fail(npath + ("inputs",), said("problem.unit_list"))
         inputs = tuple(self.unit_id(u, npath + ("inputs", i)) for i, u in enumerate(raw_inputs))
         raw_layers = net["layers"]
         if not isinstance(raw_layers, list) or not raw_layers:
-            self.fail(npath + ("layers",), "expected a list of layers (lists of unit ids), the last one the outputs")
+            self.fail(npath + ("layers",), said("problem.layer_list"))
         layers = []
         for li, layer in enumerate(raw_layers):
             if not isinstance(layer, list) or not layer:
-                self.fail(npath + ("layers", li), "expected a non-empty list of unit ids")
+                self.fail(npath + ("layers", li), said("problem.unit_list"))
             layers.append(tuple(self.unit_id(u, npath + ("layers", li, i)) for i, u in enumerate(layer)))
         bias = None
         if net.get("bias") is not None:
@@ -324,34 +323,32 @@ class _Validator(FieldReader):
             all_ids.append((bias, npath + ("bias",)))
         for u, p in all_ids:
             if u in seen:
-                self.fail(p, f"unit id {u} is used twice; every unit needs its own id")
+                self.fail(p, said("problem.unit_twice", unit=u))
             seen[u] = p
         if sum(len(l) for l in layers) + len(inputs) > 5000:
-            self.fail(npath, "network too large; at most 5000 units")
+            self.fail(npath, said("problem.too_many_units", most=5000))
         return inputs, bias, tuple(layers)
 
     def activation(self, value: Any, path: Path_, g0: sp.Rational) -> Activation:
         params: dict[str, sp.Expr] = {}
         if isinstance(value, dict):
             if "name" not in value:
-                self.fail(path, "an activation given as a mapping needs `name`")
+                self.fail(path, said("problem.activation_name"))
             raw_params = {str(k): v for k, v in value.items() if k != "name"}
             value = value["name"]
         else:
             raw_params = {}
         if not isinstance(value, str):
-            self.fail(path, f"expected an activation name; known: {_choices(activations.NAMES)}")
+            self.fail(path, said("problem.activation_not_text", known=_choices(activations.NAMES)))
         name = activations.ALIASES.get(value.lower(), value.lower())
         if name not in activations.TABLE:
-            self.fail(path, f"unknown activation {shown(value)}; known: {_choices(activations.NAMES)}")
+            self.fail(path, said("problem.unknown_activation", got=shown(value), known=_choices(activations.NAMES)))
         spec = activations.TABLE[name]
         allowed = [k for k in spec.params if k != "g0"]
         for k, v in raw_params.items():
             if k not in allowed:
-                extra = f"; {name} takes {_choices(allowed)}" if allowed else f"; {name} takes no parameters"
-                if name == "relu":
-                    extra += " (g'(0) is set by relu_derivative_at_zero)"
-                self.fail(path + (k,), f"unknown parameter {shown(k)}{extra}")
+                key = "problem.unknown_parameter" + ("" if allowed else "_none") + ("_relu" if name == "relu" else "")
+                self.fail(path + (k,), said(key, got=shown(k), name=name, allowed=_choices(allowed)))
             params[k] = self.number(v, path + (k,))
         full = dict(spec.params)
         full.update(params)
@@ -368,8 +365,7 @@ class _Validator(FieldReader):
         if isinstance(act_value, list):
             if len(act_value) not in (n, n - 1) or (len(act_value) == n - 1 and out_value is None
                                                     and losses.TABLE[loss_name].default_output_activation is None):
-                self.fail(act_path, f"expected one activation per layer after the inputs ({n}), "
-                                    f"or one per hidden layer ({n - 1}) with output_activation; got {len(act_value)}")
+                self.fail(act_path, said("problem.activations_per_layer", layers=n, hidden=n - 1, got=len(act_value)))
             for i, v in enumerate(act_value):
                 per_layer[i] = self.activation(v, act_path + (i,), g0)
         elif act_value is not None:
@@ -383,24 +379,23 @@ class _Validator(FieldReader):
             per_layer[-1] = Activation(losses.TABLE[loss_name].default_output_activation)
         for i, a in enumerate(per_layer):
             if a is None:
-                self.fail(act_path, f"no activation given for layer {i + 1}; set network.activation "
-                                    f"(known: {_choices(activations.NAMES)})")
+                self.fail(act_path, said("problem.no_activation", layer=i + 1, known=_choices(activations.NAMES)))
             if a.name == "softmax" and i < n - 1:
-                self.fail(act_path, "softmax is only allowed on the output layer")
+                self.fail(act_path, said("problem.softmax_hidden"))
         return tuple(per_layer)  # type: ignore[arg-type]
 
     def loss(self, cfg) -> str:
         if "loss" not in cfg:
-            self.fail(("loss",), f"missing; known losses: {_choices(losses.NAMES)}")
+            self.fail(("loss",), said("problem.no_loss", known=_choices(losses.NAMES)))
         v, p = cfg["loss"]
         if isinstance(v, dict):
-            self.check_keys(v, ("name",), p, "loss")
+            self.check_keys(v, ("name",), p, said("what.loss"))
             v, p = v.get("name"), p + ("name",)
         if not isinstance(v, str):
-            self.fail(p, f"expected a loss name; known: {_choices(losses.NAMES)}")
+            self.fail(p, said("problem.loss_not_text", known=_choices(losses.NAMES)))
         name = losses.ALIASES.get(v.lower(), v.lower())
         if name not in losses.TABLE:
-            self.fail(p, f"unknown loss {shown(v)}; known: {_choices(losses.NAMES)}")
+            self.fail(p, said("problem.unknown_loss", got=shown(v), known=_choices(losses.NAMES)))
         return name
 
     # -- weights -------------------------------------------------------------------------------
@@ -412,114 +407,113 @@ class _Validator(FieldReader):
         if isinstance(raw, list):
             given = self.weight_matrices(raw, wpath, prev, bias, layers)
         else:
-            self.mapping(raw, wpath, "the weights: `from unit: {to unit: value}`, or a list of per-layer matrices")
+            self.mapping(raw, wpath, said("what.weights"))
             for src_raw, targets in raw.items():
                 src = self.unit_id(src_raw, wpath + (str(src_raw),))
                 spath = wpath + (str(src_raw),)
                 if src not in units:
-                    self.fail(spath, f"unit {src} does not exist; units are {_choices(sorted(units, key=_unit_key))}")
-                self.mapping(targets, spath, f"the weights out of unit {src}: `{{to unit: value}}`")
+                    self.fail(spath, said("problem.no_such_unit", unit=src, units=_choices(sorted(units, key=_unit_key))))
+                self.mapping(targets, spath, said("what.weights_out", unit=src))
                 for dst_raw, spec in targets.items():
                     tpath = spath + (str(dst_raw),)
                     dst = self.unit_id(dst_raw, tpath)
                     if dst not in units:
-                        self.fail(tpath, f"unit {dst} does not exist; units are {_choices(sorted(units, key=_unit_key))}")
+                        self.fail(tpath, said("problem.no_such_unit", unit=dst, units=_choices(sorted(units, key=_unit_key))))
                     if (src, dst) not in allowed_set:
-                        self.fail(tpath, f"{src} -> {dst} is not a connection of this network; weights go from "
-                                         "each unit (and the bias) to every unit of the next layer")
+                        self.fail(tpath, said("problem.not_a_connection", src=src, dst=dst))
                     given[(src, dst)] = self.weight(src, dst, spec, tpath)
         if not partial:
             for key in allowed:
                 if key not in given:
-                    self.fail(wpath, f"missing the weight from unit {key[0]} to unit {key[1]}")
+                    self.fail(wpath, said("problem.missing_weight", src=key[0], dst=key[1]))
             return tuple(given[k] for k in allowed)
         return tuple(given[k] for k in allowed if k in given)
 
     def weight(self, src: str, dst: str, spec: Any, path: Path_) -> Weight:
         name, frozen = None, False
         if isinstance(spec, dict):
-            self.check_keys(spec, ("value", "name", "frozen"), path, "a weight")
+            self.check_keys(spec, ("value", "name", "frozen"), path, said("what.weight"))
             if "value" not in spec:
-                self.fail(path, "a weight given as a mapping needs `value`")
+                self.fail(path, said("problem.weight_value"))
             name = spec.get("name")
             if name is not None and (not isinstance(name, str) or not re.match(r"^[A-Za-z][A-Za-z0-9]{0,7}$", name)):
-                self.fail(path + ("name",), f"{shown(name)} is not a weight name; use letters then digits, like w1")
+                self.fail(path + ("name",), said("problem.weight_name", got=shown(name)))
             frozen = spec.get("frozen", False)
             if not isinstance(frozen, bool):
-                self.fail(path + ("frozen",), "expected true or false")
+                self.fail(path + ("frozen",), said("problem.true_or_false"))
             spec, path = spec["value"], path + ("value",)
         return Weight(src, dst, self.number(spec, path), name, frozen)
 
     def weight_matrices(self, raw, wpath, prev, bias, layers) -> dict:
         if len(raw) != len(layers):
-            self.fail(wpath, f"weights as matrices need one entry per layer after the inputs ({len(layers)}); got {len(raw)}")
+            self.fail(wpath, said("problem.matrices_per_layer", layers=len(layers), got=len(raw)))
         given = {}
         for li, entry in enumerate(raw):
             epath = wpath + (li,)
-            self.mapping(entry, epath, "a layer's weights: {W: [[...]], b: [...]}")
-            self.check_keys(entry, ("W", "b", "frozen"), epath, "a layer's weights")
+            self.mapping(entry, epath, said("what.layer_weights_shape"))
+            self.check_keys(entry, ("W", "b", "frozen"), epath, said("what.layer_weights"))
             rows, cols = layers[li], prev[li]
             W = entry.get("W")
             if not isinstance(W, list) or len(W) != len(rows):
-                self.fail(epath + ("W",), f"expected {len(rows)} rows (one per unit {_choices(rows)}), "
-                                          f"each with {len(cols)} values (one per unit {_choices(cols)})")
+                self.fail(epath + ("W",), said("problem.matrix_rows", rows=len(rows), row_units=_choices(rows),
+                                                   cols=len(cols), col_units=_choices(cols)))
             frozen = entry.get("frozen", False)
             if not isinstance(frozen, bool):
-                self.fail(epath + ("frozen",), "expected true or false")
+                self.fail(epath + ("frozen",), said("problem.true_or_false"))
             for r, row in enumerate(W):
                 if not isinstance(row, list) or len(row) != len(cols):
-                    self.fail(epath + ("W", r), f"expected {len(cols)} values (one per unit {_choices(cols)})")
+                    self.fail(epath + ("W", r), said("problem.matrix_row", cols=len(cols), col_units=_choices(cols)))
                 for c, v in enumerate(row):
                     given[(cols[c], rows[r])] = Weight(cols[c], rows[r], self.number(v, epath + ("W", r, c)),
                                                        frozen=frozen)
             if bias is not None:
                 b = entry.get("b")
                 if not isinstance(b, list) or len(b) != len(rows):
-                    self.fail(epath + ("b",), f"expected {len(rows)} bias weights (one per unit {_choices(rows)})")
+                    self.fail(epath + ("b",), said("problem.bias_weights", rows=len(rows), row_units=_choices(rows)))
                 for r, v in enumerate(b):
                     given[(bias, rows[r])] = Weight(bias, rows[r], self.number(v, epath + ("b", r)), frozen=frozen)
             elif "b" in entry:
-                self.fail(epath + ("b",), "the network has no bias unit; set network.bias to give bias weights")
+                self.fail(epath + ("b",), said("problem.no_bias"))
         return given
 
     # -- data ----------------------------------------------------------------------------------
     def samples(self, cfg, inputs, outputs) -> tuple[Sample, ...]:
         if "sample" in cfg and "samples" in cfg:
-            self.fail(cfg["samples"][1], "give either `sample` or `samples`, not both")
+            self.fail(cfg["samples"][1], said("problem.sample_and_samples"))
         if "sample" in cfg:
             v, p = cfg["sample"]
             return (self.sample(v, p, inputs, outputs),)
         if "samples" in cfg:
             v, p = cfg["samples"]
             if not isinstance(v, list) or not v:
-                self.fail(p, "expected a non-empty list of samples, each {x: {...}, t: {...}}")
+                self.fail(p, said("problem.samples_list"))
             if len(v) > 1000:
-                self.fail(p, "too many samples; at most 1000")
+                self.fail(p, said("problem.too_many_samples", most=1000))
             return tuple(self.sample(s, p + (i,), inputs, outputs) for i, s in enumerate(v))
-        self.fail(("sample",), "missing; give the data as `sample: {x: {unit: value}, t: {unit: value}}`")
+        self.fail(("sample",), said("problem.no_sample"))
 
     def sample(self, raw, path, inputs, outputs) -> Sample:
-        self.mapping(raw, path, "a sample: {x: {input unit: value}, t: {output unit: value}}")
-        self.check_keys(raw, ("x", "t"), path, "a sample")
+        self.mapping(raw, path, said("what.sample_shape"))
+        self.check_keys(raw, ("x", "t"), path, said("what.sample"))
         out = []
-        for key, ids, what in (("x", inputs, "input"), ("t", outputs, "output")):
+        for key, ids, io in (("x", inputs, "input"), ("t", outputs, "output")):
             if key not in raw:
-                self.fail(path + (key,), f"missing; give a value for every {what} unit ({_choices(ids)})")
+                self.fail(path + (key,), said(f"problem.no_{io}_values", units=_choices(ids)))
             vals = raw[key]
             if isinstance(vals, list):
                 if len(vals) != len(ids):
-                    self.fail(path + (key,), f"expected {len(ids)} values, one per {what} unit ({_choices(ids)})")
+                    self.fail(path + (key,), said(f"problem.{io}_count", n=len(ids), units=_choices(ids)))
                 vals = dict(zip(ids, vals))
-            self.mapping(vals, path + (key,), f"values by {what} unit")
+            self.mapping(vals, path + (key,), said(f"what.{io}_values"))
             got = {}
             for k, v in vals.items():
                 uid = self.unit_id(k, path + (key, str(k)))
                 if uid not in ids:
-                    self.fail(path + (key, str(k)), f"unit {uid} is not an {what} unit; {what}s are {_choices(ids)}")
+                    self.fail(path + (key, str(k)), said(f"problem.not_{io}", unit=uid, units=_choices(ids)))
                 got[uid] = self.number(v, path + (key, str(k)))
             for uid in ids:
                 if uid not in got:
-                    self.fail(path + (key,), f"missing the value of {what} unit {uid}")
+                    self.fail(path + (key,), said(f"problem.missing_{io}", unit=uid))
             out.append(tuple((uid, got[uid]) for uid in ids))
         return Sample(x=out[0], t=out[1])
 
@@ -531,22 +525,23 @@ class _Validator(FieldReader):
             for uid, v in s.t:
                 why = loss.target_error(v)
                 if why:
-                    self.fail(path, f"target of unit {uid} is {v}; {why}")
+                    self.fail(path, said("problem.target", unit=uid, value=str(v), why=why))
 
     def notation(self, cfg) -> Notation:
         if "notation" not in cfg:
             return Notation()
         raw, path = cfg["notation"]
-        self.mapping(raw, path, "the notation")
+        self.mapping(raw, path, said("what.the_notation"))
         allowed = tuple(NOTATION_CHOICES) + NOTATION_SYMBOLS
-        self.check_keys(raw, allowed, path, "notation")
+        self.check_keys(raw, allowed, path, said("what.notation"))
         kw = {}
         for key, value in raw.items():
             if key in NOTATION_CHOICES:
                 if value not in NOTATION_CHOICES[key]:
-                    self.fail(path + (key,), f"unknown {key} notation {shown(value)}; allowed: {_choices(NOTATION_CHOICES[key])}")
+                    self.fail(path + (key,), said("problem.notation_choice", setting=key, got=shown(value),
+                                                   allowed=_choices(NOTATION_CHOICES[key])))
             elif not isinstance(value, str) or not SYMBOL_RE.match(value):
-                self.fail(path + (key,), f"{shown(value)} is not a symbol name; use 1 to 8 letters, like u or y")
+                self.fail(path + (key,), said("problem.symbol_name", got=shown(value)))
             kw[key] = value
         return Notation(**kw)
 

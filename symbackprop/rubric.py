@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ProblemError
+from .messages import said
 from .yamlfile import number_problem, shown
 
 CREDIT_DEFAULTS = {"follow_through": 1.0, "rounding": 0.5, "imprecise": 0.5, "slip": 0.5, "other_convention": 1.0}
@@ -35,16 +36,17 @@ def _number(value: Any, where: str, source: str, low: float = 0.0, high: float |
     if odd is not None:
         raise ProblemError(odd, source=source, field=where)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ProblemError(f"expected a number, got {shown(value)}", source=source, field=where)
+        raise ProblemError(said("field.expected_number", got=shown(value)), source=source, field=where)
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise ProblemError(f"{shown(value)} is not a finite number", source=source, field=where)
+        raise ProblemError(said("number.not_finite", value=shown(value)), source=source, field=where)
     if number < low or (high is not None and number > high):
-        bound = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
-        raise ProblemError(f"{shown(value)} is out of range; allowed {bound}", source=source, field=where)
+        raise ProblemError(said("rubric.out_of_range", value=shown(value), low=f"{low:g}", high=f"{high:g}")
+                           if high is not None else said("rubric.below", value=shown(value), low=f"{low:g}"),
+                           source=source, field=where)
     return number
 
 
@@ -54,10 +56,10 @@ def read_rubric(data: Any, source: str, where: str = "grading", base: Rubric | N
     if data is None:
         return base
     if not isinstance(data, dict):
-        raise ProblemError("expected a mapping with items, tolerance and credit", source=source, field=where)
+        raise ProblemError(said("rubric.not_mapping"), source=source, field=where)
     unknown = [k for k in data if k not in KEYS]
     if unknown:
-        raise ProblemError(f"unknown field {shown(unknown[0])}; allowed: {', '.join(KEYS)}", source=source,
+        raise ProblemError(said("rubric.unknown_key", field=shown(unknown[0]), allowed=", ".join(KEYS)), source=source,
                            field=f"{where}.{unknown[0]}")
     items = base.items
     if "items" in data:
@@ -67,13 +69,13 @@ def read_rubric(data: Any, source: str, where: str = "grading", base: Rubric | N
         elif isinstance(raw, dict):
             items = {str(k): _number(v, f"{where}.items.{k}", source) for k, v in raw.items()}
         else:
-            raise ProblemError("expected a list of quantity ids or a mapping id: points", source=source,
+            raise ProblemError(said("rubric.items"), source=source,
                                field=f"{where}.items")
     relative, absolute = base.relative, base.absolute
     tol = data.get("tolerance")
     if tol is not None:
         if not isinstance(tol, dict) or any(k not in ("relative", "absolute") for k in tol):
-            raise ProblemError("expected {relative: …, absolute: …}", source=source, field=f"{where}.tolerance")
+            raise ProblemError(said("rubric.tolerance"), source=source, field=f"{where}.tolerance")
         if "relative" in tol:
             relative = _number(tol["relative"], f"{where}.tolerance.relative", source, 0.0, 0.5)
         if "absolute" in tol:
@@ -82,11 +84,11 @@ def read_rubric(data: Any, source: str, where: str = "grading", base: Rubric | N
     raw_credit = data.get("credit")
     if raw_credit is not None:
         if not isinstance(raw_credit, dict):
-            raise ProblemError("expected a mapping of kinds to fractions of a point", source=source,
+            raise ProblemError(said("rubric.credit"), source=source,
                                field=f"{where}.credit")
         for k, v in raw_credit.items():
             if k not in CREDIT_DEFAULTS:
-                raise ProblemError(f"unknown kind {shown(k)}; allowed: {', '.join(CREDIT_DEFAULTS)}", source=source,
+                raise ProblemError(said("rubric.unknown_kind", kind=shown(k), allowed=", ".join(CREDIT_DEFAULTS)), source=source,
                                    field=f"{where}.credit.{k}")
             credit[k] = _number(v, f"{where}.credit.{k}", source, 0.0, 1.0)
     return Rubric(items, relative, absolute, credit)

@@ -15,6 +15,7 @@ from .budget import check_budget
 from .collect import fewer_collections
 from .derive import derive
 from .errors import ProblemError
+from .messages import said
 from .evaluate import evaluate, to_float
 from .model import Model
 from .notation import Names, names_for
@@ -179,7 +180,7 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
     try:
         values = evaluate(model, assignments)
     except ProblemError as exc:
-        raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
+        raise ProblemError(said("problem.in_part", name=part.name, message=exc.detail), source=source) from None
     steps = [_given_step(model, sym, values) for sym in model.given() if sym != model.bias_symbol]
     for a in assignments:
         forms = a.forms + (a.shown,)

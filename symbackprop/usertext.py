@@ -10,6 +10,8 @@ import re
 import unicodedata
 from typing import Any
 
+from .messages import said
+
 TITLE_MAX = 300            # characters of a title (problem or part)
 DESCRIPTION_MAX = 10_000   # characters of a description
 
@@ -46,15 +48,15 @@ def check_text(value: Any, written: str | None, *, limit: int, single_line: bool
     if isinstance(value, str):
         text = value
     elif isinstance(value, (list, dict)) or value is None:
-        raise ValueError(f"expected text for the {what}, got {'nothing' if value is None else type(value).__name__}")
+        raise ValueError(said("text.nothing", what=what) if value is None else
+                         said("text.not_text", what=what, got=type(value).__name__))
     else:
         text = written if written is not None else str(value)
     if len(text) > limit:
-        raise ValueError(f"the {what} has {len(text)} characters; at most {limit} are allowed")
+        raise ValueError(said("text.too_long", what=what, chars=len(text), most=limit))
     bad = bad_character(text)
     if bad:
-        raise ValueError(f"the {what} contains the control character {bad[1]} at character {bad[0]}; "
-                         f"only printable text (with tabs and line breaks) is allowed")
+        raise ValueError(said("text.control", what=what, char=bad[1], at=bad[0]))
     text = one_line(text) if single_line else text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 

@@ -67,24 +67,24 @@ class NumberSpelling(str):
         """Why this is not a number we accept, and what to write instead."""
         s = self.lstrip("+-").lower()
         if len(self) > MAX_NUMBER_CHARS:
-            why = f"has {len(self)} characters; a number may have at most {MAX_NUMBER_CHARS}"
+            why = said("number.too_many_chars", chars=len(self), most=MAX_NUMBER_CHARS)
         elif s.lstrip(".") in ("inf", "nan", "infinity"):
-            why = "is not a finite number"
+            why = said("number.infinite")
         elif "_" in s:
-            why = "has digit separators _"
+            why = said("number.separators")
         elif s.startswith("0x"):
-            why = "is hexadecimal"
+            why = said("number.hexadecimal")
         elif s.startswith("0b"):
-            why = "is binary"
+            why = said("number.binary")
         elif ":" in s:
-            why = "is a base-60 number (YAML reads 1:20 as 80)"
+            why = said("number.base60")
         elif s[:1] == "0" and s[1:2].isdigit() and "." not in s and "e" not in s:
-            why = "starts with 0 (YAML reads 017 as octal)"
+            why = said("number.octal")
         elif _FLOAT.match(self):
-            why = "is too large: not a finite number"
+            why = said("number.too_large")
         else:
-            why = "is not a decimal number"
-        return f"{shown(str(self))} {why}; write numbers as decimals, like 31, -0.5 or 0.9820"
+            why = said("number.not_decimal")
+        return said("number.spelling", value=shown(str(self)), why=why)
 
 
 def number_problem(value: Any) -> str | None:
@@ -93,7 +93,7 @@ def number_problem(value: Any) -> str | None:
     if isinstance(value, NumberSpelling):
         return value.problem
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{value!r} is not a finite number"
+        return said("number.not_finite", value=repr(value))
     return None
 
 
@@ -115,10 +115,10 @@ class _Bounds:
         event = self.peek_event()
         self._count += 1
         if self._depth >= MAX_DEPTH:
-            raise _Refused(None, None, f"lists and mappings nested more than {MAX_DEPTH} levels deep",
+            raise _Refused(None, None, said("yaml.too_deep", most=MAX_DEPTH),
                            event.start_mark)
         if self._count > self._max_nodes:
-            raise _Refused(None, None, f"more than {self._max_nodes} values", event.start_mark)
+            raise _Refused(None, None, said("yaml.too_many_values", most=self._max_nodes), event.start_mark)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -267,8 +267,7 @@ def _index(root: Node | None, source: str) -> tuple[dict, int]:
         if node in size:
             continue
         if node in open_:
-            raise ProblemError("an alias refers to a list or mapping that contains it; YAML aliases "
-                               "may only repeat a value defined before", source=source,
+            raise ProblemError(said("yaml.alias_cycle"), source=source,
                                field=format_path(path) or None, line=node.start_mark.line + 1)
         open_.add(node)
         stack.append((node, path, True))
@@ -276,11 +275,11 @@ def _index(root: Node | None, source: str) -> tuple[dict, int]:
             keys: dict[str | None, tuple[int, Node]] = {}
             for knode, vnode in node.value:
                 if not isinstance(knode, ScalarNode):
-                    raise ProblemError("a key must be text or a number, not a list or mapping", source=source,
+                    raise ProblemError(said("yaml.key_not_scalar"), source=source,
                                        field=format_path(path) or None, line=knode.start_mark.line + 1)
                 key = knode.value
                 if key in keys and knode.tag != _MERGE:
-                    raise ProblemError("this key is given twice; give each field once", source=source,
+                    raise ProblemError(said("yaml.key_twice"), source=source,
                                        field=format_path(path + (key,)), line=knode.start_mark.line + 1)
                 keys.setdefault(key, (knode.start_mark.line + 1, vnode))
                 if knode.tag == _MERGE:
@@ -303,44 +302,44 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+_KINDS = {stat.S_IFIFO: "fifo", stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFSOCK: "socket",
+          stat.S_IFDIR: "folder"}        # message ids under kind.
 
 
 def _not_regular(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
-    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    return said("kind." + _KINDS.get(stat.S_IFMT(mode), "not_regular"))
 
 
-def read_limited(path: str | Path, limit: int = MAX_BYTES, what: str = "a problem file") -> bytes:
+def read_limited(path: str | Path, limit: int = MAX_BYTES, what: str | None = None) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, else a ProblemError naming the file.
 
     Anything but a regular file (a FIFO, /dev/zero, a folder) is refused before it is read; the
     file is opened without blocking (a FIFO swapped in after the check cannot hang us) and checked
     again, and at most limit + 1 bytes are read, enough to tell that it is too large."""
-    source = str(path)
+    source, what = str(path), what or said("file.problem")
     try:
         kind = _not_regular(os.stat(path).st_mode)
         if kind is not None:
-            raise ProblemError(f"is {kind}, not a file; give the path of {what}", source=source)
+            raise ProblemError(said("yaml.not_a_file", kind=kind, what=what), source=source)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
         with os.fdopen(fd, "rb") as fh:
             kind = _not_regular(os.fstat(fh.fileno()).st_mode)
             if kind is not None:
-                raise ProblemError(f"is {kind}, not a file; give the path of {what}", source=source)
+                raise ProblemError(said("yaml.not_a_file", kind=kind, what=what), source=source)
             raw = fh.read(limit + 1)
     except ProblemError:
         raise
     except OSError as exc:
         raise ProblemError(said("yaml.cannot_read", why=str(exc.strerror or exc)), source=source) from None
     if len(raw) > limit:
-        raise ProblemError(f"file is larger than {limit} bytes, the most {what} may have", source=source)
+        raise ProblemError(said("yaml.too_large", most=limit, what=what), source=source)
     return raw
 
 
-def load_yaml(path: str | Path, what: str = "a problem file", limit: int = MAX_BYTES,
+def load_yaml(path: str | Path, what: str | None = None, limit: int = MAX_BYTES,
               max_nodes: int = MAX_NODES) -> YamlDocument:
     """Read and parse `path` (at most `limit` bytes, `max_nodes` values with aliases expanded);
     every failure is a ProblemError naming the file (and line)."""
@@ -375,9 +374,9 @@ def _parse_with(loader_class, text: str, source: str, max_nodes: int) -> YamlDoc
         loader = loader_class(text, max_nodes)
     except yaml.reader.ReaderError as exc:    # a control character or a NUL: binary data, not YAML text
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        raise ProblemError(f"not YAML text: a control character (#x{exc.character:04x}) where only printable "
-                           f"characters may stand (binary data?)" if isinstance(exc.character, int)
-                           else f"not YAML text: {exc.reason}", source=source, line=line) from None
+        raise ProblemError(said("yaml.control_character", code=f"{exc.character:04x}")
+                           if isinstance(exc.character, int) else said("yaml.not_text", why=exc.reason),
+                           source=source, line=line) from None
     try:
         try:
             root = loader.get_single_node()
@@ -386,7 +385,7 @@ def _parse_with(loader_class, text: str, source: str, max_nodes: int) -> YamlDoc
             raise ProblemError(said("yaml.not_read", problem=exc.problem), source=source, line=line) from None
         index, expanded = _index(root, source)
         if expanded > max_nodes:
-            raise ProblemError(f"{expanded} values once its aliases (*name) are expanded; at most {max_nodes}",
+            raise ProblemError(said("yaml.aliases_expanded", n=expanded, most=max_nodes),
                                source=source)
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -397,7 +396,7 @@ def _parse_with(loader_class, text: str, source: str, max_nodes: int) -> YamlDoc
     except yaml.YAMLError as exc:
         raise ProblemError(said("yaml.invalid", what=str(exc)), source=source) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:   # a constructor's own failure
-        raise ProblemError(f"cannot read a value: {shown(str(exc))}", source=source) from None
+        raise ProblemError(said("yaml.bad_value", why=shown(str(exc))), source=source) from None
     finally:
         loader.dispose()
     return YamlDocument(data, root, source, index)

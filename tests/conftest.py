@@ -20,6 +20,13 @@ QUADRATIC = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: quadratic" 
 NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if p not in QUADRATIC]
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch):
+    """SYMBACKPROP_LANG (the default of --lang) set where the tests run would make English outputs Chinese:
+    every test starts without it, and sets it itself when it is what is tested."""
+    monkeypatch.delenv("SYMBACKPROP_LANG", raising=False)
+
+
 @pytest.fixture(scope="session")
 def xor():
     from symbackprop.solution import solve

@@ -283,8 +283,8 @@ def test_an_unreadable_answers_file_is_one_line_in_the_chosen_language(tmp_path,
     assert en.exit_code == zh.exit_code == 2
     assert en.output.strip() == f"Error: {path}{english}"
     line = zh.output.strip()
-    assert len(line.splitlines()) == 1 and line.startswith(f"Error: {path}")    # click's own "Error:" prefix
-    assert chinese in line and english_words(line[len(f"Error: {path}"):]) == [], line
+    assert len(line.splitlines()) == 1 and line.startswith(f"错误：{path}")    # "Error:" said in Chinese too
+    assert chinese in line and english_words(line[len(f"错误：{path}"):]) == [], line
 
 
 def test_a_class_folders_reasons_in_chinese(tmp_path):
@@ -378,4 +378,4 @@ def test_an_answers_file_that_is_no_yaml_is_said_in_the_chosen_language(tmp_path
     zh = CliRunner().invoke(main, ["check", str(XOR), str(path), "--lang", "zh"])
     assert en.exit_code == zh.exit_code == 2
     assert en.output.strip() == f"Error: {path}:2: invalid YAML: expected the node content, but found '<stream end>'"
-    assert zh.output.strip() == f"Error: {path}:2：YAML 无效：expected the node content, but found '<stream end>'"
+    assert zh.output.strip() == f"错误：{path}:2：YAML 无效：expected the node content, but found '<stream end>'"

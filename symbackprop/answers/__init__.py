@@ -26,7 +26,7 @@ def load_rubric(path: str | Path | None, base: Rubric, relative: float | None = 
     rubric = base
     if path is not None:
         from ..yamlfile import load_yaml
-        doc = load_yaml(path, what="a rubric file")
+        doc = load_yaml(path, what=said("file.rubric"))
         data = doc.data.get("grading", doc.data) if isinstance(doc.data, dict) else doc.data
         rubric = read_rubric(data, str(path), where="grading" if isinstance(doc.data, dict) and "grading" in doc.data
                              else "rubric", base=base)
@@ -67,9 +67,7 @@ class Grader:
         unknown = [q for q in (self.rubric.items or {}) if q not in known]
         if unknown:
             self.parser.close()
-            raise SymbackpropError(f"grading.items: {unknown[0]!r} is not a quantity of this problem; items are "
-                                   f"quantity ids such as act_3, loss, delta_5, update_w_3_5 (the ids of "
-                                   f"`symbackprop solve --format json`)")
+            raise SymbackpropError(said("rubric.unknown_item", item=repr(unknown[0])))
 
     def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
         """One submission's reports and what could not be read; OverLimit when it needs more than

@@ -1092,9 +1092,9 @@ def _finite(text: str) -> float:
     try:
         value = float(text)
     except (ValueError, OverflowError):
-        raise AnswerError(f"{text[:40]!r} is not a decimal number") from None
+        raise AnswerError(said("answer.not_decimal", value=repr(text[:40]))) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise AnswerError(f"{text[:40]!r} is not a finite number")
+        raise AnswerError(said("number.not_finite", value=repr(text[:40])))
     return value
 
 
@@ -1183,7 +1183,7 @@ def _rounding_bound(node, value: float, rounded: dict[Fraction, int]) -> float:
     total = 0.0
     paths = numbers(node)
     if len(paths) > MAX_REEVALUATED:        # each number moved costs a whole evaluation
-        raise AnswerError(f"more than {MAX_REEVALUATED} numbers in one expression")
+        raise AnswerError(said("answer.too_many_numbers", most=MAX_REEVALUATED))
     if not rounded:
         return 0.0
     for path, exact, places in _rounded_numbers(node, paths, rounded):

@@ -342,9 +342,8 @@ def noise(text: str, keep_ellipsis: bool = False) -> str:
     if pm:
         from .latex import AnswerError       # latex.py imports this module: no import at load time
         before = _BEFORE_PM.search(text, max(0, pm.start() - 60), pm.start())
-        mean = f"did you mean {before.group(1)}?" if before else "did you mean the value before the ±?"
-        raise AnswerError(f"an answer with ± has two values (or a value and an error): give one value, not ±; "
-                          f"{mean}")
+        raise AnswerError(said("answer.plus_minus_before", value=before.group(1)) if before else
+                          said("answer.plus_minus"))
     text = _TICK.sub(" ", text)
     text = _SPACING_CMD.sub(" ", text)
     text = _NOTE_TEXT.sub(r" \1 ", text)

@@ -69,7 +69,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         data = _read_json(path)
     else:
         try:
-            doc = load_yaml(path, what="an answers file", limit=MAX_BYTES, max_nodes=MAX_VALUES)
+            doc = load_yaml(path, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(text_of(exc)) from None
         data = doc.data
@@ -161,9 +161,9 @@ def _json_number(text: str) -> str:
 
 def _read_json(path: Path) -> object:
     try:
-        raw = read_limited(path, MAX_BYTES, "an answers file")
+        raw = read_limited(path, MAX_BYTES, said("file.answers"))
     except SymbackpropError as exc:
-        raise AnswerError(str(exc)) from None
+        raise AnswerError(text_of(exc)) from None
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=_json_number, parse_int=_json_number,
                           parse_constant=NumberSpelling, object_pairs_hook=_no_duplicate_keys)
@@ -256,9 +256,9 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems."""
     source = str(path)
     try:
-        raw = read_limited(path, MAX_BYTES, "a write-up")
+        raw = read_limited(path, MAX_BYTES, said("file.writeup"))
     except SymbackpropError as exc:
-        raise AnswerError(str(exc)) from None
+        raise AnswerError(text_of(exc)) from None
     if b"\x00" in raw:
         raise AnswerError(said("writeup.binary", source=source))
     try:
