@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import html
+import json
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from symbackprop.cli import main
@@ -127,3 +130,86 @@ def test_check_reports_escape_for_their_own_format_only(tmp_path):
     md_row = next(line for line in outs["markdown"].splitlines() if line.startswith("| u_3"))
     assert "<b>*x*_[y]#`z`" in md_row                     # inside a code span: shown as written
     assert md_row.count("``") >= 2                        # fenced by more backquotes than any run inside
+
+
+# -- 2. a loss counted twice is said so, a copied target only where it is one ------------------------
+
+def _net(tmp_path: Path, loss: str, target: float = 0.3, **extra) -> Path:
+    """A 2-2-1 sigmoid net with a bias unit and the given loss."""
+    doc = {"title": "t", "network": {"inputs": [1, 2], "bias": 0, "layers": [[3, 4], [5]], "activation": "sigmoid"},
+           "weights": {0: {3: 0.5, 4: -1, 5: 0.75}, 1: {3: 1.5, 4: 0.25}, 2: {3: -2, 4: 3}, 3: {5: -1.25},
+                       4: {5: 2}},
+           "sample": {"x": {1: 1, 2: 0.5}, "t": {5: target}}, "loss": loss, "learning_rate": 0.5, **extra}
+    path = tmp_path / f"{loss}.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def _value(path: Path, qid: str) -> float:
+    """The value of `qid` that `solve --format json` states (the problem's first part)."""
+    r = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)["parts"][0]["quantities"][qid]["value"]
+
+
+def _checked(tmp_path: Path, problem: Path, answers: dict, lang: str = "en") -> dict:
+    """{id: item} of `check --format json` on one part's answers."""
+    f = tmp_path / "answers.yaml"
+    f.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(problem), str(f), "--format", "json", "--lang", lang])
+    assert r.exit_code in (0, 1), r.output
+    return {item["id"]: item for part in json.loads(r.output)["parts"] for item in part["items"]}
+
+
+def test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target(tmp_path):
+    CLASSIFIER = ROOT / "problems" / "classifier.yaml"
+    J = _value(CLASSIFIER, "loss")
+    item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(2 * J, 4)}})["loss"]
+    assert item["status"] == "wrong" and item["diagnosis"] == "loss_doubled"
+    assert item["message"].startswith("twice the expected value: the loss counted twice")
+    assert "t_7" not in item["message"]
+    zh = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(2 * J, 4)}}, lang="zh")["loss"]
+    assert zh["diagnosis"] == "loss_doubled" and zh["message"].startswith("为正确值的两倍")
+
+
+def test_a_target_really_copied_wrong_is_still_a_copied_target(tmp_path):
+    """J = −t_7 ln u_7 with t_7 = 0.5 written for 1: a target the loss accepts, copied wrong."""
+    CLASSIFIER = ROOT / "problems" / "classifier.yaml"
+    u7 = _value(CLASSIFIER, "act_7")
+    item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(-0.5 * math.log(u7), 4)}})["loss"]
+    assert item["diagnosis"] == "given_copied"
+    assert item["message"] == "uses t_7 = 0.5, the problem gives t_7 = 1"
+
+
+def test_no_copied_target_outside_what_the_loss_accepts(tmp_path):
+    """Three times J would be t_7 = 3 written for 1, but cross-entropy's targets are ≥ 0 and sum to 1, so
+    none is above 1: a target of 3 is no copy (and no factor of 2 explains the value either)."""
+    CLASSIFIER = ROOT / "problems" / "classifier.yaml"
+    J = _value(CLASSIFIER, "loss")
+    item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(3 * J, 4)}})["loss"]
+    assert item["status"] == "wrong" and item["diagnosis"] != "given_copied"
+    assert "t_7" not in item["message"]
+
+
+@pytest.mark.parametrize("loss, code", [("binary_cross_entropy", "loss_doubled"), ("squared_error", "loss_doubled"),
+                                        ("mse", "loss_doubled"), ("l1", "loss_doubled"),
+                                        ("half_squared_error", "half_missing")])
+def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, loss, code):
+    problem = _net(tmp_path, loss)
+    J = _value(problem, "loss")
+    item = _checked(tmp_path, problem, {"J": round(2 * J, 4)})["loss"]
+    assert item["status"] == "wrong" and item["diagnosis"] == code, item
+    assert item["message"].startswith("twice the expected value")
+    # the right value is right, and an unrelated value gets no factor-of-2 diagnosis
+    assert _checked(tmp_path, problem, {"J": round(J, 4)})["loss"]["status"] == "correct"
+    other = _checked(tmp_path, problem, {"J": round(2 * J + 0.37, 4)})["loss"]
+    assert other["diagnosis"] not in ("loss_doubled", "half_missing")
+
+
+def test_a_batch_loss_summed_for_its_mean_says_so(tmp_path):
+    MINIBATCH = ROOT / "problems" / "minibatch.yaml"
+    J1, J2 = _value(MINIBATCH, "loss@1"), _value(MINIBATCH, "loss@2")
+    items = _checked(tmp_path, MINIBATCH, {"J": round(J1 + J2, 4)})
+    item = items["loss"]
+    assert item["diagnosis"] == "mean_missing", item
+    assert item["message"] == "2 times the expected value: the sum of the 2 samples' losses, not their mean"

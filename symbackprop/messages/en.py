@@ -428,4 +428,9 @@ MESSAGES = {
     "yaml.not_utf8": "not UTF-8 text (byte {byte})",
     "yaml.not_read": "{problem}; not read",
     "yaml.invalid": "invalid YAML: {what}",
+    # -- issue 11 leftovers (session 8): a loss counted twice, a batch summed for its mean -----------------
+    "diagnosis.loss_doubled": "twice the expected value: the loss counted twice (a factor 2, or a sum taken twice)",
+    "diagnosis.mean_missing": "{n} times the expected value: the sum of the {n} samples' losses, not their mean",
+    "code.loss_doubled": "loss_doubled",
+    "code.mean_missing": "mean_missing",
 }

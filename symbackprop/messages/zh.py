@@ -380,4 +380,9 @@ MESSAGES = {
     "yaml.not_utf8": "不是 UTF-8 文本（第 {byte} 个字节）",
     "yaml.not_read": "{problem}；未读取",
     "yaml.invalid": "YAML 无效：{what}",
+    # -- issue 11 leftovers (session 8): a loss counted twice, a batch summed for its mean -----------------
+    "diagnosis.loss_doubled": "为正确值的两倍：损失算了两次（多乘了 2，或求和算了两遍）",
+    "diagnosis.mean_missing": "为正确值的 {n} 倍：求了 {n} 个样本损失的和，而不是平均值",
+    "code.loss_doubled": "损失算了两次",
+    "code.mean_missing": "漏掉平均",
 }
