@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from ..collect import fewer_collections
+from ..quantity import PER_BATCH
 from ..solution import Solution
 from .prose import note
 from .steps import chain
@@ -19,6 +20,17 @@ def to_data(solution: Solution, precision: int | None = None, checks=None) -> di
     """The solution as the JSON data above (text and LaTeX of every step)."""
     with fewer_collections():
         return _to_data(solution, precision, checks)
+
+
+def _sample_number(psol, step) -> int | None:
+    """The JSON's 1-based "sample" of a step, from its key: its sample in a batch; outside a batch, 1
+    for a computed quantity of the one sample (net, u, g', δ, the loss) and none for a given value
+    (an input, a target), as the JSON has said since before issue 11; none for what is one per batch."""
+    if step.key.sample is not None:
+        return step.key.sample + 1
+    if len(psol.part.samples) == 1 and step.section != "given" and step.key.kind not in PER_BATCH:
+        return 1
+    return None
 
 
 def _to_data(solution: Solution, precision: int | None, checks) -> dict:
@@ -34,8 +46,9 @@ def _to_data(solution: Solution, precision: int | None, checks) -> dict:
                  "text": chain(psol, step, p),
                  "latex": chain(psol, step, p, latex=True),
                  "section": step.section}
-            if step.sample is not None:
-                q["sample"] = step.sample + 1
+            sample = _sample_number(psol, step)
+            if sample is not None:
+                q["sample"] = sample
             quantities[step.id] = q
         parts.append({
             "name": psol.name,
