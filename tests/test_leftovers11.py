@@ -14,9 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import sympy as sp
 import yaml
 from click.testing import CliRunner
 
+from symbackprop import activations
 from symbackprop.cli import main
 from symbackprop.document import Document, Part, Section, Step, Text
 from symbackprop.render import render
@@ -134,9 +136,9 @@ def test_check_reports_escape_for_their_own_format_only(tmp_path):
 
 # -- 2. a loss counted twice is said so, a copied target only where it is one ------------------------
 
-def _net(tmp_path: Path, loss: str, target: float = 0.3, **extra) -> Path:
-    """A 2-2-1 sigmoid net with a bias unit and the given loss."""
-    doc = {"title": "t", "network": {"inputs": [1, 2], "bias": 0, "layers": [[3, 4], [5]], "activation": "sigmoid"},
+def _net(tmp_path: Path, loss: str, target: float = 0.3, activation: str = "sigmoid", **extra) -> Path:
+    """A 2-2-1 net with a bias unit, the given activation (sigmoid) and loss."""
+    doc = {"title": "t", "network": {"inputs": [1, 2], "bias": 0, "layers": [[3, 4], [5]], "activation": activation},
            "weights": {0: {3: 0.5, 4: -1, 5: 0.75}, 1: {3: 1.5, 4: 0.25}, 2: {3: -2, 4: 3}, 3: {5: -1.25},
                        4: {5: 2}},
            "sample": {"x": {1: 1, 2: 0.5}, "t": {5: target}}, "loss": loss, "learning_rate": 0.5, **extra}
@@ -213,3 +215,80 @@ def test_a_batch_loss_summed_for_its_mean_says_so(tmp_path):
     item = items["loss"]
     assert item["diagnosis"] == "mean_missing", item
     assert item["message"] == "2 times the expected value: the sum of the 2 samples' losses, not their mean"
+
+
+# -- 4. an activation from a SymPy function Python's math lacks ------------------------------------
+
+def _add_sine_integral(monkeypatch) -> None:
+    """The row a maintainer would add to activations.py: g = Si(x), the sine integral, g' = sin(x)/x
+    (sinc): neither is in Python's math module."""
+    row = activations.ActivationSpec(lambda x: sp.Si(x), lambda x, y: sp.sinc(x),
+                                     description="g(x) = Si(x), g' = sinc(x)")
+    monkeypatch.setitem(activations.TABLE, "sine_integral", row)
+    monkeypatch.setattr(activations, "NAMES", tuple(activations.TABLE))
+
+
+def _si(x: float) -> float:
+    """Si(x) = ∫_0^x sin(s)/s ds by its power series (an oracle independent of SymPy and mpmath)."""
+    return sum((-1) ** n * x ** (2 * n + 1) / ((2 * n + 1) * math.factorial(2 * n + 1)) for n in range(30))
+
+
+def test_check_works_for_an_activation_built_from_functions_math_lacks(monkeypatch, tmp_path):
+    _add_sine_integral(monkeypatch)
+    problem = _net(tmp_path, "half_squared_error", activation="sine_integral")
+    q = json.loads(CliRunner().invoke(main, ["solve", str(problem), "--format", "json"]).output)["parts"][0]["quantities"]
+    net3 = 0.5 + 1.5 * 1 - 2 * 0.5
+    assert q["act_3"]["value"] == pytest.approx(_si(net3), rel=1e-12)
+    assert q["gprime_3"]["value"] == pytest.approx(math.sin(net3) / net3, rel=1e-12)
+    right = {k: f'{q[k]["value"]:.4f}' for k in ("act_3", "act_5", "gprime_5", "delta_5", "delta_3", "grad_w_3_5")}
+    items = _checked(tmp_path, problem, right)
+    assert all(items[k]["status"] == "correct" for k in right), items
+    # a wrong δ_5, and later items that follow from it: recomputed with the student's own values
+    delta5 = round(2 * q["delta_5"]["value"] + 0.3, 4)
+    wrong = dict(right, delta_5=f"{delta5:.4f}", grad_w_3_5=f'{delta5 * q["act_3"]["value"]:.4f}')
+    items = _checked(tmp_path, problem, wrong)
+    assert items["delta_5"]["status"] == "wrong"
+    assert items["grad_w_3_5"]["status"] == "follow_through", items["grad_w_3_5"]
+    r = CliRunner().invoke(main, ["check", str(problem), str(tmp_path / "answers.yaml")])
+    assert r.exit_code == 1 and "internal error" not in r.output
+
+
+def test_a_rule_math_and_mpmath_both_lack_is_an_internal_error_not_a_wrong_answer():
+    from symbackprop.answers.instances import compiled
+    from symbackprop.errors import InternalError
+    x = sp.Symbol("x")
+    f = sp.Function("unheard_of")
+    assert compiled((x,), sp.Si(x) + sp.polygamma(1, x) + sp.LambertW(x) + sp.Ei(x))(1.0) == pytest.approx(
+        float(sp.N(sp.Si(1) + sp.polygamma(1, 1) + sp.LambertW(1) + sp.Ei(1), 20)), rel=1e-12)
+    assert compiled((x,), sp.sin(x))(1.0) == math.sin(1.0)                   # math, as before
+    with pytest.raises(InternalError):
+        compiled((x,), f(x))
+
+
+# -- 3. a quantity's unit and sample: the key is the one truth ----------------------------------------
+
+@pytest.mark.parametrize("stem", ["xor", "minibatch"])
+def test_unit_and_sample_are_the_keys_everywhere(stem):
+    import dataclasses
+
+    from symbackprop.derive import derive
+    from symbackprop.model import Assignment, Model
+    from symbackprop.solution import Step as SolutionStep
+    from symbackprop.solution import solve
+    for record in (Assignment, SolutionStep):        # no second copy that could disagree with the key
+        assert not {"unit", "sample"} & {f.name for f in dataclasses.fields(record)}
+    solution = solve(ROOT / "problems" / f"{stem}.yaml")
+    batched = stem == "minibatch"
+    for psol in solution.parts:
+        model = Model(psol.part)
+        records = list(psol.steps) + model.forward + derive(model)
+        for r in records:
+            assert (r.unit, r.sample) == (r.key.unit, r.key.sample)
+        given = [s for s in psol.steps if s.section == "given"]
+        computed = [s for s in psol.steps if s.section != "given"]
+        if not batched:       # outside a batch no quantity has a sample, given or computed alike
+            assert all(s.sample is None for s in psol.steps)
+        else:                 # in a batch every per-sample quantity has its 0-based sample, given or computed
+            assert {s.sample for s in given if s.key.kind in ("input", "target")} == {0, 1}
+            assert {s.sample for s in computed if s.key.kind in ("net", "act", "delta")} == {0, 1}
+            assert psol.step("loss").sample is None and psol.step("loss@2").sample == 1
