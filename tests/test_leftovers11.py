@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from symbackprop import activations
 from symbackprop.cli import main
-from symbackprop.document import Document, Part, Section, Step, Text
+from symbackprop.document import Document, Math, Part, Section, Step, Text
 from symbackprop.render import render
 from symbackprop.render.markdown import md_words
 
@@ -70,12 +70,14 @@ def test_a_wrong_answer_is_quoted_as_written_on_the_terminal(tmp_path):
     assert "`0.6\\|0.7` ×1" in md_row                                 # GFM splits cells at a bare |
 
 
-class _Math:
+class _Math(Math):
+    """Expressions as SymPy prints them; a substituted number as its display string."""
+
     def text(self, expr, values=None):
-        return str(expr)
+        return str(sp.sympify(expr).xreplace({s: sp.Symbol(v) for s, v in (values or {}).items()}))
 
     def latex(self, expr, values=None):
-        return str(expr)
+        return self.text(expr, values)
 
     def number(self, value, precision):
         return str(value)
@@ -292,3 +294,22 @@ def test_unit_and_sample_are_the_keys_everywhere(stem):
             assert {s.sample for s in given if s.key.kind in ("input", "target")} == {0, 1}
             assert {s.sample for s in computed if s.key.kind in ("net", "act", "delta")} == {0, 1}
             assert psol.step("loss").sample is None and psol.step("loss@2").sample == 1
+
+
+# -- 5. one path: no wrappers kept for old callers -----------------------------------------------------
+
+def test_the_old_wrappers_are_gone_and_every_math_substitutes_by_one_path():
+    import inspect
+
+    from symbackprop.render import steps, text
+    from symbackprop.render.build import SolutionMath, check_lines  # noqa: F401  (its one home)
+    from symbackprop.render.quadratic import QuadraticMath
+    from symbackprop.render.rules import RulesMath
+    assert not hasattr(text, "check_lines") and not hasattr(steps, "links") and not hasattr(steps, "chain")
+    assert "hasattr" not in inspect.getsource(steps.step_links)
+    for cls in (SolutionMath, RulesMath, QuadraticMath, _Math):
+        assert Math in cls.__mro__ and callable(cls.substituted)
+    # the base class's default: the last form, then the same with the numbers put in
+    x, y = sp.symbols("x y")
+    step = Step("s", y, forms=(2 * x,), numbers={x: 3}, value=6)
+    assert steps.step_links(_Math(), step, 4) == [("", "y"), ("=", "2*x"), ("=", "2*3"), ("=", "6")]

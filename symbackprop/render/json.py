@@ -13,7 +13,8 @@ from ..collect import fewer_collections
 from ..quantity import PER_BATCH
 from ..solution import Solution
 from .prose import note
-from .steps import chain
+from .build import SolutionMath, solution_step
+from .steps import joined, step_links
 
 
 def to_data(solution: Solution, precision: int | None = None, checks=None) -> dict:
@@ -38,13 +39,15 @@ def _to_data(solution: Solution, precision: int | None, checks) -> dict:
     for pi, psol in enumerate(solution.parts):
         part = psol.part
         p = part.precision if precision is None else precision
+        m = SolutionMath(psol.names, psol)
         quantities = {}
         for step in psol.steps:
+            shown = solution_step(step)
             q = {"value": step.float_value,
                  "exact": str(step.value) if step.exact else None,
                  "display": step.shown(p)[0],
-                 "text": chain(psol, step, p),
-                 "latex": chain(psol, step, p, latex=True),
+                 "text": joined(step_links(m, shown, p)),
+                 "latex": joined(step_links(m, shown, p, latex=True)),
                  "section": step.section}
             sample = _sample_number(psol, step)
             if sample is not None:
