@@ -111,6 +111,7 @@ def test_markdown_escapes_plain_words_so_they_read_as_written():
     # CommonMark: a backslash before ASCII punctuation shows the character; nothing else is escaped
     assert md_words("δ_k and half_squared_error") == "δ_k and half_squared_error"
     assert md_words("2*3") == "2\\*3" and md_words("\\*") == "\\\\\\*"
+    assert md_words("costs $5 and $6") == "costs \\$5 and \\$6"          # no math in a notebook
 
 
 def test_html_uses_entities_and_no_backslash():

@@ -34,10 +34,10 @@ def display(part: Part, step: Step) -> str:
 
 def md_words(text: str) -> str:
     """Plain words as Markdown that reads as written: what could open a link, HTML, a code span or a
-    table cell escaped (mdtext.md_text), and every * and each _ that could start or end emphasis (one
-    not between two letters or digits: δ_k and half_squared_error stay as they are)."""
+    table cell escaped (mdtext.md_text), every $ (math in a notebook) and * and each _ that could start
+    or end emphasis (one not between two letters or digits: δ_k and half_squared_error stay as they are)."""
     out = md_text(text)
-    return "".join("\\" + c if c == "*" or c == "_" and not (out[i - 1:i].isalnum() and out[i + 1:i + 2].isalnum())
+    return "".join("\\" + c if c in "$*" or c == "_" and not (out[i - 1:i].isalnum() and out[i + 1:i + 2].isalnum())
                    else c for i, c in enumerate(out))
 
 
