@@ -296,7 +296,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
 @click.option("-o", "--output", default="gradebook.csv", show_default=True, metavar="FILE",
               help="The CSV gradebook: a row per student, a column per item, the total.")
 @click.option("--summary", default=None, metavar="FILE",
-              help="Also write the per-item summary (Markdown) here; it is printed either way.")
+              help="Also write the per-item summary (Markdown) here; it is printed either way (as plain text).")
 @click.option("--gradescope", "gradescope_dir", default=None, metavar="DIR",
               help="Also write each student's Gradescope results.json as DIR/<student>.json.")
 @click.option("--feedback", "feedback_dir", default=None, metavar="DIR",
@@ -341,7 +341,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         from .answers import load_rubric
         from .classfolder import scan_class
         from .grade import (class_results, grade_all, gradebook_csv, gradescope_json, internal_error_log,
-                            summary_markdown)
+                            summary_markdown, summary_text)
         from .outpaths import check_distinct, check_not_folders, student_file
         from .problem import load_problem
         prob = load_problem(problem)
@@ -365,6 +365,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
     book, text = gradebook_csv(results), summary_markdown(results, lang=lang)
+    shown = summary_text(results, lang=lang)       # the terminal's: a student's text as written, no Markdown escape
     # every output was proved writable before grading; the folders are made before anything is written,
     # so that a folder that cannot be made after all still leaves nothing written (exit 2)
     _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)], lang)
@@ -377,7 +378,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
                 _write(gradescope_json(r, lang), str(student_file(gradescope_dir, r.student, ".json")), lang)
     if feedback_dir:
         _write_feedback(feedback, results, show_given, lang)
-    click.echo(text, nl=False)
+    click.echo(shown, nl=False)
     internal = [r for r in results if r.status == "internal_error"]
     if internal:
         log = _log_path(output)

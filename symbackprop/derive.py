@@ -51,17 +51,17 @@ def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
                 gp = model.gprime(info.unit, n)
                 named[gp] = Assignment(Key("gprime", info.unit, sample=model.per_sample(n)), gp,
                                        model.act_of[info.unit].derivative(model.net(info.unit, n), a.symbol),
-                                       _section(model, info.unit), info.unit, n)
+                                       _section(model, info.unit))
             elif info.kind == "net":
                 delta = model.delta(info.unit, n)
                 rule = _signed(s, contributions)
                 simple = simple_output_delta(model, info.unit, n, rule) if _is_output(model, info.unit) else None
                 named[delta] = Assignment(Key("delta", info.unit, sample=model.per_sample(n)), delta, rule,
-                                          _section(model, info.unit), info.unit, n, simple=simple)
+                                          _section(model, info.unit), simple=simple)
                 return s * delta                # ∂J_n/∂net_j = s·δ_j, for the layers before
             return chain_sum(contributions)
 
-        gathered = walk(model, [a for a in model.forward if a.sample == n],
+        gathered = walk(model, [a for a in model.forward if a.sample == model.per_sample(n)],
                         {model.sample_loss(n): sp.Integer(1)}, wanted, adjoint)
         for w in weights:
             to_weights[w] += [(times(dJ_dJn[n], up), local) for up, local in gathered.get(w, ())]
@@ -132,12 +132,12 @@ def _weight_steps(model: Model, layer, to_weights: dict[sp.Symbol, list[Contribu
             # factor_terms pulls out the batch's 1/N and the convention's sign: −(δ^(1)x^(1) + …)/2
             grad = _factored(chain_sum(to_weights[w]))
             grads.append(Assignment(Key("grad_w", j, source=i), model.symbol("grad", j, source=i), grad,
-                                    _section(model, j), j))
+                                    _section(model, j)))
             step, _ = rule.update(grad, model.eta, rule.initial_state(), frozen=model.weights[(i, j)].frozen)
             usym = model.symbol("update", j, source=i)
-            deltas.append(Assignment(Key("update_w", j, source=i), usym, step, _section(model, j), j))
+            deltas.append(Assignment(Key("update_w", j, source=i), usym, step, _section(model, j)))
             new.append(Assignment(Key("new_w", j, source=i), model.symbol("new", j, source=i), plus(w, usym),
-                                  "updated", j))
+                                  "updated"))
     return grads + deltas + new
 
 

@@ -28,6 +28,13 @@ class Math(Protocol):
     def value(self, step: "Step", precision: int, latex: bool) -> tuple[str, bool]:
         """The step's value as shown, and whether that display is exact (= rather than ≈)."""
 
+    def substituted(self, step: "Step", precision: int, latex: bool) -> tuple[str, str]:
+        """The step's last form, and the same with its numbers put in (`number`), as text or LaTeX.
+        A Math that keeps formatted values prints both at once instead (render/build.SolutionMath)."""
+        show = self.latex if latex else self.text
+        return (show(step.forms[-1]),
+                show(step.forms[-1], {s: self.number(v, precision) for s, v in step.numbers.items()}))
+
 
 @dataclass(frozen=True)
 class Text:

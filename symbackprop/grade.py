@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from .classfolder import ANSWER_SUFFIXES, MAX_SUBMISSIONS, Unread, scan_class, s
 from .errors import InternalError, SymbackpropError
 from .messages import joined_in, msg, replaced, said, say, text_of, words
 from .problem import Problem
+from .render.clip import clip_latex
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
 from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
 from .solution import Solution, solve
@@ -273,6 +275,22 @@ def _code(text: str, limit: int = 40) -> str:
     return md_code(text, limit)
 
 
+def _plain(text: str) -> str:
+    """Text for the terminal: on one line, a character that is not printable made a space, and no
+    Markdown escape (a backslash before `<` would show as written)."""
+    return "".join(c if c.isprintable() else " " for c in " ".join(text.split()))
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """A student's answer for the terminal: shortened as `_code` shortens it, between backquotes (more
+    than any run inside it), with nothing escaped."""
+    text = _plain(clip_latex(text, limit))
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}" if text else "` `"
+
+
 def _in_cell(text: str) -> str:
     """Our own words (an item's name, a diagnosis) in a table cell: on one line, no | to split the cell."""
     return " ".join(text.split()).replace("|", "/")
@@ -310,6 +328,18 @@ def summary_bucket(v) -> str:
 
 
 def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en") -> str:
+    """The class summary (see `_summary`) as Markdown: every student's text escaped (mdtext.py)."""
+    return _summary(results, top, lang, md_text, _code)
+
+
+def summary_text(results: list[StudentResult], top: int = 3, lang: str = "en") -> str:
+    """The class summary (see `_summary`) for the terminal: the same lines, a student's text as written
+    (on one line) with no Markdown escape, answers between backquotes."""
+    return _summary(results, top, lang, _plain, _quoted)
+
+
+def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[str], str],
+             code: Callable[[str], str]) -> str:
     """Per item: how many answered, got it right (full points on its own, the other δ convention credited
     in full included), carried a wrong earlier value correctly (follow-through: wrong on its own, credited),
     were imprecise (right to fewer places or figures than asked: partial credit), missed it (lost points for
@@ -357,10 +387,10 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
     lines = [msg(lang, "summary.title_skipped" if skipped else "summary.title", **counts), ""]
     unread = [r for r in students if r.error]
     if unread:
-        lines += [msg(lang, "summary.not_graded"), ""] + [f"- {md_text(r.student)}: {md_text(say(r.error or '', lang))}"
+        lines += [msg(lang, "summary.not_graded"), ""] + [f"- {esc(r.student)}: {esc(say(r.error or '', lang))}"
                                                         for r in unread] + [""]
     if skipped:
-        lines += [msg(lang, "summary.skipped"), ""] + [f"- {md_text(say(r.error, lang) or r.student)}"
+        lines += [msg(lang, "summary.skipped"), ""] + [f"- {esc(say(r.error, lang) or r.student)}"
                                                       for r in skipped] + [""]
     if graded:
         mean = sum(r.score for r in graded) / len(graded)
@@ -368,9 +398,9 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
                       max=f"{sum(rep.max_score for rep in graded[0].reports):g}"), ""]
         if len(part_max) > 1:
             lines += [msg(lang, "summary.attempted", parts=joined_in(lang, [
-                msg(lang, "summary.attempted_part_mean", part=md_text(part), tried=tried[part], graded=len(graded),
+                msg(lang, "summary.attempted_part_mean", part=esc(part), tried=tried[part], graded=len(graded),
                     mean=f"{tried_score[part] / tried[part]:.2f}", max=f"{top_score:g}") if tried[part] else
-                msg(lang, "summary.attempted_part", part=md_text(part), tried=tried[part], graded=len(graded))
+                msg(lang, "summary.attempted_part", part=esc(part), tried=tried[part], graded=len(graded))
                 for part, top_score in part_max.items()])), ""]
     lines += [msg(lang, "summary.legend"), "", msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
@@ -379,19 +409,19 @@ def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en
     keys = sorted((k for k in order if answered[k]),
                   key=lambda k: (-missed[k], -carried[k], -imprecise[k], -left_out[k], order[k]))
     for key in keys:
-        wa = ", ".join(f"{_code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
+        wa = ", ".join(f"{code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
         dg = ", ".join(f"{_in_cell(codes.get(d, d))} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
     if convention:
         lines += ["", msg(lang, "summary.convention", parts=joined_in(lang, [
-            msg(lang, "summary.convention_part", part=md_text(part),
+            msg(lang, "summary.convention_part", part=esc(part),
                 items=", ".join(f"{_in_cell(names[k])} ×{convention[k]}" for k in order
                                 if k[0] == part and convention[k]))
             for part in dict.fromkeys(p for p, _ in order if any(convention[k] for k in order if k[0] == p))]))]
     nobody = [k for k in order if left_out[k] and not answered[k]]
     for part in dict.fromkeys(p for p, _ in nobody):
-        lines += ["", msg(lang, "summary.nobody", part=md_text(part),
+        lines += ["", msg(lang, "summary.nobody", part=esc(part),
                           items=", ".join(_in_cell(names[k]) for k in nobody if k[0] == part))]
     return "\n".join(lines) + "\n"
 

@@ -37,14 +37,13 @@ class SymInfo:
 
 @dataclass(frozen=True)
 class Assignment:
-    """`symbol := rule`, one quantity of the solution; `key` says which (its id is `str(key)`)."""
+    """`symbol := rule`, one quantity of the solution; `key` says which (its id is `str(key)`, its unit
+    and sample are the key's: the key is the one truth)."""
 
     key: Key
     symbol: sp.Symbol
     rule: sp.Expr
     section: str
-    unit: str | None = None
-    sample: int | None = None
     forms: tuple[sp.Expr, ...] = ()     # extra symbolic forms shown before `rule`, e.g. g(net_3)
     # a simpler form equal to `rule` (δ_k = u_k − t_k), shown in its place; the value is still `rule`'s,
     # so that the exact value a solution prints does not depend on how the rule is presented
@@ -63,6 +62,17 @@ class Assignment:
     def id(self) -> str:
         """The JSON id (`net_3`, `delta_5@2`): made from the key only here, at the output boundary."""
         return str(self.key)
+
+    @property
+    def unit(self) -> str | None:
+        """The unit of the quantity (the target unit of a weight's), from its key."""
+        return self.key.unit
+
+    @property
+    def sample(self) -> int | None:
+        """The 0-based sample of the quantity in a batch, from its key: None outside a batch and for
+        what is one for the whole batch (a weight, its gradient and update, the batch loss)."""
+        return self.key.sample
 
 
 class Model:
@@ -143,18 +153,17 @@ class Model:
                 for j in layer:
                     # net_j^(n) = Σ_i w_ij·u_i^(n): term i is the only one with w_ij or u_i (backward.py)
                     rule = sp.Add(*[times(self.w[(i, j)], self.out(i, n)) for i in self.prev[j]])
-                    steps.append(Assignment(self.qid("net", j, n), self.net(j, n), rule, "forward", j, n))
+                    steps.append(Assignment(self.qid("net", j, n), self.net(j, n), rule, "forward"))
                 nets = [self.net(j, n) for j in layer]
                 for k, j in enumerate(layer):
                     value = softmax_value(nets, k) if not act.elementwise else act.value(nets[k])
                     forms = () if not act.elementwise else (g(nets[k]),)
-                    steps.append(Assignment(self.qid("act", j, n), self.out(j, n), value, "forward", j, n, forms))
+                    steps.append(Assignment(self.qid("act", j, n), self.out(j, n), value, "forward", forms))
         loss = losses.TABLE[part.loss]
         for n in range(self.n_samples):
             u = [self.out(k, n) for k in part.outputs]
             t = [self.target(k, n) for k in part.outputs]
-            steps.append(Assignment(self.qid("loss", n=n), self.sample_loss(n), loss.per_sample(u, t), "loss",
-                                    sample=n))
+            steps.append(Assignment(self.qid("loss", n=n), self.sample_loss(n), loss.per_sample(u, t), "loss"))
         if self.batched:
             total = part.batch_scale * sp.Add(*[self.sample_loss(n) for n in range(self.n_samples)])
             steps.append(Assignment(Key("loss"), self.loss, total, "loss"))

@@ -36,7 +36,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Step:
-    """One quantity: `symbol = forms… = forms[-1] with numbers = value`; `key` says which one."""
+    """One quantity: `symbol = forms… = forms[-1] with numbers = value`; `key` says which one (its
+    unit and sample are the key's: the key is the one truth)."""
 
     key: Key
     section: str
@@ -45,8 +46,6 @@ class Step:
     leaves: dict                           # value of each symbol in forms[-1]
     value: sp.Expr                         # exact, or a 30-digit Float once too long
     float_value: float
-    unit: str | None = None
-    sample: int | None = None              # 0-based sample index in a batch, else None
     # the value as shown, by precision: filled by `shown`, not part of the step's identity
     _shown: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -54,6 +53,17 @@ class Step:
     def id(self) -> str:
         """The JSON and answers-file id of the quantity (`delta_5@2`), made from its key."""
         return str(self.key)
+
+    @property
+    def unit(self) -> str | None:
+        """The unit of the quantity (the target unit of a weight's), from its key."""
+        return self.key.unit
+
+    @property
+    def sample(self) -> int | None:
+        """The 0-based sample of the quantity in a batch, from its key: None outside a batch (given or
+        computed alike) and for what is one for the whole batch (a weight, its update, the batch loss)."""
+        return self.key.sample
 
     @property
     def exact(self) -> bool:
@@ -186,7 +196,7 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
         forms = a.forms + (a.shown,)
         leaves = {s: values[s] for s in a.shown.free_symbols}
         v = values[a.symbol]
-        steps.append(Step(a.key, a.section, a.symbol, forms, leaves, v, to_float(v), a.unit, a.sample))
+        steps.append(Step(a.key, a.section, a.symbol, forms, leaves, v, to_float(v)))
     return PartSolution(part.name, part, names_for(model), tuple(steps), _conventions(model, values))
 
 
@@ -195,7 +205,7 @@ def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
     kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}[info.kind]
     key = model.qid(kind, info.unit, info.sample, source=info.source)
     v = values[sym]
-    return Step(key, "given", sym, (), {}, v, to_float(v), info.unit, info.sample)
+    return Step(key, "given", sym, (), {}, v, to_float(v))
 
 
 def _conventions(model: Model, values: dict) -> tuple["Note", ...]:

@@ -301,7 +301,7 @@ def test_solve_in_chinese_every_text_format(tmp_path):
 def test_the_notebook_display_and_the_gradient_check_in_chinese():
     from symbackprop.gradcheck import check_part
     from symbackprop.render.notebook import latex_math
-    from symbackprop.render.text import check_lines
+    from symbackprop.render.build import check_lines
     from symbackprop.solution import solve
     sol = solve(str(XOR), ["relu"])
     assert r"\textbf{部分 relu}" in latex_math(sol, lang="zh") and r"\textbf{Part relu}" in latex_math(sol)

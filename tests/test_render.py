@@ -11,7 +11,8 @@ from conftest import NETWORKS, PROBLEMS
 from symbackprop.cli import main
 from symbackprop.printing import format_value
 from symbackprop.render import render
-from symbackprop.render.steps import links
+from symbackprop.render.build import SolutionMath, solution_step
+from symbackprop.render.steps import step_links
 from symbackprop.solution import solve
 
 HAVE_TEX = shutil.which("pdflatex") is not None
@@ -33,6 +34,11 @@ def xor():
 def align_rows(tex: str):
     for block in re.findall(r"\\begin\{align\*\}\n(.*?)\n\\end\{align\*\}", tex, flags=re.S):
         yield from block.split(" \\\\\n")
+
+
+def links(psol, step, precision: int, latex: bool = False):
+    """The links of one step of a worked solution, as every renderer makes them."""
+    return step_links(SolutionMath(psol.names, psol), solution_step(step), precision, latex)
 
 
 def number_mismatches(solution, tex: str) -> list[str]:

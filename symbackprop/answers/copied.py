@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from .. import losses
 from ..messages import said
 from .compare import compare_number, shown_decimals
 
@@ -67,6 +68,8 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
             v *= 2.0
         return v
 
+    loss = losses.TABLE[ch.psol.part.loss]
+    targets = {s.symbol for s in ch.psol.steps if s.key.kind == "target"}
     found = []
     for leaf in given_leaves(ch, qid):
         if leaf in own.copied:
@@ -82,6 +85,8 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
             c = Fraction(round(guess, k)).limit_denominator(10 ** k)
             if c == Fraction(g0).limit_denominator(10 ** 9) or c == 0:
                 continue
+            if leaf in targets and not possible_target(loss, c):
+                continue                        # no target the loss accepts (t = 2 for cross-entropy): no copy
             v = at(leaf, float(c))
             if v is not None and _reproduces(ch, value, decimals, v, bound):
                 evidence = abs(c) in written
@@ -101,6 +106,17 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
     if not pick:
         return None
     return pick[0][0], pick[0][1]
+
+
+def possible_target(loss: "losses.Loss", t: Fraction) -> bool:
+    """Whether `t` could be one target of `loss`: in its range and, for a probability vector (targets
+    ≥ 0 summing to 1), at most that sum. A number no target can be is no copy of one: twice a
+    cross-entropy loss is not t = 2 written for 1."""
+    value = sp.Rational(t.numerator, t.denominator)
+    if loss.target_error(value):
+        return False
+    return not (loss.target_sum is not None and loss.target_low is not None and loss.target_low >= 0
+                and value > loss.target_sum)
 
 
 def _reproduces(ch: "Checker", value: float, decimals: int | None, v: float, bound: float) -> bool:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:          # pragma: no cover
 # MESSAGES[code].format(...) is the English sentence, which a report in another language says again
 MESSAGES = {code: t for code, t in templates("diagnosis").items()
             if code in ("other_convention", "sign", "half_missing", "g_not_gprime", "wrong_unit", "relu_g0",
-                        "eta_missing", "bias_zero", "updated_weight", "old_weight", "update_subtracted")}
+                        "eta_missing", "bias_zero", "updated_weight", "old_weight", "update_subtracted",
+                        "loss_doubled", "mean_missing")}
 
 
 # a mistake charged once, as a follow-through names it: "follows from your Δw_{13} (η left out, charged at Δw_{05})".
@@ -71,6 +72,14 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=_given(part.learning_rate, part)), rule_with({eta: 1})))
     if losses.TABLE[part.loss].half and key.kind not in ("net", "act", "gprime", "new_w"):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
+    if key.kind == "loss":
+        # the loss of a batch summed where the problem takes the mean; then, for a loss without a ½
+        # (half_missing says that one), the loss counted twice: a factor of 2, not a copied given
+        n = len(part.samples) if part.batch_scale != 1 else 1
+        if n > 1 and key.sample is None:
+            out.append(("mean_missing", MESSAGES["mean_missing"].format(n=n), scaled(n)))
+        if not losses.TABLE[part.loss].half:
+            out.append(("loss_doubled", MESSAGES["loss_doubled"], scaled(2)))
     gps = [sym for k, sym in sym_of.items() if k.kind == "gprime"]       # in the solution's order
     used = [g for g in gps if g in leaves]
     for gp in used:                                        # a δ that used g'(0) = 1 at a ReLU kink

@@ -7,12 +7,15 @@ every relation between quantities holds at each point (g'(net_5) is u_5(1 − u_
 """
 from __future__ import annotations
 
+import builtins
 import random
 
+import mpmath
 import sympy as sp
 
 from .. import losses
 from ..derive import derive
+from ..errors import InternalError
 from ..model import Model
 from ..solution import PartSolution
 
@@ -68,6 +71,27 @@ def _relu(x, g0=0):
 _NAMESPACE = {"Heaviside": _heaviside, "relu": _relu, "Max": max, "Min": min}
 
 
+def _missing_names(fn) -> list[str]:
+    """The global names a lambdified function calls that its namespace does not define."""
+    return [n for n in fn.__code__.co_names if n not in fn.__globals__ and not hasattr(builtins, n)]
+
+
+def compiled(args: tuple, rule: sp.Expr):
+    """`rule` as a float function of `args`: with Python's math (fast, and what every built-in
+    activation and loss needs), or, when the rule calls a SymPy function math lacks (an activation
+    or loss added to its table from any SymPy function), with mpmath for those functions; an
+    InternalError if mpmath lacks one too (a fault of that row, never of the student's answers)."""
+    fn = sp.lambdify(args, rule, modules=[_NAMESPACE, "math"])
+    if not _missing_names(fn):
+        return fn
+    fn = sp.lambdify(args, rule, modules=[_NAMESPACE, "math", "mpmath"])
+    missing = _missing_names(fn)
+    if missing:
+        raise InternalError(f"no float function for {', '.join(missing)} in math or mpmath (a rule of the "
+                            f"activation or loss table uses it)")
+    return fn
+
+
 class StepRules:
     """One part's step rules as float functions of their leaves, each compiled on first use.
 
@@ -88,8 +112,7 @@ class StepRules:
             else:
                 rule = step.forms[-1].xreplace(replace) if replace else step.forms[-1]
                 args = tuple(sorted(rule.free_symbols, key=str))
-                fn = sp.lambdify(args, rule, modules=[_NAMESPACE, "math"])
-                self._compiled[key] = (fn, args)
+                self._compiled[key] = (compiled(args, rule), args)
         return self._compiled[key]
 
     def recompute(self, qid: str, values: dict[sp.Symbol, float],
@@ -105,6 +128,8 @@ class StepRules:
             out = fn(*leaves)
         except (ArithmeticError, ValueError):     # ZeroDivisionError, OverflowError, math domain error
             return None
-        if isinstance(out, complex):               # a fractional power of a negative number
+        if isinstance(out, (complex, mpmath.mpc)):  # a fractional power of a negative number
             return None
+        if isinstance(out, mpmath.mpf):            # mpmath says nan or inf where math raises
+            return float(out) if mpmath.isfinite(out) else None
         return float(out)

@@ -676,4 +676,9 @@ MESSAGES = {
                                 "you mean {value}?",
     "answer.not_decimal": "{value} is not a decimal number",
     "answer.too_many_numbers": "more than {most} numbers in one expression",
+    # -- issue 11 leftovers (session 8): a loss counted twice, a batch summed for its mean -----------------
+    "diagnosis.loss_doubled": "twice the expected value: the loss counted twice (a factor 2, or a sum taken twice)",
+    "diagnosis.mean_missing": "{n} times the expected value: the sum of the {n} samples' losses, not their mean",
+    "code.loss_doubled": "loss_doubled",
+    "code.mean_missing": "mean_missing",
 }

@@ -604,4 +604,9 @@ MESSAGES = {
     "answer.plus_minus_before": "带 ± 的答案有两个值（或一个值加误差）：请只给一个值，不要写 ±；你是指 {value} 吗？",
     "answer.not_decimal": "{value} 不是十进制数",
     "answer.too_many_numbers": "一个表达式中的数超过 {most} 个",
+    # -- issue 11 leftovers (session 8): a loss counted twice, a batch summed for its mean -----------------
+    "diagnosis.loss_doubled": "为正确值的两倍：损失算了两次（多乘了 2，或求和算了两遍）",
+    "diagnosis.mean_missing": "为正确值的 {n} 倍：求了 {n} 个样本损失的和，而不是平均值",
+    "code.loss_doubled": "损失算了两次",
+    "code.mean_missing": "漏掉平均",
 }

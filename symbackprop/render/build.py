@@ -10,13 +10,13 @@ import sys
 from functools import partial
 from typing import Any, Mapping
 
-from ..document import Document, Part, Section, Step, Text
+from ..document import Document, Math, Part, Section, Step, Text
 from ..messages import msg, say
 from ..printing import format_value, print_latex, print_text, print_twice
 from .prose import note, part_heading, section_title
 
 
-class SolutionMath:
+class SolutionMath(Math):
     """A worked solution's expressions in the names of its problem file. With the part's solution
     (`psol`), each value is formatted once per precision (solution.Step.shown), each sum put in
     order once (PartSolution.term_order), and a rule printed once for its names and its numbers."""

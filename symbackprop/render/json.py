@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 
 from ..collect import fewer_collections
+from ..quantity import PER_BATCH
 from ..solution import Solution
 from .prose import note
-from .steps import chain
+from .build import SolutionMath, solution_step
+from .steps import joined, step_links
 
 
 def to_data(solution: Solution, precision: int | None = None, checks=None) -> dict:
@@ -21,21 +23,35 @@ def to_data(solution: Solution, precision: int | None = None, checks=None) -> di
         return _to_data(solution, precision, checks)
 
 
+def _sample_number(psol, step) -> int | None:
+    """The JSON's 1-based "sample" of a step, from its key: its sample in a batch; outside a batch, 1
+    for a computed quantity of the one sample (net, u, g', δ, the loss) and none for a given value
+    (an input, a target), as the JSON has said since before issue 11; none for what is one per batch."""
+    if step.key.sample is not None:
+        return step.key.sample + 1
+    if len(psol.part.samples) == 1 and step.section != "given" and step.key.kind not in PER_BATCH:
+        return 1
+    return None
+
+
 def _to_data(solution: Solution, precision: int | None, checks) -> dict:
     parts = []
     for pi, psol in enumerate(solution.parts):
         part = psol.part
         p = part.precision if precision is None else precision
+        m = SolutionMath(psol.names, psol)
         quantities = {}
         for step in psol.steps:
+            shown = solution_step(step)
             q = {"value": step.float_value,
                  "exact": str(step.value) if step.exact else None,
                  "display": step.shown(p)[0],
-                 "text": chain(psol, step, p),
-                 "latex": chain(psol, step, p, latex=True),
+                 "text": joined(step_links(m, shown, p)),
+                 "latex": joined(step_links(m, shown, p, latex=True)),
                  "section": step.section}
-            if step.sample is not None:
-                q["sample"] = step.sample + 1
+            sample = _sample_number(psol, step)
+            if sample is not None:
+                q["sample"] = sample
             quantities[step.id] = q
         parts.append({
             "name": psol.name,

@@ -5,6 +5,7 @@ from ..document import Document, Part, Step
 from ..usertext import one_line
 from .build import document
 from .latex import tex_escape
+from .mdtext import md_text
 from .steps import broken, inline, joined, step_links
 
 _MD_SPECIALS = frozenset("\\`*_[]<>#$|~&")
@@ -31,8 +32,19 @@ def display(part: Part, step: Step) -> str:
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
 
+def md_words(text: str) -> str:
+    """Plain words as Markdown that reads as written: what could open a link, HTML, a code span or a
+    table cell escaped (mdtext.md_text), every $ (math in a notebook) and * and each _ that could start
+    or end emphasis (one not between two letters or digits: δ_k and half_squared_error stay as they are)."""
+    out = md_text(text)
+    return "".join("\\" + c if c in "$*" or c == "_" and not (out[i - 1:i].isalnum() and out[i + 1:i + 2].isalnum())
+                   else c for i, c in enumerate(out))
+
+
 def _md(text) -> str:
-    return text.markdown if text.markdown is not None else text.plain
+    """Words as Markdown: their own Markdown form when they have one (math between $…$), else the
+    plain words escaped (`md_words`)."""
+    return text.markdown if text.markdown is not None else md_words(text.plain)
 
 
 def markdown(doc: Document) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 import sympy as sp
 
 from ..messages import words
-from ..document import Document, Part, Section, Step, Text
+from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, TextPrinter, format_value
 from ..quadratic import L, QStep, QuadraticSolution, c, x1, x2, y, y_star
 from .steps import step_links
@@ -45,7 +45,7 @@ def _numbers(sol: QuadraticSolution, step: QStep) -> dict | None:
     return {sym: known[sym] for sym in form.free_symbols}
 
 
-class QuadraticMath:
+class QuadraticMath(Math):
     """The matrix example's expressions: y* as y∗ in text, × between numbers, matrices as brackets."""
 
     def text(self, expr, values=None) -> str:

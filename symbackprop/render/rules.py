@@ -12,7 +12,7 @@ import re
 import sympy as sp
 
 from ..messages import words
-from ..document import Document, Part, Section, Step, Text
+from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
 from .latex import tex_escape
@@ -83,7 +83,7 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
     return None
 
 
-class RulesMath:
+class RulesMath(Math):
     """The general rules' expressions in the notation of a derivation (no numbers, no values)."""
 
     def __init__(self, derivation: GeneralDerivation) -> None:

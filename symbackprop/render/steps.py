@@ -13,13 +13,11 @@ def step_links(math: Math, step: Step, precision: int, latex: bool = False) -> L
     like the one before it is dropped."""
     show = math.latex if latex else math.text
     out = [("", show(step.symbol))]
-    if step.forms and step.numbers is not None and hasattr(math, "substituted"):
-        # the rule and the rule with numbers, from one printing (a Math that keeps formatted values)
-        forms = [show(f) for f in step.forms[:-1]] + list(math.substituted(step, precision, latex))
-    else:
-        forms = [show(f) for f in step.forms]
-        if step.forms and step.numbers is not None:
-            forms.append(show(step.forms[-1], {s: math.number(v, precision) for s, v in step.numbers.items()}))
+    forms = [show(f) for f in step.forms[:-1]]
+    if step.forms and step.numbers is not None:
+        forms += math.substituted(step, precision, latex)       # the rule, then the rule with numbers
+    elif step.forms:
+        forms.append(show(step.forms[-1]))
     for f in forms:
         if f != out[-1][1]:
             out.append(("=", f))
@@ -54,15 +52,3 @@ def inline(links_list: list[Links]) -> str:
     """Short facts as inline LaTeX math: `$w_{03} = 1$, $x_{1} = 1$, …`."""
     return ", ".join(f"${ls[0][1]} = {ls[-1][1]}$" for ls in links_list)
 
-
-# A worked solution's steps (solution.Step), as json.py and the tests ask for them.
-
-def links(psol, step, precision: int, latex: bool = False) -> Links:
-    """The links of one step of a `PartSolution`."""
-    from .build import SolutionMath, solution_step
-    return step_links(SolutionMath(psol.names, psol), solution_step(step), precision, latex)
-
-
-def chain(psol, step, precision: int, latex: bool = False) -> str:
-    """One step of a `PartSolution` as one line."""
-    return joined(links(psol, step, precision, latex))

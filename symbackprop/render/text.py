@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..document import Document
-from .build import check_lines, document  # noqa: F401  (check_lines: its home before issue 11)
+from .build import document
 from .steps import joined, step_links
 
 
