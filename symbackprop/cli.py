@@ -211,7 +211,15 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     with _boundary(lang=lang):
         from .render import render
         from .solution import solve as solve_problem
-        solution = solve_problem(problem, list(parts) or None, check=check)
+        from .yamlfile import load_yaml
+        doc = load_yaml(problem)
+        if _is_graph(doc):
+            ok = _solve_graph(doc, problem, parts, fmt, precision, lang, standalone, output, check)
+            if not ok:
+                sys.exit(1)
+            return
+        from .problem import problem_from_document
+        solution = solve_problem(problem_from_document(doc), list(parts) or None, check=check)
         reports = None
         if check:
             from .gradcheck import check_part
@@ -221,6 +229,29 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     _write(text, output)
     if reports is not None and not all(r.ok for r in reports):
         sys.exit(1)
+
+
+def _is_graph(doc) -> bool:
+    from .graph import is_graph
+    return is_graph(doc)
+
+
+def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, standalone: bool, output: str,
+                 check: bool) -> bool:
+    """`solve` of a computation graph (model: graph, or model: quadratic read as its graph): write the
+    worked solution; False when --check found a disagreement."""
+    from .graph import read_graph, solve_graph
+    from .render import render
+    if parts:
+        raise InputError(f"{problem}: --part: a computation graph (model: {doc.data.get('model')}) has no parts")
+    solution = solve_graph(read_graph(doc))
+    report = None
+    if check:
+        from .graph_check import check_graph
+        report = check_graph(solution)
+    _write(render(solution, fmt, precision=precision, checks=report, lang=lang, standalone=standalone,
+                  output=output), output)
+    return report is None or report.ok
 
 
 @main.command()
@@ -502,6 +533,17 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             from .quadratic import derive_quadratic, is_quadratic, read_quadratic
             from .yamlfile import load_yaml
             doc = load_yaml(problem)
+            if _is_graph(doc) and not is_quadratic(doc):
+                if parts:
+                    raise InputError(f"{problem}: --part: a computation graph (model: graph) has no parts")
+                from .graph import read_graph, solve_graph
+                from .graph_check import derive_graph
+                derivation = derive_graph(solve_graph(read_graph(doc)))
+                _write(render(derivation, fmt, lang=lang, precision=precision, standalone=standalone,
+                              output=output), output)
+                if not derivation.check.ok:
+                    sys.exit(1)
+                return
             if is_quadratic(doc):
                 if parts:
                     raise InputError(f"{problem}: --part: the matrix example (model: quadratic) has no parts")

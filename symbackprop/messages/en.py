@@ -60,6 +60,16 @@ MESSAGES = {
     "quadratic.backward": "Backward: the chain rule",
     "quadratic.checked": "Checked: ∂L/∂A, ∂L/∂b, ∂L/∂c against sympy.diff of L written out entry by entry",
     "quadratic.disagree": "DISAGREES",
+    # -- a computation graph (model: graph, render/graph.py) ----------------------------------------
+    "graph.given": "Given",
+    "graph.backward_note": "Each step sums over the nodes that use q: ∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q "
+                           "(for a matrix node g, over its entries); a gradient has the shape of its quantity. "
+                           "Parameters: {parameters}.",
+    "graph.check": "Check: {n} gradient entries, three ways: {verdict}",
+    "graph.check_direct": "backward pass vs sympy.diff of the output written out in the inputs: largest relative "
+                          "difference {diff}",
+    "graph.derive_title": "{title}: the gradients as formulas of the inputs",
+    "graph.derive_section": "∂{output}/∂p, with the nodes written out in the inputs",
     # -- a check report (render/report.py) --------------------------------------------------------
     "status.correct": "correct",
     "status.follow_through": "follow-through",

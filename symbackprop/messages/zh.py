@@ -59,6 +59,14 @@ MESSAGES = {
     "quadratic.backward": "反向传播/Backward",
     "quadratic.checked": "已验证：∂L/∂A、∂L/∂b、∂L/∂c 与逐项展开的 L 直接求导一致",
     "quadratic.disagree": "不一致/DISAGREES",
+    # -- 计算图（model: graph） --------------------------------------------------------------------
+    "graph.given": "已知/Given",
+    "graph.backward_note": "每一步对使用 q 的所有节点求和：∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q"
+                           "（矩阵节点 g 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
+    "graph.check": "检验：{n} 个梯度分量，三种方法：{verdict}",
+    "graph.check_direct": "反向传播 与 用输入展开的输出的 sympy.diff 直接求导：最大相对误差 {diff}",
+    "graph.derive_title": "{title}：梯度作为输入的公式",
+    "graph.derive_section": "∂{output}/∂p（各节点用输入展开）",
     # -- 批改报告 ----------------------------------------------------------------------------------
     "status.correct": "正确",
     "status.follow_through": "后续正确",
