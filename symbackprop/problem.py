@@ -177,11 +177,12 @@ class _Validator(FieldReader):
             self.fail((), "the file is empty; a problem needs network, weights, sample and loss")
         self.mapping(data, (), "a problem")
         if "model" in data:
-            if data["model"] == "quadratic":
-                self.fail(("model",), "this file is the lecture's matrix example (model: quadratic), not a network "
-                                      "to solve step by step; use: symbackprop derive " + self.doc.source)
-            self.fail(("model",), f"{shown(data['model'])} is not a model; allowed: quadratic (the lecture's matrix "
-                                  "example), or leave `model` out for a network")
+            if data["model"] in ("graph", "quadratic"):
+                self.fail(("model",), f"this file is a computation graph (model: {data['model']}), not a network; "
+                                      "read it with symbackprop.graph.load_graph (the commands do)")
+            self.fail(("model",), f"{shown(data['model'])} is not a model; allowed: graph (a computation graph of "
+                                  "formulas), quadratic (the lecture's matrix example), or leave `model` out for a "
+                                  "network")
         self.check_keys(data, TOP_KEYS, (), "a problem")
         source = self.doc.source
         title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
