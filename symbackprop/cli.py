@@ -294,7 +294,21 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
     with _boundary(lang=lang):
         from .answers import check_submission
         from .render import report as report_render
-        reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
+        from .yamlfile import load_yaml
+        doc = load_yaml(problem)
+        if _is_graph(doc):
+            if part:
+                raise InputError(f"{problem}: --part: a computation graph (model: {doc.data.get('model')}) has no parts")
+            from .answers import load_rubric
+            from .answers.graph_answers import check_graph_answers
+            from .graph import read_graph, solve_graph
+            from .rubric import Rubric
+            reports, problems = check_graph_answers(solve_graph(read_graph(doc)), answers,
+                                                    load_rubric(rubric, Rubric(), relative, absolute))
+        else:
+            from .problem import problem_from_document
+            reports, problems = check_submission(problem_from_document(doc), answers, part, rubric, relative,
+                                                 absolute)
         if fmt == "gradescope":
             from .grade import StudentResult, gradescope_json
             text = gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems), lang)
