@@ -116,21 +116,20 @@ class GraphChecker:
             return None, None, f"cannot evaluate: {exc}"
 
     def check(self, answers: dict, lines: dict) -> PartReport:
-        verdicts = []
-        seen = set()
+        verdicts: list[Verdict] = []
+        notes: list[str] = []
+        seen: set[str] = set()
         for key, value in answers.items():
             qid = normal_id(key, self.sol)
             for eid, v in _entries_of(qid, value, self.sol):
                 if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
-                    verdicts.append(Verdict(eid, eid, str(v), float("nan"), "", "unreadable", 0.0, 0.0,
-                                            message=f"{eid} is answered twice; the first answer is checked",
-                                            line=lines.get(key)))
+                    notes.append(f"{eid} is answered twice (line {lines.get(key)}); the first answer is checked")
                     continue
                 seen.add(eid)
                 verdicts.append(self._verdict(eid, v, lines.get(key)))
         graded = {k: p for k, (_, p) in self.items.items() if p}
         missing = tuple(k for k in graded if k not in seen)
-        return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())),
+        return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
                           missing_names={k: k for k in missing}, item_points=dict(graded))
 
     def _verdict(self, qid: str, value: Any, line: int | None) -> Verdict:
