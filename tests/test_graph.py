@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -408,3 +410,24 @@ def test_a_hostile_graph_file_ends_quickly_with_exit_2(tmp_path):
     r = subprocess.run([sys.executable, "-m", "symbackprop.cli", "solve", str(path)], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and "exponent" in r.stderr and "Traceback" not in r.stderr
+
+
+# -- PDF ---------------------------------------------------------------------------------------------
+
+HAVE_TEX = shutil.which("pdflatex") is not None
+needs_tex = pytest.mark.skipif(not HAVE_TEX and not os.environ.get("CI"),
+                               reason="no TeX engine; .ci/run installs one so CI always compiles")
+
+
+@needs_tex
+@pytest.mark.slow
+@pytest.mark.parametrize("path, lang", [(CIRCUIT, "en"), (GATES, "zh"), (QUAD, "en"), (QUAD, "zh")],
+                         ids=lambda v: getattr(v, "stem", v))
+def test_every_graph_solves_to_a_pdf_without_overfull_boxes(path, lang, tmp_path):
+    from symbackprop.render import render
+    from symbackprop.render.pdf import compile_tex, overfull_boxes
+    done = compile_tex(render(solved(path), "latex", standalone=True, lang=lang))
+    assert done.pdf.startswith(b"%PDF") and overfull_boxes(done.log) == []
+    out = tmp_path / "s.pdf"
+    result = _run("solve", path, "-o", out, "--lang", lang)
+    assert result.exit_code == 0 and out.read_bytes().startswith(b"%PDF")
