@@ -411,7 +411,7 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
                 contrib = gradients[f.name] * local_value
                 contrib = sp.ImmutableMatrix(contrib) if q.shape else contrib
             else:
-                local = None
+                local = matmul_form(prob, f, q)
                 total = sp.zeros(*q.shape) if q.shape else sp.Integer(0)
                 upstream = gradients[f.name]
                 for r in range(f.shape[0]):
@@ -431,6 +431,28 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
         gradients[name] = value
         steps.append(GStep(f"grad_{name}", "backward", name, value, tuple(parts)))
     return GraphSolution(prob, values, gradients, tuple(steps), env)
+
+
+def _bare(node):
+    while node.kind == "paren":
+        node = node.args[0]
+    return node
+
+
+def matmul_form(prob: GraphProblem, f: Quantity, q: Quantity):
+    """For a matrix node f = P*B (a matrix product) with q one of its factors and nowhere else in f,
+    the matrix-calculus form of the local step: ("left", B) for q = P (∂L/∂P = ∂L/∂f·Bᵀ), ("right", P)
+    for q = B (∂L/∂B = Pᵀ·∂L/∂f); else None (the step is the sum over f's entries)."""
+    tree = _bare(f.formula.tree)
+    if tree.kind != "mul" or q.shape == ():
+        return None
+    a, b = (_bare(n) for n in tree.args)
+    names = {n.name: Value(n.symbol, n.shape) for n in prob.quantities}
+    for side, mine, other in (("left", a, b), ("right", b, a)):
+        if mine.kind == "name" and mine.text == q.name and q.name not in other.names():
+            if f.formula._build(other, names).is_matrix:
+                return ("matmul", side, other)
+    return None
 
 
 class _Entry:

@@ -301,8 +301,27 @@ def test_solve_prints_the_matrix_example_with_shapes():
     for line in ("M = xᵀ·A = [1; 2; -1]ᵀ × [1, 0, 2; 0, 1, -1; 1, 0.5, 0] = [0, 1.5, 0] (1×3)",
                  "∂L/∂y = 2·(y - t) = 2×(0.5 - 1) = -1",
                  "∂L/∂M = ∂L/∂q·∂q/∂M = ∂L/∂q·[x_1, x_2, x_3] = (-1) × [1, 2, -1] = [-1, -2, 1] (1×3)",
-                 "∂L/∂A = ∂L/∂M·∂M/∂A = [-1, -2, 1; -2, -4, 2; 1, 2, -1] (3×3)"):
+                 "∂L/∂A = ∂L/∂M·∂M/∂A = x·∂L/∂M = [1; 2; -1] × [-1, -2, 1] = [-1, -2, 1; -2, -4, 2; 1, 2, -1] (3×3)"):
         assert line in out.output
+
+
+def test_a_matrix_product_shows_its_matrix_calculus_form():
+    """h = W*x: ∂L/∂W = ∂L/∂h·xᵀ and ∂L/∂x = Wᵀ·∂L/∂h, with the numbers, and the values by hand."""
+    text = textwrap.dedent("""\
+        model: graph
+        inputs: {W: [[1, 2], [0, -1]], x: [3, 1], v: [1, -2]}
+        parameters: [W, x]
+        nodes:
+          h: W*x
+          L: dot(v, h)
+    """)
+    sol = solve_graph(parse_graph(text))
+    v, x, W = sp.Matrix([1, -2]), sp.Matrix([3, 1]), sp.Matrix([[1, 2], [0, -1]])
+    assert sol.gradients["h"] == v and sol.gradients["W"] == v * x.T and sol.gradients["x"] == W.T * v
+    from symbackprop.render import render
+    out = render(sol, "text")
+    assert "∂L/∂W = ∂L/∂h·∂h/∂W = ∂L/∂h·xᵀ = [1; -2] × [3; 1]ᵀ = [3, 1; -6, -2] (2×2)" in out
+    assert "∂L/∂x = ∂L/∂h·∂h/∂x = Wᵀ·∂L/∂h = [1, 2; 0, -1]ᵀ × [1; -2] = [1; 4] (2×1)" in out
 
 
 def test_the_json_ids():

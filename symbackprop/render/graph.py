@@ -170,6 +170,11 @@ class GraphMath:
                 link = self._grad(f, q, latex)
                 out.append(link if f == self.output else upstream + (" " if latex else "·") + link)
                 continue
+            if isinstance(local, tuple):             # f = P*B: ∂L/∂P = ∂L/∂f·Bᵀ, ∂L/∂B = Pᵀ·∂L/∂f
+                _, side, other = local
+                factor = self._transposed(other, values, latex)
+                out.append(upstream + times + factor if side == "left" else factor + times + upstream)
+                continue
             if local == 1:
                 out.append("1" if f == self.output else upstream)
                 continue
@@ -185,6 +190,17 @@ class GraphMath:
                 shown_local = rf"\left({shown_local}\right)" if latex else f"({shown_local})"
             out.append(upstream + times + shown_local)
         return " + ".join(out)
+
+    def _transposed(self, n: Node, values, latex: bool) -> str:
+        """Nᵀ as written: transpose(x)ᵀ is x."""
+        while n.kind == "paren":
+            n = n.args[0]
+        if n.kind == "call" and n.text == "transpose":
+            return self._factor(n.args[0], values, latex)
+        inner = self._node(n, values, latex, n.kind != "name")
+        if n.kind not in ("name", "call"):
+            inner = rf"\left({inner}\right)" if latex else f"({inner})"
+        return f"{inner}^{{\\top}}" if latex else f"{inner}ᵀ"
 
     def _node(self, n: Node, values, latex: bool, top: bool = True) -> str:
         k = n.kind
@@ -287,6 +303,9 @@ def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
                 forms += (("chain", s.name, True, terms),)
                 numbers = {("grad", c.consumer): sol.gradients[c.consumer] for c in s.contributions}
                 for c in s.contributions:
+                    if isinstance(c.local, tuple):                  # a matrix product's factor
+                        numbers.update({n: sol.values[n] for n in c.local[2].names()})
+                        continue
                     locals_ = c.local.free_symbols if hasattr(c.local, "free_symbols") else set()
                     numbers.update({sym: sol.env[sym] for sym in locals_ if sym in sol.env})
             out["backward"].append(Step(s.id, ("grad", s.name), forms, numbers, s.value))
