@@ -100,5 +100,6 @@ def test_solve_works_the_old_form_through_as_its_graph():
     as the graph M = xᵀA, q = Mx, y = q + b·x + c, L = (y − t)²."""
     result = CliRunner().invoke(main, ["solve", QUAD])
     assert result.exit_code == 0, result.output
-    assert "∂L/∂A = ∂L/∂M·∂M/∂A = [-1, -2, 1; -2, -4, 2; 1, 2, -1] (3×3)" in result.output
+    assert "∂L/∂A = ∂L/∂M·∂M/∂A = x·∂L/∂M = [1; 2; -1] × [-1, -2, 1] = [-1, -2, 1; -2, -4, 2; 1, 2, -1] (3×3)" \
+        in result.output
     assert "use: symbackprop derive" not in result.output
