@@ -222,7 +222,15 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     with _boundary(lang=lang):
         from .render import render
         from .solution import solve as solve_problem
-        solution = solve_problem(problem, list(parts) or None, check=check)
+        from .yamlfile import load_yaml
+        doc = load_yaml(problem)
+        if _is_graph(doc):
+            ok = _solve_graph(doc, problem, parts, fmt, precision, lang, standalone, output, check)
+            if not ok:
+                sys.exit(1)
+            return
+        from .problem import problem_from_document
+        solution = solve_problem(problem_from_document(doc), list(parts) or None, check=check)
         reports = None
         if check:
             from .gradcheck import check_part
@@ -232,6 +240,29 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     _write(text, output, lang)
     if reports is not None and not all(r.ok for r in reports):
         sys.exit(1)
+
+
+def _is_graph(doc) -> bool:
+    from .graph import is_graph
+    return is_graph(doc)
+
+
+def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, standalone: bool, output: str,
+                 check: bool) -> bool:
+    """`solve` of a computation graph (model: graph, or model: quadratic read as its graph): write the
+    worked solution; False when --check found a disagreement."""
+    from .graph import read_graph, solve_graph
+    from .render import render
+    if parts:
+        raise InputError(f"{problem}: --part: a computation graph (model: {doc.data.get('model')}) has no parts")
+    solution = solve_graph(read_graph(doc))
+    report = None
+    if check:
+        from .graph_check import check_graph
+        report = check_graph(solution)
+    _write(render(solution, fmt, precision=precision, checks=report, lang=lang, standalone=standalone,
+                  output=output), output)
+    return report is None or report.ok
 
 
 @main.command()
@@ -274,7 +305,21 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
     with _boundary(lang=lang):
         from .answers import check_submission
         from .render import report as report_render
-        reports, problems = check_submission(problem, answers, part, rubric, relative, absolute)
+        from .yamlfile import load_yaml
+        doc = load_yaml(problem)
+        if _is_graph(doc):
+            if part:
+                raise InputError(f"{problem}: --part: a computation graph (model: {doc.data.get('model')}) has no parts")
+            from .answers import load_rubric
+            from .answers.graph_answers import check_graph_answers
+            from .graph import read_graph, solve_graph
+            from .rubric import Rubric
+            reports, problems = check_graph_answers(solve_graph(read_graph(doc)), answers,
+                                                    load_rubric(rubric, Rubric(), relative, absolute))
+        else:
+            from .problem import problem_from_document
+            reports, problems = check_submission(problem_from_document(doc), answers, part, rubric, relative,
+                                                 absolute)
         if fmt == "gradescope":
             from .grade import StudentResult, gradescope_json
             text = gradescope_json(StudentResult(Path(answers).stem, answers, reports, None, problems), lang)
@@ -511,6 +556,17 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             from .quadratic import derive_quadratic, is_quadratic, read_quadratic
             from .yamlfile import load_yaml
             doc = load_yaml(problem)
+            if _is_graph(doc) and not is_quadratic(doc):
+                if parts:
+                    raise InputError(f"{problem}: --part: a computation graph (model: graph) has no parts")
+                from .graph import read_graph, solve_graph
+                from .graph_check import derive_graph
+                derivation = derive_graph(solve_graph(read_graph(doc)))
+                _write(render(derivation, fmt, lang=lang, precision=precision, standalone=standalone,
+                              output=output), output)
+                if not derivation.check.ok:
+                    sys.exit(1)
+                return
             if is_quadratic(doc):
                 if parts:
                     raise InputError(said("usage.quadratic_no_parts", path=problem), lang)

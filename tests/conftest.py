@@ -15,9 +15,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
 DATA = Path(__file__).resolve().parent / "data"
-# problems/ holds networks, and the lecture's matrix example (model: quadratic), which only `derive` takes
-QUADRATIC = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: quadratic" in p.read_text(encoding="utf-8")]
-NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if p not in QUADRATIC]
+# problems/ holds networks, and computation graphs (`model: graph`: the circuit, the sigmoid gates, the
+# lecture's matrix example); the old `model: quadratic` form of the matrix example is kept in tests/data/graph
+GRAPHS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: " in p.read_text(encoding="utf-8")]
+NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if p not in GRAPHS]
+QUADRATIC_MODEL = DATA / "graph" / "quadratic_model.yaml"
 
 
 @pytest.fixture(autouse=True)

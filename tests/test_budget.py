@@ -69,7 +69,7 @@ def classroom() -> dict:
 
 
 # -- what is accepted --------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", sorted(p for p in PROBLEMS.glob("*.yaml") if p.name != "quadratic.yaml"))
+@pytest.mark.parametrize("path", sorted(p for p in PROBLEMS.glob("*.yaml") if "\nmodel: " not in p.read_text(encoding="utf-8")))
 def test_every_shipped_problem_is_within_every_budget(path):
     problem = load_problem(path)
     for command in ("solve", "check", "derive"):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 import sympy as sp
 from click.testing import CliRunner
-from conftest import PROBLEMS
+from conftest import PROBLEMS, QUADRATIC_MODEL
 
 import symbackprop.render as registry
 from symbackprop.cli import main
@@ -45,7 +45,7 @@ def rules():
 
 @pytest.fixture(scope="module")
 def quad():
-    return derive_quadratic(load_quadratic(str(PROBLEMS / "quadratic.yaml")))
+    return derive_quadratic(load_quadratic(str(QUADRATIC_MODEL)))
 
 
 @pytest.fixture(scope="module")
@@ -254,8 +254,8 @@ def spy(monkeypatch):
 
 
 @pytest.mark.parametrize("args, fmt, kind", [
-    (["derive", str(PROBLEMS / "quadratic.yaml"), "--format", "markdown"], "markdown", QuadraticSolution),
-    (["derive", str(PROBLEMS / "quadratic.yaml"), "--format", "json"], "json", QuadraticSolution),
+    (["derive", str(QUADRATIC_MODEL), "--format", "markdown"], "markdown", QuadraticSolution),
+    (["derive", str(QUADRATIC_MODEL), "--format", "json"], "json", QuadraticSolution),
     (["derive", str(PROBLEMS / "xor.yaml"), "--part", "sigmoid", "--format", "latex"], "latex", GeneralDerivation),
     (["derive", "--layers", "2,2,1", "--format", "text"], "text", GeneralDerivation),
 ])
@@ -276,7 +276,7 @@ def test_derive_pdf_goes_through_the_registry_too(spy, tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "compile_tex",
                         lambda tex, keep=None: SimpleNamespace(pdf=b"%PDF-fake " + tex.encode()))
     out = tmp_path / "q.pdf"
-    result = CliRunner().invoke(main, ["derive", str(PROBLEMS / "quadratic.yaml"), "-o", str(out)])
+    result = CliRunner().invoke(main, ["derive", str(QUADRATIC_MODEL), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert [(type(o), f) for o, f, _, _ in spy] == [(QuadraticSolution, "pdf")]
     assert out.read_bytes().startswith(b"%PDF-fake \\documentclass")
@@ -301,7 +301,7 @@ def test_html_escapes_a_hostile_title(xor):
 @pytest.mark.slow
 def test_the_cli_writes_html_from_the_suffix(tmp_path):
     out = tmp_path / "q.html"
-    result = CliRunner().invoke(main, ["derive", str(PROBLEMS / "quadratic.yaml"), "-o", str(out)])
+    result = CliRunner().invoke(main, ["derive", str(QUADRATIC_MODEL), "-o", str(out)])
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "∂L/∂c = ∂L/∂y·∂y/∂c = 2·(y - y∗) = 2×(0.5 - 1) = -1" in page

@@ -57,13 +57,15 @@ def test_batch_shape_accepted_as_written():
 
 
 def test_every_shipped_problem_loads():
-    from conftest import NETWORKS, QUADRATIC
+    from conftest import GRAPHS, NETWORKS, QUADRATIC_MODEL
+    from symbackprop.graph import load_graph
     from symbackprop.quadratic import load_quadratic
-    assert len(NETWORKS) >= 5 and len(QUADRATIC) == 1
+    assert len(NETWORKS) >= 5 and len(GRAPHS) >= 3
     for path in NETWORKS:
         assert load_problem(path).parts
-    for path in QUADRATIC:
-        assert load_quadratic(path).x.shape == (3, 1)
+    for path in GRAPHS:
+        assert load_graph(path).nodes
+    assert load_quadratic(QUADRATIC_MODEL).x.shape == (3, 1)
 
 
 def test_part_overrides_top_level_fields():

@@ -6,11 +6,11 @@ import pytest
 import sympy as sp
 from click.testing import CliRunner
 
-from conftest import PROBLEMS
+from conftest import PROBLEMS, QUADRATIC_MODEL
 from symbackprop.cli import main
 from symbackprop.quadratic import A, b, derive_quadratic, load_quadratic, x, y, y_star
 
-QUAD = str(PROBLEMS / "quadratic.yaml")
+QUAD = str(QUADRATIC_MODEL)          # the old `model: quadratic` form (problems/quadratic.yaml is now a graph)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,11 @@ def test_bad_quadratic_files(tmp_path, body, words):
     assert words in result.output and "Traceback" not in result.output
 
 
-def test_solve_points_to_derive():
+def test_solve_works_the_old_form_through_as_its_graph():
+    """Issue 12: solve no longer sends the matrix example to derive; a `model: quadratic` file is solved
+    as the graph M = xᵀA, q = Mx, y = q + b·x + c, L = (y − t)²."""
     result = CliRunner().invoke(main, ["solve", QUAD])
-    assert result.exit_code == 2
-    assert "use: symbackprop derive" in result.output
+    assert result.exit_code == 0, result.output
+    assert "∂L/∂A = ∂L/∂M·∂M/∂A = x·∂L/∂M = [1; 2; -1] × [-1, -2, 1] = [-1, -2, 1; -2, -4, 2; 1, 2, -1] (3×3)" \
+        in result.output
+    assert "use: symbackprop derive" not in result.output

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROBLEMS
+from conftest import PROBLEMS, QUADRATIC_MODEL
 
 from symbackprop.cli import main
 from symbackprop.errors import ProblemError
@@ -27,7 +27,7 @@ HAVE_TEX = shutil.which("pdflatex") is not None and shutil.which("xelatex") is n
 needs_tex = pytest.mark.skipif(not HAVE_TEX and not os.environ.get("CI"),
                                reason="no TeX engine; .ci/run installs one so CI always compiles")
 XOR = (PROBLEMS / "xor.yaml").read_text(encoding="utf-8")
-QUADRATIC = (PROBLEMS / "quadratic.yaml").read_text(encoding="utf-8")
+QUADRATIC = QUADRATIC_MODEL.read_text(encoding="utf-8")      # model: quadratic (problems/quadratic.yaml is a graph)
 TITLE_LINE = re.compile(r"^title:.*$", re.M)
 
 

@@ -61,7 +61,7 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("not_unit_id", "inputs: [1, 2]", "inputs: [1, 'a b']"),
     # one of each other message
     ("not_a_model", "network:", "model: cubic\nnetwork:"),
-    ("quadratic", "network:", "model: quadratic\nnetwork:"),
+    ("graph_model", "network:", "model: quadratic\nnetwork:"),
     ("parts_list", "learning_rate: 1", "learning_rate: 1\nparts: 3"),
     ("part_name", "learning_rate: 1", "learning_rate: 1\nparts: [{name: 'a b'}]"),
     ("part_twice", "learning_rate: 1", "learning_rate: 1\nparts: [{name: a}, {name: a}]"),
@@ -189,10 +189,11 @@ EXPECTED_EN: dict[str, str] = {
     'exponent_range': 'p.yaml:8: weights.1.4: exponent 400 out of range; allowed -30 to 30',
     'not_unit_id': "p.yaml:2: network.inputs[1]: 'a b' is not a unit id; use a whole number (3) or a name of letters "
         'and digits starting with a letter (h1)',
-    'not_a_model': "p.yaml:1: model: 'cubic' is not a model; allowed: quadratic (the lecture's matrix example), or "
-        'leave `model` out for a network',
-    'quadratic': "p.yaml:1: model: this file is the lecture's matrix example (model: quadratic), not a network to "
-        'solve step by step; use: symbackprop derive p.yaml',
+    # Changed on purpose since 71bf82b by issue 12's graphs (model: graph is a model now).
+    'not_a_model': "p.yaml:1: model: 'cubic' is not a model; allowed: graph (a computation graph of formulas), "
+        "quadratic (the lecture's matrix example), or leave `model` out for a network",
+    'graph_model': "p.yaml:1: model: this file is a computation graph (model: quadratic), not a network; read it "
+        'with symbackprop.graph.load_graph (the commands do)',
     'parts_list': 'p.yaml:15: parts: expected a list of parts, each a mapping with a name',
     'part_name': "p.yaml:15: parts[0].name: 'a b' is not a part name; use letters, digits, _ and -",
     'part_twice': "p.yaml:15: parts[1].name: part name 'a' is used twice",

@@ -60,6 +60,16 @@ MESSAGES = {
     "quadratic.backward": "Backward: the chain rule",
     "quadratic.checked": "Checked: ∂L/∂A, ∂L/∂b, ∂L/∂c against sympy.diff of L written out entry by entry",
     "quadratic.disagree": "DISAGREES",
+    # -- a computation graph (model: graph, render/graph.py) ----------------------------------------
+    "graph.given": "Given",
+    "graph.backward_note": "Each step sums over the nodes that use q: ∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q "
+                           "(for a matrix node g, over its entries); a gradient has the shape of its quantity. "
+                           "Parameters: {parameters}.",
+    "graph.check": "Check: {n} gradient entries, three ways: {verdict}",
+    "graph.check_direct": "backward pass vs sympy.diff of the output written out in the inputs: largest relative "
+                          "difference {diff}",
+    "graph.derive_title": "{title}: the gradients as formulas of the inputs",
+    "graph.derive_section": "∂{output}/∂p, with the nodes written out in the inputs",
     # -- a check report (render/report.py) --------------------------------------------------------
     "status.correct": "correct",
     "status.follow_through": "follow-through",
@@ -496,10 +506,10 @@ MESSAGES = {
     "what.notation": "notation",
     "problem.no_part": "no part named {name}; parts are {parts}",
     "problem.empty": "the file is empty; a problem needs network, weights, sample and loss",
-    "problem.quadratic": "this file is the lecture's matrix example (model: quadratic), not a network to solve step "
-                         "by step; use: symbackprop derive {source}",
-    "problem.not_a_model": "{got} is not a model; allowed: quadratic (the lecture's matrix example), or leave `model` "
-                           "out for a network",
+    "problem.graph_model": "this file is a computation graph (model: {model}), not a network; read it with "
+                           "symbackprop.graph.load_graph (the commands do)",
+    "problem.not_a_model": "{got} is not a model; allowed: graph (a computation graph of formulas), quadratic (the "
+                           "lecture's matrix example), or leave `model` out for a network",
     "problem.parts_list": "expected a list of parts, each a mapping with a name",
     "problem.part_name": "{got} is not a part name; use letters, digits, _ and -",
     "problem.part_twice": "part name {got} is used twice",

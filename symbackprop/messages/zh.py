@@ -59,6 +59,14 @@ MESSAGES = {
     "quadratic.backward": "反向传播/Backward",
     "quadratic.checked": "已验证：∂L/∂A、∂L/∂b、∂L/∂c 与逐项展开的 L 直接求导一致",
     "quadratic.disagree": "不一致/DISAGREES",
+    # -- 计算图（model: graph） --------------------------------------------------------------------
+    "graph.given": "已知/Given",
+    "graph.backward_note": "每一步对使用 q 的所有节点求和：∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q"
+                           "（矩阵节点 g 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
+    "graph.check": "检验：{n} 个梯度分量，三种方法：{verdict}",
+    "graph.check_direct": "反向传播 与 用输入展开的输出的 sympy.diff 直接求导：最大相对误差 {diff}",
+    "graph.derive_title": "{title}：梯度作为输入的公式",
+    "graph.derive_section": "∂{output}/∂p（各节点用输入展开）",
     # -- 批改报告 ----------------------------------------------------------------------------------
     "status.correct": "正确",
     "status.follow_through": "后续正确",
@@ -443,8 +451,8 @@ MESSAGES = {
     "what.notation": "notation",
     "problem.no_part": "没有名为 {name} 的部分；部分有 {parts}",
     "problem.empty": "文件为空；题目需要 network、weights、sample 和 loss",
-    "problem.quadratic": "此文件是课上的矩阵例子（model: quadratic），不是逐步求解的网络；请用 `symbackprop derive {source}`",
-    "problem.not_a_model": "{got} 不是模型；允许：quadratic（课上的矩阵例子），或对网络省略 `model`",
+    "problem.graph_model": "此文件是计算图（model: {model}），不是网络；请用 symbackprop.graph.load_graph 读取（命令会自动这样做）",
+    "problem.not_a_model": "{got} 不是模型；允许：graph（由公式组成的计算图）、quadratic（课上的矩阵例子），或对网络省略 `model`",
     "problem.parts_list": "应为部分的列表，每个部分是带 name 的映射",
     "problem.part_name": "{got} 不是部分名称；请用字母、数字、_ 和 -",
     "problem.part_twice": "部分名称 {got} 用了两次",

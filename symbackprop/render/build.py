@@ -102,13 +102,17 @@ def _instance(obj: Any, module: str, name: str) -> bool:
 
 
 def kind(obj: Any) -> str:
-    """What `obj` is: document, solution, rules (GeneralDerivations) or quadratic; else a TypeError."""
+    """What `obj` is: document, solution, rules (GeneralDerivations), quadratic or graph; else a TypeError."""
     if isinstance(obj, Document):
         return "document"
     if _instance(obj, "solution", "Solution"):
         return "solution"
     if _instance(obj, "quadratic", "QuadraticSolution"):
         return "quadratic"
+    if _instance(obj, "graph", "GraphSolution"):
+        return "graph"
+    if _instance(obj, "graph_check", "GraphDerivation"):
+        return "graph_rules"
     items = obj if isinstance(obj, (list, tuple)) else [obj]
     if items and all(_instance(d, "symbolic_rules", "GeneralDerivation") for d in items):
         return "rules"
@@ -126,5 +130,11 @@ def document(obj: Any, precision: int | None = None, lang: str = "en", checks=No
     if what == "quadratic":
         from .quadratic import quadratic_document
         return quadratic_document(obj, lang, precision)
+    if what == "graph":
+        from .graph import graph_document
+        return graph_document(obj, lang, precision, checks)
+    if what == "graph_rules":
+        from .graph import derivation_document
+        return derivation_document(obj, lang, precision)
     from .rules import rules_document
     return rules_document(list(obj) if isinstance(obj, (list, tuple)) else [obj], lang, generated, title)

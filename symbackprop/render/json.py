@@ -86,6 +86,12 @@ def render(obj, precision: int | None = None, checks=None, source: str | None = 
     if what == "quadratic":
         from .quadratic import render_json
         return render_json(obj)
+    if what == "graph":
+        from .graph import render_json as graph_json
+        return graph_json(obj, precision, checks)
+    if what == "graph_rules":
+        from .graph import derivation_json
+        return derivation_json(obj)
     if what != "solution":
         raise TypeError("JSON is written from a Solution, GeneralDerivations or a QuadraticSolution")
     data = to_data(obj, precision, checks)

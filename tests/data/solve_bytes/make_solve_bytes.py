@@ -43,8 +43,8 @@ RENDERS: list[tuple[str, str, dict]] = [
 
 
 def problem_files() -> list[Path]:
-    """Every problem file `solve` accepts (not the matrix example), then the generated networks."""
-    files = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: quadratic" not in p.read_text(encoding="utf-8")]
+    """Every network problem file (not the computation graphs, `model: graph`), then the generated networks."""
+    files = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: " not in p.read_text(encoding="utf-8")]
     return files + sorted(HERE.glob("gen_*.yaml"))
 
 

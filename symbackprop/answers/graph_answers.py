@@ -1,0 +1,188 @@
+"""Checking a student's answers to a computation graph (`model: graph`).
+
+An answers file (YAML or JSON) maps ids to numbers, LaTeX strings or, for a vector or matrix, a
+list (of rows): `q: 3`, `grad_x: -4`, `grad_A: [[-1, -2, 1], …]`, `grad_A_1_2: -2`. A gradient may
+also be written `∂f/∂x`, `df/dx` or `\\frac{\\partial f}{\\partial x}` for grad_x. Numbers are
+judged by compare.py's rounding-aware policy (a decimal by the places it shows); a LaTeX expression
+is read by the LaTeX reader (latex.Parser, in its worker, bounded) and evaluated by expr.py.
+Every node value and every entry of every ∂L/∂p is an item worth one point; the given values none.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from ..errors import SymbackpropError
+from ..graph import GraphSolution, entry_suffix
+from ..rubric import Rubric
+from ..yamlfile import NumberSpelling, load_yaml
+from .checker import PartReport, Verdict
+from .compare import Tolerance, compare_number, written_number
+
+_GRAD = [re.compile(p) for p in (r"^∂\s*(\w+)\s*/\s*∂\s*(\w+)$", r"^d\s*(\w+)\s*/\s*d\s*(\w+)$",
+                                 r"^\\frac\s*\{\s*\\partial\s*(\w+)\s*\}\s*\{\s*\\partial\s*(\w+)\s*\}$")]
+MAX_ITEMS = 2000
+
+
+def expected_items(sol: GraphSolution) -> dict[str, tuple[Any, float]]:
+    """id -> (exact value, points): node values and gradients (by entry for a matrix); inputs 0."""
+    out: dict[str, tuple[Any, float]] = {}
+    for step in sol.steps:
+        points = 0.0 if step.section == "given" else 1.0
+        if step.section == "backward" and step.name == sol.problem.output:
+            points = 0.0                                     # ∂L/∂L = 1 is no work
+        if step.section == "backward" and step.name not in sol.problem.parameters \
+                and sol.problem.get(step.name).kind == "input":
+            points = 0.0
+        value = step.value
+        if isinstance(value, sp.MatrixBase):
+            for r in range(value.rows):
+                for c in range(value.cols):
+                    out[f"{step.id}_{entry_suffix(value.shape, r, c)}"] = (value[r, c], points)
+        else:
+            out[step.id] = (value, points)
+    return out
+
+
+def normal_id(key: str, sol: GraphSolution) -> str:
+    """An answer's key as an id: `∂f/∂x`, `df/dx` and `\\frac{\\partial f}{\\partial x}` are grad_x."""
+    k = str(key).strip()
+    for pat in _GRAD:
+        m = pat.match(k)
+        if m and m.group(1) == sol.problem.output:
+            return f"grad_{m.group(2)}"
+    return k
+
+
+def _entries_of(qid: str, value: Any, sol: GraphSolution) -> list[tuple[str, Any]]:
+    """A list answer for a matrix id, split into its entries' ids."""
+    step = next((s for s in sol.steps if s.id == qid), None)
+    if step is None or not isinstance(step.value, sp.MatrixBase):
+        return [(qid, value)]
+    rows, cols = step.value.shape
+    flat = value
+    if cols == 1 or rows == 1:                    # a vector: [1, 2] or [[1], [2]] or [[1, 2]]
+        flat = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in value]
+        if len(flat) == 1 and isinstance(flat[0], list):
+            flat = flat[0]
+        if len(flat) != rows * cols or any(isinstance(v, list) for v in flat):
+            return [(qid, value)]
+        return [(f"{qid}_{entry_suffix(step.value.shape, i if cols == 1 else 0, 0 if cols == 1 else i)}", v)
+                for i, v in enumerate(flat)]
+    if len(value) != rows or not all(isinstance(r, list) and len(r) == cols for r in value):
+        return [(qid, value)]
+    return [(f"{qid}_{entry_suffix(step.value.shape, r, c)}", value[r][c]) for r in range(rows) for c in range(cols)]
+
+
+class GraphChecker:
+    """Checks answers against one graph's solution; LaTeX through a Parser started only when needed."""
+
+    def __init__(self, sol: GraphSolution, rubric: Rubric | None = None) -> None:
+        self.sol = sol
+        self.items = expected_items(sol)
+        rubric = rubric or Rubric()
+        self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
+        self._parser = None
+
+    def close(self) -> None:
+        if self._parser is not None:
+            self._parser.close()
+
+    def _latex_value(self, text: str) -> float:
+        from .expr import evaluate
+        from .latex import Parser
+        if self._parser is None:
+            self._parser = Parser()
+        return float(evaluate(self._parser.parse(text), {}))
+
+    def read(self, value: Any) -> tuple[float | None, int | None, str]:
+        """(value, decimal places shown or None, why unreadable or "")."""
+        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+            return None, None, "expected a number or a LaTeX expression"
+        if isinstance(value, NumberSpelling):
+            return None, None, value.problem
+        text = str(value)
+        number = written_number(text)
+        if number is not None:
+            return float(number[0]), number[1], ""
+        try:
+            return self._latex_value(text), None, ""
+        except SymbackpropError as exc:
+            return None, None, str(exc)
+        except (ValueError, ArithmeticError, OverflowError) as exc:
+            return None, None, f"cannot evaluate: {exc}"
+
+    def check(self, answers: dict, lines: dict) -> PartReport:
+        verdicts: list[Verdict] = []
+        notes: list[str] = []
+        seen: set[str] = set()
+        for key, value in answers.items():
+            qid = normal_id(key, self.sol)
+            for eid, v in _entries_of(qid, value, self.sol):
+                if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
+                    notes.append(f"{eid} is answered twice (line {lines.get(key)}); the first answer is checked")
+                    continue
+                seen.add(eid)
+                verdicts.append(self._verdict(eid, v, lines.get(key)))
+        graded = {k: p for k, (_, p) in self.items.items() if p}
+        missing = tuple(k for k in graded if k not in seen)
+        return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
+                          missing_names={k: k for k in missing}, item_points=dict(graded))
+
+    def _verdict(self, qid: str, value: Any, line: int | None) -> Verdict:
+        given = value if isinstance(value, str) else str(value)
+        if qid not in self.items:
+            known = ", ".join(list(self.items)[:12])
+            return Verdict(qid, qid, given, float("nan"), "", "unreadable", 0.0, 0.0,
+                           message=f"{qid!r} is not a quantity of this graph; ids are {known}, …", line=line)
+        exact, points = self.items[qid]
+        expected = float(exact)
+        shown_expected = _shown(exact, self.sol.problem.precision)
+        number, places, why = self.read(value)
+        if number is None:
+            return Verdict(qid, qid, given, expected, shown_expected, "unreadable", points, 0.0,
+                           message=why, line=line)
+        match = compare_number(number, places, expected, self.tol)
+        status = match.status or "wrong"
+        credit = 1.0 if status == "correct" else 0.0
+        message = match.message or ("" if status == "correct" else f"expected {shown_expected}")
+        return Verdict(qid, qid, given, expected, shown_expected, status, points, credit, message=message,
+                       line=line, value=number)
+
+
+def _shown(value, precision: int) -> str:
+    from ..printing import format_value
+    return format_value(sp.sympify(value), precision)[0]
+
+
+def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric | None = None
+                        ) -> tuple[list[PartReport], list[str]]:
+    """One student's answers file against a graph: a report (one part, `main`) and what was not read."""
+    suffix = Path(answers).suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json", ""):
+        raise SymbackpropError(f"{answers}: a computation graph's answers are a YAML or JSON file of ids and values "
+                               f"(write-ups, .{suffix.lstrip('.')}, are read for networks only)")
+    doc = load_yaml(answers, what="an answers file")
+    data = doc.data
+    if not isinstance(data, dict):
+        raise SymbackpropError(f"{answers}: expected a mapping of ids to values, e.g. grad_x: -4")
+    if len(data) > MAX_ITEMS:
+        raise SymbackpropError(f"{answers}: too many answers: {len(data)}; at most {MAX_ITEMS}")
+    lines = {k: doc.line_of((k,)) for k in data}
+
+    def as_written(value: Any, path: tuple) -> Any:         # 0.9820 keeps the places it shows
+        if isinstance(value, list):
+            return [as_written(v, path + (i,)) for i, v in enumerate(value)]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return doc.scalar_text(path) or str(value)
+        return value
+
+    data = {k: as_written(v, (k,)) for k, v in data.items()}
+    checker = GraphChecker(sol, rubric)
+    try:
+        return [checker.check(data, lines)], []
+    finally:
+        checker.close()

@@ -1,0 +1,428 @@
+"""A safe reader of formulas written by users: `(x + y)*z`, `sigmoid(w0*x0 + w1*x1 + w2)`,
+`transpose(x)*A`, `(y - t)^2`.
+
+No eval, exec, sympify or parse_expr ever sees the text: a small tokenizer and a recursive-descent
+parser build a tree (`Node`) of numbers, names, operators and calls of whitelisted functions, and
+`Formula.build` turns the tree into SymPy objects directly. The work is bounded: the text's length,
+the nesting depth, the number of tree nodes, the exponent of a power and the size of the numbers.
+Each mistake is a `FormulaError` saying what is wrong, at which column, and what is allowed; the
+caller (graph.py, later activation and loss formulas) adds the file and line.
+
+Values are scalars or matrices (`Value`: an exact SymPy scalar, or an `ImmutableMatrix` with its
+shape); `*` between two matrices is the matrix product, a 1×1 result is a scalar again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from .activations import TABLE as ACTIVATIONS, relu as _relu_function
+
+MAX_LENGTH = 500          # characters of one formula
+MAX_DEPTH = 30            # nesting of parentheses, calls, signs and powers
+MAX_NODES = 200           # numbers, names, operators and calls in one formula
+MAX_POWER = 64            # |p| of a power x^p; p must be a number
+MAX_DIGITS = 30           # digits of a number written in a formula
+MAX_EXPONENT = 30         # 1e-3: |exponent| of a number written in a formula
+MAX_COST = 2000           # estimated SymPy nodes of one entry of a formula's value (a matrix chain grows fast)
+
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be read: `message` says what and `column` (1-based) where, if known."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        self.message, self.column = message, column
+        super().__init__(message if column is None else f"column {column}: {message}")
+
+
+class sigmoid(sp.Function):
+    """σ(x) = 1/(1 + e^−x), kept as σ in rules; σ' = σ(1 − σ). A number gives its exact value."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_number:
+            return 1 / (1 + sp.exp(-x))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0]) * (1 - sigmoid(self.args[0]))
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return 1 / (1 + sp.exp(-x))
+
+
+def _relu(x):
+    return _relu_function(x, sp.Integer(0))
+
+
+def _activation(name: str) -> Callable:
+    spec = ACTIVATIONS[name]
+    return lambda x: spec.value(x, **spec.params)
+
+
+# name: (number of arguments, scalar function); every one is applied entry by entry to a matrix
+SCALAR_FUNCTIONS: dict[str, tuple[int, Callable]] = {
+    "exp": (1, sp.exp), "log": (1, sp.log), "ln": (1, sp.log), "sqrt": (1, sp.sqrt),
+    "abs": (1, sp.Abs), "sin": (1, sp.sin), "cos": (1, sp.cos), "tanh": (1, sp.tanh),
+    "sigmoid": (1, sigmoid), "relu": (1, _relu), "max": (2, sp.Max), "min": (2, sp.Min),
+}
+for _name in ("identity", "leaky_relu", "elu", "swish", "gelu", "softplus"):
+    SCALAR_FUNCTIONS[_name] = (1, _activation(_name))
+MATRIX_FUNCTIONS = {"transpose": 1, "dot": 2, "sum": 1}
+FUNCTIONS = tuple(sorted(set(SCALAR_FUNCTIONS) | set(MATRIX_FUNCTIONS)))
+ALLOWED = ("numbers (3, -0.5, 1e-3), names, + - * / ^ (or **), parentheses, and the functions "
+           + ", ".join(FUNCTIONS))
+
+
+# -- the tree --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a formula: kind is num, name, neg, add, sub, mul, div, pow, call or paren."""
+
+    kind: str
+    args: tuple = ()
+    text: str = ""             # the number as written, the name, the function
+    column: int = 0
+
+    def names(self) -> set[str]:
+        """Every name the formula uses (not the functions)."""
+        if self.kind == "name":
+            return {self.text}
+        out: set[str] = set()
+        for a in self.args:
+            out |= a.names()
+        return out
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str          # num, name, op, end
+    text: str
+    column: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of `text`; any character outside the grammar is an error at its column."""
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch in " \t":
+            i += 1
+            continue
+        if ch.isdigit() or (ch == "." and i + 1 < len(text) and text[i + 1].isdigit()):
+            m = NUMBER_RE.match(text, i)
+            out.append(Token("num", m.group(0), i + 1))
+            i = m.end()
+            continue
+        if ch.isascii() and ch.isalpha():
+            m = NAME_RE.match(text, i)
+            out.append(Token("name", m.group(0), i + 1))
+            i = m.end()
+            continue
+        if text.startswith("**", i):
+            out.append(Token("op", "^", i + 1))
+            i += 2
+            continue
+        if ch in "+-*/^(),":
+            out.append(Token("op", ch, i + 1))
+            i += 1
+            continue
+        what = {".": "'.' (attribute access is not allowed)", "_": "'_' (a name starts with a letter)",
+                "[": "'[' (indexing is not allowed)", "=": "'='"}.get(ch, repr(ch))
+        raise FormulaError(f"unexpected character {what}; allowed: {ALLOWED}", i + 1)
+    out.append(Token("end", "", len(text) + 1))
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.nodes = 0
+        self.depth = 0
+
+    def peek(self) -> Token:
+        return self.tokens[self.pos]
+
+    def take(self) -> Token:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def node(self, kind: str, args: tuple = (), text: str = "", column: int = 0) -> Node:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise FormulaError(f"formula too long: more than {MAX_NODES} numbers, names and operations; "
+                               "split it into several nodes", column)
+        return Node(kind, args, text, column)
+
+    def deeper(self, column: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FormulaError(f"formula nested too deeply: more than {MAX_DEPTH} levels", column)
+
+    def expect(self, text: str, what: str) -> Token:
+        tok = self.peek()
+        if tok.kind != "op" or tok.text != text:
+            raise FormulaError(f"expected {what}, got {_token(tok)}", tok.column)
+        return self.take()
+
+    def formula(self) -> Node:
+        tree = self.sum()
+        tok = self.peek()
+        if tok.kind != "end":
+            raise FormulaError(f"unexpected {_token(tok)}; an operator (+ - * / ^) or the end was expected",
+                               tok.column)
+        return tree
+
+    def sum(self) -> Node:
+        left = self.product()
+        while self.peek().kind == "op" and self.peek().text in "+-":
+            op = self.take()
+            left = self.node("add" if op.text == "+" else "sub", (left, self.product()), column=op.column)
+        return left
+
+    def product(self) -> Node:
+        left = self.unary()
+        while self.peek().kind == "op" and self.peek().text in "*/":
+            op = self.take()
+            left = self.node("mul" if op.text == "*" else "div", (left, self.unary()), column=op.column)
+        return left
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok.kind == "op" and tok.text in "+-":
+            self.take()
+            self.deeper(tok.column)
+            inner = self.unary()
+            self.depth -= 1
+            return inner if tok.text == "+" else self.node("neg", (inner,), column=tok.column)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.atom()
+        tok = self.peek()
+        if tok.kind == "op" and tok.text == "^":
+            self.take()
+            self.deeper(tok.column)
+            exponent = self.unary()
+            self.depth -= 1
+            return self.node("pow", (base, exponent), column=tok.column)
+        return base
+
+    def atom(self) -> Node:
+        tok = self.take()
+        if tok.kind == "num":
+            return self.node("num", text=tok.text, column=tok.column)
+        if tok.kind == "name":
+            if self.peek().kind == "op" and self.peek().text == "(":
+                return self.call(tok)
+            return self.node("name", text=tok.text, column=tok.column)
+        if tok.kind == "op" and tok.text == "(":
+            self.deeper(tok.column)
+            inner = self.sum()
+            self.expect(")", "')' to close the '(' at column %d" % tok.column)
+            self.depth -= 1
+            return self.node("paren", (inner,), column=tok.column)
+        raise FormulaError(f"unexpected {_token(tok)}; a number, a name, a function call or '(' was expected",
+                           tok.column)
+
+    def call(self, name: Token) -> Node:
+        if name.text not in FUNCTIONS:
+            raise FormulaError(f"unknown function {name.text!r}; functions: {', '.join(FUNCTIONS)}", name.column)
+        self.take()                                   # (
+        self.deeper(name.column)
+        args = [self.sum()]
+        while self.peek().kind == "op" and self.peek().text == ",":
+            self.take()
+            args.append(self.sum())
+        self.expect(")", f"')' to close the call of {name.text}")
+        self.depth -= 1
+        want = SCALAR_FUNCTIONS[name.text][0] if name.text in SCALAR_FUNCTIONS else MATRIX_FUNCTIONS[name.text]
+        if len(args) != want:
+            raise FormulaError(f"{name.text} takes {want} argument{'s' if want > 1 else ''}, got {len(args)}",
+                               name.column)
+        return self.node("call", tuple(args), name.text, name.column)
+
+
+def _token(tok: Token) -> str:
+    return "end of the formula" if tok.kind == "end" else repr(tok.text)
+
+
+def parse_tree(text: str) -> Node:
+    """The tree of `text` (syntax only; names are checked by `Formula.build`)."""
+    if not isinstance(text, str):
+        raise FormulaError(f"expected a formula (text), got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"formula too long: {len(text)} characters; at most {MAX_LENGTH}")
+    if not text.strip():
+        raise FormulaError(f"the formula is empty; allowed: {ALLOWED}")
+    return _Parser(text).formula()
+
+
+def number(text: str, column: int = 0) -> sp.Rational:
+    """A number as written, exactly: 0.1 is 1/10, 1e-3 is 1/1000."""
+    mantissa, _, exp = text.lower().partition("e")
+    if len(mantissa.replace(".", "")) > MAX_DIGITS:
+        raise FormulaError(f"number {text} has too many digits; at most {MAX_DIGITS}", column)
+    if exp and abs(int(exp)) > MAX_EXPONENT:
+        raise FormulaError(f"exponent of {text} out of range; allowed -{MAX_EXPONENT} to {MAX_EXPONENT}", column)
+    return sp.Rational(text.lower())
+
+
+# -- values ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Value:
+    """A scalar (shape ()) or a matrix (shape (rows, cols)); `cost` bounds the size of one entry."""
+
+    expr: sp.Basic
+    shape: tuple = ()
+    cost: int = 1
+
+    @property
+    def is_matrix(self) -> bool:
+        return self.shape != ()
+
+
+def _shape(shape: tuple) -> str:
+    return "a scalar" if shape == () else f"a {shape[0]}×{shape[1]} matrix"
+
+
+def _scalar_if_1x1(m: sp.ImmutableMatrix, cost: int) -> Value:
+    if m.shape == (1, 1):
+        return Value(m[0, 0], (), cost)
+    return Value(m, m.shape, cost)
+
+
+class Formula:
+    """A parsed formula: its tree and the names it uses. `build(names)` makes its value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tree = parse_tree(text)
+
+    @property
+    def names(self) -> set[str]:
+        return self.tree.names()
+
+    def build(self, names: Mapping[str, Value]) -> Value:
+        """The formula's value, SymPy objects built from the tree with `names` standing for each name;
+        a name not in `names`, a shape that does not fit, or too large a result is a FormulaError."""
+        value = self._build(self.tree, names)
+        if value.cost > MAX_COST:
+            raise FormulaError(f"formula too large once written out (about {value.cost} terms per entry; at most "
+                               f"{MAX_COST}); split it into several nodes")
+        return value
+
+    def _build(self, n: Node, names: Mapping[str, Value]) -> Value:
+        k = n.kind
+        if k == "num":
+            return Value(number(n.text, n.column))
+        if k == "name":
+            if n.text not in names:
+                allowed = ", ".join(sorted(names)) or "none"
+                hint = f" ({n.text} is a function: call it as {n.text}(...))" if n.text in FUNCTIONS else ""
+                raise FormulaError(f"unknown name {n.text!r}{hint}; names allowed here: {allowed}", n.column)
+            return names[n.text]
+        if k == "paren":
+            return self._build(n.args[0], names)
+        if k == "neg":
+            a = self._build(n.args[0], names)
+            return Value(-a.expr, a.shape, a.cost + 1)
+        if k == "call":
+            return self._call(n, [self._build(a, names) for a in n.args])
+        a, b = (self._build(x, names) for x in n.args)
+        if k in ("add", "sub"):
+            if a.shape != b.shape:
+                raise FormulaError(f"cannot {'add' if k == 'add' else 'subtract'} {_shape(b.shape)} "
+                                   f"{'to' if k == 'add' else 'from'} {_shape(a.shape)}", n.column)
+            expr = a.expr + b.expr if k == "add" else a.expr - b.expr
+            return Value(sp.ImmutableMatrix(expr) if a.is_matrix else expr, a.shape, a.cost + b.cost + 1)
+        if k == "mul":
+            if a.is_matrix and b.is_matrix:
+                if a.shape[1] != b.shape[0]:
+                    raise FormulaError(f"cannot multiply {_shape(a.shape)} by {_shape(b.shape)}: "
+                                       f"{a.shape[1]} columns against {b.shape[0]} rows", n.column)
+                return _scalar_if_1x1(sp.ImmutableMatrix(a.expr * b.expr), a.shape[1] * (a.cost + b.cost + 1))
+            if a.is_matrix or b.is_matrix:
+                shape = a.shape if a.is_matrix else b.shape
+                return Value(sp.ImmutableMatrix(a.expr * b.expr), shape, a.cost + b.cost + 1)
+            return Value(a.expr * b.expr, (), a.cost + b.cost + 1)
+        if k == "div":
+            if b.is_matrix:
+                raise FormulaError(f"cannot divide by {_shape(b.shape)}; only by a scalar", n.column)
+            if b.expr == 0:
+                raise FormulaError("division by zero", n.column)
+            expr = a.expr / b.expr
+            return Value(sp.ImmutableMatrix(expr) if a.is_matrix else expr, a.shape, a.cost + b.cost + 1)
+        if k == "pow":
+            if a.is_matrix:
+                raise FormulaError(f"cannot raise {_shape(a.shape)} to a power; powers are of scalars "
+                                   "(write M*M for a matrix product)", n.column)
+            p = b.expr
+            if b.is_matrix or not p.is_Rational:
+                raise FormulaError(f"the exponent must be a number (from -{MAX_POWER} to {MAX_POWER}); "
+                                   "write exp(y*ln(x)) for x to the power y", n.column)
+            if abs(p) > MAX_POWER:
+                raise FormulaError(f"exponent {p} too large; allowed -{MAX_POWER} to {MAX_POWER}", n.column)
+            if a.expr == 0 and p < 0:
+                raise FormulaError("division by zero (0 to a negative power)", n.column)
+            return Value(a.expr ** p, (), a.cost + 2)
+        raise AssertionError(k)           # pragma: no cover - every kind is handled above
+
+    def _call(self, n: Node, args: list[Value]) -> Value:
+        name = n.text
+        if name == "transpose":
+            a = args[0]
+            if not a.is_matrix:
+                return a
+            return Value(sp.ImmutableMatrix(a.expr.T), (a.shape[1], a.shape[0]), a.cost)
+        if name == "sum":
+            a = args[0]
+            if not a.is_matrix:
+                return a
+            return Value(sp.Add(*a.expr), (), (a.cost + 1) * a.shape[0] * a.shape[1])
+        if name == "dot":
+            a, b = args
+            if not (a.is_matrix and b.is_matrix) or 1 not in a.shape or sorted(a.shape) != sorted(b.shape):
+                raise FormulaError(f"dot takes two vectors of the same length; got {_shape(a.shape)} and "
+                                   f"{_shape(b.shape)}", n.column)
+            size = max(a.shape)
+            return Value(sp.Add(*[a.expr[i] * b.expr[i] for i in range(size)]), (), size * (a.cost + b.cost + 1))
+        _, fn = SCALAR_FUNCTIONS[name]
+        if len(args) == 2:
+            a, b = args
+            if a.shape != b.shape and a.is_matrix and b.is_matrix:
+                raise FormulaError(f"{name} of {_shape(a.shape)} and {_shape(b.shape)}: the shapes differ", n.column)
+            if a.is_matrix or b.is_matrix:
+                shape = a.shape if a.is_matrix else b.shape
+                rows, cols = shape
+                entry = (lambda v, r, c: v.expr[r, c] if v.is_matrix else v.expr)
+                return Value(sp.ImmutableMatrix(rows, cols, lambda r, c: fn(entry(a, r, c), entry(b, r, c))),
+                             shape, a.cost + b.cost + 5)
+            return Value(fn(a.expr, b.expr), (), a.cost + b.cost + 5)
+        a = args[0]
+        if a.is_matrix:
+            return Value(a.expr.applyfunc(fn), a.shape, a.cost + 8)
+        return Value(fn(a.expr), (), a.cost + 8)
+
+
+def parse_formula(text: str, names: Mapping[str, Value]) -> Value:
+    """The value of formula `text` in which each of `names` stands for its Value: the general entry
+    point (graph nodes; activation formulas of x, losses of u and t)."""
+    return Formula(text).build(names)
+
+
+def scalar_formula(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
+    """A scalar formula of the given symbols only, e.g. `1.7159*tanh(2*x/3)` with {"x": x}."""
+    return parse_formula(text, {k: Value(v) for k, v in symbols.items()}).expr

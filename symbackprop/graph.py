@@ -1,0 +1,469 @@
+"""Computation graphs written as formulas (`model: graph`): read, evaluate and differentiate.
+
+A graph file names its inputs (scalars, vectors, matrices with their values) and its nodes, each a
+formula of earlier names (formula.py reads it, never eval). The output node L is differentiated:
+the forward values node by node, then the backward pass in reverse order, each step
+∂L/∂q = Σ over the consumers f of q of ∂L/∂f · ∂f/∂q, the local gradients ∂f/∂q by `sympy.diff`
+of f's formula entry by entry (so ∂L/∂M has M's shape), and finally ∂L/∂p for every parameter.
+
+A matrix named A has entry symbols A_12 (row 1, column 2, counted from 1); a vector x (a column,
+written as a list) has x_1, x_2, …. Everything is exact while short, else 30-digit floats.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from .errors import ProblemError
+from .evaluate import size as _size
+from .fields import FieldReader
+from .formula import FUNCTIONS, Formula, FormulaError, Value
+from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
+from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
+
+KEYS = ("title", "description", "model", "inputs", "parameters", "nodes", "output", "precision")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$")
+RESERVED = set(FUNCTIONS) | {"grad", "loss", "model"}
+MAX_INPUTS = 50
+MAX_NODES = 100
+MAX_SIDE = 8              # rows and columns of a matrix
+MAX_WORK = 300_000        # Σ over the edges f ← q of entries(f) × entries(q) × size of f's formula
+MAX_EXACT = 80            # nodes of an exact value kept exact; longer ones become 30-digit floats
+DIGITS = 30
+
+
+# -- the problem -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Quantity:
+    """An input (given value) or a node (formula of earlier names). `symbol` stands for it in the
+    formulas of its consumers: a Symbol, or a matrix of entry symbols."""
+
+    name: str
+    kind: str                          # input or node
+    shape: tuple                       # () or (rows, cols)
+    symbol: Any
+    formula: Formula | None = None
+    rule: Any = None                   # the formula's value in its operands' symbols
+    given: Any = None                  # an input's value
+    path: Path_ = ()
+
+    @property
+    def operands(self) -> set[str]:
+        return self.formula.names if self.formula is not None else set()
+
+    @property
+    def entries(self) -> int:
+        return 1 if self.shape == () else self.shape[0] * self.shape[1]
+
+
+@dataclass(frozen=True)
+class GraphProblem:
+    title: str
+    source: str
+    quantities: tuple[Quantity, ...]   # inputs then nodes, in the file's order
+    parameters: tuple[str, ...]
+    output: str
+    precision: int = 4
+    description: str = ""
+
+    def get(self, name: str) -> Quantity:
+        return next(q for q in self.quantities if q.name == name)
+
+    @property
+    def inputs(self) -> tuple[Quantity, ...]:
+        return tuple(q for q in self.quantities if q.kind == "input")
+
+    @property
+    def nodes(self) -> tuple[Quantity, ...]:
+        return tuple(q for q in self.quantities if q.kind == "node")
+
+
+def entry_symbol(name: str, shape: tuple, r: int, c: int) -> sp.Symbol:
+    """The symbol of entry (r, c) (from 0) of matrix `name`: A_12, or x_2 for a vector."""
+    return sp.Symbol(f"{name}_{entry_suffix(shape, r, c)}", real=True)
+
+
+def entry_suffix(shape: tuple, r: int, c: int) -> str:
+    rows, cols = shape
+    if cols == 1:
+        return str(r + 1)
+    if rows == 1:
+        return str(c + 1)
+    return f"{r + 1}_{c + 1}"
+
+
+def symbol_of(name: str, shape: tuple):
+    if shape == ():
+        return sp.Symbol(name, real=True)
+    return sp.ImmutableMatrix(shape[0], shape[1], lambda r, c: entry_symbol(name, shape, r, c))
+
+
+def is_graph(doc: YamlDocument) -> bool:
+    return isinstance(doc.data, dict) and doc.data.get("model") in ("graph", "quadratic")
+
+
+def load_graph(path: str | Path) -> GraphProblem:
+    """Read and validate a `model: graph` file (or a `model: quadratic` one, read as its graph)."""
+    return read_graph(load_yaml(path))
+
+
+def parse_graph(text: str, source: str = "<string>") -> GraphProblem:
+    return read_graph(parse_yaml(text, source))
+
+
+def read_graph(doc: YamlDocument) -> GraphProblem:
+    if isinstance(doc.data, dict) and doc.data.get("model") == "quadratic":
+        from .quadratic import read_quadratic
+        return quadratic_graph(read_quadratic(doc))
+    return _Reader(doc).problem()
+
+
+class _Reader(FieldReader):
+    """The fields of a graph file, each mistake one FILE:LINE error."""
+
+    def problem(self) -> GraphProblem:
+        data = self.doc.data
+        self.mapping(data, (), "a graph problem")
+        self.check_keys(data, KEYS, (), "a graph problem (model: graph)")
+        source = self.doc.source
+        title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
+        description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
+        for key, what in (("inputs", "the given values, e.g. {x: -2, y: 5, z: -4}"),
+                          ("nodes", "the nodes in order, each a formula of earlier names, e.g. {q: x + y, f: q*z}")):
+            if key not in data:
+                self.fail((key,), f"missing; give {what}")
+        quantities: dict[str, Quantity] = {}
+        raw = self.mapping(data["inputs"], ("inputs",), "the inputs: {name: number, list or matrix}")
+        if not raw:
+            self.fail(("inputs",), "give at least one input")
+        if len(raw) > MAX_INPUTS:
+            self.fail(("inputs",), f"too many inputs: {len(raw)}; at most {MAX_INPUTS}")
+        for key, value in raw.items():
+            name = self.name(key, ("inputs", key), quantities)
+            shape, given = self.array(value, ("inputs", key))
+            quantities[name] = Quantity(name, "input", shape, symbol_of(name, shape), given=given,
+                                        path=("inputs", key))
+        nodes = self.mapping(data["nodes"], ("nodes",), "the nodes: {name: formula}")
+        if not nodes:
+            self.fail(("nodes",), "give at least one node, e.g. f: (x + y)*z")
+        if len(nodes) > MAX_NODES:
+            self.fail(("nodes",), f"too many nodes: {len(nodes)}; at most {MAX_NODES}")
+        later = [str(k) for k in nodes]
+        work = 0
+        for key, text in nodes.items():
+            path = ("nodes", key)
+            name = self.name(key, path, quantities)
+            quantities[name] = q = self.node(name, text, path, quantities, later)
+            work += sum(q.entries * quantities[o].entries for o in q.operands) * max(_cost(q.rule), 1)
+            if work > MAX_WORK:
+                self.fail(path, f"graph too large to differentiate: about {work:,} steps of work; at most "
+                                f"{MAX_WORK:,} (use fewer or smaller matrices)")
+        output = self.output(data, quantities)
+        parameters = self.parameters(data, quantities)
+        precision = data.get("precision", 4)
+        if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 15:
+            self.fail(("precision",), f"precision is the number of decimal places shown, 0 to 15; got {shown(precision)}")
+        return GraphProblem(str(title), source, tuple(quantities.values()), parameters, output, precision,
+                            description)
+
+    def name(self, key: Any, path: Path_, known: dict) -> str:
+        if not isinstance(key, str) or not NAME_RE.match(key):
+            self.fail(path, f"{shown(key)} is not a name; use a letter then letters and digits, at most 16 "
+                            "(x, w0, grad and _ are not allowed)" if not isinstance(key, str) or "_" in key
+                      else f"{shown(key)} is not a name; use a letter then letters and digits, at most 16")
+        if key in RESERVED:
+            self.fail(path, f"{key!r} is reserved (a function or a word of the ids); choose another name")
+        if key in known:
+            where = "an input" if known[key].kind == "input" else "a node"
+            self.fail(path, f"{key!r} is already {where}; every input and node needs its own name")
+        return key
+
+    def array(self, value: Any, path: Path_) -> tuple[tuple, Any]:
+        """A number, a list of numbers (a column vector) or a list of rows (a matrix)."""
+        if not isinstance(value, list):
+            return (), self.number(value, path)
+        if not value:
+            self.fail(path, "an empty list; give a number, a list of numbers (a vector) or a list of rows")
+        if all(isinstance(v, list) for v in value):
+            cols = len(value[0])
+            if not 1 <= len(value) <= MAX_SIDE or not 1 <= cols <= MAX_SIDE:
+                self.fail(path, f"a matrix has 1 to {MAX_SIDE} rows and columns; got {len(value)}×{cols}")
+            for r, row in enumerate(value):
+                if len(row) != cols:
+                    self.fail(path + (r,), f"row {r + 1} has {len(row)} entries; the first row has {cols}")
+            m = sp.ImmutableMatrix([[self.number(v, path + (r, c)) for c, v in enumerate(row)]
+                                    for r, row in enumerate(value)])
+            return m.shape, m
+        if any(isinstance(v, list) for v in value):
+            self.fail(path, "mixes numbers and rows; give a list of numbers (a vector) or a list of rows (a matrix)")
+        if len(value) > MAX_SIDE:
+            self.fail(path, f"a vector has 1 to {MAX_SIDE} entries; got {len(value)}")
+        m = sp.ImmutableMatrix([self.number(v, path + (i,)) for i, v in enumerate(value)])
+        return m.shape, m
+
+    def node(self, name: str, text: Any, path: Path_, known: dict[str, Quantity], later: list[str]) -> Quantity:
+        if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+            self.fail(path, f"expected a formula (text such as \"q*z\"), got {shown(text)}")
+        text = str(text)
+        try:
+            formula = Formula(text)
+            for used in sorted(formula.names):
+                if used == name:
+                    self.fail(path, f"{name!r} uses itself; a node is a formula of the inputs and the nodes above it")
+                if used not in known and used in later:
+                    self.fail(path, f"{used!r} is used before it is defined; nodes are computed in order, each from "
+                                    f"the inputs and the nodes above it")
+            rule = formula.build({n: Value(q.symbol, q.shape) for n, q in known.items()})
+        except FormulaError as exc:
+            where = f" at column {exc.column} ({_caret(text, exc.column)})" if exc.column else ""
+            self.fail(path, f"in the formula {shown(text)}{where}: {exc.message}")
+        return Quantity(name, "node", rule.shape, symbol_of(name, rule.shape), formula, rule.expr, path=path)
+
+    def output(self, data: dict, quantities: dict[str, Quantity]) -> str:
+        nodes = [q for q in quantities.values() if q.kind == "node"]
+        if "output" in data:
+            out = data["output"]
+            if not isinstance(out, str) or out not in quantities or quantities[out].kind != "node":
+                self.fail(("output",), f"{shown(out)} is not a node; nodes are {', '.join(q.name for q in nodes)}")
+        else:
+            out = nodes[-1].name
+        if quantities[out].shape != ():
+            path = ("output",) if "output" in data else quantities[out].path
+            self.fail(path, f"the output {out!r} is a {quantities[out].shape[0]}×{quantities[out].shape[1]} matrix; "
+                            "the differentiated output must be a scalar (sum it, or pick a scalar node)")
+        return out
+
+    def parameters(self, data: dict, quantities: dict[str, Quantity]) -> tuple[str, ...]:
+        inputs = [q.name for q in quantities.values() if q.kind == "input"]
+        if "parameters" not in data:
+            return tuple(inputs)
+        raw = data["parameters"]
+        if not isinstance(raw, list) or not raw:
+            self.fail(("parameters",), f"expected a list of input names, e.g. [{', '.join(inputs[:3])}]")
+        out = []
+        for i, p in enumerate(raw):
+            if not isinstance(p, str) or p not in inputs:
+                self.fail(("parameters", i), f"{shown(p)} is not an input; inputs are {', '.join(inputs)}")
+            if p in out:
+                self.fail(("parameters", i), f"{p!r} is listed twice")
+            out.append(p)
+        return tuple(p for p in inputs if p in out)
+
+
+def _caret(text: str, column: int) -> str:
+    """The formula with ⟨…⟩ around the character at `column`, e.g. `q*⟨w⟩`."""
+    i = column - 1
+    if i >= len(text):
+        return f"{text}⟨⟩"
+    return f"{text[:i]}⟨{text[i]}⟩{text[i + 1:]}"
+
+
+def _cost(rule: Any) -> int:
+    entries = list(rule) if isinstance(rule, sp.MatrixBase) else [rule]
+    return max(_size(e, 5000) for e in entries)
+
+
+def quadratic_graph(prob) -> GraphProblem:
+    """A `model: quadratic` file as the graph it stands for: M = xᵀA, q = Mx, y = q + b·x + c,
+    L = (y − t)², with parameters A, b, c."""
+    text = {"M": "transpose(x)*A", "q": "M*x", "y": "q + dot(b, x) + c", "L": "(y - t)^2"}
+    quantities: dict[str, Quantity] = {}
+    for name, given in (("x", prob.x), ("A", prob.A), ("b", prob.b), ("c", prob.c), ("t", prob.target)):
+        shape = given.shape if isinstance(given, sp.MatrixBase) else ()
+        quantities[name] = Quantity(name, "input", shape, symbol_of(name, shape),
+                                    given=sp.ImmutableMatrix(given) if shape else given)
+    for name, formula_text in text.items():
+        formula = Formula(formula_text)
+        rule = formula.build({n: Value(q.symbol, q.shape) for n, q in quantities.items()})
+        quantities[name] = Quantity(name, "node", rule.shape, symbol_of(name, rule.shape), formula, rule.expr)
+    return GraphProblem(prob.title, prob.source, tuple(quantities.values()), ("A", "b", "c"), "L", prob.precision)
+
+
+# -- the solution ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Contribution:
+    """One consumer f of q in ∂L/∂q: ∂L/∂f · ∂f/∂q, with the local gradient ∂f/∂q (a formula of
+    f's operands, of q's shape) when f is a scalar, else None (the sum over f's entries)."""
+
+    consumer: str
+    local: Any
+    value: Any
+
+
+@dataclass(frozen=True)
+class GStep:
+    """One step: `id`, section (given, forward, backward), the quantity, its value; backward steps
+    carry their contributions."""
+
+    id: str
+    section: str
+    name: str
+    value: Any
+    contributions: tuple[Contribution, ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphSolution:
+    problem: GraphProblem
+    values: dict                    # name -> value (scalar or ImmutableMatrix)
+    gradients: dict                 # name -> ∂L/∂name for every quantity on a path parameter → output
+    steps: tuple[GStep, ...]
+    env: dict = field(repr=False, default_factory=dict)   # symbol -> value, every entry
+
+    def step(self, sid: str) -> GStep:
+        return next(s for s in self.steps if s.id == sid)
+
+    @property
+    def precision(self) -> int:
+        return self.problem.precision
+
+
+def _exact_or_float(e: sp.Expr) -> sp.Expr:
+    if _size(e, MAX_EXACT) > MAX_EXACT:
+        return e.evalf(DIGITS)
+    return e
+
+
+def _finite(e, what: str, prob: GraphProblem, path: Path_) -> None:
+    entries = list(e) if isinstance(e, sp.MatrixBase) else [e]
+    for v in entries:
+        if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not v.is_finite and v.is_finite is not None:
+            raise ProblemError(f"{what} is not defined at these values (a division by zero, the log of 0, …)",
+                               source=prob.source, field=".".join(str(p) for p in path) or None)
+        if not v.is_real and v.is_real is not None:
+            raise ProblemError(f"{what} is not a real number at these values (the log or square root of a "
+                               "negative number?)", source=prob.source, field=".".join(str(p) for p in path) or None)
+
+
+def evaluate(expr, env: dict):
+    """`expr` (scalar or matrix) with the values of `env` put in, exact while short."""
+    if isinstance(expr, sp.MatrixBase):
+        return sp.ImmutableMatrix(expr.shape[0], expr.shape[1],
+                                  lambda r, c: _exact_or_float(sp.sympify(expr[r, c]).xreplace(env)))
+    return _exact_or_float(sp.sympify(expr).xreplace(env))
+
+
+def _bind(q: Quantity, value, env: dict) -> None:
+    if q.shape == ():
+        env[q.symbol] = value
+    else:
+        for r in range(q.shape[0]):
+            for c in range(q.shape[1]):
+                env[q.symbol[r, c]] = value[r, c]
+
+
+def relevant(prob: GraphProblem) -> list[str]:
+    """The quantities on a path from a parameter to the output, in the file's order."""
+    feeds_output = {prob.output}
+    for q in reversed(prob.quantities):
+        if q.name in feeds_output:
+            feeds_output |= q.operands
+    from_params = set(prob.parameters)
+    for q in prob.quantities:
+        if q.operands & from_params:
+            from_params.add(q.name)
+    return [q.name for q in prob.quantities if q.name in feeds_output and q.name in from_params]
+
+
+def local_gradient(f: Quantity, q: Quantity):
+    """∂f/∂q for a scalar f: diff of f's formula by each entry of q, in q's shape."""
+    if q.shape == ():
+        return sp.diff(f.rule, q.symbol)
+    return sp.ImmutableMatrix(q.shape[0], q.shape[1], lambda r, c: sp.diff(f.rule, q.symbol[r, c]))
+
+
+def solve_graph(prob: GraphProblem) -> GraphSolution:
+    """The forward values node by node, then the backward pass in reverse order."""
+    env: dict = {}
+    values: dict = {}
+    steps: list[GStep] = []
+    for q in prob.quantities:
+        if q.kind == "input":
+            value = q.given
+            steps.append(GStep(q.name, "given", q.name, value))
+        else:
+            value = evaluate(q.rule, env)
+            _finite(value, f"node {q.name}", prob, q.path)
+            steps.append(GStep(q.name, "forward", q.name, value))
+        values[q.name] = value
+        _bind(q, value, env)
+    wanted = relevant(prob)
+    gradients: dict = {prob.output: sp.Integer(1)}
+    steps.append(GStep(f"grad_{prob.output}", "backward", prob.output, sp.Integer(1)))
+    by_name = {q.name: q for q in prob.quantities}
+    order = [n for n in reversed(wanted) if n != prob.output and by_name[n].kind == "node"] + \
+            [n for n in wanted if by_name[n].kind == "input"]
+    for name in order:
+        q = by_name[name]
+        parts = []
+        for f in prob.quantities:
+            if f.name not in gradients or name not in f.operands:
+                continue
+            if f.shape == ():
+                local = _tidy(local_gradient(f, q))
+                local_value = evaluate(local, env)
+                contrib = gradients[f.name] * local_value
+                contrib = sp.ImmutableMatrix(contrib) if q.shape else contrib
+            else:
+                local = matmul_form(prob, f, q)
+                total = sp.zeros(*q.shape) if q.shape else sp.Integer(0)
+                upstream = gradients[f.name]
+                for r in range(f.shape[0]):
+                    for c in range(f.shape[1]):
+                        g = upstream[r, c]
+                        if g == 0:
+                            continue
+                        sub = _Entry(f, r, c)
+                        total = total + g * evaluate(local_gradient(sub, q), env)
+                contrib = sp.ImmutableMatrix(total) if q.shape else total
+            parts.append(Contribution(f.name, local, contrib))
+        value = parts[0].value
+        for p in parts[1:]:
+            value = value + p.value
+        value = evaluate(value, {}) if not q.shape else sp.ImmutableMatrix(value).applyfunc(_exact_or_float)
+        _finite(value, f"∂{prob.output}/∂{name}", prob, q.path)
+        gradients[name] = value
+        steps.append(GStep(f"grad_{name}", "backward", name, value, tuple(parts)))
+    return GraphSolution(prob, values, gradients, tuple(steps), env)
+
+
+def _bare(node):
+    while node.kind == "paren":
+        node = node.args[0]
+    return node
+
+
+def matmul_form(prob: GraphProblem, f: Quantity, q: Quantity):
+    """For a matrix node f = P*B (a matrix product) with q one of its factors and nowhere else in f,
+    the matrix-calculus form of the local step: ("left", B) for q = P (∂L/∂P = ∂L/∂f·Bᵀ), ("right", P)
+    for q = B (∂L/∂B = Pᵀ·∂L/∂f); else None (the step is the sum over f's entries)."""
+    tree = _bare(f.formula.tree)
+    if tree.kind != "mul" or q.shape == ():
+        return None
+    a, b = (_bare(n) for n in tree.args)
+    names = {n.name: Value(n.symbol, n.shape) for n in prob.quantities}
+    for side, mine, other in (("left", a, b), ("right", b, a)):
+        if mine.kind == "name" and mine.text == q.name and q.name not in other.names():
+            if f.formula._build(other, names).is_matrix:
+                return ("matmul", side, other)
+    return None
+
+
+class _Entry:
+    """Entry (r, c) of a matrix node, standing for a scalar node in `local_gradient`."""
+
+    def __init__(self, f: Quantity, r: int, c: int) -> None:
+        self.rule = f.rule[r, c]
+
+
+def _tidy(expr):
+    """A local gradient as a teacher writes it: 2(y − t), not 2y − 2t."""
+    if isinstance(expr, sp.MatrixBase):
+        return sp.ImmutableMatrix(expr.applyfunc(sp.factor_terms))
+    return sp.factor_terms(expr)

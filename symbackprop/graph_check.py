@@ -1,0 +1,193 @@
+"""A computation graph's second opinions: `solve --check` and `derive` on a `model: graph` file.
+
+`compose` writes the output out in the inputs (every node's formula put into its consumers), so
+that `sympy.diff` of it by each parameter entry is a path to the gradient independent of the
+backward pass; `check_graph` compares the backward pass with it and with central finite
+differences of the output evaluated node by node with 30-digit floats. `derive_graph` gives each
+∂L/∂p as a formula of the inputs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import ProblemError
+from .evaluate import size as _size
+from .graph import GraphProblem, GraphSolution, Quantity, entry_suffix
+
+MAX_COMPOSED = 20_000        # nodes of the output written out in the inputs
+STEP = sp.Float("1e-6", 30)
+DIGITS = 30
+
+
+def _entries(q: Quantity) -> list[tuple[str, sp.Symbol]]:
+    """(id suffix, symbol) of every entry of q: ("", q) for a scalar, ("_1_2", A_1_2) for a matrix."""
+    if q.shape == ():
+        return [("", q.symbol)]
+    return [("_" + entry_suffix(q.shape, r, c), q.symbol[r, c]) for r in range(q.shape[0]) for c in range(q.shape[1])]
+
+
+def compose(prob: GraphProblem, keep: set[str]) -> dict:
+    """Every node written out in the inputs: the inputs named in `keep` stay symbols, the others are
+    their values. A ProblemError when the output grows past MAX_COMPOSED nodes."""
+    env: dict = {}
+    for q in prob.inputs:
+        if q.name in keep:
+            continue
+        for (_, sym), v in zip(_entries(q), (list(q.given) if q.shape else [q.given])):
+            env[sym] = v
+    out = {}
+    for q in prob.nodes:
+        rule = q.rule.xreplace(env)
+        for e in (list(rule) if q.shape else [rule]):
+            if _size(e, MAX_COMPOSED) > MAX_COMPOSED:
+                raise ProblemError(f"node {q.name} written out in the inputs has more than {MAX_COMPOSED:,} terms; "
+                                   "too large to differentiate directly", source=prob.source,
+                                   field=".".join(str(p) for p in q.path) or None)
+        if q.shape:
+            for (_, sym), e in zip(_entries(q), list(rule)):
+                env[sym] = e
+        else:
+            env[q.symbol] = rule
+        out[q.name] = rule
+    return out
+
+
+@dataclass(frozen=True)
+class GraphCheck:
+    rows: dict                  # id -> {"backward", "direct", "finite_difference"}
+    max_direct: float
+    max_fd: float
+    step: float
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def ok(self) -> bool:
+        return self.max_direct <= 1e-12 and self.max_fd <= 1e-6
+
+
+def _rel(a: float, b: float) -> float:
+    return abs(a - b) / max(1.0, abs(a), abs(b))
+
+
+def _forward(prob: GraphProblem, env: dict):
+    """The output with the inputs of `env` (30-digit floats), node by node."""
+    env = dict(env)
+    for q in prob.nodes:
+        value = q.rule.xreplace(env)
+        if q.shape:
+            for (_, sym), e in zip(_entries(q), list(value)):
+                env[sym] = sp.N(e, DIGITS)
+        else:
+            env[q.symbol] = sp.N(value, DIGITS)
+    return env[prob.get(prob.output).symbol]
+
+
+def check_graph(sol: GraphSolution) -> GraphCheck:
+    """Every entry of every ∂L/∂p three ways: the backward pass, sympy.diff of the output written out
+    in the inputs, and central finite differences (h = 1e-6, 30 digits)."""
+    prob = sol.problem
+    composed = compose(prob, set(prob.parameters))[prob.output]
+    base = {}
+    for q in prob.inputs:
+        for (_, sym), v in zip(_entries(q), (list(q.given) if q.shape else [q.given])):
+            base[sym] = sp.Float(v, DIGITS) if v.is_Rational else sp.N(v, DIGITS)
+    exact_at = {sym: v for q in prob.inputs if q.name in prob.parameters
+                for (_, sym), v in zip(_entries(q), (list(q.given) if q.shape else [q.given]))}
+    rows, max_direct, max_fd = {}, 0.0, 0.0
+    for name in prob.parameters:
+        q = prob.get(name)
+        grad = sol.gradients.get(name)
+        for suffix, sym in _entries(q):
+            if grad is None:
+                backward = 0.0
+            else:
+                backward = float(grad[_index(q, suffix)] if q.shape else grad)
+            direct = float(sp.N(sp.diff(composed, sym).xreplace(exact_at), DIGITS))
+            up, down = dict(base), dict(base)
+            up[sym], down[sym] = base[sym] + STEP, base[sym] - STEP
+            fd = float((_forward(prob, up) - _forward(prob, down)) / (2 * STEP))
+            rows[f"grad_{name}{suffix}"] = {"backward": backward, "direct": direct, "finite_difference": fd}
+            max_direct, max_fd = max(max_direct, _rel(backward, direct)), max(max_fd, _rel(backward, fd))
+    return GraphCheck(rows, max_direct, max_fd, float(STEP))
+
+
+def _index(q: Quantity, suffix: str) -> tuple[int, int]:
+    parts = [int(p) - 1 for p in suffix.strip("_").split("_")]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return (parts[0], 0) if q.shape[1] == 1 else (0, parts[0])
+
+
+@dataclass(frozen=True)
+class GraphDerivation:
+    """∂L/∂p for every parameter p, symbolically: `chained`, by the backward pass with the nodes kept
+    as names (2(y − t)·x_1, as the lecture writes it), and `written_out`, with every node written
+    out in the inputs (None where an entry would exceed SHOW_WRITTEN_OUT nodes); `check`: the
+    numbers three ways."""
+
+    solution: GraphSolution
+    chained: dict
+    written_out: dict
+    check: GraphCheck
+
+
+SHOW_WRITTEN_OUT = 30
+
+
+def _symbolic_backward(prob: GraphProblem) -> dict:
+    """∂L/∂q for every quantity on a path parameter → output, as formulas of the node names."""
+    from .graph import local_gradient, relevant
+    by_name = {q.name: q for q in prob.quantities}
+    grads: dict = {prob.output: sp.Integer(1)}
+    wanted = relevant(prob)
+    order = [n for n in reversed(wanted) if n != prob.output and by_name[n].kind == "node"] + \
+            [n for n in wanted if by_name[n].kind == "input"]
+    for name in order:
+        q = by_name[name]
+        total = sp.zeros(*q.shape) if q.shape else sp.Integer(0)
+        for f in prob.quantities:
+            if f.name not in grads or name not in f.operands:
+                continue
+            if f.shape == ():
+                total = total + grads[f.name] * local_gradient(f, q)
+            else:
+                for r in range(f.shape[0]):
+                    for c in range(f.shape[1]):
+                        class _E:
+                            rule = f.rule[r, c]
+                        total = total + grads[f.name][r, c] * local_gradient(_E, q)
+        if q.shape:
+            total = sp.ImmutableMatrix(total).applyfunc(sp.factor_terms)
+            cells = list(total)
+        else:
+            total = sp.factor_terms(total)
+            cells = [total]
+        if any(_size(e, MAX_COMPOSED) > MAX_COMPOSED for e in cells):
+            raise ProblemError(f"∂{prob.output}/∂{name} has more than {MAX_COMPOSED:,} terms; too large to write "
+                               "out", source=prob.source, field=".".join(str(p) for p in q.path) or None)
+        grads[name] = total
+    return grads
+
+
+def derive_graph(sol: GraphSolution) -> GraphDerivation:
+    prob = sol.problem
+    grads = _symbolic_backward(prob)
+    composed = compose(prob, {q.name for q in prob.inputs})[prob.output]
+    chained, written = {}, {}
+    for name in prob.parameters:
+        q = prob.get(name)
+        chained[name] = grads.get(name, sp.zeros(*q.shape) if q.shape else sp.Integer(0))
+        if q.shape:
+            full = sp.ImmutableMatrix(q.shape[0], q.shape[1],
+                                      lambda r, c: sp.factor_terms(sp.diff(composed, q.symbol[r, c])))
+            cells = list(full)
+        else:
+            full = sp.factor_terms(sp.diff(composed, q.symbol))
+            cells = [full]
+        written[name] = full if all(_size(e, SHOW_WRITTEN_OUT) <= SHOW_WRITTEN_OUT for e in cells) else None
+    return GraphDerivation(sol, chained, written, check_graph(sol))

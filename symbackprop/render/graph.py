@@ -1,0 +1,434 @@
+"""A computation graph's worked solution (`model: graph`) as a document (every format renders it)
+and as JSON data.
+
+Sections: the given values; the forward pass, node = formula = numbers put in = value; the backward
+pass in reverse order, ∂L/∂q = Σ_f ∂L/∂f·∂f/∂q = ∂L/∂f·(local gradient) = numbers = value, matrices
+with their shape; and, with `checks`, the gradient check. The formulas print from their own tree
+(formula.Node), so they read as the file wrote them.
+
+JSON ids: each input and node by its name (`q`, `A`), its gradient `grad_q`, and for a matrix each
+entry as `A_1_2` and `grad_A_1_2` (a vector's: `x_2`, `grad_x_2`), counted from 1.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+import sympy as sp
+
+from ..document import Document, Part, Section, Step, Text
+from ..formula import Node
+from ..graph import GraphSolution, entry_suffix
+from ..messages import msg
+from ..printing import LatexPrinter, TextPrinter, format_value
+from .steps import joined, step_links
+
+
+class Num(str):
+    """A number or matrix as shown in text, remembering its LaTeX."""
+
+    latex: str
+
+    def __new__(cls, text: str, latex: str | None = None) -> "Num":
+        obj = super().__new__(cls, text)
+        obj.latex = text if latex is None else latex
+        return obj
+
+
+def _entry(v, precision: int) -> tuple[str, bool]:
+    return format_value(sp.sympify(v), precision)
+
+
+def shown(value, precision: int) -> tuple[Num, bool]:
+    """A value for people: a number, or a matrix `[1, 0; 0, 1]` (LaTeX: bmatrix); whether exact."""
+    if not isinstance(value, sp.MatrixBase):
+        s, exact = _entry(value, precision)
+        return Num(s), exact
+    cells = [[_entry(value[r, c], precision) for c in range(value.cols)] for r in range(value.rows)]
+    text = "[" + "; ".join(", ".join(s for s, _ in row) for row in cells) + "]"
+    latex = r"\begin{bmatrix}" + r" \\ ".join(" & ".join(s for s, _ in row) for row in cells) + r"\end{bmatrix}"
+    return Num(text, latex), all(e for row in cells for _, e in row)
+
+
+def name_latex(name: str) -> str:
+    return sp.latex(sp.Symbol(name))
+
+
+class _Text(TextPrinter):
+    def _print_sigmoid(self, expr) -> str:
+        return f"σ({self._print(expr.args[0])})"
+
+    def _print_Sign(self, expr) -> str:
+        return f"sign({self._print(expr.args[0])})"
+
+
+class _Latex(LatexPrinter):
+    def _print_sigmoid(self, expr, exp=None) -> str:
+        s = rf"\sigma\left({self._print(expr.args[0])}\right)"
+        return s if exp is None else rf"{s}^{{{exp}}}"
+
+
+_TEXT_CALLS = {"log": "ln", "sigmoid": "σ"}
+_LATEX_CALLS = {"exp": r"\exp", "log": r"\ln", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
+                "sigmoid": r"\sigma", "max": r"\max", "min": r"\min"}
+_ATOMS = ("num", "name", "paren", "call")
+
+
+class GraphMath:
+    """How a graph's steps print: formulas from their tree, the backward chain, matrices as brackets."""
+
+    def __init__(self, sol: GraphSolution) -> None:
+        self.sol = sol
+        self.output = sol.problem.output
+        names_text, names_latex = {}, {}
+        for q in sol.problem.quantities:
+            if q.shape == ():
+                names_text[q.symbol], names_latex[q.symbol] = q.name, name_latex(q.name)
+            else:
+                for r in range(q.shape[0]):
+                    for c in range(q.shape[1]):
+                        sub = entry_suffix(q.shape, r, c).replace("_", "")
+                        if max(q.shape) > 9:
+                            sub = entry_suffix(q.shape, r, c).replace("_", ",")
+                        names_text[q.symbol[r, c]] = f"{q.name}_{sub}"
+                        names_latex[q.symbol[r, c]] = f"{name_latex(q.name)}_{{{sub}}}"
+        self.names = {False: names_text, True: names_latex}
+
+    # -- the Math protocol ------------------------------------------------------------------------
+    def text(self, expr: Any, values: Mapping | None = None) -> str:
+        return self._show(expr, values, False)
+
+    def latex(self, expr: Any, values: Mapping | None = None) -> str:
+        return self._show(expr, values, True)
+
+    def number(self, value: Any, precision: int) -> str:
+        return shown(value, precision)[0]
+
+    def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
+        s, exact = shown(step.value, precision)
+        out = s.latex if latex else str(s)
+        if isinstance(step.value, sp.MatrixBase):
+            r, c = step.value.shape
+            out += rf"\ ({r}\times{c})" if latex else f" ({r}×{c})"
+        return out, exact
+
+    # -- printing ---------------------------------------------------------------------------------
+    def _show(self, expr, values, latex: bool) -> str:
+        if isinstance(expr, tuple) and expr and expr[0] == "name":
+            return name_latex(expr[1]) if latex else expr[1]
+        if isinstance(expr, tuple) and expr and expr[0] == "grad":
+            return self._grad(self.output, expr[1], latex)
+        if isinstance(expr, tuple) and expr and expr[0] == "chain":
+            return self._chain(expr, values, latex)
+        if isinstance(expr, Node):
+            return self._node(expr, values, latex)
+        return self._sympy(expr, values, latex)
+
+    def _grad(self, top: str, bottom: str, latex: bool) -> str:
+        if latex:
+            return rf"\frac{{\partial {name_latex(top)}}}{{\partial {name_latex(bottom)}}}"
+        return f"∂{top}/∂{bottom}"
+
+    def _value(self, v: str, latex: bool) -> str:
+        s = v.latex if (latex and isinstance(v, Num)) else str(v)
+        if s.startswith("-"):
+            return rf"\left({s}\right)" if latex else f"({s})"
+        return s
+
+    def _sympy(self, expr, values, latex: bool) -> str:
+        names = self.names[latex]
+        vals = None if values is None else {k: (v.latex if latex and isinstance(v, Num) else str(v))
+                                             for k, v in values.items() if isinstance(k, sp.Basic)}
+        if isinstance(expr, sp.MatrixBase):
+            def cell(e):
+                if values is not None and e in values:          # a number alone needs no parentheses
+                    v = values[e]
+                    return v.latex if latex and isinstance(v, Num) else str(v)
+                return self._sympy(e, values, latex)
+            cells = [[cell(expr[r, c]) for c in range(expr.cols)] for r in range(expr.rows)]
+            if latex:
+                return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(row) for row in cells) + r"\end{bmatrix}"
+            return "[" + "; ".join(", ".join(row) for row in cells) + "]"
+        if latex:
+            return _Latex(dict(names=names, values=vals, mul_symbol="times" if values is not None else "dot",
+                               indexed={}, terms=None)).doprint(expr)
+        return _Text(dict(names=names, values=vals, times=values is not None, indexed={}, terms=None)).doprint(expr)
+
+    def _chain(self, form, values, latex: bool) -> str:
+        """("chain", with_locals, ((f, local), …)) for ∂L/∂q: Σ ∂L/∂f·∂f/∂q, or Σ ∂L/∂f·local."""
+        _, q, with_locals, terms = form
+        out = []
+        times = (r" \times " if latex else " × ") if values is not None else (r" \cdot " if latex else "·")
+        alone = len(terms) == 1
+        for f, local in terms:
+            upstream = self._grad(self.output, f, latex)
+            if values is not None and ("grad", f) in values:
+                v = values[("grad", f)]
+                upstream = (v.latex if latex and isinstance(v, Num) else str(v)) if alone and local == 1 \
+                    else self._value(v, latex)
+            if not with_locals:
+                link = self._grad(f, q, latex)
+                out.append(link if f == self.output else upstream + (" " if latex else "·") + link)
+                continue
+            if isinstance(local, tuple):             # f = P*B: ∂L/∂P = ∂L/∂f·Bᵀ, ∂L/∂B = Pᵀ·∂L/∂f
+                _, side, other = local
+                factor = self._transposed(other, values, latex)
+                out.append(upstream + times + factor if side == "left" else factor + times + upstream)
+                continue
+            if local == 1:
+                out.append("1" if f == self.output else upstream)
+                continue
+            if values is not None and f == self.output and local in values:
+                v = values[local]
+                out.append(v.latex if latex and isinstance(v, Num) else str(v))
+                continue
+            shown_local = self._sympy(local, values, latex)
+            if f == self.output:           # ∂L/∂L = 1: the local gradient alone
+                out.append(shown_local)
+                continue
+            if isinstance(local, sp.Expr) and isinstance(local, sp.Add):
+                shown_local = rf"\left({shown_local}\right)" if latex else f"({shown_local})"
+            out.append(upstream + times + shown_local)
+        return " + ".join(out)
+
+    def _transposed(self, n: Node, values, latex: bool) -> str:
+        """Nᵀ as written: transpose(x)ᵀ is x."""
+        while n.kind == "paren":
+            n = n.args[0]
+        if n.kind == "call" and n.text == "transpose":
+            return self._factor(n.args[0], values, latex)
+        inner = self._node(n, values, latex, n.kind != "name")
+        if n.kind not in ("name", "call"):
+            inner = rf"\left({inner}\right)" if latex else f"({inner})"
+        return f"{inner}^{{\\top}}" if latex else f"{inner}ᵀ"
+
+    def _node(self, n: Node, values, latex: bool, top: bool = True) -> str:
+        k = n.kind
+        sub = lambda a: self._node(a, values, latex, False)      # noqa: E731
+        if k == "num":
+            return n.text
+        if k == "name":
+            if values is not None and n.text in values:
+                v = values[n.text]
+                return (v.latex if latex and isinstance(v, Num) else str(v)) if top else self._value(v, latex)
+            return name_latex(n.text) if latex else n.text
+        if k == "paren":
+            inner = self._node(n.args[0], values, latex, True)
+            return rf"\left({inner}\right)" if latex else f"({inner})"
+        if k == "neg":
+            a = n.args[0]
+            inner = sub(a)
+            if a.kind in ("add", "sub"):
+                inner = rf"\left({inner}\right)" if latex else f"({inner})"
+            return "-" + inner
+        if k in ("add", "sub"):
+            right = sub(n.args[1])
+            if k == "sub" and n.args[1].kind in ("add", "sub"):
+                right = rf"\left({right}\right)" if latex else f"({right})"
+            return f"{sub(n.args[0])} {'+' if k == 'add' else '-'} {right}"
+        if k == "mul":
+            a, b = (self._factor(x, values, latex) for x in n.args)
+            if values is None:
+                return f"{a} \\cdot {b}" if latex else f"{a}·{b}"
+            return f"{a} \\times {b}" if latex else f"{a} × {b}"
+        if k == "div":
+            if latex:
+                return rf"\frac{{{self._node(n.args[0], values, latex, True)}}}{{{self._node(n.args[1], values, latex, True)}}}"
+            return f"{self._factor(n.args[0], values, latex)}/{self._factor(n.args[1], values, latex, strict=True)}"
+        if k == "pow":
+            base = sub(n.args[0])
+            if n.args[0].kind not in _ATOMS or (n.args[0].kind == "num" and n.args[0].text.startswith("-")) \
+                    or base.startswith("-") or (values is not None and n.args[0].kind == "name"
+                                               and isinstance(values.get(n.args[0].text), Num)
+                                               and str(values[n.args[0].text]).startswith("-")):
+                if not (base.startswith("(") or base.startswith(r"\left(")):
+                    base = rf"\left({base}\right)" if latex else f"({base})"
+            exp = self._node(n.args[1], values, latex, True)
+            if latex:
+                return f"{base}^{{{exp}}}"
+            return f"{base}²" if exp == "2" else f"{base}^{exp}" if n.args[1].kind in _ATOMS else f"{base}^({exp})"
+        if k == "call":
+            return self._call(n, values, latex)
+        raise AssertionError(k)            # pragma: no cover
+
+    def _factor(self, n: Node, values, latex: bool, strict: bool = False) -> str:
+        s = self._node(n, values, latex, False)
+        if n.kind in ("add", "sub") or (strict and n.kind in ("mul", "div")):
+            return rf"\left({s}\right)" if latex else f"({s})"
+        return s
+
+    def _call(self, n: Node, values, latex: bool) -> str:
+        args = [self._node(a, values, latex, True) for a in n.args]
+        f = n.text
+        if f == "transpose":
+            a = n.args[0]
+            base = args[0] if a.kind in ("name", "paren") and not (values is not None and a.kind == "name") \
+                else (rf"\left({args[0]}\right)" if latex and a.kind != "name" else args[0] if a.kind == "name"
+                      else f"({args[0]})")
+            return f"{base}^{{\\top}}" if latex else f"{base}ᵀ"
+        if f == "abs":
+            return rf"\left|{args[0]}\right|" if latex else f"|{args[0]}|"
+        if f == "sqrt":
+            return rf"\sqrt{{{args[0]}}}" if latex else f"√({args[0]})"
+        if f == "dot":
+            a, b = (self._factor(x, values, latex) for x in n.args)
+            return rf"{a} \cdot {b}" if latex else f"{a}·{b}"
+        joined_args = ", ".join(args)
+        if latex:
+            escaped = f.replace("_", "\\_")
+            head = _LATEX_CALLS.get(f, r"\operatorname{" + escaped + "}")
+            return rf"{head}\left({joined_args}\right)"
+        return f"{_TEXT_CALLS.get(f, f)}({joined_args})"
+
+
+# -- the document ----------------------------------------------------------------------------------
+
+def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
+    prob = sol.problem
+    out: dict[str, list[Step]] = {"given": [], "forward": [], "backward": []}
+    for s in sol.steps:
+        q = prob.get(s.name)
+        if s.section == "given":
+            out["given"].append(Step(s.id, ("name", s.name), (), None, s.value))
+        elif s.section == "forward":
+            numbers = {n: sol.values[n] for n in q.operands}
+            out["forward"].append(Step(s.id, ("name", s.name), (q.formula.tree,), numbers, s.value))
+        elif not s.contributions:
+            out["backward"].append(Step(s.id, ("grad", s.name), (), None, s.value))
+        else:
+            terms = tuple((c.consumer, c.local) for c in s.contributions)
+            forms: tuple = (("chain", s.name, False, terms),)
+            numbers = None
+            if all(c.local is not None for c in s.contributions):
+                forms += (("chain", s.name, True, terms),)
+                numbers = {("grad", c.consumer): sol.gradients[c.consumer] for c in s.contributions}
+                for c in s.contributions:
+                    if isinstance(c.local, tuple):                  # a matrix product's factor
+                        numbers.update({n: sol.values[n] for n in c.local[2].names()})
+                        continue
+                    locals_ = c.local.free_symbols if hasattr(c.local, "free_symbols") else set()
+                    numbers.update({sym: sol.env[sym] for sym in locals_ if sym in sol.env})
+            out["backward"].append(Step(s.id, ("grad", s.name), forms, numbers, s.value))
+    return out
+
+
+def check_lines(report, lang: str = "en") -> list[str]:
+    verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
+    return [msg(lang, "graph.check", n=report.count, verdict=verdict),
+            "  " + msg(lang, "graph.check_direct", diff=f"{report.max_direct:.1e}"),
+            "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
+
+
+def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None = None, checks=None) -> Document:
+    """The worked solution of a graph: given values, forward pass, backward pass (and the check)."""
+    p = sol.problem.precision if precision is None else precision
+    steps = _steps(sol)
+    math = GraphMath(sol)
+    params = ", ".join(sol.problem.parameters)
+    sections = (
+        Section(Text(msg(lang, "graph.given")), tuple(steps["given"]), inline=True),
+        Section(Text(msg(lang, "quadratic.forward")), tuple(steps["forward"])),
+        Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
+                notes=(Text(msg(lang, "graph.backward_note", output=sol.problem.output, parameters=params)),)),
+    )
+    closing = tuple(Text(line) for line in check_lines(checks, lang)) if checks is not None else ()
+    return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
+                    "computation graph")
+
+
+# -- JSON --------------------------------------------------------------------------------------------
+
+def _plain(value):
+    if isinstance(value, sp.MatrixBase):
+        return [[float(value[r, c]) for c in range(value.cols)] for r in range(value.rows)]
+    return float(value)
+
+
+def _exact(value):
+    if isinstance(value, sp.MatrixBase):
+        return [[_exact(value[r, c]) for c in range(value.cols)] for r in range(value.rows)]
+    return str(value) if not value.has(sp.Float) else None
+
+
+def to_data(sol: GraphSolution, precision: int | None = None, checks=None) -> dict:
+    """{"title", "source", "model": "graph", "output", "parameters", "quantities": {id: {...}}}: each
+    quantity's value (float, or rows of floats), exact (SymPy's string, null once a float), display,
+    text and latex (the whole step), section and shape; then each matrix entry by its own id."""
+    p = sol.problem.precision if precision is None else precision
+    doc = graph_document(sol, "en", p)
+    part = doc.parts[0]
+    quantities: dict[str, dict] = {}
+    for section in part.sections:
+        for step in section.steps:
+            name = step.symbol[1]
+            src = sol.step(step.id)
+            q = {"value": _plain(step.value), "exact": _exact(step.value),
+                 "display": part.math.value(step, p, False)[0],
+                 "text": joined(step_links(part.math, step, p)),
+                 "latex": joined(step_links(part.math, step, p, latex=True)),
+                 "section": src.section}
+            if isinstance(step.value, sp.MatrixBase):
+                q["shape"] = list(step.value.shape)
+            quantities[step.id] = q
+            if isinstance(step.value, sp.MatrixBase):
+                shape = step.value.shape
+                for r in range(shape[0]):
+                    for c in range(shape[1]):
+                        v = step.value[r, c]
+                        quantities[f"{step.id}_{entry_suffix(shape, r, c)}"] = {
+                            "value": float(v), "exact": _exact(v), "display": shown(v, p)[0],
+                            "section": src.section, "of": step.id, "entry": [r + 1, c + 1]}
+            del name
+    data = {"title": sol.problem.title, "source": sol.problem.source, "model": "graph",
+            "output": sol.problem.output, "parameters": list(sol.problem.parameters), "precision": p,
+            "quantities": quantities}
+    if checks is not None:
+        data["check"] = {"ok": checks.ok, "max_relative_difference_direct": checks.max_direct,
+                         "max_relative_difference_finite_differences": checks.max_fd, "step": checks.step,
+                         "gradients": checks.rows}
+    return data
+
+
+def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -> str:
+    return json.dumps(to_data(sol, precision, checks), ensure_ascii=False, indent=2) + "\n"
+
+
+# -- derive: the gradients as formulas ---------------------------------------------------------------
+
+def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
+    """`derive` on a graph: each ∂L/∂p written out in the inputs (where short), by the backward pass in
+    the node names, with the numbers put in, and its value; then the three-way check."""
+    sol = d.solution
+    p = sol.problem.precision if precision is None else precision
+    math = GraphMath(sol)
+    steps = []
+    for name in sol.problem.parameters:
+        forms = ((d.written_out[name],) if d.written_out.get(name) is not None
+                 and d.written_out[name] != d.chained[name] else ()) + (d.chained[name],)
+        last = forms[-1]
+        free = last.free_symbols if hasattr(last, "free_symbols") else set()
+        numbers = {sym: sol.env[sym] for sym in free if sym in sol.env}
+        steps.append(Step(f"grad_{name}", ("grad", name), forms, numbers, sol.gradients.get(name, 0)))
+    output = sol.problem.output
+    section = Section(Text(msg(lang, "graph.derive_section", output=output)), tuple(steps))
+    closing = tuple(Text(line) for line in check_lines(d.check, lang))
+    title = msg(lang, "graph.derive_title", title=sol.problem.title)
+    return Document(title, (Part(None, (section,), math, p, closing=closing),), lang, "graph_rules",
+                    "gradients of a computation graph")
+
+
+def derivation_json(d) -> str:
+    doc = derivation_document(d)
+    part = doc.parts[0]
+    out = {}
+    for step in part.sections[0].steps:
+        name = step.symbol[1]
+        out[step.id] = {"text": joined(step_links(part.math, step, part.precision)),
+                        "latex": joined(step_links(part.math, step, part.precision, latex=True)),
+                        "srepr": sp.srepr(d.chained[name]), "value": _plain(step.value),
+                        "exact": _exact(step.value)}
+    data = {"source": d.solution.problem.source, "model": "graph", "output": d.solution.problem.output,
+            "gradients": out,
+            "check": {"ok": d.check.ok, "max_relative_difference_direct": d.check.max_direct,
+                      "max_relative_difference_finite_differences": d.check.max_fd, "gradients": d.check.rows}}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
