@@ -254,7 +254,7 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
     from .graph import read_graph, solve_graph
     from .render import render
     if parts:
-        raise InputError(f"{problem}: --part: a computation graph (model: {doc.data.get('model')}) has no parts")
+        raise InputError(said("usage.graph_no_parts", path=problem, model=doc.data.get("model")), lang)
     solution = solve_graph(read_graph(doc))
     report = None
     if check:
@@ -309,7 +309,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         doc = load_yaml(problem)
         if _is_graph(doc):
             if part:
-                raise InputError(f"{problem}: --part: a computation graph (model: {doc.data.get('model')}) has no parts")
+                raise InputError(said("usage.graph_no_parts", path=problem, model=doc.data.get("model")), lang)
             from .answers import load_rubric
             from .answers.graph_answers import check_graph_answers
             from .graph import read_graph, solve_graph
@@ -558,7 +558,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             doc = load_yaml(problem)
             if _is_graph(doc) and not is_quadratic(doc):
                 if parts:
-                    raise InputError(f"{problem}: --part: a computation graph (model: graph) has no parts")
+                    raise InputError(said("usage.graph_no_parts", path=problem, model="graph"), lang)
                 from .graph import read_graph, solve_graph
                 from .graph_check import derive_graph
                 derivation = derive_graph(solve_graph(read_graph(doc)))

@@ -15,7 +15,7 @@ import click
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import PROBLEMS
+from conftest import PROBLEMS, QUADRATIC_MODEL
 from test_budget import network
 from test_problem import BASE, WEIGHTS
 
@@ -584,6 +584,9 @@ CLI_ERRORS = [
      'Error: --loss: only without a problem file (the file sets the network); drop the option or the file'),
     ('derive {quad} --part a',
      'Error: {quad}: --part: the matrix example (model: quadratic) has no parts'),
+    # New since 71bf82b (issue 12): a graph file has no parts either.
+    ("solve {graph} --part a", 'Error: {graph}: --part: a computation graph (model: graph) has no parts'),
+    ("derive {graph} --part a", 'Error: {graph}: --part: a computation graph (model: graph) has no parts'),
     ('grade {tmp}/class/alice.yaml {tmp}/class -o {tmp}/book.csv',
      'Error: PROBLEM_FILE {tmp}/class/alice.yaml: inside SUBMISSIONS_DIR {tmp}/class, where it would be '
      "graded as a student's submission; keep it outside"),
@@ -600,7 +603,8 @@ def test_the_commands_own_refusals_are_english_as_before_and_chinese_under_zh(tm
     (tmp_path / "a.yaml").write_text("relu:\n  u_3: 4\n", encoding="utf-8")
     (tmp_path / "class").mkdir()
     (tmp_path / "class" / "alice.yaml").write_text("relu:\n  u_3: 4\n", encoding="utf-8")
-    names = {"xor": str(XOR), "quad": str(PROBLEMS / "quadratic.yaml"), "tmp": str(tmp_path)}
+    names = {"xor": str(XOR), "quad": str(QUADRATIC_MODEL), "graph": str(PROBLEMS / "quadratic.yaml"),
+             "tmp": str(tmp_path)}
     args = argv.replace("/", os.sep).format(**names).split(" ")
     en = CliRunner().invoke(main, args, env={"SYMBACKPROP_LANG": None})
     zh = CliRunner().invoke(main, [*args, "--lang", "zh"], env={"SYMBACKPROP_LANG": None})

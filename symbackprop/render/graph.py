@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 import sympy as sp
 
-from ..document import Document, Part, Section, Step, Text
+from ..document import Document, Math, Part, Section, Step, Text
 from ..formula import Node
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg
@@ -74,7 +74,7 @@ _LATEX_CALLS = {"exp": r"\exp", "log": r"\ln", "ln": r"\ln", "sin": r"\sin", "co
 _ATOMS = ("num", "name", "paren", "call")
 
 
-class GraphMath:
+class GraphMath(Math):
     """How a graph's steps print: formulas from their tree, the backward chain, matrices as brackets."""
 
     def __init__(self, sol: GraphSolution) -> None:
