@@ -1,6 +1,7 @@
 import csv
 import io
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# LaTeX parser workers are forked on Linux: latex2sympy2 loaded and warmed up once here is inherited by
+# every worker the tests start, which would each import it again otherwise (about 0.3 s of CPU per
+# worker, and the fast tier starts dozens). Tests of the worker's own import (a broken install, Python
+# 3.13's missing typing.io) run it under spawn or in a fresh interpreter, so they still import it afresh.
+if sys.platform.startswith("linux"):
+    from symbackprop.answers.latex import _load_latex2sympy2
+    _load_latex2sympy2()
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
