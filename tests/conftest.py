@@ -52,6 +52,28 @@ def grader():
     g.close()
 
 
+@pytest.fixture(scope="session")
+def graders():
+    """`graders(problem_file)`: one Grader per problem file, with the problem's own rubric, for the whole
+    session, all sharing one parser worker. Tests that check many small answers files against a few
+    problems solve each problem, build its checkers and derive its general rules (on the first rule
+    answered) once instead of once per check_submission. A grader's verdicts for a file are those of the
+    file checked alone, in any order (tests/test_fairness.py), so sharing one changes no verdict."""
+    from symbackprop.answers import Grader, Parser, Rubric
+    from symbackprop.problem import load_problem
+    parser = Parser()
+    made: dict[Path, Grader] = {}
+
+    def grader_for(problem: Path) -> Grader:
+        key = Path(problem).resolve()
+        if key not in made:
+            loaded = load_problem(key)
+            made[key] = Grader(loaded, loaded.grading or Rubric(), parser=parser, warm=False)
+        return made[key]
+    yield grader_for
+    parser.close()
+
+
 def rows_of(book: Path) -> dict[str, dict[str, str]]:
     """A gradebook CSV's rows by student."""
     return {row["student"]: row for row in csv.DictReader(io.StringIO(book.read_text(encoding="utf-8")))}
