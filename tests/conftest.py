@@ -30,9 +30,15 @@ NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if p not in QUADRATIC]
 
 
 @pytest.fixture(scope="session")
-def xor():
+def xor_problem():
+    from symbackprop.problem import load_problem
+    return load_problem(PROBLEMS / "xor.yaml")
+
+
+@pytest.fixture(scope="session")
+def xor(xor_problem):
     from symbackprop.solution import solve
-    return solve(PROBLEMS / "xor.yaml")
+    return solve(xor_problem)
 
 
 @pytest.fixture(scope="session")
@@ -41,37 +47,43 @@ def xor_appendix():
     return solve(PROBLEMS / "xor_appendix.yaml")
 
 
+@pytest.fixture(scope="session")
+def parser():
+    """The session's LaTeX parser: one worker (started by the first LaTeX answer) for every grader the
+    fixtures make. What it keeps is each text's parse, which is the same for every problem and student;
+    each submission's budget is reset when it is checked."""
+    from symbackprop.answers import Parser
+    p = Parser()
+    yield p
+    p.close()
+
+
 @pytest.fixture(scope="module")
-def grader():
-    """A Grader of problems/xor.yaml with the default rubric, one per test module (its parser worker is
-    shared by the module's tests and closed after them)."""
+def grader(xor_problem, xor, parser):
+    """A Grader of problems/xor.yaml with the default rubric, one per test module, so that the verdicts
+    a grader remembers stay within a module; it takes the session's solution of xor.yaml and parser."""
     from symbackprop.answers import Grader, Rubric
-    from symbackprop.problem import load_problem
-    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric(), warm=False)
-    yield g
-    g.close()
+    return Grader(xor_problem, Rubric(), warm=False, solution=xor, parser=parser)
 
 
 @pytest.fixture(scope="session")
-def graders():
-    """`graders(problem_file)`: one Grader per problem file, with the problem's own rubric, for the whole
-    session, all sharing one parser worker. Tests that check many small answers files against a few
-    problems solve each problem, build its checkers and derive its general rules (on the first rule
-    answered) once instead of once per check_submission. A grader's verdicts for a file are those of the
-    file checked alone, in any order (tests/test_fairness.py), so sharing one changes no verdict."""
-    from symbackprop.answers import Grader, Parser, Rubric
+def grader_of(parser):
+    """`grader_of(problem_file)`: one Grader per problem file, with the problem's own rubric, for the whole
+    session. Tests that check many small answers files against a few problems solve each problem, build
+    its checkers and derive its general rules (on the first rule answered) once instead of once per
+    check_submission. A grader's verdicts for a file are those of the file checked alone, in any order
+    (tests/test_fairness.py), so sharing one changes no verdict."""
+    from symbackprop.answers import Grader, Rubric
     from symbackprop.problem import load_problem
-    parser = Parser()
     made: dict[Path, Grader] = {}
 
-    def grader_for(problem: Path) -> Grader:
+    def make(problem: Path) -> Grader:
         key = Path(problem).resolve()
         if key not in made:
             loaded = load_problem(key)
             made[key] = Grader(loaded, loaded.grading or Rubric(), parser=parser, warm=False)
         return made[key]
-    yield grader_for
-    parser.close()
+    return make
 
 
 def rows_of(book: Path) -> dict[str, dict[str, str]]:

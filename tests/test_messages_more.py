@@ -240,8 +240,8 @@ def test_readings_are_joined_by_the_languages_or(answers):
 
 
 # -- messages stay translatable on their way through the checker and the grader ------------------------------
-def test_a_verdicts_message_keeps_its_id(answers, graders):
-    reports, not_read = graders(XOR).check(answers / "links.yaml")
+def test_a_verdicts_message_keeps_its_id(answers, grader_of):
+    reports, not_read = grader_of(XOR).check(answers / "links.yaml")
     by_name = {v.name: v for r in reports for v in r.verdicts}
     assert by_name["u_3"].message.key == "answer.reason_false_values"
     assert by_name["net_5"].message.key == "diagnosis.working_wrong"
@@ -349,7 +349,7 @@ def test_an_internal_error_line_in_chinese(capsys):
     assert err.rstrip().splitlines()[-1] == "内部错误（symbackprop 的 bug，不是你的输入有误）：RuntimeError: boom"
 
 
-def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(answers, graders):
+def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(answers, grader_of):
     from symbackprop.rule_check import derive_for_part
     from symbackprop.solution import solve
     sol = solve(str(XOR), ["relu"])
@@ -357,7 +357,7 @@ def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(an
     assert "## 部分 relu" in md and "Part relu" not in md
     assert r"\textbf{部分 relu}" in tex and r"\text{前向计算/Forward}" in tex
     assert "## Part relu" in sol._repr_markdown_()              # the notebook's own display stays English
-    reports, _ = graders(XOR).check(answers / "links.yaml")
+    reports, _ = grader_of(XOR).check(answers / "links.yaml")
     table = reports[0].show("zh")._repr_markdown_()
     assert table.startswith("# 部分 relu 的批改") and "| 项目 | 作答 | 正确答案 | 评定 | 诊断 |" in table
     assert "没有数值：答案只写了该量的名称" in table

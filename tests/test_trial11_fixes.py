@@ -23,16 +23,16 @@ XOR = Path(__file__).parent.parent / "problems" / "xor.yaml"
 
 
 @pytest.fixture()
-def check(graders):
-    return lambda *args, **kw: _check(graders, *args, **kw)
+def check(grader_of):
+    return lambda *args, **kw: _check(grader_of, *args, **kw)
 
 
-def _check(graders, problem, answers: dict | str, tmp_path, part=None, name="a.yaml"):
+def _check(grader_of, problem, answers: dict | str, tmp_path, part=None, name="a.yaml"):
     """The verdicts of one answers file (a mapping written as JSON, or a write-up's text), by id, from the
-    session's grader of the problem (conftest.graders: the verdicts of the file checked alone)."""
+    session's grader of the problem (conftest.grader_of: the verdicts of the file checked alone)."""
     path = tmp_path / name
     path.write_text(json.dumps(answers) if isinstance(answers, dict) else answers, encoding="utf-8")
-    reports, problems = graders(problem).check(path, part)
+    reports, problems = grader_of(problem).check(path, part)
     assert problems == [], problems
     return reports[0], {v.qid: v for v in reports[0].verdicts}
 
