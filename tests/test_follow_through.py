@@ -12,12 +12,11 @@ import math
 import random
 
 import pytest
-from conftest import DATA, PROBLEMS
+from conftest import DATA
 
 from symbackprop.answers import Grader, Rubric
 from symbackprop.problem import load_problem
 
-XOR = PROBLEMS / "xor.yaml"
 NET321 = DATA / "sigmoid_321.yaml"
 
 
