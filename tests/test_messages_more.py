@@ -265,14 +265,15 @@ def test_joined_replaced_and_text_of_keep_a_message_translatable():
 
 
 # -- answers files, write-ups and class folders that cannot be read --------------------------------------------
+# (each case is a whole `check` run in both languages: the fast tier keeps the empty file and the unknown part)
 @pytest.mark.parametrize("name, text, english, chinese", [
     ("empty.yaml", "", ": the file is empty: no answers", "：文件为空：没有答案"),
-    ("twice.json", '{"relu": {"u_3": 4, "u_3": 5}}', ": the key 'u_3' is given twice in one object; give each "
-                                                      "answer once", "在同一个对象中出现了两次"),
+    pytest.param("twice.json", '{"relu": {"u_3": 4, "u_3": 5}}', ": the key 'u_3' is given twice in one object; "
+                 "give each answer once", "在同一个对象中出现了两次", marks=pytest.mark.slow),
     ("parts.yaml", "foo:\n  u_3: 4\n", ": 'foo': this problem has parts relu, sigmoid; put each part's answers "
                                        "under its name, or choose one with --part", "本题的部分有 relu, sigmoid"),
-    ("prose.md", "Nothing here but prose.\n", ": no line names a part (relu, sigmoid); choose one with --part",
-     "没有一行指明是哪个部分"),
+    pytest.param("prose.md", "Nothing here but prose.\n", ": no line names a part (relu, sigmoid); choose one "
+                 "with --part", "没有一行指明是哪个部分", marks=pytest.mark.slow),
 ])
 def test_an_unreadable_answers_file_is_one_line_in_the_chosen_language(tmp_path, name, text, english, chinese):
     path = tmp_path / name
