@@ -1,6 +1,7 @@
 import csv
 import io
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# LaTeX parser workers are forked on Linux: latex2sympy2 loaded and warmed up once here is inherited by
+# every worker the tests start, which would each import it again otherwise (about 0.3 s of CPU per
+# worker, and the fast tier starts dozens). Tests of the worker's own import (a broken install, Python
+# 3.13's missing typing.io) run it under spawn or in a fresh interpreter, so they still import it afresh.
+if sys.platform.startswith("linux"):
+    from symbackprop.answers.latex import _load_latex2sympy2
+    _load_latex2sympy2()
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
@@ -30,9 +39,15 @@ def _english_unless_asked(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def xor():
+def xor_problem():
+    from symbackprop.problem import load_problem
+    return load_problem(PROBLEMS / "xor.yaml")
+
+
+@pytest.fixture(scope="session")
+def xor(xor_problem):
     from symbackprop.solution import solve
-    return solve(PROBLEMS / "xor.yaml")
+    return solve(xor_problem)
 
 
 @pytest.fixture(scope="session")
@@ -41,15 +56,43 @@ def xor_appendix():
     return solve(PROBLEMS / "xor_appendix.yaml")
 
 
+@pytest.fixture(scope="session")
+def parser():
+    """The session's LaTeX parser: one worker (started by the first LaTeX answer) for every grader the
+    fixtures make. What it keeps is each text's parse, which is the same for every problem and student;
+    each submission's budget is reset when it is checked."""
+    from symbackprop.answers import Parser
+    p = Parser()
+    yield p
+    p.close()
+
+
 @pytest.fixture(scope="module")
-def grader():
-    """A Grader of problems/xor.yaml with the default rubric, one per test module (its parser worker is
-    shared by the module's tests and closed after them)."""
+def grader(xor_problem, xor, parser):
+    """A Grader of problems/xor.yaml with the default rubric, one per test module, so that the verdicts
+    a grader remembers stay within a module; it takes the session's solution of xor.yaml and parser."""
+    from symbackprop.answers import Grader, Rubric
+    return Grader(xor_problem, Rubric(), warm=False, solution=xor, parser=parser)
+
+
+@pytest.fixture(scope="session")
+def grader_of(parser):
+    """`grader_of(problem_file)`: one Grader per problem file, with the problem's own rubric, for the whole
+    session. Tests that check many small answers files against a few problems solve each problem, build
+    its checkers and derive its general rules (on the first rule answered) once instead of once per
+    check_submission. A grader's verdicts for a file are those of the file checked alone, in any order
+    (tests/test_fairness.py), so sharing one changes no verdict."""
     from symbackprop.answers import Grader, Rubric
     from symbackprop.problem import load_problem
-    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric(), warm=False)
-    yield g
-    g.close()
+    made: dict[Path, Grader] = {}
+
+    def make(problem: Path) -> Grader:
+        key = Path(problem).resolve()
+        if key not in made:
+            loaded = load_problem(key)
+            made[key] = Grader(loaded, loaded.grading or Rubric(), parser=parser, warm=False)
+        return made[key]
+    return make
 
 
 def rows_of(book: Path) -> dict[str, dict[str, str]]:

@@ -12,12 +12,11 @@ import math
 import random
 
 import pytest
-from conftest import DATA, PROBLEMS
+from conftest import DATA
 
 from symbackprop.answers import Grader, Rubric
 from symbackprop.problem import load_problem
 
-XOR = PROBLEMS / "xor.yaml"
 NET321 = DATA / "sigmoid_321.yaml"
 
 
@@ -106,11 +105,9 @@ def test_the_hand_computation_is_the_textbook_one():
 
 # -- checking ----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def graders():
-    made = {"xor": Grader(load_problem(XOR), Rubric(), warm=False), "321": Grader(load_problem(NET321), Rubric(), warm=False)}
-    yield made
-    for g in made.values():
-        g.close()
+def graders(grader, parser):
+    """xor.yaml's grader is conftest's; the 3-2-1 network's shares the session's parser."""
+    return {"xor": grader, "321": Grader(load_problem(NET321), Rubric(), warm=False, parser=parser)}
 
 
 CASES = {"sigmoid": ("xor", "sigmoid", XOR_SIG), "relu": ("xor", "relu", XOR_RELU), "main": ("321", "main", NET_321)}

@@ -12,10 +12,7 @@ import re
 
 import pytest
 import yaml
-from conftest import PROBLEMS
 
-from symbackprop.answers import Grader, Rubric
-from symbackprop.problem import load_problem
 
 GOOD = ("correct", "follow_through")
 U3 = 1 / (1 + math.exp(-4))                      # σ(4) = 0.98201
@@ -25,13 +22,6 @@ D5 = -(1 - U5) * U5 * (1 - U5)                    # δ_5 = −(t − u_5) g'(net
 G3 = U3 * (1 - U3)
 D3 = D5 * 2 * G3                                  # w_35 = 2
 HALF = 0.00005
-
-
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric(), warm=False)
-    yield g
-    g.close()
 
 
 def check(grader, tmp_path, answers, name="a.yaml"):

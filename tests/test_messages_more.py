@@ -240,9 +240,8 @@ def test_readings_are_joined_by_the_languages_or(answers):
 
 
 # -- messages stay translatable on their way through the checker and the grader ------------------------------
-def test_a_verdicts_message_keeps_its_id(answers):
-    from symbackprop.answers import check_submission
-    reports, not_read = check_submission(str(XOR), str(answers / "links.yaml"))
+def test_a_verdicts_message_keeps_its_id(answers, grader_of):
+    reports, not_read = grader_of(XOR).check(answers / "links.yaml")
     by_name = {v.name: v for r in reports for v in r.verdicts}
     assert by_name["u_3"].message.key == "answer.reason_false_values"
     assert by_name["net_5"].message.key == "diagnosis.working_wrong"
@@ -266,14 +265,15 @@ def test_joined_replaced_and_text_of_keep_a_message_translatable():
 
 
 # -- answers files, write-ups and class folders that cannot be read --------------------------------------------
+# (each case is a whole `check` run in both languages: the fast tier keeps the empty file and the unknown part)
 @pytest.mark.parametrize("name, text, english, chinese", [
     ("empty.yaml", "", ": the file is empty: no answers", "：文件为空：没有答案"),
-    ("twice.json", '{"relu": {"u_3": 4, "u_3": 5}}', ": the key 'u_3' is given twice in one object; give each "
-                                                      "answer once", "在同一个对象中出现了两次"),
+    pytest.param("twice.json", '{"relu": {"u_3": 4, "u_3": 5}}', ": the key 'u_3' is given twice in one object; "
+                 "give each answer once", "在同一个对象中出现了两次", marks=pytest.mark.slow),
     ("parts.yaml", "foo:\n  u_3: 4\n", ": 'foo': this problem has parts relu, sigmoid; put each part's answers "
                                        "under its name, or choose one with --part", "本题的部分有 relu, sigmoid"),
-    ("prose.md", "Nothing here but prose.\n", ": no line names a part (relu, sigmoid); choose one with --part",
-     "没有一行指明是哪个部分"),
+    pytest.param("prose.md", "Nothing here but prose.\n", ": no line names a part (relu, sigmoid); choose one "
+                 "with --part", "没有一行指明是哪个部分", marks=pytest.mark.slow),
 ])
 def test_an_unreadable_answers_file_is_one_line_in_the_chosen_language(tmp_path, name, text, english, chinese):
     path = tmp_path / name
@@ -350,8 +350,7 @@ def test_an_internal_error_line_in_chinese(capsys):
     assert err.rstrip().splitlines()[-1] == "内部错误（symbackprop 的 bug，不是你的输入有误）：RuntimeError: boom"
 
 
-def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(answers):
-    from symbackprop.answers import check_submission
+def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(answers, grader_of):
     from symbackprop.rule_check import derive_for_part
     from symbackprop.solution import solve
     sol = solve(str(XOR), ["relu"])
@@ -359,7 +358,7 @@ def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(an
     assert "## 部分 relu" in md and "Part relu" not in md
     assert r"\textbf{部分 relu}" in tex and r"\text{前向计算/Forward}" in tex
     assert "## Part relu" in sol._repr_markdown_()              # the notebook's own display stays English
-    reports, _ = check_submission(str(XOR), str(answers / "links.yaml"))
+    reports, _ = grader_of(XOR).check(answers / "links.yaml")
     table = reports[0].show("zh")._repr_markdown_()
     assert table.startswith("# 部分 relu 的批改") and "| 项目 | 作答 | 正确答案 | 评定 | 诊断 |" in table
     assert "没有数值：答案只写了该量的名称" in table

@@ -11,23 +11,9 @@ delta_5 = (4 - 1) * 1 = 3, delta_3 = 3 * 2 * 1 = 6, delta_4 = 3 * 4 * 0 = 0.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from symbackprop.answers import Grader, Rubric
 from symbackprop.answers.latex import cases_rows, split_relations
-from symbackprop.problem import load_problem
-
-ROOT = Path(__file__).resolve().parent.parent
-XOR = ROOT / "problems" / "xor.yaml"
-
-
-@pytest.fixture(scope="module")
-def grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
 
 
 def _verdicts(grader, tmp_path, name, text):

@@ -196,7 +196,7 @@ def test_fewer_collections_never_lowers_or_reenables():
         gc.set_threshold(*before)
 
 
-def test_json_is_json_dumps_of_the_data(tmp_path):
+def test_json_is_json_dumps_of_the_data(tmp_path, xor):
     """render/json.py writes the same text as json.dumps of to_data,
     with the check's results, at two precisions, with a title that holds quotes, a newline,
     non-ASCII text and braces, and with two parts."""
@@ -213,7 +213,7 @@ def test_json_is_json_dumps_of_the_data(tmp_path):
     for precision in (None, 2):
         want = json.dumps(render_json.to_data(sol, precision, checks), indent=2, ensure_ascii=False) + "\n"
         assert render_json.render(sol, precision, checks) == want
-    xor = solve(str(Path(__file__).resolve().parent.parent / "problems" / "xor.yaml"))   # two parts
+    # xor: conftest's solution of problems/xor.yaml, two parts
     assert render_json.render(xor) == json.dumps(render_json.to_data(xor), indent=2, ensure_ascii=False) + "\n"
     assert len(json.loads(render_json.render(xor))["parts"]) == 2
 

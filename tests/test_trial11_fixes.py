@@ -22,11 +22,17 @@ P1, P2, P3, P4 = (DATA / f for f in ("p1_softmax.yaml", "p2_bce_batch.yaml", "p3
 XOR = Path(__file__).parent.parent / "problems" / "xor.yaml"
 
 
-def check(problem, answers: dict | str, tmp_path, part=None, name="a.yaml"):
-    """The verdicts of one answers file (a mapping written as JSON, or a write-up's text), by id."""
+@pytest.fixture()
+def check(grader_of):
+    return lambda *args, **kw: _check(grader_of, *args, **kw)
+
+
+def _check(grader_of, problem, answers: dict | str, tmp_path, part=None, name="a.yaml"):
+    """The verdicts of one answers file (a mapping written as JSON, or a write-up's text), by id, from the
+    session's grader of the problem (conftest.grader_of: the verdicts of the file checked alone)."""
     path = tmp_path / name
     path.write_text(json.dumps(answers) if isinstance(answers, dict) else answers, encoding="utf-8")
-    reports, problems = check_submission(problem, path, part)
+    reports, problems = grader_of(problem).check(path, part)
     assert problems == [], problems
     return reports[0], {v.qid: v for v in reports[0].verdicts}
 
@@ -36,7 +42,7 @@ NEGATED = {"delta_5": "-0.4777", "delta_6": "0.6062", "delta_7": "-0.1285",
 
 
 # -- 1. the other δ convention, with its general rules --------------------------------------------------
-def test_trial_b5_other_convention_with_its_output_rule_is_recognised(tmp_path):
+def test_trial_b5_other_convention_with_its_output_rule_is_recognised(check, tmp_path):
     import yaml
     answers = yaml.safe_load((DATA / "b5.yaml").read_text(encoding="utf-8"))
     rep, v = check(P1, answers, tmp_path)
@@ -56,13 +62,13 @@ def test_trial_b5_other_convention_with_its_output_rule_is_recognised(tmp_path):
     ("grad_output_weight", "-\\delta_k u_j"),                      # ∂L/∂w = −δy in the other convention
     ("delta_output", "(t_k - u_k)"),
 ])
-def test_other_convention_rules_are_right_rules_beside_negated_deltas(tmp_path, rid, text):
+def test_other_convention_rules_are_right_rules_beside_negated_deltas(check, tmp_path, rid, text):
     rep, v = check(P1, {**NEGATED, rid: text}, tmp_path)
     assert all(v[q].status == "other_convention" for q in ("delta_5", "delta_6", "delta_7")), v
     assert v[rid].credit == 1.0 and v[rid].status in ("correct", "other_convention"), v[rid]
 
 
-def test_a_rule_of_this_convention_beside_negated_deltas_makes_them_slips_with_a_true_reason(tmp_path):
+def test_a_rule_of_this_convention_beside_negated_deltas_makes_them_slips_with_a_true_reason(check, tmp_path):
     answers = {"delta_5": "-0.4777", "delta_6": "0.6062", "delta_7": "-0.1285", "delta_output": "u_k - t_k"}
     rep, v = check(P1, answers, tmp_path)
     assert v["delta_output"].status == "correct"
@@ -71,13 +77,13 @@ def test_a_rule_of_this_convention_beside_negated_deltas_makes_them_slips_with_a
     assert "your rule for the output δ has this problem's sign" in v["delta_5"].message
 
 
-def test_the_output_rule_alone_with_the_opposite_sign_earns_nothing(tmp_path):
+def test_the_output_rule_alone_with_the_opposite_sign_earns_nothing(check, tmp_path):
     rep, v = check(P1, {"delta_output": "t_k - u_k"}, tmp_path)
     assert v["delta_output"].status == "wrong" and v["delta_output"].diagnosis == "rule"
     assert "opposite sign" in v["delta_output"].message
 
 
-def test_a_hidden_rule_with_the_opposite_sign_is_no_convention(tmp_path):
+def test_a_hidden_rule_with_the_opposite_sign_is_no_convention(check, tmp_path):
     # δ_j = g'(net_j) Σ_k w_jk δ_k holds in both conventions: its negative is wrong in either
     rep, v = check(P1, {**NEGATED, "delta_hidden": "-g'(net_j)\\sum_k w_{jk}\\delta_k"}, tmp_path)
     assert v["delta_hidden"].status == "wrong" and v["delta_hidden"].diagnosis == "rule"
@@ -106,7 +112,7 @@ def test_the_tools_own_latex_reads_back_entirely_right(problem, tmp_path):
         assert rep.score == rep.max_score and not rep.missing
 
 
-def test_a_name_right_after_a_cases_row_break_is_read(tmp_path):
+def test_a_name_right_after_a_cases_row_break_is_read(check, tmp_path):
     line = ("$g'(net_3) = \\begin{cases} 1 & \\text{for}\\: net_3 > 0 \\\\u_3 + 1 & \\text{otherwise} "
             "\\end{cases} = 0.4066$\n")
     rep, v = check(P4, line, tmp_path, name="a.md")
@@ -117,7 +123,7 @@ def test_a_name_right_after_a_cases_row_break_is_read(tmp_path):
 
 
 # -- 3. a sum of written numbers whose exact value is 0 ------------------------------------------------------
-def test_a_sum_of_decimals_that_is_exactly_zero_is_read(tmp_path):
+def test_a_sum_of_decimals_that_is_exactly_zero_is_read(check, tmp_path):
     text = "$net_5^{(1)} = (-0.1) \\times 1 + 0.3 \\times 1 + 0.3 \\times 0 + (-0.2) \\times 1 = 0$\n"
     rep, v = check(P2, text, tmp_path, name="a.md")
     assert v["net_5@1"].status == "correct" and "not read" not in v["net_5@1"].message, v["net_5@1"]
@@ -148,19 +154,19 @@ def test_a_sum_that_cancels_beyond_the_evaluated_digits_is_still_refused():
     (P2, None, "t_k - z_k", "δ_k = t_k - z_k"),                 # sigmoid + BCE
     (P3, "base", "u_k - t_k", "δ_k = u_k - t_k"),               # identity + ½SE
 ])
-def test_expected_column_shows_the_short_specialised_rule(tmp_path, problem, part, text, shown):
+def test_expected_column_shows_the_short_specialised_rule(check, tmp_path, problem, part, text, shown):
     rep, v = check(problem, {"delta_output": text} if part is None else {part: {"delta_output": text}}, tmp_path,
                    part=part)
     assert v["delta_output"].expected_text == shown and v["delta_output"].status == "correct"
 
 
-def test_expected_column_keeps_the_general_rule_where_it_is_shorter(tmp_path):
+def test_expected_column_keeps_the_general_rule_where_it_is_shorter(check, tmp_path):
     rep, v = check(XOR, {"sigmoid": {"delta_output": "(u_k - z_k) g'(net_k)"}}, tmp_path, part="sigmoid")
     assert v["delta_output"].expected_text == "δ_k = (u_k - z_k)·g'(net_k)" and v["delta_output"].status == "correct"
 
 
 # -- 5. one max per problem -----------------------------------------------------------------------------------
-def test_rules_answered_do_not_change_a_students_max(tmp_path):
+def test_rules_answered_do_not_change_a_students_max(check, tmp_path):
     rep_plain, _ = check(P1, {"delta_5": "0.4777"}, tmp_path, name="a.yaml")
     rep_rules, v = check(P1, {"delta_5": "0.4777", "delta_output": "u_k - t_k",
                               "delta_hidden": "g'(net_j)\\sum_k w_{jk}\\delta_k"}, tmp_path, name="b.yaml")
@@ -208,26 +214,26 @@ def test_grade_gives_every_student_the_same_max(tmp_path):
     (P3, "base", "delta_output", "(u_k - t_k) g(net_k)"),
     (XOR, "sigmoid", "update_output_weight", "-\\eta (u_k - z_k) g(net_k) u_j"),
 ])
-def test_g_for_gprime_in_a_rule_is_read_and_diagnosed(tmp_path, problem, part, rid, text):
+def test_g_for_gprime_in_a_rule_is_read_and_diagnosed(check, tmp_path, problem, part, rid, text):
     rep, v = check(problem, {rid: text} if part is None else {part: {rid: text}}, tmp_path, part=part)
     assert v[rid].status == "wrong" and v[rid].diagnosis == "g_not_gprime", v[rid]
     assert "used where g'(net_" in v[rid].message
 
 
-def test_g_in_a_right_sigmoid_rule_is_right(tmp_path):
+def test_g_in_a_right_sigmoid_rule_is_right(check, tmp_path):
     # σ'(net) = g(net)(1 − g(net)): a rule written with g itself, rightly
     rep, v = check(XOR, {"sigmoid": {"delta_hidden": "g(net_j)(1 - g(net_j)) \\sum_k w_{jk}\\delta_k"}}, tmp_path,
                    part="sigmoid")
     assert v["delta_hidden"].status == "correct", v["delta_hidden"]
 
 
-def test_g_that_is_no_slip_is_plainly_wrong(tmp_path):
+def test_g_that_is_no_slip_is_plainly_wrong(check, tmp_path):
     rep, v = check(P3, {"base": {"delta_hidden": "g(net_j) w_{jk}"}}, tmp_path, part="base")
     assert v["delta_hidden"].status == "wrong" and v["delta_hidden"].diagnosis == "rule"
 
 
 # -- 7. "give A, not B": B is always what the student wrote -------------------------------------------------------
-def test_give_a_not_b_always_has_the_students_value_as_b(tmp_path):
+def test_give_a_not_b_always_has_the_students_value_as_b(check, tmp_path):
     answers = {"update_w_3_5": "-\\eta \\delta_5 u_3 = -0.5 \\times 0.4777 \\times 0.5 = -0.1194",   # numbers wrong
                "update_w_3_6": "-0.5 \\times (-0.6062) \\times 0.3775 = 0.1154"}                      # arithmetic
     rep, v = check(P1, answers, tmp_path)

@@ -44,10 +44,8 @@ notation: {weight: to_from, delta: minus_dJ_dnet, activation_symbol: y, target_s
 
 
 @pytest.fixture(scope="module")
-def xor_grader():
-    g = Grader(load_problem(XOR), Rubric())
-    yield g
-    g.close()
+def xor_grader(grader):
+    return grader                     # conftest's: the session's solution of xor.yaml, this module's verdicts
 
 
 @pytest.fixture(scope="module")
