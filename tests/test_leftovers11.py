@@ -9,8 +9,6 @@ import html
 import json
 import math
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

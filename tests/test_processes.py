@@ -28,7 +28,7 @@ from symbackprop.cli import main
 from symbackprop.grade import find_submissions, grade_all
 from symbackprop.problem import load_problem
 
-from conftest import DATA, PROBLEMS
+from conftest import PROBLEMS
 
 XOR = PROBLEMS / "xor.yaml"
 LINUX = Path("/proc/self/stat").exists()

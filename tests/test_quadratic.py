@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 from click.testing import CliRunner
 
-from conftest import PROBLEMS, QUADRATIC_MODEL
+from conftest import QUADRATIC_MODEL
 from symbackprop.cli import main
 from symbackprop.quadratic import A, b, derive_quadratic, load_quadratic, x, y, y_star
 

@@ -25,7 +25,6 @@ from symbackprop.errors import SymbackpropError
 from symbackprop.messages import Said, catalogue, say, text_of
 from symbackprop.problem import parse_problem
 from symbackprop.usage import usage_language
-from symbackprop.yamlfile import parse_yaml
 
 XOR = PROBLEMS / "xor.yaml"
 
