@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 import yaml
+from mpmath.libmp import finf, fnan, fninf
 
 from . import losses
 from .budget import check_budget
@@ -26,7 +27,7 @@ from .quantity import Key
 from .collect import fewer_collections
 from .derive import derive
 from .errors import ProblemError
-from .evaluate import evaluate
+from .evaluate import DIGITS, MAX_EXACT_NODES, evaluate, size, substitute
 from .model import Model
 from .solution import PartSolution
 
@@ -66,6 +67,19 @@ class _Closeness:
     def _numeric(self, e: sp.Expr) -> sp.Expr:
         return e.replace(lambda a: isinstance(a, self.SMOOTH), self._number)
 
+    def finite(self, value: sp.Expr) -> bool:
+        """Whether `value` is plainly a finite real number: a rational, or, with its smooth
+        functions at 60 digits, a finite real Float (with a kink, at 30 digits as `evaluate` does)."""
+        if value.is_Rational:
+            return True
+        if any(not isinstance(f, self.SMOOTH) for f in value.atoms(sp.Function)):
+            number = value.evalf(30)        # a kink: as `evaluate` does it
+        else:
+            number = self._numeric(value)
+            if not number.is_Number:
+                number = sp.N(number, 30)
+        return (number.is_Float and number._mpf_ not in (finf, fninf, fnan)) or number.is_Rational
+
     def __call__(self, a: sp.Expr, b: sp.Expr) -> float:
         difference = a - b
         if difference == 0:
@@ -95,15 +109,20 @@ class SolutionValues:
     values: dict[Key, sp.Expr]
 
 
-def solution_values(part: Part, source: str = "<problem>") -> SolutionValues:
+def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | None" = None) -> SolutionValues:
     """The values `solve_part(part)` gives every quantity (the same model, backward walk and
-    evaluation), by key: the given ones, then every forward and backward step."""
+    evaluation), by key: the given ones, then every forward and backward step.
+
+    The values are evaluate's (`_values` takes its steps, with fewer floats); where one is not
+    plainly finite, `evaluate` itself runs and raises its error."""
     model = Model(part)
     assignments = model.forward + derive(model)
-    try:
-        values = evaluate(model, assignments)
-    except ProblemError as exc:
-        raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
+    values = _values(model, assignments, close or _Closeness())
+    if values is None:
+        try:
+            values = evaluate(model, assignments)
+        except ProblemError as exc:
+            raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
     kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}
     out: dict[Key, sp.Expr] = {}
     for sym in model.given():
@@ -113,6 +132,42 @@ def solution_values(part: Part, source: str = "<problem>") -> SolutionValues:
     for a in assignments:
         out[a.key] = values[a.symbol]
     return SolutionValues(part, out)
+
+
+def _values(model: Model, assignments: list, close: "_Closeness") -> dict[sp.Symbol, sp.Expr] | None:
+    """The values `evaluate` gives, by the same steps, with each 30-digit float made only when a
+    later value needs it (`evaluate` makes one for every value; only `solve` prints them).
+
+    A value stays exact under evaluate's size limits, else it is computed from the 30-digit floats
+    of its inputs, as there. None where a value is not plainly a finite real number: `evaluate`
+    then decides, and words the error. Plainly finite: a finite real Float or a rational, with an
+    exact value's exp, log, tanh and erf at 60 digits (`close`'s numbers, which the check reuses)."""
+    exact: dict[sp.Symbol, sp.Expr] = dict(model.given())
+    sizes = {sym: size(v) for sym, v in exact.items()}
+    numeric: dict[sp.Symbol, sp.Expr] = dict(exact)   # the given values as given, then the floats made so far
+
+    def number(sym: sp.Symbol) -> sp.Expr:
+        if sym not in numeric:
+            v = exact[sym]
+            numeric[sym] = v if (v.is_Rational or v.is_Float) else v.evalf(DIGITS)
+        return numeric[sym]
+
+    for a in assignments:
+        leaves = a.rule.free_symbols
+        if all(sym in exact for sym in leaves) and sum(sizes[sym] for sym in leaves) <= MAX_EXACT_NODES:
+            value = substitute(a.rule, exact)
+            n = size(value)
+            if n <= MAX_EXACT_NODES:
+                if not close.finite(value):
+                    return None
+                exact[a.symbol], sizes[a.symbol] = value, n
+                continue
+        value = substitute(a.rule, {sym: number(sym) if sym in exact else numeric[sym] for sym in leaves})
+        value = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+        if not (value.is_Rational or (value.is_Float and value._mpf_ not in (finf, fninf, fnan))):
+            return None
+        numeric[a.symbol] = value
+    return {**numeric, **exact}
 
 
 class _Evaluator:
@@ -148,14 +203,15 @@ class _Evaluator:
 EDGE_KIND = {"grad": "grad_w", "update": "update_w"}
 
 
-def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValues) -> tuple[RuleCheck, ...]:
+def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
+                close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
     """Evaluate every rule of `derivation` on the network of `psol` and compare with its values.
 
     The δ rules are checked on every unit of every sample. A weight's ∂J/∂w and Δw are checked once
     per weight: the batch form (Σ over the samples, `derivation.batch`) with every sample's values,
     or, for rules written for one sample, the sum of the samples' shares times the batch scale."""
     ev = _Evaluator(psol)
-    close = _Closeness()
+    close = close or _Closeness()
     part = ev.part
     errors: dict[str, list[float]] = {r.id: [] for r in derivation.rules}
     counted: dict[str, int] = {r.id: 0 for r in derivation.rules}
@@ -275,7 +331,8 @@ def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
         derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
                                     part.loss, part.notation,
                                     batch=part.batch_reduction if len(part.samples) > 1 else None)
-        return replace(derivation, checks=check_rules(derivation, solution_values(part, source)),
+        close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
+        return replace(derivation, checks=check_rules(derivation, solution_values(part, source, close), close),
                        samples=len(part.samples))
 
 
