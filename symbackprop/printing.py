@@ -188,9 +188,10 @@ class LatexPrinter(_SympyLatexPrinter):
         name, swap, sample = _indexed_entry(self, expr)
         if sample is None:
             return f"{name}_{{{_indices(self, expr, swap)}}}"
+        # in braces, so that a power of it is not a double superscript: {y_{j}^{(n)}}^{2}
         if len(expr.indices) == 1:              # J^{(n)}
-            return f"{name}^{{({sample})}}"
-        return f"{name}_{{{_indices(self, expr.base[expr.indices[:-1]], swap)}}}^{{({sample})}}"
+            return f"{{{name}^{{({sample})}}}}"
+        return f"{{{name}_{{{_indices(self, expr.base[expr.indices[:-1]], swap)}}}^{{({sample})}}}}"
 
     def _print_MatMul(self, expr) -> str:
         return " ".join(rf"\left({self._print(a)}\right)" if isinstance(a, sp.Add) else self._print(a)

@@ -41,6 +41,13 @@ def _json(*args: str) -> list[dict]:
     return json.loads(out)["derivations"]
 
 
+def test_a_power_of_a_quantity_of_sample_n_is_one_latex_group():
+    """(1 − y_j^(n)²) in LaTeX: y_{j}^{(n)} in braces before its square, never a double superscript."""
+    code, tex = _derive(str(MINIBATCH), "--format", "latex")
+    assert code == 0
+    assert r"{y_{j}^{(n)}}^{2}" in tex and "^{(n)}^" not in tex
+
+
 def _solve_values(path: Path) -> dict[str, float]:
     result = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
