@@ -1,4 +1,4 @@
-"""Wall time of `symbackprop solve FILE --check` as the network grows (issue 11, "Speed").
+"""Wall and CPU time of `symbackprop solve FILE --check` as the network grows (issue 11, "Speed").
 
     python benchmarks/bench_check.py [--rounds 3] [--quick]
 
@@ -7,7 +7,7 @@ Networks with 5 inputs, three tanh hidden layers of width 3, 5 and 10 and 2 sigm
 floor `python -c "import sympy, numpy"`, then for each size `solve --check` and `solve` alone
 (so that the check's own share is their difference). The budget is switched off in the child so
 that the old limit cannot refuse a size. Prints medians over the rounds (range in brackets), the
-ratios to the import floor, and the exponent a of time ∝ weights^a fitted over the three sizes
+ratios to the import floor (wall and CPU seconds), and the exponent a of time ∝ weights^a fitted over the three sizes
 (least squares in log-log).
 
 Goals (issue 11): 302–314 weights ≤ 20 s, exponent ≤ 1.5.
