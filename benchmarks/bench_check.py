@@ -6,9 +6,9 @@ Networks with 5 inputs, three tanh hidden layers of width 3, 5 and 10 and 2 sigm
 (50, 102 and 302 weights), one sample. Each round runs, side by side as subprocesses: the import
 floor `python -c "import sympy, numpy"`, then for each size `solve --check` and `solve` alone
 (so that the check's own share is their difference). The budget is switched off in the child so
-that the old limit cannot refuse a size. Prints medians over the rounds (range in brackets), the
-ratios to the import floor (wall and CPU seconds), and the exponent a of time ∝ weights^a fitted over the three sizes
-(least squares in log-log).
+that the old limit cannot refuse a size. Prints medians over the rounds (range in brackets) of
+the wall and CPU seconds, their ratios to the import floor, and the exponent a of time ∝ weights^a
+fitted over the three sizes (least squares in log-log).
 
 Goals (issue 11): 302–314 weights ≤ 20 s, exponent ≤ 1.5.
 """
