@@ -35,8 +35,8 @@ def indexed_names(derivation: GeneralDerivation, latex: bool) -> dict:
              "Delta_w_o": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap),
              "Delta_w_h": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap)}
     # a quantity of sample n of a batch: the same name with the sample as a superscript, δ_k^(n)
-    names.update({f"{base}_n": (shown, False, True) for base, (shown, _) in list(names.items())
-                  if not base.startswith(("w_", "Delta_"))})
+    shared = {"w_o", "w_h", "Delta_w_o", "Delta_w_h"}          # the weights: the same in every sample
+    names.update({f"{base}_n": (shown, False, True) for base, (shown, _) in list(names.items()) if base not in shared})
     names["J_n"] = (nota.loss_symbol, False, True)
     return names
 
