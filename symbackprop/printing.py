@@ -82,6 +82,14 @@ def _positive_first(printer, expr, order):
     return out
 
 
+def _indexed_entry(printer, expr) -> tuple[str, bool, str | None]:
+    """How `indexed` names an Indexed: (shown name, reverse indices, the sample index printed as a
+    superscript or None). An entry (name, swap, True) marks a base whose last index is the sample."""
+    entry = printer._settings["indexed"].get(expr.base.name, (expr.base.name, False))
+    sample = printer._print(expr.indices[-1]) if len(entry) > 2 and entry[2] else None
+    return entry[0], entry[1], sample
+
+
 def _indices(printer, expr, swap: bool) -> str:
     idx = [printer._print(a) for a in expr.indices]
     if swap:
@@ -103,7 +111,14 @@ class TextPrinter(StrPrinter):
         return super()._print(expr, **kwargs)
 
     def _print_Indexed(self, expr) -> str:
-        name, swap = self._settings["indexed"].get(expr.base.name, (expr.base.name, False))
+        name, swap, sample = _indexed_entry(self, expr)
+        if sample is not None:                  # a quantity of sample n: δ_k^(n), J^(n)
+            inner = expr.base[expr.indices[:-1]] if len(expr.indices) > 1 else None
+            head = name if inner is None else self._subscripted(inner, name, swap)
+            return f"{head}^({sample})"
+        return self._subscripted(expr, name, swap)
+
+    def _subscripted(self, expr, name: str, swap: bool) -> str:
         idx = _indices(self, expr, swap)
         return f"{name}_{idx}" if len(idx) == 1 else f"{name}_{{{idx}}}"
 
@@ -170,8 +185,13 @@ class LatexPrinter(_SympyLatexPrinter):
     _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={}, terms=None)
 
     def _print_Indexed(self, expr) -> str:
-        name, swap = self._settings["indexed"].get(expr.base.name, (expr.base.name, False))
-        return f"{name}_{{{_indices(self, expr, swap)}}}"
+        name, swap, sample = _indexed_entry(self, expr)
+        if sample is None:
+            return f"{name}_{{{_indices(self, expr, swap)}}}"
+        # in braces, so that a power of it is not a double superscript: {y_{j}^{(n)}}^{2}
+        if len(expr.indices) == 1:              # J^{(n)}
+            return f"{{{name}^{{({sample})}}}}"
+        return f"{{{name}_{{{_indices(self, expr.base[expr.indices[:-1]], swap)}}}^{{({sample})}}}}"
 
     def _print_MatMul(self, expr) -> str:
         return " ".join(rf"\left({self._print(a)}\right)" if isinstance(a, sp.Add) else self._print(a)

@@ -10,19 +10,26 @@ second code path.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import sympy as sp
 import yaml
+from mpmath.libmp import finf, fnan, fninf
 
 from . import losses
 from .budget import check_budget
-from .symbolic_rules import (GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j, k, n_H, net_h,
-                      net_o, t, w_o, x, y, z)
+from .symbolic_rules import (PER_SAMPLE, GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j,
+                             k, n_H, net_h, net_o, t, w_o, x, y, z)
+from .symbolic_rules import N as N_SAMPLES
 from .symbolic_rules import derive_general
 from .problem import Part, Problem, parse_problem
 from .quantity import Key
-from .solution import PartSolution, solve_part
+from .collect import fewer_collections
+from .derive import derive
+from .errors import ProblemError
+from .evaluate import DIGITS, MAX_EXACT_NODES, evaluate, size, substitute
+from .model import Model
+from .solution import PartSolution
 
 
 def _close(a: sp.Expr, b: sp.Expr) -> float:
@@ -60,6 +67,19 @@ class _Closeness:
     def _numeric(self, e: sp.Expr) -> sp.Expr:
         return e.replace(lambda a: isinstance(a, self.SMOOTH), self._number)
 
+    def finite(self, value: sp.Expr) -> bool:
+        """Whether `value` is plainly a finite real number: a rational, or, with its smooth
+        functions at 60 digits, a finite real Float (with a kink, at 30 digits as `evaluate` does)."""
+        if value.is_Rational:
+            return True
+        if any(not isinstance(f, self.SMOOTH) for f in value.atoms(sp.Function)):
+            number = value.evalf(30)        # a kink: as `evaluate` does it
+        else:
+            number = self._numeric(value)
+            if not number.is_Number:
+                number = sp.N(number, 30)
+        return (number.is_Float and number._mpf_ not in (finf, fninf, fnan)) or number.is_Rational
+
     def __call__(self, a: sp.Expr, b: sp.Expr) -> float:
         difference = a - b
         if difference == 0:
@@ -79,13 +99,90 @@ def evaluate_rule(expr: sp.Expr, index: dict, values: dict, gprimes: dict) -> sp
     return e.xreplace(values)
 
 
+@dataclass(frozen=True)
+class SolutionValues:
+    """The exact values of a part's solution by quantity key: what the rule check compares with,
+    without the steps `solve_part` builds for printing (each value's float, at 20 digits, took
+    about a third of `derive` on a network with exact tanh values)."""
+
+    part: Part
+    values: dict[Key, sp.Expr]
+
+
+def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | None" = None) -> SolutionValues:
+    """The values `solve_part(part)` gives every quantity (the same model, backward walk and
+    evaluation), by key: the given ones, then every forward and backward step.
+
+    The values are evaluate's (`_values` takes its steps, with fewer floats); where one is not
+    plainly finite, `evaluate` itself runs and raises its error."""
+    model = Model(part)
+    assignments = model.forward + derive(model)
+    # the numbers of the check, if it is a _Closeness (a test may put another comparison in its place)
+    values = _values(model, assignments, close if isinstance(close, _FINITE) else _FINITE())
+    if values is None:
+        try:
+            values = evaluate(model, assignments)
+        except ProblemError as exc:
+            raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
+    kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}
+    out: dict[Key, sp.Expr] = {}
+    for sym in model.given():
+        if sym != model.bias_symbol:
+            info = model.info[sym]
+            out[model.qid(kinds[info.kind], info.unit, info.sample, source=info.source)] = values[sym]
+    for a in assignments:
+        out[a.key] = values[a.symbol]
+    return SolutionValues(part, out)
+
+
+def _values(model: Model, assignments: list, close: "_Closeness") -> dict[sp.Symbol, sp.Expr] | None:
+    """The values `evaluate` gives, by the same steps, with each 30-digit float made only when a
+    later value needs it (`evaluate` makes one for every value; only `solve` prints them).
+
+    A value stays exact under evaluate's size limits, else it is computed from the 30-digit floats
+    of its inputs, as there. None where a value is not plainly a finite real number: `evaluate`
+    then decides, and words the error. Plainly finite: a finite real Float or a rational, with an
+    exact value's exp, log, tanh and erf at 60 digits (`close`'s numbers, which the check reuses)."""
+    exact: dict[sp.Symbol, sp.Expr] = dict(model.given())
+    sizes = {sym: size(v) for sym, v in exact.items()}
+    numeric: dict[sp.Symbol, sp.Expr] = dict(exact)   # the given values as given, then the floats made so far
+
+    def number(sym: sp.Symbol) -> sp.Expr:
+        if sym not in numeric:
+            v = exact[sym]
+            numeric[sym] = v if (v.is_Rational or v.is_Float) else v.evalf(DIGITS)
+        return numeric[sym]
+
+    for a in assignments:
+        leaves = a.rule.free_symbols
+        if all(sym in exact for sym in leaves) and sum(sizes[sym] for sym in leaves) <= MAX_EXACT_NODES:
+            value = substitute(a.rule, exact)
+            n = size(value)
+            if n <= MAX_EXACT_NODES:
+                if not close.finite(value):
+                    return None
+                exact[a.symbol], sizes[a.symbol] = value, n
+                continue
+        value = substitute(a.rule, {sym: number(sym) if sym in exact else numeric[sym] for sym in leaves})
+        value = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+        if not (value.is_Rational or (value.is_Float and value._mpf_ not in (finf, fninf, fnan))):
+            return None
+        numeric[a.symbol] = value
+    return {**numeric, **exact}
+
+
+_FINITE = _Closeness              # what `_values` asks whether a value is finite (and whose numbers it keeps)
+
+
 class _Evaluator:
     """Values of one part's solution, by quantity key, looked up per sample."""
 
-    def __init__(self, psol: PartSolution) -> None:
-        self.psol = psol
-        self.part = psol.part
-        self.values = {s.key: s.value for s in psol.steps}
+    def __init__(self, solution: PartSolution | SolutionValues) -> None:
+        self.part = solution.part
+        if isinstance(solution, SolutionValues):
+            self.values = solution.values
+        else:
+            self.values = {s.key: s.value for s in solution.steps}
         self.batched = len(self.part.samples) > 1
 
     def get(self, kind: str, unit: str, n: int) -> sp.Expr:
@@ -110,17 +207,31 @@ class _Evaluator:
 EDGE_KIND = {"grad": "grad_w", "update": "update_w"}
 
 
-def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[RuleCheck, ...]:
-    """Evaluate every rule of `derivation` on the network of `psol` and compare with its values."""
+def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
+                close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
+    """Evaluate every rule of `derivation` on the network of `psol` and compare with its values.
+
+    The δ rules are checked on every unit of every sample. A weight's ∂J/∂w and Δw are checked once
+    per weight: the batch form (Σ over the samples, `derivation.batch`) with every sample's values,
+    or, for rules written for one sample, the sum of the samples' shares times the batch scale."""
     ev = _Evaluator(psol)
-    close = _Closeness()
+    close = close or _Closeness()
     part = ev.part
     errors: dict[str, list[float]] = {r.id: [] for r in derivation.rules}
+    counted: dict[str, int] = {r.id: 0 for r in derivation.rules}
     grads: dict[str, dict[tuple[str, str], sp.Expr]] = {"grad_output_weight": {}, "grad_hidden_weight": {},
                                                         "update_output_weight": {}, "update_hidden_weight": {}}
+    batched = derivation.batch is not None
+    weight_values: dict[tuple[str, str], tuple[str, dict, dict]] = {}    # batch: every sample's values
     N = len(part.samples)
     scale = part.batch_scale
     last = len(part.layers) - 1
+    below_output = y if derivation.hidden_layer else x        # what the output weights multiply
+    source_index = j if derivation.hidden_layer else i
+
+    def sampled(base: sp.IndexedBase, position: int, n: int) -> sp.Indexed:
+        return PER_SAMPLE[base][position, n + 1]
+
     for n in range(N):
         for li, layer in enumerate(part.layers):
             out_layer = li == last
@@ -140,6 +251,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
                     want = ev.get("delta", unit, n)
                     idx = {**sizes, k: q}
                     _compare(errors, rule, idx, values, gprimes, want, act, close)
+                    counted[rule.id] += 1
             else:
                 above = part.layers[li + 1]
                 values, gprimes = {}, {}
@@ -156,6 +268,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
                     want = ev.get("delta", unit, n)
                     idx = {c: len(above), n_H: len(layer), j: r}
                     _compare(errors, rule, idx, values, gprimes, want, act, close)
+                    counted[rule.id] += 1
             # ∂J/∂w and Δw of the weights into this layer, sample n's share
             kind = "output" if out_layer else "hidden"
             for q, unit in enumerate(layer, start=1):
@@ -164,14 +277,14 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
                     if ev.edge("w", src, unit) is None:
                         continue
                     x_value = sp.Integer(1) if src == part.bias else ev.out(src, n)
-                    if out_layer:
-                        vals = {delta_o[q]: ev.get("delta", unit, n), y[r]: x_value,
-                                eta: part.learning_rate}
-                        idx = {k: q, j: r}
-                    else:
-                        vals = {delta_h[q]: ev.get("delta", unit, n), x[r]: x_value,
-                                eta: part.learning_rate}
-                        idx = {j: q, i: r}
+                    delta_base, below = (delta_o, below_output) if out_layer else (delta_h, x)
+                    idx = {k: q, source_index: r} if out_layer else {j: q, i: r}
+                    if batched:
+                        _, _, vals = weight_values.setdefault((src, unit), (kind, idx, {eta: part.learning_rate}))
+                        vals[sampled(delta_base, q, n)] = ev.get("delta", unit, n)
+                        vals[sampled(below, r, n)] = x_value
+                        continue
+                    vals = {delta_base[q]: ev.get("delta", unit, n), below[r]: x_value, eta: part.learning_rate}
                     for what in ("grad", "update"):
                         rid = f"{what}_{kind}_weight"
                         # the per-sample rule before the δ rule is substituted into it
@@ -179,6 +292,12 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
                         share = scale * evaluate_rule(form, idx, vals, {})
                         acc = grads[rid]
                         acc[(src, unit)] = acc.get((src, unit), sp.Integer(0)) + share
+    for (src, unit), (kind, idx, vals) in weight_values.items():
+        for what in ("grad", "update"):
+            rid = f"{what}_{kind}_weight"
+            # the batch rule before the δ rule is substituted into it, over every sample
+            form = derivation.rule(rid).forms[1 if what == "update" else -1]
+            grads[rid][(src, unit)] = evaluate_rule(form, {**idx, N_SAMPLES: N}, vals, {})
     frozen = {(w.source, w.target) for w in part.weights if w.frozen}
     for rid, acc in grads.items():
         what = rid.split("_")[0]
@@ -186,7 +305,8 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution) -> tuple[Rule
             if what == "update" and (src, unit) in frozen:
                 continue                           # a frozen weight is not updated at all
             errors[rid].append(close(value, ev.edge(EDGE_KIND[what], src, unit)))
-    return tuple(RuleCheck(rid, len(errs), max(errs, default=0.0)) for rid, errs in errors.items())
+            counted[rid] += 1
+    return tuple(RuleCheck(rid, len(errs), max(errs, default=0.0), counted[rid]) for rid, errs in errors.items())
 
 
 def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, want: sp.Expr,
@@ -211,9 +331,13 @@ def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
     """The general rules for a part's activations, loss and notation, checked on its network
     (refused first if over the size budget, budget.py)."""
     check_budget(source, [part], "derive", multi=False)
-    derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
-                                part.loss, part.notation)
-    return replace(derivation, checks=check_rules(derivation, solve_part(part, source)))
+    with fewer_collections():          # SymPy makes many small objects and frees few: collect less often
+        derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
+                                    part.loss, part.notation,
+                                    batch=part.batch_reduction if len(part.samples) > 1 else None)
+        close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
+        return replace(derivation, checks=check_rules(derivation, solution_values(part, source, close), close),
+                       samples=len(part.samples))
 
 
 def example_problem(layers: tuple[int, ...], activation: str, output_activation: str | None, loss: str,

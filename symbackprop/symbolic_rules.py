@@ -33,6 +33,13 @@ gprime = sp.Function("g'")                 # no assumptions, so that srepr round
 J, eta = sp.symbols("J eta")
 update_o, update_h = sp.IndexedBase("Delta_w_o"), sp.IndexedBase("Delta_w_h")
 
+# A batch: n runs over the N samples; a quantity of sample n is its base with n as a last index
+# (δ_k^(n) is delta_o_n[k, n], J^(n) the loss of sample n). The weights and η are shared.
+n_s, N = sp.symbols("n N", integer=True, positive=True)
+INDEX_SYMBOLS |= {n_s, N}
+PER_SAMPLE = {b: sp.IndexedBase(f"{b.name}_n", real=True) for b in (t, z, net_o, delta_o, y, net_h, delta_h, x)}
+J_n = sp.IndexedBase("J_n", real=True)
+
 RULE_IDS = ("delta_output", "delta_hidden", "grad_output_weight", "grad_hidden_weight",
             "update_output_weight", "update_hidden_weight")
 
@@ -46,6 +53,7 @@ class Rule:
     lhs: sp.Expr
     forms: tuple[sp.Expr, ...]
     specialised: tuple[tuple[str, sp.Expr], ...] = ()
+    sample: "Rule | None" = None     # a batch's rule: the rule of one sample it sums (∂J^(n)/∂w = …)
 
     @property
     def rule(self) -> sp.Expr:
@@ -57,8 +65,14 @@ class RuleCheck:
     """A rule evaluated on every unit (and sample) of a concrete network and compared."""
 
     id: str
-    compared: int
+    compared: int                    # comparisons: each value by the rule and by its specialised form
     max_error: float                 # largest |rule − solution| / max(1, |solution|)
+    values: int | None = None        # distinct values checked (a unit of a sample, a weight); None: `compared`
+
+    @property
+    def distinct(self) -> int:
+        """The number of distinct values checked (each may be compared with several forms)."""
+        return self.compared if self.values is None else self.values
 
     @property
     def ok(self) -> bool:
@@ -78,6 +92,9 @@ class GeneralDerivation:
     rules: tuple[Rule, ...]
     assumptions: tuple[str, ...]     # "targets_sum_to_one"
     checks: tuple[RuleCheck, ...] = ()
+    hidden_layer: bool = True        # False: the outputs take the inputs directly (no δ_j rule)
+    batch: str | None = None         # "mean" or "sum" over the samples of a batch; None for one sample
+    samples: int = 1                 # samples of the network the rules are checked on
 
     def rule(self, rid: str) -> Rule:
         for r in self.rules:
@@ -207,12 +224,17 @@ def _shorter(*candidates: sp.Expr) -> sp.Expr:
 
 
 def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation, loss_name: str,
-                   notation: Notation, reference: bool = False) -> GeneralDerivation:
+                   notation: Notation, reference: bool = False, batch: str | None = None) -> GeneralDerivation:
     """Derive the six rules of the appendix for these activations, loss and sign convention.
 
+    No hidden activation (`hidden` empty) is a network whose outputs take the inputs directly: the
+    three output rules, with x_i below the outputs. `batch` ("mean" or "sum", for a file with
+    several samples): ∂J/∂w and Δw are written over the samples, (1/N)·Σ_n ∂J^(n)/∂w.
     `reference`: let SymPy try every sum in `doit` and `simplify` every check, as the first version
     did. The rules are the same (tests/test_derive_speed.py compares them); it takes seconds longer.
     """
+    if not hidden:
+        return _without_hidden_layer(name, output, loss_name, notation, reference, batch)
     s = notation.sign
     loss = losses.TABLE[loss_name]
     softmax = output.name == "softmax"
@@ -236,34 +258,10 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
         Rule("hidden", y[j], (g(net_h[j]),)),
         Rule("loss", J, (J_of_z,)),
     )
+    rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference)
 
     def dJ(var):
         return sp.Derivative(J, var)
-
-    # δ_k = s·∂J/∂net_k. For an elementwise g, z_m depends on net_k only for m = k, so
-    # ∂J/∂net_k = ∂J/∂z_k · ∂z_k/∂net_k; both factors are sympy.diff of the sums above.
-    full = _named(_diff(J_of_net, net_o[k], reference))
-    if softmax:
-        full = _pull_constants(_softmax_named(full))
-        if loss.target_sum is not None:
-            # one-hot (or probability) targets, a fact of the loss's row: Σ_m t_m = 1
-            full = full.subs(sp.Sum(t[m], (m, 1, c)), loss.target_sum)
-            assumptions.append("targets_sum_to_one")
-        delta_k = s * full
-        delta_k = _shorter(sp.factor_terms(sp.expand(delta_k)), sp.factor_terms(delta_k), delta_k)
-        chain = (s * dJ(net_o[k]),
-                 s * sp.Sum(sp.Mul(dJ(z[m]), sp.Derivative(z[m], net_o[k]), evaluate=False), (m, 1, c)))
-    else:
-        dJ_dz = _diff(J_of_z, z[k], reference)
-        dz_dnet = _named(_diff(g(net_o[k]), net_o[k], reference))
-        # s multiplies ∂J/∂z_k first, where SymPy folds it in: (t_k − z_k)·g'(net_k) for s = −1
-        outer = s * dJ_dz
-        outer = _shorter(sp.factor_terms(sp.expand(outer), sign=False), outer)   # 2(t_k − z_k)/c
-        delta_k = outer * dz_dnet
-        if not _is_zero(s * full - delta_k, reference):   # the chain must agree with the direct diff
-            raise AssertionError(f"chain rule and direct diff disagree for δ_k: {full} vs {delta_k}")
-        chain = (s * dJ(net_o[k]), s * sp.Mul(dJ(z[k]), sp.Derivative(z[k], net_o[k]), evaluate=False))
-    rule_delta_k = Rule("delta_output", delta_o[k], chain + (delta_k,))
 
     # δ_j = s·∂J/∂y_j·∂y_j/∂net_j with ∂J/∂y_j = Σ_k ∂J/∂net_k·∂net_k/∂y_j and ∂J/∂net_k = s·δ_k.
     dnet_dy = _diff(net_k_def, y[j], reference)                   # w_kj
@@ -303,8 +301,110 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
 
     rules = [rule_delta_k, rule_delta_j, rule_grad_o, rule_grad_h, rule_upd_o, rule_upd_h]
     rules = tuple(_specialise(r, hidden, output, reference) for r in rules)
+    if batch is not None:
+        rules = tuple(_over_batch(r, batch) for r in rules)
     return GeneralDerivation(name, tuple(a.name for a in hidden), output.name, loss.name, notation, definitions,
-                             rules, tuple(assumptions))
+                             rules, tuple(assumptions), batch=batch)
+
+
+def _output_delta(s: int, loss, softmax: bool, J_of_z: sp.Expr, J_of_net: sp.Expr, assumptions: list[str],
+                  reference: bool) -> tuple[Rule, sp.Expr]:
+    """The rule δ_k = s·∂J/∂net_k and its last form. For an elementwise g, z_m depends on net_k only
+    for m = k, so ∂J/∂net_k = ∂J/∂z_k · ∂z_k/∂net_k; both factors are sympy.diff of the sums."""
+    def dJ(var):
+        return sp.Derivative(J, var)
+
+    full = _named(_diff(J_of_net, net_o[k], reference))
+    if softmax:
+        full = _pull_constants(_softmax_named(full))
+        if loss.target_sum is not None:
+            # one-hot (or probability) targets, a fact of the loss's row: Σ_m t_m = 1
+            full = full.subs(sp.Sum(t[m], (m, 1, c)), loss.target_sum)
+            assumptions.append("targets_sum_to_one")
+        delta_k = s * full
+        delta_k = _shorter(sp.factor_terms(sp.expand(delta_k)), sp.factor_terms(delta_k), delta_k)
+        chain = (s * dJ(net_o[k]),
+                 s * sp.Sum(sp.Mul(dJ(z[m]), sp.Derivative(z[m], net_o[k]), evaluate=False), (m, 1, c)))
+    else:
+        dJ_dz = _diff(J_of_z, z[k], reference)
+        dz_dnet = _named(_diff(g(net_o[k]), net_o[k], reference))
+        # s multiplies ∂J/∂z_k first, where SymPy folds it in: (t_k − z_k)·g'(net_k) for s = −1
+        outer = s * dJ_dz
+        outer = _shorter(sp.factor_terms(sp.expand(outer), sign=False), outer)   # 2(t_k − z_k)/c
+        delta_k = outer * dz_dnet
+        if not _is_zero(s * full - delta_k, reference):   # the chain must agree with the direct diff
+            raise AssertionError(f"chain rule and direct diff disagree for δ_k: {full} vs {delta_k}")
+        chain = (s * dJ(net_o[k]), s * sp.Mul(dJ(z[k]), sp.Derivative(z[k], net_o[k]), evaluate=False))
+    return Rule("delta_output", delta_o[k], chain + (delta_k,)), delta_k
+
+
+def _without_hidden_layer(name: str, output: Activation, loss_name: str, notation: Notation, reference: bool,
+                          batch: str | None) -> GeneralDerivation:
+    """The output rules of a network whose outputs take the inputs x_i directly (no hidden layer):
+    δ_k, ∂J/∂w_ki = ∂J/∂net_k·x_i and Δw_ki; there is no δ_j."""
+    s = notation.sign
+    loss = losses.TABLE[loss_name]
+    softmax = output.name == "softmax"
+    assumptions: list[str] = []
+    net_k_def = _net(w_o, k, x, d)
+
+    def z_of(q):
+        if softmax:
+            return sp.exp(net_o[q]) / sp.Sum(sp.exp(net_o[p]), (p, 1, c))
+        return g(net_o[q])
+
+    scale = sp.Integer(1) / c if loss.mean_over_units else sp.Integer(1)
+    J_of_z = scale * sp.Sum(loss.unit_term(z[m], t[m]), (m, 1, c))
+    J_of_net = scale * sp.Sum(loss.unit_term(z_of(m), t[m]), (m, 1, c))
+    definitions = (
+        Rule("net_output", net_o[k], (net_k_def,)),
+        Rule("output", z[k], (sp.exp(net_o[k]) / sp.Sum(sp.exp(net_o[m]), (m, 1, c)) if softmax else g(net_o[k]),)),
+        Rule("loss", J, (J_of_z,)),
+    )
+    rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference)
+    dJ_dw = sp.Derivative(J, w_o[k, i])
+    grad_o = s * delta_o[k] * _diff(net_k_def, w_o[k, i], reference)         # x_i
+    rule_grad_o = Rule("grad_output_weight", dJ_dw,
+                       (sp.Mul(sp.Derivative(J, net_o[k]), sp.Derivative(net_o[k], w_o[k, i]), evaluate=False),
+                        grad_o))
+    upd_o = -eta * grad_o
+    rule_upd_o = Rule("update_output_weight", update_o[k, i], (-eta * dJ_dw, upd_o, upd_o.subs(delta_o[k], delta_k)))
+    rules = tuple(_specialise(r, (), output, reference) for r in (rule_delta_k, rule_grad_o, rule_upd_o))
+    if batch is not None:
+        rules = tuple(_over_batch(r, batch) for r in rules)
+    return GeneralDerivation(name, (), output.name, loss.name, notation, definitions, rules, tuple(assumptions),
+                             hidden_layer=False, batch=batch)
+
+
+def per_sample(expr: sp.Expr) -> sp.Expr:
+    """`expr` for sample n: every quantity of a unit gets the sample index (δ_k → δ_k^(n)); the
+    weights and η are shared by the samples and stay."""
+    return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base in PER_SAMPLE,
+                        lambda e: PER_SAMPLE[e.base][(*e.indices, n_s)])
+
+
+def batch_scale(batch: str) -> sp.Expr:
+    """The factor of Σ_n J^(n) in J: 1/N for a mean over the samples, 1 for a sum."""
+    return 1 / N if batch == "mean" else sp.Integer(1)
+
+
+def _over_batch(rule: Rule, batch: str) -> Rule:
+    """A weight rule written over the samples of a batch: ∂J/∂w = (1/N)·Σ_n ∂J^(n)/∂w = (1/N)·Σ_n
+    (each later form, for sample n), the update likewise after its −η·∂J/∂w. The δ rules hold in
+    each sample as they are."""
+    if not rule.id.startswith(("grad_", "update_")):
+        return rule
+    scale = batch_scale(batch)
+
+    def summed(e: sp.Expr) -> sp.Expr:
+        return _pull_constants(scale * sp.Sum(per_sample(e), (n_s, 1, N)))
+
+    if rule.id.startswith("grad_"):
+        (dw,) = rule.lhs.variables
+        forms = (summed(sp.Derivative(J_n[n_s], dw)),) + tuple(summed(f) for f in rule.forms[1:])
+    else:
+        forms = (rule.forms[0],) + tuple(summed(f) for f in rule.forms[1:])
+    return Rule(rule.id, rule.lhs, forms, tuple((label, summed(f)) for label, f in rule.specialised), sample=rule)
 
 
 def _summand(expr: sp.Expr) -> sp.Expr | None:

@@ -99,7 +99,10 @@ def test_a_rules_document_holds_every_rule_and_its_check(rules):
         assert step.value is None and step.numbers is None           # a rule has no numbers
         assert [f for _, f in step.alternatives] == [f for _, f in rule.specialised]
         check = next(c for c in dv.checks if c.id == rule.id)
-        assert len(section.notes) == 1 and f"{check.compared} values agree" in section.notes[0].plain
+        note = section.notes[0].plain
+        # the distinct values checked (issue 12), and the comparisons when a value is compared twice
+        assert len(section.notes) == 1 and f"{check.distinct} value" in note
+        assert (f"{check.compared} comparisons" in note) == (check.compared != check.distinct)
 
 
 @pytest.mark.slow

@@ -50,8 +50,6 @@ MESSAGES = {
     "rules.hidden": "hidden",
     "rules.output": "output",
     "rules.loss": "loss",
-    "rules.minus_dJ_dnet": "δ = −∂J/∂net (appendix convention)",
-    "rules.dJ_dnet": "δ = ∂J/∂net (in-class convention)",
     "rules.from_to": "first index: the unit the weight comes from",
     "rules.to_from": "first index: the unit the weight goes to",
     "rules.assumption": "Assumed",
@@ -692,4 +690,19 @@ MESSAGES = {
     "diagnosis.mean_missing": "{n} times the expected value: the sum of the {n} samples' losses, not their mean",
     "code.loss_doubled": "loss_doubled",
     "code.mean_missing": "mean_missing",
+    # -- derive: conventions in the file's loss symbol, distinct values checked, no hidden layer, batches ---
+    "derive.convention.dJ_dnet": "δ = ∂{J}/∂net (in-class convention)",
+    "derive.convention.minus_dJ_dnet": "δ = −∂{J}/∂net (appendix convention)",
+    "derive.values_agree_one": "1 value agrees",
+    "derive.values_agree": "{count} values agree",
+    "derive.values_compared": "{count} values compared",
+    "derive.comparisons": "each by the general rule and by its specialised form: {count} comparisons; ",
+    "derive.no_hidden_layer": "No hidden layer: the output units take the inputs x_i directly, so there is no δ_j "
+                              "rule and no input-to-hidden weight",
+    "derive.batch_mean": "A batch of N = {count} samples, {J} = (1/N)·Σ_n {J}^(n): δ_k and δ_j hold in each sample n "
+                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
+    "derive.batch_sum": "A batch of N = {count} samples, {J} = Σ_n {J}^(n): δ_k and δ_j hold in each sample n "
+                        "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
+    "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
+    "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
 }

@@ -49,8 +49,6 @@ MESSAGES = {
     "rules.hidden": "隐藏层",
     "rules.output": "输出层",
     "rules.loss": "损失函数",
-    "rules.minus_dJ_dnet": "δ = −∂J/∂net（附录约定/appendix）",
-    "rules.dJ_dnet": "δ = ∂J/∂net（课堂练习约定/in-class）",
     "rules.from_to": "第一个下标为权重的起点单元",
     "rules.to_from": "第一个下标为权重的终点单元",
     "rules.assumption": "假设",
@@ -618,4 +616,18 @@ MESSAGES = {
     "diagnosis.mean_missing": "为正确值的 {n} 倍：求了 {n} 个样本损失的和，而不是平均值",
     "code.loss_doubled": "损失算了两次",
     "code.mean_missing": "漏掉平均",
+    # -- derive：以题目文件的损失符号写约定、验证的不同值个数、无隐藏层、批量样本 ---
+    "derive.convention.dJ_dnet": "δ = ∂{J}/∂net（课堂练习约定/in-class）",
+    "derive.convention.minus_dJ_dnet": "δ = −∂{J}/∂net（附录约定/appendix）",
+    "derive.values_agree_one": "1 个值一致",
+    "derive.values_agree": "{count} 个值一致",
+    "derive.values_compared": "比较了 {count} 个值",
+    "derive.comparisons": "每个值分别用一般规则及其特化形式验证，共 {count} 次比较；",
+    "derive.no_hidden_layer": "没有隐藏层：输出单元直接接收输入 x_i，因此没有 δ_j 规则，也没有输入层到隐藏层的权重",
+    "derive.batch_mean": "一批 N = {count} 个样本，{J} = (1/N)·Σ_n {J}^(n)：δ_k 与 δ_j 在每个样本 n 中成立"
+                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
+    "derive.batch_sum": "一批 N = {count} 个样本，{J} = Σ_n {J}^(n)：δ_k 与 δ_j 在每个样本 n 中成立"
+                        "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
+    "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
+    "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
 }

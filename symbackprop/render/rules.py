@@ -11,7 +11,7 @@ import re
 
 import sympy as sp
 
-from ..messages import words
+from ..messages import msg, words
 from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
@@ -28,12 +28,17 @@ def indexed_names(derivation: GeneralDerivation, latex: bool) -> dict:
     net = r"\mathrm{net}" if latex else "net"
     delta = r"\delta" if latex else "δ"
     out = nota.output_symbol or nota.activation_symbol
-    return {"t": (nota.target_symbol, False), "z": (out, False), "y": (nota.activation_symbol, False),
-            "x": (nota.input_symbol, False), "net_o": (net, False), "net_h": (net, False),
-            "delta_o": (delta, False), "delta_h": (delta, False),
-            "w_o": (nota.weight_symbol, swap), "w_h": (nota.weight_symbol, swap),
-            "Delta_w_o": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap),
-            "Delta_w_h": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap)}
+    names = {"t": (nota.target_symbol, False), "z": (out, False), "y": (nota.activation_symbol, False),
+             "x": (nota.input_symbol, False), "net_o": (net, False), "net_h": (net, False),
+             "delta_o": (delta, False), "delta_h": (delta, False),
+             "w_o": (nota.weight_symbol, swap), "w_h": (nota.weight_symbol, swap),
+             "Delta_w_o": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap),
+             "Delta_w_h": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap)}
+    # a quantity of sample n of a batch: the same name with the sample as a superscript, δ_k^(n)
+    shared = {"w_o", "w_h", "Delta_w_o", "Delta_w_h"}          # the weights: the same in every sample
+    names.update({f"{base}_n": (shown, False, True) for base, (shown, _) in list(names.items()) if base not in shared})
+    names["J_n"] = (nota.loss_symbol, False, True)
+    return names
 
 
 def _names(derivation: GeneralDerivation, latex: bool) -> dict:
@@ -52,22 +57,42 @@ def expr_latex(derivation: GeneralDerivation, expr: sp.Expr) -> str:
 
 # Phrases of the prose that are mathematics in LaTeX.
 MATH_PHRASES = {"δ_k": r"$\delta_k$", "δ_j": r"$\delta_j$", "δ = −∂J/∂net": r"$\delta = -\partial J/\partial \mathrm{net}$",
-                "δ = ∂J/∂net": r"$\delta = \partial J/\partial \mathrm{net}$", "Σ_m t_m = 1": r"$\sum_m t_m = 1$"}
+                "δ = ∂J/∂net": r"$\delta = \partial J/\partial \mathrm{net}$", "Σ_m t_m = 1": r"$\sum_m t_m = 1$",
+                # the note of a batch
+                "δ_k^(n)": r"$\delta_k^{(n)}$", "δ_j^(n)": r"$\delta_j^{(n)}$", "J^(n)": r"$J^{(n)}$",
+                "(1/N)·Σ_n": r"$\frac{1}{N}\sum_n$", "Σ_n": r"$\sum_n$", "∂J/∂w": r"$\partial J/\partial w$",
+                "Δw": r"$\Delta w$"}
 
 
-def tex_text(text: str) -> str:
-    """Prose for LaTeX's text mode, with its mathematical phrases typeset as mathematics."""
-    pattern = "(" + "|".join(re.escape(p) for p in sorted(MATH_PHRASES, key=len, reverse=True)) + ")"
-    return "".join(MATH_PHRASES.get(piece) or tex_escape(piece) for piece in re.split(pattern, text))
+def tex_text(text: str, loss_symbol: str = "J") -> str:
+    """Prose for LaTeX's text mode, with its mathematical phrases typeset as mathematics (the
+    conventions in the file's own loss symbol, ∂L/∂net where it writes L)."""
+    phrases = dict(MATH_PHRASES)
+    if loss_symbol != "J":
+        phrases.update({p.replace("J", loss_symbol): m.replace("J", tex_escape(loss_symbol))
+                        for p, m in MATH_PHRASES.items() if "J" in p})
+    pattern = "(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")"
+    return "".join(phrases.get(piece) or tex_escape(piece) for piece in re.split(pattern, text))
 
 
 def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
     w = words(lang, "rules")
+    nota = derivation.notation
     acts = ", ".join(derivation.hidden_activations) or "—"
     return [f"{w['hidden']}: {acts}; {w['output']}: {derivation.output_activation}; {w['loss']}: {derivation.loss}",
             # the convention in the file's own loss symbol (∂L/∂net where the file writes L)
-            f"{w[derivation.notation.delta].replace('∂J', '∂' + derivation.notation.loss_symbol)}; "
-            f"{w[derivation.notation.weight]}"]
+            f"{msg(lang, f'derive.convention.{nota.delta}', J=nota.loss_symbol)}; {w[nota.weight]}"]
+
+
+def _notes(derivation: GeneralDerivation, lang: str) -> list[str]:
+    """What the rules are for, beyond the header: no hidden layer; a batch of samples."""
+    out = []
+    if not derivation.hidden_layer:
+        out.append(msg(lang, "derive.no_hidden_layer"))
+    if derivation.batch is not None:
+        key = "derive.batch_mean" if derivation.batch == "mean" else "derive.batch_sum"
+        out.append(msg(lang, key, J=derivation.notation.loss_symbol, count=derivation.samples))
+    return out
 
 
 def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> str | None:
@@ -78,9 +103,22 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
         where = w["generated"] if generated else w["checked"]
         if ch.compared == 0:
             return f"{where}: {w['none']}"
+        values = ch.distinct
+        if ch.ok:
+            counted = msg(lang, "derive.values_agree_one" if values == 1 else "derive.values_agree", count=values)
+        else:
+            counted = msg(lang, "derive.values_compared", count=values)
+        forms = msg(lang, "derive.comparisons", count=ch.compared) if ch.compared != values else ""
         verdict = "" if ch.ok else f" — {w['disagree']}"
-        return f"{where}: {ch.compared} {w['units']} ({w['max_error']} {ch.max_error:.1e}){verdict}"
+        return f"{where}: {counted} ({forms}{w['max_error']} {ch.max_error:.1e}){verdict}"
     return None
+
+
+def _title(derivation: GeneralDerivation, rid: str, lang: str) -> str:
+    """A rule's section title; the output weights come from the inputs when there is no hidden layer."""
+    if not derivation.hidden_layer and rid in ("grad_output_weight", "update_output_weight"):
+        return msg(lang, f"derive.{rid}.no_hidden_layer")
+    return msg(lang, f"rules.{rid}")
 
 
 class RulesMath(Math):
@@ -117,12 +155,15 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
     w = words(lang, "rules")
     parts = []
     for dv in derivations:
-        notes = [Text(line, tex_text(line)) for line in _header(dv, lang)]
+        L = dv.notation.loss_symbol
+        notes = [Text(line, tex_text(line, L)) for line in _header(dv, lang)]
         notes += [Text(f"{w['assumption']}: {w[a]}", tex_text(f"{w['assumption']}: {w[a]}")) for a in dv.assumptions]
+        notes += [Text(line, tex_text(line, L)) for line in _notes(dv, lang)]
         sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in dv.definitions))]
         for r in dv.rules:
             line = _check_line(dv, r.id, lang, generated)
-            sections.append(Section(Text(w[r.id], tex_text(w[r.id])), (rule_step(r, lang),),
+            heading = _title(dv, r.id, lang)
+            sections.append(Section(Text(heading, tex_text(heading)), (rule_step(r, lang),),
                                     notes=(Text(line),) if line else ()))
         parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections), RulesMath(dv),
                           notes=tuple(notes), label=dv.name))
@@ -153,11 +194,17 @@ def to_data(dv: GeneralDerivation) -> dict:
             "specialised": [{"activation": label, "latex": expr_latex(dv, f), "srepr": sp.srepr(f)}
                             for label, f in r.specialised],
         }
+        if r.sample is not None:           # a batch: the rule of one sample n, which the batch rule sums
+            one = r.sample
+            rules[r.id]["sample"] = {
+                "srepr": sp.srepr(one.rule), "lhs_srepr": sp.srepr(one.lhs),
+                "specialised": [{"activation": label, "srepr": sp.srepr(f)} for label, f in one.specialised]}
     return {"name": dv.name, "hidden_activations": list(dv.hidden_activations),
             "output_activation": dv.output_activation, "loss": dv.loss,
             "notation": {"delta": dv.notation.delta, "weight": dv.notation.weight},
+            "hidden_layer": dv.hidden_layer, "batch": dv.batch, "samples": dv.samples,
             "assumptions": list(dv.assumptions), "rules": rules,
-            "checks": {ch.id: {"compared": ch.compared, "max_error": ch.max_error, "ok": ch.ok}
+            "checks": {ch.id: {"compared": ch.compared, "values": ch.distinct, "max_error": ch.max_error, "ok": ch.ok}
                        for ch in dv.checks}}
 
 

@@ -61,11 +61,13 @@ def solve_snapshot(path: Path) -> dict:
 
 
 def _rules(derivation: dict) -> dict:
-    """The SymPy forms (srepr) of each rule of one derivation, without the printed text."""
+    """The SymPy forms (srepr) of each rule of one derivation, without the printed text. A batch's
+    weight rule sums the rule of one sample over the samples: the rule of one sample ("sample") is
+    the one kept here (the printed batch rule is checked on the batch's numbers by derive itself)."""
     return {"assumptions": derivation["assumptions"], "rules": {
         rid: {"srepr": r["srepr"], "lhs_srepr": r["lhs_srepr"],
               "specialised": [{"activation": s["activation"], "srepr": s["srepr"]} for s in r["specialised"]]}
-        for rid, r in derivation["rules"].items()}}
+        for rid, r in ((rid, r.get("sample", r)) for rid, r in derivation["rules"].items())}}
 
 
 def derive_args() -> dict[str, list[str]]:

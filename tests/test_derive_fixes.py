@@ -1,0 +1,305 @@
+"""Issue 11 (session 8): `derive` on a batch, on a network without a hidden layer, the convention
+sentence in the file's loss symbol, the count of distinct values checked, and the rule check's
+faster evaluation of the network (the same values as `solve`).
+
+Expected values come from `solve` (its JSON and its steps) or are written by hand; none is made by
+the code under test.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sympy as sp
+import yaml
+from click.testing import CliRunner
+
+from symbackprop import rule_check
+from symbackprop.cli import main
+from symbackprop.errors import ProblemError
+from symbackprop.messages import catalogue, placeholders
+from symbackprop.problem import load_problem, parse_problem
+from symbackprop.rule_check import derive_for_part, example_problem, solution_values
+from symbackprop.solution import solve_part
+from symbackprop.symbolic_rules import N, PER_SAMPLE, Rule, delta_o, n_s, y
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBLEMS = ROOT / "problems"
+MINIBATCH = PROBLEMS / "minibatch.yaml"
+
+
+def _derive(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["derive", *args])
+    return result.exit_code, result.output
+
+
+def _json(*args: str) -> list[dict]:
+    code, out = _derive(*args, "--format", "json")
+    assert code == 0, out
+    return json.loads(out)["derivations"]
+
+
+def test_a_power_of_a_quantity_of_sample_n_is_one_latex_group():
+    """(1 − y_j^(n)²) in LaTeX: y_{j}^{(n)} in braces before its square, never a double superscript."""
+    code, tex = _derive(str(MINIBATCH), "--format", "latex")
+    assert code == 0
+    assert r"{y_{j}^{(n)}}^{2}" in tex and "^{(n)}^" not in tex
+
+
+def _solve_values(path: Path) -> dict[str, float]:
+    result = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (part,) = json.loads(result.output)["parts"]
+    return {qid: float(q["value"]) for qid, q in part["quantities"].items()}
+
+
+def _write(tmp_path: Path, doc: dict, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# -- 2a: a batch's weight rules are over the samples, and checked on the batch's numbers -------------
+
+def test_a_batch_file_prints_the_gradient_over_the_samples():
+    code, out = _derive(str(MINIBATCH))
+    assert code == 0, out
+    assert "A batch of N = 2 samples, J = (1/N)·Σ_n J^(n)" in out
+    grad = out.split("Gradient of a hidden-to-output weight")[1].split("\n\n")[0]
+    # (1/N)·Σ_n ∂J^(n)/∂w_kj = −(1/N)·Σ_n δ_k^(n)·y_j^(n), in the file's notation (w_kj, δ = −∂J/∂net)
+    assert "∂J/∂w_{kj} = Σ_n[1..N] ∂J^(n)/∂w_{kj}/N = -Σ_n[1..N] δ_k^(n)·y_j^(n)/N" in grad, grad
+    update = out.split("Update of an input-to-hidden weight")[1]
+    assert "with tanh: Δw_{ji} = η·Σ_n[1..N] (1 - y_j^(n)²)·x_i^(n)·Σ_k[1..c] δ_k^(n)·w_{kj}/N" in update, update
+
+
+def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers():
+    """Evaluate the JSON's batch rule ∂J/∂w_kj (its srepr) with solve's per-sample δ_k and y_j:
+    it is solve's ∂J/∂w_kj, the mean over the two samples, for every hidden-to-output weight."""
+    (d,) = _json(str(MINIBATCH))
+    assert d["batch"] == "mean" and d["samples"] == 2
+    rule = sp.sympify(d["rules"]["grad_output_weight"]["srepr"])
+    values = _solve_values(MINIBATCH)
+    outputs, hidden = ["o1", "o2"], ["h1", "h2"]
+    k, j = sp.Symbol("k", integer=True), sp.Symbol("j", integer=True)
+    for q, o in enumerate(outputs, start=1):
+        for r, h in enumerate(hidden, start=1):
+            e = rule.xreplace({k: q, j: r, N: 2}).doit()
+            subs = {}
+            for n in (1, 2):
+                subs[PER_SAMPLE[delta_o][q, n]] = values[f"delta_{o}@{n}"]
+                subs[PER_SAMPLE[y][r, n]] = values[f"act_{h}@{n}"]
+            got = float(e.xreplace(subs))
+            assert got == pytest.approx(values[f"grad_w_{h}_{o}"], rel=1e-12, abs=1e-15), (o, h)
+            # the per-sample rule alone (one sample's share, no mean) would not be solve's value
+            one = -values[f"delta_{o}@1"] * values[f"act_{h}@1"]
+            assert one != pytest.approx(values[f"grad_w_{h}_{o}"], rel=1e-6)
+
+
+def test_the_batch_rule_sums_the_rule_of_one_sample():
+    """The JSON keeps the rule of one sample, which the batch rule sums: the same rule a file with
+    that one sample gets."""
+    (d,) = _json(str(MINIBATCH))
+    for rid in ("grad_output_weight", "grad_hidden_weight", "update_output_weight", "update_hidden_weight"):
+        r = d["rules"][rid]
+        one = sp.sympify(r["sample"]["srepr"])
+        batch = sp.sympify(r["srepr"])
+        assert batch.has(sp.Sum) and not one.has(PER_SAMPLE[delta_o].label)
+        per_sample = one.replace(lambda e: isinstance(e, sp.Indexed) and e.base in PER_SAMPLE,
+                                 lambda e: PER_SAMPLE[e.base][(*e.indices, n_s)])
+        # with N = 3 samples written out: the batch rule is the mean of the three samples' rules
+        mean = sp.Add(*[per_sample.xreplace({n_s: n}) for n in (1, 2, 3)]) / 3
+        assert sp.expand(batch.xreplace({N: 3}).doit() - mean) == 0, rid
+    for rid in ("delta_output", "delta_hidden"):
+        assert "sample" not in d["rules"][rid]          # the δ rules hold in each sample as they are
+
+
+def test_a_sum_over_the_batch_has_no_mean_and_is_checked(tmp_path):
+    doc = yaml.safe_load(MINIBATCH.read_text(encoding="utf-8"))
+    doc["batch_reduction"] = "sum"
+    path = _write(tmp_path, doc)
+    code, out = _derive(str(path))
+    assert code == 0, out
+    assert "J = Σ_n J^(n)" in out and "(1/N)" not in out
+    assert "∂J/∂w_{kj} = Σ_n[1..N] ∂J^(n)/∂w_{kj} = -Σ_n[1..N] δ_k^(n)·y_j^(n)" in out
+
+
+def test_a_batch_rule_without_its_mean_is_found_wrong_on_the_batch():
+    """The check evaluates the printed batch rule with the batch's numbers: drop the 1/N and the
+    gradient and update checks fail (each is then twice solve's value)."""
+    part = load_problem(MINIBATCH).parts[0]
+    good = derive_for_part(part)
+    assert good.ok
+    rules = []
+    for r in good.rules:
+        if r.id in ("grad_output_weight", "update_output_weight"):
+            r = Rule(r.id, r.lhs, tuple(f.xreplace({N: 1}) if i else f for i, f in enumerate(r.forms)), r.specialised,
+                     r.sample)
+        rules.append(r)
+    broken = replace(good, rules=tuple(rules))
+    checks = {ch.id: ch for ch in rule_check.check_rules(broken, solution_values(part))}
+    assert not checks["grad_output_weight"].ok and not checks["update_output_weight"].ok
+    assert checks["grad_hidden_weight"].ok and checks["delta_output"].ok
+    assert checks["grad_output_weight"].max_error > 0.01
+
+
+def test_a_single_sample_file_keeps_its_rules():
+    (d,) = _json(str(PROBLEMS / "xor_appendix.yaml"), "--part", "sigmoid")
+    assert d["batch"] is None and d["samples"] == 1 and d["hidden_layer"] is True
+    for r in d["rules"].values():
+        assert "sample" not in r and "Symbol('n'" not in r["srepr"]
+
+
+# -- 2b: a network without a hidden layer -----------------------------------------------------------
+
+@pytest.mark.parametrize("args, outputs", [
+    (["--layers", "2,1", "--activation", "sigmoid"], 1),
+    (["--layers", "3,2", "--loss", "cross_entropy"], 2),
+    (["--layers", "2,3", "--activation", "tanh", "--loss", "mse"], 3),
+])
+def test_a_network_without_a_hidden_layer_derives_the_output_rules_and_exits_0(args, outputs):
+    code, out = _derive(*args)
+    assert code == 0, out
+    assert "No hidden layer: the output units take the inputs x_i directly, so there is no δ_j rule" in out
+    assert "Hidden layer: δ_j" not in out and "input-to-hidden" not in out.replace("no input-to-hidden weight", "")
+    assert "Gradient of an input-to-output weight" in out
+    assert "∂J/∂w_{ik} = ∂J/∂net_k·∂net_k/∂w_{ik} = δ_k·x_i" in out
+    assert "no such weights" not in out and "DISAGREES" not in out
+    (d,) = _json(*args)
+    assert d["hidden_layer"] is False and d["hidden_activations"] == []
+    assert list(d["rules"]) == ["delta_output", "grad_output_weight", "update_output_weight"]
+    inputs = int(args[1].split(",")[0])
+    checks = d["checks"]
+    assert all(ch["ok"] for ch in checks.values())
+    assert checks["delta_output"]["values"] == outputs
+    assert checks["grad_output_weight"]["values"] == outputs * (inputs + 1)      # the bias and each input
+    assert checks["update_output_weight"]["values"] == outputs * (inputs + 1)
+
+
+def test_a_problem_file_without_a_hidden_layer_and_with_a_batch(tmp_path):
+    doc = {"title": "perceptron", "network": {"inputs": ["a", "b"], "bias": "0", "layers": [["o"]],
+                                              "activation": "sigmoid"},
+           "weights": {"0": {"o": 0.5}, "a": {"o": -1}, "b": {"o": 2}},
+           "samples": [{"x": {"a": 1, "b": 0}, "t": {"o": 1}}, {"x": {"a": 0, "b": 1}, "t": {"o": 0}}],
+           "loss": "binary_cross_entropy", "learning_rate": 1}
+    path = _write(tmp_path, doc)
+    code, out = _derive(str(path))
+    assert code == 0, out
+    assert "No hidden layer" in out and "A batch of N = 2 samples" in out
+    assert "-Σ_n[1..N] δ_k^(n)·x_i^(n)" not in out           # δ = ∂J/∂net here: no minus sign
+    assert "∂J/∂w_{ik} = Σ_n[1..N] ∂J^(n)/∂w_{ik}/N = Σ_n[1..N] δ_k^(n)·x_i^(n)/N" in out
+    code, zh = _derive(str(path), "--lang", "zh")
+    assert code == 0 and "没有隐藏层" in zh
+
+
+# -- 2c: the convention sentence takes the loss symbol as a field ------------------------------------
+
+def test_the_convention_messages_take_the_loss_symbol_as_a_field():
+    for lang in ("en", "zh"):
+        book = catalogue(lang)
+        for delta in ("dJ_dnet", "minus_dJ_dnet"):
+            assert placeholders(book[f"derive.convention.{delta}"]) == {"J"}
+
+
+def test_the_convention_sentence_is_the_catalogues_with_the_files_loss_symbol(monkeypatch):
+    """A catalogue whose sentence does not spell ∂J (another language's words) still gets the file's
+    symbol: the symbol is a field of the message, not a replacement in its text."""
+    monkeypatch.setitem(catalogue("en"), "derive.convention.dJ_dnet", "delta is d{J} over dnet (in class)")
+    part = example_problem((2, 2, 1), "sigmoid", None, "half_squared_error").parts[0]
+    part = replace(part, notation=replace(part.notation, loss_symbol="L"))
+    from symbackprop.render.rules import rules_document
+    doc = rules_document([derive_for_part(part)])
+    notes = [n.plain for n in doc.parts[0].notes]
+    assert any(n.startswith("delta is dL over dnet (in class); ") for n in notes), notes
+
+
+@pytest.mark.parametrize("delta, sentence", [("dJ_dnet", "δ = ∂L/∂net (in-class convention)"),
+                                             ("minus_dJ_dnet", "δ = −∂L/∂net (appendix convention)")])
+def test_a_file_writing_L_reads_its_convention_in_L(tmp_path, delta, sentence):
+    doc = {"title": "t", "network": {"inputs": [1], "bias": 0, "layers": [[2], [3]], "activation": "sigmoid"},
+           "weights": {0: {2: 0.1, 3: 0.2}, 1: {2: 0.5}, 2: {3: -0.5}},
+           "sample": {"x": {1: 1}, "t": {3: 1}}, "loss": "half_squared_error", "learning_rate": 1,
+           "notation": {"delta": delta, "loss_symbol": "L"}}
+    code, out = _derive(str(_write(tmp_path, doc)))
+    assert code == 0, out
+    assert sentence in out
+    code, tex = _derive(str(_write(tmp_path, doc)), "--format", "latex")
+    assert r"\partial L/\partial \mathrm{net}" in tex
+
+
+# -- 2d: "N values agree" counts distinct values -------------------------------------------------------
+
+def test_the_check_line_counts_distinct_values_and_says_the_comparisons():
+    code, out = _derive("--activation", "sigmoid", "--loss", "half_squared_error")      # a 2-2-1 network
+    assert code == 0, out
+    sections = dict(s.split("\n", 1) for s in out.split("\n\n") if "\n" in s)
+    assert ("1 value agrees (each by the general rule and by its specialised form: 2 comparisons; "
+            in sections["Output layer: δ_k"])
+    assert "2 values agree (each by the general rule and by its specialised form: 4 comparisons; " in \
+        sections["Hidden layer: δ_j"]
+    assert "3 values agree (largest relative difference" in sections["Gradient of a hidden-to-output weight"]
+    assert "6 values agree (largest relative difference" in sections["Update of an input-to-hidden weight"]
+    (d,) = _json("--activation", "sigmoid", "--loss", "half_squared_error")
+    counts = {rid: (ch["values"], ch["compared"]) for rid, ch in d["checks"].items()}
+    assert counts == {"delta_output": (1, 2), "delta_hidden": (2, 4), "grad_output_weight": (3, 3),
+                      "grad_hidden_weight": (6, 6), "update_output_weight": (3, 3), "update_hidden_weight": (6, 6)}
+
+
+def test_distinct_values_of_a_deeper_file_with_a_frozen_weight():
+    """deep.yaml: two hidden layers of 2 units (tanh, leaky ReLU), one sigmoid output, 15 weights of
+    which one is frozen (not updated)."""
+    (d,) = _json(str(PROBLEMS / "deep.yaml"))
+    counts = {rid: (ch["values"], ch["compared"]) for rid, ch in d["checks"].items()}
+    assert counts == {"delta_output": (1, 2), "delta_hidden": (4, 8), "grad_output_weight": (3, 3),
+                      "grad_hidden_weight": (12, 12), "update_output_weight": (3, 3),
+                      "update_hidden_weight": (11, 11)}
+
+
+def test_a_softmax_output_has_one_comparison_per_value():
+    code, out = _derive("--activation", "tanh", "--loss", "cross_entropy")
+    assert code == 0, out
+    section = out.split("Output layer: δ_k")[1].split("\n\n")[0]
+    assert "1 value agrees (largest relative difference" in section and "comparisons" not in section
+
+
+# -- the faster evaluation of the network: the same values as solve ----------------------------------
+
+def _parts():
+    out = [(p.name + ":" + part.name, part) for p in sorted(PROBLEMS.glob("*.yaml")) if p.stem != "quadratic"
+           for part in load_problem(p).parts]
+    for act, loss in [("tanh", "binary_cross_entropy"), ("gelu", "cross_entropy"), ("relu", "l1"),
+                      ("softplus", "mse")]:
+        out.append((f"{act}+{loss}", example_problem((3, 4, 4, 2), act, None, loss).parts[0]))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, part", _parts(), ids=[n for n, _ in _parts()])
+def test_the_rule_check_reads_the_values_solve_gives(name, part):
+    """Every value, exact or a 30-digit float, is solve's own, to the bit (a 3-4-4-2 network with
+    exact exp and tanh values goes past the exact size limit, so it has floats too)."""
+    want = {s.key: s.value for s in solve_part(part).steps}
+    got = solution_values(part).values
+    assert set(got) == set(want)
+    for key, value in want.items():
+        assert got[key] == value and type(got[key]) is type(value), key
+        if value.is_Float:
+            assert got[key]._mpf_ == value._mpf_, key
+
+
+def test_a_value_without_a_finite_number_is_solves_error(tmp_path):
+    """ln 0 in the loss (cross-entropy on a ReLU output of 0): the rule check raises the error
+    solve raises, word for word, and derive says it as a problem of the file (exit 2)."""
+    doc = {"title": "t", "network": {"inputs": [1], "bias": 0, "layers": [[2], [3, 4]], "activation": "relu"},
+           "weights": {0: {2: 1, 3: -40, 4: 1}, 1: {2: 1}, 2: {3: 1, 4: 1}}, "sample": {"x": {1: 1}, "t": {3: 1, 4: 0}},
+           "loss": "cross_entropy", "learning_rate": 1}
+    doc["network"]["output_activation"] = "relu"
+    part = parse_problem(yaml.safe_dump(doc), "f.yaml").parts[0]
+    with pytest.raises(ProblemError) as by_solve:
+        solve_part(part, "f.yaml")
+    with pytest.raises(ProblemError) as by_check:
+        solution_values(part, "f.yaml")
+    assert str(by_check.value) == str(by_solve.value) and "no finite real value" in str(by_solve.value)
+    code, out = _derive(str(_write(tmp_path, doc)))
+    assert code == 2 and "no finite real value" in out
