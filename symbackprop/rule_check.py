@@ -350,9 +350,9 @@ def example_problem(layers: tuple[int, ...], activation: str, output_activation:
         return str(rng.choice([v / 4 for v in range(-8, 9) if v]))
 
     units, ids = 1, []
-    for size in layers:
-        ids.append([str(u) for u in range(units, units + size)])
-        units += size
+    for width in layers:
+        ids.append([str(u) for u in range(units, units + width)])
+        units += width
     inputs, layer_ids = ids[0], ids[1:]
     weights: dict[str, dict[str, str]] = {}
     feeding = inputs

@@ -24,6 +24,7 @@ from symbackprop.problem import load_problem, parse_problem
 from symbackprop.rule_check import derive_for_part, example_problem, solution_values
 from symbackprop.solution import solve_part
 from symbackprop.symbolic_rules import N, PER_SAMPLE, Rule, delta_o, n_s, y
+from conftest import NETWORKS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
@@ -266,8 +267,7 @@ def test_a_softmax_output_has_one_comparison_per_value():
 # -- the faster evaluation of the network: the same values as solve ----------------------------------
 
 def _parts():
-    out = [(p.name + ":" + part.name, part) for p in sorted(PROBLEMS.glob("*.yaml")) if p.stem != "quadratic"
-           for part in load_problem(p).parts]
+    out = [(p.name + ":" + part.name, part) for p in NETWORKS for part in load_problem(p).parts]
     for act, loss in [("tanh", "binary_cross_entropy"), ("gelu", "cross_entropy"), ("relu", "l1"),
                       ("softplus", "mse")]:
         out.append((f"{act}+{loss}", example_problem((3, 4, 4, 2), act, None, loss).parts[0]))
