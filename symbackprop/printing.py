@@ -19,6 +19,8 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 from sympy.printing.str import StrPrinter
 
+from . import fastprint
+
 
 def format_value(value: sp.Expr, precision: int, number: float | None = None) -> tuple[str, bool]:
     """A value as shown to people, and whether that display is exact.
@@ -211,8 +213,55 @@ def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: 
                terms: dict | None = None) -> str:
     """`expr` in text; `values`: display strings for symbols; `terms`: the caller's dict of sums
     already put in order (module docstring)."""
+    lay = _layout(expr, terms)
+    if lay is not None:
+        return TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), values is not None)
     return TextPrinter(dict(names=names, values=values, times=values is not None,
                             indexed=indexed or {}, terms=terms)).doprint(expr)
+
+
+_FAST = "fastprint"       # key of a layout in the caller's `terms` dict (beside its sums' orders)
+
+
+def _layout(expr: sp.Expr, terms: dict | None):
+    """fastprint.layout of `expr`, kept in `terms` (a dict the caller owns) when given."""
+    if terms is None:
+        return fastprint.layout(expr)
+    key = (_FAST, expr)
+    try:
+        return terms[key]
+    except KeyError:
+        lay = terms[key] = fastprint.layout(expr)
+        return lay
+
+
+def _text_symbol(names: dict, values: dict | None):
+    """A symbol as TextPrinter._print_Symbol writes it."""
+    if values is None:
+        return lambda s: names.get(s, s.name)
+
+    def show(s):
+        v = values.get(s)
+        if v is None:
+            return names.get(s, s.name)
+        return f"({v})" if v.startswith("-") else v
+    return show
+
+
+def _latex_symbol(lay, names: dict, values: dict | None):
+    """A symbol as LatexPrinter._print_Symbol writes it, or None when a symbol of `lay` has no
+    name (SymPy's own LaTeX of it is left to SymPy's printer)."""
+    shown = {}
+    for s in fastprint.symbols(lay):
+        v = None if values is None else values.get(s)
+        if v is not None:
+            shown[s] = rf"\left({v}\right)" if v.startswith("-") else v
+        else:
+            n = names.get(s)
+            if not n:
+                return None
+            shown[s] = n
+    return shown.__getitem__
 
 
 _SLOT = re.compile("\x00([0-9]+)\x01")
@@ -245,7 +294,17 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
     written (a value with a minus sign is printed in parentheses, so no symbol's text starts with
     one; LaTeX's one exception, a superscript in a power's base, is printed twice), so `expr` is
     printed once with a slot for each symbol and each slot is filled with the name or the value:
-    the rule with numbers costs no second printing."""
+    the rule with numbers costs no second printing. A plain shape (fastprint.py) is written
+    directly, twice."""
+    lay = _layout(expr, terms)
+    if lay is not None:
+        if latex:
+            named, valued = _latex_symbol(lay, names, None), _latex_symbol(lay, names, values)
+            if named is not None and valued is not None:
+                return fastprint.latex(lay, named, r" \cdot "), fastprint.latex(lay, valued, r" \times ")
+        else:
+            return (TextPrinter.finish(fastprint.text(lay, _text_symbol(names, None)), False),
+                    TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), True))
     slots = _slots(expr, names, values, r"\left({}\right)" if latex else "({})", latex)
     show = print_latex if latex else print_text
     if slots is None:
@@ -263,6 +322,11 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
 def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None,
                 terms: dict | None = None) -> str:
     """`expr` in LaTeX; `values` and `terms` as for `print_text`."""
+    lay = _layout(expr, terms)
+    if lay is not None:
+        show = _latex_symbol(lay, names, values)
+        if show is not None:
+            return fastprint.latex(lay, show, r" \times " if values is not None else r" \cdot ")
     mul = "times" if values is not None else "dot"
     return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {},
                              terms=terms)).doprint(expr)
