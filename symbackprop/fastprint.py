@@ -57,6 +57,17 @@ def _product(e: sp.Expr) -> Product | None:
     return neg, tuple(sorted(args, key=_name)), None
 
 
+_LAST = ((1, ""),)
+
+
+def _lex(p: Product) -> tuple:
+    """A sort key of a product with the order of `as_ordered_terms`: the largest exponent vector
+    (over all symbols, sorted by name) first. With each product's symbols sorted by name, that is
+    its names in lexicographic order, a product before any product it is the start of (at the
+    first symbol where two differ, the one with the smaller name has it, the other has not)."""
+    return tuple([(0, s.name) for s in p[1]]) + _LAST
+
+
 def _sum(e: sp.Expr) -> Sum | None:
     """A sum of products (`_product`) with distinct sets of symbols, in the order SymPy prints it:
     `as_ordered_terms` (exponent vectors over the symbols sorted by name, the largest in lex
@@ -70,12 +81,9 @@ def _sum(e: sp.Expr) -> Sum | None:
         if p is None:
             return None
         terms.append(p)
-    sets = [frozenset(p[1]) for p in terms]
-    if len(set(sets)) != len(sets):
+    if len({p[1] for p in terms}) != len(terms):
         return None
-    gens = sorted(frozenset().union(*sets), key=_name)
-    keyed = sorted(zip(terms, sets), key=lambda ps: tuple(-1 if g in ps[1] else 0 for g in gens))
-    ordered = [p for p, _ in keyed]
+    ordered = sorted(terms, key=_lex)
     if len(ordered) > 1 and ordered[0][0]:
         for i, p in enumerate(ordered):
             if not p[0]:
