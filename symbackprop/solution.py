@@ -48,15 +48,14 @@ class Step:
     sample: int | None = None              # 0-based sample index in a batch, else None
     # the value as shown, by precision: filled by `shown`, not part of the step's identity
     _shown: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # made once here: every renderer and the checker ask for them, the JSON several times a step
+    id: str = field(init=False, repr=False, compare=False)       # the JSON and answers-file id (`delta_5@2`)
+    exact: bool = field(init=False, repr=False, compare=False)   # no Float in the value
 
-    @property
-    def id(self) -> str:
-        """The JSON and answers-file id of the quantity (`delta_5@2`), made from its key."""
-        return str(self.key)
-
-    @property
-    def exact(self) -> bool:
-        return not self.value.has(sp.Float)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", str(self.key))
+        v = self.value
+        object.__setattr__(self, "exact", not v.is_Float and (v.is_Rational or not v.has(sp.Float)))
 
     def shown(self, precision: int) -> tuple[str, bool]:
         """The value as shown at `precision` and whether that is exact (printing.format_value),

@@ -14,7 +14,8 @@ from typing import Iterator
 from ..collect import fewer_collections
 from ..solution import Solution
 from .prose import note
-from .steps import chain
+from .build import SolutionMath, solution_step
+from .steps import chain, joined, step_links
 
 
 def to_data(solution: Solution, precision: int | None = None, checks=None) -> dict:
@@ -134,12 +135,14 @@ def _number(x) -> str:
 _Q = "\n          "                       # a quantity's field: 10 spaces
 
 
-def _quantity_text(psol, step, p: int) -> str:
+def _quantity_text(math: SolutionMath, step, p: int) -> str:
     """`"id": {…}` of one quantity as json.dumps writes it in the quantities dict (8 spaces)."""
     exact = _string(str(step.value)) if step.exact else "null"
+    shown = solution_step(step)
+    text, latex = joined(step_links(math, shown, p)), joined(step_links(math, shown, p, latex=True))
     out = (f"{_string(step.id)}: {{{_Q}\"value\": {_number(step.float_value)},{_Q}\"exact\": {exact},"
-           f"{_Q}\"display\": {_string(step.shown(p)[0])},{_Q}\"text\": {_string(chain(psol, step, p))},"
-           f"{_Q}\"latex\": {_string(chain(psol, step, p, latex=True))},{_Q}\"section\": {_string(step.section)}")
+           f"{_Q}\"display\": {_string(step.shown(p)[0])},{_Q}\"text\": {_string(text)},"
+           f"{_Q}\"latex\": {_string(latex)},{_Q}\"section\": {_string(step.section)}")
     if step.sample is not None:
         out += f",{_Q}\"sample\": {_number(step.sample + 1)}"
     return out + "\n        }"
@@ -155,8 +158,9 @@ def _quantities_pieces(psol, p: int) -> Iterator[str]:
         yield "{}"
         return
     sep = "{\n        "
+    math = SolutionMath(psol.names, psol)
     for step in steps:
-        yield sep + _quantity_text(psol, step, p)
+        yield sep + _quantity_text(math, step, p)
         sep = ",\n        "
     yield "\n      }"
 
