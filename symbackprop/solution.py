@@ -99,9 +99,10 @@ class PartSolution:
 
     @cached_property
     def term_order(self) -> dict:
-        """Each sum of the steps' forms with its terms in the order they are printed, kept by
-        the printers as they find it (printing.py): the rule with numbers substituted, and the
-        JSON's text and LaTeX, print the same sums again."""
+        """The printers' memory of the expressions they printed last (printing.py): each sum's
+        terms in the order they are printed and each plain shape's layout (fastprint.py), kept as
+        found, for the rule with numbers and the JSON's text and LaTeX, which print the same
+        expressions again within a step; at most printing.KEEP entries."""
         return {}
 
     @cached_property

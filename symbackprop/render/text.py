@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..collect import fewer_collections
 from ..document import Document
 from .build import check_lines, document  # noqa: F401  (check_lines: its home before issue 11)
 from .steps import joined, step_links
@@ -15,8 +16,9 @@ def render(obj, **settings) -> str:
 
 def pieces(obj, **settings) -> Iterator[str]:
     """`render`'s text a line at a time (render.stream)."""
-    for line in _lines(document(obj, **settings)):
-        yield line + "\n"
+    with fewer_collections():
+        for line in _lines(document(obj, **settings)):
+            yield line + "\n"
 
 
 def text(doc: Document) -> str:
