@@ -8,7 +8,7 @@ so SymPy does not evaluate the expression before it is shown.
 Sorting the terms of a sum into SymPy's canonical order is most of the cost of printing a long
 one; a caller that prints the same sums several times (with symbols, with numbers, in text and in
 LaTeX) passes `terms`, a dict it owns in which each sum's order is kept once found (and the
-layout of each plain shape; at most KEEP entries, the latest).
+layouts of the latest KEEP plain shapes).
 
 The plain shapes that make up nearly every step of a large network (symbols, products of
 symbols, sums of them, a product with one sum) are written by fastprint.py without SymPy's
@@ -78,8 +78,6 @@ def _positive_first(printer, expr, order):
         if got is not None:
             return got
     terms = printer._as_ordered_terms(expr, order=order)
-    if cache is not None and len(cache) >= KEEP:
-        cache.clear()
     if len(terms) > 1 and terms[0].could_extract_minus_sign():
         for i, t in enumerate(terms):
             if not t.could_extract_minus_sign():
@@ -227,24 +225,26 @@ def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: 
                             indexed=indexed or {}, terms=terms)).doprint(expr)
 
 
-_FAST = "fastprint"       # key of a layout in the caller's `terms` dict (beside its sums' orders)
-KEEP = 256                # entries of `terms` kept: a step's expressions are printed again soon after
+_FAST = "fastprint"       # key of the layouts in the caller's `terms` dict (beside its sums' orders)
+KEEP = 256                # layouts kept: a step's expressions are printed again soon after
 
 
 def _layout(expr: sp.Expr, terms: dict | None):
-    """fastprint.layout of `expr`, kept in `terms` (a dict the caller owns) when given. The dict
-    is emptied once it holds KEEP entries: a worked solution prints an expression again (in LaTeX
+    """fastprint.layout of `expr`, kept in `terms` (a dict the caller owns) when given. At most
+    KEEP layouts are kept, the latest: a worked solution prints an expression again (in LaTeX
     after text, with numbers after names) within its step, and a large one would otherwise keep
-    every layout and sum order until it ends."""
+    the layout of every expression it printed until it ends."""
     if terms is None:
         return fastprint.layout(expr)
-    key = (_FAST, expr)
+    kept = terms.get(_FAST)
+    if kept is None:
+        kept = terms[_FAST] = {}
     try:
-        return terms[key]
+        return kept[expr]
     except KeyError:
-        if len(terms) >= KEEP:
-            terms.clear()
-        lay = terms[key] = fastprint.layout(expr)
+        if len(kept) >= KEEP:
+            kept.clear()
+        lay = kept[expr] = fastprint.layout(expr)
         return lay
 
 

@@ -99,10 +99,10 @@ class PartSolution:
 
     @cached_property
     def term_order(self) -> dict:
-        """The printers' memory of the expressions they printed last (printing.py): each sum's
-        terms in the order they are printed and each plain shape's layout (fastprint.py), kept as
-        found, for the rule with numbers and the JSON's text and LaTeX, which print the same
-        expressions again within a step; at most printing.KEEP entries."""
+        """Each sum of the steps' forms with its terms in the order they are printed, kept by
+        the printers as they find it (printing.py), and the layouts of the latest plain shapes
+        (fastprint.py): the rule with numbers substituted, and the JSON's text and LaTeX, print
+        the same expressions again."""
         return {}
 
     @cached_property
