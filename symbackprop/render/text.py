@@ -11,7 +11,7 @@ from .steps import joined, step_links
 
 def render(obj, **settings) -> str:
     """`obj` (anything render/build.py builds a document of) as text."""
-    return text(document(obj, **settings))
+    return "".join(pieces(obj, **settings))
 
 
 def pieces(obj, **settings) -> Iterator[str]:
