@@ -14,7 +14,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import click
 
@@ -101,30 +101,52 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
         _internal_error(exc, after, lang)
 
 
-def _write(text: str | bytes, output: str, lang: str = "en") -> None:
-    """Write to stdout, or atomically to a file (an interrupted run leaves the old file intact)."""
+def _write(text: str | bytes | Iterable[str | bytes], output: str, lang: str = "en") -> None:
+    """Write to stdout, or atomically to a file (an interrupted run leaves the old file intact).
+    `text` may come in pieces (render.stream), each written as it comes."""
+    pieces = [text] if isinstance(text, (str, bytes)) else text
     if output == "-":
-        click.echo(text, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
         return
     target = Path(output)
-    data = text.encode("utf-8") if isinstance(text, str) else text
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in pieces:
+                fh.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)        # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, target)
     except (OSError, ValueError) as exc:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        _remove(tmp)
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise InputError(said("output.cannot_write_file", path=output, why=why), lang) from None
+    except BaseException:                    # the pieces' maker stopped (an error said, an exit): no file
+        _remove(tmp)
+        raise
+
+
+def _remove(tmp: str | None) -> None:
+    if tmp is not None:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _guarded(pieces: Iterable[str | bytes], lang: str) -> Iterator[str | bytes]:
+    """`pieces`, each made inside the error boundary (a renderer's error is said as it would be
+    without pieces) and written outside it (a closed pipe is the writer's, as before)."""
+    it = iter(pieces)
+    while True:
+        with _boundary(lang=lang):
+            piece = next(it, None)
+        if piece is None:
+            return
+        yield piece
 
 
 def _outputs_safe(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str | None]],
@@ -220,7 +242,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         standalone = output != "-"
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
-        from .render import render
+        from .render import stream
         from .solution import solve as solve_problem
         from .yamlfile import load_yaml
         doc = load_yaml(problem)
@@ -235,9 +257,9 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         if check:
             from .gradcheck import check_part
             reports = [check_part(p) for p in solution.parts]
-        text = render(solution, fmt, precision=precision, checks=reports, lang=lang, standalone=standalone,
-                      output=output)
-    _write(text, output, lang)
+        pieces = stream(solution, fmt, precision=precision, checks=reports, lang=lang, standalone=standalone,
+                        output=output)
+    _write(_guarded(pieces, lang), output, lang)    # text and JSON: written as they are made
     if reports is not None and not all(r.ok for r in reports):
         sys.exit(1)
 

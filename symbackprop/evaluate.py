@@ -17,6 +17,7 @@ from typing import Iterable
 
 import sympy as sp
 from mpmath.libmp import finf, fnan, fninf
+from sympy.core.evalf import dps_to_prec
 from sympy.core.numbers import Float, Rational
 
 from . import losses
@@ -120,8 +121,14 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
     return {**numeric, **exact}
 
 
+_PREC20 = dps_to_prec(20)
+
+
 def to_float(value: sp.Expr) -> float:
-    """float64 at full precision (evaluated with spare digits, then rounded once)."""
+    """float64 at full precision (evaluated with spare digits, then rounded once). A Float's is
+    what `evalf(20)` does to it, without the rest of evalf's machinery (the one step that costs)."""
     if value.is_Integer:
         return float(int(value))
+    if type(value) is Float:
+        return float(value._eval_evalf(_PREC20))
     return float(value.evalf(20))

@@ -7,7 +7,12 @@ so SymPy does not evaluate the expression before it is shown.
 
 Sorting the terms of a sum into SymPy's canonical order is most of the cost of printing a long
 one; a caller that prints the same sums several times (with symbols, with numbers, in text and in
-LaTeX) passes `terms`, a dict it owns in which each sum's order is kept once found.
+LaTeX) passes `terms`, a dict it owns in which each sum's order is kept once found (and the
+layouts of the latest KEEP plain shapes).
+
+The plain shapes that make up nearly every step of a large network (symbols, products of
+symbols, sums of them, a product with one sum) are written by fastprint.py without SymPy's
+printers, byte for byte as these printers write them; everything else is printed by them.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 from sympy.printing.str import StrPrinter
+
+from . import fastprint
 
 
 def format_value(value: sp.Expr, precision: int, number: float | None = None) -> tuple[str, bool]:
@@ -231,8 +238,63 @@ def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: 
                terms: dict | None = None) -> str:
     """`expr` in text; `values`: display strings for symbols; `terms`: the caller's dict of sums
     already put in order (module docstring)."""
+    lay = _layout(expr, terms)
+    if lay is not None:
+        return TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), values is not None)
     return TextPrinter(dict(names=names, values=values, times=values is not None,
                             indexed=indexed or {}, terms=terms)).doprint(expr)
+
+
+_FAST = "fastprint"       # key of the layouts in the caller's `terms` dict (beside its sums' orders)
+KEEP = 256                # layouts kept: a step's expressions are printed again soon after
+
+
+def _layout(expr: sp.Expr, terms: dict | None):
+    """fastprint.layout of `expr`, kept in `terms` (a dict the caller owns) when given. At most
+    KEEP layouts are kept, the latest: a worked solution prints an expression again (in LaTeX
+    after text, with numbers after names) within its step, and a large one would otherwise keep
+    the layout of every expression it printed until it ends."""
+    if terms is None:
+        return fastprint.layout(expr)
+    kept = terms.get(_FAST)
+    if kept is None:
+        kept = terms[_FAST] = {}
+    try:
+        return kept[expr]
+    except KeyError:
+        if len(kept) >= KEEP:
+            kept.clear()
+        lay = kept[expr] = fastprint.layout(expr)
+        return lay
+
+
+def _text_symbol(names: dict, values: dict | None):
+    """A symbol as TextPrinter._print_Symbol writes it."""
+    if values is None:
+        return lambda s: names.get(s, s.name)
+
+    def show(s):
+        v = values.get(s)
+        if v is None:
+            return names.get(s, s.name)
+        return f"({v})" if v.startswith("-") else v
+    return show
+
+
+def _latex_symbol(lay, names: dict, values: dict | None):
+    """A symbol as LatexPrinter._print_Symbol writes it, or None when a symbol of `lay` has no
+    name (SymPy's own LaTeX of it is left to SymPy's printer)."""
+    shown = {}
+    for s in fastprint.symbols(lay):
+        v = None if values is None else values.get(s)
+        if v is not None:
+            shown[s] = rf"\left({v}\right)" if v.startswith("-") else v
+        else:
+            n = names.get(s)
+            if not n:
+                return None
+            shown[s] = n
+    return shown.__getitem__
 
 
 _SLOT = re.compile("\x00([0-9]+)\x01")
@@ -265,7 +327,17 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
     written (a value with a minus sign is printed in parentheses, so no symbol's text starts with
     one; LaTeX's one exception, a superscript in a power's base, is printed twice), so `expr` is
     printed once with a slot for each symbol and each slot is filled with the name or the value:
-    the rule with numbers costs no second printing."""
+    the rule with numbers costs no second printing. A plain shape (fastprint.py) is written
+    directly, twice."""
+    lay = _layout(expr, terms)
+    if lay is not None:
+        if latex:
+            named, valued = _latex_symbol(lay, names, None), _latex_symbol(lay, names, values)
+            if named is not None and valued is not None:
+                return fastprint.latex(lay, named, r" \cdot "), fastprint.latex(lay, valued, r" \times ")
+        else:
+            return (TextPrinter.finish(fastprint.text(lay, _text_symbol(names, None)), False),
+                    TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), True))
     slots = _slots(expr, names, values, r"\left({}\right)" if latex else "({})", latex)
     show = print_latex if latex else print_text
     if slots is None:
@@ -283,6 +355,11 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
 def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None,
                 terms: dict | None = None) -> str:
     """`expr` in LaTeX; `values` and `terms` as for `print_text`."""
+    lay = _layout(expr, terms)
+    if lay is not None:
+        show = _latex_symbol(lay, names, values)
+        if show is not None:
+            return fastprint.latex(lay, show, r" \times " if values is not None else r" \cdot ")
     mul = "times" if values is not None else "dot"
     return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {},
                              terms=terms)).doprint(expr)

@@ -48,11 +48,14 @@ class Step:
     float_value: float
     # the value as shown, by precision: filled by `shown`, not part of the step's identity
     _shown: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # made once here: every renderer and the checker ask for them, the JSON several times a step
+    id: str = field(init=False, repr=False, compare=False)       # the JSON and answers-file id (`delta_5@2`)
+    exact: bool = field(init=False, repr=False, compare=False)   # no Float in the value
 
-    @property
-    def id(self) -> str:
-        """The JSON and answers-file id of the quantity (`delta_5@2`), made from its key."""
-        return str(self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", str(self.key))
+        v = self.value
+        object.__setattr__(self, "exact", not v.is_Float and (v.is_Rational or not v.has(sp.Float)))
 
     @property
     def unit(self) -> str | None:
@@ -64,10 +67,6 @@ class Step:
         """The 0-based sample of the quantity in a batch, from its key: None outside a batch (given or
         computed alike) and for what is one for the whole batch (a weight, its update, the batch loss)."""
         return self.key.sample
-
-    @property
-    def exact(self) -> bool:
-        return not self.value.has(sp.Float)
 
     def shown(self, precision: int) -> tuple[str, bool]:
         """The value as shown at `precision` and whether that is exact (printing.format_value),
@@ -112,8 +111,9 @@ class PartSolution:
     @cached_property
     def term_order(self) -> dict:
         """Each sum of the steps' forms with its terms in the order they are printed, kept by
-        the printers as they find it (printing.py): the rule with numbers substituted, and the
-        JSON's text and LaTeX, print the same sums again."""
+        the printers as they find it (printing.py), and the layouts of the latest plain shapes
+        (fastprint.py): the rule with numbers substituted, and the JSON's text and LaTeX, print
+        the same expressions again."""
         return {}
 
     @cached_property

@@ -5,6 +5,7 @@ it, except JSON, which is each command's data."""
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Iterator
 
 from ..errors import SymbackpropError
 
@@ -23,3 +24,29 @@ def render(obj, fmt: str = "text", **settings) -> str | bytes:
         raise SymbackpropError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     module = import_module(f".{FORMATS[fmt]}", __name__)
     return module.render(obj, **settings)
+
+
+PIECE = 1 << 16          # characters a piece of `stream` holds at least (but its last)
+
+
+def stream(obj, fmt: str = "text", **settings) -> Iterator[str | bytes]:
+    """`render(obj, fmt, **settings)` in pieces, made while the caller writes the ones before: their
+    concatenation is render's output. Text and JSON are made a line or a quantity at a time (about
+    64 KiB a piece), so a large solution's output is never held whole; other formats in one piece."""
+    if fmt not in FORMATS:
+        raise SymbackpropError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    module = import_module(f".{FORMATS[fmt]}", __name__)
+    pieces = getattr(module, "pieces", None)
+    if pieces is None:
+        yield module.render(obj, **settings)
+        return
+    batch: list[str] = []
+    size = 0
+    for piece in pieces(obj, **settings):
+        batch.append(piece)
+        size += len(piece)
+        if size >= PIECE:
+            yield "".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch)

@@ -25,6 +25,7 @@ class SolutionMath(Math):
         self.names = names
         self.psol = psol
         self.terms = psol.term_order if psol is not None else None
+        self._leaves: tuple = (None, None, None)     # the last step's shown leaves: (step, precision, leaves)
 
     def text(self, expr: Any, values: Mapping | None = None) -> str:
         return print_text(expr, self.names.text, values, terms=self.terms)
@@ -44,7 +45,10 @@ class SolutionMath(Math):
         """The last form in names and with the numbers put in, printed once (printing.print_twice)."""
         names = self.names.latex if latex else self.names.text
         if self.psol is not None and step.source is not None:
-            shown = self.psol.shown_leaves(step.source, precision)
+            last, at, shown = self._leaves        # the JSON prints a step in text, then in LaTeX
+            if last is not step.source or at != precision:
+                shown = self.psol.shown_leaves(step.source, precision)
+                self._leaves = (step.source, precision, shown)
         else:
             shown = {s: self.number(v, precision) for s, v in step.numbers.items()}
         return print_twice(step.forms[-1], names, shown, latex, self.terms)

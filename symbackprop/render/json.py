@@ -8,6 +8,8 @@ shown), `text` and `latex` (the whole step), `section`, and `sample` (1-based) i
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
+from typing import Iterator
 
 from ..collect import fewer_collections
 from ..quantity import PER_BATCH
@@ -34,66 +36,173 @@ def _sample_number(psol, step) -> int | None:
     return None
 
 
+def _precision(psol, precision: int | None) -> int:
+    return psol.part.precision if precision is None else precision
+
+
+def _quantity(psol, step, p: int, math: SolutionMath | None = None) -> dict:
+    math = math or SolutionMath(psol.names, psol)
+    shown = solution_step(step)
+    q = {"value": step.float_value,
+         "exact": str(step.value) if step.exact else None,
+         "display": step.shown(p)[0],
+         "text": joined(step_links(math, shown, p)),
+         "latex": joined(step_links(math, shown, p, latex=True)),
+         "section": step.section}
+    sample = _sample_number(psol, step)
+    if sample is not None:
+        q["sample"] = sample
+    return q
+
+
+def _part_head(psol, p: int) -> dict:
+    """A part's name, conventions and settings: its entries before the quantities."""
+    part = psol.part
+    return {
+        "name": psol.name,
+        "conventions": [note(psol, n, "en") for n in psol.conventions],
+        "settings": {"activations": [a.name for a in part.activations], "loss": part.loss,
+                     "learning_rate": float(part.learning_rate), "samples": len(part.samples),
+                     "batch_reduction": part.batch_reduction,
+                     "weight_index_order": part.notation.weight, "delta": part.notation.delta,
+                     "relu_derivative_at_zero": float(part.relu_derivative_at_zero),
+                     "precision": p},
+    }
+
+
+def _check(r) -> dict:
+    return {"ok": r.ok, "max_relative_difference_direct": r.max_direct,
+            "max_relative_difference_finite_differences": r.max_fd, "step": r.step,
+            "gradients": {g.id: {"chain_rule": g.chain, "direct": g.direct,
+                                 "finite_difference": g.finite_difference, "kink": g.kink}
+                          for g in r.gradients}}
+
+
 def _to_data(solution: Solution, precision: int | None, checks) -> dict:
     parts = []
     for pi, psol in enumerate(solution.parts):
-        part = psol.part
-        p = part.precision if precision is None else precision
-        m = SolutionMath(psol.names, psol)
-        quantities = {}
-        for step in psol.steps:
-            shown = solution_step(step)
-            q = {"value": step.float_value,
-                 "exact": str(step.value) if step.exact else None,
-                 "display": step.shown(p)[0],
-                 "text": joined(step_links(m, shown, p)),
-                 "latex": joined(step_links(m, shown, p, latex=True)),
-                 "section": step.section}
-            sample = _sample_number(psol, step)
-            if sample is not None:
-                q["sample"] = sample
-            quantities[step.id] = q
-        parts.append({
-            "name": psol.name,
-            "conventions": [note(psol, n, "en") for n in psol.conventions],
-            "settings": {"activations": [a.name for a in part.activations], "loss": part.loss,
-                         "learning_rate": float(part.learning_rate), "samples": len(part.samples),
-                         "batch_reduction": part.batch_reduction,
-                         "weight_index_order": part.notation.weight, "delta": part.notation.delta,
-                         "relu_derivative_at_zero": float(part.relu_derivative_at_zero),
-                         "precision": p},
-            "quantities": quantities,
-        })
+        p = _precision(psol, precision)
+        parts.append(_part_head(psol, p))
+        math = SolutionMath(psol.names, psol)
+        parts[-1]["quantities"] = {step.id: _quantity(psol, step, p, math) for step in psol.steps}
         if checks is not None:
-            r = checks[pi]
-            parts[-1]["check"] = {
-                "ok": r.ok, "max_relative_difference_direct": r.max_direct,
-                "max_relative_difference_finite_differences": r.max_fd, "step": r.step,
-                "gradients": {g.id: {"chain_rule": g.chain, "direct": g.direct,
-                                     "finite_difference": g.finite_difference, "kink": g.kink}
-                              for g in r.gradients}}
+            parts[-1]["check"] = _check(checks[pi])
     return {"title": solution.title, "source": solution.source, "parts": parts}
 
 
 def render(obj, precision: int | None = None, checks=None, source: str | None = None, **_) -> str:
     """JSON is each command's own data dump, not the document: a worked solution as above, the
     general rules and the matrix example as render/rules.py and render/quadratic.py write them."""
+    return "".join(pieces(obj, precision, checks, source))
+
+
+def pieces(obj, precision: int | None = None, checks=None, source: str | None = None, **_) -> Iterator[str]:
+    """`render`'s text in pieces, made as they are written (render.stream): a worked solution a
+    quantity at a time, so that a large network's JSON is never held whole, nor the data of every
+    quantity at once."""
     from .build import kind
     what = kind(obj)
     if what == "rules":
         from .rules import render_json
-        return render_json(list(obj) if isinstance(obj, (list, tuple)) else [obj], source)
+        yield render_json(list(obj) if isinstance(obj, (list, tuple)) else [obj], source)
+        return
     if what == "quadratic":
         from .quadratic import render_json
-        return render_json(obj)
+        yield render_json(obj)
+        return
     if what == "graph":
         from .graph import render_json as graph_json
-        return graph_json(obj, precision, checks)
+        yield graph_json(obj, precision, checks)
+        return
     if what == "graph_rules":
         from .graph import derivation_json
-        return derivation_json(obj)
+        yield derivation_json(obj)
+        return
     if what != "solution":
         raise TypeError("JSON is written from a Solution, GeneralDerivations or a QuadraticSolution")
-    data = to_data(obj, precision, checks)
     with fewer_collections():
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        yield from _solution_pieces(obj, precision, checks)
+
+
+# The solution's JSON is exactly `json.dumps(to_data(…), indent=2, ensure_ascii=False) + "\n"`
+# (tests/test_solve_scale.py and test_fast_printing.py compare them): json.dumps puts a value whose
+# key is indented by 2·L spaces at `_nested(value, L)`, and a quantity's fields are written as
+# its encoder writes them (its C string encoder; floats as float.__repr__, NaN and ±Infinity).
+
+def _dumps(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _nested(value, level: int) -> str:
+    """`value` as json.dumps writes it at a key indented by 2·`level` spaces (a string never holds a
+    raw newline: json.dumps escapes it)."""
+    return _dumps(value).replace("\n", "\n" + "  " * level)
+
+
+_string = encode_basestring            # json's own encoder of a str with ensure_ascii=False
+_INFINITY = float("inf")
+
+
+def _number(x) -> str:
+    """A float as json.dumps writes it (allow_nan: NaN, Infinity, -Infinity); anything else by json.dumps."""
+    if type(x) is not float:
+        return _dumps(x)
+    if x != x:
+        return "NaN"
+    if x == _INFINITY:
+        return "Infinity"
+    if x == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(x)
+
+
+_Q = "\n          "                       # a quantity's field: 10 spaces
+
+
+def _quantity_text(math: SolutionMath, psol, step, p: int) -> str:
+    """`"id": {…}` of one quantity as json.dumps writes it in the quantities dict (8 spaces)."""
+    exact = _string(str(step.value)) if step.exact else "null"
+    shown = solution_step(step)
+    text, latex = joined(step_links(math, shown, p)), joined(step_links(math, shown, p, latex=True))
+    out = (f"{_string(step.id)}: {{{_Q}\"value\": {_number(step.float_value)},{_Q}\"exact\": {exact},"
+           f"{_Q}\"display\": {_string(step.shown(p)[0])},{_Q}\"text\": {_string(text)},"
+           f"{_Q}\"latex\": {_string(latex)},{_Q}\"section\": {_string(step.section)}")
+    sample = _sample_number(psol, step)
+    if sample is not None:
+        out += f",{_Q}\"sample\": {_number(sample)}"
+    return out + "\n        }"
+
+
+def _quantities_pieces(psol, p: int) -> Iterator[str]:
+    """The part's quantities dict, from its `{` to its `}`, a quantity a piece."""
+    steps = psol.steps
+    if len({s.id for s in steps}) != len(steps):    # a dict keeps one entry per id, where it first came
+        yield _nested({s.id: _quantity(psol, s, p) for s in steps}, 3)
+        return
+    if not steps:
+        yield "{}"
+        return
+    sep = "{\n        "
+    math = SolutionMath(psol.names, psol)
+    for step in steps:
+        yield sep + _quantity_text(math, psol, step, p)
+        sep = ",\n        "
+    yield "\n      }"
+
+
+def _solution_pieces(solution: Solution, precision: int | None, checks) -> Iterator[str]:
+    yield f"{{\n  \"title\": {_string(solution.title)},\n  \"source\": {_string(solution.source)},\n  \"parts\": "
+    if not solution.parts:
+        yield "[]\n}\n"
+        return
+    sep = "[\n    {\n"
+    for pi, psol in enumerate(solution.parts):
+        p = _precision(psol, precision)
+        head = _part_head(psol, p)
+        yield (sep + f"      \"name\": {_nested(head['name'], 3)},\n      \"conventions\": {_nested(head['conventions'], 3)},"
+               f"\n      \"settings\": {_nested(head['settings'], 3)},\n      \"quantities\": ")
+        yield from _quantities_pieces(psol, p)
+        if checks is not None:
+            yield f",\n      \"check\": {_nested(_check(checks[pi]), 3)}"
+        sep = "\n    },\n    {\n"
+    yield "\n    }\n  ]\n}\n"

@@ -1,6 +1,9 @@
 """Plain text for the terminal, of any document (worked solution, general rules, matrix example)."""
 from __future__ import annotations
 
+from typing import Iterator
+
+from ..collect import fewer_collections
 from ..document import Document
 from .build import document
 from .steps import joined, step_links
@@ -8,26 +11,43 @@ from .steps import joined, step_links
 
 def render(obj, **settings) -> str:
     """`obj` (anything render/build.py builds a document of) as text."""
-    return text(document(obj, **settings))
+    return "".join(pieces(obj, **settings))
+
+
+def pieces(obj, **settings) -> Iterator[str]:
+    """`render`'s text a line at a time (render.stream)."""
+    with fewer_collections():
+        for line in _lines(document(obj, **settings)):
+            yield line + "\n"
 
 
 def text(doc: Document) -> str:
-    lines = [doc.title, "=" * len(doc.title)]
+    return "\n".join(_lines(doc)) + "\n"
+
+
+def _lines(doc: Document) -> Iterator[str]:
+    yield doc.title
+    yield "=" * len(doc.title)
     for part in doc.parts:
         m, p = part.math, part.precision
         if part.heading is not None:
-            lines += ["", part.heading.plain]
-        lines += [f"  {n.plain}" for n in part.notes]
+            yield ""
+            yield part.heading.plain
+        for n in part.notes:
+            yield f"  {n.plain}"
         for section in part.sections:
-            lines += ["", section.title.plain]
+            yield ""
+            yield section.title.plain
             if section.inline:
-                lines.append("  " + ", ".join(joined(step_links(m, s, p)) for s in section.steps))
+                yield "  " + ", ".join(joined(step_links(m, s, p)) for s in section.steps)
             else:
                 for s in section.steps:
-                    lines.append("  " + joined(step_links(m, s, p)))
-                    lines += [f"    {label.plain}: {m.text(s.symbol)} = {m.text(form)}"
-                              for label, form in s.alternatives]
-            lines += [f"  {n.plain}" for n in section.notes]
+                    yield "  " + joined(step_links(m, s, p))
+                    for label, form in s.alternatives:
+                        yield f"    {label.plain}: {m.text(s.symbol)} = {m.text(form)}"
+            for n in section.notes:
+                yield f"  {n.plain}"
         if part.closing:
-            lines += ["", *(c.plain for c in part.closing)]
-    return "\n".join(lines) + "\n"
+            yield ""
+            for c in part.closing:
+                yield c.plain
