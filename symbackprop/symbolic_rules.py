@@ -223,6 +223,24 @@ def _shorter(*candidates: sp.Expr) -> sp.Expr:
     return min(candidates, key=sp.count_ops)
 
 
+
+def _output_layer(g, softmax: bool, loss, net_k_def: sp.Expr) -> tuple[sp.Expr, sp.Expr, tuple[Rule, Rule, Rule]]:
+    """The output layer's definitions (net_k, z_k, J) and J written in the outputs z and in the output
+    nets: the same whether the outputs take a hidden layer or the inputs."""
+    def z_of(q):                                   # z_q as a function of the output nets
+        if softmax:
+            return sp.exp(net_o[q]) / sp.Sum(sp.exp(net_o[p]), (p, 1, c))
+        return g(net_o[q])
+
+    scale = sp.Integer(1) / c if loss.mean_over_units else sp.Integer(1)
+    J_of_z = scale * sp.Sum(loss.unit_term(z[m], t[m]), (m, 1, c))
+    J_of_net = scale * sp.Sum(loss.unit_term(z_of(m), t[m]), (m, 1, c))
+    rules = (Rule("net_output", net_o[k], (net_k_def,)),
+             Rule("output", z[k], (sp.exp(net_o[k]) / sp.Sum(sp.exp(net_o[m]), (m, 1, c)) if softmax
+                                   else g(net_o[k]),)),
+             Rule("loss", J, (J_of_z,)))
+    return J_of_z, J_of_net, rules
+
 def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation, loss_name: str,
                    notation: Notation, reference: bool = False, batch: str | None = None) -> GeneralDerivation:
     """Derive the six rules of the appendix for these activations, loss and sign convention.
@@ -242,22 +260,12 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
 
     # Definitions: the forward pass with symbolic sizes.
     net_k_def, net_j_def = _net(w_o, k, y, n_H), _net(w_h, j, x, d)
-
-    def z_of(q):                                   # z_q as a function of the output nets
-        if softmax:
-            return sp.exp(net_o[q]) / sp.Sum(sp.exp(net_o[p]), (p, 1, c))
-        return g(net_o[q])
-
     scale = sp.Integer(1) / c if loss.mean_over_units else sp.Integer(1)
-    J_of_z = scale * sp.Sum(loss.unit_term(z[m], t[m]), (m, 1, c))
-    J_of_net = scale * sp.Sum(loss.unit_term(z_of(m), t[m]), (m, 1, c))
-    definitions = (
-        Rule("net_output", net_o[k], (net_k_def,)),
-        Rule("output", z[k], (sp.exp(net_o[k]) / sp.Sum(sp.exp(net_o[m]), (m, 1, c)) if softmax else g(net_o[k]),)),
-        Rule("net_hidden", net_h[j], (net_j_def,)),
-        Rule("hidden", y[j], (g(net_h[j]),)),
-        Rule("loss", J, (J_of_z,)),
-    )
+    J_of_z, J_of_net, output_rules = _output_layer(g, softmax, loss, net_k_def)
+    definitions = (*output_rules[:2],
+                   Rule("net_hidden", net_h[j], (net_j_def,)),
+                   Rule("hidden", y[j], (g(net_h[j]),)),
+                   output_rules[2])
     rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference)
 
     def dJ(var):
@@ -347,20 +355,7 @@ def _without_hidden_layer(name: str, output: Activation, loss_name: str, notatio
     softmax = output.name == "softmax"
     assumptions: list[str] = []
     net_k_def = _net(w_o, k, x, d)
-
-    def z_of(q):
-        if softmax:
-            return sp.exp(net_o[q]) / sp.Sum(sp.exp(net_o[p]), (p, 1, c))
-        return g(net_o[q])
-
-    scale = sp.Integer(1) / c if loss.mean_over_units else sp.Integer(1)
-    J_of_z = scale * sp.Sum(loss.unit_term(z[m], t[m]), (m, 1, c))
-    J_of_net = scale * sp.Sum(loss.unit_term(z_of(m), t[m]), (m, 1, c))
-    definitions = (
-        Rule("net_output", net_o[k], (net_k_def,)),
-        Rule("output", z[k], (sp.exp(net_o[k]) / sp.Sum(sp.exp(net_o[m]), (m, 1, c)) if softmax else g(net_o[k]),)),
-        Rule("loss", J, (J_of_z,)),
-    )
+    J_of_z, J_of_net, definitions = _output_layer(g, softmax, loss, net_k_def)
     rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference)
     dJ_dw = sp.Derivative(J, w_o[k, i])
     grad_o = s * delta_o[k] * _diff(net_k_def, w_o[k, i], reference)         # x_i
