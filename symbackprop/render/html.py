@@ -52,11 +52,12 @@ def _alternative(part: Part, step: Step, label: str, form) -> str:
 
 
 def page(doc: Document) -> str:
-    out = ["<!DOCTYPE html>", f'<html lang="{_e(doc.lang)}">', "<head>", '<meta charset="utf-8">',
-           f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+    out = ["<!DOCTYPE html>", f'<html lang="{_e(doc.lang)}">', "<head>", '<meta charset="utf-8"/>',
+           f'<meta http-equiv="Content-Security-Policy" content="{_CSP}"/>',
            f"<title>{_e(doc.title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
            f"<h1>{_e(doc.title)}</h1>"]
     for part in doc.parts:
+        out.append(f'<section data-part="{_e(part.label)}">')
         if part.heading is not None:
             out.append(f"<h2>{_e(part.heading.plain)}</h2>")
         if part.notes:
@@ -71,4 +72,5 @@ def page(doc: Document) -> str:
                 out += [_alternative(part, s, label.plain, form) for label, form in s.alternatives]
             out += [f"<p>{_e(n.plain)}</p>" for n in section.notes]
         out += [f"<p>{_e(c.plain)}</p>" for c in part.closing]
+        out.append("</section>")
     return "\n".join(out + ["</body>", "</html>"]) + "\n"

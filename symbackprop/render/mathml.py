@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[0-9]+(?:\.[0-9]+)?|\s+|.", re.S)
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[0-9]+(?:\.[0-9]+)?(?:e[+-][0-9]+)?|\s+|.", re.S)
 _SYMBOLS = {  # command: (element, character)
     **{g: ("mi", c) for g, c in zip(
         ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi "
