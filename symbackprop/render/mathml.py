@@ -33,6 +33,7 @@ _SPACES = {",": "0.1667em", ":": "0.2222em", ";": "0.2778em", " ": "0.25em", "!"
 _WORDS = {"mathrm", "operatorname", "text", "textrm", "mathit", "mathbf", "boldsymbol"}
 _ACCENTS = {"hat": "^", "bar": "¯", "tilde": "~", "dot": "˙", "vec": "→"}
 _LARGE = {"∑", "∏"}
+MAX_DEPTH = 40           # nested groups; the deepest our printers write is far below
 
 
 def _x(text: str) -> str:
@@ -46,6 +47,7 @@ class Converter:
         self.tokens = [t for t in _TOKEN.findall(latex)]
         self.i = 0
         self.unknown: list[str] = []
+        self.depth = 0
 
     # -- tokens -------------------------------------------------------------------------------
     def peek(self, skip_space: bool = True) -> str | None:
@@ -80,7 +82,20 @@ class Converter:
 
     # -- grammar ------------------------------------------------------------------------------
     def sequence(self, stop: tuple[str, ...] = ()) -> list[str]:
-        """Nodes until a token in `stop` (not consumed) or the end."""
+        """Nodes until a token in `stop` (not consumed) or the end. Groups nested deeper than
+        MAX_DEPTH (never printed by us; a student's answer could be) are shown as their source."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                rest = "".join(self.tokens[self.i:])
+                self.i = len(self.tokens)
+                self.unknown.append(f"nesting deeper than {MAX_DEPTH}")
+                return [f"<mtext>{_x(rest)}</mtext>"]
+            return self._sequence(stop)
+        finally:
+            self.depth -= 1
+
+    def _sequence(self, stop: tuple[str, ...]) -> list[str]:
         nodes: list[str] = []
         while True:
             t = self.peek()
@@ -94,8 +109,8 @@ class Converter:
             if t == "'":
                 self.i += 1
                 base = nodes.pop() if nodes else "<mrow></mrow>"
-                nodes.append(base[:-5] + "′</mi>" if base.endswith("</mi>") and base.count("<mi") == 1
-                             else f"<msup>{base}<mo>′</mo></msup>")
+                nodes.append(base)
+                nodes.append('<mo lspace="0" rspace="0">′</mo>')
                 continue
             if t == "}":            # a stray closing brace: shown, never loops
                 self.i += 1
@@ -152,6 +167,8 @@ class Converter:
             return f"<mi>{_x(t)}</mi>"
         if t.startswith("\\") and len(t) >= 2:
             return self.command(t[1:])
+        if t in "()[]":                   # a bracket outside \\left…\\right keeps its size, as in LaTeX
+            return f'<mo stretchy="false">{t}</mo>'
         if t in "+-=<>,;:()[]/|!.*?@~\"" or not t.isalnum():
             return f"<mo>{_x('−' if t == '-' else t)}</mo>" if t != "&" else "<mo>&amp;</mo>"
         return f"<mi>{_x(t)}</mi>"
