@@ -302,3 +302,36 @@ def test_chromium_renders_the_page_and_its_numbers_are_the_json(name, tmp_path):
     for shown in parsed.numbers:
         if "." in shown or "e" in shown:
             assert any(_agrees(shown, abs(v)) for v in every_value), shown
+
+
+# -- check reports --------------------------------------------------------------------------------------
+def _check_report(tmp_path: Path, answers: str) -> str:
+    given = tmp_path / "answers.yaml"
+    given.write_text(answers, encoding="utf-8")
+    out = tmp_path / "report.html"
+    r = _run("check", str(ROOT / "problems" / "xor.yaml"), str(given), "--part", "sigmoid", "-o", str(out))
+    assert r.returncode in (0, 1), r.stderr
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_check_report_typesets_each_formula_below_its_source(tmp_path):
+    page = _check_report(tmp_path, "sigmoid:\n  u_3: '\\frac{1}{1+e^{-4}}'\n  net_5: '-0.0360'\n"
+                                   "  delta_5: '0.2499 \\times (0.4910 - 1)'\n  u_5: '<b>\\frac{1}{2}</b>'\n"
+                                   "  u_4: '\\weird{1}'\n")
+    fragments = re.findall(r"<math .*?</math>", page, re.S)
+    assert len(fragments) == 3                      # u_3, delta_5 and u_5; not the bare number, not \weird
+    trees = [ET.fromstring(f) for f in fragments]
+    assert trees[0].get("alttext") == "\\frac{1}{1+e^{-4}}" and trees[0].find(f"{M}mfrac") is not None
+    assert "<code>-0.0360</code></td>" in page and "<code>\\weird{1}</code></td>" in page
+    assert "<b>" not in page and "&lt;b&gt;" in page
+    assert "Formulas are shown as the LaTeX you wrote and, below it, typeset." in page
+
+
+@pytest.mark.slow
+def test_chromium_renders_a_check_report(tmp_path):
+    exe = _chromium()
+    page = tmp_path / "report.html"
+    page.write_text(_check_report(tmp_path, "sigmoid:\n  u_3: '\\frac{1}{1+e^{-4}}'\n"), encoding="utf-8")
+    dom = _browser(exe, tmp_path / "profile", "--dump-dom", page.as_uri()).stdout.decode("utf-8")
+    assert "<mfrac>" in dom and "0.9820" in dom
