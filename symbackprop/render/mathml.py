@@ -204,18 +204,30 @@ class Converter:
         self.unknown.append("\\" + name)
         return f"<mtext>\\{_x(name)}</mtext>"
 
-    def delimiter(self) -> str:
+    def delimiter(self, stretchy: bool = True) -> str:
         t = self.take() or "."
         if t.startswith("\\"):
             t = {"\\{": "{", "\\}": "}", "\\lbrace": "{", "\\rbrace": "}", "\\|": "‖", "\\langle": "⟨",
                  "\\rangle": "⟩"}.get(t, t)
-        return "" if t == "." else f"<mo>{_x(t)}</mo>"
+        if t == ".":
+            return ""
+        return f"<mo>{_x(t)}</mo>" if stretchy else f'<mo stretchy="false">{_x(t)}</mo>'
+
 
     def fenced(self) -> str:
-        opening = self.delimiter()
+        """\\left…\\right: fences that grow only around something tall (a fraction, a table, a sum with
+        limits), as LaTeX's do; a stretchy fence around one line is spaced oddly by some math fonts."""
+        start = self.i
+        self.delimiter()
         inner = self.sequence(("\\right",))
-        if self.take() == "\\right":
-            closing = self.delimiter()
+        closed = self.take() == "\\right"
+        end = self.i
+        tall = any(tag in "".join(inner) for tag in ("<mfrac", "<mtable", "<munder", "<mover"))
+        self.i = start
+        opening = self.delimiter(tall)
+        self.i = end
+        if closed:
+            closing = self.delimiter(tall)
         else:
             closing = ""
             self.unknown.append("\\left without \\right")
