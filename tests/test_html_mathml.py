@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from symbackprop.render.mathml import links_mathml, math, mathml_row
+from symbackprop.render.mathml import math, mathml_row
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = sorted((ROOT / "problems").glob("*.yaml"))
@@ -141,6 +141,16 @@ def _browser(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess
     """Headless Chromium, its own throw-away profile, no network use needed (a hang becomes a failure)."""
     return subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-extensions",
                            "--no-first-run", f"--user-data-dir={profile}", *args], capture_output=True, timeout=180)
+
+
+def test_without_chromium_ci_fails_and_a_developer_run_skips(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but chromium is not installed"):
+        _chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        _chromium()
 
 
 def _pixels(png: bytes) -> tuple[int, int, list[bytes]]:
