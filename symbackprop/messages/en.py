@@ -705,4 +705,6 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+    # issue 12, HTML output: a check report's formulas, source and typeset (render/report.py)
+    "report.formulas_typeset": "Formulas are shown as the LaTeX you wrote and, below it, typeset.",
 }

@@ -630,4 +630,6 @@ MESSAGES = {
                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
+    # issue 12, HTML output: a check report's formulas, source and typeset (render/report.py)
+    "report.formulas_typeset": "公式按你所写的 LaTeX 源码显示，下方为排版结果。",
 }

@@ -1,16 +1,21 @@
 """One self-contained HTML page of any document: no script and no external resource (a Content
-Security Policy forbids both), every text escaped, and each step in its plain-text form (η, δ, ·,
-×), so that it reads the same in every browser without a math typesetter."""
+Security Policy forbids both), every text escaped, and each step as MathML, which browsers
+typeset natively. The MathML is translated from the very LaTeX the LaTeX output prints
+(render/mathml.py), so names, order and precision match it; each <math> carries the step's
+plain-text form as its alttext."""
 from __future__ import annotations
 
 import html
 
-from ..document import Document
+from ..document import Document, Part, Step
 from .build import document
+from .mathml import links_mathml, math
 from .steps import joined, step_links
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
-_STYLE = "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}.step{font-family:serif}"
+_STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
+          ".step{font-family:serif;overflow-x:auto;overflow-y:hidden;margin:.4em 0;padding:.1em 0}"
+          "math{font-size:1.1em}math[display=block]{margin:0;text-align:left;math-style:normal}")
 
 
 def _e(text: str) -> str:
@@ -22,13 +27,37 @@ def render(obj, **settings) -> str:
     return page(document(obj, **settings))
 
 
+def _step_math(part: Part, step: Step, display: bool) -> str:
+    """The step's chain `symbol = rule = numbers ≈ value` as one <math>, its text form as alttext."""
+    m, p = part.math, part.precision
+    nodes, _ = links_mathml(step_links(m, step, p, latex=True))
+    return math(nodes, joined(step_links(m, step, p)), display)
+
+
+def _given_math(part: Part, step: Step) -> str:
+    """A given value, `symbol = value`, as inline math (the LaTeX output's inline form)."""
+    m, p = part.math, part.precision
+    links = step_links(m, step, p, latex=True)
+    plain = step_links(m, step, p)
+    nodes, _ = links_mathml([links[0], ("=", links[-1][1])] if len(links) > 1 else links)
+    alt = f"{plain[0][1]} = {plain[-1][1]}" if len(plain) > 1 else plain[0][1]
+    return math(nodes, alt)
+
+
+def _alternative(part: Part, step: Step, label: str, form) -> str:
+    m = part.math
+    nodes, _ = links_mathml([("", m.latex(step.symbol)), ("=", m.latex(form))])
+    return (f'<p class="step">{_e(label)}: '
+            + math(nodes, f"{m.text(step.symbol)} = {m.text(form)}") + "</p>")
+
+
 def page(doc: Document) -> str:
-    out = ["<!DOCTYPE html>", f'<html lang="{_e(doc.lang)}">', "<head>", '<meta charset="utf-8">',
-           f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+    out = ["<!DOCTYPE html>", f'<html lang="{_e(doc.lang)}">', "<head>", '<meta charset="utf-8"/>',
+           f'<meta http-equiv="Content-Security-Policy" content="{_CSP}"/>',
            f"<title>{_e(doc.title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
            f"<h1>{_e(doc.title)}</h1>"]
     for part in doc.parts:
-        m, p = part.math, part.precision
+        out.append(f'<section data-part="{_e(part.label)}">')
         if part.heading is not None:
             out.append(f"<h2>{_e(part.heading.plain)}</h2>")
         if part.notes:
@@ -36,12 +65,12 @@ def page(doc: Document) -> str:
         for section in part.sections:
             out.append(f"<h3>{_e(section.title.plain)}</h3>")
             if section.inline:
-                out.append('<p class="step">' + _e(", ".join(joined(step_links(m, s, p)) for s in section.steps))
-                           + "</p>")
+                out.append('<p class="step given">' + ", ".join(
+                    f'<span data-step="{_e(s.id)}">{_given_math(part, s)}</span>' for s in section.steps) + "</p>")
             for s in () if section.inline else section.steps:
-                out.append(f'<p class="step">{_e(joined(step_links(m, s, p)))}</p>')
-                out += [f'<p class="step">{_e(label.plain)}: {_e(m.text(s.symbol))} = {_e(m.text(form))}</p>'
-                        for label, form in s.alternatives]
+                out.append(f'<div class="step" data-step="{_e(s.id)}">{_step_math(part, s, True)}</div>')
+                out += [_alternative(part, s, label.plain, form) for label, form in s.alternatives]
             out += [f"<p>{_e(n.plain)}</p>" for n in section.notes]
         out += [f"<p>{_e(c.plain)}</p>" for c in part.closing]
+        out.append("</section>")
     return "\n".join(out + ["</body>", "</html>"]) + "\n"

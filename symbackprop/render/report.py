@@ -15,6 +15,7 @@ import unicodedata
 from ..answers.checker import PartReport, Verdict
 from ..messages import joined_in, msg, say, words
 from .clip import clip_latex
+from .mathml import math, mathml_row
 from .mdtext import md_cell, md_code, md_text
 
 WORDS = words("en", "status")                  # the verdict of each status, in English
@@ -192,13 +193,24 @@ def _html_page(heading: str, body: list[str], lang: str, head: tuple[str, ...] =
                       "</body>", "</html>"]) + "\n"
 
 
+def _given_cell(given: str) -> str:
+    """A student's answer in HTML: the LaTeX as written, in code, and below it, when it is a formula
+    (not a bare number) that render/mathml.py reads completely, the same typeset as MathML."""
+    cell = f"<code>{_e(given)}</code>"
+    if not any(c in given for c in "\\^_{"):
+        return cell
+    node, unknown = mathml_row(given)
+    return cell if unknown else f"{cell}<br>{math([node], given)}"
+
+
 def render_html(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False,
                 title: str | None = None, lang: str = "en") -> str:
     """The report as one self-contained HTML page: no script, no external resource (a Content Security
-    Policy forbids both), every text escaped; formulas are shown as their LaTeX source in code."""
+    Policy forbids both), every text escaped; formulas are shown as their LaTeX source in code and,
+    below it, typeset as MathML (browsers render it natively)."""
     status = words(lang, "status")
     heading = title or msg(lang, "report.check_of", source=source)
-    out = [f'<p class="note">{_e(msg(lang, "report.formulas"))}</p>']
+    out = [f'<p class="note">{_e(msg(lang, "report.formulas_typeset"))}</p>']
     for r in reports:
         out.append(f"<h2>{_e(msg(lang, 'report.part_heading', part=r.part, score=_score(r)))}</h2>")
         if not attempted(r):
@@ -212,7 +224,7 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
             for v in shown:
                 cls = "ok" if v.status in _GOOD else "bad"
                 out.append(f"<tr><td>{_e(_given_name(v, lang))}</td>"
-                           f"<td><code>{_e(clip_latex(v.given, 120))}</code></td><td>{_e(v.expected_text)}</td>"
+                           f"<td>{_given_cell(clip_latex(v.given, 120))}</td><td>{_e(v.expected_text)}</td>"
                            f'<td class="{cls}">{_e(status[v.status])}</td><td>{_e(_what(v, lang))}</td></tr>')
             out.append("</tbody></table>")
         links = [line for v in shown for line in _failed_links(v, lang)]
