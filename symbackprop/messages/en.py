@@ -705,4 +705,8 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+    # the weight table beside a network picture too large for labels on its edges (render/picture.py)
+    "picture.table_from": "from",
+    "picture.table_to": "to",
+    "picture.table_value": "value",
 }

@@ -630,4 +630,8 @@ MESSAGES = {
                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
+    # the weight table beside a network picture too large for labels on its edges (render/picture.py)
+    "picture.table_from": "起点/from",
+    "picture.table_to": "终点/to",
+    "picture.table_value": "值/value",
 }
