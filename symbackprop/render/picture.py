@@ -319,7 +319,7 @@ def _gap_widths(counts: list[int], labelled: bool) -> list[float]:
     edges, all scaled down to fit the text width."""
     if not labelled:
         return [min(5.0, MAX_WIDTH_CM / max(len(counts), 1))] * len(counts)
-    want = [max(3.4, 2.4 + 0.1 * n) for n in counts]
+    want = [max(4.5, 2.4 + 0.1 * n) for n in counts]
     scale = min(1.0, MAX_WIDTH_CM / sum(want)) if want else 1.0
     return [w * scale for w in want]
 
