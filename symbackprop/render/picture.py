@@ -279,9 +279,9 @@ def _scaled_nodes(part, gaps: list[float], dy: float) -> tuple[list[dict[str, No
 
 def _orders(edges: list[Edge]) -> list[list[Edge]]:
     """The orders in which labels are placed, tried one after the other: by source, the steepest
-    edges first, by target."""
+    edges first, by target, and the first two reversed (a greedy placement depends on its order)."""
     steep = sorted(edges, key=lambda e: -abs(e.target.y - e.source.y))
-    return [list(edges), steep, sorted(edges, key=lambda e: (e.target.y, e.source.y))]
+    return [list(edges), steep, sorted(edges, key=lambda e: (e.target.y, e.source.y)), steep[::-1], list(edges)[::-1]]
 
 
 def _place(edges: list[Edge], sources: list[Node], taken: list[Box],
