@@ -177,8 +177,9 @@ def _columns(part) -> list[list[str]]:
 
 
 def labelled_size(part) -> bool:
-    """Whether the network is at most 4-8-8-3 with one to three hidden layers (no layer above 8 units):
-    the sizes whose pictures carry their weights as labels."""
+    """Whether the network is at most 4 inputs, 3 outputs, 8 units a layer and three hidden layers: the
+    sizes whose pictures try labels on the edges (every shape up to 4-8-8-3 and 4-6-6-6-3 gets them,
+    tests/test_picture_layout.py; a larger one, or labels that find no room, gets a weight table)."""
     layers = part.layers
     return (len(part.inputs) <= MAX_INPUTS and 1 <= len(layers) <= MAX_HIDDEN_LAYERS + 1
             and len(layers[-1]) <= MAX_OUTPUTS and all(len(col) <= MAX_UNITS for col in _columns(part)))
