@@ -316,8 +316,8 @@ def _place(edges: list[Edge], sources: list[Node], taken: list[Box],
 
 
 def _gap_widths(counts: list[int], labelled: bool) -> list[float]:
-    """The width (cm) between two columns: 3.4 without labels, else growing with the number of
-    edges, all scaled down to fit the text width."""
+    """The width (cm) between two columns: up to 5 without labels, else growing with the number of
+    edges (at least 4.5), all scaled down to fit the text width."""
     if not labelled:
         return [min(5.0, MAX_WIDTH_CM / max(len(counts), 1))] * len(counts)
     want = [max(4.5, 2.4 + 0.1 * n) for n in counts]
@@ -400,11 +400,11 @@ def _scaled_tikz(part, lay: Layout) -> list[str]:
 def _table(part, precision: int, lang: str) -> list[str]:
     """The weights as blocks of a from / to / value table, set like words so that they stand beside
     the picture when there is room and wrap onto further lines (and pages) when there is not."""
+    from .latex import tex_escape          # imported here: latex imports this module's callers
     rows = [rf"${w.source}$ & ${w.target}$ & ${format_value(w.value, precision)[0]}$ \\" for w in part.weights]
+    head = " & ".join(tex_escape(msg(lang, f"picture.table_{k}")) for k in ("from", "to", "value"))
     out = []
     for i in range(0, len(rows), TABLE_ROWS):
-        from .latex import tex_escape      # picture is imported by latex's document build, lazily
-        head = " & ".join(tex_escape(msg(lang, f"picture.table_{k}")) for k in ("from", "to", "value"))
         out += [r"\quad\begin{tabular}[c]{ccr}", head + r" \\ \hline", *rows[i:i + TABLE_ROWS],
                 r"\end{tabular}"]
     return out
