@@ -27,7 +27,8 @@ MAX_INPUTS, MAX_HIDDEN_LAYERS, MAX_OUTPUTS = 4, 3, 3     # labels up to 4-8-8-3
 MAX_WIDTH_CM = 16.0               # the text width of the handout (a4, 2cm margins) is 17cm
 MAX_HEIGHT_CM = 17.0
 GAP = 0.03                        # cm of white kept between two label boxes
-TABLE_ROWS = 40                   # rows of one weight-table block (blocks wrap like words)
+TABLE_ROWS = 30                   # rows of one weight-table block (blocks wrap like words)
+TABLE_PICTURE_CM = 9.0            # the widest picture beside a table block
 
 # Approximate glyph widths in em (Computer Modern, math mode), rounded up.
 _WIDTH_EM = {"-": 0.78, "+": 0.78, ".": 0.28, ",": 0.28, "e": 0.47}
@@ -316,10 +317,11 @@ def _place(edges: list[Edge], sources: list[Node], taken: list[Box],
 
 
 def _gap_widths(counts: list[int], labelled: bool) -> list[float]:
-    """The width (cm) between two columns: up to 5 without labels, else growing with the number of
-    edges (at least 4.5), all scaled down to fit the text width."""
+    """The width (cm) between two columns: without labels 3.4, narrower so that the picture leaves
+    room for a table block beside it; with labels growing with the number of edges (at least 4.5),
+    all scaled down to fit the text width."""
     if not labelled:
-        return [min(5.0, MAX_WIDTH_CM / max(len(counts), 1))] * len(counts)
+        return [min(3.4, TABLE_PICTURE_CM / max(len(counts), 1))] * len(counts)
     want = [max(4.5, 2.4 + 0.1 * n) for n in counts]
     scale = min(1.0, MAX_WIDTH_CM / sum(want)) if want else 1.0
     return [w * scale for w in want]
