@@ -707,4 +707,8 @@ MESSAGES = {
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
     # issue 12, HTML output: a check report's formulas, source and typeset (render/report.py)
     "report.formulas_typeset": "Formulas are shown as the LaTeX you wrote and, below it, typeset.",
+    # the weight table beside a network picture too large for labels on its edges (render/picture.py)
+    "picture.table_from": "from",
+    "picture.table_to": "to",
+    "picture.table_value": "value",
 }

@@ -632,4 +632,8 @@ MESSAGES = {
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
     # issue 12, HTML output: a check report's formulas, source and typeset (render/report.py)
     "report.formulas_typeset": "公式按你所写的 LaTeX 源码显示，下方为排版结果。",
+    # the weight table beside a network picture too large for labels on its edges (render/picture.py)
+    "picture.table_from": "起点/from",
+    "picture.table_to": "终点/to",
+    "picture.table_value": "值/value",
 }

@@ -54,10 +54,10 @@ class SolutionMath(Math):
         return print_twice(step.forms[-1], names, shown, latex, self.terms)
 
 
-def _picture(part, precision: int) -> str:
+def _picture(part, precision: int, lang: str = "en") -> str:
     """The TikZ picture of the network (imported only by standalone LaTeX, which alone draws it)."""
     from .picture import picture
-    return picture(part, precision)
+    return picture(part, precision, lang)
 
 
 def solution_step(step) -> Step:
@@ -95,7 +95,7 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
                          for sec, steps in psol.sections())
         closing = tuple(Text(line) for line in check_lines(checks[pi], lang)) if checks is not None else ()
         parts.append(Part(Text(part_heading(psol, lang, p), heading, heading), sections, SolutionMath(psol.names, psol),
-                          p, tuple(notes), closing, partial(_picture, psol.part, p), psol.name))
+                          p, tuple(notes), closing, partial(_picture, psol.part, p, lang), psol.name))
     return Document(solution.title, tuple(parts), lang, "solution", "worked solution")
 
 
