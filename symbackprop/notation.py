@@ -87,6 +87,10 @@ def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
         return (r"\delta" if latex else "δ") + _sub(unit, latex) + sup
     if k == "loss":
         return nota.loss_symbol + sup
+    if k == "gradx":             # ∂J/∂x_i of an input (input_gradients: true)
+        x = nota.input_symbol + _sub(unit, latex) + sup
+        J = nota.loss_symbol
+        return rf"\frac{{\partial {J}}}{{\partial {x}}}" if latex else f"∂{J}/∂{x}"
     if k in ("grad", "update", "new"):
         w = weight_name(model, info.source, unit, latex)
         if k == "grad":

@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "input": "unit", "target": "unit", "net": "unit", "act": "unit", "gprime": "unit", "delta": "unit",
     "w": "edge", "grad_w": "edge", "update_w": "edge", "new_w": "edge",
     "loss": "alone", "learning_rate": "alone",
+    "grad_x": "unit",                  # ∂J/∂x_i of an input unit (input_gradients: true), per sample
 }
 # the kinds that are given by the problem rather than computed
 GIVEN = frozenset({"input", "target", "w", "learning_rate"})

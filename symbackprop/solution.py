@@ -23,7 +23,7 @@ from .printing import format_value
 from .problem import Part, Problem, load_problem
 from .quantity import Key
 
-SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
+SECTIONS = ("given", "forward", "loss", "output", "hidden", "inputs", "updated")
 
 
 @dataclass(frozen=True)

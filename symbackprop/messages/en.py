@@ -705,4 +705,14 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+    # -- issue 12: loss none, input gradients, the bias input of -1 --------------------------------------
+    "problem.loss_outputs": "loss {loss} is the value of the single output unit ({loss} = u), but the network has "
+                            "{got} output units ({units}); give the network {want} output unit, or choose a loss of "
+                            "the outputs and targets (half_squared_error, cross_entropy, ...)",
+    "problem.loss_no_targets": "loss {loss} uses no targets (J is the output's value): remove t from the sample",
+    "problem.bias_input": "bias_input is {got}; allowed: 1 (net = Σ w·x + b, the default) or -1 "
+                          "(net = Σ w·x − θ, the bias weight a threshold θ)",
+    "problem.bias_input_no_bias": "bias_input needs a bias unit: add network.bias, or remove bias_input",
+    "section.inputs": "Input gradients",
+    "note.bias_input": "The bias unit {bias} outputs {value}, so its weights are thresholds: {net}.",
 }

@@ -630,4 +630,12 @@ MESSAGES = {
                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
+    # -- issue 12: loss none, input gradients, the bias input of -1 --------------------------------------
+    "problem.loss_outputs": "损失 {loss} 就是唯一输出单元的值（{loss} = u），但网络有 {got} 个输出单元（{units}）；"
+                            "请让网络只有 {want} 个输出单元，或选择依赖输出与目标的损失（half_squared_error、cross_entropy 等）",
+    "problem.loss_no_targets": "损失 {loss} 不使用目标值（J 就是输出的值）：请从样本中删去 t",
+    "problem.bias_input": "bias_input 为 {got}；允许：1（net = Σ w·x + b，默认）或 -1（net = Σ w·x − θ，偏置权重即阈值 θ）",
+    "problem.bias_input_no_bias": "bias_input 需要偏置单元：请添加 network.bias，或删去 bias_input",
+    "section.inputs": "输入的梯度/Input gradients",
+    "note.bias_input": "偏置单元 {bias} 的输出为 {value}，其权重即阈值：{net}。",
 }
