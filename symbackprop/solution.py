@@ -215,6 +215,8 @@ def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
     out = [Note("delta", {"convention": nota.delta}), Note("weights", {"order": nota.weight})]
     if model.batched:
         out.append(Note("batch", {"reduction": part.batch_reduction, "samples": model.n_samples}))
+    if model.bias_symbol is not None and part.bias_input != 1:     # net = Σ w·x − θ: the books' threshold
+        out.append(Note("bias", {"symbol": model.bias_symbol, "value": part.bias_input}))
     frozen = [model.w[(w.source, w.target)] for w in part.weights if w.frozen]
     if frozen:
         out.append(Note("frozen", {"weights": tuple(frozen)}))

@@ -74,7 +74,8 @@ class NameTable:
         values = {s.symbol: s.value for s in psol.steps}
         keys = {s.symbol: s.key for s in psol.steps}
         for sym, text in psol.names.text.items():
-            value = values.get(sym, sp.Integer(1))          # the only symbol without a step: the bias x_0 = 1
+            # the only symbol without a step: the bias x_0 = 1 (or −1, network.bias_input)
+            value = values.get(sym, psol.part.bias_input)
             q = Quantity(keys.get(sym), sym, value)
             for spelling in (text, psol.names.latex[sym]):
                 self.by_key.setdefault(canon(spelling), q)

@@ -714,5 +714,6 @@ MESSAGES = {
                           "(net = Σ w·x − θ, the bias weight a threshold θ)",
     "problem.bias_input_no_bias": "bias_input needs a bias unit: add network.bias, or remove bias_input",
     "section.inputs": "Input gradients",
-    "note.bias_input": "The bias unit {bias} outputs {value}, so its weights are thresholds: {net}.",
+    "note.bias_input": "The bias input is {bias} = {value}, so {net}: the weight {theta} from the bias to unit j "
+                        "is a threshold, and its gradient has the opposite sign of a bias input of 1.",
 }

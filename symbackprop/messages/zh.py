@@ -637,5 +637,6 @@ MESSAGES = {
     "problem.bias_input": "bias_input 为 {got}；允许：1（net = Σ w·x + b，默认）或 -1（net = Σ w·x − θ，偏置权重即阈值 θ）",
     "problem.bias_input_no_bias": "bias_input 需要偏置单元：请添加 network.bias，或删去 bias_input",
     "section.inputs": "输入的梯度/Input gradients",
-    "note.bias_input": "偏置单元 {bias} 的输出为 {value}，其权重即阈值：{net}。",
+    "note.bias_input": "偏置输入为 {bias} = {value}，因此 {net}：偏置到单元 j 的权重 {theta} 即阈值，"
+                        "其梯度与偏置输入为 1 时符号相反。",
 }

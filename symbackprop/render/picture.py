@@ -21,7 +21,7 @@ def picture(part, precision: int) -> str:
         low = min(y for _, y in pos.values())
         pos[part.bias], node[part.bias] = (0, low - 1.2), "bias"
     for u, (x, y) in pos.items():
-        text = "$1$" if u == part.bias else f"${u}$"
+        text = f"${format_value(part.bias_input, 0)[0]}$" if u == part.bias else f"${u}$"
         style = r"unit, dashed, label=below:{\scriptsize bias " + f"{u}" + "}" if u == part.bias else "unit"
         lines.append(rf"  \node[{style}] ({node[u]}) at ({x:g}, {y:g}) {{{text}}};")
     for w in part.weights:
