@@ -64,6 +64,11 @@ def _to_data(solution: Solution, precision: int | None, checks) -> dict:
                          "precision": p},
             "quantities": quantities,
         })
+        settings = parts[-1]["settings"]          # issue 12's settings, only where a file uses them
+        if part.input_gradients:
+            settings["input_gradients"] = True
+        if part.bias is not None and part.bias_input != 1:
+            settings["bias_input"] = int(part.bias_input)
         if checks is not None:
             r = checks[pi]
             parts[-1]["check"] = {
