@@ -240,7 +240,8 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                 values = {}
                 gprimes = {}
                 for q, unit in enumerate(layer, start=1):
-                    values[t[q]] = ev.get("target", unit, n)
+                    if losses.TABLE[part.loss].takes_targets:     # `none`: J = u, no target
+                        values[t[q]] = ev.get("target", unit, n)
                     values[z[q]] = ev.get("act", unit, n)
                     values[net_o[q]] = ev.get("net", unit, n)
                     if act != "softmax":
@@ -276,7 +277,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                 for r, src in enumerate(part.feeders(unit), start=0 if part.bias is not None else 1):
                     if ev.edge("w", src, unit) is None:
                         continue
-                    x_value = sp.Integer(1) if src == part.bias else ev.out(src, n)
+                    x_value = part.bias_input if src == part.bias else ev.out(src, n)
                     delta_base, below = (delta_o, below_output) if out_layer else (delta_h, x)
                     idx = {k: q, source_index: r} if out_layer else {j: q, i: r}
                     if batched:
@@ -370,6 +371,7 @@ def example_problem(layers: tuple[int, ...], activation: str, output_activation:
     if output_activation:
         network["output_activation"] = output_activation
     doc = {"title": "generated network", "network": network, "weights": weights,
-           "sample": {"x": {u: quarter() for u in inputs}, "t": targets}, "loss": loss,
+           "sample": {"x": {u: quarter() for u in inputs}, **({"t": targets} if losses.TABLE[loss].takes_targets else {})},
+           "loss": loss,
            "learning_rate": "1/2", "notation": {"delta": delta, "weight": weight}}
     return parse_problem(yaml.safe_dump(doc, sort_keys=False), "<generated network>")
