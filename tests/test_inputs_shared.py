@@ -368,3 +368,16 @@ def _items(report) -> dict[str, str]:
                 visit(v)
     visit(report)
     return found
+
+
+def test_check_uses_the_bias_input_of_minus_one(tmp_path):
+    """A threshold's gradient worked with x_0 = −1 is right; with the usual x_0 = 1 it is a sign slip."""
+    path = tmp_path / "answers.yaml"
+    path.write_text('grad_w_0_5: "\\\\delta_5 \\\\cdot x_0 = 0.1274 \\\\times (-1) = -0.1274"\n'
+                    'grad_w_0_4: "\\\\delta_4 \\\\cdot x_0 = 0.0147 \\\\times 1 = 0.0147"\n'
+                    'net_3: "w_{30} x_0 + w_{31} x_1 + w_{32} x_2 = 0.8 \\\\times (-1) + 0.5 + 0.4 = 0.1"\n',
+                    encoding="utf-8")
+    result = run("check", THRESHOLD, path, "--format", "json")
+    assert result.exit_code == 1
+    items = _items(json.loads(result.output))
+    assert items == {"grad_w_0_5": "correct", "net_3": "correct", "grad_w_0_4": "wrong"}

@@ -904,8 +904,8 @@ class Checker:
                    if node_at(node, path)[0] == "num"}
         pinned = {s.symbol: self.true[s.symbol] for s in self.psol.steps if s.section == "given"
                   and any(abs(float(w) - abs(self.true[s.symbol])) <= 1e-12 for w in written)}
-        pinned.update({x: 1.0 for x in self.psol.names.text if x not in self.symbol_of.values()
-                       and 1 in written})                       # the bias input x_0 = 1
+        pinned.update({x: float(self.psol.part.bias_input) for x in self.psol.names.text
+                       if x not in self.symbol_of.values() and 1 in written})    # the bias input x_0 = 1 (or −1)
         if pinned:
             try:
                 got_p = [float(evaluate(node, {ph: {**pt, **pinned}[s] for ph, s in env_of[0].items()}, self.step0))
