@@ -78,7 +78,25 @@ def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
                 steps += [named[model.gprime(j, n)] for j in layer]
             steps += [named[model.delta(j, n)] for j in layer]
         steps += _weight_steps(model, layer, to_weights, updates.TABLE[optimizer])
-    return steps + _input_steps(model, inputs)
+    return steps + _input_steps(model, inputs) + _shared_steps(model, updates.TABLE[optimizer])
+
+
+def _shared_steps(model: Model, rule: updates.UpdateRule) -> list[Assignment]:
+    """A shared parameter p on the edges e: ∂J/∂p = Σ_e ∂J/∂w_e (each edge's gradient, from the walk),
+    one update Δp by the update rule's row, p^new = p + Δp, and each edge's updated weight p^new."""
+    steps, edges_new = [], []
+    for name, edges in model.part.shared:
+        grad = sp.Add(*[model.symbol("grad", j, source=i) for i, j in edges])
+        gsym = model.symbol("sgrad", name)
+        steps.append(Assignment(Key("grad", name), gsym, grad, "shared"))
+        step, _ = rule.update(gsym, model.eta, rule.initial_state(), frozen=model.weights[edges[0]].frozen)
+        usym = model.symbol("supdate", name)
+        steps.append(Assignment(Key("update", name), usym, step, "shared"))
+        nsym = model.symbol("snew", name)
+        steps.append(Assignment(Key("new", name), nsym, plus(model.shared[name], usym), "updated"))
+        edges_new += [Assignment(Key("new_w", j, source=i), model.symbol("new", j, source=i), nsym, "updated")
+                      for i, j in edges]
+    return steps + edges_new
 
 
 def _input_symbols(model: Model) -> dict[sp.Symbol, list[Contribution]]:
@@ -157,6 +175,8 @@ def _weight_steps(model: Model, layer, to_weights: dict[sp.Symbol, list[Contribu
             grad = _factored(chain_sum(to_weights[w]))
             grads.append(Assignment(Key("grad_w", j, source=i), model.symbol("grad", j, source=i), grad,
                                     _section(model, j)))
+            if (i, j) in model.tied:           # one update for the shared parameter (_shared_steps)
+                continue
             step, _ = rule.update(grad, model.eta, rule.initial_state(), frozen=model.weights[(i, j)].frozen)
             usym = model.symbol("update", j, source=i)
             deltas.append(Assignment(Key("update_w", j, source=i), usym, step, _section(model, j)))

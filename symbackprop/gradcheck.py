@@ -440,7 +440,43 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
         if kink is None:
             max_fd = max(max_fd, abs(fd - float(chain_value.evalf(20))) / scale)
         rows.append(GradientCheck(str(gkey), float(chain_value.evalf(20)), float(direct_value.evalf(20)), fd, kink))
+    for row in _tied_rows(psol, wsyms, wvals, step):
+        scale = max(1.0, abs(row.chain))
+        max_direct = max(max_direct, abs(row.direct - row.chain) / scale)
+        if row.kink is None and row.finite_difference is not None:
+            max_fd = max(max_fd, abs(row.finite_difference - row.chain) / scale)
+        rows.append(row)
     return CheckReport(psol.name, tuple(rows), max_direct, max_fd, step)
+
+
+def _tied_rows(psol: PartSolution, wsyms: dict, wvals: dict, step: float) -> list[GradientCheck]:
+    """∂J/∂p of each shared parameter p, differentiated directly: J is built again with one symbol
+    for all of p's edges (not as the sum of the edges' gradients, which is how the solution finds it)."""
+    part = psol.part
+    if not part.shared:
+        return []
+    tied = {name: sp.Symbol(f"shared_{name}", real=True) for name, _ in part.shared}
+    symbols = dict(wsyms)
+    for name, edges in part.shared:
+        for edge in edges:
+            symbols[edge] = tied[name]
+    free = list(dict.fromkeys(symbols.values()))
+    values = {sym: wvals[wsyms[edge]] for edge, sym in symbols.items()}
+    J, bindings, nets = loss_graph(part, symbols)
+    graph = LossGraph(J, free, bindings)
+    graph.evaluate(values, [net for _, _, net in nets])
+    kinks = _kinks(part, graph, nets)
+    grads = graph.gradient()
+    fds = graph.finite_differences([float(values[s]) for s in free], step)
+    layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
+    rows = []
+    for name, edges in part.shared:
+        key = Key("grad", name)
+        chain = float(psol.step(key).value.evalf(20))
+        kink = next((k for k in (_kink_affecting(kinks, layer_of_target[j], j) for _, j in edges) if k), None)
+        rows.append(GradientCheck(str(key), chain, float(grads[tied[name]].evalf(20)), fds[free.index(tied[name])],
+                                  kink))
+    return rows
 
 
 def direct_gradients(J: sp.Expr, wsyms: list, wvals: dict) -> list[sp.Expr]:

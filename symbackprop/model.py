@@ -20,7 +20,7 @@ from .quantity import Key
 # that canonical order the one a teacher writes: −η·δ_5·u_3, δ_5·w_{35}·g'(net_3).
 RANK = {"eta": "0", "delta": "1", "w": "2", "gp": "3", "net": "4", "u": "5", "x": "5", "t": "6",
         "loss": "7", "grad": "8", "gradx": "8", "update": "8",
-        "new": "9"}
+        "new": "9", "sw": "2", "sgrad": "8", "supdate": "8", "snew": "9"}
 
 # g as a function symbol, for the step "u_j = g(net_j) = <formula>".
 g = sp.Function("g")
@@ -96,6 +96,9 @@ class Model:
                 self.layer_of[j] = li + 1
         self.prev: dict[str, tuple[str, ...]] = {j: part.feeders(j) for j in self.act_of}
         self.bias_symbol = self.symbol("x", part.bias) if part.bias is not None else None
+        # tied weights: each shared parameter's symbol, and the parameter of each tied edge
+        self.shared = {name: self.symbol("sw", name) for name, _ in part.shared}
+        self.tied = {edge: name for name, edges in part.shared for edge in edges}
         self.forward = self._forward()
 
     # -- symbols -------------------------------------------------------------------------------
@@ -175,6 +178,8 @@ class Model:
         values: dict[sp.Symbol, sp.Expr] = {self.eta: self.part.learning_rate}
         for key, sym in self.w.items():
             values[sym] = self.weights[key].value
+        for name, edges in self.part.shared:
+            values[self.shared[name]] = self.weights[edges[0]].value
         if self.bias_symbol is not None:
             values[self.bias_symbol] = self.part.bias_input
         for n, s in enumerate(self.part.samples):

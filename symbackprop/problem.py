@@ -26,10 +26,10 @@ SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
-            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading", "input_gradients")
+            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading", "input_gradients", "shared")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
-             "relu_derivative_at_zero", "precision", "input_gradients")
+             "relu_derivative_at_zero", "precision", "input_gradients", "shared")
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
@@ -100,6 +100,8 @@ class Part:
     precision: int = 4
     input_gradients: bool = False                # also ∂J/∂x_i of every input unit (grad_x_<unit>)
     bias_input: sp.Rational = sp.Integer(1)      # the bias unit's output: 1, or −1 for net = Σ w·x − θ
+    # tied weights: (parameter name, its edges (source, target)), one parameter on several edges
+    shared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -298,7 +300,7 @@ class _Validator(FieldReader):
                     weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
                     precision=precision, input_gradients=self.input_gradients(cfg),
-                    bias_input=self.bias_input(net, npath, bias))
+                    bias_input=self.bias_input(net, npath, bias), shared=self.shared(cfg, weights))
 
     def topology(self, net: dict, npath: Path_):
         if "inputs" not in net:
@@ -569,6 +571,44 @@ class _Validator(FieldReader):
         if isinstance(v, bool) or v not in (1, -1):
             self.fail(p, said("problem.bias_input", got=shown(v)))
         return sp.Integer(v)
+
+    def shared(self, cfg: dict, weights: tuple[Weight, ...]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """`shared: {b1: [w_0_3, w_0_4]}`: one parameter on several edges (by their weight ids). Each
+        edge is a connection, in one group only; a group has two edges or more whose given values
+        (and frozen settings) agree; a name is letters then digits, unlike any weight's name."""
+        if "shared" not in cfg:
+            return ()
+        raw, path = cfg["shared"]
+        self.mapping(raw, path, said("what.shared"))
+        by_edge = {(w.source, w.target): w for w in weights}
+        taken = {w.name for w in weights if w.name}
+        used: set[tuple[str, str]] = set()
+        groups = []
+        for name, edges in raw.items():
+            gpath = path + (str(name),)
+            if not isinstance(name, str) or not re.match(r"^[A-Za-z][A-Za-z0-9]{0,7}$", name) or name in taken:
+                self.fail(gpath, said("problem.shared_name", got=shown(name)))
+            if not isinstance(edges, list) or len(edges) < 2:
+                self.fail(gpath, said("problem.shared_edges", name=name))
+            keys = []
+            for k, wid in enumerate(edges):
+                key = Key.parse(wid) if isinstance(wid, str) else None
+                edge = (key.source, key.unit) if key is not None and key.kind == "w" else None
+                if edge not in by_edge:
+                    self.fail(gpath + (k,), said("problem.shared_not_weight", got=shown(wid)))
+                if edge in used:
+                    self.fail(gpath + (k,), said("problem.shared_twice", got=wid))
+                used.add(edge)
+                keys.append(edge)
+            first = by_edge[keys[0]]
+            for k, edge in enumerate(keys):
+                w = by_edge[edge]
+                if w.value != first.value or w.frozen != first.frozen:
+                    self.fail(gpath + (k,), said("problem.shared_values", name=name, first=edges[0],
+                                                 first_value=str(first.value), edge=edges[k], value=str(w.value)))
+            taken.add(name)
+            groups.append((name, tuple(keys)))
+        return tuple(groups)
 
     def notation(self, cfg) -> Notation:
         if "notation" not in cfg:

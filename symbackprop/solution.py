@@ -23,7 +23,7 @@ from .printing import format_value
 from .problem import Part, Problem, load_problem
 from .quantity import Key
 
-SECTIONS = ("given", "forward", "loss", "output", "hidden", "inputs", "updated")
+SECTIONS = ("given", "forward", "loss", "output", "hidden", "inputs", "shared", "updated")
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
 
 def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
     info = model.info[sym]
-    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}[info.kind]
+    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}[info.kind]
     key = model.qid(kind, info.unit, info.sample, source=info.source)
     v = values[sym]
     return Step(key, "given", sym, (), {}, v, to_float(v))

@@ -69,6 +69,8 @@ def _to_data(solution: Solution, precision: int | None, checks) -> dict:
             settings["input_gradients"] = True
         if part.bias is not None and part.bias_input != 1:
             settings["bias_input"] = int(part.bias_input)
+        if part.shared:
+            settings["shared"] = {name: [f"w_{i}_{j}" for i, j in edges] for name, edges in part.shared}
         if checks is not None:
             r = checks[pi]
             parts[-1]["check"] = {
