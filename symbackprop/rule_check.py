@@ -124,7 +124,7 @@ def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | 
             values = evaluate(model, assignments)
         except ProblemError as exc:
             raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
-    kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}
+    kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}
     out: dict[Key, sp.Expr] = {}
     for sym in model.given():
         if sym != model.bias_symbol:
@@ -300,11 +300,12 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
             form = derivation.rule(rid).forms[1 if what == "update" else -1]
             grads[rid][(src, unit)] = evaluate_rule(form, {**idx, N_SAMPLES: N}, vals, {})
     frozen = {(w.source, w.target) for w in part.weights if w.frozen}
+    frozen |= {edge for _, edges in part.shared for edge in edges}     # a tied edge: one update of its parameter
     for rid, acc in grads.items():
         what = rid.split("_")[0]
         for (src, unit), value in acc.items():
             if what == "update" and (src, unit) in frozen:
-                continue                           # a frozen weight is not updated at all
+                continue                           # a frozen weight is not updated at all (nor a tied one alone)
             errors[rid].append(close(value, ev.edge(EDGE_KIND[what], src, unit)))
             counted[rid] += 1
     return tuple(RuleCheck(rid, len(errs), max(errs, default=0.0), counted[rid]) for rid, errs in errors.items())

@@ -381,3 +381,92 @@ def test_check_uses_the_bias_input_of_minus_one(tmp_path):
     assert result.exit_code == 1
     items = _items(json.loads(result.output))
     assert items == {"grad_w_0_5": "correct", "net_3": "correct", "grad_w_0_4": "wrong"}
+
+
+# -- shared (tied) weights ------------------------------------------------------------------------
+SHARED = PROBLEMS / "shared_bias.yaml"
+
+
+def _shared_by_hand():
+    """problems/shared_bias.yaml by hand: J(b1, rest) with b1 on both hidden units' bias edges; ∂J/∂b1
+    by finite differences of an independent NumPy pass with ONE parameter b1 (not the edges' sum)."""
+    W1, W2, b2 = np.array([[0.3, -0.4], [-0.6, 0.7]]), np.array([[0.8, -1.1]]), np.array([-0.2])
+    x, t = np.array([1.0, 0.5]), 1.0
+    s = lambda z: 1 / (1 + np.exp(-z))                                            # noqa: E731
+
+    def J(flat):
+        b1 = flat[0]
+        u = _net(x, W1, np.array([b1, b1]), W2, b2, act=s)[0]
+        return 0.5 * (t - u) ** 2
+    return J(np.array([0.5])), _fd(J, [0.5])[0]
+
+
+def test_shared_bias_by_hand():
+    got = values(SHARED)
+    J, dJ_db1 = _shared_by_hand()
+    assert got["loss"] == pytest.approx(J, abs=1e-12)
+    assert got["grad_b1"] == pytest.approx(dJ_db1, abs=1e-8)
+    assert got["grad_b1"] == pytest.approx(got["grad_w_0_3"] + got["grad_w_0_4"], abs=1e-15)
+    assert got["update_b1"] == pytest.approx(-0.5 * dJ_db1, abs=1e-8)         # one update, η = 0.5
+    assert got["new_b1"] == pytest.approx(0.5 - 0.5 * dJ_db1, abs=1e-8)
+    assert got["new_w_0_3"] == got["new_w_0_4"] == got["new_b1"]               # the new value on each edge
+    assert "update_w_0_3" not in got and "update_w_0_4" not in got              # no update of an edge alone
+    assert got["update_w_1_3"] == pytest.approx(-0.5 * got["grad_w_1_3"], abs=1e-15)  # the others as before
+    assert got["shared_b1"] == 0.5
+
+
+def test_shared_bias_is_shown_as_the_sum_with_numbers():
+    text = render(solve(SHARED), "text")
+    assert "∂J/∂b1 = ∂J/∂w_{03} + ∂J/∂w_{04} = (-0.0257) + 0.0380 ≈ 0.0123" in text
+    assert "Δb1 = -η·∂J/∂b1 = -0.5×0.0123 ≈ -0.0062" in text
+    assert "w_{03}^new = b1^new = 0.4938" in text and "w_{04}^new = b1^new = 0.4938" in text
+    latex = render(solve(SHARED), "markdown")
+    assert r"\frac{\partial J}{\partial b_{1}}" in latex
+
+
+def test_shared_check_three_ways():
+    result = run("solve", SHARED, "--check", "--format", "json")
+    assert result.exit_code == 0, _all_output(result)
+    check = json.loads(result.output)["parts"][0]["check"]
+    assert check["ok"]
+    row = check["gradients"]["grad_b1"]
+    _, dJ_db1 = _shared_by_hand()
+    assert row["direct"] == pytest.approx(dJ_db1, abs=1e-8)
+    assert row["finite_difference"] == pytest.approx(dJ_db1, abs=1e-8)
+    assert json.loads(result.output)["parts"][0]["settings"]["shared"] == {"b1": ["w_0_3", "w_0_4"]}
+
+
+def test_shared_answers_by_id_and_name(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text('grad_b1: 0.0123\n"\\\\Delta b_1": -0.0062\n"b1^new": 0.4938\n"w_{04}^{new}": 0.4938\n'
+                    '"\\\\frac{\\\\partial J}{\\\\partial b_1}": 0.0123\n', encoding="utf-8")
+    result = run("check", SHARED, path, "--format", "json")
+    items = _items(json.loads(result.output))
+    assert items == {"grad_b1": "correct", "update_b1": "correct", "new_b1": "correct", "new_w_0_4": "correct"}
+
+
+SHARED_BASE = """network: {inputs: [1], bias: 0, layers: [[2, 3], [4]], activation: sigmoid}
+weights: {0: {2: 0.5, 3: WEIGHT, 4: 1}, 1: {2: 1, 3: 1}, 2: {4: 1}, 3: {4: 1}}
+sample: {x: [1], t: [1]}
+loss: half_squared_error
+shared: SHARED
+"""
+
+
+@pytest.mark.parametrize("weight,shared,words", [
+    ("0.25", "{b1: [w_0_2, w_0_3]}", "must be given the same value: w_0_2 is 1/2 but w_0_3 is 1/4"),
+    ("0.5", "{b1: [w_0_2]}", "two or more weight ids"),
+    ("0.5", "{b1: [w_0_2, w_1_4]}", "'w_1_4' is not a weight of the network"),
+    ("0.5", "{b1: [w_0_2, w_0_3], b2: [w_0_3, w_0_4]}", "w_0_3 is in a shared parameter already"),
+    ("0.5", "{1b: [w_0_2, w_0_3]}", "not a name for a shared parameter"),
+    ("0.5", "[w_0_2, w_0_3]", "shared"),
+])
+def test_shared_mistakes_are_refused_at_their_line(tmp_path, weight, shared, words):
+    out = _problem_error(tmp_path, SHARED_BASE.replace("WEIGHT", weight).replace("SHARED", shared))
+    assert "p.yaml:5" in out and words in out, out
+
+
+def test_no_shared_field_changes_nothing():
+    psol = solve(PROBLEMS / "xor.yaml").part("sigmoid")
+    assert not [s for s in psol.steps if s.key.kind in ("shared", "grad", "update", "new")]
+    assert Key.parse("grad_b1") == Key("grad", "b1") and Key.parse("new_w_0_3") == Key("new_w", "3", source="0")
