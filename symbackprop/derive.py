@@ -88,12 +88,12 @@ def _shared_steps(model: Model, rule: updates.UpdateRule) -> list[Assignment]:
     for name, edges in model.part.shared:
         grad = sp.Add(*[model.symbol("grad", j, source=i) for i, j in edges])
         gsym = model.symbol("sgrad", name)
-        steps.append(Assignment(Key("grad", name), gsym, grad, "shared"))
+        steps.append(Assignment(Key("grad_shared", name), gsym, grad, "shared"))
         step, _ = rule.update(gsym, model.eta, rule.initial_state(), frozen=model.weights[edges[0]].frozen)
         usym = model.symbol("supdate", name)
-        steps.append(Assignment(Key("update", name), usym, step, "shared"))
+        steps.append(Assignment(Key("update_shared", name), usym, step, "shared"))
         nsym = model.symbol("snew", name)
-        steps.append(Assignment(Key("new", name), nsym, plus(model.shared[name], usym), "updated"))
+        steps.append(Assignment(Key("new_shared", name), nsym, plus(model.shared[name], usym), "updated"))
         edges_new += [Assignment(Key("new_w", j, source=i), model.symbol("new", j, source=i), nsym, "updated")
                       for i, j in edges]
     return steps + edges_new

@@ -471,7 +471,7 @@ def _tied_rows(psol: PartSolution, wsyms: dict, wvals: dict, step: float) -> lis
     layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
     rows = []
     for name, edges in part.shared:
-        key = Key("grad", name)
+        key = Key("grad_shared", name)
         chain = float(psol.step(key).value.evalf(20))
         kink = next((k for k in (_kink_affecting(kinks, layer_of_target[j], j) for _, j in edges) if k), None)
         rows.append(GradientCheck(str(key), chain, float(grads[tied[name]].evalf(20)), fds[free.index(tied[name])],

@@ -405,11 +405,11 @@ def test_shared_bias_by_hand():
     got = values(SHARED)
     J, dJ_db1 = _shared_by_hand()
     assert got["loss"] == pytest.approx(J, abs=1e-12)
-    assert got["grad_b1"] == pytest.approx(dJ_db1, abs=1e-8)
-    assert got["grad_b1"] == pytest.approx(got["grad_w_0_3"] + got["grad_w_0_4"], abs=1e-15)
-    assert got["update_b1"] == pytest.approx(-0.5 * dJ_db1, abs=1e-8)         # one update, η = 0.5
-    assert got["new_b1"] == pytest.approx(0.5 - 0.5 * dJ_db1, abs=1e-8)
-    assert got["new_w_0_3"] == got["new_w_0_4"] == got["new_b1"]               # the new value on each edge
+    assert got["grad_shared_b1"] == pytest.approx(dJ_db1, abs=1e-8)
+    assert got["grad_shared_b1"] == pytest.approx(got["grad_w_0_3"] + got["grad_w_0_4"], abs=1e-15)
+    assert got["update_shared_b1"] == pytest.approx(-0.5 * dJ_db1, abs=1e-8)         # one update, η = 0.5
+    assert got["new_shared_b1"] == pytest.approx(0.5 - 0.5 * dJ_db1, abs=1e-8)
+    assert got["new_w_0_3"] == got["new_w_0_4"] == got["new_shared_b1"]               # the new value on each edge
     assert "update_w_0_3" not in got and "update_w_0_4" not in got              # no update of an edge alone
     assert got["update_w_1_3"] == pytest.approx(-0.5 * got["grad_w_1_3"], abs=1e-15)  # the others as before
     assert got["shared_b1"] == 0.5
@@ -429,7 +429,7 @@ def test_shared_check_three_ways():
     assert result.exit_code == 0, _all_output(result)
     check = json.loads(result.output)["parts"][0]["check"]
     assert check["ok"]
-    row = check["gradients"]["grad_b1"]
+    row = check["gradients"]["grad_shared_b1"]
     _, dJ_db1 = _shared_by_hand()
     assert row["direct"] == pytest.approx(dJ_db1, abs=1e-8)
     assert row["finite_difference"] == pytest.approx(dJ_db1, abs=1e-8)
@@ -438,11 +438,11 @@ def test_shared_check_three_ways():
 
 def test_shared_answers_by_id_and_name(tmp_path):
     path = tmp_path / "answers.yaml"
-    path.write_text('grad_b1: 0.0123\n"\\\\Delta b_1": -0.0062\n"b1^new": 0.4938\n"w_{04}^{new}": 0.4938\n'
+    path.write_text('grad_shared_b1: 0.0123\n"\\\\Delta b_1": -0.0062\n"b1^new": 0.4938\n"w_{04}^{new}": 0.4938\n'
                     '"\\\\frac{\\\\partial J}{\\\\partial b_1}": 0.0123\n', encoding="utf-8")
     result = run("check", SHARED, path, "--format", "json")
     items = _items(json.loads(result.output))
-    assert items == {"grad_b1": "correct", "update_b1": "correct", "new_b1": "correct", "new_w_0_4": "correct"}
+    assert items == {"grad_shared_b1": "correct", "update_shared_b1": "correct", "new_shared_b1": "correct", "new_w_0_4": "correct"}
 
 
 SHARED_BASE = """network: {inputs: [1], bias: 0, layers: [[2, 3], [4]], activation: sigmoid}
@@ -468,5 +468,5 @@ def test_shared_mistakes_are_refused_at_their_line(tmp_path, weight, shared, wor
 
 def test_no_shared_field_changes_nothing():
     psol = solve(PROBLEMS / "xor.yaml").part("sigmoid")
-    assert not [s for s in psol.steps if s.key.kind in ("shared", "grad", "update", "new")]
-    assert Key.parse("grad_b1") == Key("grad", "b1") and Key.parse("new_w_0_3") == Key("new_w", "3", source="0")
+    assert not [s for s in psol.steps if s.key.kind in ("shared", "grad_shared", "update_shared", "new_shared")]
+    assert Key.parse("grad_shared_b1") == Key("grad_shared", "b1") and Key.parse("grad_5") is None and Key.parse("new_w_0_3") == Key("new_w", "3", source="0")

@@ -717,13 +717,13 @@ MESSAGES = {
     "note.bias_input": "The bias input is {bias} = {value}, so {net}: the weight {theta} from the bias to unit j "
                         "is a threshold, and its gradient has the opposite sign of a bias input of 1.",
     # -- issue 12: shared (tied) weights ------------------------------------------------------------------
-    "what.shared": "shared (a mapping of parameter name: [weight ids], e.g. {{b1: [w_0_3, w_0_4]}})",
+    "what.shared": "the shared parameters as name: [weight ids], e.g. {{b1: [w_0_3, w_0_4]}}",
     "problem.shared_name": "{got} is not a name for a shared parameter: letters then digits (b1, a2), at most 8, "
                            "and not a weight's own name",
     "problem.shared_edges": "shared parameter {name} needs a list of two or more weight ids, e.g. [w_0_3, w_0_4]",
     "problem.shared_not_weight": "{got} is not a weight of the network; write a weight id w_<from>_<to>, e.g. w_0_3",
     "problem.shared_twice": "{got} is in a shared parameter already: an edge can be tied to one parameter only",
-    "problem.shared_values": "the edges of shared parameter {name} must be given the same value: {first} is "
-                             "{first_value} but {edge} is {value} (and frozen alike)",
+    "problem.shared_values": "the edges of shared parameter {name} need the same given value and frozen "
+                             "setting: {first} is {first_value} but {edge} is {value}",
     "section.shared": "Shared weights",
 }

@@ -640,12 +640,11 @@ MESSAGES = {
     "note.bias_input": "偏置输入为 {bias} = {value}，因此 {net}：偏置到单元 j 的权重 {theta} 即阈值，"
                         "其梯度与偏置输入为 1 时符号相反。",
     # -- issue 12: shared (tied) weights ------------------------------------------------------------------
-    "what.shared": "shared（参数名: [权重 id] 的映射，例如 {{b1: [w_0_3, w_0_4]}}）",
+    "what.shared": "共享参数（参数名: [权重 id]，例如 {{b1: [w_0_3, w_0_4]}}）",
     "problem.shared_name": "{got} 不能作为共享参数名：应为字母后接数字（b1、a2），至多 8 个字符，且不能与权重名相同",
     "problem.shared_edges": "共享参数 {name} 需要两个或更多权重 id 的列表，例如 [w_0_3, w_0_4]",
     "problem.shared_not_weight": "{got} 不是网络的权重；请写权重 id w_<起点>_<终点>，例如 w_0_3",
     "problem.shared_twice": "{got} 已属于某个共享参数：一条边只能绑定一个参数",
-    "problem.shared_values": "共享参数 {name} 的各条边必须给出相同的值：{first} 为 {first_value}，而 {edge} 为 {value}"
-                             "（frozen 也须一致）",
+    "problem.shared_values": "共享参数 {name} 的各条边须给出相同的值与冻结设置：{first} 为 {first_value}，而 {edge} 为 {value}",
     "section.shared": "共享权重/Shared weights",
 }
