@@ -31,9 +31,10 @@ def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
     part, s = model.part, model.part.notation.sign
     nodes = {a.symbol for a in model.forward}
     weights = set(model.w.values())
+    inputs = _input_symbols(model)          # x_i^(n), when the part asks for ∂J/∂x_i (else empty)
 
     def wanted(sym: sp.Symbol) -> bool:
-        return sym in nodes or sym in weights
+        return sym in nodes or sym in weights or sym in inputs
 
     # ∂J/∂J_n: 1/N for a mean over the batch, 1 for a sum or a single sample
     if model.batched:
@@ -65,6 +66,9 @@ def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
                         {model.sample_loss(n): sp.Integer(1)}, wanted, adjoint)
         for w in weights:
             to_weights[w] += [(times(dJ_dJn[n], up), local) for up, local in gathered.get(w, ())]
+        for x in inputs:
+            if model.info[x].sample == model.per_sample(n):
+                inputs[x] = [(times(dJ_dJn[n], up), local) for up, local in gathered.get(x, ())]
 
     steps: list[Assignment] = []
     for li in reversed(range(len(part.layers))):
@@ -74,6 +78,44 @@ def derive(model: Model, optimizer: str = updates.DEFAULT) -> list[Assignment]:
                 steps += [named[model.gprime(j, n)] for j in layer]
             steps += [named[model.delta(j, n)] for j in layer]
         steps += _weight_steps(model, layer, to_weights, updates.TABLE[optimizer])
+    return steps + _input_steps(model, inputs) + _shared_steps(model, updates.TABLE[optimizer])
+
+
+def _shared_steps(model: Model, rule: updates.UpdateRule) -> list[Assignment]:
+    """A shared parameter p on the edges e: ∂J/∂p = Σ_e ∂J/∂w_e (each edge's gradient, from the walk),
+    one update Δp by the update rule's row, p^new = p + Δp, and each edge's updated weight p^new."""
+    steps, edges_new = [], []
+    for name, edges in model.part.shared:
+        grad = sp.Add(*[model.symbol("grad", j, source=i) for i, j in edges])
+        gsym = model.symbol("sgrad", name)
+        steps.append(Assignment(Key("grad_shared", name), gsym, grad, "shared"))
+        step, _ = rule.update(gsym, model.eta, rule.initial_state(), frozen=model.weights[edges[0]].frozen)
+        usym = model.symbol("supdate", name)
+        steps.append(Assignment(Key("update_shared", name), usym, step, "shared"))
+        nsym = model.symbol("snew", name)
+        steps.append(Assignment(Key("new_shared", name), nsym, plus(model.shared[name], usym), "updated"))
+        edges_new += [Assignment(Key("new_w", j, source=i), model.symbol("new", j, source=i), nsym, "updated")
+                      for i, j in edges]
+    return steps + edges_new
+
+
+def _input_symbols(model: Model) -> dict[sp.Symbol, list[Contribution]]:
+    """x_i^(n) of every input unit and sample -> its contributions (filled by the walk), when the
+    part has `input_gradients: true`; empty otherwise, so that other solutions are unchanged."""
+    if not model.part.input_gradients:
+        return {}
+    return {model.out(i, n): [] for n in range(model.n_samples) for i in model.part.inputs}
+
+
+def _input_steps(model: Model, inputs: dict[sp.Symbol, list[Contribution]]) -> list[Assignment]:
+    """∂J/∂x_i of every input unit of every sample: the same walk's sum over the units x_i feeds,
+    Σ_j ∂J/∂net_j · w_ij = s·Σ_j δ_j·w_ij (times ∂J/∂J_n in a batch)."""
+    steps = []
+    for x, contributions in inputs.items():
+        info = model.info[x]
+        steps.append(Assignment(Key("grad_x", info.unit, sample=info.sample),
+                                model.symbol("gradx", info.unit, sample=info.sample),
+                                _factored(chain_sum(contributions)), "inputs"))
     return steps
 
 
@@ -133,6 +175,8 @@ def _weight_steps(model: Model, layer, to_weights: dict[sp.Symbol, list[Contribu
             grad = _factored(chain_sum(to_weights[w]))
             grads.append(Assignment(Key("grad_w", j, source=i), model.symbol("grad", j, source=i), grad,
                                     _section(model, j)))
+            if (i, j) in model.tied:           # one update for the shared parameter (_shared_steps)
+                continue
             step, _ = rule.update(grad, model.eta, rule.initial_state(), frozen=model.weights[(i, j)].frozen)
             usym = model.symbol("update", j, source=i)
             deltas.append(Assignment(Key("update_w", j, source=i), usym, step, _section(model, j)))

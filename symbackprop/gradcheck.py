@@ -84,7 +84,7 @@ def substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, 
     return J.xreplace(expanded), [(li, j, expanded[net]) for li, j, net in nets]
 
 
-def loss_graph(part: Part, wsyms: dict) -> tuple[sp.Expr, dict, list[tuple[int, str, sp.Symbol]]]:
+def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None) -> tuple[sp.Expr, dict, list[tuple[int, str, sp.Symbol]]]:
     """J built straight from the problem, one sample after the other: (J, bindings, nets).
 
     Every unit's net and output of every sample is a fresh symbol bound, in `bindings` (in order),
@@ -92,13 +92,15 @@ def loss_graph(part: Part, wsyms: dict) -> tuple[sp.Expr, dict, list[tuple[int, 
     written in the outputs' symbols. Substituted into each other they are the whole J(w); kept
     named, J is a graph with a few nodes per weight and unit, and SymPy never sees a nested
     expression (its automatic simplification of those, e.g. of nested Piecewise conditions,
-    costs more with every layer). `nets` is (layer, unit, net symbol) for every unit and sample."""
+    costs more with every layer). `nets` is (layer, unit, net symbol) for every unit and sample.
+    `xsyms` ({(sample, input unit): symbol}) makes those inputs variables too, for ∂J/∂x_i. The
+    bias unit outputs the part's `bias_input` (1, or −1 for net = Σ w·x − θ)."""
     loss = losses.TABLE[part.loss]
     total, bindings, nets_out = [], {}, []
     for n, sample in enumerate(part.samples):
-        out = dict(sample.x)
+        out = {i: (xsyms or {}).get((n, i), v) for i, v in sample.x}
         if part.bias is not None:
-            out[part.bias] = sp.Integer(1)
+            out[part.bias] = part.bias_input
         for li, layer in enumerate(part.layers):
             act = part.activations[li]
             nets = []
@@ -112,7 +114,8 @@ def loss_graph(part: Part, wsyms: dict) -> tuple[sp.Expr, dict, list[tuple[int, 
                 bindings[u] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
                 out[j] = u
         t = dict(sample.t)
-        total.append(loss.per_sample([out[k] for k in part.outputs], [t[k] for k in part.outputs]))
+        targets = [t[k] for k in part.outputs] if loss.takes_targets else []
+        total.append(loss.per_sample([out[k] for k in part.outputs], targets))
     J = part.batch_scale * sp.Add(*total)
     return J, bindings, nets_out
 
@@ -397,13 +400,19 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
     keys = [(w.source, w.target) for w in part.weights]
     wsyms = {k: sp.Symbol(f"w_{k[0]}_{k[1]}", real=True) for k in keys}
     wvals = {wsyms[(w.source, w.target)]: w.value for w in part.weights}
-    J, bindings, nets = loss_graph(part, wsyms)
-    graph = LossGraph(J, [wsyms[k] for k in keys], bindings)
-    graph.evaluate(wvals, [net for _, _, net in nets])
+    # with input_gradients, every input of every sample is a variable of J as well
+    xkeys = [(n, i) for n in range(len(part.samples)) for i in part.inputs] if part.input_gradients else []
+    xsyms = {k: sp.Symbol(f"x_{k[1]}_{k[0]}", real=True) for k in xkeys}
+    xvals = {xsyms[(n, i)]: v for n, s in enumerate(part.samples) for i, v in s.x if (n, i) in xsyms}
+    J, bindings, nets = loss_graph(part, wsyms, xsyms)
+    variables = [wsyms[k] for k in keys] + [xsyms[k] for k in xkeys]
+    graph = LossGraph(J, variables, bindings)
+    graph.evaluate({**wvals, **xvals}, [net for _, _, net in nets])
     kinks = _kinks(part, graph, nets)
     grads = graph.gradient()
-    direct = [grads[wsyms[k]] for k in keys]
-    fds = graph.finite_differences([float(w.value) for w in part.weights], step)
+    direct = [grads[v] for v in variables]
+    fds = graph.finite_differences([float(w.value) for w in part.weights] + [float(xvals[xsyms[k]]) for k in xkeys],
+                                   step)
 
     rows, max_direct, max_fd = [], 0.0, 0.0
     layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
@@ -419,7 +428,55 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
         if kink is None:
             max_fd = max(max_fd, abs(fd - float(chain_value.evalf(20))) / scale)
         rows.append(GradientCheck(gid, float(chain_value.evalf(20)), float(direct_value.evalf(20)), fd, kink))
+    batched = len(part.samples) > 1
+    for idx, (n, i) in enumerate(xkeys, start=len(keys)):
+        gkey = Key("grad_x", i, sample=n if batched else None)
+        chain_value = psol.step(gkey).value
+        direct_value = direct[idx]
+        scale = max(1.0, abs(float(chain_value.evalf(20))))
+        max_direct = max(max_direct, abs(float((direct_value - chain_value).evalf(30))) / scale)
+        fd = fds[idx]
+        kink = _kink_affecting(kinks, -1, i)          # an input moves every net after it
+        if kink is None:
+            max_fd = max(max_fd, abs(fd - float(chain_value.evalf(20))) / scale)
+        rows.append(GradientCheck(str(gkey), float(chain_value.evalf(20)), float(direct_value.evalf(20)), fd, kink))
+    for row in _tied_rows(psol, wsyms, wvals, step):
+        scale = max(1.0, abs(row.chain))
+        max_direct = max(max_direct, abs(row.direct - row.chain) / scale)
+        if row.kink is None and row.finite_difference is not None:
+            max_fd = max(max_fd, abs(row.finite_difference - row.chain) / scale)
+        rows.append(row)
     return CheckReport(psol.name, tuple(rows), max_direct, max_fd, step)
+
+
+def _tied_rows(psol: PartSolution, wsyms: dict, wvals: dict, step: float) -> list[GradientCheck]:
+    """∂J/∂p of each shared parameter p, differentiated directly: J is built again with one symbol
+    for all of p's edges (not as the sum of the edges' gradients, which is how the solution finds it)."""
+    part = psol.part
+    if not part.shared:
+        return []
+    tied = {name: sp.Symbol(f"shared_{name}", real=True) for name, _ in part.shared}
+    symbols = dict(wsyms)
+    for name, edges in part.shared:
+        for edge in edges:
+            symbols[edge] = tied[name]
+    free = list(dict.fromkeys(symbols.values()))
+    values = {sym: wvals[wsyms[edge]] for edge, sym in symbols.items()}
+    J, bindings, nets = loss_graph(part, symbols)
+    graph = LossGraph(J, free, bindings)
+    graph.evaluate(values, [net for _, _, net in nets])
+    kinks = _kinks(part, graph, nets)
+    grads = graph.gradient()
+    fds = graph.finite_differences([float(values[s]) for s in free], step)
+    layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
+    rows = []
+    for name, edges in part.shared:
+        key = Key("grad_shared", name)
+        chain = float(psol.step(key).value.evalf(20))
+        kink = next((k for k in (_kink_affecting(kinks, layer_of_target[j], j) for _, j in edges) if k), None)
+        rows.append(GradientCheck(str(key), chain, float(grads[tied[name]].evalf(20)), fds[free.index(tied[name])],
+                                  kink))
+    return rows
 
 
 def direct_gradients(J: sp.Expr, wsyms: list, wvals: dict) -> list[sp.Expr]:

@@ -40,6 +40,11 @@ def _binary_cross_entropy(u: Exprs, t: Exprs) -> sp.Expr:
     return -sp.Add(*[tk * sp.log(uk) + (1 - tk) * sp.log(1 - uk) for uk, tk in zip(u, t)])
 
 
+def _none(u: Exprs, t: Exprs) -> sp.Expr:
+    # J is the single output unit's value, ∂J/∂u = 1 (the validator allows one output only: Loss.outputs)
+    return sp.Add(*u)
+
+
 # What each word of Loss.domain means for an output u, as text for messages.
 DOMAIN_TEXT = {"positive": "u > 0", "below_one": "u < 1"}
 
@@ -67,6 +72,10 @@ class Loss:
     kink_note: str = ""
     # J is ½·Σ(t − u)²: a student who leaves the ½ out gets twice every value driven by the loss
     half: bool = False
+    # how many output units the loss is defined for (None: any number); `none` is J = u, one output
+    outputs: int | None = None
+    # whether the samples give targets t_k (`none` has none: J does not depend on a target)
+    takes_targets: bool = True
 
     def unit_term(self, u: sp.Expr, t: sp.Expr) -> sp.Expr:
         """The term of one output unit, for writing J as a sum over symbolically many units."""
@@ -115,6 +124,7 @@ TABLE: dict[str, Loss] = {
                                  default_output_activation="sigmoid",
                                  domain=("positive", "below_one"),
                                  target_low=sp.Integer(0), target_high=sp.Integer(1)),
+    "none": Loss("none", _none, "u (the single output unit's value)", outputs=1, takes_targets=False),
 }
 
 ALIASES = {"half_mse": "half_squared_error", "sse": "squared_error", "mean_squared_error": "mse",

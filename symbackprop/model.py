@@ -19,7 +19,8 @@ from .quantity import Key
 # SymPy orders the factors of a product by symbol name. The rank prefix of each internal name makes
 # that canonical order the one a teacher writes: −η·δ_5·u_3, δ_5·w_{35}·g'(net_3).
 RANK = {"eta": "0", "delta": "1", "w": "2", "gp": "3", "net": "4", "u": "5", "x": "5", "t": "6",
-        "loss": "7", "grad": "8", "update": "8", "new": "9"}
+        "loss": "7", "grad": "8", "gradx": "8", "update": "8",
+        "new": "9", "sw": "2", "sgrad": "8", "supdate": "8", "snew": "9"}
 
 # g as a function symbol, for the step "u_j = g(net_j) = <formula>".
 g = sp.Function("g")
@@ -95,6 +96,9 @@ class Model:
                 self.layer_of[j] = li + 1
         self.prev: dict[str, tuple[str, ...]] = {j: part.feeders(j) for j in self.act_of}
         self.bias_symbol = self.symbol("x", part.bias) if part.bias is not None else None
+        # tied weights: each shared parameter's symbol, and the parameter of each tied edge
+        self.shared = {name: self.symbol("sw", name) for name, _ in part.shared}
+        self.tied = {edge: name for name, edges in part.shared for edge in edges}
         self.forward = self._forward()
 
     # -- symbols -------------------------------------------------------------------------------
@@ -162,7 +166,7 @@ class Model:
         loss = losses.TABLE[part.loss]
         for n in range(self.n_samples):
             u = [self.out(k, n) for k in part.outputs]
-            t = [self.target(k, n) for k in part.outputs]
+            t = [self.target(k, n) for k in part.outputs] if loss.takes_targets else []
             steps.append(Assignment(self.qid("loss", n=n), self.sample_loss(n), loss.per_sample(u, t), "loss"))
         if self.batched:
             total = part.batch_scale * sp.Add(*[self.sample_loss(n) for n in range(self.n_samples)])
@@ -170,12 +174,14 @@ class Model:
         return steps
 
     def given(self) -> dict[sp.Symbol, sp.Expr]:
-        """The values the problem gives: weights, η, inputs, targets and the bias input 1."""
+        """The values the problem gives: weights, η, inputs, targets and the bias input (1, or −1)."""
         values: dict[sp.Symbol, sp.Expr] = {self.eta: self.part.learning_rate}
         for key, sym in self.w.items():
             values[sym] = self.weights[key].value
+        for name, edges in self.part.shared:
+            values[self.shared[name]] = self.weights[edges[0]].value
         if self.bias_symbol is not None:
-            values[self.bias_symbol] = sp.Integer(1)
+            values[self.bias_symbol] = self.part.bias_input
         for n, s in enumerate(self.part.samples):
             for i, v in s.x:
                 values[self.out(i, n)] = v

@@ -87,6 +87,21 @@ def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
         return (r"\delta" if latex else "δ") + _sub(unit, latex) + sup
     if k == "loss":
         return nota.loss_symbol + sup
+    if k in ("sw", "sgrad", "supdate", "snew"):     # a shared parameter (shared: {b1: [...]}) by its name
+        m = re.match(r"^([A-Za-z]+)(\d*)$", unit)
+        p = f"{m.group(1)}_{{{m.group(2)}}}" if latex and m and m.group(2) else unit
+        J = nota.loss_symbol
+        if k == "sgrad":
+            return rf"\frac{{\partial {J}}}{{\partial {p}}}" if latex else f"∂{J}/∂{p}"
+        if k == "supdate":
+            return rf"\Delta {p}" if latex else f"Δ{p}"
+        if k == "snew":
+            return rf"{p}^{{\text{{new}}}}" if latex else f"{p}^new"
+        return p
+    if k == "gradx":             # ∂J/∂x_i of an input (input_gradients: true)
+        x = nota.input_symbol + _sub(unit, latex) + sup
+        J = nota.loss_symbol
+        return rf"\frac{{\partial {J}}}{{\partial {x}}}" if latex else f"∂{J}/∂{x}"
     if k in ("grad", "update", "new"):
         w = weight_name(model, info.source, unit, latex)
         if k == "grad":

@@ -26,11 +26,11 @@ SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
-            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading")
+            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading", "input_gradients", "shared")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
-             "relu_derivative_at_zero", "precision")
-NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation")
+             "relu_derivative_at_zero", "precision", "input_gradients", "shared")
+NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
 NOTATION_SYMBOLS = ("activation_symbol", "output_symbol", "target_symbol", "input_symbol",
@@ -98,6 +98,10 @@ class Part:
     notation: Notation = field(default_factory=Notation)
     relu_derivative_at_zero: sp.Rational = sp.Integer(0)
     precision: int = 4
+    input_gradients: bool = False                # also ∂J/∂x_i of every input unit (grad_x_<unit>)
+    bias_input: sp.Rational = sp.Integer(1)      # the bias unit's output: 1, or −1 for net = Σ w·x − θ
+    # tied weights: (parameter name, its edges (source, target)), one parameter on several edges
+    shared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -253,6 +257,7 @@ class _Validator(FieldReader):
         units = set(inputs) | set(u for layer in layers for u in layer) | ({bias} if bias else set())
 
         loss_name = self.loss(cfg)
+        self.loss_outputs(loss_name, layers[-1], cfg)
         g0 = sp.Integer(0)
         if "relu_derivative_at_zero" in cfg:
             v, p = cfg["relu_derivative_at_zero"]
@@ -269,7 +274,7 @@ class _Validator(FieldReader):
             by_key = {(w.source, w.target): w for w in weights}
             by_key.update({(w.source, w.target): w for w in override})
             weights = tuple(by_key[(w.source, w.target)] for w in weights)
-        samples = self.samples(cfg, inputs, layers[-1])
+        samples = self.samples(cfg, inputs, layers[-1], losses.TABLE[loss_name])
         self.check_targets(samples, loss_name, cfg)
 
         lr = sp.Integer(1)
@@ -294,7 +299,8 @@ class _Validator(FieldReader):
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
                     weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
-                    precision=precision)
+                    precision=precision, input_gradients=self.input_gradients(cfg),
+                    bias_input=self.bias_input(net, npath, bias), shared=self.shared(cfg, weights))
 
     def topology(self, net: dict, npath: Path_):
         if "inputs" not in net:
@@ -477,26 +483,30 @@ class _Validator(FieldReader):
         return given
 
     # -- data ----------------------------------------------------------------------------------
-    def samples(self, cfg, inputs, outputs) -> tuple[Sample, ...]:
+    def samples(self, cfg, inputs, outputs, loss: losses.Loss | None = None) -> tuple[Sample, ...]:
         if "sample" in cfg and "samples" in cfg:
             self.fail(cfg["samples"][1], said("problem.sample_and_samples"))
         if "sample" in cfg:
             v, p = cfg["sample"]
-            return (self.sample(v, p, inputs, outputs),)
+            return (self.sample(v, p, inputs, outputs, loss),)
         if "samples" in cfg:
             v, p = cfg["samples"]
             if not isinstance(v, list) or not v:
                 self.fail(p, said("problem.samples_list"))
             if len(v) > 1000:
                 self.fail(p, said("problem.too_many_samples", most=1000))
-            return tuple(self.sample(s, p + (i,), inputs, outputs) for i, s in enumerate(v))
+            return tuple(self.sample(s, p + (i,), inputs, outputs, loss) for i, s in enumerate(v))
         self.fail(("sample",), said("problem.no_sample"))
 
-    def sample(self, raw, path, inputs, outputs) -> Sample:
+    def sample(self, raw, path, inputs, outputs, loss: losses.Loss | None = None) -> Sample:
         self.mapping(raw, path, said("what.sample_shape"))
         self.check_keys(raw, ("x", "t"), path, said("what.sample"))
         out = []
         for key, ids, io in (("x", inputs, "input"), ("t", outputs, "output")):
+            if key == "t" and loss is not None and not loss.takes_targets:
+                self.no_targets(raw, path, loss)
+                out.append(())
+                continue
             if key not in raw:
                 self.fail(path + (key,), said(f"problem.no_{io}_values", units=_choices(ids)))
             vals = raw[key]
@@ -526,6 +536,79 @@ class _Validator(FieldReader):
                 why = loss.target_error(v)
                 if why:
                     self.fail(path, said("problem.target", unit=uid, value=str(v), why=why))
+
+    # -- issue 12: loss none, input gradients, the bias input ------------------------------------
+    def loss_outputs(self, loss_name: str, outputs: tuple[str, ...], cfg: dict) -> None:
+        """A loss defined for a fixed number of output units (`none`: J is the one output's value)
+        refuses a network with another number, at the loss's line."""
+        want = losses.TABLE[loss_name].outputs
+        if want is not None and len(outputs) != want:
+            self.fail(cfg["loss"][1], said("problem.loss_outputs", loss=loss_name, want=want, got=len(outputs),
+                                           units=_choices(outputs)))
+
+    def no_targets(self, raw: dict, path: Path_, loss: losses.Loss) -> None:
+        """A loss without targets (`none`) refuses a sample that gives some: they would be shown and used nowhere."""
+        if "t" in raw:
+            self.fail(path + ("t",), said("problem.loss_no_targets", loss=loss.name))
+
+    def input_gradients(self, cfg: dict) -> bool:
+        """`input_gradients: true` asks for ∂J/∂x_i of every input unit too."""
+        if "input_gradients" not in cfg:
+            return False
+        v, p = cfg["input_gradients"]
+        if not isinstance(v, bool):
+            self.fail(p, said("problem.true_or_false"))
+        return v
+
+    def bias_input(self, net: dict, npath: Path_, bias: str | None) -> sp.Rational:
+        """`network.bias_input`: the bias unit's output, 1 (the default) or −1 (net = Σ w·x − θ)."""
+        if "bias_input" not in net:
+            return sp.Integer(1)
+        p = npath + ("bias_input",)
+        if bias is None:
+            self.fail(p, said("problem.bias_input_no_bias"))
+        v = net["bias_input"]
+        if isinstance(v, bool) or v not in (1, -1):
+            self.fail(p, said("problem.bias_input", got=shown(v)))
+        return sp.Integer(v)
+
+    def shared(self, cfg: dict, weights: tuple[Weight, ...]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """`shared: {b1: [w_0_3, w_0_4]}`: one parameter on several edges (by their weight ids). Each
+        edge is a connection, in one group only; a group has two edges or more whose given values
+        (and frozen settings) agree; a name is letters then digits, unlike any weight's name."""
+        if "shared" not in cfg:
+            return ()
+        raw, path = cfg["shared"]
+        self.mapping(raw, path, said("what.shared"))
+        by_edge = {(w.source, w.target): w for w in weights}
+        taken = {w.name for w in weights if w.name}
+        used: set[tuple[str, str]] = set()
+        groups = []
+        for name, edges in raw.items():
+            gpath = path + (str(name),)
+            if not isinstance(name, str) or not re.match(r"^[A-Za-z][A-Za-z0-9]{0,7}$", name) or name in taken:
+                self.fail(gpath, said("problem.shared_name", got=shown(name)))
+            if not isinstance(edges, list) or len(edges) < 2:
+                self.fail(gpath, said("problem.shared_edges", name=name))
+            keys = []
+            for k, wid in enumerate(edges):
+                key = Key.parse(wid) if isinstance(wid, str) else None
+                edge = (key.source, key.unit) if key is not None and key.kind == "w" else None
+                if edge not in by_edge:
+                    self.fail(gpath + (k,), said("problem.shared_not_weight", got=shown(wid)))
+                if edge in used:
+                    self.fail(gpath + (k,), said("problem.shared_twice", got=wid))
+                used.add(edge)
+                keys.append(edge)
+            first = by_edge[keys[0]]
+            for k, edge in enumerate(keys):
+                w = by_edge[edge]
+                if w.value != first.value or w.frozen != first.frozen:
+                    self.fail(gpath + (k,), said("problem.shared_values", name=name, first=edges[0],
+                                                 first_value=str(first.value), edge=edges[k], value=str(w.value)))
+            taken.add(name)
+            groups.append((name, tuple(keys)))
+        return tuple(groups)
 
     def notation(self, cfg) -> Notation:
         if "notation" not in cfg:

@@ -15,11 +15,15 @@ KINDS: dict[str, str] = {
     "input": "unit", "target": "unit", "net": "unit", "act": "unit", "gprime": "unit", "delta": "unit",
     "w": "edge", "grad_w": "edge", "update_w": "edge", "new_w": "edge",
     "loss": "alone", "learning_rate": "alone",
+    "grad_x": "unit",                  # ∂J/∂x_i of an input unit (input_gradients: true), per sample
+    # a shared (tied) parameter, by its name (`shared: {b1: [...]}`): shared_b1, grad_shared_b1, update_shared_b1, new_shared_b1
+    "shared": "unit", "grad_shared": "unit", "update_shared": "unit", "new_shared": "unit",
 }
 # the kinds that are given by the problem rather than computed
-GIVEN = frozenset({"input", "target", "w", "learning_rate"})
+GIVEN = frozenset({"input", "target", "w", "learning_rate", "shared"})
 # the kinds whose quantity is one for the whole batch: a weight, its gradient and update, and η
-PER_BATCH = frozenset(k for k, shape in KINDS.items() if shape == "edge") | {"learning_rate"}
+PER_BATCH = (frozenset(k for k, shape in KINDS.items() if shape == "edge")
+             | {"learning_rate", "shared", "grad_shared", "update_shared", "new_shared"})
 # longest kinds first, so that "grad_w_0_3" is read as grad_w, not as a unit called "w_0_3"
 _PREFIXES = sorted(KINDS, key=len, reverse=True)
 # a unit id as a problem file may spell it (fields.ID_RE): a name of letters and digits or a whole number

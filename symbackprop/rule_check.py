@@ -124,7 +124,7 @@ def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | 
             values = evaluate(model, assignments)
         except ProblemError as exc:
             raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
-    kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}
+    kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}
     out: dict[Key, sp.Expr] = {}
     for sym in model.given():
         if sym != model.bias_symbol:
@@ -240,7 +240,8 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                 values = {}
                 gprimes = {}
                 for q, unit in enumerate(layer, start=1):
-                    values[t[q]] = ev.get("target", unit, n)
+                    if losses.TABLE[part.loss].takes_targets:     # `none`: J = u, no target
+                        values[t[q]] = ev.get("target", unit, n)
                     values[z[q]] = ev.get("act", unit, n)
                     values[net_o[q]] = ev.get("net", unit, n)
                     if act != "softmax":
@@ -276,7 +277,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                 for r, src in enumerate(part.feeders(unit), start=0 if part.bias is not None else 1):
                     if ev.edge("w", src, unit) is None:
                         continue
-                    x_value = sp.Integer(1) if src == part.bias else ev.out(src, n)
+                    x_value = part.bias_input if src == part.bias else ev.out(src, n)
                     delta_base, below = (delta_o, below_output) if out_layer else (delta_h, x)
                     idx = {k: q, source_index: r} if out_layer else {j: q, i: r}
                     if batched:
@@ -299,11 +300,12 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
             form = derivation.rule(rid).forms[1 if what == "update" else -1]
             grads[rid][(src, unit)] = evaluate_rule(form, {**idx, N_SAMPLES: N}, vals, {})
     frozen = {(w.source, w.target) for w in part.weights if w.frozen}
+    frozen |= {edge for _, edges in part.shared for edge in edges}     # a tied edge: one update of its parameter
     for rid, acc in grads.items():
         what = rid.split("_")[0]
         for (src, unit), value in acc.items():
             if what == "update" and (src, unit) in frozen:
-                continue                           # a frozen weight is not updated at all
+                continue                           # a frozen weight is not updated at all (nor a tied one alone)
             errors[rid].append(close(value, ev.edge(EDGE_KIND[what], src, unit)))
             counted[rid] += 1
     return tuple(RuleCheck(rid, len(errs), max(errs, default=0.0), counted[rid]) for rid, errs in errors.items())
@@ -370,6 +372,7 @@ def example_problem(layers: tuple[int, ...], activation: str, output_activation:
     if output_activation:
         network["output_activation"] = output_activation
     doc = {"title": "generated network", "network": network, "weights": weights,
-           "sample": {"x": {u: quarter() for u in inputs}, "t": targets}, "loss": loss,
+           "sample": {"x": {u: quarter() for u in inputs}, **({"t": targets} if losses.TABLE[loss].takes_targets else {})},
+           "loss": loss,
            "learning_rate": "1/2", "notation": {"delta": delta, "weight": weight}}
     return parse_problem(yaml.safe_dump(doc, sort_keys=False), "<generated network>")

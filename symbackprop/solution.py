@@ -23,7 +23,7 @@ from .printing import format_value
 from .problem import Part, Problem, load_problem
 from .quantity import Key
 
-SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
+SECTIONS = ("given", "forward", "loss", "output", "hidden", "inputs", "shared", "updated")
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
 
 def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
     info = model.info[sym]
-    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target"}[info.kind]
+    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}[info.kind]
     key = model.qid(kind, info.unit, info.sample, source=info.source)
     v = values[sym]
     return Step(key, "given", sym, (), {}, v, to_float(v))
@@ -215,6 +215,8 @@ def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
     out = [Note("delta", {"convention": nota.delta}), Note("weights", {"order": nota.weight})]
     if model.batched:
         out.append(Note("batch", {"reduction": part.batch_reduction, "samples": model.n_samples}))
+    if model.bias_symbol is not None and part.bias_input != 1:     # net = Σ w·x − θ: the books' threshold
+        out.append(Note("bias", {"symbol": model.bias_symbol, "value": part.bias_input}))
     frozen = [model.w[(w.source, w.target)] for w in part.weights if w.frozen]
     if frozen:
         out.append(Note("frozen", {"weights": tuple(frozen)}))

@@ -161,6 +161,20 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
                                                                   "{W: [[1, 2]]}]\n")),
     ("budget_exact", yaml.safe_dump(_fractions(network([10, 10, 10, 1], activation="relu", output_activation="identity")))),
     ("budget_in_part", yaml.safe_dump(network([60, 60, 1], parts=[{"name": "a"}, {"name": "b"}]))),
+    # issue 12: loss none, the bias input of -1, shared weights
+    ("loss_outputs", BASE.replace("layers: [[3, 4], [5]]", "layers: [[3, 4, 5]]").replace(
+        WEIGHTS, "weights: {0: {3: 1, 4: 1, 5: 1}, 1: {3: 1, 4: 1, 5: 1}, 2: {3: 1, 4: 1, 5: 1}}\n").replace(
+        "loss: half_squared_error", "loss: none")),
+    ("loss_no_targets", BASE.replace("loss: half_squared_error", "loss: none")),
+    ("bias_input", BASE.replace("  bias: 0\n", "  bias: 0\n  bias_input: 2\n")),
+    ("bias_input_no_bias", BASE.replace("  bias: 0\n", "  bias_input: -1\n").replace(
+        WEIGHTS, "weights: [{W: [[1, 2], [3, 4]]}, {W: [[1, 2]]}]\n")),
+    ("shared_mapping", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: [w_0_3, w_0_4]")),
+    ("shared_name", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b_1: [w_0_3, w_0_4]}")),
+    ("shared_edges", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b1: [w_0_3]}")),
+    ("shared_not_weight", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b1: [w_0_3, w_1_5]}")),
+    ("shared_twice", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {a1: [w_2_3, w_4_5], a2: [w_4_5, w_0_3]}")),
+    ("shared_values", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b1: [w_0_3, w_0_4]}")),
 ]
 
 # The English each case gave at 71bf82b (str of the ProblemError), by case id.
@@ -172,7 +186,7 @@ EXPECTED_EN: dict[str, str] = {
     'not_a_connection': 'p.yaml:11: weights.4.3: 4 -> 3 is not a connection of this network; weights go from each unit (and '
         'the bias) to every unit of the next layer',
     'unknown_loss': "p.yaml:13: loss: unknown loss 'hinge'; known: half_squared_error, squared_error, mse, l1, "
-        'cross_entropy, binary_cross_entropy',
+        'cross_entropy, binary_cross_entropy, none',
     'learning_rate': 'p.yaml:14: learning_rate: the learning rate must be positive; got -1',
     'expected_number': "p.yaml:14: learning_rate: expected a number (like 3, -0.5, 1/3 or 1e-3), got 'fast'",
     'not_output': 'p.yaml:12: sample.t.6: unit 6 is not an output unit; outputs are 5',
@@ -180,7 +194,7 @@ EXPECTED_EN: dict[str, str] = {
     'unit_twice': 'p.yaml:4: network.layers[1][1]: unit id 3 is used twice; every unit needs its own id',
     'unknown_key': "p.yaml:14: learning_rat: unknown field 'learning_rat' in a problem; allowed: title, description, "
         'network, weights, sample, samples, batch_reduction, loss, learning_rate, notation, '
-        'relu_derivative_at_zero, precision, parts, grading',
+        'relu_derivative_at_zero, precision, parts, grading, input_gradients, shared',
     'softmax_hidden': 'p.yaml:5: network.activation: softmax is only allowed on the output layer',
     'unknown_parameter': "p.yaml:5: network.activation.slope: unknown parameter 'slope'; elu takes alpha",
     'infinite': "p.yaml:8: weights.1.4: '.inf' is not a finite number; write numbers as decimals, like 31, -0.5 or "
@@ -215,9 +229,9 @@ EXPECTED_EN: dict[str, str] = {
     'no_activation': 'p.yaml:1: network.activation: no activation given for layer 1; set network.activation (known: '
         'identity, sigmoid, tanh, relu, leaky_relu, elu, swish, gelu, softplus, softmax)',
     'no_loss': 'p.yaml:1: loss: missing; known losses: half_squared_error, squared_error, mse, l1, cross_entropy, '
-        'binary_cross_entropy',
+        'binary_cross_entropy, none',
     'loss_not_text': 'p.yaml:13: loss: expected a loss name; known: half_squared_error, squared_error, mse, l1, '
-        'cross_entropy, binary_cross_entropy',
+        'cross_entropy, binary_cross_entropy, none',
     'loss_unknown_key': "p.yaml:13: loss.scale: unknown field 'scale' in loss; allowed: name",
     'no_source_unit': 'p.yaml:12: weights.9: unit 9 does not exist; units are 0, 1, 2, 3, 4, 5',
     'weights_out': 'p.yaml:11: weights.4: expected the weights out of unit 4: `{to unit: value}` (a mapping), got int',
@@ -225,7 +239,7 @@ EXPECTED_EN: dict[str, str] = {
         'matrices (a mapping), got int',
     'no_weights': 'p.yaml:1: weights: missing; give every weight as `from unit: {to unit: value}`',
     'network_key': "p.yaml:4: network.colour: unknown field 'colour' in network; allowed: inputs, bias, layers, "
-        'activation, output_activation',
+        'activation, output_activation, bias_input',
     'network_mapping': 'p.yaml:1: network: expected the network (a mapping), got int',
     'no_network': 'p.yaml:1: network: missing; give inputs, layers (and bias) of the network',
     'too_many_units': 'p.yaml:1: network: network too large; at most 5000 units',
@@ -316,6 +330,17 @@ EXPECTED_EN: dict[str, str] = {
         'use fewer distinct fractions (see docs/problem-format.md#size-limits)',
     'budget_in_part': 'p.yaml:67: network.layers: part a: network too large: (3,721 weights + 61 units) × 1 sample = '
         '3,782; at most 700 (weights + units) × samples (see docs/problem-format.md#size-limits)',
+    # issue 12 (written with these messages)
+    'loss_outputs': 'p.yaml:8: loss: loss none is the value of the single output unit (none = u), but the network has 3 output units (3, 4, 5); give the network 1 output unit, or choose a loss of the outputs and targets (half_squared_error, cross_entropy, ...)',
+    'loss_no_targets': "p.yaml:12: sample.t: loss none uses no targets (J is the output's value): remove t from the sample",
+    'bias_input': 'p.yaml:4: network.bias_input: bias_input is 2; allowed: 1 (net = Σ w·x + b, the default) or -1 (net = Σ w·x − θ, the bias weight a threshold θ)',
+    'bias_input_no_bias': 'p.yaml:3: network.bias_input: bias_input needs a bias unit: add network.bias, or remove bias_input',
+    'shared_mapping': 'p.yaml:15: shared: expected the shared parameters as name: [weight ids], e.g. {b1: [w_0_3, w_0_4]} (a mapping), got list',
+    'shared_name': "p.yaml:15: shared.b_1: 'b_1' is not a name for a shared parameter: letters then digits (b1, a2), at most 8, and not a weight's own name",
+    'shared_edges': 'p.yaml:15: shared.b1: shared parameter b1 needs a list of two or more weight ids, e.g. [w_0_3, w_0_4]',
+    'shared_not_weight': "p.yaml:15: shared.b1[1]: 'w_1_5' is not a weight of the network; write a weight id w_<from>_<to>, e.g. w_0_3",
+    'shared_twice': 'p.yaml:15: shared.a2[0]: w_4_5 is in a shared parameter already: an edge can be tied to one parameter only',
+    'shared_values': 'p.yaml:15: shared.b1[1]: the edges of shared parameter b1 need the same given value and frozen setting: w_0_3 is 1 but w_0_4 is -6',
 }
 
 
@@ -573,7 +598,7 @@ CLI_ERRORS = [
      'leaky_relu, elu, swish, gelu, softplus'),
     ('derive --loss foo',
      "Error: --loss 'foo': unknown; choose from half_squared_error, squared_error, mse, l1, cross_entropy, "
-     'binary_cross_entropy'),
+     'binary_cross_entropy, none'),
     ('derive --output-activation foo',
      "Error: --output-activation 'foo': unknown; choose from identity, sigmoid, tanh, relu, leaky_relu, elu, "
      'swish, gelu, softplus, softmax'),

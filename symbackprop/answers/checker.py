@@ -49,7 +49,7 @@ from ..rubric import Rubric
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
 MAX_PASSES = 3               # judgings of one submission: a given copy pinned by a later item re-judges it
 MAX_EXPONENT = 300            # a value is between 10^-300 and 10^300 in size (or 0): beyond is out of range
-ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "updated")
+ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "inputs", "shared", "updated")
 GOOD = ("correct", "follow_through", "other_convention")
 
 
@@ -904,8 +904,8 @@ class Checker:
                    if node_at(node, path)[0] == "num"}
         pinned = {s.symbol: self.true[s.symbol] for s in self.psol.steps if s.section == "given"
                   and any(abs(float(w) - abs(self.true[s.symbol])) <= 1e-12 for w in written)}
-        pinned.update({x: 1.0 for x in self.psol.names.text if x not in self.symbol_of.values()
-                       and 1 in written})                       # the bias input x_0 = 1
+        pinned.update({x: float(self.psol.part.bias_input) for x in self.psol.names.text
+                       if x not in self.symbol_of.values() and 1 in written})    # the bias input x_0 = 1 (or −1)
         if pinned:
             try:
                 got_p = [float(evaluate(node, {ph: {**pt, **pinned}[s] for ph, s in env_of[0].items()}, self.step0))

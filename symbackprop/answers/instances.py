@@ -38,7 +38,7 @@ def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp
         for sym, v in given.items():
             kind = model.info[sym].kind
             if sym == model.bias_symbol:
-                values[sym] = 1.0
+                values[sym] = float(model.part.bias_input)     # 1, or −1 (network.bias_input)
             elif kind == "t" and fixed_targets:
                 values[sym] = float(v)             # targets must stay in the loss's domain (0/1, Σ t = 1)
             elif kind == "eta":
@@ -52,10 +52,10 @@ def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp
 
 
 def true_values(psol: PartSolution) -> dict[sp.Symbol, float]:
-    """The part's own values as floats, including the bias input x_0 = 1."""
+    """The part's own values as floats, including the bias input x_0 = 1 (or −1, network.bias_input)."""
     values = {s.symbol: s.float_value for s in psol.steps}
     for sym in psol.names.text:
-        values.setdefault(sym, 1.0)
+        values.setdefault(sym, float(psol.part.bias_input))
     return values
 
 

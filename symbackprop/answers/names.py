@@ -74,7 +74,8 @@ class NameTable:
         values = {s.symbol: s.value for s in psol.steps}
         keys = {s.symbol: s.key for s in psol.steps}
         for sym, text in psol.names.text.items():
-            value = values.get(sym, sp.Integer(1))          # the only symbol without a step: the bias x_0 = 1
+            # the only symbol without a step: the bias x_0 = 1 (or −1, network.bias_input)
+            value = values.get(sym, psol.part.bias_input)
             q = Quantity(keys.get(sym), sym, value)
             for spelling in (text, psol.names.latex[sym]):
                 self.by_key.setdefault(canon(spelling), q)
@@ -83,6 +84,10 @@ class NameTable:
         for s in psol.steps:                                # g(net_j) is u_j
             if s.key.kind == "act" and len(s.forms) > 1:
                 self.by_key.setdefault(canon(psol.names.text[s.forms[0].args[0]]).join(("g(", ")")), self.by_key[s.id])
+        for s in psol.steps:                                # ∂J/∂x_1 as students also write it
+            if s.key.kind == "grad_x":
+                for spelling in _input_gradient_spellings(psol, s.key):
+                    self.by_key.setdefault(canon(spelling), self.by_key[s.id])
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
 
@@ -122,6 +127,20 @@ class NameTable:
         if c in shown:
             return [shown[c]]
         return [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count, cutoff=0.75)]
+
+
+def _input_gradient_spellings(psol: PartSolution, key: Key) -> list[str]:
+    """Other ways to write ∂J/∂x_1 (the table already has it and its LaTeX): with d for ∂, the
+    subscript's underscore left out, or \frac{dJ}{dx_1}: dJ/dx1, ∂J/∂x1, dJ/dx_1 (with ^(n) in a batch)."""
+    nota = psol.part.notation
+    J, x, unit = nota.loss_symbol, nota.input_symbol, key.unit
+    sup = "" if key.sample is None else f"^({key.sample + 1})"
+    out = []
+    for d in ("∂", "d"):
+        for sub in (f"_{unit}", f"{unit}"):
+            out.append(f"{d}{J}/{d}{x}{sub}{sup}")
+            out.append(rf"\frac{{{d}{J}}}{{{d}{x}{sub}{sup}}}")
+    return out
 
 
 MAX_SUGGEST_CHARS = 200

@@ -711,4 +711,25 @@ MESSAGES = {
     "picture.table_from": "from",
     "picture.table_to": "to",
     "picture.table_value": "value",
+    # -- issue 12: loss none, input gradients, the bias input of -1 --------------------------------------
+    "problem.loss_outputs": "loss {loss} is the value of the single output unit ({loss} = u), but the network has "
+                            "{got} output units ({units}); give the network {want} output unit, or choose a loss of "
+                            "the outputs and targets (half_squared_error, cross_entropy, ...)",
+    "problem.loss_no_targets": "loss {loss} uses no targets (J is the output's value): remove t from the sample",
+    "problem.bias_input": "bias_input is {got}; allowed: 1 (net = Σ w·x + b, the default) or -1 "
+                          "(net = Σ w·x − θ, the bias weight a threshold θ)",
+    "problem.bias_input_no_bias": "bias_input needs a bias unit: add network.bias, or remove bias_input",
+    "section.inputs": "Input gradients",
+    "note.bias_input": "The bias input is {bias} = {value}, so {net}: the weight {theta} from the bias to unit j "
+                        "is a threshold, and its gradient has the opposite sign of a bias input of 1.",
+    # -- issue 12: shared (tied) weights ------------------------------------------------------------------
+    "what.shared": "the shared parameters as name: [weight ids], e.g. {{b1: [w_0_3, w_0_4]}}",
+    "problem.shared_name": "{got} is not a name for a shared parameter: letters then digits (b1, a2), at most 8, "
+                           "and not a weight's own name",
+    "problem.shared_edges": "shared parameter {name} needs a list of two or more weight ids, e.g. [w_0_3, w_0_4]",
+    "problem.shared_not_weight": "{got} is not a weight of the network; write a weight id w_<from>_<to>, e.g. w_0_3",
+    "problem.shared_twice": "{got} is in a shared parameter already: an edge can be tied to one parameter only",
+    "problem.shared_values": "the edges of shared parameter {name} need the same given value and frozen "
+                             "setting: {first} is {first_value} but {edge} is {value}",
+    "section.shared": "Shared weights",
 }

@@ -636,4 +636,21 @@ MESSAGES = {
     "picture.table_from": "起点/from",
     "picture.table_to": "终点/to",
     "picture.table_value": "值/value",
+    # -- issue 12: loss none, input gradients, the bias input of -1 --------------------------------------
+    "problem.loss_outputs": "损失 {loss} 就是唯一输出单元的值（{loss} = u），但网络有 {got} 个输出单元（{units}）；"
+                            "请让网络只有 {want} 个输出单元，或选择依赖输出与目标的损失（half_squared_error、cross_entropy 等）",
+    "problem.loss_no_targets": "损失 {loss} 不使用目标值（J 就是输出的值）：请从样本中删去 t",
+    "problem.bias_input": "bias_input 为 {got}；允许：1（net = Σ w·x + b，默认）或 -1（net = Σ w·x − θ，偏置权重即阈值 θ）",
+    "problem.bias_input_no_bias": "bias_input 需要偏置单元：请添加 network.bias，或删去 bias_input",
+    "section.inputs": "输入的梯度/Input gradients",
+    "note.bias_input": "偏置输入为 {bias} = {value}，因此 {net}：偏置到单元 j 的权重 {theta} 即阈值，"
+                        "其梯度与偏置输入为 1 时符号相反。",
+    # -- issue 12: shared (tied) weights ------------------------------------------------------------------
+    "what.shared": "共享参数（参数名: [权重 id]，例如 {{b1: [w_0_3, w_0_4]}}）",
+    "problem.shared_name": "{got} 不能作为共享参数名：应为字母后接数字（b1、a2），至多 8 个字符，且不能与权重名相同",
+    "problem.shared_edges": "共享参数 {name} 需要两个或更多权重 id 的列表，例如 [w_0_3, w_0_4]",
+    "problem.shared_not_weight": "{got} 不是网络的权重；请写权重 id w_<起点>_<终点>，例如 w_0_3",
+    "problem.shared_twice": "{got} 已属于某个共享参数：一条边只能绑定一个参数",
+    "problem.shared_values": "共享参数 {name} 的各条边须给出相同的值与冻结设置：{first} 为 {first_value}，而 {edge} 为 {value}",
+    "section.shared": "共享权重/Shared weights",
 }

@@ -58,7 +58,7 @@ def _quantity(psol, step, p: int, math: SolutionMath | None = None) -> dict:
 def _part_head(psol, p: int) -> dict:
     """A part's name, conventions and settings: its entries before the quantities."""
     part = psol.part
-    return {
+    head = {
         "name": psol.name,
         "conventions": [note(psol, n, "en") for n in psol.conventions],
         "settings": {"activations": [a.name for a in part.activations], "loss": part.loss,
@@ -68,6 +68,14 @@ def _part_head(psol, p: int) -> dict:
                      "relu_derivative_at_zero": float(part.relu_derivative_at_zero),
                      "precision": p},
     }
+    settings = head["settings"]                  # issue 12's settings, only where a file uses them
+    if part.input_gradients:
+        settings["input_gradients"] = True
+    if part.bias is not None and part.bias_input != 1:
+        settings["bias_input"] = int(part.bias_input)
+    if part.shared:
+        settings["shared"] = {name: [f"w_{i}_{j}" for i, j in edges] for name, edges in part.shared}
+    return head
 
 
 def _check(r) -> dict:

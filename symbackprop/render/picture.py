@@ -186,6 +186,11 @@ def labelled_size(part) -> bool:
             and len(layers[-1]) <= MAX_OUTPUTS and all(len(col) <= MAX_UNITS for col in _columns(part)))
 
 
+def _bias_text(part) -> str:
+    """The bias node's value as drawn: 1, or −1 for a threshold (network.bias_input)."""
+    return f"${format_value(part.bias_input, 0)[0]}$"
+
+
 def _values(part, precision: int) -> dict[tuple[str, str], str]:
     return {(w.source, w.target): format_value(w.value, precision)[0] for w in part.weights}
 
@@ -204,7 +209,7 @@ def _legacy_layout(part, precision: int) -> Layout:
     captions = []
     if part.bias is not None:
         low = min(n.y for n in nodes.values()) / LEGACY_Y
-        nodes[part.bias] = Node("bias", 0.0, (low - 1.2) * LEGACY_Y, "$1$", bias=True)
+        nodes[part.bias] = Node("bias", 0.0, (low - 1.2) * LEGACY_Y, _bias_text(part), bias=True)
         captions.append((nodes[part.bias], _caption_box(nodes[part.bias], f"bias {part.bias}")))
     values = _values(part, precision)
     edges, labels = [], []
@@ -272,7 +277,7 @@ def _scaled_nodes(part, gaps: list[float], dy: float) -> tuple[list[dict[str, No
         x0 = min(n.x for n in cols[c].values())
         spots = [(x0 + fx * gaps[c], low - fy * dy) for fy in (1.0, 1.5, 2.0, 3.0) for fx in (0.0, 0.25, -0.25, 0.5)]
         for bx, by in spots:
-            b = Node(f"b{c}", bx, by, "$1$", bias=True)
+            b = Node(f"b{c}", bx, by, _bias_text(part), bias=True)
             if not any(n.on_segment(b, t, BIAS_CLEARANCE) for t in cols[c + 1].values() for n in units if n is not t):
                 break
         biases.append(b)                  # the last spot if none is clear (readable() then says so)

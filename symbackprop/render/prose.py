@@ -53,6 +53,11 @@ def note(psol: PartSolution, n: Note, lang: str, latex: bool = False) -> str:
     if n.kind == "batch":
         return msg(lang, "note.batch", loss=m(J, J), reduction=msg(lang, f"reduction.{d['reduction']}"),
                    samples=d["samples"], dn=m("δ^(n)", r"\delta^{(n)}"))
+    if n.kind == "bias":                 # bias_input: -1, the bias weights are thresholds θ_j
+        x = names[d["symbol"]]
+        value = format_value(d["value"], 4)[0]
+        net = m("net_j = Σ_i w_ij·x_i − θ_j", r"\mathrm{net}_j = \sum_i w_{ij} x_i - \theta_j")
+        return msg(lang, "note.bias_input", bias=m(x, x), value=m(value, value), net=net, theta=m("θ_j", r"\theta_j"))
     if n.kind == "frozen":
         ws = ", ".join(m(names[s], names[s]) for s in d["weights"])
         return msg(lang, "note.frozen", zero=m("Δw = 0", r"\Delta w = 0"), weights=ws)
