@@ -594,17 +594,21 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
 
 def _example(activation, output_activation, loss, layers, delta, weight_order, lang: str = "en"):
     from . import activations, losses
+    from .suggest import with_hint
     act = activations.ALIASES.get(activation, activation) if activation else "sigmoid"
     if act not in activations.NAMES or act == "softmax":
-        raise InputError(said("usage.activation", value=repr(activation),
-                              known=", ".join(n for n in activations.NAMES if n != "softmax")), lang)
+        known = [n for n in activations.NAMES if n != "softmax"]
+        raise InputError(with_hint(said("usage.activation", value=repr(activation), known=", ".join(known)),
+                                   activation, known), lang)
     out = activations.ALIASES.get(output_activation, output_activation) if output_activation else None
     if out is not None and out not in activations.NAMES:
-        raise InputError(said("usage.output_activation", value=repr(output_activation),
-                              known=", ".join(activations.NAMES)), lang)
+        raise InputError(with_hint(said("usage.output_activation", value=repr(output_activation),
+                                        known=", ".join(activations.NAMES)), output_activation, activations.NAMES),
+                         lang)
     name = losses.ALIASES.get(loss, loss) if loss else "half_squared_error"
     if name not in losses.NAMES:
-        raise InputError(said("usage.loss", value=repr(loss), known=", ".join(losses.NAMES)), lang)
+        raise InputError(with_hint(said("usage.loss", value=repr(loss), known=", ".join(losses.NAMES)),
+                                   loss, losses.NAMES), lang)
     sizes = _layer_sizes(layers, lang) if layers else (2, 2, 1)
     from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")

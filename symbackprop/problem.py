@@ -19,6 +19,7 @@ from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
 from .messages import said
+from .suggest import with_hint
 from .quantity import Key
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
@@ -145,7 +146,9 @@ class Problem:
             if p.name == name:
                 return p
         from .errors import ProblemError
-        raise ProblemError(said("problem.no_part", name=repr(name), parts=", ".join(p.name for p in self.parts)),
+        from .suggest import with_hint
+        names = [p.name for p in self.parts]
+        raise ProblemError(with_hint(said("problem.no_part", name=repr(name), parts=", ".join(names)), name, names),
                            source=self.source, field="parts")
 
 
@@ -282,7 +285,7 @@ class _Validator(FieldReader):
         if "batch_reduction" in cfg:
             v, p = cfg["batch_reduction"]
             if v not in ("mean", "sum"):
-                self.fail(p, said("problem.batch_reduction", got=shown(v)))
+                self.fail(p, with_hint(said("problem.batch_reduction", got=shown(v)), v, ("mean", "sum")))
             reduction = v
         precision = 4
         if "precision" in cfg:
@@ -342,7 +345,8 @@ class _Validator(FieldReader):
             self.fail(path, said("problem.activation_not_text", known=_choices(activations.NAMES)))
         name = activations.ALIASES.get(value.lower(), value.lower())
         if name not in activations.TABLE:
-            self.fail(path, said("problem.unknown_activation", got=shown(value), known=_choices(activations.NAMES)))
+            self.fail(path, with_hint(said("problem.unknown_activation", got=shown(value), known=_choices(activations.NAMES)),
+                                       value, list(activations.NAMES) + list(activations.ALIASES)))
         spec = activations.TABLE[name]
         allowed = [k for k in spec.params if k != "g0"]
         for k, v in raw_params.items():
@@ -395,7 +399,8 @@ class _Validator(FieldReader):
             self.fail(p, said("problem.loss_not_text", known=_choices(losses.NAMES)))
         name = losses.ALIASES.get(v.lower(), v.lower())
         if name not in losses.TABLE:
-            self.fail(p, said("problem.unknown_loss", got=shown(v), known=_choices(losses.NAMES)))
+            self.fail(p, with_hint(said("problem.unknown_loss", got=shown(v), known=_choices(losses.NAMES)),
+                                    v, list(losses.NAMES) + list(losses.ALIASES)))
         return name
 
     # -- weights -------------------------------------------------------------------------------
@@ -538,8 +543,9 @@ class _Validator(FieldReader):
         for key, value in raw.items():
             if key in NOTATION_CHOICES:
                 if value not in NOTATION_CHOICES[key]:
-                    self.fail(path + (key,), said("problem.notation_choice", setting=key, got=shown(value),
-                                                   allowed=_choices(NOTATION_CHOICES[key])))
+                    self.fail(path + (key,), with_hint(said("problem.notation_choice", setting=key, got=shown(value),
+                                                             allowed=_choices(NOTATION_CHOICES[key])),
+                                                        value, NOTATION_CHOICES[key]))
             elif not isinstance(value, str) or not SYMBOL_RE.match(value):
                 self.fail(path + (key,), said("problem.symbol_name", got=shown(value)))
             kw[key] = value

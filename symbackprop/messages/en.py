@@ -705,4 +705,7 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+    # issue 12 (CLI): "did you mean …?" hints and `symbackprop list`
+    "hint.did_you_mean": "{first} (did you mean {close}?)",
+    "hint.did_you_mean_sentence": "Did you mean {close}?",
 }

@@ -630,4 +630,7 @@ MESSAGES = {
                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
+    # issue 12 (CLI): "did you mean …?" hints and `symbackprop list`
+    "hint.did_you_mean": "{first}（你是指 {close} 吗？）",
+    "hint.did_you_mean_sentence": "你是指 {close} 吗？",
 }
