@@ -708,4 +708,7 @@ MESSAGES = {
     # issue 12 (CLI): "did you mean …?" hints and `symbackprop list`
     "hint.did_you_mean": "{first} (did you mean {close}?)",
     "hint.did_you_mean_sentence": "Did you mean {close}?",
+    "solution.no_step": "part {part} has no step named {name}: use an id of `solve --format json` (act_3, delta_5) or a name as written (u_3, \\delta_5)",
+    "solution.no_step_suggest": "part {part} has no step named {name} (did you mean {close}?)",
+    "solution.no_part": "no part named {name}; parts are {parts}",
 }

@@ -633,4 +633,7 @@ MESSAGES = {
     # issue 12 (CLI): "did you mean …?" hints and `symbackprop list`
     "hint.did_you_mean": "{first}（你是指 {close} 吗？）",
     "hint.did_you_mean_sentence": "你是指 {close} 吗？",
+    "solution.no_step": "第 {part} 部分没有名为 {name} 的步骤：请用 `solve --format json` 的 id（act_3、delta_5）或书写的名字（u_3、\\delta_5）",
+    "solution.no_step_suggest": "第 {part} 部分没有名为 {name} 的步骤（你是指 {close} 吗？）",
+    "solution.no_part": "没有名为 {name} 的部分；已有的部分：{parts}",
 }
