@@ -1,0 +1,238 @@
+"""Issue 12's rough edges for new users: printing a solution, steps by written name, the README's
+snippets, `symbackprop list`, "did you mean …?" hints and shell completion."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import PROBLEMS, ROOT
+
+import symbackprop
+from symbackprop.cli import main
+from symbackprop.stepname import StepNotFound
+from symbackprop.suggest import closest
+
+XOR = str(PROBLEMS / "xor.yaml")
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return symbackprop.solve(XOR)
+
+
+# -- 1. printing a solution -------------------------------------------------------------------------
+def test_print_solution_is_the_worked_solution(xor):
+    text = str(xor)
+    assert text == run("solve", XOR).output          # what `symbackprop solve` prints, byte for byte
+    # the lecture's numbers, worked by hand (GUIDE §4): ReLU δ_5 = 3, sigmoid u_3 = 1/(1+e^-4) ≈ 0.9820
+    assert "δ_5 = g'(net_5)·(u_5 - z_1) = 1×(4 - 1) = 3" in text
+    assert "u_3 = g(net_3) = 1/(1 + exp(-net_3)) = 1/(1 + exp(-4)) ≈ 0.9820" in text
+    assert "Part relu" in text and "Part sigmoid" in text
+    assert len(text) < 10_000                      # the worked solution, not a repr of SymPy trees
+
+
+def test_print_part_is_that_part_only(xor):
+    text = str(xor.part("sigmoid"))
+    assert text.startswith("Part sigmoid: activation sigmoid")
+    assert "Part relu" not in text
+    assert "≈ 0.9820" in text and "max(" not in text
+    # the same lines as `solve --part sigmoid`
+    cli = run("solve", XOR, "--part", "sigmoid").output
+    assert text.strip() in cli
+
+
+def test_reprs_are_short(xor):
+    assert repr(xor) == "<Solution xor.yaml: parts relu, sigmoid>"
+    assert repr(xor.part("relu")) == f"<PartSolution relu: {len(xor.part('relu').steps)} steps>"
+    one = symbackprop.solve(XOR, parts=["sigmoid"])
+    assert repr(one) == "<Solution xor.yaml: parts sigmoid>"
+
+
+# -- 2. steps by the names people write --------------------------------------------------------------
+@pytest.mark.parametrize("name, qid", [
+    ("act_3", "act_3"), ("u_3", "act_3"), ("u3", "act_3"), ("u_{3}", "act_3"),
+    ("\\delta_5", "delta_5"), ("δ_5", "delta_5"), ("δ5", "delta_5"), ("\\delta_{5}", "delta_5"),
+    ("dL/dw_35", "grad_w_3_5"), ("dJ/dw_35", "grad_w_3_5"), ("∂L/∂w_35", "grad_w_3_5"),
+    ("\\frac{\\partial L}{\\partial w_{35}}", "grad_w_3_5"), ("dL/dw_{13}", "grad_w_1_3"),
+    ("\\Delta w_{13}", "update_w_1_3"), ("Δw_13", "update_w_1_3"), ("w_{35}^{new}", "new_w_3_5"),
+    ("w35^new", "new_w_3_5"), ("w35", "w_3_5"), ("net3", "net_3"), ("net_4", "net_4"),
+    ("g'(net_5)", "gprime_5"), ("L", "loss"), ("J", "loss"), ("z_1", "target_5"), ("η", "learning_rate"),
+])
+def test_step_accepts_written_names(xor, name, qid):
+    step = xor.part("sigmoid").step(name)
+    assert step.id == qid
+
+
+def test_step_by_name_is_the_same_step_as_by_id(xor):
+    part = xor.part("sigmoid")
+    assert part.step("\\delta_5") is part.step("delta_5")
+    assert abs(part.step("δ_5").float_value - (-0.12717)) < 1e-4     # the lecture's δ_5 ≈ −0.1272
+
+
+def test_step_follows_the_problems_notation():
+    # xor_appendix writes the loss J and its own symbols: J is the loss there, and L names nothing else
+    sol = symbackprop.solve(PROBLEMS / "xor_appendix.yaml")
+    part = sol.parts[0]
+    loss = next(s for s in part.steps if s.key.kind == "loss")
+    assert part.step(part.names.text[loss.symbol]) is loss
+    assert part.step("loss") is loss
+
+
+@pytest.mark.parametrize("name, hint", [("dJ/dw_99", "∂L/∂w_{"), ("\\delta_55", "δ_5"), ("net_33", "net_3")])
+def test_unknown_step_says_did_you_mean(xor, name, hint):
+    with pytest.raises(KeyError) as info:
+        xor.part("sigmoid").step(name)
+    message = str(info.value)
+    assert isinstance(info.value, StepNotFound)
+    assert message.startswith(f"part sigmoid has no step named {name!r}")
+    assert "did you mean" in message and hint in message
+
+
+def test_unknown_step_without_a_close_name(xor):
+    with pytest.raises(KeyError) as info:
+        xor.part("relu").step("zz")
+    assert "did you mean" not in str(info.value) and "act_3" in str(info.value)
+    with pytest.raises(KeyError):
+        xor.part("relu").step("u" * 100_000)          # a huge name is looked up and refused, never rewritten
+
+
+def test_unknown_part_says_did_you_mean(xor):
+    with pytest.raises(KeyError) as info:
+        xor.part("sigmiod")
+    assert str(info.value) == "no part named 'sigmiod'; parts are relu, sigmoid (did you mean sigmoid?)"
+
+
+# -- 3. the README's snippets run as written ---------------------------------------------------------
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def _python_blocks(path: Path) -> list[str]:
+    return FENCE.findall(path.read_text(encoding="utf-8"))
+
+
+def test_the_readme_has_python_blocks_and_names_existing_files():
+    blocks = _python_blocks(ROOT / "README.md")
+    assert blocks, "README.md's Python section lost its ```python block"
+    for block in blocks:
+        for name in re.findall(r"[\"']([\w./-]+\.(?:yaml|yml|json|md|tex))[\"']", block):
+            assert (ROOT / name).is_file(), f"README names {name}, which is not in the repository"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc", [d for d in DOCS if _python_blocks(d)], ids=lambda p: p.name)
+def test_doc_python_blocks_run(doc, tmp_path):
+    """Every ```python block of a document, in order, in one fresh interpreter (the blocks of a page
+    build on each other), in a folder holding the repository's problems/ and examples/. docs/checking.md
+    names a student's file `answers.yaml`: the folder has one (the example answers)."""
+    shutil.copytree(ROOT / "problems", tmp_path / "problems")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    shutil.copy(ROOT / "examples" / "xor_answers.yaml", tmp_path / "answers.yaml")
+    code = "\n".join(_python_blocks(doc))
+    script = tmp_path / "snippet.py"
+    script.write_text(code, encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    r = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                       encoding="utf-8", timeout=300, env=env)
+    assert r.returncode == 0, f"{doc.name}'s Python blocks failed:\n{r.stderr[-3000:]}"
+    if doc.name == "README.md":
+        assert "Part sigmoid" in r.stdout and "≈ 0.9820" in r.stdout      # print(sol.part("sigmoid"))
+
+
+def test_example_answers_check_as_their_comment_says():
+    from symbackprop.answers import check_submission
+    reports, not_read = check_submission(XOR, ROOT / "examples" / "xor_answers.yaml")
+    assert not not_read
+    by_part = {r.part: r for r in reports} if hasattr(reports[0], "part") else dict(zip(("relu", "sigmoid"), reports))
+    sig = {v.name: v for v in by_part["sigmoid"].verdicts}
+    assert sig["δ_5"].status != "correct"                              # the sign slip on purpose
+    assert all(v.status == "correct" for v in by_part["relu"].verdicts)
+
+
+# -- 5. "did you mean …?" -------------------------------------------------------------------------------
+def test_closest_is_bounded_and_case_blind():
+    assert closest("sigmiod", ["sigmoid", "tanh"]) == ["sigmoid"]
+    assert closest("SIGMOD", ["sigmoid", "tanh"]) == ["sigmoid"]
+    assert closest("sigmoid", ["sigmoid", "tanh"]) == []            # a known name needs no hint
+    assert closest("xyzzy", ["sigmoid", "tanh"]) == []
+    assert closest("s" * 10**6, ["sigmoid"]) == []                  # compared by its start only
+
+
+def _problem(tmp_path, old, new, count=1):
+    text = (PROBLEMS / "xor.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("old, new, start, hint", [
+    ("activation: sigmoid}", "activation: sigmiod}", ":24: parts[1].activation: unknown activation 'sigmiod'",
+     "(did you mean sigmoid?)"),
+    ("activation: relu}", "activation: rleu}", ":23: parts[0].activation: unknown activation 'rleu'",
+     "(did you mean relu?)"),
+    ("loss: half_squared_error", "loss: half_sqared_error", ":15: loss: unknown loss 'half_sqared_error'",
+     "(did you mean half_squared_error?)"),
+    ("learning_rate: 1", "learnin_rate: 1", ":16: learnin_rate: unknown field 'learnin_rate' in a problem",
+     "(did you mean learning_rate?)"),
+    ("notation: {weight: from_to", "notation: {weight: from_too", "notation.weight: unknown weight notation",
+     "(did you mean from_to?)"),
+    ("  inputs: [1, 2]", "  input: [1, 2]", "network.input: unknown field 'input'", "(did you mean inputs?)"),
+])
+def test_problem_file_misspellings_get_a_hint(tmp_path, old, new, start, hint):
+    path = _problem(tmp_path, old, new)
+    r = run("solve", path)
+    assert r.exit_code == 2
+    line = r.output.strip().splitlines()[-1]
+    assert start in line and line.endswith(hint), line
+
+
+def test_a_far_name_gets_no_hint(tmp_path):
+    r = run("solve", _problem(tmp_path, "activation: sigmoid}", "activation: xyzzy}"))
+    assert r.exit_code == 2 and "unknown activation 'xyzzy'" in r.output and "did you mean" not in r.output
+
+
+def test_hint_in_chinese(tmp_path):
+    r = run("solve", _problem(tmp_path, "activation: sigmoid}", "activation: sigmiod}"), "--lang", "zh")
+    assert r.exit_code == 2 and "你是指 sigmoid 吗" in r.output
+
+
+def test_part_option_misspelt():
+    r = run("solve", XOR, "--part", "sigmiod")
+    assert r.exit_code == 2
+    assert "no part named 'sigmiod'; parts are relu, sigmoid (did you mean sigmoid?)" in r.output
+
+
+def test_format_option_misspelt():
+    r = run("solve", XOR, "--format", "jsn")
+    assert r.exit_code == 2
+    assert "'jsn' is not one of 'text', 'json', 'latex', 'markdown', 'pdf', 'html'. Did you mean 'json'?" in r.output
+    r = run("solve", XOR, "--format", "jsn", "--lang", "zh")
+    assert r.exit_code == 2 and "你是指 'json' 吗" in r.output
+    r = run("solve", XOR, "--format", "xyzzy")
+    assert r.exit_code == 2 and "Did you mean" not in r.output
+
+
+def test_derive_options_misspelt():
+    r = run("derive", "--activation", "sigmod")
+    assert r.exit_code == 2 and "(did you mean sigmoid?)" in r.output
+    r = run("derive", "--loss", "cross_entropi")
+    assert r.exit_code == 2 and "(did you mean cross_entropy?)" in r.output
+
+
+def test_check_ids_misspelt(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("sigmoid:\n  delta_55: -0.1272\n  u_3: 0.9820\n", encoding="utf-8")
+    r = run("check", XOR, str(answers), "--part", "sigmoid")
+    assert "delta_55" in r.output and "did you mean" in r.output
