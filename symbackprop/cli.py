@@ -188,6 +188,7 @@ def main() -> None:
       symbackprop solve problems/xor.yaml --format latex --fragment > xor-steps.tex
       symbackprop derive problems/xor_appendix.yaml
       symbackprop derive problems/quadratic.yaml
+      symbackprop list
     """
 
 
@@ -590,6 +591,21 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
     _write(text, output, lang)
     if not all(d.ok for d in derivations):
         sys.exit(1)
+
+
+@main.command(name="list")
+@click.argument("what", type=Choice(["all", "activations", "losses"]), default="all", required=False)
+@click.option("--format", "fmt", type=Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
+              help="Language of the headings and notes (zh: Chinese with the English terms).")
+def list_(what: str, fmt: str, lang: str) -> None:
+    """The activations and losses a problem file can name: each one's formula and derivative, computed
+    from the tables `solve` uses and printed by SymPy, with the other names it may be written as."""
+    with _boundary(lang=lang):
+        from .listing import render_list
+        text = render_list(fmt, lang, what)
+    _write(text, "-", lang)
 
 
 def _example(activation, output_activation, loss, layers, delta, weight_order, lang: str = "en"):
