@@ -56,6 +56,10 @@ class LanguageChoice(Choice):
         pass
 
 
+# A file or folder argument: completed by the shell as a path (`symbackprop solve prob<TAB>`). Nothing is
+# checked here (no `exists`, no `readable`): the commands say what is wrong in their own one-line errors.
+_FILE = click.Path(readable=False)
+
 INTERNAL_ERROR = 3                     # a bug of ours, never the user's fault
 
 
@@ -193,7 +197,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("problem", metavar="PROBLEM_FILE")
+@click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
 @click.option("--part", "parts", multiple=True, metavar="NAME",
               help="Solve only this part (repeat for several). Default: every part.")
 @click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
@@ -267,8 +271,8 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
 
 
 @main.command()
-@click.argument("problem", metavar="PROBLEM_FILE")
-@click.argument("answers", metavar="ANSWERS")
+@click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
+@click.argument("answers", metavar="ANSWERS", type=_FILE)
 @click.option("--part", default=None, metavar="NAME",
               help="Check the answers of this part only (e.g. a write-up of the sigmoid part).")
 @click.option("--format", "fmt", type=Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
@@ -337,8 +341,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
 
 
 @main.command()
-@click.argument("problem", metavar="PROBLEM_FILE")
-@click.argument("folder", metavar="SUBMISSIONS_DIR")
+@click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
+@click.argument("folder", metavar="SUBMISSIONS_DIR", type=_FILE)
 @click.option("-o", "--output", default="gradebook.csv", show_default=True, metavar="FILE",
               help="The CSV gradebook: a row per student, a column per item, the total.")
 @click.option("--summary", default=None, metavar="FILE",
@@ -498,7 +502,7 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
 
 
 @main.command()
-@click.argument("problem", metavar="[PROBLEM_FILE]", required=False)
+@click.argument("problem", metavar="[PROBLEM_FILE]", required=False, type=_FILE)
 @click.option("--part", "parts", multiple=True, metavar="NAME", help="Only this part of the file (repeatable).")
 @click.option("--activation", default=None, metavar="NAME",
               help="Without a file: the hidden activation (sigmoid, tanh, relu, …). Default sigmoid.")

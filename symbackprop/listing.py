@@ -165,4 +165,5 @@ def _json_row(r: Row, lang: str) -> dict:
             "formula_srepr": sp.srepr(r.formula[1]),
             "derivatives": [d["text"] for d in t["derivatives"]],
             "derivatives_latex": [d["latex"] for d in t["derivatives"]],
+            "derivatives_srepr": [sp.srepr(e) for _, e in r.derivatives],
             "notes": [msg(lang, key, **fields) for key, fields in r.notes]}

@@ -236,3 +236,138 @@ def test_check_ids_misspelt(tmp_path):
     answers.write_text("sigmoid:\n  delta_55: -0.1272\n  u_3: 0.9820\n", encoding="utf-8")
     r = run("check", XOR, str(answers), "--part", "sigmoid")
     assert "delta_55" in r.output and "did you mean" in r.output
+
+
+# -- 4. symbackprop list ---------------------------------------------------------------------------------
+# The formulas as a teacher writes them, typed here by hand (not produced by the code under test).
+ACTIVATION_LINES = {
+    "sigmoid": ["g(x) = 1/(1 + exp(-x))", "g'(x) = g·(1 - g)"],
+    "tanh": ["g(x) = tanh(x)", "g'(x) = 1 - g²"],
+    "relu": ["g(x) = max(x, 0)", "g'(x) = step(x)"],
+    "identity": ["g(x) = x", "g'(x) = 1"],
+    "softplus": ["g(x) = ln(exp(x) + 1)", "g'(x) = 1/(1 + exp(-x))"],
+    "softmax": ["∂u_k/∂x_k = u_k·(1 - u_k)", "∂u_m/∂x_k (m ≠ k) = -u_k·u_m"],
+}
+LOSS_LINES = {
+    "half_squared_error": ["J = Σ_k (t_k - u_k)²/2", "∂J/∂u_k = u_k - t_k"],
+    "squared_error": ["J = Σ_k (t_k - u_k)²", "∂J/∂u_k = -2·(t_k - u_k)"],
+    "mse": ["J = (1/K) Σ_k (t_k - u_k)²", "∂J/∂u_k = -2·(t_k - u_k)/K"],
+    "l1": ["J = Σ_k |t_k - u_k|", "∂J/∂u_k = -sign(t_k - u_k)"],
+    "cross_entropy": ["J = -Σ_k t_k·ln(u_k)", "∂J/∂u_k = -t_k/u_k"],
+    "binary_cross_entropy": ["J = -Σ_k (t_k·ln(u_k) + (1 - t_k)·ln(1 - u_k))"],
+}
+
+
+def _entries(text: str) -> dict[str, list[str]]:
+    """The text listing's lines grouped by the name that starts each entry."""
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        m = re.match(r"^  (\w+)\s{2,}(.*)$", line)
+        if m:
+            current = m.group(1)
+            out[current] = [m.group(2)]
+        elif current and line.startswith("    "):
+            out[current].append(line.strip())
+        else:
+            current = None
+    return out
+
+
+def test_list_shows_every_activation_and_loss_with_formulas():
+    from symbackprop import activations, losses
+    r = run("list")
+    assert r.exit_code == 0
+    entries = _entries(r.output)
+    assert set(entries) == set(activations.NAMES) | set(losses.NAMES)
+    for name, lines in {**ACTIVATION_LINES, **LOSS_LINES}.items():
+        for line in lines:
+            assert line in entries[name], (name, line, entries[name])
+    assert "also written logistic" in " ".join(entries["sigmoid"])
+    assert "slope = 1/100" in " ".join(entries["leaky_relu"])
+    assert "default output activation softmax" in " ".join(entries["cross_entropy"])
+
+
+def test_list_derivatives_agree_with_sympy_diff():
+    """Each activation's g'(x) as listed (its srepr, g read as g(x)) is d/dx of its listed g(x), checked at
+    points on both sides of 0; each loss's ∂J/∂u_k is ∂/∂u_k of its term."""
+    import sympy as sp
+    data = json.loads(run("list", "--format", "json").output)
+    x, g = sp.Symbol("x", real=True), sp.Symbol("g")
+    checked = 0
+    for row in data["activations"]:
+        if row["name"] in ("relu", "softmax"):          # relu(x, g0) is our own function; softmax a layer
+            continue
+        params = {sp.Symbol(p): sp.Rational(1, 3) for p in row["parameters"]}
+        value = sp.sympify(row["formula_srepr"]).subs(params)        # our own output, read in a test
+        shown = sp.sympify(row["derivatives_srepr"][0]).subs(params).subs(g, value)
+        for point in (sp.Rational(-3, 2), sp.Rational(7, 5)):
+            want = sp.diff(value, x).subs(x, point)
+            assert abs(float(shown.subs(x, point)) - float(want)) < 1e-12, row["name"]
+        checked += 1
+    assert checked == 8
+    u, t = sp.Symbol("u_k", real=True), sp.Symbol("t_k", real=True)
+    for row in data["losses"]:
+        term = sp.sympify(row["formula_srepr"])
+        shown = sp.sympify(row["derivatives_srepr"][0]).subs(sp.Symbol("K", positive=True), 1)
+        for uu, tt in ((sp.Rational(1, 4), sp.Rational(1, 2)), (sp.Rational(2, 3), sp.Rational(1, 5))):
+            want = sp.diff(term, u).subs({u: uu, t: tt})
+            assert abs(float(shown.subs({u: uu, t: tt})) - float(want)) < 1e-12, row["name"]
+
+
+def test_list_formats_and_language():
+    md = run("list", "losses", "--format", "markdown").output
+    assert md.startswith("## Losses") and "| `cross_entropy` |" in md and r"\frac{\partial J}{\partial u_k}" in md
+    data = json.loads(run("list", "--format", "json").output)
+    assert [r["name"] for r in data["losses"]] == ["half_squared_error", "squared_error", "mse", "l1",
+                                                   "cross_entropy", "binary_cross_entropy"]
+    ce = next(r for r in data["losses"] if r["name"] == "cross_entropy")
+    assert ce["formula"] == "J = -Σ_k t_k·ln(u_k)" and ce["derivatives"] == ["∂J/∂u_k = -t_k/u_k"]
+    assert ce["aliases"] == ["ce"]
+    zh = run("list", "--lang", "zh").output
+    assert "激活函数" in zh and "损失函数" in zh and "g'(x) = g·(1 - g)" in zh
+    r = run("list", "--format", "jsn")
+    assert r.exit_code == 2 and "Did you mean 'json'?" in r.output
+    r = run("list", "lossses")
+    assert r.exit_code == 2 and "Did you mean 'losses'?" in r.output
+
+
+# -- 7. shell completion -----------------------------------------------------------------------------------
+def _complete(words: str, cword: int) -> list[str]:
+    env = {"_SYMBACKPROP_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    r = CliRunner().invoke(main, [], env=env, prog_name="symbackprop")
+    assert r.exit_code == 0
+    return r.output.splitlines()
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F _symbackprop_completion symbackprop"),
+                                            ("zsh", "compdef _symbackprop_completion symbackprop"),
+                                            ("fish", "complete --no-files --command symbackprop")])
+def test_completion_script_is_produced(shell, marker):
+    r = CliRunner().invoke(main, [], env={"_SYMBACKPROP_COMPLETE": f"{shell}_source"}, prog_name="symbackprop")
+    assert r.exit_code == 0 and marker in r.output and "_SYMBACKPROP_COMPLETE" in r.output
+
+
+def test_completion_completes_commands_options_and_files():
+    assert _complete("symbackprop so", 1) == ["plain,solve"]
+    assert _complete("symbackprop li", 1) == ["plain,list"]
+    assert set(_complete("symbackprop ", 1)) == {"plain,check", "plain,derive", "plain,grade", "plain,list",
+                                                  "plain,solve"}
+    assert _complete("symbackprop solve problems/xor.yaml --form", 3) == ["plain,--format"]
+    formats = _complete("symbackprop solve problems/xor.yaml --format ", 4)
+    assert formats == [f"plain,{f}" for f in ("text", "json", "latex", "markdown", "pdf", "html")]
+    assert _complete("symbackprop solve prob", 2) == ["file,prob"]          # the shell completes the path
+    assert _complete("symbackprop grade p.yaml sub", 3) == ["file,sub"]
+
+
+@pytest.mark.slow
+def test_completion_through_the_installed_command():
+    exe = shutil.which("symbackprop", path=os.path.dirname(sys.executable)) or shutil.which("symbackprop")
+    if exe is None:
+        pytest.skip("the console script is not installed next to this Python")
+    env = {**os.environ, "_SYMBACKPROP_COMPLETE": "bash_complete", "COMP_WORDS": "symbackprop so", "COMP_CWORD": "1"}
+    r = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.split() == ["plain,solve"]
+    env = {**os.environ, "_SYMBACKPROP_COMPLETE": "bash_source"}
+    r = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "_symbackprop_completion" in r.stdout
