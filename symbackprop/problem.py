@@ -285,7 +285,7 @@ class _Validator(FieldReader):
         if "batch_reduction" in cfg:
             v, p = cfg["batch_reduction"]
             if v not in ("mean", "sum"):
-                self.fail(p, with_hint(said("problem.batch_reduction", got=shown(v)), v, ("mean", "sum")))
+                self.fail(p, said("problem.batch_reduction", got=shown(v)))
             reduction = v
         precision = 4
         if "precision" in cfg:
