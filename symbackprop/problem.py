@@ -153,18 +153,19 @@ class Problem:
 
 
 def load_problem(path: str | Path) -> Problem:
-    """Read and validate a problem file."""
-    return _Validator(load_yaml(path)).problem()
+    """Read and validate a problem file; every mistake is reported at once (problem_errors.py)."""
+    return problem_from_document(load_yaml(path))
 
 
 def problem_from_document(doc: YamlDocument) -> Problem:
-    """Validate an already parsed problem file."""
-    return _Validator(doc).problem()
+    """Validate an already parsed problem file, reporting every mistake at once (problem_errors.py)."""
+    from .problem_errors import Collector
+    return Collector(doc).problem()
 
 
 def parse_problem(text: str, source: str = "<string>") -> Problem:
     """Validate a problem given as YAML text (for notebooks and tests)."""
-    return _Validator(parse_yaml(text, source)).problem()
+    return problem_from_document(parse_yaml(text, source))
 
 
 def _choices(names) -> str:
@@ -173,6 +174,10 @@ def _choices(names) -> str:
 
 class _Validator(FieldReader):
     """Turns the raw YAML data into a Problem, raising at the first mistake."""
+
+    def checkpoint(self) -> None:
+        """Where the parts are read and the budget is next: a reader that collects mistakes
+        (problem_errors.Collector) raises them here; this one has raised at the first already."""
 
     # -- the whole file ------------------------------------------------------------------------
     def problem(self) -> Problem:
@@ -209,6 +214,7 @@ class _Validator(FieldReader):
                     if key in rp:
                         self.text(rp, ("parts", i, key), limit)
                 parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
+        self.checkpoint()
         refusal = over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
         if refusal is not None:
             self.fail(refusal.path, refusal.message)

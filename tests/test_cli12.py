@@ -194,7 +194,7 @@ def test_problem_file_misspellings_get_a_hint(tmp_path, old, new, start, hint):
     path = _problem(tmp_path, old, new)
     r = run("solve", path)
     assert r.exit_code == 2
-    line = r.output.strip().splitlines()[-1]
+    line = r.output.strip().splitlines()[0]           # the first mistake, as the reader gives it alone
     assert start in line and line.endswith(hint), line
 
 
@@ -371,3 +371,90 @@ def test_completion_through_the_installed_command():
     env = {**os.environ, "_SYMBACKPROP_COMPLETE": "bash_source"}
     r = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "_symbackprop_completion" in r.stdout
+
+
+# -- 6. every mistake of a problem file at once ------------------------------------------------------------
+SIX_MISTAKES = [("learning_rate: 1", "learnin_rate: 1"), ("loss: half_squared_error", "loss: half_sqared_error"),
+                ("activation: relu}", "activation: rleu}"), ("3: 1, 4: -6", "3: one, 4: -6"),
+                ("weight: from_to", "weight: fromto"), ("activation: sigmoid}", "activation: sigmiod}")]
+
+
+def _xor_with(tmp_path, edits, name="p.yaml"):
+    text = (PROBLEMS / "xor.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_mistake_is_reported_with_its_line(tmp_path):
+    path = _xor_with(tmp_path, SIX_MISTAKES)
+    r = run("solve", str(path))
+    assert r.exit_code == 2
+    lines = r.output.strip().removeprefix("Error: ").splitlines()
+    # the lines of xor.yaml, counted by hand: learning_rate 16, loss 15, relu part 23, weights row 0 is 9,
+    # notation 19, sigmoid part 24
+    assert [ln.split(": ")[0] for ln in lines] == [f"{path}:{n}" for n in (16, 9, 15, 19, 23, 24)]
+    assert "unknown field 'learnin_rate'" in lines[0] and "expected a number" in lines[1]
+    assert "unknown weight notation 'fromto'" in lines[3] and "'rleu'" in lines[4] and "'sigmiod'" in lines[5]
+
+
+@pytest.mark.parametrize("k", range(len(SIX_MISTAKES)))
+def test_the_first_line_is_the_error_of_that_mistake_alone(tmp_path, k):
+    """Each mistake alone gives one line; with the others after it in the file, its line is still there
+    as written, and the first line of the whole report is the first mistake's alone."""
+    alone = run("solve", str(_xor_with(tmp_path, [SIX_MISTAKES[k]], "alone.yaml"))).output.strip()
+    assert alone.count("\n") == 0 and alone.startswith("Error: ")
+    everything = run("solve", str(_xor_with(tmp_path, SIX_MISTAKES, "alone.yaml"))).output.strip()
+    assert alone.removeprefix("Error: ") in [ln.removeprefix("Error: ") for ln in everything.splitlines()]
+    first = run("solve", str(_xor_with(tmp_path, SIX_MISTAKES[:1], "alone.yaml"))).output.strip()
+    assert everything.splitlines()[0] == first
+
+
+def test_a_mistake_the_rest_depends_on_stops_that_section_only(tmp_path):
+    # an unknown notation field: the notation is not read further (no second error from it), the
+    # activation mistake after it is still found
+    path = _xor_with(tmp_path, [("weight: from_to", "colour: red, weight: from_to"),
+                                ("activation: sigmoid}", "activation: sigmiod}")])
+    lines = run("solve", str(path)).output.strip().splitlines()
+    assert len(lines) == 2
+    assert "notation.colour: unknown field 'colour'" in lines[0] and "'sigmiod'" in lines[1]
+
+
+def test_a_top_level_mistake_shared_by_the_parts_is_reported_once(tmp_path):
+    lines = run("solve", str(_xor_with(tmp_path, [("3: 1, 4: -6", "3: one, 4: -6")]))).output.strip().splitlines()
+    assert len(lines) == 1 and "weights.0.3" in lines[0]
+
+
+def test_at_most_twenty_mistakes_then_a_count(tmp_path):
+    text = (PROBLEMS / "xor.yaml").read_text(encoding="utf-8")
+    text += "".join(f"extra_{i}: 1\n" for i in range(30))
+    path = tmp_path / "many.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = run("solve", str(path))
+    assert r.exit_code == 2
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 21
+    assert all(re.match(rf"(Error: )?{re.escape(str(path))}:\d+: extra_\d+: unknown field", ln) for ln in lines[:20])
+    assert lines[20] == "… and 10 more (the first 20 are shown)"
+    zh = run("solve", str(path), "--lang", "zh").output.strip().splitlines()
+    assert len(zh) == 21 and zh[20] == "……还有 10 处（只列出前 20 处）"
+
+
+def test_the_library_error_keeps_the_first_mistake_and_lists_all(tmp_path):
+    from symbackprop.errors import ProblemError
+    from symbackprop.problem import load_problem
+    from symbackprop.problem_errors import ProblemErrors
+    path = _xor_with(tmp_path, SIX_MISTAKES[:2])
+    with pytest.raises(ProblemError) as info:
+        load_problem(path)
+    err = info.value
+    assert isinstance(err, ProblemErrors) and len(err.errors) == 2
+    assert (err.line, err.field) == (16, "learnin_rate")
+    assert str(err).splitlines() == [str(e) for e in err.errors]
+    one = _xor_with(tmp_path, SIX_MISTAKES[:1], "one.yaml")
+    with pytest.raises(ProblemError) as info:
+        load_problem(one)
+    assert not isinstance(info.value, ProblemErrors)          # one mistake: the reader's own error, as before

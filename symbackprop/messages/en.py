@@ -726,4 +726,6 @@ MESSAGES = {
     "list.note_output": "default output activation {activation}",
     "list.note_domain": "needs outputs {domain}",
     "list.note_kink": "sub-gradient 0 where {where}",
+    "mistakes.several": "{first}\n{rest}",
+    "mistakes.more": "… and {count} more (the first {limit} are shown)",
 }

@@ -651,4 +651,6 @@ MESSAGES = {
     "list.note_output": "默认输出激活函数 {activation}",
     "list.note_domain": "要求输出 {domain}",
     "list.note_kink": "在{where}处取次梯度 0",
+    "mistakes.several": "{first}\n{rest}",
+    "mistakes.more": "……还有 {count} 处（只列出前 {limit} 处）",
 }
