@@ -70,10 +70,10 @@ def activation_rows() -> list[Row]:
         if name == "relu":
             notes = (("list.note_relu", {}),)
         if name == "softmax":
-            x = [sp.Symbol("x_k", real=True), sp.Symbol("x_m", real=True)]
             u = [sp.Symbol("u_k"), sp.Symbol("u_m")]
-            k, m, big_k = sp.symbols("k m K", integer=True)
-            value = sp.exp(x[0]) / sp.Sum(sp.exp(sp.Symbol("x_j", real=True)), (sp.Symbol("j"), 1, big_k))
+            big_k = sp.Symbol("K", integer=True, positive=True)
+            value = sp.exp(sp.Symbol("x_k", real=True)) / sp.Sum(sp.exp(sp.Symbol("x_j", real=True)),
+                                                                 (sp.Symbol("j"), 1, big_k))
             rows.append(Row("activation", name, aliases, params, ("u_k", value),
                             (("∂u_k/∂x_k", activations.softmax_jacobian(u, 0, 0)),
                              ("∂u_m/∂x_k (m ≠ k)", activations.softmax_jacobian(u, 1, 0))),
