@@ -56,6 +56,10 @@ class LanguageChoice(Choice):
         pass
 
 
+# A file or folder argument: completed by the shell as a path (`symbackprop solve prob<TAB>`). Nothing is
+# checked here (no `exists`, no `readable`): the commands say what is wrong in their own one-line errors.
+_FILE = click.Path(readable=False)
+
 INTERNAL_ERROR = 3                     # a bug of ours, never the user's fault
 
 
@@ -210,11 +214,12 @@ def main() -> None:
       symbackprop solve problems/xor.yaml --format latex --fragment > xor-steps.tex
       symbackprop derive problems/xor_appendix.yaml
       symbackprop derive problems/quadratic.yaml
+      symbackprop list
     """
 
 
 @main.command()
-@click.argument("problem", metavar="PROBLEM_FILE")
+@click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
 @click.option("--part", "parts", multiple=True, metavar="NAME",
               help="Solve only this part (repeat for several). Default: every part.")
 @click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
@@ -288,8 +293,8 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
 
 
 @main.command()
-@click.argument("problem", metavar="PROBLEM_FILE")
-@click.argument("answers", metavar="ANSWERS")
+@click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
+@click.argument("answers", metavar="ANSWERS", type=_FILE)
 @click.option("--part", default=None, metavar="NAME",
               help="Check the answers of this part only (e.g. a write-up of the sigmoid part).")
 @click.option("--format", "fmt", type=Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
@@ -358,8 +363,8 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
 
 
 @main.command()
-@click.argument("problem", metavar="PROBLEM_FILE")
-@click.argument("folder", metavar="SUBMISSIONS_DIR")
+@click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
+@click.argument("folder", metavar="SUBMISSIONS_DIR", type=_FILE)
 @click.option("-o", "--output", default="gradebook.csv", show_default=True, metavar="FILE",
               help="The CSV gradebook: a row per student, a column per item, the total.")
 @click.option("--summary", default=None, metavar="FILE",
@@ -519,7 +524,7 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
 
 
 @main.command()
-@click.argument("problem", metavar="[PROBLEM_FILE]", required=False)
+@click.argument("problem", metavar="[PROBLEM_FILE]", required=False, type=_FILE)
 @click.option("--part", "parts", multiple=True, metavar="NAME", help="Only this part of the file (repeatable).")
 @click.option("--activation", default=None, metavar="NAME",
               help="Without a file: the hidden activation (sigmoid, tanh, relu, …). Default sigmoid.")
@@ -614,19 +619,38 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
         sys.exit(1)
 
 
+@main.command(name="list")
+@click.argument("what", type=Choice(["all", "activations", "losses"]), default="all", required=False)
+@click.option("--format", "fmt", type=Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
+              help="Language of the headings and notes (zh: Chinese with the English terms).")
+def list_(what: str, fmt: str, lang: str) -> None:
+    """The activations and losses a problem file can name: each one's formula and derivative, computed
+    from the tables `solve` uses and printed by SymPy, with the other names it may be written as."""
+    with _boundary(lang=lang):
+        from .listing import render_list
+        text = render_list(fmt, lang, what)
+    _write(text, "-", lang)
+
+
 def _example(activation, output_activation, loss, layers, delta, weight_order, lang: str = "en"):
     from . import activations, losses
+    from .suggest import with_hint
     act = activations.ALIASES.get(activation, activation) if activation else "sigmoid"
     if act not in activations.NAMES or act == "softmax":
-        raise InputError(said("usage.activation", value=repr(activation),
-                              known=", ".join(n for n in activations.NAMES if n != "softmax")), lang)
+        known = [n for n in activations.NAMES if n != "softmax"]
+        raise InputError(with_hint(said("usage.activation", value=repr(activation), known=", ".join(known)),
+                                   activation, known), lang)
     out = activations.ALIASES.get(output_activation, output_activation) if output_activation else None
     if out is not None and out not in activations.NAMES:
-        raise InputError(said("usage.output_activation", value=repr(output_activation),
-                              known=", ".join(activations.NAMES)), lang)
+        raise InputError(with_hint(said("usage.output_activation", value=repr(output_activation),
+                                        known=", ".join(activations.NAMES)), output_activation, activations.NAMES),
+                         lang)
     name = losses.ALIASES.get(loss, loss) if loss else "half_squared_error"
     if name not in losses.NAMES:
-        raise InputError(said("usage.loss", value=repr(loss), known=", ".join(losses.NAMES)), lang)
+        raise InputError(with_hint(said("usage.loss", value=repr(loss), known=", ".join(losses.NAMES)),
+                                   loss, losses.NAMES), lang)
     sizes = _layer_sizes(layers, lang) if layers else (2, 2, 1)
     from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")

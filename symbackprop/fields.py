@@ -9,6 +9,7 @@ from typing import Any
 import sympy as sp
 
 from .messages import said, text_of
+from .suggest import with_hint
 from .usertext import check_text
 from .yamlfile import Path_, YamlDocument, number_problem, shown
 
@@ -79,5 +80,5 @@ class FieldReader:
     def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
         for key in data:
             if str(key) not in allowed:
-                self.fail(path + (str(key),), said("field.unknown_key", field=shown(str(key)), what=what,
-                                                    allowed=", ".join(allowed)))
+                self.fail(path + (str(key),), with_hint(said("field.unknown_key", field=shown(str(key)), what=what,
+                                                              allowed=", ".join(allowed)), key, allowed))

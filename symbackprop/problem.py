@@ -19,6 +19,7 @@ from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
 from .messages import said
+from .suggest import with_hint
 from .quantity import Key
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
@@ -149,23 +150,26 @@ class Problem:
             if p.name == name:
                 return p
         from .errors import ProblemError
-        raise ProblemError(said("problem.no_part", name=repr(name), parts=", ".join(p.name for p in self.parts)),
+        from .suggest import with_hint
+        names = [p.name for p in self.parts]
+        raise ProblemError(with_hint(said("problem.no_part", name=repr(name), parts=", ".join(names)), name, names),
                            source=self.source, field="parts")
 
 
 def load_problem(path: str | Path) -> Problem:
-    """Read and validate a problem file."""
-    return _Validator(load_yaml(path)).problem()
+    """Read and validate a problem file; every mistake is reported at once (problem_errors.py)."""
+    return problem_from_document(load_yaml(path))
 
 
 def problem_from_document(doc: YamlDocument) -> Problem:
-    """Validate an already parsed problem file."""
-    return _Validator(doc).problem()
+    """Validate an already parsed problem file, reporting every mistake at once (problem_errors.py)."""
+    from .problem_errors import Collector
+    return Collector(doc).problem()
 
 
 def parse_problem(text: str, source: str = "<string>") -> Problem:
     """Validate a problem given as YAML text (for notebooks and tests)."""
-    return _Validator(parse_yaml(text, source)).problem()
+    return problem_from_document(parse_yaml(text, source))
 
 
 def _choices(names) -> str:
@@ -174,6 +178,10 @@ def _choices(names) -> str:
 
 class _Validator(FieldReader):
     """Turns the raw YAML data into a Problem, raising at the first mistake."""
+
+    def checkpoint(self) -> None:
+        """Where the parts are read and the budget is next: a reader that collects mistakes
+        (problem_errors.Collector) raises them here; this one has raised at the first already."""
 
     # -- the whole file ------------------------------------------------------------------------
     def problem(self) -> Problem:
@@ -210,6 +218,7 @@ class _Validator(FieldReader):
                     if key in rp:
                         self.text(rp, ("parts", i, key), limit)
                 parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
+        self.checkpoint()
         refusal = over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
         if refusal is not None:
             self.fail(refusal.path, refusal.message)
@@ -348,7 +357,8 @@ class _Validator(FieldReader):
             self.fail(path, said("problem.activation_not_text", known=_choices(activations.NAMES)))
         name = activations.ALIASES.get(value.lower(), value.lower())
         if name not in activations.TABLE:
-            self.fail(path, said("problem.unknown_activation", got=shown(value), known=_choices(activations.NAMES)))
+            self.fail(path, with_hint(said("problem.unknown_activation", got=shown(value), known=_choices(activations.NAMES)),
+                                       value, list(activations.NAMES) + list(activations.ALIASES)))
         spec = activations.TABLE[name]
         allowed = [k for k in spec.params if k != "g0"]
         for k, v in raw_params.items():
@@ -401,7 +411,8 @@ class _Validator(FieldReader):
             self.fail(p, said("problem.loss_not_text", known=_choices(losses.NAMES)))
         name = losses.ALIASES.get(v.lower(), v.lower())
         if name not in losses.TABLE:
-            self.fail(p, said("problem.unknown_loss", got=shown(v), known=_choices(losses.NAMES)))
+            self.fail(p, with_hint(said("problem.unknown_loss", got=shown(v), known=_choices(losses.NAMES)),
+                                    v, list(losses.NAMES) + list(losses.ALIASES)))
         return name
 
     # -- weights -------------------------------------------------------------------------------
@@ -621,8 +632,9 @@ class _Validator(FieldReader):
         for key, value in raw.items():
             if key in NOTATION_CHOICES:
                 if value not in NOTATION_CHOICES[key]:
-                    self.fail(path + (key,), said("problem.notation_choice", setting=key, got=shown(value),
-                                                   allowed=_choices(NOTATION_CHOICES[key])))
+                    self.fail(path + (key,), with_hint(said("problem.notation_choice", setting=key, got=shown(value),
+                                                             allowed=_choices(NOTATION_CHOICES[key])),
+                                                        value, NOTATION_CHOICES[key]))
             elif not isinstance(value, str) or not SYMBOL_RE.match(value):
                 self.fail(path + (key,), said("problem.symbol_name", got=shown(value)))
             kw[key] = value

@@ -96,8 +96,36 @@ class PartSolution:
 
     def step(self, key: Key | str) -> Step:
         """The step of this key, or of this id as a JSON output or an answers file writes it (a
-        dictionary lookup either way: checking answers asks for steps often). KeyError if none."""
-        return self._by_key[key] if isinstance(key, Key) else self._by_id[key]
+        dictionary lookup either way: checking answers asks for steps often), or of a name as written
+        (`u_3`, `\\delta_5`, `δ_5`, `dL/dw_35`: stepname.py). KeyError (a `StepNotFound` saying
+        "did you mean …?") if none."""
+        if isinstance(key, Key):
+            return self._by_key[key]
+        got = self._by_id.get(key)
+        if got is not None:
+            return got
+        from .stepname import find, not_found
+        if not isinstance(key, str):
+            raise not_found(self._names, self.name, str(key))
+        q = find(self._names, key)
+        if q is None or q.qid is None or q.qid not in self._by_id:
+            raise not_found(self._names, self.name, key)
+        return self._by_id[q.qid]
+
+    @cached_property
+    def _names(self):
+        """Every written name of this part's quantities (answers/names.NameTable), built on the first
+        lookup by name: `check` reads names with the same table."""
+        from .answers.names import NameTable
+        return NameTable(self)
+
+    def __str__(self) -> str:
+        """The worked solution of this part, as `symbackprop solve --part NAME` prints it."""
+        from .render import render
+        return render(Solution("", "", (self,)), "text").lstrip("\n")
+
+    def __repr__(self) -> str:
+        return f"<PartSolution {self.name}: {len(self.steps)} steps>"
 
     def key(self, qid: str) -> Key | None:
         """The key of the step with this id, None if the solution has none (a rule id, a typo)."""
@@ -152,10 +180,24 @@ class Solution:
     parts: tuple[PartSolution, ...]
 
     def part(self, name: str) -> PartSolution:
+        """The part named `name`; a KeyError saying which parts there are (and the closest) if none."""
         for p in self.parts:
             if p.name == name:
                 return p
-        raise KeyError(name)
+        from .stepname import StepNotFound
+        from .suggest import with_hint
+        names = [p.name for p in self.parts]
+        raise StepNotFound(with_hint(said("solution.no_part", name=repr(name), parts=", ".join(names)), name, names))
+
+    def __str__(self) -> str:
+        """The worked solution, as `symbackprop solve FILE` prints it (text, the file's precision)."""
+        from .render import render
+        return render(self, "text")
+
+    def __repr__(self) -> str:
+        """Short: the file and its parts (the steps are many; `print(sol)` shows them)."""
+        name = Path(self.source).name if self.source else "?"
+        return f"<Solution {name}: parts {', '.join(p.name for p in self.parts)}>"
 
     # Jupyter and Colab call these to show a solution object as the worked solution.
     def _repr_markdown_(self) -> str:

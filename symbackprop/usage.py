@@ -60,10 +60,24 @@ class _Says:
 
 
 class Choice(_Says, click.Choice):
-    """click.Choice whose refusal can be said in every language."""
+    """click.Choice whose refusal can be said in every language, with "Did you mean 'json'?" when a
+    choice is close to the value given (suggest.py)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            from .suggest import hint_of
+            hint = hint_of(value, self.choices, quote=True)
+            if hint is not None:
+                exc.message = f"{exc.message} {hint}"
+            raise
 
     def why_not(self, value: Any) -> Said:
-        return said("usage.not_a_choice", value=repr(value), choices=", ".join(map(repr, self.choices)))
+        why = said("usage.not_a_choice", value=repr(value), choices=", ".join(map(repr, self.choices)))
+        from .suggest import closest
+        got = closest(value, self.choices)
+        return said("usage.did_you_mean", first=why, possibility=repr(got[0])) if got else why
 
 
 class _Range(_Says):

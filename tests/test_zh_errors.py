@@ -180,7 +180,7 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
 # The English each case gave at 71bf82b (str of the ProblemError), by case id.
 EXPECTED_EN: dict[str, str] = {
     'unknown_activation': "p.yaml:5: network.activation: unknown activation 'sigmod'; known: identity, sigmoid, tanh, relu, "
-        'leaky_relu, elu, swish, gelu, softplus, softmax',
+        'leaky_relu, elu, swish, gelu, softplus, softmax (did you mean sigmoid?)',      # the hint: issue 12
     'no_such_unit': 'p.yaml:11: weights.4.9: unit 9 does not exist; units are 0, 1, 2, 3, 4, 5',
     'missing_weight': 'p.yaml:6: weights: missing the weight from unit 1 to unit 4',
     'not_a_connection': 'p.yaml:11: weights.4.3: 4 -> 3 is not a connection of this network; weights go from each unit (and '
@@ -194,7 +194,7 @@ EXPECTED_EN: dict[str, str] = {
     'unit_twice': 'p.yaml:4: network.layers[1][1]: unit id 3 is used twice; every unit needs its own id',
     'unknown_key': "p.yaml:14: learning_rat: unknown field 'learning_rat' in a problem; allowed: title, description, "
         'network, weights, sample, samples, batch_reduction, loss, learning_rate, notation, '
-        'relu_derivative_at_zero, precision, parts, grading, input_gradients, shared',
+        'relu_derivative_at_zero, precision, parts, grading, input_gradients, shared (did you mean learning_rate?)',   # issue 12
     'softmax_hidden': 'p.yaml:5: network.activation: softmax is only allowed on the output layer',
     'unknown_parameter': "p.yaml:5: network.activation.slope: unknown parameter 'slope'; elu takes alpha",
     'infinite': "p.yaml:8: weights.1.4: '.inf' is not a finite number; write numbers as decimals, like 31, -0.5 or "

@@ -1,0 +1,149 @@
+"""Every mistake of a problem file at once (up to MAX_ERRORS), each as its own FILE:LINE line.
+
+`Collector` is the problem reader (problem._Validator) run so that a mistake does not stop it where
+what follows does not depend on it: every unknown field is reported; a bad activation, loss, number or
+notation is reported and replaced by a harmless stand-in (identity, a loss without conditions on the
+targets, 1, the default notation) that can cause no further error; a part with a mistake elsewhere
+(its network, weights or samples, which later checks depend on) is reported and the next part is read.
+The same mistake met again (a top-level field shared by several parts) is reported once.
+
+The first line of the error is exactly the error the reader gives alone (the first mistake in reading
+order); the others follow, one a line, then how many more there are beyond the limit.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from .activations import Activation
+from .errors import ProblemError
+from .messages import said
+from .problem import Notation, Part, _Validator
+from .yamlfile import Path_
+
+MAX_ERRORS = 20
+_STAND_IN_LOSS = "half_squared_error"      # no condition on targets or outputs: nothing more can fail
+
+
+class ProblemErrors(ProblemError):
+    """Several mistakes of one problem file: `errors` holds each (a ProblemError); `source`, `field`,
+    `line` and `detail` are the first one's, and the message is theirs, one a line."""
+
+    def __init__(self, errors: list[ProblemError], more: int = 0) -> None:
+        first = errors[0]
+        self.errors = tuple(errors)
+        self.source, self.field, self.line, self.detail = first.source, first.field, first.line, first.detail
+        lines: list[str] = [_text(e) for e in errors]
+        if more:
+            lines.append(said("mistakes.more", count=more, limit=len(errors)))
+        message = lines[-1]
+        for line in reversed(lines[:-1]):
+            message = said("mistakes.several", first=line, rest=message)
+        Exception.__init__(self, message)
+
+
+def _text(exc: ProblemError) -> str:
+    from .messages import text_of
+    return text_of(exc)
+
+
+class Collector(_Validator):
+    """The problem reader, collecting its mistakes (module docstring); `problem()` raises them together."""
+
+    def __init__(self, doc) -> None:
+        super().__init__(doc)
+        self.errors: list[ProblemError] = []
+        self.more = 0
+        self._seen: set[str] = set()
+
+    def record(self, exc: ProblemError) -> None:
+        """Keep `exc` unless the same line was reported already; stop reading once past the limit."""
+        text = str(exc)
+        if text in self._seen:
+            return
+        self._seen.add(text)
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(exc)
+        else:
+            self.more += 1
+
+    def checkpoint(self) -> None:
+        """Raise what was collected (before the size budget, which needs every part read)."""
+        if self.errors:
+            raise self.failure()
+
+    def failure(self) -> ProblemError:
+        """The first mistake alone, as the reader gives it, or every one: the first (in reading order)
+        first, the others by line."""
+        if len(self.errors) == 1 and not self.more:
+            return self.errors[0]
+        rest = sorted(self.errors[1:], key=lambda e: e.line if e.line is not None else 0)
+        return ProblemErrors([self.errors[0], *rest], self.more)
+
+    def problem(self):
+        try:
+            return super().problem()
+        except ProblemErrors:
+            raise
+        except ProblemError as exc:            # a mistake the reading cannot go on after
+            self.record(exc)
+            raise self.failure() from None
+
+    # -- mistakes the reading goes on after ---------------------------------------------------------
+    def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
+        """Every unknown field of the mapping is reported. Reading goes on where an unknown field is
+        ignored by what follows (the top level, a part, the network: their fields are read by name);
+        elsewhere (notation, a weight matrix) the section stops as the reader stops."""
+        found = []
+        for key in data:
+            try:
+                super().check_keys({key: None}, allowed, path, what)
+            except ProblemError as exc:
+                found.append(exc)
+        for exc in found:
+            self.record(exc)
+        if found and not _fields_read_by_name(path):
+            raise found[0]
+
+    def part(self, name: str, cfg: dict) -> Part | None:   # type: ignore[override]
+        try:
+            return super().part(name, cfg)
+        except ProblemError as exc:            # network, weights, samples: the rest of the part depends on them
+            self.record(exc)
+            return None
+
+    def activation(self, value: Any, path: Path_, g0: sp.Rational) -> Activation:
+        try:
+            return super().activation(value, path, g0)
+        except ProblemError as exc:
+            self.record(exc)
+            return Activation("identity")
+
+    def loss(self, cfg) -> str:
+        try:
+            return super().loss(cfg)
+        except ProblemError as exc:
+            self.record(exc)
+            return _STAND_IN_LOSS
+
+    def number(self, value: Any, path: Path_) -> sp.Rational:
+        try:
+            return super().number(value, path)
+        except ProblemError as exc:
+            self.record(exc)
+            return sp.Integer(1)
+
+    def notation(self, cfg) -> Notation:
+        try:
+            return super().notation(cfg)
+        except ProblemError as exc:
+            self.record(exc)
+            return Notation()
+
+
+def _fields_read_by_name(path: Path_) -> bool:
+    """Whether the mapping at `path` is read field by field, so that an unknown field in it is ignored:
+    the problem itself, a part (parts[i]) and a network (network, parts[i].network)."""
+    return (path == () or path == ("network",) or (len(path) == 2 and path[0] == "parts")
+            or (len(path) == 3 and path[0] == "parts" and path[2] == "network"))
