@@ -56,7 +56,7 @@ _U, _T = sp.Symbol("u_k", real=True), sp.Symbol("t_k", real=True)
 _SUMS = {"Σ_k": r"\sum_k", "(1/K) Σ_k": r"\frac{1}{K} \sum_k"}            # J = Σ_k term
 _LATEX_LHS = {"g(x)": "g(x)", "g'(x)": "g'(x)", "u_k": "u_k", "∂u_k/∂x_k": r"\frac{\partial u_k}{\partial x_k}",
               "∂u_m/∂x_k (m ≠ k)": r"\frac{\partial u_m}{\partial x_k}\ (m \neq k)",
-              "∂J/∂u_k": r"\frac{\partial J}{\partial u_k}"}
+              "∂J/∂u_k": r"\frac{\partial J}{\partial u_k}", "J": "J"}
 
 
 def activation_rows() -> list[Row]:
@@ -96,11 +96,15 @@ def loss_rows() -> list[Row]:
         term = loss.unit_term(_U, _T)
         derivative = sp.diff(term, _U)
         lhs = "Σ_k"
-        if loss.mean_over_units:
+        if loss.outputs == 1:                       # J is the one output's value, not a sum over outputs
+            lhs = "J"
+        elif loss.mean_over_units:
             lhs = "(1/K) Σ_k"
             derivative = derivative / sp.Symbol("K", positive=True)
         derivative = sp.factor(derivative)
         notes = []
+        if loss.outputs == 1:
+            notes.append(("list.note_one_output", {}))
         if loss.default_output_activation:
             notes.append(("list.note_output", {"activation": loss.default_output_activation}))
         if loss.domain_text:

@@ -320,7 +320,9 @@ def test_list_formats_and_language():
     assert md.startswith("## Losses") and "| `cross_entropy` |" in md and r"\frac{\partial J}{\partial u_k}" in md
     data = json.loads(run("list", "--format", "json").output)
     assert [r["name"] for r in data["losses"]] == ["half_squared_error", "squared_error", "mse", "l1",
-                                                   "cross_entropy", "binary_cross_entropy"]
+                                                   "cross_entropy", "binary_cross_entropy", "none"]
+    none = next(r for r in data["losses"] if r["name"] == "none")           # the one output's value, not a sum
+    assert none["formula"] == "J = u_k" and none["derivatives"] == ["∂J/∂u_k = 1"]
     ce = next(r for r in data["losses"] if r["name"] == "cross_entropy")
     assert ce["formula"] == "J = -Σ_k t_k·ln(u_k)" and ce["derivatives"] == ["∂J/∂u_k = -t_k/u_k"]
     assert ce["aliases"] == ["ce"]

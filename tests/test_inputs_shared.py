@@ -256,8 +256,8 @@ def test_a_threshold_is_a_bias_of_the_opposite_sign():
     for j in ("3", "4", "5"):
         assert a[f"act_{j}"] == pytest.approx(b[f"act_{j}"], abs=1e-15)
         assert a[f"grad_w_0_{j}"] == pytest.approx(-b[f"grad_w_0_{j}"], abs=1e-15)
-        assert a[f"grad_w_3_5" if j == "5" else f"grad_w_1_{j}"] == pytest.approx(
-            b[f"grad_w_3_5" if j == "5" else f"grad_w_1_{j}"], abs=1e-15)
+        assert a["grad_w_3_5" if j == "5" else f"grad_w_1_{j}"] == pytest.approx(
+            b["grad_w_3_5" if j == "5" else f"grad_w_1_{j}"], abs=1e-15)
 
 
 def test_the_bias_input_is_stated_and_drawn():

@@ -755,4 +755,5 @@ MESSAGES = {
     "list.note_kink": "sub-gradient 0 where {where}",
     "mistakes.several": "{first}\n{rest}",
     "mistakes.more": "… and {count} more (the first {limit} are shown)",
+    "list.note_one_output": "one output unit only, and no targets",
 }

@@ -676,4 +676,5 @@ MESSAGES = {
     "list.note_kink": "在{where}处取次梯度 0",
     "mistakes.several": "{first}\n{rest}",
     "mistakes.more": "……还有 {count} 处（只列出前 {limit} 处）",
+    "list.note_one_output": "仅限一个输出单元，且没有目标值",
 }
