@@ -705,4 +705,6 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+    # -- session 8 fixes: one gradient checked (singular) --------------------------------------------
+    "gradcheck.summary_one": "Check: {n} gradient, three ways: {verdict}",
 }

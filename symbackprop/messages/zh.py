@@ -630,4 +630,6 @@ MESSAGES = {
                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
+    # -- 第 8 轮修正：只检验一个梯度（英文用单数；中文无复数） --
+    "gradcheck.summary_one": "检验：{n} 个梯度，三种方法：{verdict}",
 }
