@@ -19,8 +19,10 @@ import re
 import sys
 from collections import Counter
 from decimal import Decimal
+from fractions import Fraction
 
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+# a number shown as a value: not an index or a sample (net_4, w_{04}, ^(3), ^{(3)}), which are words
+NUMBER = re.compile(r"(?<![\w{.])(?<!\^\()(?<!\^\{\()-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
 PIECEWISE_OLD = re.compile(r" if .* else ")
 PIECEWISE_NEW = re.compile(r"\b(?:max|min)\(|\{[^{}]*, [^{}]*; ")
 
@@ -76,6 +78,34 @@ def classify(old: str, new: str) -> str:
     return "+".join(sorted(kinds)) or "other"
 
 
+def json_ties(old: dict[str, str], new: dict[str, str]) -> Counter:
+    """For the JSON renders: each quantity whose `display` changed, by what its `exact` says —
+    "exact tie" (a rational exactly half-way at the shown places), "not a tie" (must be none),
+    "30-digit float" (no exact value kept) or "irrational" (an exact expression)."""
+    out: Counter = Counter()
+    for key in sorted(set(old) & set(new)):
+        if not key.endswith((".json", ".json.p2")):
+            continue
+        a, b = json.loads(old[key]), json.loads(new[key])
+        for pa, pb in zip(a["parts"], b["parts"]):
+            for qid, qa in pa["quantities"].items():
+                qb = pb["quantities"][qid]
+                if qa["display"] == qb["display"]:
+                    continue
+                exact = qb["exact"]
+                if exact is None:
+                    out["30-digit float"] += 1
+                    continue
+                try:
+                    frac = Fraction(exact)
+                except ValueError:
+                    out["irrational"] += 1
+                    continue
+                places = _ulp(qb["display"])
+                out["exact tie" if (abs(frac) / Fraction(places)) % 1 == Fraction(1, 2) else "not a tie"] += 1
+    return out
+
+
 def main(argv: list[str]) -> int:
     old, new = _load(argv[0]), _load(argv[1])
     show = int(argv[argv.index("--show") + 1]) if "--show" in argv else 5
@@ -101,7 +131,9 @@ def main(argv: list[str]) -> int:
         print(f"{kind}: {counts[kind]} lines")
         for key, x, y in examples.get(kind, [])[:show]:
             print(f"  [{key}]\n    - {x[:300]}\n    + {y[:300]}")
-    return 1 if counts["other"] else 0
+    ties = json_ties(old, new)
+    print("JSON displays changed, by their exact value:", dict(sorted(ties.items())))
+    return 1 if counts["other"] or ties["not a tie"] else 0
 
 
 if __name__ == "__main__":
