@@ -494,15 +494,20 @@ def finite_differences(J: sp.Expr, wsyms: list, point: list[float], step: float)
 
 
 def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
-    """Units at (or within a finite-difference step of) a kink: (layer, unit, why)."""
+    """Units at (or within a finite-difference step of) a kink: (layer, unit, why). In a batch the
+    net is named with its sample as the solution writes it (net_4^(3)); `nets` is sample after
+    sample, every unit of each (loss_graph)."""
     found = []
-    for li, j, net in nets:
+    per_sample = sum(len(layer) for layer in part.layers)
+    batch = len(part.samples) > 1
+    for at, (li, j, net) in enumerate(nets):
         kinks = part.activations[li].kinks()
         if not kinks:
             continue
         value = float(graph.value(net))
         if any(math.isclose(value, float(k), abs_tol=1e-4) for k in kinks):
-            found.append((li, j, said("gradcheck.kink_at", net=f"net_{j}", value=f"{value:g}",
+            name = f"net_{j}^({at // per_sample + 1})" if batch else f"net_{j}"
+            found.append((li, j, said("gradcheck.kink_at", net=name, value=f"{value:g}",
                                       activation=part.activations[li].name)))
     loss = losses.TABLE[part.loss]
     if loss.kinks:                # the loss's own kinks (l1: |t − u| at u = t), from its row

@@ -16,6 +16,7 @@ printers, byte for byte as these printers write them; everything else is printed
 """
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
@@ -27,13 +28,17 @@ from sympy.printing.str import StrPrinter
 from . import fastprint
 
 
+_MAX_DIGITS = 240        # digits an exact irrational value is evaluated to, at most, to decide its rounding
+
+
 def format_value(value: sp.Expr, precision: int, number: float | None = None) -> tuple[str, bool]:
     """A value as shown to people, and whether that display is exact.
 
     Integers and terminating decimals that fit in `precision` places are exact; anything else is
-    rounded to `precision` decimal places (tiny values to `precision` significant digits).
-    `number`: the value as a float already computed the same way (a Step's `float_value`,
-    evaluate.to_float), which saves evaluating a long exact expression again.
+    rounded to `precision` decimal places (tiny values to `precision` significant digits), from
+    the EXACT value, a half away from zero (ROUND_HALF_UP, as students are taught: 0.12225 →
+    0.1223, −0.23925 → −0.2393). `number`: the value as a float already computed (a Step's
+    `float_value`, evaluate.to_float), used only where it rounds like the exact value for sure.
     """
     if value.is_Rational:
         frac = Fraction(int(value.p), int(value.q))
@@ -44,15 +49,82 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
             s = f"{float(frac):.{precision}f}".rstrip("0").rstrip(".")
             if Fraction(s) == frac:
                 return s, True
+    else:
+        frac = _close_enough(value, number, precision)
+    return _written(frac, precision), False
+
+
+def _half_up(x: Fraction) -> int:
+    """`x` rounded to an integer, a half away from zero (ROUND_HALF_UP)."""
+    n = int(abs(x) + Fraction(1, 2))
+    return -n if x < 0 else n
+
+
+def _tie_distance(x: Fraction, places: int) -> Fraction:
+    """How far `x` is from a half-way point between two numbers of `places` decimals."""
+    scaled = abs(x) * Fraction(10) ** places
+    return abs(scaled - int(scaled) - Fraction(1, 2)) / Fraction(10) ** places
+
+
+def _exponent(x: Fraction) -> int:
+    """floor(log10 |x|) for x ≠ 0, exactly."""
+    a = abs(x)
+    e = math.floor(math.log10(a.numerator) - math.log10(a.denominator))
+    while a >= Fraction(10) ** (e + 1):
+        e += 1
+    while a < Fraction(10) ** e:
+        e -= 1
+    return e
+
+
+def _places(x: Fraction, precision: int) -> tuple[bool, int]:
+    """(scientific, decimals of the rounding): `precision` places, or `precision` significant
+    digits in scientific form for a value that would round to 0 and for one of 1e12 or more."""
+    if x != 0 and (abs(x) < Fraction(1, 2) / 10**precision or abs(x) >= 10**12):
+        return True, max(precision - 1, 0) - _exponent(x)
+    return False, precision
+
+
+def _written(x: Fraction, precision: int) -> str:
+    """`x` rounded half-up as `_places` says, written as Python's f-strings write a float
+    (0.1223, 1.034e-08, 1.234e+12), without the sign of a value that rounds to zero."""
+    scientific, places = _places(x, precision)
+    if not scientific:
+        n = _half_up(x * 10**precision)
+        digits = str(abs(n)).rjust(precision + 1, "0")
+        body = digits[:-precision] + "." + digits[-precision:] if precision > 0 else digits
+        return ("-" if n < 0 else "") + body
+    sig = max(precision - 1, 0)
+    e = sig - places
+    m = abs(_half_up(x * Fraction(10) ** places))
+    if m >= 10 ** (sig + 1):                 # 9.9996e-05 rounds up to 1.000e-04
+        e, m = e + 1, m // 10
+    digits = str(m)
+    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{'-' if x < 0 else ''}{mant}e{'-' if e < 0 else '+'}{abs(e):02d}"
+
+
+def _close_enough(value: sp.Expr, number: float | None, precision: int) -> Fraction:
+    """An approximation of the inexact `value` that rounds like it at `precision`: its float when
+    that is clearly away from a half-way point, else a long value's own digits (a Float), or an
+    exact value evaluated to more and more digits until the rounding is decided (at most
+    _MAX_DIGITS)."""
     x = float(value.evalf(20)) if number is None else number
-    if x != 0 and abs(x) < 0.5 * 10**-precision:
-        return f"{x:.{max(precision - 1, 0)}e}", False
-    if abs(x) >= 1e12:
-        return f"{x:.{max(precision - 1, 0)}e}", False
-    s = f"{x:.{precision}f}"
-    if re.fullmatch(r"-0\.?0*", s):
-        s = s[1:]
-    return s, False
+    if x == x and x not in (float("inf"), float("-inf")):
+        f = Fraction(x)
+        if f != 0 and _tie_distance(f, _places(f, precision)[1]) > abs(f) / 10**12:
+            return f
+    if value.is_Float:
+        return Fraction(str(value))
+    digits = 30
+    while True:
+        got = value.evalf(digits)
+        if not (got.is_Float or got.is_Rational):
+            raise ValueError(f"not a number: {value}")
+        g = Fraction(str(got))
+        if g == 0 or digits >= _MAX_DIGITS or _tie_distance(g, _places(g, precision)[1]) > abs(g) / 10 ** (digits - 5):
+            return g
+        digits *= 2
 
 
 def message_number(x: float, precision: int) -> str:
@@ -173,8 +245,23 @@ class TextPrinter(StrPrinter):
         return f"step({self._print(expr.args[0])})"
 
     def _print_Piecewise(self, expr) -> str:
-        (a, cond), (b, _) = expr.args[0], expr.args[-1]
-        return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
+        """Cases as in mathematics, in no language: `{net_3, net_3 > 0; net_3/10, net_3 ≤ 0}` (the
+        last case's condition is what the others leave). Leaky ReLU's two cases, `x if x > 0 else k·x`
+        with 0 < k < 1, are `max(x, k·x)` (k > 1: `min`)."""
+        if len(expr.args) == 2 and expr.args[1][1] is sp.true:
+            (a, cond), (b, _) = expr.args
+            if isinstance(cond, sp.StrictGreaterThan) and cond.lhs == a and cond.rhs == 0 and a.free_symbols:
+                k = b / a
+                if k.is_Number and k.is_positive and k != 1:
+                    return f"{'max' if k < 1 else 'min'}({self._print(a)}, {self._print(b)})"
+        cases, taken = [], []
+        for e, cond in expr.args:
+            if cond is sp.true:
+                cond = sp.And(*[sp.Not(c) for c in taken])
+            taken.append(cond)
+            shown = self._print(cond).replace("<=", "≤").replace(">=", "≥").replace("!=", "≠")
+            cases.append(f"{self._print(e)}, {shown}")
+        return "{" + "; ".join(cases) + "}"
 
     def _print_log(self, expr) -> str:
         return f"ln({self._print(expr.args[0])})"

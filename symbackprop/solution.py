@@ -70,8 +70,9 @@ class Step:
 
     def shown(self, precision: int) -> tuple[str, bool]:
         """The value as shown at `precision` and whether that is exact (printing.format_value),
-        formatted once per precision from `float_value`: a value appears in its own step and in
-        every step that uses it, and a long exact value costs an evalf each time it is formatted."""
+        formatted once per precision: a value appears in its own step and in every step that uses
+        it. Rounded from the exact value (half away from zero); `float_value` stands in for it only
+        where it surely rounds the same, as a long exact value costs an evalf each time."""
         got = self._shown.get(precision)
         if got is None:
             got = self._shown[precision] = format_value(self.value, precision, self.float_value)

@@ -756,4 +756,6 @@ MESSAGES = {
     "mistakes.several": "{first}\n{rest}",
     "mistakes.more": "… and {count} more (the first {limit} are shown)",
     "list.note_one_output": "one output unit only, and no targets",
+    # -- session 8 fixes: one gradient checked (singular) --------------------------------------------
+    "gradcheck.summary_one": "Check: {n} gradient, three ways: {verdict}",
 }

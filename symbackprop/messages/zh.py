@@ -677,4 +677,6 @@ MESSAGES = {
     "mistakes.several": "{first}\n{rest}",
     "mistakes.more": "……还有 {count} 处（只列出前 {limit} 处）",
     "list.note_one_output": "仅限一个输出单元，且没有目标值",
+    # -- 第 8 轮修正：只检验一个梯度（英文用单数；中文无复数） --
+    "gradcheck.summary_one": "检验：{n} 个梯度，三种方法：{verdict}",
 }

@@ -70,7 +70,7 @@ def check_lines(report, lang: str = "en") -> list[str]:
     """The three-way gradient check of one part (`solve --check`), for people."""
     n = len(report.gradients)
     verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
-    lines = [msg(lang, "gradcheck.summary", n=n, verdict=verdict),
+    lines = [msg(lang, "gradcheck.summary_one" if n == 1 else "gradcheck.summary", n=n, verdict=verdict),
              "  " + msg(lang, "gradcheck.direct", diff=f"{report.max_direct:.1e}"),
              "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
     for g in report.kinks:

@@ -35,6 +35,12 @@ def _value_latex(value, precision: int) -> str:
     return format_value(value, precision)[0]
 
 
+def _shown_exactly(value, precision: int) -> bool:
+    """Whether the value (every entry of a matrix) is shown exactly: = rather than ≈."""
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    return all(format_value(v, precision)[1] for v in entries)
+
+
 def _numbers(sol: QuadraticSolution, step: QStep) -> dict | None:
     """The values of the scalars in the step's last form, if it has no matrix in it."""
     form = step.forms[-1]
@@ -58,7 +64,7 @@ class QuadraticMath(Math):
         return format_value(value, precision)[0]
 
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
-        return (_value_latex if latex else _value_text)(step.value, precision), True
+        return (_value_latex if latex else _value_text)(step.value, precision), _shown_exactly(step.value, precision)
 
 
 def _step(sol: QuadraticSolution, step: QStep) -> Step:

@@ -10,7 +10,8 @@ Links = list[tuple[str, str]]
 def step_links(math: Math, step: Step, precision: int, latex: bool = False) -> Links:
     """[(relation, expression), …]: the symbol (relation ''), then each form, the last form with
     the numbers put in, and the value (= when its display is exact, else ≈). A link that prints
-    like the one before it is dropped."""
+    like the one before it is dropped; when the value prints like the numbers put in (a rule that
+    is a single symbol), that link takes the value's relation, so a rounded value is never `=`."""
     show = math.latex if latex else math.text
     out = [("", show(step.symbol))]
     forms = [show(f) for f in step.forms[:-1]]
@@ -23,8 +24,11 @@ def step_links(math: Math, step: Step, precision: int, latex: bool = False) -> L
             out.append(("=", f))
     if step.value is not None:
         value, exact = math.value(step, precision, latex)
+        rel = "=" if exact else (r"\approx" if latex else "≈")
         if out[-1][1] != value:
-            out.append(("=" if exact else (r"\approx" if latex else "≈"), value))
+            out.append((rel, value))
+        elif len(out) > 1:          # the numbers put in are the rounded value itself: `= net_5 ≈ 0.18`
+            out[-1] = (rel, value)
     return out
 
 

@@ -10,7 +10,10 @@ the notebook's display math. All of them go into one xz-compressed JSON file, ou
 Run from the repository root, at the commit before issue 11's speed work, only:
 `python tests/data/solve_bytes/make_solve_bytes.py`. (Made again once at the merge of the speed work,
 from main's code without it, after the one-document change had changed the LaTeX's `& =` to `&=`;
-and after the backward walk's simpler output δ of softmax + CE and sigmoid + BCE, its only change.) The fixtures are the record that making
+and after the backward walk's simpler output δ of softmax + CE and sigmoid + BCE, its only change;
+and in session 8's fix round, after values were rounded from their exact value (ties a half away
+from zero) and Piecewise printed as maths in text: classify_changes.py compares the two fixtures
+and allows only those changes.) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations

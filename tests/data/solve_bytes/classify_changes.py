@@ -1,0 +1,140 @@
+"""Classify every line that differs between two solve_bytes fixtures (outputs.json.xz).
+
+Made for the one regeneration of session 8's fix round (exact rounding, ≈ for rounded values,
+Piecewise printed as maths): every changed line must be one of
+  digits    only displayed numbers differ, each by one unit of its last digit, away from zero
+            (a tie of the exact value, once rounded from the float, now a half away from zero);
+  approx    "=" became "≈" (or \\approx) before a rounded value, with or without such digits;
+  piecewise the Python syntax `(a if c else b)` became max(a, b)/min(a, b) or `{a, c; b, ¬c}`
+            (LaTeX's cases form is unchanged), with or without the two above;
+  other     anything else: must be none.
+A line may have several kinds ("approx+digits"); each is checked link by link.
+Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N]
+"""
+from __future__ import annotations
+
+import json
+import lzma
+import re
+import sys
+from collections import Counter
+from decimal import Decimal
+from fractions import Fraction
+
+# a number shown as a value: not an index or a sample (net_4, w_{04}, ^(3), ^{(3)}), which are words
+NUMBER = re.compile(r"(?<![\w{.])(?<!\^\()(?<!\^\{\()-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+PIECEWISE_OLD = re.compile(r" if .* else ")
+PIECEWISE_NEW = re.compile(r"\b(?:max|min)\(|\{[^{}]*, [^{}]*; ")
+
+
+def _load(path: str) -> dict[str, str]:
+    return json.loads(lzma.decompress(open(path, "rb").read()))
+
+
+def _ulp(s: str) -> Decimal:
+    mant = s.split("e")[0]
+    places = len(mant.split(".")[1]) if "." in mant else 0
+    exp = int(s.split("e")[1]) if "e" in s else 0
+    return Decimal(1).scaleb(exp - places)
+
+
+def _digits_only(old: str, new: str) -> bool | None:
+    """True: the lines differ only in numbers that moved one last unit away from zero; None: the
+    words differ; False: numbers differ otherwise."""
+    if NUMBER.sub("#", old) != NUMBER.sub("#", new):
+        return None
+    for a, b in zip(NUMBER.findall(old), NUMBER.findall(new)):
+        if a == b:
+            continue
+        if _ulp(a) != _ulp(b) or abs(Decimal(b)) - abs(Decimal(a)) != _ulp(a):
+            return False
+    return True
+
+
+LINK = re.compile(r" (&\\approx|&=|\\approx|=|≈) ")
+APPROX = {"=": "≈", "&=": r"&\approx"}
+
+
+def classify(old: str, new: str) -> str:
+    """The kinds of change of one line, link by link (`lhs = rule = numbers ≈ value`): e.g.
+    "approx+digits", or "other"."""
+    a, b = LINK.split(old), LINK.split(new)
+    if len(a) != len(b):
+        return "other"
+    kinds = set()
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x == y:
+            continue
+        if i % 2:                                   # a relation
+            if APPROX.get(x) != y and not (x == "=" and y == r"\approx"):
+                return "other"
+            kinds.add("approx")
+        elif _digits_only(x, y):
+            kinds.add("digits")
+        elif PIECEWISE_OLD.search(x) and PIECEWISE_NEW.search(y) and not PIECEWISE_OLD.search(y):
+            kinds.add("piecewise")
+        else:
+            return "other"
+    return "+".join(sorted(kinds)) or "other"
+
+
+def json_ties(old: dict[str, str], new: dict[str, str]) -> Counter:
+    """For the JSON renders: each quantity whose `display` changed, by what its `exact` says —
+    "exact tie" (a rational exactly half-way at the shown places), "not a tie" (must be none),
+    "30-digit float" (no exact value kept) or "irrational" (an exact expression)."""
+    out: Counter = Counter()
+    for key in sorted(set(old) & set(new)):
+        if not key.endswith((".json", ".json.p2")):
+            continue
+        a, b = json.loads(old[key]), json.loads(new[key])
+        for pa, pb in zip(a["parts"], b["parts"]):
+            for qid, qa in pa["quantities"].items():
+                qb = pb["quantities"][qid]
+                if qa["display"] == qb["display"]:
+                    continue
+                exact = qb["exact"]
+                if exact is None:
+                    out["30-digit float"] += 1
+                    continue
+                try:
+                    frac = Fraction(exact)
+                except ValueError:
+                    out["irrational"] += 1
+                    continue
+                places = _ulp(qb["display"])
+                out["exact tie" if (abs(frac) / Fraction(places)) % 1 == Fraction(1, 2) else "not a tie"] += 1
+    return out
+
+
+def main(argv: list[str]) -> int:
+    old, new = _load(argv[0]), _load(argv[1])
+    show = int(argv[argv.index("--show") + 1]) if "--show" in argv else 5
+    counts: Counter = Counter()
+    examples: dict[str, list] = {}
+    if set(old) != set(new):
+        print("renders differ:", sorted(set(old) ^ set(new)))
+        counts["other"] += 1
+    for key in sorted(set(old) & set(new)):
+        a, b = old[key].splitlines(), new[key].splitlines()
+        if len(a) != len(b):
+            counts["other"] += 1
+            examples.setdefault("other", []).append((key, f"{len(a)} lines", f"{len(b)} lines"))
+            continue
+        for x, y in zip(a, b):
+            if x != y:
+                kind = classify(x, y)
+                counts[kind] += 1
+                examples.setdefault(kind, []).append((key, x, y))
+    renders = sum(1 for k in set(old) & set(new) if old[k] != new[k])
+    print(f"renders: {len(new)}, changed: {renders}")
+    for kind in sorted(counts, key=lambda k: (k == "other", k)):
+        print(f"{kind}: {counts[kind]} lines")
+        for key, x, y in examples.get(kind, [])[:show]:
+            print(f"  [{key}]\n    - {x[:300]}\n    + {y[:300]}")
+    ties = json_ties(old, new)
+    print("JSON displays changed, by their exact value:", dict(sorted(ties.items())))
+    return 1 if counts["other"] or ties["not a tie"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
