@@ -13,7 +13,9 @@ from main's code without it, after the one-document change had changed the LaTeX
 and after the backward walk's simpler output δ of softmax + CE and sigmoid + BCE, its only change;
 and in session 8's fix round, after values were rounded from their exact value (ties a half away
 from zero) and Piecewise printed as maths in text: classify_changes.py compares the two fixtures
-and allows only those changes.) The fixtures are the record that making
+and allows only those changes; and at that session's merge of the network picture's new layout, where
+only the LaTeX pictures of the eight networks the old layout drew unreadably (and their weight
+tables) changed, and of issue 12's new problem files, whose entries were added.) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
