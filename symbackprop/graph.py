@@ -323,6 +323,15 @@ class GraphSolution:
     def precision(self) -> int:
         return self.problem.precision
 
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the worked solution, as for a network's `Solution`."""
+        from .render import render
+        return render(self, "markdown")
+
+    def _repr_latex_(self) -> str:
+        from .render.notebook import latex_math
+        return latex_math(self)
+
 
 def _exact_or_float(e: sp.Expr) -> sp.Expr:
     if _size(e, MAX_EXACT) > MAX_EXACT:

@@ -705,4 +705,9 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+    # -- derive of a computation graph: the backward pass, then the inputs -------------------------------
+    "graph.derive_backward": "{grads} by the backward pass, in the node names",
+    "graph.derive_inputs": "{grads} written out in the inputs",
+    "graph.derive_long": "{grads}: long (an entry has more than {limit} terms); the backward pass above "
+                         "gives it in the node names",
 }

@@ -630,4 +630,8 @@ MESSAGES = {
                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
+    # -- derive of a computation graph: the backward pass, then the inputs -------------------------------
+    "graph.derive_backward": "{grads}：反向传播，用节点名表示",
+    "graph.derive_inputs": "{grads}：用输入展开",
+    "graph.derive_long": "{grads}：过长（某一分量超过 {limit} 项）；上面的反向传播以节点名给出",
 }
