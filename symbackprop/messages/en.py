@@ -710,4 +710,14 @@ MESSAGES = {
     "graph.derive_inputs": "{grads} written out in the inputs",
     "graph.derive_long": "{grads}: long (an entry has more than {limit} terms); the backward pass above "
                          "gives it in the node names",
+    # -- checking a computation graph's answers (answers/graph_answers.py) ---------------------------------
+    "graph_answers.not_a_number": "expected a number or a LaTeX expression",
+    "graph_answers.cannot_evaluate": "cannot evaluate: {why}",
+    "graph_answers.twice": "{id} is answered twice (line {line}); the first answer is checked",
+    "graph_answers.unknown_id": "{id} is not a quantity of this graph; ids are {ids}, …",
+    "graph_answers.expected": "expected {expected}",
+    "graph_answers.not_a_mapping_file": "{path}: a computation graph's answers are a YAML or JSON file of ids and "
+                                        "values (write-ups, .{suffix}, are read for networks only)",
+    "graph_answers.not_a_mapping": "{path}: expected a mapping of ids to values, e.g. grad_x: -4",
+    "graph_answers.too_many": "{path}: too many answers: {count}; at most {limit}",
 }

@@ -1,0 +1,204 @@
+"""Trial 8's findings on computation graphs (`model: graph`) and derive's cross-entropy assumption:
+derive's two sections (the backward pass in node names, then the inputs alone), the Python API on
+graph files, the graph checker's rubric credit and diagnoses, graph formula errors FILE:LINE in every
+language, and derive of cross-entropy with targets that do not sum to 1."""
+from __future__ import annotations
+
+import json
+import math
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from click.testing import CliRunner
+
+import symbackprop
+from conftest import PROBLEMS
+from symbackprop.answers import check_submission
+from symbackprop.cli import main
+from symbackprop.graph import GraphSolution, load_graph, solve_graph
+from symbackprop.graph_check import derive_graph
+
+DATA = Path(__file__).parent / "data" / "trial8"
+P4 = DATA / "p4.yaml"                    # a logistic neuron: nodes s, p (a node named p), L
+P4_ANSWERS = DATA / "p4_ans.yaml"
+CIRCUIT = PROBLEMS / "circuit.yaml"
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _write(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _sig(v: float) -> float:
+    return 1 / (1 + math.exp(-v))
+
+
+def _section(text: str, heading_part: str) -> list[str]:
+    """The lines of the section whose heading contains `heading_part`, up to the next blank line."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if heading_part in line and not line.startswith(" "))
+    out = []
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        out.append(line)
+    return out
+
+
+# -- 1. derive of a graph --------------------------------------------------------------------------
+
+def test_derive_circuit_has_a_backward_pass_and_an_inputs_section():
+    out = _run("derive", CIRCUIT)
+    assert out.exit_code == 0, out.output
+    backward = _section(out.output, "by the backward pass, in the node names")
+    inputs = _section(out.output, "written out in the inputs")
+    assert "∂f/∂x, ∂f/∂y, ∂f/∂z by the backward pass, in the node names" in out.output
+    assert [line.strip() for line in backward] == ["∂f/∂x = z = -4", "∂f/∂y = z = -4", "∂f/∂z = q = 3"]
+    assert "  ∂f/∂z = x + y = (-2) + 5 = 3" in inputs
+    assert "∂f/∂p" not in out.output
+    assert "(-4) = -4" not in out.output and "= q = 3" not in "\n".join(inputs)
+
+
+def test_derive_headings_name_the_parameters_even_with_a_node_named_p():
+    out = _run("derive", P4)
+    assert out.exit_code == 0, out.output
+    headings = [line for line in out.output.splitlines() if line.startswith("∂")]
+    assert headings[0] == "∂L/∂w, ∂L/∂b by the backward pass, in the node names"
+    assert headings[1] == "∂L/∂w, ∂L/∂b written out in the inputs"
+    # both gradients written out in the inputs are long: the section says so, and shows no node formula
+    inputs = _section(out.output, "written out in the inputs")
+    assert len(inputs) == 1 and "long" in inputs[0] and "σ(s)" not in inputs[0]
+    assert "σ(s)" in "\n".join(_section(out.output, "by the backward pass"))
+
+
+def test_derive_written_out_formulas_use_the_inputs_only(tmp_path):
+    path = _write(tmp_path, "g.yaml", """\
+        model: graph
+        inputs: {w: 2, x: 3, t: 1, b: -1}
+        parameters: [w, b]
+        nodes:
+          y: w*x + b
+          L: (y - t)^2
+        """)
+    d = derive_graph(solve_graph(load_graph(path)))
+    inputs = {sp.Symbol(n, real=True) for n in ("w", "x", "t", "b")}
+    for name in ("w", "b"):
+        assert d.written_out[name] is not None and d.written_out[name].free_symbols <= inputs
+        assert sp.Symbol("y", real=True) in d.chained[name].free_symbols
+    # 2(wx + b − t)·x = 2·(6 − 1 − 1)·3 = 24; ∂L/∂b = 2·4 = 8
+    assert sp.simplify(d.written_out["w"] - 2 * sp.Symbol("x", real=True) * (
+        sp.Symbol("w", real=True) * sp.Symbol("x", real=True) + sp.Symbol("b", real=True) - sp.Symbol("t", real=True))) == 0
+    out = _run("derive", path)
+    assert out.exit_code == 0, out.output
+    inputs_lines = _section(out.output, "written out in the inputs")
+    assert len(inputs_lines) == 2 and all(not re.search(r"\by\b", line) for line in inputs_lines)
+    assert inputs_lines[0].strip().endswith("= 24") and inputs_lines[1].strip().endswith("= 8")
+    assert "∂L/∂w = 2·x·(y - t) = 2×3×(4 - 1) = 24" in out.output or "y - t" in "\n".join(
+        _section(out.output, "by the backward pass"))
+    data = json.loads(_run("derive", path, "--format", "json").output)
+    assert data["gradients"]["grad_w"]["value"] == 24.0 and "inputs_text" in data["gradients"]["grad_w"]
+
+
+def test_derive_graph_in_chinese_and_other_formats():
+    out = _run("derive", CIRCUIT, "--lang", "zh")
+    assert out.exit_code == 0, out.output
+    assert "反向传播" in out.output and "用输入展开" in out.output and "by the backward pass" not in out.output
+    for fmt in ("markdown", "latex", "html"):
+        res = _run("derive", P4, "--format", fmt)
+        assert res.exit_code == 0, res.output
+        assert "∂L/∂p," not in res.output
+
+
+# -- 2. the Python API on graph files -------------------------------------------------------------
+
+def test_solve_returns_a_graph_solution_a_notebook_shows():
+    sol = symbackprop.solve(CIRCUIT)
+    assert isinstance(sol, GraphSolution)
+    assert sol.gradients["x"] == -4 and sol.gradients["z"] == 3 and sol.values["f"] == -12
+    md = sol._repr_markdown_()
+    assert r"\frac{\partial f}{\partial x}" in md and "-12" in md
+    latex = sol._repr_latex_()
+    assert latex.startswith("$$") and r"\partial f" in latex
+    with pytest.raises(symbackprop.errors.SymbackpropError):
+        symbackprop.solve(CIRCUIT, ["main"])
+    # a network file still gives a network's Solution
+    assert symbackprop.solve(PROBLEMS / "xor.yaml").parts
+
+
+def test_check_submission_checks_a_graph_file(tmp_path):
+    reports, problems = check_submission(P4, P4_ANSWERS)
+    assert problems == [] and len(reports) == 1
+    by = {v.qid: v for v in reports[0].verdicts}
+    assert by["grad_b"].expected == pytest.approx(_sig(0.1) - 1)
+    assert by["s"].status == "correct" and by["p"].status == "imprecise"
+    answers = _write(tmp_path, "a.yaml", "grad_x: -4\ngrad_y: -4\n")
+    reports, _ = check_submission(CIRCUIT, answers)
+    assert {v.qid: v.status for v in reports[0].verdicts} == {"grad_x": "correct", "grad_y": "correct"}
+
+
+# -- 3. the graph check: rubric credit, sign, no value, catalogue ------------------------------------
+
+def test_trial_answers_get_the_network_verdicts():
+    out = _run("check", P4, P4_ANSWERS, "--format", "json")
+    data = json.loads(out.output)
+    items = {i["id"]: i for p in data["parts"] for i in p["items"]} if "parts" in data else None
+    reports, _ = check_submission(P4, P4_ANSWERS)
+    by = {v.qid: v for v in reports[0].verdicts}
+    assert by["p"].status == "imprecise" and by["p"].credit == 0.5              # rubric default
+    assert by["grad_w_2"].credit == 0.5 and by["grad_w_3"].credit == 1.0
+    assert by["grad_b"].status == "wrong" and by["grad_b"].diagnosis == "sign"
+    assert by["grad_s"].status == "wrong" and by["grad_s"].diagnosis == "no_value"
+    assert "unknown symbol" not in by["grad_s"].message
+    assert reports[0].score == pytest.approx(5.5)
+    del items
+
+
+def test_graph_check_uses_a_rubric_and_says_it_in_chinese(tmp_path):
+    answers = _write(tmp_path, "a.yaml", """\
+        q: 3.0
+        f: 12
+        grad_x: 4
+        grad_y: -4
+        grad_z: x + y
+        grad_q: z
+        """)
+    rubric = _write(tmp_path, "r.yaml", "credit: {imprecise: 0.25}\n")
+    reports, _ = check_submission(CIRCUIT, answers, rubric=rubric)
+    by = {v.qid: v for v in reports[0].verdicts}
+    assert by["f"].diagnosis == "sign" and by["grad_x"].diagnosis == "sign" and by["grad_x"].credit == 0
+    assert by["grad_z"].diagnosis == "no_value" and by["grad_q"].diagnosis == "no_value"
+    assert by["grad_y"].status == "correct"
+    out = _run("check", CIRCUIT, answers, "--lang", "zh")
+    assert out.exit_code == 1
+    assert "符号错误" in out.output and "没有数值" in out.output
+    assert "sign slip" not in out.output and "no value" not in out.output
+    unknown = _write(tmp_path, "u.yaml", "grad_w: 1\ngrad_x: [1, 2]\n")
+    res = _run("check", CIRCUIT, unknown, "--lang", "zh")
+    assert res.exit_code == 1 and "grad_w：不是本题中的量" in res.output and "应为一个数" in res.output
+    assert "题目给出 ）" not in res.output          # an unknown id is no given value copied wrong
+    reports, problems = check_submission(CIRCUIT, unknown)
+    assert [v.qid for v in reports[0].verdicts] == ["grad_x"] and "grad_w" in problems[0]
+
+
+def test_imprecise_graph_answer_earns_the_default_half(tmp_path):
+    answers = _write(tmp_path, "a.yaml", "grad_x: -4\ngrad_z: 3\n")
+    path = _write(tmp_path, "g.yaml", """\
+        model: graph
+        inputs: {a: 1, b: 3}
+        nodes:
+          c: a/b
+        """)
+    answers = _write(tmp_path, "a.yaml", "grad_a: 0.33\ngrad_b: -0.1111\n")
+    reports, _ = check_submission(path, answers)
+    by = {v.qid: v for v in reports[0].verdicts}
+    assert by["grad_a"].status == "imprecise" and by["grad_a"].credit == 0.5
+    assert by["grad_b"].status == "correct"
+    assert reports[0].score == pytest.approx(1.5)
