@@ -202,3 +202,71 @@ def test_imprecise_graph_answer_earns_the_default_half(tmp_path):
     assert by["grad_a"].status == "imprecise" and by["grad_a"].credit == 0.5
     assert by["grad_b"].status == "correct"
     assert reports[0].score == pytest.approx(1.5)
+
+
+# -- 5. derive of softmax + cross-entropy with targets that do not sum to 1 ------------------------------
+
+CE_NO_HIDDEN = """\
+    network: {inputs: [1, 2], bias: 0, layers: [[3, 4, 5]], activation: softmax}
+    weights:
+      0: {3: 0, 4: 0, 5: 0}
+      1: {3: 1, 4: 0, 5: -1}
+      2: {3: 0, 4: 1, 5: 1}
+    sample: {x: [1, 2], t: [%s]}
+    loss: cross_entropy
+    """
+
+CE_HIDDEN = """\
+    network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5, 6]], activation: sigmoid, output_activation: softmax}
+    weights:
+      0: {3: 0.1, 4: -0.2, 5: 0.3, 6: 0}
+      1: {3: 0.5, 4: 0.25}
+      2: {3: -0.5, 4: 1}
+      3: {5: 1, 6: -1}
+      4: {5: 0.5, 6: 0.75}
+    sample: {x: [1, -1], t: [%s]}
+    loss: cross_entropy
+    """
+
+
+def _delta_k(output: str) -> str:
+    return next(line.strip() for line in output.splitlines() if line.strip().startswith("δ_k = "))
+
+
+@pytest.mark.parametrize("template", [CE_NO_HIDDEN, CE_HIDDEN])
+@pytest.mark.parametrize("targets", ["0.5, 0.25, 0.5", "1, 1, 0", "0.25, 0.25, 0"])
+def test_derive_uses_the_general_softmax_delta_when_targets_do_not_sum_to_1(tmp_path, template, targets):
+    if template is CE_HIDDEN:
+        targets = ", ".join(targets.split(", ")[:2])
+    path = _write(tmp_path, "ce.yaml", template % targets)
+    out = _run("derive", path)
+    assert out.exit_code == 0, out.output
+    assert "Assumed: targets sum to 1" not in out.output and "DISAGREES" not in out.output
+    assert _delta_k(out.output).endswith("= u_k·Σ_m[1..c] t_m - t_k")
+    assert "-η·(u_k·Σ_m[1..c] t_m - t_k)" in out.output
+    assert out.output.count("agree") >= 3
+
+
+@pytest.mark.parametrize("template,targets", [(CE_NO_HIDDEN, "0, 1, 0"), (CE_NO_HIDDEN, "0.25, 0.25, 0.5"),
+                                              (CE_HIDDEN, "0, 1")])
+def test_derive_keeps_u_minus_t_when_the_targets_sum_to_1(tmp_path, template, targets):
+    path = _write(tmp_path, "ce.yaml", template % targets)
+    out = _run("derive", path)
+    assert out.exit_code == 0, out.output
+    assert "Assumed: targets sum to 1" in out.output and _delta_k(out.output).endswith("= u_k - t_k")
+
+
+def test_a_wrong_delta_makes_the_written_out_update_disagree():
+    """The update's last form puts the δ rule in: with u_k − t_k forced on targets summing to 1.25, the
+    δ rule and the written-out update both disagree (the gradient, δ_k·x_i, still agrees)."""
+    from symbackprop import rule_check
+    from symbackprop.problem import parse_problem
+    from symbackprop.symbolic_rules import derive_general
+    part = parse_problem(textwrap.dedent(CE_NO_HIDDEN % "0.5, 0.25, 0.5")).parts[0]
+    assert not rule_check.targets_sum_hold(part)
+    forced = derive_general(part.name, (), part.activations[-1], part.loss, part.notation, targets_sum=True)
+    close = rule_check._Closeness()
+    checks = {c.id: c.ok for c in rule_check.check_rules(forced, rule_check.solution_values(part, "x", close), close)}
+    assert checks == {"delta_output": False, "grad_output_weight": True, "update_output_weight": False}
+    right = {c.id: c.ok for c in rule_check.derive_for_part(part).checks}
+    assert right == {"delta_output": True, "grad_output_weight": True, "update_output_weight": True}
