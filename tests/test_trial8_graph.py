@@ -270,3 +270,63 @@ def test_a_wrong_delta_makes_the_written_out_update_disagree():
     assert checks == {"delta_output": False, "grad_output_weight": True, "update_output_weight": False}
     right = {c.id: c.ok for c in rule_check.derive_for_part(part).checks}
     assert right == {"delta_output": True, "grad_output_weight": True, "update_output_weight": True}
+
+
+# -- 4. graph formula errors: FILE:LINE, in the report's language ------------------------------------------
+
+GRAPH_HEAD = """\
+    model: graph
+    inputs:
+      x: [1, -2, 0.5]
+      w: [0.2, 0.1, -0.4]
+      b: 0.3
+      t: 1
+      M: [[1, 2], [3, 4]]
+    nodes:
+      s: dot(w, x) + b
+      p: %s
+      L: -(t*ln(p) + (1 - t)*ln(1 - p))
+    output: L
+    """
+
+# (formula of node p, the English words, the Chinese words)
+FORMULA_ERRORS = [
+    ("sigmoid(s)*v", "unknown name 'v'", "未知的名称 'v'"),
+    ("sigmoid(s, 2)", "sigmoid takes 1 argument, got 2", "sigmoid 接受 1 个参数，实际为 2 个"),
+    ("sigmoid(s) + M", "cannot add a 2×2 matrix to a scalar", "不能把 2×2 矩阵 加到 标量 上"),
+    ("sigmoid(s) + x", "cannot add a 3×1 matrix to a scalar", "不能把 3×1 矩阵 加到 标量 上"),
+    ("dot(M, x)", "dot takes two vectors of the same length", "dot 接受两个等长的向量"),
+    ("s/(b - 0.3)", None, "在这些值处没有定义"),
+    ("sigmoid(s)/0", "division by zero", "除以零"),
+    ("M*x", "cannot multiply a 2×2 matrix by a 3×1 matrix", "不能用 2×2 矩阵 乘以 3×1 矩阵"),
+    ("sigmod(s)", "unknown function 'sigmod'", "未知的函数 'sigmod'"),
+    ("ln(s - 1)", "not a real number at these values", "在这些值处不是实数"),
+    ("sqrt(s - 1)", "not a real number at these values", "在这些值处不是实数"),
+    ("sigmoid(s) +", "unexpected end of the formula", "意外的 公式结尾"),
+    ("2^s", "the exponent must be a number", "指数必须是数"),
+]
+
+
+@pytest.mark.parametrize("formula,english,chinese", FORMULA_ERRORS)
+def test_graph_formula_errors_are_file_line_in_every_language(tmp_path, formula, english, chinese):
+    path = _write(tmp_path, "g.yaml", GRAPH_HEAD % formula)
+    for lang, words in (("en", english), ("zh", chinese)):
+        for command in ("solve", "derive"):
+            out = _run(command, path, "--lang", lang)
+            assert out.exit_code == 2, out.output
+            lines = out.output.strip().splitlines()
+            assert len(lines) == 1 and "Traceback" not in out.output
+            assert f"{path}:10: nodes.p" in lines[0], lines[0]          # node p is on line 10
+            if words is not None:
+                assert words in lines[0], lines[0]
+            if lang == "zh":
+                assert not re.search(r"\b(the|unknown|takes|cannot|matrix|scalar|not defined|real number)\b",
+                                     lines[0].split("nodes.p", 1)[1]), lines[0]
+
+
+def test_trial_node_not_real_has_its_line_and_chinese(tmp_path):
+    path = _write(tmp_path, "b9.yaml", GRAPH_HEAD % "sigmoid(s)").read_text(encoding="utf-8")
+    bad = tmp_path / "b9.yaml"
+    bad.write_text(path.replace("ln(p)", "ln(p - 1)"), encoding="utf-8")
+    out = _run("solve", bad, "--lang", "zh")
+    assert out.exit_code == 2 and f"{bad}:11: nodes.L：节点 L 在这些值处不是实数" in out.output, out.output
