@@ -335,6 +335,11 @@ class GraphSolution:
         from .render.notebook import latex_math
         return latex_math(self)
 
+    def show(self, lang: str = "en"):
+        """The solution as a notebook shows it, in `lang`: `solution.show(lang="zh")` (render/display.py)."""
+        from .render.display import Shown
+        return Shown(self, lang)
+
 
 def _exact_or_float(e: sp.Expr) -> sp.Expr:
     if _size(e, MAX_EXACT) > MAX_EXACT:

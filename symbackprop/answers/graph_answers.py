@@ -203,7 +203,8 @@ def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric 
     if suffix not in (".yaml", ".yml", ".json", ""):
         raise SymbackpropError(said("graph_answers.not_a_mapping_file", path=str(answers),
                                     suffix=suffix.lstrip(".")))
-    doc = load_yaml(answers, what="an answers file")
+    from .read import MAX_BYTES, MAX_VALUES
+    doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
     data = doc.data
     if not isinstance(data, dict):
         raise SymbackpropError(said("graph_answers.not_a_mapping", path=str(answers)))

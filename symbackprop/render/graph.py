@@ -122,6 +122,9 @@ class GraphMath(Math):
             return self._chain(expr, values, latex)
         if isinstance(expr, Node):
             return self._node(expr, values, latex)
+        if values is not None and isinstance(expr, sp.Symbol) and expr in values:    # a number alone: -4
+            v = values[expr]
+            return v.latex if latex and isinstance(v, Num) else str(v)
         return self._sympy(expr, values, latex)
 
     def _grad(self, top: str, bottom: str, latex: bool) -> str:
@@ -137,9 +140,6 @@ class GraphMath(Math):
 
     def _sympy(self, expr, values, latex: bool) -> str:
         names = self.names[latex]
-        if values is not None and isinstance(expr, sp.Symbol) and expr in values:    # a number alone: -4
-            v = values[expr]
-            return v.latex if latex and isinstance(v, Num) else str(v)
         vals = None if values is None else {k: (v.latex if latex and isinstance(v, Num) else str(v))
                                              for k, v in values.items() if isinstance(k, sp.Basic)}
         if isinstance(expr, sp.MatrixBase):
