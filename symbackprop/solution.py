@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -22,6 +23,9 @@ from .notation import Names, names_for
 from .printing import format_value
 from .problem import Part, Problem, load_problem
 from .quantity import Key
+
+if TYPE_CHECKING:
+    from .graph import GraphSolution
 
 SECTIONS = ("given", "forward", "loss", "output", "hidden", "updated")
 
@@ -172,13 +176,14 @@ class Solution:
         return Shown(self, lang)
 
 
-def solve(problem: Problem | str | Path, parts: list[str] | None = None, check: bool = False) -> Solution:
+def solve(problem: Problem | str | Path, parts: list[str] | None = None,
+          check: bool = False) -> "Solution | GraphSolution":
     """Derive and evaluate every part (or the named ones) of a problem; a computation graph's file
     (`model: graph`) gives its `graph.GraphSolution`. A problem over the size
     budget (budget.py) is refused before anything is derived; `check`: also within the budget of
     `solve --check`'s direct differentiation, which the caller runs next (gradcheck.check_part)."""
     if not isinstance(problem, Problem):
-        problem = _graph_solution(problem, parts)
+        problem = _problem_or_graph(problem, parts)
         if not isinstance(problem, Problem):
             return problem
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
@@ -187,7 +192,7 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None, check: 
         return Solution(problem.title, problem.source, tuple(solve_part(p, problem.source) for p in chosen))
 
 
-def _graph_solution(problem, parts: list[str] | None):
+def _problem_or_graph(problem, parts: list[str] | None):
     """A path's problem: a network file's `Problem`, or a `model: graph` (or `model: quadratic`) file's
     `GraphSolution` as `solve` prints it (a `GraphProblem` is solved as well). A graph has no parts."""
     from .graph import GraphProblem, is_graph, read_graph, solve_graph

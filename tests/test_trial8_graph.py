@@ -332,3 +332,17 @@ def test_trial_node_not_real_has_its_line_and_chinese(tmp_path):
     bad.write_text(path.replace("ln(p)", "ln(p - 1)"), encoding="utf-8")
     out = _run("solve", bad, "--lang", "zh")
     assert out.exit_code == 2 and f"{bad}:11: nodes.L：节点 L 在这些值处不是实数" in out.output, out.output
+
+
+def test_graph_check_takes_the_rubrics_items(tmp_path):
+    answers = _write(tmp_path, "a.yaml", "grad_x: -4\ngrad_z: 3\nq: 2\n")
+    rubric = _write(tmp_path, "r.yaml", "items: {grad_x: 2, grad_z: 3}\n")
+    reports, _ = check_submission(CIRCUIT, answers, rubric=rubric)
+    assert reports[0].max_score == 5 and reports[0].score == 5
+    bad = _write(tmp_path, "bad.yaml", "items: {grad_w: 2}\n")
+    with pytest.raises(symbackprop.errors.SymbackpropError, match="grad_w"):
+        check_submission(CIRCUIT, answers, rubric=bad)
+    quad = _write(tmp_path, "q.yaml", "grad_A: [[-1, -2, 1], [-2, -4, 2], [1, 2, -1]]\n")
+    reports, _ = check_submission(PROBLEMS / "quadratic.yaml", quad,
+                                  rubric=_write(tmp_path, "rq.yaml", "items: {grad_A: 0.5}\n"))
+    assert reports[0].max_score == 4.5 and reports[0].score == 4.5

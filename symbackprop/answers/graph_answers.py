@@ -50,6 +50,25 @@ def expected_items(sol: GraphSolution) -> dict[str, tuple[Any, float]]:
     return out
 
 
+def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: GraphSolution
+                 ) -> dict[str, tuple[Any, float]]:
+    """The items with the rubric's points, as for a network: with `items:` only the ids it names
+    count (a matrix's id gives each of its entries those points); an id of no quantity is an error."""
+    if rubric.items is None:
+        return items
+    matrices = {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
+    unknown = [q for q in rubric.items if q not in items and q not in matrices]
+    if unknown:
+        raise SymbackpropError(said("rubric.unknown_item", item=repr(unknown[0])))
+    out = {}
+    for qid, (value, _) in items.items():
+        whole = next((m for m in matrices if qid.startswith(m + "_")
+                      and qid[len(m) + 1:].replace("_", "").isdigit()), None)
+        points = rubric.items.get(qid, rubric.items.get(whole, 0.0) if whole else 0.0)
+        out[qid] = (value, float(points))
+    return out
+
+
 def normal_id(key: str, sol: GraphSolution) -> str:
     """An answer's key as an id: `∂f/∂x`, `df/dx` and `\\frac{\\partial f}{\\partial x}` are grad_x."""
     k = str(key).strip()
@@ -85,9 +104,9 @@ class GraphChecker:
 
     def __init__(self, sol: GraphSolution, rubric: Rubric | None = None) -> None:
         self.sol = sol
-        self.items = expected_items(sol)
         rubric = rubric or Rubric()
         self.rubric = rubric
+        self.items = rubric_items(expected_items(sol), rubric, sol)
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
         self._parser = None
 
