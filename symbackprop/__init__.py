@@ -12,7 +12,8 @@ __all__ = ["solve", "load_problem", "__version__"]
 
 
 def solve(problem, parts=None):
-    """Derive and evaluate a problem (a path, or a loaded `Problem`); returns a `Solution`."""
+    """Derive and evaluate a problem (a path, or a loaded `Problem`); returns a `Solution`, or for a
+    computation graph's file (`model: graph`) its `graph.GraphSolution`."""
     from .solution import solve as _solve
     return _solve(problem, parts)
 

@@ -20,6 +20,7 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from .activations import TABLE as ACTIVATIONS, relu as _relu_function
+from .messages import said
 
 MAX_LENGTH = 500          # characters of one formula
 MAX_DEPTH = 30            # nesting of parentheses, calls, signs and powers
@@ -136,9 +137,9 @@ def tokenize(text: str) -> list[Token]:
             out.append(Token("op", ch, i + 1))
             i += 1
             continue
-        what = {".": "'.' (attribute access is not allowed)", "_": "'_' (a name starts with a letter)",
-                "[": "'[' (indexing is not allowed)", "=": "'='"}.get(ch, repr(ch))
-        raise FormulaError(f"unexpected character {what}; allowed: {ALLOWED}", i + 1)
+        what = {".": said("formula.char_dot"), "_": said("formula.char_underscore"),
+                "[": said("formula.char_bracket"), "=": "'='"}.get(ch, repr(ch))
+        raise FormulaError(said("formula.unexpected_character", what=what, allowed=ALLOWED), i + 1)
     out.append(Token("end", "", len(text) + 1))
     return out
 
@@ -161,27 +162,25 @@ class _Parser:
     def node(self, kind: str, args: tuple = (), text: str = "", column: int = 0) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise FormulaError(f"formula too long: more than {MAX_NODES} numbers, names and operations; "
-                               "split it into several nodes", column)
+            raise FormulaError(said("formula.too_many_nodes", most=MAX_NODES), column)
         return Node(kind, args, text, column)
 
     def deeper(self, column: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FormulaError(f"formula nested too deeply: more than {MAX_DEPTH} levels", column)
+            raise FormulaError(said("formula.too_deep", most=MAX_DEPTH), column)
 
     def expect(self, text: str, what: str) -> Token:
         tok = self.peek()
         if tok.kind != "op" or tok.text != text:
-            raise FormulaError(f"expected {what}, got {_token(tok)}", tok.column)
+            raise FormulaError(said("formula.expected", what=what, got=_token(tok)), tok.column)
         return self.take()
 
     def formula(self) -> Node:
         tree = self.sum()
         tok = self.peek()
         if tok.kind != "end":
-            raise FormulaError(f"unexpected {_token(tok)}; an operator (+ - * / ^) or the end was expected",
-                               tok.column)
+            raise FormulaError(said("formula.unexpected_after", got=_token(tok)), tok.column)
         return tree
 
     def sum(self) -> Node:
@@ -230,42 +229,42 @@ class _Parser:
         if tok.kind == "op" and tok.text == "(":
             self.deeper(tok.column)
             inner = self.sum()
-            self.expect(")", "')' to close the '(' at column %d" % tok.column)
+            self.expect(")", said("formula.close_paren", column=tok.column))
             self.depth -= 1
             return self.node("paren", (inner,), column=tok.column)
-        raise FormulaError(f"unexpected {_token(tok)}; a number, a name, a function call or '(' was expected",
-                           tok.column)
+        raise FormulaError(said("formula.unexpected_operand", got=_token(tok)), tok.column)
 
     def call(self, name: Token) -> Node:
         if name.text not in FUNCTIONS:
-            raise FormulaError(f"unknown function {name.text!r}; functions: {', '.join(FUNCTIONS)}", name.column)
+            raise FormulaError(said("formula.unknown_function", name=repr(name.text), functions=", ".join(FUNCTIONS)),
+                               name.column)
         self.take()                                   # (
         self.deeper(name.column)
         args = [self.sum()]
         while self.peek().kind == "op" and self.peek().text == ",":
             self.take()
             args.append(self.sum())
-        self.expect(")", f"')' to close the call of {name.text}")
+        self.expect(")", said("formula.close_call", name=name.text))
         self.depth -= 1
         want = SCALAR_FUNCTIONS[name.text][0] if name.text in SCALAR_FUNCTIONS else MATRIX_FUNCTIONS[name.text]
         if len(args) != want:
-            raise FormulaError(f"{name.text} takes {want} argument{'s' if want > 1 else ''}, got {len(args)}",
-                               name.column)
+            raise FormulaError(said("formula.arity_one" if want == 1 else "formula.arity", name=name.text, want=want,
+                                    got=len(args)), name.column)
         return self.node("call", tuple(args), name.text, name.column)
 
 
 def _token(tok: Token) -> str:
-    return "end of the formula" if tok.kind == "end" else repr(tok.text)
+    return said("formula.end") if tok.kind == "end" else repr(tok.text)
 
 
 def parse_tree(text: str) -> Node:
     """The tree of `text` (syntax only; names are checked by `Formula.build`)."""
     if not isinstance(text, str):
-        raise FormulaError(f"expected a formula (text), got {type(text).__name__}")
+        raise FormulaError(said("formula.not_text", got=type(text).__name__))
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"formula too long: {len(text)} characters; at most {MAX_LENGTH}")
+        raise FormulaError(said("formula.too_long", chars=len(text), most=MAX_LENGTH))
     if not text.strip():
-        raise FormulaError(f"the formula is empty; allowed: {ALLOWED}")
+        raise FormulaError(said("formula.empty", allowed=ALLOWED))
     return _Parser(text).formula()
 
 
@@ -273,9 +272,9 @@ def number(text: str, column: int = 0) -> sp.Rational:
     """A number as written, exactly: 0.1 is 1/10, 1e-3 is 1/1000."""
     mantissa, _, exp = text.lower().partition("e")
     if len(mantissa.replace(".", "")) > MAX_DIGITS:
-        raise FormulaError(f"number {text} has too many digits; at most {MAX_DIGITS}", column)
+        raise FormulaError(said("formula.too_many_digits", number=text, most=MAX_DIGITS), column)
     if exp and abs(int(exp)) > MAX_EXPONENT:
-        raise FormulaError(f"exponent of {text} out of range; allowed -{MAX_EXPONENT} to {MAX_EXPONENT}", column)
+        raise FormulaError(said("formula.exponent_range", number=text, most=MAX_EXPONENT), column)
     return sp.Rational(text.lower())
 
 
@@ -295,7 +294,7 @@ class Value:
 
 
 def _shape(shape: tuple) -> str:
-    return "a scalar" if shape == () else f"a {shape[0]}×{shape[1]} matrix"
+    return said("formula.a_scalar") if shape == () else said("formula.a_matrix", rows=shape[0], cols=shape[1])
 
 
 def _scalar_if_1x1(m: sp.ImmutableMatrix, cost: int) -> Value:
@@ -320,8 +319,7 @@ class Formula:
         a name not in `names`, a shape that does not fit, or too large a result is a FormulaError."""
         value = self._build(self.tree, names)
         if value.cost > MAX_COST:
-            raise FormulaError(f"formula too large once written out (about {value.cost} terms per entry; at most "
-                               f"{MAX_COST}); split it into several nodes")
+            raise FormulaError(said("formula.too_large", cost=value.cost, most=MAX_COST))
         return value
 
     def _build(self, n: Node, names: Mapping[str, Value]) -> Value:
@@ -330,9 +328,11 @@ class Formula:
             return Value(number(n.text, n.column))
         if k == "name":
             if n.text not in names:
-                allowed = ", ".join(sorted(names)) or "none"
-                hint = f" ({n.text} is a function: call it as {n.text}(...))" if n.text in FUNCTIONS else ""
-                raise FormulaError(f"unknown name {n.text!r}{hint}; names allowed here: {allowed}", n.column)
+                allowed = ", ".join(sorted(names)) or said("formula.none")
+                if n.text in FUNCTIONS:
+                    raise FormulaError(said("formula.unknown_name_function", name=repr(n.text), function=n.text,
+                                            allowed=allowed), n.column)
+                raise FormulaError(said("formula.unknown_name", name=repr(n.text), allowed=allowed), n.column)
             return names[n.text]
         if k == "paren":
             return self._build(n.args[0], names)
@@ -344,15 +344,15 @@ class Formula:
         a, b = (self._build(x, names) for x in n.args)
         if k in ("add", "sub"):
             if a.shape != b.shape:
-                raise FormulaError(f"cannot {'add' if k == 'add' else 'subtract'} {_shape(b.shape)} "
-                                   f"{'to' if k == 'add' else 'from'} {_shape(a.shape)}", n.column)
+                raise FormulaError(said("formula.cannot_add" if k == "add" else "formula.cannot_subtract",
+                                        a=_shape(a.shape), b=_shape(b.shape)), n.column)
             expr = a.expr + b.expr if k == "add" else a.expr - b.expr
             return Value(sp.ImmutableMatrix(expr) if a.is_matrix else expr, a.shape, a.cost + b.cost + 1)
         if k == "mul":
             if a.is_matrix and b.is_matrix:
                 if a.shape[1] != b.shape[0]:
-                    raise FormulaError(f"cannot multiply {_shape(a.shape)} by {_shape(b.shape)}: "
-                                       f"{a.shape[1]} columns against {b.shape[0]} rows", n.column)
+                    raise FormulaError(said("formula.cannot_multiply", a=_shape(a.shape), b=_shape(b.shape),
+                                            cols=a.shape[1], rows=b.shape[0]), n.column)
                 return _scalar_if_1x1(sp.ImmutableMatrix(a.expr * b.expr), a.shape[1] * (a.cost + b.cost + 1))
             if a.is_matrix or b.is_matrix:
                 shape = a.shape if a.is_matrix else b.shape
@@ -360,23 +360,21 @@ class Formula:
             return Value(a.expr * b.expr, (), a.cost + b.cost + 1)
         if k == "div":
             if b.is_matrix:
-                raise FormulaError(f"cannot divide by {_shape(b.shape)}; only by a scalar", n.column)
+                raise FormulaError(said("formula.cannot_divide", b=_shape(b.shape)), n.column)
             if b.expr == 0:
-                raise FormulaError("division by zero", n.column)
+                raise FormulaError(said("formula.division_by_zero"), n.column)
             expr = a.expr / b.expr
             return Value(sp.ImmutableMatrix(expr) if a.is_matrix else expr, a.shape, a.cost + b.cost + 1)
         if k == "pow":
             if a.is_matrix:
-                raise FormulaError(f"cannot raise {_shape(a.shape)} to a power; powers are of scalars "
-                                   "(write M*M for a matrix product)", n.column)
+                raise FormulaError(said("formula.matrix_power", a=_shape(a.shape)), n.column)
             p = b.expr
             if b.is_matrix or not p.is_Rational:
-                raise FormulaError(f"the exponent must be a number (from -{MAX_POWER} to {MAX_POWER}); "
-                                   "write exp(y*ln(x)) for x to the power y", n.column)
+                raise FormulaError(said("formula.exponent_not_number", most=MAX_POWER), n.column)
             if abs(p) > MAX_POWER:
-                raise FormulaError(f"exponent {p} too large; allowed -{MAX_POWER} to {MAX_POWER}", n.column)
+                raise FormulaError(said("formula.exponent_too_large", exponent=str(p), most=MAX_POWER), n.column)
             if a.expr == 0 and p < 0:
-                raise FormulaError("division by zero (0 to a negative power)", n.column)
+                raise FormulaError(said("formula.zero_negative_power"), n.column)
             return Value(a.expr ** p, (), a.cost + 2)
         raise AssertionError(k)           # pragma: no cover - every kind is handled above
 
@@ -395,15 +393,15 @@ class Formula:
         if name == "dot":
             a, b = args
             if not (a.is_matrix and b.is_matrix) or 1 not in a.shape or sorted(a.shape) != sorted(b.shape):
-                raise FormulaError(f"dot takes two vectors of the same length; got {_shape(a.shape)} and "
-                                   f"{_shape(b.shape)}", n.column)
+                raise FormulaError(said("formula.dot_shapes", a=_shape(a.shape), b=_shape(b.shape)), n.column)
             size = max(a.shape)
             return Value(sp.Add(*[a.expr[i] * b.expr[i] for i in range(size)]), (), size * (a.cost + b.cost + 1))
         _, fn = SCALAR_FUNCTIONS[name]
         if len(args) == 2:
             a, b = args
             if a.shape != b.shape and a.is_matrix and b.is_matrix:
-                raise FormulaError(f"{name} of {_shape(a.shape)} and {_shape(b.shape)}: the shapes differ", n.column)
+                raise FormulaError(said("formula.shapes_differ", name=name, a=_shape(a.shape), b=_shape(b.shape)),
+                                   n.column)
             if a.is_matrix or b.is_matrix:
                 shape = a.shape if a.is_matrix else b.shape
                 rows, cols = shape

@@ -21,6 +21,7 @@ import sympy as sp
 from .errors import ProblemError
 from .evaluate import size as _size
 from .fields import FieldReader
+from .messages import said
 from .formula import FUNCTIONS, Formula, FormulaError, Value
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
@@ -51,6 +52,7 @@ class Quantity:
     rule: Any = None                   # the formula's value in its operands' symbols
     given: Any = None                  # an input's value
     path: Path_ = ()
+    line: int | None = None            # the line of its entry in the file, for errors found later
 
     @property
     def operands(self) -> set[str]:
@@ -133,26 +135,25 @@ class _Reader(FieldReader):
         source = self.doc.source
         title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
         description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
-        for key, what in (("inputs", "the given values, e.g. {x: -2, y: 5, z: -4}"),
-                          ("nodes", "the nodes in order, each a formula of earlier names, e.g. {q: x + y, f: q*z}")):
+        for key in ("inputs", "nodes"):
             if key not in data:
-                self.fail((key,), f"missing; give {what}")
+                self.fail((key,), said(f"graph_file.missing_{key}"))
         quantities: dict[str, Quantity] = {}
         raw = self.mapping(data["inputs"], ("inputs",), "the inputs: {name: number, list or matrix}")
         if not raw:
-            self.fail(("inputs",), "give at least one input")
+            self.fail(("inputs",), said("graph_file.no_inputs"))
         if len(raw) > MAX_INPUTS:
-            self.fail(("inputs",), f"too many inputs: {len(raw)}; at most {MAX_INPUTS}")
+            self.fail(("inputs",), said("graph_file.too_many_inputs", count=len(raw), most=MAX_INPUTS))
         for key, value in raw.items():
             name = self.name(key, ("inputs", key), quantities)
             shape, given = self.array(value, ("inputs", key))
             quantities[name] = Quantity(name, "input", shape, symbol_of(name, shape), given=given,
-                                        path=("inputs", key))
+                                        path=("inputs", key), line=self.doc.line_of(("inputs", key)))
         nodes = self.mapping(data["nodes"], ("nodes",), "the nodes: {name: formula}")
         if not nodes:
-            self.fail(("nodes",), "give at least one node, e.g. f: (x + y)*z")
+            self.fail(("nodes",), said("graph_file.no_nodes"))
         if len(nodes) > MAX_NODES:
-            self.fail(("nodes",), f"too many nodes: {len(nodes)}; at most {MAX_NODES}")
+            self.fail(("nodes",), said("graph_file.too_many_nodes", count=len(nodes), most=MAX_NODES))
         later = [str(k) for k in nodes]
         work = 0
         for key, text in nodes.items():
@@ -161,26 +162,24 @@ class _Reader(FieldReader):
             quantities[name] = q = self.node(name, text, path, quantities, later)
             work += sum(q.entries * quantities[o].entries for o in q.operands) * max(_cost(q.rule), 1)
             if work > MAX_WORK:
-                self.fail(path, f"graph too large to differentiate: about {work:,} steps of work; at most "
-                                f"{MAX_WORK:,} (use fewer or smaller matrices)")
+                self.fail(path, said("graph_file.too_much_work", work=f"{work:,}", most=f"{MAX_WORK:,}"))
         output = self.output(data, quantities)
         parameters = self.parameters(data, quantities)
         precision = data.get("precision", 4)
         if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 15:
-            self.fail(("precision",), f"precision is the number of decimal places shown, 0 to 15; got {shown(precision)}")
+            self.fail(("precision",), said("graph_file.precision", got=shown(precision)))
         return GraphProblem(str(title), source, tuple(quantities.values()), parameters, output, precision,
                             description)
 
     def name(self, key: Any, path: Path_, known: dict) -> str:
         if not isinstance(key, str) or not NAME_RE.match(key):
-            self.fail(path, f"{shown(key)} is not a name; use a letter then letters and digits, at most 16 "
-                            "(x, w0, grad and _ are not allowed)" if not isinstance(key, str) or "_" in key
-                      else f"{shown(key)} is not a name; use a letter then letters and digits, at most 16")
+            self.fail(path, said("graph_file.not_a_name_underscore" if not isinstance(key, str) or "_" in key
+                                 else "graph_file.not_a_name", got=shown(key)))
         if key in RESERVED:
-            self.fail(path, f"{key!r} is reserved (a function or a word of the ids); choose another name")
+            self.fail(path, said("graph_file.reserved", name=repr(key)))
         if key in known:
-            where = "an input" if known[key].kind == "input" else "a node"
-            self.fail(path, f"{key!r} is already {where}; every input and node needs its own name")
+            self.fail(path, said("graph_file.already_input" if known[key].kind == "input" else "graph_file.already_node",
+                                 name=repr(key)))
         return key
 
     def array(self, value: Any, path: Path_) -> tuple[tuple, Any]:
@@ -188,54 +187,57 @@ class _Reader(FieldReader):
         if not isinstance(value, list):
             return (), self.number(value, path)
         if not value:
-            self.fail(path, "an empty list; give a number, a list of numbers (a vector) or a list of rows")
+            self.fail(path, said("graph_file.empty_list"))
         if all(isinstance(v, list) for v in value):
             cols = len(value[0])
             if not 1 <= len(value) <= MAX_SIDE or not 1 <= cols <= MAX_SIDE:
-                self.fail(path, f"a matrix has 1 to {MAX_SIDE} rows and columns; got {len(value)}×{cols}")
+                self.fail(path, said("graph_file.matrix_size", most=MAX_SIDE, rows=len(value), cols=cols))
             for r, row in enumerate(value):
                 if len(row) != cols:
-                    self.fail(path + (r,), f"row {r + 1} has {len(row)} entries; the first row has {cols}")
+                    self.fail(path + (r,), said("graph_file.ragged", row=r + 1, count=len(row), cols=cols))
             m = sp.ImmutableMatrix([[self.number(v, path + (r, c)) for c, v in enumerate(row)]
                                     for r, row in enumerate(value)])
             return m.shape, m
         if any(isinstance(v, list) for v in value):
-            self.fail(path, "mixes numbers and rows; give a list of numbers (a vector) or a list of rows (a matrix)")
+            self.fail(path, said("graph_file.mixed"))
         if len(value) > MAX_SIDE:
-            self.fail(path, f"a vector has 1 to {MAX_SIDE} entries; got {len(value)}")
+            self.fail(path, said("graph_file.vector_size", most=MAX_SIDE, count=len(value)))
         m = sp.ImmutableMatrix([self.number(v, path + (i,)) for i, v in enumerate(value)])
         return m.shape, m
 
     def node(self, name: str, text: Any, path: Path_, known: dict[str, Quantity], later: list[str]) -> Quantity:
         if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-            self.fail(path, f"expected a formula (text such as \"q*z\"), got {shown(text)}")
+            self.fail(path, said("graph_file.not_a_formula", got=shown(text)))
         text = str(text)
         try:
             formula = Formula(text)
             for used in sorted(formula.names):
                 if used == name:
-                    self.fail(path, f"{name!r} uses itself; a node is a formula of the inputs and the nodes above it")
+                    self.fail(path, said("graph_file.uses_itself", name=repr(name)))
                 if used not in known and used in later:
-                    self.fail(path, f"{used!r} is used before it is defined; nodes are computed in order, each from "
-                                    f"the inputs and the nodes above it")
+                    self.fail(path, said("graph_file.used_before", name=repr(used)))
             rule = formula.build({n: Value(q.symbol, q.shape) for n, q in known.items()})
         except FormulaError as exc:
-            where = f" at column {exc.column} ({_caret(text, exc.column)})" if exc.column else ""
-            self.fail(path, f"in the formula {shown(text)}{where}: {exc.message}")
-        return Quantity(name, "node", rule.shape, symbol_of(name, rule.shape), formula, rule.expr, path=path)
+            if exc.column:
+                self.fail(path, said("graph_file.formula_at", formula=shown(text), column=exc.column,
+                                     caret=_caret(text, exc.column), message=exc.message))
+            self.fail(path, said("graph_file.formula", formula=shown(text), message=exc.message))
+        return Quantity(name, "node", rule.shape, symbol_of(name, rule.shape), formula, rule.expr, path=path,
+                        line=self.doc.line_of(path))
 
     def output(self, data: dict, quantities: dict[str, Quantity]) -> str:
         nodes = [q for q in quantities.values() if q.kind == "node"]
         if "output" in data:
             out = data["output"]
             if not isinstance(out, str) or out not in quantities or quantities[out].kind != "node":
-                self.fail(("output",), f"{shown(out)} is not a node; nodes are {', '.join(q.name for q in nodes)}")
+                self.fail(("output",), said("graph_file.output_not_node", got=shown(out),
+                                            nodes=", ".join(q.name for q in nodes)))
         else:
             out = nodes[-1].name
         if quantities[out].shape != ():
             path = ("output",) if "output" in data else quantities[out].path
-            self.fail(path, f"the output {out!r} is a {quantities[out].shape[0]}×{quantities[out].shape[1]} matrix; "
-                            "the differentiated output must be a scalar (sum it, or pick a scalar node)")
+            self.fail(path, said("graph_file.output_matrix", name=repr(out), rows=quantities[out].shape[0],
+                                 cols=quantities[out].shape[1]))
         return out
 
     def parameters(self, data: dict, quantities: dict[str, Quantity]) -> tuple[str, ...]:
@@ -244,13 +246,14 @@ class _Reader(FieldReader):
             return tuple(inputs)
         raw = data["parameters"]
         if not isinstance(raw, list) or not raw:
-            self.fail(("parameters",), f"expected a list of input names, e.g. [{', '.join(inputs[:3])}]")
+            self.fail(("parameters",), said("graph_file.parameters_list", example=", ".join(inputs[:3])))
         out = []
         for i, p in enumerate(raw):
             if not isinstance(p, str) or p not in inputs:
-                self.fail(("parameters", i), f"{shown(p)} is not an input; inputs are {', '.join(inputs)}")
+                self.fail(("parameters", i), said("graph_file.parameter_not_input", got=shown(p),
+                                                  inputs=", ".join(inputs)))
             if p in out:
-                self.fail(("parameters", i), f"{p!r} is listed twice")
+                self.fail(("parameters", i), said("graph_file.parameter_twice", name=repr(p)))
             out.append(p)
         return tuple(p for p in inputs if p in out)
 
@@ -323,6 +326,20 @@ class GraphSolution:
     def precision(self) -> int:
         return self.problem.precision
 
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the worked solution, as for a network's `Solution`."""
+        from .render import render
+        return render(self, "markdown")
+
+    def _repr_latex_(self) -> str:
+        from .render.notebook import latex_math
+        return latex_math(self)
+
+    def show(self, lang: str = "en"):
+        """The solution as a notebook shows it, in `lang`: `solution.show(lang="zh")` (render/display.py)."""
+        from .render.display import Shown
+        return Shown(self, lang)
+
 
 def _exact_or_float(e: sp.Expr) -> sp.Expr:
     if _size(e, MAX_EXACT) > MAX_EXACT:
@@ -330,15 +347,16 @@ def _exact_or_float(e: sp.Expr) -> sp.Expr:
     return e
 
 
-def _finite(e, what: str, prob: GraphProblem, path: Path_) -> None:
+def _finite(e, what: str, prob: GraphProblem, q: "Quantity") -> None:
+    """A value that is not a finite real number is the file's mistake: FILE:LINE, the node or gradient."""
     entries = list(e) if isinstance(e, sp.MatrixBase) else [e]
     for v in entries:
         if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not v.is_finite and v.is_finite is not None:
-            raise ProblemError(f"{what} is not defined at these values (a division by zero, the log of 0, …)",
-                               source=prob.source, field=".".join(str(p) for p in path) or None)
+            raise ProblemError(said("graph_file.undefined", what=what), source=prob.source,
+                               field=".".join(str(p) for p in q.path) or None, line=q.line)
         if not v.is_real and v.is_real is not None:
-            raise ProblemError(f"{what} is not a real number at these values (the log or square root of a "
-                               "negative number?)", source=prob.source, field=".".join(str(p) for p in path) or None)
+            raise ProblemError(said("graph_file.not_real", what=what), source=prob.source,
+                               field=".".join(str(p) for p in q.path) or None, line=q.line)
 
 
 def evaluate(expr, env: dict):
@@ -389,7 +407,7 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
             steps.append(GStep(q.name, "given", q.name, value))
         else:
             value = evaluate(q.rule, env)
-            _finite(value, f"node {q.name}", prob, q.path)
+            _finite(value, said("graph_file.node", name=q.name), prob, q)
             steps.append(GStep(q.name, "forward", q.name, value))
         values[q.name] = value
         _bind(q, value, env)
@@ -427,7 +445,7 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
         for p in parts[1:]:
             value = value + p.value
         value = evaluate(value, {}) if not q.shape else sp.ImmutableMatrix(value).applyfunc(_exact_or_float)
-        _finite(value, f"∂{prob.output}/∂{name}", prob, q.path)
+        _finite(value, f"∂{prob.output}/∂{name}", prob, q)
         gradients[name] = value
         steps.append(GStep(f"grad_{name}", "backward", name, value, tuple(parts)))
     return GraphSolution(prob, values, gradients, tuple(steps), env)

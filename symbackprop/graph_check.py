@@ -15,6 +15,7 @@ import sympy as sp
 from .errors import ProblemError
 from .evaluate import size as _size
 from .graph import GraphProblem, GraphSolution, Quantity, entry_suffix
+from .messages import said
 
 MAX_COMPOSED = 20_000        # nodes of the output written out in the inputs
 STEP = sp.Float("1e-6", 30)
@@ -42,9 +43,8 @@ def compose(prob: GraphProblem, keep: set[str]) -> dict:
         rule = q.rule.xreplace(env)
         for e in (list(rule) if q.shape else [rule]):
             if _size(e, MAX_COMPOSED) > MAX_COMPOSED:
-                raise ProblemError(f"node {q.name} written out in the inputs has more than {MAX_COMPOSED:,} terms; "
-                                   "too large to differentiate directly", source=prob.source,
-                                   field=".".join(str(p) for p in q.path) or None)
+                raise ProblemError(said("graph_file.composed_too_large", name=q.name, most=f"{MAX_COMPOSED:,}"),
+                                   source=prob.source, field=".".join(str(p) for p in q.path) or None, line=q.line)
         if q.shape:
             for (_, sym), e in zip(_entries(q), list(rule)):
                 env[sym] = e
@@ -168,8 +168,9 @@ def _symbolic_backward(prob: GraphProblem) -> dict:
             total = sp.factor_terms(total)
             cells = [total]
         if any(_size(e, MAX_COMPOSED) > MAX_COMPOSED for e in cells):
-            raise ProblemError(f"∂{prob.output}/∂{name} has more than {MAX_COMPOSED:,} terms; too large to write "
-                               "out", source=prob.source, field=".".join(str(p) for p in q.path) or None)
+            raise ProblemError(said("graph_file.gradient_too_large", grad=f"∂{prob.output}/∂{name}",
+                                    most=f"{MAX_COMPOSED:,}"),
+                               source=prob.source, field=".".join(str(p) for p in q.path) or None, line=q.line)
         grads[name] = total
     return grads
 

@@ -308,7 +308,13 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                 continue                           # a frozen weight is not updated at all (nor a tied one alone)
             errors[rid].append(close(value, ev.edge(EDGE_KIND[what], src, unit)))
             counted[rid] += 1
-    return tuple(RuleCheck(rid, len(errs), max(errs, default=0.0), counted[rid]) for rid, errs in errors.items())
+    # Δw written out with the δ rule put in (its last form) is only as right as that δ rule: a wrong δ_k
+    # makes the written-out update disagree too, never "agree" on the strength of the form before it
+    for rid, dep in (("update_output_weight", "delta_output"), ("update_hidden_weight", "delta_hidden")):
+        if rid in errors and dep in errors and errors[rid]:
+            errors[rid].append(max(errors[dep], default=0.0))
+    return tuple(RuleCheck(rid, counted[rid] if rid.startswith("update") else len(errs), max(errs, default=0.0),
+                           counted[rid]) for rid, errs in errors.items())
 
 
 def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, want: sp.Expr,
@@ -329,6 +335,13 @@ def derive_for_parts(parts: list[Part], source: str = "<problem>", multi: bool |
     return [derive_for_part(p, source) for p in parts]
 
 
+def targets_sum_hold(part: Part) -> bool:
+    """Whether every sample's targets meet the loss's Σ_m t_m fact (cross-entropy: they sum to 1), so
+    that derive may use it, as solve's short form does (derive.py); a file's targets are a fact of it."""
+    loss = losses.TABLE[part.loss]
+    return loss.target_sum is None or all(loss.targets_fit([v for _, v in s.t]) for s in part.samples)
+
+
 def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
     """The general rules for a part's activations, loss and notation, checked on its network
     (refused first if over the size budget, budget.py)."""
@@ -336,7 +349,8 @@ def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
     with fewer_collections():          # SymPy makes many small objects and frees few: collect less often
         derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
                                     part.loss, part.notation,
-                                    batch=part.batch_reduction if len(part.samples) > 1 else None)
+                                    batch=part.batch_reduction if len(part.samples) > 1 else None,
+                                    targets_sum=targets_sum_hold(part))
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
         return replace(derivation, checks=check_rules(derivation, solution_values(part, source, close), close),
                        samples=len(part.samples))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -22,6 +23,9 @@ from .notation import Names, names_for
 from .printing import format_value
 from .problem import Part, Problem, load_problem
 from .quantity import Key
+
+if TYPE_CHECKING:
+    from .graph import GraphSolution
 
 SECTIONS = ("given", "forward", "loss", "output", "hidden", "inputs", "shared", "updated")
 
@@ -215,16 +219,38 @@ class Solution:
         return Shown(self, lang)
 
 
-def solve(problem: Problem | str | Path, parts: list[str] | None = None, check: bool = False) -> Solution:
-    """Derive and evaluate every part (or the named ones) of a problem. A problem over the size
+def solve(problem: Problem | str | Path, parts: list[str] | None = None,
+          check: bool = False) -> "Solution | GraphSolution":
+    """Derive and evaluate every part (or the named ones) of a problem; a computation graph's file
+    (`model: graph`) gives its `graph.GraphSolution`. A problem over the size
     budget (budget.py) is refused before anything is derived; `check`: also within the budget of
     `solve --check`'s direct differentiation, which the caller runs next (gradcheck.check_part)."""
     if not isinstance(problem, Problem):
-        problem = load_problem(problem)
+        problem = _problem_or_graph(problem, parts)
+        if not isinstance(problem, Problem):
+            return problem
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
     check_budget(problem.source, chosen, "check" if check else "solve", multi=len(problem.parts) > 1)
     with fewer_collections():
         return Solution(problem.title, problem.source, tuple(solve_part(p, problem.source) for p in chosen))
+
+
+def _problem_or_graph(problem, parts: list[str] | None):
+    """A path's problem: a network file's `Problem`, or a `model: graph` (or `model: quadratic`) file's
+    `GraphSolution` as `solve` prints it (a `GraphProblem` is solved as well). A graph has no parts."""
+    from .graph import GraphProblem, is_graph, read_graph, solve_graph
+    from .problem import problem_from_document
+    from .yamlfile import load_yaml
+    if isinstance(problem, GraphProblem):
+        graph = problem
+    else:
+        doc = load_yaml(problem)
+        if not is_graph(doc):
+            return problem_from_document(doc)
+        graph = read_graph(doc)
+    if parts:
+        raise ProblemError(said("usage.graph_no_parts", path=graph.source, model="graph"))
+    return solve_graph(graph)
 
 
 def solve_part(part: Part, source: str = "<problem>") -> PartSolution:

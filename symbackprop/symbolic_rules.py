@@ -242,7 +242,8 @@ def _output_layer(g, softmax: bool, loss, net_k_def: sp.Expr) -> tuple[sp.Expr, 
     return J_of_z, J_of_net, rules
 
 def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation, loss_name: str,
-                   notation: Notation, reference: bool = False, batch: str | None = None) -> GeneralDerivation:
+                   notation: Notation, reference: bool = False, batch: str | None = None,
+                   targets_sum: bool = True) -> GeneralDerivation:
     """Derive the six rules of the appendix for these activations, loss and sign convention.
 
     No hidden activation (`hidden` empty) is a network whose outputs take the inputs directly: the
@@ -250,9 +251,11 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
     several samples): ∂J/∂w and Δw are written over the samples, (1/N)·Σ_n ∂J^(n)/∂w.
     `reference`: let SymPy try every sum in `doit` and `simplify` every check, as the first version
     did. The rules are the same (tests/test_derive_speed.py compares them); it takes seconds longer.
+    `targets_sum`: use the loss's Σ_m t_m fact (softmax with cross-entropy: δ_k = u_k − t_k); False for
+    a file whose targets do not sum to it, which gets the general δ_k = u_k·Σ_m t_m − t_k.
     """
     if not hidden:
-        return _without_hidden_layer(name, output, loss_name, notation, reference, batch)
+        return _without_hidden_layer(name, output, loss_name, notation, reference, batch, targets_sum)
     s = notation.sign
     loss = losses.TABLE[loss_name]
     softmax = output.name == "softmax"
@@ -266,7 +269,7 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
                    Rule("net_hidden", net_h[j], (net_j_def,)),
                    Rule("hidden", y[j], (g(net_h[j]),)),
                    output_rules[2])
-    rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference)
+    rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference, targets_sum)
 
     def dJ(var):
         return sp.Derivative(J, var)
@@ -316,7 +319,7 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
 
 
 def _output_delta(s: int, loss, softmax: bool, J_of_z: sp.Expr, J_of_net: sp.Expr, assumptions: list[str],
-                  reference: bool) -> tuple[Rule, sp.Expr]:
+                  reference: bool, targets_sum: bool = True) -> tuple[Rule, sp.Expr]:
     """The rule δ_k = s·∂J/∂net_k and its last form. For an elementwise g, z_m depends on net_k only
     for m = k, so ∂J/∂net_k = ∂J/∂z_k · ∂z_k/∂net_k; both factors are sympy.diff of the sums."""
     def dJ(var):
@@ -325,7 +328,7 @@ def _output_delta(s: int, loss, softmax: bool, J_of_z: sp.Expr, J_of_net: sp.Exp
     full = _named(_diff(J_of_net, net_o[k], reference))
     if softmax:
         full = _pull_constants(_softmax_named(full))
-        if loss.target_sum is not None:
+        if loss.target_sum is not None and targets_sum:
             # one-hot (or probability) targets, a fact of the loss's row: Σ_m t_m = 1
             full = full.subs(sp.Sum(t[m], (m, 1, c)), loss.target_sum)
             assumptions.append("targets_sum_to_one")
@@ -347,7 +350,7 @@ def _output_delta(s: int, loss, softmax: bool, J_of_z: sp.Expr, J_of_net: sp.Exp
 
 
 def _without_hidden_layer(name: str, output: Activation, loss_name: str, notation: Notation, reference: bool,
-                          batch: str | None) -> GeneralDerivation:
+                          batch: str | None, targets_sum: bool = True) -> GeneralDerivation:
     """The output rules of a network whose outputs take the inputs x_i directly (no hidden layer):
     δ_k, ∂J/∂w_ki = ∂J/∂net_k·x_i and Δw_ki; there is no δ_j."""
     s = notation.sign
@@ -356,7 +359,7 @@ def _without_hidden_layer(name: str, output: Activation, loss_name: str, notatio
     assumptions: list[str] = []
     net_k_def = _net(w_o, k, x, d)
     J_of_z, J_of_net, definitions = _output_layer(g, softmax, loss, net_k_def)
-    rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference)
+    rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference, targets_sum)
     dJ_dw = sp.Derivative(J, w_o[k, i])
     grad_o = s * delta_o[k] * _diff(net_k_def, w_o[k, i], reference)         # x_i
     rule_grad_o = Rule("grad_output_weight", dJ_dw,

@@ -94,9 +94,20 @@ def check_submission(problem: str | Path | Problem, answers: str | Path, part: s
                      rubric: str | Path | None = None, relative: float | None = None,
                      absolute: float | None = None) -> tuple[list[PartReport], list[str]]:
     """Check one student's answers file or write-up: a report per part, and what could not be read.
-    The rubric is the problem's `grading:`, then a rubric file's, then the tolerances given here."""
+    The rubric is the problem's `grading:`, then a rubric file's, then the tolerances given here.
+    A computation graph's file (`model: graph`) is checked by graph_answers.py: one report, `main`."""
     if not isinstance(problem, Problem):
-        problem = load_problem(problem)
+        from ..graph import is_graph, read_graph, solve_graph
+        from ..problem import problem_from_document
+        from ..yamlfile import load_yaml
+        doc = load_yaml(problem)
+        if is_graph(doc):
+            if part:
+                raise SymbackpropError(said("usage.graph_no_parts", path=str(problem), model=doc.data.get("model")))
+            from .graph_answers import check_graph_answers
+            return check_graph_answers(solve_graph(read_graph(doc)), answers,
+                                       load_rubric(rubric, Rubric(), relative, absolute))
+        problem = problem_from_document(doc)
     # plain arithmetic is read without latex2sympy2 (quick.py): its worker starts early only for a file
     # that shows something else (starting it costs the other core, and the memory a fork shares)
     grader = Grader(problem, load_rubric(rubric, problem.grading or Rubric(), relative, absolute),

@@ -9,6 +9,7 @@ Every node value and every entry of every ∂L/∂p is an item worth one point; 
 """
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import sympy as sp
 
 from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
+from ..messages import said, text_of
 from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
 from .checker import PartReport, Verdict
@@ -25,6 +27,7 @@ from .compare import Tolerance, compare_number, written_number
 _GRAD = [re.compile(p) for p in (r"^∂\s*(\w+)\s*/\s*∂\s*(\w+)$", r"^d\s*(\w+)\s*/\s*d\s*(\w+)$",
                                  r"^\\frac\s*\{\s*\\partial\s*(\w+)\s*\}\s*\{\s*\\partial\s*(\w+)\s*\}$")]
 MAX_ITEMS = 2000
+_WORD = re.compile(r"\\[A-Za-z]+|[A-Za-z][A-Za-z0-9]*")     # a LaTeX command, or a name as the graph writes it
 
 
 def expected_items(sol: GraphSolution) -> dict[str, tuple[Any, float]]:
@@ -44,6 +47,25 @@ def expected_items(sol: GraphSolution) -> dict[str, tuple[Any, float]]:
                     out[f"{step.id}_{entry_suffix(value.shape, r, c)}"] = (value[r, c], points)
         else:
             out[step.id] = (value, points)
+    return out
+
+
+def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: GraphSolution
+                 ) -> dict[str, tuple[Any, float]]:
+    """The items with the rubric's points, as for a network: with `items:` only the ids it names
+    count (a matrix's id gives each of its entries those points); an id of no quantity is an error."""
+    if rubric.items is None:
+        return items
+    matrices = {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
+    unknown = [q for q in rubric.items if q not in items and q not in matrices]
+    if unknown:
+        raise SymbackpropError(said("rubric.unknown_item", item=repr(unknown[0])))
+    out = {}
+    for qid, (value, _) in items.items():
+        whole = next((m for m in matrices if qid.startswith(m + "_")
+                      and qid[len(m) + 1:].replace("_", "").isdigit()), None)
+        points = rubric.items.get(qid, rubric.items.get(whole, 0.0) if whole else 0.0)
+        out[qid] = (value, float(points))
     return out
 
 
@@ -82,8 +104,9 @@ class GraphChecker:
 
     def __init__(self, sol: GraphSolution, rubric: Rubric | None = None) -> None:
         self.sol = sol
-        self.items = expected_items(sol)
         rubric = rubric or Rubric()
+        self.rubric = rubric
+        self.items = rubric_items(expected_items(sol), rubric, sol)
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
         self._parser = None
 
@@ -101,7 +124,7 @@ class GraphChecker:
     def read(self, value: Any) -> tuple[float | None, int | None, str]:
         """(value, decimal places shown or None, why unreadable or "")."""
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-            return None, None, "expected a number or a LaTeX expression"
+            return None, None, said("graph_answers.not_a_number")
         if isinstance(value, NumberSpelling):
             return None, None, value.problem
         text = str(value)
@@ -111,19 +134,36 @@ class GraphChecker:
         try:
             return self._latex_value(text), None, ""
         except SymbackpropError as exc:
-            return None, None, str(exc)
+            return None, None, text_of(exc)
         except (ValueError, ArithmeticError, OverflowError) as exc:
-            return None, None, f"cannot evaluate: {exc}"
+            return None, None, said("graph_answers.cannot_evaluate", why=str(exc))
 
-    def check(self, answers: dict, lines: dict) -> PartReport:
+    def names_in(self, value: Any) -> list[str]:
+        """The names of the graph's quantities an answer's text uses (`p - t`: p, t); LaTeX commands aside."""
+        if not isinstance(value, str):
+            return []
+        known = {q.name for q in self.sol.problem.quantities}
+        return [w for w in _WORD.findall(value) if not w.startswith("\\") and w in known]
+
+    def check(self, answers: dict, lines: dict, problems: list | None = None) -> PartReport:
+        """The report; an id that is no quantity of the graph is not an item: it goes to `problems`
+        (what was not read), with the ids it is close to, as a network's answers file does."""
         verdicts: list[Verdict] = []
         notes: list[str] = []
         seen: set[str] = set()
         for key, value in answers.items():
             qid = normal_id(key, self.sol)
+            if qid not in self.items and not any(e in self.items for e, _ in _entries_of(qid, value, self.sol)):
+                if problems is not None:
+                    close = difflib.get_close_matches(qid, list(self.items), n=2)
+                    item = str(key)[:60]
+                    problems.append(said("answers_file.unknown_suggest", part="main", item=item,
+                                         close=" or ".join(close)) if close
+                                    else said("answers_file.unknown", part="main", item=item))
+                    continue
             for eid, v in _entries_of(qid, value, self.sol):
                 if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
-                    notes.append(f"{eid} is answered twice (line {lines.get(key)}); the first answer is checked")
+                    notes.append(said("graph_answers.twice", id=eid, line=lines.get(key)))
                     continue
                 seen.add(eid)
                 verdicts.append(self._verdict(eid, v, lines.get(key)))
@@ -132,25 +172,42 @@ class GraphChecker:
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
                           missing_names={k: k for k in missing}, item_points=dict(graded))
 
+    def _credit(self, status: str) -> float:
+        """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""
+        return 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
+
     def _verdict(self, qid: str, value: Any, line: int | None) -> Verdict:
         given = value if isinstance(value, str) else str(value)
         if qid not in self.items:
             known = ", ".join(list(self.items)[:12])
             return Verdict(qid, qid, given, float("nan"), "", "unreadable", 0.0, 0.0,
-                           message=f"{qid!r} is not a quantity of this graph; ids are {known}, …", line=line)
+                           message=said("graph_answers.unknown_id", id=repr(qid), ids=known), line=line)
         exact, points = self.items[qid]
         expected = float(exact)
         shown_expected = _shown(exact, self.sol.problem.precision)
         number, places, why = self.read(value)
         if number is None:
+            names = self.names_in(value)
+            if names:                                # a rule in the graph's names (grad_s: p - t): no value
+                own = qid[len("grad_"):] if qid.startswith("grad_") else qid
+                key = "answer.no_value_name" if set(names) <= {own, qid} and len(names) == 1 \
+                    and not qid.startswith("grad_") else "answer.no_value_rule"
+                return Verdict(qid, qid, given, expected, shown_expected, "wrong", points, 0.0,
+                               diagnosis="no_value", message=said(key), line=line)
             return Verdict(qid, qid, given, expected, shown_expected, "unreadable", points, 0.0,
                            message=why, line=line)
         match = compare_number(number, places, expected, self.tol)
         status = match.status or "wrong"
-        credit = 1.0 if status == "correct" else 0.0
-        message = match.message or ("" if status == "correct" else f"expected {shown_expected}")
-        return Verdict(qid, qid, given, expected, shown_expected, status, points, credit, message=message,
-                       line=line, value=number)
+        diagnosis = None if status == "correct" else status
+        message = match.message or ("" if status == "correct" else said("graph_answers.expected",
+                                                                            expected=shown_expected))
+        if status == "wrong" and expected != 0:
+            flipped = compare_number(-number, places, expected, self.tol)
+            if flipped.status in ("correct", "imprecise"):          # the value with the wrong sign
+                diagnosis, message = "sign", said("diagnosis.sign")
+        return Verdict(qid, qid, given, expected, shown_expected, status, points, self._credit(status),
+                       diagnosis=diagnosis if status != "wrong" or diagnosis == "sign" else None,
+                       message=message, line=line, value=number)
 
 
 def _shown(value, precision: int) -> str:
@@ -163,14 +220,15 @@ def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric 
     """One student's answers file against a graph: a report (one part, `main`) and what was not read."""
     suffix = Path(answers).suffix.lower()
     if suffix not in (".yaml", ".yml", ".json", ""):
-        raise SymbackpropError(f"{answers}: a computation graph's answers are a YAML or JSON file of ids and values "
-                               f"(write-ups, .{suffix.lstrip('.')}, are read for networks only)")
-    doc = load_yaml(answers, what="an answers file")
+        raise SymbackpropError(said("graph_answers.not_a_mapping_file", path=str(answers),
+                                    suffix=suffix.lstrip(".")))
+    from .read import MAX_BYTES, MAX_VALUES
+    doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
     data = doc.data
     if not isinstance(data, dict):
-        raise SymbackpropError(f"{answers}: expected a mapping of ids to values, e.g. grad_x: -4")
+        raise SymbackpropError(said("graph_answers.not_a_mapping", path=str(answers)))
     if len(data) > MAX_ITEMS:
-        raise SymbackpropError(f"{answers}: too many answers: {len(data)}; at most {MAX_ITEMS}")
+        raise SymbackpropError(said("graph_answers.too_many", path=str(answers), count=len(data), limit=MAX_ITEMS))
     lines = {k: doc.line_of((k,)) for k in data}
 
     def as_written(value: Any, path: tuple) -> Any:         # 0.9820 keeps the places it shows
@@ -183,6 +241,7 @@ def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric 
     data = {k: as_written(v, (k,)) for k, v in data.items()}
     checker = GraphChecker(sol, rubric)
     try:
-        return [checker.check(data, lines)], []
+        problems: list[str] = []
+        return [checker.check(data, lines, problems)], problems
     finally:
         checker.close()

@@ -10,7 +10,7 @@ from ..messages import catalogue
 
 
 class Shown:
-    """`obj` displayed in `lang`: a Solution, a GeneralDerivation or a PartReport (answers/checker.py)."""
+    """`obj` displayed in `lang`: a Solution (a network's or a graph's), a GeneralDerivation or a PartReport (answers/checker.py)."""
 
     def __init__(self, obj: object, lang: str = "en") -> None:
         catalogue(lang)                          # an unknown language is refused here, not at display time
@@ -18,9 +18,10 @@ class Shown:
 
     def _repr_markdown_(self) -> str:
         from ..answers.checker import PartReport
+        from ..graph import GraphSolution
         from ..solution import Solution
         from ..symbolic_rules import GeneralDerivation
-        if isinstance(self.obj, Solution):
+        if isinstance(self.obj, (Solution, GraphSolution)):
             from . import render
             return render(self.obj, "markdown", lang=self.lang)
         if isinstance(self.obj, GeneralDerivation):
@@ -34,8 +35,9 @@ class Shown:
         raise TypeError(f"cannot show a {type(self.obj).__name__}")
 
     def _repr_latex_(self) -> str | None:
+        from ..graph import GraphSolution
         from ..solution import Solution
-        if isinstance(self.obj, Solution):
+        if isinstance(self.obj, (Solution, GraphSolution)):
             from .notebook import latex_math
             return latex_math(self.obj, lang=self.lang)
         return None                              # the frontend uses the Markdown

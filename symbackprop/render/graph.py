@@ -122,6 +122,9 @@ class GraphMath(Math):
             return self._chain(expr, values, latex)
         if isinstance(expr, Node):
             return self._node(expr, values, latex)
+        if values is not None and isinstance(expr, sp.Symbol) and expr in values:    # a number alone: -4
+            v = values[expr]
+            return v.latex if latex and isinstance(v, Num) else str(v)
         return self._sympy(expr, values, latex)
 
     def _grad(self, top: str, bottom: str, latex: bool) -> str:
@@ -395,25 +398,36 @@ def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -
 
 # -- derive: the gradients as formulas ---------------------------------------------------------------
 
+def _names_of(output: str, names) -> str:
+    return ", ".join(f"∂{output}/∂{n}" for n in names)
+
+
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
-    """`derive` on a graph: each ∂L/∂p written out in the inputs (where short), by the backward pass in
-    the node names, with the numbers put in, and its value; then the three-way check."""
+    """`derive` on a graph: each ∂L/∂p by the backward pass in the node names (2(y − t)·x_i), with the
+    numbers put in and its value; then each written out in the inputs alone (where an entry is at
+    most graph_check.SHOW_WRITTEN_OUT nodes, else a note says it is long); then the three-way check."""
+    from ..graph_check import SHOW_WRITTEN_OUT
     sol = d.solution
     p = sol.problem.precision if precision is None else precision
     math = GraphMath(sol)
-    steps = []
-    for name in sol.problem.parameters:
-        forms = ((d.written_out[name],) if d.written_out.get(name) is not None
-                 and d.written_out[name] != d.chained[name] else ()) + (d.chained[name],)
-        last = forms[-1]
-        free = last.free_symbols if hasattr(last, "free_symbols") else set()
+    output, params = sol.problem.output, sol.problem.parameters
+
+    def step(name: str, form) -> Step:
+        free = form.free_symbols if hasattr(form, "free_symbols") else set()
         numbers = {sym: sol.env[sym] for sym in free if sym in sol.env}
-        steps.append(Step(f"grad_{name}", ("grad", name), forms, numbers, sol.gradients.get(name, 0)))
-    output = sol.problem.output
-    section = Section(Text(msg(lang, "graph.derive_section", output=output)), tuple(steps))
+        return Step(f"grad_{name}", ("grad", name), (form,), numbers, sol.gradients.get(name, 0))
+
+    backward = Section(Text(msg(lang, "graph.derive_backward", grads=_names_of(output, params))),
+                       tuple(step(n, d.chained[n]) for n in params))
+    short = [n for n in params if d.written_out.get(n) is not None]
+    long_ = [n for n in params if d.written_out.get(n) is None]
+    notes = (Text(msg(lang, "graph.derive_long", grads=_names_of(output, long_), limit=SHOW_WRITTEN_OUT)),) \
+        if long_ else ()
+    written = Section(Text(msg(lang, "graph.derive_inputs", grads=_names_of(output, short or params))),
+                      tuple(step(n, d.written_out[n]) for n in short), notes=notes)
     closing = tuple(Text(line) for line in check_lines(d.check, lang))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)
-    return Document(title, (Part(None, (section,), math, p, closing=closing),), lang, "graph_rules",
+    return Document(title, (Part(None, (backward, written), math, p, closing=closing),), lang, "graph_rules",
                     "gradients of a computation graph")
 
 
@@ -427,6 +441,11 @@ def derivation_json(d) -> str:
                         "latex": joined(step_links(part.math, step, part.precision, latex=True)),
                         "srepr": sp.srepr(d.chained[name]), "value": _plain(step.value),
                         "exact": _exact(step.value)}
+    for step in part.sections[1].steps:             # written out in the inputs, where short
+        name = step.symbol[1]
+        out[step.id].update({"inputs_text": joined(step_links(part.math, step, part.precision)),
+                             "inputs_latex": joined(step_links(part.math, step, part.precision, latex=True)),
+                             "inputs_srepr": sp.srepr(d.written_out[name])})
     data = {"source": d.solution.problem.source, "model": "graph", "output": d.solution.problem.output,
             "gradients": out,
             "check": {"ok": d.check.ok, "max_relative_difference_direct": d.check.max_direct,
