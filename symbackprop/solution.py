@@ -21,7 +21,7 @@ from .evaluate import evaluate, to_float
 from .model import Model
 from .notation import Names, names_for
 from .printing import format_value
-from .problem import Part, Problem, load_problem
+from .problem import Part, Problem
 from .quantity import Key
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import SymbackpropError
 from ..messages import said, text_of
-from ..problem import Problem, load_problem
+from ..problem import Problem
 from ..solution import Solution, solve
 from .ahead import likely_needs_reader, submission_texts
 from .checker import Answer, Checker, PartReport, Verdict
