@@ -705,4 +705,18 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+
+    # -- session 8 fixes (s8-fixcheck): the gradebook's notes, "or" in hints, common OS errors -------------
+    "gradebook.skipped": "skipped: {reason}",
+    "names.or": "{first} or {rest}",
+    "names.updated_weight": "{w}^new (the updated weight)",
+    "names.given_weight": "{w} (the given weight)",
+    "os.ENOENT": "No such file or directory",
+    "os.EACCES": "Permission denied",
+    "os.EISDIR": "Is a directory",
+    "os.ENOTDIR": "Not a directory",
+    "os.ENOENT.lower": "no such file or directory",
+    "os.EACCES.lower": "permission denied",
+    "os.EISDIR.lower": "is a directory",
+    "os.ENOTDIR.lower": "not a directory",
 }
