@@ -716,7 +716,9 @@ class Checker:
                 names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
                 if names:
                     links.append(self._rule_link(ans.qid, rel, piece, node, names))
-                    own_rule = None if links[-1].ok else (node, names)
+                    # a rule that is wrong (not merely the other δ convention's, judged as before): the
+                    # numbers after it are judged against it
+                    own_rule = None if links[-1].ok or links[-1].convention else (node, names)
                     continue
                 lit = literal_decimals(piece, node)
                 if lit is not None and n == len(parts) - 1:
