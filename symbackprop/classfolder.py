@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .answers.read import WRITEUP_SUFFIXES
 from .errors import SymbackpropError
-from .messages import joined, said
+from .messages import joined, os_reason, said
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json") + WRITEUP_SUFFIXES
 MAX_SUBMISSIONS = 5000          # submissions graded in one run
@@ -246,7 +246,7 @@ def _unreadable(target: Path) -> str | None:
 
 
 def _why(exc: OSError) -> str:
-    return (exc.strerror or type(exc).__name__).lower()
+    return os_reason(exc, lower=True)
 
 
 def _shown(name: str) -> str:

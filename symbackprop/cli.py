@@ -21,7 +21,7 @@ import click
 from . import __version__
 from .errors import InternalError, SymbackpropError
 from . import messages
-from .messages import msg, said, say, text_of
+from .messages import msg, os_reason, said, say, text_of
 from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange
 
 
@@ -126,7 +126,7 @@ def _write(text: str | bytes | Iterable[str | bytes], output: str, lang: str = "
         os.replace(tmp, target)
     except (OSError, ValueError) as exc:
         _remove(tmp)
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        why = os_reason(exc)
         raise InputError(said("output.cannot_write_file", path=output, why=why), lang) from None
     except BaseException:                    # the pieces' maker stopped (an error said, an exit): no file
         _remove(tmp)
@@ -436,7 +436,7 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
                                file=sys.stderr) as bar:
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
-    book, text = gradebook_csv(results), summary_markdown(results, lang=lang)
+    book, text = gradebook_csv(results, lang), summary_markdown(results, lang=lang)
     shown = summary_text(results, lang=lang)       # the terminal's: a student's text as written, no Markdown escape
     # every output was proved writable before grading; the folders are made before anything is written,
     # so that a folder that cannot be made after all still leaves nothing written (exit 2)
@@ -487,7 +487,7 @@ def _make_folders(folders: Sequence[tuple[str, str | None]], lang: str = "en") -
                 Path(folder).mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise InputError(said("usage.cannot_make_folder", label=label, path=folder,
-                                      why=str(exc.strerror or exc)), lang) from None
+                                      why=os_reason(exc)), lang) from None
 
 
 def _write_feedback(plan: dict[str, dict[str, Path]], results, show_given: bool, lang: str = "en") -> None:

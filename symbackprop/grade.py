@@ -227,11 +227,12 @@ def item_columns(results: list[StudentResult]) -> list[tuple[str, str]]:
     return list(seen)
 
 
-def gradebook_csv(results: list[StudentResult]) -> str:
+def gradebook_csv(results: list[StudentResult], lang: str = "en") -> str:
     """One row per student, one column per item (points earned), total, maximum and any error (a row not
     graded scores 0 out of the problem's points, its note says why); then a row per entry of the folder
     that is not a submission, with empty points and the reason in the note.
-    Text cells are spreadsheet-safe (`safe_cell`); numbers stay numbers."""
+    Text cells are spreadsheet-safe (`safe_cell`); numbers stay numbers. The notes are said in `lang`
+    (the column names stay the same in every language, for the programs that read them)."""
     cols = item_columns(results)
     parts = {p for p, _ in cols}
     out = io.StringIO()
@@ -240,12 +241,13 @@ def gradebook_csv(results: list[StudentResult]) -> str:
                 + ["total", "max", "note"]])
     for r in results:
         if r.skipped:
-            w.writerow([safe_cell(r.student)] + [""] * (len(cols) + 2) + [safe_cell(f"skipped: {r.error}")])
+            w.writerow([safe_cell(r.student)] + [""] * (len(cols) + 2)
+                       + [safe_cell(msg(lang, "gradebook.skipped", reason=say(r.error or "", lang)))])
             continue
         scores = {(rep.part, v.qid): v.score for rep in r.reports for v in rep.verdicts if v.points}
         # graded: the points of its reports (with any general rule it answered); not graded: the problem's
         top = sum(rep.max_score for rep in r.reports) if r.reports else (r.max_score or 0.0)
-        note = r.error or "; ".join(r.problems)
+        note = say(r.error, lang) if r.error else joined_in(lang, [say(p, lang) for p in r.problems])
         row = [safe_cell(r.student)] + [_fmt(scores.get(c, 0.0)) for c in cols] + [_fmt(r.score), _fmt(top),
                                                                                    safe_cell(note)]
         w.writerow(row)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import SymbackpropError
-from .messages import said
+from .messages import os_reason, said
 
 Named = tuple[str, str]       # (what the user gave it as: "-o", "PROBLEM_FILE", …, the path)
 
@@ -146,7 +146,7 @@ def _remove(made: list[Path]) -> None:
 
 
 def _why(exc: BaseException) -> str:
-    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return os_reason(exc)
 
 
 def check_not_folders(planned: Sequence[Named]) -> None:

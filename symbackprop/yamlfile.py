@@ -24,7 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ProblemError
-from .messages import said
+from .messages import os_reason, said
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100               # lists and mappings inside each other
@@ -333,7 +333,7 @@ def read_limited(path: str | Path, limit: int = MAX_BYTES, what: str | None = No
     except ProblemError:
         raise
     except OSError as exc:
-        raise ProblemError(said("yaml.cannot_read", why=str(exc.strerror or exc)), source=source) from None
+        raise ProblemError(said("yaml.cannot_read", why=os_reason(exc)), source=source) from None
     if len(raw) > limit:
         raise ProblemError(said("yaml.too_large", most=limit, what=what), source=source)
     return raw

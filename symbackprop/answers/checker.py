@@ -691,6 +691,7 @@ class Checker:
         if text is None and len(parts) < 2:
             raise whole                                # not a chain: the answer's own reason
         unread: list[AnswerError] = []
+        own_rule = None                # the student's last rule, when it is not the right one: (node, names)
         for n, (rel, piece) in enumerate(parts):
             if n < len(parts) - 1 and elided(piece):     # `= \\ldots =`: working left out, no link to judge
                 continue
@@ -715,6 +716,9 @@ class Checker:
                 names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
                 if names:
                     links.append(self._rule_link(ans.qid, rel, piece, node, names))
+                    # a rule that is wrong (not merely the other δ convention's, judged as before): the
+                    # numbers after it are judged against it
+                    own_rule = None if links[-1].ok or links[-1].convention else (node, names)
                     continue
                 lit = literal_decimals(piece, node)
                 if lit is not None and n == len(parts) - 1:
@@ -734,7 +738,7 @@ class Checker:
                 exact, v, b, places = self.numbers_cache[key]
                 if v is None:                           # out of range: AnswerError, unless tiny where 0 is expected
                     v, b, places = _in_range(exact, expected), 0.0, None
-                link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student, places)
+                link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student, places, own_rule)
                 if own_rounding and link.ok and not link.own:
                     # a decimal counts as rounded because it rounds the student's own earlier value: the
                     # verdict holds for this student only (never remembered for another)
@@ -918,26 +922,66 @@ class Checker:
         words = diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
 
-    def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None) -> Link:
+    def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None,
+                      own_rule=None) -> Link:
         """Are the substituted numbers the right ones (up to the rounding they show)? Numbers whose value
-        is a decimal as short as they are (`0.5 + 0.48`) are right when that decimal is the value rounded."""
+        is a decimal as short as they are (`0.5 + 0.48`) are right when that decimal is the value rounded.
+        After a rule that is not the right one (`own_rule`, its node and names), the numbers are those of
+        the student's OWN rule: right when they give its value (at the true values, or at the student's
+        own earlier ones), so that only the rule is charged; a sign slip is one against that value."""
         if compare_number(v, places, expected, self.tol, bound).status in (("correct", "imprecise") if places
                                                                           else ("correct",)):
             return Link(rel, piece, "numbers", True)
+        if own_rule is not None:
+            targets = self._own_rule_values(own_rule, student)
+            for target, mine in targets:
+                if within(v, target, self.tol, bound):
+                    return Link(rel, piece, "numbers", True, own=mine)
+            for target, _ in targets[:1]:
+                if self._one_sign_flipped(node, target, bound):
+                    return Link(rel, piece, "numbers", False, said("answer.numbers_sign_slip"))
+            if targets:
+                return Link(rel, piece, "numbers", False, said("diagnosis.numbers_right_value", got=self._shown(v),
+                                                               expected=self._shown(targets[0][0])))
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
             return Link(rel, piece, "numbers", True, said("answer.with_your_values"), own=True)
         if self.kind(qid) == "delta" and within(v, -expected, self.tol, bound):
             return Link(rel, piece, "numbers", False, said("answer.numbers_other_convention"), convention=True)
-        for path in numbers(node)[:MAX_REEVALUATED]:    # one substituted number with the wrong sign?
+        if self._one_sign_flipped(node, expected, bound):
+            return Link(rel, piece, "numbers", False, said("answer.numbers_sign_slip"))
+        return Link(rel, piece, "numbers", False, said("diagnosis.numbers_right_value", got=self._shown(v),
+                                                       expected=self._shown(expected)))
+
+    def _one_sign_flipped(self, node, target: float, bound: float) -> bool:
+        """Whether the numbers give `target` once one of them (of the first MAX_REEVALUATED) is negated."""
+        for path in numbers(node)[:MAX_REEVALUATED]:
             try:
                 flipped = float(evaluate(negate_at(node, path), {}, self.step0))
             except AnswerError:
                 continue
-            if within(flipped, expected, self.tol, bound):
-                return Link(rel, piece, "numbers", False, said("answer.numbers_sign_slip"))
-        return Link(rel, piece, "numbers", False, said("diagnosis.numbers_right_value", got=self._shown(v),
-                                                       expected=self._shown(expected)))
+            if within(flipped, target, self.tol, bound):
+                return True
+        return False
+
+    def _own_rule_values(self, own_rule, student: dict) -> list[tuple[float, bool]]:
+        """The values of a student's own rule (node, names) at the true values and at the student's own
+        earlier ones (when they differ), each with whether it depends on the student's values. A rule that
+        cannot be evaluated there (1/0) gives none."""
+        node, names = own_rule
+        out: list[tuple[float, bool]] = []
+        mixed = {**self.true, **student}
+        for point, mine in ((self.true, False), (mixed, True)):
+            env = {ph: point[q.symbol] for ph, q in names.items() if q.symbol in point}
+            if len(env) < len(names):
+                continue
+            if mine and all(env[ph] == self.true[q.symbol] for ph, q in names.items()):
+                continue                        # the student's values are the true ones here
+            try:
+                out.append((float(evaluate(node, env, self.step0)), mine))
+            except (AnswerError, OverflowError, ValueError):
+                continue
+        return out
 
     def _arithmetic(self, link: Link, numbers_value, value: float, decimals: int, rel: str,
                     shown: str | None = None) -> Link:

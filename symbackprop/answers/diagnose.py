@@ -82,10 +82,11 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
             out.append(("loss_doubled", MESSAGES["loss_doubled"], scaled(2)))
     gps = [sym for k, sym in sym_of.items() if k.kind == "gprime"]       # in the solution's order
     used = [g for g in gps if g in leaves]
-    for gp in used:                                        # a δ that used g'(0) = 1 at a ReLU kink
+    for gp in used:                                        # a δ that used another g'(0) at a ReLU kink
         g0 = _relu_kink(ch, gp)
-        if g0 is not None:
-            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(1 - g0, part), own=_given(g0, part)), rule_with({gp: 1 - g0})))
+        for other in _other_g0(g0):
+            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(other, part), own=_given(g0, part)),
+                        rule_with({gp: other})))
     for gp in used:
         u = sym_of.get(key_of[gp].like("act"))
         net = names.get(sym_of.get(key_of[gp].like("net")), "net")
@@ -98,8 +99,9 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                             rule_with({gp: other})))
     if key.kind == "gprime":
         g0 = _relu_kink(ch, step.symbol)
-        if g0 is not None:
-            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(1 - g0, part), own=_given(g0, part)), lambda vals, g0=g0: float(1 - g0)))
+        for other in _other_g0(g0):
+            out.append(("relu_g0", MESSAGES["relu_g0"].format(used=_given(other, part), own=_given(g0, part)),
+                        lambda vals, other=other: float(other)))
         u = sym_of.get(key.like("act"))
         net_name = names.get(sym_of.get(key.like("net")), "net")
         if u is not None:
@@ -122,6 +124,19 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
     return out
+
+
+# the values of g'(0) a student may take for a ReLU at its kink: 0 (the left slope), 1 (the right slope)
+# and ½ (the mean of the two, the Heaviside convention)
+RELU_G0_CHOICES = (sp.Integer(0), sp.Integer(1), sp.Rational(1, 2))
+
+
+def _other_g0(g0) -> list:
+    """The values of g'(0) a student may take (RELU_G0_CHOICES) other than the problem's `g0`; none
+    when the net is not at a ReLU kink (`g0` None)."""
+    if g0 is None:
+        return []
+    return [c for c in RELU_G0_CHOICES if c != sp.nsimplify(g0)]
 
 
 def _given(value, part) -> str:
@@ -176,8 +191,8 @@ def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) 
             continue
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
             # "sign slip: the value has the wrong sign" is said of a rule as "the rule has"
-            return said("diagnosis.sign_rule") if getattr(words, "key", None) == "diagnosis.sign" else \
-                words.replace("the value has", "the rule has")
+            # (the sentence is returned as it is, a `Said`, so that a report says it in its own language)
+            return said("diagnosis.sign_rule") if getattr(words, "key", None) == "diagnosis.sign" else words
     return None
 
 
@@ -305,7 +320,8 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
     out, moved = [], {}
     for v in verdicts:
         if v.source in moved:          # followed a negated δ that itself follows from the first one
-            v = replace(v, source=moved[v.source], message=v.message.replace(
+            v = replace(v, source=moved[v.source], message=said("diagnosis.follows", name=ch.name(moved[v.source]))
+                        if getattr(v.message, "key", None) == "diagnosis.follows" else v.message.replace(
                 f"your {ch.name(v.source)} (the first error)", f"your {ch.name(moved[v.source])} (the first error)"))
         if v.qid in flipped_ids and _is_rule(ch, v.qid):
             pass                       # the rule stays wrong, with its own words (consolidate)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..messages import said
 from ..quantity import Key
 from ..solution import PartSolution
 
@@ -121,7 +122,7 @@ class NameTable:
         c = re.sub(r"\^\(\d+\)", "", c)
         if layered and c in self.by_key and _is_weight(self.by_key[c]):
             w = self.psol.names.text.get(self.by_key[c].symbol, c)
-            return [f"{w}^new (the updated weight)", f"{w} (the given weight)"]
+            return [said("names.updated_weight", w=w), said("names.given_weight", w=w)]
         shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items() if "_" in key
                  or "(" in key or key == self.loss_symbol}
         if c in shown:
@@ -161,3 +162,11 @@ def _updated(c: str) -> str:
 def _is_weight(q: Quantity) -> bool:
     """Whether a quantity is a given weight (w_35), whose superscript (1) may mean the weight after step 1."""
     return q.key is not None and q.key.kind == "w"
+
+
+def either(names: list[str]) -> str:
+    """Names said as alternatives for a "did you mean …?" hint: `δ_5 or δ_4` (a catalogue message, so
+    that each language says its own "or"); one name alone is itself."""
+    if len(names) <= 1:
+        return names[0] if names else ""
+    return said("names.or", first=names[0], rest=either(names[1:]))

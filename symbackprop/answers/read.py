@@ -23,7 +23,7 @@ from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, n
 from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations
-from .names import NameTable
+from .names import NameTable, either
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
 MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
@@ -117,7 +117,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 continue
             if q is None or q.qid is None:
                 close = table.suggest(fold(str(key), strict=False)) if q is None else []
-                sub.problems.append(said("answers_file.unknown_suggest", part=pname, item=label, close=" or ".join(close))
+                sub.problems.append(said("answers_file.unknown_suggest", part=pname, item=label, close=either(close))
                                     if close else said("answers_file.unknown", part=pname, item=label))
                 continue
             named.setdefault(q.qid, []).append(label)      # u_3 and act_3: one quantity, answered twice
@@ -320,7 +320,7 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
                     close = table.suggest(chain[0][1]) if q is None and re.search(r"_|\(", chain[0][1]) else []
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
-                                                 close=" or ".join(close)))
+                                                 close=either(close)))
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
                 sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=shown(n, chain)))

@@ -12,6 +12,7 @@ in another language can say it again (`say(text, lang)`).
 """
 from __future__ import annotations
 
+import errno
 import pkgutil
 import re
 import string
@@ -143,6 +144,8 @@ def replaced(text: str, old: str, new: str) -> str:
     the fields that hold it, so that the message can still be said in another language."""
     if text == old:
         return new
+    if old not in text:
+        return text                     # nothing to replace: a `Said` stays one (and translatable)
     if isinstance(text, Said) and text.key and old in text:
         return said(text.key, **{k: replaced(v, old, new) if isinstance(v, str) else v for k, v in text.fields.items()})
     return text.replace(old, new)
@@ -155,3 +158,22 @@ def say(text: str, lang: str) -> str:
         return text
     fields = {k: say(v, lang) if isinstance(v, Said) else v for k, v in text.fields.items()}
     return msg(lang, text.key, **fields)
+
+
+# the operating system's reasons a file cannot be read or written that are common enough to say in the
+# report's language (the catalogue's ids os.NAME); any other keeps the system's own text
+OS_REASONS = {errno.ENOENT: "ENOENT", errno.EACCES: "EACCES", errno.EISDIR: "EISDIR", errno.ENOTDIR: "ENOTDIR"}
+
+
+def os_reason(exc: BaseException, lower: bool = False) -> str:
+    """Why an OS call failed, for a message: a common errno (no such file, permission denied, a folder,
+    not a folder) as a catalogue message (`said`, so that it is said in the report's language); any
+    other error as the system says it (`strerror`, else the exception's text). `lower`: the reason
+    inside a sentence ("cannot read: permission denied")."""
+    name = OS_REASONS.get(getattr(exc, "errno", None)) if isinstance(exc, OSError) else None
+    if name is not None:
+        return said(f"os.{name}.lower" if lower else f"os.{name}")
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else None
+    if text is None:
+        return type(exc).__name__.lower() if lower and isinstance(exc, OSError) else str(exc)
+    return text.lower() if lower else text

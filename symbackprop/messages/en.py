@@ -855,4 +855,18 @@ MESSAGES = {
     "graph_file.composed_too_large": "node {name} written out in the inputs has more than {most} terms; too large "
                                      "to differentiate directly",
     "graph_file.gradient_too_large": "{grad} has more than {most} terms; too large to write out",
+
+    # -- session 8 fixes (s8-fixcheck): the gradebook's notes, "or" in hints, common OS errors -------------
+    "gradebook.skipped": "skipped: {reason}",
+    "names.or": "{first} or {rest}",
+    "names.updated_weight": "{w}^new (the updated weight)",
+    "names.given_weight": "{w} (the given weight)",
+    "os.ENOENT": "No such file or directory",
+    "os.EACCES": "Permission denied",
+    "os.EISDIR": "Is a directory",
+    "os.ENOTDIR": "Not a directory",
+    "os.ENOENT.lower": "no such file or directory",
+    "os.EACCES.lower": "permission denied",
+    "os.EISDIR.lower": "is a directory",
+    "os.ENOTDIR.lower": "not a directory",
 }

@@ -426,7 +426,7 @@ MESSAGES = {
     "field.not_a_number": "应为数（如 3、-0.5、1/3 或 1e-3），实际为 {got}",
     "field.not_unit_id": "{got} 不是单元编号；请用整数（3）或以字母开头、由字母和数字组成的名称（h1）",
     "field.not_mapping": "应为{what}（映射），实际为 {got}",
-    "field.unknown_key": "{what} 中的未知字段 {field}；允许的字段：{allowed}",
+    "field.unknown_key": "{what}中的未知字段 {field}；允许的字段：{allowed}",
     "text.nothing": "{what} 应为文本，实际为空",
     "text.not_text": "{what} 应为文本，实际为 {got}",
     "text.too_long": "{what} 有 {chars} 个字符；最多允许 {most} 个",
@@ -764,4 +764,18 @@ MESSAGES = {
     "graph_file.not_real": "{what} 在这些值处不是实数（负数的对数或平方根？）",
     "graph_file.composed_too_large": "节点 {name} 用输入展开后超过 {most} 项；过大，无法直接求导",
     "graph_file.gradient_too_large": "{grad} 超过 {most} 项；过大，无法写出",
+
+    # -- session 8 fixes (s8-fixcheck): the gradebook's notes, "or" in hints, common OS errors -------------
+    "gradebook.skipped": "已跳过：{reason}",
+    "names.or": "{first} 或 {rest}",
+    "names.updated_weight": "{w}^new（更新后的权重）",
+    "names.given_weight": "{w}（给定的权重）",
+    "os.ENOENT": "没有这个文件或文件夹",
+    "os.EACCES": "没有权限",
+    "os.EISDIR": "是文件夹",
+    "os.ENOTDIR": "路径中有一项不是文件夹",
+    "os.ENOENT.lower": "没有这个文件或文件夹",
+    "os.EACCES.lower": "没有权限",
+    "os.EISDIR.lower": "是文件夹",
+    "os.ENOTDIR.lower": "路径中有一项不是文件夹",
 }
