@@ -126,7 +126,17 @@ def wait_for(condition, timeout: float = 60.0) -> bool:
     return condition()
 
 
+def _as_from_a_terminal() -> None:
+    # A shell without job control starts background commands with SIGINT ignored, and an ignored
+    # signal stays ignored across exec (Python then installs no Ctrl-C handler): a suite run as
+    # `pytest &` would otherwise send its Ctrl-C to a grade that cannot hear it. A user's terminal
+    # gives the command the default disposition, so the tests do too.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def cli(*args: str, **kw) -> subprocess.Popen:
+    if os.name == "posix":
+        kw.setdefault("preexec_fn", _as_from_a_terminal)
     return subprocess.Popen([sys.executable, "-m", "symbackprop.cli", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, **kw)
 
