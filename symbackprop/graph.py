@@ -24,6 +24,7 @@ from .fields import FieldReader
 from .messages import said
 from .formula import FUNCTIONS, Formula, FormulaError, Value
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
+from .shows import Shows
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
 KEYS = ("title", "description", "model", "inputs", "parameters", "nodes", "output", "precision")
@@ -312,7 +313,7 @@ class GStep:
 
 
 @dataclass(frozen=True)
-class GraphSolution:
+class GraphSolution(Shows):
     problem: GraphProblem
     values: dict                    # name -> value (scalar or ImmutableMatrix)
     gradients: dict                 # name -> ∂L/∂name for every quantity on a path parameter → output
@@ -326,19 +327,6 @@ class GraphSolution:
     def precision(self) -> int:
         return self.problem.precision
 
-    def _repr_markdown_(self) -> str:
-        """A notebook shows the worked solution, as for a network's `Solution`."""
-        from .render import render
-        return render(self, "markdown")
-
-    def _repr_latex_(self) -> str:
-        from .render.notebook import latex_math
-        return latex_math(self)
-
-    def show(self, lang: str = "en"):
-        """The solution as a notebook shows it, in `lang`: `solution.show(lang="zh")` (render/display.py)."""
-        from .render.display import Shown
-        return Shown(self, lang)
 
 
 def _exact_or_float(e: sp.Expr) -> sp.Expr:

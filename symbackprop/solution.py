@@ -23,6 +23,7 @@ from .notation import Names, names_for
 from .printing import format_value
 from .problem import Part, Problem
 from .quantity import Key
+from .shows import Shows
 
 if TYPE_CHECKING:
     from .graph import GraphSolution
@@ -179,7 +180,7 @@ class PartSolution:
 
 
 @dataclass(frozen=True)
-class Solution:
+class Solution(Shows):
     title: str
     source: str
     parts: tuple[PartSolution, ...]
@@ -204,19 +205,6 @@ class Solution:
         name = Path(self.source).name if self.source else "?"
         return f"<Solution {name}: parts {', '.join(p.name for p in self.parts)}>"
 
-    # Jupyter and Colab call these to show a solution object as the worked solution.
-    def _repr_markdown_(self) -> str:
-        from .render import render
-        return render(self, "markdown")
-
-    def _repr_latex_(self) -> str:
-        from .render.notebook import latex_math
-        return latex_math(self)
-
-    def show(self, lang: str = "en"):
-        """The solution as a notebook shows it, in `lang`: `solution.show(lang="zh")` (render/display.py)."""
-        from .render.display import Shown
-        return Shown(self, lang)
 
 
 def solve(problem: Problem | str | Path, parts: list[str] | None = None,
