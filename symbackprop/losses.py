@@ -67,6 +67,10 @@ class Loss:
     kink_note: str = ""
     # J is ½·Σ(t − u)²: a student who leaves the ½ out gets twice every value driven by the loss
     half: bool = False
+    # the fewest output units the loss means anything for, and the loss to use with fewer
+    # (cross-entropy over one softmax unit: u = 1, J = 0, every gradient 0)
+    min_outputs: int = 1
+    one_output_instead: str = ""
 
     def unit_term(self, u: sp.Expr, t: sp.Expr) -> sp.Expr:
         """The term of one output unit, for writing J as a sum over symbolically many units."""
@@ -109,7 +113,8 @@ TABLE: dict[str, Loss] = {
                kinks=(sp.Abs,), kink_note="an output equals its target"),
     "cross_entropy": Loss("cross_entropy", _cross_entropy, "-sum_k t_k ln u_k",
                           default_output_activation="softmax", domain=("positive",),
-                          target_low=sp.Integer(0), target_sum=sp.Integer(1)),
+                          target_low=sp.Integer(0), target_sum=sp.Integer(1),
+                          min_outputs=2, one_output_instead="binary_cross_entropy"),
     "binary_cross_entropy": Loss("binary_cross_entropy", _binary_cross_entropy,
                                  "-sum_k [t_k ln u_k + (1 - t_k) ln(1 - u_k)]",
                                  default_output_activation="sigmoid",

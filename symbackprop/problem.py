@@ -14,10 +14,12 @@ from typing import Any
 import sympy as sp
 
 from . import activations, losses
+from .activation_formula import formula_activation
 from .activations import Activation
 from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
+from .formula import FormulaError
 from .messages import said
 from .quantity import Key
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
@@ -260,6 +262,7 @@ class _Validator(FieldReader):
             if not 0 <= g0 <= 1:
                 self.fail(p, said("problem.relu_g0", got=str(g0)))
         acts = self.activations(cfg, net, npath, layers, loss_name, g0)
+        self.check_outputs(layers, loss_name, cfg)
 
         if "weights" not in cfg:
             self.fail(("weights",), said("problem.no_weights"))
@@ -331,6 +334,8 @@ class _Validator(FieldReader):
 
     def activation(self, value: Any, path: Path_, g0: sp.Rational) -> Activation:
         params: dict[str, sp.Expr] = {}
+        if isinstance(value, dict) and "formula" in value:
+            return self.activation_formula(value, path)
         if isinstance(value, dict):
             if "name" not in value:
                 self.fail(path, said("problem.activation_name"))
@@ -355,6 +360,21 @@ class _Validator(FieldReader):
         if name == "relu":
             full["g0"] = g0
         return Activation(name, tuple(sorted(full.items())))
+
+    def activation_formula(self, value: dict, path: Path_) -> Activation:
+        """`{formula: "1.7159*tanh(2*x/3)", name: lecun}`: g of x read by formula.py, g' by SymPy."""
+        self.check_keys(value, ("formula", "name"), path, said("what.activation_formula"))
+        text, name = value["formula"], value.get("name", "formula")
+        if not isinstance(text, str):
+            self.fail(path + ("formula",), said("problem.activation_formula_text", got=shown(text)))
+        if (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name)
+                or activations.ALIASES.get(name.lower(), name.lower()) in activations.TABLE):
+            self.fail(path + ("name",), said("problem.activation_formula_name", got=shown(name)))
+        try:
+            spec = formula_activation(text)
+        except FormulaError as e:
+            self.fail(path + ("formula",), said("problem.activation_formula", text=text, why=str(e)))
+        return Activation(name, (), spec)
 
     def activations(self, cfg, net, npath, layers, loss_name, g0) -> tuple[Activation, ...]:
         n = len(layers)
@@ -516,6 +536,14 @@ class _Validator(FieldReader):
                     self.fail(path + (key,), said(f"problem.missing_{io}", unit=uid))
             out.append(tuple((uid, got[uid]) for uid in ids))
         return Sample(x=out[0], t=out[1])
+
+    def check_outputs(self, layers, loss_name, cfg) -> None:
+        """As many output units as the loss needs (the Loss row's min_outputs: cross-entropy over one
+        softmax unit is always 0, so it is refused with a pointer to the loss meant for one output)."""
+        loss = losses.TABLE[loss_name]
+        if len(layers[-1]) < loss.min_outputs:
+            self.fail(cfg["loss"][1], said("problem.loss_min_outputs", loss=loss_name, least=loss.min_outputs,
+                                           got=len(layers[-1]), instead=loss.one_output_instead))
 
     def check_targets(self, samples, loss_name, cfg) -> None:
         """Every target inside the range its loss accepts (the Loss row's target facts)."""

@@ -705,4 +705,17 @@ MESSAGES = {
                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
+    # issue 12 items 4-6: activations written as formulas, cross-entropy on one output
+    "what.activation_formula": "an activation formula",
+    "problem.activation_formula_text": "formula must be text, a formula of x such as \"1.7159*tanh(2*x/3)\"; got {got}",
+    "problem.activation_formula_name": "name {got} of an activation formula must be a word (a letter, then letters, "
+                                       "digits or _, at most 40) and not the name of a built-in activation",
+    "problem.activation_formula": "activation formula {text!r}: {why}",
+    "problem.loss_min_outputs": "loss {loss} needs at least {least} output units, the network has {got} (softmax of "
+                                "one unit is always 1, so the loss and every gradient would be 0); for one output "
+                                "use loss: {instead}",
+    "problem.activation_not_finite": "{id} has no finite real value ({number}): activation formula {formula!r} or its "
+                                     "derivative is not defined at {net} = {value}",
+    "note.formula_kink": "{act} has no derivative at 0; the value SymPy's derivative takes there, g'(0) = {g0}, "
+                         "is used at {where}.",
 }

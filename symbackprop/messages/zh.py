@@ -630,4 +630,15 @@ MESSAGES = {
                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
+    # issue 12 items 4-6: activations written as formulas, cross-entropy on one output
+    "what.activation_formula": "激活函数公式",
+    "problem.activation_formula_text": "formula 必须是文本，即 x 的公式，例如 \"1.7159*tanh(2*x/3)\"；得到 {got}",
+    "problem.activation_formula_name": "激活函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
+                                       "且不能是内置激活函数的名称",
+    "problem.activation_formula": "激活函数公式 {text!r}：{why}",
+    "problem.loss_min_outputs": "损失 {loss} 至少需要 {least} 个输出单元，网络只有 {got} 个（单个单元的 softmax 恒为 1，"
+                                "损失与所有梯度都为 0）；单个输出请用 loss: {instead}",
+    "problem.activation_not_finite": "{id} 没有有限实数值（{number}）：激活函数公式 {formula!r} 或其导数在 "
+                                     "{net} = {value} 处无定义",
+    "note.formula_kink": "{act} 在 0 处不可导；在 {where} 处取 SymPy 导数在该点的值 g'(0) = {g0}。",
 }
