@@ -711,7 +711,7 @@ MESSAGES = {
     "problem.activation_formula_name": "name {got} of an activation formula must be a word (a letter, then letters, "
                                        "digits or _, at most 40) and not the name of a built-in activation",
     "problem.activation_formula": "activation formula {text!r}: {why}",
-    "problem.loss_min_outputs": "loss {loss} needs at least {least} output units, the network has {got} (softmax of "
+    "problem.loss_min_outputs": "{loss} needs at least {least} output units, the network has {got} (softmax of "
                                 "one unit is always 1, so the loss and every gradient would be 0); for one output "
                                 "use loss: {instead}",
     "problem.activation_not_finite": "{id} has no finite real value ({number}): activation formula {formula!r} or its "

@@ -636,7 +636,7 @@ MESSAGES = {
     "problem.activation_formula_name": "激活函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
                                        "且不能是内置激活函数的名称",
     "problem.activation_formula": "激活函数公式 {text!r}：{why}",
-    "problem.loss_min_outputs": "损失 {loss} 至少需要 {least} 个输出单元，网络只有 {got} 个（单个单元的 softmax 恒为 1，"
+    "problem.loss_min_outputs": "{loss} 至少需要 {least} 个输出单元，网络只有 {got} 个（单个单元的 softmax 恒为 1，"
                                 "损失与所有梯度都为 0）；单个输出请用 loss: {instead}",
     "problem.activation_not_finite": "{id} 没有有限实数值（{number}）：激活函数公式 {formula!r} 或其导数在 "
                                      "{net} = {value} 处无定义",
