@@ -54,3 +54,17 @@ LATEX_COMMAND = re.compile(r"\\(" + "|".join(sorted(LATEX_LETTERS, key=len, reve
 def latex_to_unicode(s: str) -> str:
     """Every Greek letter command of a LaTeX text as its character: \\theta_4 → θ_4, \\eta → η."""
     return LATEX_COMMAND.sub(lambda m: LATEX_LETTERS[m.group(1)], s)
+
+
+def as_named(text: str, names) -> str:
+    """`text` with each Greek spelling of one of `names` written as that name: θ_0, θ_{0}, \\theta_0 and
+    \\theta_{0} are theta0 where theta0 is a name (answers to a computation graph name its quantities so)."""
+    for name in names:
+        parts = split(name)
+        if parts is None:
+            continue
+        letter, digits = parts
+        head = rf"(?:\\{letter}(?![A-Za-z])|{LETTERS[letter]})"
+        tail = rf"\s*(?:_\s*\{{\s*{digits}\s*\}}|_\s*{digits}|{digits})(?![0-9])" if digits else r"(?![_0-9])"
+        text = re.sub(head + tail, name, text)
+    return text

@@ -306,3 +306,101 @@ def test_cross_entropy_one_output_cli_exit_2(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "binary_cross_entropy" in r.stderr + r.stdout
     assert "Traceback" not in r.stderr
+
+
+# -- Greek names ---------------------------------------------------------------------------------
+
+GREEK = """\
+network: {inputs: [1], bias: 0, layers: [[2]], activation: sigmoid}
+weights: {0: {2: {value: 0.5, name: beta0}}, 1: {2: {value: 0.3, name: theta12}}}
+sample: {x: {1: 1}, t: {2: 1}}
+loss: half_squared_error
+learning_rate: 0.5
+"""
+
+
+@pytest.fixture
+def greek_file(tmp_path):
+    p = tmp_path / "greek.yaml"
+    p.write_text(GREEK, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("fmt, wanted, unwanted", [
+    ("text", ["β_0 = 0.5", "θ_{12} = 0.3", "∂J/∂θ_{12}", "Δβ_0", "θ_{12}^new"], ["theta", "beta"]),
+    ("latex", [r"\beta_{0} = 0.5", r"\theta_{12} = 0.3", r"\partial \theta_{12}", r"\Delta \beta_{0}"], ["theta_", "beta_"]),
+    ("markdown", [r"\beta_{0}", r"\theta_{12}"], ["theta_", "beta_"]),
+    ("html", ["θ_{12}", "β_0"], []),
+])
+def test_greek_weight_names_in_every_format(greek_file, fmt, wanted, unwanted):
+    r = run("solve", greek_file, "--format", fmt)
+    assert r.exit_code == 0, r.output
+    for w in wanted:
+        assert w in r.output, w
+    for u in unwanted:
+        assert u not in r.output.replace(r"\theta", "").replace(r"\beta", ""), u
+
+
+def test_greek_names_in_json_latex_fields_and_ids_unchanged(greek_file):
+    data = json.loads(run("solve", greek_file, "--format", "json").output)
+    q = data["parts"][0]["quantities"]
+    assert "w_1_2" in q and "grad_w_0_2" in q                     # ids stay the units'
+    assert q["w_1_2"]["latex"].startswith(r"\theta_{12}") and q["w_1_2"]["text"].startswith("θ_{12}")
+    assert q["update_w_0_2"]["latex"].startswith(r"\Delta \beta_{0}")
+
+
+def test_reserved_letters_stay_as_written(tmp_path):
+    p = tmp_path / "r.yaml"
+    p.write_text(GREEK.replace("beta0", "eta1").replace("theta12", "delta2"), encoding="utf-8")
+    out = run("solve", p).output
+    assert "eta1 = 0.5" in out and "delta2 = 0.3" in out and "η_1" not in out and "δ_{2}" not in out
+
+
+def test_answers_may_use_greek_spellings(greek_file, tmp_path):
+    grad = -(1 - 1 / (1 + math.exp(-0.8))) * (1 / (1 + math.exp(-0.8))) * (1 - 1 / (1 + math.exp(-0.8)))
+    answers = tmp_path / "a.yaml"
+    answers.write_text(textwrap.dedent(f"""\
+        '\\frac{{\\partial J}}{{\\partial \\beta_0}}': "{grad:.4f}"
+        '\\Delta \\theta_{{12}}': "{-0.5 * grad:.4f}"
+        "θ_{{12}}^new": "{0.3 - 0.5 * grad:.4f}"
+        beta0^new: "{0.5 - 0.5 * grad:.4f}"
+        """), encoding="utf-8")
+    r = run("check", greek_file, answers, "--format", "json")
+    assert r.exit_code == 0, r.output
+    items = {i["id"]: i["status"] for i in json.loads(r.output)["parts"][0]["items"]}
+    assert items == {"grad_w_0_2": "correct", "update_w_1_2": "correct", "new_w_1_2": "correct",
+                     "new_w_0_2": "correct"}
+
+
+def test_greek_in_a_latex_writeup(greek_file, tmp_path):
+    grad = -(1 - 1 / (1 + math.exp(-0.8))) * (1 / (1 + math.exp(-0.8))) * (1 - 1 / (1 + math.exp(-0.8)))
+    doc = tmp_path / "w.md"
+    doc.write_text(f"$$\\Delta \\theta_{{12}} = {-0.5 * grad:.4f}$$\n", encoding="utf-8")
+    r = run("check", greek_file, doc, "--format", "json")
+    items = {i["id"]: i["status"] for i in json.loads(r.output)["parts"][0]["items"]}
+    assert items.get("update_w_1_2") == "correct", r.output
+
+
+GRAPH = """\
+model: graph
+inputs: {theta0: 2, x0: -1, lambda1: 0.5}
+nodes:
+  a: theta0*x0
+  f: sigmoid(a) + lambda1*theta0^2
+output: f
+"""
+
+
+def test_greek_graph_parameters(tmp_path):
+    p = tmp_path / "g.yaml"
+    p.write_text(GRAPH, encoding="utf-8")
+    text = run("solve", p).output
+    assert "θ_0 = 2" in text and "λ_1·θ_0²" in text and "∂f/∂θ_0" in text
+    assert r"\theta_{0}" in run("solve", p, "--format", "latex").output
+    s = 1 / (1 + math.exp(2))
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"'\\frac{{\\partial f}}{{\\partial \\theta_0}}': \"{-s * (1 - s) + 2:.4f}\"\n"
+                       "\"∂f/∂λ_1\": 4\n", encoding="utf-8")
+    r = run("check", p, answers, "--format", "json")
+    items = {i["id"]: i["status"] for i in json.loads(r.output)["parts"][0]["items"]}
+    assert items == {"grad_theta0": "correct", "grad_lambda1": "correct"}, r.output
