@@ -404,3 +404,15 @@ def test_greek_graph_parameters(tmp_path):
     r = run("check", p, answers, "--format", "json")
     items = {i["id"]: i["status"] for i in json.loads(r.output)["parts"][0]["items"]}
     assert items == {"grad_theta0": "correct", "grad_lambda1": "correct"}, r.output
+
+
+def test_formula_messages_in_chinese():
+    from symbackprop.messages import say, text_of
+    with pytest.raises(ProblemError) as info:
+        symbackprop.solve(parse_problem(ONE.format(act='{formula: "sqrt(x)"}', b=0, w=-1, x=1), "p.yaml"))
+    zh = str(say(text_of(info.value), "zh"))
+    assert "激活函数公式 'sqrt(x)'" in zh and "net_2 = -1" in zh
+    with pytest.raises(ProblemError) as info:
+        parse_problem(ONE.format(act='{formula: "y"}', b=0, w=1, x=1), "p.yaml")
+    zh = str(say(text_of(info.value), "zh"))
+    assert zh.startswith("p.yaml:1:") and "激活函数公式 'y'" in zh
