@@ -114,7 +114,7 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
             # ln of 0 or of a negative number: complex, infinite or undefined
             _formula_not_finite(model, a, number, numeric)
             part = model.part
-            domain = losses.TABLE[part.loss].domain_text
+            domain = losses.of(part).domain_text
             fields = dict(id=a.id, number=str(number), loss=part.loss, activation=part.activations[-1].name)
             raise ProblemError(said("problem.no_finite_value_in", domain=domain, **fields) if domain else
                                said("problem.no_finite_value", **fields))

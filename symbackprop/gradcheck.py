@@ -93,7 +93,7 @@ def loss_graph(part: Part, wsyms: dict) -> tuple[sp.Expr, dict, list[tuple[int, 
     named, J is a graph with a few nodes per weight and unit, and SymPy never sees a nested
     expression (its automatic simplification of those, e.g. of nested Piecewise conditions,
     costs more with every layer). `nets` is (layer, unit, net symbol) for every unit and sample."""
-    loss = losses.TABLE[part.loss]
+    loss = losses.of(part)
     total, bindings, nets_out = [], {}, []
     for n, sample in enumerate(part.samples):
         out = dict(sample.x)
@@ -447,7 +447,7 @@ def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
         if any(math.isclose(value, float(k), abs_tol=1e-4) for k in kinks):
             found.append((li, j, said("gradcheck.kink_at", net=f"net_{j}", value=f"{value:g}",
                                       activation=part.activations[li].name)))
-    loss = losses.TABLE[part.loss]
+    loss = losses.of(part)
     if loss.kinks:                # the loss's own kinks (l1: |t − u| at u = t), from its row
         out_layer = len(part.layers) - 1
         for a in graph.order:

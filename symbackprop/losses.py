@@ -126,3 +126,13 @@ ALIASES = {"half_mse": "half_squared_error", "sse": "squared_error", "mean_squar
            "ce": "cross_entropy", "bce": "binary_cross_entropy",
            "log_loss": "binary_cross_entropy"}
 NAMES = tuple(TABLE)
+
+
+def row(loss: "str | Loss") -> Loss:
+    """The Loss row of a loss given by name (the table's) or already as a row (a formula's)."""
+    return loss if isinstance(loss, Loss) else TABLE[loss]
+
+
+def of(part) -> Loss:
+    """The Loss row of a Part: its formula's row (loss: {formula: ...}) or the table's row of its name."""
+    return part.loss_formula if getattr(part, "loss_formula", None) is not None else TABLE[part.loss]

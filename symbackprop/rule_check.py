@@ -333,7 +333,7 @@ def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
     check_budget(source, [part], "derive", multi=False)
     with fewer_collections():          # SymPy makes many small objects and frees few: collect less often
         derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
-                                    part.loss, part.notation,
+                                    part.loss_formula or part.loss, part.notation,
                                     batch=part.batch_reduction if len(part.samples) > 1 else None)
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
         return replace(derivation, checks=check_rules(derivation, solution_values(part, source, close), close),

@@ -416,3 +416,83 @@ def test_formula_messages_in_chinese():
         parse_problem(ONE.format(act='{formula: "y"}', b=0, w=1, x=1), "p.yaml")
     zh = str(say(text_of(info.value), "zh"))
     assert zh.startswith("p.yaml:1:") and "激活函数公式 'y'" in zh
+
+
+# -- losses written as formulas of u and t ---------------------------------------------------------
+
+TWO = """\
+network: {{inputs: [1, 2], bias: 0, layers: [[3], [4, 5]], activation: sigmoid}}
+weights: {{0: {{3: 0.1, 4: 0.2, 5: -0.3}}, 1: {{3: 0.5}}, 2: {{3: -0.4}}, 3: {{4: 0.7, 5: 0.6}}}}
+sample: {{x: {{1: 1, 2: 0.5}}, t: {{4: 1, 5: 0}}}}
+loss: {loss}
+learning_rate: 0.5
+"""
+TW = {("0", "3"): 0.1, ("1", "3"): 0.5, ("2", "3"): -0.4, ("0", "4"): 0.2, ("3", "4"): 0.7, ("0", "5"): -0.3,
+      ("3", "5"): 0.6}
+
+
+def two_outputs_loss(w: dict, term) -> float:
+    sig = lambda v: 1 / (1 + math.exp(-v))                                     # noqa: E731
+    u3 = sig(w[("0", "3")] + w[("1", "3")] * 1 + w[("2", "3")] * 0.5)
+    u4, u5 = sig(w[("0", "4")] + w[("3", "4")] * u3), sig(w[("0", "5")] + w[("3", "5")] * u3)
+    return term(u4, 1.0) + term(u5, 0.0)
+
+
+@pytest.mark.parametrize("formula, term", [
+    ("(u - t)^2/2", lambda u, t: (u - t) ** 2 / 2),
+    ("abs(u - t) + 0.1*u^2", lambda u, t: abs(u - t) + 0.1 * u * u),
+    ("-t*log(u) - (1 - t)*log(1 - u)", lambda u, t: -t * math.log(u) - (1 - t) * math.log(1 - u)),
+    ("exp(u - t) - (u - t)", lambda u, t: math.exp(u - t) - (u - t)),
+])
+def test_loss_formula_by_finite_differences(formula, term):
+    psol = symbackprop.solve(parse_problem(TWO.format(loss=f'{{formula: "{formula}"}}'), "p.yaml")).part("main")
+    assert psol.part.loss == "formula"
+    assert math.isclose(psol.step("loss").float_value, two_outputs_loss(TW, term), rel_tol=1e-12)
+    h = 1e-6
+    for (i, j) in TW:
+        up, down = dict(TW), dict(TW)
+        up[(i, j)] += h
+        down[(i, j)] -= h
+        fd = (two_outputs_loss(up, term) - two_outputs_loss(down, term)) / (2 * h)
+        assert math.isclose(psol.step(f"grad_w_{i}_{j}").float_value, fd, rel_tol=1e-6, abs_tol=1e-10), (i, j)
+
+
+def test_loss_formula_checks_three_ways_and_derives(tmp_path):
+    p = tmp_path / "l.yaml"
+    p.write_text(TWO.format(loss='{formula: "abs(u - t) + 0.1*u^2", name: l1_reg}'), encoding="utf-8")
+    r = run("solve", p, "--check")
+    assert r.exit_code == 0 and "all agree" in r.output and "loss l1_reg" in r.output, r.output
+    r = run("derive", p)
+    assert r.exit_code == 0 and "loss: l1_reg" in r.output, r.output
+
+
+def test_loss_formula_row_facts():
+    part = parse_problem(TWO.format(loss='{formula: "abs(u - t)"}'), "p.yaml").parts[0]
+    row = losses.of(part)
+    assert row is part.loss_formula and row.kinks == (__import__("sympy").Abs,) and row.kink_note
+    assert losses.TABLE.keys() == set(losses.NAMES)                 # the table is not changed
+    assert losses.of(parse_problem(TWO.format(loss="mse"), "p.yaml").parts[0]) is losses.TABLE["mse"]
+
+
+@pytest.mark.parametrize("loss, where, what", [
+    ('{formula: "(y - t)^2"}', "formula", "unknown name 'y'"),
+    ('{formula: "t^2"}', "formula", "must use u"),
+    ('{formula: "u.t"}', "formula", "attribute access"),
+    ('{formula: 2}', "formula", "must be text"),
+    ('{formula: "u", name: mse}', "name", "not the name of a built-in loss"),
+    ('{formula: "u", scale: 2}', "loss", "unknown field 'scale'"),
+])
+def test_bad_loss_formulas(loss, where, what):
+    with pytest.raises(ProblemError) as info:
+        parse_problem(TWO.format(loss=loss), "p.yaml")
+    msg = str(info.value)
+    assert msg.startswith("p.yaml:4:") and where in msg and what in msg, msg
+
+
+def test_loss_formula_survives_pickling_for_worker_processes():
+    import pickle
+    problem = parse_problem(TWO.format(loss='{formula: "abs(u - t)"}'), "p.yaml")
+    again = pickle.loads(pickle.dumps(problem))
+    assert again.parts[0].loss_formula == problem.parts[0].loss_formula
+    assert symbackprop.solve(again).part("main").step("loss").value == symbackprop.solve(problem).part("main").step(
+        "loss").value

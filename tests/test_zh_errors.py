@@ -83,6 +83,9 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("activation_formula_text", "activation: sigmoid", "activation: {formula: 3}"),
     ("activation_formula_name", "activation: sigmoid", "activation: {formula: x, name: tanh}"),
     ("activation_formula_key", "activation: sigmoid", "activation: {formula: x, slope: 2}"),
+    ("loss_formula_text", "loss: half_squared_error", "loss: {formula: 3}"),
+    ("loss_formula_name", "loss: half_squared_error", "loss: {formula: u, name: mse}"),
+    ("loss_formula_key", "loss: half_squared_error", "loss: {formula: u, scale: 2}"),
     ("no_loss", "loss: half_squared_error\n", ""),
     ("loss_not_text", "loss: half_squared_error", "loss: 3"),
     ("loss_unknown_key", "loss: half_squared_error", "loss: {name: l1, scale: 2}"),
@@ -232,6 +235,11 @@ EXPECTED_EN: dict[str, str] = {
         '(a letter, then letters, digits or _, at most 40) and not the name of a built-in activation',
     'activation_formula_key': "p.yaml:5: network.activation.slope: unknown field 'slope' in an activation formula; "
         'allowed: formula, name',
+    'loss_formula_text': 'p.yaml:13: loss.formula: formula must be text, a formula of u and t such as "(u - t)^2/2"; '
+        'got 3',
+    'loss_formula_name': "p.yaml:13: loss.name: name 'mse' of a loss formula must be a word (a letter, then letters, "
+        'digits or _, at most 40) and not the name of a built-in loss',
+    'loss_formula_key': "p.yaml:13: loss.scale: unknown field 'scale' in a loss formula; allowed: formula, name",
     'no_source_unit': 'p.yaml:12: weights.9: unit 9 does not exist; units are 0, 1, 2, 3, 4, 5',
     'weights_out': 'p.yaml:11: weights.4: expected the weights out of unit 4: `{to unit: value}` (a mapping), got int',
     'weights_mapping': 'p.yaml:6: weights: expected the weights: `from unit: {to unit: value}`, or a list of per-layer '
@@ -381,7 +389,7 @@ def test_the_corpus_reaches_every_problem_file_message():
                  "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values",
                  # the formula reader's own words are English, as in graph formulas; a formula not finite at a
                  # net is found by solve (both in tests/test_formula_act.py)
-                 "problem.activation_formula", "problem.activation_not_finite"}
+                 "problem.activation_formula", "problem.activation_not_finite", "problem.loss_formula"}
     assert sorted(wanted - reached - elsewhere) == []
 
 

@@ -718,4 +718,9 @@ MESSAGES = {
                                      "derivative is not defined at {net} = {value}",
     "note.formula_kink": "{act} has no derivative at 0; the value SymPy's derivative takes there, g'(0) = {g0}, "
                          "is used at {where}.",
+    "what.loss_formula": "a loss formula",
+    "problem.loss_formula_text": "formula must be text, a formula of u and t such as \"(u - t)^2/2\"; got {got}",
+    "problem.loss_formula_name": "name {got} of a loss formula must be a word (a letter, then letters, digits or _, "
+                                 "at most 40) and not the name of a built-in loss",
+    "problem.loss_formula": "loss formula {text!r}: {why}",
 }
