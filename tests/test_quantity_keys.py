@@ -16,7 +16,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, NETWORKS, PROBLEMS
+from conftest import DATA, HAND_CHECKED, NETWORKS, PROBLEMS
 from symbackprop.model import Assignment, Model
 from symbackprop.problem import load_problem, parse_problem
 from symbackprop.quantity import KINDS, PER_BATCH, Key
@@ -33,7 +33,7 @@ def _recorded_ids(path: Path) -> list[str]:
 # -- ids <-> keys ------------------------------------------------------------------------------------
 
 def test_fixtures_cover_every_problem_file():
-    assert {p.stem for p in FIXTURES} == {p.stem for p in NETWORKS} and len(FIXTURES) >= 5
+    assert {p.stem for p in FIXTURES} == {p.stem for p in NETWORKS} - HAND_CHECKED and len(FIXTURES) >= 5
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
