@@ -184,7 +184,7 @@ def test_step_lookup_by_key_or_id(xor_relu):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in NETWORKS if p.stem not in HAND_CHECKED], ids=lambda p: p.stem)
 def test_every_problem_files_steps_carry_their_keys(path: Path):
     recorded = json.loads((GOLDEN / f"{path.stem}.json").read_text(encoding="utf-8"))["parts"]
     solution = solve(path)
