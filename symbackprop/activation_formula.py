@@ -15,7 +15,7 @@ from .formula import FormulaError, scalar_formula, sigmoid
 MAX_SIMPLIFY_OPS = 40       # g' longer than this (SymPy's count_ops) is shown as derived, not simplified
 
 
-def _plain_sigmoid(expr: sp.Expr) -> sp.Expr:
+def plain_sigmoid(expr: sp.Expr) -> sp.Expr:
     """σ(a) written out as 1/(1 + e^−a), so that every later step (float evaluation, lambdify) knows it."""
     return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: 1 / (1 + sp.exp(-e.args[0])))
 
@@ -46,7 +46,7 @@ def _kinks(g: sp.Expr) -> tuple[sp.Expr, ...]:
 
 def formula_activation(text: str) -> FormulaActivation:
     """The activation of formula `text` in x; a FormulaError saying what is wrong and what is allowed."""
-    g = _plain_sigmoid(scalar_formula(text, {"x": X}))
+    g = plain_sigmoid(scalar_formula(text, {"x": X}))
     if not g.has(X):
         raise FormulaError("an activation formula must use x (the unit's net input)")
     dg = sp.diff(g, X)

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .activation_formula import _plain_sigmoid
+from .activation_formula import plain_sigmoid
 from .formula import FormulaError, scalar_formula
 from .losses import Loss
 
@@ -32,7 +32,7 @@ class FormulaTerm:
 
 def formula_loss(text: str, name: str) -> Loss:
     """The Loss row of formula `text` in u and t; a FormulaError saying what is wrong and what is allowed."""
-    term = _plain_sigmoid(scalar_formula(text, {"u": U, "t": T}))
+    term = plain_sigmoid(scalar_formula(text, {"u": U, "t": T}))
     if not term.has(U):
         raise FormulaError("a loss formula must use u (the output; t is its target)")
     kinks = tuple(k for k in (sp.Abs, sp.Max, sp.Min) if term.has(k))

@@ -213,6 +213,15 @@ def test_kink_of_a_formula_is_noted():
     assert notes and notes[0].data["formula"] and notes[0].data["g0"] == 0
 
 
+def test_kink_note_is_said(tmp_path):
+    p = tmp_path / "k.yaml"
+    p.write_text(ONE.format(act='{formula: "abs(x)", name: absval}', b=0.5, w=-0.5, x=1), encoding="utf-8")
+    out = run("solve", p).output
+    assert "absval has no derivative at 0; the value SymPy's derivative takes there, g'(0) = 0, is used at " \
+           "net_2 = 0." in out
+    assert "absval 在 0 处不可导" in run("solve", p, "--lang", "zh").output
+
+
 def test_formula_not_finite_at_a_net_is_a_clear_error():
     msg = error_of(ONE.format(act='{formula: "sqrt(x)"}', b=0, w=-1, x=1))     # net = -1
     assert "activation formula 'sqrt(x)'" in msg and "net_2 = -1" in msg
