@@ -93,12 +93,29 @@ ALIASES = {"silu": "swish", "logistic": "sigmoid", "linear": "identity", "lrelu"
 NAMES = tuple(TABLE)
 
 
+# The variable of an activation written as a formula of x (FormulaActivation.g and .dg are in it).
+X = sp.Symbol("x", real=True)
+
+
+@dataclass(frozen=True)
+class FormulaActivation:
+    """An activation a problem writes as a formula of x: g(x), g'(x) derived by SymPy, the formula as
+    written, and the x where g has a kink (|x|, relu, max/min of linear arguments). Built when the
+    problem is read (activation_formula.py), never added to TABLE."""
+
+    text: str
+    g: sp.Expr
+    dg: sp.Expr
+    kinks: tuple[sp.Expr, ...] = ()
+
+
 @dataclass(frozen=True)
 class Activation:
-    """An activation chosen for a layer, with its parameters bound."""
+    """An activation chosen for a layer, with its parameters bound (or written as a formula)."""
 
     name: str
     params: tuple[tuple[str, sp.Expr], ...] = ()
+    formula: FormulaActivation | None = None
 
     @property
     def spec(self) -> ActivationSpec:
@@ -106,17 +123,23 @@ class Activation:
 
     @property
     def elementwise(self) -> bool:
-        return self.name != "softmax"
+        return self.formula is not None or self.name != "softmax"
 
     def value(self, x: sp.Expr) -> sp.Expr:
         """g(x) for one unit (not for softmax, which needs the whole layer: `softmax_value`)."""
+        if self.formula is not None:
+            return self.formula.g.xreplace({X: x})
         return self.spec.value(x, **dict(self.params))
 
     def derivative(self, x: sp.Expr, y: sp.Expr) -> sp.Expr:
-        """g'(x) in teacher form, allowed to use y = g(x)."""
+        """g'(x) in teacher form, allowed to use y = g(x) (a formula's g' is SymPy's, in x)."""
+        if self.formula is not None:
+            return self.formula.dg.xreplace({X: x})
         return self.spec.derivative(x, y, **dict(self.params))
 
     def kinks(self) -> tuple:
+        if self.formula is not None:
+            return self.formula.kinks
         return self.spec.kinks(**dict(self.params))
 
 

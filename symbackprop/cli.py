@@ -651,7 +651,8 @@ def _example(activation, output_activation, loss, layers, delta, weight_order, l
     if name not in losses.NAMES:
         raise InputError(with_hint(said("usage.loss", value=repr(loss), known=", ".join(losses.NAMES)),
                                    loss, losses.NAMES), lang)
-    sizes = _layer_sizes(layers, lang) if layers else (2, 2, 1)
+    # the default 2,2,1, with as many outputs as the loss needs (cross-entropy: 2)
+    sizes = _layer_sizes(layers, lang) if layers else (2, 2, max(1, losses.TABLE[name].min_outputs))
     from .rule_check import example_problem
     return example_problem(sizes, act, out, name, delta or "dJ_dnet", weight_order or "from_to")
 

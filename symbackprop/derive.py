@@ -149,7 +149,7 @@ def simple_output_delta(model: Model, k: str, n: int, rule: sp.Expr) -> sp.Expr 
         return None                       # already the simple form
     composed = rule.xreplace({model.gprime(j, n): model.act_of[j].derivative(model.net(j, n), model.out(j, n))
                               for j in part.outputs if model.act_of[j].elementwise})
-    loss = losses.TABLE[part.loss]
+    loss = losses.of(part)
     if loss.target_sum is not None and loss.targets_fit([v for _, v in part.samples[n].t]):
         ts = [model.target(m, n) for m in part.outputs]
         composed = composed.xreplace({ts[-1]: loss.target_sum - sp.Add(*ts[:-1])})

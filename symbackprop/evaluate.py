@@ -24,6 +24,7 @@ from . import losses
 from .errors import ProblemError
 from .messages import said
 from .model import Assignment, Model
+from .quantity import Key
 
 MAX_EXACT_NODES = 80
 DIGITS = 30
@@ -112,13 +113,28 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
         number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
         if not _finite(number):
             # ln of 0 or of a negative number: complex, infinite or undefined
+            _formula_not_finite(model, a, number, numeric)
             part = model.part
-            domain = losses.TABLE[part.loss].domain_text
+            domain = losses.of(part).domain_text
             fields = dict(id=a.id, number=str(number), loss=part.loss, activation=part.activations[-1].name)
             raise ProblemError(said("problem.no_finite_value_in", domain=domain, **fields) if domain else
                                said("problem.no_finite_value", **fields))
         numeric[a.symbol] = number
     return {**numeric, **exact}
+
+
+def _formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None:
+    """Raise the message for an activation formula (or its g') not finite at a unit's net, if `a` is
+    that unit's output or g' step; return otherwise (the loss's message then applies)."""
+    unit = a.key.unit
+    act = model.act_of.get(unit) if unit is not None and a.key.kind in ("act", "gprime") else None
+    if act is None or getattr(act, "formula", None) is None:
+        return
+    net = model.net(unit, a.sample if a.sample is not None else 0)
+    value = numeric.get(net)
+    raise ProblemError(said("problem.activation_not_finite", id=a.id, number=str(number), formula=act.formula.text,
+                            net=str(Key("net", unit, sample=a.key.sample)),
+                            value=str(value.evalf(6) if value is not None else "?")))
 
 
 _PREC20 = dps_to_prec(20)

@@ -95,7 +95,7 @@ def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None) -> tuple[sp.E
     costs more with every layer). `nets` is (layer, unit, net symbol) for every unit and sample.
     `xsyms` ({(sample, input unit): symbol}) makes those inputs variables too, for ∂J/∂x_i. The
     bias unit outputs the part's `bias_input` (1, or −1 for net = Σ w·x − θ)."""
-    loss = losses.TABLE[part.loss]
+    loss = losses.of(part)
     total, bindings, nets_out = [], {}, []
     for n, sample in enumerate(part.samples):
         out = {i: (xsyms or {}).get((n, i), v) for i, v in sample.x}
@@ -509,7 +509,7 @@ def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
             name = f"net_{j}^({at // per_sample + 1})" if batch else f"net_{j}"
             found.append((li, j, said("gradcheck.kink_at", net=name, value=f"{value:g}",
                                       activation=part.activations[li].name)))
-    loss = losses.TABLE[part.loss]
+    loss = losses.of(part)
     if loss.kinks:                # the loss's own kinks (l1: |t − u| at u = t), from its row
         out_layer = len(part.layers) - 1
         for a in graph.order:

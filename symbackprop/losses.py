@@ -76,6 +76,10 @@ class Loss:
     outputs: int | None = None
     # whether the samples give targets t_k (`none` has none: J does not depend on a target)
     takes_targets: bool = True
+    # the fewest output units the loss means anything for, and the loss to use with fewer
+    # (cross-entropy over one softmax unit: u = 1, J = 0, every gradient 0)
+    min_outputs: int = 1
+    one_output_instead: str = ""
 
     def unit_term(self, u: sp.Expr, t: sp.Expr) -> sp.Expr:
         """The term of one output unit, for writing J as a sum over symbolically many units."""
@@ -118,7 +122,8 @@ TABLE: dict[str, Loss] = {
                kinks=(sp.Abs,), kink_note="an output equals its target"),
     "cross_entropy": Loss("cross_entropy", _cross_entropy, "-sum_k t_k ln u_k",
                           default_output_activation="softmax", domain=("positive",),
-                          target_low=sp.Integer(0), target_sum=sp.Integer(1)),
+                          target_low=sp.Integer(0), target_sum=sp.Integer(1),
+                          min_outputs=2, one_output_instead="binary_cross_entropy"),
     "binary_cross_entropy": Loss("binary_cross_entropy", _binary_cross_entropy,
                                  "-sum_k [t_k ln u_k + (1 - t_k) ln(1 - u_k)]",
                                  default_output_activation="sigmoid",
@@ -131,3 +136,13 @@ ALIASES = {"half_mse": "half_squared_error", "sse": "squared_error", "mean_squar
            "ce": "cross_entropy", "bce": "binary_cross_entropy",
            "log_loss": "binary_cross_entropy"}
 NAMES = tuple(TABLE)
+
+
+def row(loss: "str | Loss") -> Loss:
+    """The Loss row of a loss given by name (the table's) or already as a row (a formula's)."""
+    return loss if isinstance(loss, Loss) else TABLE[loss]
+
+
+def of(part) -> Loss:
+    """The Loss row of a Part: its formula's row (loss: {formula: ...}) or the table's row of its name."""
+    return part.loss_formula if getattr(part, "loss_formula", None) is not None else TABLE[part.loss]

@@ -163,7 +163,7 @@ class Model:
                     value = softmax_value(nets, k) if not act.elementwise else act.value(nets[k])
                     forms = () if not act.elementwise else (g(nets[k]),)
                     steps.append(Assignment(self.qid("act", j, n), self.out(j, n), value, "forward", forms))
-        loss = losses.TABLE[part.loss]
+        loss = losses.of(part)
         for n in range(self.n_samples):
             u = [self.out(k, n) for k in part.outputs]
             t = [self.target(k, n) for k in part.outputs] if loss.takes_targets else []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import greek
 from .model import Model, SymInfo
 
 GREEK_TEXT = {"delta": "δ", "eta": "η"}
@@ -55,6 +56,9 @@ def weight_name(model: Model, source: str, target: str, latex: bool) -> str:
     nota = model.part.notation
     custom = model.weights[(source, target)].name
     if custom:
+        greek_name = greek.latex(custom) if latex else greek.text(custom)
+        if greek_name:
+            return greek_name
         m = re.match(r"^([A-Za-z]+)(\d*)$", custom)
         if latex and m and m.group(2):
             return f"{m.group(1)}_{{{m.group(2)}}}"

@@ -14,10 +14,13 @@ from typing import Any
 import sympy as sp
 
 from . import activations, losses
+from .activation_formula import formula_activation
 from .activations import Activation
+from .loss_formula import formula_loss
 from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
+from .formula import FormulaError
 from .messages import said
 from .suggest import with_hint
 from .quantity import Key
@@ -103,6 +106,7 @@ class Part:
     bias_input: sp.Rational = sp.Integer(1)      # the bias unit's output: 1, or −1 for net = Σ w·x − θ
     # tied weights: (parameter name, its edges (source, target)), one parameter on several edges
     shared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    loss_formula: losses.Loss | None = None      # loss: {formula: ...}: its row (then `loss` is its name)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -274,6 +278,7 @@ class _Validator(FieldReader):
             if not 0 <= g0 <= 1:
                 self.fail(p, said("problem.relu_g0", got=str(g0)))
         acts = self.activations(cfg, net, npath, layers, loss_name, g0)
+        self.check_outputs(layers, loss_name, cfg)
 
         if "weights" not in cfg:
             self.fail(("weights",), said("problem.no_weights"))
@@ -283,7 +288,7 @@ class _Validator(FieldReader):
             by_key = {(w.source, w.target): w for w in weights}
             by_key.update({(w.source, w.target): w for w in override})
             weights = tuple(by_key[(w.source, w.target)] for w in weights)
-        samples = self.samples(cfg, inputs, layers[-1], losses.TABLE[loss_name])
+        samples = self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name))
         self.check_targets(samples, loss_name, cfg)
 
         lr = sp.Integer(1)
@@ -309,7 +314,8 @@ class _Validator(FieldReader):
                     weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
                     precision=precision, input_gradients=self.input_gradients(cfg),
-                    bias_input=self.bias_input(net, npath, bias), shared=self.shared(cfg, weights))
+                    bias_input=self.bias_input(net, npath, bias), shared=self.shared(cfg, weights),
+                    loss_formula=self.loss_formula)
 
     def topology(self, net: dict, npath: Path_):
         if "inputs" not in net:
@@ -346,6 +352,8 @@ class _Validator(FieldReader):
 
     def activation(self, value: Any, path: Path_, g0: sp.Rational) -> Activation:
         params: dict[str, sp.Expr] = {}
+        if isinstance(value, dict) and "formula" in value:
+            return self.activation_formula(value, path)
         if isinstance(value, dict):
             if "name" not in value:
                 self.fail(path, said("problem.activation_name"))
@@ -372,6 +380,21 @@ class _Validator(FieldReader):
             full["g0"] = g0
         return Activation(name, tuple(sorted(full.items())))
 
+    def activation_formula(self, value: dict, path: Path_) -> Activation:
+        """`{formula: "1.7159*tanh(2*x/3)", name: lecun}`: g of x read by formula.py, g' by SymPy."""
+        self.check_keys(value, ("formula", "name"), path, said("what.activation_formula"))
+        text, name = value["formula"], value.get("name", "formula")
+        if not isinstance(text, str):
+            self.fail(path + ("formula",), said("problem.activation_formula_text", got=shown(text)))
+        if (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name)
+                or activations.ALIASES.get(name.lower(), name.lower()) in activations.TABLE):
+            self.fail(path + ("name",), said("problem.activation_formula_name", got=shown(name)))
+        try:
+            spec = formula_activation(text)
+        except FormulaError as e:
+            self.fail(path + ("formula",), said("problem.activation_formula", text=text, why=str(e)))
+        return Activation(name, (), spec)
+
     def activations(self, cfg, net, npath, layers, loss_name, g0) -> tuple[Activation, ...]:
         n = len(layers)
         act_value, act_path = cfg.get("network.activation", (net.get("activation"), npath + ("activation",)))
@@ -380,19 +403,19 @@ class _Validator(FieldReader):
         per_layer: list[Activation | None] = [None] * n
         if isinstance(act_value, list):
             if len(act_value) not in (n, n - 1) or (len(act_value) == n - 1 and out_value is None
-                                                    and losses.TABLE[loss_name].default_output_activation is None):
+                                                    and self.loss_row(loss_name).default_output_activation is None):
                 self.fail(act_path, said("problem.activations_per_layer", layers=n, hidden=n - 1, got=len(act_value)))
             for i, v in enumerate(act_value):
                 per_layer[i] = self.activation(v, act_path + (i,), g0)
         elif act_value is not None:
             a = self.activation(act_value, act_path, g0)
             per_layer = [a] * n
-            if out_value is None and losses.TABLE[loss_name].default_output_activation:
+            if out_value is None and self.loss_row(loss_name).default_output_activation:
                 per_layer[-1] = None      # the loss's own output activation, below
         if out_value is not None:
             per_layer[-1] = self.activation(out_value, out_path, g0)
-        if per_layer[-1] is None and losses.TABLE[loss_name].default_output_activation:
-            per_layer[-1] = Activation(losses.TABLE[loss_name].default_output_activation)
+        if per_layer[-1] is None and self.loss_row(loss_name).default_output_activation:
+            per_layer[-1] = Activation(self.loss_row(loss_name).default_output_activation)
         for i, a in enumerate(per_layer):
             if a is None:
                 self.fail(act_path, said("problem.no_activation", layer=i + 1, known=_choices(activations.NAMES)))
@@ -404,6 +427,10 @@ class _Validator(FieldReader):
         if "loss" not in cfg:
             self.fail(("loss",), said("problem.no_loss", known=_choices(losses.NAMES)))
         v, p = cfg["loss"]
+        self.loss_formula = None
+        if isinstance(v, dict) and "formula" in v:
+            self.loss_formula = self.formula_loss(v, p)
+            return self.loss_formula.name
         if isinstance(v, dict):
             self.check_keys(v, ("name",), p, said("what.loss"))
             v, p = v.get("name"), p + ("name",)
@@ -414,6 +441,26 @@ class _Validator(FieldReader):
             self.fail(p, with_hint(said("problem.unknown_loss", got=shown(v), known=_choices(losses.NAMES)),
                                     v, list(losses.NAMES) + list(losses.ALIASES)))
         return name
+
+    def formula_loss(self, value: dict, path: Path_) -> losses.Loss:
+        """`{formula: "(u - t)^2/2", name: half_se}`: a loss of one output u and its target t, summed over
+        the outputs (loss_formula.py)."""
+        self.check_keys(value, ("formula", "name"), path, said("what.loss_formula"))
+        text, name = value["formula"], value.get("name", "formula")
+        if not isinstance(text, str):
+            self.fail(path + ("formula",), said("problem.loss_formula_text", got=shown(text)))
+        if (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name)
+                or losses.ALIASES.get(name.lower(), name.lower()) in losses.TABLE):
+            self.fail(path + ("name",), said("problem.loss_formula_name", got=shown(name)))
+        try:
+            return formula_loss(text, name)
+        except FormulaError as e:
+            self.fail(path + ("formula",), said("problem.loss_formula", text=text, why=str(e)))
+
+    def loss_row(self, name: str) -> losses.Loss:
+        """The row of the loss just read: its formula's, or the table's."""
+        formula = getattr(self, "loss_formula", None)
+        return formula if formula is not None and formula.name == name else losses.TABLE[name]
 
     # -- weights -------------------------------------------------------------------------------
     def weights(self, raw, wpath, inputs, bias, layers, units, partial=False) -> tuple[Weight, ...]:
@@ -538,9 +585,17 @@ class _Validator(FieldReader):
             out.append(tuple((uid, got[uid]) for uid in ids))
         return Sample(x=out[0], t=out[1])
 
+    def check_outputs(self, layers, loss_name, cfg) -> None:
+        """As many output units as the loss needs (the Loss row's min_outputs: cross-entropy over one
+        softmax unit is always 0, so it is refused with a pointer to the loss meant for one output)."""
+        loss = self.loss_row(loss_name)
+        if len(layers[-1]) < loss.min_outputs:
+            self.fail(cfg["loss"][1], said("problem.loss_min_outputs", loss=loss_name, least=loss.min_outputs,
+                                           got=len(layers[-1]), instead=loss.one_output_instead))
+
     def check_targets(self, samples, loss_name, cfg) -> None:
         """Every target inside the range its loss accepts (the Loss row's target facts)."""
-        loss = losses.TABLE[loss_name]
+        loss = self.loss_row(loss_name)
         path = cfg.get("samples", cfg.get("sample", (None, ("sample",))))[1]
         for s in samples:
             for uid, v in s.t:
@@ -552,7 +607,7 @@ class _Validator(FieldReader):
     def loss_outputs(self, loss_name: str, outputs: tuple[str, ...], cfg: dict) -> None:
         """A loss defined for a fixed number of output units (`none`: J is the one output's value)
         refuses a network with another number, at the loss's line."""
-        want = losses.TABLE[loss_name].outputs
+        want = self.loss_row(loss_name).outputs
         if want is not None and len(outputs) != want:
             self.fail(cfg["loss"][1], said("problem.loss_outputs", loss=loss_name, want=want, got=len(outputs),
                                            units=_choices(outputs)))

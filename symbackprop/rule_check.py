@@ -240,7 +240,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                 values = {}
                 gprimes = {}
                 for q, unit in enumerate(layer, start=1):
-                    if losses.TABLE[part.loss].takes_targets:     # `none`: J = u, no target
+                    if losses.of(part).takes_targets:     # `none`: J = u, no target
                         values[t[q]] = ev.get("target", unit, n)
                     values[z[q]] = ev.get("act", unit, n)
                     values[net_o[q]] = ev.get("net", unit, n)
@@ -338,7 +338,7 @@ def derive_for_parts(parts: list[Part], source: str = "<problem>", multi: bool |
 def targets_sum_hold(part: Part) -> bool:
     """Whether every sample's targets meet the loss's Σ_m t_m fact (cross-entropy: they sum to 1), so
     that derive may use it, as solve's short form does (derive.py); a file's targets are a fact of it."""
-    loss = losses.TABLE[part.loss]
+    loss = losses.of(part)
     return loss.target_sum is None or all(loss.targets_fit([v for _, v in s.t]) for s in part.samples)
 
 
@@ -348,7 +348,7 @@ def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
     check_budget(source, [part], "derive", multi=False)
     with fewer_collections():          # SymPy makes many small objects and frees few: collect less often
         derivation = derive_general(part.name, tuple(dict.fromkeys(part.activations[:-1])), part.activations[-1],
-                                    part.loss, part.notation,
+                                    part.loss_formula or part.loss, part.notation,
                                     batch=part.batch_reduction if len(part.samples) > 1 else None,
                                     targets_sum=targets_sum_hold(part))
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check

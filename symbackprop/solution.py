@@ -283,7 +283,10 @@ def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
             continue
         hit = tuple(model.net(j, n) for j in part.layers[li] for n in range(model.n_samples)
                     if values[model.net(j, n)] in kinks)
-        if hit:
+        if hit and act.formula is not None:
+            out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": act.derivative(sp.Integer(0), None),
+                                     "formula": True}))
+        elif hit:
             g0 = dict(act.params).get("g0")
             out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": g0}))
     return tuple(out)

@@ -257,7 +257,7 @@ def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation
     if not hidden:
         return _without_hidden_layer(name, output, loss_name, notation, reference, batch, targets_sum)
     s = notation.sign
-    loss = losses.TABLE[loss_name]
+    loss = losses.row(loss_name)
     softmax = output.name == "softmax"
     assumptions: list[str] = []
 
@@ -354,7 +354,7 @@ def _without_hidden_layer(name: str, output: Activation, loss_name: str, notatio
     """The output rules of a network whose outputs take the inputs x_i directly (no hidden layer):
     δ_k, ∂J/∂w_ki = ∂J/∂net_k·x_i and Δw_ki; there is no δ_j."""
     s = notation.sign
-    loss = losses.TABLE[loss_name]
+    loss = losses.row(loss_name)
     softmax = output.name == "softmax"
     assumptions: list[str] = []
     net_k_def = _net(w_o, k, x, d)

@@ -28,6 +28,9 @@ DATA = Path(__file__).resolve().parent / "data"
 # lecture's matrix example); the old `model: quadratic` form of the matrix example is kept in tests/data/graph
 GRAPHS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: " in p.read_text(encoding="utf-8")]
 NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if p not in GRAPHS]
+# network files added after the golden and byte fixtures were made (issue 12): their numbers are checked by
+# hand in their own test files (tests/test_formula_act.py), never by a fixture the code under test wrote
+HAND_CHECKED = {"formula_activation"}
 QUADRATIC_MODEL = DATA / "graph" / "quadratic_model.yaml"
 
 

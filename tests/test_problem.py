@@ -103,9 +103,16 @@ def test_per_layer_activations_names_frozen_and_params():
     assert w35.name == "w7" and w35.frozen
 
 
+def two_outputs(text: str) -> str:
+    """BASE with a second output unit 6 (cross-entropy needs two outputs)."""
+    return (text.replace("layers: [[3, 4], [5]]", "layers: [[3, 4], [5, 6]]").replace("0: {3: 1, 4: -6, 5: -4}",
+            "0: {3: 1, 4: -6, 5: -4, 6: 1}").replace("3: {5: 2}", "3: {5: 2, 6: 1}").replace("4: {5: 4}",
+            "4: {5: 4, 6: 1}").replace("t: {5: 1}", "t: {5: 1, 6: 0}"))
+
+
 def test_cross_entropy_defaults_to_softmax_outputs():
-    text = BASE.replace("loss: half_squared_error", "loss: cross_entropy").replace("activation: sigmoid",
-                                                                                   "activation: relu")
+    text = two_outputs(BASE).replace("loss: half_squared_error", "loss: cross_entropy").replace(
+        "activation: sigmoid", "activation: relu")
     part = parse_problem(text).parts[0]
     assert [a.name for a in part.activations] == ["relu", "softmax"]
 
@@ -189,9 +196,8 @@ def test_bce_targets_must_be_probabilities():
 def test_loss_outside_its_domain_is_reported_by_solve():
     from symbackprop.solution import solve
     # cross-entropy on a ReLU output of 0: ln 0 has no finite value
-    text = BASE.replace("loss: half_squared_error", "loss: cross_entropy").replace(
-        "activation: sigmoid", "activation: relu\n  output_activation: relu").replace("0: {3: 1, 4: -6, 5: -4}",
-                                                                                  "0: {3: 1, 4: -6, 5: -40}")
+    text = two_outputs(BASE).replace("loss: half_squared_error", "loss: cross_entropy").replace(
+        "activation: sigmoid", "activation: relu\n  output_activation: relu").replace("5: -4, 6: 1}", "5: -40, 6: 1}")
     with pytest.raises(ProblemError, match="no finite real value"):
         solve(parse_problem(text, "p.yaml"))
 

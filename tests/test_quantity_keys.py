@@ -16,7 +16,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, NETWORKS, PROBLEMS
+from conftest import DATA, HAND_CHECKED, NETWORKS, PROBLEMS
 from symbackprop.model import Assignment, Model
 from symbackprop.problem import load_problem, parse_problem
 from symbackprop.quantity import KINDS, PER_BATCH, Key
@@ -33,7 +33,7 @@ def _recorded_ids(path: Path) -> list[str]:
 # -- ids <-> keys ------------------------------------------------------------------------------------
 
 def test_fixtures_cover_every_problem_file():
-    assert {p.stem for p in FIXTURES} == {p.stem for p in NETWORKS} and len(FIXTURES) >= 5
+    assert {p.stem for p in FIXTURES} == {p.stem for p in NETWORKS} - HAND_CHECKED and len(FIXTURES) >= 5
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
@@ -184,7 +184,7 @@ def test_step_lookup_by_key_or_id(xor_relu):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in NETWORKS if p.stem not in HAND_CHECKED], ids=lambda p: p.stem)
 def test_every_problem_files_steps_carry_their_keys(path: Path):
     recorded = json.loads((GOLDEN / f"{path.stem}.json").read_text(encoding="utf-8"))["parts"]
     solution = solve(path)

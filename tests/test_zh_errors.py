@@ -78,6 +78,14 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("unknown_parameter_relu", "activation: sigmoid", "activation: {name: relu, slope: 1}"),
     ("activations_per_layer", "activation: sigmoid", "activation: [sigmoid, sigmoid, sigmoid]"),
     ("no_activation", "  activation: sigmoid\n", ""),
+    # issue 12: cross-entropy on one output, activations written as formulas
+    ("ce_one_output", "loss: half_squared_error", "loss: cross_entropy"),
+    ("activation_formula_text", "activation: sigmoid", "activation: {formula: 3}"),
+    ("activation_formula_name", "activation: sigmoid", "activation: {formula: x, name: tanh}"),
+    ("activation_formula_key", "activation: sigmoid", "activation: {formula: x, slope: 2}"),
+    ("loss_formula_text", "loss: half_squared_error", "loss: {formula: 3}"),
+    ("loss_formula_name", "loss: half_squared_error", "loss: {formula: u, name: mse}"),
+    ("loss_formula_key", "loss: half_squared_error", "loss: {formula: u, scale: 2}"),
     ("no_loss", "loss: half_squared_error\n", ""),
     ("loss_not_text", "loss: half_squared_error", "loss: 3"),
     ("loss_unknown_key", "loss: half_squared_error", "loss: {name: l1, scale: 2}"),
@@ -233,6 +241,19 @@ EXPECTED_EN: dict[str, str] = {
     'loss_not_text': 'p.yaml:13: loss: expected a loss name; known: half_squared_error, squared_error, mse, l1, '
         'cross_entropy, binary_cross_entropy, none',
     'loss_unknown_key': "p.yaml:13: loss.scale: unknown field 'scale' in loss; allowed: name",
+    'ce_one_output': 'p.yaml:13: loss: cross_entropy needs at least 2 output units, the network has 1 (softmax of one '
+        'unit is always 1, so the loss and every gradient would be 0); for one output use loss: binary_cross_entropy',
+    'activation_formula_text': 'p.yaml:5: network.activation.formula: formula must be text, a formula of x such as '
+        '"1.7159*tanh(2*x/3)"; got 3',
+    'activation_formula_name': "p.yaml:5: network.activation.name: name 'tanh' of an activation formula must be a word "
+        '(a letter, then letters, digits or _, at most 40) and not the name of a built-in activation',
+    'activation_formula_key': "p.yaml:5: network.activation.slope: unknown field 'slope' in an activation formula; "
+        'allowed: formula, name',
+    'loss_formula_text': 'p.yaml:13: loss.formula: formula must be text, a formula of u and t such as "(u - t)^2/2"; '
+        'got 3',
+    'loss_formula_name': "p.yaml:13: loss.name: name 'mse' of a loss formula must be a word (a letter, then letters, "
+        'digits or _, at most 40) and not the name of a built-in loss',
+    'loss_formula_key': "p.yaml:13: loss.scale: unknown field 'scale' in a loss formula; allowed: formula, name",
     'no_source_unit': 'p.yaml:12: weights.9: unit 9 does not exist; units are 0, 1, 2, 3, 4, 5',
     'weights_out': 'p.yaml:11: weights.4: expected the weights out of unit 4: `{to unit: value}` (a mapping), got int',
     'weights_mapping': 'p.yaml:6: weights: expected the weights: `from unit: {to unit: value}`, or a list of per-layer '
@@ -390,19 +411,27 @@ def test_the_corpus_reaches_every_problem_file_message():
     elsewhere = {"problem.no_part", "rubric.unknown_item", "budget.check", "loss.targets_at_least",
                  "loss.targets_at_most", "problem.unknown_parameter_relu", "field.expected_finite",
                  "problem.no_finite_value", "problem.no_finite_value_in", "problem.in_part",
-                 "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values"}
+                 "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values",
+                 # the formula reader's own words are English, as in graph formulas; a formula not finite at a
+                 # net is found by solve (both in tests/test_formula_act.py)
+                 "problem.activation_formula", "problem.activation_not_finite", "problem.loss_formula"}
     assert sorted(wanted - reached - elsewhere) == []
 
 
 # the loss at the outputs has no value: found by `solve`, not by reading the file (the English of 71bf82b)
+DOMAIN_ONE = BASE.replace("activation: sigmoid", "activation: relu\n  output_activation: relu").replace(
+    "0: {3: 1, 4: -6, 5: -4}", "0: {3: 1, 4: -6, 5: -40}")
+# (two outputs: cross-entropy refuses one; u_6 = relu(net_6) > 0 with t_6 = 0)
 DOMAIN = BASE.replace("loss: half_squared_error", "loss: cross_entropy").replace(
     "activation: sigmoid", "activation: relu\n  output_activation: relu").replace("0: {3: 1, 4: -6, 5: -4}",
-                                                                                  "0: {3: 1, 4: -6, 5: -40}")
+                                                                                  "0: {3: 1, 4: -6, 5: -40, 6: 1}").replace(
+    "layers: [[3, 4], [5]]", "layers: [[3, 4], [5, 6]]").replace("3: {5: 2}", "3: {5: 2, 6: 1}").replace(
+    "4: {5: 4}", "4: {5: 4, 6: 1}").replace("t: {5: 1}", "t: {5: 1, 6: 0}")
 DOMAIN_ERRORS = [
     (DOMAIN, "p.yaml: part main: loss has no finite real value (zoo); loss cross_entropy needs outputs in its domain "
              "(u > 0) (output activation relu)"),
-    (DOMAIN.replace("loss: cross_entropy", "loss: binary_cross_entropy").replace("output_activation: relu",
-                                                                               "output_activation: identity"),
+    (DOMAIN_ONE.replace("loss: half_squared_error", "loss: binary_cross_entropy").replace(
+        "output_activation: relu", "output_activation: identity"),
      "p.yaml: part main: loss has no finite real value (-3.46573590279972654708616060729 - "
      "3.14159265358979323846264338328*I); loss binary_cross_entropy needs outputs in its domain (u > 0, u < 1) "
      "(output activation identity)"),

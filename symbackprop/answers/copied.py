@@ -68,7 +68,7 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
             v *= 2.0
         return v
 
-    loss = losses.TABLE[ch.psol.part.loss]
+    loss = losses.of(ch.psol.part)
     targets = {s.symbol for s in ch.psol.steps if s.key.kind == "target"}
     found = []
     for leaf in given_leaves(ch, qid):

@@ -70,7 +70,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     eta = sym_of[Key("learning_rate")] if sym_of.get(Key("learning_rate")) in leaves else None
     if eta is not None and part.learning_rate != 1:
         out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=_given(part.learning_rate, part)), rule_with({eta: 1})))
-    if losses.TABLE[part.loss].half and key.kind not in ("net", "act", "gprime", "new_w"):
+    if losses.of(part).half and key.kind not in ("net", "act", "gprime", "new_w"):
         out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
     if key.kind == "loss":
         # the loss of a batch summed where the problem takes the mean; then, for a loss without a ½
@@ -78,7 +78,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         n = len(part.samples) if part.batch_scale != 1 else 1
         if n > 1 and key.sample is None:
             out.append(("mean_missing", MESSAGES["mean_missing"].format(n=n), scaled(n)))
-        if not losses.TABLE[part.loss].half:
+        if not losses.of(part).half:
             out.append(("loss_doubled", MESSAGES["loss_doubled"], scaled(2)))
     gps = [sym for k, sym in sym_of.items() if k.kind == "gprime"]       # in the solution's order
     used = [g for g in gps if g in leaves]

@@ -16,6 +16,8 @@ from typing import Any
 
 import sympy as sp
 
+from .. import greek
+
 from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
 from ..messages import said, text_of
@@ -71,7 +73,7 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
 
 def normal_id(key: str, sol: GraphSolution) -> str:
     """An answer's key as an id: `∂f/∂x`, `df/dx` and `\\frac{\\partial f}{\\partial x}` are grad_x."""
-    k = str(key).strip()
+    k = greek.as_named(str(key).strip(), [q.name for q in sol.problem.quantities])     # θ_0 is theta0
     for pat in _GRAD:
         m = pat.match(k)
         if m and m.group(1) == sol.problem.output:

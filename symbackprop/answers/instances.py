@@ -31,7 +31,7 @@ def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp
     assignments = model.forward + derive(model)
     given = model.given()
     rng = random.Random(seed)
-    fixed_targets = losses.TABLE[psol.part.loss].constrains_targets
+    fixed_targets = losses.of(psol.part).constrains_targets
     out = []
     for _ in range(count):
         values: dict[sp.Symbol, float] = {}

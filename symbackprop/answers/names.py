@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .. import greek
 from ..messages import said
 from ..quantity import Key
 from ..solution import PartSolution
@@ -25,7 +26,7 @@ _GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*)\}\s*\{\s*\\partial\s*(.
 def canon(name: str) -> str:
     """One spelling per name: `\\Delta w_{1,3}` and `Δw_13` both become `Δw_13`."""
     s = name.replace("\\left", "").replace("\\right", "")
-    s = _FONT.sub(r"\1", s)
+    s = greek.latex_to_unicode(_FONT.sub(r"\1", s))      # \theta_4 is θ_4 (before \eta: \th-eta)
     m = _GRAD.match(s.strip())
     if m:
         s = f"∂{m.group(1).rstrip()}/∂{m.group(2)}"
@@ -39,8 +40,12 @@ def canon(name: str) -> str:
 SUB = r"_\s*(?:\{\s*[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)?\s*\}|[0-9]+|[A-Za-z])"
 SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s*\}|\+)\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
 NET = rf"net\s*{SUB}(?:\s*{SUP})?"
+# a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
+GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
-    rf"\\frac\s*\{{\s*\\partial\s*[A-Za-z]\s*\}}\s*\{{\s*\\partial\s*(?:\\Delta\s*)?[A-Za-z]+\s*{SUB}(?:\s*{SUP})*\s*\}}",
+    rf"\\frac\s*\{{\s*\\partial\s*[A-Za-z]\s*\}}\s*\{{\s*\\partial\s*(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
+    rf"(?:\s*{SUP})*\s*\}}",
+    rf"(?:\\Delta\s*)?{GREEK}\s*(?:{SUB})?(?:\s*{SUP})*",
     rf"g\s*'\s*\(\s*{NET}\s*\)",
     rf"g\s*\(\s*{NET}\s*\)",
     rf"\\Delta\s*[A-Za-z]+\s*{SUB}(?:\s*{SUP})*",
@@ -74,12 +79,17 @@ class NameTable:
         self.by_key: dict[str, Quantity] = {}
         values = {s.symbol: s.value for s in psol.steps}
         keys = {s.symbol: s.key for s in psol.steps}
+        # a weight named theta4 prints θ_4; the name as the problem writes it names it too (Δtheta4)
+        greek_names = {t: w.name for w in psol.part.weights if w.name and (t := greek.text(w.name))}
         for sym, text in psol.names.text.items():
             # the only symbol without a step: the bias x_0 = 1 (or −1, network.bias_input)
             value = values.get(sym, psol.part.bias_input)
             q = Quantity(keys.get(sym), sym, value)
             for spelling in (text, psol.names.latex[sym]):
                 self.by_key.setdefault(canon(spelling), q)
+            for shown, raw in greek_names.items():
+                if shown in text:
+                    self.by_key.setdefault(canon(text.replace(shown, raw)), q)
             if q.qid:
                 self.by_key.setdefault(q.qid, q)
         for s in psol.steps:                                # g(net_j) is u_j

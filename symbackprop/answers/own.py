@@ -42,7 +42,7 @@ class Graph:
         # the output δ: the steps where ∂J/∂u enters, so where a loss without its ½ doubles the value
         self.loss_driven = frozenset(s.id for s in psol.steps
                                      if s.key.kind == "delta" and self.leaves[s.id] & targets)
-        self.halved_loss = losses.TABLE[psol.part.loss].half
+        self.halved_loss = losses.of(psol.part).half
 
 
 class OwnValues:

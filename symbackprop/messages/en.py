@@ -869,4 +869,22 @@ MESSAGES = {
     "os.EACCES.lower": "permission denied",
     "os.EISDIR.lower": "is a directory",
     "os.ENOTDIR.lower": "not a directory",
+    # issue 12 items 4-6: activations written as formulas, cross-entropy on one output
+    "what.activation_formula": "an activation formula",
+    "problem.activation_formula_text": "formula must be text, a formula of x such as \"1.7159*tanh(2*x/3)\"; got {got}",
+    "problem.activation_formula_name": "name {got} of an activation formula must be a word (a letter, then letters, "
+                                       "digits or _, at most 40) and not the name of a built-in activation",
+    "problem.activation_formula": "activation formula {text!r}: {why}",
+    "problem.loss_min_outputs": "{loss} needs at least {least} output units, the network has {got} (softmax of "
+                                "one unit is always 1, so the loss and every gradient would be 0); for one output "
+                                "use loss: {instead}",
+    "problem.activation_not_finite": "{id} has no finite real value ({number}): activation formula {formula!r} or its "
+                                     "derivative is not defined at {net} = {value}",
+    "note.formula_kink": "{act} has no derivative at 0; the value SymPy's derivative takes there, g'(0) = {g0}, "
+                         "is used at {where}.",
+    "what.loss_formula": "a loss formula",
+    "problem.loss_formula_text": "formula must be text, a formula of u and t such as \"(u - t)^2/2\"; got {got}",
+    "problem.loss_formula_name": "name {got} of a loss formula must be a word (a letter, then letters, digits or _, "
+                                 "at most 40) and not the name of a built-in loss",
+    "problem.loss_formula": "loss formula {text!r}: {why}",
 }

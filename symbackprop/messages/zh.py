@@ -778,4 +778,20 @@ MESSAGES = {
     "os.EACCES.lower": "没有权限",
     "os.EISDIR.lower": "是文件夹",
     "os.ENOTDIR.lower": "路径中有一项不是文件夹",
+    # issue 12 items 4-6: activations written as formulas, cross-entropy on one output
+    "what.activation_formula": "激活函数公式",
+    "problem.activation_formula_text": "formula 必须是文本，即 x 的公式，例如 \"1.7159*tanh(2*x/3)\"；得到 {got}",
+    "problem.activation_formula_name": "激活函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
+                                       "且不能是内置激活函数的名称",
+    "problem.activation_formula": "激活函数公式 {text!r}：{why}",
+    "problem.loss_min_outputs": "{loss} 至少需要 {least} 个输出单元，网络只有 {got} 个（单个单元的 softmax 恒为 1，"
+                                "损失与所有梯度都为 0）；单个输出请用 loss: {instead}",
+    "problem.activation_not_finite": "{id} 没有有限实数值（{number}）：激活函数公式 {formula!r} 或其导数在 "
+                                     "{net} = {value} 处无定义",
+    "note.formula_kink": "{act} 在 0 处不可导；在 {where} 处取 SymPy 导数在该点的值 g'(0) = {g0}。",
+    "what.loss_formula": "损失函数公式",
+    "problem.loss_formula_text": "formula 必须是文本，即 u 与 t 的公式，例如 \"(u - t)^2/2\"；得到 {got}",
+    "problem.loss_formula_name": "损失函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
+                                 "且不能是内置损失函数的名称",
+    "problem.loss_formula": "损失函数公式 {text!r}：{why}",
 }

@@ -18,6 +18,7 @@ import sympy as sp
 
 from ..document import Document, Math, Part, Section, Step, Text
 from ..formula import Node
+from .. import greek
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg
 from ..printing import LatexPrinter, TextPrinter, format_value
@@ -54,6 +55,11 @@ def name_latex(name: str) -> str:
     return sp.latex(sp.Symbol(name))
 
 
+def name_text(name: str) -> str:
+    """theta4 as θ_4 (greek.py), any other name as written."""
+    return greek.text(name) or name
+
+
 class _Text(TextPrinter):
     def _print_sigmoid(self, expr) -> str:
         return f"σ({self._print(expr.args[0])})"
@@ -83,14 +89,14 @@ class GraphMath(Math):
         names_text, names_latex = {}, {}
         for q in sol.problem.quantities:
             if q.shape == ():
-                names_text[q.symbol], names_latex[q.symbol] = q.name, name_latex(q.name)
+                names_text[q.symbol], names_latex[q.symbol] = name_text(q.name), name_latex(q.name)
             else:
                 for r in range(q.shape[0]):
                     for c in range(q.shape[1]):
                         sub = entry_suffix(q.shape, r, c).replace("_", "")
                         if max(q.shape) > 9:
                             sub = entry_suffix(q.shape, r, c).replace("_", ",")
-                        names_text[q.symbol[r, c]] = f"{q.name}_{sub}"
+                        names_text[q.symbol[r, c]] = f"{name_text(q.name)}_{sub}"
                         names_latex[q.symbol[r, c]] = f"{name_latex(q.name)}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
 
@@ -115,7 +121,7 @@ class GraphMath(Math):
     # -- printing ---------------------------------------------------------------------------------
     def _show(self, expr, values, latex: bool) -> str:
         if isinstance(expr, tuple) and expr and expr[0] == "name":
-            return name_latex(expr[1]) if latex else expr[1]
+            return name_latex(expr[1]) if latex else name_text(expr[1])
         if isinstance(expr, tuple) and expr and expr[0] == "grad":
             return self._grad(self.output, expr[1], latex)
         if isinstance(expr, tuple) and expr and expr[0] == "chain":
@@ -130,7 +136,7 @@ class GraphMath(Math):
     def _grad(self, top: str, bottom: str, latex: bool) -> str:
         if latex:
             return rf"\frac{{\partial {name_latex(top)}}}{{\partial {name_latex(bottom)}}}"
-        return f"∂{top}/∂{bottom}"
+        return f"∂{name_text(top)}/∂{name_text(bottom)}"
 
     def _value(self, v: str, latex: bool) -> str:
         s = v.latex if (latex and isinstance(v, Num)) else str(v)
@@ -214,7 +220,7 @@ class GraphMath(Math):
             if values is not None and n.text in values:
                 v = values[n.text]
                 return (v.latex if latex and isinstance(v, Num) else str(v)) if top else self._value(v, latex)
-            return name_latex(n.text) if latex else n.text
+            return name_latex(n.text) if latex else name_text(n.text)
         if k == "paren":
             inner = self._node(n.args[0], values, latex, True)
             return rf"\left({inner}\right)" if latex else f"({inner})"

@@ -68,5 +68,7 @@ def note(psol: PartSolution, n: Note, lang: str, latex: bool = False) -> str:
             return msg(lang, "note.relu_kink", gp=m("g'(0)", "g'(0)"), g0=format_value(d["g0"], 4)[0],
                        setting=setting, where=where)
         act = d["activation"].replace("_", "\\_") if latex else d["activation"]
+        if d.get("formula"):
+            return msg(lang, "note.formula_kink", act=act, g0=format_value(d["g0"], 4)[0], where=where)
         return msg(lang, "note.kink_left", act=act, where=where)
     raise KeyError(n.kind)

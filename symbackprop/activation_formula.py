@@ -1,0 +1,55 @@
+"""Activations written as a formula of x (`activation: {formula: "1.7159*tanh(2*x/3)"}`).
+
+The text is read by formula.py (no eval: numbers, the one name x, whitelisted functions, bounded),
+g'(x) is SymPy's derivative, simplified where that makes it shorter without new functions, and a kink is noted at x = 0
+when the argument of an |·|, relu, max or min there is linear in x and vanishes at 0. The result is one
+FormulaActivation made when the problem is read; the activation table is never changed.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .activations import X, FormulaActivation, relu
+from .formula import FormulaError, scalar_formula, sigmoid
+
+MAX_SIMPLIFY_OPS = 40       # g' longer than this (SymPy's count_ops) is shown as derived, not simplified
+
+
+def plain_sigmoid(expr: sp.Expr) -> sp.Expr:
+    """σ(a) written out as 1/(1 + e^−a), so that every later step (float evaluation, lambdify) knows it."""
+    return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: 1 / (1 + sp.exp(-e.args[0])))
+
+
+def _functions(e: sp.Expr) -> set:
+    return {type(f) for f in e.atoms(sp.Function)}
+
+
+def _shorter(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """b when it is shorter and uses no function a does not (tanh' stays 1 − tanh², not 1/cosh²)."""
+    return b if sp.count_ops(b) < sp.count_ops(a) and _functions(b) <= _functions(a) else a
+
+
+def _kinks(g: sp.Expr) -> tuple[sp.Expr, ...]:
+    """(0,) when an argument linear in x of |·|, relu, max or min is zero at x = 0 (a corner of g there)."""
+    args: list[sp.Expr] = []
+    for e in g.atoms(sp.Abs, sp.Max, sp.Min, relu, sp.Piecewise):
+        if isinstance(e, (sp.Abs, relu)):
+            args.append(e.args[0])
+        elif isinstance(e, (sp.Max, sp.Min)) and len(e.args) == 2:
+            args.append(e.args[0] - e.args[1])
+        elif isinstance(e, sp.Piecewise):
+            args += [c.lhs - c.rhs for _, c in e.args if isinstance(c, sp.core.relational.Relational)]
+    # only a corner at x = 0 is stated in the solution's notes (they say "net = 0")
+    return (sp.Integer(0),) if any(a.is_polynomial(X) and sp.degree(a, X) == 1 and a.subs(X, 0) == 0
+                                   for a in args) else ()
+
+
+def formula_activation(text: str) -> FormulaActivation:
+    """The activation of formula `text` in x; a FormulaError saying what is wrong and what is allowed."""
+    g = plain_sigmoid(scalar_formula(text, {"x": X}))
+    if not g.has(X):
+        raise FormulaError("an activation formula must use x (the unit's net input)")
+    dg = sp.diff(g, X)
+    if sp.count_ops(dg) <= MAX_SIMPLIFY_OPS:
+        dg = _shorter(dg, sp.simplify(dg))
+    return FormulaActivation(text, g, dg, _kinks(g))
