@@ -15,7 +15,8 @@ and in session 8's fix round, after values were rounded from their exact value (
 from zero) and Piecewise printed as maths in text: classify_changes.py compares the two fixtures
 and allows only those changes; and at that session's merge of the network picture's new layout, where
 only the LaTeX pictures of the eight networks the old layout drew unreadably (and their weight
-tables) changed, and of issue 12's new problem files, whose entries were added.) The fixtures are the record that making
+tables) changed, and of issue 12's new problem files, whose entries were added (formula_activation.yaml's at the merge
+of formula activations, no other entry changed).) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
