@@ -424,10 +424,10 @@ class _Validator(FieldReader):
         return tuple(per_layer)  # type: ignore[arg-type]
 
     def loss(self, cfg) -> str:
+        self.loss_formula = None            # before any refusal: a collecting reader goes on past it
         if "loss" not in cfg:
             self.fail(("loss",), said("problem.no_loss", known=_choices(losses.NAMES)))
         v, p = cfg["loss"]
-        self.loss_formula = None
         if isinstance(v, dict) and "formula" in v:
             self.loss_formula = self.formula_loss(v, p)
             return self.loss_formula.name
