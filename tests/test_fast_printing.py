@@ -127,6 +127,7 @@ def check(expr, rng):
             sympy_latex(expr, NAMES_LATEX), sympy_latex(expr, NAMES_LATEX, lv)), (expr, lv)
 
 
+@pytest.mark.slow
 def test_plain_shapes_print_as_sympy_prints_them():
     rng = random.Random(11)
     read = 0
@@ -137,6 +138,7 @@ def test_plain_shapes_print_as_sympy_prints_them():
     assert read == 1500              # every one of them is written by the fast path
 
 
+@pytest.mark.slow
 def test_other_shapes_print_as_sympy_prints_them():
     rng = random.Random(12)
     for _ in range(600):

@@ -307,6 +307,7 @@ def test_min_outputs_is_a_fact_of_the_loss_row():
     assert all(row.min_outputs == 1 for name, row in losses.TABLE.items() if name != "cross_entropy")
 
 
+@pytest.mark.slow
 def test_cross_entropy_one_output_cli_exit_2(tmp_path):
     p = tmp_path / "ce.yaml"
     p.write_text(CE.format(outputs="[2]", weights="{1: {2: 0.5}}", targets="{2: 1}", loss="cross_entropy"),

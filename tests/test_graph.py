@@ -421,6 +421,7 @@ def test_check_refuses_a_write_up_for_a_graph_in_one_line(tmp_path):
     assert out.exit_code == 2 and "YAML or JSON" in out.output and "Traceback" not in out.output
 
 
+@pytest.mark.slow
 def test_a_hostile_graph_file_ends_quickly_with_exit_2(tmp_path):
     """Run as a user does, with a hard time-out that turns a hang into a failure (not a speed test)."""
     path = tmp_path / "h.yaml"

@@ -92,6 +92,7 @@ def test_tiny_and_huge_values_round_half_up_in_scientific_form():
 
 # -- the worked solution: ≈ for every rounded display ------------------------------------------------
 
+@pytest.mark.slow
 def test_a_one_symbol_rule_followed_by_a_rounded_value_is_approx_not_equal():
     r = _cli("solve", str(BATCH), "--part", "leaky", "--precision", "2")
     assert r.returncode == 0, r.stderr
@@ -102,6 +103,7 @@ def test_a_one_symbol_rule_followed_by_a_rounded_value_is_approx_not_equal():
     assert r"\mathrm{net}_{5}^{(2)} \approx 0.18" in latex or r"&\approx 0.18" in latex
 
 
+@pytest.mark.slow
 def test_the_trial_s_values_show_half_up_in_text_json_and_the_check_column(tmp_path):
     text = _cli("solve", str(BATCH), "--part", "leaky").stdout
     assert "≈ 4.9288\n" in text and "≈ 0.1223\n" in text and "≈ -0.2393\n" in text
@@ -139,6 +141,7 @@ def test_piecewise_prints_as_maths_not_python():
     assert _text(sp.Piecewise((x, x >= 0), (-x, True))) == "{x, x ≥ 0; -x, x < 0}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_leaky_relu_and_elu_steps_have_no_python_syntax(lang):
     leaky = _cli("solve", str(BATCH), "--part", "leaky", "--lang", lang).stdout
@@ -154,6 +157,7 @@ def test_leaky_relu_and_elu_steps_have_no_python_syntax(lang):
 
 # -- the gradient check: a batch's kink names its sample; one gradient, singular ---------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang, words", [("en", "is at a kink of leaky_relu"), ("zh", "位于 leaky_relu 的不可导点")])
 def test_a_kink_in_a_batch_names_its_sample(lang, words):
     r = _cli("solve", str(BATCH), "--part", "leaky", "--check", "--lang", lang)
@@ -178,6 +182,7 @@ learning_rate: 1
 
 @pytest.mark.parametrize("lang, line", [("en", "Check: 1 gradient, three ways: all agree"),
                                         ("zh", "检验：1 个梯度，三种方法：全部一致")])
+@pytest.mark.slow
 def test_one_gradient_is_singular(tmp_path, lang, line):
     problem = tmp_path / "one.yaml"
     problem.write_text(ONE_WEIGHT, encoding="utf-8")
@@ -186,6 +191,7 @@ def test_one_gradient_is_singular(tmp_path, lang, line):
     assert line in r.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_several_gradients_stay_plural():
     r = _cli("solve", str(BATCH), "--part", "leaky", "--check")
     assert "Check: 9 gradients, three ways: all agree" in r.stdout

@@ -76,6 +76,7 @@ def test_zh_rule_notes_in_chinese(line, chinese, tmp_path):
         assert re.search(r"：公式“[^”]*”：.*" + re.escape(chinese), out.output), out.output
 
 
+@pytest.mark.slow
 def test_trial_report_files_and_feedback_in_chinese(tmp_path):
     html, md = tmp_path / "report.html", tmp_path / "rep.md"
     for target in (html, md):
