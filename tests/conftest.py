@@ -128,11 +128,11 @@ def expanded_loss(part, wsyms):
     import sympy as sp
 
     from symbackprop import losses
-    loss = losses.TABLE[part.loss]
+    loss = losses.of(part)
     total, nets = [], []
     for sample in part.samples:
         out = dict(sample.x)
-        out[part.bias] = sp.Integer(1)
+        out[part.bias] = part.bias_input              # 1, or −1 for net = Σ w·x − θ
         prev = list(part.inputs)
         for li, layer in enumerate(part.layers):
             act = part.activations[li]
@@ -142,7 +142,7 @@ def expanded_loss(part, wsyms):
             for k, j in enumerate(layer):
                 out[j] = act.value(layer_nets[k]) if act.elementwise else exps[k] / sp.Add(*exps)
             prev = list(layer)
-        t = dict(sample.t)
-        total.append(loss.per_sample([out[k] for k in part.outputs], [t[k] for k in part.outputs]))
+        t = dict(sample.t)                              # none for `loss: none` (J is the output itself)
+        total.append(loss.per_sample([out[k] for k in part.outputs], [t.get(k, 0) for k in part.outputs]))
     J = sp.Add(*total)
     return (J / len(part.samples) if part.batch_reduction == "mean" else J), nets, total

@@ -154,7 +154,9 @@ def test_every_problem_file_agrees_three_ways(path):
     for psol in solution.parts:
         report = check_part(psol)
         assert report.ok, report
-        assert len(report.gradients) == len(psol.part.weights)
+        part = psol.part           # every weight, every input of every sample if asked, every shared parameter
+        inputs = len(part.inputs) * len(part.samples) if part.input_gradients else 0
+        assert len(report.gradients) == len(part.weights) + inputs + len(part.shared)
         assert_sweep_equals_sympy_diff(psol.part)
         for g in report.gradients:
             assert abs(g.direct - g.chain) <= 1e-12 * max(1, abs(g.chain))
