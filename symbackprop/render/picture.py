@@ -237,13 +237,17 @@ def readable(lay: Layout) -> bool:
     return True
 
 
+def _node_line(part, n, x: str, y: str) -> str:
+    """One unit's TikZ node at (x, y), as both layouts draw it (a bias node dashed and captioned)."""
+    style = r"unit, dashed, label=below:{\scriptsize bias " + f"{part.bias}" + "}" if n.bias else "unit"
+    return rf"  \node[{style}] ({n.name}) at ({x}, {y}) {{{n.text}}};"
+
+
 def _legacy_tikz(part, lay: Layout) -> list[str]:
     lines = [r"\begin{tikzpicture}[x=3.4cm, y=1.5cm, >=stealth,"
              r" unit/.style={circle, draw, minimum size=8mm, inner sep=1pt},"
              r" wlabel/.style={fill=white, inner sep=1pt, font=\scriptsize}]"]
-    for n in lay.nodes:
-        style = r"unit, dashed, label=below:{\scriptsize bias " + f"{part.bias}" + "}" if n.bias else "unit"
-        lines.append(rf"  \node[{style}] ({n.name}) at ({n.x / LEGACY_X:g}, {n.y / LEGACY_Y:g}) {{{n.text}}};")
+    lines += [_node_line(part, n, f"{n.x / LEGACY_X:g}", f"{n.y / LEGACY_Y:g}") for n in lay.nodes]
     for e in lay.edges:
         style = "->, gray" if e.source.bias else "->"
         lines.append(rf"  \draw[{style}] ({e.source.name}) -- node[wlabel, pos=0.3] {{${e.label}$}} ({e.target.name});")
@@ -393,9 +397,7 @@ def _scaled_tikz(part, lay: Layout) -> list[str]:
     lines = [r"\begin{tikzpicture}[x=1cm, y=1cm, >=stealth, baseline=(current bounding box.center),"
              r" unit/.style={circle, draw, minimum size=8mm, inner sep=1pt},"
              r" wlabel/.style={fill=white, inner sep=1pt, font=" + FONTS[size] + "}]"]
-    for n in lay.nodes:
-        style = r"unit, dashed, label=below:{\scriptsize bias " + f"{part.bias}" + "}" if n.bias else "unit"
-        lines.append(rf"  \node[{style}] ({n.name}) at ({_num(n.x)}, {_num(n.y)}) {{{n.text}}};")
+    lines += [_node_line(part, n, _num(n.x), _num(n.y)) for n in lay.nodes]
     for e in lay.edges:
         style = "->, gray" if e.source.bias else "->"
         lines.append(rf"  \draw[{style}] ({e.source.name}) -- ({e.target.name});")
