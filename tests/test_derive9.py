@@ -365,3 +365,18 @@ def test_every_specialised_rule_equals_the_derived_rule_and_puts_gprime_before_t
                 assert order == sorted(order, key=["constant", "gprime", "loss"].index), (rule.id, label, kinds)
             checked += 1
     assert checked >= (1 if act == "softmax" else 4)
+
+
+def test_a_batch_rule_keeps_the_order_inside_its_sum(tmp_path):
+    """problems/minibatch.yaml with sigmoid hidden units: the batch update is η·Σ_n y_j^(n)(1 − y_j^(n))…/N,
+    worked by hand, and checked on the batch's numbers as before."""
+    import yaml
+    doc = yaml.safe_load((ROOT / "problems" / "minibatch.yaml").read_text(encoding="utf-8"))
+    doc["network"]["activation"] = "sigmoid"
+    path = tmp_path / "batch.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["derive", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "with sigmoid: δ_j = y_j·(1 - y_j)·Σ_k[1..c] δ_k·w_{kj}" in result.output
+    assert ("with sigmoid: Δw_{ji} = η·Σ_n[1..N] y_j^(n)·(1 - y_j^(n))·x_i^(n)·Σ_k[1..c] δ_k^(n)·w_{kj}/N"
+            in result.output), result.output
