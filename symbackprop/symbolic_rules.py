@@ -480,8 +480,9 @@ def teacher_order(expr: sp.Expr, unit: tuple[sp.IndexedBase, ...]) -> sp.Expr:
     factors = expr.as_ordered_factors()
     gp = [f for f in factors if _of_unit(f, unit)]
     if not gp:
-        # a product around a sum (η·Σ_n …/N of a batch): the sum's own product put in order, this one as printed
-        return sp.Mul(*[teacher_order(f, unit) for f in factors], evaluate=False) if expr.has(sp.Sum) else expr
+        # no g' here (identity's −η·(u_k − t_k)·y_j, a batch's η·Σ_n …/N): SymPy's printed order, any sum's
+        # own product put in order
+        return sp.Mul(*[teacher_order(f, unit) for f in factors], evaluate=False)
     constants = [f for f in factors if not f.atoms(sp.Indexed)]
     rest = [teacher_order(f, unit) for f in factors if f not in gp and f not in constants]
     plain = [f for f in gp if isinstance(f, sp.Indexed) or (f.is_Pow and isinstance(f.base, sp.Indexed))]
