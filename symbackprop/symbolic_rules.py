@@ -402,7 +402,8 @@ def _over_batch(rule: Rule, batch: str) -> Rule:
         forms = (summed(sp.Derivative(J_n[n_s], dw)),) + tuple(summed(f) for f in rule.forms[1:])
     else:
         forms = (rule.forms[0],) + tuple(summed(f) for f in rule.forms[1:])
-    return Rule(rule.id, rule.lhs, forms, tuple((label, summed(f)) for label, f in rule.specialised), sample=rule)
+    return Rule(rule.id, rule.lhs, forms, tuple((label, teacher_order(summed(f), _unit_bases(rule.id)))
+                                                for label, f in rule.specialised), sample=rule)
 
 
 def _summand(expr: sp.Expr) -> sp.Expr | None:
@@ -426,21 +427,73 @@ def _collapse_net(e: sp.Sum, reference: bool = False) -> sp.Expr:
 
 
 def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation, reference: bool = False) -> Rule:
-    """Replace g' by each activation's own derivative (σ' = σ(1−σ), tanh' = 1 − tanh², ReLU' = step)."""
+    """Replace g' by each activation's own derivative (σ' = σ(1−σ), tanh' = 1 − tanh², ReLU' = step),
+    written in the teacher's factor order (`teacher_order`) unless SymPy finds a shorter form (sigmoid
+    with binary cross-entropy: t_k − z_k)."""
     expr = rule.rule
     if not expr.has(gprime):
         return rule
     out = []
     if expr.has(gprime(net_h[j])):        # a hidden-layer rule: one form per hidden activation
         for act in dict.fromkeys(hidden):
-            e = expr.replace(lambda a: a.func == gprime and a.args[0].base == net_h,
-                             lambda a, act=act: act.derivative(a.args[0], y[a.args[0].indices]))
-            out.append((act.name, e))
+            out.append((act.name, lambda a, act=act: act.derivative(a.args[0], y[a.args[0].indices])))
     elif output.elementwise:
-        out.append((output.name, expr.replace(lambda a: a.func == gprime and a.args[0].base == net_o,
-                                              lambda a: output.derivative(a.args[0], z[a.args[0].indices]))))
-    out = [(label, _shortest_form(e, reference)) for label, e in out]
-    return Rule(rule.id, rule.lhs, rule.forms, tuple(out))
+        out.append((output.name, lambda a: output.derivative(a.args[0], z[a.args[0].indices])))
+    forms = []
+    for label, derivative in out:
+        e = expr.replace(lambda a: a.func == gprime, derivative)
+        best = _shortest_form(e, reference)
+        if isinstance(expr, sp.Mul):
+            # the rule's own factors with g' replaced in place, unless SymPy's form is shorter by more than a
+            # sign (a cancellation): −η·(u_k − t_k)·g'(net_k)·y_j keeps its −η, where the factored product
+            # folds the sign into the difference, η·(t_k − u_k)·step(net_k)·y_j
+            factors = [d for f in expr.args for d in (sp.Mul.make_args(derivative(f)) if f.func == gprime else (f,))]
+            factors = [f for f in factors if f != 1]
+            kept = factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
+            if sp.count_ops(kept) <= sp.count_ops(best) + 1:
+                best = kept
+        forms.append((label, teacher_order(best, _unit_bases(rule.id))))
+    return Rule(rule.id, rule.lhs, rule.forms, tuple(forms))
+
+
+# The quantities of the unit a rule is about (its net and its own output, in one sample or sample n):
+# the factors of g' in a specialised rule hold nothing else.
+OUTPUT_UNIT = (net_o, z, PER_SAMPLE[net_o], PER_SAMPLE[z])
+HIDDEN_UNIT = (net_h, y, PER_SAMPLE[net_h], PER_SAMPLE[y])
+
+
+def _unit_bases(rule_id: str) -> tuple[sp.IndexedBase, ...]:
+    return OUTPUT_UNIT if rule_id in ("delta_output", "grad_output_weight", "update_output_weight") else HIDDEN_UNIT
+
+
+def teacher_order(expr: sp.Expr, unit: tuple[sp.IndexedBase, ...]) -> sp.Expr:
+    """`expr` with each product that holds g' factors rebuilt, unevaluated, in the order a teacher
+    writes it: the constants (−η, 2/c, 1/N), then the g' factors (those in the unit's own net and
+    output only: z_k, 1 − z_k), its plain quantity before the others (z_k(1 − z_k)), then the rest
+    (the loss's factor t_k − z_k, y_j, the sum Σ_k δ_k w_kj) in SymPy's order. The value is the same
+    expression; a printer with order='none' shows the factors as built (render/rules.py)."""
+    if isinstance(expr, sp.Sum):
+        inner = teacher_order(expr.function, unit)
+        return expr if inner is expr.function else sp.Sum(inner, *expr.limits)
+    if not isinstance(expr, sp.Mul):
+        return expr
+    factors = expr.as_ordered_factors()
+    gp = [f for f in factors if _of_unit(f, unit)]
+    if not gp:
+        # no g' here (identity's −η·(u_k − t_k)·y_j, a batch's η·Σ_n …/N): SymPy's printed order, any sum's
+        # own product put in order
+        return sp.Mul(*[teacher_order(f, unit) for f in factors], evaluate=False)
+    constants = [f for f in factors if not f.atoms(sp.Indexed)]
+    rest = [teacher_order(f, unit) for f in factors if f not in gp and f not in constants]
+    plain = [f for f in gp if isinstance(f, sp.Indexed) or (f.is_Pow and isinstance(f.base, sp.Indexed))]
+    ordered = [*constants, *plain, *[f for f in gp if f not in plain], *rest]
+    return ordered[0] if len(ordered) == 1 else sp.Mul(*ordered, evaluate=False)
+
+
+def _of_unit(factor: sp.Expr, unit: tuple[sp.IndexedBase, ...]) -> bool:
+    """Whether `factor` is a factor of g': it holds quantities, all of the rule's own unit."""
+    quantities = factor.atoms(sp.Indexed)
+    return bool(quantities) and all(q.base in unit for q in quantities)
 
 
 def _shortest_form(expr: sp.Expr, reference: bool = False) -> sp.Expr:

@@ -23,7 +23,7 @@ from symbackprop.messages import catalogue, placeholders
 from symbackprop.problem import load_problem, parse_problem
 from symbackprop.rule_check import derive_for_part, example_problem, solution_values
 from symbackprop.solution import solve_part
-from symbackprop.symbolic_rules import N, PER_SAMPLE, Rule, delta_o, n_s, y
+from symbackprop.symbolic_rules import N, Rule, n_s
 from conftest import NETWORKS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,9 +88,9 @@ def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers():
         for r, h in enumerate(hidden, start=1):
             e = rule.xreplace({k: q, j: r, N: 2}).doit()
             subs = {}
-            for n in (1, 2):
-                subs[PER_SAMPLE[delta_o][q, n]] = values[f"delta_{o}@{n}"]
-                subs[PER_SAMPLE[y][r, n]] = values[f"act_{h}@{n}"]
+            for n in (1, 2):           # the srepr names the printed symbols: δ_k^(n) and y_j^(n) (sample n last)
+                subs[sp.IndexedBase(sp.Symbol("δ", real=True))[q, n]] = values[f"delta_{o}@{n}"]
+                subs[sp.IndexedBase(sp.Symbol("y", real=True))[r, n]] = values[f"act_{h}@{n}"]
             got = float(e.xreplace(subs))
             assert got == pytest.approx(values[f"grad_w_{h}_{o}"], rel=1e-12, abs=1e-15), (o, h)
             # the per-sample rule alone (one sample's share, no mean) would not be solve's value
@@ -106,9 +106,10 @@ def test_the_batch_rule_sums_the_rule_of_one_sample():
         r = d["rules"][rid]
         one = sp.sympify(r["sample"]["srepr"])
         batch = sp.sympify(r["srepr"])
-        assert batch.has(sp.Sum) and not one.has(PER_SAMPLE[delta_o].label)
-        per_sample = one.replace(lambda e: isinstance(e, sp.Indexed) and e.base in PER_SAMPLE,
-                                 lambda e: PER_SAMPLE[e.base][(*e.indices, n_s)])
+        assert batch.has(sp.Sum) and one.free_symbols.isdisjoint({n_s, N}) and n_s in batch.atoms(sp.Symbol)
+        # the srepr names the printed symbols; every quantity but the weights gets sample n as its last index
+        per_sample = one.replace(lambda e: isinstance(e, sp.Indexed) and e.base.label.name not in ("w", "Δw"),
+                                 lambda e: e.base[(*e.indices, n_s)])
         # with N = 3 samples written out: the batch rule is the mean of the three samples' rules
         mean = sp.Add(*[per_sample.xreplace({n_s: n}) for n in (1, 2, 3)]) / 3
         assert sp.expand(batch.xreplace({N: 3}).doit() - mean) == 0, rid

@@ -158,7 +158,9 @@ def test_json_gives_latex_and_srepr_under_the_issue_ids():
     rules = data["derivations"][0]["rules"]
     assert set(rules) == {"delta_output", "delta_hidden", "grad_output_weight", "grad_hidden_weight",
                           "update_output_weight", "update_hidden_weight"}
-    assert sp.sympify(rules["delta_output"]["srepr"]) == (t[k] - z[k]) * gprime(net_o[k])
+    # the srepr names what the text prints (appendix notation: z_k, t_k, net_k), not the internal net_o
+    net = sp.IndexedBase(sp.Symbol("net", real=True))
+    assert sp.sympify(rules["delta_output"]["srepr"]) == (t[k] - z[k]) * gprime(net[k])
     assert rules["delta_output"]["latex"].startswith(r"\delta_{k} = ")
     assert "w_{kj}" in rules["delta_hidden"]["latex"]          # appendix index order: into k from j
     assert data["derivations"][0]["checks"]["delta_hidden"]["ok"]

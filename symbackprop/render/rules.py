@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..messages import msg, words
 from ..document import Document, Math, Part, Section, Step, Text
-from ..printing import LatexPrinter, print_text
+from ..printing import LatexPrinter, TextPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
 from .latex import tex_escape
 from .steps import step_links
@@ -45,14 +45,47 @@ def _names(derivation: GeneralDerivation, latex: bool) -> dict:
     return {J: derivation.notation.loss_symbol, eta: r"\eta" if latex else "η"}
 
 
-def expr_text(derivation: GeneralDerivation, expr: sp.Expr) -> str:
+def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False) -> str:
+    """`expr` in text; `as_built`: its products' factors in the order they were built (a specialised
+    rule, symbolic_rules.teacher_order: z_k·(1 − z_k)·(t_k − z_k)), not SymPy's."""
+    if as_built:
+        return TextPrinter(dict(names=_names(derivation, False), indexed=indexed_names(derivation, False),
+                                order="none")).doprint(expr)
     return print_text(expr, _names(derivation, False), indexed=indexed_names(derivation, False))
 
 
-def expr_latex(derivation: GeneralDerivation, expr: sp.Expr) -> str:
-    # factors side by side, as the appendix writes them: (t_k − z_k) g'(net_k) y_j
-    return LatexPrinter(dict(names=_names(derivation, True), indexed=indexed_names(derivation, True),
-                             mul_symbol=None)).doprint(expr)
+def expr_latex(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False) -> str:
+    """`expr` in LaTeX, factors side by side as the appendix writes them: (t_k − z_k) g'(net_k) y_j;
+    `as_built` as in `expr_text`."""
+    settings = dict(names=_names(derivation, True), indexed=indexed_names(derivation, True), mul_symbol=None)
+    if as_built:
+        settings["order"] = "none"
+    return LatexPrinter(settings).doprint(expr)
+
+
+def shown_symbols(derivation: GeneralDerivation, expr: sp.Expr) -> sp.Expr:
+    """`expr` in the symbols its text form prints: each internal base (z, net_o, delta_h, w_o, …) named
+    as the notation shows it (u, net, δ, w, Δw), a weight's indices in the printed order (w_jk where
+    the file writes from j to k), J as the file's loss symbol and η as η. A quantity of sample n keeps
+    n as its last index. The JSON's srepr is of this expression, so that it names what the text names."""
+    names = indexed_names(derivation, False)
+    mapping: dict[sp.Basic, sp.Basic] = {J: sp.Symbol(derivation.notation.loss_symbol), eta: sp.Symbol("η")}
+    for q in expr.atoms(sp.Indexed):
+        entry = names.get(q.base.name)
+        if entry is None:
+            continue
+        shown, swap = entry[0], entry[1]
+        label = sp.Symbol(shown, real=True) if q.base.label.is_real else sp.Symbol(shown)
+        indices = list(q.indices)
+        sample = indices.pop() if len(entry) > 2 and entry[2] else None
+        if swap:
+            indices.reverse()
+        mapping[q] = sp.IndexedBase(label)[tuple(indices + ([sample] if sample is not None else []))]
+    return expr.xreplace(mapping)
+
+
+def shown_srepr(derivation: GeneralDerivation, expr: sp.Expr) -> str:
+    return sp.srepr(shown_symbols(derivation, expr))
 
 
 # Phrases of the prose that are mathematics in LaTeX.
@@ -126,12 +159,14 @@ class RulesMath(Math):
 
     def __init__(self, derivation: GeneralDerivation) -> None:
         self.derivation = derivation
+        # the specialised rules, printed with their factors in the order they were built
+        self.as_built = {f for r in derivation.rules for _, f in r.specialised}
 
     def text(self, expr, values=None) -> str:
-        return expr_text(self.derivation, expr)
+        return expr_text(self.derivation, expr, expr in self.as_built)
 
     def latex(self, expr, values=None) -> str:
-        return expr_latex(self.derivation, expr)
+        return expr_latex(self.derivation, expr, expr in self.as_built)
 
     def number(self, value, precision: int) -> str:
         raise TypeError("the general rules have no numbers")
@@ -182,23 +217,24 @@ def _printed(derivation: GeneralDerivation, rule: Rule, latex: bool) -> list[str
 
 
 def to_data(dv: GeneralDerivation) -> dict:
-    """One derivation as plain data: each rule as LaTeX, text and SymPy srepr."""
+    """One derivation as plain data: each rule as LaTeX, text and SymPy srepr (in the symbols the
+    text prints, `shown_symbols`)."""
     rules = {}
     for r in dv.rules:
         rules[r.id] = {
             "latex": f"{expr_latex(dv, r.lhs)} = {expr_latex(dv, r.rule)}",
             "chain_latex": " = ".join(_printed(dv, r, True)),
             "text": f"{expr_text(dv, r.lhs)} = {expr_text(dv, r.rule)}",
-            "srepr": sp.srepr(r.rule),
-            "lhs_srepr": sp.srepr(r.lhs),
-            "specialised": [{"activation": label, "latex": expr_latex(dv, f), "srepr": sp.srepr(f)}
-                            for label, f in r.specialised],
+            "srepr": shown_srepr(dv, r.rule),
+            "lhs_srepr": shown_srepr(dv, r.lhs),
+            "specialised": [{"activation": label, "latex": expr_latex(dv, f, as_built=True),
+                             "srepr": shown_srepr(dv, f)} for label, f in r.specialised],
         }
         if r.sample is not None:           # a batch: the rule of one sample n, which the batch rule sums
             one = r.sample
             rules[r.id]["sample"] = {
-                "srepr": sp.srepr(one.rule), "lhs_srepr": sp.srepr(one.lhs),
-                "specialised": [{"activation": label, "srepr": sp.srepr(f)} for label, f in one.specialised]}
+                "srepr": shown_srepr(dv, one.rule), "lhs_srepr": shown_srepr(dv, one.lhs),
+                "specialised": [{"activation": label, "srepr": shown_srepr(dv, f)} for label, f in one.specialised]}
     return {"name": dv.name, "hidden_activations": list(dv.hidden_activations),
             "output_activation": dv.output_activation, "loss": dv.loss,
             "notation": {"delta": dv.notation.delta, "weight": dv.notation.weight},

@@ -1,7 +1,7 @@
 """Write the golden fixtures of issue 11: today's `solve --format json` ids and values for every
 problem file, and today's `derive --format json` rules for the activation/loss combinations the tests use.
 
-Run from the repository root: `python tests/data/golden/make_golden.py`. Regenerate only on purpose
+Run from the repository root: `python tests/data/golden/make_golden.py` (`--derive-only`: only derive's rules). Regenerate only on purpose
 (a deliberate change of the numbers), never to make tests/test_golden.py pass after a refactor:
 the fixtures are the record that a redesign kept every output.
 """
@@ -92,11 +92,14 @@ def _write(path: Path, data: object) -> None:
     print(f"wrote {path.relative_to(ROOT)}")
 
 
-def main() -> None:
-    for path in solve_files():
-        _write(HERE / f"{path.stem}.json", solve_snapshot(path))
+def main(argv: list[str]) -> None:
+    """Every fixture; `--derive-only`: derive_rules.json alone (issue 12 regenerated it once, when the
+    srepr took the printed symbols; tests/test_derive9.py shows the old and new differ only by the renaming)."""
+    if "--derive-only" not in argv:
+        for path in solve_files():
+            _write(HERE / f"{path.stem}.json", solve_snapshot(path))
     _write(DERIVE_FILE, {key: derive_snapshot(args) for key, args in derive_args().items()})
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
