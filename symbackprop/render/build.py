@@ -85,17 +85,12 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
     parts = []
     for pi, psol in enumerate(solution.parts):
         p = psol.part.precision if precision is None else precision
-        heading = part_heading(psol, lang, p, latex=True)
-        notes = []
-        for n in psol.conventions:
-            in_latex = note(psol, n, lang, latex=True)
-            notes.append(Text(note(psol, n, lang), in_latex, in_latex))
-        sections = tuple(Section(Text(section_title(sec, lang), section_title(sec, lang, latex=True)),
-                                 tuple(solution_step(s) for s in steps), inline=sec == "given")
+        notes = tuple(note(psol, n, lang) for n in psol.conventions)
+        sections = tuple(Section(section_title(sec, lang), tuple(solution_step(s) for s in steps), inline=sec == "given")
                          for sec, steps in psol.sections())
         closing = tuple(Text(line) for line in check_lines(checks[pi], lang)) if checks is not None else ()
-        parts.append(Part(Text(part_heading(psol, lang, p), heading, heading), sections, SolutionMath(psol.names, psol),
-                          p, tuple(notes), closing, partial(_picture, psol.part, p, lang), psol.name))
+        parts.append(Part(part_heading(psol, lang, p), sections, SolutionMath(psol.names, psol),
+                          p, notes, closing, partial(_picture, psol.part, p, lang), psol.name))
     return Document(solution.title, tuple(parts), lang, "solution", "worked solution")
 
 
