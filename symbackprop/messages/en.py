@@ -749,7 +749,7 @@ MESSAGES = {
     "list.also": "also written {names}",
     "list.params": "parameters (default) {params}",
     "list.note_relu": "g'(0) is the file's relu_derivative_at_zero (default 0)",
-    "list.note_softmax": "output layer only; with cross_entropy δ_k = u_k − t_k",
+    "list.note_softmax": "output layer only; with cross-entropy, δ_k = u_k − t_k",
     "list.note_output": "default output activation {activation}",
     "list.note_domain": "needs outputs {domain}",
     "list.note_kink": "sub-gradient 0 where {where}",

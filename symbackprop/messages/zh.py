@@ -670,7 +670,7 @@ MESSAGES = {
     "list.also": "也可写作 {names}",
     "list.params": "参数（默认值）{params}",
     "list.note_relu": "g'(0) 由文件的 relu_derivative_at_zero 给出（默认 0）",
-    "list.note_softmax": "仅用于输出层；与 cross_entropy 一起时 δ_k = u_k − t_k",
+    "list.note_softmax": "仅用于输出层；与交叉熵一起时 δ_k = u_k − t_k",
     "list.note_output": "默认输出激活函数 {activation}",
     "list.note_domain": "要求输出 {domain}",
     "list.note_kink": "在{where}处取次梯度 0",

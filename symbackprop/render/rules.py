@@ -16,6 +16,7 @@ from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
 from .latex import tex_escape
+from .prose import name_words
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
@@ -78,8 +79,9 @@ def tex_text(text: str, loss_symbol: str = "J") -> str:
 def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
     w = words(lang, "rules")
     nota = derivation.notation
-    acts = ", ".join(derivation.hidden_activations) or "—"
-    return [f"{w['hidden']}: {acts}; {w['output']}: {derivation.output_activation}; {w['loss']}: {derivation.loss}",
+    acts = ", ".join(name_words("activation", a, lang) for a in derivation.hidden_activations) or "—"
+    out, loss = name_words("activation", derivation.output_activation, lang), name_words("loss", derivation.loss, lang)
+    return [f"{w['hidden']}: {acts}; {w['output']}: {out}; {w['loss']}: {loss}",
             # the convention in the file's own loss symbol (∂L/∂net where the file writes L)
             f"{msg(lang, f'derive.convention.{nota.delta}', J=nota.loss_symbol)}; {w[nota.weight]}"]
 

@@ -29,7 +29,7 @@ class Sym:
 
 @dataclass(frozen=True)
 class Code:
-    """What the reader writes in a file (a setting's name): a code span where the format has one."""
+    """What the reader writes in a file (a setting's name): a code span in Markdown and HTML."""
 
     text: str
 
@@ -48,9 +48,9 @@ def symbol(plain: str) -> Sym:
 def _piece(piece, fmt: str) -> str:
     """One `Sym` or `Code` in format `fmt`."""
     if isinstance(piece, Code):
-        if fmt == "latex":
+        if fmt == "latex":                 # as words: a LaTeX fragment uses amsmath's macros only
             from .latex import tex_escape
-            return r"\texttt{" + tex_escape(piece.text) + "}"
+            return tex_escape(piece.text)
         if fmt == "markdown":
             from .mdtext import md_code
             return md_code(piece.text)
