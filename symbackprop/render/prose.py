@@ -68,12 +68,12 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
         return sentence(lang, "note.frozen", zero=Sym("Δw = 0", r"\Delta w = 0"), weights=ws)
     if n.kind == "kink":
         where = joined_syms([Sym(f"{names.text[s]} = 0", f"{names.latex[s]} = 0") for s in d["nets"]])
-        g0 = format_value(d["g0"], 4)[0]
         if d["activation"] == "relu":
-            return sentence(lang, "note.relu_kink", gp=Sym("g'(0)", "g'(0)"), g0=g0,
+            return sentence(lang, "note.relu_kink", gp=Sym("g'(0)", "g'(0)"), g0=format_value(d["g0"], 4)[0],
                             setting=Code("relu_derivative_at_zero"), where=where)
         act = name_words("activation", d["activation"], lang)
-        if d.get("formula"):
+        if d.get("formula"):            # g0: the value SymPy's derivative takes at the kink (formula activations only)
+            g0 = format_value(d["g0"], 4)[0]
             return sentence(lang, "note.formula_kink", act=act, g0=Sym(g0, g0), where=where)
         return sentence(lang, "note.kink_left", act=act, where=where)
     raise KeyError(n.kind)
