@@ -15,7 +15,7 @@ import pytest
 from symbackprop import activations, losses
 from symbackprop.messages import MARK, catalogue, msg
 from symbackprop.render import render
-from symbackprop.render.sentence import Code, Sym, sentence
+from symbackprop.render.prose import Code, Sym, sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"

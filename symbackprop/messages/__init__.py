@@ -57,7 +57,7 @@ def placeholders(template: str) -> frozenset[str]:
 
 
 # A symbol in a template's words is marked *i* (a letter or Greek letter, with an optional _subscript
-# and an optional '(0)): `msg` says it plainly (i); prose typesets it in each format (render/sentence.py).
+# and an optional '(0)): `msg` says it plainly (i); prose typesets it in each format (render/prose.py).
 MARK = re.compile(r"(?<![\w*\\])\*([A-Za-zα-ωΑ-ΩΔ∂](?:_[A-Za-z0-9]+)?(?:'\([0-9]\))?)\*(?![\w*])")
 
 
@@ -82,7 +82,7 @@ def msg(lang: str, key: str, **fields: object) -> str:
 
 def marked(lang: str, key: str, mark: Callable[[str], str], **fields: object) -> str:
     """Message `key` as `msg` says it, but each marked symbol (*i*) written `mark(symbol)`, so that a
-    renderer can typeset it (render/sentence.py); `mark` must return no brace."""
+    renderer can typeset it (render/prose.py); `mark` must return no brace."""
     template = MARK.sub(lambda m: mark(m.group(1)), _template(lang, key))
     return template.format(**fields)
 

@@ -22,7 +22,7 @@ from .. import greek
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg
 from ..printing import LatexPrinter, TextPrinter, format_value
-from .sentence import Sym, joined_syms, sentence
+from .prose import Sym, joined_syms, sentence
 from .steps import joined, step_links
 
 
@@ -405,7 +405,7 @@ def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -
 # -- derive: the gradients as formulas ---------------------------------------------------------------
 
 def _names_of(output: str, names) -> Sym:
-    """∂L/∂p for each name, as mathematics (prose typesets it: render/sentence.py)."""
+    """∂L/∂p for each name, as mathematics (render/prose.py typesets it)."""
     o = name_latex(output)
     return joined_syms([Sym(f"∂{output}/∂{n}", rf"\partial {o}/\partial {name_latex(n)}") for n in names])
 

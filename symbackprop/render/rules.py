@@ -17,7 +17,7 @@ from ..printing import LatexPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
 from .latex import tex_escape
 from .prose import name_words
-from .sentence import Sym, typeset
+from .prose import Prose, Sym
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
@@ -92,8 +92,7 @@ def phrase_text(text: str, loss_symbol: str = "J") -> Text:
             pieces.append(Sym(piece, phrases[piece]))
         else:
             raw.append(piece)
-    raw_text = "".join(raw)
-    return Text(text, *(typeset(raw_text, pieces, fmt) for fmt in ("latex", "markdown", "html")))
+    return Prose("".join(raw), pieces)
 
 
 def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
