@@ -247,3 +247,11 @@ def test_the_cli_writes_the_words(tmp_path):
                         "markdown"], capture_output=True, text=True, timeout=120, encoding="utf-8")
     assert r.returncode == 0, r.stderr
     assert "## Part sigmoid: activation sigmoid, loss half squared error, $\\eta = 1$" in r.stdout
+
+
+def test_a_part_name_cannot_forge_a_symbol():
+    """The private characters prose uses to place its maths, in a file's part name, stay inert words."""
+    t = sentence("en", "solution.part_heading", name="x\ue0000\ue001y", activations="ReLU", loss="L1",
+                 eta=Sym("η = 1", r"\eta = 1"))
+    assert t.plain == "Part x\ufffd0\ufffdy: activation ReLU, loss L1, η = 1"
+    assert t.markdown.endswith(r"loss L1, $\eta = 1$") and t.markdown.count("$") == 2

@@ -22,7 +22,8 @@ from ..solution import Note, PartSolution
 
 _GREEK = {"α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "η": r"\eta", "θ": r"\theta",
           "λ": r"\lambda", "σ": r"\sigma", "Δ": r"\Delta", "Σ": r"\Sigma", "∂": r"\partial"}
-_TOKEN = re.compile("\ue000([0-9]+)\ue001")
+_TOKEN = re.compile("\ue000([0-9]+)\ue001")      # a `Sym` or `Code` inside the words, by its index
+_TOKEN_CHARS = re.compile("[\ue000\ue001]")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,9 @@ def sentence(lang: str, key: str, **fields: object) -> Text:
         pieces.append(piece)
         return f"\ue000{len(pieces) - 1}\ue001"
 
-    filled = {k: token(v) if isinstance(v, (Sym, Code)) else v for k, v in fields.items()}
+    # a word field (a part's name from the problem file) cannot hold a token's characters
+    filled = {k: token(v) if isinstance(v, (Sym, Code)) else
+              _TOKEN_CHARS.sub("\ufffd", v) if isinstance(v, str) else v for k, v in fields.items()}
     return Prose(marked(lang, key, lambda s: token(symbol(s)), **filled), pieces)
 
 
