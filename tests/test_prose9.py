@@ -255,3 +255,18 @@ def test_a_part_name_cannot_forge_a_symbol():
                  eta=Sym("η = 1", r"\eta = 1"))
     assert t.plain == "Part x\ufffd0\ufffdy: activation ReLU, loss L1, η = 1"
     assert t.markdown.endswith(r"loss L1, $\eta = 1$") and t.markdown.count("$") == 2
+
+
+def test_the_fixture_classifier_explains_only_prose_changes():
+    """classify_changes.py's "prose" kind: names said in words and symbols set as maths, in prose lines only."""
+    sys.path.insert(0, str(ROOT / "tests" / "data" / "solve_bytes"))
+    try:
+        from classify_changes import prose_change
+    finally:
+        sys.path.pop(0)
+    assert prose_change(r"\subsection*{Part a: activation relu $\to$ softmax, loss cross\_entropy, $\eta = 1$}",
+                        r"\subsection*{Part a: activation ReLU $\to$ softmax, loss cross-entropy, $\eta = 1$}")
+    assert prose_change("- $w_{ij}$ 表示从单元 i 到单元 j 的权重。", "- $w_{ij}$ 表示从单元 $i$ 到单元 $j$ 的权重。")
+    assert not prose_change("Part a: loss half_squared_error, η = 1", "Part a: loss half squared error, η = 2")
+    assert not prose_change("  u_3 = relu(net_3) = 4", "  u_3 = ReLU(net_3) = 4")          # a step, not prose
+    assert not prose_change("- unit i to unit j", "- unit $j$ to unit $i$")

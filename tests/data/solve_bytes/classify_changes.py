@@ -12,7 +12,7 @@ changed line must be one of
             (a) a loss or activation identifier became words (half_squared_error → half squared
             error, 半平方误差 in Chinese; relu → ReLU; leaky_relu → leaky ReLU; none → none (the output itself); identity
             → 恒等 in Chinese), and (b) a symbol of
-            the words became maths ($i$, $\delta$ in LaTeX and Markdown; a setting's name a code
+            the words became maths ($i$, $\\delta$ in LaTeX and Markdown; a setting's name a code
             span in Markdown): the two sides agree once names are put back and maths markup dropped;
   other     anything else: must be none.
 A line may have several kinds ("approx+digits"); each is checked link by link.
