@@ -39,11 +39,12 @@ class Math(Protocol):
 @dataclass(frozen=True)
 class Text:
     """Words: `plain` for the terminal; `latex` for LaTeX text mode (None: `plain`, escaped);
-    `markdown` (None: `plain`)."""
+    `markdown` (None: `plain`, escaped); `html`, markup with MathML (None: `plain`, escaped)."""
 
     plain: str
     latex: str | None = None
     markdown: str | None = None
+    html: str | None = None
 
 
 @dataclass(frozen=True)

@@ -157,8 +157,16 @@ def _notes(r: Row, lang: str) -> str:
         parts.append(msg(lang, "list.also", names=", ".join(r.aliases)))
     if r.params:
         parts.append(msg(lang, "list.params", params=", ".join(f"{k} = {print_text(v, {})}" for k, v in r.params)))
-    parts += [msg(lang, key, **fields) for key, fields in r.notes]
+    parts += [_note(lang, key, fields) for key, fields in r.notes]
     return "; ".join(parts)
+
+
+def _note(lang: str, key: str, fields: dict) -> str:
+    """A note of a row, an activation it names said in words (softmax, leaky ReLU)."""
+    if key == "list.note_output":
+        from .render.prose import name_words
+        fields = {**fields, "activation": name_words("activation", fields["activation"], lang)}
+    return msg(lang, key, **fields)
 
 
 def _json_row(r: Row, lang: str) -> dict:
@@ -170,4 +178,4 @@ def _json_row(r: Row, lang: str) -> dict:
             "derivatives": [d["text"] for d in t["derivatives"]],
             "derivatives_latex": [d["latex"] for d in t["derivatives"]],
             "derivatives_srepr": [sp.srepr(e) for _, e in r.derivatives],
-            "notes": [msg(lang, key, **fields) for key, fields in r.notes]}
+            "notes": [_note(lang, key, fields) for key, fields in r.notes]}

@@ -107,7 +107,7 @@ def test_check_agrees_three_ways():
     r = run("solve", XOR, "--check")
     assert r.exit_code == 0
     assert r.output.count("three ways: all agree") == 2
-    assert "grad_w_1_4: finite differences not comparable (net_4 = 0 is at a kink of relu)" in r.output
+    assert "grad_w_1_4: finite differences not comparable (net_4 = 0 is at a kink of ReLU)" in r.output
 
 
 @pytest.mark.slow

@@ -319,8 +319,8 @@ def test_the_gradient_checks_kinks_in_chinese():
     from symbackprop.solution import solve
     report = check_part(solve(str(XOR), ["relu"]).parts[0])
     en, zh = "\n".join(check_lines(report)), "\n".join(check_lines(report, "zh"))
-    assert "grad_w_0_4: finite differences not comparable (net_4 = 0 is at a kink of relu); chain rule 0" in en
-    assert "net_4 = 0 位于 relu 的不可导点（kink）" in zh and "is at a kink" not in zh
+    assert "grad_w_0_4: finite differences not comparable (net_4 = 0 is at a kink of ReLU); chain rule 0" in en
+    assert "net_4 = 0 位于 ReLU 的不可导点（kink）" in zh and "is at a kink" not in zh
 
 
 @pytest.mark.parametrize("lang, stop, words", [("en", KeyboardInterrupt, "interrupted; gradebook not written"),

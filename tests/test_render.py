@@ -128,8 +128,8 @@ def test_notebook_display(xor):
     assert md.startswith("# XOR with a 2-2-1 network, one backpropagation step\n")
     headings = [line for line in md.splitlines() if line.startswith("#")]
     assert headings[1].startswith("## Part relu") and "## Part sigmoid" in headings[8]
-    for section in ("Given", "Forward pass", "Loss", "Output layer: δ and updates",
-                    "Hidden layers: δ and updates", "Updated weights"):
+    for section in ("Given", "Forward pass", "Loss", r"Output layer: $\delta$ and updates",
+                    r"Hidden layers: $\delta$ and updates", "Updated weights"):      # δ typeset as maths
         assert headings.count(f"### {section}") == 2, section            # once per part
     assert r"\frac{1}{1 + e^{- 4}} \approx 0.9820 $$" in md                  # u_3 of the sigmoid part
     assert r"= - 1 \times 3 \times 4 = -12 $$" in md                        # Δw_35 of the relu part

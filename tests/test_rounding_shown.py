@@ -158,7 +158,7 @@ def test_leaky_relu_and_elu_steps_have_no_python_syntax(lang):
 # -- the gradient check: a batch's kink names its sample; one gradient, singular ---------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lang, words", [("en", "is at a kink of leaky_relu"), ("zh", "位于 leaky_relu 的不可导点")])
+@pytest.mark.parametrize("lang, words", [("en", "is at a kink of leaky ReLU"), ("zh", "位于 leaky ReLU 的不可导点")])
 def test_a_kink_in_a_batch_names_its_sample(lang, words):
     r = _cli("solve", str(BATCH), "--part", "leaky", "--check", "--lang", lang)
     assert r.returncode == 0, r.stderr

@@ -85,7 +85,7 @@ def test_printed_solution_slips_are_not_reproduced(xor):
 def test_relu_solution_states_the_g0_convention(xor):
     from symbackprop.render.prose import note
     relu, sig = xor.part("relu"), xor.part("sigmoid")
-    text = " ".join(note(relu, n, "en") for n in relu.conventions)
+    text = " ".join(note(relu, n, "en").plain for n in relu.conventions)
     assert "g'(0) is taken as 0" in text and "net_4 = 0" in text
     assert not any(n.kind == "kink" for n in sig.conventions)
 

@@ -18,7 +18,7 @@ import re
 import string
 import warnings
 from importlib import import_module
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..errors import SymbackpropError
 
@@ -56,17 +56,35 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
-def msg(lang: str, key: str, **fields: object) -> str:
-    """Message `key` in `lang` with its fields filled in. A key missing from `lang` is said in English
-    with a MissingMessage warning; a key missing from English is a bug of ours (KeyError)."""
+# A symbol in a template's words is marked *i* (a letter or Greek letter, with an optional _subscript
+# and an optional '(0)): `msg` says it plainly (i); prose typesets it in each format (render/prose.py).
+MARK = re.compile(r"(?<![\w*\\])\*([A-Za-zα-ωΑ-ΩΔ∂](?:_[A-Za-z0-9]+)?(?:'\([0-9]\))?)\*(?![\w*])")
+
+
+def _template(lang: str, key: str) -> str:
     book = catalogue(lang)
     template = book.get(key)
     if template is None:
         template = catalogue(REFERENCE)[key]
         if lang != REFERENCE:
             warnings.warn(f"message {key!r} missing from the {lang!r} catalogue; said in English",
-                          MissingMessage, stacklevel=2)
+                          MissingMessage, stacklevel=3)
+    return template
+
+
+def msg(lang: str, key: str, **fields: object) -> str:
+    """Message `key` in `lang` with its fields filled in, its marked symbols (*i*) as plain text. A key
+    missing from `lang` is said in English with a MissingMessage warning; a key missing from English is
+    a bug of ours (KeyError)."""
+    template = MARK.sub(r"\1", _template(lang, key))
     return template.format(**fields) if fields else template.format()
+
+
+def marked(lang: str, key: str, mark: Callable[[str], str], **fields: object) -> str:
+    """Message `key` as `msg` says it, but each marked symbol (*i*) written `mark(symbol)`, so that a
+    renderer can typeset it (render/prose.py); `mark` must return no brace."""
+    template = MARK.sub(lambda m: mark(m.group(1)), _template(lang, key))
+    return template.format(**fields)
 
 
 def words(lang: str, prefix: str) -> dict[str, str]:

@@ -7,15 +7,15 @@ MESSAGES = {
     "section.given": "Given",
     "section.forward": "Forward pass",
     "section.loss": "Loss",
-    "section.output": "Output layer: δ and updates",
-    "section.hidden": "Hidden layers: δ and updates",
+    "section.output": "Output layer: *δ* and updates",
+    "section.hidden": "Hidden layers: *δ* and updates",
     "section.updated": "Updated weights",
     "solution.part": "Part {name}",
     "solution.part_heading": "Part {name}: activation {activations}, loss {loss}, {eta}",
     "convention.minus_dJ_dnet": "appendix convention",
     "convention.dJ_dnet": "in-class convention",
     "note.delta": "{delta} ({which}), so {update}, where {xi} is the input of the weight.",
-    "note.weights": "{w} is the weight from unit i to unit j.",
+    "note.weights": "{w} is the weight from unit *i* to unit *j*.",
     "reduction.mean": "mean",
     "reduction.sum": "sum",
     "note.batch": "{loss} is the {reduction} of the per-sample losses over {samples} samples; {dn} is per sample.",
@@ -60,8 +60,8 @@ MESSAGES = {
     "quadratic.disagree": "DISAGREES",
     # -- a computation graph (model: graph, render/graph.py) ----------------------------------------
     "graph.given": "Given",
-    "graph.backward_note": "Each step sums over the nodes that use q: ∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q "
-                           "(for a matrix node g, over its entries); a gradient has the shape of its quantity. "
+    "graph.backward_note": "Each step sums over the nodes that use *q*: {rule} "
+                           "(for a matrix node *g*, over its entries); a gradient has the shape of its quantity. "
                            "Parameters: {parameters}.",
     "graph.check": "Check: {n} gradient entries, three ways: {verdict}",
     "graph.check_direct": "backward pass vs sympy.diff of the output written out in the inputs: largest relative "
@@ -720,7 +720,7 @@ MESSAGES = {
                           "(net = Σ w·x − θ, the bias weight a threshold θ)",
     "problem.bias_input_no_bias": "bias_input needs a bias unit: add network.bias, or remove bias_input",
     "section.inputs": "Input gradients",
-    "note.bias_input": "The bias input is {bias} = {value}, so {net}: the weight {theta} from the bias to unit j "
+    "note.bias_input": "The bias input is {bias} = {value}, so {net}: the weight {theta} from the bias to unit *j* "
                         "is a threshold, and its gradient has the opposite sign of a bias input of 1.",
     # -- issue 12: shared (tied) weights ------------------------------------------------------------------
     "what.shared": "the shared parameters as name: [weight ids], e.g. {{b1: [w_0_3, w_0_4]}}",
@@ -749,7 +749,7 @@ MESSAGES = {
     "list.also": "also written {names}",
     "list.params": "parameters (default) {params}",
     "list.note_relu": "g'(0) is the file's relu_derivative_at_zero (default 0)",
-    "list.note_softmax": "output layer only; with cross_entropy δ_k = u_k − t_k",
+    "list.note_softmax": "output layer only; with cross-entropy, δ_k = u_k − t_k",
     "list.note_output": "default output activation {activation}",
     "list.note_domain": "needs outputs {domain}",
     "list.note_kink": "sub-gradient 0 where {where}",
@@ -887,4 +887,22 @@ MESSAGES = {
     "problem.loss_formula_name": "name {got} of a loss formula must be a word (a letter, then letters, digits or _, "
                                  "at most 40) and not the name of a built-in loss",
     "problem.loss_formula": "loss formula {text!r}: {why}",
+    # -- issue 12 (printing): losses and activations named in words in prose (render/prose.py) -----------
+    "name.loss.half_squared_error": "half squared error",
+    "name.loss.squared_error": "squared error",
+    "name.loss.mse": "mean squared error",
+    "name.loss.l1": "L1 (absolute error)",
+    "name.loss.cross_entropy": "cross-entropy",
+    "name.loss.binary_cross_entropy": "binary cross-entropy",
+    "name.loss.none": "none (the output itself)",
+    "name.activation.identity": "identity",
+    "name.activation.sigmoid": "sigmoid",
+    "name.activation.tanh": "tanh",
+    "name.activation.relu": "ReLU",
+    "name.activation.leaky_relu": "leaky ReLU",
+    "name.activation.elu": "ELU",
+    "name.activation.swish": "swish",
+    "name.activation.gelu": "GELU",
+    "name.activation.softplus": "softplus",
+    "name.activation.softmax": "softmax",
 }

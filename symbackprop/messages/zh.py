@@ -7,15 +7,15 @@ MESSAGES = {
     "section.given": "已知/Given",
     "section.forward": "前向计算/Forward",
     "section.loss": "损失/Loss",
-    "section.output": "输出层：δ 与权重更新/Output layer",
-    "section.hidden": "隐藏层：δ 与权重更新/Hidden layers",
+    "section.output": "输出层：*δ* 与权重更新/Output layer",
+    "section.hidden": "隐藏层：*δ* 与权重更新/Hidden layers",
     "section.updated": "更新后的权重/Updated weights",
     "solution.part": "部分 {name}",
     "solution.part_heading": "部分 {name}: 激活函数 {activations}, 损失函数 {loss}, {eta}",
     "convention.minus_dJ_dnet": "附录约定/appendix",
     "convention.dJ_dnet": "课堂练习约定/in-class",
     "note.delta": "{delta}（{which}），因此 {update}（{xi} 为该权重的输入）。",
-    "note.weights": "{w} 表示从单元 i 到单元 j 的权重。",
+    "note.weights": "{w} 表示从单元 *i* 到单元 *j* 的权重。",
     "reduction.mean": "平均",
     "reduction.sum": "总和",
     "note.batch": "{loss} 为 {samples} 个样本损失的{reduction}；{dn} 按样本计算。",
@@ -59,8 +59,8 @@ MESSAGES = {
     "quadratic.disagree": "不一致/DISAGREES",
     # -- 计算图（model: graph） --------------------------------------------------------------------
     "graph.given": "已知/Given",
-    "graph.backward_note": "每一步对使用 q 的所有节点求和：∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q"
-                           "（矩阵节点 g 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
+    "graph.backward_note": "每一步对使用 *q* 的所有节点求和：{rule}"
+                           "（矩阵节点 *g* 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
     "graph.check": "检验：{n} 个梯度分量，三种方法：{verdict}",
     "graph.check_direct": "反向传播 与 用输入展开的输出的 sympy.diff 直接求导：最大相对误差 {diff}",
     "graph.derive_title": "{title}：梯度作为输入的公式",
@@ -643,7 +643,7 @@ MESSAGES = {
     "problem.bias_input": "bias_input 为 {got}；允许：1（net = Σ w·x + b，默认）或 -1（net = Σ w·x − θ，偏置权重即阈值 θ）",
     "problem.bias_input_no_bias": "bias_input 需要偏置单元：请添加 network.bias，或删去 bias_input",
     "section.inputs": "输入的梯度/Input gradients",
-    "note.bias_input": "偏置输入为 {bias} = {value}，因此 {net}：偏置到单元 j 的权重 {theta} 即阈值，"
+    "note.bias_input": "偏置输入为 {bias} = {value}，因此 {net}：偏置到单元 *j* 的权重 {theta} 即阈值，"
                         "其梯度与偏置输入为 1 时符号相反。",
     # -- issue 12: shared (tied) weights ------------------------------------------------------------------
     "what.shared": "共享参数（参数名: [权重 id]，例如 {{b1: [w_0_3, w_0_4]}}）",
@@ -670,7 +670,7 @@ MESSAGES = {
     "list.also": "也可写作 {names}",
     "list.params": "参数（默认值）{params}",
     "list.note_relu": "g'(0) 由文件的 relu_derivative_at_zero 给出（默认 0）",
-    "list.note_softmax": "仅用于输出层；与 cross_entropy 一起时 δ_k = u_k − t_k",
+    "list.note_softmax": "仅用于输出层；与交叉熵一起时 δ_k = u_k − t_k",
     "list.note_output": "默认输出激活函数 {activation}",
     "list.note_domain": "要求输出 {domain}",
     "list.note_kink": "在{where}处取次梯度 0",
@@ -794,4 +794,22 @@ MESSAGES = {
     "problem.loss_formula_name": "损失函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
                                  "且不能是内置损失函数的名称",
     "problem.loss_formula": "损失函数公式 {text!r}：{why}",
+    # -- issue 12 (printing): losses and activations named in words in prose (render/prose.py) -----------
+    "name.loss.half_squared_error": "半平方误差",
+    "name.loss.squared_error": "平方误差",
+    "name.loss.mse": "均方误差",
+    "name.loss.l1": "L1（绝对误差）",
+    "name.loss.cross_entropy": "交叉熵",
+    "name.loss.binary_cross_entropy": "二元交叉熵",
+    "name.loss.none": "无（即输出本身）",
+    "name.activation.identity": "恒等",
+    "name.activation.sigmoid": "sigmoid",
+    "name.activation.tanh": "tanh",
+    "name.activation.relu": "ReLU",
+    "name.activation.leaky_relu": "leaky ReLU",
+    "name.activation.elu": "ELU",
+    "name.activation.swish": "swish",
+    "name.activation.gelu": "GELU",
+    "name.activation.softplus": "softplus",
+    "name.activation.softmax": "softmax",
 }

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from ..document import Document, Math, Part, Section, Step, Text
 from ..messages import msg, say
 from ..printing import format_value, print_latex, print_text, print_twice
-from .prose import note, part_heading, section_title
+from .prose import name_words, note, part_heading, section_title
 
 
 class SolutionMath(Math):
@@ -66,6 +66,17 @@ def solution_step(step) -> Step:
                 step.float_value, source=step)
 
 
+_KINK_NAMES = {"gradcheck.kink_at": ("activation", "activation"), "gradcheck.kink_loss": ("loss", "loss")}
+
+
+def _kink(kink: str, lang: str) -> str:
+    """Where a gradient check met a kink, in `lang`, the activation or loss named in words (leaky ReLU)."""
+    field, kind_ = _KINK_NAMES.get(getattr(kink, "key", None) or "", (None, None))
+    if field is None or field not in kink.fields:
+        return say(kink, lang)
+    return msg(lang, kink.key, **{**kink.fields, field: name_words(kind_, kink.fields[field], lang)})
+
+
 def check_lines(report, lang: str = "en") -> list[str]:
     """The three-way gradient check of one part (`solve --check`), for people."""
     n = len(report.gradients)
@@ -74,7 +85,7 @@ def check_lines(report, lang: str = "en") -> list[str]:
              "  " + msg(lang, "gradcheck.direct", diff=f"{report.max_direct:.1e}"),
              "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
     for g in report.kinks:
-        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=say(g.kink, lang), chain=f"{g.chain:.6g}",
+        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=_kink(g.kink, lang), chain=f"{g.chain:.6g}",
                                 direct=f"{g.direct:.6g}", fd=f"{g.finite_difference:.6g}"))
     return lines
 
@@ -85,17 +96,12 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
     parts = []
     for pi, psol in enumerate(solution.parts):
         p = psol.part.precision if precision is None else precision
-        heading = part_heading(psol, lang, p, latex=True)
-        notes = []
-        for n in psol.conventions:
-            in_latex = note(psol, n, lang, latex=True)
-            notes.append(Text(note(psol, n, lang), in_latex, in_latex))
-        sections = tuple(Section(Text(section_title(sec, lang), section_title(sec, lang, latex=True)),
-                                 tuple(solution_step(s) for s in steps), inline=sec == "given")
+        notes = tuple(note(psol, n, lang) for n in psol.conventions)
+        sections = tuple(Section(section_title(sec, lang), tuple(solution_step(s) for s in steps), inline=sec == "given")
                          for sec, steps in psol.sections())
         closing = tuple(Text(line) for line in check_lines(checks[pi], lang)) if checks is not None else ()
-        parts.append(Part(Text(part_heading(psol, lang, p), heading, heading), sections, SolutionMath(psol.names, psol),
-                          p, tuple(notes), closing, partial(_picture, psol.part, p, lang), psol.name))
+        parts.append(Part(part_heading(psol, lang, p), sections, SolutionMath(psol.names, psol),
+                          p, notes, closing, partial(_picture, psol.part, p, lang), psol.name))
     return Document(solution.title, tuple(parts), lang, "solution", "worked solution")
 
 

@@ -22,6 +22,7 @@ from .. import greek
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg
 from ..printing import LatexPrinter, TextPrinter, format_value
+from .prose import Sym, joined_syms, sentence
 from .steps import joined, step_links
 
 
@@ -333,12 +334,11 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
     p = sol.problem.precision if precision is None else precision
     steps = _steps(sol)
     math = GraphMath(sol)
-    params = ", ".join(sol.problem.parameters)
     sections = (
         Section(Text(msg(lang, "graph.given")), tuple(steps["given"]), inline=True),
         Section(Text(msg(lang, "quadratic.forward")), tuple(steps["forward"])),
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
-                notes=(Text(msg(lang, "graph.backward_note", output=sol.problem.output, parameters=params)),)),
+                notes=(_backward_note(sol.problem.output, sol.problem.parameters, lang),)),
     )
     closing = tuple(Text(line) for line in check_lines(checks, lang)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
@@ -404,8 +404,19 @@ def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -
 
 # -- derive: the gradients as formulas ---------------------------------------------------------------
 
-def _names_of(output: str, names) -> str:
-    return ", ".join(f"∂{output}/∂{n}" for n in names)
+def _names_of(output: str, names) -> Sym:
+    """∂L/∂p for each name, as mathematics (render/prose.py typesets it)."""
+    o = name_latex(output)
+    return joined_syms([Sym(f"∂{output}/∂{n}", rf"\partial {o}/\partial {name_latex(n)}") for n in names])
+
+
+def _backward_note(output: str, params, lang: str) -> Text:
+    """How each backward step sums over the consumers of a node, and the parameters, with symbols typeset."""
+    o = name_latex(output)
+    rule = Sym(f"∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q",
+               rf"\partial {o}/\partial q = \sum_g \partial {o}/\partial g \cdot \partial g/\partial q")
+    return sentence(lang, "graph.backward_note", rule=rule,
+                    parameters=joined_syms([Sym(n, name_latex(n)) for n in params]))
 
 
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
@@ -423,13 +434,13 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
         numbers = {sym: sol.env[sym] for sym in free if sym in sol.env}
         return Step(f"grad_{name}", ("grad", name), (form,), numbers, sol.gradients.get(name, 0))
 
-    backward = Section(Text(msg(lang, "graph.derive_backward", grads=_names_of(output, params))),
+    backward = Section(sentence(lang, "graph.derive_backward", grads=_names_of(output, params)),
                        tuple(step(n, d.chained[n]) for n in params))
     short = [n for n in params if d.written_out.get(n) is not None]
     long_ = [n for n in params if d.written_out.get(n) is None]
-    notes = (Text(msg(lang, "graph.derive_long", grads=_names_of(output, long_), limit=SHOW_WRITTEN_OUT)),) \
+    notes = (sentence(lang, "graph.derive_long", grads=_names_of(output, long_), limit=SHOW_WRITTEN_OUT),) \
         if long_ else ()
-    written = Section(Text(msg(lang, "graph.derive_inputs", grads=_names_of(output, short or params))),
+    written = Section(sentence(lang, "graph.derive_inputs", grads=_names_of(output, short or params)),
                       tuple(step(n, d.written_out[n]) for n in short), notes=notes)
     closing = tuple(Text(line) for line in check_lines(d.check, lang))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from ..document import Document, Part, Step
+from ..document import Document, Part, Step, Text
 from .build import document
 from .mathml import links_mathml, math
 from .steps import joined, step_links
@@ -20,6 +20,11 @@ _STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _words(text: Text) -> str:
+    """Words as HTML: their own HTML form when they have one (symbols as MathML), else the plain words escaped."""
+    return text.html if text.html is not None else _e(text.plain)
 
 
 def render(obj, **settings) -> str:
@@ -59,18 +64,18 @@ def page(doc: Document) -> str:
     for part in doc.parts:
         out.append(f'<section data-part="{_e(part.label)}">')
         if part.heading is not None:
-            out.append(f"<h2>{_e(part.heading.plain)}</h2>")
+            out.append(f"<h2>{_words(part.heading)}</h2>")
         if part.notes:
-            out.append("<ul>" + "".join(f"<li>{_e(n.plain)}</li>" for n in part.notes) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{_words(n)}</li>" for n in part.notes) + "</ul>")
         for section in part.sections:
-            out.append(f"<h3>{_e(section.title.plain)}</h3>")
+            out.append(f"<h3>{_words(section.title)}</h3>")
             if section.inline:
                 out.append('<p class="step given">' + ", ".join(
                     f'<span data-step="{_e(s.id)}">{_given_math(part, s)}</span>' for s in section.steps) + "</p>")
             for s in () if section.inline else section.steps:
                 out.append(f'<div class="step" data-step="{_e(s.id)}">{_step_math(part, s, True)}</div>')
                 out += [_alternative(part, s, label.plain, form) for label, form in s.alternatives]
-            out += [f"<p>{_e(n.plain)}</p>" for n in section.notes]
-        out += [f"<p>{_e(c.plain)}</p>" for c in part.closing]
+            out += [f"<p>{_words(n)}</p>" for n in section.notes]
+        out += [f"<p>{_words(c)}</p>" for c in part.closing]
         out.append("</section>")
     return "\n".join(out + ["</body>", "</html>"]) + "\n"

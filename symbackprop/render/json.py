@@ -60,7 +60,7 @@ def _part_head(psol, p: int) -> dict:
     part = psol.part
     head = {
         "name": psol.name,
-        "conventions": [note(psol, n, "en") for n in psol.conventions],
+        "conventions": [note(psol, n, "en").plain for n in psol.conventions],
         "settings": {"activations": [a.name for a in part.activations], "loss": part.loss,
                      "learning_rate": float(part.learning_rate), "samples": len(part.samples),
                      "batch_reduction": part.batch_reduction,

@@ -1,74 +1,201 @@
 """The words of a solution: section titles, part headings and convention statements, from the message
-catalogue of the language (symbackprop/messages); this module only fills in the mathematics, as text
-or as LaTeX math between $…$.
+catalogue of the language (symbackprop/messages), with the mathematics in them typeset once per format:
+plain text as written; LaTeX and Markdown with each symbol in $…$; HTML with each symbol as MathML,
+which browsers set in italics.
+
+A catalogue template marks a symbol of its own words *i* (messages.MARK); a field that is mathematics
+is given as a `Sym` (its plain text and its LaTeX), one that names what to write in a file as a `Code`.
+Everything else is words, escaped for each format. No format looks at the language.
 
 The lecture is Chinese with English terms, so the Chinese catalogue keeps them (前向计算/Forward).
 """
 from __future__ import annotations
 
-from ..messages import msg
+import html
+import re
+from dataclasses import dataclass
+
+from ..document import Text
+from ..messages import REFERENCE, catalogue, marked, msg
 from ..printing import format_value
 from ..solution import Note, PartSolution
 
+_GREEK = {"α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "η": r"\eta", "θ": r"\theta",
+          "λ": r"\lambda", "σ": r"\sigma", "Δ": r"\Delta", "Σ": r"\Sigma", "∂": r"\partial"}
+_TOKEN = re.compile("\ue000([0-9]+)\ue001")      # a `Sym` or `Code` inside the words, by its index
+_TOKEN_CHARS = re.compile("[\ue000\ue001]")
 
-def section_title(section: str, lang: str, latex: bool = False) -> str:
+
+@dataclass(frozen=True)
+class Sym:
+    """Mathematics inside prose: as plain text (δ_j = ∂J/∂net_j) and as LaTeX math, without $."""
+
+    plain: str
+    latex: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """What the reader writes in a file (a setting's name): a code span in Markdown and HTML."""
+
+    text: str
+
+
+def symbol(plain: str) -> Sym:
+    """A marked symbol of a template (i, δ, x_i, w_ij, g'(0)) with its LaTeX: Greek letters as macros,
+    a subscript of several characters braced."""
+    base, _, sub = plain.partition("_")
+    latex = "".join(_GREEK.get(c, c) + (" " if c in _GREEK and i + 1 < len(base) and base[i + 1].isalpha() else "")
+                    for i, c in enumerate(base))
+    if sub:
+        latex += f"_{{{sub}}}" if len(sub) > 1 else f"_{sub}"
+    return Sym(plain, latex)
+
+
+def _piece(piece, fmt: str) -> str:
+    """One `Sym` or `Code` in format `fmt`."""
+    if isinstance(piece, Code):
+        if fmt == "latex":                 # as words: a LaTeX fragment uses amsmath's macros only
+            from .latex import tex_escape
+            return tex_escape(piece.text)
+        if fmt == "markdown":
+            from .mdtext import md_code
+            return md_code(piece.text)
+        return f"<code>{html.escape(piece.text)}</code>" if fmt == "html" else piece.text
+    if fmt in ("latex", "markdown"):
+        return f"${piece.latex}$"
+    if fmt == "html":
+        from .mathml import math, mathml_row
+        return math([mathml_row(piece.latex)[0]], piece.plain)
+    return piece.plain
+
+
+def _words(text: str, fmt: str) -> str:
+    """Words (the template's and the fields' text) escaped for `fmt`."""
+    if not text:
+        return text
+    if fmt == "latex":
+        from .latex import tex_escape
+        return tex_escape(text)
+    if fmt == "markdown":
+        from .markdown import md_words
+        return md_words(text)
+    return html.escape(text, quote=False) if fmt == "html" else text
+
+
+def typeset(raw: str, pieces, fmt: str) -> str:
+    """`raw` (words with tokens standing for `pieces`) in format `fmt`."""
+    out, at = [], 0
+    for m in _TOKEN.finditer(raw):
+        out += [_words(raw[at:m.start()], fmt), _piece(pieces[int(m.group(1))], fmt)]
+        at = m.end()
+    out.append(_words(raw[at:], fmt))
+    return "".join(out)
+
+
+class Prose(Text):
+    """`Text` whose LaTeX, Markdown and HTML forms are typeset when a renderer asks for them, so that
+    plain text and JSON import no other format's module."""
+
+    def __init__(self, raw: str, pieces: list) -> None:   # noqa: D107 (Text's fields, set once)
+        object.__setattr__(self, "plain", typeset(raw, pieces, "text"))
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_pieces", tuple(pieces))
+
+    @property
+    def latex(self) -> str:  # type: ignore[override]
+        return typeset(self._raw, self._pieces, "latex")
+
+    @property
+    def markdown(self) -> str:  # type: ignore[override]
+        return typeset(self._raw, self._pieces, "markdown")
+
+    @property
+    def html(self) -> str:  # type: ignore[override]
+        return typeset(self._raw, self._pieces, "html")
+
+
+def sentence(lang: str, key: str, **fields: object) -> Text:
+    """Message `key` in `lang` as `Text` in every format: its marked symbols and its `Sym` fields as
+    mathematics, its `Code` fields as code, every other field as words."""
+    pieces: list = []
+
+    def token(piece) -> str:
+        pieces.append(piece)
+        return f"\ue000{len(pieces) - 1}\ue001"
+
+    # a word field (a part's name from the problem file) cannot hold a token's characters
+    filled = {k: token(v) if isinstance(v, (Sym, Code)) else
+              _TOKEN_CHARS.sub("\ufffd", v) if isinstance(v, str) else v for k, v in fields.items()}
+    return Prose(marked(lang, key, lambda s: token(symbol(s)), **filled), pieces)
+
+
+def joined_syms(syms: list[Sym], sep: str = ", ") -> Sym:
+    """Several pieces of mathematics as one list."""
+    return Sym(sep.join(s.plain for s in syms), sep.join(s.latex for s in syms))
+
+
+def name_words(kind: str, name: str, lang: str) -> str:
+    """A built-in loss or activation (`kind`: loss, activation) named in words ("half squared error"
+    for half_squared_error); a name the problem file gave its own formula stays as it is written."""
+    key = f"name.{kind}.{name}"
+    return msg(lang, key) if key in catalogue(REFERENCE) else name
+
+
+def section_title(section: str, lang: str) -> Text:
     """The heading of a section of steps (given, forward, loss, output, hidden, updated)."""
-    title = msg(lang, f"section.{section}")
-    return title.replace("δ", r"$\delta$") if latex else title
+    return sentence(lang, f"section.{section}")
 
 
-def part_heading(psol: PartSolution, lang: str, precision: int, latex: bool = False) -> str:
-    """`Part xor: activation sigmoid, loss half_squared_error, η = 0.5`, in `lang`."""
+def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
+    """`Part xor: activation sigmoid, loss half squared error, η = 0.5`, in `lang`."""
     part = psol.part
-    acts = " → ".join(dict.fromkeys(a.name for a in part.activations))
+    acts = " → ".join(name_words("activation", a, lang) for a in dict.fromkeys(a.name for a in part.activations))
     eta = format_value(part.learning_rate, precision)[0]
-    loss, name = part.loss, psol.name
-    if latex:
-        acts, loss = acts.replace("_", r"\_").replace("→", r"$\to$"), loss.replace("_", r"\_")
-        name = name.replace("_", r"\_")
-    return msg(lang, "solution.part_heading", name=name, activations=acts, loss=loss,
-               eta=f"$\\eta = {eta}$" if latex else f"η = {eta}")
+    return sentence(lang, "solution.part_heading", name=psol.name, activations=acts,
+                    loss=name_words("loss", part.loss, lang), eta=Sym(f"η = {eta}", rf"\eta = {eta}"))
 
 
-def note(psol: PartSolution, n: Note, lang: str, latex: bool = False) -> str:
-    """One convention as a sentence. In LaTeX, math goes between $…$."""
+def note(psol: PartSolution, n: Note, lang: str) -> Text:
+    """One convention as a sentence, its mathematics typeset in every format."""
     J = psol.part.notation.loss_symbol
-    names = psol.names.latex if latex else psol.names.text
+    names = psol.names
 
-    def m(text_form: str, latex_form: str) -> str:
-        return f"${latex_form}$" if latex else text_form
+    def name(s) -> Sym:
+        return Sym(names.text[s], names.latex[s])
 
     d = n.data
     if n.kind == "delta":
         minus = d["convention"] == "minus_dJ_dnet"
-        delta = m(f"δ_j = {'−' if minus else ''}∂{J}/∂net_j",
-                  rf"\delta_j = {'-' if minus else ''}\partial {J}/\partial \mathrm{{net}}_j")
-        update = m(f"Δw = −η·∂{J}/∂w = {'+' if minus else '−'}η·δ_j·x_i",
-                   rf"\Delta w = -\eta\,\partial {J}/\partial w = {'+' if minus else '-'}\eta\,\delta_j x_i")
-        return msg(lang, "note.delta", delta=delta, which=msg(lang, f"convention.{d['convention']}"),
-                   update=update, xi=m("x_i", "x_i"))
+        delta = Sym(f"δ_j = {'−' if minus else ''}∂{J}/∂net_j",
+                    rf"\delta_j = {'-' if minus else ''}\partial {J}/\partial \mathrm{{net}}_j")
+        update = Sym(f"Δw = −η·∂{J}/∂w = {'+' if minus else '−'}η·δ_j·x_i",
+                     rf"\Delta w = -\eta\,\partial {J}/\partial w = {'+' if minus else '-'}\eta\,\delta_j x_i")
+        return sentence(lang, "note.delta", delta=delta, which=msg(lang, f"convention.{d['convention']}"),
+                        update=update, xi=Sym("x_i", "x_i"))
     if n.kind == "weights":
         idx = "ij" if d["order"] == "from_to" else "ji"
-        return msg(lang, "note.weights", w=m(f"w_{{{idx}}}", f"w_{{{idx}}}"))
+        return sentence(lang, "note.weights", w=Sym(f"w_{{{idx}}}", f"w_{{{idx}}}"))
     if n.kind == "batch":
-        return msg(lang, "note.batch", loss=m(J, J), reduction=msg(lang, f"reduction.{d['reduction']}"),
-                   samples=d["samples"], dn=m("δ^(n)", r"\delta^{(n)}"))
+        return sentence(lang, "note.batch", loss=Sym(J, J), reduction=msg(lang, f"reduction.{d['reduction']}"),
+                        samples=d["samples"], dn=Sym("δ^(n)", r"\delta^{(n)}"))
     if n.kind == "bias":                 # bias_input: -1, the bias weights are thresholds θ_j
-        x = names[d["symbol"]]
+        x = names.latex[d["symbol"]]
         value = format_value(d["value"], 4)[0]
-        net = m("net_j = Σ_i w_ij·x_i − θ_j", r"\mathrm{net}_j = \sum_i w_{ij} x_i - \theta_j")
-        return msg(lang, "note.bias_input", bias=m(x, x), value=m(value, value), net=net, theta=m("θ_j", r"\theta_j"))
+        return sentence(lang, "note.bias_input", bias=Sym(names.text[d["symbol"]], x), value=Sym(value, value),
+                        net=Sym("net_j = Σ_i w_ij·x_i − θ_j", r"\mathrm{net}_j = \sum_i w_{ij} x_i - \theta_j"),
+                        theta=Sym("θ_j", r"\theta_j"))
     if n.kind == "frozen":
-        ws = ", ".join(m(names[s], names[s]) for s in d["weights"])
-        return msg(lang, "note.frozen", zero=m("Δw = 0", r"\Delta w = 0"), weights=ws)
+        ws = joined_syms([name(s) for s in d["weights"]])
+        return sentence(lang, "note.frozen", zero=Sym("Δw = 0", r"\Delta w = 0"), weights=ws)
     if n.kind == "kink":
-        where = ", ".join(m(f"{names[s]} = 0", f"{names[s]} = 0") for s in d["nets"])
+        where = joined_syms([Sym(f"{names.text[s]} = 0", f"{names.latex[s]} = 0") for s in d["nets"]])
         if d["activation"] == "relu":
-            setting = "relu\\_derivative\\_at\\_zero" if latex else "relu_derivative_at_zero"
-            return msg(lang, "note.relu_kink", gp=m("g'(0)", "g'(0)"), g0=format_value(d["g0"], 4)[0],
-                       setting=setting, where=where)
-        act = d["activation"].replace("_", "\\_") if latex else d["activation"]
-        if d.get("formula"):
-            return msg(lang, "note.formula_kink", act=act, g0=format_value(d["g0"], 4)[0], where=where)
-        return msg(lang, "note.kink_left", act=act, where=where)
+            return sentence(lang, "note.relu_kink", gp=Sym("g'(0)", "g'(0)"), g0=format_value(d["g0"], 4)[0],
+                            setting=Code("relu_derivative_at_zero"), where=where)
+        act = name_words("activation", d["activation"], lang)
+        if d.get("formula"):            # g0: the value SymPy's derivative takes at the kink (formula activations only)
+            g0 = format_value(d["g0"], 4)[0]
+            return sentence(lang, "note.formula_kink", act=act, g0=Sym(g0, g0), where=where)
+        return sentence(lang, "note.kink_left", act=act, where=where)
     raise KeyError(n.kind)

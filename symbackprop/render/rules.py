@@ -16,6 +16,8 @@ from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, TextPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta
 from .latex import tex_escape
+from .prose import name_words
+from .prose import Prose, Sym
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
@@ -108,11 +110,30 @@ def tex_text(text: str, loss_symbol: str = "J") -> str:
     return "".join(phrases.get(piece) or tex_escape(piece) for piece in re.split(pattern, text))
 
 
+def phrase_text(text: str, loss_symbol: str = "J") -> Text:
+    """Prose of the rules as `Text` in every format, its mathematical phrases (MATH_PHRASES, in the
+    file's own loss symbol) typeset as mathematics: $…$ in LaTeX (as `tex_text`) and Markdown, MathML in HTML."""
+    phrases = {p: m[1:-1] for p, m in MATH_PHRASES.items()}
+    if loss_symbol != "J":
+        phrases.update({p.replace("J", loss_symbol): m[1:-1].replace("J", tex_escape(loss_symbol))
+                        for p, m in MATH_PHRASES.items() if "J" in p})
+    pattern = "(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")"
+    raw, pieces = [], []
+    for piece in re.split(pattern, text):
+        if piece in phrases:
+            raw.append(f"\ue000{len(pieces)}\ue001")
+            pieces.append(Sym(piece, phrases[piece]))
+        else:
+            raw.append(piece)
+    return Prose("".join(raw), pieces)
+
+
 def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
     w = words(lang, "rules")
     nota = derivation.notation
-    acts = ", ".join(derivation.hidden_activations) or "—"
-    return [f"{w['hidden']}: {acts}; {w['output']}: {derivation.output_activation}; {w['loss']}: {derivation.loss}",
+    acts = ", ".join(name_words("activation", a, lang) for a in derivation.hidden_activations) or "—"
+    out, loss = name_words("activation", derivation.output_activation, lang), name_words("loss", derivation.loss, lang)
+    return [f"{w['hidden']}: {acts}; {w['output']}: {out}; {w['loss']}: {loss}",
             # the convention in the file's own loss symbol (∂L/∂net where the file writes L)
             f"{msg(lang, f'derive.convention.{nota.delta}', J=nota.loss_symbol)}; {w[nota.weight]}"]
 
@@ -178,9 +199,9 @@ class RulesMath(Math):
 def rule_step(rule: Rule, lang: str) -> Step:
     """A rule as a document step: lhs = forms, and the rule specialised for each activation."""
     w = words(lang, "rules")
+    named = [(name_words("activation", label, lang), form) for label, form in rule.specialised]
     return Step(rule.id, rule.lhs, rule.forms,
-                alternatives=tuple((Text(f"{w['with']} {label}", f"({tex_escape(label)})"), form)
-                                   for label, form in rule.specialised))
+                alternatives=tuple((Text(f"{w['with']} {label}", f"({tex_escape(label)})"), form) for label, form in named))
 
 
 def rules_document(derivations: list[GeneralDerivation], lang: str = "en", generated: bool = False,
@@ -191,14 +212,14 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
     parts = []
     for dv in derivations:
         L = dv.notation.loss_symbol
-        notes = [Text(line, tex_text(line, L)) for line in _header(dv, lang)]
-        notes += [Text(f"{w['assumption']}: {w[a]}", tex_text(f"{w['assumption']}: {w[a]}")) for a in dv.assumptions]
-        notes += [Text(line, tex_text(line, L)) for line in _notes(dv, lang)]
+        notes = [phrase_text(line, L) for line in _header(dv, lang)]
+        notes += [phrase_text(f"{w['assumption']}: {w[a]}") for a in dv.assumptions]
+        notes += [phrase_text(line, L) for line in _notes(dv, lang)]
         sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in dv.definitions))]
         for r in dv.rules:
             line = _check_line(dv, r.id, lang, generated)
             heading = _title(dv, r.id, lang)
-            sections.append(Section(Text(heading, tex_text(heading)), (rule_step(r, lang),),
+            sections.append(Section(phrase_text(heading), (rule_step(r, lang),),
                                     notes=(Text(line),) if line else ()))
         parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections), RulesMath(dv),
                           notes=tuple(notes), label=dv.name))

@@ -1,12 +1,19 @@
 """Classify every line that differs between two solve_bytes fixtures (outputs.json.xz).
 
 Made for the one regeneration of session 8's fix round (exact rounding, ≈ for rounded values,
-Piecewise printed as maths): every changed line must be one of
+Piecewise printed as maths), and extended in session 9 for the prose (issue 12's printing): every
+changed line must be one of
   digits    only displayed numbers differ, each by one unit of its last digit, away from zero
             (a tie of the exact value, once rounded from the float, now a half away from zero);
   approx    "=" became "≈" (or \\approx) before a rounded value, with or without such digits;
   piecewise the Python syntax `(a if c else b)` became max(a, b)/min(a, b) or `{a, c; b, ¬c}`
             (LaTeX's cases form is unchanged), with or without the two above;
+  prose     (session 9, issue 12's printing) a heading or note of the prose, where only
+            (a) a loss or activation identifier became words (half_squared_error → half squared
+            error, 半平方误差 in Chinese; relu → ReLU; leaky_relu → leaky ReLU; none → none (the output itself); identity
+            → 恒等 in Chinese), and (b) a symbol of
+            the words became maths ($i$, $\\delta$ in LaTeX and Markdown; a setting's name a code
+            span in Markdown): the two sides agree once names are put back and maths markup dropped;
   other     anything else: must be none.
 A line may have several kinds ("approx+digits"); each is checked link by link.
 Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N]
@@ -53,6 +60,30 @@ def _digits_only(old: str, new: str) -> bool | None:
 
 LINK = re.compile(r" (&\\approx|&=|\\approx|=|≈) ")
 APPROX = {"=": "≈", "&=": r"&\approx"}
+
+
+# (b): the lines of prose, in every format: a part heading, a note (convention), a section title
+PROSE_LINE = re.compile(r"(Part |部分 |## |### |- |\\subsection\*\{|  \\item |\\paragraph\{)")
+# (a): each built-in loss or activation said in words (en, zh), back to its identifier
+NAME_WORDS = {"binary cross-entropy": "binary_cross_entropy", "二元交叉熵": "binary_cross_entropy",
+              "cross-entropy": "cross_entropy", "交叉熵": "cross_entropy",
+              "half squared error": "half_squared_error", "半平方误差": "half_squared_error",
+              "leaky ReLU": "leaky_relu", "ReLU": "relu", "恒等": "identity",
+              "none (the output itself)": "none", "无（即输出本身）": "none"}
+NAME_WORD = re.compile("|".join(re.escape(w) for w in sorted(NAME_WORDS, key=len, reverse=True)))
+
+
+def _prose_normal(line: str) -> str:
+    """A prose line with names as identifiers and no maths or code markup: `$i$` → i, `$\\delta$` → δ,
+    `$\\to$` → →, `\\_` → _, a code span's backquotes dropped."""
+    line = line.replace(r"$\to$", "→").replace(r"$\delta$", "δ").replace("\\_", "_")
+    line = re.sub(r"\$([A-Za-z])\$", r"\1", line).replace("`", "")
+    return NAME_WORD.sub(lambda m: NAME_WORDS[m.group(0)], line)
+
+
+def prose_change(old: str, new: str) -> bool:
+    """Whether a changed line is prose that differs only by names said in words and symbols set as maths."""
+    return bool(PROSE_LINE.match(old) and PROSE_LINE.match(new)) and _prose_normal(old) == _prose_normal(new)
 
 
 def classify(old: str, new: str) -> str:
@@ -122,7 +153,7 @@ def main(argv: list[str]) -> int:
             continue
         for x, y in zip(a, b):
             if x != y:
-                kind = classify(x, y)
+                kind = "prose" if prose_change(x, y) else classify(x, y)
                 counts[kind] += 1
                 examples.setdefault(kind, []).append((key, x, y))
     renders = sum(1 for k in set(old) & set(new) if old[k] != new[k])

@@ -16,7 +16,9 @@ from zero) and Piecewise printed as maths in text: classify_changes.py compares 
 and allows only those changes; and at that session's merge of the network picture's new layout, where
 only the LaTeX pictures of the eight networks the old layout drew unreadably (and their weight
 tables) changed, and of issue 12's new problem files, whose entries were added (formula_activation.yaml's at the merge
-of formula activations, no other entry changed).) The fixtures are the record that making
+of formula activations, no other entry changed); and in session 9, after issue 12's prose change
+(symbols of the prose set as maths, losses and activations named in words): classify_changes.py's
+"prose" kind explains every changed line.) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
