@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
 from .checker import PartReport, Verdict
 from .compare import Tolerance, compare_number, written_number
+from .graph_own import OwnRules
 
 _GRAD = [re.compile(p) for p in (r"^∂\s*(\w+)\s*/\s*∂\s*(\w+)$", r"^d\s*(\w+)\s*/\s*d\s*(\w+)$",
                                  r"^\\frac\s*\{\s*\\partial\s*(\w+)\s*\}\s*\{\s*\\partial\s*(\w+)\s*\}$")]
@@ -104,16 +106,19 @@ def _entries_of(qid: str, value: Any, sol: GraphSolution) -> list[tuple[str, Any
 class GraphChecker:
     """Checks answers against one graph's solution; LaTeX through a Parser started only when needed."""
 
-    def __init__(self, sol: GraphSolution, rubric: Rubric | None = None) -> None:
+    def __init__(self, sol: GraphSolution, rubric: Rubric | None = None, parser=None) -> None:
         self.sol = sol
         rubric = rubric or Rubric()
         self.rubric = rubric
         self.items = rubric_items(expected_items(sol), rubric, sol)
+        self.order = {qid: i for i, qid in enumerate(self.items)}
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
-        self._parser = None
+        self._parser = parser                 # given (a grading worker's, fed by the class's parser) or started here
+        self._owns_parser = parser is None
+        self._own_rules: OwnRules | None = None
 
     def close(self) -> None:
-        if self._parser is not None:
+        if self._parser is not None and self._owns_parser:
             self._parser.close()
 
     def _latex_value(self, text: str) -> float:
@@ -150,10 +155,15 @@ class GraphChecker:
     def check(self, answers: dict, lines: dict, problems: list | None = None) -> PartReport:
         """The report; an id that is no quantity of the graph is not an item: it goes to `problems`
         (what was not read), with the ids it is close to, as a network's answers file does."""
-        verdicts: list[Verdict] = []
+        return self.check_entries([(key, value, lines.get(key)) for key, value in answers.items()], problems)
+
+    def check_entries(self, entries: list[tuple[Any, Any, int | None]], problems: list | None = None) -> PartReport:
+        """The report on (key, value, line) answers, in any order: judged in the solution's order (given,
+        forward, backward), so that an item computed from an earlier wrong one can follow through."""
         notes: list[str] = []
         seen: set[str] = set()
-        for key, value in answers.items():
+        todo: list[tuple[str, Any, int | None]] = []
+        for key, value, line in entries:
             qid = normal_id(key, self.sol)
             if qid not in self.items and not any(e in self.items for e, _ in _entries_of(qid, value, self.sol)):
                 if problems is not None:
@@ -165,20 +175,107 @@ class GraphChecker:
                     continue
             for eid, v in _entries_of(qid, value, self.sol):
                 if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
-                    notes.append(said("graph_answers.twice", id=eid, line=lines.get(key)))
+                    notes.append(said("graph_answers.twice", id=eid, line=line))
                     continue
                 seen.add(eid)
-                verdicts.append(self._verdict(eid, v, lines.get(key)))
+                todo.append((eid, v, line))
+        todo.sort(key=lambda t: self.order.get(t[0], len(self.order)))
+        own: dict[str, float] = {}                   # the student's values of the items they got wrong
+        first_of: dict[str, str] = {}                # item -> the first wrong item it follows from
+        verdicts = []
+        for eid, v, line in todo:
+            verdict = self._verdict(eid, v, line, own, first_of)
+            if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
+                own[eid] = verdict.value
+                first_of[eid] = verdict.source or eid
+            verdicts.append(verdict)
+        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
+        verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=v.source))
+                    if v.status == "follow_through" and v.source != first else v for v in verdicts]
         graded = {k: p for k, (_, p) in self.items.items() if p}
         missing = tuple(k for k in graded if k not in seen)
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
-                          missing_names={k: k for k in missing}, item_points=dict(graded))
+                          first_error=first, missing_names={k: k for k in missing}, item_points=dict(graded))
+
+    def _follow_through(self, qid: str, number: float, places: int | None, expected: float,
+                        own: dict[str, float], first_of: dict[str, str]) -> tuple[str, str, str] | None:
+        """(status, message, source) when a value that is wrong is right from the student's own wrong
+        earlier values (∂f/∂z = q with their q): follow-through, as for a network (rubric credit
+        `follow_through`); imprecise or rounded wrongly from them stays that. None otherwise, and when
+        their values make the step vanish (a 0 shows no working)."""
+        if not own:
+            return None
+        if self._own_rules is None:
+            self._own_rules = OwnRules(self.sol)
+        value, used = self._own_rules.own_value(qid, own)
+        if value is None:
+            return None
+        if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
+            return None
+        match = compare_number(number, places, value, self.tol)
+        if match.status not in ("correct", "imprecise", "rounding"):
+            return None
+        source = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
+        follows = said("diagnosis.follows", name=source)
+        if match.status == "correct":
+            return "follow_through", follows, source
+        return match.status, said("diagnosis.follows_and", follows=follows, why=match.message), source
+
+    def check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
+        """An answers file (YAML, JSON) or a write-up (.tex, .md, .markdown, .txt): the report and what was
+        not read."""
+        from .read import WRITEUP_SUFFIXES
+        suffix = Path(answers).suffix.lower()
+        if suffix in WRITEUP_SUFFIXES:
+            return self._check_writeup(answers)
+        if suffix not in (".yaml", ".yml", ".json", ""):
+            raise SymbackpropError(said("graph_answers.not_a_mapping_file", path=str(answers),
+                                        suffix=suffix.lstrip(".")))
+        from .read import MAX_BYTES, MAX_VALUES
+        doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
+        data = doc.data
+        if not isinstance(data, dict):
+            raise SymbackpropError(said("graph_answers.not_a_mapping", path=str(answers)))
+        if len(data) > MAX_ITEMS:
+            raise SymbackpropError(said("graph_answers.too_many", path=str(answers), count=len(data), limit=MAX_ITEMS))
+        lines = {k: doc.line_of((k,)) for k in data}
+
+        def as_written(value: Any, path: tuple) -> Any:         # 0.9820 keeps the places it shows
+            if isinstance(value, list):
+                return [as_written(v, path + (i,)) for i, v in enumerate(value)]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return doc.scalar_text(path) or str(value)
+            return value
+
+        data = {k: as_written(v, (k,)) for k, v in data.items()}
+        problems: list[str] = []
+        return [self.check(data, lines, problems)], problems
+
+    def _check_writeup(self, path: str | Path) -> tuple[list[PartReport], list[str]]:
+        """A write-up: each equation naming an item is judged by its last link, the value (a matrix as
+        bmatrix or [[…], […]] is its entries); the working before it is not judged."""
+        from .graph_names import GraphNames, bracket_list
+        from .latex import split_relations
+        from .read import read_graph_writeup
+        ids = set(self.items) | {s.id for s in self.sol.steps if isinstance(s.value, sp.MatrixBase)}
+        sub = read_graph_writeup(Path(path), GraphNames(self.sol, ids))
+        entries = []
+        for ans in sub.answers.get("main", []):
+            chain = split_relations(ans.text)
+            value = chain[-1][1].strip() if chain else ans.text
+            listed = bracket_list(value)
+            entries.append((ans.qid, listed if listed is not None else value, ans.line))
+        if len(entries) > MAX_ITEMS:
+            raise SymbackpropError(said("graph_answers.too_many", path=str(path), count=len(entries), limit=MAX_ITEMS))
+        problems = list(sub.problems)
+        return [self.check_entries(entries, problems)], problems
 
     def _credit(self, status: str) -> float:
         """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""
         return 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
 
-    def _verdict(self, qid: str, value: Any, line: int | None) -> Verdict:
+    def _verdict(self, qid: str, value: Any, line: int | None, own: dict | None = None,
+                 first_of: dict | None = None) -> Verdict:
         given = value if isinstance(value, str) else str(value)
         if qid not in self.items:
             known = ", ".join(list(self.items)[:12])
@@ -203,6 +300,13 @@ class GraphChecker:
         diagnosis = None if status == "correct" else status
         message = match.message or ("" if status == "correct" else said("graph_answers.expected",
                                                                             expected=shown_expected))
+        if status in ("wrong", "rounding") and own:
+            carried = self._follow_through(qid, number, places, expected, own, first_of or {})
+            if carried is not None:
+                ft_status, ft_message, source = carried
+                return Verdict(qid, qid, given, expected, shown_expected, ft_status, points, self._credit(ft_status),
+                               diagnosis=None if ft_status == "follow_through" else ft_status, message=ft_message,
+                               line=line, value=number, source=source)
         if status == "wrong" and expected != 0:
             flipped = compare_number(-number, places, expected, self.tol)
             if flipped.status in ("correct", "imprecise"):          # the value with the wrong sign
@@ -217,33 +321,12 @@ def _shown(value, precision: int) -> str:
     return format_value(sp.sympify(value), precision)[0]
 
 
-def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric | None = None
-                        ) -> tuple[list[PartReport], list[str]]:
-    """One student's answers file against a graph: a report (one part, `main`) and what was not read."""
-    suffix = Path(answers).suffix.lower()
-    if suffix not in (".yaml", ".yml", ".json", ""):
-        raise SymbackpropError(said("graph_answers.not_a_mapping_file", path=str(answers),
-                                    suffix=suffix.lstrip(".")))
-    from .read import MAX_BYTES, MAX_VALUES
-    doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
-    data = doc.data
-    if not isinstance(data, dict):
-        raise SymbackpropError(said("graph_answers.not_a_mapping", path=str(answers)))
-    if len(data) > MAX_ITEMS:
-        raise SymbackpropError(said("graph_answers.too_many", path=str(answers), count=len(data), limit=MAX_ITEMS))
-    lines = {k: doc.line_of((k,)) for k in data}
-
-    def as_written(value: Any, path: tuple) -> Any:         # 0.9820 keeps the places it shows
-        if isinstance(value, list):
-            return [as_written(v, path + (i,)) for i, v in enumerate(value)]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return doc.scalar_text(path) or str(value)
-        return value
-
-    data = {k: as_written(v, (k,)) for k, v in data.items()}
-    checker = GraphChecker(sol, rubric)
+def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric | None = None,
+                        parser=None) -> tuple[list[PartReport], list[str]]:
+    """One student's answers file or write-up against a graph: a report (one part, `main`) and what
+    was not read. `parser`: a LaTeX parser to use (a grading worker's), else one started when needed."""
+    checker = GraphChecker(sol, rubric, parser)
     try:
-        problems: list[str] = []
-        return [checker.check(data, lines, problems)], problems
+        return checker.check_file(answers)
     finally:
         checker.close()

@@ -887,4 +887,6 @@ MESSAGES = {
     "problem.loss_formula_name": "name {got} of a loss formula must be a word (a letter, then letters, digits or _, "
                                  "at most 40) and not the name of a built-in loss",
     "problem.loss_formula": "loss formula {text!r}: {why}",
+    # -- graph write-ups, grading, follow-through and kinks (issue 12 item 0, session 9) -----------------
+    "graph_check.kink": "{fn} in node {node} is evaluated at its kink ({where})",
 }

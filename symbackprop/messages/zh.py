@@ -794,4 +794,6 @@ MESSAGES = {
     "problem.loss_formula_name": "损失函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
                                  "且不能是内置损失函数的名称",
     "problem.loss_formula": "损失函数公式 {text!r}：{why}",
+    # -- 计算图：书面解答、批改、后续得分与不可导点（issue 12 第 0 项）---------------------------------
+    "graph_check.kink": "节点 {node} 中的 {fn} 恰在其不可导点（kink）处求值（{where}）",
 }
