@@ -229,7 +229,7 @@ class GraphChecker:
         if suffix in WRITEUP_SUFFIXES:
             return self._check_writeup(answers)
         if suffix not in (".yaml", ".yml", ".json", ""):
-            raise SymbackpropError(said("graph_answers.not_a_mapping_file", path=str(answers),
+            raise SymbackpropError(said("graph_answers.not_an_answers_file", path=str(answers),
                                         suffix=suffix.lstrip(".")))
         from .read import MAX_BYTES, MAX_VALUES
         doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
@@ -314,6 +314,29 @@ class GraphChecker:
         return Verdict(qid, qid, given, expected, shown_expected, status, points, self._credit(status),
                        diagnosis=diagnosis if status != "wrong" or diagnosis == "sign" else None,
                        message=message, line=line, value=number)
+
+
+class GraphGrader:
+    """A grading worker's checker of a graph (the network's `Grader` interface: `check(path, part)`,
+    `close()`): one GraphChecker for every submission, since nothing it keeps depends on a student
+    (the rules of follow-through, the parser's parsed texts), so each is judged as when checked alone."""
+
+    def __init__(self, sol: GraphSolution, rubric: Rubric | None = None, parser=None) -> None:
+        self.checker = GraphChecker(sol, rubric, parser)
+        self._parser = parser
+
+    def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
+        return self.checker.check_file(path)
+
+    def close(self) -> None:
+        if self._parser is not None:
+            self._parser.close()
+        self.checker.close()
+
+
+def graph_max(sol: GraphSolution, rubric: Rubric | None = None) -> float:
+    """The points of a graph problem: what a student not graded is out of."""
+    return float(sum(p for _, p in rubric_items(expected_items(sol), rubric or Rubric(), sol).values()))
 
 
 def _shown(value, precision: int) -> str:

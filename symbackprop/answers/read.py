@@ -253,10 +253,11 @@ def math_segments(line: str) -> tuple[list[str], str]:
 
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
-                 prepare: Callable[[str], str] | None = None) -> Submission:
+                 prepare: Callable[[str], str] | None = None, no_equation: str = "writeup.no_equation") -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems. `prepare`
-    rewrites each line first (a graph's matrices, graph_names.matrices_as_lists)."""
+    rewrites each line first (a graph's matrices, graph_names.matrices_as_lists); `no_equation`: the
+    message id when no equation names a quantity."""
     source = str(path)
     try:
         raw = read_limited(path, MAX_BYTES, said("file.writeup"))
@@ -335,7 +336,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
         if current is None and len(names) > 1:
             why = said("writeup.no_part", source=source, parts=", ".join(names))
         else:
-            why = said("writeup.no_equation", source=source)
+            why = said(no_equation, source=source)
         raise AnswerError(joined([why] + sub.problems[:1]))
     return sub
 
@@ -345,7 +346,8 @@ def read_graph_writeup(path: Path, names) -> Submission:
     `\\frac{\\partial f}{\\partial x} = -4`, a matrix in bmatrix) under the one part `main`; `names`
     is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
     from .graph_names import matrices_as_lists
-    return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_as_lists)
+    return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_as_lists,
+                        no_equation="graph_writeup.no_equation")
 
 
 _RELATION_IN = re.compile(r"=|\\approx(?![A-Za-z])|≈")
