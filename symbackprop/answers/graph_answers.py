@@ -180,15 +180,23 @@ class GraphChecker:
                 seen.add(eid)
                 todo.append((eid, v, line))
         todo.sort(key=lambda t: self.order.get(t[0], len(self.order)))
-        own: dict[str, float] = {}                   # the student's values of the items they got wrong
+        answered = {eid for eid, _, _ in todo}
+        own: dict[str, float] = {}                   # the student's own values where they differ from the true ones
         first_of: dict[str, str] = {}                # item -> the first wrong item it follows from
         verdicts = []
-        for eid, v, line in todo:
-            verdict = self._verdict(eid, v, line, own, first_of)
-            if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
-                own[eid] = verdict.value
-                first_of[eid] = verdict.source or eid
-            verdicts.append(verdict)
+        pending = iter(todo)
+        nxt = next(pending, None)
+        for qid in list(self.items) + [None]:
+            while nxt is not None and (qid is None or nxt[0] == qid):
+                eid, v, line = nxt
+                verdict = self._verdict(eid, v, line, own, first_of)
+                if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
+                    own[eid] = verdict.value
+                    first_of[eid] = verdict.source or eid
+                verdicts.append(verdict)
+                nxt = next(pending, None)
+            if qid is not None and qid not in answered and own:
+                self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
         verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=v.source))
                     if v.status == "follow_through" and v.source != first else v for v in verdicts]
@@ -196,6 +204,20 @@ class GraphChecker:
         missing = tuple(k for k in graded if k not in seen)
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
                           first_error=first, missing_names={k: k for k in missing}, item_points=dict(graded))
+
+    def _carry(self, qid: str, own: dict[str, float], first_of: dict[str, str]) -> None:
+        """A step the student did not write, computed from their own earlier values (as for a network,
+        own.py), so that what follows does not depend on which middle steps they wrote down."""
+        if self._own_rules is None:
+            self._own_rules = OwnRules(self.sol)
+        value, used = self._own_rules.own_value(qid, own)
+        if value is None:
+            return
+        expected = float(self.items[qid][0])
+        if abs(value - expected) <= 1e-12 * max(1.0, abs(expected)):
+            return
+        own[qid] = value
+        first_of[qid] = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
 
     def _follow_through(self, qid: str, number: float, places: int | None, expected: float,
                         own: dict[str, float], first_of: dict[str, str]) -> tuple[str, str, str] | None:

@@ -117,6 +117,8 @@ def bracket_list(text: str) -> list | None:
         return out
 
     outer = items(text[1:-1])
+    if len({c.startswith("[") for c in outer}) > 1:        # rows and entries mixed: no matrix
+        return None
     result: list = []
     for cell in outer:
         if cell.startswith("[") and cell.endswith("]"):
