@@ -416,3 +416,14 @@ def test_one_checker_for_many_files_judges_each_as_alone(circuit, tmp_path):
     assert first["f"].status == "follow_through"
     assert second["f"].status == "wrong"                # b's q is right: −16 follows from nothing of b's
     assert second == by_id(check(circuit, b)[0])
+
+
+def test_matrix_rewriting_is_bounded_per_line():
+    one = "\\begin{bmatrix} 1 & 2 \\end{bmatrix}"
+    assert matrices_as_lists(one) == "[[1, 2]]"
+    hostile = "\\begin{bmatrix}" * 300                        # no end: left as written, one search each
+    assert matrices_as_lists(hostile) == hostile
+    many = matrices_as_lists(" ".join([one] * 100))
+    assert many.count("[[1, 2]]") == 64 and many.count("\\begin{bmatrix}") == 36     # MAX_MATRICES
+    names = GraphNames(solve_graph(load_graph(CIRCUIT)), {"q"})
+    assert names.qid("q" + " " * 300) is None                 # a left side past MAX_NAME_CHARS names nothing

@@ -25,7 +25,9 @@ _GRADS = [re.compile(p) for p in (
     r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
-_MATRIX = re.compile(r"\\begin\s*\{\s*([pbBvV]?matrix)\s*\}(.{0,%d}?)\\end\s*\{\s*\1\s*\}" % MAX_LIST_CHARS)
+MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
+MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
+_BEGIN = re.compile(r"\\begin\s*\{\s*([pbBvV]?matrix)\s*\}")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class GraphNames:
 
     def qid(self, text: str) -> str | None:
         """The id a left side names, or None."""
+        if len(str(text)) > MAX_NAME_CHARS:
+            return None
         text = _WRAP.sub(r"\1", str(text)).strip()
         if text.startswith("grad_") and text in self.ids:
             return text
@@ -90,10 +94,23 @@ class GraphNames:
 def matrices_as_lists(line: str) -> str:
     """Each `\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}` of a line as `[[a, b], [c, d]]` (a row
     vector `[[a, b]]`), so that the write-up reader's row splitting leaves it whole."""
-    def as_list(m: re.Match) -> str:
-        rows = [r for r in re.split(r"\\\\", m.group(2)) if r.strip()]
-        return "[" + ", ".join("[" + ", ".join(c.strip() for c in r.split("&")) + "]" for r in rows) + "]"
-    return _MATRIX.sub(as_list, line) if "matrix" in line else line
+    if "matrix" not in line:
+        return line
+    out, done = [], 0
+    for n, m in enumerate(_BEGIN.finditer(line)):
+        if n >= MAX_MATRICES:
+            break
+        if m.start() < done:
+            continue
+        close = f"\\end{{{m.group(1)}}}"
+        end = line.find(close, m.end(), m.end() + MAX_LIST_CHARS)       # one search per matrix: linear
+        if end < 0:
+            continue
+        rows = [r for r in line[m.end():end].split("\\\\") if r.strip()]
+        out.append(line[done:m.start()])
+        out.append("[" + ", ".join("[" + ", ".join(c.strip() for c in r.split("&")) + "]" for r in rows) + "]")
+        done = end + len(close)
+    return "".join(out) + line[done:]
 
 
 def bracket_list(text: str) -> list | None:
