@@ -427,3 +427,14 @@ def test_matrix_rewriting_is_bounded_per_line():
     assert many.count("[[1, 2]]") == 64 and many.count("\\begin{bmatrix}") == 36     # MAX_MATRICES
     names = GraphNames(solve_graph(load_graph(CIRCUIT)), {"q"})
     assert names.qid("q" + " " * 300) is None                 # a left side past MAX_NAME_CHARS names nothing
+
+
+def test_a_graph_submission_has_the_computing_time_budget_of_a_network(circuit, tmp_path, monkeypatch):
+    """meter.py's budget holds for a graph's answers too: with none left, the file is over the limit
+    (grade's row: over_limit), named, never graded in part."""
+    import symbackprop.answers.graph_answers as ga
+    from symbackprop.answers.meter import Meter, OverLimit
+    monkeypatch.setattr(ga, "Meter", lambda parser: Meter(parser, 0.0))
+    f = write(tmp_path, "a.yaml", "q: 3\n")
+    with pytest.raises(OverLimit, match="a.yaml"):
+        check_graph_answers(circuit, f)

@@ -27,6 +27,7 @@ from ..yamlfile import NumberSpelling, load_yaml
 from .checker import PartReport, Verdict
 from .compare import Tolerance, compare_number, written_number
 from .graph_own import OwnRules
+from .meter import FREE, Meter, OverLimit
 
 _GRAD = [re.compile(p) for p in (r"^∂\s*(\w+)\s*/\s*∂\s*(\w+)$", r"^d\s*(\w+)\s*/\s*d\s*(\w+)$",
                                  r"^\\frac\s*\{\s*\\partial\s*(\w+)\s*\}\s*\{\s*\\partial\s*(\w+)\s*\}$")]
@@ -113,8 +114,12 @@ class GraphChecker:
         self.items = rubric_items(expected_items(sol), rubric, sol)
         self.order = {qid: i for i, qid in enumerate(self.items)}
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
-        self._parser = parser                 # given (a grading worker's, fed by the class's parser) or started here
+        from .latex import Parser
         self._owns_parser = parser is None
+        # given (a grading worker's, fed by the class's parser), else our own: it starts its process only
+        # for the first LaTeX text, and keeps the submission's computing-time budget (meter.py) either way
+        self._parser = parser if parser is not None else Parser()
+        self.meter = FREE
         self._own_rules: OwnRules | None = None
 
     def close(self) -> None:
@@ -123,9 +128,6 @@ class GraphChecker:
 
     def _latex_value(self, text: str) -> float:
         from .expr import evaluate
-        from .latex import Parser
-        if self._parser is None:
-            self._parser = Parser()
         return float(evaluate(self._parser.parse(text), {}))
 
     def read(self, value: Any) -> tuple[float | None, int | None, str]:
@@ -188,6 +190,7 @@ class GraphChecker:
         nxt = next(pending, None)
         for qid in list(self.items) + [None]:
             while nxt is not None and (qid is None or nxt[0] == qid):
+                self.meter.tick()
                 eid, v, line = nxt
                 verdict = self._verdict(eid, v, line, own, first_of)
                 if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
@@ -196,6 +199,7 @@ class GraphChecker:
                 verdicts.append(verdict)
                 nxt = next(pending, None)
             if qid is not None and qid not in answered and own:
+                self.meter.tick()
                 self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
         verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=v.source))
@@ -205,12 +209,17 @@ class GraphChecker:
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
                           first_error=first, missing_names={k: k for k in missing}, item_points=dict(graded))
 
+    def _rules(self) -> OwnRules:
+        """The rules of follow-through, built once for every student (so not charged to this one)."""
+        if self._own_rules is None:
+            with self.meter.shared():
+                self._own_rules = OwnRules(self.sol)
+        return self._own_rules
+
     def _carry(self, qid: str, own: dict[str, float], first_of: dict[str, str]) -> None:
         """A step the student did not write, computed from their own earlier values (as for a network,
         own.py), so that what follows does not depend on which middle steps they wrote down."""
-        if self._own_rules is None:
-            self._own_rules = OwnRules(self.sol)
-        value, used = self._own_rules.own_value(qid, own)
+        value, used = self._rules().own_value(qid, own)
         if value is None:
             return
         expected = float(self.items[qid][0])
@@ -227,9 +236,7 @@ class GraphChecker:
         their values make the step vanish (a 0 shows no working)."""
         if not own:
             return None
-        if self._own_rules is None:
-            self._own_rules = OwnRules(self.sol)
-        value, used = self._own_rules.own_value(qid, own)
+        value, used = self._rules().own_value(qid, own)
         if value is None:
             return None
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
@@ -246,6 +253,15 @@ class GraphChecker:
     def check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
         """An answers file (YAML, JSON) or a write-up (.tex, .md, .markdown, .txt): the report and what was
         not read."""
+        self.meter = Meter(self._parser)        # meter.SECONDS of computing time, as for a network
+        try:
+            return self._check_file(answers)
+        except OverLimit as exc:
+            raise OverLimit(said("answers_file.over_limit", source=str(answers), why=text_of(exc))) from None
+        finally:
+            self.meter = FREE
+
+    def _check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
         from .read import WRITEUP_SUFFIXES
         suffix = Path(answers).suffix.lower()
         if suffix in WRITEUP_SUFFIXES:
