@@ -438,3 +438,9 @@ def test_a_graph_submission_has_the_computing_time_budget_of_a_network(circuit, 
     f = write(tmp_path, "a.yaml", "q: 3\n")
     with pytest.raises(OverLimit, match="a.yaml"):
         check_graph_answers(circuit, f)
+
+
+def test_a_rule_on_one_line_and_its_value_on_a_later_one_is_the_value(circuit, tmp_path):
+    v = by_id(check(circuit, write(tmp_path, "w.md", "$q = x + y$\n\n$q = 3$\n$f = q z$\n"))[0])
+    assert v["q"].status == "correct" and v["q"].line == 3
+    assert v["f"].diagnosis == "no_value"                       # a rule with no value after it earns nothing

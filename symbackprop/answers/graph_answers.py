@@ -302,7 +302,12 @@ class GraphChecker:
             chain = split_relations(ans.text)
             value = chain[-1][1].strip() if chain else ans.text
             listed = bracket_list(value)
-            entries.append((ans.qid, listed if listed is not None else value, ans.line))
+            value = listed if listed is not None else value
+            earlier = next((i for i, e in enumerate(entries) if e[0] == ans.qid), None)
+            if earlier is not None and self.names_in(entries[earlier][1]):
+                entries[earlier] = (ans.qid, value, ans.line)   # `q = x + y` on one line, `q = 3` on a later one
+                continue
+            entries.append((ans.qid, value, ans.line))
         if len(entries) > MAX_ITEMS:
             raise SymbackpropError(said("graph_answers.too_many", path=str(path), count=len(entries), limit=MAX_ITEMS))
         problems = list(sub.problems)
