@@ -444,3 +444,13 @@ def test_a_rule_on_one_line_and_its_value_on_a_later_one_is_the_value(circuit, t
     v = by_id(check(circuit, write(tmp_path, "w.md", "$q = x + y$\n\n$q = 3$\n$f = q z$\n"))[0])
     assert v["q"].status == "correct" and v["q"].line == 3
     assert v["f"].diagnosis == "no_value"                       # a rule with no value after it earns nothing
+
+
+@pytest.mark.slow
+def test_a_rubric_item_of_no_graph_quantity_stops_grade_in_one_line(tmp_path):
+    folder = _class(tmp_path)
+    rubric = write(tmp_path, "rubric.yaml", "items: {qq: 2}\n")
+    result = CliRunner().invoke(main, ["grade", str(CIRCUIT), str(folder), "-o", str(tmp_path / "b.csv"),
+                                       "--rubric", str(rubric), "--jobs", "1"])
+    assert result.exit_code == 2 and "'qq' is not a quantity of this problem" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "b.csv").exists()
