@@ -415,11 +415,21 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         from .grade import (class_results, grade_all, gradebook_csv, gradescope_json, internal_error_log,
                             summary_markdown, summary_text)
         from .outpaths import check_distinct, check_not_folders, student_file
-        from .problem import load_problem
-        prob = load_problem(problem)
-        if part is not None:
-            prob.part(part)
-        chosen = load_rubric(rubric, prob.grading, relative, absolute)
+        from .problem import problem_from_document
+        from .yamlfile import load_yaml
+        doc = load_yaml(problem)
+        if _is_graph(doc):                      # a computation graph: one part, its own items (graph_answers.py)
+            from .graph import read_graph
+            from .rubric import Rubric
+            if part is not None:
+                raise InputError(said("usage.graph_no_parts", path=problem, model=doc.data.get("model")), lang)
+            prob = read_graph(doc)
+            chosen = load_rubric(rubric, Rubric(), relative, absolute)
+        else:
+            prob = problem_from_document(doc)
+            if part is not None:
+                prob.part(part)
+            chosen = load_rubric(rubric, prob.grading, relative, absolute)
         scan = scan_class(folder)
         if gradescope_dir:          # DIR/<student>.json: neither an input nor the gradebook or summary
             students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]

@@ -22,7 +22,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .answers import Grader, OverLimit, Parser, PartReport, Rubric
 from .answers.ahead import likely_needs_reader
@@ -36,6 +36,9 @@ from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary
 from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
 from .solution import Solution, solve
 from .supervise import Outcome, Pool, WorkerFailed, ask, worker_loop
+
+if TYPE_CHECKING:
+    from .graph import GraphProblem
 
 
 STATUSES = ("graded", "unreadable", "over_limit", "internal_error")
@@ -98,6 +101,13 @@ def _init(problem: Problem, rubric: Rubric, part: str | None, solution: Solution
     once; its parser gets parsed texts from `fetch` (the parent), and starts itself only when needed
     (with `start_method`, default the parser's own choice)."""
     global _GRADER, _PART
+    if _is_graph(problem):                      # a computation graph (model: graph): graph_answers.py
+        from .answers.graph_answers import GraphGrader
+        from .graph import solve_graph
+        _GRADER = GraphGrader(solution if solution is not None else solve_graph(problem), rubric,
+                              Parser(fetch=fetch, start_method=start_method))
+        _PART = None
+        return _GRADER
     _GRADER = Grader(problem, rubric, [part] if part else None,
                      parser=Parser(fetch=fetch, start_method=start_method), warm=False, solution=solution)
     _PART = part
@@ -153,8 +163,17 @@ def _parsed(parser: Parser, texts) -> dict:
         return {}
 
 
+def _is_graph(problem) -> bool:
+    from .graph import GraphProblem
+    return isinstance(problem, GraphProblem)
+
+
 def problem_max(solution: Solution, rubric: Rubric) -> float:
     """The points of the problem (of the parts solved): what a student not graded is out of."""
+    from .graph import GraphSolution
+    if isinstance(solution, GraphSolution):
+        from .answers.graph_answers import graph_max
+        return graph_max(solution, rubric)
     return sum(sum(items_of(p, rubric).values()) for p in solution.parts)
 
 
@@ -165,13 +184,15 @@ def worker_count(jobs: int | None, submissions: int) -> int:
     return max(1, min(jobs or cores, cores, submissions))
 
 
-def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Path]], part: str | None = None,
+def grade_all(problem: "Problem | GraphProblem", rubric: Rubric, submissions: list[tuple[str, Path]], part: str | None = None,
               jobs: int | None = None, progress: Callable[[int], None] | None = None, *,
               context=None) -> list[StudentResult]:
     """Check every submission in worker processes, `jobs` at a time (see `worker_count`). A
     submission that runs past SECONDS is stopped and reported in its own row, as is one whose
     worker dies; the others are unaffected. `context`: a multiprocessing context (default: the
-    platform's); when given, each worker's LaTeX parser is started the same way (spawn all through)."""
+    platform's); when given, each worker's LaTeX parser is started the same way (spawn all through).
+    `problem` may be a computation graph (graph.GraphProblem): its submissions are checked by
+    graph_answers.GraphGrader, in the same workers and under the same limits."""
     results: dict[int, StudentResult] = {}
 
     def done(index: int, outcome: Outcome) -> None:
@@ -194,7 +215,11 @@ def grade_all(problem: Problem, rubric: Rubric, submissions: list[tuple[str, Pat
         # arithmetic is read without it, answers/quick.py); else it starts only if a worker asks
         if any(likely_needs_reader(path) for _, path in submissions):
             parser.warm()
-        solution = solve(problem, [part] if part else None)
+        if _is_graph(problem):                 # a computation graph has no parts (cli.py refuses --part)
+            from .graph import solve_graph
+            solution = solve_graph(problem)
+        else:
+            solution = solve(problem, [part] if part else None)
         pool = Pool(_serve, (problem, rubric, part, solution, start_method), worker_count(jobs, len(submissions)),
                     SECONDS, context, answer=lambda texts: _parsed(parser, texts))
         try:

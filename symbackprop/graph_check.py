@@ -16,6 +16,7 @@ from .errors import ProblemError
 from .evaluate import size as _size
 from .graph import GraphProblem, GraphSolution, Quantity, entry_suffix
 from .messages import said
+from .activations import relu
 
 MAX_COMPOSED = 20_000        # nodes of the output written out in the inputs
 STEP = sp.Float("1e-6", 30)
@@ -56,10 +57,15 @@ def compose(prob: GraphProblem, keep: set[str]) -> dict:
 
 @dataclass(frozen=True)
 class GraphCheck:
-    rows: dict                  # id -> {"backward", "direct", "finite_difference"}
+    rows: dict                  # id -> {"backward", "direct", "finite_difference"} (and "kink", at a kink)
     max_direct: float
-    max_fd: float
+    max_fd: float               # over the entries that are at no kink
     step: float
+
+    @property
+    def kinks(self) -> dict:
+        """id -> why finite differences are not comparable there (a node evaluated at a kink upstream)."""
+        return {k: r["kink"] for k, r in self.rows.items() if r.get("kink")}
 
     @property
     def count(self) -> int:
@@ -99,6 +105,7 @@ def check_graph(sol: GraphSolution) -> GraphCheck:
     exact_at = {sym: v for q in prob.inputs if q.name in prob.parameters
                 for (_, sym), v in zip(_entries(q), (list(q.given) if q.shape else [q.given]))}
     rows, max_direct, max_fd = {}, 0.0, 0.0
+    kinks = [(_upstream(prob, node), why) for node, why in kinks_of(sol)]
     for name in prob.parameters:
         q = prob.get(name)
         grad = sol.gradients.get(name)
@@ -112,8 +119,81 @@ def check_graph(sol: GraphSolution) -> GraphCheck:
             up[sym], down[sym] = base[sym] + STEP, base[sym] - STEP
             fd = float((_forward(prob, up) - _forward(prob, down)) / (2 * STEP))
             rows[f"grad_{name}{suffix}"] = {"backward": backward, "direct": direct, "finite_difference": fd}
-            max_direct, max_fd = max(max_direct, _rel(backward, direct)), max(max_fd, _rel(backward, fd))
+            max_direct = max(max_direct, _rel(backward, direct))
+            kink = next((why for above, why in kinks if name in above), None)
+            if kink is None:
+                max_fd = max(max_fd, _rel(backward, fd))
+            else:               # finite differences see the mean of the one-sided slopes: not comparable
+                rows[f"grad_{name}{suffix}"]["kink"] = kink
     return GraphCheck(rows, max_direct, max_fd, float(STEP))
+
+
+# -- kinks: a formula evaluated exactly where it has no derivative ----------------------------------
+
+MAX_KINKS = 50           # kinks reported; a graph has at most graph.MAX_NODES nodes anyway
+
+
+def _kink_functions() -> dict:
+    """The non-differentiable functions a formula can hold, by SymPy class: how to find the kink's
+    condition from their arguments (a list of expressions, each 0 at the kink)."""
+    one = lambda args: [args[0]]                                           # noqa: E731
+    pairs = lambda args: [a - b for i, a in enumerate(args) for b in args[i + 1:]]  # noqa: E731
+    return {relu: one, sp.Abs: one, sp.Heaviside: one, sp.sign: one, sp.Max: pairs, sp.Min: pairs}
+
+
+def _at_zero(e, env: dict) -> bool:
+    value = e.xreplace(env)
+    if value.is_zero:
+        return True
+    try:
+        return value.is_number and abs(float(value)) <= 1e-12
+    except (TypeError, ValueError):
+        return False
+
+
+def kinks_of(sol: GraphSolution) -> list[tuple[str, object]]:
+    """(node, why) for every node whose formula is evaluated exactly at a kink of relu, abs, max, min,
+    step (Heaviside) or sign, or at the switch of a piecewise activation (leaky_relu, elu): there the
+    derivative is a convention and finite differences see the mean of the one-sided slopes."""
+    prob, found = sol.problem, []
+    kinds = _kink_functions()
+    feeds = _upstream(prob, prob.output)
+    for q in prob.nodes:
+        if q.name not in feeds:
+            continue
+        cells = list(q.rule) if q.shape else [q.rule]
+        for cell in cells:
+            for sub in sp.preorder_traversal(cell):
+                if isinstance(sub, sp.Piecewise):
+                    conds = [c.lhs - c.rhs for _, c in sub.args if isinstance(c, sp.core.relational.Relational)]
+                    fn = "piecewise"
+                elif sub.func in kinds:
+                    conds, fn = kinds[sub.func](sub.args), _FN_NAMES.get(sub.func.__name__, sub.func.__name__)
+                else:
+                    continue
+                hit = next((c for c in conds if _at_zero(c, sol.env)), None)
+                if hit is not None:
+                    found.append((q.name, said("graph_check.kink", node=q.name, fn=fn, where=f"{hit} = 0")))
+                    break
+            if found and found[-1][0] == q.name:
+                break
+        if len(found) >= MAX_KINKS:
+            break
+    return found
+
+
+_FN_NAMES = {"Abs": "abs", "Max": "max", "Min": "min", "Heaviside": "step", "sign": "sign", "relu": "relu"}
+
+
+def _upstream(prob: GraphProblem, name: str) -> set[str]:
+    """`name` and every quantity it is computed from."""
+    out, todo = {name}, [name]
+    while todo:
+        for o in prob.get(todo.pop()).operands:
+            if o not in out:
+                out.add(o)
+                todo.append(o)
+    return out
 
 
 def _index(q: Quantity, suffix: str) -> tuple[int, int]:

@@ -415,8 +415,9 @@ def test_check_rounding_policy_on_the_sigmoid_gates(tmp_path):
     assert items["grad_x1"]["status"] == "rounding"             # −0.58977 rounds to −0.5898
 
 
-def test_check_refuses_a_write_up_for_a_graph_in_one_line(tmp_path):
-    path = _answers(tmp_path, "$q = 3$\n", "w.md")
+def test_check_refuses_an_answers_file_of_another_kind_for_a_graph_in_one_line(tmp_path):
+    # (session 9: write-ups of a graph are read now, tests/test_graphs9.py; another suffix is refused)
+    path = _answers(tmp_path, "q,3\n", "w.csv")
     out = _run("check", CIRCUIT, path)
     assert out.exit_code == 2 and "YAML or JSON" in out.output and "Traceback" not in out.output
 

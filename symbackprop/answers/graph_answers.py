@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
 from .checker import PartReport, Verdict
 from .compare import Tolerance, compare_number, written_number
+from .graph_own import OwnRules
+from .meter import FREE, Meter, OverLimit
 
 _GRAD = [re.compile(p) for p in (r"^∂\s*(\w+)\s*/\s*∂\s*(\w+)$", r"^d\s*(\w+)\s*/\s*d\s*(\w+)$",
                                  r"^\\frac\s*\{\s*\\partial\s*(\w+)\s*\}\s*\{\s*\\partial\s*(\w+)\s*\}$")]
@@ -104,23 +107,27 @@ def _entries_of(qid: str, value: Any, sol: GraphSolution) -> list[tuple[str, Any
 class GraphChecker:
     """Checks answers against one graph's solution; LaTeX through a Parser started only when needed."""
 
-    def __init__(self, sol: GraphSolution, rubric: Rubric | None = None) -> None:
+    def __init__(self, sol: GraphSolution, rubric: Rubric | None = None, parser=None) -> None:
         self.sol = sol
         rubric = rubric or Rubric()
         self.rubric = rubric
         self.items = rubric_items(expected_items(sol), rubric, sol)
+        self.order = {qid: i for i, qid in enumerate(self.items)}
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
-        self._parser = None
+        from .latex import Parser
+        self._owns_parser = parser is None
+        # given (a grading worker's, fed by the class's parser), else our own: it starts its process only
+        # for the first LaTeX text, and keeps the submission's computing-time budget (meter.py) either way
+        self._parser = parser if parser is not None else Parser()
+        self.meter = FREE
+        self._own_rules: OwnRules | None = None
 
     def close(self) -> None:
-        if self._parser is not None:
+        if self._parser is not None and self._owns_parser:
             self._parser.close()
 
     def _latex_value(self, text: str) -> float:
         from .expr import evaluate
-        from .latex import Parser
-        if self._parser is None:
-            self._parser = Parser()
         return float(evaluate(self._parser.parse(text), {}))
 
     def read(self, value: Any) -> tuple[float | None, int | None, str]:
@@ -150,10 +157,15 @@ class GraphChecker:
     def check(self, answers: dict, lines: dict, problems: list | None = None) -> PartReport:
         """The report; an id that is no quantity of the graph is not an item: it goes to `problems`
         (what was not read), with the ids it is close to, as a network's answers file does."""
-        verdicts: list[Verdict] = []
+        return self.check_entries([(key, value, lines.get(key)) for key, value in answers.items()], problems)
+
+    def check_entries(self, entries: list[tuple[Any, Any, int | None]], problems: list | None = None) -> PartReport:
+        """The report on (key, value, line) answers, in any order: judged in the solution's order (given,
+        forward, backward), so that an item computed from an earlier wrong one can follow through."""
         notes: list[str] = []
         seen: set[str] = set()
-        for key, value in answers.items():
+        todo: list[tuple[str, Any, int | None]] = []
+        for key, value, line in entries:
             qid = normal_id(key, self.sol)
             if qid not in self.items and not any(e in self.items for e, _ in _entries_of(qid, value, self.sol)):
                 if problems is not None:
@@ -165,20 +177,148 @@ class GraphChecker:
                     continue
             for eid, v in _entries_of(qid, value, self.sol):
                 if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
-                    notes.append(said("graph_answers.twice", id=eid, line=lines.get(key)))
+                    notes.append(said("graph_answers.twice", id=eid, line=line))
                     continue
                 seen.add(eid)
-                verdicts.append(self._verdict(eid, v, lines.get(key)))
+                todo.append((eid, v, line))
+        todo.sort(key=lambda t: self.order.get(t[0], len(self.order)))
+        answered = {eid for eid, _, _ in todo}
+        own: dict[str, float] = {}                   # the student's own values where they differ from the true ones
+        first_of: dict[str, str] = {}                # item -> the first wrong item it follows from
+        verdicts = []
+        pending = iter(todo)
+        nxt = next(pending, None)
+        for qid in list(self.items) + [None]:
+            while nxt is not None and (qid is None or nxt[0] == qid):
+                self.meter.tick()
+                eid, v, line = nxt
+                verdict = self._verdict(eid, v, line, own, first_of)
+                if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
+                    own[eid] = verdict.value
+                    first_of[eid] = verdict.source or eid
+                verdicts.append(verdict)
+                nxt = next(pending, None)
+            if qid is not None and qid not in answered and own:
+                self.meter.tick()
+                self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
+        first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
+        verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=v.source))
+                    if v.status == "follow_through" and v.source != first else v for v in verdicts]
         graded = {k: p for k, (_, p) in self.items.items() if p}
         missing = tuple(k for k in graded if k not in seen)
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
-                          missing_names={k: k for k in missing}, item_points=dict(graded))
+                          first_error=first, missing_names={k: k for k in missing}, item_points=dict(graded))
+
+    def _rules(self) -> OwnRules:
+        """The rules of follow-through, built once for every student (so not charged to this one)."""
+        if self._own_rules is None:
+            with self.meter.shared():
+                self._own_rules = OwnRules(self.sol)
+        return self._own_rules
+
+    def _carry(self, qid: str, own: dict[str, float], first_of: dict[str, str]) -> None:
+        """A step the student did not write, computed from their own earlier values (as for a network,
+        own.py), so that what follows does not depend on which middle steps they wrote down."""
+        value, used = self._rules().own_value(qid, own)
+        if value is None:
+            return
+        expected = float(self.items[qid][0])
+        if abs(value - expected) <= 1e-12 * max(1.0, abs(expected)):
+            return
+        own[qid] = value
+        first_of[qid] = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
+
+    def _follow_through(self, qid: str, number: float, places: int | None, expected: float,
+                        own: dict[str, float], first_of: dict[str, str]) -> tuple[str, str, str] | None:
+        """(status, message, source) when a value that is wrong is right from the student's own wrong
+        earlier values (∂f/∂z = q with their q): follow-through, as for a network (rubric credit
+        `follow_through`); imprecise or rounded wrongly from them stays that. None otherwise, and when
+        their values make the step vanish (a 0 shows no working)."""
+        if not own:
+            return None
+        value, used = self._rules().own_value(qid, own)
+        if value is None:
+            return None
+        if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
+            return None
+        match = compare_number(number, places, value, self.tol)
+        if match.status not in ("correct", "imprecise", "rounding"):
+            return None
+        source = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
+        follows = said("diagnosis.follows", name=source)
+        if match.status == "correct":
+            return "follow_through", follows, source
+        return match.status, said("diagnosis.follows_and", follows=follows, why=match.message), source
+
+    def check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
+        """An answers file (YAML, JSON) or a write-up (.tex, .md, .markdown, .txt): the report and what was
+        not read."""
+        self.meter = Meter(self._parser)        # meter.SECONDS of computing time, as for a network
+        try:
+            return self._check_file(answers)
+        except OverLimit as exc:
+            raise OverLimit(said("answers_file.over_limit", source=str(answers), why=text_of(exc))) from None
+        finally:
+            self.meter = FREE
+
+    def _check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
+        from .read import WRITEUP_SUFFIXES
+        suffix = Path(answers).suffix.lower()
+        if suffix in WRITEUP_SUFFIXES:
+            return self._check_writeup(answers)
+        if suffix not in (".yaml", ".yml", ".json", ""):
+            raise SymbackpropError(said("graph_answers.not_an_answers_file", path=str(answers),
+                                        suffix=suffix.lstrip(".")))
+        from .read import MAX_BYTES, MAX_VALUES
+        doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
+        data = doc.data
+        if not isinstance(data, dict):
+            raise SymbackpropError(said("graph_answers.not_a_mapping", path=str(answers)))
+        if len(data) > MAX_ITEMS:
+            raise SymbackpropError(said("graph_answers.too_many", path=str(answers), count=len(data), limit=MAX_ITEMS))
+        lines = {k: doc.line_of((k,)) for k in data}
+
+        def as_written(value: Any, path: tuple) -> Any:         # 0.9820 keeps the places it shows
+            if isinstance(value, list):
+                return [as_written(v, path + (i,)) for i, v in enumerate(value)]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return doc.scalar_text(path) or str(value)
+            return value
+
+        data = {k: as_written(v, (k,)) for k, v in data.items()}
+        problems: list[str] = []
+        return [self.check(data, lines, problems)], problems
+
+    def _check_writeup(self, path: str | Path) -> tuple[list[PartReport], list[str]]:
+        """A write-up: each equation naming an item is judged by its last link, the value (a matrix as
+        bmatrix or [[…], […]] is its entries); the working before it is not judged."""
+        from .graph_names import GraphNames, bracket_list
+        from .latex import split_relations
+        from .read import read_graph_writeup
+        ids = set(self.items) | {s.id for s in self.sol.steps if isinstance(s.value, sp.MatrixBase)}
+        sub = read_graph_writeup(Path(path), GraphNames(self.sol, ids))
+        entries = []
+        for ans in sub.answers.get("main", []):
+            chain = split_relations(ans.text)
+            value = chain[-1][1].strip() if chain else ans.text
+            listed = bracket_list(value)
+            value = listed if listed is not None else value
+            earlier = next((i for i, e in enumerate(entries) if e[0] == ans.qid), None)
+            if earlier is not None and self.names_in(entries[earlier][1]):
+                entries[earlier] = (ans.qid, value, ans.line)   # `q = x + y` on one line, `q = 3` on a later one
+                continue
+            entries.append((ans.qid, value, ans.line))
+        if len(entries) > MAX_ITEMS:
+            raise SymbackpropError(said("graph_answers.too_many", path=str(path), count=len(entries), limit=MAX_ITEMS))
+        problems = list(sub.problems)
+        return [self.check_entries(entries, problems)], problems
 
     def _credit(self, status: str) -> float:
         """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""
         return 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
 
-    def _verdict(self, qid: str, value: Any, line: int | None) -> Verdict:
+    def _verdict(self, qid: str, value: Any, line: int | None, own: dict | None = None,
+                 first_of: dict | None = None) -> Verdict:
         given = value if isinstance(value, str) else str(value)
         if qid not in self.items:
             known = ", ".join(list(self.items)[:12])
@@ -203,6 +343,13 @@ class GraphChecker:
         diagnosis = None if status == "correct" else status
         message = match.message or ("" if status == "correct" else said("graph_answers.expected",
                                                                             expected=shown_expected))
+        if status in ("wrong", "rounding") and own:
+            carried = self._follow_through(qid, number, places, expected, own, first_of or {})
+            if carried is not None:
+                ft_status, ft_message, source = carried
+                return Verdict(qid, qid, given, expected, shown_expected, ft_status, points, self._credit(ft_status),
+                               diagnosis=None if ft_status == "follow_through" else ft_status, message=ft_message,
+                               line=line, value=number, source=source)
         if status == "wrong" and expected != 0:
             flipped = compare_number(-number, places, expected, self.tol)
             if flipped.status in ("correct", "imprecise"):          # the value with the wrong sign
@@ -212,38 +359,40 @@ class GraphChecker:
                        message=message, line=line, value=number)
 
 
+class GraphGrader:
+    """A grading worker's checker of a graph (the network's `Grader` interface: `check(path, part)`,
+    `close()`): one GraphChecker for every submission, since nothing it keeps depends on a student
+    (the rules of follow-through, the parser's parsed texts), so each is judged as when checked alone."""
+
+    def __init__(self, sol: GraphSolution, rubric: Rubric | None = None, parser=None) -> None:
+        self.checker = GraphChecker(sol, rubric, parser)
+        self._parser = parser
+
+    def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
+        return self.checker.check_file(path)
+
+    def close(self) -> None:
+        if self._parser is not None:
+            self._parser.close()
+        self.checker.close()
+
+
+def graph_max(sol: GraphSolution, rubric: Rubric | None = None) -> float:
+    """The points of a graph problem: what a student not graded is out of."""
+    return float(sum(p for _, p in rubric_items(expected_items(sol), rubric or Rubric(), sol).values()))
+
+
 def _shown(value, precision: int) -> str:
     from ..printing import format_value
     return format_value(sp.sympify(value), precision)[0]
 
 
-def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric | None = None
-                        ) -> tuple[list[PartReport], list[str]]:
-    """One student's answers file against a graph: a report (one part, `main`) and what was not read."""
-    suffix = Path(answers).suffix.lower()
-    if suffix not in (".yaml", ".yml", ".json", ""):
-        raise SymbackpropError(said("graph_answers.not_a_mapping_file", path=str(answers),
-                                    suffix=suffix.lstrip(".")))
-    from .read import MAX_BYTES, MAX_VALUES
-    doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
-    data = doc.data
-    if not isinstance(data, dict):
-        raise SymbackpropError(said("graph_answers.not_a_mapping", path=str(answers)))
-    if len(data) > MAX_ITEMS:
-        raise SymbackpropError(said("graph_answers.too_many", path=str(answers), count=len(data), limit=MAX_ITEMS))
-    lines = {k: doc.line_of((k,)) for k in data}
-
-    def as_written(value: Any, path: tuple) -> Any:         # 0.9820 keeps the places it shows
-        if isinstance(value, list):
-            return [as_written(v, path + (i,)) for i, v in enumerate(value)]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return doc.scalar_text(path) or str(value)
-        return value
-
-    data = {k: as_written(v, (k,)) for k, v in data.items()}
-    checker = GraphChecker(sol, rubric)
+def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric | None = None,
+                        parser=None) -> tuple[list[PartReport], list[str]]:
+    """One student's answers file or write-up against a graph: a report (one part, `main`) and what
+    was not read. `parser`: a LaTeX parser to use (a grading worker's), else one started when needed."""
+    checker = GraphChecker(sol, rubric, parser)
     try:
-        problems: list[str] = []
-        return [checker.check(data, lines, problems)], problems
+        return checker.check_file(answers)
     finally:
         checker.close()

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..errors import SymbackpropError
 from ..messages import joined, said, text_of
@@ -250,10 +251,13 @@ def math_segments(line: str) -> tuple[list[str], str]:
     return math, "".join(prose)
 
 
-def read_writeup(path: Path, solution: Solution, part: str | None = None,
-                 part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None) -> Submission:
+def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
+                 part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
+                 prepare: Callable[[str], str] | None = None, no_equation: str = "writeup.no_equation") -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
-    longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems."""
+    longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems. `prepare`
+    rewrites each line first (a graph's matrices, graph_names.matrices_as_lists); `no_equation`: the
+    message id when no equation names a quantity."""
     source = str(path)
     try:
         raw = read_limited(path, MAX_BYTES, said("file.writeup"))
@@ -274,6 +278,8 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
             sub.problems.append(said("writeup.line_too_long", line=lineno, chars=len(line), most=MAX_LINE_CHARS))
             raw_lines[lineno - 1] = ""
     raw_lines = [fold(line, strict=False) for line in raw_lines]     # ＝, ＄…＄, 所以 u_3 ＝ …: fullwidth.py
+    if prepare is not None:
+        raw_lines = [prepare(line) for line in raw_lines]
     lines = _join_continuations(raw_lines, _display_lines(raw_lines))
     tables = _tables(solution, given_tables)
     names = part_names or [p.name for p in solution.parts]
@@ -330,9 +336,18 @@ def read_writeup(path: Path, solution: Solution, part: str | None = None,
         if current is None and len(names) > 1:
             why = said("writeup.no_part", source=source, parts=", ".join(names))
         else:
-            why = said("writeup.no_equation", source=source)
+            why = said(no_equation, source=source)
         raise AnswerError(joined([why] + sub.problems[:1]))
     return sub
+
+
+def read_graph_writeup(path: Path, names) -> Submission:
+    """A computation graph's write-up: each equation whose left side names one of its items (`q = 3`,
+    `\\frac{\\partial f}{\\partial x} = -4`, a matrix in bmatrix) under the one part `main`; `names`
+    is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
+    from .graph_names import matrices_as_lists
+    return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_as_lists,
+                        no_equation="graph_writeup.no_equation")
 
 
 _RELATION_IN = re.compile(r"=|\\approx(?![A-Za-z])|≈")

@@ -905,4 +905,11 @@ MESSAGES = {
     "name.activation.gelu": "GELU",
     "name.activation.softplus": "softplus",
     "name.activation.softmax": "softmax",
+    # -- graph write-ups, grading, follow-through and kinks (issue 12 item 0, session 9) -----------------
+    "graph_check.kink": "{fn} in node {node} is evaluated at its kink ({where})",
+    "graph_writeup.no_equation": "{source}: no equation names a quantity of this graph (like $q = …$ or "
+                                 "$\\frac{{\\partial f}}{{\\partial x}} = …$: a write-up's equations are read inside $…$, \\(…\\), "
+                                 "\\[…\\], in align* rows, or on lines of their own that start with a name: q = …, ∂f/∂x = …)",
+    "graph_answers.not_an_answers_file": "{path}: a computation graph's answers are a YAML or JSON file of ids and "
+                                         "values, or a write-up (.tex, .md, .markdown, .txt); not .{suffix}",
 }

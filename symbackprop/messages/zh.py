@@ -812,4 +812,11 @@ MESSAGES = {
     "name.activation.gelu": "GELU",
     "name.activation.softplus": "softplus",
     "name.activation.softmax": "softmax",
+    # -- 计算图：书面解答、批改、后续得分与不可导点（issue 12 第 0 项）---------------------------------
+    "graph_check.kink": "节点 {node} 中的 {fn} 恰在其不可导点（kink）处求值（{where}）",
+    "graph_writeup.no_equation": "{source}：没有一个等式的左边是此计算图的量（例如 $q = …$ 或 "
+                                 "$\\frac{{\\partial f}}{{\\partial x}} = …$；书面解答中的等式在 $…$、\\(…\\)、\\[…\\] 内、"
+                                 "align* 的行中，或在以量名开头的单独一行上读取：q = …、∂f/∂x = …）",
+    "graph_answers.not_an_answers_file": "{path}：计算图的答案应为由 id 与数值组成的 YAML 或 JSON 文件，"
+                                         "或书面解答（.tex、.md、.markdown、.txt）；不能是 .{suffix}",
 }

@@ -20,7 +20,7 @@ from ..document import Document, Math, Part, Section, Step, Text
 from ..formula import Node
 from .. import greek
 from ..graph import GraphSolution, entry_suffix
-from ..messages import msg
+from ..messages import msg, say
 from ..printing import LatexPrinter, TextPrinter, format_value
 from .prose import Sym, joined_syms, sentence
 from .steps import joined, step_links
@@ -326,7 +326,10 @@ def check_lines(report, lang: str = "en") -> list[str]:
     verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
     return [msg(lang, "graph.check", n=report.count, verdict=verdict),
             "  " + msg(lang, "graph.check_direct", diff=f"{report.max_direct:.1e}"),
-            "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
+            "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")] + \
+        ["  " + msg(lang, "gradcheck.kink", id=gid, kink=say(why, lang), chain=f"{report.rows[gid]['backward']:.6g}",
+                    direct=f"{report.rows[gid]['direct']:.6g}", fd=f"{report.rows[gid]['finite_difference']:.6g}")
+         for gid, why in report.kinks.items()]
 
 
 def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None = None, checks=None) -> Document:

@@ -1,0 +1,150 @@
+"""The names a student writes for a computation graph's items in a write-up, and its matrices.
+
+A left side `q`, `∂f/∂q`, `\\frac{\\partial f}{\\partial x}`, `df/dx`, `\\frac{df}{dx}`, `\\nabla_x f`,
+`grad_x`, an entry `A_{12}`, `A_{1,2}`, `∂L/∂A_{12}`, `x_2` of a vector, is looked up as the item's id
+(q, grad_x, grad_A_1_2); `GraphNames` answers the write-up reader's `lookup` and `suggest` as a
+network's NameTable does. A matrix written `\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}` (or pmatrix,
+matrix, Bmatrix) on one line is rewritten `[[1, 2], [3, 4]]` before the line is split into rows, and
+`bracket_list` reads that (or a list typed so) as rows of entries.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .. import greek
+from ..graph import GraphSolution
+
+MAX_LIST_CHARS = 4000         # a matrix written in one answer; no graph matrix (at most 8×8) needs more
+_WRAP = re.compile(r"\\(?:mathrm|text|mathit|operatorname|mathbf|boldsymbol)\s*\{([^{}]*)\}")
+_D = r"(?:\\partial|∂|d)"
+_GRADS = [re.compile(p) for p in (
+    rf"^\\[dt]?frac\s*\{{\s*{_D}\s*(?P<f>[^{{}}]+?)\s*\}}\s*\{{\s*{_D}\s*(?P<x>.+?)\s*\}}$",
+    rf"^{_D}\s*(?P<f>[A-Za-z][A-Za-z0-9]*)\s*/\s*{_D}\s*(?P<x>.+?)$",
+    r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
+)]
+_ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
+MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
+MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
+_BEGIN = re.compile(r"\\begin\s*\{\s*([pbBvV]?matrix)\s*\}")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A left side that names an item: its id (the reader takes `.qid`)."""
+
+    qid: str
+
+
+class GraphNames:
+    """Lookup of a write-up's left sides for one graph: ids of its node values and gradients."""
+
+    def __init__(self, sol: GraphSolution, ids) -> None:
+        self.sol = sol
+        self.ids = set(ids)
+        self.quantities = {q.name: q for q in sol.problem.quantities}
+
+    def _name(self, text: str) -> str | None:
+        """`A_{12}`, `A_{1,2}`, `x_2`, `theta0`, `\\theta_0` as an id (A_1_2, x_2, theta0); None if none."""
+        text = greek.as_named(text.strip(), list(self.quantities)).strip()
+        if text in self.quantities:
+            return text
+        m = _ENTRY.match(text)
+        if m is None:
+            return None
+        base, index = m.group("base"), m.group("braced") or m.group("bare")
+        joined = base + re.sub(r"[^0-9]", "", index)
+        if base not in self.quantities or self.quantities[base].shape == ():
+            return joined if joined in self.quantities else None         # x_0 for the scalar x0
+        rows, cols = self.quantities[base].shape
+        parts = [p for p in re.split(r"[ ,_]+", index) if p]
+        if len(parts) == 1 and rows > 1 and cols > 1 and len(parts[0]) == 2:
+            parts = list(parts[0])                                        # A_{12}: row 1, column 2
+        if rows == 1 or cols == 1:
+            return f"{base}_{int(parts[0])}" if len(parts) == 1 else None
+        return f"{base}_{int(parts[0])}_{int(parts[1])}" if len(parts) == 2 else None
+
+    def qid(self, text: str) -> str | None:
+        """The id a left side names, or None."""
+        if len(str(text)) > MAX_NAME_CHARS:
+            return None
+        text = _WRAP.sub(r"\1", str(text)).strip()
+        if text.startswith("grad_") and text in self.ids:
+            return text
+        for pat in _GRADS:
+            m = pat.match(text)
+            if m:
+                f = self._name(m.group("f"))
+                x = self._name(m.group("x"))
+                if f is None or x is None or f != self.sol.problem.output:
+                    return None
+                return f"grad_{x}" if f"grad_{x}" in self.ids else None
+        name = self._name(text)
+        return name if name in self.ids else None
+
+    def lookup(self, text: str) -> Found | None:
+        qid = self.qid(text)
+        return None if qid is None else Found(qid)
+
+    def suggest(self, text: str) -> list[str]:
+        return difflib.get_close_matches(str(text).strip(), sorted(self.ids), n=2)
+
+
+def matrices_as_lists(line: str) -> str:
+    """Each `\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}` of a line as `[[a, b], [c, d]]` (a row
+    vector `[[a, b]]`), so that the write-up reader's row splitting leaves it whole."""
+    if "matrix" not in line:
+        return line
+    out, done = [], 0
+    for n, m in enumerate(_BEGIN.finditer(line)):
+        if n >= MAX_MATRICES:
+            break
+        if m.start() < done:
+            continue
+        close = f"\\end{{{m.group(1)}}}"
+        end = line.find(close, m.end(), m.end() + MAX_LIST_CHARS)       # one search per matrix: linear
+        if end < 0:
+            continue
+        rows = [r for r in line[m.end():end].split("\\\\") if r.strip()]
+        out.append(line[done:m.start()])
+        out.append("[" + ", ".join("[" + ", ".join(c.strip() for c in r.split("&")) + "]" for r in rows) + "]")
+        done = end + len(close)
+    return "".join(out) + line[done:]
+
+
+def bracket_list(text: str) -> list | None:
+    """`[1, 2]` or `[[1, 2], [3, 4]]` (an answer's text) as a list of (lists of) entry texts; None when
+    the text is no such list. Commas inside braces or parentheses (`\\max(1, 2)`, `1{,}5`) stay."""
+    text = text.strip()
+    if not (text.startswith("[") and text.endswith("]")) or len(text) > MAX_LIST_CHARS:
+        return None
+
+    def items(inner: str) -> list[str]:
+        out, depth, start = [], 0, 0
+        for i, ch in enumerate(inner):
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+            elif ch == "," and depth == 0:
+                out.append(inner[start:i].strip())
+                start = i + 1
+        out.append(inner[start:].strip())
+        return out
+
+    outer = items(text[1:-1])
+    if len({c.startswith("[") for c in outer}) > 1:        # rows and entries mixed: no matrix
+        return None
+    result: list = []
+    for cell in outer:
+        if cell.startswith("[") and cell.endswith("]"):
+            inner = items(cell[1:-1])
+            if any(c.startswith("[") or not c for c in inner):
+                return None
+            result.append(inner)
+        elif cell and "[" not in cell:
+            result.append(cell)
+        else:
+            return None
+    return result

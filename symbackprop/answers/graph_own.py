@@ -1,0 +1,73 @@
+"""A graph item's value at the student's own earlier values, for follow-through.
+
+Each node entry is its formula of its operands (q = x + y), each gradient entry one step of the
+backward pass, Σ_g ∂L/∂g · ∂g/∂q, with ∂L/∂g a symbol of its own (grad_f): so ∂f/∂z = grad_f · q is
+worth the student's own q and their own ∂f/∂f. An item whose rule uses a value the student got
+wrong is judged against that rule at their values too (checker.py does the same for a network).
+The rules are built once per checker, only when some answer is wrong.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..graph import GraphSolution, Quantity, entry_suffix
+
+
+def _entries(q: Quantity) -> list[tuple[str, object, object]]:
+    """(id suffix, symbol, rule) of every entry of q: ("", q, rule) for a scalar, ("_1_2", A_1_2, …)."""
+    if q.shape == ():
+        return [("", q.symbol, q.rule)]
+    return [("_" + entry_suffix(q.shape, r, c), q.symbol[r, c], None if q.rule is None else q.rule[r, c])
+            for r in range(q.shape[0]) for c in range(q.shape[1])]
+
+
+def _grad_symbol(qid: str) -> sp.Symbol:
+    return sp.Symbol(qid, real=True)
+
+
+class OwnRules:
+    """id -> the item's rule in the names of the items it is computed from (forward and backward)."""
+
+    def __init__(self, sol: GraphSolution) -> None:
+        prob = sol.problem
+        self.rules: dict[str, sp.Expr] = {}
+        self.true: dict = dict(sol.env)
+        for name, grad in sol.gradients.items():
+            q = prob.get(name)
+            values = list(grad) if q.shape else [grad]
+            for (suffix, _, _), v in zip(_entries(q), values):
+                self.true[_grad_symbol(f"grad_{name}{suffix}")] = v
+        for q in prob.nodes:
+            for suffix, _, rule in _entries(q):
+                self.rules[q.name + suffix] = rule
+        for name in sol.gradients:
+            if name == prob.output:
+                continue
+            q = prob.get(name)
+            consumers = [f for f in prob.quantities if name in f.operands and f.name in sol.gradients]
+            for suffix, sym, _ in _entries(q):
+                total = sp.Integer(0)
+                for f in consumers:
+                    for fs, _, rule in _entries(f):
+                        local = sp.diff(rule, sym)
+                        if local != 0:
+                            total += _grad_symbol(f"grad_{f.name}{fs}") * local
+                self.rules[f"grad_{name}{suffix}"] = total
+
+    def own_value(self, qid: str, own: dict[str, float]) -> tuple[float | None, list[str]]:
+        """The item's value with the student's values `own` (id -> value) put in for the items its rule
+        uses, and the ids of those it used; (None, []) when it uses none of them or has no value there."""
+        rule = self.rules.get(qid)
+        if rule is None:
+            return None, []
+        used = sorted(s.name for s in rule.free_symbols if s.name in own)
+        if not used:
+            return None, []
+        env = {s: (sp.Float(own[s.name], 30) if s.name in own else self.true.get(s, s)) for s in rule.free_symbols}
+        try:
+            value = complex(sp.N(rule.xreplace(env), 30))
+        except (TypeError, ValueError, ArithmeticError):
+            return None, used
+        if value.imag != 0 or value.real != value.real or abs(value.real) == float("inf"):
+            return None, used
+        return value.real, used
