@@ -769,8 +769,6 @@ MESSAGES = {
     "graph_answers.twice": "{id} is answered twice (line {line}); the first answer is checked",
     "graph_answers.unknown_id": "{id} is not a quantity of this graph; ids are {ids}, …",
     "graph_answers.expected": "expected {expected}",
-    "graph_answers.not_a_mapping_file": "{path}: a computation graph's answers are a YAML or JSON file of ids and "
-                                        "values (write-ups, .{suffix}, are read for networks only)",
     "graph_answers.not_a_mapping": "{path}: expected a mapping of ids to values, e.g. grad_x: -4",
     "graph_answers.too_many": "{path}: too many answers: {count}; at most {limit}",
     # -- computation graphs: the formula reader (formula.py) and the graph file (graph.py) -------------------

@@ -689,8 +689,6 @@ MESSAGES = {
     "graph_answers.twice": "{id} 被回答了两次（第 {line} 行）；只检查第一个答案",
     "graph_answers.unknown_id": "{id} 不是此计算图中的量；编号有 {ids}，……",
     "graph_answers.expected": "应为 {expected}",
-    "graph_answers.not_a_mapping_file": "{path}：计算图的答案须为编号与数值的 YAML 或 JSON 文件"
-                                        "（.{suffix} 解答稿只对网络读取）",
     "graph_answers.not_a_mapping": "{path}：应为编号到数值的映射，例如 grad_x: -4",
     "graph_answers.too_many": "{path}：答案过多：{count} 个；最多 {limit} 个",
     # -- computation graphs: the formula reader (formula.py) and the graph file (graph.py) -------------------
