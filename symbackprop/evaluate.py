@@ -22,6 +22,8 @@ from sympy.core.numbers import Float, Rational
 
 from . import losses
 from .errors import ProblemError
+from .magnitude import (MAX_EXACT_DIGITS, MAX_MAGNITUDE_EXPONENT, TooLarge, about, exact_digits, nested_exp,
+                        numeric as bounded, too_large)
 from .messages import said
 from .model import Assignment, Model
 from .quantity import Key
@@ -105,12 +107,22 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
         if all(s in exact for s in leaves) and sum(sizes[s] for s in leaves) <= MAX_EXACT_NODES:
             candidate = substitute(a.rule, exact)
             n = size(candidate)
-            if n <= MAX_EXACT_NODES:
+            if n <= MAX_EXACT_NODES and exact_digits(candidate) <= MAX_EXACT_DIGITS:
                 value = candidate
                 exact[a.symbol], sizes[a.symbol] = value, n
-        if value is None:
-            value = substitute(a.rule, numeric)
-        number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+        try:
+            if value is None:
+                if nested_exp(a.rule):      # floats put into exp(exp(…)) would be computed unbounded
+                    bounded(a.rule, DIGITS, numeric)
+                value = substitute(a.rule, numeric)
+            elif nested_exp(value):
+                bounded(value, DIGITS)
+            number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+            if too_large(number):
+                raise TooLarge(about(number))
+        except TooLarge as big:
+            raise ProblemError(said("magnitude.value_too_large", id=a.id, about=big.about,
+                                    most=f"1e{MAX_MAGNITUDE_EXPONENT}")) from None
         if not _finite(number):
             # ln of 0 or of a negative number: complex, infinite or undefined
             _formula_not_finite(model, a, number, numeric)

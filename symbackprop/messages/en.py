@@ -887,4 +887,7 @@ MESSAGES = {
     "problem.loss_formula_name": "name {got} of a loss formula must be a word (a letter, then letters, digits or _, "
                                  "at most 40) and not the name of a built-in loss",
     "problem.loss_formula": "loss formula {text!r}: {why}",
+    # magnitude.py: values too large to compute (bounds on evaluation)
+    "magnitude.value_too_large": "{id} is too large ({about}); values must be below {most} in magnitude",
+    "magnitude.node_too_large": "{what} is too large ({about}); values must be below {most} in magnitude",
 }

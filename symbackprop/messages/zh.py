@@ -794,4 +794,7 @@ MESSAGES = {
     "problem.loss_formula_name": "损失函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
                                  "且不能是内置损失函数的名称",
     "problem.loss_formula": "损失函数公式 {text!r}：{why}",
+    # magnitude.py：数值过大（计算的上限）
+    "magnitude.value_too_large": "{id} 过大（{about}）；数值的绝对值必须小于 {most}",
+    "magnitude.node_too_large": "{what} 过大（{about}）；数值的绝对值必须小于 {most}",
 }
