@@ -45,9 +45,10 @@ def exact_digits(value: sp.Expr) -> int:
     return int_digits(int(value.p)) + (int_digits(int(value.q)) if value.q != 1 else 0)
 
 
-def about(value: sp.Expr | int) -> str:
+def about(value: sp.Expr | int, digits: int = QUOTED_DIGITS) -> str:
     """A number as a message quotes it: as written when it has at most QUOTED_DIGITS digits, else
-    "≈ 3.940e+115" (4 significant digits, without ever writing all the digits out)."""
+    "≈ 3.940e+115" (4 significant digits, without ever writing all the digits out). A float between
+    1e-20 and 1e20 is written to `digits` significant digits."""
     if isinstance(value, int):
         value = sp.Integer(value)
     if value.is_Integer and int_digits(int(value)) <= QUOTED_DIGITS:
@@ -68,7 +69,7 @@ def about(value: sp.Expr | int) -> str:
     if value.is_Float:
         x = mpmath.mpf(value._mpf_)
         if not mpmath.isfinite(x) or x == 0 or mpmath.mpf("1e-20") <= abs(x) < mpmath.mpf("1e20"):
-            return mpmath.nstr(x, QUOTED_DIGITS)
+            return mpmath.nstr(x, digits)
         with mpmath.workprec(64 + 2 * abs(value._mpf_[2]).bit_length()):
             lg = mpmath.log10(abs(x))
             e = int(mpmath.floor(lg))
