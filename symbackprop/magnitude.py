@@ -118,8 +118,29 @@ def numeric(expr: sp.Expr, digits: int = DIGITS, values: dict | None = None) -> 
         a = args[0]
         if a.is_Number and a.is_real and a > LN_MAX:
             raise TooLarge("≈ e^(" + about(a).replace("≈ ", "") + ")")
+    if expr.is_Pow and args[0].is_Number and args[1].is_Number:
+        args = _power_args(args[0], args[1], digits)
     value = expr.func(*args)
     return _checked(value if value.is_Rational else value.evalf(digits), digits)
+
+
+def _power_args(base: sp.Expr, exp: sp.Expr, digits: int) -> list:
+    """The base and exponent of a power of numbers, checked before it is computed: TooLarge when
+    |base|^exp reaches 1e300, the base as a float when the exact power would pass MAX_EXACT_DIGITS."""
+    if base.is_zero or not (base.is_real and exp.is_real):
+        return [base, exp]
+    size = abs(sp.Float(base, 15))
+    log10 = float(exp) * float(mpmath.log10(mpmath.mpf(size._mpf_)))
+    if log10 >= MAX_MAGNITUDE_EXPONENT:
+        if log10 < 1e9:            # a float's log10 still gives the first 4 digits
+            e = math.floor(log10)
+            mant = 10 ** (log10 - e)
+            sign = "-" if base.is_negative and exp.is_integer and int(exp) % 2 else ""
+            raise TooLarge(f"≈ {sign}{mant:.3f}e+{e}")
+        raise TooLarge("≈ 10^(" + about(sp.Float(log10, 15), 4) + ")")
+    if base.is_Rational and exp.is_Rational and abs(float(exp)) * exact_digits(base) > MAX_EXACT_DIGITS:
+        return [base.evalf(digits), exp]
+    return [base, exp]
 
 
 def _checked(value: sp.Expr, digits: int) -> sp.Expr:

@@ -274,6 +274,13 @@ class TextPrinter(StrPrinter):
     def _print_relu(self, expr) -> str:
         return f"max({self._print(expr.args[0])}, 0)"
 
+    def _print_Max(self, expr) -> str:
+        """max and min as a formula writes them (SymPy's own names are Max and Min)."""
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
     def _print_Heaviside(self, expr) -> str:
         return f"step({self._print(expr.args[0])})"
 
