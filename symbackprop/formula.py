@@ -20,7 +20,7 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from .activations import TABLE as ACTIVATIONS, relu as _relu_function
-from .magnitude import QUOTED_DIGITS, about
+from .magnitude import MAX_MAGNITUDE_EXPONENT, QUOTED_DIGITS, TooLarge, power_args, about
 from .messages import said
 
 MAX_LENGTH = 500          # characters of one formula
@@ -381,6 +381,12 @@ class Formula:
                 raise FormulaError(said("formula.exponent_too_large", exponent=about(p), most=MAX_POWER), n.column)
             if a.expr == 0 and p < 0:
                 raise FormulaError(said("formula.zero_negative_power"), n.column)
+            if a.expr.is_Number:            # a power of numbers is computed now: bounded first
+                try:
+                    power_args(a.expr, p, 30)
+                except TooLarge as big:
+                    raise FormulaError(said("magnitude.power_too_large", about=big.about,
+                                            most=f"1e{MAX_MAGNITUDE_EXPONENT}"), n.column) from None
             return Value(a.expr ** p, (), a.cost + 2)
         raise AssertionError(k)           # pragma: no cover - every kind is handled above
 

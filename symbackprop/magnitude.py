@@ -13,7 +13,7 @@ import math
 
 import mpmath
 import sympy as sp
-from mpmath.libmp import finf, fnan, fninf
+from mpmath.libmp import finf, fnan, fninf, from_rational, round_nearest
 
 MAX_MAGNITUDE_EXPONENT = 300          # |value| < 1e300: every value fits a float64 with room to spare
 MAX_MAGNITUDE = sp.Float("1e300", 30)
@@ -56,16 +56,7 @@ def about(value: sp.Expr | int, digits: int = QUOTED_DIGITS) -> str:
     if value.is_Rational and exact_digits(value) <= QUOTED_DIGITS:
         return str(value)
     if value.is_Rational:
-        p, q = abs(int(value.p)), int(value.q)
-        e = math.floor(_log10(p) - _log10(q))
-        scaled = sp.Rational(p, q) / sp.Rational(10) ** e     # in [1, 10), exactly, up to the floor's slip
-        mant = float(scaled)
-        if mant >= 10:
-            e, mant = e + 1, mant / 10
-        elif mant < 1:
-            e, mant = e - 1, mant * 10
-        sign = "-" if value < 0 else ""
-        return f"≈ {sign}{mant:.3f}e{'+' if e >= 0 else '-'}{abs(e):02d}"
+        value = sp.Float._new(from_rational(int(value.p), int(value.q), 64, round_nearest), 64)
     if value.is_Float:
         x = mpmath.mpf(value._mpf_)
         if not mpmath.isfinite(x) or x == 0 or mpmath.mpf("1e-20") <= abs(x) < mpmath.mpf("1e20"):
@@ -119,12 +110,12 @@ def numeric(expr: sp.Expr, digits: int = DIGITS, values: dict | None = None) -> 
         if a.is_Number and a.is_real and a > LN_MAX:
             raise TooLarge("≈ e^(" + about(a).replace("≈ ", "") + ")")
     if expr.is_Pow and args[0].is_Number and args[1].is_Number:
-        args = _power_args(args[0], args[1], digits)
+        args = power_args(args[0], args[1], digits)
     value = expr.func(*args)
     return _checked(value if value.is_Rational else value.evalf(digits), digits)
 
 
-def _power_args(base: sp.Expr, exp: sp.Expr, digits: int) -> list:
+def power_args(base: sp.Expr, exp: sp.Expr, digits: int) -> list:
     """The base and exponent of a power of numbers, checked before it is computed: TooLarge when
     |base|^exp reaches 1e300, the base as a float when the exact power would pass MAX_EXACT_DIGITS."""
     if base.is_zero or not (base.is_real and exp.is_real):

@@ -903,4 +903,5 @@ MESSAGES = {
     "problem.activation_derivative_at": "{id} {why} in g'(x) = {dg}, the derivative of the activation formula "
                                         "{formula!r}, at {net} = {value}",
     "problem.loss_formula_at": "{id} {why} in the loss formula {formula!r} at {at}",
+    "magnitude.power_too_large": "this power is too large ({about}); values must be below {most} in magnitude",
 }

@@ -809,4 +809,5 @@ MESSAGES = {
     "problem.activation_formula_at": "{id} {why}，在激活函数公式 {formula!r} 中，{net} = {value}",
     "problem.activation_derivative_at": "{id} {why}，在激活函数公式 {formula!r} 的导数 g'(x) = {dg} 中，{net} = {value}",
     "problem.loss_formula_at": "{id} {why}，在损失函数公式 {formula!r} 中，{at}",
+    "magnitude.power_too_large": "此幂过大（{about}）；数值的绝对值必须小于 {most}",
 }
