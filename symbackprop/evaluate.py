@@ -154,8 +154,8 @@ def _formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None
     fields = dict(id=a.id, why=why, formula=formula.text, net=str(Key("net", unit, sample=a.key.sample)),
                   value=_short(value))
     if a.key.kind == "gprime":
-        raise ProblemError(said("problem.activation_derivative_at", dg=sp.sstr(formula.dg), **fields))
-    raise ProblemError(said("problem.activation_formula_at", **fields))
+        raise ProblemError(said("nonreal.activation_derivative_at", dg=sp.sstr(formula.dg), **fields))
+    raise ProblemError(said("nonreal.activation_formula_at", **fields))
 
 
 def _loss_formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None:
@@ -179,7 +179,7 @@ def _loss_formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) ->
             continue
         suffix = "" if a.sample is None else f"@{a.sample + 1}"
         at = f"u_{k}{suffix} = {_short(u)}" + ("" if t is None else f", t_{k}{suffix} = {_short(t)}")
-        raise ProblemError(said("problem.loss_formula_at", id=a.id, why=reason(term, point, v),
+        raise ProblemError(said("nonreal.loss_formula_at", id=a.id, why=reason(term, point, v),
                                 formula=_loss_text(row), at=at))
 
 

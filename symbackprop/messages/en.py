@@ -899,9 +899,9 @@ MESSAGES = {
     "nonreal.infinite": "is infinite (division by zero)",
     "nonreal.undefined": "is undefined (0/0, or ∞ − ∞)",
     "nonreal.not_real": "is not a real number",
-    "problem.activation_formula_at": "{id} {why} in the activation formula {formula!r} at {net} = {value}",
-    "problem.activation_derivative_at": "{id} {why} in g'(x) = {dg}, the derivative of the activation formula "
+    "nonreal.activation_formula_at": "{id} {why} in the activation formula {formula!r} at {net} = {value}",
+    "nonreal.activation_derivative_at": "{id} {why} in g'(x) = {dg}, the derivative of the activation formula "
                                         "{formula!r}, at {net} = {value}",
-    "problem.loss_formula_at": "{id} {why} in the loss formula {formula!r} at {at}",
+    "nonreal.loss_formula_at": "{id} {why} in the loss formula {formula!r} at {at}",
     "magnitude.power_too_large": "this power is too large ({about}); values must be below {most} in magnitude",
 }

@@ -806,8 +806,8 @@ MESSAGES = {
     "nonreal.infinite": "为无穷大（除以零）",
     "nonreal.undefined": "无定义（0/0 或 ∞ − ∞）",
     "nonreal.not_real": "不是实数",
-    "problem.activation_formula_at": "{id} {why}，在激活函数公式 {formula!r} 中，{net} = {value}",
-    "problem.activation_derivative_at": "{id} {why}，在激活函数公式 {formula!r} 的导数 g'(x) = {dg} 中，{net} = {value}",
-    "problem.loss_formula_at": "{id} {why}，在损失函数公式 {formula!r} 中，{at}",
+    "nonreal.activation_formula_at": "{id} {why}，在激活函数公式 {formula!r} 中，{net} = {value}",
+    "nonreal.activation_derivative_at": "{id} {why}，在激活函数公式 {formula!r} 的导数 g'(x) = {dg} 中，{net} = {value}",
+    "nonreal.loss_formula_at": "{id} {why}，在损失函数公式 {formula!r} 中，{at}",
     "magnitude.power_too_large": "此幂过大（{about}）；数值的绝对值必须小于 {most}",
 }
