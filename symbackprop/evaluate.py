@@ -22,8 +22,12 @@ from sympy.core.numbers import Float, Rational
 
 from . import losses
 from .errors import ProblemError
+from .magnitude import (MAX_EXACT_DIGITS, MAX_MAGNITUDE_EXPONENT, TooLarge, about, exact_digits, nested_exp,
+                        numeric as bounded, too_large)
 from .messages import said
+from .loss_formula import T, U, FormulaTerm
 from .model import Assignment, Model
+from .nonreal import reason
 from .quantity import Key
 
 MAX_EXACT_NODES = 80
@@ -105,15 +109,26 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
         if all(s in exact for s in leaves) and sum(sizes[s] for s in leaves) <= MAX_EXACT_NODES:
             candidate = substitute(a.rule, exact)
             n = size(candidate)
-            if n <= MAX_EXACT_NODES:
+            if n <= MAX_EXACT_NODES and exact_digits(candidate) <= MAX_EXACT_DIGITS:
                 value = candidate
                 exact[a.symbol], sizes[a.symbol] = value, n
-        if value is None:
-            value = substitute(a.rule, numeric)
-        number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+        try:
+            if value is None:
+                if nested_exp(a.rule):      # floats put into exp(exp(…)) would be computed unbounded
+                    bounded(a.rule, DIGITS, numeric)
+                value = substitute(a.rule, numeric)
+            elif nested_exp(value):
+                bounded(value, DIGITS)
+            number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
+            if too_large(number):
+                raise TooLarge(about(number))
+        except TooLarge as big:
+            raise ProblemError(said("magnitude.value_too_large", id=a.id, about=big.about,
+                                    most=f"1e{MAX_MAGNITUDE_EXPONENT}")) from None
         if not _finite(number):
             # ln of 0 or of a negative number: complex, infinite or undefined
             _formula_not_finite(model, a, number, numeric)
+            _loss_formula_not_finite(model, a, number, numeric)
             part = model.part
             domain = losses.of(part).domain_text
             fields = dict(id=a.id, number=str(number), loss=part.loss, activation=part.activations[-1].name)
@@ -130,11 +145,55 @@ def _formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None
     act = model.act_of.get(unit) if unit is not None and a.key.kind in ("act", "gprime") else None
     if act is None or getattr(act, "formula", None) is None:
         return
+    from .activations import X
     net = model.net(unit, a.sample if a.sample is not None else 0)
     value = numeric.get(net)
-    raise ProblemError(said("problem.activation_not_finite", id=a.id, number=str(number), formula=act.formula.text,
-                            net=str(Key("net", unit, sample=a.key.sample)),
-                            value=str(value.evalf(6) if value is not None else "?")))
+    formula = act.formula
+    expr = formula.dg if a.key.kind == "gprime" else formula.g
+    why = reason(expr, {X: value}, number) if value is not None else said("nonreal.not_real")
+    fields = dict(id=a.id, why=why, formula=formula.text, net=str(Key("net", unit, sample=a.key.sample)),
+                  value=_short(value))
+    if a.key.kind == "gprime":
+        raise ProblemError(said("nonreal.activation_derivative_at", dg=sp.sstr(formula.dg), **fields))
+    raise ProblemError(said("nonreal.activation_formula_at", **fields))
+
+
+def _loss_formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None:
+    """Raise the message for a loss formula not finite at a sample's outputs, naming the output unit
+    where its term fails; return for a built-in loss (its own message applies)."""
+    row = model.part.loss_formula
+    if a.key.kind != "loss" or row is None or not isinstance(row.per_sample, FormulaTerm):
+        return
+    n = a.sample if a.sample is not None else 0
+    term = row.per_sample.term
+    for k in model.part.outputs:
+        u, t = numeric.get(model.out(k, n)), numeric.get(model.target(k, n))
+        point = {U: u} if t is None else {U: u, T: t}
+        if u is None:
+            continue
+        try:
+            v = bounded(term, DIGITS, point)
+        except TooLarge:
+            continue
+        if _finite(v if (v.is_Rational or v.is_Float) else v.evalf(DIGITS)):
+            continue
+        suffix = "" if a.sample is None else f"@{a.sample + 1}"
+        at = f"u_{k}{suffix} = {_short(u)}" + ("" if t is None else f", t_{k}{suffix} = {_short(t)}")
+        raise ProblemError(said("nonreal.loss_formula_at", id=a.id, why=reason(term, point, v),
+                                formula=_loss_text(row), at=at))
+
+
+def _loss_text(row) -> str:
+    """The loss formula as written (a Loss row's `formula` is "sum_k [TEXT] with u = u_k, t = t_k")."""
+    text = row.formula
+    return text[text.index("[") + 1:text.rindex("]")] if "[" in text and "]" in text else text
+
+
+def _short(value: sp.Expr | None) -> str:
+    """A value as a message quotes it: 6 significant digits, exact integers as they are."""
+    if value is None:
+        return "?"
+    return about(value if value.is_Integer or value.is_Float else value.evalf(DIGITS), 6)
 
 
 _PREC20 = dps_to_prec(20)

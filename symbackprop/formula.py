@@ -20,6 +20,7 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from .activations import TABLE as ACTIVATIONS, relu as _relu_function
+from .magnitude import MAX_MAGNITUDE_EXPONENT, QUOTED_DIGITS, TooLarge, power_args, about
 from .messages import said
 
 MAX_LENGTH = 500          # characters of one formula
@@ -268,13 +269,18 @@ def parse_tree(text: str) -> Node:
     return _Parser(text).formula()
 
 
+def _quoted(text: str) -> str:
+    """A number as written, for a message: at most QUOTED_DIGITS characters of it, then how long it is."""
+    return text if len(text) <= QUOTED_DIGITS else f"{text[:QUOTED_DIGITS]}…({len(text)} characters)"
+
+
 def number(text: str, column: int = 0) -> sp.Rational:
     """A number as written, exactly: 0.1 is 1/10, 1e-3 is 1/1000."""
     mantissa, _, exp = text.lower().partition("e")
     if len(mantissa.replace(".", "")) > MAX_DIGITS:
-        raise FormulaError(said("formula.too_many_digits", number=text, most=MAX_DIGITS), column)
+        raise FormulaError(said("formula.too_many_digits", number=_quoted(text), most=MAX_DIGITS), column)
     if exp and abs(int(exp)) > MAX_EXPONENT:
-        raise FormulaError(said("formula.exponent_range", number=text, most=MAX_EXPONENT), column)
+        raise FormulaError(said("formula.exponent_range", number=_quoted(text), most=MAX_EXPONENT), column)
     return sp.Rational(text.lower())
 
 
@@ -372,9 +378,15 @@ class Formula:
             if b.is_matrix or not p.is_Rational:
                 raise FormulaError(said("formula.exponent_not_number", most=MAX_POWER), n.column)
             if abs(p) > MAX_POWER:
-                raise FormulaError(said("formula.exponent_too_large", exponent=str(p), most=MAX_POWER), n.column)
+                raise FormulaError(said("formula.exponent_too_large", exponent=about(p), most=MAX_POWER), n.column)
             if a.expr == 0 and p < 0:
                 raise FormulaError(said("formula.zero_negative_power"), n.column)
+            if a.expr.is_Number:            # a power of numbers is computed now: bounded first
+                try:
+                    power_args(a.expr, p, 30)
+                except TooLarge as big:
+                    raise FormulaError(said("magnitude.power_too_large", about=big.about,
+                                            most=f"1e{MAX_MAGNITUDE_EXPONENT}"), n.column) from None
             return Value(a.expr ** p, (), a.cost + 2)
         raise AssertionError(k)           # pragma: no cover - every kind is handled above
 

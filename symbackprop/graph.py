@@ -23,6 +23,7 @@ from .evaluate import size as _size
 from .fields import FieldReader
 from .messages import said
 from .formula import FUNCTIONS, Formula, FormulaError, Value
+from .magnitude import MAX_EXACT_DIGITS, MAX_MAGNITUDE_EXPONENT, TooLarge, exact_digits, numeric as bounded
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .shows import Shows
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
@@ -330,9 +331,22 @@ class GraphSolution(Shows):
 
 
 def _exact_or_float(e: sp.Expr) -> sp.Expr:
-    if _size(e, MAX_EXACT) > MAX_EXACT:
+    if _size(e, MAX_EXACT) > MAX_EXACT or exact_digits(e) > MAX_EXACT_DIGITS:
         return e.evalf(DIGITS)
     return e
+
+
+def _value(expr, env: dict) -> sp.Expr:
+    """One scalar with the values of `env` put in, exact while short; TooLarge (before any
+    unbounded computation) when it or a part of it reaches 1e300 in magnitude."""
+    expr = sp.sympify(expr)
+    bounded(expr, DIGITS, env)
+    return _exact_or_float(expr.xreplace(env))
+
+
+def _too_large(prob: GraphProblem, q: "Quantity", what: str, big: TooLarge) -> ProblemError:
+    return ProblemError(said("magnitude.node_too_large", what=what, about=big.about, most=f"1e{MAX_MAGNITUDE_EXPONENT}"),
+                        source=prob.source, field=".".join(str(p) for p in q.path) or None, line=q.line)
 
 
 def _finite(e, what: str, prob: GraphProblem, q: "Quantity") -> None:
@@ -350,9 +364,8 @@ def _finite(e, what: str, prob: GraphProblem, q: "Quantity") -> None:
 def evaluate(expr, env: dict):
     """`expr` (scalar or matrix) with the values of `env` put in, exact while short."""
     if isinstance(expr, sp.MatrixBase):
-        return sp.ImmutableMatrix(expr.shape[0], expr.shape[1],
-                                  lambda r, c: _exact_or_float(sp.sympify(expr[r, c]).xreplace(env)))
-    return _exact_or_float(sp.sympify(expr).xreplace(env))
+        return sp.ImmutableMatrix(expr.shape[0], expr.shape[1], lambda r, c: _value(expr[r, c], env))
+    return _value(expr, env)
 
 
 def _bind(q: Quantity, value, env: dict) -> None:
@@ -394,7 +407,10 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
             value = q.given
             steps.append(GStep(q.name, "given", q.name, value))
         else:
-            value = evaluate(q.rule, env)
+            try:
+                value = evaluate(q.rule, env)
+            except TooLarge as big:
+                raise _too_large(prob, q, said("graph_file.node", name=q.name), big) from None
             _finite(value, said("graph_file.node", name=q.name), prob, q)
             steps.append(GStep(q.name, "forward", q.name, value))
         values[q.name] = value
@@ -407,36 +423,46 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
             [n for n in wanted if by_name[n].kind == "input"]
     for name in order:
         q = by_name[name]
-        parts = []
-        for f in prob.quantities:
-            if f.name not in gradients or name not in f.operands:
-                continue
-            if f.shape == ():
-                local = _tidy(local_gradient(f, q))
-                local_value = evaluate(local, env)
-                contrib = gradients[f.name] * local_value
-                contrib = sp.ImmutableMatrix(contrib) if q.shape else contrib
-            else:
-                local = matmul_form(prob, f, q)
-                total = sp.zeros(*q.shape) if q.shape else sp.Integer(0)
-                upstream = gradients[f.name]
-                for r in range(f.shape[0]):
-                    for c in range(f.shape[1]):
-                        g = upstream[r, c]
-                        if g == 0:
-                            continue
-                        sub = _Entry(f, r, c)
-                        total = total + g * evaluate(local_gradient(sub, q), env)
-                contrib = sp.ImmutableMatrix(total) if q.shape else total
-            parts.append(Contribution(f.name, local, contrib))
-        value = parts[0].value
-        for p in parts[1:]:
-            value = value + p.value
-        value = evaluate(value, {}) if not q.shape else sp.ImmutableMatrix(value).applyfunc(_exact_or_float)
+        try:
+            value, parts = _gradient(prob, q, gradients, env)
+        except TooLarge as big:
+            raise _too_large(prob, q, f"∂{prob.output}/∂{name}", big) from None
         _finite(value, f"∂{prob.output}/∂{name}", prob, q)
         gradients[name] = value
         steps.append(GStep(f"grad_{name}", "backward", name, value, tuple(parts)))
     return GraphSolution(prob, values, gradients, tuple(steps), env)
+
+
+def _gradient(prob: GraphProblem, q: Quantity, gradients: dict, env: dict):
+    """∂output/∂q and its contributions, one per node that uses q."""
+    name = q.name
+    parts = []
+    for f in prob.quantities:
+        if f.name not in gradients or name not in f.operands:
+            continue
+        if f.shape == ():
+            local = _tidy(local_gradient(f, q))
+            local_value = evaluate(local, env)
+            contrib = gradients[f.name] * local_value
+            contrib = sp.ImmutableMatrix(contrib) if q.shape else contrib
+        else:
+            local = matmul_form(prob, f, q)
+            total = sp.zeros(*q.shape) if q.shape else sp.Integer(0)
+            upstream = gradients[f.name]
+            for r in range(f.shape[0]):
+                for c in range(f.shape[1]):
+                    g = upstream[r, c]
+                    if g == 0:
+                        continue
+                    sub = _Entry(f, r, c)
+                    total = total + g * evaluate(local_gradient(sub, q), env)
+            contrib = sp.ImmutableMatrix(total) if q.shape else total
+        parts.append(Contribution(f.name, local, contrib))
+    value = parts[0].value
+    for p in parts[1:]:
+        value = value + p.value
+    value = evaluate(value, {}) if not q.shape else sp.ImmutableMatrix(value).applyfunc(lambda v: _value(v, {}))
+    return value, parts
 
 
 def _bare(node):

@@ -39,7 +39,10 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
     the EXACT value, a half away from zero (ROUND_HALF_UP, as students are taught: 0.12225 →
     0.1223, −0.23925 → −0.2393). `number`: the value as a float already computed (a Step's
     `float_value`, evaluate.to_float), used only where it rounds like the exact value for sure.
+    Never raises on a finite value: one too long to write out is written in scientific form.
     """
+    if _too_long(value):
+        return _long_value(value, precision), False
     if value.is_Rational:
         frac = Fraction(int(value.p), int(value.q))
         if frac.denominator == 1:
@@ -52,6 +55,36 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
     else:
         frac = _close_enough(value, number, precision)
     return _written(frac, precision), False
+
+
+_MAX_WRITTEN_DIGITS = 4000   # our bound, under Python's 4,300-digit int → str limit (absent before 3.11)
+
+
+def _too_long(value: sp.Expr) -> bool:
+    """An exact number with more digits than we write out, or a float beyond ±1e±4000 (whose
+    Fraction would have that many digits)."""
+    if value.is_Rational:
+        return max(abs(int(value.p)), int(value.q)).bit_length() > _MAX_WRITTEN_DIGITS * 3.32
+    if value.is_Float:
+        _, man, exp, bc = value._mpf_
+        return man != 0 and abs(exp + bc) > _MAX_WRITTEN_DIGITS * 3.32
+    return False
+
+
+def _long_value(value: sp.Expr, precision: int) -> str:
+    """A value too long to write out, in the report's scientific style from a float of `precision`+5
+    significant digits (rounded once more, so not exactly half-up; only values past 1e±4000 get here)."""
+    from mpmath.libmp import finf, fnan, fninf, from_rational, round_nearest, to_str
+    mpf = value._mpf_ if value.is_Float else from_rational(int(value.p), int(value.q), 64 + 4 * precision,
+                                                           round_nearest)
+    if mpf in (finf, fninf, fnan):
+        return str(value)
+    text = to_str(mpf, max(precision, 1), min_fixed=1, max_fixed=0)
+    mant, _, exp = text.partition("e")
+    sig = max(precision - 1, 0)
+    whole, _, frac = mant.partition(".")
+    mant = whole + ("." + (frac + "0" * sig)[:sig] if sig else "")
+    return f"{mant}e{'-' if exp.startswith('-') else '+'}{int(exp.lstrip('+-')):02d}"
 
 
 def _half_up(x: Fraction) -> int:
@@ -240,6 +273,13 @@ class TextPrinter(StrPrinter):
 
     def _print_relu(self, expr) -> str:
         return f"max({self._print(expr.args[0])}, 0)"
+
+    def _print_Max(self, expr) -> str:
+        """max and min as a formula writes them (SymPy's own names are Max and Min)."""
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Heaviside(self, expr) -> str:
         return f"step({self._print(expr.args[0])})"

@@ -910,4 +910,21 @@ MESSAGES = {
                                  "\\[…\\], in align* rows, or on lines of their own that start with a name: q = …, ∂f/∂x = …)",
     "graph_answers.not_an_answers_file": "{path}: a computation graph's answers are a YAML or JSON file of ids and "
                                          "values, or a write-up (.tex, .md, .markdown, .txt); not .{suffix}",
+    # magnitude.py: values too large to compute (bounds on evaluation)
+    "magnitude.value_too_large": "{id} is too large ({about}); values must be below {most} in magnitude",
+    "magnitude.node_too_large": "{what} is too large ({about}); values must be below {most} in magnitude",
+    # nonreal.py: why a formula has no finite real value, in plain words
+    "nonreal.ln_negative": "is not a real number: ln of a negative number ({arg})",
+    "nonreal.sqrt_negative": "is not a real number: square root of a negative number ({arg})",
+    "nonreal.power_negative": "is not a real number: a fractional power of a negative number ({arg})",
+    "nonreal.ln_zero": "is infinite: ln of 0 ({arg})",
+    "nonreal.division_by_zero_at": "is infinite (division by zero: {arg})",
+    "nonreal.infinite": "is infinite (division by zero)",
+    "nonreal.undefined": "is undefined (0/0, or ∞ − ∞)",
+    "nonreal.not_real": "is not a real number",
+    "nonreal.activation_formula_at": "{id} {why} in the activation formula {formula!r} at {net} = {value}",
+    "nonreal.activation_derivative_at": "{id} {why} in g'(x) = {dg}, the derivative of the activation formula "
+                                        "{formula!r}, at {net} = {value}",
+    "nonreal.loss_formula_at": "{id} {why} in the loss formula {formula!r} at {at}",
+    "magnitude.power_too_large": "this power is too large ({about}); values must be below {most} in magnitude",
 }

@@ -817,4 +817,20 @@ MESSAGES = {
                                  "align* 的行中，或在以量名开头的单独一行上读取：q = …、∂f/∂x = …）",
     "graph_answers.not_an_answers_file": "{path}：计算图的答案应为由 id 与数值组成的 YAML 或 JSON 文件，"
                                          "或书面解答（.tex、.md、.markdown、.txt）；不能是 .{suffix}",
+    # magnitude.py：数值过大（计算的上限）
+    "magnitude.value_too_large": "{id} 过大（{about}）；数值的绝对值必须小于 {most}",
+    "magnitude.node_too_large": "{what} 过大（{about}）；数值的绝对值必须小于 {most}",
+    # nonreal.py：公式没有有限实数值的原因
+    "nonreal.ln_negative": "不是实数：对负数取 ln（{arg}）",
+    "nonreal.sqrt_negative": "不是实数：对负数开平方（{arg}）",
+    "nonreal.power_negative": "不是实数：负数的分数次幂（{arg}）",
+    "nonreal.ln_zero": "为无穷大：ln 0（{arg}）",
+    "nonreal.division_by_zero_at": "为无穷大（除以零：{arg}）",
+    "nonreal.infinite": "为无穷大（除以零）",
+    "nonreal.undefined": "无定义（0/0 或 ∞ − ∞）",
+    "nonreal.not_real": "不是实数",
+    "nonreal.activation_formula_at": "{id} {why}，在激活函数公式 {formula!r} 中，{net} = {value}",
+    "nonreal.activation_derivative_at": "{id} {why}，在激活函数公式 {formula!r} 的导数 g'(x) = {dg} 中，{net} = {value}",
+    "nonreal.loss_formula_at": "{id} {why}，在损失函数公式 {formula!r} 中，{at}",
+    "magnitude.power_too_large": "此幂过大（{about}）；数值的绝对值必须小于 {most}",
 }
