@@ -1,4 +1,5 @@
 import csv
+import gc
 import io
 import os
 import sys
@@ -20,6 +21,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 if sys.platform.startswith("linux"):
     from symbackprop.answers.latex import _load_latex2sympy2
     _load_latex2sympy2()
+
+
+def pytest_collection_finish(session):
+    """Once every test module is imported (SymPy, latex2sympy2, the package, the collected tests), move
+    what is alive to the collector's permanent generation: those objects live as long as the run, and
+    the full collections a long run makes would otherwise walk all of them again each time (about 8% of
+    the fast tier's CPU). Objects the tests make later are collected as usual."""
+    gc.collect()
+    gc.freeze()
+
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"

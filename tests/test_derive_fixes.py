@@ -158,7 +158,7 @@ def test_a_single_sample_file_keeps_its_rules():
 @pytest.mark.parametrize("args, outputs", [
     (["--layers", "2,1", "--activation", "sigmoid"], 1),
     (["--layers", "3,2", "--loss", "cross_entropy"], 2),
-    (["--layers", "2,3", "--activation", "tanh", "--loss", "mse"], 3),
+    pytest.param(["--layers", "2,3", "--activation", "tanh", "--loss", "mse"], 3, marks=pytest.mark.slow),     # a third repeat
 ])
 def test_a_network_without_a_hidden_layer_derives_the_output_rules_and_exits_0(args, outputs):
     code, out = _derive(*args)
@@ -217,7 +217,8 @@ def test_the_convention_sentence_is_the_catalogues_with_the_files_loss_symbol(mo
 
 
 @pytest.mark.parametrize("delta, sentence", [("dJ_dnet", "δ = ∂L/∂net (in-class convention)"),
-                                             ("minus_dJ_dnet", "δ = −∂L/∂net (appendix convention)")])
+                                             pytest.param("minus_dJ_dnet", "δ = −∂L/∂net (appendix convention)",
+                                                          marks=pytest.mark.slow)])
 def test_a_file_writing_L_reads_its_convention_in_L(tmp_path, delta, sentence):
     doc = {"title": "t", "network": {"inputs": [1], "bias": 0, "layers": [[2], [3]], "activation": "sigmoid"},
            "weights": {0: {2: 0.1, 3: 0.2}, 1: {2: 0.5}, 2: {3: -0.5}},

@@ -193,8 +193,10 @@ def solution(tmp_path, sizes, **kw):
     return solve(str(path)), path
 
 
-@pytest.mark.parametrize("kw", [{}, {"samples": 3}, {"fraction_digits": 3}, {"loss": "cross_entropy", "output_activation": "softmax"},
-                                {"activation": "relu", "samples": 2}])
+# the plain network and the softmax one stay fast; batches, fractions and ReLU repeat the comparison (slow tier)
+@pytest.mark.parametrize("kw", [{}, pytest.param({"samples": 3}, marks=pytest.mark.slow), pytest.param({"fraction_digits": 3}, marks=pytest.mark.slow),
+                                {"loss": "cross_entropy", "output_activation": "softmax"},
+                                pytest.param({"activation": "relu", "samples": 2}, marks=pytest.mark.slow)])
 def test_fast_printing_gives_every_step_as_sympy_prints_it(tmp_path, kw):
     """Every step of generated networks (batches, fractions, softmax, ReLU): each form printed with
     names, and the last with numbers, as SymPy's printers print them."""
@@ -216,7 +218,7 @@ def test_fast_printing_gives_every_step_as_sympy_prints_it(tmp_path, kw):
     assert fast >= 20                    # the fast path took part
 
 
-@pytest.mark.parametrize("kw", [{}, {"samples": 2}])
+@pytest.mark.parametrize("kw", [{}, pytest.param({"samples": 2}, marks=pytest.mark.slow)])          # the batch: slow tier
 def test_json_written_a_quantity_at_a_time_is_json_dumps(tmp_path, kw):
     from symbackprop.render import json as render_json
     from symbackprop.render import render, stream
@@ -260,7 +262,6 @@ def test_a_big_solution_is_written_in_pieces(tmp_path, monkeypatch):
 def test_solve_writes_the_rendered_bytes(tmp_path):
     from symbackprop.cli import main
     from symbackprop.render import render
-    from symbackprop.solution import solve
     sol, path = solution(tmp_path, [3, 5, 2])
     runner = CliRunner()
     for fmt in ("text", "json"):
@@ -269,7 +270,7 @@ def test_solve_writes_the_rendered_bytes(tmp_path):
         assert out.output == render(sol, fmt)
         target = tmp_path / f"out.{'txt' if fmt == 'text' else 'json'}"
         assert runner.invoke(main, ["solve", str(path), "-o", str(target)]).exit_code == 0
-        assert target.read_bytes() == render(solve(str(path)), fmt).encode("utf-8")
+        assert target.read_bytes() == render(sol, fmt).encode("utf-8")            # sol: solve(str(path))
 
 
 def test_a_renderer_failing_half_way_leaves_no_file(tmp_path, monkeypatch):

@@ -110,7 +110,10 @@ def test_gprime_is_shown_and_in_x():
     assert "g'(net_5) = 1/10 = 0.1" in r.output
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "latex", "markdown", "html"])
+# text and JSON stay fast (every format is fast in test_inputs_shared.py::test_neuron_renders_in_every_format)
+@pytest.mark.parametrize("fmt", ["text", "json", pytest.param("latex", marks=pytest.mark.slow),
+                                 pytest.param("markdown", marks=pytest.mark.slow),
+                                 pytest.param("html", marks=pytest.mark.slow)])
 def test_every_format_shows_the_formula(fmt):
     r = run("solve", FORMULA, "--format", fmt)
     assert r.exit_code == 0, r.output
@@ -131,6 +134,7 @@ def test_pdf(tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow        # fast: test_formula_activation_checks_three_ways, test_loss_formula_checks_three_ways_and_derives
 def test_check_three_ways_agree():
     r = run("solve", FORMULA, "--check")
     assert r.exit_code == 0, r.output

@@ -111,7 +111,7 @@ notation: {delta: DELTA}
 """
 
 
-@pytest.mark.parametrize("reduction,delta", [("mean", "dJ_dnet"), ("sum", "minus_dJ_dnet")])
+@pytest.mark.parametrize("reduction,delta", [("mean", "dJ_dnet"), pytest.param("sum", "minus_dJ_dnet", marks=pytest.mark.slow)])
 def test_loss_none_batch_input_gradients_by_finite_differences(reduction, delta):
     """J = mean (or sum) over the samples of the output; ∂J/∂x_i^(n) by an independent NumPy pass."""
     problem = parse_problem(BATCH.replace("REDUCTION", reduction).replace("DELTA", delta))

@@ -148,11 +148,18 @@ def _net(tmp_path: Path, loss: str, target: float = 0.3, activation: str = "sigm
     return path
 
 
+_SOLVED: dict[tuple[str, str], str] = {}
+
+
 def _value(path: Path, qid: str) -> float:
-    """The value of `qid` that `solve --format json` states (the problem's first part)."""
-    r = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
-    assert r.exit_code == 0, r.output
-    return json.loads(r.output)["parts"][0]["quantities"][qid]["value"]
+    """The value of `qid` that `solve --format json` states (the problem's first part); the command's
+    output is kept per file and text, so that a file read by several tests is solved once."""
+    key = (str(path), path.read_text(encoding="utf-8"))
+    if key not in _SOLVED:
+        r = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
+        assert r.exit_code == 0, r.output
+        _SOLVED[key] = r.output
+    return json.loads(_SOLVED[key])["parts"][0]["quantities"][qid]["value"]
 
 
 def _checked(tmp_path: Path, problem: Path, answers: dict, lang: str = "en") -> dict:
@@ -194,8 +201,10 @@ def test_no_copied_target_outside_what_the_loss_accepts(tmp_path):
     assert "t_7" not in item["message"]
 
 
-@pytest.mark.parametrize("loss, code", [("binary_cross_entropy", "loss_doubled"), ("squared_error", "loss_doubled"),
-                                        ("mse", "loss_doubled"), ("l1", "loss_doubled"),
+# squared error (doubled) and half squared error (half missing) stay fast; the other losses repeat them (slow tier)
+@pytest.mark.parametrize("loss, code", [pytest.param("binary_cross_entropy", "loss_doubled", marks=pytest.mark.slow),
+                                        ("squared_error", "loss_doubled"),
+                                        pytest.param("mse", "loss_doubled", marks=pytest.mark.slow), pytest.param("l1", "loss_doubled", marks=pytest.mark.slow),
                                         ("half_squared_error", "half_missing")])
 def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, loss, code):
     problem = _net(tmp_path, loss)

@@ -126,7 +126,8 @@ def _problem(tmp_path: Path, sizes: list[int], **kw):
 
 @pytest.mark.parametrize("kw,numeric", [
     (dict(activation="tanh", output_activation="sigmoid", loss="half_squared_error"), True),
-    (dict(activation="sigmoid", output_activation="softmax", loss="cross_entropy", samples=2), True),
+    pytest.param(dict(activation="sigmoid", output_activation="softmax", loss="cross_entropy", samples=2), True,
+                 marks=pytest.mark.slow),                  # softmax and batches: fast in test_fast_printing.py
     (dict(activation="gelu", output_activation="sigmoid", loss="binary_cross_entropy", fraction_digits=2), True),
     (dict(activation="relu", output_activation="identity", loss="mse", samples=3, fraction_digits=3), False),
 ])

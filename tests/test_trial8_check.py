@@ -62,7 +62,7 @@ def test_writeup_link_notes_keep_their_catalogue_id(grader_of, tmp_path):
 @pytest.mark.parametrize("line, chinese", [
     (r"$w_{45}^{new} = w_{45} - \Delta w_{45} = -2 - 1.0604 = -3.0604$", "减去了 Δw"),
     (r"$\delta_4 = \delta_5 w_{45} g'(net_3) = -0.8074 \times (-2) \times 0.5 = 0.8074$", "用了 g'(net_3)"),
-    (r"$J = \ln(u_5) = \ln(0.1926) = -1.6473$", "公式的符号反了"),
+    pytest.param(r"$J = \ln(u_5) = \ln(0.1926) = -1.6473$", "公式的符号反了", marks=pytest.mark.slow),
     (r"$\delta_5 = -(u_5 - t_5) = -(0.1926 - 1) = 0.8074$", "另一种 δ 约定"),
     (r"$\Delta w_{45} = -\delta_5 u_4 = 1.0604$", None),                      # η = 1: right, no note
 ])
@@ -161,15 +161,15 @@ def test_trial_relu_g0_taken_as_zero(grader_of, tmp_path):
 
 @pytest.mark.parametrize("g0, answers, qid, used", [
     (0.5, {"delta_3": 0}, "delta_3", "0"),
-    (0.5, {"delta_3": -0.8176}, "delta_3", "1"),          # δ_5 w_35 · 1
-    (0.5, {"gprime_3": 0}, "gprime_3", "0"),
-    (0.5, {"gprime_3": 1}, "gprime_3", "1"),
-    (0, {"delta_3": -0.4088}, "delta_3", "0.5"),
-    (0, {"delta_3": -0.8176}, "delta_3", "1"),
+    pytest.param(0.5, {"delta_3": -0.8176}, "delta_3", "1", marks=pytest.mark.slow),          # δ_5 w_35 · 1
+    pytest.param(0.5, {"gprime_3": 0}, "gprime_3", "0", marks=pytest.mark.slow),
+    pytest.param(0.5, {"gprime_3": 1}, "gprime_3", "1", marks=pytest.mark.slow),
+    pytest.param(0, {"delta_3": -0.4088}, "delta_3", "0.5", marks=pytest.mark.slow),
+    pytest.param(0, {"delta_3": -0.8176}, "delta_3", "1", marks=pytest.mark.slow),
     (0, {"gprime_3": 0.5}, "gprime_3", "0.5"),
-    (1, {"delta_3": 0}, "delta_3", "0"),
+    pytest.param(1, {"delta_3": 0}, "delta_3", "0", marks=pytest.mark.slow),
     (1, {"gprime_3": 0.5}, "gprime_3", "0.5"),
-])
+])                          # one case per chosen g(0) stays fast, δ and g' both; the rest in the slow tier
 def test_relu_g0_any_other_choice(grader_of, tmp_path, g0, answers, qid, used):
     problem = _relu_file(tmp_path, g0)
     path = tmp_path / "a.json"
