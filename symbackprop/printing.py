@@ -26,6 +26,7 @@ from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import fastprint
+from .numberslots import mark, resolve
 
 
 _MAX_DIGITS = 240        # digits an exact irrational value is evaluated to, at most, to decide its rounding
@@ -220,7 +221,10 @@ class TextPrinter(StrPrinter):
         return f"Σ_{self._print(var)}[{self._print(low)}..{self._print(high)}] {body}"
 
     def doprint(self, expr) -> str:
-        return self.finish(super().doprint(expr), self._settings["times"])
+        raw = super().doprint(expr)
+        if self._settings["values"] is not None:
+            raw = resolve(raw)
+        return self.finish(raw, self._settings["times"])
 
     @staticmethod
     def finish(s: str, times: bool) -> str:
@@ -231,8 +235,7 @@ class TextPrinter(StrPrinter):
     def _print_Symbol(self, expr) -> str:
         values = self._settings["values"]
         if values is not None and expr in values:
-            v = values[expr]
-            return f"({v})" if v.startswith("-") else v
+            return mark(values[expr])
         return self._settings["names"].get(expr, expr.name)
 
     def _print_Add(self, expr, order=None) -> str:
@@ -276,7 +279,8 @@ class TextPrinter(StrPrinter):
 class LatexPrinter(_SympyLatexPrinter):
     """LaTeX printer: \\mathrm{net}_{3}, \\delta_{5}, g'(\\mathrm{net}_{5}), \\times once numbers are in."""
 
-    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={}, terms=None)
+    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={}, terms=None,
+                             ln_notation=True)
 
     def _print_Indexed(self, expr) -> str:
         name, swap, sample = _indexed_entry(self, expr)
@@ -298,9 +302,12 @@ class LatexPrinter(_SympyLatexPrinter):
     def _print_Symbol(self, expr, style="plain") -> str:
         values = self._settings["values"]
         if values is not None and expr in values:
-            v = values[expr]
-            return f"\\left({v}\\right)" if v.startswith("-") else v
+            return mark(values[expr])
         return self._settings["names"].get(expr) or super()._print_Symbol(expr)
+
+    def doprint(self, expr) -> str:
+        raw = super().doprint(expr)
+        return raw if self._settings["values"] is None else resolve(raw, latex=True)
 
     def _print_Add(self, expr, order=None) -> str:
         return super()._print_Add(_positive_first(self, expr, order), order="none")
@@ -327,7 +334,7 @@ def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: 
     already put in order (module docstring)."""
     lay = _layout(expr, terms)
     if lay is not None:
-        return TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), values is not None)
+        return TextPrinter.finish(resolve(fastprint.text(lay, _text_symbol(names, values))), values is not None)
     return TextPrinter(dict(names=names, values=values, times=values is not None,
                             indexed=indexed or {}, terms=terms)).doprint(expr)
 
@@ -364,7 +371,7 @@ def _text_symbol(names: dict, values: dict | None):
         v = values.get(s)
         if v is None:
             return names.get(s, s.name)
-        return f"({v})" if v.startswith("-") else v
+        return mark(v)
     return show
 
 
@@ -375,7 +382,7 @@ def _latex_symbol(lay, names: dict, values: dict | None):
     for s in fastprint.symbols(lay):
         v = None if values is None else values.get(s)
         if v is not None:
-            shown[s] = rf"\left({v}\right)" if v.startswith("-") else v
+            shown[s] = mark(v)
         else:
             n = names.get(s)
             if not n:
@@ -401,7 +408,7 @@ def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool)
     valued = []
     for sym, name in zip(symbols, named):
         v = values.get(sym)
-        valued.append(name if v is None else negative.format(v) if v.startswith("-") else v)
+        valued.append(name if v is None else mark(v))
     return {sym: f"\x00{i}\x01" for i, sym in enumerate(symbols)}, named, valued
 
 
@@ -421,10 +428,11 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
         if latex:
             named, valued = _latex_symbol(lay, names, None), _latex_symbol(lay, names, values)
             if named is not None and valued is not None:
-                return fastprint.latex(lay, named, r" \cdot "), fastprint.latex(lay, valued, r" \times ")
+                return (fastprint.latex(lay, named, r" \cdot "),
+                        resolve(fastprint.latex(lay, valued, r" \times "), latex=True))
         else:
             return (TextPrinter.finish(fastprint.text(lay, _text_symbol(names, None)), False),
-                    TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), True))
+                    TextPrinter.finish(resolve(fastprint.text(lay, _text_symbol(names, values))), True))
     slots = _slots(expr, names, values, r"\left({}\right)" if latex else "({})", latex)
     show = print_latex if latex else print_text
     if slots is None:
@@ -433,10 +441,10 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
     if latex:
         raw = LatexPrinter(dict(names=names, values=slot, mul_symbol=_TIMES, indexed={}, terms=terms)).doprint(expr)
         return (_SLOT.sub(lambda m: named[int(m.group(1))], raw).replace(_TIMES, r" \cdot "),
-                _SLOT.sub(lambda m: valued[int(m.group(1))], raw).replace(_TIMES, r" \times "))
-    raw = StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr)
+                resolve(_SLOT.sub(lambda m: valued[int(m.group(1))], raw).replace(_TIMES, r" \times "), latex=True))
+    raw = resolve(StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr))
     return (TextPrinter.finish(_SLOT.sub(lambda m: named[int(m.group(1))], raw), False),
-            TextPrinter.finish(_SLOT.sub(lambda m: valued[int(m.group(1))], raw), True))
+            TextPrinter.finish(resolve(_SLOT.sub(lambda m: valued[int(m.group(1))], raw)), True))
 
 
 def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None,
@@ -446,7 +454,8 @@ def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed:
     if lay is not None:
         show = _latex_symbol(lay, names, values)
         if show is not None:
-            return fastprint.latex(lay, show, r" \times " if values is not None else r" \cdot ")
+            got = fastprint.latex(lay, show, r" \times " if values is not None else r" \cdot ")
+            return got if values is None else resolve(got, latex=True)
     mul = "times" if values is not None else "dot"
     return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {},
                              terms=terms)).doprint(expr)
