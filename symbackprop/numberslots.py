@@ -32,12 +32,12 @@ def mark(value: str) -> str:
 
 def _unary_minus(acc: str, latex: bool) -> int:
     """How many characters of the unary minus that ends `acc` (0 if it does not end with one).
-    Text writes a binary minus ` - ` and a unary one `-` right before its operand; LaTeX writes
-    `- ` for both, a binary one after a space."""
+    Text writes a binary minus ` - ` and a unary one `-` right before its operand; SymPy's LaTeX
+    writes `- ` for both, a binary one after a space (a graph's formula, a unary `-` alone)."""
     if latex:
         if acc == "- " or acc.endswith(("{- ", "(- ")):
             return 2
-        return 0
+        return 1 if acc == "-" or acc.endswith(("{-", "(-")) else 0      # render/graph.py's -x
     return 1 if acc.endswith("-") and not acc.endswith(" -") else 0
 
 
