@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from typing import Callable
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -78,10 +79,18 @@ def _exponent(x: Fraction) -> int:
     return e
 
 
+SMALLEST_PLAIN = Fraction(1, 10**12)     # a value this small or smaller is written in scientific form
+
+
 def _places(x: Fraction, precision: int) -> tuple[bool, int]:
-    """(scientific, decimals of the rounding): `precision` places, or `precision` significant
-    digits in scientific form for a value that would round to 0 and for one of 1e12 or more."""
-    if x != 0 and (abs(x) < Fraction(1, 2) / 10**precision or abs(x) >= 10**12):
+    """(scientific, decimals of the rounding): `precision` places; for a value that would round
+    to 0, its first max(precision, 1) significant digits, as a plain decimal (0.04 at precision 1,
+    not 4e-02 or 0.0) down to 1e-12 and in scientific form below; scientific with `precision`
+    significant digits for a value of 1e12 or more."""
+    if x != 0 and abs(x) < Fraction(1, 2) / 10**precision:
+        places = max(precision, 1) - 1 - _exponent(x)
+        return abs(x) < SMALLEST_PLAIN, places
+    if abs(x) >= 10**12:
         return True, max(precision - 1, 0) - _exponent(x)
     return False, precision
 
@@ -91,9 +100,12 @@ def _written(x: Fraction, precision: int) -> str:
     (0.1223, 1.034e-08, 1.234e+12), without the sign of a value that rounds to zero."""
     scientific, places = _places(x, precision)
     if not scientific:
-        n = _half_up(x * 10**precision)
-        digits = str(abs(n)).rjust(precision + 1, "0")
-        body = digits[:-precision] + "." + digits[-precision:] if precision > 0 else digits
+        n = _half_up(x * Fraction(10) ** places)
+        if places > precision and len(str(abs(n))) > max(precision, 1):     # 0.0099996 rounds up to 0.01000
+            places -= 1
+            n = _half_up(x * Fraction(10) ** places)
+        digits = str(abs(n)).rjust(places + 1, "0")
+        body = digits[:-places] + "." + digits[-places:] if places > 0 else digits
         return ("-" if n < 0 else "") + body
     sig = max(precision - 1, 0)
     e = sig - places
@@ -459,3 +471,46 @@ def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed:
     mul = "times" if values is not None else "dot"
     return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {},
                              terms=terms)).doprint(expr)
+
+
+MAX_OPERAND_PLACES = 15   # decimals an operand is shown with, at most, so that a step visibly adds up
+
+
+def operands_that_add_up(expr: sp.Expr, target: str, precision: int, shown_at: Callable[[int], dict],
+                         terms: dict | None = None) -> dict:
+    """The numbers to put into `expr` so that the step visibly adds up: `shown_at(precision)` (each
+    symbol's value as shown at `precision`) when `expr` evaluated exactly at those shown numbers
+    rounds to `target` (the step's value as shown at `precision`); else the operands at the fewest
+    more places, up to MAX_OPERAND_PLACES, that do (1.0×(1 - 1.0) ≈ 0.02 becomes
+    0.98×(1 - 0.98) ≈ 0.02); else, or when `expr` cannot be evaluated from them, the first."""
+    first = shown_at(precision)
+    if not expr.free_symbols <= first.keys():
+        return first
+    for places in range(precision, max(precision, MAX_OPERAND_PLACES) + 1):
+        shown = first if places == precision else shown_at(places)
+        got = _reevaluated(expr, shown, precision, terms)
+        if got is None:
+            return first
+        if got == target:
+            return shown
+    return first
+
+
+def _reevaluated(expr: sp.Expr, shown: dict, precision: int, terms: dict | None) -> str | None:
+    """`expr` at the shown numbers, exactly, as shown at `precision`; None if it is not a number."""
+    try:
+        nums = {s: Fraction(v) for s, v in shown.items()}
+    except ValueError:
+        return None
+    lay = _layout(expr, terms)
+    if lay is not None:
+        got = fastprint.value(lay, nums.__getitem__)
+        value = sp.Rational(got.numerator, got.denominator)
+    else:
+        value = expr.xreplace({s: sp.Rational(f.numerator, f.denominator) for s, f in nums.items()})
+        if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_real:
+            return None
+    try:
+        return format_value(value, precision)[0]
+    except (ValueError, TypeError):
+        return None

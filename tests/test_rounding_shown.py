@@ -81,13 +81,16 @@ def test_a_long_value_kept_as_a_30_digit_float_rounds_from_its_own_digits():
     assert format_value(sp.Float("0.122249999999999999999", 30), 4) == ("0.1222", False)
 
 
-def test_tiny_and_huge_values_round_half_up_in_scientific_form():
-    assert format_value(sp.Rational(12345, 10**12), 4) == ("1.235e-08", False)
-    assert format_value(sp.Rational(-12345, 10**12), 4) == ("-1.235e-08", False)
-    assert format_value(sp.Rational(99995, 10**12), 4) == ("1.000e-07", False)
-    assert format_value(sp.Rational(-1, 30000000), 4) == ("-3.333e-08", False)
+def test_tiny_and_huge_values_round_half_up():
+    """Issue 12: a value too small for the places shows its first significant digits as a plain
+    decimal (down to 1e-12; scientific below); 1e12 and more stays scientific."""
+    assert format_value(sp.Rational(12345, 10**12), 4) == ("0.00000001235", False)
+    assert format_value(sp.Rational(-12345, 10**12), 4) == ("-0.00000001235", False)
+    assert format_value(sp.Rational(99995, 10**12), 4) == ("0.0000001000", False)
+    assert format_value(sp.Rational(-1, 30000000), 4) == ("-0.00000003333", False)
+    assert format_value(sp.Rational(12345, 10**17), 4) == ("1.235e-13", False)
     assert format_value(sp.Rational(10**13 + 1, 3), 4) == ("3.333e+12", False)
-    assert format_value(sp.Rational(-1, 3000), 2) == ("-3.3e-04", False)
+    assert format_value(sp.Rational(-1, 3000), 2) == ("-0.00033", False)
 
 
 # -- the worked solution: ≈ for every rounded display ------------------------------------------------
