@@ -482,16 +482,14 @@ def operands_that_add_up(expr: sp.Expr, target: str, precision: int, shown_at: C
     symbol's value as shown at `precision`) when `expr` evaluated exactly at those shown numbers
     rounds to `target` (the step's value as shown at `precision`); else the operands at the fewest
     more places, up to MAX_OPERAND_PLACES, that do (1.0×(1 - 1.0) ≈ 0.02 becomes
-    0.98×(1 - 0.98) ≈ 0.02); else, or when `expr` cannot be evaluated from them, the first."""
+    0.98×(1 - 0.98) ≈ 0.02; ln(1 - 1) at precision 0 becomes ln(1 - 0.6)); else, or when `expr`
+    cannot be evaluated from numbers (a g'(net) left as a name), the first."""
     first = shown_at(precision)
-    if not expr.free_symbols <= first.keys():
+    if not expr.free_symbols <= first.keys() or expr.atoms(AppliedUndef, sp.Derivative):
         return first
     for places in range(precision, max(precision, MAX_OPERAND_PLACES) + 1):
         shown = first if places == precision else shown_at(places)
-        got = _reevaluated(expr, shown, precision, terms)
-        if got is None:
-            return first
-        if got == target:
+        if _reevaluated(expr, shown, precision, terms) == target:     # None: ln(1 - 1), not a number yet
             return shown
     return first
 

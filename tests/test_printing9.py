@@ -268,3 +268,50 @@ def test_every_problem_every_format_prints_numbers_plainly(solved, name):
         for line in out.splitlines():
             assert forbidden(line) == [], (fmt, line)
         assert r"\log" not in out, fmt
+
+
+# -- --precision N: steps that visibly add up -------------------------------------------------------
+
+_LINK = re.compile(r" (=|≈) ")
+_FUNCS = re.compile(r"\b(?:exp|ln|tanh|max|min|step)\(")
+
+
+def _numbers_and_value(line: str) -> tuple[str, str] | None:
+    """(the numbers put in, the value) of a printed step `lhs = rule = numbers ≈ value`, or None when
+    the line has no link made only of numbers (a given value, a rule with names only)."""
+    parts = _LINK.split(line.strip())
+    if len(parts) < 5:
+        return None
+    numbers, value = parts[-3], parts[-1]
+    if re.search(r"[A-Za-zα-ωΑ-Ω_]", _FUNCS.sub("(", numbers)) or "{" in numbers or "[" in numbers:
+        return None
+    return numbers, value
+
+
+def _heaviside(x):
+    return sp.Piecewise((1, x > 0), (0, True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [p.name for p in PROBLEM_FILES if "\nmodel: " not in p.read_text(encoding="utf-8")])
+def test_every_step_adds_up_as_printed_at_every_precision(solved, name):
+    """Every network in problems/ at precision 0..6: each step's numbers, re-evaluated exactly from
+    the operands as printed, round to the value as printed, and no value is in e-notation."""
+    from sympy.parsing.sympy_parser import parse_expr, rationalize, standard_transformations
+    from symbackprop.render import render
+    local = {"Max": sp.Max, "Min": sp.Min, "exp": sp.exp, "log": sp.log, "tanh": sp.tanh, "step": _heaviside}
+    checked = 0
+    for precision in range(7):
+        text = render(solved[name], "text", precision=precision)
+        for line in text.splitlines():
+            got = _numbers_and_value(line)
+            if got is None or "step(0)" in got[0]:       # g'(0) is a convention of the file, not arithmetic
+                continue
+            numbers, value = got
+            assert not re.search(r"\de[+-]\d", line), line
+            back = parse_expr(text_to_python(numbers), local_dict=local,
+                              transformations=standard_transformations + (rationalize,))
+            assert format_value(sp.nsimplify(back) if back.is_Float else back, precision)[0] == value, \
+                (precision, line)
+            checked += 1
+    assert checked > 20
