@@ -488,10 +488,29 @@ def operands_that_add_up(expr: sp.Expr, target: str, precision: int, shown_at: C
     if not expr.free_symbols <= first.keys() or expr.atoms(AppliedUndef, sp.Derivative):
         return first
     for places in range(precision, max(precision, MAX_OPERAND_PLACES) + 1):
-        shown = first if places == precision else shown_at(places)
-        if _reevaluated(expr, shown, precision, terms) == target:     # None: ln(1 - 1), not a number yet
+        shown = first if places == precision else _longer(first, shown_at(places))
+        got = _reevaluated(expr, shown, precision, terms)             # None: ln(1 - 1), not a number yet
+        if got is not None and _same_display(got, target):
             return shown
     return first
+
+
+def _decimals(v: str) -> int:
+    return len(v.split("e")[0].partition(".")[2])
+
+
+def _longer(first: dict, wider: dict) -> dict:
+    """Per symbol, the display with more decimals: a small value shown with its first significant
+    digits at the precision (0.0016) keeps them where more places would show fewer (0.002)."""
+    return {s: v if _decimals(v) >= _decimals(first[s]) else first[s] for s, v in wider.items()}
+
+
+def _same_display(a: str, b: str) -> bool:
+    """Two displays of one precision show the same number: 0.172 (exact) and 0.1720 (rounded) do."""
+    try:
+        return Fraction(a) == Fraction(b)
+    except ValueError:
+        return a == b
 
 
 def _reevaluated(expr: sp.Expr, shown: dict, precision: int, terms: dict | None) -> str | None:
