@@ -144,7 +144,8 @@ def message_number(x: float, precision: int) -> str:
     """A number computed while checking, as a message shows it: as the report shows values
     (`format_value` at the problem's precision), from the float's shortest decimal, so an integer is
     an integer (3697, not 3697.0000), a short decimal stays short (6833904.5), and a very large or
-    very small value is in the one scientific style of the report (1.034e-08, 1.234e+12)."""
+    very small value is written as the report writes it (0.00000001034 down to 1e-12, then 1.034e-13;
+    1.234e+12)."""
     if x != x or x in (float("inf"), float("-inf")):
         return repr(x)
     if abs(x) >= 1e12:
