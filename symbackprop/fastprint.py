@@ -20,6 +20,7 @@ compares them on many generated expressions).
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Callable, Optional, Union
 
 import sympy as sp
@@ -186,3 +187,29 @@ def latex(lay: Layout, show: Callable[[sp.Symbol], str], sep: str) -> str:
     if lay[0] == "sum":
         return _latex_sum(lay[1], show, sep)
     return _latex_product(lay, show, sep)
+
+
+# -- value: the layout's number, from a number for each symbol ----------------------------------------
+
+def value(lay: Layout, number: Callable[[sp.Symbol], Fraction]) -> Fraction:
+    """The exact value of the layout with `number(s)` for each symbol (Fractions in, a Fraction out):
+    the plain shapes need only products and sums, so no SymPy arithmetic."""
+    if isinstance(lay, _Symbol):
+        return number(lay)
+    if lay[0] == "sum":
+        return _value_sum(lay[1], number)
+    return _value_product(lay, number)
+
+
+def _value_product(p: Product, number) -> Fraction:
+    neg, syms, inner = p
+    out = Fraction(1)
+    for s in syms:
+        out = out * number(s)
+    if inner is not None:
+        out = out * _value_sum(inner, number)
+    return -out if neg else out
+
+
+def _value_sum(terms: Sum, number) -> Fraction:
+    return sum((_value_product(p, number) for p in terms), Fraction(0))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from typing import Callable
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -26,6 +27,7 @@ from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import fastprint
+from .numberslots import mark, resolve
 
 
 _MAX_DIGITS = 240        # digits an exact irrational value is evaluated to, at most, to decide its rounding
@@ -110,10 +112,18 @@ def _exponent(x: Fraction) -> int:
     return e
 
 
+SMALLEST_PLAIN = Fraction(1, 10**12)     # a value this small or smaller is written in scientific form
+
+
 def _places(x: Fraction, precision: int) -> tuple[bool, int]:
-    """(scientific, decimals of the rounding): `precision` places, or `precision` significant
-    digits in scientific form for a value that would round to 0 and for one of 1e12 or more."""
-    if x != 0 and (abs(x) < Fraction(1, 2) / 10**precision or abs(x) >= 10**12):
+    """(scientific, decimals of the rounding): `precision` places; for a value that would round
+    to 0, its first max(precision, 1) significant digits, as a plain decimal (0.04 at precision 1,
+    not 4e-02 or 0.0) down to 1e-12 and in scientific form below; scientific with `precision`
+    significant digits for a value of 1e12 or more."""
+    if x != 0 and abs(x) < Fraction(1, 2) / 10**precision:
+        places = max(precision, 1) - 1 - _exponent(x)
+        return abs(x) < SMALLEST_PLAIN, places
+    if abs(x) >= 10**12:
         return True, max(precision - 1, 0) - _exponent(x)
     return False, precision
 
@@ -123,9 +133,12 @@ def _written(x: Fraction, precision: int) -> str:
     (0.1223, 1.034e-08, 1.234e+12), without the sign of a value that rounds to zero."""
     scientific, places = _places(x, precision)
     if not scientific:
-        n = _half_up(x * 10**precision)
-        digits = str(abs(n)).rjust(precision + 1, "0")
-        body = digits[:-precision] + "." + digits[-precision:] if precision > 0 else digits
+        n = _half_up(x * Fraction(10) ** places)
+        if places > precision and len(str(abs(n))) > max(precision, 1):     # 0.0099996 rounds up to 0.01000
+            places -= 1
+            n = _half_up(x * Fraction(10) ** places)
+        digits = str(abs(n)).rjust(places + 1, "0")
+        body = digits[:-places] + "." + digits[-places:] if places > 0 else digits
         return ("-" if n < 0 else "") + body
     sig = max(precision - 1, 0)
     e = sig - places
@@ -164,7 +177,8 @@ def message_number(x: float, precision: int) -> str:
     """A number computed while checking, as a message shows it: as the report shows values
     (`format_value` at the problem's precision), from the float's shortest decimal, so an integer is
     an integer (3697, not 3697.0000), a short decimal stays short (6833904.5), and a very large or
-    very small value is in the one scientific style of the report (1.034e-08, 1.234e+12)."""
+    very small value is written as the report writes it (0.00000001034 down to 1e-12, then 1.034e-13;
+    1.234e+12)."""
     if x != x or x in (float("inf"), float("-inf")):
         return repr(x)
     if abs(x) >= 1e12:
@@ -253,7 +267,10 @@ class TextPrinter(StrPrinter):
         return f"Σ_{self._print(var)}[{self._print(low)}..{self._print(high)}] {body}"
 
     def doprint(self, expr) -> str:
-        return self.finish(super().doprint(expr), self._settings["times"])
+        raw = super().doprint(expr)
+        if self._settings["values"] is not None:
+            raw = resolve(raw)
+        return self.finish(raw, self._settings["times"])
 
     @staticmethod
     def finish(s: str, times: bool) -> str:
@@ -264,8 +281,7 @@ class TextPrinter(StrPrinter):
     def _print_Symbol(self, expr) -> str:
         values = self._settings["values"]
         if values is not None and expr in values:
-            v = values[expr]
-            return f"({v})" if v.startswith("-") else v
+            return mark(values[expr])
         return self._settings["names"].get(expr, expr.name)
 
     def _print_Add(self, expr, order=None) -> str:
@@ -316,7 +332,8 @@ class TextPrinter(StrPrinter):
 class LatexPrinter(_SympyLatexPrinter):
     """LaTeX printer: \\mathrm{net}_{3}, \\delta_{5}, g'(\\mathrm{net}_{5}), \\times once numbers are in."""
 
-    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={}, terms=None)
+    _default_settings = dict(_SympyLatexPrinter._default_settings, names={}, values=None, indexed={}, terms=None,
+                             ln_notation=True)
 
     def _print_Indexed(self, expr) -> str:
         name, swap, sample = _indexed_entry(self, expr)
@@ -338,9 +355,12 @@ class LatexPrinter(_SympyLatexPrinter):
     def _print_Symbol(self, expr, style="plain") -> str:
         values = self._settings["values"]
         if values is not None and expr in values:
-            v = values[expr]
-            return f"\\left({v}\\right)" if v.startswith("-") else v
+            return mark(values[expr])
         return self._settings["names"].get(expr) or super()._print_Symbol(expr)
+
+    def doprint(self, expr) -> str:
+        raw = super().doprint(expr)
+        return raw if self._settings["values"] is None else resolve(raw, latex=True)
 
     def _print_Add(self, expr, order=None) -> str:
         return super()._print_Add(_positive_first(self, expr, order), order="none")
@@ -367,7 +387,7 @@ def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: 
     already put in order (module docstring)."""
     lay = _layout(expr, terms)
     if lay is not None:
-        return TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), values is not None)
+        return TextPrinter.finish(resolve(fastprint.text(lay, _text_symbol(names, values))), values is not None)
     return TextPrinter(dict(names=names, values=values, times=values is not None,
                             indexed=indexed or {}, terms=terms)).doprint(expr)
 
@@ -404,7 +424,7 @@ def _text_symbol(names: dict, values: dict | None):
         v = values.get(s)
         if v is None:
             return names.get(s, s.name)
-        return f"({v})" if v.startswith("-") else v
+        return mark(v)
     return show
 
 
@@ -415,7 +435,7 @@ def _latex_symbol(lay, names: dict, values: dict | None):
     for s in fastprint.symbols(lay):
         v = None if values is None else values.get(s)
         if v is not None:
-            shown[s] = rf"\left({v}\right)" if v.startswith("-") else v
+            shown[s] = mark(v)
         else:
             n = names.get(s)
             if not n:
@@ -441,7 +461,7 @@ def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool)
     valued = []
     for sym, name in zip(symbols, named):
         v = values.get(sym)
-        valued.append(name if v is None else negative.format(v) if v.startswith("-") else v)
+        valued.append(name if v is None else mark(v))
     return {sym: f"\x00{i}\x01" for i, sym in enumerate(symbols)}, named, valued
 
 
@@ -461,10 +481,11 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
         if latex:
             named, valued = _latex_symbol(lay, names, None), _latex_symbol(lay, names, values)
             if named is not None and valued is not None:
-                return fastprint.latex(lay, named, r" \cdot "), fastprint.latex(lay, valued, r" \times ")
+                return (fastprint.latex(lay, named, r" \cdot "),
+                        resolve(fastprint.latex(lay, valued, r" \times "), latex=True))
         else:
             return (TextPrinter.finish(fastprint.text(lay, _text_symbol(names, None)), False),
-                    TextPrinter.finish(fastprint.text(lay, _text_symbol(names, values)), True))
+                    TextPrinter.finish(resolve(fastprint.text(lay, _text_symbol(names, values))), True))
     slots = _slots(expr, names, values, r"\left({}\right)" if latex else "({})", latex)
     show = print_latex if latex else print_text
     if slots is None:
@@ -473,10 +494,10 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
     if latex:
         raw = LatexPrinter(dict(names=names, values=slot, mul_symbol=_TIMES, indexed={}, terms=terms)).doprint(expr)
         return (_SLOT.sub(lambda m: named[int(m.group(1))], raw).replace(_TIMES, r" \cdot "),
-                _SLOT.sub(lambda m: valued[int(m.group(1))], raw).replace(_TIMES, r" \times "))
-    raw = StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr)
+                resolve(_SLOT.sub(lambda m: valued[int(m.group(1))], raw).replace(_TIMES, r" \times "), latex=True))
+    raw = resolve(StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr))
     return (TextPrinter.finish(_SLOT.sub(lambda m: named[int(m.group(1))], raw), False),
-            TextPrinter.finish(_SLOT.sub(lambda m: valued[int(m.group(1))], raw), True))
+            TextPrinter.finish(resolve(_SLOT.sub(lambda m: valued[int(m.group(1))], raw)), True))
 
 
 def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None,
@@ -486,7 +507,68 @@ def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed:
     if lay is not None:
         show = _latex_symbol(lay, names, values)
         if show is not None:
-            return fastprint.latex(lay, show, r" \times " if values is not None else r" \cdot ")
+            got = fastprint.latex(lay, show, r" \times " if values is not None else r" \cdot ")
+            return got if values is None else resolve(got, latex=True)
     mul = "times" if values is not None else "dot"
     return LatexPrinter(dict(names=names, values=values, mul_symbol=mul, indexed=indexed or {},
                              terms=terms)).doprint(expr)
+
+
+MAX_OPERAND_PLACES = 15   # decimals an operand is shown with, at most, so that a step visibly adds up
+
+
+def operands_that_add_up(expr: sp.Expr, target: str, precision: int, shown_at: Callable[[int], dict],
+                         terms: dict | None = None) -> dict:
+    """The numbers to put into `expr` so that the step visibly adds up: `shown_at(precision)` (each
+    symbol's value as shown at `precision`) when `expr` evaluated exactly at those shown numbers
+    rounds to `target` (the step's value as shown at `precision`); else the operands at the fewest
+    more places, up to MAX_OPERAND_PLACES, that do (1.0×(1 - 1.0) ≈ 0.02 becomes
+    0.98×(1 - 0.98) ≈ 0.02; ln(1 - 1) at precision 0 becomes ln(1 - 0.6)); else, or when `expr`
+    cannot be evaluated from numbers (a g'(net) left as a name), the first."""
+    first = shown_at(precision)
+    if not expr.free_symbols <= first.keys() or expr.atoms(AppliedUndef, sp.Derivative):
+        return first
+    for places in range(precision, max(precision, MAX_OPERAND_PLACES) + 1):
+        shown = first if places == precision else _longer(first, shown_at(places))
+        got = _reevaluated(expr, shown, precision, terms)             # None: ln(1 - 1), not a number yet
+        if got is not None and _same_display(got, target):
+            return shown
+    return first
+
+
+def _decimals(v: str) -> int:
+    return len(v.split("e")[0].partition(".")[2])
+
+
+def _longer(first: dict, wider: dict) -> dict:
+    """Per symbol, the display with more decimals: a small value shown with its first significant
+    digits at the precision (0.0016) keeps them where more places would show fewer (0.002)."""
+    return {s: v if _decimals(v) >= _decimals(first[s]) else first[s] for s, v in wider.items()}
+
+
+def _same_display(a: str, b: str) -> bool:
+    """Two displays of one precision show the same number: 0.172 (exact) and 0.1720 (rounded) do."""
+    try:
+        return Fraction(a) == Fraction(b)
+    except ValueError:
+        return a == b
+
+
+def _reevaluated(expr: sp.Expr, shown: dict, precision: int, terms: dict | None) -> str | None:
+    """`expr` at the shown numbers, exactly, as shown at `precision`; None if it is not a number."""
+    try:
+        nums = {s: Fraction(v) for s, v in shown.items()}
+    except ValueError:
+        return None
+    lay = _layout(expr, terms)
+    if lay is not None:
+        got = fastprint.value(lay, nums.__getitem__)
+        value = sp.Rational(got.numerator, got.denominator)
+    else:
+        value = expr.xreplace({s: sp.Rational(f.numerator, f.denominator) for s, f in nums.items()})
+        if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_real:
+            return None
+    try:
+        return format_value(value, precision)[0]
+    except (ValueError, TypeError):
+        return None

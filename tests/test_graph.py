@@ -290,7 +290,7 @@ def _run(*args):
 def test_solve_prints_the_worked_circuit():
     out = _run("solve", CIRCUIT)
     assert out.exit_code == 0, out.output
-    for line in ("q = x + y = (-2) + 5 = 3", "f = q·z = 3 × (-4) = -12", "∂f/∂q = z = -4",
+    for line in ("q = x + y = -2 + 5 = 3", "f = q·z = 3 × (-4) = -12", "∂f/∂q = z = -4",
                  "∂f/∂x = ∂f/∂q·∂q/∂x = ∂f/∂q = -4", "∂f/∂z = q = 3"):
         assert line in out.output
 
@@ -300,7 +300,7 @@ def test_solve_prints_the_matrix_example_with_shapes():
     assert out.exit_code == 0 and "derive" not in out.output
     for line in ("M = xᵀ·A = [1; 2; -1]ᵀ × [1, 0, 2; 0, 1, -1; 1, 0.5, 0] = [0, 1.5, 0] (1×3)",
                  "∂L/∂y = 2·(y - t) = 2×(0.5 - 1) = -1",
-                 "∂L/∂M = ∂L/∂q·∂q/∂M = ∂L/∂q·[x_1, x_2, x_3] = (-1) × [1, 2, -1] = [-1, -2, 1] (1×3)",
+                 "∂L/∂M = ∂L/∂q·∂q/∂M = ∂L/∂q·[x_1, x_2, x_3] = -1 × [1, 2, -1] = [-1, -2, 1] (1×3)",
                  "∂L/∂A = ∂L/∂M·∂M/∂A = x·∂L/∂M = [1; 2; -1] × [-1, -2, 1] = [-1, -2, 1; -2, -4, 2; 1, 2, -1] (3×3)"):
         assert line in out.output
 

@@ -417,7 +417,7 @@ def test_shared_bias_by_hand():
 
 def test_shared_bias_is_shown_as_the_sum_with_numbers():
     text = render(solve(SHARED), "text")
-    assert "∂J/∂b1 = ∂J/∂w_{03} + ∂J/∂w_{04} = (-0.0257) + 0.0380 ≈ 0.0123" in text
+    assert "∂J/∂b1 = ∂J/∂w_{03} + ∂J/∂w_{04} = -0.0257 + 0.0380 ≈ 0.0123" in text
     assert "Δb1 = -η·∂J/∂b1 = -0.5×0.0123 ≈ -0.0062" in text
     assert "w_{03}^new = b1^new ≈ 0.4938" in text and "w_{04}^new = b1^new ≈ 0.4938" in text
     latex = render(solve(SHARED), "markdown")

@@ -9,15 +9,15 @@ def test_format_value_exact_and_rounded():
     assert format_value(sp.Rational(9, 2), 4) == ("4.5", True)
     assert format_value(sp.Rational(1, 4), 4) == ("0.25", True)
     assert format_value(sp.Rational(1, 3), 4) == ("0.3333", False)
-    assert format_value(sp.Rational(1, 10**5), 4) == ("1.000e-05", False)
+    assert format_value(sp.Rational(1, 10**5), 4) == ("0.00001000", False)
     assert format_value(1 / (1 + sp.exp(-4)), 4) == ("0.9820", False)
-    assert format_value(sp.Rational(-1, 10**6), 2) == ("-1.0e-06", False)
-    assert format_value(sp.Float("-0.00001", 30), 2) == ("-1.0e-05", False)
+    assert format_value(sp.Rational(-1, 10**6), 2) == ("-0.0000010", False)
+    assert format_value(sp.Float("-0.00001", 30), 2) == ("-0.000010", False)
 
 
 def test_negative_zero_is_not_shown():
-    assert format_value(sp.Float("-0.0000001", 30), 4)[0] == "-1.000e-07"
-    assert format_value(sp.Float("-0.00004", 30), 4)[0] == "-4.000e-05"
+    assert format_value(sp.Float("-0.0000001", 30), 4)[0] == "-0.0000001000"
+    assert format_value(sp.Float("-0.00004", 30), 4)[0] == "-0.00004000"
     assert format_value(sp.Float("-0.00006", 30), 4)[0] == "-0.0001"
 
 

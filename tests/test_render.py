@@ -64,8 +64,8 @@ def number_mismatches(solution, tex: str) -> list[str]:
         value = format_value(step.value, 4)[0]
         if not re.search(rf"(=|\\approx) {re.escape(value)}$", row.replace("\n  &", "")):
             found.append(f"{lhs}: value is not {value}")
-        for v in step.leaves.values():              # the numbers substituted
-            if format_value(v, 4)[0] not in row:
+        for v in step.leaves.values():              # the numbers substituted (a minus may fold: x - (-3) → x + 3)
+            if format_value(v, 4)[0].lstrip("-") not in row:
                 found.append(f"{lhs}: substituted {format_value(v, 4)[0]} missing")
     return found
 

@@ -149,7 +149,7 @@ def test_message_number_rules():
     assert message_number(3697.0, 4) == "3697"
     assert message_number(6833904.5, 4) == "6833904.5"
     assert message_number(0.98201379, 4) == "0.9820"
-    assert message_number(1.0336634e-08, 4) == "1.034e-08"
+    assert message_number(1.0336634e-08, 4) == "0.00000001034"     # issue 12: plain decimals down to 1e-12
     assert message_number(-2.5e13, 2) == "-2.5e+13"
     assert message_number(-36.97, 4) == "-36.97"
 

@@ -81,13 +81,16 @@ def test_a_long_value_kept_as_a_30_digit_float_rounds_from_its_own_digits():
     assert format_value(sp.Float("0.122249999999999999999", 30), 4) == ("0.1222", False)
 
 
-def test_tiny_and_huge_values_round_half_up_in_scientific_form():
-    assert format_value(sp.Rational(12345, 10**12), 4) == ("1.235e-08", False)
-    assert format_value(sp.Rational(-12345, 10**12), 4) == ("-1.235e-08", False)
-    assert format_value(sp.Rational(99995, 10**12), 4) == ("1.000e-07", False)
-    assert format_value(sp.Rational(-1, 30000000), 4) == ("-3.333e-08", False)
+def test_tiny_and_huge_values_round_half_up():
+    """Issue 12: a value too small for the places shows its first significant digits as a plain
+    decimal (down to 1e-12; scientific below); 1e12 and more stays scientific."""
+    assert format_value(sp.Rational(12345, 10**12), 4) == ("0.00000001235", False)
+    assert format_value(sp.Rational(-12345, 10**12), 4) == ("-0.00000001235", False)
+    assert format_value(sp.Rational(99995, 10**12), 4) == ("0.0000001000", False)
+    assert format_value(sp.Rational(-1, 30000000), 4) == ("-0.00000003333", False)
+    assert format_value(sp.Rational(12345, 10**17), 4) == ("1.235e-13", False)
     assert format_value(sp.Rational(10**13 + 1, 3), 4) == ("3.333e+12", False)
-    assert format_value(sp.Rational(-1, 3000), 2) == ("-3.3e-04", False)
+    assert format_value(sp.Rational(-1, 3000), 2) == ("-0.00033", False)
 
 
 # -- the worked solution: ≈ for every rounded display ------------------------------------------------
@@ -98,7 +101,7 @@ def test_a_one_symbol_rule_followed_by_a_rounded_value_is_approx_not_equal():
     assert r.returncode == 0, r.stderr
     assert "u_5^(2) = g(net_5^(2)) = net_5^(2) ≈ 0.18" in r.stdout
     assert "net_5^(2) = 0.17" not in r.stdout and "= 0.17\n" not in r.stdout
-    assert "δ_5^(2) = g'(net_5^(2))·(2·u_5^(2) - 2·t_5^(2)) = 1×(2×0.18 - 2×0) = 0.35" in r.stdout
+    assert "δ_5^(2) = g'(net_5^(2))·(2·u_5^(2) - 2·t_5^(2)) = 1×(2×0.175 - 2×0) = 0.35" in r.stdout   # issue 12: operands that add up
     latex = _cli("solve", str(BATCH), "--part", "leaky", "--precision", "2", "--format", "latex").stdout
     assert r"\mathrm{net}_{5}^{(2)} \approx 0.18" in latex or r"&\approx 0.18" in latex
 
@@ -107,7 +110,7 @@ def test_a_one_symbol_rule_followed_by_a_rounded_value_is_approx_not_equal():
 def test_the_trial_s_values_show_half_up_in_text_json_and_the_check_column(tmp_path):
     text = _cli("solve", str(BATCH), "--part", "leaky").stdout
     assert "≈ 4.9288\n" in text and "≈ 0.1223\n" in text and "≈ -0.2393\n" in text
-    assert "= 2 + (-0.2393) ≈ 1.7608" in text            # 2 − 0.23925 = 1.76075, not 2 − 0.2393
+    assert "= 2 - 0.23925 ≈ 1.7608" in text     # 2 − 0.23925 = 1.76075; 2 − 0.2393 would not add up (issue 12)
     q = json.loads(_cli("solve", str(BATCH), "--part", "leaky", "--format", "json").stdout)["parts"][0]["quantities"]
     for qid, exact, shown in [("grad_w_2_4", "3943/800", "4.9288"), ("update_w_0_3", "489/4000", "0.1223"),
                               ("update_w_1_4", "-957/4000", "-0.2393")]:
@@ -148,7 +151,7 @@ def test_leaky_relu_and_elu_steps_have_no_python_syntax(lang):
     elu = _cli("solve", str(BATCH), "--part", "elu", "--lang", lang).stdout
     for out in (leaky, elu):
         assert " if " not in out and " else " not in out
-    assert "u_3^(1) = g(net_3^(1)) = max(net_3^(1), net_3^(1)/10) = max((-0.5), (-0.5)/10) = -0.05" in leaky
+    assert "u_3^(1) = g(net_3^(1)) = max(net_3^(1), net_3^(1)/10) = max(-0.5, -0.5/10) = -0.05" in leaky
     assert ("u_3^(1) = g(net_3^(1)) = {net_3^(1), net_3^(1) > 0; exp(net_3^(1))/2 - 1/2, net_3^(1) ≤ 0}"
             in elu)
     latex = _cli("solve", str(BATCH), "--part", "elu", "--lang", lang, "--format", "latex").stdout

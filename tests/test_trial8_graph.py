@@ -62,7 +62,7 @@ def test_derive_circuit_has_a_backward_pass_and_an_inputs_section():
     inputs = _section(out.output, "written out in the inputs")
     assert "∂f/∂x, ∂f/∂y, ∂f/∂z by the backward pass, in the node names" in out.output
     assert [line.strip() for line in backward] == ["∂f/∂x = z = -4", "∂f/∂y = z = -4", "∂f/∂z = q = 3"]
-    assert "  ∂f/∂z = x + y = (-2) + 5 = 3" in inputs
+    assert "  ∂f/∂z = x + y = -2 + 5 = 3" in inputs
     assert "∂f/∂p" not in out.output
     assert "(-4) = -4" not in out.output and "= q = 3" not in "\n".join(inputs)
 

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from ..document import Document, Math, Part, Section, Step, Text
 from ..messages import msg, say
-from ..printing import format_value, print_latex, print_text, print_twice
+from ..printing import format_value, operands_that_add_up, print_latex, print_text, print_twice
 from .prose import name_words, note, part_heading, section_title
 
 
@@ -47,10 +47,17 @@ class SolutionMath(Math):
         if self.psol is not None and step.source is not None:
             last, at, shown = self._leaves        # the JSON prints a step in text, then in LaTeX
             if last is not step.source or at != precision:
-                shown = self.psol.shown_leaves(step.source, precision)
+                source = step.source
+                shown = operands_that_add_up(step.forms[-1], source.shown(precision)[0], precision,
+                                             lambda p: self.psol.shown_leaves(source, p), self.terms)
                 self._leaves = (step.source, precision, shown)
         else:
-            shown = {s: self.number(v, precision) for s, v in step.numbers.items()}
+            numbers = step.numbers
+            shown = {s: self.number(v, precision) for s, v in numbers.items()}
+            if step.value is not None:
+                shown = operands_that_add_up(step.forms[-1], self.value(step, precision, latex)[0], precision,
+                                             lambda p: {s: self.number(v, p) for s, v in numbers.items()},
+                                             self.terms)
         return print_twice(step.forms[-1], names, shown, latex, self.terms)
 
 

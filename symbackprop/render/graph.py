@@ -21,6 +21,7 @@ from ..formula import Node
 from .. import greek
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg, say
+from ..numberslots import mark, resolve
 from ..printing import LatexPrinter, TextPrinter, format_value
 from .prose import Sym, joined_syms, sentence
 from .steps import joined, step_links
@@ -121,6 +122,11 @@ class GraphMath(Math):
 
     # -- printing ---------------------------------------------------------------------------------
     def _show(self, expr, values, latex: bool) -> str:
+        out = self._show_marked(expr, values, latex)
+        return out if values is None else resolve(out, latex)
+
+    def _show_marked(self, expr, values, latex: bool) -> str:
+        """`_show` with each value put in as a numberslots slot (resolved by `_show`)."""
         if isinstance(expr, tuple) and expr and expr[0] == "name":
             return name_latex(expr[1]) if latex else name_text(expr[1])
         if isinstance(expr, tuple) and expr and expr[0] == "grad":
@@ -140,10 +146,8 @@ class GraphMath(Math):
         return f"∂{name_text(top)}/∂{name_text(bottom)}"
 
     def _value(self, v: str, latex: bool) -> str:
-        s = v.latex if (latex and isinstance(v, Num)) else str(v)
-        if s.startswith("-"):
-            return rf"\left({s}\right)" if latex else f"({s})"
-        return s
+        """A value inside a formula, as a slot: numberslots.resolve brackets it or folds its sign."""
+        return mark(v.latex if (latex and isinstance(v, Num)) else str(v))
 
     def _sympy(self, expr, values, latex: bool) -> str:
         names = self.names[latex]
@@ -196,7 +200,7 @@ class GraphMath(Math):
             if f == self.output:           # ∂L/∂L = 1: the local gradient alone
                 out.append(shown_local)
                 continue
-            if isinstance(local, sp.Expr) and isinstance(local, sp.Add):
+            if isinstance(local, sp.Expr) and isinstance(local, sp.Add) or shown_local.startswith("-"):
                 shown_local = rf"\left({shown_local}\right)" if latex else f"({shown_local})"
             out.append(upstream + times + shown_local)
         return " + ".join(out)

@@ -16,7 +16,8 @@ changed line must be one of
             span in Markdown): the two sides agree once names are put back and maths markup dropped;
   other     anything else: must be none.
 A line may have several kinds ("approx+digits"); each is checked link by link.
-Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N]
+Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N] [--issue12]
+(--issue12: session 9's regeneration, the kinds of `classify12`: signs, ln, small, places.)
 """
 from __future__ import annotations
 
@@ -109,6 +110,112 @@ def classify(old: str, new: str) -> str:
     return "+".join(sorted(kinds)) or "other"
 
 
+# -- issue 12's printing changes (session 9): classify12 ---------------------------------------------
+#   signs    a number put into a rule is bracketed and signed as a textbook writes it: (-a) bare as a
+#            function argument or at the start of a sum/bracket/fraction, -(-a) → a, x - (-a) → x + a,
+#            x + (-a) → x - a, -0 → 0 (numberslots.py); applied here to the OLD line by regexes of its own;
+#   ln       LaTeX's \log became \ln;
+#   small    a number in e-notation became the same number as a plain decimal (4e-02 → 0.04);
+#   places   an operand put into a rule (not the value after the last = or ≈) is shown with more
+#            places, and the old operand is the new one rounded half-up to the old number of places
+#            (the step did not add up as printed: printing.operands_that_add_up).
+
+_NUM = r"\d+(?:\.\d+)?(?:e[+-]\d+)?"
+
+
+def _signs_text(s: str) -> str:
+    """The old text's substituted numbers as numberslots.resolve writes them (text)."""
+    s = re.sub(rf"(?<![\w)])-\((-?){_NUM}\)(?![\^²])", lambda m: m.group(0)[3:-1] if m.group(1) else m.group(0), s)
+    s = re.sub(rf" - \(-({_NUM})\)(?![\^²])", r" + \1", s)
+    s = re.sub(rf" \+ \(-({_NUM})\)(?![\^²])", r" - \1", s)
+    s = re.sub(rf"(^|[(,] ?|= )\((-{_NUM})\)(?![\^²])", r"\1\2", s)
+    s = re.sub(r"(^|[(,] ?|= )-(0(?:\.0+)?)(?![\d.e])", r"\1\2", s)
+    return s
+
+
+def _signs_latex(s: str) -> str:
+    """The old LaTeX's substituted numbers as numberslots.resolve writes them (LaTeX)."""
+    s = re.sub(rf"(^|[{{(&=] ?)- \\left\((-)({_NUM})\\right\)(?!\^)", r"\1\3", s)
+    s = re.sub(rf"(\S) - \\left\(-({_NUM})\\right\)(?!\^)", r"\1 + \2", s)
+    s = re.sub(rf" \+ \\left\(-({_NUM})\\right\)(?!\^)", r" - \1", s)
+    s = re.sub(rf"(^|\\left\(|[{{,&=] ?)\\left\((-{_NUM})\\right\)(?!\^)", r"\1\2", s)
+    s = re.sub(r"(^|[{(&=] ?)- (0(?:\.0+)?)(?![\d.e])", r"\1\2", s)
+    return s
+
+
+# a number as NUMBER finds it, and also right after a brace (e^{0.0486}, \\frac{1}{2}): not an index (w_{04}, w_{4,10})
+NUMBER12 = re.compile(r"(?<![\w.,])(?<!_\{)(?<!\^\()(?<!\^\{\()-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+# a rule that is one symbol: `= net_13 = (-0.0077) ≈ -0.0077` printed its bracketed value beside the value
+_LONE_TEXT = re.compile(rf"= \((-{_NUM})\) (≈|=) \1(?![\d])")
+_LONE_LATEX = re.compile(rf"= \\left\((-{_NUM})\\right\) (\\approx|=) \1(?![\d])")
+
+
+def _number_pairs(old: str, new: str) -> list[tuple[str, str, bool]] | None:
+    """The numbers of two lines side by side, with whether each is an operand (before the last = or ≈
+    of its line); None if the lines differ otherwise."""
+    if NUMBER12.sub("#", old) != NUMBER12.sub("#", new):
+        return None
+    cut = max(new.rfind(" = "), new.rfind(" ≈ "), new.rfind(r"\approx "), new.rfind("&= "))
+    pairs = []
+    for ma, mb in zip(NUMBER12.finditer(old), NUMBER12.finditer(new)):
+        pairs.append((ma.group(0), mb.group(0), mb.start() < cut))
+    return pairs
+
+
+def _rounded(x: str, like: str) -> bool:
+    """Whether `like` and `x` can be roundings of one number (each to its own last digit): the old
+    operand and the same operand shown with more places, both rounded from its exact value."""
+    return abs(Decimal(x) - Decimal(like)) <= (_ulp(x) + _ulp(like)) / 2
+
+
+def classify12(old: str, new: str) -> str:
+    """The kinds of change of one line made by issue 12's printing work (above), or "other"."""
+    kinds = set()
+    was = old
+    if r"\log" in was and r"\log" not in new:
+        was = was.replace(r"\log", r"\ln")
+        kinds.add("ln")
+    latex = "\\" in new
+    signed = (_LONE_LATEX if latex else _LONE_TEXT).sub(r"\2 \1", was)
+    signed = _signs_latex(signed) if latex else _signs_text(signed)
+    if signed != was:
+        kinds.add("signs")
+    pairs = _number_pairs(signed, new)
+    if pairs is None:
+        return "other"
+    for a, b, operand in pairs:
+        if a == b:
+            continue
+        if Decimal(a.lstrip("-")) == Decimal(b.lstrip("-")) and a.startswith("-") == b.startswith("-") and "e" in a:
+            kinds.add("small")
+        elif operand and "e" not in b and _rounded(b, a):
+            kinds.add("places")
+        else:
+            return "other"
+    return "+".join(sorted(kinds)) or "other"
+
+
+def _rows(lines: list[str]) -> list[str]:
+    """LaTeX's steps one a line: a continuation row `  &= …` or `  &\\approx …` joined to its step."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("  &") and out:
+            out[-1] = out[-1].removesuffix(" \\\\") + " " + line[3:].removesuffix(" \\\\")
+        else:
+            out.append(line.removesuffix(" \\\\"))
+    return out
+
+
+def _json_string(line: str) -> str:
+    """A JSON render's line `"text": "…",` as its string; other lines as they are."""
+    try:
+        got = json.loads("{" + line.strip().rstrip(",") + "}")
+    except ValueError:
+        return line
+    values = list(got.values())
+    return values[0] if len(values) == 1 and isinstance(values[0], str) else line
+
+
 def json_ties(old: dict[str, str], new: dict[str, str]) -> Counter:
     """For the JSON renders: each quantity whose `display` changed, by what its `exact` says —
     "exact tie" (a rational exactly half-way at the shown places), "not a tie" (must be none),
@@ -122,6 +229,10 @@ def json_ties(old: dict[str, str], new: dict[str, str]) -> Counter:
             for qid, qa in pa["quantities"].items():
                 qb = pb["quantities"][qid]
                 if qa["display"] == qb["display"]:
+                    continue
+                if ISSUE12:            # issue 12 changed only how a display is written (4e-02 → 0.04)
+                    same = Decimal(qa["display"]) == Decimal(qb["display"])
+                    out["same number" if same else "not a tie"] += 1
                     continue
                 exact = qb["exact"]
                 if exact is None:
@@ -137,7 +248,12 @@ def json_ties(old: dict[str, str], new: dict[str, str]) -> Counter:
     return out
 
 
+ISSUE12 = False
+
+
 def main(argv: list[str]) -> int:
+    global ISSUE12
+    ISSUE12 = "--issue12" in argv
     old, new = _load(argv[0]), _load(argv[1])
     show = int(argv[argv.index("--show") + 1]) if "--show" in argv else 5
     counts: Counter = Counter()
@@ -147,13 +263,16 @@ def main(argv: list[str]) -> int:
         counts["other"] += 1
     for key in sorted(set(old) & set(new)):
         a, b = old[key].splitlines(), new[key].splitlines()
+        if ISSUE12:                # a LaTeX step broken over rows may fit one row now: compare steps
+            a, b = _rows(a), _rows(b)
         if len(a) != len(b):
             counts["other"] += 1
             examples.setdefault("other", []).append((key, f"{len(a)} lines", f"{len(b)} lines"))
             continue
         for x, y in zip(a, b):
             if x != y:
-                kind = "prose" if prose_change(x, y) else classify(x, y)
+                kind = ("prose" if prose_change(x, y) else
+                        classify12(_json_string(x), _json_string(y)) if ISSUE12 else classify(x, y))
                 counts[kind] += 1
                 examples.setdefault(kind, []).append((key, x, y))
     renders = sum(1 for k in set(old) & set(new) if old[k] != new[k])

@@ -17,8 +17,10 @@ and allows only those changes; and at that session's merge of the network pictur
 only the LaTeX pictures of the eight networks the old layout drew unreadably (and their weight
 tables) changed, and of issue 12's new problem files, whose entries were added (formula_activation.yaml's at the merge
 of formula activations, no other entry changed); and in session 9, after issue 12's prose change
-(symbols of the prose set as maths, losses and activations named in words): classify_changes.py's
-"prose" kind explains every changed line.) The fixtures are the record that making
+(symbols of the prose set as maths, losses and activations named in words) and printing (numbers put into
+a rule with no doubled bracket or sign, \\ln, small values as plain decimals, and operands shown with more
+places where those shown did not give the step's value): `classify_changes.py --issue12` names the kind of each
+changed line ("prose" or a printing kind).) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
