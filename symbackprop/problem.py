@@ -464,8 +464,9 @@ class _Validator(FieldReader):
             elif isinstance(v, list) and len(v) == 2 and any(b is not None for b in v):
                 before = len(getattr(self, "errors", ()))        # a collecting reader goes on past a bad number
                 low, high = (None if b is None else self.number(b, p + (i,)) for i, b in enumerate(v))
-                if (low is not None and high is not None and low >= high
-                        and len(getattr(self, "errors", ())) == before):
+                if len(getattr(self, "errors", ())) != before:
+                    low = high = None                               # its stand-in numbers are no range
+                if low is not None and high is not None and low >= high:
                     self.fail(p, said("problem.loss_formula_range", low=str(low), high=str(high)))
             else:
                 self.fail(p, said("problem.loss_formula_targets", got=shown(v)))
