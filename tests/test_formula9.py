@@ -333,3 +333,113 @@ def test_formula_loss_with_facts_survives_pickling():
     again = pickle.loads(pickle.dumps(problem))
     assert again.parts[0].loss_formula == problem.parts[0].loss_formula
     assert again.parts[0].loss_formula.half and again.parts[0].loss_formula.target_high == 1
+
+
+# -- 2. Greek names for units and inputs --------------------------------------------------------------
+
+GREEK_NET = """\
+network: {inputs: [alpha, x2], bias: beta, layers: [[theta1, h], [lambda2]], activation: sigmoid}
+weights:
+  beta: {theta1: 0.1, h: -0.2, lambda2: 0.3}
+  alpha: {theta1: 0.5, h: -0.4}
+  x2: {theta1: 0.3, h: 0.6}
+  theta1: {lambda2: 0.7}
+  h: {lambda2: -0.5}
+sample: {x: {alpha: 1, x2: -1}, t: {lambda2: 1}}
+loss: half_squared_error
+learning_rate: 0.5
+"""
+
+
+def _sig(v: float) -> float:
+    return 1 / (1 + math.exp(-v))
+
+
+def greek_by_hand() -> dict[str, float]:
+    u_t = _sig(0.1 + 0.5 * 1 + 0.3 * -1)
+    u_h = _sig(-0.2 - 0.4 * 1 + 0.6 * -1)
+    net_l = 0.3 + 0.7 * u_t - 0.5 * u_h
+    u_l = _sig(net_l)
+    d_l = (u_l - 1) * u_l * (1 - u_l)
+    return {"act_theta1": u_t, "act_h": u_h, "net_lambda2": net_l, "act_lambda2": u_l, "delta_lambda2": d_l,
+            "delta_theta1": d_l * 0.7 * u_t * (1 - u_t), "grad_w_theta1_lambda2": d_l * u_t}
+
+
+@pytest.fixture(scope="module")
+def greek_file(tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("greek") / "greek.yaml"
+    p.write_text(GREEK_NET, encoding="utf-8")
+    return p
+
+
+def test_greek_units_in_text(greek_file):
+    out = run("solve", greek_file).output
+    assert "x_α = 1, x_{x2} = -1, t_{λ_2} = 1" in out, out
+    assert "w_{β,θ_1} = 0.1, w_{α,θ_1} = 0.5" in out and "w_{βh} = -0.2, w_{αh} = -0.4" in out, out
+    assert "net_{θ_1} = w_{α,θ_1}·x_α + w_{β,θ_1}·x_β + w_{x2,θ_1}·x_{x2}" in out, out
+    assert "u_{θ_1} = g(net_{θ_1})" in out and "δ_{λ_2} = g'(net_{λ_2})·(u_{λ_2} - t_{λ_2})" in out, out
+    assert "theta1" not in out and "lambda2" not in out and "alpha" not in out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_greek_units_in_latex_and_markdown(greek_file, fmt):
+    out = run("solve", greek_file, "--format", fmt).output
+    for piece in (r"u_{\theta_{1}}", r"\mathrm{net}_{\lambda_{2}}", r"x_{\alpha}", r"w_{\alpha h}",
+                  r"w_{\theta_{1},\lambda_{2}}", r"\delta_{\lambda_{2}}", r"t_{\lambda_{2}}"):
+        assert piece in out, piece
+    assert "theta1" not in out and "lambda2" not in out
+
+
+def test_greek_units_in_html_keep_their_ids(greek_file):
+    out = run("solve", greek_file, "--format", "html").output
+    assert "<mi>θ</mi>" in out and "<mi>λ</mi>" in out and "<mi>α</mi>" in out and "<mi>β</mi>" in out
+    assert 'data-step="act_theta1"' in out and 'data-step="w_alpha_theta1"' in out
+    shown = re.sub(r'data-step="[^"]*"', "", out)
+    assert "theta1" not in shown and "lambda2" not in shown
+
+
+def test_greek_units_in_the_picture_and_the_weight_table(greek_file):
+    out = run("solve", greek_file, "--format", "latex", "--standalone").output
+    assert r"{$\alpha$};" in out and r"{$\theta_{1}$};" in out and r"{$\lambda_{2}$};" in out, out
+    assert r"{$x2$};" in out and r"{$h$};" in out
+    assert r"label=below:{\scriptsize bias $\beta$}" in out
+    from symbackprop.render.picture import _table
+    rows = _table(parse_problem(GREEK_NET, "g.yaml").parts[0], 4, "en")
+    assert r"$\beta$ & $\theta_{1}$ & $0.1$ \\" in rows and r"$\theta_{1}$ & $\lambda_{2}$ & $0.7$ \\" in rows
+
+
+def test_greek_units_keep_their_ids_and_values_in_json(greek_file):
+    data = json.loads(run("solve", greek_file, "--format", "json").output)
+    quantities = data["parts"][0]["quantities"]
+    for qid, v in greek_by_hand().items():
+        assert math.isclose(quantities[qid]["value"], v, rel_tol=1e-12), qid
+    assert quantities["act_theta1"]["text"].startswith("u_{θ_1} = ")
+    assert quantities["act_theta1"]["latex"].startswith(r"u_{\theta_{1}} = ")
+
+
+def test_check_reads_greek_unit_names_as_written(greek_file, tmp_path):
+    v = greek_by_hand()
+    answers = tmp_path / "a.yaml"
+    answers.write_text("\n".join([
+        f"'u_{{\\theta_1}}': {v['act_theta1']:.4f}",
+        f"'u_θ1': {v['act_theta1']:.4f}",
+        f"'\\delta_{{\\lambda_2}}': {v['delta_lambda2']:.4f}",
+        f"'δ_theta1': {v['delta_theta1']:.4f}",
+        f"'net_λ2': {v['net_lambda2']:.4f}",
+        f"'\\frac{{\\partial J}}{{\\partial w_{{\\theta_1 \\lambda_2}}}}': {v['grad_w_theta1_lambda2']:.4f}",
+        f"'∂J/∂w_{{θ1,λ2}}': {v['grad_w_theta1_lambda2']:.4f}",
+        f"'u_theta1': {v['act_theta1']:.4f}",
+    ]) + "\n", encoding="utf-8")
+    r = run("check", greek_file, answers, "--format", "json")
+    data = json.loads(r.output)
+    items = {i["id"]: i["status"] for i in data["parts"][0]["items"]}
+    assert items == {"act_theta1": "correct", "delta_lambda2": "correct", "delta_theta1": "correct",
+                     "net_lambda2": "correct", "grad_w_theta1_lambda2": "correct"}, r.output
+    assert "not a quantity" not in r.output
+
+
+def test_delta_eta_sigma_units_are_kept_as_written():
+    text = GREEK_NET.replace("theta1", "eta1").replace("lambda2", "sigma")
+    out = str(symbackprop.solve(parse_problem(text, "g.yaml")))
+    assert "u_{eta1} = g(net_{eta1})" in out and "δ_{sigma}" in out and "η" in out, out
+    assert "θ" not in out
