@@ -385,7 +385,7 @@ class _Validator(FieldReader):
         name, spec = self.formula_field(value, path, "activation", ())
         return Activation(name, (), spec)
 
-    def formula_field(self, value: dict, path: Path_, kind: str, facts: tuple[str, ...]):
+    def formula_field(self, value: dict, path: Path_, kind: str, facts: tuple[str, ...]) -> tuple[str, Any]:
         """(name, what formula.py made) of `{formula: ..., name: ...}` and the `facts` keys a `kind` of
         formula also takes: the one reader of the formula field of an activation and of a loss. The
         name is a word, not a built-in's; the formula is text; a FormulaError is the field's error,
