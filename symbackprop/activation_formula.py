@@ -11,6 +11,7 @@ import sympy as sp
 
 from .activations import X, FormulaActivation, relu
 from .formula import FormulaError, scalar_formula, sigmoid
+from .messages import said
 
 MAX_SIMPLIFY_OPS = 40       # g' longer than this (SymPy's count_ops) is shown as derived, not simplified
 
@@ -48,7 +49,7 @@ def formula_activation(text: str) -> FormulaActivation:
     """The activation of formula `text` in x; a FormulaError saying what is wrong and what is allowed."""
     g = plain_sigmoid(scalar_formula(text, {"x": X}))
     if not g.has(X):
-        raise FormulaError("an activation formula must use x (the unit's net input)")
+        raise FormulaError(said("formula.activation_needs_x"))
     dg = sp.diff(g, X)
     if sp.count_ops(dg) <= MAX_SIMPLIFY_OPS:
         dg = _shorter(dg, sp.simplify(dg))

@@ -36,11 +36,17 @@ NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 class FormulaError(ValueError):
-    """A formula that cannot be read: `message` says what and `column` (1-based) where, if known."""
+    """A formula that cannot be read: `message` says what and `column` (1-based) where, if known.
+    Both are catalogue sentences (`said`), so that a report says them in its language; `text()` is the
+    whole reason, `column N: …`, as one such sentence."""
 
     def __init__(self, message: str, column: int | None = None) -> None:
         self.message, self.column = message, column
-        super().__init__(message if column is None else f"column {column}: {message}")
+        super().__init__(message if column is None else said("formula.at_column", column=column, message=message))
+
+    def text(self) -> str:
+        """The reason with its column, as raised (a `Said`: translatable), for a caller's message."""
+        return self.args[0]
 
 
 class sigmoid(sp.Function):
@@ -80,8 +86,8 @@ for _name in ("identity", "leaky_relu", "elu", "swish", "gelu", "softplus"):
     SCALAR_FUNCTIONS[_name] = (1, _activation(_name))
 MATRIX_FUNCTIONS = {"transpose": 1, "dot": 2, "sum": 1}
 FUNCTIONS = tuple(sorted(set(SCALAR_FUNCTIONS) | set(MATRIX_FUNCTIONS)))
-ALLOWED = ("numbers (3, -0.5, 1e-3), names, + - * / ^ (or **), parentheses, and the functions "
-           + ", ".join(FUNCTIONS))
+# what a formula may hold, for messages: a catalogue sentence, so that it is said in the report's language
+ALLOWED = said("formula.allowed", functions=", ".join(FUNCTIONS))
 
 
 # -- the tree --------------------------------------------------------------------------------------

@@ -41,6 +41,31 @@ def _pair(a: str, b: str) -> str:
     return a + b if len(a) == 1 and len(b) == 1 else f"{a},{b}"
 
 
+def unit_name(unit: str, latex: bool) -> str:
+    """A unit id as the solution writes it: a Greek name as its letter (alpha is α, \\alpha; theta1 is
+    θ_1, \\theta_{1}; greek.py, which keeps delta, eta and sigma as written), any other id as written."""
+    return (greek.latex(unit) if latex else greek.text(unit)) or unit
+
+
+def unit_pair(a: str, b: str, latex: bool) -> str:
+    """The two units of a weight's subscript: written together when each is one character as text
+    (w_{13}, w_{1α}), else with a comma (w_{1,θ_1}); a LaTeX letter command is ended by a space."""
+    ta, tb = unit_name(a, False), unit_name(b, False)
+    if not latex:
+        return _pair(ta, tb)
+    la, lb = unit_name(a, True), unit_name(b, True)
+    if len(ta) == 1 and len(tb) == 1:
+        return la + (" " if la.startswith("\\") and lb[:1].isalpha() else "") + lb
+    return f"{la},{lb}"
+
+
+def unit_sub(unit: str, latex: bool) -> str:
+    """The subscript of a unit: _3, _{h1}, _α (text) or _{\\alpha} (LaTeX), _{θ_1}."""
+    if latex:
+        return _sub(unit_name(unit, True), True)
+    return _sub(unit_name(unit, False), False)
+
+
 def names_for(model: Model) -> Names:
     """Text and LaTeX names of every symbol the model has made so far."""
     part, nota = model.part, model.part.notation
@@ -64,7 +89,7 @@ def weight_name(model: Model, source: str, target: str, latex: bool) -> str:
             return f"{m.group(1)}_{{{m.group(2)}}}"
         return custom
     a, b = (source, target) if nota.weight == "from_to" else (target, source)
-    return nota.weight_symbol + _sub(_pair(a, b), latex)
+    return nota.weight_symbol + _sub(unit_pair(a, b, latex), latex)
 
 
 def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
@@ -75,20 +100,20 @@ def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
     if k == "w":
         return weight_name(model, info.source, unit, latex)
     if k == "x":
-        return nota.input_symbol + _sub(unit, latex) + ("" if unit == model.part.bias else sup)
+        return nota.input_symbol + unit_sub(unit, latex) + ("" if unit == model.part.bias else sup)
     if k == "u":
         sym = (nota.output_symbol or nota.activation_symbol) if unit in outputs else nota.activation_symbol
-        return sym + _sub(unit, latex) + sup
+        return sym + unit_sub(unit, latex) + sup
     if k == "t":
         idx = str(outputs.index(unit) + 1) if nota.target_index == "position" else unit
-        return nota.target_symbol + _sub(idx, latex) + sup
+        return nota.target_symbol + (_sub(idx, latex) if nota.target_index == "position" else unit_sub(unit, latex)) + sup
     if k == "net":
-        return (r"\mathrm{net}" if latex else "net") + _sub(unit, latex) + sup
+        return (r"\mathrm{net}" if latex else "net") + unit_sub(unit, latex) + sup
     if k == "gp":
-        net = (r"\mathrm{net}" if latex else "net") + _sub(unit, latex) + sup
+        net = (r"\mathrm{net}" if latex else "net") + unit_sub(unit, latex) + sup
         return f"g'({net})"
     if k == "delta":
-        return (r"\delta" if latex else "δ") + _sub(unit, latex) + sup
+        return (r"\delta" if latex else "δ") + unit_sub(unit, latex) + sup
     if k == "loss":
         return nota.loss_symbol + sup
     if k in ("sw", "sgrad", "supdate", "snew"):     # a shared parameter (shared: {b1: [...]}) by its name
@@ -103,7 +128,7 @@ def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
             return rf"{p}^{{\text{{new}}}}" if latex else f"{p}^new"
         return p
     if k == "gradx":             # ∂J/∂x_i of an input (input_gradients: true)
-        x = nota.input_symbol + _sub(unit, latex) + sup
+        x = nota.input_symbol + unit_sub(unit, latex) + sup
         J = nota.loss_symbol
         return rf"\frac{{\partial {J}}}{{\partial {x}}}" if latex else f"∂{J}/∂{x}"
     if k in ("grad", "update", "new"):

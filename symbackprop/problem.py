@@ -16,7 +16,7 @@ import sympy as sp
 from . import activations, losses
 from .activation_formula import formula_activation
 from .activations import Activation
-from .loss_formula import formula_loss
+from .loss_formula import TARGET_WORDS, formula_loss, is_half, with_facts
 from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
@@ -382,18 +382,27 @@ class _Validator(FieldReader):
 
     def activation_formula(self, value: dict, path: Path_) -> Activation:
         """`{formula: "1.7159*tanh(2*x/3)", name: lecun}`: g of x read by formula.py, g' by SymPy."""
-        self.check_keys(value, ("formula", "name"), path, said("what.activation_formula"))
+        name, spec = self.formula_field(value, path, "activation", ())
+        return Activation(name, (), spec)
+
+    def formula_field(self, value: dict, path: Path_, kind: str, facts: tuple[str, ...]) -> tuple[str, Any]:
+        """(name, what formula.py made) of `{formula: ..., name: ...}` and the `facts` keys a `kind` of
+        formula also takes: the one reader of the formula field of an activation and of a loss. The
+        name is a word, not a built-in's; the formula is text; a FormulaError is the field's error,
+        said in the report's language (its `column N:` too)."""
+        table, aliases, build = ((activations.TABLE, activations.ALIASES, lambda t, n: formula_activation(t))
+                                 if kind == "activation" else (losses.TABLE, losses.ALIASES, formula_loss))
+        self.check_keys(value, ("formula", "name") + facts, path, said(f"what.{kind}_formula"))
         text, name = value["formula"], value.get("name", "formula")
         if not isinstance(text, str):
-            self.fail(path + ("formula",), said("problem.activation_formula_text", got=shown(text)))
+            self.fail(path + ("formula",), said(f"problem.{kind}_formula_text", got=shown(text)))
         if (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name)
-                or activations.ALIASES.get(name.lower(), name.lower()) in activations.TABLE):
-            self.fail(path + ("name",), said("problem.activation_formula_name", got=shown(name)))
+                or aliases.get(name.lower(), name.lower()) in table):
+            self.fail(path + ("name",), said(f"problem.{kind}_formula_name", got=shown(name)))
         try:
-            spec = formula_activation(text)
+            return name, build(text, name)
         except FormulaError as e:
-            self.fail(path + ("formula",), said("problem.activation_formula", text=text, why=str(e)))
-        return Activation(name, (), spec)
+            self.fail(path + ("formula",), said(f"problem.{kind}_formula", text=text, why=e.text()))
 
     def activations(self, cfg, net, npath, layers, loss_name, g0) -> tuple[Activation, ...]:
         n = len(layers)
@@ -443,19 +452,30 @@ class _Validator(FieldReader):
         return name
 
     def formula_loss(self, value: dict, path: Path_) -> losses.Loss:
-        """`{formula: "(u - t)^2/2", name: half_se}`: a loss of one output u and its target t, summed over
-        the outputs (loss_formula.py)."""
-        self.check_keys(value, ("formula", "name"), path, said("what.loss_formula"))
-        text, name = value["formula"], value.get("name", "formula")
-        if not isinstance(text, str):
-            self.fail(path + ("formula",), said("problem.loss_formula_text", got=shown(text)))
-        if (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name)
-                or losses.ALIASES.get(name.lower(), name.lower()) in losses.TABLE):
-            self.fail(path + ("name",), said("problem.loss_formula_name", got=shown(name)))
-        try:
-            return formula_loss(text, name)
-        except FormulaError as e:
-            self.fail(path + ("formula",), said("problem.loss_formula", text=text, why=str(e)))
+        """`{formula: "(u - t)^2/2", name: half_se, targets: [0, 1], half: true}`: a loss of one output u
+        and its target t, summed over the outputs (loss_formula.py), with the facts the file declares."""
+        _, row = self.formula_field(value, path, "loss", ("targets", "half"))
+        low = high = None
+        sum_to_one = False
+        if "targets" in value:
+            v, p = value["targets"], path + ("targets",)
+            if v in TARGET_WORDS:
+                sum_to_one = v == "sum_to_one"
+            elif isinstance(v, list) and len(v) == 2 and any(b is not None for b in v):
+                before = len(getattr(self, "errors", ()))        # a collecting reader goes on past a bad number
+                low, high = (None if b is None else self.number(b, p + (i,)) for i, b in enumerate(v))
+                if len(getattr(self, "errors", ())) != before:
+                    low = high = None                               # its stand-in numbers are no range
+                if low is not None and high is not None and low >= high:
+                    self.fail(p, said("problem.loss_formula_range", low=str(low), high=str(high)))
+            else:
+                self.fail(p, said("problem.loss_formula_targets", got=shown(v)))
+        half = value.get("half", False)
+        if not isinstance(half, bool):
+            self.fail(path + ("half",), said("problem.true_or_false"))
+        if half and not is_half(row):
+            self.fail(path + ("half",), said("problem.loss_formula_half", text=value["formula"]))
+        return with_facts(row, low=low, high=high, sum_to_one=sum_to_one, half=half)
 
     def loss_row(self, name: str) -> losses.Loss:
         """The row of the loss just read: its formula's, or the table's."""

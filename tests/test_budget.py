@@ -8,6 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import PROBLEMS
+from helpers import distinct_fractions, network, write
 
 from symbackprop import budget
 from symbackprop.budget import over_budget, part_cost
@@ -16,35 +17,6 @@ from symbackprop.errors import ProblemError
 from symbackprop.problem import load_problem, parse_problem
 
 HARD_TIMEOUT = 300        # turns a hang into a failure; not a speed assertion
-
-
-def network(sizes, activation="tanh", output_activation="sigmoid", loss="half_squared_error", samples=1,
-            number="1/4", parts=None) -> dict:
-    """A fully connected network with a bias, every weight and input `number`."""
-    ids, start = [], 1
-    for s in sizes:
-        ids.append(list(range(start, start + s)))
-        start += s
-    weights = [{"W": [[number] * a for _ in range(b)], "b": [number] * b} for a, b in zip(sizes, sizes[1:])]
-    n_out = sizes[-1]
-    data = [{"x": [number] * sizes[0], "t": [1] + [0] * (n_out - 1)} for _ in range(samples)]
-    net = {"inputs": ids[0], "bias": 0, "layers": ids[1:], "activation": activation}
-    if output_activation:
-        net["output_activation"] = output_activation
-    doc = {"title": "generated", "network": net, "weights": weights, "loss": loss, "learning_rate": "1/2"}
-    if samples == 1:
-        doc["sample"] = data[0]
-    else:
-        doc["samples"] = data
-    if parts:
-        doc["parts"] = parts
-    return doc
-
-
-def write(tmp_path, doc, name="p.yaml") -> str:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(doc, sort_keys=False, default_flow_style=None))
-    return str(path)
 
 
 def cli(*args):
@@ -163,13 +135,7 @@ def test_a_large_batch_is_refused_naming_samples(tmp_path):
 @pytest.mark.slow
 def test_huge_exact_rationals_are_refused_naming_weights(tmp_path, sizes):
     # 30-digit fractions, all with different denominators: exact ReLU values would grow without bound
-    doc = network(sizes, activation="relu", output_activation="identity")
-    k = 0
-    for layer in doc["weights"]:
-        for row in layer["W"]:
-            for c in range(len(row)):
-                k += 1
-                row[c] = f"1/{10 ** 29 + 2 * k + 1}"
+    doc = distinct_fractions(network(sizes, activation="relu", output_activation="identity"))
     path = write(tmp_path, doc, "digits.yaml")
     r = cli("solve", path)
     assert r.returncode == 2, r.stderr

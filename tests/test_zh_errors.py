@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import PROBLEMS, QUADRATIC_MODEL
-from test_budget import network
+from helpers import distinct_fractions, network
 from test_problem import BASE, WEIGHTS
 
 from symbackprop import messages
@@ -27,17 +27,6 @@ from symbackprop.problem import parse_problem
 from symbackprop.usage import usage_language
 
 XOR = PROBLEMS / "xor.yaml"
-
-def _fractions(doc: dict) -> dict:
-    """`doc` with 30-digit fractions of different denominators for weights (as tests/test_budget.py's)."""
-    k = 0
-    for layer in doc["weights"]:
-        for row in layer["W"]:
-            for c in range(len(row)):
-                k += 1
-                row[c] = f"1/{10 ** 29 + 2 * k + 1}"
-    return doc
-
 
 # Every mistake of a problem file the tool names: (case id, the file's text). The cases of
 # tests/test_problem.py's bad-input test are the first ones, then one for each other message.
@@ -86,6 +75,12 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("loss_formula_text", "loss: half_squared_error", "loss: {formula: 3}"),
     ("loss_formula_name", "loss: half_squared_error", "loss: {formula: u, name: mse}"),
     ("loss_formula_key", "loss: half_squared_error", "loss: {formula: u, scale: 2}"),
+    # session 9: the formula reader's own words, a formula loss's declared facts
+    ("activation_formula", "activation: sigmoid", "activation: {formula: 'foo(x)'}"),
+    ("loss_formula", "loss: half_squared_error", "loss: {formula: 't^2'}"),
+    ("loss_formula_targets", "loss: half_squared_error", "loss: {formula: u, targets: 3}"),
+    ("loss_formula_range", "loss: half_squared_error", "loss: {formula: u, targets: [1, 0]}"),
+    ("loss_formula_half", "loss: half_squared_error", "loss: {formula: u, half: true}"),
     ("no_loss", "loss: half_squared_error\n", ""),
     ("loss_not_text", "loss: half_squared_error", "loss: 3"),
     ("loss_unknown_key", "loss: half_squared_error", "loss: {name: l1, scale: 2}"),
@@ -167,7 +162,7 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("target", BASE.replace("loss: half_squared_error", "loss: binary_cross_entropy").replace("t: {5: 1}", "t: {5: 2}")),
     ("no_bias", BASE.replace("  bias: 0\n", "").replace(WEIGHTS, "weights: [{W: [[1, 2], [3, 4]], b: [0, 0]}, "
                                                                   "{W: [[1, 2]]}]\n")),
-    ("budget_exact", yaml.safe_dump(_fractions(network([10, 10, 10, 1], activation="relu", output_activation="identity")))),
+    ("budget_exact", yaml.safe_dump(distinct_fractions(network([10, 10, 10, 1], activation="relu", output_activation="identity")))),
     ("budget_in_part", yaml.safe_dump(network([60, 60, 1], parts=[{"name": "a"}, {"name": "b"}]))),
     # issue 12: loss none, the bias input of -1, shared weights
     ("loss_outputs", BASE.replace("layers: [[3, 4], [5]]", "layers: [[3, 4, 5]]").replace(
@@ -253,7 +248,20 @@ EXPECTED_EN: dict[str, str] = {
         'got 3',
     'loss_formula_name': "p.yaml:13: loss.name: name 'mse' of a loss formula must be a word (a letter, then letters, "
         'digits or _, at most 40) and not the name of a built-in loss',
-    'loss_formula_key': "p.yaml:13: loss.scale: unknown field 'scale' in a loss formula; allowed: formula, name",
+    # (a formula loss's facts, targets and half, were added to its fields in session 9)
+    'loss_formula_key': "p.yaml:13: loss.scale: unknown field 'scale' in a loss formula; allowed: formula, name, "
+                        "targets, half",
+    'activation_formula': "p.yaml:5: network.activation.formula: activation formula 'foo(x)': column 1: unknown "
+                          "function 'foo'; functions: abs, cos, dot, elu, exp, gelu, identity, leaky_relu, ln, log, "
+                          "max, min, relu, sigmoid, sin, softplus, sqrt, sum, swish, tanh, transpose",
+    'loss_formula': "p.yaml:13: loss.formula: loss formula 't^2': a loss formula must use u (the output; t is its "
+                    "target)",
+    'loss_formula_targets': "p.yaml:13: loss.targets: targets of a loss formula are any (the default), sum_to_one "
+                            "(each target at least 0, together 1, as for cross_entropy) or a range [low, high] (null "
+                            "for an open end, e.g. [0, null]); got 3",
+    'loss_formula_range': "p.yaml:13: loss.targets: the range [1, 0] is empty: its low end must be below its high end",
+    'loss_formula_half': "p.yaml:13: loss.half: half: true says the loss is 1/2 times a term, as (u - t)^2/2, but the "
+                         "formula 'u' is not; write the 1/2 in the formula or leave half out",
     'no_source_unit': 'p.yaml:12: weights.9: unit 9 does not exist; units are 0, 1, 2, 3, 4, 5',
     'weights_out': 'p.yaml:11: weights.4: expected the weights out of unit 4: `{to unit: value}` (a mapping), got int',
     'weights_mapping': 'p.yaml:6: weights: expected the weights: `from unit: {to unit: value}`, or a list of per-layer '
@@ -412,9 +420,9 @@ def test_the_corpus_reaches_every_problem_file_message():
                  "loss.targets_at_most", "problem.unknown_parameter_relu", "field.expected_finite",
                  "problem.no_finite_value", "problem.no_finite_value_in", "problem.in_part",
                  "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values",
-                 # the formula reader's own words are English, as in graph formulas; a formula not finite at a
-                 # net is found by solve (both in tests/test_formula_act.py)
-                 "problem.activation_formula", "problem.activation_not_finite", "problem.loss_formula"}
+                 # a formula not finite at a net is found by solve (tests/test_formula_act.py); a formula loss's
+                 # kink note is said by solve --check and list (tests/test_formula9.py)
+                 "problem.activation_not_finite", "loss.formula_kink_note"}
     assert sorted(wanted - reached - elsewhere) == []
 
 

@@ -81,6 +81,8 @@ class NameTable:
         keys = {s.symbol: s.key for s in psol.steps}
         # a weight named theta4 prints θ_4; the name as the problem writes it names it too (Δtheta4)
         greek_names = {t: w.name for w in psol.part.weights if w.name and (t := greek.text(w.name))}
+        # a unit named theta1 prints θ_1; θ1 and theta1 (the id as written) name it too: u_θ1, δ_theta1
+        greek_units = _greek_units(psol.part)
         for sym, text in psol.names.text.items():
             # the only symbol without a step: the bias x_0 = 1 (or −1, network.bias_input)
             value = values.get(sym, psol.part.bias_input)
@@ -90,6 +92,8 @@ class NameTable:
             for shown, raw in greek_names.items():
                 if shown in text:
                     self.by_key.setdefault(canon(text.replace(shown, raw)), q)
+            for spelling in _greek_unit_spellings(text, greek_units):
+                self.by_key.setdefault(canon(spelling), q)
             if q.qid:
                 self.by_key.setdefault(q.qid, q)
         for s in psol.steps:                                # g(net_j) is u_j
@@ -138,6 +142,35 @@ class NameTable:
         if c in shown:
             return [shown[c]]
         return [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count, cutoff=0.75)]
+
+
+def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:
+    """For each unit whose id is a Greek name (greek.py): its shown letter as a pattern (not followed by
+    more subscript), the id as written, and the letter with its digits unseparated (θ1); longest first."""
+    units = [*part.inputs, *(u for layer in part.layers for u in layer), *([part.bias] if part.bias else [])]
+    out = []
+    for unit in units:
+        shown = greek.text(unit)
+        if shown:
+            letter, digits = greek.split(unit)
+            out.append((re.compile(re.escape(shown) + r"(?![_0-9{])"), unit, greek.LETTERS[letter] + digits))
+    return sorted(out, key=lambda g: -len(g[0].pattern))
+
+
+def _greek_unit_spellings(text: str, units: list[tuple[re.Pattern, str, str]]) -> list[str]:
+    """Other spellings of a name whose subscripts show Greek units (u_{θ_1}): every such unit written as
+    its id (u_theta1) or its letter and digits (u_θ1), all at once, or one unit at a time."""
+    found = [g for g in units if g[0].search(text)]
+    if not found:
+        return []
+    out = []
+    for pick in (1, 2):                         # 1: the id as written, 2: θ1
+        every = text
+        for g in found:
+            every = g[0].sub(lambda m, g=g: g[pick], every)
+            out.append(g[0].sub(lambda m, g=g: g[pick], text))
+        out.append(every)
+    return out
 
 
 def _input_gradient_spellings(psol: PartSolution, key: Key) -> list[str]:

@@ -927,4 +927,17 @@ MESSAGES = {
                                         "{formula!r}, at {net} = {value}",
     "nonreal.loss_formula_at": "{id} {why} in the loss formula {formula!r} at {at}",
     "magnitude.power_too_large": "this power is too large ({about}); values must be below {most} in magnitude",
+    # session 9 (s9-formula): the formula reader's own words, a formula loss's declared facts
+    "formula.allowed": "numbers (3, -0.5, 1e-3), names, + - * / ^ (or **), parentheses, and the functions "
+                       "{functions}",
+    "formula.at_column": "column {column}: {message}",
+    "formula.activation_needs_x": "an activation formula must use x (the unit's net input)",
+    "formula.loss_needs_u": "a loss formula must use u (the output; t is its target)",
+    "loss.formula_kink_note": "the argument of abs, max or min in the loss formula is 0",
+    "problem.loss_formula_targets": "targets of a loss formula are any (the default), sum_to_one (each target at "
+                                    "least 0, together 1, as for cross_entropy) or a range [low, high] (null for an "
+                                    "open end, e.g. [0, null]); got {got}",
+    "problem.loss_formula_range": "the range [{low}, {high}] is empty: its low end must be below its high end",
+    "problem.loss_formula_half": "half: true says the loss is 1/2 times a term, as (u - t)^2/2, but the formula "
+                                 "{text!r} is not; write the 1/2 in the formula or leave half out",
 }

@@ -833,4 +833,16 @@ MESSAGES = {
     "nonreal.activation_derivative_at": "{id} {why}，在激活函数公式 {formula!r} 的导数 g'(x) = {dg} 中，{net} = {value}",
     "nonreal.loss_formula_at": "{id} {why}，在损失函数公式 {formula!r} 中，{at}",
     "magnitude.power_too_large": "此幂过大（{about}）；数值的绝对值必须小于 {most}",
+    # session 9 (s9-formula): the formula reader's own words, a formula loss's declared facts
+    "formula.allowed": "数（3、-0.5、1e-3）、名称、+ - * / ^（或 **）、括号，以及函数 {functions}",
+    "formula.at_column": "第 {column} 列：{message}",
+    "formula.activation_needs_x": "激活函数公式必须用到 x（单元的净输入）",
+    "formula.loss_needs_u": "损失函数公式必须用到 u（输出；t 是它的目标值）",
+    "loss.formula_kink_note": "损失函数公式中 abs、max 或 min 的参数为 0",
+    "problem.loss_formula_targets": "损失函数公式的 targets 可为 any（默认）、sum_to_one（每个目标值不小于 0，合计为 1，"
+                                    "与 cross_entropy 相同）或区间 [low, high]（开放的一端写 null，例如 [0, null]）；"
+                                    "得到 {got}",
+    "problem.loss_formula_range": "区间 [{low}, {high}] 为空：下端必须小于上端",
+    "problem.loss_formula_half": "half: true 表示损失是某一项的 1/2 倍，例如 (u - t)^2/2，但公式 {text!r} 不是；"
+                                 "请把 1/2 写进公式，或去掉 half",
 }

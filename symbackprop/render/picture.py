@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..messages import msg
+from ..notation import unit_name
 from ..printing import format_value
 
 
@@ -191,6 +192,12 @@ def _bias_text(part) -> str:
     return f"${format_value(part.bias_input, 0)[0]}$"
 
 
+def _bias_caption(part) -> str:
+    """The caption under a bias node: `bias 0`; a Greek id as its letter, `bias $\\beta$` (greek.py)."""
+    shown = unit_name(part.bias, True)
+    return f"bias {part.bias}" if shown == part.bias else f"bias ${shown}$"
+
+
 def _values(part, precision: int) -> dict[tuple[str, str], str]:
     return {(w.source, w.target): format_value(w.value, precision)[0] for w in part.weights}
 
@@ -205,12 +212,12 @@ def _legacy_layout(part, precision: int) -> Layout:
     nodes: dict[str, Node] = {}
     for c, col in enumerate(_columns(part)):
         for k, u in enumerate(col):
-            nodes[u] = Node(f"n{c}x{k}", c * LEGACY_X, ((len(col) - 1) / 2 - k) * LEGACY_Y, f"${u}$")
+            nodes[u] = Node(f"n{c}x{k}", c * LEGACY_X, ((len(col) - 1) / 2 - k) * LEGACY_Y, f"${unit_name(u, True)}$")
     captions = []
     if part.bias is not None:
         low = min(n.y for n in nodes.values()) / LEGACY_Y
         nodes[part.bias] = Node("bias", 0.0, (low - 1.2) * LEGACY_Y, _bias_text(part), bias=True)
-        captions.append((nodes[part.bias], _caption_box(nodes[part.bias], f"bias {part.bias}")))
+        captions.append((nodes[part.bias], _caption_box(nodes[part.bias], _bias_caption(part))))
     values = _values(part, precision)
     edges, labels = [], []
     for w in part.weights:
@@ -239,7 +246,7 @@ def readable(lay: Layout) -> bool:
 
 def _node_line(part, n, x: str, y: str) -> str:
     """One unit's TikZ node at (x, y), as both layouts draw it (a bias node dashed and captioned)."""
-    style = r"unit, dashed, label=below:{\scriptsize bias " + f"{part.bias}" + "}" if n.bias else "unit"
+    style = r"unit, dashed, label=below:{\scriptsize " + _bias_caption(part) + "}" if n.bias else "unit"
     return rf"  \node[{style}] ({n.name}) at ({x}, {y}) {{{n.text}}};"
 
 
@@ -269,7 +276,8 @@ def _scaled_nodes(part, gaps: list[float], dy: float) -> tuple[list[dict[str, No
     height = (max(len(col) for col in columns) - 1) * dy
     for c, col in enumerate(columns):
         step = min(height / max(len(col) - 1, 1), SPREAD * dy)     # a short column spread towards the tallest
-        cols.append({u: Node(f"n{c}x{k}", x, ((len(col) - 1) / 2 - k) * step, f"${u}$") for k, u in enumerate(col)})
+        cols.append({u: Node(f"n{c}x{k}", x, ((len(col) - 1) / 2 - k) * step, f"${unit_name(u, True)}$")
+                     for k, u in enumerate(col)})
         x += gaps[c] if c < len(gaps) else 0.0
     units = [n for col in cols for n in col.values()]
     biases: list[Node | None] = []
@@ -351,7 +359,7 @@ def _scaled_layout(part, precision: int, labelled: bool) -> Layout:
     cols, biases = _scaled_nodes(part, _gap_widths(counts, labelled), dy)
     unit = {u: n for col in cols for u, n in col.items()}
     nodes = list(unit.values()) + [b for b in biases if b is not None]
-    captions = [(b, _caption_box(b, f"bias {part.bias}")) for b in biases if b is not None]
+    captions = [(b, _caption_box(b, _bias_caption(part))) for b in biases if b is not None]
     edges_by_gap: list[list[Edge]] = [[] for _ in range(n_gaps)]
     for w in part.weights:
         li = layer_of[w.target]
@@ -410,7 +418,8 @@ def _table(part, precision: int, lang: str) -> list[str]:
     """The weights as blocks of a from / to / value table, set like words so that they stand beside
     the picture when there is room and wrap onto further lines (and pages) when there is not."""
     from .latex import tex_escape          # imported here: latex imports this module's callers
-    rows = [rf"${w.source}$ & ${w.target}$ & ${format_value(w.value, precision)[0]}$ \\" for w in part.weights]
+    rows = [rf"${unit_name(w.source, True)}$ & ${unit_name(w.target, True)}$ & ${format_value(w.value, precision)[0]}$ \\"
+            for w in part.weights]
     head = " & ".join(tex_escape(msg(lang, f"picture.table_{k}")) for k in ("from", "to", "value"))
     out = []
     for i in range(0, len(rows), TABLE_ROWS):

@@ -1,0 +1,46 @@
+"""Problem files the tests build: a generated fully connected network and its YAML file, shared by the
+test files that need them (tests/test_budget.py, tests/test_zh_errors.py) instead of a copy in each."""
+from __future__ import annotations
+
+import yaml
+
+
+def network(sizes, activation="tanh", output_activation="sigmoid", loss="half_squared_error", samples=1,
+            number="1/4", parts=None) -> dict:
+    """A fully connected network with a bias, every weight and input `number`."""
+    ids, start = [], 1
+    for s in sizes:
+        ids.append(list(range(start, start + s)))
+        start += s
+    weights = [{"W": [[number] * a for _ in range(b)], "b": [number] * b} for a, b in zip(sizes, sizes[1:])]
+    n_out = sizes[-1]
+    data = [{"x": [number] * sizes[0], "t": [1] + [0] * (n_out - 1)} for _ in range(samples)]
+    net = {"inputs": ids[0], "bias": 0, "layers": ids[1:], "activation": activation}
+    if output_activation:
+        net["output_activation"] = output_activation
+    doc = {"title": "generated", "network": net, "weights": weights, "loss": loss, "learning_rate": "1/2"}
+    if samples == 1:
+        doc["sample"] = data[0]
+    else:
+        doc["samples"] = data
+    if parts:
+        doc["parts"] = parts
+    return doc
+
+
+def write(tmp_path, doc, name="p.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, default_flow_style=None))
+    return str(path)
+
+
+def distinct_fractions(doc: dict) -> dict:
+    """`doc` (a `network(...)`) with every weight of its matrices a 30-digit fraction of its own
+    denominator, 1/(10^29 + 2k + 1): exact values whose digits grow without bound through ReLU layers."""
+    k = 0
+    for layer in doc["weights"]:
+        for row in layer["W"]:
+            for c in range(len(row)):
+                k += 1
+                row[c] = f"1/{10 ** 29 + 2 * k + 1}"
+    return doc
