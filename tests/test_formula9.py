@@ -90,7 +90,7 @@ ACTIVATION_ERRORS = [
     ('"tanh(x, x)"', "tanh takes 1 argument, got 2", "tanh 接受 1 个参数，实际为 2 个", 1),
     ('"max(x)"', "max takes 2 arguments, got 1", "max 接受 2 个参数，实际为 1 个", 1),
     ('" "', "the formula is empty; allowed: numbers", "公式为空；允许：数", None),
-    ('"x*1234567890123456789012345678901"', "number 1234567890123456789012345678901 has too many digits; at most 30",
+    ('"x*1234567890123456789012345678901"', "number 12345678901234567890…(31 characters) has too many digits; at most 30",
      "位数过多；最多 30 位", 3),
     ('"x*1e99"', "exponent of 1e99 out of range; allowed -30 to 30", "1e99 的指数超出范围", 3),
     ('"y + x"', "unknown name 'y'; names allowed here: x", "未知的名称 'y'；此处允许的名称：x", 1),
