@@ -19,6 +19,7 @@ import sympy as sp
 from .activations import Activation
 from .errors import ProblemError
 from .messages import said
+from .graph import _Reader as _GraphReader
 from .problem import Part, _Validator
 from .yamlfile import Path_
 
@@ -156,6 +157,25 @@ class Collector(Collecting, _Validator):
         except ProblemError as exc:
             self.record(exc)
             return Activation("identity")
+
+    def number(self, value: Any, path: Path_) -> sp.Rational:
+        try:
+            return super().number(value, path)
+        except ProblemError as exc:
+            self.record(exc)
+            return sp.Integer(1)
+
+
+class GraphCollector(Collecting, _GraphReader):
+    """The graph reader (graph.py), collecting its mistakes the same way: each input, node, parameter
+    and field on its own; `problem()` raises them together."""
+
+    def __init__(self, doc) -> None:
+        super().__init__(doc)
+        self._start_collecting()
+
+    def problem(self):
+        return self.collected(super().problem)
 
     def number(self, value: Any, path: Path_) -> sp.Rational:
         try:
