@@ -151,6 +151,7 @@ class _Reader(FieldReader):
                 self.fail((key,), said(f"graph_file.missing_{key}"))
         quantities: dict[str, Quantity] = {}
         broken: set[str] = set()           # names whose entry had a mistake
+        unread: set[str] = set()           # those of them that are names (listed among the names allowed)
         raw = self.mapping(data["inputs"], ("inputs",), "the inputs: {name: number, list or matrix}")
         if not raw:
             self.fail(("inputs",), said("graph_file.no_inputs"))
@@ -165,6 +166,8 @@ class _Reader(FieldReader):
             else:
                 broken.add(str(key))
                 names_lost = names_lost or not name_ok
+                if name_ok:
+                    unread.add(name)
         nodes = self.mapping(data["nodes"], ("nodes",), "the nodes: {name: formula}")
         if not nodes:
             self.fail(("nodes",), said("graph_file.no_nodes"))
@@ -176,17 +179,20 @@ class _Reader(FieldReader):
             path = ("nodes", key)
             name, name_ok = self.guarded(lambda: self.name(key, path, quantities))
             names_lost = names_lost or not name_ok
-            q, ok = (self.guarded(lambda: self.node(name, text, path, quantities, later, broken, names_lost))
+            q, ok = (self.guarded(lambda: self.node(name, text, path, quantities, later, broken, names_lost,
+                                                    unread))
                      if name_ok else (None, False))         # one mistake an entry: its name's, or its formula's
             if not ok or q is None:
                 broken.add(str(key))
+                if name_ok:
+                    unread.add(name)
                 continue
             quantities[q.name] = q
             work += sum(q.entries * quantities[o].entries for o in q.operands) * max(_cost(q.rule), 1)
             if work > MAX_WORK:
                 self.fail(path, said("graph_file.too_much_work", work=f"{work:,}", most=f"{MAX_WORK:,}"))
         output, _ = self.guarded(lambda: self.output(data, quantities, broken, [str(k) for k in nodes]))
-        parameters, _ = self.guarded(lambda: self.parameters(data, quantities, broken), ())
+        parameters, _ = self.guarded(lambda: self.parameters(data, quantities, broken, [str(k) for k in raw]), ())
         precision, _ = self.guarded(lambda: self.precision(data), 4)
         self.checkpoint()
         return GraphProblem(str(title), source, tuple(quantities.values()), parameters, output, precision,
@@ -243,10 +249,12 @@ class _Reader(FieldReader):
         return m.shape, m
 
     def node(self, name: str, text: Any, path: Path_, known: dict[str, Quantity], later: list[str],
-             broken: set[str] = frozenset(), names_lost: bool = False) -> Quantity | None:
+             broken: set[str] = frozenset(), names_lost: bool = False,
+             unread: set[str] = frozenset()) -> Quantity | None:
         """One node: its formula read and built from the earlier names; None (not checked further)
         when it uses a name whose entry had a mistake, or, after an entry whose name could not be
-        read (`names_lost`), a name not defined (it may be that entry's)."""
+        read (`names_lost`), a name not defined (it may be that entry's). The names of entries that had
+        a mistake (`unread`) are among the names allowed, as they are when that entry is right."""
         if isinstance(text, bool) or not isinstance(text, (str, int, float)):
             self.fail(path, said("graph_file.not_a_formula", got=shown(text)))
         text = str(text)
@@ -259,7 +267,9 @@ class _Reader(FieldReader):
                     self.fail(path, said("graph_file.uses_itself", name=repr(name)))
                 if used not in known and used in later:
                     self.fail(path, said("graph_file.used_before", name=repr(used)))
-            rule = formula.build({n: Value(q.symbol, q.shape) for n, q in known.items()})
+            names = {n: Value(q.symbol, q.shape) for n, q in known.items()}
+            names.update({n: Value(sp.Symbol(n, real=True), ()) for n in unread})   # named in a mistake's text only
+            rule = formula.build(names)
         except FormulaError as exc:
             if exc.column:
                 self.fail(path, said("graph_file.formula_at", formula=shown(text), column=exc.column,
@@ -288,28 +298,29 @@ class _Reader(FieldReader):
                                  cols=quantities[out].shape[1]))
         return out
 
-    def parameters(self, data: dict, quantities: dict[str, Quantity], broken: set[str] = frozenset()
-                   ) -> tuple[str, ...]:
+    def parameters(self, data: dict, quantities: dict[str, Quantity], broken: set[str] = frozenset(),
+                   written: list[str] | None = None) -> tuple[str, ...]:
         """The inputs differentiated by (every input if not given); each entry checked on its own, one
-        naming an input that had a mistake skipped."""
+        naming an input that had a mistake skipped. A mistake lists the inputs as `written` in the file."""
         inputs = [q.name for q in quantities.values() if q.kind == "input"]
+        shown_inputs = written if written is not None else inputs
         if "parameters" not in data:
             return tuple(inputs)
         raw = data["parameters"]
         if not isinstance(raw, list) or not raw:
-            self.fail(("parameters",), said("graph_file.parameters_list", example=", ".join(inputs[:3])))
+            self.fail(("parameters",), said("graph_file.parameters_list", example=", ".join(shown_inputs[:3])))
         out: list[str] = []
         for i, p in enumerate(raw):
             if isinstance(p, str) and p in broken:
                 continue
-            self.guarded(lambda: self.parameter(p, i, inputs, out))
+            self.guarded(lambda: self.parameter(p, i, inputs, out, shown_inputs))
         return tuple(p for p in inputs if p in out)
 
-    def parameter(self, p: Any, i: int, inputs: list[str], out: list[str]) -> None:
+    def parameter(self, p: Any, i: int, inputs: list[str], out: list[str], shown_inputs: list[str]) -> None:
         """Entry i of `parameters`: an input, named once; added to `out`."""
         if not isinstance(p, str) or p not in inputs:
             self.fail(("parameters", i), said("graph_file.parameter_not_input", got=shown(p),
-                                              inputs=", ".join(inputs)))
+                                              inputs=", ".join(shown_inputs)))
         if p in out:
             self.fail(("parameters", i), said("graph_file.parameter_twice", name=repr(p)))
         out.append(p)
