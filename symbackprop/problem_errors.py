@@ -1,10 +1,14 @@
 """Every mistake of a problem file at once (up to MAX_ERRORS), each as its own FILE:LINE line.
 
 `Collector` is the problem reader (problem._Validator) run so that a mistake does not stop it where
-what follows does not depend on it: every unknown field is reported; a bad activation, loss, number or
-notation is reported and replaced by a harmless stand-in (identity, a loss without conditions on the
-targets, 1, the default notation) that can cause no further error; a part with a mistake elsewhere
-(its network, weights or samples, which later checks depend on) is reported and the next part is read.
+what follows does not depend on it: every unknown field is reported; each field of a part (loss,
+activations, weights, samples, learning_rate, precision, batch_reduction, notation, input_gradients,
+bias_input, relu_derivative_at_zero, shared) is read on its own (`guarded`), a bad one reported and
+replaced by a harmless stand-in, and a check that depends on a field (the targets on the loss, shared
+groups on the weights, which output activation is missing on the loss) runs only when that field was
+read without a mistake; a mistake in the network's topology ends its part, and the next part is read.
+`GraphCollector` does the same for a graph file (graph._Reader): each input, node, parameter, the
+output and precision on their own; an entry that uses a name whose entry had a mistake is skipped.
 The same mistake met again (a top-level field shared by several parts) is reported once.
 
 The first line of the error is exactly the error the reader gives alone (the first mistake in reading
