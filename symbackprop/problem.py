@@ -290,7 +290,7 @@ class _Validator(FieldReader):
 
         weights, weights_ok = self.guarded(lambda: self.all_weights(cfg, inputs, bias, layers, units))
         samples, samples_ok = self.guarded(
-            lambda: self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name) if loss_ok else None))
+            lambda: self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok))
         if samples_ok and loss_ok:
             self.guarded(lambda: self.check_targets(samples, loss_name, cfg))
         lr, _ = self.guarded(lambda: self.learning_rate(cfg), sp.Integer(1))
@@ -589,27 +589,33 @@ class _Validator(FieldReader):
         return given
 
     # -- data ----------------------------------------------------------------------------------
-    def samples(self, cfg, inputs, outputs, loss: losses.Loss | None = None) -> tuple[Sample, ...]:
+    def samples(self, cfg, inputs, outputs, loss: losses.Loss | None = None,
+                loss_known: bool = True) -> tuple[Sample, ...]:
+        """The sample or samples. When the loss could not be read (`loss_known` false), whether the
+        targets are needed is unknown: a sample without them is not refused for it."""
         if "sample" in cfg and "samples" in cfg:
             self.fail(cfg["samples"][1], said("problem.sample_and_samples"))
         if "sample" in cfg:
             v, p = cfg["sample"]
-            return (self.sample(v, p, inputs, outputs, loss),)
+            return (self.sample(v, p, inputs, outputs, loss, loss_known),)
         if "samples" in cfg:
             v, p = cfg["samples"]
             if not isinstance(v, list) or not v:
                 self.fail(p, said("problem.samples_list"))
             if len(v) > 1000:
                 self.fail(p, said("problem.too_many_samples", most=1000))
-            return tuple(self.sample(s, p + (i,), inputs, outputs, loss) for i, s in enumerate(v))
+            return tuple(self.sample(s, p + (i,), inputs, outputs, loss, loss_known) for i, s in enumerate(v))
         self.fail(("sample",), said("problem.no_sample"))
 
-    def sample(self, raw, path, inputs, outputs, loss: losses.Loss | None = None) -> Sample:
+    def sample(self, raw, path, inputs, outputs, loss: losses.Loss | None = None, loss_known: bool = True) -> Sample:
         self.mapping(raw, path, said("what.sample_shape"))
         self.check_keys(raw, ("x", "t"), path, said("what.sample"))
         out = []
         for key, ids, io in (("x", inputs, "input"), ("t", outputs, "output")):
-            if key == "t" and loss is not None and not loss.takes_targets:
+            if key == "t" and not loss_known and "t" not in raw:
+                out.append(())
+                continue
+            if key == "t" and loss is not None and not loss.takes_targets and loss_known:
                 self.no_targets(raw, path, loss)
                 out.append(())
                 continue

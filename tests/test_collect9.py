@@ -165,6 +165,9 @@ def test_a_mistake_a_check_depends_on_hides_that_check():
         ("loss", "loss: cross_entopy")])
     errors = _errors(parse_problem, text)
     assert [e.field for e in errors] == ["loss"]
+    text = _net_text(list(NET_LINES), [("sample", "sample: {x: {1: 1, 2: 0}}"), ("loss", "loss: nonee")])
+    errors = _errors(parse_problem, text)                  # no targets: right if the loss is none
+    assert [e.field for e in errors] == ["loss"]
 
 
 GRAPH_LINES = {
