@@ -205,8 +205,10 @@ class _Validator(FieldReader):
             self.fail(("model",), said("problem.not_a_model", got=shown(data['model'])))
         self.check_keys(data, TOP_KEYS, (), said("what.problem"))
         source = self.doc.source
-        title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
-        description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
+        title, _ = self.guarded(lambda: self.text(data, ("title",), TITLE_MAX) if "title" in data
+                                else sanitized(Path(source).stem), "")
+        description, _ = self.guarded(lambda: self.text(data, ("description",), DESCRIPTION_MAX)
+                                      if "description" in data else "", "")
         raw_parts = data.get("parts")
         base = {k: (v, (k,)) for k, v in data.items() if k not in ("parts", "grading")}
         if raw_parts is None:

@@ -43,6 +43,7 @@ NET_MISTAKES = [
     ("shared", "shared: {b1: [w_0_3, w_3_5]}"),           # values 1 and 2 differ
     ("sample", "sample: {x: {1: abc, 2: 0}, t: {5: 1}}"),
     ("input_gradients", "input_gradients: [1]"),
+    ("title", "title: [a, list]"),
 ]
 
 
