@@ -124,33 +124,51 @@ def read_graph(doc: YamlDocument) -> GraphProblem:
     if isinstance(doc.data, dict) and doc.data.get("model") == "quadratic":
         from .quadratic import read_quadratic
         return quadratic_graph(read_quadratic(doc))
-    return _Reader(doc).problem()
+    from .problem_errors import GraphCollector
+    return GraphCollector(doc).problem()
 
 
 class _Reader(FieldReader):
     """The fields of a graph file, each mistake one FILE:LINE error."""
 
+    def guarded(self, read, stand_in=None) -> tuple[Any, bool]:
+        """(read(), True); a collecting reader (problem_errors.GraphCollector) records the mistake
+        instead and gives (stand_in, False), so that one entry's mistake does not hide the next's."""
+        return read(), True
+
     def problem(self) -> GraphProblem:
+        """Every entry (input, node, parameter) and field is checked on its own; an entry that uses a
+        name whose entry had a mistake (`broken`) is skipped, since its check depends on that entry."""
         data = self.doc.data
         self.mapping(data, (), "a graph problem")
         self.check_keys(data, KEYS, (), "a graph problem (model: graph)")
         source = self.doc.source
-        title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
-        description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
+        title, _ = self.guarded(lambda: self.text(data, ("title",), TITLE_MAX) if "title" in data
+                                else sanitized(Path(source).stem), "")
+        description, _ = self.guarded(lambda: self.text(data, ("description",), DESCRIPTION_MAX)
+                                      if "description" in data else "", "")
         for key in ("inputs", "nodes"):
             if key not in data:
                 self.fail((key,), said(f"graph_file.missing_{key}"))
         quantities: dict[str, Quantity] = {}
+        broken: set[str] = set()           # names whose entry had a mistake
+        unread: set[str] = set()           # those of them that are names (listed among the names allowed)
         raw = self.mapping(data["inputs"], ("inputs",), "the inputs: {name: number, list or matrix}")
         if not raw:
             self.fail(("inputs",), said("graph_file.no_inputs"))
         if len(raw) > MAX_INPUTS:
             self.fail(("inputs",), said("graph_file.too_many_inputs", count=len(raw), most=MAX_INPUTS))
+        names_lost = False                  # an entry whose name could not be read: any name may be it
         for key, value in raw.items():
-            name = self.name(key, ("inputs", key), quantities)
-            shape, given = self.array(value, ("inputs", key))
-            quantities[name] = Quantity(name, "input", shape, symbol_of(name, shape), given=given,
-                                        path=("inputs", key), line=self.doc.line_of(("inputs", key)))
+            name, name_ok = self.guarded(lambda: self.name(key, ("inputs", key), quantities))
+            q, ok = self.guarded(lambda: self.input(name, key, value)) if name_ok else (None, False)
+            if ok:
+                quantities[q.name] = q
+            else:
+                broken.add(str(key))
+                names_lost = names_lost or not name_ok
+                if name_ok:
+                    unread.add(name)
         nodes = self.mapping(data["nodes"], ("nodes",), "the nodes: {name: formula}")
         if not nodes:
             self.fail(("nodes",), said("graph_file.no_nodes"))
@@ -160,18 +178,42 @@ class _Reader(FieldReader):
         work = 0
         for key, text in nodes.items():
             path = ("nodes", key)
-            name = self.name(key, path, quantities)
-            quantities[name] = q = self.node(name, text, path, quantities, later)
+            name, name_ok = self.guarded(lambda: self.name(key, path, quantities))
+            names_lost = names_lost or not name_ok
+            q, ok = (self.guarded(lambda: self.node(name, text, path, quantities, later, broken, names_lost,
+                                                    unread))
+                     if name_ok else (None, False))         # one mistake an entry: its name's, or its formula's
+            if not ok or q is None:
+                broken.add(str(key))
+                if name_ok:
+                    unread.add(name)
+                continue
+            quantities[q.name] = q
             work += sum(q.entries * quantities[o].entries for o in q.operands) * max(_cost(q.rule), 1)
             if work > MAX_WORK:
                 self.fail(path, said("graph_file.too_much_work", work=f"{work:,}", most=f"{MAX_WORK:,}"))
-        output = self.output(data, quantities)
-        parameters = self.parameters(data, quantities)
+        output, _ = self.guarded(lambda: self.output(data, quantities, broken, [str(k) for k in nodes]))
+        parameters, _ = self.guarded(lambda: self.parameters(data, quantities, broken, [str(k) for k in raw]), ())
+        precision, _ = self.guarded(lambda: self.precision(data), 4)
+        self.checkpoint()
+        return GraphProblem(str(title), source, tuple(quantities.values()), parameters, output, precision,
+                            description)
+
+    def checkpoint(self) -> None:
+        """Where every entry was read: a collecting reader raises what it found; this one raised already."""
+
+    def input(self, name: str, key: Any, value: Any) -> Quantity:
+        """One entry of `inputs` (its name read already): a number, vector or matrix."""
+        shape, given = self.array(value, ("inputs", key))
+        return Quantity(name, "input", shape, symbol_of(name, shape), given=given,
+                        path=("inputs", key), line=self.doc.line_of(("inputs", key)))
+
+    def precision(self, data: dict) -> int:
+        """`precision`: decimals shown, 0 to 15 (4 if not given)."""
         precision = data.get("precision", 4)
         if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 15:
             self.fail(("precision",), said("graph_file.precision", got=shown(precision)))
-        return GraphProblem(str(title), source, tuple(quantities.values()), parameters, output, precision,
-                            description)
+        return precision
 
     def name(self, key: Any, path: Path_, known: dict) -> str:
         if not isinstance(key, str) or not NAME_RE.match(key):
@@ -207,18 +249,28 @@ class _Reader(FieldReader):
         m = sp.ImmutableMatrix([self.number(v, path + (i,)) for i, v in enumerate(value)])
         return m.shape, m
 
-    def node(self, name: str, text: Any, path: Path_, known: dict[str, Quantity], later: list[str]) -> Quantity:
+    def node(self, name: str, text: Any, path: Path_, known: dict[str, Quantity], later: list[str],
+             broken: set[str] = frozenset(), names_lost: bool = False,
+             unread: set[str] = frozenset()) -> Quantity | None:
+        """One node: its formula read and built from the earlier names; None (not checked further)
+        when it uses a name whose entry had a mistake, or, after an entry whose name could not be
+        read (`names_lost`), a name not defined (it may be that entry's). The names of entries that had
+        a mistake (`unread`) are among the names allowed, as they are when that entry is right."""
         if isinstance(text, bool) or not isinstance(text, (str, int, float)):
             self.fail(path, said("graph_file.not_a_formula", got=shown(text)))
         text = str(text)
         try:
             formula = Formula(text)
+            if formula.names & broken or (names_lost and not formula.names <= set(known) | set(later)):
+                return None
             for used in sorted(formula.names):
                 if used == name:
                     self.fail(path, said("graph_file.uses_itself", name=repr(name)))
                 if used not in known and used in later:
                     self.fail(path, said("graph_file.used_before", name=repr(used)))
-            rule = formula.build({n: Value(q.symbol, q.shape) for n, q in known.items()})
+            names = {n: Value(q.symbol, q.shape) for n, q in known.items()}
+            names.update({n: Value(sp.Symbol(n, real=True), ()) for n in unread})   # named in a mistake's text only
+            rule = formula.build(names)
         except FormulaError as exc:
             if exc.column:
                 self.fail(path, said("graph_file.formula_at", formula=shown(text), column=exc.column,
@@ -227,10 +279,15 @@ class _Reader(FieldReader):
         return Quantity(name, "node", rule.shape, symbol_of(name, rule.shape), formula, rule.expr, path=path,
                         line=self.doc.line_of(path))
 
-    def output(self, data: dict, quantities: dict[str, Quantity]) -> str:
+    def output(self, data: dict, quantities: dict[str, Quantity], broken: set[str] = frozenset(),
+               node_names: list[str] | None = None) -> str | None:
+        """The differentiated node (the last if not given), a scalar; None (not checked) when it names
+        an entry that had a mistake."""
         nodes = [q for q in quantities.values() if q.kind == "node"]
+        out = data["output"] if "output" in data else (node_names[-1] if node_names else None)
+        if isinstance(out, str) and out in broken:
+            return None
         if "output" in data:
-            out = data["output"]
             if not isinstance(out, str) or out not in quantities or quantities[out].kind != "node":
                 self.fail(("output",), said("graph_file.output_not_node", got=shown(out),
                                             nodes=", ".join(q.name for q in nodes)))
@@ -242,22 +299,32 @@ class _Reader(FieldReader):
                                  cols=quantities[out].shape[1]))
         return out
 
-    def parameters(self, data: dict, quantities: dict[str, Quantity]) -> tuple[str, ...]:
+    def parameters(self, data: dict, quantities: dict[str, Quantity], broken: set[str] = frozenset(),
+                   written: list[str] | None = None) -> tuple[str, ...]:
+        """The inputs differentiated by (every input if not given); each entry checked on its own, one
+        naming an input that had a mistake skipped. A mistake lists the inputs as `written` in the file."""
         inputs = [q.name for q in quantities.values() if q.kind == "input"]
+        shown_inputs = written if written is not None else inputs
         if "parameters" not in data:
             return tuple(inputs)
         raw = data["parameters"]
         if not isinstance(raw, list) or not raw:
-            self.fail(("parameters",), said("graph_file.parameters_list", example=", ".join(inputs[:3])))
-        out = []
+            self.fail(("parameters",), said("graph_file.parameters_list", example=", ".join(shown_inputs[:3])))
+        out: list[str] = []
         for i, p in enumerate(raw):
-            if not isinstance(p, str) or p not in inputs:
-                self.fail(("parameters", i), said("graph_file.parameter_not_input", got=shown(p),
-                                                  inputs=", ".join(inputs)))
-            if p in out:
-                self.fail(("parameters", i), said("graph_file.parameter_twice", name=repr(p)))
-            out.append(p)
+            if isinstance(p, str) and p in broken:
+                continue
+            self.guarded(lambda: self.parameter(p, i, inputs, out, shown_inputs))
         return tuple(p for p in inputs if p in out)
+
+    def parameter(self, p: Any, i: int, inputs: list[str], out: list[str], shown_inputs: list[str]) -> None:
+        """Entry i of `parameters`: an input, named once; added to `out`."""
+        if not isinstance(p, str) or p not in inputs:
+            self.fail(("parameters", i), said("graph_file.parameter_not_input", got=shown(p),
+                                              inputs=", ".join(shown_inputs)))
+        if p in out:
+            self.fail(("parameters", i), said("graph_file.parameter_twice", name=repr(p)))
+        out.append(p)
 
 
 def _caret(text: str, column: int) -> str:

@@ -37,6 +37,7 @@ PART_KEYS = ("name", "title", "description", "network", "activation", "output_ac
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
+_STAND_IN_LOSS = "half_squared_error"      # no condition on targets or outputs: nothing more can fail
 NOTATION_SYMBOLS = ("activation_symbol", "output_symbol", "target_symbol", "input_symbol",
                     "loss_symbol", "weight_symbol")
 
@@ -187,6 +188,11 @@ class _Validator(FieldReader):
         """Where the parts are read and the budget is next: a reader that collects mistakes
         (problem_errors.Collector) raises them here; this one has raised at the first already."""
 
+    def guarded(self, read, stand_in=None) -> tuple[Any, bool]:
+        """(read(), True). A collecting reader records the mistake `read` raises and gives
+        (stand_in, False), so that a field's mistake does not hide the next field's."""
+        return read(), True
+
     # -- the whole file ------------------------------------------------------------------------
     def problem(self) -> Problem:
         data = self.doc.data
@@ -199,8 +205,10 @@ class _Validator(FieldReader):
             self.fail(("model",), said("problem.not_a_model", got=shown(data['model'])))
         self.check_keys(data, TOP_KEYS, (), said("what.problem"))
         source = self.doc.source
-        title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(source).stem)
-        description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
+        title, _ = self.guarded(lambda: self.text(data, ("title",), TITLE_MAX) if "title" in data
+                                else sanitized(Path(source).stem), "")
+        description, _ = self.guarded(lambda: self.text(data, ("description",), DESCRIPTION_MAX)
+                                      if "description" in data else "", "")
         raw_parts = data.get("parts")
         base = {k: (v, (k,)) for k, v in data.items() if k not in ("parts", "grading")}
         if raw_parts is None:
@@ -260,7 +268,10 @@ class _Validator(FieldReader):
         return merged
 
     # -- one part ------------------------------------------------------------------------------
-    def part(self, name: str, cfg: dict) -> Part:
+    def part(self, name: str, cfg: dict) -> Part | None:
+        """One part. Every field that does not depend on another is checked even after a mistake in
+        another (`guarded`); a check that depends on a field runs only when that field was read. The
+        network's topology is needed by almost everything: a mistake in it ends the part."""
         if "network" not in cfg:
             self.fail(("network",), said("problem.no_network"))
         net, npath = cfg["network"]
@@ -269,17 +280,51 @@ class _Validator(FieldReader):
         inputs, bias, layers = self.topology(net, npath)
         units = set(inputs) | set(u for layer in layers for u in layer) | ({bias} if bias else set())
 
-        loss_name = self.loss(cfg)
-        self.loss_outputs(loss_name, layers[-1], cfg)
-        g0 = sp.Integer(0)
-        if "relu_derivative_at_zero" in cfg:
-            v, p = cfg["relu_derivative_at_zero"]
-            g0 = self.number(v, p)
-            if not 0 <= g0 <= 1:
-                self.fail(p, said("problem.relu_g0", got=str(g0)))
-        acts = self.activations(cfg, net, npath, layers, loss_name, g0)
-        self.check_outputs(layers, loss_name, cfg)
+        loss_name, loss_ok = self.guarded(lambda: self.loss(cfg), _STAND_IN_LOSS)
+        if loss_ok:
+            self.guarded(lambda: self.loss_outputs(loss_name, layers[-1], cfg))
+        g0, _ = self.guarded(lambda: self.relu_g0(cfg), sp.Integer(0))
+        stand_in_acts = tuple(Activation("identity") for _ in layers)
+        acts, _ = self.guarded(lambda: self.activations(cfg, net, npath, layers, loss_name, g0, loss_ok),
+                               stand_in_acts)
+        if loss_ok:
+            self.guarded(lambda: self.check_outputs(layers, loss_name, cfg))
 
+        weights, weights_ok = self.guarded(lambda: self.all_weights(cfg, inputs, bias, layers, units))
+        samples, samples_ok = self.guarded(
+            lambda: self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok))
+        if samples_ok and loss_ok:
+            self.guarded(lambda: self.check_targets(samples, loss_name, cfg))
+        lr, _ = self.guarded(lambda: self.learning_rate(cfg), sp.Integer(1))
+        reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
+        precision, _ = self.guarded(lambda: self.precision(cfg), 4)
+        notation, _ = self.guarded(lambda: self.notation(cfg), Notation())
+        gradients, _ = self.guarded(lambda: self.input_gradients(cfg), False)
+        bias_input, _ = self.guarded(lambda: self.bias_input(net, npath, bias), sp.Integer(1))
+        shared: tuple = ()
+        if weights_ok:
+            shared, _ = self.guarded(lambda: self.shared(cfg, weights), ())
+        if not (weights_ok and samples_ok):
+            return None         # only a collecting reader gets here, with the mistakes recorded
+        return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
+                    weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
+                    batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
+                    precision=precision, input_gradients=gradients,
+                    bias_input=bias_input, shared=shared,
+                    loss_formula=self.loss_formula if loss_ok else None)
+
+    def relu_g0(self, cfg: dict) -> sp.Rational:
+        """`relu_derivative_at_zero`: g'(0) of relu, from 0 to 1."""
+        if "relu_derivative_at_zero" not in cfg:
+            return sp.Integer(0)
+        v, p = cfg["relu_derivative_at_zero"]
+        g0 = self.number(v, p)
+        if not 0 <= g0 <= 1:
+            self.fail(p, said("problem.relu_g0", got=str(g0)))
+        return g0
+
+    def all_weights(self, cfg: dict, inputs, bias, layers, units) -> tuple[Weight, ...]:
+        """The part's weights: the top level's, overridden by the part's own `weights`."""
         if "weights" not in cfg:
             self.fail(("weights",), said("problem.no_weights"))
         weights = self.weights(*cfg["weights"], inputs, bias, layers, units)
@@ -288,34 +333,35 @@ class _Validator(FieldReader):
             by_key = {(w.source, w.target): w for w in weights}
             by_key.update({(w.source, w.target): w for w in override})
             weights = tuple(by_key[(w.source, w.target)] for w in weights)
-        samples = self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name))
-        self.check_targets(samples, loss_name, cfg)
+        return weights
 
-        lr = sp.Integer(1)
-        if "learning_rate" in cfg:
-            v, p = cfg["learning_rate"]
-            lr = self.number(v, p)
-            if lr <= 0:
-                self.fail(p, said("problem.learning_rate", got=str(lr)))
-        reduction = "mean"
-        if "batch_reduction" in cfg:
-            v, p = cfg["batch_reduction"]
-            if v not in ("mean", "sum"):
-                self.fail(p, said("problem.batch_reduction", got=shown(v)))
-            reduction = v
-        precision = 4
-        if "precision" in cfg:
-            v, p = cfg["precision"]
-            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 15:
-                self.fail(p, said("problem.precision", got=shown(v)))
-            precision = v
-        notation = self.notation(cfg)
-        return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
-                    weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
-                    batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
-                    precision=precision, input_gradients=self.input_gradients(cfg),
-                    bias_input=self.bias_input(net, npath, bias), shared=self.shared(cfg, weights),
-                    loss_formula=self.loss_formula)
+    def learning_rate(self, cfg: dict) -> sp.Rational:
+        """`learning_rate`: a positive number (1 if not given)."""
+        if "learning_rate" not in cfg:
+            return sp.Integer(1)
+        v, p = cfg["learning_rate"]
+        lr = self.number(v, p)
+        if lr <= 0:
+            self.fail(p, said("problem.learning_rate", got=str(lr)))
+        return lr
+
+    def batch_reduction(self, cfg: dict) -> str:
+        """`batch_reduction`: mean (the default) or sum."""
+        if "batch_reduction" not in cfg:
+            return "mean"
+        v, p = cfg["batch_reduction"]
+        if v not in ("mean", "sum"):
+            self.fail(p, said("problem.batch_reduction", got=shown(v)))
+        return v
+
+    def precision(self, cfg: dict) -> int:
+        """`precision`: decimals shown, 0 to 15 (4 if not given)."""
+        if "precision" not in cfg:
+            return 4
+        v, p = cfg["precision"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 15:
+            self.fail(p, said("problem.precision", got=shown(v)))
+        return v
 
     def topology(self, net: dict, npath: Path_):
         if "inputs" not in net:
@@ -404,14 +450,16 @@ class _Validator(FieldReader):
         except FormulaError as e:
             self.fail(path + ("formula",), said(f"problem.{kind}_formula", text=text, why=e.text()))
 
-    def activations(self, cfg, net, npath, layers, loss_name, g0) -> tuple[Activation, ...]:
+    def activations(self, cfg, net, npath, layers, loss_name, g0, loss_known: bool = True) -> tuple[Activation, ...]:
+        """One activation per layer. When the loss could not be read (`loss_known` false) whether the
+        output layer may go without one (the loss's own output activation) is unknown: not checked."""
         n = len(layers)
         act_value, act_path = cfg.get("network.activation", (net.get("activation"), npath + ("activation",)))
         out_value, out_path = cfg.get("network.output_activation",
                                       (net.get("output_activation"), npath + ("output_activation",)))
         per_layer: list[Activation | None] = [None] * n
         if isinstance(act_value, list):
-            if len(act_value) not in (n, n - 1) or (len(act_value) == n - 1 and out_value is None
+            if len(act_value) not in (n, n - 1) or (len(act_value) == n - 1 and out_value is None and loss_known
                                                     and self.loss_row(loss_name).default_output_activation is None):
                 self.fail(act_path, said("problem.activations_per_layer", layers=n, hidden=n - 1, got=len(act_value)))
             for i, v in enumerate(act_value):
@@ -425,6 +473,8 @@ class _Validator(FieldReader):
             per_layer[-1] = self.activation(out_value, out_path, g0)
         if per_layer[-1] is None and self.loss_row(loss_name).default_output_activation:
             per_layer[-1] = Activation(self.loss_row(loss_name).default_output_activation)
+        if per_layer[-1] is None and not loss_known:
+            per_layer[-1] = Activation("identity")
         for i, a in enumerate(per_layer):
             if a is None:
                 self.fail(act_path, said("problem.no_activation", layer=i + 1, known=_choices(activations.NAMES)))
@@ -561,27 +611,33 @@ class _Validator(FieldReader):
         return given
 
     # -- data ----------------------------------------------------------------------------------
-    def samples(self, cfg, inputs, outputs, loss: losses.Loss | None = None) -> tuple[Sample, ...]:
+    def samples(self, cfg, inputs, outputs, loss: losses.Loss | None = None,
+                loss_known: bool = True) -> tuple[Sample, ...]:
+        """The sample or samples. When the loss could not be read (`loss_known` false), whether the
+        targets are needed is unknown: a sample without them is not refused for it."""
         if "sample" in cfg and "samples" in cfg:
             self.fail(cfg["samples"][1], said("problem.sample_and_samples"))
         if "sample" in cfg:
             v, p = cfg["sample"]
-            return (self.sample(v, p, inputs, outputs, loss),)
+            return (self.sample(v, p, inputs, outputs, loss, loss_known),)
         if "samples" in cfg:
             v, p = cfg["samples"]
             if not isinstance(v, list) or not v:
                 self.fail(p, said("problem.samples_list"))
             if len(v) > 1000:
                 self.fail(p, said("problem.too_many_samples", most=1000))
-            return tuple(self.sample(s, p + (i,), inputs, outputs, loss) for i, s in enumerate(v))
+            return tuple(self.sample(s, p + (i,), inputs, outputs, loss, loss_known) for i, s in enumerate(v))
         self.fail(("sample",), said("problem.no_sample"))
 
-    def sample(self, raw, path, inputs, outputs, loss: losses.Loss | None = None) -> Sample:
+    def sample(self, raw, path, inputs, outputs, loss: losses.Loss | None = None, loss_known: bool = True) -> Sample:
         self.mapping(raw, path, said("what.sample_shape"))
         self.check_keys(raw, ("x", "t"), path, said("what.sample"))
         out = []
         for key, ids, io in (("x", inputs, "input"), ("t", outputs, "output")):
-            if key == "t" and loss is not None and not loss.takes_targets:
+            if key == "t" and not loss_known and "t" not in raw:
+                out.append(())
+                continue
+            if key == "t" and loss is not None and not loss.takes_targets and loss_known:
                 self.no_targets(raw, path, loss)
                 out.append(())
                 continue

@@ -1,10 +1,14 @@
 """Every mistake of a problem file at once (up to MAX_ERRORS), each as its own FILE:LINE line.
 
 `Collector` is the problem reader (problem._Validator) run so that a mistake does not stop it where
-what follows does not depend on it: every unknown field is reported; a bad activation, loss, number or
-notation is reported and replaced by a harmless stand-in (identity, a loss without conditions on the
-targets, 1, the default notation) that can cause no further error; a part with a mistake elsewhere
-(its network, weights or samples, which later checks depend on) is reported and the next part is read.
+what follows does not depend on it: every unknown field is reported; each field of a part (loss,
+activations, weights, samples, learning_rate, precision, batch_reduction, notation, input_gradients,
+bias_input, relu_derivative_at_zero, shared) is read on its own (`guarded`), a bad one reported and
+replaced by a harmless stand-in, and a check that depends on a field (the targets on the loss, shared
+groups on the weights, which output activation is missing on the loss) runs only when that field was
+read without a mistake; a mistake in the network's topology ends its part, and the next part is read.
+`GraphCollector` does the same for a graph file (graph._Reader): each input, node, parameter, the
+output and precision on their own; an entry that uses a name whose entry had a mistake is skipped.
 The same mistake met again (a top-level field shared by several parts) is reported once.
 
 The first line of the error is exactly the error the reader gives alone (the first mistake in reading
@@ -12,18 +16,18 @@ order); the others follow, one a line, then how many more there are beyond the l
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import sympy as sp
 
 from .activations import Activation
 from .errors import ProblemError
 from .messages import said
-from .problem import Notation, Part, _Validator
+from .graph import _Reader as _GraphReader
+from .problem import Part, _Validator
 from .yamlfile import Path_
 
 MAX_ERRORS = 20
-_STAND_IN_LOSS = "half_squared_error"      # no condition on targets or outputs: nothing more can fail
 
 
 class ProblemErrors(ProblemError):
@@ -48,17 +52,23 @@ def _text(exc: ProblemError) -> str:
     return text_of(exc)
 
 
-class Collector(_Validator):
-    """The problem reader, collecting its mistakes (module docstring); `problem()` raises them together."""
+class Collecting:
+    """What every collecting reader shares (the problem reader's Collector, the graph reader's
+    GraphCollector): `record` a mistake and go on, `guarded` reads, `failure` raises them together."""
 
-    def __init__(self, doc) -> None:
-        super().__init__(doc)
+    def _start_collecting(self) -> None:
         self.errors: list[ProblemError] = []
         self.more = 0
         self._seen: set[str] = set()
+        self._recorded = 0                  # every call of record, a repeated mistake too
 
     def record(self, exc: ProblemError) -> None:
         """Keep `exc` unless the same line was reported already; stop reading once past the limit."""
+        self._recorded += 1
+        if isinstance(exc, ProblemErrors):
+            for one in exc.errors:
+                self.record(one)
+            return
         text = str(exc)
         if text in self._seen:
             return
@@ -67,6 +77,18 @@ class Collector(_Validator):
             self.errors.append(exc)
         else:
             self.more += 1
+
+    def guarded(self, read: Callable[[], Any], stand_in: Any = None) -> tuple[Any, bool]:
+        """(what `read` returns, True); when it finds a mistake, the mistake recorded and (stand_in, False)
+        if it stopped, (what it returned with stand-ins inside, False) if it went on: either way the
+        caller skips every check that depends on what was not read."""
+        before = self._recorded
+        try:
+            value = read()
+        except ProblemError as exc:
+            self.record(exc)
+            return stand_in, False
+        return value, self._recorded == before
 
     def checkpoint(self) -> None:
         """Raise what was collected (before the size budget, which needs every part read)."""
@@ -81,31 +103,51 @@ class Collector(_Validator):
         rest = sorted(self.errors[1:], key=lambda e: e.line if e.line is not None else 0)
         return ProblemErrors([self.errors[0], *rest], self.more)
 
-    def problem(self):
+    def collected(self, read: Callable[[], Any]) -> Any:
+        """`read()`, raising every mistake recorded on the way (with the one that stopped it, if any)."""
         try:
-            return super().problem()
+            result = read()
         except ProblemErrors:
             raise
         except ProblemError as exc:            # a mistake the reading cannot go on after
             self.record(exc)
             raise self.failure() from None
+        self.checkpoint()
+        return result
 
-    # -- mistakes the reading goes on after ---------------------------------------------------------
     def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
         """Every unknown field of the mapping is reported. Reading goes on where an unknown field is
-        ignored by what follows (the top level, a part, the network: their fields are read by name);
-        elsewhere (notation, a weight matrix) the section stops as the reader stops."""
+        ignored by what follows (the mapping's fields are read by name: `_read_by_name`); elsewhere
+        the section stops as the reader stops."""
         found = []
         for key in data:
             try:
-                super().check_keys({key: None}, allowed, path, what)
+                super().check_keys({key: None}, allowed, path, what)    # type: ignore[misc]
             except ProblemError as exc:
                 found.append(exc)
         for exc in found:
             self.record(exc)
-        if found and not _fields_read_by_name(path):
+        if found and not self._read_by_name(path):
             raise found[0]
 
+    def _read_by_name(self, path: Path_) -> bool:
+        return path == ()
+
+
+class Collector(Collecting, _Validator):
+    """The problem reader, collecting its mistakes (module docstring); `problem()` raises them together."""
+
+    def __init__(self, doc) -> None:
+        super().__init__(doc)
+        self._start_collecting()
+
+    def problem(self):
+        return self.collected(super().problem)
+
+    def _read_by_name(self, path: Path_) -> bool:
+        return _fields_read_by_name(path)
+
+    # -- mistakes the reading goes on after ---------------------------------------------------------
     def part(self, name: str, cfg: dict) -> Part | None:   # type: ignore[override]
         try:
             return super().part(name, cfg)
@@ -120,13 +162,6 @@ class Collector(_Validator):
             self.record(exc)
             return Activation("identity")
 
-    def loss(self, cfg) -> str:
-        try:
-            return super().loss(cfg)
-        except ProblemError as exc:
-            self.record(exc)
-            return _STAND_IN_LOSS
-
     def number(self, value: Any, path: Path_) -> sp.Rational:
         try:
             return super().number(value, path)
@@ -134,12 +169,24 @@ class Collector(_Validator):
             self.record(exc)
             return sp.Integer(1)
 
-    def notation(self, cfg) -> Notation:
+
+class GraphCollector(Collecting, _GraphReader):
+    """The graph reader (graph.py), collecting its mistakes the same way: each input, node, parameter
+    and field on its own; `problem()` raises them together."""
+
+    def __init__(self, doc) -> None:
+        super().__init__(doc)
+        self._start_collecting()
+
+    def problem(self):
+        return self.collected(super().problem)
+
+    def number(self, value: Any, path: Path_) -> sp.Rational:
         try:
-            return super().notation(cfg)
+            return super().number(value, path)
         except ProblemError as exc:
             self.record(exc)
-            return Notation()
+            return sp.Integer(1)
 
 
 def _fields_read_by_name(path: Path_) -> bool:

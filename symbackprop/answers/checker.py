@@ -899,6 +899,9 @@ class Checker:
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
             return Link(rel, piece, "rule", True, convention=both)
+        threshold = diagnose.bias_plus_one_rule(self, qid, got, points)
+        if threshold is not None:             # Δθ = ηδ·1 on a threshold network: not the other δ convention
+            return Link(rel, piece, "rule", False, threshold)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):
             return Link(rel, piece, "rule", False, said("answer.rule_other_convention"), convention=True)
         # a given value (target, input, bias input, η, weight) written as its number (`½(1 − u_5)²` with

@@ -26,7 +26,7 @@ if TYPE_CHECKING:          # pragma: no cover
 MESSAGES = {code: t for code, t in templates("diagnosis").items()
             if code in ("other_convention", "sign", "half_missing", "g_not_gprime", "wrong_unit", "relu_g0",
                         "eta_missing", "bias_zero", "updated_weight", "old_weight", "update_subtracted",
-                        "loss_doubled", "mean_missing")}
+                        "loss_doubled", "mean_missing", "bias_plus_one")}
 
 
 # a mistake charged once, as a follow-through names it: "follows from your Δw_{13} (η left out, charged at Δw_{05})".
@@ -63,6 +63,11 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     def scaled(k):
         return lambda vals: (lambda v: None if v is None else k * v)(recompute(qid, vals))
 
+    bias = next((s for s in leaves if s not in key_of), None)    # the one symbol without a step: x_0 = 1
+    if bias is not None and part.bias_input == -1:
+        # a threshold network's bias input taken as +1 (Δθ = ηδ·1): first, before the sign slip and the
+        # other δ convention that negate the same value, since it names what the student did
+        out.append(("bias_plus_one", MESSAGES["bias_plus_one"], rule_with({bias: 1})))
     if key.kind == "delta":
         out.append(("other_convention", convention_message(psol), scaled(-1)))
     else:
@@ -106,7 +111,6 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         net_name = names.get(sym_of.get(key.like("net")), "net")
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net_name), lambda vals, u=u: vals.get(u)))
-    bias = next((s for s in leaves if s not in key_of), None)    # the one symbol without a step: x_0 = 1
     if bias is not None:
         out.append(("bias_zero", MESSAGES["bias_zero"], rule_with({bias: 0})))
     if key.kind == "delta":
@@ -196,6 +200,21 @@ def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) 
     return None
 
 
+def bias_plus_one_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:
+    """The words for a student's rule that is this step's rule with the bias input +1 where the
+    problem's is −1 (a threshold network: Δθ_5 = ηδ_5·1), giving `got` at every point; else None.
+    Asked before `other_convention_rule`, which such a rule also satisfies (−δ·(−1) = δ·1)."""
+    if ch.psol.part.bias_input != -1:
+        return None
+    for code, words, at in _variants(ch, qid):
+        if code != "bias_plus_one":
+            continue
+        want = [at(pt) for pt in points]
+        if all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
+            return words
+    return None
+
+
 def other_convention_rule(ch: "Checker", qid: str, node, env: dict, points: list[dict]) -> bool:
     """Whether a student's rule for `qid` is right in the other δ convention (every δ negated):
     δ_5 = (z_1 − u_5)g'(net_5) or Δw = ηδu where this problem has δ = ∂L/∂net. Only a rule that
@@ -223,6 +242,8 @@ def other_convention_rule(ch: "Checker", qid: str, node, env: dict, points: list
 # negated δ values keeps them from reading as "every δ negated". δ_j = g'(net_j) Σ_k w δ_k is the same
 # in both conventions and tells neither.
 DELTA_RULES = ("delta_output",)
+# the kinds whose values, computed from negated δs, tell the other convention from a sign slip (§3)
+EVIDENCE_KINDS = frozenset({"grad_w", "update_w", "new_w", "grad_shared", "update_shared", "new_shared"})
 
 
 def _is_rule(ch: "Checker", qid: str) -> bool:
@@ -275,7 +296,10 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
         return verdicts, notes
     flipped_ids = {v.qid for v in flipped}
     fsyms = {ch.symbol_of[v.qid] for v in flipped if v.qid in ch.symbol_of}
+    # the evidence (docs/checking.md §3): the ∂L/∂w, Δw and w^new computed from the δs. An input
+    # gradient ∂L/∂x is the same number in both conventions and tells neither
     later = [v for v in verdicts if not _delta_item(ch, v) and v.value is not None
+             and ch.kind(v.qid) in EVIDENCE_KINDS
              and ch.upstream.get(v.qid, frozenset()) & fsyms and abs(v.expected) > ch.tol.floor]
     right = [v for v in later if v.status in ("correct", "slip", "imprecise", "rounding")]
     # a rule computed from the δs that is right in the other convention (Δw = ηδy) says so too
@@ -285,10 +309,15 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
     every = len(flipped) == len(deltas) and not slipped
     if every and (len(right) > len(negated) or (not right and not negated and len(flipped) >= 2)):
         said_first = next((v.message for v in flipped if not _is_rule(ch, v.qid)), None)
-        notes.append(said("diagnosis.every_delta_flipped", **_convention_fields(ch.psol))
+        # the note names only what the student wrote: the Δw that follow, other values, or nothing
+        wrote_dw = any(ch.kind(v.qid) in ("update_w", "update_shared") for v in right)
+        key = ("diagnosis.every_delta_flipped" if wrote_dw else
+               "diagnosis.every_delta_flipped_values" if right else "diagnosis.every_delta_flipped_alone")
+        notes.append(said(key, **_convention_fields(ch.psol))
                      if said_first is None or getattr(said_first, "key", None) == "diagnosis.other_convention" else
                      said_first.replace("δ with the opposite sign: ", "every δ has the opposite sign: ")
-                     + "; used consistently, so the Δw that follow are right")
+                     + ("; used consistently, so the Δw that follow are right" if wrote_dw else
+                        "; used consistently, so the values computed from them are right" if right else ""))
         credit = rubric.credit.get("other_convention", 1.0)
         out = []
         for v in verdicts:
@@ -315,8 +344,13 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
     charged = {ch.symbol_of[v.qid]: v.qid for v in slipped if v.qid in ch.symbol_of}
     values = [v for v in deltas if not _is_rule(ch, v.qid)]
     every_value = bool(values) and all(v.qid in flipped_ids for v in values) and not slipped
-    why = said("why.negated_follow" if negated else "why.not_other_convention" if every else
-               "why.rule_not_negated" if every_value else "why.others_do_not")
+    # the reason the file shows: other δs of this problem's sign first, then the values that follow
+    # the negated δ (named), then the rest
+    others_right = any(v.qid not in flipped_ids for v in values) or bool(slipped)
+    why = (said("why.others_do_not") if others_right and not every_value else
+           said("why.negated_follow_named", names=", ".join(ch.name(v.qid) for v in negated)) if negated else
+           said("why.not_other_convention") if every else
+           said("why.rule_not_negated") if every_value else said("why.others_do_not"))
     out, moved = [], {}
     for v in verdicts:
         if v.source in moved:          # followed a negated δ that itself follows from the first one

@@ -27,7 +27,7 @@ LOSS_CONVENTIONS = ("half_missing",)     # diagnoses that change the student's m
 # ...except one whose value is a given copied out (the old weight): it shows no working, so earns nothing
 NO_WORKING = ("old_weight",)
 SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "g_not_gprime", "relu_g0", "bias_zero",
-              "old_weight", "update_subtracted")
+              "old_weight", "update_subtracted", "bias_plus_one")
 
 
 class Graph:

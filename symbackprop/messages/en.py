@@ -940,4 +940,15 @@ MESSAGES = {
     "problem.loss_formula_range": "the range [{low}, {high}] is empty: its low end must be below its high end",
     "problem.loss_formula_half": "half: true says the loss is 1/2 times a term, as (u - t)^2/2, but the formula "
                                  "{text!r} is not; write the 1/2 in the formula or leave half out",
+    # -- session 9: the bias input of a threshold network, the other δ convention's evidence --
+    "diagnosis.bias_plus_one": "the bias input is −1 here (threshold: net = Σ w·x − θ); the answer uses +1",
+    "code.bias_plus_one": "bias_plus_one",
+    "charged.bias_plus_one": "the bias input taken as +1",
+    "why.negated_follow_named": "the values computed from it ({names}) follow from it by this problem's rules "
+                                "(negated too), so it is not the other convention",
+    "diagnosis.every_delta_flipped_values": "every δ has the opposite sign: the other convention ({other}) instead "
+                                            "of this problem's ({own}); used consistently, so the values computed "
+                                            "from them are right",
+    "diagnosis.every_delta_flipped_alone": "every δ has the opposite sign: the other convention ({other}) instead of "
+                                           "this problem's ({own})",
 }

@@ -845,4 +845,11 @@ MESSAGES = {
     "problem.loss_formula_range": "区间 [{low}, {high}] 为空：下端必须小于上端",
     "problem.loss_formula_half": "half: true 表示损失是某一项的 1/2 倍，例如 (u - t)^2/2，但公式 {text!r} 不是；"
                                  "请把 1/2 写进公式，或去掉 half",
+    # -- session 9: the bias input of a threshold network, the other δ convention's evidence --
+    "diagnosis.bias_plus_one": "本题的偏置输入为 −1（阈值：net = Σ w·x − θ）；答案用了 +1",
+    "code.bias_plus_one": "偏置输入取 +1",
+    "charged.bias_plus_one": "偏置输入取成了 +1",
+    "why.negated_follow_named": "由它算出的值（{names}）按本题的规则由它得出（也取反），所以不是另一种约定",
+    "diagnosis.every_delta_flipped_values": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）；前后一致，因此由它们算出的值是对的",
+    "diagnosis.every_delta_flipped_alone": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）",
 }
