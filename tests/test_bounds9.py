@@ -11,7 +11,6 @@ import math
 import re
 import subprocess
 import sys
-import textwrap
 from fractions import Fraction
 
 import pytest

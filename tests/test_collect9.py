@@ -1,6 +1,5 @@
 """Session 9: every independent mistake of a problem file (network or graph) reported in one run, and
 the diagnoses of the bias input of -1 and of a δ given alone (docs/checking.md §3)."""
-import itertools
 import random
 
 import pytest

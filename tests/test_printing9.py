@@ -104,8 +104,7 @@ def text_to_python(s: str) -> str:
 def read(s: str) -> sp.Expr:
     """A printed expression with every symbol replaced by a number, read back exactly (decimals as
     fractions): Python's tokenizer and SymPy's parser over a string this test made, never user text."""
-    from sympy.parsing.sympy_parser import parse_expr, standard_transformations, rationalize, \
-        auto_number
+    from sympy.parsing.sympy_parser import parse_expr, standard_transformations, rationalize
     return parse_expr(s, local_dict={"Max": sp.Max, "Min": sp.Min, "exp": sp.exp, "log": sp.log,
                                      "tanh": sp.tanh},
                       transformations=standard_transformations + (rationalize,), evaluate=True)
