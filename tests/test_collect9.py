@@ -456,3 +456,13 @@ def test_the_new_messages_are_in_both_languages():
                 "diagnosis.every_delta_flipped_alone"):
         line = said(key, own="δ = ∂L/∂net", other="δ = −∂L/∂net")
         assert say(line, "zh") != str(line)
+
+
+def test_bias_zero_names_this_problems_bias_input(grader_of, files, tmp_path):
+    """net_3 without its bias term (0.5·1 + 0.4·1 = 0.9): the bias input left out is −1 on a threshold net
+    and 1 on the lecture's; the diagnosis says which, in both languages."""
+    v = _verdict(_check(grader_of, files["neg"], {"net_3": 0.9}, files["root"], name="bz.yaml"), "net_3")
+    assert v.diagnosis == "bias_zero" and str(v.message).endswith("it is -1"), v
+    assert say(v.message, "zh").endswith("它应为 -1")
+    w = _verdict(_xor(grader_of, tmp_path, {"net_3": 3}), "net_3")     # 1·3 + 0·4 without the bias weight's input
+    assert w.diagnosis == "bias_zero" and str(w.message).endswith("it is 1"), w

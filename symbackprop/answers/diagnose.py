@@ -112,7 +112,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net_name), lambda vals, u=u: vals.get(u)))
     if bias is not None:
-        out.append(("bias_zero", MESSAGES["bias_zero"], rule_with({bias: 0})))
+        out.append(("bias_zero", MESSAGES["bias_zero"].format(one=_given(part.bias_input, part)), rule_with({bias: 0})))
     if key.kind == "delta":
         ws = {s: sym_of.get(key_of[s].like("new_w")) for s in leaves if s in key_of and key_of[s].kind == "w"}
         ws = {w: n for w, n in ws.items() if n is not None}

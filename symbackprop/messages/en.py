@@ -157,7 +157,7 @@ MESSAGES = {
     "diagnosis.wrong_unit": "{used} used where {right} belongs (the derivative at the wrong unit)",
     "diagnosis.relu_g0": "g'(0) = {used} used for ReLU at net = 0; this problem takes g'(0) = {own}",
     "diagnosis.eta_missing": "η left out of the update (η = {eta})",
-    "diagnosis.bias_zero": "the bias input taken as 0; it is 1",
+    "diagnosis.bias_zero": "the bias input taken as 0; it is {one}",
     "diagnosis.updated_weight": "the updated weight {w}^new used; δ uses the weights of the forward pass ({w})",
     "diagnosis.old_weight": "the old weight: the update Δw was not added",
     "diagnosis.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "

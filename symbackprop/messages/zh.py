@@ -148,7 +148,7 @@ MESSAGES = {
     "diagnosis.wrong_unit": "在应为 {right} 处用了 {used}（在错误的单元求导）",
     "diagnosis.relu_g0": "ReLU 在 net = 0 处用了 g'(0) = {used}；本题取 g'(0) = {own}",
     "diagnosis.eta_missing": "更新中漏掉了 η（η = {eta}）",
-    "diagnosis.bias_zero": "偏置输入取成了 0；它应为 1",
+    "diagnosis.bias_zero": "偏置输入取成了 0；它应为 {one}",
     "diagnosis.updated_weight": "用了更新后的权重 {w}^new；δ 应使用前向计算时的权重（{w}）",
     "diagnosis.old_weight": "用了旧权重：没有加上更新量 Δw",
     "diagnosis.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −η∂{J}/∂w 中的负号）",
