@@ -38,7 +38,10 @@ def _unary_minus(acc: str, latex: bool) -> int:
         if acc == "- " or acc.endswith(("{- ", "(- ")):
             return 2
         return 1 if acc == "-" or acc.endswith(("{-", "(-")) else 0      # render/graph.py's -x
-    return 1 if acc.endswith("-") and not acc.endswith(" -") else 0
+    if not acc.endswith("-"):
+        return 0
+    before = acc[:-1]        # `; -x` in a case or `, -x` in max(…): a unary minus after an opener's space
+    return 1 if not before.endswith(" ") or before.endswith(_TEXT_OPEN) else 0
 
 
 def resolve(s: str, latex: bool = False) -> str:
