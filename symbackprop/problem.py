@@ -30,10 +30,10 @@ SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
-            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading", "input_gradients", "shared")
+            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "sig_figs", "parts", "grading", "input_gradients", "shared")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
-             "relu_derivative_at_zero", "precision", "input_gradients", "shared")
+             "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients", "shared")
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
@@ -101,7 +101,8 @@ class Part:
     batch_reduction: str = "mean"
     notation: Notation = field(default_factory=Notation)
     relu_derivative_at_zero: sp.Rational = sp.Integer(0)
-    precision: int = 4
+    precision: int = 4                           # decimal places shown, and the grading's precision
+    sig_figs: int | None = None                  # significant figures shown instead of `precision` places
     input_gradients: bool = False                # also ∂J/∂x_i of every input unit (grad_x_<unit>)
     bias_input: sp.Rational = sp.Integer(1)      # the bias unit's output: 1, or −1 for net = Σ w·x − θ
     # tied weights: (parameter name, its edges (source, target)), one parameter on several edges
@@ -111,6 +112,14 @@ class Part:
     @property
     def outputs(self) -> tuple[str, ...]:
         return self.layers[-1]
+
+    @property
+    def shown_precision(self) -> int:
+        """The precision values are shown at: `precision` places, or a printing.SigFigs of `sig_figs`."""
+        if self.sig_figs is None:
+            return self.precision
+        from .printing import SigFigs
+        return SigFigs(self.sig_figs)
 
     @cached_property
     def _feeders(self) -> dict[str, tuple[str, ...]]:
@@ -309,11 +318,20 @@ class _Validator(FieldReader):
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 15:
                 self.fail(p, said("problem.precision", got=shown(v)))
             precision = v
+        sig_figs = None
+        if "sig_figs" in cfg:
+            v, p = cfg["sig_figs"]
+            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 15:
+                self.fail(p, said("problem.sig_figs", got=shown(v)))
+            elif "precision" in cfg:
+                self.fail(p, said("problem.precision_and_sig_figs"))
+            else:
+                sig_figs = v
         notation = self.notation(cfg)
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
                     weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
-                    precision=precision, input_gradients=self.input_gradients(cfg),
+                    precision=precision, sig_figs=sig_figs, input_gradients=self.input_gradients(cfg),
                     bias_input=self.bias_input(net, npath, bias), shared=self.shared(cfg, weights),
                     loss_formula=self.loss_formula)
 

@@ -927,4 +927,10 @@ MESSAGES = {
                                         "{formula!r}, at {net} = {value}",
     "nonreal.loss_formula_at": "{id} {why} in the loss formula {formula!r} at {at}",
     "magnitude.power_too_large": "this power is too large ({about}); values must be below {most} in magnitude",
+    # --sig-figs (issue 12, printing)
+    "usage.precision_and_sig_figs": "--precision and --sig-figs cannot be used together: give decimal places "
+                                    "(--precision N) or significant figures (--sig-figs N)",
+    "problem.precision_and_sig_figs": "precision and sig_figs cannot both be given: use precision (decimal places) "
+                                      "or sig_figs (significant figures)",
+    "problem.sig_figs": "sig_figs is the number of significant figures shown, 1 to 15; got {got}",
 }

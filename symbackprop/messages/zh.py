@@ -833,4 +833,10 @@ MESSAGES = {
     "nonreal.activation_derivative_at": "{id} {why}，在激活函数公式 {formula!r} 的导数 g'(x) = {dg} 中，{net} = {value}",
     "nonreal.loss_formula_at": "{id} {why}，在损失函数公式 {formula!r} 中，{at}",
     "magnitude.power_too_large": "此幂过大（{about}）；数值的绝对值必须小于 {most}",
+    # --sig-figs（issue 12，数字显示）
+    "usage.precision_and_sig_figs": "--precision 与 --sig-figs 不能同时使用：请给出小数位数（--precision N）"
+                                    "或有效数字位数（--sig-figs N）",
+    "problem.precision_and_sig_figs": "precision 与 sig_figs 不能同时给出：请使用 precision（小数位数）"
+                                      "或 sig_figs（有效数字位数）",
+    "problem.sig_figs": "sig_figs 是显示的有效数字位数，1 到 15；实际为 {got}",
 }
