@@ -161,6 +161,9 @@ def test_the_file_field_errors(tmp_path):
     assert "precision and sig_figs cannot both be given" in both.output and "p.yaml" in both.output
     zh = run("solve", _file(tmp_path, "precision: 2\nsig_figs: 3\n"), "--lang", "zh")
     assert zh.exit_code == 2 and "precision 与 sig_figs 不能同时给出" in zh.output
+    # a part's precision beside the top level's sig_figs is the same mistake
+    mixed = run("solve", _file(tmp_path, "sig_figs: 3\nparts: [{name: a, precision: 2}]\n"))
+    assert mixed.exit_code == 2 and "precision and sig_figs cannot both be given" in mixed.output
     bad = run("solve", _file(tmp_path, "sig_figs: 0\n"))
     assert bad.exit_code == 2 and "sig_figs is the number of significant figures shown, 1 to 15; got 0" in bad.output
 
