@@ -218,6 +218,17 @@ def main() -> None:
     """
 
 
+def _shown_precision(precision: int | None, sig_figs: int | None, lang: str) -> int | None:
+    """The precision numbers are shown at: --precision N (decimal places), --sig-figs N (a SigFigs),
+    or None for the file's own; both at once is a usage error (exit 2)."""
+    if precision is not None and sig_figs is not None:
+        raise InputError(said("usage.precision_and_sig_figs"), lang)
+    if sig_figs is None:
+        return precision
+    from .printing import SigFigs
+    return SigFigs(sig_figs)
+
+
 @main.command()
 @click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
 @click.option("--part", "parts", multiple=True, metavar="NAME",
@@ -227,6 +238,9 @@ def main() -> None:
 @click.option("--precision", type=IntRange(0, 15), default=None, metavar="N",
               help="Decimal places shown (default: the file's `precision`, else 4). "
                    "JSON values always keep full float64 precision.")
+@click.option("--sig-figs", "sig_figs", type=IntRange(1, 15), default=None, metavar="N",
+              help="Significant figures shown instead of decimal places (0.4910, 0.001235, 123.5; "
+                   "default: the file's `sig_figs`). Not together with --precision.")
 @click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the labels and prose (zh: Chinese with the English terms).")
 @click.option("--standalone/--fragment", default=None,
@@ -236,10 +250,11 @@ def main() -> None:
 @click.option("--check", is_flag=True,
               help="Also verify every gradient three ways: chain rule, direct sympy.diff of the "
                    "substituted loss, and central finite differences. Exit 1 if they disagree.")
-def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int | None, lang: str,
+def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int | None, sig_figs: int | None, lang: str,
           standalone: bool | None, output: str, check: bool) -> None:
     """Solve PROBLEM_FILE: forward pass, loss, every δ, gradient, Δw and updated weight, each as
     rule = numbers substituted = value, in the notation of the file."""
+    precision = _shown_precision(precision, sig_figs, lang)
     fmt = _format_for(fmt, output, lang)
     if fmt == "pdf" and output == "-":
         raise InputError(said("usage.pdf_needs_file"), lang)
@@ -556,10 +571,14 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
               help="LaTeX: a complete document (default for -o .tex) or a fragment to \\input.")
 @click.option("--precision", type=IntRange(0, 15), default=None, metavar="N",
               help="Decimal places of the numbers of the matrix example (default: the file's, else 4).")
+@click.option("--sig-figs", "sig_figs", type=IntRange(1, 15), default=None, metavar="N",
+              help="Significant figures shown instead of decimal places (0.4910, 0.001235, 123.5; "
+                   "default: the file's `sig_figs`). Not together with --precision.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of stdout ('-').")
 def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, output_activation: str | None,
            loss: str | None, layers: str | None, delta: str | None, weight_order: str | None, fmt: str | None,
-           lang: str, standalone: bool | None, precision: int | None, output: str) -> None:
+           lang: str, standalone: bool | None, precision: int | None, sig_figs: int | None,
+           output: str) -> None:
     """Derive the general backpropagation rules (δ_k, δ_j, ∂J/∂w, Δw) with SymPy for a fully
     connected network of any size, specialise them for the activations and loss, and check every
     rule on a concrete network: the one in PROBLEM_FILE, or a generated one of --layers sizes.
@@ -574,6 +593,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
       symbackprop derive --activation sigmoid --loss cross_entropy --layers 4,3,3 --delta minus_dJ_dnet
       symbackprop derive problems/xor_appendix.yaml --format json
       symbackprop derive problems/quadratic.yaml"""
+    precision = _shown_precision(precision, sig_figs, lang)
     fmt = _format_for(fmt, output, lang)
     if fmt == "pdf" and output == "-":
         raise InputError(said("usage.pdf_needs_file"), lang)

@@ -33,6 +33,30 @@ from .numberslots import mark, resolve
 _MAX_DIGITS = 240        # digits an exact irrational value is evaluated to, at most, to decide its rounding
 
 
+class SigFigs(int):
+    """A precision that counts significant figures, not decimal places (`--sig-figs N`, the file's
+    `sig_figs`). It is an int, so it is threaded wherever a precision is, but it never equals a plain
+    int nor hashes like one: a value shown at 3 significant figures is not cached as one shown at 3
+    places (Step.shown, shown leaves)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is SigFigs and int(self) == int(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(("sig_figs", int(self)))
+
+    def __repr__(self) -> str:
+        return f"SigFigs({int(self)})"
+
+
+def is_sig_figs(precision: int) -> bool:
+    """Whether `precision` counts significant figures (a SigFigs) rather than decimal places."""
+    return isinstance(precision, SigFigs)
+
+
 def format_value(value: sp.Expr, precision: int, number: float | None = None) -> tuple[str, bool]:
     """A value as shown to people, and whether that display is exact.
 
@@ -42,6 +66,8 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
     0.1223, −0.23925 → −0.2393). `number`: the value as a float already computed (a Step's
     `float_value`, evaluate.to_float), used only where it rounds like the exact value for sure.
     Never raises on a finite value: one too long to write out is written in scientific form.
+    A SigFigs `precision` N shows N significant figures instead (0.4910, 0.001235, 123.5, 123500),
+    by the same rule; exact are integers and decimals of at most N significant figures.
     """
     if _too_long(value):
         return _long_value(value, precision), False
@@ -49,6 +75,11 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
         frac = Fraction(int(value.p), int(value.q))
         if frac.denominator == 1:
             return str(frac.numerator), True
+        if is_sig_figs(precision):
+            s = _written(frac, precision)
+            if "e" in s or Fraction(s) != frac:
+                return s, False
+            return (s.rstrip("0").rstrip(".") if "." in s else s), True     # 0.172, not 0.1720
         scaled = frac * 10**precision
         if scaled.denominator == 1:
             s = f"{float(frac):.{precision}f}".rstrip("0").rstrip(".")
@@ -119,7 +150,13 @@ def _places(x: Fraction, precision: int) -> tuple[bool, int]:
     """(scientific, decimals of the rounding): `precision` places; for a value that would round
     to 0, its first max(precision, 1) significant digits, as a plain decimal (0.04 at precision 1,
     not 4e-02 or 0.0) down to 1e-12 and in scientific form below; scientific with `precision`
-    significant digits for a value of 1e12 or more."""
+    significant digits for a value of 1e12 or more. A SigFigs N: N significant figures, so
+    N − 1 − floor(log10 |x|) places (negative: 123456 at 3 is 123000), scientific below 1e-12 and
+    from 1e12."""
+    if is_sig_figs(precision):
+        if x == 0:
+            return False, max(precision - 1, 0)
+        return not SMALLEST_PLAIN <= abs(x) < 10**12, max(precision, 1) - 1 - _exponent(x)
     if x != 0 and abs(x) < Fraction(1, 2) / 10**precision:
         places = max(precision, 1) - 1 - _exponent(x)
         return abs(x) < SMALLEST_PLAIN, places
@@ -134,9 +171,11 @@ def _written(x: Fraction, precision: int) -> str:
     scientific, places = _places(x, precision)
     if not scientific:
         n = _half_up(x * Fraction(10) ** places)
-        if places > precision and len(str(abs(n))) > max(precision, 1):     # 0.0099996 rounds up to 0.01000
-            places -= 1
+        if (places > precision or is_sig_figs(precision)) and len(str(abs(n))) > max(precision, 1):
+            places -= 1                          # 0.0099996 rounds up to 0.01000; 9.996 at 3 s.f. to 10.0
             n = _half_up(x * Fraction(10) ** places)
+        if places < 0:                           # 123456 at 3 significant figures: 123000
+            return ("-" if n < 0 else "") + str(abs(n)) + "0" * -places
         digits = str(abs(n)).rjust(places + 1, "0")
         body = digits[:-places] + "." + digits[-places:] if places > 0 else digits
         return ("-" if n < 0 else "") + body
@@ -524,12 +563,14 @@ def operands_that_add_up(expr: sp.Expr, target: str, precision: int, shown_at: C
     rounds to `target` (the step's value as shown at `precision`); else the operands at the fewest
     more places, up to MAX_OPERAND_PLACES, that do (1.0×(1 - 1.0) ≈ 0.02 becomes
     0.98×(1 - 0.98) ≈ 0.02; ln(1 - 1) at precision 0 becomes ln(1 - 0.6)); else, or when `expr`
-    cannot be evaluated from numbers (a g'(net) left as a name), the first."""
+    cannot be evaluated from numbers (a g'(net) left as a name), the first. At a SigFigs precision
+    the operands are widened in significant figures (N, N + 1, ... up to 15)."""
     first = shown_at(precision)
     if not expr.free_symbols <= first.keys() or expr.atoms(AppliedUndef, sp.Derivative):
         return first
-    for places in range(precision, max(precision, MAX_OPERAND_PLACES) + 1):
-        shown = first if places == precision else _longer(first, shown_at(places))
+    sig = is_sig_figs(precision)             # widen in significant figures at a SigFigs precision
+    for places in range(int(precision), max(int(precision), MAX_OPERAND_PLACES) + 1):
+        shown = first if places == int(precision) else _longer(first, shown_at(SigFigs(places) if sig else places))
         got = _reevaluated(expr, shown, precision, terms)             # None: ln(1 - 1), not a number yet
         if got is not None and _same_display(got, target):
             return shown

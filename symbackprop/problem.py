@@ -30,10 +30,10 @@ SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
-            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "parts", "grading", "input_gradients", "shared")
+            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "sig_figs", "parts", "grading", "input_gradients", "shared")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
-             "relu_derivative_at_zero", "precision", "input_gradients", "shared")
+             "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients", "shared")
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
@@ -102,7 +102,8 @@ class Part:
     batch_reduction: str = "mean"
     notation: Notation = field(default_factory=Notation)
     relu_derivative_at_zero: sp.Rational = sp.Integer(0)
-    precision: int = 4
+    precision: int = 4                           # decimal places shown, and the grading's precision
+    sig_figs: int | None = None                  # significant figures shown instead of `precision` places
     input_gradients: bool = False                # also ∂J/∂x_i of every input unit (grad_x_<unit>)
     bias_input: sp.Rational = sp.Integer(1)      # the bias unit's output: 1, or −1 for net = Σ w·x − θ
     # tied weights: (parameter name, its edges (source, target)), one parameter on several edges
@@ -112,6 +113,14 @@ class Part:
     @property
     def outputs(self) -> tuple[str, ...]:
         return self.layers[-1]
+
+    @property
+    def shown_precision(self) -> int:
+        """The precision values are shown at: `precision` places, or a printing.SigFigs of `sig_figs`."""
+        if self.sig_figs is None:
+            return self.precision
+        from .printing import SigFigs
+        return SigFigs(self.sig_figs)
 
     @cached_property
     def _feeders(self) -> dict[str, tuple[str, ...]]:
@@ -298,6 +307,7 @@ class _Validator(FieldReader):
         lr, _ = self.guarded(lambda: self.learning_rate(cfg), sp.Integer(1))
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
+        sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)
         notation, _ = self.guarded(lambda: self.notation(cfg), Notation())
         gradients, _ = self.guarded(lambda: self.input_gradients(cfg), False)
         bias_input, _ = self.guarded(lambda: self.bias_input(net, npath, bias), sp.Integer(1))
@@ -309,7 +319,7 @@ class _Validator(FieldReader):
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
                     weights=weights, samples=samples, loss=loss_name, learning_rate=lr,
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
-                    precision=precision, input_gradients=gradients,
+                    precision=precision, sig_figs=sig_figs, input_gradients=gradients,
                     bias_input=bias_input, shared=shared,
                     loss_formula=self.loss_formula if loss_ok else None)
 
@@ -361,6 +371,17 @@ class _Validator(FieldReader):
         v, p = cfg["precision"]
         if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 15:
             self.fail(p, said("problem.precision", got=shown(v)))
+        return v
+
+    def sig_figs(self, cfg: dict) -> int | None:
+        """`sig_figs`: significant figures shown, 1 to 15, instead of `precision` (None if not given)."""
+        if "sig_figs" not in cfg:
+            return None
+        v, p = cfg["sig_figs"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 15:
+            self.fail(p, said("problem.sig_figs", got=shown(v)))
+        if "precision" in cfg:
+            self.fail(p, said("problem.precision_and_sig_figs"))
         return v
 
     def topology(self, net: dict, npath: Path_):

@@ -56,6 +56,8 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("relu_g0", "learning_rate: 1", "learning_rate: 1\nrelu_derivative_at_zero: 2"),
     ("batch_reduction", "learning_rate: 1", "learning_rate: 1\nbatch_reduction: median"),
     ("precision", "learning_rate: 1", "learning_rate: 1\nprecision: 20"),
+    ("sig_figs", "learning_rate: 1", "learning_rate: 1\nsig_figs: 0"),                    # issue 12, --sig-figs
+    ("precision_and_sig_figs", "learning_rate: 1", "learning_rate: 1\nprecision: 2\nsig_figs: 3"),
     ("no_inputs", "  inputs: [1, 2]\n", ""),
     ("no_layers", "  layers: [[3, 4], [5]]\n", ""),
     ("unit_list", "inputs: [1, 2]", "inputs: []"),
@@ -197,7 +199,7 @@ EXPECTED_EN: dict[str, str] = {
     'unit_twice': 'p.yaml:4: network.layers[1][1]: unit id 3 is used twice; every unit needs its own id',
     'unknown_key': "p.yaml:14: learning_rat: unknown field 'learning_rat' in a problem; allowed: title, description, "
         'network, weights, sample, samples, batch_reduction, loss, learning_rate, notation, '
-        'relu_derivative_at_zero, precision, parts, grading, input_gradients, shared (did you mean learning_rate?)',   # issue 12
+        'relu_derivative_at_zero, precision, sig_figs, parts, grading, input_gradients, shared (did you mean learning_rate?)',   # issue 12
     'softmax_hidden': 'p.yaml:5: network.activation: softmax is only allowed on the output layer',
     'unknown_parameter': "p.yaml:5: network.activation.slope: unknown parameter 'slope'; elu takes alpha",
     'infinite': "p.yaml:8: weights.1.4: '.inf' is not a finite number; write numbers as decimals, like 31, -0.5 or "
@@ -216,6 +218,9 @@ EXPECTED_EN: dict[str, str] = {
     'relu_g0': "p.yaml:15: relu_derivative_at_zero: g'(0) for ReLU must lie in [0, 1] (a sub-gradient); got 2",
     'batch_reduction': "p.yaml:15: batch_reduction: unknown batch_reduction 'median'; allowed: mean, sum",
     'precision': 'p.yaml:15: precision: precision is the number of decimal places shown, 0 to 15; got 20',
+    'sig_figs': 'p.yaml:15: sig_figs: sig_figs is the number of significant figures shown, 1 to 15; got 0',
+    'precision_and_sig_figs': 'p.yaml:16: sig_figs: precision and sig_figs cannot both be given: use precision '
+        '(decimal places) or sig_figs (significant figures)',
     'no_inputs': 'p.yaml:1: network.inputs: missing; list the input unit ids, e.g. [1, 2]',
     'no_layers': 'p.yaml:1: network.layers: missing; list the layers after the inputs, e.g. [[3, 4], [5]]',
     'unit_list': 'p.yaml:2: network.inputs: expected a non-empty list of unit ids',

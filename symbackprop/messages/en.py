@@ -951,4 +951,10 @@ MESSAGES = {
                                             "from them are right",
     "diagnosis.every_delta_flipped_alone": "every δ has the opposite sign: the other convention ({other}) instead of "
                                            "this problem's ({own})",
+    # --sig-figs (issue 12, printing)
+    "usage.precision_and_sig_figs": "--precision and --sig-figs cannot be used together: give decimal places "
+                                    "(--precision N) or significant figures (--sig-figs N)",
+    "problem.precision_and_sig_figs": "precision and sig_figs cannot both be given: use precision (decimal places) "
+                                      "or sig_figs (significant figures)",
+    "problem.sig_figs": "sig_figs is the number of significant figures shown, 1 to 15; got {got}",
 }

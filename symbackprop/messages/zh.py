@@ -852,4 +852,10 @@ MESSAGES = {
     "why.negated_follow_named": "由它算出的值（{names}）按本题的规则由它得出（也取反），所以不是另一种约定",
     "diagnosis.every_delta_flipped_values": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）；前后一致，因此由它们算出的值是对的",
     "diagnosis.every_delta_flipped_alone": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）",
+    # --sig-figs（issue 12，数字显示）
+    "usage.precision_and_sig_figs": "--precision 与 --sig-figs 不能同时使用：请给出小数位数（--precision N）"
+                                    "或有效数字位数（--sig-figs N）",
+    "problem.precision_and_sig_figs": "precision 与 sig_figs 不能同时给出：请使用 precision（小数位数）"
+                                      "或 sig_figs（有效数字位数）",
+    "problem.sig_figs": "sig_figs 是显示的有效数字位数，1 到 15；实际为 {got}",
 }

@@ -102,7 +102,7 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
     the lecture (given, forward, loss, output, hidden, updated) and, with `checks`, the gradient check."""
     parts = []
     for pi, psol in enumerate(solution.parts):
-        p = psol.part.precision if precision is None else precision
+        p = psol.part.shown_precision if precision is None else precision
         notes = tuple(note(psol, n, lang) for n in psol.conventions)
         sections = tuple(Section(section_title(sec, lang), tuple(solution_step(s) for s in steps), inline=sec == "given")
                          for sec, steps in psol.sections())

@@ -22,7 +22,7 @@ from .. import greek
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg, say
 from ..numberslots import mark, resolve
-from ..printing import LatexPrinter, TextPrinter, format_value
+from ..printing import LatexPrinter, TextPrinter, format_value, is_sig_figs
 from .prose import Sym, joined_syms, sentence
 from .steps import joined, step_links
 
@@ -396,8 +396,10 @@ def to_data(sol: GraphSolution, precision: int | None = None, checks=None) -> di
                             "section": src.section, "of": step.id, "entry": [r + 1, c + 1]}
             del name
     data = {"title": sol.problem.title, "source": sol.problem.source, "model": "graph",
-            "output": sol.problem.output, "parameters": list(sol.problem.parameters), "precision": p,
-            "quantities": quantities}
+            "output": sol.problem.output, "parameters": list(sol.problem.parameters),
+            "precision": None if is_sig_figs(p) else p, "quantities": quantities}
+    if is_sig_figs(p):
+        data["sig_figs"] = int(p)
     if checks is not None:
         data["check"] = {"ok": checks.ok, "max_relative_difference_direct": checks.max_direct,
                          "max_relative_difference_finite_differences": checks.max_fd, "step": checks.step,

@@ -12,6 +12,7 @@ from json.encoder import encode_basestring
 from typing import Iterator
 
 from ..collect import fewer_collections
+from ..printing import is_sig_figs
 from ..quantity import PER_BATCH
 from ..solution import Solution
 from .prose import note
@@ -37,7 +38,7 @@ def _sample_number(psol, step) -> int | None:
 
 
 def _precision(psol, precision: int | None) -> int:
-    return psol.part.precision if precision is None else precision
+    return psol.part.shown_precision if precision is None else precision
 
 
 def _quantity(psol, step, p: int, math: SolutionMath | None = None) -> dict:
@@ -66,9 +67,11 @@ def _part_head(psol, p: int) -> dict:
                      "batch_reduction": part.batch_reduction,
                      "weight_index_order": part.notation.weight, "delta": part.notation.delta,
                      "relu_derivative_at_zero": float(part.relu_derivative_at_zero),
-                     "precision": p},
+                     "precision": None if is_sig_figs(p) else p},
     }
     settings = head["settings"]                  # issue 12's settings, only where a file uses them
+    if is_sig_figs(p):                           # values shown to significant figures, not places
+        settings["sig_figs"] = int(p)
     if part.input_gradients:
         settings["input_gradients"] = True
     if part.bias is not None and part.bias_input != 1:
