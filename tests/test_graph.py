@@ -300,7 +300,7 @@ def test_solve_prints_the_matrix_example_with_shapes():
     assert out.exit_code == 0 and "derive" not in out.output
     for line in ("M = xᵀ·A = [1; 2; -1]ᵀ × [1, 0, 2; 0, 1, -1; 1, 0.5, 0] = [0, 1.5, 0] (1×3)",
                  "∂L/∂y = 2·(y - t) = 2×(0.5 - 1) = -1",
-                 "∂L/∂M = ∂L/∂q·∂q/∂M = ∂L/∂q·[x_1, x_2, x_3] = (-1) × [1, 2, -1] = [-1, -2, 1] (1×3)",
+                 "∂L/∂M = ∂L/∂q·∂q/∂M = ∂L/∂q·[x_1, x_2, x_3] = -1 × [1, 2, -1] = [-1, -2, 1] (1×3)",
                  "∂L/∂A = ∂L/∂M·∂M/∂A = x·∂L/∂M = [1; 2; -1] × [-1, -2, 1] = [-1, -2, 1; -2, -4, 2; 1, 2, -1] (3×3)"):
         assert line in out.output
 

@@ -60,8 +60,8 @@ MESSAGES = {
     "quadratic.disagree": "DISAGREES",
     # -- a computation graph (model: graph, render/graph.py) ----------------------------------------
     "graph.given": "Given",
-    "graph.backward_note": "Each step sums over the nodes that use q: ∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q "
-                           "(for a matrix node g, over its entries); a gradient has the shape of its quantity. "
+    "graph.backward_note": "Each step sums over the nodes that use {q}: ∂{output}/∂{q} = Σ_{g} ∂{output}/∂{g} · "
+                           "∂{g}/∂{q} (for a matrix node {g}, over its entries); a gradient has the shape of its quantity. "
                            "Parameters: {parameters}.",
     "graph.check": "Check: {n} gradient entries, three ways: {verdict}",
     "graph.check_direct": "backward pass vs sympy.diff of the output written out in the inputs: largest relative "

@@ -59,8 +59,8 @@ MESSAGES = {
     "quadratic.disagree": "不一致/DISAGREES",
     # -- 计算图（model: graph） --------------------------------------------------------------------
     "graph.given": "已知/Given",
-    "graph.backward_note": "每一步对使用 q 的所有节点求和：∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q"
-                           "（矩阵节点 g 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
+    "graph.backward_note": "每一步对使用 {q} 的所有节点求和：∂{output}/∂{q} = Σ_{g} ∂{output}/∂{g} · ∂{g}/∂{q}"
+                           "（矩阵节点 {g} 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
     "graph.check": "检验：{n} 个梯度分量，三种方法：{verdict}",
     "graph.check_direct": "反向传播 与 用输入展开的输出的 sympy.diff 直接求导：最大相对误差 {diff}",
     "graph.derive_title": "{title}：梯度作为输入的公式",

@@ -60,7 +60,36 @@ def name_text(name: str) -> str:
     return greek.text(name) or name
 
 
-class _Text(TextPrinter):
+class _BareArguments:
+    """A function's argument that is one symbol with a number put in needs no parentheses of its own:
+    exp(-1), not exp((-1)); \\sigma\\left(-1\\right); e^{-1} (a symbol inside a longer argument
+    keeps them: exp(2 × (-1)))."""
+
+    _bare: frozenset = frozenset()
+
+    def _print(self, expr, **kwargs):
+        if isinstance(expr, sp.Function) and not isinstance(expr, sp.Piecewise):
+            outer, self._bare = self._bare, frozenset(a for a in expr.args if isinstance(a, sp.Symbol))
+            try:
+                return super()._print(expr, **kwargs)
+            finally:
+                self._bare = outer
+        if not isinstance(expr, sp.Symbol):
+            outer, self._bare = self._bare, frozenset()
+            try:
+                return super()._print(expr, **kwargs)
+            finally:
+                self._bare = outer
+        return super()._print(expr, **kwargs)
+
+    def _print_Symbol(self, expr, *args, **kwargs) -> str:
+        values = self._settings["values"]
+        if expr in self._bare and values is not None and expr in values:
+            return values[expr]
+        return super()._print_Symbol(expr, *args, **kwargs)
+
+
+class _Text(_BareArguments, TextPrinter):
     def _print_sigmoid(self, expr) -> str:
         return f"σ({self._print(expr.args[0])})"
 
@@ -68,7 +97,7 @@ class _Text(TextPrinter):
         return f"sign({self._print(expr.args[0])})"
 
 
-class _Latex(LatexPrinter):
+class _Latex(_BareArguments, LatexPrinter):
     def _print_sigmoid(self, expr, exp=None) -> str:
         s = rf"\sigma\left({self._print(expr.args[0])}\right)"
         return s if exp is None else rf"{s}^{{{exp}}}"
@@ -169,11 +198,13 @@ class GraphMath(Math):
         out = []
         times = (r" \times " if latex else " × ") if values is not None else (r" \cdot " if latex else "·")
         alone = len(terms) == 1
-        for f, local in terms:
+        for i, (f, local) in enumerate(terms):
             upstream = self._grad(self.output, f, latex)
+            leads = i == 0 and not (isinstance(local, tuple) and local[1] == "right")
             if values is not None and ("grad", f) in values:
                 v = values[("grad", f)]
-                upstream = (v.latex if latex and isinstance(v, Num) else str(v)) if alone and local == 1 \
+                # a number that leads the chain needs no parentheses: -0.1966 × (-1), not (-0.1966) × -1
+                upstream = (v.latex if latex and isinstance(v, Num) else str(v)) if (alone and local == 1) or leads \
                     else self._value(v, latex)
             if not with_locals:
                 link = self._grad(f, q, latex)
@@ -195,7 +226,7 @@ class GraphMath(Math):
             if f == self.output:           # ∂L/∂L = 1: the local gradient alone
                 out.append(shown_local)
                 continue
-            if isinstance(local, sp.Expr) and isinstance(local, sp.Add):
+            if isinstance(local, sp.Expr) and isinstance(local, sp.Add) or shown_local.startswith("-"):
                 shown_local = rf"\left({shown_local}\right)" if latex else f"({shown_local})"
             out.append(upstream + times + shown_local)
         return " + ".join(out)
@@ -328,17 +359,65 @@ def check_lines(report, lang: str = "en") -> list[str]:
             "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
 
 
+# the footnote's stand-ins for "a quantity" and "a node that uses it", first choice first: the first
+# that is no input or node name of the graph (nor Euler's e), so that they never read as the user's own
+_DUMMY_QUANTITY = ("q", "p", "v", "s", "t", "r", "z", "w")
+_DUMMY_CONSUMER = ("g", "h", "u", "k", "m", "n", "c", "d")
+
+
+def dummy_names(taken) -> tuple[str, str]:
+    """(quantity, consumer): two names for the footnote's sum, distinct and not in `taken` (q and g
+    unless the graph uses them; then p, v, … and h, u, …; past those, q1, q2, … and g1, g2, …)."""
+    used = set(taken) | {"e"}
+    out = []
+    for pool in (_DUMMY_QUANTITY, _DUMMY_CONSUMER):
+        pick = next((n for n in pool if n not in used), None)
+        i = 1
+        while pick is None:
+            pick = f"{pool[0]}{i}" if f"{pool[0]}{i}" not in used else None
+            i += 1
+        used.add(pick)
+        out.append(pick)
+    return out[0], out[1]
+
+
+def _note(lang: str, key: str, names: dict[str, tuple[str, str]], **fields) -> Text:
+    """A note with some fields given as (plain text, LaTeX text-mode fragment), e.g. names as the
+    steps show them: θ_0 in text, $\\theta_{0}$ in LaTeX; the rest of the words escaped."""
+    from .latex import tex_escape
+    plain = msg(lang, key, **fields, **{k: t for k, (t, _) in names.items()})
+    marks = {k: f"ZQXMARK{i}ZQX" for i, k in enumerate(names)}
+    latex = tex_escape(msg(lang, key, **fields, **marks))
+    for k, mark in marks.items():
+        latex = latex.replace(mark, names[k][1])
+    return Text(plain, latex)
+
+
+def _tex_name(name: str) -> str:
+    """A name in LaTeX text mode as the steps typeset a Greek one ($\\theta_{0}$); any other name as written."""
+    from .latex import tex_escape
+    return f"${name_latex(name)}$" if greek.text(name) else tex_escape(name)
+
+
+def _names_both(names) -> tuple[str, str]:
+    """A list of names, as text (θ_0, θ_1) and in LaTeX text mode ($\\theta_{0}$, $\\theta_{1}$)."""
+    return ", ".join(name_text(n) for n in names), ", ".join(_tex_name(n) for n in names)
+
+
 def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None = None, checks=None) -> Document:
     """The worked solution of a graph: given values, forward pass, backward pass (and the check)."""
     p = sol.problem.precision if precision is None else precision
     steps = _steps(sol)
     math = GraphMath(sol)
-    params = ", ".join(sol.problem.parameters)
+    q, g = dummy_names(x.name for x in sol.problem.quantities)
+    out = sol.problem.output
+    note = _note(lang, "graph.backward_note", {"output": (name_text(out), _tex_name(out)),
+                                               "parameters": _names_both(sol.problem.parameters)}, q=q, g=g)
     sections = (
         Section(Text(msg(lang, "graph.given")), tuple(steps["given"]), inline=True),
         Section(Text(msg(lang, "quadratic.forward")), tuple(steps["forward"])),
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
-                notes=(Text(msg(lang, "graph.backward_note", output=sol.problem.output, parameters=params)),)),
+                notes=(note,)),
     )
     closing = tuple(Text(line) for line in check_lines(checks, lang)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
@@ -404,8 +483,12 @@ def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -
 
 # -- derive: the gradients as formulas ---------------------------------------------------------------
 
-def _names_of(output: str, names) -> str:
-    return ", ".join(f"∂{output}/∂{n}" for n in names)
+def _names_of(output: str, names) -> tuple[str, str]:
+    """∂J/∂θ_0, ∂J/∂θ_1 as text, and as LaTeX math, in the steps' display of the names."""
+    from .latex import tex_escape
+    d = tex_escape("∂")
+    return (", ".join(f"∂{name_text(output)}/∂{name_text(n)}" for n in names),
+            ", ".join(f"{d}{_tex_name(output)}/{d}{_tex_name(n)}" for n in names))
 
 
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
@@ -423,13 +506,13 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
         numbers = {sym: sol.env[sym] for sym in free if sym in sol.env}
         return Step(f"grad_{name}", ("grad", name), (form,), numbers, sol.gradients.get(name, 0))
 
-    backward = Section(Text(msg(lang, "graph.derive_backward", grads=_names_of(output, params))),
+    backward = Section(_note(lang, "graph.derive_backward", {"grads": _names_of(output, params)}),
                        tuple(step(n, d.chained[n]) for n in params))
     short = [n for n in params if d.written_out.get(n) is not None]
     long_ = [n for n in params if d.written_out.get(n) is None]
-    notes = (Text(msg(lang, "graph.derive_long", grads=_names_of(output, long_), limit=SHOW_WRITTEN_OUT)),) \
+    notes = (_note(lang, "graph.derive_long", {"grads": _names_of(output, long_)}, limit=SHOW_WRITTEN_OUT),) \
         if long_ else ()
-    written = Section(Text(msg(lang, "graph.derive_inputs", grads=_names_of(output, short or params))),
+    written = Section(_note(lang, "graph.derive_inputs", {"grads": _names_of(output, short or params)}),
                       tuple(step(n, d.written_out[n]) for n in short), notes=notes)
     closing = tuple(Text(line) for line in check_lines(d.check, lang))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)
