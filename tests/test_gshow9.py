@@ -185,3 +185,48 @@ def test_generated_graphs_derive_headings(seed):
             for n in names:
                 if n in ("theta0", "theta1", "alpha", "beta2", "Lambda12", "omega", "phi"):
                     assert not re.search(rf"(?<![\\A-Za-z]){n}(?![A-Za-z0-9])", s), (fmt, n)
+
+
+# -- item 3: names that mean a constant -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name, meaning", [("e", "Euler's number e"), ("E", "Euler's number e"), ("pi", "π"),
+                                           ("I", "the imaginary unit"), ("oo", "infinity"), ("inf", "infinity"),
+                                           ("nan", "not a number")])
+def test_a_name_that_means_a_constant_is_refused_with_its_line(name, meaning):
+    from symbackprop.errors import ProblemError
+    as_node = f"model: graph\ninputs: {{x: 2}}\nnodes:\n  {name}: -1*x\n  g: exp({name})\n"
+    with pytest.raises(ProblemError) as err:
+        parse_graph(as_node, "t.yaml")
+    assert str(err.value) == (f"t.yaml:4: nodes.{name}: '{name}' reads as a constant of mathematics ({meaning}), in "
+                              f"the steps and their LaTeX; choose another name, a letter then letters and digits "
+                              f"(e.g. {name}1, {name}x)")
+    as_input = f"model: graph\ninputs:\n  a: 1\n  {name}: 2\nnodes:\n  g: a*{name}\n"
+    with pytest.raises(ProblemError) as err:
+        parse_graph(as_input, "t.yaml")
+    assert str(err.value).startswith(f"t.yaml:4: inputs.{name}: '{name}' reads as a constant")
+
+
+def test_the_constant_name_error_in_chinese_and_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    f = tmp_path / "g.yaml"
+    f.write_text("model: graph\ninputs: {x: 2}\nnodes:\n  e: -1*x\n  g: exp(e)\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["solve", str(f), "--lang", "zh"])
+    assert out.exit_code == 2 and "Traceback" not in out.output
+    assert f"{f}:4: nodes.e：'e' 会被读作数学常数（自然常数 e）" in out.output
+
+
+def test_names_near_a_constant_are_fine():
+    sol = solved("model: graph\ninputs: {e1: -1, ex: 2, Pi: 1}\nnodes:\n  g: exp(e1) + ex*Pi\n")
+    assert "exp(-1)" in render(sol, "text")
+
+
+def test_no_shipped_graph_uses_a_constant_name():
+    from pathlib import Path
+    from symbackprop.graph import CONSTANTS, load_graph
+    root = Path(__file__).resolve().parent.parent
+    graphs = [p for p in (root / "problems").rglob("*.yaml") if "model: graph" in p.read_text(encoding="utf-8")]
+    assert graphs
+    for p in graphs:
+        prob = load_graph(p)                 # would raise on such a name
+        assert not {q.name for q in prob.quantities} & set(CONSTANTS), p

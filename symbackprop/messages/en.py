@@ -887,4 +887,12 @@ MESSAGES = {
     "problem.loss_formula_name": "name {got} of a loss formula must be a word (a letter, then letters, digits or _, "
                                  "at most 40) and not the name of a built-in loss",
     "problem.loss_formula": "loss formula {text!r}: {why}",
+    # -- graph names that mean a constant (session 9, render/graph.py's display) ---------------------
+    "graph_file.constant_name": "{name} reads as a constant of mathematics ({meaning}), in the steps and "
+                                "their LaTeX; choose another name, a letter then letters and digits (e.g. {instead})",
+    "graph_file.meaning.e": "Euler's number e",
+    "graph_file.meaning.pi": "π",
+    "graph_file.meaning.I": "the imaginary unit",
+    "graph_file.meaning.inf": "infinity",
+    "graph_file.meaning.nan": "not a number",
 }

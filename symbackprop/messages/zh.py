@@ -794,4 +794,12 @@ MESSAGES = {
     "problem.loss_formula_name": "损失函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"
                                  "且不能是内置损失函数的名称",
     "problem.loss_formula": "损失函数公式 {text!r}：{why}",
+    # -- 表示常数的计算图名称 -------------------------------------------------------------------------
+    "graph_file.constant_name": "{name} 会被读作数学常数（{meaning}），在步骤及其 LaTeX 中都是如此；"
+                                "请换一个名称：字母开头，后接字母和数字（例如 {instead}）",
+    "graph_file.meaning.e": "自然常数 e",
+    "graph_file.meaning.pi": "圆周率 π",
+    "graph_file.meaning.I": "虚数单位",
+    "graph_file.meaning.inf": "无穷大",
+    "graph_file.meaning.nan": "非数（not a number）",
 }
