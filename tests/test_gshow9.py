@@ -230,3 +230,22 @@ def test_no_shipped_graph_uses_a_constant_name():
     for p in graphs:
         prob = load_graph(p)                 # would raise on such a name
         assert not {q.name for q in prob.quantities} & set(CONSTANTS), p
+
+
+# -- PDF: the Greek notes and the bracketed numbers compile ---------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("shutil").which("pdflatex") and not __import__("os").environ.get("CI"),
+                    reason="no TeX engine; .ci/run installs one so CI always compiles")
+@pytest.mark.parametrize("which", ["solve", "derive"])
+def test_greek_notes_and_negative_factors_compile_to_a_pdf(which):
+    from symbackprop.render.pdf import compile_tex
+    source = CS231N.replace("w0", "theta0").replace("x0", "alpha")
+    sol = solved(source)
+    doc = sol if which == "solve" else _derivation(derive_graph(sol))
+    for lang in ("en", "zh"):
+        if which == "derive":
+            doc = _derivation(derive_graph(sol), lang)
+        tex = render(doc, "latex", standalone=True, lang=lang)
+        assert r"$\theta_{0}$" in tex and "theta0" not in tex
+        assert compile_tex(tex).pdf.startswith(b"%PDF")
