@@ -31,6 +31,9 @@ from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 KEYS = ("title", "description", "model", "inputs", "parameters", "nodes", "output", "precision")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$")
 RESERVED = set(FUNCTIONS) | {"grad", "loss", "model"}
+# names that read as a constant wherever the steps show them (exp(e) would be typeset e^e): name -> the
+# catalogue key of what it means
+CONSTANTS = {"e": "e", "E": "e", "pi": "pi", "I": "I", "oo": "inf", "inf": "inf", "nan": "nan"}
 MAX_INPUTS = 50
 MAX_NODES = 100
 MAX_SIDE = 8              # rows and columns of a matrix
@@ -221,6 +224,9 @@ class _Reader(FieldReader):
                                  else "graph_file.not_a_name", got=shown(key)))
         if key in RESERVED:
             self.fail(path, said("graph_file.reserved", name=repr(key)))
+        if key in CONSTANTS:
+            self.fail(path, said("graph_file.constant_name", name=repr(key),
+                                 meaning=said(f"graph_file.meaning.{CONSTANTS[key]}"), instead=f"{key}1, {key}x"))
         if key in known:
             self.fail(path, said("graph_file.already_input" if known[key].kind == "input" else "graph_file.already_node",
                                  name=repr(key)))

@@ -122,8 +122,9 @@ def test_notebook_markdown_is_the_markdown(xor):
 def test_a_graph_note_typesets_its_rule_and_parameters():
     from symbackprop.graph import load_graph, solve_graph
     out = render(solve_graph(load_graph(PROBLEMS / "circuit.yaml")), "markdown")
-    assert ("Each step sums over the nodes that use $q$: $\\partial f/\\partial q = \\sum_g \\partial f/\\partial g "
-            "\\cdot \\partial g/\\partial q$ (for a matrix node $g$, over its entries); a gradient has the shape of "
+    # the circuit has a node q: the sum's stand-in is p (render/graph.py dummy_names)
+    assert ("Each step sums over the nodes that use $p$: $\\partial f/\\partial p = \\sum_{g} \\partial f/\\partial g "
+            "\\cdot \\partial g/\\partial p$ (for a matrix node $g$, over its entries); a gradient has the shape of "
             "its quantity. Parameters: $x, y, z$.") in out
 
 

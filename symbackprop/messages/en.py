@@ -60,8 +60,8 @@ MESSAGES = {
     "quadratic.disagree": "DISAGREES",
     # -- a computation graph (model: graph, render/graph.py) ----------------------------------------
     "graph.given": "Given",
-    "graph.backward_note": "Each step sums over the nodes that use *q*: {rule} "
-                           "(for a matrix node *g*, over its entries); a gradient has the shape of its quantity. "
+    "graph.backward_note": "Each step sums over the nodes that use {q}: {rule} "
+                           "(for a matrix node {g}, over its entries); a gradient has the shape of its quantity. "
                            "Parameters: {parameters}.",
     "graph.check": "Check: {n} gradient entries, three ways: {verdict}",
     "graph.check_direct": "backward pass vs sympy.diff of the output written out in the inputs: largest relative "
@@ -957,4 +957,12 @@ MESSAGES = {
     "problem.precision_and_sig_figs": "precision and sig_figs cannot both be given: use precision (decimal places) "
                                       "or sig_figs (significant figures)",
     "problem.sig_figs": "sig_figs is the number of significant figures shown, 1 to 15; got {got}",
+    # -- graph names that mean a constant (session 9, render/graph.py's display) ---------------------
+    "graph_file.constant_name": "{name} reads as a constant of mathematics ({meaning}), in the steps and "
+                                "their LaTeX; choose another name, a letter then letters and digits (e.g. {instead})",
+    "graph_file.meaning.e": "Euler's number e",
+    "graph_file.meaning.pi": "π",
+    "graph_file.meaning.I": "the imaginary unit",
+    "graph_file.meaning.inf": "infinity",
+    "graph_file.meaning.nan": "not a number",
 }

@@ -59,8 +59,8 @@ MESSAGES = {
     "quadratic.disagree": "不一致/DISAGREES",
     # -- 计算图（model: graph） --------------------------------------------------------------------
     "graph.given": "已知/Given",
-    "graph.backward_note": "每一步对使用 *q* 的所有节点求和：{rule}"
-                           "（矩阵节点 *g* 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
+    "graph.backward_note": "每一步对使用 {q} 的所有节点求和：{rule}"
+                           "（矩阵节点 {g} 则对其各元素求和）；梯度与其变量同形。参数：{parameters}。",
     "graph.check": "检验：{n} 个梯度分量，三种方法：{verdict}",
     "graph.check_direct": "反向传播 与 用输入展开的输出的 sympy.diff 直接求导：最大相对误差 {diff}",
     "graph.derive_title": "{title}：梯度作为输入的公式",
@@ -858,4 +858,12 @@ MESSAGES = {
     "problem.precision_and_sig_figs": "precision 与 sig_figs 不能同时给出：请使用 precision（小数位数）"
                                       "或 sig_figs（有效数字位数）",
     "problem.sig_figs": "sig_figs 是显示的有效数字位数，1 到 15；实际为 {got}",
+    # -- 表示常数的计算图名称 -------------------------------------------------------------------------
+    "graph_file.constant_name": "{name} 会被读作数学常数（{meaning}），在步骤及其 LaTeX 中都是如此；"
+                                "请换一个名称：字母开头，后接字母和数字（例如 {instead}）",
+    "graph_file.meaning.e": "自然常数 e",
+    "graph_file.meaning.pi": "圆周率 π",
+    "graph_file.meaning.I": "虚数单位",
+    "graph_file.meaning.inf": "无穷大",
+    "graph_file.meaning.nan": "非数（not a number）",
 }

@@ -62,7 +62,36 @@ def name_text(name: str) -> str:
     return greek.text(name) or name
 
 
-class _Text(TextPrinter):
+class _BareArguments:
+    """A function's argument that is one symbol with a number put in needs no parentheses of its own:
+    exp(-1), not exp((-1)); \\sigma\\left(-1\\right); e^{-1} (a symbol inside a longer argument
+    keeps them: exp(2 × (-1)))."""
+
+    _bare: frozenset = frozenset()
+
+    def _print(self, expr, **kwargs):
+        if isinstance(expr, sp.Function) and not isinstance(expr, sp.Piecewise):
+            outer, self._bare = self._bare, frozenset(a for a in expr.args if isinstance(a, sp.Symbol))
+            try:
+                return super()._print(expr, **kwargs)
+            finally:
+                self._bare = outer
+        if not isinstance(expr, sp.Symbol):
+            outer, self._bare = self._bare, frozenset()
+            try:
+                return super()._print(expr, **kwargs)
+            finally:
+                self._bare = outer
+        return super()._print(expr, **kwargs)
+
+    def _print_Symbol(self, expr, *args, **kwargs) -> str:
+        values = self._settings["values"]
+        if expr in self._bare and values is not None and expr in values:
+            return values[expr]
+        return super()._print_Symbol(expr, *args, **kwargs)
+
+
+class _Text(_BareArguments, TextPrinter):
     def _print_sigmoid(self, expr) -> str:
         return f"σ({self._print(expr.args[0])})"
 
@@ -70,7 +99,7 @@ class _Text(TextPrinter):
         return f"sign({self._print(expr.args[0])})"
 
 
-class _Latex(LatexPrinter):
+class _Latex(_BareArguments, LatexPrinter):
     def _print_sigmoid(self, expr, exp=None) -> str:
         s = rf"\sigma\left({self._print(expr.args[0])}\right)"
         return s if exp is None else rf"{s}^{{{exp}}}"
@@ -174,11 +203,13 @@ class GraphMath(Math):
         out = []
         times = (r" \times " if latex else " × ") if values is not None else (r" \cdot " if latex else "·")
         alone = len(terms) == 1
-        for f, local in terms:
+        for i, (f, local) in enumerate(terms):
             upstream = self._grad(self.output, f, latex)
+            leads = i == 0 and not (isinstance(local, tuple) and local[1] == "right")
             if values is not None and ("grad", f) in values:
                 v = values[("grad", f)]
-                upstream = (v.latex if latex and isinstance(v, Num) else str(v)) if alone and local == 1 \
+                # a number that leads the chain needs no parentheses: -0.1966 × (-1), not (-0.1966) × -1
+                upstream = (v.latex if latex and isinstance(v, Num) else str(v)) if (alone and local == 1) or leads \
                     else self._value(v, latex)
             if not with_locals:
                 link = self._grad(f, q, latex)
@@ -336,6 +367,28 @@ def check_lines(report, lang: str = "en") -> list[str]:
          for gid, why in report.kinks.items()]
 
 
+# the footnote's stand-ins for "a quantity" and "a node that uses it", first choice first: the first
+# that is no input or node name of the graph (nor Euler's e), so that they never read as the user's own
+_DUMMY_QUANTITY = ("q", "p", "v", "s", "t", "r", "z", "w")
+_DUMMY_CONSUMER = ("g", "h", "u", "k", "m", "n", "c", "d")
+
+
+def dummy_names(taken) -> tuple[str, str]:
+    """(quantity, consumer): two names for the footnote's sum, distinct and not in `taken` (q and g
+    unless the graph uses them; then p, v, … and h, u, …; past those, q1, q2, … and g1, g2, …)."""
+    used = set(taken) | {"e"}
+    out = []
+    for pool in (_DUMMY_QUANTITY, _DUMMY_CONSUMER):
+        pick = next((n for n in pool if n not in used), None)
+        i = 1
+        while pick is None:
+            pick = f"{pool[0]}{i}" if f"{pool[0]}{i}" not in used else None
+            i += 1
+        used.add(pick)
+        out.append(pick)
+    return out[0], out[1]
+
+
 def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None = None, checks=None) -> Document:
     """The worked solution of a graph: given values, forward pass, backward pass (and the check)."""
     p = sol.problem.precision if precision is None else precision
@@ -345,7 +398,8 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
         Section(Text(msg(lang, "graph.given")), tuple(steps["given"]), inline=True),
         Section(Text(msg(lang, "quadratic.forward")), tuple(steps["forward"])),
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
-                notes=(_backward_note(sol.problem.output, sol.problem.parameters, lang),)),
+                notes=(_backward_note(sol.problem.output, sol.problem.parameters,
+                                      [x.name for x in sol.problem.quantities], lang),)),
     )
     closing = tuple(Text(line) for line in check_lines(checks, lang)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
@@ -414,18 +468,21 @@ def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -
 # -- derive: the gradients as formulas ---------------------------------------------------------------
 
 def _names_of(output: str, names) -> Sym:
-    """∂L/∂p for each name, as mathematics (render/prose.py typesets it)."""
-    o = name_latex(output)
-    return joined_syms([Sym(f"∂{output}/∂{n}", rf"\partial {o}/\partial {name_latex(n)}") for n in names])
+    """∂L/∂p for each name, as mathematics (render/prose.py typesets it), names shown as the steps show
+    them (θ_0 for theta0)."""
+    o, ot = name_latex(output), name_text(output)
+    return joined_syms([Sym(f"∂{ot}/∂{name_text(n)}", rf"\partial {o}/\partial {name_latex(n)}") for n in names])
 
 
-def _backward_note(output: str, params, lang: str) -> Text:
-    """How each backward step sums over the consumers of a node, and the parameters, with symbols typeset."""
-    o = name_latex(output)
-    rule = Sym(f"∂{output}/∂q = Σ_g ∂{output}/∂g · ∂g/∂q",
-               rf"\partial {o}/\partial q = \sum_g \partial {o}/\partial g \cdot \partial g/\partial q")
-    return sentence(lang, "graph.backward_note", rule=rule,
-                    parameters=joined_syms([Sym(n, name_latex(n)) for n in params]))
+def _backward_note(output: str, params, taken, lang: str) -> Text:
+    """How each backward step sums over the consumers of a node, and the parameters, with symbols typeset;
+    the sum's stand-in names are none of the graph's own (`taken`)."""
+    q, g = dummy_names(taken)
+    o, ot = name_latex(output), name_text(output)
+    rule = Sym(f"∂{ot}/∂{q} = Σ_{g} ∂{ot}/∂{g} · ∂{g}/∂{q}",
+               rf"\partial {o}/\partial {q} = \sum_{{{g}}} \partial {o}/\partial {g} \cdot \partial {g}/\partial {q}")
+    return sentence(lang, "graph.backward_note", rule=rule, q=Sym(q, q), g=Sym(g, g),
+                    parameters=joined_syms([Sym(name_text(n), name_latex(n)) for n in params]))
 
 
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
