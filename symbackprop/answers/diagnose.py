@@ -170,7 +170,9 @@ def _relu_kink(ch: "Checker", gp: sp.Symbol):
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict) -> tuple[str, str] | None:
     """The mistake that reproduces the student's value (with the true or the student's own leaves);
-    when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest."""
+    when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest. A value that
+    is the mistake's value rounded to fewer places than asked (0.07 for η left out, 0.066 from the
+    student's δ_5 = −0.12) names the mistake too, after any that it reproduces to the places asked."""
     best = None
     expected = ch.psol.step(qid).float_value
     for order, (code, words, at) in enumerate(_variants(ch, qid)):
@@ -178,8 +180,9 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
             v = at(vals)              # None: the mistake does not apply here; an exception is a bug
             if v is None or abs(v - expected) <= 1e-12 * max(1.0, abs(v)):
                 continue          # this mistake changes nothing here
-            if compare_number(value, decimals, v, ch.tol, bound).status == "correct":
-                key = (abs(v - value), order)
+            status = compare_number(value, decimals, v, ch.tol, bound).status
+            if status in ("correct", "imprecise"):
+                key = (status != "correct", abs(v - value), order)
                 if best is None or key < best[0]:
                     best = (key, code, words)
     return None if best is None else (best[1], best[2])

@@ -213,7 +213,7 @@ MESSAGES = {
     "diagnosis.same_mistake": "{what}: the same mistake as in {name}, charged once",
     "diagnosis.trivialised": "your earlier values make this step trivial (a 0 where the true value is not), so it "
                              "shows no working: no follow-through credit",
-    "diagnosis.no_digit_place": "shows no digit of the value: {decimals} decimal place do not reach its first "
+    "diagnosis.no_digit_place": "shows no digit of the value: {decimals} decimal place does not reach its first "
                                 "significant digit",
     "diagnosis.no_digit_places": "shows no digit of the value: {decimals} decimal places do not reach its first "
                                  "significant digit",
@@ -951,4 +951,7 @@ MESSAGES = {
                                             "from them are right",
     "diagnosis.every_delta_flipped_alone": "every δ has the opposite sign: the other convention ({other}) instead of "
                                            "this problem's ({own})",
+    # -- session 9 (s9-fixc): every WRONG verdict has a reason --
+    "diagnosis.unexplained": "not the expected value, and none of the mistakes the checker knows gives it",
+    "internal.wrong_without_reason": "the verdict WRONG on {name} has no reason",
 }

@@ -852,4 +852,7 @@ MESSAGES = {
     "why.negated_follow_named": "由它算出的值（{names}）按本题的规则由它得出（也取反），所以不是另一种约定",
     "diagnosis.every_delta_flipped_values": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）；前后一致，因此由它们算出的值是对的",
     "diagnosis.every_delta_flipped_alone": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）",
+    # -- session 9 (s9-fixc): every WRONG verdict has a reason --
+    "diagnosis.unexplained": "不是期望的值，检查器已知的常见错误也都得不到这个值",
+    "internal.wrong_without_reason": "对 {name} 的判定“错误”没有给出原因",
 }
