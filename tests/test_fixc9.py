@@ -181,3 +181,4 @@ def test_random_answers_never_get_an_empty_reason(grader_of, xor_truth, tmp_path
     reports, _ = grader_of(PROBLEMS / "xor.yaml").check(path)
     for v in (v for r in reports for v in r.verdicts if v.status == "wrong"):
         assert say(v.message, "en").strip() and say(v.message, "zh").strip(), v.name
+
