@@ -34,8 +34,10 @@ def test_delta_w_subtracted_is_named_and_charged_once(tmp_path):
 def test_a_wrong_value_where_the_value_is_zero_has_no_significant_digit_message(tmp_path):
     got = _check(tmp_path, {"net_4": 1})                              # net_4 = 0 in the relu part
     assert got["net_4"].status == "wrong" and "significant digit" not in got["net_4"].message
-    got = _check(tmp_path, {"update_w_4_5": 1}, "sigmoid")           # 0.0636: still said where it is true
+    got = _check(tmp_path, {"update_w_4_5": 0}, "sigmoid")           # 0.0636 to 0 places: still said where it is true
     assert "first significant digit" in got["update_w_4_5"].message
+    got = _check(tmp_path, {"update_w_4_5": 1}, "sigmoid")           # 1 is no rounding of 0.0636: plainly wrong
+    assert got["update_w_4_5"].status == "wrong" and "significant digit" not in got["update_w_4_5"].message
 
 
 def test_the_text_table_stays_aligned_after_wide_characters(tmp_path):

@@ -26,12 +26,14 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
+from ..errors import InternalError
 from ..symbolic_rules import RULE_IDS
 from ..printing import format_value, message_number
 from ..solution import PartSolution
 from ..messages import Said, catalogue, joined, replaced, said, text_of
 from . import copied, diagnose
-from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, too_few_figures,
+from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, shows_no_digit,
+                      too_few_figures,
                       within, written_number)
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
 from .fullwidth import fold
@@ -51,6 +53,14 @@ MAX_PASSES = 3               # judgings of one submission: a given copy pinned b
 MAX_EXPONENT = 300            # a value is between 10^-300 and 10^300 in size (or 0): beyond is out of range
 ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "inputs", "shared", "updated")
 GOOD = ("correct", "follow_through", "other_convention")
+
+
+def require_reasons(verdicts: list["Verdict"]) -> None:
+    """Every WRONG verdict says why: one without a reason is a bug of ours, raised as an InternalError
+    (exit 3) rather than shown to a student as a bare "WRONG"."""
+    for v in verdicts:
+        if v.status == "wrong" and not str(v.message or "").strip():
+            raise InternalError(said("internal.wrong_without_reason", name=v.name))
 
 
 @dataclass(frozen=True)
@@ -280,6 +290,7 @@ class Checker:
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"),
                      None)
         verdicts = self._name_upstream(verdicts, wrong_first, first)
+        require_reasons(verdicts)
         # one max per problem: a general rule counts only where the rubric lists it (a rule answered that
         # the rubric does not list is checked and reported, for 0 points)
         return PartReport(self.psol.name, tuple(verdicts), missing, sum(self.items.values()),
@@ -652,7 +663,7 @@ class Checker:
         few = too_few_figures(value, decimals, expected)
         if few is not None:
             return self._verdict(ans, "wrong", diagnosis="figures", value=value, links=tuple(links), message=few)
-        if decimals is not None and 0 <= decimals < self.tol.precision and 0 < abs(expected) < 10.0 ** -decimals:
+        if shows_no_digit(value, decimals, expected, self.tol.precision):
             return self._verdict(ans, "wrong", value=value, links=tuple(links),
                                  message=said("diagnosis.no_digit_places" if decimals != 1 else "diagnosis.no_digit_place",
                                               decimals=decimals))
@@ -663,7 +674,8 @@ class Checker:
                 return self._verdict(ans, "wrong", value=value, links=tuple(links),
                                      message=said("diagnosis.one_unit_off", decimals=decimals,
                                                   right=f"{right:.{decimals}f}"))
-        return self._verdict(ans, "wrong", value=value, links=tuple(links))
+        # no known mistake, rounding or working explains it: said so, never an empty reason
+        return self._verdict(ans, "wrong", value=value, links=tuple(links), message=said("diagnosis.unexplained"))
 
     # -- reading one answer --------------------------------------------------------------------
     def _read(self, ans: Answer, expected: float, student: dict):

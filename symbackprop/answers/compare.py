@@ -226,3 +226,14 @@ def too_few_figures(given: float, decimals: int | None, expected: float) -> str 
                 return said("diagnosis.too_few_figures", figures=_plural(n, "significant figure"), least=MIN_FIGURES)
             return None
     return None
+
+
+def shows_no_digit(given: float, decimals: int | None, expected: float, asked: int) -> bool:
+    """Whether `given` IS the expected value rounded to its `decimals` places (fewer than the `asked`
+    ones) and those places stop before the value's first significant digit: 0.0 or 0 for 0.0343, 1 for
+    0.982, 0.1 for 0.0636. Then the answer "shows no digit of the value"; any other number (0.5 for
+    0.0343, 1 for 0.491) is simply wrong, not a rounding."""
+    if decimals is None or not 0 <= decimals < asked or not 0 < abs(expected) < 10.0 ** -decimals:
+        return False
+    slack = 1e-12 * max(1.0, abs(expected))
+    return abs(given - expected) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9) + slack

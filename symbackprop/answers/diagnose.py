@@ -170,16 +170,24 @@ def _relu_kink(ch: "Checker", gp: sp.Symbol):
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict) -> tuple[str, str] | None:
     """The mistake that reproduces the student's value (with the true or the student's own leaves);
-    when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest."""
+    when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest. A value that
+    is the mistake's value rounded to fewer places than asked (0.07 for η left out, 0.066 from the
+    student's δ_5 = −0.12) names the mistake too, after any that it reproduces to the places asked, unless
+    it is also the right value rounded to those places."""
     best = None
     expected = ch.psol.step(qid).float_value
+    # a number that is also the right value rounded to its places (0.1 for 0.0636) is that rounding,
+    # never a mistake's value rounded (0.1 for twice it, 0.1272)
+    rounded_mistake = decimals is not None and \
+        abs(value - expected) > 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected))
     for order, (code, words, at) in enumerate(_variants(ch, qid)):
         for vals in (ch.true, {**ch.true, **student}):
             v = at(vals)              # None: the mistake does not apply here; an exception is a bug
             if v is None or abs(v - expected) <= 1e-12 * max(1.0, abs(v)):
                 continue          # this mistake changes nothing here
-            if compare_number(value, decimals, v, ch.tol, bound).status == "correct":
-                key = (abs(v - value), order)
+            status = compare_number(value, decimals, v, ch.tol, bound).status
+            if status == "correct" or status == "imprecise" and rounded_mistake:
+                key = (status != "correct", abs(v - value), order)
                 if best is None or key < best[0]:
                     best = (key, code, words)
     return None if best is None else (best[1], best[2])

@@ -213,7 +213,7 @@ MESSAGES = {
     "diagnosis.same_mistake": "{what}: the same mistake as in {name}, charged once",
     "diagnosis.trivialised": "your earlier values make this step trivial (a 0 where the true value is not), so it "
                              "shows no working: no follow-through credit",
-    "diagnosis.no_digit_place": "shows no digit of the value: {decimals} decimal place do not reach its first "
+    "diagnosis.no_digit_place": "shows no digit of the value: {decimals} decimal place does not reach its first "
                                 "significant digit",
     "diagnosis.no_digit_places": "shows no digit of the value: {decimals} decimal places do not reach its first "
                                  "significant digit",
@@ -965,4 +965,7 @@ MESSAGES = {
     "graph_file.meaning.I": "the imaginary unit",
     "graph_file.meaning.inf": "infinity",
     "graph_file.meaning.nan": "not a number",
+    # -- session 9 (s9-fixc): every WRONG verdict has a reason --
+    "diagnosis.unexplained": "not the expected value, and none of the mistakes the checker knows gives it",
+    "internal.wrong_without_reason": "the verdict WRONG on {name} has no reason",
 }

@@ -866,4 +866,7 @@ MESSAGES = {
     "graph_file.meaning.I": "虚数单位",
     "graph_file.meaning.inf": "无穷大",
     "graph_file.meaning.nan": "非数（not a number）",
+    # -- session 9 (s9-fixc): every WRONG verdict has a reason --
+    "diagnosis.unexplained": "不是期望的值，检查器已知的常见错误也都得不到这个值",
+    "internal.wrong_without_reason": "对 {name} 的判定“错误”没有给出原因",
 }
