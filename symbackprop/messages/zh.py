@@ -852,4 +852,16 @@ MESSAGES = {
     "why.negated_follow_named": "由它算出的值（{names}）按本题的规则由它得出（也取反），所以不是另一种约定",
     "diagnosis.every_delta_flipped_values": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）；前后一致，因此由它们算出的值是对的",
     "diagnosis.every_delta_flipped_alone": "每个 δ 的符号都相反：用了另一种约定（{other}），而本题为（{own}）",
+    # s9 fixm：计算图的班级汇总说明（没有 δ 约定可言）
+    "summary.legend_graph": "错得最多的项目在前（正确：本身得满分；后续正确：本身错误，"
+                            "但由学生自己先前的错误数值正确算出，并给分；精度不足：数值正确但位数或有效数字少于要求，"
+                            "给部分分；错误：已作答，既非正确、后续正确，也非精度不足，因错误失分；未作答：作答了该部分"
+                            "的学生中未答此项者）。最常见的错误答案和诊断只统计错误者。",
+    # s9 fixm：derive 的各行，在目录中拼接，以便用全角标点
+    "derive.header_units": "{hidden}：{acts}；{output}：{out}；{loss}：{loss_name}",
+    "derive.header_convention": "{convention}；{weights}",
+    "derive.check_none": "{where}：{none}",
+    "derive.check_line": "{where}：{counted}（{forms}{max_error} {error}）{verdict}",
+    "derive.assumed": "{assumed}：{what}",
+    "derive.alternative": "{label}：{rule}",
 }
