@@ -19,10 +19,12 @@ from typing import Iterable, Iterator, Sequence
 import click
 
 from . import __version__
-from .errors import InternalError, SymbackpropError
+from .errors import InternalError, ProblemError, SymbackpropError
 from . import messages
 from .messages import msg, os_reason, said, say, text_of
 from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange
+
+GRAPH_PART = "main"                  # a computation graph's one part, as its reports name it
 
 
 class InputError(click.ClickException):
@@ -289,14 +291,24 @@ def _is_graph(doc) -> bool:
     return is_graph(doc)
 
 
+def _graph_parts(parts: "tuple[str, ...] | list[str]", problem: str) -> None:
+    """A computation graph has one part, `main` (its reports say "Part main"): `--part main` is
+    accepted and selects everything; any other name is refused as a network's unknown part is,
+    with the did-you-mean hint."""
+    from .suggest import with_hint
+    for name in parts:
+        if name != GRAPH_PART:
+            raise ProblemError(with_hint(said("problem.no_part", name=repr(name), parts=GRAPH_PART), name,
+                                         [GRAPH_PART]), source=problem, field="--part")
+
+
 def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, standalone: bool, output: str,
                  check: bool) -> bool:
     """`solve` of a computation graph (model: graph, or model: quadratic read as its graph): write the
     worked solution; False when --check found a disagreement."""
     from .graph import read_graph, solve_graph
     from .render import render
-    if parts:
-        raise InputError(said("usage.graph_no_parts", path=problem, model=doc.data.get("model")), lang)
+    _graph_parts(parts, problem)
     solution = solve_graph(read_graph(doc))
     report = None
     if check:
@@ -350,8 +362,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
         from .yamlfile import load_yaml
         doc = load_yaml(problem)
         if _is_graph(doc):
-            if part:
-                raise InputError(said("usage.graph_no_parts", path=problem, model=doc.data.get("model")), lang)
+            _graph_parts([part] if part else [], problem)
             from .answers import load_rubric
             from .answers.graph_answers import check_graph_answers
             from .graph import read_graph, solve_graph
@@ -436,8 +447,8 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         if _is_graph(doc):                      # a computation graph: one part, its own items (graph_answers.py)
             from .graph import read_graph
             from .rubric import Rubric
-            if part is not None:
-                raise InputError(said("usage.graph_no_parts", path=problem, model=doc.data.get("model")), lang)
+            _graph_parts([part] if part is not None else [], problem)
+            part = None                         # "main", the graph's one part: every item
             prob = read_graph(doc)
             chosen = load_rubric(rubric, Rubric(), relative, absolute)
         else:
@@ -461,8 +472,9 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
                                file=sys.stderr) as bar:
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
-    book, text = gradebook_csv(results, lang), summary_markdown(results, lang=lang)
-    shown = summary_text(results, lang=lang)       # the terminal's: a student's text as written, no Markdown escape
+    graph = _is_graph(doc)                          # no δ convention in a graph: its legend says none
+    book, text = gradebook_csv(results, lang), summary_markdown(results, lang=lang, graph=graph)
+    shown = summary_text(results, lang=lang, graph=graph)       # the terminal's: a student's text as written, no Markdown escape
     # every output was proved writable before grading; the folders are made before anything is written,
     # so that a folder that cannot be made after all still leaves nothing written (exit 2)
     _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)], lang)
@@ -614,8 +626,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
             from .yamlfile import load_yaml
             doc = load_yaml(problem)
             if _is_graph(doc) and not is_quadratic(doc):
-                if parts:
-                    raise InputError(said("usage.graph_no_parts", path=problem, model="graph"), lang)
+                _graph_parts(parts, problem)
                 from .graph import read_graph, solve_graph
                 from .graph_check import derive_graph
                 derivation = derive_graph(solve_graph(read_graph(doc)))

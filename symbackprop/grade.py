@@ -354,19 +354,20 @@ def summary_bucket(v) -> str:
     return "missed"
 
 
-def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en") -> str:
-    """The class summary (see `_summary`) as Markdown: every student's text escaped (mdtext.py)."""
-    return _summary(results, top, lang, md_text, _code)
+def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en", graph: bool = False) -> str:
+    """The class summary (see `_summary`) as Markdown: every student's text escaped (mdtext.py).
+    `graph`: the class answered a computation graph, which has no δ convention to mention."""
+    return _summary(results, top, lang, md_text, _code, graph)
 
 
-def summary_text(results: list[StudentResult], top: int = 3, lang: str = "en") -> str:
+def summary_text(results: list[StudentResult], top: int = 3, lang: str = "en", graph: bool = False) -> str:
     """The class summary (see `_summary`) for the terminal: the same lines, a student's text as written
     (on one line) with no Markdown escape, answers between backquotes."""
-    return _summary(results, top, lang, _plain, _quoted)
+    return _summary(results, top, lang, _plain, _quoted, graph)
 
 
 def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[str], str],
-             code: Callable[[str], str]) -> str:
+             code: Callable[[str], str], graph: bool = False) -> str:
     """Per item: how many answered, got it right (full points on its own, the other δ convention credited
     in full included), carried a wrong earlier value correctly (follow-through: wrong on its own, credited),
     were imprecise (right to fewer places or figures than asked: partial credit), missed it (lost points for
@@ -429,7 +430,7 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
                     mean=f"{tried_score[part] / tried[part]:.2f}", max=f"{top_score:g}") if tried[part] else
                 msg(lang, "summary.attempted_part", part=esc(part), tried=tried[part], graded=len(graded))
                 for part, top_score in part_max.items()])), ""]
-    lines += [msg(lang, "summary.legend"), "", msg(lang, "summary.columns"),
+    lines += [msg(lang, "summary.legend_graph" if graph else "summary.legend"), "", msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
     codes = words(lang, "code")                    # a diagnosis code as people read it in `lang`

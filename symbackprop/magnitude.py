@@ -25,11 +25,34 @@ DIGITS = 30
 
 
 class TooLarge(ValueError):
-    """A value past MAX_MAGNITUDE; `about` is how large it is, for the message (e.g. "≈ 1.944e+1954")."""
+    """A value past MAX_MAGNITUDE; `about` is how large it is, for the message (e.g. "≈ 1.944e+1954",
+    "≈ e^(e^(5.285e+08))"). `positive` says the value is known to be a huge positive number, so that
+    an exp around it can be quoted one level higher (e^(about)) instead of with the inner size."""
 
-    def __init__(self, about: str) -> None:
+    def __init__(self, about: str, positive: bool = False) -> None:
         super().__init__(about)
         self.about = about
+        self.positive = positive
+
+    def exp_of(self) -> "TooLarge":
+        """The TooLarge of exp(this value): one more level of e^(…) when the value is positive; the
+        same size otherwise (exp of a value of unknown sign: what we know is that a part is too large)."""
+        if not self.positive:
+            return self
+        return TooLarge("≈ e^(" + self.about.replace("≈ ", "", 1) + ")", positive=True)
+
+
+def exponent_text(a: sp.Expr) -> str:
+    """A positive exponent as e^(…) quotes it, with 4-5 significant digits (at most 12 characters):
+    "1096.6", "5.285e+08", "5.148e+23"."""
+    x = mpmath.mpf(sp.Float(a, 30)._mpf_)
+    if x < 10_000:
+        return f"{float(x):.5g}"
+    return about(sp.Float(a, 30), 4, force_exponent=True).replace("≈ ", "", 1)
+
+
+def _fits(text: str) -> bool:
+    return len(text) <= QUOTED_DIGITS
 
 
 def int_digits(n: int) -> int:
@@ -45,22 +68,28 @@ def exact_digits(value: sp.Expr) -> int:
     return int_digits(int(value.p)) + (int_digits(int(value.q)) if value.q != 1 else 0)
 
 
-def about(value: sp.Expr | int, digits: int = QUOTED_DIGITS) -> str:
-    """A number as a message quotes it: as written when it has at most QUOTED_DIGITS digits, else
-    "≈ 3.940e+115" (4 significant digits, without ever writing all the digits out). A float between
-    1e-20 and 1e20 is written to `digits` significant digits."""
+def about(value: sp.Expr | int, digits: int = QUOTED_DIGITS, force_exponent: bool = False) -> str:
+    """A number as a message quotes it, in at most QUOTED_DIGITS (20) characters: as written when
+    that fits, else "≈ 3.940e+115" (4 significant digits, without ever writing all the digits out).
+    A float between 1e-20 and 1e20 is written to `digits` significant digits, fewer when the text
+    would pass 20 characters (the point and sign count)."""
     if isinstance(value, int):
         value = sp.Integer(value)
-    if value.is_Integer and int_digits(int(value)) <= QUOTED_DIGITS:
+    if value.is_Integer and int_digits(int(value)) <= QUOTED_DIGITS and _fits(str(value)):
         return str(value)
-    if value.is_Rational and exact_digits(value) <= QUOTED_DIGITS:
+    if value.is_Rational and exact_digits(value) <= QUOTED_DIGITS and _fits(str(value)):
         return str(value)
     if value.is_Rational:
         value = sp.Float._new(from_rational(int(value.p), int(value.q), 64, round_nearest), 64)
     if value.is_Float:
         x = mpmath.mpf(value._mpf_)
-        if not mpmath.isfinite(x) or x == 0 or mpmath.mpf("1e-20") <= abs(x) < mpmath.mpf("1e20"):
-            return mpmath.nstr(x, digits)
+        if not force_exponent and (not mpmath.isfinite(x) or x == 0
+                                   or mpmath.mpf("1e-20") <= abs(x) < mpmath.mpf("1e20")):
+            text = mpmath.nstr(x, digits)
+            while not _fits(text) and digits > 4:
+                digits -= 1
+                text = mpmath.nstr(x, digits)
+            return text
         with mpmath.workprec(64 + 2 * abs(value._mpf_[2]).bit_length()):
             lg = mpmath.log10(abs(x))
             e = int(mpmath.floor(lg))
@@ -104,11 +133,16 @@ def numeric(expr: sp.Expr, digits: int = DIGITS, values: dict | None = None) -> 
         return _checked(expr if expr.is_Rational else expr.evalf(digits), digits)
     if not expr.args or not isinstance(expr, sp.Expr):
         return expr.evalf(digits)
-    args = [numeric(a, digits, values) if isinstance(a, sp.Expr) else a for a in expr.args]
+    try:
+        args = [numeric(a, digits, values) if isinstance(a, sp.Expr) else a for a in expr.args]
+    except TooLarge as big:
+        if isinstance(expr, sp.exp):
+            raise big.exp_of() from None
+        raise TooLarge(big.about) from None        # a part is that large; the sign of the whole is unknown
     if isinstance(expr, sp.exp):
         a = args[0]
         if a.is_Number and a.is_real and a > LN_MAX:
-            raise TooLarge("≈ e^(" + about(a).replace("≈ ", "") + ")")
+            raise TooLarge("≈ e^(" + exponent_text(a) + ")", positive=True)
     if expr.is_Pow and args[0].is_Number and args[1].is_Number:
         args = power_args(args[0], args[1], digits)
     value = expr.func(*args)
@@ -127,8 +161,10 @@ def power_args(base: sp.Expr, exp: sp.Expr, digits: int) -> list:
             e = math.floor(log10)
             mant = 10 ** (log10 - e)
             sign = "-" if base.is_negative and exp.is_integer and int(exp) % 2 else ""
-            raise TooLarge(f"≈ {sign}{mant:.3f}e+{e}")
-        raise TooLarge("≈ 10^(" + about(sp.Float(log10, 15), 4) + ")")
+            raise TooLarge(f"≈ {sign}{mant:.3f}e+{e}", positive=not sign and bool(base.is_positive or exp.is_integer))
+        positive = not (base.is_negative and exp.is_integer and int(exp) % 2)
+        raise TooLarge(("≈ " if positive else "≈ -") + "10^(" + exponent_text(sp.Float(log10, 15)) + ")",
+                       positive=positive and bool(base.is_positive or exp.is_integer))
     if base.is_Rational and exp.is_Rational and abs(float(exp)) * exact_digits(base) > MAX_EXACT_DIGITS:
         return [base.evalf(digits), exp]
     return [base, exp]
@@ -138,8 +174,8 @@ def _checked(value: sp.Expr, digits: int) -> sp.Expr:
     """`value`, refused (TooLarge) past MAX_MAGNITUDE, as a float past MAX_EXACT_DIGITS digits."""
     if value.is_Rational and exact_digits(value) > MAX_EXACT_DIGITS:
         if abs(value) >= _MAX_RATIONAL:
-            raise TooLarge(about(value))
+            raise TooLarge(about(value), positive=bool(value > 0))
         value = value.evalf(digits)
     if too_large(value):
-        raise TooLarge(about(value))
+        raise TooLarge(about(value), positive=bool(value > 0))
     return value

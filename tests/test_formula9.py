@@ -81,7 +81,7 @@ ACTIVATION_ERRORS = [
     ('"' + "x+" * 300 + 'x"', f"formula too long: 601 characters; at most {MAX_LENGTH}",
      f"公式过长：601 个字符；最多 {MAX_LENGTH} 个", None),
     ('"tanh(x"', "expected ')' to close the call of tanh, got end of the formula",
-     "应为 ')'（闭合 tanh 的调用），实际为 公式结尾", 7),
+     "应为 ')'（闭合 tanh 的调用），实际为公式结尾", 7),
     ('"(x"', "expected ')' to close the '(' at column 1, got end of the formula", "闭合第 1 列的 '('", 3),
     ('"x x"', "unexpected 'x'; an operator (+ - * / ^) or the end was expected", "意外的 'x'；此处应为运算符", 3),
     ('"x + *"', "unexpected '*'; a number, a name, a function call or '(' was expected", "意外的 '*'；此处应为数、名称", 5),
@@ -123,7 +123,7 @@ LOSS_ERRORS = [
     ('"t^2"', "a loss formula must use u (the output; t is its target)", "损失函数公式必须用到 u（输出；t 是它的目标值）", None),
     ('"(y - t)^2"', "unknown name 'y'; names allowed here: t, u", "未知的名称 'y'；此处允许的名称：t, u", 2),
     ('"u.t"', "unexpected character '.' (attribute access is not allowed)", "（不允许访问属性）", 2),
-    ('"(u - t)^2/"', "unexpected end of the formula; a number, a name", "意外的 公式结尾；此处应为数", 11),
+    ('"(u - t)^2/"', "unexpected end of the formula; a number, a name", "意外的公式结尾；此处应为数", 11),
 ]
 
 
@@ -144,13 +144,13 @@ def _matrix(rows: int, cols: int, name: str) -> Value:
 
 # the kinds only a computation graph meets (its matrices): the reader's reason said in each language
 MATRIX_ERRORS = [
-    ("A + x", "cannot add a 2×1 matrix to a 2×2 matrix", "不能把 2×1 矩阵 加到 2×2 矩阵 上"),
-    ("A - s", "cannot subtract a scalar from a 2×2 matrix", "不能从 2×2 矩阵 中减去 标量"),
-    ("x*A", "cannot multiply a 2×1 matrix by a 2×2 matrix: 1 columns against 2 rows", "不能用 2×1 矩阵 乘以 2×2 矩阵"),
+    ("A + x", "cannot add a 2×1 matrix to a 2×2 matrix", "不能把 2×1 矩阵加到 2×2 矩阵上"),
+    ("A - s", "cannot subtract a scalar from a 2×2 matrix", "不能从 2×2 矩阵中减去标量"),
+    ("x*A", "cannot multiply a 2×1 matrix by a 2×2 matrix: 1 columns against 2 rows", "不能用 2×1 矩阵乘以 2×2 矩阵"),
     ("s/A", "cannot divide by a 2×2 matrix; only by a scalar", "不能除以 2×2 矩阵；只能除以标量"),
-    ("A^2", "cannot raise a 2×2 matrix to a power", "不能对 2×2 矩阵 求幂"),
+    ("A^2", "cannot raise a 2×2 matrix to a power", "不能对 2×2 矩阵求幂"),
     ("dot(A, x)", "dot takes two vectors of the same length; got a 2×2 matrix and a 2×1 matrix", "dot 接受两个等长的向量"),
-    ("max(A, x)", "max of a 2×2 matrix and a 2×1 matrix: the shapes differ", "max 的参数为 2×2 矩阵 和 2×1 矩阵：形状不同"),
+    ("max(A, x)", "max of a 2×2 matrix and a 2×1 matrix: the shapes differ", "max 的参数为 2×2 矩阵和 2×1 矩阵：形状不同"),
     ("(" + "*".join(["A"] * 10) + ")" + "*x", "formula too large once written out", "公式展开后过大"),
 ]
 

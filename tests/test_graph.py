@@ -356,7 +356,9 @@ def test_solve_check_and_derive_exit_0_and_say_so():
     assert d.exit_code == 0 and "∂L/∂c = 2·(y - t) = 2×(0.5 - 1) = -1" in d.output
     dj = json.loads(_run("derive", CIRCUIT, "--format", "json").output)
     assert dj["gradients"]["grad_z"]["value"] == 3.0 and dj["check"]["ok"]
-    assert _run("solve", CIRCUIT, "--part", "main").exit_code == 2
+    # session 9: a graph's one part is main (its reports say "Part main"); any other name is refused
+    assert _run("solve", CIRCUIT, "--part", "main").exit_code == 0
+    assert _run("solve", CIRCUIT, "--part", "x").exit_code == 2
 
 
 def test_derive_of_the_old_form_keeps_its_own_output():

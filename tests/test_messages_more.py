@@ -241,7 +241,8 @@ def test_a_hint_with_an_example_equation_names_the_item_in_every_language(answer
 def test_readings_are_joined_by_the_languages_or(answers):
     zh = _messages(_json(answers / "numbers.yaml", "zh"))
     assert "1525225 或 1.525225" in zh["Δw_{05}"][0]
-    assert r"0.4920（一个数） 或 0.49 \cdot 20（乘积）" in zh["u_5"][0]
+    # no space between a full-width parenthesis and 或 (session 9: Chinese words are not spaced apart)
+    assert r"0.4920（一个数）或 0.49 \cdot 20（乘积）" in zh["u_5"][0]
 
 
 # -- messages stay translatable on their way through the checker and the grader ------------------------------

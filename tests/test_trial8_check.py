@@ -244,7 +244,7 @@ def test_layered_weight_hint_in_the_language(tmp_path):
     path = tmp_path / "m.yaml"
     path.write_text('soft:\n  "w_{45}^{(1)}": -2\n', encoding="utf-8")
     zh = CliRunner().invoke(main, ["check", str(P5), str(path), "--lang", "zh"]).output
-    assert "w_{45}^new（更新后的权重） 或 w_{45}（给定的权重）" in zh, zh
+    assert "w_{45}^new（更新后的权重）或 w_{45}（给定的权重）" in zh, zh   # no space after "）" (session 9)
     en = CliRunner().invoke(main, ["check", str(P5), str(path)]).output
     assert "w_{45}^new (the updated weight) or w_{45} (the given weight)" in en, en
 

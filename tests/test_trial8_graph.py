@@ -296,16 +296,16 @@ GRAPH_HEAD = """\
 FORMULA_ERRORS = [
     ("sigmoid(s)*v", "unknown name 'v'", "未知的名称 'v'"),
     ("sigmoid(s, 2)", "sigmoid takes 1 argument, got 2", "sigmoid 接受 1 个参数，实际为 2 个"),
-    ("sigmoid(s) + M", "cannot add a 2×2 matrix to a scalar", "不能把 2×2 矩阵 加到 标量 上"),
-    ("sigmoid(s) + x", "cannot add a 3×1 matrix to a scalar", "不能把 3×1 矩阵 加到 标量 上"),
+    ("sigmoid(s) + M", "cannot add a 2×2 matrix to a scalar", "不能把 2×2 矩阵加到标量上"),
+    ("sigmoid(s) + x", "cannot add a 3×1 matrix to a scalar", "不能把 3×1 矩阵加到标量上"),
     ("dot(M, x)", "dot takes two vectors of the same length", "dot 接受两个等长的向量"),
     ("s/(b - 0.3)", None, "在这些值处没有定义"),
     ("sigmoid(s)/0", "division by zero", "除以零"),
-    ("M*x", "cannot multiply a 2×2 matrix by a 3×1 matrix", "不能用 2×2 矩阵 乘以 3×1 矩阵"),
+    ("M*x", "cannot multiply a 2×2 matrix by a 3×1 matrix", "不能用 2×2 矩阵乘以 3×1 矩阵"),
     ("sigmod(s)", "unknown function 'sigmod'", "未知的函数 'sigmod'"),
     ("ln(s - 1)", "not a real number at these values", "在这些值处不是实数"),
     ("sqrt(s - 1)", "not a real number at these values", "在这些值处不是实数"),
-    ("sigmoid(s) +", "unexpected end of the formula", "意外的 公式结尾"),
+    ("sigmoid(s) +", "unexpected end of the formula", "意外的公式结尾"),
     ("2^s", "the exponent must be a number", "指数必须是数"),
 ]
 

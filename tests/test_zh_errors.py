@@ -650,9 +650,9 @@ CLI_ERRORS = [
      'Error: --loss: only without a problem file (the file sets the network); drop the option or the file'),
     ('derive {quad} --part a',
      'Error: {quad}: --part: the matrix example (model: quadratic) has no parts'),
-    # New since 71bf82b (issue 12): a graph file has no parts either.
-    ("solve {graph} --part a", 'Error: {graph}: --part: a computation graph (model: graph) has no parts'),
-    ("derive {graph} --part a", 'Error: {graph}: --part: a computation graph (model: graph) has no parts'),
+    # New since 71bf82b (issue 12): a graph file has one part, main (session 9: --part main is accepted).
+    ("solve {graph} --part a", "Error: {graph}: --part: no part named 'a'; parts are main"),
+    ("derive {graph} --part a", "Error: {graph}: --part: no part named 'a'; parts are main"),
     ('grade {tmp}/class/alice.yaml {tmp}/class -o {tmp}/book.csv',
      'Error: PROBLEM_FILE {tmp}/class/alice.yaml: inside SUBMISSIONS_DIR {tmp}/class, where it would be '
      "graded as a student's submission; keep it outside"),

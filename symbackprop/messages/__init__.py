@@ -174,8 +174,25 @@ def say(text: str, lang: str) -> str:
     sentence not yet in the catalogue) is returned as it is."""
     if lang == REFERENCE or not isinstance(text, Said) or not text.key:
         return text
-    fields = {k: say(v, lang) if isinstance(v, Said) else v for k, v in text.fields.items()}
-    return msg(lang, text.key, **fields)
+    words = {k for k, v in text.fields.items() if isinstance(v, Said) and v.key}
+    fields = {k: _OPEN + say(v, lang) + _CLOSE if k in words else v for k, v in text.fields.items()}
+    return _tight(msg(lang, text.key, **fields))
+
+
+# A catalogue's own words put into another of its sentences are marked while it is formatted, so that the
+# space a template keeps around a field (for a name or a number) is dropped where the word and its
+# neighbour are both CJK ("意外的 {got}" with got = "公式结尾" → "意外的公式结尾"); text that is not the
+# catalogue's (a student's answer, a path) is never touched.
+_OPEN, _CLOSE = "\ue010", "\ue011"
+_CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_SPACE_BEFORE = re.compile(f"(?<={_CJK}) {_OPEN}(?={_CJK})")
+_SPACE_AFTER = re.compile(f"(?<={_CJK}){_CLOSE} (?={_CJK})")
+
+
+def _tight(text: str) -> str:
+    """`text` without the spaces between a marked catalogue word and a CJK neighbour, marks removed."""
+    text = _SPACE_AFTER.sub(_CLOSE, _SPACE_BEFORE.sub(_OPEN, text))
+    return text.replace(_OPEN, "").replace(_CLOSE, "")
 
 
 # the operating system's reasons a file cannot be read or written that are common enough to say in the

@@ -968,4 +968,18 @@ MESSAGES = {
     # -- session 9 (s9-fixc): every WRONG verdict has a reason --
     "diagnosis.unexplained": "not the expected value, and none of the mistakes the checker knows gives it",
     "internal.wrong_without_reason": "the verdict WRONG on {name} has no reason",
+    # s9 fixm: the class summary's legend for a computation graph (no δ convention to credit)
+    "summary.legend_graph": "Items missed most often first (right: full points on its own; follow-through: wrong, "
+                            "but correct from the student's own wrong earlier values, and credited; imprecise: the "
+                            "right value to fewer places or figures than asked, partial credit; missed: answered, "
+                            "neither right nor follow-through nor imprecise, so it lost points for a mistake; left "
+                            "out: not answered by those who attempted the part). The commonest wrong answers and "
+                            "diagnoses are those of the misses.",
+    # s9 fixm: derive's lines, joined in the catalogue so that each language punctuates its own sentences
+    "derive.header_units": "{hidden}: {acts}; {output}: {out}; {loss}: {loss_name}",
+    "derive.header_convention": "{convention}; {weights}",
+    "derive.check_none": "{where}: {none}",
+    "derive.check_line": "{where}: {counted} ({forms}{max_error} {error}){verdict}",
+    "derive.assumed": "{assumed}: {what}",
+    "derive.alternative": "{label}: {rule}",
 }

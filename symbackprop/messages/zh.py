@@ -869,4 +869,16 @@ MESSAGES = {
     # -- session 9 (s9-fixc): every WRONG verdict has a reason --
     "diagnosis.unexplained": "不是期望的值，检查器已知的常见错误也都得不到这个值",
     "internal.wrong_without_reason": "对 {name} 的判定“错误”没有给出原因",
+    # s9 fixm：计算图的班级汇总说明（没有 δ 约定可言）
+    "summary.legend_graph": "错得最多的项目在前（正确：本身得满分；后续正确：本身错误，"
+                            "但由学生自己先前的错误数值正确算出，并给分；精度不足：数值正确但位数或有效数字少于要求，"
+                            "给部分分；错误：已作答，既非正确、后续正确，也非精度不足，因错误失分；未作答：作答了该部分"
+                            "的学生中未答此项者）。最常见的错误答案和诊断只统计错误者。",
+    # s9 fixm：derive 的各行，在目录中拼接，以便用全角标点
+    "derive.header_units": "{hidden}：{acts}；{output}：{out}；{loss}：{loss_name}",
+    "derive.header_convention": "{convention}；{weights}",
+    "derive.check_none": "{where}：{none}",
+    "derive.check_line": "{where}：{counted}（{forms}{max_error} {error}）{verdict}",
+    "derive.assumed": "{assumed}：{what}",
+    "derive.alternative": "{label}：{rule}",
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 
 from ..document import Document, Part, Step, Text
+from ..messages import msg
 from .build import document
 from .mathml import links_mathml, math
 from .steps import joined, step_links
@@ -49,11 +50,14 @@ def _given_math(part: Part, step: Step) -> str:
     return math(nodes, alt)
 
 
-def _alternative(part: Part, step: Step, label: str, form) -> str:
+def _alternative(part: Part, step: Step, label: str, form, lang: str = "en") -> str:
     m = part.math
     nodes, _ = links_mathml([("", m.latex(step.symbol)), ("=", m.latex(form))])
-    return (f'<p class="step">{_e(label)}: '
-            + math(nodes, f"{m.text(step.symbol)} = {m.text(form)}") + "</p>")
+    mark = "\ue002"                                 # where the maths goes in the catalogue's sentence
+    before, after = msg(lang, "derive.alternative", label=mark + "L", rule=mark + "R").split(mark + "R")
+    before = _e(before).replace(mark + "L", _e(label))
+    return (f'<p class="step">{before}'
+            + math(nodes, f"{m.text(step.symbol)} = {m.text(form)}") + _e(after) + "</p>")
 
 
 def page(doc: Document) -> str:
@@ -74,7 +78,7 @@ def page(doc: Document) -> str:
                     f'<span data-step="{_e(s.id)}">{_given_math(part, s)}</span>' for s in section.steps) + "</p>")
             for s in () if section.inline else section.steps:
                 out.append(f'<div class="step" data-step="{_e(s.id)}">{_step_math(part, s, True)}</div>')
-                out += [_alternative(part, s, label.plain, form) for label, form in s.alternatives]
+                out += [_alternative(part, s, label.plain, form, doc.lang) for label, form in s.alternatives]
             out += [f"<p>{_words(n)}</p>" for n in section.notes]
         out += [f"<p>{_words(c)}</p>" for c in part.closing]
         out.append("</section>")

@@ -133,9 +133,11 @@ def _header(derivation: GeneralDerivation, lang: str) -> list[str]:
     nota = derivation.notation
     acts = ", ".join(name_words("activation", a, lang) for a in derivation.hidden_activations) or "—"
     out, loss = name_words("activation", derivation.output_activation, lang), name_words("loss", derivation.loss, lang)
-    return [f"{w['hidden']}: {acts}; {w['output']}: {out}; {w['loss']}: {loss}",
+    return [msg(lang, "derive.header_units", hidden=w["hidden"], acts=acts, output=w["output"], out=out,
+                loss=w["loss"], loss_name=loss),
             # the convention in the file's own loss symbol (∂L/∂net where the file writes L)
-            f"{msg(lang, f'derive.convention.{nota.delta}', J=nota.loss_symbol)}; {w[nota.weight]}"]
+            msg(lang, "derive.header_convention", weights=w[nota.weight],
+                convention=msg(lang, f"derive.convention.{nota.delta}", J=nota.loss_symbol))]
 
 
 def _notes(derivation: GeneralDerivation, lang: str) -> list[str]:
@@ -156,7 +158,7 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
             continue
         where = w["generated"] if generated else w["checked"]
         if ch.compared == 0:
-            return f"{where}: {w['none']}"
+            return msg(lang, "derive.check_none", where=where, none=w["none"])
         values = ch.distinct
         if ch.ok:
             counted = msg(lang, "derive.values_agree_one" if values == 1 else "derive.values_agree", count=values)
@@ -164,7 +166,8 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
             counted = msg(lang, "derive.values_compared", count=values)
         forms = msg(lang, "derive.comparisons", count=ch.compared) if ch.compared != values else ""
         verdict = "" if ch.ok else f" — {w['disagree']}"
-        return f"{where}: {counted} ({forms}{w['max_error']} {ch.max_error:.1e}){verdict}"
+        return msg(lang, "derive.check_line", where=where, counted=counted, forms=forms, max_error=w["max_error"],
+                   error=f"{ch.max_error:.1e}", verdict=verdict)
     return None
 
 
@@ -213,7 +216,7 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
     for dv in derivations:
         L = dv.notation.loss_symbol
         notes = [phrase_text(line, L) for line in _header(dv, lang)]
-        notes += [phrase_text(f"{w['assumption']}: {w[a]}") for a in dv.assumptions]
+        notes += [phrase_text(msg(lang, "derive.assumed", assumed=w["assumption"], what=w[a])) for a in dv.assumptions]
         notes += [phrase_text(line, L) for line in _notes(dv, lang)]
         sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in dv.definitions))]
         for r in dv.rules:

@@ -5,6 +5,7 @@ from typing import Iterator
 
 from ..collect import fewer_collections
 from ..document import Document
+from ..messages import msg
 from .build import document
 from .steps import joined, step_links
 
@@ -44,7 +45,8 @@ def _lines(doc: Document) -> Iterator[str]:
                 for s in section.steps:
                     yield "  " + joined(step_links(m, s, p))
                     for label, form in s.alternatives:
-                        yield f"    {label.plain}: {m.text(s.symbol)} = {m.text(form)}"
+                        yield "    " + msg(doc.lang, "derive.alternative", label=label.plain,
+                                               rule=f"{m.text(s.symbol)} = {m.text(form)}")
             for n in section.notes:
                 yield f"  {n.plain}"
         if part.closing:
