@@ -10,7 +10,6 @@ u_4 = σ(0.2) = 0.549834; net_5 = 0.05 + 0.6·0.562177 − 0.7·0.549834 = 0.002
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import yaml
