@@ -19,12 +19,11 @@ from typing import Iterable, Iterator, Sequence
 import click
 
 from . import __version__
-from .errors import InternalError, ProblemError, SymbackpropError
+from .errors import InternalError, SymbackpropError
 from . import messages
 from .messages import msg, os_reason, said, say, text_of
 from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange
 
-GRAPH_PART = "main"                  # a computation graph's one part, as its reports name it
 
 
 class InputError(click.ClickException):
@@ -292,14 +291,9 @@ def _is_graph(doc) -> bool:
 
 
 def _graph_parts(parts: "tuple[str, ...] | list[str]", problem: str) -> None:
-    """A computation graph has one part, `main` (its reports say "Part main"): `--part main` is
-    accepted and selects everything; any other name is refused as a network's unknown part is,
-    with the did-you-mean hint."""
-    from .suggest import with_hint
-    for name in parts:
-        if name != GRAPH_PART:
-            raise ProblemError(with_hint(said("problem.no_part", name=repr(name), parts=GRAPH_PART), name,
-                                         [GRAPH_PART]), source=problem, field="--part")
+    """`--part main` on a graph selects everything; any other name is refused (graph.check_graph_parts)."""
+    from .graph import check_graph_parts
+    check_graph_parts(parts, problem)
 
 
 def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, standalone: bool, output: str,

@@ -44,6 +44,18 @@ DIGITS = 30
 
 # -- the problem -----------------------------------------------------------------------------------
 
+GRAPH_PART = "main"                  # a computation graph's one part, as its reports name it
+
+
+def check_graph_parts(parts, source: str) -> None:
+    """A computation graph has one part, `main` (its reports say "Part main"): naming it selects
+    everything; any other name is refused as a network's unknown part is, with the did-you-mean hint."""
+    from .suggest import with_hint
+    for name in parts:
+        if name != GRAPH_PART:
+            raise ProblemError(with_hint(said("problem.no_part", name=repr(name), parts=GRAPH_PART), name,
+                                         [GRAPH_PART]), source=source, field="--part")
+
 @dataclass(frozen=True)
 class Quantity:
     """An input (given value) or a node (formula of earlier names). `symbol` stands for it in the

@@ -225,8 +225,8 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
 
 def _problem_or_graph(problem, parts: list[str] | None):
     """A path's problem: a network file's `Problem`, or a `model: graph` (or `model: quadratic`) file's
-    `GraphSolution` as `solve` prints it (a `GraphProblem` is solved as well). A graph has no parts."""
-    from .graph import GraphProblem, is_graph, read_graph, solve_graph
+    `GraphSolution` as `solve` prints it (a `GraphProblem` is solved as well). A graph has one part, `main`."""
+    from .graph import GraphProblem, check_graph_parts, is_graph, read_graph, solve_graph
     from .problem import problem_from_document
     from .yamlfile import load_yaml
     if isinstance(problem, GraphProblem):
@@ -236,8 +236,7 @@ def _problem_or_graph(problem, parts: list[str] | None):
         if not is_graph(doc):
             return problem_from_document(doc)
         graph = read_graph(doc)
-    if parts:
-        raise ProblemError(said("usage.graph_no_parts", path=graph.source, model="graph"))
+    check_graph_parts(parts or [], graph.source)
     return solve_graph(graph)
 
 

@@ -215,3 +215,20 @@ def test_derive_in_english_is_as_before():
     assert ("Checked on the network of the file: 1 value agrees (each by the general rule and by its specialised "
             "form: 2 comparisons; largest relative difference 0.0e+00)") in lines
     assert any(line.startswith("with ReLU: δ_k = ") for line in lines)
+
+
+def test_the_python_api_takes_part_main_of_a_graph_as_the_cli_does(tmp_path):
+    """solve(graph, parts=["main"]) and check_submission(graph, answers, part="main") are the calls without
+    a part; any other name is refused with the did-you-mean hint (circuit: q = 3, f = -12, ∂f/∂z = q = 3)."""
+    from symbackprop import solve
+    from symbackprop.answers import check_submission
+    from symbackprop.errors import ProblemError
+    circuit = PROBLEMS / "circuit.yaml"
+    assert solve(circuit, parts=["main"]).values == solve(circuit).values
+    answers = write(tmp_path, "a.yaml", "q: 3\nf: -12\ngrad_z: 3\n")
+    reports, unread = check_submission(circuit, answers, part="main")
+    assert not unread and [v.status for v in reports[0].verdicts if v.status != "left_out"] == ["correct"] * 3
+    for call in (lambda: solve(circuit, parts=["mian"]), lambda: check_submission(circuit, answers, part="mian")):
+        with pytest.raises(ProblemError) as err:
+            call()
+        assert "did you mean main?" in str(err.value)

@@ -129,8 +129,9 @@ def test_solve_returns_a_graph_solution_a_notebook_shows():
     assert latex.startswith("$$") and r"\partial f" in latex
     zh = sol.show(lang="zh")
     assert "反向传播" in zh._repr_markdown_() and zh._repr_latex_().startswith("$$")
+    assert symbackprop.solve(CIRCUIT, ["main"]).values == sol.values      # its one part, as the CLI's --part main
     with pytest.raises(symbackprop.errors.SymbackpropError):
-        symbackprop.solve(CIRCUIT, ["main"])
+        symbackprop.solve(CIRCUIT, ["mian"])
     # a network file still gives a network's Solution
     assert symbackprop.solve(PROBLEMS / "xor.yaml").parts
 

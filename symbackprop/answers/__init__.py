@@ -102,8 +102,8 @@ def check_submission(problem: str | Path | Problem, answers: str | Path, part: s
         from ..yamlfile import load_yaml
         doc = load_yaml(problem)
         if is_graph(doc):
-            if part:
-                raise SymbackpropError(said("usage.graph_no_parts", path=str(problem), model=doc.data.get("model")))
+            from ..graph import check_graph_parts
+            check_graph_parts([part] if part else [], str(problem))
             from .graph_answers import check_graph_answers
             return check_graph_answers(solve_graph(read_graph(doc)), answers,
                                        load_rubric(rubric, Rubric(), relative, absolute))

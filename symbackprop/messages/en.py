@@ -669,7 +669,6 @@ MESSAGES = {
                     "1 to {width} units)",
     "usage.options_without_file": "{options}: only without a problem file (the file sets the network); drop the option "
                                   "or the file",
-    "usage.graph_no_parts": "{path}: --part: a computation graph (model: {model}) has no parts",
     "usage.quadratic_no_parts": "{path}: --part: the matrix example (model: quadratic) has no parts",
     "usage.part_needs_file": "--part needs a problem file",
     "usage.activation": "--activation {value}: not a hidden activation; choose from {known}",

@@ -598,7 +598,6 @@ MESSAGES = {
     "usage.cannot_make_folder": "{label} {path}：无法创建此文件夹：{why}；未写入任何文件",
     "usage.layers": "--layers {text}：请给出从输入到输出各层的单元数，如 2,2,1（2 到 {depth} 层，每层 1 到 {width} 个单元）",
     "usage.options_without_file": "{options}：只能在没有题目文件时使用（题目文件已设定网络）；请去掉该选项或题目文件",
-    "usage.graph_no_parts": "{path}：--part：计算图（model: {model}）没有部分",
     "usage.quadratic_no_parts": "{path}：--part：矩阵例子（model: quadratic）没有部分",
     "usage.part_needs_file": "--part 需要题目文件",
     "usage.activation": "--activation {value}：不是隐藏层激活函数；可选：{known}",
