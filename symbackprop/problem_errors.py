@@ -133,6 +133,14 @@ class Collecting:
     def _read_by_name(self, path: Path_) -> bool:
         return path == ()
 
+    def number(self, value: Any, path: Path_) -> sp.Rational:
+        """A bad number is recorded and read as 1, so that the rest of the field goes on."""
+        try:
+            return super().number(value, path)                           # type: ignore[misc]
+        except ProblemError as exc:
+            self.record(exc)
+            return sp.Integer(1)
+
 
 class Collector(Collecting, _Validator):
     """The problem reader, collecting its mistakes (module docstring); `problem()` raises them together."""
@@ -162,13 +170,6 @@ class Collector(Collecting, _Validator):
             self.record(exc)
             return Activation("identity")
 
-    def number(self, value: Any, path: Path_) -> sp.Rational:
-        try:
-            return super().number(value, path)
-        except ProblemError as exc:
-            self.record(exc)
-            return sp.Integer(1)
-
 
 class GraphCollector(Collecting, _GraphReader):
     """The graph reader (graph.py), collecting its mistakes the same way: each input, node, parameter
@@ -180,13 +181,6 @@ class GraphCollector(Collecting, _GraphReader):
 
     def problem(self):
         return self.collected(super().problem)
-
-    def number(self, value: Any, path: Path_) -> sp.Rational:
-        try:
-            return super().number(value, path)
-        except ProblemError as exc:
-            self.record(exc)
-            return sp.Integer(1)
 
 
 def _fields_read_by_name(path: Path_) -> bool:
