@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass
 
 from ..document import Text
+from ..greek import LATEX_LETTERS
 from ..messages import REFERENCE, catalogue, marked, msg
 from ..printing import format_value
 from ..solution import Note, PartSolution
 
-_GREEK = {"α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "η": r"\eta", "θ": r"\theta",
-          "λ": r"\lambda", "σ": r"\sigma", "Δ": r"\Delta", "Σ": r"\Sigma", "∂": r"\partial"}
+# a Greek letter's LaTeX macro (greek.py's table, read backwards), and ∂
+_GREEK = {letter: "\\" + name for name, letter in LATEX_LETTERS.items()} | {"∂": r"\partial"}
 _TOKEN = re.compile("\ue000([0-9]+)\ue001")      # a `Sym` or `Code` inside the words, by its index
 _TOKEN_CHARS = re.compile("[\ue000\ue001]")
 
