@@ -334,10 +334,19 @@ class Formula:
             raise FormulaError(said("formula.too_large", cost=value.cost, most=MAX_COST))
         return value
 
-    def _build(self, n: Node, names: Mapping[str, Value]) -> Value:
+    def as_written(self, names: Mapping[str, Value]) -> Value:
+        """The formula's value for display: each decimal written in it (1.5, 0.1, 1e-3) kept as a
+        positive symbol named as written (`written_number`), so that a derivative of it prints
+        `s - 1.5`, not `s - 3/2`; exponents stay numbers. Put `decimal_values` of it in for the value."""
+        return self._build(self.tree, names, True)
+
+    def _build(self, n: Node, names: Mapping[str, Value], written: bool = False) -> Value:
         k = n.kind
         if k == "num":
-            return Value(number(n.text, n.column))
+            value = number(n.text, n.column)
+            if written and not value.is_Integer:
+                return Value(written_number(n.text))
+            return Value(value)
         if k == "name":
             if n.text not in names:
                 allowed = ", ".join(sorted(names)) or said("formula.none")
@@ -347,13 +356,14 @@ class Formula:
                 raise FormulaError(said("formula.unknown_name", name=repr(n.text), allowed=allowed), n.column)
             return names[n.text]
         if k == "paren":
-            return self._build(n.args[0], names)
+            return self._build(n.args[0], names, written)
         if k == "neg":
-            a = self._build(n.args[0], names)
+            a = self._build(n.args[0], names, written)
             return Value(-a.expr, a.shape, a.cost + 1)
         if k == "call":
-            return self._call(n, [self._build(a, names) for a in n.args])
-        a, b = (self._build(x, names) for x in n.args)
+            return self._call(n, [self._build(a, names, written) for a in n.args])
+        a = self._build(n.args[0], names, written)
+        b = self._build(n.args[1], names, written and k != "pow")        # an exponent stays a number
         if k in ("add", "sub"):
             if a.shape != b.shape:
                 raise FormulaError(said("formula.cannot_add" if k == "add" else "formula.cannot_subtract",
@@ -387,7 +397,7 @@ class Formula:
                 raise FormulaError(said("formula.exponent_too_large", exponent=about(p), most=MAX_POWER), n.column)
             if a.expr == 0 and p < 0:
                 raise FormulaError(said("formula.zero_negative_power"), n.column)
-            if a.expr.is_Number:            # a power of numbers is computed now: bounded first
+            if a.expr.is_Number and not written:            # a power of numbers is computed now: bounded first
                 try:
                     power_args(a.expr, p, 30)
                 except TooLarge as big:
@@ -431,6 +441,22 @@ class Formula:
         if a.is_matrix:
             return Value(a.expr.applyfunc(fn), a.shape, a.cost + 8)
         return Value(fn(a.expr), (), a.cost + 8)
+
+
+WRITTEN_PREFIX = "#"     # no name of a file can start with it; sorts before letters (0.1·w, not w·0.1)
+
+
+def written_number(text: str) -> sp.Symbol:
+    """A decimal of a formula as a symbol that prints as written (its name is the text behind a
+    prefix no user name can have; render/graph.py prints it without the prefix)."""
+    return sp.Symbol(WRITTEN_PREFIX + text, positive=True)
+
+
+def decimal_values(expr):
+    """`expr` with each written decimal (`written_number`) replaced by its exact value."""
+    subs = {s: sp.Rational(s.name[len(WRITTEN_PREFIX):].lower()) for s in expr.free_symbols
+            if s.name.startswith(WRITTEN_PREFIX)}
+    return expr.xreplace(subs) if subs else expr
 
 
 def parse_formula(text: str, names: Mapping[str, Value]) -> Value:

@@ -22,7 +22,7 @@ from .errors import ProblemError
 from .evaluate import size as _size
 from .fields import FieldReader
 from .messages import said
-from .formula import FUNCTIONS, Formula, FormulaError, Value
+from .formula import FUNCTIONS, WRITTEN_PREFIX, Formula, FormulaError, Value, decimal_values, written_number
 from .magnitude import MAX_EXACT_DIGITS, MAX_MAGNITUDE_EXPONENT, TooLarge, exact_digits, numeric as bounded
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .shows import Shows
@@ -379,11 +379,17 @@ def quadratic_graph(prob) -> GraphProblem:
 @dataclass(frozen=True)
 class Contribution:
     """One consumer f of q in ∂L/∂q: ∂L/∂f · ∂f/∂q, with the local gradient ∂f/∂q (a formula of
-    f's operands, of q's shape) when f is a scalar, else None (the sum over f's entries)."""
+    f's operands, of q's shape) when f is a scalar, else None (the sum over f's entries).
+    `shown`: the local gradient with f's decimals as written (0.1·w, not w/10), None when it is
+    `local` itself. `operands`: f's operands in the order its formula names them, when one of the
+    others is computed from q too (then the local ∂f/∂q is not the total, and the steps write it
+    ∂f(s, r)/∂s); else None."""
 
     consumer: str
     local: Any
     value: Any
+    shown: Any = None
+    operands: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -503,13 +509,14 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
     wanted = relevant(prob)
     gradients: dict = {prob.output: sp.Integer(1)}
     steps.append(GStep(f"grad_{prob.output}", "backward", prob.output, sp.Integer(1)))
+    context = _Context(prob, env)
     by_name = {q.name: q for q in prob.quantities}
     order = [n for n in reversed(wanted) if n != prob.output and by_name[n].kind == "node"] + \
             [n for n in wanted if by_name[n].kind == "input"]
     for name in order:
         q = by_name[name]
         try:
-            value, parts = _gradient(prob, q, gradients, env)
+            value, parts = _gradient(prob, q, gradients, env, context)
         except TooLarge as big:
             raise _too_large(prob, q, f"∂{prob.output}/∂{name}", big) from None
         _finite(value, f"∂{prob.output}/∂{name}", prob, q)
@@ -518,16 +525,141 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
     return GraphSolution(prob, values, gradients, tuple(steps), env)
 
 
-def _gradient(prob: GraphProblem, q: Quantity, gradients: dict, env: dict):
+class _Context:
+    """What the backward steps of one solution share: what each quantity is computed from, and each
+    node's formula with its decimals as written (built once, when a step first needs it)."""
+
+    def __init__(self, prob: GraphProblem, env: dict) -> None:
+        self.prob, self.env = prob, env
+        self.upstream: dict[str, set[str]] = {}
+        for q in prob.quantities:
+            self.upstream[q.name] = set().union(*([{o} | self.upstream[o] for o in q.operands] or [set()]))
+        self._written: dict[str, Any] = {}
+
+    def written_rule(self, f: Quantity):
+        """f's formula with each decimal kept as written (formula.Formula.as_written), or None when
+        it has none."""
+        if f.name not in self._written:
+            rule = None
+            if _has_decimal(f.formula.tree):
+                names = {n.name: Value(n.symbol, n.shape) for n in self.prob.quantities}
+                rule = f.formula.as_written(names).expr
+            self._written[f.name] = rule
+        return self._written[f.name]
+
+    def operands(self, f: Quantity, q: Quantity) -> tuple[str, ...] | None:
+        """f's operands in the formula's order when another of them is computed from q (the local
+        ∂f/∂q is then not the total), else None."""
+        if not any(q.name in self.upstream[o] for o in f.operands if o != q.name):
+            return None
+        return tuple(dict.fromkeys(_names_in_order(f.formula.tree)))
+
+    def shown_local(self, f: Quantity, q: Quantity, local, local_value):
+        """The local gradient ∂f/∂q with f's decimals as written, when f has any and it has the
+        same value as `local` at these numbers (else None: the exact form is shown)."""
+        rule = self.written_rule(f)
+        if rule is None:
+            return None
+        shown = _fold_decimals(_tidy(local_gradient(_Written(rule), q)))
+        try:
+            same = evaluate(decimal_values(shown) if not q.shape else
+                            sp.ImmutableMatrix(shown).applyfunc(decimal_values), self.env)
+        except TooLarge:
+            return None
+        if not _same(same, local_value):
+            return None
+        return None if shown == local else shown
+
+
+class _Written:
+    """A node's formula with its decimals as written, standing for the node in `local_gradient`."""
+
+    def __init__(self, rule) -> None:
+        self.rule = rule
+
+
+def _has_decimal(node) -> bool:
+    if node.kind == "num":
+        return not re.fullmatch(r"\d+", node.text)
+    return any(_has_decimal(a) for a in node.args)
+
+
+def _names_in_order(node) -> list[str]:
+    if node.kind == "name":
+        return [node.text]
+    return [n for a in node.args for n in _names_in_order(a)]
+
+
+def _same(a, b) -> bool:
+    """Two values (scalars or matrices) equal: exactly, or to 25 digits where one is a float."""
+    pairs = zip(list(a), list(b)) if isinstance(a, sp.MatrixBase) else [(a, b)]
+    for x, y in pairs:
+        if x == y:
+            continue
+        if not (x.has(sp.Float) or y.has(sp.Float)):
+            return False
+        try:
+            if abs(float(x) - float(y)) > 1e-25 * max(1.0, abs(float(x)), abs(float(y))):
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
+
+
+def _decimal_text(r: sp.Rational) -> str | None:
+    """A terminating decimal as written (0.25); None for one that does not terminate (1/3)."""
+    q = int(r.q)
+    while q % 2 == 0:
+        q //= 2
+    while q % 5 == 0:
+        q //= 5
+    if q != 1:
+        return None
+    from decimal import Decimal
+    text = format(Decimal(int(r.p)) / Decimal(int(r.q)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fold_decimals(expr):
+    """A product of an integer and written decimals as one decimal: 2·0.5·x is x, -2·0.25 is -0.5."""
+    if isinstance(expr, sp.MatrixBase):
+        return sp.ImmutableMatrix(expr.applyfunc(_fold_decimals))
+
+    def foldable(e) -> bool:
+        if not e.is_Mul:
+            return False
+        written = [a for a in e.args if a.is_Symbol and a.name.startswith(WRITTEN_PREFIX)]
+        numbers = [a for a in e.args if a.is_Number]
+        return bool(written) and (len(written) > 1 or (numbers and abs(numbers[0]) != 1))
+
+    def fold(e):
+        written = [a for a in e.args if a.is_Symbol and a.name.startswith(WRITTEN_PREFIX)]
+        numbers = [a for a in e.args if a.is_Number]
+        rest = [a for a in e.args if a not in written and a not in numbers]
+        r = sp.Mul(*numbers, *written).xreplace({w: decimal_values(w) for w in written})
+        if r.is_Integer:
+            return sp.Mul(r, *rest)
+        text = _decimal_text(abs(r))
+        if text is None:
+            return e
+        return sp.Mul(-1 if r < 0 else 1, written_number(text), *rest)
+
+    return expr.replace(foldable, fold) if expr.has(sp.Symbol) else expr
+
+
+def _gradient(prob: GraphProblem, q: Quantity, gradients: dict, env: dict, context: "_Context | None" = None):
     """∂output/∂q and its contributions, one per node that uses q."""
     name = q.name
     parts = []
+    context = context or _Context(prob, env)
     for f in prob.quantities:
         if f.name not in gradients or name not in f.operands:
             continue
+        shown, operands = None, context.operands(f, q)
         if f.shape == ():
             local = _tidy(local_gradient(f, q))
             local_value = evaluate(local, env)
+            shown = context.shown_local(f, q, local, local_value)
             contrib = gradients[f.name] * local_value
             contrib = sp.ImmutableMatrix(contrib) if q.shape else contrib
         else:
@@ -542,7 +674,7 @@ def _gradient(prob: GraphProblem, q: Quantity, gradients: dict, env: dict):
                     sub = _Entry(f, r, c)
                     total = total + g * evaluate(local_gradient(sub, q), env)
             contrib = sp.ImmutableMatrix(total) if q.shape else total
-        parts.append(Contribution(f.name, local, contrib))
+        parts.append(Contribution(f.name, local, contrib, shown, operands))
     value = parts[0].value
     for p in parts[1:]:
         value = value + p.value

@@ -981,4 +981,17 @@ MESSAGES = {
     "derive.check_line": "{where}: {counted} ({forms}{max_error} {error}){verdict}",
     "derive.assumed": "{assumed}: {what}",
     "derive.alternative": "{label}: {rule}",
+    # -- session 10 (s10-gsteps): a graph's worked solution: local partials, kinks, domains --
+    "graph.local_partial_note": "A partial written with its node's operands, such as {local}, is local: {g}'s own "
+                                "formula differentiated by {q} with its other operands ({others}) held fixed. It is "
+                                "not the total {total}, which also counts the path through {through}.",
+    "graph.kink_taken": "{kink}: there the derivative is a convention, and the one taken is {taken}.",
+    "graph_file.domain_not_real": "{what} is not a real number at these values: {detail}",
+    "graph_file.domain_undefined": "{what} is not defined at these values: {detail}",
+    "graph_file.domain_function": "the argument of {fn}, {arg} = {value}, is outside its domain ({domain})",
+    "graph_file.domain_division": "the divisor {arg} is 0 (a division by zero)",
+    "graph_file.domain_zero_power": "{arg} = 0 is raised to the negative power {power}",
+    "graph_file.domain_fraction_power": "{arg} = {value} is negative and raised to the fractional power {power}",
+    "graph_file.domain.positive": "{fn} is defined for positive numbers only, x > 0",
+    "graph_file.domain.nonnegative": "{fn} is defined for x ≥ 0 only",
 }

@@ -880,4 +880,16 @@ MESSAGES = {
     "derive.check_line": "{where}：{counted}（{forms}{max_error} {error}）{verdict}",
     "derive.assumed": "{assumed}：{what}",
     "derive.alternative": "{label}：{rule}",
+    # -- 第 10 轮（s10-gsteps）：计算图的解题步骤：局部偏导、不可导点、定义域 --
+    "graph.local_partial_note": "写出节点各操作数的偏导（如 {local}）是局部偏导：{g} 自身的公式对 {q} 求导，"
+                                "其他操作数（{others}）保持不变。它不是全导数 {total}，后者还计入经过 {through} 的路径。",
+    "graph.kink_taken": "{kink}：此处的导数是一种约定，所取的值为 {taken}。",
+    "graph_file.domain_not_real": "{what} 在这些值处不是实数：{detail}",
+    "graph_file.domain_undefined": "{what} 在这些值处没有定义：{detail}",
+    "graph_file.domain_function": "{fn} 的参数 {arg} = {value} 不在其定义域内（{domain}）",
+    "graph_file.domain_division": "除数 {arg} 为 0（除以零）",
+    "graph_file.domain_zero_power": "{arg} = 0 的负数次幂 {power}",
+    "graph_file.domain_fraction_power": "{arg} = {value} 为负数，却取分数次幂 {power}",
+    "graph_file.domain.positive": "{fn} 只对正数 x > 0 有定义",
+    "graph_file.domain.nonnegative": "{fn} 只对 x ≥ 0 有定义",
 }

@@ -19,6 +19,7 @@ import sympy as sp
 from ..document import Document, Math, Part, Section, Step, Text
 from ..formula import Node
 from .. import greek
+from ..formula import WRITTEN_PREFIX
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg, say
 from ..numberslots import mark, resolve
@@ -60,6 +61,15 @@ def name_latex(name: str) -> str:
 def name_text(name: str) -> str:
     """theta4 as θ_4 (greek.py), any other name as written."""
     return greek.text(name) or name
+
+
+def local_partial(f: str, q: str, operands, latex: bool) -> str:
+    """The local ∂f/∂q written with f's operands, ∂f(s, r)/∂s: used where another operand is computed
+    from q too, so that it cannot be read as the total ∂f/∂s."""
+    if latex:
+        args = ", ".join(name_latex(o) for o in operands)
+        return rf"\frac{{\partial {name_latex(f)}({args})}}{{\partial {name_latex(q)}}}"
+    return f"∂{name_text(f)}({', '.join(name_text(o) for o in operands)})/∂{name_text(q)}"
 
 
 class _BareArguments:
@@ -180,6 +190,10 @@ class GraphMath(Math):
 
     def _sympy(self, expr, values, latex: bool) -> str:
         names = self.names[latex]
+        written = {s: s.name[len(WRITTEN_PREFIX):] for s in getattr(expr, "free_symbols", ())
+                   if s.name.startswith(WRITTEN_PREFIX)}
+        if written:                         # a decimal of the node's formula, as written (graph._Context)
+            names = {**names, **written}
         vals = None if values is None else {k: (v.latex if latex and isinstance(v, Num) else str(v))
                                              for k, v in values.items() if isinstance(k, sp.Basic)}
         if isinstance(expr, sp.MatrixBase):
@@ -198,12 +212,13 @@ class GraphMath(Math):
         return _Text(dict(names=names, values=vals, times=values is not None, indexed={}, terms=None)).doprint(expr)
 
     def _chain(self, form, values, latex: bool) -> str:
-        """("chain", with_locals, ((f, local), …)) for ∂L/∂q: Σ ∂L/∂f·∂f/∂q, or Σ ∂L/∂f·local."""
+        """("chain", with_locals, ((f, local, operands), …)) for ∂L/∂q: Σ ∂L/∂f·∂f/∂q, or Σ ∂L/∂f·local;
+        `operands` (or None): how a local partial that is not the total is written (`local_partial`)."""
         _, q, with_locals, terms = form
         out = []
         times = (r" \times " if latex else " × ") if values is not None else (r" \cdot " if latex else "·")
         alone = len(terms) == 1
-        for i, (f, local) in enumerate(terms):
+        for i, (f, local, operands) in enumerate(terms):
             upstream = self._grad(self.output, f, latex)
             leads = i == 0 and not (isinstance(local, tuple) and local[1] == "right")
             if values is not None and ("grad", f) in values:
@@ -212,7 +227,7 @@ class GraphMath(Math):
                 upstream = (v.latex if latex and isinstance(v, Num) else str(v)) if (alone and local == 1) or leads \
                     else self._value(v, latex)
             if not with_locals:
-                link = self._grad(f, q, latex)
+                link = local_partial(f, q, operands, latex) if operands else self._grad(f, q, latex)
                 out.append(link if f == self.output else upstream + (" " if latex else "·") + link)
                 continue
             if isinstance(local, tuple):             # f = P*B: ∂L/∂P = ∂L/∂f·Bᵀ, ∂L/∂B = Pᵀ·∂L/∂f
@@ -341,7 +356,7 @@ def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
         elif not s.contributions:
             out["backward"].append(Step(s.id, ("grad", s.name), (), None, s.value))
         else:
-            terms = tuple((c.consumer, c.local) for c in s.contributions)
+            terms = tuple((c.consumer, c.local if c.shown is None else c.shown, c.operands) for c in s.contributions)
             forms: tuple = (("chain", s.name, False, terms),)
             numbers = None
             if all(c.local is not None for c in s.contributions):
@@ -399,7 +414,8 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
         Section(Text(msg(lang, "quadratic.forward")), tuple(steps["forward"])),
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
                 notes=(_backward_note(sol.problem.output, sol.problem.parameters,
-                                      [x.name for x in sol.problem.quantities], lang),)),
+                                      [x.name for x in sol.problem.quantities], lang),
+                       *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p))),
     )
     closing = tuple(Text(line) for line in check_lines(checks, lang)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
@@ -483,6 +499,61 @@ def _backward_note(output: str, params, taken, lang: str) -> Text:
                rf"\partial {o}/\partial {q} = \sum_{{{g}}} \partial {o}/\partial {g} \cdot \partial {g}/\partial {q}")
     return sentence(lang, "graph.backward_note", rule=rule, q=Sym(q, q), g=Sym(g, g),
                     parameters=joined_syms([Sym(name_text(n), name_latex(n)) for n in params]))
+
+
+def _local_partial_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
+    """Said once, where a step writes a local partial with its node's operands (∂f(s, r)/∂s): what it
+    means, and that it is not the total ∂f/∂s."""
+    prob = sol.problem
+    for s in sol.steps:
+        for c in s.contributions:
+            if c.operands:
+                from ..graph import _Context
+                upstream = _Context(prob, {}).upstream
+                others = [o for o in c.operands if o != s.name]
+                through = [o for o in others if s.name in upstream[o]]
+                local = Sym(local_partial(c.consumer, s.name, c.operands, False),
+                            local_partial(c.consumer, s.name, c.operands, True))
+                syms = lambda names: joined_syms([Sym(name_text(n), name_latex(n)) for n in names])  # noqa: E731
+                return (sentence(lang, "graph.local_partial_note", local=local,
+                                 g=Sym(name_text(c.consumer), name_latex(c.consumer)),
+                                 q=Sym(name_text(s.name), name_latex(s.name)), others=syms(others),
+                                 through=syms(through),
+                                 total=Sym(f"∂{name_text(c.consumer)}/∂{name_text(s.name)}",
+                                           rf"\partial {name_latex(c.consumer)}/\partial {name_latex(s.name)}")),)
+    return ()
+
+
+def kink_notes(sol: GraphSolution, math: "GraphMath", lang: str, precision: int) -> tuple[Text, ...]:
+    """One sentence for each node of the backward pass evaluated at a kink of relu, abs, leaky_relu,
+    max or min (graph_kinks.py, as `solve --check` names them): the value of the derivative taken there."""
+    from ..graph import relevant
+    from ..graph_kinks import kinks
+    from ..messages import said
+    out = []
+    for k in kinks(sol.problem, sol.env, set(relevant(sol.problem))):
+        why = said("graph_check.kink", node=k.node, fn=k.fn, where=k.where)
+        out.append(sentence(lang, "graph.kink_taken", kink=say(why, lang), taken=_taken(k, math, precision)))
+    return tuple(out)
+
+
+def _taken(k, math: "GraphMath", precision: int) -> Sym:
+    """relu'(0) = 0; abs'(0) = sign(0) = 0; ∂max(x, y)/∂x = ∂max(x, y)/∂y = step(0) = 0.5."""
+    values = [format_value(sp.sympify(v), precision)[0] for v in k.taken]
+    fn_latex = _LATEX_CALLS.get(k.fn, r"\operatorname{" + k.fn.replace("_", r"\_") + "}")
+    if len(k.args) == 1:
+        extra = (" = sign(0)", r" = \operatorname{sign}(0)") if k.fn == "abs" else ("", "")
+        return Sym(f"{k.fn}'(0){extra[0]} = {values[0]}", rf"{fn_latex}'(0){extra[1]} = {values[0]}")
+    a_t, b_t = (math.text(a) for a in k.args)
+    a_l, b_l = (math.latex(a) for a in k.args)
+    call_t, call_l = f"{k.fn}({a_t}, {b_t})", rf"{fn_latex}({a_l}, {b_l})"
+    if values[0] == values[1]:
+        return Sym(f"∂{call_t}/∂{a_t} = ∂{call_t}/∂{b_t} = step(0) = {values[0]}",
+                   rf"\frac{{\partial {call_l}}}{{\partial {a_l}}} = \frac{{\partial {call_l}}}{{\partial {b_l}}}"
+                   rf" = \operatorname{{step}}(0) = {values[0]}")
+    return Sym(f"∂{call_t}/∂{a_t} = {values[0]}, ∂{call_t}/∂{b_t} = {values[1]}",
+               rf"\frac{{\partial {call_l}}}{{\partial {a_l}}} = {values[0]}, "
+               rf"\frac{{\partial {call_l}}}{{\partial {b_l}}} = {values[1]}")
 
 
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
