@@ -111,6 +111,23 @@ class Node:
         return out
 
 
+_INFIX = {"add": " + ", "sub": " - ", "mul": "*", "div": "/", "pow": "^"}
+
+
+def text_of(node: Node) -> str:
+    """A subformula as the file writes it (spaces aside): `z - 0.5`, `(x + 1)^-1`, for messages."""
+    k = node.kind
+    if k in ("num", "name"):
+        return node.text
+    if k == "paren":
+        return f"({text_of(node.args[0])})"
+    if k == "neg":
+        return "-" + text_of(node.args[0])
+    if k == "call":
+        return f"{node.text}({', '.join(text_of(a) for a in node.args)})"
+    return _INFIX[k].join(text_of(a) for a in node.args)
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str          # num, name, op, end

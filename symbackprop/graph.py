@@ -22,7 +22,8 @@ from .errors import ProblemError
 from .evaluate import size as _size
 from .fields import FieldReader
 from .messages import said
-from .formula import FUNCTIONS, WRITTEN_PREFIX, Formula, FormulaError, Value, decimal_values, written_number
+from .formula import (FUNCTIONS, WRITTEN_PREFIX, Formula, FormulaError, Value, decimal_values, text_of,
+                      written_number)
 from .magnitude import MAX_EXACT_DIGITS, MAX_MAGNITUDE_EXPONENT, TooLarge, exact_digits, numeric as bounded
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .shows import Shows
@@ -452,6 +453,72 @@ def _finite(e, what: str, prob: GraphProblem, q: "Quantity") -> None:
                                field=".".join(str(p) for p in q.path) or None, line=q.line)
 
 
+MAX_DOMAIN_ERRORS = 20          # nodes outside a domain reported in one run (problem_errors.MAX_ERRORS)
+
+
+def _postorder(node):
+    for a in node.args:
+        yield from _postorder(a)
+    yield node
+
+
+def outside_domain(prob: GraphProblem, q: Quantity, env: dict) -> ProblemError | None:
+    """The first place, innermost first, where node q's formula is used outside a function's domain at
+    these values: ln or log of a number ≤ 0, sqrt of a negative number, a division by 0, 0 to a
+    negative power, a negative number to a fractional power. FILE:LINE, the node, the value and the
+    domain; None when there is none. Each operand is evaluated once (bounded as the node's own value)."""
+    from .printing import format_value
+    names = {n.name: Value(n.symbol, n.shape) for n in prob.quantities}
+
+    def values_of(node):
+        """(the entry as written, its value) for each entry of the subformula's value."""
+        built = q.formula._build(node, names).expr
+        if not isinstance(built, sp.MatrixBase):
+            return [(text_of(_bare(node)), _value(built, env))]
+        written = q.formula._build(node, names, True).expr          # an entry: x_2 - 0.5
+        return [(as_text(t), _value(c, env)) for c, t in zip(list(built), list(written))]
+
+    def as_text(expr) -> str:
+        return str(expr).replace(WRITTEN_PREFIX, "")
+
+    def fail(key: str, detail) -> ProblemError:
+        return ProblemError(said(key, what=said("graph_file.node", name=q.name), detail=detail), source=prob.source,
+                            field=".".join(str(p) for p in q.path) or None, line=q.line)
+
+    def shown(v) -> str:
+        return format_value(v, prob.precision)[0]
+
+    try:
+        for node in _postorder(q.formula.tree):
+            if node.kind == "call" and node.text in ("log", "ln", "sqrt"):
+                for arg, v in values_of(node.args[0]):
+                    positive = node.text != "sqrt"
+                    if v.is_negative or (positive and v.is_zero):
+                        domain = said("graph_file.domain.positive" if positive else "graph_file.domain.nonnegative",
+                                      fn=node.text)
+                        return fail("graph_file.domain_undefined" if v.is_zero else "graph_file.domain_not_real",
+                                    said("graph_file.domain_function", fn=node.text, arg=arg, value=shown(v),
+                                         domain=domain))
+            elif node.kind == "div":
+                for arg, v in values_of(node.args[1]):
+                    if v.is_zero:
+                        return fail("graph_file.domain_undefined", said("graph_file.domain_division", arg=arg))
+            elif node.kind == "pow":
+                power = q.formula._build(node.args[1], names).expr
+                power_text = text_of(_bare(node.args[1]))
+                for arg, v in values_of(node.args[0]):
+                    if v.is_zero and power.is_negative:
+                        return fail("graph_file.domain_undefined",
+                                    said("graph_file.domain_zero_power", arg=arg, power=power_text))
+                    if v.is_negative and not power.is_integer:
+                        return fail("graph_file.domain_not_real",
+                                    said("graph_file.domain_fraction_power", arg=arg, value=shown(v),
+                                         power=power_text))
+    except (TooLarge, FormulaError):
+        return None                     # the node's own evaluation reports it
+    return None
+
+
 def evaluate(expr, env: dict):
     """`expr` (scalar or matrix) with the values of `env` put in, exact while short."""
     if isinstance(expr, sp.MatrixBase):
@@ -493,19 +560,37 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
     env: dict = {}
     values: dict = {}
     steps: list[GStep] = []
+    errors: list[ProblemError] = []     # every node outside a function's domain, or else not finite
+    broken: set[str] = set()            # their names, and those of the nodes that use them
     for q in prob.quantities:
         if q.kind == "input":
             value = q.given
             steps.append(GStep(q.name, "given", q.name, value))
         else:
+            if q.operands & broken:
+                broken.add(q.name)
+                continue
             try:
-                value = evaluate(q.rule, env)
-            except TooLarge as big:
-                raise _too_large(prob, q, said("graph_file.node", name=q.name), big) from None
-            _finite(value, said("graph_file.node", name=q.name), prob, q)
+                outside = outside_domain(prob, q, env)
+                if outside is not None:
+                    raise outside
+                try:
+                    value = evaluate(q.rule, env)
+                except TooLarge as big:
+                    raise _too_large(prob, q, said("graph_file.node", name=q.name), big) from None
+                _finite(value, said("graph_file.node", name=q.name), prob, q)
+            except ProblemError as exc:
+                errors.append(exc)
+                broken.add(q.name)
+                if len(errors) >= MAX_DOMAIN_ERRORS:
+                    break
+                continue
             steps.append(GStep(q.name, "forward", q.name, value))
         values[q.name] = value
         _bind(q, value, env)
+    if errors:
+        from .problem_errors import ProblemErrors
+        raise errors[0] if len(errors) == 1 else ProblemErrors(errors)
     wanted = relevant(prob)
     gradients: dict = {prob.output: sp.Integer(1)}
     steps.append(GStep(f"grad_{prob.output}", "backward", prob.output, sp.Integer(1)))
