@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .formula import Node, Value
+from .formula import Node, Value, text_of
 
 MAX_KINKS = 50           # kinks reported; a graph has at most graph.MAX_NODES nodes anyway
 # the formula functions with a kink: name -> number of arguments
@@ -29,13 +29,15 @@ class Kink:
     fn: str
     args: tuple
     taken: tuple
+    written: tuple = ()          # the arguments as the file writes them: `s`, `w - 0.25`
+    trees: tuple = ()            # and as formula trees (formula.Node), for the steps' printer
 
     @property
     def where(self) -> str:
-        """The condition met, as text: `x = 0`, or `x = y` for a tie of max or min."""
-        if len(self.args) == 2:
-            return f"{self.args[0]} = {self.args[1]}"
-        return f"{self.args[0]} = 0"
+        """The condition met, as written: `x = 0`, or `x = w - 0.25` for a tie of max or min."""
+        if len(self.written) == 2:
+            return f"{self.written[0]} = {self.written[1]}"
+        return f"{self.written[0]} = 0"
 
 
 def _calls(node: Node):
@@ -44,6 +46,12 @@ def _calls(node: Node):
         yield node
     for a in node.args:
         yield from _calls(a)
+
+
+def _bare(node: Node) -> Node:
+    while node.kind == "paren":
+        node = node.args[0]
+    return node
 
 
 def _is_zero(e) -> bool:
@@ -84,7 +92,8 @@ def kinks(prob, env: dict, nodes=None) -> list[Kink]:
             else:
                 hit = any(_is_zero(a.xreplace(env)) for a in cells[0])
             if hit:
-                found.append(Kink(q.name, call.text, args, _taken(call.text, len(args))))
+                found.append(Kink(q.name, call.text, args, _taken(call.text, len(args)),
+                                  tuple(text_of(_bare(a)) for a in call.args), tuple(_bare(a) for a in call.args)))
                 if len(found) >= MAX_KINKS:
                     return found
     return found

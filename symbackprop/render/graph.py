@@ -512,8 +512,9 @@ def _local_partial_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
                 upstream = _Context(prob, {}).upstream
                 others = [o for o in c.operands if o != s.name]
                 through = [o for o in others if s.name in upstream[o]]
+                args = ", ".join(name_latex(o) for o in c.operands)      # inline in prose: a slash
                 local = Sym(local_partial(c.consumer, s.name, c.operands, False),
-                            local_partial(c.consumer, s.name, c.operands, True))
+                            rf"\partial {name_latex(c.consumer)}({args})/\partial {name_latex(s.name)}")
                 syms = lambda names: joined_syms([Sym(name_text(n), name_latex(n)) for n in names])  # noqa: E731
                 return (sentence(lang, "graph.local_partial_note", local=local,
                                  g=Sym(name_text(c.consumer), name_latex(c.consumer)),
@@ -544,16 +545,17 @@ def _taken(k, math: "GraphMath", precision: int) -> Sym:
     if len(k.args) == 1:
         extra = (" = sign(0)", r" = \operatorname{sign}(0)") if k.fn == "abs" else ("", "")
         return Sym(f"{k.fn}'(0){extra[0]} = {values[0]}", rf"{fn_latex}'(0){extra[1]} = {values[0]}")
-    a_t, b_t = (math.text(a) for a in k.args)
-    a_l, b_l = (math.latex(a) for a in k.args)
-    call_t, call_l = f"{k.fn}({a_t}, {b_t})", rf"{fn_latex}({a_l}, {b_l})"
+    simple = [t.kind in ("name", "num") for t in k.trees]                           # ∂max/∂(w - 0.25)
+    texts = [math.text(t) if bare else f"({math.text(t)})" for t, bare in zip(k.trees, simple)]
+    latexes = [math.latex(t) if bare else rf"\left({math.latex(t)}\right)" for t, bare in zip(k.trees, simple)]
+    head_t, head_l = k.fn, fn_latex
     if values[0] == values[1]:
-        return Sym(f"∂{call_t}/∂{a_t} = ∂{call_t}/∂{b_t} = step(0) = {values[0]}",
-                   rf"\frac{{\partial {call_l}}}{{\partial {a_l}}} = \frac{{\partial {call_l}}}{{\partial {b_l}}}"
+        return Sym(f"∂{head_t}/∂{texts[0]} = ∂{head_t}/∂{texts[1]} = step(0) = {values[0]}",
+                   rf"\partial {head_l}/\partial {latexes[0]} = \partial {head_l}/\partial {latexes[1]}"
                    rf" = \operatorname{{step}}(0) = {values[0]}")
-    return Sym(f"∂{call_t}/∂{a_t} = {values[0]}, ∂{call_t}/∂{b_t} = {values[1]}",
-               rf"\frac{{\partial {call_l}}}{{\partial {a_l}}} = {values[0]}, "
-               rf"\frac{{\partial {call_l}}}{{\partial {b_l}}} = {values[1]}")
+    return Sym(f"∂{head_t}/∂{texts[0]} = {values[0]}, ∂{head_t}/∂{texts[1]} = {values[1]}",
+               rf"\partial {head_l}/\partial {latexes[0]} = {values[0]}, "
+               rf"\partial {head_l}/\partial {latexes[1]} = {values[1]}")
 
 
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
