@@ -691,7 +691,7 @@ def _same(a, b) -> bool:
     return True
 
 
-def _decimal_text(r: sp.Rational) -> str | None:
+def decimal_text(r: sp.Rational) -> str | None:
     """A terminating decimal as written (0.25); None for one that does not terminate (1/3)."""
     q = int(r.q)
     while q % 2 == 0:
@@ -724,7 +724,7 @@ def _fold_decimals(expr):
         r = sp.Mul(*numbers, *written).xreplace({w: decimal_values(w) for w in written})
         if r.is_Integer:
             return sp.Mul(r, *rest)
-        text = _decimal_text(abs(r))
+        text = decimal_text(abs(r))
         if text is None:
             return e
         return sp.Mul(-1 if r < 0 else 1, written_number(text), *rest)
