@@ -22,8 +22,7 @@ from .errors import ProblemError
 from .evaluate import size as _size
 from .fields import FieldReader
 from .messages import said
-from .formula import (FUNCTIONS, WRITTEN_PREFIX, Formula, FormulaError, Value, decimal_values, text_of,
-                      written_number)
+from .formula import FUNCTIONS, Formula, FormulaError, Value, decimal_values
 from .magnitude import MAX_EXACT_DIGITS, MAX_MAGNITUDE_EXPONENT, TooLarge, exact_digits, numeric as bounded
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .shows import Shows
@@ -453,72 +452,6 @@ def _finite(e, what: str, prob: GraphProblem, q: "Quantity") -> None:
                                field=".".join(str(p) for p in q.path) or None, line=q.line)
 
 
-MAX_DOMAIN_ERRORS = 20          # nodes outside a domain reported in one run (problem_errors.MAX_ERRORS)
-
-
-def _postorder(node):
-    for a in node.args:
-        yield from _postorder(a)
-    yield node
-
-
-def outside_domain(prob: GraphProblem, q: Quantity, env: dict) -> ProblemError | None:
-    """The first place, innermost first, where node q's formula is used outside a function's domain at
-    these values: ln or log of a number ≤ 0, sqrt of a negative number, a division by 0, 0 to a
-    negative power, a negative number to a fractional power. FILE:LINE, the node, the value and the
-    domain; None when there is none. Each operand is evaluated once (bounded as the node's own value)."""
-    from .printing import format_value
-    names = {n.name: Value(n.symbol, n.shape) for n in prob.quantities}
-
-    def values_of(node):
-        """(the entry as written, its value) for each entry of the subformula's value."""
-        built = q.formula._build(node, names).expr
-        if not isinstance(built, sp.MatrixBase):
-            return [(text_of(_bare(node)), _value(built, env))]
-        written = q.formula._build(node, names, True).expr          # an entry: x_2 - 0.5
-        return [(as_text(t), _value(c, env)) for c, t in zip(list(built), list(written))]
-
-    def as_text(expr) -> str:
-        return str(expr).replace(WRITTEN_PREFIX, "")
-
-    def fail(key: str, detail) -> ProblemError:
-        return ProblemError(said(key, what=said("graph_file.node", name=q.name), detail=detail), source=prob.source,
-                            field=".".join(str(p) for p in q.path) or None, line=q.line)
-
-    def shown(v) -> str:
-        return format_value(v, prob.precision)[0]
-
-    try:
-        for node in _postorder(q.formula.tree):
-            if node.kind == "call" and node.text in ("log", "ln", "sqrt"):
-                for arg, v in values_of(node.args[0]):
-                    positive = node.text != "sqrt"
-                    if v.is_negative or (positive and v.is_zero):
-                        domain = said("graph_file.domain.positive" if positive else "graph_file.domain.nonnegative",
-                                      fn=node.text)
-                        return fail("graph_file.domain_undefined" if v.is_zero else "graph_file.domain_not_real",
-                                    said("graph_file.domain_function", fn=node.text, arg=arg, value=shown(v),
-                                         domain=domain))
-            elif node.kind == "div":
-                for arg, v in values_of(node.args[1]):
-                    if v.is_zero:
-                        return fail("graph_file.domain_undefined", said("graph_file.domain_division", arg=arg))
-            elif node.kind == "pow":
-                power = q.formula._build(node.args[1], names).expr
-                power_text = text_of(_bare(node.args[1]))
-                for arg, v in values_of(node.args[0]):
-                    if v.is_zero and power.is_negative:
-                        return fail("graph_file.domain_undefined",
-                                    said("graph_file.domain_zero_power", arg=arg, power=power_text))
-                    if v.is_negative and not power.is_integer:
-                        return fail("graph_file.domain_not_real",
-                                    said("graph_file.domain_fraction_power", arg=arg, value=shown(v),
-                                         power=power_text))
-    except (TooLarge, FormulaError):
-        return None                     # the node's own evaluation reports it
-    return None
-
-
 def evaluate(expr, env: dict):
     """`expr` (scalar or matrix) with the values of `env` put in, exact while short."""
     if isinstance(expr, sp.MatrixBase):
@@ -571,6 +504,7 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
                 broken.add(q.name)
                 continue
             try:
+                from .graph_domain import MAX_DOMAIN_ERRORS, outside_domain
                 outside = outside_domain(prob, q, env)
                 if outside is not None:
                     raise outside
@@ -626,7 +560,8 @@ class _Context:
         it has none."""
         if f.name not in self._written:
             rule = None
-            if _has_decimal(f.formula.tree):
+            from .graph_written import has_decimal
+            if has_decimal(f.formula.tree):
                 names = {n.name: Value(n.symbol, n.shape) for n in self.prob.quantities}
                 rule = f.formula.as_written(names).expr
             self._written[f.name] = rule
@@ -637,99 +572,25 @@ class _Context:
         ∂f/∂q is then not the total), else None."""
         if not any(q.name in self.upstream[o] for o in f.operands if o != q.name):
             return None
-        return tuple(dict.fromkeys(_names_in_order(f.formula.tree)))
+        from .graph_written import names_in_order
+        return tuple(dict.fromkeys(names_in_order(f.formula.tree)))
 
     def shown_local(self, f: Quantity, q: Quantity, local, local_value):
         """The local gradient ∂f/∂q with f's decimals as written, when f has any and it has the
         same value as `local` at these numbers (else None: the exact form is shown)."""
+        from .graph_written import Written, fold_decimals, same
         rule = self.written_rule(f)
         if rule is None:
             return None
-        shown = _fold_decimals(_tidy(local_gradient(_Written(rule), q)))
+        shown = fold_decimals(_tidy(local_gradient(Written(rule), q)))
         try:
-            same = evaluate(decimal_values(shown) if not q.shape else
+            value = evaluate(decimal_values(shown) if not q.shape else
                             sp.ImmutableMatrix(shown).applyfunc(decimal_values), self.env)
         except TooLarge:
             return None
-        if not _same(same, local_value):
+        if not same(value, local_value):
             return None
         return None if shown == local else shown
-
-
-class _Written:
-    """A node's formula with its decimals as written, standing for the node in `local_gradient`."""
-
-    def __init__(self, rule) -> None:
-        self.rule = rule
-
-
-def _has_decimal(node) -> bool:
-    if node.kind == "num":
-        return not re.fullmatch(r"\d+", node.text)
-    return any(_has_decimal(a) for a in node.args)
-
-
-def _names_in_order(node) -> list[str]:
-    if node.kind == "name":
-        return [node.text]
-    return [n for a in node.args for n in _names_in_order(a)]
-
-
-def _same(a, b) -> bool:
-    """Two values (scalars or matrices) equal: exactly, or to 25 digits where one is a float."""
-    pairs = zip(list(a), list(b)) if isinstance(a, sp.MatrixBase) else [(a, b)]
-    for x, y in pairs:
-        if x == y:
-            continue
-        if not (x.has(sp.Float) or y.has(sp.Float)):
-            return False
-        try:
-            if abs(float(x) - float(y)) > 1e-25 * max(1.0, abs(float(x)), abs(float(y))):
-                return False
-        except (TypeError, ValueError):
-            return False
-    return True
-
-
-def decimal_text(r: sp.Rational) -> str | None:
-    """A terminating decimal as written (0.25); None for one that does not terminate (1/3)."""
-    q = int(r.q)
-    while q % 2 == 0:
-        q //= 2
-    while q % 5 == 0:
-        q //= 5
-    if q != 1:
-        return None
-    from decimal import Decimal
-    text = format(Decimal(int(r.p)) / Decimal(int(r.q)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _fold_decimals(expr):
-    """A product of an integer and written decimals as one decimal: 2·0.5·x is x, -2·0.25 is -0.5."""
-    if isinstance(expr, sp.MatrixBase):
-        return sp.ImmutableMatrix(expr.applyfunc(_fold_decimals))
-
-    def foldable(e) -> bool:
-        if not e.is_Mul:
-            return False
-        written = [a for a in e.args if a.is_Symbol and a.name.startswith(WRITTEN_PREFIX)]
-        numbers = [a for a in e.args if a.is_Number]
-        return bool(written) and (len(written) > 1 or (numbers and abs(numbers[0]) != 1))
-
-    def fold(e):
-        written = [a for a in e.args if a.is_Symbol and a.name.startswith(WRITTEN_PREFIX)]
-        numbers = [a for a in e.args if a.is_Number]
-        rest = [a for a in e.args if a not in written and a not in numbers]
-        r = sp.Mul(*numbers, *written).xreplace({w: decimal_values(w) for w in written})
-        if r.is_Integer:
-            return sp.Mul(r, *rest)
-        text = decimal_text(abs(r))
-        if text is None:
-            return e
-        return sp.Mul(-1 if r < 0 else 1, written_number(text), *rest)
-
-    return expr.replace(foldable, fold) if expr.has(sp.Symbol) else expr
 
 
 def _gradient(prob: GraphProblem, q: Quantity, gradients: dict, env: dict, context: "_Context | None" = None):

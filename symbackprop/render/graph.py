@@ -540,7 +540,7 @@ def kink_notes(sol: GraphSolution, math: "GraphMath", lang: str, precision: int)
 
 def _taken(k, math: "GraphMath", precision: int) -> Sym:
     """relu'(0) = 0; abs'(0) = sign(0) = 0; ∂max(x, y)/∂x = ∂max(x, y)/∂y = step(0) = 0.5."""
-    from ..graph import decimal_text
+    from ..graph_written import decimal_text
     # a convention's value exactly where it terminates (0.01 at --precision 1 too), else rounded
     values = [(("-" if v < 0 else "") + decimal_text(abs(v))) if v.is_Rational and decimal_text(abs(v))
               else format_value(sp.sympify(v), precision)[0] for v in (sp.sympify(t) for t in k.taken)]
