@@ -981,4 +981,20 @@ MESSAGES = {
     "derive.check_line": "{where}: {counted} ({forms}{max_error} {error}){verdict}",
     "derive.assumed": "{assumed}: {what}",
     "derive.alternative": "{label}: {rule}",
+    # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
+    "graph_answers.wrong_shape": "{id}: {given} given where {shape} is expected (a matrix is a list of rows of "
+                                 "equal length, a vector a list)",
+    "graph_answers.matrix_expected": "{id} is {shape}: write it as a list of rows, e.g. [[1, 2], [3, 4]] (a vector "
+                                     "as a list, [1, 2, 3])",
+    "graph_answers.ragged": "rows of lengths {lengths}",
+    "graph_answers.flat": "a list of {count} numbers",
+    "graph_answers.shape_matrix": "a {rows}×{cols} matrix",
+    "graph_answers.shape_vector": "a vector of {count} ({rows}×{cols})",
+    "graph_answers.transposed": "{name} given as its transpose: {name} has the shape of what it differentiates "
+                                "({shape}), entry (i, j) is ∂/∂ of entry (i, j)",
+    "graph_answers.factor_half": "half the expected value: a factor 2 left out (the 2 of d/dy (y − t)² = "
+                                 "2(y − t)?), or a ½ this graph does not have",
+    "graph_answers.factor_two": "twice the expected value: a factor 2 too many, or a ½ of the graph left out",
+    "graph_answers.matrix_in_rule": "`{name}` names a whole matrix or vector: a rule over matrices is not "
+                                    "judged, only its value",
 }

@@ -880,4 +880,17 @@ MESSAGES = {
     "derive.check_line": "{where}：{counted}（{forms}{max_error} {error}）{verdict}",
     "derive.assumed": "{assumed}：{what}",
     "derive.alternative": "{label}：{rule}",
+    # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
+    "graph_answers.wrong_shape": "{id}：给出的是{given}，应为{shape}（矩阵是等长行的列表，向量是一个列表）",
+    "graph_answers.matrix_expected": "{id} 是{shape}：请写成行的列表，例如 [[1, 2], [3, 4]]（向量写成列表 [1, 2, 3]）",
+    "graph_answers.ragged": "长度分别为 {lengths} 的行",
+    "graph_answers.flat": "含 {count} 个数的列表",
+    "graph_answers.shape_matrix": "{rows}×{cols} 矩阵",
+    "graph_answers.shape_vector": "含 {count} 个数的向量（{rows}×{cols}）",
+    "graph_answers.transposed": "{name} 写成了它的转置：{name} 与被求导的量同形（{shape}），第 (i, j) 个元素"
+                                "是对第 (i, j) 个元素的偏导",
+    "graph_answers.factor_half": "是正确值的一半：漏了因子 2（(y − t)² 对 y 的导数 2(y − t) 中的 2？），"
+                                 "或多了本图没有的 ½",
+    "graph_answers.factor_two": "是正确值的两倍：多了因子 2，或漏了图中的 ½",
+    "graph_answers.matrix_in_rule": "`{name}` 表示整个矩阵或向量：矩阵的规则不评判，只评判其值",
 }
