@@ -194,14 +194,15 @@ class GraphChecker:
                     if problems is not None:
                         problems.append(pairs)
                     continue
-            elif qid not in self.items:
-                if problems is not None:
-                    close = difflib.get_close_matches(qid, list(self.items), n=2)
-                    item = str(key)[:60]
-                    problems.append(said("answers_file.unknown_suggest", part="main", item=item,
-                                         close=" or ".join(close)) if close
-                                    else said("answers_file.unknown", part="main", item=item))
-                    continue
+            elif qid not in self.items and problems is not None:     # no item: what was not read, with a hint
+                other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
+                close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
+                         else difflib.get_close_matches(qid, list(self.items), n=2))
+                item = str(key)[:60]
+                problems.append(said("answers_file.unknown_suggest", part="main", item=item,
+                                     close=" or ".join(close)) if close
+                                else said("answers_file.unknown", part="main", item=item))
+                continue
             else:
                 pairs = [(qid, value)]
             for eid, v in pairs:
@@ -254,9 +255,9 @@ class GraphChecker:
         if not isinstance(listed, list):
             return said("graph_answers.matrix_expected", id=name, shape=expected)
         pairs = _entries_of(qid, listed, self.sol)
-        if len(pairs) > 1 or pairs[0][0] != qid:
-            return pairs
         rows = [[float(v) for v in r] for r in whole.tolist()]
+        if (len(pairs) > 1 or pairs[0][0] != qid) and not (whole.rows == whole.cols and transposed(listed, rows, self.tol)):
+            return pairs
         if transposed(listed, rows, self.tol):
             if whole.rows == whole.cols:
                 pairs = [(f"{qid}_{entry_suffix(whole.shape, r, c)}", listed[r][c])
@@ -382,7 +383,8 @@ class GraphChecker:
         if self._chain is None:
             with self.meter.shared():
                 self._chain = ChainJudge(self.sol, self.names, expected_items(self.sol), self.tol,
-                                         self._parser.parse, lambda q, own: self._rules().own_value(q, own))
+                                         self._parser.parse, lambda q, own: self._rules().own_value(q, own),
+                                         lambda: self.meter.shared())
         return self._chain
 
     def _verdict(self, qid: str, value: Any, line: int | None, own: dict | None = None,

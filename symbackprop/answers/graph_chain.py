@@ -10,6 +10,7 @@ or vector is not judged (not read), and a matrix's list answer keeps only its la
 """
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from .numbers import elided
 
 MAX_LINKS = 12                # links of one chain judged; a longer chain is judged by its last link only
 INSTANCES = 2                 # random problems a rule is also checked on
+MAX_KEPT_SETS = 16            # sets of givens kept (written as numbers) whose random problems are built
 MAX_NUMBERS = 100             # numbers of one link looked at for the givens it substitutes
 _D = r"(?:\\partial|∂|d)"
 _NAME = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9A-Za-z]+))?"
@@ -61,8 +63,10 @@ class ChainJudge:
     (once per checker, for every student) the first time a rule is judged."""
 
     def __init__(self, sol: GraphSolution, names: GraphNames, items: dict[str, tuple[Any, float]],
-                 tol: Tolerance, parse: Callable[[str], Any], own_value: Callable) -> None:
+                 tol: Tolerance, parse: Callable[[str], Any], own_value: Callable,
+                 shared: Callable[[], Any] = contextlib.nullcontext) -> None:
         self.sol, self.names, self.tol, self.parse, self.own_value = sol, names, tol, parse, own_value
+        self.shared = shared             # the random problems serve every student: not charged to one
         self.true = {qid: float(v) for qid, (v, _) in items.items()}
         self.scalar = set(items)
         self._instances: dict[frozenset, list[dict[str, float]]] = {}
@@ -195,34 +199,44 @@ class ChainJudge:
     # -- random problems -------------------------------------------------------------------------------
     def instances(self, kept: frozenset) -> list[dict[str, float]]:
         """Every item's value on INSTANCES random problems: the graph solved again with each input (but
-        those `kept`) moved by a random multiple of 1/7; a problem the graph cannot be solved on is
-        skipped. Built once per set of kept inputs."""
+        those `kept`) moved by a random multiple of 1/1000; a problem the graph cannot be solved on is
+        skipped. Built once per set of kept inputs, for at most MAX_KEPT_SETS sets. The moves are small
+        (a few thousandths), so that a relu or a max stays on the side of its kink it is on, while a
+        rule that is not the item's still differs from it by far more than the 1e-9 a rule is judged to."""
+        if kept not in self._instances and len(self._instances) >= MAX_KEPT_SETS:
+            return []                          # bounded work: beyond that, a rule is judged at the true values
         if kept not in self._instances:
-            from .graph_answers import expected_items
-            prob = self.sol.problem
-            rng = random.Random(12)
-            out = []
-            for _ in range(INSTANCES):
-                qs = tuple(q if q.kind != "input" or q.name in kept else replace(q, given=_moved(q.given, rng))
-                           for q in prob.quantities)
-                try:
-                    sol = solve_graph(replace(prob, quantities=qs))
-                except (SymbackpropError, ArithmeticError, ValueError, TypeError):
-                    continue
-                point = {}
-                for qid, (v, _) in expected_items(sol).items():
-                    try:
-                        point[qid] = float(v)
-                    except (TypeError, ValueError):
-                        break
-                else:
-                    out.append(point)
-            self._instances[kept] = out
+            with self.shared():
+                self._instances[kept] = self._solved(kept)
         return self._instances[kept]
+
+    def _solved(self, kept: frozenset) -> list[dict[str, float]]:
+        """The INSTANCES random problems with the inputs `kept` unmoved, each item's value on each."""
+        from .graph_answers import expected_items
+        prob = self.sol.problem
+        rng = random.Random(12)
+        out = []
+        for _ in range(INSTANCES):
+            qs = tuple(q if q.kind != "input" or q.name in kept else replace(q, given=_moved(q.given, rng))
+                       for q in prob.quantities)
+            try:
+                sol = solve_graph(replace(prob, quantities=qs))
+            except (SymbackpropError, ArithmeticError, ValueError, TypeError):
+                continue
+            point = {}
+            for qid, (v, _) in expected_items(sol).items():
+                try:
+                    point[qid] = float(v)
+                except (TypeError, ValueError):
+                    break
+            else:
+                out.append(point)
+        return out
 
 
 def _moved(given, rng: random.Random):
-    step = lambda: sp.Rational(rng.choice([-5, -4, -3, -2, -1, 1, 2, 3, 4, 5]), 7)   # noqa: E731
+    """An input's value (a number or a matrix) with each entry moved by a few thousandths."""
+    step = lambda: sp.Rational(rng.choice([-9, -7, -5, -3, -2, 2, 3, 5, 7, 9]), 1000)   # noqa: E731
     if isinstance(given, sp.MatrixBase):
         return given.applyfunc(lambda e: e + step())
     return given + step()

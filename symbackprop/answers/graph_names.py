@@ -27,7 +27,7 @@ _GRADS = [re.compile(p) for p in (
     r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
-_SHORT = re.compile(r"^d\s*(?:\\?[A-Za-z]+)")    # d + a name: dw2, dx_0, d\theta_0 (not itself a name)
+_SHORT = re.compile(r"^d\s*\\?[^\W\d_]")    # d + a name: dw2, dx_0, d\theta_0, dθ0 (when not itself a name)
 MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
 MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
 _BEGIN = re.compile(r"\\begin\s*\{\s*([pbBvV]?matrix)\s*\}")
@@ -91,6 +91,17 @@ class GraphNames:
             x = self._name(text[1:])
             return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
         return name if name in self.ids else None
+
+    def other_output(self, text: str) -> str | None:
+        """The gradient id a left side would name with the graph's output on top (`dL/dq` where the output
+        is f: grad_q), for a "did you mean ∂f/∂q?" hint; None when it is no gradient of a name of the graph."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        for pat in _GRADS:
+            m = pat.match(text)
+            if m:
+                x = self._name(m.group("x"))
+                return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
+        return None
 
     def lookup(self, text: str) -> Found | None:
         qid = self.qid(text)
