@@ -103,6 +103,20 @@ def test_yaml_chains_are_read_and_their_working_judged(checkers, tmp_path):
     assert verdicts["grad_y"].status == "correct"
 
 
+def test_rule_links_are_judged_on_random_problems_and_givens_may_be_numbers(checkers, tmp_path):
+    # x1 = -2 = a: the rule x_1 gives a's value here, but not on the graph solved at other inputs
+    verdicts, _ = check(checkers, "sigmoid_gates", tmp_path, 'a: "x_1 = -2"\nb: "w_1 x_1 = (-3)(-2) = 6"\n')
+    assert verdicts["a"].status == "slip" and "rule does not give a" in verdicts["a"].message
+    assert verdicts["b"].status == "correct"
+    # ∂L/∂y = y - t: the 2 of d/dy (y - t)² left out, said with the rule's mistake
+    verdicts, _ = check(checkers, "quadratic", tmp_path, 'grad_y: "y - t = 0.5 - 1 = -0.5"\n')
+    assert verdicts["grad_y"].diagnosis == "factor_half"
+    assert "half the expected value" in verdicts["grad_y"].message and "rule does not give" in verdicts["grad_y"].message
+    # z written as its number -4 in the rule: right (z is kept at -4 on the random problems)
+    verdicts, _ = check(checkers, "circuit", tmp_path, 'f: "q \\\\cdot (-4) = 3 \\\\cdot (-4) = -12"\n')
+    assert verdicts["f"].status == "correct"
+
+
 def test_chain_with_a_wrong_value_follows_through_and_a_rule_alone_has_no_value(checkers, tmp_path):
     verdicts, _ = check(checkers, "circuit", tmp_path, "\n".join([
         'q: "x + y = -2 + 6 = 4"',                                  # y copied as 6: q wrong (4)

@@ -448,13 +448,14 @@ class GraphChecker:
                                source=source)
         if status != "wrong":                        # imprecise, rounded wrongly
             return verdict(status, _joined([match.message] + unread), status, links=links, value=number)
+        found = diagnose_graph_value(number, places, expected, self.tol)
+        if found is not None:                        # the sign, a factor 2 or ½: said first, with a wrong link's why
+            code, words = found
+            return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
+                           value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
                            links=links, value=number)
-        found = diagnose_graph_value(number, places, expected, self.tol)
-        if found is not None:
-            code, words = found
-            return verdict("wrong", _joined([words] + unread), code, links=links, value=number)
         return verdict("wrong", _joined([said("graph_answers.expected", expected=shown_expected)] + unread),
                        links=links, value=number)
 

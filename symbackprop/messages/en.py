@@ -997,4 +997,7 @@ MESSAGES = {
     "graph_answers.factor_two": "twice the expected value: a factor 2 too many, or a ½ of the graph left out",
     "graph_answers.matrix_in_rule": "`{name}` names a whole matrix or vector: a rule over matrices is not "
                                     "judged, only its value",
+    "code.transposed": "transposed",
+    "code.factor_half": "factor_half",
+    "code.factor_two": "factor_two",
 }

@@ -893,4 +893,7 @@ MESSAGES = {
                                  "或多了本图没有的 ½",
     "graph_answers.factor_two": "是正确值的两倍：多了因子 2，或漏了图中的 ½",
     "graph_answers.matrix_in_rule": "`{name}` 表示整个矩阵或向量：矩阵的规则不评判，只评判其值",
+    "code.transposed": "写成转置",
+    "code.factor_half": "少了因子 2",
+    "code.factor_two": "多了因子 2",
 }
