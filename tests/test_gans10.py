@@ -105,9 +105,14 @@ def test_yaml_chains_are_read_and_their_working_judged(checkers, tmp_path):
 
 def test_rule_links_are_judged_on_random_problems_and_givens_may_be_numbers(checkers, tmp_path):
     # x1 = -2 = a: the rule x_1 gives a's value here, but not on the graph solved at other inputs
-    verdicts, _ = check(checkers, "sigmoid_gates", tmp_path, 'a: "x_1 = -2"\nb: "w_1 x_1 = (-3)(-2) = 6"\n')
+    verdicts, _ = check(checkers, "sigmoid_gates", tmp_path, 'a: "x_1 = -2"\nb: "w_1 x_1 = (-3)(-2) = 6"\n'
+                        'grad_x1: "w_1 \\\\cdot 0.1966 = -0.5898"\ngrad_x0: "w_0 \\\\cdot 0.3 = 0.6"\n')
     assert verdicts["a"].status == "slip" and "rule does not give a" in verdicts["a"].message
     assert verdicts["b"].status == "correct"
+    # a rule with a rounded value put in (0.1966 for ∂f/∂b): judged up to that rounding
+    assert verdicts["grad_x1"].status == "correct"
+    assert verdicts["grad_x0"].status == "wrong" and verdicts["grad_x0"].diagnosis == "rule"
+    assert "give 0.6" in verdicts["grad_x0"].message
     # ∂L/∂y = y - t: the 2 of d/dy (y - t)² left out, said with the rule's mistake
     verdicts, _ = check(checkers, "quadratic", tmp_path, 'grad_y: "y - t = 0.5 - 1 = -0.5"\n')
     assert verdicts["grad_y"].diagnosis == "factor_half"
@@ -264,3 +269,12 @@ def test_cli_exit_codes_and_chinese(tmp_path):
     assert result.exit_code == 1
     assert "grad_A (∂L/∂A)：给出的是2×2 矩阵，应为3×3 矩阵" in result.output
     assert CliRunner().invoke(main, ["check", circuit, str(bad)]).exit_code == 2
+
+
+def test_chain_work_is_bounded(checkers, tmp_path):
+    """A chain of more than MAX_LINKS links is judged by its value alone; a deeply nested one is unreadable."""
+    from symbackprop.answers.graph_chain import MAX_LINKS
+    long_chain = " = ".join(["x + y"] * (MAX_LINKS + 5) + ["3"])
+    verdicts, _ = check(checkers, "circuit", tmp_path, f'q: "{long_chain}"\ngrad_q: "{"(" * 60}z{")" * 60} = -4"\n')
+    assert verdicts["q"].status == "correct" and len(verdicts["q"].links) == 1
+    assert verdicts["grad_q"].status == "unreadable" and "nested too deeply" in verdicts["grad_q"].message

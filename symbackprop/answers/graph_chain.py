@@ -27,7 +27,7 @@ from .checker import (Link, _clip, _rounding_bound, _short, _written_decimals, c
 from .compare import Tolerance, compare_number, within
 from .expr import evaluate, node_at, numbers
 from .graph_names import GraphNames
-from .latex import AnswerError
+from .latex import AnswerError, check_size
 from .numbers import elided
 
 MAX_LINKS = 12                # links of one chain judged; a longer chain is judged by its last link only
@@ -95,10 +95,12 @@ class ChainJudge:
     def judge(self, qid: str, text: str, own: dict[str, float]) -> Chain | None:
         """The chain's links judged, or None when the text is no chain (one link, no graph name): the
         caller reads it as a plain value. AnswerError when its last link cannot be read."""
+        check_size(text)                      # the reader's limits on one answer (length, nesting), as for a network
         whole, _ = normalized(text)
         parts, broken = chain_links(text, whole)
-        if len(parts) > MAX_LINKS:
-            parts = parts[-1:]
+        alone = len(parts) == 1
+        if len(parts) > MAX_LINKS:                        # bounded work: the value alone is judged
+            parts, broken = parts[-1:], {0: broken[len(parts) - 1]} if len(parts) - 1 in broken else {}
         expected = self.true[qid]
         links: list[Link] = []
         value = places = None
@@ -114,11 +116,11 @@ class ChainJudge:
                 if n in broken:
                     raise broken[n]
                 prepared, ids = self.placeholders(piece)
-                if len(parts) == 1 and not ids:
+                if alone and not ids:
                     return None
                 node = self.parse(prepared)
                 if ids:
-                    link = self._rule(qid, rel, piece, node, ids)
+                    link = self._rule(qid, rel, piece, node, ids, own)
                     links.append(link)
                     own_rule = None if link.ok else (node, ids)
                     continue
@@ -153,11 +155,16 @@ class ChainJudge:
         return Chain(tuple(links), value, places, bound, arithmetic)
 
     # -- the links -------------------------------------------------------------------------------------
-    def _rule(self, qid: str, rel: str, piece: str, node, ids: dict[str, str]) -> Link:
+    def _rule(self, qid: str, rel: str, piece: str, node, ids: dict[str, str], own: dict[str, float]) -> Link:
         """A rule in the graph's names: right when it gives the item here and on random problems (with
-        the givens whose values the link writes as numbers kept, as a network's rule is judged)."""
+        the givens whose values the link writes as numbers kept, as a network's rule is judged). A rule
+        with decimals in it (`w_1 \\cdot 0.1966`: some values substituted, rounded) is judged at the true
+        values up to the rounding of its decimals, or at the student's own earlier values."""
         if list(ids.values()) == [qid] and node[0] == "sym":
             return Link(rel, piece, "name", True)
+        written = _written_decimals(piece)
+        if written:
+            return self._half_substituted(qid, rel, piece, node, ids, own, written)
         written = {abs(Fraction(node_at(node, p)[1])) for p in numbers(node)[:MAX_NUMBERS] if node_at(node, p)[0] == "num"}
         kept = frozenset(q.name for q in self.sol.problem.inputs if q.shape == ()
                          and any(abs(float(w) - abs(self.true.get(q.name, float("nan")))) <= 1e-12 for w in written))
@@ -170,6 +177,27 @@ class ChainJudge:
             if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
                 return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=qid))
         return Link(rel, piece, "rule", True)
+
+    def _half_substituted(self, qid: str, rel: str, piece: str, node, ids: dict[str, str], own: dict[str, float],
+                          written: dict) -> Link:
+        """A rule with rounded decimals substituted for some of its names: right when, with the true values
+        put in for the names left, it gives the item up to the decimals' rounding; or the item at the
+        student's own earlier values (their rounded wrong value substituted). Else what it gives."""
+        expected = self.true[qid]
+        try:
+            filled = _filled(node, {ph: self.true[i] for ph, i in ids.items()})
+            got = float(evaluate(filled, {}))
+            bound = _rounding_bound(filled, got, {leaf: w[0] for leaf, w in written.items()})
+        except (AnswerError, OverflowError, ValueError, ArithmeticError) as exc:
+            return Link(rel, piece, "rule", False, said("answer.cannot_evaluate",
+                                                        why=text_of(exc) if isinstance(exc, SymbackpropError) else str(exc)))
+        if within(got, expected, self.tol, bound):
+            return Link(rel, piece, "rule", True)
+        mine, _ = self.own_value(qid, own)
+        if mine is not None and within(got, mine, self.tol, bound):
+            return Link(rel, piece, "rule", True, said("answer.with_your_values"), own=True)
+        return Link(rel, piece, "rule", False, said("diagnosis.numbers_right_value", got=_short(got),
+                                                    expected=_short(expected)))
 
     def _numbers(self, qid, rel, piece, node, v: float, bound: float, expected: float, own: dict,
                  own_rule) -> Link:
@@ -232,6 +260,15 @@ class ChainJudge:
             else:
                 out.append(point)
         return out
+
+
+def _filled(node, values: dict[str, float]):
+    """The parsed tree with each placeholder of `values` replaced by its value as an exact number."""
+    if node[0] == "sym":
+        return ("num", str(Fraction(values[node[1]]))) if node[1] in values else node
+    return (node[0],) + tuple([_filled(a, values) if isinstance(a, tuple) else a for a in part]
+                              if isinstance(part, list) else _filled(part, values) if isinstance(part, tuple)
+                              else part for part in node[1:])
 
 
 def _moved(given, rng: random.Random):
