@@ -175,7 +175,8 @@ def test_transposed_square_matrix_gradient(checkers, tmp_path):
     assert verdicts["grad_A_1_1"].status == verdicts["grad_A_2_2"].status == "correct"
     for eid in ("grad_A_1_2", "grad_A_2_1"):
         assert verdicts[eid].status == "wrong" and verdicts[eid].diagnosis == "transposed"
-        assert "∂L/∂A given as its transpose" in verdicts[eid].message and "(2×2)" in verdicts[eid].message
+        assert verdicts[eid].message == ("∂L/∂A given as its transpose: ∂L/∂A has the shape of A (2×2); its entry "
+                                         "(i, j) is the derivative by A's entry (i, j)")
 
 
 def test_transposed_rectangular_matrix_gradient(checkers, tmp_path):

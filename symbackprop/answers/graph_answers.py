@@ -1,10 +1,12 @@
 """Checking a student's answers to a computation graph (`model: graph`).
 
 An answers file (YAML or JSON) maps ids to numbers, LaTeX strings or, for a vector or matrix, a
-list (of rows): `q: 3`, `grad_x: -4`, `grad_A: [[-1, -2, 1], …]`, `grad_A_1_2: -2`. A gradient may
-also be written `∂f/∂x`, `df/dx` or `\\frac{\\partial f}{\\partial x}` for grad_x. Numbers are
-judged by compare.py's rounding-aware policy (a decimal by the places it shows); a LaTeX expression
-is read by the LaTeX reader (latex.Parser, in its worker, bounded) and evaluated by expr.py.
+list (of rows): `q: 3`, `grad_x: -4`, `grad_A: [[-1, -2, 1], …]`, `grad_A_1_2: -2`; a key may be any
+left side a write-up may have (graph_names.py: `∂f/∂x`, `\\frac{\\partial f}{\\partial w_{2}}`, `dw2`…).
+Numbers are judged by compare.py's rounding-aware policy (a decimal by the places it shows); a LaTeX
+expression or chain (`x + y = -2 + 5 = 3`) is read by the LaTeX reader (latex.Parser, in its worker,
+bounded), its links judged by graph_chain.py; a wrong value is diagnosed by graph_diagnose.py (sign,
+factor 2 or ½, a transposed matrix), and every WRONG verdict says why (require_reasons).
 Every node value and every entry of every ∂L/∂p is an item worth one point; the given values none.
 """
 from __future__ import annotations
@@ -433,9 +435,11 @@ class GraphChecker:
             return verdict("correct", _joined(unread), links=links, value=number)
         if qid in self._transposed and (status != "correct" or self._transposed[qid][1]):
             whole, _ = self._transposed[qid]
-            return verdict("wrong", said("graph_answers.transposed", name=_symbol(whole, self.sol),
-                                         shape=f"{self._matrix_of(whole).rows}×{self._matrix_of(whole).cols}"),
-                           "transposed", value=number)
+            shape = f"{self._matrix_of(whole).rows}×{self._matrix_of(whole).cols}"
+            words = said("graph_answers.transposed", name=_symbol(whole, self.sol), of=whole[len("grad_"):],
+                         shape=shape) if whole.startswith("grad_") else \
+                said("graph_answers.transposed_value", name=whole, shape=shape)
+            return verdict("wrong", words, "transposed", value=number)
         if status == "wrong" and chain is not None and chain.arithmetic is not None:
             return verdict("wrong", _joined([chain.arithmetic.message] + unread), "arithmetic", links=links,
                            value=number)

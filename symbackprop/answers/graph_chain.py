@@ -32,7 +32,7 @@ from .numbers import elided
 
 MAX_LINKS = 12                # links of one chain judged; a longer chain is judged by its last link only
 INSTANCES = 2                 # random problems a rule is also checked on
-MAX_KEPT_SETS = 16            # sets of givens kept (written as numbers) whose random problems are built
+MAX_KEPT_SETS = 16            # sets of givens kept (written as numbers) whose random problems are remembered
 MAX_NUMBERS = 100             # numbers of one link looked at for the givens it substitutes
 _D = r"(?:\\partial|∂|d)"
 _NAME = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9A-Za-z]+))?"
@@ -228,11 +228,13 @@ class ChainJudge:
     def instances(self, kept: frozenset) -> list[dict[str, float]]:
         """Every item's value on INSTANCES random problems: the graph solved again with each input (but
         those `kept`) moved by a random multiple of 1/1000; a problem the graph cannot be solved on is
-        skipped. Built once per set of kept inputs, for at most MAX_KEPT_SETS sets. The moves are small
+        skipped. Built once per set of kept inputs and remembered (for every student, not charged to one)
+        for the first MAX_KEPT_SETS sets; a set after those is built for the answer that needs it, charged
+        to its student, so that no verdict depends on who was checked before. The moves are small
         (a few thousandths), so that a relu or a max stays on the side of its kink it is on, while a
         rule that is not the item's still differs from it by far more than the 1e-9 a rule is judged to."""
         if kept not in self._instances and len(self._instances) >= MAX_KEPT_SETS:
-            return []                          # bounded work: beyond that, a rule is judged at the true values
+            return self._solved(kept)          # not kept, and charged to this student: the same verdict, in any order
         if kept not in self._instances:
             with self.shared():
                 self._instances[kept] = self._solved(kept)

@@ -990,8 +990,9 @@ MESSAGES = {
     "graph_answers.flat": "a list of {count} numbers",
     "graph_answers.shape_matrix": "a {rows}×{cols} matrix",
     "graph_answers.shape_vector": "a vector of {count} ({rows}×{cols})",
-    "graph_answers.transposed": "{name} given as its transpose: {name} has the shape of what it differentiates "
-                                "({shape}), entry (i, j) is ∂/∂ of entry (i, j)",
+    "graph_answers.transposed": "{name} given as its transpose: {name} has the shape of {of} ({shape}); its entry "
+                                "(i, j) is the derivative by {of}'s entry (i, j)",
+    "graph_answers.transposed_value": "{name} given as its transpose: {name} is {shape}",
     "graph_answers.factor_half": "half the expected value: a factor 2 left out (the 2 of d/dy (y − t)² = "
                                  "2(y − t)?), or a ½ this graph does not have",
     "graph_answers.factor_two": "twice the expected value: a factor 2 too many, or a ½ of the graph left out",

@@ -887,8 +887,9 @@ MESSAGES = {
     "graph_answers.flat": "含 {count} 个数的列表",
     "graph_answers.shape_matrix": "{rows}×{cols} 矩阵",
     "graph_answers.shape_vector": "含 {count} 个数的向量（{rows}×{cols}）",
-    "graph_answers.transposed": "{name} 写成了它的转置：{name} 与被求导的量同形（{shape}），第 (i, j) 个元素"
-                                "是对第 (i, j) 个元素的偏导",
+    "graph_answers.transposed": "{name} 写成了它的转置：{name} 与 {of} 同形（{shape}）；它的第 (i, j) 个元素"
+                                "是对 {of} 的第 (i, j) 个元素的导数",
+    "graph_answers.transposed_value": "{name} 写成了它的转置：{name} 是 {shape}",
     "graph_answers.factor_half": "是正确值的一半：漏了因子 2（(y − t)² 对 y 的导数 2(y − t) 中的 2？），"
                                  "或多了本图没有的 ½",
     "graph_answers.factor_two": "是正确值的两倍：多了因子 2，或漏了图中的 ½",
