@@ -239,6 +239,8 @@ def test_multiline_matrices_in_a_writeup_and_a_yaml_list_of_lists(checkers, tmp_
     verdicts, problems = check(checkers, "quadratic", tmp_path, "grad_A:\n  - [-1, -2, 1]\n  - [-2, -4, 2]\n"
                                                                 "  -\n    - 1\n    - 2\n    - -1\n")
     assert problems == [] and all(v.status == "correct" for v in verdicts.values()) and len(verdicts) == 9
+    verdicts, problems = check(checkers, "quadratic", tmp_path, 'grad_b: "\\\\frac{\\\\partial L}{\\\\partial y} x = [-1, -2, 1]"\n')
+    assert problems == [] and [verdicts[f"grad_b_{i}"].status for i in (1, 2, 3)] == ["correct"] * 3
 
 
 def test_matrices_in_lines_is_bounded_and_keeps_line_count():

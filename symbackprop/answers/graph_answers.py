@@ -30,7 +30,7 @@ from .checker import PartReport, Verdict, _joined, require_reasons
 from .compare import Tolerance, compare_number, written_number
 from .graph_chain import ChainJudge
 from .graph_diagnose import diagnose_graph_value, transposed
-from .graph_names import GraphNames, bracket_list
+from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list
 from .latex import AnswerError
 from .graph_own import OwnRules
 from .meter import FREE, Meter, OverLimit
@@ -251,7 +251,12 @@ class GraphChecker:
         """A whole matrix's answer as (entry id, value) pairs; a matrix written with its rows and columns
         swapped is kept as written, its entries marked (diagnosis `transposed`); any other shape, or no
         list at all, is why it is not read: the shape expected and the shape given."""
-        listed = bracket_list(value) if isinstance(value, str) else value
+        if isinstance(value, str):                   # `[[1, 2], [3, 4]]`, or a chain ending in one: its last link
+            from .latex import split_relations
+            links = split_relations(value) if len(value) <= MAX_LIST_CHARS else []
+            listed = bracket_list(links[-1][1] if links else value)
+        else:
+            listed = value
         name = f"{qid} ({_symbol(qid, self.sol)})"
         expected = _shape_words(whole.rows, whole.cols)
         if not isinstance(listed, list):
