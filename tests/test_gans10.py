@@ -117,6 +117,10 @@ def test_rule_links_are_judged_on_random_problems_and_givens_may_be_numbers(chec
     verdicts, _ = check(checkers, "quadratic", tmp_path, 'grad_y: "y - t = 0.5 - 1 = -0.5"\n')
     assert verdicts["grad_y"].diagnosis == "factor_half"
     assert "half the expected value" in verdicts["grad_y"].message and "rule does not give" in verdicts["grad_y"].message
+    # dL/dy inside a rule is ∂L/∂y (not d·L/(d·y)): ∂L/∂q = ∂L/∂y · 1
+    verdicts, _ = check(checkers, "quadratic", tmp_path, 'grad_q: "dL/dy \\\\cdot 1 = -1 \\\\cdot 1 = -1"\n')
+    assert verdicts["grad_q"].status == "correct" and [lk.kind for lk in verdicts["grad_q"].links] == [
+        "rule", "numbers", "value"]
     # z written as its number -4 in the rule: right (z is kept at -4 on the random problems)
     verdicts, _ = check(checkers, "circuit", tmp_path, 'f: "q \\\\cdot (-4) = 3 \\\\cdot (-4) = -12"\n')
     assert verdicts["f"].status == "correct"

@@ -38,9 +38,10 @@ _D = r"(?:\\partial|∂|d)"
 _NAME = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9A-Za-z]+))?"
 _TOKEN = re.compile("|".join([
     rf"\\[dt]?frac\s*\{{\s*{_D}\s*[^{{}}]{{1,40}}?\}}\s*\{{\s*{_D}\s*(?:[^{{}}]|\{{[^{{}}]{{0,40}}\}}){{1,60}}?\}}",
-    rf"(?:\\partial|∂)\s*[A-Za-z][A-Za-z0-9]*\s*/\s*(?:\\partial|∂)\s*{_NAME}",
+    rf"(?<![A-Za-z\\]){_D}\s*[A-Za-z][A-Za-z0-9]*\s*/\s*{_D}\s*{_NAME}",     # ∂f/∂q, dL/dy
     rf"(?<![A-Za-z\\]){_NAME}",
 ]))
+_NAME_TOKEN = re.compile(rf"(?<![A-Za-z\\]){_NAME}")
 
 
 class MatrixRule(AnswerError):
@@ -81,6 +82,8 @@ class ChainJudge:
 
         def sub(m: re.Match) -> str:
             qid = self.names.qid(m.group(0))
+            if qid is None and "/" in m.group(0):     # d*x/(d*y), or a gradient of no item: its names one by one
+                return _NAME_TOKEN.sub(sub, m.group(0))
             if qid is None:
                 return m.group(0)
             if qid not in self.scalar:
