@@ -22,3 +22,21 @@ def closing_brackets(text: str, opening: str = "(", closing: str = ")") -> dict[
         elif stack:
             found[stack.pop()] = m.start()
     return found
+
+
+def split_top_level(text: str, separators: str = ",") -> list[str]:
+    """`text` cut at each separator outside brackets ((), [], {}), the pieces unstripped: `1, \\max(1, 2)`
+    is two pieces. The one splitter of the readers (a line's equations in latex.split_equations, a
+    list's entries in graph_names.bracket_list). A closing bracket with none open leaves the rest
+    unsplit (depth below 0), as both readers always did."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and ch in separators:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return pieces

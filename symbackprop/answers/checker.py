@@ -970,14 +970,7 @@ class Checker:
 
     def _one_sign_flipped(self, node, target: float, bound: float) -> bool:
         """Whether the numbers give `target` once one of them (of the first MAX_REEVALUATED) is negated."""
-        for path in numbers(node)[:MAX_REEVALUATED]:
-            try:
-                flipped = float(evaluate(negate_at(node, path), {}, self.step0))
-            except AnswerError:
-                continue
-            if within(flipped, target, self.tol, bound):
-                return True
-        return False
+        return one_sign_flipped(node, target, bound, self.tol, self.step0)
 
     def _own_rule_values(self, own_rule, student: dict) -> list[tuple[float, bool]]:
         """The values of a student's own rule (node, names) at the true values and at the student's own
@@ -1002,20 +995,8 @@ class Checker:
                     shown: str | None = None) -> Link:
         """Does the value follow from the numbers before it (up to its places and their rounding)?"""
         v, b, toward = numbers_value
-        half = 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12
-        if abs(value - v) <= half or within(value, v, self.tol):
+        if follows_from_numbers(value, decimals, v, b, toward, self.tol):
             return link
-        if b > 0:
-            # each rounded decimal stands for a value between it and the value it rounds (0.98 for
-            # σ(4) = 0.98201), so the numbers may give anything between their value as written and
-            # their value at what they round — never half a unit beyond (spread.py's rule, for a chain)
-            below, above = toward()
-            nearest = min(max(value, v - below), v + above)
-            if abs(value - nearest) <= half or within(value, nearest, self.tol):
-                return link
-        if b == 0 and figures_match(value, decimals, v, self.tol) is not None and \
-                figures_match(value, decimals, v, self.tol).status == "imprecise":
-            return link                 # `48195 \times 3455 = 1.67 \times 10^{8}`: rounded to 3 significant figures
         return Link(rel, link.text, "value", False, said("diagnosis.arithmetic", got=self._shown(v, decimals),
                                                          expected=shown or link.text), numbers=v)
 
@@ -1050,6 +1031,38 @@ class Checker:
             below -= min(changes)
             above += max(changes)
         return below * 1.01, above * 1.01
+
+
+def one_sign_flipped(node, target: float, bound: float, tol: Tolerance, step0: float = 0.0) -> bool:
+    """Whether the numbers of `node` give `target` once one of them (of the first MAX_REEVALUATED) is
+    negated: a sign slip in the substituted numbers (for a network's step and a graph's item alike)."""
+    for path in numbers(node)[:MAX_REEVALUATED]:
+        try:
+            flipped = float(evaluate(negate_at(node, path), {}, step0))
+        except AnswerError:
+            continue
+        if within(flipped, target, tol, bound):
+            return True
+    return False
+
+
+def follows_from_numbers(value: float, decimals: int, v: float, b: float, toward, tol: Tolerance) -> bool:
+    """Whether a value written with `decimals` places follows from numbers worth `v` (their rounding
+    bound `b`; `toward()` how far, below and above, the values they round move them): up to its places
+    and their rounding. False is an arithmetic slip (for a network's step and a graph's item alike)."""
+    half = 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12
+    if abs(value - v) <= half or within(value, v, tol):
+        return True
+    if b > 0:
+        # each rounded decimal stands for a value between it and the value it rounds (0.98 for
+        # σ(4) = 0.98201), so the numbers may give anything between their value as written and
+        # their value at what they round — never half a unit beyond (spread.py's rule, for a chain)
+        below, above = toward()
+        nearest = min(max(value, v - below), v + above)
+        if abs(value - nearest) <= half or within(value, nearest, tol):
+            return True
+    fig = figures_match(value, decimals, v, tol) if b == 0 else None
+    return fig is not None and fig.status == "imprecise"     # `48195 \times 3455 = 1.67 \times 10^{8}`: 3 figures
 
 
 def _untruncated(value: float, places: int, expected: float) -> float:

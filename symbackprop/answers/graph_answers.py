@@ -1,10 +1,12 @@
 """Checking a student's answers to a computation graph (`model: graph`).
 
 An answers file (YAML or JSON) maps ids to numbers, LaTeX strings or, for a vector or matrix, a
-list (of rows): `q: 3`, `grad_x: -4`, `grad_A: [[-1, -2, 1], …]`, `grad_A_1_2: -2`. A gradient may
-also be written `∂f/∂x`, `df/dx` or `\\frac{\\partial f}{\\partial x}` for grad_x. Numbers are
-judged by compare.py's rounding-aware policy (a decimal by the places it shows); a LaTeX expression
-is read by the LaTeX reader (latex.Parser, in its worker, bounded) and evaluated by expr.py.
+list (of rows): `q: 3`, `grad_x: -4`, `grad_A: [[-1, -2, 1], …]`, `grad_A_1_2: -2`; a key may be any
+left side a write-up may have (graph_names.py: `∂f/∂x`, `\\frac{\\partial f}{\\partial w_{2}}`, `dw2`…).
+Numbers are judged by compare.py's rounding-aware policy (a decimal by the places it shows); a LaTeX
+expression or chain (`x + y = -2 + 5 = 3`) is read by the LaTeX reader (latex.Parser, in its worker,
+bounded), its links judged by graph_chain.py; a wrong value is diagnosed by graph_diagnose.py (sign,
+factor 2 or ½, a transposed matrix), and every WRONG verdict says why (require_reasons).
 Every node value and every entry of every ∂L/∂p is an item worth one point; the given values none.
 """
 from __future__ import annotations
@@ -24,8 +26,12 @@ from ..graph import GraphSolution, entry_suffix
 from ..messages import said, text_of
 from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
-from .checker import PartReport, Verdict
+from .checker import PartReport, Verdict, _joined, require_reasons
 from .compare import Tolerance, compare_number, written_number
+from .graph_chain import ChainJudge
+from .graph_diagnose import diagnose_graph_value, transposed
+from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list
+from .latex import AnswerError
 from .graph_own import OwnRules
 from .meter import FREE, Meter, OverLimit
 
@@ -74,8 +80,19 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     return out
 
 
-def normal_id(key: str, sol: GraphSolution) -> str:
-    """An answer's key as an id: `∂f/∂x`, `df/dx` and `\\frac{\\partial f}{\\partial x}` are grad_x."""
+def graph_ids(sol: GraphSolution) -> set[str]:
+    """Every id an answer may name: the items, and each matrix or vector node or gradient as a whole."""
+    return set(expected_items(sol)) | {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
+
+
+def normal_id(key: str, sol: GraphSolution, names: GraphNames | None = None) -> str:
+    """An answer's key as an id: every spelling a write-up's left side may have (graph_names.py: `∂f/∂x`,
+    `df/dx`, `\\frac{\\partial f}{\\partial w_{2}}`, `x_0` for x0, `dw2`, `grad_w_0`) names its item; else
+    the key with Greek letters as named (θ_0 is theta0)."""
+    names = names or GraphNames(sol, graph_ids(sol))
+    found = names.qid(str(key))
+    if found is not None:
+        return found
     k = greek.as_named(str(key).strip(), [q.name for q in sol.problem.quantities])     # θ_0 is theta0
     for pat in _GRAD:
         m = pat.match(k)
@@ -113,6 +130,7 @@ class GraphChecker:
         self.rubric = rubric
         self.items = rubric_items(expected_items(sol), rubric, sol)
         self.order = {qid: i for i, qid in enumerate(self.items)}
+        self.names = GraphNames(sol, graph_ids(sol))         # the spellings of its ids, built once
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
         from .latex import Parser
         self._owns_parser = parser is None
@@ -121,6 +139,9 @@ class GraphChecker:
         self._parser = parser if parser is not None else Parser()
         self.meter = FREE
         self._own_rules: OwnRules | None = None
+        self._chain: ChainJudge | None = None
+        self._steps = {st.id: st for st in sol.steps}
+        self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
 
     def close(self) -> None:
         if self._parser is not None and self._owns_parser:
@@ -165,17 +186,28 @@ class GraphChecker:
         notes: list[str] = []
         seen: set[str] = set()
         todo: list[tuple[str, Any, int | None]] = []
+        self._transposed = {}
         for key, value, line in entries:
-            qid = normal_id(key, self.sol)
-            if qid not in self.items and not any(e in self.items for e, _ in _entries_of(qid, value, self.sol)):
-                if problems is not None:
-                    close = difflib.get_close_matches(qid, list(self.items), n=2)
-                    item = str(key)[:60]
-                    problems.append(said("answers_file.unknown_suggest", part="main", item=item,
-                                         close=" or ".join(close)) if close
-                                    else said("answers_file.unknown", part="main", item=item))
+            qid = normal_id(key, self.sol, self.names)
+            whole = self._matrix_of(qid)
+            if whole is not None:                    # a matrix or vector answered whole: its entries, or why not
+                pairs = self._split_matrix(qid, whole, value)
+                if isinstance(pairs, str):
+                    if problems is not None:
+                        problems.append(pairs)
                     continue
-            for eid, v in _entries_of(qid, value, self.sol):
+            elif qid not in self.items and problems is not None:     # no item: what was not read, with a hint
+                other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
+                close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
+                         else difflib.get_close_matches(qid, list(self.items), n=2))
+                item = str(key)[:60]
+                problems.append(said("answers_file.unknown_suggest", part="main", item=item,
+                                     close=" or ".join(close)) if close
+                                else said("answers_file.unknown", part="main", item=item))
+                continue
+            else:
+                pairs = [(qid, value)]
+            for eid, v in pairs:
                 if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
                     notes.append(said("graph_answers.twice", id=eid, line=line))
                     continue
@@ -204,10 +236,46 @@ class GraphChecker:
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
         verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=v.source))
                     if v.status == "follow_through" and v.source != first else v for v in verdicts]
+        require_reasons(verdicts)                    # a WRONG with no reason is a bug of ours: exit 3
         graded = {k: p for k, (_, p) in self.items.items() if p}
         missing = tuple(k for k in graded if k not in seen)
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
                           first_error=first, missing_names={k: k for k in missing}, item_points=dict(graded))
+
+    def _matrix_of(self, qid: str) -> sp.MatrixBase | None:
+        """The value of a matrix or vector node or gradient named as a whole (grad_A), else None."""
+        step = self._steps.get(qid)
+        return step.value if step is not None and isinstance(step.value, sp.MatrixBase) else None
+
+    def _split_matrix(self, qid: str, whole: sp.MatrixBase, value: Any) -> list[tuple[str, Any]] | str:
+        """A whole matrix's answer as (entry id, value) pairs; a matrix written with its rows and columns
+        swapped is kept as written, its entries marked (diagnosis `transposed`); any other shape, or no
+        list at all, is why it is not read: the shape expected and the shape given."""
+        if isinstance(value, str):                   # `[[1, 2], [3, 4]]`, or a chain ending in one: its last link
+            from .latex import split_relations
+            links = split_relations(value) if len(value) <= MAX_LIST_CHARS else []
+            listed = bracket_list(links[-1][1] if links else value)
+        else:
+            listed = value
+        name = f"{qid} ({_symbol(qid, self.sol)})"
+        expected = _shape_words(whole.rows, whole.cols)
+        if not isinstance(listed, list):
+            return said("graph_answers.matrix_expected", id=name, shape=expected)
+        pairs = _entries_of(qid, listed, self.sol)
+        rows = [[float(v) for v in r] for r in whole.tolist()]
+        if (len(pairs) > 1 or pairs[0][0] != qid) and not (whole.rows == whole.cols and transposed(listed, rows, self.tol)):
+            return pairs
+        if transposed(listed, rows, self.tol):
+            if whole.rows == whole.cols:
+                pairs = [(f"{qid}_{entry_suffix(whole.shape, r, c)}", listed[r][c])
+                         for r in range(whole.rows) for c in range(whole.cols)]
+            else:                                      # every entry wrong: the shape is the transpose's
+                pairs = [(f"{qid}_{entry_suffix(whole.shape, r, c)}", listed[c][r])
+                         for r in range(whole.rows) for c in range(whole.cols)]
+            for eid, _ in pairs:
+                self._transposed[eid] = (qid, whole.rows != whole.cols)
+            return pairs
+        return said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed))
 
     def _rules(self) -> OwnRules:
         """The rules of follow-through, built once for every student (so not charged to this one)."""
@@ -292,19 +360,19 @@ class GraphChecker:
     def _check_writeup(self, path: str | Path) -> tuple[list[PartReport], list[str]]:
         """A write-up: each equation naming an item is judged by its last link, the value (a matrix as
         bmatrix or [[…], […]] is its entries); the working before it is not judged."""
-        from .graph_names import GraphNames, bracket_list
+        from .graph_names import bracket_list
         from .latex import split_relations
         from .read import read_graph_writeup
-        ids = set(self.items) | {s.id for s in self.sol.steps if isinstance(s.value, sp.MatrixBase)}
-        sub = read_graph_writeup(Path(path), GraphNames(self.sol, ids))
+        sub = read_graph_writeup(Path(path), self.names)
         entries = []
         for ans in sub.answers.get("main", []):
             chain = split_relations(ans.text)
-            value = chain[-1][1].strip() if chain else ans.text
-            listed = bracket_list(value)
-            value = listed if listed is not None else value
+            last = chain[-1][1].strip() if chain else ans.text
+            listed = bracket_list(last)
+            value = listed if listed is not None else ans.text   # a scalar's whole chain: its working is judged
             earlier = next((i for i, e in enumerate(entries) if e[0] == ans.qid), None)
-            if earlier is not None and self.names_in(entries[earlier][1]):
+            if earlier is not None and isinstance(entries[earlier][1], str) and self.names_in(
+                    (split_relations(entries[earlier][1]) or [("", entries[earlier][1])])[-1][1]):
                 entries[earlier] = (ans.qid, value, ans.line)   # `q = x + y` on one line, `q = 3` on a later one
                 continue
             entries.append((ans.qid, value, ans.line))
@@ -317,6 +385,15 @@ class GraphChecker:
         """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""
         return 1.0 if status == "correct" else self.rubric.credit.get(status, 0.0)
 
+    def _chains(self) -> ChainJudge:
+        """The judge of chains (graph_chain.py), built once for every student."""
+        if self._chain is None:
+            with self.meter.shared():
+                self._chain = ChainJudge(self.sol, self.names, expected_items(self.sol), self.tol,
+                                         self._parser.parse, lambda q, own: self._rules().own_value(q, own),
+                                         lambda: self.meter.shared())
+        return self._chain
+
     def _verdict(self, qid: str, value: Any, line: int | None, own: dict | None = None,
                  first_of: dict | None = None) -> Verdict:
         given = value if isinstance(value, str) else str(value)
@@ -327,36 +404,69 @@ class GraphChecker:
         exact, points = self.items[qid]
         expected = float(exact)
         shown_expected = _shown(exact, self.sol.problem.precision)
-        number, places, why = self.read(value)
-        if number is None:
-            names = self.names_in(value)
-            if names:                                # a rule in the graph's names (grad_s: p - t): no value
-                own = qid[len("grad_"):] if qid.startswith("grad_") else qid
-                key = "answer.no_value_name" if set(names) <= {own, qid} and len(names) == 1 \
-                    and not qid.startswith("grad_") else "answer.no_value_rule"
-                return Verdict(qid, qid, given, expected, shown_expected, "wrong", points, 0.0,
-                               diagnosis="no_value", message=said(key), line=line)
-            return Verdict(qid, qid, given, expected, shown_expected, "unreadable", points, 0.0,
-                           message=why, line=line)
-        match = compare_number(number, places, expected, self.tol)
+
+        def verdict(status: str, message: str, diagnosis: str | None = None, **kw) -> Verdict:
+            credit = 0.0 if diagnosis == "no_value" else self._credit(status)
+            return Verdict(qid, qid, given, expected, shown_expected, status, points, credit,
+                           diagnosis=diagnosis, message=message, line=line, **kw)
+
+        chain = None
+        if isinstance(value, str) and not isinstance(value, NumberSpelling) and written_number(value) is None:
+            try:
+                chain = self._chains().judge(qid, value, own or {})
+            except AnswerError as exc:
+                return verdict("unreadable", text_of(exc))
+        if chain is not None:
+            links = chain.links
+            bad = [lk for lk in links if not lk.ok and lk.kind not in ("unread", "reason")]
+            unread = [lk.message for lk in links if lk.kind == "unread"]
+            if chain.value is None:                  # a rule (grad_s: p - t) or a name alone: no value
+                if bad:
+                    return verdict("wrong", _joined([bad[0].message] + unread), "rule", links=links)
+                key = "answer.no_value_name" if all(lk.kind == "name" for lk in links) else "answer.no_value_rule"
+                return verdict("wrong", _joined([said(key)] + unread), "no_value", links=links)
+            number, places, bound = chain.value, chain.places, chain.bound
+        else:
+            links, bad, unread, bound = (), [], [], 0.0
+            number, places, why = self.read(value)
+            if number is None:
+                return verdict("unreadable", why)
+        match = compare_number(number, places, expected, self.tol, bound)
         status = match.status or "wrong"
-        diagnosis = None if status == "correct" else status
-        message = match.message or ("" if status == "correct" else said("graph_answers.expected",
-                                                                            expected=shown_expected))
-        if status in ("wrong", "rounding") and own:
+        if status == "correct" and not (qid in self._transposed and self._transposed[qid][1]):
+            if bad:
+                return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message)] + unread),
+                               "working", links=links, value=number)
+            return verdict("correct", _joined(unread), links=links, value=number)
+        if qid in self._transposed and (status != "correct" or self._transposed[qid][1]):
+            whole, _ = self._transposed[qid]
+            shape = f"{self._matrix_of(whole).rows}×{self._matrix_of(whole).cols}"
+            words = said("graph_answers.transposed", name=_symbol(whole, self.sol), of=whole[len("grad_"):],
+                         shape=shape) if whole.startswith("grad_") else \
+                said("graph_answers.transposed_value", name=whole, shape=shape)
+            return verdict("wrong", words, "transposed", value=number)
+        if status == "wrong" and chain is not None and chain.arithmetic is not None:
+            return verdict("wrong", _joined([chain.arithmetic.message] + unread), "arithmetic", links=links,
+                           value=number)
+        if status in ("wrong", "rounding") and own and not bad:      # a wrong rule is charged, never carried
             carried = self._follow_through(qid, number, places, expected, own, first_of or {})
             if carried is not None:
                 ft_status, ft_message, source = carried
-                return Verdict(qid, qid, given, expected, shown_expected, ft_status, points, self._credit(ft_status),
-                               diagnosis=None if ft_status == "follow_through" else ft_status, message=ft_message,
-                               line=line, value=number, source=source)
-        if status == "wrong" and expected != 0:
-            flipped = compare_number(-number, places, expected, self.tol)
-            if flipped.status in ("correct", "imprecise"):          # the value with the wrong sign
-                diagnosis, message = "sign", said("diagnosis.sign")
-        return Verdict(qid, qid, given, expected, shown_expected, status, points, self._credit(status),
-                       diagnosis=diagnosis if status != "wrong" or diagnosis == "sign" else None,
-                       message=message, line=line, value=number)
+                return verdict(ft_status, _joined([ft_message] + unread),
+                               None if ft_status == "follow_through" else ft_status, links=links, value=number,
+                               source=source)
+        if status != "wrong":                        # imprecise, rounded wrongly
+            return verdict(status, _joined([match.message] + unread), status, links=links, value=number)
+        found = diagnose_graph_value(number, places, expected, self.tol)
+        if found is not None:                        # the sign, a factor 2 or ½: said first, with a wrong link's why
+            code, words = found
+            return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
+                           value=number)
+        if bad:
+            return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
+                           links=links, value=number)
+        return verdict("wrong", _joined([said("graph_answers.expected", expected=shown_expected)] + unread),
+                       links=links, value=number)
 
 
 class GraphGrader:
@@ -396,3 +506,27 @@ def check_graph_answers(sol: GraphSolution, answers: str | Path, rubric: Rubric 
         return checker.check_file(answers)
     finally:
         checker.close()
+
+
+def _shape_of(listed: list) -> str:
+    """A list answer's shape in words: `3×3`, `a list of 4` (entries), or rows of unequal lengths."""
+    if listed and all(isinstance(r, list) for r in listed):
+        lengths = {len(r) for r in listed}
+        if len(lengths) == 1:
+            return said("graph_answers.shape_matrix", rows=len(listed), cols=lengths.pop())
+        return said("graph_answers.ragged", lengths=", ".join(str(len(r)) for r in listed[:8]))
+    return said("graph_answers.flat", count=len(listed))
+
+
+def _shape_words(rows: int, cols: int) -> str:
+    """`a 3×3 matrix`, `a vector of 3 (3×1)`: the shape an answer is expected in."""
+    if rows == 1 or cols == 1:
+        return said("graph_answers.shape_vector", count=rows * cols, rows=rows, cols=cols)
+    return said("graph_answers.shape_matrix", rows=rows, cols=cols)
+
+
+def _symbol(qid: str, sol: GraphSolution) -> str:
+    """∂L/∂A for grad_A, the node's name for a node: how a message names a whole matrix."""
+    if qid.startswith("grad_"):
+        return f"∂{sol.problem.output}/∂{qid[len('grad_'):]}"
+    return qid

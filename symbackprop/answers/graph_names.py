@@ -4,7 +4,8 @@ A left side `q`, `∂f/∂q`, `\\frac{\\partial f}{\\partial x}`, `df/dx`, `\\fr
 `grad_x`, an entry `A_{12}`, `A_{1,2}`, `∂L/∂A_{12}`, `x_2` of a vector, is looked up as the item's id
 (q, grad_x, grad_A_1_2); `GraphNames` answers the write-up reader's `lookup` and `suggest` as a
 network's NameTable does. A matrix written `\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}` (or pmatrix,
-matrix, Bmatrix) on one line is rewritten `[[1, 2], [3, 4]]` before the line is split into rows, and
+matrix, Bmatrix), on one line or over several, is rewritten `[[1, 2], [3, 4]]` before the line is split into
+rows, and
 `bracket_list` reads that (or a list typed so) as rows of entries.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from .. import greek
 from ..graph import GraphSolution
+from .brackets import split_top_level
 
 MAX_LIST_CHARS = 4000         # a matrix written in one answer; no graph matrix (at most 8×8) needs more
 _WRAP = re.compile(r"\\(?:mathrm|text|mathit|operatorname|mathbf|boldsymbol)\s*\{([^{}]*)\}")
@@ -25,6 +27,7 @@ _GRADS = [re.compile(p) for p in (
     r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
+_SHORT = re.compile(r"^d\s*\\?[^\W\d_]")    # d + a name: dw2, dx_0, d\theta_0, dθ0 (when not itself a name)
 MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
 MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
 _BEGIN = re.compile(r"\\begin\s*\{\s*([pbBvV]?matrix)\s*\}")
@@ -72,6 +75,9 @@ class GraphNames:
         text = _WRAP.sub(r"\1", str(text)).strip()
         if text.startswith("grad_") and text in self.ids:
             return text
+        if text.startswith("grad_"):                                      # grad_w_0, grad_{w_2}, grad_θ_0
+            x = self._name(text[len("grad_"):].strip("{} "))
+            return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
         for pat in _GRADS:
             m = pat.match(text)
             if m:
@@ -81,7 +87,21 @@ class GraphNames:
                     return None
                 return f"grad_{x}" if f"grad_{x}" in self.ids else None
         name = self._name(text)
+        if name is None and _SHORT.match(text):                           # dw2, dx_0: the lecture's ∂f/∂w2
+            x = self._name(text[1:])
+            return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
         return name if name in self.ids else None
+
+    def other_output(self, text: str) -> str | None:
+        """The gradient id a left side would name with the graph's output on top (`dL/dq` where the output
+        is f: grad_q), for a "did you mean ∂f/∂q?" hint; None when it is no gradient of a name of the graph."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        for pat in _GRADS:
+            m = pat.match(text)
+            if m:
+                x = self._name(m.group("x"))
+                return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
+        return None
 
     def lookup(self, text: str) -> Found | None:
         qid = self.qid(text)
@@ -89,6 +109,43 @@ class GraphNames:
 
     def suggest(self, text: str) -> list[str]:
         return difflib.get_close_matches(str(text).strip(), sorted(self.ids), n=2)
+
+
+MAX_MATRIX_LINES = 16         # lines one matrix or list written over several lines may span
+_END = re.compile(r"\\end\s*\{\s*[pbBvV]?matrix\s*\}")
+_OPEN_LIST = re.compile(r"(?:=|≈|\\approx)\s*\[")
+
+
+def _open(line: str) -> bool:
+    """Whether a line leaves a matrix open: a `\\begin{…matrix}` not ended on it, or a list `= [[1, 2],`
+    whose brackets do not close."""
+    if len(_BEGIN.findall(line)) > len(_END.findall(line)):
+        return True
+    return bool(_OPEN_LIST.search(line)) and line.count("[") > line.count("]")
+
+
+def matrices_in_lines(lines: list[str]) -> list[str]:
+    """The write-up's lines with each matrix or list written over several lines (`\\begin{bmatrix} 1 & 2
+    \\\\` then `3 & 4 \\end{bmatrix}`; `= [[1, 2],` then `[3, 4]]`) joined onto its first line (the lines
+    after it left blank, so that line numbers stay), then every matrix as a list (matrices_as_lists).
+    A matrix still open after MAX_MATRIX_LINES lines, or longer than MAX_LIST_CHARS, is left as written."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        if _open(out[i]):
+            joined = out[i]
+            for j in range(i + 1, min(i + MAX_MATRIX_LINES, len(out))):
+                joined += " " + out[j].strip()
+                if len(joined) > MAX_LIST_CHARS + len(out[i]):
+                    break
+                if not _open(joined):
+                    out[i] = joined
+                    for k in range(i + 1, j + 1):
+                        out[k] = ""
+                    i = j
+                    break
+        i += 1
+    return [matrices_as_lists(line) for line in out]
 
 
 def matrices_as_lists(line: str) -> str:
@@ -121,17 +178,7 @@ def bracket_list(text: str) -> list | None:
         return None
 
     def items(inner: str) -> list[str]:
-        out, depth, start = [], 0, 0
-        for i, ch in enumerate(inner):
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth -= 1
-            elif ch == "," and depth == 0:
-                out.append(inner[start:i].strip())
-                start = i + 1
-        out.append(inner[start:].strip())
-        return out
+        return [p.strip() for p in split_top_level(inner, ",")]
 
     outer = items(text[1:-1])
     if len({c.startswith("[") for c in outer}) > 1:        # rows and entries mixed: no matrix

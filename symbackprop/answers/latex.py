@@ -31,6 +31,7 @@ from ..messages import said
 from . import numbers
 from .brackets import closing_brackets
 from .fullwidth import fold
+from .brackets import split_top_level
 from .names import TOKEN, NameTable, canon
 
 MAX_CHARS = 2000          # one answer (a whole chain)
@@ -331,16 +332,7 @@ def split_relations(text: str) -> list[tuple[str, str]]:
 
 def split_equations(text: str) -> list[str]:
     """Several equations in one line (`u_3 = 4, u_4 = 0`; `… = 4. So u_3 = …`) as separate texts."""
-    pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            depth -= 1
-        elif depth == 0 and ch in ",;":
-            pieces.append(text[start:i])
-            start = i + 1
-    pieces.append(text[start:])
+    pieces = split_top_level(text, ",;")
     out: list[str] = []
     for piece in pieces:
         out += [p for p in re.split(r"\.\s+(?:So|so|Thus|thus|Hence|hence|因此|所以)\b|\\text\{\s*(?:so|thus)\s*\}", piece)]

@@ -253,10 +253,11 @@ def math_segments(line: str) -> tuple[list[str], str]:
 
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
-                 prepare: Callable[[str], str] | None = None, no_equation: str = "writeup.no_equation") -> Submission:
+                 prepare: Callable[[list[str]], list[str]] | None = None,
+                 no_equation: str = "writeup.no_equation") -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems. `prepare`
-    rewrites each line first (a graph's matrices, graph_names.matrices_as_lists); `no_equation`: the
+    rewrites the lines first, as many as it gets (a graph's matrices, graph_names.matrices_in_lines); `no_equation`: the
     message id when no equation names a quantity."""
     source = str(path)
     try:
@@ -279,7 +280,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
             raw_lines[lineno - 1] = ""
     raw_lines = [fold(line, strict=False) for line in raw_lines]     # ＝, ＄…＄, 所以 u_3 ＝ …: fullwidth.py
     if prepare is not None:
-        raw_lines = [prepare(line) for line in raw_lines]
+        raw_lines = prepare(raw_lines)
     lines = _join_continuations(raw_lines, _display_lines(raw_lines))
     tables = _tables(solution, given_tables)
     names = part_names or [p.name for p in solution.parts]
@@ -345,8 +346,8 @@ def read_graph_writeup(path: Path, names) -> Submission:
     """A computation graph's write-up: each equation whose left side names one of its items (`q = 3`,
     `\\frac{\\partial f}{\\partial x} = -4`, a matrix in bmatrix) under the one part `main`; `names`
     is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
-    from .graph_names import matrices_as_lists
-    return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_as_lists,
+    from .graph_names import matrices_in_lines
+    return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_in_lines,
                         no_equation="graph_writeup.no_equation")
 
 

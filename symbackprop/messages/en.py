@@ -994,4 +994,24 @@ MESSAGES = {
     "graph_file.domain_fraction_power": "{arg} = {value} is negative and raised to the fractional power {power}",
     "graph_file.domain.positive": "{fn} is defined for positive numbers only, x > 0",
     "graph_file.domain.nonnegative": "{fn} is defined for x ≥ 0 only",
+    # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
+    "graph_answers.wrong_shape": "{id}: {given} given where {shape} is expected (a matrix is a list of rows of "
+                                 "equal length, a vector a list)",
+    "graph_answers.matrix_expected": "{id} is {shape}: write it as a list of rows, e.g. [[1, 2], [3, 4]] (a vector "
+                                     "as a list, [1, 2, 3])",
+    "graph_answers.ragged": "rows of lengths {lengths}",
+    "graph_answers.flat": "a list of {count} numbers",
+    "graph_answers.shape_matrix": "a {rows}×{cols} matrix",
+    "graph_answers.shape_vector": "a vector of {count} ({rows}×{cols})",
+    "graph_answers.transposed": "{name} given as its transpose: {name} has the shape of {of} ({shape}); its entry "
+                                "(i, j) is the derivative by {of}'s entry (i, j)",
+    "graph_answers.transposed_value": "{name} given as its transpose: {name} is {shape}",
+    "graph_answers.factor_half": "half the expected value: a factor 2 left out (the 2 of d/dy (y − t)² = "
+                                 "2(y − t)?), or a ½ this graph does not have",
+    "graph_answers.factor_two": "twice the expected value: a factor 2 too many, or a ½ of the graph left out",
+    "graph_answers.matrix_in_rule": "`{name}` names a whole matrix or vector: a rule over matrices is not "
+                                    "judged, only its value",
+    "code.transposed": "transposed",
+    "code.factor_half": "factor_half",
+    "code.factor_two": "factor_two",
 }

@@ -892,4 +892,21 @@ MESSAGES = {
     "graph_file.domain_fraction_power": "{arg} = {value} 为负数，却取分数次幂 {power}",
     "graph_file.domain.positive": "{fn} 只对正数 x > 0 有定义",
     "graph_file.domain.nonnegative": "{fn} 只对 x ≥ 0 有定义",
+    # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
+    "graph_answers.wrong_shape": "{id}：给出的是{given}，应为{shape}（矩阵是等长行的列表，向量是一个列表）",
+    "graph_answers.matrix_expected": "{id} 是{shape}：请写成行的列表，例如 [[1, 2], [3, 4]]（向量写成列表 [1, 2, 3]）",
+    "graph_answers.ragged": "长度分别为 {lengths} 的行",
+    "graph_answers.flat": "含 {count} 个数的列表",
+    "graph_answers.shape_matrix": "{rows}×{cols} 矩阵",
+    "graph_answers.shape_vector": "含 {count} 个数的向量（{rows}×{cols}）",
+    "graph_answers.transposed": "{name} 写成了它的转置：{name} 与 {of} 同形（{shape}）；它的第 (i, j) 个元素"
+                                "是对 {of} 的第 (i, j) 个元素的导数",
+    "graph_answers.transposed_value": "{name} 写成了它的转置：{name} 是 {shape}",
+    "graph_answers.factor_half": "是正确值的一半：漏了因子 2（(y − t)² 对 y 的导数 2(y − t) 中的 2？），"
+                                 "或多了本图没有的 ½",
+    "graph_answers.factor_two": "是正确值的两倍：多了因子 2，或漏了图中的 ½",
+    "graph_answers.matrix_in_rule": "`{name}` 表示整个矩阵或向量：矩阵的规则不评判，只评判其值",
+    "code.transposed": "写成转置",
+    "code.factor_half": "少了因子 2",
+    "code.factor_two": "多了因子 2",
 }

@@ -1,0 +1,285 @@
+"""The working of a chain answer to a computation graph's item, judged link by link as a network's is.
+
+`q: "x + y = -2 + 5 = 3"`, `∂f/∂x = ∂f/∂q · 1 = -4 · 1 = -4`: the last link is the value; a link in the
+graph's names is the rule, right when it gives the item at the true values and at random values of
+the inputs (the graph solved again there); a link of numbers is right when it gives the value up to the
+rounding of its decimals (or, after a wrong rule, that rule's value; or the item at the student's own
+earlier values); the value must follow from the numbers before it (arithmetic). The link splitter, the
+arithmetic and sign-slip tests are checker.py's, shared with networks. A link that names a whole matrix
+or vector is not judged (not read), and a matrix's list answer keeps only its last link.
+"""
+from __future__ import annotations
+
+import contextlib
+import random
+import re
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any, Callable
+
+import sympy as sp
+
+from ..errors import SymbackpropError
+from ..graph import GraphSolution, solve_graph
+from ..messages import said, text_of
+from .checker import (Link, _clip, _rounding_bound, _short, _written_decimals, chain_links, follows_from_numbers,
+                      literal_decimals, normalized, one_sign_flipped)
+from .compare import Tolerance, compare_number, within
+from .expr import evaluate, node_at, numbers
+from .graph_names import GraphNames
+from .latex import AnswerError, check_size
+from .numbers import elided
+
+MAX_LINKS = 12                # links of one chain judged; a longer chain is judged by its last link only
+INSTANCES = 2                 # random problems a rule is also checked on
+MAX_KEPT_SETS = 16            # sets of givens kept (written as numbers) whose random problems are remembered
+MAX_NUMBERS = 100             # numbers of one link looked at for the givens it substitutes
+_D = r"(?:\\partial|∂|d)"
+_NAME = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9A-Za-z]+))?"
+_TOKEN = re.compile("|".join([
+    rf"\\[dt]?frac\s*\{{\s*{_D}\s*[^{{}}]{{1,40}}?\}}\s*\{{\s*{_D}\s*(?:[^{{}}]|\{{[^{{}}]{{0,40}}\}}){{1,60}}?\}}",
+    rf"(?<![A-Za-z\\]){_D}\s*[A-Za-z][A-Za-z0-9]*\s*/\s*{_D}\s*{_NAME}",     # ∂f/∂q, dL/dy
+    rf"(?<![A-Za-z\\]){_NAME}",
+]))
+_NAME_TOKEN = re.compile(rf"(?<![A-Za-z\\]){_NAME}")
+
+
+class MatrixRule(AnswerError):
+    """A link naming a whole matrix or vector: not judged (a rule over matrices), never unreadable."""
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A chain's links as judged, its value (None: no value), the value's places and rounding bound."""
+
+    links: tuple[Link, ...]
+    value: float | None
+    places: int | None
+    bound: float
+    arithmetic: Link | None = None       # the value link, when it does not follow from the numbers
+
+
+class ChainJudge:
+    """Judges chains against one graph's solution: the true values, and random problems built lazily
+    (once per checker, for every student) the first time a rule is judged."""
+
+    def __init__(self, sol: GraphSolution, names: GraphNames, items: dict[str, tuple[Any, float]],
+                 tol: Tolerance, parse: Callable[[str], Any], own_value: Callable,
+                 shared: Callable[[], Any] = contextlib.nullcontext) -> None:
+        self.sol, self.names, self.tol, self.parse, self.own_value = sol, names, tol, parse, own_value
+        self.shared = shared             # the random problems serve every student: not charged to one
+        self.true = {qid: float(v) for qid, (v, _) in items.items()}
+        self.scalar = set(items)
+        self._instances: dict[frozenset, list[dict[str, float]]] = {}
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def placeholders(self, piece: str) -> tuple[str, dict[str, str]]:
+        """The link with each of the graph's names (`q`, `w_{2}`, `\\frac{\\partial f}{\\partial q}`) as a
+        placeholder Q_{n} the parser reads as one symbol, and the item id of each; AnswerError for a
+        name of a whole matrix or vector (a rule over matrices is not judged)."""
+        ids: dict[str, str] = {}
+        by_id: dict[str, str] = {}
+
+        def sub(m: re.Match) -> str:
+            qid = self.names.qid(m.group(0))
+            if qid is None and "/" in m.group(0):     # d*x/(d*y), or a gradient of no item: its names one by one
+                return _NAME_TOKEN.sub(sub, m.group(0))
+            if qid is None:
+                return m.group(0)
+            if qid not in self.scalar:
+                raise MatrixRule(said("graph_answers.matrix_in_rule", name=m.group(0).strip()))
+            if qid not in by_id:
+                by_id[qid] = f"Q_{len(by_id) + 1}"
+                ids[by_id[qid]] = qid
+            return " " + by_id[qid].replace("_", "_{") + "} "
+
+        return _TOKEN.sub(sub, piece), ids
+
+    def judge(self, qid: str, text: str, own: dict[str, float]) -> Chain | None:
+        """The chain's links judged, or None when the text is no chain (one link, no graph name): the
+        caller reads it as a plain value. AnswerError when its last link cannot be read."""
+        check_size(text)                      # the reader's limits on one answer (length, nesting), as for a network
+        whole, _ = normalized(text)
+        parts, broken = chain_links(text, whole)
+        alone = len(parts) == 1
+        if len(parts) > MAX_LINKS:                        # bounded work: the value alone is judged
+            parts, broken = parts[-1:], {0: broken[len(parts) - 1]} if len(parts) - 1 in broken else {}
+        expected = self.true[qid]
+        links: list[Link] = []
+        value = places = None
+        bound = 0.0
+        numbers_value = None
+        own_rule = None
+        arithmetic = None
+        for n, (rel, piece) in enumerate(parts):
+            last = n == len(parts) - 1
+            if not last and elided(piece):
+                continue
+            try:
+                if n in broken:
+                    raise broken[n]
+                prepared, ids = self.placeholders(piece)
+                if alone and not ids:
+                    return None
+                node = self.parse(prepared)
+                if ids:
+                    link = self._rule(qid, rel, piece, node, ids, own)
+                    links.append(link)
+                    own_rule = None if link.ok else (node, ids)
+                    continue
+                lit = literal_decimals(piece, node)
+                if lit is not None and last:
+                    value, places, bound = float(evaluate(node, {})), lit, 0.0
+                    link = Link(rel, piece, "value", True)
+                    if numbers_value is not None:
+                        v, b, toward = numbers_value
+                        if not follows_from_numbers(value, lit, v, b, toward, self.tol):
+                            link = Link(rel, piece, "value", False, said("diagnosis.arithmetic", got=_short(v),
+                                                                          expected=piece.strip()), numbers=v)
+                            arithmetic = link
+                    links.append(link)
+                    continue
+                written = _written_decimals(prepared)
+                rounded = {leaf: w[0] for leaf, w in written.items()}
+                v = float(evaluate(node, {}))
+                b = _rounding_bound(node, v, rounded)
+                links.append(self._numbers(qid, rel, piece, node, v, b, expected, own, own_rule))
+                numbers_value = (v, b, lambda b=b: (b, b))
+                value, places, bound = v, lit, b
+            except (AnswerError, OverflowError, ValueError, ArithmeticError) as exc:
+                reason = text_of(exc) if isinstance(exc, SymbackpropError) else str(exc)
+                if isinstance(exc, MatrixRule):
+                    links.append(Link(rel, piece, "unread", False, reason))
+                    continue
+                if last and not isinstance(exc, MatrixRule):
+                    raise AnswerError(reason) from None
+                links.append(Link(rel, piece, "unread", False, said("answer.link_not_read", link=_clip(piece),
+                                                                    reason=reason)))
+        return Chain(tuple(links), value, places, bound, arithmetic)
+
+    # -- the links -------------------------------------------------------------------------------------
+    def _rule(self, qid: str, rel: str, piece: str, node, ids: dict[str, str], own: dict[str, float]) -> Link:
+        """A rule in the graph's names: right when it gives the item here and on random problems (with
+        the givens whose values the link writes as numbers kept, as a network's rule is judged). A rule
+        with decimals in it (`w_1 \\cdot 0.1966`: some values substituted, rounded) is judged at the true
+        values up to the rounding of its decimals, or at the student's own earlier values."""
+        if list(ids.values()) == [qid] and node[0] == "sym":
+            return Link(rel, piece, "name", True)
+        written = _written_decimals(piece)
+        if written:
+            return self._half_substituted(qid, rel, piece, node, ids, own, written)
+        written = {abs(Fraction(node_at(node, p)[1])) for p in numbers(node)[:MAX_NUMBERS] if node_at(node, p)[0] == "num"}
+        kept = frozenset(q.name for q in self.sol.problem.inputs if q.shape == ()
+                         and any(abs(float(w) - abs(self.true.get(q.name, float("nan")))) <= 1e-12 for w in written))
+        for point in [self.true] + self.instances(kept):
+            try:
+                got = float(evaluate(node, {ph: point[i] for ph, i in ids.items()}))
+            except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError) as exc:
+                return Link(rel, piece, "rule", False, said("answer.cannot_evaluate", why=str(exc)))
+            want = point[qid]
+            if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
+                return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=qid))
+        return Link(rel, piece, "rule", True)
+
+    def _half_substituted(self, qid: str, rel: str, piece: str, node, ids: dict[str, str], own: dict[str, float],
+                          written: dict) -> Link:
+        """A rule with rounded decimals substituted for some of its names: right when, with the true values
+        put in for the names left, it gives the item up to the decimals' rounding; or the item at the
+        student's own earlier values (their rounded wrong value substituted). Else what it gives."""
+        expected = self.true[qid]
+        try:
+            filled = _filled(node, {ph: self.true[i] for ph, i in ids.items()})
+            got = float(evaluate(filled, {}))
+            bound = _rounding_bound(filled, got, {leaf: w[0] for leaf, w in written.items()})
+        except (AnswerError, OverflowError, ValueError, ArithmeticError) as exc:
+            return Link(rel, piece, "rule", False, said("answer.cannot_evaluate",
+                                                        why=text_of(exc) if isinstance(exc, SymbackpropError) else str(exc)))
+        if within(got, expected, self.tol, bound):
+            return Link(rel, piece, "rule", True)
+        mine, _ = self.own_value(qid, own)
+        if mine is not None and within(got, mine, self.tol, bound):
+            return Link(rel, piece, "rule", True, said("answer.with_your_values"), own=True)
+        return Link(rel, piece, "rule", False, said("diagnosis.numbers_right_value", got=_short(got),
+                                                    expected=_short(expected)))
+
+    def _numbers(self, qid, rel, piece, node, v: float, bound: float, expected: float, own: dict,
+                 own_rule) -> Link:
+        """Numbers: right when they give the value (up to their rounding); after a wrong rule, when they
+        give that rule's value; or the item at the student's own earlier values. Else a sign slip, or
+        what they give."""
+        if within(v, expected, self.tol, bound) or compare_number(v, None, expected, self.tol, bound).status == "correct":
+            return Link(rel, piece, "numbers", True)
+        if own_rule is not None:
+            rnode, ids = own_rule
+            targets = []
+            for point in (self.true, {**self.true, **own}):
+                try:
+                    targets.append(float(evaluate(rnode, {ph: point[i] for ph, i in ids.items()})))
+                except (AnswerError, OverflowError, ValueError, ArithmeticError):
+                    continue
+            if any(within(v, t, self.tol, bound) for t in targets):
+                return Link(rel, piece, "numbers", True, own=True)
+        mine, _ = self.own_value(qid, own)
+        if mine is not None and within(v, mine, self.tol, bound):
+            return Link(rel, piece, "numbers", True, said("answer.with_your_values"), own=True)
+        if one_sign_flipped(node, expected, bound, self.tol):
+            return Link(rel, piece, "numbers", False, said("answer.numbers_sign_slip"))
+        return Link(rel, piece, "numbers", False, said("diagnosis.numbers_right_value", got=_short(v),
+                                                       expected=_short(expected)))
+
+    # -- random problems -------------------------------------------------------------------------------
+    def instances(self, kept: frozenset) -> list[dict[str, float]]:
+        """Every item's value on INSTANCES random problems: the graph solved again with each input (but
+        those `kept`) moved by a random multiple of 1/1000; a problem the graph cannot be solved on is
+        skipped. Built once per set of kept inputs and remembered (for every student, not charged to one)
+        for the first MAX_KEPT_SETS sets; a set after those is built for the answer that needs it, charged
+        to its student, so that no verdict depends on who was checked before. The moves are small
+        (a few thousandths), so that a relu or a max stays on the side of its kink it is on, while a
+        rule that is not the item's still differs from it by far more than the 1e-9 a rule is judged to."""
+        if kept not in self._instances and len(self._instances) >= MAX_KEPT_SETS:
+            return self._solved(kept)          # not kept, and charged to this student: the same verdict, in any order
+        if kept not in self._instances:
+            with self.shared():
+                self._instances[kept] = self._solved(kept)
+        return self._instances[kept]
+
+    def _solved(self, kept: frozenset) -> list[dict[str, float]]:
+        """The INSTANCES random problems with the inputs `kept` unmoved, each item's value on each."""
+        from .graph_answers import expected_items
+        prob = self.sol.problem
+        rng = random.Random(12)
+        out = []
+        for _ in range(INSTANCES):
+            qs = tuple(q if q.kind != "input" or q.name in kept else replace(q, given=_moved(q.given, rng))
+                       for q in prob.quantities)
+            try:
+                sol = solve_graph(replace(prob, quantities=qs))
+            except (SymbackpropError, ArithmeticError, ValueError, TypeError):
+                continue
+            point = {}
+            for qid, (v, _) in expected_items(sol).items():
+                try:
+                    point[qid] = float(v)
+                except (TypeError, ValueError):
+                    break
+            else:
+                out.append(point)
+        return out
+
+
+def _filled(node, values: dict[str, float]):
+    """The parsed tree with each placeholder of `values` replaced by its value as an exact number."""
+    if node[0] == "sym":
+        return ("num", str(Fraction(values[node[1]]))) if node[1] in values else node
+    return (node[0],) + tuple([_filled(a, values) if isinstance(a, tuple) else a for a in part]
+                              if isinstance(part, list) else _filled(part, values) if isinstance(part, tuple)
+                              else part for part in node[1:])
+
+
+def _moved(given, rng: random.Random):
+    """An input's value (a number or a matrix) with each entry moved by a few thousandths."""
+    step = lambda: sp.Rational(rng.choice([-9, -7, -5, -3, -2, 2, 3, 5, 7, 9]), 1000)   # noqa: E731
+    if isinstance(given, sp.MatrixBase):
+        return given.applyfunc(lambda e: e + step())
+    return given + step()
+
