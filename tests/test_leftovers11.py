@@ -53,6 +53,7 @@ def test_the_grade_summary_on_the_terminal_shows_no_markdown_escape(tmp_path):
     assert "\\[x]" in md and "\\`" in md
 
 
+@pytest.mark.slow     # a second grade run (fast: test_the_grade_summary_on_the_terminal_shows_no_markdown_escape)
 def test_a_wrong_answer_is_quoted_as_written_on_the_terminal(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -201,9 +202,10 @@ def test_no_copied_target_outside_what_the_loss_accepts(tmp_path):
     assert "t_7" not in item["message"]
 
 
-# squared error (doubled) and half squared error (half missing) stay fast; the other losses repeat them (slow tier)
+# half squared error (half missing) stays fast (loss_doubled: test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target);
+# the other losses repeat them (slow tier)
 @pytest.mark.parametrize("loss, code", [pytest.param("binary_cross_entropy", "loss_doubled", marks=pytest.mark.slow),
-                                        ("squared_error", "loss_doubled"),
+                                        pytest.param("squared_error", "loss_doubled", marks=pytest.mark.slow),
                                         pytest.param("mse", "loss_doubled", marks=pytest.mark.slow), pytest.param("l1", "loss_doubled", marks=pytest.mark.slow),
                                         ("half_squared_error", "half_missing")])
 def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, loss, code):
@@ -277,7 +279,7 @@ def test_a_rule_math_and_mpmath_both_lack_is_an_internal_error_not_a_wrong_answe
 
 # -- 3. a quantity's unit and sample: the key is the one truth ----------------------------------------
 
-@pytest.mark.parametrize("stem", ["xor", "minibatch"])
+@pytest.mark.parametrize("stem", ["xor", pytest.param("minibatch", marks=pytest.mark.slow)])
 def test_unit_and_sample_are_the_keys_everywhere(stem):
     import dataclasses
 
