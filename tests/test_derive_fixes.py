@@ -58,11 +58,11 @@ def test_a_power_of_a_quantity_of_sample_n_is_one_latex_group():
     assert r"{y_{j}^{(n)}}^{2}" in tex and "^{(n)}^" not in tex
 
 
-def _solve_values(path: Path) -> dict[str, float]:
-    result = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    (part,) = json.loads(result.output)["parts"]
-    return {qid: float(q["value"]) for qid, q in part["quantities"].items()}
+def _solve_values(solution) -> dict[str, float]:
+    """Each quantity's value as `solve --format json` states it (its `value` is the step's float_value),
+    from the session's solve of the file (conftest.solution_of)."""
+    (part,) = solution.parts
+    return {s.id: s.float_value for s in part.steps}
 
 
 def _write(tmp_path: Path, doc: dict, name: str = "p.yaml") -> Path:
@@ -84,13 +84,13 @@ def test_a_batch_file_prints_the_gradient_over_the_samples():
     assert "with tanh: Δw_{ji} = η·Σ_n[1..N] (1 - y_j^(n)²)·x_i^(n)·Σ_k[1..c] δ_k^(n)·w_{kj}/N" in update, update
 
 
-def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers(minibatch_json):
+def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers(minibatch_json, solution_of):
     """Evaluate the JSON's batch rule ∂J/∂w_kj (its srepr) with solve's per-sample δ_k and y_j:
     it is solve's ∂J/∂w_kj, the mean over the two samples, for every hidden-to-output weight."""
     (d,) = json.loads(minibatch_json)["derivations"]
     assert d["batch"] == "mean" and d["samples"] == 2
     rule = sp.sympify(d["rules"]["grad_output_weight"]["srepr"])
-    values = _solve_values(MINIBATCH)
+    values = _solve_values(solution_of(MINIBATCH))
     outputs, hidden = ["o1", "o2"], ["h1", "h2"]
     k, j = sp.Symbol("k", integer=True), sp.Symbol("j", integer=True)
     for q, o in enumerate(outputs, start=1):

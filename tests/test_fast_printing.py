@@ -225,8 +225,11 @@ def test_fast_printing_gives_every_step_as_sympy_prints_it(tmp_path, kw):
     assert fast >= 20                    # the fast path took part
 
 
-# the JSON of full precision stays fast; the batch, precision 3 and the other formats' streams are the slow tier
-@pytest.mark.parametrize("kw", [{}, pytest.param({"samples": 2}, marks=pytest.mark.slow)])
+# slow tier: the fast tier has xor's JSON against json.dumps (test_solve_scale.py::
+# test_json_of_two_parts_and_an_odd_title_is_json_dumps_of_the_data) and `solve`'s streamed JSON against
+# render (test_solve_writes_the_rendered_bytes[json], test_a_renderer_failing_after_a_piece_leaves_no_file)
+@pytest.mark.slow
+@pytest.mark.parametrize("kw", [{}, {"samples": 2}])
 def test_json_written_a_quantity_at_a_time_is_json_dumps(tmp_path, kw):
     from symbackprop.render import json as render_json
     from symbackprop.render import render, stream
@@ -266,6 +269,19 @@ def test_json_of_no_parts_and_of_repeated_ids():
         assert render_json.render(sol) == json.dumps(render_json.to_data(sol), indent=2, ensure_ascii=False) + "\n"
 
 
+def test_a_solution_is_written_in_pieces(monkeypatch, net_352):
+    """As below on the 3-5-2 network, with pieces of 1,024 characters."""
+    import symbackprop.render as render_module
+    from symbackprop.render import render, stream
+    monkeypatch.setattr(render_module, "PIECE", 1024)
+    sol, _ = net_352
+    for fmt in ("text", "json"):
+        pieces = list(stream(sol, fmt))
+        assert len(pieces) > 4 and all(len(p) >= 1024 for p in pieces[:-1])
+        assert "".join(pieces) == render(sol, fmt)
+
+
+@pytest.mark.slow      # a 4-10-10-4 network (fast: the test above)
 def test_a_big_solution_is_written_in_pieces(tmp_path, monkeypatch):
     """render.stream's pieces of a larger network: several, each at least PIECE characters but the last."""
     import symbackprop.render as render_module
@@ -278,7 +294,7 @@ def test_a_big_solution_is_written_in_pieces(tmp_path, monkeypatch):
         assert "".join(pieces) == render(sol, fmt)
 
 
-@pytest.mark.parametrize("fmt", ["text", pytest.param("json", marks=pytest.mark.slow)])    # JSON: slow tier
+@pytest.mark.parametrize("fmt", [pytest.param("text", marks=pytest.mark.slow), "json"])    # text: slow tier
 def test_solve_writes_the_rendered_bytes(tmp_path, net_352, fmt):
     from symbackprop.cli import main
     from symbackprop.render import render

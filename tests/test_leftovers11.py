@@ -149,18 +149,10 @@ def _net(tmp_path: Path, loss: str, target: float = 0.3, activation: str = "sigm
     return path
 
 
-_SOLVED: dict[tuple[str, str], str] = {}
-
-
-def _value(path: Path, qid: str) -> float:
-    """The value of `qid` that `solve --format json` states (the problem's first part); the command's
-    output is kept per file and text, so that a file read by several tests is solved once."""
-    key = (str(path), path.read_text(encoding="utf-8"))
-    if key not in _SOLVED:
-        r = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
-        assert r.exit_code == 0, r.output
-        _SOLVED[key] = r.output
-    return json.loads(_SOLVED[key])["parts"][0]["quantities"][qid]["value"]
+def _value(solution, qid: str) -> float:
+    """The value of `qid` in the problem's first part, as `solve --format json` states it (its `value`
+    is the step's float_value); `solution`: the session's solve of the file (conftest.solution_of)."""
+    return solution.parts[0].step(qid).float_value
 
 
 def _checked(tmp_path: Path, problem: Path, answers: dict, lang: str = "en") -> dict:
@@ -172,9 +164,9 @@ def _checked(tmp_path: Path, problem: Path, answers: dict, lang: str = "en") -> 
     return {item["id"]: item for part in json.loads(r.output)["parts"] for item in part["items"]}
 
 
-def test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target(tmp_path):
+def test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target(tmp_path, solution_of):
     CLASSIFIER = ROOT / "problems" / "classifier.yaml"
-    J = _value(CLASSIFIER, "loss")
+    J = _value(solution_of(CLASSIFIER), "loss")
     item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(2 * J, 4)}})["loss"]
     assert item["status"] == "wrong" and item["diagnosis"] == "loss_doubled"
     assert item["message"].startswith("twice the expected value: the loss counted twice")
@@ -183,20 +175,20 @@ def test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target(tmp_path)
     assert zh["diagnosis"] == "loss_doubled" and zh["message"].startswith("为正确值的两倍")
 
 
-def test_a_target_really_copied_wrong_is_still_a_copied_target(tmp_path):
+def test_a_target_really_copied_wrong_is_still_a_copied_target(tmp_path, solution_of):
     """J = −t_7 ln u_7 with t_7 = 0.5 written for 1: a target the loss accepts, copied wrong."""
     CLASSIFIER = ROOT / "problems" / "classifier.yaml"
-    u7 = _value(CLASSIFIER, "act_7")
+    u7 = _value(solution_of(CLASSIFIER), "act_7")
     item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(-0.5 * math.log(u7), 4)}})["loss"]
     assert item["diagnosis"] == "given_copied"
     assert item["message"] == "uses t_7 = 0.5, the problem gives t_7 = 1"
 
 
-def test_no_copied_target_outside_what_the_loss_accepts(tmp_path):
+def test_no_copied_target_outside_what_the_loss_accepts(tmp_path, solution_of):
     """Three times J would be t_7 = 3 written for 1, but cross-entropy's targets are ≥ 0 and sum to 1, so
     none is above 1: a target of 3 is no copy (and no factor of 2 explains the value either)."""
     CLASSIFIER = ROOT / "problems" / "classifier.yaml"
-    J = _value(CLASSIFIER, "loss")
+    J = _value(solution_of(CLASSIFIER), "loss")
     item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(3 * J, 4)}})["loss"]
     assert item["status"] == "wrong" and item["diagnosis"] != "given_copied"
     assert "t_7" not in item["message"]
@@ -208,9 +200,9 @@ def test_no_copied_target_outside_what_the_loss_accepts(tmp_path):
                                         pytest.param("squared_error", "loss_doubled", marks=pytest.mark.slow),
                                         pytest.param("mse", "loss_doubled", marks=pytest.mark.slow), pytest.param("l1", "loss_doubled", marks=pytest.mark.slow),
                                         ("half_squared_error", "half_missing")])
-def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, loss, code):
+def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, solution_of, loss, code):
     problem = _net(tmp_path, loss)
-    J = _value(problem, "loss")
+    J = _value(solution_of(problem), "loss")
     item = _checked(tmp_path, problem, {"J": round(2 * J, 4)})["loss"]
     assert item["status"] == "wrong" and item["diagnosis"] == code, item
     assert item["message"].startswith("twice the expected value")
@@ -220,9 +212,9 @@ def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, loss, c
     assert other["diagnosis"] not in ("loss_doubled", "half_missing")
 
 
-def test_a_batch_loss_summed_for_its_mean_says_so(tmp_path):
+def test_a_batch_loss_summed_for_its_mean_says_so(tmp_path, solution_of):
     MINIBATCH = ROOT / "problems" / "minibatch.yaml"
-    J1, J2 = _value(MINIBATCH, "loss@1"), _value(MINIBATCH, "loss@2")
+    J1, J2 = _value(solution_of(MINIBATCH), "loss@1"), _value(solution_of(MINIBATCH), "loss@2")
     items = _checked(tmp_path, MINIBATCH, {"J": round(J1 + J2, 4)})
     item = items["loss"]
     assert item["diagnosis"] == "mean_missing", item
