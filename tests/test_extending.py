@@ -259,19 +259,16 @@ def test_a_language_added_as_one_catalogue_file(monkeypatch, tmp_path):
         warnings.simplefilter("error", messages.MissingMessage)   # every id is in the new file
         checked = _run(["solve", xor, "--part", "sigmoid", "--lang", "fr", "--check"])
         assert "tout concorde" in checked and "Propagation avant" in checked      # the solution, then the check
-        assert "règles générales" in _run(["derive", xor, "--lang", "fr"])
-        answers = tmp_path / "answers.yaml"
-        answers.write_text("delta_5: 1\n", encoding="utf-8")
-        _run(["check", xor, str(answers), "--part", "sigmoid", "--lang", "fr"], code=1)
     monkeypatch.undo()
     assert "fr" not in messages.languages() and "fr" not in messages._CATALOGUES
 
 
-@pytest.mark.slow      # the worked solution in the added language, as text and HTML (fast: the test above)
-def test_a_language_added_as_one_catalogue_file_shows_the_solution(monkeypatch, tmp_path):
+@pytest.mark.slow      # the other commands in the added language, and HTML (fast: `solve --check`, the test above)
+def test_a_language_added_as_one_catalogue_file_in_every_command(monkeypatch, tmp_path):
     from symbackprop.messages import en
     book = dict(en.MESSAGES)
     book["section.forward"] = "Propagation avant"
+    book["derive.document_title"] = "{title} : règles générales"
     folder = tmp_path / "catalogues"
     folder.mkdir()
     (folder / "fr.py").write_text(f"MESSAGES = {book!r}\n", encoding="utf-8")
@@ -282,6 +279,10 @@ def test_a_language_added_as_one_catalogue_file_shows_the_solution(monkeypatch, 
         warnings.simplefilter("error", messages.MissingMessage)
         assert "Propagation avant" in _run(["solve", xor, "--part", "sigmoid", "--lang", "fr"])
         assert "Propagation avant" in _run(["solve", xor, "--part", "sigmoid", "--lang", "fr", "--format", "html"])
+        assert "règles générales" in _run(["derive", xor, "--lang", "fr"])
+        answers = tmp_path / "answers.yaml"
+        answers.write_text("delta_5: 1\n", encoding="utf-8")
+        _run(["check", xor, str(answers), "--part", "sigmoid", "--lang", "fr"], code=1)
 
 
 def test_the_gradient_check_evaluates_sympy_functions_numpy_lacks():

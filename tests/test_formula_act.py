@@ -104,7 +104,7 @@ def test_activation_names_and_settings(solution):
 
 def test_gprime_is_shown_and_in_x(solution):
     """The text of the module's solution (what `solve --part` prints of each part; the command itself
-    is run by test_every_format_shows_the_formula)."""
+    is run by test_every_format_shows_the_formula, in the slow tier)."""
     from symbackprop.render import render
     lecun, bipolar = (render(replace(solution, parts=(solution.part(p),)), "text") for p in ("lecun", "bipolar"))
     line = next(s for s in lecun.splitlines() if s.strip().startswith("g'(net_5) ="))
@@ -112,12 +112,17 @@ def test_gprime_is_shown_and_in_x(solution):
     assert "g'(net_5) = 1/10 = 0.1" in bipolar
 
 
-# JSON stays fast (text: test_gprime_is_shown_and_in_x; every format is fast in
-# test_inputs_shared.py::test_neuron_renders_in_every_format)
-@pytest.mark.parametrize("fmt", [pytest.param("text", marks=pytest.mark.slow), "json",
-                                 pytest.param("latex", marks=pytest.mark.slow),
-                                 pytest.param("markdown", marks=pytest.mark.slow),
-                                 pytest.param("html", marks=pytest.mark.slow)])
+def test_the_json_shows_the_formula(solution):
+    """The JSON of the module's solution (what `solve --format json` writes: the command is run for
+    every format in the slow tier below, and fast in test_inputs_shared.py::test_neuron_renders_in_every_format)."""
+    from symbackprop.render import render
+    data = json.loads(render(solution, "json"))
+    assert data["parts"][0]["settings"]["activations"] == ["lecun_tanh", "lecun_tanh"]
+    assert "\\tanh" in data["parts"][0]["quantities"]["gprime_5"]["latex"]
+
+
+@pytest.mark.slow      # the command in every format (fast: the two tests above render the module's solution)
+@pytest.mark.parametrize("fmt", ["text", "json", "latex", "markdown", "html"])
 def test_every_format_shows_the_formula(fmt):
     r = run("solve", FORMULA, "--format", fmt)
     assert r.exit_code == 0, r.output
@@ -138,7 +143,7 @@ def test_pdf(tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.slow        # fast: test_formula_activation_checks_three_ways, test_loss_formula_checks_three_ways_and_derives
+@pytest.mark.slow        # fast: test_formula_activation_checks_three_ways, test_loss_formula_checks_three_ways
 def test_check_three_ways_agree():
     r = run("solve", FORMULA, "--check")
     assert r.exit_code == 0, r.output
@@ -487,11 +492,17 @@ def test_loss_formula_by_finite_differences(formula, term):
         assert math.isclose(psol.step(f"grad_w_{i}_{j}").float_value, fd, rel_tol=1e-6, abs_tol=1e-10), (i, j)
 
 
-def test_loss_formula_checks_three_ways_and_derives(tmp_path):
+def test_loss_formula_checks_three_ways(tmp_path):
     p = tmp_path / "l.yaml"
     p.write_text(TWO.format(loss='{formula: "abs(u - t) + 0.1*u^2", name: l1_reg}'), encoding="utf-8")
     r = run("solve", p, "--check")
     assert r.exit_code == 0 and "all agree" in r.output and "loss l1_reg" in r.output, r.output
+
+
+@pytest.mark.slow     # derive with a formula (an activation's) stays fast: test_derive_specialises_with_the_formula
+def test_loss_formula_derives(tmp_path):
+    p = tmp_path / "l.yaml"
+    p.write_text(TWO.format(loss='{formula: "abs(u - t) + 0.1*u^2", name: l1_reg}'), encoding="utf-8")
     r = run("derive", p)
     assert r.exit_code == 0 and "loss: l1_reg" in r.output, r.output
 

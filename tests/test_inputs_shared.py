@@ -347,9 +347,13 @@ def _check(tmp_path, answers: str):
     return result.exit_code, json.loads(result.output)
 
 
-@pytest.mark.parametrize("name", ["grad_x_1", "∂f/∂x_1", "∂f/∂x1", "df/dx1", "df/dx_1", "df/dx_{1}",
-                                  r"\frac{\partial f}{\partial x_1}", r"\frac{\partial f}{\partial x_{1}}",
-                                  r"\frac{df}{dx_1}"])
+INPUT_GRADIENT_NAMES = ["grad_x_1", "∂f/∂x_1", "∂f/∂x1", "df/dx1", "df/dx_1", "df/dx_{1}",
+                        r"\frac{\partial f}{\partial x_1}", r"\frac{\partial f}{\partial x_{1}}", r"\frac{df}{dx_1}"]
+FAST_NAMES = {"grad_x_1", "∂f/∂x_1", "df/dx_1", r"\frac{\partial f}{\partial x_{1}}"}   # the others: slow tier
+
+
+@pytest.mark.parametrize("name", [n if n in FAST_NAMES else pytest.param(n, marks=pytest.mark.slow)
+                                  for n in INPUT_GRADIENT_NAMES])
 def test_check_reads_input_gradient_names(tmp_path, name):
     code, report = _check(tmp_path, json.dumps({name: -0.5898}))
     items = _items(report)

@@ -120,6 +120,26 @@ def test_html_uses_entities_and_no_backslash():
     assert "a\\<b" not in out and "<b>" not in out
 
 
+def test_check_reports_escape_for_their_own_format_only_one_check(tmp_path, grader_of):
+    """As below, with one check: the command's text report, and the Markdown and HTML reports rendered
+    (as `check --format markdown|html` renders them) from the session grader's reports of the same file."""
+    from symbackprop.render import report as report_render
+    answers = tmp_path / "a.yaml"
+    answers.write_text("sigmoid:\n  u_3: '<b>*x*_[y]#`z`'\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(XOR), str(answers), "--part", "sigmoid", "--format", "text"])
+    assert r.exit_code == 1, r.output
+    reports, problems = grader_of(XOR).check(answers, "sigmoid")
+    assert report_render.render_text(reports, str(answers), problems) == r.output     # the command's own report
+    outs = {"text": r.output, "markdown": report_render.render_markdown(reports, str(answers), problems),
+            "html": report_render.render_html(reports, str(answers), problems)}
+    assert "<b>*x*_[y]#`z`" in outs["text"] and "\\<" not in outs["text"] and "\\[" not in outs["text"]
+    assert "&lt;b&gt;*x*_[y]#`z`" in outs["html"] and "<b>" not in outs["html"]
+    md_row = next(line for line in outs["markdown"].splitlines() if line.startswith("| u_3"))
+    assert "<b>*x*_[y]#`z`" in md_row                     # inside a code span: shown as written
+    assert md_row.count("``") >= 2                        # fenced by more backquotes than any run inside
+
+
+@pytest.mark.slow       # three check runs (fast: the test above)
 def test_check_reports_escape_for_their_own_format_only(tmp_path):
     """A check report in text, Markdown and HTML, for an answer with every special character."""
     answers = tmp_path / "a.yaml"
@@ -240,7 +260,9 @@ def _si(x: float) -> float:
 def test_check_works_for_an_activation_built_from_functions_math_lacks(monkeypatch, tmp_path):
     _add_sine_integral(monkeypatch)
     problem = _net(tmp_path, "half_squared_error", activation="sine_integral")
-    q = json.loads(CliRunner().invoke(main, ["solve", str(problem), "--format", "json"]).output)["parts"][0]["quantities"]
+    # what `solve --format json` states of each quantity: its value is the step's float_value
+    from symbackprop.solution import solve
+    q = {s.id: {"value": s.float_value} for s in solve(str(problem)).parts[0].steps}
     net3 = 0.5 + 1.5 * 1 - 2 * 0.5
     assert q["act_3"]["value"] == pytest.approx(_si(net3), rel=1e-12)
     assert q["gprime_3"]["value"] == pytest.approx(math.sin(net3) / net3, rel=1e-12)

@@ -172,8 +172,8 @@ def _json(path: Path, lang: str) -> dict:
 
 def _rendered(grader, path: Path, lang: str) -> dict:
     """The JSON report of `path` in `lang` as `check --format json` makes it (check_submission's reports,
-    rendered by render.report.render_json), from the session's grader of xor.yaml: the Chinese reports
-    reuse the check the English one made (test_the_grader_renders_what_check_writes shows the two agree)."""
+    rendered by render.report.render_json), from the session's grader of xor.yaml: each file is checked once
+    for both languages (test_the_check_command_writes_what_the_grader_renders shows the command agrees)."""
     from symbackprop.render.report import render_json
     key = (str(path), lang, "grader")
     if key not in _REPORTS:
@@ -212,10 +212,12 @@ def test_the_moved_messages_are_chinese_in_the_chinese_catalogue():
 
 
 # -- English exactly as before; Chinese with no English sentence --------------------------------------------
-# (English of the write-up: slow tier too; its Chinese stays fast, which the hint test reads anyway)
+# (English of the write-up: slow tier too; its Chinese stays fast, which the hint test reads anyway).
+# The reports are the session grader's, rendered as `check --format json` renders them: the command itself
+# writes the same JSON (test_the_check_command_writes_what_the_grader_renders, slow tier).
 @pytest.mark.parametrize("name", [n if n == "links.yaml" else pytest.param(n, marks=pytest.mark.slow) for n in FILES])
-def test_english_messages_read_as_before(answers, name):
-    got = _messages(_json(answers / name, "en"))
+def test_english_messages_read_as_before(answers, name, grader_of):
+    got = _messages(_rendered(grader_of(XOR), answers / name, "en"))
     for (file, item), text in ENGLISH.items():
         if file == name:
             assert got[item][0] == text, item
@@ -223,18 +225,16 @@ def test_english_messages_read_as_before(answers, name):
         if file == name:
             assert got[item][1] == links, item
     if name == "links.yaml":
-        assert _json(answers / name, "en")["not_read"] == ["relu: foo_9: not a quantity of this problem"]
+        assert _rendered(grader_of(XOR), answers / name, "en")["not_read"] == [
+            "relu: foo_9: not a quantity of this problem"]
 
 
-def test_the_grader_renders_what_check_writes(answers, grader_of):
-    """`check --format json` of links.yaml is the rendering of the session grader's reports, in English."""
-    assert _rendered(grader_of(XOR), answers / "links.yaml", "en") == _json(answers / "links.yaml", "en")
-
-
-@pytest.mark.slow        # the command itself in Chinese (the fast tier renders the session grader's reports)
-def test_chinese_check_command_writes_what_the_grader_renders(answers, grader_of):
+@pytest.mark.slow        # the command itself, a check per file and language (the fast tier renders the grader's reports)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_check_command_writes_what_the_grader_renders(answers, grader_of, lang):
+    """`check --format json --lang LANG` of each answers file is the rendering of the session grader's reports."""
     for name in FILES:
-        assert _json(answers / name, "zh") == _rendered(grader_of(XOR), answers / name, "zh"), name
+        assert _json(answers / name, lang) == _rendered(grader_of(XOR), answers / name, lang), name
 
 
 @pytest.mark.parametrize("name", CORPORA)

@@ -210,8 +210,9 @@ def test_json_of_two_parts_and_an_odd_title_is_json_dumps_of_the_data(xor):
 
     from symbackprop.render import json as render_json
     for sol in (xor, replace(xor, title='quantities 0 "δ" \n {}')):
-        assert render_json.render(sol) == json.dumps(render_json.to_data(sol), indent=2, ensure_ascii=False) + "\n"
-        assert len(json.loads(render_json.render(sol))["parts"]) == 2
+        text = render_json.render(sol)
+        assert text == json.dumps(render_json.to_data(sol), indent=2, ensure_ascii=False) + "\n"
+        assert len(json.loads(text)["parts"]) == 2
 
 
 @pytest.mark.slow      # a batch with the check's results at two precisions (fast: the test above)
