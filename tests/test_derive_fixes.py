@@ -191,6 +191,19 @@ def test_a_network_without_a_hidden_layer_derives_the_output_rules_and_exits_0(a
     assert checks["update_output_weight"]["values"] == outputs * (inputs + 1)
 
 
+def test_derive_writes_markdown_and_html():
+    """derive's Markdown (math between $) and HTML (a well-formed page, each formula in MathML), on the
+    cheapest network to derive: two inputs, one output, no hidden layer."""
+    import xml.etree.ElementTree as ET
+    code, md = _derive("--layers", "2,1", "--activation", "sigmoid", "--format", "markdown")
+    assert code == 0, md
+    assert md.startswith("# General rules") and r"$\delta = \partial J/\partial \mathrm{net}$" in md
+    code, page = _derive("--layers", "2,1", "--activation", "sigmoid", "--format", "html")
+    assert code == 0, page
+    ET.fromstring(page)
+    assert "<math" in page and "No hidden layer" in page
+
+
 def test_a_problem_file_without_a_hidden_layer_and_with_a_batch(tmp_path):
     doc = {"title": "perceptron", "network": {"inputs": ["a", "b"], "bias": "0", "layers": [["o"]],
                                               "activation": "sigmoid"},

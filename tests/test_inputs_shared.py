@@ -330,6 +330,19 @@ def test_notebook_shows_the_input_gradients():
     assert r"\frac{\partial f}{\partial x_{0}}" in sol._repr_latex_()
 
 
+def test_pdf_without_tex_says_what_to_install(tmp_path, monkeypatch):
+    """`-o FILE.pdf` up to the compile (the compile itself: test_pdf, slow tier): without the TeX engine,
+    exit 2, the line says what to install, and no file is left."""
+    import symbackprop.render.pdf as pdf
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    out = tmp_path / "out.pdf"
+    result = run("solve", NEURON, "-o", out)
+    assert result.exit_code == 2, _all_output(result)
+    said_ = _all_output(result)
+    assert "PDF output needs" in said_ and "apt-get install texlive-latex-base" in said_ and "Traceback" not in said_
+    assert not out.exists()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [NEURON, THRESHOLD], ids=lambda p: p.stem)
 def test_pdf(tmp_path, path):
