@@ -73,8 +73,10 @@ def _write(tmp_path: Path, doc: dict, name: str = "p.yaml") -> Path:
 
 # -- 2a: a batch's weight rules are over the samples, and checked on the batch's numbers -------------
 
-@pytest.mark.slow     # the batch's rules: fast in JSON (the next two tests) and "A batch of N = 2 samples" in text
-def test_a_batch_file_prints_the_gradient_over_the_samples():  # (test_a_problem_file_without_a_hidden_layer_and_with_a_batch)
+# slow tier: the batch's rules stay fast in JSON (the next two tests), and "A batch of N = 2 samples" in
+# text (test_a_problem_file_without_a_hidden_layer_and_with_a_batch)
+@pytest.mark.slow
+def test_a_batch_file_prints_the_gradient_over_the_samples():
     code, out = _derive(str(MINIBATCH))
     assert code == 0, out
     assert "A batch of N = 2 samples, J = (1/N)·Σ_n J^(n)" in out
@@ -157,7 +159,8 @@ def test_a_batch_rule_without_its_mean_is_found_wrong_on_the_batch():
     assert checks["grad_output_weight"].max_error > 0.01
 
 
-@pytest.mark.slow     # "sample" only in a batch's rules: fast in test_the_batch_rule_sums_the_rule_of_one_sample (its δ rules)
+# slow tier: "sample" only in a batch's rules stays fast in test_the_batch_rule_sums_the_rule_of_one_sample
+@pytest.mark.slow
 def test_a_single_sample_file_keeps_its_rules():
     (d,) = _json(str(PROBLEMS / "xor_appendix.yaml"), "--part", "sigmoid")
     assert d["batch"] is None and d["samples"] == 1 and d["hidden_layer"] is True

@@ -202,7 +202,8 @@ def net_352(tmp_path_factory):
 
 # the plain network stays fast; batches, fractions, softmax and ReLU repeat the comparison (slow tier)
 @pytest.mark.parametrize("kw", [{}, pytest.param({"samples": 3}, marks=pytest.mark.slow), pytest.param({"fraction_digits": 3}, marks=pytest.mark.slow),
-                                pytest.param({"loss": "cross_entropy", "output_activation": "softmax"}, marks=pytest.mark.slow),
+                                pytest.param({"loss": "cross_entropy", "output_activation": "softmax"},
+                                             marks=pytest.mark.slow),
                                 pytest.param({"activation": "relu", "samples": 2}, marks=pytest.mark.slow)])
 def test_fast_printing_gives_every_step_as_sympy_prints_it(tmp_path, kw):
     """Every step of generated networks (batches, fractions, softmax, ReLU): each form printed with

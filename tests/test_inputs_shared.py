@@ -298,7 +298,9 @@ def test_check_agrees_three_ways_and_includes_the_inputs(path):
         assert "grad_w_0_5" in ids and not any(i.startswith("grad_x") for i in ids)
 
 
-@pytest.mark.slow     # fast: the input gradients of one sample, test_check_agrees_three_ways_and_includes_the_inputs[neuron_inputs]
+# slow tier; the input gradients of one sample stay fast in
+# test_check_agrees_three_ways_and_includes_the_inputs[neuron_inputs]
+@pytest.mark.slow
 def test_gradcheck_batch_input_gradients():
     from symbackprop.gradcheck import check_part
     psol = solve(parse_problem(BATCH.replace("REDUCTION", "mean").replace("DELTA", "dJ_dnet"))).part("main")

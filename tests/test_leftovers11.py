@@ -214,8 +214,8 @@ def test_no_copied_target_outside_what_the_loss_accepts(tmp_path, solution_of):
     assert "t_7" not in item["message"]
 
 
-# half squared error (half missing) stays fast (loss_doubled: test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target);
-# the other losses repeat them (slow tier)
+# half squared error (half missing) stays fast (loss_doubled: test_a_doubled_cross_entropy_is_twice_the_loss_
+# not_a_copied_target); the other losses repeat them (slow tier)
 @pytest.mark.parametrize("loss, code", [pytest.param("binary_cross_entropy", "loss_doubled", marks=pytest.mark.slow),
                                         pytest.param("squared_error", "loss_doubled", marks=pytest.mark.slow),
                                         pytest.param("mse", "loss_doubled", marks=pytest.mark.slow), pytest.param("l1", "loss_doubled", marks=pytest.mark.slow),

@@ -229,7 +229,8 @@ def test_english_messages_read_as_before(answers, name, grader_of):
             "relu: foo_9: not a quantity of this problem"]
 
 
-@pytest.mark.slow        # the command itself, a check per file and language (the fast tier renders the grader's reports)
+# the command itself, a check per file and language (the fast tier renders the grader's reports)
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_check_command_writes_what_the_grader_renders(answers, grader_of, lang):
     """`check --format json --lang LANG` of each answers file is the rendering of the session grader's reports."""
@@ -310,7 +311,8 @@ def test_joined_replaced_and_text_of_keep_a_message_translatable():
     pytest.param("twice.json", '{"relu": {"u_3": 4, "u_3": 5}}', ": the key 'u_3' is given twice in one object; "
                  "give each answer once", "在同一个对象中出现了两次", marks=pytest.mark.slow),
     pytest.param("parts.yaml", "foo:\n  u_3: 4\n", ": 'foo': this problem has parts relu, sigmoid; put each part's "
-                 "answers under its name, or choose one with --part", "本题的部分有 relu, sigmoid", marks=pytest.mark.slow),
+                 "answers under its name, or choose one with --part", "本题的部分有 relu, sigmoid",
+                 marks=pytest.mark.slow),
     pytest.param("prose.md", "Nothing here but prose.\n", ": no line names a part (relu, sigmoid); choose one "
                  "with --part", "没有一行指明是哪个部分", marks=pytest.mark.slow),
 ])

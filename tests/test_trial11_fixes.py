@@ -153,7 +153,7 @@ def test_a_sum_that_cancels_beyond_the_evaluated_digits_is_still_refused():
 # p3_regress (three parts, two hidden layers: the costliest grader to build) is the slow tier's, in this file
 @pytest.mark.parametrize("problem, part, text, shown", [
     (P2, None, "t_k - z_k", "δ_k = t_k - z_k"),                 # sigmoid + BCE
-    pytest.param(P3, "base", "u_k - t_k", "δ_k = u_k - t_k", marks=pytest.mark.slow),               # identity + ½SE
+    pytest.param(P3, "base", "u_k - t_k", "δ_k = u_k - t_k", marks=pytest.mark.slow),   # identity + ½SE
 ])
 def test_expected_column_shows_the_short_specialised_rule(check, tmp_path, problem, part, text, shown):
     rep, v = check(problem, {"delta_output": text} if part is None else {part: {"delta_output": text}}, tmp_path,
@@ -245,7 +245,9 @@ def test_g_in_a_right_sigmoid_rule_is_right(check, tmp_path):
     assert v["delta_hidden"].status == "correct", v["delta_hidden"]
 
 
-@pytest.mark.slow      # p3_regress; a plain "rule" diagnosis stays fast in test_the_output_rule_alone_with_the_opposite_sign_earns_nothing
+# p3_regress: slow tier; a plain "rule" diagnosis stays fast in
+# test_the_output_rule_alone_with_the_opposite_sign_earns_nothing
+@pytest.mark.slow
 def test_g_that_is_no_slip_is_plainly_wrong(check, tmp_path):
     rep, v = check(P3, {"base": {"delta_hidden": "g(net_j) w_{jk}"}}, tmp_path, part="base")
     assert v["delta_hidden"].status == "wrong" and v["delta_hidden"].diagnosis == "rule"
