@@ -109,6 +109,22 @@ def grader_of(parser):
     return make
 
 
+@pytest.fixture(scope="session")
+def solution_of():
+    """`solution_of(problem_file)`: solve() of a network's problem file, once per session for each file
+    and content (tests of several modules read minibatch.yaml's values). A Solution is not changed by
+    reading or rendering it; tests that change one make a copy (dataclasses.replace)."""
+    from symbackprop.solution import solve
+    made: dict = {}
+
+    def get(path):
+        key = (Path(path).resolve(), Path(path).read_bytes())
+        if key not in made:
+            made[key] = solve(str(key[0]))
+        return made[key]
+    return get
+
+
 def rows_of(book: Path) -> dict[str, dict[str, str]]:
     """A gradebook CSV's rows by student."""
     return {row["student"]: row for row in csv.DictReader(io.StringIO(book.read_text(encoding="utf-8")))}

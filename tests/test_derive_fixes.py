@@ -42,6 +42,15 @@ def _json(*args: str) -> list[dict]:
     return json.loads(out)["derivations"]
 
 
+@pytest.fixture(scope="module")
+def minibatch_json() -> str:
+    """`derive minibatch.yaml --format json`, run once for the module (each test parses its own copy)."""
+    code, out = _derive(str(MINIBATCH), "--format", "json")
+    assert code == 0, out
+    return out
+
+
+@pytest.mark.slow     # derive's LaTeX stays fast in test_a_file_writing_L_reads_its_convention_in_L
 def test_a_power_of_a_quantity_of_sample_n_is_one_latex_group():
     """(1 − y_j^(n)²) in LaTeX: y_{j}^{(n)} in braces before its square, never a double superscript."""
     code, tex = _derive(str(MINIBATCH), "--format", "latex")
@@ -49,11 +58,11 @@ def test_a_power_of_a_quantity_of_sample_n_is_one_latex_group():
     assert r"{y_{j}^{(n)}}^{2}" in tex and "^{(n)}^" not in tex
 
 
-def _solve_values(path: Path) -> dict[str, float]:
-    result = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    (part,) = json.loads(result.output)["parts"]
-    return {qid: float(q["value"]) for qid, q in part["quantities"].items()}
+def _solve_values(solution) -> dict[str, float]:
+    """Each quantity's value as `solve --format json` states it (its `value` is the step's float_value),
+    from the session's solve of the file (conftest.solution_of)."""
+    (part,) = solution.parts
+    return {s.id: s.float_value for s in part.steps}
 
 
 def _write(tmp_path: Path, doc: dict, name: str = "p.yaml") -> Path:
@@ -64,6 +73,9 @@ def _write(tmp_path: Path, doc: dict, name: str = "p.yaml") -> Path:
 
 # -- 2a: a batch's weight rules are over the samples, and checked on the batch's numbers -------------
 
+# slow tier: the batch's rules stay fast in JSON (the next two tests), and "A batch of N = 2 samples" in
+# text (test_a_problem_file_without_a_hidden_layer_and_with_a_batch)
+@pytest.mark.slow
 def test_a_batch_file_prints_the_gradient_over_the_samples():
     code, out = _derive(str(MINIBATCH))
     assert code == 0, out
@@ -75,13 +87,13 @@ def test_a_batch_file_prints_the_gradient_over_the_samples():
     assert "with tanh: Δw_{ji} = η·Σ_n[1..N] (1 - y_j^(n)²)·x_i^(n)·Σ_k[1..c] δ_k^(n)·w_{kj}/N" in update, update
 
 
-def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers():
+def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers(minibatch_json, solution_of):
     """Evaluate the JSON's batch rule ∂J/∂w_kj (its srepr) with solve's per-sample δ_k and y_j:
     it is solve's ∂J/∂w_kj, the mean over the two samples, for every hidden-to-output weight."""
-    (d,) = _json(str(MINIBATCH))
+    (d,) = json.loads(minibatch_json)["derivations"]
     assert d["batch"] == "mean" and d["samples"] == 2
     rule = sp.sympify(d["rules"]["grad_output_weight"]["srepr"])
-    values = _solve_values(MINIBATCH)
+    values = _solve_values(solution_of(MINIBATCH))
     outputs, hidden = ["o1", "o2"], ["h1", "h2"]
     k, j = sp.Symbol("k", integer=True), sp.Symbol("j", integer=True)
     for q, o in enumerate(outputs, start=1):
@@ -98,10 +110,10 @@ def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers():
             assert one != pytest.approx(values[f"grad_w_{h}_{o}"], rel=1e-6)
 
 
-def test_the_batch_rule_sums_the_rule_of_one_sample():
+def test_the_batch_rule_sums_the_rule_of_one_sample(minibatch_json):
     """The JSON keeps the rule of one sample, which the batch rule sums: the same rule a file with
     that one sample gets."""
-    (d,) = _json(str(MINIBATCH))
+    (d,) = json.loads(minibatch_json)["derivations"]
     for rid in ("grad_output_weight", "grad_hidden_weight", "update_output_weight", "update_hidden_weight"):
         r = d["rules"][rid]
         one = sp.sympify(r["sample"]["srepr"])
@@ -117,6 +129,7 @@ def test_the_batch_rule_sums_the_rule_of_one_sample():
         assert "sample" not in d["rules"][rid]          # the δ rules hold in each sample as they are
 
 
+@pytest.mark.slow          # a second batch file (fast: test_a_batch_file_prints_the_gradient_over_the_samples)
 def test_a_sum_over_the_batch_has_no_mean_and_is_checked(tmp_path):
     doc = yaml.safe_load(MINIBATCH.read_text(encoding="utf-8"))
     doc["batch_reduction"] = "sum"
@@ -146,6 +159,8 @@ def test_a_batch_rule_without_its_mean_is_found_wrong_on_the_batch():
     assert checks["grad_output_weight"].max_error > 0.01
 
 
+# slow tier: "sample" only in a batch's rules stays fast in test_the_batch_rule_sums_the_rule_of_one_sample
+@pytest.mark.slow
 def test_a_single_sample_file_keeps_its_rules():
     (d,) = _json(str(PROBLEMS / "xor_appendix.yaml"), "--part", "sigmoid")
     assert d["batch"] is None and d["samples"] == 1 and d["hidden_layer"] is True
@@ -157,8 +172,8 @@ def test_a_single_sample_file_keeps_its_rules():
 
 @pytest.mark.parametrize("args, outputs", [
     (["--layers", "2,1", "--activation", "sigmoid"], 1),
-    (["--layers", "3,2", "--loss", "cross_entropy"], 2),
-    pytest.param(["--layers", "2,3", "--activation", "tanh", "--loss", "mse"], 3, marks=pytest.mark.slow),     # a third repeat
+    pytest.param(["--layers", "3,2", "--loss", "cross_entropy"], 2, marks=pytest.mark.slow),      # repeats: slow tier
+    pytest.param(["--layers", "2,3", "--activation", "tanh", "--loss", "mse"], 3, marks=pytest.mark.slow),
 ])
 def test_a_network_without_a_hidden_layer_derives_the_output_rules_and_exits_0(args, outputs):
     code, out = _derive(*args)
@@ -177,6 +192,19 @@ def test_a_network_without_a_hidden_layer_derives_the_output_rules_and_exits_0(a
     assert checks["delta_output"]["values"] == outputs
     assert checks["grad_output_weight"]["values"] == outputs * (inputs + 1)      # the bias and each input
     assert checks["update_output_weight"]["values"] == outputs * (inputs + 1)
+
+
+def test_derive_writes_markdown_and_html():
+    """derive's Markdown (math between $) and HTML (a well-formed page, each formula in MathML), on the
+    cheapest network to derive: two inputs, one output, no hidden layer."""
+    import xml.etree.ElementTree as ET
+    code, md = _derive("--layers", "2,1", "--activation", "sigmoid", "--format", "markdown")
+    assert code == 0, md
+    assert md.startswith("# General rules") and r"$\delta = \partial J/\partial \mathrm{net}$" in md
+    code, page = _derive("--layers", "2,1", "--activation", "sigmoid", "--format", "html")
+    assert code == 0, page
+    ET.fromstring(page)
+    assert "<math" in page and "No hidden layer" in page
 
 
 def test_a_problem_file_without_a_hidden_layer_and_with_a_batch(tmp_path):
@@ -249,6 +277,7 @@ def test_the_check_line_counts_distinct_values_and_says_the_comparisons():
                       "grad_hidden_weight": (6, 6), "update_output_weight": (3, 3), "update_hidden_weight": (6, 6)}
 
 
+@pytest.mark.slow          # the count itself: test_the_check_line_counts_distinct_values_and_says_the_comparisons
 def test_distinct_values_of_a_deeper_file_with_a_frozen_weight():
     """deep.yaml: two hidden layers of 2 units (tanh, leaky ReLU), one sigmoid output, 15 weights of
     which one is frozen (not updated)."""
@@ -259,6 +288,7 @@ def test_distinct_values_of_a_deeper_file_with_a_frozen_weight():
                       "update_hidden_weight": (11, 11)}
 
 
+@pytest.mark.slow          # the count itself: test_the_check_line_counts_distinct_values_and_says_the_comparisons
 def test_a_softmax_output_has_one_comparison_per_value():
     code, out = _derive("--activation", "tanh", "--loss", "cross_entropy")
     assert code == 0, out

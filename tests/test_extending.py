@@ -167,13 +167,23 @@ def test_an_activation_added_to_activations_py_works_in_every_command(monkeypatc
     x = sp.Symbol("x")
     assert quantities["gprime_5"]["value"] == pytest.approx(float(sp.diff(g(x), x).subs(x, expected["net_5"])))
     assert name in outputs["text"]
+    _check_answers(path, tmp_path, expected)
+
+
+# the same row in the other commands: the standalone LaTeX, the gradient check and derive (slow tier;
+# derive in a language added as one file stays fast: test_a_language_added_as_one_catalogue_file)
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NEW_ACTIVATIONS)
+def test_an_activation_added_to_activations_py_works_in_derive_and_the_check(monkeypatch, tmp_path, name):
+    _add_activation(monkeypatch, name)
+    alias, _, g, g_float = NEW_ACTIVATIONS[name]
+    path = _problem(tmp_path, alias, "half_squared_error")
     _run(["solve", str(path), "-o", str(tmp_path / "standalone.tex")])     # with the picture of the net
     assert "\\begin{document}" in (tmp_path / "standalone.tex").read_text(encoding="utf-8")
     assert "all agree" in _run(["solve", str(path), "--check"])
     derived = json.loads(_run(["derive", str(path), "--format", "json"]))
     assert name in json.dumps(derived)
     _run(["derive", "--activation", name, "--layers", "2,2,1"])
-    _check_answers(path, tmp_path, expected)
 
 
 def test_an_unknown_activation_still_names_the_added_row(monkeypatch, tmp_path):
@@ -247,15 +257,32 @@ def test_a_language_added_as_one_catalogue_file(monkeypatch, tmp_path):
     xor = str(Path(__file__).resolve().parent.parent / "problems" / "xor.yaml")
     with warnings.catch_warnings():
         warnings.simplefilter("error", messages.MissingMessage)   # every id is in the new file
+        checked = _run(["solve", xor, "--part", "sigmoid", "--lang", "fr", "--check"])
+        assert "tout concorde" in checked and "Propagation avant" in checked      # the solution, then the check
+    monkeypatch.undo()
+    assert "fr" not in messages.languages() and "fr" not in messages._CATALOGUES
+
+
+@pytest.mark.slow      # the other commands in the added language, and HTML (fast: `solve --check`, the test above)
+def test_a_language_added_as_one_catalogue_file_in_every_command(monkeypatch, tmp_path):
+    from symbackprop.messages import en
+    book = dict(en.MESSAGES)
+    book["section.forward"] = "Propagation avant"
+    book["derive.document_title"] = "{title} : règles générales"
+    folder = tmp_path / "catalogues"
+    folder.mkdir()
+    (folder / "fr.py").write_text(f"MESSAGES = {book!r}\n", encoding="utf-8")
+    monkeypatch.setattr(messages, "__path__", [*messages.__path__, str(folder)])
+    monkeypatch.setattr(messages, "_CATALOGUES", dict(messages._CATALOGUES))
+    xor = str(Path(__file__).resolve().parent.parent / "problems" / "xor.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", messages.MissingMessage)
         assert "Propagation avant" in _run(["solve", xor, "--part", "sigmoid", "--lang", "fr"])
         assert "Propagation avant" in _run(["solve", xor, "--part", "sigmoid", "--lang", "fr", "--format", "html"])
-        assert "tout concorde" in _run(["solve", xor, "--part", "sigmoid", "--lang", "fr", "--check"])
         assert "règles générales" in _run(["derive", xor, "--lang", "fr"])
         answers = tmp_path / "answers.yaml"
         answers.write_text("delta_5: 1\n", encoding="utf-8")
         _run(["check", xor, str(answers), "--part", "sigmoid", "--lang", "fr"], code=1)
-    monkeypatch.undo()
-    assert "fr" not in messages.languages() and "fr" not in messages._CATALOGUES
 
 
 def test_the_gradient_check_evaluates_sympy_functions_numpy_lacks():

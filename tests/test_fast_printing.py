@@ -193,9 +193,17 @@ def solution(tmp_path, sizes, **kw):
     return solve(str(path)), path
 
 
-# the plain network and the softmax one stay fast; batches, fractions and ReLU repeat the comparison (slow tier)
+@pytest.fixture(scope="module")
+def net_352(tmp_path_factory):
+    """(solve of the generated 3-5-2 network's file, the file), once for the module: a Solution is not
+    changed by rendering it."""
+    return solution(tmp_path_factory.mktemp("net352"), [3, 5, 2])
+
+
+# the plain network stays fast; batches, fractions, softmax and ReLU repeat the comparison (slow tier)
 @pytest.mark.parametrize("kw", [{}, pytest.param({"samples": 3}, marks=pytest.mark.slow), pytest.param({"fraction_digits": 3}, marks=pytest.mark.slow),
-                                {"loss": "cross_entropy", "output_activation": "softmax"},
+                                pytest.param({"loss": "cross_entropy", "output_activation": "softmax"},
+                                             marks=pytest.mark.slow),
                                 pytest.param({"activation": "relu", "samples": 2}, marks=pytest.mark.slow)])
 def test_fast_printing_gives_every_step_as_sympy_prints_it(tmp_path, kw):
     """Every step of generated networks (batches, fractions, softmax, ReLU): each form printed with
@@ -218,15 +226,30 @@ def test_fast_printing_gives_every_step_as_sympy_prints_it(tmp_path, kw):
     assert fast >= 20                    # the fast path took part
 
 
-@pytest.mark.parametrize("kw", [{}, pytest.param({"samples": 2}, marks=pytest.mark.slow)])          # the batch: slow tier
+# slow tier: the fast tier has xor's JSON against json.dumps (test_solve_scale.py::
+# test_json_of_two_parts_and_an_odd_title_is_json_dumps_of_the_data) and `solve`'s streamed JSON against
+# render (test_solve_writes_the_rendered_bytes[json], test_a_renderer_failing_after_a_piece_leaves_no_file)
+@pytest.mark.slow
+@pytest.mark.parametrize("kw", [{}, {"samples": 2}])
 def test_json_written_a_quantity_at_a_time_is_json_dumps(tmp_path, kw):
     from symbackprop.render import json as render_json
     from symbackprop.render import render, stream
     sol, _ = solution(tmp_path, [2, 3, 2], **kw)
+    want = json.dumps(render_json.to_data(sol, None), indent=2, ensure_ascii=False) + "\n"
+    assert render(sol, "json", precision=None) == want
+    assert "".join(stream(sol, "json", precision=None)) == want
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kw", [{}, {"samples": 2}])
+def test_json_of_a_precision_and_text_and_markdown_stream_as_they_render(tmp_path, kw):
+    from symbackprop.render import json as render_json
+    from symbackprop.render import render, stream
+    sol, _ = solution(tmp_path, [2, 3, 2], **kw)
+    want = json.dumps(render_json.to_data(sol, 3), indent=2, ensure_ascii=False) + "\n"
+    assert render(sol, "json", precision=3) == want
+    assert "".join(stream(sol, "json", precision=3)) == want
     for precision in (None, 3):
-        want = json.dumps(render_json.to_data(sol, precision), indent=2, ensure_ascii=False) + "\n"
-        assert render(sol, "json", precision=precision) == want
-        assert "".join(stream(sol, "json", precision=precision)) == want
         assert "".join(stream(sol, "text", precision=precision)) == render(sol, "text", precision=precision)
     assert "".join(stream(sol, "markdown")) == render(sol, "markdown")
 
@@ -247,6 +270,19 @@ def test_json_of_no_parts_and_of_repeated_ids():
         assert render_json.render(sol) == json.dumps(render_json.to_data(sol), indent=2, ensure_ascii=False) + "\n"
 
 
+def test_a_solution_is_written_in_pieces(monkeypatch, net_352):
+    """As below on the 3-5-2 network, with pieces of 1,024 characters."""
+    import symbackprop.render as render_module
+    from symbackprop.render import render, stream
+    monkeypatch.setattr(render_module, "PIECE", 1024)
+    sol, _ = net_352
+    for fmt in ("text", "json"):
+        pieces = list(stream(sol, fmt))
+        assert len(pieces) > 4 and all(len(p) >= 1024 for p in pieces[:-1])
+        assert "".join(pieces) == render(sol, fmt)
+
+
+@pytest.mark.slow      # a 4-10-10-4 network (fast: the test above)
 def test_a_big_solution_is_written_in_pieces(tmp_path, monkeypatch):
     """render.stream's pieces of a larger network: several, each at least PIECE characters but the last."""
     import symbackprop.render as render_module
@@ -259,20 +295,21 @@ def test_a_big_solution_is_written_in_pieces(tmp_path, monkeypatch):
         assert "".join(pieces) == render(sol, fmt)
 
 
-def test_solve_writes_the_rendered_bytes(tmp_path):
+@pytest.mark.parametrize("fmt", [pytest.param("text", marks=pytest.mark.slow), "json"])    # text: slow tier
+def test_solve_writes_the_rendered_bytes(tmp_path, net_352, fmt):
     from symbackprop.cli import main
     from symbackprop.render import render
-    sol, path = solution(tmp_path, [3, 5, 2])
+    sol, path = net_352
     runner = CliRunner()
-    for fmt in ("text", "json"):
-        out = runner.invoke(main, ["solve", str(path), "--format", fmt])
-        assert out.exit_code == 0, out.output
-        assert out.output == render(sol, fmt)
-        target = tmp_path / f"out.{'txt' if fmt == 'text' else 'json'}"
-        assert runner.invoke(main, ["solve", str(path), "-o", str(target)]).exit_code == 0
-        assert target.read_bytes() == render(sol, fmt).encode("utf-8")            # sol: solve(str(path))
+    out = runner.invoke(main, ["solve", str(path), "--format", fmt])
+    assert out.exit_code == 0, out.output
+    assert out.output == render(sol, fmt)
+    target = tmp_path / f"out.{'txt' if fmt == 'text' else 'json'}"
+    assert runner.invoke(main, ["solve", str(path), "-o", str(target)]).exit_code == 0
+    assert target.read_bytes() == render(sol, fmt).encode("utf-8")            # sol: solve(str(path))
 
 
+@pytest.mark.slow       # fast: the same on a smaller network, test_a_renderer_failing_after_a_piece_leaves_no_file
 def test_a_renderer_failing_half_way_leaves_no_file(tmp_path, monkeypatch):
     """A bug in rendering after some pieces were written: exit 3, one error, and no output file
     (nor a temporary one); the old file, if any, is kept."""
@@ -299,6 +336,46 @@ def test_a_renderer_failing_half_way_leaves_no_file(tmp_path, monkeypatch):
     calls.clear()
     assert CliRunner().invoke(main, ["solve", str(path), "-o", str(target)]).exit_code == 3
     assert [p.name for p in out_dir.iterdir()] == ["sol.json"] and target.read_text() == "old"
+
+
+def test_a_renderer_failing_after_a_piece_leaves_no_file(tmp_path, monkeypatch, net_352):
+    """As above on the 3-5-2 network, with pieces of 1,024 characters: the renderer fails after its
+    first piece went to the temporary file; exit 3, and no file but the old one."""
+    import symbackprop.render as render_module
+    from symbackprop.cli import main
+    from symbackprop.render import json as render_json
+    _, path = net_352
+    monkeypatch.setattr(render_module, "PIECE", 1024)
+    pieces = []
+    real_stream = render_module.stream
+
+    def counted(*args, **kwargs):
+        for piece in real_stream(*args, **kwargs):
+            pieces.append(len(piece))
+            yield piece
+    monkeypatch.setattr(render_module, "stream", counted)
+    calls = []
+    real = render_json._quantity_text
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) > 60:
+            raise RuntimeError("a bug")
+        return real(*args)
+
+    monkeypatch.setattr(render_json, "_quantity_text", failing)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "sol.json"
+    target.write_text("old")
+    result = CliRunner().invoke(main, ["solve", str(path), "-o", str(target)])
+    assert result.exit_code == 3
+    assert pieces and pieces[0] >= 1024                     # a piece was written before the failure
+    assert [p.name for p in out_dir.iterdir()] == ["sol.json"] and target.read_text() == "old"
+    target.unlink()
+    calls.clear()
+    assert CliRunner().invoke(main, ["solve", str(path), "-o", str(target)]).exit_code == 3
+    assert list(out_dir.iterdir()) == []
 
 
 def test_to_float_of_a_float_is_float_of_evalf_20():

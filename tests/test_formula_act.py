@@ -10,6 +10,7 @@ import math
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -101,19 +102,27 @@ def test_activation_names_and_settings(solution):
     assert bipolar.activations[1].formula.text == "x/10"
 
 
-def test_gprime_is_shown_and_in_x():
-    r = run("solve", FORMULA, "--part", "lecun")
-    assert r.exit_code == 0
-    line = next(s for s in r.output.splitlines() if s.strip().startswith("g'(net_5) ="))
+def test_gprime_is_shown_and_in_x(solution):
+    """The text of the module's solution (what `solve --part` prints of each part; the command itself
+    is run by test_every_format_shows_the_formula, in the slow tier)."""
+    from symbackprop.render import render
+    lecun, bipolar = (render(replace(solution, parts=(solution.part(p),)), "text") for p in ("lecun", "bipolar"))
+    line = next(s for s in lecun.splitlines() if s.strip().startswith("g'(net_5) ="))
     assert "tanh(2·net_5/3)" in line and "17159/15000" in line
-    r = run("solve", FORMULA, "--part", "bipolar")
-    assert "g'(net_5) = 1/10 = 0.1" in r.output
+    assert "g'(net_5) = 1/10 = 0.1" in bipolar
 
 
-# text and JSON stay fast (every format is fast in test_inputs_shared.py::test_neuron_renders_in_every_format)
-@pytest.mark.parametrize("fmt", ["text", "json", pytest.param("latex", marks=pytest.mark.slow),
-                                 pytest.param("markdown", marks=pytest.mark.slow),
-                                 pytest.param("html", marks=pytest.mark.slow)])
+def test_the_json_shows_the_formula(solution):
+    """The JSON of the module's solution (what `solve --format json` writes: the command is run for
+    every format in the slow tier below, and fast in test_inputs_shared.py::test_neuron_renders_in_every_format)."""
+    from symbackprop.render import render
+    data = json.loads(render(solution, "json"))
+    assert data["parts"][0]["settings"]["activations"] == ["lecun_tanh", "lecun_tanh"]
+    assert "\\tanh" in data["parts"][0]["quantities"]["gprime_5"]["latex"]
+
+
+@pytest.mark.slow      # the command in every format (fast: the two tests above render the module's solution)
+@pytest.mark.parametrize("fmt", ["text", "json", "latex", "markdown", "html"])
 def test_every_format_shows_the_formula(fmt):
     r = run("solve", FORMULA, "--format", fmt)
     assert r.exit_code == 0, r.output
@@ -134,7 +143,7 @@ def test_pdf(tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.slow        # fast: test_formula_activation_checks_three_ways, test_loss_formula_checks_three_ways_and_derives
+@pytest.mark.slow        # fast: test_formula_activation_checks_three_ways, test_loss_formula_checks_three_ways
 def test_check_three_ways_agree():
     r = run("solve", FORMULA, "--check")
     assert r.exit_code == 0, r.output
@@ -148,12 +157,22 @@ def test_derive_specialises_with_the_formula():
     assert "with bipolar_sigmoid" in r.output
 
 
-def test_check_grades_answers_of_the_formula_problem(tmp_path):
-    answers = {part: {q: f"{v:.4f}" for q, v in by_hand(part).items()} for part in ("lecun", "bipolar")}
+def _answers_by_hand() -> dict:
+    return {part: {q: f"{v:.4f}" for q, v in by_hand(part).items()} for part in ("lecun", "bipolar")}
+
+
+@pytest.mark.slow           # a second check run (fast: test_check_grades_answers_of_the_formula_problem)
+def test_check_accepts_the_answers_by_hand_of_the_formula_problem(tmp_path):
     path = tmp_path / "a.json"
-    path.write_text(json.dumps(answers), encoding="utf-8")
+    path.write_text(json.dumps(_answers_by_hand()), encoding="utf-8")
     r = run("check", FORMULA, path)
     assert r.exit_code == 0, r.output
+
+
+def test_check_grades_answers_of_the_formula_problem(tmp_path):
+    """The numbers by hand, one of them wrong: that one is found wrong, the others right."""
+    answers = _answers_by_hand()
+    path = tmp_path / "a.json"
     answers["lecun"]["gprime_5"] = "0.5000"                 # g'(net_5) ≈ 0.6930
     path.write_text(json.dumps(answers), encoding="utf-8")
     r = run("check", FORMULA, path, "--format", "json")
@@ -452,11 +471,13 @@ def two_outputs_loss(w: dict, term) -> float:
     return term(u4, 1.0) + term(u5, 0.0)
 
 
+# one formula (with a kink) stays fast; the other shapes repeat the comparison in the slow tier
 @pytest.mark.parametrize("formula, term", [
-    ("(u - t)^2/2", lambda u, t: (u - t) ** 2 / 2),
+    pytest.param("(u - t)^2/2", lambda u, t: (u - t) ** 2 / 2, marks=pytest.mark.slow),
     ("abs(u - t) + 0.1*u^2", lambda u, t: abs(u - t) + 0.1 * u * u),
-    ("-t*log(u) - (1 - t)*log(1 - u)", lambda u, t: -t * math.log(u) - (1 - t) * math.log(1 - u)),
-    ("exp(u - t) - (u - t)", lambda u, t: math.exp(u - t) - (u - t)),
+    pytest.param("-t*log(u) - (1 - t)*log(1 - u)", lambda u, t: -t * math.log(u) - (1 - t) * math.log(1 - u),
+                 marks=pytest.mark.slow),
+    pytest.param("exp(u - t) - (u - t)", lambda u, t: math.exp(u - t) - (u - t), marks=pytest.mark.slow),
 ])
 def test_loss_formula_by_finite_differences(formula, term):
     psol = symbackprop.solve(parse_problem(TWO.format(loss=f'{{formula: "{formula}"}}'), "p.yaml")).part("main")
@@ -471,11 +492,17 @@ def test_loss_formula_by_finite_differences(formula, term):
         assert math.isclose(psol.step(f"grad_w_{i}_{j}").float_value, fd, rel_tol=1e-6, abs_tol=1e-10), (i, j)
 
 
-def test_loss_formula_checks_three_ways_and_derives(tmp_path):
+def test_loss_formula_checks_three_ways(tmp_path):
     p = tmp_path / "l.yaml"
     p.write_text(TWO.format(loss='{formula: "abs(u - t) + 0.1*u^2", name: l1_reg}'), encoding="utf-8")
     r = run("solve", p, "--check")
     assert r.exit_code == 0 and "all agree" in r.output and "loss l1_reg" in r.output, r.output
+
+
+@pytest.mark.slow     # derive with a formula (an activation's) stays fast: test_derive_specialises_with_the_formula
+def test_loss_formula_derives(tmp_path):
+    p = tmp_path / "l.yaml"
+    p.write_text(TWO.format(loss='{formula: "abs(u - t) + 0.1*u^2", name: l1_reg}'), encoding="utf-8")
     r = run("derive", p)
     assert r.exit_code == 0 and "loss: l1_reg" in r.output, r.output
 

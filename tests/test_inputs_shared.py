@@ -32,9 +32,20 @@ def _all_output(result) -> str:
         return result.output
 
 
+_SOLVED: dict = {}
+
+
+def solved(path):
+    """solve(path) of a problem file, once for the module: a Solution is not changed by rendering or
+    reading it, so the tests of one file share it."""
+    if path not in _SOLVED:
+        _SOLVED[path] = solve(path)
+    return _SOLVED[path]
+
+
 def values(path_or_problem, part: str = "main") -> dict[str, float]:
-    psol = solve(path_or_problem).part(part)
-    return {s.id: s.float_value for s in psol.steps}
+    sol = solved(path_or_problem) if not hasattr(path_or_problem, "parts") else solve(path_or_problem)
+    return {s.id: s.float_value for s in sol.part(part).steps}
 
 
 def sig(z: float) -> float:
@@ -62,7 +73,7 @@ def test_the_course_neuron_by_hand():
 
 def test_loss_none_seeds_the_walk_with_one():
     """J = u: ∂J/∂u = 1, so the output δ is g'(net) itself and J equals u."""
-    psol = solve(NEURON).part("main")
+    psol = solved(NEURON).part("main")
     assert psol.step("loss").value == psol.step("act_3").value
     assert psol.step("delta_3").value == psol.step("gprime_3").value
     assert not [s for s in psol.steps if s.key.kind == "target"]
@@ -70,7 +81,7 @@ def test_loss_none_seeds_the_walk_with_one():
 
 def test_input_gradients_are_the_teachers_sum():
     """∂J/∂x_i = Σ_j w_ij δ_j, printed in the named δ and w."""
-    text = render(solve(NEURON), "text")
+    text = render(solved(NEURON), "text")
     assert "∂f/∂x_0 = δ_3·w0 = 0.1966×2 ≈ 0.3932" in text
     assert "∂f/∂x_1 = δ_3·w1 = 0.1966×(-3) ≈ -0.5898" in text
     assert "Input gradients" in text
@@ -137,8 +148,8 @@ def test_loss_none_batch_input_gradients_by_finite_differences(reduction, delta)
     assert got["grad_w_2_4"] == pytest.approx(dw[3], abs=1e-7)
 
 
-def test_input_gradients_off_by_default():
-    psol = solve(PROBLEMS / "xor.yaml").part("sigmoid")
+def test_input_gradients_off_by_default(xor):
+    psol = xor.part("sigmoid")                                         # the session's solve of problems/xor.yaml
     assert not [s for s in psol.steps if s.key.kind == "grad_x"]
 
 
@@ -252,7 +263,7 @@ def test_a_threshold_is_a_bias_of_the_opposite_sign():
     flipped = (text.replace("bias_input: -1", "bias_input: 1")
                .replace("0: {3: 0.8, 4: -0.1, 5: 0.3}", "0: {3: -0.8, 4: 0.1, 5: -0.3}"))
     assert flipped != text and "bias_input: 1 " in flipped
-    a, b = values(parse_problem(text)), values(parse_problem(flipped))
+    a, b = values(THRESHOLD), values(parse_problem(flipped))              # a: the file itself, as read from text
     for j in ("3", "4", "5"):
         assert a[f"act_{j}"] == pytest.approx(b[f"act_{j}"], abs=1e-15)
         assert a[f"grad_w_0_{j}"] == pytest.approx(-b[f"grad_w_0_{j}"], abs=1e-15)
@@ -260,19 +271,19 @@ def test_a_threshold_is_a_bias_of_the_opposite_sign():
             b["grad_w_3_5" if j == "5" else f"grad_w_1_{j}"], abs=1e-15)
 
 
-def test_the_bias_input_is_stated_and_drawn():
-    sol = solve(THRESHOLD)
+def test_the_bias_input_is_stated_and_drawn(xor):
+    sol = solved(THRESHOLD)
     text = render(sol, "text")
     assert "The bias input is x_0 = -1, so net_j = Σ_i w_ij·x_i − θ_j" in text
     assert "w_{30}·x_0" in text and "0.8×(-1)" in text
     from symbackprop.render.picture import picture
     assert r"{\scriptsize bias 0}] (bias) at (0, -1.7) {$-1$}" in picture(sol.parts[0].part, 4)
-    assert r"{$1$}" in picture(solve(PROBLEMS / "xor.yaml").parts[0].part, 4)
+    assert r"{$1$}" in picture(xor.parts[0].part, 4)
     assert json.loads(render(sol, "json"))["parts"][0]["settings"]["bias_input"] == -1
 
 
 # -- every format, and the three-way check --------------------------------------------------------
-@pytest.mark.parametrize("path", [NEURON, THRESHOLD], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [NEURON, pytest.param(THRESHOLD, marks=pytest.mark.slow)], ids=lambda p: p.stem)
 def test_check_agrees_three_ways_and_includes_the_inputs(path):
     result = run("solve", path, "--check", "--format", "json")
     assert result.exit_code == 0, _all_output(result)
@@ -287,6 +298,9 @@ def test_check_agrees_three_ways_and_includes_the_inputs(path):
         assert "grad_w_0_5" in ids and not any(i.startswith("grad_x") for i in ids)
 
 
+# slow tier; the input gradients of one sample stay fast in
+# test_check_agrees_three_ways_and_includes_the_inputs[neuron_inputs]
+@pytest.mark.slow
 def test_gradcheck_batch_input_gradients():
     from symbackprop.gradcheck import check_part
     psol = solve(parse_problem(BATCH.replace("REDUCTION", "mean").replace("DELTA", "dJ_dnet"))).part("main")
@@ -313,9 +327,22 @@ def test_neuron_renders_in_every_format(tmp_path, fmt):
 
 
 def test_notebook_shows_the_input_gradients():
-    sol = solve(NEURON)
+    sol = solved(NEURON)
     assert r"\frac{\partial f}{\partial x_{0}}" in sol._repr_markdown_()
     assert r"\frac{\partial f}{\partial x_{0}}" in sol._repr_latex_()
+
+
+def test_pdf_without_tex_says_what_to_install(tmp_path, monkeypatch):
+    """`-o FILE.pdf` up to the compile (the compile itself: test_pdf, slow tier): without the TeX engine,
+    exit 2, the line says what to install, and no file is left."""
+    import symbackprop.render.pdf as pdf
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    out = tmp_path / "out.pdf"
+    result = run("solve", NEURON, "-o", out)
+    assert result.exit_code == 2, _all_output(result)
+    said_ = _all_output(result)
+    assert "PDF output needs" in said_ and "apt-get install texlive-latex-base" in said_ and "Traceback" not in said_
+    assert not out.exists()
 
 
 @pytest.mark.slow
@@ -335,9 +362,13 @@ def _check(tmp_path, answers: str):
     return result.exit_code, json.loads(result.output)
 
 
-@pytest.mark.parametrize("name", ["grad_x_1", "∂f/∂x_1", "∂f/∂x1", "df/dx1", "df/dx_1", "df/dx_{1}",
-                                  r"\frac{\partial f}{\partial x_1}", r"\frac{\partial f}{\partial x_{1}}",
-                                  r"\frac{df}{dx_1}"])
+INPUT_GRADIENT_NAMES = ["grad_x_1", "∂f/∂x_1", "∂f/∂x1", "df/dx1", "df/dx_1", "df/dx_{1}",
+                        r"\frac{\partial f}{\partial x_1}", r"\frac{\partial f}{\partial x_{1}}", r"\frac{df}{dx_1}"]
+FAST_NAMES = {"grad_x_1", "∂f/∂x_1", "df/dx_1", r"\frac{\partial f}{\partial x_{1}}"}   # the others: slow tier
+
+
+@pytest.mark.parametrize("name", [n if n in FAST_NAMES else pytest.param(n, marks=pytest.mark.slow)
+                                  for n in INPUT_GRADIENT_NAMES])
 def test_check_reads_input_gradient_names(tmp_path, name):
     code, report = _check(tmp_path, json.dumps({name: -0.5898}))
     items = _items(report)
@@ -416,11 +447,11 @@ def test_shared_bias_by_hand():
 
 
 def test_shared_bias_is_shown_as_the_sum_with_numbers():
-    text = render(solve(SHARED), "text")
+    text = render(solved(SHARED), "text")
     assert "∂J/∂b1 = ∂J/∂w_{03} + ∂J/∂w_{04} = -0.0257 + 0.0380 ≈ 0.0123" in text
     assert "Δb1 = -η·∂J/∂b1 = -0.5×0.0123 ≈ -0.0062" in text
     assert "w_{03}^new = b1^new ≈ 0.4938" in text and "w_{04}^new = b1^new ≈ 0.4938" in text
-    latex = render(solve(SHARED), "markdown")
+    latex = render(solved(SHARED), "markdown")
     assert r"\frac{\partial J}{\partial b_{1}}" in latex
 
 
@@ -466,7 +497,7 @@ def test_shared_mistakes_are_refused_at_their_line(tmp_path, weight, shared, wor
     assert "p.yaml:5" in out and words in out, out
 
 
-def test_no_shared_field_changes_nothing():
-    psol = solve(PROBLEMS / "xor.yaml").part("sigmoid")
+def test_no_shared_field_changes_nothing(xor):
+    psol = xor.part("sigmoid")
     assert not [s for s in psol.steps if s.key.kind in ("shared", "grad_shared", "update_shared", "new_shared")]
     assert Key.parse("grad_shared_b1") == Key("grad_shared", "b1") and Key.parse("grad_5") is None and Key.parse("new_w_0_3") == Key("new_w", "3", source="0")

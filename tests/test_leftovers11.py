@@ -53,6 +53,7 @@ def test_the_grade_summary_on_the_terminal_shows_no_markdown_escape(tmp_path):
     assert "\\[x]" in md and "\\`" in md
 
 
+@pytest.mark.slow     # a second grade run (fast: test_the_grade_summary_on_the_terminal_shows_no_markdown_escape)
 def test_a_wrong_answer_is_quoted_as_written_on_the_terminal(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -119,6 +120,26 @@ def test_html_uses_entities_and_no_backslash():
     assert "a\\<b" not in out and "<b>" not in out
 
 
+def test_check_reports_escape_for_their_own_format_only_one_check(tmp_path, grader_of):
+    """As below, with one check: the command's text report, and the Markdown and HTML reports rendered
+    (as `check --format markdown|html` renders them) from the session grader's reports of the same file."""
+    from symbackprop.render import report as report_render
+    answers = tmp_path / "a.yaml"
+    answers.write_text("sigmoid:\n  u_3: '<b>*x*_[y]#`z`'\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(XOR), str(answers), "--part", "sigmoid", "--format", "text"])
+    assert r.exit_code == 1, r.output
+    reports, problems = grader_of(XOR).check(answers, "sigmoid")
+    assert report_render.render_text(reports, str(answers), problems) == r.output     # the command's own report
+    outs = {"text": r.output, "markdown": report_render.render_markdown(reports, str(answers), problems),
+            "html": report_render.render_html(reports, str(answers), problems)}
+    assert "<b>*x*_[y]#`z`" in outs["text"] and "\\<" not in outs["text"] and "\\[" not in outs["text"]
+    assert "&lt;b&gt;*x*_[y]#`z`" in outs["html"] and "<b>" not in outs["html"]
+    md_row = next(line for line in outs["markdown"].splitlines() if line.startswith("| u_3"))
+    assert "<b>*x*_[y]#`z`" in md_row                     # inside a code span: shown as written
+    assert md_row.count("``") >= 2                        # fenced by more backquotes than any run inside
+
+
+@pytest.mark.slow       # three check runs (fast: the test above)
 def test_check_reports_escape_for_their_own_format_only(tmp_path):
     """A check report in text, Markdown and HTML, for an answer with every special character."""
     answers = tmp_path / "a.yaml"
@@ -148,18 +169,10 @@ def _net(tmp_path: Path, loss: str, target: float = 0.3, activation: str = "sigm
     return path
 
 
-_SOLVED: dict[tuple[str, str], str] = {}
-
-
-def _value(path: Path, qid: str) -> float:
-    """The value of `qid` that `solve --format json` states (the problem's first part); the command's
-    output is kept per file and text, so that a file read by several tests is solved once."""
-    key = (str(path), path.read_text(encoding="utf-8"))
-    if key not in _SOLVED:
-        r = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
-        assert r.exit_code == 0, r.output
-        _SOLVED[key] = r.output
-    return json.loads(_SOLVED[key])["parts"][0]["quantities"][qid]["value"]
+def _value(solution, qid: str) -> float:
+    """The value of `qid` in the problem's first part, as `solve --format json` states it (its `value`
+    is the step's float_value); `solution`: the session's solve of the file (conftest.solution_of)."""
+    return solution.parts[0].step(qid).float_value
 
 
 def _checked(tmp_path: Path, problem: Path, answers: dict, lang: str = "en") -> dict:
@@ -171,9 +184,9 @@ def _checked(tmp_path: Path, problem: Path, answers: dict, lang: str = "en") -> 
     return {item["id"]: item for part in json.loads(r.output)["parts"] for item in part["items"]}
 
 
-def test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target(tmp_path):
+def test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target(tmp_path, solution_of):
     CLASSIFIER = ROOT / "problems" / "classifier.yaml"
-    J = _value(CLASSIFIER, "loss")
+    J = _value(solution_of(CLASSIFIER), "loss")
     item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(2 * J, 4)}})["loss"]
     assert item["status"] == "wrong" and item["diagnosis"] == "loss_doubled"
     assert item["message"].startswith("twice the expected value: the loss counted twice")
@@ -182,33 +195,34 @@ def test_a_doubled_cross_entropy_is_twice_the_loss_not_a_copied_target(tmp_path)
     assert zh["diagnosis"] == "loss_doubled" and zh["message"].startswith("为正确值的两倍")
 
 
-def test_a_target_really_copied_wrong_is_still_a_copied_target(tmp_path):
+def test_a_target_really_copied_wrong_is_still_a_copied_target(tmp_path, solution_of):
     """J = −t_7 ln u_7 with t_7 = 0.5 written for 1: a target the loss accepts, copied wrong."""
     CLASSIFIER = ROOT / "problems" / "classifier.yaml"
-    u7 = _value(CLASSIFIER, "act_7")
+    u7 = _value(solution_of(CLASSIFIER), "act_7")
     item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(-0.5 * math.log(u7), 4)}})["loss"]
     assert item["diagnosis"] == "given_copied"
     assert item["message"] == "uses t_7 = 0.5, the problem gives t_7 = 1"
 
 
-def test_no_copied_target_outside_what_the_loss_accepts(tmp_path):
+def test_no_copied_target_outside_what_the_loss_accepts(tmp_path, solution_of):
     """Three times J would be t_7 = 3 written for 1, but cross-entropy's targets are ≥ 0 and sum to 1, so
     none is above 1: a target of 3 is no copy (and no factor of 2 explains the value either)."""
     CLASSIFIER = ROOT / "problems" / "classifier.yaml"
-    J = _value(CLASSIFIER, "loss")
+    J = _value(solution_of(CLASSIFIER), "loss")
     item = _checked(tmp_path, CLASSIFIER, {"main": {"J": round(3 * J, 4)}})["loss"]
     assert item["status"] == "wrong" and item["diagnosis"] != "given_copied"
     assert "t_7" not in item["message"]
 
 
-# squared error (doubled) and half squared error (half missing) stay fast; the other losses repeat them (slow tier)
+# half squared error (half missing) stays fast (loss_doubled: test_a_doubled_cross_entropy_is_twice_the_loss_
+# not_a_copied_target); the other losses repeat them (slow tier)
 @pytest.mark.parametrize("loss, code", [pytest.param("binary_cross_entropy", "loss_doubled", marks=pytest.mark.slow),
-                                        ("squared_error", "loss_doubled"),
+                                        pytest.param("squared_error", "loss_doubled", marks=pytest.mark.slow),
                                         pytest.param("mse", "loss_doubled", marks=pytest.mark.slow), pytest.param("l1", "loss_doubled", marks=pytest.mark.slow),
                                         ("half_squared_error", "half_missing")])
-def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, loss, code):
+def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, solution_of, loss, code):
     problem = _net(tmp_path, loss)
-    J = _value(problem, "loss")
+    J = _value(solution_of(problem), "loss")
     item = _checked(tmp_path, problem, {"J": round(2 * J, 4)})["loss"]
     assert item["status"] == "wrong" and item["diagnosis"] == code, item
     assert item["message"].startswith("twice the expected value")
@@ -218,9 +232,9 @@ def test_a_doubled_loss_of_any_loss_is_said_as_a_factor_of_two(tmp_path, loss, c
     assert other["diagnosis"] not in ("loss_doubled", "half_missing")
 
 
-def test_a_batch_loss_summed_for_its_mean_says_so(tmp_path):
+def test_a_batch_loss_summed_for_its_mean_says_so(tmp_path, solution_of):
     MINIBATCH = ROOT / "problems" / "minibatch.yaml"
-    J1, J2 = _value(MINIBATCH, "loss@1"), _value(MINIBATCH, "loss@2")
+    J1, J2 = _value(solution_of(MINIBATCH), "loss@1"), _value(solution_of(MINIBATCH), "loss@2")
     items = _checked(tmp_path, MINIBATCH, {"J": round(J1 + J2, 4)})
     item = items["loss"]
     assert item["diagnosis"] == "mean_missing", item
@@ -246,7 +260,9 @@ def _si(x: float) -> float:
 def test_check_works_for_an_activation_built_from_functions_math_lacks(monkeypatch, tmp_path):
     _add_sine_integral(monkeypatch)
     problem = _net(tmp_path, "half_squared_error", activation="sine_integral")
-    q = json.loads(CliRunner().invoke(main, ["solve", str(problem), "--format", "json"]).output)["parts"][0]["quantities"]
+    # what `solve --format json` states of each quantity: its value is the step's float_value
+    from symbackprop.solution import solve
+    q = {s.id: {"value": s.float_value} for s in solve(str(problem)).parts[0].steps}
     net3 = 0.5 + 1.5 * 1 - 2 * 0.5
     assert q["act_3"]["value"] == pytest.approx(_si(net3), rel=1e-12)
     assert q["gprime_3"]["value"] == pytest.approx(math.sin(net3) / net3, rel=1e-12)
@@ -277,7 +293,7 @@ def test_a_rule_math_and_mpmath_both_lack_is_an_internal_error_not_a_wrong_answe
 
 # -- 3. a quantity's unit and sample: the key is the one truth ----------------------------------------
 
-@pytest.mark.parametrize("stem", ["xor", "minibatch"])
+@pytest.mark.parametrize("stem", ["xor", pytest.param("minibatch", marks=pytest.mark.slow)])
 def test_unit_and_sample_are_the_keys_everywhere(stem):
     import dataclasses
 

@@ -170,6 +170,27 @@ def _json(path: Path, lang: str) -> dict:
     return json.loads(_REPORTS[key])
 
 
+def _rendered(grader, path: Path, lang: str) -> dict:
+    """The JSON report of `path` in `lang` as `check --format json` makes it (check_submission's reports,
+    rendered by render.report.render_json), from the session's grader of xor.yaml: each file is checked once
+    for both languages (test_the_check_command_writes_what_the_grader_renders shows the command agrees)."""
+    from symbackprop.render.report import render_json
+    key = (str(path), lang, "grader")
+    if key not in _REPORTS:
+        reports, not_read = _graded(grader, path)
+        _REPORTS[key] = render_json(reports, str(path), not_read, lang=lang)
+    return json.loads(_REPORTS[key])
+
+
+_GRADED: dict[str, tuple] = {}      # file -> the session grader's (reports, not read): frozen records, checked once
+
+
+def _graded(grader, path: Path) -> tuple:
+    if str(path) not in _GRADED:
+        _GRADED[str(path)] = grader.check(path)
+    return _GRADED[str(path)]
+
+
 def _messages(data: dict) -> dict[str, tuple[str, list[str]]]:
     return {v["name"]: (v["message"], [lk["message"] for lk in v["links"] if not lk["ok"] and lk["message"]])
             for p in data["parts"] for v in p["items"]}
@@ -191,9 +212,12 @@ def test_the_moved_messages_are_chinese_in_the_chinese_catalogue():
 
 
 # -- English exactly as before; Chinese with no English sentence --------------------------------------------
-@pytest.mark.parametrize("name", CORPORA)
-def test_english_messages_read_as_before(answers, name):
-    got = _messages(_json(answers / name, "en"))
+# (English of the write-up: slow tier too; its Chinese stays fast, which the hint test reads anyway).
+# The reports are the session grader's, rendered as `check --format json` renders them: the command itself
+# writes the same JSON (test_the_check_command_writes_what_the_grader_renders, slow tier).
+@pytest.mark.parametrize("name", [n if n == "links.yaml" else pytest.param(n, marks=pytest.mark.slow) for n in FILES])
+def test_english_messages_read_as_before(answers, name, grader_of):
+    got = _messages(_rendered(grader_of(XOR), answers / name, "en"))
     for (file, item), text in ENGLISH.items():
         if file == name:
             assert got[item][0] == text, item
@@ -201,19 +225,29 @@ def test_english_messages_read_as_before(answers, name):
         if file == name:
             assert got[item][1] == links, item
     if name == "links.yaml":
-        assert _json(answers / name, "en")["not_read"] == ["relu: foo_9: not a quantity of this problem"]
+        assert _rendered(grader_of(XOR), answers / name, "en")["not_read"] == [
+            "relu: foo_9: not a quantity of this problem"]
+
+
+# the command itself, a check per file and language (the fast tier renders the grader's reports)
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_check_command_writes_what_the_grader_renders(answers, grader_of, lang):
+    """`check --format json --lang LANG` of each answers file is the rendering of the session grader's reports."""
+    for name in FILES:
+        assert _json(answers / name, lang) == _rendered(grader_of(XOR), answers / name, lang), name
 
 
 @pytest.mark.parametrize("name", CORPORA)
-def test_chinese_check_says_every_moved_message_in_chinese(answers, name):
-    data = _json(answers / name, "zh")
+def test_chinese_check_says_every_moved_message_in_chinese(answers, name, grader_of):
+    data = _rendered(grader_of(XOR), answers / name, "zh")
     said_ = [m for message, links in _messages(data).values() for m in [message, *links] if m]
     said_ += data["not_read"]
     assert said_
     for text in said_:
         assert _cjk(text), text
         assert english_words(text) == [], text
-    en = _messages(_json(answers / name, "en"))
+    en = _messages(_rendered(grader_of(XOR), answers / name, "en"))
     zh = _messages(data)
     assert zh.keys() == en.keys()          # the same items, messages said again in Chinese
     for item, (message, _) in en.items():
@@ -232,14 +266,14 @@ def test_chinese_report_in_every_text_format_has_no_english_sentence(answers):
             assert english_words(ours) == [], line
 
 
-def test_a_hint_with_an_example_equation_names_the_item_in_every_language(answers):
-    zh = _messages(_json(answers / "numbers.yaml", "zh"))
+def test_a_hint_with_an_example_equation_names_the_item_in_every_language(answers, grader_of):
+    zh = _messages(_rendered(grader_of(XOR), answers / "numbers.yaml", "zh"))
     assert zh["u_4"][0] == "答案中的中文（所以）不会被读取：请只写数值（如 0.9820），或写等式 u_4 = …"
-    assert "u_3 = …" in _messages(_json(answers / "writeup.md", "zh"))["u_3"][0]
+    assert "u_3 = …" in _messages(_rendered(grader_of(XOR), answers / "writeup.md", "zh"))["u_3"][0]
 
 
-def test_readings_are_joined_by_the_languages_or(answers):
-    zh = _messages(_json(answers / "numbers.yaml", "zh"))
+def test_readings_are_joined_by_the_languages_or(answers, grader_of):
+    zh = _messages(_rendered(grader_of(XOR), answers / "numbers.yaml", "zh"))
     assert "1525225 或 1.525225" in zh["Δw_{05}"][0]
     # no space between a full-width parenthesis and 或 (session 9: Chinese words are not spaced apart)
     assert r"0.4920（一个数）或 0.49 \cdot 20（乘积）" in zh["u_5"][0]
@@ -247,7 +281,7 @@ def test_readings_are_joined_by_the_languages_or(answers):
 
 # -- messages stay translatable on their way through the checker and the grader ------------------------------
 def test_a_verdicts_message_keeps_its_id(answers, grader_of):
-    reports, not_read = grader_of(XOR).check(answers / "links.yaml")
+    reports, not_read = _graded(grader_of(XOR), answers / "links.yaml")
     by_name = {v.name: v for r in reports for v in r.verdicts}
     assert by_name["u_3"].message.key == "answer.reason_false_values"
     assert by_name["net_5"].message.key == "diagnosis.working_wrong"
@@ -271,13 +305,14 @@ def test_joined_replaced_and_text_of_keep_a_message_translatable():
 
 
 # -- answers files, write-ups and class folders that cannot be read --------------------------------------------
-# (each case is a whole `check` run in both languages: the fast tier keeps the empty file and the unknown part)
+# (each case is a whole `check` run in both languages: the fast tier keeps the empty file)
 @pytest.mark.parametrize("name, text, english, chinese", [
     ("empty.yaml", "", ": the file is empty: no answers", "：文件为空：没有答案"),
     pytest.param("twice.json", '{"relu": {"u_3": 4, "u_3": 5}}', ": the key 'u_3' is given twice in one object; "
                  "give each answer once", "在同一个对象中出现了两次", marks=pytest.mark.slow),
-    ("parts.yaml", "foo:\n  u_3: 4\n", ": 'foo': this problem has parts relu, sigmoid; put each part's answers "
-                                       "under its name, or choose one with --part", "本题的部分有 relu, sigmoid"),
+    pytest.param("parts.yaml", "foo:\n  u_3: 4\n", ": 'foo': this problem has parts relu, sigmoid; put each part's "
+                 "answers under its name, or choose one with --part", "本题的部分有 relu, sigmoid",
+                 marks=pytest.mark.slow),
     pytest.param("prose.md", "Nothing here but prose.\n", ": no line names a part (relu, sigmoid); choose one "
                  "with --part", "没有一行指明是哪个部分", marks=pytest.mark.slow),
 ])
@@ -364,7 +399,7 @@ def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(an
     assert "## 部分 relu" in md and "Part relu" not in md
     assert r"\textbf{部分 relu}" in tex and r"\text{前向计算/Forward}" in tex
     assert "## Part relu" in sol._repr_markdown_()              # the notebook's own display stays English
-    reports, _ = grader_of(XOR).check(answers / "links.yaml")
+    reports, _ = _graded(grader_of(XOR), answers / "links.yaml")
     table = reports[0].show("zh")._repr_markdown_()
     assert table.startswith("# 部分 relu 的批改") and "| 项目 | 作答 | 正确答案 | 评定 | 诊断 |" in table
     assert "没有数值：答案只写了该量的名称" in table
@@ -375,6 +410,7 @@ def test_the_notebook_shows_a_solution_a_report_and_rules_in_another_language(an
         sol.show("fr")
 
 
+@pytest.mark.slow     # one line in each language: test_an_unreadable_answers_file_is_one_line_in_the_chosen_language
 def test_an_answers_file_that_is_no_yaml_is_said_in_the_chosen_language(tmp_path):
     """The frame of the line is the catalogue's; PyYAML's own words about the error stay as it says them."""
     path = tmp_path / "bad.yaml"

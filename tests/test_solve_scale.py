@@ -81,7 +81,9 @@ def _float(text: str, dps: int = DIGITS) -> Float:
     return Float(text, dps)
 
 
-def test_substitute_is_xreplace_bit_for_bit():
+# the same 300 draws in both tiers' share: the first 60 in the fast tier, the other 240 in the slow one
+@pytest.mark.parametrize("first, last", [(0, 60), pytest.param(60, 300, marks=pytest.mark.slow)])
+def test_substitute_is_xreplace_bit_for_bit(first, last):
     rng = random.Random(7)
     syms = sp.symbols("p0:6", real=True)
     pool = [sp.Integer(0), sp.Integer(1), sp.Integer(-1), sp.Rational(1, 3), sp.Rational(-7, 20),
@@ -90,8 +92,10 @@ def test_substitute_is_xreplace_bit_for_bit():
              1 - syms[0] ** 2, 1 / (1 + sp.exp(-syms[0])), syms[0] + syms[1], syms[0] * syms[1],
              sp.tanh(syms[0]) * (syms[1] - syms[2]), sp.Rational(1, 2) * (syms[0] - syms[1]) ** 2,
              syms[0] * syms[1] * syms[2] * syms[3] - syms[4]]
-    for _ in range(300):
+    for draw in range(300):
         values = {s: rng.choice(pool) for s in syms}
+        if not first <= draw < last:
+            continue
         for rule in rules:
             assert same(substitute(rule, values), rule.xreplace(values)), (rule, values)
 
@@ -128,7 +132,8 @@ def _problem(tmp_path: Path, sizes: list[int], **kw):
     (dict(activation="tanh", output_activation="sigmoid", loss="half_squared_error"), True),
     pytest.param(dict(activation="sigmoid", output_activation="softmax", loss="cross_entropy", samples=2), True,
                  marks=pytest.mark.slow),                  # softmax and batches: fast in test_fast_printing.py
-    (dict(activation="gelu", output_activation="sigmoid", loss="binary_cross_entropy", fraction_digits=2), True),
+    pytest.param(dict(activation="gelu", output_activation="sigmoid", loss="binary_cross_entropy", fraction_digits=2),
+                 True, marks=pytest.mark.slow),            # a third numeric case: slow tier
     (dict(activation="relu", output_activation="identity", loss="mse", samples=3, fraction_digits=3), False),
 ])
 def test_network_values_equal_the_xreplace_evaluation(tmp_path, kw, numeric):
@@ -162,6 +167,7 @@ def _flattens(part) -> int:
     return calls
 
 
+@pytest.mark.slow      # derives a 936-weight network: a guard of how work grows, for the slow tier
 def test_derive_products_grow_with_units_not_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(budget, "_DISABLED", True)
     small = _problem(tmp_path, [2, 4, 4, 4, 2]).parts[0]           # 62 weights
@@ -197,6 +203,19 @@ def test_fewer_collections_never_lowers_or_reenables():
         gc.set_threshold(*before)
 
 
+def test_json_of_two_parts_and_an_odd_title_is_json_dumps_of_the_data(xor):
+    """The fast share of the test below: xor's two parts (conftest's solution), and the same with a title
+    that holds quotes, a newline, non-ASCII text and braces."""
+    from dataclasses import replace
+
+    from symbackprop.render import json as render_json
+    for sol in (xor, replace(xor, title='quantities 0 "δ" \n {}')):
+        text = render_json.render(sol)
+        assert text == json.dumps(render_json.to_data(sol), indent=2, ensure_ascii=False) + "\n"
+        assert len(json.loads(text)["parts"]) == 2
+
+
+@pytest.mark.slow      # a batch with the check's results at two precisions (fast: the test above)
 def test_json_is_json_dumps_of_the_data(tmp_path, xor):
     """render/json.py writes the same text as json.dumps of to_data,
     with the check's results, at two precisions, with a title that holds quotes, a newline,

@@ -150,9 +150,10 @@ def test_a_sum_that_cancels_beyond_the_evaluated_digits_is_still_refused():
 
 
 # -- 4. the expected column shows the specialised short form ------------------------------------------------
+# p3_regress (three parts, two hidden layers: the costliest grader to build) is the slow tier's, in this file
 @pytest.mark.parametrize("problem, part, text, shown", [
     (P2, None, "t_k - z_k", "δ_k = t_k - z_k"),                 # sigmoid + BCE
-    (P3, "base", "u_k - t_k", "δ_k = u_k - t_k"),               # identity + ½SE
+    pytest.param(P3, "base", "u_k - t_k", "δ_k = u_k - t_k", marks=pytest.mark.slow),   # identity + ½SE
 ])
 def test_expected_column_shows_the_short_specialised_rule(check, tmp_path, problem, part, text, shown):
     rep, v = check(problem, {"delta_output": text} if part is None else {part: {"delta_output": text}}, tmp_path,
@@ -175,6 +176,23 @@ def test_rules_answered_do_not_change_a_students_max(check, tmp_path):
     assert v["delta_output"].status == "correct" and v["delta_output"].points == 0
 
 
+def test_a_rubric_that_lists_a_rule_counts_it_for_every_student_of_one_grader(tmp_path, grader_of, parser):
+    """As below, with one Grader of the rubric (as `grade` makes) on the session's solution of P1."""
+    from symbackprop.answers import Grader, load_rubric
+    from symbackprop.rubric import Rubric
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("grading:\n  items: {delta_5: 1, delta_output: 2}\n", encoding="utf-8")
+    shared = grader_of(P1)
+    grader = Grader(shared.problem, load_rubric(rubric, shared.problem.grading or Rubric()), parser=parser,
+                    warm=False, solution=shared.solution)
+    for name, answers, score in (("a.yaml", {"delta_5": "0.4777"}, 1), ("b.yaml", {"delta_output": "u_k - t_k"}, 2)):
+        path = tmp_path / name
+        path.write_text(json.dumps(answers), encoding="utf-8")
+        reports, _ = grader.check(path)
+        assert (reports[0].score, reports[0].max_score) == (score, 3)
+
+
+@pytest.mark.slow      # check_submission builds a grader per student (fast: the test above, one grader)
 def test_a_rubric_that_lists_a_rule_counts_it_for_every_student(tmp_path):
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text("grading:\n  items: {delta_5: 1, delta_output: 2}\n", encoding="utf-8")
@@ -210,8 +228,8 @@ def test_grade_gives_every_student_the_same_max(tmp_path):
 # -- 6. g written for g' in a general rule ----------------------------------------------------------------------
 @pytest.mark.parametrize("problem, part, rid, text", [
     (P1, None, "update_hidden_weight", "-\\eta x_i g(net_j) \\sum_k \\delta_k w_{jk}"),   # the trial's
-    (P3, "base", "delta_hidden", "g(net_j) \\sum_k \\delta_k w_{jk}"),
-    (P3, "base", "delta_output", "(u_k - t_k) g(net_k)"),
+    pytest.param(P3, "base", "delta_hidden", "g(net_j) \\sum_k \\delta_k w_{jk}", marks=pytest.mark.slow),
+    pytest.param(P3, "base", "delta_output", "(u_k - t_k) g(net_k)", marks=pytest.mark.slow),
     (XOR, "sigmoid", "update_output_weight", "-\\eta (u_k - z_k) g(net_k) u_j"),
 ])
 def test_g_for_gprime_in_a_rule_is_read_and_diagnosed(check, tmp_path, problem, part, rid, text):
@@ -227,6 +245,9 @@ def test_g_in_a_right_sigmoid_rule_is_right(check, tmp_path):
     assert v["delta_hidden"].status == "correct", v["delta_hidden"]
 
 
+# p3_regress: slow tier; a plain "rule" diagnosis stays fast in
+# test_the_output_rule_alone_with_the_opposite_sign_earns_nothing
+@pytest.mark.slow
 def test_g_that_is_no_slip_is_plainly_wrong(check, tmp_path):
     rep, v = check(P3, {"base": {"delta_hidden": "g(net_j) w_{jk}"}}, tmp_path, part="base")
     assert v["delta_hidden"].status == "wrong" and v["delta_hidden"].diagnosis == "rule"
