@@ -384,6 +384,17 @@ def _error(text: str) -> SymbackpropError:
     return info.value
 
 
+_CORPUS_ERRORS: dict[str, SymbackpropError] = {}
+
+
+def _corpus_error(cid: str, text: str) -> SymbackpropError:
+    """The error of corpus case `cid`, read once per test session: the per-case test and the test that
+    the corpus reaches every message share it (the error is only read, never changed)."""
+    if cid not in _CORPUS_ERRORS:
+        _CORPUS_ERRORS[cid] = _error(text)
+    return _CORPUS_ERRORS[cid]
+
+
 def english_words(text: str) -> list[str]:
     """English phrases (two words in a row) left in a line, leaving out what it quotes ('…', "…", `…`):
     the values and examples a user writes, which stay as written."""
@@ -401,7 +412,7 @@ def _keys(said: object) -> set[str]:
 # -- problem files ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("cid, text", CORPUS, ids=[c for c, _ in CORPUS])
 def test_each_problem_file_error_is_english_as_before_and_chinese_under_zh(cid, text):
-    err = _error(text)
+    err = _corpus_error(cid, text)
     line = text_of(err)
     assert str(line) == EXPECTED_EN[cid]                      # the English, byte for byte
     assert isinstance(line, Said) and line.key, f"{cid}: said in code, not from the catalogue: {line}"
@@ -415,7 +426,7 @@ def test_each_problem_file_error_is_english_as_before_and_chinese_under_zh(cid, 
 def test_the_corpus_reaches_every_problem_file_message():
     """Each message of a problem file, its numbers, texts, grading section and size limits is said by
     some case above (so each of them is checked in both languages)."""
-    reached = set().union(*(_keys(text_of(_error(text))) for _, text in CORPUS))
+    reached = set().union(*(_keys(text_of(_corpus_error(cid, text))) for cid, text in CORPUS))
     prefixes = ("problem.", "field.", "text.", "number.", "rubric.", "budget.", "what.", "loss.")
     wanted = {k for k in catalogue("en") if k.startswith(prefixes)}
     # reached only from elsewhere: a part asked for by --part, a rubric item checked against the solution and
@@ -488,10 +499,15 @@ def test_a_bad_rubric_file_and_a_rubric_item_no_quantity_are_said_in_chinese(tmp
     assert zh.startswith("错误：grading.items：'u_99' 不是此题的量") and english_words(zh) == [], zh
 
 
-def test_a_folder_given_as_a_file_and_a_too_big_file_are_said_in_chinese(tmp_path):
+def test_a_folder_given_as_a_file_is_said_in_chinese(tmp_path):
     en, zh = _check_error("solve", str(tmp_path))
     assert en == f"Error: {tmp_path}: is a folder, not a file; give the path of a problem file"
     assert zh == f"错误：{tmp_path}：是文件夹，不是文件；请给出题目文件的路径"
+
+
+@pytest.mark.slow
+def test_a_too_big_file_is_said_in_chinese(tmp_path):
+    """(Writes and reads a 6 MiB file: slow tier.)"""
     answers = tmp_path / "a.md"
     answers.write_text("x" * (6 * 1024 * 1024), encoding="utf-8")
     en, zh = _check_error("check", str(XOR), str(answers))
@@ -659,12 +675,15 @@ CLI_ERRORS = [
     ('grade {xor} {tmp}/class -o {tmp}/class/book.csv',
      'Error: -o {tmp}/class/book.csv: inside the input SUBMISSIONS_DIR {tmp}/class, whose files are all read '
      'as input; write the output elsewhere'),
-    ('grade {xor} {tmp}/class -o {tmp}/book.csv --summary {tmp}/book.csv',
-     'Error: --summary {tmp}/book.csv: the same file as -o {tmp}/book.csv; give each output its own file'),
+    # (solves the problem before it refuses: slow tier; the other grade refusals above stay fast)
+    pytest.param('grade {xor} {tmp}/class -o {tmp}/book.csv --summary {tmp}/book.csv',
+                 'Error: --summary {tmp}/book.csv: the same file as -o {tmp}/book.csv; give each output its own file',
+                 marks=pytest.mark.slow),
 ]
 
 
-@pytest.mark.parametrize("argv, english", CLI_ERRORS, ids=[a for a, _ in CLI_ERRORS])
+@pytest.mark.parametrize("argv, english", CLI_ERRORS,
+                         ids=[(a.values if hasattr(a, "values") else a)[0] for a in CLI_ERRORS])
 def test_the_commands_own_refusals_are_english_as_before_and_chinese_under_zh(tmp_path, argv, english):
     (tmp_path / "a.yaml").write_text("relu:\n  u_3: 4\n", encoding="utf-8")
     (tmp_path / "class").mkdir()
