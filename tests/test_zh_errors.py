@@ -483,7 +483,7 @@ def _check_error(*args: str) -> tuple[str, str]:
     return en.output.strip(), zh.output.strip()
 
 
-def test_a_bad_rubric_file_and_a_rubric_item_no_quantity_are_said_in_chinese(tmp_path):
+def test_a_bad_rubric_file_is_said_in_chinese(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("relu:\n  u_3: 4\n", encoding="utf-8")
     rubric = tmp_path / "r.yaml"
@@ -492,6 +492,13 @@ def test_a_bad_rubric_file_and_a_rubric_item_no_quantity_are_said_in_chinese(tmp
     assert en == f"Error: {rubric}: grading.credit.luck: unknown kind 'luck'; allowed: follow_through, rounding, " \
                  "imprecise, slip, other_convention"
     assert zh.startswith(f"错误：{rubric}: grading.credit.luck：未知类别 'luck'") and english_words(zh) == [], zh
+
+
+@pytest.mark.slow       # (solves xor.yaml twice to know its quantities)
+def test_a_rubric_item_no_quantity_is_said_in_chinese(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("relu:\n  u_3: 4\n", encoding="utf-8")
+    rubric = tmp_path / "r.yaml"
     rubric.write_text("grading:\n  items: [u_99]\n", encoding="utf-8")
     en, zh = _check_error("check", str(XOR), str(answers), "--rubric", str(rubric))
     assert en == "Error: grading.items: 'u_99' is not a quantity of this problem; items are quantity ids such as " \
