@@ -202,6 +202,7 @@ def test_beyond_4_8_8_3_a_weight_table(shape):
     assert "起点/from & 终点/to & 值/value" in picture(part, 4, "zh")
 
 
+@pytest.mark.slow       # (a 4-8-8-3 picture; test_beyond_4_8_8_3_a_weight_table keeps the table fast)
 def test_labels_too_long_for_the_room_go_to_the_table():
     """Fifteen decimal places do not fit a 4-8-8-3 picture: a table, never overlapping labels."""
     part = part_of((4, 8, 8, 3), True, digits=15)

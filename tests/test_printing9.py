@@ -245,10 +245,10 @@ def _no_doubled_brackets_or_signs_and_the_same_number(expr, values, precision) -
         assert _same_number(read(latex_to_text(outs[where])), expr, shown), (where, outs[where])
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(EXPRS, VALUES, st.integers(min_value=0, max_value=4))
 def test_no_doubled_brackets_or_signs_and_the_same_number_fast(expr, values, precision):
-    """The sweep below on its first 20 generated cases (derandomised), for the fast tier."""
+    """The sweep below on its first 10 generated cases (derandomised), for the fast tier."""
     _no_doubled_brackets_or_signs_and_the_same_number(expr, values, precision)
 
 
