@@ -150,9 +150,8 @@ def test_doc_python_blocks_run(doc, tmp_path):
         assert "Part sigmoid" in r.stdout and "≈ 0.9820" in r.stdout      # print(sol.part("sigmoid"))
 
 
-def test_example_answers_check_as_their_comment_says():
-    from symbackprop.answers import check_submission
-    reports, not_read = check_submission(XOR, ROOT / "examples" / "xor_answers.yaml")
+def test_example_answers_check_as_their_comment_says(grader_of):
+    reports, not_read = grader_of(XOR).check(ROOT / "examples" / "xor_answers.yaml")   # the session's solved xor
     assert not not_read
     by_part = {r.part: r for r in reports} if hasattr(reports[0], "part") else dict(zip(("relu", "sigmoid"), reports))
     sig = {v.name: v for v in by_part["sigmoid"].verdicts}

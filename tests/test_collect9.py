@@ -86,7 +86,7 @@ def _combinations(mistakes, seed: int, count: int):
         done += 1
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=pytest.mark.slow)])   # zh fast for graphs below
 def test_any_combination_of_network_mistakes_reports_the_union(lang):
     assert all(_errors(parse_problem, _net_text(list(NET_LINES), [m])) for m in NET_MISTAKES)
     for order, chosen in _combinations(NET_MISTAKES, seed=9, count=40):
@@ -204,7 +204,7 @@ def _graph_text(order, mistakes) -> str:
     return "".join(lines[f] + "\n" for f in [*head, "nodes", *nodes, *tail])
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", [pytest.param("en", marks=pytest.mark.slow), "zh"])   # en fast for networks above
 def test_any_combination_of_graph_mistakes_reports_the_union(lang):
     rng = random.Random(12)
     base = (["model", "inputs"], ["q", "p", "r", "s", "g", "f"], ["output", "parameters", "precision", "title"])

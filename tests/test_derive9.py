@@ -118,7 +118,9 @@ def _derive_json(*args: str) -> dict:
     return json.loads(result.output)
 
 
-@pytest.mark.parametrize("path", [p if p.stem in ("xor", "minibatch", "circuit") else
+# circuit (a graph) in the fast tier; the network files in the slow tier (a network's srepr stays fast in
+# test_the_srepr_of_xor_names_u_and_z_as_the_file_does below)
+@pytest.mark.parametrize("path", [p if p.stem == "circuit" else
                                   pytest.param(p, marks=pytest.mark.slow) for p in NETWORKS + GRAPHS],
                          ids=lambda p: p.stem)
 def test_every_problem_files_srepr_names_what_its_text_prints(path: Path):
@@ -272,8 +274,19 @@ APPENDIX = Notation(weight="to_from", delta="minus_dJ_dnet", activation_symbol="
 IN_CLASS = Notation()
 
 
+_GENERAL: dict[tuple[str, str, Notation], object] = {}
+
+
+def _shared_general(act: str, loss: str, notation: Notation):
+    """`_general`, derived once per test session for the tests that only read the derivation."""
+    key = (act, loss, notation)
+    if key not in _GENERAL:
+        _GENERAL[key] = _general(act, loss, notation)
+    return _GENERAL[key]
+
+
 def _specialised(act: str, loss: str, notation: Notation, rid: str = "delta_output"):
-    dv = _general(act, loss, notation)
+    dv = _shared_general(act, loss, notation)
     rule = dv.rule(rid)
     (label, form), = rule.specialised
     return dv, rule, form
@@ -284,12 +297,15 @@ def _specialised(act: str, loss: str, notation: Notation, rid: str = "delta_outp
     ("sigmoid", APPENDIX, "z_k·(1 - z_k)·(t_k - z_k)",
      r"z_{k} \left(1 - z_{k}\right) \left(t_{k} - z_{k}\right)"),
     ("sigmoid", IN_CLASS, "u_k·(1 - u_k)·(u_k - t_k)", r"u_{k} \left(1 - u_{k}\right) \left(u_{k} - t_{k}\right)"),
-    ("tanh", APPENDIX, "(1 - z_k²)·(t_k - z_k)", r"\left(1 - z_{k}^{2}\right) \left(t_{k} - z_{k}\right)"),
-    ("tanh", IN_CLASS, "(1 - u_k²)·(u_k - t_k)", r"\left(1 - u_{k}^{2}\right) \left(u_{k} - t_{k}\right)"),
-    ("relu", APPENDIX, "step(net_k)·(t_k - z_k)",
-     r"\operatorname{step}\left(\mathrm{net}_{k}\right) \left(t_{k} - z_{k}\right)"),
-    ("identity", APPENDIX, "t_k - z_k", r"t_{k} - z_{k}"),
-    ("identity", IN_CLASS, "u_k - t_k", r"u_{k} - t_{k}"),
+    # (the other activations: slow tier, one derivation each)
+    pytest.param("tanh", APPENDIX, "(1 - z_k²)·(t_k - z_k)", r"\left(1 - z_{k}^{2}\right) \left(t_{k} - z_{k}\right)",
+                 marks=pytest.mark.slow),
+    pytest.param("tanh", IN_CLASS, "(1 - u_k²)·(u_k - t_k)", r"\left(1 - u_{k}^{2}\right) \left(u_{k} - t_{k}\right)",
+                 marks=pytest.mark.slow),
+    pytest.param("relu", APPENDIX, "step(net_k)·(t_k - z_k)",
+                 r"\operatorname{step}\left(\mathrm{net}_{k}\right) \left(t_{k} - z_{k}\right)", marks=pytest.mark.slow),
+    pytest.param("identity", APPENDIX, "t_k - z_k", r"t_{k} - z_{k}", marks=pytest.mark.slow),
+    pytest.param("identity", IN_CLASS, "u_k - t_k", r"u_{k} - t_{k}", marks=pytest.mark.slow),
 ])
 def test_the_output_delta_prints_gprime_first_then_the_loss_factor(act, notation, text, latex):
     dv, rule, form = _specialised(act, "half_squared_error", notation)
@@ -314,7 +330,8 @@ def _output_of(gp: sp.Expr) -> sp.Expr:
     ("sigmoid", APPENDIX, "delta_hidden", "y_j·(1 - y_j)·Σ_k[1..c] δ_k·w_{kj}"),
     ("sigmoid", APPENDIX, "update_output_weight", "η·z_k·(1 - z_k)·(t_k - z_k)·y_j"),
     ("sigmoid", IN_CLASS, "update_output_weight", "-η·u_k·(1 - u_k)·(u_k - t_k)·u_j"),
-    ("relu", IN_CLASS, "update_output_weight", "-η·step(net_k)·(u_k - t_k)·u_j"),     # the −η kept in front
+    pytest.param("relu", IN_CLASS, "update_output_weight", "-η·step(net_k)·(u_k - t_k)·u_j",   # the −η kept in front
+                 marks=pytest.mark.slow),
     ("sigmoid", IN_CLASS, "update_hidden_weight", "-η·u_j·(1 - u_j)·x_i·Σ_k[1..c] δ_k·w_{jk}"),
 ])
 def test_the_other_rules_print_constants_then_gprime_then_the_rest(act, notation, rid, text):
@@ -323,8 +340,8 @@ def test_the_other_rules_print_constants_then_gprime_then_the_rest(act, notation
 
 
 @pytest.mark.parametrize("loss, text", [
-    ("mse", "2·z_k·(1 - z_k)·(t_k - z_k)/c"),                 # the constant 2/c first, as (2/c)·…
-    ("l1", "z_k·(1 - z_k)·sign(t_k - z_k)"),
+    pytest.param("mse", "2·z_k·(1 - z_k)·(t_k - z_k)/c", marks=pytest.mark.slow),   # the constant 2/c first: (2/c)·…
+    pytest.param("l1", "z_k·(1 - z_k)·sign(t_k - z_k)", marks=pytest.mark.slow),
     ("binary_cross_entropy", "t_k - z_k"),                   # g' cancels: SymPy's shorter form is kept
 ])
 def test_each_loss_factor_comes_after_gprime(loss, text):

@@ -132,7 +132,7 @@ def test_report_builder_refuses_a_wrong_verdict_without_reason(p1):
     require_reasons([replace(v, status="correct", message="")])   # only WRONG verdicts must say why
 
 
-CORPORA = [   # (problem, answers files) already in tests/data
+CORPORA = [   # (problem, answers files) already in tests/data; p4 in the fast tier, the others slow (0.2-1.3 s each)
     (PROBLEMS / "xor.yaml", [DATA / "answers" / "xor_correct.yaml",
                              DATA / "follow_rounding" / "xsig_act_all_f.yaml",
                              DATA / "follow_rounding" / "xsig_net_all_f.yaml"]),
@@ -144,7 +144,8 @@ CORPORA = [   # (problem, answers files) already in tests/data
 ]
 
 
-@pytest.mark.parametrize("problem, files", CORPORA, ids=[c[0].stem for c in CORPORA])
+@pytest.mark.parametrize("problem, files", [c if c[0].stem == "p4" else pytest.param(*c, marks=pytest.mark.slow)
+                                            for c in CORPORA], ids=[c[0].stem for c in CORPORA])
 def test_answer_corpora_have_no_wrong_verdict_without_reason(problem, files):
     seen = 0
     for f in files:

@@ -207,6 +207,7 @@ def test_derive_in_chinese_punctuates_its_sentences_full_width():
         assert not re.search(r"[\u4e00-\u9fff][:;(]", line), line
 
 
+@pytest.mark.slow                   # (a second derive of xor.yaml; the Chinese one above stays fast)
 def test_derive_in_english_is_as_before():
     r = invoke("derive", PROBLEMS / "xor.yaml")
     lines = [line.strip() for line in r.output.splitlines()]

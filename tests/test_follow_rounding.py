@@ -119,13 +119,14 @@ def test_work_from_one_mistake_rounded_from_full_precision_loses_only_that_mista
 def _mistakes():
     u5 = XOR_SIG.chain()["act_5"]
     u6 = NET_321.chain()["act_6"]
+    slow = pytest.mark.slow                   # the 3-2-1 network: slow tier (xor keeps the fast cases)
     return [("xor", "sigmoid", XOR_SIG, {"net_3": 5.0}, "net_3"),
             ("xor", "sigmoid", XOR_SIG, {"act_3": 0.932}, "act_3"),
             ("xor", "sigmoid", XOR_SIG, {"gprime_5": u5}, "gprime_5"),        # g(net_5) for g'(net_5)
             ("xor", "sigmoid", XOR_SIG, {"net_5": 0.5}, "net_5"),
-            ("321", "main", NET_321, {"net_4": 0.3}, "net_4"),
-            ("321", "main", NET_321, {"gprime_6": u6}, "gprime_6"),
-            ("321", "main", NET_321, {"act_5": 0.6}, "act_5")]
+            pytest.param("321", "main", NET_321, {"net_4": 0.3}, "net_4", marks=slow),
+            pytest.param("321", "main", NET_321, {"gprime_6": u6}, "gprime_6", marks=slow),
+            pytest.param("321", "main", NET_321, {"act_5": 0.6}, "act_5", marks=slow)]
 
 
 def _file(tmp_path, part, values, leave_out=()):
@@ -162,10 +163,11 @@ def test_full_precision_and_step_by_step_rounding_earn_the_same(graders, tmp_pat
     ("xor", "sigmoid", "new_w_0_5", "-4", "wrong", "old_weight"),         # −3.8728: the old weight −4
     ("xor", "sigmoid", "new_w_4_5", "4", "wrong", "old_weight"),          # 4.0636: the old weight 4
     ("xor", "relu", "new_w_3_5", "2", "wrong", "old_weight"),
-    ("321", "main", "new_w_4_6", "-0.3", "wrong", "old_weight"),          # −0.2608 to 1 place is −0.3, the old w_46
+    pytest.param("321", "main", "new_w_4_6", "-0.3", "wrong", "old_weight",   # −0.2608 to 1 place: −0.3, the old w_46
+                 marks=pytest.mark.slow),                                 # (3-2-1: slow tier; xor's cases stay fast)
     ("xor", "sigmoid", "new_w_3_5", "2.1", "imprecise", "imprecise"),     # rounded, and no mistake's value
     ("xor", "sigmoid", "new_w_3_5", "2.12", "imprecise", "imprecise"),
-    ("321", "main", "new_w_4_6", "-0.26", "imprecise", "imprecise"),
+    pytest.param("321", "main", "new_w_4_6", "-0.26", "imprecise", "imprecise", marks=pytest.mark.slow),
     ("xor", "sigmoid", "act_3", "1", "wrong", None),                      # 0.9820 to 0 places: no digit of it
     ("xor", "sigmoid", "act_3", 1, "wrong", None),
     ("xor", "sigmoid", "update_w_4_5", "0.1", "wrong", None),            # 0.0636 to 1 place: no digit of it

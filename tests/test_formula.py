@@ -156,6 +156,7 @@ def test_the_work_a_formula_can_cause_is_bounded(text, words):
         f(text)
 
 
+@pytest.mark.slow       # (writes out an 8×8 product; tests/test_formula9.py refuses a longer chain in the fast tier)
 def test_a_chain_of_matrix_products_too_large_to_write_out_is_refused():
     names = {"A": _matrix("a", 8, 8)}
     assert parse_formula("A*A", names).shape == (8, 8)

@@ -280,7 +280,8 @@ def _loss_by_hand() -> float:
     return ((u4 - 1) ** 2 + u5 ** 2) / 2
 
 
-@pytest.mark.parametrize("half, diagnosis", [(", half: true", "half_missing"), ("", "loss_doubled")])
+@pytest.mark.parametrize("half, diagnosis", [(", half: true", "half_missing"),
+                                             pytest.param("", "loss_doubled", marks=pytest.mark.slow)])
 def test_a_declared_half_gives_the_left_out_half_diagnosis(tmp_path, half, diagnosis):
     p = tmp_path / "p.yaml"
     p.write_text(two(f'{{formula: "(u - t)^2/2"{half}}}'), encoding="utf-8")
@@ -380,7 +381,7 @@ def test_greek_units_in_text(greek_file):
     assert "theta1" not in out and "lambda2" not in out and "alpha" not in out
 
 
-@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+@pytest.mark.parametrize("fmt", ["latex", pytest.param("markdown", marks=pytest.mark.slow)])   # the same LaTeX
 def test_greek_units_in_latex_and_markdown(greek_file, fmt):
     out = run("solve", greek_file, "--format", fmt).output
     for piece in (r"u_{\theta_{1}}", r"\mathrm{net}_{\lambda_{2}}", r"x_{\alpha}", r"w_{\alpha h}",

@@ -219,12 +219,9 @@ def test_ln_in_latex():
     assert r"\log" not in print_latex(sp.log(x), {x: "x"})
 
 
-@settings(max_examples=250, deadline=None)
-@given(EXPRS, VALUES, st.integers(min_value=0, max_value=4))
-def test_no_doubled_brackets_or_signs_and_the_same_number(expr, values, precision):
-    """Over generated expressions and values: text and LaTeX, from print_twice and from print_text/
-    print_latex, have no doubled bracket or sign, and the text and LaTeX substitutions read back to
-    the expression's value at the shown numbers."""
+def _no_doubled_brackets_or_signs_and_the_same_number(expr, values, precision) -> None:
+    """Text and LaTeX, from print_twice and from print_text/print_latex, have no doubled bracket or
+    sign, and the text and LaTeX substitutions read back to the expression's value at the shown numbers."""
     shown = _shown(values, precision)
     outs = {
         "twice text": print_twice(expr, NAMES_TEXT, shown)[1],
@@ -246,6 +243,21 @@ def test_no_doubled_brackets_or_signs_and_the_same_number(expr, values, precisio
         assert _same_number(read(text_to_python(outs[where])), expr, shown), (where, outs[where])
     for where in ("twice latex", "latex"):
         assert _same_number(read(latex_to_text(outs[where])), expr, shown), (where, outs[where])
+
+
+@settings(max_examples=10, deadline=None)
+@given(EXPRS, VALUES, st.integers(min_value=0, max_value=4))
+def test_no_doubled_brackets_or_signs_and_the_same_number_fast(expr, values, precision):
+    """The sweep below on its first 10 generated cases (derandomised), for the fast tier."""
+    _no_doubled_brackets_or_signs_and_the_same_number(expr, values, precision)
+
+
+@pytest.mark.slow
+@settings(max_examples=250, deadline=None)
+@given(EXPRS, VALUES, st.integers(min_value=0, max_value=4))
+def test_no_doubled_brackets_or_signs_and_the_same_number(expr, values, precision):
+    """Over 250 generated expressions and values (a hypothesis sweep: slow tier)."""
+    _no_doubled_brackets_or_signs_and_the_same_number(expr, values, precision)
 
 
 # -- every problem file, every format ---------------------------------------------------------------

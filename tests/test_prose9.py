@@ -144,6 +144,7 @@ def _derive(path: Path):
     return derive_for_parts(list(prob.parts), prob.source, multi=len(prob.parts) > 1)
 
 
+@pytest.mark.slow          # (derives deep.yaml; tests/test_fixm9.py names xor's network in words in the fast tier)
 def test_derive_names_the_network_in_words():
     dvs = _derive(PROBLEMS / "deep.yaml")
     text = render(dvs, "text")

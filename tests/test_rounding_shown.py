@@ -46,9 +46,11 @@ def test_the_trial_s_ties_round_half_up_and_say_they_are_rounded(p, q, precision
     assert format_value(sp.Rational(p, q), precision, p / q) == (shown, False)
 
 
-def test_every_tie_and_near_tie_of_a_range_rounds_as_decimal_half_up():
-    for precision in (1, 2, 3, 4):
-        for k in range(-400, 401):
+def _ties_round_as_decimal_half_up(precisions: tuple[int, ...], halves: int) -> None:
+    """Every tie (k + ½)·10^-precision for |k| ≤ `halves`, and a hair either side of it, is shown as
+    Decimal's ROUND_HALF_UP."""
+    for precision in precisions:
+        for k in range(-halves, halves + 1):
             for offset in (0, 1, -1):                         # the tie, and a hair either side of it
                 frac = Fraction(2 * k + 1, 2 * 10**precision) + Fraction(offset, 10**(precision + 9))
                 if abs(frac) < Fraction(1, 2 * 10**precision):
@@ -56,6 +58,16 @@ def test_every_tie_and_near_tie_of_a_range_rounds_as_decimal_half_up():
                 value = sp.Rational(frac.numerator, frac.denominator)
                 got, exact = format_value(value, precision, float(frac))
                 assert (got, exact) == (_half_up(frac, precision), False), (frac, precision)
+
+
+def test_the_ties_near_zero_round_as_decimal_half_up():
+    """The sweep below on 2 and 4 places, |k| ≤ 60 (the fast tier)."""
+    _ties_round_as_decimal_half_up((2, 4), 60)
+
+
+@pytest.mark.slow
+def test_every_tie_and_near_tie_of_a_range_rounds_as_decimal_half_up():
+    _ties_round_as_decimal_half_up((1, 2, 3, 4), 400)
 
 
 def test_exact_values_keep_their_exact_display():

@@ -187,13 +187,26 @@ def check(grader, tmp_path, part, answers, name="a.yaml"):
     return {v.qid: v for v in reports[0].verdicts}
 
 
-def test_right_spellings_of_the_loss_are_right(grader, tmp_path):
+LOSS_SPELLINGS = ["\\boxed{4.5}", "\\frac92", "\\tfrac92", "\\frac 92", "\\cfrac{9}{2}", "\\(4.5\\)",
+                  "\\approx 4.5", "\\mathbf{4.5}", "4.5\\text{}", "4{,}5", "4,5", "\\dfrac{9}{2}",
+                  "$4.5$", "$$4.5$$", "\\left. 4.5 \\right.", "4.5.", "\\textbf{4.5}", "9 \\over 2"]
+
+
+def _loss_spellings_are_right(grader, tmp_path, spellings: list[str]) -> None:
     # L = 4.5 in the ReLU part; one file per spelling (one answer per quantity and file)
-    for n, text in enumerate(["\\boxed{4.5}", "\\frac92", "\\tfrac92", "\\frac 92", "\\cfrac{9}{2}", "\\(4.5\\)",
-                              "\\approx 4.5", "\\mathbf{4.5}", "4.5\\text{}", "4{,}5", "4,5", "\\dfrac{9}{2}",
-                              "$4.5$", "$$4.5$$", "\\left. 4.5 \\right.", "4.5.", "\\textbf{4.5}", "9 \\over 2"]):
+    for n, text in enumerate(spellings):
         v = check(grader, tmp_path, "relu", {"loss": text}, name=f"l{n}.yaml")["loss"]
         assert (v.status, v.value) == ("correct", 4.5), (text, v.status, v.message)
+
+
+def test_right_spellings_of_the_loss_are_right(grader, tmp_path):
+    """Six kinds of spelling (fast tier): boxed, \\frac92, 4{,}5, $…$, \\textbf, \\over; the test below takes all."""
+    _loss_spellings_are_right(grader, tmp_path, [LOSS_SPELLINGS[i] for i in (0, 1, 9, 12, 16, 17)])
+
+
+@pytest.mark.slow
+def test_every_right_spelling_of_the_loss_is_right(grader, tmp_path):
+    _loss_spellings_are_right(grader, tmp_path, LOSS_SPELLINGS)
 
 
 def test_right_spellings_through_the_relu_part(grader, tmp_path):

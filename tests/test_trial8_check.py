@@ -61,9 +61,10 @@ def test_writeup_link_notes_keep_their_catalogue_id(grader_of, tmp_path):
 
 @pytest.mark.parametrize("line, chinese", [
     (r"$w_{45}^{new} = w_{45} - \Delta w_{45} = -2 - 1.0604 = -3.0604$", "减去了 Δw"),
-    (r"$\delta_4 = \delta_5 w_{45} g'(net_3) = -0.8074 \times (-2) \times 0.5 = 0.8074$", "用了 g'(net_3)"),
+    pytest.param(r"$\delta_4 = \delta_5 w_{45} g'(net_3) = -0.8074 \times (-2) \times 0.5 = 0.8074$", "用了 g'(net_3)",
+                 marks=pytest.mark.slow),
     pytest.param(r"$J = \ln(u_5) = \ln(0.1926) = -1.6473$", "公式的符号反了", marks=pytest.mark.slow),
-    (r"$\delta_5 = -(u_5 - t_5) = -(0.1926 - 1) = 0.8074$", "另一种 δ 约定"),
+    pytest.param(r"$\delta_5 = -(u_5 - t_5) = -(0.1926 - 1) = 0.8074$", "另一种 δ 约定", marks=pytest.mark.slow),
     (r"$\Delta w_{45} = -\delta_5 u_4 = 1.0604$", None),                      # η = 1: right, no note
 ])
 def test_zh_rule_notes_in_chinese(line, chinese, tmp_path):
@@ -149,6 +150,14 @@ def _relu_file(tmp_path, g0) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def relu_file(tmp_path_factory):
+    """`relu_file(g0)`: P5 with g'(0) = g0, one file per g0 for the module (P5 itself for its own 0.5), so
+    that grader_of's grader of each is solved once and shared by the tests below (they only read it)."""
+    folder = tmp_path_factory.mktemp("relu")
+    return lambda g0: P5 if g0 == 0.5 else _relu_file(folder, g0)
+
+
 def test_trial_relu_g0_taken_as_zero(grader_of, tmp_path):
     v = _check(grader_of, P5, WRITEUP.read_text(encoding="utf-8"), tmp_path)["relu"]
     d3 = v["delta_3"]
@@ -168,10 +177,10 @@ def test_trial_relu_g0_taken_as_zero(grader_of, tmp_path):
     pytest.param(0, {"delta_3": -0.8176}, "delta_3", "1", marks=pytest.mark.slow),
     (0, {"gprime_3": 0.5}, "gprime_3", "0.5"),
     pytest.param(1, {"delta_3": 0}, "delta_3", "0", marks=pytest.mark.slow),
-    (1, {"gprime_3": 0.5}, "gprime_3", "0.5"),
-])                          # one case per chosen g(0) stays fast, δ and g' both; the rest in the slow tier
-def test_relu_g0_any_other_choice(grader_of, tmp_path, g0, answers, qid, used):
-    problem = _relu_file(tmp_path, g0)
+    pytest.param(1, {"gprime_3": 0.5}, "gprime_3", "0.5", marks=pytest.mark.slow),
+])                          # g(0) = 0.5 (δ) and 0 (g') stay fast, each a problem solved once; the rest in the slow tier
+def test_relu_g0_any_other_choice(grader_of, relu_file, tmp_path, g0, answers, qid, used):
+    problem = relu_file(g0)
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"relu": answers}), encoding="utf-8")
     reports, problems = grader_of(problem).check(path, "relu")
@@ -181,8 +190,8 @@ def test_relu_g0_any_other_choice(grader_of, tmp_path, g0, answers, qid, used):
     assert v.message == f"g'(0) = {used} used for ReLU at net = 0; this problem takes g'(0) = {g0}"
 
 
-def test_relu_g0_right_choice_is_right(grader_of, tmp_path):
-    problem = _relu_file(tmp_path, 0)
+def test_relu_g0_right_choice_is_right(grader_of, relu_file, tmp_path):
+    problem = relu_file(0)
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"relu": {"delta_3": 0, "gprime_3": 0}}), encoding="utf-8")
     reports, _ = grader_of(problem).check(path, "relu")
@@ -231,21 +240,38 @@ def test_gradebook_notes_said_in_the_language():
 
 
 # -- 5. "or", the stray space, and the operating system's reasons ------------------------------------------
-def test_did_you_mean_or_in_the_language(tmp_path):
+# (each in Chinese in the fast tier; the same check in English, a second solve of P5, in the slow tier)
+def _did_you_mean_file(tmp_path) -> Path:
     path = tmp_path / "m.yaml"
     path.write_text('soft:\n  delta5: -0.8074\n  u3: 0.6931\n', encoding="utf-8")
-    zh = CliRunner().invoke(main, ["check", str(P5), str(path), "--lang", "zh"]).output
+    return path
+
+
+def test_did_you_mean_or_in_the_language(tmp_path):
+    zh = CliRunner().invoke(main, ["check", str(P5), str(_did_you_mean_file(tmp_path)), "--lang", "zh"]).output
     assert "你是指 δ_5 或 δ_4 吗？" in zh and " or " not in zh, zh
-    en = CliRunner().invoke(main, ["check", str(P5), str(path)]).output
+
+
+@pytest.mark.slow
+def test_did_you_mean_or_in_english(tmp_path):
+    en = CliRunner().invoke(main, ["check", str(P5), str(_did_you_mean_file(tmp_path))]).output
     assert "did you mean δ_5 or δ_4?" in en, en
 
 
-def test_layered_weight_hint_in_the_language(tmp_path):
+def _layered_weight_file(tmp_path) -> Path:
     path = tmp_path / "m.yaml"
     path.write_text('soft:\n  "w_{45}^{(1)}": -2\n', encoding="utf-8")
-    zh = CliRunner().invoke(main, ["check", str(P5), str(path), "--lang", "zh"]).output
+    return path
+
+
+def test_layered_weight_hint_in_the_language(tmp_path):
+    zh = CliRunner().invoke(main, ["check", str(P5), str(_layered_weight_file(tmp_path)), "--lang", "zh"]).output
     assert "w_{45}^new（更新后的权重）或 w_{45}（给定的权重）" in zh, zh   # no space after "）" (session 9)
-    en = CliRunner().invoke(main, ["check", str(P5), str(path)]).output
+
+
+@pytest.mark.slow
+def test_layered_weight_hint_in_english(tmp_path):
+    en = CliRunner().invoke(main, ["check", str(P5), str(_layered_weight_file(tmp_path))]).output
     assert "w_{45}^new (the updated weight) or w_{45} (the given weight)" in en, en
 
 
@@ -277,7 +303,7 @@ def test_other_os_errors_keep_the_system_text():
     assert os_reason(exc, lower=True) == "too many levels of symbolic links"
 
 
-@pytest.mark.parametrize("which", ["problem", "answers"])
+@pytest.mark.parametrize("which", ["problem", pytest.param("answers", marks=pytest.mark.slow)])   # (answers: solves P5)
 def test_missing_file_in_chinese(tmp_path, which):
     missing = str(tmp_path / "nope.yaml")
     args = [missing, str(WRITEUP)] if which == "problem" else [str(P5), missing]

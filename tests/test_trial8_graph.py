@@ -236,7 +236,7 @@ def _delta_k(output: str) -> str:
     return next(line.strip() for line in output.splitlines() if line.strip().startswith("δ_k = "))
 
 
-@pytest.mark.parametrize("template", [CE_NO_HIDDEN, CE_HIDDEN])
+@pytest.mark.parametrize("template", [CE_NO_HIDDEN, pytest.param(CE_HIDDEN, marks=pytest.mark.slow)])  # one fast
 @pytest.mark.parametrize("targets", ["0.5, 0.25, 0.5", pytest.param("1, 1, 0", marks=pytest.mark.slow),       # one sum ≠ 1 fast
                                      pytest.param("0.25, 0.25, 0", marks=pytest.mark.slow)])
 def test_derive_uses_the_general_softmax_delta_when_targets_do_not_sum_to_1(tmp_path, template, targets):
@@ -251,8 +251,10 @@ def test_derive_uses_the_general_softmax_delta_when_targets_do_not_sum_to_1(tmp_
     assert out.output.count("agree") >= 3
 
 
-@pytest.mark.parametrize("template,targets", [(CE_NO_HIDDEN, "0, 1, 0"), pytest.param(CE_NO_HIDDEN, "0.25, 0.25, 0.5", marks=pytest.mark.slow),
-                                              (CE_HIDDEN, "0, 1")])
+# (slow tier: tests/test_formula9.py's test_sum_to_one_is_assumed_by_derive keeps "Assumed: … u_k - t_k" fast)
+@pytest.mark.parametrize("template,targets", [pytest.param(CE_NO_HIDDEN, "0, 1, 0", marks=pytest.mark.slow),
+                                              pytest.param(CE_NO_HIDDEN, "0.25, 0.25, 0.5", marks=pytest.mark.slow),
+                                              pytest.param(CE_HIDDEN, "0, 1", marks=pytest.mark.slow)])
 def test_derive_keeps_u_minus_t_when_the_targets_sum_to_1(tmp_path, template, targets):
     path = _write(tmp_path, "ce.yaml", template % targets)
     out = _run("derive", path)

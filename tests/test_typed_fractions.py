@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from symbackprop.answers import check_submission
 from symbackprop.answers.latex import normalize
 
 from conftest import PROBLEMS
@@ -20,10 +19,10 @@ XOR = PROBLEMS / "xor.yaml"
     pytest.param(r"1/4 (1 - 0.491)^2", "wrong", marks=pytest.mark.slow),               # 0.0648
     (r"1/(2 (1 - 0.491)^2)", "wrong"),             # written with its parentheses, it is what it says: 1.93
 ])
-def test_a_typed_half_before_a_parenthesis_is_a_factor(tmp_path, text, status):
+def test_a_typed_half_before_a_parenthesis_is_a_factor(grader_of, tmp_path, text, status):
     f = tmp_path / "a.yaml"
     f.write_text(yaml.safe_dump({"sigmoid": {"loss": text}}), encoding="utf-8")
-    reports, _ = check_submission(XOR, f, "sigmoid")
+    reports, _ = grader_of(XOR).check(f, "sigmoid")     # the session's grader: XOR solved once
     assert [v.status for v in reports[0].verdicts if v.qid == "loss"] == [status]
 
 

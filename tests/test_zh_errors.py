@@ -384,6 +384,17 @@ def _error(text: str) -> SymbackpropError:
     return info.value
 
 
+_CORPUS_ERRORS: dict[str, SymbackpropError] = {}
+
+
+def _corpus_error(cid: str, text: str) -> SymbackpropError:
+    """The error of corpus case `cid`, read once per test session: the per-case test and the test that
+    the corpus reaches every message share it (the error is only read, never changed)."""
+    if cid not in _CORPUS_ERRORS:
+        _CORPUS_ERRORS[cid] = _error(text)
+    return _CORPUS_ERRORS[cid]
+
+
 def english_words(text: str) -> list[str]:
     """English phrases (two words in a row) left in a line, leaving out what it quotes ('…', "…", `…`):
     the values and examples a user writes, which stay as written."""
@@ -401,7 +412,7 @@ def _keys(said: object) -> set[str]:
 # -- problem files ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("cid, text", CORPUS, ids=[c for c, _ in CORPUS])
 def test_each_problem_file_error_is_english_as_before_and_chinese_under_zh(cid, text):
-    err = _error(text)
+    err = _corpus_error(cid, text)
     line = text_of(err)
     assert str(line) == EXPECTED_EN[cid]                      # the English, byte for byte
     assert isinstance(line, Said) and line.key, f"{cid}: said in code, not from the catalogue: {line}"
@@ -415,7 +426,7 @@ def test_each_problem_file_error_is_english_as_before_and_chinese_under_zh(cid, 
 def test_the_corpus_reaches_every_problem_file_message():
     """Each message of a problem file, its numbers, texts, grading section and size limits is said by
     some case above (so each of them is checked in both languages)."""
-    reached = set().union(*(_keys(text_of(_error(text))) for _, text in CORPUS))
+    reached = set().union(*(_keys(text_of(_corpus_error(cid, text))) for cid, text in CORPUS))
     prefixes = ("problem.", "field.", "text.", "number.", "rubric.", "budget.", "what.", "loss.")
     wanted = {k for k in catalogue("en") if k.startswith(prefixes)}
     # reached only from elsewhere: a part asked for by --part, a rubric item checked against the solution and
@@ -472,7 +483,7 @@ def _check_error(*args: str) -> tuple[str, str]:
     return en.output.strip(), zh.output.strip()
 
 
-def test_a_bad_rubric_file_and_a_rubric_item_no_quantity_are_said_in_chinese(tmp_path):
+def test_a_bad_rubric_file_is_said_in_chinese(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("relu:\n  u_3: 4\n", encoding="utf-8")
     rubric = tmp_path / "r.yaml"
@@ -481,6 +492,13 @@ def test_a_bad_rubric_file_and_a_rubric_item_no_quantity_are_said_in_chinese(tmp
     assert en == f"Error: {rubric}: grading.credit.luck: unknown kind 'luck'; allowed: follow_through, rounding, " \
                  "imprecise, slip, other_convention"
     assert zh.startswith(f"错误：{rubric}: grading.credit.luck：未知类别 'luck'") and english_words(zh) == [], zh
+
+
+@pytest.mark.slow       # (solves xor.yaml twice to know its quantities)
+def test_a_rubric_item_no_quantity_is_said_in_chinese(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("relu:\n  u_3: 4\n", encoding="utf-8")
+    rubric = tmp_path / "r.yaml"
     rubric.write_text("grading:\n  items: [u_99]\n", encoding="utf-8")
     en, zh = _check_error("check", str(XOR), str(answers), "--rubric", str(rubric))
     assert en == "Error: grading.items: 'u_99' is not a quantity of this problem; items are quantity ids such as " \
@@ -488,10 +506,15 @@ def test_a_bad_rubric_file_and_a_rubric_item_no_quantity_are_said_in_chinese(tmp
     assert zh.startswith("错误：grading.items：'u_99' 不是此题的量") and english_words(zh) == [], zh
 
 
-def test_a_folder_given_as_a_file_and_a_too_big_file_are_said_in_chinese(tmp_path):
+def test_a_folder_given_as_a_file_is_said_in_chinese(tmp_path):
     en, zh = _check_error("solve", str(tmp_path))
     assert en == f"Error: {tmp_path}: is a folder, not a file; give the path of a problem file"
     assert zh == f"错误：{tmp_path}：是文件夹，不是文件；请给出题目文件的路径"
+
+
+@pytest.mark.slow
+def test_a_too_big_file_is_said_in_chinese(tmp_path):
+    """(Writes and reads a 6 MiB file: slow tier.)"""
     answers = tmp_path / "a.md"
     answers.write_text("x" * (6 * 1024 * 1024), encoding="utf-8")
     en, zh = _check_error("check", str(XOR), str(answers))
