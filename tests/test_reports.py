@@ -201,7 +201,7 @@ def test_reports_never_cut_a_wrong_answer_inside_a_command(tmp_path):
     row = next(line for line in text.splitlines() if line.strip().startswith("u_5 "))
     assert "…" in row and not re.search(r"\\[A-Za-z]*…", row) and "\\fra…" not in row
     md = run("check", XOR, f, "--format", "markdown").output
-    md_row = next(line for line in md.splitlines() if line.startswith("| u_5"))
+    md_row = next(line for line in md.splitlines() if line.startswith("| $u_5$"))
     assert "…" in md_row and not re.search(r"\\[A-Za-z]*…", md_row)
     span = re.search(r"`([^`]*)`", md_row).group(1)
     assert span.count("{") == span.count("}")
@@ -245,7 +245,7 @@ def test_feedback_files_are_written_safely_for_every_student(klass, tmp_path):
     con = next(s for s in stems if s.upper().lstrip("_").startswith("CON"))
     assert (fb / f"{con}.md").read_text(encoding="utf-8").startswith("# Feedback for CON")
     alice = (fb / "alice.md").read_text(encoding="utf-8")
-    assert "| δ_5 |" in alice and "WRONG" in alice and "Score: 2 / 80" in alice
+    assert "| $\\delta_5$ |" in alice and "WRONG" in alice and "Score: 2 / 80" in alice
     html_all = "".join((fb / n).read_text(encoding="utf-8") for n in names if n.endswith(".html"))
     assert "<script" not in html_all and "<img" not in html_all and "onerror=alert(1)>" not in html_all
     assert "&lt;script&gt;" in html_all
