@@ -220,3 +220,12 @@ def test_a_check_report_typesets_its_diagnoses(tmp_path):
             "</msub>") in page
     text = CliRunner().invoke(main, ["check", str(PROBLEMS / "xor.yaml"), str(answers)]).output
     assert "g(net_5) used where g'(net_5) belongs" in text and "$" not in text
+
+
+@pytest.mark.slow
+def test_the_bias_note_writes_the_sum_in_the_files_weight_order():
+    """threshold.yaml writes w_{ji} (the weight from unit i to unit j): the note's sum is Σ_i w_ji·x_i."""
+    md = CliRunner().invoke(main, ["solve", str(PROBLEMS / "threshold.yaml"), "--format", "markdown"]).output
+    assert "- $w_{ji}$ is the weight from unit $i$ to unit $j$." in md
+    assert (r"- The bias input is $x_{0} = -1$, so $\mathrm{net}_j = \sum_i w_{ji} x_i - \theta_j$: the weight "
+            r"$\theta_j$ from the bias to unit $j$ is a threshold") in md

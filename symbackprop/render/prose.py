@@ -246,8 +246,9 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
     if n.kind == "bias":                 # bias_input: -1, the bias weights are thresholds θ_j
         x = names.latex[d["symbol"]]
         value = format_value(d["value"], 4)[0]
+        idx = "ji" if psol.part.notation.weight == "to_from" else "ij"     # as the weights note writes w
         return sentence(lang, "note.bias_input", bias=Sym(names.text[d["symbol"]], x), value=Sym(value, value),
-                        net=Sym("net_j = Σ_i w_ij·x_i − θ_j", r"\mathrm{net}_j = \sum_i w_{ij} x_i - \theta_j"),
+                        net=Sym(f"net_j = Σ_i w_{idx}·x_i − θ_j", rf"\mathrm{{net}}_j = \sum_i w_{{{idx}}} x_i - \theta_j"),
                         theta=Sym("θ_j", r"\theta_j"))
     if n.kind == "frozen":
         ws = joined_syms([name(s) for s in d["weights"]])
