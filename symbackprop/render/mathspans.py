@@ -23,7 +23,8 @@ _SUP = r"\^(?:new|\([A-Za-z0-9]{1,4}\)|\{[A-Za-z0-9]{1,8}\}|[0-9]{1,3})"
 _START = r"(?<![A-Za-z0-9_'\\])"                    # not inside a word, a number or a name
 _END = r"(?!\.?[A-Za-z0-9_])"
 # a symbol: Greek letter(s) with letters attached (Δw, η), or a name with a subscript, optional superscript
-_SYMBOL = rf"(?:[{_G}]+[A-Za-z]*(?:{_SUB})?(?:{_SUP})?|[A-Za-z]+{_SUB}(?:{_SUP})?|[A-Za-z]+{_SUP})"
+# (a Latin name is one letter or net: an identifier such as act_3, grad_w_0_4 or relu_derivative_at_zero is words)
+_SYMBOL = rf"(?:(?:[{_G}]+[A-Za-z]*(?:{_SUB})?|(?:net|[A-Za-z]){_SUB})(?:{_SUP})?(?![A-Za-z0-9_])|(?:net|[A-Za-z]){_SUP})"
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)"
 _ARG = rf"(?:{_SYMBOL}|{_NUMBER}|net|[A-Za-z])"
 _CALL = rf"(?:[A-Za-z]'?\({_ARG}\))"                 # g(net_5), g'(net_5), g'(0)
