@@ -398,4 +398,4 @@ def test_the_tools_own_worked_solution_checks_as_right(path, tmp_path):
 def test_reports_show_themselves_in_a_notebook(grader, tmp_path):
     report, _ = check(grader, tmp_path, "relu", {"u_3": 4, "delta_5": 5})
     md = report._repr_markdown_()
-    assert "| item | given | expected | verdict | diagnosis |" in md and "| δ_5 | `5` | 3 | WRONG |" in md
+    assert "| item | given | expected | verdict | diagnosis |" in md and "| $\\delta_5$ | `5` | 3 | WRONG |" in md

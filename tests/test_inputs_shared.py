@@ -274,7 +274,8 @@ def test_a_threshold_is_a_bias_of_the_opposite_sign():
 def test_the_bias_input_is_stated_and_drawn(xor):
     sol = solved(THRESHOLD)
     text = render(sol, "text")
-    assert "The bias input is x_0 = -1, so net_j = Σ_i w_ij·x_i − θ_j" in text
+    # threshold.yaml writes w_{ji} (weights: to_from, "w_{ji} is the weight from unit i to unit j"): so does the sum
+    assert "The bias input is x_0 = -1, so net_j = Σ_i w_ji·x_i − θ_j" in text
     assert "w_{30}·x_0" in text and "0.8×(-1)" in text
     from symbackprop.render.picture import picture
     assert r"{\scriptsize bias 0}] (bias) at (0, -1.7) {$-1$}" in picture(sol.parts[0].part, 4)

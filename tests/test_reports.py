@@ -201,7 +201,7 @@ def test_reports_never_cut_a_wrong_answer_inside_a_command(tmp_path):
     row = next(line for line in text.splitlines() if line.strip().startswith("u_5 "))
     assert "…" in row and not re.search(r"\\[A-Za-z]*…", row) and "\\fra…" not in row
     md = run("check", XOR, f, "--format", "markdown").output
-    md_row = next(line for line in md.splitlines() if line.startswith("| u_5"))
+    md_row = next(line for line in md.splitlines() if line.startswith("| $u_5$"))
     assert "…" in md_row and not re.search(r"\\[A-Za-z]*…", md_row)
     span = re.search(r"`([^`]*)`", md_row).group(1)
     assert span.count("{") == span.count("}")
@@ -245,14 +245,17 @@ def test_feedback_files_are_written_safely_for_every_student(klass, tmp_path):
     con = next(s for s in stems if s.upper().lstrip("_").startswith("CON"))
     assert (fb / f"{con}.md").read_text(encoding="utf-8").startswith("# Feedback for CON")
     alice = (fb / "alice.md").read_text(encoding="utf-8")
-    assert "| δ_5 |" in alice and "WRONG" in alice and "Score: 2 / 80" in alice
+    assert "| $\\delta_5$ |" in alice and "WRONG" in alice and "Score: 2 / 80" in alice
     html_all = "".join((fb / n).read_text(encoding="utf-8") for n in names if n.endswith(".html"))
     assert "<script" not in html_all and "<img" not in html_all and "onerror=alert(1)>" not in html_all
     assert "&lt;script&gt;" in html_all
     tags = re.findall(r"<[^>]*>", html_all)
     assert {re.match(r"</?([a-z0-9!]+)", t, re.I).group(1).lower() for t in tags} <= {
         "!doctype", "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "table", "thead", "tbody",
-        "tr", "th", "td", "code", "ul", "li", "strong"}                # no script, img, link, iframe, a
+        "tr", "th", "td", "code", "ul", "li", "strong",
+        # the symbols of the report's sentences, typeset as MathML (presentation elements only)
+        "math", "mrow", "mi", "mn", "mo", "msub", "msup", "msubsup", "mfrac", "mspace", "mtext", "munder", "mover"}
+    # no script, img, link, iframe, a
     assert not any(re.search(r"\b(?:src|href|on[a-z]+)\s*=", t) for t in tags)   # self-contained, nothing runs
     assert not re.search(r"url\(|@import|https?://", html_all.split("<body>")[0])
     assert "default-src 'none'" in html_all

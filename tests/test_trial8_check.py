@@ -85,7 +85,12 @@ def test_trial_report_files_and_feedback_in_chinese(tmp_path):
         assert out.exit_code == 1, out.output
         text = html_module.unescape(target.read_text(encoding="utf-8"))
         _no_english(text)
-        assert "减去了 Δw" in text and "在应为 g'(net_4) 处用了 g'(net_3)" in text
+        if target == md:            # the symbols of a diagnosis typeset: $…$ in Markdown, MathML in HTML
+            assert "减去了 $\\Delta w$" in text
+            assert "在应为 $g'(\\mathrm{net}_4)$ 处用了 $g'(\\mathrm{net}_3)$" in text
+        else:
+            assert '减去了 <math xmlns="http://www.w3.org/1998/Math/MathML" alttext="Δw">' in text
+            assert '在应为 <math xmlns="http://www.w3.org/1998/Math/MathML" alttext="g\'(net_4)">' in text
     term = CliRunner().invoke(main, ["check", str(P5), str(WRITEUP), "--lang", "zh"])
     _no_english(term.output)
     assert "w_{45}^new：公式“w_{45} - \\Delta w_{45}”：减去了 Δw" in term.output
@@ -103,7 +108,7 @@ def test_grade_feedback_in_chinese(tmp_path):
     for suffix in (".md", ".html"):
         text = html_module.unescape((fb / f"li_wei{suffix}").read_text(encoding="utf-8"))
         _no_english(text)
-        assert "减去了 Δw" in text
+        assert ("减去了 $\\Delta w$" if suffix == ".md" else '减去了 <math xmlns="http://www.w3.org/1998/Math/MathML" alttext="Δw">') in text
 
 
 # -- 2. the numbers of a wrong rule are judged against that rule --------------------------------------------

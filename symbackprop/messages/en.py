@@ -27,7 +27,7 @@ MESSAGES = {
     "gradcheck.agree": "all agree",
     "gradcheck.disagree": "DISAGREEMENT",
     "gradcheck.direct": "chain rule vs direct sympy.diff of the substituted loss: largest relative difference {diff}",
-    "gradcheck.finite": "chain rule vs central finite differences (h = {h}): largest relative difference {diff}",
+    "gradcheck.finite": "chain rule vs central finite differences (*h* = {h}): largest relative difference {diff}",
     "gradcheck.kink": "{id}: finite differences not comparable ({kink}); chain rule {chain}, direct {direct}, "
                       "finite difference {fd}",
     # -- derive: the general rules (render/rules.py) ---------------------------------------------
@@ -877,7 +877,7 @@ MESSAGES = {
                                 "use loss: {instead}",
     "problem.activation_not_finite": "{id} has no finite real value ({number}): activation formula {formula!r} or its "
                                      "derivative is not defined at {net} = {value}",
-    "note.formula_kink": "{act} has no derivative at 0; the value SymPy's derivative takes there, g'(0) = {g0}, "
+    "note.formula_kink": "{act} has no derivative at 0; the value SymPy's derivative takes there, *g'(0)* = {g0}, "
                          "is used at {where}.",
     "what.loss_formula": "a loss formula",
     "problem.loss_formula_text": "formula must be text, a formula of u and t such as \"(u - t)^2/2\"; got {got}",

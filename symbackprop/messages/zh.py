@@ -27,7 +27,7 @@ MESSAGES = {
     "gradcheck.agree": "全部一致",
     "gradcheck.disagree": "不一致",
     "gradcheck.direct": "链式法则 与 代入后损失的 sympy.diff 直接求导：最大相对误差 {diff}",
-    "gradcheck.finite": "链式法则 与 中心有限差分（h = {h}）：最大相对误差 {diff}",
+    "gradcheck.finite": "链式法则 与 中心有限差分（*h* = {h}）：最大相对误差 {diff}",
     "gradcheck.kink": "{id}：有限差分不可比（{kink}）；链式法则 {chain}，直接求导 {direct}，有限差分 {fd}",
     # -- derive: 一般规则 ----------------------------------------------------------------------------
     "rules.delta_output": "输出层 δ_k/Output layer",
@@ -785,7 +785,7 @@ MESSAGES = {
                                 "损失与所有梯度都为 0）；单个输出请用 loss: {instead}",
     "problem.activation_not_finite": "{id} 没有有限实数值（{number}）：激活函数公式 {formula!r} 或其导数在 "
                                      "{net} = {value} 处无定义",
-    "note.formula_kink": "{act} 在 0 处不可导；在 {where} 处取 SymPy 导数在该点的值 g'(0) = {g0}。",
+    "note.formula_kink": "{act} 在 0 处不可导；在 {where} 处取 SymPy 导数在该点的值 *g'(0)* = {g0}。",
     "what.loss_formula": "损失函数公式",
     "problem.loss_formula_text": "formula 必须是文本，即 u 与 t 的公式，例如 \"(u - t)^2/2\"；得到 {got}",
     "problem.loss_formula_name": "损失函数公式的名称 {got} 必须是一个词（字母开头，其后为字母、数字或 _，最多 40 个），"

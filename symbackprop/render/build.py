@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from ..document import Document, Math, Part, Section, Step, Text
 from ..messages import msg, say
 from ..printing import format_value, operands_that_add_up, print_latex, print_text, print_twice
-from .prose import name_words, note, part_heading, section_title
+from .prose import Code, indented, name_words, net_sym, note, number_sym, part_heading, section_title, sentence
 
 
 class SolutionMath(Math):
@@ -84,17 +84,36 @@ def _kink(kink: str, lang: str) -> str:
     return msg(lang, kink.key, **{**kink.fields, field: name_words(kind_, kink.fields[field], lang)})
 
 
-def check_lines(report, lang: str = "en") -> list[str]:
-    """The three-way gradient check of one part (`solve --check`), for people."""
+def _kink_text(kink: str, lang: str) -> Text:
+    """Where a gradient check met a kink, as prose: the unit's net input and its value typeset
+    (`net_4 = 0`), the activation named in words; a loss's kink as words (`_kink`)."""
+    if getattr(kink, "key", None) == "gradcheck.kink_at" and {"net", "value", "activation"} <= set(kink.fields):
+        f = kink.fields
+        return sentence(lang, "gradcheck.kink_at", net=net_sym(f["net"]), value=number_sym(f["value"]),
+                        activation=name_words("activation", f["activation"], lang))
+    return _kink(kink, lang)
+
+
+def check_texts(report, lang: str = "en") -> list[Text]:
+    """The three-way gradient check of one part (`solve --check`) as prose: its numbers, h and the
+    net inputs at a kink typeset as the steps are (3.7 × 10⁻⁴², h = 10⁻⁶), a gradient's id as code.
+    The plain text is `check_lines`'."""
     n = len(report.gradients)
     verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
-    lines = [msg(lang, "gradcheck.summary_one" if n == 1 else "gradcheck.summary", n=n, verdict=verdict),
-             "  " + msg(lang, "gradcheck.direct", diff=f"{report.max_direct:.1e}"),
-             "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")]
+    lines = [sentence(lang, "gradcheck.summary_one" if n == 1 else "gradcheck.summary", n=n, verdict=verdict),
+             indented(sentence(lang, "gradcheck.direct", diff=number_sym(f"{report.max_direct:.1e}"))),
+             indented(sentence(lang, "gradcheck.finite", h=number_sym(f"{report.step:g}"),
+                               diff=number_sym(f"{report.max_fd:.1e}")))]
     for g in report.kinks:
-        lines.append("  " + msg(lang, "gradcheck.kink", id=g.id, kink=_kink(g.kink, lang), chain=f"{g.chain:.6g}",
-                                direct=f"{g.direct:.6g}", fd=f"{g.finite_difference:.6g}"))
+        lines.append(indented(sentence(lang, "gradcheck.kink", id=Code(g.id), kink=_kink_text(g.kink, lang),
+                                       chain=number_sym(f"{g.chain:.6g}"), direct=number_sym(f"{g.direct:.6g}"),
+                                       fd=number_sym(f"{g.finite_difference:.6g}"))))
     return lines
+
+
+def check_lines(report, lang: str = "en") -> list[str]:
+    """The three-way gradient check of one part (`solve --check`), for people, as plain text."""
+    return [t.plain for t in check_texts(report, lang)]
 
 
 def solution_document(solution, precision: int | None = None, lang: str = "en", checks=None) -> Document:
@@ -106,7 +125,7 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
         notes = tuple(note(psol, n, lang) for n in psol.conventions)
         sections = tuple(Section(section_title(sec, lang), tuple(solution_step(s) for s in steps), inline=sec == "given")
                          for sec, steps in psol.sections())
-        closing = tuple(Text(line) for line in check_lines(checks[pi], lang)) if checks is not None else ()
+        closing = tuple(check_texts(checks[pi], lang)) if checks is not None else ()
         parts.append(Part(part_heading(psol, lang, p), sections, SolutionMath(psol.names, psol),
                           p, notes, closing, partial(_picture, psol.part, p, lang), psol.name))
     return Document(solution.title, tuple(parts), lang, "solution", "worked solution")

@@ -24,7 +24,7 @@ from ..graph import GraphSolution, entry_suffix
 from ..messages import msg, say
 from ..numberslots import mark, resolve
 from ..printing import LatexPrinter, TextPrinter, format_value, is_sig_figs
-from .prose import Sym, joined_syms, sentence
+from .prose import Code, Sym, indented, joined_syms, number_sym, sentence
 from .steps import joined, step_links
 
 
@@ -372,13 +372,19 @@ def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
     return out
 
 
-def check_lines(report, lang: str = "en") -> list[str]:
+def check_texts(report, lang: str = "en") -> list[Text]:
+    """The three-way check of a graph's gradients (`solve --check`, `derive`) as prose, its numbers and
+    h typeset as the steps are (render/build.py's check_texts for a network); a kink's reason as words."""
     verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
-    return [msg(lang, "graph.check", n=report.count, verdict=verdict),
-            "  " + msg(lang, "graph.check_direct", diff=f"{report.max_direct:.1e}"),
-            "  " + msg(lang, "gradcheck.finite", h=f"{report.step:g}", diff=f"{report.max_fd:.1e}")] + \
-        ["  " + msg(lang, "gradcheck.kink", id=gid, kink=say(why, lang), chain=f"{report.rows[gid]['backward']:.6g}",
-                    direct=f"{report.rows[gid]['direct']:.6g}", fd=f"{report.rows[gid]['finite_difference']:.6g}")
+    rows = report.rows
+    return [sentence(lang, "graph.check", n=report.count, verdict=verdict),
+            indented(sentence(lang, "graph.check_direct", diff=number_sym(f"{report.max_direct:.1e}"))),
+            indented(sentence(lang, "gradcheck.finite", h=number_sym(f"{report.step:g}"),
+                              diff=number_sym(f"{report.max_fd:.1e}")))] + \
+        [indented(sentence(lang, "gradcheck.kink", id=Code(gid), kink=say(why, lang),
+                           chain=number_sym(f"{rows[gid]['backward']:.6g}"),
+                           direct=number_sym(f"{rows[gid]['direct']:.6g}"),
+                           fd=number_sym(f"{rows[gid]['finite_difference']:.6g}")))
          for gid, why in report.kinks.items()]
 
 
@@ -417,7 +423,7 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
                                       [x.name for x in sol.problem.quantities], lang),
                        *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p))),
     )
-    closing = tuple(Text(line) for line in check_lines(checks, lang)) if checks is not None else ()
+    closing = tuple(check_texts(checks, lang)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
                     "computation graph")
 
@@ -584,7 +590,7 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
         if long_ else ()
     written = Section(sentence(lang, "graph.derive_inputs", grads=_names_of(output, short or params)),
                       tuple(step(n, d.written_out[n]) for n in short), notes=notes)
-    closing = tuple(Text(line) for line in check_lines(d.check, lang))
+    closing = tuple(check_texts(d.check, lang))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)
     return Document(title, (Part(None, (backward, written), math, p, closing=closing),), lang, "graph_rules",
                     "gradients of a computation graph")

@@ -25,6 +25,10 @@ from ..solution import Note, PartSolution
 _GREEK = {letter: "\\" + name for name, letter in LATEX_LETTERS.items()} | {"∂": r"\partial"}
 _TOKEN = re.compile("\ue000([0-9]+)\ue001")      # a `Sym` or `Code` inside the words, by its index
 _TOKEN_CHARS = re.compile("[\ue000\ue001]")
+# an operator alone between two pieces of mathematics ({bias} = {value}): the two are one formula, one span
+_JOIN = re.compile(r" ?(=|≈|<|>|≤|≥|\+|−|×|·) ?")
+_JOIN_LATEX = {"=": "=", "≈": r"\approx", "<": "<", ">": ">", "≤": r"\le", "≥": r"\ge", "+": "+", "−": "-",
+               "×": r"\times", "·": r"\cdot"}
 
 
 @dataclass(frozen=True)
@@ -94,11 +98,33 @@ def typeset(raw: str, pieces, fmt: str) -> str:
     return "".join(out)
 
 
+def one_span(raw: str, pieces) -> tuple[str, list]:
+    """`raw` and `pieces` with each run of pieces of mathematics that only an operator separates
+    (`{bias} = {value}`, `*g'(0)* = {g0}`) made one piece: one formula is one maths span in every
+    format ($x_{0} = -1$, not $x_{0}$ = $-1$). The plain text is unchanged."""
+    parts = _TOKEN.split(raw)                  # words, index, words, index, ..., words
+    out_raw, out = [parts[0]], []
+    for k in range(1, len(parts), 2):
+        piece, between = pieces[int(parts[k])], out_raw[-1]
+        join = _JOIN.fullmatch(between)
+        if (join and out and len(out_raw) > 1 and isinstance(piece, Sym) and isinstance(out[-1], Sym)):
+            prev = out[-1]
+            out[-1] = Sym(prev.plain + between + piece.plain,
+                          f"{prev.latex} {_JOIN_LATEX[join.group(1)]} {piece.latex}")
+            out_raw.pop()                      # the operator's words, now inside the formula
+        else:
+            out_raw.append(f"\ue000{len(out)}\ue001")
+            out.append(piece)
+        out_raw.append(parts[k + 1])
+    return "".join(out_raw), out
+
+
 class Prose(Text):
     """`Text` whose LaTeX, Markdown and HTML forms are typeset when a renderer asks for them, so that
     plain text and JSON import no other format's module."""
 
     def __init__(self, raw: str, pieces: list) -> None:   # noqa: D107 (Text's fields, set once)
+        raw, pieces = one_span(raw, pieces)
         object.__setattr__(self, "plain", typeset(raw, pieces, "text"))
         object.__setattr__(self, "_raw", raw)
         object.__setattr__(self, "_pieces", tuple(pieces))
@@ -118,17 +144,49 @@ class Prose(Text):
 
 def sentence(lang: str, key: str, **fields: object) -> Text:
     """Message `key` in `lang` as `Text` in every format: its marked symbols and its `Sym` fields as
-    mathematics, its `Code` fields as code, every other field as words."""
+    mathematics, its `Code` fields as code, a `Prose` field (a sentence inside it) as that sentence,
+    every other field as words."""
     pieces: list = []
 
     def token(piece) -> str:
         pieces.append(piece)
         return f"\ue000{len(pieces) - 1}\ue001"
 
+    def nested(v: Prose) -> str:             # a sentence inside a sentence: its pieces become ours
+        return _TOKEN.sub(lambda m: token(v._pieces[int(m.group(1))]), v._raw)
+
     # a word field (a part's name from the problem file) cannot hold a token's characters
-    filled = {k: token(v) if isinstance(v, (Sym, Code)) else
+    filled = {k: nested(v) if isinstance(v, Prose) else token(v) if isinstance(v, (Sym, Code)) else
               _TOKEN_CHARS.sub("\ufffd", v) if isinstance(v, str) else v for k, v in fields.items()}
     return Prose(marked(lang, key, lambda s: token(symbol(s)), **filled), pieces)
+
+
+_SCIENTIFIC = re.compile(r"(-?)([0-9]+(?:\.[0-9]+)?)e([+-][0-9]+)")
+_NET = re.compile(r"net_([A-Za-z0-9]+)(?:\^\(([0-9]+)\))?")
+
+
+def number_sym(shown: str) -> Sym:
+    """A number as the check prints it (`3.7e-42`, `1e-06`, `0.5`) as mathematics: plain as printed,
+    LaTeX with the power of ten written out (3.7 \\times 10^{-42}, 10^{-6}; 0.0e+00 is 0)."""
+    m = _SCIENTIFIC.fullmatch(shown)
+    if m is None:
+        return Sym(shown, shown)
+    sign, mantissa, exponent = m.group(1), m.group(2), int(m.group(3))
+    if float(mantissa) == 0:
+        return Sym(shown, "0")
+    power = f"10^{{{exponent}}}"
+    return Sym(shown, sign + (power if float(mantissa) == 1 else rf"{mantissa} \times {power}"))
+
+
+def net_sym(name: str) -> Sym:
+    """A unit's net input as the gradient check names it (net_4, net_4^(3) for sample 3) as mathematics,
+    as the steps write it (\\mathrm{net}_{4}); another name stays words in \\text."""
+    m = _NET.fullmatch(name)
+    if m is None:
+        from .latex import tex_escape
+        return Sym(name, rf"\text{{{tex_escape(name)}}}")
+    sample = f"^{{({m.group(2)})}}" if m.group(2) else ""
+    return Sym(name, rf"\mathrm{{net}}_{{{m.group(1)}}}{sample}")
 
 
 def joined_syms(syms: list[Sym], sep: str = ", ") -> Sym:
@@ -141,6 +199,11 @@ def name_words(kind: str, name: str, lang: str) -> str:
     for half_squared_error); a name the problem file gave its own formula stays as it is written."""
     key = f"name.{kind}.{name}"
     return msg(lang, key) if key in catalogue(REFERENCE) else name
+
+
+def indented(text: Prose, spaces: int = 2) -> Prose:
+    """`text` after `spaces` spaces (a line under another in the plain text, as the check's details)."""
+    return Prose(" " * spaces + text._raw, list(text._pieces))
 
 
 def section_title(section: str, lang: str) -> Text:
@@ -183,8 +246,9 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
     if n.kind == "bias":                 # bias_input: -1, the bias weights are thresholds θ_j
         x = names.latex[d["symbol"]]
         value = format_value(d["value"], 4)[0]
+        idx = "ji" if psol.part.notation.weight == "to_from" else "ij"     # as the weights note writes w
         return sentence(lang, "note.bias_input", bias=Sym(names.text[d["symbol"]], x), value=Sym(value, value),
-                        net=Sym("net_j = Σ_i w_ij·x_i − θ_j", r"\mathrm{net}_j = \sum_i w_{ij} x_i - \theta_j"),
+                        net=Sym(f"net_j = Σ_i w_{idx}·x_i − θ_j", rf"\mathrm{{net}}_j = \sum_i w_{{{idx}}} x_i - \theta_j"),
                         theta=Sym("θ_j", r"\theta_j"))
     if n.kind == "frozen":
         ws = joined_syms([name(s) for s in d["weights"]])
@@ -192,7 +256,7 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
     if n.kind == "kink":
         where = joined_syms([Sym(f"{names.text[s]} = 0", f"{names.latex[s]} = 0") for s in d["nets"]])
         if d["activation"] == "relu":
-            return sentence(lang, "note.relu_kink", gp=Sym("g'(0)", "g'(0)"), g0=format_value(d["g0"], 4)[0],
+            return sentence(lang, "note.relu_kink", gp=Sym("g'(0)", "g'(0)"), g0=Sym(*[format_value(d["g0"], 4)[0]] * 2),
                             setting=Code("relu_derivative_at_zero"), where=where)
         act = name_words("activation", d["activation"], lang)
         if d.get("formula"):            # g0: the value SymPy's derivative takes at the kink (formula activations only)

@@ -14,6 +14,7 @@ import unicodedata
 
 from ..answers.checker import PartReport, Verdict
 from ..messages import joined_in, msg, say, words
+from . import mathspans
 from .clip import clip_latex
 from .mathml import math, mathml_row
 from .mdtext import md_cell, md_code, md_text
@@ -160,12 +161,12 @@ def render_markdown(reports: list[PartReport], source: str, problems: list[str],
         if shown:
             out += ["", "| " + " | ".join(_columns(lang)) + " |", "|---|---|---|---|---|"]
         for v in shown:
-            out.append(f"| {md_cell(_given_name(v, lang))} | {md_code(v.given, 60)} | "
-                       f"{md_cell(v.expected_text)} | {status[v.status]} | {md_cell(_what(v, lang))} |")
+            out.append(f"| {mathspans.markdown(_given_name(v, lang), cell=True)} | {md_code(v.given, 60)} | "
+                       f"{md_cell(v.expected_text)} | {status[v.status]} | {mathspans.markdown(_what(v, lang), cell=True)} |")
         links = [line for v in shown for line in _failed_links(v, lang)]
         if links:
-            out += [""] + [f"- {md_text(line)}" for line in links]
-        out += [f"\n{md_text(line)}" for line in _footer(r, show_given, lang)]
+            out += [""] + [f"- {mathspans.markdown(line)}" for line in links]
+        out += [f"\n{mathspans.markdown(line)}" for line in _footer(r, show_given, lang)]
     out += ["\n" + msg(lang, "report.not_read", problem=md_text(say(p, lang))) for p in problems]
     out += ["", f"**{md_text(total_line(reports, lang))}**"]
     return "\n".join(out) + "\n"
@@ -223,14 +224,14 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
                        + "</tr></thead><tbody>")
             for v in shown:
                 cls = "ok" if v.status in _GOOD else "bad"
-                out.append(f"<tr><td>{_e(_given_name(v, lang))}</td>"
+                out.append(f"<tr><td>{mathspans.html(_given_name(v, lang))}</td>"
                            f"<td>{_given_cell(clip_latex(v.given, 120))}</td><td>{_e(v.expected_text)}</td>"
-                           f'<td class="{cls}">{_e(status[v.status])}</td><td>{_e(_what(v, lang))}</td></tr>')
+                           f'<td class="{cls}">{_e(status[v.status])}</td><td>{mathspans.html(_what(v, lang))}</td></tr>')
             out.append("</tbody></table>")
         links = [line for v in shown for line in _failed_links(v, lang)]
         if links:
-            out.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in links) + "</ul>")
-        out += [f"<p>{_e(line)}</p>" for line in _footer(r, show_given, lang)]
+            out.append("<ul>" + "".join(f"<li>{mathspans.html(line)}</li>" for line in links) + "</ul>")
+        out += [f"<p>{mathspans.html(line)}</p>" for line in _footer(r, show_given, lang)]
     out += [f'<p class="note">{_e(msg(lang, "report.not_read", problem=say(p, lang)))}</p>' for p in problems]
     out += [f"<p><strong>{_e(total_line(reports, lang))}</strong></p>"]
     return _html_page(heading, out, lang, ('<meta name="viewport" content="width=device-width, initial-scale=1">',))

@@ -16,8 +16,9 @@ changed line must be one of
             span in Markdown): the two sides agree once names are put back and maths markup dropped;
   other     anything else: must be none.
 A line may have several kinds ("approx+digits"); each is checked link by link.
-Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N] [--issue12]
+Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N] [--issue12] [--prose10]
 (--issue12: session 9's regeneration, the kinds of `classify12`: signs, ln, small, places.)
+(--prose10: session 10's one formula, one maths span: the kind `one-span` of `one_span_change`.)
 """
 from __future__ import annotations
 
@@ -248,12 +249,44 @@ def json_ties(old: dict[str, str], new: dict[str, str]) -> Counter:
     return out
 
 
+# -- session 10 (prose10): one formula, one maths span --------------------------------------------------
+#   one-span  a prose line (PROSE_LINE) whose maths spans changed only in where their $ stand: spans that
+#             an operator alone joined became one ($x_{0}$ = $-1$ → $x_{0} = -1$; g'(0) = $0.5$ →
+#             $g'(0) = 0.5$), or a number of the words became maths (taken as 0 → taken as $0$): the
+#             two lines are equal once every $ is dropped, and the new line has no more spans' worth of
+#             words outside maths than the old (each changed $ moved into or joined a formula).
+def one_span_change(old: str, new: str) -> bool:
+    """Whether a changed line is prose whose maths spans were only joined into one formula, or gained a number."""
+    if not (PROSE_LINE.match(old) and PROSE_LINE.match(new)) or old.replace("$", "") != new.replace("$", ""):
+        return False
+    outside = [re.sub(r"\$[^$]*\$", "", line) for line in (old, new)]
+    return len(outside[1]) < len(outside[0])
+
+
+#   bias-index the bias note's net_j = Σ_i w_ij·x_i − θ_j written in the file's weight order: w_ji where the
+#             weights note says "w_{ji} is the weight from unit i to unit j" (weights: to_from), with or
+#             without a one-span change in the same line.
+BIAS_INDEX = ((r"\sum_i w_{ji} x_i", r"\sum_i w_{ij} x_i"), ("Σ_i w_ji·x_i", "Σ_i w_ij·x_i"))
+
+
+def bias_index_change(old: str, new: str) -> bool:
+    """Whether the line is the bias note whose Σ_i w·x now has the file's index order (ji), and otherwise
+    the old line or a one-span change of it."""
+    if not any(a in new and b in old for a, b in BIAS_INDEX):
+        return False
+    for a, b in BIAS_INDEX:
+        new = new.replace(a, b)
+    return new == old or one_span_change(old, new)
+
+
 ISSUE12 = False
+PROSE10 = False
 
 
 def main(argv: list[str]) -> int:
-    global ISSUE12
+    global ISSUE12, PROSE10
     ISSUE12 = "--issue12" in argv
+    PROSE10 = "--prose10" in argv
     old, new = _load(argv[0]), _load(argv[1])
     show = int(argv[argv.index("--show") + 1]) if "--show" in argv else 5
     counts: Counter = Counter()
@@ -271,7 +304,9 @@ def main(argv: list[str]) -> int:
             continue
         for x, y in zip(a, b):
             if x != y:
-                kind = ("prose" if prose_change(x, y) else
+                kind = ("one-span" if PROSE10 and one_span_change(x, y) else
+                        "bias-index" if PROSE10 and bias_index_change(x, y) else
+                        "prose" if prose_change(x, y) else
                         classify12(_json_string(x), _json_string(y)) if ISSUE12 else classify(x, y))
                 counts[kind] += 1
                 examples.setdefault(kind, []).append((key, x, y))

@@ -1,0 +1,115 @@
+"""The symbols inside a report's sentences (a diagnosis, a failed link, the first error, the items left
+out) found and typeset: `δ_3`, `w_{35}^new`, `g'(net_5)`, `∂L/∂w_{05}`, `g'(0) = 1`, `½(t − u)²`.
+
+A diagnosis is said from the catalogue with the names of the items filled in, in the notation the
+plain-text report prints; this module reads that notation back, conservatively, so that Markdown and
+HTML reports can set it as maths ($…$, MathML) while the text and JSON reports keep the sentence as
+it is. Only what is unambiguously a symbol is taken: a Greek letter or ∂ and what is attached to it,
+a name with a subscript or a superscript, a function of one of those (g(net_5)), and the operators and
+numbers that join them into one formula (g'(0) = 1, w + Δw). A word (the, used, ReLU) is never maths, and
+what a sentence quotes (a student's text, in `…` or “…”) is left as words. The LaTeX is built here from
+that small alphabet alone, so a student's text can never put a macro into it.
+"""
+from __future__ import annotations
+
+import re
+
+from ..greek import LATEX_LETTERS
+
+_GREEK = {letter: "\\" + name for name, letter in LATEX_LETTERS.items()} | {"∂": r"\partial"}
+_G = "".join(sorted(_GREEK))
+_SUB = r"_(?:\{[A-Za-z0-9]{1,12}\}|[A-Za-z0-9]{1,12})"
+_SUP = r"\^(?:new|\([A-Za-z0-9]{1,4}\)|\{[A-Za-z0-9]{1,8}\}|[0-9]{1,3})"
+_START = r"(?<![A-Za-z0-9_'\\])"                    # not inside a word, a number or a name
+_END = r"(?!\.?[A-Za-z0-9_])"
+# a symbol: Greek letter(s) with letters attached (Δw, η), or a name with a subscript, optional superscript
+# (a Latin name is one letter or net: an identifier such as act_3, grad_w_0_4 or relu_derivative_at_zero is words)
+_SYMBOL = rf"(?:(?:[{_G}]+[A-Za-z]*(?:{_SUB})?|(?:net|[A-Za-z]){_SUB})(?:{_SUP})?(?![A-Za-z0-9_])|(?:net|[A-Za-z]){_SUP})"
+_NUMBER = r"(?:[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)"
+_ARG = rf"(?:{_SYMBOL}|{_NUMBER}|net|[A-Za-z])"
+_CALL = rf"(?:[A-Za-z]'?\({_ARG}\))"                 # g(net_5), g'(net_5), g'(0)
+_HALF = r"(?:½\([A-Za-z] − [A-Za-z]\)²)"              # the ½(t − u)² of a loss
+_FRACTION = rf"(?:∂[A-Za-z]{{1,3}}(?:{_SUB})?/∂(?:[{_G}]*[A-Za-z]*)(?:{_SUB})?)"      # ∂L/∂w_{05}
+_TERM = rf"(?:[−-]?(?:{_HALF}|{_FRACTION}|{_CALL}|{_SYMBOL}))"
+_OP = rf"(?: ?[=+·×/≈] ?| [−-] |(?<=[{_G}A-Za-z0-9')]) ?(?=∂))"
+_LONE = r"(?:[A-Za-z](?![A-Za-z0-9_'(]))"            # a one-letter name joined to a formula (w + Δw)
+# a formula: terms joined by operators to numbers, other terms or one-letter names; or net = 0
+_RUN = re.compile(rf"{_START}(?:{_LONE} [=+−] )?{_TERM}(?:{_OP}(?:{_TERM}|[−-]?{_NUMBER}{_END}|{_LONE}))*"
+                  rf"|{_START}(?:net|[A-Za-z]) = [−-]?{_NUMBER}{_END}|½(?!\()")
+_QUOTED = re.compile(r"`[^`]*`|“[^”]*”|\"[^\"]*\"")
+
+
+def spans(text: str) -> list[tuple[bool, str]]:
+    """`text` as (is_maths, piece) in order, the pieces joined giving `text` back; quoted text is words."""
+    out: list[tuple[bool, str]] = []
+    at = 0
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    for m in _RUN.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in quoted):
+            continue
+        if m.start() > at:
+            out.append((False, text[at:m.start()]))
+        out.append((True, m.group()))
+        at = m.end()
+    if at < len(text):
+        out.append((False, text[at:]))
+    return out
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATEX_OPS = {"−": "-", "·": r"\cdot ", "×": r"\times ", "≈": r"\approx ", "½": r"\tfrac{1}{2}", "²": "^{2}"}
+
+
+def to_latex(formula: str) -> str:
+    """A formula of `spans` in LaTeX: Greek letters and ∂ as macros, a name of several letters upright
+    (net), ^new as text, ^(n) braced; no other character than those of the formula's small alphabet."""
+    out, i = [], 0
+    while i < len(formula):
+        c = formula[i]
+        if c == "^":
+            m = re.match(r"\^(new|\([A-Za-z0-9]+\)|\{[A-Za-z0-9]+\}|[0-9]+)", formula[i:])
+            sup = m.group(1)
+            out.append(r"^{\text{new}}" if sup == "new" else "^{" + sup.strip("{}") + "}")
+            i += m.end()
+        elif c == "_":
+            m = re.match(r"_(\{[A-Za-z0-9]+\}|[A-Za-z0-9]+)", formula[i:])
+            sub = m.group(1).strip("{}")
+            out.append(f"_{{{sub}}}" if len(sub) > 1 else f"_{sub}")
+            i += m.end()
+        elif c in _GREEK:
+            nxt = formula[i + 1:i + 2]
+            out.append(_GREEK[c] + (" " if nxt.isascii() and nxt.isalpha() else ""))
+            i += 1
+        elif _WORD.match(formula, i):
+            word = _WORD.match(formula, i).group()
+            out.append(rf"\mathrm{{{word}}}")
+            i += len(word)
+        else:
+            out.append(_LATEX_OPS.get(c, c))
+            i += 1
+    return "".join(out).strip()
+
+
+def markdown(text: str, cell: bool = False) -> str:
+    """`text` as inert Markdown (mdtext.py: a table cell's, with `cell`) with its formulas as $…$."""
+    from .mdtext import md_cell, md_text
+    out = []
+    for k, (maths, piece) in enumerate(spans(text)):
+        if maths:
+            out.append(f"${to_latex(piece)}$")
+        else:
+            out.append(md_text(piece) if k == 0 and not cell else md_cell(piece))
+    return "".join(out)
+
+
+def html(text: str) -> str:
+    """`text` as escaped HTML with its formulas as MathML (each with its plain form as alttext); a
+    formula the MathML translator does not read whole stays words."""
+    from html import escape
+
+    from .mathml import math, mathml_row
+    out = []
+    for maths, piece in spans(text):
+        node, unknown = mathml_row(to_latex(piece)) if maths else ("", ["words"])
+        out.append(escape(piece, quote=True) if unknown else math([node], piece))
+    return "".join(out)
