@@ -123,7 +123,10 @@ def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | 
         try:
             values = evaluate(model, assignments)
         except ProblemError as exc:
-            raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
+            if exc.line is None:
+                raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
+            raise ProblemError(said("problem.in_part", name=part.name, message=exc.detail), source=source,
+                               field=exc.field, line=exc.line) from None
     kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}
     out: dict[Key, sp.Expr] = {}
     for sym in model.given():

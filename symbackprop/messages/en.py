@@ -981,4 +981,8 @@ MESSAGES = {
     "derive.check_line": "{where}: {counted} ({forms}{max_error} {error}){verdict}",
     "derive.assumed": "{assumed}: {what}",
     "derive.alternative": "{label}: {rule}",
+    # session 10 (issue 12 leftovers): a built-in loss not finite, said in words (nonreal.py)
+    "nonreal.loss_domain": "{id} {why}; loss {loss} needs outputs in its domain (output activation {activation})",
+    "nonreal.loss_domain_in": "{id} {why}; loss {loss} needs outputs in its domain ({domain}) (output activation "
+                              "{activation})",
 }

@@ -880,4 +880,7 @@ MESSAGES = {
     "derive.check_line": "{where}：{counted}（{forms}{max_error} {error}）{verdict}",
     "derive.assumed": "{assumed}：{what}",
     "derive.alternative": "{label}：{rule}",
+    # 第 10 轮（issue 12 遗留）：内置损失函数的值不有限，用文字说明（nonreal.py）
+    "nonreal.loss_domain": "{id} {why}；损失函数 {loss} 要求输出在其定义域内（输出层激活函数 {activation}）",
+    "nonreal.loss_domain_in": "{id} {why}；损失函数 {loss} 要求输出在其定义域内（{domain}）（输出层激活函数 {activation}）",
 }
