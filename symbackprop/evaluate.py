@@ -113,12 +113,16 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
                 value = candidate
                 exact[a.symbol], sizes[a.symbol] = value, n
         try:
+            notes: set = set()
             if value is None:
                 if nested_exp(a.rule):      # floats put into exp(exp(…)) would be computed unbounded
-                    bounded(a.rule, DIGITS, numeric)
-                value = substitute(a.rule, numeric)
+                    near = bounded(a.rule, DIGITS, numeric, notes)
+                value = near if "float" in notes else substitute(a.rule, numeric)
             elif nested_exp(value):
-                bounded(value, DIGITS)
+                near = bounded(value, DIGITS, None, notes)
+                if "float" in notes:        # exp(−exp(1000)) = 0 to any precision: its Float, not evalf
+                    value = near
+                    exact.pop(a.symbol, None)
             number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
             if too_large(number):
                 raise TooLarge(about(number))
