@@ -104,7 +104,7 @@ def about(value: sp.Expr | int, digits: int = QUOTED_DIGITS, force_exponent: boo
             lg = mpmath.log10(abs(x))
             e = int(mpmath.floor(lg))
             mant = float(mpmath.power(10, lg - e))
-        if mant >= 10:
+        if round(mant, 3) >= 10:          # log10 a hair below a whole number: 1.000e+320, not 10.000e+319
             e, mant = e + 1, mant / 10
         return f"≈ {'-' if x < 0 else ''}{mant:.3f}e{'+' if e >= 0 else '-'}{abs(e):02d}"
     return str(value)
@@ -201,6 +201,8 @@ def power_args(base: sp.Expr, exp: sp.Expr, digits: int) -> list:
         if log10 < 1e9:            # a float's log10 still gives the first 4 digits
             e = math.floor(log10)
             mant = 10 ** (log10 - e)
+            if round(mant, 3) >= 10:          # log10 a hair below a whole number: 1e320, not 10.000e+319
+                e, mant = e + 1, mant / 10
             sign = "-" if base.is_negative and exp.is_integer and int(exp) % 2 else ""
             raise TooLarge(f"≈ {sign}{mant:.3f}e+{e}", positive=not sign and bool(base.is_positive or exp.is_integer),
                            approx=approx)
