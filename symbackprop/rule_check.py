@@ -27,6 +27,7 @@ from .quantity import Key
 from .collect import fewer_collections
 from .derive import derive
 from .errors import ProblemError
+from .messages import said
 from .evaluate import DIGITS, MAX_EXACT_NODES, evaluate, size, substitute
 from .model import Model
 from .solution import PartSolution
