@@ -84,10 +84,15 @@ def test_a_net_too_large_names_the_line_of_its_largest_weight(tmp_path):
     line = one_error_line(solve(write(tmp_path, NET_TOO_LARGE)))
     assert line == ("Error: p.yaml:9: weights.3.5: part main: net_5 is too large (≈ 1.000e+309); values must be "
                     "below 1e300 in magnitude")
+
+
+@pytest.mark.slow
+def test_a_net_too_large_in_chinese_keeps_its_line(tmp_path):
     zh = one_error_line(solve(write(tmp_path, NET_TOO_LARGE), "--lang", "zh"))
     assert zh.startswith("错误：p.yaml:9: weights.3.5：部分 main：net_5 ") and "1.000e+309" in zh
 
 
+@pytest.mark.slow
 def test_an_activation_too_large_names_its_formula_line_in_a_part(tmp_path):
     # part a: u_3 = (1e40)^2 = 1e80, net_5 = 1 + 1e29·1e80 (fine); part b (its activation on line 15):
     # u_3 = (1e40)^8 = 1e320 is too large
@@ -141,7 +146,8 @@ loss: {loss}
     (-8, 1, 0, "cross_entropy", "loss is infinite: ln of 0 (u_5 = 0); loss cross_entropy needs outputs in its domain "
      "(u > 0) (output activation identity)", "loss 为无穷大：ln 0（u_5 = 0）"),
     # u_5 = -12 + 8 = -4: ln of a negative number, not SymPy's complex number
-    (-12, 1, 0, "cross_entropy", "loss is not a real number: ln of a negative number (u_5 = -4)", "对负数取 ln（u_5 = -4）"),
+    pytest.param(-12, 1, 0, "cross_entropy", "loss is not a real number: ln of a negative number (u_5 = -4)",
+                 "对负数取 ln（u_5 = -4）", marks=pytest.mark.slow),
 ])
 def test_a_built_in_loss_not_finite_is_said_in_words_at_the_loss_line(tmp_path, w05, t5, t6, loss, words, zh):
     path = write(tmp_path, LOSS_NET.format(w05=w05, t5=t5, t6=t6, loss=loss))
@@ -167,15 +173,15 @@ def json_values(result) -> dict:
 
 @pytest.mark.parametrize("formula, shown", [
     ("exp(-x)", "≈ 5.076e-435"),                   # e^-1000 = 10^(-1000/ln 10) = 10^-434.294… = 5.076e-435
+    pytest.param("exp(-x*x)", "≈ 3.297e-434295", marks=pytest.mark.slow),   # e^-1e6 = 10^-434294.48…
     ("x*exp(-x*x*x)", "≈ 1.250e-434294479"),       # 1000·e^-1e9: 10^(3 - 434294481.9) = 1.250e-434294479
     ("1/(1 + exp(x))", "≈ 5.076e-435"),            # e^1000 is past 1e300, the whole is not: 1/(1 + e^1000) ≈ e^-1000
     ("exp(-exp(x))", "≈ 0.0000"),                  # e^(-e^1000) < e^(-1e300): 0 to any precision shown
-    ("ln(exp(x))", "= 1000"),
+    pytest.param("ln(exp(x))", "= 1000", marks=pytest.mark.slow),
 ])
 def test_a_graph_node_made_of_huge_or_tiny_parts_goes_on(tmp_path, formula, shown):
     r = solve(write(tmp_path, graph(formula)))
     assert r.exit_code == 0, r.output
-    assert f"f = {formula.replace('*', '·').replace('ln', 'ln')}" in r.output or "f = " in r.output
     node = [ln for ln in r.output.splitlines() if ln.strip().startswith("f = ")][0]
     assert node.endswith(shown), node
 
