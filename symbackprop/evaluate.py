@@ -113,27 +113,32 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
                 value = candidate
                 exact[a.symbol], sizes[a.symbol] = value, n
         try:
+            notes: set = set()
             if value is None:
                 if nested_exp(a.rule):      # floats put into exp(exp(…)) would be computed unbounded
-                    bounded(a.rule, DIGITS, numeric)
-                value = substitute(a.rule, numeric)
+                    near = bounded(a.rule, DIGITS, numeric, notes)
+                value = near if "float" in notes else substitute(a.rule, numeric)
             elif nested_exp(value):
-                bounded(value, DIGITS)
+                near = bounded(value, DIGITS, None, notes)
+                if "float" in notes:        # exp(−exp(1000)) = 0 to any precision: its Float, not evalf
+                    value = near
+                    exact.pop(a.symbol, None)
             number = value if (value.is_Rational or value.is_Float) else value.evalf(DIGITS)
             if too_large(number):
                 raise TooLarge(about(number))
         except TooLarge as big:
-            raise ProblemError(said("magnitude.value_too_large", id=a.id, about=big.about,
-                                    most=f"1e{MAX_MAGNITUDE_EXPONENT}")) from None
+            raise located(model, a, numeric, said("magnitude.value_too_large", id=a.id, about=big.about,
+                                                  most=f"1e{MAX_MAGNITUDE_EXPONENT}")) from None
         if not _finite(number):
             # ln of 0 or of a negative number: complex, infinite or undefined
             _formula_not_finite(model, a, number, numeric)
             _loss_formula_not_finite(model, a, number, numeric)
             part = model.part
             domain = losses.of(part).domain_text
-            fields = dict(id=a.id, number=str(number), loss=part.loss, activation=part.activations[-1].name)
-            raise ProblemError(said("problem.no_finite_value_in", domain=domain, **fields) if domain else
-                               said("problem.no_finite_value", **fields))
+            fields = dict(id=a.id, why=_why(model, a.rule, numeric, number), loss=part.loss,
+                          activation=part.activations[-1].name)
+            raise located(model, a, numeric, said("nonreal.loss_domain_in", domain=domain, **fields) if domain else
+                          said("nonreal.loss_domain", **fields))
         numeric[a.symbol] = number
     return {**numeric, **exact}
 
@@ -154,8 +159,8 @@ def _formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None
     fields = dict(id=a.id, why=why, formula=formula.text, net=str(Key("net", unit, sample=a.key.sample)),
                   value=_short(value))
     if a.key.kind == "gprime":
-        raise ProblemError(said("nonreal.activation_derivative_at", dg=sp.sstr(formula.dg), **fields))
-    raise ProblemError(said("nonreal.activation_formula_at", **fields))
+        raise located(model, a, numeric, said("nonreal.activation_derivative_at", dg=sp.sstr(formula.dg), **fields))
+    raise located(model, a, numeric, said("nonreal.activation_formula_at", **fields))
 
 
 def _loss_formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None:
@@ -179,8 +184,59 @@ def _loss_formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) ->
             continue
         suffix = "" if a.sample is None else f"@{a.sample + 1}"
         at = f"u_{k}{suffix} = {_short(u)}" + ("" if t is None else f", t_{k}{suffix} = {_short(t)}")
-        raise ProblemError(said("nonreal.loss_formula_at", id=a.id, why=reason(term, point, v),
-                                formula=_loss_text(row), at=at))
+        raise located(model, a, numeric, said("nonreal.loss_formula_at", id=a.id, why=reason(term, point, v),
+                                              formula=_loss_text(row), at=at))
+
+
+def origin(model: Model, a: Assignment, numeric: dict) -> tuple:
+    """The input of the computation that leads to step `a` (Part.written_at's origins): a unit's
+    activation for its output and g'; the loss for the loss and an output unit's δ; the activation of
+    a hidden unit's layer for its δ; for a net, the weight whose term w·(its input) is the largest;
+    the weight for its gradient, update and new value; the input for ∂J/∂x."""
+    part, key = model.part, a.key
+    kind, unit = key.kind, key.unit
+    if kind in ("act", "gprime"):
+        return ("act", model.layer_of[unit] - 1)
+    if kind == "loss" or (kind == "delta" and unit in part.outputs):
+        return ("loss",)
+    if kind == "delta":
+        return ("act", model.layer_of[unit] - 1)
+    if kind in ("grad_w", "update_w", "new_w"):
+        return ("w", key.source, unit)
+    if kind == "grad_x":
+        return ("x", unit, key.sample or 0)
+    if kind in ("grad_shared", "update_shared", "new_shared"):
+        edges = dict(part.shared).get(unit, ())
+        return ("w",) + tuple(edges[0]) if edges else ("eta",)
+    if kind == "net":
+        n = a.sample or 0
+        best, size = None, -1.0
+        for i in part.feeders(unit):
+            w, x = numeric.get(model.w[(i, unit)]), numeric.get(model.out(i, n))
+            try:
+                term = abs(float(w * x)) if w is not None and x is not None else 0.0
+            except (TypeError, ValueError):
+                term = float("inf")
+            if best is None or term > size:
+                best, size = i, term
+        return ("w", best, unit) if best is not None else ("eta",)
+    return ("eta",)
+
+
+def located(model: Model, a: Assignment, numeric: dict, message: str) -> ProblemError:
+    """The error `message` about step `a`, at the file's field that leads there (`origin`), FILE:LINE
+    once the caller adds the file (solution.solve_part); without a line for a part built in code."""
+    field, line = model.part.where(origin(model, a, numeric))
+    return ProblemError(message, field=field, line=line)
+
+
+def _why(model: Model, rule: sp.Expr, numeric: dict, number: sp.Expr) -> str:
+    """Why a built-in loss's step `rule` is `number` (SymPy's zoo, nan or a complex number), in words:
+    "is infinite: ln of 0 (u_5 = 0)", with the names the solution prints (u_5, not the model's 5u_5)."""
+    from .notation import names_for
+    text = names_for(model).text
+    shown = {s: sp.Symbol(text.get(s, s.name), real=True) for s in rule.free_symbols}
+    return reason(rule.xreplace(shown), {shown[s]: numeric[s] for s in shown if s in numeric}, number)
 
 
 def _loss_text(row) -> str:

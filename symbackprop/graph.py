@@ -429,9 +429,13 @@ def _exact_or_float(e: sp.Expr) -> sp.Expr:
 
 def _value(expr, env: dict) -> sp.Expr:
     """One scalar with the values of `env` put in, exact while short; TooLarge (before any
-    unbounded computation) when it or a part of it reaches 1e300 in magnitude."""
+    unbounded computation) when it reaches 1e300 in magnitude; a 30-digit Float when a part of it
+    does but the whole is smaller (magnitude.numeric: only what is really large is refused)."""
     expr = sp.sympify(expr)
-    bounded(expr, DIGITS, env)
+    notes: set = set()
+    near = bounded(expr, DIGITS, env, notes)
+    if "float" in notes:            # a huge part made small again (1/(1 + e^1000)), or e^(−huge) = 0
+        return near
     return _exact_or_float(expr.xreplace(env))
 
 

@@ -87,6 +87,8 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
                 return s, True
     else:
         frac = _close_enough(value, number, precision)
+        if isinstance(frac, sp.Float):      # exp(-10^9) ≈ 1.250e-434294482: too long to write out
+            return _long_value(frac, precision), False
     return _written(frac, precision), False
 
 
@@ -189,11 +191,12 @@ def _written(x: Fraction, precision: int) -> str:
     return f"{'-' if x < 0 else ''}{mant}e{'-' if e < 0 else '+'}{abs(e):02d}"
 
 
-def _close_enough(value: sp.Expr, number: float | None, precision: int) -> Fraction:
+def _close_enough(value: sp.Expr, number: float | None, precision: int) -> Fraction | sp.Float:
     """An approximation of the inexact `value` that rounds like it at `precision`: its float when
     that is clearly away from a half-way point, else a long value's own digits (a Float), or an
     exact value evaluated to more and more digits until the rounding is decided (at most
-    _MAX_DIGITS)."""
+    _MAX_DIGITS). An exact value past ±1e±4000 (exp(-10^9)) is given as its 30-digit Float, which
+    `format_value` writes in scientific form: its Fraction would have millions of digits."""
     x = float(value.evalf(20)) if number is None else number
     if x == x and x not in (float("inf"), float("-inf")):
         f = Fraction(x)
@@ -206,6 +209,8 @@ def _close_enough(value: sp.Expr, number: float | None, precision: int) -> Fract
         got = value.evalf(digits)
         if not (got.is_Float or got.is_Rational):
             raise ValueError(f"not a number: {value}")
+        if got.is_Float and _too_long(got):
+            return got
         g = Fraction(str(got))
         if g == 0 or digits >= _MAX_DIGITS or _tie_distance(g, _places(g, precision)[1]) > abs(g) / 10 ** (digits - 5):
             return g
@@ -587,10 +592,22 @@ def _longer(first: dict, wider: dict) -> dict:
     return {s: v if _decimals(v) >= _decimals(first[s]) else first[s] for s, v in wider.items()}
 
 
+_DISPLAY_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+
+
+def _display_fraction(text: str) -> Fraction:
+    """A shown number as a Fraction; ValueError for one whose exponent is past ±4000 (1.250e-434294482:
+    its Fraction would have that many digits) or that is no number."""
+    m = _DISPLAY_EXPONENT.search(text)
+    if m and abs(int(m.group(1))) > _MAX_WRITTEN_DIGITS:
+        raise ValueError(f"exponent too large to compare exactly: {text}")
+    return Fraction(text)
+
+
 def _same_display(a: str, b: str) -> bool:
     """Two displays of one precision show the same number: 0.172 (exact) and 0.1720 (rounded) do."""
     try:
-        return Fraction(a) == Fraction(b)
+        return _display_fraction(a) == _display_fraction(b)
     except ValueError:
         return a == b
 
@@ -598,7 +615,7 @@ def _same_display(a: str, b: str) -> bool:
 def _reevaluated(expr: sp.Expr, shown: dict, precision: int, terms: dict | None) -> str | None:
     """`expr` at the shown numbers, exactly, as shown at `precision`; None if it is not a number."""
     try:
-        nums = {s: Fraction(v) for s, v in shown.items()}
+        nums = {s: _display_fraction(v) for s, v in shown.items()}
     except ValueError:
         return None
     lay = _layout(expr, terms)

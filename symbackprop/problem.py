@@ -24,7 +24,7 @@ from .formula import FormulaError
 from .messages import said
 from .suggest import with_hint
 from .quantity import Key
-from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
+from .yamlfile import Path_, YamlDocument, format_path, load_yaml, parse_yaml, shown
 
 SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
@@ -109,6 +109,9 @@ class Part:
     # tied weights: (parameter name, its edges (source, target)), one parameter on several edges
     shared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     loss_formula: losses.Loss | None = None      # loss: {formula: ...}: its row (then `loss` is its name)
+    # where in the file each input of the computation was written: (origin, field path, line), origin one
+    # of ("act", layer index), ("loss",), ("eta",), ("w", source, target), ("x", unit, sample index)
+    written_at: tuple[tuple[tuple, str, int | None], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -130,6 +133,15 @@ class Part:
         """The units that feed unit j (a unit of `layers`): the bias first, if any, then every unit of
         the layer below, in order. The one place the network's connections are spelled out."""
         return self._feeders[j]
+
+    @cached_property
+    def _written_at(self) -> dict[tuple, tuple[str, int | None]]:
+        return {origin: (path, line) for origin, path, line in self.written_at}
+
+    def where(self, origin: tuple) -> tuple[str | None, int | None]:
+        """(field path, line) of the file's field an origin was read from (`written_at`), for an error
+        found only while solving; (None, None) when not known (a part built in code)."""
+        return self._written_at.get(origin, (None, None))
 
     @property
     def batch_scale(self) -> sp.Rational:
@@ -288,6 +300,7 @@ class _Validator(FieldReader):
         self.check_keys(net, NETWORK_KEYS, npath, said("what.network"))
         inputs, bias, layers = self.topology(net, npath)
         units = set(inputs) | set(u for layer in layers for u in layer) | ({bias} if bias else set())
+        self.origins: dict[tuple, Path_] = {}     # what solving reads -> the field it was read from
 
         loss_name, loss_ok = self.guarded(lambda: self.loss(cfg), _STAND_IN_LOSS)
         if loss_ok:
@@ -321,7 +334,8 @@ class _Validator(FieldReader):
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
                     precision=precision, sig_figs=sig_figs, input_gradients=gradients,
                     bias_input=bias_input, shared=shared,
-                    loss_formula=self.loss_formula if loss_ok else None)
+                    loss_formula=self.loss_formula if loss_ok else None,
+                    written_at=tuple((o, format_path(p), self.doc.line_of(p)) for o, p in self.origins.items()))
 
     def relu_g0(self, cfg: dict) -> sp.Rational:
         """`relu_derivative_at_zero`: g'(0) of relu, from 0 to 1."""
@@ -350,6 +364,7 @@ class _Validator(FieldReader):
         if "learning_rate" not in cfg:
             return sp.Integer(1)
         v, p = cfg["learning_rate"]
+        self.origins[("eta",)] = p
         lr = self.number(v, p)
         if lr <= 0:
             self.fail(p, said("problem.learning_rate", got=str(lr)))
@@ -492,10 +507,18 @@ class _Validator(FieldReader):
                 per_layer[-1] = None      # the loss's own output activation, below
         if out_value is not None:
             per_layer[-1] = self.activation(out_value, out_path, g0)
-        if per_layer[-1] is None and self.loss_row(loss_name).default_output_activation:
+        from_loss = per_layer[-1] is None and bool(self.loss_row(loss_name).default_output_activation)
+        if from_loss:
             per_layer[-1] = Activation(self.loss_row(loss_name).default_output_activation)
         if per_layer[-1] is None and not loss_known:
             per_layer[-1] = Activation("identity")
+        for i in range(n):
+            self.origins[("act", i)] = (act_path + (i,) if isinstance(act_value, list) and i < len(act_value)
+                                        else act_path)
+        if out_value is not None:
+            self.origins[("act", n - 1)] = out_path
+        elif from_loss and "loss" in cfg:
+            self.origins[("act", n - 1)] = cfg["loss"][1]      # the loss's own output activation
         for i, a in enumerate(per_layer):
             if a is None:
                 self.fail(act_path, said("problem.no_activation", layer=i + 1, known=_choices(activations.NAMES)))
@@ -508,6 +531,7 @@ class _Validator(FieldReader):
         if "loss" not in cfg:
             self.fail(("loss",), said("problem.no_loss", known=_choices(losses.NAMES)))
         v, p = cfg["loss"]
+        self.origins[("loss",)] = p
         if isinstance(v, dict) and "formula" in v:
             self.loss_formula = self.formula_loss(v, p)
             return self.loss_formula.name
@@ -597,6 +621,7 @@ class _Validator(FieldReader):
             if not isinstance(frozen, bool):
                 self.fail(path + ("frozen",), said("problem.true_or_false"))
             spec, path = spec["value"], path + ("value",)
+        self.origins[("w", src, dst)] = path
         return Weight(src, dst, self.number(spec, path), name, frozen)
 
     def weight_matrices(self, raw, wpath, prev, bias, layers) -> dict:
@@ -619,6 +644,7 @@ class _Validator(FieldReader):
                 if not isinstance(row, list) or len(row) != len(cols):
                     self.fail(epath + ("W", r), said("problem.matrix_row", cols=len(cols), col_units=_choices(cols)))
                 for c, v in enumerate(row):
+                    self.origins[("w", cols[c], rows[r])] = epath + ("W", r, c)
                     given[(cols[c], rows[r])] = Weight(cols[c], rows[r], self.number(v, epath + ("W", r, c)),
                                                        frozen=frozen)
             if bias is not None:
@@ -626,6 +652,7 @@ class _Validator(FieldReader):
                 if not isinstance(b, list) or len(b) != len(rows):
                     self.fail(epath + ("b",), said("problem.bias_weights", rows=len(rows), row_units=_choices(rows)))
                 for r, v in enumerate(b):
+                    self.origins[("w", bias, rows[r])] = epath + ("b", r)
                     given[(bias, rows[r])] = Weight(bias, rows[r], self.number(v, epath + ("b", r)), frozen=frozen)
             elif "b" in entry:
                 self.fail(epath + ("b",), said("problem.no_bias"))
@@ -640,17 +667,18 @@ class _Validator(FieldReader):
             self.fail(cfg["samples"][1], said("problem.sample_and_samples"))
         if "sample" in cfg:
             v, p = cfg["sample"]
-            return (self.sample(v, p, inputs, outputs, loss, loss_known),)
+            return (self.sample(v, p, inputs, outputs, loss, loss_known, 0),)
         if "samples" in cfg:
             v, p = cfg["samples"]
             if not isinstance(v, list) or not v:
                 self.fail(p, said("problem.samples_list"))
             if len(v) > 1000:
                 self.fail(p, said("problem.too_many_samples", most=1000))
-            return tuple(self.sample(s, p + (i,), inputs, outputs, loss, loss_known) for i, s in enumerate(v))
+            return tuple(self.sample(s, p + (i,), inputs, outputs, loss, loss_known, i) for i, s in enumerate(v))
         self.fail(("sample",), said("problem.no_sample"))
 
-    def sample(self, raw, path, inputs, outputs, loss: losses.Loss | None = None, loss_known: bool = True) -> Sample:
+    def sample(self, raw, path, inputs, outputs, loss: losses.Loss | None = None, loss_known: bool = True,
+               index: int = 0) -> Sample:
         self.mapping(raw, path, said("what.sample_shape"))
         self.check_keys(raw, ("x", "t"), path, said("what.sample"))
         out = []
@@ -676,6 +704,8 @@ class _Validator(FieldReader):
                 if uid not in ids:
                     self.fail(path + (key, str(k)), said(f"problem.not_{io}", unit=uid, units=_choices(ids)))
                 got[uid] = self.number(v, path + (key, str(k)))
+                if key == "x":
+                    self.origins[("x", uid, index)] = path + (key, str(k))
             for uid in ids:
                 if uid not in got:
                     self.fail(path + (key,), said(f"problem.missing_{io}", unit=uid))

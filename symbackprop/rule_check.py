@@ -27,6 +27,7 @@ from .quantity import Key
 from .collect import fewer_collections
 from .derive import derive
 from .errors import ProblemError
+from .messages import said
 from .evaluate import DIGITS, MAX_EXACT_NODES, evaluate, size, substitute
 from .model import Model
 from .solution import PartSolution
@@ -123,7 +124,10 @@ def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | 
         try:
             values = evaluate(model, assignments)
         except ProblemError as exc:
-            raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
+            if exc.line is None:
+                raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
+            raise ProblemError(said("problem.in_part", name=part.name, message=exc.detail), source=source,
+                               field=exc.field, line=exc.line) from None
     kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}
     out: dict[Key, sp.Expr] = {}
     for sym in model.given():

@@ -246,7 +246,8 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
     try:
         values = evaluate(model, assignments)
     except ProblemError as exc:
-        raise ProblemError(said("problem.in_part", name=part.name, message=exc.detail), source=source) from None
+        raise ProblemError(said("problem.in_part", name=part.name, message=exc.detail), source=source,
+                           field=exc.field, line=exc.line) from None
     steps = [_given_step(model, sym, values) for sym in model.given() if sym != model.bias_symbol]
     for a in assignments:
         forms = a.forms + (a.shown,)

@@ -434,7 +434,7 @@ def test_the_corpus_reaches_every_problem_file_message():
     # infinite float (the YAML loader keeps .inf as its text); or the twin of a message reached (output/input)
     elsewhere = {"problem.no_part", "rubric.unknown_item", "budget.check", "loss.targets_at_least",
                  "loss.targets_at_most", "problem.unknown_parameter_relu", "field.expected_finite",
-                 "problem.no_finite_value", "problem.no_finite_value_in", "problem.in_part",
+                 "problem.in_part",
                  "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values",
                  # a formula not finite at a net is found by solve (tests/test_formula_act.py); a formula loss's
                  # kink note is said by solve --check and list (tests/test_formula9.py)
@@ -452,13 +452,14 @@ DOMAIN = BASE.replace("loss: half_squared_error", "loss: cross_entropy").replace
     "layers: [[3, 4], [5]]", "layers: [[3, 4], [5, 6]]").replace("3: {5: 2}", "3: {5: 2, 6: 1}").replace(
     "4: {5: 4}", "4: {5: 4, 6: 1}").replace("t: {5: 1}", "t: {5: 1, 6: 0}")
 DOMAIN_ERRORS = [
-    (DOMAIN, "p.yaml: part main: loss has no finite real value (zoo); loss cross_entropy needs outputs in its domain "
-             "(u > 0) (output activation relu)"),
+    # session 10: said in words (u_5 = relu(-40 + 2·4 + 4·0) = 0), at the loss's line
+    (DOMAIN, "p.yaml:14: loss: part main: loss is infinite: ln of 0 (u_5 = 0); loss cross_entropy needs outputs in "
+             "its domain (u > 0) (output activation relu)"),
+    # u_5 = -40 + 2·4 + 4·0 = -32 (identity): ln(u_5) of a negative number, not SymPy's complex number
     (DOMAIN_ONE.replace("loss: half_squared_error", "loss: binary_cross_entropy").replace(
         "output_activation: relu", "output_activation: identity"),
-     "p.yaml: part main: loss has no finite real value (-3.46573590279972654708616060729 - "
-     "3.14159265358979323846264338328*I); loss binary_cross_entropy needs outputs in its domain (u > 0, u < 1) "
-     "(output activation identity)"),
+     "p.yaml:14: loss: part main: loss is not a real number: ln of a negative number (u_5 = -32); loss "
+     "binary_cross_entropy needs outputs in its domain (u > 0, u < 1) (output activation identity)"),
 ]
 
 
@@ -470,7 +471,8 @@ def test_a_loss_outside_its_domain_is_english_as_before_and_chinese_under_zh(tex
     line = text_of(info.value)
     assert str(line) == english
     zh = say(line, "zh")
-    assert zh.startswith("p.yaml：部分 main：loss 没有有限的实数值（") and english_words(zh) == [], zh
+    assert zh.startswith("p.yaml:14: loss：部分 main：loss ") and english_words(zh[len("p.yaml:14: loss"):]) == [], zh
+    assert ("为无穷大：ln 0（u_5 = 0）" in zh) != ("不是实数：对负数取 ln（u_5 = -32）" in zh), zh
 
 
 # -- other files: rubric, answers and class folder ---------------------------------------------------

@@ -171,28 +171,46 @@ def replaced(text: str, old: str, new: str) -> str:
 
 def say(text: str, lang: str) -> str:
     """`text` in `lang`: a `Said` is said again from the catalogue; any other text (a student's, or a
-    sentence not yet in the catalogue) is returned as it is."""
+    sentence not yet in the catalogue) is returned as it is. Every character of the fields survives
+    (the marks of `_tight` are characters the sentence does not hold)."""
     if lang == REFERENCE or not isinstance(text, Said) or not text.key:
         return text
     words = {k for k, v in text.fields.items() if isinstance(v, Said) and v.key}
-    fields = {k: _OPEN + say(v, lang) + _CLOSE if k in words else v for k, v in text.fields.items()}
-    return _tight(msg(lang, text.key, **fields))
+    fields = {k: say(v, lang) if k in words else v for k, v in text.fields.items()}
+    plain = msg(lang, text.key, **fields)
+    marks = _free_marks(plain) if words else None
+    if marks is None:
+        return plain
+    opened, closed = marks
+    return _tight(msg(lang, text.key, **{k: opened + v + closed if k in words else v for k, v in fields.items()}),
+                  marks)
 
 
 # A catalogue's own words put into another of its sentences are marked while it is formatted, so that the
 # space a template keeps around a field (for a name or a number) is dropped where the word and its
 # neighbour are both CJK ("意外的 {got}" with got = "公式结尾" → "意外的公式结尾"); text that is not the
-# catalogue's (a student's answer, a path) is never touched.
-_OPEN, _CLOSE = "\ue010", "\ue011"
+# catalogue's (a student's answer, a path) is never touched. The marks are two private-use characters
+# that the sentence does not hold (U+E010 and U+E011 unless a user's text has them), so that no character
+# a user wrote is taken for a mark and removed.
 _CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
-_SPACE_BEFORE = re.compile(f"(?<={_CJK}) {_OPEN}(?={_CJK})")
-_SPACE_AFTER = re.compile(f"(?<={_CJK}){_CLOSE} (?={_CJK})")
+_MARKS = [chr(c) for c in range(0xE010, 0xF900)]       # the Private Use Area, past U+E00F
+_MARK_SET = frozenset(_MARKS)
 
 
-def _tight(text: str) -> str:
+def _free_marks(text: str) -> tuple[str, str] | None:
+    """Two private-use characters absent from `text` (the first two free from U+E010 on), or None when
+    `text` holds all of them but one (then the sentence is said without tightening)."""
+    present = set(text)
+    free = [c for c in _MARKS if c not in present][:2] if not present.isdisjoint(_MARK_SET) else _MARKS[:2]
+    return (free[0], free[1]) if len(free) == 2 else None
+
+
+def _tight(text: str, marks: tuple[str, str]) -> str:
     """`text` without the spaces between a marked catalogue word and a CJK neighbour, marks removed."""
-    text = _SPACE_AFTER.sub(_CLOSE, _SPACE_BEFORE.sub(_OPEN, text))
-    return text.replace(_OPEN, "").replace(_CLOSE, "")
+    opened, closed = (re.escape(m) for m in marks)
+    text = re.sub(f"(?<={_CJK}) {opened}(?={_CJK})", marks[0], text)
+    text = re.sub(f"(?<={_CJK}){closed} (?={_CJK})", marks[1], text)
+    return text.replace(marks[0], "").replace(marks[1], "")
 
 
 # the operating system's reasons a file cannot be read or written that are common enough to say in the

@@ -674,10 +674,6 @@ MESSAGES = {
     "usage.activation": "--activation {value}: not a hidden activation; choose from {known}",
     "usage.output_activation": "--output-activation {value}: unknown; choose from {known}",
     "usage.loss": "--loss {value}: unknown; choose from {known}",
-    "problem.no_finite_value": "{id} has no finite real value ({number}); loss {loss} needs outputs in its domain "
-                               "(output activation {activation})",
-    "problem.no_finite_value_in": "{id} has no finite real value ({number}); loss {loss} needs outputs in its domain "
-                                  "({domain}) (output activation {activation})",
     "answer.plus_minus": "an answer with ± has two values (or a value and an error): give one value, not ±; did you "
                          "mean the value before the ±?",
     "answer.plus_minus_before": "an answer with ± has two values (or a value and an error): give one value, not ±; did "
@@ -1014,4 +1010,8 @@ MESSAGES = {
     "code.transposed": "transposed",
     "code.factor_half": "factor_half",
     "code.factor_two": "factor_two",
+    # session 10 (issue 12 leftovers): a built-in loss not finite, said in words (nonreal.py)
+    "nonreal.loss_domain": "{id} {why}; loss {loss} needs outputs in its domain (output activation {activation})",
+    "nonreal.loss_domain_in": "{id} {why}; loss {loss} needs outputs in its domain ({domain}) (output activation "
+                              "{activation})",
 }

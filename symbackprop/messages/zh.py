@@ -603,9 +603,6 @@ MESSAGES = {
     "usage.activation": "--activation {value}：不是隐藏层激活函数；可选：{known}",
     "usage.output_activation": "--output-activation {value}：未知；可选：{known}",
     "usage.loss": "--loss {value}：未知；可选：{known}",
-    "problem.no_finite_value": "{id} 没有有限的实数值（{number}）；损失函数 {loss} 要求输出在其定义域内（输出层激活函数 {activation}）",
-    "problem.no_finite_value_in": "{id} 没有有限的实数值（{number}）；损失函数 {loss} 要求输出在其定义域内（{domain}）"
-                                  "（输出层激活函数 {activation}）",
     "answer.plus_minus": "带 ± 的答案有两个值（或一个值加误差）：请只给一个值，不要写 ±；你是指 ± 前面的值吗？",
     "answer.plus_minus_before": "带 ± 的答案有两个值（或一个值加误差）：请只给一个值，不要写 ±；你是指 {value} 吗？",
     "answer.not_decimal": "{value} 不是十进制数",
@@ -909,4 +906,7 @@ MESSAGES = {
     "code.transposed": "写成转置",
     "code.factor_half": "少了因子 2",
     "code.factor_two": "多了因子 2",
+    # 第 10 轮（issue 12 遗留）：内置损失函数的值不有限，用文字说明（nonreal.py）
+    "nonreal.loss_domain": "{id} {why}；损失函数 {loss} 要求输出在其定义域内（输出层激活函数 {activation}）",
+    "nonreal.loss_domain_in": "{id} {why}；损失函数 {loss} 要求输出在其定义域内（{domain}）（输出层激活函数 {activation}）",
 }
