@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..messages import msg
 from ..notation import unit_name
-from ..printing import format_value
+from ..printing import format_given
 
 
 PT = 2.54 / 72.27                 # one TeX point in cm
@@ -189,7 +189,7 @@ def labelled_size(part) -> bool:
 
 def _bias_text(part) -> str:
     """The bias node's value as drawn: 1, or −1 for a threshold (network.bias_input)."""
-    return f"${format_value(part.bias_input, 0)[0]}$"
+    return f"${format_given(part.bias_input, 0)[0]}$"
 
 
 def _bias_caption(part) -> str:
@@ -199,7 +199,7 @@ def _bias_caption(part) -> str:
 
 
 def _values(part, precision: int) -> dict[tuple[str, str], str]:
-    return {(w.source, w.target): format_value(w.value, precision)[0] for w in part.weights}
+    return {(w.source, w.target): format_given(w.value, precision)[0] for w in part.weights}
 
 
 # -- the original picture (kept where it is readable) ------------------------------------------------
@@ -418,7 +418,7 @@ def _table(part, precision: int, lang: str) -> list[str]:
     """The weights as blocks of a from / to / value table, set like words so that they stand beside
     the picture when there is room and wrap onto further lines (and pages) when there is not."""
     from .latex import tex_escape          # imported here: latex imports this module's callers
-    rows = [rf"${unit_name(w.source, True)}$ & ${unit_name(w.target, True)}$ & ${format_value(w.value, precision)[0]}$ \\"
+    rows = [rf"${unit_name(w.source, True)}$ & ${unit_name(w.target, True)}$ & ${format_given(w.value, precision)[0]}$ \\"
             for w in part.weights]
     head = " & ".join(tex_escape(msg(lang, f"picture.table_{k}")) for k in ("from", "to", "value"))
     out = []
