@@ -319,6 +319,23 @@ def classify_prec10(old: str, new: str, given: set[Fraction]) -> str:
     return "+".join(sorted(kinds)) or "other"
 
 
+#   picture  a line of a TikZ picture of the network (render/picture.py's new sizes: wider pictures beside
+#            a weight table, taller ones with labels, bias nodes by their layer) where only the
+#            coordinates, a label's rotation, the picture's unit lengths or the labels' font changed.
+_TIKZ_LINE = re.compile(r"^(  \\node\[|  \\draw\[|\\begin\{tikzpicture\})")
+_TIKZ_NUMBERS = [(re.compile(r"\((-?[\d.]+), (-?[\d.]+)\)"), "(#, #)"), (re.compile(r"rotate=-?[\d.]+"), "rotate=#"),
+                 (re.compile(r"x=[\d.]+cm, y=[\d.]+cm"), "x=#cm, y=#cm"), (re.compile(r"font=\\(?:scriptsize|tiny)"), "font=#")]
+
+
+def picture_change(old: str, new: str) -> bool:
+    """Whether a changed line is a TikZ line of the network picture that differs only in its geometry."""
+    if not (_TIKZ_LINE.match(old) and _TIKZ_LINE.match(new)):
+        return False
+    for pattern, stand_in in _TIKZ_NUMBERS:
+        old, new = pattern.sub(stand_in, old), pattern.sub(stand_in, new)
+    return old == new
+
+
 def json_displays10(old: dict[str, str], new: dict[str, str]) -> Counter:
     """For the JSON renders: each quantity whose `display` changed: "given" (a given value, now its exact
     value), "exact" (a computed value whose display is now its exact value) or "not a tie" (must be none)."""
@@ -364,6 +381,7 @@ def main(argv: list[str]) -> int:
         for x, y in zip(a, b):
             if x != y:
                 kind = ("prose" if prose_change(x, y) else
+                        "picture" if PREC10 and picture_change(x, y) else
                         classify_prec10(_json_string(x), _json_string(y), givens.get(key.split(".")[0], set()))
                         if PREC10 else
                         classify12(_json_string(x), _json_string(y)) if ISSUE12 else classify(x, y))
