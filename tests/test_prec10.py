@@ -170,8 +170,32 @@ def test_a_graphs_inputs_are_shown_as_written():
     text = render(sol, "text")
     assert "x = 0.25, w = [0.6; -1.35] (2×1), y = 2" in text
     assert "v = w·w·x = [0.6; -1.35]·[0.6; -1.35] × 0.25 ≈ 1" in text
+    # s = 2.545625 ≈ 3 from 1 + 2; L = s² = 6.48 ≈ 6, which 3² = 9 does not give: s shown as 2.5 (6.25)
+    assert "s = v + y = 1 + 2 ≈ 3" in text and "L = s² = 2.5² ≈ 6" in text
     q = to_data(sol)["quantities"]
     assert (q["x"]["display"], q["w_1"]["display"], q["w_2"]["display"], q["v"]["display"]) == ("0.25", "0.6", "-1.35", "1")
+
+
+QUADRATIC = """\
+model: quadratic
+x: [1, 2, -1]
+A: [[1, 0, 2], [0, 1, -1], [1, 0.5, 0]]
+b: [0.55, -1, 2]
+c: 0.25
+target: 1
+"""
+
+
+@pytest.mark.slow
+def test_the_old_matrix_example_puts_c_in_as_written_and_adds_up(tmp_path):
+    """x_1 = xᵀAx = 3, x_2 = b·x = 0.55 − 2 − 2 = −3.45 (≈ −3 at 0 places), y = 0.25 + 3 − 3.45 = −0.2
+    exactly: c is 0.25 as written, and x_2 is shown with the places that make the sum −0.2."""
+    from symbackprop.quadratic import derive_quadratic, load_quadratic
+    f = tmp_path / "q.yaml"
+    f.write_text(QUADRATIC, encoding="utf-8")
+    text = render(derive_quadratic(load_quadratic(f)), "text", precision=0)
+    assert "y = c + x_1 + x_2 = 0.25 + 3 - 3.45 = -0.2" in text
+    assert "L = (y - y∗)² = (-0.2 - 1)² ≈ 1" in text                       # 1.44
 
 
 # -- the picture --------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .. import greek
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg, say
 from ..numberslots import mark, resolve
-from ..printing import LatexPrinter, TextPrinter, format_given, format_value, is_sig_figs
+from ..printing import LatexPrinter, TextPrinter, format_given, format_value, is_sig_figs, operands_that_add_up
 from .prose import Sym, joined_syms, sentence
 from .steps import joined, step_links
 
@@ -148,10 +148,34 @@ class GraphMath(Math):
         return shown(value, precision)[0]
 
     def substituted(self, step: Step, precision: int, latex: bool) -> tuple[str, str]:
-        """The last form, and the same with its numbers put in: an input's as written, the rest rounded."""
+        """The last form, and the same with its numbers put in: an input's as written, the rest rounded;
+        in a forward step of scalars, with more places where that is what makes the step add up
+        (printing.operands_that_add_up, as in a network's steps)."""
         show = self.latex if latex else self.text
         numbers = {k: shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
+        widened = self._adding_up(step, precision)
+        if widened is not None:
+            numbers.update(widened)
         return show(step.forms[-1]), show(step.forms[-1], numbers)
+
+    def _adding_up(self, step: Step, precision: int) -> dict | None:
+        """A forward step's operands shown so that its rule, evaluated from them, gives its value as
+        shown; None for a step with a matrix, or that is no node's formula."""
+        prob = self.sol.problem
+        if isinstance(step.value, sp.MatrixBase) or not step.forms or not isinstance(step.forms[-1], Node) \
+                or any(isinstance(v, sp.MatrixBase) or not isinstance(k, str) for k, v in step.numbers.items()):
+            return None
+        q = prob.get(step.id)
+        if q.kind != "node" or q.rule is None or not isinstance(q.rule, sp.Expr):
+            return None
+        symbol = {n: prob.get(n).symbol for n in step.numbers}
+        if not all(isinstance(s, sp.Symbol) for s in symbol.values()):
+            return None
+
+        def shown_at(p: int) -> dict:
+            return {symbol[n]: str(shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
+        got = operands_that_add_up(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
+        return {n: Num(got[symbol[n]]) for n in step.numbers}
 
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
         s, exact = shown(step.value, precision, self.is_given(step.id))
