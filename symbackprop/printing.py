@@ -68,6 +68,9 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
     Never raises on a finite value: one too long to write out is written in scientific form.
     A SigFigs `precision` N shows N significant figures instead (0.4910, 0.001235, 123.5, 123500),
     by the same rule; exact are integers and decimals of at most N significant figures.
+    A display that is exactly the value is exact (=) and has no trailing zeros (0.00001 at 4 places);
+    a value of at most half a unit of the last place keeps its first significant digits (0.5 at
+    precision 0, not ≈ 1). A value the problem file gives is shown by `format_given` instead.
     """
     if _too_long(value):
         return _long_value(value, precision), False
@@ -95,13 +98,16 @@ def _trimmed(s: str) -> str:
     return mant + e + exp
 
 
-def _terminating(frac: Fraction) -> bool:
-    """Whether `frac` has a finite decimal expansion (its denominator has no prime factor but 2 and 5)."""
-    q = frac.denominator
+def _decimal_places(frac: Fraction) -> int | None:
+    """The decimal places of `frac` written out in full (0.125: 3), or None if it has no finite
+    decimal: its denominator 2^a·5^b has max(a, b) places (counted from the factors, not by trying)."""
+    q, count = frac.denominator, {}
     for f in (2, 5):
+        count[f] = 0
         while q % f == 0:
             q //= f
-    return q == 1
+            count[f] += 1
+    return max(count.values()) if q == 1 else None
 
 
 def format_given(value: sp.Expr, precision: int) -> tuple[str, bool]:
@@ -114,25 +120,17 @@ def format_given(value: sp.Expr, precision: int) -> tuple[str, bool]:
         frac = Fraction(int(value.p), int(value.q))
         if frac.denominator == 1:
             return str(frac.numerator), True
-        if _terminating(frac):
+        places = _decimal_places(frac)
+        if places is not None:
             if abs(frac) < SMALLEST_PLAIN:
-                digits = len(str(abs(frac * 10**_places_of(frac)).numerator).rstrip("0"))
+                digits = len(str(abs(frac.numerator * 10**places // frac.denominator)).rstrip("0"))
                 return _trimmed(_written(frac, SigFigs(digits))), True
-            return _plain_decimal(frac), True
+            return _plain_decimal(frac, places), True
     return format_value(value, precision)
 
 
-def _places_of(frac: Fraction) -> int:
-    """The decimal places of a terminating `frac` (0.125: 3)."""
-    places = 0
-    while (frac * 10**places).denominator != 1:
-        places += 1
-    return places
-
-
-def _plain_decimal(frac: Fraction) -> str:
-    """A terminating `frac` written out in full as a plain decimal (-0.0125)."""
-    places = _places_of(frac)
+def _plain_decimal(frac: Fraction, places: int) -> str:
+    """A `frac` of `places` decimal places written out in full as a plain decimal (-0.0125)."""
     n = abs(frac.numerator * 10**places // frac.denominator)
     digits = str(n).rjust(places + 1, "0")
     body = digits[:-places] + "." + digits[-places:] if places else digits
