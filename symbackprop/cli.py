@@ -237,8 +237,8 @@ def _shown_precision(precision: int | None, sig_figs: int | None, lang: str) -> 
 @click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
               help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf, .html), else text.")
 @click.option("--precision", type=IntRange(0, 15), default=None, metavar="N",
-              help="Decimal places shown (default: the file's `precision`, else 4). "
-                   "JSON values always keep full float64 precision.")
+              help="Decimal places of computed values shown (default: the file's `precision`, else 4); "
+                   "the file's given values are shown as written. JSON values always keep full float64 precision.")
 @click.option("--sig-figs", "sig_figs", type=IntRange(1, 15), default=None, metavar="N",
               help="Significant figures shown instead of decimal places (0.4910, 0.001235, 123.5; "
                    "default: the file's `sig_figs`). Not together with --precision.")

@@ -68,6 +68,9 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
     Never raises on a finite value: one too long to write out is written in scientific form.
     A SigFigs `precision` N shows N significant figures instead (0.4910, 0.001235, 123.5, 123500),
     by the same rule; exact are integers and decimals of at most N significant figures.
+    A display that is exactly the value is exact (=) and has no trailing zeros (0.00001 at 4 places);
+    a value of at most half a unit of the last place keeps its first significant digits (0.5 at
+    precision 0, not ≈ 1). A value the problem file gives is shown by `format_given` instead.
     """
     if _too_long(value):
         return _long_value(value, precision), False
@@ -75,21 +78,65 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
         frac = Fraction(int(value.p), int(value.q))
         if frac.denominator == 1:
             return str(frac.numerator), True
-        if is_sig_figs(precision):
-            s = _written(frac, precision)
-            if "e" in s or Fraction(s) != frac:
-                return s, False
-            return (s.rstrip("0").rstrip(".") if "." in s else s), True     # 0.172, not 0.1720
-        scaled = frac * 10**precision
-        if scaled.denominator == 1:
+        if not is_sig_figs(precision) and (frac * 10**precision).denominator == 1:
             s = f"{float(frac):.{precision}f}".rstrip("0").rstrip(".")
             if Fraction(s) == frac:
                 return s, True
-    else:
-        frac = _close_enough(value, number, precision)
-        if isinstance(frac, sp.Float):      # exp(-10^9) ≈ 1.250e-434294482: too long to write out
-            return _long_value(frac, precision), False
+        s = _written(frac, precision)
+        if Fraction(s) == frac:        # all its digits shown (0.172 at 3 s.f., 0.00001 at 4 places): "="
+            return _trimmed(s), True
+        return s, False
+    frac = _close_enough(value, number, precision)
+    if isinstance(frac, sp.Float):      # exp(-10^9) ≈ 1.250e-434294482: too long to write out
+        return _long_value(frac, precision), False
     return _written(frac, precision), False
+
+
+def _trimmed(s: str) -> str:
+    """An exact display without the zeros that end its decimals: 0.172, not 0.1720; 1.5e-13, not 1.500e-13."""
+    mant, e, exp = s.partition("e")
+    if "." in mant:
+        mant = mant.rstrip("0").rstrip(".")
+    return mant + e + exp
+
+
+def _decimal_places(frac: Fraction) -> int | None:
+    """The decimal places of `frac` written out in full (0.125: 3), or None if it has no finite
+    decimal: its denominator 2^a·5^b has max(a, b) places (counted from the factors, not by trying)."""
+    q, count = frac.denominator, {}
+    for f in (2, 5):
+        count[f] = 0
+        while q % f == 0:
+            q //= f
+            count[f] += 1
+    return max(count.values()) if q == 1 else None
+
+
+def format_given(value: sp.Expr, precision: int) -> tuple[str, bool]:
+    """A value the problem file gives (an input, a target, a weight, the learning rate, the bias
+    input) as shown to people: exact data, so shown as written, with all its digits, at every
+    precision (w = 0.6 is 0.6 at precision 0 too, and it is 0.6 that is put into the steps), as a
+    plain decimal from 1e-12 up and in scientific form below (1.5e-13). Only a value with no finite
+    decimal (a fraction such as 1/3) is rounded, as `format_value` rounds it, with ≈."""
+    if value.is_Rational and not _too_long(value):
+        frac = Fraction(int(value.p), int(value.q))
+        if frac.denominator == 1:
+            return str(frac.numerator), True
+        places = _decimal_places(frac)
+        if places is not None:
+            if abs(frac) < SMALLEST_PLAIN:
+                digits = len(str(abs(frac.numerator * 10**places // frac.denominator)).rstrip("0"))
+                return _trimmed(_written(frac, SigFigs(digits))), True
+            return _plain_decimal(frac, places), True
+    return format_value(value, precision)
+
+
+def _plain_decimal(frac: Fraction, places: int) -> str:
+    """A `frac` of `places` decimal places written out in full as a plain decimal (-0.0125)."""
+    n = abs(frac.numerator * 10**places // frac.denominator)
+    digits = str(n).rjust(places + 1, "0")
+    body = digits[:-places] + "." + digits[-places:] if places else digits
+    return ("-" if frac < 0 else "") + body
 
 
 _MAX_WRITTEN_DIGITS = 4000   # our bound, under Python's 4,300-digit int → str limit (absent before 3.11)
@@ -159,12 +206,18 @@ def _places(x: Fraction, precision: int) -> tuple[bool, int]:
         if x == 0:
             return False, max(precision - 1, 0)
         return not SMALLEST_PLAIN <= abs(x) < 10**12, max(precision, 1) - 1 - _exponent(x)
-    if x != 0 and abs(x) < Fraction(1, 2) / 10**precision:
+    if x != 0 and abs(x) <= Fraction(1, 2) / 10**precision:     # 0.5 at precision 0 is 0.5, not ≈ 1
         places = max(precision, 1) - 1 - _exponent(x)
         return abs(x) < SMALLEST_PLAIN, places
     if abs(x) >= 10**12:
         return True, max(precision - 1, 0) - _exponent(x)
     return False, precision
+
+
+def _at_half_unit(x: Fraction, precision: int) -> bool:
+    """Whether `x` is (as a float may be) exactly half a unit of the last place, where `_places` changes
+    from decimal places to significant digits: the float cannot say on which side the value lies."""
+    return not is_sig_figs(precision) and abs(x) == Fraction(1, 2) / 10**precision
 
 
 def _written(x: Fraction, precision: int) -> str:
@@ -200,7 +253,7 @@ def _close_enough(value: sp.Expr, number: float | None, precision: int) -> Fract
     x = float(value.evalf(20)) if number is None else number
     if x == x and x not in (float("inf"), float("-inf")):
         f = Fraction(x)
-        if f != 0 and _tie_distance(f, _places(f, precision)[1]) > abs(f) / 10**12:
+        if f != 0 and _tie_distance(f, _places(f, precision)[1]) > abs(f) / 10**12 and not _at_half_unit(f, precision):
             return f
     if value.is_Float:
         return Fraction(str(value))

@@ -20,7 +20,7 @@ from .messages import said
 from .evaluate import evaluate, to_float
 from .model import Model
 from .notation import Names, names_for
-from .printing import format_value
+from .printing import format_given, format_value
 from .problem import Part, Problem
 from .quantity import Key
 from .shows import Shows
@@ -77,10 +77,13 @@ class Step:
         """The value as shown at `precision` and whether that is exact (printing.format_value),
         formatted once per precision: a value appears in its own step and in every step that uses
         it. Rounded from the exact value (half away from zero); `float_value` stands in for it only
-        where it surely rounds the same, as a long exact value costs an evalf each time."""
+        where it surely rounds the same, as a long exact value costs an evalf each time. A given
+        value (section "given": an input, a target, a weight, η) is data, shown as written at every
+        precision (printing.format_given)."""
         got = self._shown.get(precision)
         if got is None:
-            got = self._shown[precision] = format_value(self.value, precision, self.float_value)
+            got = self._shown[precision] = (format_given(self.value, precision) if self.section == "given"
+                                            else format_value(self.value, precision, self.float_value))
         return got
 
 
@@ -157,7 +160,7 @@ class PartSolution:
     def shown_leaves(self, step: Step, precision: int) -> dict[sp.Symbol, str]:
         """The value of each symbol of `step`'s last form as shown at `precision`: the shown
         value of the step that computed it (formatted once, `Step.shown`), or, for a symbol
-        without a step of its own (the bias input), formatted once here."""
+        without a step of its own (the bias input, given data: printing.format_given), formatted once here."""
         out = {}
         for sym, value in step.leaves.items():
             owner = self._by_symbol.get(sym)
@@ -167,7 +170,7 @@ class PartSolution:
             key = (sym, precision)
             got = self._shown_leaves.get(key)
             if got is None:
-                got = self._shown_leaves[key] = format_value(value, precision)[0]
+                got = self._shown_leaves[key] = format_given(value, precision)[0]
             out[sym] = got
         return out
 

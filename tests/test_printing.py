@@ -9,9 +9,9 @@ def test_format_value_exact_and_rounded():
     assert format_value(sp.Rational(9, 2), 4) == ("4.5", True)
     assert format_value(sp.Rational(1, 4), 4) == ("0.25", True)
     assert format_value(sp.Rational(1, 3), 4) == ("0.3333", False)
-    assert format_value(sp.Rational(1, 10**5), 4) == ("0.00001000", False)
+    assert format_value(sp.Rational(1, 10**5), 4) == ("0.00001", True)       # all its digits shown: exact
     assert format_value(1 / (1 + sp.exp(-4)), 4) == ("0.9820", False)
-    assert format_value(sp.Rational(-1, 10**6), 2) == ("-0.0000010", False)
+    assert format_value(sp.Rational(-1, 10**6), 2) == ("-0.000001", True)
     assert format_value(sp.Float("-0.00001", 30), 2) == ("-0.000010", False)
 
 

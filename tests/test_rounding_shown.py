@@ -53,8 +53,8 @@ def _ties_round_as_decimal_half_up(precisions: tuple[int, ...], halves: int) -> 
         for k in range(-halves, halves + 1):
             for offset in (0, 1, -1):                         # the tie, and a hair either side of it
                 frac = Fraction(2 * k + 1, 2 * 10**precision) + Fraction(offset, 10**(precision + 9))
-                if abs(frac) < Fraction(1, 2 * 10**precision):
-                    continue                                   # tiny values are scientific
+                if abs(frac) <= Fraction(1, 2 * 10**precision):
+                    continue                                   # tiny values (up to half a unit) keep their digits
                 value = sp.Rational(frac.numerator, frac.denominator)
                 got, exact = format_value(value, precision, float(frac))
                 assert (got, exact) == (_half_up(frac, precision), False), (frac, precision)

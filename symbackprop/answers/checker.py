@@ -28,7 +28,7 @@ import sympy as sp
 
 from ..errors import InternalError
 from ..symbolic_rules import RULE_IDS
-from ..printing import format_value, message_number
+from ..printing import message_number
 from ..solution import PartSolution
 from ..messages import Said, catalogue, joined, replaced, said, text_of
 from . import copied, diagnose
@@ -217,7 +217,8 @@ class Checker:
         self._reused: set[tuple] = set()               # remembered verdicts the current submission has paid for
         self.spread: Spread | None = None              # the current submission's rounding spreads (spread.py)
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
-        self.expected_text = {s.id: format_value(s.value, psol.part.precision, s.float_value)[0] for s in psol.steps}
+        # as the worked solution shows each value (solution.Step.shown): a given value as written, the rest rounded
+        self.expected_text = {s.id: s.shown(psol.part.precision)[0] for s in psol.steps}
         # numbers that are some quantity's exact value (0.5 = u_4), or a constant of a rule (the ½ of the
         # loss ½(t − u)², the 1/N of a mean), are not rounded when written
         self.exact = {abs(Fraction(int(s.value.p), int(s.value.q))) for s in psol.steps if s.value.is_Rational}

@@ -23,7 +23,7 @@ from ..formula import WRITTEN_PREFIX
 from ..graph import GraphSolution, entry_suffix
 from ..messages import msg, say
 from ..numberslots import mark, resolve
-from ..printing import LatexPrinter, TextPrinter, format_value, is_sig_figs
+from ..printing import LatexPrinter, TextPrinter, format_given, format_value, is_sig_figs, operands_that_add_up
 from .prose import Code, Sym, indented, joined_syms, number_sym, sentence
 from .steps import joined, step_links
 
@@ -39,16 +39,17 @@ class Num(str):
         return obj
 
 
-def _entry(v, precision: int) -> tuple[str, bool]:
-    return format_value(sp.sympify(v), precision)
+def _entry(v, precision: int, given: bool = False) -> tuple[str, bool]:
+    return (format_given if given else format_value)(sp.sympify(v), precision)
 
 
-def shown(value, precision: int) -> tuple[Num, bool]:
-    """A value for people: a number, or a matrix `[1, 0; 0, 1]` (LaTeX: bmatrix); whether exact."""
+def shown(value, precision: int, given: bool = False) -> tuple[Num, bool]:
+    """A value for people: a number, or a matrix `[1, 0; 0, 1]` (LaTeX: bmatrix); whether exact.
+    `given`: an input's value, data shown as written at every precision (printing.format_given)."""
     if not isinstance(value, sp.MatrixBase):
-        s, exact = _entry(value, precision)
+        s, exact = _entry(value, precision, given)
         return Num(s), exact
-    cells = [[_entry(value[r, c], precision) for c in range(value.cols)] for r in range(value.rows)]
+    cells = [[_entry(value[r, c], precision, given) for c in range(value.cols)] for r in range(value.rows)]
     text = "[" + "; ".join(", ".join(s for s, _ in row) for row in cells) + "]"
     latex = r"\begin{bmatrix}" + r" \\ ".join(" & ".join(s for s, _ in row) for row in cells) + r"\end{bmatrix}"
     return Num(text, latex), all(e for row in cells for _, e in row)
@@ -140,6 +141,11 @@ class GraphMath(Math):
                         names_text[q.symbol[r, c]] = f"{name_text(q.name)}_{sub}"
                         names_latex[q.symbol[r, c]] = f"{name_latex(q.name)}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
+        # what stands for an input in the steps (its name, its symbol, each entry's symbol): given data
+        self.given: set = set()
+        for q in sol.problem.inputs:
+            self.given.add(q.name)
+            self.given.update(q.symbol if isinstance(q.symbol, sp.MatrixBase) else (q.symbol,))
 
     # -- the Math protocol ------------------------------------------------------------------------
     def text(self, expr: Any, values: Mapping | None = None) -> str:
@@ -151,13 +157,47 @@ class GraphMath(Math):
     def number(self, value: Any, precision: int) -> str:
         return shown(value, precision)[0]
 
+    def substituted(self, step: Step, precision: int, latex: bool) -> tuple[str, str]:
+        """The last form, and the same with its numbers put in: an input's as written, the rest rounded;
+        in a forward step of scalars, with more places where that is what makes the step add up
+        (printing.operands_that_add_up, as in a network's steps)."""
+        show = self.latex if latex else self.text
+        numbers = {k: shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
+        widened = self._adding_up(step, precision)
+        if widened is not None:
+            numbers.update(widened)
+        return show(step.forms[-1]), show(step.forms[-1], numbers)
+
+    def _adding_up(self, step: Step, precision: int) -> dict | None:
+        """A forward step's operands shown so that its rule, evaluated from them, gives its value as
+        shown; None for a step with a matrix, or that is no node's formula."""
+        prob = self.sol.problem
+        if isinstance(step.value, sp.MatrixBase) or not step.forms or not isinstance(step.forms[-1], Node) \
+                or any(isinstance(v, sp.MatrixBase) or not isinstance(k, str) for k, v in step.numbers.items()):
+            return None
+        q = prob.get(step.id)
+        if q.kind != "node" or q.rule is None or not isinstance(q.rule, sp.Expr):
+            return None
+        symbol = {n: prob.get(n).symbol for n in step.numbers}
+        if not all(isinstance(s, sp.Symbol) for s in symbol.values()):
+            return None
+
+        def shown_at(p: int) -> dict:
+            return {symbol[n]: str(shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
+        got = operands_that_add_up(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
+        return {n: Num(got[symbol[n]]) for n in step.numbers}
+
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
-        s, exact = shown(step.value, precision)
+        s, exact = shown(step.value, precision, self.is_given(step.id))
         out = s.latex if latex else str(s)
         if isinstance(step.value, sp.MatrixBase):
             r, c = step.value.shape
             out += rf"\ ({r}\times{c})" if latex else f" ({r}×{c})"
         return out, exact
+
+    def is_given(self, sid: str) -> bool:
+        """Whether the step `sid` is an input's (given data)."""
+        return sid in self.given and self.sol.step(sid).section == "given"
 
     # -- printing ---------------------------------------------------------------------------------
     def _show(self, expr, values, latex: bool) -> str:
@@ -468,7 +508,8 @@ def to_data(sol: GraphSolution, precision: int | None = None, checks=None) -> di
                     for c in range(shape[1]):
                         v = step.value[r, c]
                         quantities[f"{step.id}_{entry_suffix(shape, r, c)}"] = {
-                            "value": float(v), "exact": _exact(v), "display": shown(v, p)[0],
+                            "value": float(v), "exact": _exact(v),
+                            "display": shown(v, p, part.math.is_given(step.id))[0],
                             "section": src.section, "of": step.id, "entry": [r + 1, c + 1]}
             del name
     data = {"title": sol.problem.title, "source": sol.problem.source, "model": "graph",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..messages import msg
 from ..notation import unit_name
-from ..printing import format_value
+from ..printing import format_given
 
 
 PT = 2.54 / 72.27                 # one TeX point in cm
@@ -26,10 +26,11 @@ NODE_CM = 0.8                     # minimum size of a unit's circle
 MAX_UNITS = 8                     # a layer with more units gets a weight table
 MAX_INPUTS, MAX_HIDDEN_LAYERS, MAX_OUTPUTS = 4, 3, 3     # labels up to 4-8-8-3
 MAX_WIDTH_CM = 16.0               # the text width of the handout (a4, 2cm margins) is 17cm
-MAX_HEIGHT_CM = 17.0
+MAX_HEIGHT_CM = 19.0              # of the columns; with the bias row and the part's heading it fits an a4 page
 GAP = 0.03                        # cm of white kept between two label boxes
 TABLE_ROWS = 30                   # rows of one weight-table block (blocks wrap like words)
-TABLE_PICTURE_CM = 9.0            # the widest picture beside a table block
+TABLE_GAP_CM = 5.5                # between two columns of a picture without labels (table beside or below)
+TABLE_HEIGHT_CM = 13.5            # the tallest column of a picture without labels, where 1cm a unit allows
 
 # Approximate glyph widths in em (Computer Modern, math mode), rounded up.
 _WIDTH_EM = {"-": 0.78, "+": 0.78, ".": 0.28, ",": 0.28, "e": 0.47}
@@ -189,7 +190,7 @@ def labelled_size(part) -> bool:
 
 def _bias_text(part) -> str:
     """The bias node's value as drawn: 1, or −1 for a threshold (network.bias_input)."""
-    return f"${format_value(part.bias_input, 0)[0]}$"
+    return f"${format_given(part.bias_input, 0)[0]}$"
 
 
 def _bias_caption(part) -> str:
@@ -199,7 +200,7 @@ def _bias_caption(part) -> str:
 
 
 def _values(part, precision: int) -> dict[tuple[str, str], str]:
-    return {(w.source, w.target): format_value(w.value, precision)[0] for w in part.weights}
+    return {(w.source, w.target): format_given(w.value, precision)[0] for w in part.weights}
 
 
 # -- the original picture (kept where it is readable) ------------------------------------------------
@@ -263,7 +264,7 @@ def _legacy_tikz(part, lay: Layout) -> list[str]:
 
 # -- the scaled layout: a bias node per layer, labels placed one by one -------------------------------
 
-DY_SMALL, DY_LARGE, SPREAD = 1.5, 1.9, 3.0      # cm between units; a short column spreads up to SPREAD times
+DY_SMALL, DY_LARGE, SPREAD = 1.5, 2.3, 3.0      # cm between units; a short column spreads up to SPREAD times
 BIAS_CLEARANCE = 0.1                            # cm kept between a bias edge and any other unit
 T_CANDIDATES = tuple(round(0.2 + 0.02 * i, 2) for i in range(31))     # 0.2 .. 0.8
 
@@ -287,13 +288,25 @@ def _scaled_nodes(part, gaps: list[float], dy: float) -> tuple[list[dict[str, No
             continue
         low = min(n.y for n in cols[c].values())
         x0 = min(n.x for n in cols[c].values())
-        spots = [(x0 + fx * gaps[c], low - fy * dy) for fy in (1.0, 1.5, 2.0, 3.0) for fx in (0.0, 0.25, -0.25, 0.5)]
-        for bx, by in spots:
+        best = None
+        for bx, by in _bias_spots(x0, low, gaps[c], dy):
             b = Node(f"b{c}", bx, by, _bias_text(part), bias=True)
-            if not any(n.on_segment(b, t, BIAS_CLEARANCE) for t in cols[c + 1].values() for n in units if n is not t):
+            # units its edges pass through, then units they come near: the nearest spot with the fewest
+            hits = (sum(1 for t in cols[c + 1].values() for n in units if n is not t and n.on_segment(b, t)),
+                    sum(1 for t in cols[c + 1].values() for n in units if n is not t and n.on_segment(b, t, BIAS_CLEARANCE)))
+            if best is None or hits < best[0]:
+                best = (hits, b)
+            if hits == (0, 0):
                 break
-        biases.append(b)                  # the last spot if none is clear (readable() then says so)
+        biases.append(best[1])            # readable() says whether an edge passes through a unit
     return cols, biases
+
+
+def _bias_spots(x0: float, low: float, gap: float, dy: float) -> list[tuple[float, float]]:
+    """Where a bias node may go, nearest first: one unit spacing below its column (under it, a
+    quarter or half of the way to the next column, or a quarter back), then a little lower: next to
+    the layer it belongs to, never far below it."""
+    return [(x0 + fx * gap, low - fy * dy) for fy in (1.0, 1.5, 2.0) for fx in (0.0, 0.25, -0.25, 0.5)]
 
 
 def _orders(edges: list[Edge]) -> list[list[Edge]]:
@@ -334,11 +347,11 @@ def _place(edges: list[Edge], sources: list[Node], taken: list[Box],
 
 
 def _gap_widths(counts: list[int], labelled: bool) -> list[float]:
-    """The width (cm) between two columns: without labels 3.4, narrower so that the picture leaves
-    room for a table block beside it; with labels growing with the number of edges (at least 4.5),
-    all scaled down to fit the text width."""
+    """The width (cm) between two columns: without labels 4.5, narrower where that would not fit the
+    text width (the table blocks stand beside a small picture and below a wide one); with labels
+    growing with the number of edges (at least 4.5), all scaled down to fit the text width."""
     if not labelled:
-        return [min(3.4, TABLE_PICTURE_CM / max(len(counts), 1))] * len(counts)
+        return [min(TABLE_GAP_CM, MAX_WIDTH_CM / max(len(counts), 1))] * len(counts)
     want = [max(4.5, 2.4 + 0.1 * n) for n in counts]
     scale = min(1.0, MAX_WIDTH_CM / sum(want)) if want else 1.0
     return [w * scale for w in want]
@@ -349,7 +362,10 @@ def _scaled_layout(part, precision: int, labelled: bool) -> Layout:
     \\scriptsize, else in \\tiny, else (some label finds no room) the picture without labels and a table."""
     columns = _columns(part)
     tallest = max(len(col) for col in columns)
-    dy = min(DY_SMALL if tallest <= 4 else DY_LARGE, MAX_HEIGHT_CM / max(tallest, 1))
+    if labelled:
+        dy = min(DY_SMALL if tallest <= 4 else DY_LARGE, MAX_HEIGHT_CM / max(tallest, 1))
+    else:          # no labels to make room for: the units closer (at least 1cm apart while they fit), edges shallower
+        dy = min(DY_SMALL, max(1.0, TABLE_HEIGHT_CM / max(tallest - 1, 1)), MAX_HEIGHT_CM / max(tallest, 1))
     values = _values(part, precision)
     n_gaps = len(columns) - 1
     layer_of = {u: li for li, layer in enumerate(part.layers) for u in layer}
@@ -418,7 +434,7 @@ def _table(part, precision: int, lang: str) -> list[str]:
     """The weights as blocks of a from / to / value table, set like words so that they stand beside
     the picture when there is room and wrap onto further lines (and pages) when there is not."""
     from .latex import tex_escape          # imported here: latex imports this module's callers
-    rows = [rf"${unit_name(w.source, True)}$ & ${unit_name(w.target, True)}$ & ${format_value(w.value, precision)[0]}$ \\"
+    rows = [rf"${unit_name(w.source, True)}$ & ${unit_name(w.target, True)}$ & ${format_given(w.value, precision)[0]}$ \\"
             for w in part.weights]
     head = " & ".join(tex_escape(msg(lang, f"picture.table_{k}")) for k in ("from", "to", "value"))
     out = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..document import Text
 from ..greek import LATEX_LETTERS
 from ..messages import REFERENCE, catalogue, marked, msg
-from ..printing import format_value
+from ..printing import format_given, format_value
 from ..solution import Note, PartSolution
 
 # a Greek letter's LaTeX macro (greek.py's table, read backwards), and ∂
@@ -215,7 +215,7 @@ def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
     """`Part xor: activation sigmoid, loss half squared error, η = 0.5`, in `lang`."""
     part = psol.part
     acts = " → ".join(name_words("activation", a, lang) for a in dict.fromkeys(a.name for a in part.activations))
-    eta = format_value(part.learning_rate, precision)[0]
+    eta = format_given(part.learning_rate, precision)[0]       # given: shown as written
     return sentence(lang, "solution.part_heading", name=psol.name, activations=acts,
                     loss=name_words("loss", part.loss, lang), eta=Sym(f"η = {eta}", rf"\eta = {eta}"))
 
@@ -245,7 +245,7 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
                         samples=d["samples"], dn=Sym("δ^(n)", r"\delta^{(n)}"))
     if n.kind == "bias":                 # bias_input: -1, the bias weights are thresholds θ_j
         x = names.latex[d["symbol"]]
-        value = format_value(d["value"], 4)[0]
+        value = format_given(d["value"], 4)[0]
         idx = "ji" if psol.part.notation.weight == "to_from" else "ij"     # as the weights note writes w
         return sentence(lang, "note.bias_input", bias=Sym(names.text[d["symbol"]], x), value=Sym(value, value),
                         net=Sym(f"net_j = Σ_i w_{idx}·x_i − θ_j", rf"\mathrm{{net}}_j = \sum_i w_{{{idx}}} x_i - \theta_j"),
@@ -256,7 +256,7 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
     if n.kind == "kink":
         where = joined_syms([Sym(f"{names.text[s]} = 0", f"{names.latex[s]} = 0") for s in d["nets"]])
         if d["activation"] == "relu":
-            return sentence(lang, "note.relu_kink", gp=Sym("g'(0)", "g'(0)"), g0=Sym(*[format_value(d["g0"], 4)[0]] * 2),
+            return sentence(lang, "note.relu_kink", gp=Sym("g'(0)", "g'(0)"), g0=Sym(*[format_given(d["g0"], 4)[0]] * 2),
                             setting=Code("relu_derivative_at_zero"), where=where)
         act = name_words("activation", d["activation"], lang)
         if d.get("formula"):            # g0: the value SymPy's derivative takes at the kink (formula activations only)

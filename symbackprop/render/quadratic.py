@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..messages import words
 from ..document import Document, Math, Part, Section, Step, Text
-from ..printing import LatexPrinter, TextPrinter, format_value
+from ..printing import LatexPrinter, TextPrinter, format_given, format_value, operands_that_add_up
 from ..quadratic import L, QStep, QuadraticSolution, c, x1, x2, y, y_star
 from .steps import step_links
 
@@ -62,6 +62,18 @@ class QuadraticMath(Math):
 
     def number(self, value, precision: int) -> str:
         return format_value(value, precision)[0]
+
+    def substituted(self, step: Step, precision: int, latex: bool) -> tuple[str, str]:
+        """The last form, and the same with its numbers put in: the file's c and y* as written, the rest
+        rounded, with more places where that is what makes the step add up (printing.operands_that_add_up)."""
+        show = self.latex if latex else self.text
+
+        def shown_at(p: int) -> dict:
+            return {s: format_given(v, p)[0] if s in (c, y_star) else self.number(v, p) for s, v in step.numbers.items()}
+        numbers = shown_at(precision)
+        if step.value is not None and not isinstance(step.value, sp.MatrixBase):
+            numbers = operands_that_add_up(step.forms[-1], self.value(step, precision, False)[0], precision, shown_at)
+        return show(step.forms[-1]), show(step.forms[-1], numbers)
 
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
         return (_value_latex if latex else _value_text)(step.value, precision), _shown_exactly(step.value, precision)

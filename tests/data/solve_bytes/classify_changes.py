@@ -16,9 +16,12 @@ changed line must be one of
             span in Markdown): the two sides agree once names are put back and maths markup dropped;
   other     anything else: must be none.
 A line may have several kinds ("approx+digits"); each is checked link by link.
-Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N] [--issue12] [--prose10]
+Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N] [--issue12 | --prose10 | --prec10 | --derive10]
+Each regeneration is classified against the fixture before it, one flag at a time:
 (--issue12: session 9's regeneration, the kinds of `classify12`: signs, ln, small, places.)
 (--prose10: session 10's one formula, one maths span: the kind `one-span` of `one_span_change`.)
+(--prec10: session 10's given values shown as written and exact displays, the kinds of `classify_prec10`:
+ given, exact, half, places, approx.)
 """
 from __future__ import annotations
 
@@ -279,15 +282,122 @@ def bias_index_change(old: str, new: str) -> bool:
     return new == old or one_span_change(old, new)
 
 
+# -- session 10's given values and exact displays (--prec10): classify_prec10 -------------------------
+#   given    a number became a value the problem file gives (an input, a target, a weight, η), written
+#            as the file writes it, and the old number is it rounded (printing.format_given);
+#   exact    the same number with the zeros that ended it dropped, now "=" (0.00001000 → 0.00001:
+#            an exact value shown with all its digits);
+#   half     a value of exactly half a unit of the last place keeps its digits (≈ 0.01 → = 0.005 at
+#            precision 2; 0.5 at precision 0): the old number is the new one rounded half up;
+#   places   an operand put into a rule (before the last = or ≈) is shown with other places, both
+#            roundings of one number (with the givens exact, the operands that make the step add up changed);
+#   approx   "≈" became "=" before a value that one of the above made exact (never the other way).
+
+def _given_values(renders: dict[str, str]) -> dict[str, set[Fraction]]:
+    """Per problem (the part of a render's key before its format), the exact values its JSON calls given."""
+    out: dict[str, set[Fraction]] = {}
+    for key, text in renders.items():
+        if not key.endswith(".json"):
+            continue
+        got = out.setdefault(key[:-len(".json")], set())
+        for part in json.loads(text)["parts"]:
+            for q in part["quantities"].values():
+                if q["section"] == "given" and q["exact"] is not None:
+                    got.add(Fraction(q["exact"]))
+    return out
+
+
+_RELATION10 = re.compile(r"(&\\approx|\\approx|≈|&=|=)")
+
+
+def _relations(line: str) -> list[str]:
+    return [("=" if r.endswith("=") else "≈") for r in _RELATION10.findall(line)]
+
+
+def classify_prec10(old: str, new: str, given: set[Fraction]) -> str:
+    """The kinds of change of one line made by session 10's given values and exact displays (above), or "other"."""
+    pa, pb = _RELATION10.split(old), _RELATION10.split(new)
+    if len(pa) != len(pb):
+        return "other"
+    kinds = set()
+    made_exact = False           # a value after a relation that became exact
+    for i in range(1, len(pa), 2):                 # the relations: only ≈ → = (the new relation put in the old line)
+        if _relations(pa[i]) != _relations(pb[i]):
+            if not (_relations(pa[i]) == ["≈"] and _relations(pb[i]) == ["="]):
+                return "other"
+            kinds.add("approx")
+        pa[i] = pb[i]
+    pairs = _number_pairs("".join(pa), new)
+    if pairs is None:
+        return "other"
+    for a, b, operand in pairs:
+        if a == b:
+            continue
+        fa, fb = Fraction(a), Fraction(b)
+        if (fb in given or -fb in given) and _rounded(a, b):      # a sign may be folded: x - 0.2 for x + (-0.2)
+            kind = "given"
+        elif fa == fb:
+            kind = "places" if operand else "exact"
+        elif "e" not in b and abs(fb) * 2 == _ulp(a) and Decimal(a) == Decimal(b).quantize(_ulp(a), "ROUND_HALF_UP"):
+            kind = "half"
+        elif operand and "e" not in a + b and _rounded(a, b):
+            kind = "places"
+        else:
+            return "other"
+        kinds.add(kind)
+        made_exact = made_exact or (not operand and kind != "places")
+    if "approx" in kinds and not (made_exact or kinds & {"given", "exact", "half"}):
+        return "other"                             # ≈ → = only where a value became exact
+    return "+".join(sorted(kinds)) or "other"
+
+
+#   picture  a line of a TikZ picture of the network (render/picture.py's new sizes: wider pictures beside
+#            a weight table, taller ones with labels, bias nodes by their layer) where only the
+#            coordinates, a label's rotation, the picture's unit lengths or the labels' font changed.
+_TIKZ_LINE = re.compile(r"^(  \\node\[|  \\draw\[|\\begin\{tikzpicture\})")
+_TIKZ_NUMBERS = [(re.compile(r"\((-?[\d.]+), (-?[\d.]+)\)"), "(#, #)"), (re.compile(r"rotate=-?[\d.]+"), "rotate=#"),
+                 (re.compile(r"x=[\d.]+cm, y=[\d.]+cm"), "x=#cm, y=#cm"), (re.compile(r"font=\\(?:scriptsize|tiny)"), "font=#")]
+
+
+def picture_change(old: str, new: str) -> bool:
+    """Whether a changed line is a TikZ line of the network picture that differs only in its geometry."""
+    if not (_TIKZ_LINE.match(old) and _TIKZ_LINE.match(new)):
+        return False
+    for pattern, stand_in in _TIKZ_NUMBERS:
+        old, new = pattern.sub(stand_in, old), pattern.sub(stand_in, new)
+    return old == new
+
+
+def json_displays10(old: dict[str, str], new: dict[str, str]) -> Counter:
+    """For the JSON renders: each quantity whose `display` changed: "given" (a given value, now its exact
+    value), "exact" (a computed value whose display is now its exact value) or "not a tie" (must be none)."""
+    out: Counter = Counter()
+    for key in sorted(set(old) & set(new)):
+        if not key.endswith((".json", ".json.p2")):
+            continue
+        a, b = json.loads(old[key]), json.loads(new[key])
+        for pa, pb in zip(a["parts"], b["parts"]):
+            for qid, qa in pa["quantities"].items():
+                qb = pb["quantities"][qid]
+                if qa["display"] == qb["display"]:
+                    continue
+                exact = qb["exact"] is not None and Fraction(qb["display"]) == Fraction(qb["exact"])
+                out[("given" if qb["section"] == "given" else "exact") if exact else "not a tie"] += 1
+    return out
+
+
 ISSUE12 = False
 PROSE10 = False
+PREC10 = False
 
 
 def main(argv: list[str]) -> int:
-    global ISSUE12, PROSE10
+    global ISSUE12, PROSE10, PREC10
     ISSUE12 = "--issue12" in argv
     PROSE10 = "--prose10" in argv
+    PREC10 = "--prec10" in argv
     old, new = _load(argv[0]), _load(argv[1])
+    givens = _given_values(new) if PREC10 else {}
     show = int(argv[argv.index("--show") + 1]) if "--show" in argv else 5
     counts: Counter = Counter()
     examples: dict[str, list] = {}
@@ -296,7 +406,7 @@ def main(argv: list[str]) -> int:
         counts["other"] += 1
     for key in sorted(set(old) & set(new)):
         a, b = old[key].splitlines(), new[key].splitlines()
-        if ISSUE12:                # a LaTeX step broken over rows may fit one row now: compare steps
+        if ISSUE12 or PREC10:      # a LaTeX step broken over rows may fit one row now: compare steps
             a, b = _rows(a), _rows(b)
         if len(a) != len(b):
             counts["other"] += 1
@@ -307,6 +417,9 @@ def main(argv: list[str]) -> int:
                 kind = ("one-span" if PROSE10 and one_span_change(x, y) else
                         "bias-index" if PROSE10 and bias_index_change(x, y) else
                         "prose" if prose_change(x, y) else
+                        "picture" if PREC10 and picture_change(x, y) else
+                        classify_prec10(_json_string(x), _json_string(y), givens.get(key.split(".")[0], set()))
+                        if PREC10 else
                         classify12(_json_string(x), _json_string(y)) if ISSUE12 else classify(x, y))
                 counts[kind] += 1
                 examples.setdefault(kind, []).append((key, x, y))
@@ -316,7 +429,7 @@ def main(argv: list[str]) -> int:
         print(f"{kind}: {counts[kind]} lines")
         for key, x, y in examples.get(kind, [])[:show]:
             print(f"  [{key}]\n    - {x[:300]}\n    + {y[:300]}")
-    ties = json_ties(old, new)
+    ties = json_displays10(old, new) if PREC10 else json_ties(old, new)
     print("JSON displays changed, by their exact value:", dict(sorted(ties.items())))
     return 1 if counts["other"] or ties["not a tie"] else 0
 

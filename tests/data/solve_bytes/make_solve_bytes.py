@@ -20,7 +20,10 @@ of formula activations, no other entry changed); and in session 9, after issue 1
 (symbols of the prose set as maths, losses and activations named in words) and printing (numbers put into
 a rule with no doubled bracket or sign, \\ln, small values as plain decimals, and operands shown with more
 places where those shown did not give the step's value): `classify_changes.py --issue12` names the kind of each
-changed line ("prose" or a printing kind).) The fixtures are the record that making
+changed line ("prose" or a printing kind); and in session 10, after given values were shown as written at every
+precision, exact displays marked "=", half a unit of the last place kept its digits, and the picture of big
+networks took new sizes: `classify_changes.py --prec10` names each changed line (given, exact, half, places,
+approx, picture).) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
