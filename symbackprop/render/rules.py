@@ -14,7 +14,7 @@ import sympy as sp
 from ..messages import msg, words
 from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, TextPrinter, print_text
-from ..symbolic_rules import GeneralDerivation, J, Rule, eta
+from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
 from .latex import tex_escape
 from .prose import name_words
 from .prose import Prose, Sym
@@ -47,22 +47,23 @@ def _names(derivation: GeneralDerivation, latex: bool) -> dict:
     return {J: derivation.notation.loss_symbol, eta: r"\eta" if latex else "η"}
 
 
-def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False) -> str:
-    """`expr` in text; `as_built`: its products' factors in the order they were built (a specialised
-    rule, symbolic_rules.teacher_order: z_k·(1 − z_k)·(t_k − z_k)), not SymPy's."""
-    if as_built:
-        return TextPrinter(dict(names=_names(derivation, False), indexed=indexed_names(derivation, False),
-                                order="none")).doprint(expr)
-    return print_text(expr, _names(derivation, False), indexed=indexed_names(derivation, False))
+def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
+              unit: tuple = ()) -> str:
+    """`expr` in text, its products in the teacher's order (symbolic_rules.teacher_order, `unit`: the
+    bases of the rule's own unit): constants, g', then the loss's factor, η·g'(net_k)·(t_k − z_k)·y_j;
+    `as_built`: `expr` is already in that order (a specialised rule), print it as it is."""
+    shown = expr if as_built else teacher_order(expr, unit)
+    return TextPrinter(dict(names=_names(derivation, False), indexed=indexed_names(derivation, False),
+                            order="none")).doprint(shown)
 
 
-def expr_latex(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False) -> str:
-    """`expr` in LaTeX, factors side by side as the appendix writes them: (t_k − z_k) g'(net_k) y_j;
-    `as_built` as in `expr_text`."""
-    settings = dict(names=_names(derivation, True), indexed=indexed_names(derivation, True), mul_symbol=None)
-    if as_built:
-        settings["order"] = "none"
-    return LatexPrinter(settings).doprint(expr)
+def expr_latex(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
+               unit: tuple = ()) -> str:
+    """`expr` in LaTeX, factors side by side as a teacher writes them: g'(net_k) (t_k − z_k) y_j;
+    `as_built` and `unit` as in `expr_text`."""
+    shown = expr if as_built else teacher_order(expr, unit)
+    return LatexPrinter(dict(names=_names(derivation, True), indexed=indexed_names(derivation, True),
+                             mul_symbol=None, order="none")).doprint(shown)
 
 
 def shown_symbols(derivation: GeneralDerivation, expr: sp.Expr) -> sp.Expr:
@@ -179,18 +180,23 @@ def _title(derivation: GeneralDerivation, rid: str, lang: str) -> str:
 
 
 class RulesMath(Math):
-    """The general rules' expressions in the notation of a derivation (no numbers, no values)."""
+    """The general rules' expressions in the notation of a derivation (no numbers, no values), each
+    product in the teacher's order (`expr_text`)."""
 
     def __init__(self, derivation: GeneralDerivation) -> None:
         self.derivation = derivation
-        # the specialised rules, printed with their factors in the order they were built
+        # the specialised rules, already built in that order; every other expression by its rule's unit
         self.as_built = {f for r in derivation.rules for _, f in r.specialised}
+        self.unit: dict[sp.Expr, tuple] = {}
+        for r in derivation.rules:
+            for e in (r.lhs, *r.forms):
+                self.unit.setdefault(e, rule_unit(r.id))
 
     def text(self, expr, values=None) -> str:
-        return expr_text(self.derivation, expr, expr in self.as_built)
+        return expr_text(self.derivation, expr, expr in self.as_built, self.unit.get(expr, ()))
 
     def latex(self, expr, values=None) -> str:
-        return expr_latex(self.derivation, expr, expr in self.as_built)
+        return expr_latex(self.derivation, expr, expr in self.as_built, self.unit.get(expr, ()))
 
     def number(self, value, precision: int) -> str:
         raise TypeError("the general rules have no numbers")
@@ -246,9 +252,9 @@ def to_data(dv: GeneralDerivation) -> dict:
     rules = {}
     for r in dv.rules:
         rules[r.id] = {
-            "latex": f"{expr_latex(dv, r.lhs)} = {expr_latex(dv, r.rule)}",
+            "latex": f"{expr_latex(dv, r.lhs)} = {expr_latex(dv, r.rule, unit=rule_unit(r.id))}",
             "chain_latex": " = ".join(_printed(dv, r, True)),
-            "text": f"{expr_text(dv, r.lhs)} = {expr_text(dv, r.rule)}",
+            "text": f"{expr_text(dv, r.lhs)} = {expr_text(dv, r.rule, unit=rule_unit(r.id))}",
             "srepr": shown_srepr(dv, r.rule),
             "lhs_srepr": shown_srepr(dv, r.lhs),
             "specialised": [{"activation": label, "latex": expr_latex(dv, f, as_built=True),
