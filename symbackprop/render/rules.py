@@ -17,7 +17,7 @@ from ..printing import LatexPrinter, TextPrinter, print_text
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
 from .latex import tex_escape
 from .prose import name_words
-from .prose import Prose, Sym
+from .prose import Prose, Sym, sentence
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
@@ -152,14 +152,16 @@ def _notes(derivation: GeneralDerivation, lang: str) -> list[str]:
     return out
 
 
-def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> str | None:
+def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> Text | None:
+    """The check of rule `rid` on the concrete network as a sentence, its largest difference typeset
+    as a number in maths (8.7 × 10⁻³³ in LaTeX, Markdown and HTML; as printed, 8.7e-33, in text)."""
     w = words(lang, "rules")
     for ch in derivation.checks:
         if ch.id != rid:
             continue
         where = w["generated"] if generated else w["checked"]
         if ch.compared == 0:
-            return msg(lang, "derive.check_none", where=where, none=w["none"])
+            return sentence(lang, "derive.check_none", where=where, none=w["none"])
         values = ch.distinct
         if ch.ok:
             counted = msg(lang, "derive.values_agree_one" if values == 1 else "derive.values_agree", count=values)
@@ -167,9 +169,20 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
             counted = msg(lang, "derive.values_compared", count=values)
         forms = msg(lang, "derive.comparisons", count=ch.compared) if ch.compared != values else ""
         verdict = "" if ch.ok else f" — {w['disagree']}"
-        return msg(lang, "derive.check_line", where=where, counted=counted, forms=forms, max_error=w["max_error"],
-                   error=f"{ch.max_error:.1e}", verdict=verdict)
+        return sentence(lang, "derive.check_line", where=where, counted=counted, forms=forms,
+                        max_error=w["max_error"], error=error_number(ch.max_error), verdict=verdict)
     return None
+
+
+def error_number(error: float) -> Sym:
+    """A relative difference as derive prints it, 8.7e-33, with its LaTeX 8.7 \\times 10^{-33} (0 for 0)."""
+    plain = f"{error:.1e}"
+    if error == 0:
+        return Sym(plain, "0")
+    if error != error or error in (float("inf"), float("-inf")):
+        return Sym(plain, r"\infty" if error > 0 else (r"-\infty" if error < 0 else r"\mathrm{NaN}"))
+    mantissa, exponent = plain.split("e")
+    return Sym(plain, rf"{mantissa} \times 10^{{{int(exponent)}}}")
 
 
 def _title(derivation: GeneralDerivation, rid: str, lang: str) -> str:
@@ -229,7 +242,7 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
             line = _check_line(dv, r.id, lang, generated)
             heading = _title(dv, r.id, lang)
             sections.append(Section(phrase_text(heading), (rule_step(r, lang),),
-                                    notes=(Text(line),) if line else ()))
+                                    notes=(line,) if line else ()))
         parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections), RulesMath(dv),
                           notes=tuple(notes), label=dv.name))
     return Document(title or w["general"], tuple(parts), lang, "rules", "general rules")
