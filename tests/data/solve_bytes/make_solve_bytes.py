@@ -20,7 +20,9 @@ of formula activations, no other entry changed); and in session 9, after issue 1
 (symbols of the prose set as maths, losses and activations named in words) and printing (numbers put into
 a rule with no doubled bracket or sign, \\ln, small values as plain decimals, and operands shown with more
 places where those shown did not give the step's value): `classify_changes.py --issue12` names the kind of each
-changed line ("prose" or a printing kind).) The fixtures are the record that making
+changed line ("prose" or a printing kind); and in session 10 (branch s10-derive), after sums were written in the
+network's order and a hidden δ with g' first (g'(net_3)·δ_5·w_35): `classify_changes.py --derive10` finds every
+changed line a reordering ("order"; "comma" for a weight subscript that took a comma, none in these files).) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
