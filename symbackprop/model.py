@@ -17,7 +17,9 @@ from .problem import Part
 from .quantity import Key
 
 # SymPy orders the factors of a product by symbol name. The rank prefix of each internal name makes
-# that canonical order the one a teacher writes: −η·δ_5·u_3, δ_5·w_{35}·g'(net_3).
+# that canonical order the one the lecture's printed solution writes: −η·δ_5·u_3, δ_5·w_{35}·g'(net_3)
+# (a product of symbols; g' before a sum, as in g'(net_5)·(u_5 − z_1)). After the kind, each unit is named by its place in the network (`Model.position`), so that
+# the terms of a sum (a net, a hidden δ's Σ_k δ_k·w_jk) sort in the network's order, not by unit id.
 RANK = {"eta": "0", "delta": "1", "w": "2", "gp": "3", "net": "4", "u": "5", "x": "5", "t": "6",
         "loss": "7", "grad": "8", "gradx": "8", "update": "8",
         "new": "9", "sw": "2", "sgrad": "8", "supdate": "8", "snew": "9"}
@@ -76,6 +78,14 @@ class Assignment:
         return self.key.sample
 
 
+def network_positions(part: Part) -> dict[str, int]:
+    """Each unit's place in the network: the bias first, then the inputs and every layer in order
+    (the order of `Part.feeders`, and of the layers' units), the order a teacher sums in."""
+    units = ([part.bias] if part.bias is not None else []) + list(part.inputs)
+    units += [j for layer in part.layers for j in layer]
+    return {u: i for i, u in enumerate(units)}
+
+
 class Model:
     """Symbols and forward rules of a part's network."""
 
@@ -85,6 +95,8 @@ class Model:
         self._symbols: dict[tuple, sp.Symbol] = {}      # symbol() by its arguments: made once each
         self.n_samples = len(part.samples)
         self.batched = self.n_samples > 1
+        self.position = network_positions(part)
+        self._width = len(str(len(self.position)))
         self.eta = self.symbol("eta")
         self.w = {(w.source, w.target): self.symbol("w", w.target, source=w.source) for w in part.weights}
         self.weights = {(w.source, w.target): w for w in part.weights}
@@ -107,11 +119,17 @@ class Model:
         key = (kind, unit, source, sample)
         sym = self._symbols.get(key)
         if sym is None:
-            parts = [RANK[kind] + kind] + [p for p in (source, unit) if p is not None]
+            parts = [RANK[kind] + kind] + [self._sort_name(p) for p in (source, unit) if p is not None]
             name = "_".join(parts) + (f"@{sample}" if sample is not None else "")
             sym = self._symbols[key] = sp.Symbol(name, real=True)
             self.info.setdefault(sym, SymInfo(kind, unit, source, sample))
         return sym
+
+    def _sort_name(self, unit: str) -> str:
+        """A unit in an internal name: its network position, zero-padded, then its id (`03:h1`);
+        a shared parameter's name (not a unit) as it is."""
+        at = self.position.get(unit)
+        return unit if at is None else f"{at:0{self._width}d}:{unit}"
 
     def per_sample(self, n: int) -> int | None:
         return n if self.batched else None

@@ -37,8 +37,14 @@ def _sample(n: int | None, latex: bool) -> str:
     return f"^{{({n + 1})}}" if latex else f"^({n + 1})"
 
 
+def _joined(a: str, b: str) -> bool:
+    """Whether a weight's two unit names are written side by side (w_{13}): only two single digits
+    read unambiguously so; any other pair takes a comma (w_{0,o}, w_{h1,o}, w_{1,α})."""
+    return len(a) == 1 and len(b) == 1 and a.isdigit() and b.isdigit()
+
+
 def _pair(a: str, b: str) -> str:
-    return a + b if len(a) == 1 and len(b) == 1 else f"{a},{b}"
+    return a + b if _joined(a, b) else f"{a},{b}"
 
 
 def unit_name(unit: str, latex: bool) -> str:
@@ -48,15 +54,13 @@ def unit_name(unit: str, latex: bool) -> str:
 
 
 def unit_pair(a: str, b: str, latex: bool) -> str:
-    """The two units of a weight's subscript: written together when each is one character as text
-    (w_{13}, w_{1α}), else with a comma (w_{1,θ_1}); a LaTeX letter command is ended by a space."""
+    """The two units of a weight's subscript: written together when each is a single digit (w_{13}),
+    else with a comma (w_{0,o}, w_{h1,o}, w_{1,α}, w_{1,θ_1}), in text and LaTeX alike."""
     ta, tb = unit_name(a, False), unit_name(b, False)
     if not latex:
         return _pair(ta, tb)
     la, lb = unit_name(a, True), unit_name(b, True)
-    if len(ta) == 1 and len(tb) == 1:
-        return la + (" " if la.startswith("\\") and lb[:1].isalpha() else "") + lb
-    return f"{la},{lb}"
+    return la + lb if _joined(ta, tb) else f"{la},{lb}"
 
 
 def unit_sub(unit: str, latex: bool) -> str:

@@ -402,7 +402,7 @@ def _over_batch(rule: Rule, batch: str) -> Rule:
         forms = (summed(sp.Derivative(J_n[n_s], dw)),) + tuple(summed(f) for f in rule.forms[1:])
     else:
         forms = (rule.forms[0],) + tuple(summed(f) for f in rule.forms[1:])
-    return Rule(rule.id, rule.lhs, forms, tuple((label, teacher_order(summed(f), _unit_bases(rule.id)))
+    return Rule(rule.id, rule.lhs, forms, tuple((label, teacher_order(summed(f), rule_unit(rule.id)))
                                                 for label, f in rule.specialised), sample=rule)
 
 
@@ -452,7 +452,7 @@ def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation, 
             kept = factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
             if sp.count_ops(kept) <= sp.count_ops(best) + 1:
                 best = kept
-        forms.append((label, teacher_order(best, _unit_bases(rule.id))))
+        forms.append((label, teacher_order(best, rule_unit(rule.id))))
     return Rule(rule.id, rule.lhs, rule.forms, tuple(forms))
 
 
@@ -462,32 +462,51 @@ OUTPUT_UNIT = (net_o, z, PER_SAMPLE[net_o], PER_SAMPLE[z])
 HIDDEN_UNIT = (net_h, y, PER_SAMPLE[net_h], PER_SAMPLE[y])
 
 
-def _unit_bases(rule_id: str) -> tuple[sp.IndexedBase, ...]:
+def rule_unit(rule_id: str) -> tuple[sp.IndexedBase, ...]:
+    """The bases of the quantities of the unit rule `rule_id` is about (for `teacher_order`)."""
     return OUTPUT_UNIT if rule_id in ("delta_output", "grad_output_weight", "update_output_weight") else HIDDEN_UNIT
 
 
-def teacher_order(expr: sp.Expr, unit: tuple[sp.IndexedBase, ...]) -> sp.Expr:
-    """`expr` with each product that holds g' factors rebuilt, unevaluated, in the order a teacher
-    writes it: the constants (−η, 2/c, 1/N), then the g' factors (those in the unit's own net and
-    output only: z_k, 1 − z_k), its plain quantity before the others (z_k(1 − z_k)), then the rest
-    (the loss's factor t_k − z_k, y_j, the sum Σ_k δ_k w_kj) in SymPy's order. The value is the same
-    expression; a printer with order='none' shows the factors as built (render/rules.py)."""
+def teacher_order(expr: sp.Expr, unit: tuple[sp.IndexedBase, ...] = ()) -> sp.Expr:
+    """`expr` with each product rebuilt, unevaluated, in the order a teacher writes it: the number
+    (one coefficient: −2, not −1·2), the other constants (η, 1/c, 1/N), then the g' factors (g'(net)
+    itself, and in a specialised rule those in the `unit`'s own net and output only: z_k, 1 − z_k),
+    its plain quantity before the others (z_k(1 − z_k)), then the rest in SymPy's order (the loss's
+    factor t_k − z_k, y_j), a logarithm after its coefficient (−t_m ln z_m) and a sum last (x_i·Σ_k
+    δ_k w_kj). Sums of terms are rebuilt in SymPy's printed order. The value is the same expression;
+    a printer with order='none' shows it as built (render/rules.py), so that every format, and the
+    general rules and their specialised forms alike, read g'(net_k)·(u_k − t_k) as `solve` does."""
     if isinstance(expr, sp.Sum):
         inner = teacher_order(expr.function, unit)
         return expr if inner is expr.function else sp.Sum(inner, *expr.limits)
+    if isinstance(expr, sp.Add):
+        return sp.Add(*[teacher_order(t, unit) for t in expr.as_ordered_terms()], evaluate=False)
+    if isinstance(expr, sp.Pow):
+        base = teacher_order(expr.base, unit)
+        return expr if base is expr.base else sp.Pow(base, expr.exp, evaluate=False)
     if not isinstance(expr, sp.Mul):
         return expr
-    factors = expr.as_ordered_factors()
-    gp = [f for f in factors if _of_unit(f, unit)]
-    if not gp:
-        # no g' here (identity's −η·(u_k − t_k)·y_j, a batch's η·Σ_n …/N): SymPy's printed order, any sum's
-        # own product put in order
-        return sp.Mul(*[teacher_order(f, unit) for f in factors], evaluate=False)
-    constants = [f for f in factors if not f.atoms(sp.Indexed)]
-    rest = [teacher_order(f, unit) for f in factors if f not in gp and f not in constants]
+    coeff, factors = sp.Integer(1), []
+    for f in expr.as_ordered_factors():
+        if f.is_Number:
+            coeff *= f
+        else:
+            factors.append(f)
+    sums = [f for f in factors if isinstance(f, sp.Sum)]
+    constants = [f for f in factors if not f.atoms(sp.Indexed) and f not in sums]
+    gp = [f for f in factors if f not in sums and f not in constants and (_is_gprime(f) or _of_unit(f, unit))]
     plain = [f for f in gp if isinstance(f, sp.Indexed) or (f.is_Pow and isinstance(f.base, sp.Indexed))]
-    ordered = [*constants, *plain, *[f for f in gp if f not in plain], *rest]
+    rest = [f for f in factors if f not in sums and f not in constants and f not in gp]
+    logs = [f for f in rest if isinstance(f, sp.log)]
+    ordered = ([coeff] if coeff != 1 else []) + [*constants, *plain, *[f for f in gp if f not in plain],
+                                                 *[f for f in rest if f not in logs], *logs, *sums]
+    ordered = [teacher_order(f, unit) for f in ordered]
     return ordered[0] if len(ordered) == 1 else sp.Mul(*ordered, evaluate=False)
+
+
+def _is_gprime(factor: sp.Expr) -> bool:
+    """Whether `factor` is g'(net) of some unit (or a power of it)."""
+    return factor.func == gprime or (factor.is_Pow and factor.base.func == gprime)
 
 
 def _of_unit(factor: sp.Expr, unit: tuple[sp.IndexedBase, ...]) -> bool:

@@ -375,8 +375,9 @@ def greek_file(tmp_path_factory) -> Path:
 def test_greek_units_in_text(greek_file):
     out = run("solve", greek_file).output
     assert "x_α = 1, x_{x2} = -1, t_{λ_2} = 1" in out, out
-    assert "w_{β,θ_1} = 0.1, w_{α,θ_1} = 0.5" in out and "w_{βh} = -0.2, w_{αh} = -0.4" in out, out
-    assert "net_{θ_1} = w_{α,θ_1}·x_α + w_{β,θ_1}·x_β + w_{x2,θ_1}·x_{x2}" in out, out
+    assert "w_{β,θ_1} = 0.1, w_{α,θ_1} = 0.5" in out and "w_{β,h} = -0.2, w_{α,h} = -0.4" in out, out
+    # the bias's term first, then the inputs as listed (alpha, x2): the network's order, not the ids'
+    assert "net_{θ_1} = w_{β,θ_1}·x_β + w_{α,θ_1}·x_α + w_{x2,θ_1}·x_{x2}" in out, out
     assert "u_{θ_1} = g(net_{θ_1})" in out and "δ_{λ_2} = g'(net_{λ_2})·(u_{λ_2} - t_{λ_2})" in out, out
     assert "theta1" not in out and "lambda2" not in out and "alpha" not in out
 
@@ -384,7 +385,7 @@ def test_greek_units_in_text(greek_file):
 @pytest.mark.parametrize("fmt", ["latex", pytest.param("markdown", marks=pytest.mark.slow)])   # the same LaTeX
 def test_greek_units_in_latex_and_markdown(greek_file, fmt):
     out = run("solve", greek_file, "--format", fmt).output
-    for piece in (r"u_{\theta_{1}}", r"\mathrm{net}_{\lambda_{2}}", r"x_{\alpha}", r"w_{\alpha h}",
+    for piece in (r"u_{\theta_{1}}", r"\mathrm{net}_{\lambda_{2}}", r"x_{\alpha}", r"w_{\alpha,h}",
                   r"w_{\theta_{1},\lambda_{2}}", r"\delta_{\lambda_{2}}", r"t_{\lambda_{2}}"):
         assert piece in out, piece
     assert "theta1" not in out and "lambda2" not in out

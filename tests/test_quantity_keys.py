@@ -168,7 +168,7 @@ def test_steps_carry_their_keys(xor_relu):
     assert [s.id for s in xor_relu.steps] == ids
     for s in xor_relu.steps:
         assert isinstance(s.key, Key) and s.key == Key.parse(s.id)
-    assert xor_relu.step(Key("delta", "5")).symbol.name.endswith("delta_5")
+    assert xor_relu.names.text[xor_relu.step(Key("delta", "5")).symbol] == "δ_5"
     assert xor_relu.step(Key("w", "3", source="1")).value == 3           # w_13 = 3 in the lecture
     assert xor_relu.step(Key("learning_rate")).value == 1
 

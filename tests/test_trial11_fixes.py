@@ -163,7 +163,7 @@ def test_expected_column_shows_the_short_specialised_rule(check, tmp_path, probl
 
 def test_expected_column_keeps_the_general_rule_where_it_is_shorter(check, tmp_path):
     rep, v = check(XOR, {"sigmoid": {"delta_output": "(u_k - z_k) g'(net_k)"}}, tmp_path, part="sigmoid")
-    assert v["delta_output"].expected_text == "δ_k = (u_k - z_k)·g'(net_k)" and v["delta_output"].status == "correct"
+    assert v["delta_output"].expected_text == "δ_k = g'(net_k)·(u_k - z_k)" and v["delta_output"].status == "correct"
 
 
 # -- 5. one max per problem -----------------------------------------------------------------------------------

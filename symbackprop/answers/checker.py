@@ -343,6 +343,7 @@ class Checker:
     def _check_rule(self, ans: Answer) -> Verdict:
         """A general rule (δ_j = g'(net_j) Σ_k w_kj δ_k) against the one SymPy derives for this part."""
         from ..render.rules import expr_text
+        from ..symbolic_rules import rule_unit
         from .rule_answers import RuleChecker
         if self.rules is None:
             from ..rule_check import derive_for_part
@@ -350,7 +351,8 @@ class Checker:
                 self.rules = RuleChecker(derive_for_part(self.psol.part), self.parser)
         dv = self.rules.dv
         rule = dv.rule(ans.qid)
-        expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, _shown_rule(rule))}"
+        shown = _shown_rule(rule)
+        expected = f"{expr_text(dv, rule.lhs)} = {expr_text(dv, shown, unit=rule_unit(rule.id))}"
         # a rule the rubric does not list is reported for 0 points, so that every student's max is the same
         points = self.items.get(ans.qid, 0.0)
         try:

@@ -14,10 +14,10 @@ import sympy as sp
 from ..messages import msg, words
 from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, TextPrinter, print_text
-from ..symbolic_rules import GeneralDerivation, J, Rule, eta
+from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
 from .latex import tex_escape
 from .prose import name_words
-from .prose import Prose, Sym
+from .prose import Prose, Sym, sentence
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
@@ -47,22 +47,23 @@ def _names(derivation: GeneralDerivation, latex: bool) -> dict:
     return {J: derivation.notation.loss_symbol, eta: r"\eta" if latex else "η"}
 
 
-def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False) -> str:
-    """`expr` in text; `as_built`: its products' factors in the order they were built (a specialised
-    rule, symbolic_rules.teacher_order: z_k·(1 − z_k)·(t_k − z_k)), not SymPy's."""
-    if as_built:
-        return TextPrinter(dict(names=_names(derivation, False), indexed=indexed_names(derivation, False),
-                                order="none")).doprint(expr)
-    return print_text(expr, _names(derivation, False), indexed=indexed_names(derivation, False))
+def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
+              unit: tuple = ()) -> str:
+    """`expr` in text, its products in the teacher's order (symbolic_rules.teacher_order, `unit`: the
+    bases of the rule's own unit): constants, g', then the loss's factor, η·g'(net_k)·(t_k − z_k)·y_j;
+    `as_built`: `expr` is already in that order (a specialised rule), print it as it is."""
+    shown = expr if as_built else teacher_order(expr, unit)
+    return TextPrinter(dict(names=_names(derivation, False), indexed=indexed_names(derivation, False),
+                            order="none")).doprint(shown)
 
 
-def expr_latex(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False) -> str:
-    """`expr` in LaTeX, factors side by side as the appendix writes them: (t_k − z_k) g'(net_k) y_j;
-    `as_built` as in `expr_text`."""
-    settings = dict(names=_names(derivation, True), indexed=indexed_names(derivation, True), mul_symbol=None)
-    if as_built:
-        settings["order"] = "none"
-    return LatexPrinter(settings).doprint(expr)
+def expr_latex(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
+               unit: tuple = ()) -> str:
+    """`expr` in LaTeX, factors side by side as a teacher writes them: g'(net_k) (t_k − z_k) y_j;
+    `as_built` and `unit` as in `expr_text`."""
+    shown = expr if as_built else teacher_order(expr, unit)
+    return LatexPrinter(dict(names=_names(derivation, True), indexed=indexed_names(derivation, True),
+                             mul_symbol=None, order="none")).doprint(shown)
 
 
 def shown_symbols(derivation: GeneralDerivation, expr: sp.Expr) -> sp.Expr:
@@ -151,14 +152,16 @@ def _notes(derivation: GeneralDerivation, lang: str) -> list[str]:
     return out
 
 
-def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> str | None:
+def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> Text | None:
+    """The check of rule `rid` on the concrete network as a sentence, its largest difference typeset
+    as a number in maths (8.7 × 10⁻³³ in LaTeX, Markdown and HTML; as printed, 8.7e-33, in text)."""
     w = words(lang, "rules")
     for ch in derivation.checks:
         if ch.id != rid:
             continue
         where = w["generated"] if generated else w["checked"]
         if ch.compared == 0:
-            return msg(lang, "derive.check_none", where=where, none=w["none"])
+            return sentence(lang, "derive.check_none", where=where, none=w["none"])
         values = ch.distinct
         if ch.ok:
             counted = msg(lang, "derive.values_agree_one" if values == 1 else "derive.values_agree", count=values)
@@ -166,9 +169,20 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
             counted = msg(lang, "derive.values_compared", count=values)
         forms = msg(lang, "derive.comparisons", count=ch.compared) if ch.compared != values else ""
         verdict = "" if ch.ok else f" — {w['disagree']}"
-        return msg(lang, "derive.check_line", where=where, counted=counted, forms=forms, max_error=w["max_error"],
-                   error=f"{ch.max_error:.1e}", verdict=verdict)
+        return sentence(lang, "derive.check_line", where=where, counted=counted, forms=forms,
+                        max_error=w["max_error"], error=error_number(ch.max_error), verdict=verdict)
     return None
+
+
+def error_number(error: float) -> Sym:
+    """A relative difference as derive prints it, 8.7e-33, with its LaTeX 8.7 \\times 10^{-33} (0 for 0)."""
+    plain = f"{error:.1e}"
+    if error == 0:
+        return Sym(plain, "0")
+    if error != error or error in (float("inf"), float("-inf")):
+        return Sym(plain, r"\infty" if error > 0 else (r"-\infty" if error < 0 else r"\mathrm{NaN}"))
+    mantissa, exponent = plain.split("e")
+    return Sym(plain, rf"{mantissa} \times 10^{{{int(exponent)}}}")
 
 
 def _title(derivation: GeneralDerivation, rid: str, lang: str) -> str:
@@ -179,18 +193,23 @@ def _title(derivation: GeneralDerivation, rid: str, lang: str) -> str:
 
 
 class RulesMath(Math):
-    """The general rules' expressions in the notation of a derivation (no numbers, no values)."""
+    """The general rules' expressions in the notation of a derivation (no numbers, no values), each
+    product in the teacher's order (`expr_text`)."""
 
     def __init__(self, derivation: GeneralDerivation) -> None:
         self.derivation = derivation
-        # the specialised rules, printed with their factors in the order they were built
+        # the specialised rules, already built in that order; every other expression by its rule's unit
         self.as_built = {f for r in derivation.rules for _, f in r.specialised}
+        self.unit: dict[sp.Expr, tuple] = {}
+        for r in derivation.rules:
+            for e in (r.lhs, *r.forms):
+                self.unit.setdefault(e, rule_unit(r.id))
 
     def text(self, expr, values=None) -> str:
-        return expr_text(self.derivation, expr, expr in self.as_built)
+        return expr_text(self.derivation, expr, expr in self.as_built, self.unit.get(expr, ()))
 
     def latex(self, expr, values=None) -> str:
-        return expr_latex(self.derivation, expr, expr in self.as_built)
+        return expr_latex(self.derivation, expr, expr in self.as_built, self.unit.get(expr, ()))
 
     def number(self, value, precision: int) -> str:
         raise TypeError("the general rules have no numbers")
@@ -223,7 +242,7 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
             line = _check_line(dv, r.id, lang, generated)
             heading = _title(dv, r.id, lang)
             sections.append(Section(phrase_text(heading), (rule_step(r, lang),),
-                                    notes=(Text(line),) if line else ()))
+                                    notes=(line,) if line else ()))
         parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections), RulesMath(dv),
                           notes=tuple(notes), label=dv.name))
     return Document(title or w["general"], tuple(parts), lang, "rules", "general rules")
@@ -246,9 +265,9 @@ def to_data(dv: GeneralDerivation) -> dict:
     rules = {}
     for r in dv.rules:
         rules[r.id] = {
-            "latex": f"{expr_latex(dv, r.lhs)} = {expr_latex(dv, r.rule)}",
+            "latex": f"{expr_latex(dv, r.lhs)} = {expr_latex(dv, r.rule, unit=rule_unit(r.id))}",
             "chain_latex": " = ".join(_printed(dv, r, True)),
-            "text": f"{expr_text(dv, r.lhs)} = {expr_text(dv, r.rule)}",
+            "text": f"{expr_text(dv, r.lhs)} = {expr_text(dv, r.rule, unit=rule_unit(r.id))}",
             "srepr": shown_srepr(dv, r.rule),
             "lhs_srepr": shown_srepr(dv, r.lhs),
             "specialised": [{"activation": label, "latex": expr_latex(dv, f, as_built=True),

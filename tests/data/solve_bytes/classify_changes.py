@@ -22,6 +22,7 @@ Each regeneration is classified against the fixture before it, one flag at a tim
 (--prose10: session 10's one formula, one maths span: the kind `one-span` of `one_span_change`.)
 (--prec10: session 10's given values shown as written and exact displays, the kinds of `classify_prec10`:
  given, exact, half, places, approx.)
+(--derive10: session 10's factor and term order and weight subscripts, `classify_derive10`: order, comma.)
 """
 from __future__ import annotations
 
@@ -196,6 +197,163 @@ def classify12(old: str, new: str) -> str:
             kinds.add("places")
         else:
             return "other"
+    return "+".join(sorted(kinds)) or "other"
+
+
+# -- session 10's derive/solve order (branch s10-derive): classify_derive10 ----------------------------
+#   order    the factors of a product or the terms of a sum are the same, in another order (the
+#            teacher's: g'(net_j)·δ_k·w_jk, constants and g' first; a net's Σ_i w_ij·u_i and a hidden
+#            δ's Σ_k δ_k·w_jk in the network's order, not by unit id), with the numbers put into the
+#            rule following their symbols (a negative one then bracketed, or its sign said by the
+#            sum: x + (−a)·b is x − a·b), and a term whose number is 0 keeping no sign;
+#   comma    a weight's subscript of two units that are not both single digits got a comma:
+#            w_{0o} → w_{0,o}, w_{1\alpha} → w_{1,\alpha} (the lines agree once subscripts lose commas).
+# A LaTeX step broken over rows is compared as one line (its rows may break elsewhere now).
+
+_SUBSCRIPT = re.compile(r"_\{((?:[^{}]|\{[^{}]*\})*)\}")
+_SEPARATORS = re.compile(r"(·|×| \\cdot | \\times |/)")
+
+
+def _no_commas(line: str) -> str:
+    """The line with every subscript's commas and spaces dropped (w_{0,o} and w_{0o} alike)."""
+    return _SUBSCRIPT.sub(lambda m: "_{" + m.group(1).replace(",", "").replace(" ", "") + "}", line)
+
+
+def _subscript_commas(line: str) -> int:
+    return sum(m.group(1).count(",") for m in _SUBSCRIPT.finditer(line))
+
+
+def _group(s: str, i: int) -> int:
+    """The end of the balanced {…} group that starts at s[i]."""
+    depth = 0
+    for j in range(i, len(s)):
+        depth += (s[j] == "{") - (s[j] == "}")
+        if depth == 0:
+            return j + 1
+    raise ValueError(s)
+
+
+def _fraction(f: str):
+    """\\frac{A}{B} as its two sums put in order, or None."""
+    if not f.startswith(r"\frac{"):
+        return None
+    mid = _group(f, 5)
+    if mid >= len(f) or f[mid] != "{" or _group(f, mid) != len(f):
+        return None
+    return ("frac", _canon_sum(f[6:mid - 1]), _canon_sum(f[mid + 1:-1]))
+
+
+def _top_split(s: str, seps: re.Pattern) -> list[str]:
+    """`s` split at `seps` outside every bracket ((), {}, \\left( … \\right)), the separators kept."""
+    out, depth, at, i = [], 0, 0, 0
+    while i < len(s):
+        if s.startswith(r"\left(", i):
+            depth, i = depth + 1, i + 6
+            continue
+        if s.startswith(r"\right)", i):
+            depth, i = depth - 1, i + 7
+            continue
+        c = s[i]
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif depth == 0:
+            m = seps.match(s, i)
+            if m and m.end() > m.start():
+                out += [s[at:i], m.group(0)]
+                at = i = m.end()
+                continue
+        i += 1
+    return out + [s[at:]]
+
+
+_TERM_SEPARATORS = re.compile(r" \+ | - ")
+
+
+def _inner(factor: str) -> str | None:
+    """The inside of a bracketed factor, (…) or \\left(…\\right), or None."""
+    if factor.startswith(r"\left(") and factor.endswith(r"\right)"):
+        inner = factor[6:-7]
+    elif factor.startswith("(") and factor.endswith(")"):
+        inner = factor[1:-1]
+    else:
+        return None
+    return inner if len(_top_split(inner, re.compile(r"(?!)"))) == 1 and _balanced(inner) else None
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for c in s.replace(r"\left(", "(").replace(r"\right)", ")"):
+        depth += (c in "({[") - (c in ")}]")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _canon_sum(s: str):
+    """A sum as the sorted terms it adds, each (sign, sorted factors); a number's sign and brackets
+    moved into its term's sign, and a term whose number is 0 unsigned."""
+    s = s.strip()
+    parts = _top_split(s, _TERM_SEPARATORS)
+    signs, terms = [], []
+    first = parts[0]
+    sign = 1
+    if first.startswith("- "):
+        first, sign = first[2:], -1
+    elif first.startswith("-") and not re.match(r"-\d", first):
+        first, sign = first[1:], -1
+    items = [(sign, first)] + [(1 if parts[i].strip() == "+" else -1, parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
+    for sign, term in items:
+        factors, zero = [], False
+        pieces = _top_split(term.strip(), _SEPARATORS)
+        divide = False
+        for piece in pieces:
+            if _SEPARATORS.fullmatch(piece):
+                divide = piece == "/"
+                continue
+            f = piece.strip()
+            inner = _inner(f)
+            if inner is not None and re.fullmatch(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?", inner.strip()):
+                f = inner.strip()
+            if re.fullmatch(r"-\d+(?:\.\d+)?(?:e[+-]\d+)?", f):
+                sign, f = -sign, f[1:]
+            if re.fullmatch(r"0(?:\.0+)?", f):
+                zero = True
+            elif _fraction(f) is not None:
+                f = _fraction(f)
+            elif inner is not None and not re.fullmatch(r"\d+(?:\.\d+)?(?:e[+-]\d+)?", f):
+                f = ("(", _canon_sum(inner))
+            factors.append(("/" if divide else "", f))
+        terms.append((0 if zero else sign, tuple(sorted(factors, key=repr))))
+    return tuple(sorted(terms, key=repr))
+
+
+def _same_but_order(old: str, new: str) -> bool:
+    """Whether two links of a step are the same sum of the same products, in another order."""
+    try:
+        return _canon_sum(old) == _canon_sum(new)
+    except (IndexError, ValueError):
+        return False
+
+
+def classify_derive10(old: str, new: str) -> str:
+    """The kinds of change of one line made by session 10's derive/solve order work (above), or "other"."""
+    kinds = set()
+    a, b = _no_commas(old), _no_commas(new)
+    if _subscript_commas(old) != _subscript_commas(new):
+        kinds.add("comma")
+    if a == b:
+        return "+".join(sorted(kinds)) or "other"
+    x, y = LINK.split(a.replace("&", "")), LINK.split(b.replace("&", ""))
+    if len(x) != len(y):
+        return "other"
+    for i, (p, q) in enumerate(zip(x, y)):
+        if p == q:
+            continue
+        if i % 2 or not _same_but_order(p, q):
+            return "other"
+        kinds.add("order")
     return "+".join(sorted(kinds)) or "other"
 
 
@@ -389,13 +547,15 @@ def json_displays10(old: dict[str, str], new: dict[str, str]) -> Counter:
 ISSUE12 = False
 PROSE10 = False
 PREC10 = False
+DERIVE10 = False
 
 
 def main(argv: list[str]) -> int:
-    global ISSUE12, PROSE10, PREC10
+    global ISSUE12, PROSE10, PREC10, DERIVE10
     ISSUE12 = "--issue12" in argv
     PROSE10 = "--prose10" in argv
     PREC10 = "--prec10" in argv
+    DERIVE10 = "--derive10" in argv
     old, new = _load(argv[0]), _load(argv[1])
     givens = _given_values(new) if PREC10 else {}
     show = int(argv[argv.index("--show") + 1]) if "--show" in argv else 5
@@ -406,7 +566,7 @@ def main(argv: list[str]) -> int:
         counts["other"] += 1
     for key in sorted(set(old) & set(new)):
         a, b = old[key].splitlines(), new[key].splitlines()
-        if ISSUE12 or PREC10:      # a LaTeX step broken over rows may fit one row now: compare steps
+        if ISSUE12 or PREC10 or DERIVE10:      # a LaTeX step broken over rows may fit one row now: compare steps
             a, b = _rows(a), _rows(b)
         if len(a) != len(b):
             counts["other"] += 1
@@ -420,7 +580,8 @@ def main(argv: list[str]) -> int:
                         "picture" if PREC10 and picture_change(x, y) else
                         classify_prec10(_json_string(x), _json_string(y), givens.get(key.split(".")[0], set()))
                         if PREC10 else
-                        classify12(_json_string(x), _json_string(y)) if ISSUE12 else classify(x, y))
+                        classify12(_json_string(x), _json_string(y)) if ISSUE12 else
+                        classify_derive10(_json_string(x), _json_string(y)) if DERIVE10 else classify(x, y))
                 counts[kind] += 1
                 examples.setdefault(kind, []).append((key, x, y))
     renders = sum(1 for k in set(old) & set(new) if old[k] != new[k])

@@ -23,7 +23,9 @@ places where those shown did not give the step's value): `classify_changes.py --
 changed line ("prose" or a printing kind); and in session 10, after given values were shown as written at every
 precision, exact displays marked "=", half a unit of the last place kept its digits, and the picture of big
 networks took new sizes: `classify_changes.py --prec10` names each changed line (given, exact, half, places,
-approx, picture).) The fixtures are the record that making
+approx, picture); and after sums were written in the network's order (and a hidden δ kept the
+lecture's δ_5·w_{35}·g'(net_3)): `classify_changes.py --derive10` finds every changed line a reordering
+("order"; "comma" for a weight subscript that took a comma).) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
