@@ -15,7 +15,6 @@ Every expected value here is worked by hand:
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

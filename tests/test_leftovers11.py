@@ -134,7 +134,7 @@ def test_check_reports_escape_for_their_own_format_only_one_check(tmp_path, grad
             "html": report_render.render_html(reports, str(answers), problems)}
     assert "<b>*x*_[y]#`z`" in outs["text"] and "\\<" not in outs["text"] and "\\[" not in outs["text"]
     assert "&lt;b&gt;*x*_[y]#`z`" in outs["html"] and "<b>" not in outs["html"]
-    md_row = next(line for line in outs["markdown"].splitlines() if line.startswith("| u_3"))
+    md_row = next(line for line in outs["markdown"].splitlines() if line.startswith("| $u_3$"))
     assert "<b>*x*_[y]#`z`" in md_row                     # inside a code span: shown as written
     assert md_row.count("``") >= 2                        # fenced by more backquotes than any run inside
 

@@ -80,7 +80,7 @@ def test_xor_at_three_significant_figures_text():
     assert "u_5 = g(net_5) = 1/(1 + exp(-net_5)) = 1/(1 + exp(0.0360)) ≈ 0.491" in lines
     # L = (1 − 0.491008)²/2 = 0.12953...; δ_3 = δ_5·2·u_3(1 − u_3) = −0.0044925...
     assert "L = (z_1 - u_5)²/2 = (1 - 0.491)²/2 ≈ 0.130" in lines
-    assert "δ_3 = g'(net_3)·δ_5·w_{35} = 0.01766×(-0.1272)×2 ≈ -0.00449" in lines
+    assert "δ_3 = δ_5·w_{35}·g'(net_3) = -0.1272×2×0.01766 ≈ -0.00449" in lines
     # widened in significant figures: −0.127×0.5 = −0.0635, but −0.1272×0.5 = −0.0636 as shown
     assert "∂L/∂w_{45} = δ_5·u_4 = -0.1272×0.5 ≈ -0.0636" in lines
     assert "w_{03}^new = w_{03} + Δw_{03} = 1 + 0.00449 ≈ 1.00" in lines
