@@ -64,6 +64,10 @@ def find(table: "NameTable", name: str) -> "Quantity | None":
 
 def not_found(table: "NameTable", part: str, name: str) -> StepNotFound:
     """The error for a name that names no step of `part`, with up to two close names."""
+    readings = table.readings(name)
+    if readings:                                 # w_123 with units 1, 12, 3 and 23
+        return StepNotFound(said("solution.ambiguous_step", name=repr(name[:60]), part=part,
+                                 readings=" or ".join(readings)))
     close = table.suggest(name)
     for v in variants(name, table.loss_symbol):
         if close:

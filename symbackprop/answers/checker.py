@@ -42,7 +42,7 @@ from .fullwidth import EQUATION_HINT
 from .latex import (AnswerError, Node, Parser, cases_rows, check_size, explain_unknown, holds, normalize, prepare,
                     split_reason, split_relations)
 from .meter import FREE, Meter, _Free
-from .names import NameTable
+from .names import NameTable, either
 from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
 from .spread import Interval, Spread, written_spread
@@ -726,6 +726,10 @@ class Checker:
                     links.append(self._reason_link(rel, reason, student))
                 prepared = prepare(piece, self.table)
                 if prepared.unknown:
+                    readings = self.table.readings(prepared.unknown[0])
+                    if readings:
+                        raise AnswerError(said("answer.ambiguous_name", name=prepared.unknown[0],
+                                               readings=either(readings)))
                     raise AnswerError(said("answer.not_a_quantity", name=prepared.unknown[0]))
                 node = self.parser.parse(prepared.text)
                 names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}

@@ -24,7 +24,8 @@ _GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*)\}\s*\{\s*\\partial\s*(.
 
 
 def canon(name: str) -> str:
-    """One spelling per name: `\\Delta w_{1,3}` and `Δw_13` both become `Δw_13`."""
+    """One spelling per name: `\\Delta w_{1, 3}` becomes `Δw_1,3`. A subscript's comma is kept: it says where
+    a weight's two unit names split (`w_{1,23}` is not `w_{12,3}`); NameTable reads a name without one."""
     s = name.replace("\\left", "").replace("\\right", "")
     s = greek.latex_to_unicode(_FONT.sub(r"\1", s))      # \theta_4 is θ_4 (before \eta: \th-eta)
     m = _GRAD.match(s.strip())
@@ -33,7 +34,7 @@ def canon(name: str) -> str:
     s = (s.replace("\\delta", "δ").replace("\\Delta", "Δ").replace("\\eta", "η").replace("\\partial", "∂")
          .replace("^{\\prime}", "'").replace("^\\prime", "'").replace("\\prime", "'"))
     s = s.replace("^{(", "^(").replace(")}", ")")
-    return re.sub(r"[{}\s,]", "", s)
+    return re.sub(r"[{}\s]", "", s)
 
 
 # A subscript (_3, _{35}, _{3,5}, _{h1}), and a superscript that is part of a name: ^{new}, ^{(2)}.
@@ -103,23 +104,62 @@ class NameTable:
             if s.key.kind == "grad_x":
                 for spelling in _input_gradient_spellings(psol, s.key):
                     self.by_key.setdefault(canon(spelling), self.by_key[s.id])
+        self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
 
+    def _comma_spellings(self, psol: PartSolution) -> None:
+        """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
+        comma is also filed without it (w_1,23 as w_123), with every quantity that reads so: `joined`."""
+        for spelling, q in list(self.by_key.items()):
+            k = q.key
+            if k is not None and k.source is not None and len(k.source) == 1 and len(k.unit) == 1:
+                pair = re.compile(rf"_{re.escape(k.source)}{re.escape(k.unit)}(?![A-Za-z0-9])")
+                self.by_key.setdefault(pair.sub(f"_{k.source},{k.unit}", spelling, count=1), q)
+        self.joined: dict[str, list[Quantity]] = {}
+        for spelling, q in self.by_key.items():
+            if "," in spelling:
+                same = self.joined.setdefault(spelling.replace(",", ""), [])
+                if all(r.symbol != q.symbol for r in same):
+                    same.append(q)
+
+    def _readings(self, c: str) -> list[Quantity]:
+        """The quantities a canonical spelling can name: with a comma only the one it names as split there;
+        without one, the one so spelled and every quantity whose comma spelling reads so (w_123: w_{1,23}, w_{12,3})."""
+        out = [self.by_key[c]] if c in self.by_key else []
+        if "," not in c:
+            out += [q for q in self.joined.get(c, []) if all(r.symbol != q.symbol for r in out)]
+        return out
+
+    def _one(self, c: str) -> Quantity | None:
+        found = self._readings(c)
+        return found[0] if len(found) == 1 else None
+
+    def readings(self, name: str) -> list[str]:
+        """The names a written name could mean when it means more than one quantity (w_123 with units 1, 12, 3
+        and 23: w_{1,23} and w_{12,3}), as the solution writes them; empty when it is not ambiguous."""
+        c = canon(name.strip())
+        for form in (c, _updated(c)):
+            found = self._readings(form)
+            if len(found) > 1:
+                return [self.psol.names.text.get(q.symbol, form) for q in found]
+        return []
+
     def lookup(self, name: str) -> Quantity | None:
-        """The quantity a whole string names (an answers-file key), or None. Outside a batch a
-        superscript (2) is a layer number, which unit ids make redundant: δ^{(2)}_5 is δ_5."""
+        """The quantity a whole string names (an answers-file key), or None (also when it could name more
+        than one: `readings`). Outside a batch a superscript (2) is a layer number, which unit ids make
+        redundant: δ^{(2)}_5 is δ_5."""
         key = name.strip()
-        if key in self.by_key:
+        if key in self.by_key and "," in key or key in self.by_key and not self.joined.get(key):
             return self.by_key[key]
         c = canon(key)
-        if c in self.by_key:
-            return self.by_key[c]
+        if self._readings(c):
+            return self._one(c)
         alias = _updated(c)
-        if alias in self.by_key:
-            return self.by_key[alias]
+        if self._readings(alias):
+            return self._one(alias)
         if not self.batched:
-            q = self.by_key.get(re.sub(r"\^\(\d+\)", "", c))
+            q = self._one(re.sub(r"\^\(\d+\)", "", c))
             if q is not None and re.search(r"\^\(\d+\)", c) and _is_weight(q):
                 return None       # w_35^(1): the layer, or the weight after step 1? Never silently the given one
             return q
@@ -188,14 +228,14 @@ def _input_gradient_spellings(psol: PartSolution, key: Key) -> list[str]:
 
 
 MAX_SUGGEST_CHARS = 200
-_NEW = re.compile(r"^([A-Za-z])(?:'(_[A-Za-z0-9]+)|(_[A-Za-z0-9]+)(?:'|\^\+|\^\(?new\)?))$")
+_NEW = re.compile(r"^([A-Za-z])(?:'(_[A-Za-z0-9,]+)|(_[A-Za-z0-9,]+)(?:'|\^\+|\^\(?new\)?))$")
 
 
 def _updated(c: str) -> str:
     """A weight's updated value as students also write it, in its canonical spelling w_35^new:
     w^new_35 (superscript first), w_35^+, w'_35, w_35', w_35^(new) (\\text{new}, \\mathrm{new} are
     plain new by then). Only a name the table knows as an updated weight is read so."""
-    c = re.sub(r"^([A-Za-z])\^(new|\(new\))(_[A-Za-z0-9]+)$", r"\1\3^new", c)
+    c = re.sub(r"^([A-Za-z])\^(new|\(new\))(_[A-Za-z0-9,]+)$", r"\1\3^new", c)
     m = _NEW.match(c)
     if m:
         return f"{m.group(1)}{m.group(2) or m.group(3)}^new"

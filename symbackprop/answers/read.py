@@ -116,6 +116,11 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 else:
                     out.append(Answer(str(key), value, None, False))
                 continue
+            readings = table.readings(fold(str(key), strict=False)) if q is None else []
+            if readings:                                   # w_123 with units 1, 12, 3, 23: which weight?
+                sub.problems.append(said("answers_file.ambiguous_name", part=pname, item=label,
+                                         readings=either(readings)))
+                continue
             if q is None or q.qid is None:
                 close = table.suggest(fold(str(key), strict=False)) if q is None else []
                 sub.problems.append(said("answers_file.unknown_suggest", part=pname, item=label, close=either(close))
@@ -321,6 +326,11 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                         break                      # a plain line starts with an equation, or is prose
                     continue
                 q = table.lookup(chain[0][1])
+                readings = table.readings(chain[0][1]) if q is None else []
+                if readings:                       # w_{123} = … with units 1, 12, 3, 23: said, not guessed
+                    sub.problems.append(said("writeup.ambiguous_name", line=lineno, name=chain[0][1][:60],
+                                             readings=either(readings)))
+                    continue
                 if q is None or q.qid is None:
                     if plain and not n:
                         break

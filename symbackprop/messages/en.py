@@ -1014,4 +1014,13 @@ MESSAGES = {
     "nonreal.loss_domain": "{id} {why}; loss {loss} needs outputs in its domain (output activation {activation})",
     "nonreal.loss_domain_in": "{id} {why}; loss {loss} needs outputs in its domain ({domain}) (output activation "
                               "{activation})",
+    # session 10 (fixa): a weight's subscript without a comma that splits into more than one weight (names.py)
+    "answers_file.ambiguous_name": "{part}: {item}: ambiguous, it could name {readings}; write the two units "
+                                   "with a comma (w_{{1,23}})",
+    "writeup.ambiguous_name": "line {line}: {name}: ambiguous, it could name {readings}; write the two units "
+                              "with a comma (w_{{1,23}})",
+    "answer.ambiguous_name": "{name} is ambiguous, it could name {readings}; write the two units with a comma "
+                             "(w_{{1,23}})",
+    "solution.ambiguous_step": "{name} is ambiguous in part {part}, it could name {readings}; write the two units "
+                               "with a comma",
 }

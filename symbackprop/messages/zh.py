@@ -909,4 +909,9 @@ MESSAGES = {
     # 第 10 轮（issue 12 遗留）：内置损失函数的值不有限，用文字说明（nonreal.py）
     "nonreal.loss_domain": "{id} {why}；损失函数 {loss} 要求输出在其定义域内（输出层激活函数 {activation}）",
     "nonreal.loss_domain_in": "{id} {why}；损失函数 {loss} 要求输出在其定义域内（{domain}）（输出层激活函数 {activation}）",
+    # 第 10 轮（fixa）：权重下标不带逗号、可拆成不止一个权重（names.py）
+    "answers_file.ambiguous_name": "{part}：{item}：有歧义，可能指 {readings}；请用逗号分开两个单元（w_{{1,23}}）",
+    "writeup.ambiguous_name": "第 {line} 行：{name}：有歧义，可能指 {readings}；请用逗号分开两个单元（w_{{1,23}}）",
+    "answer.ambiguous_name": "{name} 有歧义，可能指 {readings}；请用逗号分开两个单元（w_{{1,23}}）",
+    "solution.ambiguous_step": "第 {part} 部分中 {name} 有歧义，可能指 {readings}；请用逗号分开两个单元",
 }
