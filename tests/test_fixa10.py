@@ -120,6 +120,7 @@ def test_write_up_and_chinese(multi_file, tmp_path):
     assert "有歧义，可能指 w_{12,3}^new 或 w_{1,23}^new" in r.output, r.output
 
 
+@pytest.mark.slow
 def test_letter_ids(tmp_path):
     path = tmp_path / "letters.yaml"
     path.write_text(LETTERS, encoding="utf-8")
@@ -130,3 +131,41 @@ def test_letter_ids(tmp_path):
     assert qid(t, "w_{a,bc}") == "w_a_bc" and qid(t, "w_{ab,c}") == "w_ab_c"
     assert qid(t, "w_{abc}") is None
     assert set(t.readings("w_{abc}")) == {"w_{a,bc}", "w_{ab,c}"}
+
+
+# -- a transposed matrix is charged once ------------------------------------------------------------------------
+SQUARE = """title: "L = |A x - t|^2"
+model: graph
+inputs:
+  A: [[1, 2], [3, 4]]
+  x: [1, -1]
+  t: [0, 1]
+parameters: [A]
+nodes:
+  r: A*x - t
+  L: dot(r, r)
+output: L
+"""
+# by hand: Ax = (-1, -1), r = (-1, -2), ∂L/∂r = 2r = (-2, -4), ∂L/∂A = ∂L/∂r xᵀ = [[-2, 2], [-4, 4]]
+RECT = SQUARE.replace("[[1, 2], [3, 4]]", "[[1, 0, 2], [0, 1, -1]]").replace("x: [1, -1]", "x: [1, 2, -1]")
+# by hand: Ax = (-1, 3), r = (-1, 2), ∂L/∂r = (-2, 4), ∂L/∂A = [[-2, -4, 2], [4, 8, -4]]
+
+
+@pytest.mark.parametrize("text, given, charged", [
+    (SQUARE, "[[-2, -4], [2, 4]]", {"grad_A_1_2"}),                    # the diagonal is right either way
+    (RECT, "[[-2, 4], [-4, 8], [2, -4]]", {"grad_A_1_1"}),              # 3×2 for 2×3: every entry differs
+])
+def test_transposed_matrix_charged_once(text, given, charged, parser, tmp_path):
+    from symbackprop.answers.graph_answers import GraphChecker
+    from symbackprop.graph import parse_graph, solve_graph
+    checker = GraphChecker(solve_graph(parse_graph(text, "g.yaml")), parser=parser)
+    path = tmp_path / "a.yaml"
+    path.write_text(f"grad_A: {given}\n", encoding="utf-8")
+    reports, problems = checker.check_file(path)
+    verdicts = {v.qid: v for v in reports[0].verdicts}
+    assert problems == [] and all(v.diagnosis == "transposed" for v in verdicts.values() if v.status != "correct")
+    assert {q for q, v in verdicts.items() if v.status == "wrong"} == charged
+    first = next(iter(charged))
+    others = [v for q, v in verdicts.items() if v.status != "correct" and q != first]
+    assert others and all(v.status == "follow_through" and v.credit == 1.0 for v in others)
+    assert all(v.message == f"an entry of grad_A written transposed: charged once, at {first}" for v in others)

@@ -176,17 +176,23 @@ def test_wrong_shape_names_both_shapes(checkers, tmp_path):
 def test_transposed_square_matrix_gradient(checkers, tmp_path):
     verdicts, _ = check(checkers, "square", tmp_path, "grad_A: [[-2, -4], [2, 4]]\n")
     assert verdicts["grad_A_1_1"].status == verdicts["grad_A_2_2"].status == "correct"
-    for eid in ("grad_A_1_2", "grad_A_2_1"):
-        assert verdicts[eid].status == "wrong" and verdicts[eid].diagnosis == "transposed"
-        assert verdicts[eid].message == ("∂L/∂A given as its transpose: ∂L/∂A has the shape of A (2×2); its entry "
-                                         "(i, j) is the derivative by A's entry (i, j)")
+    # one mistake, charged once per matrix (session 10, fixa): the first differing entry is WRONG, the other
+    # is credited as following from it
+    assert verdicts["grad_A_1_2"].status == "wrong" and verdicts["grad_A_1_2"].diagnosis == "transposed"
+    assert verdicts["grad_A_1_2"].message == ("∂L/∂A given as its transpose: ∂L/∂A has the shape of A (2×2); its "
+                                              "entry (i, j) is the derivative by A's entry (i, j)")
+    assert verdicts["grad_A_2_1"].status == "follow_through" and verdicts["grad_A_2_1"].diagnosis == "transposed"
+    assert verdicts["grad_A_2_1"].message == "an entry of grad_A written transposed: charged once, at grad_A_1_2"
 
 
 def test_transposed_rectangular_matrix_gradient(checkers, tmp_path):
     verdicts, problems = check(checkers, "rect", tmp_path, "grad_A: [[-2, 4], [-4, 8], [2, -4]]\n")
     assert problems == []
     assert len(verdicts) == 6
-    assert all(v.status == "wrong" and v.diagnosis == "transposed" and "(2×3)" in v.message for v in verdicts.values())
+    assert all(v.diagnosis == "transposed" for v in verdicts.values())
+    wrong = [q for q, v in verdicts.items() if v.status == "wrong"]       # charged once per matrix (fixa)
+    assert wrong == ["grad_A_1_1"] and "(2×3)" in verdicts["grad_A_1_1"].message
+    assert all(v.status == "follow_through" for q, v in verdicts.items() if q != "grad_A_1_1")
 
 
 def test_factor_two_half_and_sign(checkers, tmp_path):

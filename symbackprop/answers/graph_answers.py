@@ -142,6 +142,7 @@ class GraphChecker:
         self._chain: ChainJudge | None = None
         self._steps = {st.id: st for st in sol.steps}
         self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
+        self._charged: dict[str, str] = {}    # a transposed matrix -> its entry charged WRONG (the others are not)
 
     def close(self) -> None:
         if self._parser is not None and self._owns_parser:
@@ -187,6 +188,7 @@ class GraphChecker:
         seen: set[str] = set()
         todo: list[tuple[str, Any, int | None]] = []
         self._transposed = {}
+        self._charged = {}
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
             whole = self._matrix_of(qid)
@@ -235,7 +237,8 @@ class GraphChecker:
                 self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
         verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=v.source))
-                    if v.status == "follow_through" and v.source != first else v for v in verdicts]
+                    if v.status == "follow_through" and v.source != first and v.diagnosis != "transposed"
+                    else v for v in verdicts]
         require_reasons(verdicts)                    # a WRONG with no reason is a bug of ours: exit 3
         graded = {k: p for k, (_, p) in self.items.items() if p}
         missing = tuple(k for k in graded if k not in seen)
@@ -440,6 +443,11 @@ class GraphChecker:
             return verdict("correct", _joined(unread), links=links, value=number)
         if qid in self._transposed and (status != "correct" or self._transposed[qid][1]):
             whole, _ = self._transposed[qid]
+            if whole in self._charged:               # one mistake, charged once per matrix, as a teacher marks it
+                return verdict("follow_through", said("graph_answers.transposed_counted", name=whole,
+                                                      first=self._charged[whole]),
+                               "transposed", value=number, source=self._charged[whole])
+            self._charged[whole] = qid
             shape = f"{self._matrix_of(whole).rows}×{self._matrix_of(whole).cols}"
             words = said("graph_answers.transposed", name=_symbol(whole, self.sol), of=whole[len("grad_"):],
                          shape=shape) if whole.startswith("grad_") else \

@@ -1023,4 +1023,5 @@ MESSAGES = {
                              "(w_{{1,23}})",
     "solution.ambiguous_step": "{name} is ambiguous in part {part}, it could name {readings}; write the two units "
                                "with a comma",
+    "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
 }
