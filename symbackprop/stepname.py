@@ -64,7 +64,7 @@ def find(table: "NameTable", name: str) -> "Quantity | None":
 
 def not_found(table: "NameTable", part: str, name: str) -> StepNotFound:
     """The error for a name that names no step of `part`, with up to two close names."""
-    readings = table.readings(name)
+    readings = next((r for r in map(table.readings, [name, *variants(name, table.loss_symbol)]) if r), [])
     if readings:                                 # w_123 with units 1, 12, 3 and 23
         return StepNotFound(said("solution.ambiguous_step", name=repr(name[:60]), part=part,
                                  readings=" or ".join(readings)))

@@ -13,6 +13,7 @@ LETTERS (units a, ab → c, bc, h1 → o, bias 0): `w_{abc}` is a|bc or ab|c; `w
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,11 @@ def test_multi_digit_names_read_one_way(multi_table):
     assert set(t.readings("w_{123}")) == {"w_{1,23}", "w_{12,3}"}
     assert set(t.readings("w_{123}^{new}")) == {"w_{1,23}^new", "w_{12,3}^new"}
     assert t.readings("w_{1,23}") == [] and t.readings("w_{1223}") == []
+    part = t.psol
+    assert part.step("w_{1,23}").id == "w_1_23" and part.step("dJ/dw_1223").id == "grad_w_12_23"
+    for name, shown in (("w_{123}", "w_{12,3} or w_{1,23}"), ("dJ/dw_123", "∂J/∂w_{12,3} or ∂J/∂w_{1,23}")):
+        with pytest.raises(KeyError, match="is ambiguous in part p, it could name " + re.escape(shown)):
+            part.step(name)
 
 
 def test_check_judges_each_weight_and_says_ambiguous(multi_file, tmp_path):
