@@ -110,6 +110,11 @@ class GraphNames:
     def suggest(self, text: str) -> list[str]:
         return difflib.get_close_matches(str(text).strip(), sorted(self.ids), n=2)
 
+    def readings(self, text: str) -> list[str]:
+        """The names an ambiguous name could mean (as NameTable.readings): none, a graph's names are its
+        nodes' and parameters' own, each read one way."""
+        return []
+
 
 MAX_MATRIX_LINES = 16         # lines one matrix or list written over several lines may span
 _END = re.compile(r"\\end\s*\{\s*[pbBvV]?matrix\s*\}")
