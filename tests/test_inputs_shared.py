@@ -257,6 +257,9 @@ def test_threshold_network_by_hand():
         assert got[f"grad_w_0_{j}"] == pytest.approx(-got[f"delta_{j}"], abs=1e-15)
 
 
+# slow tier (solves a second, flipped copy of threshold.yaml): ∂J/∂θ_j = −δ_j stays fast in
+# test_threshold_network_by_hand, and x_0 = −1 in a checked answer in test_check_uses_the_bias_input_of_minus_one
+@pytest.mark.slow
 def test_a_threshold_is_a_bias_of_the_opposite_sign():
     """bias_input −1 with weights θ is bias_input 1 with weights −θ: the same outputs, and ∂J/∂θ = −∂J/∂b."""
     text = THRESHOLD.read_text(encoding="utf-8")
