@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..messages import msg, words
 from ..document import Document, Math, Part, Section, Step, Text
-from ..printing import LatexPrinter, TextPrinter, print_text
+from ..printing import LatexPrinter, TextPrinter
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
 from .latex import tex_escape
 from .prose import name_words
