@@ -70,3 +70,63 @@ def test_derive_and_solve_on_a_graph_in_chinese_and_latex(graph_file):
     assert r"\left(\operatorname{step}\left(0.5 - 0.5\right) = 0.5\right)" in latex
     # away from a kink, step() is printed as before
     assert r"\operatorname{step}\left(s - b\right)" in latex
+
+
+# -- item 2: derive's notes typeset their symbols ------------------------------------------------------
+
+PERCEPTRON_BATCH = """\
+title: perceptron
+network: {inputs: [a, b], bias: "0", layers: [[o]], activation: sigmoid}
+weights: {"0": {o: 0.5}, a: {o: -1}, b: {o: 2}}
+samples:
+  - {x: {a: 1, b: 0}, t: {o: 1}}
+  - {x: {a: 0, b: 1}, t: {o: 0}}
+loss: binary_cross_entropy
+learning_rate: 1
+"""
+
+
+def _notes(lang: str, loss: str = "J") -> list:
+    """derive's notes of a batch of 2 samples without a hidden layer, as the rules document types them."""
+    from types import SimpleNamespace
+
+    from symbackprop.render.rules import _notes, phrase_text
+    dv = SimpleNamespace(hidden_layer=False, batch="mean", samples=2, notation=SimpleNamespace(loss_symbol=loss))
+    return [phrase_text(line, loss) for line in _notes(dv, lang)]
+
+
+def test_derive_notes_typeset_x_i_n_and_the_batch_size():
+    hidden, batch = _notes("en")
+    assert hidden.plain.startswith("No hidden layer: the output units take the inputs x_i directly")
+    assert "take the inputs $x_i$ directly, so there is no $\\delta_j$ rule" in hidden.markdown
+    assert batch.plain == ("A batch of N = 2 samples, J = (1/N)·Σ_n J^(n): δ_k and δ_j hold in each sample n "
+                           "(δ_k^(n), δ_j^(n), with J^(n) for J); ∂J/∂w and Δw add up the samples")
+    assert batch.markdown.startswith("A batch of $N = 2$ samples, $J = \\frac{1}{N}\\sum_n$ $J^{(n)}$")
+    assert "in each sample $n$ (" in batch.markdown and "for $J$)" in batch.markdown
+    assert "in each sample $n$ (" in batch.latex and "<mi>n</mi>" in batch.html
+    hidden, batch = _notes("zh", "L")                  # the file's own loss symbol
+    assert "输出单元直接接收输入 $x_i$，" in hidden.markdown
+    assert batch.markdown.startswith("一批 $N = 2$ 个样本，$L = \\frac{1}{N}\\sum_n$ $L^{(n)}$")
+    assert "在每个样本 $n$ 中成立" in batch.markdown and "代替 $L$）" in batch.markdown
+
+
+@pytest.mark.slow
+def test_derive_notes_typeset_in_a_derived_file(tmp_path):
+    path = tmp_path / "perceptron.yaml"
+    path.write_text(PERCEPTRON_BATCH, encoding="utf-8")
+    md = run("derive", str(path), "--format", "markdown")
+    assert "the output units take the inputs $x_i$ directly, so there is no $\\delta_j$ rule" in md
+    assert "A batch of $N = 2$ samples, $J = \\frac{1}{N}\\sum_n$ $J^{(n)}$" in md
+    assert "hold in each sample $n$ (" in md and "for $J$)" in md
+    text = run("derive", str(path))                     # plain text reads as before
+    assert "take the inputs x_i directly" in text and "A batch of N = 2 samples, J = (1/N)·Σ_n J^(n)" in text
+    assert "in each sample n (δ_k^(n), δ_j^(n), with J^(n) for J)" in text
+
+
+@pytest.mark.slow
+def test_derive_notes_in_chinese_latex(tmp_path):
+    path = tmp_path / "perceptron.yaml"
+    path.write_text(PERCEPTRON_BATCH, encoding="utf-8")
+    tex = run("derive", str(path), "--format", "latex", "--lang", "zh")
+    assert "输出单元直接接收输入 $x_i$，" in tex
+    assert "一批 $N = 2$ 个样本，$J = \\frac{1}{N}\\sum_n$ $J^{(n)}$" in tex and "在每个样本 $n$ 中成立" in tex
