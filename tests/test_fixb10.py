@@ -130,3 +130,39 @@ def test_derive_notes_in_chinese_latex(tmp_path):
     tex = run("derive", str(path), "--format", "latex", "--lang", "zh")
     assert "输出单元直接接收输入 $x_i$，" in tex
     assert "一批 $N = 2$ 个样本，$J = \\frac{1}{N}\\sum_n$ $J^{(n)}$" in tex and "在每个样本 $n$ 中成立" in tex
+
+
+# -- item 3: the class summary typesets its symbols in Markdown -----------------------------------------
+
+def _class(lang_part: str = "sigmoid"):
+    """One graded student: δ_3 in the other δ convention (full credit), u_5 wrong, w_{35}^new left out."""
+    from symbackprop.answers.checker import PartReport, Verdict
+
+    class R:
+        reports = (PartReport(lang_part, (
+            Verdict("delta_3", "δ_3", "0.1", 0.1, "0.1", "other_convention", 1.0, 1.0),
+            Verdict("act_5", "u_5", "0.3", 0.49, "0.49", "wrong", 1.0, 0.0)),
+            ("w_35_new",), 3.0, missing_names={"w_35_new": "w_{35}^new"},
+            item_points={"delta_3": 1.0, "act_5": 1.0, "w_35_new": 1.0}),)
+        error, skipped, student, score = None, False, "ann", 1.0
+    return [R()]
+
+
+def test_the_class_summary_typesets_symbols_in_markdown_and_keeps_the_terminal_plain():
+    from symbackprop.grade import summary_markdown, summary_text
+    md = summary_markdown(_class())
+    assert "the other $\\delta$ convention credited in full included" in md           # the legend
+    assert "| sigmoid | $\\delta_3$ | 1 |" in md and "| sigmoid | $u_5$ | 1 |" in md   # the items' names
+    # the count stays words after the name: δ_3 ×1 is not the product δ_3 × 1
+    assert "Answered in the other $\\delta$ convention, credited in full and counted as right: " \
+           "part sigmoid: $\\delta_3$ ×1" in md
+    assert "Left out by everyone who attempted part sigmoid: $w_{35}^{\\text{new}}$" in md
+    text = summary_text(_class())
+    assert "$" not in text and "counted as right: part sigmoid: δ_3 ×1" in text
+    assert "| sigmoid | δ_3 | 1 |" in text and "attempted part sigmoid: w_{35}^new" in text
+    zh = summary_markdown(_class(), lang="zh")
+    assert "$\\delta$" in zh and "$\\delta_3$ ×1" in zh and "$w_{35}^{\\text{new}}$" in zh
+    # a part's name from the file stays words, escaped, even where it looks like a symbol
+    odd = summary_markdown(_class("x_1*"))
+    from symbackprop.render.mdtext import md_text                  # escaped as the summary always has
+    assert f"part {md_text('x_1*')}: $\\delta_3$ ×1" in odd and "$x_1$" not in odd
