@@ -357,7 +357,7 @@ def summary_bucket(v) -> str:
 def summary_markdown(results: list[StudentResult], top: int = 3, lang: str = "en", graph: bool = False) -> str:
     """The class summary (see `_summary`) as Markdown: every student's text escaped (mdtext.py).
     `graph`: the class answered a computation graph, which has no δ convention to mention."""
-    return _summary(results, top, lang, md_text, _code, graph)
+    return _summary(results, top, lang, md_text, _code, graph, maths=True)
 
 
 def summary_text(results: list[StudentResult], top: int = 3, lang: str = "en", graph: bool = False) -> str:
@@ -367,14 +367,30 @@ def summary_text(results: list[StudentResult], top: int = 3, lang: str = "en", g
 
 
 def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[str], str],
-             code: Callable[[str], str], graph: bool = False) -> str:
+             code: Callable[[str], str], graph: bool = False, maths: bool = False) -> str:
     """Per item: how many answered, got it right (full points on its own, the other δ convention credited
     in full included), carried a wrong earlier value correctly (follow-through: wrong on its own, credited),
     were imprecise (right to fewer places or figures than asked: partial credit), missed it (lost points for
     a mistake) and left it out (of those who attempted its part); the commonest wrong answers and diagnoses
     of the misses only (grouped by code); the items missed most often first, then by follow-through, then by
     imprecise, then by left out; the items answered in the other δ convention, apart; per part, how many
-    attempted it; the students not graded and the entries skipped, each with the reason."""
+    attempted it; the students not graded and the entries skipped, each with the reason. `maths` (Markdown):
+    the symbols of our own sentences and of the items' names typeset as $…$ (render/mathspans.py), as the
+    per-student reports set them."""
+    from .render import mathspans
+
+    def our_sentence(key: str, **fields: str) -> str:
+        """Our sentence `key` with its fields (already escaped or typeset) put in, its own symbols (δ)
+        typeset with `maths`; a field is put in after, so that a part's name stays words and the
+        count of `δ_3 ×2` is not read as a product."""
+        if not maths:
+            return msg(lang, key, **fields)
+        values = list(fields.values())           # one pass: a field's own text is never read as a slot
+        out = mathspans.markdown(msg(lang, key, **{k: f"QZSLOT{i}QZ" for i, k in enumerate(fields)}))
+        return re.sub(r"QZSLOT([0-9]+)QZ", lambda m: values[int(m.group(1))], out)
+
+    def name_of(text: str) -> str:              # an item's name in a cell or a list: δ_3, w_{35}^new
+        return mathspans.markdown(_in_cell(text), cell=True) if maths else _in_cell(text)
     answered, left_out, convention = Counter(), Counter(), Counter()
     buckets: dict[str, Counter] = {b: Counter() for b in ("right", "follow_through", "imprecise", "missed")}
     wrong_answers: dict[tuple[str, str], Counter] = {}
@@ -430,7 +446,8 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
                     mean=f"{tried_score[part] / tried[part]:.2f}", max=f"{top_score:g}") if tried[part] else
                 msg(lang, "summary.attempted_part", part=esc(part), tried=tried[part], graded=len(graded))
                 for part, top_score in part_max.items()])), ""]
-    lines += [msg(lang, "summary.legend_graph" if graph else "summary.legend"), "", msg(lang, "summary.columns"),
+    lines += [our_sentence("summary.legend_graph" if graph else "summary.legend"), "",
+              msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
     order = {key: n for n, key in enumerate(item_columns(results))}
     codes = words(lang, "code")                    # a diagnosis code as people read it in `lang`
@@ -442,15 +459,15 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
     if convention:
-        lines += ["", msg(lang, "summary.convention", parts=joined_in(lang, [
-            msg(lang, "summary.convention_part", part=esc(part),
-                items=", ".join(f"{_in_cell(names[k])} ×{convention[k]}" for k in order
-                                if k[0] == part and convention[k]))
+        lines += ["", our_sentence("summary.convention", parts=joined_in(lang, [
+            our_sentence("summary.convention_part", part=esc(part),
+                 items=", ".join(f"{name_of(names[k])} ×{convention[k]}" for k in order
+                                 if k[0] == part and convention[k]))
             for part in dict.fromkeys(p for p, _ in order if any(convention[k] for k in order if k[0] == p))]))]
     nobody = [k for k in order if left_out[k] and not answered[k]]
     for part in dict.fromkeys(p for p, _ in nobody):
-        lines += ["", msg(lang, "summary.nobody", part=esc(part),
-                          items=", ".join(_in_cell(names[k]) for k in nobody if k[0] == part))]
+        lines += ["", our_sentence("summary.nobody", part=esc(part),
+                           items=", ".join(name_of(names[k]) for k in nobody if k[0] == part))]
     return "\n".join(lines) + "\n"
 
 

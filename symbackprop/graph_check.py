@@ -8,7 +8,7 @@ differences of the output evaluated node by node with 30-digit floats. `derive_g
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -172,33 +172,46 @@ class GraphDerivation:
     chained: dict
     written_out: dict
     check: GraphCheck
+    shown: dict = field(default_factory=dict)   # `chained` with each node's decimals as written (0.1·w)
 
 
 SHOW_WRITTEN_OUT = 30
 
 
-def _symbolic_backward(prob: GraphProblem) -> dict:
-    """∂L/∂q for every quantity on a path parameter → output, as formulas of the node names."""
-    from .graph import local_gradient, relevant
+def _symbolic_backward(prob: GraphProblem, env: dict | None = None, shown: dict | None = None) -> dict:
+    """∂L/∂q for every quantity on a path parameter → output, as formulas of the node names. With
+    `env` (the solution's numbers), `shown` gets the same with each scalar node's decimals as written,
+    where that local gradient agrees there (graph._Context.shown_local, as `solve` shows it)."""
+    from .graph import _Context, evaluate, local_gradient, relevant
     by_name = {q.name: q for q in prob.quantities}
     grads: dict = {prob.output: sp.Integer(1)}
+    context = _Context(prob, env) if env is not None else None
+    if shown is not None:
+        shown[prob.output] = sp.Integer(1)
     wanted = relevant(prob)
     order = [n for n in reversed(wanted) if n != prob.output and by_name[n].kind == "node"] + \
             [n for n in wanted if by_name[n].kind == "input"]
     for name in order:
         q = by_name[name]
         total = sp.zeros(*q.shape) if q.shape else sp.Integer(0)
+        as_written = total
         for f in prob.quantities:
             if f.name not in grads or name not in f.operands:
                 continue
             if f.shape == ():
-                total = total + grads[f.name] * local_gradient(f, q)
+                local = local_gradient(f, q)
+                total = total + grads[f.name] * local
+                if context is not None:
+                    written = context.shown_local(f, q, local, evaluate(local, env))
+                    as_written = as_written + shown[f.name] * (local if written is None else written)
             else:
                 for r in range(f.shape[0]):
                     for c in range(f.shape[1]):
                         class _E:
                             rule = f.rule[r, c]
-                        total = total + grads[f.name][r, c] * local_gradient(_E, q)
+                        term = grads[f.name][r, c] * local_gradient(_E, q)
+                        total = total + term
+                        as_written = as_written + term
         if q.shape:
             total = sp.ImmutableMatrix(total).applyfunc(sp.factor_terms)
             cells = list(total)
@@ -210,17 +223,22 @@ def _symbolic_backward(prob: GraphProblem) -> dict:
                                     most=f"{MAX_COMPOSED:,}"),
                                source=prob.source, field=".".join(str(p) for p in q.path) or None, line=q.line)
         grads[name] = total
+        if context is not None:
+            shown[name] = sp.ImmutableMatrix(as_written).applyfunc(sp.factor_terms) if q.shape \
+                else sp.factor_terms(as_written)
     return grads
 
 
 def derive_graph(sol: GraphSolution) -> GraphDerivation:
     prob = sol.problem
-    grads = _symbolic_backward(prob)
+    shown: dict = {}
+    grads = _symbolic_backward(prob, sol.env, shown)
     composed = compose(prob, {q.name for q in prob.inputs})[prob.output]
-    chained, written = {}, {}
+    chained, written, as_written = {}, {}, {}
     for name in prob.parameters:
         q = prob.get(name)
         chained[name] = grads.get(name, sp.zeros(*q.shape) if q.shape else sp.Integer(0))
+        as_written[name] = shown.get(name, chained[name])
         if q.shape:
             full = sp.ImmutableMatrix(q.shape[0], q.shape[1],
                                       lambda r, c: sp.factor_terms(sp.diff(composed, q.symbol[r, c])))
@@ -229,4 +247,4 @@ def derive_graph(sol: GraphSolution) -> GraphDerivation:
             full = sp.factor_terms(sp.diff(composed, q.symbol))
             cells = [full]
         written[name] = full if all(_size(e, SHOW_WRITTEN_OUT) <= SHOW_WRITTEN_OUT for e in cells) else None
-    return GraphDerivation(sol, chained, written, check_graph(sol))
+    return GraphDerivation(sol, chained, written, check_graph(sol), as_written)

@@ -692,12 +692,12 @@ MESSAGES = {
     "derive.values_agree": "{count} values agree",
     "derive.values_compared": "{count} values compared",
     "derive.comparisons": "each by the general rule and by its specialised form: {count} comparisons; ",
-    "derive.no_hidden_layer": "No hidden layer: the output units take the inputs x_i directly, so there is no δ_j "
+    "derive.no_hidden_layer": "No hidden layer: the output units take the inputs *x_i* directly, so there is no δ_j "
                               "rule and no input-to-hidden weight",
-    "derive.batch_mean": "A batch of N = {count} samples, {J} = (1/N)·Σ_n {J}^(n): δ_k and δ_j hold in each sample n "
-                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
-    "derive.batch_sum": "A batch of N = {count} samples, {J} = Σ_n {J}^(n): δ_k and δ_j hold in each sample n "
-                        "(δ_k^(n), δ_j^(n), with {J}^(n) for {J}); ∂{J}/∂w and Δw add up the samples",
+    "derive.batch_mean": "A batch of {size} samples, {Jm} = (1/N)·Σ_n {J}^(n): δ_k and δ_j hold in each sample *n* "
+                         "(δ_k^(n), δ_j^(n), with {J}^(n) for {Jm}); ∂{J}/∂w and Δw add up the samples",
+    "derive.batch_sum": "A batch of {size} samples, {Jm} = Σ_n {J}^(n): δ_k and δ_j hold in each sample *n* "
+                        "(δ_k^(n), δ_j^(n), with {J}^(n) for {Jm}); ∂{J}/∂w and Δw add up the samples",
     "derive.grad_output_weight.no_hidden_layer": "Gradient of an input-to-output weight",
     "derive.update_output_weight.no_hidden_layer": "Update of an input-to-output weight",
     # issue 12, HTML output: a check report's formulas, source and typeset (render/report.py)

@@ -619,11 +619,11 @@ MESSAGES = {
     "derive.values_agree": "{count} 个值一致",
     "derive.values_compared": "比较了 {count} 个值",
     "derive.comparisons": "每个值分别用一般规则及其特化形式验证，共 {count} 次比较；",
-    "derive.no_hidden_layer": "没有隐藏层：输出单元直接接收输入 x_i，因此没有 δ_j 规则，也没有输入层到隐藏层的权重",
-    "derive.batch_mean": "一批 N = {count} 个样本，{J} = (1/N)·Σ_n {J}^(n)：δ_k 与 δ_j 在每个样本 n 中成立"
-                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
-    "derive.batch_sum": "一批 N = {count} 个样本，{J} = Σ_n {J}^(n)：δ_k 与 δ_j 在每个样本 n 中成立"
-                        "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {J}）；∂{J}/∂w 与 Δw 对各样本求和",
+    "derive.no_hidden_layer": "没有隐藏层：输出单元直接接收输入 *x_i*，因此没有 δ_j 规则，也没有输入层到隐藏层的权重",
+    "derive.batch_mean": "一批 {size} 个样本，{Jm} = (1/N)·Σ_n {J}^(n)：δ_k 与 δ_j 在每个样本 *n* 中成立"
+                         "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {Jm}）；∂{J}/∂w 与 Δw 对各样本求和",
+    "derive.batch_sum": "一批 {size} 个样本，{Jm} = Σ_n {J}^(n)：δ_k 与 δ_j 在每个样本 *n* 中成立"
+                        "（δ_k^(n)、δ_j^(n)，以 {J}^(n) 代替 {Jm}）；∂{J}/∂w 与 Δw 对各样本求和",
     "derive.grad_output_weight.no_hidden_layer": "输入层到输出层权重的梯度/Input-to-output gradient",
     "derive.update_output_weight.no_hidden_layer": "输入层到输出层权重的更新/Input-to-output update",
     # issue 12, HTML output: a check report's formulas, source and typeset (render/report.py)

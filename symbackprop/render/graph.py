@@ -101,6 +101,42 @@ class _BareArguments:
             return values[expr]
         return super()._print_Symbol(expr, *args, **kwargs)
 
+    kink_env: Mapping | None = None     # the numbers put in: a step() there at 0 shows the value taken
+
+    def at_kink(self, expr) -> str | None:
+        """The value a step() takes, as written (0, 0.5), when the numbers put in are exactly at its
+        jump: relu's step(0) is 0 and a tie of max's is ½, so the numbers line says which (item of
+        the kink sentence, kink_notes)."""
+        if self.kink_env is None or not _is_exact_zero(expr.args[0].xreplace(self.kink_env)):
+            return None
+        h0 = expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2)
+        return _convention(h0)
+
+    def _print_Heaviside(self, expr, exp=None) -> str:
+        taken = self.at_kink(expr)
+        plain = super()._print_Heaviside(expr)
+        if taken is None:
+            return plain
+        if isinstance(self, LatexPrinter):
+            return rf"\left({plain} = {taken}\right)"
+        return f"({plain} = {taken})"
+
+
+def _is_exact_zero(e) -> bool:
+    try:
+        return bool(e.is_zero) or (bool(e.is_number) and abs(float(e)) <= 1e-12)
+    except (TypeError, ValueError):
+        return False
+
+
+def _convention(v) -> str:
+    """A convention's value (0, ½, a slope) exactly where it terminates (0.01), else as SymPy writes it."""
+    from ..graph_written import decimal_text
+    v = sp.sympify(v)
+    if v.is_Rational and decimal_text(abs(v)):
+        return ("-" if v < 0 else "") + decimal_text(abs(v))
+    return str(v)
+
 
 class _Text(_BareArguments, TextPrinter):
     def _print_sigmoid(self, expr) -> str:
@@ -247,9 +283,13 @@ class GraphMath(Math):
                 return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(row) for row in cells) + r"\end{bmatrix}"
             return "[" + "; ".join(", ".join(row) for row in cells) + "]"
         if latex:
-            return _Latex(dict(names=names, values=vals, mul_symbol="times" if values is not None else "dot",
-                               indexed={}, terms=None)).doprint(expr)
-        return _Text(dict(names=names, values=vals, times=values is not None, indexed={}, terms=None)).doprint(expr)
+            printer = _Latex(dict(names=names, values=vals, mul_symbol="times" if values is not None else "dot",
+                                  indexed={}, terms=None))
+        else:
+            printer = _Text(dict(names=names, values=vals, times=values is not None, indexed={}, terms=None))
+        if values is not None:
+            printer.kink_env = self.sol.env
+        return printer.doprint(expr)
 
     def _chain(self, form, values, latex: bool) -> str:
         """("chain", with_locals, ((f, local, operands), …)) for ∂L/∂q: Σ ∂L/∂f·∂f/∂q, or Σ ∂L/∂f·local;
@@ -587,10 +627,10 @@ def kink_notes(sol: GraphSolution, math: "GraphMath", lang: str, precision: int)
 
 def _taken(k, math: "GraphMath", precision: int) -> Sym:
     """relu'(0) = 0; abs'(0) = sign(0) = 0; ∂max(x, y)/∂x = ∂max(x, y)/∂y = step(0) = 0.5."""
-    from ..graph_written import decimal_text
     # a convention's value exactly where it terminates (0.01 at --precision 1 too), else rounded
-    values = [(("-" if v < 0 else "") + decimal_text(abs(v))) if v.is_Rational and decimal_text(abs(v))
-              else format_value(sp.sympify(v), precision)[0] for v in (sp.sympify(t) for t in k.taken)]
+    from ..graph_written import decimal_text
+    values = [_convention(v) if v.is_Rational and decimal_text(abs(v)) else format_value(v, precision)[0]
+              for v in (sp.sympify(t) for t in k.taken)]
     fn_latex = _LATEX_CALLS.get(k.fn, r"\operatorname{" + k.fn.replace("_", r"\_") + "}")
     if len(k.args) == 1:
         extra = (" = sign(0)", r" = \operatorname{sign}(0)") if k.fn == "abs" else ("", "")
@@ -609,8 +649,9 @@ def _taken(k, math: "GraphMath", precision: int) -> Sym:
 
 
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
-    """`derive` on a graph: each ∂L/∂p by the backward pass in the node names (2(y − t)·x_i), with the
-    numbers put in and its value; then each written out in the inputs alone (where an entry is at
+    """`derive` on a graph: each ∂L/∂p by the backward pass in the node names (2(y − t)·x_i), a node's
+    decimals as its formula writes them (as `solve` shows them), with the numbers put in and its value,
+    and what the derivative is taken to be at each kink (kink_notes, as `solve` says it); then each written out in the inputs alone (where an entry is at
     most graph_check.SHOW_WRITTEN_OUT nodes, else a note says it is long); then the three-way check."""
     from ..graph_check import SHOW_WRITTEN_OUT
     sol = d.solution
@@ -624,7 +665,8 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
         return Step(f"grad_{name}", ("grad", name), (form,), numbers, sol.gradients.get(name, 0))
 
     backward = Section(sentence(lang, "graph.derive_backward", grads=_names_of(output, params)),
-                       tuple(step(n, d.chained[n]) for n in params))
+                       tuple(step(n, d.shown.get(n, d.chained[n])) for n in params),
+                       notes=kink_notes(sol, math, lang, p))
     short = [n for n in params if d.written_out.get(n) is not None]
     long_ = [n for n in params if d.written_out.get(n) is None]
     notes = (sentence(lang, "graph.derive_long", grads=_names_of(output, long_), limit=SHOW_WRITTEN_OUT),) \

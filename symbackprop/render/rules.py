@@ -11,13 +11,13 @@ import re
 
 import sympy as sp
 
-from ..messages import msg, words
+from ..messages import marked, msg, words
 from ..document import Document, Math, Part, Section, Step, Text
 from ..printing import LatexPrinter, TextPrinter
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
 from .latex import tex_escape
 from .prose import name_words
-from .prose import Prose, Sym, sentence
+from .prose import Prose, Sym, sentence, symbol
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
@@ -120,12 +120,17 @@ def phrase_text(text: str, loss_symbol: str = "J") -> Text:
                         for p, m in MATH_PHRASES.items() if "J" in p})
     pattern = "(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")"
     raw, pieces = [], []
-    for piece in re.split(pattern, text):
-        if piece in phrases:
+    for i, span in enumerate(_SYMBOL.split(text)):
+        if i % 2:                               # a marked symbol (_symbol_mark): x_i, n, N = 2
             raw.append(f"\ue000{len(pieces)}\ue001")
-            pieces.append(Sym(piece, phrases[piece]))
-        else:
-            raw.append(piece)
+            pieces.append(symbol(span) if " " not in span else Sym(span, span))
+            continue
+        for piece in re.split(pattern, span):
+            if piece in phrases:
+                raw.append(f"\ue000{len(pieces)}\ue001")
+                pieces.append(Sym(piece, phrases[piece]))
+            else:
+                raw.append(piece)
     return Prose("".join(raw), pieces)
 
 
@@ -145,11 +150,21 @@ def _notes(derivation: GeneralDerivation, lang: str) -> list[str]:
     """What the rules are for, beyond the header: no hidden layer; a batch of samples."""
     out = []
     if not derivation.hidden_layer:
-        out.append(msg(lang, "derive.no_hidden_layer"))
+        out.append(marked(lang, "derive.no_hidden_layer", _symbol_mark))
     if derivation.batch is not None:
         key = "derive.batch_mean" if derivation.batch == "mean" else "derive.batch_sum"
-        out.append(msg(lang, key, J=derivation.notation.loss_symbol, count=derivation.samples))
+        loss = derivation.notation.loss_symbol
+        out.append(marked(lang, key, _symbol_mark, J=loss, Jm=_symbol_mark(loss),
+                          size=_symbol_mark(f"N = {derivation.samples}")))
     return out
+
+
+# a symbol of a note (x_i, sample n, N = 2) as `phrase_text` typesets it: between two private-use characters
+_SYMBOL = re.compile("\ue002([^\ue003]*)\ue003")
+
+
+def _symbol_mark(plain: str) -> str:
+    return f"\ue002{plain}\ue003"
 
 
 def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> Text | None:
