@@ -21,6 +21,9 @@ from ..solution import PartSolution
 _FONT = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm|mathbf|boldsymbol)\s*\{([^{}]*)\}")
 # the numerator's name is `[^{}]*` stripped afterwards: `([^{}]*?)\s*\}` tries every split of a long blank run
 _GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*)\}\s*\{\s*\\partial\s*(.*)\}$")
+# d-notation as students type it: dE/dw_35, \frac{dE}{dw_{45}} (d, then a letter: `\frac{d}{dx}` is no name)
+_D_FRAC = re.compile(r"^\\frac\s*\{\s*d\s*([A-Za-z][^{}]*)\}\s*\{\s*d\s*([^\s{}/].*)\}$")
+_D_SLASH = re.compile(r"^d([A-Za-z][A-Za-z0-9_]*)/d([^\s/].*)$")
 
 
 def canon(name: str) -> str:
@@ -29,6 +32,7 @@ def canon(name: str) -> str:
     s = name.replace("\\left", "").replace("\\right", "")
     s = greek.latex_to_unicode(_FONT.sub(r"\1", s))      # \theta_4 is θ_4 (before \eta: \th-eta)
     m = _GRAD.match(s.strip())
+    m = m or _D_FRAC.match(s.strip()) or _D_SLASH.match(re.sub(r"\s", "", s))
     if m:
         s = f"∂{m.group(1).rstrip()}/∂{m.group(2)}"
     s = (s.replace("\\delta", "δ").replace("\\Delta", "Δ").replace("\\eta", "η").replace("\\partial", "∂")
