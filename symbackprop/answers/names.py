@@ -181,11 +181,18 @@ class NameTable:
         if layered and c in self.by_key and _is_weight(self.by_key[c]):
             w = self.psol.names.text.get(self.by_key[c].symbol, c)
             return [said("names.updated_weight", w=w), said("names.given_weight", w=w)]
-        shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items() if "_" in key
-                 or "(" in key or key == self.loss_symbol}
+        shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items()
+                 if "_" in key or "∂" in key or "(" in key or key == self.loss_symbol}
+        grad = re.match(r"∂[^/]*/∂(\\?[^\W\d_]+?)(?=[_\d]|$)", c)
+        if grad:        # ∂J/∂w9 on a loss E: a weight's gradient ∂E/∂w…, never an input's ∂E/∂x_1
+            c = f"∂{self.loss_symbol}/∂{c[c.index('/∂') + 2:]}"
+            kind = f"∂{self.loss_symbol}/∂{grad.group(1)}"
+            same = {k: v for k, v in shown.items() if re.match(re.escape(kind) + r"(?:[_\d]|$)", k)}
+            shown = same or shown
         if c in shown:
             return [shown[c]]
-        return [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count, cutoff=0.75)]
+        close = [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count * 3, cutoff=0.75)]
+        return list(dict.fromkeys(close))[:count]
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:
