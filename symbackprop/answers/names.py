@@ -62,6 +62,19 @@ TOKEN = re.compile("|".join([
 ]))
 
 
+def _token_with_words(notation) -> re.Pattern:
+    """TOKEN, led by the multi-letter symbols the problem declares (`target_symbol: yd`, `activation_symbol:
+    out`) with a subscript, so that `yd_5` is one name, not y·d_5; TOKEN itself when there are none."""
+    fields = (notation.activation_symbol, notation.output_symbol, notation.target_symbol, notation.input_symbol,
+              notation.weight_symbol)
+    words = sorted({w for w in fields if w and re.fullmatch(r"[A-Za-z]{2,}", w) and w != "net"}, key=len, reverse=True)
+    if not words:
+        return TOKEN
+    alt = "|".join(words)
+    word = rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}|(?<![\\A-Za-z])(?:{alt}))"
+    return re.compile(rf"{word}\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*|" + TOKEN.pattern)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named quantity of a part: its key (None for the bias input), symbol and value."""
@@ -111,6 +124,8 @@ class NameTable:
         self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
+        self.token = _token_with_words(psol.part.notation)
+
 
     def _comma_spellings(self, psol: PartSolution) -> None:
         """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
