@@ -69,6 +69,11 @@ def test_d_notation_keys_and_writeup_lines_are_read(grader_of, neg, tmp_path):
     got, problems = _verdicts(g, wu)
     assert problems == []
     assert got == {"grad_w_3_5": ("correct", 1.0), "grad_w_4_5": ("correct", 1.0)}
+    rule = tmp_path / "rule.yaml"                    # in a rule too: Δw_35 = −η·∂E/∂w_35 = −0.1·0.0669
+    rule.write_text('update_w_3_5: "-\\\\eta \\\\frac{dE}{dw_{35}} = -0.1 \\\\times 0.0669 = -0.0067"\n', encoding="utf-8")
+    reports, problems = g.check(rule)
+    (v,) = reports[0].verdicts
+    assert problems == [] and v.status == "correct" and all(link.ok for link in v.links), v.links
     wrong = tmp_path / "wrong.yaml"                  # a wrong value is judged, not left unread
     wrong.write_text('"dE/dw_35": 0.0700\n', encoding="utf-8")
     got, _ = _verdicts(g, wrong)

@@ -48,7 +48,7 @@ NET = rf"net\s*{SUB}(?:\s*{SUP})?"
 # a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
 GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
-    rf"\\frac\s*\{{\s*\\partial\s*[A-Za-z]\s*\}}\s*\{{\s*\\partial\s*(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
+    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]\s*\}}\s*\{{\s*(?:\\partial|d)\s*(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
     rf"(?:\s*{SUP})*\s*\}}",
     rf"(?:\\Delta\s*)?{GREEK}\s*(?:{SUB})?(?:\s*{SUP})*",
     rf"g\s*'\s*\(\s*{NET}\s*\)",
