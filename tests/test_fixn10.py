@@ -2,13 +2,14 @@
 problem's multi-letter symbols (target_symbol: yd) and the worked solution's general rule net_j = Σ_i … in prose.
 
 Expected values are worked by hand:
-- problems/neuron_inputs.yaml: net = 2·(−1) + (−3)·(−2) − 3 = 1, σ(1) = 0.7311, σ'(1) = 0.7311·0.2689 = 0.1966,
-  so ∂f/∂w0 = x0·0.1966 = −0.1966, ∂f/∂w1 = −2·0.1966 = −0.3932, ∂f/∂w2 = 0.1966.
-- Negnevitsky's XOR step (NEG below, x1 = x2 = 1, y_d = 0, bias input −1): y_3 = σ(0.5 + 0.4 − 0.8) = σ(0.1) = 0.5250,
-  y_4 = σ(0.9 + 1.0 + 0.1) = σ(2) = 0.8808, y_5 = σ(−1.2·0.5250 + 1.1·0.8808 − 0.3) = σ(0.0389) = 0.5097,
+- problems/neuron_inputs.yaml: net = 2·(−1) + (−3)·(−2) − 3 = 1, σ(1) = 0.7311,
+  σ'(1) = 0.7311·0.2689 = 0.1966, so ∂f/∂w0 = x0·0.1966 = −0.1966, ∂f/∂w1 = −2·0.1966 = −0.3932, ∂f/∂w2 = 0.1966.
+- Negnevitsky's XOR step (NEG below, x1 = x2 = 1, y_d = 0, bias input −1):
+  y_3 = σ(0.5 + 0.4 − 0.8) = σ(0.1) = 0.5250, y_4 = σ(0.9 + 1.0 + 0.1) = σ(2) = 0.8808,
+  y_5 = σ(−1.2·0.5250 + 1.1·0.8808 − 0.3) = σ(0.0389) = 0.5097,
   E = ½·0.5097² = 0.1299, δ_5 = y_5(1 − y_5)(y_d − y_5) = 0.5097·0.4903·(−0.5097) = −0.1274,
-  ∂E/∂w_35 = −δ_5·y_3 = 0.1274·0.5250 = 0.0669, ∂E/∂w_45 = 0.1274·0.8808 = 0.1122, ∂E/∂w_13 = −δ_3·x_1 with
-  δ_3 = y_3(1 − y_3)·w_35·δ_5 = 0.5250·0.4750·(−1.2)·(−0.1274) = 0.0381, so ∂E/∂w_13 = −0.0381.
+  ∂E/∂w_35 = −δ_5·y_3 = 0.1274·0.5250 = 0.0669, ∂E/∂w_45 = 0.1274·0.8808 = 0.1122,
+  ∂E/∂w_13 = −δ_3·x_1 with δ_3 = y_3(1 − y_3)·w_35·δ_5 = 0.5250·0.4750·(−1.2)·(−0.1274) = 0.0381, so ∂E/∂w_13 = −0.0381.
 """
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def _verdicts(grader, path: Path) -> tuple[dict[str, tuple[str, float]], list[st
 
 
 def test_d_notation_keys_and_writeup_lines_are_read(grader_of, neg, tmp_path):
-    """#4: dE/dw_35, dE/dw_{35}, dE/dw_{13} keys and `$dE/dw_{35} = …$`, `\\frac{dE}{dw_{45}} = …` lines name ∂E/∂w."""
+    """#4: dE/dw_35, dE/dw_{35}, dE/dw_{13} keys and `$dE/dw_{35} = …$`, `\\frac{dE}{dw_{45}} = …` lines
+    name ∂E/∂w."""
     g = grader_of(neg)
     keys = tmp_path / "keys.yaml"
     keys.write_text('"dE/dw_35": 0.0669\n"dE/dw_{45}": 0.1122\n"dE/dw_{13}": -0.0381\n', encoding="utf-8")
@@ -70,7 +72,8 @@ def test_d_notation_keys_and_writeup_lines_are_read(grader_of, neg, tmp_path):
     assert problems == []
     assert got == {"grad_w_3_5": ("correct", 1.0), "grad_w_4_5": ("correct", 1.0)}
     rule = tmp_path / "rule.yaml"                    # in a rule too: Δw_35 = −η·∂E/∂w_35 = −0.1·0.0669
-    rule.write_text('update_w_3_5: "-\\\\eta \\\\frac{dE}{dw_{35}} = -0.1 \\\\times 0.0669 = -0.0067"\n', encoding="utf-8")
+    rule.write_text('update_w_3_5: "-\\\\eta \\\\frac{dE}{dw_{35}} = -0.1 \\\\times 0.0669 = -0.0067"\n',
+                    encoding="utf-8")
     reports, problems = g.check(rule)
     (v,) = reports[0].verdicts
     assert problems == [] and v.status == "correct" and all(link.ok for link in v.links), v.links

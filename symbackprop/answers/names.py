@@ -48,7 +48,8 @@ NET = rf"net\s*{SUB}(?:\s*{SUP})?"
 # a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
 GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
-    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]\s*\}}\s*\{{\s*(?:\\partial|d)\s*(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
+    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
+    rf"(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
     rf"(?:\s*{SUP})*\s*\}}",
     rf"(?:\\Delta\s*)?{GREEK}\s*(?:{SUB})?(?:\s*{SUP})*",
     rf"g\s*'\s*\(\s*{NET}\s*\)",
@@ -67,7 +68,8 @@ def _token_with_words(notation) -> re.Pattern:
     out`) with a subscript, so that `yd_5` is one name, not y·d_5; TOKEN itself when there are none."""
     fields = (notation.activation_symbol, notation.output_symbol, notation.target_symbol, notation.input_symbol,
               notation.weight_symbol)
-    words = sorted({w for w in fields if w and re.fullmatch(r"[A-Za-z]{2,}", w) and w != "net"}, key=len, reverse=True)
+    words = sorted({w for w in fields if w and re.fullmatch(r"[A-Za-z]{2,}", w) and w != "net"},
+                   key=len, reverse=True)
     if not words:
         return TOKEN
     alt = "|".join(words)
