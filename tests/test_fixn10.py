@@ -141,3 +141,41 @@ def test_own_solutions_read_back_entirely_right(neg, tmp_path, fmt):
         assert result.exit_code == 0, result.output
         assert "Not read" not in result.output and "working wrong" not in result.output
         assert "Score: 40 / 40" in result.output
+
+
+MAZUR = """\
+title: Mazur's step-by-step example
+network:
+  inputs: [i1, i2]
+  bias: b
+  layers: [[h1, h2], [o1, o2]]
+  activation: sigmoid
+weights:
+  b: {h1: {value: 0.35, frozen: true}, h2: {value: 0.35, frozen: true}, o1: {value: 0.60, frozen: true},
+      o2: {value: 0.60, frozen: true}}
+  i1: {h1: {value: 0.15, name: w1}, h2: {value: 0.25, name: w3}}
+  i2: {h1: {value: 0.20, name: w2}, h2: {value: 0.30, name: w4}}
+  h1: {o1: {value: 0.40, name: w5}, o2: {value: 0.50, name: w7}}
+  h2: {o1: {value: 0.45, name: w6}, o2: {value: 0.55, name: w8}}
+shared: {b1: [w_b_h1, w_b_h2], b2: [w_b_o1, w_b_o2]}
+sample: {x: {i1: 0.05, i2: 0.10}, t: {o1: 0.01, o2: 0.99}}
+loss: half_squared_error
+learning_rate: 0.5
+notation: {activation_symbol: out, loss_symbol: E, target_symbol: target}
+precision: 9
+"""
+
+
+@pytest.mark.slow
+def test_multi_letter_activation_symbol_in_a_rule(grader_of, tmp_path):
+    """#6 for `activation_symbol: out` (Mazur): out_{o1}(1 − out_{o1}) is one symbol's, not o·u·t; Mazur's own
+    numbers: ∂E/∂w5 = (out_o1 − target_o1)·out_o1(1 − out_o1)·out_h1 = 0.74136507·0.186815602·0.593269992
+    = 0.082167041, written with d-notation for the named weight w5."""
+    problem = tmp_path / "mazur.yaml"
+    problem.write_text(MAZUR, encoding="utf-8")
+    ans = tmp_path / "m.yaml"
+    ans.write_text('"dE/dw5": "(out_{o1} - target_{o1}) \\\\cdot out_{o1}(1 - out_{o1}) \\\\cdot out_{h1}'
+                   ' = 0.74136507 \\\\times 0.186815602 \\\\times 0.593269992 = 0.082167041"\n', encoding="utf-8")
+    got, problems = _verdicts(grader_of(problem), ans)
+    assert problems == []
+    assert got == {"grad_w_h1_o1": ("correct", 1.0)}
