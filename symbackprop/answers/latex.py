@@ -32,7 +32,7 @@ from . import numbers
 from .brackets import closing_brackets
 from .fullwidth import fold
 from .brackets import split_top_level
-from .names import TOKEN, NameTable, canon
+from .names import NameTable, canon
 
 MAX_CHARS = 2000          # one answer (a whole chain)
 MAX_DEPTH = 40            # nesting of braces and parentheses
@@ -378,7 +378,7 @@ def prepare(expr: str, table: NameTable) -> Prepared:
     why = numbers.doubt(expr)                # 1,000  4\\frac{1}{2}  0.98 20: unreadable, with the readings
     if why is not None:
         raise AnswerError(why)
-    text = TOKEN.sub(sub, expr)
+    text = table.token.sub(sub, expr)          # TOKEN, with the problem's multi-letter symbols (yd_5)
     # the loss symbol alone (J), or a sample's loss in a batch (J^{(2)})
     loss = re.escape(table.loss_symbol)
     text = re.sub(rf"(?<![\\A-Za-z]){loss}(?:\s*\^\s*\{{\s*\(\s*\d+\s*\)\s*\}})?(?![A-Za-z_])", sub, text)

@@ -21,6 +21,9 @@ from ..solution import PartSolution
 _FONT = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm|mathbf|boldsymbol)\s*\{([^{}]*)\}")
 # the numerator's name is `[^{}]*` stripped afterwards: `([^{}]*?)\s*\}` tries every split of a long blank run
 _GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*)\}\s*\{\s*\\partial\s*(.*)\}$")
+# d-notation as students type it: dE/dw_35, \frac{dE}{dw_{45}} (d, then a letter: `\frac{d}{dx}` is no name)
+_D_FRAC = re.compile(r"^\\frac\s*\{\s*d\s*([A-Za-z][^{}]*)\}\s*\{\s*d\s*([^\s{}/].*)\}$")
+_D_SLASH = re.compile(r"^d([A-Za-z][A-Za-z0-9_]*)/d([^\s/].*)$")
 
 
 def canon(name: str) -> str:
@@ -29,6 +32,7 @@ def canon(name: str) -> str:
     s = name.replace("\\left", "").replace("\\right", "")
     s = greek.latex_to_unicode(_FONT.sub(r"\1", s))      # \theta_4 is θ_4 (before \eta: \th-eta)
     m = _GRAD.match(s.strip())
+    m = m or _D_FRAC.match(s.strip()) or _D_SLASH.match(re.sub(r"\s", "", s))
     if m:
         s = f"∂{m.group(1).rstrip()}/∂{m.group(2)}"
     s = (s.replace("\\delta", "δ").replace("\\Delta", "Δ").replace("\\eta", "η").replace("\\partial", "∂")
@@ -44,7 +48,8 @@ NET = rf"net\s*{SUB}(?:\s*{SUP})?"
 # a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
 GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
-    rf"\\frac\s*\{{\s*\\partial\s*[A-Za-z]\s*\}}\s*\{{\s*\\partial\s*(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
+    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
+    rf"(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
     rf"(?:\s*{SUP})*\s*\}}",
     rf"(?:\\Delta\s*)?{GREEK}\s*(?:{SUB})?(?:\s*{SUP})*",
     rf"g\s*'\s*\(\s*{NET}\s*\)",
@@ -56,6 +61,20 @@ TOKEN = re.compile("|".join([
     rf"(?:(?<![\\A-Za-z])|(?<=\\\\))[A-Za-z]\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",
     r"\\eta(?![A-Za-z])",
 ]))
+
+
+def _token_with_words(notation) -> re.Pattern:
+    """TOKEN, led by the multi-letter symbols the problem declares (`target_symbol: yd`, `activation_symbol:
+    out`) with a subscript, so that `yd_5` is one name, not y·d_5; TOKEN itself when there are none."""
+    fields = (notation.activation_symbol, notation.output_symbol, notation.target_symbol, notation.input_symbol,
+              notation.weight_symbol)
+    words = sorted({w for w in fields if w and re.fullmatch(r"[A-Za-z]{2,}", w) and w != "net"},
+                   key=len, reverse=True)
+    if not words:
+        return TOKEN
+    alt = "|".join(words)
+    word = rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}|(?<![\\A-Za-z])(?:{alt}))"
+    return re.compile(rf"{word}\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*|" + TOKEN.pattern)
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,8 @@ class NameTable:
         self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
+        self.token = _token_with_words(psol.part.notation)
+
 
     def _comma_spellings(self, psol: PartSolution) -> None:
         """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
@@ -177,11 +198,18 @@ class NameTable:
         if layered and c in self.by_key and _is_weight(self.by_key[c]):
             w = self.psol.names.text.get(self.by_key[c].symbol, c)
             return [said("names.updated_weight", w=w), said("names.given_weight", w=w)]
-        shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items() if "_" in key
-                 or "(" in key or key == self.loss_symbol}
+        shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items()
+                 if "_" in key or "∂" in key or "(" in key or key == self.loss_symbol}
+        grad = re.match(r"∂[^/]*/∂(\\?[^\W\d_]+?)(?=[_\d]|$)", c)
+        if grad:        # ∂J/∂w9 on a loss E: a weight's gradient ∂E/∂w…, never an input's ∂E/∂x_1
+            c = f"∂{self.loss_symbol}/∂{c[c.index('/∂') + 2:]}"
+            kind = f"∂{self.loss_symbol}/∂{grad.group(1)}"
+            same = {k: v for k, v in shown.items() if re.match(re.escape(kind) + r"(?:[_\d]|$)", k)}
+            shown = same or shown
         if c in shown:
             return [shown[c]]
-        return [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count, cutoff=0.75)]
+        close = [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count * 3, cutoff=0.75)]
+        return list(dict.fromkeys(close))[:count]
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:

@@ -24,7 +24,7 @@ from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, n
 from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations
-from .names import NameTable, either
+from .names import NameTable, canon, either
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
 MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
@@ -334,6 +334,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                 if q is None or q.qid is None:
                     if plain and not n:
                         break
+                    if q is None and _general_rule(chain[0][1], _rejoin(chain[1:]), table):
+                        continue                   # net_j = Σ_i w_ij x_i − θ_j: a rule in prose, no answer
                     close = table.suggest(chain[0][1]) if q is None and re.search(r"_|\(", chain[0][1]) else []
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
@@ -591,6 +593,21 @@ def _normalized(text: str) -> str:
         return normalize(text, keep_ellipsis=True).strip()
     except AnswerError:
         return text.strip()
+
+
+_SUM = re.compile(r"\\sum(?![A-Za-z])|Σ|∑")
+
+
+def _general_rule(name: str, rhs: str, table: NameTable) -> bool:
+    """Whether an equation states a general formula, as the worked solution's prose does (`net_j = \\sum_i
+    w_{ji} x_i - \\theta_j`): its name's subscript is one index letter that is no unit of the problem, and its
+    right side sums over an index. Such a line names no quantity and is skipped, not reported "Not read"."""
+    m = re.fullmatch(r"[^_]+_([A-Za-z])", canon(name))
+    if m is None or not _SUM.search(rhs):
+        return False
+    part = table.psol.part
+    units = {str(u) for u in (*part.inputs, *(u for layer in part.layers for u in layer))}
+    return m.group(1) not in units
 
 
 def _rejoin(links: list[tuple[str, str]]) -> str:
