@@ -26,8 +26,9 @@ from ..graph import GraphSolution, entry_suffix
 from ..messages import said, text_of
 from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
-from .checker import PartReport, Verdict, _joined, require_reasons
-from .compare import Tolerance, compare_number, written_number
+from ..errors import InternalError
+from .checker import MAX_REEVALUATED, PartReport, Verdict, _joined, require_reasons
+from .compare import Match, Tolerance, compare_number, written_number
 from .graph_chain import ChainJudge
 from .graph_diagnose import diagnose_graph_value, transposed
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list
@@ -189,6 +190,9 @@ class GraphChecker:
         todo: list[tuple[str, Any, int | None]] = []
         self._transposed = {}
         self._charged = {}
+        self._written = {}                           # item -> (value, places) as the student wrote it
+        self._half_left: str | None = None           # the first item charged factor_two (a ½ left out)
+        self._right: set[str] = set()                # items judged right: their written values feed later ones
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
             whole = self._matrix_of(qid)
@@ -227,6 +231,8 @@ class GraphChecker:
                 self.meter.tick()
                 eid, v, line = nxt
                 verdict = self._verdict(eid, v, line, own, first_of)
+                if verdict.status in ("correct", "imprecise") and eid in self._written:
+                    self._right.add(eid)
                 if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
                     own[eid] = verdict.value
                     first_of[eid] = verdict.source or eid
@@ -240,6 +246,7 @@ class GraphChecker:
                     if v.status == "follow_through" and v.source != first and v.diagnosis != "transposed"
                     else v for v in verdicts]
         require_reasons(verdicts)                    # a WRONG with no reason is a bug of ours: exit 3
+        require_explained(verdicts)                  # nor is one whose only words are the expected value
         graded = {k: p for k, (_, p) in self.items.items() if p}
         missing = tuple(k for k in graded if k not in seen)
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
@@ -300,26 +307,72 @@ class GraphChecker:
         first_of[qid] = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
 
     def _follow_through(self, qid: str, number: float, places: int | None, expected: float,
-                        own: dict[str, float], first_of: dict[str, str]) -> tuple[str, str, str] | None:
-        """(status, message, source) when a value that is wrong is right from the student's own wrong
-        earlier values (∂f/∂z = q with their q): follow-through, as for a network (rubric credit
-        `follow_through`); imprecise or rounded wrongly from them stays that. None otherwise, and when
-        their values make the step vanish (a 0 shows no working)."""
-        if not own:
+                        own: dict[str, float], first_of: dict[str, str]) -> tuple[str, str, str | None] | None:
+        """(status, message, source) when a value that is wrong is right from the student's own earlier
+        values: their wrong ones (∂f/∂z = q with their q) give follow-through, as for a network (rubric
+        credit `follow_through`); their right ones as written, rounded (σ(3) = 0.9526), give "right from
+        your rounded earlier values" (source None). Each written value stands for the interval of half a
+        unit in its last place, as checker.py's _compare_own; imprecise or rounded wrongly from them stays
+        that. None otherwise, and when their values make the step vanish (a 0 shows no working)."""
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(own)
+        if not mine:
             return None
-        value, used = self._rules().own_value(qid, own)
+        value, used = self._rules().own_value(qid, mine)
         if value is None:
             return None
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
             return None
-        match = compare_number(number, places, value, self.tol)
+        match = self._compare_interval(number, places, value, self._spread(qid, mine, used, value))
         if match.status not in ("correct", "imprecise", "rounding"):
             return None
-        source = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
+        wrong = [u for u in used if u in own]
+        if not wrong:                                # only their right, rounded values: right, never follow-through
+            if match.status != "correct":
+                return None
+            return "correct", said("diagnosis.rounded_earlier"), None
+        source = min((first_of.get(u, u) for u in wrong), key=lambda u: self.order.get(u, len(self.order)))
         follows = said("diagnosis.follows", name=source)
         if match.status == "correct":
             return "follow_through", follows, source
         return match.status, said("diagnosis.follows_and", follows=follows, why=match.message), source
+
+    def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
+        """(below, above): how far the item's value at the student's values moves when each written value
+        it uses that stands for a rounded one moves by half a unit in its last place (at most
+        MAX_REEVALUATED of them, two re-evaluations each). A value stands for a rounded one when it shows
+        the places asked (or more), or is a right value that is not the exact one (3.018 for 3.01798); a
+        wrong integer (q: 4) is exact."""
+        below = above = 0.0
+        for u in used[:MAX_REEVALUATED]:
+            places = self._written.get(u, (0.0, None))[1]
+            if places is None or not 0 <= places <= 12 or u not in mine:
+                continue
+            exact = u in self._right and abs(mine[u] - float(self.items[u][0])) <= 1e-12 * max(1.0, abs(mine[u]))
+            if exact or (places < self.tol.precision and u not in self._right):
+                continue
+            for step in (-0.5, 0.5):
+                moved, _ = self._rules().own_value(qid, {**mine, u: mine[u] + step * 10.0 ** -places})
+                if moved is None:
+                    continue
+                below, above = max(below, value - moved), max(above, moved - value)
+        return below, above
+
+    def _compare_interval(self, number: float, places: int | None, value: float,
+                          spread: tuple[float, float]) -> Match:
+        """compare_number against the interval value − below … value + above (the best of the centre and
+        the point of the interval nearest the number); shown to fewer places than asked, imprecise at best."""
+        at_centre = compare_number(number, places, value, self.tol)
+        below, above = spread
+        if at_centre.status == "correct" or not (below > 0 or above > 0):
+            return at_centre
+        match = compare_number(number, places, min(max(number, value - below), value + above), self.tol)
+        asked = self.tol.precision
+        if match.status == "correct" and places is not None and 0 <= places < asked and self.tol.relative is None:
+            match = Match("imprecise", said("diagnosis.imprecise_places" if places != 1 else "diagnosis.imprecise_place",
+                                            decimals=places, asked=asked))
+        rank = ("correct", "imprecise", "rounding", "")
+        return match if rank.index(match.status) <= rank.index(at_centre.status) else at_centre
 
     def check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
         """An answers file (YAML, JSON) or a write-up (.tex, .md, .markdown, .txt): the report and what was
@@ -400,6 +453,8 @@ class GraphChecker:
     def _verdict(self, qid: str, value: Any, line: int | None, own: dict | None = None,
                  first_of: dict | None = None) -> Verdict:
         given = value if isinstance(value, str) else str(value)
+        if isinstance(value, str) and not isinstance(value, NumberSpelling):
+            value = _decimal_comma(value) or value   # "0,5" for a scalar is 0.5, as a network answer reads it
         if qid not in self.items:
             known = ", ".join(list(self.items)[:12])
             return Verdict(qid, qid, given, float("nan"), "", "unreadable", 0.0, 0.0,
@@ -436,6 +491,7 @@ class GraphChecker:
                 return verdict("unreadable", why)
         match = compare_number(number, places, expected, self.tol, bound)
         status = match.status or "wrong"
+        self._written[qid] = (number, places)       # the value as written, feeding later items if right
         if status == "correct" and not (qid in self._transposed and self._transposed[qid][1]):
             if bad:
                 return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message)] + unread),
@@ -454,12 +510,21 @@ class GraphChecker:
                 said("graph_answers.transposed_value", name=whole, shape=shape)
             return verdict("wrong", words, "transposed", value=number)
         if status == "wrong" and chain is not None and chain.arithmetic is not None:
+            slipped = chain.arithmetic.numbers
+            if slipped is not None and abs(slipped) > self.tol.floor and \
+                    compare_number(-number, places, slipped, self.tol).status == "correct":
+                # the numbers give the negative of the value written: a sign slip (docs/checking.md §2)
+                return verdict("wrong", _joined([said("answer.sign_because", sign=said("diagnosis.sign"),
+                                                      why=chain.arithmetic.message)] + unread), "sign",
+                               links=links, value=number)
             return verdict("wrong", _joined([chain.arithmetic.message] + unread), "arithmetic", links=links,
                            value=number)
-        if status in ("wrong", "rounding") and own and not bad:      # a wrong rule is charged, never carried
-            carried = self._follow_through(qid, number, places, expected, own, first_of or {})
+        if status in ("wrong", "rounding") and not bad:      # a wrong rule is charged, never carried
+            carried = self._follow_through(qid, number, places, expected, own or {}, first_of or {})
             if carried is not None:
                 ft_status, ft_message, source = carried
+                if ft_status == "correct":
+                    return verdict("correct", _joined([ft_message] + unread), links=links, value=number)
                 return verdict(ft_status, _joined([ft_message] + unread),
                                None if ft_status == "follow_through" else ft_status, links=links, value=number,
                                source=source)
@@ -468,12 +533,28 @@ class GraphChecker:
         found = diagnose_graph_value(number, places, expected, self.tol)
         if found is not None:                        # the sign, a factor 2 or ½: said first, with a wrong link's why
             code, words = found
+            if code == "factor_two" and self._half_left is not None:    # the ½ left out again: charged once
+                first = self._half_left
+                what = said("graph_answers.half_left_out", name=_symbol(first, self.sol))
+                return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what, name=first)]
+                                                         + unread), code, links=links, value=number, source=first)
+            if code == "factor_two":
+                self._half_left = qid
             return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
                            value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
                            links=links, value=number)
-        return verdict("wrong", _joined([said("graph_answers.expected", expected=shown_expected)] + unread),
+        asked = self.tol.precision
+        if places is not None and asked <= places <= 12:    # the last digit one off (1.5455 for 1.54564)
+            right = round(expected, places)
+            if abs(abs(number - right) - 10.0 ** -places) < 10.0 ** -places * 1e-6:
+                return verdict("wrong", _joined([said("diagnosis.one_unit_off", decimals=places,
+                                                      right=f"{right:.{places}f}")] + unread),
+                               links=links, value=number)
+        # no known mistake, rounding or working explains it: said so, never the expected value alone
+        return verdict("wrong", _joined([said("diagnosis.unexplained"),
+                                         said("graph_answers.expected", expected=shown_expected)] + unread),
                        links=links, value=number)
 
 
@@ -498,6 +579,30 @@ class GraphGrader:
 def graph_max(sol: GraphSolution, rubric: Rubric | None = None) -> float:
     """The points of a graph problem: what a student not graded is out of."""
     return float(sum(p for _, p in rubric_items(expected_items(sol), rubric or Rubric(), sol).values()))
+
+
+_COMMA_NUMBER = re.compile(r"\s*[-+]?\d{1,20},\d{1,20}\s*")
+
+
+def _decimal_comma(text: str) -> str | None:
+    """A lone number with one decimal comma (`0,5`, `-0,9820`, `12,5`) as the decimal it can only be
+    (numbers.commas, the network reader's rule), keeping its places; None for anything else, and for a
+    comma in doubt (`1,000`: one thousand or 1.000?), which stays unreadable with the reader's reason."""
+    if len(text) > 50 or not _COMMA_NUMBER.fullmatch(text):
+        return None
+    from .numbers import commas
+    rewritten = commas(text.strip())
+    return rewritten if "," not in rewritten and written_number(rewritten) is not None else None
+
+
+def require_explained(verdicts: list[Verdict]) -> None:
+    """Every WRONG graph verdict has a diagnosis code or says why beyond the expected value: a bare
+    "expected 2.0596" passed require_reasons (it is a message) though it explains nothing, so it is a
+    bug of ours too (InternalError, exit 3)."""
+    for v in verdicts:
+        if v.status == "wrong" and v.diagnosis is None and \
+                str(v.message or "").strip() == said("graph_answers.expected", expected=v.expected_text).strip():
+            raise InternalError(said("internal.wrong_without_reason", name=v.name))
 
 
 def _shown(value, precision: int) -> str:

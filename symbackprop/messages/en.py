@@ -1024,4 +1024,6 @@ MESSAGES = {
     "solution.ambiguous_step": "{name} is ambiguous in part {part}, it could name {readings}; write the two units "
                                "with a comma",
     "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
+    # session 10, graph answers (fixg)
+    "graph_answers.half_left_out": "the ½ of {name} left out",
 }

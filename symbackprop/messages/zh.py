@@ -915,4 +915,6 @@ MESSAGES = {
     "answer.ambiguous_name": "{name} 有歧义，可能指 {readings}；请用逗号分开两个单元（w_{{1,23}}）",
     "solution.ambiguous_step": "第 {part} 部分中 {name} 有歧义，可能指 {readings}；请用逗号分开两个单元",
     "graph_answers.transposed_counted": "{name} 写成转置后的一个元素：只在 {first} 扣一次分",
+    # session 10, graph answers (fixg)
+    "graph_answers.half_left_out": "漏了 {name} 中的 ½",
 }
