@@ -175,3 +175,14 @@ def test_transposed_matrix_charged_once(text, given, charged, parser, tmp_path):
     others = [v for q, v in verdicts.items() if v.status != "correct" and q != first]
     assert others and all(v.status == "follow_through" and v.credit == 1.0 for v in others)
     assert all(v.message == f"an entry of grad_A written transposed: charged once, at {first}" for v in others)
+
+
+def test_only_a_comma_between_two_unit_names_is_kept():
+    """A comma splits a weight's two unit names (w_{1,23} is not w_{12,3}); a stray comma (u_{3,}, u,_3, w_{1,,3})
+    is dropped, so that every spelling of one name shares one entry (tests/test_bounds.py's 40,000 keys)."""
+    from symbackprop.answers.names import canon
+    assert canon("w_{1,23}") == "w_1,23" and canon("w_{12,3}") == "w_12,3"
+    assert canon("w_{1, 23}") == "w_1,23"
+    for stray in ("u_{3,}", "u,_3", "u_{,3}", "u_3,", "u{,}_{ }3,"):
+        assert canon(stray) == "u_3", stray
+    assert canon("w_{1,,3}") == "w_13"

@@ -26,6 +26,9 @@ _D_FRAC = re.compile(r"^\\frac\s*\{\s*d\s*([A-Za-z][^{}]*)\}\s*\{\s*d\s*([^\s{}/
 _D_SLASH = re.compile(r"^d([A-Za-z][A-Za-z0-9_]*)/d([^\s/].*)$")
 
 
+_STRAY_COMMA = re.compile(r"(?<![A-Za-z0-9]),|,(?![A-Za-z0-9])")
+
+
 def canon(name: str) -> str:
     """One spelling per name: `\\Delta w_{1, 3}` becomes `Δw_1,3`. A subscript's comma is kept: it says where
     a weight's two unit names split (`w_{1,23}` is not `w_{12,3}`); NameTable reads a name without one."""
@@ -38,7 +41,10 @@ def canon(name: str) -> str:
     s = (s.replace("\\delta", "δ").replace("\\Delta", "Δ").replace("\\eta", "η").replace("\\partial", "∂")
          .replace("^{\\prime}", "'").replace("^\\prime", "'").replace("\\prime", "'"))
     s = s.replace("^{(", "^(").replace(")}", ")")
-    return re.sub(r"[{}\s]", "", s)
+    s = re.sub(r"[{}\s]", "", s)
+    # a comma splits two unit names only between them (w_1,23); any other comma (u_{3,}, u,_3, w_{1,,3}) is
+    # dropped, as it always was, so that the spellings of one name still share one entry
+    return _STRAY_COMMA.sub("", s)
 
 
 # A subscript (_3, _{35}, _{3,5}, _{h1}), and a superscript that is part of a name: ^{new}, ^{(2)}.
