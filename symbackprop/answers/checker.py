@@ -32,7 +32,7 @@ from ..printing import message_number
 from ..solution import PartSolution
 from ..messages import Said, catalogue, joined, replaced, said, text_of
 from . import copied, diagnose
-from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, figures_match, shown_decimals, shows_no_digit,
+from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, compare_within, figures_match, shown_decimals, shows_no_digit,
                       too_few_figures,
                       within, written_number)
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
@@ -500,18 +500,9 @@ class Checker:
         within it, up to half a unit in the places asked, is right; imprecise or rounded wrongly only
         outside it. So a value rounded from their full-precision numbers counts as one rounded from
         their written ones. A value shown to fewer places than asked stays imprecise at best."""
-        at_centre = self._compare(value, decimals, own, bound)
-        below, above = self.spread.of(qid) if self.spread is not None else (0.0, 0.0)
-        if at_centre.status == "correct" or not (below > 0 or above > 0):
-            return at_centre
-        nearest = min(max(value, own - below), own + above)
-        match = self._compare(value, decimals, nearest, bound)
-        asked = self.tol.precision
-        if match.status == "correct" and decimals is not None and 0 <= decimals < asked and self.tol.relative is None:
-            match = Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
-                                            decimals=decimals, asked=asked))
-        rank = ("correct", "imprecise", "rounding", "")
-        return match if rank.index(match.status) <= rank.index(at_centre.status) else at_centre
+        spread = self.spread.of(qid) if self.spread is not None else (0.0, 0.0)
+        return compare_within(lambda v, d, target: self._compare(v, d, target, bound), value, decimals, own, spread,
+                              self.tol)
 
     def _exact_mistake(self, qid: str, value: float, student: dict) -> tuple[str, str] | None:
         """The known mistake (diagnose.py) whose value the student's number is exactly, not only within

@@ -125,6 +125,25 @@ def compare_number(given: float, decimals: int | None, expected: float, tol: Tol
     return by_figures if by_figures is not None else match
 
 
+def compare_within(compare, given: float, decimals: int | None, centre: float, spread: tuple[float, float],
+                   tol: Tolerance) -> Match:
+    """`compare(given, decimals, target)` against the interval centre − below … centre + above (`spread`, the
+    student's own values each moved by half a unit in their last place): the better of the centre and the
+    point of the interval nearest `given`. A value shown to fewer places than asked stays imprecise at best.
+    Networks (checker.py) and graphs (graph_answers.py) judge answers from rounded earlier values by it."""
+    at_centre = compare(given, decimals, centre)
+    below, above = spread
+    if at_centre.status == "correct" or not (below > 0 or above > 0):
+        return at_centre
+    match = compare(given, decimals, min(max(given, centre - below), centre + above))
+    asked = tol.precision
+    if match.status == "correct" and decimals is not None and 0 <= decimals < asked and tol.relative is None:
+        match = Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
+                                        decimals=decimals, asked=asked))
+    rank = ("correct", "imprecise", "rounding", "")
+    return match if rank.index(match.status) <= rank.index(at_centre.status) else at_centre
+
+
 def _compare_places(given: float, decimals: int | None, expected: float, tol: Tolerance,
                     rounding_bound: float = 0.0) -> Match:
     """The decimal-place policy (a number with negative places is read here as an integer, 0 places)."""

@@ -28,7 +28,7 @@ from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _joined, require_reasons
-from .compare import Match, Tolerance, compare_number, written_number
+from .compare import Tolerance, compare_number, compare_within, written_number
 from .graph_chain import ChainJudge
 from .graph_diagnose import diagnose_graph_value, transposed
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list
@@ -323,7 +323,8 @@ class GraphChecker:
             return None
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
             return None
-        match = self._compare_interval(number, places, value, self._spread(qid, mine, used, value))
+        match = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places, value,
+                               self._spread(qid, mine, used, value), self.tol)
         if match.status not in ("correct", "imprecise", "rounding"):
             return None
         wrong = [u for u in used if u in own]
@@ -357,22 +358,6 @@ class GraphChecker:
                     continue
                 below, above = max(below, value - moved), max(above, moved - value)
         return below, above
-
-    def _compare_interval(self, number: float, places: int | None, value: float,
-                          spread: tuple[float, float]) -> Match:
-        """compare_number against the interval value − below … value + above (the best of the centre and
-        the point of the interval nearest the number); shown to fewer places than asked, imprecise at best."""
-        at_centre = compare_number(number, places, value, self.tol)
-        below, above = spread
-        if at_centre.status == "correct" or not (below > 0 or above > 0):
-            return at_centre
-        match = compare_number(number, places, min(max(number, value - below), value + above), self.tol)
-        asked = self.tol.precision
-        if match.status == "correct" and places is not None and 0 <= places < asked and self.tol.relative is None:
-            match = Match("imprecise", said("diagnosis.imprecise_places" if places != 1 else "diagnosis.imprecise_place",
-                                            decimals=places, asked=asked))
-        rank = ("correct", "imprecise", "rounding", "")
-        return match if rank.index(match.status) <= rank.index(at_centre.status) else at_centre
 
     def check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
         """An answers file (YAML, JSON) or a write-up (.tex, .md, .markdown, .txt): the report and what was
