@@ -18,6 +18,7 @@ from mpmath.libmp import finf, fnan, fninf
 
 from . import losses
 from .budget import check_budget
+from .memo import ValueMemo, part_key
 from .symbolic_rules import (PER_SAMPLE, GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j,
                              k, n_H, net_h, net_o, t, w_o, x, y, z)
 from .symbolic_rules import N as N_SAMPLES
@@ -346,7 +347,7 @@ def targets_sum_hold(part: Part) -> bool:
     return loss.target_sum is None or all(loss.targets_fit([v for _, v in s.t]) for s in part.samples)
 
 
-def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
+def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
     """The general rules for a part's activations, loss and notation, checked on its network
     (refused first if over the size budget, budget.py)."""
     check_budget(source, [part], "derive", multi=False)
@@ -358,6 +359,11 @@ def derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation:
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
         return replace(derivation, checks=check_rules(derivation, solution_values(part, source, close), close),
                        samples=len(part.samples))
+
+
+# the rules of a part are derived once per value of (part, file) (memo.py): check and grade derive them per run
+derive_for_part = ValueMemo(_derive_for_part, part_key, size=16)
+derive_for_part.__doc__ = _derive_for_part.__doc__
 
 
 def example_problem(layers: tuple[int, ...], activation: str, output_activation: str | None, loss: str,

@@ -16,6 +16,7 @@ from .budget import check_budget
 from .collect import fewer_collections
 from .derive import derive
 from .errors import ProblemError
+from .memo import ValueMemo, part_key
 from .messages import said
 from .evaluate import evaluate, to_float
 from .model import Model
@@ -243,7 +244,12 @@ def _problem_or_graph(problem, parts: list[str] | None):
     return solve_graph(graph)
 
 
-def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
+# a part's solution is kept while it is small (memo.py): grading, notebooks and tests solve one file often
+MEMO_STEPS = 3000
+
+
+def _solve_part(part: Part, source: str = "<problem>") -> PartSolution:
+    """Derive and evaluate one part: its model, forward and backward steps, values and notes."""
     model = Model(part)
     assignments = model.forward + derive(model)
     try:
@@ -258,6 +264,11 @@ def solve_part(part: Part, source: str = "<problem>") -> PartSolution:
         v = values[a.symbol]
         steps.append(Step(a.key, a.section, a.symbol, forms, leaves, v, to_float(v)))
     return PartSolution(part.name, part, names_for(model), tuple(steps), _conventions(model, values))
+
+
+solve_part = ValueMemo(_solve_part, part_key, keep=lambda sol: len(sol.steps) <= MEMO_STEPS)
+solve_part.__doc__ = """The worked solution of one part (`_solve_part`), once per value of (part, file): an equal
+part gets the same immutable PartSolution again (memo.py)."""
 
 
 def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:

@@ -15,6 +15,7 @@ import sympy as sp
 
 from . import losses
 from .activations import Activation
+from .memo import ValueMemo, args_key, table_rows
 from .problem import Notation
 
 # Indices: k runs over the outputs (1..c), j over the hidden units (0..n_H, 0 = bias), i over the
@@ -241,9 +242,9 @@ def _output_layer(g, softmax: bool, loss, net_k_def: sp.Expr) -> tuple[sp.Expr, 
              Rule("loss", J, (J_of_z,)))
     return J_of_z, J_of_net, rules
 
-def derive_general(name: str, hidden: tuple[Activation, ...], output: Activation, loss_name: str,
-                   notation: Notation, reference: bool = False, batch: str | None = None,
-                   targets_sum: bool = True) -> GeneralDerivation:
+def _derive_general(name: str, hidden: tuple[Activation, ...], output: Activation, loss_name: str,
+                    notation: Notation, reference: bool = False, batch: str | None = None,
+                    targets_sum: bool = True) -> GeneralDerivation:
     """Derive the six rules of the appendix for these activations, loss and sign convention.
 
     No hidden activation (`hidden` empty) is a network whose outputs take the inputs directly: the
@@ -528,3 +529,13 @@ def _shortest_form(expr: sp.Expr, reference: bool = False) -> sp.Expr:
     if expr.has(sp.Piecewise, sp.sign) and not reference:
         return _shorter(expr, sp.factor(expr))
     return _shorter(expr, sp.factor(expr), sp.simplify(expr))
+
+
+# derived once per value of its arguments (memo.py): every part with these activations, loss and notation,
+# in any file, has the same general rules, and check, grade and derive ask for them per run
+def _general_key(name, hidden, output, loss_name, *rest, **kwargs):
+    return args_key(name, hidden, output, loss_name, *rest, **kwargs) + (table_rows((*hidden, output), loss_name),)
+
+
+derive_general = ValueMemo(_derive_general, _general_key, size=32)
+derive_general.__doc__ = _derive_general.__doc__

@@ -17,6 +17,8 @@ from .. import losses
 from ..derive import derive
 from ..errors import InternalError
 from ..model import Model
+from ..memo import ValueMemo, part_key
+from ..problem import Part
 from ..solution import PartSolution
 
 
@@ -26,12 +28,19 @@ def _float(expr: sp.Expr) -> float:
 
 
 def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp.Symbol, float]]:
-    """The part at `count` random points: every symbol's float value, computed by the model's rules."""
-    model = Model(psol.part)
+    """The part at `count` random points: every symbol's float value, computed by the model's rules.
+    The points depend on the part alone: they are computed once per value of the part (memo.py), and
+    each caller gets its own copies."""
+    return [dict(point) for point in _instances(psol.part, count, seed)]
+
+
+def _points(part: Part, count: int, seed: int) -> tuple[dict[sp.Symbol, float], ...]:
+    """`instances`' points for a part (see there)."""
+    model = Model(part)
     assignments = model.forward + derive(model)
     given = model.given()
     rng = random.Random(seed)
-    fixed_targets = losses.of(psol.part).constrains_targets
+    fixed_targets = losses.of(part).constrains_targets
     out = []
     for _ in range(count):
         values: dict[sp.Symbol, float] = {}
@@ -48,7 +57,10 @@ def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp
         for a in assignments:
             values[a.symbol] = _float(a.rule.xreplace({s: sp.Float(values[s], 20) for s in a.rule.free_symbols}))
         out.append(values)
-    return out
+    return tuple(out)
+
+
+_instances = ValueMemo(_points, lambda part, count, seed: (part_key(part), count, seed), size=16)
 
 
 def true_values(psol: PartSolution) -> dict[sp.Symbol, float]:
@@ -81,6 +93,11 @@ def compiled(args: tuple, rule: sp.Expr):
     activation and loss needs), or, when the rule calls a SymPy function math lacks (an activation
     or loss added to its table from any SymPy function), with mpmath for those functions; an
     InternalError if mpmath lacks one too (a fault of that row, never of the student's answers)."""
+    return _compiled(args, rule)
+
+
+def _compile(args: tuple, rule: sp.Expr):
+    """`compiled`, without the memo."""
     fn = sp.lambdify(args, rule, modules=[_NAMESPACE, "math"])
     if not _missing_names(fn):
         return fn
@@ -90,6 +107,12 @@ def compiled(args: tuple, rule: sp.Expr):
         raise InternalError(f"no float function for {', '.join(missing)} in math or mpmath (a rule of the "
                             f"activation or loss table uses it)")
     return fn
+
+
+# a rule is compiled once per value (memo.py): every student's checker of a part, and each equal part,
+# compiles the same rules; a compiled function keeps no state
+# (SymPy's equality is enough here: a rule with 0.5 and one with 1/2 compute the same floats)
+_compiled = ValueMemo(_compile, lambda args, rule: (args, rule), size=4096)
 
 
 class StepRules:
