@@ -235,3 +235,14 @@ def test_the_bias_note_writes_the_sum_in_the_files_weight_order():
                                   "grad_w_0_4 and half_squared_error", "foo_bar_baz"])
 def test_identifiers_stay_words(text):
     assert all(not maths for maths, _ in mathspans.spans(text)), mathspans.spans(text)
+
+
+def test_derive_and_the_gradient_check_write_differences_alike():
+    """render/rules.error_number (derive's check line) is number_sym of its text: the digits of the mantissa
+    as printed (1.0, not left out), a bare 1 left out, and inf/nan as symbols, for both."""
+    from symbackprop.render.rules import error_number
+    assert error_number(1e-5) == number_sym("1.0e-05") == Sym("1.0e-05", r"1.0 \times 10^{-5}")
+    assert error_number(8.7e-33) == Sym("8.7e-33", r"8.7 \times 10^{-33}")
+    assert error_number(0.0) == Sym("0.0e+00", "0")
+    assert error_number(float("inf")) == number_sym("inf") == Sym("inf", r"\infty")
+    assert number_sym("-inf").latex == r"-\infty" and error_number(float("nan")).latex == r"\mathrm{NaN}"

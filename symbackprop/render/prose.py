@@ -166,16 +166,19 @@ _NET = re.compile(r"net_([A-Za-z0-9]+)(?:\^\(([0-9]+)\))?")
 
 
 def number_sym(shown: str) -> Sym:
-    """A number as the check prints it (`3.7e-42`, `1e-06`, `0.5`) as mathematics: plain as printed,
-    LaTeX with the power of ten written out (3.7 \\times 10^{-42}, 10^{-6}; 0.0e+00 is 0)."""
+    """A number as the check prints it (`3.7e-42`, `1e-06`, `1.0e-05`, `0.5`, `inf`) as mathematics: plain as
+    printed, LaTeX with the power of ten written out and the mantissa's digits as printed (3.7 \\times
+    10^{-42}, 1.0 \\times 10^{-5}; a bare 1 is left out: 10^{-6}; 0.0e+00 is 0; inf is \\infty). derive's
+    check line and the gradient check both print their differences with it."""
     m = _SCIENTIFIC.fullmatch(shown)
     if m is None:
-        return Sym(shown, shown)
+        special = {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}.get(shown.lower())
+        return Sym(shown, special or shown)
     sign, mantissa, exponent = m.group(1), m.group(2), int(m.group(3))
     if float(mantissa) == 0:
         return Sym(shown, "0")
     power = f"10^{{{exponent}}}"
-    return Sym(shown, sign + (power if float(mantissa) == 1 else rf"{mantissa} \times {power}"))
+    return Sym(shown, sign + (power if mantissa == "1" else rf"{mantissa} \times {power}"))
 
 
 def net_sym(name: str) -> Sym:

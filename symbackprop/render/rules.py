@@ -17,7 +17,7 @@ from ..printing import LatexPrinter, TextPrinter
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
 from .latex import tex_escape
 from .prose import name_words
-from .prose import Prose, Sym, sentence, symbol
+from .prose import Prose, Sym, number_sym, sentence, symbol
 from .steps import step_links
 
 # the words of each language, from its message catalogue (symbackprop/messages)
@@ -190,14 +190,9 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
 
 
 def error_number(error: float) -> Sym:
-    """A relative difference as derive prints it, 8.7e-33, with its LaTeX 8.7 \\times 10^{-33} (0 for 0)."""
-    plain = f"{error:.1e}"
-    if error == 0:
-        return Sym(plain, "0")
-    if error != error or error in (float("inf"), float("-inf")):
-        return Sym(plain, r"\infty" if error > 0 else (r"-\infty" if error < 0 else r"\mathrm{NaN}"))
-    mantissa, exponent = plain.split("e")
-    return Sym(plain, rf"{mantissa} \times 10^{{{int(exponent)}}}")
+    """A relative difference as derive prints it, 8.7e-33, with its LaTeX 8.7 \\times 10^{-33} (0 for 0):
+    prose.number_sym of its text, as the gradient check writes its differences."""
+    return number_sym(f"{error:.1e}")
 
 
 def _title(derivation: GeneralDerivation, rid: str, lang: str) -> str:
