@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Callable
 
 from ..answers.checker import PartReport, Verdict
 from ..messages import joined_in, msg, say, words
@@ -49,35 +52,75 @@ def shown_verdicts(r: PartReport, show_given: bool) -> list[Verdict]:
     return [v for v in r.verdicts if v.graded or show_given]
 
 
-def _given_slips(r: PartReport, show_given: bool, lang: str = "en") -> list[str]:
+@dataclass(frozen=True)
+class _Style:
+    """How a report's line is written in one format: its words (`words`: our sentence, with any symbol
+    in it typeset) and an item's name (`name`: typeset whole, so that a one-letter name, q or E, is maths
+    as ∂L/∂y is)."""
+
+    words: Callable[[str], str]
+    name: Callable[[str], str]
+
+
+PLAIN = _Style(lambda text: text, lambda name: name)
+MARKDOWN = _Style(mathspans.markdown, mathspans.name_markdown)
+_CELL = _Style(lambda text: mathspans.markdown(text, cell=True), lambda name: mathspans.name_markdown(name, cell=True))
+HTML = _Style(mathspans.html, mathspans.name_html)
+
+
+def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None = None,
+          done: dict[str, str] | None = None, **fields: str) -> str:
+    """Message `key` in `style`: its `fields` written as words, each field of `names` as the item names
+    it lists (comma-separated), each of `done` as it is (written in `style` already). Names and done
+    fields go in after the words are written, so that neither is read or escaped twice; the slot that
+    holds their place is a word no field holds (a student's text cannot name one)."""
+    mark = "QZSLOT"
+    while any(mark in str(v) for v in fields.values()):
+        mark += "Q"
+    slots: list[str] = []
+
+    def slot(text: str) -> str:
+        slots.append(text)
+        return f"{mark}{len(slots) - 1}QZ"
+
+    filled = {k: ", ".join(slot(style.name(n)) for n in v) for k, v in (names or {}).items()}
+    filled |= {k: slot(v) for k, v in (done or {}).items()}
+    return re.sub(rf"{mark}([0-9]+)QZ", lambda m: slots[int(m.group(1))],
+                  style.words(msg(lang, key, **fields, **filled)))
+
+
+def _given_slips(r: PartReport, show_given: bool, lang: str = "en", style: _Style = PLAIN) -> list[str]:
     """Given values the student wrote otherwise than the problem gives them, when their rows are hidden:
     a copying slip explains the wrong values that follow from it."""
     if show_given:
         return []
-    return [msg(lang, "report.given_slip", name=v.name, given=" ".join(v.given.split()), expected=v.expected_text)
+    return [_line(style, lang, "report.given_slip", {"name": [v.name]}, given=" ".join(v.given.split()),
+                  expected=v.expected_text)
             for v in r.verdicts if not v.graded and v.status not in ("correct", "follow_through")]
 
 
-def _footer(r: PartReport, show_given: bool = False, lang: str = "en") -> list[str]:
-    """The first error, the items left out and the report-level notes of one part."""
+def _footer(r: PartReport, show_given: bool = False, lang: str = "en", style: _Style = PLAIN) -> list[str]:
+    """The first error, the items left out and the report-level notes of one part, written in `style`
+    (the item names typeset whole in Markdown and HTML)."""
     out = []
     if r.first_error:
-        out.append(msg(lang, "report.first_error", name=next(v.name for v in r.verdicts if v.qid == r.first_error)))
-    slips = _given_slips(r, show_given, lang)
+        out.append(_line(style, lang, "report.first_error",
+                         {"name": [next(v.name for v in r.verdicts if v.qid == r.first_error)]}))
+    slips = _given_slips(r, show_given, lang, style)
     if slips:
-        out.append(msg(lang, "report.given_otherwise", items=joined_in(lang, slips)))
+        out.append(_line(style, lang, "report.given_otherwise", done={"items": joined_in(lang, slips)}))
     if r.missing:
-        out.append(msg(lang, "report.left_out", items=", ".join(r.missing_names[q] for q in r.missing)))
-    return out + [_note(n, lang) for n in r.notes]
+        out.append(_line(style, lang, "report.left_out", {"items": [r.missing_names[q] for q in r.missing]}))
+    return out + [style.words(_note(n, lang)) for n in r.notes]
 
 
 def _note(note: str, lang: str) -> str:
     return msg(lang, "report.note", note=say(note, lang))
 
 
-def _given_name(v: Verdict, lang: str) -> str:
+def _given_name(v: Verdict, lang: str, style: _Style = PLAIN) -> str:
     """The item's name, marked when it is a value the problem gives (no points)."""
-    return v.name if v.graded else msg(lang, "report.given_row", name=v.name)
+    return style.name(v.name) if v.graded else _line(style, lang, "report.given_row", {"name": [v.name]})
 
 
 def _columns(lang: str) -> tuple[str, ...]:
@@ -161,13 +204,13 @@ def render_markdown(reports: list[PartReport], source: str, problems: list[str],
         if shown:
             out += ["", "| " + " | ".join(_columns(lang)) + " |", "|---|---|---|---|---|"]
         for v in shown:
-            out.append(f"| {mathspans.markdown(_given_name(v, lang), cell=True)} | {md_code(v.given, 60)} | "
+            out.append(f"| {_given_name(v, lang, _CELL)} | {md_code(v.given, 60)} | "
                        f"{md_cell(v.expected_text)} | {status[v.status]} | {mathspans.markdown(_what(v, lang), cell=True)} |")
         links = [line for v in shown for line in _failed_links(v, lang)]
         if links:
             out += [""] + [f"- {mathspans.markdown(line)}" for line in links]
-        out += [f"\n{mathspans.markdown(line)}" for line in _footer(r, show_given, lang)]
-    out += ["\n" + msg(lang, "report.not_read", problem=md_text(say(p, lang))) for p in problems]
+        out += [f"\n{line}" for line in _footer(r, show_given, lang, MARKDOWN)]
+    out += ["\n" + mathspans.markdown(msg(lang, "report.not_read", problem=say(p, lang))) for p in problems]
     out += ["", f"**{md_text(total_line(reports, lang))}**"]
     return "\n".join(out) + "\n"
 
@@ -224,15 +267,16 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
                        + "</tr></thead><tbody>")
             for v in shown:
                 cls = "ok" if v.status in _GOOD else "bad"
-                out.append(f"<tr><td>{mathspans.html(_given_name(v, lang))}</td>"
+                out.append(f"<tr><td>{_given_name(v, lang, HTML)}</td>"
                            f"<td>{_given_cell(clip_latex(v.given, 120))}</td><td>{_e(v.expected_text)}</td>"
                            f'<td class="{cls}">{_e(status[v.status])}</td><td>{mathspans.html(_what(v, lang))}</td></tr>')
             out.append("</tbody></table>")
         links = [line for v in shown for line in _failed_links(v, lang)]
         if links:
             out.append("<ul>" + "".join(f"<li>{mathspans.html(line)}</li>" for line in links) + "</ul>")
-        out += [f"<p>{mathspans.html(line)}</p>" for line in _footer(r, show_given, lang)]
-    out += [f'<p class="note">{_e(msg(lang, "report.not_read", problem=say(p, lang)))}</p>' for p in problems]
+        out += [f"<p>{line}</p>" for line in _footer(r, show_given, lang, HTML)]
+    out += [f'<p class="note">{mathspans.html(msg(lang, "report.not_read", problem=say(p, lang)))}</p>'
+            for p in problems]
     out += [f"<p><strong>{_e(total_line(reports, lang))}</strong></p>"]
     return _html_page(heading, out, lang, ('<meta name="viewport" content="width=device-width, initial-scale=1">',))
 
