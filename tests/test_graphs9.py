@@ -245,7 +245,7 @@ def test_follow_through_names_a_later_wrong_item_when_it_is_not_the_first(own, t
     assert v["g"].status == "follow_through" and v["g"].message == "follows from your v (the first error)"
     assert v["grad_v"].status == "wrong"
     assert v["grad_u"].status == "follow_through" and v["grad_u"].source == "grad_v"
-    assert v["grad_u"].message == "follows from your grad_v (wrong)"
+    assert v["grad_u"].message == "follows from your ∂g/∂v (wrong)"
 
 
 def test_matrix_follow_through_from_a_wrong_scalar(quadratic, tmp_path):
@@ -353,7 +353,7 @@ def test_grade_of_a_graph_class_every_output(tmp_path):
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# Class summary: 5 submissions, 4 graded")
     # f: answered by alice (follow-through), bob and carol (right); erin left it out
-    assert "| main | f | 3 | 2 | 1 | 0 | 0 | 1 |" in summary
+    assert "| main | $f$ | 3 | 2 | 1 | 0 | 0 | 1 |" in summary          # the name typeset as maths (session 11)
     gs = json.loads((out / "gs" / "alice.json").read_text(encoding="utf-8"))
     assert gs["score"] == 5.0 and any("follows from your q" in t["output"] for t in gs["tests"])
     assert (out / "fb" / "erin.md").exists() and (out / "fb" / "erin.html").exists()

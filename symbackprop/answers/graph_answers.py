@@ -228,7 +228,7 @@ class GraphChecker:
             elif qid not in self.items and problems is not None:     # no item: what was not read, with a hint
                 other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
                 close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
-                         else difflib.get_close_matches(qid, list(self.items), n=2))
+                         else [self.name(c) for c in difflib.get_close_matches(qid, list(self.items), n=2)])
                 item = str(key)[:60]
                 problems.append(said("answers_file.unknown_suggest", part="main", item=item,
                                      close=" or ".join(close)) if close

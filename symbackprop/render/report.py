@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..answers.checker import PartReport, Verdict
-from ..messages import joined_in, msg, say, words
+from ..messages import Said, joined_in, msg, said, say, words
 from . import mathspans
 from .clip import clip_latex
 from .mathml import math, mathml_row
@@ -89,6 +89,41 @@ def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None
                   style.words(msg(lang, key, **fields, **filled)))
 
 
+_NAME_FIELDS = ("name", "first", "of", "id")     # the fields of our sentences that hold an item's name
+
+
+def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset()) -> str:
+    """One of our sentences (a diagnosis, a note) in `lang` and `style`, each item it names (a field
+    `name`, `first`, `of` or `id` whose text is one of the report's item `names`) typeset whole as
+    `style.name` does, so that "follows from your q" sets q as maths as it sets ∂L/∂y."""
+    if style is PLAIN or not names or not isinstance(text, Said) or not text.key:
+        return style.words(say(text, lang))
+    mark = "QZNAME"
+    while mark in text:
+        mark += "Q"
+    slots: list[str] = []
+
+    def slotted(t: Said) -> Said:
+        fields = {}
+        for k, v in t.fields.items():
+            if isinstance(v, Said) and v.key:
+                fields[k] = slotted(v)
+            elif k in _NAME_FIELDS and isinstance(v, str) and v in names:
+                slots.append(v)
+                fields[k] = f"{mark}{len(slots) - 1}QZ"
+            else:
+                fields[k] = v
+        return said(t.key, **fields)
+
+    out = style.words(say(slotted(text), lang))
+    return re.sub(rf"{mark}([0-9]+)QZ", lambda m: style.name(slots[int(m.group(1))]), out)
+
+
+def _names(r: PartReport) -> frozenset[str]:
+    """The names of a part's items, answered or left out: what its sentences may name."""
+    return frozenset(v.name for v in r.verdicts) | frozenset(r.missing_names.values())
+
+
 def _given_slips(r: PartReport, show_given: bool, lang: str = "en", style: _Style = PLAIN) -> list[str]:
     """Given values the student wrote otherwise than the problem gives them, when their rows are hidden:
     a copying slip explains the wrong values that follow from it."""
@@ -111,7 +146,7 @@ def _footer(r: PartReport, show_given: bool = False, lang: str = "en", style: _S
         out.append(_line(style, lang, "report.given_otherwise", done={"items": joined_in(lang, slips)}))
     if r.missing:
         out.append(_line(style, lang, "report.left_out", {"items": [r.missing_names[q] for q in r.missing]}))
-    return out + [style.words(_note(n, lang)) for n in r.notes]
+    return out + [_line(style, lang, "report.note", done={"note": _said(style, n, lang, _names(r))}) for n in r.notes]
 
 
 def _note(note: str, lang: str) -> str:
@@ -149,14 +184,21 @@ def total_line(reports: list[PartReport], lang: str = "en") -> str:
     return msg(lang, "report.total", score=f"{t['score']:g}", max=f"{t['max_score']:g}")
 
 
-def _failed_links(v: Verdict, lang: str = "en") -> list[str]:
-    """The links that failed, as notes under the table. A follow-through's substituted numbers are the
-    student's own earlier (wrong) values, so that they do not give the true value is the error already
-    charged, not a second one: those are left out (JSON keeps every link)."""
+def _failed_links(v: Verdict, lang: str = "en", style: _Style = PLAIN,
+                  names: frozenset[str] = frozenset()) -> list[str]:
+    """The links that failed, as notes under the table, written in `style`. A follow-through's substituted
+    numbers are the student's own earlier (wrong) values, so that they do not give the true value is the
+    error already charged, not a second one: those are left out (JSON keeps every link)."""
     kinds = words(lang, "link")
-    return [msg(lang, "report.failed_link", name=v.name, kind=kinds.get(lk.kind, lk.kind),
-                text=" ".join(lk.text.split()), message=say(lk.message, lang)) for lk in v.links
+    return [_line(style, lang, "report.failed_link", {"name": [v.name]},
+                  {"message": _said(style, lk.message, lang, names)}, kind=kinds.get(lk.kind, lk.kind),
+                  text=" ".join(lk.text.split())) for lk in v.links
             if not lk.ok and not (v.status == "follow_through" and lk.kind == "numbers")]
+
+
+def _what_in(v: Verdict, lang: str, style: _Style, names: frozenset[str]) -> str:
+    """The diagnosis cell of an item in `style`, the items it names typeset whole."""
+    return _said(style, v.message, lang, names) if _what(v, lang) else ""
 
 
 def render_text(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False,
@@ -201,16 +243,19 @@ def render_markdown(reports: list[PartReport], source: str, problems: list[str],
             continue
         out += ["", f"## {heading}"]
         shown = shown_verdicts(r, show_given)
+        names = _names(r)
         if shown:
             out += ["", "| " + " | ".join(_columns(lang)) + " |", "|---|---|---|---|---|"]
         for v in shown:
             out.append(f"| {_given_name(v, lang, _CELL)} | {md_code(v.given, 60)} | "
-                       f"{md_cell(v.expected_text)} | {status[v.status]} | {mathspans.markdown(_what(v, lang), cell=True)} |")
-        links = [line for v in shown for line in _failed_links(v, lang)]
+                       f"{md_cell(v.expected_text)} | {status[v.status]} | {_what_in(v, lang, _CELL, names)} |")
+        links = [line for v in shown for line in _failed_links(v, lang, MARKDOWN, names)]
         if links:
-            out += [""] + [f"- {mathspans.markdown(line)}" for line in links]
+            out += [""] + [f"- {line}" for line in links]
         out += [f"\n{line}" for line in _footer(r, show_given, lang, MARKDOWN)]
-    out += ["\n" + mathspans.markdown(msg(lang, "report.not_read", problem=say(p, lang))) for p in problems]
+    every = frozenset().union(*(_names(r) for r in reports))
+    out += ["\n" + _line(MARKDOWN, lang, "report.not_read", done={"problem": _said(MARKDOWN, p, lang, every)})
+            for p in problems]
     out += ["", f"**{md_text(total_line(reports, lang))}**"]
     return "\n".join(out) + "\n"
 
@@ -262,6 +307,7 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
             out += [f'<p class="note">{_e(_note(n, lang))}</p>' for n in r.notes]
             continue
         shown = shown_verdicts(r, show_given)
+        names = _names(r)
         if shown:
             out.append("<table><thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in _columns(lang))
                        + "</tr></thead><tbody>")
@@ -269,13 +315,14 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
                 cls = "ok" if v.status in _GOOD else "bad"
                 out.append(f"<tr><td>{_given_name(v, lang, HTML)}</td>"
                            f"<td>{_given_cell(clip_latex(v.given, 120))}</td><td>{_e(v.expected_text)}</td>"
-                           f'<td class="{cls}">{_e(status[v.status])}</td><td>{mathspans.html(_what(v, lang))}</td></tr>')
+                           f'<td class="{cls}">{_e(status[v.status])}</td><td>{_what_in(v, lang, HTML, names)}</td></tr>')
             out.append("</tbody></table>")
-        links = [line for v in shown for line in _failed_links(v, lang)]
+        links = [line for v in shown for line in _failed_links(v, lang, HTML, names)]
         if links:
-            out.append("<ul>" + "".join(f"<li>{mathspans.html(line)}</li>" for line in links) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{line}</li>" for line in links) + "</ul>")
         out += [f"<p>{line}</p>" for line in _footer(r, show_given, lang, HTML)]
-    out += [f'<p class="note">{mathspans.html(msg(lang, "report.not_read", problem=say(p, lang)))}</p>'
+    every = frozenset().union(*(_names(r) for r in reports))
+    out += [f'<p class="note">{_line(HTML, lang, "report.not_read", done={"problem": _said(HTML, p, lang, every)})}</p>'
             for p in problems]
     out += [f"<p><strong>{_e(total_line(reports, lang))}</strong></p>"]
     return _html_page(heading, out, lang, ('<meta name="viewport" content="width=device-width, initial-scale=1">',))
