@@ -461,7 +461,7 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
         wa = ", ".join([f"{code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top)]
                        + ([f"{msg(lang, 'summary.right_value')} ×{slips[key]}"] if slips[key] else []))
         dg = ", ".join(f"{_in_cell(codes.get(d, d))} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
-        lines.append(f"| {_in_cell(key[0])} | {name_of(names[key])} | {answered[key]} | {right[key]} | "
+        lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")
     if convention:
         lines += ["", our_sentence("summary.convention", parts=joined_in(lang, [

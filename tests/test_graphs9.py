@@ -353,7 +353,7 @@ def test_grade_of_a_graph_class_every_output(tmp_path):
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# Class summary: 5 submissions, 4 graded")
     # f: answered by alice (follow-through), bob and carol (right); erin left it out
-    assert "| main | $f$ | 3 | 2 | 1 | 0 | 0 | 1 |" in summary          # the name typeset as maths (session 11)
+    assert "| main | f | 3 | 2 | 1 | 0 | 0 | 1 |" in summary
     gs = json.loads((out / "gs" / "alice.json").read_text(encoding="utf-8"))
     assert gs["score"] == 5.0 and any("follows from your q" in t["output"] for t in gs["tests"])
     assert (out / "fb" / "erin.md").exists() and (out / "fb" / "erin.html").exists()

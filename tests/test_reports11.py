@@ -90,9 +90,9 @@ def test_wrong_shape_is_answered_and_missed_in_the_summary(checked):
                                  "of rows of equal length, a vector a list)")
     summary = summary_markdown([StudentResult("hank", "hank.yaml", reports, problems=problems)], graph=True)
     # answered 1, right 0, follow-through 0, imprecise 0, missed 1, left out 0; diagnosed `shape`
-    assert "| main | $\\partial L/\\partial A_{11}$ | 1 | 0 | 0 | 0 | 1 | 0 | `[[1, 2], [3, 4]]` ×1 | shape ×1 |" \
+    assert "| main | ∂L/∂A_{11} | 1 | 0 | 0 | 0 | 1 | 0 | `[[1, 2], [3, 4]]` ×1 | shape ×1 |" \
         in summary
-    assert "| main | $q$ | 1 | 0 | 0 | 0 | 1 | 0 | `4` ×1 |" in summary
+    assert "| main | q | 1 | 0 | 0 | 0 | 1 | 0 | `4` ×1 |" in summary
 
 
 def _verdict(qid: str, name: str, given: str, status: str, diagnosis: str | None, credit: float) -> Verdict:
@@ -109,7 +109,7 @@ def test_summary_counts_a_slip_apart_from_wrong_answers():
                result("dan", _verdict("delta_5", "δ_5", "0.1274", "wrong", "sign", 0.0))]
     md = summary_markdown(results)
     row = next(line for line in md.splitlines() if line.startswith("| main |"))
-    assert row == "| main | $\\delta_5$ | 2 | 0 | 0 | 0 | 2 | 0 | `0.1274` ×1, right value, wrong working ×1 | " \
+    assert row == "| main | δ_5 | 2 | 0 | 0 | 0 | 2 | 0 | `0.1274` ×1, right value, wrong working ×1 | " \
                   "working ×1, sign ×1 |"
     assert "-0.1274" not in row                                        # the right value is no wrong answer
     assert "值对、过程错 ×1" in summary_text(results, lang="zh")
