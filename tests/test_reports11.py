@@ -72,6 +72,9 @@ def test_graph_report_names_items_as_maths_in_every_format(checked):
     assert "First error: $q$" in md
     assert "Left out: $M_1$, $M_2$, $M_3$, $L$, $\\partial L/\\partial y$, $\\partial L/\\partial q$," in md
     assert "(did you mean $\\partial L/\\partial q$ or $\\partial L/\\partial y$?)" in md
+    zh = render_markdown(reports, "hank.yaml", problems, lang="zh")
+    assert "由你的 $q$（第一个错误）得出" in zh and "第一个错误：$q$" in zh
+    assert "（你是指 $\\partial L/\\partial q$ 或 $\\partial L/\\partial y$ 吗？）" in zh
     page = render_html(reports, "hank.yaml", problems)
     assert '<td><math xmlns="http://www.w3.org/1998/Math/MathML" alttext="q"><mi>q</mi></math></td>' in page
     assert 'First error: <math xmlns="http://www.w3.org/1998/Math/MathML" alttext="q">' in page

@@ -35,6 +35,7 @@ from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
 from .latex import AnswerError
 from .graph_own import OwnRules
 from .meter import FREE, Meter, OverLimit
+from .names import either
 
 _GRAD = [re.compile(p) for p in (r"^∂\s*(\w+)\s*/\s*∂\s*(\w+)$", r"^d\s*(\w+)\s*/\s*d\s*(\w+)$",
                                  r"^\\frac\s*\{\s*\\partial\s*(\w+)\s*\}\s*\{\s*\\partial\s*(\w+)\s*\}$")]
@@ -231,7 +232,7 @@ class GraphChecker:
                          else [self.name(c) for c in difflib.get_close_matches(qid, list(self.items), n=2)])
                 item = str(key)[:60]
                 problems.append(said("answers_file.unknown_suggest", part="main", item=item,
-                                     close=" or ".join(close)) if close
+                                     close=either(close)) if close
                                 else said("answers_file.unknown", part="main", item=item))
                 continue
             else:

@@ -89,7 +89,7 @@ def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None
                   style.words(msg(lang, key, **fields, **filled)))
 
 
-_NAME_FIELDS = ("name", "first", "of", "id")     # the fields of our sentences that hold an item's name
+_NAME_FIELDS = ("name", "first", "rest", "of", "id", "close")    # fields of our sentences that may hold a name
 
 
 def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset()) -> str:
