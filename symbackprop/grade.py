@@ -373,11 +373,12 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     were imprecise (right to fewer places or figures than asked: partial credit), missed it (lost points for
     a mistake) and left it out (of those who attempted its part); the commonest wrong answers and diagnoses
     of the misses only (grouped by code), a right value whose working was wrong (a slip) counted apart as
-    "right value, wrong working", never as a wrong answer; the items missed most often first, then by follow-through, then by
-    imprecise, then by left out; the items answered in the other δ convention, apart; per part, how many
-    attempted it; the students not graded and the entries skipped, each with the reason. `maths` (Markdown):
-    the symbols of our own sentences and of the items' names typeset as $…$ (render/mathspans.py), as the
-    per-student reports set them."""
+    "right value, wrong working", never as a wrong answer; the items missed most often first, then by
+    follow-through, then by imprecise, then by left out; the items answered in the other δ convention,
+    apart; per part, how many attempted it; the students not graded and the entries skipped, each with the
+    reason. `maths` (Markdown): the symbols of our own sentences, and the item names listed in them, typeset
+    as $…$ (render/mathspans.py), as the per-student reports set them; the table's item column stays the
+    plain name (δ_3, ∂L/∂y) that scripts read."""
     from .render import mathspans
 
     def our_sentence(key: str, **fields: str) -> str:

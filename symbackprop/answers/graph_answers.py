@@ -312,7 +312,8 @@ class GraphChecker:
             return pairs
         wrong = WrongShape(value if isinstance(value, str) else _written_list(value),
                            said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)))
-        return [(f"{qid}_{entry_suffix(whole.shape, r, c)}", wrong) for r in range(whole.rows) for c in range(whole.cols)]
+        return [(f"{qid}_{entry_suffix(whole.shape, r, c)}", wrong)
+                for r in range(whole.rows) for c in range(whole.cols)]
 
     def _rules(self) -> OwnRules:
         """The rules of follow-through, built once for every student (so not charged to this one)."""
@@ -551,8 +552,9 @@ class GraphChecker:
             if code == "factor_two" and self._half_left is not None:    # the ½ left out again: charged once
                 first = self._half_left
                 what = said("graph_answers.half_left_out", name=self.name(first))
-                return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what, name=self.name(first))]
-                                                         + unread), code, links=links, value=number, source=first)
+                same = said("diagnosis.same_mistake", what=what, name=self.name(first))
+                return verdict("follow_through", _joined([same] + unread), code, links=links, value=number,
+                               source=first)
             if code == "factor_two":
                 self._half_left = qid
             return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,

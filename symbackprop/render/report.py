@@ -315,7 +315,8 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
                 cls = "ok" if v.status in _GOOD else "bad"
                 out.append(f"<tr><td>{_given_name(v, lang, HTML)}</td>"
                            f"<td>{_given_cell(clip_latex(v.given, 120))}</td><td>{_e(v.expected_text)}</td>"
-                           f'<td class="{cls}">{_e(status[v.status])}</td><td>{_what_in(v, lang, HTML, names)}</td></tr>')
+                           f'<td class="{cls}">{_e(status[v.status])}</td>'
+                           f'<td>{_what_in(v, lang, HTML, names)}</td></tr>')
             out.append("</tbody></table>")
         links = [line for v in shown for line in _failed_links(v, lang, HTML, names)]
         if links:
