@@ -372,11 +372,13 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     in full included), carried a wrong earlier value correctly (follow-through: wrong on its own, credited),
     were imprecise (right to fewer places or figures than asked: partial credit), missed it (lost points for
     a mistake) and left it out (of those who attempted its part); the commonest wrong answers and diagnoses
-    of the misses only (grouped by code); the items missed most often first, then by follow-through, then by
-    imprecise, then by left out; the items answered in the other δ convention, apart; per part, how many
-    attempted it; the students not graded and the entries skipped, each with the reason. `maths` (Markdown):
-    the symbols of our own sentences and of the items' names typeset as $…$ (render/mathspans.py), as the
-    per-student reports set them."""
+    of the misses only (grouped by code), a right value whose working was wrong (a slip) counted apart as
+    "right value, wrong working", never as a wrong answer; the items missed most often first, then by
+    follow-through, then by imprecise, then by left out; the items answered in the other δ convention,
+    apart; per part, how many attempted it; the students not graded and the entries skipped, each with the
+    reason. `maths` (Markdown): the symbols of our own sentences, and the item names listed in them, typeset
+    as $…$ (render/mathspans.py), as the per-student reports set them; the table's item column stays the
+    plain name (δ_3, ∂L/∂y) that scripts read."""
     from .render import mathspans
 
     def our_sentence(key: str, **fields: str) -> str:
@@ -389,9 +391,9 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
         out = mathspans.markdown(msg(lang, key, **{k: f"QZSLOT{i}QZ" for i, k in enumerate(fields)}))
         return re.sub(r"QZSLOT([0-9]+)QZ", lambda m: values[int(m.group(1))], out)
 
-    def name_of(text: str) -> str:              # an item's name in a cell or a list: δ_3, w_{35}^new
-        return mathspans.markdown(_in_cell(text), cell=True) if maths else _in_cell(text)
-    answered, left_out, convention = Counter(), Counter(), Counter()
+    def name_of(text: str) -> str:              # an item's name in a cell or a list: δ_3, w_{35}^new, q
+        return mathspans.name_markdown(_in_cell(text), cell=True) if maths else _in_cell(text)
+    answered, left_out, convention, slips = Counter(), Counter(), Counter(), Counter()
     buckets: dict[str, Counter] = {b: Counter() for b in ("right", "follow_through", "imprecise", "missed")}
     wrong_answers: dict[tuple[str, str], Counter] = {}
     diagnoses: dict[tuple[str, str], Counter] = {}
@@ -421,7 +423,10 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
                 if bucket == "right" and v.status == "other_convention":
                     convention[key] += 1
                 if bucket == "missed":                    # lost its points for a mistake: what to go over
-                    wrong_answers.setdefault(key, Counter())[_answer_of(v)] += 1
+                    if v.status == "slip":                # the right value, the working wrong: no wrong answer
+                        slips[key] += 1
+                    else:
+                        wrong_answers.setdefault(key, Counter())[_answer_of(v)] += 1
                     diagnoses.setdefault(key, Counter())[_diagnosis_code(v)] += 1
     right, carried, imprecise, missed = (buckets[b] for b in ("right", "follow_through", "imprecise", "missed"))
     students = [r for r in results if not r.skipped]
@@ -454,7 +459,8 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     keys = sorted((k for k in order if answered[k]),
                   key=lambda k: (-missed[k], -carried[k], -imprecise[k], -left_out[k], order[k]))
     for key in keys:
-        wa = ", ".join(f"{code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top))
+        wa = ", ".join([f"{code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top)]
+                       + ([f"{msg(lang, 'summary.right_value')} ×{slips[key]}"] if slips[key] else []))
         dg = ", ".join(f"{_in_cell(codes.get(d, d))} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "
                      f"{carried[key]} | {imprecise[key]} | {missed[key]} | {left_out[key]} | {wa} | {dg} |")

@@ -245,7 +245,7 @@ def test_follow_through_names_a_later_wrong_item_when_it_is_not_the_first(own, t
     assert v["g"].status == "follow_through" and v["g"].message == "follows from your v (the first error)"
     assert v["grad_v"].status == "wrong"
     assert v["grad_u"].status == "follow_through" and v["grad_u"].source == "grad_v"
-    assert v["grad_u"].message == "follows from your grad_v (wrong)"
+    assert v["grad_u"].message == "follows from your ∂g/∂v (wrong)"
 
 
 def test_matrix_follow_through_from_a_wrong_scalar(quadratic, tmp_path):

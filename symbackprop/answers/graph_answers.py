@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,11 @@ from .checker import MAX_REEVALUATED, PartReport, Verdict, _joined, require_reas
 from .compare import Tolerance, compare_number, compare_within, written_number
 from .graph_chain import ChainJudge
 from .graph_diagnose import diagnose_graph_value, transposed
-from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list
+from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
 from .latex import AnswerError
 from .graph_own import OwnRules
 from .meter import FREE, Meter, OverLimit
+from .names import either
 
 _GRAD = [re.compile(p) for p in (r"^∂\s*(\w+)\s*/\s*∂\s*(\w+)$", r"^d\s*(\w+)\s*/\s*d\s*(\w+)$",
                                  r"^\\frac\s*\{\s*\\partial\s*(\w+)\s*\}\s*\{\s*\\partial\s*(\w+)\s*\}$")]
@@ -122,6 +123,15 @@ def _entries_of(qid: str, value: Any, sol: GraphSolution) -> list[tuple[str, Any
     return [(f"{qid}_{entry_suffix(step.value.shape, r, c)}", value[r][c]) for r in range(rows) for c in range(cols)]
 
 
+@dataclass(frozen=True)
+class WrongShape:
+    """An entry of a matrix or vector answered whole in the wrong shape (2×2 for 3×3): answered, and
+    wrong for its shape (diagnosis `shape`), so that a class summary counts it as missed, not left out."""
+
+    given: str                     # the whole answer as written
+    message: str                   # the shape expected and the shape given
+
+
 class GraphChecker:
     """Checks answers against one graph's solution; LaTeX through a Parser started only when needed."""
 
@@ -144,6 +154,20 @@ class GraphChecker:
         self._steps = {st.id: st for st in sol.steps}
         self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
         self._charged: dict[str, str] = {}    # a transposed matrix -> its entry charged WRONG (the others are not)
+        self._names: dict[str, str] = {}      # id -> its name as the solution writes it (∂L/∂y for grad_y)
+
+    def example_id(self) -> str:
+        """An id of this problem to show in a message about the answers file's form: its first gradient
+        item other than ∂L/∂L (grad_y), else its first item."""
+        top = f"grad_{self.sol.problem.output}"
+        return next((q for q in self.items if q.startswith("grad_") and q != top), next(iter(self.items), "grad_x"))
+
+    def name(self, qid: str) -> str:
+        """An item's name as the graph's solution writes it (`∂L/∂y`, `∂L/∂A_{12}`, `q`): what a report
+        calls it, as a network's report calls its items δ_5 or ∂L/∂w_{35}; the id is its machine name."""
+        if qid not in self._names:
+            self._names[qid] = item_name(qid, self.sol)
+        return self._names[qid]
 
     def close(self) -> None:
         if self._parser is not None and self._owns_parser:
@@ -205,17 +229,17 @@ class GraphChecker:
             elif qid not in self.items and problems is not None:     # no item: what was not read, with a hint
                 other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
                 close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
-                         else difflib.get_close_matches(qid, list(self.items), n=2))
+                         else [self.name(c) for c in difflib.get_close_matches(qid, list(self.items), n=2)])
                 item = str(key)[:60]
                 problems.append(said("answers_file.unknown_suggest", part="main", item=item,
-                                     close=" or ".join(close)) if close
+                                     close=either(close)) if close
                                 else said("answers_file.unknown", part="main", item=item))
                 continue
             else:
                 pairs = [(qid, value)]
             for eid, v in pairs:
                 if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
-                    notes.append(said("graph_answers.twice", id=eid, line=line))
+                    notes.append(said("graph_answers.twice", id=self.name(eid), line=line))
                     continue
                 seen.add(eid)
                 todo.append((eid, v, line))
@@ -242,7 +266,7 @@ class GraphChecker:
                 self.meter.tick()
                 self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
-        verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=v.source))
+        verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=self.name(v.source)))
                     if v.status == "follow_through" and v.source != first and v.diagnosis != "transposed"
                     else v for v in verdicts]
         require_reasons(verdicts)                    # a WRONG with no reason is a bug of ours: exit 3
@@ -250,7 +274,7 @@ class GraphChecker:
         graded = {k: p for k, (_, p) in self.items.items() if p}
         missing = tuple(k for k in graded if k not in seen)
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
-                          first_error=first, missing_names={k: k for k in missing}, item_points=dict(graded))
+                          first_error=first, missing_names={k: self.name(k) for k in missing}, item_points=dict(graded))
 
     def _matrix_of(self, qid: str) -> sp.MatrixBase | None:
         """The value of a matrix or vector node or gradient named as a whole (grad_A), else None."""
@@ -260,14 +284,15 @@ class GraphChecker:
     def _split_matrix(self, qid: str, whole: sp.MatrixBase, value: Any) -> list[tuple[str, Any]] | str:
         """A whole matrix's answer as (entry id, value) pairs; a matrix written with its rows and columns
         swapped is kept as written, its entries marked (diagnosis `transposed`); any other shape, or no
-        list at all, is why it is not read: the shape expected and the shape given."""
+        list at all, is why it is not read; a list of another shape is answered, each entry a `WrongShape`
+        (the shape expected and the shape given), so that it is counted as answered and wrong."""
         if isinstance(value, str):                   # `[[1, 2], [3, 4]]`, or a chain ending in one: its last link
             from .latex import split_relations
             links = split_relations(value) if len(value) <= MAX_LIST_CHARS else []
             listed = bracket_list(links[-1][1] if links else value)
         else:
             listed = value
-        name = f"{qid} ({_symbol(qid, self.sol)})"
+        name = self.name(qid)
         expected = _shape_words(whole.rows, whole.cols)
         if not isinstance(listed, list):
             return said("graph_answers.matrix_expected", id=name, shape=expected)
@@ -285,7 +310,10 @@ class GraphChecker:
             for eid, _ in pairs:
                 self._transposed[eid] = (qid, whole.rows != whole.cols)
             return pairs
-        return said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed))
+        wrong = WrongShape(value if isinstance(value, str) else _written_list(value),
+                           said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)))
+        return [(f"{qid}_{entry_suffix(whole.shape, r, c)}", wrong)
+                for r in range(whole.rows) for c in range(whole.cols)]
 
     def _rules(self) -> OwnRules:
         """The rules of follow-through, built once for every student (so not charged to this one)."""
@@ -333,7 +361,7 @@ class GraphChecker:
                 return None
             return "correct", said("diagnosis.rounded_earlier"), None
         source = min((first_of.get(u, u) for u in wrong), key=lambda u: self.order.get(u, len(self.order)))
-        follows = said("diagnosis.follows", name=source)
+        follows = said("diagnosis.follows", name=self.name(source))
         if match.status == "correct":
             return "follow_through", follows, source
         return match.status, said("diagnosis.follows_and", follows=follows, why=match.message), source
@@ -382,7 +410,8 @@ class GraphChecker:
         doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
         data = doc.data
         if not isinstance(data, dict):
-            raise SymbackpropError(said("graph_answers.not_a_mapping", path=str(answers)))
+            key = "graph_answers.empty" if data is None or data == "" else "graph_answers.not_a_mapping_of"
+            raise SymbackpropError(said(key, path=str(answers), example=self.example_id()))
         if len(data) > MAX_ITEMS:
             raise SymbackpropError(said("graph_answers.too_many", path=str(answers), count=len(data), limit=MAX_ITEMS))
         lines = {k: doc.line_of((k,)) for k in data}
@@ -437,12 +466,12 @@ class GraphChecker:
 
     def _verdict(self, qid: str, value: Any, line: int | None, own: dict | None = None,
                  first_of: dict | None = None) -> Verdict:
-        given = value if isinstance(value, str) else str(value)
+        given = value if isinstance(value, str) else value.given if isinstance(value, WrongShape) else str(value)
         if isinstance(value, str) and not isinstance(value, NumberSpelling):
             value = _decimal_comma(value) or value   # "0,5" for a scalar is 0.5, as a network answer reads it
         if qid not in self.items:
             known = ", ".join(list(self.items)[:12])
-            return Verdict(qid, qid, given, float("nan"), "", "unreadable", 0.0, 0.0,
+            return Verdict(qid, self.name(qid), given, float("nan"), "", "unreadable", 0.0, 0.0,
                            message=said("graph_answers.unknown_id", id=repr(qid), ids=known), line=line)
         exact, points = self.items[qid]
         expected = float(exact)
@@ -450,9 +479,11 @@ class GraphChecker:
 
         def verdict(status: str, message: str, diagnosis: str | None = None, **kw) -> Verdict:
             credit = 0.0 if diagnosis == "no_value" else self._credit(status)
-            return Verdict(qid, qid, given, expected, shown_expected, status, points, credit,
+            return Verdict(qid, self.name(qid), given, expected, shown_expected, status, points, credit,
                            diagnosis=diagnosis, message=message, line=line, **kw)
 
+        if isinstance(value, WrongShape):
+            return verdict("wrong", value.message, "shape")
         chain = None
         if isinstance(value, str) and not isinstance(value, NumberSpelling) and written_number(value) is None:
             try:
@@ -485,14 +516,14 @@ class GraphChecker:
         if qid in self._transposed and (status != "correct" or self._transposed[qid][1]):
             whole, _ = self._transposed[qid]
             if whole in self._charged:               # one mistake, charged once per matrix, as a teacher marks it
-                return verdict("follow_through", said("graph_answers.transposed_counted", name=whole,
-                                                      first=self._charged[whole]),
+                return verdict("follow_through", said("graph_answers.transposed_counted", name=self.name(whole),
+                                                      first=self.name(self._charged[whole])),
                                "transposed", value=number, source=self._charged[whole])
             self._charged[whole] = qid
             shape = f"{self._matrix_of(whole).rows}×{self._matrix_of(whole).cols}"
-            words = said("graph_answers.transposed", name=_symbol(whole, self.sol), of=whole[len("grad_"):],
+            words = said("graph_answers.transposed", name=self.name(whole), of=self.name(whole[len("grad_"):]),
                          shape=shape) if whole.startswith("grad_") else \
-                said("graph_answers.transposed_value", name=whole, shape=shape)
+                said("graph_answers.transposed_value", name=self.name(whole), shape=shape)
             return verdict("wrong", words, "transposed", value=number)
         if status == "wrong" and chain is not None and chain.arithmetic is not None:
             slipped = chain.arithmetic.numbers
@@ -520,9 +551,10 @@ class GraphChecker:
             code, words = found
             if code == "factor_two" and self._half_left is not None:    # the ½ left out again: charged once
                 first = self._half_left
-                what = said("graph_answers.half_left_out", name=_symbol(first, self.sol))
-                return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what, name=first)]
-                                                         + unread), code, links=links, value=number, source=first)
+                what = said("graph_answers.half_left_out", name=self.name(first))
+                same = said("diagnosis.same_mistake", what=what, name=self.name(first))
+                return verdict("follow_through", _joined([same] + unread), code, links=links, value=number,
+                               source=first)
             if code == "factor_two":
                 self._half_left = qid
             return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
@@ -616,15 +648,15 @@ def _shape_of(listed: list) -> str:
     return said("graph_answers.flat", count=len(listed))
 
 
+def _written_list(value: Any) -> str:
+    """A list answer (of rows) as the student wrote it, for a report's "given": `[[1, 2], [3, 4]]`."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_written_list(v) for v in value) + "]"
+    return str(value)
+
+
 def _shape_words(rows: int, cols: int) -> str:
     """`a 3×3 matrix`, `a vector of 3 (3×1)`: the shape an answer is expected in."""
     if rows == 1 or cols == 1:
         return said("graph_answers.shape_vector", count=rows * cols, rows=rows, cols=cols)
     return said("graph_answers.shape_matrix", rows=rows, cols=cols)
-
-
-def _symbol(qid: str, sol: GraphSolution) -> str:
-    """∂L/∂A for grad_A, the node's name for a node: how a message names a whole matrix."""
-    if qid.startswith("grad_"):
-        return f"∂{sol.problem.output}/∂{qid[len('grad_'):]}"
-    return qid

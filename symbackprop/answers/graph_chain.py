@@ -26,7 +26,7 @@ from .checker import (Link, _clip, _rounding_bound, _short, _written_decimals, c
                       literal_decimals, normalized, one_sign_flipped)
 from .compare import Tolerance, compare_number, within
 from .expr import evaluate, node_at, numbers
-from .graph_names import GraphNames
+from .graph_names import GraphNames, item_name
 from .latex import AnswerError, check_size
 from .numbers import elided
 
@@ -178,7 +178,7 @@ class ChainJudge:
                 return Link(rel, piece, "rule", False, said("answer.cannot_evaluate", why=str(exc)))
             want = point[qid]
             if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
-                return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=qid))
+                return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=item_name(qid, self.sol)))
         return Link(rel, piece, "rule", True)
 
     def _half_substituted(self, qid: str, rel: str, piece: str, node, ids: dict[str, str], own: dict[str, float],

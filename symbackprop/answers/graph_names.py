@@ -116,6 +116,27 @@ class GraphNames:
         return []
 
 
+def item_name(qid: str, sol: GraphSolution) -> str:
+    """An item's name as the graph's solution writes it, for a report: `q`, `θ_0` (theta0), `∂L/∂y`
+    (grad_y), `b_1` and `∂L/∂b_1` for a vector's entry, `A_{12}` and `∂L/∂A_{12}` for a matrix's (an
+    index above 9 written `A_{1,10}`); an id of no quantity of the graph is its own name."""
+    quantities = {q.name for q in sol.problem.quantities}
+    if qid.startswith("grad_") and qid[len("grad_"):].partition("_")[0] in quantities:
+        top = sol.problem.output
+        return f"∂{greek.text(top) or top}/∂{item_name(qid[len('grad_'):], sol)}"
+    base, _, index = qid.partition("_")
+    if base not in quantities:
+        return qid
+    shown = greek.text(base) or base
+    if not index:
+        return shown
+    if "_" in shown or not all(p.isdigit() for p in index.split("_")) or index.count("_") > 1:
+        return qid                                   # θ_1's entry, or no entry id: the id itself
+    parts = index.split("_")
+    sub = "".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts)
+    return f"{shown}_{sub}" if len(sub) == 1 else f"{shown}_{{{sub}}}"
+
+
 MAX_MATRIX_LINES = 16         # lines one matrix or list written over several lines may span
 _END = re.compile(r"\\end\s*\{\s*[pbBvV]?matrix\s*\}")
 _OPEN_LIST = re.compile(r"(?:=|≈|\\approx)\s*\[")

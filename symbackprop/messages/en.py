@@ -764,7 +764,6 @@ MESSAGES = {
     "graph_answers.twice": "{id} is answered twice (line {line}); the first answer is checked",
     "graph_answers.unknown_id": "{id} is not a quantity of this graph; ids are {ids}, …",
     "graph_answers.expected": "expected {expected}",
-    "graph_answers.not_a_mapping": "{path}: expected a mapping of ids to values, e.g. grad_x: -4",
     "graph_answers.too_many": "{path}: too many answers: {count}; at most {limit}",
     # -- computation graphs: the formula reader (formula.py) and the graph file (graph.py) -------------------
     "formula.char_dot": "'.' (attribute access is not allowed)",
@@ -1026,4 +1025,9 @@ MESSAGES = {
     "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "the ½ of {name} left out",
+    # session 11 (reports): class summary slips, wrong shapes, an empty graph answers file
+    "summary.right_value": "right value, wrong working",
+    "code.shape": "shape",
+    "graph_answers.empty": "{path}: the file is empty: no answers; write one line per item, e.g. {example}: …",
+    "graph_answers.not_a_mapping_of": "{path}: expected a mapping of ids to values, e.g. {example}: …",
 }

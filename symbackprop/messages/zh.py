@@ -685,7 +685,6 @@ MESSAGES = {
     "graph_answers.twice": "{id} 被回答了两次（第 {line} 行）；只检查第一个答案",
     "graph_answers.unknown_id": "{id} 不是此计算图中的量；编号有 {ids}，……",
     "graph_answers.expected": "应为 {expected}",
-    "graph_answers.not_a_mapping": "{path}：应为编号到数值的映射，例如 grad_x: -4",
     "graph_answers.too_many": "{path}：答案过多：{count} 个；最多 {limit} 个",
     # -- computation graphs: the formula reader (formula.py) and the graph file (graph.py) -------------------
     "formula.char_dot": "'.'（不允许访问属性）",
@@ -917,4 +916,9 @@ MESSAGES = {
     "graph_answers.transposed_counted": "{name} 写成转置后的一个元素：只在 {first} 扣一次分",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
+    # session 11 (reports): class summary slips, wrong shapes, an empty graph answers file
+    "summary.right_value": "值对、过程错",
+    "code.shape": "形状不对",
+    "graph_answers.empty": "{path}：文件是空的，没有答案；每项写一行，例如 {example}: …",
+    "graph_answers.not_a_mapping_of": "{path}：应为编号到值的映射，例如 {example}: …",
 }

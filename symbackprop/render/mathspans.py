@@ -33,8 +33,10 @@ _FRACTION = rf"(?:∂[A-Za-z]{{1,3}}(?:{_SUB})?/∂(?:[{_G}]*[A-Za-z]*)(?:{_SUB}
 _TERM = rf"(?:[−-]?(?:{_HALF}|{_FRACTION}|{_CALL}|{_SYMBOL}))"
 _OP = rf"(?: ?[=+·×/≈] ?| [−-] |(?<=[{_G}A-Za-z0-9')]) ?(?=∂))"
 _LONE = r"(?:[A-Za-z](?![A-Za-z0-9_'(]))"            # a one-letter name joined to a formula (w + Δw)
+_SUM = rf"(?:Σ(?:_[a-z])? (?:{_TERM}|{_LONE}))"       # a sum sign and what it sums: Σ w·x, Σ_k δ_k
 # a formula: terms joined by operators to numbers, other terms or one-letter names; or net = 0
-_RUN = re.compile(rf"{_START}(?:{_LONE} [=+−] )?{_TERM}(?:{_OP}(?:{_TERM}|[−-]?{_NUMBER}{_END}|{_LONE}))*"
+_RUN = re.compile(rf"{_START}(?:(?:net(?![A-Za-z0-9_])|{_LONE}) [=+−] )?(?:{_SUM}|{_TERM})"
+                  rf"(?:{_OP}(?:{_SUM}|{_TERM}|[−-]?{_NUMBER}{_END}|{_LONE}))*"
                   rf"|{_START}(?:net|[A-Za-z]) = [−-]?{_NUMBER}{_END}|½(?!\()")
 _QUOTED = re.compile(r"`[^`]*`|“[^”]*”|\"[^\"]*\"")
 
@@ -76,6 +78,10 @@ def to_latex(formula: str) -> str:
             sub = m.group(1).strip("{}")
             out.append(f"_{{{sub}}}" if len(sub) > 1 else f"_{sub}")
             i += m.end()
+        elif c == "Σ" and re.match(r"Σ(_[a-z])? ", formula[i:]):        # a sum sign, not the letter
+            sub = re.match(r"Σ(_[a-z])? ", formula[i:]).group(1) or ""
+            out.append(rf"\sum{sub} ")
+            i += 1 + len(sub) + 1
         elif c in _GREEK:
             nxt = formula[i + 1:i + 2]
             out.append(_GREEK[c] + (" " if nxt.isascii() and nxt.isalpha() else ""))
@@ -88,6 +94,33 @@ def to_latex(formula: str) -> str:
             out.append(_LATEX_OPS.get(c, c))
             i += 1
     return "".join(out).strip()
+
+
+# an item's name, typeset whole by the functions below (a report's item column, first error, left out):
+# letters, digits, Greek letters and ∂, subscripts and superscripts as `to_latex` reads them, a ' and a
+# call's parentheses (g'(net_5)), the / of ∂L/∂y; nothing else, so no student text is ever taken for one
+_NAME = re.compile(rf"(?:[{_G}A-Za-z0-9/'()]|{_SUB}|{_SUP}){{1,40}}")
+
+
+def is_name(name: str) -> bool:
+    """Whether `name` (an item's name: q, E, ∂L/∂A_{12}, δ_5, w_{35}^new) can be typeset whole."""
+    return len(name) <= 80 and _NAME.fullmatch(name) is not None and name.count("(") == name.count(")")
+
+
+def name_markdown(name: str, cell: bool = False) -> str:
+    """An item's name as one maths span, `$q$`, `$\\partial L/\\partial y$`, where `spans` alone would
+    leave a one-letter name (q, E) as words; a name of other characters as `markdown` writes it."""
+    return f"${to_latex(name)}$" if is_name(name) else markdown(name, cell)
+
+
+def name_html(name: str) -> str:
+    """An item's name as one MathML formula (its plain form the alttext); else as `html` writes it."""
+    from .mathml import math, mathml_row
+    if is_name(name):
+        node, unknown = mathml_row(to_latex(name))
+        if not unknown:
+            return math([node], name)
+    return html(name)
 
 
 def markdown(text: str, cell: bool = False) -> str:

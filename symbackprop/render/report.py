@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Callable
 
 from ..answers.checker import PartReport, Verdict
-from ..messages import joined_in, msg, say, words
+from ..messages import Said, joined_in, msg, said, say, words
 from . import mathspans
 from .clip import clip_latex
 from .mathml import math, mathml_row
@@ -49,35 +52,110 @@ def shown_verdicts(r: PartReport, show_given: bool) -> list[Verdict]:
     return [v for v in r.verdicts if v.graded or show_given]
 
 
-def _given_slips(r: PartReport, show_given: bool, lang: str = "en") -> list[str]:
+@dataclass(frozen=True)
+class _Style:
+    """How a report's line is written in one format: its words (`words`: our sentence, with any symbol
+    in it typeset) and an item's name (`name`: typeset whole, so that a one-letter name, q or E, is maths
+    as ∂L/∂y is)."""
+
+    words: Callable[[str], str]
+    name: Callable[[str], str]
+
+
+PLAIN = _Style(lambda text: text, lambda name: name)
+MARKDOWN = _Style(mathspans.markdown, mathspans.name_markdown)
+_CELL = _Style(lambda text: mathspans.markdown(text, cell=True), lambda name: mathspans.name_markdown(name, cell=True))
+HTML = _Style(mathspans.html, mathspans.name_html)
+
+
+def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None = None,
+          done: dict[str, str] | None = None, **fields: str) -> str:
+    """Message `key` in `style`: its `fields` written as words, each field of `names` as the item names
+    it lists (comma-separated), each of `done` as it is (written in `style` already). Names and done
+    fields go in after the words are written, so that neither is read or escaped twice; the slot that
+    holds their place is a word no field holds (a student's text cannot name one)."""
+    mark = "QZSLOT"
+    while any(mark in str(v) for v in fields.values()):
+        mark += "Q"
+    slots: list[str] = []
+
+    def slot(text: str) -> str:
+        slots.append(text)
+        return f"{mark}{len(slots) - 1}QZ"
+
+    filled = {k: ", ".join(slot(style.name(n)) for n in v) for k, v in (names or {}).items()}
+    filled |= {k: slot(v) for k, v in (done or {}).items()}
+    return re.sub(rf"{mark}([0-9]+)QZ", lambda m: slots[int(m.group(1))],
+                  style.words(msg(lang, key, **fields, **filled)))
+
+
+_NAME_FIELDS = ("name", "first", "rest", "of", "id", "close")    # fields of our sentences that may hold a name
+
+
+def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset()) -> str:
+    """One of our sentences (a diagnosis, a note) in `lang` and `style`, each item it names (a field
+    `name`, `first`, `of` or `id` whose text is one of the report's item `names`) typeset whole as
+    `style.name` does, so that "follows from your q" sets q as maths as it sets ∂L/∂y."""
+    if style is PLAIN or not names or not isinstance(text, Said) or not text.key:
+        return style.words(say(text, lang))
+    mark = "QZNAME"
+    while mark in text:
+        mark += "Q"
+    slots: list[str] = []
+
+    def slotted(t: Said) -> Said:
+        fields = {}
+        for k, v in t.fields.items():
+            if isinstance(v, Said) and v.key:
+                fields[k] = slotted(v)
+            elif k in _NAME_FIELDS and isinstance(v, str) and v in names:
+                slots.append(v)
+                fields[k] = f"{mark}{len(slots) - 1}QZ"
+            else:
+                fields[k] = v
+        return said(t.key, **fields)
+
+    out = style.words(say(slotted(text), lang))
+    return re.sub(rf"{mark}([0-9]+)QZ", lambda m: style.name(slots[int(m.group(1))]), out)
+
+
+def _names(r: PartReport) -> frozenset[str]:
+    """The names of a part's items, answered or left out: what its sentences may name."""
+    return frozenset(v.name for v in r.verdicts) | frozenset(r.missing_names.values())
+
+
+def _given_slips(r: PartReport, show_given: bool, lang: str = "en", style: _Style = PLAIN) -> list[str]:
     """Given values the student wrote otherwise than the problem gives them, when their rows are hidden:
     a copying slip explains the wrong values that follow from it."""
     if show_given:
         return []
-    return [msg(lang, "report.given_slip", name=v.name, given=" ".join(v.given.split()), expected=v.expected_text)
+    return [_line(style, lang, "report.given_slip", {"name": [v.name]}, given=" ".join(v.given.split()),
+                  expected=v.expected_text)
             for v in r.verdicts if not v.graded and v.status not in ("correct", "follow_through")]
 
 
-def _footer(r: PartReport, show_given: bool = False, lang: str = "en") -> list[str]:
-    """The first error, the items left out and the report-level notes of one part."""
+def _footer(r: PartReport, show_given: bool = False, lang: str = "en", style: _Style = PLAIN) -> list[str]:
+    """The first error, the items left out and the report-level notes of one part, written in `style`
+    (the item names typeset whole in Markdown and HTML)."""
     out = []
     if r.first_error:
-        out.append(msg(lang, "report.first_error", name=next(v.name for v in r.verdicts if v.qid == r.first_error)))
-    slips = _given_slips(r, show_given, lang)
+        out.append(_line(style, lang, "report.first_error",
+                         {"name": [next(v.name for v in r.verdicts if v.qid == r.first_error)]}))
+    slips = _given_slips(r, show_given, lang, style)
     if slips:
-        out.append(msg(lang, "report.given_otherwise", items=joined_in(lang, slips)))
+        out.append(_line(style, lang, "report.given_otherwise", done={"items": joined_in(lang, slips)}))
     if r.missing:
-        out.append(msg(lang, "report.left_out", items=", ".join(r.missing_names[q] for q in r.missing)))
-    return out + [_note(n, lang) for n in r.notes]
+        out.append(_line(style, lang, "report.left_out", {"items": [r.missing_names[q] for q in r.missing]}))
+    return out + [_line(style, lang, "report.note", done={"note": _said(style, n, lang, _names(r))}) for n in r.notes]
 
 
 def _note(note: str, lang: str) -> str:
     return msg(lang, "report.note", note=say(note, lang))
 
 
-def _given_name(v: Verdict, lang: str) -> str:
+def _given_name(v: Verdict, lang: str, style: _Style = PLAIN) -> str:
     """The item's name, marked when it is a value the problem gives (no points)."""
-    return v.name if v.graded else msg(lang, "report.given_row", name=v.name)
+    return style.name(v.name) if v.graded else _line(style, lang, "report.given_row", {"name": [v.name]})
 
 
 def _columns(lang: str) -> tuple[str, ...]:
@@ -106,14 +184,21 @@ def total_line(reports: list[PartReport], lang: str = "en") -> str:
     return msg(lang, "report.total", score=f"{t['score']:g}", max=f"{t['max_score']:g}")
 
 
-def _failed_links(v: Verdict, lang: str = "en") -> list[str]:
-    """The links that failed, as notes under the table. A follow-through's substituted numbers are the
-    student's own earlier (wrong) values, so that they do not give the true value is the error already
-    charged, not a second one: those are left out (JSON keeps every link)."""
+def _failed_links(v: Verdict, lang: str = "en", style: _Style = PLAIN,
+                  names: frozenset[str] = frozenset()) -> list[str]:
+    """The links that failed, as notes under the table, written in `style`. A follow-through's substituted
+    numbers are the student's own earlier (wrong) values, so that they do not give the true value is the
+    error already charged, not a second one: those are left out (JSON keeps every link)."""
     kinds = words(lang, "link")
-    return [msg(lang, "report.failed_link", name=v.name, kind=kinds.get(lk.kind, lk.kind),
-                text=" ".join(lk.text.split()), message=say(lk.message, lang)) for lk in v.links
+    return [_line(style, lang, "report.failed_link", {"name": [v.name]},
+                  {"message": _said(style, lk.message, lang, names)}, kind=kinds.get(lk.kind, lk.kind),
+                  text=" ".join(lk.text.split())) for lk in v.links
             if not lk.ok and not (v.status == "follow_through" and lk.kind == "numbers")]
+
+
+def _what_in(v: Verdict, lang: str, style: _Style, names: frozenset[str]) -> str:
+    """The diagnosis cell of an item in `style`, the items it names typeset whole."""
+    return _said(style, v.message, lang, names) if _what(v, lang) else ""
 
 
 def render_text(reports: list[PartReport], source: str, problems: list[str], *, show_given: bool = False,
@@ -158,16 +243,19 @@ def render_markdown(reports: list[PartReport], source: str, problems: list[str],
             continue
         out += ["", f"## {heading}"]
         shown = shown_verdicts(r, show_given)
+        names = _names(r)
         if shown:
             out += ["", "| " + " | ".join(_columns(lang)) + " |", "|---|---|---|---|---|"]
         for v in shown:
-            out.append(f"| {mathspans.markdown(_given_name(v, lang), cell=True)} | {md_code(v.given, 60)} | "
-                       f"{md_cell(v.expected_text)} | {status[v.status]} | {mathspans.markdown(_what(v, lang), cell=True)} |")
-        links = [line for v in shown for line in _failed_links(v, lang)]
+            out.append(f"| {_given_name(v, lang, _CELL)} | {md_code(v.given, 60)} | "
+                       f"{md_cell(v.expected_text)} | {status[v.status]} | {_what_in(v, lang, _CELL, names)} |")
+        links = [line for v in shown for line in _failed_links(v, lang, MARKDOWN, names)]
         if links:
-            out += [""] + [f"- {mathspans.markdown(line)}" for line in links]
-        out += [f"\n{mathspans.markdown(line)}" for line in _footer(r, show_given, lang)]
-    out += ["\n" + msg(lang, "report.not_read", problem=md_text(say(p, lang))) for p in problems]
+            out += [""] + [f"- {line}" for line in links]
+        out += [f"\n{line}" for line in _footer(r, show_given, lang, MARKDOWN)]
+    every = frozenset().union(*(_names(r) for r in reports))
+    out += ["\n" + _line(MARKDOWN, lang, "report.not_read", done={"problem": _said(MARKDOWN, p, lang, every)})
+            for p in problems]
     out += ["", f"**{md_text(total_line(reports, lang))}**"]
     return "\n".join(out) + "\n"
 
@@ -219,20 +307,24 @@ def render_html(reports: list[PartReport], source: str, problems: list[str], *, 
             out += [f'<p class="note">{_e(_note(n, lang))}</p>' for n in r.notes]
             continue
         shown = shown_verdicts(r, show_given)
+        names = _names(r)
         if shown:
             out.append("<table><thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in _columns(lang))
                        + "</tr></thead><tbody>")
             for v in shown:
                 cls = "ok" if v.status in _GOOD else "bad"
-                out.append(f"<tr><td>{mathspans.html(_given_name(v, lang))}</td>"
+                out.append(f"<tr><td>{_given_name(v, lang, HTML)}</td>"
                            f"<td>{_given_cell(clip_latex(v.given, 120))}</td><td>{_e(v.expected_text)}</td>"
-                           f'<td class="{cls}">{_e(status[v.status])}</td><td>{mathspans.html(_what(v, lang))}</td></tr>')
+                           f'<td class="{cls}">{_e(status[v.status])}</td>'
+                           f'<td>{_what_in(v, lang, HTML, names)}</td></tr>')
             out.append("</tbody></table>")
-        links = [line for v in shown for line in _failed_links(v, lang)]
+        links = [line for v in shown for line in _failed_links(v, lang, HTML, names)]
         if links:
-            out.append("<ul>" + "".join(f"<li>{mathspans.html(line)}</li>" for line in links) + "</ul>")
-        out += [f"<p>{mathspans.html(line)}</p>" for line in _footer(r, show_given, lang)]
-    out += [f'<p class="note">{_e(msg(lang, "report.not_read", problem=say(p, lang)))}</p>' for p in problems]
+            out.append("<ul>" + "".join(f"<li>{line}</li>" for line in links) + "</ul>")
+        out += [f"<p>{line}</p>" for line in _footer(r, show_given, lang, HTML)]
+    every = frozenset().union(*(_names(r) for r in reports))
+    out += [f'<p class="note">{_line(HTML, lang, "report.not_read", done={"problem": _said(HTML, p, lang, every)})}</p>'
+            for p in problems]
     out += [f"<p><strong>{_e(total_line(reports, lang))}</strong></p>"]
     return _html_page(heading, out, lang, ('<meta name="viewport" content="width=device-width, initial-scale=1">',))
 
