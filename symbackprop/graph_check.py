@@ -165,17 +165,19 @@ def _index(q: Quantity, suffix: str) -> tuple[int, int]:
 class GraphDerivation:
     """∂L/∂p for every parameter p, symbolically: `chained`, by the backward pass with the nodes kept
     as names (2(y − t)·x_1, as the lecture writes it), and `written_out`, with every node written
-    out in the inputs (None where an entry would exceed SHOW_WRITTEN_OUT nodes); `check`: the
-    numbers three ways."""
+    out in the inputs (None where an entry is long: graph_derive_forms.Length); `check`: the
+    numbers three ways. `forms` and `written_forms`: where a vector's or matrix's gradient factors as
+    a scalar times a vector or an outer product (graph_derive_forms.MatrixForm), that form of `shown`
+    and of `written_out`; `lengths`: each written-out gradient's longest entry (terms, nodes)."""
 
     solution: GraphSolution
     chained: dict
     written_out: dict
     check: GraphCheck
     shown: dict = field(default_factory=dict)   # `chained` with each node's decimals as written (0.1·w)
-
-
-SHOW_WRITTEN_OUT = 30
+    forms: dict = field(default_factory=dict)
+    written_forms: dict = field(default_factory=dict)
+    lengths: dict = field(default_factory=dict)
 
 
 def _symbolic_backward(prob: GraphProblem, env: dict | None = None, shown: dict | None = None) -> dict:
@@ -230,11 +232,14 @@ def _symbolic_backward(prob: GraphProblem, env: dict | None = None, shown: dict 
 
 
 def derive_graph(sol: GraphSolution) -> GraphDerivation:
+    """Each ∂L/∂p by the backward pass in the node names and written out in the inputs, their matrix
+    forms where they factor, and the three-way check."""
+    from .graph_derive_forms import length, matrix_form
     prob = sol.problem
     shown: dict = {}
     grads = _symbolic_backward(prob, sol.env, shown)
     composed = compose(prob, {q.name for q in prob.inputs})[prob.output]
-    chained, written, as_written = {}, {}, {}
+    chained, written, as_written, forms, written_forms, lengths = {}, {}, {}, {}, {}, {}
     for name in prob.parameters:
         q = prob.get(name)
         chained[name] = grads.get(name, sp.zeros(*q.shape) if q.shape else sp.Integer(0))
@@ -246,5 +251,12 @@ def derive_graph(sol: GraphSolution) -> GraphDerivation:
         else:
             full = sp.factor_terms(sp.diff(composed, q.symbol))
             cells = [full]
-        written[name] = full if all(_size(e, SHOW_WRITTEN_OUT) <= SHOW_WRITTEN_OUT for e in cells) else None
-    return GraphDerivation(sol, chained, written, check_graph(sol), as_written)
+        lengths[name] = length(cells)
+        written[name] = None if lengths[name].long else full
+        form = matrix_form(prob, as_written[name])
+        if form is not None:
+            forms[name] = form
+        form = matrix_form(prob, written[name]) if written[name] is not None else None
+        if form is not None:
+            written_forms[name] = form
+    return GraphDerivation(sol, chained, written, check_graph(sol), as_written, forms, written_forms, lengths)

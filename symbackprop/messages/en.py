@@ -1026,4 +1026,10 @@ MESSAGES = {
     "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "the ½ of {name} left out",
+    # session 11 (gderive): derive on a graph file, its matrix forms and what is long (render/graph.py)
+    "graph.derive_entry_forms": "Entry by entry: {forms}.",
+    "graph.derive_long_terms": "{grad}: long (an entry has {count} terms, more than {limit}); the backward pass "
+                               "above gives it in the node names",
+    "graph.derive_long_nodes": "{grad}: long (an entry has more than {limit} symbols, numbers and operations); "
+                               "the backward pass above gives it in the node names",
 }

@@ -917,4 +917,8 @@ MESSAGES = {
     "graph_answers.transposed_counted": "{name} 写成转置后的一个元素：只在 {first} 扣一次分",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
+    # session 11 (gderive): derive on a graph file, its matrix forms and what is long (render/graph.py)
+    "graph.derive_entry_forms": "逐个分量：{forms}。",
+    "graph.derive_long_terms": "{grad}：过长（某一分量有 {count} 项，超过 {limit} 项）；上面的反向传播以节点名给出",
+    "graph.derive_long_nodes": "{grad}：过长（某一分量的符号、数和运算超过 {limit} 个）；上面的反向传播以节点名给出",
 }
