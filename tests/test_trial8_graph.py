@@ -73,9 +73,10 @@ def test_derive_headings_name_the_parameters_even_with_a_node_named_p():
     headings = [line for line in out.output.splitlines() if line.startswith("∂")]
     assert headings[0] == "∂L/∂w, ∂L/∂b by the backward pass, in the node names"
     assert headings[1] == "∂L/∂w, ∂L/∂b written out in the inputs"
-    # both gradients written out in the inputs are long: the section says so, and shows no node formula
+    # written out in the inputs, each entry has 11 terms (not long, at most 30): shown, in the inputs alone
     inputs = _section(out.output, "written out in the inputs")
-    assert len(inputs) == 1 and "long" in inputs[0] and "σ(s)" not in inputs[0]
+    assert len(inputs) == 2 and not any("long" in line for line in inputs)
+    assert "σ(s)" not in "\n".join(inputs) and "σ(b + w_1·x_1 + w_2·x_2 + w_3·x_3)" in inputs[1]
     assert "σ(s)" in "\n".join(_section(out.output, "by the backward pass"))
 
 

@@ -747,7 +747,8 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
         else:
             notes += (sentence(lang, "graph.derive_long_nodes", grad=grad, limit=SHOW_NODES),)
     written = Section(sentence(lang, "graph.derive_inputs", grads=_names_of(output, short or params)),
-                      tuple(step(n, d.written_out[n], d.written_forms.get(n)) for n in short), notes=notes)
+                      tuple(step(n, d.written_shown.get(n, d.written_out[n]), d.written_forms.get(n)) for n in short),
+                      notes=notes)
     closing = tuple(check_texts(d.check, lang))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)
     return Document(title, (Part(None, (backward, written), math, p, closing=closing),), lang, "graph_rules",
@@ -758,11 +759,17 @@ def derivation_json(d) -> str:
     doc = derivation_document(d)
     part = doc.parts[0]
     out = {}
+    # a matrix's entries by the names the text prints (A_11, not the internal A_1_1)
+    printed = part.math.names[False]
+    renamed = {q.symbol[r, c]: sp.Symbol(printed[q.symbol[r, c]], real=True)
+               for q in d.solution.problem.quantities if q.shape and min(q.shape) > 1
+               for r in range(q.shape[0]) for c in range(q.shape[1])
+               if printed[q.symbol[r, c]] != q.symbol[r, c].name}
     for step in part.sections[0].steps:
         name = step.symbol[1]
         out[step.id] = {"text": joined(step_links(part.math, step, part.precision)),
                         "latex": joined(step_links(part.math, step, part.precision, latex=True)),
-                        "srepr": sp.srepr(d.chained[name]), "value": _plain(step.value),
+                        "srepr": sp.srepr(d.chained[name].xreplace(renamed)), "value": _plain(step.value),
                         "exact": _exact(step.value)}
         if name in d.forms:                         # its matrix form entry by entry: ∂L/∂A_ij = 2·(y - t)·x_i·x_j
             from ..graph_derive_forms import index_letters
@@ -774,7 +781,7 @@ def derivation_json(d) -> str:
         name = step.symbol[1]
         out[step.id].update({"inputs_text": joined(step_links(part.math, step, part.precision)),
                              "inputs_latex": joined(step_links(part.math, step, part.precision, latex=True)),
-                             "inputs_srepr": sp.srepr(d.written_out[name])})
+                             "inputs_srepr": sp.srepr(d.written_out[name].xreplace(renamed))})
     data = {"source": d.solution.problem.source, "model": "graph", "output": d.solution.problem.output,
             "gradients": out,
             "check": {"ok": d.check.ok, "max_relative_difference_direct": d.check.max_direct,
