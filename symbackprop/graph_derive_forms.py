@@ -1,7 +1,7 @@
 """How `derive` on a graph file sizes and reshapes a gradient: its number of terms, and its matrix form.
 
-`terms` counts the terms an entry writes, so that "long" is said only of an entry with more than
-SHOW_TERMS of them. `matrix_form` finds, with SymPy, where an entry-wise gradient of a vector or
+`terms` counts the terms an expression writes, so that "long" is said only of a gradient whose
+entries, written out in the inputs, have more than SHOW_TERMS terms in all. `matrix_form` finds, with SymPy, where an entry-wise gradient of a vector or
 matrix factors as one scalar times a vector of the graph (∂L/∂b = 2(y − t)·x) or times an outer
 product of two (∂L/∂A = 2(y − t)·x·xᵀ, entry by entry ∂L/∂A_ij = 2(y − t)·x_i·x_j): from the
 gradient's own entries, not from a template, and only within fixed bounds of work.
@@ -14,7 +14,7 @@ import sympy as sp
 
 from .evaluate import size
 
-SHOW_TERMS = 30                 # an entry written out with more terms than this is called long
+SHOW_TERMS = 30                 # a gradient written out with more terms (all its entries) is called long
 SHOW_NODES = 400                # ... and one with more SymPy nodes than this (a long product or call chain)
 MAX_FORM_ENTRIES = 400          # matrix_form looks at gradients of at most this many entries
 MAX_FORM_NODES = 2_000          # ... each entry at most this many SymPy nodes
@@ -33,8 +33,8 @@ def terms(expr: sp.Basic) -> int:
 
 @dataclass(frozen=True)
 class Length:
-    """Why an entry of a gradient written out is not shown: its `terms` (more than SHOW_TERMS), or
-    else its SymPy `nodes` (more than SHOW_NODES)."""
+    """How long a gradient written out is, all its entries together: `terms` (long past SHOW_TERMS)
+    and SymPy `nodes` (long past SHOW_NODES, counted no further than SHOW_NODES + 1)."""
 
     terms: int
     nodes: int
@@ -45,8 +45,13 @@ class Length:
 
 
 def length(cells) -> Length:
-    """The longest entry's terms and nodes (nodes counted no further than SHOW_NODES + 1)."""
-    return Length(max(terms(e) for e in cells), max(size(e, SHOW_NODES) for e in cells))
+    """The terms and nodes of all the entries `cells` together."""
+    nodes = 0
+    for e in cells:
+        nodes += size(e, SHOW_NODES)
+        if nodes > SHOW_NODES:
+            break
+    return Length(sum(terms(e) for e in cells), min(nodes, SHOW_NODES + 1))
 
 
 @dataclass(frozen=True)

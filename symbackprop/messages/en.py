@@ -1028,8 +1028,8 @@ MESSAGES = {
     "graph_answers.half_left_out": "the ½ of {name} left out",
     # session 11 (gderive): derive on a graph file, its matrix forms and what is long (render/graph.py)
     "graph.derive_entry_forms": "Entry by entry: {forms}.",
-    "graph.derive_long_terms": "{grad}: long (an entry has {count} terms, more than {limit}); the backward pass "
-                               "above gives it in the node names",
-    "graph.derive_long_nodes": "{grad}: long (an entry has more than {limit} symbols, numbers and operations); "
+    "graph.derive_long_terms": "{grad}: long (written out in the inputs it has {count} terms, more than {limit}); "
                                "the backward pass above gives it in the node names",
+    "graph.derive_long_nodes": "{grad}: long (written out in the inputs it has more than {limit} symbols, numbers "
+                               "and operations); the backward pass above gives it in the node names",
 }

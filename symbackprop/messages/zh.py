@@ -919,6 +919,6 @@ MESSAGES = {
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
     # session 11 (gderive): derive on a graph file, its matrix forms and what is long (render/graph.py)
     "graph.derive_entry_forms": "逐个分量：{forms}。",
-    "graph.derive_long_terms": "{grad}：过长（某一分量有 {count} 项，超过 {limit} 项）；上面的反向传播以节点名给出",
-    "graph.derive_long_nodes": "{grad}：过长（某一分量的符号、数和运算超过 {limit} 个）；上面的反向传播以节点名给出",
+    "graph.derive_long_terms": "{grad}：过长（用输入展开后共 {count} 项，超过 {limit} 项）；上面的反向传播以节点名给出",
+    "graph.derive_long_nodes": "{grad}：过长（用输入展开后符号、数和运算超过 {limit} 个）；上面的反向传播以节点名给出",
 }
