@@ -756,8 +756,6 @@ MESSAGES = {
     # -- derive of a computation graph: the backward pass, then the inputs -------------------------------
     "graph.derive_backward": "{grads} by the backward pass, in the node names",
     "graph.derive_inputs": "{grads} written out in the inputs",
-    "graph.derive_long": "{grads}: long (an entry has more than {limit} terms); the backward pass above "
-                         "gives it in the node names",
     # -- checking a computation graph's answers (answers/graph_answers.py) ---------------------------------
     "graph_answers.not_a_number": "expected a number or a LaTeX expression",
     "graph_answers.cannot_evaluate": "cannot evaluate: {why}",

@@ -678,7 +678,6 @@ MESSAGES = {
     # -- derive of a computation graph: the backward pass, then the inputs -------------------------------
     "graph.derive_backward": "{grads}：反向传播，用节点名表示",
     "graph.derive_inputs": "{grads}：用输入展开",
-    "graph.derive_long": "{grads}：过长（某一分量超过 {limit} 项）；上面的反向传播以节点名给出",
     # -- checking a computation graph's answers (answers/graph_answers.py) ---------------------------------
     "graph_answers.not_a_number": "应为一个数或一个 LaTeX 表达式",
     "graph_answers.cannot_evaluate": "无法求值：{why}",
