@@ -256,13 +256,13 @@ def derive_graph(sol: GraphSolution) -> GraphDerivation:
             cells = [full]
         lengths[name] = length(cells)
         written[name] = None if lengths[name].long else full
-        form = matrix_form(prob, as_written[name])
+        form = matrix_form(prob, as_written[name], sol.env)
         if form is not None:
             forms[name] = form
         if written[name] is not None:
             if name not in written_shown:
                 written_shown[name] = full
-            form = matrix_form(prob, written_shown[name])
+            form = matrix_form(prob, written_shown[name], sol.env)
             if form is not None:
                 written_forms[name] = form
     return GraphDerivation(sol, chained, written, check_graph(sol), as_written, forms, written_forms, lengths,
@@ -283,7 +283,10 @@ def _written_out_as_written(sol: GraphSolution) -> dict:
     rules = {k: v for k, v in rules.items() if v is not None}
     if not rules:
         return {}
-    composed = compose(prob, {q.name for q in prob.inputs}, rules)[prob.output]
+    try:
+        composed = compose(prob, {q.name for q in prob.inputs}, rules)[prob.output]
+    except ProblemError:                # past MAX_COMPOSED as written: the exact form is shown
+        return {}
     out = {}
     for name in prob.parameters:
         q = prob.get(name)

@@ -17,7 +17,7 @@ from .evaluate import size
 SHOW_TERMS = 30                 # a gradient written out with more terms (all its entries) is called long
 SHOW_NODES = 400                # ... and one with more SymPy nodes than this (a long product or call chain)
 MAX_FORM_ENTRIES = 400          # matrix_form looks at gradients of at most this many entries
-MAX_FORM_NODES = 2_000          # ... each entry at most this many SymPy nodes
+MAX_FORM_NODES = 500            # ... each entry at most this many SymPy nodes
 MAX_FORM_CANDIDATES = 8         # ... and at most this many vectors of the graph for each side
 
 
@@ -79,9 +79,19 @@ def _vectors(prob) -> list:
     return [q for q in prob.quantities if q.shape and 1 in q.shape and max(q.shape) > 1]
 
 
-def _equal(a: sp.Expr, b: sp.Expr) -> bool:
+def _equal(a: sp.Expr, b: sp.Expr, env: dict | None) -> bool:
+    """a = b as formulas: the same tree, or (unless their values at `env`, the solution's numbers,
+    already differ) a difference that sympy.cancel makes 0."""
     if a == b:
         return True
+    if env:
+        try:
+            from .formula import decimal_values          # a decimal as written (0.1·w) by its value
+            va, vb = (complex(sp.N(decimal_values(e).xreplace(env), 20)) for e in (a, b))
+            if abs(va - vb) > 1e-9 * max(1.0, abs(va), abs(vb)):
+                return False
+        except (TypeError, ValueError):
+            pass
     return sp.cancel(a - b) == 0
 
 
@@ -99,10 +109,11 @@ def _candidates(vectors, n: int, cells_at) -> list:
     return out
 
 
-def matrix_form(prob, grad) -> MatrixForm | None:
+def matrix_form(prob, grad, env: dict | None = None) -> MatrixForm | None:
     """G = s·u or G = s·u·vᵀ for the entry-wise gradient `grad` (a SymPy matrix in the node names),
     with u, v vectors of the graph `prob` and s one scalar for every entry; None where no such form
-    is found (a scalar, an all-zero gradient, a gradient past the bounds, or none that fits)."""
+    is found (a scalar, an all-zero gradient, a gradient past the bounds, or none that fits). `env`:
+    the solution's numbers, to rule out a candidate by its values before SymPy cancels."""
     if not isinstance(grad, sp.MatrixBase) or grad.rows * grad.cols <= 1:
         return None
     rows, cols = grad.shape
@@ -116,7 +127,7 @@ def matrix_form(prob, grad) -> MatrixForm | None:
         for u in _candidates(vectors, len(cells), lambda i: [cells[i]]):
             us = list(u.symbol)
             scale = sp.factor_terms(cells[0] / us[0])
-            if all(_equal(cells[i], scale * us[i]) for i in range(len(cells))):
+            if all(_equal(cells[i], scale * us[i], env) for i in range(len(cells))):
                 return MatrixForm(scale, u.name, u.shape[0] == 1)
         return None
     lefts = _candidates(vectors, rows, lambda i: [grad[i, c] for c in range(cols)])
@@ -126,7 +137,7 @@ def matrix_form(prob, grad) -> MatrixForm | None:
         for v in rights:
             vs = list(v.symbol)
             scale = sp.factor_terms(grad[0, 0] / (us[0] * vs[0]))
-            if all(_equal(grad[r, c], scale * us[r] * vs[c]) for r in range(rows) for c in range(cols)):
+            if all(_equal(grad[r, c], scale * us[r] * vs[c], env) for r in range(rows) for c in range(cols)):
                 return MatrixForm(scale, u.name, u.shape[0] == 1, v.name, v.shape[0] == 1)
     return None
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from symbackprop.cli import main
 from symbackprop.graph import parse_graph, solve_graph
-from symbackprop.graph_derive_forms import SHOW_NODES, length, matrix_form, terms
+from symbackprop.graph_derive_forms import MAX_FORM_NODES, SHOW_NODES, length, matrix_form, terms
 from symbackprop.problem_errors import ProblemErrors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +84,23 @@ def test_a_long_product_without_sums_is_long_by_its_nodes():
     product = sp.Mul(*xs)
     got = length([product])
     assert got.terms == 1 and got.nodes > SHOW_NODES and got.long
+
+
+def test_matrix_form_by_hand_and_its_bound():
+    from types import SimpleNamespace
+    x = SimpleNamespace(name="x", shape=(2, 1), symbol=sp.ImmutableMatrix(sp.symbols("x_1 x_2")))
+    v = SimpleNamespace(name="v", shape=(1, 3), symbol=sp.ImmutableMatrix([sp.symbols("v_1 v_2 v_3")]))
+    prob = SimpleNamespace(quantities=[x, v])
+    (x1, x2), (v1, v2, v3), y = x.symbol, v.symbol, sp.Symbol("y")
+    grad = sp.ImmutableMatrix([[3 * y * x1 * v1, 3 * y * x1 * v2, 3 * y * x1 * v3],
+                               [3 * y * x2 * v1, 3 * y * x2 * v2, 3 * y * x2 * v3]])
+    form = matrix_form(prob, grad, {y: 1, x1: 1, x2: 2, v1: 1, v2: 1, v3: 1})
+    assert (form.scale, form.left, form.left_row, form.right, form.right_row) == (3 * y, "x", False, "v", True)
+    assert form.vectors(False) == [("x", False), ("v", False)]           # 3·y·x·v: v is a row already
+    assert matrix_form(prob, grad.subs(x2, y)) is None                 # entry 2 of x is gone: nothing fits
+    big = sp.Add(*sp.symbols(f"z1:{MAX_FORM_NODES}"))                  # one entry past the bound
+    assert matrix_form(prob, sp.ImmutableMatrix([big * x1, big * x2])) is None
+    assert matrix_form(prob, sp.ImmutableMatrix([y * x1, y * x2])).scale == y
 
 
 GRAPH_ROW = """\
