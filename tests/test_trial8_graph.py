@@ -72,7 +72,7 @@ def test_derive_headings_name_the_parameters_even_with_a_node_named_p():
     assert out.exit_code == 0, out.output
     headings = [line for line in out.output.splitlines() if line.startswith("∂")]
     assert headings[0] == "∂L/∂w, ∂L/∂b by the backward pass, in the node names"
-    assert headings[1] == "∂L/∂w, ∂L/∂b written out in the inputs"
+    assert headings[1] == "∂L/∂b written out in the inputs"         # the one shown there (∂L/∂w is long)
     # written out in the inputs, ∂L/∂b has 11 terms (shown, in the inputs alone), ∂L/∂w 3 × 11 = 33 (long)
     inputs = _section(out.output, "written out in the inputs")
     assert len(inputs) == 2 and "σ(s)" not in "\n".join(inputs)
