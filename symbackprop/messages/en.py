@@ -1030,4 +1030,6 @@ MESSAGES = {
                                "the backward pass above gives it in the node names",
     "graph.derive_long_nodes": "{grad}: long (written out in the inputs it has more than {limit} symbols, numbers "
                                "and operations); the backward pass above gives it in the node names",
+    "graph.derive_wide": "{grad}: long (written out in the inputs a line of it has {count} characters, more "
+                         "than the {limit} that fit across a page); the backward pass above gives it in the node names",
 }

@@ -920,4 +920,5 @@ MESSAGES = {
     "graph.derive_entry_forms": "逐个分量：{forms}。",
     "graph.derive_long_terms": "{grad}：过长（用输入展开后共 {count} 项，超过 {limit} 项）；上面的反向传播以节点名给出",
     "graph.derive_long_nodes": "{grad}：过长（用输入展开后符号、数和运算超过 {limit} 个）；上面的反向传播以节点名给出",
+    "graph.derive_wide": "{grad}：过长（用输入展开后一行有 {count} 个字符，超过一页宽度能容纳的 {limit} 个）；上面的反向传播以节点名给出",
 }

@@ -695,14 +695,18 @@ def _taken(k, math: "GraphMath", precision: int) -> Sym:
                rf"\partial {head_l}/\partial {latexes[1]} = {values[1]}")
 
 
+WIDE = 75      # visible characters of one line of a formula that fit across an A4 page (render/latex.MAX_LINE)
+
+
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
     """`derive` on a graph: each ∂L/∂p by the backward pass in the node names (2(y − t)·x_i), a node's
     decimals as its formula writes them (as `solve` shows them), then, where it factors
     (graph_derive_forms.matrix_form), its matrix form 2(y − t)·x·xᵀ with the numbers put in, and its
     value; a note gives each such form entry by entry (∂L/∂A_ij = 2(y − t)·x_i·x_j), another what the
     derivative is taken to be at each kink (kink_notes, as `solve` says it); then each written out in
-    the inputs alone, with its matrix form likewise (where no entry is long: a note says which are,
-    and why); then the three-way check."""
+    the inputs alone, with its matrix form likewise (unless it is long, more than SHOW_TERMS terms or
+    SHOW_NODES nodes, or a line of it is wider than WIDE characters: a note says which, and why); then
+    the three-way check."""
     from ..graph_derive_forms import SHOW_NODES, SHOW_TERMS, index_letters
     sol = d.solution
     p = sol.problem.precision if precision is None else precision
@@ -730,25 +734,49 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
                 for n in params if n in forms]
         return (sentence(lang, "graph.derive_entry_forms", forms=joined_syms(syms, "; ")),) if syms else ()
 
+    def width(links) -> int:
+        """The widest line of a step's links as the LaTeX renderer measures them (render/latex._visible):
+        a matrix's by its widest row."""
+        from .latex import _visible
+        widest = 0
+        for _, link in links:
+            if r"\begin{bmatrix}" in link:
+                inner = link.split(r"\begin{bmatrix}", 1)[1].split(r"\end{bmatrix}", 1)[0]
+                widest = max([widest] + [sum(_visible(c) for c in row.split("&")) for row in inner.split(r" \\ ")])
+            else:
+                widest = max(widest, _visible(link))
+        return widest
+
     shown = {n: d.shown.get(n, d.chained[n]) for n in params}
     backward = Section(sentence(lang, "graph.derive_backward", grads=_names_of(output, params)),
                        tuple(step(n, shown[n], d.forms.get(n)) for n in params),
                        notes=entries_note(d.forms, shown) + kink_notes(sol, math, lang, p))
-    short = [n for n in params if d.written_out.get(n) is not None]
+    written_steps, wide = {}, {}
+    for n in params:
+        if d.written_out.get(n) is None:
+            continue
+        ws = step(n, d.written_shown.get(n, d.written_out[n]), d.written_forms.get(n))
+        w = width(step_links(math, ws, p, latex=True)[1:])
+        if w > WIDE:
+            wide[n] = w
+        else:
+            written_steps[n] = ws
+    short = [n for n in params if n in written_steps]
     notes: tuple[Text, ...] = ()
     for n in params:
-        if d.written_out.get(n) is not None:
+        if n in written_steps:
             continue
         length = d.lengths.get(n)
         grad = _names_of(output, [n])
-        if length is None or length.terms > SHOW_TERMS:
+        if n in wide:
+            notes += (sentence(lang, "graph.derive_wide", grad=grad, count=wide[n], limit=WIDE),)
+        elif length is None or length.terms > SHOW_TERMS:
             notes += (sentence(lang, "graph.derive_long_terms", grad=grad,
                                count=length.terms if length is not None else SHOW_TERMS + 1, limit=SHOW_TERMS),)
         else:
             notes += (sentence(lang, "graph.derive_long_nodes", grad=grad, limit=SHOW_NODES),)
     written = Section(sentence(lang, "graph.derive_inputs", grads=_names_of(output, short or params)),
-                      tuple(step(n, d.written_shown.get(n, d.written_out[n]), d.written_forms.get(n)) for n in short),
-                      notes=notes)
+                      tuple(written_steps[n] for n in short), notes=notes)
     closing = tuple(check_texts(d.check, lang))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)
     return Document(title, (Part(None, (backward, written), math, p, closing=closing),), lang, "graph_rules",
