@@ -590,8 +590,10 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
     rule on a concrete network: the one in PROBLEM_FILE, or a generated one of --layers sizes.
     Exit 1 if a rule disagrees with the concrete network.
 
-    A file with `model: quadratic` is the lecture's matrix example y = xᵀAx + b·x + c,
-    L = (y − y*)²: its chain of intermediate results and ∂L/∂A, ∂L/∂b, ∂L/∂c with its numbers.
+    A `model: graph` file (problems/quadratic.yaml: the lecture's matrix example y = xᵀAx + b·x + c,
+    L = (y − t)²) gives each ∂L/∂p by the backward pass in the node names, with its matrix form where
+    it factors (∂L/∂A = 2(y − t)·x·xᵀ, ∂L/∂A_ij = 2(y − t)·x_i·x_j), then written out in the inputs,
+    checked three ways. The older `model: quadratic` file gives its matrix-calculus chain.
 
     \b
     Examples:

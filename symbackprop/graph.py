@@ -210,12 +210,14 @@ class _Reader(FieldReader):
         output, _ = self.guarded(lambda: self.output(data, quantities, broken, [str(k) for k in nodes]))
         parameters, _ = self.guarded(lambda: self.parameters(data, quantities, broken, [str(k) for k in raw]), ())
         precision, _ = self.guarded(lambda: self.precision(data), 4)
-        self.checkpoint()
+        self.checkpoint(lambda: GraphProblem(str(title), source, tuple(quantities.values()), (), None,
+                                             precision, description))
         return GraphProblem(str(title), source, tuple(quantities.values()), parameters, output, precision,
                             description)
 
-    def checkpoint(self) -> None:
-        """Where every entry was read: a collecting reader raises what it found; this one raised already."""
+    def checkpoint(self, read=None) -> None:
+        """Where every entry was read: a collecting reader raises what it found (with the values of
+        the entries `read()` holds, the nodes read without a mistake); this one raised already."""
 
     def input(self, name: str, key: Any, value: Any) -> Quantity:
         """One entry of `inputs` (its name read already): a number, vector or matrix."""
@@ -492,8 +494,12 @@ def local_gradient(f: Quantity, q: Quantity):
     return sp.ImmutableMatrix(q.shape[0], q.shape[1], lambda r, c: sp.diff(f.rule, q.symbol[r, c]))
 
 
-def solve_graph(prob: GraphProblem) -> GraphSolution:
-    """The forward values node by node, then the backward pass in reverse order."""
+def forward_pass(prob: GraphProblem) -> tuple[dict, dict, list, list]:
+    """(values, env, steps, errors): each quantity's value node by node, and every node that leaves a
+    function's domain or is not finite (up to graph_domain.MAX_DOMAIN_ERRORS). A node that uses such
+    a node is not evaluated; its formula's own mistakes where it does not use one are still reported
+    (f: ln(x) + a, with a broken, reports ln(x)); a node that only uses one is not reported again."""
+    from .graph_domain import MAX_DOMAIN_ERRORS, outside_domain
     env: dict = {}
     values: dict = {}
     steps: list[GStep] = []
@@ -505,10 +511,14 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
             steps.append(GStep(q.name, "given", q.name, value))
         else:
             if q.operands & broken:
+                outside = outside_domain(prob, q, env, broken)
                 broken.add(q.name)
+                if outside is not None:
+                    errors.append(outside)
+                    if len(errors) >= MAX_DOMAIN_ERRORS:
+                        break
                 continue
             try:
-                from .graph_domain import MAX_DOMAIN_ERRORS, outside_domain
                 outside = outside_domain(prob, q, env)
                 if outside is not None:
                     raise outside
@@ -526,6 +536,12 @@ def solve_graph(prob: GraphProblem) -> GraphSolution:
             steps.append(GStep(q.name, "forward", q.name, value))
         values[q.name] = value
         _bind(q, value, env)
+    return values, env, steps, errors
+
+
+def solve_graph(prob: GraphProblem) -> GraphSolution:
+    """The forward values node by node, then the backward pass in reverse order."""
+    values, env, steps, errors = forward_pass(prob)
     if errors:
         from .problem_errors import ProblemErrors
         raise errors[0] if len(errors) == 1 else ProblemErrors(errors)

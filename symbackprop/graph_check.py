@@ -29,9 +29,10 @@ def _entries(q: Quantity) -> list[tuple[str, sp.Symbol]]:
     return [("_" + entry_suffix(q.shape, r, c), q.symbol[r, c]) for r in range(q.shape[0]) for c in range(q.shape[1])]
 
 
-def compose(prob: GraphProblem, keep: set[str]) -> dict:
+def compose(prob: GraphProblem, keep: set[str], rules: dict | None = None) -> dict:
     """Every node written out in the inputs: the inputs named in `keep` stay symbols, the others are
-    their values. A ProblemError when the output grows past MAX_COMPOSED nodes."""
+    their values; `rules`: a node's formula to use instead of its own (its decimals as written). A
+    ProblemError when the output grows past MAX_COMPOSED nodes."""
     env: dict = {}
     for q in prob.inputs:
         if q.name in keep:
@@ -40,7 +41,7 @@ def compose(prob: GraphProblem, keep: set[str]) -> dict:
             env[sym] = v
     out = {}
     for q in prob.nodes:
-        rule = q.rule.xreplace(env)
+        rule = (q.rule if rules is None else rules.get(q.name, q.rule)).xreplace(env)
         for e in (list(rule) if q.shape else [rule]):
             if _size(e, MAX_COMPOSED) > MAX_COMPOSED:
                 raise ProblemError(said("graph_file.composed_too_large", name=q.name, most=f"{MAX_COMPOSED:,}"),
@@ -165,17 +166,20 @@ def _index(q: Quantity, suffix: str) -> tuple[int, int]:
 class GraphDerivation:
     """∂L/∂p for every parameter p, symbolically: `chained`, by the backward pass with the nodes kept
     as names (2(y − t)·x_1, as the lecture writes it), and `written_out`, with every node written
-    out in the inputs (None where an entry would exceed SHOW_WRITTEN_OUT nodes); `check`: the
-    numbers three ways."""
+    out in the inputs (None where an entry is long: graph_derive_forms.Length); `check`: the
+    numbers three ways. `forms` and `written_forms`: where a vector's or matrix's gradient factors as
+    a scalar times a vector or an outer product (graph_derive_forms.MatrixForm), that form of `shown`
+    and of `written_out`; `lengths`: each written-out gradient's longest entry (terms, nodes)."""
 
     solution: GraphSolution
     chained: dict
     written_out: dict
     check: GraphCheck
     shown: dict = field(default_factory=dict)   # `chained` with each node's decimals as written (0.1·w)
-
-
-SHOW_WRITTEN_OUT = 30
+    forms: dict = field(default_factory=dict)
+    written_forms: dict = field(default_factory=dict)
+    lengths: dict = field(default_factory=dict)
+    written_shown: dict = field(default_factory=dict)   # `written_out` with the decimals as written (0.1·w·x)
 
 
 def _symbolic_backward(prob: GraphProblem, env: dict | None = None, shown: dict | None = None) -> dict:
@@ -230,11 +234,15 @@ def _symbolic_backward(prob: GraphProblem, env: dict | None = None, shown: dict 
 
 
 def derive_graph(sol: GraphSolution) -> GraphDerivation:
+    """Each ∂L/∂p by the backward pass in the node names and written out in the inputs, their matrix
+    forms where they factor, and the three-way check."""
+    from .graph_derive_forms import length, matrix_form
     prob = sol.problem
     shown: dict = {}
     grads = _symbolic_backward(prob, sol.env, shown)
     composed = compose(prob, {q.name for q in prob.inputs})[prob.output]
-    chained, written, as_written = {}, {}, {}
+    chained, written, as_written, forms, written_forms, lengths = {}, {}, {}, {}, {}, {}
+    written_shown = _written_out_as_written(sol)
     for name in prob.parameters:
         q = prob.get(name)
         chained[name] = grads.get(name, sp.zeros(*q.shape) if q.shape else sp.Integer(0))
@@ -246,5 +254,53 @@ def derive_graph(sol: GraphSolution) -> GraphDerivation:
         else:
             full = sp.factor_terms(sp.diff(composed, q.symbol))
             cells = [full]
-        written[name] = full if all(_size(e, SHOW_WRITTEN_OUT) <= SHOW_WRITTEN_OUT for e in cells) else None
-    return GraphDerivation(sol, chained, written, check_graph(sol), as_written)
+        lengths[name] = length(cells)
+        written[name] = None if lengths[name].long else full
+        form = matrix_form(prob, as_written[name], sol.env)
+        if form is not None:
+            forms[name] = form
+        if written[name] is not None:
+            if name not in written_shown:
+                written_shown[name] = full
+            form = matrix_form(prob, written_shown[name], sol.env)
+            if form is not None:
+                written_forms[name] = form
+    return GraphDerivation(sol, chained, written, check_graph(sol), as_written, forms, written_forms, lengths,
+                           written_shown)
+
+
+def _written_out_as_written(sol: GraphSolution) -> dict:
+    """∂L/∂p written out in the inputs with each node's decimals as its formula writes them (0.1·w·x,
+    not w·x/10, folded as graph_written.fold_decimals does), for each parameter where the graph has a
+    decimal and that form has the exact one's value at the solution's numbers (graph_written.same)."""
+    from .graph import _Context, evaluate
+    from .formula import decimal_values
+    from .graph_written import fold_decimals, same
+    from .magnitude import TooLarge
+    prob = sol.problem
+    context = _Context(prob, sol.env)
+    rules = {q.name: context.written_rule(q) for q in prob.nodes}
+    rules = {k: v for k, v in rules.items() if v is not None}
+    if not rules:
+        return {}
+    try:
+        composed = compose(prob, {q.name for q in prob.inputs}, rules)[prob.output]
+    except ProblemError:                # past MAX_COMPOSED as written: the exact form is shown
+        return {}
+    out = {}
+    for name in prob.parameters:
+        q = prob.get(name)
+        if q.shape:
+            form = sp.ImmutableMatrix(q.shape[0], q.shape[1], lambda r, c: fold_decimals(
+                sp.factor_terms(sp.diff(composed, q.symbol[r, c]))))
+            exact = form.applyfunc(decimal_values)
+        else:
+            form = fold_decimals(sp.factor_terms(sp.diff(composed, q.symbol)))
+            exact = decimal_values(form)
+        try:
+            ok = same(evaluate(exact, sol.env), sol.gradients.get(name, 0))
+        except TooLarge:
+            ok = False
+        if ok:
+            out[name] = form
+    return out

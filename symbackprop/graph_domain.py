@@ -25,11 +25,13 @@ def _postorder(node):
     yield node
 
 
-def outside_domain(prob: GraphProblem, q: Quantity, env: dict) -> ProblemError | None:
+def outside_domain(prob: GraphProblem, q: Quantity, env: dict, skip=frozenset()) -> ProblemError | None:
     """The first place, innermost first, where node q's formula is used outside a function's domain at
     these values: ln or log of a number ≤ 0, sqrt of a negative number, a division by 0, 0 to a
     negative power, a negative number to a fractional power. FILE:LINE, the node, the value and the
-    domain; None when there is none. Each argument is evaluated with the bounds of the node's own value."""
+    domain; None when there is none. Each argument is evaluated with the bounds of the node's own value.
+    A subformula that uses a name in `skip` (a node that could not be evaluated) is not looked at."""
+    from .graph_written import names_in_order
     names = {n.name: Value(n.symbol, n.shape) for n in prob.quantities}
 
     def values_of(node):
@@ -52,6 +54,8 @@ def outside_domain(prob: GraphProblem, q: Quantity, env: dict) -> ProblemError |
 
     try:
         for node in _postorder(q.formula.tree):
+            if skip and not skip.isdisjoint(names_in_order(node)):
+                continue
             if node.kind == "call" and node.text in ("log", "ln", "sqrt"):
                 for arg, v in values_of(node.args[0]):
                     positive = node.text != "sqrt"

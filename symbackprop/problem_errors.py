@@ -182,6 +182,16 @@ class GraphCollector(Collecting, _GraphReader):
     def problem(self):
         return self.collected(super().problem)
 
+    def checkpoint(self, read=None) -> None:
+        """With mistakes found, the nodes read without one are evaluated too (graph.forward_pass), so
+        that a node too large or outside a domain is reported in the same run as the formula mistakes
+        of the nodes after it (g4: `a: exp(exp(x))`, `b: 1/(a - a)`)."""
+        if self.errors and read is not None:
+            from .graph import forward_pass
+            for exc in forward_pass(read())[3]:
+                self.record(exc)
+        super().checkpoint()
+
 
 def _fields_read_by_name(path: Path_) -> bool:
     """Whether the mapping at `path` is read field by field, so that an unknown field in it is ignored:

@@ -23,7 +23,7 @@ needs_tex = pytest.mark.skipif(not HAVE_TEX and not os.environ.get("CI"),
 FRAGMENT_MACROS = {"section", "subsection", "paragraph", "begin", "end", "item", "mathrm", "operatorname", "text",
                    "cdot", "times", "approx", "frac", "partial", "delta", "eta", "Delta", "left", "right", "max",
                    "to", "_", "input", "usepackage", "ln", "log", "exp", "tanh", "sqrt", "pi",
-                   "erf", "min", "Sigma", "textbf", "sum", "bmatrix"}
+                   "erf", "min", "Sigma", "textbf", "sum", "bmatrix", "top"}
 
 
 @pytest.fixture(scope="module")

@@ -72,10 +72,12 @@ def test_derive_headings_name_the_parameters_even_with_a_node_named_p():
     assert out.exit_code == 0, out.output
     headings = [line for line in out.output.splitlines() if line.startswith("∂")]
     assert headings[0] == "∂L/∂w, ∂L/∂b by the backward pass, in the node names"
-    assert headings[1] == "∂L/∂w, ∂L/∂b written out in the inputs"
-    # both gradients written out in the inputs are long: the section says so, and shows no node formula
+    assert headings[1] == "∂L/∂b written out in the inputs"         # the one shown there (∂L/∂w is long)
+    # written out in the inputs, ∂L/∂b has 11 terms (shown, in the inputs alone), ∂L/∂w 3 × 11 = 33 (long)
     inputs = _section(out.output, "written out in the inputs")
-    assert len(inputs) == 1 and "long" in inputs[0] and "σ(s)" not in inputs[0]
+    assert len(inputs) == 2 and "σ(s)" not in "\n".join(inputs)
+    assert inputs[0].strip().startswith("∂L/∂b = (1 - t)·σ(b + w_1·x_1 + w_2·x_2 + w_3·x_3)")
+    assert inputs[1].strip().startswith("∂L/∂w: long (written out in the inputs it has 33 terms, more than 30)")
     assert "σ(s)" in "\n".join(_section(out.output, "by the backward pass"))
 
 

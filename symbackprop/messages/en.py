@@ -756,8 +756,6 @@ MESSAGES = {
     # -- derive of a computation graph: the backward pass, then the inputs -------------------------------
     "graph.derive_backward": "{grads} by the backward pass, in the node names",
     "graph.derive_inputs": "{grads} written out in the inputs",
-    "graph.derive_long": "{grads}: long (an entry has more than {limit} terms); the backward pass above "
-                         "gives it in the node names",
     # -- checking a computation graph's answers (answers/graph_answers.py) ---------------------------------
     "graph_answers.not_a_number": "expected a number or a LaTeX expression",
     "graph_answers.cannot_evaluate": "cannot evaluate: {why}",
@@ -1030,4 +1028,12 @@ MESSAGES = {
     "code.shape": "shape",
     "graph_answers.empty": "{path}: the file is empty: no answers; write one line per item, e.g. {example}: …",
     "graph_answers.not_a_mapping_of": "{path}: expected a mapping of ids to values, e.g. {example}: …",
+    # session 11 (gderive): derive on a graph file, its matrix forms and what is long (render/graph.py)
+    "graph.derive_entry_forms": "Entry by entry: {forms}.",
+    "graph.derive_long_terms": "{grad}: long (written out in the inputs it has {count} terms, more than {limit}); "
+                               "the backward pass above gives it in the node names",
+    "graph.derive_long_nodes": "{grad}: long (written out in the inputs it has more than {limit} symbols, numbers "
+                               "and operations); the backward pass above gives it in the node names",
+    "graph.derive_wide": "{grad}: long (written out in the inputs a line of it has {count} characters, more "
+                         "than the {limit} that fit across a page); the backward pass above gives it in the node names",
 }

@@ -678,7 +678,6 @@ MESSAGES = {
     # -- derive of a computation graph: the backward pass, then the inputs -------------------------------
     "graph.derive_backward": "{grads}：反向传播，用节点名表示",
     "graph.derive_inputs": "{grads}：用输入展开",
-    "graph.derive_long": "{grads}：过长（某一分量超过 {limit} 项）；上面的反向传播以节点名给出",
     # -- checking a computation graph's answers (answers/graph_answers.py) ---------------------------------
     "graph_answers.not_a_number": "应为一个数或一个 LaTeX 表达式",
     "graph_answers.cannot_evaluate": "无法求值：{why}",
@@ -921,4 +920,9 @@ MESSAGES = {
     "code.shape": "形状不对",
     "graph_answers.empty": "{path}：文件是空的，没有答案；每项写一行，例如 {example}: …",
     "graph_answers.not_a_mapping_of": "{path}：应为编号到值的映射，例如 {example}: …",
+    # session 11 (gderive): derive on a graph file, its matrix forms and what is long (render/graph.py)
+    "graph.derive_entry_forms": "逐个分量：{forms}。",
+    "graph.derive_long_terms": "{grad}：过长（用输入展开后共 {count} 项，超过 {limit} 项）；上面的反向传播以节点名给出",
+    "graph.derive_long_nodes": "{grad}：过长（用输入展开后符号、数和运算超过 {limit} 个）；上面的反向传播以节点名给出",
+    "graph.derive_wide": "{grad}：过长（用输入展开后一行有 {count} 个字符，超过一页宽度能容纳的 {limit} 个）；上面的反向传播以节点名给出",
 }

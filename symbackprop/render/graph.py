@@ -182,6 +182,7 @@ class GraphMath(Math):
         for q in sol.problem.inputs:
             self.given.add(q.name)
             self.given.update(q.symbol if isinstance(q.symbol, sp.MatrixBase) else (q.symbol,))
+            self.given.add(("T", q.name))            # its value transposed, in a matrix form (outer_form)
 
     # -- the Math protocol ------------------------------------------------------------------------
     def text(self, expr: Any, values: Mapping | None = None) -> str:
@@ -248,12 +249,58 @@ class GraphMath(Math):
             return self._grad(self.output, expr[1], latex)
         if isinstance(expr, tuple) and expr and expr[0] == "chain":
             return self._chain(expr, values, latex)
+        if isinstance(expr, tuple) and expr and expr[0] == "outer":
+            return self._outer(expr, values, latex)
         if isinstance(expr, Node):
             return self._node(expr, values, latex)
         if values is not None and isinstance(expr, sp.Symbol) and expr in values:    # a number alone: -4
             v = values[expr]
             return v.latex if latex and isinstance(v, Num) else str(v)
         return self._sympy(expr, values, latex)
+
+    def _outer(self, form, values, latex: bool) -> str:
+        """("outer", MatrixForm, row) as s·x·xᵀ (a matrix) or s·x (a vector; `row`: the gradient is a
+        row), with the numbers put in: s's, and each vector's value (transposed where shown so)."""
+        _, mf, row = form
+        shown_vectors = []
+        for name, transposed in mf.vectors(row):
+            key = ("T", name) if transposed else name
+            if values is not None and key in values:
+                v = values[key]
+                shown_vectors.append(v.latex if latex and isinstance(v, Num) else str(v))
+            elif transposed:
+                shown_vectors.append(f"{name_latex(name)}^{{\\top}}" if latex else f"{name_text(name)}ᵀ")
+            else:
+                shown_vectors.append(name_latex(name) if latex else name_text(name))
+        sep = (r" \times " if latex else " × ") if values is not None else (r" \cdot " if latex else "·")
+        vec = (" " if latex and values is None else sep).join(shown_vectors)
+        return self._scaled(mf.scale, vec, values, latex, sep)
+
+    def _scaled(self, scale, rest: str, values, latex: bool, sep: str) -> str:
+        """scale·rest: no 1·, a lone minus for -1, a sum in parentheses."""
+        if scale == 1:
+            return rest
+        if scale == -1:
+            return "-" + rest
+        s = self._sympy(scale, values, latex) if not (values is not None and scale in values) else \
+            self._show_marked(scale, values, latex)
+        if isinstance(scale, sp.Add):
+            s = rf"\left({s}\right)" if latex else f"({s})"
+        return s + sep + rest
+
+    def entry_form(self, grad_name: str, mf, row: bool, letters: tuple[str, str]) -> "Sym":
+        """∂L/∂A_ij = s·x_i·x_j (∂L/∂b_i = s·x_i), in text and LaTeX."""
+        i, j = letters
+        if mf.right is None:
+            lhs_sub, factors = i, [(mf.left, i)]
+        else:
+            lhs_sub, factors = i + j, [(mf.left, i), (mf.right, j)]
+        text_f = "·".join(f"{name_text(n)}_{k}" for n, k in factors)
+        latex_f = " ".join(f"{name_latex(n)}_{{{k}}}" for n, k in factors)
+        lhs_t = f"∂{name_text(self.output)}/∂{name_text(grad_name)}_{lhs_sub}"
+        lhs_l = rf"\frac{{\partial {name_latex(self.output)}}}{{\partial {name_latex(grad_name)}_{{{lhs_sub}}}}}"
+        return Sym(f"{lhs_t} = {self._scaled(mf.scale, text_f, None, False, '·')}",
+                   f"{lhs_l} = {self._scaled(mf.scale, latex_f, None, True, ' ')}")
 
     def _grad(self, top: str, bottom: str, latex: bool) -> str:
         if latex:
@@ -648,31 +695,88 @@ def _taken(k, math: "GraphMath", precision: int) -> Sym:
                rf"\partial {head_l}/\partial {latexes[1]} = {values[1]}")
 
 
+WIDE = 75      # visible characters of one line of a formula that fit across an A4 page (render/latex.MAX_LINE)
+
+
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
     """`derive` on a graph: each ∂L/∂p by the backward pass in the node names (2(y − t)·x_i), a node's
-    decimals as its formula writes them (as `solve` shows them), with the numbers put in and its value,
-    and what the derivative is taken to be at each kink (kink_notes, as `solve` says it); then each written out in the inputs alone (where an entry is at
-    most graph_check.SHOW_WRITTEN_OUT nodes, else a note says it is long); then the three-way check."""
-    from ..graph_check import SHOW_WRITTEN_OUT
+    decimals as its formula writes them (as `solve` shows them), then, where it factors
+    (graph_derive_forms.matrix_form), its matrix form 2(y − t)·x·xᵀ with the numbers put in, and its
+    value; a note gives each such form entry by entry (∂L/∂A_ij = 2(y − t)·x_i·x_j), another what the
+    derivative is taken to be at each kink (kink_notes, as `solve` says it); then each written out in
+    the inputs alone, with its matrix form likewise (unless it is long, more than SHOW_TERMS terms or
+    SHOW_NODES nodes, or a line of it is wider than WIDE characters: a note says which, and why); then
+    the three-way check."""
+    from ..graph_derive_forms import SHOW_NODES, SHOW_TERMS, index_letters
     sol = d.solution
     p = sol.problem.precision if precision is None else precision
     math = GraphMath(sol)
     output, params = sol.problem.output, sol.problem.parameters
+    letters = index_letters([q.name for q in sol.problem.quantities])
 
-    def step(name: str, form) -> Step:
-        free = form.free_symbols if hasattr(form, "free_symbols") else set()
-        numbers = {sym: sol.env[sym] for sym in free if sym in sol.env}
-        return Step(f"grad_{name}", ("grad", name), (form,), numbers, sol.gradients.get(name, 0))
+    def step(name: str, form, mf=None) -> Step:
+        forms: tuple = (form,)
+        if mf is not None:
+            row = isinstance(form, sp.MatrixBase) and form.rows == 1
+            forms += (("outer", mf, row),)
+            free = mf.scale.free_symbols if hasattr(mf.scale, "free_symbols") else set()
+            numbers: dict = {sym: sol.env[sym] for sym in free if sym in sol.env}
+            for vec, transposed in mf.vectors(row):
+                value = sol.values[vec]
+                numbers[("T", vec) if transposed else vec] = value.T if transposed else value
+        else:
+            free = form.free_symbols if hasattr(form, "free_symbols") else set()
+            numbers = {sym: sol.env[sym] for sym in free if sym in sol.env}
+        return Step(f"grad_{name}", ("grad", name), forms, numbers, sol.gradients.get(name, 0))
 
+    def entries_note(forms: dict, shown: dict) -> tuple[Text, ...]:
+        syms = [math.entry_form(n, forms[n], isinstance(shown[n], sp.MatrixBase) and shown[n].rows == 1, letters)
+                for n in params if n in forms]
+        return (sentence(lang, "graph.derive_entry_forms", forms=joined_syms(syms, "; ")),) if syms else ()
+
+    def width(links) -> int:
+        """The widest line of a step's links as the LaTeX renderer measures them (render/latex._visible):
+        a matrix's by its widest row."""
+        from .latex import _visible
+        widest = 0
+        for _, link in links:
+            if r"\begin{bmatrix}" in link:
+                inner = link.split(r"\begin{bmatrix}", 1)[1].split(r"\end{bmatrix}", 1)[0]
+                widest = max([widest] + [sum(_visible(c) for c in row.split("&")) for row in inner.split(r" \\ ")])
+            else:
+                widest = max(widest, _visible(link))
+        return widest
+
+    shown = {n: d.shown.get(n, d.chained[n]) for n in params}
     backward = Section(sentence(lang, "graph.derive_backward", grads=_names_of(output, params)),
-                       tuple(step(n, d.shown.get(n, d.chained[n])) for n in params),
-                       notes=kink_notes(sol, math, lang, p))
-    short = [n for n in params if d.written_out.get(n) is not None]
-    long_ = [n for n in params if d.written_out.get(n) is None]
-    notes = (sentence(lang, "graph.derive_long", grads=_names_of(output, long_), limit=SHOW_WRITTEN_OUT),) \
-        if long_ else ()
+                       tuple(step(n, shown[n], d.forms.get(n)) for n in params),
+                       notes=entries_note(d.forms, shown) + kink_notes(sol, math, lang, p))
+    written_steps, wide = {}, {}
+    for n in params:
+        if d.written_out.get(n) is None:
+            continue
+        ws = step(n, d.written_shown.get(n, d.written_out[n]), d.written_forms.get(n))
+        w = width(step_links(math, ws, p, latex=True)[1:])
+        if w > WIDE:
+            wide[n] = w
+        else:
+            written_steps[n] = ws
+    short = [n for n in params if n in written_steps]
+    notes: tuple[Text, ...] = ()
+    for n in params:
+        if n in written_steps:
+            continue
+        length = d.lengths.get(n)
+        grad = _names_of(output, [n])
+        if n in wide:
+            notes += (sentence(lang, "graph.derive_wide", grad=grad, count=wide[n], limit=WIDE),)
+        elif length is None or length.terms > SHOW_TERMS:
+            notes += (sentence(lang, "graph.derive_long_terms", grad=grad,
+                               count=length.terms if length is not None else SHOW_TERMS + 1, limit=SHOW_TERMS),)
+        else:
+            notes += (sentence(lang, "graph.derive_long_nodes", grad=grad, limit=SHOW_NODES),)
     written = Section(sentence(lang, "graph.derive_inputs", grads=_names_of(output, short or params)),
-                      tuple(step(n, d.written_out[n]) for n in short), notes=notes)
+                      tuple(written_steps[n] for n in short), notes=notes)
     closing = tuple(check_texts(d.check, lang))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)
     return Document(title, (Part(None, (backward, written), math, p, closing=closing),), lang, "graph_rules",
@@ -683,17 +787,29 @@ def derivation_json(d) -> str:
     doc = derivation_document(d)
     part = doc.parts[0]
     out = {}
+    # a matrix's entries by the names the text prints (A_11, not the internal A_1_1)
+    printed = part.math.names[False]
+    renamed = {q.symbol[r, c]: sp.Symbol(printed[q.symbol[r, c]], real=True)
+               for q in d.solution.problem.quantities if q.shape and min(q.shape) > 1
+               for r in range(q.shape[0]) for c in range(q.shape[1])
+               if printed[q.symbol[r, c]] != q.symbol[r, c].name}
     for step in part.sections[0].steps:
         name = step.symbol[1]
         out[step.id] = {"text": joined(step_links(part.math, step, part.precision)),
                         "latex": joined(step_links(part.math, step, part.precision, latex=True)),
-                        "srepr": sp.srepr(d.chained[name]), "value": _plain(step.value),
+                        "srepr": sp.srepr(d.chained[name].xreplace(renamed)), "value": _plain(step.value),
                         "exact": _exact(step.value)}
+        if name in d.forms:                         # its matrix form entry by entry: ∂L/∂A_ij = 2·(y - t)·x_i·x_j
+            from ..graph_derive_forms import index_letters
+            shown_form = step.forms[0]
+            entry = part.math.entry_form(name, d.forms[name], shown_form.rows == 1,
+                                         index_letters([q.name for q in d.solution.problem.quantities]))
+            out[step.id].update({"entry_text": entry.plain, "entry_latex": entry.latex})
     for step in part.sections[1].steps:             # written out in the inputs, where short
         name = step.symbol[1]
         out[step.id].update({"inputs_text": joined(step_links(part.math, step, part.precision)),
                              "inputs_latex": joined(step_links(part.math, step, part.precision, latex=True)),
-                             "inputs_srepr": sp.srepr(d.written_out[name])})
+                             "inputs_srepr": sp.srepr(d.written_out[name].xreplace(renamed))})
     data = {"source": d.solution.problem.source, "model": "graph", "output": d.solution.problem.output,
             "gradients": out,
             "check": {"ok": d.check.ok, "max_relative_difference_direct": d.check.max_direct,
