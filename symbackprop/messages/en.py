@@ -1026,4 +1026,8 @@ MESSAGES = {
     "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "the ½ of {name} left out",
+    # session 11, graph worked solutions (gsolve): which step(0) is which in one backward step
+    "graph.kink_which": "In {grad}, {step0} is put in with different values: {which}.",
+    "graph.kink_which_item": "{step} is {local}, at the kink of {fn} in node {node}",
+    "graph.kink_which_and": "{first}; {then}",
 }
