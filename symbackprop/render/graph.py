@@ -210,8 +210,8 @@ class GraphMath(Math):
         (printing.operands_that_add_up, as in a network's steps)."""
         show = self.latex if latex else self.text
         numbers = {k: shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
-        for k, v in step.numbers.items():            # a matrix factor's transpose, as its own numbers
-            if isinstance(k, str) and isinstance(v, sp.MatrixBase):
+        for k, v in step.numbers.items():            # a vector factor's transpose: its numbers as a row
+            if isinstance(k, str) and isinstance(v, sp.MatrixBase) and 1 in v.shape:
                 numbers[("T", k)] = shown(v.T, precision, k in self.given)[0]
         chain = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "chain"
         widened = self._backward_adding_up(step, precision) if chain else self._adding_up(step, precision)
