@@ -188,6 +188,7 @@ class GraphMath(Math):
                         names_text[q.symbol[r, c]] = f"{name_text(q.name)}_{sub}"
                         names_latex[q.symbol[r, c]] = f"{name_latex(q.name)}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
+        self._widened: dict = {}            # (step id, precision) -> a backward step's numbers as shown
         # what stands for an input in the steps (its name, its symbol, each entry's symbol): given data
         self.given: set = set()
         for q in sol.problem.inputs:
@@ -214,7 +215,13 @@ class GraphMath(Math):
             if isinstance(k, str) and isinstance(v, sp.MatrixBase) and 1 in v.shape:
                 numbers[("T", k)] = shown(v.T, precision, k in self.given)[0]
         chain = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "chain"
-        widened = self._backward_adding_up(step, precision) if chain else self._adding_up(step, precision)
+        if chain:                                     # text, then LaTeX, of one step: widened once
+            key = (step.id, precision)
+            if key not in self._widened:
+                self._widened[key] = self._backward_adding_up(step, precision)
+            widened = self._widened[key]
+        else:
+            widened = self._adding_up(step, precision)
         if widened is not None:
             numbers.update(widened)
         last, put_in = show(step.forms[-1]), show(step.forms[-1], numbers)
