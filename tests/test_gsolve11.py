@@ -133,6 +133,16 @@ def test_a_name_of_several_letters_is_one_symbol():
     assert "<mi>s</mi><mi>i</mi>" not in render(sol, "html")
 
 
+def test_an_entry_of_a_name_with_digits_has_one_subscript():
+    """A vector named x1: its entry 2 is {x_{1}}_{2} in LaTeX (x_{1}_{2} is a double subscript, an error)."""
+    from symbackprop.render.graph import GraphMath
+    sol = solve_graph(parse_graph("model: graph\ninputs: {x1: [1, 2], w: [0.5, -1]}\nparameters: [w]\n"
+                                  "nodes:\n  L: dot(w, x1)\n"))
+    names = GraphMath(sol).names[True]
+    assert names[sol.problem.get("x1").symbol[1, 0]] == "{x_{1}}_{2}"
+    assert names[sol.problem.get("w").symbol[1, 0]] == "w_{2}"
+
+
 @pytest.fixture(scope="module")
 def kink_solution():
     from symbackprop.graph_check import check_graph
@@ -168,10 +178,22 @@ def test_two_values_of_step_0_in_one_line_are_told_apart(kink_solution):
     in English and Chinese; a line with one value of step(0) (∂f/∂r) gets no such note."""
     sol, _ = kink_solution
     text = render(sol, "text")
-    assert "In ∂f/∂s, step(0) is put in with different values: step(s) = 0 is ∂r/∂s, at the kink of relu in " \
-           "node r; step(s - r) = 0.5 is ∂m(r, s)/∂s, at the kink of max in node m." in text
+    assert "In ∂f/∂s, step(0) is put in with different values: step(s) = 0 comes from ∂r/∂s, at the kink of relu in " \
+           "node r; step(s - r) = 0.5 comes from ∂m(r, s)/∂s, at the kink of max in node m." in text
     assert text.count("is put in with different values") == 1
     zh = render(sol, "text", lang="zh")
-    assert "在 ∂f/∂s 中，step(0) 以不同的值代入：step(s) = 0 是 ∂r/∂s" in zh
+    assert "在 ∂f/∂s 中，step(0) 以不同的值代入：step(s) = 0 来自 ∂r/∂s" in zh
     md = render(sol, "markdown")
     assert r"In $\partial f/\partial s$, $\operatorname{step}(0)$ is put in with different values" in md
+
+
+@pytest.mark.slow
+def test_derive_says_no_word_of_a_step_it_does_not_show(kink_solution):
+    """derive shows ∂f/∂p for the parameters only: its kink notes have no "which step(0)" note (∂f/∂s is not
+    one of its steps); the kink reasons are typeset as in solve."""
+    from symbackprop.graph_check import derive_graph
+    from symbackprop.render.graph import derivation_document
+    doc = derivation_document(derive_graph(kink_solution[0]), "en")
+    notes = [n.markdown for part in doc.parts for sec in part.sections for n in sec.notes]
+    assert any(r"$\operatorname{relu}$ in node $r$ is evaluated at its kink ($s = 0$)" in n for n in notes)
+    assert not any("different values" in n for n in notes)

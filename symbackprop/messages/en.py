@@ -1028,6 +1028,6 @@ MESSAGES = {
     "graph_answers.half_left_out": "the ½ of {name} left out",
     # session 11, graph worked solutions (gsolve): which step(0) is which in one backward step
     "graph.kink_which": "In {grad}, {step0} is put in with different values: {which}.",
-    "graph.kink_which_item": "{step} is {local}, at the kink of {fn} in node {node}",
+    "graph.kink_which_item": "{step} comes from {local}, at the kink of {fn} in node {node}",
     "graph.kink_which_and": "{first}; {then}",
 }

@@ -919,6 +919,6 @@ MESSAGES = {
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
     # session 11, graph worked solutions (gsolve): which step(0) is which in one backward step
     "graph.kink_which": "在 {grad} 中，{step0} 以不同的值代入：{which}。",
-    "graph.kink_which_item": "{step} 是 {local}，即节点 {node} 中 {fn} 在其不可导点（kink）处的导数",
+    "graph.kink_which_item": "{step} 来自 {local}，即节点 {node} 中 {fn} 在其不可导点（kink）处的导数",
     "graph.kink_which_and": "{first}；{then}",
 }

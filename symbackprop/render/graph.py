@@ -186,7 +186,9 @@ class GraphMath(Math):
                         if max(q.shape) > 9:
                             sub = entry_suffix(q.shape, r, c).replace("_", ",")
                         names_text[q.symbol[r, c]] = f"{name_text(q.name)}_{sub}"
-                        names_latex[q.symbol[r, c]] = f"{name_latex(q.name)}_{{{sub}}}"
+                        base = name_latex(q.name)             # x1's entry 2: {x_{1}}_{2}, never x_{1}_{2}
+                        base = f"{{{base}}}" if "_" in base else base
+                        names_latex[q.symbol[r, c]] = f"{base}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
         self._widened: dict = {}            # (step id, precision) -> a backward step's numbers as shown
         # what stands for an input in the steps (its name, its symbol, each entry's symbol): given data
@@ -587,7 +589,7 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
                 notes=(_backward_note(sol.problem.output, sol.problem.parameters,
                                       [x.name for x in sol.problem.quantities], lang),
-                       *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p))),
+                       *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p, which=True))),
     )
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
@@ -698,18 +700,19 @@ def _local_partial_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
     return ()
 
 
-def kink_notes(sol: GraphSolution, math: "GraphMath", lang: str, precision: int) -> tuple[Text, ...]:
+def kink_notes(sol: GraphSolution, math: "GraphMath", lang: str, precision: int,
+               which: bool = False) -> tuple[Text, ...]:
     """One sentence for each node of the backward pass evaluated at a kink of relu, abs, leaky_relu,
-    max or min (graph_kinks.py, as `solve --check` names them): the value of the derivative taken there."""
+    max or min (graph_kinks.py, as `solve --check` names them): the value of the derivative taken there;
+    `which` (the worked solution, whose backward steps are shown): which step(0) is which (_which_step)."""
     from ..graph import relevant
     from ..graph_kinks import kinks
-    from ..messages import said
     out = []
     found = kinks(sol.problem, sol.env, set(relevant(sol.problem)))
     for k in found:
         out.append(sentence(lang, "graph.kink_taken", kink=kink_reason(k, math, lang),
                             taken=_taken(k, math, precision)))
-    return tuple(out) + _which_step(sol, math, lang, found)
+    return tuple(out) + (_which_step(sol, math, lang, found) if which else ())
 
 
 def _which_step(sol: GraphSolution, math: "GraphMath", lang: str, found) -> tuple[Text, ...]:
@@ -717,16 +720,25 @@ def _which_step(sol: GraphSolution, math: "GraphMath", lang: str, found) -> tupl
     step(0) = 0 and a tie of max's, 0.5, in one line), which is which: each step() of the line with
     the local gradient it is part of and the node's kinked function."""
     out = []
-    fn_of = {}
-    for k in found:
-        fn_of.setdefault(k.node, k.fn)
+
+    def fn_of(node: str, h) -> str | None:
+        """The kinked function of `node` whose derivative h (a step()) is: relu(a)' is step(a),
+        ∂max(a, b)/∂a is step(a - b); the node's first kinked function if none matches."""
+        mine = [k for k in found if k.node == node]
+        for k in mine:
+            jump = k.args[0] if len(k.args) == 1 else k.args[0] - k.args[1]
+            if not isinstance(jump, sp.MatrixBase) and (sp.expand(h.args[0] - jump) == 0
+                                                       or sp.expand(h.args[0] + jump) == 0):
+                return k.fn
+        return mine[0].fn if mine else None
     for s in sol.steps:
         items, values = [], set()
         for c in s.contributions:
-            if isinstance(c.local, tuple) or not isinstance(c.local, sp.Basic) or c.consumer not in fn_of:
+            if isinstance(c.local, tuple) or not isinstance(c.local, sp.Basic):
                 continue
             for h in sorted(c.local.atoms(sp.Heaviside), key=sp.default_sort_key):
-                if not _is_exact_zero(h.args[0].xreplace(sol.env)):
+                fn = fn_of(c.consumer, h)
+                if fn is None or not _is_exact_zero(h.args[0].xreplace(sol.env)):
                     continue
                 taken = _convention(h.args[1] if len(h.args) > 1 else sp.Rational(1, 2))
                 values.add(taken)
@@ -737,7 +749,7 @@ def _which_step(sol: GraphSolution, math: "GraphMath", lang: str, found) -> tupl
                                else rf"\partial {name_latex(c.consumer)}/\partial {name_latex(s.name)}")
                 items.append(sentence(lang, "graph.kink_which_item",
                                       step=Sym(f"{math.text(h)} = {taken}", f"{math.latex(h)} = {taken}"),
-                                      local=Sym(local, local_latex), fn=_fn_sym(fn_of[c.consumer]),
+                                      local=Sym(local, local_latex), fn=_fn_sym(fn),
                                       node=Sym(c.consumer, name_latex(c.consumer))))
         if len(values) > 1:
             which = items[0]
