@@ -654,17 +654,36 @@ def _bare(node):
     return node
 
 
+def _signed_terms(node, sign: int = 1) -> list[tuple[int, Any]]:
+    """The terms of a sum or difference (parentheses dropped), each with its sign: a - (b + c) is
+    [(1, a), (-1, b), (-1, c)]; any other node is one term."""
+    node = _bare(node)
+    if node.kind in ("add", "sub"):
+        a, b = node.args
+        return _signed_terms(a, sign) + _signed_terms(b, sign if node.kind == "add" else -sign)
+    return [(sign, node)]
+
+
 def matmul_form(prob: GraphProblem, f: Quantity, q: Quantity):
-    """For a matrix node f = P*B (a matrix product) with q one of its factors and nowhere else in f,
-    the matrix-calculus form of the local step: ("left", B) for q = P (∂L/∂P = ∂L/∂f·Bᵀ), ("right", P)
-    for q = B (∂L/∂B = Pᵀ·∂L/∂f); else None (the step is the sum over f's entries)."""
-    tree = _bare(f.formula.tree)
-    if tree.kind != "mul" or q.shape == ():
+    """For a matrix node f whose formula is a sum of terms (f = P*B + C, or P*B alone) with q in one
+    term only, added (not subtracted), the matrix-calculus form of the local step: ("left", B) when
+    that term is q*B (∂L/∂q = ∂L/∂f·Bᵀ), ("right", P) when it is P*q (∂L/∂q = Pᵀ·∂L/∂f), ("same",
+    None) when it is q itself (∂L/∂q = ∂L/∂f); else None (the step is the sum over f's entries)."""
+    if q.shape == ():
+        return None
+    terms = _signed_terms(f.formula.tree)
+    mine = [(sign, t) for sign, t in terms if q.name in t.names()]
+    if len(mine) != 1 or mine[0][0] != 1:
+        return None
+    tree = mine[0][1]
+    if tree.kind == "name" and tree.text == q.name:
+        return ("matmul", "same", None) if f.shape == q.shape else None
+    if tree.kind != "mul":
         return None
     a, b = (_bare(n) for n in tree.args)
     names = {n.name: Value(n.symbol, n.shape) for n in prob.quantities}
-    for side, mine, other in (("left", a, b), ("right", b, a)):
-        if mine.kind == "name" and mine.text == q.name and q.name not in other.names():
+    for side, mine_, other in (("left", a, b), ("right", b, a)):
+        if mine_.kind == "name" and mine_.text == q.name and q.name not in other.names():
             if f.formula._build(other, names).is_matrix:
                 return ("matmul", side, other)
     return None

@@ -320,7 +320,7 @@ def test_a_matrix_product_shows_its_matrix_calculus_form():
     assert sol.gradients["h"] == v and sol.gradients["W"] == v * x.T and sol.gradients["x"] == W.T * v
     from symbackprop.render import render
     out = render(sol, "text")
-    assert "∂L/∂W = ∂L/∂h·∂h/∂W = ∂L/∂h·xᵀ = [1; -2] × [3; 1]ᵀ = [3, 1; -6, -2] (2×2)" in out
+    assert "∂L/∂W = ∂L/∂h·∂h/∂W = ∂L/∂h·xᵀ = [1; -2] × [3, 1] = [3, 1; -6, -2] (2×2)" in out
     assert "∂L/∂x = ∂L/∂h·∂h/∂x = Wᵀ·∂L/∂h = [1, 2; 0, -1]ᵀ × [1; -2] = [1; 4] (2×1)" in out
 
 

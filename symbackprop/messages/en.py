@@ -1036,4 +1036,8 @@ MESSAGES = {
                                "and operations); the backward pass above gives it in the node names",
     "graph.derive_wide": "{grad}: long (written out in the inputs a line of it has {count} characters, more "
                          "than the {limit} that fit across a page); the backward pass above gives it in the node names",
+    # session 11, graph worked solutions (gsolve): which step(0) is which in one backward step
+    "graph.kink_which": "In {grad}, {step0} is put in with different values: {which}.",
+    "graph.kink_which_item": "{step} comes from {local}, at the kink of {fn} in node {node}",
+    "graph.kink_which_and": "{first}; {then}",
 }

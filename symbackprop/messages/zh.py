@@ -925,4 +925,8 @@ MESSAGES = {
     "graph.derive_long_terms": "{grad}：过长（用输入展开后共 {count} 项，超过 {limit} 项）；上面的反向传播以节点名给出",
     "graph.derive_long_nodes": "{grad}：过长（用输入展开后符号、数和运算超过 {limit} 个）；上面的反向传播以节点名给出",
     "graph.derive_wide": "{grad}：过长（用输入展开后一行有 {count} 个字符，超过一页宽度能容纳的 {limit} 个）；上面的反向传播以节点名给出",
+    # session 11, graph worked solutions (gsolve): which step(0) is which in one backward step
+    "graph.kink_which": "在 {grad} 中，{step0} 以不同的值代入：{which}。",
+    "graph.kink_which_item": "{step} 来自 {local}，即节点 {node} 中 {fn} 在其不可导点（kink）处的导数",
+    "graph.kink_which_and": "{first}；{then}",
 }

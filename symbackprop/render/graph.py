@@ -12,6 +12,7 @@ entry as `A_1_2` and `grad_A_1_2` (a vector's: `x_2`, `grad_x_2`), counted from 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping
 
 import sympy as sp
@@ -55,8 +56,18 @@ def shown(value, precision: int, given: bool = False) -> tuple[Num, bool]:
     return Num(text, latex), all(e for row in cells for _, e in row)
 
 
+_WORD_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]+?)(?:_\{(\d+)\})?")
+
+
 def name_latex(name: str) -> str:
-    return sp.latex(sp.Symbol(name))
+    """A graph name in LaTeX: one letter, a Greek name or a letter with digits as SymPy writes it (x,
+    \\theta_{0}, x_{1}); a name of several letters as one symbol, \\mathit{sigy} (\\mathit{num}_{1}),
+    so that it is not read (nor typeset, nor spoken in MathML) as the product s·i·g·y."""
+    s = sp.latex(sp.Symbol(name))
+    m = _WORD_NAME.fullmatch(s)
+    if m is None or len(m.group(1)) < 2:
+        return s
+    return rf"\mathit{{{m.group(1)}}}" + (f"_{{{m.group(2)}}}" if m.group(2) else "")
 
 
 def name_text(name: str) -> str:
@@ -175,8 +186,11 @@ class GraphMath(Math):
                         if max(q.shape) > 9:
                             sub = entry_suffix(q.shape, r, c).replace("_", ",")
                         names_text[q.symbol[r, c]] = f"{name_text(q.name)}_{sub}"
-                        names_latex[q.symbol[r, c]] = f"{name_latex(q.name)}_{{{sub}}}"
+                        base = name_latex(q.name)             # x1's entry 2: {x_{1}}_{2}, never x_{1}_{2}
+                        base = f"{{{base}}}" if "_" in base else base
+                        names_latex[q.symbol[r, c]] = f"{base}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
+        self._widened: dict = {}            # (step id, precision) -> a backward step's numbers as shown
         # what stands for an input in the steps (its name, its symbol, each entry's symbol): given data
         self.given: set = set()
         for q in sol.problem.inputs:
@@ -200,10 +214,25 @@ class GraphMath(Math):
         (printing.operands_that_add_up, as in a network's steps)."""
         show = self.latex if latex else self.text
         numbers = {k: shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
-        widened = self._adding_up(step, precision)
+        for k, v in step.numbers.items():            # a vector factor's transpose: its numbers as a row
+            if isinstance(k, str) and isinstance(v, sp.MatrixBase) and 1 in v.shape:
+                numbers[("T", k)] = shown(v.T, precision, k in self.given)[0]
+        chain = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "chain"
+        if chain:                                     # text, then LaTeX, of one step: widened once
+            key = (step.id, precision)
+            if key not in self._widened:
+                self._widened[key] = self._backward_adding_up(step, precision)
+            widened = self._widened[key]
+        else:
+            widened = self._adding_up(step, precision)
         if widened is not None:
             numbers.update(widened)
-        return show(step.forms[-1]), show(step.forms[-1], numbers)
+        last, put_in = show(step.forms[-1]), show(step.forms[-1], numbers)
+        if isinstance(step.value, sp.MatrixBase) and chain:
+            value = shown(step.value, precision)[0]      # the numbers put in are the value: shown once
+            if put_in == (value.latex if latex else str(value)):
+                put_in = last
+        return last, put_in
 
     def _adding_up(self, step: Step, precision: int) -> dict | None:
         """A forward step's operands shown so that its rule, evaluated from them, gives its value as
@@ -223,6 +252,32 @@ class GraphMath(Math):
             return {symbol[n]: str(shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
         got = operands_that_add_up(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {n: Num(got[symbol[n]]) for n in step.numbers}
+
+    def _backward_adding_up(self, step: Step, precision: int) -> dict | None:
+        """A scalar backward step's numbers (the upstream gradients and the local gradients' operands)
+        shown so that the chain, evaluated from them, gives the step's value as shown, as a forward
+        step's are: (1 - 0.7) where h ≈ 0.7 shows as 1 at precision 0, never a 0/0 that is not one, and
+        σ(0.85) where σ(1) would not give the value. None for a step with a matrix."""
+        from ..formula import decimal_values
+        _, _, with_locals, terms = step.forms[-1]
+        if not with_locals or isinstance(step.value, sp.MatrixBase) \
+                or any(isinstance(v, sp.MatrixBase) for v in step.numbers.values()):
+            return None
+        stand_in = {k: sp.Dummy(f"n{i}") for i, k in enumerate(step.numbers)}
+        expr = sp.Integer(0)
+        for f, local, _ in terms:
+            if isinstance(local, tuple) or not isinstance(local, (sp.Expr, int)):
+                return None
+            local = decimal_values(sp.sympify(local)).xreplace({k: d for k, d in stand_in.items()
+                                                                if isinstance(k, sp.Basic)})
+            expr = expr + stand_in[("grad", f)] * local
+        if not isinstance(expr, sp.Expr):
+            return None
+
+        def shown_at(p: int) -> dict:
+            return {stand_in[k]: str(shown(v, p, k in self.given)[0]) for k, v in step.numbers.items()}
+        got = operands_that_add_up(expr, str(self.value(step, precision, False)[0]), precision, shown_at)
+        return {k: Num(got[d]) for k, d in stand_in.items()}
 
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
         s, exact = shown(step.value, precision, self.is_given(step.id))
@@ -359,6 +414,9 @@ class GraphMath(Math):
                 continue
             if isinstance(local, tuple):             # f = P*B: ∂L/∂P = ∂L/∂f·Bᵀ, ∂L/∂B = Pᵀ·∂L/∂f
                 _, side, other = local
+                if side == "same":                   # f = q + …: ∂L/∂q = ∂L/∂f
+                    out.append(upstream)
+                    continue
                 factor = self._transposed(other, values, latex)
                 out.append(upstream + times + factor if side == "left" else factor + times + upstream)
                 continue
@@ -384,6 +442,9 @@ class GraphMath(Math):
             n = n.args[0]
         if n.kind == "call" and n.text == "transpose":
             return self._factor(n.args[0], values, latex)
+        if n.kind == "name" and values is not None and ("T", n.text) in values:    # xᵀ with x's numbers: a row
+            v = values[("T", n.text)]
+            return v.latex if latex and isinstance(v, Num) else str(v)
         inner = self._node(n, values, latex, n.kind != "name")
         if n.kind not in ("name", "call"):
             inner = rf"\left({inner}\right)" if latex else f"({inner})"
@@ -491,7 +552,8 @@ def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
                 numbers = {("grad", c.consumer): sol.gradients[c.consumer] for c in s.contributions}
                 for c in s.contributions:
                     if isinstance(c.local, tuple):                  # a matrix product's factor
-                        numbers.update({n: sol.values[n] for n in c.local[2].names()})
+                        if c.local[2] is not None:
+                            numbers.update({n: sol.values[n] for n in c.local[2].names()})
                         continue
                     locals_ = c.local.free_symbols if hasattr(c.local, "free_symbols") else set()
                     numbers.update({sym: sol.env[sym] for sym in locals_ if sym in sol.env})
@@ -499,20 +561,46 @@ def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
     return out
 
 
-def check_texts(report, lang: str = "en") -> list[Text]:
+def check_texts(report, lang: str = "en", sol: GraphSolution | None = None) -> list[Text]:
     """The three-way check of a graph's gradients (`solve --check`, `derive`) as prose, its numbers and
-    h typeset as the steps are (render/build.py's check_texts for a network); a kink's reason as words."""
+    h typeset as the steps are (render/build.py's check_texts for a network); a gradient's id as code
+    (in LaTeX too), a kink's reason with its node, function and condition as maths (given `sol`)."""
     verdict = msg(lang, "gradcheck.agree" if report.ok else "gradcheck.disagree")
     rows = report.rows
+    reasons = _kink_reasons(sol, lang) if sol is not None else {}
     return [sentence(lang, "graph.check", n=report.count, verdict=verdict),
             indented(sentence(lang, "graph.check_direct", diff=number_sym(f"{report.max_direct:.1e}"))),
             indented(sentence(lang, "gradcheck.finite", h=number_sym(f"{report.step:g}"),
                               diff=number_sym(f"{report.max_fd:.1e}")))] + \
-        [indented(sentence(lang, "gradcheck.kink", id=Code(gid), kink=say(why, lang),
+        [indented(sentence(lang, "gradcheck.kink", id=Code(gid, typewriter=True),
+                           kink=reasons.get(str(why), say(why, lang)),
                            chain=number_sym(f"{rows[gid]['backward']:.6g}"),
                            direct=number_sym(f"{rows[gid]['direct']:.6g}"),
                            fd=number_sym(f"{rows[gid]['finite_difference']:.6g}")))
          for gid, why in report.kinks.items()]
+
+
+def _fn_sym(fn: str) -> Sym:
+    """A kinked function's name as maths, as the steps write it: \\max, \\operatorname{relu}."""
+    return Sym(fn, _LATEX_CALLS.get(fn, r"\operatorname{" + fn.replace("_", r"\_") + "}"))
+
+
+def kink_reason(k, math: "GraphMath", lang: str) -> Text:
+    """"relu in node r is evaluated at its kink (s = 0)" (graph_check.kink, the words `--check` says)
+    with the function, the node and the condition as maths; its plain text is the message's."""
+    where = [math.latex(t) for t in k.trees]
+    where_latex = f"{where[0]} = {where[1]}" if len(where) == 2 else f"{where[0]} = 0"
+    return sentence(lang, "graph_check.kink", node=Sym(k.node, name_latex(k.node)), fn=_fn_sym(k.fn),
+                    where=Sym(k.where, where_latex))
+
+
+def _kink_reasons(sol: GraphSolution, lang: str) -> dict[str, Text]:
+    """Each kink's reason as the check's rows hold it (its English words) -> the reason typeset."""
+    from ..graph_kinks import kinks
+    from ..messages import said
+    math = GraphMath(sol)
+    return {str(said("graph_check.kink", node=k.node, fn=k.fn, where=k.where)): kink_reason(k, math, lang)
+            for k in kinks(sol.problem, sol.env)}
 
 
 # the footnote's stand-ins for "a quantity" and "a node that uses it", first choice first: the first
@@ -548,9 +636,9 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
                 notes=(_backward_note(sol.problem.output, sol.problem.parameters,
                                       [x.name for x in sol.problem.quantities], lang),
-                       *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p))),
+                       *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p, which=True))),
     )
-    closing = tuple(check_texts(checks, lang)) if checks is not None else ()
+    closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
                     "computation graph")
 
@@ -659,16 +747,65 @@ def _local_partial_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
     return ()
 
 
-def kink_notes(sol: GraphSolution, math: "GraphMath", lang: str, precision: int) -> tuple[Text, ...]:
+def kink_notes(sol: GraphSolution, math: "GraphMath", lang: str, precision: int,
+               which: bool = False) -> tuple[Text, ...]:
     """One sentence for each node of the backward pass evaluated at a kink of relu, abs, leaky_relu,
-    max or min (graph_kinks.py, as `solve --check` names them): the value of the derivative taken there."""
+    max or min (graph_kinks.py, as `solve --check` names them): the value of the derivative taken there;
+    `which` (the worked solution, whose backward steps are shown): which step(0) is which (_which_step)."""
     from ..graph import relevant
     from ..graph_kinks import kinks
-    from ..messages import said
     out = []
-    for k in kinks(sol.problem, sol.env, set(relevant(sol.problem))):
-        why = said("graph_check.kink", node=k.node, fn=k.fn, where=k.where)
-        out.append(sentence(lang, "graph.kink_taken", kink=say(why, lang), taken=_taken(k, math, precision)))
+    found = kinks(sol.problem, sol.env, set(relevant(sol.problem)))
+    for k in found:
+        out.append(sentence(lang, "graph.kink_taken", kink=kink_reason(k, math, lang),
+                            taken=_taken(k, math, precision)))
+    return tuple(out) + (_which_step(sol, math, lang, found) if which else ())
+
+
+def _which_step(sol: GraphSolution, math: "GraphMath", lang: str, found) -> tuple[Text, ...]:
+    """For each backward step whose numbers put step(0) in more than once with different values (relu's
+    step(0) = 0 and a tie of max's, 0.5, in one line), which is which: each step() of the line with
+    the local gradient it is part of and the node's kinked function."""
+    out = []
+
+    def fn_of(node: str, h) -> str | None:
+        """The kinked function of `node` whose derivative h (a step()) is: relu(a)' is step(a),
+        ∂max(a, b)/∂a is step(a - b); the node's first kinked function if none matches."""
+        mine = [k for k in found if k.node == node]
+        for k in mine:
+            jump = k.args[0] if len(k.args) == 1 else k.args[0] - k.args[1]
+            if not isinstance(jump, sp.MatrixBase) and (sp.expand(h.args[0] - jump) == 0
+                                                       or sp.expand(h.args[0] + jump) == 0):
+                return k.fn
+        return mine[0].fn if mine else None
+    for s in sol.steps:
+        items, values = [], set()
+        for c in s.contributions:
+            if isinstance(c.local, tuple) or not isinstance(c.local, sp.Basic):
+                continue
+            for h in sorted(c.local.atoms(sp.Heaviside), key=sp.default_sort_key):
+                fn = fn_of(c.consumer, h)
+                if fn is None or not _is_exact_zero(h.args[0].xreplace(sol.env)):
+                    continue
+                taken = _convention(h.args[1] if len(h.args) > 1 else sp.Rational(1, 2))
+                values.add(taken)
+                local = (local_partial(c.consumer, s.name, c.operands, False) if c.operands
+                         else f"∂{name_text(c.consumer)}/∂{name_text(s.name)}")
+                local_latex = (rf"\partial {name_latex(c.consumer)}({', '.join(name_latex(o) for o in c.operands)})"
+                               rf"/\partial {name_latex(s.name)}" if c.operands
+                               else rf"\partial {name_latex(c.consumer)}/\partial {name_latex(s.name)}")
+                items.append(sentence(lang, "graph.kink_which_item",
+                                      step=Sym(f"{math.text(h)} = {taken}", f"{math.latex(h)} = {taken}"),
+                                      local=Sym(local, local_latex), fn=_fn_sym(fn),
+                                      node=Sym(c.consumer, name_latex(c.consumer))))
+        if len(values) > 1:
+            which = items[0]
+            for item in items[1:]:
+                which = sentence(lang, "graph.kink_which_and", first=which, then=item)
+            grad = Sym(f"∂{name_text(sol.problem.output)}/∂{name_text(s.name)}",
+                       rf"\partial {name_latex(sol.problem.output)}/\partial {name_latex(s.name)}")
+            out.append(sentence(lang, "graph.kink_which", grad=grad, which=which,
+                                step0=Sym("step(0)", r"\operatorname{step}(0)")))
     return tuple(out)
 
 
@@ -777,7 +914,7 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
             notes += (sentence(lang, "graph.derive_long_nodes", grad=grad, limit=SHOW_NODES),)
     written = Section(sentence(lang, "graph.derive_inputs", grads=_names_of(output, short or params)),
                       tuple(written_steps[n] for n in short), notes=notes)
-    closing = tuple(check_texts(d.check, lang))
+    closing = tuple(check_texts(d.check, lang, sol))
     title = msg(lang, "graph.derive_title", title=sol.problem.title)
     return Document(title, (Part(None, (backward, written), math, p, closing=closing),), lang, "graph_rules",
                     "gradients of a computation graph")

@@ -189,6 +189,8 @@ class Converter:
             words = _plain(self.raw_group())
             if name.startswith("text"):
                 return f"<mtext>{_x(words)}</mtext>"
+            if name == "mathit":            # a graph's name of several letters (sigy): one italic symbol
+                return f"<mi>{_x(words)}</mi>" if len(words) == 1 else f'<mi mathvariant="italic">{_x(words)}</mi>'
             return f'<mi mathvariant="normal">{_x(words)}</mi>' if len(words) == 1 else f"<mi>{_x(words)}</mi>"
         if name in _ACCENTS:
             return f'<mover accent="true">{self.argument()}<mo>{_ACCENTS[name]}</mo></mover>'

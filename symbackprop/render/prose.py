@@ -41,9 +41,11 @@ class Sym:
 
 @dataclass(frozen=True)
 class Code:
-    """What the reader writes in a file (a setting's name): a code span in Markdown and HTML."""
+    """What the reader writes in a file (a setting's name): a code span in Markdown and HTML.
+    `typewriter`: in LaTeX too (\\texttt, a gradient's id in a graph's check), not words."""
 
     text: str
+    typewriter: bool = False
 
 
 def symbol(plain: str) -> Sym:
@@ -62,7 +64,7 @@ def _piece(piece, fmt: str) -> str:
     if isinstance(piece, Code):
         if fmt == "latex":                 # as words: a LaTeX fragment uses amsmath's macros only
             from .latex import tex_escape
-            return tex_escape(piece.text)
+            return rf"\texttt{{{tex_escape(piece.text)}}}" if piece.typewriter else tex_escape(piece.text)
         if fmt == "markdown":
             from .mdtext import md_code
             return md_code(piece.text)
