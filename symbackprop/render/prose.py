@@ -220,6 +220,17 @@ def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
                     loss=name_words("loss", part.loss, lang), eta=Sym(f"η = {eta}", rf"\eta = {eta}"))
 
 
+def _threshold(d: dict, names, idx: str) -> Sym:
+    """θ_j, and where the solution prints the thresholds as weights (not named θ), which weight it is:
+    `θ_j = w_{0j}` in the file's order, so that the note's θ_j is found in the steps."""
+    if all(names.text[s].startswith("θ") for s in d.get("thresholds", ())):
+        return Sym("θ_j", r"\theta_j")
+    b = str(d["unit"])
+    sep = "" if len(b) == 1 else ","
+    sub = f"{b}{sep}j" if idx == "ij" else f"j{sep}{b}"
+    return Sym(f"θ_j = w_{{{sub}}}", rf"\theta_j = w_{{{sub}}}")
+
+
 def note(psol: PartSolution, n: Note, lang: str) -> Text:
     """One convention as a sentence, its mathematics typeset in every format."""
     J = psol.part.notation.loss_symbol
@@ -249,7 +260,7 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
         idx = "ji" if psol.part.notation.weight == "to_from" else "ij"     # as the weights note writes w
         return sentence(lang, "note.bias_input", bias=Sym(names.text[d["symbol"]], x), value=Sym(value, value),
                         net=Sym(f"net_j = Σ_i w_{idx}·x_i − θ_j", rf"\mathrm{{net}}_j = \sum_i w_{{{idx}}} x_i - \theta_j"),
-                        theta=Sym("θ_j", r"\theta_j"))
+                        theta=_threshold(d, names, idx))
     if n.kind == "frozen":
         ws = joined_syms([name(s) for s in d["weights"]])
         return sentence(lang, "note.frozen", zero=Sym("Δw = 0", r"\Delta w = 0"), weights=ws)
