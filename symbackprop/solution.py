@@ -290,7 +290,7 @@ def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
                     if values[model.net(j, n)] in kinks)
         if hit and act.formula is not None:
             out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": act.derivative(sp.Integer(0), None),
-                                     "formula": True}))
+                                     "formula": True, "text": act.formula.text}))
         elif hit:
             g0 = dict(act.params).get("g0")
             out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": g0}))

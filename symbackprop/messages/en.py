@@ -1026,4 +1026,7 @@ MESSAGES = {
     "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "the ½ of {name} left out",
+    # -- session 11 (nprint): network solution printing and problem-file messages --------------------------
+    "note.formula_kink_unnamed": "The activation {act} has no derivative at 0; the value SymPy's derivative takes "
+                                 "there, *g'(0)* = {g0}, is used at {where}.",
 }

@@ -917,4 +917,6 @@ MESSAGES = {
     "graph_answers.transposed_counted": "{name} 写成转置后的一个元素：只在 {first} 扣一次分",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
+    # -- session 11 (nprint): network solution printing and problem-file messages --------------------------
+    "note.formula_kink_unnamed": "激活函数 {act} 在 0 处不可导；在 {where} 处取 SymPy 导数在该点的值 *g'(0)* = {g0}。",
 }

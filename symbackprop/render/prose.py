@@ -211,10 +211,37 @@ def section_title(section: str, lang: str) -> Text:
     return sentence(lang, f"section.{section}")
 
 
+UNNAMED_FORMULA = "formula"      # the name problem.py gives an activation formula written without `name`
+
+
+def formula_sym(text: str) -> Sym:
+    """An activation formula of x as mathematics, its decimals as written (`abs(x)` is |x|, 1.7159·tanh(2·x/3))."""
+    from ..activations import X
+    from ..formula import WRITTEN_PREFIX, Formula, Value
+    from ..printing import print_latex, print_text
+    g = Formula(text).as_written({"x": Value(X)}).expr
+    names = {s: s.name[len(WRITTEN_PREFIX):] if s.name.startswith(WRITTEN_PREFIX) else s.name for s in g.free_symbols}
+    return Sym(print_text(g, names), print_latex(g, names))
+
+
+def _activation_list(activations, lang: str) -> Prose:
+    """The part's activations in order, each once (`sigmoid → identity`): a built-in's words, a named
+    formula's name, and an unnamed formula as its formula (|x|), not the default name "formula"."""
+    pieces: list = []
+    words = []
+    for name, text in dict.fromkeys((a.name, a.formula.text if a.formula is not None else None) for a in activations):
+        if text is not None and name == UNNAMED_FORMULA:
+            words.append(f"\ue000{len(pieces)}\ue001")
+            pieces.append(formula_sym(text))
+        else:
+            words.append(_TOKEN_CHARS.sub("\ufffd", name_words("activation", name, lang)))
+    return Prose(" → ".join(words), pieces)
+
+
 def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
     """`Part xor: activation sigmoid, loss half squared error, η = 0.5`, in `lang`."""
     part = psol.part
-    acts = " → ".join(name_words("activation", a, lang) for a in dict.fromkeys(a.name for a in part.activations))
+    acts = _activation_list(part.activations, lang)
     eta = format_given(part.learning_rate, precision)[0]       # given: shown as written
     return sentence(lang, "solution.part_heading", name=psol.name, activations=acts,
                     loss=name_words("loss", part.loss, lang), eta=Sym(f"η = {eta}", rf"\eta = {eta}"))
@@ -272,6 +299,9 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
         act = name_words("activation", d["activation"], lang)
         if d.get("formula"):            # g0: the value SymPy's derivative takes at the kink (formula activations only)
             g0 = format_value(d["g0"], 4)[0]
+            if d["activation"] == UNNAMED_FORMULA:      # "the activation |x|", not "formula"
+                return sentence(lang, "note.formula_kink_unnamed", act=formula_sym(d["text"]), g0=Sym(g0, g0),
+                                where=where)
             return sentence(lang, "note.formula_kink", act=act, g0=Sym(g0, g0), where=where)
         return sentence(lang, "note.kink_left", act=act, where=where)
     raise KeyError(n.kind)
