@@ -1034,4 +1034,5 @@ MESSAGES = {
     "graph_file.ragged_one": "row {row} has 1 entry; the first row has {cols}",
     "formula.cannot_multiply_one_column": "cannot multiply {a} by {b}: 1 column against {rows} rows",
     "formula.cannot_multiply_one_row": "cannot multiply {a} by {b}: {cols} columns against 1 row",
+    "picture.bias": "bias",
 }

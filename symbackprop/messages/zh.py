@@ -923,4 +923,5 @@ MESSAGES = {
     "graph_file.ragged_one": "第 {row} 行有 1 个元素；第一行有 {cols} 个",
     "formula.cannot_multiply_one_column": "不能用 {a} 乘以 {b}：1 列对 {rows} 行",
     "formula.cannot_multiply_one_row": "不能用 {a} 乘以 {b}：{cols} 列对 1 行",
+    "picture.bias": "偏置",
 }
