@@ -258,10 +258,11 @@ def _threshold(d: dict, names, idx: str) -> Sym:
     return Sym(f"θ_j = w_{{{sub}}}", rf"\theta_j = w_{{{sub}}}")
 
 
-def note(psol: PartSolution, n: Note, lang: str) -> Text:
-    """One convention as a sentence, its mathematics typeset in every format."""
+def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
+    """One convention as a sentence, its mathematics typeset in every format; `names`: those the
+    solution is printed in (render/build.tied_names), the solution's own by default."""
     J = psol.part.notation.loss_symbol
-    names = psol.names
+    names = psol.names if names is None else names
 
     def name(s) -> Sym:
         return Sym(names.text[s], names.latex[s])
@@ -289,7 +290,7 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
                         net=Sym(f"net_j = Σ_i w_{idx}·x_i − θ_j", rf"\mathrm{{net}}_j = \sum_i w_{{{idx}}} x_i - \theta_j"),
                         theta=_threshold(d, names, idx))
     if n.kind == "frozen":
-        ws = joined_syms([name(s) for s in d["weights"]])
+        ws = joined_syms(list(dict.fromkeys(name(s) for s in d["weights"])))     # tied edges: their parameter once
         return sentence(lang, "note.frozen", zero=Sym("Δw = 0", r"\Delta w = 0"), weights=ws)
     if n.kind == "kink":
         where = joined_syms([Sym(f"{names.text[s]} = 0", f"{names.latex[s]} = 0") for s in d["nets"]])
