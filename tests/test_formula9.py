@@ -403,7 +403,7 @@ def test_greek_units_in_the_picture_and_the_weight_table(greek_file):
     out = run("solve", greek_file, "--format", "latex", "--standalone").output
     assert r"{$\alpha$};" in out and r"{$\theta_{1}$};" in out and r"{$\lambda_{2}$};" in out, out
     assert r"{$x2$};" in out and r"{$h$};" in out
-    assert r"label=below:{\scriptsize bias $\beta$}" in out
+    assert r"label=below:{\scriptsize bias $x_{\beta}$}" in out
     from symbackprop.render.picture import _table
     rows = _table(parse_problem(GREEK_NET, "g.yaml").parts[0], 4, "en")
     assert r"$\beta$ & $\theta_{1}$ & $0.1$ \\" in rows and r"$\theta_{1}$ & $\lambda_{2}$ & $0.7$ \\" in rows
