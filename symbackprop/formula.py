@@ -390,7 +390,8 @@ class Formula:
         if k == "mul":
             if a.is_matrix and b.is_matrix:
                 if a.shape[1] != b.shape[0]:
-                    raise FormulaError(said("formula.cannot_multiply", a=_shape(a.shape), b=_shape(b.shape),
+                    one = "_one_column" if a.shape[1] == 1 else "_one_row" if b.shape[0] == 1 else ""  # en: 1 column
+                    raise FormulaError(said("formula.cannot_multiply" + one, a=_shape(a.shape), b=_shape(b.shape),
                                             cols=a.shape[1], rows=b.shape[0]), n.column)
                 return _scalar_if_1x1(sp.ImmutableMatrix(a.expr * b.expr), a.shape[1] * (a.cost + b.cost + 1))
             if a.is_matrix or b.is_matrix:

@@ -35,6 +35,16 @@ RESERVED = set(FUNCTIONS) | {"grad", "loss", "model"}
 # catalogue key of what it means
 CONSTANTS = {"e": "e", "E": "e", "pi": "pi", "I": "I", "oo": "inf", "inf": "inf", "nan": "nan"}
 MAX_INPUTS = 50
+_SUBSCRIPTED = re.compile(r"([A-Za-z][A-Za-z0-9]*)_\{?([A-Za-z0-9]+)\}?")
+
+
+def subscript_free(key: Any) -> str | None:
+    """The name a book's subscripted name is written as here (`x_1`, `w_{12}` → x1, w12), if that is a
+    name a file may use; else None."""
+    m = _SUBSCRIPTED.fullmatch(key) if isinstance(key, str) else None
+    name = m.group(1) + m.group(2) if m else None
+    return name if name and NAME_RE.match(name) and name not in RESERVED and name not in CONSTANTS else None
+
 MAX_NODES = 100
 MAX_SIDE = 8              # rows and columns of a matrix
 MAX_WORK = 300_000        # Σ over the edges f ← q of entries(f) × entries(q) × size of f's formula
@@ -234,6 +244,9 @@ class _Reader(FieldReader):
 
     def name(self, key: Any, path: Path_, known: dict) -> str:
         if not isinstance(key, str) or not NAME_RE.match(key):
+            instead = subscript_free(key)
+            if instead is not None:              # the lecture's x_1: the name is x1
+                self.fail(path, said("graph_file.not_a_name_subscript", got=shown(key), instead=instead))
             self.fail(path, said("graph_file.not_a_name_underscore" if not isinstance(key, str) or "_" in key
                                  else "graph_file.not_a_name", got=shown(key)))
         if key in RESERVED:
@@ -258,7 +271,8 @@ class _Reader(FieldReader):
                 self.fail(path, said("graph_file.matrix_size", most=MAX_SIDE, rows=len(value), cols=cols))
             for r, row in enumerate(value):
                 if len(row) != cols:
-                    self.fail(path + (r,), said("graph_file.ragged", row=r + 1, count=len(row), cols=cols))
+                    self.fail(path + (r,), said("graph_file.ragged_one" if len(row) == 1 else "graph_file.ragged",
+                                                row=r + 1, count=len(row), cols=cols))
             m = sp.ImmutableMatrix([[self.number(v, path + (r, c)) for c, v in enumerate(row)]
                                     for r, row in enumerate(value)])
             return m.shape, m

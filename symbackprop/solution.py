@@ -287,7 +287,9 @@ def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
     if model.batched:
         out.append(Note("batch", {"reduction": part.batch_reduction, "samples": model.n_samples}))
     if model.bias_symbol is not None and part.bias_input != 1:     # net = Σ w·x − θ: the books' threshold
-        out.append(Note("bias", {"symbol": model.bias_symbol, "value": part.bias_input}))
+        thresholds = tuple(model.w[(w.source, w.target)] for w in part.weights if w.source == part.bias)
+        out.append(Note("bias", {"symbol": model.bias_symbol, "value": part.bias_input, "unit": part.bias,
+                                 "thresholds": thresholds}))
     frozen = [model.w[(w.source, w.target)] for w in part.weights if w.frozen]
     if frozen:
         out.append(Note("frozen", {"weights": tuple(frozen)}))
@@ -299,7 +301,7 @@ def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
                     if values[model.net(j, n)] in kinks)
         if hit and act.formula is not None:
             out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": act.derivative(sp.Integer(0), None),
-                                     "formula": True}))
+                                     "formula": True, "text": act.formula.text}))
         elif hit:
             g0 = dict(act.params).get("g0")
             out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": g0}))

@@ -82,9 +82,9 @@ def test_a_batch_file_prints_the_gradient_over_the_samples():
     assert "A batch of N = 2 samples, J = (1/N)·Σ_n J^(n)" in out
     grad = out.split("Gradient of a hidden-to-output weight")[1].split("\n\n")[0]
     # (1/N)·Σ_n ∂J^(n)/∂w_kj = −(1/N)·Σ_n δ_k^(n)·y_j^(n), in the file's notation (w_kj, δ = −∂J/∂net)
-    assert "∂J/∂w_{kj} = Σ_n[1..N] ∂J^(n)/∂w_{kj}/N = -Σ_n[1..N] δ_k^(n)·y_j^(n)/N" in grad, grad
+    assert "∂J/∂w_{kj} = (1/N)·Σ_n[1..N] ∂J^(n)/∂w_{kj} = -(1/N)·Σ_n[1..N] δ_k^(n)·y_j^(n)" in grad, grad
     update = out.split("Update of an input-to-hidden weight")[1]
-    assert "with tanh: Δw_{ji} = η·Σ_n[1..N] (1 - y_j^(n)²)·x_i^(n)·Σ_k[1..c] δ_k^(n)·w_{kj}/N" in update, update
+    assert "with tanh: Δw_{ji} = (η/N)·Σ_n[1..N] (1 - y_j^(n)²)·x_i^(n)·Σ_k[1..c] δ_k^(n)·w_{kj}" in update, update
 
 
 def test_the_printed_batch_rule_gives_solves_gradient_with_solves_numbers(minibatch_json, solution_of):
@@ -218,7 +218,7 @@ def test_a_problem_file_without_a_hidden_layer_and_with_a_batch(tmp_path):
     assert code == 0, out
     assert "No hidden layer" in out and "A batch of N = 2 samples" in out
     assert "-Σ_n[1..N] δ_k^(n)·x_i^(n)" not in out           # δ = ∂J/∂net here: no minus sign
-    assert "∂J/∂w_{ik} = Σ_n[1..N] ∂J^(n)/∂w_{ik}/N = Σ_n[1..N] δ_k^(n)·x_i^(n)/N" in out
+    assert "∂J/∂w_{ik} = (1/N)·Σ_n[1..N] ∂J^(n)/∂w_{ik} = (1/N)·Σ_n[1..N] δ_k^(n)·x_i^(n)" in out
     code, zh = _derive(str(path), "--lang", "zh")
     assert code == 0 and "没有隐藏层" in zh
 

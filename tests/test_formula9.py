@@ -146,7 +146,7 @@ def _matrix(rows: int, cols: int, name: str) -> Value:
 MATRIX_ERRORS = [
     ("A + x", "cannot add a 2×1 matrix to a 2×2 matrix", "不能把 2×1 矩阵加到 2×2 矩阵上"),
     ("A - s", "cannot subtract a scalar from a 2×2 matrix", "不能从 2×2 矩阵中减去标量"),
-    ("x*A", "cannot multiply a 2×1 matrix by a 2×2 matrix: 1 columns against 2 rows", "不能用 2×1 矩阵乘以 2×2 矩阵"),
+    ("x*A", "cannot multiply a 2×1 matrix by a 2×2 matrix: 1 column against 2 rows", "不能用 2×1 矩阵乘以 2×2 矩阵"),
     ("s/A", "cannot divide by a 2×2 matrix; only by a scalar", "不能除以 2×2 矩阵；只能除以标量"),
     ("A^2", "cannot raise a 2×2 matrix to a power", "不能对 2×2 矩阵求幂"),
     ("dot(A, x)", "dot takes two vectors of the same length; got a 2×2 matrix and a 2×1 matrix", "dot 接受两个等长的向量"),
@@ -403,7 +403,7 @@ def test_greek_units_in_the_picture_and_the_weight_table(greek_file):
     out = run("solve", greek_file, "--format", "latex", "--standalone").output
     assert r"{$\alpha$};" in out and r"{$\theta_{1}$};" in out and r"{$\lambda_{2}$};" in out, out
     assert r"{$x2$};" in out and r"{$h$};" in out
-    assert r"label=below:{\scriptsize bias $\beta$}" in out
+    assert r"label=below:{\scriptsize bias $x_{\beta}$}" in out
     from symbackprop.render.picture import _table
     rows = _table(parse_problem(GREEK_NET, "g.yaml").parts[0], 4, "en")
     assert r"$\beta$ & $\theta_{1}$ & $0.1$ \\" in rows and r"$\theta_{1}$ & $\lambda_{2}$ & $0.7$ \\" in rows

@@ -237,7 +237,7 @@ nodes:
     ("  f: q*z", "  f: dot(q, z)", 8, "dot takes two vectors of the same length; got a scalar and a scalar"),
     ("  f: q*z", "  f: q*z + transpose([1])", 8, "unexpected character '['"),
     ("  z: -4", "  z: abc", 5, "expected a number"),
-    ("  z: -4", "  z: [[1, 2], [3]]", 5, "row 2 has 1 entries"),
+    ("  z: -4", "  z: [[1, 2], [3]]", 5, "row 2 has 1 entry"),
     ("  z: -4", "  sigmoid: 1", 5, "'sigmoid' is reserved"),
     ("  z: -4", "  z_1: 1", 5, "is not a name"),
     ("model: graph", "model: graph\noutput: g", 2, "output: 'g' is not a node; nodes are q, f"),

@@ -281,7 +281,7 @@ def test_the_bias_input_is_stated_and_drawn(xor):
     assert "The bias input is x_0 = -1, so net_j = Σ_i w_ji·x_i − θ_j" in text
     assert "w_{30}·x_0" in text and "0.8×(-1)" in text
     from symbackprop.render.picture import picture
-    assert r"{\scriptsize bias 0}] (bias) at (0, -1.7) {$-1$}" in picture(sol.parts[0].part, 4)
+    assert r"{\scriptsize bias $x_{0}$}] (bias) at (0, -1.7) {$-1$}" in picture(sol.parts[0].part, 4)
     assert r"{$1$}" in picture(xor.parts[0].part, 4)
     assert json.loads(render(sol, "json"))["parts"][0]["settings"]["bias_input"] == -1
 

@@ -228,7 +228,7 @@ def test_the_bias_note_writes_the_sum_in_the_files_weight_order():
     md = CliRunner().invoke(main, ["solve", str(PROBLEMS / "threshold.yaml"), "--format", "markdown"]).output
     assert "- $w_{ji}$ is the weight from unit $i$ to unit $j$." in md
     assert (r"- The bias input is $x_{0} = -1$, so $\mathrm{net}_j = \sum_i w_{ji} x_i - \theta_j$: the weight "
-            r"$\theta_j$ from the bias to unit $j$ is a threshold") in md
+            r"$\theta_j = w_{j0}$ from the bias to unit $j$ is a threshold") in md
 
 
 @pytest.mark.parametrize("text", ["act_3 is not a quantity of this problem", "write relu_derivative_at_zero: 0.5",

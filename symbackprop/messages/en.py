@@ -816,8 +816,8 @@ MESSAGES = {
                                 "fewer or smaller matrices)",
     "graph_file.precision": "precision is the number of decimal places shown, 0 to 15; got {got}",
     "graph_file.not_a_name": "{got} is not a name; use a letter then letters and digits, at most 16",
-    "graph_file.not_a_name_underscore": "{got} is not a name; use a letter then letters and digits, at most 16 (x, "
-                                        "w0, grad and _ are not allowed)",
+    "graph_file.not_a_name_underscore": "{got} is not a name; use a letter then letters and digits, at most 16 "
+                                        "(x and w0 are names; grad and _ are not)",
     "graph_file.reserved": "{name} is reserved (a function or a word of the ids); choose another name",
     "graph_file.already_input": "{name} is already an input; every input and node needs its own name",
     "graph_file.already_node": "{name} is already a node; every input and node needs its own name",
@@ -1040,4 +1040,13 @@ MESSAGES = {
     "graph.kink_which": "In {grad}, {step0} is put in with different values: {which}.",
     "graph.kink_which_item": "{step} comes from {local}, at the kink of {fn} in node {node}",
     "graph.kink_which_and": "{first}; {then}",
+    # -- session 11 (nprint): network solution printing and problem-file messages --------------------------
+    "note.formula_kink_unnamed": "The activation {act} has no derivative at 0; the value SymPy's derivative takes "
+                                 "there, *g'(0)* = {g0}, is used at {where}.",
+    "graph_file.not_a_name_subscript": "{got} is not a name: a name has no _ or braces; write {instead} (a letter "
+                                       "then letters and digits, at most 16)",
+    "graph_file.ragged_one": "row {row} has 1 entry; the first row has {cols}",
+    "formula.cannot_multiply_one_column": "cannot multiply {a} by {b}: 1 column against {rows} rows",
+    "formula.cannot_multiply_one_row": "cannot multiply {a} by {b}: {cols} columns against 1 row",
+    "picture.bias": "bias",
 }

@@ -929,4 +929,11 @@ MESSAGES = {
     "graph.kink_which": "在 {grad} 中，{step0} 以不同的值代入：{which}。",
     "graph.kink_which_item": "{step} 来自 {local}，即节点 {node} 中 {fn} 在其不可导点（kink）处的导数",
     "graph.kink_which_and": "{first}；{then}",
+    # -- session 11 (nprint): network solution printing and problem-file messages --------------------------
+    "note.formula_kink_unnamed": "激活函数 {act} 在 0 处不可导；在 {where} 处取 SymPy 导数在该点的值 *g'(0)* = {g0}。",
+    "graph_file.not_a_name_subscript": "{got} 不是名称：名称中不能有 _ 或花括号；请写 {instead}（字母开头、后接字母和数字，最多 16 个）",
+    "graph_file.ragged_one": "第 {row} 行有 1 个元素；第一行有 {cols} 个",
+    "formula.cannot_multiply_one_column": "不能用 {a} 乘以 {b}：1 列对 {rows} 行",
+    "formula.cannot_multiply_one_row": "不能用 {a} 乘以 {b}：{cols} 列对 1 行",
+    "picture.bias": "偏置",
 }

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from ..document import Document, Math, Part, Section, Step, Text
 from ..messages import msg, say
+from ..notation import Names
 from ..printing import format_value, operands_that_add_up, print_latex, print_text, print_twice
 from .prose import Code, indented, name_words, net_sym, note, number_sym, part_heading, section_title, sentence
 
@@ -116,17 +117,39 @@ def check_lines(report, lang: str = "en") -> list[str]:
     return [t.plain for t in check_texts(report, lang)]
 
 
+def tied_names(psol) -> tuple[Names, frozenset]:
+    """The names a worked solution is printed in, and the symbols of its tied edges: each edge of a
+    shared parameter (`shared: {b1: [w_b_h1, w_b_h2]}`) is written by the parameter's name, as the books
+    write net_h1 = w1·i1 + w2·i2 + b1·1, so that its value is given once (as b1). The solution's own
+    names (answers, JSON) keep each edge's name, and its gradient and update steps keep theirs."""
+    tied = {edge: name for name, edges in psol.part.shared for edge in edges}
+    if not tied:
+        return psol.names, frozenset()
+    given = [s for s in psol.steps if s.section == "given"]
+    param = {s.key.unit: s.symbol for s in given if s.key.kind == "shared"}
+    edges = {s.symbol: param[tied[(s.key.source, s.key.unit)]] for s in given
+             if s.key.kind == "w" and (s.key.source, s.key.unit) in tied and tied[(s.key.source, s.key.unit)] in param}
+    text, latex = dict(psol.names.text), dict(psol.names.latex)
+    for sym, p in edges.items():
+        text[sym], latex[sym] = psol.names.text[p], psol.names.latex[p]
+    return Names(text, latex), frozenset(edges)
+
+
 def solution_document(solution, precision: int | None = None, lang: str = "en", checks=None) -> Document:
     """A worked solution: a part per problem part, its conventions as notes, a section per stage of
-    the lecture (given, forward, loss, output, hidden, updated) and, with `checks`, the gradient check."""
+    the lecture (given, forward, loss, output, hidden, updated) and, with `checks`, the gradient check.
+    A tied edge is written by its shared parameter's name and not given again (`tied_names`)."""
     parts = []
     for pi, psol in enumerate(solution.parts):
         p = psol.part.shown_precision if precision is None else precision
-        notes = tuple(note(psol, n, lang) for n in psol.conventions)
-        sections = tuple(Section(section_title(sec, lang), tuple(solution_step(s) for s in steps), inline=sec == "given")
+        names, tied = tied_names(psol)
+        notes = tuple(note(psol, n, lang, names) for n in psol.conventions)
+        sections = tuple(Section(section_title(sec, lang), tuple(solution_step(s) for s in steps
+                                                                 if s.symbol not in tied or sec != "given"),
+                                 inline=sec == "given")
                          for sec, steps in psol.sections())
         closing = tuple(check_texts(checks[pi], lang)) if checks is not None else ()
-        parts.append(Part(part_heading(psol, lang, p), sections, SolutionMath(psol.names, psol),
+        parts.append(Part(part_heading(psol, lang, p), sections, SolutionMath(names, psol),
                           p, notes, closing, partial(_picture, psol.part, p, lang), psol.name))
     return Document(solution.title, tuple(parts), lang, "solution", "worked solution")
 

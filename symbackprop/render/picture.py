@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..messages import msg
-from ..notation import unit_name
+from ..notation import unit_name, unit_sub
 from ..printing import format_given
 
 
@@ -38,7 +38,8 @@ _WIDTH_EM = {"-": 0.78, "+": 0.78, ".": 0.28, ",": 0.28, "e": 0.47}
 
 def text_width_cm(text: str, size_pt: float) -> float:
     """An upper estimate of the width of `text` typeset in math at `size_pt` (digits are 0.5em)."""
-    return sum(_WIDTH_EM.get(c, 0.5 if c.isdigit() else 0.6) for c in text) * size_pt * PT
+    return sum(_WIDTH_EM.get(c, 0.5 if c.isdigit() else 1.0 if ord(c) >= 0x3000 else 0.6)    # CJK: 1em
+               for c in text) * size_pt * PT
 
 
 @dataclass(frozen=True)
@@ -193,10 +194,13 @@ def _bias_text(part) -> str:
     return f"${format_given(part.bias_input, 0)[0]}$"
 
 
-def _bias_caption(part) -> str:
-    """The caption under a bias node: `bias 0`; a Greek id as its letter, `bias $\\beta$` (greek.py)."""
-    shown = unit_name(part.bias, True)
-    return f"bias {part.bias}" if shown == part.bias else f"bias ${shown}$"
+def _bias_caption(part, lang: str) -> tuple[str, str]:
+    """The caption under a bias node, in `lang`: the word and the unit's symbol as the steps write it,
+    `bias $x_{0}$` (偏置 in Chinese; a Greek id as its letter, $x_{\\beta}$), so that it does not read as
+    the node's value (`bias 0` under a node showing −1 did); and its visible text, for its width."""
+    from .latex import tex_escape          # imported here: latex imports this module's callers
+    word, x = msg(lang, "picture.bias"), part.notation.input_symbol
+    return f"{tex_escape(word)} ${x}{unit_sub(part.bias, True)}$", f"{word} {x}{unit_name(part.bias, False)}"
 
 
 def _values(part, precision: int) -> dict[tuple[str, str], str]:
@@ -208,7 +212,7 @@ def _values(part, precision: int) -> dict[tuple[str, str], str]:
 LEGACY_X, LEGACY_Y, LEGACY_POS = 3.4, 1.5, 0.3
 
 
-def _legacy_layout(part, precision: int) -> Layout:
+def _legacy_layout(part, precision: int, lang: str = "en") -> Layout:
     """The original picture: bias below the inputs, labels at 0.3 of each edge between node borders."""
     nodes: dict[str, Node] = {}
     for c, col in enumerate(_columns(part)):
@@ -218,7 +222,7 @@ def _legacy_layout(part, precision: int) -> Layout:
     if part.bias is not None:
         low = min(n.y for n in nodes.values()) / LEGACY_Y
         nodes[part.bias] = Node("bias", 0.0, (low - 1.2) * LEGACY_Y, _bias_text(part), bias=True)
-        captions.append((nodes[part.bias], _caption_box(nodes[part.bias], _bias_caption(part))))
+        captions.append((nodes[part.bias], _caption_box(nodes[part.bias], _bias_caption(part, lang)[1])))
     values = _values(part, precision)
     edges, labels = [], []
     for w in part.weights:
@@ -245,17 +249,17 @@ def readable(lay: Layout) -> bool:
     return True
 
 
-def _node_line(part, n, x: str, y: str) -> str:
+def _node_line(part, n, x: str, y: str, lang: str) -> str:
     """One unit's TikZ node at (x, y), as both layouts draw it (a bias node dashed and captioned)."""
-    style = r"unit, dashed, label=below:{\scriptsize " + _bias_caption(part) + "}" if n.bias else "unit"
+    style = r"unit, dashed, label=below:{\scriptsize " + _bias_caption(part, lang)[0] + "}" if n.bias else "unit"
     return rf"  \node[{style}] ({n.name}) at ({x}, {y}) {{{n.text}}};"
 
 
-def _legacy_tikz(part, lay: Layout) -> list[str]:
+def _legacy_tikz(part, lay: Layout, lang: str) -> list[str]:
     lines = [r"\begin{tikzpicture}[x=3.4cm, y=1.5cm, >=stealth,"
              r" unit/.style={circle, draw, minimum size=8mm, inner sep=1pt},"
              r" wlabel/.style={fill=white, inner sep=1pt, font=\scriptsize}]"]
-    lines += [_node_line(part, n, f"{n.x / LEGACY_X:g}", f"{n.y / LEGACY_Y:g}") for n in lay.nodes]
+    lines += [_node_line(part, n, f"{n.x / LEGACY_X:g}", f"{n.y / LEGACY_Y:g}", lang) for n in lay.nodes]
     for e in lay.edges:
         style = "->, gray" if e.source.bias else "->"
         lines.append(rf"  \draw[{style}] ({e.source.name}) -- node[wlabel, pos=0.3] {{${e.label}$}} ({e.target.name});")
@@ -357,7 +361,7 @@ def _gap_widths(counts: list[int], labelled: bool) -> list[float]:
     return [w * scale for w in want]
 
 
-def _scaled_layout(part, precision: int, labelled: bool) -> Layout:
+def _scaled_layout(part, precision: int, labelled: bool, lang: str = "en") -> Layout:
     """A bias node under each column; with `labelled`, every label placed on its own edge in
     \\scriptsize, else in \\tiny, else (some label finds no room) the picture without labels and a table."""
     columns = _columns(part)
@@ -375,7 +379,7 @@ def _scaled_layout(part, precision: int, labelled: bool) -> Layout:
     cols, biases = _scaled_nodes(part, _gap_widths(counts, labelled), dy)
     unit = {u: n for col in cols for u, n in col.items()}
     nodes = list(unit.values()) + [b for b in biases if b is not None]
-    captions = [(b, _caption_box(b, _bias_caption(part))) for b in biases if b is not None]
+    captions = [(b, _caption_box(b, _bias_caption(part, lang)[1])) for b in biases if b is not None]
     edges_by_gap: list[list[Edge]] = [[] for _ in range(n_gaps)]
     for w in part.weights:
         li = layer_of[w.target]
@@ -396,19 +400,19 @@ def _scaled_layout(part, precision: int, labelled: bool) -> Layout:
             if readable(lay):
                 return lay
     if labelled:
-        return _scaled_layout(part, precision, False)
+        return _scaled_layout(part, precision, False, lang)
     return Layout(tuple(nodes), edges, (), tuple(captions), True)
 
 
-def layout(part, precision: int) -> Layout:
+def layout(part, precision: int, lang: str = "en") -> Layout:
     """Where everything goes: the original picture when it is readable, else every label on its own
     edge (networks up to 4-8-8-3, when the labels fit), else no labels and a weight table."""
     if labelled_size(part):
-        old = _legacy_layout(part, precision)
+        old = _legacy_layout(part, precision, lang)
         if readable(old):
             return old
-        return _scaled_layout(part, precision, True)
-    return _scaled_layout(part, precision, False)
+        return _scaled_layout(part, precision, True, lang)
+    return _scaled_layout(part, precision, False, lang)
 
 
 def _num(x: float) -> str:
@@ -416,12 +420,12 @@ def _num(x: float) -> str:
     return "0" if s in ("", "-0") else s
 
 
-def _scaled_tikz(part, lay: Layout) -> list[str]:
+def _scaled_tikz(part, lay: Layout, lang: str) -> list[str]:
     size = lay.labels[0].size_pt if lay.labels else LABEL_PT
     lines = [r"\begin{tikzpicture}[x=1cm, y=1cm, >=stealth, baseline=(current bounding box.center),"
              r" unit/.style={circle, draw, minimum size=8mm, inner sep=1pt},"
              r" wlabel/.style={fill=white, inner sep=1pt, font=" + FONTS[size] + "}]"]
-    lines += [_node_line(part, n, _num(n.x), _num(n.y)) for n in lay.nodes]
+    lines += [_node_line(part, n, _num(n.x), _num(n.y), lang) for n in lay.nodes]
     for e in lay.edges:
         style = "->, gray" if e.source.bias else "->"
         lines.append(rf"  \draw[{style}] ({e.source.name}) -- ({e.target.name});")
@@ -446,11 +450,11 @@ def _table(part, precision: int, lang: str) -> list[str]:
 
 def picture(part, precision: int, lang: str = "en") -> str:
     """The picture of a problem's `Part` (and its weight table when the labels do not fit)."""
-    lay = layout(part, precision)
+    lay = layout(part, precision, lang)
     if lay.original:
-        body = _legacy_tikz(part, lay)
+        body = _legacy_tikz(part, lay, lang)
     else:
-        body = _scaled_tikz(part, lay)
+        body = _scaled_tikz(part, lay, lang)
     if lay.table:
         body = body + _table(part, precision, lang)
     return "\n".join([r"\begin{center}", *body, r"\end{center}"])

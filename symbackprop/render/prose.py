@@ -216,19 +216,58 @@ def section_title(section: str, lang: str) -> Text:
     return sentence(lang, f"section.{section}")
 
 
+UNNAMED_FORMULA = "formula"      # the name problem.py gives an activation formula written without `name`
+
+
+def formula_sym(text: str) -> Sym:
+    """An activation formula of x as mathematics, its decimals as written (`abs(x)` is |x|, 1.7159·tanh(2·x/3))."""
+    from ..activations import X
+    from ..formula import WRITTEN_PREFIX, Formula, Value
+    from ..printing import print_latex, print_text
+    g = Formula(text).as_written({"x": Value(X)}).expr
+    names = {s: s.name[len(WRITTEN_PREFIX):] if s.name.startswith(WRITTEN_PREFIX) else s.name for s in g.free_symbols}
+    return Sym(print_text(g, names), print_latex(g, names))
+
+
+def _activation_list(activations, lang: str) -> Prose:
+    """The part's activations in order, each once (`sigmoid → identity`): a built-in's words, a named
+    formula's name, and an unnamed formula as its formula (|x|), not the default name "formula"."""
+    pieces: list = []
+    words = []
+    for name, text in dict.fromkeys((a.name, a.formula.text if a.formula is not None else None) for a in activations):
+        if text is not None and name == UNNAMED_FORMULA:
+            words.append(f"\ue000{len(pieces)}\ue001")
+            pieces.append(formula_sym(text))
+        else:
+            words.append(_TOKEN_CHARS.sub("\ufffd", name_words("activation", name, lang)))
+    return Prose(" → ".join(words), pieces)
+
+
 def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
     """`Part xor: activation sigmoid, loss half squared error, η = 0.5`, in `lang`."""
     part = psol.part
-    acts = " → ".join(name_words("activation", a, lang) for a in dict.fromkeys(a.name for a in part.activations))
+    acts = _activation_list(part.activations, lang)
     eta = format_given(part.learning_rate, precision)[0]       # given: shown as written
     return sentence(lang, "solution.part_heading", name=psol.name, activations=acts,
                     loss=name_words("loss", part.loss, lang), eta=Sym(f"η = {eta}", rf"\eta = {eta}"))
 
 
-def note(psol: PartSolution, n: Note, lang: str) -> Text:
-    """One convention as a sentence, its mathematics typeset in every format."""
+def _threshold(d: dict, names, idx: str) -> Sym:
+    """θ_j, and where the solution prints the thresholds as weights (not named θ), which weight it is:
+    `θ_j = w_{0j}` in the file's order, so that the note's θ_j is found in the steps."""
+    if all(names.text[s].startswith("θ") for s in d.get("thresholds", ())):
+        return Sym("θ_j", r"\theta_j")
+    b = str(d["unit"])
+    sep = "" if len(b) == 1 else ","
+    sub = f"{b}{sep}j" if idx == "ij" else f"j{sep}{b}"
+    return Sym(f"θ_j = w_{{{sub}}}", rf"\theta_j = w_{{{sub}}}")
+
+
+def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
+    """One convention as a sentence, its mathematics typeset in every format; `names`: those the
+    solution is printed in (render/build.tied_names), the solution's own by default."""
     J = psol.part.notation.loss_symbol
-    names = psol.names
+    names = psol.names if names is None else names
 
     def name(s) -> Sym:
         return Sym(names.text[s], names.latex[s])
@@ -254,9 +293,9 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
         idx = "ji" if psol.part.notation.weight == "to_from" else "ij"     # as the weights note writes w
         return sentence(lang, "note.bias_input", bias=Sym(names.text[d["symbol"]], x), value=Sym(value, value),
                         net=Sym(f"net_j = Σ_i w_{idx}·x_i − θ_j", rf"\mathrm{{net}}_j = \sum_i w_{{{idx}}} x_i - \theta_j"),
-                        theta=Sym("θ_j", r"\theta_j"))
+                        theta=_threshold(d, names, idx))
     if n.kind == "frozen":
-        ws = joined_syms([name(s) for s in d["weights"]])
+        ws = joined_syms(list(dict.fromkeys(name(s) for s in d["weights"])))     # tied edges: their parameter once
         return sentence(lang, "note.frozen", zero=Sym("Δw = 0", r"\Delta w = 0"), weights=ws)
     if n.kind == "kink":
         where = joined_syms([Sym(f"{names.text[s]} = 0", f"{names.latex[s]} = 0") for s in d["nets"]])
@@ -266,6 +305,9 @@ def note(psol: PartSolution, n: Note, lang: str) -> Text:
         act = name_words("activation", d["activation"], lang)
         if d.get("formula"):            # g0: the value SymPy's derivative takes at the kink (formula activations only)
             g0 = format_value(d["g0"], 4)[0]
+            if d["activation"] == UNNAMED_FORMULA:      # "the activation |x|", not "formula"
+                return sentence(lang, "note.formula_kink_unnamed", act=formula_sym(d["text"]), g0=Sym(g0, g0),
+                                where=where)
             return sentence(lang, "note.formula_kink", act=act, g0=Sym(g0, g0), where=where)
         return sentence(lang, "note.kink_left", act=act, where=where)
     raise KeyError(n.kind)

@@ -10,6 +10,7 @@ import json
 import re
 
 import sympy as sp
+from sympy.printing.precedence import PRECEDENCE, precedence
 
 from ..messages import marked, msg, words
 from ..document import Document, Math, Part, Section, Step, Text
@@ -43,6 +44,45 @@ def indexed_names(derivation: GeneralDerivation, latex: bool) -> dict:
     return names
 
 
+def constants_first(expr: sp.Expr) -> tuple[bool, sp.Expr, sp.Expr] | None:
+    """(negative, the constant factor, the rest) of a product whose constants (the number, η, c, N:
+    no indexed quantity, no sum) have a constant denominator, so that it prints with its constants
+    first as one fraction, (2/c)·g'(net_k)·(t_k − u_k), not 2·g'(net_k)·(t_k − u_k)/c; else None."""
+    if not isinstance(expr, sp.Mul):
+        return None
+    constants = [f for f in expr.args if not f.atoms(sp.Indexed) and not f.has(sp.Sum)]
+    rest = [f for f in expr.args if f not in constants]
+    if not rest or not any(f.is_Pow and f.base.is_Symbol and f.exp.is_negative for f in constants):
+        return None
+    const = sp.Mul(*constants)
+    negative = const.could_extract_minus_sign()
+    return negative, -const if negative else const, rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+
+
+class RuleTextPrinter(TextPrinter):
+    """The text printer of the general rules: a product's constants first, as one fraction (`constants_first`)."""
+
+    def _print_Mul(self, expr) -> str:
+        split = constants_first(expr)
+        if split is None:
+            return super()._print_Mul(expr)
+        negative, const, rest = split
+        shown = f"({self._print(rest)})" if precedence(rest) < PRECEDENCE["Mul"] else self._print(rest)
+        return f"{'-' if negative else ''}({self._print(const)})*{shown}"
+
+
+class RuleLatexPrinter(LatexPrinter):
+    """The LaTeX printer of the general rules: \\frac{2}{c} g'(net_k) (t_k − u_k), the constants first."""
+
+    def _print_Mul(self, expr) -> str:
+        split = constants_first(expr)
+        if split is None:
+            return super()._print_Mul(expr)
+        negative, const, rest = split
+        shown = rf"\left({self._print(rest)}\right)" if precedence(rest) < PRECEDENCE["Mul"] else self._print(rest)
+        return f"{'- ' if negative else ''}{self._print(const)} {shown}"
+
+
 def _names(derivation: GeneralDerivation, latex: bool) -> dict:
     return {J: derivation.notation.loss_symbol, eta: r"\eta" if latex else "η"}
 
@@ -53,7 +93,7 @@ def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = Fal
     bases of the rule's own unit): constants, g', then the loss's factor, η·g'(net_k)·(t_k − z_k)·y_j;
     `as_built`: `expr` is already in that order (a specialised rule), print it as it is."""
     shown = expr if as_built else teacher_order(expr, unit)
-    return TextPrinter(dict(names=_names(derivation, False), indexed=indexed_names(derivation, False),
+    return RuleTextPrinter(dict(names=_names(derivation, False), indexed=indexed_names(derivation, False),
                             order="none")).doprint(shown)
 
 
@@ -62,7 +102,7 @@ def expr_latex(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = Fa
     """`expr` in LaTeX, factors side by side as a teacher writes them: g'(net_k) (t_k − z_k) y_j;
     `as_built` and `unit` as in `expr_text`."""
     shown = expr if as_built else teacher_order(expr, unit)
-    return LatexPrinter(dict(names=_names(derivation, True), indexed=indexed_names(derivation, True),
+    return RuleLatexPrinter(dict(names=_names(derivation, True), indexed=indexed_names(derivation, True),
                              mul_symbol=None, order="none")).doprint(shown)
 
 

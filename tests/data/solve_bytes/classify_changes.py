@@ -16,13 +16,15 @@ changed line must be one of
             span in Markdown): the two sides agree once names are put back and maths markup dropped;
   other     anything else: must be none.
 A line may have several kinds ("approx+digits"); each is checked link by link.
-Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N] [--issue12 | --prose10 | --prec10 | --derive10]
+Usage: python classify_changes.py OLD.json.xz NEW.json.xz [--show N] [--issue12 | --prose10 | --prec10 | --derive10
+| --nprint11]
 Each regeneration is classified against the fixture before it, one flag at a time:
 (--issue12: session 9's regeneration, the kinds of `classify12`: signs, ln, small, places.)
 (--prose10: session 10's one formula, one maths span: the kind `one-span` of `one_span_change`.)
 (--prec10: session 10's given values shown as written and exact displays, the kinds of `classify_prec10`:
  given, exact, half, places, approx.)
 (--derive10: session 10's factor and term order and weight subscripts, `classify_derive10`: order, comma.)
+(--nprint11: session 11's network printing, `nprint11_change`: caption, threshold, formula, tied.)
 """
 from __future__ import annotations
 
@@ -544,15 +546,78 @@ def json_displays10(old: dict[str, str], new: dict[str, str]) -> Counter:
     return out
 
 
+# -- session 11 (nprint): issue 12's network printing, `--nprint11` ------------------------------------
+#   caption    the bias node's caption names the unit by its symbol, in the document's language:
+#              `{\scriptsize bias 0}` → `{\scriptsize bias $x_{0}$}` (`偏置 $x_{0}$` in Chinese), nothing else;
+#   threshold  the threshold note says which weight θ_j is: `θ_j` → `θ_j = w_{j0}` (or w_{0j}), nothing else;
+#   formula    an activation formula without a name is named by its formula in the part heading:
+#              `formula` → `x/10` ($\frac{x}{10}$), nothing else;
+#   tied       a tied edge of a shared parameter is written by the parameter's name (w_{03} → b1, b_{1}),
+#              and its given value is left out of the Given line (or its row of the notebook's givens).
+_CAPTION_OLD = re.compile(r"\{\\scriptsize bias ([A-Za-z0-9]+)\}")
+_CAPTION_NEW = re.compile(r"\{\\scriptsize (?:bias|偏置) \$[A-Za-z]+_\{([A-Za-z0-9]+)\}\$\}")
+_THRESHOLD = re.compile(r"(θ_j|\\theta_j) = w_\{(?:0j|j0)\}")
+
+
+def _tied(stem: str) -> dict[str, tuple[str, str]]:
+    """{edge name as printed (w_{03}): (parameter in text, in LaTeX)} of a problem file's `shared`."""
+    import yaml
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[3] / "problems" / f"{stem}.yaml"
+    if not path.exists():
+        return {}
+    shared = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("shared") or {}
+    out = {}
+    for name, edges in shared.items():
+        m = re.fullmatch(r"([A-Za-z]+)(\d*)", name)
+        latex = f"{m.group(1)}_{{{m.group(2)}}}" if m and m.group(2) else name
+        for e in edges:
+            _, a, b = e.split("_")
+            out[f"w_{{{a}{b}}}" if len(a) == len(b) == 1 else f"w_{{{a},{b}}}"] = (name, latex)
+    return out
+
+
+def nprint11_change(old: str, new: str, tied: dict) -> str | None:
+    """The kind of a changed line of session 11's network printing (above), or None."""
+    if _CAPTION_OLD.search(old) and _CAPTION_OLD.sub("#", old) == _CAPTION_NEW.sub("#", new) and \
+            _CAPTION_OLD.search(old).group(1) == _CAPTION_NEW.search(new).group(1):
+        return "caption"
+    if _THRESHOLD.search(new) and _THRESHOLD.sub(lambda m: m.group(1), new) == old:
+        return "threshold"
+    if "formula" in old:
+        head, _, tail = old.partition("formula")
+        middle = new[len(head):len(new) - len(tail)] if new.startswith(head) and new.endswith(tail) else ""
+        if "x" in middle and "formula" not in middle:
+            return "formula"
+    if tied:
+        dropped = old
+        for edge in tied:                          # the Given line: a tied edge's entry left out
+            dropped = re.sub(r"\$?" + re.escape(edge) + r" = [-0-9.]+\$?, ", "", dropped)
+        renamed = old
+        for edge, (text, latex) in tied.items():
+            renamed = renamed.replace(edge, latex if "\\" in old or "$" in old else text)
+        if new in (dropped, renamed):
+            return "tied"
+    return None
+
+
+def _without_tied_givens(lines: list[str], tied: dict) -> tuple[list[str], int]:
+    """A notebook's lines without the given rows of tied edges (`w_{03} &= 0.5 \\`), and how many."""
+    kept = [x for x in lines if not any(x.startswith(edge + " &= ") for edge in tied)]
+    return kept, len(lines) - len(kept)
+
+
 ISSUE12 = False
+NPRINT11 = False
 PROSE10 = False
 PREC10 = False
 DERIVE10 = False
 
 
 def main(argv: list[str]) -> int:
-    global ISSUE12, PROSE10, PREC10, DERIVE10
+    global ISSUE12, PROSE10, PREC10, DERIVE10, NPRINT11
     ISSUE12 = "--issue12" in argv
+    NPRINT11 = "--nprint11" in argv
     PROSE10 = "--prose10" in argv
     PREC10 = "--prec10" in argv
     DERIVE10 = "--derive10" in argv
@@ -568,13 +633,18 @@ def main(argv: list[str]) -> int:
         a, b = old[key].splitlines(), new[key].splitlines()
         if ISSUE12 or PREC10 or DERIVE10:      # a LaTeX step broken over rows may fit one row now: compare steps
             a, b = _rows(a), _rows(b)
+        tied = _tied(key.split(".")[0]) if NPRINT11 else {}
+        if tied and len(a) != len(b):
+            a, gone = _without_tied_givens(a, tied)
+            counts["tied"] += gone
         if len(a) != len(b):
             counts["other"] += 1
             examples.setdefault("other", []).append((key, f"{len(a)} lines", f"{len(b)} lines"))
             continue
         for x, y in zip(a, b):
             if x != y:
-                kind = ("one-span" if PROSE10 and one_span_change(x, y) else
+                kind = ((nprint11_change(x, y, tied) or "other") if NPRINT11 else
+                        "one-span" if PROSE10 and one_span_change(x, y) else
                         "bias-index" if PROSE10 and bias_index_change(x, y) else
                         "prose" if prose_change(x, y) else
                         "picture" if PREC10 and picture_change(x, y) else

@@ -25,7 +25,10 @@ precision, exact displays marked "=", half a unit of the last place kept its dig
 networks took new sizes: `classify_changes.py --prec10` names each changed line (given, exact, half, places,
 approx, picture); and after sums were written in the network's order (and a hidden δ kept the
 lecture's δ_5·w_{35}·g'(net_3)): `classify_changes.py --derive10` finds every changed line a reordering
-("order"; "comma" for a weight subscript that took a comma).) The fixtures are the record that making
+("order"; "comma" for a weight subscript that took a comma); and in session 11, after issue 12's network
+printing (the bias caption named by its unit's symbol and translated, the threshold note's θ_j = w_{j0}, an unnamed
+activation formula named by its formula, a tied edge written by its shared parameter and given once):
+`classify_changes.py --nprint11` names each changed line (caption, threshold, formula, tied).) The fixtures are the record that making
 `solve` fast changed no byte of its output; never regenerate them to make the test pass.
 """
 from __future__ import annotations
