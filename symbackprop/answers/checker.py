@@ -36,6 +36,7 @@ from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, compare_with
                       too_few_figures,
                       within, written_number)
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
+from .euler import euler_as_error
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
 from .fullwidth import EQUATION_HINT
@@ -932,7 +933,8 @@ class Checker:
             want_p = [self.steps.recompute(qid, {**pt, **pinned}) for pt in points]
             if got_p and all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got_p, want_p)):
                 return Link(rel, piece, "rule", True)
-        words = diagnose.explain_rule(self, qid, got, points)
+        # e read as Euler's number where the rule is right with e = t − u, the error (Negnevitsky's e = y_d − y)
+        words = euler_as_error(self, qid, node, env_of[0], points) or diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
 
     def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None,

@@ -83,6 +83,19 @@ def _token_with_words(notation) -> re.Pattern:
     return re.compile(rf"{word}\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*|" + TOKEN.pattern)
 
 
+def _learning_rate_pattern(notation) -> re.Pattern:
+    """The learning rate's own letter where an answer writes it without a subscript: the notation's
+    `learning_rate_symbol` as a LaTeX command (\\alpha), its character (α), its name as a word (alpha),
+    or in a font (\\mathit{lr}); the default eta likewise (\\eta, η, eta). `alpha_1`, `\\alpha_{1}` are not."""
+    sym = notation.learning_rate_symbol
+    letter = greek.LATEX_LETTERS.get(sym)
+    alts = [rf"\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*{sym}\s*\}}",
+            rf"(?<![\\A-Za-z]){sym}"]
+    if letter:
+        alts += [rf"\\{sym}", re.escape(letter)]
+    return re.compile(rf"(?:{'|'.join(alts)})(?![A-Za-z_'])")
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named quantity of a part: its key (None for the bias input), symbol and value."""
@@ -133,6 +146,9 @@ class NameTable:
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
         self.token = _token_with_words(psol.part.notation)
+        self.learning_rate = _learning_rate_pattern(psol.part.notation)
+        if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
+            self.by_key.setdefault("η", self.by_key["learning_rate"])
 
 
     def _comma_spellings(self, psol: PartSolution) -> None:

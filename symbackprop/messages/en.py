@@ -1026,4 +1026,10 @@ MESSAGES = {
     "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "the ½ of {name} left out",
+    # session 11 (nnames): a book's notation read back (learning_rate_symbol, Euler's e, E_total, ½ in the file's symbols)
+    "problem.learning_rate_symbol_taken": "{got} already means something else in an answer (e, g, net, d, δ, Δ, σ or "
+                                          "another symbol of this notation); use another letter or Greek name, like "
+                                          "alpha or eta",
+    "diagnosis.euler_as_error": "e was read as Euler's number 2.718…; the rule gives {name} with e = {t} − {u} "
+                                "(the error): write the error out as ({t} − {u})",
 }

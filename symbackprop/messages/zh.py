@@ -917,4 +917,9 @@ MESSAGES = {
     "graph_answers.transposed_counted": "{name} 写成转置后的一个元素：只在 {first} 扣一次分",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
+    # 第 11 轮（nnames）：按教材的记号读回（learning_rate_symbol、欧拉数 e、E_total、用题目符号写出的 ½）
+    "problem.learning_rate_symbol_taken": "{got} 在答案中已另有含义（e、g、net、d、δ、Δ、σ 或本记号中的其他符号）；"
+                                          "请换一个字母或希腊字母名，如 alpha 或 eta",
+    "diagnosis.euler_as_error": "e 被读作欧拉数 2.718…；若 e = {t} − {u}（误差），该式给出 {name}："
+                                "请把误差写成 ({t} − {u})",
 }
