@@ -323,7 +323,8 @@ class Checker:
         sym = self.symbol_of.get(item)
         if code == "given_copied" and sym in own.copy_value:
             name = f"{name} = {copied.number(own.copy_value[sym])}"
-        return said("diagnosis.follows_charged", name=name, why=diagnose.CHARGED_ONCE[code], at=self.name(charged))
+        why = diagnose.eta_charged_message(self.psol.part) if code == "eta_missing" else diagnose.CHARGED_ONCE[code]
+        return said("diagnosis.follows_charged", name=name, why=why, at=self.name(charged))
 
     def _name_upstream(self, verdicts: list[Verdict], wrong_first: dict, first: str | None) -> list[Verdict]:
         """A follow-through names the wrong item it follows from as "the first error" only when the
@@ -611,7 +612,8 @@ class Checker:
                     code = own_values.convention[0]
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
                                          message=said("diagnosis.follows_consistently", follows=follows,
-                                                      what=said(f"consistently.{code}"))
+                                                      what=diagnose.half_missing_message(self.psol.part, True)
+                                                      if code == "half_missing" else said(f"consistently.{code}"))
                                          if f"consistently.{code}" in CONSISTENTLY else
                                          said("diagnosis.follows_consistently", follows=follows,
                                               what=diagnose.MESSAGES[code].split(': ', 1)[1]))

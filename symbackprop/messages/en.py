@@ -1032,4 +1032,8 @@ MESSAGES = {
                                           "alpha or eta",
     "diagnosis.euler_as_error": "e was read as Euler's number 2.718…; the rule gives {name} with e = {t} − {u} "
                                 "(the error): write the error out as ({t} − {u})",
+    "notation_said.lr_missing": "{lr} left out of the update ({lr} = {eta})",
+    "notation_said.lr_missing_charged": "{lr} left out",
+    "notation_said.half_missing": "twice the expected value: the ½ of the loss ½({t} − {u})² left out",
+    "notation_said.half_missing_consistently": "the ½ of the loss ½({t} − {u})² left out",
 }

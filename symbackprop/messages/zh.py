@@ -922,4 +922,8 @@ MESSAGES = {
                                           "请换一个字母或希腊字母名，如 alpha 或 eta",
     "diagnosis.euler_as_error": "e 被读作欧拉数 2.718…；若 e = {t} − {u}（误差），该式给出 {name}："
                                 "请把误差写成 ({t} − {u})",
+    "notation_said.lr_missing": "更新中漏掉了 {lr}（{lr} = {eta}）",
+    "notation_said.lr_missing_charged": "漏掉了 {lr}",
+    "notation_said.half_missing": "为正确值的两倍：漏掉了损失 ½({t} − {u})² 中的 ½",
+    "notation_said.half_missing_consistently": "漏掉了损失 ½({t} − {u})² 中的 ½",
 }
