@@ -70,6 +70,19 @@ def unit_sub(unit: str, latex: bool) -> str:
     return _sub(unit_name(unit, False), False)
 
 
+def learning_rate_name(nota, latex: bool) -> str:
+    """The learning rate as the notation writes it (`learning_rate_symbol`): η (\\eta) by default, a Greek
+    name as its letter (alpha: α, \\alpha), any other letters as written (LaTeX: one letter as is, more in
+    \\mathit{lr}, one symbol, not a product of letters)."""
+    sym = nota.learning_rate_symbol
+    if sym == "eta":
+        return r"\eta" if latex else "η"
+    shown = greek.latex(sym) if latex else greek.text(sym)
+    if shown:
+        return shown
+    return rf"\mathit{{{sym}}}" if latex and len(sym) > 1 else sym
+
+
 def names_for(model: Model) -> Names:
     """Text and LaTeX names of every symbol the model has made so far."""
     part, nota = model.part, model.part.notation
@@ -100,7 +113,7 @@ def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
     k, unit, n = info.kind, info.unit, info.sample
     sup = _sample(n, latex)
     if k == "eta":
-        return r"\eta" if latex else "η"
+        return learning_rate_name(nota, latex)
     if k == "w":
         return weight_name(model, info.source, unit, latex)
     if k == "x":

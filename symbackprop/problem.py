@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy as sp
 
-from . import activations, losses
+from . import activations, greek, losses
 from .activation_formula import formula_activation
 from .activations import Activation
 from .loss_formula import TARGET_WORDS, formula_loss, is_half, with_facts
@@ -37,9 +37,12 @@ PART_KEYS = ("name", "title", "description", "network", "activation", "output_ac
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
+# letters the answers reader already gives a meaning: Euler's number, g of g'(net), net, d of dE/dw
+LR_SYMBOL_TAKEN = ("e", "g", "net", "d", "ln", "log", "exp", "max", "step", "new", "pi", "sqrt", "frac", "cdot",
+                   "times", "tanh", "relu", "sigmoid", "sign", "sgn")
 _STAND_IN_LOSS = "half_squared_error"      # no condition on targets or outputs: nothing more can fail
 NOTATION_SYMBOLS = ("activation_symbol", "output_symbol", "target_symbol", "input_symbol",
-                    "loss_symbol", "weight_symbol")
+                    "loss_symbol", "weight_symbol", "learning_rate_symbol")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Notation:
     input_symbol: str = "x"
     loss_symbol: str = "J"
     weight_symbol: str = "w"
+    learning_rate_symbol: str = "eta"  # η; a book's own letter (alpha: α, as Negnevitsky writes Δw = α·y·δ)
 
     @property
     def sign(self) -> int:
@@ -820,7 +824,19 @@ class _Validator(FieldReader):
             elif not isinstance(value, str) or not SYMBOL_RE.match(value):
                 self.fail(path + (key,), said("problem.symbol_name", got=shown(value)))
             kw[key] = value
-        return Notation(**kw)
+        notation = Notation(**kw)
+        if "learning_rate_symbol" in raw:
+            self._learning_rate_symbol(notation, path + ("learning_rate_symbol",))
+        return notation
+
+    def _learning_rate_symbol(self, notation: Notation, path) -> None:
+        """The learning rate's letter must read as nothing else: not e (Euler's number), g (g'), net, a letter
+        the tool writes for its own symbols (δ, Δ, σ), nor another symbol of the notation."""
+        lr = notation.learning_rate_symbol
+        others = {notation.activation_symbol, notation.output_symbol, notation.target_symbol,
+                  notation.input_symbol, notation.loss_symbol, notation.weight_symbol}
+        if lr in others or lr in LR_SYMBOL_TAKEN or (lr != "eta" and lr in greek.RESERVED):
+            self.fail(path, said("problem.learning_rate_symbol_taken", got=shown(lr)))
 
 
 def _unit_key(u: str):

@@ -215,7 +215,7 @@ def test_check_in_english_is_the_default_and_reads_as_before(wrong):
     assert _cells(lines, "Δw_{05}") == ["Δw_{05}", "-3.0001", "-3", "WRONG",
                                         "one unit off in the last place: to 4 places the value is -3.0000"]
     assert _cells(lines, "L") == ["L", "9", "4.5", "WRONG",
-                                  "twice the expected value: the ½ of the loss ½(t − u)² left out"]
+                                  "twice the expected value: the ½ of the loss ½(z − u)² left out"]
     assert _cells(lines, "δ_5") == ["δ_5", r"-(1-0.491)\times 0.2499 = -0.1273", "-0.1272", "WRONG",
                                     "arithmetic: the numbers give -0.1272, not -0.1273"]
     assert "  δ_5: value “-0.1273”: arithmetic: the numbers give -0.1272, not -0.1273" in lines

@@ -125,6 +125,7 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("notation_choice", "learning_rate: 1", "learning_rate: 1\nnotation: {delta: sideways}"),
     ("symbol_name", "learning_rate: 1", "learning_rate: 1\nnotation: {activation_symbol: 'u 1'}"),
     ("notation_key", "learning_rate: 1", "learning_rate: 1\nnotation: {colour: red}"),
+    ("learning_rate_symbol_taken", "learning_rate: 1", "learning_rate: 1\nnotation: {learning_rate_symbol: e}"),
     ("notation_mapping", "learning_rate: 1", "learning_rate: 1\nnotation: 3"),
     ("title_text", "learning_rate: 1", "learning_rate: 1\ntitle: [a, b]"),
     ("title_nothing", "learning_rate: 1", "learning_rate: 1\ntitle:"),
@@ -315,7 +316,10 @@ EXPECTED_EN: dict[str, str] = {
     'symbol_name': "p.yaml:15: notation.activation_symbol: 'u 1' is not a symbol name; use 1 to 8 letters, like u or y",
     'notation_key': "p.yaml:15: notation.colour: unknown field 'colour' in notation; allowed: weight, delta, "
         'target_index, activation_symbol, output_symbol, target_symbol, input_symbol, loss_symbol, '
-        'weight_symbol',
+        'weight_symbol, learning_rate_symbol',
+    'learning_rate_symbol_taken': "p.yaml:15: notation.learning_rate_symbol: 'e' already means something else in an "
+        "answer (e, g, net, d, δ, Δ, σ or another symbol of this notation); use another letter or Greek name, like "
+        "alpha or eta",
     'notation_mapping': 'p.yaml:15: notation: expected the notation (a mapping), got int',
     'title_text': 'p.yaml:15: title: expected text for the title, got list',
     'title_nothing': 'p.yaml:15: title: expected text for the title, got nothing',

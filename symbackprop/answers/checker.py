@@ -36,6 +36,7 @@ from .compare import (SCIENTIFIC, Match, Tolerance, compare_number, compare_with
                       too_few_figures,
                       within, written_number)
 from .expr import DIGITS, OutOfRange, evaluate, negate_at, node_at, numbers, replace_at
+from .euler import euler_as_error
 from .fullwidth import fold
 from .instances import StepRules, instances, true_values
 from .fullwidth import EQUATION_HINT
@@ -322,7 +323,8 @@ class Checker:
         sym = self.symbol_of.get(item)
         if code == "given_copied" and sym in own.copy_value:
             name = f"{name} = {copied.number(own.copy_value[sym])}"
-        return said("diagnosis.follows_charged", name=name, why=diagnose.CHARGED_ONCE[code], at=self.name(charged))
+        why = diagnose.eta_charged_message(self.psol.part) if code == "eta_missing" else diagnose.CHARGED_ONCE[code]
+        return said("diagnosis.follows_charged", name=name, why=why, at=self.name(charged))
 
     def _name_upstream(self, verdicts: list[Verdict], wrong_first: dict, first: str | None) -> list[Verdict]:
         """A follow-through names the wrong item it follows from as "the first error" only when the
@@ -610,7 +612,8 @@ class Checker:
                     code = own_values.convention[0]
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
                                          message=said("diagnosis.follows_consistently", follows=follows,
-                                                      what=said(f"consistently.{code}"))
+                                                      what=diagnose.half_missing_message(self.psol.part, True)
+                                                      if code == "half_missing" else said(f"consistently.{code}"))
                                          if f"consistently.{code}" in CONSISTENTLY else
                                          said("diagnosis.follows_consistently", follows=follows,
                                               what=diagnose.MESSAGES[code].split(': ', 1)[1]))
@@ -932,7 +935,8 @@ class Checker:
             want_p = [self.steps.recompute(qid, {**pt, **pinned}) for pt in points]
             if got_p and all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got_p, want_p)):
                 return Link(rel, piece, "rule", True)
-        words = diagnose.explain_rule(self, qid, got, points)
+        # e read as Euler's number where the rule is right with e = t − u, the error (Negnevitsky's e = y_d − y)
+        words = euler_as_error(self, qid, node, env_of[0], points) or diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
 
     def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None,

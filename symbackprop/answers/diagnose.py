@@ -74,9 +74,9 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         out.append(("sign", MESSAGES["sign"], scaled(-1)))
     eta = sym_of[Key("learning_rate")] if sym_of.get(Key("learning_rate")) in leaves else None
     if eta is not None and part.learning_rate != 1:
-        out.append(("eta_missing", MESSAGES["eta_missing"].format(eta=_given(part.learning_rate, part)), rule_with({eta: 1})))
+        out.append(("eta_missing", eta_missing_message(part), rule_with({eta: 1})))
     if losses.of(part).half and key.kind not in ("net", "act", "gprime", "new_w"):
-        out.append(("half_missing", MESSAGES["half_missing"], scaled(2)))
+        out.append(("half_missing", half_missing_message(part), scaled(2)))
     if key.kind == "loss":
         # the loss of a batch summed where the problem takes the mean; then, for a loss without a ½
         # (half_missing says that one), the loss counted twice: a factor of 2, not a copied given
@@ -147,6 +147,41 @@ def _given(value, part) -> str:
     """A value the problem gives (η, g'(0)) as the problem and its solution show it: 0.01, not 1/100
     (printing.format_value at the part's precision)."""
     return format_value(sp.sympify(value), part.precision)[0]
+
+
+def _lr(part) -> str | None:
+    """The learning rate's letter where the notation writes another than η (alpha: α), else None."""
+    from ..notation import learning_rate_name
+    return None if part.notation.learning_rate_symbol == "eta" else learning_rate_name(part.notation, False)
+
+
+def _error_letters(part) -> tuple[str, str] | None:
+    """The letters of the loss's error (target, output: yd, y) where the notation writes others than t, u."""
+    nota = part.notation
+    t, u = nota.target_symbol, nota.output_symbol or nota.activation_symbol
+    return None if (t, u) == ("t", "u") else (t, u)
+
+
+def eta_missing_message(part) -> str:
+    """'η left out of the update (η = 0.1)', in the notation's letter (α left out … (α = 0.1))."""
+    eta, lr = _given(part.learning_rate, part), _lr(part)
+    return MESSAGES["eta_missing"].format(eta=eta) if lr is None else said("notation_said.lr_missing", lr=lr, eta=eta)
+
+
+def eta_charged_message(part) -> str:
+    """'η left out' (a follow-through's mistake charged once), in the notation's letter."""
+    lr = _lr(part)
+    return CHARGED_ONCE["eta_missing"] if lr is None else said("notation_said.lr_missing_charged", lr=lr)
+
+
+def half_missing_message(part, consistently: bool = False) -> str:
+    """'the ½ of the loss ½(t − u)² left out', in the notation's letters (½(yd − y)² for Negnevitsky's);
+    `consistently`: the words a follow-through says after "used consistently"."""
+    letters = _error_letters(part)
+    if letters is None:
+        return said("consistently.half_missing") if consistently else MESSAGES["half_missing"]
+    key = "notation_said.half_missing_consistently" if consistently else "notation_said.half_missing"
+    return said(key, t=letters[0], u=letters[1])
 
 
 def convention_message(psol) -> str:

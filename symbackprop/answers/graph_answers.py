@@ -435,11 +435,14 @@ class GraphChecker:
         from .read import read_graph_writeup
         sub = read_graph_writeup(Path(path), self.names)
         entries = []
+        written: dict[tuple[str, int | None], str] = {}    # a scalar's chain as the student wrote it (\sigma(1))
         for ans in sub.answers.get("main", []):
             chain = split_relations(ans.text)
             last = chain[-1][1].strip() if chain else ans.text
             listed = bracket_list(last)
             value = listed if listed is not None else ans.text   # a scalar's whole chain: its working is judged
+            if listed is None:
+                written[(ans.qid, ans.line)] = ans.given
             earlier = next((i for i, e in enumerate(entries) if e[0] == ans.qid), None)
             if earlier is not None and isinstance(entries[earlier][1], str) and self.names_in(
                     (split_relations(entries[earlier][1]) or [("", entries[earlier][1])])[-1][1]):
@@ -449,7 +452,11 @@ class GraphChecker:
         if len(entries) > MAX_ITEMS:
             raise SymbackpropError(said("graph_answers.too_many", path=str(path), count=len(entries), limit=MAX_ITEMS))
         problems = list(sub.problems)
-        return [self.check_entries(entries, problems)], problems
+        report = self.check_entries(entries, problems)
+        # the report's "given" column: the right side as the student wrote it, not as normalized for reading
+        shown = tuple(replace(v, given=written[(v.qid, v.line)]) if (v.qid, v.line) in written else v
+                      for v in report.verdicts)
+        return [replace(report, verdicts=shown)], problems
 
     def _credit(self, status: str) -> float:
         """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""

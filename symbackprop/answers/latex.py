@@ -362,10 +362,10 @@ def prepare(expr: str, table: NameTable) -> Prepared:
     unknown: list[str] = []
     placeholders: dict[str, str] = {}
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match, named: str | None = None) -> str:
         token = m.group(0)
-        key = canon(token)
-        q = table.lookup(token)
+        key = named or canon(token)
+        q = table.lookup(key if named else token)
         if q is None:
             if "_" in key or token.startswith("\\frac"):
                 unknown.append(token.strip())
@@ -382,6 +382,9 @@ def prepare(expr: str, table: NameTable) -> Prepared:
     # the loss symbol alone (J), or a sample's loss in a batch (J^{(2)})
     loss = re.escape(table.loss_symbol)
     text = re.sub(rf"(?<![\\A-Za-z]){loss}(?:\s*\^\s*\{{\s*\(\s*\d+\s*\)\s*\}})?(?![A-Za-z_])", sub, text)
+    # the learning rate by the notation's letter (learning_rate_symbol: alpha): \\alpha, α, alpha
+    if table.lookup("learning_rate") is not None:
+        text = table.learning_rate.sub(lambda m: sub(m, "learning_rate"), text)
     return Prepared(text, names, tuple(unknown))
 
 

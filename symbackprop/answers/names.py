@@ -20,7 +20,10 @@ from ..solution import PartSolution
 
 _FONT = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm|mathbf|boldsymbol)\s*\{([^{}]*)\}")
 # the numerator's name is `[^{}]*` stripped afterwards: `([^{}]*?)\s*\}` tries every split of a long blank run
-_GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*([^{}]*)\}\s*\{\s*\\partial\s*(.*)\}$")
+# (one level of braces in it: ∂E_{total}, each brace pair read at once, so no run is tried two ways)
+_GRAD = re.compile(r"^\\frac\s*\{\s*\\partial\s*((?:[^{}]|\{[^{}]*\})*)\}\s*\{\s*\\partial\s*(.*)\}$")
+# the loss of one sample named as the total (Mazur's E_total): the loss itself
+_TOTAL = ("total", "tot")
 # d-notation as students type it: dE/dw_35, \frac{dE}{dw_{45}} (d, then a letter: `\frac{d}{dx}` is no name)
 _D_FRAC = re.compile(r"^\\frac\s*\{\s*d\s*([A-Za-z][^{}]*)\}\s*\{\s*d\s*([^\s{}/].*)\}$")
 _D_SLASH = re.compile(r"^d([A-Za-z][A-Za-z0-9_]*)/d([^\s/].*)$")
@@ -50,11 +53,13 @@ def canon(name: str) -> str:
 # A subscript (_3, _{35}, _{3,5}, _{h1}), and a superscript that is part of a name: ^{new}, ^{(2)}.
 SUB = r"_\s*(?:\{\s*[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)?\s*\}|[0-9]+|[A-Za-z])"
 SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s*\}|\+)\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
+# the loss as its total, E_{total} (Mazur): NameTable reads it as the loss outside a batch
+_TOTAL_SUB = r"(?:\s*_\s*\{\s*(?:\\(?:text|mathrm)\s*\{\s*)?(?:total|tot)\s*\}?\s*\})?"
 NET = rf"net\s*{SUB}(?:\s*{SUP})?"
 # a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
 GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
-    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
+    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
     rf"(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
     rf"(?:\s*{SUP})*\s*\}}",
     rf"(?:\\Delta\s*)?{GREEK}\s*(?:{SUB})?(?:\s*{SUP})*",
@@ -81,6 +86,19 @@ def _token_with_words(notation) -> re.Pattern:
     alt = "|".join(words)
     word = rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}|(?<![\\A-Za-z])(?:{alt}))"
     return re.compile(rf"{word}\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*|" + TOKEN.pattern)
+
+
+def _learning_rate_pattern(notation) -> re.Pattern:
+    """The learning rate's own letter where an answer writes it without a subscript: the notation's
+    `learning_rate_symbol` as a LaTeX command (\\alpha), its character (α), its name as a word (alpha),
+    or in a font (\\mathit{lr}); the default eta likewise (\\eta, η, eta). `alpha_1`, `\\alpha_{1}` are not."""
+    sym = notation.learning_rate_symbol
+    letter = greek.LATEX_LETTERS.get(sym)
+    alts = [rf"\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*{sym}\s*\}}",
+            rf"(?<![\\A-Za-z]){sym}"]
+    if letter:
+        alts += [rf"\\{sym}", re.escape(letter)]
+    return re.compile(rf"(?:{'|'.join(alts)})(?![A-Za-z_'])")
 
 
 @dataclass(frozen=True)
@@ -133,6 +151,12 @@ class NameTable:
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
         self.token = _token_with_words(psol.part.notation)
+        loss = re.escape(self.loss_symbol)
+        # E_{total} (Mazur) is the loss, outside a batch (where the total is not the mean the loss may be)
+        self._total = None if self.batched else re.compile(rf"(?<![A-Za-z]){loss}_(?:{'|'.join(_TOTAL)})(?![A-Za-z0-9])")
+        self.learning_rate = _learning_rate_pattern(psol.part.notation)
+        if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
+            self.by_key.setdefault("η", self.by_key["learning_rate"])
 
 
     def _comma_spellings(self, psol: PartSolution) -> None:
@@ -162,6 +186,13 @@ class NameTable:
         found = self._readings(c)
         return found[0] if len(found) == 1 else None
 
+    def _as_loss(self, c: str) -> str:
+        """A canonical name with the loss named as its total (E_total, ∂E_total/∂w5) written as the loss
+        (E, ∂E/∂w5), outside a batch and where the name is none of the table's as it is."""
+        if self._total is None or c in self.by_key:
+            return c
+        return self._total.sub(lambda m: self.loss_symbol, c)
+
     def readings(self, name: str) -> list[str]:
         """The names a written name could mean when it means more than one quantity (w_123 with units 1, 12, 3
         and 23: w_{1,23} and w_{12,3}), as the solution writes them; empty when it is not ambiguous."""
@@ -179,7 +210,7 @@ class NameTable:
         key = name.strip()
         if key in self.by_key and "," in key or key in self.by_key and not self.joined.get(key):
             return self.by_key[key]
-        c = canon(key)
+        c = self._as_loss(canon(key))
         if self._readings(c):
             return self._one(c)
         alias = _updated(c)
@@ -214,6 +245,8 @@ class NameTable:
             shown = same or shown
         if c in shown:
             return [shown[c]]
+        if re.fullmatch(re.escape(self.loss_symbol) + r"_[A-Za-z0-9,]+", c):       # E_{total} in a batch, E_{o1}
+            return [self.loss_symbol]
         close = [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count * 3, cutoff=0.75)]
         return list(dict.fromkeys(close))[:count]
 

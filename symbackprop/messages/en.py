@@ -1049,4 +1049,14 @@ MESSAGES = {
     "formula.cannot_multiply_one_column": "cannot multiply {a} by {b}: 1 column against {rows} rows",
     "formula.cannot_multiply_one_row": "cannot multiply {a} by {b}: {cols} columns against 1 row",
     "picture.bias": "bias",
+    # session 11 (nnames): a book's notation read back (learning_rate_symbol, Euler's e, E_total, ½ in the file's symbols)
+    "problem.learning_rate_symbol_taken": "{got} already means something else in an answer (e, g, net, d, δ, Δ, σ or "
+                                          "another symbol of this notation); use another letter or Greek name, like "
+                                          "alpha or eta",
+    "diagnosis.euler_as_error": "e was read as Euler's number 2.718…; the rule gives {name} with e = {t} − {u} "
+                                "(the error): write the error out as ({t} − {u})",
+    "notation_said.lr_missing": "{lr} left out of the update ({lr} = {eta})",
+    "notation_said.lr_missing_charged": "{lr} left out",
+    "notation_said.half_missing": "twice the expected value: the ½ of the loss ½({t} − {u})² left out",
+    "notation_said.half_missing_consistently": "the ½ of the loss ½({t} − {u})² left out",
 }

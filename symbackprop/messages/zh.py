@@ -936,4 +936,13 @@ MESSAGES = {
     "formula.cannot_multiply_one_column": "不能用 {a} 乘以 {b}：1 列对 {rows} 行",
     "formula.cannot_multiply_one_row": "不能用 {a} 乘以 {b}：{cols} 列对 1 行",
     "picture.bias": "偏置",
+    # 第 11 轮（nnames）：按教材的记号读回（learning_rate_symbol、欧拉数 e、E_total、用题目符号写出的 ½）
+    "problem.learning_rate_symbol_taken": "{got} 在答案中已另有含义（e、g、net、d、δ、Δ、σ 或本记号中的其他符号）；"
+                                          "请换一个字母或希腊字母名，如 alpha 或 eta",
+    "diagnosis.euler_as_error": "e 被读作欧拉数 2.718…；若 e = {t} − {u}（误差），该式给出 {name}："
+                                "请把误差写成 ({t} − {u})",
+    "notation_said.lr_missing": "更新中漏掉了 {lr}（{lr} = {eta}）",
+    "notation_said.lr_missing_charged": "漏掉了 {lr}",
+    "notation_said.half_missing": "为正确值的两倍：漏掉了损失 ½({t} − {u})² 中的 ½",
+    "notation_said.half_missing_consistently": "漏掉了损失 ½({t} − {u})² 中的 ½",
 }

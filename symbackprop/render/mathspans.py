@@ -28,7 +28,7 @@ _SYMBOL = rf"(?:(?:[{_G}]+[A-Za-z]*(?:{_SUB})?|(?:net|[A-Za-z]){_SUB})(?:{_SUP})
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)"
 _ARG = rf"(?:{_SYMBOL}|{_NUMBER}|net|[A-Za-z])"
 _CALL = rf"(?:[A-Za-z]'?\({_ARG}\))"                 # g(net_5), g'(net_5), g'(0)
-_HALF = r"(?:½\([A-Za-z] − [A-Za-z]\)²)"              # the ½(t − u)² of a loss
+_HALF = r"(?:½\([A-Za-z]{1,8} − [A-Za-z]{1,8}\)²)"    # the ½(t − u)² of a loss, in its letters (½(yd − y)²)
 _FRACTION = rf"(?:∂[A-Za-z]{{1,3}}(?:{_SUB})?/∂(?:[{_G}]*[A-Za-z]*)(?:{_SUB})?)"      # ∂L/∂w_{05}
 _TERM = rf"(?:[−-]?(?:{_HALF}|{_FRACTION}|{_CALL}|{_SYMBOL}))"
 _OP = rf"(?: ?[=+·×/≈] ?| [−-] |(?<=[{_G}A-Za-z0-9')]) ?(?=∂))"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..document import Text
 from ..greek import LATEX_LETTERS
 from ..messages import REFERENCE, catalogue, marked, msg
+from ..notation import learning_rate_name
 from ..printing import format_given, format_value
 from ..solution import Note, PartSolution
 
@@ -249,7 +250,9 @@ def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
     acts = _activation_list(part.activations, lang)
     eta = format_given(part.learning_rate, precision)[0]       # given: shown as written
     return sentence(lang, "solution.part_heading", name=psol.name, activations=acts,
-                    loss=name_words("loss", part.loss, lang), eta=Sym(f"η = {eta}", rf"\eta = {eta}"))
+                    loss=name_words("loss", part.loss, lang),
+                    eta=Sym(f"{learning_rate_name(part.notation, False)} = {eta}",
+                            f"{learning_rate_name(part.notation, True)} = {eta}"))
 
 
 def _threshold(d: dict, names, idx: str) -> Sym:
@@ -277,8 +280,9 @@ def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
         minus = d["convention"] == "minus_dJ_dnet"
         delta = Sym(f"δ_j = {'−' if minus else ''}∂{J}/∂net_j",
                     rf"\delta_j = {'-' if minus else ''}\partial {J}/\partial \mathrm{{net}}_j")
-        update = Sym(f"Δw = −η·∂{J}/∂w = {'+' if minus else '−'}η·δ_j·x_i",
-                     rf"\Delta w = -\eta\,\partial {J}/\partial w = {'+' if minus else '-'}\eta\,\delta_j x_i")
+        lr, lr_tex = learning_rate_name(psol.part.notation, False), learning_rate_name(psol.part.notation, True)
+        update = Sym(f"Δw = −{lr}·∂{J}/∂w = {'+' if minus else '−'}{lr}·δ_j·x_i",
+                     rf"\Delta w = -{lr_tex}\,\partial {J}/\partial w = {'+' if minus else '-'}{lr_tex}\,\delta_j x_i")
         return sentence(lang, "note.delta", delta=delta, which=msg(lang, f"convention.{d['convention']}"),
                         update=update, xi=Sym("x_i", "x_i"))
     if n.kind == "weights":

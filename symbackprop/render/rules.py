@@ -14,6 +14,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 
 from ..messages import marked, msg, words
 from ..document import Document, Math, Part, Section, Step, Text
+from ..notation import learning_rate_name
 from ..printing import LatexPrinter, TextPrinter
 from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
 from .latex import tex_escape
@@ -84,7 +85,7 @@ class RuleLatexPrinter(LatexPrinter):
 
 
 def _names(derivation: GeneralDerivation, latex: bool) -> dict:
-    return {J: derivation.notation.loss_symbol, eta: r"\eta" if latex else "η"}
+    return {J: derivation.notation.loss_symbol, eta: learning_rate_name(derivation.notation, latex)}
 
 
 def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
@@ -112,7 +113,7 @@ def shown_symbols(derivation: GeneralDerivation, expr: sp.Expr) -> sp.Expr:
     the file writes from j to k), J as the file's loss symbol and η as η. A quantity of sample n keeps
     n as its last index. The JSON's srepr is of this expression, so that it names what the text names."""
     names = indexed_names(derivation, False)
-    mapping: dict[sp.Basic, sp.Basic] = {J: sp.Symbol(derivation.notation.loss_symbol), eta: sp.Symbol("η")}
+    mapping: dict[sp.Basic, sp.Basic] = {J: sp.Symbol(derivation.notation.loss_symbol), eta: sp.Symbol(learning_rate_name(derivation.notation, False))}
     for q in expr.atoms(sp.Indexed):
         entry = names.get(q.base.name)
         if entry is None:
