@@ -54,6 +54,9 @@ def _points(part: Part, count: int, seed: int) -> tuple[dict[sp.Symbol, float], 
                 values[sym] = rng.uniform(0.2, 2.0)
             else:
                 values[sym] = rng.uniform(-1.5, 1.5)
+        # a tied edge is its shared parameter at every point: b1·x_b and w_{b,h1}·x_b are one rule
+        for edge, name in model.tied.items():
+            values[model.w[edge]] = values[model.shared[name]]
         for a in assignments:
             values[a.symbol] = _float(a.rule.xreplace({s: sp.Float(values[s], 20) for s in a.rule.free_symbols}))
         out.append(values)
