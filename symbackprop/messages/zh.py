@@ -917,4 +917,13 @@ MESSAGES = {
     "graph_answers.transposed_counted": "{name} 写成转置后的一个元素：只在 {first} 扣一次分",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
+    # session 11 (gjudge)
+    "graph_answers.half_of_square": "是正确值的一半：漏了因子 2（对 {node} 中的平方求导得到的 2？），或多了本图没有的 ½",
+    "graph_answers.half_extra": "是正确值的一半：多了 {node} 中没有的 ½？",
+    "graph_answers.half_plain": "是正确值的一半",
+    "graph_answers.twice_half_left": "是正确值的两倍：漏了 {node} 中的 ½？",
+    "graph_answers.twice_plain": "是正确值的两倍",
+    "graph_answers.of_own": "{what}（由你的 {name}，这一步得 {value}）",
+    "graph_answers.twice_worse": "{id} 被回答了两次（第 {line} 行）；两个答案中较差的一个计分",
+    "graph_answers.foreign_numbers": "注意：代入的数 `{numbers}` 既不是本题的值，也不是你的值",
 }
