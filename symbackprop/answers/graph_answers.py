@@ -340,13 +340,16 @@ class GraphChecker:
         first_of[qid] = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
 
     def _follow_through(self, qid: str, number: float, places: int | None, expected: float,
-                        own: dict[str, float], first_of: dict[str, str]) -> tuple[str, str, str | None] | None:
+                        own: dict[str, float], first_of: dict[str, str], numbers: float | None = None
+                        ) -> tuple[str, str, str | None] | None:
         """(status, message, source) when a value that is wrong is right from the student's own earlier
         values: their wrong ones (∂f/∂z = q with their q) give follow-through, as for a network (rubric
         credit `follow_through`); their right ones as written, rounded (σ(3) = 0.9526), give "right from
         your rounded earlier values" (source None). Each written value stands for the interval of half a
-        unit in its last place, as checker.py's _compare_own; imprecise or rounded wrongly from them stays
-        that. None otherwise, and when their values make the step vanish (a 0 shows no working)."""
+        unit in its last place, as checker.py's _compare_own; `numbers`, what the chain's substituted
+        numbers give (they were found to be the student's values, rounded), widens that interval to reach
+        it. Imprecise or rounded wrongly from them stays that. None otherwise, and when their values make
+        the step vanish (a 0 shows no working)."""
         mine = {k: self._written[k][0] for k in self._right if k in self._written}
         mine.update(own)
         if not mine:
@@ -356,12 +359,18 @@ class GraphChecker:
             return None
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
             return None
+        below, above = self._spread(qid, mine, used, value)
+        if numbers is not None:
+            below, above = max(below, value - numbers), max(above, numbers - value)
         match = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places, value,
-                               self._spread(qid, mine, used, value), self.tol)
+                               (below, above), self.tol)
         if match.status not in ("correct", "imprecise", "rounding"):
             return None
         wrong = [u for u in used if u in own]
         if not wrong:                                # only their right, rounded values: right, never follow-through
+            if match.status == "imprecise":          # to fewer places than asked, but right from their values
+                return "imprecise", said("diagnosis.follows_and", follows=said("diagnosis.rounded_earlier"),
+                                         why=match.message), None
             if match.status != "correct":
                 return None
             return "correct", said("diagnosis.rounded_earlier"), None
@@ -370,6 +379,19 @@ class GraphChecker:
         if match.status == "correct":
             return "follow_through", follows, source
         return match.status, said("diagnosis.follows_and", follows=follows, why=match.message), source
+
+    def _numbers_before(self, links) -> tuple[float, bool] | None:
+        """(what the substituted numbers give, as written; whether they were judged at the student's own
+        values) for a chain whose value follows from the numbers link right before it, that link judged
+        right; else None."""
+        if len(links) < 2 or links[-1].kind != "value" or not links[-1].ok or links[-2].kind != "numbers" \
+                or not links[-2].ok:
+            return None
+        from .expr import evaluate
+        try:
+            return float(evaluate(self._parser.parse(links[-2].text), {})), links[-2].own
+        except (SymbackpropError, ValueError, ArithmeticError, OverflowError, TypeError):
+            return None
 
     def _foreign_numbers(self, links, own: dict[str, float]) -> str | None:
         """The note for the first link of substituted numbers none of which is a value of the problem (an
@@ -558,6 +580,18 @@ class GraphChecker:
         match = compare_number(number, places, expected, self.tol, bound)
         status = match.status or "wrong"
         self._written[qid] = (number, places)       # the value as written, feeding later items if right
+        given_by = self._numbers_before(links) if status in ("wrong", "rounding") and not bad else None
+        if given_by is not None and not given_by[1]:
+            # the numbers, rounded values of the right ones, stand for any value between what they give and
+            # the true value: a value within that, to half a unit in the places asked, is right from them
+            from_numbers = compare_within(lambda v, d, t: compare_number(v, d, t, self.tol), number, places,
+                                          expected, (max(0.0, expected - given_by[0]), max(0.0, given_by[0] - expected)),
+                                          self.tol)
+            if from_numbers.status == "correct":
+                return verdict("correct", _joined([said("diagnosis.rounded_earlier")] + unread), links=links,
+                               value=number)
+            if from_numbers.status == "imprecise":
+                match, status = from_numbers, "imprecise"
         if status == "correct" and not (qid in self._transposed and self._transposed[qid][1]):
             if bad:
                 return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message)] + unread),
@@ -586,7 +620,8 @@ class GraphChecker:
             return verdict("wrong", _joined([chain.arithmetic.message] + unread), "arithmetic", links=links,
                            value=number)
         if status in ("wrong", "rounding") and not bad:      # a wrong rule is charged, never carried
-            carried = self._follow_through(qid, number, places, expected, own or {}, first_of or {})
+            carried = self._follow_through(qid, number, places, expected, own or {}, first_of or {},
+                                           given_by[0] if given_by is not None and given_by[1] else None)
             if carried is not None:
                 ft_status, ft_message, source = carried
                 if ft_status == "correct":
