@@ -158,6 +158,12 @@ def test_a_sign_slip_of_the_students_own_value_is_said(checkers, tmp_path):
     assert v["grad_b_1"].message == said("graph_answers.of_own", what=said("diagnosis.sign"), name="grad_h_1",
                                          value="-0.5")
     assert v["grad_b_2"].status == "correct"
+    # L = ½(0.25 + 2.25) = 1.25 from their r = (−0.5, −1.5) follows through; the same numbers with no wrong h
+    # written are not right for L = 1.125 (the ½ written 0.5 is no rounding that could move 1.25 to 1.125)
+    v, _ = check(checkers, "lin", tmp_path, 'h: [0.5, -1.5]\nL: "0.5 \\\\times (0.25 + 2.25) = 1.2500"\n')
+    assert v["L"].status == "follow_through" and v["L"].source == "h_1"
+    v, _ = check(checkers, "lin", tmp_path, 'L: "0.5 \\\\times (0.25 + 2.25) = 1.2500"\n')
+    assert v["L"].status == "wrong"
     # a value that is no slip of their own value stays "none of the mistakes the checker knows"
     v, _ = check(checkers, "lin", tmp_path, "h: [0.5, -1.5]\ndL/dh: [-0.5, -1.5]\ndL/db: [0.7, -1.5]\n")
     assert v["grad_b_1"].diagnosis is None and v["grad_b_1"].message.startswith(said("diagnosis.unexplained"))

@@ -346,9 +346,9 @@ class GraphChecker:
         values: their wrong ones (∂f/∂z = q with their q) give follow-through, as for a network (rubric
         credit `follow_through`); their right ones as written, rounded (σ(3) = 0.9526), give "right from
         your rounded earlier values" (source None). Each written value stands for the interval of half a
-        unit in its last place, as checker.py's _compare_own; `numbers`, what the chain's substituted
-        numbers give (they were found to be the student's values, rounded), widens that interval to reach
-        it. Imprecise or rounded wrongly from them stays that. None otherwise, and when their values make
+        unit in its last place, as checker.py's _compare_own; a value rounded wrongly or one unit off from
+        that interval but right to its places from `numbers`, what the chain's substituted numbers give (found to be the
+        student's values, rounded), follows through in full. Imprecise or rounded wrongly from them stays that. None otherwise, and when their values make
         the step vanish (a 0 shows no working)."""
         mine = {k: self._written[k][0] for k in self._right if k in self._written}
         mine.update(own)
@@ -360,10 +360,13 @@ class GraphChecker:
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
             return None
         below, above = self._spread(qid, mine, used, value)
-        if numbers is not None:
-            below, above = max(below, value - numbers), max(above, numbers - value)
         match = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places, value,
                                (below, above), self.tol)
+        if numbers is not None and match.status in ("rounding", "") and _near(number, places, value):
+            # rounded wrongly or one unit off from their values, but as the numbers give it
+            widened = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places,
+                                     value, (max(below, value - numbers), max(above, numbers - value)), self.tol)
+            match = widened if widened.status == "correct" else match
         if match.status not in ("correct", "imprecise", "rounding"):
             return None
         wrong = [u for u in used if u in own]
@@ -581,17 +584,15 @@ class GraphChecker:
         status = match.status or "wrong"
         self._written[qid] = (number, places)       # the value as written, feeding later items if right
         given_by = self._numbers_before(links) if status in ("wrong", "rounding") and not bad else None
-        if given_by is not None and not given_by[1]:
-            # the numbers, rounded values of the right ones, stand for any value between what they give and
-            # the true value: a value within that, to half a unit in the places asked, is right from them
+        if given_by is not None and not given_by[1] and _near(number, places, expected):
+            # rounded wrongly or one unit off, but what the numbers (rounded values of right ones) give: they
+            # stand for any value between theirs and the true value, and a value within that is right from them
             from_numbers = compare_within(lambda v, d, t: compare_number(v, d, t, self.tol), number, places,
                                           expected, (max(0.0, expected - given_by[0]), max(0.0, given_by[0] - expected)),
                                           self.tol)
             if from_numbers.status == "correct":
                 return verdict("correct", _joined([said("diagnosis.rounded_earlier")] + unread), links=links,
                                value=number)
-            if from_numbers.status == "imprecise":
-                match, status = from_numbers, "imprecise"
         if status == "correct" and not (qid in self._transposed and self._transposed[qid][1]):
             if bad:
                 return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message)] + unread),
@@ -700,6 +701,12 @@ def _is_value(text: str, pool: list[float]) -> bool:
     places = len(text.partition(".")[2])
     slack = 0.5 * 10.0 ** -places * (1 + 1e-9) if places else 0.0
     return any(abs(size - v) <= slack + 1e-9 * max(1.0, v) for v in pool)
+
+
+def _near(number: float, places: int | None, target: float) -> bool:
+    """Whether a decimal is at most one unit in its last place from the rounding of `target` to its places
+    (rounded wrongly, or one unit off): how far rounding the numbers substituted may move the last digit."""
+    return places is not None and 0 <= places <= 12 and abs(number - target) < 1.5 * 10.0 ** -places
 
 
 # verdicts from the worst to the best, to count the worse of two answers (checker._merge_duplicates' order)
