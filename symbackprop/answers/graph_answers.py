@@ -11,6 +11,7 @@ Every node value and every entry of every ∂L/∂p is an item worth one point; 
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import replace
@@ -145,6 +146,7 @@ class GraphChecker:
         self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
         self._charged: dict[str, str] = {}    # a transposed matrix -> its entry charged WRONG (the others are not)
         self._causes: dict[str, Causes] | None = None    # item -> causes of a factor 2 or ½ (for every student)
+        self._values: list[float] | None = None          # the sizes of every item's true value, sorted
 
     def close(self) -> None:
         if self._parser is not None and self._owns_parser:
@@ -347,9 +349,10 @@ class GraphChecker:
         credit `follow_through`); their right ones as written, rounded (σ(3) = 0.9526), give "right from
         your rounded earlier values" (source None). Each written value stands for the interval of half a
         unit in its last place, as checker.py's _compare_own; a value rounded wrongly or one unit off from
-        that interval but right to its places from `numbers`, what the chain's substituted numbers give (found to be the
-        student's values, rounded), follows through in full. Imprecise or rounded wrongly from them stays that. None otherwise, and when their values make
-        the step vanish (a 0 shows no working)."""
+        that interval, but right to its places from `numbers` (what the chain's substituted numbers give,
+        found to be the student's values rounded), follows through in full. Imprecise or rounded wrongly
+        from them stays that. None otherwise, and when their values make the step vanish (a 0 shows no
+        working)."""
         mine = {k: self._written[k][0] for k in self._right if k in self._written}
         mine.update(own)
         if not mine:
@@ -401,14 +404,16 @@ class GraphChecker:
         input, a node, a gradient, an entry) or of the student (written, or carried from their wrong
         ones), up to the rounding each number shows and its sign (`6.5 - 7.5` where y = 0.5, t = 1);
         None when every such link has one. At most MAX_NUMBERS numbers of a link are looked at."""
-        pool = [abs(float(v)) for v, _ in self.items.values()]
-        pool += [abs(v) for v, _ in self._written.values()] + [abs(v) for v in own.values()]
-        for lk in links:
-            if lk.kind != "numbers":
-                continue
-            found = _NUMBER.findall(str(lk.text))[:MAX_NUMBERS]
-            if found and not any(_is_value(n, pool) for n in found):
-                return said("graph_answers.foreign_numbers", numbers=_clip(str(lk.text)))
+        texts = [str(lk.text) for lk in links if lk.kind == "numbers"]
+        if not texts:
+            return None
+        if self._values is None:                     # the problem's values, sorted once for every student
+            self._values = sorted(abs(float(v)) for v, _ in self.items.values())
+        mine = sorted([abs(v) for v, _ in self._written.values()] + [abs(v) for v in own.values()])
+        for text in texts:
+            found = _NUMBER.findall(text)[:MAX_NUMBERS]
+            if found and not any(_is_value(n, self._values) or _is_value(n, mine) for n in found):
+                return said("graph_answers.foreign_numbers", numbers=_clip(text))
         return None
 
     def _causes_of(self, qid: str) -> Causes | None:
@@ -587,9 +592,9 @@ class GraphChecker:
         if given_by is not None and not given_by[1] and _near(number, places, expected):
             # rounded wrongly or one unit off, but what the numbers (rounded values of right ones) give: they
             # stand for any value between theirs and the true value, and a value within that is right from them
+            spread = (max(0.0, expected - given_by[0]), max(0.0, given_by[0] - expected))
             from_numbers = compare_within(lambda v, d, t: compare_number(v, d, t, self.tol), number, places,
-                                          expected, (max(0.0, expected - given_by[0]), max(0.0, given_by[0] - expected)),
-                                          self.tol)
+                                          expected, spread, self.tol)
             if from_numbers.status == "correct":
                 return verdict("correct", _joined([said("diagnosis.rounded_earlier")] + unread), links=links,
                                value=number)
@@ -695,12 +700,14 @@ MAX_NUMBERS = 100             # numbers of one link compared with the problem's 
 
 
 def _is_value(text: str, pool: list[float]) -> bool:
-    """Whether a number as written (`0.018`, `7`) is one of `pool` (sizes) up to the rounding it shows: half
-    a unit in its last place for a decimal, exactly for an integer."""
+    """Whether a number as written (`0.018`, `7`) is one of `pool` (sizes, sorted) up to the rounding it
+    shows: half a unit in its last place for a decimal, exactly for an integer (a bisection: the work is
+    the log of the pool's size)."""
     size = float(text)
     places = len(text.partition(".")[2])
-    slack = 0.5 * 10.0 ** -places * (1 + 1e-9) if places else 0.0
-    return any(abs(size - v) <= slack + 1e-9 * max(1.0, v) for v in pool)
+    slack = (0.5 * 10.0 ** -places * (1 + 1e-9) if places else 0.0) + 1e-9 * max(1.0, size)
+    at = bisect.bisect_left(pool, size - slack)
+    return at < len(pool) and pool[at] <= size + slack
 
 
 def _near(number: float, places: int | None, target: float) -> bool:
