@@ -11,6 +11,7 @@ Every node value and every entry of every ∂L/∂p is an item worth one point; 
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, replace
@@ -27,10 +28,10 @@ from ..messages import said, text_of
 from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
 from ..errors import InternalError
-from .checker import MAX_REEVALUATED, PartReport, Verdict, _joined, require_reasons
+from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
 from .compare import Tolerance, compare_number, compare_within, written_number
 from .graph_chain import ChainJudge
-from .graph_diagnose import diagnose_graph_value, transposed
+from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, transposed
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
 from .latex import AnswerError
 from .graph_own import OwnRules
@@ -155,6 +156,8 @@ class GraphChecker:
         self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
         self._charged: dict[str, str] = {}    # a transposed matrix -> its entry charged WRONG (the others are not)
         self._names: dict[str, str] = {}      # id -> its name as the solution writes it (∂L/∂y for grad_y)
+        self._causes: dict[str, Causes] | None = None    # item -> causes of a factor 2 or ½ (for every student)
+        self._values: list[float] | None = None          # the sizes of every item's true value, sorted
 
     def example_id(self) -> str:
         """An id of this problem to show in a message about the answers file's form: its first gradient
@@ -238,9 +241,8 @@ class GraphChecker:
             else:
                 pairs = [(qid, value)]
             for eid, v in pairs:
-                if eid in seen:                      # grad_A and grad_A_1_1 both: the first one counts
-                    notes.append(said("graph_answers.twice", id=self.name(eid), line=line))
-                    continue
+                if eid in seen:                      # grad_A and grad_A_1_1 both: the worse of the two counts
+                    notes.append(said("graph_answers.twice_worse", id=self.name(eid), line=line))
                 seen.add(eid)
                 todo.append((eid, v, line))
         todo.sort(key=lambda t: self.order.get(t[0], len(self.order)))
@@ -253,15 +255,19 @@ class GraphChecker:
         for qid in list(self.items) + [None]:
             while nxt is not None and (qid is None or nxt[0] == qid):
                 self.meter.tick()
-                eid, v, line = nxt
-                verdict = self._verdict(eid, v, line, own, first_of)
+                eid = nxt[0]
+                answers = [nxt[1:]]
+                nxt = next(pending, None)
+                while nxt is not None and nxt[0] == eid:     # the same item answered again (todo is sorted)
+                    answers.append(nxt[1:])
+                    nxt = next(pending, None)
+                verdict = self._worse_of(eid, answers, own, first_of)
                 if verdict.status in ("correct", "imprecise") and eid in self._written:
                     self._right.add(eid)
                 if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
                     own[eid] = verdict.value
                     first_of[eid] = verdict.source or eid
                 verdicts.append(verdict)
-                nxt = next(pending, None)
             if qid is not None and qid not in answered and own:
                 self.meter.tick()
                 self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
@@ -275,6 +281,35 @@ class GraphChecker:
         missing = tuple(k for k in graded if k not in seen)
         return PartReport("main", tuple(verdicts), missing, float(sum(graded.values())), tuple(notes),
                           first_error=first, missing_names={k: self.name(k) for k in missing}, item_points=dict(graded))
+
+    def _worse_of(self, qid: str, answers: list[tuple[Any, int | None]], own: dict[str, float],
+                  first_of: dict[str, str]) -> Verdict:
+        """The verdict of an item answered once, or the worse of its answers (docs/checking.md §1, as for a
+        network): each judged from the same earlier state; what the counted one set is kept. A rule alone
+        (no value) counts only when no answer has a value; of equally bad answers the first counts."""
+        if len(answers) == 1:
+            return self._verdict(qid, answers[0][0], answers[0][1], own, first_of)
+        start = (self._written.get(qid), self._half_left, dict(self._charged))
+        judged = []
+        for value, line in answers:
+            self._restore(qid, start)
+            verdict = self._verdict(qid, value, line, own, first_of)
+            judged.append((verdict, (self._written.get(qid), self._half_left, dict(self._charged))))
+        valued = [j for j in judged if j[0].diagnosis != "no_value"] or judged
+        verdict, state = min(valued, key=lambda j: _WORSE_FIRST.index(j[0].status)
+                             if j[0].status in _WORSE_FIRST else len(_WORSE_FIRST))
+        self._restore(qid, state)
+        return verdict
+
+    def _restore(self, qid: str, state: tuple) -> None:
+        """Put back what judging one answer of `qid` sets: its written value, the first ½ left out, and the
+        transposed matrices charged."""
+        written, self._half_left, charged = state
+        if written is None:
+            self._written.pop(qid, None)
+        else:
+            self._written[qid] = written
+        self._charged = dict(charged)
 
     def _matrix_of(self, qid: str) -> sp.MatrixBase | None:
         """The value of a matrix or vector node or gradient named as a whole (grad_A), else None."""
@@ -335,13 +370,17 @@ class GraphChecker:
         first_of[qid] = min((first_of.get(u, u) for u in used), key=lambda u: self.order.get(u, len(self.order)))
 
     def _follow_through(self, qid: str, number: float, places: int | None, expected: float,
-                        own: dict[str, float], first_of: dict[str, str]) -> tuple[str, str, str | None] | None:
+                        own: dict[str, float], first_of: dict[str, str], numbers: float | None = None
+                        ) -> tuple[str, str, str | None] | None:
         """(status, message, source) when a value that is wrong is right from the student's own earlier
         values: their wrong ones (∂f/∂z = q with their q) give follow-through, as for a network (rubric
         credit `follow_through`); their right ones as written, rounded (σ(3) = 0.9526), give "right from
         your rounded earlier values" (source None). Each written value stands for the interval of half a
-        unit in its last place, as checker.py's _compare_own; imprecise or rounded wrongly from them stays
-        that. None otherwise, and when their values make the step vanish (a 0 shows no working)."""
+        unit in its last place, as checker.py's _compare_own; a value rounded wrongly or one unit off from
+        that interval, but right to its places from `numbers` (what the chain's substituted numbers give,
+        found to be the student's values rounded), follows through in full. Imprecise or rounded wrongly
+        from them stays that. None otherwise, and when their values make the step vanish (a 0 shows no
+        working)."""
         mine = {k: self._written[k][0] for k in self._right if k in self._written}
         mine.update(own)
         if not mine:
@@ -351,12 +390,21 @@ class GraphChecker:
             return None
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
             return None
+        below, above = self._spread(qid, mine, used, value)
         match = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places, value,
-                               self._spread(qid, mine, used, value), self.tol)
+                               (below, above), self.tol)
+        if numbers is not None and match.status in ("rounding", "") and _near(number, places, value):
+            # rounded wrongly or one unit off from their values, but as the numbers give it
+            widened = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places,
+                                     value, (max(below, value - numbers), max(above, numbers - value)), self.tol)
+            match = widened if widened.status == "correct" else match
         if match.status not in ("correct", "imprecise", "rounding"):
             return None
         wrong = [u for u in used if u in own]
         if not wrong:                                # only their right, rounded values: right, never follow-through
+            if match.status == "imprecise":          # to fewer places than asked, but right from their values
+                return "imprecise", said("diagnosis.follows_and", follows=said("diagnosis.rounded_earlier"),
+                                         why=match.message), None
             if match.status != "correct":
                 return None
             return "correct", said("diagnosis.rounded_earlier"), None
@@ -365,6 +413,66 @@ class GraphChecker:
         if match.status == "correct":
             return "follow_through", follows, source
         return match.status, said("diagnosis.follows_and", follows=follows, why=match.message), source
+
+    def _numbers_before(self, links) -> tuple[float, bool] | None:
+        """(what the substituted numbers give, as written; whether they were judged at the student's own
+        values) for a chain whose value follows from the numbers link right before it, that link judged
+        right; else None."""
+        if len(links) < 2 or links[-1].kind != "value" or not links[-1].ok or links[-2].kind != "numbers" \
+                or not links[-2].ok:
+            return None
+        from .expr import evaluate
+        try:
+            return float(evaluate(self._parser.parse(links[-2].text), {})), links[-2].own
+        except (SymbackpropError, ValueError, ArithmeticError, OverflowError, TypeError):
+            return None
+
+    def _foreign_numbers(self, links, own: dict[str, float]) -> str | None:
+        """The note for the first link of substituted numbers none of which is a value of the problem (an
+        input, a node, a gradient, an entry) or of the student (written, or carried from their wrong
+        ones), up to the rounding each number shows and its sign (`6.5 - 7.5` where y = 0.5, t = 1);
+        None when every such link has one. At most MAX_NUMBERS numbers of a link are looked at."""
+        texts = [str(lk.text) for lk in links if lk.kind == "numbers"]
+        if not texts:
+            return None
+        if self._values is None:                     # the problem's values, sorted once for every student
+            self._values = sorted(abs(float(v)) for v, _ in self.items.values())
+        mine = sorted([abs(v) for v, _ in self._written.values()] + [abs(v) for v in own.values()])
+        for text in texts:
+            found = _NUMBER.findall(text)[:MAX_NUMBERS]
+            if found and not any(_is_value(n, self._values) or _is_value(n, mine) for n in found):
+                return said("graph_answers.foreign_numbers", numbers=_clip(text))
+        return None
+
+    def _causes_of(self, qid: str) -> Causes | None:
+        """The causes of a factor 2 or ½ the item's formula can have (graph_diagnose.graph_causes), built
+        once per checker, for every student, the first time a value is half or twice another."""
+        if self._causes is None:
+            with self.meter.shared():
+                self._causes = graph_causes(self.sol)
+        return self._causes.get(qid)
+
+    def _own_slip(self, qid: str, number: float, places: int | None, expected: float, own: dict[str, float],
+                  causes: Causes | None) -> tuple[str, str] | None:
+        """(diagnosis, message) for a wrong value that is the sign or a factor 2 or ½ of what this step gives
+        at the student's own earlier values (their ∂L/∂h_1 = −0.5, and ∂L/∂b_1 = 0.5 written): the
+        follow-through value, slipped. The message names the wrong value it comes from, if any."""
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(own)
+        if not mine:
+            return None
+        value, used = self._rules().own_value(qid, mine)
+        if value is None or abs(value - expected) <= 1e-12 * max(1.0, abs(expected)):
+            return None
+        found = diagnose_graph_value(number, places, value, self.tol, causes)
+        if found is None:
+            return None
+        code, words = found
+        wrong = [u for u in used if u in own]
+        if not wrong:
+            return code, words
+        name = min(wrong, key=lambda u: self.order.get(u, len(self.order)))
+        return code, said("graph_answers.of_own", what=words, name=self.name(name), value=_short(value))
 
     def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value
@@ -507,6 +615,9 @@ class GraphChecker:
                 key = "answer.no_value_name" if all(lk.kind == "name" for lk in links) else "answer.no_value_rule"
                 return verdict("wrong", _joined([said(key)] + unread), "no_value", links=links)
             number, places, bound = chain.value, chain.places, chain.bound
+            foreign = self._foreign_numbers(links, own or {})
+            if foreign is not None:                  # a note only: the numbers give the value, so no credit is lost
+                unread = unread + [foreign]
         else:
             links, bad, unread, bound = (), [], [], 0.0
             number, places, why = self.read(value)
@@ -515,6 +626,16 @@ class GraphChecker:
         match = compare_number(number, places, expected, self.tol, bound)
         status = match.status or "wrong"
         self._written[qid] = (number, places)       # the value as written, feeding later items if right
+        given_by = self._numbers_before(links) if status in ("wrong", "rounding") and not bad else None
+        if given_by is not None and not given_by[1] and _near(number, places, expected):
+            # rounded wrongly or one unit off, but what the numbers (rounded values of right ones) give: they
+            # stand for any value between theirs and the true value, and a value within that is right from them
+            spread = (max(0.0, expected - given_by[0]), max(0.0, given_by[0] - expected))
+            from_numbers = compare_within(lambda v, d, t: compare_number(v, d, t, self.tol), number, places,
+                                          expected, spread, self.tol)
+            if from_numbers.status == "correct":
+                return verdict("correct", _joined([said("diagnosis.rounded_earlier")] + unread), links=links,
+                               value=number)
         if status == "correct" and not (qid in self._transposed and self._transposed[qid][1]):
             if bad:
                 return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message)] + unread),
@@ -543,7 +664,8 @@ class GraphChecker:
             return verdict("wrong", _joined([chain.arithmetic.message] + unread), "arithmetic", links=links,
                            value=number)
         if status in ("wrong", "rounding") and not bad:      # a wrong rule is charged, never carried
-            carried = self._follow_through(qid, number, places, expected, own or {}, first_of or {})
+            carried = self._follow_through(qid, number, places, expected, own or {}, first_of or {},
+                                           given_by[0] if given_by is not None and given_by[1] else None)
             if carried is not None:
                 ft_status, ft_message, source = carried
                 if ft_status == "correct":
@@ -553,19 +675,26 @@ class GraphChecker:
                                source=source)
         if status != "wrong":                        # imprecise, rounded wrongly
             return verdict(status, _joined([match.message] + unread), status, links=links, value=number)
-        found = diagnose_graph_value(number, places, expected, self.tol)
+        causes = self._causes_of(qid)
+        found = diagnose_graph_value(number, places, expected, self.tol, causes)
         if found is not None:                        # the sign, a factor 2 or ½: said first, with a wrong link's why
             code, words = found
-            if code == "factor_two" and self._half_left is not None:    # the ½ left out again: charged once
+            half = code == "factor_two" and causes is not None and causes.half is not None
+            if half and self._half_left is not None:    # the ½ left out again: charged once
                 first = self._half_left
                 what = said("graph_answers.half_left_out", name=self.name(first))
                 same = said("diagnosis.same_mistake", what=what, name=self.name(first))
                 return verdict("follow_through", _joined([same] + unread), code, links=links, value=number,
                                source=first)
-            if code == "factor_two":
+            if half:
                 self._half_left = qid
             return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
                            value=number)
+        if not bad:                                  # a sign or factor slip of the value their own values give
+            found = self._own_slip(qid, number, places, expected, own or {}, causes)
+            if found is not None:
+                code, words = found
+                return verdict("wrong", _joined([words] + unread), code, links=links, value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
                            links=links, value=number)
@@ -605,6 +734,30 @@ def graph_max(sol: GraphSolution, rubric: Rubric | None = None) -> float:
     return float(sum(p for _, p in rubric_items(expected_items(sol), rubric or Rubric(), sol).values()))
 
 
+_NUMBER = re.compile(r"(?<![A-Za-z_\\\d.])\d+(?:\.\d+)?")   # a number written in a link (not x_1's 1)
+MAX_NUMBERS = 100             # numbers of one link compared with the problem's values
+
+
+def _is_value(text: str, pool: list[float]) -> bool:
+    """Whether a number as written (`0.018`, `7`) is one of `pool` (sizes, sorted) up to the rounding it
+    shows: half a unit in its last place for a decimal, exactly for an integer (a bisection: the work is
+    the log of the pool's size)."""
+    size = float(text)
+    places = len(text.partition(".")[2])
+    slack = (0.5 * 10.0 ** -places * (1 + 1e-9) if places else 0.0) + 1e-9 * max(1.0, size)
+    at = bisect.bisect_left(pool, size - slack)
+    return at < len(pool) and pool[at] <= size + slack
+
+
+def _near(number: float, places: int | None, target: float) -> bool:
+    """Whether a decimal is at most one unit in its last place from the rounding of `target` to its places
+    (rounded wrongly, or one unit off): how far rounding the numbers substituted may move the last digit."""
+    return places is not None and 0 <= places <= 12 and abs(number - target) < 1.5 * 10.0 ** -places
+
+
+# verdicts from the worst to the best, to count the worse of two answers (checker._merge_duplicates' order)
+_WORSE_FIRST = ("unreadable", "wrong", "slip", "rounding", "imprecise", "other_convention", "follow_through",
+                "correct")
 _COMMA_NUMBER = re.compile(r"\s*[-+]?\d{1,20},\d{1,20}\s*")
 
 

@@ -1,30 +1,110 @@
 """What a wrong value of a computation graph's item shows: the wrong sign, a factor 2 or ½ too many
-or left out (the 2 of d/dy (y − t)² = 2(y − t), a ½ the graph does not have), and for a matrix
-gradient its transpose. Each is found from the number alone, as for a network (diagnose.py); a
-later item computed from such a value follows through (graph_own.py), so the mistake is charged once.
+or left out, and for a matrix gradient its transpose. Each is found from the number alone, as for a
+network (diagnose.py); a later item computed from such a value follows through (graph_own.py), so the
+mistake is charged once. A factor's message names only a cause the item's formula can have (Causes):
+the 2 of a square on the derivative of a squared term, the ½ of a formula that has one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..graph import GraphSolution, Quantity, entry_suffix
 from ..messages import said
 from .compare import Tolerance, compare_number
 
-# (factor the student's value is multiplied by to give the true one, diagnosis, message id)
-_FACTORS = ((-1.0, "sign", "diagnosis.sign"),
-            (2.0, "factor_half", "graph_answers.factor_half"),
-            (0.5, "factor_two", "graph_answers.factor_two"))
+MAX_FORMULA_CHARS = 60        # a formula quoted in a message longer than this is cut
+
+# (factor the student's value is multiplied by to give the true one, diagnosis)
+_FACTORS = ((-1.0, "sign"), (2.0, "factor_half"), (0.5, "factor_two"))
 
 
-def diagnose_graph_value(number: float, places: int | None, expected: float, tol: Tolerance
-                         ) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class Causes:
+    """What a factor 2 or ½ in one item can come from, as `node = formula` texts (None: not possible):
+    `square`, a squared term the item is the derivative through (∂L/∂y of L = (y − t)²), whose 2 may be
+    left out; `square_node`, the item's own formula squares (L = (y − t)², a ½ added by the student's
+    convention); `half`, a ½ in the item's own formula or in the formula it is the derivative through."""
+
+    square: str | None = None
+    square_node: str | None = None
+    half: str | None = None
+
+
+def _shown(q: Quantity) -> str:
+    text = q.formula.text if q.formula is not None else q.name
+    text = text if len(text) <= MAX_FORMULA_CHARS else text[:MAX_FORMULA_CHARS] + "…"
+    return f"{q.name} = {text}"
+
+
+def _squares(rule, sym) -> bool:
+    """Whether `rule` has a square of a term that depends on `sym` ((y − t)², r_1², xpy²)."""
+    return any(p.exp == 2 and (sym is None or sym in p.base.free_symbols) for p in rule.atoms(sp.Pow))
+
+
+def _has_half(rule) -> bool:
+    return any(n in (sp.Rational(1, 2), sp.Float(0.5)) for n in rule.atoms(sp.Number))
+
+
+def _entries(q: Quantity) -> list[tuple[str, object, object]]:
+    if q.shape == ():
+        return [("", q.symbol, q.rule)]
+    return [("_" + entry_suffix(q.shape, r, c), q.symbol[r, c], None if q.rule is None else q.rule[r, c])
+            for r in range(q.shape[0]) for c in range(q.shape[1])]
+
+
+def graph_causes(sol: GraphSolution) -> dict[str, Causes]:
+    """Item id -> the causes of a factor 2 or ½ its formula can have; items with none are left out."""
+    prob = sol.problem
+    out: dict[str, Causes] = {}
+    for q in prob.quantities:
+        consumers = [(f, _entries(f)) for f in prob.nodes if q.name in f.operands]
+        for suffix, sym, rule in _entries(q):
+            if q.kind == "node" and rule is not None:
+                own = Causes(square_node=_shown(q) if _squares(rule, None) else None,
+                             half=_shown(q) if _has_half(rule) else None)
+                if own != Causes():
+                    out[q.name + suffix] = own
+            square = half = None
+            for f, entries in consumers:
+                used = [r for _, _, r in entries if r is not None and sym in r.free_symbols]
+                if square is None and any(_squares(r, sym) for r in used):
+                    square = _shown(f)
+                if half is None and any(_has_half(r) for r in used):
+                    half = _shown(f)
+            if square or half:
+                out[f"grad_{q.name}{suffix}"] = Causes(square=square, half=half)
+    return out
+
+
+def diagnose_graph_value(number: float, places: int | None, expected: float, tol: Tolerance,
+                         causes: Causes | None = None) -> tuple[str, str] | None:
     """(diagnosis, message) for a wrong value that is the expected one up to its sign or a factor 2 or
-    ½ (to the places written, each widened by the factor), or None. A 0 expected tells nothing."""
+    ½ (to the places written, each widened by the factor), or None. A 0 expected tells nothing. The
+    message of a factor names a cause only where `causes` (the item's formula) allows it; else it says
+    only "half" or "twice the expected value"."""
     if expected == 0 or number == 0:
         return None
-    for factor, code, key in _FACTORS:
+    for factor, code in _FACTORS:
         slack = 0.0 if places is None else 0.5 * 10.0 ** -places * abs(factor) * (1 + 1e-9)
         if compare_number(number * factor, None, expected, tol, slack).status in ("correct", "imprecise"):
-            return code, said(key)
+            return code, said("diagnosis.sign") if code == "sign" else factor_words(code, causes)
     return None
+
+
+def factor_words(code: str, causes: Causes | None) -> str:
+    """The message of `factor_half` or `factor_two` for an item with these causes."""
+    causes = causes or Causes()
+    if code == "factor_half":
+        if causes.square:
+            return said("graph_answers.half_of_square", node=causes.square)
+        if causes.square_node:
+            return said("graph_answers.half_extra", node=causes.square_node)
+        return said("graph_answers.half_plain")
+    if causes.half:
+        return said("graph_answers.twice_half_left", node=causes.half)
+    return said("graph_answers.twice_plain")
 
 
 def transposed(given: list, expected_rows: list[list[float]], tol: Tolerance) -> bool:

@@ -1059,4 +1059,16 @@ MESSAGES = {
     "notation_said.lr_missing_charged": "{lr} left out",
     "notation_said.half_missing": "twice the expected value: the ½ of the loss ½({t} − {u})² left out",
     "notation_said.half_missing_consistently": "the ½ of the loss ½({t} − {u})² left out",
+    # session 11 (gjudge): a factor's message names only a cause the item's formula can have; a quantity
+    # answered twice (the worse counts); substituted numbers that are none of the values (a note)
+    "graph_answers.half_of_square": "half the expected value: a factor 2 left out (the 2 of the derivative of the "
+                                    "square in {node}?), or a ½ this graph does not have",
+    "graph_answers.half_extra": "half the expected value: a ½ that {node} does not have?",
+    "graph_answers.half_plain": "half the expected value",
+    "graph_answers.twice_half_left": "twice the expected value: the ½ of {node} left out?",
+    "graph_answers.twice_plain": "twice the expected value",
+    "graph_answers.of_own": "{what} (from your {name}, this step gives {value})",
+    "graph_answers.twice_worse": "{id} is answered twice (line {line}); the worse of the two answers counts",
+    "graph_answers.foreign_numbers": "note: the substituted numbers `{numbers}` are none of this problem's values "
+                                     "nor of yours",
 }

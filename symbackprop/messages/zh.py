@@ -945,4 +945,13 @@ MESSAGES = {
     "notation_said.lr_missing_charged": "漏掉了 {lr}",
     "notation_said.half_missing": "为正确值的两倍：漏掉了损失 ½({t} − {u})² 中的 ½",
     "notation_said.half_missing_consistently": "漏掉了损失 ½({t} − {u})² 中的 ½",
+    # session 11 (gjudge)
+    "graph_answers.half_of_square": "是正确值的一半：漏了因子 2（对 {node} 中的平方求导得到的 2？），或多了本图没有的 ½",
+    "graph_answers.half_extra": "是正确值的一半：多了 {node} 中没有的 ½？",
+    "graph_answers.half_plain": "是正确值的一半",
+    "graph_answers.twice_half_left": "是正确值的两倍：漏了 {node} 中的 ½？",
+    "graph_answers.twice_plain": "是正确值的两倍",
+    "graph_answers.of_own": "{what}（由你的 {name}，这一步得 {value}）",
+    "graph_answers.twice_worse": "{id} 被回答了两次（第 {line} 行）；两个答案中较差的一个计分",
+    "graph_answers.foreign_numbers": "注意：代入的数 `{numbers}` 既不是本题的值，也不是你的值",
 }
