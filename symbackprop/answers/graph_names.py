@@ -153,9 +153,15 @@ def matrices_in_lines(lines: list[str]) -> list[str]:
     return [matrices_as_lists(line) for line in out]
 
 
+# the shape a worked solution notes after a matrix, `\ (3\times1)` (also `(3×1)`, `\,(3 \times 1)`)
+_SHAPE_NOTE = re.compile(r"\s{0,4}(?:\\[ ,;:]|\\quad|~)?\s{0,4}\(\s{0,4}(\d{1,2})\s{0,4}(?:\\times|×)\s{0,4}(\d{1,2})\s{0,4}\)")
+
+
 def matrices_as_lists(line: str) -> str:
     """Each `\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}` of a line as `[[a, b], [c, d]]` (a row
-    vector `[[a, b]]`), so that the write-up reader's row splitting leaves it whole."""
+    vector `[[a, b]]`), so that the write-up reader's row splitting leaves it whole. A shape note right
+    after it that is its own shape (`\\ (3\\times1)`, as the worked solution writes it) is dropped: it
+    says nothing the entries do not; a note of another shape stays, and the line is not read."""
     if "matrix" not in line:
         return line
     out, done = [], 0
@@ -172,6 +178,9 @@ def matrices_as_lists(line: str) -> str:
         out.append(line[done:m.start()])
         out.append("[" + ", ".join("[" + ", ".join(c.strip() for c in r.split("&")) + "]" for r in rows) + "]")
         done = end + len(close)
+        note = _SHAPE_NOTE.match(line, done)          # the worked solution's `\ (3\times1)` after a matrix
+        if note is not None and rows and (int(note.group(1)), int(note.group(2))) == (len(rows), len(rows[0].split("&"))):
+            done = note.end()
     return "".join(out) + line[done:]
 
 
