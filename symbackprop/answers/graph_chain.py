@@ -70,6 +70,7 @@ class ChainJudge:
         self.shared = shared             # the random problems serve every student: not charged to one
         self.true = {qid: float(v) for qid, (v, _) in items.items()}
         self.scalar = set(items)
+        self.true.update(local_values(sol))      # ∂y/∂q as the solution takes it: a rule may name it
         self._instances: dict[frozenset, list[dict[str, float]]] = {}
 
     # -- reading ---------------------------------------------------------------------------------------
@@ -82,11 +83,19 @@ class ChainJudge:
 
         def sub(m: re.Match) -> str:
             qid = self.names.qid(m.group(0))
+            if qid is None:
+                pair = self.names.local(m.group(0))          # ∂y/∂q, ∂f(s, r)/∂s: a local partial
+                if pair is not None:
+                    qid = local_key(*pair)
+                    if qid not in self.true and any(self.names.quantities[n].shape for n in pair):
+                        raise MatrixRule(said("graph_answers.matrix_in_rule", name=m.group(0).strip()))
+                    if qid not in self.true:
+                        qid = None
             if qid is None and "/" in m.group(0):     # d*x/(d*y), or a gradient of no item: its names one by one
                 return _NAME_TOKEN.sub(sub, m.group(0))
             if qid is None:
                 return m.group(0)
-            if qid not in self.scalar:
+            if qid not in self.scalar and qid not in self.true:
                 raise MatrixRule(said("graph_answers.matrix_in_rule", name=m.group(0).strip()))
             if qid not in by_id:
                 by_id[qid] = f"Q_{len(by_id) + 1}"
@@ -263,8 +272,33 @@ class ChainJudge:
                 except (TypeError, ValueError):
                     break
             else:
+                try:
+                    point.update(local_values(sol))
+                except (TypeError, ValueError, ArithmeticError):
+                    continue
                 out.append(point)
         return out
+
+
+def local_key(node: str, operand: str) -> str:
+    """The key of the local partial ∂node/∂operand among an item's values (never an item's id)."""
+    return f"∂{node}/∂{operand}"
+
+
+def local_values(sol: GraphSolution) -> dict[str, float]:
+    """Every local partial ∂g/∂q of a scalar node g by a scalar operand q that the backward pass takes
+    (its steps' contributions), valued as the solution values it: at a kink, the derivative it states
+    (relu'(0) = 0, ½ at a tie of max), since it is the same SymPy derivative put in."""
+    from ..graph import evaluate as value_of
+    prob = sol.problem
+    out: dict[str, float] = {}
+    for step in sol.steps:
+        if step.section != "backward" or prob.get(step.name).shape:
+            continue
+        for c in step.contributions:
+            if prob.get(c.consumer).shape == ():
+                out[local_key(c.consumer, step.name)] = float(value_of(c.local, sol.env))
+    return out
 
 
 def _filled(node, values: dict[str, float]):

@@ -27,6 +27,7 @@ _GRADS = [re.compile(p) for p in (
     r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
+_CALLED = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\s*(?:\(([^()]{1,200})\))?$")    # m, or m(r, s)
 _SHORT = re.compile(r"^d\s*\\?[^\W\d_]")    # d + a name: dw2, dx_0, d\theta_0, dθ0 (when not itself a name)
 MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
 MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
@@ -91,6 +92,30 @@ class GraphNames:
             x = self._name(text[1:])
             return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
         return name if name in self.ids else None
+
+    def local(self, text: str) -> tuple[str, str] | None:
+        """(node, operand) when a ∂-fraction names a local partial of the graph: `\\frac{\\partial y}{\\partial q}`,
+        `∂y/∂q` for a node y other than the output computed from q, or `\\frac{\\partial f(s, m)}{\\partial s}`
+        (any node, the output too, written with exactly its operands: its own formula differentiated by s,
+        the others held fixed, as the worked solution writes it). None for anything else."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        for pat in _GRADS[:2]:
+            m = pat.match(text)
+            if m is None:
+                continue
+            top = _CALLED.match(m.group("f").strip())
+            x = self._name(m.group("x"))
+            f = self._name(top.group(1)) if top else None
+            if f is None or x is None or f not in self.quantities or x not in self.quantities:
+                return None
+            node = self.quantities[f]
+            if node.kind != "node" or x not in node.operands:
+                return None
+            if top.group(2) is not None:
+                args = {self._name(a) for a in top.group(2).split(",")}
+                return (f, x) if args == set(node.operands) else None
+            return (f, x) if f != self.sol.problem.output else None
+        return None
 
     def other_output(self, text: str) -> str | None:
         """The gradient id a left side would name with the graph's output on top (`dL/dq` where the output
