@@ -1026,4 +1026,8 @@ MESSAGES = {
     "graph_answers.transposed_counted": "an entry of {name} written transposed: charged once, at {first}",
     # session 10, graph answers (fixg)
     "graph_answers.half_left_out": "the ½ of {name} left out",
+    # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
+    "graph_answers.matrix_in_numbers": "the numbers `{link}` hold a matrix or vector: working over matrices is "
+                                       "not judged, only the value",
+    "graph_answers.step_stated_wrong": "`{stated}` is not the value of step here: it is {right}",
 }
