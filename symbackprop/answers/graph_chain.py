@@ -38,6 +38,7 @@ MAX_NUMBERS = 100             # numbers of one link looked at for the givens it 
 MAX_STEP_CHOICES = 64         # ways of taking the step(0)s of one link at a graph's kinks that are tried
 _LISTED = re.compile(r"\[\s*\[|\[[^\[\](){}]{0,200},[^\[\](){}]{0,200}\]")     # a matrix or vector as a list
 _STATED = re.compile(r"\(\s*\\mathrm\{step\}\s*\(([^()=]{1,80})\)\s*=\s*([-+]?\d{1,6}(?:\.\d{1,12})?)\s*\)")
+_IN_WORD = re.compile(r"\\(?:mathrm|text|operatorname|mathit|mathbf)\s*\{\s*\Z")   # a word in a font: not split
 TAKEN = "\x00taken"           # in a point: the values the solution takes at its kinks there (no item's id)
 _D = r"(?:\\partial|∂|d)"
 _NAME = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9A-Za-z]+))?"
@@ -100,7 +101,10 @@ class ChainJudge:
             if qid is None and "/" in m.group(0):     # d*x/(d*y), or a gradient of no item: its names one by one
                 return _NAME_TOKEN.sub(sub, m.group(0))
             if qid is None:
-                return m.group(0)
+                parts = self.names.product(m.group(0)) if not _IN_WORD.search(m.string, 0, m.start()) else None
+                if parts is None:
+                    return m.group(0)
+                return " ".join(sub(re.match(r".+", p)) for p in parts)    # qz: q·z, as books write it
             if qid not in self.scalar and qid not in self.true:
                 raise MatrixRule(said("graph_answers.matrix_in_rule", name=m.group(0).strip()))
             if qid not in by_id:

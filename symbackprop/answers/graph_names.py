@@ -28,6 +28,10 @@ _GRADS = [re.compile(p) for p in (
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
 _CALLED = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\s*(?:\(([^()]{1,200})\))?$")    # m, or m(r, s)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+MAX_PRODUCT_CHARS = 32        # a word read as a product of names (qz): longer ones are not split
+_FUNCTION_WORDS = {"relu", "step", "sigmoid", "sign", "sgn", "max", "min", "exp", "log", "ln", "abs", "tanh", "sqrt",
+                   "sinh", "cosh", "heaviside", "softplus", "elu", "gelu", "swish", "leaky", "cdot", "times"}
 _SHORT = re.compile(r"^d\s*\\?[^\W\d_]")    # d + a name: dw2, dx_0, d\theta_0, dθ0 (when not itself a name)
 MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
 MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
@@ -116,6 +120,23 @@ class GraphNames:
                 return (f, x) if args == set(node.operands) else None
             return (f, x) if f != self.sol.problem.output else None
         return None
+
+    def product(self, text: str) -> list[str] | None:
+        """A word that is no name of the graph but reads one way only as names of it written side by side
+        (`qz` for q·z, `xsigy` for x·sigy, as books write a product), as those names; else None (a name
+        the graph declares, `sigy`, is never split: qid finds it first). Words of at most MAX_PRODUCT_CHARS
+        letters and digits, not a function's name."""
+        text = str(text).strip()
+        if not _WORD.fullmatch(text) or len(text) > MAX_PRODUCT_CHARS or text.lower() in _FUNCTION_WORDS:
+            return None
+        names = [n for n in self.quantities if n != text]
+        ways: list[list[list[str]]] = [[[]]] + [[] for _ in text]     # ways[i]: splits of text[:i] (at most 2 kept)
+        for i in range(1, len(text) + 1):
+            for n in names:
+                if len(n) <= i and text[i - len(n):i] == n:
+                    ways[i].extend(w + [n] for w in ways[i - len(n)][:2])
+            ways[i] = ways[i][:2]
+        return ways[-1][0] if len(ways[-1]) == 1 and len(ways[-1][0]) > 1 else None
 
     def other_output(self, text: str) -> str | None:
         """The gradient id a left side would name with the graph's output on top (`dL/dq` where the output
