@@ -38,6 +38,7 @@ MAX_NUMBERS = 100             # numbers of one link looked at for the givens it 
 MAX_STEP_CHOICES = 64         # ways of taking the step(0)s of one link at a graph's kinks that are tried
 _LISTED = re.compile(r"\[\s*\[|\[[^\[\](){}]{0,200},[^\[\](){}]{0,200}\]")     # a matrix or vector as a list
 _STATED = re.compile(r"\(\s*\\mathrm\{step\}\s*\(([^()=]{1,80})\)\s*=\s*([-+]?\d{1,6}(?:\.\d{1,12})?)\s*\)")
+_FONT_NAME = re.compile(r"\\(?:mathrm|text|mathit|operatorname|mathbf|boldsymbol)\s*\{\s*([A-Za-z][A-Za-z0-9]{0,40})\s*\}")
 _IN_WORD = re.compile(r"\\(?:mathrm|text|operatorname|mathit|mathbf)\s*\{\s*\Z")   # a word in a font: not split
 TAKEN = "\x00taken"           # in a point: the values the solution takes at its kinks there (no item's id)
 _D = r"(?:\\partial|∂|d)"
@@ -112,6 +113,8 @@ class ChainJudge:
                 ids[by_id[qid]] = qid
             return " " + by_id[qid].replace("_", "_{") + "} "
 
+        piece = _FONT_NAME.sub(lambda m: f" {m.group(1)} " if m.group(1) in self.names.quantities else m.group(0),
+                               piece)                         # \mathrm{sigy}, \mathit{num}: the names sigy, num
         return _TOKEN.sub(sub, piece), ids
 
     def judge(self, qid: str, text: str, own: dict[str, float]) -> Chain | None:
