@@ -35,10 +35,11 @@ MAX_LINKS = 12                # links of one chain judged; a longer chain is jud
 INSTANCES = 2                 # random problems a rule is also checked on
 MAX_KEPT_SETS = 16            # sets of givens kept (written as numbers) whose random problems are remembered
 MAX_NUMBERS = 100             # numbers of one link looked at for the givens it substitutes
-MAX_STEP_CHOICES = 64         # ways of taking the step(0)s of one link at a graph's kinks that are tried
+MAX_STEP_CHOICES = 16         # ways of taking the step(0)s of one link at a graph's kinks that are tried
 _LISTED = re.compile(r"\[\s*\[|\[[^\[\](){}]{0,200},[^\[\](){}]{0,200}\]")     # a matrix or vector as a list
 _STATED = re.compile(r"\(\s*\\mathrm\{step\}\s*\(([^()=]{1,80})\)\s*=\s*([-+]?\d{1,6}(?:\.\d{1,12})?)\s*\)")
-_FONT_NAME = re.compile(r"\\(?:mathrm|text|mathit|operatorname|mathbf|boldsymbol)\s*\{\s*([A-Za-z][A-Za-z0-9]{0,40})\s*\}")
+_FONT_NAME = re.compile(r"\\(?:mathrm|text|mathit|operatorname|mathbf|boldsymbol)\s*"
+                        r"\{\s*([A-Za-z][A-Za-z0-9]{0,40})\s*\}")
 _IN_WORD = re.compile(r"\\(?:mathrm|text|operatorname|mathit|mathbf)\s*\{\s*\Z")   # a word in a font: not split
 TAKEN = "\x00taken"           # in a point: the values the solution takes at its kinks there (no item's id)
 _D = r"(?:\\partial|∂|d)"
@@ -202,7 +203,7 @@ class ChainJudge:
             right = (1.0,) if a > 0 else (0.0,) if a < 0 else (self.true[TAKEN] or (0.0,))
             if not any(abs(float(m.group(2)) - r) <= 1e-12 for r in right):
                 false.append(said("graph_answers.step_stated_wrong", stated=_clip(m.group(0).strip("() ")),
-                                  right=" | ".join(_short(r) for r in right)))
+                                  right=", ".join(_short(r) for r in right)))
             return f"({m.group(2)})"
 
         read = _STATED.sub(sub, piece)

@@ -200,7 +200,8 @@ def matrices_in_lines(lines: list[str]) -> list[str]:
 
 
 # the shape a worked solution notes after a matrix, `\ (3\times1)` (also `(3×1)`, `\,(3 \times 1)`)
-_SHAPE_NOTE = re.compile(r"\s{0,4}(?:\\[ ,;:]|\\quad|~)?\s{0,4}\(\s{0,4}(\d{1,2})\s{0,4}(?:\\times|×)\s{0,4}(\d{1,2})\s{0,4}\)")
+_SHAPE_NOTE = re.compile(r"\s{0,4}(?:\\[ ,;:]|\\quad|~)?\s{0,4}"
+                         r"\(\s{0,4}(\d{1,2})\s{0,4}(?:\\times|×)\s{0,4}(\d{1,2})\s{0,4}\)")
 
 
 def matrices_as_lists(line: str) -> str:
@@ -225,7 +226,8 @@ def matrices_as_lists(line: str) -> str:
         out.append("[" + ", ".join("[" + ", ".join(c.strip() for c in r.split("&")) + "]" for r in rows) + "]")
         done = end + len(close)
         note = _SHAPE_NOTE.match(line, done)          # the worked solution's `\ (3\times1)` after a matrix
-        if note is not None and rows and (int(note.group(1)), int(note.group(2))) == (len(rows), len(rows[0].split("&"))):
+        shape = (len(rows), len(rows[0].split("&"))) if rows else None
+        if note is not None and (int(note.group(1)), int(note.group(2))) == shape:
             done = note.end()
     return "".join(out) + line[done:]
 

@@ -1029,5 +1029,5 @@ MESSAGES = {
     # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
     "graph_answers.matrix_in_numbers": "the numbers `{link}` hold a matrix or vector: working over matrices is "
                                        "not judged, only the value",
-    "graph_answers.step_stated_wrong": "`{stated}` is not the value of step here: it is {right}",
+    "graph_answers.step_stated_wrong": "`{stated}` is not right: the value the solution takes for it here is {right}",
 }

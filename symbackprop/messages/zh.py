@@ -919,5 +919,5 @@ MESSAGES = {
     "graph_answers.half_left_out": "漏了 {name} 中的 ½",
     # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
     "graph_answers.matrix_in_numbers": "数字 `{link}` 中含有矩阵或向量：矩阵的运算过程不评判，只评判其值",
-    "graph_answers.step_stated_wrong": "`{stated}` 不是此处 step 的值：应为 {right}",
+    "graph_answers.step_stated_wrong": "`{stated}` 不对：解答在此处取的值为 {right}",
 }
