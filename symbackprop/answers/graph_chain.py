@@ -6,7 +6,14 @@ the inputs (the graph solved again there); a link of numbers is right when it gi
 rounding of its decimals (or, after a wrong rule, that rule's value; or the item at the student's own
 earlier values); the value must follow from the numbers before it (arithmetic). The link splitter, the
 arithmetic and sign-slip tests are checker.py's, shared with networks. A link that names a whole matrix
-or vector is not judged (not read), and a matrix's list answer keeps only its last link.
+or vector is not judged (not read), nor are numbers with a matrix or vector written as a list in them, and
+a matrix's list answer keeps only its last link.
+
+A rule may name what the worked solution writes (session 11): a local partial `\\frac{\\partial y}{\\partial q}`
+(or `∂f(s, m)/∂s`, the node's own formula differentiated) is worth its value as the solution takes it; a step(0)
+at one of the graph's kinks may be any value the solution takes at its kinks (½ at a tie of max, relu'(0) = 0),
+and a stated `(\\mathrm{step}(0 - 0) = 0.5)` is that value when it is one of them; a word that is no name of
+the graph but reads one way only as its names side by side (`qz`) is their product.
 """
 from __future__ import annotations
 
@@ -374,7 +381,8 @@ def local_values(sol: GraphSolution) -> dict[str, float]:
             continue
         for c in step.contributions:
             if prob.get(c.consumer).shape == ():
-                out[local_key(c.consumer, step.name)] = float(value_of(c.local, sol.env))
+                with contextlib.suppress(TypeError, ValueError, ArithmeticError):    # TooLarge is a ValueError
+                    out[local_key(c.consumer, step.name)] = float(value_of(c.local, sol.env))
     return out
 
 
