@@ -9,6 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import re
+from typing import Callable
 
 import mpmath
 
@@ -124,10 +125,11 @@ WORK = "\x00work"               # in the bindings: how many more nodes this eval
 MAX_STEPS = 5_000               # nodes visited in one evaluation: a sum inside a sum multiplies its terms
 
 
-def evaluate(node: Node, env, step_at_zero: float = 0.0) -> mpmath.mpf:
+def evaluate(node: Node, env, step_at_zero: float | Callable[[], float] = 0.0) -> mpmath.mpf:
     """The value of `node` with the placeholders of `env` substituted: a mapping name -> number,
     or a function (name, index bindings) -> number for rules with indices (w_{kj} inside Σ_k).
-    `step_at_zero` is the value of step(0), ReLU's g'(0) in the problem."""
+    `step_at_zero` is the value of step(0), ReLU's g'(0) in the problem; or a function called at each
+    step(0) met, in the tree's order, giving its value (a graph's kinks each take their own)."""
     with mpmath.workdps(DIGITS):
         return _in_range(_node(node, env, {STEP0: step_at_zero, WORK: [MAX_STEPS]}))
 
@@ -212,7 +214,9 @@ def _node(node: Node, env, bindings: dict):
         if name in ("Max", "max"):
             return max(args)
         if name in STEP_NAMES and len(args) == 1:
-            return mpmath.mpf(1) if args[0] > 0 else mpmath.mpf(0) if args[0] < 0 else mpmath.mpf(bindings[STEP0])
+            at = bindings[STEP0]
+            return mpmath.mpf(1) if args[0] > 0 else mpmath.mpf(0) if args[0] < 0 else \
+                mpmath.mpf(at() if callable(at) else at)
         if name in RELU_NAMES and len(args) == 1:
             return max(args[0], mpmath.mpf(0))
         if name in ("Min", "min"):

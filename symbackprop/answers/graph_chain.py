@@ -6,11 +6,19 @@ the inputs (the graph solved again there); a link of numbers is right when it gi
 rounding of its decimals (or, after a wrong rule, that rule's value; or the item at the student's own
 earlier values); the value must follow from the numbers before it (arithmetic). The link splitter, the
 arithmetic and sign-slip tests are checker.py's, shared with networks. A link that names a whole matrix
-or vector is not judged (not read), and a matrix's list answer keeps only its last link.
+or vector is not judged (not read), nor are numbers with a matrix or vector written as a list in them, and
+a matrix's list answer keeps only its last link.
+
+A rule may name what the worked solution writes (session 11): a local partial `\\frac{\\partial y}{\\partial q}`
+(or `∂f(s, m)/∂s`, the node's own formula differentiated) is worth its value as the solution takes it; a step(0)
+at one of the graph's kinks may be any value the solution takes at its kinks (½ at a tie of max, relu'(0) = 0),
+and a stated `(\\mathrm{step}(0 - 0) = 0.5)` is that value when it is one of them; a word that is no name of
+the graph but reads one way only as its names side by side (`qz`) is their product.
 """
 from __future__ import annotations
 
 import contextlib
+import itertools
 import random
 import re
 from dataclasses import dataclass, replace
@@ -34,6 +42,13 @@ MAX_LINKS = 12                # links of one chain judged; a longer chain is jud
 INSTANCES = 2                 # random problems a rule is also checked on
 MAX_KEPT_SETS = 16            # sets of givens kept (written as numbers) whose random problems are remembered
 MAX_NUMBERS = 100             # numbers of one link looked at for the givens it substitutes
+MAX_STEP_CHOICES = 16         # ways of taking the step(0)s of one link at a graph's kinks that are tried
+_LISTED = re.compile(r"\[\s*\[|\[[^\[\](){}]{0,200},[^\[\](){}]{0,200}\]")     # a matrix or vector as a list
+_STATED = re.compile(r"\(\s*\\mathrm\{step\}\s*\(([^()=]{1,80})\)\s*=\s*([-+]?\d{1,6}(?:\.\d{1,12})?)\s*\)")
+_FONT_NAME = re.compile(r"\\(?:mathrm|text|mathit|operatorname|mathbf|boldsymbol)\s*"
+                        r"\{\s*([A-Za-z][A-Za-z0-9]{0,40})\s*\}")
+_IN_WORD = re.compile(r"\\(?:mathrm|text|operatorname|mathit|mathbf)\s*\{\s*\Z")   # a word in a font: not split
+TAKEN = "\x00taken"           # in a point: the values the solution takes at its kinks there (no item's id)
 _D = r"(?:\\partial|∂|d)"
 _NAME = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9A-Za-z]+))?"
 _TOKEN = re.compile("|".join([
@@ -70,6 +85,8 @@ class ChainJudge:
         self.shared = shared             # the random problems serve every student: not charged to one
         self.true = {qid: float(v) for qid, (v, _) in items.items()}
         self.scalar = set(items)
+        self.true.update(local_values(sol))      # ∂y/∂q as the solution takes it: a rule may name it
+        self.true[TAKEN] = taken_at_kinks(sol)
         self._instances: dict[frozenset, list[dict[str, float]]] = {}
 
     # -- reading ---------------------------------------------------------------------------------------
@@ -82,17 +99,30 @@ class ChainJudge:
 
         def sub(m: re.Match) -> str:
             qid = self.names.qid(m.group(0))
+            if qid is None:
+                pair = self.names.local(m.group(0))          # ∂y/∂q, ∂f(s, r)/∂s: a local partial
+                if pair is not None:
+                    qid = local_key(*pair)
+                    if qid not in self.true and any(self.names.quantities[n].shape for n in pair):
+                        raise MatrixRule(said("graph_answers.matrix_in_rule", name=m.group(0).strip()))
+                    if qid not in self.true:
+                        qid = None
             if qid is None and "/" in m.group(0):     # d*x/(d*y), or a gradient of no item: its names one by one
                 return _NAME_TOKEN.sub(sub, m.group(0))
             if qid is None:
-                return m.group(0)
-            if qid not in self.scalar:
+                parts = self.names.product(m.group(0)) if not _IN_WORD.search(m.string, 0, m.start()) else None
+                if parts is None:
+                    return m.group(0)
+                return " ".join(sub(re.match(r".+", p)) for p in parts)    # qz: q·z, as books write it
+            if qid not in self.scalar and qid not in self.true:
                 raise MatrixRule(said("graph_answers.matrix_in_rule", name=m.group(0).strip()))
             if qid not in by_id:
                 by_id[qid] = f"Q_{len(by_id) + 1}"
                 ids[by_id[qid]] = qid
             return " " + by_id[qid].replace("_", "_{") + "} "
 
+        piece = _FONT_NAME.sub(lambda m: f" {m.group(1)} " if m.group(1) in self.names.quantities else m.group(0),
+                               piece)                         # \mathrm{sigy}, \mathit{num}: the names sigy, num
         return _TOKEN.sub(sub, piece), ids
 
     def judge(self, qid: str, text: str, own: dict[str, float]) -> Chain | None:
@@ -118,6 +148,12 @@ class ChainJudge:
             try:
                 if n in broken:
                     raise broken[n]
+                if not last and _LISTED.search(piece):      # `[[0, 1.5, 0]] \times [[1], [2], [-1]]`
+                    raise MatrixRule(said("graph_answers.matrix_in_numbers", link=_clip(piece)))
+                piece, false = self.stated_steps(piece)
+                if false is not None:
+                    links.append(Link(rel, piece, "numbers", False, false))
+                    continue
                 prepared, ids = self.placeholders(piece)
                 if alone and not ids:
                     return None
@@ -141,7 +177,7 @@ class ChainJudge:
                     continue
                 written = _written_decimals(prepared)
                 rounded = {leaf: w[0] for leaf, w in written.items()}
-                v = float(evaluate(node, {}))
+                v = at_kinks(node, {}, self.true[TAKEN], expected)     # step(0 - 0) at a tie of max: ½
                 b = _rounding_bound(node, v, rounded)
                 links.append(self._numbers(qid, rel, piece, node, v, b, expected, own, own_rule))
                 numbers_value = (v, b, lambda b=b: (b, b))
@@ -156,6 +192,29 @@ class ChainJudge:
                 links.append(Link(rel, piece, "unread", False, said("answer.link_not_read", link=_clip(piece),
                                                                     reason=reason)))
         return Chain(tuple(links), value, places, bound, arithmetic)
+
+    def stated_steps(self, piece: str) -> tuple[str, str | None]:
+        """The link with each value of a step stated in it, `(\\mathrm{step}(0 - 0) = 0.5)` as the worked
+        solution writes one at a kink, read as that value when it is right: step(a) for a ≠ 0, and at 0 a
+        value the solution takes at one of its kinks (relu'(0) = 0, ½ at a tie of max); and why the first
+        stated value that is not right is wrong (None when all are)."""
+        if "step" not in piece:
+            return piece, None
+        false: list[str] = []
+
+        def sub(m: re.Match) -> str:
+            try:
+                a = float(evaluate(self.parse(m.group(1)), {}))
+            except (AnswerError, OverflowError, ValueError, ArithmeticError):
+                return m.group(0)
+            right = (1.0,) if a > 0 else (0.0,) if a < 0 else (self.true[TAKEN] or (0.0,))
+            if not any(abs(float(m.group(2)) - r) <= 1e-12 for r in right):
+                false.append(said("graph_answers.step_stated_wrong", stated=_clip(m.group(0).strip("() ")),
+                                  right=", ".join(_short(r) for r in right)))
+            return f"({m.group(2)})"
+
+        read = _STATED.sub(sub, piece)
+        return read, (false[0] if false else None)
 
     # -- the links -------------------------------------------------------------------------------------
     def _rule(self, qid: str, rel: str, piece: str, node, ids: dict[str, str], own: dict[str, float]) -> Link:
@@ -172,11 +231,11 @@ class ChainJudge:
         kept = frozenset(q.name for q in self.sol.problem.inputs if q.shape == ()
                          and any(abs(float(w) - abs(self.true.get(q.name, float("nan")))) <= 1e-12 for w in written))
         for point in [self.true] + self.instances(kept):
+            want = point[qid]
             try:
-                got = float(evaluate(node, {ph: point[i] for ph, i in ids.items()}))
+                got = at_kinks(node, {ph: point[i] for ph, i in ids.items()}, point.get(TAKEN, ()), want)
             except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError) as exc:
                 return Link(rel, piece, "rule", False, said("answer.cannot_evaluate", why=str(exc)))
-            want = point[qid]
             if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
                 return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=item_name(qid, self.sol)))
         return Link(rel, piece, "rule", True)
@@ -263,8 +322,68 @@ class ChainJudge:
                 except (TypeError, ValueError):
                     break
             else:
+                try:
+                    point.update(local_values(sol))
+                    point[TAKEN] = taken_at_kinks(sol)
+                except (TypeError, ValueError, ArithmeticError):
+                    continue
                 out.append(point)
         return out
+
+
+def taken_at_kinks(sol: GraphSolution) -> tuple[float, ...]:
+    """The values the solution takes for a derivative at each kink its values meet (graph_kinks.py:
+    relu'(0) = 0, ½ at a tie of max), in order, without repeats; () when it meets none."""
+    from ..graph_kinks import kinks
+    out: list[float] = []
+    for kink in kinks(sol.problem, sol.env):
+        for t in kink.taken:
+            with contextlib.suppress(TypeError, ValueError):
+                if float(t) not in out:
+                    out.append(float(t))
+    return tuple(out)
+
+
+def at_kinks(node, env: dict, taken: tuple[float, ...], want: float) -> float:
+    """The value of a parsed link where each step(0) in it (a kink: `step(r - s)` at r = s) may be any
+    value the solution takes at its kinks: the value of the first choice, one per step(0) in the tree's
+    order, that gives `want`, else that of the first choice. With no kink, or more than MAX_STEP_CHOICES
+    choices, step(0) is 0 (as for a network's ReLU)."""
+    hits: list[int] = []
+    first = float(evaluate(node, env, lambda: hits.append(1) or 0.0))
+    if not hits or not taken or len(taken) ** len(hits) > MAX_STEP_CHOICES:
+        return first
+    best = None
+    for choice in itertools.product(taken, repeat=len(hits)):
+        values = iter(choice)
+        got = float(evaluate(node, env, lambda: next(values, 0.0)))
+        if best is None:
+            best = got
+        if abs(got - want) <= 1e-9 * max(1.0, abs(want)):
+            return got
+    return best
+
+
+def local_key(node: str, operand: str) -> str:
+    """The key of the local partial ∂node/∂operand among an item's values (never an item's id)."""
+    return f"∂{node}/∂{operand}"
+
+
+def local_values(sol: GraphSolution) -> dict[str, float]:
+    """Every local partial ∂g/∂q of a scalar node g by a scalar operand q that the backward pass takes
+    (its steps' contributions), valued as the solution values it: at a kink, the derivative it states
+    (relu'(0) = 0, ½ at a tie of max), since it is the same SymPy derivative put in."""
+    from ..graph import evaluate as value_of
+    prob = sol.problem
+    out: dict[str, float] = {}
+    for step in sol.steps:
+        if step.section != "backward" or prob.get(step.name).shape:
+            continue
+        for c in step.contributions:
+            if prob.get(c.consumer).shape == ():
+                with contextlib.suppress(TypeError, ValueError, ArithmeticError):    # TooLarge is a ValueError
+                    out[local_key(c.consumer, step.name)] = float(value_of(c.local, sol.env))
+    return out
 
 
 def _filled(node, values: dict[str, float]):

@@ -27,6 +27,11 @@ _GRADS = [re.compile(p) for p in (
     r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
+_CALLED = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\s*(?:\(([^()]{1,200})\))?$")    # m, or m(r, s)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+MAX_PRODUCT_CHARS = 32        # a word read as a product of names (qz): longer ones are not split
+_FUNCTION_WORDS = {"relu", "step", "sigmoid", "sign", "sgn", "max", "min", "exp", "log", "ln", "abs", "tanh", "sqrt",
+                   "sinh", "cosh", "heaviside", "softplus", "elu", "gelu", "swish", "leaky", "cdot", "times"}
 _SHORT = re.compile(r"^d\s*\\?[^\W\d_]")    # d + a name: dw2, dx_0, d\theta_0, dθ0 (when not itself a name)
 MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
 MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
@@ -91,6 +96,47 @@ class GraphNames:
             x = self._name(text[1:])
             return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
         return name if name in self.ids else None
+
+    def local(self, text: str) -> tuple[str, str] | None:
+        """(node, operand) when a ∂-fraction names a local partial of the graph: `\\frac{\\partial y}{\\partial q}`,
+        `∂y/∂q` for a node y other than the output computed from q, or `\\frac{\\partial f(s, m)}{\\partial s}`
+        (any node, the output too, written with exactly its operands: its own formula differentiated by s,
+        the others held fixed, as the worked solution writes it). None for anything else."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        for pat in _GRADS[:2]:
+            m = pat.match(text)
+            if m is None:
+                continue
+            top = _CALLED.match(m.group("f").strip())
+            x = self._name(m.group("x"))
+            f = self._name(top.group(1)) if top else None
+            if f is None or x is None or f not in self.quantities or x not in self.quantities:
+                return None
+            node = self.quantities[f]
+            if node.kind != "node" or x not in node.operands:
+                return None
+            if top.group(2) is not None:
+                args = {self._name(a) for a in top.group(2).split(",")}
+                return (f, x) if args == set(node.operands) else None
+            return (f, x) if f != self.sol.problem.output else None
+        return None
+
+    def product(self, text: str) -> list[str] | None:
+        """A word that is no name of the graph but reads one way only as names of it written side by side
+        (`qz` for q·z, `xsigy` for x·sigy, as books write a product), as those names; else None (a name
+        the graph declares, `sigy`, is never split: qid finds it first). Words of at most MAX_PRODUCT_CHARS
+        letters and digits, not a function's name."""
+        text = str(text).strip()
+        if not _WORD.fullmatch(text) or len(text) > MAX_PRODUCT_CHARS or text.lower() in _FUNCTION_WORDS:
+            return None
+        names = [n for n in self.quantities if n != text]
+        ways: list[list[list[str]]] = [[[]]] + [[] for _ in text]     # ways[i]: splits of text[:i] (at most 2 kept)
+        for i in range(1, len(text) + 1):
+            for n in names:
+                if len(n) <= i and text[i - len(n):i] == n:
+                    ways[i].extend(w + [n] for w in ways[i - len(n)][:2])
+            ways[i] = ways[i][:2]
+        return ways[-1][0] if len(ways[-1]) == 1 and len(ways[-1][0]) > 1 else None
 
     def other_output(self, text: str) -> str | None:
         """The gradient id a left side would name with the graph's output on top (`dL/dq` where the output
@@ -174,9 +220,16 @@ def matrices_in_lines(lines: list[str]) -> list[str]:
     return [matrices_as_lists(line) for line in out]
 
 
+# the shape a worked solution notes after a matrix, `\ (3\times1)` (also `(3×1)`, `\,(3 \times 1)`)
+_SHAPE_NOTE = re.compile(r"\s{0,4}(?:\\[ ,;:]|\\quad|~)?\s{0,4}"
+                         r"\(\s{0,4}(\d{1,2})\s{0,4}(?:\\times|×)\s{0,4}(\d{1,2})\s{0,4}\)")
+
+
 def matrices_as_lists(line: str) -> str:
     """Each `\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}` of a line as `[[a, b], [c, d]]` (a row
-    vector `[[a, b]]`), so that the write-up reader's row splitting leaves it whole."""
+    vector `[[a, b]]`), so that the write-up reader's row splitting leaves it whole. A shape note right
+    after it that is its own shape (`\\ (3\\times1)`, as the worked solution writes it) is dropped: it
+    says nothing the entries do not; a note of another shape stays, and the line is not read."""
     if "matrix" not in line:
         return line
     out, done = [], 0
@@ -193,6 +246,10 @@ def matrices_as_lists(line: str) -> str:
         out.append(line[done:m.start()])
         out.append("[" + ", ".join("[" + ", ".join(c.strip() for c in r.split("&")) + "]" for r in rows) + "]")
         done = end + len(close)
+        note = _SHAPE_NOTE.match(line, done)          # the worked solution's `\ (3\times1)` after a matrix
+        shape = (len(rows), len(rows[0].split("&"))) if rows else None
+        if note is not None and (int(note.group(1)), int(note.group(2))) == shape:
+            done = note.end()
     return "".join(out) + line[done:]
 
 

@@ -1071,4 +1071,8 @@ MESSAGES = {
     "graph_answers.twice_worse": "{id} is answered twice (line {line}); the worse of the two answers counts",
     "graph_answers.foreign_numbers": "note: the substituted numbers `{numbers}` are none of this problem's values "
                                      "nor of yours",
+    # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
+    "graph_answers.matrix_in_numbers": "the numbers `{link}` hold a matrix or vector: working over matrices is "
+                                       "not judged, only the value",
+    "graph_answers.step_stated_wrong": "`{stated}` is not right: the value the solution takes for it here is {right}",
 }

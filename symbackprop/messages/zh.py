@@ -954,4 +954,7 @@ MESSAGES = {
     "graph_answers.of_own": "{what}（由你的 {name}，这一步得 {value}）",
     "graph_answers.twice_worse": "{id} 被回答了两次（第 {line} 行）；两个答案中较差的一个计分",
     "graph_answers.foreign_numbers": "注意：代入的数 `{numbers}` 既不是本题的值，也不是你的值",
+    # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
+    "graph_answers.matrix_in_numbers": "数字 `{link}` 中含有矩阵或向量：矩阵的运算过程不评判，只评判其值",
+    "graph_answers.step_stated_wrong": "`{stated}` 不对：解答在此处取的值为 {right}",
 }
