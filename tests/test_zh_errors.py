@@ -414,7 +414,12 @@ def _keys(said: object) -> set[str]:
 
 
 # -- problem files ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("cid, text", CORPUS, ids=[c for c, _ in CORPUS])
+# cases that read a thousand samples: the slow tier (CI) runs them; the fast tier keeps the rest of the corpus
+_SLOW_CASES = {"budget_samples", "too_many_samples"}
+
+
+@pytest.mark.parametrize("cid, text", [pytest.param(c, t, id=c, marks=[pytest.mark.slow] if c in _SLOW_CASES else [])
+                                       for c, t in CORPUS])
 def test_each_problem_file_error_is_english_as_before_and_chinese_under_zh(cid, text):
     err = _corpus_error(cid, text)
     line = text_of(err)
