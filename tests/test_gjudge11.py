@@ -46,19 +46,8 @@ nodes:
   h: sigmoid(z)
   J: -y*ln(h) - (1 - y)*ln(1 - h)
 """
-LIN = """title: lin
-model: graph
-inputs:
-  W: [[1, -1, 0.5], [2, 0, -1]]
-  x: [1, 2, 3]
-  b: [0.5, -0.5]
-  t: [1, 0]
-parameters: [W, b]
-nodes:
-  h: W*x + b
-  r: h - t
-  L: 0.5*dot(r, r)
-"""
+# the trial's linear layer (h = Wx + b, L = ½‖h − t‖²), one copy for every test file that uses it
+LIN = (Path(__file__).parent / "data" / "gread11" / "lin.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
