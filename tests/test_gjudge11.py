@@ -37,15 +37,8 @@ nodes:
   f: num*invden
 output: f
 """
-LOGREG = """title: logreg
-model: graph
-inputs: {theta0: -0.35, theta1: 0.8, x1: 1.5, y: 1}
-parameters: [theta0, theta1]
-nodes:
-  z: theta0 + theta1*x1
-  h: sigmoid(z)
-  J: -y*ln(h) - (1 - y)*ln(1 - h)
-"""
+# the trial's logistic regression (θ_0 = −0.35, θ_1 = 0.8, x1 = 1.5, y = 1)
+LOGREG = (Path(__file__).parent / "data" / "gread11" / "logreg.yaml").read_text(encoding="utf-8")
 # the trial's linear layer (h = Wx + b, L = ½‖h − t‖²), one copy for every test file that uses it
 LIN = (Path(__file__).parent / "data" / "gread11" / "lin.yaml").read_text(encoding="utf-8")
 
