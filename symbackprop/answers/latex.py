@@ -651,6 +651,19 @@ def _worker(conn, inherited=None) -> None:
             conn.send(answer)
 
 
+# what a student is told when latex2sympy2 fails on a text with an error of Python's (a TypeError …) rather than
+# one of its own messages: `delta_5` after `*` once gave "argument of type 'Symbol' is not iterable"
+UNREADABLE = "the LaTeX reader cannot read this expression"
+_BARE_GREEK = re.compile(r"(?<![\\A-Za-z])(alpha|beta|gamma|delta|Delta|epsilon|eta|theta|lambda|mu|sigma|tau|phi)"
+                         r"(?![A-Za-z])")
+
+
+def _unreadable(text: str) -> str:
+    """UNREADABLE, with the likely cause when the text names a Greek letter without its backslash."""
+    m = _BARE_GREEK.search(text)
+    return UNREADABLE if m is None else f"{UNREADABLE}: write {m.group(1)} with its backslash, \\{m.group(1)}"
+
+
 def _parse_one(latex2sympy2, lifeline, text: str, limit: float = TIMEOUT) -> tuple[str, object, float]:
     """(status, tree or message, CPU seconds) for one text, from fresh latex2sympy2 globals, within
     `limit` + 1 s of CPU time (past it, SIGXCPU ends the worker: the Parser reports the time-out)."""
@@ -662,8 +675,11 @@ def _parse_one(latex2sympy2, lifeline, text: str, limit: float = TIMEOUT) -> tup
         answer: tuple[str, object] = ("ok", _to_node(latex2sympy2.latex2sympy(text), [MAX_NODES]))
     except MemoryError:
         answer = ("error", f"too large to read within {MEMORY // 2**20} MB")
-    except Exception as exc:          # the parser's own messages: "I expected something else here"
-        answer = ("error", str(exc).splitlines()[0][:200] or type(exc).__name__)
+    except Exception as exc:
+        if type(exc) is Exception:    # latex2sympy2's own messages (it raises plain Exception): "I expected something else here"
+            answer = ("error", str(exc).splitlines()[0][:200] or "not readable")
+        else:                         # a failure inside latex2sympy2 or SymPy: Python's words are no message for a student
+            answer = ("error", _unreadable(text))
     return answer + (time.process_time() - start,)      # the CPU time is charged to the budget
 
 
