@@ -543,14 +543,18 @@ def _put_back(node: Node, inner: dict[str, Node]) -> Node:
 WARM_UP = (r"\frac{1}{2}(1-0.5)^{2} \times e^{-1}",)
 
 
+class NotAnAnswer(ValueError):
+    """A tree `_to_node` refuses (too large, a list, a relation, a Derivative …): its words are a message for the student."""
+
+
 def _to_node(expr, budget: list[int]) -> Node:
     """A SymPy tree as plain tuples, refusing what an answer has no use for."""
     import sympy as sp
     budget[0] -= 1
     if budget[0] < 0:
-        raise ValueError(f"expression too large (more than {MAX_NODES} parts)")
+        raise NotAnAnswer(f"expression too large (more than {MAX_NODES} parts)")
     if isinstance(expr, (list, tuple)):
-        raise ValueError("a list of values, where one value was expected")
+        raise NotAnAnswer("a list of values, where one value was expected")
     if expr is sp.E:
         return ("const", "E")
     if expr is sp.pi:
@@ -580,8 +584,8 @@ def _to_node(expr, budget: list[int]) -> Node:
         name = getattr(expr.func, "__name__", str(expr.func))
         return ("fn", name, [_to_node(a, budget) for a in expr.args])
     if isinstance(expr, sp.Basic) and expr.is_Relational:
-        raise ValueError("a relation (=, <, >) inside an expression")
-    raise ValueError(f"{type(expr).__name__} is not something an answer can contain")
+        raise NotAnAnswer("a relation (=, <, >) inside an expression")
+    raise NotAnAnswer(f"{type(expr).__name__} is not something an answer can contain")
 
 
 def _load_latex2sympy2():
@@ -676,7 +680,8 @@ def _parse_one(latex2sympy2, lifeline, text: str, limit: float = TIMEOUT) -> tup
     except MemoryError:
         answer = ("error", f"too large to read within {MEMORY // 2**20} MB")
     except Exception as exc:
-        if type(exc) is Exception:    # latex2sympy2's own messages (it raises plain Exception): "I expected something else here"
+        if type(exc) in (Exception, NotAnAnswer):   # latex2sympy2's own messages (it raises plain Exception:
+            # "I expected something else here") and the tree's refusals (_to_node: "a relation … inside an expression")
             answer = ("error", str(exc).splitlines()[0][:200] or "not readable")
         else:                         # a failure inside latex2sympy2 or SymPy: Python's words are no message for a student
             answer = ("error", _unreadable(text))
