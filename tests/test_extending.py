@@ -298,3 +298,20 @@ def test_the_gradient_check_evaluates_sympy_functions_numpy_lacks():
     got = np.asarray(graph.float_values(grid), dtype=np.float64)
     want = [math.erfc(x) * y + math.log(y) if y > 0 else math.nan for x, y in grid.T]
     assert np.allclose(got, want, equal_nan=True)
+
+
+@pytest.mark.slow       # lists and differentiates every row: about 2 s
+def test_a_new_row_keeps_the_suites_name_lists_true(monkeypatch):
+    """The tests that quote the tables' lists ("known: …", `symbackprop list`) read the tables as they are:
+    a row added to activations.py and one to losses.py make no other test file wrong (issue 11: one file)."""
+    _add_activation(monkeypatch)
+    _add_log_cosh(monkeypatch)
+    from test_cli12 import test_list_derivatives_agree_with_sympy_diff, test_list_formats_and_language
+    from test_zh_errors import CORPUS, _corpus_error, expected_en, text_of
+    corpus = dict(CORPUS)
+    for cid in ("unknown_activation", "unknown_loss", "no_activation", "loss_not_text"):
+        line = str(text_of(_corpus_error(cid, corpus[cid])))
+        assert line == expected_en(cid)
+        assert "arctan" in line or "log_cosh" in line
+    test_list_derivatives_agree_with_sympy_diff()
+    test_list_formats_and_language()
