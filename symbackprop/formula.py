@@ -82,8 +82,10 @@ SCALAR_FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "abs": (1, sp.Abs), "sin": (1, sp.sin), "cos": (1, sp.cos), "tanh": (1, sp.tanh),
     "sigmoid": (1, sigmoid), "relu": (1, _relu), "max": (2, sp.Max), "min": (2, sp.Min),
 }
-for _name in ("identity", "leaky_relu", "elu", "swish", "gelu", "softplus"):
-    SCALAR_FUNCTIONS[_name] = (1, _activation(_name))
+# every other row of activations.py (softmax takes a whole layer): a row added there is a graph function too
+for _name in ACTIVATIONS:
+    if _name != "softmax" and _name not in SCALAR_FUNCTIONS:
+        SCALAR_FUNCTIONS[_name] = (1, _activation(_name))
 MATRIX_FUNCTIONS = {"transpose": 1, "dot": 2, "sum": 1}
 FUNCTIONS = tuple(sorted(set(SCALAR_FUNCTIONS) | set(MATRIX_FUNCTIONS)))
 # what a formula may hold, for messages: a catalogue sentence, so that it is said in the report's language

@@ -10,6 +10,9 @@ so that nothing expected comes from the code under test.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import math
 import warnings
 from pathlib import Path
@@ -315,3 +318,24 @@ def test_a_new_row_keeps_the_suites_name_lists_true(monkeypatch):
         assert "arctan" in line or "log_cosh" in line
     test_list_derivatives_agree_with_sympy_diff()
     test_list_formats_and_language()
+
+
+@pytest.mark.slow       # a fresh interpreter: the row must be in activations.py before the package reads it
+def test_an_activation_added_to_activations_py_is_a_graph_function(tmp_path):
+    """A row of activations.py is a function graph formulas may call (formula.py reads the table): the row is
+    added where the file would hold it, before anything else of the package is imported."""
+    graph = tmp_path / "g.yaml"
+    graph.write_text("title: g\nmodel: graph\ninputs: {x: 3}\nparameters: [x]\nnodes:\n  f: softsign(x)\n",
+                     encoding="utf-8")
+    script = (
+        "import sympy as sp, symbackprop.activations as a\n"
+        "a.TABLE['softsign'] = a.ActivationSpec(lambda x: x / (1 + sp.Abs(x)), lambda x, y: (1 - sp.Abs(y))**2)\n"
+        "a.NAMES = tuple(a.TABLE)\n"
+        "from symbackprop import solve\n"
+        f"g = solve({str(graph)!r})\n"
+        "print(g.values['f'], g.gradients['x'])\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={k: v for k, v in os.environ.items() if k != "SYMBACKPROP_LANG"})
+    assert proc.returncode == 0, proc.stderr
+    # softsign(3) = 3/4; its derivative 1/(1 + 3)² = 1/16
+    assert proc.stdout.split() == ["3/4", "1/16"]

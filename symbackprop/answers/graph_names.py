@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .. import greek
+from ..activations import NAMES as ACTIVATION_NAMES
 from ..graph import GraphSolution
 from .brackets import split_top_level
 
@@ -32,6 +33,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 MAX_PRODUCT_CHARS = 32        # a word read as a product of names (qz): longer ones are not split
 _FUNCTION_WORDS = {"relu", "step", "sigmoid", "sign", "sgn", "max", "min", "exp", "log", "ln", "abs", "tanh", "sqrt",
                    "sinh", "cosh", "heaviside", "softplus", "elu", "gelu", "swish", "leaky", "cdot", "times"}
+_FUNCTION_WORDS |= set(ACTIVATION_NAMES)      # and every row of activations.py (a row added there too)
 _SHORT = re.compile(r"^d\s*\\?[^\W\d_]")    # d + a name: dw2, dx_0, d\theta_0, dθ0 (when not itself a name)
 MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
 MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
