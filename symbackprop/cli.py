@@ -217,6 +217,8 @@ def main() -> None:
       symbackprop derive problems/quadratic.yaml
       symbackprop list
     """
+    from .messages import one_line_warnings
+    one_line_warnings()
 
 
 def _shown_precision(precision: int | None, sig_figs: int | None, lang: str) -> int | None:

@@ -429,7 +429,41 @@ class GraphSolution(Shows):
     env: dict = field(repr=False, default_factory=dict)   # symbol -> value, every entry
 
     def step(self, sid: str) -> GStep:
-        return next(s for s in self.steps if s.id == sid)
+        """The step of this id (`q`, `grad_x`, as `solve --format json` writes them) or of a name as `check`
+        reads it (`df/dx`, `\\frac{\\partial f}{\\partial x}`, `dx`); a KeyError (StepNotFound) that says which
+        id is closest, if any is, when none."""
+        for s in self.steps:
+            if s.id == sid:
+                return s
+        from .answers.graph_names import GraphNames
+        from .stepname import StepNotFound
+        from .suggest import closest
+        ids = [s.id for s in self.steps]
+        qid = GraphNames(self, ids).qid(sid) if isinstance(sid, str) else None
+        if qid is not None:
+            return next(s for s in self.steps if s.id == qid)
+        close = closest(sid, ids, 2)
+        shown = repr(str(sid)[:60])
+        raise StepNotFound(said("graph.no_step_suggest", name=shown, close=" or ".join(close)) if close
+                           else said("graph.no_step", name=shown))
+
+    def part(self, name: str) -> "GraphSolution":
+        """The graph's one part, `main` (as `--part main`), for code written for networks' solutions."""
+        if name == "main":
+            return self
+        from .stepname import StepNotFound
+        raise StepNotFound(said("solution.no_part", name=repr(name), parts="main"))
+
+    def __repr__(self) -> str:
+        """Short: the file and the output (`print(g)` shows the worked solution)."""
+        from pathlib import Path
+        name = Path(self.problem.source).name if self.problem.source else "?"
+        return f"<GraphSolution {name}: output {self.problem.output}, {len(self.steps)} steps>"
+
+    def __str__(self) -> str:
+        """The worked solution, as `symbackprop solve FILE` prints it."""
+        from .render import render
+        return render(self, "text")
 
     @property
     def precision(self) -> int:

@@ -61,6 +61,21 @@ def placeholders(template: str) -> frozenset[str]:
 MARK = re.compile(r"(?<![\w*\\])\*([A-Za-zα-ωΑ-ΩΔ∂](?:_[A-Za-z0-9]+)?(?:'\([0-9]\))?)\*(?![\w*])")
 
 
+def one_line_warnings() -> None:
+    """Say a MissingMessage as one line, `warning: message 'x' missing from the 'xx' catalogue; said in English`
+    (the command line), not as Python shows a warning (its file, line and source); other warnings as before."""
+    if getattr(warnings.formatwarning, "_one_line", False):
+        return
+    shown = warnings.formatwarning
+
+    def formatwarning(message, category, filename, lineno, line=None):
+        if isinstance(category, type) and issubclass(category, MissingMessage):
+            return f"warning: {message}\n"
+        return shown(message, category, filename, lineno, line)
+    formatwarning._one_line = True
+    warnings.formatwarning = formatwarning
+
+
 def _template(lang: str, key: str) -> str:
     book = catalogue(lang)
     template = book.get(key)

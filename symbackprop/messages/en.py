@@ -1075,4 +1075,8 @@ MESSAGES = {
     "graph_answers.matrix_in_numbers": "the numbers `{link}` hold a matrix or vector: working over matrices is "
                                        "not judged, only the value",
     "graph_answers.step_stated_wrong": "`{stated}` is not right: the value the solution takes for it here is {right}",
+    # session 11: a graph solution's steps by name (graph.GraphSolution.step)
+    "graph.no_step": "the graph has no step named {name}: use an id of `solve --format json` (q, grad_x) or a name "
+                     "as written (df/dx, \\frac{{\\partial f}}{{\\partial x}})",
+    "graph.no_step_suggest": "the graph has no step named {name} (did you mean {close}?)",
 }

@@ -957,4 +957,7 @@ MESSAGES = {
     # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
     "graph_answers.matrix_in_numbers": "数字 `{link}` 中含有矩阵或向量：矩阵的运算过程不评判，只评判其值",
     "graph_answers.step_stated_wrong": "`{stated}` 不对：解答在此处取的值为 {right}",
+    "graph.no_step": "计算图中没有名为 {name} 的步骤：请用 `solve --format json` 的编号（q、grad_x）或书写的名称"
+                     "（df/dx、\\frac{{\\partial f}}{{\\partial x}}）",
+    "graph.no_step_suggest": "计算图中没有名为 {name} 的步骤（是否想写 {close}？）",
 }
