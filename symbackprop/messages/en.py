@@ -1075,4 +1075,6 @@ MESSAGES = {
     "graph_answers.matrix_in_numbers": "the numbers `{link}` hold a matrix or vector: working over matrices is "
                                        "not judged, only the value",
     "graph_answers.step_stated_wrong": "`{stated}` is not right: the value the solution takes for it here is {right}",
+    # session 11 (fixm): a list of one number, singular
+    "graph_answers.flat_one": "a list of 1 number",
 }
