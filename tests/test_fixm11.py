@@ -124,7 +124,9 @@ def test_answers_file_wrong_shapes_and_one_number(checker, tmp_path):
         'grad_W: "[-0.1219, -0.2439; 0.1480, 0.2960] (2×1)"',
         'r: "[-0.8176; 0.6792; 1]"',
         'dL/db: "[-0.1219]"',
+        'h_1: "-1.5; 0.75"',           # two numbers for one: never read as either
     ]) + "\n")
+    assert verdicts["h_1"].status == "unreadable"
     assert not any(k.startswith("grad_W") for k in verdicts)
     assert any("∂L/∂W is a 2×2 matrix" in p for p in problems)
     assert verdicts["r_1"].status == "wrong" and "a 3×1 matrix given" in verdicts["r_1"].message
@@ -135,7 +137,7 @@ def test_answers_file_wrong_shapes_and_one_number(checker, tmp_path):
 def test_writeup_reads_matrices_as_solve_prints_them(checker, tmp_path):
     """Trial #1 (ans/q4.txt): the same text in a write-up is read, not "Not read"."""
     verdicts, problems = _check(checker, tmp_path, "dL/dW = [-0.1219, -0.2439; 0.1480, 0.2960] (2×2)\n"
-                                "∂L/∂b = [-0.1219; 0.1480] (2×1)\n", suffix=".txt")
+                                "∂L/∂b = [-0.1219;\n  0.1480] (2×1)\n", suffix=".txt")    # over two lines
     assert problems == []
     for qid in [f"grad_W_{i}_{j}" for i in (1, 2) for j in (1, 2)] + ["grad_b_1", "grad_b_2"]:
         assert verdicts[qid].status == "correct", (qid, verdicts[qid])

@@ -5,8 +5,8 @@ A left side `q`, `∂f/∂q`, `\\frac{\\partial f}{\\partial x}`, `df/dx`, `\\fr
 (q, grad_x, grad_A_1_2); `GraphNames` answers the write-up reader's `lookup` and `suggest` as a
 network's NameTable does. A matrix written `\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}` (or pmatrix,
 matrix, Bmatrix), on one line or over several, is rewritten `[[1, 2], [3, 4]]` before the line is split into
-rows, and
-`bracket_list` reads that (or a list typed so) as rows of entries.
+rows, as is `[1, 2; 3, 4]` (rows ended by `;`, as `solve` prints a matrix; `[1; 2]` a column), and
+`bracket_list` reads that (or a list typed so, in an answers file too) as rows of entries.
 """
 from __future__ import annotations
 
