@@ -805,6 +805,8 @@ def _shape_of(listed: list) -> str:
         if len(lengths) == 1:
             return said("graph_answers.shape_matrix", rows=len(listed), cols=lengths.pop())
         return said("graph_answers.ragged", lengths=", ".join(str(len(r)) for r in listed[:8]))
+    if len(listed) == 1:
+        return said("graph_answers.flat_one")                   # "a list of 1 number", singular
     return said("graph_answers.flat", count=len(listed))
 
 

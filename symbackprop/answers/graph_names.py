@@ -5,8 +5,8 @@ A left side `q`, `∂f/∂q`, `\\frac{\\partial f}{\\partial x}`, `df/dx`, `\\fr
 (q, grad_x, grad_A_1_2); `GraphNames` answers the write-up reader's `lookup` and `suggest` as a
 network's NameTable does. A matrix written `\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}` (or pmatrix,
 matrix, Bmatrix), on one line or over several, is rewritten `[[1, 2], [3, 4]]` before the line is split into
-rows, and
-`bracket_list` reads that (or a list typed so) as rows of entries.
+rows, as is `[1, 2; 3, 4]` (rows ended by `;`, as `solve` prints a matrix; `[1; 2]` a column), and
+`bracket_list` reads that (or a list typed so, in an answers file too) as rows of entries.
 """
 from __future__ import annotations
 
@@ -227,11 +227,38 @@ _SHAPE_NOTE = re.compile(r"\s{0,4}(?:\\[ ,;:]|\\quad|~)?\s{0,4}"
                          r"\(\s{0,4}(\d{1,2})\s{0,4}(?:\\times|×)\s{0,4}(\d{1,2})\s{0,4}\)")
 
 
+# a list with its rows separated by `;`, as `solve` prints a matrix (`[1, 2; 3, 4]`, a column `[1; 2]`);
+# `\;` is a space, not a row's end
+_ROWS_LIST = re.compile(r"\[(?=[^\[\]]*(?<!\\);)([^\[\]]*)\]")
+_ROW_END = re.compile(r"(?<!\\);")
+
+
+def _rows_as_lists(line: str) -> str:
+    """Each `[a, b; c, d]` of a line (rows separated by `;`, entries by `,`, as `solve`'s text prints a
+    matrix; a column `[a; b]`) as `[[a, b], [c, d]]`, and a shape note right after it dropped when it is
+    its own shape. An empty row (`[1, 2;]`) stays empty, so the list is not read."""
+    out, done = [], 0
+    for n, m in enumerate(_ROWS_LIST.finditer(line)):
+        if n >= MAX_MATRICES or len(m.group(1)) > MAX_LIST_CHARS:
+            break
+        rows = [[c.strip() for c in split_top_level(r, ",")] for r in _ROW_END.split(m.group(1))]
+        out.append(line[done:m.start()])
+        out.append("[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]")
+        done = m.end()
+        note = _SHAPE_NOTE.match(line, done)
+        if note is not None and (int(note.group(1)), int(note.group(2))) == (len(rows), len(rows[0])):
+            done = note.end()
+    return "".join(out) + line[done:]
+
+
 def matrices_as_lists(line: str) -> str:
     """Each `\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}` of a line as `[[a, b], [c, d]]` (a row
-    vector `[[a, b]]`), so that the write-up reader's row splitting leaves it whole. A shape note right
-    after it that is its own shape (`\\ (3\\times1)`, as the worked solution writes it) is dropped: it
+    vector `[[a, b]]`), and each `[a, b; c, d]` as `solve` prints a matrix likewise (`[a; b]` a column
+    `[[a], [b]]`), so that the write-up reader's row splitting leaves it whole. A shape note right
+    after it that is its own shape (`\\ (3\\times1)`, `(2×2)`, as the worked solution writes it) is dropped: it
     says nothing the entries do not; a note of another shape stays, and the line is not read."""
+    if ";" in line and "[" in line:
+        line = _rows_as_lists(line)
     if "matrix" not in line:
         return line
     out, done = [], 0
@@ -257,10 +284,36 @@ def matrices_as_lists(line: str) -> str:
 
 def bracket_list(text: str) -> list | None:
     """`[1, 2]` or `[[1, 2], [3, 4]]` (an answer's text) as a list of (lists of) entry texts; None when
-    the text is no such list. Commas inside braces or parentheses (`\\max(1, 2)`, `1{,}5`) stay."""
+    the text is no such list. Commas inside braces or parentheses (`\\max(1, 2)`, `1{,}5`) stay. A matrix
+    written as `solve` prints it (`[1, 2; 3, 4]`, `[1; 2]`) or in LaTeX (`\\begin{pmatrix} 1 \\\\ 2
+    \\end{pmatrix}`) is read as its rows (matrices_as_lists); a shape note after the list (`(2×2)`) is
+    dropped when it is the list's own shape (a flat list of n: n×1 or 1×n), else the text is no list."""
     text = text.strip()
-    if not (text.startswith("[") and text.endswith("]")) or len(text) > MAX_LIST_CHARS:
+    if len(text) > MAX_LIST_CHARS:
         return None
+    text = matrices_as_lists(text).strip()
+    note = None
+    if not text.endswith("]") and text.startswith("["):
+        end = text.rfind("]") + 1
+        note = _SHAPE_NOTE.fullmatch(text, end) if end > 0 else None
+        if note is None:
+            return None
+        text = text[:end]
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    result = _bracket_rows(text)
+    if note is None or result is None:
+        return result
+    shape = (int(note.group(1)), int(note.group(2)))
+    if result and all(isinstance(r, list) for r in result):
+        own = {(len(result), len(result[0]))} if len({len(r) for r in result}) == 1 else set()
+    else:
+        own = {(len(result), 1), (1, len(result))}
+    return result if shape in own else None
+
+
+def _bracket_rows(text: str) -> list | None:
+    """`[1, 2]` or `[[1, 2], [3, 4]]` (stripped, bracketed) as a list of (lists of) entry texts, or None."""
 
     def items(inner: str) -> list[str]:
         return [p.strip() for p in split_top_level(inner, ",")]

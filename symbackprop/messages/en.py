@@ -1079,4 +1079,6 @@ MESSAGES = {
     "graph.no_step": "the graph has no step named {name}: use an id of `solve --format json` (q, grad_x) or a name "
                      "as written (df/dx, \\frac{{\\partial f}}{{\\partial x}})",
     "graph.no_step_suggest": "the graph has no step named {name} (did you mean {close}?)",
+    # session 11 (fixm): a list of one number, singular
+    "graph_answers.flat_one": "a list of 1 number",
 }

@@ -960,4 +960,6 @@ MESSAGES = {
     "graph.no_step": "计算图中没有名为 {name} 的步骤：请用 `solve --format json` 的编号（q、grad_x）或书写的名称"
                      "（df/dx、\\frac{{\\partial f}}{{\\partial x}}）",
     "graph.no_step_suggest": "计算图中没有名为 {name} 的步骤（是否想写 {close}？）",
+    # session 11 (fixm): a list of one number, singular
+    "graph_answers.flat_one": "含 1 个数的列表",
 }
