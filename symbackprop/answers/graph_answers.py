@@ -131,6 +131,7 @@ class WrongShape:
 
     given: str                     # the whole answer as written
     message: str                   # the shape expected and the shape given
+    first: str = ""                # the entry that says it in full; the others say "(wrong shape, as above)"
 
 
 class GraphChecker:
@@ -346,7 +347,8 @@ class GraphChecker:
                 self._transposed[eid] = (qid, whole.rows != whole.cols)
             return pairs
         wrong = WrongShape(value if isinstance(value, str) else _written_list(value),
-                           said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)))
+                           said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)),
+                           first=f"{qid}_{entry_suffix(whole.shape, 0, 0)}")
         return [(f"{qid}_{entry_suffix(whole.shape, r, c)}", wrong)
                 for r in range(whole.rows) for c in range(whole.cols)]
 
@@ -597,8 +599,9 @@ class GraphChecker:
             return Verdict(qid, self.name(qid), given, expected, shown_expected, status, points, credit,
                            diagnosis=diagnosis, message=message, line=line, **kw)
 
-        if isinstance(value, WrongShape):
-            return verdict("wrong", value.message, "shape")
+        if isinstance(value, WrongShape):            # one mistake: said in full once, at the matrix's first entry
+            return verdict("wrong", value.message if qid == value.first else said("graph_answers.shape_as_above"),
+                           "shape")
         chain = None
         if isinstance(value, str) and not isinstance(value, NumberSpelling) and written_number(value) is None:
             try:

@@ -957,4 +957,7 @@ MESSAGES = {
     # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
     "graph_answers.matrix_in_numbers": "数字 `{link}` 中含有矩阵或向量：矩阵的运算过程不评判，只评判其值",
     "graph_answers.step_stated_wrong": "`{stated}` 不对：解答在此处取的值为 {right}",
+    # session 11 (leftb): small leftovers of graph checking reports
+    "graph_answers.not_operand": "∂{node}/∂{name}：{name} 不是 {node} 的运算对象（{formula}）",
+    "graph_answers.shape_as_above": "（形状不对，同上）",
 }
