@@ -133,3 +133,13 @@ def test_formula_latex_is_built_from_its_tokens_only():
         assert mathspans.formula_latex(text) is None
         assert mathspans.formula_markdown(text) == mathspans.markdown(text, cell=True)
     assert mathspans.formula_html("L = $x$") == mathspans.html("L = $x$")
+
+
+def test_wrong_shape_said_in_full_where_the_first_entry_counts_another_answer(checkers, tmp_path):
+    # grad_A_1_1 answered on its own first (5, wrong) and again in the 2×2 list: of two equally bad answers
+    # the first counts, so the shape is said in full at the next entry, ∂L/∂A_{12}, never lost
+    reports, _, v = _check(checkers, "quadratic", tmp_path, "grad_A_1_1: 5\ngrad_A: [[1, 2], [3, 4]]\n")
+    assert v["grad_A_1_1"].diagnosis != "shape"
+    shaped = [x for x in reports[0].verdicts if x.diagnosis == "shape"]
+    assert len(shaped) == 8 and shaped[0].qid == "grad_A_1_2" and shaped[0].message == FULL
+    assert all(x.message == "(wrong shape, as above)" for x in shaped[1:])

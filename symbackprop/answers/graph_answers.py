@@ -131,7 +131,6 @@ class WrongShape:
 
     given: str                     # the whole answer as written
     message: str                   # the shape expected and the shape given
-    first: str = ""                # the entry that says it in full; the others say "(wrong shape, as above)"
 
 
 class GraphChecker:
@@ -276,6 +275,7 @@ class GraphChecker:
         verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=self.name(v.source)))
                     if v.status == "follow_through" and v.source != first and v.diagnosis != "transposed"
                     else v for v in verdicts]
+        verdicts = _shape_said_once(verdicts)
         require_reasons(verdicts)                    # a WRONG with no reason is a bug of ours: exit 3
         require_explained(verdicts)                  # nor is one whose only words are the expected value
         graded = {k: p for k, (_, p) in self.items.items() if p}
@@ -347,8 +347,7 @@ class GraphChecker:
                 self._transposed[eid] = (qid, whole.rows != whole.cols)
             return pairs
         wrong = WrongShape(value if isinstance(value, str) else _written_list(value),
-                           said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)),
-                           first=f"{qid}_{entry_suffix(whole.shape, 0, 0)}")
+                           said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)))
         return [(f"{qid}_{entry_suffix(whole.shape, r, c)}", wrong)
                 for r in range(whole.rows) for c in range(whole.cols)]
 
@@ -599,9 +598,8 @@ class GraphChecker:
             return Verdict(qid, self.name(qid), given, expected, shown_expected, status, points, credit,
                            diagnosis=diagnosis, message=message, line=line, **kw)
 
-        if isinstance(value, WrongShape):            # one mistake: said in full once, at the matrix's first entry
-            return verdict("wrong", value.message if qid == value.first else said("graph_answers.shape_as_above"),
-                           "shape")
+        if isinstance(value, WrongShape):            # said in full at the first entry only (check_entries)
+            return verdict("wrong", value.message, "shape")
         chain = None
         if isinstance(value, str) and not isinstance(value, NumberSpelling) and written_number(value) is None:
             try:
@@ -773,6 +771,21 @@ def _decimal_comma(text: str) -> str | None:
     from .numbers import commas
     rewritten = commas(text.strip())
     return rewritten if "," not in rewritten and written_number(rewritten) is not None else None
+
+
+def _shape_said_once(verdicts: list[Verdict]) -> list[Verdict]:
+    """A matrix answered in the wrong shape is one mistake: every entry stays WRONG (`shape`), but its
+    message is said in full at the first entry that counts it, the others "(wrong shape, as above)", so
+    that a 3×3 matrix's report does not repeat one long sentence nine times."""
+    seen: set[str] = set()
+    out = []
+    for v in verdicts:
+        if v.diagnosis == "shape" and v.message in seen:
+            v = replace(v, message=said("graph_answers.shape_as_above"))
+        elif v.diagnosis == "shape":
+            seen.add(v.message)
+        out.append(v)
+    return out
 
 
 def require_explained(verdicts: list[Verdict]) -> None:
