@@ -63,6 +63,10 @@ def test_fraction_by_a_name_not_an_operand_is_said_in_words(checkers, tmp_path):
     # ∂q/∂x is a local partial of the graph (x is q's operand): read, it is 1, not ∂f/∂z = 3
     assert v["grad_z"].status != "unreadable" and "operand" not in v["grad_z"].message
     assert v["grad_q"].status == "correct"
+    names = checkers["circuit"].names
+    assert names.not_operand("∂q/∂z") == ("q", "z") and names.not_operand("∂f/∂x") == ("f", "x")
+    assert names.not_operand("∂q/∂x") is None and names.not_operand("∂q/∂q") is None   # an operand; itself
+    assert names.not_operand("∂x/∂z") is None and names.not_operand("∂q/∂w") is None   # an input; no name
 
 
 # -- 2. a matrix of the wrong shape: one full message ------------------------------------------------------------

@@ -137,7 +137,7 @@ class GraphNames:
             if f is None or x is None or f not in self.quantities or x not in self.quantities:
                 return None
             node = self.quantities[f]
-            return (f, x) if node.kind == "node" and x not in node.operands else None
+            return (f, x) if node.kind == "node" and x != f and x not in node.operands else None
         return None
 
     def product(self, text: str) -> list[str] | None:
