@@ -169,13 +169,15 @@ def test_wrong_shape_names_both_shapes(checkers, tmp_path):
     shaped = {q: v for q, v in verdicts.items() if q != "grad_c"}
     assert len(shaped) == 9 + 3 + 3
     assert all(v.status == "wrong" and v.diagnosis == "shape" and v.credit == 0 for v in shaped.values())
-    assert verdicts["grad_A_2_3"].message == (
+    assert verdicts["grad_A_1_1"].message == (
         "∂L/∂A: a 2×2 matrix given where a 3×3 matrix is expected (a matrix is a list of rows of equal "
         "length, a vector a list)")
+    # session 11 (leftb): said in full at the first entry only; the other entries say it short
+    assert verdicts["grad_A_2_3"].message == verdicts["M_3"].message == "(wrong shape, as above)"
     assert verdicts["grad_b_1"].message == (
         "∂L/∂b: a list of 2 numbers given where a vector of 3 (3×1) is expected (a matrix is a list of rows "
         "of equal length, a vector a list)")
-    assert verdicts["M_3"].message == (
+    assert verdicts["M_1"].message == (
         "M: rows of lengths 2, 1 given where a vector of 3 (1×3) is expected (a matrix is a list of rows of equal "
         "length, a vector a list)")
 

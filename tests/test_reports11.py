@@ -92,8 +92,8 @@ def test_wrong_shape_is_answered_and_missed_in_the_summary(checked):
     assert shaped[0].message == ("∂L/∂A: a 2×2 matrix given where a 3×3 matrix is expected (a matrix is a list "
                                  "of rows of equal length, a vector a list)")
     summary = summary_markdown([StudentResult("hank", "hank.yaml", reports, problems=problems)], graph=True)
-    # answered 1, right 0, follow-through 0, imprecise 0, missed 1, left out 0; diagnosed `shape`
-    assert "| main | ∂L/∂A_{11} | 1 | 0 | 0 | 0 | 1 | 0 | `[[1, 2], [3, 4]]` ×1 | shape ×1 |" \
+    # answered 1, right 0, follow-through 0, imprecise 0, missed 1, left out 0; diagnosed `shape` (in words, leftb)
+    assert "| main | ∂L/∂A_{11} | 1 | 0 | 0 | 0 | 1 | 0 | `[[1, 2], [3, 4]]` ×1 | wrong shape ×1 |" \
         in summary
     assert "| main | q | 1 | 0 | 0 | 0 | 1 | 0 | `4` ×1 |" in summary
 

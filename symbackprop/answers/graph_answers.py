@@ -275,6 +275,7 @@ class GraphChecker:
         verdicts = [replace(v, message=said("diagnosis.follows_wrong", name=self.name(v.source)))
                     if v.status == "follow_through" and v.source != first and v.diagnosis != "transposed"
                     else v for v in verdicts]
+        verdicts = _shape_said_once(verdicts)
         require_reasons(verdicts)                    # a WRONG with no reason is a bug of ours: exit 3
         require_explained(verdicts)                  # nor is one whose only words are the expected value
         graded = {k: p for k, (_, p) in self.items.items() if p}
@@ -597,7 +598,7 @@ class GraphChecker:
             return Verdict(qid, self.name(qid), given, expected, shown_expected, status, points, credit,
                            diagnosis=diagnosis, message=message, line=line, **kw)
 
-        if isinstance(value, WrongShape):
+        if isinstance(value, WrongShape):            # said in full at the first entry only (check_entries)
             return verdict("wrong", value.message, "shape")
         chain = None
         if isinstance(value, str) and not isinstance(value, NumberSpelling) and written_number(value) is None:
@@ -770,6 +771,21 @@ def _decimal_comma(text: str) -> str | None:
     from .numbers import commas
     rewritten = commas(text.strip())
     return rewritten if "," not in rewritten and written_number(rewritten) is not None else None
+
+
+def _shape_said_once(verdicts: list[Verdict]) -> list[Verdict]:
+    """A matrix answered in the wrong shape is one mistake: every entry stays WRONG (`shape`), but its
+    message is said in full at the first entry that counts it, the others "(wrong shape, as above)", so
+    that a 3×3 matrix's report does not repeat one long sentence nine times."""
+    seen: set[str] = set()
+    out = []
+    for v in verdicts:
+        if v.diagnosis == "shape" and v.message in seen:
+            v = replace(v, message=said("graph_answers.shape_as_above"))
+        elif v.diagnosis == "shape":
+            seen.add(v.message)
+        out.append(v)
+    return out
 
 
 def require_explained(verdicts: list[Verdict]) -> None:

@@ -107,6 +107,12 @@ class ChainJudge:
                         raise MatrixRule(said("graph_answers.matrix_in_rule", name=m.group(0).strip()))
                     if qid not in self.true:
                         qid = None
+            if qid is None:
+                wrong = self.names.not_operand(m.group(0))     # ∂q/∂z with q = x + y: said in words, not SymPy's
+                if wrong is not None:
+                    from .graph_diagnose import _shown          # `q = x + y`, cut at MAX_FORMULA_CHARS
+                    raise AnswerError(said("graph_answers.not_operand", node=wrong[0], name=wrong[1],
+                                           formula=_shown(self.names.quantities[wrong[0]])))
             if qid is None and "/" in m.group(0):     # d*x/(d*y), or a gradient of no item: its names one by one
                 return _NAME_TOKEN.sub(sub, m.group(0))
             if qid is None:

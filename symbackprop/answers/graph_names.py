@@ -123,6 +123,25 @@ class GraphNames:
             return (f, x) if f != self.sol.problem.output else None
         return None
 
+    def not_operand(self, text: str) -> tuple[str, str] | None:
+        """(node, name) when a ∂-fraction (`\\frac{\\partial q}{\\partial z}`, `∂q/∂z`) differentiates a node of
+        the graph by a quantity of it that is not one of the node's operands (q = x + y, by z): no local
+        partial and no item, so that a report can say what is wrong instead of the reader's words. None
+        for anything else (a local partial, an item, a name the graph does not have)."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        for pat in _GRADS[:2]:
+            m = pat.match(text)
+            if m is None:
+                continue
+            top = _CALLED.match(m.group("f").strip())
+            f = self._name(top.group(1)) if top else None
+            x = self._name(m.group("x"))
+            if f is None or x is None or f not in self.quantities or x not in self.quantities:
+                return None
+            node = self.quantities[f]
+            return (f, x) if node.kind == "node" and x != f and x not in node.operands else None
+        return None
+
     def product(self, text: str) -> list[str] | None:
         """A word that is no name of the graph but reads one way only as names of it written side by side
         (`qz` for q·z, `xsigy` for x·sigy, as books write a product), as those names; else None (a name

@@ -1004,9 +1004,9 @@ MESSAGES = {
     "graph_answers.factor_two": "twice the expected value: a factor 2 too many, or a ½ of the graph left out",
     "graph_answers.matrix_in_rule": "`{name}` names a whole matrix or vector: a rule over matrices is not "
                                     "judged, only its value",
-    "code.transposed": "transposed",
-    "code.factor_half": "factor_half",
-    "code.factor_two": "factor_two",
+    "code.transposed": "written transposed",
+    "code.factor_half": "half the value (a factor 2 left out)",
+    "code.factor_two": "twice the value (a factor 2 too many)",
     # session 10 (issue 12 leftovers): a built-in loss not finite, said in words (nonreal.py)
     "nonreal.loss_domain": "{id} {why}; loss {loss} needs outputs in its domain (output activation {activation})",
     "nonreal.loss_domain_in": "{id} {why}; loss {loss} needs outputs in its domain ({domain}) (output activation "
@@ -1025,7 +1025,7 @@ MESSAGES = {
     "graph_answers.half_left_out": "the ½ of {name} left out",
     # session 11 (reports): class summary slips, wrong shapes, an empty graph answers file
     "summary.right_value": "right value, wrong working",
-    "code.shape": "shape",
+    "code.shape": "wrong shape",
     "graph_answers.empty": "{path}: the file is empty: no answers; write one line per item, e.g. {example}: …",
     "graph_answers.not_a_mapping_of": "{path}: expected a mapping of ids to values, e.g. {example}: …",
     # session 11 (gderive): derive on a graph file, its matrix forms and what is long (render/graph.py)
@@ -1081,4 +1081,7 @@ MESSAGES = {
     "graph.no_step_suggest": "the graph has no step named {name} (did you mean {close}?)",
     # session 11 (fixm): a list of one number, singular
     "graph_answers.flat_one": "a list of 1 number",
+    # session 11 (leftb): small leftovers of graph checking reports
+    "graph_answers.not_operand": "∂{node}/∂{name}: {name} is not an operand of {node} ({formula})",
+    "graph_answers.shape_as_above": "(wrong shape, as above)",
 }

@@ -962,4 +962,7 @@ MESSAGES = {
     "graph.no_step_suggest": "计算图中没有名为 {name} 的步骤（是否想写 {close}？）",
     # session 11 (fixm): a list of one number, singular
     "graph_answers.flat_one": "含 1 个数的列表",
+    # session 11 (leftb): small leftovers of graph checking reports
+    "graph_answers.not_operand": "∂{node}/∂{name}：{name} 不是 {node} 的运算对象（{formula}）",
+    "graph_answers.shape_as_above": "（形状不对，同上）",
 }

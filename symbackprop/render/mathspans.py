@@ -146,3 +146,53 @@ def html(text: str) -> str:
         node, unknown = mathml_row(to_latex(piece)) if maths else ("", ["words"])
         out.append(escape(piece, quote=True) if unknown else math([node], piece))
     return "".join(out)
+
+
+# a graph's formula as a diagnosis quotes it (`L = (y - t)^2`, `q = x + y`): names, numbers, + - * / ^ ( ) , =
+_FORMULA = re.compile(r"[A-Za-z0-9_ .,+\-*/^()=−·]{1,120}")
+_FORMULA_TOKEN = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<sup>\^\s*(?:[0-9]+|[A-Za-z][A-Za-z0-9]*))"
+                            r"|(?P<op>[-+*/=(),−·])|(?P<space>\s+)")
+
+
+def formula_latex(text: str) -> str | None:
+    """A graph's formula quoted in a diagnosis (`L = (y - t)^2`) as LaTeX, each name as the worked solution
+    writes it (render/graph.name_latex: θ_0, \\mathit{sigy}), `*` as ·; None when it holds anything else
+    (cut with …, a power of a bracket): then it stays words. Built from its tokens alone: no macro of the text's."""
+    if not _FORMULA.fullmatch(text) or text.count("(") != text.count(")"):
+        return None
+    from .graph import name_latex
+    out, at = [], 0
+    while at < len(text):
+        m = _FORMULA_TOKEN.match(text, at)
+        if m is None:
+            return None
+        at = m.end()
+        if m.group("name"):
+            out.append(name_latex(m.group("name")) + " ")
+        elif m.group("num"):
+            out.append(m.group("num"))
+        elif m.group("sup"):
+            power = m.group("sup")[1:].strip()
+            out.append("^{" + (power if power.isdigit() else name_latex(power)) + "}")
+        elif m.group("op"):
+            out.append({"*": r" \cdot ", "·": r" \cdot ", "−": " - "}.get(m.group("op"), " " + m.group("op") + " "))
+    latex = re.sub(r" +", " ", "".join(out)).strip()
+    return re.sub(r"\( | (?=[)^])", lambda m: m.group().strip(), latex)
+
+
+def formula_markdown(text: str) -> str:
+    """A graph's formula as one maths span `$L = (y - t)^{2}$`; else as `markdown` writes it."""
+    latex = formula_latex(text)
+    return f"${latex}$" if latex is not None else markdown(text, cell=True)
+
+
+def formula_html(text: str) -> str:
+    """A graph's formula as one MathML formula (the text its alttext); else as `html` writes it."""
+    from .mathml import math, mathml_row
+    latex = formula_latex(text)
+    if latex is not None:
+        node, unknown = mathml_row(latex)
+        if not unknown:
+            return math([node], text)
+    return html(text)
+

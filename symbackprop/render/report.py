@@ -60,12 +60,14 @@ class _Style:
 
     words: Callable[[str], str]
     name: Callable[[str], str]
+    formula: Callable[[str], str] = lambda text: text     # a graph's formula a diagnosis quotes: one maths span
 
 
 PLAIN = _Style(lambda text: text, lambda name: name)
-MARKDOWN = _Style(mathspans.markdown, mathspans.name_markdown)
-_CELL = _Style(lambda text: mathspans.markdown(text, cell=True), lambda name: mathspans.name_markdown(name, cell=True))
-HTML = _Style(mathspans.html, mathspans.name_html)
+MARKDOWN = _Style(mathspans.markdown, mathspans.name_markdown, mathspans.formula_markdown)
+_CELL = _Style(lambda text: mathspans.markdown(text, cell=True), lambda name: mathspans.name_markdown(name, cell=True),
+               mathspans.formula_markdown)
+HTML = _Style(mathspans.html, mathspans.name_html, mathspans.formula_html)
 
 
 def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None = None,
@@ -90,6 +92,9 @@ def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None
 
 
 _NAME_FIELDS = ("name", "first", "rest", "of", "id", "close")    # fields of our sentences that may hold a name
+# (sentence, field) whose field is a graph's formula (`L = (y - t)^2`), typeset whole as `style.formula` does
+_FORMULA_FIELDS = {("graph_answers.half_of_square", "node"), ("graph_answers.half_extra", "node"),
+                   ("graph_answers.twice_half_left", "node"), ("graph_answers.not_operand", "formula")}
 
 
 def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset()) -> str:
@@ -108,15 +113,18 @@ def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset
         for k, v in t.fields.items():
             if isinstance(v, Said) and v.key:
                 fields[k] = slotted(v)
+            elif (t.key, k) in _FORMULA_FIELDS and isinstance(v, str):
+                slots.append(style.formula(v))
+                fields[k] = f"{mark}{len(slots) - 1}QZ"
             elif k in _NAME_FIELDS and isinstance(v, str) and v in names:
-                slots.append(v)
+                slots.append(style.name(v))
                 fields[k] = f"{mark}{len(slots) - 1}QZ"
             else:
                 fields[k] = v
         return said(t.key, **fields)
 
     out = style.words(say(slotted(text), lang))
-    return re.sub(rf"{mark}([0-9]+)QZ", lambda m: style.name(slots[int(m.group(1))]), out)
+    return re.sub(rf"{mark}([0-9]+)QZ", lambda m: slots[int(m.group(1))], out)
 
 
 def _names(r: PartReport) -> frozenset[str]:
