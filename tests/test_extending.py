@@ -339,3 +339,28 @@ def test_an_activation_added_to_activations_py_is_a_graph_function(tmp_path):
     assert proc.returncode == 0, proc.stderr
     # softsign(3) = 3/4; its derivative 1/(1 + 3)² = 1/16
     assert proc.stdout.split() == ["3/4", "1/16"]
+
+
+def _softsign_problem(tmp_path):
+    text = (Path(__file__).resolve().parent.parent / "problems" / "xor.yaml").read_text(encoding="utf-8").split("parts:")[0]
+    path = tmp_path / "soft.yaml"
+    path.write_text(text + "parts:\n  - {name: ss, activation: softsign}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("derivative, agrees", [
+    (lambda x, y: (1 - sp.Abs(y)) ** 2, True),          # softsign' = 1/(1 + |x|)² = (1 − |g|)²: right
+    (lambda x, y: 1 - sp.Abs(y), False),                # a wrong derivative is still found wrong
+])
+def test_a_row_whose_second_derivative_jumps_is_checked_right_at_its_jump(monkeypatch, tmp_path, derivative, agrees):
+    """softsign x/(1 + |x|) is differentiable at 0, but g'' jumps there; net_4 = −6 + 6 = 0 in xor's numbers.
+    The central difference at h = 1e-6 is then off by about 3e-6 (order h): `solve --check` takes finer steps
+    where they converge to the chain rule's value, and only there."""
+    from symbackprop.gradcheck import check_part
+    from symbackprop.solution import solve
+    row = activations.ActivationSpec(lambda x: x / (1 + sp.Abs(x)), derivative)
+    monkeypatch.setitem(activations.TABLE, "softsign", row)
+    monkeypatch.setattr(activations, "NAMES", tuple(activations.TABLE))
+    psol = solve(_softsign_problem(tmp_path)).parts[0]
+    assert psol.step("net_4").value == 0
+    assert check_part(psol).ok is agrees
