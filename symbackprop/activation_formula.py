@@ -2,7 +2,8 @@
 
 The text is read by formula.py (no eval: numbers, the one name x, whitelisted functions, bounded),
 g'(x) is SymPy's derivative, simplified where that makes it shorter without new functions, and a kink is noted at x = 0
-when the argument of an |·|, relu, max or min there is linear in x and vanishes at 0. The result is one
+when the argument of an |·|, relu, max or min there is linear in x and vanishes at 0, and g' differs on the two sides
+of 0 (x/(1 + |x|) has none). The result is one
 FormulaActivation made when the problem is read; the activation table is never changed.
 """
 from __future__ import annotations
@@ -45,6 +46,21 @@ def _kinks(g: sp.Expr) -> tuple[sp.Expr, ...]:
                                    for a in args) else ()
 
 
+_SIDE = sp.Rational(1, 10**20)       # where g' is taken on each side of 0
+
+
+def _smooth_at_zero(dg: sp.Expr) -> bool:
+    """Whether g' takes the same value just left and just right of 0 (x/(1 + |x|): 1 and 1), so that 0 is
+    no corner although an |·| vanishes there; False when either side cannot be evaluated."""
+    try:
+        left, right = (sp.N(dg.xreplace({X: s}), 30) for s in (-_SIDE, _SIDE))
+    except (ArithmeticError, TypeError, ValueError):
+        return False
+    if not (left.is_real and right.is_real and left.is_finite and right.is_finite):
+        return False
+    return abs(left - right) <= sp.Rational(1, 10**12) * (1 + abs(left))
+
+
 def formula_activation(text: str) -> FormulaActivation:
     """The activation of formula `text` in x; a FormulaError saying what is wrong and what is allowed."""
     g = plain_sigmoid(scalar_formula(text, {"x": X}))
@@ -53,4 +69,7 @@ def formula_activation(text: str) -> FormulaActivation:
     dg = sp.diff(g, X)
     if sp.count_ops(dg) <= MAX_SIMPLIFY_OPS:
         dg = _shorter(dg, sp.simplify(dg))
-    return FormulaActivation(text, g, dg, _kinks(g))
+    kinks = _kinks(g)
+    if kinks and _smooth_at_zero(dg):               # an |·| at 0 that leaves g differentiable there
+        kinks = ()
+    return FormulaActivation(text, g, dg, kinks)

@@ -56,3 +56,27 @@ def test_python_dash_m_runs_the_command():
                           capture_output=True, text=True, encoding="utf-8", timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "f = q·z = 3 × (-4) = -12" in proc.stdout
+
+
+@pytest.mark.parametrize("formula, kinks", [
+    ("x/(1+abs(x))", ()),         # g' = 1/(1 + |x|)²: 1 on both sides of 0
+    ("x*abs(x)", ()),             # g' = 2|x|: 0 on both sides
+    ("abs(x)", (0,)),             # g' = sign x: −1 and 1
+    ("relu(x)", (0,)),
+    ("max(x, 0.1*x)", (0,)),      # 0.1 and 1
+])
+def test_an_abs_that_leaves_the_formula_differentiable_is_no_kink(formula, kinks):
+    from symbackprop.activation_formula import formula_activation
+    assert formula_activation(formula).kinks == kinks
+
+
+def test_a_smooth_formula_at_zero_has_no_kink_note_and_its_check_agrees(tmp_path):
+    from symbackprop.gradcheck import check_part
+    text = (PROBLEMS / "xor.yaml").read_text(encoding="utf-8").split("parts:")[0]
+    path = tmp_path / "soft.yaml"
+    path.write_text(text + 'parts:\n  - {name: ss, activation: {formula: "x/(1+abs(x))"}}\n', encoding="utf-8")
+    psol = symbackprop.solve(path).parts[0]
+    assert psol.step("net_4").value == 0                       # −6 + 6, xor's numbers
+    assert psol.step("gprime_4").value == 1                    # 1/(1 + 0)²
+    assert not [n for n in psol.conventions if n.kind == "kink"]
+    assert check_part(psol).ok
