@@ -29,7 +29,7 @@ from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
-from .compare import Tolerance, compare_number, compare_within, written_number
+from .compare import Tolerance, compare_number, compare_within, shows_no_digit, written_number
 from .graph_chain import ChainJudge
 from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, transposed
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
@@ -453,10 +453,11 @@ class GraphChecker:
         return self._causes.get(qid)
 
     def _own_slip(self, qid: str, number: float, places: int | None, expected: float, own: dict[str, float],
-                  causes: Causes | None) -> tuple[str, str] | None:
+                  causes: Causes | None, first_of: dict[str, str] | None = None) -> tuple[str, str] | None:
         """(diagnosis, message) for a wrong value that is the sign or a factor 2 or ½ of what this step gives
         at the student's own earlier values (their ∂L/∂h_1 = −0.5, and ∂L/∂b_1 = 0.5 written): the
-        follow-through value, slipped. The message names the wrong value it comes from, if any."""
+        follow-through value, slipped. The message names the first wrong value it comes from that the
+        student WROTE (their ∂o/∂n, never a step they left out that the checker carried their value through)."""
         mine = {k: self._written[k][0] for k in self._right if k in self._written}
         mine.update(own)
         if not mine:
@@ -471,8 +472,13 @@ class GraphChecker:
         wrong = [u for u in used if u in own]
         if not wrong:
             return code, words
-        name = min(wrong, key=lambda u: self.order.get(u, len(self.order)))
-        return code, said("graph_answers.of_own", what=words, name=self.name(name), value=_short(value))
+        first_of = first_of or {}
+        written = [w for w in {first_of.get(u, u) for u in wrong} if w in self._written]
+        if not written:
+            return code, words
+        name = min(written, key=lambda u: self.order.get(u, len(self.order)))
+        return code, said("graph_answers.of_own_written", what=words, name=self.name(name),
+                          given=_short(self._written[name][0]), value=_short(value))
 
     def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value
@@ -691,12 +697,17 @@ class GraphChecker:
             return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
                            value=number)
         if not bad:                                  # a sign or factor slip of the value their own values give
-            found = self._own_slip(qid, number, places, expected, own or {}, causes)
+            found = self._own_slip(qid, number, places, expected, own or {}, causes, first_of or {})
             if found is not None:
                 code, words = found
                 return verdict("wrong", _joined([words] + unread), code, links=links, value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
+                           links=links, value=number)
+        if shows_no_digit(number, places, expected, self.tol.precision):
+            # the right value rounded to places that stop before its first digit (−1 for −0.8176), as for a network
+            return verdict("wrong", _joined([said("diagnosis.no_digit_places" if places != 1 else
+                                                  "diagnosis.no_digit_place", decimals=places)] + unread),
                            links=links, value=number)
         asked = self.tol.precision
         if places is not None and asked <= places <= 12:    # the last digit one off (1.5455 for 1.54564)

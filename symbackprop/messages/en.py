@@ -1075,4 +1075,6 @@ MESSAGES = {
     "graph_answers.matrix_in_numbers": "the numbers `{link}` hold a matrix or vector: working over matrices is "
                                        "not judged, only the value",
     "graph_answers.step_stated_wrong": "`{stated}` is not right: the value the solution takes for it here is {right}",
+    # session 11 (fixd): a slip cites only a value the student wrote
+    "graph_answers.of_own_written": "{what} (from your {name} = {given}, this step gives {value})",
 }

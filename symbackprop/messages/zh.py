@@ -957,4 +957,6 @@ MESSAGES = {
     # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
     "graph_answers.matrix_in_numbers": "数字 `{link}` 中含有矩阵或向量：矩阵的运算过程不评判，只评判其值",
     "graph_answers.step_stated_wrong": "`{stated}` 不对：解答在此处取的值为 {right}",
+    # session 11 (fixd): a slip cites only a value the student wrote
+    "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
 }
