@@ -642,6 +642,14 @@ class GraphChecker:
             if from_numbers.status == "correct":
                 return verdict("correct", _joined([said("diagnosis.rounded_earlier")] + unread), links=links,
                                value=number)
+        if status in ("wrong", "rounding") and bad and bad[0].kind == "rule" and _near(number, places, expected):
+            # a wrong rule whose value is right from the student's own rounded numbers (−2.2315 × 0.7616 =
+            # −1.6995 for −1.69958): the rule is the mistake, said as for the value written right (t11 #5)
+            numbers = self._numbers_before(links)
+            if numbers is not None and compare_number(number, places, numbers[0], self.tol).status == "correct":
+                return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message),
+                                                said("diagnosis.rounded_earlier")] + unread),
+                               "working", links=links, value=number)
         if status == "correct" and not (qid in self._transposed and self._transposed[qid][1]):
             if bad:
                 return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message)] + unread),
