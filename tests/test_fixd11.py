@@ -62,8 +62,8 @@ def test_a_factor_or_sign_holds_only_at_the_places_written():
     assert diagnose_graph_value(1.0, 0, 0.75, TOL) is None
     assert diagnose_graph_value(2.0, 0, 0.75, TOL)[0] == "factor_two"
     assert diagnose_graph_value(1.5, 1, 0.75, TOL)[0] == "factor_two"
-    # −1 for −0.5 (the tool's own --precision 0 rounding) is that rounding, not twice it
-    assert diagnose_graph_value(-1.0, 0, -0.5, TOL) is None
+    # a number exactly the mistake's value is that mistake, however few places (the network's rule)
+    assert diagnose_graph_value(-1.0, 0, -0.5, TOL)[0] == "factor_two"
     # written to the places asked: as before
     assert diagnose_graph_value(1.5, 4, -1.5, TOL)[0] == "sign"
     assert diagnose_graph_value(0.3750, 4, 0.75, TOL)[0] == "factor_half"
@@ -114,3 +114,13 @@ def test_a_wrong_rule_right_from_own_numbers_is_working_wrong(checkers, tmp_path
     # a value the numbers do not give stays wrong, charged to the rule
     off = check(checkers, "rnn", tmp_path, head + rule % "-1.6997")["grad_w"]
     assert off.status == "wrong"
+
+
+def test_the_tools_own_zero_place_solution_gets_no_factor_verdict(checkers, tmp_path):
+    """#4: `solve --precision 0` writes a2 = 0.5 × 0.8 + 1 × (−1) ≈ −1: the rounding of its numbers (−0.6),
+    which is also twice what h1 = 1 gives (−0.5), is no "twice the expected value"; a2 (−0.6192) and h1
+    (0.7616) show no digit at 0 places."""
+    v = check(checkers, "rnn", tmp_path, 'h1: 1\na2: "0.5 \\\\times 0.8 + 1 \\\\times (-1) \\\\approx -1"\n')
+    for qid in ("h1", "a2"):
+        assert v[qid].status == "wrong" and v[qid].diagnosis not in ("factor_two", "factor_half", "sign")
+        assert "shows no digit of the value" in str(v[qid].message)

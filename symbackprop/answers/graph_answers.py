@@ -31,7 +31,7 @@ from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
 from .compare import Tolerance, compare_number, compare_within, shows_no_digit, written_number
 from .graph_chain import ChainJudge
-from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, transposed
+from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, rounds_half_up_to, transposed
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
 from .latex import AnswerError
 from .graph_own import OwnRules
@@ -427,6 +427,20 @@ class GraphChecker:
         except (SymbackpropError, ValueError, ArithmeticError, OverflowError, TypeError):
             return None
 
+    def _rounded_numbers(self, links, number: float, places: int | None) -> bool:
+        """Whether a chain ends in substituted numbers whose value the written one is a rounding of, and
+        not that value itself (0.5 × 0.8 − 1 = −0.6 written ≈ −1): then the value step slipped no sign or
+        factor, whatever the number happens to be twice or the negative of."""
+        if places is None or not 0 <= places <= 12 or len(links) < 2 or links[-1].kind != "value" \
+                or links[-2].kind != "numbers":
+            return False
+        from .expr import evaluate
+        try:
+            given = float(evaluate(self._parser.parse(links[-2].text), {}))
+        except (SymbackpropError, ValueError, ArithmeticError, OverflowError, TypeError):
+            return False
+        return abs(given - number) > 1e-12 * max(1.0, abs(number)) and rounds_half_up_to(number, places, given)
+
     def _foreign_numbers(self, links, own: dict[str, float]) -> str | None:
         """The note for the first link of substituted numbers none of which is a value of the problem (an
         input, a node, a gradient, an entry) or of the student (written, or carried from their wrong
@@ -473,7 +487,10 @@ class GraphChecker:
         if not wrong:
             return code, words
         first_of = first_of or {}
-        written = [w for w in {first_of.get(u, u) for u in wrong} if w in self._written]
+        # the value used, where the student wrote it; else (a step they left out, carried) the first
+        # wrong value it comes from, which they did write
+        written = [w for w in {u if u in self._written else first_of.get(u, u) for u in wrong}
+                   if w in self._written]
         if not written:
             return code, words
         name = min(written, key=lambda u: self.order.get(u, len(self.order)))
@@ -690,7 +707,12 @@ class GraphChecker:
         if status != "wrong":                        # imprecise, rounded wrongly
             return verdict(status, _joined([match.message] + unread), status, links=links, value=number)
         causes = self._causes_of(qid)
-        found = diagnose_graph_value(number, places, expected, self.tol, causes)
+        if self._rounded_numbers(links, number, places):
+            # the value is the rounding of what the student's own numbers give (0.5 × 0.8 − 1 = −0.6 ≈ −1, the
+            # tool's own --precision 0 solution): no sign or factor slipped at the value; judged on its own
+            found = None
+        else:
+            found = diagnose_graph_value(number, places, expected, self.tol, causes)
         if found is not None:                        # the sign, a factor 2 or ½: said first, with a wrong link's why
             code, words = found
             half = code == "factor_two" and causes is not None and causes.half is not None
@@ -704,7 +726,8 @@ class GraphChecker:
                 self._half_left = qid
             return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
                            value=number)
-        if not bad:                                  # a sign or factor slip of the value their own values give
+        if not bad and not self._rounded_numbers(links, number, places):
+            # a sign or factor slip of the value their own values give
             found = self._own_slip(qid, number, places, expected, own or {}, causes, first_of or {})
             if found is not None:
                 code, words = found

@@ -111,17 +111,16 @@ def rounds_half_up_to(number: float, places: int, value: float) -> bool:
 
 def mistake_written(number: float, places: int | None, value: float, expected: float, tol: Tolerance) -> bool:
     """Whether `number`, written with `places` decimals, is the mistake's `value`: right to the places asked
-    (compare_number's "correct"), or `value` rounded half up to fewer places. A number written to fewer
-    places than asked that is also the right value `expected` rounded to them (half a unit or closer) is
-    that rounding, never a mistake (the network's rule, diagnose.explain): −1 for −0.5 is not twice it."""
-    if places is not None and max(places, 0) < tol.precision and tol.relative is None and \
-            abs(number - expected) <= 0.5 * 10.0 ** -max(places, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
-        return False                      # the right value rounded (or showing no digit of it): −1 for −0.5
+    (compare_number's "correct"), or `value` rounded half away from zero to fewer places, provided the
+    number is not also the right value `expected` rounded to them (the network's rule, diagnose.explain):
+    1 for 0.75 is 0.75 rounded, not twice it."""
     status = compare_number(number, places, value, tol).status
     if status == "correct":
         return True
     if status != "imprecise" or places is None:
         return False
+    if abs(number - expected) <= 0.5 * 10.0 ** -max(places, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
+        return False                      # the right value rounded (or showing no digit of it): 1 for 0.75
     return rounds_half_up_to(number, max(places, 0), value)
 
 
