@@ -83,6 +83,11 @@ def test_micrograd_values_at_zero_places(checkers, tmp_path):
     assert "sign" not in str(v.message) and "mistakes the checker knows" in str(v.message)
     v = check(checkers, "micrograd", tmp_path, "dx1: 2\n")["grad_x1"]
     assert v.status == "wrong" and v.diagnosis == "sign"
+    # the write-up: the rule (x_1 where w_1 belongs) is the whole mistake; 2 × 0.5 = 1 is no sign slip
+    text = ("$\\frac{\\partial o}{\\partial n} = 0.5$\n\n"
+            "$\\frac{\\partial o}{\\partial x_1} = x_1 \\cdot \\frac{\\partial o}{\\partial n} = 2 \\times 0.5 = 1$\n")
+    v = check(checkers, "micrograd", tmp_path, text, ".md")["grad_x1"]
+    assert v.status == "wrong" and v.diagnosis == "rule" and "sign" not in str(v.message)
     # o = 0.7071 written as 1: the right value rounded to 0 places, which shows none of its digits
     v = check(checkers, "micrograd", tmp_path, "o: 1\n")["o"]
     assert v.status == "wrong" and "shows no digit of the value" in str(v.message)
