@@ -137,8 +137,8 @@ def test_a_sign_slip_of_the_students_own_value_is_said(checkers, tmp_path):
     v, _ = check(checkers, "lin", tmp_path, "h: [0.5, -1.5]\ndL/dh: [-0.5, -1.5]\ndL/db: [0.5, -1.5]\n")
     assert v["grad_h_1"].status == "follow_through"
     assert v["grad_b_1"].status == "wrong" and v["grad_b_1"].diagnosis == "sign"
-    assert v["grad_b_1"].message == said("graph_answers.of_own", what=said("diagnosis.sign"), name="∂L/∂h_1",
-                                         value="-0.5")
+    assert v["grad_b_1"].message == said("graph_answers.of_own_written", what=said("diagnosis.sign"),
+                                         name="∂L/∂h_1", given="-0.5", value="-0.5")
     assert v["grad_b_2"].status == "correct"
     # L = ½(0.25 + 2.25) = 1.25 from their r = (−0.5, −1.5) follows through; the same numbers with no wrong h
     # written are not right for L = 1.125 (the ½ written 0.5 is no rounding that could move 1.25 to 1.125)

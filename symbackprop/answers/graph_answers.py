@@ -29,9 +29,9 @@ from ..rubric import Rubric
 from ..yamlfile import NumberSpelling, load_yaml
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
-from .compare import Tolerance, compare_number, compare_within, written_number
+from .compare import Tolerance, compare_number, compare_within, shows_no_digit, written_number
 from .graph_chain import ChainJudge
-from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, transposed
+from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, rounds_half_up_to, transposed
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
 from .latex import AnswerError
 from .graph_own import OwnRules
@@ -428,6 +428,20 @@ class GraphChecker:
         except (SymbackpropError, ValueError, ArithmeticError, OverflowError, TypeError):
             return None
 
+    def _rounded_numbers(self, links, number: float, places: int | None) -> bool:
+        """Whether a chain ends in substituted numbers whose value the written one is a rounding of, and
+        not that value itself (0.5 × 0.8 − 1 = −0.6 written ≈ −1): then the value step slipped no sign or
+        factor, whatever the number happens to be twice or the negative of."""
+        if places is None or not 0 <= places <= 12 or len(links) < 2 or links[-1].kind != "value" \
+                or links[-2].kind != "numbers":
+            return False
+        from .expr import evaluate
+        try:
+            given = float(evaluate(self._parser.parse(links[-2].text), {}))
+        except (SymbackpropError, ValueError, ArithmeticError, OverflowError, TypeError):
+            return False
+        return abs(given - number) > 1e-12 * max(1.0, abs(number)) and rounds_half_up_to(number, places, given)
+
     def _foreign_numbers(self, links, own: dict[str, float]) -> str | None:
         """The note for the first link of substituted numbers none of which is a value of the problem (an
         input, a node, a gradient, an entry) or of the student (written, or carried from their wrong
@@ -454,10 +468,11 @@ class GraphChecker:
         return self._causes.get(qid)
 
     def _own_slip(self, qid: str, number: float, places: int | None, expected: float, own: dict[str, float],
-                  causes: Causes | None) -> tuple[str, str] | None:
+                  causes: Causes | None, first_of: dict[str, str] | None = None) -> tuple[str, str] | None:
         """(diagnosis, message) for a wrong value that is the sign or a factor 2 or ½ of what this step gives
         at the student's own earlier values (their ∂L/∂h_1 = −0.5, and ∂L/∂b_1 = 0.5 written): the
-        follow-through value, slipped. The message names the wrong value it comes from, if any."""
+        follow-through value, slipped. The message names the first wrong value it comes from that the
+        student WROTE (their ∂o/∂n, never a step they left out that the checker carried their value through)."""
         mine = {k: self._written[k][0] for k in self._right if k in self._written}
         mine.update(own)
         if not mine:
@@ -472,8 +487,16 @@ class GraphChecker:
         wrong = [u for u in used if u in own]
         if not wrong:
             return code, words
-        name = min(wrong, key=lambda u: self.order.get(u, len(self.order)))
-        return code, said("graph_answers.of_own", what=words, name=self.name(name), value=_short(value))
+        first_of = first_of or {}
+        # the value used, where the student wrote it; else (a step they left out, carried) the first
+        # wrong value it comes from, which they did write
+        written = [w for w in {u if u in self._written else first_of.get(u, u) for u in wrong}
+                   if w in self._written]
+        if not written:
+            return code, words
+        name = min(written, key=lambda u: self.order.get(u, len(self.order)))
+        return code, said("graph_answers.of_own_written", what=words, name=self.name(name),
+                          given=_short(self._written[name][0]), value=_short(value))
 
     def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value
@@ -637,6 +660,14 @@ class GraphChecker:
             if from_numbers.status == "correct":
                 return verdict("correct", _joined([said("diagnosis.rounded_earlier")] + unread), links=links,
                                value=number)
+        if status in ("wrong", "rounding") and bad and bad[0].kind == "rule" and _near(number, places, expected):
+            # a wrong rule whose value is right from the student's own rounded numbers (−2.2315 × 0.7616 =
+            # −1.6995 for −1.69958): the rule is the mistake, said as for the value written right (t11 #5)
+            numbers = self._numbers_before(links)
+            if numbers is not None and compare_number(number, places, numbers[0], self.tol).status == "correct":
+                return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message),
+                                                said("diagnosis.rounded_earlier")] + unread),
+                               "working", links=links, value=number)
         if status == "correct" and not (qid in self._transposed and self._transposed[qid][1]):
             if bad:
                 return verdict("slip", _joined([said("diagnosis.working_wrong", why=bad[0].message)] + unread),
@@ -677,7 +708,12 @@ class GraphChecker:
         if status != "wrong":                        # imprecise, rounded wrongly
             return verdict(status, _joined([match.message] + unread), status, links=links, value=number)
         causes = self._causes_of(qid)
-        found = diagnose_graph_value(number, places, expected, self.tol, causes)
+        if self._rounded_numbers(links, number, places):
+            # the value is the rounding of what the student's own numbers give (0.5 × 0.8 − 1 = −0.6 ≈ −1, the
+            # tool's own --precision 0 solution): no sign or factor slipped at the value; judged on its own
+            found = None
+        else:
+            found = diagnose_graph_value(number, places, expected, self.tol, causes)
         if found is not None:                        # the sign, a factor 2 or ½: said first, with a wrong link's why
             code, words = found
             half = code == "factor_two" and causes is not None and causes.half is not None
@@ -691,13 +727,19 @@ class GraphChecker:
                 self._half_left = qid
             return verdict("wrong", _joined([words] + [lk.message for lk in bad[:1]] + unread), code, links=links,
                            value=number)
-        if not bad:                                  # a sign or factor slip of the value their own values give
-            found = self._own_slip(qid, number, places, expected, own or {}, causes)
+        if not bad and not self._rounded_numbers(links, number, places):
+            # a sign or factor slip of the value their own values give
+            found = self._own_slip(qid, number, places, expected, own or {}, causes, first_of or {})
             if found is not None:
                 code, words = found
                 return verdict("wrong", _joined([words] + unread), code, links=links, value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
+                           links=links, value=number)
+        if shows_no_digit(number, places, expected, self.tol.precision):
+            # the right value rounded to places that stop before its first digit (−1 for −0.8176), as for a network
+            return verdict("wrong", _joined([said("diagnosis.no_digit_places" if places != 1 else
+                                                  "diagnosis.no_digit_place", decimals=places)] + unread),
                            links=links, value=number)
         asked = self.tol.precision
         if places is not None and asked <= places <= 12:    # the last digit one off (1.5455 for 1.54564)

@@ -81,16 +81,47 @@ def graph_causes(sol: GraphSolution) -> dict[str, Causes]:
 def diagnose_graph_value(number: float, places: int | None, expected: float, tol: Tolerance,
                          causes: Causes | None = None) -> tuple[str, str] | None:
     """(diagnosis, message) for a wrong value that is the expected one up to its sign or a factor 2 or
-    ½ (to the places written, each widened by the factor), or None. A 0 expected tells nothing. The
-    message of a factor names a cause only where `causes` (the item's formula) allows it; else it says
-    only "half" or "twice the expected value"."""
+    ½, or None. The mistake's value (−expected, expected/2, 2·expected) must hold at the places the
+    number is written with, as for a network (diagnose.explain): right to the places asked, or that
+    value rounded half away from zero to fewer places (2 for 1.5, never 1) when the number is not also
+    the right value rounded to them (1 for 0.75 is that rounding, not twice it). A 0 expected tells
+    nothing. The message of a factor names a cause only where `causes` (the item's formula) allows it;
+    else it says only "half" or "twice the expected value"."""
     if expected == 0 or number == 0:
         return None
     for factor, code in _FACTORS:
-        slack = 0.0 if places is None else 0.5 * 10.0 ** -places * abs(factor) * (1 + 1e-9)
-        if compare_number(number * factor, None, expected, tol, slack).status in ("correct", "imprecise"):
+        if mistake_written(number, places, expected / factor, expected, tol):
             return code, said("diagnosis.sign") if code == "sign" else factor_words(code, causes)
     return None
+
+
+_TIE = 1e-9          # a float this close (in units of the last place) to a half is taken as that half
+
+
+def rounds_half_up_to(number: float, places: int, value: float) -> bool:
+    """Whether `number` is `value` rounded half away from zero to `places` decimal places (the docs'
+    rule, docs/solutions.md): 2 for 1.5 and −2 for −1.5, never 1; a float within _TIE of a half is the half."""
+    unit = 10.0 ** -places
+    n, k = number / unit, value / unit
+    gap = abs(n - k)
+    if abs(gap - 0.5) <= _TIE * max(1.0, abs(k)):
+        return abs(n) > abs(k) and (n > 0) == (k > 0)          # a tie: away from zero
+    return gap < 0.5 and abs(n - round(n)) <= _TIE * max(1.0, abs(n))
+
+
+def mistake_written(number: float, places: int | None, value: float, expected: float, tol: Tolerance) -> bool:
+    """Whether `number`, written with `places` decimals, is the mistake's `value`: right to the places asked
+    (compare_number's "correct"), or `value` rounded half away from zero to fewer places, provided the
+    number is not also the right value `expected` rounded to them (the network's rule, diagnose.explain):
+    1 for 0.75 is 0.75 rounded, not twice it."""
+    status = compare_number(number, places, value, tol).status
+    if status == "correct":
+        return True
+    if status != "imprecise" or places is None:
+        return False
+    if abs(number - expected) <= 0.5 * 10.0 ** -max(places, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
+        return False                      # the right value rounded (or showing no digit of it): 1 for 0.75
+    return rounds_half_up_to(number, max(places, 0), value)
 
 
 def factor_words(code: str, causes: Causes | None) -> str:

@@ -1084,4 +1084,6 @@ MESSAGES = {
     # session 11 (leftb): small leftovers of graph checking reports
     "graph_answers.not_operand": "∂{node}/∂{name}: {name} is not an operand of {node} ({formula})",
     "graph_answers.shape_as_above": "(wrong shape, as above)",
+    # session 11 (fixd): a slip cites only a value the student wrote
+    "graph_answers.of_own_written": "{what} (from your {name} = {given}, this step gives {value})",
 }

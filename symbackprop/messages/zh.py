@@ -965,4 +965,6 @@ MESSAGES = {
     # session 11 (leftb): small leftovers of graph checking reports
     "graph_answers.not_operand": "∂{node}/∂{name}：{name} 不是 {node} 的运算对象（{formula}）",
     "graph_answers.shape_as_above": "（形状不对，同上）",
+    # session 11 (fixd): a slip cites only a value the student wrote
+    "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
 }
