@@ -1075,4 +1075,7 @@ MESSAGES = {
     "graph_answers.matrix_in_numbers": "the numbers `{link}` hold a matrix or vector: working over matrices is "
                                        "not judged, only the value",
     "graph_answers.step_stated_wrong": "`{stated}` is not right: the value the solution takes for it here is {right}",
+    # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
+    "notation_said.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "
+                                       "−{lr}∂{J}/∂w)",
 }

@@ -957,4 +957,6 @@ MESSAGES = {
     # session 11 (gread): the tool's own graph solutions read back (graph_chain.py)
     "graph_answers.matrix_in_numbers": "数字 `{link}` 中含有矩阵或向量：矩阵的运算过程不评判，只评判其值",
     "graph_answers.step_stated_wrong": "`{stated}` 不对：解答在此处取的值为 {right}",
+    # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
+    "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
 }
