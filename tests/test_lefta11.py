@@ -7,7 +7,7 @@
 3. A rule link with the learning rate written as its number (Mazur's w_5 − 0.5·∂E/∂w_5, η = 0.5) is right.
 
 Expected values are worked by hand:
-- tests/data/lefta11/negnevitsky_alpha.yaml (Negnevitsky §6.4, α = 0.1): w_35 = −1.2, Δw_35 = α·y_3·δ_5 =
+- tests/data/nnames11/negnevitsky_alpha.yaml (shared with test_nnames11.py, so that a run solves it once; Negnevitsky §6.4, α = 0.1): w_35 = −1.2, Δw_35 = α·y_3·δ_5 =
   0.1·0.5250·(−0.1274) = −0.0067, so w_35^new = −1.2067, and Δw_35 subtracted gives −1.2 + 0.0067 = −1.1933.
 - tests/data/lefta11/mazur.yaml (Mazur's post, η = 0.5): ∂E/∂w5 = 0.082167041, w5+ = 0.4 − 0.5·0.082167041 =
   0.358916480 (0.35891648 in the post); ∂E/∂w7 = −0.022602540, w7+ = 0.5 + 0.5·0.022602540 = 0.511301270.
@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
 
 DATA = Path(__file__).resolve().parent / "data" / "lefta11"
-NEG_ALPHA = DATA / "negnevitsky_alpha.yaml"
+NEG_ALPHA = DATA.parent / "nnames11" / "negnevitsky_alpha.yaml"     # its grader is shared with test_nnames11
 MAZUR = DATA / "mazur.yaml"
 ABS_KINKS = DATA / "abs_kinks.yaml"
 UNNAMED_LOSS = DATA / "unnamed_loss.yaml"
@@ -41,6 +42,7 @@ def _solve(*args) -> str:
 
 
 # -- 1. unnamed formulas named by their formula ------------------------------------------------------
+@pytest.mark.slow
 def test_an_unnamed_formula_loss_is_named_by_its_formula_in_the_heading(solution_of, tmp_path):
     from symbackprop.render import render
     solution = solution_of(UNNAMED_LOSS)
@@ -56,6 +58,7 @@ def test_an_unnamed_formula_loss_is_named_by_its_formula_in_the_heading(solution
     assert "loss half_se, η = 0.5" in render(solution_of(named), "text")
 
 
+@pytest.mark.slow
 def test_check_kink_lines_name_unnamed_formulas_by_their_formula():
     out = _solve(ABS_KINKS, "--check")
     line = next(ln for ln in out.splitlines() if ln.strip().startswith("grad_w_1_3:"))
@@ -81,6 +84,7 @@ def test_update_subtracted_is_said_with_the_files_letter(grader_of, tmp_path):
     assert "Δw subtracted" in got.message and "−α∂E/∂w" in got.message and "η" not in got.message
 
 
+@pytest.mark.slow
 def test_general_rules_read_the_files_learning_rate_letter(grader_of, tmp_path):
     ans = tmp_path / "r.yaml"
     ans.write_text('update_output_weight: "\\\\alpha \\\\delta_k y_j"\n'
