@@ -34,7 +34,7 @@ from .activations import softmax_value
 from .budget import check_budget
 from .errors import InternalError
 from .messages import joined, said
-from .problem import Part
+from .problem import UNNAMED_FORMULA, Part
 from .quantity import Key
 
 if TYPE_CHECKING:                 # only a type: importing solution.py would load the model
@@ -491,9 +491,6 @@ def direct_gradients(J: sp.Expr, wsyms: list, wvals: dict) -> list[sp.Expr]:
 def finite_differences(J: sp.Expr, wsyms: list, point: list[float], step: float) -> list[float | None]:
     """Central differences of J at `point`, J evaluated in float64 over its graph."""
     return LossGraph(J, wsyms).finite_differences(point, step)
-
-
-UNNAMED_FORMULA = "formula"      # the name problem.py gives a formula written without `name`
 
 
 def _named(name: str, formula, field: str) -> dict:

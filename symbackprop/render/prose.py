@@ -20,6 +20,7 @@ from ..greek import LATEX_LETTERS
 from ..messages import REFERENCE, catalogue, marked, msg
 from ..notation import learning_rate_name
 from ..printing import format_given, format_value
+from ..problem import UNNAMED_FORMULA
 from ..solution import Note, PartSolution
 
 # a Greek letter's LaTeX macro (greek.py's table, read backwards), and ∂
@@ -217,7 +218,6 @@ def section_title(section: str, lang: str) -> Text:
     return sentence(lang, f"section.{section}")
 
 
-UNNAMED_FORMULA = "formula"      # the name problem.py gives an activation formula written without `name`
 
 
 def formula_sym(text: str, kind: str = "activation") -> Sym:
