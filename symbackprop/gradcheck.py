@@ -34,7 +34,7 @@ from .activations import softmax_value
 from .budget import check_budget
 from .errors import InternalError
 from .messages import joined, said
-from .problem import Part
+from .problem import UNNAMED_FORMULA, Part
 from .quantity import Key
 
 if TYPE_CHECKING:                 # only a type: importing solution.py would load the model
@@ -508,6 +508,16 @@ def finite_differences(J: sp.Expr, wsyms: list, point: list[float], step: float)
     return LossGraph(J, wsyms).finite_differences(point, step)
 
 
+def _named(name: str, formula, field: str) -> dict:
+    """A kink message's field naming an activation or loss (`field`): its name, or for a formula
+    written without a name its text (`abs(x)`, not "formula"), with `formula` set so that the
+    renderers typeset it (render/build.py)."""
+    text = getattr(formula, "text", formula)
+    if name == UNNAMED_FORMULA and text:
+        return {field: text, "formula": text}
+    return {field: name}
+
+
 def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
     """Units at (or within a finite-difference step of) a kink: (layer, unit, why). In a batch the
     net is named with its sample as the solution writes it (net_4^(3)); `nets` is sample after
@@ -523,13 +533,14 @@ def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
         if any(math.isclose(value, float(k), abs_tol=1e-4) for k in kinks):
             name = f"net_{j}^({at // per_sample + 1})" if batch else f"net_{j}"
             found.append((li, j, said("gradcheck.kink_at", net=name, value=f"{value:g}",
-                                      activation=part.activations[li].name)))
+                                      **_named(part.activations[li].name, part.activations[li].formula, "activation"))))
     loss = losses.of(part)
     if loss.kinks:                # the loss's own kinks (l1: |t − u| at u = t), from its row
         out_layer = len(part.layers) - 1
         for a in graph.order:
             if isinstance(a, loss.kinks) and abs(float(graph.value(a.args[0]))) < 1e-4:
-                found += [(out_layer, k, said("gradcheck.kink_loss", note=loss.kink_note, loss=loss.name))
+                found += [(out_layer, k, said("gradcheck.kink_loss", note=loss.kink_note,
+                                              **_named(loss.name, loss.written or None, "loss")))
                           for k in part.outputs]
     return found
 

@@ -43,7 +43,7 @@ def formula_loss(text: str, name: str) -> Loss:
         raise FormulaError(said("formula.loss_needs_u"))
     kinks = tuple(k for k in (sp.Abs, sp.Max, sp.Min) if term.has(k))
     return Loss(name, FormulaTerm(term), f"sum_k [{text}] with u = u_k, t = t_k", kinks=kinks,
-                kink_note=said("loss.formula_kink_note") if kinks else "")
+                kink_note=said("loss.formula_kink_note") if kinks else "", written=text)
 
 
 # `targets:` of a formula loss: a word for the common kinds, else a range [low, high] (read by problem.py)

@@ -80,6 +80,9 @@ class Loss:
     # (cross-entropy over one softmax unit: u = 1, J = 0, every gradient 0)
     min_outputs: int = 1
     one_output_instead: str = ""
+    # a formula loss's text as the problem file wrote it (`loss: {formula: "(u - t)^2/2"}`), "" for a
+    # built-in: an unnamed formula loss is named by it in sentences
+    written: str = ""
 
     def unit_term(self, u: sp.Expr, t: sp.Expr) -> sp.Expr:
         """The term of one output unit, for writing J as a sum over symbolically many units."""

@@ -44,6 +44,9 @@ _STAND_IN_LOSS = "half_squared_error"      # no condition on targets or outputs:
 NOTATION_SYMBOLS = ("activation_symbol", "output_symbol", "target_symbol", "input_symbol",
                     "loss_symbol", "weight_symbol", "learning_rate_symbol")
 
+# the name of a formula activation or loss written without `name` (the renderers name it by its formula)
+UNNAMED_FORMULA = "formula"
+
 
 @dataclass(frozen=True)
 class Notation:
@@ -479,7 +482,7 @@ class _Validator(FieldReader):
         table, aliases, build = ((activations.TABLE, activations.ALIASES, lambda t, n: formula_activation(t))
                                  if kind == "activation" else (losses.TABLE, losses.ALIASES, formula_loss))
         self.check_keys(value, ("formula", "name") + facts, path, said(f"what.{kind}_formula"))
-        text, name = value["formula"], value.get("name", "formula")
+        text, name = value["formula"], value.get("name", UNNAMED_FORMULA)
         if not isinstance(text, str):
             self.fail(path + ("formula",), said(f"problem.{kind}_formula_text", got=shown(text)))
         if (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name)

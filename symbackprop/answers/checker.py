@@ -935,9 +935,35 @@ class Checker:
             want_p = [self.steps.recompute(qid, {**pt, **pinned}) for pt in points]
             if got_p and all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got_p, want_p)):
                 return Link(rel, piece, "rule", True)
+            if self._right_on_pinned_problems(qid, node, env_of[0], points, pinned):
+                return Link(rel, piece, "rule", True)
         # e read as Euler's number where the rule is right with e = t − u, the error (Negnevitsky's e = y_d − y)
         words = euler_as_error(self, qid, node, env_of[0], points) or diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
+
+    def _right_on_pinned_problems(self, qid: str, node, env: dict, points: list, pinned: dict) -> bool:
+        """Whether the rule gives `qid` on the problems whose givens written as numbers take those values
+        (`pinned`) and every step that depends on them is recomputed from them: η written as its number
+        in w_5 − 0.5·∂J/∂w_5 (η = 0.5), where the step's own rule is w_5 + Δw_5 and Δw_5 = −η·∂J/∂w_5
+        must be worked at η = 0.5 too. One pass over the steps in order per point (at most len(steps))."""
+        for pt in points:
+            values, changed = {**pt, **pinned}, set(pinned)
+            for s in self.psol.steps:
+                if s.section == "given" or not s.forms or not (s.forms[-1].free_symbols & changed):
+                    continue
+                v = self.steps.recompute(s.id, values)
+                if v is None:
+                    return False
+                values[s.symbol] = v
+                changed.add(s.symbol)
+            want = values[self.symbol_of[qid]]
+            try:
+                got = float(evaluate(node, {ph: values[sym] for ph, sym in env.items()}, self.step0))
+            except AnswerError:
+                return False
+            if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
+                return False
+        return True
 
     def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None,
                       own_rule=None) -> Link:

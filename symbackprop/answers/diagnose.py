@@ -124,7 +124,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
         d = sym_of.get(key.like("update_w"))
         if w is not None and d is not None:
-            out.append(("update_subtracted", MESSAGES["update_subtracted"].format(J=part.notation.loss_symbol),
+            out.append(("update_subtracted", update_subtracted_message(part),
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
     return out
@@ -166,6 +166,13 @@ def eta_missing_message(part) -> str:
     """'η left out of the update (η = 0.1)', in the notation's letter (α left out … (α = 0.1))."""
     eta, lr = _given(part.learning_rate, part), _lr(part)
     return MESSAGES["eta_missing"].format(eta=eta) if lr is None else said("notation_said.lr_missing", lr=lr, eta=eta)
+
+
+def update_subtracted_message(part) -> str:
+    """'Δw subtracted: … the minus of −η∂J/∂w)', in the notation's letters (−α∂E/∂w with alpha, loss E)."""
+    J, lr = part.notation.loss_symbol, _lr(part)
+    return (MESSAGES["update_subtracted"].format(J=J) if lr is None
+            else said("notation_said.update_subtracted", lr=lr, J=J))
 
 
 def eta_charged_message(part) -> str:

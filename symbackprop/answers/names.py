@@ -88,7 +88,7 @@ def _token_with_words(notation) -> re.Pattern:
     return re.compile(rf"{word}\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*|" + TOKEN.pattern)
 
 
-def _learning_rate_pattern(notation) -> re.Pattern:
+def learning_rate_pattern(notation) -> re.Pattern:
     """The learning rate's own letter where an answer writes it without a subscript: the notation's
     `learning_rate_symbol` as a LaTeX command (\\alpha), its character (α), its name as a word (alpha),
     or in a font (\\mathit{lr}); the default eta likewise (\\eta, η, eta). `alpha_1`, `\\alpha_{1}` are not."""
@@ -154,7 +154,7 @@ class NameTable:
         loss = re.escape(self.loss_symbol)
         # E_{total} (Mazur) is the loss, outside a batch (where the total is not the mean the loss may be)
         self._total = None if self.batched else re.compile(rf"(?<![A-Za-z]){loss}_(?:{'|'.join(_TOTAL)})(?![A-Za-z0-9])")
-        self.learning_rate = _learning_rate_pattern(psol.part.notation)
+        self.learning_rate = learning_rate_pattern(psol.part.notation)
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
             self.by_key.setdefault("η", self.by_key["learning_rate"])
 

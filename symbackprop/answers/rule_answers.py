@@ -77,6 +77,15 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
     return _TOKEN.sub(sub, text), names
 
 
+def as_eta(text: str, notation) -> str:
+    """`text` with the notation's own learning-rate letter (`learning_rate_symbol: alpha`: \\alpha, α,
+    alpha) written \\eta, the one name the rule table reads; \\eta and η stay accepted."""
+    if getattr(notation, "learning_rate_symbol", "eta") == "eta":
+        return text
+    from .names import learning_rate_pattern
+    return learning_rate_pattern(notation).sub(lambda m: r" \eta ", text)
+
+
 def _cheap_to_expand(expr: sp.Expr) -> bool:
     """Whether `sp.expand` of a student's rule stays small: no power of a sum (whose expansion grows as
     terms^power, and nested, without bound) and few operations. Otherwise compare at points only."""
@@ -193,6 +202,7 @@ class RuleChecker:
         check_size(text)
         text = normalize(text)
         body = split_relations(text)[-1][1]              # "δ_k = …": the right-hand side is the rule
+        body = as_eta(body, self.dv.notation)
         prepared, names = prepare_rule(body, self.table)
         node = self.parser.parse(prepared)
         student = self.symbolic(node, names)

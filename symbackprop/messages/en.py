@@ -1086,4 +1086,7 @@ MESSAGES = {
     "graph_answers.shape_as_above": "(wrong shape, as above)",
     # session 11 (fixd): a slip cites only a value the student wrote
     "graph_answers.of_own_written": "{what} (from your {name} = {given}, this step gives {value})",
+    # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
+    "notation_said.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "
+                                       "−{lr}∂{J}/∂w)",
 }

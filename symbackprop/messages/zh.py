@@ -967,4 +967,6 @@ MESSAGES = {
     "graph_answers.shape_as_above": "（形状不对，同上）",
     # session 11 (fixd): a slip cites only a value the student wrote
     "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
+    # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
+    "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
 }

@@ -14,7 +14,7 @@ from ..document import Document, Math, Part, Section, Step, Text
 from ..messages import msg, say
 from ..notation import Names
 from ..printing import format_value, operands_that_add_up, print_latex, print_text, print_twice
-from .prose import Code, indented, name_words, net_sym, note, number_sym, part_heading, section_title, sentence
+from .prose import Code, formula_sym, indented, name_words, net_sym, note, number_sym, part_heading, section_title, sentence
 
 
 class SolutionMath(Math):
@@ -77,21 +77,28 @@ def solution_step(step) -> Step:
 _KINK_NAMES = {"gradcheck.kink_at": ("activation", "activation"), "gradcheck.kink_loss": ("loss", "loss")}
 
 
-def _kink(kink: str, lang: str) -> str:
+def _kink(kink: str, lang: str) -> "str | Text":
     """Where a gradient check met a kink, in `lang`, the activation or loss named in words (leaky ReLU)."""
     field, kind_ = _KINK_NAMES.get(getattr(kink, "key", None) or "", (None, None))
     if field is None or field not in kink.fields:
         return say(kink, lang)
-    return msg(lang, kink.key, **{**kink.fields, field: name_words(kind_, kink.fields[field], lang)})
+    fields = {k: say(v, lang) for k, v in kink.fields.items()}      # the loss's kink note in `lang` too
+    if fields.get("formula"):          # an unnamed formula: named by its formula, |x|
+        return sentence(lang, kink.key, **{**fields, field: formula_sym(fields["formula"], kind_)})
+    return msg(lang, kink.key, **{**fields, field: name_words(kind_, fields[field], lang)})
 
 
 def _kink_text(kink: str, lang: str) -> Text:
     """Where a gradient check met a kink, as prose: the unit's net input and its value typeset
-    (`net_4 = 0`), the activation named in words; a loss's kink as words (`_kink`)."""
+    (`net_4 = 0`), the activation named in words; a loss's kink as words (`_kink`); several kinks
+    (`joined`) each so."""
+    if getattr(kink, "key", None) == "joined" and {"first", "rest"} <= set(kink.fields):
+        return sentence(lang, "joined", first=_kink_text(kink.fields["first"], lang),
+                        rest=_kink_text(kink.fields["rest"], lang))
     if getattr(kink, "key", None) == "gradcheck.kink_at" and {"net", "value", "activation"} <= set(kink.fields):
         f = kink.fields
-        return sentence(lang, "gradcheck.kink_at", net=net_sym(f["net"]), value=number_sym(f["value"]),
-                        activation=name_words("activation", f["activation"], lang))
+        act = formula_sym(f["formula"]) if f.get("formula") else name_words("activation", f["activation"], lang)
+        return sentence(lang, "gradcheck.kink_at", net=net_sym(f["net"]), value=number_sym(f["value"]), activation=act)
     return _kink(kink, lang)
 
 

@@ -20,6 +20,7 @@ from ..greek import LATEX_LETTERS
 from ..messages import REFERENCE, catalogue, marked, msg
 from ..notation import learning_rate_name
 from ..printing import format_given, format_value
+from ..problem import UNNAMED_FORMULA
 from ..solution import Note, PartSolution
 
 # a Greek letter's LaTeX macro (greek.py's table, read backwards), and ∂
@@ -217,15 +218,17 @@ def section_title(section: str, lang: str) -> Text:
     return sentence(lang, f"section.{section}")
 
 
-UNNAMED_FORMULA = "formula"      # the name problem.py gives an activation formula written without `name`
 
 
-def formula_sym(text: str) -> Sym:
-    """An activation formula of x as mathematics, its decimals as written (`abs(x)` is |x|, 1.7159·tanh(2·x/3))."""
+def formula_sym(text: str, kind: str = "activation") -> Sym:
+    """An activation formula of x (`kind` activation) or a loss formula of u and t (`kind` loss) as
+    mathematics, its decimals as written (`abs(x)` is |x|, 1.7159·tanh(2·x/3), (u - t)²/2)."""
     from ..activations import X
     from ..formula import WRITTEN_PREFIX, Formula, Value
+    from ..loss_formula import T, U
     from ..printing import print_latex, print_text
-    g = Formula(text).as_written({"x": Value(X)}).expr
+    variables = {"u": Value(U), "t": Value(T)} if kind == "loss" else {"x": Value(X)}
+    g = Formula(text).as_written(variables).expr
     names = {s: s.name[len(WRITTEN_PREFIX):] if s.name.startswith(WRITTEN_PREFIX) else s.name for s in g.free_symbols}
     return Sym(print_text(g, names), print_latex(g, names))
 
@@ -244,13 +247,22 @@ def _activation_list(activations, lang: str) -> Prose:
     return Prose(" → ".join(words), pieces)
 
 
+def loss_words(part, lang: str) -> str | Sym:
+    """The part's loss as the heading and sentences name it: a built-in's words, a named formula's
+    name, and an unnamed formula loss as its formula ((u − t)²/2), not the default name "formula"."""
+    row = getattr(part, "loss_formula", None)
+    if row is not None and part.loss == UNNAMED_FORMULA and row.written:
+        return formula_sym(row.written, "loss")
+    return name_words("loss", part.loss, lang)
+
+
 def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
     """`Part xor: activation sigmoid, loss half squared error, η = 0.5`, in `lang`."""
     part = psol.part
     acts = _activation_list(part.activations, lang)
     eta = format_given(part.learning_rate, precision)[0]       # given: shown as written
     return sentence(lang, "solution.part_heading", name=psol.name, activations=acts,
-                    loss=name_words("loss", part.loss, lang),
+                    loss=loss_words(part, lang),
                     eta=Sym(f"{learning_rate_name(part.notation, False)} = {eta}",
                             f"{learning_rate_name(part.notation, True)} = {eta}"))
 
