@@ -43,7 +43,8 @@ class FieldReader:
         if isinstance(value, float):
             if not math.isfinite(value):
                 self.fail(path, said("field.expected_finite", got=shown(value)))
-            value = repr(value)
+            written = getattr(value, "written", "").strip()        # the file's own digits, all of them
+            value = written if DECIMAL_RE.match(written) else repr(value)
         if isinstance(value, str):
             s = value.strip()
             if len(s) <= 60 and DECIMAL_RE.match(s):

@@ -87,6 +87,19 @@ class NumberSpelling(str):
         return said("number.spelling", value=shown(str(self)), why=why)
 
 
+class WrittenFloat(float):
+    """A decimal read from the file, with its text as written: a float holds about 16 digits, and a given
+    value written with 17 (6.8813735870195432) is read exactly from its text (fields.FieldReader.number)."""
+
+    def __new__(cls, value: float, written: str) -> "WrittenFloat":
+        self = super().__new__(cls, value)
+        self.written = written
+        return self
+
+    def __reduce__(self):
+        return (WrittenFloat, (float(self), self.written))
+
+
 def number_problem(value: Any) -> str | None:
     """Why a value read from a file is not a finite number we accept, or None when it is one (or is not
     number-like at all: text, a list…, which the caller refuses in its own words)."""
@@ -136,7 +149,7 @@ class _Bounds:
         if len(text) <= MAX_NUMBER_CHARS and _FLOAT.match(text):
             value = float(text)
             if math.isfinite(value):
-                return value
+                return WrittenFloat(value, text)
         return NumberSpelling(text)
 
     def construct_yaml_timestamp(self, node):
