@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator
 
+from .. import greek
 from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
 from ..messages import said
@@ -62,6 +63,10 @@ _FONT_NET = re.compile(r"\\(?:mathrm|text|operatorname|textrm|mathit|rm)\s*\{\s*
 _ENOTATION = re.compile(r"(?<![\w.}])(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d{1,3})(?![\w^])")
 # Greek letters and ∂ typed as characters (operators, dashes, primes and full-width signs: fullwidth.fold)
 _UNICODE = {"δ": r"\delta ", "Δ": r"\Delta ", "η": r"\eta ", "σ": r"\sigma ", "∂": r"\partial "}
+# every other Greek letter a name may use (θ_0 is \theta_0, θ0 is \theta0): greek.py's; Σ stays a sum sign.
+# A space only before a letter, which would else glue to the command (θx is \theta x, not \thetax)
+_GREEK_CHARS = {ch: name for name, ch in greek.LETTERS.items()}
+_GREEK_CHAR = re.compile("[" + "".join(_GREEK_CHARS) + "]")
 
 
 def check_size(text: str, what: str = "answer") -> None:
@@ -101,6 +106,8 @@ def _normalize(text: str, keep_ellipsis: bool = False) -> str:
     text = fold(text)                     # Chinese and full-width typing (fullwidth.py)
     for u, tex in _UNICODE.items():
         text = text.replace(u, tex)
+    text = _GREEK_CHAR.sub(lambda m: f"\\{_GREEK_CHARS[m.group(0)]}" + (" " if m.end() < len(text) and
+                           text[m.end()].isalpha() else ""), text)
     text = numbers.noise(text, keep_ellipsis)    # \checkmark, (4 d.p.), \num{}, {\bf 4.0}, \color, 0.98\ldots, ‰
     text = numbers.exponents(text)               # 10^-3, 9.82*10**-1, 9.82 x10^-1
     text = numbers.before_spacing(text)          # 1\,000 is 1000: before the thin space is dropped

@@ -74,18 +74,45 @@ TOKEN = re.compile("|".join([
 ]))
 
 
-def _token_with_words(notation) -> re.Pattern:
+def _token_with_words(notation, bare: tuple[str, ...] = ()) -> re.Pattern:
     """TOKEN, led by the multi-letter symbols the problem declares (`target_symbol: yd`, `activation_symbol:
-    out`) with a subscript, so that `yd_5` is one name, not y·d_5; TOKEN itself when there are none."""
+    out`) with a subscript, so that `yd_5` is one name, not y·d_5, and by the parameter names the solution
+    prints without a subscript (`bare`: `c`, `bb`, `b2b`), alone or in ∂J/∂c, Δc, c^{new}; TOKEN itself when
+    there are none."""
     fields = (notation.activation_symbol, notation.output_symbol, notation.target_symbol, notation.input_symbol,
               notation.weight_symbol)
     words = sorted({w for w in fields if w and re.fullmatch(r"[A-Za-z]{2,}", w) and w != "net"},
                    key=len, reverse=True)
-    if not words:
+    if not words and not bare:
         return TOKEN
-    alt = "|".join(words)
-    word = rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}|(?<![\\A-Za-z])(?:{alt}))"
-    return re.compile(rf"{word}\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*|" + TOKEN.pattern)
+    lead = []
+    if bare:
+        alt = "|".join(sorted(bare, key=len, reverse=True))
+        name = (rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}"
+                rf"|(?<![\\A-Za-z0-9_])(?:{alt})(?![A-Za-z0-9_]))")
+        lead += [rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}\s*\}}\s*\{{\s*(?:\\partial|d)\s*"
+                 rf"{name}\s*\}}",
+                 rf"(?:\\Delta\s*)?{name}(?:\s*{SUP})*"]
+    if words:
+        alt = "|".join(words)
+        word = rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}|(?<![\\A-Za-z])(?:{alt}))"
+        lead.append(rf"{word}\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*")
+    return re.compile("|".join([*lead, TOKEN.pattern]))
+
+
+# words an answer's reader takes as something else (Euler's e, d of dE/dw, a function, a font): a parameter
+# so named is not read as a name inside a rule
+_NOT_BARE = frozenset("e d i E net new exp ln log tanh sinh cosh sin cos tan max min sqrt step relu sigmoid sign sgn "
+                      "text mathrm mathit frac cdot times left right".split())
+
+
+def bare_names(part, loss_symbol: str) -> tuple[str, ...]:
+    """The names of a part's parameters (shared names, weights' own names) that the solution prints as they
+    are, with no subscript (`c`, `bb`, `b2b`; `k1` prints k_{1}, which TOKEN reads): each must read back as
+    one quantity inside a rule. Greek names print as their letter (TOKEN's) and reserved words are left out."""
+    names = {name for name, _ in part.shared} | {w.name for w in part.weights if w.name}
+    return tuple(sorted(n for n in names if not greek.split(n) and not re.fullmatch(r"[A-Za-z]+\d+", n)
+                        and n not in _NOT_BARE and n != loss_symbol))
 
 
 def learning_rate_pattern(notation) -> re.Pattern:
@@ -150,7 +177,7 @@ class NameTable:
         self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
-        self.token = _token_with_words(psol.part.notation)
+        self.token = _token_with_words(psol.part.notation, bare_names(psol.part, psol.part.notation.loss_symbol))
         loss = re.escape(self.loss_symbol)
         # E_{total} (Mazur) is the loss, outside a batch (where the total is not the mean the loss may be)
         self._total = None if self.batched else re.compile(rf"(?<![A-Za-z]){loss}_(?:{'|'.join(_TOTAL)})(?![A-Za-z0-9])")

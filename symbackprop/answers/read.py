@@ -293,6 +293,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     display = _display_lines(lines)
     for lineno, line in enumerate(lines, start=1):
         math, prose = math_segments(line)
+        math = _without_asides(line, math, prose)
         plain = False
         if not math:
             if display[lineno - 1]:          # a row of equation, gather, align… on a line of its own
@@ -546,6 +547,22 @@ def _plain_equation(line: str, tables) -> tuple[str, str] | None:
     if _prose(rest[len(rest) - len(rest.lstrip()):]):
         return None
     return label, rest
+
+
+# a math segment in parentheses right after a word of a sentence: `… evaluated at its kink ($p = r + 2$): …`;
+# `;` is where fullwidth.fold left a run of Chinese (… 处求值（$q = 0$）)
+_ASIDE = re.compile(r"(?:[A-Za-z]{2}|;)\s*\(\s*\$([^$\n]+)\$\s*\)")
+
+
+def _without_asides(line: str, math: list[str], prose: str) -> list[str]:
+    """The math of a line less the segments that stand in parentheses after a word of a sentence (the
+    solution's kink note "… at its kink ($p = r + 2$): …", in any language): a condition said in passing,
+    not an answer for p. A line that is no sentence (no two words in a row, no folded Chinese) keeps every
+    segment."""
+    if "($" not in line.replace(" ", "") or not (_prose(prose) or " ; " in prose):
+        return math
+    asides = {m.group(1) for m in _ASIDE.finditer(line)}
+    return [m for m in math if m not in asides] if asides else math
 
 
 def _prose(text: str) -> bool:
