@@ -99,48 +99,50 @@ class GraphNames:
             return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
         return name if name in self.ids else None
 
-    def local(self, text: str) -> tuple[str, str] | None:
-        """(node, operand) when a ∂-fraction names a local partial of the graph: `\\frac{\\partial y}{\\partial q}`,
-        `∂y/∂q` for a node y other than the output computed from q, or `\\frac{\\partial f(s, m)}{\\partial s}`
-        (any node, the output too, written with exactly its operands: its own formula differentiated by s,
-        the others held fixed, as the worked solution writes it). None for anything else."""
+    def _fraction(self, text: str):
+        """(the top as written, matched as `f` or `f(s, m)`; f; x) of a ∂-fraction `\\frac{\\partial f}{\\partial x}`
+        or `∂f/∂x` whose f and x are both quantities of the graph; None for anything else."""
         text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
         for pat in _GRADS[:2]:
             m = pat.match(text)
             if m is None:
                 continue
             top = _CALLED.match(m.group("f").strip())
-            x = self._name(m.group("x"))
             f = self._name(top.group(1)) if top else None
+            x = self._name(m.group("x"))
             if f is None or x is None or f not in self.quantities or x not in self.quantities:
                 return None
-            node = self.quantities[f]
-            if node.kind != "node" or x not in node.operands:
-                return None
-            if top.group(2) is not None:
-                args = {self._name(a) for a in top.group(2).split(",")}
-                return (f, x) if args == set(node.operands) else None
-            return (f, x) if f != self.sol.problem.output else None
+            return top, f, x
         return None
+
+    def local(self, text: str) -> tuple[str, str] | None:
+        """(node, operand) when a ∂-fraction names a local partial of the graph: `\\frac{\\partial y}{\\partial q}`,
+        `∂y/∂q` for a node y other than the output computed from q, or `\\frac{\\partial f(s, m)}{\\partial s}`
+        (any node, the output too, written with exactly its operands: its own formula differentiated by s,
+        the others held fixed, as the worked solution writes it). None for anything else."""
+        found = self._fraction(text)
+        if found is None:
+            return None
+        top, f, x = found
+        node = self.quantities[f]
+        if node.kind != "node" or x not in node.operands:
+            return None
+        if top.group(2) is not None:
+            args = {self._name(a) for a in top.group(2).split(",")}
+            return (f, x) if args == set(node.operands) else None
+        return (f, x) if f != self.sol.problem.output else None
 
     def not_operand(self, text: str) -> tuple[str, str] | None:
         """(node, name) when a ∂-fraction (`\\frac{\\partial q}{\\partial z}`, `∂q/∂z`) differentiates a node of
         the graph by a quantity of it that is not one of the node's operands (q = x + y, by z): no local
         partial and no item, so that a report can say what is wrong instead of the reader's words. None
         for anything else (a local partial, an item, a name the graph does not have)."""
-        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
-        for pat in _GRADS[:2]:
-            m = pat.match(text)
-            if m is None:
-                continue
-            top = _CALLED.match(m.group("f").strip())
-            f = self._name(top.group(1)) if top else None
-            x = self._name(m.group("x"))
-            if f is None or x is None or f not in self.quantities or x not in self.quantities:
-                return None
-            node = self.quantities[f]
-            return (f, x) if node.kind == "node" and x != f and x not in node.operands else None
-        return None
+        found = self._fraction(text)
+        if found is None:
+            return None
+        _, f, x = found
+        node = self.quantities[f]
+        return (f, x) if node.kind == "node" and x != f and x not in node.operands else None
 
     def product(self, text: str) -> list[str] | None:
         """A word that is no name of the graph but reads one way only as names of it written side by side
