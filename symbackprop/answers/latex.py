@@ -665,8 +665,9 @@ def _worker(conn, inherited=None) -> None:
 # what a student is told when latex2sympy2 fails on a text with an error of Python's (a TypeError …) rather than
 # one of its own messages: `delta_5` after `*` once gave "argument of type 'Symbol' is not iterable"
 UNREADABLE = "the LaTeX reader cannot read this expression"
-_BARE_GREEK = re.compile(r"(?<![\\A-Za-z])(alpha|beta|gamma|delta|Delta|epsilon|eta|theta|lambda|mu|sigma|tau|phi)"
-                         r"(?![A-Za-z])")
+# a Greek letter's name written without its backslash (greek.py's letters, the longest first)
+_BARE_GREEK = re.compile(r"(?<![\\A-Za-z])(" + "|".join(sorted(greek.LATEX_LETTERS, key=len, reverse=True))
+                         + r")(?![A-Za-z])")
 
 
 def _unreadable(text: str) -> str:
