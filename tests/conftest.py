@@ -4,6 +4,7 @@ import io
 import os
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import settings
@@ -107,6 +108,43 @@ def grader_of(parser):
             made[key] = Grader(loaded, loaded.grading or Rubric(), parser=parser, warm=False)
         return made[key]
     return make
+
+
+@pytest.fixture(scope="module")
+def graph_checker_of(parser):
+    """`graph_checker_of(source)`: one GraphChecker per graph for the module, made when first asked for, on the
+    session's parser. `source` is a graph's problem file (a Path) or its YAML text (a str, read as the file
+    `name`). Nothing a checker keeps depends on a student (its random problems serve every answer), so the tests
+    of a module share it; each is closed when the module ends."""
+    from symbackprop.answers.graph_answers import GraphChecker
+    from symbackprop.graph import load_graph, parse_graph, solve_graph
+    made: dict = {}
+
+    def make(source, name: str = "graph.yaml"):
+        key = Path(source).resolve() if isinstance(source, Path) else source
+        if key not in made:
+            graph = load_graph(key) if isinstance(key, Path) else parse_graph(key, name)
+            made[key] = GraphChecker(solve_graph(graph), parser=parser)
+        return made[key]
+    yield make
+    for checker in made.values():
+        checker.close()
+
+
+class GraphChecked(NamedTuple):
+    """One answers file checked against a graph: the first report's verdicts by id, what was not read, the reports."""
+
+    verdicts: dict
+    problems: list
+    reports: list
+
+
+def check_graph(checker, tmp_path: Path, text: str, suffix: str = ".yaml") -> GraphChecked:
+    """`text` written as an answers file (`suffix` .yaml) or a write-up (.md, .tex) and checked by `checker`."""
+    path = tmp_path / f"answers{suffix}"
+    path.write_text(text, encoding="utf-8")
+    reports, problems = checker.check_file(path)
+    return GraphChecked({v.qid: v for v in reports[0].verdicts}, problems, reports)
 
 
 @pytest.fixture(scope="session")

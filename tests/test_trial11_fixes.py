@@ -101,14 +101,15 @@ def solve_fragment(problem: Path, tmp_path, fmt: str = "latex") -> Path:
 
 
 # every graph file of problems/, and the trial t10's graphs with matrices, kinks, multi-letter names
-# (tests/data/gread11)
+# (tests/data/gread11), and an unrolled RNN whose nodes are named with digits (tests/data/gcheck12)
 GRAPHS = sorted(p for p in (XOR.parent).glob("*.yaml") if "\nmodel: graph" in "\n" + p.read_text(encoding="utf-8")) + \
     [Path(__file__).parent / "data" / "gread11" / f for f in ("quad.yaml", "lin.yaml", "kink.yaml",
-                                                            "cs231n_staged.yaml")]
+                                                            "cs231n_staged.yaml")] + \
+    [Path(__file__).parent / "data" / "gcheck12" / "rnn.yaml"]       # session 12: nodes h_{2}, a_{2} in the links
 
 
 def test_every_graph_file_of_problems_is_read_back():
-    assert {p.name for p in GRAPHS} >= {"circuit.yaml", "quadratic.yaml", "sigmoid_gates.yaml", "kink.yaml"}
+    assert {p.name for p in GRAPHS} >= {"circuit.yaml", "quadratic.yaml", "sigmoid_gates.yaml", "kink.yaml", "rnn.yaml"}
 
 
 @pytest.mark.slow

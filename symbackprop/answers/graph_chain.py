@@ -52,8 +52,9 @@ TAKEN = "\x00taken"           # in a point: the values the solution takes at its
 _D = r"(?:\\partial|∂|d)"
 _NAME = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9A-Za-z]+))?"
 _TOKEN = re.compile("|".join([
-    rf"\\[dt]?frac\s*\{{\s*{_D}\s*[^{{}}]{{1,40}}?\}}\s*\{{\s*{_D}\s*(?:[^{{}}]|\{{[^{{}}]{{0,40}}\}}){{1,60}}?\}}",
-    rf"(?<![A-Za-z\\]){_D}\s*[A-Za-z][A-Za-z0-9]*\s*/\s*{_D}\s*{_NAME}",     # ∂f/∂q, dL/dy
+    # \frac{\partial h_{2}}{\partial a_{2}}, \frac{\partial a_{2}(w, x_{2}, u, h_{1})}{\partial w}: braces on top too
+    rf"\\[dt]?frac\s*\{{\s*{_D}\s*(?:[^{{}}]|\{{[^{{}}]{{0,40}}\}}){{1,200}}?\}}\s*\{{\s*{_D}\s*(?:[^{{}}]|\{{[^{{}}]{{0,40}}\}}){{1,60}}?\}}",
+    rf"(?<![A-Za-z\\]){_D}\s*{_NAME}(?:\s*\([^()]{{1,200}}\))?\s*/\s*{_D}\s*{_NAME}",     # ∂f/∂q, dL/dy, ∂h_2/∂a_2
     rf"(?<![A-Za-z\\]){_NAME}",
 ]))
 _NAME_TOKEN = re.compile(rf"(?<![A-Za-z\\]){_NAME}")
@@ -113,6 +114,9 @@ class ChainJudge:
                     from .graph_diagnose import _shown          # `q = x + y`, cut at MAX_FORMULA_CHARS
                     raise AnswerError(said("graph_answers.not_operand", node=wrong[0], name=wrong[1],
                                            formula=_shown(self.names.quantities[wrong[0]])))
+                why = self.names.no_partial(m.group(0))        # ∂x/∂q of an input x, ∂q/∂q: in words too
+                if why is not None:
+                    raise AnswerError(said(why[0], **why[1]))
             if qid is None and "/" in m.group(0):     # d*x/(d*y), or a gradient of no item: its names one by one
                 return _NAME_TOKEN.sub(sub, m.group(0))
             if qid is None:
@@ -234,8 +238,8 @@ class ChainJudge:
         if written:
             return self._half_substituted(qid, rel, piece, node, ids, own, written)
         written = {abs(Fraction(node_at(node, p)[1])) for p in numbers(node)[:MAX_NUMBERS] if node_at(node, p)[0] == "num"}
-        kept = frozenset(q.name for q in self.sol.problem.inputs if q.shape == ()
-                         and any(abs(float(w) - abs(self.true.get(q.name, float("nan")))) <= 1e-12 for w in written))
+        kept = frozenset(key for key, value in given_entries(self.sol)
+                         if any(abs(float(w) - abs(value)) <= 1e-12 for w in written))
         for point in [self.true] + self.instances(kept):
             want = point[qid]
             try:
@@ -315,7 +319,7 @@ class ChainJudge:
         rng = random.Random(12)
         out = []
         for _ in range(INSTANCES):
-            qs = tuple(q if q.kind != "input" or q.name in kept else replace(q, given=_moved(q.given, rng))
+            qs = tuple(q if q.kind != "input" or q.name in kept else replace(q, given=_moved(q.given, rng, q.name, kept))
                        for q in prob.quantities)
             try:
                 sol = solve_graph(replace(prob, quantities=qs))
@@ -401,10 +405,27 @@ def _filled(node, values: dict[str, float]):
                               else part for part in node[1:])
 
 
-def _moved(given, rng: random.Random):
-    """An input's value (a number or a matrix) with each entry moved by a few thousandths."""
+def given_entries(sol: GraphSolution) -> list[tuple[Any, float]]:
+    """Every number the problem gives, with its key among the inputs a rule may keep: a scalar input by its
+    name, an entry of a vector or matrix input as (name, row, column) from 0 (x_2 = 2 written as `2` in
+    `\\frac{\\partial L}{\\partial y} \\cdot 2` for ∂L/∂b_2 keeps x_2 at 2, as a network's given is pinned)."""
+    out: list[tuple[Any, float]] = []
+    for q in sol.problem.inputs:
+        given = q.given
+        with contextlib.suppress(TypeError, ValueError):
+            if isinstance(given, sp.MatrixBase):
+                out.extend(((q.name, r, c), float(given[r, c])) for r in range(given.rows) for c in range(given.cols))
+            else:
+                out.append((q.name, float(given)))
+    return out
+
+
+def _moved(given, rng: random.Random, name: str = "", kept: frozenset = frozenset()):
+    """An input's value (a number or a matrix) with each entry moved by a few thousandths, but the entries
+    `kept` ((name, row, column)), which keep their value."""
     step = lambda: sp.Rational(rng.choice([-9, -7, -5, -3, -2, 2, 3, 5, 7, 9]), 1000)   # noqa: E731
     if isinstance(given, sp.MatrixBase):
-        return given.applyfunc(lambda e: e + step())
+        return sp.ImmutableMatrix(given.rows, given.cols, lambda r, c: given[r, c] if (name, r, c) in kept
+                         else given[r, c] + step())
     return given + step()
 

@@ -22,13 +22,17 @@ from .brackets import split_top_level
 MAX_LIST_CHARS = 4000         # a matrix written in one answer; no graph matrix (at most 8×8) needs more
 _WRAP = re.compile(r"\\(?:mathrm|text|mathit|operatorname|mathbf|boldsymbol)\s*\{([^{}]*)\}")
 _D = r"(?:\\partial|∂|d)"
+# the top of a ∂-fraction written with a slash: a name, an entry or a subscripted name (`h_{2}`, `h_2`), and
+# optionally the node's operands (`a_{2}(w, x_{2}, u, h_{1})`, as the worked solution writes a local partial)
+_SUB = r"(?:\s*_\s*(?:\{[^{}]{0,40}\}|[0-9]+))?"
+_TOP = rf"[A-Za-z][A-Za-z0-9]*{_SUB}(?:\s*\([^()]{{1,200}}\))?"
 _GRADS = [re.compile(p) for p in (
-    rf"^\\[dt]?frac\s*\{{\s*{_D}\s*(?P<f>[^{{}}]+?)\s*\}}\s*\{{\s*{_D}\s*(?P<x>.+?)\s*\}}$",
-    rf"^{_D}\s*(?P<f>[A-Za-z][A-Za-z0-9]*)\s*/\s*{_D}\s*(?P<x>.+?)$",
+    rf"^\\[dt]?frac\s*\{{\s*{_D}\s*(?P<f>(?:[^{{}}]|\{{[^{{}}]*\}})+?)\s*\}}\s*\{{\s*{_D}\s*(?P<x>.+?)\s*\}}$",
+    rf"^{_D}\s*(?P<f>{_TOP})\s*/\s*{_D}\s*(?P<x>.+?)$",
     r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
-_CALLED = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\s*(?:\(([^()]{1,200})\))?$")    # m, or m(r, s)
+_CALLED = re.compile(rf"^(\\?[A-Za-z][A-Za-z0-9]*{_SUB})\s*(?:\(([^()]{{1,200}})\))?$")    # m, h_{2}, or m(r, s)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 MAX_PRODUCT_CHARS = 32        # a word read as a product of names (qz): longer ones are not split
 _FUNCTION_WORDS = {"relu", "step", "sigmoid", "sign", "sgn", "max", "min", "exp", "log", "ln", "abs", "tanh", "sqrt",
@@ -143,6 +147,25 @@ class GraphNames:
         _, f, x = found
         node = self.quantities[f]
         return (f, x) if node.kind == "node" and x != f and x not in node.operands else None
+
+    def no_partial(self, text: str) -> tuple[str, dict[str, str]] | None:
+        """Why a ∂-fraction of the graph's names that is no item, no local partial and no `not_operand` names
+        nothing the solution has, as (message id, fields), so that a report says it in the catalogue's words
+        instead of the parser's: an input on top (`∂x/∂q`: x is given, computed from nothing), a quantity by
+        itself (`∂q/∂q`), or any other (`∂L/∂t` of an input that is no parameter, `∂h/∂zz` of no name). None
+        for a text that is no ∂-fraction written with ∂ (`dx/dy` may be d·x/(d·y) in a graph with a name d)."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        if not any(pat.match(text) for pat in _GRADS[:2]) or not re.search(r"\\partial|∂", text):
+            return None
+        found = self._fraction(text)
+        shown = re.sub(r"\s+", " ", text)
+        if found is not None:
+            _, f, x = found
+            if self.quantities[f].kind == "input":
+                return "graph_answers.partial_of_input", {"node": f, "name": x}
+            if f == x:
+                return "graph_answers.partial_by_itself", {"node": f}
+        return "graph_answers.no_partial", {"link": shown, "output": self.sol.problem.output}
 
     def product(self, text: str) -> list[str] | None:
         """A word that is no name of the graph but reads one way only as names of it written side by side

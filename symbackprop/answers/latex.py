@@ -192,6 +192,7 @@ _PARSER_SAYS = (
     (re.compile(r"a list of values, where one value was expected"), "reader.list_of_values"),
     (re.compile(r"a relation \(=, <, >\) inside an expression"), "reader.relation_inside"),
     (re.compile(r"(?P<kind>\w+) is not something an answer can contain"), "reader.cannot_contain"),
+    (re.compile(r"Unrecognized symbol"), "reader.parser_unrecognized_symbol"),
 )
 
 

@@ -1089,4 +1089,14 @@ MESSAGES = {
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "
                                        "−{lr}∂{J}/∂w)",
+    # session 12 (gcheck): a ∂-fraction in a graph's rule that names nothing the solution has, in words
+    "graph_answers.partial_of_input": "∂{node}/∂{name}: {node} is an input of the graph (given), not computed from "
+                                      "{name}",
+    "graph_answers.partial_by_itself": "∂{node}/∂{node}: a quantity differentiated by itself is 1; write 1",
+    "graph_answers.no_partial": "`{link}` is no derivative of this graph's solution: a rule may name the gradients "
+                                "∂{output}/∂q of its items and the local partials ∂g/∂q of a node g by one of its "
+                                "operands q",
+    # session 12 (gcheck): the LaTeX parser's "Unrecognized symbol" (a ∂ or \infty where no name is read)
+    "reader.parser_unrecognized_symbol": "a symbol that cannot be read here (a ∂ outside a derivative of the "
+                                         "problem's names?)",
 }

@@ -969,4 +969,11 @@ MESSAGES = {
     "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
+    # session 12 (gcheck): a ∂-fraction in a graph's rule that names nothing the solution has, in words
+    "graph_answers.partial_of_input": "∂{node}/∂{name}：{node} 是图的输入（给定值），不由 {name} 计算得出",
+    "graph_answers.partial_by_itself": "∂{node}/∂{node}：一个量对自身的导数是 1；请写 1",
+    "graph_answers.no_partial": "`{link}` 不是这个图的解中的导数：规则中可以写各项的梯度 ∂{output}/∂q，以及节点 g "
+                                "对其某个运算对象 q 的局部偏导数 ∂g/∂q",
+    # session 12 (gcheck): the LaTeX parser's "Unrecognized symbol" (a ∂ or \infty where no name is read)
+    "reader.parser_unrecognized_symbol": "此处有无法读取的符号（是否在题目名称的导数之外写了 ∂？）",
 }
