@@ -7,12 +7,10 @@ rule whose value their own numbers give is "working wrong", not "rounded wrongly
 """
 from __future__ import annotations
 
-import pytest
+from conftest import check_graph
 
 from symbackprop.answers.compare import Tolerance
-from symbackprop.answers.graph_answers import GraphChecker
 from symbackprop.answers.graph_diagnose import diagnose_graph_value, rounds_half_up_to
-from symbackprop.graph import parse_graph, solve_graph
 
 # Karpathy's micrograd neuron (trial t11): ∂o/∂x1 = −1.5 exactly, o = 0.7071, ∂o/∂n = 0.5
 MICROGRAD = """
@@ -33,23 +31,9 @@ inputs: {w: 0.5, u: 1, v: 2, h0: 0, x1: 1, x2: -1, y0: 0.5}
 parameters: [w, u, v]
 nodes: {a1: w*h0 + u*x1, h1: tanh(a1), a2: w*h1 + u*x2, h2: tanh(a2), y: v*h2, L: 0.5*(y - y0)^2}
 """
+# the graphs of this file, for the module's graph_checker_of (conftest.py)
+SOURCES = {"micrograd": MICROGRAD, "rnn": RNN}
 TOL = Tolerance()
-
-
-@pytest.fixture(scope="module")
-def checkers(parser):
-    made = {name: GraphChecker(solve_graph(parse_graph(text, f"{name}.yaml")), parser=parser)
-            for name, text in (("micrograd", MICROGRAD), ("rnn", RNN))}
-    yield made
-    for c in made.values():
-        c.close()
-
-
-def check(checkers, name, tmp_path, text, suffix=".yaml"):
-    path = tmp_path / f"answers{suffix}"
-    path.write_text(text, encoding="utf-8")
-    reports, _ = checkers[name].check_file(path)
-    return {v.qid: v for v in reports[0].verdicts}
 
 
 def test_a_factor_or_sign_holds_only_at_the_places_written():
@@ -77,55 +61,56 @@ def test_rounding_half_away_from_zero():
     assert not rounds_half_up_to(1.5, 0, 1.5)      # not a number of 0 places
 
 
-def test_micrograd_values_at_zero_places(checkers, tmp_path):
-    v = check(checkers, "micrograd", tmp_path, "dx1: 1\n")["grad_x1"]
+def test_micrograd_values_at_zero_places(graph_checker_of, tmp_path):
+    v = check_graph(graph_checker_of(SOURCES["micrograd"]), tmp_path, "dx1: 1\n").verdicts["grad_x1"]
     assert v.status == "wrong" and v.diagnosis != "sign"
     assert "sign" not in str(v.message) and "mistakes the checker knows" in str(v.message)
-    v = check(checkers, "micrograd", tmp_path, "dx1: 2\n")["grad_x1"]
+    v = check_graph(graph_checker_of(SOURCES["micrograd"]), tmp_path, "dx1: 2\n").verdicts["grad_x1"]
     assert v.status == "wrong" and v.diagnosis == "sign"
     # the write-up: the rule (x_1 where w_1 belongs) is the whole mistake; 2 × 0.5 = 1 is no sign slip
     text = ("$\\frac{\\partial o}{\\partial n} = 0.5$\n\n"
             "$\\frac{\\partial o}{\\partial x_1} = x_1 \\cdot \\frac{\\partial o}{\\partial n} = 2 \\times 0.5 = 1$\n")
-    v = check(checkers, "micrograd", tmp_path, text, ".md")["grad_x1"]
+    v = check_graph(graph_checker_of(SOURCES["micrograd"]), tmp_path, text, ".md").verdicts["grad_x1"]
     assert v.status == "wrong" and v.diagnosis == "rule" and "sign" not in str(v.message)
     # o = 0.7071 written as 1: the right value rounded to 0 places, which shows none of its digits
-    v = check(checkers, "micrograd", tmp_path, "o: 1\n")["o"]
+    v = check_graph(graph_checker_of(SOURCES["micrograd"]), tmp_path, "o: 1\n").verdicts["o"]
     assert v.status == "wrong" and "shows no digit of the value" in str(v.message)
 
 
-def test_an_own_slip_names_the_value_the_student_wrote(checkers, tmp_path):
+def test_an_own_slip_names_the_value_the_student_wrote(graph_checker_of, tmp_path):
     """#13: bob wrote ∂o/∂n = 0.2929 (wrong) and left ∂o/∂x1w1 out; his ∂o/∂w1 = −0.5858 is the sign of
     what his ∂o/∂n gives, and the message cites ∂o/∂n, never the carried ∂o/∂x1w1."""
     text = ("$\\frac{\\partial o}{\\partial n} = 1 - o = 1 - 0.7071 = 0.2929$\n\n"
             "$\\frac{\\partial o}{\\partial w_1} = x_1 \\cdot 0.2929 = -0.5858$\n")
-    v = check(checkers, "micrograd", tmp_path, text, ".md")["grad_w1"]
+    v = check_graph(graph_checker_of(SOURCES["micrograd"]), tmp_path, text, ".md").verdicts["grad_w1"]
     message = str(v.message)
     assert v.status == "wrong" and v.diagnosis == "sign"
     assert "∂o/∂n = 0.2929" in message and "0.5858" in message
     assert "x1w1" not in message
 
 
-def test_a_wrong_rule_right_from_own_numbers_is_working_wrong(checkers, tmp_path):
+def test_a_wrong_rule_right_from_own_numbers_is_working_wrong(graph_checker_of, tmp_path):
     """#5: −2.2315 × 0.7616 = −1.69951 → −1.6995 (true −1.69958): the rule (time step 1 left out) is the
     mistake, with the same verdict as −1.6996, and the value is right from the student's numbers."""
     head = 'dL/da2: "-3.2023 \\\\times (1 - (-0.5506)^2) = -2.2315"\n'
     rule = 'dL/dw: "\\\\frac{\\\\partial L}{\\\\partial a_2} h_1 = -2.2315 \\\\times 0.7616 = %s"\n'
-    own = check(checkers, "rnn", tmp_path, head + rule % "-1.6995")["grad_w"]
-    right = check(checkers, "rnn", tmp_path, head + rule % "-1.6996")["grad_w"]
+    own = check_graph(graph_checker_of(SOURCES["rnn"]), tmp_path, head + rule % "-1.6995").verdicts["grad_w"]
+    right = check_graph(graph_checker_of(SOURCES["rnn"]), tmp_path, head + rule % "-1.6996").verdicts["grad_w"]
     assert own.status == right.status == "slip" and own.diagnosis == right.diagnosis == "working"
     assert own.credit == right.credit
     assert "rounded wrongly" not in str(own.message)
     assert "the rule does not give" in str(own.message) and "right from your rounded earlier values" in str(own.message)
     # a value the numbers do not give stays wrong, charged to the rule
-    off = check(checkers, "rnn", tmp_path, head + rule % "-1.6997")["grad_w"]
+    off = check_graph(graph_checker_of(SOURCES["rnn"]), tmp_path, head + rule % "-1.6997").verdicts["grad_w"]
     assert off.status == "wrong"
 
 
-def test_the_tools_own_zero_place_solution_gets_no_factor_verdict(checkers, tmp_path):
+def test_the_tools_own_zero_place_solution_gets_no_factor_verdict(graph_checker_of, tmp_path):
     """#4: `solve --precision 0` writes a2 = 0.5 × 0.8 + 1 × (−1) ≈ −1: the rounding of its numbers (−0.6),
     which is also twice what h1 = 1 gives (−0.5), is no "twice the expected value"; a2 (−0.6192) and h1
     (0.7616) show no digit at 0 places."""
-    v = check(checkers, "rnn", tmp_path, 'h1: 1\na2: "0.5 \\\\times 0.8 + 1 \\\\times (-1) \\\\approx -1"\n')
+    v = check_graph(graph_checker_of(SOURCES["rnn"]), tmp_path,
+                    'h1: 1\na2: "0.5 \\\\times 0.8 + 1 \\\\times (-1) \\\\approx -1"\n').verdicts
     for qid in ("h1", "a2"):
         assert v[qid].status == "wrong" and v[qid].diagnosis not in ("factor_two", "factor_half", "sign")
         assert "shows no digit of the value" in str(v[qid].message)

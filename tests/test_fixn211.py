@@ -21,7 +21,6 @@ import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
-from symbackprop.graph import load_graph, solve_graph
 
 DATA = Path(__file__).resolve().parent / "data" / "fixn211"
 CONV = DATA / "conv.yaml"            # t11's 1-D convolution: shared {k1, k2, c}, loss none, input gradients
@@ -39,22 +38,6 @@ def _round_trip(problem: Path, tmp_path: Path, *extra: str) -> str:
     checked = runner.invoke(main, ["check", str(problem), str(out)])
     assert checked.exit_code == 0, checked.output
     return checked.output
-
-
-@pytest.fixture(scope="module")
-def graph_checker_of(parser):
-    """`graph_checker_of(problem_file)`: one GraphChecker per graph file for the module (nothing it keeps
-    depends on a student)."""
-    from symbackprop.answers.graph_answers import GraphChecker
-    made: dict[Path, GraphChecker] = {}
-
-    def make(problem: Path) -> GraphChecker:
-        if problem not in made:
-            made[problem] = GraphChecker(solve_graph(load_graph(problem)), parser=parser)
-        return made[problem]
-    yield make
-    for checker in made.values():
-        checker.close()
 
 
 def _graph_verdicts(checker, path: Path) -> dict[str, list[str]]:

@@ -18,16 +18,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import check_graph
 from click.testing import CliRunner
 
 from symbackprop.answers import graph_answers
 from symbackprop.answers.brackets import split_top_level
-from symbackprop.answers.graph_answers import GraphChecker
 from symbackprop.answers.graph_names import bracket_list, matrices_in_lines
 from symbackprop.answers.latex import split_equations
 from symbackprop.cli import main
 from symbackprop.errors import InternalError
-from symbackprop.graph import load_graph, parse_graph, solve_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
@@ -45,46 +44,23 @@ nodes:
 output: L
 """
 RECT = SQUARE.replace("[[1, 2], [3, 4]]", "[[1, 0, 2], [0, 1, -1]]").replace("x: [1, -1]", "x: [1, 2, -1]")
+# the graphs of this file, for the module\'s graph_checker_of (conftest.py)
+SOURCES = {"circuit": PROBLEMS / "circuit.yaml", "sigmoid_gates": PROBLEMS / "sigmoid_gates.yaml",
+           "quadratic": PROBLEMS / "quadratic.yaml", "square": SQUARE, "rect": RECT}
 
 
-@pytest.fixture(scope="module")
-def solved():
-    """The graphs of this file, each solved once: name -> GraphSolution."""
-    out = {name: solve_graph(load_graph(PROBLEMS / f"{name}.yaml")) for name in ("circuit", "sigmoid_gates", "quadratic")}
-    out["square"] = solve_graph(parse_graph(SQUARE, "square.yaml"))
-    out["rect"] = solve_graph(parse_graph(RECT, "rect.yaml"))
-    return out
-
-
-@pytest.fixture(scope="module")
-def checkers(solved, parser):
-    """One GraphChecker per graph for the module (what it keeps depends on no student), on the session's parser."""
-    made = {name: GraphChecker(sol, parser=parser) for name, sol in solved.items()}
-    yield made
-    for c in made.values():
-        c.close()
-
-
-def check(checkers, name, tmp_path, text, suffix=".yaml"):
-    """The verdicts by id, and what was not read, for one answers file (or write-up) written as `text`."""
-    path = tmp_path / f"answers{suffix}"
-    path.write_text(text, encoding="utf-8")
-    reports, problems = checkers[name].check_file(path)
-    return {v.qid: v for v in reports[0].verdicts}, problems
-
-
-def test_graph_values_are_the_hand_worked_ones(solved):
+def test_graph_values_are_the_hand_worked_ones(graph_checker_of):
     """The expected values the tests below use, checked against the solver once."""
-    items = {k: float(v) for k, (v, _) in graph_answers.expected_items(solved["square"]).items()}
+    items = {k: float(v) for k, (v, _) in graph_answers.expected_items(graph_checker_of(SOURCES["square"]).sol).items()}
     assert items["L"] == 5 and [items["grad_r_1"], items["grad_r_2"]] == [-2, -4]
     assert [items[f"grad_A_{r}_{c}"] for r in (1, 2) for c in (1, 2)] == [-2, 2, -4, 4]
-    rect = {k: float(v) for k, (v, _) in graph_answers.expected_items(solved["rect"]).items()}
+    rect = {k: float(v) for k, (v, _) in graph_answers.expected_items(graph_checker_of(SOURCES["rect"]).sol).items()}
     assert [rect[f"grad_A_{r}_{c}"] for r in (1, 2) for c in (1, 2, 3)] == [-2, -4, 2, 4, 8, -4]
 
 
 # -- 1. chains in YAML answers: the last member is the answer, the working judged ---------------------------
-def test_yaml_chains_are_read_and_their_working_judged(checkers, tmp_path):
-    verdicts, problems = check(checkers, "circuit", tmp_path, "\n".join([
+def test_yaml_chains_are_read_and_their_working_judged(graph_checker_of, tmp_path):
+    verdicts, problems, _ = check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, "\n".join([
         'q: "x + y = -2 + 5 = 3"',                                  # right all through
         'f: "q z = 3 \\\\times (-4) = -12"',                          # right all through
         'grad_q: "x = -4"',                                         # right value, wrong rule: a slip
@@ -102,9 +78,9 @@ def test_yaml_chains_are_read_and_their_working_judged(checkers, tmp_path):
     assert verdicts["grad_y"].status == "correct"
 
 
-def test_rule_links_are_judged_on_random_problems_and_givens_may_be_numbers(checkers, tmp_path):
+def test_rule_links_are_judged_on_random_problems_and_givens_may_be_numbers(graph_checker_of, tmp_path):
     # x1 = -2 = a: the rule x_1 gives a's value here, but not on the graph solved at other inputs
-    verdicts, _ = check(checkers, "sigmoid_gates", tmp_path, 'a: "x_1 = -2"\nb: "w_1 x_1 = (-3)(-2) = 6"\n'
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["sigmoid_gates"]), tmp_path, 'a: "x_1 = -2"\nb: "w_1 x_1 = (-3)(-2) = 6"\n'
                         'grad_x1: "w_1 \\\\cdot 0.1966 = -0.5898"\ngrad_x0: "w_0 \\\\cdot 0.3 = 0.6"\n')
     assert verdicts["a"].status == "slip" and "rule does not give a" in verdicts["a"].message
     assert verdicts["b"].status == "correct"
@@ -113,20 +89,20 @@ def test_rule_links_are_judged_on_random_problems_and_givens_may_be_numbers(chec
     assert verdicts["grad_x0"].status == "wrong" and verdicts["grad_x0"].diagnosis == "rule"
     assert "give 0.6" in verdicts["grad_x0"].message
     # ∂L/∂y = y - t: the 2 of d/dy (y - t)² left out, said with the rule's mistake
-    verdicts, _ = check(checkers, "quadratic", tmp_path, 'grad_y: "y - t = 0.5 - 1 = -0.5"\n')
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, 'grad_y: "y - t = 0.5 - 1 = -0.5"\n')
     assert verdicts["grad_y"].diagnosis == "factor_half"
     assert "half the expected value" in verdicts["grad_y"].message and "rule does not give" in verdicts["grad_y"].message
     # dL/dy inside a rule is ∂L/∂y (not d·L/(d·y)): ∂L/∂q = ∂L/∂y · 1
-    verdicts, _ = check(checkers, "quadratic", tmp_path, 'grad_q: "dL/dy \\\\cdot 1 = -1 \\\\cdot 1 = -1"\n')
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, 'grad_q: "dL/dy \\\\cdot 1 = -1 \\\\cdot 1 = -1"\n')
     assert verdicts["grad_q"].status == "correct" and [lk.kind for lk in verdicts["grad_q"].links] == [
         "rule", "numbers", "value"]
     # z written as its number -4 in the rule: right (z is kept at -4 on the random problems)
-    verdicts, _ = check(checkers, "circuit", tmp_path, 'f: "q \\\\cdot (-4) = 3 \\\\cdot (-4) = -12"\n')
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, 'f: "q \\\\cdot (-4) = 3 \\\\cdot (-4) = -12"\n')
     assert verdicts["f"].status == "correct"
 
 
-def test_chain_with_a_wrong_value_follows_through_and_a_rule_alone_has_no_value(checkers, tmp_path):
-    verdicts, _ = check(checkers, "circuit", tmp_path, "\n".join([
+def test_chain_with_a_wrong_value_follows_through_and_a_rule_alone_has_no_value(graph_checker_of, tmp_path):
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, "\n".join([
         'q: "x + y = -2 + 6 = 4"',                                  # y copied as 6: q wrong (4)
         'f: "q z = 4 \\\\times (-4) = -16"',                          # right from their q
         'grad_z: "q"',                                              # a rule: no value
@@ -143,12 +119,12 @@ def test_chain_with_a_wrong_value_follows_through_and_a_rule_alone_has_no_value(
     ("\\frac{\\partial f}{\\partial w_{2}}", "grad_w2"), ("\\frac{df}{dx_1}", "grad_x1"), ("\\nabla_{w_0} f", "grad_w0"),
     ("dw2", "grad_w2"), ("dx_0", "grad_x0"), ("grad_w_0", "grad_w0"), ("grad_{w_2}", "grad_w2"), ("grad_w2", "grad_w2"),
 ])
-def test_subscripted_graph_names(checkers, spelling, qid):
-    assert graph_answers.normal_id(spelling, checkers["sigmoid_gates"].sol, checkers["sigmoid_gates"].names) == qid
+def test_subscripted_graph_names(graph_checker_of, spelling, qid):
+    assert graph_answers.normal_id(spelling, graph_checker_of(SOURCES["sigmoid_gates"]).sol, graph_checker_of(SOURCES["sigmoid_gates"]).names) == qid
 
 
-def test_subscripted_keys_in_an_answers_file(checkers, tmp_path):
-    verdicts, problems = check(checkers, "sigmoid_gates", tmp_path, "\n".join([
+def test_subscripted_keys_in_an_answers_file(graph_checker_of, tmp_path):
+    verdicts, problems, _ = check_graph(graph_checker_of(SOURCES["sigmoid_gates"]), tmp_path, "\n".join([
         'f: 0.7311', '"\\\\partial f/\\\\partial w_{2}": 0.1966', 'dx_0: 0.3932', 'grad_w_0: -0.1966',
         '"∂f/∂w_1": -0.3932', '"df/dx1": -0.5898', 'dL/dw2: 0.1966',
     ]))
@@ -159,8 +135,8 @@ def test_subscripted_keys_in_an_answers_file(checkers, tmp_path):
 
 
 # -- 3. a matrix of the wrong shape -------------------------------------------------------------------------------
-def test_wrong_shape_names_both_shapes(checkers, tmp_path):
-    verdicts, problems = check(checkers, "quadratic", tmp_path, "\n".join([
+def test_wrong_shape_names_both_shapes(graph_checker_of, tmp_path):
+    verdicts, problems, _ = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, "\n".join([
         "grad_A: [[1, 2], [3, 4]]", "grad_b: [1, 2]", "M: [[1, 2], [3]]", "grad_c: -1"]))
     # session 11: a matrix of the wrong shape is answered and wrong (diagnosis shape), entry by entry, so that a
     # class summary counts it as missed, not left out; the message names it as the solution does (∂L/∂A)
@@ -183,8 +159,8 @@ def test_wrong_shape_names_both_shapes(checkers, tmp_path):
 
 
 # -- 4. diagnoses: transposed, a factor 2 or ½, the sign; every WRONG has a reason -------------------------------
-def test_transposed_square_matrix_gradient(checkers, tmp_path):
-    verdicts, _ = check(checkers, "square", tmp_path, "grad_A: [[-2, -4], [2, 4]]\n")
+def test_transposed_square_matrix_gradient(graph_checker_of, tmp_path):
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["square"]), tmp_path, "grad_A: [[-2, -4], [2, 4]]\n")
     assert verdicts["grad_A_1_1"].status == verdicts["grad_A_2_2"].status == "correct"
     # one mistake, charged once per matrix (session 10, fixa): the first differing entry is WRONG, the other
     # is credited as following from it
@@ -195,8 +171,8 @@ def test_transposed_square_matrix_gradient(checkers, tmp_path):
     assert verdicts["grad_A_2_1"].message == "an entry of ∂L/∂A written transposed: charged once, at ∂L/∂A_{12}"
 
 
-def test_transposed_rectangular_matrix_gradient(checkers, tmp_path):
-    verdicts, problems = check(checkers, "rect", tmp_path, "grad_A: [[-2, 4], [-4, 8], [2, -4]]\n")
+def test_transposed_rectangular_matrix_gradient(graph_checker_of, tmp_path):
+    verdicts, problems, _ = check_graph(graph_checker_of(SOURCES["rect"]), tmp_path, "grad_A: [[-2, 4], [-4, 8], [2, -4]]\n")
     assert problems == []
     assert len(verdicts) == 6
     assert all(v.diagnosis == "transposed" for v in verdicts.values())
@@ -205,20 +181,20 @@ def test_transposed_rectangular_matrix_gradient(checkers, tmp_path):
     assert all(v.status == "follow_through" for q, v in verdicts.items() if q != "grad_A_1_1")
 
 
-def test_factor_two_half_and_sign(checkers, tmp_path):
+def test_factor_two_half_and_sign(graph_checker_of, tmp_path):
     # ∂L/∂r written as r (the 2 of d/dr r·r left out), then ∂L/∂A from it: the half is charged once
-    verdicts, _ = check(checkers, "square", tmp_path, "grad_r: [-1, -2]\ngrad_A: [[-1, 1], [-2, 2]]\nL: 10\n")
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["square"]), tmp_path, "grad_r: [-1, -2]\ngrad_A: [[-1, 1], [-2, 2]]\nL: 10\n")
     assert verdicts["grad_r_1"].diagnosis == "factor_half" and "half the expected value" in verdicts["grad_r_1"].message
     assert verdicts["L"].diagnosis == "factor_two" and "twice the expected value" in verdicts["L"].message
     assert {verdicts[f"grad_A_{r}_{c}"].status for r in (1, 2) for c in (1, 2)} == {"follow_through"}
-    verdicts, _ = check(checkers, "circuit", tmp_path, "grad_z: -3\n")
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, "grad_z: -3\n")
     assert verdicts["grad_z"].diagnosis == "sign" and verdicts["grad_z"].message == "sign slip: the value has the wrong sign"
 
 
-def test_a_wrong_verdict_without_a_reason_is_an_internal_error(checkers, tmp_path, monkeypatch):
+def test_a_wrong_verdict_without_a_reason_is_an_internal_error(graph_checker_of, tmp_path, monkeypatch):
     monkeypatch.setattr(graph_answers, "diagnose_graph_value", lambda *a: ("sign", ""))
     with pytest.raises(InternalError):
-        check(checkers, "circuit", tmp_path, "grad_z: -3\n")
+        check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, "grad_z: -3\n")
     answers = tmp_path / "a.yaml"
     answers.write_text("grad_z: -3\n")
     result = CliRunner().invoke(main, ["check", str(PROBLEMS / "circuit.yaml"), str(answers)])
@@ -226,8 +202,8 @@ def test_a_wrong_verdict_without_a_reason_is_an_internal_error(checkers, tmp_pat
 
 
 # -- 5. working links in write-ups -----------------------------------------------------------------------------
-def test_writeup_links_are_judged(checkers, tmp_path):
-    verdicts, _ = check(checkers, "circuit", tmp_path, "\n".join([
+def test_writeup_links_are_judged(graph_checker_of, tmp_path):
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, "\n".join([
         "Forward: $q = x + y = -2 + 5 = 3$ and $f = q z = 3 \\times (-4) = -12$.",
         "$$\\frac{\\partial f}{\\partial q} = z = -4$$",
         "∂f/∂z = q = 3 + 1 = 3",
@@ -241,8 +217,8 @@ def test_writeup_links_are_judged(checkers, tmp_path):
 
 
 # -- 6. matrices over several lines -----------------------------------------------------------------------------
-def test_multiline_matrices_in_a_writeup_and_a_yaml_list_of_lists(checkers, tmp_path):
-    verdicts, problems = check(checkers, "quadratic", tmp_path, "\n".join([
+def test_multiline_matrices_in_a_writeup_and_a_yaml_list_of_lists(graph_checker_of, tmp_path):
+    verdicts, problems, _ = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, "\n".join([
         "$$\\frac{\\partial L}{\\partial A} = \\begin{bmatrix} -1 & -2 & 1 \\\\",
         "-2 & -4 & 2 \\\\",
         "1 & 2 & -1 \\end{bmatrix}$$",
@@ -255,10 +231,10 @@ def test_multiline_matrices_in_a_writeup_and_a_yaml_list_of_lists(checkers, tmp_
     assert all(verdicts[f"grad_A_{r}_{c}"].status == "correct" for r in (1, 2, 3) for c in (1, 2, 3))
     assert [verdicts[f"grad_b_{i}"].status for i in (1, 2, 3)] == ["correct"] * 3
     assert verdicts["grad_A_3_3"].line == 1 and verdicts["y"].line == 7       # joined lines keep their numbers
-    verdicts, problems = check(checkers, "quadratic", tmp_path, "grad_A:\n  - [-1, -2, 1]\n  - [-2, -4, 2]\n"
+    verdicts, problems, _ = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, "grad_A:\n  - [-1, -2, 1]\n  - [-2, -4, 2]\n"
                                                                 "  -\n    - 1\n    - 2\n    - -1\n")
     assert problems == [] and all(v.status == "correct" for v in verdicts.values()) and len(verdicts) == 9
-    verdicts, problems = check(checkers, "quadratic", tmp_path, 'grad_b: "\\\\frac{\\\\partial L}{\\\\partial y} x = [-1, -2, 1]"\n')
+    verdicts, problems, _ = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, 'grad_b: "\\\\frac{\\\\partial L}{\\\\partial y} x = [-1, -2, 1]"\n')
     assert problems == [] and [verdicts[f"grad_b_{i}"].status for i in (1, 2, 3)] == ["correct"] * 3
 
 
@@ -293,10 +269,10 @@ def test_cli_exit_codes_and_chinese(tmp_path):
     assert CliRunner().invoke(main, ["check", circuit, str(bad)]).exit_code == 2
 
 
-def test_chain_work_is_bounded(checkers, tmp_path):
+def test_chain_work_is_bounded(graph_checker_of, tmp_path):
     """A chain of more than MAX_LINKS links is judged by its value alone; a deeply nested one is unreadable."""
     from symbackprop.answers.graph_chain import MAX_LINKS
     long_chain = " = ".join(["x + y"] * (MAX_LINKS + 5) + ["3"])
-    verdicts, _ = check(checkers, "circuit", tmp_path, f'q: "{long_chain}"\ngrad_q: "{"(" * 60}z{")" * 60} = -4"\n')
+    verdicts, _, _ = check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, f'q: "{long_chain}"\ngrad_q: "{"(" * 60}z{")" * 60} = -4"\n')
     assert verdicts["q"].status == "correct" and len(verdicts["q"].links) == 1
     assert verdicts["grad_q"].status == "unreadable" and "nested too deeply" in verdicts["grad_q"].message

@@ -16,38 +16,23 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import check_graph
 
-from symbackprop.answers.graph_answers import GraphChecker
 from symbackprop.grade import StudentResult, summary_markdown, summary_text
-from symbackprop.graph import load_graph, solve_graph
 from symbackprop.messages import msg, say
 from symbackprop.render import mathspans
 from symbackprop.render.report import render_html, render_json, render_markdown, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
+# the graphs of this file, for the module's graph_checker_of (conftest.py)
+SOURCES = {"circuit": ROOT / "problems" / "circuit.yaml", "quadratic": ROOT / "problems" / "quadratic.yaml"}
 FULL = ("∂L/∂A: a 2×2 matrix given where a 3×3 matrix is expected (a matrix is a list of rows of equal length, "
         "a vector a list)")
 
 
-@pytest.fixture(scope="module")
-def checkers(parser):
-    made = {name: GraphChecker(solve_graph(load_graph(ROOT / "problems" / f"{name}.yaml")), parser=parser)
-            for name in ("circuit", "quadratic")}
-    yield made
-    for c in made.values():
-        c.close()
-
-
-def _check(checkers, name, tmp_path, text):
-    path = tmp_path / "answers.yaml"
-    path.write_text(text, encoding="utf-8")
-    reports, problems = checkers[name].check_file(path)
-    return reports, problems, {v.qid: v for v in reports[0].verdicts}
-
-
 # -- 1. ∂q/∂z of a node by a name that is not its operand --------------------------------------------------------
-def test_fraction_by_a_name_not_an_operand_is_said_in_words(checkers, tmp_path):
-    _, _, v = _check(checkers, "circuit", tmp_path, "\n".join([
+def test_fraction_by_a_name_not_an_operand_is_said_in_words(graph_checker_of, tmp_path):
+    v, _, _ = check_graph(graph_checker_of(SOURCES["circuit"]), tmp_path, "\n".join([
         'grad_y: "\\\\frac{\\\\partial q}{\\\\partial z}"',
         'grad_x: "\\\\frac{\\\\partial f}{\\\\partial q} \\\\cdot \\\\frac{\\\\partial q}{\\\\partial z} = -4"',
         'grad_z: "∂q/∂x"',
@@ -63,15 +48,15 @@ def test_fraction_by_a_name_not_an_operand_is_said_in_words(checkers, tmp_path):
     # ∂q/∂x is a local partial of the graph (x is q's operand): read, it is 1, not ∂f/∂z = 3
     assert v["grad_z"].status != "unreadable" and "operand" not in v["grad_z"].message
     assert v["grad_q"].status == "correct"
-    names = checkers["circuit"].names
+    names = graph_checker_of(SOURCES["circuit"]).names
     assert names.not_operand("∂q/∂z") == ("q", "z") and names.not_operand("∂f/∂x") == ("f", "x")
     assert names.not_operand("∂q/∂x") is None and names.not_operand("∂q/∂q") is None   # an operand; itself
     assert names.not_operand("∂x/∂z") is None and names.not_operand("∂q/∂w") is None   # an input; no name
 
 
 # -- 2. a matrix of the wrong shape: one full message ------------------------------------------------------------
-def test_wrong_shape_full_message_once_in_every_format(checkers, tmp_path):
-    reports, problems, v = _check(checkers, "quadratic", tmp_path, "grad_A: [[1, 2], [3, 4]]\ngrad_b: [1, 2]\n")
+def test_wrong_shape_full_message_once_in_every_format(graph_checker_of, tmp_path):
+    v, problems, reports = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, "grad_A: [[1, 2], [3, 4]]\ngrad_b: [1, 2]\n")
     shaped = [x for x in reports[0].verdicts if x.qid.startswith("grad_A_")]
     assert len(shaped) == 9 and all(x.status == "wrong" and x.diagnosis == "shape" and x.credit == 0 for x in shaped)
     assert shaped[0].qid == "grad_A_1_1" and shaped[0].message == FULL
@@ -100,10 +85,10 @@ def test_graph_codes_have_words_in_english_and_chinese(code):
         assert words and words != code and "_" not in words
 
 
-def test_summary_names_graph_diagnoses_in_words(checkers, tmp_path):
+def test_summary_names_graph_diagnoses_in_words(graph_checker_of, tmp_path):
     results = []
     for n, text in enumerate(["grad_y: -0.5\ngrad_A: [[1, 2], [3, 4]]\n", "grad_y: -2\n"]):
-        reports, problems, v = _check(checkers, "quadratic", tmp_path, text)
+        v, problems, reports = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, text)
         results.append(StudentResult(f"s{n}", f"s{n}.yaml", reports, problems=problems))
     assert [v.diagnosis for v in results[0].reports[0].verdicts][:2] == ["factor_half", "shape"]
     assert results[1].reports[0].verdicts[0].diagnosis == "factor_two"
@@ -116,8 +101,8 @@ def test_summary_names_graph_diagnoses_in_words(checkers, tmp_path):
 
 
 # -- 4. the formula of a factor message: one maths span ----------------------------------------------------------
-def test_factor_formula_is_one_maths_span(checkers, tmp_path):
-    reports, problems, v = _check(checkers, "quadratic", tmp_path, "grad_y: -0.5\n")
+def test_factor_formula_is_one_maths_span(graph_checker_of, tmp_path):
+    v, problems, reports = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, "grad_y: -0.5\n")
     assert v["grad_y"].diagnosis == "factor_half" and "in L = (y - t)^2?" in v["grad_y"].message
     assert "L = (y - t)^2?" in render_text(reports, "a.yaml", problems)        # plain text as it is
     md = render_markdown(reports, "a.yaml", problems)
@@ -139,10 +124,10 @@ def test_formula_latex_is_built_from_its_tokens_only():
     assert mathspans.formula_html("L = $x$") == mathspans.html("L = $x$")
 
 
-def test_wrong_shape_said_in_full_where_the_first_entry_counts_another_answer(checkers, tmp_path):
+def test_wrong_shape_said_in_full_where_the_first_entry_counts_another_answer(graph_checker_of, tmp_path):
     # grad_A_1_1 answered on its own first (5, wrong) and again in the 2×2 list: of two equally bad answers
     # the first counts, so the shape is said in full at the next entry, ∂L/∂A_{12}, never lost
-    reports, _, v = _check(checkers, "quadratic", tmp_path, "grad_A_1_1: 5\ngrad_A: [[1, 2], [3, 4]]\n")
+    v, _, reports = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, "grad_A_1_1: 5\ngrad_A: [[1, 2], [3, 4]]\n")
     assert v["grad_A_1_1"].diagnosis != "shape"
     shaped = [x for x in reports[0].verdicts if x.diagnosis == "shape"]
     assert len(shaped) == 8 and shaped[0].qid == "grad_A_1_2" and shaped[0].message == FULL
