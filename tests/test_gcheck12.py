@@ -130,3 +130,41 @@ def test_the_parsers_unrecognized_symbol_is_in_the_catalogue():
     said = parser_message("Unrecognized symbol")
     assert say(said, "en").startswith("a symbol that cannot be read here")
     assert "无法读取的符号" in say(said, "zh") and "Unrecognized" not in say(said, "zh")
+
+
+# -- 4. whole-matrix working ------------------------------------------------------------------------------------
+def test_a_matrix_product_is_worked_out_entry_by_entry():
+    from symbackprop.answers.graph_matrix import worked_matrix
+    col = "\\begin{bmatrix}1 \\\\ 2 \\\\ -1\\end{bmatrix}"
+    m = worked_matrix(f"-1 \\cdot {col}{col}^T")          # −x xᵀ: 3×3, entry (1, 2) = (−1)·1·2
+    assert [len(m), len(m[0])] == [3, 3] and m[0][1] == "(-1) \\cdot (1) \\cdot (2)"
+    m = worked_matrix("[[1, 2], [3, 4]] [[1], [-1]] - [[0], [1]]")      # A x − t, 2×1
+    assert m == [["((1) \\cdot (1) + (2) \\cdot (-1)) - ((0))"], ["((3) \\cdot (1) + (4) \\cdot (-1)) - ((1))"]]
+    assert worked_matrix(f"{col}{col}") is None                       # 3×1 times 3×1: shapes do not fit
+    assert worked_matrix(f"({col} + {col})^T {col}") is None           # a bracket of matrices: not followed
+    assert worked_matrix("\\frac{\\partial L}{\\partial y} x x^T") is None   # no matrix written out
+
+
+QUAD_A = ("$$\\frac{\\partial L}{\\partial A} = \\frac{\\partial L}{\\partial y} x x^T = %s \\cdot \\begin{bmatrix}1 \\\\ "
+          "2 \\\\ -1\\end{bmatrix}\\begin{bmatrix}1 \\\\ %s \\\\ -1\\end{bmatrix}^T = \\begin{bmatrix}%s & -2 & 1 \\\\ "
+          "-2 & -4 & 2 \\\\ 1 & 2 & -1\\end{bmatrix}$$\n")
+
+
+def test_whole_matrix_working_is_judged_as_single_values(graph_checker_of, tmp_path):
+    """∂L/∂A = ∂L/∂y·x xᵀ with ∂L/∂y = −1, x = (1, 2, −1): the written product judged entry by entry: right;
+    a sign slipped in the written x (its 2 as −2) with the right values: a slip at the entries of column 2;
+    the student's own ∂L/∂y = −2 put in (twice the right −1): their values follow from it."""
+    quad = graph_checker_of(PROBLEMS / "quadratic.yaml")
+    v = check_graph(quad, tmp_path, QUAD_A % ("-1", "2", "-1"), ".md").verdicts
+    assert all(v[f"grad_A_{r}_{c}"].status == "correct" for r in (1, 2, 3) for c in (1, 2, 3))
+    assert _links(v["grad_A_1_2"]) == [("numbers", True), ("value", True)]
+    v = check_graph(quad, tmp_path, QUAD_A % ("-1", "-2", "-1"), ".md").verdicts
+    assert v["grad_A_1_2"].status == "slip" and _links(v["grad_A_1_2"])[0] == ("numbers", False)
+    assert v["grad_A_1_1"].status == "correct"                     # column 1 does not use x_2
+    own = ("$$\\frac{\\partial L}{\\partial y} = 2(y - t) \\cdot 2 = -2$$\n" +
+           (QUAD_A % ("-2", "2", "-2")).replace("& -2 & 1 \\\\ -2 & -4 & 2 \\\\ 1 & 2 & -1",
+                                               "& -4 & 2 \\\\ -4 & -8 & 4 \\\\ 2 & 4 & -2"))
+    v = check_graph(quad, tmp_path, own, ".md").verdicts
+    assert v["grad_y"].status == "wrong"
+    assert {v[f"grad_A_{r}_{c}"].status for r in (1, 2, 3) for c in (1, 2, 3)} == {"follow_through"}
+    assert _links(v["grad_A_2_2"]) == [("numbers", True), ("value", True)]

@@ -33,6 +33,7 @@ from .compare import Tolerance, compare_number, compare_within, shows_no_digit, 
 from .graph_chain import ChainJudge
 from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, rounds_half_up_to, transposed
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
+from .graph_matrix import worked_entries
 from .latex import AnswerError
 from .graph_own import OwnRules
 from .meter import FREE, Meter, OverLimit
@@ -335,6 +336,9 @@ class GraphChecker:
         pairs = _entries_of(qid, listed, self.sol)
         rows = [[float(v) for v in r] for r in whole.tolist()]
         if (len(pairs) > 1 or pairs[0][0] != qid) and not (whole.rows == whole.cols and transposed(listed, rows, self.tol)):
+            worked = worked_entries(value) if isinstance(value, str) else None
+            if worked is not None and len(worked) == len(pairs):      # each entry with its working (graph_matrix.py)
+                return [(eid, w) for (eid, _), w in zip(pairs, worked)]
             return pairs
         if transposed(listed, rows, self.tol):
             if whole.rows == whole.cols:
@@ -573,6 +577,9 @@ class GraphChecker:
             last = chain[-1][1].strip() if chain else ans.text
             listed = bracket_list(last)
             value = listed if listed is not None else ans.text   # a scalar's whole chain: its working is judged
+            if listed is not None and len(chain) > 1 and worked_entries(ans.given) is not None:
+                value = ans.given       # a matrix with its working (`= -1 \cdot [[1], [2]] [[1], [2]]^T = …`), as
+                #                         written: the reader's text has lost its transposes (a scalar's own)
             if listed is None:
                 written[(ans.qid, ans.line)] = ans.given
             earlier = next((i for i, e in enumerate(entries) if e[0] == ans.qid), None)

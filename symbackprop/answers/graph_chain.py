@@ -6,8 +6,9 @@ the inputs (the graph solved again there); a link of numbers is right when it gi
 rounding of its decimals (or, after a wrong rule, that rule's value; or the item at the student's own
 earlier values); the value must follow from the numbers before it (arithmetic). The link splitter, the
 arithmetic and sign-slip tests are checker.py's, shared with networks. A link that names a whole matrix
-or vector is not judged (not read), nor are numbers with a matrix or vector written as a list in them, and
-a matrix's list answer keeps only its last link.
+or vector is not judged (not read), nor are numbers with a matrix or vector written as a list in them; a
+matrix answer whose link before its value writes the matrices out (a product, sum, transpose) comes here one
+entry at a time, each entry's working written out as numbers by graph_matrix.py.
 
 A rule may name what the worked solution writes (session 11): a local partial `\\frac{\\partial y}{\\partial q}`
 (or `∂f(s, m)/∂s`, the node's own formula differentiated) is worth its value as the solution takes it; a step(0)

@@ -1,0 +1,174 @@
+"""Whole-matrix working in a graph's answer, judged entry by entry as a single value's working is.
+
+`\\frac{\\partial L}{\\partial A} = -1 \\cdot \\begin{bmatrix}1 \\\\ 2 \\\\ -1\\end{bmatrix}\\begin{bmatrix}1 \\\\ 2 \\\\ -1
+\\end{bmatrix}^T = \\begin{bmatrix}-1 & -2 & 1 \\\\ …\\end{bmatrix}`: the link right before the matrix's value, when it
+is numbers and matrices (written as lists, graph_names.matrices_as_lists) combined by products, sums, numbers
+and transposes, is worked out as text, entry by entry: entry (1, 2) is `(-1) \\cdot ((1) \\cdot (2))`, and the
+answer's entry (1, 2) becomes the chain `(-1) \\cdot ((1) \\cdot (2)) = -2`, judged by graph_chain.py as any
+scalar's chain is: its numbers right, the student's own follow-through, or wrong (sign slip, what they give), and
+the value as following from them (arithmetic). Working this reader does not follow (a bracketed sum of
+matrices, shapes that do not fit, a matrix of another shape than the answer's) is left as before: only the
+value is judged.
+"""
+from __future__ import annotations
+
+import re
+
+from .graph_names import bracket_list, matrices_as_lists
+
+MAX_TERMS = 8                  # matrices summed in one link
+MAX_FACTORS = 8                # factors of one term
+MAX_ENTRY_CHARS = 1500         # an entry's working written out; longer: the working is not followed
+_TRANSPOSE = re.compile(r"\s*(?:\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\(?:mathsf|mathrm|text)\s*\{\s*T\s*\})\s*\}"
+                        r"|T(?![A-Za-z])|\\top(?![A-Za-z])|\\intercal(?![A-Za-z]))|ᵀ)")
+_JOINERS = re.compile(r"^(?:\s|\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|\*|·|×)*|(?:\s|\\cdot(?![A-Za-z])|"
+                      r"\\times(?![A-Za-z])|\*|·|×)*$")
+_OPERATOR_BEFORE = re.compile(r"(?:\\cdot|\\times|[*·×(^{,=+\-]|[eE](?<=\d[eE]))\s*$")
+
+Matrix = list[list[str]]
+
+
+def _terms(text: str) -> list[tuple[str, str]] | None:
+    """The link cut at its top-level + and − between terms, each with its sign; None when too many."""
+    terms, depth, start, sign = [], 0, 0, "+"
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and ch in "+-" and text[start:i].strip() and not _OPERATOR_BEFORE.search(text[start:i]):
+            terms.append((sign, text[start:i]))
+            sign, start = ch, i + 1
+    terms.append((sign, text[start:]))
+    if terms and not terms[0][1].strip():
+        return None
+    return terms if len(terms) <= MAX_TERMS else None
+
+
+def _factors(term: str) -> list[str | Matrix] | None:
+    """A term's factors in order: a matrix written as a list (rows of entry texts; a flat list a column; a
+    transpose after it applied), or the number-text between two (`2 \\times (0.5 - 1)`); None for anything
+    this reader does not follow."""
+    out: list[str | Matrix] = []
+    i, done = 0, 0
+    while i < len(term):
+        if term[i] in "({":                            # a bracket holding a matrix is not followed
+            close = _closing(term, i)
+            if close is None or "[" in term[i:close]:
+                return None
+            i = close + 1
+            continue
+        if term[i] != "[":
+            i += 1
+            continue
+        close = _closing(term, i)
+        if close is None:
+            return None
+        scalar = _JOINERS.sub("", term[done:i])
+        if scalar:
+            out.append(scalar)
+        listed = bracket_list(term[i:close + 1])
+        if not listed:
+            return None
+        rows = [r if isinstance(r, list) else [r] for r in listed]
+        if len({len(r) for r in rows}) != 1:
+            return None
+        t = _TRANSPOSE.match(term, close + 1)
+        if t is not None:
+            rows = [list(c) for c in zip(*rows)]
+            close = t.end() - 1
+        out.append(rows)
+        i = done = close + 1
+        if len(out) > MAX_FACTORS:
+            return None
+    scalar = _JOINERS.sub("", term[done:])
+    if scalar:
+        out.append(scalar)
+    return out
+
+
+def _closing(text: str, i: int) -> int | None:
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in pairs:
+            depth += 1
+        elif text[j] in pairs.values():
+            depth -= 1
+            if depth == 0:
+                return j if text[j] == pairs[text[i]] else None
+    return None
+
+
+def _product(factors: list) -> Matrix | None:
+    """The factors multiplied out as texts (numbers scale, matrices multiply when their shapes fit)."""
+    scalars = [f for f in factors if isinstance(f, str)]
+    matrices = [f for f in factors if not isinstance(f, str)]
+    if not matrices or any(re.search(r"[\[\]=]|\\begin", s) for s in scalars):
+        return None
+    result = [[f"({e})" for e in row] for row in matrices[0]]
+    for m in matrices[1:]:
+        if len(result[0]) != len(m):
+            return None
+        result = [[" + ".join(f"{result[r][k]} \\cdot ({m[k][c]})" for k in range(len(m)))
+                   for c in range(len(m[0]))] for r in range(len(result))]
+        result = [[f"({e})" if len(m) > 1 else e for e in row] for row in result]
+    if scalars:
+        scale = " \\cdot ".join(f"({s})" for s in scalars)
+        result = [[f"{scale} \\cdot {e}" for e in row] for row in result]
+    return result
+
+
+def worked_matrix(link: str) -> Matrix | None:
+    """The link (numbers and matrices) worked out as a matrix of entry texts, or None when it holds no
+    matrix, or working this reader does not follow."""
+    if len(link) > 4 * MAX_ENTRY_CHARS:
+        return None
+    text = matrices_as_lists(link).strip()
+    terms = _terms(text)
+    if terms is None or "[" not in text:
+        return None
+    total: Matrix | None = None
+    for sign, term in terms:
+        factors = _factors(term)
+        if not factors:
+            return None
+        m = _product(factors)
+        if m is None:
+            return None
+        if total is None:
+            total = [[e if sign == "+" else f"-({e})" for e in row] for row in m]
+        elif (len(total), len(total[0])) != (len(m), len(m[0])):
+            return None
+        else:
+            total = [[f"{a} {sign} ({b})" for a, b in zip(ra, rb)] for ra, rb in zip(total, m)]
+    if total is None or any(len(e) > MAX_ENTRY_CHARS for row in total for e in row):
+        return None
+    return total
+
+
+def worked_entries(text: str) -> list[str] | None:
+    """For a chain ending in a matrix (`… = -1 \\cdot [[1], [2], [-1]] [[1, 2, -1]] = [[-1, -2, 1], …]`), each
+    entry of its value, in row order, as the chain `its working = its value` (`(-1) \\cdot ((1) \\cdot (1)) =
+    -1`); None when the link before the value is no working this reader follows, or of another shape."""
+    from .latex import split_relations
+    links = split_relations(text)
+    if len(links) < 2:
+        return None
+    rel, last = links[-1]
+    value = bracket_list(last)
+    worked = worked_matrix(links[-2][1])
+    if not value or worked is None:
+        return None
+    rows = [r if isinstance(r, list) else [r] for r in value]
+    flat_value = [e for r in rows for e in r]
+    shapes = {(len(rows), len(rows[0]))} if all(isinstance(r, list) for r in value) else \
+        {(len(value), 1), (1, len(value))}
+    if (len(worked), len(worked[0])) not in shapes:
+        return None
+    relation = "\\approx" if rel == "≈" else "="
+    flat_worked = [e for r in worked for e in r]
+    return [f"{w} {relation} {v}" for w, v in zip(flat_worked, flat_value)]
+
+
+__all__ = ["worked_entries", "worked_matrix"]
