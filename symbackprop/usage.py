@@ -101,6 +101,24 @@ class FloatRange(_Range, click.FloatRange):
     kind = "usage.not_a_number"
 
 
+class _NonEmptyPath(click.Path):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value == "":          # Path("") is ".": never what was meant
+            self.fail("the path is empty ('')", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class PathType(_Says, _NonEmptyPath):
+    """A file or folder argument or option (completed by the shell as a path). Only an empty path is
+    refused here; whether it exists, and is a file or a folder, each command says in its own words."""
+
+    def __init__(self) -> None:
+        super().__init__(readable=False)
+
+    def why_not(self, value: Any) -> Said:
+        return said("usage.empty_path")
+
+
 # -- the commands: the mistakes Click words in place ---------------------------------------------------
 class Command(click.Command):
     """A command whose "unexpected extra argument" error keeps the arguments (for the catalogue)."""

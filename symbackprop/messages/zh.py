@@ -969,4 +969,28 @@ MESSAGES = {
     "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
+    # session 12 (edges): paths that do not exist or are the wrong kind, an answers file of comments only,
+    # unit ids written as they print, an unnamed formula loss named by its formula, one submission
+    "usage.empty_path": "路径为空（''）",
+    "classfolder.missing": "{folder}：没有这个文件夹；SUBMISSIONS_DIR 是存放学生答案文件或解答的文件夹",
+    "classfolder.is_a_file": "{folder}：是文件，不是文件夹；SUBMISSIONS_DIR 是存放提交的文件夹（要检查这一个文件："
+                             "symbackprop check PROBLEM_FILE {folder}）",
+    "classfolder.under_a_file": "{folder}：没有这个文件夹（路径中有一项是文件，不是文件夹）",
+    "classfolder.cannot_open": "{folder}：无法打开提交文件夹：{why}",
+    "classfolder.empty_path": "SUBMISSIONS_DIR 为空（''）；请给出存放提交的文件夹",
+    "answers_file.only_comments": "{source}：文件中只有注释，没有答案；每行写一个答案：id 或名称、冒号、值，例如 "
+                                  "{example}: …",
+    "answers_file.only_comments_parts": "{source}：文件中只有注释，没有答案；请把每个部分的答案写在它的名称下"
+                                        "（{parts}），每行一个：id 或名称、冒号、值，例如先写 {part}:，再缩进写 "
+                                        "{example}: …",
+    "field.unit_id_as_printed": "{got} 不是单元编号：编号由 ASCII 字母和数字组成、以字母开头（不能有 _ 或希腊字符）；"
+                                "请写 {suggestion}，它显示为 {prints}（见 docs/problem-format.md 的 `network`）",
+    "field.unit_id_plain": "{got} 不是单元编号：编号由 ASCII 字母和数字组成、以字母开头，或是整数（不能有 _）；"
+                           "请写 {suggestion}，或写整数 {number}（编号为 {number} 的输入显示为 x_{number}）；"
+                           "见 docs/problem-format.md 的 `network`",
+    "field.unit_id_letters": "{got} 不是单元编号：编号是整数（3），或由 ASCII 字母和数字组成、以字母开头，最多 16 个字符"
+                             "（h1；theta1 显示为 θ_1）；见 docs/problem-format.md 的 `network`",
+    "loss.unnamed_formula": "损失函数公式 {formula!r}",
+    "cli.grading_one": "正在批改 1 份提交",
+    "problem.threshold_weights": "应有 {rows} 个阈值 θ（来自 −1 偏置输入的权重，每个单元 {row_units} 一个）",
 }
