@@ -56,6 +56,20 @@ class LanguageChoice(Choice):
     def choices(self, value) -> None:                # click's __init__ sets it; the folder decides
         pass
 
+    def convert(self, value, param, ctx):
+        """A language that is none, named by SYMBACKPROP_LANG rather than on the command line, is said
+        to come from there (the command line has no --lang to correct)."""
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            from click.core import ParameterSource
+            if ctx is not None and param is not None and param.name is not None \
+                    and ctx.get_parameter_source(param.name) == ParameterSource.ENVIRONMENT:
+                exc.said = said("usage.lang_from_env", env=ENV_LANG, value=repr(value),    # type: ignore[attr-defined]
+                                choices=", ".join(map(repr, self.choices)))
+                exc.message = str(exc.said)           # type: ignore[attr-defined]
+            raise
+
 
 # A file or folder argument or option: completed by the shell as a path (`symbackprop solve prob<TAB>`).
 # Only an empty path ('') is refused here (usage.PathType): whether it exists and is a file or a folder,
@@ -665,14 +679,17 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
 
 
 @main.command(name="list")
-@click.argument("what", type=Choice(["all", "activations", "losses"]), default="all", required=False)
+@click.argument("what", metavar="[WHAT]", type=Choice(["all", "activations", "losses"]), default="all",
+                required=False)
 @click.option("--format", "fmt", type=Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the headings and notes (zh: Chinese with the English terms).")
 def list_(what: str, fmt: str, lang: str) -> None:
     """The activations and losses a problem file can name: each one's formula and derivative, computed
-    from the tables `solve` uses and printed by SymPy, with the other names it may be written as."""
+    from the tables `solve` uses and printed by SymPy, with the other names it may be written as.
+
+    WHAT is all (the default), activations or losses."""
     with _boundary(lang=lang):
         from .listing import render_list
         text = render_list(fmt, lang, what)

@@ -1117,4 +1117,6 @@ MESSAGES = {
     "cli.grading_one": "grading 1 submission",
     "problem.threshold_weights": "expected {rows} thresholds θ (the weights from the bias input of −1, one per unit "
                                  "{row_units})",
+    "usage.lang_from_env": "the environment variable {env} is {value}, which is not one of {choices}; set it to "
+                           "one of them, or unset it",
 }

@@ -993,4 +993,5 @@ MESSAGES = {
     "loss.unnamed_formula": "损失函数公式 {formula!r}",
     "cli.grading_one": "正在批改 1 份提交",
     "problem.threshold_weights": "应有 {rows} 个阈值 θ（来自 −1 偏置输入的权重，每个单元 {row_units} 一个）",
+    "usage.lang_from_env": "环境变量 {env} 为 {value}，不是可选值之一（{choices}）；请把它设为其中之一，或取消设置",
 }
