@@ -613,7 +613,9 @@ class _Validator(FieldReader):
         if not partial:
             for key in allowed:
                 if key not in given:
-                    self.fail(wpath, said("problem.missing_weight", src=key[0], dst=key[1]))
+                    threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
+                    self.fail(wpath, said("problem.missing_threshold" if threshold else "problem.missing_weight",
+                                          src=key[0], dst=key[1]))
             return tuple(given[k] for k in allowed)
         return tuple(given[k] for k in allowed if k in given)
 
@@ -659,8 +661,8 @@ class _Validator(FieldReader):
             if bias is not None:
                 b = entry.get("b")
                 if not isinstance(b, list) or len(b) != len(rows):
-                    self.fail(epath + ("b",), said("problem.threshold_weights" if getattr(self, "thresholds", False)
-                                                   else "problem.bias_weights", rows=len(rows), row_units=_choices(rows)))
+                    key = "problem.threshold_weights" if getattr(self, "thresholds", False) else "problem.bias_weights"
+                    self.fail(epath + ("b",), said(key, rows=len(rows), row_units=_choices(rows)))
                 for r, v in enumerate(b):
                     self.origins[("w", bias, rows[r])] = epath + ("b", r)
                     given[(bias, rows[r])] = Weight(bias, rows[r], self.number(v, epath + ("b", r)), frozen=frozen)

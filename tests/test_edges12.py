@@ -224,6 +224,17 @@ def test_the_weights_of_a_bias_input_of_minus_one_are_called_thresholds():
     assert _error(_threshold_matrices(1)).endswith("weights[0].b: expected 2 bias weights (one per unit 3, 4)")
 
 
+def test_a_missing_threshold_is_called_a_threshold():
+    text = (PROBLEMS / "threshold.yaml").read_text(encoding="utf-8")
+    text = text.replace("0: {3: 0.8, 4: -0.1, 5: 0.3}", "0: {3: 0.8, 4: -0.1}")      # θ_5 (w_50) left out
+    assert _error(text).endswith("weights: missing the threshold θ of unit 5 (the weight from the bias unit 0, "
+                                 "whose input is −1)")
+    assert _error(text, "zh").endswith("weights：缺少单元 5 的阈值 θ（来自偏置单元 0 的权重，其输入为 −1）")
+    # the same weight with a bias input of 1 is a bias weight, said as before
+    assert _error(text.replace("bias_input: -1", "bias_input: 1")).endswith(
+        "weights: missing the weight from unit 0 to unit 5")
+
+
 # -- 5. an unnamed formula loss is named by its formula -----------------------------------------------------
 FORMULA_LOSS = """
 network: {inputs: [1, 2], bias: 0, layers: [[3], [5]], activation: sigmoid}
@@ -260,3 +271,27 @@ def test_grade_says_grading_1_submission(tmp_path):
     assert result.exit_code == 0, result.output
     assert "grading 1 submission\n" in result.output or "grading 1 submission " in result.output, result.output
     assert "grading 1 submissions" not in result.output
+
+
+# -- 6. the command line's own words: a language from the environment, list's argument --------------------
+def test_a_language_from_the_environment_that_is_none_says_where_it_came_from(monkeypatch):
+    monkeypatch.setenv("SYMBACKPROP_LANG", "fr")
+    en = one_error(CliRunner().invoke(main, ["list", "losses"]))
+    assert en == ("Error: Invalid value for '--lang': the environment variable SYMBACKPROP_LANG is 'fr', which is not "
+                  "one of 'en', 'zh'; set it to one of them, or unset it")
+    # given on the command line, it is the command line's mistake, as Click says it
+    monkeypatch.delenv("SYMBACKPROP_LANG")
+    assert one_error(CliRunner().invoke(main, ["list", "--lang", "fr"])) == \
+        "Error: Invalid value for '--lang': 'fr' is not one of 'en', 'zh'."
+    assert msg("zh", "usage.lang_from_env", env="SYMBACKPROP_LANG", value="'fr'", choices="'en', 'zh'") == \
+        "环境变量 SYMBACKPROP_LANG 为 'fr'，不是可选值之一（'en', 'zh'）；请把它设为其中之一，或取消设置"
+
+
+def test_list_names_its_argument_what():
+    result = CliRunner().invoke(main, ["list", "--help"])
+    assert " list [OPTIONS] [WHAT]\n" in result.output
+    assert "WHAT is all (the default), activations or losses." in result.output
+    en = one_error(CliRunner().invoke(main, ["list", "lossses"]))
+    assert en.startswith("Error: Invalid value for '[WHAT]': 'lossses' is not one of 'all', 'activations', 'losses'."), en
+    zh = one_error(CliRunner().invoke(main, ["list", "lossses", "--lang", "zh"]))
+    assert zh.startswith("错误：'[WHAT]' 的值无效：'lossses' 不是可选值之一"), zh

@@ -187,6 +187,8 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("unit_id_letters", BASE.replace("inputs: [1, 2]", "inputs: ['é', 2]")),
     ("threshold_weights", BASE.replace("  bias: 0\n", "  bias: 0\n  bias_input: -1\n").replace(
         WEIGHTS, "weights: [{W: [[1, 2], [3, 4]], b: [0]}, {W: [[1, 2]], b: [0]}]\n")),
+    ("missing_threshold", BASE.replace("  bias: 0\n", "  bias: 0\n  bias_input: -1\n").replace(
+        "0: {3: 1, 4: -6, 5: -4}", "0: {3: 1, 4: -6}")),
     ("formula_target", BASE.replace("loss: half_squared_error", "loss: {formula: 'u - t', targets: [0, 1]}").replace(
         "t: {5: 1}", "t: {5: 2}")),
 ]
@@ -429,6 +431,8 @@ EXPECTED_EN: dict[str, str] = {
         "docs/problem-format.md, `network`",
     'threshold_weights': 'p.yaml:7: weights[0].b: expected 2 thresholds θ (the weights from the bias input of −1, '
         'one per unit 3, 4)',
+    'missing_threshold': 'p.yaml:7: weights: missing the threshold θ of unit 5 (the weight from the bias unit 0, '
+        'whose input is −1)',
     'formula_target': "p.yaml:12: sample: target of unit 5 is 2; the loss formula 'u - t' needs targets in [0, 1]",
 }
 

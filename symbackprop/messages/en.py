@@ -1119,4 +1119,6 @@ MESSAGES = {
                                  "{row_units})",
     "usage.lang_from_env": "the environment variable {env} is {value}, which is not one of {choices}; set it to "
                            "one of them, or unset it",
+    "problem.missing_threshold": "missing the threshold θ of unit {dst} (the weight from the bias unit {src}, whose "
+                                 "input is −1)",
 }
