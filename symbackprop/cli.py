@@ -435,6 +435,10 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     two entries for one student, an unreadable file, …), or skipped (a hidden file, another kind of
     file). Outputs that would replace an input or land in SUBMISSIONS_DIR are refused before grading.
 
+    Exit status 0 when the gradebook is written (whatever the marks), 2 for unreadable input or an output
+    that cannot be written, 3 when grading a submission met an internal error (a bug in symbackprop:
+    the gradebook is written, the tracebacks beside it in a .log file).
+
     \b
     Examples:
       symbackprop grade problems/xor.yaml submissions/ -o gradebook.csv

@@ -83,6 +83,15 @@ class Choice(_Says, click.Choice):
 class _Range(_Says):
     kind = "usage.not_an_integer"
 
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            why = getattr(exc, "said", None)
+            if isinstance(why, Said) and why.key == self.kind:     # Click: "'abc' is not a valid integer range."
+                exc.message = str(why)                            # "'abc' is not a valid integer."
+            raise
+
     def why_not(self, value: Any) -> Said:
         try:
             self._number_class(value)                      # type: ignore[attr-defined]

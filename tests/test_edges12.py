@@ -295,3 +295,14 @@ def test_list_names_its_argument_what():
     assert en.startswith("Error: Invalid value for '[WHAT]': 'lossses' is not one of 'all', 'activations', 'losses'."), en
     zh = one_error(CliRunner().invoke(main, ["list", "lossses", "--lang", "zh"]))
     assert zh.startswith("错误：'[WHAT]' 的值无效：'lossses' 不是可选值之一"), zh
+
+
+@pytest.mark.parametrize("argv, english", [
+    (["solve", XOR, "--precision", "three"], "Error: Invalid value for '--precision': 'three' is not a valid integer."),
+    (["check", XOR, ANSWERS, "--relative", "lots"], "Error: Invalid value for '--relative': 'lots' is not a valid float."),
+])
+def test_a_number_option_given_no_number_says_so_without_range(argv, english):
+    # Click's own words were "'three' is not a valid integer range."; a range is said only for a number outside it
+    assert one_error(CliRunner().invoke(main, argv)) == english
+    assert one_error(CliRunner().invoke(main, ["solve", XOR, "--precision", "99"])) == \
+        "Error: Invalid value for '--precision': 99 is not in the range 0<=x<=15."
