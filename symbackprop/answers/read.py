@@ -189,8 +189,8 @@ def _only_comments(source: str, solution: Solution, part: str | None) -> str:
     this problem (its first δ, else its first computed quantity) and, for several parts, their names."""
     names = [p.name for p in solution.parts]
     chosen = next((p for p in solution.parts if p.name == part), solution.parts[0])
-    computed = [s.id for s in chosen.steps if s.section != "given"]
-    example = next((i for i in computed if i.startswith("delta_")), computed[0] if computed else "loss")
+    computed = [s for s in chosen.steps if s.section != "given"]
+    example = next((s.id for s in computed if s.key.kind == "delta"), computed[0].id if computed else "loss")
     if part is None and len(names) > 1:
         return said("answers_file.only_comments_parts", source=source, example=example, part=names[0],
                     parts=", ".join(names))
