@@ -171,7 +171,7 @@ def _error(text: str, lang: str = "en") -> str:
     ("θ", "theta", "θ"),
     ("θ1", "theta1", "θ_1"),
     pytest.param("θ_1", "theta1", "θ_1", marks=pytest.mark.slow),
-    pytest.param("\\\\theta_{1}", "theta1", "θ_1", marks=pytest.mark.slow),
+    pytest.param("\\theta_{1}", "theta1", "θ_1", marks=pytest.mark.slow),      # \theta_{1} as LaTeX writes it
     ("theta_1", "theta1", "θ_1"),
     pytest.param("Θ2", "Theta2", "Θ_2", marks=pytest.mark.slow),
 ])
