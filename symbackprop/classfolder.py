@@ -58,13 +58,16 @@ def scan_class(folder: str | Path) -> ClassFolder:
     The path of a submission spells the vetted target from the folder given, with no link left in
     the part inside the folder, so the reader opens what was checked."""
     given = Path(folder)
+    if not str(folder):                     # Path("") is ".": an empty argument is no folder at all
+        raise SymbackpropError(said("classfolder.empty_path"))
     try:
         root = Path(os.path.realpath(given, strict=True))
         is_dir = stat.S_ISDIR(os.stat(root).st_mode)
-    except (OSError, RuntimeError, ValueError):
-        is_dir = False
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise SymbackpropError(_not_found(folder, exc)) from None
     if not is_dir:
-        raise SymbackpropError(said("classfolder.not_a_folder", folder=str(folder)))
+        raise SymbackpropError(said("classfolder.is_a_file", folder=str(folder)) if os.path.isfile(root)
+                               else said("classfolder.not_a_folder", folder=str(folder)))
     try:
         names = _list(given, MAX_ENTRIES)
     except OSError as exc:
@@ -101,6 +104,16 @@ def scan_class(folder: str | Path) -> ClassFolder:
     if len(out.submissions) > MAX_SUBMISSIONS:
         raise SymbackpropError(said("classfolder.too_many", folder=str(folder), n=len(out.submissions), most=MAX_SUBMISSIONS))
     return out
+
+
+def _not_found(folder: str | Path, exc: BaseException) -> str:
+    """Why the class folder itself cannot be found: it does not exist (nor does a folder on its way), a
+    link of its path leads nowhere or loops, or the system's reason."""
+    if isinstance(exc, FileNotFoundError):
+        return said("classfolder.missing", folder=str(folder))
+    if isinstance(exc, NotADirectoryError):
+        return said("classfolder.under_a_file", folder=str(folder))
+    return said("classfolder.cannot_open", folder=str(folder), why=os_reason(exc, lower=True))
 
 
 def _entry(given: Path, root: Path, name: str) -> Unread | tuple[str, str, Path | str]:

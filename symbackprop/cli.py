@@ -22,7 +22,7 @@ from . import __version__
 from .errors import InternalError, SymbackpropError
 from . import messages
 from .messages import msg, os_reason, said, say, text_of
-from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange
+from .usage import ENV_LANG, Choice, FloatRange, Group, IntRange, PathType
 
 
 
@@ -56,10 +56,25 @@ class LanguageChoice(Choice):
     def choices(self, value) -> None:                # click's __init__ sets it; the folder decides
         pass
 
+    def convert(self, value, param, ctx):
+        """A language that is none, named by SYMBACKPROP_LANG rather than on the command line, is said
+        to come from there (the command line has no --lang to correct)."""
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            from click.core import ParameterSource
+            if ctx is not None and param is not None and param.name is not None \
+                    and ctx.get_parameter_source(param.name) == ParameterSource.ENVIRONMENT:
+                exc.said = said("usage.lang_from_env", env=ENV_LANG, value=repr(value),    # type: ignore[attr-defined]
+                                choices=", ".join(map(repr, self.choices)))
+                exc.message = str(exc.said)           # type: ignore[attr-defined]
+            raise
 
-# A file or folder argument: completed by the shell as a path (`symbackprop solve prob<TAB>`). Nothing is
-# checked here (no `exists`, no `readable`): the commands say what is wrong in their own one-line errors.
-_FILE = click.Path(readable=False)
+
+# A file or folder argument or option: completed by the shell as a path (`symbackprop solve prob<TAB>`).
+# Only an empty path ('') is refused here (usage.PathType): whether it exists and is a file or a folder,
+# the commands say in their own one-line errors.
+_FILE = PathType()
 
 INTERNAL_ERROR = 3                     # a bug of ours, never the user's fault
 
@@ -249,7 +264,8 @@ def _shown_precision(precision: int | None, sig_figs: int | None, lang: str) -> 
 @click.option("--standalone/--fragment", default=None,
               help="LaTeX: a complete document with a picture of the network (default for -o .tex), or a "
                    "fragment to \\input into your own document, using only amsmath/amssymb (default on stdout).")
-@click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of stdout ('-').")
+@click.option("-o", "--output", default="-", metavar="FILE", type=_FILE,
+              help="Write here instead of stdout ('-').")
 @click.option("--check", is_flag=True,
               help="Also verify every gradient three ways: chain rule, direct sympy.diff of the "
                    "substituted loss, and central finite differences. Exit 1 if they disagree.")
@@ -323,7 +339,7 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
 @click.option("--format", "fmt", type=Choice(list(REPORT_SUFFIXES.values()) + ["gradescope"]), default=None,
               help="Report format (gradescope: Gradescope's results.json). Default: from the -o suffix, else text.")
 @click.option("--require-all", is_flag=True, help="Items left out make the check fail (exit 1).")
-@click.option("--rubric", default=None, metavar="FILE",
+@click.option("--rubric", default=None, metavar="FILE", type=_FILE,
               help="Points, tolerance and partial credit (YAML, like the problem file's `grading:`).")
 @click.option("--relative", type=FloatRange(0, 0.5), default=None, metavar="X",
               help="Relative tolerance for numbers. Default: the problem's, else none: a decimal is judged "
@@ -335,7 +351,8 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
                    "the table leaves them out and only says when one was written otherwise.")
 @click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the report (JSON: its messages; ids, statuses and codes stay as they are).")
-@click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here instead of stdout.")
+@click.option("-o", "--output", default="-", metavar="FILE", type=_FILE,
+              help="Write the report here instead of stdout.")
 def check(problem: str, answers: str, part: str | None, fmt: str | None, require_all: bool, rubric: str | None,
           relative: float | None, absolute: float | None, show_given: bool, lang: str, output: str) -> None:
     """Check a student's ANSWERS (a YAML/JSON answers file, or a .tex/.md write-up) against
@@ -387,19 +404,20 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
 @main.command()
 @click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
 @click.argument("folder", metavar="SUBMISSIONS_DIR", type=_FILE)
-@click.option("-o", "--output", default="gradebook.csv", show_default=True, metavar="FILE",
+@click.option("-o", "--output", default="gradebook.csv", show_default=True, metavar="FILE", type=_FILE,
               help="The CSV gradebook: a row per student, a column per item, the total.")
-@click.option("--summary", default=None, metavar="FILE",
+@click.option("--summary", default=None, metavar="FILE", type=_FILE,
               help="Also write the per-item summary (Markdown) here; it is printed either way (as plain text).")
-@click.option("--gradescope", "gradescope_dir", default=None, metavar="DIR",
+@click.option("--gradescope", "gradescope_dir", default=None, metavar="DIR", type=_FILE,
               help="Also write each student's Gradescope results.json as DIR/<student>.json.")
-@click.option("--feedback", "feedback_dir", default=None, metavar="DIR",
+@click.option("--feedback", "feedback_dir", default=None, metavar="DIR", type=_FILE,
               help="Also write each student's report to hand back, as DIR/<student>.md and DIR/<student>.html "
                    "(a name no OS accepts as a file is made safe and tagged).")
 @click.option("--show-given", is_flag=True,
               help="Feedback files also list the values the problem gives (η, the weights) that students copy.")
 @click.option("--part", default=None, metavar="NAME", help="Grade this part only.")
-@click.option("--rubric", default=None, metavar="FILE", help="Points, tolerance and partial credit (YAML).")
+@click.option("--rubric", default=None, metavar="FILE", type=_FILE,
+              help="Points, tolerance and partial credit (YAML).")
 @click.option("--relative", type=FloatRange(0, 0.5), default=None, metavar="X", help="Relative tolerance.")
 @click.option("--absolute", type=FloatRange(0), default=None, metavar="X", help="Absolute tolerance near zero.")
 @click.option("--jobs", type=IntRange(1, 64), default=None, metavar="N",
@@ -416,6 +434,10 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     Every entry of the folder gets a row: graded, not graded with the reason (a link out of the folder,
     two entries for one student, an unreadable file, …), or skipped (a hidden file, another kind of
     file). Outputs that would replace an input or land in SUBMISSIONS_DIR are refused before grading.
+
+    Exit status 0 when the gradebook is written (whatever the marks), 2 for unreadable input or an output
+    that cannot be written, 3 when grading a submission met an internal error (a bug in symbackprop:
+    the gradebook is written, the tracebacks beside it in a .log file).
 
     \b
     Examples:
@@ -464,7 +486,8 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
         raise InputError(text_of(exc), lang) from None
     submissions = scan.submissions
     with _boundary(msg(lang, "cli.gradebook_not_written"), lang):
-        with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading", n=len(submissions)),
+        with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading_one" if len(submissions) == 1 else "cli.grading",
+                                                                   n=len(submissions)),
                                file=sys.stderr) as bar:
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
@@ -582,7 +605,8 @@ NETWORK_OPTIONS = ("activation", "output_activation", "loss", "layers", "delta",
 @click.option("--sig-figs", "sig_figs", type=IntRange(1, 15), default=None, metavar="N",
               help="Significant figures shown instead of decimal places (0.4910, 0.001235, 123.5; "
                    "default: the file's `sig_figs`). Not together with --precision.")
-@click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of stdout ('-').")
+@click.option("-o", "--output", default="-", metavar="FILE", type=_FILE,
+              help="Write here instead of stdout ('-').")
 def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, output_activation: str | None,
            loss: str | None, layers: str | None, delta: str | None, weight_order: str | None, fmt: str | None,
            lang: str, standalone: bool | None, precision: int | None, sig_figs: int | None,
@@ -659,14 +683,17 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
 
 
 @main.command(name="list")
-@click.argument("what", type=Choice(["all", "activations", "losses"]), default="all", required=False)
+@click.argument("what", metavar="[WHAT]", type=Choice(["all", "activations", "losses"]), default="all",
+                required=False)
 @click.option("--format", "fmt", type=Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the headings and notes (zh: Chinese with the English terms).")
 def list_(what: str, fmt: str, lang: str) -> None:
     """The activations and losses a problem file can name: each one's formula and derivative, computed
-    from the tables `solve` uses and printed by SymPy, with the other names it may be written as."""
+    from the tables `solve` uses and printed by SymPy, with the other names it may be written as.
+
+    WHAT is all (the default), activations or losses."""
     with _boundary(lang=lang):
         from .listing import render_list
         text = render_list(fmt, lang, what)

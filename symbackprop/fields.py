@@ -8,6 +8,7 @@ from typing import Any
 
 import sympy as sp
 
+from . import greek
 from .messages import said, text_of
 from .suggest import with_hint
 from .usertext import check_text
@@ -17,6 +18,31 @@ ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$|^[0-9]{1,6}$")
 DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 FRACTION_RE = re.compile(r"^[+-]?\d{1,30}/\d{1,30}$")
 MAX_EXPONENT = 30
+
+
+# a Greek character as the name a unit id spells it with (θ → theta); δ, η, σ, Σ are the tool's own
+_GREEK_NAMES = {char: name for name, char in greek.LETTERS.items()}
+_WRAPPING = re.compile(r"[_{}\s]")          # what a name written as it prints adds: θ_{1}, x_1
+
+
+def unit_id_problem(value: Any) -> str:
+    """Why `value` is not a unit id, with the id to write where the value is a name written as it prints
+    (θ1, θ_1, \\theta_1 → theta1, which prints θ_1; x_1 → x1, or the unit 1); else what an id is."""
+    if not isinstance(value, str) or not value.strip():
+        return said("field.not_unit_id", got=shown(value))
+    text = greek.latex_to_unicode(value.strip())
+    spelled = _WRAPPING.sub("", "".join(_GREEK_NAMES.get(c, c) for c in text))
+    if spelled != value and ID_RE.fullmatch(spelled) and not spelled.isdigit():
+        prints = greek.text(spelled)
+        if prints is not None:
+            return said("field.unit_id_as_printed", got=shown(value), suggestion=spelled, prints=prints)
+        numbered = re.fullmatch(r"[A-Za-z]+_\{?([0-9]{1,6})\}?", text)        # x_1: the unit 1, or x1
+        if numbered:
+            return said("field.unit_id_plain", got=shown(value), suggestion=spelled,
+                        number=str(int(numbered.group(1))))
+    if any(c == "_" or ord(c) > 127 for c in value) or len(value) > 16:
+        return said("field.unit_id_letters", got=shown(value))
+    return said("field.not_unit_id", got=shown(value))
 
 
 class FieldReader:
@@ -70,7 +96,7 @@ class FieldReader:
 
     def unit_id(self, value: Any, path: Path_) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)) or not ID_RE.fullmatch(str(value)):
-            self.fail(path, said("field.not_unit_id", got=shown(value)))
+            self.fail(path, unit_id_problem(value))
         return str(value)
 
     def mapping(self, value: Any, path: Path_, what: str) -> dict:

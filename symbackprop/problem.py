@@ -6,7 +6,7 @@ Every value a user wrote is checked here, so that later stages can trust it; eve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -308,6 +308,8 @@ class _Validator(FieldReader):
         inputs, bias, layers = self.topology(net, npath)
         units = set(inputs) | set(u for layer in layers for u in layer) | ({bias} if bias else set())
         self.origins: dict[tuple, Path_] = {}     # what solving reads -> the field it was read from
+        # bias_input: -1 makes the bias weights thresholds θ: the errors about them say so
+        self.thresholds = not isinstance(net.get("bias_input"), bool) and net.get("bias_input") == -1
 
         loss_name, loss_ok = self.guarded(lambda: self.loss(cfg), _STAND_IN_LOSS)
         if loss_ok:
@@ -611,7 +613,9 @@ class _Validator(FieldReader):
         if not partial:
             for key in allowed:
                 if key not in given:
-                    self.fail(wpath, said("problem.missing_weight", src=key[0], dst=key[1]))
+                    threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
+                    self.fail(wpath, said("problem.missing_threshold" if threshold else "problem.missing_weight",
+                                          src=key[0], dst=key[1]))
             return tuple(given[k] for k in allowed)
         return tuple(given[k] for k in allowed if k in given)
 
@@ -657,7 +661,8 @@ class _Validator(FieldReader):
             if bias is not None:
                 b = entry.get("b")
                 if not isinstance(b, list) or len(b) != len(rows):
-                    self.fail(epath + ("b",), said("problem.bias_weights", rows=len(rows), row_units=_choices(rows)))
+                    key = "problem.threshold_weights" if getattr(self, "thresholds", False) else "problem.bias_weights"
+                    self.fail(epath + ("b",), said(key, rows=len(rows), row_units=_choices(rows)))
                 for r, v in enumerate(b):
                     self.origins[("w", bias, rows[r])] = epath + ("b", r)
                     given[(bias, rows[r])] = Weight(bias, rows[r], self.number(v, epath + ("b", r)), frozen=frozen)
@@ -730,6 +735,8 @@ class _Validator(FieldReader):
     def check_targets(self, samples, loss_name, cfg) -> None:
         """Every target inside the range its loss accepts (the Loss row's target facts)."""
         loss = self.loss_row(loss_name)
+        if loss_name == UNNAMED_FORMULA and loss.written:      # named by its formula, as the solution does
+            loss = replace(loss, name=said("loss.unnamed_formula", formula=loss.written))
         path = cfg.get("samples", cfg.get("sample", (None, ("sample",))))[1]
         for s in samples:
             for uid, v in s.t:

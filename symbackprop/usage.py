@@ -83,6 +83,15 @@ class Choice(_Says, click.Choice):
 class _Range(_Says):
     kind = "usage.not_an_integer"
 
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            why = getattr(exc, "said", None)
+            if isinstance(why, Said) and why.key == self.kind:     # Click: "'abc' is not a valid integer range."
+                exc.message = str(why)                            # "'abc' is not a valid integer."
+            raise
+
     def why_not(self, value: Any) -> Said:
         try:
             self._number_class(value)                      # type: ignore[attr-defined]
@@ -99,6 +108,24 @@ class FloatRange(_Range, click.FloatRange):
     """click.FloatRange whose refusal can be said in every language."""
 
     kind = "usage.not_a_number"
+
+
+class _NonEmptyPath(click.Path):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value == "":          # Path("") is ".": never what was meant
+            self.fail("the path is empty ('')", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class PathType(_Says, _NonEmptyPath):
+    """A file or folder argument or option (completed by the shell as a path). Only an empty path is
+    refused here; whether it exists, and is a file or a folder, each command says in its own words."""
+
+    def __init__(self) -> None:
+        super().__init__(readable=False)
+
+    def why_not(self, value: Any) -> Said:
+        return said("usage.empty_path")
 
 
 # -- the commands: the mistakes Click words in place ---------------------------------------------------

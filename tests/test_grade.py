@@ -91,7 +91,7 @@ def test_an_interrupted_run_leaves_the_previous_gradebook(klass, tmp_path, monke
 
 @pytest.mark.parametrize("make, words", [
     (lambda d: None, "no submissions"),
-    (lambda d: d.rmdir(), "not a folder"),
+    (lambda d: d.rmdir(), "no such folder"),      # issue 12: a missing folder is said so
 ])
 def test_bad_folders_exit_2(tmp_path, make, words):
     d = tmp_path / "empty"

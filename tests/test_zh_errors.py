@@ -181,6 +181,16 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("shared_not_weight", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b1: [w_0_3, w_1_5]}")),
     ("shared_twice", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {a1: [w_2_3, w_4_5], a2: [w_4_5, w_0_3]}")),
     ("shared_values", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b1: [w_0_3, w_0_4]}")),
+    # session 12 (edges): unit ids written as they print, thresholds, an unnamed formula loss's targets
+    ("unit_id_as_printed", BASE.replace("inputs: [1, 2]", "inputs: ['θ1', 2]")),
+    ("unit_id_plain", BASE.replace("inputs: [1, 2]", "inputs: [x_1, 2]")),
+    ("unit_id_letters", BASE.replace("inputs: [1, 2]", "inputs: ['é', 2]")),
+    ("threshold_weights", BASE.replace("  bias: 0\n", "  bias: 0\n  bias_input: -1\n").replace(
+        WEIGHTS, "weights: [{W: [[1, 2], [3, 4]], b: [0]}, {W: [[1, 2]], b: [0]}]\n")),
+    ("missing_threshold", BASE.replace("  bias: 0\n", "  bias: 0\n  bias_input: -1\n").replace(
+        "0: {3: 1, 4: -6, 5: -4}", "0: {3: 1, 4: -6}")),
+    ("formula_target", BASE.replace("loss: half_squared_error", "loss: {formula: 'u - t', targets: [0, 1]}").replace(
+        "t: {5: 1}", "t: {5: 2}")),
 ]
 
 # The tables' names as they were at 71bf82b. A row added to activations.py or losses.py later is listed in
@@ -409,6 +419,21 @@ EXPECTED_EN: dict[str, str] = {
     'shared_not_weight': "p.yaml:15: shared.b1[1]: 'w_1_5' is not a weight of the network; write a weight id w_<from>_<to>, e.g. w_0_3",
     'shared_twice': 'p.yaml:15: shared.a2[0]: w_4_5 is in a shared parameter already: an edge can be tied to one parameter only',
     'shared_values': 'p.yaml:15: shared.b1[1]: the edges of shared parameter b1 need the same given value and frozen setting: w_0_3 is 1 but w_0_4 is -6',
+    # session 12 (edges): new messages, no English before them
+    'unit_id_as_printed': "p.yaml:2: network.inputs[0]: 'θ1' is not a unit id: an id is ASCII letters and digits "
+        "starting with a letter (no _, no Greek character); write theta1, which prints θ_1 (see "
+        "docs/problem-format.md, `network`)",
+    'unit_id_plain': "p.yaml:2: network.inputs[0]: 'x_1' is not a unit id: an id is ASCII letters and digits starting "
+        "with a letter, or a whole number (no _); write x1, or the number 1 (an input numbered 1 prints as x_1); see "
+        "docs/problem-format.md, `network`",
+    'unit_id_letters': "p.yaml:2: network.inputs[0]: 'é' is not a unit id: an id is a whole number (3) or ASCII "
+        "letters and digits starting with a letter, at most 16 characters (h1; theta1 prints θ_1); see "
+        "docs/problem-format.md, `network`",
+    'threshold_weights': 'p.yaml:7: weights[0].b: expected 2 thresholds θ (the weights from the bias input of −1, '
+        'one per unit 3, 4)',
+    'missing_threshold': 'p.yaml:7: weights: missing the threshold θ of unit 5 (the weight from the bias unit 0, '
+        'whose input is −1)',
+    'formula_target': "p.yaml:12: sample: target of unit 5 is 2; the loss formula 'u - t' needs targets in [0, 1]",
 }
 
 
@@ -573,8 +598,10 @@ def test_a_class_folder_without_submissions_is_said_in_chinese(tmp_path):
     assert zh.startswith(f"错误：{klass}：没有提交（以 .yaml, ") and "未评分：" in zh, zh
     assert english_words(zh[len(f"错误：{klass}"):]) == [], zh
     en, zh = _check_error("grade", str(XOR), str(tmp_path / "nowhere"), "-o", str(tmp_path / "book.csv"))
-    assert en == f"Error: {tmp_path / 'nowhere'}: not a folder of submissions"
-    assert zh == f"错误：{tmp_path / 'nowhere'}：不是提交文件夹"
+    # issue 12: a folder that does not exist is said so (it was "not a folder of submissions")
+    assert en == (f"Error: {tmp_path / 'nowhere'}: no such folder; SUBMISSIONS_DIR is the folder that holds the "
+                  "students' answers files or write-ups")
+    assert zh == f"错误：{tmp_path / 'nowhere'}：没有这个文件夹；SUBMISSIONS_DIR 是存放学生答案文件或解答的文件夹"
 
 
 # -- Click's usage errors ------------------------------------------------------------------------------

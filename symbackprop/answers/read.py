@@ -74,6 +74,8 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(text_of(exc)) from None
         data = doc.data
+    if data is None and doc is not None and _nothing_written(doc) and _has_comment(path):
+        raise AnswerError(_only_comments(source, solution, part))     # `# nothing yet`: comments, no answer
     if data is None:
         raise AnswerError(said("answers_file.empty", source=source))
     if not isinstance(data, dict):
@@ -163,6 +165,36 @@ def _json_number(text: str) -> str:
     if len(text) > MAX_NUMBER_CHARS or not math.isfinite(float(text)):
         return NumberSpelling(text)
     return _JsonNumber(text)
+
+
+def _nothing_written(doc) -> bool:
+    """Whether YAML read no value at all: no document, or a document marker (`---`) with nothing after
+    it (not a `null` written out)."""
+    return doc.root is None or getattr(doc.root, "tag", "").endswith(":null") and doc.root.value == ""
+
+
+def _has_comment(path: Path) -> bool:
+    """Whether a file in which YAML read no value holds a comment line (`# nothing yet`): read again, as
+    it was read a moment ago (bounded, a regular file)."""
+    try:
+        raw = read_limited(path, MAX_BYTES, said("file.answers"))
+    except SymbackpropError:
+        return False
+    text = raw.decode("utf-8", "replace").lstrip("\ufeff")          # a byte-order mark before the first #
+    return any(line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _only_comments(source: str, solution: Solution, part: str | None) -> str:
+    """The answers file holds only comments: say so, and what an answer line looks like, with an id of
+    this problem (its first δ, else its first computed quantity) and, for several parts, their names."""
+    names = [p.name for p in solution.parts]
+    chosen = next((p for p in solution.parts if p.name == part), solution.parts[0])
+    computed = [s for s in chosen.steps if s.section != "given"]
+    example = next((s.id for s in computed if s.key.kind == "delta"), computed[0].id if computed else "loss")
+    if part is None and len(names) > 1:
+        return said("answers_file.only_comments_parts", source=source, example=example, part=names[0],
+                    parts=", ".join(names))
+    return said("answers_file.only_comments", source=source, example=example)
 
 
 def _read_json(path: Path) -> object:

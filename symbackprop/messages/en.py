@@ -1099,4 +1099,36 @@ MESSAGES = {
     # session 12 (gcheck): the LaTeX parser's "Unrecognized symbol" (a ∂ or \infty where no name is read)
     "reader.parser_unrecognized_symbol": "a symbol that cannot be read here (a ∂ outside a derivative of the "
                                          "problem's names?)",
+    # session 12 (edges): paths that do not exist or are the wrong kind, an answers file of comments only,
+    # unit ids written as they print, an unnamed formula loss named by its formula, one submission
+    "usage.empty_path": "the path is empty ('')",
+    "classfolder.missing": "{folder}: no such folder; SUBMISSIONS_DIR is the folder that holds the students' "
+                           "answers files or write-ups",
+    "classfolder.is_a_file": "{folder}: is a file, not a folder; SUBMISSIONS_DIR is the folder that holds the "
+                             "submissions (to check this one file: symbackprop check PROBLEM_FILE {folder})",
+    "classfolder.under_a_file": "{folder}: no such folder (a part of the path is a file, not a folder)",
+    "classfolder.cannot_open": "{folder}: cannot open the folder of submissions: {why}",
+    "classfolder.empty_path": "SUBMISSIONS_DIR is empty (''); give the folder that holds the submissions",
+    "answers_file.only_comments": "{source}: the file holds only comments, no answers; write one answer a line: "
+                                  "an id or a name, a colon, the value, e.g. {example}: …",
+    "answers_file.only_comments_parts": "{source}: the file holds only comments, no answers; write each part's "
+                                        "answers under its name ({parts}), one a line: an id or a name, a colon, "
+                                        "the value, e.g. {part}: then an indented line {example}: …",
+    "field.unit_id_as_printed": "{got} is not a unit id: an id is ASCII letters and digits starting with a letter "
+                                "(no _, no Greek character); write {suggestion}, which prints {prints} (see "
+                                "docs/problem-format.md, `network`)",
+    "field.unit_id_plain": "{got} is not a unit id: an id is ASCII letters and digits starting with a letter, or a "
+                           "whole number (no _); write {suggestion}, or the number {number} (an input numbered "
+                           "{number} prints as x_{number}); see docs/problem-format.md, `network`",
+    "field.unit_id_letters": "{got} is not a unit id: an id is a whole number (3) or ASCII letters and digits "
+                             "starting with a letter, at most 16 characters (h1; theta1 prints θ_1); see docs/problem-format.md, "
+                             "`network`",
+    "loss.unnamed_formula": "the loss formula {formula!r}",
+    "cli.grading_one": "grading 1 submission",
+    "problem.threshold_weights": "expected {rows} thresholds θ (the weights from the bias input of −1, one per unit "
+                                 "{row_units})",
+    "usage.lang_from_env": "the environment variable {env} is {value}, which is not one of {choices}; set it to "
+                           "one of them, or unset it",
+    "problem.missing_threshold": "missing the threshold θ of unit {dst} (the weight from the bias unit {src}, whose "
+                                 "input is −1)",
 }

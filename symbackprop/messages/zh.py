@@ -976,4 +976,30 @@ MESSAGES = {
                                 "对其某个运算对象 q 的局部偏导数 ∂g/∂q",
     # session 12 (gcheck): the LaTeX parser's "Unrecognized symbol" (a ∂ or \infty where no name is read)
     "reader.parser_unrecognized_symbol": "此处有无法读取的符号（是否在题目名称的导数之外写了 ∂？）",
+    # session 12 (edges): paths that do not exist or are the wrong kind, an answers file of comments only,
+    # unit ids written as they print, an unnamed formula loss named by its formula, one submission
+    "usage.empty_path": "路径为空（''）",
+    "classfolder.missing": "{folder}：没有这个文件夹；SUBMISSIONS_DIR 是存放学生答案文件或解答的文件夹",
+    "classfolder.is_a_file": "{folder}：是文件，不是文件夹；SUBMISSIONS_DIR 是存放提交的文件夹（要检查这一个文件："
+                             "symbackprop check PROBLEM_FILE {folder}）",
+    "classfolder.under_a_file": "{folder}：没有这个文件夹（路径中有一项是文件，不是文件夹）",
+    "classfolder.cannot_open": "{folder}：无法打开提交文件夹：{why}",
+    "classfolder.empty_path": "SUBMISSIONS_DIR 为空（''）；请给出存放提交的文件夹",
+    "answers_file.only_comments": "{source}：文件中只有注释，没有答案；每行写一个答案：id 或名称、冒号、值，例如 "
+                                  "{example}: …",
+    "answers_file.only_comments_parts": "{source}：文件中只有注释，没有答案；请把每个部分的答案写在它的名称下"
+                                        "（{parts}），每行一个：id 或名称、冒号、值，例如先写 {part}:，再缩进写 "
+                                        "{example}: …",
+    "field.unit_id_as_printed": "{got} 不是单元编号：编号由 ASCII 字母和数字组成、以字母开头（不能有 _ 或希腊字符）；"
+                                "请写 {suggestion}，它显示为 {prints}（见 docs/problem-format.md 的 `network`）",
+    "field.unit_id_plain": "{got} 不是单元编号：编号由 ASCII 字母和数字组成、以字母开头，或是整数（不能有 _）；"
+                           "请写 {suggestion}，或写整数 {number}（编号为 {number} 的输入显示为 x_{number}）；"
+                           "见 docs/problem-format.md 的 `network`",
+    "field.unit_id_letters": "{got} 不是单元编号：编号是整数（3），或由 ASCII 字母和数字组成、以字母开头，最多 16 个字符"
+                             "（h1；theta1 显示为 θ_1）；见 docs/problem-format.md 的 `network`",
+    "loss.unnamed_formula": "损失函数公式 {formula!r}",
+    "cli.grading_one": "正在批改 1 份提交",
+    "problem.threshold_weights": "应有 {rows} 个阈值 θ（来自 −1 偏置输入的权重，每个单元 {row_units} 一个）",
+    "usage.lang_from_env": "环境变量 {env} 为 {value}，不是可选值之一（{choices}）；请把它设为其中之一，或取消设置",
+    "problem.missing_threshold": "缺少单元 {dst} 的阈值 θ（来自偏置单元 {src} 的权重，其输入为 −1）",
 }
