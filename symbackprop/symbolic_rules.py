@@ -363,9 +363,12 @@ def _without_hidden_layer(name: str, output: Activation, loss_name: str, notatio
     rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference, targets_sum)
     dJ_dw = sp.Derivative(J, w_o[k, i])
     grad_o = s * delta_o[k] * _diff(net_k_def, w_o[k, i], reference)         # x_i
-    rule_grad_o = Rule("grad_output_weight", dJ_dw,
-                       (sp.Mul(sp.Derivative(J, net_o[k]), sp.Derivative(net_o[k], w_o[k, i]), evaluate=False),
-                        grad_o))
+    grad_forms = (sp.Mul(sp.Derivative(J, net_o[k]), sp.Derivative(net_o[k], w_o[k, i]), evaluate=False), grad_o)
+    if output_difference(delta_k, output) is not None:
+        # the textbook result of logistic (or softmax, or linear) regression, ∂J/∂w_ki = (z_k − t_k)·x_i:
+        # δ_k put in where SymPy proves it a multiple of z_k − t_k (sigmoid + binary cross-entropy)
+        grad_forms += (grad_o.subs(delta_o[k], delta_k),)
+    rule_grad_o = Rule("grad_output_weight", dJ_dw, grad_forms)
     upd_o = -eta * grad_o
     rule_upd_o = Rule("update_output_weight", update_o[k, i], (-eta * dJ_dw, upd_o, upd_o.subs(delta_o[k], delta_k)))
     rules = tuple(_specialise(r, (), output, reference) for r in (rule_delta_k, rule_grad_o, rule_upd_o))
@@ -373,6 +376,30 @@ def _without_hidden_layer(name: str, output: Activation, loss_name: str, notatio
         rules = tuple(_over_batch(r, batch) for r in rules)
     return GeneralDerivation(name, (), output.name, loss.name, notation, definitions, rules, tuple(assumptions),
                              hidden_layer=False, batch=batch)
+
+
+def output_difference(delta_k: sp.Expr, output: Activation) -> sp.Expr | None:
+    """a·(z_k − t_k), with a a constant, where SymPy proves the output δ (`delta_k` with g' replaced by the
+    output activation's derivative) equal to it: sigmoid with binary cross-entropy, softmax with
+    cross-entropy (targets summing to 1), a linear output with squared error; else None.
+
+    The constant is found as δ_k's coefficient of z_k at t_k = 0 and accepted only if it holds no
+    quantity and the difference δ_k − a·(z_k − t_k) cancels, over one denominator, to 0."""
+    e = delta_k
+    if e.has(gprime):
+        if not output.elementwise:
+            return None
+        e = e.replace(lambda a: a.func == gprime, lambda a: output.derivative(a.args[0], z[a.args[0].indices]))
+    if e.has(sp.Sum, net_o) or not e.has(t[k]):
+        return None
+    at_zero = sp.cancel(sp.together(e.subs(t[k], 0)))
+    a = sp.cancel(at_zero / z[k])
+    if a == 0 or a.atoms(sp.Indexed) or a.has(sp.Sum):
+        return None
+    candidate = a * (z[k] - t[k])
+    if sp.expand(sp.numer(sp.together(e - candidate))) != 0:
+        return None
+    return candidate
 
 
 def per_sample(expr: sp.Expr) -> sp.Expr:
