@@ -9,7 +9,7 @@ rule on the concrete network of a problem file and compares it with that network
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 
@@ -367,14 +367,23 @@ def _without_hidden_layer(name: str, output: Activation, loss_name: str, notatio
     dJ_dw = sp.Derivative(J, w_o[k, i])
     grad_o = s * delta_o[k] * _diff(net_k_def, w_o[k, i], reference)         # x_i
     grad_forms = (sp.Mul(sp.Derivative(J, net_o[k]), sp.Derivative(net_o[k], w_o[k, i]), evaluate=False), grad_o)
-    if output_difference(delta_k, output) is not None:
+    difference = output_difference(delta_k, output)
+    closed = None
+    if difference is not None:
         # the textbook result of logistic (or softmax, or linear) regression, ∂J/∂w_ki = (z_k − t_k)·x_i:
-        # δ_k put in where SymPy proves it a multiple of z_k − t_k (sigmoid + binary cross-entropy)
-        grad_forms += (grad_o.subs(delta_o[k], delta_k),)
+        # δ_k put in where SymPy proves it a multiple of z_k − t_k (sigmoid + binary cross-entropy), the
+        # convention's sign taken into the constant, so that both conventions read (z_k − t_k)·x_i
+        constant = sp.cancel(s * difference / (z[k] - t[k]))
+        closed = (z[k] - t[k]) * x[i] if constant == 1 else sp.Mul(constant, z[k] - t[k], x[i], evaluate=False)
+        grad_forms += (closed if not delta_k.has(gprime) else grad_o.subs(delta_o[k], delta_k),)
     rule_grad_o = Rule("grad_output_weight", dJ_dw, grad_forms)
     upd_o = -eta * grad_o
     rule_upd_o = Rule("update_output_weight", update_o[k, i], (-eta * dJ_dw, upd_o, upd_o.subs(delta_o[k], delta_k)))
     rules = tuple(_specialise(r, (), output, reference) for r in (rule_delta_k, rule_grad_o, rule_upd_o))
+    if closed is not None and rules[1].specialised:
+        # g' put in: the difference SymPy proved (output_difference), not the product's own factors
+        rules = (rules[0], replace(rules[1], specialised=((output.name, teacher_order(closed, OUTPUT_UNIT)),)),
+                 rules[2])
     if batch is not None:
         rules = tuple(_over_batch(r, batch) for r in rules)
     return GeneralDerivation(name, (), output.name, loss.name, notation, definitions, rules, tuple(assumptions),

@@ -242,3 +242,19 @@ def test_bipolar_formula_rules_are_written_in_u(tmp_path):
     assert out.exit_code == 0, out.output
     assert "    with bipolar: δ_k = (1 - u_k²)·(u_k - t_k)/2" in out.output.splitlines()
     assert "    with bipolar: δ_j = (1 - u_j²)·Σ_k[1..c] δ_k·w_{jk}/2" in out.output.splitlines()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, line", [
+    # appendix convention: δ_k = t_k − u_k, and ∂J/∂w = −δ_k·x_i is written (u_k − t_k)·x_i, not −(t_k − u_k)·x_i
+    (["--output-activation", "softmax", "--loss", "cross_entropy", "--delta", "minus_dJ_dnet"],
+     "  ∂J/∂w_{ik} = ∂J/∂net_k·∂net_k/∂w_{ik} = -δ_k·x_i = (u_k - t_k)·x_i"),
+    # squared error without the ½: 2·(u_k − t_k)·x_i, the 2 kept out of the difference
+    (["--activation", "identity", "--loss", "squared_error", "--delta", "minus_dJ_dnet"],
+     "    with identity: ∂J/∂w_{ik} = 2·(u_k - t_k)·x_i"),
+])
+def test_the_gradient_reads_u_minus_t_in_either_convention(args, line):
+    from symbackprop.cli import main
+    result = CliRunner().invoke(main, ["derive", "--layers", "2,2", *args])
+    assert result.exit_code == 0, result.output
+    assert line in result.output.splitlines()
