@@ -294,7 +294,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                     for what in ("grad", "update"):
                         rid = f"{what}_{kind}_weight"
                         # the per-sample rule before the δ rule is substituted into it
-                        form = derivation.rule(rid).forms[1 if what == "update" else -1]
+                        form = derivation.rule(rid).forms[1]
                         share = scale * evaluate_rule(form, idx, vals, {})
                         acc = grads[rid]
                         acc[(src, unit)] = acc.get((src, unit), sp.Integer(0)) + share
@@ -302,7 +302,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
         for what in ("grad", "update"):
             rid = f"{what}_{kind}_weight"
             # the batch rule before the δ rule is substituted into it, over every sample
-            form = derivation.rule(rid).forms[1 if what == "update" else -1]
+            form = derivation.rule(rid).forms[1]
             grads[rid][(src, unit)] = evaluate_rule(form, {**idx, N_SAMPLES: N}, vals, {})
     frozen = {(w.source, w.target) for w in part.weights if w.frozen}
     frozen |= {edge for _, edges in part.shared for edge in edges}     # a tied edge: one update of its parameter
@@ -315,10 +315,16 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
             counted[rid] += 1
     # Δw written out with the δ rule put in (its last form) is only as right as that δ rule: a wrong δ_k
     # makes the written-out update disagree too, never "agree" on the strength of the form before it
-    for rid, dep in (("update_output_weight", "delta_output"), ("update_hidden_weight", "delta_hidden")):
+    written_out: set[str] = set()
+    # (likewise ∂J/∂w with the δ rule put in, where it has that form: no hidden layer, (z_k − t_k)·x_i)
+    for rid, dep in (("update_output_weight", "delta_output"), ("update_hidden_weight", "delta_hidden"),
+                     ("grad_output_weight", "delta_output")):
+        if rid.startswith("grad") and rid in errors and len(derivation.rule(rid).forms) < 3:
+            continue
         if rid in errors and dep in errors and errors[rid]:
             errors[rid].append(max(errors[dep], default=0.0))
-    return tuple(RuleCheck(rid, counted[rid] if rid.startswith("update") else len(errs), max(errs, default=0.0),
+            written_out.add(rid)
+    return tuple(RuleCheck(rid, counted[rid] if rid in written_out else len(errs), max(errs, default=0.0),
                            counted[rid]) for rid, errs in errors.items())
 
 

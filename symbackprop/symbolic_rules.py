@@ -9,12 +9,14 @@ rule on the concrete network of a problem file and compares it with that network
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from functools import lru_cache
 
 import sympy as sp
 
 from . import losses
-from .activations import Activation
+from .activations import X, Activation
 from .memo import ValueMemo, args_key, table_rows
 from .problem import Notation
 
@@ -30,6 +32,7 @@ INDEX_SYMBOLS = {k, j, i, m, p, c, n_H, d}
 t, z, net_o, delta_o, w_o = (sp.IndexedBase(n, real=True) for n in ("t", "z", "net_o", "delta_o", "w_o"))
 y, net_h, delta_h, w_h, x = (sp.IndexedBase(n, real=True) for n in ("y", "net_h", "delta_h", "w_h", "x"))
 g = sp.Function("g", real=True)
+G = sp.Dummy("G")                          # g(x) in g' written as a polynomial in g (`derivative_in_g`)
 gprime = sp.Function("g'")                 # no assumptions, so that srepr round-trips
 J, eta = sp.symbols("J eta")
 update_o, update_h = sp.IndexedBase("Delta_w_o"), sp.IndexedBase("Delta_w_h")
@@ -363,16 +366,52 @@ def _without_hidden_layer(name: str, output: Activation, loss_name: str, notatio
     rule_delta_k, delta_k = _output_delta(s, loss, softmax, J_of_z, J_of_net, assumptions, reference, targets_sum)
     dJ_dw = sp.Derivative(J, w_o[k, i])
     grad_o = s * delta_o[k] * _diff(net_k_def, w_o[k, i], reference)         # x_i
-    rule_grad_o = Rule("grad_output_weight", dJ_dw,
-                       (sp.Mul(sp.Derivative(J, net_o[k]), sp.Derivative(net_o[k], w_o[k, i]), evaluate=False),
-                        grad_o))
+    grad_forms = (sp.Mul(sp.Derivative(J, net_o[k]), sp.Derivative(net_o[k], w_o[k, i]), evaluate=False), grad_o)
+    difference = output_difference(delta_k, output)
+    closed = None
+    if difference is not None:
+        # the textbook result of logistic (or softmax, or linear) regression, ∂J/∂w_ki = (z_k − t_k)·x_i:
+        # δ_k put in where SymPy proves it a multiple of z_k − t_k (sigmoid + binary cross-entropy), the
+        # convention's sign taken into the constant, so that both conventions read (z_k − t_k)·x_i
+        constant = sp.cancel(s * difference / (z[k] - t[k]))
+        closed = (z[k] - t[k]) * x[i] if constant == 1 else sp.Mul(constant, z[k] - t[k], x[i], evaluate=False)
+        grad_forms += (closed if not delta_k.has(gprime) else grad_o.subs(delta_o[k], delta_k),)
+    rule_grad_o = Rule("grad_output_weight", dJ_dw, grad_forms)
     upd_o = -eta * grad_o
     rule_upd_o = Rule("update_output_weight", update_o[k, i], (-eta * dJ_dw, upd_o, upd_o.subs(delta_o[k], delta_k)))
     rules = tuple(_specialise(r, (), output, reference) for r in (rule_delta_k, rule_grad_o, rule_upd_o))
+    if closed is not None and rules[1].specialised:
+        # g' put in: the difference SymPy proved (output_difference), not the product's own factors
+        rules = (rules[0], replace(rules[1], specialised=((output.name, teacher_order(closed, OUTPUT_UNIT)),)),
+                 rules[2])
     if batch is not None:
         rules = tuple(_over_batch(r, batch) for r in rules)
     return GeneralDerivation(name, (), output.name, loss.name, notation, definitions, rules, tuple(assumptions),
                              hidden_layer=False, batch=batch)
+
+
+def output_difference(delta_k: sp.Expr, output: Activation) -> sp.Expr | None:
+    """a·(z_k − t_k), with a a constant, where SymPy proves the output δ (`delta_k` with g' replaced by the
+    output activation's derivative) equal to it: sigmoid with binary cross-entropy, softmax with
+    cross-entropy (targets summing to 1), a linear output with squared error; else None.
+
+    The constant is found as δ_k's coefficient of z_k at t_k = 0 and accepted only if it holds no
+    quantity and the difference δ_k − a·(z_k − t_k) cancels, over one denominator, to 0."""
+    e = delta_k
+    if e.has(gprime):
+        if not output.elementwise:
+            return None
+        e = e.replace(lambda a: a.func == gprime, lambda a: teacher_derivative(output, a.args[0], z[a.args[0].indices]))
+    if e.has(sp.Sum, net_o) or not e.has(t[k]):
+        return None
+    at_zero = sp.cancel(sp.together(e.subs(t[k], 0)))
+    a = sp.cancel(at_zero / z[k])
+    if a == 0 or a.atoms(sp.Indexed) or a.has(sp.Sum):
+        return None
+    candidate = a * (z[k] - t[k])
+    if sp.expand(sp.numer(sp.together(e - candidate))) != 0:
+        return None
+    return candidate
 
 
 def per_sample(expr: sp.Expr) -> sp.Expr:
@@ -427,6 +466,76 @@ def _collapse_net(e: sp.Sum, reference: bool = False) -> sp.Expr:
     return e
 
 
+# g' as a polynomial in g (σ' = σ(1 − σ), tanh' = 1 − tanh², the bipolar sigmoid's (1 − g²)/2): of a
+# degree at most this, found for an activation written as a formula (the table's rows are written so)
+MAX_DEGREE_IN_G = 2
+MAX_COEFFICIENT = 999      # numerators and denominators of a polynomial a teacher writes (½(1 − u²)); else g' in net
+_SAMPLE_POINTS = ("3/10", "-7/10", "11/10", "-13/10", "1/2", "-1/3", "17/10", "-19/10", "2/7", "23/10", "-5/2")
+_DIGITS = 50
+
+
+def _at(expr: sp.Expr, point: sp.Expr) -> sp.Expr | None:
+    """expr at x = point to `_DIGITS` digits, or None where that is not a finite real number."""
+    try:
+        value = sp.N(expr.xreplace({X: point}), _DIGITS)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    return value if value.is_Float and value.is_finite else None
+
+
+@lru_cache(maxsize=64)
+def derivative_in_g(g_of_x: sp.Expr, dg_of_x: sp.Expr) -> sp.Expr | None:
+    """g'(x) as a polynomial in G = g(x) with small rational coefficients (a0 + a1·G + a2·G², each a fraction
+    of at most three digits over three), where SymPy proves g' − P(g) = 0; None where no such polynomial of
+    degree ≤ MAX_DEGREE_IN_G is found (or g' is a constant: nothing to write in g). Found, not typed: the coefficients solve P(g(x_r)) = g'(x_r) at rational points
+    x_r (50 digits), are rounded to fractions, and must then hold at every other point and, exactly, under
+    `sympy.simplify` of g' − P(g) (with its exponentials written out)."""
+    if not dg_of_x.has(X) or g_of_x.has(sp.Float) or dg_of_x.has(sp.Float):
+        return None
+    points = []
+    for text in _SAMPLE_POINTS:
+        gv, dv = _at(g_of_x, sp.Rational(text)), _at(dg_of_x, sp.Rational(text))
+        if gv is not None and dv is not None:
+            points.append((gv, dv))
+    for degree in range(1, MAX_DEGREE_IN_G + 1):
+        if len(points) < degree + 3:
+            return None
+        first, rest = points[:degree + 1], points[degree + 1:]
+        A = sp.Matrix([[gv**e for e in range(degree + 1)] for gv, _ in first])
+        if abs(A.det()) < sp.Float("1e-20"):
+            continue
+        coefficients = A.LUsolve(sp.Matrix([dv for _, dv in first]))
+        exact = [sp.Rational(Fraction(str(sp.N(a, 45))).limit_denominator(10**15)) for a in coefficients]
+        if any(abs(a.p) > MAX_COEFFICIENT or a.q > MAX_COEFFICIENT for a in exact):
+            continue            # LeCun's 1.7159·tanh(2x/3): 17159/15000 − 20000·u²/51477 reads worse than tanh
+        P = sum(a * G**e for e, a in enumerate(exact))
+        if P.free_symbols != {G} or any(abs(sp.N(P.subs(G, gv), _DIGITS) - dv) > sp.Float("1e-40") * (1 + abs(dv))
+                                        for gv, dv in rest):
+            continue
+        difference = dg_of_x - P.subs(G, g_of_x)
+        try:
+            proven = sp.simplify(difference) == 0 or sp.simplify(difference.rewrite(sp.exp)) == 0
+        except (ArithmeticError, TypeError, ValueError, NotImplementedError):
+            proven = False
+        if proven:
+            return sp.factor_terms(P)
+    return None
+
+
+def teacher_derivative(act: Activation, net: sp.Expr, out: sp.Expr) -> sp.Expr:
+    """g'(net) as the specialised rules write it: the table's teaching form (σ' = u(1 − u)); for an
+    activation written as a formula, g' in u = g(net) where SymPy proves it a polynomial in g
+    (`derivative_in_g`: 2/(1 + e^−x) − 1 and tanh(x/2) give (1 − u²)/2), else SymPy's g' in net."""
+    if act.formula is not None:
+        in_g = derivative_in_g(act.formula.g, act.formula.dg)
+        if in_g is not None:
+            # ½·(1 − u²) kept as a product: SymPy would spread a number over the sum, 1/2 − u²/2
+            coefficient, rest = in_g.as_coeff_Mul()
+            rest = rest.xreplace({G: out})
+            return rest if coefficient == 1 else sp.Mul(coefficient, rest, evaluate=False)
+    return act.derivative(net, out)
+
+
 def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation, reference: bool = False) -> Rule:
     """Replace g' by each activation's own derivative (σ' = σ(1−σ), tanh' = 1 − tanh², ReLU' = step),
     written in the teacher's factor order (`teacher_order`) unless SymPy finds a shorter form (sigmoid
@@ -437,9 +546,9 @@ def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation, 
     out = []
     if expr.has(gprime(net_h[j])):        # a hidden-layer rule: one form per hidden activation
         for act in dict.fromkeys(hidden):
-            out.append((act.name, lambda a, act=act: act.derivative(a.args[0], y[a.args[0].indices])))
+            out.append((act.name, lambda a, act=act: teacher_derivative(act, a.args[0], y[a.args[0].indices])))
     elif output.elementwise:
-        out.append((output.name, lambda a: output.derivative(a.args[0], z[a.args[0].indices])))
+        out.append((output.name, lambda a: teacher_derivative(output, a.args[0], z[a.args[0].indices])))
     forms = []
     for label, derivative in out:
         e = expr.replace(lambda a: a.func == gprime, derivative)

@@ -266,7 +266,8 @@ def test_derive_keeps_u_minus_t_when_the_targets_sum_to_1(tmp_path, template, ta
 
 def test_a_wrong_delta_makes_the_written_out_update_disagree():
     """The update's last form puts the δ rule in: with u_k − t_k forced on targets summing to 1.25, the
-    δ rule and the written-out update both disagree (the gradient, δ_k·x_i, still agrees)."""
+    δ rule and the written-out update both disagree; so does the gradient, which (no hidden layer, δ_k
+    proven u_k − t_k) now goes on to (u_k − t_k)·x_i too (session 12)."""
     from symbackprop import rule_check
     from symbackprop.problem import parse_problem
     from symbackprop.symbolic_rules import derive_general
@@ -275,7 +276,7 @@ def test_a_wrong_delta_makes_the_written_out_update_disagree():
     forced = derive_general(part.name, (), part.activations[-1], part.loss, part.notation, targets_sum=True)
     close = rule_check._Closeness()
     checks = {c.id: c.ok for c in rule_check.check_rules(forced, rule_check.solution_values(part, "x", close), close)}
-    assert checks == {"delta_output": False, "grad_output_weight": True, "update_output_weight": False}
+    assert checks == {"delta_output": False, "grad_output_weight": False, "update_output_weight": False}
     right = {c.id: c.ok for c in rule_check.derive_for_part(part).checks}
     assert right == {"delta_output": True, "grad_output_weight": True, "update_output_weight": True}
 
