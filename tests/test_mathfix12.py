@@ -1,0 +1,136 @@
+"""Session 12, the gradient check's and the diagnoses' small mathematical defects (task G2)."""
+import pytest
+import sympy as sp
+
+from symbackprop import activations
+from symbackprop.gradcheck import FD_TOL, check_part
+from symbackprop.problem import parse_problem
+from symbackprop.solution import solve
+
+
+def _part(text: str):
+    return solve(parse_problem(text)).parts[0]
+
+
+def _rows(report) -> dict:
+    return {g.id: g for g in report.gradients}
+
+
+# -- 1. a kink is reported where it is: the activation's |x| is not the loss's ----------------------------
+SOFTSIGN_L1 = """
+network:
+  inputs: [1, 2]
+  bias: 0
+  layers: [[3, 4], [5]]
+  activation: [{formula: "ACT"}, identity]
+weights:
+  0: {3: 0.5, 4: 0.5, 5: -0.2}
+  1: {3: -0.5, 4: -0.6}
+  2: {3: 0, 4: 0.7}
+  3: {5: 0.8}
+  4: {5: -1.1}
+sample: {x: {1: 1, 2: 0.5}, t: {5: 1}}
+loss: l1
+learning_rate: 0.5
+"""
+
+
+def test_an_abs_inside_a_smooth_activation_is_no_kink_of_the_l1_loss():
+    # net_3 = 0.5 − 0.5 + 0 = 0: x/(1 + |x|) is differentiable there (no kink of its own), and the output
+    # u_5 = −0.2 + 0.8·0 − 1.1·(0.25/1.25) = −0.42 is far from its target 1: nothing is at a kink
+    psol = _part(SOFTSIGN_L1.replace("ACT", "x/(1+abs(x))"))
+    assert psol.step("net_3").value == 0 and psol.step("act_5").value == sp.Rational(-42, 100)
+    report = check_part(psol)
+    assert report.kinks == () and report.ok
+
+
+def test_an_abs_activation_at_zero_is_its_units_kink_not_the_losss():
+    psol = _part(SOFTSIGN_L1.replace("ACT", "abs(x)"))
+    rows = _rows(check_part(psol))
+    # the kink is at unit 3 (net_3 = 0): only the weights into unit 3 cross it
+    assert {i for i, g in rows.items() if g.kink} == {"grad_w_0_3", "grad_w_1_3", "grad_w_2_3"}
+    assert rows["grad_w_0_3"].kink.key == "gradcheck.kink_at"
+    assert "loss" not in rows["grad_w_0_3"].kink and "net_3 = 0" in rows["grad_w_0_3"].kink
+
+
+TWO_OUTPUTS = """
+network:
+  inputs: [1]
+  bias: 0
+  layers: [[3], [5, 6]]
+  activation: identity
+weights:
+  0: {3: 0.5, 5: 0.25, 6: 0.1}
+  1: {3: 0.5}
+  3: {5: 0.5, 6: 0.2}
+sample: {x: {1: 1}, t: {5: 0.75, 6: 1}}
+loss: LOSS
+learning_rate: 0.5
+"""
+
+
+def test_the_l1_kink_is_at_the_output_that_equals_its_target():
+    # u_3 = 0.5 + 0.5 = 1, u_5 = 0.25 + 0.5 = 0.75 = t_5 (the kink of |t_5 − u_5|), u_6 = 0.1 + 0.2 = 0.3 ≠ 1
+    psol = _part(TWO_OUTPUTS.replace("LOSS", "l1"))
+    assert psol.step("act_5").value == sp.Rational(3, 4)
+    rows = _rows(check_part(psol))
+    assert {i for i, g in rows.items() if g.kink} == {"grad_w_0_5", "grad_w_3_5", "grad_w_0_3", "grad_w_1_3"}
+    assert rows["grad_w_0_5"].kink.key == "gradcheck.kink_loss"
+
+
+def test_a_formula_losss_max_is_at_its_kink_only_where_its_arguments_meet():
+    # max(u − t, 0): u_6 − t_6 = −0.7 (no kink), u_5 − t_5 = 0 (a kink); Max(0, u − t)'s first argument
+    # is the constant 0, which is no reason for a kink
+    psol = _part(TWO_OUTPUTS.replace("LOSS", '{formula: "max(u - t, 0)"}'))
+    rows = _rows(check_part(psol))
+    assert {i for i, g in rows.items() if g.kink} == {"grad_w_0_5", "grad_w_3_5", "grad_w_0_3", "grad_w_1_3"}
+    off = _part(TWO_OUTPUTS.replace("LOSS", '{formula: "max(u - t, 0)"}').replace("t: {5: 0.75", "t: {5: 0.5"))
+    assert check_part(off).kinks == ()
+
+
+# -- 2. the finite differences of a tied parameter are refined as every other row's ----------------------
+TIED_SOFTSIGN = """
+network:
+  inputs: [1, 2]
+  bias: 0
+  layers: [[3, 4], [5]]
+  activation: [ACT, identity]
+weights:
+  0: {3: 0.5, 4: 0.5, 5: -0.2}
+  1: {3: -0.3, 4: -0.6}
+  2: {3: -0.4, 4: 0.7}
+  3: {5: 0.8}
+  4: {5: -1.1}
+shared: {b1: [w_0_3, w_0_4]}
+sample: {x: {1: 1, 2: 0.5}, t: {5: 1}}
+loss: half_squared_error
+learning_rate: 0.5
+"""
+
+
+def test_a_tied_weight_on_a_unit_where_g2_jumps_agrees_with_its_refined_difference():
+    # net_3 = 0.5 − 0.3 − 0.2 = 0: softsign's g'' jumps there, the central difference at h = 1e-6 is off by
+    # about 1e-6 (order h) for b1, which moves net_3; at h/100 it agrees
+    psol = _part(TIED_SOFTSIGN.replace("ACT", '{formula: "x/(1+abs(x))"}'))
+    assert psol.step("net_3").value == 0
+    report = check_part(psol)
+    row = _rows(report)["grad_shared_b1"]
+    assert row.kink is None and abs(row.finite_difference - row.chain) <= 1e-7 * max(1.0, abs(row.chain))
+    assert report.ok
+    # the row is ∂J/∂w_03 + ∂J/∂w_04 (the tie), and each of those agrees with its own refined difference
+    w03, w04 = _rows(report)["grad_w_0_3"], _rows(report)["grad_w_0_4"]
+    assert row.chain == pytest.approx(w03.chain + w04.chain, abs=1e-12)
+    assert row.finite_difference == pytest.approx(w03.finite_difference + w04.finite_difference, abs=1e-7)
+
+
+def test_a_tied_weight_with_a_wrong_derivative_still_disagrees(monkeypatch):
+    # softsign with g' = 1 − |g| (right: (1 − |g|)²): right at net_3 = 0 (both 1), wrong at net_4 = 0.25
+    # (0.8 for 0.64), so ∂J/∂b1 is wrong and its differences, however fine, do not converge to it
+    row = activations.ActivationSpec(lambda x: x / (1 + sp.Abs(x)), lambda x, y: 1 - sp.Abs(y))
+    monkeypatch.setitem(activations.TABLE, "softsign", row)
+    monkeypatch.setattr(activations, "NAMES", tuple(activations.TABLE))
+    right = _rows(check_part(_part(TIED_SOFTSIGN.replace("ACT", '{formula: "x/(1+abs(x))"}'))))["grad_shared_b1"]
+    report = check_part(_part(TIED_SOFTSIGN.replace("ACT", "softsign")))
+    tied = _rows(report)["grad_shared_b1"]
+    assert not report.ok and abs(tied.finite_difference - tied.chain) > FD_TOL * max(1.0, abs(tied.chain))
+    assert tied.finite_difference == pytest.approx(right.chain, abs=1e-5)      # the true value, not the chain's
