@@ -134,3 +134,26 @@ def test_a_tied_weight_with_a_wrong_derivative_still_disagrees(monkeypatch):
     tied = _rows(report)["grad_shared_b1"]
     assert not report.ok and abs(tied.finite_difference - tied.chain) > FD_TOL * max(1.0, abs(tied.chain))
     assert tied.finite_difference == pytest.approx(right.chain, abs=1e-5)      # the true value, not the chain's
+
+
+# -- 3. sqrt of a negative value: the argument as written, its value, the domain without a stray x ------------
+@pytest.mark.parametrize("formula, en, zh", [
+    ("sqrt(x - 5) + 1", "the argument of sqrt, x - 5 = -3, is outside its domain (sqrt is defined for numbers ≥ 0 only)",
+     "sqrt 的参数 x - 5 = -3 不在其定义域内（sqrt 只对非负数（≥ 0）有定义）"),
+    ("x + sqrt(-3)", "the argument of sqrt, -3, is outside its domain (sqrt is defined for numbers ≥ 0 only)",
+     "sqrt 的参数 -3 不在其定义域内（sqrt 只对非负数（≥ 0）有定义）"),
+    ("ln(x - 2)", "node f is not defined at these values: the argument of ln, x - 2 = 0, is outside its domain "
+     "(ln is defined for positive numbers only)", "ln 的参数 x - 2 = 0 不在其定义域内（ln 只对正数有定义）"),
+])
+def test_a_graph_leaving_a_functions_domain_names_the_argument_and_its_value(tmp_path, formula, en, zh):
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
+    path = tmp_path / "g.yaml"
+    path.write_text(f"title: s\nmodel: graph\ninputs: {{x: 2}}\nnodes:\n  f: {formula}\noutput: f\n", encoding="utf-8")
+    for lang, words in (("en", en), ("zh", zh)):
+        out = CliRunner().invoke(main, ["solve", str(path), "--lang", lang])
+        lines = out.output.strip().splitlines()
+        assert out.exit_code == 2 and len(lines) == 1 and "Traceback" not in out.output
+        assert lines[0].endswith(words) and f"{path}:5: nodes.f" in lines[0]
+        assert "x ≥" not in lines[0] and "x >" not in lines[0]      # the input x is 2: no domain of "x"

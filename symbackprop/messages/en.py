@@ -985,8 +985,8 @@ MESSAGES = {
     "graph_file.domain_division": "the divisor {arg} is 0 (a division by zero)",
     "graph_file.domain_zero_power": "{arg} = 0 is raised to the negative power {power}",
     "graph_file.domain_fraction_power": "{arg} = {value} is negative and raised to the fractional power {power}",
-    "graph_file.domain.positive": "{fn} is defined for positive numbers only, x > 0",
-    "graph_file.domain.nonnegative": "{fn} is defined for x ≥ 0 only",
+    "graph_file.domain.positive": "{fn} is defined for positive numbers only",
+    "graph_file.domain.nonnegative": "{fn} is defined for numbers ≥ 0 only",
     # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
     "graph_answers.wrong_shape": "{id}: {given} given where {shape} is expected (a matrix is a list of rows of "
                                  "equal length, a vector a list)",
@@ -1089,4 +1089,6 @@ MESSAGES = {
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "
                                        "−{lr}∂{J}/∂w)",
+    # session 12 (mathfix): a function's argument written as a number (sqrt(-3)): its value once (graph_domain.py)
+    "graph_file.domain_function_number": "the argument of {fn}, {value}, is outside its domain ({domain})",
 }

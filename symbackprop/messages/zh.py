@@ -885,8 +885,8 @@ MESSAGES = {
     "graph_file.domain_division": "除数 {arg} 为 0（除以零）",
     "graph_file.domain_zero_power": "{arg} = 0 的负数次幂 {power}",
     "graph_file.domain_fraction_power": "{arg} = {value} 为负数，却取分数次幂 {power}",
-    "graph_file.domain.positive": "{fn} 只对正数 x > 0 有定义",
-    "graph_file.domain.nonnegative": "{fn} 只对 x ≥ 0 有定义",
+    "graph_file.domain.positive": "{fn} 只对正数有定义",
+    "graph_file.domain.nonnegative": "{fn} 只对非负数（≥ 0）有定义",
     # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
     "graph_answers.wrong_shape": "{id}：给出的是{given}，应为{shape}（矩阵是等长行的列表，向量是一个列表）",
     "graph_answers.matrix_expected": "{id} 是{shape}：请写成行的列表，例如 [[1, 2], [3, 4]]（向量写成列表 [1, 2, 3]）",
@@ -969,4 +969,6 @@ MESSAGES = {
     "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
+    # session 12 (mathfix): a function's argument written as a number (sqrt(-3)): its value once (graph_domain.py)
+    "graph_file.domain_function_number": "{fn} 的参数 {value} 不在其定义域内（{domain}）",
 }
