@@ -78,6 +78,7 @@ def test_the_l1_kink_is_at_the_output_that_equals_its_target():
     assert rows["grad_w_0_5"].kink.key == "gradcheck.kink_loss"
 
 
+@pytest.mark.slow
 def test_a_formula_losss_max_is_at_its_kink_only_where_its_arguments_meet():
     # max(u − t, 0): u_6 − t_6 = −0.7 (no kink), u_5 − t_5 = 0 (a kink); Max(0, u − t)'s first argument
     # is the constant 0, which is no reason for a kink
@@ -123,6 +124,7 @@ def test_a_tied_weight_on_a_unit_where_g2_jumps_agrees_with_its_refined_differen
     assert row.finite_difference == pytest.approx(w03.finite_difference + w04.finite_difference, abs=1e-7)
 
 
+@pytest.mark.slow
 def test_a_tied_weight_with_a_wrong_derivative_still_disagrees(monkeypatch):
     # softsign with g' = 1 − |g| (right: (1 − |g|)²): right at net_3 = 0 (both 1), wrong at net_4 = 0.25
     # (0.8 for 0.64), so ∂J/∂b1 is wrong and its differences, however fine, do not converge to it
@@ -157,3 +159,79 @@ def test_a_graph_leaving_a_functions_domain_names_the_argument_and_its_value(tmp
         assert out.exit_code == 2 and len(lines) == 1 and "Traceback" not in out.output
         assert lines[0].endswith(words) and f"{path}:5: nodes.f" in lines[0]
         assert "x ≥" not in lines[0] and "x >" not in lines[0]      # the input x is 2: no domain of "x"
+
+
+# -- 4. g' written as another activation's derivative, and 5. two mistakes that give one value -------------
+def _check(tmp_path, problem_text: str, answers: dict, part: str | None = None) -> dict:
+    import yaml
+
+    from symbackprop.answers import check_submission
+    problem, path = tmp_path / "p.yaml", tmp_path / "a.yaml"
+    problem.write_text(problem_text, encoding="utf-8")
+    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    reports, unread = check_submission(problem, path, part)
+    assert unread == []
+    return {v.qid: v for v in reports[0].verdicts}
+
+
+BIPOLAR = """
+network:
+  inputs: [1, 2]
+  bias: 0
+  layers: [[3, 4], [5]]
+  activation: [{formula: "2/(1+exp(-x)) - 1", name: bipolar_sigmoid}, {formula: "x/10"}]
+weights:
+  0: {3: 0.1, 4: -0.2, 5: 0.3}
+  1: {3: 0.5, 4: -0.4}
+  2: {3: 0.3, 4: 0.6}
+  3: {5: 0.7}
+  4: {5: -0.5}
+sample: {x: {1: 1, 2: -1}, t: {5: 1}}
+loss: half_squared_error
+learning_rate: 0.5
+"""
+
+
+def _bipolar_by_hand():
+    """The bipolar part's numbers, by plain floats: net_3 = 0.1 + 0.5 − 0.3 = 0.3, net_4 = −0.2 − 0.4 − 0.6 = −1.2,
+    u = 2/(1 + e^−net) − 1, whose g' is (1 − u²)/2; u_5 = net_5/10, δ_5 = (u_5 − 1)/10."""
+    import math
+    u3, u4 = (2 / (1 + math.exp(-n)) - 1 for n in (0.3, -1.2))
+    net5 = 0.3 + 0.7 * u3 - 0.5 * u4
+    d5 = (net5 / 10 - 1) / 10
+    return u3, u4, d5
+
+
+def test_the_bipolar_sigmoids_g_written_unipolar_or_without_its_half_is_named(tmp_path):
+    from symbackprop.messages import say
+    u3, u4, d5 = _bipolar_by_hand()
+    assert (1 - u3 ** 2) / 2 == pytest.approx(0.4889166, abs=1e-6)          # the true g'(net_3), as the solution has it
+    got = _check(tmp_path, BIPOLAR, {"gprime_3": round(u3 * (1 - u3), 4), "gprime_4": round(1 - u4 ** 2, 4)})
+    unipolar, no_half = got["gprime_3"], got["gprime_4"]
+    assert unipolar.status == "wrong" and unipolar.diagnosis == "other_activation"
+    assert unipolar.message.key == "diagnosis.other_activation_output" and unipolar.message.fields["other"] == "sigmoid"
+    assert no_half.status == "wrong" and no_half.diagnosis == "other_activation"
+    assert no_half.message.key == "diagnosis.other_activation_output_factor"
+    assert no_half.message.fields["other"] == "tanh" and no_half.message.fields["factor"] == "2"
+    assert "bipolar_sigmoid" in say(no_half.message, "zh") and "2 倍" in say(no_half.message, "zh")
+
+
+@pytest.mark.slow
+def test_a_delta_computed_with_the_unipolar_g_is_named(tmp_path):
+    # a δ computed with the unipolar g' (g' not written): the same mistake, found in δ's rule
+    u3, _, d5 = _bipolar_by_hand()
+    d3 = _check(tmp_path, BIPOLAR, {"delta_3": round(d5 * 0.7 * u3 * (1 - u3), 4)})["delta_3"]
+    assert d3.status == "wrong" and d3.diagnosis == "other_activation"
+
+
+def test_a_value_two_mistakes_give_alike_says_both_in_a_fixed_order(tmp_path):
+    # η = ½ and the loss ½(t − u)²: Δw_05 = −η·δ_5·1 with η left out is −δ_5, and with the ½ of the loss left out
+    # (δ_5 doubled) is −η·2δ_5 = −δ_5 too: the value alone cannot tell them apart
+    _, _, d5 = _bipolar_by_hand()
+    v = _check(tmp_path, BIPOLAR, {"update_w_0_5": round(-d5, 4)})["update_w_0_5"]
+    assert v.status == "wrong" and v.diagnosis == "eta_missing"               # the first in the fixed order
+    assert v.message.key == "diagnosis.either"
+    assert v.message.startswith("η left out of the update (η = 0.5); or twice the expected value: the ½ of the loss")
+    # the student's own δ_5, written right, rules the loss's ½ out: η left out alone
+    v = _check(tmp_path, BIPOLAR, {"delta_5": round(d5, 4), "update_w_0_5": round(-d5, 4)})["update_w_0_5"]
+    assert v.diagnosis == "eta_missing" and v.message.key == "diagnosis.eta_missing"

@@ -1091,4 +1091,16 @@ MESSAGES = {
                                        "−{lr}∂{J}/∂w)",
     # session 12 (mathfix): a function's argument written as a number (sqrt(-3)): its value once (graph_domain.py)
     "graph_file.domain_function_number": "the argument of {fn}, {value}, is outside its domain ({domain})",
+    # session 12 (mathfix): g'(net) written as the derivative of another activation (answers/diagnose.py)
+    "diagnosis.other_activation_output": "{rule} used for g'({net}): the derivative of {other} in its output, with "
+                                         "{u}; the activation here is {own}",
+    "diagnosis.other_activation_output_factor": "{rule} used for g'({net}): the derivative of {other} in its output, "
+                                                "with {u}, is {factor} times the g' of {own}, the activation here",
+    "diagnosis.other_activation": "the derivative of {other} at {net} used for g'({net}); the activation here is {own}",
+    "diagnosis.other_activation_factor": "the derivative of {other} at {net} used for g'({net}): {factor} times the g' "
+                                         "of {own}, the activation here",
+    "code.other_activation": "other_activation",
+    # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
+    "diagnosis.or": "{first}; or {second}",
+    "diagnosis.either": "{choices} (each gives this value)",
 }

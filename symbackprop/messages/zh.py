@@ -971,4 +971,16 @@ MESSAGES = {
     "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
     # session 12 (mathfix): a function's argument written as a number (sqrt(-3)): its value once (graph_domain.py)
     "graph_file.domain_function_number": "{fn} 的参数 {value} 不在其定义域内（{domain}）",
+    # session 12 (mathfix): g'(net) written as the derivative of another activation (answers/diagnose.py)
+    "diagnosis.other_activation_output": "把 {rule} 当作 g'({net})：这是 {other} 用其输出表示的导数（代入 {u}）；"
+                                         "这里的激活函数是 {own}",
+    "diagnosis.other_activation_output_factor": "把 {rule} 当作 g'({net})：{other} 用其输出表示的导数（代入 {u}）"
+                                                "是这里的激活函数 {own} 的 g' 的 {factor} 倍",
+    "diagnosis.other_activation": "把 {other} 在 {net} 处的导数当作 g'({net})；这里的激活函数是 {own}",
+    "diagnosis.other_activation_factor": "把 {other} 在 {net} 处的导数当作 g'({net})：它是这里的激活函数 {own} 的 "
+                                         "g' 的 {factor} 倍",
+    "code.other_activation": "用了另一激活函数的导数",
+    # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
+    "diagnosis.or": "{first}；或者{second}",
+    "diagnosis.either": "{choices}（每一种都给出这个值）",
 }
