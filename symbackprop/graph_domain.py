@@ -7,6 +7,8 @@ argument as written, its value, the domain) and reports every such node at once.
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .errors import ProblemError
@@ -19,13 +21,12 @@ from .printing import format_value
 MAX_DOMAIN_ERRORS = 20          # nodes outside a domain reported in one run (as problem_errors.MAX_ERRORS)
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def _is_number(text: str) -> bool:
     """Whether an argument as written is a number alone (-3, 0.5, 1e-3), not a formula of names."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return _NUMBER.fullmatch(text.replace(" ", "")) is not None
 
 
 def _postorder(node):
