@@ -235,3 +235,17 @@ def test_a_value_two_mistakes_give_alike_says_both_in_a_fixed_order(tmp_path):
     # the student's own δ_5, written right, rules the loss's ½ out: η left out alone
     v = _check(tmp_path, BIPOLAR, {"delta_5": round(d5, 4), "update_w_0_5": round(-d5, 4)})["update_w_0_5"]
     assert v.diagnosis == "eta_missing" and v.message.key == "diagnosis.eta_missing"
+
+
+def test_the_rule_of_another_activations_derivative_is_one_maths_span_in_a_markdown_report(tmp_path):
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
+    u3, _, _ = _bipolar_by_hand()
+    (tmp_path / "p.yaml").write_text(BIPOLAR, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(f"gprime_3: {round(u3 * (1 - u3), 4)}\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(tmp_path / "p.yaml"), str(tmp_path / "a.yaml"),
+                                    "-o", str(tmp_path / "r.md")])
+    assert out.exit_code == 1, out.output                  # checked and found wrong
+    page = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert r"$u_{3} \cdot (1 - u_{3})$ used for" in page and "derivative of sigmoid in its output" in page
