@@ -2,8 +2,9 @@
 
 Every diagnosis is a variant of the step's own rule — a leaf replaced (g(net) for g'(net), the
 g' of another unit, η by 1, the bias input by 0, a weight by its updated value) or the value
-transformed (its negative, twice it) — evaluated with the true values and with the student's own
-earlier values. The first variant that reproduces the student's number names the mistake.
+transformed (its negative, twice it), or g'(net) written as another activation's derivative — evaluated
+with the true values and with the student's own earlier values. The variant that reproduces the student's
+number names the mistake; two that reproduce it equally are decided (`explain`) or both said.
 """
 from __future__ import annotations
 
