@@ -84,7 +84,8 @@ def substituted_loss(part: Part, wsyms: dict) -> tuple[sp.Expr, list[tuple[int, 
     return J.xreplace(expanded), [(li, j, expanded[net]) for li, j, net in nets]
 
 
-def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None) -> tuple[sp.Expr, dict, list[tuple[int, str, sp.Symbol]]]:
+def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None,
+               outputs: dict | None = None) -> tuple[sp.Expr, dict, list[tuple[int, str, sp.Symbol]]]:
     """J built straight from the problem, one sample after the other: (J, bindings, nets).
 
     Every unit's net and output of every sample is a fresh symbol bound, in `bindings` (in order),
@@ -94,7 +95,8 @@ def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None) -> tuple[sp.E
     expression (its automatic simplification of those, e.g. of nested Piecewise conditions,
     costs more with every layer). `nets` is (layer, unit, net symbol) for every unit and sample.
     `xsyms` ({(sample, input unit): symbol}) makes those inputs variables too, for ∂J/∂x_i. The
-    bias unit outputs the part's `bias_input` (1, or −1 for net = Σ w·x − θ)."""
+    bias unit outputs the part's `bias_input` (1, or −1 for net = Σ w·x − θ). `outputs`, a dict, is
+    filled with {output symbol: output unit}: the symbols J itself is written in."""
     loss = losses.of(part)
     total, bindings, nets_out = [], {}, []
     for n, sample in enumerate(part.samples):
@@ -116,6 +118,8 @@ def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None) -> tuple[sp.E
         t = dict(sample.t)
         targets = [t[k] for k in part.outputs] if loss.takes_targets else []
         total.append(loss.per_sample([out[k] for k in part.outputs], targets))
+        if outputs is not None:
+            outputs.update({out[k]: k for k in part.outputs})
     J = part.batch_scale * sp.Add(*total)
     return J, bindings, nets_out
 
@@ -404,30 +408,17 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
     xkeys = [(n, i) for n in range(len(part.samples)) for i in part.inputs] if part.input_gradients else []
     xsyms = {k: sp.Symbol(f"x_{k[1]}_{k[0]}", real=True) for k in xkeys}
     xvals = {xsyms[(n, i)]: v for n, s in enumerate(part.samples) for i, v in s.x if (n, i) in xsyms}
-    J, bindings, nets = loss_graph(part, wsyms, xsyms)
+    outputs: dict = {}
+    J, bindings, nets = loss_graph(part, wsyms, xsyms, outputs)
     variables = [wsyms[k] for k in keys] + [xsyms[k] for k in xkeys]
     graph = LossGraph(J, variables, bindings)
     graph.evaluate({**wvals, **xvals}, [net for _, _, net in nets])
-    kinks = _kinks(part, graph, nets)
+    kinks = _kinks(part, graph, nets, outputs)
     grads = graph.gradient()
     direct = [grads[v] for v in variables]
     point = [float(w.value) for w in part.weights] + [float(xvals[xsyms[k]]) for k in xkeys]
     fds = graph.finite_differences(point, step)
-    finer: list[list[float | None]] = []      # the differences at step/10, step/100, made only when one is needed
-
-    def closest(idx: int, want: float, scale: float) -> float | None:
-        """fds[idx], or a finer step's difference where the step's does not agree and the finer ones
-        converge to `want` (a net exactly where g'' jumps, softsign at 0: the central difference's error
-        is then of order h, not h², and shrinks tenfold with h); a wrong gradient does not converge."""
-        fd = fds[idx]
-        if fd is None or abs(fd - want) / scale <= FD_TOL:
-            return fd
-        if not finer:
-            finer.extend(graph.finite_differences(point, step / k) for k in (10, 100))
-        errors = [abs(fd - want)] + [abs(f[idx] - want) if f[idx] is not None else float("inf") for f in finer]
-        if errors[1] < errors[0] / 3 and errors[2] < errors[1] / 3:
-            return finer[1][idx]
-        return fd
+    closest = _Refined(graph, point, step, fds)
 
     rows, max_direct, max_fd = [], 0.0, 0.0
     layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
@@ -464,6 +455,29 @@ def check_part(psol: PartSolution, step: float = FD_STEP, source: str = "<proble
     return CheckReport(psol.name, tuple(rows), max_direct, max_fd, step)
 
 
+class _Refined:
+    """The central difference of variable `idx`, or a finer step's where the step's does not agree and the
+    finer ones converge to the chain rule's value `want` (a net exactly where g'' jumps, softsign at 0:
+    the central difference's error is then of order h, not h², and shrinks tenfold with h); a wrong
+    gradient does not converge. The differences at step/10 and step/100 are made only when one is needed."""
+
+    def __init__(self, graph: LossGraph, point: list[float], step: float, fds: list[float | None]) -> None:
+        self.graph, self.point, self.step, self.fds = graph, point, step, fds
+        self.finer: list[list[float | None]] = []
+
+    def __call__(self, idx: int, want: float, scale: float) -> float | None:
+        fd = self.fds[idx]
+        if fd is None or abs(fd - want) / scale <= FD_TOL:
+            return fd
+        if not self.finer:
+            self.finer.extend(self.graph.finite_differences(self.point, self.step / k) for k in (10, 100))
+        errors = [abs(fd - want)] + [abs(f[idx] - want) if f[idx] is not None else float("inf")
+                                     for f in self.finer]
+        if errors[1] < errors[0] / 3 and errors[2] < errors[1] / 3:
+            return self.finer[1][idx]
+        return fd
+
+
 def _tied_rows(psol: PartSolution, wsyms: dict, wvals: dict, step: float) -> list[GradientCheck]:
     """∂J/∂p of each shared parameter p, differentiated directly: J is built again with one symbol
     for all of p's edges (not as the sum of the edges' gradients, which is how the solution finds it)."""
@@ -477,20 +491,22 @@ def _tied_rows(psol: PartSolution, wsyms: dict, wvals: dict, step: float) -> lis
             symbols[edge] = tied[name]
     free = list(dict.fromkeys(symbols.values()))
     values = {sym: wvals[wsyms[edge]] for edge, sym in symbols.items()}
-    J, bindings, nets = loss_graph(part, symbols)
+    outputs: dict = {}
+    J, bindings, nets = loss_graph(part, symbols, outputs=outputs)
     graph = LossGraph(J, free, bindings)
     graph.evaluate(values, [net for _, _, net in nets])
-    kinks = _kinks(part, graph, nets)
+    kinks = _kinks(part, graph, nets, outputs)
     grads = graph.gradient()
-    fds = graph.finite_differences([float(values[s]) for s in free], step)
+    point = [float(values[s]) for s in free]
+    closest = _Refined(graph, point, step, graph.finite_differences(point, step))
     layer_of_target = {j: li for li, layer in enumerate(part.layers) for j in layer}
     rows = []
     for name, edges in part.shared:
         key = Key("grad_shared", name)
         chain = float(psol.step(key).value.evalf(20))
         kink = next((k for k in (_kink_affecting(kinks, layer_of_target[j], j) for _, j in edges) if k), None)
-        rows.append(GradientCheck(str(key), chain, float(grads[tied[name]].evalf(20)), fds[free.index(tied[name])],
-                                  kink))
+        fd = closest(free.index(tied[name]), chain, max(1.0, abs(chain)))
+        rows.append(GradientCheck(str(key), chain, float(grads[tied[name]].evalf(20)), fd, kink))
     return rows
 
 
@@ -518,10 +534,13 @@ def _named(name: str, formula, field: str) -> dict:
     return {field: name}
 
 
-def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
+def _kinks(part: Part, graph: LossGraph, nets, outputs: dict | None = None) -> list[tuple[int, str, str]]:
     """Units at (or within a finite-difference step of) a kink: (layer, unit, why). In a batch the
     net is named with its sample as the solution writes it (net_4^(3)); `nets` is sample after
-    sample, every unit of each (loss_graph)."""
+    sample, every unit of each (loss_graph). An activation's kink is its unit's; the loss's own kinks
+    (l1: |t − u| at u = t) are looked for in the loss alone, not in the activations' formulas (an
+    |x| there is the activation's), each at the output units its argument holds (`outputs`, from
+    loss_graph: {output symbol: unit})."""
     found = []
     per_sample = sum(len(layer) for layer in part.layers)
     batch = len(part.samples) > 1
@@ -535,14 +554,25 @@ def _kinks(part: Part, graph: LossGraph, nets) -> list[tuple[int, str, str]]:
             found.append((li, j, said("gradcheck.kink_at", net=name, value=f"{value:g}",
                                       **_named(part.activations[li].name, part.activations[li].formula, "activation"))))
     loss = losses.of(part)
-    if loss.kinks:                # the loss's own kinks (l1: |t − u| at u = t), from its row
+    if loss.kinks:
         out_layer = len(part.layers) - 1
-        for a in graph.order:
-            if isinstance(a, loss.kinks) and abs(float(graph.value(a.args[0]))) < 1e-4:
-                found += [(out_layer, k, said("gradcheck.kink_loss", note=loss.kink_note,
-                                              **_named(loss.name, loss.written or None, "loss")))
-                          for k in part.outputs]
+        outputs = outputs or {}
+        why = said("gradcheck.kink_loss", note=loss.kink_note, **_named(loss.name, loss.written or None, "loss"))
+        units: list[str] = []
+        for a in _topological([graph.J]):          # without the bindings: J's own nodes, in the outputs' symbols
+            if isinstance(a, loss.kinks) and _at_kink(a, graph):
+                held = {outputs[s] for s in a.free_symbols if s in outputs}
+                units += [k for k in part.outputs if k in held or not held]
+        found += [(out_layer, k, why) for k in dict.fromkeys(units)]
     return found
+
+
+def _at_kink(node: sp.Basic, graph: LossGraph) -> bool:
+    """Whether a loss's |a| has a within 1e-4 of 0, or its max/min two arguments within 1e-4 of each other."""
+    vals = [float(graph.value(a)) for a in node.args]
+    if isinstance(node, sp.Abs):
+        return abs(vals[0]) < 1e-4
+    return any(abs(x - y) < 1e-4 for n, x in enumerate(vals) for y in vals[n + 1:])
 
 
 def _kink_affecting(kinks, layer: int, unit: str) -> str | None:

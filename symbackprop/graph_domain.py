@@ -7,6 +7,8 @@ argument as written, its value, the domain) and reports every such node at once.
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .errors import ProblemError
@@ -17,6 +19,14 @@ from .messages import said
 from .printing import format_value
 
 MAX_DOMAIN_ERRORS = 20          # nodes outside a domain reported in one run (as problem_errors.MAX_ERRORS)
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _is_number(text: str) -> bool:
+    """Whether an argument as written is a number alone (-3, 0.5, 1e-3), not a formula of names."""
+    return _NUMBER.fullmatch(text.replace(" ", "")) is not None
 
 
 def _postorder(node):
@@ -62,9 +72,11 @@ def outside_domain(prob: GraphProblem, q: Quantity, env: dict, skip=frozenset())
                     if v.is_negative or (positive and v.is_zero):
                         domain = said("graph_file.domain.positive" if positive else "graph_file.domain.nonnegative",
                                       fn=node.text)
-                        return fail("graph_file.domain_undefined" if v.is_zero else "graph_file.domain_not_real",
-                                    said("graph_file.domain_function", fn=node.text, arg=arg, value=shown(v),
-                                         domain=domain))
+                        # the argument named as written, with its value; a number written (sqrt(-3)) once
+                        detail = (said("graph_file.domain_function_number", fn=node.text, value=shown(v), domain=domain)
+                                  if _is_number(arg) else
+                                  said("graph_file.domain_function", fn=node.text, arg=arg, value=shown(v), domain=domain))
+                        return fail("graph_file.domain_undefined" if v.is_zero else "graph_file.domain_not_real", detail)
             elif node.kind == "div":
                 for arg, v in values_of(node.args[1]):
                     if v.is_zero:

@@ -629,7 +629,7 @@ class Checker:
             # also comes
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
                                  message=_joined([match.message] + [lk.message for lk in bad_links[:1]]))
-        found = diagnose.explain(self, ans.qid, value, decimals, bound, student)
+        found = diagnose.explain(self, ans.qid, value, decimals, bound, student, own_values.written)
         if found is not None:
             code, words = found
             earlier = own_values.charge(code, ans.qid)

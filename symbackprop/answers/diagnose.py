@@ -2,12 +2,14 @@
 
 Every diagnosis is a variant of the step's own rule — a leaf replaced (g(net) for g'(net), the
 g' of another unit, η by 1, the bias input by 0, a weight by its updated value) or the value
-transformed (its negative, twice it) — evaluated with the true values and with the student's own
-earlier values. The first variant that reproduces the student's number names the mistake.
+transformed (its negative, twice it), or g'(net) written as another activation's derivative — evaluated
+with the true values and with the student's own earlier values. The variant that reproduces the student's
+number names the mistake; two that reproduce it equally are decided (`explain`) or both said.
 """
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
@@ -27,6 +29,7 @@ MESSAGES = {code: t for code, t in templates("diagnosis").items()
             if code in ("other_convention", "sign", "half_missing", "g_not_gprime", "wrong_unit", "relu_g0",
                         "eta_missing", "bias_zero", "updated_weight", "old_weight", "update_subtracted",
                         "loss_doubled", "mean_missing", "bias_plus_one")}
+# (the derivative of another activation, code `other_activation`, is said with its own fields: _other_derivatives)
 
 
 # a mistake charged once, as a follow-through names it: "follows from your Δw_{13} (η left out, charged at Δw_{05})".
@@ -111,6 +114,11 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         net_name = names.get(sym_of.get(key.like("net")), "net")
         if u is not None:
             out.append(("g_not_gprime", MESSAGES["g_not_gprime"].format(net=net_name), lambda vals, u=u: vals.get(u)))
+        for words, expr in _other_derivatives(psol, key, sym_of):
+            out.append(("other_activation", words, _at_values(expr)))
+    for gp in used:                  # a δ that used the derivative of another activation for g'(net_j)
+        for words, expr in _other_derivatives(psol, key_of[gp], sym_of):
+            out.append(("other_activation", words, rule_with({gp: expr})))
     if bias is not None:
         out.append(("bias_zero", MESSAGES["bias_zero"].format(one=_given(part.bias_input, part)), rule_with({bias: 0})))
     if key.kind == "delta":
@@ -128,6 +136,135 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
     return out
+
+
+def _at_values(expr: sp.Expr) -> Callable[[dict], float | None]:
+    """`expr` (in a unit's net and output symbols) as a function of the leaf values; None where it is undefined."""
+    args = sorted(expr.free_symbols, key=str)
+    fn = sp.lambdify(args, expr, modules=["math", "mpmath"])
+
+    def at(vals: dict) -> float | None:
+        if any(vals.get(a) is None for a in args):
+            return None
+        try:
+            v = fn(*[vals[a] for a in args])
+            return float(v) if not isinstance(v, complex) else None
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+    return at
+
+
+_RATIO_AT = (sp.Rational(3, 10), sp.Rational(-11, 10), sp.Rational(7, 10), sp.Rational(21, 10))   # where g's are compared
+
+
+def _activation_words(act) -> str:
+    """An activation as a diagnosis names it: its name, or an unnamed formula's text."""
+    from ..problem import UNNAMED_FORMULA
+    return act.formula.text if act.name == UNNAMED_FORMULA and act.formula is not None else act.name
+
+
+def _smooth(act) -> bool:
+    """Whether an activation's g' is a smooth formula that is not a constant (not identity's 1, not the steps
+    of the ReLU family)."""
+    from ..activations import X
+    d = act.derivative(X, sp.Dummy("y"))
+    return bool(d.free_symbols) and not d.has(sp.Piecewise, sp.Heaviside)
+
+
+def _candidates(part, own) -> list[tuple[object, bool]]:
+    """(activation, at net too) whose derivative a student may write for `own`'s, never `own` itself: every
+    elementwise row of the activation table whose derivative is taught in its output y (σ' = σ(1 − σ),
+    tanh' = 1 − tanh²: found by its `derivative` using y), in that form only; and the part's other layers'
+    activations with a smooth g', also at the net (a student's layers mixed up)."""
+    from ..activations import NAMES, TABLE, X, Activation
+    y = sp.Dummy("y")
+    found: list = []
+    for name in NAMES:
+        act = Activation(name, tuple(sorted(TABLE[name].params.items())))
+        if act.elementwise and name != own.name and _smooth(act) and act.derivative(X, y).has(y):
+            found.append((act, False))
+    for act in part.activations:
+        if act.elementwise and act != own and _smooth(act) and all(act != a for a, _ in found):
+            found.append((act, True))
+    return found
+
+
+def _other_derivatives(psol, gkey: Key, sym_of: dict) -> list[tuple[str, sp.Expr]]:
+    """(words, expression in the unit's net and output) for each derivative of another activation a student
+    may have written for g'(net_j) (a gprime key): another activation's derivative as taught, in its output y,
+    with this unit's u_j put in (the bipolar sigmoid's g' = (1 − u²)/2 written u(1 − u), or 1 − u²), and
+    the derivative of another layer's activation at net_j. Computed from the activation table and the part's
+    activations, and compared with this unit's own g and g' at a few points: one that is g itself is left to
+    g_not_gprime, one that is g' is no mistake, and one that is a constant times g' is said so."""
+    from ..printing import print_text
+    part = psol.part
+    layer = next((li for li, units in enumerate(part.layers) if gkey.unit in units), None)
+    net, u = sym_of.get(gkey.like("net")), sym_of.get(gkey.like("act"))
+    if layer is None or net is None or u is None:
+        return []
+    own = part.activations[layer]
+    if not own.elementwise or not _smooth(own):
+        return []       # softmax; identity; a ReLU's g' is a step (its g'(0) has its own diagnosis, relu_g0)
+    names = psol.names.text
+    out: list[tuple[str, sp.Expr]] = []
+    for act, at_net in _candidates(part, own):
+        for in_output, (unit_form, factor) in _forms(own, act, at_net).items():
+            expr = unit_form.xreplace({_NET: net, _U: u})
+            fields = dict(other=_activation_words(act), net=names.get(net, "net"), own=_activation_words(own))
+            if in_output:
+                fields.update(rule=print_text(expr, names), u=names.get(u, "u"))
+                words = said("diagnosis.other_activation_output_factor", factor=_given(factor, part), **fields) \
+                    if factor is not None else said("diagnosis.other_activation_output", **fields)
+            else:
+                words = said("diagnosis.other_activation_factor", factor=_given(factor, part), **fields) \
+                    if factor is not None else said("diagnosis.other_activation", **fields)
+            out.append((words, expr))
+    return out
+
+
+_NET, _U = sp.Dummy("net"), sp.Dummy("u")
+
+
+@lru_cache(maxsize=256)
+def _forms(own, act, at_net: bool) -> dict:
+    """{in its output (bool): (the form in _NET, _U, its constant ratio to own's g' or None)} of `act`'s
+    derivative for a unit of activation `own`: the form in the output (where act's g' is taught in y) and,
+    with `at_net`, act's g' at the net; without a form that is own's g' or own's g (nothing to say there)."""
+    from ..activations import X
+    y = sp.Dummy("y")
+    d = act.derivative(X, y)
+    own_g, own_dg = own.value(X), own.derivative(X, own.value(X))
+    candidates = []
+    if d.has(y):
+        candidates.append((True, d.xreplace({X: _NET, y: _U}), d.xreplace({y: own_g})))
+    if at_net:
+        theirs = d.xreplace({y: act.value(X)})
+        candidates.append((False, theirs.xreplace({X: _NET}), theirs))
+    out = {}
+    for in_output, form, in_x in candidates:
+        factor = _constant_ratio(in_x, own_dg)
+        if factor != 1 and _constant_ratio(in_x, own_g) != 1:
+            out[in_output] = (form, factor)
+    return out
+
+
+def _constant_ratio(a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
+    """a/b where it is the same number at every point of _RATIO_AT (as a rational with a denominator up to
+    10), else None: 2 for 1 − u² against the bipolar sigmoid's (1 − u²)/2."""
+    from ..activations import X
+    ratios = []
+    for x in _RATIO_AT:
+        try:
+            num, den = complex(sp.N(a.xreplace({X: x}), 20)), complex(sp.N(b.xreplace({X: x}), 20))
+        except (TypeError, ValueError, ArithmeticError):
+            return None
+        if den == 0 or num.imag or den.imag:
+            return None
+        ratios.append(num.real / den.real)
+    if any(abs(r - ratios[0]) > 1e-12 * max(1.0, abs(ratios[0])) for r in ratios):
+        return None
+    near = sp.nsimplify(ratios[0], rational=True, tolerance=1e-12)
+    return near if near.is_Rational and near.q <= 10 and abs(near - ratios[0]) <= 1e-12 else None
 
 
 # the values of g'(0) a student may take for a ReLU at its kink: 0 (the left slope), 1 (the right slope)
@@ -210,18 +347,37 @@ def _relu_kink(ch: "Checker", gp: sp.Symbol):
     return None
 
 
-def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict) -> tuple[str, str] | None:
+# Mistakes that give the same value as another and name it more closely, so that a tie of the two is no
+# ambiguity: the bias input +1 on a threshold network negates the value as a sign slip or the other δ
+# convention would (it is what the student did); a batch's losses summed for their mean (n = 2) doubles the
+# loss as counting it twice would; a ReLU's g'(0) at its kink gives what g(0) = 0 or another unit's g' may.
+SUBSUMES = {"bias_plus_one": frozenset({"sign", "other_convention"}),
+            "mean_missing": frozenset({"loss_doubled"}),
+            "relu_g0": frozenset({"g_not_gprime", "wrong_unit", "other_activation"})}
+# mistakes of the loss, which double every value computed from it: at a later step, the student's own δ
+# written there (not doubled, or the step would follow from it) says it is not one of these
+LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing"})
+
+
+def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict,
+            written: dict | None = None) -> tuple[str, str] | None:
     """The mistake that reproduces the student's value (with the true or the student's own leaves);
     when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest. A value that
     is the mistake's value rounded to fewer places than asked (0.07 for η left out, 0.066 from the
     student's δ_5 = −0.12) names the mistake too, after any that it reproduces to the places asked, unless
-    it is also the right value rounded to those places."""
-    best = None
+    it is also the right value rounded to those places.
+
+    Two mistakes that explain the value equally (the same value, or as close) are decided, never by the
+    order of a dict: one that SUBSUMES the other names it; a mistake of the loss (LOSS_DRIVEN) is out where
+    the student wrote a δ or loss this step is computed from (`written`: the student's written values);
+    any still tied (η = ½ left out and the loss's ½ left out both double Δw when no δ is written) are all
+    said, "…; or … (each gives this value)", under the code of the first in _build_variants' fixed order."""
     expected = ch.psol.step(qid).float_value
     # a number that is also the right value rounded to its places (0.1 for 0.0636) is that rounding,
     # never a mistake's value rounded (0.1 for twice it, 0.1272)
     rounded_mistake = decimals is not None and \
         abs(value - expected) > 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected))
+    found: dict = {}                  # words -> (key, code): each mistake's best reading
     for order, (code, words, at) in enumerate(_variants(ch, qid)):
         for vals in (ch.true, {**ch.true, **student}):
             v = at(vals)              # None: the mistake does not apply here; an exception is a bug
@@ -230,9 +386,42 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
             status = compare_number(value, decimals, v, ch.tol, bound).status
             if status == "correct" or status == "imprecise" and rounded_mistake:
                 key = (status != "correct", abs(v - value), order)
-                if best is None or key < best[0]:
-                    best = (key, code, words)
-    return None if best is None else (best[1], best[2])
+                if words not in found or key < found[words][0]:
+                    found[words] = (key, code)
+    if not found:
+        return None
+    ranked = sorted(((key, code, words) for words, (key, code) in found.items()), key=lambda r: r[0])
+    (rank, dist, _), _, _ = ranked[0]
+    tol = 1e-12 * max(1.0, abs(value))
+    tied = [(code, words) for (r, d, _), code, words in ranked if r == rank and abs(d - dist) <= tol]
+    if len(tied) > 1:
+        tied = _untied(ch, qid, tied, written or {})
+    code, words = tied[0]
+    return code, _either(words, [w for _, w in tied[1:]]) if len(tied) > 1 else words
+
+
+def _untied(ch: "Checker", qid: str, tied: list, written: dict) -> list:
+    """The mistakes of a tie (code, words) that neither a more specific one (SUBSUMES) nor the student's own
+    written δ or loss (LOSS_DRIVEN, where this step is computed from one) rules out; all of them if every
+    one is ruled out."""
+    codes = {code for code, _ in tied}
+    kept = [(c, w) for c, w in tied if not any(c in SUBSUMES.get(o, ()) for o in codes if o != c)]
+    step = ch.psol.step(qid)
+    if step.key.kind != "loss" and step.forms:
+        kind_of = {s.symbol: s.key.kind for s in ch.psol.steps}
+        shown = any(kind_of.get(leaf) in ("delta", "loss") and leaf in written for leaf in step.forms[-1].free_symbols)
+        if shown:
+            kept = [(c, w) for c, w in kept if c not in LOSS_DRIVEN] or kept
+    return kept or tied
+
+
+def _either(first: str, others: list[str]) -> str:
+    """'first; or second; or third (each gives this value)': mistakes that explain a value equally, in their
+    fixed order."""
+    choices = others[-1]
+    for w in reversed([first] + others[:-1]):
+        choices = said("diagnosis.or", first=w, second=choices)
+    return said("diagnosis.either", choices=choices)
 
 
 def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:

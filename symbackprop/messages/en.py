@@ -985,8 +985,8 @@ MESSAGES = {
     "graph_file.domain_division": "the divisor {arg} is 0 (a division by zero)",
     "graph_file.domain_zero_power": "{arg} = 0 is raised to the negative power {power}",
     "graph_file.domain_fraction_power": "{arg} = {value} is negative and raised to the fractional power {power}",
-    "graph_file.domain.positive": "{fn} is defined for positive numbers only, x > 0",
-    "graph_file.domain.nonnegative": "{fn} is defined for x ≥ 0 only",
+    "graph_file.domain.positive": "{fn} is defined for positive numbers only",
+    "graph_file.domain.nonnegative": "{fn} is defined for numbers ≥ 0 only",
     # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
     "graph_answers.wrong_shape": "{id}: {given} given where {shape} is expected (a matrix is a list of rows of "
                                  "equal length, a vector a list)",
@@ -1131,4 +1131,18 @@ MESSAGES = {
                            "one of them, or unset it",
     "problem.missing_threshold": "missing the threshold θ of unit {dst} (the weight from the bias unit {src}, whose "
                                  "input is −1)",
+    # session 12 (mathfix): a function's argument written as a number (sqrt(-3)): its value once (graph_domain.py)
+    "graph_file.domain_function_number": "the argument of {fn}, {value}, is outside its domain ({domain})",
+    # session 12 (mathfix): g'(net) written as the derivative of another activation (answers/diagnose.py)
+    "diagnosis.other_activation_output": "{rule} used for g'({net}): the derivative of {other} in its output, with "
+                                         "{u}; the activation here is {own}",
+    "diagnosis.other_activation_output_factor": "{rule} used for g'({net}): the derivative of {other} in its output, "
+                                                "with {u}, is {factor} times the g' of {own}, the activation here",
+    "diagnosis.other_activation": "the derivative of {other} at {net} used for g'({net}); the activation here is {own}",
+    "diagnosis.other_activation_factor": "the derivative of {other} at {net} used for g'({net}): {factor} times the g' "
+                                         "of {own}, the activation here",
+    "code.other_activation": "other_activation",
+    # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
+    "diagnosis.or": "{first}; or {second}",
+    "diagnosis.either": "{choices} (each gives this value)",
 }

@@ -885,8 +885,8 @@ MESSAGES = {
     "graph_file.domain_division": "除数 {arg} 为 0（除以零）",
     "graph_file.domain_zero_power": "{arg} = 0 的负数次幂 {power}",
     "graph_file.domain_fraction_power": "{arg} = {value} 为负数，却取分数次幂 {power}",
-    "graph_file.domain.positive": "{fn} 只对正数 x > 0 有定义",
-    "graph_file.domain.nonnegative": "{fn} 只对 x ≥ 0 有定义",
+    "graph_file.domain.positive": "{fn} 只对正数有定义",
+    "graph_file.domain.nonnegative": "{fn} 只对非负数（≥ 0）有定义",
     # -- checking a computation graph's answers: shapes, diagnoses, chains (graph_answers.py, graph_chain.py) -----
     "graph_answers.wrong_shape": "{id}：给出的是{given}，应为{shape}（矩阵是等长行的列表，向量是一个列表）",
     "graph_answers.matrix_expected": "{id} 是{shape}：请写成行的列表，例如 [[1, 2], [3, 4]]（向量写成列表 [1, 2, 3]）",
@@ -1002,4 +1002,18 @@ MESSAGES = {
     "problem.threshold_weights": "应有 {rows} 个阈值 θ（来自 −1 偏置输入的权重，每个单元 {row_units} 一个）",
     "usage.lang_from_env": "环境变量 {env} 为 {value}，不是可选值之一（{choices}）；请把它设为其中之一，或取消设置",
     "problem.missing_threshold": "缺少单元 {dst} 的阈值 θ（来自偏置单元 {src} 的权重，其输入为 −1）",
+    # session 12 (mathfix): a function's argument written as a number (sqrt(-3)): its value once (graph_domain.py)
+    "graph_file.domain_function_number": "{fn} 的参数 {value} 不在其定义域内（{domain}）",
+    # session 12 (mathfix): g'(net) written as the derivative of another activation (answers/diagnose.py)
+    "diagnosis.other_activation_output": "把 {rule} 当作 g'({net})：这是 {other} 用其输出表示的导数（代入 {u}）；"
+                                         "这里的激活函数是 {own}",
+    "diagnosis.other_activation_output_factor": "把 {rule} 当作 g'({net})：{other} 用其输出表示的导数（代入 {u}）"
+                                                "是这里的激活函数 {own} 的 g' 的 {factor} 倍",
+    "diagnosis.other_activation": "把 {other} 在 {net} 处的导数当作 g'({net})；这里的激活函数是 {own}",
+    "diagnosis.other_activation_factor": "把 {other} 在 {net} 处的导数当作 g'({net})：它是这里的激活函数 {own} 的 "
+                                         "g' 的 {factor} 倍",
+    "code.other_activation": "用了另一激活函数的导数",
+    # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
+    "diagnosis.or": "{first}；或者{second}",
+    "diagnosis.either": "{choices}（每一种都给出这个值）",
 }

@@ -94,7 +94,8 @@ def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None
 _NAME_FIELDS = ("name", "first", "rest", "of", "id", "close")    # fields of our sentences that may hold a name
 # (sentence, field) whose field is a graph's formula (`L = (y - t)^2`), typeset whole as `style.formula` does
 _FORMULA_FIELDS = {("graph_answers.half_of_square", "node"), ("graph_answers.half_extra", "node"),
-                   ("graph_answers.twice_half_left", "node"), ("graph_answers.not_operand", "formula")}
+                   ("graph_answers.twice_half_left", "node"), ("graph_answers.not_operand", "formula"),
+                   ("diagnosis.other_activation_output", "rule"), ("diagnosis.other_activation_output_factor", "rule")}
 
 
 def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset()) -> str:
