@@ -1089,4 +1089,8 @@ MESSAGES = {
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "
                                        "−{lr}∂{J}/∂w)",
+    # session 12 (gsolve): a backward step through a node computed entry by entry (render/graph.py)
+    "graph.elementwise_note": "{odot} multiplies entry by entry: where a node {f} is computed from {q} entry by entry "
+                              "(a function applied to each entry), {rule}, and the matrix after {odot} holds these "
+                              "local derivatives.",
 }

@@ -969,4 +969,7 @@ MESSAGES = {
     "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
+    # session 12 (gsolve): a backward step through a node computed entry by entry (render/graph.py)
+    "graph.elementwise_note": "{odot} 表示逐元素相乘：节点 {f} 由 {q} 逐元素算出（函数作用于每个元素）时，{rule}，"
+                              "{odot} 后的矩阵即这些局部导数。",
 }

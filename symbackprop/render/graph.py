@@ -196,6 +196,7 @@ class GraphMath(Math):
                         names_latex[q.symbol[r, c]] = f"{base}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
         self._widened: dict = {}            # (step id, precision) -> a backward step's numbers as shown
+        self._entry_shown: dict = {}        # (entry, precision, given) -> as shown, for the widening
         # what stands for an input in the steps (its name, its symbol, each entry's symbol): given data
         self.given: set = set()
         for q in sol.problem.inputs:
@@ -308,7 +309,9 @@ class GraphMath(Math):
             for key, (symbols, v) in slots.items():
                 given = key in self.given
                 for sym, e in zip(symbols, list(v) if isinstance(v, sp.MatrixBase) else [v]):
-                    out[sym] = str(shown(e, p, given)[0])
+                    if (e, p, given) not in self._entry_shown:        # an entry is in several steps
+                        self._entry_shown[(e, p, given)] = str(shown(e, p, given)[0])
+                    out[sym] = self._entry_shown[(e, p, given)]
             return out
         got = _entries_that_add_up(entries, targets, precision, shown_at)
         if got is None:
@@ -761,7 +764,8 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
                 notes=(_backward_note(sol.problem.output, sol.problem.parameters,
                                       [x.name for x in sol.problem.quantities], lang),
-                       *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p, which=True))),
+                       *_local_partial_note(sol, lang), *_elementwise_note(sol, lang),
+                       *kink_notes(sol, math, lang, p, which=True))),
     )
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
@@ -869,6 +873,24 @@ def _local_partial_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
                                  through=syms(through),
                                  total=Sym(f"∂{name_text(c.consumer)}/∂{name_text(s.name)}",
                                            rf"\partial {name_latex(c.consumer)}/\partial {name_latex(s.name)}")),)
+    return ()
+
+
+def _elementwise_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
+    """Said once, where a step goes through a node computed entry by entry (∂L/∂h ⊙ [local derivatives]):
+    what ⊙ means, with the first such node and quantity as the example."""
+    out = sol.problem.output
+    for s in sol.steps:
+        for c in s.contributions:
+            if isinstance(c.local, tuple) and c.local[0] == "elementwise":
+                f, q = c.consumer, s.name
+                ot, ol, ft, fl, qt, ql = (name_text(out), name_latex(out), name_text(f), name_latex(f),
+                                          name_text(q), name_latex(q))
+                rule = Sym(f"∂{ot}/∂{qt}_i = ∂{ot}/∂{ft}_i·∂{ft}_i/∂{qt}_i",
+                           rf"\partial {ol}/\partial {{{ql}}}_{{i}} = \partial {ol}/\partial {{{fl}}}_{{i}} \cdot "
+                           rf"\partial {{{fl}}}_{{i}}/\partial {{{ql}}}_{{i}}")
+                return (sentence(lang, "graph.elementwise_note", odot=Sym("⊙", r"\odot"), f=Sym(ft, fl),
+                                 q=Sym(qt, ql), rule=rule),)
     return ()
 
 
