@@ -224,8 +224,8 @@ class GraphMath(Math):
             if isinstance(k, str) and isinstance(v, sp.MatrixBase) and 1 in v.shape:
                 numbers[("T", k)] = shown(v.T, precision, k in self.given)[0]
         chain = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "chain"
-        matrices = isinstance(step.value, sp.MatrixBase) or \
-            any(isinstance(v, sp.MatrixBase) for v in step.numbers.values())
+        matrices = (chain or isinstance(step.forms[-1], Node)) and (isinstance(step.value, sp.MatrixBase) or any(
+            isinstance(v, sp.MatrixBase) for v in step.numbers.values()))      # a backward or forward step's
         if chain or matrices:                         # text, then LaTeX, of one step: widened once
             key = (step.id, precision)
             if key not in self._widened:
