@@ -196,7 +196,7 @@ class GraphMath(Math):
                         names_latex[q.symbol[r, c]] = f"{base}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
         self._widened: dict = {}            # (step id, precision) -> a backward step's numbers as shown
-        self._entry_shown: dict = {}        # (entry, precision, given) -> as shown, for the widening
+        self._entry_shown: dict = {}        # (entry, precision, given) -> (as shown, exact): _cell
         # what stands for an input in the steps (its name, its symbol, each entry's symbol): given data
         self.given: set = set()
         for q in sol.problem.inputs:
@@ -219,10 +219,10 @@ class GraphMath(Math):
         in a forward step of scalars, with more places where that is what makes the step add up
         (printing.operands_that_add_up, as in a network's steps)."""
         show = self.latex if latex else self.text
-        numbers = {k: shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
+        numbers = {k: self._shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
         for k, v in step.numbers.items():            # a vector factor's transpose: its numbers as a row
             if isinstance(k, str) and isinstance(v, sp.MatrixBase) and 1 in v.shape:
-                numbers[("T", k)] = shown(v.T, precision, k in self.given)[0]
+                numbers[("T", k)] = self._shown(v.T, precision, k in self.given)[0]
         chain = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "chain"
         matrices = (chain or isinstance(step.forms[-1], Node)) and (isinstance(step.value, sp.MatrixBase) or any(
             isinstance(v, sp.MatrixBase) for v in step.numbers.values()))      # a backward or forward step's
@@ -238,7 +238,7 @@ class GraphMath(Math):
             numbers.update(widened)
         last, put_in = show(step.forms[-1]), show(step.forms[-1], numbers)
         if isinstance(step.value, sp.MatrixBase) and chain:
-            value = shown(step.value, precision)[0]      # the numbers put in are the value: shown once
+            value = self._shown(step.value, precision)[0]      # the numbers put in are the value: shown once
             if put_in == (value.latex if latex else str(value)):
                 put_in = last
         return last, put_in
@@ -300,7 +300,8 @@ class GraphMath(Math):
         expr, slots = built
         entries = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
         value = step.value
-        targets = [str(shown(v, precision)[0]) for v in (list(value) if isinstance(value, sp.MatrixBase) else [value])]
+        targets = [self._cell(v, precision, False)[0]
+                   for v in (list(value) if isinstance(value, sp.MatrixBase) else [value])]
         if len(entries) != len(targets):
             return None
 
@@ -309,9 +310,7 @@ class GraphMath(Math):
             for key, (symbols, v) in slots.items():
                 given = key in self.given
                 for sym, e in zip(symbols, list(v) if isinstance(v, sp.MatrixBase) else [v]):
-                    if (e, p, given) not in self._entry_shown:        # an entry is in several steps
-                        self._entry_shown[(e, p, given)] = str(shown(e, p, given)[0])
-                    out[sym] = self._entry_shown[(e, p, given)]
+                    out[sym] = self._cell(e, p, given)[0]
             return out
         got = _entries_that_add_up(entries, targets, precision, shown_at)
         if got is None:
@@ -382,8 +381,23 @@ class GraphMath(Math):
             total = sp.ImmutableMatrix(total)
         return (total, slots) if total is not None else None
 
+    def _cell(self, e, precision: int, given: bool) -> tuple[str, bool]:
+        """One entry (or scalar) as shown, and whether exactly: kept, since the steps with matrices show
+        and widen the same entries (a gradient in its own step and in the next)."""
+        key = (e, precision, given)
+        if key not in self._entry_shown:
+            self._entry_shown[key] = _entry(e, precision, given)
+        return self._entry_shown[key]
+
+    def _shown(self, value, precision: int, given: bool = False) -> tuple[Num, bool]:
+        """`shown`, each entry of a matrix kept (_cell)."""
+        if not isinstance(value, sp.MatrixBase):
+            return shown(value, precision, given)
+        cells = [[self._cell(value[r, c], precision, given) for c in range(value.cols)] for r in range(value.rows)]
+        return matrix_num([[t for t, _ in row] for row in cells]), all(e for row in cells for _, e in row)
+
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
-        s, exact = shown(step.value, precision, self.is_given(step.id))
+        s, exact = self._shown(step.value, precision, self.is_given(step.id))
         out = s.latex if latex else str(s)
         if isinstance(step.value, sp.MatrixBase):
             r, c = step.value.shape
