@@ -80,6 +80,25 @@ def _sigmoid(precision: int | None = None, **settings) -> tuple:
                               **settings)
     return _SOLVED["sol"], _SOLVED[key]
 
+# several functions of one vector, a decimal in a formula (exp(0.5*z)), max of two vectors, sums of ⊙ terms
+MULTI = textwrap.dedent("""\
+    model: graph
+    inputs:
+      W: [[0.5, -1], [2, 0.25]]
+      x: [1, 0]
+      s: 0.5
+      t: [0.5, 0.5]
+    nodes:
+      z: W*x
+      a: tanh(z)
+      b: relu(z)
+      c: exp(0.5*z)
+      d: s*a + b
+      m: max(c, t)
+      y: sum(d) + dot(m, m) + sum(2*z)
+      L: y^2
+""")
+
 
 def _line(out: str, start: str) -> str:
     return next(x.strip() for x in out.splitlines() if x.strip().startswith(start))
@@ -345,8 +364,8 @@ def test_the_matrix_product_of_the_matrix_example_adds_up_at_precision_0():
     assert _line(quad, "q = M·x") == "q = M·x = [0, 1.5, 0] × [1; 2; -1] = 3"
 
 
-@pytest.mark.parametrize("graph", [VEC.format(fn="sigmoid"), VEC.format(fn="tanh"), LOGREG, LIN],
-                         ids=["sigmoid", "tanh", "logreg", "lin"])
+@pytest.mark.parametrize("graph", [VEC.format(fn="sigmoid"), VEC.format(fn="tanh"), LOGREG, LIN, MULTI],
+                         ids=["sigmoid", "tanh", "logreg", "lin", "multi"])
 @pytest.mark.slow
 def test_every_step_adds_up_at_precisions_0_to_3(graph: str):
     """Every step whose last links are numbers and value, at 0 to 3 places: the matrix products,
@@ -356,10 +375,14 @@ def test_every_step_adds_up_at_precisions_0_to_3(graph: str):
         checked = _checked_steps(render(sol, "text", precision=p))
         # the steps with a matrix among them, each checked (not skipped as unreadable)
         starts = {c.split(" =")[0] for c in checked}
-        if "z: W*x" in graph:
+        if "z: W*x" in graph and "h: " in graph:
             assert {"z", "y", "∂L/∂h", "∂L/∂z", "∂L/∂W", "∂L/∂x", "∂L/∂v"} <= starts, (p, checked)
         if "h: W*x + b" in graph:
             assert {"h", "a", "r", "∂L/∂h", "∂L/∂W"} <= starts, (p, checked)
+        if "m: max(c, t)" in graph:
+            assert {"z", "a", "c", "d", "∂L/∂m", "∂L/∂c", "∂L/∂a", "∂L/∂z", "∂L/∂W", "∂L/∂x", "∂L/∂t"} <= starts, \
+                (p, checked)
+            assert "[0.5·exp(0.5·z_1); 0.5·exp(0.5·z_2)]" in next(c for c in checked if c.startswith("∂L/∂z"))
         if "dot(w, x)" in graph:
             assert {"s", "∂L/∂w"} <= starts, (p, checked)
         assert len(checked) >= 5, (p, checked)
