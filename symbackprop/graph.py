@@ -395,7 +395,9 @@ def quadratic_graph(prob) -> GraphProblem:
 @dataclass(frozen=True)
 class Contribution:
     """One consumer f of q in ∂L/∂q: ∂L/∂f · ∂f/∂q, with the local gradient ∂f/∂q (a formula of
-    f's operands, of q's shape) when f is a scalar, else None (the sum over f's entries).
+    f's operands, of q's shape) when f is a scalar; for a matrix f, its matrix-calculus form
+    (matmul_form: ("matmul", side, factor); elementwise_form: ("elementwise", D)), else None (the sum
+    over f's entries).
     `shown`: the local gradient with f's decimals as written (0.1·w, not w/10), None when it is
     `local` itself. `operands`: f's operands in the order its formula names them, when one of the
     others is computed from q too (then the local ∂f/∂q is not the total, and the steps write it
@@ -643,17 +645,21 @@ class _Context:
         from .graph_written import names_in_order
         return tuple(dict.fromkeys(names_in_order(f.formula.tree)))
 
-    def shown_local(self, f: Quantity, q: Quantity, local, local_value):
+    def shown_local(self, f: Quantity, q: Quantity, local, local_value, differentiate=None):
         """The local gradient ∂f/∂q with f's decimals as written, when f has any and it has the
-        same value as `local` at these numbers (else None: the exact form is shown)."""
+        same value as `local` at these numbers (else None: the exact form is shown). `differentiate`:
+        how the local gradient is taken from a rule (default: `local_gradient` of a scalar f);
+        `local_value` None: `local`'s value here."""
         from .graph_written import Written, fold_decimals, same
         rule = self.written_rule(f)
         if rule is None:
             return None
-        shown = fold_decimals(_tidy(local_gradient(Written(rule), q)))
+        shown = fold_decimals(_tidy(differentiate(rule) if differentiate else local_gradient(Written(rule), q)))
         try:
             value = evaluate(decimal_values(shown) if not q.shape else
                             sp.ImmutableMatrix(shown).applyfunc(decimal_values), self.env)
+            if local_value is None:
+                local_value = evaluate(local, self.env)
         except TooLarge:
             return None
         if not same(value, local_value):
@@ -678,6 +684,8 @@ def _gradient(prob: GraphProblem, q: Quantity, gradients: dict, env: dict, conte
             contrib = sp.ImmutableMatrix(contrib) if q.shape else contrib
         else:
             local = matmul_form(prob, f, q)
+            if local is None:
+                local = elementwise_form(f, q, context)
             total = sp.zeros(*q.shape) if q.shape else sp.Integer(0)
             upstream = gradients[f.name]
             for r in range(f.shape[0]):
@@ -735,6 +743,28 @@ def matmul_form(prob: GraphProblem, f: Quantity, q: Quantity):
             if f.formula._build(other, names).is_matrix:
                 return ("matmul", side, other)
     return None
+
+
+def elementwise_form(f: Quantity, q: Quantity, context: "_Context | None" = None):
+    """For a matrix node f of q's shape whose every entry uses q's entry at its own place only (h = σ(z),
+    exp(z), relu(z), 2*z − t, max(z, t): f computed from q entry by entry), ("elementwise", D) with D the
+    matrix of the local derivatives ∂f_ij/∂q_ij in entry symbols (q's shape; with f's decimals as written
+    where that has the same value): ∂L/∂q = ∂L/∂f ⊙ D, entry by entry. None for any other f."""
+    if not q.shape or f.shape != q.shape:
+        return None
+    mine = set(q.symbol)
+    rows, cols = q.shape
+    for r in range(rows):
+        for c in range(cols):
+            if f.rule[r, c].free_symbols & mine - {q.symbol[r, c]}:
+                return None
+    D = _tidy(sp.ImmutableMatrix(rows, cols, lambda r, c: sp.diff(f.rule[r, c], q.symbol[r, c])))
+    if context is not None:
+        written = context.shown_local(f, q, D, None, lambda rule: sp.ImmutableMatrix(
+            rows, cols, lambda r, c: sp.diff(rule[r, c], q.symbol[r, c])))
+        if written is not None:
+            D = written
+    return ("elementwise", D)
 
 
 class _Entry:

@@ -1145,4 +1145,8 @@ MESSAGES = {
     # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
     "diagnosis.or": "{first}; or {second}",
     "diagnosis.either": "{choices} (each gives this value)",
+    # session 12 (gsolve): a backward step through a node computed entry by entry (render/graph.py)
+    "graph.elementwise_note": "{odot} multiplies entry by entry: where a node {f} is computed from {q} entry by entry "
+                              "(a function applied to each entry), {rule}, and the matrix after {odot} holds these "
+                              "local derivatives.",
 }

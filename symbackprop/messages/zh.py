@@ -1016,4 +1016,7 @@ MESSAGES = {
     # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
     "diagnosis.or": "{first}；或者{second}",
     "diagnosis.either": "{choices}（每一种都给出这个值）",
+    # session 12 (gsolve): a backward step through a node computed entry by entry (render/graph.py)
+    "graph.elementwise_note": "{odot} 表示逐元素相乘：节点 {f} 由 {q} 逐元素算出（函数作用于每个元素）时，{rule}，"
+                              "{odot} 后的矩阵即这些局部导数。",
 }

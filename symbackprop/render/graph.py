@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import sympy as sp
 
 from ..document import Document, Math, Part, Section, Step, Text
-from ..formula import Node
+from ..formula import Node, Value
 from .. import greek
 from ..formula import WRITTEN_PREFIX
 from ..graph import GraphSolution, entry_suffix
@@ -51,9 +51,14 @@ def shown(value, precision: int, given: bool = False) -> tuple[Num, bool]:
         s, exact = _entry(value, precision, given)
         return Num(s), exact
     cells = [[_entry(value[r, c], precision, given) for c in range(value.cols)] for r in range(value.rows)]
-    text = "[" + "; ".join(", ".join(s for s, _ in row) for row in cells) + "]"
-    latex = r"\begin{bmatrix}" + r" \\ ".join(" & ".join(s for s, _ in row) for row in cells) + r"\end{bmatrix}"
-    return Num(text, latex), all(e for row in cells for _, e in row)
+    return matrix_num([[s for s, _ in row] for row in cells]), all(e for row in cells for _, e in row)
+
+
+def matrix_num(cells: list[list[str]]) -> Num:
+    """A matrix of shown entries (rows of strings) as text `[1, 0; 0, 1]` and LaTeX (bmatrix)."""
+    text = "[" + "; ".join(", ".join(row) for row in cells) + "]"
+    latex = r"\begin{bmatrix}" + r" \\ ".join(" & ".join(row) for row in cells) + r"\end{bmatrix}"
+    return Num(text, latex)
 
 
 _WORD_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]+?)(?:_\{(\d+)\})?")
@@ -191,6 +196,7 @@ class GraphMath(Math):
                         names_latex[q.symbol[r, c]] = f"{base}_{{{sub}}}"
         self.names = {False: names_text, True: names_latex}
         self._widened: dict = {}            # (step id, precision) -> a backward step's numbers as shown
+        self._entry_shown: dict = {}        # (entry, precision, given) -> (as shown, exact): _cell
         # what stands for an input in the steps (its name, its symbol, each entry's symbol): given data
         self.given: set = set()
         for q in sol.problem.inputs:
@@ -213,15 +219,18 @@ class GraphMath(Math):
         in a forward step of scalars, with more places where that is what makes the step add up
         (printing.operands_that_add_up, as in a network's steps)."""
         show = self.latex if latex else self.text
-        numbers = {k: shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
+        numbers = {k: self._shown(v, precision, k in self.given)[0] for k, v in step.numbers.items()}
         for k, v in step.numbers.items():            # a vector factor's transpose: its numbers as a row
             if isinstance(k, str) and isinstance(v, sp.MatrixBase) and 1 in v.shape:
-                numbers[("T", k)] = shown(v.T, precision, k in self.given)[0]
+                numbers[("T", k)] = self._shown(v.T, precision, k in self.given)[0]
         chain = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "chain"
-        if chain:                                     # text, then LaTeX, of one step: widened once
+        matrices = (chain or isinstance(step.forms[-1], Node)) and (isinstance(step.value, sp.MatrixBase) or any(
+            isinstance(v, sp.MatrixBase) for v in step.numbers.values()))      # a backward or forward step's
+        if chain or matrices:                         # text, then LaTeX, of one step: widened once
             key = (step.id, precision)
             if key not in self._widened:
-                self._widened[key] = self._backward_adding_up(step, precision)
+                self._widened[key] = self._matrix_adding_up(step, precision) if matrices else \
+                    self._backward_adding_up(step, precision)
             widened = self._widened[key]
         else:
             widened = self._adding_up(step, precision)
@@ -229,7 +238,7 @@ class GraphMath(Math):
             numbers.update(widened)
         last, put_in = show(step.forms[-1]), show(step.forms[-1], numbers)
         if isinstance(step.value, sp.MatrixBase) and chain:
-            value = shown(step.value, precision)[0]      # the numbers put in are the value: shown once
+            value = self._shown(step.value, precision)[0]      # the numbers put in are the value: shown once
             if put_in == (value.latex if latex else str(value)):
                 put_in = last
         return last, put_in
@@ -279,8 +288,116 @@ class GraphMath(Math):
         got = operands_that_add_up(expr, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {k: Num(got[d]) for k, d in stand_in.items()}
 
+    def _matrix_adding_up(self, step: Step, precision: int) -> dict | None:
+        """A step with a matrix (a forward node of matrices, z = W·x, y = v·h; a backward step
+        ∂L/∂f·xᵀ, Wᵀ·∂L/∂f, ∂L/∂f ⊙ D, ∂L/∂y·[v_1; v_2]) with its numbers shown so that what it puts
+        in, evaluated exactly entry by entry, gives every entry of its value as shown: all its numbers
+        at the fewest more places, up to 15, that make every entry add up (as a scalar step's are,
+        printing.operands_that_add_up); None where nothing is widened or the step's form is not one of these."""
+        built = self._shown_expression(step)
+        if built is None:
+            return None
+        expr, slots = built
+        entries = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
+        value = step.value
+        targets = [self._cell(v, precision, False)[0]
+                   for v in (list(value) if isinstance(value, sp.MatrixBase) else [value])]
+        if len(entries) != len(targets):
+            return None
+
+        def shown_at(p) -> dict:
+            out = {}
+            for key, (symbols, v) in slots.items():
+                given = key in self.given
+                for sym, e in zip(symbols, list(v) if isinstance(v, sp.MatrixBase) else [v]):
+                    out[sym] = self._cell(e, p, given)[0]
+            return out
+        got = _entries_that_add_up(entries, targets, precision, shown_at)
+        if got is None:
+            return None
+        out: dict = {}
+        for key, (symbols, v) in slots.items():
+            if isinstance(v, sp.MatrixBase):
+                cells = [[got[symbols[r * v.cols + c]] for c in range(v.cols)] for r in range(v.rows)]
+                out[key] = matrix_num(cells)
+                if isinstance(key, str) and 1 in v.shape:           # a vector's transpose: a row
+                    out[("T", key)] = matrix_num([list(col) for col in zip(*cells)])
+            else:
+                out[key] = Num(got[symbols[0]])
+        return out
+
+    def _shown_expression(self, step: Step):
+        """(what the step's numbers line computes, in one symbol per number shown: a scalar or a matrix
+        of SymPy expressions; {number's key: (its symbols, entry by entry, its value)}); None for a
+        form this does not know."""
+        from ..formula import decimal_values
+        from ..graph import _bare
+        prob = self.sol.problem
+        slots: dict = {}
+
+        def symbols_of(key, v, symbol=None):
+            """The symbols standing for the number `key` (a stand-in for an upstream gradient, else the
+            graph's own entry symbols), as a scalar or matrix."""
+            if key not in slots:
+                if symbol is None:
+                    symbol = (sp.ImmutableMatrix(v.rows, v.cols, lambda r, c: sp.Dummy())
+                              if isinstance(v, sp.MatrixBase) else sp.Dummy())
+                slots[key] = (list(symbol) if isinstance(symbol, sp.MatrixBase) else [symbol], v)
+            return symbol
+        for key, v in step.numbers.items():           # the graph's numbers: scalars and entries stand for themselves
+            if isinstance(key, str):
+                symbols_of(key, v, prob.get(key).symbol)
+            elif isinstance(key, sp.Symbol):
+                symbols_of(key, v, key)
+        form = step.forms[-1]
+        if isinstance(form, Node):                    # a forward step: the node's formula
+            q = prob.get(step.id)
+            return (q.rule, slots) if q.kind == "node" else None
+        if not (isinstance(form, tuple) and form[0] == "chain" and form[2]):
+            return None
+        total = None
+        for f, local, _ in form[3]:
+            grad = symbols_of(("grad", f), self.sol.gradients[f])
+            if isinstance(local, tuple) and local[0] == "elementwise":
+                d = sp.ImmutableMatrix(local[1]).applyfunc(decimal_values)
+                term = sp.ImmutableMatrix(grad.rows, grad.cols, lambda r, c: grad[r, c] * d[r, c])
+            elif isinstance(local, tuple) and local[0] == "matmul":
+                _, side, other = local
+                if side == "same":
+                    term = grad
+                else:
+                    names = {n.name: Value(n.symbol, n.shape) for n in prob.quantities}
+                    factor = sp.ImmutableMatrix(prob.get(f).formula._build(_bare(other), names).expr).T
+                    term = grad * factor if side == "left" else factor * grad
+            elif isinstance(local, (sp.Expr, sp.MatrixBase, int)):
+                local = sp.sympify(local)
+                local = sp.ImmutableMatrix(local).applyfunc(decimal_values) if isinstance(local, sp.MatrixBase) \
+                    else decimal_values(local)
+                term = grad * local
+            else:
+                return None
+            total = term if total is None else total + term
+        if isinstance(total, sp.MatrixBase):
+            total = sp.ImmutableMatrix(total)
+        return (total, slots) if total is not None else None
+
+    def _cell(self, e, precision: int, given: bool) -> tuple[str, bool]:
+        """One entry (or scalar) as shown, and whether exactly: kept, since the steps with matrices show
+        and widen the same entries (a gradient in its own step and in the next)."""
+        key = (e, precision, given)
+        if key not in self._entry_shown:
+            self._entry_shown[key] = _entry(e, precision, given)
+        return self._entry_shown[key]
+
+    def _shown(self, value, precision: int, given: bool = False) -> tuple[Num, bool]:
+        """`shown`, each entry of a matrix kept (_cell)."""
+        if not isinstance(value, sp.MatrixBase):
+            return shown(value, precision, given)
+        cells = [[self._cell(value[r, c], precision, given) for c in range(value.cols)] for r in range(value.rows)]
+        return matrix_num([[t for t, _ in row] for row in cells]), all(e for row in cells for _, e in row)
+
     def value(self, step: Step, precision: int, latex: bool) -> tuple[str, bool]:
-        s, exact = shown(step.value, precision, self.is_given(step.id))
+        s, exact = self._shown(step.value, precision, self.is_given(step.id))
         out = s.latex if latex else str(s)
         if isinstance(step.value, sp.MatrixBase):
             r, c = step.value.shape
@@ -402,7 +519,7 @@ class GraphMath(Math):
         alone = len(terms) == 1
         for i, (f, local, operands) in enumerate(terms):
             upstream = self._grad(self.output, f, latex)
-            leads = i == 0 and not (isinstance(local, tuple) and local[1] == "right")
+            leads = i == 0 and not (isinstance(local, tuple) and local[0] == "matmul" and local[1] == "right")
             if values is not None and ("grad", f) in values:
                 v = values[("grad", f)]
                 # a number that leads the chain needs no parentheses: -0.1966 × (-1), not (-0.1966) × -1
@@ -411,6 +528,10 @@ class GraphMath(Math):
             if not with_locals:
                 link = local_partial(f, q, operands, latex) if operands else self._grad(f, q, latex)
                 out.append(link if f == self.output else upstream + (" " if latex else "·") + link)
+                continue
+            if isinstance(local, tuple) and local[0] == "elementwise":     # f = g(q) entry by entry: ∂L/∂f ⊙ D
+                odot = r" \odot " if latex else " ⊙ "
+                out.append(upstream + odot + self._sympy(local[1], values, latex))
                 continue
             if isinstance(local, tuple):             # f = P*B: ∂L/∂P = ∂L/∂f·Bᵀ, ∂L/∂B = Pᵀ·∂L/∂f
                 _, side, other = local
@@ -529,6 +650,24 @@ class GraphMath(Math):
         return f"{_TEXT_CALLS.get(f, f)}({joined_args})"
 
 
+def _entries_that_add_up(entries: list, targets: list[str], precision: int, shown_at) -> dict | None:
+    """The numbers to put in so that every entry of a step, evaluated exactly at them, shows as its
+    target: `shown_at(precision)` when it already does, else every number at the fewest more places (up
+    to MAX_OPERAND_PLACES; significant figures at a SigFigs precision) that make every entry add up; None
+    when they already do at `precision` or none do (the numbers stay at `precision`)."""
+    from ..printing import MAX_OPERAND_PLACES, SigFigs, _longer, _reevaluated, _same_display
+    first = shown_at(precision)
+    if any(not sp.sympify(e).free_symbols <= first.keys() for e in entries):
+        return None
+    sig = is_sig_figs(precision)
+    for places in range(int(precision), max(int(precision), MAX_OPERAND_PLACES) + 1):
+        shown_ = first if places == int(precision) else _longer(first, shown_at(SigFigs(places) if sig else places))
+        if all((got := _reevaluated(sp.sympify(e), shown_, precision, None)) is not None and _same_display(got, t)
+               for e, t in zip(entries, targets)):
+            return None if places == int(precision) else shown_
+    return None
+
+
 # -- the document ----------------------------------------------------------------------------------
 
 def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
@@ -551,6 +690,9 @@ def _steps(sol: GraphSolution) -> dict[str, list[Step]]:
                 forms += (("chain", s.name, True, terms),)
                 numbers = {("grad", c.consumer): sol.gradients[c.consumer] for c in s.contributions}
                 for c in s.contributions:
+                    if isinstance(c.local, tuple) and c.local[0] == "elementwise":     # f = g(q) entry by entry
+                        numbers.update({sym: sol.env[sym] for sym in c.local[1].free_symbols if sym in sol.env})
+                        continue
                     if isinstance(c.local, tuple):                  # a matrix product's factor
                         if c.local[2] is not None:
                             numbers.update({n: sol.values[n] for n in c.local[2].names()})
@@ -636,7 +778,8 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
         Section(Text(msg(lang, "quadratic.backward")), tuple(steps["backward"]),
                 notes=(_backward_note(sol.problem.output, sol.problem.parameters,
                                       [x.name for x in sol.problem.quantities], lang),
-                       *_local_partial_note(sol, lang), *kink_notes(sol, math, lang, p, which=True))),
+                       *_local_partial_note(sol, lang), *_elementwise_note(sol, lang),
+                       *kink_notes(sol, math, lang, p, which=True))),
     )
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
@@ -744,6 +887,24 @@ def _local_partial_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
                                  through=syms(through),
                                  total=Sym(f"∂{name_text(c.consumer)}/∂{name_text(s.name)}",
                                            rf"\partial {name_latex(c.consumer)}/\partial {name_latex(s.name)}")),)
+    return ()
+
+
+def _elementwise_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
+    """Said once, where a step goes through a node computed entry by entry (∂L/∂h ⊙ [local derivatives]):
+    what ⊙ means, with the first such node and quantity as the example."""
+    out = sol.problem.output
+    for s in sol.steps:
+        for c in s.contributions:
+            if isinstance(c.local, tuple) and c.local[0] == "elementwise":
+                f, q = c.consumer, s.name
+                ot, ol, ft, fl, qt, ql = (name_text(out), name_latex(out), name_text(f), name_latex(f),
+                                          name_text(q), name_latex(q))
+                rule = Sym(f"∂{ot}/∂{qt}_i = ∂{ot}/∂{ft}_i·∂{ft}_i/∂{qt}_i",
+                           rf"\partial {ol}/\partial {{{ql}}}_{{i}} = \partial {ol}/\partial {{{fl}}}_{{i}} \cdot "
+                           rf"\partial {{{fl}}}_{{i}}/\partial {{{ql}}}_{{i}}")
+                return (sentence(lang, "graph.elementwise_note", odot=Sym("⊙", r"\odot"), f=Sym(ft, fl),
+                                 q=Sym(qt, ql), rule=rule),)
     return ()
 
 
