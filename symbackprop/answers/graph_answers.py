@@ -702,10 +702,14 @@ class GraphChecker:
                                links=links, value=number)
             return verdict("wrong", _joined([chain.arithmetic.message] + unread), "arithmetic", links=links,
                            value=number)
-        if status in ("wrong", "rounding") and not bad:      # a wrong rule is charged, never carried
+        if status in ("wrong", "rounding", "imprecise") and not bad:      # a wrong rule is charged, never carried
             carried = self._follow_through(qid, number, places, expected, own or {}, first_of or {},
                                            given_by[0] if given_by is not None and given_by[1] else None)
+            if carried is not None and status == "imprecise" and carried[0] not in ("correct", "follow_through"):
+                carried = None          # imprecise either way: said as the right value's rounding
             if carried is not None:
+                # (a value that is also a coarse rounding of the right one, 0.2 for 0.25, but exactly what the
+                # student's own earlier values give, 0.4 × 0.5, follows through, as for a network: checker.py)
                 ft_status, ft_message, source = carried
                 if ft_status == "correct":
                     return verdict("correct", _joined([ft_message] + unread), links=links, value=number)
