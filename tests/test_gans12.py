@@ -79,3 +79,55 @@ def test_step_takes_entry_ids_and_entry_names():
         [float(c.value[0, 0]) for c in whole.contributions] == [0.5]
     with pytest.raises(KeyError, match=r"no step named 'grad_W1_4_1' \(did you mean grad_W1_\d_1"):
         g.step("grad_W1_4_1")
+
+
+# -- item 10: ∂L/∂x of an input that is not a parameter --------------------------------------------------------------
+def test_a_gradient_by_an_input_that_is_no_parameter_says_so(mlp, tmp_path):
+    """x and t are inputs of MLP but not parameters: ∂L/∂x is no item (not "did you mean ∂L/∂y or ∂L/∂L?")."""
+    verdicts, problems, _ = check_graph(mlp, tmp_path, "\n".join([
+        "grad_x: [0.5, -1]", "dL/dt: -0.5", '"\\\\frac{\\\\partial L}{\\\\partial x_1}": 0.5', "grad_b2: 0.5"]))
+    assert verdicts["grad_b2"].status == "correct"
+    tail = "is an input of the graph but not one of the parameters (W1, b1, W2, b2): "
+    assert problems == [f"main: grad_x: x {tail}∂L/∂x is not asked",
+                        f"main: dL/dt: t {tail}∂L/∂t is not asked",
+                        f"main: \\frac{{\\partial L}}{{\\partial x_1}}: x {tail}∂L/∂x is not asked"]
+
+
+def test_a_hint_never_offers_the_output_by_itself(mlp, tmp_path):
+    """∂L/∂L = 1 is no item: a key close to it gets the closest real item, never ∂L/∂L."""
+    _, problems, _ = check_graph(mlp, tmp_path, "grad_yy: 0.5")
+    assert problems == ["main: grad_yy: not a quantity of this problem (did you mean ∂L/∂y or ∂L/∂yv?)"]
+
+
+def test_a_write_up_gradient_by_an_input_that_is_no_parameter_says_so(mlp, tmp_path):
+    _, problems, _ = check_graph(mlp, tmp_path, "$\\frac{\\partial L}{\\partial t} = -0.5$\n\n$y = 1.5$\n", ".md")
+    assert problems == ["line 1: \\frac{\\partial L}{\\partial t}: t is an input of the graph but not one of the "
+                        "parameters (W1, b1, W2, b2): ∂L/∂t is not asked"]
+
+
+# -- item 15: a write-up with another letter for the loss -------------------------------------------------------------
+def test_a_write_up_with_another_letter_on_top_gets_the_hint(mlp, tmp_path):
+    """∂E/∂b_1 where the output is L: "did you mean ∂L/∂b1?", as an answers file's key gets it; with no index
+    (∂E/∂y) too, and the loss itself written E."""
+    text = "\n\n".join(["$\\frac{\\partial E}{\\partial b_1} = \\begin{bmatrix} 0.5 \\\\ -0.5 \\\\ 0 \\end{bmatrix}$",
+                        "$\\frac{\\partial E}{\\partial b_2} = 0.5$", "$\\frac{\\partial E}{\\partial y} = 0.5$",
+                        "$E = 0.125$", "$y = 1.5$"]) + "\n"
+    verdicts, problems, _ = check_graph(mlp, tmp_path, text, ".md")
+    assert list(verdicts) == ["y"]
+    assert problems == [
+        "line 1: \\frac{\\partial E}{\\partial b_1}: not a quantity of this problem (did you mean ∂L/∂b1?)",
+        "line 3: \\frac{\\partial E}{\\partial b_2}: not a quantity of this problem (did you mean ∂L/∂b2?)",
+        "line 5: \\frac{\\partial E}{\\partial y}: not a quantity of this problem (did you mean ∂L/∂y?)",
+        "line 7: E: not a quantity of this problem (did you mean L?)"]
+
+
+def test_a_network_write_up_with_the_loss_written_E_gets_the_hint(tmp_path):
+    """problems/xor.yaml's loss is L: `$E = …$` and `$J = …$` in a write-up are said, not dropped silently."""
+    from conftest import ROOT
+
+    from symbackprop.answers import check_submission
+    path = tmp_path / "ken.md"
+    path.write_text("$E = 0.1295$\n\n$J = 0.1295$\n\n$u_3 = 0.5$\n", encoding="utf-8")
+    _, not_read = check_submission(str(ROOT / "problems" / "xor.yaml"), str(path), part="sigmoid")
+    assert not_read == ["line 1: E: not a quantity of this problem (did you mean L?)",
+                        "line 3: J: not a quantity of this problem (did you mean L?)"]

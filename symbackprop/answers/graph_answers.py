@@ -231,10 +231,16 @@ class GraphChecker:
                         problems.append(pairs)
                     continue
             elif qid not in self.items and problems is not None:     # no item: what was not read, with a hint
-                other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
-                close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
-                         else [self.name(c) for c in difflib.get_close_matches(qid, list(self.items), n=2)])
                 item = str(key)[:60]
+                why = self.names.why_not(str(key))                 # ∂L/∂x of an input that is no parameter
+                if why is not None:
+                    problems.append(said("graph_answers.not_read_why", part="main", item=item, why=why))
+                    continue
+                other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
+                top = f"grad_{self.sol.problem.output}"              # ∂L/∂L = 1: no item, never a hint
+                close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
+                         else [self.name(c) for c in difflib.get_close_matches(qid, [q for q in self.items if q != top],
+                                                                               n=2)])
                 problems.append(said("answers_file.unknown_suggest", part="main", item=item,
                                      close=either(close)) if close
                                 else said("answers_file.unknown", part="main", item=item))

@@ -1131,4 +1131,9 @@ MESSAGES = {
                            "one of them, or unset it",
     "problem.missing_threshold": "missing the threshold θ of unit {dst} (the weight from the bias unit {src}, whose "
                                  "input is −1)",
+    "graph_answers.not_parameter": "{name} is an input of the graph but not one of the parameters ({parameters}): "
+                                   "∂{output}/∂{name} is not asked",
+    "graph_answers.not_read_why": "{part}: {item}: {why}",
+    "writeup.not_read_why": "line {line}: {name}: {why}",
+    "summary.transposed": "{name} written transposed",
 }

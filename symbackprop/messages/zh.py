@@ -1002,4 +1002,8 @@ MESSAGES = {
     "problem.threshold_weights": "应有 {rows} 个阈值 θ（来自 −1 偏置输入的权重，每个单元 {row_units} 一个）",
     "usage.lang_from_env": "环境变量 {env} 为 {value}，不是可选值之一（{choices}）；请把它设为其中之一，或取消设置",
     "problem.missing_threshold": "缺少单元 {dst} 的阈值 θ（来自偏置单元 {src} 的权重，其输入为 −1）",
+    "graph_answers.not_parameter": "{name} 是图的输入，但不是参数（{parameters}）之一：不要求 ∂{output}/∂{name}",
+    "graph_answers.not_read_why": "{part}：{item}：{why}",
+    "writeup.not_read_why": "第 {line} 行：{name}：{why}",
+    "summary.transposed": "{name} 写成了转置",
 }
