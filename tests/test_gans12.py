@@ -91,6 +91,8 @@ def test_a_gradient_by_an_input_that_is_no_parameter_says_so(mlp, tmp_path):
     assert problems == [f"main: grad_x: x {tail}∂L/∂x is not asked",
                         f"main: dL/dt: t {tail}∂L/∂t is not asked",
                         f"main: \\frac{{\\partial L}}{{\\partial x_1}}: x {tail}∂L/∂x is not asked"]
+    from symbackprop.messages import say
+    assert say(problems[0], "zh") == "main：grad_x：x 是图的输入，但不是参数（W1, b1, W2, b2）之一：不要求 ∂L/∂x"
 
 
 def test_a_hint_never_offers_the_output_by_itself(mlp, tmp_path):
