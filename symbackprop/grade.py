@@ -339,6 +339,16 @@ def _answer_of(v) -> str:
     return " ".join(v.given.split())
 
 
+def _transposed_whole(v) -> str | None:
+    """The name of the whole matrix an item was charged for as written transposed (∂L/∂W1, for the entry
+    ∂L/∂W1_{11} that carries the charge, whose own value may well be right), else None."""
+    message = v.message
+    if v.diagnosis != "transposed" or getattr(message, "key", None) not in ("graph_answers.transposed",
+                                                                             "graph_answers.transposed_value"):
+        return None
+    return str(message.fields.get("name") or "") or None
+
+
 def summary_bucket(v) -> str:
     """Where the summary counts a graded item: "right" (full points on its own: correct, or the other δ
     convention credited in full), "follow_through" (wrong on its own, right from the student's own wrong
@@ -376,9 +386,11 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     "right value, wrong working", never as a wrong answer; the items missed most often first, then by
     follow-through, then by imprecise, then by left out; the items answered in the other δ convention,
     apart; per part, how many attempted it; the students not graded and the entries skipped, each with the
-    reason. `maths` (Markdown): the symbols of our own sentences, and the item names listed in them, typeset
-    as $…$ (render/mathspans.py), as the per-student reports set them; the table's item column stays the
-    plain name (δ_3, ∂L/∂y) that scripts read."""
+    reason. `maths` (Markdown): the symbols of our own sentences typeset as $…$ (render/mathspans.py), as the
+    per-student reports set them; an item's name is written one way throughout, in the table's item column
+    and in the lists under it alike: the plain name (δ_3, ∂L/∂y, ∂L/∂W1_{11}) that scripts read. A whole
+    matrix charged as written transposed is named as such ("∂L/∂W1 written transposed") among the wrong
+    answers of the entry that carries the charge, never that entry's value (which may be right)."""
     from .render import mathspans
 
     def our_sentence(key: str, **fields: str) -> str:
@@ -392,8 +404,9 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
         return re.sub(r"QZSLOT([0-9]+)QZ", lambda m: values[int(m.group(1))], out)
 
     def name_of(text: str) -> str:              # an item's name in a cell or a list: δ_3, w_{35}^new, q
-        return mathspans.name_markdown(_in_cell(text), cell=True) if maths else _in_cell(text)
+        return _in_cell(text)                   # as the table's item column writes it, in every format
     answered, left_out, convention, slips = Counter(), Counter(), Counter(), Counter()
+    transposed: dict[tuple[str, str], Counter] = {}     # item -> the whole matrices charged there as transposed
     buckets: dict[str, Counter] = {b: Counter() for b in ("right", "follow_through", "imprecise", "missed")}
     wrong_answers: dict[tuple[str, str], Counter] = {}
     diagnoses: dict[tuple[str, str], Counter] = {}
@@ -423,8 +436,11 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
                 if bucket == "right" and v.status == "other_convention":
                     convention[key] += 1
                 if bucket == "missed":                    # lost its points for a mistake: what to go over
+                    whole = _transposed_whole(v)
                     if v.status == "slip":                # the right value, the working wrong: no wrong answer
                         slips[key] += 1
+                    elif whole is not None:               # a whole matrix transposed: named, not an entry's value
+                        transposed.setdefault(key, Counter())[whole] += 1
                     else:
                         wrong_answers.setdefault(key, Counter())[_answer_of(v)] += 1
                     diagnoses.setdefault(key, Counter())[_diagnosis_code(v)] += 1
@@ -460,6 +476,8 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
                   key=lambda k: (-missed[k], -carried[k], -imprecise[k], -left_out[k], order[k]))
     for key in keys:
         wa = ", ".join([f"{code(a)} ×{n}" for a, n in wrong_answers.get(key, Counter()).most_common(top)]
+                       + [f"{msg(lang, 'summary.transposed', name=name_of(m))} ×{n}"
+                          for m, n in transposed.get(key, Counter()).most_common(top)]
                        + ([f"{msg(lang, 'summary.right_value')} ×{slips[key]}"] if slips[key] else []))
         dg = ", ".join(f"{_in_cell(codes.get(d, d))} ×{n}" for d, n in diagnoses.get(key, Counter()).most_common(top))
         lines.append(f"| {_in_cell(key[0])} | {_in_cell(names[key])} | {answered[key]} | {right[key]} | "

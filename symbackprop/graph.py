@@ -431,23 +431,46 @@ class GraphSolution(Shows):
     env: dict = field(repr=False, default_factory=dict)   # symbol -> value, every entry
 
     def step(self, sid: str) -> GStep:
-        """The step of this id (`q`, `grad_x`, as `solve --format json` writes them) or of a name as `check`
-        reads it (`df/dx`, `\\frac{\\partial f}{\\partial x}`, `dx`); a KeyError (StepNotFound) that says which
-        id is closest, if any is, when none."""
+        """The step of this id (`q`, `grad_x`, as `solve --format json` writes them), of one entry of a matrix
+        or vector (`A_1_2`, `grad_A_1_2`, `grad_b_2`, as docs/problem-format.md's id table and `check` name
+        them: a step of that entry alone) or of a name as `check` reads it (`df/dx`,
+        `\\frac{\\partial f}{\\partial x}`, `dx`, `\\partial f/\\partial A_{12}`); a KeyError (StepNotFound)
+        that says which id is closest, if any is, when none."""
         for s in self.steps:
             if s.id == sid:
                 return s
+        entries = self._entry_steps()
+        if sid in entries:
+            return entries[sid]
         from .answers.graph_names import GraphNames
         from .stepname import StepNotFound
         from .suggest import closest
-        ids = [s.id for s in self.steps]
+        ids = [s.id for s in self.steps] + list(entries)
         qid = GraphNames(self, ids).qid(sid) if isinstance(sid, str) else None
         if qid is not None:
-            return next(s for s in self.steps if s.id == qid)
+            return next((s for s in self.steps if s.id == qid), None) or entries[qid]
         close = closest(sid, ids, 2)
         shown = repr(str(sid)[:60])
         raise StepNotFound(said("graph.no_step_suggest", name=shown, close=" or ".join(close)) if close
                            else said("graph.no_step", name=shown))
+
+    def _entry_steps(self) -> dict[str, GStep]:
+        """id -> the step of one entry (`grad_A_1_2`: row 1, column 2, from 1; a vector's `grad_b_2`) of each
+        matrix or vector step: its value that entry's, its contributions that entry of each (a local gradient
+        that is no matrix of the quantity's shape, a matrix node's product form, left out: None)."""
+        out: dict[str, GStep] = {}
+        for s in self.steps:
+            if not isinstance(s.value, sp.MatrixBase):
+                continue
+            shape = s.value.shape
+            for r in range(shape[0]):
+                for c in range(shape[1]):
+                    parts = tuple(Contribution(p.consumer, _entry_of(p.local, shape, r, c),
+                                               _entry_of(p.value, shape, r, c), _entry_of(p.shown, shape, r, c),
+                                               p.operands) for p in s.contributions)
+                    out[f"{s.id}_{entry_suffix(shape, r, c)}"] = GStep(f"{s.id}_{entry_suffix(shape, r, c)}",
+                                                                       s.section, s.name, s.value[r, c], parts)
+        return out
 
     def part(self, name: str) -> "GraphSolution":
         """The graph's one part, `main` (as `--part main`), for code written for networks' solutions."""
@@ -471,6 +494,13 @@ class GraphSolution(Shows):
     def precision(self) -> int:
         return self.problem.precision
 
+
+
+def _entry_of(value, shape: tuple, r: int, c: int):
+    """Entry (r, c) of a matrix of `shape`; None for anything else (None, a form of another shape)."""
+    if isinstance(value, sp.MatrixBase) and value.shape == shape:
+        return value[r, c]
+    return None
 
 
 def _exact_or_float(e: sp.Expr) -> sp.Expr:

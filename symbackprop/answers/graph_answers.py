@@ -231,10 +231,16 @@ class GraphChecker:
                         problems.append(pairs)
                     continue
             elif qid not in self.items and problems is not None:     # no item: what was not read, with a hint
-                other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
-                close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
-                         else [self.name(c) for c in difflib.get_close_matches(qid, list(self.items), n=2)])
                 item = str(key)[:60]
+                why = self.names.why_not(str(key))                 # ∂L/∂x of an input that is no parameter
+                if why is not None:
+                    problems.append(said("graph_answers.not_read_why", part="main", item=item, why=why))
+                    continue
+                other = self.names.other_output(str(key))           # dL/dq where the output is f: ∂f/∂q
+                top = f"grad_{self.sol.problem.output}"              # ∂L/∂L = 1: no item, never a hint
+                close = ([f"∂{self.sol.problem.output}/∂{other[len('grad_'):]}"] if other
+                         else [self.name(c) for c in difflib.get_close_matches(qid, [q for q in self.items if q != top],
+                                                                               n=2)])
                 problems.append(said("answers_file.unknown_suggest", part="main", item=item,
                                      close=either(close)) if close
                                 else said("answers_file.unknown", part="main", item=item))
@@ -702,10 +708,14 @@ class GraphChecker:
                                links=links, value=number)
             return verdict("wrong", _joined([chain.arithmetic.message] + unread), "arithmetic", links=links,
                            value=number)
-        if status in ("wrong", "rounding") and not bad:      # a wrong rule is charged, never carried
+        if status in ("wrong", "rounding", "imprecise") and not bad:      # a wrong rule is charged, never carried
             carried = self._follow_through(qid, number, places, expected, own or {}, first_of or {},
                                            given_by[0] if given_by is not None and given_by[1] else None)
+            if carried is not None and status == "imprecise" and carried[0] not in ("correct", "follow_through"):
+                carried = None          # imprecise either way: said as the right value's rounding
             if carried is not None:
+                # (a value that is also a coarse rounding of the right one, 0.2 for 0.25, but exactly what the
+                # student's own earlier values give, 0.4 × 0.5, follows through, as for a network: checker.py)
                 ft_status, ft_message, source = carried
                 if ft_status == "correct":
                     return verdict("correct", _joined([ft_message] + unread), links=links, value=number)

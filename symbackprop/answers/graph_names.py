@@ -42,6 +42,7 @@ _SHORT = re.compile(r"^d\s*\\?[^\W\d_]")    # d + a name: dw2, dx_0, d\theta_0, 
 MAX_NAME_CHARS = 200          # a left side; no item's name is longer (read.MAX_KEY_CHARS likewise)
 MAX_MATRICES = 64             # matrices rewritten on one line; more are left as written (and not read)
 _BEGIN = re.compile(r"\\begin\s*\{\s*([pbBvV]?matrix)\s*\}")
+_OTHER_LOSS = re.compile(r"[EJCL]")    # a letter books write the loss with (E, J, C, L), where the graph has no such name
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,51 @@ class GraphNames:
                 return f"grad_{x}" if x is not None and f"grad_{x}" in self.ids else None
         return None
 
+    def by_name(self, text: str) -> str | None:
+        """The quantity a left side differentiates by, whatever is on top (`∂L/∂x`, `dE/dx_1`, `grad_x`, `dx`,
+        `\\nabla_x L`): its name (x, for an entry x_1 too); None when the text is no gradient of a name of the graph."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        x = None
+        if text.startswith("grad_"):
+            x = text[len("grad_"):].strip("{} ")
+        else:
+            m = next((m for m in (pat.match(text) for pat in _GRADS) if m), None)
+            if m is not None:
+                x = m.group("x")
+            elif _SHORT.match(text):
+                x = text[1:]
+        name = self._name(x) if x else None
+        base = name.partition("_")[0] if name else None          # a quantity's name has no `_`: A_1_2 is A's
+        return base if base in self.quantities else None
+
+    def why_not(self, text: str) -> str | None:
+        """Why a left side that names no item is not read, when it differentiates by an input that is not one
+        of the parameters (`∂L/∂x`, `grad_x`, `dL/dt`: ∂L/∂x is no step of the solution): said as a sentence
+        for the "not read" line; None for anything else."""
+        name = self.by_name(text)
+        if name is None or self.quantities[name].kind != "input" or name in self.sol.gradients:
+            return None
+        from ..messages import said
+        params = ", ".join(self.sol.problem.parameters)
+        return said("graph_answers.not_parameter", name=name, parameters=params, output=self.sol.problem.output)
+
     def lookup(self, text: str) -> Found | None:
         qid = self.qid(text)
         return None if qid is None else Found(qid)
 
     def suggest(self, text: str) -> list[str]:
-        return difflib.get_close_matches(str(text).strip(), sorted(self.ids), n=2)
+        """The names of the items closest to a left side that names none, for a "did you mean …?" hint, as the
+        solution writes them: a gradient written with another letter on top (`∂E/∂b_1` where the output is L:
+        ∂L/∂b1), the loss written with another letter (`E`: L), else the closest ids (∂L/∂L, no item, left out)."""
+        text = str(text).strip()
+        other = self.other_output(text)
+        output = self.sol.problem.output
+        if other is not None:
+            return [item_name(other, self.sol)]
+        if _OTHER_LOSS.fullmatch(text) and text not in self.quantities and output in self.ids:
+            return [item_name(output, self.sol)]
+        close = difflib.get_close_matches(text, sorted(self.ids - {f"grad_{output}"}), n=2)
+        return [item_name(c, self.sol) for c in close]
 
     def readings(self, text: str) -> list[str]:
         """The names an ambiguous name could mean (as NameTable.readings): none, a graph's names are its

@@ -369,7 +369,16 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                         break
                     if q is None and _general_rule(chain[0][1], _rejoin(chain[1:]), table):
                         continue                   # net_j = Σ_i w_ij x_i − θ_j: a rule in prose, no answer
-                    close = table.suggest(chain[0][1]) if q is None and re.search(r"_|\(", chain[0][1]) else []
+                    # a name with an index or an argument, a ∂-fraction (∂E/∂y), or the loss written with another
+                    # letter (E = …, J = …): said why it is not read, or which name it is close to
+                    named = q is None and bool(re.search(r"_|\(|\\partial|∂", chain[0][1])
+                                               or re.fullmatch(r"\s*[EJCL]\s*", chain[0][1]))
+                    why = getattr(table, "why_not", None) if named else None     # a graph's ∂L/∂x of no parameter
+                    reason = why(chain[0][1]) if why is not None else None
+                    if reason:
+                        sub.problems.append(said("writeup.not_read_why", line=lineno, name=chain[0][1][:60], why=reason))
+                        continue
+                    close = table.suggest(chain[0][1]) if named else []
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
                                                  close=either(close)))

@@ -1149,4 +1149,9 @@ MESSAGES = {
     "graph.elementwise_note": "{odot} multiplies entry by entry: where a node {f} is computed from {q} entry by entry "
                               "(a function applied to each entry), {rule}, and the matrix after {odot} holds these "
                               "local derivatives.",
+    "graph_answers.not_parameter": "{name} is an input of the graph but not one of the parameters ({parameters}): "
+                                   "∂{output}/∂{name} is not asked",
+    "graph_answers.not_read_why": "{part}: {item}: {why}",
+    "writeup.not_read_why": "line {line}: {name}: {why}",
+    "summary.transposed": "{name} written transposed",
 }

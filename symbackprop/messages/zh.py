@@ -1019,4 +1019,8 @@ MESSAGES = {
     # session 12 (gsolve): a backward step through a node computed entry by entry (render/graph.py)
     "graph.elementwise_note": "{odot} 表示逐元素相乘：节点 {f} 由 {q} 逐元素算出（函数作用于每个元素）时，{rule}，"
                               "{odot} 后的矩阵即这些局部导数。",
+    "graph_answers.not_parameter": "{name} 是图的输入，但不是参数（{parameters}）之一：不要求 ∂{output}/∂{name}",
+    "graph_answers.not_read_why": "{part}：{item}：{why}",
+    "writeup.not_read_why": "第 {line} 行：{name}：{why}",
+    "summary.transposed": "{name} 写成了转置",
 }
