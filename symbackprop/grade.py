@@ -386,9 +386,9 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     "right value, wrong working", never as a wrong answer; the items missed most often first, then by
     follow-through, then by imprecise, then by left out; the items answered in the other δ convention,
     apart; per part, how many attempted it; the students not graded and the entries skipped, each with the
-    reason. `maths` (Markdown): the symbols of our own sentences typeset as $…$ (render/mathspans.py), as the
-    per-student reports set them; an item's name is written one way throughout, in the table's item column
-    and in the lists under it alike: the plain name (δ_3, ∂L/∂y, ∂L/∂W1_{11}) that scripts read. A whole
+    reason. `maths` (Markdown): the symbols of our own sentences, and the item names listed in them, typeset
+    as $…$ (render/mathspans.py), as the per-student reports set them; the table's item column stays the
+    plain name (δ_3, ∂L/∂y) that scripts read. A whole
     matrix charged as written transposed is named as such ("∂L/∂W1 written transposed") among the wrong
     answers of the entry that carries the charge, never that entry's value (which may be right)."""
     from .render import mathspans
@@ -404,7 +404,7 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
         return re.sub(r"QZSLOT([0-9]+)QZ", lambda m: values[int(m.group(1))], out)
 
     def name_of(text: str) -> str:              # an item's name in a cell or a list: δ_3, w_{35}^new, q
-        return _in_cell(text)                   # as the table's item column writes it, in every format
+        return mathspans.name_markdown(_in_cell(text), cell=True) if maths else _in_cell(text)
     answered, left_out, convention, slips = Counter(), Counter(), Counter(), Counter()
     transposed: dict[tuple[str, str], Counter] = {}     # item -> the whole matrices charged there as transposed
     buckets: dict[str, Counter] = {b: Counter() for b in ("right", "follow_through", "imprecise", "missed")}

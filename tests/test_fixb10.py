@@ -154,17 +154,16 @@ def test_the_class_summary_typesets_symbols_in_markdown_and_keeps_the_terminal_p
     assert "the other $\\delta$ convention credited in full included" in md           # the legend
     # the table's item column stays the plain key scripts and tests read (δ_3), as the CSV names it
     assert "| sigmoid | δ_3 | 1 |" in md and "| sigmoid | u_5 | 1 |" in md
-    # an item's name is written as the table writes it, in the lists under it too (s12 gans, t12 #13: the table
-    # said ∂L/∂W1_{11} and the list $\partial L/\partial \mathrm{yv}$); the count stays words after the name
+    # the count stays words after the name: δ_3 ×1 is not the product δ_3 × 1
     assert "Answered in the other $\\delta$ convention, credited in full and counted as right: " \
-           "part sigmoid: δ_3 ×1" in md
-    assert "Left out by everyone who attempted part sigmoid: w_{35}^new" in md
+           "part sigmoid: $\\delta_3$ ×1" in md
+    assert "Left out by everyone who attempted part sigmoid: $w_{35}^{\\text{new}}$" in md
     text = summary_text(_class())
     assert "$" not in text and "counted as right: part sigmoid: δ_3 ×1" in text
     assert "| sigmoid | δ_3 | 1 |" in text and "attempted part sigmoid: w_{35}^new" in text
     zh = summary_markdown(_class(), lang="zh")
-    assert "$\\delta$" in zh and "δ_3 ×1" in zh and "w_{35}^new" in zh and "$w" not in zh
+    assert "$\\delta$" in zh and "$\\delta_3$ ×1" in zh and "$w_{35}^{\\text{new}}$" in zh
     # a part's name from the file stays words, escaped, even where it looks like a symbol
     odd = summary_markdown(_class("x_1*"))
     from symbackprop.render.mdtext import md_text                  # escaped as the summary always has
-    assert f"part {md_text('x_1*')}: δ_3 ×1" in odd and "$x_1$" not in odd
+    assert f"part {md_text('x_1*')}: $\\delta_3$ ×1" in odd and "$x_1$" not in odd

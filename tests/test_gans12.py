@@ -139,7 +139,8 @@ def test_a_network_write_up_with_the_loss_written_E_gets_the_hint(tmp_path):
 def test_the_summary_names_a_transposed_matrix_not_a_right_entry_value(mlp, tmp_path):
     """ben writes ∂L/∂W1 (3×2, [[0.5, -1], [-0.5, 1], [0, 0]]) as its 2×3 transpose: the charge lands on its entry
     (1, 1), whose value 0.5 is right; the summary names the matrix, never `0.5` as a wrong answer. yv and ∂L/∂yv,
-    left out by everyone, are written in the list as the table writes item names (plain), in Markdown too."""
+    left out by everyone, are listed under the table: typeset as maths in Markdown (as the per-student reports set
+    them; the table's item column stays the plain name scripts read), plain in the terminal."""
     from symbackprop.grade import StudentResult, summary_markdown, summary_text
     _, problems, reports = check_graph(mlp, tmp_path, "grad_W1: [[0.5, -0.5, 0], [-1, 1, 0]]\ny: 1.5\n")
     assert reports[0].verdicts[1].qid == "grad_W1_1_1" and reports[0].verdicts[1].given == "0.5"
@@ -147,8 +148,12 @@ def test_the_summary_names_a_transposed_matrix_not_a_right_entry_value(mlp, tmp_
     results = [StudentResult("ben", "ben.yaml", reports, problems=problems)]
     md = summary_markdown(results, graph=True)
     row = next(line for line in md.splitlines() if line.startswith("| main | ∂L/∂W1_{11} |"))
-    assert row.endswith("| ∂L/∂W1 written transposed ×1 | written transposed ×1 |") and "`0.5`" not in row
-    assert "Left out by everyone who attempted part main: " in md and "$" not in md.split("Left out by everyone")[1]
-    assert "z_1, z_2, z_3, h_1, h_2, h_3, yv, L, ∂L/∂y, ∂L/∂yv," in md
+    cell = row.split(" | ")[-2]
+    assert cell.endswith("W1$ written transposed ×1") and cell.startswith("$\\partial L/") and "`0.5`" not in row
+    assert row.endswith("| written transposed ×1 |")
+    assert "Left out by everyone who attempted part main: $z_1$" in md
+    text = summary_text(results, graph=True)
+    assert "∂L/∂W1 written transposed ×1" in text and "0.5 ×1" not in text
+    assert "z_1, z_2, z_3, h_1, h_2, h_3, yv, L, ∂L/∂y, ∂L/∂yv," in text
     zh = summary_text(results, lang="zh", graph=True)
     assert "∂L/∂W1 写成了转置 ×1" in zh
