@@ -1089,4 +1089,10 @@ MESSAGES = {
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "
                                        "−{lr}∂{J}/∂w)",
+    # session 12 (reada): Euler's e in a formula (formula.py), an unclosed construct in an answer (latex.py),
+    # a derivative that names no quantity (read.py)
+    "formula.euler_power": "unknown name 'e': Euler's e is written exp(...) in a formula: write {exp} for "
+                           "{written}; names allowed here: {allowed}",
+    "formula.euler_alone": "unknown name 'e': Euler's number e is written exp(1) in a formula (and e^a as exp(a)); "
+                           "names allowed here: {allowed}",
 }

@@ -969,4 +969,8 @@ MESSAGES = {
     "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
+    # session 12 (reada): Euler's e in a formula (formula.py), an unclosed construct in an answer (latex.py),
+    # a derivative that names no quantity (read.py)
+    "formula.euler_power": "未知的名称 'e'：公式中自然常数 e 的幂写作 exp(...)：请把 {written} 写成 {exp}；此处允许的名称：{allowed}",
+    "formula.euler_alone": "未知的名称 'e'：公式中自然常数 e 写作 exp(1)（e^a 写作 exp(a)）；此处允许的名称：{allowed}",
 }
