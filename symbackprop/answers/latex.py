@@ -30,7 +30,7 @@ from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
 from ..messages import said
 from . import numbers
-from .brackets import closing_brackets
+from .brackets import closing_brackets, unclosed
 from .fullwidth import fold
 from .brackets import split_top_level
 from .names import NameTable, canon
@@ -88,13 +88,45 @@ def check_size(text: str, what: str = "answer") -> None:
                           else f"{what} nested too deeply ({deepest} levels; at most {MAX_DEPTH})")
 
 
-def normalize(text: str, keep_ellipsis: bool = False) -> str:
+def normalize(text: str, keep_ellipsis: bool = False, closed: bool = True) -> str:
     """`_normalize`, remembered for short texts: a pure function of the text, called for every link of
     every answer, and a class writes the same links again and again (at most 8192 texts of up to 2000
-    characters are kept)."""
+    characters are kept). `closed`: an environment, `\\left`, `{` or `(` left open is AnswerError saying
+    which (`unclosed_said`); a write-up's reader, which splits lines before answers are read, passes False."""
+    if closed:
+        why = _unclosed_folded(text) if len(text) > 2000 else _unclosed_remembered(text)
+        if why is not None:
+            raise AnswerError(why)
     if len(text) > 2000:
         return _normalize(text, keep_ellipsis)
     return _normalize_remembered(text, keep_ellipsis)
+
+
+def _unclosed_folded(text: str):
+    """`unclosed_said` of the text as typed with a Chinese input method read as ASCII (｛ is {)."""
+    return unclosed_said(fold(text, strict=False))
+
+
+_unclosed_remembered = lru_cache(maxsize=8192)(_unclosed_folded)
+
+
+def unclosed_said(text: str):
+    """Why `text` cannot be read when it leaves something open (brackets.unclosed): the environment by its
+    name (`\\begin{bmatrix} is not closed: \\end{bmatrix} is missing`), the `\\left(`, `{`, `\\{` or `(`
+    with the text around it; None when everything opened is closed. A closer with nothing open is not
+    reported (`4)` has always read as 4)."""
+    found = unclosed(text)
+    if found is None:
+        return None
+    if found.kind == "env":
+        return said("reader.unclosed_environment", name=found.name)
+    if found.kind == "env_end":
+        return said("reader.unopened_environment", name=found.name)
+    if found.kind == "env_mismatch":
+        return said("reader.mismatched_environment", name=found.name, other=found.other)
+    if found.kind == "left":
+        return said("reader.unclosed_left", opener=found.opener, at=found.at)
+    return said("reader.unclosed_bracket", opener=found.opener, closer=found.closer, at=found.at)
 
 
 def _normalize(text: str, keep_ellipsis: bool = False) -> str:

@@ -23,7 +23,7 @@ from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, n
     read_limited, shown
 from .checker import Answer
 from .fullwidth import fold
-from .latex import AnswerError, _Finder, normalize, split_equations, split_relations
+from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
 from .names import NameTable, canon, either
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
@@ -259,11 +259,12 @@ def math_segments(line: str) -> tuple[list[str], str]:
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
                  prepare: Callable[[list[str]], list[str]] | None = None,
-                 no_equation: str = "writeup.no_equation") -> Submission:
+                 no_equation: str = "writeup.no_equation", matrices: bool = False) -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems. `prepare`
     rewrites the lines first, as many as it gets (a graph's matrices, graph_names.matrices_in_lines); `no_equation`: the
-    message id when no equation names a quantity."""
+    message id when no equation names a quantity; `matrices`: a matrix (`\\begin{bmatrix}`) left open on the
+    right side is reported with its environment's name, not read (a graph's write-up)."""
     source = str(path)
     try:
         raw = read_limited(path, MAX_BYTES, said("file.writeup"))
@@ -315,7 +316,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
         for segment in (row for piece in math for row in environment_rows(piece)):
             written = segment.strip()
             try:
-                segment = normalize(segment, keep_ellipsis=True)     # 0.98\\ldots: cut short, see check.truncated
+                segment = normalize(segment, keep_ellipsis=True, closed=False)     # 0.98\\ldots: cut short, see check.truncated
             except AnswerError:            # read as written: the item that holds it is unreadable, with the reason
                 pass
             equations = split_equations(segment)
@@ -343,6 +344,11 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                                                  close=either(close)))
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
+                if matrices and _MATRIX_BEGIN.search(rhs):
+                    why = unclosed_said(rhs)         # a matrix left open: said here, where its name is known
+                    if why is not None:
+                        sub.problems.append(said("writeup.unclosed", line=lineno, name=chain[0][1][:60], why=why))
+                        continue
                 sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=shown(n, chain)))
     if part is not None:
         sub.answers = {part: sub.answers.get(part, [])}
@@ -361,7 +367,10 @@ def read_graph_writeup(path: Path, names) -> Submission:
     is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
     from .graph_names import matrices_in_lines
     return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_in_lines,
-                        no_equation="graph_writeup.no_equation")
+                        no_equation="graph_writeup.no_equation", matrices=True)
+
+
+_MATRIX_BEGIN = re.compile(r"\\(?:begin|end)\s*\{\s*[pbBvV]?matrix\s*\}")
 
 
 _RELATION_IN = re.compile(r"=|\\approx(?![A-Za-z])|≈")
@@ -535,7 +544,7 @@ def _plain_equation(line: str, tables) -> tuple[str, str] | None:
     if not rest or not _RELATION_IN.search(rest):
         return None
     try:
-        text = normalize(rest)
+        text = normalize(rest, closed=False)
     except AnswerError:
         text = rest
     equations = split_equations(text)
@@ -607,7 +616,7 @@ def _as_written(written: str, equations: list[str]):
 def _normalized(text: str) -> str:
     """`normalize(text)` stripped, or the text itself when it cannot be normalized."""
     try:
-        return normalize(text, keep_ellipsis=True).strip()
+        return normalize(text, keep_ellipsis=True, closed=False).strip()
     except AnswerError:
         return text.strip()
 

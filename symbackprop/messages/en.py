@@ -1095,4 +1095,10 @@ MESSAGES = {
                            "{written}; names allowed here: {allowed}",
     "formula.euler_alone": "unknown name 'e': Euler's number e is written exp(1) in a formula (and e^a as exp(a)); "
                            "names allowed here: {allowed}",
+    "reader.unclosed_environment": "\\begin{{{name}}} is not closed: \\end{{{name}}} is missing",
+    "reader.unopened_environment": "\\end{{{name}}} closes nothing: \\begin{{{name}}} is missing",
+    "reader.mismatched_environment": "\\begin{{{name}}} is closed by \\end{{{other}}}: write \\end{{{name}}}",
+    "reader.unclosed_left": "{opener} is not closed: a \\right is missing (in `{at}`)",
+    "reader.unclosed_bracket": "{opener} is not closed: a {closer} is missing (in `{at}`)",
+    "writeup.unclosed": "line {line}: {name}: {why}",
 }
