@@ -86,28 +86,18 @@ def check_size(text: str, what: str = "answer") -> None:
     if deepest > MAX_DEPTH:
         raise AnswerError(said("reader.too_deep", depth=deepest, most=MAX_DEPTH) if what == "answer"
                           else f"{what} nested too deeply ({deepest} levels; at most {MAX_DEPTH})")
+    why = unclosed_said(fold(text, strict=False))      # ｛ typed with an input method is { here too
+    if why is not None:                # \begin{bmatrix} … with no \end: said by name, not as the parser's failure
+        raise AnswerError(why)
 
 
-def normalize(text: str, keep_ellipsis: bool = False, closed: bool = True) -> str:
+def normalize(text: str, keep_ellipsis: bool = False) -> str:
     """`_normalize`, remembered for short texts: a pure function of the text, called for every link of
     every answer, and a class writes the same links again and again (at most 8192 texts of up to 2000
-    characters are kept). `closed`: an environment, `\\left`, `{` or `(` left open is AnswerError saying
-    which (`unclosed_said`); a write-up's reader, which splits lines before answers are read, passes False."""
-    if closed:
-        why = _unclosed_folded(text) if len(text) > 2000 else _unclosed_remembered(text)
-        if why is not None:
-            raise AnswerError(why)
+    characters are kept)."""
     if len(text) > 2000:
         return _normalize(text, keep_ellipsis)
     return _normalize_remembered(text, keep_ellipsis)
-
-
-def _unclosed_folded(text: str):
-    """`unclosed_said` of the text as typed with a Chinese input method read as ASCII (｛ is {)."""
-    return unclosed_said(fold(text, strict=False))
-
-
-_unclosed_remembered = lru_cache(maxsize=8192)(_unclosed_folded)
 
 
 def unclosed_said(text: str):

@@ -316,7 +316,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
         for segment in (row for piece in math for row in environment_rows(piece)):
             written = segment.strip()
             try:
-                segment = normalize(segment, keep_ellipsis=True, closed=False)     # 0.98\\ldots: cut short, see check.truncated
+                segment = normalize(segment, keep_ellipsis=True)     # 0.98\\ldots: cut short, see check.truncated
             except AnswerError:            # read as written: the item that holds it is unreadable, with the reason
                 pass
             equations = split_equations(segment)
@@ -544,7 +544,7 @@ def _plain_equation(line: str, tables) -> tuple[str, str] | None:
     if not rest or not _RELATION_IN.search(rest):
         return None
     try:
-        text = normalize(rest, closed=False)
+        text = normalize(rest)
     except AnswerError:
         text = rest
     equations = split_equations(text)
@@ -616,7 +616,7 @@ def _as_written(written: str, equations: list[str]):
 def _normalized(text: str) -> str:
     """`normalize(text)` stripped, or the text itself when it cannot be normalized."""
     try:
-        return normalize(text, keep_ellipsis=True, closed=False).strip()
+        return normalize(text, keep_ellipsis=True).strip()
     except AnswerError:
         return text.strip()
 
