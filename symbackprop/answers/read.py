@@ -7,6 +7,7 @@ Sigmoid) starts that part, as the lecture's printed solution does.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -334,14 +335,22 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                                              readings=either(readings)))
                     continue
                 if q is None or q.qid is None:
-                    if plain and not n:
+                    derivative = q is None and is_derivative(chain[0][1])     # dL/dn, ∂L/∂net_5, ∂L/∂q
+                    if plain and not n and not derivative:
                         break
                     if q is None and _general_rule(chain[0][1], _rejoin(chain[1:]), table):
                         continue                   # net_j = Σ_i w_ij x_i − θ_j: a rule in prose, no answer
-                    close = table.suggest(chain[0][1]) if q is None and re.search(r"_|\(", chain[0][1]) else []
+                    close = table.suggest(chain[0][1]) if q is None and (derivative or re.search(r"_|\(", chain[0][1])) \
+                        else []
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
                                                  close=either(close)))
+                    elif derivative and not _general_index(chain[0][1], table) and table.derivatives():
+                        # a derivative close to none: which derivatives the problem has, and how they are named
+                        sub.problems.append(said("writeup.unknown_derivative", line=lineno, name=chain[0][1][:60],
+                                                 names=", ".join(table.derivatives())))
+                    if plain and not n:
+                        break
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
                 if matrices and _MATRIX_BEGIN.search(rhs):
@@ -366,8 +375,69 @@ def read_graph_writeup(path: Path, names) -> Submission:
     `\\frac{\\partial f}{\\partial x} = -4`, a matrix in bmatrix) under the one part `main`; `names`
     is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
     from .graph_names import matrices_in_lines
-    return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_in_lines,
+    return read_writeup(Path(path), None, None, ["main"], {"main": _GraphHints(names)}, prepare=matrices_in_lines,
                         no_equation="graph_writeup.no_equation", matrices=True)
+
+
+class _GraphHints:
+    """A graph's names (graph_names.GraphNames) as the write-up reader asks them, with its hints in the names
+    the worked solution writes: `dL/dq` where the output is f is "did you mean ∂f/∂q?", a derivative by a
+    name close to one of the graph's (`df/dxx`) the gradients by the closest names, another name its
+    closest items (`grad_xx`: ∂f/∂x), and `derivatives()` the graph's gradients for a derivative close
+    to none (`df/dn`)."""
+
+    MAX_LISTED = 4
+
+    def __init__(self, names) -> None:
+        self.names = names
+
+    def lookup(self, text: str):
+        return self.names.lookup(text)
+
+    def readings(self, text: str) -> list[str]:
+        return self.names.readings(text)
+
+    def _shown(self, qid: str) -> str:
+        from .graph_names import item_name
+        return item_name(qid, self.names.sol)
+
+    def suggest(self, text: str) -> list[str]:
+        other = self.names.other_output(text)
+        if other is not None:                                    # dL/dq where the output is f: ∂f/∂q
+            return [self._shown(other)]
+        by = _BY.search(canon(str(text)[:200]))
+        if by is not None:                                       # ∂f/∂n: the gradients by the closest names
+            grads = {qid[len("grad_"):]: qid for qid in self.names.ids if qid.startswith("grad_")}
+            close = difflib.get_close_matches(by.group(1), sorted(grads), n=2)
+            return [self._shown(grads[c]) for c in close]
+        return [self._shown(qid) for qid in self.names.suggest(text)]
+
+    def derivatives(self) -> list[str]:
+        top = f"grad_{self.names.sol.problem.output}"
+        grads = sorted(qid for qid in self.names.ids if qid.startswith("grad_") and qid != top)
+        shown = [self._shown(qid) for qid in grads[:self.MAX_LISTED]]
+        return shown + ["…"] if len(grads) > self.MAX_LISTED else shown
+
+
+_BY = re.compile(r"^∂[^/]*/∂(.+)$")          # the name a canonical derivative ∂f/∂x is taken by
+_DERIVATIVE = re.compile(r"∂[^/∂]+/∂[^/∂]+")
+
+
+def is_derivative(name: str) -> bool:
+    """Whether a left side is written as a derivative, ∂- or d-fraction (`\\frac{\\partial L}{\\partial n}`,
+    `\\frac{dL}{dn}`, `dL/dn`, `∂L/∂q`, `\\partial L / \\partial q`)."""
+    return _DERIVATIVE.fullmatch(canon(str(name)[:MAX_KEY_CHARS])) is not None
+
+
+def _general_index(name: str, table) -> bool:
+    """Whether a derivative is by a general index (∂L/∂net_j, ∂J/∂w_{jk}: letters that are no unit of the
+    problem), as a statement of a rule writes it: no answer, and no hint."""
+    m = re.fullmatch(r"∂[^/]*/∂[^_]*_([A-Za-z]{1,2})", canon(name))
+    psol = getattr(table, "psol", None)
+    if m is None or psol is None:
+        return False
+    units = {str(u) for u in (*psol.part.inputs, *(u for layer in psol.part.layers for u in layer))}
+    return m.group(1) not in units and not set(m.group(1)) <= units
 
 
 _MATRIX_BEGIN = re.compile(r"\\(?:begin|end)\s*\{\s*[pbBvV]?matrix\s*\}")
@@ -551,8 +621,8 @@ def _plain_equation(line: str, tables) -> tuple[str, str] | None:
     if not equations:
         return None
     chain = split_relations(equations[0])
-    if len(chain) < 2 or not any(t.lookup(chain[0][1]) is not None for t in tables):
-        return None
+    if len(chain) < 2 or not (any(t.lookup(chain[0][1]) is not None for t in tables) or is_derivative(chain[0][1])):
+        return None                  # a derivative that names nothing is read, for its hint: `∂L/∂q = -4`
     if _prose(rest[len(rest) - len(rest.lstrip()):]):
         return None
     return label, rest

@@ -1101,4 +1101,6 @@ MESSAGES = {
     "reader.unclosed_left": "{opener} is not closed: a \\right is missing (in `{at}`)",
     "reader.unclosed_bracket": "{opener} is not closed: a {closer} is missing (in `{at}`)",
     "writeup.unclosed": "line {line}: {name}: {why}",
+    "writeup.unknown_derivative": "line {line}: {name}: not a quantity of this problem; its derivatives are "
+                                  "named as the solution writes them: {names}",
 }
