@@ -260,3 +260,10 @@ def test_derivative_hint_in_chinese(tmp_path):
 ])
 def test_general_statements_and_prose_get_no_hint(checker_of, tmp_path, text):
     assert _not_read(checker_of, XOR, text, tmp_path, part="relu") == []
+
+
+def test_graph_rule_stated_over_a_sum_gets_no_hint(checker_of, tmp_path):
+    """The worked solution's note `∂f/∂p = Σ_g ∂f/∂g·∂g/∂p` (p no name of the graph) states the rule: read back
+    with no hint, as the solution must read back entirely right."""
+    text = r"Each step sums over the nodes that use $p$: $\partial f/\partial p = \sum_{g} \partial f/\partial g \cdot \partial g/\partial p$"
+    assert _not_read(checker_of, CIRCUIT, text, tmp_path) == []

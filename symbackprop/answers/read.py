@@ -335,7 +335,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                                              readings=either(readings)))
                     continue
                 if q is None or q.qid is None:
-                    derivative = q is None and is_derivative(chain[0][1])     # dL/dn, ∂L/∂net_5, ∂L/∂q
+                    # dL/dn, ∂L/∂net_5, ∂L/∂q; not a rule stated over a sum (∂f/∂p = Σ_g ∂f/∂g·∂g/∂p: the solution's note)
+                    derivative = q is None and is_derivative(chain[0][1]) and not _SUM.search(_rejoin(chain[1:]))
                     if plain and not n and not derivative:
                         break
                     if q is None and _general_rule(chain[0][1], _rejoin(chain[1:]), table):
