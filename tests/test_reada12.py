@@ -267,3 +267,12 @@ def test_graph_rule_stated_over_a_sum_gets_no_hint(checker_of, tmp_path):
     with no hint, as the solution must read back entirely right."""
     text = r"Each step sums over the nodes that use $p$: $\partial f/\partial p = \sum_{g} \partial f/\partial g \cdot \partial g/\partial p$"
     assert _not_read(checker_of, CIRCUIT, text, tmp_path) == []
+
+
+def test_a_units_own_derivative_and_a_graphs_local_partial(checker_of, tmp_path):
+    """∂u_5/∂net_5 is g'(net_5) ("did you mean g'(net_5)?", not δ_5); a graph's local partial ∂q/∂x (q = x + y)
+    is a step of the working, no item and no hint."""
+    said = _not_read(checker_of, XOR, r"$\frac{\partial u_5}{\partial net_5} = 1$", tmp_path, part="relu")
+    assert len(said) == 1 and "(did you mean g'(net_5)?)" in said[0], said
+    assert _not_read(checker_of, CIRCUIT, r"$\frac{\partial q}{\partial x} = 1$", tmp_path) == []
+    assert _not_read(checker_of, CIRCUIT, "dq/dx = 1", tmp_path) == []

@@ -265,10 +265,13 @@ class NameTable:
         shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items()
                  if "_" in key or "∂" in key or "(" in key or key == self.loss_symbol}
         by_net = _BY_NET.fullmatch(c)
-        if by_net:        # ∂L/∂net_5, dL/dnet5: δ_5 (δ = ±∂J/∂net), when unit 5 has a δ
-            q = self._one(f"delta_{by_net.group(1)}") or self._one(f"δ_{by_net.group(1)}")
+        if by_net:        # ∂L/∂net_5, dL/dnet5: δ_5 (δ = ±∂J/∂net); ∂u_5/∂net_5: g'(net_5)
+            top, unit = by_net.group(1), by_net.group(2)
+            own = re.fullmatch(r"[A-Za-z]+_?" + re.escape(unit), top)
+            q = self._one(f"gprime_{unit}") if own else \
+                self._one(f"delta_{unit}") if top in (self.loss_symbol, "J", "L", "E") else None
             if q is not None:
-                return [self.psol.names.text.get(q.symbol, f"δ_{by_net.group(1)}")]
+                return [self.psol.names.text.get(q.symbol, q.qid or "")]
         grad = re.match(r"∂[^/]*/∂(\\?[^\W\d_]+?)(?=[_\d]|$)", c)
         if grad:        # ∂J/∂w9 on a loss E: a weight's gradient ∂E/∂w…, never an input's ∂E/∂x_1
             c = f"∂{self.loss_symbol}/∂{c[c.index('/∂') + 2:]}"
@@ -317,7 +320,7 @@ class NameTable:
 
 
 # a derivative by a unit's net input, canonical: ∂L/∂net_5, ∂L/∂net5 (dL/dnet5)
-_BY_NET = re.compile(r"∂[^/]*/∂net_?([A-Za-z0-9]+)")
+_BY_NET = re.compile(r"∂([^/]*)/∂net_?([A-Za-z0-9]+)")
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:

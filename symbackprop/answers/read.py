@@ -336,7 +336,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     continue
                 if q is None or q.qid is None:
                     # dL/dn, ∂L/∂net_5, ∂L/∂q; not a rule stated over a sum (∂f/∂p = Σ_g ∂f/∂g·∂g/∂p: the solution's note)
-                    derivative = q is None and is_derivative(chain[0][1]) and not _SUM.search(_rejoin(chain[1:]))
+                    derivative = q is None and is_derivative(chain[0][1]) and not _SUM.search(_rejoin(chain[1:])) \
+                        and not _partial(table, chain[0][1])       # a graph's local partial ∂q/∂x = 1: a step
                     if plain and not n and not derivative:
                         break
                     if q is None and _general_rule(chain[0][1], _rejoin(chain[1:]), table):
@@ -413,6 +414,12 @@ class _GraphHints:
             return [self._shown(grads[c]) for c in close]
         return [self._shown(qid) for qid in self.names.suggest(text)]
 
+    def partial(self, text: str) -> bool:
+        """Whether a derivative is of a node of the graph other than its output by a name of it (`∂q/∂x`,
+        `dq/dz`): a local partial or a step of the student's own working, no item and no mistake."""
+        found = self.names._fraction(text)
+        return found is not None and found[1] != self.names.sol.problem.output
+
     def derivatives(self) -> list[str]:
         top = f"grad_{self.names.sol.problem.output}"
         grads = sorted(qid for qid in self.names.ids if qid.startswith("grad_") and qid != top)
@@ -428,6 +435,12 @@ def is_derivative(name: str) -> bool:
     """Whether a left side is written as a derivative, ∂- or d-fraction (`\\frac{\\partial L}{\\partial n}`,
     `\\frac{dL}{dn}`, `dL/dn`, `∂L/∂q`, `\\partial L / \\partial q`)."""
     return _DERIVATIVE.fullmatch(canon(str(name)[:MAX_KEY_CHARS])) is not None
+
+
+def _partial(table, name: str) -> bool:
+    """A graph's partial of one of its nodes (_GraphHints.partial); never for a network."""
+    partial = getattr(table, "partial", None)
+    return partial is not None and partial(name)
 
 
 def _general_index(name: str, table) -> bool:
