@@ -276,3 +276,14 @@ def test_a_units_own_derivative_and_a_graphs_local_partial(checker_of, tmp_path)
     assert len(said) == 1 and "(did you mean g'(net_5)?)" in said[0], said
     assert _not_read(checker_of, CIRCUIT, r"$\frac{\partial q}{\partial x} = 1$", tmp_path) == []
     assert _not_read(checker_of, CIRCUIT, "dq/dx = 1", tmp_path) == []
+
+
+def test_answers_file_derivative_keys_get_the_same_hints(checker_of, tmp_path):
+    import json
+    f = tmp_path / "k.json"
+    f.write_text(json.dumps({"relu": {"u_3": 4, "dL/dn": 0.5, "\\frac{\\partial L}{\\partial net_5}": 3}}))
+    got, not_read = _verdicts(checker_of, XOR, f, "relu")
+    assert set(got) == {"act_3"}
+    assert "relu: dL/dn: not a quantity of this problem; its derivatives are named as the solution writes them: " \
+           "∂L/∂w_{05}, δ_5 = ∂L/∂net_5" in not_read, not_read
+    assert "relu: \\frac{\\partial L}{\\partial net_5}: not a quantity of this problem (did you mean δ_5?)" in not_read

@@ -124,6 +124,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 continue
             if q is None or q.qid is None:
                 close = table.suggest(fold(str(key), strict=False)) if q is None else []
+                if not close and q is None and is_derivative(fold(str(key), strict=False)) and table.derivatives():
+                    sub.problems.append(said("answers_file.unknown_derivative", part=pname, item=label,
+                                             names=", ".join(table.derivatives())))      # dL/dn: how they are named
+                    continue
                 sub.problems.append(said("answers_file.unknown_suggest", part=pname, item=label, close=either(close))
                                     if close else said("answers_file.unknown", part=pname, item=label))
                 continue

@@ -1103,4 +1103,6 @@ MESSAGES = {
     "writeup.unclosed": "line {line}: {name}: {why}",
     "writeup.unknown_derivative": "line {line}: {name}: not a quantity of this problem; its derivatives are "
                                   "named as the solution writes them: {names}",
+    "answers_file.unknown_derivative": "{part}: {item}: not a quantity of this problem; its derivatives are named "
+                                       "as the solution writes them: {names}",
 }

@@ -980,4 +980,5 @@ MESSAGES = {
     "reader.unclosed_bracket": "{opener} 没有闭合：缺少 {closer}（在 `{at}` 中）",
     "writeup.unclosed": "第 {line} 行：{name}：{why}",
     "writeup.unknown_derivative": "第 {line} 行：{name}：不是本题中的量；本题的导数按解答的写法命名：{names}",
+    "answers_file.unknown_derivative": "{part}：{item}：不是本题中的量；本题的导数按解答的写法命名：{names}",
 }
