@@ -287,3 +287,10 @@ def test_answers_file_derivative_keys_get_the_same_hints(checker_of, tmp_path):
     assert "relu: dL/dn: not a quantity of this problem; its derivatives are named as the solution writes them: " \
            "∂L/∂w_{05}, δ_5 = ∂L/∂net_5" in not_read, not_read
     assert "relu: \\frac{\\partial L}{\\partial net_5}: not a quantity of this problem (did you mean δ_5?)" in not_read
+
+
+def test_a_function_differentiated_is_no_name(checker_of, tmp_path):
+    """The kink note of a graph's solution, `∂\\max/∂r = ∂\\max/∂s = step(0) = 0.5`: a function's derivative,
+    no quantity's; no hint (the solution reads back entirely right: tests/test_trial11_fixes.py)."""
+    text = r"the one taken is $\partial \max/\partial r = \partial \max/\partial s = \operatorname{step}(0) = 0.5$."
+    assert _not_read(checker_of, CIRCUIT, text, tmp_path) == []

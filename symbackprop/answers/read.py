@@ -432,7 +432,7 @@ class _GraphHints:
 
 
 _BY = re.compile(r"^∂[^/]*/∂(.+)$")          # the name a canonical derivative ∂f/∂x is taken by
-_DERIVATIVE = re.compile(r"∂[^/∂]+/∂[^/∂]+")
+_DERIVATIVE = re.compile(r"∂[^\W\d_][^/∂\\]*/∂[^/∂]+")     # of a name, not of a function (∂\max/∂r: a kink's note)
 
 
 def is_derivative(name: str) -> bool:
