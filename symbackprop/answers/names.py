@@ -297,7 +297,6 @@ class NameTable:
                 and not re.search(r"[\^(]", k[len(m.group(1)):])}
         return [same[k] for k in difflib.get_close_matches(c, list(same), n=count * 3, cutoff=0)]
 
-
     def derivatives(self) -> list[str]:
         """How this part's derivatives are named, for a hint on a derivative that names none (`dL/dn`): the
         first weight's gradient (∂L/∂w_{05}), the first δ with what it is (δ_3 = ∂L/∂net_3, or −∂L/∂net_3 in
