@@ -369,6 +369,8 @@ class Formula:
         if k == "name":
             if n.text not in names:
                 allowed = ", ".join(sorted(names)) or said("formula.none")
+                if n.text == "e":             # Euler's number, typed as a name: exp(1)
+                    raise FormulaError(said("formula.euler_alone", allowed=allowed), n.column)
                 if n.text in FUNCTIONS:
                     raise FormulaError(said("formula.unknown_name_function", name=repr(n.text), function=n.text,
                                             allowed=allowed), n.column)
@@ -381,6 +383,8 @@ class Formula:
             return Value(-a.expr, a.shape, a.cost + 1)
         if k == "call":
             return self._call(n, [self._build(a, names, written) for a in n.args])
+        if k == "pow" and n.args[0].kind == "name" and n.args[0].text == "e" and "e" not in names:
+            self._euler_power(n, names)
         a = self._build(n.args[0], names, written)
         b = self._build(n.args[1], names, written and k != "pow")        # an exponent stays a number
         if k in ("add", "sub"):
@@ -425,6 +429,16 @@ class Formula:
                                             most=f"1e{MAX_MAGNITUDE_EXPONENT}"), n.column) from None
             return Value(a.expr ** p, (), a.cost + 2)
         raise AssertionError(k)           # pragma: no cover - every kind is handled above
+
+    def _euler_power(self, n: Node, names: Mapping[str, Value]) -> None:
+        """`e^(-x)` or `e**(-x)` where no name is e: Euler's number is written exp(…); the error says the
+        spelling to write for the one written (`write exp(-x) for e^(-x)`), at the e."""
+        exponent = n.args[1]
+        inner = text_of(exponent.args[0] if exponent.kind == "paren" else exponent)
+        op = "**" if self.text[n.column - 1:n.column + 1] == "**" else "^"
+        allowed = ", ".join(sorted(names)) or said("formula.none")
+        raise FormulaError(said("formula.euler_power", written=f"e{op}{text_of(exponent)}", exp=f"exp({inner})",
+                                allowed=allowed), n.args[0].column)
 
     def _call(self, n: Node, args: list[Value]) -> Value:
         name = n.text

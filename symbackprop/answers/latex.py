@@ -30,7 +30,7 @@ from ..errors import InternalError, SymbackpropError
 from ..lifeline import cpu_limited as lifeline_cpu_limited
 from ..messages import said
 from . import numbers
-from .brackets import closing_brackets
+from .brackets import closing_brackets, unclosed
 from .fullwidth import fold
 from .brackets import split_top_level
 from .names import NameTable, canon
@@ -86,6 +86,9 @@ def check_size(text: str, what: str = "answer") -> None:
     if deepest > MAX_DEPTH:
         raise AnswerError(said("reader.too_deep", depth=deepest, most=MAX_DEPTH) if what == "answer"
                           else f"{what} nested too deeply ({deepest} levels; at most {MAX_DEPTH})")
+    why = unclosed_said(fold(text, strict=False))      # ｛ typed with an input method is { here too
+    if why is not None:                # \begin{bmatrix} … with no \end: said by name, not as the parser's failure
+        raise AnswerError(why)
 
 
 def normalize(text: str, keep_ellipsis: bool = False) -> str:
@@ -95,6 +98,25 @@ def normalize(text: str, keep_ellipsis: bool = False) -> str:
     if len(text) > 2000:
         return _normalize(text, keep_ellipsis)
     return _normalize_remembered(text, keep_ellipsis)
+
+
+def unclosed_said(text: str):
+    """Why `text` cannot be read when it leaves something open (brackets.unclosed): the environment by its
+    name (`\\begin{bmatrix} is not closed: \\end{bmatrix} is missing`), the `\\left(`, `{`, `\\{` or `(`
+    with the text around it; None when everything opened is closed. A closer with nothing open is not
+    reported (`4)` has always read as 4)."""
+    found = unclosed(text)
+    if found is None:
+        return None
+    if found.kind == "env":
+        return said("reader.unclosed_environment", name=found.name)
+    if found.kind == "env_end":
+        return said("reader.unopened_environment", name=found.name)
+    if found.kind == "env_mismatch":
+        return said("reader.mismatched_environment", name=found.name, other=found.other)
+    if found.kind == "left":
+        return said("reader.unclosed_left", opener=found.opener, at=found.at)
+    return said("reader.unclosed_bracket", opener=found.opener, closer=found.closer, at=found.at)
 
 
 def _normalize(text: str, keep_ellipsis: bool = False) -> str:

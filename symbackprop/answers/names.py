@@ -264,6 +264,14 @@ class NameTable:
             return [said("names.updated_weight", w=w), said("names.given_weight", w=w)]
         shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items()
                  if "_" in key or "∂" in key or "(" in key or key == self.loss_symbol}
+        by_net = _BY_NET.fullmatch(c)
+        if by_net:        # ∂L/∂net_5, dL/dnet5: δ_5 (δ = ±∂J/∂net); ∂u_5/∂net_5: g'(net_5)
+            top, unit = by_net.group(1), by_net.group(2)
+            own = re.fullmatch(r"[A-Za-z]+_?" + re.escape(unit), top)
+            q = self._one(f"gprime_{unit}") if own else \
+                self._one(f"delta_{unit}") if top in (self.loss_symbol, "J", "L", "E") else None
+            if q is not None:
+                return [self.psol.names.text.get(q.symbol, q.qid or "")]
         grad = re.match(r"∂[^/]*/∂(\\?[^\W\d_]+?)(?=[_\d]|$)", c)
         if grad:        # ∂J/∂w9 on a loss E: a weight's gradient ∂E/∂w…, never an input's ∂E/∂x_1
             c = f"∂{self.loss_symbol}/∂{c[c.index('/∂') + 2:]}"
@@ -275,7 +283,43 @@ class NameTable:
         if re.fullmatch(re.escape(self.loss_symbol) + r"_[A-Za-z0-9,]+", c):       # E_{total} in a batch, E_{o1}
             return [self.loss_symbol]
         close = [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count * 3, cutoff=0.75)]
+        if not close:                 # δ_9, u_7: a name of a kind the problem has, for a unit it has not
+            close = self._same_kind(c, shown, count)
         return list(dict.fromkeys(close))[:count]
+
+    def _same_kind(self, c: str, shown: dict[str, str], count: int) -> list[str]:
+        """For a canonical name `base_sub` whose subscript has a digit (δ_9, Δw_99, u_7; never a general
+        index δ_k), the closest names of the problem with that base (δ_5, δ_4): which such names exist."""
+        m = re.fullmatch(r"([^_]+)_([A-Za-z0-9,]*\d[A-Za-z0-9,]*)", c)
+        if m is None:
+            return []
+        same = {k: v for k, v in shown.items() if k.startswith(m.group(1) + "_") and "," not in k
+                and not re.search(r"[\^(]", k[len(m.group(1)):])}
+        return [same[k] for k in difflib.get_close_matches(c, list(same), n=count * 3, cutoff=0)]
+
+    def derivatives(self) -> list[str]:
+        """How this part's derivatives are named, for a hint on a derivative that names none (`dL/dn`): the
+        first weight's gradient (∂L/∂w_{05}), the first δ with what it is (δ_3 = ∂L/∂net_3, or −∂L/∂net_3 in
+        the appendix's convention), and the first input's gradient and shared parameter's where there are
+        such; as the solution writes them."""
+        text = self.psol.names.text
+        first: dict[str, object] = {}
+        for s in self.psol.steps:
+            if s.key.kind in ("grad_w", "delta", "grad_x", "grad_shared") and s.key.sample in (None, 0):
+                first.setdefault(s.key.kind, s)
+        out = [text[first["grad_w"].symbol]] if "grad_w" in first else []
+        if "delta" in first:
+            d = first["delta"]
+            net = self.by_key.get("net" + d.id[len("delta"):])          # net_3, net_o1@1: the δ's own unit
+            sign = "" if self.psol.part.notation.sign > 0 else "−"
+            out.append(f"{text[d.symbol]} = {sign}∂{self.loss_symbol}/∂{text[net.symbol]}" if net is not None
+                       else text[d.symbol])
+        out += [text[first[k].symbol] for k in ("grad_x", "grad_shared") if k in first]
+        return out
+
+
+# a derivative by a unit's net input, canonical: ∂L/∂net_5, ∂L/∂net5 (dL/dnet5)
+_BY_NET = re.compile(r"∂([^/]*)/∂net_?([A-Za-z0-9]+)")
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:

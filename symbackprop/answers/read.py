@@ -7,6 +7,7 @@ Sigmoid) starts that part, as the lecture's printed solution does.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -23,7 +24,7 @@ from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, n
     read_limited, shown
 from .checker import Answer
 from .fullwidth import fold
-from .latex import AnswerError, _Finder, normalize, split_equations, split_relations
+from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
 from .names import NameTable, canon, either
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
@@ -125,6 +126,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 continue
             if q is None or q.qid is None:
                 close = table.suggest(fold(str(key), strict=False)) if q is None else []
+                if not close and q is None and is_derivative(fold(str(key), strict=False)) and table.derivatives():
+                    sub.problems.append(said("answers_file.unknown_derivative", part=pname, item=label,
+                                             names=", ".join(table.derivatives())))      # dL/dn: how they are named
+                    continue
                 sub.problems.append(said("answers_file.unknown_suggest", part=pname, item=label, close=either(close))
                                     if close else said("answers_file.unknown", part=pname, item=label))
                 continue
@@ -291,11 +296,12 @@ def math_segments(line: str) -> tuple[list[str], str]:
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
                  prepare: Callable[[list[str]], list[str]] | None = None,
-                 no_equation: str = "writeup.no_equation") -> Submission:
+                 no_equation: str = "writeup.no_equation", matrices: bool = False) -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems. `prepare`
     rewrites the lines first, as many as it gets (a graph's matrices, graph_names.matrices_in_lines); `no_equation`: the
-    message id when no equation names a quantity."""
+    message id when no equation names a quantity; `matrices`: a matrix (`\\begin{bmatrix}`) left open on the
+    right side is reported with its environment's name, not read (a graph's write-up)."""
     source = str(path)
     try:
         raw = read_limited(path, MAX_BYTES, said("file.writeup"))
@@ -365,13 +371,16 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                                              readings=either(readings)))
                     continue
                 if q is None or q.qid is None:
-                    if plain and not n:
+                    # dL/dn, ∂L/∂net_5, ∂L/∂q; not a rule stated over a sum (∂f/∂p = Σ_g ∂f/∂g·∂g/∂p: the solution's note)
+                    derivative = q is None and is_derivative(chain[0][1]) and not _SUM.search(_rejoin(chain[1:])) \
+                        and not _partial(table, chain[0][1])       # a graph's local partial ∂q/∂x = 1: a step
+                    if plain and not n and not derivative:
                         break
                     if q is None and _general_rule(chain[0][1], _rejoin(chain[1:]), table):
                         continue                   # net_j = Σ_i w_ij x_i − θ_j: a rule in prose, no answer
-                    # a name with an index or an argument, a ∂-fraction (∂E/∂y), or the loss written with another
-                    # letter (E = …, J = …): said why it is not read, or which name it is close to
-                    named = q is None and bool(re.search(r"_|\(|\\partial|∂", chain[0][1])
+                    # a name with an index or an argument, a derivative (dL/dn, ∂E/∂y), or the loss written with
+                    # another letter (E = …, J = …): said why it is not read, or which name it is close to
+                    named = q is None and bool(derivative or re.search(r"_|\(", chain[0][1])
                                                or re.fullmatch(r"\s*[EJCL]\s*", chain[0][1]))
                     why = getattr(table, "why_not", None) if named else None     # a graph's ∂L/∂x of no parameter
                     reason = why(chain[0][1]) if why is not None else None
@@ -382,8 +391,19 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
                                                  close=either(close)))
+                    elif derivative and not _general_index(chain[0][1], table) and table.derivatives():
+                        # a derivative close to none: which derivatives the problem has, and how they are named
+                        sub.problems.append(said("writeup.unknown_derivative", line=lineno, name=chain[0][1][:60],
+                                                 names=", ".join(table.derivatives())))
+                    if plain and not n:
+                        break
                     continue                       # a general statement (g'(x) = …) or a given symbol
                 rhs = _rejoin(chain[1:])
+                if matrices and _MATRIX_BEGIN.search(rhs):
+                    why = unclosed_said(rhs)         # a matrix left open: said here, where its name is known
+                    if why is not None:
+                        sub.problems.append(said("writeup.unclosed", line=lineno, name=chain[0][1][:60], why=why))
+                        continue
                 sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=shown(n, chain)))
     if part is not None:
         sub.answers = {part: sub.answers.get(part, [])}
@@ -401,8 +421,84 @@ def read_graph_writeup(path: Path, names) -> Submission:
     `\\frac{\\partial f}{\\partial x} = -4`, a matrix in bmatrix) under the one part `main`; `names`
     is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
     from .graph_names import matrices_in_lines
-    return read_writeup(Path(path), None, None, ["main"], {"main": names}, prepare=matrices_in_lines,
-                        no_equation="graph_writeup.no_equation")
+    return read_writeup(Path(path), None, None, ["main"], {"main": _GraphHints(names)}, prepare=matrices_in_lines,
+                        no_equation="graph_writeup.no_equation", matrices=True)
+
+
+class _GraphHints:
+    """A graph's names (graph_names.GraphNames) as the write-up reader asks them, with its hints in the names
+    the worked solution writes: `dL/dq` where the output is f is "did you mean ∂f/∂q?", a derivative by a
+    name close to one of the graph's (`df/dxx`) the gradients by the closest names, another name its
+    closest items (`grad_xx`: ∂f/∂x), and `derivatives()` the graph's gradients for a derivative close
+    to none (`df/dn`)."""
+
+    MAX_LISTED = 4
+
+    def __init__(self, names) -> None:
+        self.names = names
+
+    def lookup(self, text: str):
+        return self.names.lookup(text)
+
+    def readings(self, text: str) -> list[str]:
+        return self.names.readings(text)
+
+    def _shown(self, qid: str) -> str:
+        from .graph_names import item_name
+        return item_name(qid, self.names.sol)
+
+    def suggest(self, text: str) -> list[str]:
+        other = self.names.other_output(text)
+        if other is not None:                                    # dL/dq where the output is f: ∂f/∂q
+            return [self._shown(other)]
+        by = _BY.search(canon(str(text)[:200]))
+        if by is not None:                                       # ∂f/∂n: the gradients by the closest names
+            grads = {qid[len("grad_"):]: qid for qid in self.names.ids if qid.startswith("grad_")}
+            close = difflib.get_close_matches(by.group(1), sorted(grads), n=2)
+            return [self._shown(grads[c]) for c in close]
+        return [self._shown(qid) for qid in self.names.suggest(text)]
+
+    def partial(self, text: str) -> bool:
+        """Whether a derivative is of a node of the graph other than its output by a name of it (`∂q/∂x`,
+        `dq/dz`): a local partial or a step of the student's own working, no item and no mistake."""
+        found = self.names._fraction(text)
+        return found is not None and found[1] != self.names.sol.problem.output
+
+    def derivatives(self) -> list[str]:
+        top = f"grad_{self.names.sol.problem.output}"
+        grads = sorted(qid for qid in self.names.ids if qid.startswith("grad_") and qid != top)
+        shown = [self._shown(qid) for qid in grads[:self.MAX_LISTED]]
+        return shown + ["…"] if len(grads) > self.MAX_LISTED else shown
+
+
+_BY = re.compile(r"^∂[^/]*/∂(.+)$")          # the name a canonical derivative ∂f/∂x is taken by
+_DERIVATIVE = re.compile(r"∂[^\W\d_][^/∂\\]*/∂[^/∂]+")     # of a name, not of a function (∂\max/∂r: a kink's note)
+
+
+def is_derivative(name: str) -> bool:
+    """Whether a left side is written as a derivative, ∂- or d-fraction (`\\frac{\\partial L}{\\partial n}`,
+    `\\frac{dL}{dn}`, `dL/dn`, `∂L/∂q`, `\\partial L / \\partial q`)."""
+    return _DERIVATIVE.fullmatch(canon(str(name)[:MAX_KEY_CHARS])) is not None
+
+
+def _partial(table, name: str) -> bool:
+    """A graph's partial of one of its nodes (_GraphHints.partial); never for a network."""
+    partial = getattr(table, "partial", None)
+    return partial is not None and partial(name)
+
+
+def _general_index(name: str, table) -> bool:
+    """Whether a derivative is by a general index (∂L/∂net_j, ∂J/∂w_{jk}: letters that are no unit of the
+    problem), as a statement of a rule writes it: no answer, and no hint."""
+    m = re.fullmatch(r"∂[^/]*/∂[^_]*_([A-Za-z]{1,2})", canon(name))
+    psol = getattr(table, "psol", None)
+    if m is None or psol is None:
+        return False
+    units = {str(u) for u in (*psol.part.inputs, *(u for layer in psol.part.layers for u in layer))}
+    return m.group(1) not in units and not set(m.group(1)) <= units
+
+
+_MATRIX_BEGIN = re.compile(r"\\(?:begin|end)\s*\{\s*[pbBvV]?matrix\s*\}")
 
 
 _RELATION_IN = re.compile(r"=|\\approx(?![A-Za-z])|≈")
@@ -583,8 +679,8 @@ def _plain_equation(line: str, tables) -> tuple[str, str] | None:
     if not equations:
         return None
     chain = split_relations(equations[0])
-    if len(chain) < 2 or not any(t.lookup(chain[0][1]) is not None for t in tables):
-        return None
+    if len(chain) < 2 or not (any(t.lookup(chain[0][1]) is not None for t in tables) or is_derivative(chain[0][1])):
+        return None                  # a derivative that names nothing is read, for its hint: `∂L/∂q = -4`
     if _prose(rest[len(rest) - len(rest.lstrip()):]):
         return None
     return label, rest

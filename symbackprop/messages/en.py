@@ -1154,4 +1154,20 @@ MESSAGES = {
     "graph_answers.not_read_why": "{part}: {item}: {why}",
     "writeup.not_read_why": "line {line}: {name}: {why}",
     "summary.transposed": "{name} written transposed",
+    # session 12 (reada): Euler's e in a formula (formula.py), an unclosed construct in an answer (latex.py),
+    # a derivative that names no quantity (read.py)
+    "formula.euler_power": "unknown name 'e': Euler's e is written exp(...) in a formula: write {exp} for "
+                           "{written}; names allowed here: {allowed}",
+    "formula.euler_alone": "unknown name 'e': Euler's number e is written exp(1) in a formula (and e^a as exp(a)); "
+                           "names allowed here: {allowed}",
+    "reader.unclosed_environment": "\\begin{{{name}}} is not closed: \\end{{{name}}} is missing",
+    "reader.unopened_environment": "\\end{{{name}}} closes nothing: \\begin{{{name}}} is missing",
+    "reader.mismatched_environment": "\\begin{{{name}}} is closed by \\end{{{other}}}: write \\end{{{name}}}",
+    "reader.unclosed_left": "{opener} is not closed: a \\right is missing (in `{at}`)",
+    "reader.unclosed_bracket": "{opener} is not closed: a {closer} is missing (in `{at}`)",
+    "writeup.unclosed": "line {line}: {name}: {why}",
+    "writeup.unknown_derivative": "line {line}: {name}: not a quantity of this problem; its derivatives are "
+                                  "named as the solution writes them: {names}",
+    "answers_file.unknown_derivative": "{part}: {item}: not a quantity of this problem; its derivatives are named "
+                                       "as the solution writes them: {names}",
 }

@@ -1023,4 +1023,16 @@ MESSAGES = {
     "graph_answers.not_read_why": "{part}：{item}：{why}",
     "writeup.not_read_why": "第 {line} 行：{name}：{why}",
     "summary.transposed": "{name} 写成了转置",
+    # session 12 (reada): Euler's e in a formula (formula.py), an unclosed construct in an answer (latex.py),
+    # a derivative that names no quantity (read.py)
+    "formula.euler_power": "未知的名称 'e'：公式中自然常数 e 的幂写作 exp(...)：请把 {written} 写成 {exp}；此处允许的名称：{allowed}",
+    "formula.euler_alone": "未知的名称 'e'：公式中自然常数 e 写作 exp(1)（e^a 写作 exp(a)）；此处允许的名称：{allowed}",
+    "reader.unclosed_environment": "\\begin{{{name}}} 没有闭合：缺少 \\end{{{name}}}",
+    "reader.unopened_environment": "\\end{{{name}}} 没有对应的开头：缺少 \\begin{{{name}}}",
+    "reader.mismatched_environment": "\\begin{{{name}}} 被 \\end{{{other}}} 关闭：应写 \\end{{{name}}}",
+    "reader.unclosed_left": "{opener} 没有闭合：缺少 \\right（在 `{at}` 中）",
+    "reader.unclosed_bracket": "{opener} 没有闭合：缺少 {closer}（在 `{at}` 中）",
+    "writeup.unclosed": "第 {line} 行：{name}：{why}",
+    "writeup.unknown_derivative": "第 {line} 行：{name}：不是本题中的量；本题的导数按解答的写法命名：{names}",
+    "answers_file.unknown_derivative": "{part}：{item}：不是本题中的量；本题的导数按解答的写法命名：{names}",
 }
