@@ -443,6 +443,10 @@ class _GraphHints:
     def readings(self, text: str) -> list[str]:
         return self.names.readings(text)
 
+    def why_not(self, text: str) -> str | None:
+        """Why a name is no item though it names the graph (∂L/∂x of an input that is no parameter), else None."""
+        return self.names.why_not(text)
+
     def _shown(self, qid: str) -> str:
         from .graph_names import item_name
         return item_name(qid, self.names.sol)
