@@ -31,6 +31,26 @@ def _shorter(a: sp.Expr, b: sp.Expr) -> sp.Expr:
     return b if sp.count_ops(b) < sp.count_ops(a) and _functions(b) <= _functions(a) else a
 
 
+def _abs_identities(e: sp.Expr) -> sp.Expr:
+    """e with the identities of |·| and sign that hold at every real point, 0 included: a·sign(a) = |a|,
+    |a|·sign(a) = a, |a|² = a² (so softsign's 1/(|x| + 1) − x·sign(x)/(|x| + 1)² can become 1/(|x| + 1)²).
+    sign(a)² = 1 is not one of them: it fails at a = 0."""
+    def fold(m: sp.Expr) -> sp.Expr:
+        factors = list(sp.Mul.make_args(m))
+        for f in [f for f in factors if isinstance(f, sp.sign)]:
+            a = f.args[0]
+            for partner, result in ((a, sp.Abs(a)), (sp.Abs(a), a)):
+                if f in factors and partner in factors:
+                    factors.remove(f)
+                    factors.remove(partner)
+                    factors.append(result)
+        return sp.Mul(*factors)
+
+    e = e.replace(lambda q: isinstance(q, sp.Mul) and q.has(sp.sign), fold)
+    return e.replace(lambda q: q.is_Pow and isinstance(q.base, sp.Abs) and q.exp.is_even and q.base.args[0].is_real,
+                     lambda q: q.base.args[0] ** q.exp)
+
+
 def _kinks(g: sp.Expr) -> tuple[sp.Expr, ...]:
     """(0,) when an argument linear in x of |·|, relu, max or min is zero at x = 0 (a corner of g there)."""
     args: list[sp.Expr] = []
@@ -69,6 +89,11 @@ def formula_activation(text: str) -> FormulaActivation:
     dg = sp.diff(g, X)
     if sp.count_ops(dg) <= MAX_SIMPLIFY_OPS:
         dg = _shorter(dg, sp.simplify(dg))
+        if dg.has(sp.sign, sp.Abs):                 # identities of |·| SymPy's simplify does not use
+            top, bottom = sp.fraction(sp.together(dg))
+            for folded in (_abs_identities(dg), _abs_identities(sp.expand(top)) / bottom):
+                if folded != dg:
+                    dg = _shorter(dg, _shorter(folded, sp.simplify(folded)))
     kinks = _kinks(g)
     if kinks and _smooth_at_zero(dg):               # an |·| at 0 that leaves g differentiable there
         kinks = ()

@@ -104,6 +104,9 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
     _stop_cleanly_on_sigterm()
     try:
         yield
+    except InternalError as exc:                 # first: a PDF that did not compile is a TexError too
+        click.echo(msg(lang, "cli.internal_error_named", error=say(text_of(exc), lang)) + after, err=True)
+        sys.exit(INTERNAL_ERROR)
     except SymbackpropError as exc:
         raise InputError(text_of(exc), lang) from None
     except click.ClickException:
@@ -114,9 +117,6 @@ def _boundary(after: str = "", lang: str = "en") -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo(msg(lang, "cli.interrupted") + after, err=True)
         sys.exit(130)
-    except InternalError as exc:                 # ours, and already said in one line: no traceback
-        click.echo(msg(lang, "cli.internal_error_named", error=say(text_of(exc), lang)) + after, err=True)
-        sys.exit(INTERNAL_ERROR)
     except Exception as exc:                     # noqa: BLE001 - the error boundary for our own bugs
         _internal_error(exc, after, lang)
 

@@ -364,7 +364,7 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
                                     targets_sum=targets_sum_hold(part))
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
         return replace(derivation, checks=check_rules(derivation, solution_values(part, source, close), close),
-                       samples=len(part.samples))
+                       samples=len(part.samples), layer_activations=tuple(part.activations[:-1]))
 
 
 # the rules of a part are derived once per value of (part, file) (memo.py): check and grade derive them per run

@@ -99,6 +99,7 @@ class GeneralDerivation:
     hidden_layer: bool = True        # False: the outputs take the inputs directly (no δ_j rule)
     batch: str | None = None         # "mean" or "sum" over the samples of a batch; None for one sample
     samples: int = 1                 # samples of the network the rules are checked on
+    layer_activations: tuple[Activation, ...] = ()   # the hidden activation of each hidden layer, first to last
 
     def rule(self, rid: str) -> Rule:
         for r in self.rules:
@@ -320,6 +321,71 @@ def _derive_general(name: str, hidden: tuple[Activation, ...], output: Activatio
         rules = tuple(_over_batch(r, batch) for r in rules)
     return GeneralDerivation(name, tuple(a.name for a in hidden), output.name, loss.name, notation, definitions,
                              rules, tuple(assumptions), batch=batch)
+
+
+# A network with two or more hidden layers: l runs over the n_l units of the hidden layer above a hidden
+# unit j; the layer below a later hidden layer is a hidden layer (its outputs u_p, n_H of them).
+l = sp.Symbol("l", integer=True)
+n_l = sp.Symbol("n_l", integer=True, positive=True)
+INDEX_SYMBOLS |= {l, n_l}
+
+
+@dataclass(frozen=True)
+class DeeperRules:
+    """What a network with several hidden layers adds to the six rules: the net of a later hidden layer
+    (it takes the outputs of the layer below), δ_j of a hidden layer below another hidden layer (its
+    sum runs over the layer above, not over the outputs), and the gradient and update of a weight
+    between two hidden layers (u_i of the layer below where an input-to-hidden weight has x_i)."""
+
+    net_later: Rule
+    delta_inner: Rule
+    grad_between: Rule
+    update_between: Rule
+    update_first: Rule          # an input-to-hidden weight's update, its δ_j the one below a hidden layer
+
+
+def deeper_rules(dv: GeneralDerivation, reference: bool = False) -> DeeperRules | None:
+    """The rules of `DeeperRules` for a derivation of a network with two or more hidden layers (None
+    otherwise), each by sympy.diff of the sums that define it as `_derive_general` derives δ_j: the
+    layer above's nets net_l = Σ_p w_{pl}·u_p give ∂net_l/∂u_j, and δ_j = s·∂J/∂u_j·∂u_j/∂net_j with
+    ∂J/∂u_j = Σ_l ∂J/∂net_l·∂net_l/∂u_j = s·Σ_l δ_l·w_{jl}. The δ rule is specialised with the
+    activations of the hidden layers below another hidden layer, and the input-to-hidden update (into
+    the first hidden layer, which is below another) with the first layer's; the rules of a weight between hidden layers stop at δ_j (its layer may be the last)."""
+    if len(dv.layer_activations) < 2 or not dv.hidden_layer:
+        return None
+    s = dv.notation.sign
+
+    def dJ(var):
+        return sp.Derivative(J, var)
+
+    net_above = _net(w_h, l, y, n_H)                              # net_l of the hidden layer above
+    net_later = _net(w_h, j, y, n_H)                              # net_j of a later hidden layer
+    dnet_dy = _diff(net_above, y[j], reference)                   # w_lj
+    dy_dnet = _named(_diff(g(net_h[j]), net_h[j], reference))     # g'(net_j)
+    delta_j = dy_dnet * sp.Sum(s * s * delta_h[l] * dnet_dy, (l, 1, n_l))
+    forms = (s * dJ(net_h[j]),
+             s * sp.Mul(dJ(y[j]), sp.Derivative(y[j], net_h[j]), evaluate=False),
+             s * sp.Mul(sp.Sum(sp.Mul(dJ(net_h[l]), sp.Derivative(net_h[l], y[j]), evaluate=False), (l, 1, n_l)),
+                        dy_dnet, evaluate=False),
+             delta_j)
+    inner = Rule("delta_hidden", delta_h[j], forms)
+    grad = s * delta_h[j] * _diff(net_later, w_h[j, i], reference)       # δ_j·u_i
+    between = Rule("grad_hidden_weight", dJ(w_h[j, i]),
+                   (sp.Mul(dJ(net_h[j]), sp.Derivative(net_h[j], w_h[j, i]), evaluate=False), grad))
+    upd = -eta * grad
+    # δ_j of a weight between hidden layers sums over the outputs (into the last hidden layer) or over a
+    # hidden layer (into an earlier one): the update stops at δ_j
+    update = Rule("update_hidden_weight", update_h[j, i], (-eta * dJ(w_h[j, i]), upd))
+    upd_first = -eta * s * delta_h[j] * _diff(_net(w_h, j, x, d), w_h[j, i], reference)     # −η·δ_j·x_i
+    first = Rule("update_hidden_weight", update_h[j, i],
+                 (-eta * dJ(w_h[j, i]), upd_first, upd_first.subs(delta_h[j], delta_j)))
+    output = dv.layer_activations[-1]           # not used: every rule here is of a hidden unit
+    below = tuple(dict.fromkeys(dv.layer_activations[:-1]))
+    rules = (_specialise(inner, below, output, reference), between, update,
+             _specialise(first, dv.layer_activations[:1], output, reference))
+    if dv.batch is not None:
+        rules = tuple(_over_batch(r, dv.batch) for r in rules)
+    return DeeperRules(Rule("net_hidden", net_h[j], (net_later,)), *rules)
 
 
 def _output_delta(s: int, loss, softmax: bool, J_of_z: sp.Expr, J_of_net: sp.Expr, assumptions: list[str],

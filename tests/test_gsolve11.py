@@ -116,12 +116,13 @@ def test_a_name_of_several_letters_is_one_symbol():
 
 
 def test_an_entry_of_a_name_with_digits_has_one_subscript():
-    """A vector named x1: its entry 2 is {x_{1}}_{2} in LaTeX (x_{1}_{2} is a double subscript, an error)."""
+    """A vector named x1: its entry 2 is (x_{1})_{2} in LaTeX (x_{1}_{2} is a double subscript, an error;
+    {x_{1}}_{2} is typeset x₁₂, which reads as entry (1, 2) of a matrix x)."""
     from symbackprop.render.graph import GraphMath
     sol = solve_graph(parse_graph("model: graph\ninputs: {x1: [1, 2], w: [0.5, -1]}\nparameters: [w]\n"
                                   "nodes:\n  L: dot(w, x1)\n"))
     names = GraphMath(sol).names[True]
-    assert names[sol.problem.get("x1").symbol[1, 0]] == "{x_{1}}_{2}"
+    assert names[sol.problem.get("x1").symbol[1, 0]] == "(x_{1})_{2}"
     assert names[sol.problem.get("w").symbol[1, 0]] == "w_{2}"
 
 

@@ -215,7 +215,7 @@ def test_a_failed_pdf_never_overwrites_files(tmp_path, monkeypatch, command):
     log.write_bytes(b"my own log")
     out = tmp_path / "notes.pdf"
     r = CliRunner().invoke(main, [command, str(PROBLEMS / "xor.yaml"), "-o", str(out)])
-    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.exit_code == 3 and "Traceback" not in r.output      # our LaTeX failed, not the input (t12 item 6)
     lines = [line for line in r.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "Forced failure" in lines[0]
     assert f"kept {tmp_path / 'notes.failed.tex'} and {tmp_path / 'notes.failed.log'}" in lines[0]
@@ -226,7 +226,7 @@ def test_a_failed_pdf_never_overwrites_files(tmp_path, monkeypatch, command):
     # a second failure keeps both the first failure's files and its own
     first = (tmp_path / "notes.failed.log").read_bytes()
     r = CliRunner().invoke(main, [command, str(PROBLEMS / "xor.yaml"), "-o", str(out)])
-    assert r.exit_code == 2 and str(tmp_path / "notes.failed-1.tex") in r.output
+    assert r.exit_code == 3 and str(tmp_path / "notes.failed-1.tex") in r.output
     assert (tmp_path / "notes.failed.log").read_bytes() == first
     assert (tmp_path / "notes.failed-1.log").exists()
 

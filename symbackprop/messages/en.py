@@ -1170,4 +1170,18 @@ MESSAGES = {
                                   "named as the solution writes them: {names}",
     "answers_file.unknown_derivative": "{part}: {item}: not a quantity of this problem; its derivatives are named "
                                        "as the solution writes them: {names}",
+    # session 12 (dform): derive on a network with two or more hidden layers (render/rules.py)
+    "derive.deep.layers": "{count} hidden layers ({acts}, first to last): *j* is a unit of a hidden layer, *k* one of "
+                          "the *c* output units, *l* one of the *n_l* units of the hidden layer above *j* when that "
+                          "layer is hidden; a later hidden layer takes the outputs {up} of the hidden layer below "
+                          "it (*n_H* units), the first one the inputs {xp}",
+    "derive.deep.net_later": "The second net_j is a later hidden layer's: its sum runs over the outputs {up} of the "
+                             "hidden layer below, not over the inputs",
+    "derive.deep.delta_last": "Last hidden layer: δ_j (the layer above is the output layer)",
+    "derive.deep.delta_inner": "Hidden layer below another hidden layer: δ_j (the sum runs over the layer above)",
+    "derive.deep.grad_first": "Gradient of an input-to-hidden weight (into the first hidden layer)",
+    "derive.deep.grad_between": "Gradient of a hidden-to-hidden weight",
+    "derive.deep.update_first": "Update of an input-to-hidden weight (into the first hidden layer)",
+    "derive.deep.update_between": "Update of a hidden-to-hidden weight",
+    "derive.deep.together": "Checked together with the rule of the next section (one check over both)",
 }

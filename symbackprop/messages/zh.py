@@ -1035,4 +1035,16 @@ MESSAGES = {
     "writeup.unclosed": "第 {line} 行：{name}：{why}",
     "writeup.unknown_derivative": "第 {line} 行：{name}：不是本题中的量；本题的导数按解答的写法命名：{names}",
     "answers_file.unknown_derivative": "{part}：{item}：不是本题中的量；本题的导数按解答的写法命名：{names}",
+    # session 12 (dform): derive on a network with two or more hidden layers (render/rules.py)
+    "derive.deep.layers": "{count} 个隐藏层（{acts}，从前到后）：*j* 是某个隐藏层的单元，*k* 是 *c* 个输出单元之一，"
+                          "当 *j* 上面一层是隐藏层时，*l* 是那一层的 *n_l* 个单元之一；后面的隐藏层接收下面一个隐藏层的输出 "
+                          "{up}（*n_H* 个单元），第一个隐藏层接收输入 {xp}",
+    "derive.deep.net_later": "第二个 net_j 属于后面的隐藏层：它的求和遍历下面一个隐藏层的输出 {up}，而不是输入",
+    "derive.deep.delta_last": "最后一个隐藏层 δ_j（上面一层是输出层）/Last hidden layer",
+    "derive.deep.delta_inner": "位于另一个隐藏层下面的隐藏层 δ_j（求和遍历上面一层）/Hidden layer below a hidden layer",
+    "derive.deep.grad_first": "输入层到隐藏层权重的梯度（进入第一个隐藏层）/Input-to-hidden gradient",
+    "derive.deep.grad_between": "隐藏层到隐藏层权重的梯度/Hidden-to-hidden gradient",
+    "derive.deep.update_first": "输入层到隐藏层权重的更新（进入第一个隐藏层）/Input-to-hidden update",
+    "derive.deep.update_between": "隐藏层到隐藏层权重的更新/Hidden-to-hidden update",
+    "derive.deep.together": "与下一节的规则一起检验（一次检验涵盖两者）",
 }

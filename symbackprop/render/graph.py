@@ -75,6 +75,17 @@ def name_latex(name: str) -> str:
     return rf"\mathit{{{m.group(1)}}}" + (f"_{{{m.group(2)}}}" if m.group(2) else "")
 
 
+def entry_latex(name: str, sub: str) -> str:
+    """An entry of a graph quantity in LaTeX, with `sub` its subscript (1, 12, i, ij): x_{i}; a name that
+    has a subscript of its own is bracketed, (W_{2})_{1} and (w_{1})_{i}, never W_{21} (which reads as
+    entry (2, 1) of a matrix W) nor w_{1}_{i} (which TeX refuses: a double subscript). Used by the
+    solution's steps and by derive's entry-by-entry sentences alike."""
+    base = name_latex(name)
+    if "_" in base:
+        base = f"({base})"
+    return f"{base}_{{{sub}}}"
+
+
 def name_text(name: str) -> str:
     """theta4 as θ_4 (greek.py), any other name as written."""
     return greek.text(name) or name
@@ -191,9 +202,7 @@ class GraphMath(Math):
                         if max(q.shape) > 9:
                             sub = entry_suffix(q.shape, r, c).replace("_", ",")
                         names_text[q.symbol[r, c]] = f"{name_text(q.name)}_{sub}"
-                        base = name_latex(q.name)             # x1's entry 2: {x_{1}}_{2}, never x_{1}_{2}
-                        base = f"{{{base}}}" if "_" in base else base
-                        names_latex[q.symbol[r, c]] = f"{base}_{{{sub}}}"
+                        names_latex[q.symbol[r, c]] = entry_latex(q.name, sub)   # x1's entry 2: (x_{1})_{2}
         self.names = {False: names_text, True: names_latex}
         self._widened: dict = {}            # (step id, precision) -> a backward step's numbers as shown
         self._entry_shown: dict = {}        # (entry, precision, given) -> (as shown, exact): _cell
@@ -468,9 +477,9 @@ class GraphMath(Math):
         else:
             lhs_sub, factors = i + j, [(mf.left, i), (mf.right, j)]
         text_f = "·".join(f"{name_text(n)}_{k}" for n, k in factors)
-        latex_f = " ".join(f"{name_latex(n)}_{{{k}}}" for n, k in factors)
+        latex_f = " ".join(entry_latex(n, k) for n, k in factors)
         lhs_t = f"∂{name_text(self.output)}/∂{name_text(grad_name)}_{lhs_sub}"
-        lhs_l = rf"\frac{{\partial {name_latex(self.output)}}}{{\partial {name_latex(grad_name)}_{{{lhs_sub}}}}}"
+        lhs_l = rf"\frac{{\partial {name_latex(self.output)}}}{{\partial {entry_latex(grad_name, lhs_sub)}}}"
         return Sym(f"{lhs_t} = {self._scaled(mf.scale, text_f, None, False, '·')}",
                    f"{lhs_l} = {self._scaled(mf.scale, latex_f, None, True, ' ')}")
 
@@ -611,7 +620,7 @@ class GraphMath(Math):
                                                and isinstance(values.get(n.args[0].text), Num)
                                                and str(values[n.args[0].text]).startswith("-")):
                 if not (base.startswith("(") or base.startswith(r"\left(")):
-                    base = rf"\left({base}\right)" if latex else f"({base})"
+                    base = f"({base})" if latex else f"({base})"
             exp = self._node(n.args[1], values, latex, True)
             if latex:
                 return f"{base}^{{{exp}}}"
@@ -901,8 +910,8 @@ def _elementwise_note(sol: GraphSolution, lang: str) -> tuple[Text, ...]:
                 ot, ol, ft, fl, qt, ql = (name_text(out), name_latex(out), name_text(f), name_latex(f),
                                           name_text(q), name_latex(q))
                 rule = Sym(f"∂{ot}/∂{qt}_i = ∂{ot}/∂{ft}_i·∂{ft}_i/∂{qt}_i",
-                           rf"\partial {ol}/\partial {{{ql}}}_{{i}} = \partial {ol}/\partial {{{fl}}}_{{i}} \cdot "
-                           rf"\partial {{{fl}}}_{{i}}/\partial {{{ql}}}_{{i}}")
+                           rf"\partial {ol}/\partial {entry_latex(q, 'i')} = \partial {ol}/\partial {entry_latex(f, 'i')} "
+                           rf"\cdot \partial {entry_latex(f, 'i')}/\partial {entry_latex(q, 'i')}")
                 return (sentence(lang, "graph.elementwise_note", odot=Sym("⊙", r"\odot"), f=Sym(ft, fl),
                                  q=Sym(qt, ql), rule=rule),)
     return ()

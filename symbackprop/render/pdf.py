@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SymbackpropError
+from ..errors import InternalError, SymbackpropError
 from . import latex
 
 TEX_PACKAGES = ("texlive-latex-base texlive-latex-recommended texlive-pictures texlive-fonts-recommended "
@@ -32,6 +32,11 @@ SAFE_ENV = {"shell_escape": "f", "openout_any": "p"}
 
 class TexError(SymbackpropError):
     """No TeX engine, or the document did not compile."""
+
+
+class TexCompileError(TexError, InternalError):
+    """The engine ran on the document symbackprop wrote and did not make a PDF (a LaTeX error, or no
+    end within the time allowed): symbackprop's fault, not the input's, so exit status 3 (cli.py)."""
 
 
 def wants_xelatex(tex: str) -> bool:
@@ -126,7 +131,7 @@ def compile_tex(tex: str, keep: Path | None = None) -> Compiled:
     if pdf is not None:
         return Compiled(pdf, log)
     kept = keep_failure(tex, log, keep)
-    raise TexError(f"{cmd[0]} could not compile the document: {why}; {kept}")
+    raise TexCompileError(f"{cmd[0]} could not compile the document: {why}; {kept}")
 
 
 def _create(path: Path, text: str) -> None:

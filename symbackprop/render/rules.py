@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
@@ -16,7 +17,7 @@ from ..messages import marked, msg, words
 from ..document import Document, Math, Part, Section, Step, Text
 from ..notation import learning_rate_name
 from ..printing import LatexPrinter, TextPrinter
-from ..symbolic_rules import GeneralDerivation, J, Rule, eta, rule_unit, teacher_order
+from ..symbolic_rules import GeneralDerivation, J, Rule, deeper_rules, eta, rule_unit, teacher_order
 from .latex import tex_escape
 from .prose import name_words
 from .prose import Prose, Sym, number_sym, sentence, symbol
@@ -247,14 +248,16 @@ class RulesMath(Math):
     """The general rules' expressions in the notation of a derivation (no numbers, no values), each
     product in the teacher's order (`expr_text`)."""
 
-    def __init__(self, derivation: GeneralDerivation) -> None:
+    def __init__(self, derivation: GeneralDerivation, extra: tuple[tuple[Rule, tuple], ...] = ()) -> None:
         self.derivation = derivation
         # the specialised rules, already built in that order; every other expression by its rule's unit
-        self.as_built = {f for r in derivation.rules for _, f in r.specialised}
+        # (`extra`: the rules of a network with several hidden layers, symbolic_rules.deeper_rules, each
+        # with its unit: none for a weight between hidden layers, whose u_i is not of the unit's own g')
+        self.as_built = {f for r in (*derivation.rules, *(r for r, _ in extra)) for _, f in r.specialised}
         self.unit: dict[sp.Expr, tuple] = {}
-        for r in derivation.rules:
+        for r, unit in (*((r, rule_unit(r.id)) for r in derivation.rules), *extra):
             for e in (r.lhs, *r.forms):
-                self.unit.setdefault(e, rule_unit(r.id))
+                self.unit.setdefault(e, unit)
 
     def text(self, expr, values=None) -> str:
         return expr_text(self.derivation, expr, expr in self.as_built, self.unit.get(expr, ()))
@@ -288,15 +291,67 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
         notes = [phrase_text(line, L) for line in _header(dv, lang)]
         notes += [phrase_text(msg(lang, "derive.assumed", assumed=w["assumption"], what=w[a])) for a in dv.assumptions]
         notes += [phrase_text(line, L) for line in _notes(dv, lang)]
-        sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in dv.definitions))]
-        for r in dv.rules:
-            line = _check_line(dv, r.id, lang, generated)
-            heading = _title(dv, r.id, lang)
-            sections.append(Section(phrase_text(heading), (rule_step(r, lang),),
-                                    notes=(line,) if line else ()))
-        parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections), RulesMath(dv),
-                          notes=tuple(notes), label=dv.name))
+        deeper = deeper_rules(dv)
+        if deeper is None:
+            sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in dv.definitions))]
+            for r in dv.rules:
+                line = _check_line(dv, r.id, lang, generated)
+                heading = _title(dv, r.id, lang)
+                sections.append(Section(phrase_text(heading), (rule_step(r, lang),),
+                                        notes=(line,) if line else ()))
+            extra: tuple = ()
+        else:
+            notes.append(phrase_text(_deep_note(dv, lang), L))
+            sections, extra = _deep_sections(dv, deeper, lang, generated)
+        parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections),
+                          RulesMath(dv, extra), notes=tuple(notes), label=dv.name))
     return Document(title or w["general"], tuple(parts), lang, "rules", "general rules")
+
+
+def _deep_note(dv: GeneralDerivation, lang: str) -> str:
+    """What j, k, l and the sums' ranges are in a network with several hidden layers."""
+    nota = dv.notation
+    acts = ", ".join(name_words("activation", a.name, lang) for a in dv.layer_activations)
+    return marked(lang, "derive.deep.layers", _symbol_mark, count=len(dv.layer_activations), acts=acts,
+                  up=_symbol_mark(f"{nota.activation_symbol}_p"), xp=_symbol_mark(f"{nota.input_symbol}_p"))
+
+
+def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) -> tuple[list[Section], tuple]:
+    """The sections of a network with several hidden layers: the net of a later hidden layer among the
+    definitions; δ_j of the last hidden layer (a sum over the outputs, specialised with that layer's
+    activation) and of a hidden layer below another (a sum over the layer above); the gradient and
+    update of an input-to-hidden weight and of a hidden-to-hidden weight. Each pair is checked
+    together (the check evaluates δ_j on every hidden unit, each with the layer above it)."""
+    w = words(lang, "rules")
+    L = dv.notation.loss_symbol
+    definitions = [rule_step(r, lang) for r in dv.definitions]
+    at = next(n for n, r in enumerate(dv.definitions) if r.id == "hidden") + 1
+    definitions.insert(at, rule_step(deeper.net_later, lang))
+    later = marked(lang, "derive.deep.net_later", _symbol_mark, up=_symbol_mark(f"{dv.notation.activation_symbol}_p"))
+    sections = [Section(Text(w["definitions"]), tuple(definitions), notes=(phrase_text(later, L),))]
+    together = phrase_text(msg(lang, "derive.deep.together"), L)
+    last = dv.layer_activations[-1].name
+    for r in dv.rules:
+        line = _check_line(dv, r.id, lang, generated)
+        checked = (line,) if line else ()
+        if r.id == "delta_hidden":
+            last_layer = replace(r, specialised=tuple((a, f) for a, f in r.specialised if a == last))
+            pair = (("derive.deep.delta_last", last_layer), ("derive.deep.delta_inner", deeper.delta_inner))
+        elif r.id == "grad_hidden_weight":
+            pair = (("derive.deep.grad_first", r), ("derive.deep.grad_between", deeper.grad_between))
+        elif r.id == "update_hidden_weight":
+            pair = (("derive.deep.update_first", deeper.update_first),
+                    ("derive.deep.update_between", deeper.update_between))
+        else:
+            sections.append(Section(phrase_text(_title(dv, r.id, lang)), (rule_step(r, lang),), notes=checked))
+            continue
+        (first_key, first), (second_key, second) = pair
+        sections.append(Section(phrase_text(msg(lang, first_key)), (rule_step(first, lang),), notes=(together,)))
+        sections.append(Section(phrase_text(msg(lang, second_key)), (rule_step(second, lang),), notes=checked))
+    hidden = rule_unit("delta_hidden")
+    extra = ((deeper.delta_inner, hidden), (deeper.update_first, hidden), (deeper.grad_between, ()),
+             (deeper.update_between, ()))
+    return sections, extra
 
 
 def render_markdown(derivations: list[GeneralDerivation], lang: str = "en", generated: bool = False) -> str:
@@ -329,13 +384,30 @@ def to_data(dv: GeneralDerivation) -> dict:
             rules[r.id]["sample"] = {
                 "srepr": shown_srepr(dv, one.rule), "lhs_srepr": shown_srepr(dv, one.lhs),
                 "specialised": [{"activation": label, "srepr": shown_srepr(dv, f)} for label, f in one.specialised]}
+    deeper = deeper_rules(dv)
+    if deeper is not None:
+        # a network with several hidden layers: the rules it adds (symbolic_rules.DeeperRules), the six
+        # above standing for the last hidden layer (δ_j) and the first (input-to-hidden weights)
+        more = {}
+        for key, r in (("net_hidden_later", deeper.net_later), ("delta_hidden_below_hidden", deeper.delta_inner),
+                       ("grad_hidden_to_hidden_weight", deeper.grad_between),
+                       ("update_hidden_to_hidden_weight", deeper.update_between),
+                       ("update_input_to_hidden_weight", deeper.update_first)):
+            more[key] = {"text": f"{expr_text(dv, r.lhs)} = {expr_text(dv, r.rule)}",
+                         "latex": f"{expr_latex(dv, r.lhs)} = {expr_latex(dv, r.rule)}",
+                         "srepr": shown_srepr(dv, r.rule),
+                         "specialised": [{"activation": label, "latex": expr_latex(dv, f, as_built=True),
+                                          "srepr": shown_srepr(dv, f)} for label, f in r.specialised]}
+        rules_more = {"hidden_layers": [a.name for a in dv.layer_activations], "deeper_rules": more}
+    else:
+        rules_more = {}
     return {"name": dv.name, "hidden_activations": list(dv.hidden_activations),
             "output_activation": dv.output_activation, "loss": dv.loss,
             "notation": {"delta": dv.notation.delta, "weight": dv.notation.weight},
             "hidden_layer": dv.hidden_layer, "batch": dv.batch, "samples": dv.samples,
             "assumptions": list(dv.assumptions), "rules": rules,
             "checks": {ch.id: {"compared": ch.compared, "values": ch.distinct, "max_error": ch.max_error, "ok": ch.ok}
-                       for ch in dv.checks}}
+                       for ch in dv.checks}, **rules_more}
 
 
 def render_json(derivations: list[GeneralDerivation], source: str | None = None) -> str:
