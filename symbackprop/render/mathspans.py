@@ -13,6 +13,7 @@ that small alphabet alone, so a student's text can never put a macro into it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..greek import LATEX_LETTERS
 
@@ -58,7 +59,20 @@ def spans(text: str) -> list[tuple[bool, str]]:
     return out
 
 
-_WORD = re.compile(r"[A-Za-z]{2,}")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+@lru_cache(maxsize=1024)
+def symbol_latex(name: str) -> str:
+    """A name of a formula in LaTeX as the worked solution typesets it: net upright (\\mathrm{net}, the
+    network's), any other through render/graph.name_latex, the one function `solve` uses (x, w_{1},
+    \\mathit{out}, \\mathit{x1w1}: one symbol, not the product x·1·w·1)."""
+    if name == "net":
+        return r"\mathrm{net}"
+    from .graph import name_latex
+    return name_latex(name)
+
+
 _LATEX_OPS = {"−": "-", "·": r"\cdot ", "×": r"\times ", "≈": r"\approx ", "½": r"\tfrac{1}{2}", "²": "^{2}"}
 
 
@@ -86,9 +100,9 @@ def to_latex(formula: str) -> str:
             nxt = formula[i + 1:i + 2]
             out.append(_GREEK[c] + (" " if nxt.isascii() and nxt.isalpha() else ""))
             i += 1
-        elif _WORD.match(formula, i):
-            word = _WORD.match(formula, i).group()
-            out.append(rf"\mathrm{{{word}}}")
+        elif c.isascii() and c.isalpha() and not (i and (formula[i - 1].isalnum() or formula[i - 1] == ".")):
+            word = _TOKEN.match(formula, i).group()          # a name: net, out, x1w1, w1, E
+            out.append(symbol_latex(word))
             i += len(word)
         else:
             out.append(_LATEX_OPS.get(c, c))
