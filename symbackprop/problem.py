@@ -27,6 +27,8 @@ from .quantity import Key
 from .yamlfile import Path_, YamlDocument, format_path, load_yaml, parse_yaml, shown
 
 SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
+# the loss may carry one subscript of letters or digits, as a book's E_total (E_{total}); kept as E_{total}
+LOSS_SYMBOL_RE = re.compile(r"^([A-Za-z]{1,8})_(?:\{([A-Za-z0-9]{1,8})\}|([A-Za-z0-9]{1,8}))$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
@@ -824,8 +826,12 @@ class _Validator(FieldReader):
                     self.fail(path + (key,), with_hint(said("problem.notation_choice", setting=key, got=shown(value),
                                                              allowed=_choices(NOTATION_CHOICES[key])),
                                                         value, NOTATION_CHOICES[key]))
+            elif key == "loss_symbol" and isinstance(value, str) and LOSS_SYMBOL_RE.match(value):
+                m = LOSS_SYMBOL_RE.match(value)
+                value = f"{m.group(1)}_{{{m.group(2) or m.group(3)}}}"         # E_total is E_{total}
             elif not isinstance(value, str) or not SYMBOL_RE.match(value):
-                self.fail(path + (key,), said("problem.symbol_name", got=shown(value)))
+                self.fail(path + (key,), said("problem.loss_symbol_name" if key == "loss_symbol"
+                                              else "problem.symbol_name", got=shown(value)))
             kw[key] = value
         notation = Notation(**kw)
         if "learning_rate_symbol" in raw:

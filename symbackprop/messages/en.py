@@ -1089,4 +1089,9 @@ MESSAGES = {
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "Δw subtracted: the new weight is w + Δw (Δw already carries the minus of "
                                        "−{lr}∂{J}/∂w)",
+    # session 12 (names): a loss symbol may carry one subscript (problem.py); named units (notation.unit_names)
+    "problem.loss_symbol_name": "{got} is not a loss symbol; use 1 to 8 letters, like J or E, with at most one "
+                                "subscript of 1 to 8 letters or digits, like E_total",
+    "problem.unit_names_choice": "unit_names is {got}; use true (each unit's output written by its own name: "
+                                 "h1 as h_1) or false",
 }

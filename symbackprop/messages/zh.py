@@ -969,4 +969,8 @@ MESSAGES = {
     "graph_answers.of_own_written": "{what}（由你的 {name} = {given}，这一步得 {value}）",
     # session 11 (lefta): the update-subtracted diagnosis in the notation's learning-rate letter (diagnose.py)
     "notation_said.update_subtracted": "减去了 Δw：新权重为 w + Δw（Δw 已包含 −{lr}∂{J}/∂w 中的负号）",
+    # session 12 (names): a loss symbol may carry one subscript (problem.py); named units (notation.unit_names)
+    "problem.loss_symbol_name": "{got} 不是损失的符号；请用 1 到 8 个字母，如 J 或 E，至多带一个由 1 到 8 个字母或数字"
+                                "组成的下标，如 E_total",
+    "problem.unit_names_choice": "unit_names 为 {got}；请用 true（每个单元的输出以其自身名称书写：h1 写作 h_1）或 false",
 }
