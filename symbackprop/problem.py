@@ -64,6 +64,7 @@ class Notation:
     loss_symbol: str = "J"
     weight_symbol: str = "w"
     learning_rate_symbol: str = "eta"  # η; a book's own letter (alpha: α, as Negnevitsky writes Δw = α·y·δ)
+    unit_names: bool = False           # each unit's output by its own name: unit h1 is h_1 (not u_{h1}), net_{h_1}
 
     @property
     def sign(self) -> int:
@@ -817,11 +818,14 @@ class _Validator(FieldReader):
             return Notation()
         raw, path = cfg["notation"]
         self.mapping(raw, path, said("what.the_notation"))
-        allowed = tuple(NOTATION_CHOICES) + NOTATION_SYMBOLS
+        allowed = tuple(NOTATION_CHOICES) + NOTATION_SYMBOLS + ("unit_names",)
         self.check_keys(raw, allowed, path, said("what.notation"))
         kw = {}
         for key, value in raw.items():
-            if key in NOTATION_CHOICES:
+            if key == "unit_names":
+                if not isinstance(value, bool):
+                    self.fail(path + (key,), said("problem.unit_names_choice", got=shown(value)))
+            elif key in NOTATION_CHOICES:
                 if value not in NOTATION_CHOICES[key]:
                     self.fail(path + (key,), with_hint(said("problem.notation_choice", setting=key, got=shown(value),
                                                              allowed=_choices(NOTATION_CHOICES[key])),
