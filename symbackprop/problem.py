@@ -331,7 +331,9 @@ class _Validator(FieldReader):
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)
-        notation, _ = self.guarded(lambda: self.notation(cfg), Notation())
+        notation, notation_ok = self.guarded(lambda: self.notation(cfg), Notation())
+        if notation_ok and notation.unit_names:
+            self.guarded(lambda: self.own_names(cfg, notation, inputs, bias, layers))
         gradients, _ = self.guarded(lambda: self.input_gradients(cfg), False)
         bias_input, _ = self.guarded(lambda: self.bias_input(net, npath, bias), sp.Integer(1))
         shared: tuple = ()
@@ -841,6 +843,23 @@ class _Validator(FieldReader):
         if "learning_rate_symbol" in raw:
             self._learning_rate_symbol(notation, path + ("learning_rate_symbol",))
         return notation
+
+    def own_names(self, cfg, notation: Notation, inputs, bias, layers) -> None:
+        """Under `unit_names`, each unit's output must have a name of its own that reads as nothing else: two
+        units may not both be written h_1 (h1 and an input 1 written x_1 under input_symbol h), and an own
+        name's letters may not be one an answer already reads otherwise (e, g, d, net: e_1 is not Euler's e)."""
+        from .notation import own_name
+        path = cfg["notation"][1] + ("unit_names",)
+        seen: dict[str, str] = {}
+        for u in [*inputs, *(v for layer in layers for v in layer)]:
+            own = own_name(u, notation, False)
+            if own and re.match(r"(?:e|g|d|net)_", own):
+                self.fail(path, said("problem.unit_names_taken", unit=u, name=own))
+            sym = notation.input_symbol if u in inputs else notation.activation_symbol
+            name = own or sym + ("_" + u if len(u) == 1 else "_{" + u + "}")
+            if name in seen:
+                self.fail(path, said("problem.unit_names_clash", a=seen[name], b=u, name=name))
+            seen[name] = u
 
     def _learning_rate_symbol(self, notation: Notation, path) -> None:
         """The learning rate's letter must read as nothing else: not e (Euler's number), g (g'), net, a letter

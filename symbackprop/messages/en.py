@@ -1094,4 +1094,8 @@ MESSAGES = {
                                 "subscript of 1 to 8 letters or digits, like E_total",
     "problem.unit_names_choice": "unit_names is {got}; use true (each unit's output written by its own name: "
                                  "h1 as h_1) or false",
+    "problem.unit_names_clash": "with unit_names, units {a} and {b} would both be written {name}; rename one of "
+                                "them, or leave unit_names out",
+    "problem.unit_names_taken": "with unit_names, unit {unit} would be written {name}, which an answer reads as "
+                                "something else (e, g, d, net); rename the unit, or leave unit_names out",
 }
