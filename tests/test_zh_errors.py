@@ -346,7 +346,7 @@ EXPECTED_EN: dict[str, str] = {
     'symbol_name': "p.yaml:15: notation.activation_symbol: 'u 1' is not a symbol name; use 1 to 8 letters, like u or y",
     'notation_key': "p.yaml:15: notation.colour: unknown field 'colour' in notation; allowed: weight, delta, "
         'target_index, activation_symbol, output_symbol, target_symbol, input_symbol, loss_symbol, '
-        'weight_symbol, learning_rate_symbol',
+        'weight_symbol, learning_rate_symbol, unit_names',
     'learning_rate_symbol_taken': "p.yaml:15: notation.learning_rate_symbol: 'e' already means something else in an "
         "answer (e, g, net, d, δ, Δ, σ or another symbol of this notation); use another letter or Greek name, like "
         "alpha or eta",
