@@ -28,6 +28,24 @@ from symbackprop.usage import usage_language
 
 XOR = PROBLEMS / "xor.yaml"
 
+# a network whose units are named as a book names them (notation.unit_names: i1 is written i_1)
+NAMED_UNITS = """\
+network:
+  inputs: [i1, i2]
+  bias: b
+  layers: [[h1], [o1]]
+  activation: sigmoid
+weights:
+  b: {h1: 0.1, o1: 0.2}
+  i1: {h1: 0.3}
+  i2: {h1: 0.4}
+  h1: {o1: 0.5}
+sample: {x: {i1: 1, i2: 0}, t: {o1: 1}}
+loss: half_squared_error
+learning_rate: 1
+notation: {unit_names: true}
+"""
+
 # Every mistake of a problem file the tool names: (case id, the file's text). The cases of
 # tests/test_problem.py's bad-input test are the first ones, then one for each other message.
 CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new in [
@@ -181,6 +199,12 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("shared_not_weight", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b1: [w_0_3, w_1_5]}")),
     ("shared_twice", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {a1: [w_2_3, w_4_5], a2: [w_4_5, w_0_3]}")),
     ("shared_values", BASE.replace("learning_rate: 1", "learning_rate: 1\nshared: {b1: [w_0_3, w_0_4]}")),
+    # session 12 (names): a loss symbol with a subscript, notation.unit_names (tests/test_names12.py)
+    ("loss_symbol_name", BASE.replace("learning_rate: 1", "learning_rate: 1\nnotation: {loss_symbol: E_to-tal}")),
+    ("unit_names_choice", BASE.replace("learning_rate: 1", "learning_rate: 1\nnotation: {unit_names: maybe}")),
+    ("unit_names_taken", NAMED_UNITS.replace("i1", "e1")),
+    ("unit_names_clash", NAMED_UNITS.replace("i1", "1").replace("{unit_names: true}",
+                                                                "{unit_names: true, input_symbol: h}")),
 ]
 
 # The tables' names as they were at 71bf82b. A row added to activations.py or losses.py later is listed in
@@ -409,6 +433,15 @@ EXPECTED_EN: dict[str, str] = {
     'shared_not_weight': "p.yaml:15: shared.b1[1]: 'w_1_5' is not a weight of the network; write a weight id w_<from>_<to>, e.g. w_0_3",
     'shared_twice': 'p.yaml:15: shared.a2[0]: w_4_5 is in a shared parameter already: an edge can be tied to one parameter only',
     'shared_values': 'p.yaml:15: shared.b1[1]: the edges of shared parameter b1 need the same given value and frozen setting: w_0_3 is 1 but w_0_4 is -6',
+    # session 12 (names), written with these messages
+    'loss_symbol_name': "p.yaml:15: notation.loss_symbol: 'E_to-tal' is not a loss symbol; use 1 to 8 letters, like J "
+        'or E, with at most one subscript of 1 to 8 letters or digits, like E_total',
+    'unit_names_choice': "p.yaml:15: notation.unit_names: unit_names is 'maybe'; use true (each unit's output written "
+        'by its own name: h1 as h_1) or false',
+    'unit_names_taken': 'p.yaml:14: notation.unit_names: with unit_names, unit e1 would be written e_1, which an answer '
+        'reads as something else (e, g, d, net); rename the unit, or leave unit_names out',
+    'unit_names_clash': 'p.yaml:14: notation.unit_names: with unit_names, units 1 and h1 would both be written h_1; '
+        'rename one of them, or leave unit_names out',
 }
 
 
