@@ -263,3 +263,18 @@ def test_default_output_without_unit_names():
     code, text = _run("solve", MAZUR)
     assert code == 0
     assert "net_{h1} = b1·x_b + w1·x_{i1} + w2·x_{i2}" in text and "out_{h1} = g(net_{h1})" in text
+
+
+def test_report_typesets_own_names_and_comma_subscripts(tmp_path):
+    """#1 and #3: a report sets net_{h_1}, δ_{o_1} and ∂E_{total}/∂w_{b,o1} as one formula each, subscripts
+    nested as solve's LaTeX nests them (\\mathrm{net}_{h_{1}}), never half words half maths (net_{$h_1$})."""
+    ans = tmp_path / "a.yaml"
+    # by hand (Mazur): net_h1 = 0.35 + 0.15·0.05 + 0.20·0.10 = 0.3775
+    ans.write_text('net_{h_1}: 0.3775\n"\\\\delta_{o_1}": 0.1384\n', encoding="utf-8")
+    code, md = _run("check", NAMED, ans, "--format", "markdown")
+    assert "| $\\mathrm{net}_{h_{1}}$ | `0.3775` |" in md and "| $\\delta_{o_{1}}$ |" in md
+    assert "$\\partial E_{total}/\\partial w_{b,o1}$" in md and "{$" not in md
+    _, tex = _run("solve", NAMED, "--format", "latex", "--fragment")
+    assert r"\mathrm{net}_{h_{1}}" in tex and r"\delta_{o_{1}}" in tex
+    _, page = _run("check", NAMED, ans, "--format", "html")
+    assert '<msub><mi>net</mi><msub><mi>h</mi><mn>1</mn></msub></msub>' in page

@@ -19,7 +19,10 @@ from ..greek import LATEX_LETTERS
 
 _GREEK = {letter: "\\" + name for name, letter in LATEX_LETTERS.items()} | {"∂": r"\partial"}
 _G = "".join(sorted(_GREEK))
-_SUB = r"_(?:\{[A-Za-z0-9]{1,12}\}|[A-Za-z0-9]{1,12})"
+# a subscript: _5, _{35}, a unit by its own name _{h_1} (notation unit_names), a weight's two units named with
+# letters _{b,o1}, _{h1,o1} (two numbers, x_{1,2}, are no name of ours: A_{12} is an entry)
+_IN = r"[A-Za-z0-9]{1,12}(?:_(?:\{[0-9]{1,4}\}|[0-9]))?"
+_SUB = rf"_(?:\{{{_IN}\}}|\{{(?=[^}}]*[A-Za-z]){_IN},{_IN}\}}|[A-Za-z0-9]{{1,12}})"
 _SUP = r"\^(?:new|\([A-Za-z0-9]{1,4}\)|\{[A-Za-z0-9]{1,8}\}|[0-9]{1,3})"
 _START = r"(?<![A-Za-z0-9_'\\])"                    # not inside a word, a number or a name
 _END = r"(?!\.?[A-Za-z0-9_])"
@@ -88,8 +91,10 @@ def to_latex(formula: str) -> str:
             out.append(r"^{\text{new}}" if sup == "new" else "^{" + sup.strip("{}") + "}")
             i += m.end()
         elif c == "_":
-            m = re.match(r"_(\{[A-Za-z0-9]+\}|[A-Za-z0-9]+)", formula[i:])
-            sub = m.group(1).strip("{}")
+            m = re.match(_SUB, formula[i:])
+            sub = m.group()[1:]
+            sub = sub[1:-1] if sub.startswith("{") else sub
+            sub = re.sub(r"_\{?([0-9]+)\}?", r"_{\1}", sub)             # h_1 inside: h_{1}
             out.append(f"_{{{sub}}}" if len(sub) > 1 else f"_{sub}")
             i += m.end()
         elif c == "Σ" and re.match(r"Σ(_[a-z])? ", formula[i:]):        # a sum sign, not the letter
