@@ -116,7 +116,8 @@ def shown_symbols(derivation: GeneralDerivation, expr: sp.Expr) -> sp.Expr:
     the file writes from j to k), J as the file's loss symbol and η as η. A quantity of sample n keeps
     n as its last index. The JSON's srepr is of this expression, so that it names what the text names."""
     names = indexed_names(derivation, False)
-    mapping: dict[sp.Basic, sp.Basic] = {J: sp.Symbol(derivation.notation.loss_symbol), eta: sp.Symbol(learning_rate_name(derivation.notation, False))}
+    loss = re.sub(r"[{}]", "", derivation.notation.loss_symbol)          # E_{total} is the symbol E_total
+    mapping: dict[sp.Basic, sp.Basic] = {J: sp.Symbol(loss), eta: sp.Symbol(learning_rate_name(derivation.notation, False))}
     for q in expr.atoms(sp.Indexed):
         entry = names.get(q.base.name)
         if entry is None:
