@@ -70,6 +70,45 @@ def unit_sub(unit: str, latex: bool) -> str:
     return _sub(unit_name(unit, False), False)
 
 
+def symbol_latex(sym: str) -> str:
+    """A notation symbol in LaTeX as one symbol: one letter as is (u, J), several letters in \\mathit (out:
+    \\mathit{out}, not the product o·u·t), a subscript kept (E_{total}, as a book writes its E_total)."""
+    m = re.fullmatch(r"([A-Za-z]+)(_\{[A-Za-z0-9]+\})?", sym)
+    if m is None or len(m.group(1)) == 1:
+        return sym
+    return rf"\mathit{{{m.group(1)}}}" + (m.group(2) or "")
+
+
+def symbol(sym: str, latex: bool) -> str:
+    """A notation symbol as text (as written: out, E_{total}) or LaTeX (`symbol_latex`)."""
+    return symbol_latex(sym) if latex else sym
+
+
+def own_name(unit: str, nota, latex: bool) -> str | None:
+    """A unit's output by its own name under `notation: {unit_names: true}`: the letters of its id as the
+    symbol, its digits as the subscript (h1: h_1, LaTeX h_{1}; out12: out_{12}, \\mathit{out}_{12}), as a book
+    that names its units x1, h1, o1 writes them; None without that setting or for an id of another form
+    (3, b, theta1: written as before)."""
+    if not getattr(nota, "unit_names", False) or greek.split(unit):
+        return None
+    m = re.fullmatch(r"([A-Za-z]+)([0-9]+)", unit)
+    if m is None:
+        return None
+    letters, digits = m.groups()
+    return symbol_latex(letters) + f"_{{{digits}}}" if latex else letters + _sub(digits, False)
+
+
+def own_sub(unit: str, nota, latex: bool) -> str:
+    """The subscript of a unit: its own name (net_{h_1}) under `unit_names`, else `unit_sub` (net_{h1})."""
+    own = own_name(unit, nota, latex)
+    return f"_{{{own}}}" if own else unit_sub(unit, latex)
+
+
+def unit_label(unit: str, nota, latex: bool) -> str:
+    """A unit as the picture labels its node: its own name under `unit_names` (h_{1}), else `unit_name`."""
+    return own_name(unit, nota, latex) or unit_name(unit, latex)
+
+
 def learning_rate_name(nota, latex: bool) -> str:
     """The learning rate as the notation writes it (`learning_rate_symbol`): η (\\eta) by default, a Greek
     name as its letter (alpha: α, \\alpha), any other letters as written (LaTeX: one letter as is, more in
@@ -106,7 +145,7 @@ def weight_name(model: Model, source: str, target: str, latex: bool) -> str:
             return f"{m.group(1)}_{{{m.group(2)}}}"
         return custom
     a, b = (source, target) if nota.weight == "from_to" else (target, source)
-    return nota.weight_symbol + _sub(unit_pair(a, b, latex), latex)
+    return symbol(nota.weight_symbol, latex) + _sub(unit_pair(a, b, latex), latex)
 
 
 def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
@@ -117,26 +156,29 @@ def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
     if k == "w":
         return weight_name(model, info.source, unit, latex)
     if k == "x":
-        return nota.input_symbol + unit_sub(unit, latex) + ("" if unit == model.part.bias else sup)
+        own = own_name(unit, nota, latex)
+        if own:
+            return own + ("" if unit == model.part.bias else sup)
+        return symbol(nota.input_symbol, latex) + unit_sub(unit, latex) + ("" if unit == model.part.bias else sup)
     if k == "u":
         sym = (nota.output_symbol or nota.activation_symbol) if unit in outputs else nota.activation_symbol
-        return sym + unit_sub(unit, latex) + sup
+        return (own_name(unit, nota, latex) or symbol(sym, latex) + unit_sub(unit, latex)) + sup
     if k == "t":
         idx = str(outputs.index(unit) + 1) if nota.target_index == "position" else unit
-        return nota.target_symbol + (_sub(idx, latex) if nota.target_index == "position" else unit_sub(unit, latex)) + sup
+        return symbol(nota.target_symbol, latex) + (_sub(idx, latex) if nota.target_index == "position" else own_sub(unit, nota, latex)) + sup
     if k == "net":
-        return (r"\mathrm{net}" if latex else "net") + unit_sub(unit, latex) + sup
+        return (r"\mathrm{net}" if latex else "net") + own_sub(unit, nota, latex) + sup
     if k == "gp":
-        net = (r"\mathrm{net}" if latex else "net") + unit_sub(unit, latex) + sup
+        net = (r"\mathrm{net}" if latex else "net") + own_sub(unit, nota, latex) + sup
         return f"g'({net})"
     if k == "delta":
-        return (r"\delta" if latex else "δ") + unit_sub(unit, latex) + sup
+        return (r"\delta" if latex else "δ") + own_sub(unit, nota, latex) + sup
     if k == "loss":
-        return nota.loss_symbol + sup
+        return symbol(nota.loss_symbol, latex) + sup
     if k in ("sw", "sgrad", "supdate", "snew"):     # a shared parameter (shared: {b1: [...]}) by its name
         m = re.match(r"^([A-Za-z]+)(\d*)$", unit)
         p = f"{m.group(1)}_{{{m.group(2)}}}" if latex and m and m.group(2) else unit
-        J = nota.loss_symbol
+        J = symbol(nota.loss_symbol, latex)
         if k == "sgrad":
             return rf"\frac{{\partial {J}}}{{\partial {p}}}" if latex else f"∂{J}/∂{p}"
         if k == "supdate":
@@ -145,13 +187,13 @@ def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
             return rf"{p}^{{\text{{new}}}}" if latex else f"{p}^new"
         return p
     if k == "gradx":             # ∂J/∂x_i of an input (input_gradients: true)
-        x = nota.input_symbol + unit_sub(unit, latex) + sup
-        J = nota.loss_symbol
+        x = (own_name(unit, nota, latex) or symbol(nota.input_symbol, latex) + unit_sub(unit, latex)) + sup
+        J = symbol(nota.loss_symbol, latex)
         return rf"\frac{{\partial {J}}}{{\partial {x}}}" if latex else f"∂{J}/∂{x}"
     if k in ("grad", "update", "new"):
         w = weight_name(model, info.source, unit, latex)
         if k == "grad":
-            J = nota.loss_symbol
+            J = symbol(nota.loss_symbol, latex)
             return rf"\frac{{\partial {J}}}{{\partial {w}}}" if latex else f"∂{J}/∂{w}"
         if k == "update":
             return rf"\Delta {w}" if latex else f"Δ{w}"

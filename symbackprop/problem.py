@@ -27,6 +27,8 @@ from .quantity import Key
 from .yamlfile import Path_, YamlDocument, format_path, load_yaml, parse_yaml, shown
 
 SYMBOL_RE = re.compile(r"^[A-Za-z]{1,8}$")
+# the loss may carry one subscript of letters or digits, as a book's E_total (E_{total}); kept as E_{total}
+LOSS_SYMBOL_RE = re.compile(r"^([A-Za-z]{1,8})_(?:\{([A-Za-z0-9]{1,8})\}|([A-Za-z0-9]{1,8}))$")
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
@@ -62,6 +64,7 @@ class Notation:
     loss_symbol: str = "J"
     weight_symbol: str = "w"
     learning_rate_symbol: str = "eta"  # η; a book's own letter (alpha: α, as Negnevitsky writes Δw = α·y·δ)
+    unit_names: bool = False           # each unit's output by its own name: unit h1 is h_1 (not u_{h1}), net_{h_1}
 
     @property
     def sign(self) -> int:
@@ -330,7 +333,9 @@ class _Validator(FieldReader):
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)
-        notation, _ = self.guarded(lambda: self.notation(cfg), Notation())
+        notation, notation_ok = self.guarded(lambda: self.notation(cfg), Notation())
+        if notation_ok and notation.unit_names:
+            self.guarded(lambda: self.own_names(cfg, notation, inputs, bias, layers))
         gradients, _ = self.guarded(lambda: self.input_gradients(cfg), False)
         bias_input, _ = self.guarded(lambda: self.bias_input(net, npath, bias), sp.Integer(1))
         shared: tuple = ()
@@ -822,22 +827,46 @@ class _Validator(FieldReader):
             return Notation()
         raw, path = cfg["notation"]
         self.mapping(raw, path, said("what.the_notation"))
-        allowed = tuple(NOTATION_CHOICES) + NOTATION_SYMBOLS
+        allowed = tuple(NOTATION_CHOICES) + NOTATION_SYMBOLS + ("unit_names",)
         self.check_keys(raw, allowed, path, said("what.notation"))
         kw = {}
         for key, value in raw.items():
-            if key in NOTATION_CHOICES:
+            if key == "unit_names":
+                if not isinstance(value, bool):
+                    self.fail(path + (key,), said("problem.unit_names_choice", got=shown(value)))
+            elif key in NOTATION_CHOICES:
                 if value not in NOTATION_CHOICES[key]:
                     self.fail(path + (key,), with_hint(said("problem.notation_choice", setting=key, got=shown(value),
                                                              allowed=_choices(NOTATION_CHOICES[key])),
                                                         value, NOTATION_CHOICES[key]))
+            elif key == "loss_symbol" and isinstance(value, str) and LOSS_SYMBOL_RE.match(value):
+                m = LOSS_SYMBOL_RE.match(value)
+                value = f"{m.group(1)}_{{{m.group(2) or m.group(3)}}}"         # E_total is E_{total}
             elif not isinstance(value, str) or not SYMBOL_RE.match(value):
-                self.fail(path + (key,), said("problem.symbol_name", got=shown(value)))
+                self.fail(path + (key,), said("problem.loss_symbol_name" if key == "loss_symbol"
+                                              else "problem.symbol_name", got=shown(value)))
             kw[key] = value
         notation = Notation(**kw)
         if "learning_rate_symbol" in raw:
             self._learning_rate_symbol(notation, path + ("learning_rate_symbol",))
         return notation
+
+    def own_names(self, cfg, notation: Notation, inputs, bias, layers) -> None:
+        """Under `unit_names`, each unit's output must have a name of its own that reads as nothing else: two
+        units may not both be written h_1 (h1 and an input 1 written x_1 under input_symbol h), and an own
+        name's letters may not be one an answer already reads otherwise (e, g, d, net: e_1 is not Euler's e)."""
+        from .notation import own_name
+        path = cfg["notation"][1] + ("unit_names",)
+        seen: dict[str, str] = {}
+        for u in [*inputs, *(v for layer in layers for v in layer)]:
+            own = own_name(u, notation, False)
+            if own and re.match(r"(?:e|g|d|net)_", own):
+                self.fail(path, said("problem.unit_names_taken", unit=u, name=own))
+            sym = notation.input_symbol if u in inputs else notation.activation_symbol
+            name = own or sym + ("_" + u if len(u) == 1 else "_{" + u + "}")
+            if name in seen:
+                self.fail(path, said("problem.unit_names_clash", a=seen[name], b=u, name=name))
+            seen[name] = u
 
     def _learning_rate_symbol(self, notation: Notation, path) -> None:
         """The learning rate's letter must read as nothing else: not e (Euler's number), g (g'), net, a letter

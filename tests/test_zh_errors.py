@@ -28,6 +28,24 @@ from symbackprop.usage import usage_language
 
 XOR = PROBLEMS / "xor.yaml"
 
+# a network whose units are named as a book names them (notation.unit_names: i1 is written i_1)
+NAMED_UNITS = """\
+network:
+  inputs: [i1, i2]
+  bias: b
+  layers: [[h1], [o1]]
+  activation: sigmoid
+weights:
+  b: {h1: 0.1, o1: 0.2}
+  i1: {h1: 0.3}
+  i2: {h1: 0.4}
+  h1: {o1: 0.5}
+sample: {x: {i1: 1, i2: 0}, t: {o1: 1}}
+loss: half_squared_error
+learning_rate: 1
+notation: {unit_names: true}
+"""
+
 # Every mistake of a problem file the tool names: (case id, the file's text). The cases of
 # tests/test_problem.py's bad-input test are the first ones, then one for each other message.
 CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new in [
@@ -191,6 +209,12 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
         "0: {3: 1, 4: -6, 5: -4}", "0: {3: 1, 4: -6}")),
     ("formula_target", BASE.replace("loss: half_squared_error", "loss: {formula: 'u - t', targets: [0, 1]}").replace(
         "t: {5: 1}", "t: {5: 2}")),
+    # session 12 (names): a loss symbol with a subscript, notation.unit_names (tests/test_names12.py)
+    ("loss_symbol_name", BASE.replace("learning_rate: 1", "learning_rate: 1\nnotation: {loss_symbol: E_to-tal}")),
+    ("unit_names_choice", BASE.replace("learning_rate: 1", "learning_rate: 1\nnotation: {unit_names: maybe}")),
+    ("unit_names_taken", NAMED_UNITS.replace("i1", "e1")),
+    ("unit_names_clash", NAMED_UNITS.replace("i1", "1").replace("{unit_names: true}",
+                                                                "{unit_names: true, input_symbol: h}")),
 ]
 
 # The tables' names as they were at 71bf82b. A row added to activations.py or losses.py later is listed in
@@ -356,7 +380,7 @@ EXPECTED_EN: dict[str, str] = {
     'symbol_name': "p.yaml:15: notation.activation_symbol: 'u 1' is not a symbol name; use 1 to 8 letters, like u or y",
     'notation_key': "p.yaml:15: notation.colour: unknown field 'colour' in notation; allowed: weight, delta, "
         'target_index, activation_symbol, output_symbol, target_symbol, input_symbol, loss_symbol, '
-        'weight_symbol, learning_rate_symbol',
+        'weight_symbol, learning_rate_symbol, unit_names',
     'learning_rate_symbol_taken': "p.yaml:15: notation.learning_rate_symbol: 'e' already means something else in an "
         "answer (e, g, net, d, δ, Δ, σ or another symbol of this notation); use another letter or Greek name, like "
         "alpha or eta",
@@ -434,6 +458,15 @@ EXPECTED_EN: dict[str, str] = {
     'missing_threshold': 'p.yaml:7: weights: missing the threshold θ of unit 5 (the weight from the bias unit 0, '
         'whose input is −1)',
     'formula_target': "p.yaml:12: sample: target of unit 5 is 2; the loss formula 'u - t' needs targets in [0, 1]",
+    # session 12 (names), written with these messages
+    'loss_symbol_name': "p.yaml:15: notation.loss_symbol: 'E_to-tal' is not a loss symbol; use 1 to 8 letters, like J "
+        'or E, with at most one subscript of 1 to 8 letters or digits, like E_total',
+    'unit_names_choice': "p.yaml:15: notation.unit_names: unit_names is 'maybe'; use true (each unit's output written "
+        'by its own name: h1 as h_1) or false',
+    'unit_names_taken': 'p.yaml:14: notation.unit_names: with unit_names, unit e1 would be written e_1, which an answer '
+        'reads as something else (e, g, d, net); rename the unit, or leave unit_names out',
+    'unit_names_clash': 'p.yaml:14: notation.unit_names: with unit_names, units 1 and h1 would both be written h_1; '
+        'rename one of them, or leave unit_names out',
 }
 
 

@@ -51,7 +51,9 @@ def canon(name: str) -> str:
 
 
 # A subscript (_3, _{35}, _{3,5}, _{h1}), and a superscript that is part of a name: ^{new}, ^{(2)}.
-SUB = r"_\s*(?:\{\s*[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)?\s*\}|[0-9]+|[A-Za-z])"
+# a unit in a subscript may carry its own subscript (net_{h_1}, notation unit_names: unit h1 written h_1)
+_IN_SUB = r"[A-Za-z0-9]+(?:\s*_\s*(?:\{\s*[0-9]+\s*\}|[0-9]))?"
+SUB = rf"_\s*(?:\{{\s*{_IN_SUB}(?:\s*,\s*{_IN_SUB})?\s*\}}|[0-9]+|[A-Za-z])"
 SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s*\}|\+)\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
 # the loss as its total, E_{total} (Mazur): NameTable reads it as the loss outside a batch
 _TOTAL_SUB = r"(?:\s*_\s*\{\s*(?:\\(?:text|mathrm)\s*\{\s*)?(?:total|tot)\s*\}?\s*\})?"
@@ -154,6 +156,7 @@ class NameTable:
         greek_names = {t: w.name for w in psol.part.weights if w.name and (t := greek.text(w.name))}
         # a unit named theta1 prints θ_1; θ1 and theta1 (the id as written) name it too: u_θ1, δ_theta1
         greek_units = _greek_units(psol.part)
+        own_units = _own_units(psol.part)
         for sym, text in psol.names.text.items():
             # the only symbol without a step: the bias x_0 = 1 (or −1, network.bias_input)
             value = values.get(sym, psol.part.bias_input)
@@ -165,6 +168,8 @@ class NameTable:
                     self.by_key.setdefault(canon(text.replace(shown, raw)), q)
             for spelling in _greek_unit_spellings(text, greek_units):
                 self.by_key.setdefault(canon(spelling), q)
+            if own_units:                                   # unit_names: h_1 is h1 too, δ_{o_1} is δ_{o1}
+                self.by_key.setdefault(canon(own_units[0].sub(lambda m: own_units[1][m.group()], text)), q)
             if q.qid:
                 self.by_key.setdefault(q.qid, q)
         for s in psol.steps:                                # g(net_j) is u_j
@@ -320,6 +325,18 @@ class NameTable:
 
 # a derivative by a unit's net input, canonical: ∂L/∂net_5, ∂L/∂net5 (dL/dnet5)
 _BY_NET = re.compile(r"∂([^/]*)/∂net_?([A-Za-z0-9]+)")
+
+
+def _own_units(part) -> tuple[re.Pattern, dict[str, str]] | None:
+    """Under `notation: {unit_names: true}`: one pattern of every unit's own name as the text writes it (h_1,
+    h_{12}) and the id each stands for (h1), to file every name also with the ids (h1, net_{h1}); else None."""
+    from ..notation import own_name
+    units = [*part.inputs, *(u for layer in part.layers for u in layer), *([part.bias] if part.bias else [])]
+    own = {shown: u for u in units if (shown := own_name(u, part.notation, False))}
+    if not own:
+        return None
+    alt = "|".join(re.escape(o) for o in sorted(own, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9\\])(?:{alt})(?![0-9])"), own
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:

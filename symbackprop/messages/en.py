@@ -1184,4 +1184,13 @@ MESSAGES = {
     "derive.deep.update_first": "Update of an input-to-hidden weight (into the first hidden layer)",
     "derive.deep.update_between": "Update of a hidden-to-hidden weight",
     "derive.deep.together": "Checked together with the rule of the next section (one check over both)",
+    # session 12 (names): a loss symbol may carry one subscript (problem.py); named units (notation.unit_names)
+    "problem.loss_symbol_name": "{got} is not a loss symbol; use 1 to 8 letters, like J or E, with at most one "
+                                "subscript of 1 to 8 letters or digits, like E_total",
+    "problem.unit_names_choice": "unit_names is {got}; use true (each unit's output written by its own name: "
+                                 "h1 as h_1) or false",
+    "problem.unit_names_clash": "with unit_names, units {a} and {b} would both be written {name}; rename one of "
+                                "them, or leave unit_names out",
+    "problem.unit_names_taken": "with unit_names, unit {unit} would be written {name}, which an answer reads as "
+                                "something else (e, g, d, net); rename the unit, or leave unit_names out",
 }

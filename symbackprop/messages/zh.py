@@ -1047,4 +1047,11 @@ MESSAGES = {
     "derive.deep.update_first": "输入层到隐藏层权重的更新（进入第一个隐藏层）/Input-to-hidden update",
     "derive.deep.update_between": "隐藏层到隐藏层权重的更新/Hidden-to-hidden update",
     "derive.deep.together": "与下一节的规则一起检验（一次检验涵盖两者）",
+    # session 12 (names): a loss symbol may carry one subscript (problem.py); named units (notation.unit_names)
+    "problem.loss_symbol_name": "{got} 不是损失的符号；请用 1 到 8 个字母，如 J 或 E，至多带一个由 1 到 8 个字母或数字"
+                                "组成的下标，如 E_total",
+    "problem.unit_names_choice": "unit_names 为 {got}；请用 true（每个单元的输出以其自身名称书写：h1 写作 h_1）或 false",
+    "problem.unit_names_clash": "使用 unit_names 时，单元 {a} 与 {b} 都会写作 {name}；请给其中一个改名，或去掉 unit_names",
+    "problem.unit_names_taken": "使用 unit_names 时，单元 {unit} 会写作 {name}，而答案中它另有含义（e、g、d、net）；"
+                                "请给该单元改名，或去掉 unit_names",
 }

@@ -13,12 +13,16 @@ that small alphabet alone, so a student's text can never put a macro into it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..greek import LATEX_LETTERS
 
 _GREEK = {letter: "\\" + name for name, letter in LATEX_LETTERS.items()} | {"∂": r"\partial"}
 _G = "".join(sorted(_GREEK))
-_SUB = r"_(?:\{[A-Za-z0-9]{1,12}\}|[A-Za-z0-9]{1,12})"
+# a subscript: _5, _{35}, a unit by its own name _{h_1} (notation unit_names), a weight's two units named with
+# letters _{b,o1}, _{h1,o1} (two numbers, x_{1,2}, are no name of ours: A_{12} is an entry)
+_IN = r"[A-Za-z0-9]{1,12}(?:_(?:\{[0-9]{1,4}\}|[0-9]))?"
+_SUB = rf"_(?:\{{{_IN}\}}|\{{(?=[^}}]*[A-Za-z]){_IN},{_IN}\}}|[A-Za-z0-9]{{1,12}})"
 _SUP = r"\^(?:new|\([A-Za-z0-9]{1,4}\)|\{[A-Za-z0-9]{1,8}\}|[0-9]{1,3})"
 _START = r"(?<![A-Za-z0-9_'\\])"                    # not inside a word, a number or a name
 _END = r"(?!\.?[A-Za-z0-9_])"
@@ -58,7 +62,20 @@ def spans(text: str) -> list[tuple[bool, str]]:
     return out
 
 
-_WORD = re.compile(r"[A-Za-z]{2,}")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+@lru_cache(maxsize=1024)
+def symbol_latex(name: str) -> str:
+    """A name of a formula in LaTeX as the worked solution typesets it: net upright (\\mathrm{net}, the
+    network's), any other through render/graph.name_latex, the one function `solve` uses (x, w_{1},
+    \\mathit{out}, \\mathit{x1w1}: one symbol, not the product x·1·w·1)."""
+    if name == "net":
+        return r"\mathrm{net}"
+    from .graph import name_latex
+    return name_latex(name)
+
+
 _LATEX_OPS = {"−": "-", "·": r"\cdot ", "×": r"\times ", "≈": r"\approx ", "½": r"\tfrac{1}{2}", "²": "^{2}"}
 
 
@@ -74,8 +91,10 @@ def to_latex(formula: str) -> str:
             out.append(r"^{\text{new}}" if sup == "new" else "^{" + sup.strip("{}") + "}")
             i += m.end()
         elif c == "_":
-            m = re.match(r"_(\{[A-Za-z0-9]+\}|[A-Za-z0-9]+)", formula[i:])
-            sub = m.group(1).strip("{}")
+            m = re.match(_SUB, formula[i:])
+            sub = m.group()[1:]
+            sub = sub[1:-1] if sub.startswith("{") else sub
+            sub = re.sub(r"_\{?([0-9]+)\}?", r"_{\1}", sub)             # h_1 inside: h_{1}
             out.append(f"_{{{sub}}}" if len(sub) > 1 else f"_{sub}")
             i += m.end()
         elif c == "Σ" and re.match(r"Σ(_[a-z])? ", formula[i:]):        # a sum sign, not the letter
@@ -86,9 +105,9 @@ def to_latex(formula: str) -> str:
             nxt = formula[i + 1:i + 2]
             out.append(_GREEK[c] + (" " if nxt.isascii() and nxt.isalpha() else ""))
             i += 1
-        elif _WORD.match(formula, i):
-            word = _WORD.match(formula, i).group()
-            out.append(rf"\mathrm{{{word}}}")
+        elif c.isascii() and c.isalpha() and not (i and (formula[i - 1].isalnum() or formula[i - 1] == ".")):
+            word = _TOKEN.match(formula, i).group()          # a name: net, out, x1w1, w1, E
+            out.append(symbol_latex(word))
             i += len(word)
         else:
             out.append(_LATEX_OPS.get(c, c))

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..messages import msg
-from ..notation import unit_name, unit_sub
+from ..notation import unit_label, unit_name, unit_sub
 from ..printing import format_given
 
 
@@ -217,7 +217,7 @@ def _legacy_layout(part, precision: int, lang: str = "en") -> Layout:
     nodes: dict[str, Node] = {}
     for c, col in enumerate(_columns(part)):
         for k, u in enumerate(col):
-            nodes[u] = Node(f"n{c}x{k}", c * LEGACY_X, ((len(col) - 1) / 2 - k) * LEGACY_Y, f"${unit_name(u, True)}$")
+            nodes[u] = Node(f"n{c}x{k}", c * LEGACY_X, ((len(col) - 1) / 2 - k) * LEGACY_Y, f"${unit_label(u, part.notation, True)}$")
     captions = []
     if part.bias is not None:
         low = min(n.y for n in nodes.values()) / LEGACY_Y
@@ -281,7 +281,7 @@ def _scaled_nodes(part, gaps: list[float], dy: float) -> tuple[list[dict[str, No
     height = (max(len(col) for col in columns) - 1) * dy
     for c, col in enumerate(columns):
         step = min(height / max(len(col) - 1, 1), SPREAD * dy)     # a short column spread towards the tallest
-        cols.append({u: Node(f"n{c}x{k}", x, ((len(col) - 1) / 2 - k) * step, f"${unit_name(u, True)}$")
+        cols.append({u: Node(f"n{c}x{k}", x, ((len(col) - 1) / 2 - k) * step, f"${unit_label(u, part.notation, True)}$")
                      for k, u in enumerate(col)})
         x += gaps[c] if c < len(gaps) else 0.0
     units = [n for col in cols for n in col.values()]

@@ -15,7 +15,8 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 
 from ..messages import marked, msg, words
 from ..document import Document, Math, Part, Section, Step, Text
-from ..notation import learning_rate_name
+from ..notation import learning_rate_name, symbol_latex
+from ..notation import symbol as nota_symbol
 from ..printing import LatexPrinter, TextPrinter
 from ..symbolic_rules import GeneralDerivation, J, Rule, deeper_rules, eta, rule_unit, teacher_order
 from .latex import tex_escape
@@ -32,17 +33,19 @@ def indexed_names(derivation: GeneralDerivation, latex: bool) -> dict:
     swap = nota.weight == "from_to"         # internally w[k, j] is into k from j
     net = r"\mathrm{net}" if latex else "net"
     delta = r"\delta" if latex else "δ"
-    out = nota.output_symbol or nota.activation_symbol
-    names = {"t": (nota.target_symbol, False), "z": (out, False), "y": (nota.activation_symbol, False),
-             "x": (nota.input_symbol, False), "net_o": (net, False), "net_h": (net, False),
+    out = nota_symbol(nota.output_symbol or nota.activation_symbol, latex)      # out: \mathit{out} in LaTeX
+    w = nota_symbol(nota.weight_symbol, latex)
+    names = {"t": (nota_symbol(nota.target_symbol, latex), False), "z": (out, False),
+             "y": (nota_symbol(nota.activation_symbol, latex), False),
+             "x": (nota_symbol(nota.input_symbol, latex), False), "net_o": (net, False), "net_h": (net, False),
              "delta_o": (delta, False), "delta_h": (delta, False),
-             "w_o": (nota.weight_symbol, swap), "w_h": (nota.weight_symbol, swap),
-             "Delta_w_o": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap),
-             "Delta_w_h": ((r"\Delta " if latex else "Δ") + nota.weight_symbol, swap)}
+             "w_o": (w, swap), "w_h": (w, swap),
+             "Delta_w_o": ((r"\Delta " if latex else "Δ") + w, swap),
+             "Delta_w_h": ((r"\Delta " if latex else "Δ") + w, swap)}
     # a quantity of sample n of a batch: the same name with the sample as a superscript, δ_k^(n)
     shared = {"w_o", "w_h", "Delta_w_o", "Delta_w_h"}          # the weights: the same in every sample
     names.update({f"{base}_n": (shown, False, True) for base, (shown, _) in list(names.items()) if base not in shared})
-    names["J_n"] = (nota.loss_symbol, False, True)
+    names["J_n"] = (nota_symbol(nota.loss_symbol, latex), False, True)
     return names
 
 
@@ -86,7 +89,7 @@ class RuleLatexPrinter(LatexPrinter):
 
 
 def _names(derivation: GeneralDerivation, latex: bool) -> dict:
-    return {J: derivation.notation.loss_symbol, eta: learning_rate_name(derivation.notation, latex)}
+    return {J: nota_symbol(derivation.notation.loss_symbol, latex), eta: learning_rate_name(derivation.notation, latex)}
 
 
 def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
@@ -114,7 +117,8 @@ def shown_symbols(derivation: GeneralDerivation, expr: sp.Expr) -> sp.Expr:
     the file writes from j to k), J as the file's loss symbol and η as η. A quantity of sample n keeps
     n as its last index. The JSON's srepr is of this expression, so that it names what the text names."""
     names = indexed_names(derivation, False)
-    mapping: dict[sp.Basic, sp.Basic] = {J: sp.Symbol(derivation.notation.loss_symbol), eta: sp.Symbol(learning_rate_name(derivation.notation, False))}
+    loss = re.sub(r"[{}]", "", derivation.notation.loss_symbol)          # E_{total} is the symbol E_total
+    mapping: dict[sp.Basic, sp.Basic] = {J: sp.Symbol(loss), eta: sp.Symbol(learning_rate_name(derivation.notation, False))}
     for q in expr.atoms(sp.Indexed):
         entry = names.get(q.base.name)
         if entry is None:
@@ -147,7 +151,7 @@ def tex_text(text: str, loss_symbol: str = "J") -> str:
     conventions in the file's own loss symbol, ∂L/∂net where it writes L)."""
     phrases = dict(MATH_PHRASES)
     if loss_symbol != "J":
-        phrases.update({p.replace("J", loss_symbol): m.replace("J", tex_escape(loss_symbol))
+        phrases.update({p.replace("J", loss_symbol): m.replace("J", symbol_latex(loss_symbol))
                         for p, m in MATH_PHRASES.items() if "J" in p})
     pattern = "(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")"
     return "".join(phrases.get(piece) or tex_escape(piece) for piece in re.split(pattern, text))
@@ -158,7 +162,7 @@ def phrase_text(text: str, loss_symbol: str = "J") -> Text:
     file's own loss symbol) typeset as mathematics: $…$ in LaTeX (as `tex_text`) and Markdown, MathML in HTML."""
     phrases = {p: m[1:-1] for p, m in MATH_PHRASES.items()}
     if loss_symbol != "J":
-        phrases.update({p.replace("J", loss_symbol): m[1:-1].replace("J", tex_escape(loss_symbol))
+        phrases.update({p.replace("J", loss_symbol): m[1:-1].replace("J", symbol_latex(loss_symbol))
                         for p, m in MATH_PHRASES.items() if "J" in p})
     pattern = "(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")"
     raw, pieces = [], []
