@@ -108,11 +108,12 @@ _NOT_BARE = frozenset("e d i E net new exp ln log tanh sinh cosh sin cos tan max
 
 def bare_names(part, loss_symbol: str) -> tuple[str, ...]:
     """The names of a part's parameters (shared names, weights' own names) that the solution prints as they
-    are, with no subscript (`c`, `bb`, `b2b`; `k1` prints k_{1}, which TOKEN reads): each must read back as
-    one quantity inside a rule. Greek names print as their letter (TOKEN's) and reserved words are left out."""
+    are, with no subscript (`c`, `bb`, `b2b`), alone or in ∂J/∂c, Δc, c^{new}: each must read back as one
+    quantity inside a rule. A name with digits (Mazur's `w5`) is one too: the text solution prints it w5 (the
+    LaTeX one w_{5}, which TOKEN reads), so `w5` is the weight, never w·5. Greek names print as their letter
+    (TOKEN's) and reserved words are left out."""
     names = {name for name, _ in part.shared} | {w.name for w in part.weights if w.name}
-    return tuple(sorted(n for n in names if not greek.split(n) and not re.fullmatch(r"[A-Za-z]+\d+", n)
-                        and n not in _NOT_BARE and n != loss_symbol))
+    return tuple(sorted(n for n in names if not greek.split(n) and n not in _NOT_BARE and n != loss_symbol))
 
 
 def learning_rate_pattern(notation) -> re.Pattern:
