@@ -187,6 +187,32 @@ class NameTable:
             self.by_key.setdefault("η", self.by_key["learning_rate"])
 
 
+    def primes(self, text: str) -> str:
+        """g' written with the activation's own letter inside working (`\\sigma'(net_3)`, `\\tanh'(net_3)`) or a
+        generic one (`f'(net_3)`, `φ'(net_3)`) as g'(net_3), the name the table reads; AnswerError when the
+        letter names another activation than unit 3's (σ' on a tanh unit), saying which it has."""
+        from .latex import AnswerError                 # latex.py imports this module
+
+        def sub(m: re.Match) -> str:
+            net = m.group("net")
+            letter = m.group("fn").replace("\\", "").replace("operatorname", "").replace("mathrm", "").strip("{} ")
+            want = _PRIME_ACTIVATION.get(letter)
+            if want is not None:
+                q = self.lookup(net)
+                act = self._activation_of(q.key.unit) if q is not None and q.key is not None else None
+                if act is not None and act != want:
+                    raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(),
+                                           unit=q.key.unit, activation=act, net=net.strip()))
+            return f" g'({net}) "
+        return _PRIME.sub(sub, text)
+
+    def _activation_of(self, unit: str) -> str | None:
+        part = self.psol.part
+        for layer, act in zip(part.layers, part.activations):
+            if unit in layer:
+                return act.name
+        return None
+
     def _comma_spellings(self, psol: PartSolution) -> None:
         """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
         comma is also filed without it (w_1,23 as w_123), with every quantity that reads so: `joined`."""
@@ -277,6 +303,12 @@ class NameTable:
             return [self.loss_symbol]
         close = [shown[k] for k in difflib.get_close_matches(c, list(shown), n=count * 3, cutoff=0.75)]
         return list(dict.fromkeys(close))[:count]
+
+
+# g' spelled with σ, tanh (which say the activation) or f, φ (which do not): σ'(net_3), \\tanh^{\\prime}(net_3)
+_PRIME = re.compile(r"(?<![A-Za-z])(?P<fn>\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}"
+                    r"|tanh|f|\\phi|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*(?P<net>" + NET + r")\s*\)")
+_PRIME_ACTIVATION = {"sigma": "sigmoid", "σ": "sigmoid", "tanh": "tanh"}
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:

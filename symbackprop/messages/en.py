@@ -1131,4 +1131,6 @@ MESSAGES = {
                            "one of them, or unset it",
     "problem.missing_threshold": "missing the threshold θ of unit {dst} (the weight from the bias unit {src}, whose "
                                  "input is −1)",
+    "names.prime_other_activation": "{written}: unit {unit}'s activation is {activation}, so its derivative is "
+                                    "not that one; write g'({net}) or {activation}'s own derivative",
 }

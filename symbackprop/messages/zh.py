@@ -1002,4 +1002,6 @@ MESSAGES = {
     "problem.threshold_weights": "应有 {rows} 个阈值 θ（来自 −1 偏置输入的权重，每个单元 {row_units} 一个）",
     "usage.lang_from_env": "环境变量 {env} 为 {value}，不是可选值之一（{choices}）；请把它设为其中之一，或取消设置",
     "problem.missing_threshold": "缺少单元 {dst} 的阈值 θ（来自偏置单元 {src} 的权重，其输入为 −1）",
+    "names.prime_other_activation": "{written}：单元 {unit} 的激活函数是 {activation}，其导数不是这个；请写 g'({net}) 或 "
+                                    "{activation} 自己的导数",
 }
