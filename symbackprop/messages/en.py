@@ -1133,4 +1133,5 @@ MESSAGES = {
                                  "input is −1)",
     "names.prime_other_activation": "{written}: unit {unit}'s activation is {activation}, so its derivative is "
                                     "not that one; write g'({net}) or {activation}'s own derivative",
+    "writeup.not_a_quantity": "line {line}: {name}: not a quantity of this problem; the line is not read",
 }

@@ -1004,4 +1004,5 @@ MESSAGES = {
     "problem.missing_threshold": "缺少单元 {dst} 的阈值 θ（来自偏置单元 {src} 的权重，其输入为 −1）",
     "names.prime_other_activation": "{written}：单元 {unit} 的激活函数是 {activation}，其导数不是这个；请写 g'({net}) 或 "
                                     "{activation} 自己的导数",
+    "writeup.not_a_quantity": "第 {line} 行：{name}：不是本题中的量；该行未读取",
 }
