@@ -792,8 +792,11 @@ class Checker:
             except AnswerError:                 # not readable as a rule (a `\\neq` condition): not the rule
                 return rows
             names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
-            if self._rule_link(qid, rel, piece, node, names).ok:
-                return None
+            try:
+                if self._rule_link(qid, rel, piece, node, names).ok:
+                    return None
+            except AnswerError:                 # a symbol not read: not the rule, so a cases of numbers
+                return rows
         return rows
 
     def _pick_case(self, rel: str, rows: list, student: dict) -> tuple[str, Link]:
