@@ -44,14 +44,41 @@ def format_path(path: Path_) -> str:
     return out
 
 
-_SHORT = reprlib.Repr()
+class _AsWritten(reprlib.Repr):
+    """reprlib's bounded repr, with YAML's spellings where Python's differ: true, false, null, and a mapping
+    as `{value: 0.5}` (a plain key unquoted), as the user wrote them in the file."""
+
+    def repr_bool(self, x: bool, level: int) -> str:
+        return "true" if x else "false"
+
+    def repr_NoneType(self, x: None, level: int) -> str:
+        return "null"
+
+    def repr_dict(self, x: dict, level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = []
+        for n, (key, value) in enumerate(x.items()):
+            if n >= self.maxdict:
+                items.append("...")
+                break
+            k = key if isinstance(key, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,30}", key) \
+                and key not in ("true", "false", "null", "yes", "no", "on", "off") else self.repr1(key, level - 1)
+            items.append(f"{k}: {self.repr1(value, level - 1)}")
+        return "{" + ", ".join(items) + "}"
+
+
+_SHORT = _AsWritten()
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlevel = 60, 60, 3
 _SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 4
 
 
 def shown(value: Any) -> str:
-    """`repr(value)` cut to a few dozen characters, in bounded work: a message quotes what the user
-    wrote without copying a huge (or alias-expanded) value into it."""
+    """`value` as the user wrote it in YAML (true, null, {value: 0.5}; a string quoted), cut to a few dozen
+    characters in bounded work: a message quotes what the user wrote without copying a huge (or
+    alias-expanded) value into it."""
     if isinstance(value, str) and not type(value) is str:
         value = str(value)
     return _SHORT.repr(value)

@@ -296,7 +296,7 @@ def test_a_declared_half_gives_the_left_out_half_diagnosis(tmp_path, half, diagn
     ('{formula: "u", targets: 3}', "loss.targets", "targets of a loss formula are any (the default), sum_to_one",
      "损失函数公式的 targets 可为 any（默认）"),
     ('{formula: "u", targets: [0]}', "loss.targets", "or a range [low, high]", "或区间 [low, high]"),
-    ('{formula: "u", targets: [null, null]}', "loss.targets", "got [None, None]", "得到 [None, None]"),
+    ('{formula: "u", targets: [null, null]}', "loss.targets", "got [null, null]", "得到 [null, null]"),
     ('{formula: "u", targets: ones}', "loss.targets", "got 'ones'", "得到 'ones'"),
     ('{formula: "u", targets: [1, 0]}', "loss.targets", "the range [1, 0] is empty", "区间 [1, 0] 为空"),
     ('{formula: "u", targets: [a, 1]}', "loss.targets[0]", "expected a number", "数"),

@@ -792,8 +792,11 @@ class Checker:
             except AnswerError:                 # not readable as a rule (a `\\neq` condition): not the rule
                 return rows
             names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
-            if self._rule_link(qid, rel, piece, node, names).ok:
-                return None
+            try:
+                if self._rule_link(qid, rel, piece, node, names).ok:
+                    return None
+            except AnswerError:                 # a symbol not read: not the rule, so a cases of numbers
+                return rows
         return rows
 
     def _pick_case(self, rel: str, rows: list, student: dict) -> tuple[str, Link]:
@@ -906,6 +909,8 @@ class Checker:
         try:
             got = [float(evaluate(node, {ph: pt[s] for ph, s in env_of[0].items()}, self.step0)) for pt in points]
         except AnswerError as exc:       # 1/0 or log of a negative at some point; anything else is a bug
+            if getattr(text_of(exc), "key", None) in _UNREAD_KEYS:
+                raise                    # a symbol the reader did not read: the link is not read, and costs nothing
             return Link(rel, piece, "rule", False, said("answer.cannot_evaluate", why=text_of(exc)))
         want = [pt[sym] for pt in points]
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
@@ -924,6 +929,8 @@ class Checker:
                    if node_at(node, path)[0] == "num"}
         pinned = {s.symbol: self.true[s.symbol] for s in self.psol.steps if s.section == "given"
                   and any(abs(float(w) - abs(self.true[s.symbol])) <= 1e-12 for w in written)}
+        # a computed step written as its rounded value in a half-substituted link (`w5 - \eta \cdot 0.082167`,
+        # 0.082167 = ∂E/∂w5): pinned to the number written, its dependents recomputed from it
         pinned.update({x: float(self.psol.part.bias_input) for x in self.psol.names.text
                        if x not in self.symbol_of.values() and 1 in written})    # the bias input x_0 = 1 (or −1)
         if pinned:
@@ -937,9 +944,39 @@ class Checker:
                 return Link(rel, piece, "rule", True)
             if self._right_on_pinned_problems(qid, node, env_of[0], points, pinned):
                 return Link(rel, piece, "rule", True)
+        if self._half_substituted(qid, node, env_of[0], piece):
+            return Link(rel, piece, "rule", True)
         # e read as Euler's number where the rule is right with e = t − u, the error (Negnevitsky's e = y_d − y)
         words = euler_as_error(self, qid, node, env_of[0], points) or diagnose.explain_rule(self, qid, got, points)
         return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
+
+    def _half_substituted(self, qid: str, node, env: dict, piece: str) -> bool:
+        """Whether a link of names and numbers (`w5 - \\eta \\cdot 0.082167`, 0.082167 = ∂E/∂w5 rounded) is the
+        quantity on this problem: each decimal written that is a computed step's value rounded (to the places
+        shown) put back as that exact value, the link at the problem's values gives the quantity's value.
+        Substituted numbers hold on this problem only, so this is checked at its values alone."""
+        computed = [abs(self.true[s.symbol]) for s in self.psol.steps if s.section != "given" and s.id != qid]
+        given = [abs(self.true[s.symbol]) for s in self.psol.steps if s.section == "given"]
+        exact: dict[Fraction, float] = {}
+        for size, places in _decimal_literals(piece):
+            if any(abs(float(size) - v) <= 1e-12 for v in given):      # η = 0.5 written as its number: exact
+                continue
+            near = [v for v in computed if abs(float(size) - v) <= 0.5 * 10.0 ** -places * (1 + 1e-9)]
+            if near:
+                exact[size] = min(near, key=lambda v: abs(float(size) - v))
+        if not exact:
+            return False
+        for path in numbers(node)[:MAX_REEVALUATED]:
+            leaf = node_at(node, path)
+            if leaf[0] == "num" and abs(Fraction(leaf[1])) in exact:
+                v = Fraction(exact[abs(Fraction(leaf[1]))]) * (1 if Fraction(leaf[1]) >= 0 else -1)
+                node = replace_at(node, path, ("num", f"{v.numerator}/{v.denominator}"))
+        try:
+            got = float(evaluate(node, {ph: self.true[s] for ph, s in env.items()}, self.step0))
+        except AnswerError:
+            return False
+        want = self.true[self.symbol_of[qid]]
+        return abs(got - want) <= 1e-9 * max(1.0, abs(want))
 
     def _right_on_pinned_problems(self, qid: str, node, env: dict, points: list, pinned: dict) -> bool:
         """Whether the rule gives `qid` on the problems whose givens written as numbers take those values
@@ -1231,6 +1268,15 @@ def _mathrm_e(text: str) -> str:
 
 
 _WRITTEN = re.compile(rf"(?<![\w.])(?:{SCIENTIFIC.pattern}|(\d+\.\d*|\.\d+))")
+
+
+# the messages of a symbol the reader could not read (w·5 of an unknown `w5`, σ of `\sigma'`)
+_UNREAD_KEYS = frozenset({"reader.unknown_symbol", "reader.unknown_word"})
+
+
+def _decimal_literals(text: str) -> list[tuple[Fraction, int]]:
+    """The decimals written in a link (the first MAX_REEVALUATED), each as (its size, its places)."""
+    return [(abs(size), shown) for _, size, shown in list(_written_decimals(text).values())[:MAX_REEVALUATED]]
 
 
 def _written_decimals(text: str) -> dict[Fraction, tuple[int, Fraction, int]]:

@@ -39,8 +39,10 @@ _TABLE.update({
 })
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿᵀ", "0123456789+-()nT"))
-_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₍₎", "0123456789+-()"))
+# letters too, as phones and input methods give them: w₃₅ⁿᵉʷ is w_{35}^{new}, xᵢ is x_{i}
+_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀ",
+                  "0123456789+-()abcdefghijklmnoprstuvwxyzT"))
+_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", "0123456789+-()aehijklmnoprstuvx"))
 _VULGAR = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
 _ROOTS = {"√": "", "∛": "[3]", "∜": "[4]"}
 # LaTeX commands a student may start with the IME's `、` (its backslash key): `、frac{1}{2}`, `、delta_5`

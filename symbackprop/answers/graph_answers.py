@@ -26,7 +26,7 @@ from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
 from ..messages import said, text_of
 from ..rubric import Rubric
-from ..yamlfile import NumberSpelling, load_yaml
+from ..yamlfile import NumberSpelling, load_yaml, shown
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
 from .compare import Tolerance, compare_number, compare_within, shows_no_digit, written_number
@@ -599,9 +599,9 @@ class GraphChecker:
         problems = list(sub.problems)
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading
-        shown = tuple(replace(v, given=written[(v.qid, v.line)]) if (v.qid, v.line) in written else v
-                      for v in report.verdicts)
-        return [replace(report, verdicts=shown)], problems
+        as_given = tuple(replace(v, given=written[(v.qid, v.line)]) if (v.qid, v.line) in written else v
+                         for v in report.verdicts)
+        return [replace(report, verdicts=as_given)], problems
 
     def _credit(self, status: str) -> float:
         """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""
@@ -618,7 +618,10 @@ class GraphChecker:
 
     def _verdict(self, qid: str, value: Any, line: int | None, own: dict | None = None,
                  first_of: dict | None = None) -> Verdict:
-        given = value if isinstance(value, str) else value.given if isinstance(value, WrongShape) else str(value)
+        given = value if isinstance(value, str) else value.given if isinstance(value, WrongShape) else \
+            _written_list(value) if isinstance(value, list) else shown(value)
+        while isinstance(value, list) and len(value) == 1:       # [3] or [[3]] for a scalar: 3, as "[[3]]" is
+            value = value[0]
         if isinstance(value, str) and not isinstance(value, NumberSpelling):
             value = _decimal_comma(value) or value   # "0,5" for a scalar is 0.5, as a network answer reads it
         if qid not in self.items:
@@ -889,7 +892,7 @@ def _written_list(value: Any) -> str:
     """A list answer (of rows) as the student wrote it, for a report's "given": `[[1, 2], [3, 4]]`."""
     if isinstance(value, list):
         return "[" + ", ".join(_written_list(v) for v in value) + "]"
-    return str(value)
+    return str(value) if isinstance(value, str) else shown(value)      # true, null as written, never True, None
 
 
 def _shape_words(rows: int, cols: int) -> str:

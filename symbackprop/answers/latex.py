@@ -408,6 +408,7 @@ def prepare(expr: str, table: NameTable) -> Prepared:
     why = numbers.doubt(expr)                # 1,000  4\\frac{1}{2}  0.98 20: unreadable, with the readings
     if why is not None:
         raise AnswerError(why)
+    expr = table.primes(expr)                  # σ'(net_3), f'(net_3): g'(net_3)
     text = table.token.sub(sub, expr)          # TOKEN, with the problem's multi-letter symbols (yd_5)
     # the loss symbol alone (J), or a sample's loss in a batch (J^{(2)})
     loss = re.escape(table.loss_symbol)

@@ -110,11 +110,12 @@ _NOT_BARE = frozenset("e d i E net new exp ln log tanh sinh cosh sin cos tan max
 
 def bare_names(part, loss_symbol: str) -> tuple[str, ...]:
     """The names of a part's parameters (shared names, weights' own names) that the solution prints as they
-    are, with no subscript (`c`, `bb`, `b2b`; `k1` prints k_{1}, which TOKEN reads): each must read back as
-    one quantity inside a rule. Greek names print as their letter (TOKEN's) and reserved words are left out."""
+    are, with no subscript (`c`, `bb`, `b2b`), alone or in ∂J/∂c, Δc, c^{new}: each must read back as one
+    quantity inside a rule. A name with digits (Mazur's `w5`) is one too: the text solution prints it w5 (the
+    LaTeX one w_{5}, which TOKEN reads), so `w5` is the weight, never w·5. Greek names print as their letter
+    (TOKEN's) and reserved words are left out."""
     names = {name for name, _ in part.shared} | {w.name for w in part.weights if w.name}
-    return tuple(sorted(n for n in names if not greek.split(n) and not re.fullmatch(r"[A-Za-z]+\d+", n)
-                        and n not in _NOT_BARE and n != loss_symbol))
+    return tuple(sorted(n for n in names if not greek.split(n) and n not in _NOT_BARE and n != loss_symbol))
 
 
 def learning_rate_pattern(notation) -> re.Pattern:
@@ -190,6 +191,32 @@ class NameTable:
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
             self.by_key.setdefault("η", self.by_key["learning_rate"])
 
+
+    def primes(self, text: str) -> str:
+        """g' written with the activation's own letter inside working (`\\sigma'(net_3)`, `\\tanh'(net_3)`) or a
+        generic one (`f'(net_3)`, `φ'(net_3)`) as g'(net_3), the name the table reads; AnswerError when the
+        letter names another activation than unit 3's (σ' on a tanh unit), saying which it has."""
+        from .latex import AnswerError                 # latex.py imports this module
+
+        def sub(m: re.Match) -> str:
+            net = m.group("net")
+            letter = m.group("fn").replace("\\", "").replace("operatorname", "").replace("mathrm", "").strip("{} ")
+            want = _PRIME_ACTIVATION.get(letter)
+            if want is not None:
+                q = self.lookup(net)
+                act = self._activation_of(q.key.unit) if q is not None and q.key is not None else None
+                if act is not None and act != want:
+                    raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(),
+                                           unit=q.key.unit, activation=act, net=net.strip()))
+            return f" g'({net}) "
+        return _PRIME.sub(sub, text)
+
+    def _activation_of(self, unit: str) -> str | None:
+        part = self.psol.part
+        for layer, act in zip(part.layers, part.activations):
+            if unit in layer:
+                return act.name
+        return None
 
     def _comma_spellings(self, psol: PartSolution) -> None:
         """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
@@ -337,6 +364,12 @@ def _own_units(part) -> tuple[re.Pattern, dict[str, str]] | None:
         return None
     alt = "|".join(re.escape(o) for o in sorted(own, key=len, reverse=True))
     return re.compile(rf"(?<![A-Za-z0-9\\])(?:{alt})(?![0-9])"), own
+
+
+# g' spelled with σ, tanh (which say the activation) or f, φ (which do not): σ'(net_3), \\tanh^{\\prime}(net_3)
+_PRIME = re.compile(r"(?<![A-Za-z])(?P<fn>\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}"
+                    r"|tanh|f|\\phi|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*(?P<net>" + NET + r")\s*\)")
+_PRIME_ACTIVATION = {"sigma": "sigmoid", "σ": "sigmoid", "tanh": "tanh"}
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:

@@ -343,6 +343,10 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                 if found is not None:
                     prose, rest = found      # a part named in the label (`Sigmoid: u_3 = …`) starts that part
                     math, plain = [rest], True
+                elif current in tables:      # `w₃₅ᵒˡᵈ ＝ 2`: a name with a subscript given a number, but no quantity
+                    unread = _unknown_value_line(line, tables[current], lineno)
+                    if unread is not None:
+                        sub.problems.append(unread)
         if len(names) > 1:                          # "… with the Sigmoid activation": that part starts
             for name in names:
                 if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I):
@@ -663,6 +667,27 @@ def _label_end(line: str) -> int:
             break
         pos = m.end()
     return pos
+
+
+# a line that gives a name with a subscript or superscript a number: `w_{35}^{old} = 2`, `Δw_{35} ≈ -0.1`
+_VALUE_LINE = re.compile(r"^\s*((?:\\?[A-Za-z]+\s*)?\\?[A-Za-z]+\s*(?:[_^]\s*(?:\{[^{}$=]{1,20}\}|[A-Za-z0-9+]))+)"
+                         r"\s*(?:=|\\approx)\s*[-+]?\s*\d")
+
+
+def _unknown_value_line(line: str, table: NameTable, lineno: int) -> str | None:
+    """The message for a plain line that gives a number to a name with a subscript that is no quantity of
+    the problem (`w₃₅ᵒˡᵈ ＝ 2`, folded to `w_{35}^{old} = 2`): said, with a hint when one is close, never
+    dropped in silence. None for any other line (prose, a given symbol, a general rule)."""
+    m = _VALUE_LINE.match(line[_label_end(line):])
+    if m is None:
+        return None
+    name = m.group(1).strip()
+    if table.lookup(name) is not None or table.readings(name):
+        return None
+    close = table.suggest(name)
+    if close:
+        return said("writeup.unknown_suggest", line=lineno, name=name[:60], close=either(close))
+    return said("writeup.not_a_quantity", line=lineno, name=name[:60])
 
 
 def _plain_equation(line: str, tables) -> tuple[str, str] | None:

@@ -46,6 +46,9 @@ def rule_table(dv: GeneralDerivation) -> dict[str, tuple[sp.IndexedBase, str]]:
 _TOKEN = re.compile(r"g\s*'\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)|\\delta\s*_\s*\{?\s*([kj])\s*\}?|net\s*_\s*\{?\s*([kj])\s*\}?"
                     r"|\\eta(?![A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{?\s*([ijk]{1,2})\s*\}?"
                     r"|(?<![\\A-Za-z])g\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)")
+# g' with the activation's own letter (σ', tanh') or a generic one (f', φ'), on net_k or net_j
+_PRIME = re.compile(r"(?<![A-Za-z])(\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}|tanh|f|\\phi"
+                    r"|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)")
 _SUM = re.compile(r"\\sum\s*_\s*\{?\s*([kji])\s*\}?(?!\s*=)(?!\s*\^)")
 
 
@@ -203,6 +206,7 @@ class RuleChecker:
         text = normalize(text)
         body = split_relations(text)[-1][1]              # "δ_k = …": the right-hand side is the rule
         body = as_eta(body, self.dv.notation)
+        body = self.primes(body)
         prepared, names = prepare_rule(body, self.table)
         node = self.parser.parse(prepared)
         student = self.symbolic(node, names)
@@ -230,6 +234,20 @@ class RuleChecker:
                    for _, want in self.expected(rid)):
                 return False, said("diagnosis.g_not_gprime", net=gs[0][2:-1]), "g_not_gprime"
         return False, said("rule_answer.not_derived"), None
+
+    def primes(self, text: str) -> str:
+        """σ'(net_k), \\tanh'(net_j), f'(net_k), φ'(net_j) as g'(net_k), g'(net_j): σ and tanh only where that
+        layer's activation is the one they name (every hidden layer's, for j), else AnswerError saying which."""
+        def sub(m: re.Match) -> str:
+            letter, unit = m.group(1).replace("\\", ""), m.group(2)
+            want = {"sigma": "sigmoid", "σ": "sigmoid"}.get(letter, "tanh" if "tanh" in letter else None)
+            acts = (self.dv.output_activation,) if unit == "k" else self.dv.hidden_activations
+            if want is not None and any(a != want for a in acts):
+                other = next(a for a in acts if a != want)
+                raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(), unit=unit,
+                                       activation=other, net=f"net_{unit}"))
+            return f" g'(net_{unit}) "
+        return _PRIME.sub(sub, text)
 
     def _other_convention(self, rid: str, node, names: dict) -> bool:
         """Whether the rule is right once every δ is negated (δ = −∂L/∂net): its value with the δs

@@ -1193,4 +1193,7 @@ MESSAGES = {
                                 "them, or leave unit_names out",
     "problem.unit_names_taken": "with unit_names, unit {unit} would be written {name}, which an answer reads as "
                                 "something else (e, g, d, net); rename the unit, or leave unit_names out",
+    "names.prime_other_activation": "{written}: unit {unit}'s activation is {activation}, so its derivative is "
+                                    "not that one; write g'({net}) or {activation}'s own derivative",
+    "writeup.not_a_quantity": "line {line}: {name}: not a quantity of this problem; the line is not read",
 }

@@ -1054,4 +1054,7 @@ MESSAGES = {
     "problem.unit_names_clash": "使用 unit_names 时，单元 {a} 与 {b} 都会写作 {name}；请给其中一个改名，或去掉 unit_names",
     "problem.unit_names_taken": "使用 unit_names 时，单元 {unit} 会写作 {name}，而答案中它另有含义（e、g、d、net）；"
                                 "请给该单元改名，或去掉 unit_names",
+    "names.prime_other_activation": "{written}：单元 {unit} 的激活函数是 {activation}，其导数不是这个；请写 g'({net}) 或 "
+                                    "{activation} 自己的导数",
+    "writeup.not_a_quantity": "第 {line} 行：{name}：不是本题中的量；该行未读取",
 }
