@@ -1170,4 +1170,9 @@ MESSAGES = {
                                   "named as the solution writes them: {names}",
     "answers_file.unknown_derivative": "{part}: {item}: not a quantity of this problem; its derivatives are named "
                                        "as the solution writes them: {names}",
+    # session 12 (hints): did-you-mean for a weight written in the other index order (answers/names.py), for part
+    # names of an answers file (answers/read.py), a part's own network (problem.py), a matrix in an unclosed string
+    "names.index_order_from_to": "{name}, since this problem writes the weight from i into j as {w}_{{ij}}",
+    "names.index_order_to_from": "{name}, since this problem writes the weight into j from i as {w}_{{ji}}",
+    "answers_file.part_suggest": "{part}: {item}: not a quantity of this problem (did you mean the part {close}?)",
 }

@@ -1035,4 +1035,7 @@ MESSAGES = {
     "writeup.unclosed": "第 {line} 行：{name}：{why}",
     "writeup.unknown_derivative": "第 {line} 行：{name}：不是本题中的量；本题的导数按解答的写法命名：{names}",
     "answers_file.unknown_derivative": "{part}：{item}：不是本题中的量；本题的导数按解答的写法命名：{names}",
+    "names.index_order_from_to": "{name}（本题把从 i 到 j 的权重写作 {w}_{{ij}}）",
+    "names.index_order_to_from": "{name}（本题把从 i 进入 j 的权重写作 {w}_{{ji}}）",
+    "answers_file.part_suggest": "{part}：{item}：不是本题中的量（你是指部分 {close} 吗？）",
 }
