@@ -255,7 +255,7 @@ class NameTable:
         w_{35}^{(1)} → w_{35}): for a "did you mean …?" hint; bounded by the table's size."""
         c = canon(name[:MAX_SUGGEST_CHARS])
         c = re.sub(r"^(?:\\sigma|σ|f|a|φ|\\varphi|\\phi)(?='?\()", "g", c)
-        c = _greek_words(c)        # Delta w_{35}, theta_5^{new}: the backslash left out (Δw_35, θ_5^new)
+        c = self._thresholds(_greek_words(c))   # Delta w_{35}, theta_5^{new}: the backslash left out (Δw_35, θ_5^new)
         q = self.lookup(c)
         if q is not None:
             return [self.psol.names.text.get(q.symbol, c)]
@@ -293,6 +293,21 @@ class NameTable:
         if not close:                 # δ_9, u_7: a name of a kind the problem has, for a unit it has not
             close = self._same_kind(c, shown, count)
         return list(dict.fromkeys(close))[:count]
+
+    def _thresholds(self, c: str) -> str:
+        """θ_5 written for the threshold of unit 5 (bias_input −1) where the problem names it by its weight
+        (w_{50}, no weight name): the canonical name with θ_unit as that weight's name."""
+        part = self.psol.part
+        if part.bias is None or part.bias_input != -1 or "θ" not in c:
+            return c
+
+        def weight(m: re.Match) -> str:
+            for q in self.by_key.values():
+                k = q.key
+                if k is not None and k.kind == "w" and k.source == part.bias and k.unit == m.group(1):
+                    return canon(self.psol.names.text.get(q.symbol, m.group(0)))
+            return m.group(0)
+        return re.sub(r"θ_([A-Za-z0-9]+)", weight, c)
 
     def _other_order(self, c: str) -> str | None:
         """For a canonical name with a two-unit subscript (Δw_13, ∂E/∂w_1,3, w_13^new) that names nothing, the
