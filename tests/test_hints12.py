@@ -132,6 +132,17 @@ def test_an_unknown_part_far_from_every_name_has_no_hint(tmp_path):
     assert code == 2 and "'zzz': this problem has parts relu, sigmoid" in out and "did you mean" not in out, out
 
 
+def test_writeup_with_a_misspelt_part_heading(tmp_path):
+    w = tmp_path / "w.md"
+    w.write_text("## Sigmod activation\n\n$u_3 = 0.98$\n")
+    code, out = _run("check", XOR, str(w))
+    assert code == 2 and "no line names a part (relu, sigmoid)" in out
+    assert "(did you mean sigmoid, for Sigmod on line 1?)" in out, out
+    w.write_text("## Part one\n\n$u_3 = 0.98$\n")           # no word near a part name: no hint
+    code, out = _run("check", XOR, str(w))
+    assert code == 2 and "did you mean" not in out, out
+
+
 # -- 2. a part's own network ---------------------------------------------------------------------------
 
 TOP = """title: parts with their own network

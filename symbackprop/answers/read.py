@@ -70,6 +70,21 @@ def _part_hint(key: object, names: list[str]) -> str | None:
     return got[0] if got else None
 
 
+def _near_part_word(lines: list[str], names: list[str]) -> tuple[str, int, str] | None:
+    """In a write-up where no line names a part: the first word close to a part name (Sigmod: sigmoid), as
+    (part, line number, word); None when there is none. Bounded: the first 20,000 words."""
+    seen = 0
+    for lineno, line in enumerate(lines, start=1):
+        for m in re.finditer(r"(?<![A-Za-z\\])[A-Za-z][A-Za-z0-9_-]{2,40}", line):
+            seen += 1
+            if seen > 20_000:
+                return None
+            got = closest(m.group(0), names)
+            if got:
+                return got[0], lineno, m.group(0)
+    return None
+
+
 def _tables(solution: Solution, given: dict[str, NameTable] | None = None) -> dict[str, NameTable]:
     """Each part's NameTable: the ones given, else new ones (building them costs as much as reading a file)."""
     if given is not None:
@@ -430,6 +445,9 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     if not any(sub.answers.values()):
         if current is None and len(names) > 1:
             why = said("writeup.no_part", source=source, parts=", ".join(names))
+            near = _near_part_word(lines, names)        # `## Sigmod`: the part a line may have meant
+            if near is not None:
+                why = said("hint.did_you_mean", first=why, close=said("writeup.part_near", part=near[0], line=near[1], word=near[2]))
         else:
             why = said(no_equation, source=source)
         raise AnswerError(joined([why] + sub.problems[:1]))

@@ -1175,4 +1175,5 @@ MESSAGES = {
     "names.index_order_from_to": "{name}, since this problem writes the weight from i into j as {w}_{{ij}}",
     "names.index_order_to_from": "{name}, since this problem writes the weight into j from i as {w}_{{ji}}",
     "answers_file.part_suggest": "{part}: {item}: not a quantity of this problem (did you mean the part {close}?)",
+    "writeup.part_near": "{part}, for {word} on line {line}",
 }

@@ -1038,4 +1038,5 @@ MESSAGES = {
     "names.index_order_from_to": "{name}（本题把从 i 到 j 的权重写作 {w}_{{ij}}）",
     "names.index_order_to_from": "{name}（本题把从 i 进入 j 的权重写作 {w}_{{ji}}）",
     "answers_file.part_suggest": "{part}：{item}：不是本题中的量（你是指部分 {close} 吗？）",
+    "writeup.part_near": "{part}（第 {line} 行的 {word}）",
 }
