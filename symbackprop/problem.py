@@ -292,7 +292,10 @@ class _Validator(FieldReader):
                 merged[key] = (value, ppath + (key,))
             elif key == "weights":
                 merged["weights_override"] = (value, ppath + (key,))
-            elif key == "network":
+            elif key == "network":        # its own network: the top level's is kept for its weights
+                if "network" in merged:
+                    merged["network_base"] = merged["network"]
+                merged["network_own"] = True
                 merged[key] = (value, ppath + (key,))
             else:
                 merged[key] = (value, ppath + (key,))
@@ -363,6 +366,8 @@ class _Validator(FieldReader):
 
     def all_weights(self, cfg: dict, inputs, bias, layers, units) -> tuple[Weight, ...]:
         """The part's weights: the top level's, overridden by the part's own `weights`."""
+        if "network_own" in cfg:
+            return self.own_network_weights(cfg, inputs, bias, layers, units)
         if "weights" not in cfg:
             self.fail(("weights",), said("problem.no_weights"))
         weights = self.weights(*cfg["weights"], inputs, bias, layers, units)
@@ -372,6 +377,38 @@ class _Validator(FieldReader):
             by_key.update({(w.source, w.target): w for w in override})
             weights = tuple(by_key[(w.source, w.target)] for w in weights)
         return weights
+
+    def own_network_weights(self, cfg: dict, inputs, bias, layers, units) -> tuple[Weight, ...]:
+        """The weights of a part that brings its own `network`: each edge of that network takes the part's own
+        weight, else the top level's weight of the same two units (read against the top level's network, where
+        there is one). The part's weights are checked against the part's network, and a weight that neither
+        gives is missing at the part's `weights` (or `network`) line."""
+        given: dict[tuple[str, str], Weight] = {}
+        if "weights" in cfg:
+            raw, wpath = cfg["weights"]
+            if "network_base" in cfg and isinstance(cfg["network_base"][0], dict):
+                top, tpath = cfg["network_base"]
+                t_inputs, t_bias, t_layers = self.topology(top, tpath)
+                t_units = set(t_inputs) | {u for layer in t_layers for u in layer} | ({t_bias} if t_bias else set())
+                base = self.weights(raw, wpath, t_inputs, t_bias, t_layers, t_units, partial=True)
+            else:
+                base = self.weights(raw, wpath, inputs, bias, layers, units, partial=True)
+            given = {(w.source, w.target): w for w in base}
+        own_path = cfg["network"][1]
+        if "weights_override" in cfg:
+            raw, own_path = cfg["weights_override"]
+            given.update({(w.source, w.target): w
+                          for w in self.weights(raw, own_path, inputs, bias, layers, units, partial=True)})
+        allowed = [(i, j) for j, feed in feeders_of(inputs, bias, layers).items() for i in feed]
+        for key in allowed:
+            if key not in given:
+                threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
+                self.fail(own_path, said("problem.missing_threshold" if threshold else "problem.missing_weight",
+                                         src=key[0], dst=key[1]))
+        kept = set(allowed)     # a top-level weight of an edge this network has not was read, not used
+        for origin in [o for o in self.origins if o[0] == "w" and (o[1], o[2]) not in kept]:
+            del self.origins[origin]
+        return tuple(given[k] for k in allowed)
 
     def learning_rate(self, cfg: dict) -> sp.Rational:
         """`learning_rate`: a positive number (1 if not given)."""

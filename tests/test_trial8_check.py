@@ -248,7 +248,9 @@ def test_gradebook_notes_said_in_the_language():
 # (each in Chinese in the fast tier; the same check in English, a second solve of P5, in the slow tier)
 def _did_you_mean_file(tmp_path) -> Path:
     path = tmp_path / "m.yaml"
-    path.write_text('soft:\n  delta5: -0.8074\n  u3: 0.6931\n', encoding="utf-8")
+    # δ_9: a δ for a unit the problem has not, hinted with the two closest δs (session 12: `delta5`, written
+    # here before, is now hinted as the one δ_5 it spells without its backslash)
+    path.write_text('soft:\n  "\\\\delta_9": -0.8074\n  u3: 0.6931\n', encoding="utf-8")
     return path
 
 

@@ -105,6 +105,9 @@ def normal_id(key: str, sol: GraphSolution, names: GraphNames | None = None) -> 
     return k
 
 
+_MATRIX_ENV = re.compile(r"\\begin\s*\{\s*[a-zA-Z]*matrix\*?\s*\}")
+
+
 def _entries_of(qid: str, value: Any, sol: GraphSolution) -> list[tuple[str, Any]]:
     """A list answer for a matrix id, split into its entries' ids."""
     step = next((s for s in sol.steps if s.id == qid), None)
@@ -329,6 +332,11 @@ class GraphChecker:
         swapped is kept as written, its entries marked (diagnosis `transposed`); any other shape, or no
         list at all, is why it is not read; a list of another shape is answered, each entry a `WrongShape`
         (the shape expected and the shape given), so that it is counted as answered and wrong."""
+        if isinstance(value, str) and _MATRIX_ENV.search(value):     # "\begin{bmatrix} 1 & 2 …" never closed
+            from .latex import unclosed_said
+            why = unclosed_said(value) if len(value) <= MAX_LIST_CHARS else None
+            if why is not None:
+                return said("graph_answers.not_read_why", part="main", item=self.name(qid), why=why)
         if isinstance(value, str):                   # `[[1, 2], [3, 4]]`, or a chain ending in one: its last link
             from .latex import split_relations
             links = split_relations(value) if len(value) <= MAX_LIST_CHARS else []

@@ -287,6 +287,13 @@ class NameTable:
         w_{35}^{(1)} → w_{35}): for a "did you mean …?" hint; bounded by the table's size."""
         c = canon(name[:MAX_SUGGEST_CHARS])
         c = re.sub(r"^(?:\\sigma|σ|f|a|φ|\\varphi|\\phi)(?='?\()", "g", c)
+        c = self._thresholds(_greek_words(c))   # Delta w_{35}, theta_5^{new}: the backslash left out (Δw_35, θ_5^new)
+        q = self.lookup(c)
+        if q is not None:
+            return [self.psol.names.text.get(q.symbol, c)]
+        turned = self._other_order(c)
+        if turned is not None:      # w_13 where this problem has only w_31: its index order said
+            return [turned]
         if re.fullmatch(r"[A-Za-z]", c) or re.fullmatch(r"[A-Za-z]\^\(\d+\)", c):
             c = self.loss_symbol + c[1:]
         layered = re.search(r"\^\(\d+\)", c) is not None
@@ -318,6 +325,36 @@ class NameTable:
         if not close:                 # δ_9, u_7: a name of a kind the problem has, for a unit it has not
             close = self._same_kind(c, shown, count)
         return list(dict.fromkeys(close))[:count]
+
+    def _thresholds(self, c: str) -> str:
+        """θ_5 written for the threshold of unit 5 (bias_input −1) where the problem names it by its weight
+        (w_{50}, no weight name): the canonical name with θ_unit as that weight's name."""
+        part = self.psol.part
+        if part.bias is None or part.bias_input != -1 or "θ" not in c:
+            return c
+
+        def weight(m: re.Match) -> str:
+            for q in self.by_key.values():
+                k = q.key
+                if k is not None and k.kind == "w" and k.source == part.bias and k.unit == m.group(1):
+                    return canon(self.psol.names.text.get(q.symbol, m.group(0)))
+            return m.group(0)
+        return re.sub(r"θ_([A-Za-z0-9]+)", weight, c)
+
+    def _other_order(self, c: str) -> str | None:
+        """For a canonical name with a two-unit subscript (Δw_13, ∂E/∂w_1,3, w_13^new) that names nothing, the
+        quantity of the edge with the two units swapped, said with this problem's index order; else None."""
+        m = re.fullmatch(r"(.*)_([A-Za-z0-9])([A-Za-z0-9])((?:\^.*)?)", c) or \
+            re.fullmatch(r"(.*)_([A-Za-z0-9]+),([A-Za-z0-9]+)((?:\^.*)?)", c)
+        if m is None or m.group(2) == m.group(3):
+            return None
+        pre, a, b, sup = m.groups()
+        q = self.lookup(f"{pre}_{b},{a}{sup}") or self.lookup(f"{pre}_{b}{a}{sup}")
+        if q is None or q.key is None or q.key.source is None:
+            return None
+        nota = self.psol.part.notation
+        return said("names.index_order_" + nota.weight, name=self.psol.names.text.get(q.symbol, c),
+                    w=nota.weight_symbol)
 
     def _same_kind(self, c: str, shown: dict[str, str], count: int) -> list[str]:
         """For a canonical name `base_sub` whose subscript has a digit (δ_9, Δw_99, u_7; never a general
@@ -416,6 +453,19 @@ def _input_gradient_spellings(psol: PartSolution, key: Key) -> list[str]:
 
 
 MAX_SUGGEST_CHARS = 200
+# a Greek letter written by its name without a backslash, before a subscript or superscript (theta_5, delta5,
+# eta); Delta also before a name (Deltaw_35, Deltatheta_5)
+_DELTA_WORD = re.compile(r"(?<![A-Za-z\\])Delta(?=[A-Za-z])")
+_GREEK_WORD = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted(greek.LATEX_LETTERS, key=len, reverse=True))
+                         + r")(?=[_\d^']|$)")
+
+
+def _greek_words(c: str) -> str:
+    """A canonical name with each Greek letter written by its bare name as its character: Deltaw_35 → Δw_35,
+    theta_5^new → θ_5^new, Deltatheta_5 → Δθ_5."""
+    return _GREEK_WORD.sub(lambda m: greek.LATEX_LETTERS[m.group(1)], _DELTA_WORD.sub("Δ", c))
+
+
 _NEW = re.compile(r"^([A-Za-z])(?:'(_[A-Za-z0-9,]+)|(_[A-Za-z0-9,]+)(?:'|\^\+|\^\(?new\)?))$")
 
 

@@ -22,6 +22,7 @@ from ..problem import Problem
 from ..solution import Solution
 from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
     read_limited, shown
+from ..suggest import closest
 from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
@@ -56,6 +57,34 @@ def read_submission(path: str | Path, problem: Problem, solution: Solution, part
     return read_answers(path, problem, solution, part, tables)
 
 
+def _part_hint(key: object, names: list[str]) -> str | None:
+    """The part an answers file's key may mean: the part of that name in other letter case (Relu: relu), else
+    the closest part name (sigmod: sigmoid); None when none is close or the problem has one part only."""
+    if len(names) < 2:
+        return None
+    text = str(key)[:MAX_KEY_CHARS]
+    same = [n for n in names if n.lower() == text.lower() and n != text]
+    if same:
+        return same[0]
+    got = closest(text, names)
+    return got[0] if got else None
+
+
+def _near_part_word(lines: list[str], names: list[str]) -> tuple[str, int, str] | None:
+    """In a write-up where no line names a part: the first word close to a part name (Sigmod: sigmoid), as
+    (part, line number, word); None when there is none. Bounded: the first 20,000 words."""
+    seen = 0
+    for lineno, line in enumerate(lines, start=1):
+        for m in re.finditer(r"(?<![A-Za-z\\])[A-Za-z][A-Za-z0-9_-]{2,40}", line):
+            seen += 1
+            if seen > 20_000:
+                return None
+            got = closest(m.group(0), names)
+            if got:
+                return got[0], lineno, m.group(0)
+    return None
+
+
 def _tables(solution: Solution, given: dict[str, NameTable] | None = None) -> dict[str, NameTable]:
     """Each part's NameTable: the ones given, else new ones (building them costs as much as reading a file)."""
     if given is not None:
@@ -85,6 +114,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
     sub = Submission(source)
     names = [p.name for p in solution.parts]
     nested: set[str] = set()                           # parts whose answers stand under their name
+    every = [p.name for p in problem.parts]            # the file's parts, also those --part leaves out
     if part is not None or len(names) == 1:
         name = part if part is not None else names[0]
         if isinstance(data.get(name), dict):
@@ -92,8 +122,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         groups = {name: data[name] if name in nested else data}
     else:
         unknown = [k for k in data if k not in names]
-        if unknown:
-            raise AnswerError(said("answers_file.parts", source=source, item=repr(unknown[0]), parts=", ".join(names)))
+        if unknown:       # each key that is no part, with the part it may mean (sigmod: sigmoid, Relu: relu)
+            items = [said("hint.did_you_mean", first=shown(k), close=close) if (close := _part_hint(k, names))
+                     else shown(k) for k in unknown[:5]]
+            raise AnswerError(said("answers_file.parts", source=source, item=", ".join(items), parts=", ".join(names)))
         groups = {k: v for k, v in data.items()}
         nested = set(groups)
     for pname, items in groups.items():
@@ -124,6 +156,9 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.problems.append(said("answers_file.ambiguous_name", part=pname, item=label,
                                          readings=either(readings)))
                 continue
+            if q is None and isinstance(value, dict) and (close := _part_hint(key, every)):
+                sub.problems.append(said("answers_file.part_suggest", part=pname, item=label, close=close))
+                continue          # `sigmod:` over a part's answers, read with --part: the part meant
             if q is None or q.qid is None:
                 close = table.suggest(fold(str(key), strict=False)) if q is None else []
                 if not close and q is None and is_derivative(fold(str(key), strict=False)) and table.derivatives():
@@ -414,6 +449,9 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     if not any(sub.answers.values()):
         if current is None and len(names) > 1:
             why = said("writeup.no_part", source=source, parts=", ".join(names))
+            near = _near_part_word(lines, names)        # `## Sigmod`: the part a line may have meant
+            if near is not None:
+                why = said("hint.did_you_mean", first=why, close=said("writeup.part_near", part=near[0], line=near[1], word=near[2]))
         else:
             why = said(no_equation, source=source)
         raise AnswerError(joined([why] + sub.problems[:1]))

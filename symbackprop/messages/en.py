@@ -1196,4 +1196,10 @@ MESSAGES = {
     "names.prime_other_activation": "{written}: unit {unit}'s activation is {activation}, so its derivative is "
                                     "not that one; write g'({net}) or {activation}'s own derivative",
     "writeup.not_a_quantity": "line {line}: {name}: not a quantity of this problem; the line is not read",
+    # session 12 (hints): did-you-mean for a weight written in the other index order (answers/names.py), for part
+    # names of an answers file (answers/read.py), a part's own network (problem.py), a matrix in an unclosed string
+    "names.index_order_from_to": "{name}, since this problem writes the weight from i into j as {w}_{{ij}}",
+    "names.index_order_to_from": "{name}, since this problem writes the weight into j from i as {w}_{{ji}}",
+    "answers_file.part_suggest": "{part}: {item}: not a quantity of this problem (did you mean the part {close}?)",
+    "writeup.part_near": "{part}, for {word} on line {line}",
 }

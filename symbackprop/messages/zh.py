@@ -1057,4 +1057,8 @@ MESSAGES = {
     "names.prime_other_activation": "{written}：单元 {unit} 的激活函数是 {activation}，其导数不是这个；请写 g'({net}) 或 "
                                     "{activation} 自己的导数",
     "writeup.not_a_quantity": "第 {line} 行：{name}：不是本题中的量；该行未读取",
+    "names.index_order_from_to": "{name}（本题把从 i 到 j 的权重写作 {w}_{{ij}}）",
+    "names.index_order_to_from": "{name}（本题把从 i 进入 j 的权重写作 {w}_{{ji}}）",
+    "answers_file.part_suggest": "{part}：{item}：不是本题中的量（你是指部分 {close} 吗？）",
+    "writeup.part_near": "{part}（第 {line} 行的 {word}）",
 }
