@@ -32,16 +32,16 @@ def blocks():
     out = []
     for doc in DOCS:
         text = (ROOT / doc).read_text(encoding="utf-8")
-        for n, m in enumerate(FENCE.finditer(text)):
+        for m in FENCE.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
             out.append((f"{doc}:{line}", m.group(1)))
     return out
 
 
 BLOCKS = blocks()
-# one fast case per kind (a whole network file, a whole graph, a fragment at the top level, a fragment under
-# a field, an answers file); every other block is in the slow tier
-FAST = {"docs/problem-format.md:1", "docs/problem-format.md:2", "docs/problem-format.md:3"}
+# the fast tier runs the circuit (a whole graph) here; the tests of the numbers below run a whole network file
+# and fragments at the top level and under a field; every other block is in the slow tier
+FAST = ('title: "A circuit: f = (x + y)·z"',)
 
 
 def kind(body: str):
@@ -87,18 +87,9 @@ def quantities(result) -> dict:
     return {p["name"]: {k: v.get("exact") for k, v in p["quantities"].items()} for p in data["parts"]}
 
 
-def _param(i, where, body):
-    marks = [] if f"{where.split(':')[0]}:{i}" in FAST else [pytest.mark.slow]
-    return pytest.param(where, body, marks=marks, id=where)
-
-
-def _numbered():
-    count, out = {}, []
-    for where, body in BLOCKS:
-        doc = where.split(":")[0]
-        count[doc] = count.get(doc, 0) + 1
-        out.append(_param(count[doc], where, body))
-    return out
+def _params():
+    return [pytest.param(where, body, id=where, marks=[] if any(f in body for f in FAST) else [pytest.mark.slow])
+            for where, body in BLOCKS]
 
 
 def test_the_docs_have_the_blocks_this_test_expects():
@@ -111,7 +102,7 @@ def test_the_docs_have_the_blocks_this_test_expects():
     assert kinds == {"whole", "fragment", "answers"}
 
 
-@pytest.mark.parametrize("where, body", _numbered())
+@pytest.mark.parametrize("where, body", _params())
 def test_every_yaml_block_runs_as_written(where, body, tmp_path):
     what, base, _ = kind(body)
     if what == "answers":
@@ -124,3 +115,82 @@ def test_every_yaml_block_runs_as_written(where, body, tmp_path):
         assert (ROOT / base).is_file(), f"{where}: the fragment names {base}, which does not exist"
     r = solve_block(where, body, tmp_path)
     assert r.exit_code == 0, f"{where} ({what}): {r.output}"
+
+
+# -- the numbers the examples' comments state, worked by hand (the lecture's XOR, GUIDE §4) ----------------
+def block(containing: str) -> str:
+    """The one block of docs/problem-format.md that contains `containing`."""
+    found = [body for where, body in BLOCKS if where.startswith("docs/problem-format.md:") and containing in body]
+    assert len(found) == 1, (containing, len(found))
+    return found[0]
+
+
+def solved(body: str, tmp_path, *more) -> dict:
+    r = solve_block("", body, tmp_path, "--format", "json", *more)
+    assert r.exit_code == 0, r.output
+    return quantities(r)
+
+
+def num(exact: str) -> float:
+    n, _, d = exact.partition("/")
+    return float(n) / float(d or 1)
+
+
+XOR_RELU = None
+
+
+def xor_relu():
+    global XOR_RELU
+    if XOR_RELU is None:
+        XOR_RELU = quantities(run("solve", PROBLEMS / "xor.yaml", "--part", "relu", "--format", "json"))["relu"]
+    return XOR_RELU
+
+
+def test_the_xor_block_is_problems_xor_yaml(tmp_path):
+    # the first block of the page is the lecture's file: every value of its ReLU part is the file's own
+    q = solved(block("title: XOR with a 2-2-1 network"), tmp_path, "--part", "relu")["relu"]
+    assert q == xor_relu()
+    # ReLU by hand: net_3 = 1 + 3 = 4, net_4 = -6 + 6 = 0, net_5 = -4 + 2·4 + 4·0 = 4, L = (1 - 4)²/2 = 4.5
+    assert (q["net_3"], q["net_4"], q["act_5"], q["loss"]) == ("4", "0", "4", "9/2")
+
+
+def test_the_optional_top_level_fields(tmp_path):
+    q = solved(block("relu_derivative_at_zero: 0.5"), tmp_path, "--part", "relu")["relu"]
+    # δ_5 = 1·(4 - 1) = 3; δ_3 = g'(4)·w_35·δ_5 = 2·3 = 6; δ_4 = g'(0)·w_45·δ_5 = 0.5·4·3 = 6
+    assert (q["delta_5"], q["delta_3"], q["gprime_4"], q["delta_4"]) == ("3", "6", "1/2", "6")
+    # ∂L/∂x_1 = w_13·δ_3 + w_14·δ_4 = 3·6 + 6·6 = 54; ∂L/∂x_2 = w_23·δ_3 + w_24·δ_4 = 4·6 + 5·6 = 54
+    assert (q["grad_x_1"], q["grad_x_2"]) == ("54", "54")
+    # without the ½ at zero (the file's own 0) the input gradients are 3·6 = 18 and 4·6 = 24
+    q0 = solved(block("input_gradients: true   # ReLU part"), tmp_path, "--part", "relu")["relu"]
+    assert (q0["grad_x_1"], q0["grad_x_2"]) == ("18", "24")
+
+
+def test_the_batch_example_sums(tmp_path):
+    q = solved(block("J = 4.5 + 12.5 = 17"), tmp_path, "--part", "relu")["relu"]
+    # sample 2, x = (0, 1): net_3 = 1 + 4 = 5, net_4 = -6 + 5 = -1 → u = (5, 0); net_5 = -4 + 2·5 + 4·0 = 6,
+    # u_5 = 6, its loss (1 - 6)²/2 = 25/2; sample 1's is 9/2; the sum is 17
+    assert (q["loss@1"], q["loss@2"], q["loss"]) == ("9/2", "25/2", "17")
+
+
+def test_a_bias_input_of_minus_one(tmp_path):
+    q = solved(block("bias_input: -1"), tmp_path, "--part", "relu")["relu"]
+    # x_0 = -1: net_3 = -1 + 3 = 2, net_4 = 6 + 6 = 12, net_5 = 4 + 2·2 + 4·12 = 56
+    assert (q["net_3"], q["net_4"], q["net_5"]) == ("2", "12", "56")
+
+
+@pytest.mark.slow
+def test_the_weight_blocks_are_xor_weights_and_the_formula_loss_is_the_lecture_loss(tmp_path):
+    # the mapping and the matrices both give the file's weights; ½(u - t)² as a formula is half_squared_error
+    for text in ("weights:\n  0: {3: 1, 4: -6, 5: -4}", "{W: [[3, 4], [6, 5]], b: [1, -6]}", 'formula: "(u - t)^2/2"'):
+        q = solved(block(text), tmp_path, "--part", "relu")["relu"]
+        assert q == xor_relu(), text
+
+
+@pytest.mark.slow
+def test_named_and_frozen_weights(tmp_path):
+    r = solve_block("", block("name: a1"), tmp_path, "--part", "relu")
+    assert r.exit_code == 0 and "a1" in r.output
+    q = solved(block("name: a1"), tmp_path, "--part", "relu")["relu"]
+    # w_45 is frozen at 0.5: no update; w_13 = 0.6 is updated by -η·δ_3·x_1
+    assert q["update_w_4_5"] == "0" and q["new_w_4_5"] == "1/2"
+    assert num(q["new_w_1_3"]) == pytest.approx(0.6 - num(q["delta_3"]) * 1)
