@@ -194,3 +194,11 @@ def test_named_and_frozen_weights(tmp_path):
     # w_45 is frozen at 0.5: no update; w_13 = 0.6 is updated by -η·δ_3·x_1
     assert q["update_w_4_5"] == "0" and q["new_w_4_5"] == "1/2"
     assert num(q["new_w_1_3"]) == pytest.approx(0.6 - num(q["delta_3"]) * 1)
+
+
+@pytest.mark.slow
+def test_a_frozen_layer(tmp_path):
+    q = solved(block("frozen: true}\n"), tmp_path, "--part", "relu")["relu"]
+    # the hidden layer keeps its weights; the output layer is updated as in the file: Δw_35 = -η·δ_5·u_3 = -12
+    assert [q[f"update_w_{a}_{b}"] for a in (0, 1, 2) for b in (3, 4)] == ["0"] * 6
+    assert q["update_w_3_5"] == "-12" == xor_relu()["update_w_3_5"]
