@@ -202,3 +202,45 @@ def test_a_frozen_layer(tmp_path):
     # the hidden layer keeps its weights; the output layer is updated as in the file: Δw_35 = -η·δ_5·u_3 = -12
     assert [q[f"update_w_{a}_{b}"] for a in (0, 1, 2) for b in (3, 4)] == ["0"] * 6
     assert q["update_w_3_5"] == "-12" == xor_relu()["update_w_3_5"]
+
+
+# -- every field the reference's tables list has an example among its blocks ------------------------------
+TABLES = {"## Top-level fields": "", "## `network`": "network.", "#### A loss written as a formula of u and t": "loss.",
+          "## `notation`": "notation.", "## Computation graphs (`model: graph`)": ""}
+
+
+def table_fields() -> set[str]:
+    """The fields the tables of docs/problem-format.md name, by the heading they are under."""
+    fields, prefix = set(), None
+    for line in (ROOT / "docs/problem-format.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            prefix = TABLES.get(line.strip())
+        elif prefix is not None and line.startswith("| `"):
+            first = line.split("|")[1]
+            fields |= {prefix + name for name in re.findall(r"`(\w+)`", first)}
+    return fields
+
+
+def keys(value, prefix="") -> set[str]:
+    if isinstance(value, dict):
+        out = set()
+        for k, v in value.items():
+            out |= {f"{prefix}{k}"} | keys(v, f"{prefix}{k}.")
+        return out
+    if isinstance(value, list):
+        return set().union(*(keys(v, prefix) for v in value)) if value else set()
+    return set()
+
+
+def test_every_field_of_the_reference_has_an_example():
+    shown = set()
+    for where, body in BLOCKS:
+        if where.startswith("docs/problem-format.md:"):
+            _, _, under = kind(body)
+            shown |= keys(yaml.safe_load(body), f"{under}." if under else "")
+    fields = table_fields()
+    # the eleven fields the trial found without an example (t13, item 9) are among the tables' fields
+    assert {"description", "batch_reduction", "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients",
+            "grading", "network.bias_input", "notation.target_index", "notation.output_symbol", "loss.half"} <= fields
+    assert len(fields) > 40, sorted(fields)
+    assert sorted(fields - shown) == []
