@@ -220,6 +220,7 @@ class GraphChecker:
         self._charged = {}
         self._written = {}                           # item -> (value, places) as the student wrote it
         self._half_left: str | None = None           # the first item charged factor_two (a ½ left out)
+        self._local_left: dict[tuple[str, str], str] = {}   # (gradient, node) -> its first entry charged local_left
         self._right: set[str] = set()                # items judged right: their written values feed later ones
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
@@ -297,12 +298,13 @@ class GraphChecker:
         (no value) counts only when no answer has a value; of equally bad answers the first counts."""
         if len(answers) == 1:
             return self._verdict(qid, answers[0][0], answers[0][1], own, first_of)
-        start = (self._written.get(qid), self._half_left, dict(self._charged))
+        start = (self._written.get(qid), self._half_left, dict(self._charged), dict(self._local_left))
         judged = []
         for value, line in answers:
             self._restore(qid, start)
             verdict = self._verdict(qid, value, line, own, first_of)
-            judged.append((verdict, (self._written.get(qid), self._half_left, dict(self._charged))))
+            judged.append((verdict, (self._written.get(qid), self._half_left, dict(self._charged),
+                                     dict(self._local_left))))
         valued = [j for j in judged if j[0].diagnosis != "no_value"] or judged
         verdict, state = min(valued, key=lambda j: _WORSE_FIRST.index(j[0].status)
                              if j[0].status in _WORSE_FIRST else len(_WORSE_FIRST))
@@ -312,12 +314,13 @@ class GraphChecker:
     def _restore(self, qid: str, state: tuple) -> None:
         """Put back what judging one answer of `qid` sets: its written value, the first ½ left out, and the
         transposed matrices charged."""
-        written, self._half_left, charged = state
+        written, self._half_left, charged, local_left = state
         if written is None:
             self._written.pop(qid, None)
         else:
             self._written[qid] = written
         self._charged = dict(charged)
+        self._local_left = dict(local_left)
 
     def _matrix_of(self, qid: str) -> sp.MatrixBase | None:
         """The value of a matrix or vector node or gradient named as a whole (grad_A), else None."""
@@ -507,6 +510,31 @@ class GraphChecker:
         name = min(written, key=lambda u: self.order.get(u, len(self.order)))
         return code, said("graph_answers.of_own_written", what=words, name=self.name(name),
                           given=_short(self._written[name][0]), value=_short(value))
+
+    def _left_out(self, qid: str, number: float, places: int | None, expected: float,
+                  own: dict[str, float]) -> tuple[tuple[str, str], tuple[str, str]] | None:
+        """((gradient, node), (message, the local derivative's name)) for a gradient entry whose value is what it would be with the local
+        derivative of an elementwise node left out (graph_own.elementwise: ∂L/∂z_1 written as ∂L/∂h_1 of
+        h = sigmoid(z), σ'(z_1) forgotten), at the true values or at the student's own earlier ones; None
+        otherwise, and where leaving it out changes nothing (a local derivative of 1 there)."""
+        rules = self._rules()
+        if qid not in rules.left_out:
+            return None
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(own)
+        for q, fname, fsuffix, alt in rules.left_out[qid]:
+            for point in ({}, mine):
+                value = rules.value_at(alt, point)
+                if value is None or compare_number(value, None, expected, self.tol).status == "correct":
+                    continue
+                if compare_number(number, places, value, self.tol).status != "correct":
+                    continue
+                from .graph_diagnose import _shown as formula_of
+                words = said("graph_answers.local_left_out", local=f"∂{self.name(fname)}/∂{self.name(q)}",
+                             node=formula_of(self.sol.problem.get(fname)), given=self.name(f"grad_{fname}{fsuffix}"),
+                             name=self.name(qid))
+                return (q, fname), (words, f"∂{self.name(fname)}/∂{self.name(q)}")
+        return None
 
     def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value
@@ -753,6 +781,17 @@ class GraphChecker:
             if found is not None:
                 code, words = found
                 return verdict("wrong", _joined([words] + unread), code, links=links, value=number)
+            left = self._left_out(qid, number, places, expected, own or {})
+            if left is not None:                     # ∂L/∂h written for ∂L/∂z: the step of h = σ(z) left out
+                key, words = left
+                if key in self._local_left:          # the same step, another entry: charged once per gradient
+                    first = self._local_left[key]
+                    what = said("graph_answers.local_left_short", local=words[1])
+                    return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what,
+                                                                   name=self.name(first))] + unread),
+                                   "local_left", links=links, value=number, source=first)
+                self._local_left[key] = qid
+                return verdict("wrong", _joined([words[0]] + unread), "local_left", links=links, value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
                            links=links, value=number)

@@ -1196,4 +1196,8 @@ MESSAGES = {
     "names.prime_other_activation": "{written}: unit {unit}'s activation is {activation}, so its derivative is "
                                     "not that one; write g'({net}) or {activation}'s own derivative",
     "writeup.not_a_quantity": "line {line}: {name}: not a quantity of this problem; the line is not read",
+    # session 12, graph diagnoses (gdiag)
+    "graph_answers.local_left_out": "the local derivative {local} left out ({node}): the value is {given}, "
+                                    "not {name}",
+    "graph_answers.local_left_short": "the local derivative {local} left out",
 }

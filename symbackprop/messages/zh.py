@@ -1057,4 +1057,7 @@ MESSAGES = {
     "names.prime_other_activation": "{written}：单元 {unit} 的激活函数是 {activation}，其导数不是这个；请写 g'({net}) 或 "
                                     "{activation} 自己的导数",
     "writeup.not_a_quantity": "第 {line} 行：{name}：不是本题中的量；该行未读取",
+    # session 12, graph diagnoses (gdiag)
+    "graph_answers.local_left_out": "漏掉了局部导数 {local}（{node}）：给出的是 {given} 的值，而不是 {name}",
+    "graph_answers.local_left_short": "漏掉了局部导数 {local}",
 }
