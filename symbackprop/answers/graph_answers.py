@@ -156,6 +156,7 @@ class GraphChecker:
         self._steps = {st.id: st for st in sol.steps}
         self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
         self._charged: dict[str, str] = {}    # a transposed matrix -> its entry charged WRONG (the others are not)
+        self._shape_wrong: dict[str, WrongShape] = {}   # a matrix written in its transpose's shape -> its shape's why
         self._names: dict[str, str] = {}      # id -> its name as the solution writes it (∂L/∂y for grad_y)
         self._causes: dict[str, Causes] | None = None    # item -> causes of a factor 2 or ½ (for every student)
         self._values: list[float] | None = None          # the sizes of every item's true value, sorted
@@ -218,6 +219,7 @@ class GraphChecker:
         todo: list[tuple[str, Any, int | None]] = []
         self._transposed = {}
         self._charged = {}
+        self._shape_wrong = {}
         self._written = {}                           # item -> (value, places) as the student wrote it
         self._half_left: str | None = None           # the first item charged factor_two (a ½ left out)
         self._local_left: dict[tuple[str, str], str] = {}   # (gradient, node) -> its first entry charged local_left
@@ -349,7 +351,11 @@ class GraphChecker:
             if worked is not None and len(worked) == len(pairs):      # each entry with its working (graph_matrix.py)
                 return [(eid, w) for (eid, _), w in zip(pairs, worked)]
             return pairs
-        if transposed(listed, rows, self.tol):
+        flipped = whole.rows != whole.cols and min(whole.rows, whole.cols) >= 2 and len(listed) == whole.cols \
+            and all(isinstance(r, list) and len(r) == whole.rows for r in listed)
+        if transposed(listed, rows, self.tol) or flipped:
+            # a 2×3 written for a 3×2: read as the transpose, each entry judged at its place (right, or following
+            # from the student's own values, it is the transpose charged once; else the wrong shape, said as before)
             if whole.rows == whole.cols:
                 pairs = [(f"{qid}_{entry_suffix(whole.shape, r, c)}", listed[r][c])
                          for r in range(whole.rows) for c in range(whole.cols)]
@@ -358,6 +364,10 @@ class GraphChecker:
                          for r in range(whole.rows) for c in range(whole.cols)]
             for eid, _ in pairs:
                 self._transposed[eid] = (qid, whole.rows != whole.cols)
+            if flipped:
+                self._shape_wrong[qid] = WrongShape(value if isinstance(value, str) else _written_list(value),
+                                                    said("graph_answers.wrong_shape", id=name, shape=expected,
+                                                         given=_shape_of(listed)))
             return pairs
         wrong = WrongShape(value if isinstance(value, str) else _written_list(value),
                            said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)))
@@ -718,17 +728,27 @@ class GraphChecker:
                                "working", links=links, value=number)
             return verdict("correct", _joined(unread), links=links, value=number)
         if qid in self._transposed and (status != "correct" or self._transposed[qid][1]):
-            whole, _ = self._transposed[qid]
+            whole, flipped = self._transposed[qid]
+            follows = None
+            if flipped and status != "correct":       # the transpose of the student's own values (their ∂L/∂z)?
+                carried = None if bad else self._follow_through(qid, number, places, expected, own or {},
+                                                                first_of or {})
+                if carried is None or carried[0] not in ("correct", "follow_through"):
+                    wrong = self._shape_wrong[whole]          # no transpose of anything: the wrong shape
+                    return verdict("wrong", wrong.message, "shape", value=number)
+                follows = carried[1] if carried[0] == "follow_through" else None
             if whole in self._charged:               # one mistake, charged once per matrix, as a teacher marks it
-                return verdict("follow_through", said("graph_answers.transposed_counted", name=self.name(whole),
-                                                      first=self.name(self._charged[whole])),
+                return verdict("follow_through", _joined([said("graph_answers.transposed_counted",
+                                                               name=self.name(whole),
+                                                               first=self.name(self._charged[whole]))]
+                                                         + ([follows] if follows else [])),
                                "transposed", value=number, source=self._charged[whole])
             self._charged[whole] = qid
             shape = f"{self._matrix_of(whole).rows}×{self._matrix_of(whole).cols}"
             words = said("graph_answers.transposed", name=self.name(whole), of=self.name(whole[len("grad_"):]),
                          shape=shape) if whole.startswith("grad_") else \
                 said("graph_answers.transposed_value", name=self.name(whole), shape=shape)
-            return verdict("wrong", words, "transposed", value=number)
+            return verdict("wrong", _joined([words] + ([follows] if follows else [])), "transposed", value=number)
         if status == "wrong" and chain is not None and chain.arithmetic is not None:
             slipped = chain.arithmetic.numbers
             if slipped is not None and abs(slipped) > self.tol.floor and \
