@@ -616,6 +616,7 @@ class GraphChecker:
         sub = read_graph_writeup(Path(path), self.names)
         entries = []
         written: dict[tuple[str, int | None], str] = {}    # a scalar's chain as the student wrote it (\sigma(1))
+        pieces: dict[tuple[str, int | None], dict[str, str]] = {}   # its links as read -> as written (w_2^T h)
         for ans in sub.answers.get("main", []):
             chain = split_relations(ans.text)
             last = chain[-1][1].strip() if chain else ans.text
@@ -626,6 +627,7 @@ class GraphChecker:
                 #                         written: the reader's text has lost its transposes (a scalar's own)
             if listed is None:
                 written[(ans.qid, ans.line)] = ans.given
+                pieces[(ans.qid, ans.line)] = _as_written(ans.text, ans.given)
             earlier = next((i for i, e in enumerate(entries) if e[0] == ans.qid), None)
             if earlier is not None and isinstance(entries[earlier][1], str) and self.names_in(
                     (split_relations(entries[earlier][1]) or [("", entries[earlier][1])])[-1][1]):
@@ -637,8 +639,9 @@ class GraphChecker:
         problems = list(sub.problems)
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading
-        as_given = tuple(replace(v, given=written[(v.qid, v.line)]) if (v.qid, v.line) in written else v
-                         for v in report.verdicts)
+        as_given = tuple(replace(v, given=written[(v.qid, v.line)],
+                                 links=_links_as_written(v.links, pieces[(v.qid, v.line)]))
+                         if (v.qid, v.line) in written else v for v in report.verdicts)
         return [replace(report, verdicts=as_given)], problems
 
     def _credit(self, status: str) -> float:
@@ -892,6 +895,33 @@ def _decimal_comma(text: str) -> str | None:
     from .numbers import commas
     rewritten = commas(text.strip())
     return rewritten if "," not in rewritten and written_number(rewritten) is not None else None
+
+
+def _as_written(text: str, given: str) -> dict[str, str]:
+    """Each link of a write-up's chain as the reader gave it to the checker (`w_2 h + b_2`: a scalar's
+    transpose dropped, `\mathrm{sigmoid}` for `\sigma`) -> the link as the student wrote it (`w_2^T h + b_2`),
+    so that a report quotes the student's own words; {} when the two do not split into the same links."""
+    if text == given:
+        return {}
+    from .latex import split_relations
+    read, wrote = split_relations(text), split_relations(given)
+    if len(read) != len(wrote):
+        return {}
+    return {" ".join(a.split()): b.strip() for (_, a), (_, b) in zip(read, wrote) if a.strip() != b.strip()}
+
+
+def _links_as_written(links: tuple, pieces: dict[str, str]) -> tuple:
+    """The links with each text (and its quotation in the link's message) as the student wrote it."""
+    if not pieces or not links:
+        return links
+    out = []
+    for lk in links:
+        wrote = pieces.get(" ".join(str(lk.text).split()))
+        if wrote is not None:
+            message = lk.message.replace(f"`{lk.text.strip()}`", f"`{wrote}`") if lk.message else lk.message
+            lk = replace(lk, text=wrote, message=message)
+        out.append(lk)
+    return tuple(out)
 
 
 def _shape_said_once(verdicts: list[Verdict]) -> list[Verdict]:
