@@ -911,15 +911,14 @@ def _as_written(text: str, given: str) -> dict[str, str]:
 
 
 def _links_as_written(links: tuple, pieces: dict[str, str]) -> tuple:
-    """The links with each text (and its quotation in the link's message) as the student wrote it."""
+    """The links with each text as the student wrote it."""
     if not pieces or not links:
         return links
     out = []
     for lk in links:
         wrote = pieces.get(" ".join(str(lk.text).split()))
         if wrote is not None:
-            message = lk.message.replace(f"`{lk.text.strip()}`", f"`{wrote}`") if lk.message else lk.message
-            lk = replace(lk, text=wrote, message=message)
+            lk = replace(lk, text=wrote)           # its message stays as said (translated in a report)
         out.append(lk)
     return tuple(out)
 
