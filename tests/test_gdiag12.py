@@ -125,7 +125,10 @@ def test_transpose_of_own_values_in_the_transposed_shape(mlp, tmp_path):
     assert problems == []
     first = got["grad_W1_1_1"]
     assert (first.status, first.diagnosis) == ("wrong", "transposed")
-    assert said("diagnosis.follows", name="∂L/∂z_1") in first.message
+    assert first.message.key == "graph_answers.transposed"         # the class summary names ∂L/∂W1 from it
+    from symbackprop.grade import _transposed_whole
+    assert _transposed_whole(first) == "∂L/∂W1"
+    assert said("diagnosis.follows", name="∂L/∂z_1") in got["grad_W1_1_2"].message
     for r in (1, 2, 3):
         for c in (1, 2):
             v = got[f"grad_W1_{r}_{c}"]
@@ -174,3 +177,9 @@ def test_failed_link_quoted_as_written(mlp, tmp_path, parser):
     assert [lk.text for lk in v.links if lk.kind == "unread"] == ["w_2^T h + b_2"]
     from symbackprop.render.report import _failed_links
     assert "“w_2^T h + b_2”" in _failed_links(v)[0]
+
+
+def test_the_diagnosis_has_words_in_both_catalogues():
+    from symbackprop.messages import msg
+    assert msg("en", "code.local_left") == "a local derivative left out"
+    assert msg("zh", "code.local_left") == "漏掉了局部导数"

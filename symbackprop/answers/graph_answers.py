@@ -751,7 +751,9 @@ class GraphChecker:
             words = said("graph_answers.transposed", name=self.name(whole), of=self.name(whole[len("grad_"):]),
                          shape=shape) if whole.startswith("grad_") else \
                 said("graph_answers.transposed_value", name=self.name(whole), shape=shape)
-            return verdict("wrong", _joined([words] + ([follows] if follows else [])), "transposed", value=number)
+            # (its message alone: the class summary names the matrix from it, grade._transposed_whole; the
+            # entries counted from it say what they follow from)
+            return verdict("wrong", words, "transposed", value=number)
         if status == "wrong" and chain is not None and chain.arithmetic is not None:
             slipped = chain.arithmetic.numbers
             if slipped is not None and abs(slipped) > self.tol.floor and \

@@ -1200,4 +1200,5 @@ MESSAGES = {
     "graph_answers.local_left_out": "the local derivative {local} left out ({node}): the value is {given}, "
                                     "not {name}",
     "graph_answers.local_left_short": "the local derivative {local} left out",
+    "code.local_left": "a local derivative left out",
 }

@@ -1060,4 +1060,5 @@ MESSAGES = {
     # session 12, graph diagnoses (gdiag)
     "graph_answers.local_left_out": "漏掉了局部导数 {local}（{node}）：给出的是 {given} 的值，而不是 {name}",
     "graph_answers.local_left_short": "漏掉了局部导数 {local}",
+    "code.local_left": "漏掉了局部导数",
 }
