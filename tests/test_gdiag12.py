@@ -183,3 +183,13 @@ def test_the_diagnosis_has_words_in_both_catalogues():
     from symbackprop.messages import msg
     assert msg("en", "code.local_left") == "a local derivative left out"
     assert msg("zh", "code.local_left") == "漏掉了局部导数"
+
+
+def test_left_out_said_with_the_rule_that_leaves_it_out(tmp_path, parser):
+    sol = solve_graph(parse_graph(TANH, "tanh.yaml"))
+    dh = math.tanh(1.0) - 1                                        # ∂L/∂h = h − 1 = −0.2384; ∂L/∂a = ∂L/∂h (1 − h²)
+    got, _ = check(sol, tmp_path, f"$\\frac{{\\partial L}}{{\\partial a}} = \\frac{{\\partial L}}{{\\partial h}} = {dh:.4f}$\n",
+                   "t.md", parser)
+    v = got["grad_a"]
+    assert (v.status, v.diagnosis) == ("wrong", "local_left")
+    assert said("diagnosis.rule_not_giving", name="∂L/∂a") in v.message     # the rule is said too

@@ -806,6 +806,7 @@ class GraphChecker:
             if found is not None:
                 code, words = found
                 return verdict("wrong", _joined([words] + unread), code, links=links, value=number)
+        if not self._rounded_numbers(links, number, places):
             left = self._left_out(qid, number, places, expected, own or {})
             if left is not None:                     # ∂L/∂h written for ∂L/∂z: the step of h = σ(z) left out
                 key, words = left
@@ -815,8 +816,9 @@ class GraphChecker:
                     return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what,
                                                                    name=self.name(first))] + unread),
                                    "local_left", links=links, value=number, source=first)
-                self._local_left[key] = qid
-                return verdict("wrong", _joined([words[0]] + unread), "local_left", links=links, value=number)
+                self._local_left[key] = qid            # (a rule written for it, ∂L/∂h, is the same mistake)
+                return verdict("wrong", _joined([words[0]] + [lk.message for lk in bad[:1]] + unread), "local_left",
+                               links=links, value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
                            links=links, value=number)
@@ -901,7 +903,7 @@ def _decimal_comma(text: str) -> str | None:
 
 def _as_written(text: str, given: str) -> dict[str, str]:
     """Each link of a write-up's chain as the reader gave it to the checker (`w_2 h + b_2`: a scalar's
-    transpose dropped, `\mathrm{sigmoid}` for `\sigma`) -> the link as the student wrote it (`w_2^T h + b_2`),
+    transpose dropped, `\\mathrm{sigmoid}` for `\\sigma`) -> the link as the student wrote it (`w_2^T h + b_2`),
     so that a report quotes the student's own words; {} when the two do not split into the same links."""
     if text == given:
         return {}
