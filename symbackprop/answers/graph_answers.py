@@ -159,6 +159,7 @@ class GraphChecker:
         self._steps = {st.id: st for st in sol.steps}
         self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
         self._charged: dict[str, str] = {}    # a transposed matrix -> its entry charged WRONG (the others are not)
+        self._shape_wrong: dict[str, WrongShape] = {}   # a matrix written in its transpose's shape -> its shape's why
         self._names: dict[str, str] = {}      # id -> its name as the solution writes it (∂L/∂y for grad_y)
         self._causes: dict[str, Causes] | None = None    # item -> causes of a factor 2 or ½ (for every student)
         self._values: list[float] | None = None          # the sizes of every item's true value, sorted
@@ -221,8 +222,10 @@ class GraphChecker:
         todo: list[tuple[str, Any, int | None]] = []
         self._transposed = {}
         self._charged = {}
+        self._shape_wrong = {}
         self._written = {}                           # item -> (value, places) as the student wrote it
         self._half_left: str | None = None           # the first item charged factor_two (a ½ left out)
+        self._local_left: dict[tuple[str, str], str] = {}   # (gradient, node) -> its first entry charged local_left
         self._right: set[str] = set()                # items judged right: their written values feed later ones
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
@@ -300,12 +303,13 @@ class GraphChecker:
         (no value) counts only when no answer has a value; of equally bad answers the first counts."""
         if len(answers) == 1:
             return self._verdict(qid, answers[0][0], answers[0][1], own, first_of)
-        start = (self._written.get(qid), self._half_left, dict(self._charged))
+        start = (self._written.get(qid), self._half_left, dict(self._charged), dict(self._local_left))
         judged = []
         for value, line in answers:
             self._restore(qid, start)
             verdict = self._verdict(qid, value, line, own, first_of)
-            judged.append((verdict, (self._written.get(qid), self._half_left, dict(self._charged))))
+            judged.append((verdict, (self._written.get(qid), self._half_left, dict(self._charged),
+                                     dict(self._local_left))))
         valued = [j for j in judged if j[0].diagnosis != "no_value"] or judged
         verdict, state = min(valued, key=lambda j: _WORSE_FIRST.index(j[0].status)
                              if j[0].status in _WORSE_FIRST else len(_WORSE_FIRST))
@@ -315,12 +319,13 @@ class GraphChecker:
     def _restore(self, qid: str, state: tuple) -> None:
         """Put back what judging one answer of `qid` sets: its written value, the first ½ left out, and the
         transposed matrices charged."""
-        written, self._half_left, charged = state
+        written, self._half_left, charged, local_left = state
         if written is None:
             self._written.pop(qid, None)
         else:
             self._written[qid] = written
         self._charged = dict(charged)
+        self._local_left = dict(local_left)
 
     def _matrix_of(self, qid: str) -> sp.MatrixBase | None:
         """The value of a matrix or vector node or gradient named as a whole (grad_A), else None."""
@@ -354,7 +359,11 @@ class GraphChecker:
             if worked is not None and len(worked) == len(pairs):      # each entry with its working (graph_matrix.py)
                 return [(eid, w) for (eid, _), w in zip(pairs, worked)]
             return pairs
-        if transposed(listed, rows, self.tol):
+        flipped = whole.rows != whole.cols and min(whole.rows, whole.cols) >= 2 and len(listed) == whole.cols \
+            and all(isinstance(r, list) and len(r) == whole.rows for r in listed)
+        if transposed(listed, rows, self.tol) or flipped:
+            # a 2×3 written for a 3×2: read as the transpose, each entry judged at its place (right, or following
+            # from the student's own values, it is the transpose charged once; else the wrong shape, said as before)
             if whole.rows == whole.cols:
                 pairs = [(f"{qid}_{entry_suffix(whole.shape, r, c)}", listed[r][c])
                          for r in range(whole.rows) for c in range(whole.cols)]
@@ -363,6 +372,10 @@ class GraphChecker:
                          for r in range(whole.rows) for c in range(whole.cols)]
             for eid, _ in pairs:
                 self._transposed[eid] = (qid, whole.rows != whole.cols)
+            if flipped:
+                self._shape_wrong[qid] = WrongShape(value if isinstance(value, str) else _written_list(value),
+                                                    said("graph_answers.wrong_shape", id=name, shape=expected,
+                                                         given=_shape_of(listed)))
             return pairs
         wrong = WrongShape(value if isinstance(value, str) else _written_list(value),
                            said("graph_answers.wrong_shape", id=name, shape=expected, given=_shape_of(listed)))
@@ -516,6 +529,31 @@ class GraphChecker:
         return code, said("graph_answers.of_own_written", what=words, name=self.name(name),
                           given=_short(self._written[name][0]), value=_short(value))
 
+    def _left_out(self, qid: str, number: float, places: int | None, expected: float,
+                  own: dict[str, float]) -> tuple[tuple[str, str], tuple[str, str]] | None:
+        """((gradient, node), (message, the local derivative's name)) for a gradient entry whose value is what it would be with the local
+        derivative of an elementwise node left out (graph_own.elementwise: ∂L/∂z_1 written as ∂L/∂h_1 of
+        h = sigmoid(z), σ'(z_1) forgotten), at the true values or at the student's own earlier ones; None
+        otherwise, and where leaving it out changes nothing (a local derivative of 1 there)."""
+        rules = self._rules()
+        if qid not in rules.left_out:
+            return None
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(own)
+        for q, fname, fsuffix, alt in rules.left_out[qid]:
+            for point in ({}, mine):
+                value = rules.value_at(alt, point)
+                if value is None or compare_number(value, None, expected, self.tol).status == "correct":
+                    continue
+                if compare_number(number, places, value, self.tol).status != "correct":
+                    continue
+                from .graph_diagnose import _shown as formula_of
+                words = said("graph_answers.local_left_out", local=f"∂{self.name(fname)}/∂{self.name(q)}",
+                             node=formula_of(self.sol.problem.get(fname)), given=self.name(f"grad_{fname}{fsuffix}"),
+                             name=self.name(qid))
+                return (q, fname), (words, f"∂{self.name(fname)}/∂{self.name(q)}")
+        return None
+
     def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value
         it uses that stands for a rounded one moves by half a unit in its last place (at most
@@ -586,6 +624,7 @@ class GraphChecker:
         sub = read_graph_writeup(Path(path), self.names)
         entries = []
         written: dict[tuple[str, int | None], str] = {}    # a scalar's chain as the student wrote it (\sigma(1))
+        pieces: dict[tuple[str, int | None], dict[str, str]] = {}   # its links as read -> as written (w_2^T h)
         for ans in sub.answers.get("main", []):
             chain = split_relations(ans.text)
             last = chain[-1][1].strip() if chain else ans.text
@@ -596,6 +635,7 @@ class GraphChecker:
                 #                         written: the reader's text has lost its transposes (a scalar's own)
             if listed is None:
                 written[(ans.qid, ans.line)] = ans.given
+                pieces[(ans.qid, ans.line)] = _as_written(ans.text, ans.given)
             earlier = next((i for i, e in enumerate(entries) if e[0] == ans.qid), None)
             if earlier is not None and isinstance(entries[earlier][1], str) and self.names_in(
                     (split_relations(entries[earlier][1]) or [("", entries[earlier][1])])[-1][1]):
@@ -607,8 +647,9 @@ class GraphChecker:
         problems = list(sub.problems)
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading
-        as_given = tuple(replace(v, given=written[(v.qid, v.line)]) if (v.qid, v.line) in written else v
-                         for v in report.verdicts)
+        as_given = tuple(replace(v, given=written[(v.qid, v.line)],
+                                 links=_links_as_written(v.links, pieces[(v.qid, v.line)]))
+                         if (v.qid, v.line) in written else v for v in report.verdicts)
         return [replace(report, verdicts=as_given)], problems
 
     def _credit(self, status: str) -> float:
@@ -698,16 +739,28 @@ class GraphChecker:
                                "working", links=links, value=number)
             return verdict("correct", _joined(unread), links=links, value=number)
         if qid in self._transposed and (status != "correct" or self._transposed[qid][1]):
-            whole, _ = self._transposed[qid]
+            whole, flipped = self._transposed[qid]
+            follows = None
+            if flipped and status != "correct":       # the transpose of the student's own values (their ∂L/∂z)?
+                carried = None if bad else self._follow_through(qid, number, places, expected, own or {},
+                                                                first_of or {})
+                if carried is None or carried[0] not in ("correct", "follow_through"):
+                    wrong = self._shape_wrong[whole]          # no transpose of anything: the wrong shape
+                    return verdict("wrong", wrong.message, "shape", value=number)
+                follows = carried[1] if carried[0] == "follow_through" else None
             if whole in self._charged:               # one mistake, charged once per matrix, as a teacher marks it
-                return verdict("follow_through", said("graph_answers.transposed_counted", name=self.name(whole),
-                                                      first=self.name(self._charged[whole])),
+                return verdict("follow_through", _joined([said("graph_answers.transposed_counted",
+                                                               name=self.name(whole),
+                                                               first=self.name(self._charged[whole]))]
+                                                         + ([follows] if follows else [])),
                                "transposed", value=number, source=self._charged[whole])
             self._charged[whole] = qid
             shape = f"{self._matrix_of(whole).rows}×{self._matrix_of(whole).cols}"
             words = said("graph_answers.transposed", name=self.name(whole), of=self.name(whole[len("grad_"):]),
                          shape=shape) if whole.startswith("grad_") else \
                 said("graph_answers.transposed_value", name=self.name(whole), shape=shape)
+            # (its message alone: the class summary names the matrix from it, grade._transposed_whole; the
+            # entries counted from it say what they follow from)
             return verdict("wrong", words, "transposed", value=number)
         if status == "wrong" and chain is not None and chain.arithmetic is not None:
             slipped = chain.arithmetic.numbers
@@ -761,6 +814,19 @@ class GraphChecker:
             if found is not None:
                 code, words = found
                 return verdict("wrong", _joined([words] + unread), code, links=links, value=number)
+        if not self._rounded_numbers(links, number, places):
+            left = self._left_out(qid, number, places, expected, own or {})
+            if left is not None:                     # ∂L/∂h written for ∂L/∂z: the step of h = σ(z) left out
+                key, words = left
+                if key in self._local_left:          # the same step, another entry: charged once per gradient
+                    first = self._local_left[key]
+                    what = said("graph_answers.local_left_short", local=words[1])
+                    return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what,
+                                                                   name=self.name(first))] + unread),
+                                   "local_left", links=links, value=number, source=first)
+                self._local_left[key] = qid            # (a rule written for it, ∂L/∂h, is the same mistake)
+                return verdict("wrong", _joined([words[0]] + [lk.message for lk in bad[:1]] + unread), "local_left",
+                               links=links, value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",
                            links=links, value=number)
@@ -841,6 +907,32 @@ def _decimal_comma(text: str) -> str | None:
     from .numbers import commas
     rewritten = commas(text.strip())
     return rewritten if "," not in rewritten and written_number(rewritten) is not None else None
+
+
+def _as_written(text: str, given: str) -> dict[str, str]:
+    """Each link of a write-up's chain as the reader gave it to the checker (`w_2 h + b_2`: a scalar's
+    transpose dropped, `\\mathrm{sigmoid}` for `\\sigma`) -> the link as the student wrote it (`w_2^T h + b_2`),
+    so that a report quotes the student's own words; {} when the two do not split into the same links."""
+    if text == given:
+        return {}
+    from .latex import split_relations
+    read, wrote = split_relations(text), split_relations(given)
+    if len(read) != len(wrote):
+        return {}
+    return {" ".join(a.split()): b.strip() for (_, a), (_, b) in zip(read, wrote) if a.strip() != b.strip()}
+
+
+def _links_as_written(links: tuple, pieces: dict[str, str]) -> tuple:
+    """The links with each text as the student wrote it."""
+    if not pieces or not links:
+        return links
+    out = []
+    for lk in links:
+        wrote = pieces.get(" ".join(str(lk.text).split()))
+        if wrote is not None:
+            lk = replace(lk, text=wrote)           # its message stays as said (translated in a report)
+        out.append(lk)
+    return tuple(out)
 
 
 def _shape_said_once(verdicts: list[Verdict]) -> list[Verdict]:

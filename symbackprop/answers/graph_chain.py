@@ -172,7 +172,7 @@ class ChainJudge:
                 if ids:
                     link = self._rule(qid, rel, piece, node, ids, own)
                     links.append(link)
-                    own_rule = None if link.ok else (node, ids)
+                    own_rule = None if link.ok or link.kind == "unread" else (node, ids)
                     continue
                 lit = literal_decimals(piece, node)
                 if lit is not None and last:
@@ -246,7 +246,7 @@ class ChainJudge:
             try:
                 got = at_kinks(node, {ph: point[i] for ph, i in ids.items()}, point.get(TAKEN, ()), want)
             except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError) as exc:
-                return Link(rel, piece, "rule", False, said("answer.cannot_evaluate", why=str(exc)))
+                return _not_evaluated(rel, piece, exc)
             if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
                 return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=item_name(qid, self.sol)))
         return Link(rel, piece, "rule", True)
@@ -262,8 +262,7 @@ class ChainJudge:
             got = float(evaluate(filled, {}))
             bound = _rounding_bound(filled, got, {leaf: w[0] for leaf, w in written.items()})
         except (AnswerError, OverflowError, ValueError, ArithmeticError) as exc:
-            return Link(rel, piece, "rule", False, said("answer.cannot_evaluate",
-                                                        why=text_of(exc) if isinstance(exc, SymbackpropError) else str(exc)))
+            return _not_evaluated(rel, piece, exc)
         if within(got, expected, self.tol, bound):
             return Link(rel, piece, "rule", True)
         mine, _ = self.own_value(qid, own)
@@ -340,6 +339,20 @@ class ChainJudge:
                     continue
                 out.append(point)
         return out
+
+
+# the messages of a symbol the reader could not read (`k` of no quantity, `b` of an unknown `b1`)
+_UNREAD_KEYS = frozenset({"reader.unknown_symbol", "reader.unknown_word"})
+
+
+def _not_evaluated(rel: str, piece: str, exc: Exception) -> Link:
+    """The link of a rule that could not be evaluated: a symbol the reader did not read (a letter of no
+    quantity of the graph) is a link not read, which costs nothing (docs/checking.md), as for a network
+    (checker._rule_link); anything else (1/0, the log of a negative at some point) is a rule that is wrong."""
+    reason = text_of(exc) if isinstance(exc, SymbackpropError) else str(exc)
+    if getattr(reason, "key", None) in _UNREAD_KEYS:
+        return Link(rel, piece, "unread", False, said("answer.link_not_read", link=_clip(piece), reason=reason))
+    return Link(rel, piece, "rule", False, said("answer.cannot_evaluate", why=reason))
 
 
 def taken_at_kinks(sol: GraphSolution) -> tuple[float, ...]:

@@ -53,6 +53,7 @@ class OwnRules:
                         if local != 0:
                             total += _grad_symbol(f"grad_{f.name}{fs}") * local
                 self.rules[f"grad_{name}{suffix}"] = total
+        self.left_out = _left_out(prob, sol, self.rules)
 
     def own_value(self, qid: str, own: dict[str, float]) -> tuple[float | None, list[str]]:
         """The item's value with the student's values `own` (id -> value) put in for the items its rule
@@ -63,11 +64,53 @@ class OwnRules:
         used = sorted(s.name for s in rule.free_symbols if s.name in own)
         if not used:
             return None, []
+        return self.value_at(rule, own), used
+
+    def value_at(self, rule, own: dict[str, float]) -> float | None:
+        """A rule's value with the student's values `own` put in for the items it names, the true values
+        for the others; None where it has no finite real value."""
         env = {s: (sp.Float(own[s.name], 30) if s.name in own else self.true.get(s, s)) for s in rule.free_symbols}
         try:
             value = complex(sp.N(rule.xreplace(env), 30))
         except (TypeError, ValueError, ArithmeticError):
-            return None, used
+            return None
         if value.imag != 0 or value.real != value.real or abs(value.real) == float("inf"):
-            return None, used
-        return value.real, used
+            return None
+        return value.real
+
+
+def elementwise(f: Quantity, q: Quantity) -> bool:
+    """Whether node f applies a function to its one operand q entry by entry (h = sigmoid(z), a = tanh(s),
+    r = relu(u), e = exp(v)): f has q's shape, each entry of f uses only q's entry at the same place, and
+    its derivative by that entry is no constant (a function, not a scaling, whose left-out factor is a
+    factor 2 or ½ said as such). Found from the graph's formulas, whatever the function."""
+    if f.kind != "node" or f.rule is None or f.operands != {q.name} or f.shape != q.shape:
+        return False
+    for (_, _, rule), (_, sym, _) in zip(_entries(f), _entries(q)):
+        if rule is None or rule.free_symbols != {sym}:
+            return False
+        if not sp.diff(rule, sym).free_symbols:
+            return False
+    return True
+
+
+def _left_out(prob, sol: GraphSolution, rules: dict) -> dict[str, list[tuple[str, str, str, sp.Expr]]]:
+    """Gradient entry id -> [(q, f, f's entry suffix, its rule with the local derivative ∂f/∂q of an elementwise node f left
+    out)]: ∂L/∂z_1 = ∂L/∂h_1 · σ'(z_1) written as ∂L/∂h_1 alone (the step of h = sigmoid(z) forgotten)."""
+    out: dict[str, list[tuple[str, str, str, sp.Expr]]] = {}
+    for name in sol.gradients:
+        if name == prob.output:
+            continue
+        q = prob.get(name)
+        for f in prob.nodes:
+            if f.name not in sol.gradients or not elementwise(f, q):
+                continue
+            for (fs, _, rule), (suffix, sym, _) in zip(_entries(f), _entries(q)):
+                qid = f"grad_{name}{suffix}"
+                grad_f = _grad_symbol(f"grad_{f.name}{fs}")
+                full = rules.get(qid)
+                if full is None:
+                    continue
+                alt = full - grad_f * sp.diff(rule, sym) + grad_f     # the same term, so it cancels
+                out.setdefault(qid, []).append((name, f.name, fs, alt))
+    return out

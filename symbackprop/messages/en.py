@@ -1202,4 +1202,9 @@ MESSAGES = {
     "names.index_order_to_from": "{name}, since this problem writes the weight into j from i as {w}_{{ji}}",
     "answers_file.part_suggest": "{part}: {item}: not a quantity of this problem (did you mean the part {close}?)",
     "writeup.part_near": "{part}, for {word} on line {line}",
+    # session 12, graph diagnoses (gdiag)
+    "graph_answers.local_left_out": "the local derivative {local} left out ({node}): the value is {given}, "
+                                    "not {name}",
+    "graph_answers.local_left_short": "the local derivative {local} left out",
+    "code.local_left": "a local derivative left out",
 }

@@ -1061,4 +1061,8 @@ MESSAGES = {
     "names.index_order_to_from": "{name}（本题把从 i 进入 j 的权重写作 {w}_{{ji}}）",
     "answers_file.part_suggest": "{part}：{item}：不是本题中的量（你是指部分 {close} 吗？）",
     "writeup.part_near": "{part}（第 {line} 行的 {word}）",
+    # session 12, graph diagnoses (gdiag)
+    "graph_answers.local_left_out": "漏掉了局部导数 {local}（{node}）：给出的是 {given} 的值，而不是 {name}",
+    "graph_answers.local_left_short": "漏掉了局部导数 {local}",
+    "code.local_left": "漏掉了局部导数",
 }
