@@ -353,8 +353,8 @@ def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) ->
         sections.append(Section(phrase_text(msg(lang, first_key)), (rule_step(first, lang),), notes=(together,)))
         sections.append(Section(phrase_text(msg(lang, second_key)), (rule_step(second, lang),), notes=checked))
     hidden = rule_unit("delta_hidden")
-    extra = ((deeper.delta_inner, hidden), (deeper.update_first, hidden), (deeper.grad_between, ()),
-             (deeper.update_between, ()))
+    extra = ((deeper.delta_inner, hidden), (deeper.update_first, hidden), (deeper.grad_between, rule_unit(deeper.grad_between.id)),
+             (deeper.update_between, rule_unit(deeper.update_between.id)))
     return sections, extra
 
 
