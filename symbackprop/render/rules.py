@@ -334,7 +334,7 @@ def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) ->
     later = marked(lang, "derive.deep.net_above", _symbol_mark, up=_symbol_mark(f"{dv.notation.activation_symbol}_p"))
     sections = [Section(Text(w["definitions"]), tuple(definitions), notes=(phrase_text(later, L),))]
     together = phrase_text(msg(lang, "derive.deep.together"), L)
-    below_too = phrase_text(msg(lang, "derive.deep.first_checked"), L)
+    below_too = phrase_text(marked(lang, "derive.deep.first_checked", _symbol_mark), L)
     last = dv.layer_activations[-1].name
     for r in dv.rules:
         line = _check_line(dv, r.id, lang, generated)
@@ -355,7 +355,7 @@ def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) ->
             sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_first")), (rule_step(first, lang),),
                                     notes=checked + ((below_too,) if checked else ())))
             own = _check_line(dv, second.id, lang, generated)
-            notes = ((own,) if own else ()) + ((phrase_text(msg(lang, "derive.deep.update_earlier"), L),)
+            notes = ((own,) if own else ()) + ((phrase_text(marked(lang, "derive.deep.update_earlier", _symbol_mark), L),)
                                                 if kind == "update" and len(dv.layer_activations) > 2 else ())
             sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_between")), (rule_step(second, lang),),
                                     notes=notes))
