@@ -323,9 +323,11 @@ def _deep_note(dv: GeneralDerivation, lang: str) -> str:
 def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) -> tuple[list[Section], tuple]:
     """The sections of a network with several hidden layers: the net of a later hidden layer among the
     definitions; δ_j of the last hidden layer (a sum over the outputs, specialised with that layer's
-    activation) and of a hidden layer below another (a sum over the layer above); the gradient and
-    update of an input-to-hidden weight and of a hidden-to-hidden weight. Each pair is checked
-    together (the check evaluates δ_j on every hidden unit, each with the layer above it)."""
+    activation) and of a hidden layer below another (a sum over the layer above), checked together (the
+    check evaluates δ_j on every hidden unit, each with the layer above it); the gradient and update of
+    an input-to-hidden weight (checked on every weight into a hidden layer, a note says) and of a
+    hidden-to-hidden weight w_jl (its own check, rule_check.check_deeper; with three or more hidden
+    layers a note says where its written-out update holds)."""
     w = words(lang, "rules")
     L = dv.notation.loss_symbol
     definitions = [rule_step(r, lang) for r in dv.definitions]
