@@ -19,8 +19,8 @@ from mpmath.libmp import finf, fnan, fninf
 from . import losses
 from .budget import check_budget
 from .memo import ValueMemo, part_key
-from .symbolic_rules import (PER_SAMPLE, GeneralDerivation, Rule, RuleCheck, c, delta_h, delta_o, eta, gprime, i, j,
-                             k, n_H, net_h, net_o, t, w_o, x, y, z)
+from .symbolic_rules import (PER_SAMPLE, GeneralDerivation, Rule, RuleCheck, c, deeper_rules, delta_h, delta_o, eta,
+                             gprime, i, j, k, l, n_H, net_h, net_o, t, w_o, x, y, z)
 from .symbolic_rules import N as N_SAMPLES
 from .symbolic_rules import derive_general
 from .problem import Part, Problem, parse_problem
@@ -328,6 +328,79 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
                            counted[rid]) for rid, errs in errors.items())
 
 
+# u_j of the layer below and u_l of the unit a weight between hidden layers goes into are both y[…] in the
+# rules: the layer below's positions are shifted by BELOW so that u_1 of one is not taken for u_1 of the other
+BELOW = 10 ** 6
+
+
+def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
+                 close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
+    """The rules of a weight w_jl between two hidden layers (symbolic_rules.deeper_rules), evaluated on
+    every such weight of the network of `psol` in their own letters (l the unit the weight goes into, at
+    its position in its layer; j the unit it comes from, the bias at 0) and compared with the solution's
+    ∂J/∂w and Δw: ∂J/∂w_jl = s·δ_l·u_j, and Δw_jl by −η·s·δ_l·u_j and, for a weight into the last hidden
+    layer, by the form written out with δ_l = g'(net_l)·Σ_k δ_k·w_lk (g' the solution's) and by its
+    form specialised with that layer's activation. A batch's rules are evaluated over every sample.
+    Empty for a network with fewer than two hidden layers. The ids are `grad_hidden_to_hidden_weight` and
+    `update_hidden_to_hidden_weight`; `values` counts the weights, `compared` the comparisons."""
+    deeper = deeper_rules(derivation)
+    if deeper is None:
+        return ()
+    ev = _Evaluator(psol)
+    close = close or _Closeness()
+    part = ev.part
+    batched = derivation.batch is not None
+    N = len(part.samples)
+    scale = part.batch_scale
+    last_hidden = len(part.layers) - 2
+    frozen = {(w.source, w.target) for w in part.weights if w.frozen}
+    frozen |= {edge for _, edges in part.shared for edge in edges}
+    rules = {"grad": deeper.grad_between, "update": deeper.update_between}
+    errors: dict[str, list[float]] = {"grad": [], "update": []}
+    counted = {"grad": 0, "update": 0}
+
+    def at(base, position, n):            # a unit's quantity of sample n, as the rule indexes it
+        return PER_SAMPLE[base][position, n + 1] if batched else base[position]
+
+    for li in range(1, last_hidden + 1):
+        layer, above = part.layers[li], part.layers[li + 1]
+        written_out = li == last_hidden          # δ_l is the last hidden layer's: the update's last form holds
+        act = part.activations[li].name
+        for q, unit in enumerate(layer, start=1):
+            for r, src in enumerate(part.feeders(unit), start=0 if part.bias is not None else 1):
+                if ev.edge("w", src, unit) is None:
+                    continue
+                values: dict = {eta: part.learning_rate}
+                gprimes: dict = {}
+                for n in range(N):
+                    values[at(delta_h, q, n)] = ev.get("delta", unit, n)
+                    values[at(y, BELOW + r, n)] = part.bias_input if src == part.bias else ev.out(src, n)
+                    if written_out:
+                        values[at(net_h, q, n)] = ev.get("net", unit, n)
+                        values[at(y, q, n)] = ev.get("act", unit, n)
+                        gprimes[at(net_h, q, n)] = ev.get("gprime", unit, n)
+                        for p_, unit_k in enumerate(above, start=1):
+                            values[at(delta_o, p_, n)] = ev.get("delta", unit_k, n)
+                            values[w_o[p_, q]] = ev.weight(unit, unit_k)
+                idx = {l: q, j: BELOW + r, c: len(above), **({N_SAMPLES: N} if batched else {})}
+                for what, rule in rules.items():
+                    if what == "update" and (src, unit) in frozen:
+                        continue                 # a frozen weight is not updated (nor a tied one alone)
+                    want = ev.edge(EDGE_KIND[what], src, unit)
+                    # the general forms after −η·∂J/∂w (a single sample's: the batch's scale times it)
+                    forms = rule.forms[1:] if written_out else rule.forms[1:2]
+                    share = sp.Integer(1) if batched else scale
+                    for form in forms:
+                        errors[what].append(close(share * evaluate_rule(form, idx, values, gprimes), want))
+                    if written_out:
+                        for label, form in rule.specialised:
+                            if label == act:
+                                errors[what].append(close(share * evaluate_rule(form, idx, values, {}), want))
+                    counted[what] += 1
+    return tuple(RuleCheck(rules[what].id, len(errs), max(errs, default=0.0), counted[what])
+                 for what, errs in errors.items())
+
+
 def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, want: sp.Expr,
              act: str, close: _Closeness) -> None:
     """The general rule (g' from the solution) and its specialised form (g' from the table)."""
@@ -363,8 +436,9 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
                                     batch=part.batch_reduction if len(part.samples) > 1 else None,
                                     targets_sum=targets_sum_hold(part))
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
-        return replace(derivation, checks=check_rules(derivation, solution_values(part, source, close), close),
-                       samples=len(part.samples), layer_activations=tuple(part.activations[:-1]))
+        derivation = replace(derivation, samples=len(part.samples), layer_activations=tuple(part.activations[:-1]))
+        values = solution_values(part, source, close)
+        return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close))
 
 
 # the rules of a part are derived once per value of (part, file) (memo.py): check and grade derive them per run

@@ -333,9 +333,10 @@ INDEX_SYMBOLS |= {l, n_l}
 @dataclass(frozen=True)
 class DeeperRules:
     """What a network with several hidden layers adds to the six rules: the net of a later hidden layer
-    (it takes the outputs of the layer below), δ_j of a hidden layer below another hidden layer (its
-    sum runs over the layer above, not over the outputs), and the gradient and update of a weight
-    between two hidden layers (u_i of the layer below where an input-to-hidden weight has x_i)."""
+    (net_l: it takes the outputs of the layer below), δ_j of a hidden layer below another hidden layer (its
+    sum runs over the layer above, not over the outputs), and the gradient and update of a weight w_jl
+    from a unit j of one hidden layer into a unit l of the hidden layer above it (u_j of the layer below
+    where an input-to-hidden weight has x_i; its update written out with δ_l of the last hidden layer)."""
 
     net_later: Rule
     delta_inner: Rule
@@ -350,7 +351,12 @@ def deeper_rules(dv: GeneralDerivation, reference: bool = False) -> DeeperRules 
     layer above's nets net_l = Σ_p w_{pl}·u_p give ∂net_l/∂u_j, and δ_j = s·∂J/∂u_j·∂u_j/∂net_j with
     ∂J/∂u_j = Σ_l ∂J/∂net_l·∂net_l/∂u_j = s·Σ_l δ_l·w_{jl}. The δ rule is specialised with the
     activations of the hidden layers below another hidden layer, and the input-to-hidden update (into
-    the first hidden layer, which is below another) with the first layer's; the rules of a weight between hidden layers stop at δ_j (its layer may be the last)."""
+    the first hidden layer, which is below another) with the first layer's. A weight w_jl between hidden
+    layers: ∂J/∂w_jl = ∂J/∂net_l·∂net_l/∂w_jl = s·δ_l·u_j, and Δw_jl = −η·∂J/∂w_jl written out with δ_l
+    of the last hidden layer, δ_l = g'(net_l)·Σ_k δ_k·w_lk (the output net's ∂net_k/∂u_l, by sympy.diff),
+    specialised with the last hidden layer's activation: every weight between the hidden layers of a
+    network with two of them goes into the last; with more, a weight into an earlier one has the δ_l of
+    `delta_inner` (the check, rule_check.check_deeper, puts in the written-out form only where it holds)."""
     if len(dv.layer_activations) < 2 or not dv.hidden_layer:
         return None
     s = dv.notation.sign
@@ -359,7 +365,6 @@ def deeper_rules(dv: GeneralDerivation, reference: bool = False) -> DeeperRules 
         return sp.Derivative(J, var)
 
     net_above = _net(w_h, l, y, n_H)                              # net_l of the hidden layer above
-    net_later = _net(w_h, j, y, n_H)                              # net_j of a later hidden layer
     dnet_dy = _diff(net_above, y[j], reference)                   # w_lj
     dy_dnet = _named(_diff(g(net_h[j]), net_h[j], reference))     # g'(net_j)
     delta_j = dy_dnet * sp.Sum(s * s * delta_h[l] * dnet_dy, (l, 1, n_l))
@@ -369,23 +374,28 @@ def deeper_rules(dv: GeneralDerivation, reference: bool = False) -> DeeperRules 
                         dy_dnet, evaluate=False),
              delta_j)
     inner = Rule("delta_hidden", delta_h[j], forms)
-    grad = s * delta_h[j] * _diff(net_later, w_h[j, i], reference)       # δ_j·u_i
-    between = Rule("grad_hidden_weight", dJ(w_h[j, i]),
-                   (sp.Mul(dJ(net_h[j]), sp.Derivative(net_h[j], w_h[j, i]), evaluate=False), grad))
+    # the weight w_jl from unit j of a hidden layer into unit l of the hidden layer above
+    grad = s * delta_h[l] * _diff(net_above, w_h[l, j], reference)       # s·δ_l·u_j
+    between = Rule("grad_hidden_to_hidden_weight", dJ(w_h[l, j]),
+                   (sp.Mul(dJ(net_h[l]), sp.Derivative(net_h[l], w_h[l, j]), evaluate=False), grad))
+    # δ_l of the last hidden layer (the layer above is the output layer), as _derive_general derives δ_j
+    dnet_k_dy_l = _diff(_net(w_o, k, y, n_H), y[l], reference)         # w_kl
+    dy_l_dnet = _named(_diff(g(net_h[l]), net_h[l], reference))        # g'(net_l)
+    delta_l = dy_l_dnet * sp.Sum(s * s * delta_o[k] * dnet_k_dy_l, (k, 1, c))
     upd = -eta * grad
-    # δ_j of a weight between hidden layers sums over the outputs (into the last hidden layer) or over a
-    # hidden layer (into an earlier one): the update stops at δ_j
-    update = Rule("update_hidden_weight", update_h[j, i], (-eta * dJ(w_h[j, i]), upd))
+    update = Rule("update_hidden_to_hidden_weight", update_h[l, j],
+                  (-eta * dJ(w_h[l, j]), upd, upd.subs(delta_h[l], delta_l)))
     upd_first = -eta * s * delta_h[j] * _diff(_net(w_h, j, x, d), w_h[j, i], reference)     # −η·δ_j·x_i
     first = Rule("update_hidden_weight", update_h[j, i],
                  (-eta * dJ(w_h[j, i]), upd_first, upd_first.subs(delta_h[j], delta_j)))
     output = dv.layer_activations[-1]           # not used: every rule here is of a hidden unit
     below = tuple(dict.fromkeys(dv.layer_activations[:-1]))
-    rules = (_specialise(inner, below, output, reference), between, update,
+    rules = (_specialise(inner, below, output, reference), between,
+             _specialise(update, dv.layer_activations[-1:], output, reference),
              _specialise(first, dv.layer_activations[:1], output, reference))
     if dv.batch is not None:
         rules = tuple(_over_batch(r, dv.batch) for r in rules)
-    return DeeperRules(Rule("net_hidden", net_h[j], (net_later,)), *rules)
+    return DeeperRules(Rule("net_hidden", net_h[l], (net_above,)), *rules)
 
 
 def _output_delta(s: int, loss, softmax: bool, J_of_z: sp.Expr, J_of_net: sp.Expr, assumptions: list[str],
@@ -610,7 +620,7 @@ def _specialise(rule: Rule, hidden: tuple[Activation, ...], output: Activation, 
     if not expr.has(gprime):
         return rule
     out = []
-    if expr.has(gprime(net_h[j])):        # a hidden-layer rule: one form per hidden activation
+    if any(a.func == gprime and getattr(a.args[0], "base", None) == net_h for a in expr.atoms(sp.Function)):   # a hidden unit's rule: one form per hidden activation
         for act in dict.fromkeys(hidden):
             out.append((act.name, lambda a, act=act: teacher_derivative(act, a.args[0], y[a.args[0].indices])))
     elif output.elementwise:
@@ -638,8 +648,16 @@ OUTPUT_UNIT = (net_o, z, PER_SAMPLE[net_o], PER_SAMPLE[z])
 HIDDEN_UNIT = (net_h, y, PER_SAMPLE[net_h], PER_SAMPLE[y])
 
 
-def rule_unit(rule_id: str) -> tuple[sp.IndexedBase, ...]:
-    """The bases of the quantities of the unit rule `rule_id` is about (for `teacher_order`)."""
+# a weight w_jl between hidden layers is about unit l (its net and output, in one sample or sample n), not
+# about the u_j it multiplies, though both are hidden outputs: the unit is named by its quantities
+ABOVE_UNIT = (net_h[l], y[l], PER_SAMPLE[net_h][l, n_s], PER_SAMPLE[y][l, n_s])
+
+
+def rule_unit(rule_id: str) -> tuple[sp.Basic, ...]:
+    """The bases of the quantities of the unit rule `rule_id` is about (for `teacher_order`), or, for a
+    weight between hidden layers, those quantities themselves."""
+    if rule_id in ("grad_hidden_to_hidden_weight", "update_hidden_to_hidden_weight"):
+        return ABOVE_UNIT
     return OUTPUT_UNIT if rule_id in ("delta_output", "grad_output_weight", "update_output_weight") else HIDDEN_UNIT
 
 
@@ -688,7 +706,7 @@ def _is_gprime(factor: sp.Expr) -> bool:
 def _of_unit(factor: sp.Expr, unit: tuple[sp.IndexedBase, ...]) -> bool:
     """Whether `factor` is a factor of g': it holds quantities, all of the rule's own unit."""
     quantities = factor.atoms(sp.Indexed)
-    return bool(quantities) and all(q.base in unit for q in quantities)
+    return bool(quantities) and all(q.base in unit or q in unit for q in quantities)
 
 
 def _shortest_form(expr: sp.Expr, reference: bool = False) -> sp.Expr:

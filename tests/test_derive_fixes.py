@@ -285,7 +285,10 @@ def test_distinct_values_of_a_deeper_file_with_a_frozen_weight():
     counts = {rid: (ch["values"], ch["compared"]) for rid, ch in d["checks"].items()}
     assert counts == {"delta_output": (1, 2), "delta_hidden": (4, 8), "grad_output_weight": (3, 3),
                       "grad_hidden_weight": (12, 12), "update_output_weight": (3, 3),
-                      "update_hidden_weight": (11, 11)}
+                      "update_hidden_weight": (11, 11),
+                      # s12-dhid: the 6 weights between the hidden layers by their own rules; 5 updated (4→5 is
+                      # frozen), each by −η·δ_l·u_j, the form written out with δ_l and its leaky-ReLU form
+                      "grad_hidden_to_hidden_weight": (6, 6), "update_hidden_to_hidden_weight": (5, 15)}
 
 
 @pytest.mark.slow          # the count itself: test_the_check_line_counts_distinct_values_and_says_the_comparisons

@@ -138,10 +138,10 @@ def test_deep_derive_names_each_hidden_delta_by_the_layer_above(deep_text):
     assert "with tanh: δ_j = (1 - u_j²)·Σ_l[1..n_l] δ_l·w_{jl}" in inner and "leaky" not in inner
     assert "input-to-hidden weight (into the first hidden layer)" in deep_text
     between = _section(deep_text, "Gradient of a hidden-to-hidden weight")
-    assert "= δ_j·u_i" in between and "values agree" in between
+    assert "= δ_l·u_j" in between and "values agree" in between      # w_jl into l of the layer above (s12-dhid)
     update = _section(deep_text, "Update of an input-to-hidden weight")
     assert "Σ_l[1..n_l] δ_l·w_{jl}" in update and "Σ_k" not in update
-    assert "net_j = Σ_p[0..n_H] w_{pj}·u_p" in _section(deep_text, "The network")
+    assert "net_l = Σ_p[0..n_H] w_{pl}·u_p" in _section(deep_text, "The network")   # net_l: s12-dhid
 
 
 def test_one_hidden_layer_keeps_its_sections():
@@ -179,4 +179,4 @@ def test_deep_json_keeps_the_six_rules_and_adds_the_deeper_ones():
                                "update_output_weight", "update_hidden_weight"}
     assert d["hidden_layers"] == ["tanh", "leaky_relu"]
     assert d["deeper_rules"]["delta_hidden_below_hidden"]["text"] == "δ_j = g'(net_j)·Σ_l[1..n_l] δ_l·w_{jl}"
-    assert d["deeper_rules"]["grad_hidden_to_hidden_weight"]["text"] == "∂J/∂w_{ij} = δ_j·u_i"
+    assert d["deeper_rules"]["grad_hidden_to_hidden_weight"]["text"] == "∂J/∂w_{jl} = δ_l·u_j"   # s12-dhid

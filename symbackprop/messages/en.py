@@ -1207,4 +1207,13 @@ MESSAGES = {
                                     "not {name}",
     "graph_answers.local_left_short": "the local derivative {local} left out",
     "code.local_left": "a local derivative left out",
+    # session 12 (dhid): derive's weight w_jl between two hidden layers (render/rules.py, rule_check.check_deeper)
+    "derive.deep.net_above": "net_l is the net of a unit *l* of a later hidden layer: its sum runs over the outputs {up} "
+                             "of the hidden layer below (*n_H* units), not over the inputs; a weight between hidden "
+                             "layers goes from a unit *j* of the layer below into a unit *l*",
+    "derive.deep.first_checked": "The check puts this rule to every weight into a hidden layer, the outputs of the "
+                                 "layer below taking the place of *x_i*; the next section's rule is checked on its own",
+    "derive.deep.update_earlier": "Written out with δ_l of the last hidden layer (a sum over the outputs); for a weight "
+                                  "into an earlier hidden layer δ_l is the rule of a hidden layer below another hidden "
+                                  "layer (a sum over the layer above *l*), and the check stops at δ_l there",
 }

@@ -1065,4 +1065,10 @@ MESSAGES = {
     "graph_answers.local_left_out": "漏掉了局部导数 {local}（{node}）：给出的是 {given} 的值，而不是 {name}",
     "graph_answers.local_left_short": "漏掉了局部导数 {local}",
     "code.local_left": "漏掉了局部导数",
+    # session 12 (dhid): derive's weight w_jl between two hidden layers (render/rules.py, rule_check.check_deeper)
+    "derive.deep.net_above": "net_l 是后面某个隐藏层的单元 *l* 的净输入：它的求和遍历下面一个隐藏层的输出 {up}"
+                             "（*n_H* 个单元），而不是输入；隐藏层之间的权重从下面一层的单元 *j* 进入单元 *l*",
+    "derive.deep.first_checked": "检验把这条规则用于进入隐藏层的每个权重，以下面一层的输出代替 *x_i*；下一节的规则单独检验",
+    "derive.deep.update_earlier": "这里用最后一个隐藏层的 δ_l（对输出求和）展开；对进入更前面隐藏层的权重，δ_l 是"
+                                  "“位于另一个隐藏层下面的隐藏层”的规则（对 *l* 上面一层求和），检验在那里只到 δ_l 为止",
 }

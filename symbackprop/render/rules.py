@@ -323,38 +323,49 @@ def _deep_note(dv: GeneralDerivation, lang: str) -> str:
 def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) -> tuple[list[Section], tuple]:
     """The sections of a network with several hidden layers: the net of a later hidden layer among the
     definitions; δ_j of the last hidden layer (a sum over the outputs, specialised with that layer's
-    activation) and of a hidden layer below another (a sum over the layer above); the gradient and
-    update of an input-to-hidden weight and of a hidden-to-hidden weight. Each pair is checked
-    together (the check evaluates δ_j on every hidden unit, each with the layer above it)."""
+    activation) and of a hidden layer below another (a sum over the layer above), checked together (the
+    check evaluates δ_j on every hidden unit, each with the layer above it); the gradient and update of
+    an input-to-hidden weight (checked on every weight into a hidden layer, a note says) and of a
+    hidden-to-hidden weight w_jl (its own check, rule_check.check_deeper; with three or more hidden
+    layers a note says where its written-out update holds)."""
     w = words(lang, "rules")
     L = dv.notation.loss_symbol
     definitions = [rule_step(r, lang) for r in dv.definitions]
     at = next(n for n, r in enumerate(dv.definitions) if r.id == "hidden") + 1
     definitions.insert(at, rule_step(deeper.net_later, lang))
-    later = marked(lang, "derive.deep.net_later", _symbol_mark, up=_symbol_mark(f"{dv.notation.activation_symbol}_p"))
+    later = marked(lang, "derive.deep.net_above", _symbol_mark, up=_symbol_mark(f"{dv.notation.activation_symbol}_p"))
     sections = [Section(Text(w["definitions"]), tuple(definitions), notes=(phrase_text(later, L),))]
     together = phrase_text(msg(lang, "derive.deep.together"), L)
+    below_too = phrase_text(marked(lang, "derive.deep.first_checked", _symbol_mark), L)
     last = dv.layer_activations[-1].name
     for r in dv.rules:
         line = _check_line(dv, r.id, lang, generated)
         checked = (line,) if line else ()
         if r.id == "delta_hidden":
             last_layer = replace(r, specialised=tuple((a, f) for a, f in r.specialised if a == last))
-            pair = (("derive.deep.delta_last", last_layer), ("derive.deep.delta_inner", deeper.delta_inner))
-        elif r.id == "grad_hidden_weight":
-            pair = (("derive.deep.grad_first", r), ("derive.deep.grad_between", deeper.grad_between))
-        elif r.id == "update_hidden_weight":
-            pair = (("derive.deep.update_first", deeper.update_first),
-                    ("derive.deep.update_between", deeper.update_between))
-        else:
-            sections.append(Section(phrase_text(_title(dv, r.id, lang)), (rule_step(r, lang),), notes=checked))
+            sections.append(Section(phrase_text(msg(lang, "derive.deep.delta_last")), (rule_step(last_layer, lang),),
+                                    notes=(together,)))
+            sections.append(Section(phrase_text(msg(lang, "derive.deep.delta_inner")),
+                                    (rule_step(deeper.delta_inner, lang),), notes=checked))
             continue
-        (first_key, first), (second_key, second) = pair
-        sections.append(Section(phrase_text(msg(lang, first_key)), (rule_step(first, lang),), notes=(together,)))
-        sections.append(Section(phrase_text(msg(lang, second_key)), (rule_step(second, lang),), notes=checked))
+        if r.id in ("grad_hidden_weight", "update_hidden_weight"):
+            # the input-to-hidden rule (its check puts the outputs of the layer below in for x_i on every
+            # weight into a hidden layer), then the rule of a weight between hidden layers in its own letters
+            first, second = ((r, deeper.grad_between) if r.id == "grad_hidden_weight"
+                             else (deeper.update_first, deeper.update_between))
+            kind = "grad" if r.id == "grad_hidden_weight" else "update"
+            sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_first")), (rule_step(first, lang),),
+                                    notes=checked + ((below_too,) if checked else ())))
+            own = _check_line(dv, second.id, lang, generated)
+            notes = ((own,) if own else ()) + ((phrase_text(marked(lang, "derive.deep.update_earlier", _symbol_mark), L),)
+                                                if kind == "update" and len(dv.layer_activations) > 2 else ())
+            sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_between")), (rule_step(second, lang),),
+                                    notes=notes))
+            continue
+        sections.append(Section(phrase_text(_title(dv, r.id, lang)), (rule_step(r, lang),), notes=checked))
     hidden = rule_unit("delta_hidden")
-    extra = ((deeper.delta_inner, hidden), (deeper.update_first, hidden), (deeper.grad_between, ()),
-             (deeper.update_between, ()))
+    extra = ((deeper.delta_inner, hidden), (deeper.update_first, hidden), (deeper.grad_between, rule_unit(deeper.grad_between.id)),
+             (deeper.update_between, rule_unit(deeper.update_between.id)))
     return sections, extra
 
 
