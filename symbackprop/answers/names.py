@@ -58,12 +58,16 @@ SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s
 # the loss as its total, E_{total} (Mazur): NameTable reads it as the loss outside a batch
 _TOTAL_SUB = r"(?:\s*_\s*\{\s*(?:\\(?:text|mathrm)\s*\{\s*)?(?:total|tot)\s*\}?\s*\})?"
 NET = rf"net\s*{SUB}(?:\s*{SUP})?"
+# ∂J/ (or \partial E_{total} /) then ∂ and a name: a derivative written on one line, not as a \frac
+_SLASH_TOP = rf"(?:\\partial|∂)\s*[A-Za-z]{_TOTAL_SUB}\s*/\s*(?:\\partial|∂)\s*"
 # a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
 GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
     rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
     rf"(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
     rf"(?:\s*{SUP})*\s*\}}",
+    # the same derivative on one line, as the text solution prints it: ∂J/∂w_{03}, \partial E_{total}/\partial w_{b,h1}
+    rf"{_SLASH_TOP}(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})(?:\s*{SUP})*",
     rf"(?:\\Delta\s*)?{GREEK}\s*(?:{SUB})?(?:\s*{SUP})*",
     rf"g\s*'\s*\(\s*{NET}\s*\)",
     rf"g\s*\(\s*{NET}\s*\)",
@@ -90,10 +94,15 @@ def _token_with_words(notation, bare: tuple[str, ...] = ()) -> re.Pattern:
     lead = []
     if bare:
         alt = "|".join(sorted(bare, key=len, reverse=True))
+        # a name of several letters and digits as the LaTeX solution prints it: th1 is th_{1} (weight_name)
+        printed = [rf"{m.group(1)}\s*_\s*(?:\{{\s*{m.group(2)}\s*\}}|{m.group(2)}(?![0-9]))"
+                   for n in bare if (m := re.fullmatch(r"([A-Za-z]{2,})([0-9]+)", n))]
         name = (rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}"
-                rf"|(?<![\\A-Za-z0-9_])(?:{alt})(?![A-Za-z0-9_]))")
+                rf"|(?<![\\A-Za-z0-9_])(?:{alt})(?![A-Za-z0-9_])"
+                + "".join(rf"|(?<![\\A-Za-z0-9_]){p}" for p in printed) + ")")
         lead += [rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}\s*\}}\s*\{{\s*(?:\\partial|d)\s*"
                  rf"{name}\s*\}}",
+                 rf"{_SLASH_TOP}{name}(?:\s*{SUP})*",
                  rf"(?:\\Delta\s*)?{name}(?:\s*{SUP})*"]
     if words:
         alt = "|".join(words)

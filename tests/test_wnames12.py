@@ -1,0 +1,120 @@
+"""Session 12, user trial t13: names read in write-ups and inside rules (items 1, 4, 5, 6).
+
+- #1: every name the worked solution prints reads back inside working: a shared parameter of several letters
+  as the LaTeX solution prints it (`th_{1}` for th1), and a derivative written on one line as the text
+  solution prints it (`∂J/∂w_{03}`, `∂E_{total}/∂w_{b,h1}`, `∂J/∂b1`). The tool's own solutions check back at
+  full marks with no link unread.
+
+Values worked by hand or by finite differences on a network written out here in plain Python:
+- thr_batch.yaml (bias_input −1, th1 = 0.8 shared by w_30 and w_40): sample 1 has x = (1, 1), so
+  net_3^(1) = th1·x_0 + w_31·x_1 + w_32·x_2 = 0.8·(−1) + 0.5 + 0.4 = 0.1, while th1·x_0 + w_31·x_1 = −0.3.
+- shared_bias.yaml: ∂J/∂b1 by central differences on b1 (both edges move), ∂J/∂w_03 and ∂J/∂w_04 likewise
+  on one edge each: the first is the sum of the other two.
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symbackprop.cli import main
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data" / "wnames12"
+PROBLEMS = HERE.parent / "problems"
+THR = DATA / "thr_batch.yaml"           # t13's p/thr_batch.yaml: a shared threshold th1, a batch of two
+SHARED = PROBLEMS / "shared_bias.yaml"  # one bias b1 shared by units 3 and 4
+
+
+def _verdicts(grader, path: Path) -> dict[str, tuple[str, str]]:
+    reports, _ = grader.check(path)
+    return {v.qid: (v.status, v.message) for r in reports for v in r.verdicts}
+
+
+def _sig(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def _shared_bias_loss(w03: float, w04: float) -> float:
+    """shared_bias.yaml's loss, written out by hand: x = (1, 0.5), t = 1, ½(t − u_5)²."""
+    x1, x2 = 1.0, 0.5
+    u3 = _sig(w03 + 0.3 * x1 - 0.4 * x2)
+    u4 = _sig(w04 - 0.6 * x1 + 0.7 * x2)
+    u5 = _sig(-0.2 + 0.8 * u3 - 1.1 * u4)
+    return 0.5 * (1 - u5) ** 2
+
+
+def _central(f, h: float = 1e-6) -> float:
+    return (f(h) - f(-h)) / (2 * h)
+
+
+def test_several_letter_shared_name_as_latex_prints_it(grader_of, tmp_path):
+    """`th_{1}` (the LaTeX solution's th1) is the shared threshold inside a rule, not t·h: the full rule is
+    right; one without the w_32 x_2 term (−0.3, not 0.1) is working wrong with the right value."""
+    right = tmp_path / "right.md"
+    right.write_text("$net_3^{(1)} = th_{1} \\cdot x_{0} + w_{31} x_1^{(1)} + w_{32} x_2^{(1)} = 0.1$\n", encoding="utf-8")
+    wrong = tmp_path / "wrong.md"
+    wrong.write_text("$net_3^{(1)} = th_{1} \\cdot x_{0} + w_{31} x_1^{(1)} = 0.1$\n", encoding="utf-8")
+    grader = grader_of(THR)
+    status, message = _verdicts(grader, right)["net_3@1"]
+    assert status == "correct" and "not read" not in message, message
+    status, message = _verdicts(grader, wrong)["net_3@1"]
+    assert status == "slip" and "t·h" not in message, message
+
+
+def test_derivative_on_one_line_inside_working(grader_of, tmp_path):
+    """`∂J/∂b1 = ∂J/∂w_{03} + ∂J/∂w_{04}` (the text solution's rule for a shared parameter) is read and judged:
+    the sum is right, the difference is working wrong."""
+    dj_db1 = _central(lambda h: _shared_bias_loss(0.5 + h, 0.5 + h))
+    dj_dw03 = _central(lambda h: _shared_bias_loss(0.5 + h, 0.5))
+    dj_dw04 = _central(lambda h: _shared_bias_loss(0.5, 0.5 + h))
+    assert dj_db1 == pytest.approx(dj_dw03 + dj_dw04, abs=1e-8)    # the rule itself, by a second path
+    grader = grader_of(SHARED)
+    for k, (rule, want) in enumerate([("∂J/∂w_{03} + ∂J/∂w_{04}", "correct"),
+                                      ("\\partial J/\\partial w_{03} + \\partial J / \\partial w_{04}", "correct"),
+                                      ("∂J/∂w_{03} - ∂J/∂w_{04}", "slip")]):
+        path = tmp_path / f"d{k}.md"
+        path.write_text(f"$∂J/∂b1 = {rule} = {dj_db1:.4f}$\n", encoding="utf-8")
+        status, message = _verdicts(grader, path)["grad_shared_b1"]
+        assert status == want and "not read" not in message, (rule, status, message)
+
+
+def _parts(problem: Path) -> list[str | None]:
+    import yaml
+    data = yaml.safe_load(problem.read_text(encoding="utf-8"))
+    parts = data.get("parts") if isinstance(data, dict) else None
+    if not parts:
+        return [None]
+    return [p["name"] if isinstance(p, dict) else str(p) for p in parts]
+
+
+def _graph(problem: Path) -> bool:
+    return "model: graph" in problem.read_text(encoding="utf-8")
+
+
+ROUND_TRIP = sorted([*PROBLEMS.glob("*.yaml"), *DATA.glob("*.yaml")])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["txt", "md", "tex"])
+@pytest.mark.parametrize("problem", ROUND_TRIP, ids=lambda p: p.stem)
+def test_own_solution_checks_back_in_full(problem, fmt, tmp_path):
+    """Every problem's worked solution, as txt, md and tex, checks back at full marks; a network's with no
+    link or line unread (a graph's matrix rules are said not to be judged: not asked here)."""
+    out = tmp_path / f"s.{fmt}"
+    runner = CliRunner()
+    solved = runner.invoke(main, ["solve", str(problem), "-o", str(out)])
+    assert solved.exit_code == 0, solved.output
+    for part in _parts(problem):
+        checked = runner.invoke(main, ["check", str(problem), str(out), *(["--part", part] if part else [])])
+        scores = re.findall(r"^Score: (\S+) / (\S+)$", checked.output, flags=re.M)
+        assert scores and all(a == b for a, b in scores), checked.output[-2000:]
+        # deep.yaml's text solution writes leaky relu's g' as `{1, net_5 > 0; 1/10, net_5 \le 0}`, a piecewise
+        # form the text reader does not take (not a name: out of this file's scope; the value is still right)
+        if not _graph(problem) and not (problem.stem == "deep" and fmt == "txt"):
+            unread = [line for line in checked.output.splitlines() if "not read" in line or "unread" in line
+                      or line.startswith("Not read")]
+            assert not unread, unread
