@@ -118,3 +118,76 @@ def test_own_solution_checks_back_in_full(problem, fmt, tmp_path):
             unread = [line for line in checked.output.splitlines() if "not read" in line or "unread" in line
                       or line.startswith("Not read")]
             assert not unread, unread
+
+
+# #4, #5, #6: names a write-up or answers file gives that are no item are said, with the name they are close to.
+NAMED = DATA / "named.yaml"             # t13's p/named.yaml: Mazur's example with unit_names
+XOR = PROBLEMS / "xor.yaml"
+
+
+def _not_read(grader, path: Path) -> list[str]:
+    _, problems = grader.check(path)
+    return problems
+
+
+def test_output_under_another_letter_is_said(grader_of, xor, tmp_path):
+    """`y_3 = 0.9820` (the appendix's letter for a hidden output) and Mazur's `out_{h1}` were dropped without a
+    word: each is listed as not read, with the unit's output as the solution names it (u_3, h_1); `s_4` is the
+    net input. A general index (`y_j`) stays unsaid, as before."""
+    from symbackprop.answers.read import read_writeup
+    path = tmp_path / "xs.md"
+    path.write_text("$y_3 = 0.9820$\n\n$s_4 = 0.5$\n\n$y_j = g(net_j)$\n\n$u_5 = 0.4910$\n", encoding="utf-8")
+    sub = read_writeup(path, xor, part="sigmoid")
+    problems = sub.problems
+    assert any("line 1: y_3" in p and "u_3" in p for p in problems), problems
+    assert any("line 3: s_4" in p and "net_4" in p for p in problems), problems
+    assert not any("y_j" in p for p in problems), problems
+    assert [a.qid for a in sub.answers["sigmoid"]] == ["act_5"]
+    named = tmp_path / "eli.md"
+    named.write_text("$out_{h1} = 0.593269992$\n\n$out_{h_2} = 0.596884378$\n\n$E_{total} = 0.298371109$\n",
+                     encoding="utf-8")
+    problems = _not_read(grader_of(NAMED), named)
+    assert any("out_{h1}" in p and "h_1" in p for p in problems), problems
+    assert any("out_{h_2}" in p and "h_2" in p for p in problems), problems
+    keyed = tmp_path / "cy.yaml"
+    keyed.write_text("out_h1: 0.593270\nnet_h1: 0.3775\n", encoding="utf-8")
+    problems = _not_read(grader_of(NAMED), keyed)
+    assert any("out_h1" in p and "h_1" in p for p in problems), problems
+
+
+def test_derivative_by_net_under_unit_names_and_every_unread_line(tmp_path):
+    """dn.md (t13): nothing in it is read. The error names every line, not line 1 alone; ∂E_{total}/∂net_{o1}
+    is δ_{o_1} (was "did you mean ∂E_{total}/∂b1"), ∂E/∂out_{o1} and ∂E/∂o_1 are steps towards δ_{o_1}."""
+    result = CliRunner().invoke(main, ["check", str(NAMED), str(DATA / "dn.md")])
+    assert result.exit_code == 2, result.output
+    said_lines = re.findall(r"line (\d+): ", result.output)
+    assert said_lines == ["1", "3", "5", "7"], result.output
+    first = result.output.split("line 1: ")[1].split("; line 3")[0]
+    assert "δ_{o_1}" in first and "b1" not in first, first
+    for line in ("3", "7"):
+        assert re.search(rf"line {line}: [^;]*step of working towards δ_{{o_1}}", result.output), result.output
+
+
+def test_unread_lines_are_named_up_to_a_limit(tmp_path):
+    """Twelve lines that name no item: the error names the first eight and says how many more."""
+    path = tmp_path / "many.md"
+    path.write_text("".join(f"$y_{u} = 0.5$\n\n" for u in (3, 4, 5) * 4), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(XOR), str(path), "--part", "sigmoid"])
+    assert result.exit_code == 2, result.output
+    assert len(re.findall(r"line \d+: y_\d", result.output)) == 8
+    assert "4 more" in result.output
+
+
+def test_derivative_by_an_output_is_an_intermediate(grader_of, tmp_path):
+    """li.tex (t13 #6): `∂L/∂u_5 = u_5 − z_1` is the step towards δ_5, said so (was "did you mean ∂L/∂w_{45} or
+    ∂L/∂w_{35}?"); inside δ_5's rule it is said to be that step, and δ_5's value is still judged right. In an
+    answers file `dL/du_3` likewise (a hidden unit's step towards δ_3)."""
+    result = CliRunner().invoke(main, ["check", str(XOR), str(DATA / "li.tex"), "--part", "sigmoid"])
+    assert result.exit_code in (0, 1), result.output
+    line5 = [ln for ln in result.output.splitlines() if ln.startswith("Not read: line 5")]
+    assert len(line5) == 1 and "towards δ_5" in line5[0] and "w_{45}" not in line5[0], line5
+    assert re.search(r"δ_5: unread .*a step towards δ_5", result.output), result.output
+    keyed = tmp_path / "k.yaml"
+    keyed.write_text("sigmoid:\n  dL/du_3: 0.1\n  u_3: 0.9820\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(XOR), str(keyed), "--part", "sigmoid"])
+    assert re.search(r"dL/du_3: the derivative by u_3, a step of working towards δ_3", result.output), result.output

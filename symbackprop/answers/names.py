@@ -450,3 +450,66 @@ def either(names: list[str]) -> str:
     if len(names) <= 1:
         return names[0] if names else ""
     return said("names.or", first=names[0], rest=either(names[1:]))
+
+
+# a unit's net input under another book's letter (s_3, z_3, in_3); any other letter with a unit's subscript
+# (y_3, out_{h1}, o_3) is read as the unit's output, whose name the solution gives
+_NET_LETTERS = frozenset({"s", "z", "in", "n"})
+_UNIT_NAME = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]+(?:_[0-9]+)?)(?:\^\((\d+)\))?")
+
+
+def unit_hint(table, name: str) -> list[str]:
+    """For a name that is no quantity but whose subscript is a unit of the problem (`y_3`, Mazur's `out_{h1}`,
+    `out_{h_1}`): the name of that unit's output (u_3, h_1), or of its net input for s_3, z_3; the sample's
+    where a batch writes one (y_3^{(2)}). Empty for any other name (a general index δ_j, a derivative), and
+    for a graph's table, whose names are not units."""
+    if not isinstance(table, NameTable):
+        return []
+    m = _UNIT_NAME.fullmatch(canon(name[:60]))
+    if m is None:
+        return []
+    letter, unit, sample = m.group(1), m.group(2).replace("_", ""), m.group(3)
+    part = table.psol.part
+    if unit not in {u for layer in part.layers for u in layer}:
+        return []
+    kind = "net" if letter in _NET_LETTERS else "act"
+    q = table.lookup(f"{kind}_{unit}" + (f"@{sample}" if sample and table.batched else ""))
+    if q is None and table.batched:
+        q = table.lookup(f"{kind}_{unit}@1")
+    return [table.psol.names.text[q.symbol]] if q is not None else []
+
+
+def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
+    """For a derivative of the loss that is no quantity of the problem: ("delta", [δ_5]) for one by a unit's
+    net input (∂L/∂net_5, ∂E_{total}/∂net_{o1} under unit_names: δ is ±that), ("intermediate", [u_5, δ_5])
+    for one by a unit's output (∂L/∂u_5, Mazur's ∂E_total/∂out_{o1}, ∂E/∂o_1): a step of working on the way
+    to that unit's δ, which the solution does not list. None for any other name, and for a graph's table."""
+    if not isinstance(table, NameTable):
+        return None
+    m = re.fullmatch(r"∂([^/]+)/∂(.+)", canon(name[:MAX_SUGGEST_CHARS]))
+    if m is None:
+        return None
+    top, below = m.groups()
+    loss = canon(table.loss_symbol)
+    tops = {loss, "J", "L", "E", "C", loss.split("_")[0]}
+    if top not in tops and not re.fullmatch(r"[A-Za-z]_(?:total|tot)", top):
+        return None
+    sample = re.search(r"\^\((\d+)\)$", below)
+    below = below[:sample.start()] if sample else below
+    at = f"@{sample.group(1)}" if sample and table.batched else ""
+    units = {u for layer in table.psol.part.layers for u in layer}
+    text = table.psol.names.text
+    net = re.fullmatch(r"net_?([A-Za-z0-9]+(?:_[0-9]+)?)", below)
+    if net is not None:
+        delta = table.lookup(f"delta_{net.group(1).replace('_', '')}{at}")
+        return ("delta", [text[delta.symbol]]) if delta is not None else None
+    q = table.lookup(below)
+    if q is None or q.key is None or q.key.kind != "act":
+        shown = unit_hint(table, below)
+        q = table.lookup(shown[0]) if shown else None
+    if q is None or q.key is None or q.key.kind != "act" or q.key.unit not in units:
+        return None
+    delta = table.lookup(f"delta_{q.key.unit}{at or ('@1' if table.batched else '')}")
+    if delta is None:
+        return None
+    return "intermediate", [text[q.symbol], text[delta.symbol]]

@@ -1196,4 +1196,11 @@ MESSAGES = {
     "names.prime_other_activation": "{written}: unit {unit}'s activation is {activation}, so its derivative is "
                                     "not that one; write g'({net}) or {activation}'s own derivative",
     "writeup.not_a_quantity": "line {line}: {name}: not a quantity of this problem; the line is not read",
+    "writeup.intermediate": "line {line}: {name}: the derivative by {output}, a step of working towards {delta}; not an item "
+                            "of this problem, so not graded",
+    "answers_file.intermediate": "{part}: {item}: the derivative by {output}, a step of working towards {delta}; not an "
+                                 "item of this problem, so not graded",
+    "answer.intermediate_in_rule": "{name} (the derivative by {output}, a step towards {delta}) is not read inside a "
+                                   "rule: write the rule with {delta}, or with the quantities it is made of",
+    "writeup.more_not_read": "… and {count} more lines not read",
 }

@@ -1057,4 +1057,9 @@ MESSAGES = {
     "names.prime_other_activation": "{written}：单元 {unit} 的激活函数是 {activation}，其导数不是这个；请写 g'({net}) 或 "
                                     "{activation} 自己的导数",
     "writeup.not_a_quantity": "第 {line} 行：{name}：不是本题中的量；该行未读取",
+    "writeup.intermediate": "第 {line} 行：{name}：对 {output} 的导数，是求 {delta} 的中间步骤；不是本题的评分项，不评分",
+    "answers_file.intermediate": "{part}：{item}：对 {output} 的导数，是求 {delta} 的中间步骤；不是本题的评分项，不评分",
+    "answer.intermediate_in_rule": "{name}（对 {output} 的导数，是求 {delta} 的中间步骤）在规则中不读取：请用 {delta} "
+                                   "或构成它的量来写规则",
+    "writeup.more_not_read": "……另有 {count} 行未读取",
 }
