@@ -470,7 +470,10 @@ def unit_hint(table, name: str) -> list[str]:
         return []
     letter, unit, sample = m.group(1), m.group(2).replace("_", ""), m.group(3)
     part = table.psol.part
-    if unit not in {u for layer in part.layers for u in layer}:
+    nota = part.notation
+    # a weight's, a target's or an input's letter with one unit (w_3, t_5) is no output: suggest's, if any
+    others = {"w", "t", "b", "g", "e", "d", nota.weight_symbol, nota.target_symbol, nota.input_symbol}
+    if unit not in {u for layer in part.layers for u in layer} or letter in others:
         return []
     kind = "net" if letter in _NET_LETTERS else "act"
     q = table.lookup(f"{kind}_{unit}" + (f"@{sample}" if sample and table.batched else ""))
