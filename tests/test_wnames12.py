@@ -191,3 +191,22 @@ def test_derivative_by_an_output_is_an_intermediate(grader_of, tmp_path):
     keyed.write_text("sigmoid:\n  dL/du_3: 0.1\n  u_3: 0.9820\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(XOR), str(keyed), "--part", "sigmoid"])
     assert re.search(r"dL/du_3: the derivative by u_3, a step of working towards δ_3", result.output), result.output
+
+
+def _mazur_loss() -> float:
+    """Mazur's E_total worked out here: inputs 0.05, 0.10; biases 0.35, 0.60; targets 0.01, 0.99."""
+    h1 = _sig(0.15 * 0.05 + 0.20 * 0.10 + 0.35)
+    h2 = _sig(0.25 * 0.05 + 0.30 * 0.10 + 0.35)
+    o1 = _sig(0.40 * h1 + 0.45 * h2 + 0.60)
+    o2 = _sig(0.50 * h1 + 0.55 * h2 + 0.60)
+    return 0.5 * ((0.01 - o1) ** 2 + (0.99 - o2) ** 2)
+
+
+def test_loss_total_abbreviated(grader_of, tmp_path):
+    """`loss_symbol: E_total`: the key E_tot names the loss (was "did you mean E_{total}?")."""
+    loss = _mazur_loss()
+    assert loss == pytest.approx(0.298371109, abs=1e-9)          # the article's value
+    keyed = tmp_path / "e.yaml"
+    keyed.write_text(f"E_tot: {loss:.9f}\n", encoding="utf-8")
+    reports, problems = grader_of(NAMED).check(keyed)
+    assert {v.qid: v.status for r in reports for v in r.verdicts} == {"loss": "correct"} and not problems, problems

@@ -195,6 +195,9 @@ class NameTable:
         self.token = _token_with_words(psol.part.notation, bare_names(psol.part, psol.part.notation.loss_symbol))
         loss = re.escape(self.loss_symbol)
         # E_{total} (Mazur) is the loss, outside a batch (where the total is not the mean the loss may be)
+        # a loss itself written as its total (loss_symbol: E_total): E_tot, E_{total} name it too
+        total = re.fullmatch(rf"([A-Za-z])_(?:{'|'.join(_TOTAL)})", canon(self.loss_symbol))
+        loss = re.escape(total.group(1)) if total else loss
         self._total = None if self.batched else re.compile(rf"(?<![A-Za-z]){loss}_(?:{'|'.join(_TOTAL)})(?![A-Za-z0-9])")
         self.learning_rate = learning_rate_pattern(psol.part.notation)
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
@@ -259,7 +262,7 @@ class NameTable:
         (E, ∂E/∂w5), outside a batch and where the name is none of the table's as it is."""
         if self._total is None or c in self.by_key:
             return c
-        return self._total.sub(lambda m: self.loss_symbol, c)
+        return self._total.sub(lambda m: canon(self.loss_symbol), c)
 
     def readings(self, name: str) -> list[str]:
         """The names a written name could mean when it means more than one quantity (w_123 with units 1, 12, 3
