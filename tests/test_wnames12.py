@@ -95,12 +95,15 @@ def _graph(problem: Path) -> bool:
     return "model: graph" in problem.read_text(encoding="utf-8")
 
 
-ROUND_TRIP = sorted([*PROBLEMS.glob("*.yaml"), *DATA.glob("*.yaml")])
+# problems/, the trial's p/*.yaml networks and mazur_all.yaml (unit_names, named weights, shared biases, E_total
+# and α at once), and the earlier sessions' named weights and thresholds (w5, θ_3 for theta3) and bias named b
+ROUND_TRIP = sorted([*PROBLEMS.glob("*.yaml"), *DATA.glob("*.yaml"), HERE / "data" / "nnames11" / "mazur.yaml",
+                     HERE / "data" / "nnames11" / "negnevitsky_alpha.yaml", HERE / "data" / "fixn211" / "fausett_b.yaml"])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["txt", "md", "tex"])
-@pytest.mark.parametrize("problem", ROUND_TRIP, ids=lambda p: p.stem)
+@pytest.mark.parametrize("problem", ROUND_TRIP, ids=lambda p: f"{p.parent.name}-{p.stem}")
 def test_own_solution_checks_back_in_full(problem, fmt, tmp_path):
     """Every problem's worked solution, as txt, md and tex, checks back at full marks; a network's with no
     link or line unread (a graph's matrix rules are said not to be judged: not asked here)."""
