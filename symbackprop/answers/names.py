@@ -58,12 +58,16 @@ SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s
 # the loss as its total, E_{total} (Mazur): NameTable reads it as the loss outside a batch
 _TOTAL_SUB = r"(?:\s*_\s*\{\s*(?:\\(?:text|mathrm)\s*\{\s*)?(?:total|tot)\s*\}?\s*\})?"
 NET = rf"net\s*{SUB}(?:\s*{SUP})?"
+# ∂J/ (or \partial E_{total} /) then ∂ and a name: a derivative written on one line, not as a \frac
+_SLASH_TOP = rf"(?:\\partial|∂)\s*[A-Za-z]{_TOTAL_SUB}\s*/\s*(?:\\partial|∂)\s*"
 # a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
 GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
     rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
     rf"(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
     rf"(?:\s*{SUP})*\s*\}}",
+    # the same derivative on one line, as the text solution prints it: ∂J/∂w_{03}, \partial E_{total}/\partial w_{b,h1}
+    rf"{_SLASH_TOP}(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})(?:\s*{SUP})*",
     rf"(?:\\Delta\s*)?{GREEK}\s*(?:{SUB})?(?:\s*{SUP})*",
     rf"g\s*'\s*\(\s*{NET}\s*\)",
     rf"g\s*\(\s*{NET}\s*\)",
@@ -90,10 +94,15 @@ def _token_with_words(notation, bare: tuple[str, ...] = ()) -> re.Pattern:
     lead = []
     if bare:
         alt = "|".join(sorted(bare, key=len, reverse=True))
+        # a name of several letters and digits as the LaTeX solution prints it: th1 is th_{1} (weight_name)
+        printed = [rf"{m.group(1)}\s*_\s*(?:\{{\s*{m.group(2)}\s*\}}|{m.group(2)}(?![0-9]))"
+                   for n in bare if (m := re.fullmatch(r"([A-Za-z]{2,})([0-9]+)", n))]
         name = (rf"(?:\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*(?:{alt})\s*\}}"
-                rf"|(?<![\\A-Za-z0-9_])(?:{alt})(?![A-Za-z0-9_]))")
+                rf"|(?<![\\A-Za-z0-9_])(?:{alt})(?![A-Za-z0-9_])"
+                + "".join(rf"|(?<![\\A-Za-z0-9_]){p}" for p in printed) + ")")
         lead += [rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}\s*\}}\s*\{{\s*(?:\\partial|d)\s*"
                  rf"{name}\s*\}}",
+                 rf"{_SLASH_TOP}{name}(?:\s*{SUP})*",
                  rf"(?:\\Delta\s*)?{name}(?:\s*{SUP})*"]
     if words:
         alt = "|".join(words)
@@ -186,6 +195,9 @@ class NameTable:
         self.token = _token_with_words(psol.part.notation, bare_names(psol.part, psol.part.notation.loss_symbol))
         loss = re.escape(self.loss_symbol)
         # E_{total} (Mazur) is the loss, outside a batch (where the total is not the mean the loss may be)
+        # a loss itself written as its total (loss_symbol: E_total): E_tot, E_{total} name it too
+        total = re.fullmatch(rf"([A-Za-z])_(?:{'|'.join(_TOTAL)})", canon(self.loss_symbol))
+        loss = re.escape(total.group(1)) if total else loss
         self._total = None if self.batched else re.compile(rf"(?<![A-Za-z]){loss}_(?:{'|'.join(_TOTAL)})(?![A-Za-z0-9])")
         self.learning_rate = learning_rate_pattern(psol.part.notation)
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
@@ -250,7 +262,7 @@ class NameTable:
         (E, ∂E/∂w5), outside a batch and where the name is none of the table's as it is."""
         if self._total is None or c in self.by_key:
             return c
-        return self._total.sub(lambda m: self.loss_symbol, c)
+        return self._total.sub(lambda m: canon(self.loss_symbol), c)
 
     def readings(self, name: str) -> list[str]:
         """The names a written name could mean when it means more than one quantity (w_123 with units 1, 12, 3
@@ -491,3 +503,69 @@ def either(names: list[str]) -> str:
     if len(names) <= 1:
         return names[0] if names else ""
     return said("names.or", first=names[0], rest=either(names[1:]))
+
+
+# a unit's net input under another book's letter (s_3, z_3, in_3); any other letter with a unit's subscript
+# (y_3, out_{h1}, o_3) is read as the unit's output, whose name the solution gives
+_NET_LETTERS = frozenset({"s", "z", "in", "n"})
+_UNIT_NAME = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]+(?:_[0-9]+)?)(?:\^\((\d+)\))?")
+
+
+def unit_hint(table, name: str) -> list[str]:
+    """For a name that is no quantity but whose subscript is a unit of the problem (`y_3`, Mazur's `out_{h1}`,
+    `out_{h_1}`): the name of that unit's output (u_3, h_1), or of its net input for s_3, z_3; the sample's
+    where a batch writes one (y_3^{(2)}). Empty for any other name (a general index δ_j, a derivative), and
+    for a graph's table, whose names are not units."""
+    if not isinstance(table, NameTable):
+        return []
+    m = _UNIT_NAME.fullmatch(canon(name[:60]))
+    if m is None:
+        return []
+    letter, unit, sample = m.group(1), m.group(2).replace("_", ""), m.group(3)
+    part = table.psol.part
+    nota = part.notation
+    # a weight's, a target's or an input's letter with one unit (w_3, t_5) is no output: suggest's, if any
+    others = {"w", "t", "b", "g", "e", "d", nota.weight_symbol, nota.target_symbol, nota.input_symbol}
+    if unit not in {u for layer in part.layers for u in layer} or letter in others:
+        return []
+    kind = "net" if letter in _NET_LETTERS else "act"
+    q = table.lookup(f"{kind}_{unit}" + (f"@{sample}" if sample and table.batched else ""))
+    if q is None and table.batched:
+        q = table.lookup(f"{kind}_{unit}@1")
+    return [table.psol.names.text[q.symbol]] if q is not None else []
+
+
+def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
+    """For a derivative of the loss that is no quantity of the problem: ("delta", [δ_5]) for one by a unit's
+    net input (∂L/∂net_5, ∂E_{total}/∂net_{o1} under unit_names: δ is ±that), ("intermediate", [u_5, δ_5])
+    for one by a unit's output (∂L/∂u_5, Mazur's ∂E_total/∂out_{o1}, ∂E/∂o_1): a step of working on the way
+    to that unit's δ, which the solution does not list. None for any other name, and for a graph's table."""
+    if not isinstance(table, NameTable):
+        return None
+    m = re.fullmatch(r"∂([^/]+)/∂(.+)", canon(name[:MAX_SUGGEST_CHARS]))
+    if m is None:
+        return None
+    top, below = m.groups()
+    loss = canon(table.loss_symbol)
+    tops = {loss, "J", "L", "E", "C", loss.split("_")[0]}
+    if top not in tops and not re.fullmatch(r"[A-Za-z]_(?:total|tot)", top):
+        return None
+    sample = re.search(r"\^\((\d+)\)$", below)
+    below = below[:sample.start()] if sample else below
+    at = f"@{sample.group(1)}" if sample and table.batched else ""
+    units = {u for layer in table.psol.part.layers for u in layer}
+    text = table.psol.names.text
+    net = re.fullmatch(r"net_?([A-Za-z0-9]+(?:_[0-9]+)?)", below)
+    if net is not None:
+        delta = table.lookup(f"delta_{net.group(1).replace('_', '')}{at}")
+        return ("delta", [text[delta.symbol]]) if delta is not None else None
+    q = table.lookup(below)
+    if q is None or q.key is None or q.key.kind != "act":
+        shown = unit_hint(table, below)
+        q = table.lookup(shown[0]) if shown else None
+    if q is None or q.key is None or q.key.kind != "act" or q.key.unit not in units:
+        return None
+    delta = table.lookup(f"delta_{q.key.unit}{at or ('@1' if table.batched else '')}")
+    if delta is None:
+        return None
+    return "intermediate", [text[q.symbol], text[delta.symbol]]

@@ -26,7 +26,7 @@ from ..suggest import closest
 from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
-from .names import NameTable, canon, either
+from .names import NameTable, canon, derivative_hint, either, unit_hint
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
 MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
@@ -160,7 +160,13 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.problems.append(said("answers_file.part_suggest", part=pname, item=label, close=close))
                 continue          # `sigmod:` over a part's answers, read with --part: the part meant
             if q is None or q.qid is None:
-                close = table.suggest(fold(str(key), strict=False)) if q is None else []
+                hint = derivative_hint(table, fold(str(key), strict=False)) if q is None else None
+                if hint is not None and hint[0] == "intermediate":        # dL/du_5: a step towards δ_5
+                    sub.problems.append(said("answers_file.intermediate", part=pname, item=label,
+                                             output=hint[1][0], delta=hint[1][1]))
+                    continue
+                close = hint[1] if hint is not None else table.suggest(fold(str(key), strict=False)) if q is None else []
+                close = close or (unit_hint(table, fold(str(key), strict=False)) if q is None else [])
                 if not close and q is None and is_derivative(fold(str(key), strict=False)) and table.derivatives():
                     sub.problems.append(said("answers_file.unknown_derivative", part=pname, item=label,
                                              names=", ".join(table.derivatives())))      # dL/dn: how they are named
@@ -328,6 +334,9 @@ def math_segments(line: str) -> tuple[list[str], str]:
     return math, "".join(prose)
 
 
+MAX_NOT_READ_SHOWN = 8     # lines named when no equation of a write-up is read
+
+
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
                  prepare: Callable[[list[str]], list[str]] | None = None,
@@ -426,7 +435,13 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if reason:
                         sub.problems.append(said("writeup.not_read_why", line=lineno, name=chain[0][1][:60], why=reason))
                         continue
-                    close = table.suggest(chain[0][1]) if named else []
+                    hint = derivative_hint(table, chain[0][1]) if derivative else None
+                    if hint is not None and hint[0] == "intermediate":    # ∂L/∂u_5: a step towards δ_5
+                        sub.problems.append(said("writeup.intermediate", line=lineno, name=chain[0][1][:60],
+                                                 output=hint[1][0], delta=hint[1][1]))
+                        continue
+                    close = hint[1] if hint is not None else table.suggest(chain[0][1]) if named else []
+                    close = close or (unit_hint(table, chain[0][1]) if named and not derivative else [])
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
                                                  close=either(close)))
@@ -454,7 +469,10 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                 why = said("hint.did_you_mean", first=why, close=said("writeup.part_near", part=near[0], line=near[1], word=near[2]))
         else:
             why = said(no_equation, source=source)
-        raise AnswerError(joined([why] + sub.problems[:1]))
+        # every line that was not read, up to a few (the first alone hid the others: t13 #5)
+        shown = sub.problems[:MAX_NOT_READ_SHOWN]
+        more = len(sub.problems) - len(shown)
+        raise AnswerError(joined([why] + shown + ([said("writeup.more_not_read", count=more)] if more else [])))
     return sub
 
 
@@ -722,7 +740,7 @@ def _unknown_value_line(line: str, table: NameTable, lineno: int) -> str | None:
     name = m.group(1).strip()
     if table.lookup(name) is not None or table.readings(name):
         return None
-    close = table.suggest(name)
+    close = table.suggest(name) or unit_hint(table, name)
     if close:
         return said("writeup.unknown_suggest", line=lineno, name=name[:60], close=either(close))
     return said("writeup.not_a_quantity", line=lineno, name=name[:60])
@@ -839,3 +857,4 @@ def _rejoin(links: list[tuple[str, str]]) -> str:
             out.append(r" \approx " if rel == "≈" else " = ")
         out.append(piece)
     return "".join(out)
+

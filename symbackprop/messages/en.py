@@ -1216,4 +1216,11 @@ MESSAGES = {
     "derive.deep.update_earlier": "Written out with δ_l of the last hidden layer (a sum over the outputs); for a weight "
                                   "into an earlier hidden layer δ_l is the rule of a hidden layer below another hidden "
                                   "layer (a sum over the layer above *l*), and the check stops at δ_l there",
+    "writeup.intermediate": "line {line}: {name}: the derivative by {output}, a step of working towards {delta}; not an item "
+                            "of this problem, so not graded",
+    "answers_file.intermediate": "{part}: {item}: the derivative by {output}, a step of working towards {delta}; not an "
+                                 "item of this problem, so not graded",
+    "answer.intermediate_in_rule": "{name} (the derivative by {output}, a step towards {delta}) is not read inside a "
+                                   "rule: write the rule with {delta}, or with the quantities it is made of",
+    "writeup.more_not_read": "… and {count} more lines not read",
 }

@@ -1071,4 +1071,9 @@ MESSAGES = {
     "derive.deep.first_checked": "检验把这条规则用于进入隐藏层的每个权重，以下面一层的输出代替 *x_i*；下一节的规则单独检验",
     "derive.deep.update_earlier": "这里用最后一个隐藏层的 δ_l（对输出求和）展开；对进入更前面隐藏层的权重，δ_l 是"
                                   "“位于另一个隐藏层下面的隐藏层”的规则（对 *l* 上面一层求和），检验在那里只到 δ_l 为止",
+    "writeup.intermediate": "第 {line} 行：{name}：对 {output} 的导数，是求 {delta} 的中间步骤；不是本题的评分项，不评分",
+    "answers_file.intermediate": "{part}：{item}：对 {output} 的导数，是求 {delta} 的中间步骤；不是本题的评分项，不评分",
+    "answer.intermediate_in_rule": "{name}（对 {output} 的导数，是求 {delta} 的中间步骤）在规则中不读取：请用 {delta} "
+                                   "或构成它的量来写规则",
+    "writeup.more_not_read": "……另有 {count} 行未读取",
 }
