@@ -136,3 +136,77 @@ def test_the_appendix_convention_too(grader_of, tmp_path):
     assert v["delta_5"].status == "other_convention" and v["delta_5"].expected == pytest.approx(-D5)
     assert v["grad_w_4_5"].status == "wrong" and v["grad_w_4_5"].diagnosis == "sign", v["grad_w_4_5"]
     assert r.score == 5
+
+
+# -- item 8: grading a two-part problem without --part ---------------------------------------------------
+
+def _class(tmp_path):
+    d = tmp_path / "cls"
+    d.mkdir()
+    (d / "ola.yaml").write_text("delta_5: 3\n", encoding="utf-8")            # no part named
+    (d / "wang.yaml").write_text("u_5: 0.49\n", encoding="utf-8")
+    (d / "li.md").write_text("$u_3 = 4$\n", encoding="utf-8")                 # a write-up, no part heading
+    return d
+
+
+def _grade(*args):
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
+    return CliRunner().invoke(main, ["grade", *[str(a) for a in args]])
+
+
+@pytest.mark.parametrize("lang, words", [("en", ["no submission could be graded", "3 of the 3",
+                                                 "--part relu or --part sigmoid", "nothing was written"]),
+                                         ("zh", ["没有一份提交能批改", "--part relu 或 --part sigmoid"])])
+def test_a_two_part_class_without_part_says_what_to_do_and_writes_nothing(tmp_path, lang, words):
+    d = _class(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    book, fb, summ = out / "book.csv", out / "fb", out / "summary.md"
+    r = _grade(PROBLEMS / "xor.yaml", d, "-o", book, "--feedback", fb, "--summary", summ, "--jobs", "1",
+               "--lang", lang)
+    assert r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)         # no traceback
+    hint = [line for line in r.output.splitlines() if "--part relu" in line and words[0] in line]
+    assert len(hint) == 1, r.output                                          # one line says it
+    for w in words:
+        assert w in hint[0], (w, hint[0])
+    # the summary lists each submission's reason, and no empty table of items
+    assert r.output.count("--part") >= 4 and "|---|" not in r.output and "| part |" not in r.output
+    assert ("Nothing was graded" if lang == "en" else "没有批改任何提交") in r.output
+    # no gradebook of zeros, no feedback for students with no grade, no summary file
+    assert not book.exists() and not summ.exists() and not (fb.exists() and any(fb.iterdir()))
+
+
+def test_with_part_the_same_class_is_graded(tmp_path):
+    d = tmp_path / "cls"
+    d.mkdir()
+    (d / "ola.yaml").write_text("delta_5: 3\n", encoding="utf-8")
+    (d / "bad.yaml").write_bytes(b"\x00\xff junk")                             # unread, but not everyone
+    book, fb = tmp_path / "book.csv", tmp_path / "fb"
+    r = _grade(PROBLEMS / "xor.yaml", d, "--part", "relu", "-o", book, "--feedback", fb, "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    assert book.exists() and (fb / "ola.md").exists() and "|---|" in r.output
+    assert "no submission could be graded" not in r.output
+
+
+def test_nothing_graded_for_another_reason_says_so(tmp_path):
+    d = tmp_path / "cls"
+    d.mkdir()
+    (d / "bad.yaml").write_bytes(b"\x00\xff junk")
+    book = tmp_path / "book.csv"
+    r = _grade(PROBLEMS / "xor.yaml", d, "--part", "relu", "-o", book, "--jobs", "1")
+    assert r.exit_code == 2 and not book.exists(), r.output
+    line = [x for x in r.output.splitlines() if "no submission could be graded" in x]
+    assert len(line) == 1 and "--part" not in line[0] and "1 not graded" in line[0], r.output
+    assert "UTF-8" in r.output                                                # the reason, in the summary
+
+
+def test_the_summary_of_a_class_with_nothing_graded_has_no_table():
+    from symbackprop.grade import StudentResult, summary_markdown, summary_text
+    from symbackprop.messages import said
+    results = [StudentResult("ola", "ola.yaml", error=said("writeup.no_part", source="ola.md", parts="relu, sigmoid"))]
+    for text in (summary_markdown(results), summary_text(results, lang="zh")):
+        assert "|---|" not in text and "ola" in text
+    assert "Nothing was graded" in summary_markdown(results)

@@ -1196,4 +1196,11 @@ MESSAGES = {
     "names.prime_other_activation": "{written}: unit {unit}'s activation is {activation}, so its derivative is "
                                     "not that one; write g'({net}) or {activation}'s own derivative",
     "writeup.not_a_quantity": "line {line}: {name}: not a quantity of this problem; the line is not read",
+    # -- session 12 (s12-conv): a class of which nothing could be graded ------------------------------------
+    "summary.nothing_graded": "Nothing was graded, so there is no table of items.",
+    "cli.nothing_graded_part": "no submission could be graded: {n} of the {total} do not say which part of the "
+                               "problem ({parts}) their answers belong to; grade one part at a time: rerun with "
+                               "{options}; nothing was written",
+    "cli.nothing_graded": "no submission could be graded ({total} not graded, the reason for each listed above); "
+                          "nothing was written",
 }

@@ -1057,4 +1057,9 @@ MESSAGES = {
     "names.prime_other_activation": "{written}：单元 {unit} 的激活函数是 {activation}，其导数不是这个；请写 g'({net}) 或 "
                                     "{activation} 自己的导数",
     "writeup.not_a_quantity": "第 {line} 行：{name}：不是本题中的量；该行未读取",
+    # -- session 12 (s12-conv): a class of which nothing could be graded ------------------------------------
+    "summary.nothing_graded": "没有批改任何提交，因此没有项目表。",
+    "cli.nothing_graded_part": "没有一份提交能批改：{total} 份中有 {n} 份没有指明答案属于本题的哪个部分（{parts}）；"
+                               "请一次批改一个部分：用 {options} 重新运行；未写入任何文件",
+    "cli.nothing_graded": "没有一份提交能批改（{total} 份未批改，每份的原因见上）；未写入任何文件",
 }
