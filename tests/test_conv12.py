@@ -93,7 +93,7 @@ def test_trial_t13_wang_the_other_convention_and_a_sign_slipped_gradient(grader,
     assert {q: v[q].status for q in deltas(-1)} == dict.fromkeys(deltas(-1), "other_convention")
     g = v["grad_w_4_5"]
     assert g.status == "wrong" and g.diagnosis == "sign" and g.source is None, g
-    assert "follows" not in g.message
+    assert "follows" not in g.message and "other δ convention (δ = −∂L/∂net)" in g.message and "δ_5" in g.message
     assert r.first_error == "grad_w_4_5"
     assert v["update_w_3_5"].status == v["new_w_3_5"].status == "correct"
     assert r.score == 5 and r.max_score > 5
@@ -135,6 +135,7 @@ def test_the_appendix_convention_too(grader_of, tmp_path):
     r, v = check(g, tmp_path, answers)
     assert v["delta_5"].status == "other_convention" and v["delta_5"].expected == pytest.approx(-D5)
     assert v["grad_w_4_5"].status == "wrong" and v["grad_w_4_5"].diagnosis == "sign", v["grad_w_4_5"]
+    assert "other δ convention (δ = ∂J/∂net)" in v["grad_w_4_5"].message     # the appendix's other one (loss J)
     assert r.score == 5
 
 

@@ -275,7 +275,20 @@ class Checker:
         again, _ = self._check_pass(answers, pinned, taken)
         # the other convention stays the reading (nothing now follows from the negated δs, the values
         # right in it are as before); should it not, the first judging stands
-        return again if self._convention_taken(again) == taken else report
+        if self._convention_taken(again) != taken:
+            return report
+        # a value that followed from a δ by this problem's rule, now a sign slip: said why
+        before = {v.qid: v for v in report.verdicts}
+        other = diagnose._convention_fields(self.psol)["other"]
+        verdicts = []
+        for v in again.verdicts:
+            b = before.get(v.qid)
+            if b is not None and b.status == "follow_through" and b.source in taken and v.status == "wrong" \
+                    and v.diagnosis == "sign":
+                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(b.source),
+                                            other=other, item=self.name(v.qid)))
+            verdicts.append(v)
+        return replace(again, verdicts=tuple(verdicts))
 
     def _convention_taken(self, report: PartReport) -> frozenset:
         """The δ items a report credits as the other δ convention."""

@@ -1203,4 +1203,7 @@ MESSAGES = {
                                "{options}; nothing was written",
     "cli.nothing_graded": "no submission could be graded ({total} not graded, the reason for each listed above); "
                           "nothing was written",
+    "diagnosis.sign_other_convention": "sign slip: your {name} is in the other δ convention ({other}), and "
+                                       "{item} has the same sign in both; computed from {name} by this "
+                                       "problem's rule, it has the wrong sign",
 }
