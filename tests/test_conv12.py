@@ -68,11 +68,14 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("problem, own", [("xor.yaml", 1), ("xor_appendix.yaml", -1)])
 @pytest.mark.parametrize("signs, expected, score", CASES, ids=[str(c[0]) for c in CASES])
-def test_every_combination_of_signs(grader, tmp_path, signs, expected, score):
+def test_every_combination_of_signs(grader_of, tmp_path, problem, own, signs, expected, score):
+    # `own`: the problem's δ is ∂L/∂net (xor.yaml) or −∂L/∂net (xor_appendix.yaml, Δw = +ηδy); the δ sign of
+    # a case is relative to it, ∂L/∂w_45 and Δw_45 are the same numbers in both problems
     sd, sg, sw = signs
-    answers = deltas(sd) | {"grad_w_4_5": r4(sg * G45), "update_w_4_5": r4(sw * -G45)}
-    r, v = check(grader, tmp_path, answers)
+    answers = deltas(own * sd) | {"grad_w_4_5": r4(sg * G45), "update_w_4_5": r4(sw * -G45)}
+    r, v = check(grader_of(PROBLEMS / problem), tmp_path, answers)
     for q, status in expected.items():
         assert v[q].status == status, (q, v[q])
     for q in ("grad_w_4_5", "update_w_4_5"):
