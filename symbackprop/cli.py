@@ -435,9 +435,10 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     two entries for one student, an unreadable file, …), or skipped (a hidden file, another kind of
     file). Outputs that would replace an input or land in SUBMISSIONS_DIR are refused before grading.
 
-    Exit status 0 when the gradebook is written (whatever the marks), 2 for unreadable input or an output
-    that cannot be written, 3 when grading a submission met an internal error (a bug in symbackprop:
-    the gradebook is written, the tracebacks beside it in a .log file).
+    Exit status 0 when the gradebook is written (whatever the marks), 2 for unreadable input, an output
+    that cannot be written, or a class of which no submission could be graded (nothing is written), 3
+    when grading a submission met an internal error (a bug in symbackprop: the gradebook is written, the
+    tracebacks beside it in a .log file).
 
     \b
     Examples:
@@ -494,6 +495,10 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     graph = _is_graph(doc)                          # no δ convention in a graph: its legend says none
     book, text = gradebook_csv(results, lang), summary_markdown(results, lang=lang, graph=graph)
     shown = summary_text(results, lang=lang, graph=graph)       # the terminal's: a student's text as written, no Markdown escape
+    nothing = _nothing_graded(results, prob, part, graph, lang)
+    if nothing is not None:         # every submission unread: the summary says why each, one line what to do, exit 2
+        click.echo(shown, nl=False)
+        raise InputError(nothing, lang)
     # every output was proved writable before grading; the folders are made before anything is written,
     # so that a folder that cannot be made after all still leaves nothing written (exit 2)
     _make_folders([("--gradescope", gradescope_dir), ("--feedback", feedback_dir)], lang)
@@ -515,6 +520,34 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
                        output=output, n=len(internal), log=log), err=True)
         sys.exit(INTERNAL_ERROR)
     click.echo(msg(lang, "cli.gradebook", output=output), err=True)
+
+
+PART_ERRORS = ("answers_file.parts", "writeup.no_part")    # a submission that does not say which part
+
+
+def _nothing_graded(results, prob, part: str | None, graph: bool, lang: str) -> str | None:
+    """When no submission could be graded (and none met an internal error, which has its own exit):
+    the one line that says why and what to do, in `lang`; nothing is written then (no gradebook of zeros,
+    no feedback without a grade). When the problem has several parts and submissions did not say which
+    part their answers belong to, the line names the `--part` to rerun with. None when something was graded."""
+    students = [r for r in results if not r.skipped]
+    if not students or any(not r.error for r in students) or any(r.status == "internal_error" for r in students):
+        return None
+    unparted = [r for r in students if getattr(r.error, "key", None) in PART_ERRORS]
+    names = [p.name for p in getattr(prob, "parts", ())]
+    if unparted and part is None and not graph and len(names) > 1:
+        options = joined_or(lang, [f"--part {name}" for name in names])
+        return msg(lang, "cli.nothing_graded_part", n=len(unparted), total=len(students),
+                   parts=", ".join(names), options=options)
+    return msg(lang, "cli.nothing_graded", total=len(students))
+
+
+def joined_or(lang: str, items: list[str]) -> str:
+    """`a or b or c` in `lang` (the catalogue's names.or)."""
+    out = items[-1]
+    for item in reversed(items[:-1]):
+        out = msg(lang, "names.or", first=item, rest=out)
+    return out
 
 
 FEEDBACK_SUFFIXES = (".md", ".html")

@@ -467,6 +467,8 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
                     mean=f"{tried_score[part] / tried[part]:.2f}", max=f"{top_score:g}") if tried[part] else
                 msg(lang, "summary.attempted_part", part=esc(part), tried=tried[part], graded=len(graded))
                 for part, top_score in part_max.items()])), ""]
+    if not graded:                                 # no item was answered by anyone graded: no empty table
+        return "\n".join(lines + [msg(lang, "summary.nothing_graded")]) + "\n"
     lines += [our_sentence("summary.legend_graph" if graph else "summary.legend"), "",
               msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]

@@ -288,14 +288,18 @@ def test_rows_not_graded_have_the_problems_max(tmp_path):
 def test_rows_not_graded_have_the_rubrics_max_of_the_part_graded(tmp_path):
     d = tmp_path / "subs"
     d.mkdir()
-    (d / "only.yaml").write_bytes(b"\x00\xff\xfe junk")       # nobody graded at all: max still known
+    (d / "only.yaml").write_bytes(b"\x00\xff\xfe junk")
     (d / "twin.yaml").write_text(RIGHT)
     (d / "twin.json").write_text("{}")
+    # one submission graded (whose own items the rubric does not list: no report's max comes from them);
+    # with none graded at all, nothing is written and grade exits 2 (tests/test_conv12.py)
+    (d / "zed.yaml").write_text("relu: {net_3: 4}\n")
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text("items: {act_3: 2, delta_5: 3, loss: 5}\n")
     book = tmp_path / "book.csv"
     result = run("grade", XOR, d, "--part", "relu", "--rubric", rubric, "-o", book, "--jobs", "1")
     assert result.exit_code == 0, result.output
     rows = rows_of(book)
-    assert {s: (r["total"], r["max"]) for s, r in rows.items()} == {"only": ("0", "10"), "twin": ("0", "10")}
+    assert {s: (r["total"], r["max"]) for s, r in rows.items()} == {"only": ("0", "10"), "twin": ("0", "10"),
+                                                                   "zed": ("0", "10")}
     assert "twin.json" in rows["twin"]["note"] and "UTF-8" in rows["only"]["note"]

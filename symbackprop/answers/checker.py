@@ -257,14 +257,52 @@ class Checker:
             if not more:
                 break
             pinned.update(more)
-        return report
+        return self._in_other_convention(answers, pinned, report)
 
-    def _check_pass(self, answers: list[Answer], pinned: dict) -> tuple[PartReport, OwnValues]:
-        """One judging of a submission's answers, with the given copies `pinned` by an earlier pass."""
+    def _in_other_convention(self, answers: list[Answer], pinned: dict, report: PartReport) -> PartReport:
+        """The report once δs accepted as the other convention (δ = −∂L/∂net where this problem has
+        ∂L/∂net, or the reverse) are the student's own δs in this problem's terms, negated back: a ∂L/∂w,
+        Δw or w^new has the same sign in both conventions (∂L/∂w = −δx in the other one), so a value
+        computed from those δs by this problem's rules (∂L/∂w = +δx) is a sign slip, never a follow-through
+        from a δ that earned its credit. Judged again only when something was computed from them."""
+        taken = self._convention_taken(report)
+        if not taken:
+            return report
+        syms = {self.symbol_of[q] for q in taken}
+        if not any(v.qid not in taken and v.status != "correct" and self.upstream.get(v.qid, frozenset()) & syms
+                   for v in report.verdicts):
+            return report
+        again, _ = self._check_pass(answers, pinned, taken)
+        # the other convention stays the reading (nothing now follows from the negated δs, the values
+        # right in it are as before); should it not, the first judging stands
+        if self._convention_taken(again) != taken:
+            return report
+        # a value that followed from a δ by this problem's rule, now a sign slip: said why
+        before = {v.qid: v for v in report.verdicts}
+        other = diagnose._convention_fields(self.psol)["other"]
+        verdicts = []
+        for v in again.verdicts:
+            b = before.get(v.qid)
+            if b is not None and b.status == "follow_through" and b.source in taken and v.status == "wrong" \
+                    and v.diagnosis == "sign":
+                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(b.source),
+                                            other=other, item=self.name(v.qid)))
+            verdicts.append(v)
+        return replace(again, verdicts=tuple(verdicts))
+
+    def _convention_taken(self, report: PartReport) -> frozenset:
+        """The δ items a report credits as the other δ convention."""
+        return frozenset(v.qid for v in report.verdicts
+                         if v.status == "other_convention" and self.kind(v.qid) == "delta")
+
+    def _check_pass(self, answers: list[Answer], pinned: dict,
+                    flipped: frozenset = frozenset()) -> tuple[PartReport, OwnValues]:
+        """One judging of a submission's answers, with the given copies `pinned` by an earlier pass and the
+        δs an earlier pass accepted as the other convention (`flipped`: their own values negated back)."""
         rules = [a for a in answers if a.qid in RULE_IDS]
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
-        own = OwnValues(self, pinned)                 # the student's own values, for follow-through
+        own = OwnValues(self, pinned, flipped)        # the student's own values, for follow-through
         self.spread = spread = Spread(self, own)      # how far their rounding can move those values
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []

@@ -52,7 +52,7 @@ class OwnValues:
     that order, so one forward sweep gives every unwritten value once (O(steps) per submission);
     only a convention charged later makes it sweep again."""
 
-    def __init__(self, ch: "Checker", pinned: dict | None = None) -> None:
+    def __init__(self, ch: "Checker", pinned: dict | None = None, flipped: frozenset = frozenset()) -> None:
         self.ch = ch
         self.graph: Graph = ch.graph
         self.values: dict[sp.Symbol, float] = dict(ch.true)
@@ -68,6 +68,9 @@ class OwnValues:
         # symbol -> (the item whose own value carries a mistake charged elsewhere, the mistake, where it
         # was charged): Δw_13 with η left out, charged at Δw_05; the copied w_13, charged at net_3
         self.via: dict[sp.Symbol, tuple[str, str, str]] = {}
+        # δ items accepted as the other δ convention (checker._in_other_convention): in this problem's terms
+        # the student's δ is the negated value, and it carries no error (∂L/∂w = −δx in that convention)
+        self.flipped = flipped
         self._done = 0                              # steps[:_done] have their own values
 
     # -- building ------------------------------------------------------------------------------
@@ -105,6 +108,8 @@ class OwnValues:
         `via` when the value repeats a mistake charged on another item: (qid, the mistake, that item)."""
         if sym in self.written:
             return                              # a quantity written twice: the first one counts, as before
+        if qid in self.flipped:
+            value, first, via = -value, None, None
         self.written[sym] = value
         self.values[sym] = value
         if first is None:

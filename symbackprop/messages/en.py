@@ -1223,4 +1223,14 @@ MESSAGES = {
     "answer.intermediate_in_rule": "{name} (the derivative by {output}, a step towards {delta}) is not read inside a "
                                    "rule: write the rule with {delta}, or with the quantities it is made of",
     "writeup.more_not_read": "… and {count} more lines not read",
+    # -- session 12 (s12-conv): a class of which nothing could be graded ------------------------------------
+    "summary.nothing_graded": "Nothing was graded, so there is no table of items.",
+    "cli.nothing_graded_part": "no submission could be graded: {n} of the {total} do not say which part of the "
+                               "problem ({parts}) their answers belong to; grade one part at a time: rerun with "
+                               "{options}; nothing was written",
+    "cli.nothing_graded": "no submission could be graded ({total} not graded, the reason for each listed above); "
+                          "nothing was written",
+    "diagnosis.sign_other_convention": "sign slip: your {name} is in the other δ convention ({other}), and "
+                                       "{item} has the same sign in both; computed from {name} by this "
+                                       "problem's rule, it has the wrong sign",
 }

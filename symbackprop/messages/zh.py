@@ -1076,4 +1076,11 @@ MESSAGES = {
     "answer.intermediate_in_rule": "{name}（对 {output} 的导数，是求 {delta} 的中间步骤）在规则中不读取：请用 {delta} "
                                    "或构成它的量来写规则",
     "writeup.more_not_read": "……另有 {count} 行未读取",
+    # -- session 12 (s12-conv): a class of which nothing could be graded ------------------------------------
+    "summary.nothing_graded": "没有批改任何提交，因此没有项目表。",
+    "cli.nothing_graded_part": "没有一份提交能批改：{total} 份中有 {n} 份没有指明答案属于本题的哪个部分（{parts}）；"
+                               "请一次批改一个部分：用 {options} 重新运行；未写入任何文件",
+    "cli.nothing_graded": "没有一份提交能批改（{total} 份未批改，每份的原因见上）；未写入任何文件",
+    "diagnosis.sign_other_convention": "符号错误：你的 {name} 用的是另一种 δ 约定（{other}），而 {item} 在两种约定下"
+                                       "符号相同；按本题的规则由 {name} 算出，符号反了",
 }
