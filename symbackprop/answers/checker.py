@@ -613,7 +613,10 @@ class Checker:
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
                                          message=said("diagnosis.follows_consistently", follows=follows,
                                                       what=diagnose.half_missing_message(self.psol.part, True)
-                                                      if code == "half_missing" else said(f"consistently.{code}"))
+                                                      if code == "half_missing" else
+                                                      diagnose.mean_units_message(int(own_values.factor), True)
+                                                      if code == "mean_units_missing" else
+                                                      said(f"consistently.{code}"))
                                          if f"consistently.{code}" in CONSISTENTLY else
                                          said("diagnosis.follows_consistently", follows=follows,
                                               what=diagnose.MESSAGES[code].split(': ', 1)[1]))

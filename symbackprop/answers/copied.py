@@ -59,13 +59,15 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
         return None
     values = dict(own.values)
     written = {abs(Fraction(t)) for lk in links if lk.kind == "numbers" for t in _LITERAL.findall(lk.text)}
-    shown = any(lk.kind == "numbers" for lk in links)
+    # working shown (substituted numbers, or a rule in symbols, which uses the given as the problem gives
+    # it): a copy needs its number written there, never one nobody wrote (t_5 = −0.5 for 2(u_5 − t_5))
+    shown = any(lk.kind in ("numbers", "rule") for lk in links)
     short = given_places(ch)
 
     def at(leaf, g: float) -> float | None:
         v = ch.steps.recompute(qid, {**values, leaf: g})
         if v is not None and own.convention_applies(qid):
-            v *= 2.0
+            v *= own.factor
         return v
 
     loss = losses.of(ch.psol.part)

@@ -80,6 +80,11 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         out.append(("eta_missing", eta_missing_message(part), rule_with({eta: 1})))
     if losses.of(part).half and key.kind not in ("net", "act", "gprime", "new_w"):
         out.append(("half_missing", half_missing_message(part), scaled(2)))
+    k_out = mean_units(part)
+    if k_out and key.kind not in ("net", "act", "gprime", "new_w"):
+        # a mean over the K outputs (mse) taken as their sum, or its derivative 2(u − t) for (2/K)(u − t):
+        # K times the loss and every value driven by it (before loss_doubled, which it names more closely)
+        out.append(("mean_units_missing", mean_units_message(k_out), scaled(k_out)))
     if key.kind == "loss":
         # the loss of a batch summed where the problem takes the mean; then, for a loss without a ½
         # (half_missing says that one), the loss counted twice: a factor of 2, not a copied given
@@ -328,6 +333,19 @@ def half_missing_message(part, consistently: bool = False) -> str:
     return said(key, t=letters[0], u=letters[1])
 
 
+def mean_units(part) -> int | None:
+    """K, the number of output units, where the loss is a mean over them (mse) and K > 1; else None."""
+    k = len(part.layers[-1])
+    return k if losses.of(part).mean_over_units and k > 1 else None
+
+
+def mean_units_message(k: int, consistently: bool = False) -> str:
+    """'twice the expected value: the mean over the 2 outputs taken as their sum …' (K times for K ≠ 2)."""
+    if consistently:
+        return said("consistently.mean_units_missing", k=k)
+    return said("diagnosis.mean_units_missing_twice" if k == 2 else "diagnosis.mean_units_missing", k=k)
+
+
 def convention_message(psol) -> str:
     J = psol.part.notation.loss_symbol
     own, other = f"δ = ∂{J}/∂net", f"δ = −∂{J}/∂net"
@@ -353,10 +371,11 @@ def _relu_kink(ch: "Checker", gp: sp.Symbol):
 # loss as counting it twice would; a ReLU's g'(0) at its kink gives what g(0) = 0 or another unit's g' may.
 SUBSUMES = {"bias_plus_one": frozenset({"sign", "other_convention"}),
             "mean_missing": frozenset({"loss_doubled"}),
+            "mean_units_missing": frozenset({"loss_doubled"}),
             "relu_g0": frozenset({"g_not_gprime", "wrong_unit", "other_activation"})}
 # mistakes of the loss, which double every value computed from it: at a later step, the student's own δ
 # written there (not doubled, or the step would follow from it) says it is not one of these
-LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing"})
+LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing", "mean_units_missing"})
 
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict,

@@ -1145,4 +1145,12 @@ MESSAGES = {
     # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
     "diagnosis.or": "{first}; or {second}",
     "diagnosis.either": "{choices} (each gives this value)",
+    # session 12 (diag): an mse's mean over the K outputs taken as their sum (answers/diagnose.py)
+    "diagnosis.mean_units_missing_twice": "twice the expected value: the loss's mean over the {k} outputs taken as "
+                                          "their sum (its 1/{k} left out: Σ(t − u)², or the derivative 2(u − t))",
+    "diagnosis.mean_units_missing": "{k} times the expected value: the loss's mean over the {k} outputs taken as "
+                                    "their sum (its 1/{k} left out: Σ(t − u)², or the derivative 2(u − t))",
+    "consistently.mean_units_missing": "the mean over the {k} outputs taken as their sum (its 1/{k} left out)",
+    "code.mean_units_missing": "mean_units_missing",
 }
+

@@ -1016,4 +1016,12 @@ MESSAGES = {
     # session 12 (mathfix): two mistakes that give the same wrong value, both said (answers/diagnose.py explain)
     "diagnosis.or": "{first}；或者{second}",
     "diagnosis.either": "{choices}（每一种都给出这个值）",
+    # session 12 (diag): an mse's mean over the K outputs taken as their sum (answers/diagnose.py)
+    "diagnosis.mean_units_missing_twice": "为正确值的两倍：把损失对 {k} 个输出的平均当成了求和（漏掉了 1/{k}：Σ(t − u)²，"
+                                          "或导数写成 2(u − t)）",
+    "diagnosis.mean_units_missing": "为正确值的 {k} 倍：把损失对 {k} 个输出的平均当成了求和（漏掉了 1/{k}：Σ(t − u)²，"
+                                    "或导数写成 2(u − t)）",
+    "consistently.mean_units_missing": "把对 {k} 个输出的平均当成了求和（漏掉了 1/{k}）",
+    "code.mean_units_missing": "漏掉输出平均",
 }
+

@@ -1,0 +1,111 @@
+"""Session 12, user trial t12: diagnoses and follow-through of network answers (task W1).
+
+Every expected number is worked out here by hand from the givens (in the comments), never by the code
+under test.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symbackprop.answers import Grader, Rubric
+from symbackprop.problem import load_problem
+
+# p/relu_kink.yaml of the trial: 2 outputs, mse. net_3 = 1 + 2 − 1 = 2, net_4 = −2 + 1 + 1 = 0 (the kink),
+# u_5 = net_5 = 0.5 + 1·2 + 2·0 = 2.5, u_6 = net_6 = 0 − 2 + 3·0 = −2.
+# J = ((1 − 2.5)² + (0 + 2)²)/2 = (2.25 + 4)/2 = 3.125; δ_5 = (2/2)(2.5 − 1) = 1.5, δ_6 = −2.
+# The sum of squares instead of the mean: J = 6.25, δ_5 = 2(u_5 − t_5) = 3, δ_6 = −4, δ_3 = 3·1 + (−4)(−1) = 7.
+RELU_KINK = """\
+title: ReLU network with a unit exactly at its kink
+network:
+  inputs: [1, 2]
+  bias: 0
+  layers: [[3, 4], [5, 6]]
+  activation: relu
+  output_activation: identity
+weights:
+  0: {3: 1, 4: -2, 5: 0.5, 6: 0}
+  1: {3: 2, 4: 1}
+  2: {3: -1, 4: 1}
+  3: {5: 1, 6: -1}
+  4: {5: 2, 6: 3}
+sample: {x: {1: 1, 2: 1}, t: {5: 1, 6: 0}}
+loss: mse
+learning_rate: 0.1
+relu_derivative_at_zero: 0.5
+"""
+
+# three linear outputs u = 1, 2, 3 with targets 0: J = (1 + 4 + 9)/3 = 14/3, δ_k = (2/3)u_k;
+# summed: J = 14, δ_k = 2u_k (2, 4, 6): 3 times each
+K3 = """\
+title: three linear outputs
+network:
+  inputs: [1]
+  bias: 0
+  layers: [[2, 3, 4]]
+  activation: identity
+weights:
+  0: {2: 0, 3: 0, 4: 0}
+  1: {2: 1, 3: 2, 4: 3}
+sample: {x: {1: 1}, t: {2: 0, 3: 0, 4: 0}}
+loss: mse
+learning_rate: 0.1
+"""
+
+
+def _grader(tmp_path: Path, name: str, text: str) -> Grader:
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    return Grader(load_problem(f), Rubric())
+
+
+def _check(grader: Grader, tmp_path: Path, name: str, text: str, part=None) -> dict:
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    reports, _ = grader.check(f, part)
+    return {v.qid: v for r in reports for v in r.verdicts}
+
+
+@pytest.fixture(scope="module")
+def relu_kink(tmp_path_factory):
+    g = _grader(tmp_path_factory.mktemp("relu"), "relu_kink.yaml", RELU_KINK)
+    yield g
+    g.close()
+
+
+# -- item 2: an mse's mean over the outputs taken as a sum ------------------------------------------------
+def test_sum_of_squares_deltas_charged_once_then_follow(relu_kink, tmp_path):
+    got = _check(relu_kink, tmp_path, "pam.yaml", "delta_5: 3\ndelta_6: -4\n")
+    assert got["delta_5"].status == "wrong"
+    assert got["delta_5"].diagnosis == "mean_units_missing"
+    assert "twice the expected value" in got["delta_5"].message
+    assert "uses t_5" not in got["delta_5"].message          # no target nobody wrote
+    assert got["delta_6"].status == "follow_through", got["delta_6"]
+
+
+def test_summed_loss_then_deltas_follow(relu_kink, tmp_path):
+    got = _check(relu_kink, tmp_path, "eve.yaml", "loss: 6.25\ndelta_5: 3\n")
+    assert got["loss"].diagnosis == "mean_units_missing"
+    assert got["delta_5"].status == "follow_through", got["delta_5"]
+
+
+def test_write_up_with_the_rule_2_u_minus_t(relu_kink, tmp_path):
+    text = ("$J = (1-2.5)^2 + (0+2)^2 = 6.25$\n\n$\\delta_5 = 2(u_5 - t_5) = 3$\n\n"
+            "$\\delta_6 = 2(u_6 - t_6) = -4$\n\n$\\delta_3 = 3 \\times 1 + (-4)(-1) = 7$\n")
+    got = _check(relu_kink, tmp_path, "nia.md", text)
+    assert got["loss"].status == "wrong"
+    assert [q for q, v in got.items() if v.status == "wrong"] == ["loss"]
+    assert all("uses t_" not in str(v.message) for v in got.values())
+    assert got["delta_3"].status == "follow_through"
+
+
+def test_three_outputs_three_times(tmp_path):
+    g = _grader(tmp_path, "k3.yaml", K3)
+    try:
+        got = _check(g, tmp_path, "a.yaml", "loss: 14\ndelta_2: 2\ndelta_3: 4\ndelta_4: 6\n")
+    finally:
+        g.close()
+    assert got["loss"].diagnosis == "mean_units_missing"
+    assert "3 times the expected value" in got["loss"].message
+    assert [got[q].status for q in ("delta_2", "delta_3", "delta_4")] == ["follow_through"] * 3
