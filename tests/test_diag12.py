@@ -109,3 +109,39 @@ def test_three_outputs_three_times(tmp_path):
     assert got["loss"].diagnosis == "mean_units_missing"
     assert "3 times the expected value" in got["loss"].message
     assert [got[q].status for q in ("delta_2", "delta_3", "delta_4")] == ["follow_through"] * 3
+
+
+# -- item 3: a given copied wrong once, then used as the problem gives it -------------------------------
+PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
+
+
+@pytest.fixture(scope="module")
+def xor():
+    g = Grader(load_problem(PROBLEMS / "xor.yaml"), Rubric())
+    yield g
+    g.close()
+
+
+# gus.md of the trial: w_35 = 3 copied once in net_5 (−4 + 3·0.9820 + 4·0.5 = 0.946), everything after from
+# it; then w_35^new = 2 + Δw_35 with the problem's w_35 = 2 and the student's own Δw_35 = 0.0554
+GUS = """\
+$net_5 = -4 + 3 \\times 0.9820 + 4 \\times 0.5 = 0.946$
+$u_5 = \\frac{1}{1+e^{-0.946}} = 0.7203$
+$\\delta_5 = 0.7203 (1 - 0.7203)(0.7203 - 1) = -0.0564$
+$\\Delta w_{35} = -1 \\times (-0.0564) \\times 0.9820 = 0.0554$
+"""
+
+
+@pytest.mark.parametrize("line", ["$w_{35}^{new} = 2 + 0.0554 = 2.0554$", "$w_{35}^{new} = 2.0554$",
+                                  "$w_{35}^{new} = 3 + 0.0554 = 3.0554$"])
+def test_updated_weight_from_the_given_or_the_copy_follows(xor, tmp_path, line):
+    got = _check(xor, tmp_path, "gus.md", GUS + line + "\n", "sigmoid")
+    assert got["net_5"].diagnosis == "given_copied"
+    assert got["new_w_3_5"].status == "follow_through", got["new_w_3_5"]
+    assert [q for q, v in got.items() if v.status == "wrong"] == ["net_5"]
+
+
+def test_updated_weight_from_neither_is_still_wrong(xor, tmp_path):
+    # 2.5554 is neither 2 + 0.0554 nor 3 + 0.0554
+    got = _check(xor, tmp_path, "gus.md", GUS + "$w_{35}^{new} = 2.5554$\n", "sigmoid")
+    assert got["new_w_3_5"].status == "wrong"
