@@ -145,3 +145,43 @@ def test_updated_weight_from_neither_is_still_wrong(xor, tmp_path):
     # 2.5554 is neither 2 + 0.0554 nor 3 + 0.0554
     got = _check(xor, tmp_path, "gus.md", GUS + "$w_{35}^{new} = 2.5554$\n", "sigmoid")
     assert got["new_w_3_5"].status == "wrong"
+
+
+# -- item 9: a batch averaged where the problem sums it, and the reverse ---------------------------------
+# one linear unit u = w_12·x (w_12 = 1), ½(t − u)², samples x = 1, 2, 3 with t = 0:
+# J^(s) = ½x², summed 0.5 + 2 + 4.5 = 7 (mean 7/3 = 2.3333); ∂J/∂w_12 = Σ u·x = 1 + 4 + 9 = 14 (mean 4.6667);
+# Δw_12 = −0.1·14 = −1.4 (mean −0.4667)
+BATCH = """\
+title: three samples through one linear unit
+network:
+  inputs: [1]
+  bias: 0
+  layers: [[2]]
+  activation: identity
+weights:
+  0: {{2: 0}}
+  1: {{2: 1}}
+samples:
+  - {{x: {{1: 1}}, t: {{2: 0}}}}
+  - {{x: {{1: 2}}, t: {{2: 0}}}}
+  - {{x: {{1: 3}}, t: {{2: 0}}}}
+loss: half_squared_error
+batch_reduction: {reduction}
+learning_rate: 0.1
+"""
+
+
+@pytest.mark.parametrize("reduction,answers,code", [
+    ("sum", "loss: 2.3333\ngrad_w_1_2: 4.6667\nupdate_w_1_2: -0.4667\n", "batch_mean_taken"),
+    ("mean", "loss: 7\ngrad_w_1_2: 14\nupdate_w_1_2: -1.4\n", "mean_missing"),
+])
+def test_batch_reduction_slip_charged_once(tmp_path, reduction, answers, code):
+    g = _grader(tmp_path, "batch.yaml", BATCH.format(reduction=reduction))
+    try:
+        got = _check(g, tmp_path, "ivy.yaml", answers)
+    finally:
+        g.close()
+    assert got["loss"].status == "wrong" and got["loss"].diagnosis == code
+    assert ("1/3 of the expected value" if reduction == "sum" else "3 times the expected value") in got["loss"].message
+    assert got["grad_w_1_2"].status == "follow_through", got["grad_w_1_2"]
+    assert got["update_w_1_2"].status == "follow_through", got["update_w_1_2"]

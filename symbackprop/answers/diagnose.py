@@ -85,12 +85,18 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         # a mean over the K outputs (mse) taken as their sum, or its derivative 2(u − t) for (2/K)(u − t):
         # K times the loss and every value driven by it (before loss_doubled, which it names more closely)
         out.append(("mean_units_missing", mean_units_message(k_out), scaled(k_out)))
+    n = len(part.samples)
+    if n > 1 and key.sample is None and key.kind in BATCH_KINDS:
+        # the batch's loss or gradient summed where the problem takes the mean (N times), or averaged where
+        # it sums (1/N times): N is the part's batch size
+        if part.batch_scale != 1:
+            out.append(("mean_missing", MESSAGES["mean_missing"].format(n=n) if key.kind == "loss"
+                        else said("diagnosis.mean_missing_gradient", n=n), scaled(n)))
+        else:
+            out.append(("batch_mean_taken", said("diagnosis.batch_mean_taken", n=n), scaled(sp.Rational(1, n))))
     if key.kind == "loss":
-        # the loss of a batch summed where the problem takes the mean; then, for a loss without a ½
-        # (half_missing says that one), the loss counted twice: a factor of 2, not a copied given
-        n = len(part.samples) if part.batch_scale != 1 else 1
-        if n > 1 and key.sample is None:
-            out.append(("mean_missing", MESSAGES["mean_missing"].format(n=n), scaled(n)))
+        # for a loss without a ½ (half_missing says that one), the loss counted twice: a factor of 2, not a
+        # copied given
         if not losses.of(part).half:
             out.append(("loss_doubled", MESSAGES["loss_doubled"], scaled(2)))
     gps = [sym for k, sym in sym_of.items() if k.kind == "gprime"]       # in the solution's order
@@ -141,6 +147,10 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
     return out
+
+
+# the quantities of a whole batch that its reduction (mean or sum over the samples) scales
+BATCH_KINDS = frozenset({"loss", "grad_w", "update_w", "grad_shared", "update_shared"})
 
 
 def _at_values(expr: sp.Expr) -> Callable[[dict], float | None]:

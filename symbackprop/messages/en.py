@@ -1152,5 +1152,12 @@ MESSAGES = {
                                     "their sum (its 1/{k} left out: Σ(t − u)², or the derivative 2(u − t))",
     "consistently.mean_units_missing": "the mean over the {k} outputs taken as their sum (its 1/{k} left out)",
     "code.mean_units_missing": "mean_units_missing",
+    # session 12 (diag): a batch averaged where the problem sums it, or summed where it takes the mean
+    "diagnosis.batch_mean_taken": "1/{n} of the expected value: the mean over the batch of {n} taken; this problem "
+                                  "sums it (batch_reduction: sum)",
+    "diagnosis.mean_missing_gradient": "{n} times the expected value: the {n} samples' gradients summed; this "
+                                       "problem takes their mean (batch_reduction: mean)",
+    "code.batch_mean_taken": "batch_mean_taken",
+    "charged.batch_mean_taken": "the batch's mean taken where it is summed",
+    "charged.mean_missing": "the batch summed where its mean is taken",
 }
-

@@ -1023,5 +1023,11 @@ MESSAGES = {
                                     "或导数写成 2(u − t)）",
     "consistently.mean_units_missing": "把对 {k} 个输出的平均当成了求和（漏掉了 1/{k}）",
     "code.mean_units_missing": "漏掉输出平均",
+    # session 12 (diag): a batch averaged where the problem sums it, or summed where it takes the mean
+    "diagnosis.batch_mean_taken": "为正确值的 1/{n}：对 {n} 个样本的批次取了平均；本题要求求和（batch_reduction: sum）",
+    "diagnosis.mean_missing_gradient": "为正确值的 {n} 倍：把 {n} 个样本的梯度相加了；本题要求取平均"
+                                       "（batch_reduction: mean）",
+    "code.batch_mean_taken": "批次误取平均",
+    "charged.batch_mean_taken": "批次本应求和却取了平均",
+    "charged.mean_missing": "批次本应取平均却求了和",
 }
-
