@@ -185,3 +185,44 @@ def test_batch_reduction_slip_charged_once(tmp_path, reduction, answers, code):
     assert ("1/3 of the expected value" if reduction == "sum" else "3 times the expected value") in got["loss"].message
     assert got["grad_w_1_2"].status == "follow_through", got["grad_w_1_2"]
     assert got["update_w_1_2"].status == "follow_through", got["update_w_1_2"]
+
+
+# -- item 8: a frozen weight updated, a tied edge updated on its own, and the hint for a tied edge's Δw ---
+# net_3 = 0.5·1 + 1·1 + 1·2 = 3.5 = u_3, δ_3 = u_3 − t = 3.5 (½(t − u)²); ∂J/∂w_03 = 3.5 (frozen: Δw_03 = 0,
+# as a free weight −0.1·3.5 = −0.35); ∂J/∂w_13 = 3.5·1, ∂J/∂w_23 = 3.5·2 = 7, tied as s: ∂J/∂s = 10.5,
+# s^new = 1 − 1.05 = −0.05; each edge on its own: w_13^new = 1 − 0.35 = 0.65, w_23^new = 1 − 0.7 = 0.3
+FROZEN_TIED = """\
+title: a frozen bias weight and two tied weights
+network:
+  inputs: [1, 2]
+  bias: 0
+  layers: [[3]]
+  activation: identity
+weights:
+  0: {3: {value: 0.5, frozen: true}}
+  1: {3: 1}
+  2: {3: 1}
+shared: {s: [w_1_3, w_2_3]}
+sample: {x: {1: 1, 2: 2}, t: {3: 0}}
+loss: half_squared_error
+learning_rate: 0.1
+"""
+
+
+def test_frozen_and_tied_updates_are_named(tmp_path):
+    g = _grader(tmp_path, "ft.yaml", FROZEN_TIED)
+    try:
+        f = tmp_path / "hal.yaml"
+        f.write_text("update_w_0_3: -0.35\nnew_w_1_3: 0.65\nnew_w_2_3: 0.3\n\"\\\\Delta w_{13}\": -0.35\n",
+                     encoding="utf-8")
+        reports, sub = g.check(f, None)
+    finally:
+        g.close()
+    got = {v.qid: v for r in reports for v in r.verdicts}
+    assert got["update_w_0_3"].diagnosis == "frozen_updated"
+    assert "is frozen" in got["update_w_0_3"].message
+    assert got["new_w_1_3"].status == "wrong" and got["new_w_1_3"].diagnosis == "tied_separately"
+    assert "tied to s" in got["new_w_1_3"].message
+    assert got["new_w_2_3"].status == "follow_through"          # the same mistake, charged once
+    hints = " ".join(str(p) for p in sub)
+    assert "did you mean Δs (w_{13} is tied to s" in hints, hints

@@ -138,6 +138,30 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         if ws:
             w0 = next(iter(ws))
             out.append(("updated_weight", MESSAGES["updated_weight"].format(w=names[w0]), rule_with(ws)))
+    frozen = key.kind in ("update_w", "new_w") and \
+        any(wt.frozen and (wt.source, wt.target) == (key.source, key.unit) for wt in part.weights)
+    tied = key.kind == "new_w" and step.forms and any(key_of.get(s) is not None and key_of[s].kind == "new_shared"
+                                                       for s in step.forms[-1].free_symbols)
+    if frozen or tied:
+        # a frozen weight updated all the same (Δw = −η∂J/∂w), or a tied edge updated on its own gradient:
+        # the update the edge would have if it were a free weight of its own
+        w, g = sym_of.get(key.like("w")), sym_of.get(key.like("grad_w"))
+        eta_sym = sym_of.get(Key("learning_rate"))
+        if w is not None and g is not None and eta_sym is not None:
+            new = key.kind == "new_w"
+
+            def free(vals, w=w, g=g, eta_sym=eta_sym, new=new):
+                if any(vals.get(s) is None for s in (w, g, eta_sym)):
+                    return None
+                return (vals[w] if new else 0.0) - vals[eta_sym] * vals[g]
+            wname = names.get(w, str(w))
+            if frozen:
+                out.append(("frozen_updated", said("diagnosis.frozen_updated", w=wname), free))
+            else:
+                shared = next(key_of[s] for s in step.forms[-1].free_symbols
+                              if key_of.get(s) is not None and key_of[s].kind == "new_shared")
+                sname = names.get(sym_of.get(shared.like("shared")), shared.unit)
+                out.append(("tied_separately", said("diagnosis.tied_separately", w=wname, shared=sname), free))
     if key.kind == "new_w":
         w = sym_of.get(key.like("w"))
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))

@@ -28,7 +28,8 @@ LOSS_CONVENTIONS = ("half_missing", "mean_units_missing")     # diagnoses that c
 # ...except one whose value is a given copied out (the old weight): it shows no working, so earns nothing
 NO_WORKING = ("old_weight",)
 SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "mean_units_missing", "g_not_gprime", "relu_g0", "bias_zero",
-              "old_weight", "update_subtracted", "bias_plus_one", "mean_missing", "batch_mean_taken")
+              "old_weight", "update_subtracted", "bias_plus_one", "mean_missing", "batch_mean_taken",
+              "frozen_updated", "tied_separately")
 
 
 class Graph:

@@ -1160,4 +1160,15 @@ MESSAGES = {
     "code.batch_mean_taken": "batch_mean_taken",
     "charged.batch_mean_taken": "the batch's mean taken where it is summed",
     "charged.mean_missing": "the batch summed where its mean is taken",
+    # session 12 (diag): a frozen weight updated, a tied edge updated on its own (answers/diagnose.py)
+    "diagnosis.frozen_updated": "{w} is frozen: it is not updated (Δw = 0, {w}^new = {w}); the value is the "
+                                "update it would have as a free weight",
+    "diagnosis.tied_separately": "{w} is tied to {shared}: the edge is updated with the shared parameter "
+                                 "({w}^new = {shared}^new, from ∂J/∂{shared}, the sum over its edges), not on its own",
+    "code.frozen_updated": "frozen_updated",
+    "code.tied_separately": "tied_separately",
+    "charged.frozen_updated": "a frozen weight updated",
+    "charged.tied_separately": "a tied edge updated on its own",
+    # session 12 (diag): a "did you mean" hint for the update of a tied edge (answers/names.py)
+    "names.tied_update": "{update} ({w} is tied to {shared}: one update for all its edges)",
 }

@@ -1030,4 +1030,14 @@ MESSAGES = {
     "code.batch_mean_taken": "批次误取平均",
     "charged.batch_mean_taken": "批次本应求和却取了平均",
     "charged.mean_missing": "批次本应取平均却求了和",
+    # session 12 (diag): a frozen weight updated, a tied edge updated on its own (answers/diagnose.py)
+    "diagnosis.frozen_updated": "{w} 是冻结的：它不更新（Δw = 0，{w}^new = {w}）；这个值是把它当作可训练权重时的更新",
+    "diagnosis.tied_separately": "{w} 与 {shared} 绑定：这条边随共享参数一起更新（{w}^new = {shared}^new，"
+                                 "由 ∂J/∂{shared} 即其所有边之和得出），而不是单独更新",
+    "code.frozen_updated": "更新了冻结的权重",
+    "code.tied_separately": "绑定的边单独更新",
+    "charged.frozen_updated": "更新了冻结的权重",
+    "charged.tied_separately": "绑定的边单独更新",
+    # session 12 (diag): a "did you mean" hint for the update of a tied edge (answers/names.py)
+    "names.tied_update": "{update}（{w} 与 {shared} 绑定：所有绑定的边共用一次更新）",
 }
