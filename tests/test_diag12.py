@@ -226,3 +226,126 @@ def test_frozen_and_tied_updates_are_named(tmp_path):
     assert got["new_w_2_3"].status == "follow_through"          # the same mistake, charged once
     hints = " ".join(str(p) for p in sub)
     assert "did you mean Δs (w_{13} is tied to s" in hints, hints
+
+
+# -- item 14: common slips named ---------------------------------------------------------------------
+# Mazur's 2-2-2 sigmoid example (values from his worked post, not from this code): out_h1 = 0.593269992,
+# out_h2 = 0.596884378, δ_o1 = 0.138498562, δ_o2 = −0.038098236 (δ = ∂E/∂net, ½ squared error).
+# δ_h1 = out_h1(1 − out_h1)(δ_o1·w5 + δ_o2·w7) = 0.241300709·(0.055399425 − 0.019049118) = 0.008771;
+# with δ_o2·w7 left out: 0.241300709·0.055399425 = 0.013368.
+# δ_h2 without g': δ_o1·w6 + δ_o2·w8 = 0.062324353 − 0.020954030 = 0.041370 (0.041371 from the rounded δs)
+MAZUR = """\
+title: Mazur's step-by-step example
+network:
+  inputs: [i1, i2]
+  bias: b
+  layers: [[h1, h2], [o1, o2]]
+  activation: sigmoid
+weights:
+  b: {h1: 0.35, h2: 0.35, o1: 0.60, o2: 0.60}
+  i1: {h1: 0.15, h2: 0.25}
+  i2: {h1: 0.20, h2: 0.30}
+  h1: {o1: 0.40, o2: 0.50}
+  h2: {o1: 0.45, o2: 0.55}
+sample: {x: {i1: 0.05, i2: 0.10}, t: {o1: 0.01, o2: 0.99}}
+loss: half_squared_error
+learning_rate: 0.5
+precision: 6
+"""
+
+
+@pytest.fixture(scope="module")
+def mazur(tmp_path_factory):
+    g = _grader(tmp_path_factory.mktemp("mazur"), "mazur.yaml", MAZUR)
+    yield g
+    g.close()
+
+
+@pytest.mark.parametrize("h2", ["0.041370", "0.041371"])
+def test_hidden_delta_one_term_and_without_gprime(mazur, tmp_path, h2):
+    got = _check(mazur, tmp_path, "kit.yaml", f"delta_h1: 0.013368\ndelta_h2: {h2}\n")
+    assert got["delta_h1"].diagnosis == "sum_incomplete"
+    assert "the term δ_{o2}·" in got["delta_h1"].message
+    assert got["delta_h2"].diagnosis == "gprime_missing"
+    assert "g'(net_{h2}) left out" in got["delta_h2"].message
+
+
+def test_a_value_far_from_every_mistake_stays_unexplained(mazur, tmp_path):
+    got = _check(mazur, tmp_path, "kit.yaml", "delta_h2: 0.041470\n")      # 0.041370 + 1e-4: no mistake
+    assert got["delta_h2"].diagnosis is None
+
+
+# one linear unit u_2 = 2·x_1 = 2, t = 1, squared error (t − u)²: δ_2 = 2(u − t) = 2, Δw_12 = −0.1·2·1 = −0.2;
+# the 2 left out: δ_2 = 1, and then Δw_12 = −0.1 follows from it
+SQUARED = """\
+title: squared error without its half
+network:
+  inputs: [1]
+  bias: 0
+  layers: [[2]]
+  activation: identity
+weights:
+  0: {2: 0}
+  1: {2: 2}
+sample: {x: {1: 1}, t: {2: 1}}
+loss: squared_error
+learning_rate: 0.1
+"""
+
+# a ReLU unit below its kink: net_2 = −1, u_2 = 0, net_3 = 1·u_2 = 0, u_3 = σ(0) = 0.5,
+# δ_3 = (u_3 − t)·u_3(1 − u_3) = −0.5·0.25 = −0.125, δ_2 = g'(net_2)·w_23·δ_3 = 0;
+# the mask forgotten (g' taken as 1): δ_2 = −0.125 (g'(net_3) = 0.25 for it would give −0.03125)
+MASKED = """\
+title: a ReLU unit switched off
+network:
+  inputs: [1]
+  bias: 0
+  layers: [[2], [3]]
+  activation: relu
+  output_activation: sigmoid
+weights:
+  0: {2: 0, 3: 0}
+  1: {2: -1}
+  2: {3: 1}
+sample: {x: {1: 1}, t: {3: 1}}
+loss: half_squared_error
+learning_rate: 0.1
+"""
+
+# the trial's tanh neuron: net_4 = 0.1 + 0.5·1 − 0.3·2 + 0.2·(−1) = −0.2, u_4 = tanh(−0.2) = −0.197375,
+# ∂f/∂x_1 = (1 − u_4²)·w_14 = 0.961043·0.5 = 0.4805; with g for g': u_4·w_14 = −0.0987; without g': 0.5
+NEURON = """\
+title: tanh neuron, gradients of its output by weights and inputs
+network:
+  inputs: [1, 2, 3]
+  bias: 0
+  layers: [[4]]
+  activation: tanh
+weights:
+  0: {4: 0.1}
+  1: {4: 0.5}
+  2: {4: -0.3}
+  3: {4: 0.2}
+sample: {x: {1: 1, 2: 2, 3: -1}}
+loss: none
+input_gradients: true
+notation: {loss_symbol: f}
+"""
+
+
+@pytest.mark.parametrize("problem,answers,qid,code,words,after", [
+    (SQUARED, "delta_2: 1\nupdate_w_1_2: -0.1\n", "delta_2", "square_two_missing", "the 2 of the square", "update_w_1_2"),
+    (MASKED, "delta_2: -0.125\n", "delta_2", "gprime_missing", "mask forgotten", None),
+    (NEURON, "grad_x_1: -0.0987\n", "grad_x_1", "g_not_gprime", "g(net_4) used where g'(net_4)", None),
+    (NEURON, "grad_x_1: 0.5\n", "grad_x_1", "gprime_missing", "g'(net_4) left out", None),
+])
+def test_common_slips(tmp_path, problem, answers, qid, code, words, after):
+    g = _grader(tmp_path, "p.yaml", problem)
+    try:
+        got = _check(g, tmp_path, "a.yaml", answers)
+    finally:
+        g.close()
+    assert got[qid].status == "wrong" and got[qid].diagnosis == code, got[qid]
+    assert words in got[qid].message
+    if after:
+        assert got[after].status == "follow_through", got[after]

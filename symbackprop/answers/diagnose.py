@@ -130,6 +130,41 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     for gp in used:                  # a δ that used the derivative of another activation for g'(net_j)
         for words, expr in _other_derivatives(psol, key_of[gp], sym_of):
             out.append(("other_activation", words, rule_with({gp: expr})))
+    for gp in used:                  # g'(net_j) left out (taken as 1): a ReLU's mask forgotten where it is 0
+        net = names.get(sym_of.get(key_of[gp].like("net")), "net")
+        masked = ch.true.get(gp) == 0 and _relu_kink(ch, gp) is None
+        out.append(("gprime_missing", said("diagnosis.relu_mask_missing" if masked else "diagnosis.gprime_missing",
+                                           net=net), rule_with({gp: sp.Integer(1)})))
+    if key.kind == "delta":
+        # a hidden δ whose sum over the units above has a term left out (Mazur's δ_h1 with δ_o1·w5 only)
+        order = {s.symbol: i for i, s in enumerate(psol.steps)}
+        above = sorted((s for s in leaves if s in key_of and key_of[s].kind == "delta"), key=lambda s: order[s])
+        if len(above) >= 2:
+            for d in above:
+                w = sym_of.get(Key("w", key_of[d].unit, source=key.unit))
+                term = f"{names[d]}·{names[w]}" if w is not None and w in leaves else names[d]
+                out.append(("sum_incomplete", said("diagnosis.sum_incomplete", term=term), rule_with({d: sp.Integer(0)})))
+    if key.kind == "grad_x":
+        # an input gradient Σ_j w_ij δ_j with a δ_j worked with g(net_j) for g'(net_j), or without g'(net_j)
+        for d in (s for s in leaves if s in key_of and key_of[s].kind == "delta"):
+            dq = ch.graph.id_of.get(d)
+            dstep = psol.step(dq) if dq is not None else None
+            dleaves = dstep.forms[-1].free_symbols if dstep is not None and dstep.forms else set()
+            for gp in (g for g in gps if g in dleaves):
+                u = sym_of.get(key_of[gp].like("act"))
+                net = names.get(sym_of.get(key_of[gp].like("net")), "net")
+                for code, key_words, put in (("g_not_gprime", "diagnosis.g_not_gprime", u),
+                                             ("gprime_missing", "diagnosis.gprime_missing", sp.Integer(1))):
+                    if put is None:
+                        continue
+
+                    def through(vals, d=d, dq=dq, gp=gp, put=put):
+                        inner = recompute(dq, vals, {gp: put})
+                        return None if inner is None else recompute(qid, {**vals, d: inner})
+                    out.append((code, said(key_words, net=net), through))
+    if key.kind not in ("net", "act", "gprime", "new_w", "loss") and square_two(part):
+        # the 2 of the square's derivative left out: ∂/∂u (t − u)² = 2(u − t) written u − t (half the value)
+        out.append(("square_two_missing", said("diagnosis.square_two_missing"), scaled(sp.Rational(1, 2))))
     if bias is not None:
         out.append(("bias_zero", MESSAGES["bias_zero"].format(one=_given(part.bias_input, part)), rule_with({bias: 0})))
     if key.kind == "delta":
@@ -367,6 +402,12 @@ def half_missing_message(part, consistently: bool = False) -> str:
     return said(key, t=letters[0], u=letters[1])
 
 
+def square_two(part) -> bool:
+    """Whether the loss is a sum or mean of squares without a ½ (squared_error, mse), whose derivative
+    carries the 2 of the square."""
+    return losses.of(part).name in ("squared_error", "mse")
+
+
 def mean_units(part) -> int | None:
     """K, the number of output units, where the loss is a mean over them (mse) and K > 1; else None."""
     k = len(part.layers[-1])
@@ -406,10 +447,11 @@ def _relu_kink(ch: "Checker", gp: sp.Symbol):
 SUBSUMES = {"bias_plus_one": frozenset({"sign", "other_convention"}),
             "mean_missing": frozenset({"loss_doubled"}),
             "mean_units_missing": frozenset({"loss_doubled"}),
-            "relu_g0": frozenset({"g_not_gprime", "wrong_unit", "other_activation"})}
+            "relu_g0": frozenset({"g_not_gprime", "wrong_unit", "other_activation", "gprime_missing"})}
 # mistakes of the loss, which double every value computed from it: at a later step, the student's own δ
 # written there (not doubled, or the step would follow from it) says it is not one of these
-LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing", "mean_units_missing"})
+LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing", "mean_units_missing",
+                         "square_two_missing"})
 
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict,
@@ -431,6 +473,8 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
     rounded_mistake = decimals is not None and \
         abs(value - expected) > 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected))
     found: dict = {}                  # words -> (key, code): each mistake's best reading
+    near: dict = {}                   # ... and those only as close as rounded earlier values bring it
+    figures = _figures(value, decimals)
     for order, (code, words, at) in enumerate(_variants(ch, qid)):
         for vals in (ch.true, {**ch.true, **student}):
             v = at(vals)              # None: the mistake does not apply here; an exception is a bug
@@ -441,6 +485,13 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
                 key = (status != "correct", abs(v - value), order)
                 if words not in found or key < found[words][0]:
                     found[words] = (key, code)
+            elif figures >= NEAR_FIGURES and abs(v - value) <= NEAR_RELATIVE * abs(v):
+                # a number of many figures the mistake's value misses only in its last places: worked from
+                # earlier values rounded (δ_o1 = 0.138499, not 0.1384985…) and not written down
+                key = (True, abs(v - value), order)
+                if words not in near or key < near[words][0]:
+                    near[words] = (key, code)
+    found = found or near
     if not found:
         return None
     ranked = sorted(((key, code, words) for words, (key, code) in found.items()), key=lambda r: r[0])
@@ -451,6 +502,19 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
         tied = _untied(ch, qid, tied, written or {})
     code, words = tied[0]
     return code, _either(words, [w for _, w in tied[1:]]) if len(tied) > 1 else words
+
+
+# a mistake's value counts for a number of at least NEAR_FIGURES significant figures that misses it by at
+# most NEAR_RELATIVE of it (rounded earlier values not written down), when no mistake gives the number itself
+NEAR_FIGURES, NEAR_RELATIVE = 4, 5e-4
+
+
+def _figures(value: float, decimals: int | None) -> int:
+    """The significant figures a written decimal shows (0.041371: 5); 0 for an integer or no decimals."""
+    if decimals is None or decimals <= 0 or value == 0:
+        return 0
+    import math
+    return decimals + math.floor(math.log10(abs(value))) + 1
 
 
 def _untied(ch: "Checker", qid: str, tied: list, written: dict) -> list:

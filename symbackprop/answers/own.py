@@ -22,14 +22,14 @@ from .. import losses
 if TYPE_CHECKING:          # pragma: no cover
     from .checker import Checker
 
-LOSS_CONVENTIONS = ("half_missing", "mean_units_missing")     # diagnoses that change the student's model from then on
+LOSS_CONVENTIONS = ("half_missing", "mean_units_missing", "square_two_missing")     # diagnoses that change the student's model from then on
 # mistakes a student makes by method, so they recur at every step of the kind: charged on the first item
 # only, the recurrences follow through ("the same mistake as in Δw_05, charged once")
 # ...except one whose value is a given copied out (the old weight): it shows no working, so earns nothing
 NO_WORKING = ("old_weight",)
 SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "mean_units_missing", "g_not_gprime", "relu_g0", "bias_zero",
               "old_weight", "update_subtracted", "bias_plus_one", "mean_missing", "batch_mean_taken",
-              "frozen_updated", "tied_separately")
+              "frozen_updated", "tied_separately", "gprime_missing", "square_two_missing")
 
 
 class Graph:
@@ -54,6 +54,8 @@ class Graph:
             self.factors["half_missing"] = 2.0
         if losses.of(part).mean_over_units and k > 1:
             self.factors["mean_units_missing"] = float(k)
+        if losses.of(part).name in ("squared_error", "mse"):     # the 2 of the square's derivative left out
+            self.factors["square_two_missing"] = 0.5
 
 
 class OwnValues:

@@ -1171,4 +1171,16 @@ MESSAGES = {
     "charged.tied_separately": "a tied edge updated on its own",
     # session 12 (diag): a "did you mean" hint for the update of a tied edge (answers/names.py)
     "names.tied_update": "{update} ({w} is tied to {shared}: one update for all its edges)",
+    # session 12 (diag): common slips named (answers/diagnose.py)
+    "diagnosis.gprime_missing": "g'({net}) left out (the derivative of the activation at {net})",
+    "diagnosis.relu_mask_missing": "g'({net}) = 0 left out: the ReLU passes no gradient where its net is negative "
+                                   "(the mask forgotten)",
+    "diagnosis.sum_incomplete": "the sum over the units above is incomplete: the term {term} left out",
+    "diagnosis.square_two_missing": "half the expected value: the 2 of the square's derivative left out "
+                                    "(∂/∂u (t − u)² = 2(u − t))",
+    "consistently.square_two_missing": "the 2 of the square's derivative left out",
+    "code.gprime_missing": "gprime_missing",
+    "code.sum_incomplete": "sum_incomplete",
+    "code.square_two_missing": "square_two_missing",
+    "charged.gprime_missing": "g' left out",
 }

@@ -1040,4 +1040,14 @@ MESSAGES = {
     "charged.tied_separately": "绑定的边单独更新",
     # session 12 (diag): a "did you mean" hint for the update of a tied edge (answers/names.py)
     "names.tied_update": "{update}（{w} 与 {shared} 绑定：所有绑定的边共用一次更新）",
+    # session 12 (diag): common slips named (answers/diagnose.py)
+    "diagnosis.gprime_missing": "漏掉了 g'({net})（激活函数在 {net} 处的导数）",
+    "diagnosis.relu_mask_missing": "漏掉了 g'({net}) = 0：净输入为负时 ReLU 不传递梯度（忘了掩码）",
+    "diagnosis.sum_incomplete": "对上一层单元的求和不完整：漏掉了 {term} 这一项",
+    "diagnosis.square_two_missing": "为正确值的一半：漏掉了平方求导得到的 2（∂/∂u (t − u)² = 2(u − t)）",
+    "consistently.square_two_missing": "漏掉了平方求导得到的 2",
+    "code.gprime_missing": "漏掉 g'",
+    "code.sum_incomplete": "求和不完整",
+    "code.square_two_missing": "漏掉平方导数的 2",
+    "charged.gprime_missing": "漏掉了 g'",
 }
