@@ -349,3 +349,18 @@ def test_common_slips(tmp_path, problem, answers, qid, code, words, after):
     assert words in got[qid].message
     if after:
         assert got[after].status == "follow_through", got[after]
+
+
+# -- item 4: the other δ convention's output rule with σ' written out --------------------------------------
+# problems/xor.yaml has δ = ∂L/∂net: δ_k = (u_k − z_k)·u_k(1 − u_k) for σ; the other convention negates it.
+# δ_5 = 0.1272 and Δw_35 = 0.1249 are the values of the trial's ned.yaml in that other convention.
+@pytest.mark.parametrize("rule", ["(z_k - u_k) g'(net_k)", "(z_k - u_k) u_k (1 - u_k)", "-(u_k - z_k) u_k (1 - u_k)"])
+def test_other_convention_rule_in_any_equal_form(xor, tmp_path, rule):
+    text = f'sigmoid:\n  delta_output: "{rule}"\n  delta_5: 0.1272\n  "\\\\Delta w_{{35}}": 0.1249\n  delta_3: 0.0045\n'
+    got = _check(xor, tmp_path, "ned.yaml", text, "sigmoid")
+    assert got["delta_output"].status == "other_convention", got["delta_output"]
+
+
+def test_this_conventions_sigma_rule_stays_correct(xor, tmp_path):
+    got = _check(xor, tmp_path, "ok.yaml", 'sigmoid:\n  delta_output: "(u_k - z_k) u_k (1 - u_k)"\n', "sigmoid")
+    assert got["delta_output"].status == "correct"
