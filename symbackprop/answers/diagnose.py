@@ -142,7 +142,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         if len(above) >= 2:
             for d in above:
                 w = sym_of.get(Key("w", key_of[d].unit, source=key.unit))
-                term = f"{names[d]}·{names[w]}" if w is not None and w in leaves else names[d]
+                term = f"{names.get(d, d)}·{names.get(w, w)}" if w is not None and w in leaves else names.get(d, str(d))
                 out.append(("sum_incomplete", said("diagnosis.sum_incomplete", term=term), rule_with({d: sp.Integer(0)})))
     if key.kind == "grad_x":
         # an input gradient Σ_j w_ij δ_j with a δ_j worked with g(net_j) for g'(net_j), or without g'(net_j)
@@ -171,7 +171,8 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         ws = {s: sym_of.get(key_of[s].like("new_w")) for s in leaves if s in key_of and key_of[s].kind == "w"}
         ws = {w: n for w, n in ws.items() if n is not None}
         if ws:
-            w0 = next(iter(ws))
+            order = {s.symbol: i for i, s in enumerate(psol.steps)}
+            w0 = min(ws, key=lambda s: order.get(s, 1 << 30))     # the first in the solution's order, never a set's
             out.append(("updated_weight", MESSAGES["updated_weight"].format(w=names[w0]), rule_with(ws)))
     frozen = key.kind in ("update_w", "new_w") and \
         any(wt.frozen and (wt.source, wt.target) == (key.source, key.unit) for wt in part.weights)
