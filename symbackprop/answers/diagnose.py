@@ -84,7 +84,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     if k_out and key.kind not in ("net", "act", "gprime", "new_w"):
         # a mean over the K outputs (mse) taken as their sum, or its derivative 2(u − t) for (2/K)(u − t):
         # K times the loss and every value driven by it (before loss_doubled, which it names more closely)
-        out.append(("mean_units_missing", mean_units_message(k_out), scaled(k_out)))
+        out.append(("mean_units_missing", mean_units_message(k_out, letters=_error_letters(part)), scaled(k_out)))
     n = len(part.samples)
     if n > 1 and key.sample is None and key.kind in BATCH_KINDS:
         # the batch's loss or gradient summed where the problem takes the mean (N times), or averaged where
@@ -164,7 +164,8 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                     out.append((code, said(key_words, net=net), through))
     if key.kind not in ("net", "act", "gprime", "new_w", "loss") and square_two(part):
         # the 2 of the square's derivative left out: ∂/∂u (t − u)² = 2(u − t) written u − t (half the value)
-        out.append(("square_two_missing", said("diagnosis.square_two_missing"), scaled(sp.Rational(1, 2))))
+        t, u = _error_letters(part) or ("t", "u")
+        out.append(("square_two_missing", said("diagnosis.square_two_missing", t=t, u=u), scaled(sp.Rational(1, 2))))
     if bias is not None:
         out.append(("bias_zero", MESSAGES["bias_zero"].format(one=_given(part.bias_input, part)), rule_with({bias: 0})))
     if key.kind == "delta":
@@ -197,7 +198,8 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                 shared = next(key_of[s] for s in step.forms[-1].free_symbols
                               if key_of.get(s) is not None and key_of[s].kind == "new_shared")
                 sname = names.get(sym_of.get(shared.like("shared")), shared.unit)
-                out.append(("tied_separately", said("diagnosis.tied_separately", w=wname, shared=sname), free))
+                out.append(("tied_separately", said("diagnosis.tied_separately", w=wname, shared=sname,
+                                                      J=part.notation.loss_symbol), free))
     if key.kind == "new_w":
         w = sym_of.get(key.like("w"))
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
@@ -415,11 +417,13 @@ def mean_units(part) -> int | None:
     return k if losses.of(part).mean_over_units and k > 1 else None
 
 
-def mean_units_message(k: int, consistently: bool = False) -> str:
-    """'twice the expected value: the mean over the 2 outputs taken as their sum …' (K times for K ≠ 2)."""
+def mean_units_message(k: int, consistently: bool = False, letters: tuple[str, str] | None = None) -> str:
+    """'twice the expected value: the mean over the 2 outputs taken as their sum …' (K times for K ≠ 2),
+    in the notation's letters of the target and the output (t, u unless it writes others)."""
     if consistently:
         return said("consistently.mean_units_missing", k=k)
-    return said("diagnosis.mean_units_missing_twice" if k == 2 else "diagnosis.mean_units_missing", k=k)
+    t, u = letters or ("t", "u")
+    return said("diagnosis.mean_units_missing_twice" if k == 2 else "diagnosis.mean_units_missing", k=k, t=t, u=u)
 
 
 def convention_message(psol) -> str:

@@ -1147,9 +1147,9 @@ MESSAGES = {
     "diagnosis.either": "{choices} (each gives this value)",
     # session 12 (diag): an mse's mean over the K outputs taken as their sum (answers/diagnose.py)
     "diagnosis.mean_units_missing_twice": "twice the expected value: the loss's mean over the {k} outputs taken as "
-                                          "their sum (its 1/{k} left out: Σ(t − u)², or the derivative 2(u − t))",
+                                          "their sum (its 1/{k} left out: Σ({t} − {u})², or the derivative 2({u} − {t}))",
     "diagnosis.mean_units_missing": "{k} times the expected value: the loss's mean over the {k} outputs taken as "
-                                    "their sum (its 1/{k} left out: Σ(t − u)², or the derivative 2(u − t))",
+                                    "their sum (its 1/{k} left out: Σ({t} − {u})², or the derivative 2({u} − {t}))",
     "consistently.mean_units_missing": "the mean over the {k} outputs taken as their sum (its 1/{k} left out)",
     "code.mean_units_missing": "mean_units_missing",
     # session 12 (diag): a batch averaged where the problem sums it, or summed where it takes the mean
@@ -1164,7 +1164,7 @@ MESSAGES = {
     "diagnosis.frozen_updated": "{w} is frozen: it is not updated (Δw = 0, {w}^new = {w}); the value is the "
                                 "update it would have as a free weight",
     "diagnosis.tied_separately": "{w} is tied to {shared}: the edge is updated with the shared parameter "
-                                 "({w}^new = {shared}^new, from ∂J/∂{shared}, the sum over its edges), not on its own",
+                                 "({w}^new = {shared}^new, from ∂{J}/∂{shared}, the sum over its edges), not on its own",
     "code.frozen_updated": "frozen_updated",
     "code.tied_separately": "tied_separately",
     "charged.frozen_updated": "a frozen weight updated",
@@ -1177,7 +1177,7 @@ MESSAGES = {
                                    "(the mask forgotten)",
     "diagnosis.sum_incomplete": "the sum over the units above is incomplete: the term {term} left out",
     "diagnosis.square_two_missing": "half the expected value: the 2 of the square's derivative left out "
-                                    "(∂/∂u (t − u)² = 2(u − t))",
+                                    "(∂/∂{u} ({t} − {u})² = 2({u} − {t}))",
     "consistently.square_two_missing": "the 2 of the square's derivative left out",
     "code.gprime_missing": "gprime_missing",
     "code.sum_incomplete": "sum_incomplete",
