@@ -100,6 +100,7 @@ def test_write_up_with_the_rule_2_u_minus_t(relu_kink, tmp_path):
     assert got["delta_3"].status == "follow_through"
 
 
+@pytest.mark.slow
 def test_three_outputs_three_times(tmp_path):
     g = _grader(tmp_path, "k3.yaml", K3)
     try:
@@ -132,8 +133,9 @@ $\\Delta w_{35} = -1 \\times (-0.0564) \\times 0.9820 = 0.0554$
 """
 
 
-@pytest.mark.parametrize("line", ["$w_{35}^{new} = 2 + 0.0554 = 2.0554$", "$w_{35}^{new} = 2.0554$",
-                                  "$w_{35}^{new} = 3 + 0.0554 = 3.0554$"])
+@pytest.mark.parametrize("line", ["$w_{35}^{new} = 2 + 0.0554 = 2.0554$",
+                                  pytest.param("$w_{35}^{new} = 2.0554$", marks=pytest.mark.slow),
+                                  pytest.param("$w_{35}^{new} = 3 + 0.0554 = 3.0554$", marks=pytest.mark.slow)])
 def test_updated_weight_from_the_given_or_the_copy_follows(xor, tmp_path, line):
     got = _check(xor, tmp_path, "gus.md", GUS + line + "\n", "sigmoid")
     assert got["net_5"].diagnosis == "given_copied"
@@ -141,6 +143,7 @@ def test_updated_weight_from_the_given_or_the_copy_follows(xor, tmp_path, line):
     assert [q for q, v in got.items() if v.status == "wrong"] == ["net_5"]
 
 
+@pytest.mark.slow
 def test_updated_weight_from_neither_is_still_wrong(xor, tmp_path):
     # 2.5554 is neither 2 + 0.0554 nor 3 + 0.0554
     got = _check(xor, tmp_path, "gus.md", GUS + "$w_{35}^{new} = 2.5554$\n", "sigmoid")
@@ -173,7 +176,7 @@ learning_rate: 0.1
 
 @pytest.mark.parametrize("reduction,answers,code", [
     ("sum", "loss: 2.3333\ngrad_w_1_2: 4.6667\nupdate_w_1_2: -0.4667\n", "batch_mean_taken"),
-    ("mean", "loss: 7\ngrad_w_1_2: 14\nupdate_w_1_2: -1.4\n", "mean_missing"),
+    pytest.param("mean", "loss: 7\ngrad_w_1_2: 14\nupdate_w_1_2: -1.4\n", "mean_missing", marks=pytest.mark.slow),
 ])
 def test_batch_reduction_slip_charged_once(tmp_path, reduction, answers, code):
     g = _grader(tmp_path, "batch.yaml", BATCH.format(reduction=reduction))
@@ -261,7 +264,7 @@ def mazur(tmp_path_factory):
     g.close()
 
 
-@pytest.mark.parametrize("h2", ["0.041370", "0.041371"])
+@pytest.mark.parametrize("h2", [pytest.param("0.041370", marks=pytest.mark.slow), "0.041371"])
 def test_hidden_delta_one_term_and_without_gprime(mazur, tmp_path, h2):
     got = _check(mazur, tmp_path, "kit.yaml", f"delta_h1: 0.013368\ndelta_h2: {h2}\n")
     assert got["delta_h1"].diagnosis == "sum_incomplete"
@@ -270,6 +273,7 @@ def test_hidden_delta_one_term_and_without_gprime(mazur, tmp_path, h2):
     assert "g'(net_{h2}) left out" in got["delta_h2"].message
 
 
+@pytest.mark.slow
 def test_a_value_far_from_every_mistake_stays_unexplained(mazur, tmp_path):
     got = _check(mazur, tmp_path, "kit.yaml", "delta_h2: 0.041470\n")      # 0.041370 + 1e-4: no mistake
     assert got["delta_h2"].diagnosis is None
@@ -337,7 +341,8 @@ notation: {loss_symbol: f}
     (SQUARED, "delta_2: 1\nupdate_w_1_2: -0.1\n", "delta_2", "square_two_missing", "the 2 of the square", "update_w_1_2"),
     (MASKED, "delta_2: -0.125\n", "delta_2", "gprime_missing", "mask forgotten", None),
     (NEURON, "grad_x_1: -0.0987\n", "grad_x_1", "g_not_gprime", "g(net_4) used where g'(net_4)", None),
-    (NEURON, "grad_x_1: 0.5\n", "grad_x_1", "gprime_missing", "g'(net_4) left out", None),
+    pytest.param(NEURON, "grad_x_1: 0.5\n", "grad_x_1", "gprime_missing", "g'(net_4) left out", None,
+                 marks=pytest.mark.slow),
 ])
 def test_common_slips(tmp_path, problem, answers, qid, code, words, after):
     g = _grader(tmp_path, "p.yaml", problem)
@@ -354,13 +359,16 @@ def test_common_slips(tmp_path, problem, answers, qid, code, words, after):
 # -- item 4: the other δ convention's output rule with σ' written out --------------------------------------
 # problems/xor.yaml has δ = ∂L/∂net: δ_k = (u_k − z_k)·u_k(1 − u_k) for σ; the other convention negates it.
 # δ_5 = 0.1272 and Δw_35 = 0.1249 are the values of the trial's ned.yaml in that other convention.
-@pytest.mark.parametrize("rule", ["(z_k - u_k) g'(net_k)", "(z_k - u_k) u_k (1 - u_k)", "-(u_k - z_k) u_k (1 - u_k)"])
+@pytest.mark.parametrize("rule", [pytest.param("(z_k - u_k) g'(net_k)", marks=pytest.mark.slow),
+                                  "(z_k - u_k) u_k (1 - u_k)",
+                                  pytest.param("-(u_k - z_k) u_k (1 - u_k)", marks=pytest.mark.slow)])
 def test_other_convention_rule_in_any_equal_form(xor, tmp_path, rule):
     text = f'sigmoid:\n  delta_output: "{rule}"\n  delta_5: 0.1272\n  "\\\\Delta w_{{35}}": 0.1249\n  delta_3: 0.0045\n'
     got = _check(xor, tmp_path, "ned.yaml", text, "sigmoid")
     assert got["delta_output"].status == "other_convention", got["delta_output"]
 
 
+@pytest.mark.slow
 def test_this_conventions_sigma_rule_stays_correct(xor, tmp_path):
     got = _check(xor, tmp_path, "ok.yaml", 'sigmoid:\n  delta_output: "(u_k - z_k) u_k (1 - u_k)"\n', "sigmoid")
     assert got["delta_output"].status == "correct"
