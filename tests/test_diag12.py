@@ -372,3 +372,16 @@ def test_other_convention_rule_in_any_equal_form(xor, tmp_path, rule):
 def test_this_conventions_sigma_rule_stays_correct(xor, tmp_path):
     got = _check(xor, tmp_path, "ok.yaml", 'sigmoid:\n  delta_output: "(u_k - z_k) u_k (1 - u_k)"\n', "sigmoid")
     assert got["delta_output"].status == "correct"
+
+
+def test_a_wrong_rule_is_no_copied_target(tmp_path):
+    # K3: δ_2 = (2/3)(u_2 − t_2) = 0.6667; the rule u_2 − t_2 = 1 is 3/2 of it, which no known mistake gives.
+    # The student's own (wrong) rule explains the number: never "uses t_2 = -0.5" (a target nobody wrote)
+    g = _grader(tmp_path, "k3.yaml", K3)
+    try:
+        got = _check(g, tmp_path, "a.md", "$\\delta_2 = u_2 - t_2 = 1$\n")
+    finally:
+        g.close()
+    assert got["delta_2"].status == "wrong"
+    assert got["delta_2"].diagnosis != "given_copied", got["delta_2"]
+    assert "uses t_2" not in str(got["delta_2"].message)

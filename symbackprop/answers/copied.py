@@ -59,9 +59,10 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
         return None
     values = dict(own.values)
     written = {abs(Fraction(t)) for lk in links if lk.kind == "numbers" for t in _LITERAL.findall(lk.text)}
-    # working shown (substituted numbers, or a rule in symbols, which uses the given as the problem gives
-    # it): a copy needs its number written there, never one nobody wrote (t_5 = −0.5 for 2(u_5 − t_5))
-    shown = any(lk.kind in ("numbers", "rule") for lk in links)
+    # working shown (substituted numbers, or a rule of the student's own that does not give the step: it
+    # explains the number itself): a copy needs its number written there, never one nobody wrote
+    # (t_5 = −0.5 behind `2(u_5 - t_5) = 3`)
+    shown = any(lk.kind == "numbers" or lk.kind == "rule" and not lk.ok for lk in links)
     short = given_places(ch)
 
     def at(leaf, g: float) -> float | None:
