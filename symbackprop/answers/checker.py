@@ -571,6 +571,37 @@ class Checker:
                 return "given_value", said("answer.given_unchanged", name=name, shown=shown)
         return None
 
+    def _copy_undone(self, qid: str, value: float, decimals, bound: float, links: list[Link],
+                     own_values: OwnValues) -> tuple[str, list[Link]] | None:
+        """A step that uses a given the student copied wrong earlier (charged there), worked here with the
+        value the problem gives and the student's own other values (w_35^new = 2 + 0.0554, with the given
+        w_35 = 2 and their own Δw_35): (the first wrong item it follows from, the links with the substituted
+        numbers judged at those values); None when that does not give the student's number. Using the given
+        value is no mistake, so the copy is not charged again, and nothing is unless some other value is theirs."""
+        copies = [leaf for leaf in self.graph.leaves[qid] if leaf in own_values.copied]
+        if not copies:
+            return None
+        values = {**own_values.values, **{leaf: self.true[leaf] for leaf in copies}}
+        own = self.steps.recompute(qid, values)
+        if own is None:
+            return None
+        if own_values.convention_applies(qid):
+            own *= own_values.factor
+        if self._compare_own(qid, value, decimals, own, bound).status != "correct":
+            return None
+        found = [own_values.first[leaf] for leaf in self.graph.leaves[qid]
+                 if leaf not in own_values.copied and leaf in own_values.first]
+        if own_values.convention_applies(qid):
+            found.append(own_values.convention[1])
+        if not found:
+            return None
+        upstream = min(found, key=lambda q: self.order.get(q, 1 << 30))
+        fixed = [replace(lk, ok=True, own=True, message=said("answer.with_your_values"))
+                 if lk.kind == "numbers" and not lk.ok and not lk.convention else lk for lk in links]
+        if _bad(fixed):
+            return None
+        return upstream, fixed
+
     def _shown(self, x: float, places: int | None = None) -> str:
         """A number we computed, in a message: as the report shows values (the problem's precision, or
         the places the student wrote when more; an integer as an integer; scientific when very large or
@@ -651,7 +682,10 @@ class Checker:
                     return self._verdict(ans, "follow_through", value=value, links=tuple(links), diagnosis=code,
                                          message=said("diagnosis.follows_consistently", follows=follows,
                                                       what=diagnose.half_missing_message(self.psol.part, True)
-                                                      if code == "half_missing" else said(f"consistently.{code}"))
+                                                      if code == "half_missing" else
+                                                      diagnose.mean_units_message(int(own_values.factor), True)
+                                                      if code == "mean_units_missing" else
+                                                      said(f"consistently.{code}"))
                                          if f"consistently.{code}" in CONSISTENTLY else
                                          said("diagnosis.follows_consistently", follows=follows,
                                               what=diagnose.MESSAGES[code].split(': ', 1)[1]))
@@ -661,6 +695,13 @@ class Checker:
                 # no earlier error: the student's own rounded values give this number
                 return self._verdict(ans, "correct", value=value, links=tuple(links),
                                      message=said("diagnosis.rounded_earlier"))
+        restored = self._copy_undone(ans.qid, value, decimals, bound, links, own_values)
+        if restored is not None:
+            # a given copied wrong once (charged there) and used as the problem gives it here: w_35 + own Δw_35
+            upstream, links = restored
+            wrong_first[ans.qid] = upstream
+            return self._verdict(ans, "follow_through", value=value, links=tuple(links), source=upstream,
+                                 message=said("diagnosis.follows", name=self.name(upstream)))
         if match.status == "imprecise":
             # the right value rounded to fewer places (0.06 for 0.0636), or an expression of rounded numbers
             # within their rounding of it: imprecise, never "wrong", however close some mistaken variant

@@ -59,13 +59,16 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
         return None
     values = dict(own.values)
     written = {abs(Fraction(t)) for lk in links if lk.kind == "numbers" for t in _LITERAL.findall(lk.text)}
-    shown = any(lk.kind == "numbers" for lk in links)
+    # working shown (substituted numbers, or a rule of the student's own that does not give the step: it
+    # explains the number itself): a copy needs its number written there, never one nobody wrote
+    # (t_5 = −0.5 behind `2(u_5 - t_5) = 3`)
+    shown = any(lk.kind == "numbers" or lk.kind == "rule" and not lk.ok for lk in links)
     short = given_places(ch)
 
     def at(leaf, g: float) -> float | None:
         v = ch.steps.recompute(qid, {**values, leaf: g})
         if v is not None and own.convention_applies(qid):
-            v *= 2.0
+            v *= own.factor
         return v
 
     loss = losses.of(ch.psol.part)

@@ -80,12 +80,23 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
         out.append(("eta_missing", eta_missing_message(part), rule_with({eta: 1})))
     if losses.of(part).half and key.kind not in ("net", "act", "gprime", "new_w"):
         out.append(("half_missing", half_missing_message(part), scaled(2)))
+    k_out = mean_units(part)
+    if k_out and key.kind not in ("net", "act", "gprime", "new_w"):
+        # a mean over the K outputs (mse) taken as their sum, or its derivative 2(u − t) for (2/K)(u − t):
+        # K times the loss and every value driven by it (before loss_doubled, which it names more closely)
+        out.append(("mean_units_missing", mean_units_message(k_out, letters=_error_letters(part)), scaled(k_out)))
+    n = len(part.samples)
+    if n > 1 and key.sample is None and key.kind in BATCH_KINDS:
+        # the batch's loss or gradient summed where the problem takes the mean (N times), or averaged where
+        # it sums (1/N times): N is the part's batch size
+        if part.batch_scale != 1:
+            out.append(("mean_missing", MESSAGES["mean_missing"].format(n=n) if key.kind == "loss"
+                        else said("diagnosis.mean_missing_gradient", n=n), scaled(n)))
+        else:
+            out.append(("batch_mean_taken", said("diagnosis.batch_mean_taken", n=n), scaled(sp.Rational(1, n))))
     if key.kind == "loss":
-        # the loss of a batch summed where the problem takes the mean; then, for a loss without a ½
-        # (half_missing says that one), the loss counted twice: a factor of 2, not a copied given
-        n = len(part.samples) if part.batch_scale != 1 else 1
-        if n > 1 and key.sample is None:
-            out.append(("mean_missing", MESSAGES["mean_missing"].format(n=n), scaled(n)))
+        # for a loss without a ½ (half_missing says that one), the loss counted twice: a factor of 2, not a
+        # copied given
         if not losses.of(part).half:
             out.append(("loss_doubled", MESSAGES["loss_doubled"], scaled(2)))
     gps = [sym for k, sym in sym_of.items() if k.kind == "gprime"]       # in the solution's order
@@ -119,14 +130,76 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     for gp in used:                  # a δ that used the derivative of another activation for g'(net_j)
         for words, expr in _other_derivatives(psol, key_of[gp], sym_of):
             out.append(("other_activation", words, rule_with({gp: expr})))
+    for gp in used:                  # g'(net_j) left out (taken as 1): a ReLU's mask forgotten where it is 0
+        net = names.get(sym_of.get(key_of[gp].like("net")), "net")
+        masked = ch.true.get(gp) == 0 and _relu_kink(ch, gp) is None
+        out.append(("gprime_missing", said("diagnosis.relu_mask_missing" if masked else "diagnosis.gprime_missing",
+                                           net=net), rule_with({gp: sp.Integer(1)})))
+    if key.kind == "delta":
+        # a hidden δ whose sum over the units above has a term left out (Mazur's δ_h1 with δ_o1·w5 only)
+        order = {s.symbol: i for i, s in enumerate(psol.steps)}
+        above = sorted((s for s in leaves if s in key_of and key_of[s].kind == "delta"), key=lambda s: order[s])
+        if len(above) >= 2:
+            for d in above:
+                w = sym_of.get(Key("w", key_of[d].unit, source=key.unit))
+                term = f"{names.get(d, d)}·{names.get(w, w)}" if w is not None and w in leaves else names.get(d, str(d))
+                out.append(("sum_incomplete", said("diagnosis.sum_incomplete", term=term), rule_with({d: sp.Integer(0)})))
+    if key.kind == "grad_x":
+        # an input gradient Σ_j w_ij δ_j with a δ_j worked with g(net_j) for g'(net_j), or without g'(net_j)
+        for d in (s for s in leaves if s in key_of and key_of[s].kind == "delta"):
+            dq = ch.graph.id_of.get(d)
+            dstep = psol.step(dq) if dq is not None else None
+            dleaves = dstep.forms[-1].free_symbols if dstep is not None and dstep.forms else set()
+            for gp in (g for g in gps if g in dleaves):
+                u = sym_of.get(key_of[gp].like("act"))
+                net = names.get(sym_of.get(key_of[gp].like("net")), "net")
+                for code, key_words, put in (("g_not_gprime", "diagnosis.g_not_gprime", u),
+                                             ("gprime_missing", "diagnosis.gprime_missing", sp.Integer(1))):
+                    if put is None:
+                        continue
+
+                    def through(vals, d=d, dq=dq, gp=gp, put=put):
+                        inner = recompute(dq, vals, {gp: put})
+                        return None if inner is None else recompute(qid, {**vals, d: inner})
+                    out.append((code, said(key_words, net=net), through))
+    if key.kind not in ("net", "act", "gprime", "new_w", "loss") and square_two(part):
+        # the 2 of the square's derivative left out: ∂/∂u (t − u)² = 2(u − t) written u − t (half the value)
+        t, u = _error_letters(part) or ("t", "u")
+        out.append(("square_two_missing", said("diagnosis.square_two_missing", t=t, u=u), scaled(sp.Rational(1, 2))))
     if bias is not None:
         out.append(("bias_zero", MESSAGES["bias_zero"].format(one=_given(part.bias_input, part)), rule_with({bias: 0})))
     if key.kind == "delta":
         ws = {s: sym_of.get(key_of[s].like("new_w")) for s in leaves if s in key_of and key_of[s].kind == "w"}
         ws = {w: n for w, n in ws.items() if n is not None}
         if ws:
-            w0 = next(iter(ws))
+            order = {s.symbol: i for i, s in enumerate(psol.steps)}
+            w0 = min(ws, key=lambda s: order.get(s, 1 << 30))     # the first in the solution's order, never a set's
             out.append(("updated_weight", MESSAGES["updated_weight"].format(w=names[w0]), rule_with(ws)))
+    frozen = key.kind in ("update_w", "new_w") and \
+        any(wt.frozen and (wt.source, wt.target) == (key.source, key.unit) for wt in part.weights)
+    tied = key.kind == "new_w" and step.forms and any(key_of.get(s) is not None and key_of[s].kind == "new_shared"
+                                                       for s in step.forms[-1].free_symbols)
+    if frozen or tied:
+        # a frozen weight updated all the same (Δw = −η∂J/∂w), or a tied edge updated on its own gradient:
+        # the update the edge would have if it were a free weight of its own
+        w, g = sym_of.get(key.like("w")), sym_of.get(key.like("grad_w"))
+        eta_sym = sym_of.get(Key("learning_rate"))
+        if w is not None and g is not None and eta_sym is not None:
+            new = key.kind == "new_w"
+
+            def free(vals, w=w, g=g, eta_sym=eta_sym, new=new):
+                if any(vals.get(s) is None for s in (w, g, eta_sym)):
+                    return None
+                return (vals[w] if new else 0.0) - vals[eta_sym] * vals[g]
+            wname = names.get(w, str(w))
+            if frozen:
+                out.append(("frozen_updated", said("diagnosis.frozen_updated", w=wname), free))
+            else:
+                shared = next(key_of[s] for s in step.forms[-1].free_symbols
+                              if key_of.get(s) is not None and key_of[s].kind == "new_shared")
+                sname = names.get(sym_of.get(shared.like("shared")), shared.unit)
+                out.append(("tied_separately", said("diagnosis.tied_separately", w=wname, shared=sname,
+                                                      J=part.notation.loss_symbol), free))
     if key.kind == "new_w":
         w = sym_of.get(key.like("w"))
         out.append(("old_weight", MESSAGES["old_weight"], lambda vals, w=w: vals.get(w)))
@@ -136,6 +209,10 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
     return out
+
+
+# the quantities of a whole batch that its reduction (mean or sum over the samples) scales
+BATCH_KINDS = frozenset({"loss", "grad_w", "update_w", "grad_shared", "update_shared"})
 
 
 def _at_values(expr: sp.Expr) -> Callable[[dict], float | None]:
@@ -328,6 +405,27 @@ def half_missing_message(part, consistently: bool = False) -> str:
     return said(key, t=letters[0], u=letters[1])
 
 
+def square_two(part) -> bool:
+    """Whether the loss is a sum or mean of squares without a ½ (squared_error, mse), whose derivative
+    carries the 2 of the square."""
+    return losses.of(part).name in ("squared_error", "mse")
+
+
+def mean_units(part) -> int | None:
+    """K, the number of output units, where the loss is a mean over them (mse) and K > 1; else None."""
+    k = len(part.layers[-1])
+    return k if losses.of(part).mean_over_units and k > 1 else None
+
+
+def mean_units_message(k: int, consistently: bool = False, letters: tuple[str, str] | None = None) -> str:
+    """'twice the expected value: the mean over the 2 outputs taken as their sum …' (K times for K ≠ 2),
+    in the notation's letters of the target and the output (t, u unless it writes others)."""
+    if consistently:
+        return said("consistently.mean_units_missing", k=k)
+    t, u = letters or ("t", "u")
+    return said("diagnosis.mean_units_missing_twice" if k == 2 else "diagnosis.mean_units_missing", k=k, t=t, u=u)
+
+
 def convention_message(psol) -> str:
     J = psol.part.notation.loss_symbol
     own, other = f"δ = ∂{J}/∂net", f"δ = −∂{J}/∂net"
@@ -353,10 +451,12 @@ def _relu_kink(ch: "Checker", gp: sp.Symbol):
 # loss as counting it twice would; a ReLU's g'(0) at its kink gives what g(0) = 0 or another unit's g' may.
 SUBSUMES = {"bias_plus_one": frozenset({"sign", "other_convention"}),
             "mean_missing": frozenset({"loss_doubled"}),
-            "relu_g0": frozenset({"g_not_gprime", "wrong_unit", "other_activation"})}
+            "mean_units_missing": frozenset({"loss_doubled"}),
+            "relu_g0": frozenset({"g_not_gprime", "wrong_unit", "other_activation", "gprime_missing"})}
 # mistakes of the loss, which double every value computed from it: at a later step, the student's own δ
 # written there (not doubled, or the step would follow from it) says it is not one of these
-LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing"})
+LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing", "mean_units_missing",
+                         "square_two_missing"})
 
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict,
@@ -378,6 +478,8 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
     rounded_mistake = decimals is not None and \
         abs(value - expected) > 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected))
     found: dict = {}                  # words -> (key, code): each mistake's best reading
+    near: dict = {}                   # ... and those only as close as rounded earlier values bring it
+    figures = _figures(value, decimals)
     for order, (code, words, at) in enumerate(_variants(ch, qid)):
         for vals in (ch.true, {**ch.true, **student}):
             v = at(vals)              # None: the mistake does not apply here; an exception is a bug
@@ -388,6 +490,13 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
                 key = (status != "correct", abs(v - value), order)
                 if words not in found or key < found[words][0]:
                     found[words] = (key, code)
+            elif figures >= NEAR_FIGURES and abs(v - value) <= NEAR_RELATIVE * abs(v):
+                # a number of many figures the mistake's value misses only in its last places: worked from
+                # earlier values rounded (δ_o1 = 0.138499, not 0.1384985…) and not written down
+                key = (True, abs(v - value), order)
+                if words not in near or key < near[words][0]:
+                    near[words] = (key, code)
+    found = found or near
     if not found:
         return None
     ranked = sorted(((key, code, words) for words, (key, code) in found.items()), key=lambda r: r[0])
@@ -398,6 +507,19 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
         tied = _untied(ch, qid, tied, written or {})
     code, words = tied[0]
     return code, _either(words, [w for _, w in tied[1:]]) if len(tied) > 1 else words
+
+
+# a mistake's value counts for a number of at least NEAR_FIGURES significant figures that misses it by at
+# most NEAR_RELATIVE of it (rounded earlier values not written down), when no mistake gives the number itself
+NEAR_FIGURES, NEAR_RELATIVE = 4, 5e-4
+
+
+def _figures(value: float, decimals: int | None) -> int:
+    """The significant figures a written decimal shows (0.041371: 5); 0 for an integer or no decimals."""
+    if decimals is None or decimals <= 0 or value == 0:
+        return 0
+    import math
+    return decimals + math.floor(math.log10(abs(value))) + 1
 
 
 def _untied(ch: "Checker", qid: str, tied: list, written: dict) -> list:

@@ -298,6 +298,9 @@ class NameTable:
         """The names closest to one that names no quantity (`\\sigma'(net_5)` → g'(net_5), J → L,
         w_{35}^{(1)} → w_{35}): for a "did you mean …?" hint; bounded by the table's size."""
         c = canon(name[:MAX_SUGGEST_CHARS])
+        tied = _tied_update(self, c)
+        if tied is not None:                # Δw_30 of an edge tied to th: its update is Δth
+            return [tied]
         c = re.sub(r"^(?:\\sigma|σ|f|a|φ|\\varphi|\\phi)(?='?\()", "g", c)
         c = self._thresholds(_greek_words(c))   # Delta w_{35}, theta_5^{new}: the backslash left out (Δw_35, θ_5^new)
         q = self.lookup(c)
@@ -490,6 +493,26 @@ def _updated(c: str) -> str:
     if m:
         return f"{m.group(1)}{m.group(2) or m.group(3)}^new"
     return c
+
+
+def _tied_update(table: "NameTable", c: str) -> str | None:
+    """`Δw_30` (canonical) of an edge tied to a shared parameter th, which has no update of its own: the
+    hint 'w_{30} is tied to th: its update is Δth' (a catalogue message); None for any other name."""
+    if not c.startswith("Δ") or c[1:] not in table.by_key or not _is_weight(table.by_key[c[1:]]):
+        return None
+    key = table.by_key[c[1:]].key
+    psol = table.psol
+    new = next((s for s in psol.steps if s.key == key.like("new_w")), None)
+    kinds = {s.symbol: s.key for s in psol.steps}
+    shared = [kinds[x] for x in (new.forms[-1].free_symbols if new is not None and new.forms else ())
+              if x in kinds and kinds[x].kind == "new_shared"]
+    if not shared:
+        return None
+    names = psol.names.text
+    update = next((s for s in psol.steps if s.key == shared[0].like("update_shared")), None)
+    return said("names.tied_update", w=names.get(table.by_key[c[1:]].symbol, c[1:]),
+                shared=names.get(next(s.symbol for s in psol.steps if s.key == shared[0].like("shared")), shared[0].unit),
+                update=names.get(update.symbol, "Δ" + shared[0].unit) if update is not None else "Δ" + shared[0].unit)
 
 
 def _is_weight(q: Quantity) -> bool:

@@ -7,8 +7,9 @@ steps they wrote down. A given value (a weight, η, an input) is the problem's u
 Each value also carries the first wrong item it descends from, which a follow-through names.
 
 One mistake changes the student's model rather than one value: the loss without its ½ (a
-`half_squared_error` problem solved as if J = (t − u)²). Once it is charged on an item, every output
-δ they did not write is twice its rule, so the steps that use it follow from that convention.
+`half_squared_error` problem solved as if J = (t − u)²), or an mse's mean over the K outputs taken as
+their sum (δ = 2(u − t) for (2/K)(u − t)). Once it is charged on an item, every output δ they did not
+write is twice (K times) its rule, so the steps that use it follow from that convention.
 """
 from __future__ import annotations
 
@@ -21,13 +22,14 @@ from .. import losses
 if TYPE_CHECKING:          # pragma: no cover
     from .checker import Checker
 
-LOSS_CONVENTIONS = ("half_missing",)     # diagnoses that change the student's model from then on
+LOSS_CONVENTIONS = ("half_missing", "mean_units_missing", "square_two_missing")     # diagnoses that change the student's model from then on
 # mistakes a student makes by method, so they recur at every step of the kind: charged on the first item
 # only, the recurrences follow through ("the same mistake as in Δw_05, charged once")
 # ...except one whose value is a given copied out (the old weight): it shows no working, so earns nothing
 NO_WORKING = ("old_weight",)
-SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "g_not_gprime", "relu_g0", "bias_zero",
-              "old_weight", "update_subtracted", "bias_plus_one")
+SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "mean_units_missing", "g_not_gprime", "relu_g0", "bias_zero",
+              "old_weight", "update_subtracted", "bias_plus_one", "mean_missing", "batch_mean_taken",
+              "frozen_updated", "tied_separately", "gprime_missing", "square_two_missing")
 
 
 class Graph:
@@ -43,6 +45,17 @@ class Graph:
         self.loss_driven = frozenset(s.id for s in psol.steps
                                      if s.key.kind == "delta" and self.leaves[s.id] & targets)
         self.halved_loss = losses.of(psol.part).half
+        # the factor each loss convention puts on the loss-driven steps: the ½ left out doubles them; a
+        # mean over K outputs (mse) taken as a sum multiplies them by K
+        part = psol.part
+        k = len(part.layers[-1])
+        self.factors: dict[str, float] = {}
+        if self.halved_loss:
+            self.factors["half_missing"] = 2.0
+        if losses.of(part).mean_over_units and k > 1:
+            self.factors["mean_units_missing"] = float(k)
+        if losses.of(part).name in ("squared_error", "mse"):     # the 2 of the square's derivative left out
+            self.factors["square_two_missing"] = 0.5
 
 
 class OwnValues:
@@ -129,7 +142,7 @@ class OwnValues:
             if code in self.charged:
                 return self.charged[code]
             self.charged[code] = qid
-        if code in LOSS_CONVENTIONS and self.graph.halved_loss and self.convention is None:
+        if code in LOSS_CONVENTIONS and code in self.graph.factors and self.convention is None:
             self.convention = (code, qid)
             self._done = 0                      # sweep again: the output δ not written are now doubled
         return None
@@ -144,6 +157,11 @@ class OwnValues:
         self.via[sym] = (self.graph.id_of[sym], "given_copied", qid)
 
     # -- reading -------------------------------------------------------------------------------
+    @property
+    def factor(self) -> float:
+        """What the loss convention charged (if any) multiplies the loss-driven steps by."""
+        return self.graph.factors.get(self.convention[0], 1.0) if self.convention is not None else 1.0
+
     def convention_applies(self, qid: str) -> bool:
         return self.convention is not None and qid in self.graph.loss_driven
 
@@ -151,7 +169,7 @@ class OwnValues:
         """Step `qid`'s rule at the student's own values (None: no rule, or undefined there)."""
         v = self.ch.steps.recompute(qid, self.values)
         if v is not None and self.convention_applies(qid):
-            v *= 2.0
+            v *= self.factor
         return v
 
     def carrier(self, qid: str, up: str) -> tuple[str, str, str] | None:

@@ -220,11 +220,12 @@ class RuleChecker:
             if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
                 return True, (said("rule_answer.equal_random") if label == "general"
                               else said("rule_answer.equal_specialised", label=label)), None
-        general = self.expected(rid)[0][1]
-        if all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+        # the derived rule or its specialised form (σ' written u_k(1 − u_k)) with the opposite sign, or twice it
+        forms = [want for _, want in self.expected(rid)]
+        if any(all(abs(g + w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)) for want in forms):
             return False, said("rule_answer.opposite_sign"), \
                 "other_convention" if self._other_convention(rid, node, names) else None
-        if all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, general)):
+        if any(all(abs(g - 2 * w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)) for want in forms):
             return False, said("rule_answer.twice"), None
         gs = sorted({key for key, (base, _) in self.table.items() if base is G_OF_NET
                      and any(nm is self.table[key] for nm in names.values())})

@@ -105,5 +105,5 @@ class Spread:
     def _rule(self, qid: str, values: dict) -> float | None:
         v = self.ch.steps.recompute(qid, values)
         if v is not None and self.own.convention_applies(qid):
-            v *= 2.0
+            v *= self.own.factor
         return v

@@ -1233,4 +1233,42 @@ MESSAGES = {
     "diagnosis.sign_other_convention": "sign slip: your {name} is in the other δ convention ({other}), and "
                                        "{item} has the same sign in both; computed from {name} by this "
                                        "problem's rule, it has the wrong sign",
+    # session 12 (diag): an mse's mean over the K outputs taken as their sum (answers/diagnose.py)
+    "diagnosis.mean_units_missing_twice": "twice the expected value: the loss's mean over the {k} outputs taken as "
+                                          "their sum (its 1/{k} left out: Σ({t} − {u})², or the derivative 2({u} − {t}))",
+    "diagnosis.mean_units_missing": "{k} times the expected value: the loss's mean over the {k} outputs taken as "
+                                    "their sum (its 1/{k} left out: Σ({t} − {u})², or the derivative 2({u} − {t}))",
+    "consistently.mean_units_missing": "the mean over the {k} outputs taken as their sum (its 1/{k} left out)",
+    "code.mean_units_missing": "mean_units_missing",
+    # session 12 (diag): a batch averaged where the problem sums it, or summed where it takes the mean
+    "diagnosis.batch_mean_taken": "1/{n} of the expected value: the mean over the batch of {n} taken; this problem "
+                                  "sums it (batch_reduction: sum)",
+    "diagnosis.mean_missing_gradient": "{n} times the expected value: the {n} samples' gradients summed; this "
+                                       "problem takes their mean (batch_reduction: mean)",
+    "code.batch_mean_taken": "batch_mean_taken",
+    "charged.batch_mean_taken": "the batch's mean taken where it is summed",
+    "charged.mean_missing": "the batch summed where its mean is taken",
+    # session 12 (diag): a frozen weight updated, a tied edge updated on its own (answers/diagnose.py)
+    "diagnosis.frozen_updated": "{w} is frozen: it is not updated (Δw = 0, {w}^new = {w}); the value is the "
+                                "update it would have as a free weight",
+    "diagnosis.tied_separately": "{w} is tied to {shared}: the edge is updated with the shared parameter "
+                                 "({w}^new = {shared}^new, from ∂{J}/∂{shared}, the sum over its edges), not on its own",
+    "code.frozen_updated": "frozen_updated",
+    "code.tied_separately": "tied_separately",
+    "charged.frozen_updated": "a frozen weight updated",
+    "charged.tied_separately": "a tied edge updated on its own",
+    # session 12 (diag): a "did you mean" hint for the update of a tied edge (answers/names.py)
+    "names.tied_update": "{update} ({w} is tied to {shared}: one update for all its edges)",
+    # session 12 (diag): common slips named (answers/diagnose.py)
+    "diagnosis.gprime_missing": "g'({net}) left out (the derivative of the activation at {net})",
+    "diagnosis.relu_mask_missing": "g'({net}) = 0 left out: the ReLU passes no gradient where its net is negative "
+                                   "(the mask forgotten)",
+    "diagnosis.sum_incomplete": "the sum over the units above is incomplete: the term {term} left out",
+    "diagnosis.square_two_missing": "half the expected value: the 2 of the square's derivative left out "
+                                    "(∂/∂{u} ({t} − {u})² = 2({u} − {t}))",
+    "consistently.square_two_missing": "the 2 of the square's derivative left out",
+    "code.gprime_missing": "gprime_missing",
+    "code.sum_incomplete": "sum_incomplete",
+    "code.square_two_missing": "square_two_missing",
+    "charged.gprime_missing": "g' left out",
 }

@@ -1083,4 +1083,38 @@ MESSAGES = {
     "cli.nothing_graded": "没有一份提交能批改（{total} 份未批改，每份的原因见上）；未写入任何文件",
     "diagnosis.sign_other_convention": "符号错误：你的 {name} 用的是另一种 δ 约定（{other}），而 {item} 在两种约定下"
                                        "符号相同；按本题的规则由 {name} 算出，符号反了",
+    # session 12 (diag): an mse's mean over the K outputs taken as their sum (answers/diagnose.py)
+    "diagnosis.mean_units_missing_twice": "为正确值的两倍：把损失对 {k} 个输出的平均当成了求和（漏掉了 1/{k}：Σ({t} − {u})²，"
+                                          "或导数写成 2({u} − {t})）",
+    "diagnosis.mean_units_missing": "为正确值的 {k} 倍：把损失对 {k} 个输出的平均当成了求和（漏掉了 1/{k}：Σ({t} − {u})²，"
+                                    "或导数写成 2({u} − {t})）",
+    "consistently.mean_units_missing": "把对 {k} 个输出的平均当成了求和（漏掉了 1/{k}）",
+    "code.mean_units_missing": "漏掉输出平均",
+    # session 12 (diag): a batch averaged where the problem sums it, or summed where it takes the mean
+    "diagnosis.batch_mean_taken": "为正确值的 1/{n}：对 {n} 个样本的批次取了平均；本题要求求和（batch_reduction: sum）",
+    "diagnosis.mean_missing_gradient": "为正确值的 {n} 倍：把 {n} 个样本的梯度相加了；本题要求取平均"
+                                       "（batch_reduction: mean）",
+    "code.batch_mean_taken": "批次误取平均",
+    "charged.batch_mean_taken": "批次本应求和却取了平均",
+    "charged.mean_missing": "批次本应取平均却求了和",
+    # session 12 (diag): a frozen weight updated, a tied edge updated on its own (answers/diagnose.py)
+    "diagnosis.frozen_updated": "{w} 是冻结的：它不更新（Δw = 0，{w}^new = {w}）；这个值是把它当作可训练权重时的更新",
+    "diagnosis.tied_separately": "{w} 与 {shared} 绑定：这条边随共享参数一起更新（{w}^new = {shared}^new，"
+                                 "由 ∂{J}/∂{shared} 即其所有边之和得出），而不是单独更新",
+    "code.frozen_updated": "更新了冻结的权重",
+    "code.tied_separately": "绑定的边单独更新",
+    "charged.frozen_updated": "更新了冻结的权重",
+    "charged.tied_separately": "绑定的边单独更新",
+    # session 12 (diag): a "did you mean" hint for the update of a tied edge (answers/names.py)
+    "names.tied_update": "{update}（{w} 与 {shared} 绑定：所有绑定的边共用一次更新）",
+    # session 12 (diag): common slips named (answers/diagnose.py)
+    "diagnosis.gprime_missing": "漏掉了 g'({net})（激活函数在 {net} 处的导数）",
+    "diagnosis.relu_mask_missing": "漏掉了 g'({net}) = 0：净输入为负时 ReLU 不传递梯度（忘了掩码）",
+    "diagnosis.sum_incomplete": "对上一层单元的求和不完整：漏掉了 {term} 这一项",
+    "diagnosis.square_two_missing": "为正确值的一半：漏掉了平方求导得到的 2（∂/∂{u} ({t} − {u})² = 2({u} − {t})）",
+    "consistently.square_two_missing": "漏掉了平方求导得到的 2",
+    "code.gprime_missing": "漏掉 g'",
+    "code.sum_incomplete": "求和不完整",
+    "code.square_two_missing": "漏掉平方导数的 2",
+    "charged.gprime_missing": "漏掉了 g'",
 }
