@@ -262,10 +262,30 @@ def test_the_regenerated_derive_fixture_is_the_old_one_renamed():
                 pairs += [(a["srepr"], b["srepr"]) for a, b in zip(r_old["specialised"], r_new["specialised"])]
                 for a, b in pairs:
                     renamed, now = _renamed(sp.sympify(a), nota), sp.sympify(b)
-                    assert renamed == now or sp.simplify(renamed - now) == 0, f"{key} {rid}: {a} -> {b}"
+                    assert renamed == now or sp.simplify(renamed - now) == 0 \
+                        or _same_at_u_of_net(renamed, now, key, d), f"{key} {rid}: {a} -> {b}"
                     compared += 1
                     changed += a != b
     assert compared > 300 and changed > compared / 2      # most named an internal base (z, net_o, delta_o, w_o)
+
+
+def _same_at_u_of_net(renamed: sp.Expr, now: sp.Expr, key: str, d: int) -> bool:
+    """Session 12 wrote a formula activation's g' in u = g(net) where SymPy proves it a polynomial in g
+    (formula_activation.yaml's bipolar part: 2e^{-net}/(1 + e^{-net})² became ½(1 − u²)); the one later
+    change of the fixture, made on purpose. Equal once u_j is put back as g(net_j) for one of the part's
+    own formula activations (the g of that file, read again here, not the derive code's)."""
+    if not key.startswith("file:"):
+        return False
+    part = load_problem(ROOT / "problems" / key[len("file:"):]).parts[d]
+    us = [q for q in now.atoms(sp.Indexed) if q.base.label.name == part.notation.activation_symbol]
+    nets = {q.indices: q for q in renamed.atoms(sp.Indexed) if q.base.label.name.startswith("net")}
+    for act in part.activations:
+        if act.formula is None or not us:
+            continue
+        back = now.xreplace({u: act.value(nets[u.indices]) for u in us if u.indices in nets})
+        if sp.simplify(renamed - back) == 0:
+            return True
+    return False
 
 
 # -- 2. the teacher's factor order ---------------------------------------------------------------------------
