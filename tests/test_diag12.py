@@ -67,6 +67,15 @@ def _check(grader: Grader, tmp_path: Path, name: str, text: str, part=None) -> d
     return {v.qid: v for r in reports for v in r.verdicts}
 
 
+def _check_once(tmp_path: Path, problem: str, answers: str, answers_name: str = "a.yaml") -> dict:
+    """The verdicts of one answers file on a problem of its own (a grader made for it, and closed)."""
+    g = _grader(tmp_path, "p.yaml", problem)
+    try:
+        return _check(g, tmp_path, answers_name, answers)
+    finally:
+        g.close()
+
+
 @pytest.fixture(scope="module")
 def relu_kink(tmp_path_factory):
     g = _grader(tmp_path_factory.mktemp("relu"), "relu_kink.yaml", RELU_KINK)
@@ -102,11 +111,7 @@ def test_write_up_with_the_rule_2_u_minus_t(relu_kink, tmp_path):
 
 @pytest.mark.slow
 def test_three_outputs_three_times(tmp_path):
-    g = _grader(tmp_path, "k3.yaml", K3)
-    try:
-        got = _check(g, tmp_path, "a.yaml", "loss: 14\ndelta_2: 2\ndelta_3: 4\ndelta_4: 6\n")
-    finally:
-        g.close()
+    got = _check_once(tmp_path, K3, "loss: 14\ndelta_2: 2\ndelta_3: 4\ndelta_4: 6\n", "a.yaml")
     assert got["loss"].diagnosis == "mean_units_missing"
     assert "3 times the expected value" in got["loss"].message
     assert [got[q].status for q in ("delta_2", "delta_3", "delta_4")] == ["follow_through"] * 3
@@ -179,11 +184,7 @@ learning_rate: 0.1
     pytest.param("mean", "loss: 7\ngrad_w_1_2: 14\nupdate_w_1_2: -1.4\n", "mean_missing", marks=pytest.mark.slow),
 ])
 def test_batch_reduction_slip_charged_once(tmp_path, reduction, answers, code):
-    g = _grader(tmp_path, "batch.yaml", BATCH.format(reduction=reduction))
-    try:
-        got = _check(g, tmp_path, "ivy.yaml", answers)
-    finally:
-        g.close()
+    got = _check_once(tmp_path, BATCH.format(reduction=reduction), answers, "ivy.yaml")
     assert got["loss"].status == "wrong" and got["loss"].diagnosis == code
     assert ("1/3 of the expected value" if reduction == "sum" else "3 times the expected value") in got["loss"].message
     assert got["grad_w_1_2"].status == "follow_through", got["grad_w_1_2"]
@@ -345,11 +346,7 @@ notation: {loss_symbol: f}
                  marks=pytest.mark.slow),
 ])
 def test_common_slips(tmp_path, problem, answers, qid, code, words, after):
-    g = _grader(tmp_path, "p.yaml", problem)
-    try:
-        got = _check(g, tmp_path, "a.yaml", answers)
-    finally:
-        g.close()
+    got = _check_once(tmp_path, problem, answers, "a.yaml")
     assert got[qid].status == "wrong" and got[qid].diagnosis == code, got[qid]
     assert words in got[qid].message
     if after:
@@ -377,11 +374,7 @@ def test_this_conventions_sigma_rule_stays_correct(xor, tmp_path):
 def test_a_wrong_rule_is_no_copied_target(tmp_path):
     # K3: δ_2 = (2/3)(u_2 − t_2) = 0.6667; the rule u_2 − t_2 = 1 is 3/2 of it, which no known mistake gives.
     # The student's own (wrong) rule explains the number: never "uses t_2 = -0.5" (a target nobody wrote)
-    g = _grader(tmp_path, "k3.yaml", K3)
-    try:
-        got = _check(g, tmp_path, "a.md", "$\\delta_2 = u_2 - t_2 = 1$\n")
-    finally:
-        g.close()
+    got = _check_once(tmp_path, K3, "$\\delta_2 = u_2 - t_2 = 1$\n", "a.md")
     assert got["delta_2"].status == "wrong"
     assert got["delta_2"].diagnosis != "given_copied", got["delta_2"]
     assert "uses t_2" not in str(got["delta_2"].message)
