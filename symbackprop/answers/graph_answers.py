@@ -567,9 +567,9 @@ class GraphChecker:
         contribution of one path alone (∂L/∂x written as ∂L/∂q · ∂q/∂x, the path through f left out), at
         the true values or at the student's own earlier ones; None otherwise."""
         rules = self._rules()
-        paths = rules.paths.get(qid)
-        if not paths:
+        if qid not in rules.paths:
             return None
+        base, paths = rules.paths[qid]
         mine = {k: self._written[k][0] for k in self._right if k in self._written}
         mine.update(own)
         for point in ({}, mine):
@@ -582,9 +582,6 @@ class GraphChecker:
                     continue
                 if compare_number(number, places, value, self.tol).status != "correct":
                     continue
-                whole = qid[len("grad_"):]
-                base = next(n for n in self.sol.gradients if whole == n or whole.startswith(n + "_")
-                            and self.sol.problem.get(n).shape != ())
                 return said("graph_answers.paths_not_summed", consumer=self.name(fname),
                             grad=self.name(f"grad_{base}"), node=self.name(base),
                             consumers=", ".join(self.name(f) for f, _ in paths))

@@ -31,8 +31,8 @@ class OwnRules:
     def __init__(self, sol: GraphSolution) -> None:
         prob = sol.problem
         self.rules: dict[str, sp.Expr] = {}
-        # gradient entry id -> [(consumer, its path's term)] where two or more nodes use the entry
-        self.paths: dict[str, list[tuple[str, sp.Expr]]] = {}
+        # gradient entry id -> (the node, [(consumer, its path's term)]) where two or more nodes use the entry
+        self.paths: dict[str, tuple[str, list[tuple[str, sp.Expr]]]] = {}
         self.true: dict = dict(sol.env)
         for name, grad in sol.gradients.items():
             q = prob.get(name)
@@ -61,7 +61,7 @@ class OwnRules:
                     total += term
                 self.rules[f"grad_{name}{suffix}"] = total
                 if len(paths) > 1:
-                    self.paths[f"grad_{name}{suffix}"] = paths
+                    self.paths[f"grad_{name}{suffix}"] = (name, paths)
         self.left_out = _left_out(prob, sol, self.rules)
 
     def own_value(self, qid: str, own: dict[str, float]) -> tuple[float | None, list[str]]:
