@@ -126,10 +126,23 @@ def test_cs231n_staged_one_path_of_three(tmp_path):
     assert "num" in v.message and "sigx" in v.message and "xpy" in v.message
 
 
+def test_vector_one_path_charged_once(tmp_path):
+    # a = W x, b = v·x, L = u·a + b: ∂L/∂x = Wᵀu + v = [1 − 3, 2 − 4] + [5, 7] = [3, 5]; through a alone [−2, −2]
+    sol = solve_graph(parse_graph("model: graph\ninputs:\n  x: [1, 2]\n  W: [[1, 2], [3, 4]]\n  u: [1, -1]\n"
+                                  "  v: [5, 7]\nnodes:\n  a: W*x\n  b: dot(v, x)\n  L: dot(u, a) + b\n", "v.yaml"))
+    assert [float(g) for g in sol.gradients["x"]] == [3, 5]
+    got = check(sol, tmp_path, "grad_x: [-2, -2]\n")
+    assert (got["grad_x_1"].status, got["grad_x_1"].diagnosis) == ("wrong", "paths_left")
+    assert "through a" in got["grad_x_1"].message
+    second = got["grad_x_2"]
+    assert (second.status, second.diagnosis, second.source) == ("follow_through", "paths_left", "grad_x_1")
+    assert said("graph_answers.paths_not_summed_short") in second.message
+
+
 def test_the_new_words_are_in_both_catalogues():
     from symbackprop.messages import en, zh
     for key in ("graph_answers.mask_forgotten", "graph_answers.mask_forgotten_short",
-                "graph_answers.paths_not_summed", "code.paths_left"):
+                "graph_answers.paths_not_summed", "graph_answers.paths_not_summed_short", "code.paths_left"):
         assert key in en.MESSAGES and key in zh.MESSAGES
     assert msg("zh", "graph_answers.mask_forgotten_short") == "忘了 ReLU 掩码"
     assert msg("en", "code.paths_left") == "paths not summed"

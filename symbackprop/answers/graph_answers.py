@@ -226,6 +226,7 @@ class GraphChecker:
         self._written = {}                           # item -> (value, places) as the student wrote it
         self._half_left: str | None = None           # the first item charged factor_two (a ½ left out)
         self._local_left: dict[tuple[str, str], str] = {}   # (gradient, node) -> its first entry charged local_left
+        #                                                   (gradient, "∑") -> its first entry charged paths_left
         self._right: set[str] = set()                # items judged right: their written values feed later ones
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
@@ -862,6 +863,14 @@ class GraphChecker:
                                links=links, value=number)
             paths = self._paths_left(qid, number, places, expected, own or {})
             if paths is not None:                    # one path through a node used twice: the sum not taken
+                key = (self._rules().paths[qid][0], "∑")     # (kept with local_left's: no node is named ∑)
+                if key in self._local_left:          # another entry of the same gradient: charged once
+                    first = self._local_left[key]
+                    what = said("graph_answers.paths_not_summed_short")
+                    return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what,
+                                                                   name=self.name(first))] + unread),
+                                   "paths_left", links=links, value=number, source=first)
+                self._local_left[key] = qid
                 return verdict("wrong", _joined([paths] + [lk.message for lk in bad[:1]] + unread), "paths_left",
                                links=links, value=number)
         if bad:

@@ -1277,4 +1277,5 @@ MESSAGES = {
     "graph_answers.paths_not_summed": "only the path through {consumer} counted; {grad} sums over every node that "
                                       "uses {node} ({consumers})",
     "code.paths_left": "paths not summed",
+    "graph_answers.paths_not_summed_short": "only one path counted, the paths not summed",
 }

@@ -1121,4 +1121,5 @@ MESSAGES = {
     "graph_answers.mask_forgotten_short": "忘了 ReLU 掩码",
     "graph_answers.paths_not_summed": "只算了经过 {consumer} 的路径；{grad} 要对所有使用 {node} 的节点求和（{consumers}）",
     "code.paths_left": "路径未求和",
+    "graph_answers.paths_not_summed_short": "只算了一条路径，各路径未求和",
 }
