@@ -226,6 +226,7 @@ class GraphChecker:
         self._written = {}                           # item -> (value, places) as the student wrote it
         self._half_left: str | None = None           # the first item charged factor_two (a ½ left out)
         self._local_left: dict[tuple[str, str], str] = {}   # (gradient, node) -> its first entry charged local_left
+        #                                                   (gradient, "∑") -> its first entry charged paths_left
         self._right: set[str] = set()                # items judged right: their written values feed later ones
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
@@ -547,11 +548,44 @@ class GraphChecker:
                     continue
                 if compare_number(number, places, value, self.tol).status != "correct":
                     continue
-                from .graph_diagnose import _shown as formula_of
-                words = said("graph_answers.local_left_out", local=f"∂{self.name(fname)}/∂{self.name(q)}",
-                             node=formula_of(self.sol.problem.get(fname)), given=self.name(f"grad_{fname}{fsuffix}"),
+                from .graph_diagnose import _shown as formula_of, masked
+                local = f"∂{self.name(fname)}/∂{self.name(q)}"
+                node = formula_of(self.sol.problem.get(fname))
+                given = self.name(f"grad_{fname}{fsuffix}")
+                if masked(self.sol, q, fname, qid[len("grad_" + q):], fsuffix):
+                    # relu (or another step-like local derivative) that is 0 here: the mask forgotten
+                    words = said("graph_answers.mask_forgotten", local=local, node=node, given=given,
+                                 name=self.name(qid))
+                    return (q, fname), (words, said("graph_answers.mask_forgotten_short"))
+                words = said("graph_answers.local_left_out", local=local, node=node, given=given,
                              name=self.name(qid))
-                return (q, fname), (words, f"∂{self.name(fname)}/∂{self.name(q)}")
+                return (q, fname), (words, said("graph_answers.local_left_short", local=local))
+        return None
+
+    def _paths_left(self, qid: str, number: float, places: int | None, expected: float,
+                    own: dict[str, float]) -> str | None:
+        """The message for a gradient entry of a node used by two or more nodes whose value is the
+        contribution of one path alone (∂L/∂x written as ∂L/∂q · ∂q/∂x, the path through f left out), at
+        the true values or at the student's own earlier ones; None otherwise."""
+        rules = self._rules()
+        if qid not in rules.paths:
+            return None
+        base, paths = rules.paths[qid]
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(own)
+        for point in ({}, mine):
+            total = rules.value_at(rules.rules[qid], point)
+            for fname, term in paths:
+                value = rules.value_at(term, point)
+                if value is None or total is None or \
+                        compare_number(value, None, total, self.tol).status == "correct" or \
+                        compare_number(value, None, expected, self.tol).status == "correct":
+                    continue
+                if compare_number(number, places, value, self.tol).status != "correct":
+                    continue
+                return said("graph_answers.paths_not_summed", consumer=self.name(fname),
+                            grad=self.name(f"grad_{base}"), node=self.name(base),
+                            consumers=", ".join(self.name(f) for f, _ in paths))
         return None
 
     def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
@@ -820,12 +854,24 @@ class GraphChecker:
                 key, words = left
                 if key in self._local_left:          # the same step, another entry: charged once per gradient
                     first = self._local_left[key]
-                    what = said("graph_answers.local_left_short", local=words[1])
+                    what = words[1]
                     return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what,
                                                                    name=self.name(first))] + unread),
                                    "local_left", links=links, value=number, source=first)
                 self._local_left[key] = qid            # (a rule written for it, ∂L/∂h, is the same mistake)
                 return verdict("wrong", _joined([words[0]] + [lk.message for lk in bad[:1]] + unread), "local_left",
+                               links=links, value=number)
+            paths = self._paths_left(qid, number, places, expected, own or {})
+            if paths is not None:                    # one path through a node used twice: the sum not taken
+                key = (self._rules().paths[qid][0], "∑")     # (kept with local_left's: no node is named ∑)
+                if key in self._local_left:          # another entry of the same gradient: charged once
+                    first = self._local_left[key]
+                    what = said("graph_answers.paths_not_summed_short")
+                    return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=what,
+                                                                   name=self.name(first))] + unread),
+                                   "paths_left", links=links, value=number, source=first)
+                self._local_left[key] = qid
+                return verdict("wrong", _joined([paths] + [lk.message for lk in bad[:1]] + unread), "paths_left",
                                links=links, value=number)
         if bad:
             return verdict("wrong", _joined([bad[0].message] + unread), "rule" if bad[0].kind == "rule" else "numbers",

@@ -156,3 +156,25 @@ def transposed(given: list, expected_rows: list[list[float]], tol: Tolerance) ->
     if rows == cols and all(close(values[r][c], expected_rows[r][c]) for r in range(rows) for c in range(cols)):
         return False
     return all(close(values[c][r], expected_rows[r][c]) for r in range(rows) for c in range(cols))
+
+
+def masked(sol: GraphSolution, q: str, f: str, suffix: str, fsuffix: str) -> bool:
+    """Whether node f's local derivative by q's entry (`suffix`) is a mask: step-like (a Heaviside, or pieces
+    that are each 0 or 1: relu, max(z, 0)) and 0 at the true values, so ∂L/∂q there is 0 (h = relu(z), z_1 < 0)."""
+    prob = sol.problem
+    fq, qq = prob.get(f), prob.get(q)
+    rule = dict((s, r) for s, _, r in _entries(fq)).get(fsuffix)
+    sym = dict((s, y) for s, y, _ in _entries(qq)).get(suffix)
+    if rule is None or sym is None:
+        return False
+    local = sp.diff(rule, sym)
+    if isinstance(local, sp.Piecewise):
+        step = all(e in (sp.S.Zero, sp.S.One) for e, _ in local.args)
+    else:
+        step = isinstance(local, sp.Heaviside)
+    if not step:
+        return False
+    try:
+        return complex(sp.N(local.xreplace(sol.env))) == 0
+    except (TypeError, ValueError, ArithmeticError):
+        return False

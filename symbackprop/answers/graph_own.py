@@ -31,6 +31,8 @@ class OwnRules:
     def __init__(self, sol: GraphSolution) -> None:
         prob = sol.problem
         self.rules: dict[str, sp.Expr] = {}
+        # gradient entry id -> (the node, [(consumer, its path's term)]) where two or more nodes use the entry
+        self.paths: dict[str, tuple[str, list[tuple[str, sp.Expr]]]] = {}
         self.true: dict = dict(sol.env)
         for name, grad in sol.gradients.items():
             q = prob.get(name)
@@ -47,12 +49,19 @@ class OwnRules:
             consumers = [f for f in prob.quantities if name in f.operands and f.name in sol.gradients]
             for suffix, sym, _ in _entries(q):
                 total = sp.Integer(0)
+                paths = []
                 for f in consumers:
+                    term = sp.Integer(0)
                     for fs, _, rule in _entries(f):
                         local = sp.diff(rule, sym)
                         if local != 0:
-                            total += _grad_symbol(f"grad_{f.name}{fs}") * local
+                            term += _grad_symbol(f"grad_{f.name}{fs}") * local
+                    if term != 0:
+                        paths.append((f.name, term))
+                    total += term
                 self.rules[f"grad_{name}{suffix}"] = total
+                if len(paths) > 1:
+                    self.paths[f"grad_{name}{suffix}"] = (name, paths)
         self.left_out = _left_out(prob, sol, self.rules)
 
     def own_value(self, qid: str, own: dict[str, float]) -> tuple[float | None, list[str]]:

@@ -1271,4 +1271,11 @@ MESSAGES = {
     "code.sum_incomplete": "sum_incomplete",
     "code.square_two_missing": "square_two_missing",
     "charged.gprime_missing": "g' left out",
+    "graph_answers.mask_forgotten": "the ReLU mask forgotten ({node}): {local} is 0 at this entry, so {name} is 0; "
+                                     "the value is {given}, not {name}",
+    "graph_answers.mask_forgotten_short": "the ReLU mask forgotten",
+    "graph_answers.paths_not_summed": "only the path through {consumer} counted; {grad} sums over every node that "
+                                      "uses {node} ({consumers})",
+    "code.paths_left": "paths not summed",
+    "graph_answers.paths_not_summed_short": "only one path counted, the paths not summed",
 }

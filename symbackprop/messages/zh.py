@@ -1117,4 +1117,9 @@ MESSAGES = {
     "code.sum_incomplete": "求和不完整",
     "code.square_two_missing": "漏掉平方导数的 2",
     "charged.gprime_missing": "漏掉了 g'",
+    "graph_answers.mask_forgotten": "忘了 ReLU 掩码（{node}）：{local} 在此项为 0，所以 {name} 为 0；给出的是 {given} 的值，而不是 {name}",
+    "graph_answers.mask_forgotten_short": "忘了 ReLU 掩码",
+    "graph_answers.paths_not_summed": "只算了经过 {consumer} 的路径；{grad} 要对所有使用 {node} 的节点求和（{consumers}）",
+    "code.paths_left": "路径未求和",
+    "graph_answers.paths_not_summed_short": "只算了一条路径，各路径未求和",
 }
