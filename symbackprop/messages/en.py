@@ -1271,4 +1271,6 @@ MESSAGES = {
     "code.sum_incomplete": "sum_incomplete",
     "code.square_two_missing": "square_two_missing",
     "charged.gprime_missing": "g' left out",
+    # session 12 (msgs): an unnamed formula output activation named by its formula (evaluate.py)
+    "activation.unnamed_formula": "formula {formula!r}",
 }

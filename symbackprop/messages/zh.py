@@ -1117,4 +1117,6 @@ MESSAGES = {
     "code.sum_incomplete": "求和不完整",
     "code.square_two_missing": "漏掉平方导数的 2",
     "charged.gprime_missing": "漏掉了 g'",
+    # session 12 (msgs): an unnamed formula output activation named by its formula (evaluate.py)
+    "activation.unnamed_formula": "公式 {formula!r}",
 }

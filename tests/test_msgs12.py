@@ -1,0 +1,73 @@
+"""Session 12 (msgs): small message leftovers, each said in English and in Chinese.
+
+1. `symbackprop list` joins a row's notes with the catalogue's separator ("; " in English, "；" in Chinese).
+2. A loss-domain error under an unnamed formula output activation names it by its formula ('2*x'), not
+   by the default name "formula"; a named formula keeps its name.
+3. A graph answers file (YAML) with only comments says so, as the network side does.
+4. The σ'(net) message on a unit with another activation names the activation in words (ReLU), not by id.
+5. With `notation: {unit_names: true}`, a unit id that is also a weight's name is refused (FILE:LINE).
+
+Worked by hand: tests/data/msgs12/unnamed_output_activation.yaml has u_5 = 2·net_5 with net_5 = −4 (bias
+weight) + 2·u_3 and u_3 = σ(1 + 3·1 + 4·0) = σ(4) ≈ 0.98201, so net_5 ≈ −2.03597 and u_5 ≈ −4.07194 < 0:
+ln(u_5) of binary cross-entropy is not real.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symbackprop.cli import main
+from symbackprop.listing import render_list
+
+DATA = Path(__file__).resolve().parent / "data" / "msgs12"
+UNNAMED_OUT = DATA / "unnamed_output_activation.yaml"
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# -- 1. list: notes joined in the report's language ---------------------------------------------------
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_list_notes_joined_in_language(fmt):
+    en = render_list(fmt, lang="en", what="activations")
+    zh = render_list(fmt, lang="zh", what="activations")
+    # leaky_relu has two notes: its alias and its parameter
+    assert "also written lrelu; parameters (default) slope = 1/100" in en
+    assert "也可写作 lrelu；参数（默认值）slope = 1/100" in zh
+    assert "也可写作 lrelu; " not in zh
+
+
+def test_list_cli_zh_separator():
+    result = _run("list", "--lang", "zh")
+    assert result.exit_code == 0
+    assert "也可写作 lrelu；参数" in result.output
+
+
+# -- 2. an unnamed formula output activation named by its formula ------------------------------------
+@pytest.mark.parametrize("lang, named", [("en", "(output activation formula '2*x')"),
+                                         ("zh", "（输出层激活函数公式 '2*x'）")])
+def test_unnamed_output_activation_named_by_formula(lang, named):
+    result = _run("solve", UNNAMED_OUT, "--lang", lang)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert f"{UNNAMED_OUT}:" in lines[0]
+    assert named in lines[0]
+    assert "(output activation formula)" not in lines[0] and "激活函数 formula" not in lines[0]
+    # the value the message quotes is the hand-worked u_5 = 2·(−4 + 2σ(4)) < 0
+    u5 = 2 * (-4 + 2 / (1 + math.exp(-4)))
+    assert f"u_5 = {u5:.6g}" in lines[0]
+
+
+def test_named_output_activation_keeps_its_name(tmp_path):
+    path = tmp_path / "named.yaml"
+    path.write_text(UNNAMED_OUT.read_text(encoding="utf-8").replace('{formula: "2*x"}',
+                                                                     '{formula: "2*x", name: double}'),
+                    encoding="utf-8")
+    result = _run("solve", path)
+    assert result.exit_code == 2
+    assert "(output activation double)" in result.output
