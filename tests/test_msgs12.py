@@ -71,3 +71,27 @@ def test_named_output_activation_keeps_its_name(tmp_path):
     result = _run("solve", path)
     assert result.exit_code == 2
     assert "(output activation double)" in result.output
+
+
+# -- 3. a graph answers file of comments only ---------------------------------------------------------
+GRAPH = Path(__file__).resolve().parent / "data" / "gread11" / "kink.yaml"
+
+
+@pytest.mark.parametrize("lang, says", [("en", "the file holds only comments, no answers"),
+                                        ("zh", "文件中只有注释，没有答案")])
+def test_graph_answers_only_comments(tmp_path, lang, says):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("# nothing yet\n  # grad_w: to do\n", encoding="utf-8")
+    result = _run("check", GRAPH, answers, "--lang", lang)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"{answers}" in lines[0] and says in lines[0]
+    assert "grad_" in lines[0]          # an answer line of this problem, as the example
+
+
+@pytest.mark.parametrize("lang, says", [("en", "the file is empty"), ("zh", "文件是空的")])
+def test_graph_answers_empty_still_empty(tmp_path, lang, says):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("\n", encoding="utf-8")
+    result = _run("check", GRAPH, answers, "--lang", lang)
+    assert result.exit_code == 2 and says in result.output

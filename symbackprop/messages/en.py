@@ -1273,4 +1273,7 @@ MESSAGES = {
     "charged.gprime_missing": "g' left out",
     # session 12 (msgs): an unnamed formula output activation named by its formula (evaluate.py)
     "activation.unnamed_formula": "formula {formula!r}",
+    # session 12 (msgs): a graph answers file of comments only (answers/graph_answers.py)
+    "graph_answers.only_comments": "{path}: the file holds only comments, no answers; write one line per item, "
+                                   "e.g. {example}: …",
 }

@@ -1119,4 +1119,6 @@ MESSAGES = {
     "charged.gprime_missing": "漏掉了 g'",
     # session 12 (msgs): an unnamed formula output activation named by its formula (evaluate.py)
     "activation.unnamed_formula": "公式 {formula!r}",
+    # session 12 (msgs): a graph answers file of comments only (answers/graph_answers.py)
+    "graph_answers.only_comments": "{path}：文件中只有注释，没有答案；每项写一行，例如 {example}: …",
 }
