@@ -8,14 +8,13 @@ loss shows the term of one output unit (J sums them, or averages them for mse) a
 """
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 
 import sympy as sp
 
 from . import activations, losses
-from .messages import msg
+from .messages import joined_in, msg
 from .printing import print_latex, print_text
 
 FORMATS = ("text", "markdown", "json")
@@ -159,8 +158,7 @@ def _notes(r: Row, lang: str) -> str:
     if r.params:
         parts.append(msg(lang, "list.params", params=", ".join(f"{k} = {print_text(v, {})}" for k, v in r.params)))
     parts += [_note(lang, key, fields) for key, fields in r.notes]
-    # The catalogue's own separator ("; " in English, "；" in Chinese), one note after another.
-    return functools.reduce(lambda first, rest: msg(lang, "joined", first=first, rest=rest), parts) if parts else ""
+    return joined_in(lang, parts)          # the catalogue's joiner: "; " in English, "；" in Chinese
 
 
 def _note(lang: str, key: str, fields: dict) -> str:

@@ -95,3 +95,35 @@ def test_graph_answers_empty_still_empty(tmp_path, lang, says):
     answers.write_text("\n", encoding="utf-8")
     result = _run("check", GRAPH, answers, "--lang", lang)
     assert result.exit_code == 2 and says in result.output
+
+
+# -- 4. σ' on a unit with another activation: the activation in words --------------------------------
+XOR = Path(__file__).resolve().parent.parent / "problems" / "xor.yaml"
+IDENTITY = """network: {inputs: [1, 2], bias: 0, layers: [[3], [5]], activation: identity}
+weights: {0: {3: 1, 5: -4}, 1: {3: 3}, 2: {3: 4}, 3: {5: 2}}
+sample: {x: {1: 1, 2: 0}, t: {5: 1}}
+loss: half_squared_error
+learning_rate: 0.5
+"""
+
+
+@pytest.mark.parametrize("lang, says", [("en", "unit 3's activation is ReLU, so its derivative is not that one; "
+                                                "write g'(net_3) or ReLU's own derivative"),
+                                        ("zh", "单元 3 的激活函数是 ReLU，其导数不是这个；请写 g'(net_3) 或 ReLU 自己的导数")])
+def test_sigma_prime_in_working_names_relu_in_words(tmp_path, lang, says):
+    a = tmp_path / "q.md"
+    a.write_text("$\\delta_3 = \\delta_5 w_{35} \\sigma'(net_3) = 6$\n", encoding="utf-8")
+    result = _run("check", XOR, a, "--part", "relu", "--lang", lang)
+    assert says in result.output, result.output
+    assert "activation is relu" not in result.output and "激活函数是 relu" not in result.output
+
+
+@pytest.mark.parametrize("lang, word", [("en", "identity"), ("zh", "恒等")])
+def test_sigma_prime_in_a_general_rule_names_the_activation_in_the_language(tmp_path, lang, word):
+    problem = tmp_path / "identity.yaml"
+    problem.write_text(IDENTITY, encoding="utf-8")
+    a = tmp_path / "g.yaml"
+    a.write_text('delta_output: "(u_k - z_k) \\\\sigma\'(net_k)"\n', encoding="utf-8")
+    result = _run("check", problem, a, "--lang", lang)
+    unit_k = "unit k's activation is " if lang == "en" else "单元 k 的激活函数是"
+    assert unit_k + word in result.output, result.output
