@@ -127,3 +127,57 @@ def test_sigma_prime_in_a_general_rule_names_the_activation_in_the_language(tmp_
     result = _run("check", problem, a, "--lang", lang)
     unit_k = "unit k's activation is " if lang == "en" else "单元 k 的激活函数是"
     assert unit_k + word in result.output, result.output
+
+
+# -- 5. unit_names: a unit w1 next to a weight (or shared parameter) named w1 ------------------------
+CLASH = """network:
+  inputs: [i1, i2]
+  bias: b
+  layers: [[w1, h2], [o1]]
+  activation: sigmoid
+weights:
+  b: {w1: 0.35, h2: 0.35, o1: 0.6}
+  i1: {w1: {value: 0.15, name: WNAME}, h2: 0.25}
+  i2: {w1: 0.25, h2: 0.30}
+  w1: {o1: 0.40}
+  h2: {o1: 0.45}
+sample: {x: {i1: 0.05, i2: 0.10}, t: {o1: 0.01}}
+loss: half_squared_error
+learning_rate: 0.5
+notation: {unit_names: true}
+"""
+NOTATION_LINE = 15          # the line of `notation:` above, where the other unit_names clashes point
+
+
+def _problem(tmp_path, text: str) -> Path:
+    path = tmp_path / "clash.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang, says", [
+    ("en", "with unit_names, unit w1 would be written w_1, as weight w_i1_w1 named w1 is"),
+    ("zh", "使用 unit_names 时，单元 w1 会写作 w_1，与名为 w1 的权重 w_i1_w1 相同")])
+def test_unit_names_refuses_a_unit_named_as_a_weight(tmp_path, lang, says):
+    path = _problem(tmp_path, CLASH.replace("WNAME", "w1"))
+    result = _run("solve", path, "--lang", lang)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert f"{path}:{NOTATION_LINE}: notation.unit_names" in lines[0]
+    assert says in lines[0]
+
+
+@pytest.mark.parametrize("lang, says", [("en", "unit w1 would be written w_1, as the shared parameter w1 is"),
+                                        ("zh", "单元 w1 会写作 w_1，与共享参数 w1 相同")])
+def test_unit_names_refuses_a_unit_named_as_a_shared_parameter(tmp_path, lang, says):
+    text = CLASH.replace("WNAME", "v1") + "shared: {w1: [w_i2_w1, w_i1_h2]}\n"      # both edges 0.25
+    result = _run("solve", _problem(tmp_path, text), "--lang", lang)
+    assert result.exit_code == 2 and says in result.output, result.output
+
+
+def test_unit_names_other_weight_name_and_no_unit_names_are_fine(tmp_path):
+    # a weight named v1 is no unit's name; without unit_names the unit w1 is u_{w1}, not w_1
+    assert _run("solve", _problem(tmp_path, CLASH.replace("WNAME", "v1"))).exit_code == 0
+    text = CLASH.replace("WNAME", "w1").replace("notation: {unit_names: true}\n", "")
+    assert _run("solve", _problem(tmp_path, text)).exit_code == 0

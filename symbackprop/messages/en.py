@@ -1276,4 +1276,9 @@ MESSAGES = {
     # session 12 (msgs): a graph answers file of comments only (answers/graph_answers.py)
     "graph_answers.only_comments": "{path}: the file holds only comments, no answers; write one line per item, "
                                    "e.g. {example}: …",
+    # session 12 (msgs): under unit_names, a unit w1 next to a weight or shared parameter named w1 (problem.py)
+    "problem.unit_names_weight_clash": "with unit_names, unit {unit} would be written {name}, as weight {weight} "
+                                       "named {unit} is; rename the unit or the weight, or leave unit_names out",
+    "problem.unit_names_shared_clash": "with unit_names, unit {unit} would be written {name}, as the shared "
+                                       "parameter {unit} is; rename one of them, or leave unit_names out",
 }
