@@ -136,7 +136,7 @@ def evaluate(model: Model, assignments: Iterable[Assignment]) -> dict[sp.Symbol,
             part = model.part
             domain = losses.of(part).domain_text
             fields = dict(id=a.id, why=_why(model, a.rule, numeric, number), loss=part.loss,
-                          activation=part.activations[-1].name)
+                          activation=_activation_name(part.activations[-1]))
             raise located(model, a, numeric, said("nonreal.loss_domain_in", domain=domain, **fields) if domain else
                           said("nonreal.loss_domain", **fields))
         numeric[a.symbol] = number
@@ -161,6 +161,15 @@ def _formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None
     if a.key.kind == "gprime":
         raise located(model, a, numeric, said("nonreal.activation_derivative_at", dg=sp.sstr(formula.dg), **fields))
     raise located(model, a, numeric, said("nonreal.activation_formula_at", **fields))
+
+
+def _activation_name(act) -> object:
+    """An activation as a message names it: its name, an unnamed formula by its formula ('2*x'), as the
+    solution's heading and an unnamed formula loss's messages do, not the default name "formula"."""
+    from .problem import UNNAMED_FORMULA
+    if act.formula is not None and act.name == UNNAMED_FORMULA:
+        return said("activation.unnamed_formula", formula=act.formula.text)
+    return act.name
 
 
 def _loss_formula_not_finite(model: Model, a, number: sp.Expr, numeric: dict) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from . import activations, losses
-from .messages import msg
+from .messages import joined_in, msg
 from .printing import print_latex, print_text
 
 FORMATS = ("text", "markdown", "json")
@@ -158,7 +158,7 @@ def _notes(r: Row, lang: str) -> str:
     if r.params:
         parts.append(msg(lang, "list.params", params=", ".join(f"{k} = {print_text(v, {})}" for k, v in r.params)))
     parts += [_note(lang, key, fields) for key, fields in r.notes]
-    return "; ".join(parts)
+    return joined_in(lang, parts)          # the catalogue's joiner: "; " in English, "；" in Chinese
 
 
 def _note(lang: str, key: str, fields: dict) -> str:

@@ -338,7 +338,7 @@ class _Validator(FieldReader):
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)
         notation, notation_ok = self.guarded(lambda: self.notation(cfg), Notation())
         if notation_ok and notation.unit_names:
-            self.guarded(lambda: self.own_names(cfg, notation, inputs, bias, layers))
+            self.guarded(lambda: self.own_names(cfg, notation, inputs, bias, layers, weights if weights_ok else ()))
         gradients, _ = self.guarded(lambda: self.input_gradients(cfg), False)
         bias_input, _ = self.guarded(lambda: self.bias_input(net, npath, bias), sp.Integer(1))
         shared: tuple = ()
@@ -888,10 +888,11 @@ class _Validator(FieldReader):
             self._learning_rate_symbol(notation, path + ("learning_rate_symbol",))
         return notation
 
-    def own_names(self, cfg, notation: Notation, inputs, bias, layers) -> None:
+    def own_names(self, cfg, notation: Notation, inputs, bias, layers, weights=()) -> None:
         """Under `unit_names`, each unit's output must have a name of its own that reads as nothing else: two
-        units may not both be written h_1 (h1 and an input 1 written x_1 under input_symbol h), and an own
-        name's letters may not be one an answer already reads otherwise (e, g, d, net: e_1 is not Euler's e)."""
+        units may not both be written h_1 (h1 and an input 1 written x_1 under input_symbol h), an own
+        name's letters may not be one an answer already reads otherwise (e, g, d, net: e_1 is not Euler's e),
+        and a unit w1 may not stand next to a weight (or a shared parameter) named w1: both are w_{1}."""
         from .notation import own_name
         path = cfg["notation"][1] + ("unit_names",)
         seen: dict[str, str] = {}
@@ -904,6 +905,15 @@ class _Validator(FieldReader):
             if name in seen:
                 self.fail(path, said("problem.unit_names_clash", a=seen[name], b=u, name=name))
             seen[name] = u
+        owned = {u: own_name(u, notation, False) for u in [*inputs, *(v for layer in layers for v in layer)]}
+        for w in weights:
+            if w.name and owned.get(w.name):
+                self.fail(path, said("problem.unit_names_weight_clash", unit=w.name, name=owned[w.name],
+                                     weight=str(w.key)))
+        shared = cfg.get("shared", (None, None))[0]
+        for group in shared if isinstance(shared, dict) else ():
+            if isinstance(group, str) and owned.get(group):
+                self.fail(path, said("problem.unit_names_shared_clash", unit=group, name=owned[group]))
 
     def _learning_rate_symbol(self, notation: Notation, path) -> None:
         """The learning rate's letter must read as nothing else: not e (Euler's number), g (g'), net, a letter

@@ -158,9 +158,9 @@ def test_sigma_prime_on_a_relu_unit_names_its_activation(tmp_path):
     a = tmp_path / "q.md"
     a.write_text("$\\delta_3 = \\delta_5 w_{35} \\sigma'(net_3) = 6$\n", encoding="utf-8")
     r = run("check", XOR, a, "--part", "relu")
-    assert "unit 3's activation is relu" in r.output and "unknown symbol" not in r.output, r.output
+    assert "unit 3's activation is ReLU" in r.output and "unknown symbol" not in r.output, r.output
     r = run("check", XOR, a, "--part", "relu", "--lang", "zh")
-    assert "单元 3 的激活函数是 relu" in r.output, r.output
+    assert "单元 3 的激活函数是 ReLU" in r.output, r.output
 
 
 @pytest.mark.slow
@@ -174,7 +174,7 @@ def test_sigma_prime_in_a_general_rule(tmp_path):
     assert parts["sigmoid"]["delta_output"]["status"] == "correct"
     assert parts["sigmoid"]["delta_hidden"]["status"] == "correct"
     relu = parts["relu"]["delta_output"]
-    assert relu["status"] == "unreadable" and "relu" in relu["message"], relu
+    assert relu["status"] == "unreadable" and "ReLU" in relu["message"], relu
 
 
 def test_unicode_superscript_letters_are_read(tmp_path):

@@ -215,6 +215,10 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("unit_names_taken", NAMED_UNITS.replace("i1", "e1")),
     ("unit_names_clash", NAMED_UNITS.replace("i1", "1").replace("{unit_names: true}",
                                                                 "{unit_names: true, input_symbol: h}")),
+    # session 12 (msgs): a unit named as a weight or a shared parameter is (tests/test_msgs12.py)
+    ("unit_names_weight_clash", NAMED_UNITS.replace("i1: {h1: 0.3}", "i1: {h1: {value: 0.3, name: h1}}")),
+    ("unit_names_shared_clash", NAMED_UNITS.replace("b: {h1: 0.1, o1: 0.2}", "b: {h1: 0.1, o1: 0.1}")
+     + "shared: {h1: [w_b_h1, w_b_o1]}\n"),
 ]
 
 # The tables' names as they were at 71bf82b. A row added to activations.py or losses.py later is listed in
@@ -467,6 +471,11 @@ EXPECTED_EN: dict[str, str] = {
         'reads as something else (e, g, d, net); rename the unit, or leave unit_names out',
     'unit_names_clash': 'p.yaml:14: notation.unit_names: with unit_names, units 1 and h1 would both be written h_1; '
         'rename one of them, or leave unit_names out',
+    # session 12 (msgs)
+    'unit_names_weight_clash': 'p.yaml:14: notation.unit_names: with unit_names, unit h1 would be written h_1, as '
+        'weight w_i1_h1 named h1 is; rename the unit or the weight, or leave unit_names out',
+    'unit_names_shared_clash': 'p.yaml:14: notation.unit_names: with unit_names, unit h1 would be written h_1, as '
+        'the shared parameter h1 is; rename one of them, or leave unit_names out',
 }
 
 

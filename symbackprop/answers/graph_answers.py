@@ -632,7 +632,10 @@ class GraphChecker:
         doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
         data = doc.data
         if not isinstance(data, dict):
+            from .read import _has_comment, _nothing_written
             key = "graph_answers.empty" if data is None or data == "" else "graph_answers.not_a_mapping_of"
+            if data is None and _nothing_written(doc) and _has_comment(Path(answers)):
+                key = "graph_answers.only_comments"     # `# nothing yet`: as the network side says (read.py)
             raise SymbackpropError(said(key, path=str(answers), example=self.example_id()))
         if len(data) > MAX_ITEMS:
             raise SymbackpropError(said("graph_answers.too_many", path=str(answers), count=len(data), limit=MAX_ITEMS))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .. import greek
-from ..messages import said
+from ..messages import REFERENCE, catalogue, said
 from ..quantity import Key
 from ..solution import PartSolution
 
@@ -219,7 +219,7 @@ class NameTable:
                 act = self._activation_of(q.key.unit) if q is not None and q.key is not None else None
                 if act is not None and act != want:
                     raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(),
-                                           unit=q.key.unit, activation=act, net=net.strip()))
+                                           unit=q.key.unit, activation=activation_words(act), net=net.strip()))
             return f" g'({net}) "
         return _PRIME.sub(sub, text)
 
@@ -592,3 +592,10 @@ def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
     if delta is None:
         return None
     return "intermediate", [text[q.symbol], text[delta.symbol]]
+
+
+def activation_words(name: str) -> str:
+    """An activation as a message names it: a built-in in words from the catalogue (name.activation.relu:
+    ReLU, said again in the report's language), a formula's own name as it is written."""
+    key = f"name.activation.{name}"
+    return said(key) if key in catalogue(REFERENCE) else name

@@ -19,6 +19,7 @@ from ..messages import said
 from ..rule_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
+from .names import activation_words
 
 SIZE = 3                                   # units per layer at the test points
 AT = {"k": 2, "j": 1, "i": 3}              # the units the rule is evaluated for
@@ -246,7 +247,7 @@ class RuleChecker:
             if want is not None and any(a != want for a in acts):
                 other = next(a for a in acts if a != want)
                 raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(), unit=unit,
-                                       activation=other, net=f"net_{unit}"))
+                                       activation=activation_words(other), net=f"net_{unit}"))
             return f" g'(net_{unit}) "
         return _PRIME.sub(sub, text)
 

@@ -1278,4 +1278,14 @@ MESSAGES = {
                                       "uses {node} ({consumers})",
     "code.paths_left": "paths not summed",
     "graph_answers.paths_not_summed_short": "only one path counted, the paths not summed",
+    # session 12 (msgs): an unnamed formula output activation named by its formula (evaluate.py)
+    "activation.unnamed_formula": "formula {formula!r}",
+    # session 12 (msgs): a graph answers file of comments only (answers/graph_answers.py)
+    "graph_answers.only_comments": "{path}: the file holds only comments, no answers; write one line per item, "
+                                   "e.g. {example}: …",
+    # session 12 (msgs): under unit_names, a unit w1 next to a weight or shared parameter named w1 (problem.py)
+    "problem.unit_names_weight_clash": "with unit_names, unit {unit} would be written {name}, as weight {weight} "
+                                       "named {unit} is; rename the unit or the weight, or leave unit_names out",
+    "problem.unit_names_shared_clash": "with unit_names, unit {unit} would be written {name}, as the shared "
+                                       "parameter {unit} is; rename one of them, or leave unit_names out",
 }

@@ -1122,4 +1122,13 @@ MESSAGES = {
     "graph_answers.paths_not_summed": "只算了经过 {consumer} 的路径；{grad} 要对所有使用 {node} 的节点求和（{consumers}）",
     "code.paths_left": "路径未求和",
     "graph_answers.paths_not_summed_short": "只算了一条路径，各路径未求和",
+    # session 12 (msgs): an unnamed formula output activation named by its formula (evaluate.py)
+    "activation.unnamed_formula": "公式 {formula!r}",
+    # session 12 (msgs): a graph answers file of comments only (answers/graph_answers.py)
+    "graph_answers.only_comments": "{path}：文件中只有注释，没有答案；每项写一行，例如 {example}: …",
+    # session 12 (msgs): under unit_names, a unit w1 next to a weight or shared parameter named w1 (problem.py)
+    "problem.unit_names_weight_clash": "使用 unit_names 时，单元 {unit} 会写作 {name}，与名为 {unit} 的权重 {weight} "
+                                       "相同；请给单元或权重改名，或去掉 unit_names",
+    "problem.unit_names_shared_clash": "使用 unit_names 时，单元 {unit} 会写作 {name}，与共享参数 {unit} 相同；"
+                                       "请给其中一个改名，或去掉 unit_names",
 }
