@@ -81,6 +81,25 @@ def test_a_wrong_case_value_is_marked_wrong(tmp_path):
     assert "WRONG" in six, out
 
 
+ELU = Path(__file__).resolve().parent / "data" / "trial11" / "p4_elu.yaml"
+
+
+def test_a_case_value_with_a_quantity_name_is_read_at_the_students_value(tmp_path):
+    """ELU (α = 1): net_3 = 0.1·1 + 1·1 − 1·2 = −0.9 ≤ 0, u_3 = e^−0.9 − 1, g'(net_3) = u_3 + 1 = e^−0.9 ≈ 0.40657;
+    the row `u_3 - 1` instead gives e^−0.9 − 2, wrong."""
+    u3 = math.exp(0.1 * 1 + 1 * 1 - 1 * 2) - 1
+    sub = tmp_path / "w.txt"
+    for row, value, verdict in (("u_3 + 1", u3 + 1, "correct"), ("u_3 - 1", u3 - 1, "WRONG")):
+        sub.write_text(f"net_3 = -0.9\nu_3 = {u3:.5f}\n"     # the rule, then the value it gives (rule = value)
+                       f"g'(net_3) = {{1, net_3 > 0; {row}, net_3 ≤ 0}} = {value:.4f}\n", encoding="utf-8")
+        out = CliRunner().invoke(main, ["check", str(ELU), str(sub)]).output
+        assert "not read" not in out and "unread" not in out, out
+        line = _verdict(out, "g'(net_3)")
+        assert verdict in line, out
+        if verdict == "correct":
+            assert f"{u3 + 1:.4f}" in line, out      # the expected value shown: e^−0.9 ≈ 0.4066
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["txt", "md", "tex"])
 def test_deep_solution_checks_back_with_no_unread_link(fmt, tmp_path):
