@@ -115,9 +115,7 @@ def test_own_solution_checks_back_in_full(problem, fmt, tmp_path):
         checked = runner.invoke(main, ["check", str(problem), str(out), *(["--part", part] if part else [])])
         scores = re.findall(r"^Score: (\S+) / (\S+)$", checked.output, flags=re.M)
         assert scores and all(a == b for a, b in scores), checked.output[-2000:]
-        # deep.yaml's text solution writes leaky relu's g' as `{1, net_5 > 0; 1/10, net_5 \le 0}`, a piecewise
-        # form the text reader does not take (not a name: out of this file's scope; the value is still right)
-        if not _graph(problem) and not (problem.stem == "deep" and fmt == "txt"):
+        if not _graph(problem):
             unread = [line for line in checked.output.splitlines() if "not read" in line or "unread" in line
                       or line.startswith("Not read")]
             assert not unread, unread

@@ -32,6 +32,7 @@ from ..messages import said
 from . import numbers
 from .brackets import closing_brackets, unclosed
 from .fullwidth import fold
+from .textcases import text_cases
 from .brackets import split_top_level
 from .names import NameTable, canon
 
@@ -146,6 +147,7 @@ def _normalize(text: str, keep_ellipsis: bool = False) -> str:
     text = text.replace("^{\\prime}", "'").replace("^\\prime", "'")
     text = _max_calls(text, _MAX_ESCAPED, "\\}")        # the lecture's max\{x, 0\}
     text = _max_calls(text, _MAX_BRACED, "}")
+    text = text_cases(text)                      # the text solution's {1, net_5 > 0; 1/10, net_5 ≤ 0}
     # ln is what backprop means by log (and what SymPy prints as \log); latex2sympy2 reads \log as log10
     text = re.sub(r"\\log(?![A-Za-z])", r"\\ln", text)
     # f((x)) is a product for latex2sympy2: drop parentheses that only wrap parentheses
