@@ -436,7 +436,8 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
                                     batch=part.batch_reduction if len(part.samples) > 1 else None,
                                     targets_sum=targets_sum_hold(part))
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
-        derivation = replace(derivation, samples=len(part.samples), layer_activations=tuple(part.activations[:-1]))
+        derivation = replace(derivation, samples=len(part.samples), layer_activations=tuple(part.activations[:-1]),
+                             bias_input=int(part.bias_input))
         values = solution_values(part, source, close)
         return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close))
 

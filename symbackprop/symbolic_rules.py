@@ -100,6 +100,7 @@ class GeneralDerivation:
     batch: str | None = None         # "mean" or "sum" over the samples of a batch; None for one sample
     samples: int = 1                 # samples of the network the rules are checked on
     layer_activations: tuple[Activation, ...] = ()   # the hidden activation of each hidden layer, first to last
+    bias_input: int = 1              # the bias unit's output in the file (−1: the bias weights are thresholds θ)
 
     def rule(self, rid: str) -> Rule:
         for r in self.rules:

@@ -1288,4 +1288,7 @@ MESSAGES = {
                                        "named {unit} is; rename the unit or the weight, or leave unit_names out",
     "problem.unit_names_shared_clash": "with unit_names, unit {unit} would be written {name}, as the shared "
                                        "parameter {unit} is; rename one of them, or leave unit_names out",
+    "derive.bias_input": "The bias unit outputs {x0} = {value} and {y0} = {value} (bias_input: {raw}), not 1: its "
+                         "weights are thresholds θ (net = Σ w·x − θ), and the update of a bias weight is written "
+                         "below with {value} put in",
 }

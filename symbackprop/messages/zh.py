@@ -1131,4 +1131,6 @@ MESSAGES = {
                                        "相同；请给单元或权重改名，或去掉 unit_names",
     "problem.unit_names_shared_clash": "使用 unit_names 时，单元 {unit} 会写作 {name}，与共享参数 {unit} 相同；"
                                        "请给其中一个改名，或去掉 unit_names",
+    "derive.bias_input": "偏置单元输出 {x0} = {value} 与 {y0} = {value}（bias_input: {raw}），而不是 1：其权重是"
+                         "阈值 θ（net = Σ w·x − θ），偏置权重的更新在下面代入 {value} 写出",
 }

@@ -18,7 +18,9 @@ from ..document import Document, Math, Part, Section, Step, Text
 from ..notation import learning_rate_name, symbol_latex
 from ..notation import symbol as nota_symbol
 from ..printing import LatexPrinter, TextPrinter
-from ..symbolic_rules import GeneralDerivation, J, Rule, deeper_rules, eta, rule_unit, teacher_order
+from ..symbolic_rules import (GeneralDerivation, J, J_n, Rule, deeper_rules, eta, n_s, per_sample, rule_unit,
+                              teacher_order, x, y)
+from ..symbolic_rules import PER_SAMPLE
 from .latex import tex_escape
 from .prose import name_words
 from .prose import Prose, Sym, number_sym, sentence, symbol
@@ -213,6 +215,50 @@ def _symbol_mark(plain: str) -> str:
     return f"\ue002{plain}\ue003"
 
 
+def network_definitions(dv: GeneralDerivation) -> tuple[Rule, ...]:
+    """The definitions of the network as the rules print them. In a batch the loss they define is one
+    sample's, J^(n) = Σ_m ℓ(t_m^(n), u_m^(n)) (the header defines J over the samples)."""
+    if dv.batch is None:
+        return dv.definitions
+    return tuple(Rule(r.id, J_n[n_s], tuple(per_sample(f) for f in r.forms)) if r.id == "loss" else r
+                 for r in dv.definitions)
+
+
+def _bias_value(dv: GeneralDerivation, expr: sp.Expr) -> sp.Expr:
+    """`expr` with the bias unit's output (x_0, y_0, in each sample) replaced by the file's bias_input."""
+    bases = {x, y, PER_SAMPLE[x], PER_SAMPLE[y]}
+    return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base in bases and e.indices[0] == 0,
+                        lambda e: sp.Integer(dv.bias_input))
+
+
+def bias_update_steps(dv: GeneralDerivation, rule: Rule) -> list[Step]:
+    """With `bias_input` other than 1 (−1: the bias weights are thresholds θ), the update of a bias weight
+    w_{0k} or w_{0j}: the update rule with the bias unit's index 0 put in, then its output's value."""
+    if dv.bias_input == 1 or not rule.id.startswith("update_"):
+        return []
+    index = next(iter(rule.lhs.indices[1:]), None)        # w[k, j] into k from j: the source index
+    if index is None or not index.is_Symbol:
+        return []
+    lhs = rule.lhs.subs(index, 0)
+    form = rule.forms[1].subs(index, 0)
+    valued = _bias_value(dv, form)
+    if valued == form:
+        return []
+    return [Step(f"{rule.id}_bias", lhs, (form, valued))]
+
+
+def bias_note(dv: GeneralDerivation, lang: str) -> str | None:
+    """The bias unit's output where the file's `bias_input` is not 1: x_0 = −1, the bias weights thresholds."""
+    if dv.bias_input == 1:
+        return None
+    nota = dv.notation
+    value = str(dv.bias_input).replace("-", "−")
+    xs = f"{nota.input_symbol}_0"
+    ys = f"{nota.activation_symbol}_0"
+    return marked(lang, "derive.bias_input", _symbol_mark, x0=_symbol_mark(xs), y0=_symbol_mark(ys), value=value,
+                  raw=str(dv.bias_input))
+
+
 def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: bool) -> Text | None:
     """The check of rule `rid` on the concrete network as a sentence, its largest difference typeset
     as a number in maths (8.7 × 10⁻³³ in LaTeX, Markdown and HTML; as printed, 8.7e-33, in text)."""
@@ -295,13 +341,17 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
         notes = [phrase_text(line, L) for line in _header(dv, lang)]
         notes += [phrase_text(msg(lang, "derive.assumed", assumed=w["assumption"], what=w[a])) for a in dv.assumptions]
         notes += [phrase_text(line, L) for line in _notes(dv, lang)]
+        bias = bias_note(dv, lang)
+        if bias is not None:
+            notes.append(phrase_text(bias, L))
         deeper = deeper_rules(dv)
         if deeper is None:
-            sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in dv.definitions))]
+            sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in network_definitions(dv)))]
             for r in dv.rules:
                 line = _check_line(dv, r.id, lang, generated)
                 heading = _title(dv, r.id, lang)
-                sections.append(Section(phrase_text(heading), (rule_step(r, lang),),
+                steps = (rule_step(r, lang),) + tuple(bias_update_steps(dv, r))
+                sections.append(Section(phrase_text(heading), steps,
                                         notes=(line,) if line else ()))
             extra: tuple = ()
         else:
@@ -330,7 +380,7 @@ def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) ->
     layers a note says where its written-out update holds)."""
     w = words(lang, "rules")
     L = dv.notation.loss_symbol
-    definitions = [rule_step(r, lang) for r in dv.definitions]
+    definitions = [rule_step(r, lang) for r in network_definitions(dv)]
     at = next(n for n, r in enumerate(dv.definitions) if r.id == "hidden") + 1
     definitions.insert(at, rule_step(deeper.net_later, lang))
     later = marked(lang, "derive.deep.net_above", _symbol_mark, up=_symbol_mark(f"{dv.notation.activation_symbol}_p"))
@@ -362,7 +412,8 @@ def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) ->
             sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_between")), (rule_step(second, lang),),
                                     notes=notes))
             continue
-        sections.append(Section(phrase_text(_title(dv, r.id, lang)), (rule_step(r, lang),), notes=checked))
+        steps = (rule_step(r, lang),) + tuple(bias_update_steps(dv, r))
+        sections.append(Section(phrase_text(_title(dv, r.id, lang)), steps, notes=checked))
     hidden = rule_unit("delta_hidden")
     extra = ((deeper.delta_inner, hidden), (deeper.update_first, hidden), (deeper.grad_between, rule_unit(deeper.grad_between.id)),
              (deeper.update_between, rule_unit(deeper.update_between.id)))
@@ -399,6 +450,11 @@ def to_data(dv: GeneralDerivation) -> dict:
             rules[r.id]["sample"] = {
                 "srepr": shown_srepr(dv, one.rule), "lhs_srepr": shown_srepr(dv, one.lhs),
                 "specialised": [{"activation": label, "srepr": shown_srepr(dv, f)} for label, f in one.specialised]}
+    # bias_input other than 1 (thresholds): the bias weight's update with the bias unit's value put in
+    bias = {st.id: {"text": " = ".join(expr_text(dv, e) for e in (st.lhs, *st.forms)),
+                    "latex": " = ".join(expr_latex(dv, e) for e in (st.lhs, *st.forms)),
+                    "srepr": shown_srepr(dv, st.forms[-1]), "lhs_srepr": shown_srepr(dv, st.lhs)}
+            for r in dv.rules for st in bias_update_steps(dv, r)}
     deeper = deeper_rules(dv)
     if deeper is not None:
         # a network with several hidden layers: the rules it adds (symbolic_rules.DeeperRules), the six
@@ -422,7 +478,8 @@ def to_data(dv: GeneralDerivation) -> dict:
             "hidden_layer": dv.hidden_layer, "batch": dv.batch, "samples": dv.samples,
             "assumptions": list(dv.assumptions), "rules": rules,
             "checks": {ch.id: {"compared": ch.compared, "values": ch.distinct, "max_error": ch.max_error, "ok": ch.ok}
-                       for ch in dv.checks}, **rules_more}
+                       for ch in dv.checks}, **rules_more,
+            **({"bias_input": dv.bias_input, "bias_updates": bias} if dv.bias_input != 1 else {})}
 
 
 def render_json(derivations: list[GeneralDerivation], source: str | None = None) -> str:
