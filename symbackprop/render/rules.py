@@ -451,9 +451,9 @@ def to_data(dv: GeneralDerivation) -> dict:
                 "srepr": shown_srepr(dv, one.rule), "lhs_srepr": shown_srepr(dv, one.lhs),
                 "specialised": [{"activation": label, "srepr": shown_srepr(dv, f)} for label, f in one.specialised]}
     # bias_input other than 1 (thresholds): the bias weight's update with the bias unit's value put in
-    bias = {st.id: {"text": " = ".join(expr_text(dv, e) for e in (st.lhs, *st.forms)),
-                    "latex": " = ".join(expr_latex(dv, e) for e in (st.lhs, *st.forms)),
-                    "srepr": shown_srepr(dv, st.forms[-1]), "lhs_srepr": shown_srepr(dv, st.lhs)}
+    bias = {st.id: {"text": " = ".join(expr_text(dv, e) for e in (st.symbol, *st.forms)),
+                    "latex": " = ".join(expr_latex(dv, e) for e in (st.symbol, *st.forms)),
+                    "srepr": shown_srepr(dv, st.forms[-1]), "lhs_srepr": shown_srepr(dv, st.symbol)}
             for r in dv.rules for st in bias_update_steps(dv, r)}
     deeper = deeper_rules(dv)
     if deeper is not None:
