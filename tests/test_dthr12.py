@@ -143,3 +143,17 @@ def test_batch_network_section_names_the_sample_loss(tmp_path):
     md = tmp_path / "r.md"
     _derive(path, "-o", str(md))
     assert r"$$ {J^{(n)}} = \sum_{m=1}^{c} \left(- \left(1 - {t_{m}^{(n)}}\right)" in md.read_text(encoding="utf-8")
+
+
+def test_threshold_without_hidden_layer_in_a_batch(tmp_path):
+    """One sigmoid unit, two samples, bias_input −1: only x_0 is named, and the batch's bias update
+    is (η/N)·Σ_n δ_k^(n) (by hand: −(η/N)·Σ_n δ_k^(n)·x_0^(n) with x_0^(n) = −1; δ = ∂J/∂net, the default)."""
+    text = NEG.replace("layers: [[3, 4], [5]]", "layers: [[5]]").replace(
+        "notation: {weight: from_to, delta: minus_dJ_dnet, activation_symbol: y, loss_symbol: E, "
+        "learning_rate_symbol: alpha}\n", "").replace(
+        "  1: {3: 0.5, 4: 0.9}\n  2: {3: 0.4, 4: 1.0}\n  3: {5: -1.2}\n  4: {5: 1.1}\n", "  1: {5: 0.5}\n  2: {5: 0.4}\n").replace(
+        "0: {3: 0.8, 4: -0.1, 5: 0.3}", "0: {5: 0.3}").replace(
+        "sample: {x: {1: 1, 2: 1}, t: {5: 0}}", "samples:\n  - {x: {1: 1, 2: 1}, t: {5: 0}}\n  - {x: {1: 0, 2: 1}, t: {5: 1}}")
+    out = _derive(_file(tmp_path, text))
+    assert "The bias unit outputs x_0 = −1 (bias_input: -1)" in out and "u_0" not in out
+    assert "Δw_{0k} = -(η/N)·Σ_n[1..N] δ_k^(n)·x_0^(n) = (η/N)·Σ_n[1..N] δ_k^(n)" in out

@@ -1291,4 +1291,7 @@ MESSAGES = {
     "derive.bias_input": "The bias unit outputs {x0} = {value} and {y0} = {value} (bias_input: {raw}), not 1: its "
                          "weights are thresholds θ (net = Σ w·x − θ), and the update of a bias weight is written "
                          "below with {value} put in",
+    "derive.bias_input_no_hidden": "The bias unit outputs {x0} = {value} (bias_input: {raw}), not 1: its weights are "
+                                   "thresholds θ (net = Σ w·x − θ), and the update of a bias weight is written below "
+                                   "with {value} put in",
 }

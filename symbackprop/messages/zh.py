@@ -1133,4 +1133,6 @@ MESSAGES = {
                                        "请给其中一个改名，或去掉 unit_names",
     "derive.bias_input": "偏置单元输出 {x0} = {value} 与 {y0} = {value}（bias_input: {raw}），而不是 1：其权重是"
                          "阈值 θ（net = Σ w·x − θ），偏置权重的更新在下面代入 {value} 写出",
+    "derive.bias_input_no_hidden": "偏置单元输出 {x0} = {value}（bias_input: {raw}），而不是 1：其权重是阈值 θ"
+                                   "（net = Σ w·x − θ），偏置权重的更新在下面代入 {value} 写出",
 }

@@ -20,7 +20,7 @@ from ..notation import symbol as nota_symbol
 from ..printing import LatexPrinter, TextPrinter
 from ..symbolic_rules import (GeneralDerivation, J, J_n, Rule, deeper_rules, eta, n_s, per_sample, rule_unit,
                               teacher_order, x, y)
-from ..symbolic_rules import PER_SAMPLE
+from ..symbolic_rules import PER_SAMPLE, _pull_constants
 from .latex import tex_escape
 from .prose import name_words
 from .prose import Prose, Sym, number_sym, sentence, symbol
@@ -241,7 +241,7 @@ def bias_update_steps(dv: GeneralDerivation, rule: Rule) -> list[Step]:
         return []
     lhs = rule.lhs.subs(index, 0)
     form = rule.forms[1].subs(index, 0)
-    valued = _bias_value(dv, form)
+    valued = _pull_constants(_bias_value(dv, form))      # a batch: Σ_n −δ^(n) → −Σ_n δ^(n)
     if valued == form:
         return []
     return [Step(f"{rule.id}_bias", lhs, (form, valued))]
@@ -255,7 +255,8 @@ def bias_note(dv: GeneralDerivation, lang: str) -> str | None:
     value = str(dv.bias_input).replace("-", "−")
     xs = f"{nota.input_symbol}_0"
     ys = f"{nota.activation_symbol}_0"
-    return marked(lang, "derive.bias_input", _symbol_mark, x0=_symbol_mark(xs), y0=_symbol_mark(ys), value=value,
+    key = "derive.bias_input" if dv.hidden_layer else "derive.bias_input_no_hidden"
+    return marked(lang, key, _symbol_mark, x0=_symbol_mark(xs), y0=_symbol_mark(ys), value=value,
                   raw=str(dv.bias_input))
 
 
@@ -404,13 +405,14 @@ def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) ->
             first, second = ((r, deeper.grad_between) if r.id == "grad_hidden_weight"
                              else (deeper.update_first, deeper.update_between))
             kind = "grad" if r.id == "grad_hidden_weight" else "update"
-            sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_first")), (rule_step(first, lang),),
+            sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_first")),
+                                    (rule_step(first, lang),) + tuple(bias_update_steps(dv, first)),
                                     notes=checked + ((below_too,) if checked else ())))
             own = _check_line(dv, second.id, lang, generated)
             notes = ((own,) if own else ()) + ((phrase_text(marked(lang, "derive.deep.update_earlier", _symbol_mark), L),)
                                                 if kind == "update" and len(dv.layer_activations) > 2 else ())
-            sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_between")), (rule_step(second, lang),),
-                                    notes=notes))
+            sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_between")),
+                                    (rule_step(second, lang),) + tuple(bias_update_steps(dv, second)), notes=notes))
             continue
         steps = (rule_step(r, lang),) + tuple(bias_update_steps(dv, r))
         sections.append(Section(phrase_text(_title(dv, r.id, lang)), steps, notes=checked))
