@@ -32,6 +32,8 @@ _GRADS = [re.compile(p) for p in (
     r"^\\nabla\s*_\s*\{?\s*(?P<x>[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[0-9]+)?)\s*\}?\s*(?P<f>[A-Za-z][A-Za-z0-9]*)$",
 )]
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
+# an entry at index letters: z_i, z_{i}, W_{ij}, W_{i,j} (letters only: z_3 is an entry, read by _name)
+_INDEXED = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[a-z](?:\s*,?\s*[a-z])?)\s*\}|(?P<bare>[a-z]))$")
 _CALLED = re.compile(rf"^(\\?[A-Za-z][A-Za-z0-9]*{_SUB})\s*(?:\(([^()]{{1,200}})\))?$")    # m, h_{2}, or m(r, s)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 MAX_PRODUCT_CHARS = 32        # a word read as a product of names (qz): longer ones are not split
@@ -227,6 +229,23 @@ class GraphNames:
     def lookup(self, text: str) -> Found | None:
         qid = self.qid(text)
         return None if qid is None else Found(qid)
+
+    def general_index(self, text: str) -> bool:
+        """Whether a ∂-fraction is by an entry at an index letter of a vector or matrix of the graph, as a rule
+        states it (the solution's own ⊙ note: ∂L/∂z_i = ∂L/∂h_i·∂h_i/∂z_i; ∂L/∂W_{ij}): no item, and no hint
+        (as read._general_index for a network's ∂L/∂net_j). A letter that is itself a name of the graph is no
+        index letter."""
+        text = _WRAP.sub(r"\1", str(text)[:MAX_NAME_CHARS]).strip()
+        for pat in _GRADS[:2]:
+            m = pat.match(text)
+            if m is None:
+                continue
+            x = _INDEXED.match(m.group("x").strip())
+            if x is None or x.group("base") not in self.quantities or self.quantities[x.group("base")].shape == ():
+                return False
+            letters = re.findall(r"[a-z]", x.group("braced") or x.group("bare"))
+            return not any(letter in self.quantities for letter in letters)
+        return False
 
     def suggest(self, text: str) -> list[str]:
         """The names of the items closest to a left side that names none, for a "did you mean …?" hint, as the

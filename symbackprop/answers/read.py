@@ -426,6 +426,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                         break
                     if q is None and _general_rule(chain[0][1], _rejoin(chain[1:]), table):
                         continue                   # net_j = Σ_i w_ij x_i − θ_j: a rule in prose, no answer
+                    if q is None and getattr(table, "general_index", lambda _: False)(chain[0][1]):
+                        continue                   # a graph's ∂L/∂z_i = ∂L/∂h_i·∂h_i/∂z_i: a rule (the ⊙ note), no answer
                     # a name with an index or an argument, a derivative (dL/dn, ∂E/∂y), or the loss written with
                     # another letter (E = …, J = …): said why it is not read, or which name it is close to
                     named = q is None and bool(derivative or re.search(r"_|\(", chain[0][1])
@@ -506,6 +508,10 @@ class _GraphHints:
     def why_not(self, text: str) -> str | None:
         """Why a name is no item though it names the graph (∂L/∂x of an input that is no parameter), else None."""
         return self.names.why_not(text)
+
+    def general_index(self, text: str) -> bool:
+        """Whether a ∂-fraction is by an entry at an index letter (∂L/∂z_i: a rule, the ⊙ note), no item."""
+        return self.names.general_index(text)
 
     def _shown(self, qid: str) -> str:
         from .graph_names import item_name

@@ -43,6 +43,50 @@ _RUN = re.compile(rf"{_START}(?:(?:net(?![A-Za-z0-9_])|{_LONE}) [=+−] )?(?:{_S
                   rf"(?:{_OP}(?:{_SUM}|{_TERM}|[−-]?{_NUMBER}{_END}|{_LONE}))*"
                   rf"|{_START}(?:net|[A-Za-z]) = [−-]?{_NUMBER}{_END}|½(?!\()")
 _QUOTED = re.compile(r"`[^`]*`|“[^”]*”|\"[^\"]*\"")
+_SPACE = re.compile(r"\s")
+
+
+def _latex_stretches(text: str, quoted: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of a student's own LaTeX in `text` that no quote marks set apart (a diagnosis names the
+    student's `\\frac{\\partial E}{\\partial y_5}` as it was written): from the start of the word of a
+    backslash to the first space outside its braces (the end of `text` when they never close), and the words
+    after it up to one of the sentence (`\\Delta w_{04} = 0.1` whole, up to the `not` of its message). Kept whole as
+    words: a name inside the student's LaTeX is never typeset apart from the rest of it."""
+    out: list[tuple[int, int]] = []
+    at = 0
+    while True:
+        i = text.find("\\", at)
+        if i < 0:
+            return out
+        if any(a <= i < b for a, b in quoted):
+            at = i + 1
+            continue
+        start = i
+        while start > at and not _SPACE.match(text[start - 1]):
+            start -= 1
+        end = _word_end(text, i)
+        while text[end - 1] not in ":;," and end < len(text):     # its next words while they are maths
+            nxt = end
+            while nxt < len(text) and _SPACE.match(text[nxt]):
+                nxt += 1
+            after = _word_end(text, nxt)
+            if nxt == len(text) or _WORD.fullmatch(text[nxt:after]) or any(a <= nxt < b for a, b in quoted):
+                break
+            end = after
+        out.append((start, end))
+        at = end
+
+
+_WORD = re.compile(r"[(“\"`]*[A-Za-z]{2,}[.,;:)”\"`]*")     # a word of the sentence (the, not, (the), not \Delta's w
+
+
+def _word_end(text: str, at: int) -> int:
+    """Where the word of the student's text that starts at `at` ends: the first space outside its braces."""
+    depth = 0
+    while at < len(text) and not (depth <= 0 and _SPACE.match(text[at])):
+        depth += {"{": 1, "}": -1}.get(text[at], 0)
+        at += 1
+    return at
 
 
 def spans(text: str) -> list[tuple[bool, str]]:
@@ -50,6 +94,7 @@ def spans(text: str) -> list[tuple[bool, str]]:
     out: list[tuple[bool, str]] = []
     at = 0
     quoted = [m.span() for m in _QUOTED.finditer(text)]
+    quoted += _latex_stretches(text, quoted)
     for m in _RUN.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in quoted):
             continue
