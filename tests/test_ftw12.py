@@ -86,3 +86,23 @@ def test_numbers_that_do_not_follow_are_still_a_slip(grader_of, problems, tmp_pa
             f"$\\Delta w_{{53}} = -\\eta \\frac{{\\partial J}}{{\\partial w_{{53}}}} = -0.5 \\times {S4} = -0.0600$\n")
     v = check(grader_of, problems["0.5"], tmp_path, text)
     assert v["Δw_{53}"].status == "wrong"
+
+
+def test_other_convention_numbers_judged_in_that_convention(grader_of, problems, tmp_path):
+    # item 2: δ = ∂J/∂net = u_5 − t throughout (the other convention here). Their ∂J/∂w_53 = Σ δ u_3 (the
+    # sum for the mean: wrong) has numbers (u_5 − t)u_3 per sample: 0.3344 and −0.2325, which give the
+    # sum +0.1019(7) in their convention; in this problem's, the same rule would give −0.1020. The numbers
+    # are right for their rule in their convention: no complaint about them.
+    (x1, t1), (x2, t2) = SAMPLES
+    a5, b5 = forward(*x1)[1], forward(*x2)[1]
+    text = (f"$\\delta_5^{{(1)}} = u_5^{{(1)}} - t_5^{{(1)}} = {a5:.4f} - 1 = {a5 - 1:.4f}$\n\n"
+            f"$\\delta_5^{{(2)}} = {b5:.4f}$\n\n"
+            f"$\\frac{{\\partial J}}{{\\partial w_{{53}}}} = \\delta_5^{{(1)}} u_3^{{(1)}} + \\delta_5^{{(2)}} u_3^{{(2)}}"
+            f" = {PARTS[0]:.4f} - {-PARTS[1]:.4f} = {S4}$\n")
+    assert f"{PARTS[0]:.4f} - {-PARTS[1]:.4f}" == "0.3344 - 0.2325"
+    v = check(grader_of, problems["0.5"], tmp_path, text)
+    assert v["δ_5^(1)"].status == "other_convention" and v["δ_5^(2)"].status == "other_convention"
+    g = v["∂J/∂w_{53}"]
+    assert g.status == "wrong"
+    numbers = [lk for lk in g.links if lk.kind == "numbers"]
+    assert numbers and all(lk.ok for lk in numbers), [str(lk.message) for lk in numbers]

@@ -221,6 +221,7 @@ class Checker:
         self.meter: Meter | _Free = FREE               # the current submission's computing time
         self._reused: set[tuple] = set()               # remembered verdicts the current submission has paid for
         self.spread: Spread | None = None              # the current submission's rounding spreads (spread.py)
+        self.flipped_symbols: frozenset = frozenset()   # the δs the current pass takes as the other convention
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
         # as the worked solution shows each value (solution.Step.shown): a given value as written, the rest rounded
         self.expected_text = {s.id: s.shown(psol.part.precision)[0] for s in psol.steps}
@@ -307,6 +308,8 @@ class Checker:
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
         own = OwnValues(self, pinned, flipped)        # the student's own values, for follow-through
+        # the symbols of the δs taken as the other convention: the student's own rules are judged with them
+        self.flipped_symbols = frozenset(self.symbol_of[q] for q in flipped if q in self.symbol_of)
         self.spread = spread = Spread(self, own)      # how far their rounding can move those values
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []
@@ -1182,6 +1185,17 @@ class Checker:
         node, names = own_rule
         out: list[tuple[float, bool]] = []
         mixed = {**self.true, **student}
+        flipped = self.flipped_symbols & {q.symbol for q in names.values()}
+        if flipped:
+            # the rule names δs taken as the other convention: it is the student's rule in their convention,
+            # so it is worked first with their δs as they wrote them (negated back from this problem's)
+            env = {ph: (-mixed[q.symbol] if q.symbol in flipped else mixed[q.symbol])
+                   for ph, q in names.items() if q.symbol in mixed}
+            if len(env) == len(names):
+                try:
+                    out.append((float(evaluate(node, env, self.step0)), True))
+                except (AnswerError, OverflowError, ValueError):
+                    pass
         for point, mine in ((self.true, False), (mixed, True)):
             env = {ph: point[q.symbol] for ph, q in names.items() if q.symbol in point}
             if len(env) < len(names):
