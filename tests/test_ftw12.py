@@ -106,3 +106,46 @@ def test_other_convention_numbers_judged_in_that_convention(grader_of, problems,
     assert g.status == "wrong"
     numbers = [lk for lk in g.links if lk.kind == "numbers"]
     assert numbers and all(lk.ok for lk in numbers), [str(lk.message) for lk in numbers]
+
+
+NEG = """\
+title: Negnevitsky XOR example, one step (thresholds, alpha = 0.1)
+network: {inputs: [1, 2], bias: 0, bias_input: -1, layers: [[3, 4], [5]], activation: sigmoid}
+weights:
+  0: {3: 0.8, 4: -0.1, 5: 0.3}
+  1: {3: 0.5, 4: 0.9}
+  2: {3: 0.4, 4: 1.0}
+  3: {5: -1.2}
+  4: {5: 1.1}
+sample: {x: {1: 1, 2: 1}, t: {5: 0}}
+loss: half_squared_error
+learning_rate: 0.1
+notation: {weight: from_to, delta: minus_dJ_dnet, activation_symbol: y, loss_symbol: E, learning_rate_symbol: alpha}
+"""
+
+
+def test_other_convention_note_kept_apart_from_an_unread_link(grader_of, tmp_path):
+    # item 5: δ_5's working has a link not read (∂E/∂y_5 inside a rule). The Note states the convention
+    # only; the unread link stays in δ_5's own message. Values (x_0 = −1): net_3 = −0.8 + 0.5 + 0.4,
+    # net_4 = 0.1 + 0.9 + 1.0, net_5 = −0.3 − 1.2 y_3 + 1.1 y_4; δ = ∂E/∂net = (y_5 − 0) y_5(1 − y_5) here
+    s = lambda z: 1 / (1 + math.exp(-z))                       # noqa: E731
+    y3, y4 = s(0.1), s(2.0)
+    y5 = s(-0.3 - 1.2 * y3 + 1.1 * y4)
+    d5 = y5 * y5 * (1 - y5)
+    d4 = d5 * 1.1 * y4 * (1 - y4)
+    problem = tmp_path / "neg.yaml"
+    problem.write_text(NEG, encoding="utf-8")
+    text = ("\\[ \\delta_5 = \\frac{\\partial E}{\\partial y_5}\\frac{\\partial y_5}{\\partial net_5} = "
+            f"(y_5 - t_5)\\, y_5 (1-y_5) = {d5:.4f} \\]\n"
+            f"\\[ \\Delta w_{{45}} = -\\alpha \\delta_5 y_4 = {-0.1 * d5 * y4:.4f} \\]\n"
+            f"\\[ \\delta_4 = \\delta_5 w_{{45}} y_4 (1 - y_4) = {d4:.4f} \\]\n")
+    f = tmp_path / "ivan.tex"
+    f.write_text(text, encoding="utf-8")
+    reports, errors = grader_of(problem).check(f, "main")
+    assert errors == []
+    v = {x.name: x for x in reports[0].verdicts}
+    assert v["δ_5"].status == "other_convention" and v["δ_4"].status == "other_convention"
+    assert "not read" in str(v["δ_5"].message)
+    notes = [str(n) for n in reports[0].notes]
+    convention = [n for n in notes if "every δ has the opposite sign" in n]
+    assert convention and all("not read" not in n for n in convention), notes
