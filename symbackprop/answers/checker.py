@@ -93,6 +93,10 @@ class Link:
     own: bool = False              # judged with the student's own earlier values, not the true ones
     convention: bool = False       # wrong here, right in the other δ convention (δ negated)
     numbers: float | None = None   # an arithmetic slip: what the numbers before the value give
+    # a right rule (its kind "rule", ok): its value at the student's own earlier values when that differs
+    # from the true one, and the quantities it names; the value that follows from their work by the right rule
+    at_own: float | None = None
+    uses: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,7 @@ class Checker:
         self.meter: Meter | _Free = FREE               # the current submission's computing time
         self._reused: set[tuple] = set()               # remembered verdicts the current submission has paid for
         self.spread: Spread | None = None              # the current submission's rounding spreads (spread.py)
+        self.flipped_symbols: frozenset = frozenset()   # the δs the current pass takes as the other convention
         self.variants: dict[str, list] = {}            # diagnose.py's mistakes per step, built once
         # as the worked solution shows each value (solution.Step.shown): a given value as written, the rest rounded
         self.expected_text = {s.id: s.shown(psol.part.precision)[0] for s in psol.steps}
@@ -303,6 +308,8 @@ class Checker:
         answers = [a for a in answers if a.qid not in RULE_IDS]
         answers = sorted(answers, key=lambda a: (self.order.get(a.qid, 1 << 30), a.line or 0))
         own = OwnValues(self, pinned, flipped)        # the student's own values, for follow-through
+        # the symbols of the δs taken as the other convention: the student's own rules are judged with them
+        self.flipped_symbols = frozenset(self.symbol_of[q] for q in flipped if q in self.symbol_of)
         self.spread = spread = Spread(self, own)      # how far their rounding can move those values
         wrong_first: dict[str, str] = {}              # qid -> the first wrong item it depends on
         verdicts: list[Verdict] = []
@@ -571,6 +578,24 @@ class Checker:
                 return "given_value", said("answer.given_unchanged", name=name, shown=shown)
         return None
 
+    def _by_right_rule(self, qid: str, links: list[Link], value: float, decimals, bound: float,
+                       own_values: OwnValues) -> tuple[str, str, str] | None:
+        """(the first wrong item, the status, why) when the answer writes the right rule and its value is what
+        that rule gives at the student's own earlier values, those values carrying an earlier error; None
+        otherwise (no such rule, a slip in the numbers after it, or no earlier error)."""
+        if any(not lk.ok and lk.kind in ("numbers", "value", "rule") for lk in links):
+            return None
+        for lk in links:
+            if lk.kind != "rule" or not lk.ok or lk.convention or lk.at_own is None:
+                continue
+            got = self._compare_own(qid, value, decimals, lk.at_own, bound)
+            if got.status not in ("correct", "imprecise", "rounding"):
+                continue
+            found = [own_values.first[s] for s in lk.uses if s in own_values.first]
+            if found:
+                return min(found, key=lambda q: self.order.get(q, 1 << 30)), got.status, got.message
+        return None
+
     def _copy_undone(self, qid: str, value: float, decimals, bound: float, links: list[Link],
                      own_values: OwnValues) -> tuple[str, list[Link]] | None:
         """A step that uses a given the student copied wrong earlier (charged there), worked here with the
@@ -702,6 +727,19 @@ class Checker:
             wrong_first[ans.qid] = upstream
             return self._verdict(ans, "follow_through", value=value, links=tuple(links), source=upstream,
                                  message=said("diagnosis.follows", name=self.name(upstream)))
+        ruled = self._by_right_rule(ans.qid, links, value, decimals, bound, own_values)
+        if ruled is not None:
+            # the right rule written, and the value is what it gives at the student's own earlier values:
+            # follow-through, whatever known mistake gives the same number (η = ½ left out doubles Δw as a
+            # batch's sum for its mean does: the η written rules the first out)
+            upstream, status, why = ruled
+            wrong_first[ans.qid] = upstream
+            follows = self._follows(ans.qid, upstream, own_values)
+            if status != "correct":
+                return self._verdict(ans, status, diagnosis=status, value=value, links=tuple(links),
+                                     message=said("diagnosis.follows_and", follows=follows, why=why))
+            return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
+                                 source=upstream)
         if match.status == "imprecise":
             # the right value rounded to fewer places (0.06 for 0.0636), or an expression of rounded numbers
             # within their rounding of it: imprecise, never "wrong", however close some mistaken variant
@@ -812,6 +850,8 @@ class Checker:
                 names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
                 if names:
                     links.append(self._rule_link(ans.qid, rel, piece, node, names))
+                    if links[-1].kind == "rule" and links[-1].ok and not links[-1].convention:
+                        links[-1] = self._right_rule_at_own(links[-1], node, names, student)
                     # a rule that is wrong (not merely the other δ convention's, judged as before): the
                     # numbers after it are judged against it
                     own_rule = None if links[-1].ok or links[-1].convention else (node, names)
@@ -834,7 +874,8 @@ class Checker:
                 exact, v, b, places = self.numbers_cache[key]
                 if v is None:                           # out of range: AnswerError, unless tiny where 0 is expected
                     v, b, places = _in_range(exact, expected), 0.0, None
-                link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student, places, own_rule)
+                link = self._numbers_link(ans.qid, rel, piece, node, v, b, expected, student, places, own_rule,
+                                          next((lk.at_own for lk in reversed(links) if lk.kind == "rule"), None))
                 if own_rounding and link.ok and not link.own:
                     # a decimal counts as rounded because it rounds the student's own earlier value: the
                     # verdict holds for this student only (never remembered for another)
@@ -1085,8 +1126,22 @@ class Checker:
                 return False
         return True
 
+    def _right_rule_at_own(self, link: Link, node, names, student: dict) -> Link:
+        """A right rule link, with its value at the student's own earlier values (`−η ∂J/∂w_53` at their
+        written ∂J/∂w_53) when that differs from the true value: the value their work gives by the right
+        rule, whichever steps the problem's own rule is written in (a batch's Δw from the δs)."""
+        mixed = {**self.true, **student}
+        env = {ph: mixed[q.symbol] for ph, q in names.items() if q.symbol in mixed}
+        if len(env) < len(names) or all(env[ph] == self.true[q.symbol] for ph, q in names.items()):
+            return link
+        try:
+            at = float(evaluate(node, env, self.step0))
+        except (AnswerError, OverflowError, ValueError):
+            return link
+        return replace(link, at_own=at, uses=tuple(q.symbol for q in names.values()))
+
     def _numbers_link(self, qid, rel, piece, node, v, bound, expected, student, places=None,
-                      own_rule=None) -> Link:
+                      own_rule=None, right_own=None) -> Link:
         """Are the substituted numbers the right ones (up to the rounding they show)? Numbers whose value
         is a decimal as short as they are (`0.5 + 0.48`) are right when that decimal is the value rounded.
         After a rule that is not the right one (`own_rule`, its node and names), the numbers are those of
@@ -1109,6 +1164,9 @@ class Checker:
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
             return Link(rel, piece, "numbers", True, said("answer.with_your_values"), own=True)
+        if right_own is not None and within(v, right_own, self.tol, bound):
+            # the right rule written just before, at the student's own earlier values
+            return Link(rel, piece, "numbers", True, said("answer.with_your_values"), own=True)
         if self.kind(qid) == "delta" and within(v, -expected, self.tol, bound):
             return Link(rel, piece, "numbers", False, said("answer.numbers_other_convention"), convention=True)
         if self._one_sign_flipped(node, expected, bound):
@@ -1127,6 +1185,17 @@ class Checker:
         node, names = own_rule
         out: list[tuple[float, bool]] = []
         mixed = {**self.true, **student}
+        flipped = self.flipped_symbols & {q.symbol for q in names.values()}
+        if flipped:
+            # the rule names δs taken as the other convention: it is the student's rule in their convention,
+            # so it is worked first with their δs as they wrote them (negated back from this problem's)
+            env = {ph: (-mixed[q.symbol] if q.symbol in flipped else mixed[q.symbol])
+                   for ph, q in names.items() if q.symbol in mixed}
+            if len(env) == len(names):
+                try:
+                    out.append((float(evaluate(node, env, self.step0)), True))
+                except (AnswerError, OverflowError, ValueError):
+                    pass
         for point, mine in ((self.true, False), (mixed, True)):
             env = {ph: point[q.symbol] for ph, q in names.items() if q.symbol in point}
             if len(env) < len(names):

@@ -670,6 +670,9 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
     every = len(flipped) == len(deltas) and not slipped
     if every and (len(right) > len(negated) or (not right and not negated and len(flipped) >= 2)):
         said_first = next((v.message for v in flipped if not _is_rule(ch, v.qid)), None)
+        while getattr(said_first, "key", None) == "joined":
+            # only the δ's own sentence: what was joined to it (a link not read) belongs to that δ alone
+            said_first = said_first.fields["first"]
         # the note names only what the student wrote: the Δw that follow, other values, or nothing
         wrote_dw = any(ch.kind(v.qid) in ("update_w", "update_shared") for v in right)
         key = ("diagnosis.every_delta_flipped" if wrote_dw else
