@@ -1000,7 +1000,9 @@ class Checker:
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
             return Link(rel, piece, "rule", True, convention=both)
-        threshold = diagnose.bias_plus_one_rule(self, qid, got, points)
+        # the bias input written as x_0 (−1 here) cannot have been taken as +1: then the other δ convention
+        written_bias = any(q.key is None for q in names.values())
+        threshold = None if written_bias else diagnose.bias_plus_one_rule(self, qid, got, points)
         if threshold is not None:             # Δθ = ηδ·1 on a threshold network: not the other δ convention
             return Link(rel, piece, "rule", False, threshold)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):

@@ -1288,4 +1288,8 @@ MESSAGES = {
                                        "named {unit} is; rename the unit or the weight, or leave unit_names out",
     "problem.unit_names_shared_clash": "with unit_names, unit {unit} would be written {name}, as the shared "
                                        "parameter {unit} is; rename one of them, or leave unit_names out",
+    # -- session 12, Z2: the no-equation error's example in this problem's own names ------------------
+    "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
+                                 "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
+                                 "lines of their own that start with a quantity's name: {plain} = …)",
 }

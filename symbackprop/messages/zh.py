@@ -1131,4 +1131,7 @@ MESSAGES = {
                                        "相同；请给单元或权重改名，或去掉 unit_names",
     "problem.unit_names_shared_clash": "使用 unit_names 时，单元 {unit} 会写作 {name}，与共享参数 {unit} 相同；"
                                        "请给其中一个改名，或去掉 unit_names",
+    # -- session 12, Z2 --------------------------------------------------------------------------------
+    "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
+                                 "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
 }
