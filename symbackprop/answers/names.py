@@ -238,16 +238,16 @@ class NameTable:
         if part.bias is None or part.bias_input != -1:
             return
         named = {(w.source, w.target) for w in part.weights if w.name}
-        for q in list(self.by_key.values()):
+        weights = {}                                        # unit -> the bias weight's canonical name (w_05)
+        for q in self.by_key.values():
             k = q.key
-            if k is None or k.kind != "w" or k.source != part.bias or (k.source, k.unit) in named:
-                continue
-            weight = canon(psol.names.text[q.symbol])
-            theta = f"θ_{k.unit}"
-            for spelling, other in list(self.by_key.items()):
-                if weight in spelling and other.key is not None and other.key.source == k.source \
-                        and other.key.unit == k.unit:
-                    self.by_key.setdefault(spelling.replace(weight, theta), other)
+            if k is not None and k.kind == "w" and k.source == part.bias and (k.source, k.unit) not in named:
+                weights[k.unit] = canon(psol.names.text[q.symbol])
+        for spelling, other in list(self.by_key.items()):
+            k = other.key
+            weight = weights.get(k.unit) if k is not None and k.source == part.bias else None
+            if weight is not None and weight in spelling:
+                self.by_key.setdefault(spelling.replace(weight, f"θ_{k.unit}"), other)
 
     def _comma_spellings(self, psol: PartSolution) -> None:
         """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
