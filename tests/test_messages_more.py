@@ -93,7 +93,7 @@ ENGLISH = {
     ("reader.yaml", "u_5"): "a square root of a negative number is not a real number",
     ("reader.yaml", "L"): "the logarithm of a number that is not positive",
     ("reader.yaml", "g'(net_5)"): "a relation (=, <, >) inside an expression",
-    ("reader.yaml", "Δw_{35}"): "u_9 is not a quantity of this problem",
+    ("reader.yaml", "Δw_{35}"): "u_9 is not a quantity of this problem (did you mean u_5 or u_4?)",  # s12 Z2: the key's hint
     ("reader.yaml", "δ_3"): r"a fractional power of a negative number is not a real number; for a real root write "
                             r"\sqrt[3]{…}",
     ("numbers.yaml", "net_4"): "1,000 is unreadable: a thousands separator or a decimal comma? did you mean 1000 or "

@@ -43,7 +43,7 @@ from .fullwidth import EQUATION_HINT
 from .latex import (AnswerError, Node, Parser, cases_rows, check_size, explain_unknown, holds, normalize, prepare,
                     split_reason, split_relations)
 from .meter import FREE, Meter, _Free
-from .names import NameTable, derivative_hint, either
+from .names import NameTable, derivative_hint, either, unit_hint
 from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
 from .spread import Interval, Spread, written_spread
@@ -845,7 +845,11 @@ class Checker:
                     if hint is not None and hint[0] == "intermediate":   # ∂L/∂u_5 inside δ_5's rule: a step
                         raise AnswerError(said("answer.intermediate_in_rule", name=prepared.unknown[0],
                                                output=hint[1][0], delta=hint[1][1]))
-                    raise AnswerError(said("answer.not_a_quantity", name=prepared.unknown[0]))
+                    # \delta_{44} inside working: the hint an answers file's key gets (did you mean δ_4?)
+                    unknown = prepared.unknown[0]
+                    close = self.table.suggest(unknown) or unit_hint(self.table, unknown)
+                    words = said("answer.not_a_quantity", name=unknown)
+                    raise AnswerError(said("hint.did_you_mean", first=words, close=either(close)) if close else words)
                 node = self.parser.parse(prepared.text)
                 names = {ph: self.table.lookup(key) for ph, key in prepared.names.items()}
                 if names:
@@ -1041,7 +1045,9 @@ class Checker:
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
             return Link(rel, piece, "rule", True, convention=both)
-        threshold = diagnose.bias_plus_one_rule(self, qid, got, points)
+        # the bias input written as x_0 (−1 here) cannot have been taken as +1: then the other δ convention
+        written_bias = any(q.key is None for q in names.values())
+        threshold = None if written_bias else diagnose.bias_plus_one_rule(self, qid, got, points)
         if threshold is not None:             # Δθ = ηδ·1 on a threshold network: not the other δ convention
             return Link(rel, piece, "rule", False, threshold)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):

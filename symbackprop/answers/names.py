@@ -189,6 +189,7 @@ class NameTable:
             if s.key.kind == "grad_x":
                 for spelling in _input_gradient_spellings(psol, s.key):
                     self.by_key.setdefault(canon(spelling), self.by_key[s.id])
+        self._threshold_spellings(psol)
         self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
@@ -229,6 +230,24 @@ class NameTable:
             if unit in layer:
                 return act.name
         return None
+
+    def _threshold_spellings(self, psol: PartSolution) -> None:
+        """On a threshold network (bias_input −1) the bias weight w_{0j} is the threshold θ_j, as the solution
+        says: θ_j, Δθ_j, θ_j^new and ∂E/∂θ_j name its quantities too (a weight with its own name keeps it)."""
+        part = psol.part
+        if part.bias is None or part.bias_input != -1:
+            return
+        named = {(w.source, w.target) for w in part.weights if w.name}
+        weights = {}                                        # unit -> the bias weight's canonical name (w_05)
+        for q in self.by_key.values():
+            k = q.key
+            if k is not None and k.kind == "w" and k.source == part.bias and (k.source, k.unit) not in named:
+                weights[k.unit] = canon(psol.names.text[q.symbol])
+        for spelling, other in list(self.by_key.items()):
+            k = other.key
+            weight = weights.get(k.unit) if k is not None and k.source == part.bias else None
+            if weight is not None and weight in spelling:
+                self.by_key.setdefault(spelling.replace(weight, f"θ_{k.unit}"), other)
 
     def _comma_spellings(self, psol: PartSolution) -> None:
         """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a

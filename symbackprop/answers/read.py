@@ -470,12 +470,26 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
             if near is not None:
                 why = said("hint.did_you_mean", first=why, close=said("writeup.part_near", part=near[0], line=near[1], word=near[2]))
         else:
-            why = said(no_equation, source=source)
+            example = _example_name(solution, current or names[0]) if no_equation == "writeup.no_equation" else None
+            why = said("writeup.no_equation_named", source=source, example=example[0], plain=example[1]) if example else \
+                said(no_equation, source=source)
         # every line that was not read, up to a few (the first alone hid the others: t13 #5)
         shown = sub.problems[:MAX_NOT_READ_SHOWN]
         more = len(sub.problems) - len(shown)
         raise AnswerError(joined([why] + shown + ([said("writeup.more_not_read", count=more)] if more else [])))
     return sub
+
+
+def _example_name(solution: Solution | None, part: str) -> tuple[str, str] | None:
+    """The no-equation error's example: the part's first computed activation as the solution writes it
+    (y_3 with activation_symbol y, u_3 by default), as LaTeX and as text; None without one."""
+    for psol in solution.parts if solution is not None else ():
+        if psol.name != part:
+            continue
+        for s in psol.steps:
+            if s.key.kind == "act":
+                return psol.names.latex[s.symbol], psol.names.text[s.symbol]
+    return None
 
 
 def read_graph_writeup(path: Path, names) -> Submission:

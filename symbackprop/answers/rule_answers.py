@@ -19,7 +19,7 @@ from ..messages import said
 from ..rule_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
-from .names import activation_words
+from .names import activation_words, either
 
 SIZE = 3                                   # units per layer at the test points
 AT = {"k": 2, "j": 1, "i": 3}              # the units the rule is evaluated for
@@ -72,7 +72,10 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
         else:
             key = f"{m.group(4)}_{m.group(5)}"
         if key not in table:
-            raise AnswerError(said("rule_answer.not_a_quantity", name=token.strip()))
+            words = said("rule_answer.not_a_quantity", name=token.strip())
+            # the names of these rules with the same letter (w_kj where the problem writes w_jk): a hint
+            close = [name for name in table if name.split("_")[0] == key.split("_")[0] and name != key]
+            raise AnswerError(said("hint.did_you_mean", first=words, close=either(close[:2])) if close else words)
         ph = f"R_{{{len(names) + 1}}}"
         names[ph.replace("{", "").replace("}", "")] = table[key]
         return f" {ph} "

@@ -1294,4 +1294,8 @@ MESSAGES = {
     "derive.bias_input_no_hidden": "The bias unit outputs {x0} = {value} (bias_input: {raw}), not 1: its weights are "
                                    "thresholds θ (net = Σ w·x − θ), and the update of a bias weight is written below "
                                    "with {value} put in",
+    # -- session 12, Z2: the no-equation error's example in this problem's own names ------------------
+    "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
+                                 "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
+                                 "lines of their own that start with a quantity's name: {plain} = …)",
 }
