@@ -77,13 +77,16 @@ def test_greek_letters_without_backslash_are_hinted(tmp_path):
 @SLOW
 def test_threshold_written_theta_is_hinted_as_its_weight(tmp_path):
     """bias_input −1 without weight names: θ_5 is the weight w_{50} from the bias (problems/threshold.yaml
-    says so in its comment), which the solution names w_{50}."""
+    says so in its comment), which the solution names w_{50}. `theta` without its backslash is hinted; `\\theta_5`
+    is read as that weight's quantity (s12-theta: Δθ_5 is Δw_{50}, judged: 0.1 is 0.127 = 0.0127/η (η = 0.1 left out) to the one place written)."""
     a = tmp_path / "a.yaml"
     a.write_text('theta_5^{new}: 0.3\n"\\\\Delta \\\\theta_5": 0.1\n')
     code, out = _run("check", THRESHOLD, str(a))
     got = _not_read(out)
     assert got["theta_5^{new}"].endswith("(did you mean w_{50}^new?)"), got
-    assert got["\\Delta \\theta_5"].endswith("(did you mean Δw_{50}?)"), got
+    assert "\\Delta \\theta_5" not in got, got
+    row = next(line for line in out.splitlines() if line.strip().startswith("Δw_{50}"))
+    assert row.split()[1:4] == ["0.1", "0.0127", "WRONG"] and "η left out" in row, row
 
 
 @SLOW

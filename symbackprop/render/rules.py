@@ -145,7 +145,10 @@ MATH_PHRASES = {"δ_k": r"$\delta_k$", "δ_j": r"$\delta_j$", "δ = −∂J/∂n
                 # the note of a batch
                 "δ_k^(n)": r"$\delta_k^{(n)}$", "δ_j^(n)": r"$\delta_j^{(n)}$", "J^(n)": r"$J^{(n)}$",
                 "(1/N)·Σ_n": r"$\frac{1}{N}\sum_n$", "Σ_n": r"$\sum_n$", "∂J/∂w": r"$\partial J/\partial w$",
-                "Δw": r"$\Delta w$"}
+                "Δw": r"$\Delta w$",
+                # the note of a threshold network (bias_input: -1)
+                "θ (net = Σ w·x − θ)": r"$\theta\ (\mathrm{net} = \sum w \cdot x - \theta)$",
+                "θ（net = Σ w·x − θ）": r"$\theta\ (\mathrm{net} = \sum w \cdot x - \theta)$"}
 
 
 def tex_text(text: str, loss_symbol: str = "J") -> str:
