@@ -10,29 +10,12 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import sympy as sp
 from click.testing import CliRunner
 
-NEG = """\
-title: Negnevitsky XOR, one step
-network:
-  inputs: [1, 2]
-  bias: 0
-  bias_input: -1
-  layers: [[3, 4], [5]]
-  activation: sigmoid
-weights:
-  0: {3: 0.8, 4: -0.1, 5: 0.3}
-  1: {3: 0.5, 4: 0.9}
-  2: {3: 0.4, 4: 1.0}
-  3: {5: -1.2}
-  4: {5: 1.1}
-sample: {x: {1: 1, 2: 1}, t: {5: 0}}
-loss: half_squared_error
-learning_rate: 0.1
-notation: {weight: from_to, delta: minus_dJ_dnet, activation_symbol: y, loss_symbol: E, learning_rate_symbol: alpha}
-"""
+NEG = (Path(__file__).resolve().parent / "data" / "negnevitsky.yaml").read_text(encoding="utf-8")   # thresholds, α = 0.1
 
 BATCH = """\
 title: batch
@@ -95,7 +78,7 @@ def test_threshold_in_markdown_tex_html_json(tmp_path):
 
 
 def test_no_note_with_a_bias_input_of_one(tmp_path):
-    path = _file(tmp_path, NEG.replace("  bias_input: -1\n", ""))
+    path = _file(tmp_path, NEG.replace("bias_input: -1, ", ""))
     out = _derive(path)
     assert "bias_input" not in out and "Δw_{0j}" not in out and "x_0" not in out
     out_json = tmp_path / "r.json"

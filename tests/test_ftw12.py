@@ -8,6 +8,7 @@ Every expected number is worked here with `math`, independently of symbackprop:
     for BCE with a sigmoid, ∂J^(n)/∂net_5 = u_5 − t, so ∂J/∂w_53 = ½ Σ_n (u_5 − t) u_3.
 """
 import math
+from pathlib import Path
 
 import pytest
 
@@ -108,20 +109,7 @@ def test_other_convention_numbers_judged_in_that_convention(grader_of, problems,
     assert numbers and all(lk.ok for lk in numbers), [str(lk.message) for lk in numbers]
 
 
-NEG = """\
-title: Negnevitsky XOR example, one step (thresholds, alpha = 0.1)
-network: {inputs: [1, 2], bias: 0, bias_input: -1, layers: [[3, 4], [5]], activation: sigmoid}
-weights:
-  0: {3: 0.8, 4: -0.1, 5: 0.3}
-  1: {3: 0.5, 4: 0.9}
-  2: {3: 0.4, 4: 1.0}
-  3: {5: -1.2}
-  4: {5: 1.1}
-sample: {x: {1: 1, 2: 1}, t: {5: 0}}
-loss: half_squared_error
-learning_rate: 0.1
-notation: {weight: from_to, delta: minus_dJ_dnet, activation_symbol: y, loss_symbol: E, learning_rate_symbol: alpha}
-"""
+NEG = (Path(__file__).resolve().parent / "data" / "negnevitsky.yaml").read_text(encoding="utf-8")   # thresholds, α = 0.1
 
 
 def test_other_convention_note_kept_apart_from_an_unread_link(grader_of, tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -21,19 +22,7 @@ from symbackprop.cli import main
 
 SLOW = pytest.mark.slow
 THRESHOLD = "problems/threshold.yaml"      # notation to_from, u, J: θ_5 = w_{50}
-NEG = """title: Negnevitsky XOR example, one step (thresholds, alpha = 0.1)
-network: {inputs: [1, 2], bias: 0, bias_input: -1, layers: [[3, 4], [5]], activation: sigmoid}
-weights:
-  0: {3: 0.8, 4: -0.1, 5: 0.3}
-  1: {3: 0.5, 4: 0.9}
-  2: {3: 0.4, 4: 1.0}
-  3: {5: -1.2}
-  4: {5: 1.1}
-sample: {x: {1: 1, 2: 1}, t: {5: 0}}
-loss: half_squared_error
-learning_rate: 0.1
-notation: {weight: from_to, delta: minus_dJ_dnet, activation_symbol: y, loss_symbol: E, learning_rate_symbol: alpha}
-"""
+NEG = (Path(__file__).resolve().parent / "data" / "negnevitsky.yaml").read_text(encoding="utf-8")   # thresholds, α = 0.1
 
 
 def _by_hand():
