@@ -19,6 +19,7 @@ from ..messages import said, templates
 from ..printing import format_value
 from ..quantity import Key
 from .compare import compare_number
+from .own import mean_units, square_two
 
 if TYPE_CHECKING:          # pragma: no cover
     from .checker import Checker, Verdict
@@ -403,18 +404,6 @@ def half_missing_message(part, consistently: bool = False) -> str:
         return said("consistently.half_missing") if consistently else MESSAGES["half_missing"]
     key = "notation_said.half_missing_consistently" if consistently else "notation_said.half_missing"
     return said(key, t=letters[0], u=letters[1])
-
-
-def square_two(part) -> bool:
-    """Whether the loss is a sum or mean of squares without a ½ (squared_error, mse), whose derivative
-    carries the 2 of the square."""
-    return losses.of(part).name in ("squared_error", "mse")
-
-
-def mean_units(part) -> int | None:
-    """K, the number of output units, where the loss is a mean over them (mse) and K > 1; else None."""
-    k = len(part.layers[-1])
-    return k if losses.of(part).mean_over_units and k > 1 else None
 
 
 def mean_units_message(k: int, consistently: bool = False, letters: tuple[str, str] | None = None) -> str:

@@ -32,6 +32,18 @@ SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "mean_units_missi
               "frozen_updated", "tied_separately", "gprime_missing", "square_two_missing")
 
 
+def square_two(part) -> bool:
+    """Whether the loss is a sum or mean of squares without a ½ (squared_error, mse), whose derivative
+    carries the 2 of the square."""
+    return losses.of(part).name in ("squared_error", "mse")
+
+
+def mean_units(part) -> int | None:
+    """K, the number of output units, where the loss is a mean over them (mse) and K > 1; else None."""
+    k = len(part.layers[-1])
+    return k if losses.of(part).mean_over_units and k > 1 else None
+
+
 class Graph:
     """What one part's steps are computed from, built once per part (a Checker owns one)."""
 
@@ -48,13 +60,12 @@ class Graph:
         # the factor each loss convention puts on the loss-driven steps: the ½ left out doubles them; a
         # mean over K outputs (mse) taken as a sum multiplies them by K
         part = psol.part
-        k = len(part.layers[-1])
         self.factors: dict[str, float] = {}
         if self.halved_loss:
             self.factors["half_missing"] = 2.0
-        if losses.of(part).mean_over_units and k > 1:
+        if (k := mean_units(part)) is not None:
             self.factors["mean_units_missing"] = float(k)
-        if losses.of(part).name in ("squared_error", "mse"):     # the 2 of the square's derivative left out
+        if square_two(part):                                     # the 2 of the square's derivative left out
             self.factors["square_two_missing"] = 0.5
 
 
