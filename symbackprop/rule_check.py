@@ -34,6 +34,13 @@ from .model import Model
 from .solution import PartSolution
 
 
+
+def _not_updated(part) -> set[tuple[str, str]]:
+    """The edges whose own Δw a rule is not checked against: frozen ones, and tied ones (one update of
+    their shared parameter)."""
+    frozen = {(w.source, w.target) for w in part.weights if w.frozen}
+    return frozen | {edge for _, edges in part.shared for edge in edges}
+
 def _close(a: sp.Expr, b: sp.Expr) -> float:
     """|a − b| / max(1, |b|), at 40 digits; exactly 0 where a − b is 0 as built, without
     evaluating b (a 40-digit N of nested exact tanh values took most of the rule check)."""
@@ -304,8 +311,7 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
             # the batch rule before the δ rule is substituted into it, over every sample
             form = derivation.rule(rid).forms[1]
             grads[rid][(src, unit)] = evaluate_rule(form, {**idx, N_SAMPLES: N}, vals, {})
-    frozen = {(w.source, w.target) for w in part.weights if w.frozen}
-    frozen |= {edge for _, edges in part.shared for edge in edges}     # a tied edge: one update of its parameter
+    frozen = _not_updated(part)
     for rid, acc in grads.items():
         what = rid.split("_")[0]
         for (src, unit), value in acc.items():
@@ -353,8 +359,7 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
     N = len(part.samples)
     scale = part.batch_scale
     last_hidden = len(part.layers) - 2
-    frozen = {(w.source, w.target) for w in part.weights if w.frozen}
-    frozen |= {edge for _, edges in part.shared for edge in edges}
+    frozen = _not_updated(part)
     rules = {"grad": deeper.grad_between, "update": deeper.update_between}
     errors: dict[str, list[float]] = {"grad": [], "update": []}
     counted = {"grad": 0, "update": 0}
