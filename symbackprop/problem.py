@@ -896,8 +896,8 @@ class _Validator(FieldReader):
         from .notation import own_name
         path = cfg["notation"][1] + ("unit_names",)
         seen: dict[str, str] = {}
-        for u in [*inputs, *(v for layer in layers for v in layer)]:
-            own = own_name(u, notation, False)
+        owned = {u: own_name(u, notation, False) for u in [*inputs, *(v for layer in layers for v in layer)]}
+        for u, own in owned.items():
             if own and re.match(r"(?:e|g|d|net)_", own):
                 self.fail(path, said("problem.unit_names_taken", unit=u, name=own))
             sym = notation.input_symbol if u in inputs else notation.activation_symbol
@@ -905,7 +905,6 @@ class _Validator(FieldReader):
             if name in seen:
                 self.fail(path, said("problem.unit_names_clash", a=seen[name], b=u, name=name))
             seen[name] = u
-        owned = {u: own_name(u, notation, False) for u in [*inputs, *(v for layer in layers for v in layer)]}
         for w in weights:
             if w.name and owned.get(w.name):
                 self.fail(path, said("problem.unit_names_weight_clash", unit=w.name, name=owned[w.name],

@@ -144,14 +144,15 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
             if len(str(key)) > MAX_KEY_CHARS:
                 sub.problems.append(said("answers_file.long_name", part=pname, item=label, chars=len(str(key))))
                 continue
-            q = table.lookup(fold(str(key), strict=False))     # u₃, ｕ＿３ as u_3
+            folded = fold(str(key), strict=False)          # u₃, ｕ＿３ as u_3
+            q = table.lookup(folded)
             if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
                 if not isinstance(value, str) or isinstance(value, NumberSpelling):
                     sub.problems.append(said("answers_file.rule_not_text", part=pname, item=str(key), got=shown(value)))
                 else:
                     out.append(Answer(str(key), value, None, False))
                 continue
-            readings = table.readings(fold(str(key), strict=False)) if q is None else []
+            readings = table.readings(folded) if q is None else []
             if readings:                                   # w_123 with units 1, 12, 3, 23: which weight?
                 sub.problems.append(said("answers_file.ambiguous_name", part=pname, item=label,
                                          readings=either(readings)))
@@ -160,14 +161,14 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.problems.append(said("answers_file.part_suggest", part=pname, item=label, close=close))
                 continue          # `sigmod:` over a part's answers, read with --part: the part meant
             if q is None or q.qid is None:
-                hint = derivative_hint(table, fold(str(key), strict=False)) if q is None else None
+                hint = derivative_hint(table, folded) if q is None else None
                 if hint is not None and hint[0] == "intermediate":        # dL/du_5: a step towards δ_5
                     sub.problems.append(said("answers_file.intermediate", part=pname, item=label,
                                              output=hint[1][0], delta=hint[1][1]))
                     continue
-                close = hint[1] if hint is not None else table.suggest(fold(str(key), strict=False)) if q is None else []
-                close = close or (unit_hint(table, fold(str(key), strict=False)) if q is None else [])
-                if not close and q is None and is_derivative(fold(str(key), strict=False)) and table.derivatives():
+                close = hint[1] if hint is not None else table.suggest(folded) if q is None else []
+                close = close or (unit_hint(table, folded) if q is None else [])
+                if not close and q is None and is_derivative(folded) and table.derivatives():
                     sub.problems.append(said("answers_file.unknown_derivative", part=pname, item=label,
                                              names=", ".join(table.derivatives())))      # dL/dn: how they are named
                     continue

@@ -620,7 +620,7 @@ class GraphMath(Math):
                                                and isinstance(values.get(n.args[0].text), Num)
                                                and str(values[n.args[0].text]).startswith("-")):
                 if not (base.startswith("(") or base.startswith(r"\left(")):
-                    base = f"({base})" if latex else f"({base})"
+                    base = f"({base})"
             exp = self._node(n.args[1], values, latex, True)
             if latex:
                 return f"{base}^{{{exp}}}"
