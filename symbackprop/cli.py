@@ -543,11 +543,10 @@ def _nothing_graded(results, prob, part: str | None, graph: bool, lang: str) -> 
 
 
 def joined_or(lang: str, items: list[str]) -> str:
-    """`a or b or c` in `lang` (the catalogue's names.or)."""
-    out = items[-1]
-    for item in reversed(items[:-1]):
-        out = msg(lang, "names.or", first=item, rest=out)
-    return out
+    """`a or b or c` said in `lang`: names.either (the catalogue's names.or), said again in `lang` (with its
+    spacing between CJK words)."""
+    from .answers.names import either
+    return say(either(items), lang)
 
 
 FEEDBACK_SUFFIXES = (".md", ".html")

@@ -43,7 +43,7 @@ from .fullwidth import EQUATION_HINT
 from .latex import (AnswerError, Node, Parser, cases_rows, check_size, explain_unknown, holds, normalize, prepare,
                     split_reason, split_relations)
 from .meter import FREE, Meter, _Free
-from .names import NameTable, derivative_hint, either, unit_hint
+from .names import NameTable, either, hint_for
 from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
 from .spread import Interval, Spread, written_spread
@@ -841,13 +841,12 @@ class Checker:
                     if readings:
                         raise AnswerError(said("answer.ambiguous_name", name=prepared.unknown[0],
                                                readings=either(readings)))
-                    hint = derivative_hint(self.table, prepared.unknown[0])
-                    if hint is not None and hint[0] == "intermediate":   # ∂L/∂u_5 inside δ_5's rule: a step
-                        raise AnswerError(said("answer.intermediate_in_rule", name=prepared.unknown[0],
-                                               output=hint[1][0], delta=hint[1][1]))
                     # \delta_{44} inside working: the hint an answers file's key gets (did you mean δ_4?)
                     unknown = prepared.unknown[0]
-                    close = self.table.suggest(unknown) or unit_hint(self.table, unknown)
+                    kind, close = hint_for(self.table, unknown)
+                    if kind == "intermediate":     # ∂L/∂u_5 inside δ_5's rule: a step
+                        raise AnswerError(said("answer.intermediate_in_rule", name=unknown,
+                                               output=close[0], delta=close[1]))
                     words = said("answer.not_a_quantity", name=unknown)
                     raise AnswerError(said("hint.did_you_mean", first=words, close=either(close)) if close else words)
                 node = self.parser.parse(prepared.text)

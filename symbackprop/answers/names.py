@@ -189,6 +189,7 @@ class NameTable:
             if s.key.kind == "grad_x":
                 for spelling in _input_gradient_spellings(psol, s.key):
                     self.by_key.setdefault(canon(spelling), self.by_key[s.id])
+        self._bias_weights: dict[str, str] = {}             # threshold network: unit -> its bias weight (w_05)
         self._threshold_spellings(psol)
         self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
@@ -208,21 +209,13 @@ class NameTable:
     def primes(self, text: str) -> str:
         """g' written with the activation's own letter inside working (`\\sigma'(net_3)`, `\\tanh'(net_3)`) or a
         generic one (`f'(net_3)`, `φ'(net_3)`) as g'(net_3), the name the table reads; AnswerError when the
-        letter names another activation than unit 3's (σ' on a tanh unit), saying which it has."""
-        from .latex import AnswerError                 # latex.py imports this module
-
-        def sub(m: re.Match) -> str:
+        letter names another activation than unit 3's (σ' on a tanh unit), saying which (`read_primes`)."""
+        def unit_of(m: re.Match) -> tuple[str, str, tuple[str, ...]]:
             net = m.group("net")
-            letter = m.group("fn").replace("\\", "").replace("operatorname", "").replace("mathrm", "").strip("{} ")
-            want = _PRIME_ACTIVATION.get(letter)
-            if want is not None:
-                q = self.lookup(net)
-                act = self._activation_of(q.key.unit) if q is not None and q.key is not None else None
-                if act is not None and act != want:
-                    raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(),
-                                           unit=q.key.unit, activation=activation_words(act), net=net.strip()))
-            return f" g'({net}) "
-        return _PRIME.sub(sub, text)
+            q = self.lookup(net)
+            act = self._activation_of(q.key.unit) if q is not None and q.key is not None else None
+            return net, q.key.unit if act is not None else "", (act,) if act is not None else ()
+        return read_primes(text, _PRIME, unit_of)
 
     def _activation_of(self, unit: str) -> str | None:
         part = self.psol.part
@@ -238,11 +231,11 @@ class NameTable:
         if part.bias is None or part.bias_input != -1:
             return
         named = {(w.source, w.target) for w in part.weights if w.name}
-        weights = {}                                        # unit -> the bias weight's canonical name (w_05)
-        for q in self.by_key.values():
+        for q in self.by_key.values():                      # unit -> the bias weight's canonical name (w_05)
             k = q.key
-            if k is not None and k.kind == "w" and k.source == part.bias and (k.source, k.unit) not in named:
-                weights[k.unit] = canon(psol.names.text[q.symbol])
+            if k is not None and k.kind == "w" and k.source == part.bias:
+                self._bias_weights.setdefault(k.unit, canon(psol.names.text.get(q.symbol, f"θ_{k.unit}")))
+        weights = {u: name for u, name in self._bias_weights.items() if (part.bias, u) not in named}
         for spelling, other in list(self.by_key.items()):
             k = other.key
             weight = weights.get(k.unit) if k is not None and k.source == part.bias else None
@@ -338,13 +331,16 @@ class NameTable:
         shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items()
                  if "_" in key or "∂" in key or "(" in key or key == self.loss_symbol}
         by_net = _BY_NET.fullmatch(c)
-        if by_net:        # ∂L/∂net_5, dL/dnet5: δ_5 (δ = ±∂J/∂net); ∂u_5/∂net_5: g'(net_5)
+        if by_net:        # ∂u_5/∂net_5: g'(net_5); ∂L/∂net_5, dL/dnet5: δ_5 (δ = ±∂J/∂net), as derivative_hint reads it
             top, unit = by_net.group(1), by_net.group(2)
-            own = re.fullmatch(r"[A-Za-z]+_?" + re.escape(unit), top)
-            q = self._one(f"gprime_{unit}") if own else \
-                self._one(f"delta_{unit}") if top in (self.loss_symbol, "J", "L", "E") else None
-            if q is not None:
-                return [self.psol.names.text.get(q.symbol, q.qid or "")]
+            if re.fullmatch(r"[A-Za-z]+_?" + re.escape(unit), top):
+                q = self._one(f"gprime_{unit}")
+                if q is not None:
+                    return [self.psol.names.text.get(q.symbol, q.qid or "")]
+            else:
+                hint = derivative_hint(self, c)
+                if hint is not None and hint[0] == "delta":
+                    return hint[1]
         grad = re.match(r"∂[^/]*/∂(\\?[^\W\d_]+?)(?=[_\d]|$)", c)
         if grad:        # ∂J/∂w9 on a loss E: a weight's gradient ∂E/∂w…, never an input's ∂E/∂x_1
             c = f"∂{self.loss_symbol}/∂{c[c.index('/∂') + 2:]}"
@@ -362,18 +358,10 @@ class NameTable:
 
     def _thresholds(self, c: str) -> str:
         """θ_5 written for the threshold of unit 5 (bias_input −1) where the problem names it by its weight
-        (w_{50}, no weight name): the canonical name with θ_unit as that weight's name."""
-        part = self.psol.part
-        if part.bias is None or part.bias_input != -1 or "θ" not in c:
+        (w_{50}): the canonical name with θ_unit as that weight's name (the weights `_threshold_spellings` filed)."""
+        if not self._bias_weights or "θ" not in c:
             return c
-
-        def weight(m: re.Match) -> str:
-            for q in self.by_key.values():
-                k = q.key
-                if k is not None and k.kind == "w" and k.source == part.bias and k.unit == m.group(1):
-                    return canon(self.psol.names.text.get(q.symbol, m.group(0)))
-            return m.group(0)
-        return re.sub(r"θ_([A-Za-z0-9]+)", weight, c)
+        return re.sub(r"θ_([A-Za-z0-9]+)", lambda m: self._bias_weights.get(m.group(1), m.group(0)), c)
 
     def _other_order(self, c: str) -> str | None:
         """For a canonical name with a two-unit subscript (Δw_13, ∂E/∂w_1,3, w_13^new) that names nothing, the
@@ -421,7 +409,7 @@ class NameTable:
         return out
 
 
-# a derivative by a unit's net input, canonical: ∂L/∂net_5, ∂L/∂net5 (dL/dnet5)
+# a derivative by a unit's net input, canonical: ∂u_5/∂net_5, ∂L/∂net5 (dL/dnet5)
 _BY_NET = re.compile(r"∂([^/]*)/∂net_?([A-Za-z0-9]+)")
 
 
@@ -437,10 +425,34 @@ def _own_units(part) -> tuple[re.Pattern, dict[str, str]] | None:
     return re.compile(rf"(?<![A-Za-z0-9\\])(?:{alt})(?![0-9])"), own
 
 
-# g' spelled with σ, tanh (which say the activation) or f, φ (which do not): σ'(net_3), \\tanh^{\\prime}(net_3)
-_PRIME = re.compile(r"(?<![A-Za-z])(?P<fn>\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}"
-                    r"|tanh|f|\\phi|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*(?P<net>" + NET + r")\s*\)")
+def prime_pattern(net: str) -> re.Pattern:
+    """g' spelled with σ, tanh (which say the activation) or f, φ (which do not) on a net input that `net` (a
+    pattern) reads: σ'(net_3), \\tanh^{\\prime}(net_3); the letter is the group `fn`, the net input `net`."""
+    return re.compile(r"(?<![A-Za-z])(?P<fn>\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}"
+                      r"|tanh|f|\\phi|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*(?P<net>" + net + r")\s*\)")
+
+
+_PRIME = prime_pattern(NET)
 _PRIME_ACTIVATION = {"sigma": "sigmoid", "σ": "sigmoid", "tanh": "tanh"}
+
+
+def read_primes(text: str, pattern: re.Pattern, unit_of) -> str:
+    """Every g' of `pattern` (prime_pattern) in `text` written g'(net), the name a reader reads. σ' and tanh'
+    say the activation: `unit_of(match)` gives the net input as g' is to name it, its unit as a message names
+    it, and the activations that unit may have; one other than the letter's is an AnswerError saying which
+    (σ' on a tanh unit). f' and φ' say none, and are read whatever the unit's activation."""
+    from .latex import AnswerError                 # latex.py imports this module
+
+    def sub(m: re.Match) -> str:
+        letter = m.group("fn").replace("\\", "").replace("operatorname", "").replace("mathrm", "").strip("{} ")
+        want = _PRIME_ACTIVATION.get(letter)
+        net, unit, acts = unit_of(m)
+        other = next((a for a in acts if a != want), None) if want is not None else None
+        if other is not None:
+            raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(), unit=unit,
+                                   activation=activation_words(other), net=net))
+        return f" g'({net}) "
+    return pattern.sub(sub, text)
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:
@@ -611,6 +623,19 @@ def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
     if delta is None:
         return None
     return "intermediate", [text[q.symbol], text[delta.symbol]]
+
+
+def hint_for(table, name: str, derivative: bool = True) -> tuple[str, list[str]]:
+    """The hint for a name that names no quantity (an answers-file key, a write-up's left side, a name inside
+    working), as every reader gives it: ("intermediate", [u_5, δ_5]) for a derivative by a unit's output (a
+    step towards δ_5: derivative_hint), else ("close", names) for "did you mean …?": δ_5 for ∂L/∂net_5, else
+    the table's closest names (suggest), else a unit's output for its subscript (y_3: unit_hint); names is
+    empty when none is close. `derivative`: False where the name is not to be read as a derivative of the
+    loss (a rule stated over a sum), so that derivative_hint is not asked."""
+    hint = derivative_hint(table, name) if derivative else None
+    if hint is not None and hint[0] == "intermediate":
+        return hint
+    return "close", hint[1] if hint is not None else table.suggest(name) or unit_hint(table, name)
 
 
 def activation_words(name: str) -> str:

@@ -26,7 +26,7 @@ from ..suggest import closest
 from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
-from .names import NameTable, canon, derivative_hint, either, unit_hint
+from .names import NameTable, canon, either, hint_for
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
 MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
@@ -161,13 +161,11 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.problems.append(said("answers_file.part_suggest", part=pname, item=label, close=close))
                 continue          # `sigmod:` over a part's answers, read with --part: the part meant
             if q is None or q.qid is None:
-                hint = derivative_hint(table, folded) if q is None else None
-                if hint is not None and hint[0] == "intermediate":        # dL/du_5: a step towards δ_5
+                kind, close = hint_for(table, folded) if q is None else ("close", [])
+                if kind == "intermediate":                                # dL/du_5: a step towards δ_5
                     sub.problems.append(said("answers_file.intermediate", part=pname, item=label,
-                                             output=hint[1][0], delta=hint[1][1]))
+                                             output=close[0], delta=close[1]))
                     continue
-                close = hint[1] if hint is not None else table.suggest(folded) if q is None else []
-                close = close or (unit_hint(table, folded) if q is None else [])
                 if not close and q is None and is_derivative(folded) and table.derivatives():
                     sub.problems.append(said("answers_file.unknown_derivative", part=pname, item=label,
                                              names=", ".join(table.derivatives())))      # dL/dn: how they are named
@@ -438,13 +436,11 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if reason:
                         sub.problems.append(said("writeup.not_read_why", line=lineno, name=chain[0][1][:60], why=reason))
                         continue
-                    hint = derivative_hint(table, chain[0][1]) if derivative else None
-                    if hint is not None and hint[0] == "intermediate":    # ∂L/∂u_5: a step towards δ_5
+                    kind, close = hint_for(table, chain[0][1], derivative) if named else ("close", [])
+                    if kind == "intermediate":     # ∂L/∂u_5: a step towards δ_5
                         sub.problems.append(said("writeup.intermediate", line=lineno, name=chain[0][1][:60],
-                                                 output=hint[1][0], delta=hint[1][1]))
+                                                 output=close[0], delta=close[1]))
                         continue
-                    close = hint[1] if hint is not None else table.suggest(chain[0][1]) if named else []
-                    close = close or (unit_hint(table, chain[0][1]) if named and not derivative else [])
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
                                                  close=either(close)))
@@ -761,7 +757,7 @@ def _unknown_value_line(line: str, table: NameTable, lineno: int) -> str | None:
     name = m.group(1).strip()
     if table.lookup(name) is not None or table.readings(name):
         return None
-    close = table.suggest(name) or unit_hint(table, name)
+    close = hint_for(table, name, derivative=False)[1]
     if close:
         return said("writeup.unknown_suggest", line=lineno, name=name[:60], close=either(close))
     return said("writeup.not_a_quantity", line=lineno, name=name[:60])

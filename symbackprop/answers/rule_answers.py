@@ -19,7 +19,7 @@ from ..messages import said
 from ..rule_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
-from .names import activation_words, either
+from .names import either, prime_pattern, read_primes
 
 SIZE = 3                                   # units per layer at the test points
 AT = {"k": 2, "j": 1, "i": 3}              # the units the rule is evaluated for
@@ -48,8 +48,7 @@ _TOKEN = re.compile(r"g\s*'\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)|\\delta\s*_
                     r"|\\eta(?![A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{?\s*([ijk]{1,2})\s*\}?"
                     r"|(?<![\\A-Za-z])g\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)")
 # g' with the activation's own letter (σ', tanh') or a generic one (f', φ'), on net_k or net_j
-_PRIME = re.compile(r"(?<![A-Za-z])(\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}|tanh|f|\\phi"
-                    r"|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)")
+_PRIME = prime_pattern(r"net\s*_\s*\{?\s*(?P<unit>[kj])\s*\}?")
 _SUM = re.compile(r"\\sum\s*_\s*\{?\s*([kji])\s*\}?(?!\s*=)(?!\s*\^)")
 
 
@@ -243,16 +242,10 @@ class RuleChecker:
     def primes(self, text: str) -> str:
         """σ'(net_k), \\tanh'(net_j), f'(net_k), φ'(net_j) as g'(net_k), g'(net_j): σ and tanh only where that
         layer's activation is the one they name (every hidden layer's, for j), else AnswerError saying which."""
-        def sub(m: re.Match) -> str:
-            letter, unit = m.group(1).replace("\\", ""), m.group(2)
-            want = {"sigma": "sigmoid", "σ": "sigmoid"}.get(letter, "tanh" if "tanh" in letter else None)
-            acts = (self.dv.output_activation,) if unit == "k" else self.dv.hidden_activations
-            if want is not None and any(a != want for a in acts):
-                other = next(a for a in acts if a != want)
-                raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(), unit=unit,
-                                       activation=activation_words(other), net=f"net_{unit}"))
-            return f" g'(net_{unit}) "
-        return _PRIME.sub(sub, text)
+        def unit_of(m: re.Match) -> tuple[str, str, tuple[str, ...]]:
+            unit = m.group("unit")
+            return f"net_{unit}", unit, (self.dv.output_activation,) if unit == "k" else tuple(self.dv.hidden_activations)
+        return read_primes(text, _PRIME, unit_of)
 
     def _other_convention(self, rid: str, node, names: dict) -> bool:
         """Whether the rule is right once every δ is negated (δ = −∂L/∂net): its value with the δs
