@@ -530,6 +530,31 @@ class GraphChecker:
         return code, said("graph_answers.of_own_written", what=words, name=self.name(name),
                           given=_short(self._written[name][0]), value=_short(value))
 
+    def _one_left_out(self, alternatives: list, number: float, places: int | None, expected: float,
+                      own: dict[str, float], *, points_first: bool) -> object | None:
+        """The key of the first of `alternatives` ((key, rule with a part left out, the whole rule or None))
+        whose value, at the true values or at the student's own earlier ones (`own`, and the right values they
+        wrote), is the number written but not the right value, nor (with a whole rule) the whole rule's value
+        there: what they left out. Tried rule by rule, each at both points, or (points_first) point by point.
+        None when none is. The one search of _left_out (a local derivative) and _paths_left (a path)."""
+        rules = self._rules()
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(own)
+        points = ({}, mine)
+        tries = [(p, a) for p in points for a in alternatives] if points_first else \
+            [(p, a) for a in alternatives for p in points]
+        for point, (key, alt, whole) in tries:
+            value = rules.value_at(alt, point)
+            if value is None or compare_number(value, None, expected, self.tol).status == "correct":
+                continue
+            if whole is not None:
+                total = rules.value_at(whole, point)
+                if total is None or compare_number(value, None, total, self.tol).status == "correct":
+                    continue
+            if compare_number(number, places, value, self.tol).status == "correct":
+                return key
+        return None
+
     def _left_out(self, qid: str, number: float, places: int | None, expected: float,
                   own: dict[str, float]) -> tuple[tuple[str, str], tuple[str, str]] | None:
         """((gradient, node), (message, the local derivative's name)) for a gradient entry whose value is what it would be with the local
@@ -539,28 +564,23 @@ class GraphChecker:
         rules = self._rules()
         if qid not in rules.left_out:
             return None
-        mine = {k: self._written[k][0] for k in self._right if k in self._written}
-        mine.update(own)
-        for q, fname, fsuffix, alt in rules.left_out[qid]:
-            for point in ({}, mine):
-                value = rules.value_at(alt, point)
-                if value is None or compare_number(value, None, expected, self.tol).status == "correct":
-                    continue
-                if compare_number(number, places, value, self.tol).status != "correct":
-                    continue
-                from .graph_diagnose import _shown as formula_of, masked
-                local = f"∂{self.name(fname)}/∂{self.name(q)}"
-                node = formula_of(self.sol.problem.get(fname))
-                given = self.name(f"grad_{fname}{fsuffix}")
-                if masked(self.sol, q, fname, qid[len("grad_" + q):], fsuffix):
-                    # relu (or another step-like local derivative) that is 0 here: the mask forgotten
-                    words = said("graph_answers.mask_forgotten", local=local, node=node, given=given,
-                                 name=self.name(qid))
-                    return (q, fname), (words, said("graph_answers.mask_forgotten_short"))
-                words = said("graph_answers.local_left_out", local=local, node=node, given=given,
-                             name=self.name(qid))
-                return (q, fname), (words, said("graph_answers.local_left_short", local=local))
-        return None
+        found = self._one_left_out([((q, fname, fsuffix), alt, None) for q, fname, fsuffix, alt in rules.left_out[qid]],
+                                   number, places, expected, own, points_first=False)
+        if found is None:
+            return None
+        q, fname, fsuffix = found
+        from .graph_diagnose import _shown as formula_of, masked
+        local = f"∂{self.name(fname)}/∂{self.name(q)}"
+        node = formula_of(self.sol.problem.get(fname))
+        given = self.name(f"grad_{fname}{fsuffix}")
+        if masked(self.sol, q, fname, qid[len("grad_" + q):], fsuffix):
+            # relu (or another step-like local derivative) that is 0 here: the mask forgotten
+            words = said("graph_answers.mask_forgotten", local=local, node=node, given=given,
+                         name=self.name(qid))
+            return (q, fname), (words, said("graph_answers.mask_forgotten_short"))
+        words = said("graph_answers.local_left_out", local=local, node=node, given=given,
+                     name=self.name(qid))
+        return (q, fname), (words, said("graph_answers.local_left_short", local=local))
 
     def _paths_left(self, qid: str, number: float, places: int | None, expected: float,
                     own: dict[str, float]) -> str | None:
@@ -571,22 +591,14 @@ class GraphChecker:
         if qid not in rules.paths:
             return None
         base, paths = rules.paths[qid]
-        mine = {k: self._written[k][0] for k in self._right if k in self._written}
-        mine.update(own)
-        for point in ({}, mine):
-            total = rules.value_at(rules.rules[qid], point)
-            for fname, term in paths:
-                value = rules.value_at(term, point)
-                if value is None or total is None or \
-                        compare_number(value, None, total, self.tol).status == "correct" or \
-                        compare_number(value, None, expected, self.tol).status == "correct":
-                    continue
-                if compare_number(number, places, value, self.tol).status != "correct":
-                    continue
-                return said("graph_answers.paths_not_summed", consumer=self.name(fname),
-                            grad=self.name(f"grad_{base}"), node=self.name(base),
-                            consumers=", ".join(self.name(f) for f, _ in paths))
-        return None
+        whole = rules.rules[qid]
+        fname = self._one_left_out([(f, term, whole) for f, term in paths], number, places, expected, own,
+                                   points_first=True)
+        if fname is None:
+            return None
+        return said("graph_answers.paths_not_summed", consumer=self.name(fname),
+                    grad=self.name(f"grad_{base}"), node=self.name(base),
+                    consumers=", ".join(self.name(f) for f, _ in paths))
 
     def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value

@@ -13,7 +13,9 @@ value is judged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from .brackets import closing_brackets, split_top_level
 from .graph_names import bracket_list, matrices_as_lists
 
 MAX_TERMS = 8                  # matrices summed in one link
@@ -24,22 +26,25 @@ _TRANSPOSE = re.compile(r"\s*(?:\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\(?:mathsf|m
 _JOINERS = re.compile(r"^(?:\s|\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|\*|·|×)*|(?:\s|\\cdot(?![A-Za-z])|"
                       r"\\times(?![A-Za-z])|\*|·|×)*$")
 _OPERATOR_BEFORE = re.compile(r"(?:\\cdot|\\times|[*·×(^{,=+\-]|[eE](?<=\d[eE]))\s*$")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 Matrix = list[list[str]]
 
 
 def _terms(text: str) -> list[tuple[str, str]] | None:
-    """The link cut at its top-level + and − between terms, each with its sign; None when too many."""
-    terms, depth, start, sign = [], 0, 0, "+"
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and ch in "+-" and text[start:i].strip() and not _OPERATOR_BEFORE.search(text[start:i]):
-            terms.append((sign, text[start:i]))
-            sign, start = ch, i + 1
-    terms.append((sign, text[start:]))
+    """The link cut at its top-level + and − between terms, each with its sign; None when too many. A + or −
+    right after an operator (`2 \\cdot -1`, `1e-3`) or at the start is a sign, not a cut: its pieces are joined
+    again (brackets.split_top_level cuts at every one)."""
+    pieces = split_top_level(text, "+-")
+    terms, sign, term, at = [], "+", pieces[0], len(pieces[0])
+    for piece in pieces[1:]:
+        ch, at = text[at], at + 1 + len(piece)
+        if term.strip() and not _OPERATOR_BEFORE.search(term):
+            terms.append((sign, term))
+            sign, term = ch, piece
+        else:
+            term += ch + piece
+    terms.append((sign, term))
     if terms and not terms[0][1].strip():
         return None
     return terms if len(terms) <= MAX_TERMS else None
@@ -50,10 +55,15 @@ def _factors(term: str) -> list[str | Matrix] | None:
     transpose after it applied), or the number-text between two (`2 \\times (0.5 - 1)`); None for anything
     this reader does not follow."""
     out: list[str | Matrix] = []
+    closes = closing_brackets(term, "([{", ")]}")
+
+    def closer(i: int) -> int | None:           # the bracket closing term[i], when it is of its kind
+        j = closes.get(i)
+        return j if j is not None and term[j] == _PAIRS[term[i]] else None
     i, done = 0, 0
     while i < len(term):
         if term[i] in "({":                            # a bracket holding a matrix is not followed
-            close = _closing(term, i)
+            close = closer(i)
             if close is None or "[" in term[i:close]:
                 return None
             i = close + 1
@@ -61,7 +71,7 @@ def _factors(term: str) -> list[str | Matrix] | None:
         if term[i] != "[":
             i += 1
             continue
-        close = _closing(term, i)
+        close = closer(i)
         if close is None:
             return None
         scalar = _JOINERS.sub("", term[done:i])
@@ -85,19 +95,6 @@ def _factors(term: str) -> list[str | Matrix] | None:
     if scalar:
         out.append(scalar)
     return out
-
-
-def _closing(text: str, i: int) -> int | None:
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    depth = 0
-    for j in range(i, len(text)):
-        if text[j] in pairs:
-            depth += 1
-        elif text[j] in pairs.values():
-            depth -= 1
-            if depth == 0:
-                return j if text[j] == pairs[text[i]] else None
-    return None
 
 
 def _product(factors: list) -> Matrix | None:
@@ -147,10 +144,13 @@ def worked_matrix(link: str) -> Matrix | None:
     return total
 
 
-def worked_entries(text: str) -> list[str] | None:
+@lru_cache(maxsize=256)
+def worked_entries(text: str) -> tuple[str, ...] | None:
     """For a chain ending in a matrix (`… = -1 \\cdot [[1], [2], [-1]] [[1, 2, -1]] = [[-1, -2, 1], …]`), each
     entry of its value, in row order, as the chain `its working = its value` (`(-1) \\cdot ((1) \\cdot (1)) =
-    -1`); None when the link before the value is no working this reader follows, or of another shape."""
+    -1`); None when the link before the value is no working this reader follows, or of another shape.
+    Remembered (a tuple, not to be changed): a write-up's matrix is asked about when it is read
+    (graph_answers._check_writeup) and again when its entries are judged, and is worked out once."""
     from .latex import split_relations
     links = split_relations(text)
     if len(links) < 2:
@@ -168,7 +168,7 @@ def worked_entries(text: str) -> list[str] | None:
         return None
     relation = "\\approx" if rel == "≈" else "="
     flat_worked = [e for r in worked for e in r]
-    return [f"{w} {relation} {v}" for w, v in zip(flat_worked, flat_value)]
+    return tuple(f"{w} {relation} {v}" for w, v in zip(flat_worked, flat_value))
 
 
 __all__ = ["worked_entries", "worked_matrix"]

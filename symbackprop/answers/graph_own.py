@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..graph import GraphSolution, Quantity, entry_suffix
+from ..graph import GraphSolution, Quantity, elementwise_form, entry_suffix
 
 
 def _entries(q: Quantity) -> list[tuple[str, object, object]]:
@@ -90,17 +90,16 @@ class OwnRules:
 
 def elementwise(f: Quantity, q: Quantity) -> bool:
     """Whether node f applies a function to its one operand q entry by entry (h = sigmoid(z), a = tanh(s),
-    r = relu(u), e = exp(v)): f has q's shape, each entry of f uses only q's entry at the same place, and
-    its derivative by that entry is no constant (a function, not a scaling, whose left-out factor is a
-    factor 2 or ½ said as such). Found from the graph's formulas, whatever the function."""
-    if f.kind != "node" or f.rule is None or f.operands != {q.name} or f.shape != q.shape:
+    r = relu(u), e = exp(v)): f is computed from q alone, entry by entry (graph.elementwise_form, the
+    model's own test), and its derivative by each entry is no constant (a function, not a scaling, whose
+    left-out factor is a factor 2 or ½ said as such). Found from the graph's formulas, whatever the function."""
+    if f.kind != "node" or f.rule is None or f.operands != {q.name}:
         return False
-    for (_, _, rule), (_, sym, _) in zip(_entries(f), _entries(q)):
-        if rule is None or rule.free_symbols != {sym}:
-            return False
-        if not sp.diff(rule, sym).free_symbols:
-            return False
-    return True
+    form = elementwise_form(f, q)
+    if form is None:
+        return False
+    local = form[1]
+    return all(d.free_symbols for d in (local if q.shape else [local]))
 
 
 def _left_out(prob, sol: GraphSolution, rules: dict) -> dict[str, list[tuple[str, str, str, sp.Expr]]]:
