@@ -400,11 +400,7 @@ class _Validator(FieldReader):
             given.update({(w.source, w.target): w
                           for w in self.weights(raw, own_path, inputs, bias, layers, units, partial=True)})
         allowed = [(i, j) for j, feed in feeders_of(inputs, bias, layers).items() for i in feed]
-        for key in allowed:
-            if key not in given:
-                threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
-                self.fail(own_path, said("problem.missing_threshold" if threshold else "problem.missing_weight",
-                                         src=key[0], dst=key[1]))
+        self.all_weights_given(allowed, given, bias, own_path)
         kept = set(allowed)     # a top-level weight of an edge this network has not was read, not used
         for origin in [o for o in self.origins if o[0] == "w" and (o[1], o[2]) not in kept]:
             del self.origins[origin]
@@ -653,13 +649,18 @@ class _Validator(FieldReader):
                         self.fail(tpath, said("problem.not_a_connection", src=src, dst=dst))
                     given[(src, dst)] = self.weight(src, dst, spec, tpath)
         if not partial:
-            for key in allowed:
-                if key not in given:
-                    threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
-                    self.fail(wpath, said("problem.missing_threshold" if threshold else "problem.missing_weight",
-                                          src=key[0], dst=key[1]))
+            self.all_weights_given(allowed, given, bias, wpath)
             return tuple(given[k] for k in allowed)
         return tuple(given[k] for k in allowed if k in given)
+
+    def all_weights_given(self, allowed, given, bias, path: Path_) -> None:
+        """Refuse, at `path`, the first edge of `allowed` (in its order) that `given` has no weight for:
+        a missing threshold where the bias unit's output is −1 (`thresholds`), else a missing weight."""
+        for key in allowed:
+            if key not in given:
+                threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
+                self.fail(path, said("problem.missing_threshold" if threshold else "problem.missing_weight",
+                                     src=key[0], dst=key[1]))
 
     def weight(self, src: str, dst: str, spec: Any, path: Path_) -> Weight:
         name, frozen = None, False

@@ -341,7 +341,7 @@ BELOW = 10 ** 6
 
 def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
                  close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
-    """The rules of a weight w_jl between two hidden layers (symbolic_rules.deeper_rules), evaluated on
+    """The rules of a weight w_jl between two hidden layers (`derivation.deeper`), evaluated on
     every such weight of the network of `psol` in their own letters (l the unit the weight goes into, at
     its position in its layer; j the unit it comes from, the bias at 0) and compared with the solution's
     ∂J/∂w and Δw: ∂J/∂w_jl = s·δ_l·u_j, and Δw_jl by −η·s·δ_l·u_j and, for a weight into the last hidden
@@ -349,7 +349,7 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
     form specialised with that layer's activation. A batch's rules are evaluated over every sample.
     Empty for a network with fewer than two hidden layers. The ids are `grad_hidden_to_hidden_weight` and
     `update_hidden_to_hidden_weight`; `values` counts the weights, `compared` the comparisons."""
-    deeper = deeper_rules(derivation)
+    deeper = derivation.deeper
     if deeper is None:
         return ()
     ev = _Evaluator(psol)
@@ -442,7 +442,9 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
                                     targets_sum=targets_sum_hold(part))
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
         derivation = replace(derivation, samples=len(part.samples), layer_activations=tuple(part.activations[:-1]),
-                             bias_input=int(part.bias_input))
+                             bias_input=int(part.bias_input), input_units=tuple(part.inputs),
+                             hidden_units=tuple(tuple(layer) for layer in part.layers[:-1]))
+        derivation = replace(derivation, deeper=deeper_rules(derivation))     # once per derivation
         values = solution_values(part, source, close)
         return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close))
 

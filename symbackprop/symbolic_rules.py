@@ -101,6 +101,12 @@ class GeneralDerivation:
     samples: int = 1                 # samples of the network the rules are checked on
     layer_activations: tuple[Activation, ...] = ()   # the hidden activation of each hidden layer, first to last
     bias_input: int = 1              # the bias unit's output in the file (−1: the bias weights are thresholds θ)
+    # the rules a network with several hidden layers adds (`deeper_rules`), set once when the derivation is
+    # made for a part (rule_check.derive_for_part); the check and every format read them from here
+    deeper: DeeperRules | None = None
+    # the unit ids of the network the rules are checked on: its inputs, then each hidden layer's, first to last
+    input_units: tuple[str, ...] = ()
+    hidden_units: tuple[tuple[str, ...], ...] = ()
 
     def rule(self, rid: str) -> Rule:
         for r in self.rules:
