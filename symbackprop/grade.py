@@ -33,7 +33,8 @@ from .messages import joined_in, msg, replaced, said, say, text_of, words
 from .problem import Problem
 from .render.clip import clip_latex
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
-from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
+from .render.report import (attempted, not_graded, not_graded_html, not_graded_markdown, render_html,
+                            render_markdown)
 from .solution import Solution, solve
 from .supervise import Outcome, Pool, WorkerFailed, ask, worker_loop
 
@@ -533,8 +534,14 @@ def gradescope_results(result: StudentResult, lang: str = "en") -> dict:
             tests.append({"name": f"{rep.part}: {rep.missing_names.get(q, q)}", "score": 0,
                           "max_score": rep.item_points.get(q, 1.0), "status": "failed",
                           "output": msg(lang, "gradescope.not_answered")})
-    return {"score": round(result.score, 6), "tests": tests,
-            "output": "\n".join(result.problems) if result.problems else ""}
+    # the computed items the rubric does not grade, as the report says them: one line (per part)
+    lines = list(result.problems)
+    for rep in result.reports:
+        unlisted = [v.name for v in not_graded(rep)]
+        if unlisted:
+            line = msg(lang, "report.not_graded_items", items=", ".join(unlisted))
+            lines.append(f"{rep.part}: {line}" if len(result.reports) > 1 else line)
+    return {"score": round(result.score, 6), "tests": tests, "output": "\n".join(lines)}
 
 
 def gradescope_json(result: StudentResult, lang: str = "en") -> str:

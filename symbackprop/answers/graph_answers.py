@@ -144,7 +144,10 @@ class GraphChecker:
         self.sol = sol
         rubric = rubric or Rubric()
         self.rubric = rubric
-        self.items = rubric_items(expected_items(sol), rubric, sol)
+        every = expected_items(sol)
+        self.items = rubric_items(every, rubric, sol)
+        # computed items the rubric's `items` leaves out: no points, yet no value the problem gives either
+        self.unlisted = frozenset(q for q, (_, p) in every.items() if p and not self.items[q][1])
         self.order = {qid: i for i, qid in enumerate(self.items)}
         self.names = GraphNames(sol, graph_ids(sol))         # the spellings of its ids, built once
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
@@ -721,7 +724,7 @@ class GraphChecker:
         def verdict(status: str, message: str, diagnosis: str | None = None, **kw) -> Verdict:
             credit = 0.0 if diagnosis == "no_value" else self._credit(status)
             return Verdict(qid, self.name(qid), given, expected, shown_expected, status, points, credit,
-                           diagnosis=diagnosis, message=message, line=line, **kw)
+                           diagnosis=diagnosis, message=message, line=line, unlisted=qid in self.unlisted, **kw)
 
         if isinstance(value, WrongShape):            # said in full at the first entry only (check_entries)
             return verdict("wrong", value.message, "shape")

@@ -1298,4 +1298,6 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
                                  "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
                                  "lines of their own that start with a quantity's name: {plain} = …)",
+    # -- session 13, F3: computed items a rubric does not grade, said apart from the given values -------
+    "report.not_graded_items": "Not graded by this rubric: {items}",
 }
