@@ -185,6 +185,19 @@ def worker_count(jobs: int | None, submissions: int) -> int:
     return max(1, min(jobs or cores, cores, submissions))
 
 
+def rubric_ids_known(solution: Solution, rubric: Rubric) -> None:
+    """Raise every item id of the rubric that is no quantity of the solved problem (rubric.unknown_items),
+    in the parent: a worker would say only that it could not start."""
+    from .graph import GraphSolution
+    if isinstance(solution, GraphSolution):
+        from .answers.graph_answers import expected_items, rubric_items
+        rubric_items(expected_items(solution), rubric, solution)
+        return
+    from .rubric import unknown_items
+    from .symbolic_rules import RULE_IDS
+    unknown_items(rubric, set(RULE_IDS).union(*({s.id for s in p.steps} for p in solution.parts)))
+
+
 def grade_all(problem: "Problem | GraphProblem", rubric: Rubric, submissions: list[tuple[str, Path]], part: str | None = None,
               jobs: int | None = None, progress: Callable[[int], None] | None = None, *,
               context=None) -> list[StudentResult]:
@@ -221,6 +234,7 @@ def grade_all(problem: "Problem | GraphProblem", rubric: Rubric, submissions: li
             solution = solve_graph(problem)
         else:
             solution = solve(problem, [part] if part else None)
+        rubric_ids_known(solution, rubric)      # every id that is no quantity, at its line, before any worker
         pool = Pool(_serve, (problem, rubric, part, solution, start_method), worker_count(jobs, len(submissions)),
                     SECONDS, context, answer=lambda texts: _parsed(parser, texts))
         try:

@@ -25,7 +25,7 @@ from .. import greek
 from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
 from ..messages import said, text_of
-from ..rubric import Rubric
+from ..rubric import Rubric, unknown_items
 from ..yamlfile import NumberSpelling, load_yaml, shown
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
@@ -72,9 +72,7 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     if rubric.items is None:
         return items
     matrices = {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
-    unknown = [q for q in rubric.items if q not in items and q not in matrices]
-    if unknown:
-        raise SymbackpropError(said("rubric.unknown_item", item=repr(unknown[0])))
+    unknown_items(rubric, set(items) | matrices)
     out = {}
     for qid, (value, _) in items.items():
         whole = next((m for m in matrices if qid.startswith(m + "_")

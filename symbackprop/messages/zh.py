@@ -1140,4 +1140,6 @@ MESSAGES = {
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
     # -- session 13, F3 --------------------------------------------------------------------------------
     "report.not_graded_items": "本评分标准不计分的项：{items}",
+    "rubric.unknown_item_id": "{item} 不是此题的量；items 应为量编号，如 {examples}（即 `symbackprop solve --format json` "
+                              "中的编号）",
 }
