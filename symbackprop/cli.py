@@ -380,8 +380,10 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             from .answers.graph_answers import check_graph_answers
             from .graph import read_graph, solve_graph
             from .rubric import Rubric
-            reports, problems = check_graph_answers(solve_graph(read_graph(doc)), answers,
-                                                    load_rubric(rubric, Rubric(), relative, absolute))
+            from .answers.graph_answers import graph_ids
+            sol = solve_graph(read_graph(doc))
+            reports, problems = check_graph_answers(sol, answers, load_rubric(rubric, Rubric(), relative, absolute,
+                                                                              lambda: graph_ids(sol)))
         else:
             from .problem import problem_from_document
             reports, problems = check_submission(problem_from_document(doc), answers, part, rubric, relative,
@@ -469,12 +471,19 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
             _graph_parts([part] if part is not None else [], problem)
             part = None                         # "main", the graph's one part: every item
             prob = read_graph(doc)
-            chosen = load_rubric(rubric, Rubric(), relative, absolute)
+
+            def known():
+                from .answers.graph_answers import graph_ids
+                from .graph import solve_graph
+                return graph_ids(solve_graph(prob))
+            chosen = load_rubric(rubric, Rubric(), relative, absolute, known)
         else:
+            from .problem import network_ids
             prob = problem_from_document(doc)
             if part is not None:
                 prob.part(part)
-            chosen = load_rubric(rubric, prob.grading, relative, absolute)
+            chosen = load_rubric(rubric, prob.grading, relative, absolute,
+                                 lambda: network_ids(prob, [part] if part is not None else None))
         scan = scan_class(folder)
         if gradescope_dir:          # DIR/<student>.json: neither an input nor the gradebook or summary
             students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]

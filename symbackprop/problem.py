@@ -192,6 +192,13 @@ class Problem:
                            source=self.source, field="parts")
 
 
+def network_ids(problem: Problem, parts: list[str] | None = None) -> set[str]:
+    """Every id a rubric's `items` may name: the quantities of the (chosen) parts, and the general rules."""
+    from .solution import solve
+    from .symbolic_rules import RULE_IDS
+    return set(RULE_IDS).union(*({s.id for s in p.steps} for p in solve(problem, parts).parts))
+
+
 def load_problem(path: str | Path) -> Problem:
     """Read and validate a problem file; every mistake is reported at once (problem_errors.py)."""
     return problem_from_document(load_yaml(path))
@@ -265,18 +272,15 @@ class _Validator(FieldReader):
         refusal = over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
         if refusal is not None:
             self.fail(refusal.path, refusal.message)
-        return Problem(title=title, source=source, parts=tuple(parts), description=description,
-                       grading=self.grading(data.get("grading")))
+        problem = Problem(title=title, source=source, parts=tuple(parts), description=description)
+        return replace(problem, grading=self.grading(data.get("grading"), problem))
 
-    def grading(self, data: Any):
-        """The `grading:` section (points, tolerance, credit), validated with line numbers."""
+    def grading(self, data: Any, problem: "Problem | None" = None):
+        """The `grading:` section (points, tolerance, credit), every mistake of it at once with its line;
+        with other mistakes in it, an item id that is no quantity of `problem` is said with them."""
         from .rubric import read_rubric
-        from .errors import ProblemError
-        try:
-            return read_rubric(data, self.doc.source)
-        except ProblemError as exc:
-            path = tuple(exc.field.split(".")) if exc.field else ("grading",)
-            self.fail(path, exc.detail)
+        return read_rubric(data, self.doc.source, doc=self.doc, path=("grading",),
+                           known=None if problem is None else lambda: network_ids(problem))
 
     def merge(self, base: dict, part: dict, ppath: Path_) -> dict:
         """The part's settings: the top level overridden by the part's own fields."""

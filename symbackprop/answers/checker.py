@@ -117,6 +117,8 @@ class Verdict:
     line: int | None = None
     value: float | None = None     # the student's value, when one could be read
     source: str | None = None      # a follow-through: the first wrong item it follows from
+    unlisted: bool = False         # a computed quantity the rubric's `items` does not list (no points): judged
+    #                                and reported in JSON, yet neither graded nor a value the problem gives
 
     @property
     def score(self) -> float:
@@ -134,13 +136,22 @@ class Verdict:
         return bool(self.points) or self.is_rule
 
     @property
+    def given_value(self) -> bool:
+        """Whether the item is a value the problem gives (η, a weight, an input): no points, and not a
+        computed quantity the rubric leaves out (`unlisted`)."""
+        return not self.graded and not self.unlisted
+
+    @property
     def full_marks(self) -> bool:
         """Whether the item earned all its points, whatever its status (the other δ convention credited
         in full, or an imprecise answer a rubric credits in full, does). A given value (η, a weight: no
         points) counts as earned unless written otherwise than the problem gives it; a general rule the
-        rubric does not list (no points) when it is right."""
+        rubric does not list (no points) when it is right; a computed quantity the rubric does not list
+        (`unlisted`) always: it is not graded."""
         if not self.points and self.is_rule:
             return self.credit >= 1 - 1e-9
+        if self.unlisted:
+            return True
         if not self.points:
             return self.status in ("correct", "follow_through")
         return self.credit >= 1 - 1e-9
@@ -446,7 +457,7 @@ class Checker:
             kw["message"] = self.own_hint(kw["message"], ans.qid)
         return Verdict(ans.qid, self.name(ans.qid), ans.given, step.float_value,
                        self.expected_text[ans.qid], status, points, credit,
-                       line=ans.line, **kw)
+                       line=ans.line, unlisted=not points and step.section != "given", **kw)
 
     def own_hint(self, message: str, qid: str) -> str:
         """A reader's hint that shows an example equation (`an equation u_3 = …`) names the item it is

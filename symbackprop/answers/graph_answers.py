@@ -25,7 +25,7 @@ from .. import greek
 from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
 from ..messages import said, text_of
-from ..rubric import Rubric
+from ..rubric import Rubric, unknown_items
 from ..yamlfile import NumberSpelling, load_yaml, shown
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
@@ -72,9 +72,7 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     if rubric.items is None:
         return items
     matrices = {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
-    unknown = [q for q in rubric.items if q not in items and q not in matrices]
-    if unknown:
-        raise SymbackpropError(said("rubric.unknown_item", item=repr(unknown[0])))
+    unknown_items(rubric, set(items) | matrices)
     out = {}
     for qid, (value, _) in items.items():
         whole = next((m for m in matrices if qid.startswith(m + "_")
@@ -144,7 +142,10 @@ class GraphChecker:
         self.sol = sol
         rubric = rubric or Rubric()
         self.rubric = rubric
-        self.items = rubric_items(expected_items(sol), rubric, sol)
+        every = expected_items(sol)
+        self.items = rubric_items(every, rubric, sol)
+        # computed items the rubric's `items` leaves out: no points, yet no value the problem gives either
+        self.unlisted = frozenset(q for q, (_, p) in every.items() if p and not self.items[q][1])
         self.order = {qid: i for i, qid in enumerate(self.items)}
         self.names = GraphNames(sol, graph_ids(sol))         # the spellings of its ids, built once
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
@@ -733,7 +734,7 @@ class GraphChecker:
         def verdict(status: str, message: str, diagnosis: str | None = None, **kw) -> Verdict:
             credit = 0.0 if diagnosis == "no_value" else self._credit(status)
             return Verdict(qid, self.name(qid), given, expected, shown_expected, status, points, credit,
-                           diagnosis=diagnosis, message=message, line=line, **kw)
+                           diagnosis=diagnosis, message=message, line=line, unlisted=qid in self.unlisted, **kw)
 
         if isinstance(value, WrongShape):            # said in full at the first entry only (check_entries)
             return verdict("wrong", value.message, "shape")

@@ -1298,4 +1298,9 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
                                  "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
                                  "lines of their own that start with a quantity's name: {plain} = …)",
+    # -- session 13, F3: computed items a rubric does not grade, said apart from the given values -------
+    "report.not_graded_items": "Not graded by this rubric: {items}",
+    # -- session 13, F3: a rubric item that is no quantity, at its own line (the file is named before it)
+    "rubric.unknown_item_id": "{item} is not a quantity of this problem; items are quantity ids such as {examples} "
+                              "(the ids of `symbackprop solve --format json`)",
 }

@@ -1138,4 +1138,8 @@ MESSAGES = {
     # -- session 12, Z2 --------------------------------------------------------------------------------
     "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
+    # -- session 13, F3 --------------------------------------------------------------------------------
+    "report.not_graded_items": "本评分标准不计分的项：{items}",
+    "rubric.unknown_item_id": "{item} 不是此题的量；items 应为量编号，如 {examples}（即 `symbackprop solve --format json` "
+                              "中的编号）",
 }
