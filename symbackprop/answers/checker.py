@@ -290,7 +290,10 @@ class Checker:
             b = before.get(v.qid)
             if b is not None and b.status == "follow_through" and b.source in taken and v.status == "wrong" \
                     and v.diagnosis == "sign":
-                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(b.source),
+                # the δ it is computed from (δ_3 for Δw_31), else the one its first judging followed
+                direct = [q for q in taken if self.symbol_of[q] in self.graph.leaves.get(v.qid, ())]
+                src = min(direct, key=lambda q: self.order.get(q, 1 << 30)) if direct else b.source
+                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(src),
                                             other=other, item=self.name(v.qid)))
             verdicts.append(v)
         return replace(again, verdicts=tuple(verdicts))
