@@ -1298,4 +1298,7 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
                                  "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
                                  "lines of their own that start with a quantity's name: {plain} = …)",
+    # -- session 13, F1: ∂L/∂net_j hinted with this problem's δ convention ------------------------------
+    "names.delta_by_net": "{delta}, as {delta} = {derivative} in this problem",
+    "names.delta_by_net_negated": "−{delta}, as {delta} = −{derivative} in this problem",
 }

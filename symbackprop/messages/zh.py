@@ -1138,4 +1138,7 @@ MESSAGES = {
     # -- session 12, Z2 --------------------------------------------------------------------------------
     "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
+    # -- session 13, F1 --------------------------------------------------------------------------------
+    "names.delta_by_net": "{delta}（本题中 {delta} = {derivative}）",
+    "names.delta_by_net_negated": "−{delta}（本题中 {delta} = −{derivative}）",
 }
