@@ -107,6 +107,7 @@ def test_second_pass_keeps_own_rounded_delta_in_the_convention(grader_of, tmp_pa
     assert r.first_error == "update_w_1_3"
 
 
+@pytest.mark.slow
 def test_batch_every_delta_from_own_rounded_values(grader_of, tmp_path):
     # tanh_batch.yaml: the same net, samples (1, −2; t 0.5) and (−1, 0.5; t −0.5), the mean of the losses
     samples = [forward(1, -2, 0.5), forward(-1, 0.5, -0.5)]
@@ -128,6 +129,7 @@ def test_batch_every_delta_from_own_rounded_values(grader_of, tmp_path):
     assert r.first_error is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slipped", ["delta_3@2", "delta_5@1"])
 def test_batch_one_delta_truly_slipped(grader_of, tmp_path, slipped):
     # control: every δ right but one hidden δ of one sample, negated: a sign slip there, in either sample
@@ -143,3 +145,60 @@ def test_batch_one_delta_truly_slipped(grader_of, tmp_path, slipped):
     assert (v[slipped].status, v[slipped].diagnosis) == ("wrong", "sign")
     assert r.first_error == slipped
     assert all(x.status == "correct" for q, x in v.items() if q != slipped)
+
+
+# -- item 10: ∂E/∂net_j hinted with this problem's δ definition, for every unit, both conventions ----------
+
+def _table(path):
+    from symbackprop.answers.names import NameTable
+    from symbackprop.solution import solve
+    return NameTable(solve(str(path)).parts[0])
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    # the same net with δ = ∂E/∂net (the in-class convention): written here, not a second data file
+    plus = tmp_path_factory.mktemp("f113") / "tanh_plus.yaml"
+    plus.write_text(TANH.read_text(encoding="utf-8").replace("delta: minus_dJ_dnet", "delta: dJ_dnet"),
+                    encoding="utf-8")
+    return {"minus": _table(TANH), "plus": _table(plus)}
+
+
+@pytest.mark.parametrize("unit", [3, 4, 5, 6])
+@pytest.mark.parametrize("written", ["∂E/∂net_{u}", "\\frac{{\\partial E}}{{\\partial net_{u}}}", "dE/dnet{u}"])
+def test_a_derivative_by_a_net_says_this_problems_delta(tables, unit, written):
+    from symbackprop.answers.names import hint_for
+    name = written.format(u=unit)
+    # δ = −∂E/∂net here: ∂E/∂net_j is −δ_j
+    assert hint_for(tables["minus"], name) == \
+        ("close", [f"−δ_{unit}, as δ_{unit} = −∂E/∂net_{unit} in this problem"])
+    # δ = ∂E/∂net: ∂E/∂net_j is δ_j (a student writing δ_j = −∂E/∂net_j reads that their minus negates it)
+    assert hint_for(tables["plus"], name) == ("close", [f"δ_{unit}, as δ_{unit} = ∂E/∂net_{unit} in this problem"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit,n", [(6, 1), (3, 2)])
+def test_a_samples_derivative_by_a_net_is_by_that_samples_loss(unit, n):
+    from symbackprop.answers.names import hint_for
+    got = hint_for(_table(BATCH), f"\\frac{{\\partial E}}{{\\partial net_{unit}^{{({n})}}}}")
+    assert got == ("close", [f"−δ_{unit}^({n}), as δ_{unit}^({n}) = −∂E^({n})/∂net_{unit}^({n}) in this problem"])
+
+
+def test_the_trial_write_up_hint_and_the_other_direction(grader_of, tmp_path):
+    r, v = check(grader_of, tmp_path, TANH, (HERE / "bo.md").read_text(encoding="utf-8"), "bo.md")
+    said = str(v["delta_6"].message)
+    assert "(did you mean −δ_6, as δ_6 = −∂E/∂net_6 in this problem?)" in said, said
+    assert "did you mean δ_6?" not in said
+    # a student writing δ_6 = −∂E/∂net_6 where δ = ∂E/∂net: the hint says this problem's definition
+    plus = tmp_path / "tanh_plus.yaml"
+    plus.write_text(TANH.read_text(encoding="utf-8").replace("delta: minus_dJ_dnet", "delta: dJ_dnet"),
+                    encoding="utf-8")
+    write_up = (f"$\\delta_6 = -\\frac{{\\partial E}}{{\\partial net_6}} = t_6 - z_6 = 0.5 - 1.8696 = {r4(D6)}$\n"
+                f"$\\Delta w_{{63}} = \\eta \\delta_6 y_3 = 0.5 \\times ({r4(D6)}) \\times 0.1974 = {r4(DW63)}$\n"
+                f"$\\delta_3 = \\delta_6 w_{{63}} (1-y_3^2) = {r4(D6)} \\times 0.6 \\times 0.9610 = {-OWN3}$\n")
+    r, v = check(grader_of, tmp_path, plus, write_up, "m.md")
+    said = str(v["delta_6"].message)
+    assert "(did you mean δ_6, as δ_6 = ∂E/∂net_6 in this problem?)" in said, said
+    # and in the other convention of that problem (δ' = −∂E/∂net) both δs and Δw_63 earn full credit
+    assert all(x.credit == 1.0 for x in v.values()), {q: x.status for q, x in v.items()}
+    assert v["delta_6"].status == v["delta_3"].status == "other_convention"
