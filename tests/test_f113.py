@@ -202,3 +202,23 @@ def test_the_trial_write_up_hint_and_the_other_direction(grader_of, tmp_path):
     # and in the other convention of that problem (δ' = −∂E/∂net) both δs and Δw_63 earn full credit
     assert all(x.credit == 1.0 for x in v.values()), {q: x.status for q, x in v.items()}
     assert v["delta_6"].status == v["delta_3"].status == "other_convention"
+
+
+def test_output_delta_from_own_rounded_output(grader_of, tmp_path):
+    # problems/xor.yaml, part sigmoid (δ = ∂L/∂net, sigmoid output, t = 1): u_5 = 0.4910 written as 0.49,
+    # and δ_5 = (t − u_5)u_5(1 − u_5) = 0.51·0.49·0.51 = 0.1274 from it (the exact value negated is 0.1272);
+    # Δw_35, Δw_45 right: the other convention, δ_5 credited in full
+    from conftest import PROBLEMS
+    sig = lambda v: 1 / (1 + math.exp(-v))          # noqa: E731
+    u3, u4 = sig(4), sig(0)
+    u5 = sig(-4 + 2 * u3 + 4 * u4)
+    d5 = (u5 - 1) * u5 * (1 - u5)
+    own = r4((1 - 0.49) * 0.49 * (1 - 0.49))
+    assert (r4(u5), r4(-d5), own) == (0.491, 0.1272, 0.1274)
+    f = tmp_path / "a.yaml"
+    f.write_text(json.dumps({"sigmoid": {"u_5": 0.49, "delta_5": own, "update_w_3_5": r4(-d5 * u3),
+                                         "update_w_4_5": r4(-d5 * u4)}}), encoding="utf-8")
+    reports, _ = grader_of(PROBLEMS / "xor.yaml").check(f, "sigmoid")
+    v = {x.qid: x for x in reports[0].verdicts}
+    assert (v["delta_5"].status, v["delta_5"].credit) == ("other_convention", 1.0)
+    assert v["update_w_3_5"].status == v["update_w_4_5"].status == "correct"
