@@ -26,8 +26,10 @@ def threshold():
 def test_a_derivative_by_a_net_input_is_its_delta_for_every_reader(threshold, name):
     # δ_5 = ∂J/∂net_5 (the problem's loss is J): whatever letter the loss is written with (C, E_total, the
     # loss's own J) the hint is δ_5; before the merge suggest knew only J, L, E and said ∂J/∂w_{50} for C
-    assert hint_for(threshold, name) == ("close", ["δ_5"])
-    assert threshold.suggest(name) == ["δ_5"]
+    # (session 13, F1: the hint now says this problem's definition, δ_5 = ∂J/∂net_5)
+    said = "δ_5, as δ_5 = ∂J/∂net_5 in this problem"
+    assert hint_for(threshold, name) == ("close", [said])
+    assert threshold.suggest(name) == [said]
 
 
 def test_a_derivative_by_an_output_is_a_step_and_by_its_own_net_is_g_prime(threshold):
@@ -43,7 +45,7 @@ def test_a_delta_by_a_net_inside_working_gets_the_delta_hint(tmp_path):
     a.write_text("$w_{35}^{new} = w_{35} - \\eta \\frac{\\partial C}{\\partial net_5} u_3 = 0.5$\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["check", str(XOR), str(a), "--part", "sigmoid"])
     assert r.exit_code == 1, r.output
-    assert "\\frac{\\partial C}{\\partial net_5} is not a quantity of this problem (did you mean δ_5?)" in r.output, r.output
+    assert "\\frac{\\partial C}{\\partial net_5} is not a quantity of this problem (did you mean δ_5, as δ_5 = ∂L/∂net_5 in this problem?)" in r.output, r.output
 
 
 def test_theta_is_the_filed_bias_weight_also_when_the_weight_has_a_name(tmp_path, threshold):

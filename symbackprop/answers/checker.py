@@ -301,7 +301,10 @@ class Checker:
             b = before.get(v.qid)
             if b is not None and b.status == "follow_through" and b.source in taken and v.status == "wrong" \
                     and v.diagnosis == "sign":
-                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(b.source),
+                # the δ it is computed from (δ_3 for Δw_31), else the one its first judging followed
+                direct = [q for q in taken if self.symbol_of[q] in self.graph.leaves.get(v.qid, ())]
+                src = min(direct, key=lambda q: self.order.get(q, 1 << 30)) if direct else b.source
+                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(src),
                                             other=other, item=self.name(v.qid)))
             verdicts.append(v)
         return replace(again, verdicts=tuple(verdicts))
@@ -589,6 +592,17 @@ class Checker:
                 return "given_value", said("answer.given_unchanged", name=name, shown=shown)
         return None
 
+    def _negated_own(self, qid: str, value: float, decimals, bound: float, own_values: OwnValues) -> bool:
+        """Whether a δ's value is its rule's value negated at the student's own earlier values, those
+        carrying no error (rounded values only; the δs taken as the other convention are negated back
+        to this problem's terms, own.py): the other δ convention's value from their own numbers."""
+        own = own_values.rule_value(qid)
+        if own is None or not own_values.written or abs(own) <= self.tol.floor or own_values.upstream(qid):
+            return False
+        below, above = self.spread.of(qid) if self.spread is not None else (0.0, 0.0)
+        return compare_within(lambda v, d, target: self._compare(v, d, target, bound), value, decimals, -own,
+                              (above, below), self.tol).status == "correct"     # the spread negated too
+
     def _by_right_rule(self, qid: str, links: list[Link], value: float, decimals, bound: float,
                        own_values: OwnValues) -> tuple[str, str, str] | None:
         """(the first wrong item, the status, why) when the answer writes the right rule and its value is what
@@ -666,6 +680,12 @@ class Checker:
                                      message=joined([said("answer.sign_own_convention")]
                                                     + [lk.message for lk in bad_links[:1]]))
             # the other δ convention or a sign slip: decided for the whole part in diagnose.consolidate
+            return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
+                                 message=diagnose.convention_message(self.psol))
+        if self.kind(ans.qid) == "delta" and self._negated_own(ans.qid, value, decimals, bound, own_values):
+            # right negated from the student's own rounded earlier values (δ_6 = z_6 − t_6 with their z_6; δ_3
+            # from their δ_6 taken as the other convention): the other δ convention's value, as above
+            wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
         # the working shown decides: substituted numbers that give another value than the one written are

@@ -645,6 +645,14 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
     if not flipped:
         return verdicts, notes
     flipped_ids = {v.qid for v in flipped}
+    # a δ that follows, by the δ rule (the same in both conventions), from negated δs at the student's own
+    # rounded values (δ_3 = δ_6 w_63 g'(net_3) with their δ_6 = 1.3696) is negated too: in the other
+    # convention it is right from their own values, so it counts with the negated δs
+    for v in deltas:
+        if v.status == "follow_through" and v.diagnosis is None and v.source in flipped_ids \
+                and not _is_rule(ch, v.qid):
+            flipped.append(v)
+            flipped_ids.add(v.qid)
     fsyms = {ch.symbol_of[v.qid] for v in flipped if v.qid in ch.symbol_of}
     # the evidence (docs/checking.md §3): the ∂L/∂w, Δw and w^new computed from the δs. An input
     # gradient ∂L/∂x is the same number in both conventions and tells neither
@@ -681,6 +689,10 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
                 v = replace(v, message=said("diagnosis.rule_other_convention", **_convention_fields(ch.psol)))
                 v = replace(v, status="other_convention", credit=credit) if v.qid in flipped_ids else \
                     replace(v, status="correct", credit=1.0, diagnosis=None)
+            elif v.qid in flipped_ids and v.status == "follow_through":
+                # right in the other convention from the student's own values: said as the others are
+                v = replace(v, status="other_convention", credit=credit, diagnosis="other_convention", source=None,
+                            message=convention_message(ch.psol))
             elif v.qid in flipped_ids:
                 v = replace(v, status="other_convention", credit=credit)
             elif v.status == "slip" and all(lk.ok or lk.convention for lk in v.links):

@@ -611,8 +611,18 @@ def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
     text = table.psol.names.text
     net = re.fullmatch(r"net_?([A-Za-z0-9]+(?:_[0-9]+)?)", below)
     if net is not None:
-        delta = table.lookup(f"delta_{net.group(1).replace('_', '')}{at}")
-        return ("delta", [text[delta.symbol]]) if delta is not None else None
+        unit = net.group(1).replace('_', '')
+        delta = table.lookup(f"delta_{unit}{at}")
+        if delta is None:
+            return None
+        # said with this problem's definition, whichever δ convention the student uses: ∂E/∂net_6 is −δ_6
+        # where δ = −∂E/∂net (a student of the other convention writes δ_6 = ∂E/∂net_6), δ_6 where δ = ∂E/∂net
+        # (and a student writing δ_6 = −∂E/∂net_6 reads that their minus makes −δ_6)
+        # a sample's δ is by that sample's loss: δ_3^(2) = −∂E^(2)/∂net_3^(2)
+        q, loss = table.lookup(f"net_{unit}{at}"), table.lookup(f"loss{at}") if at else None
+        d = f"∂{text[loss.symbol] if loss is not None else table.loss_symbol}/∂{text[q.symbol] if q is not None else below}"
+        key = "names.delta_by_net" if table.psol.part.notation.delta == "dJ_dnet" else "names.delta_by_net_negated"
+        return "delta", [said(key, delta=text[delta.symbol], derivative=d)]
     q = table.lookup(below)
     if q is None or q.key is None or q.key.kind != "act":
         shown = unit_hint(table, below)

@@ -1303,4 +1303,7 @@ MESSAGES = {
     # -- session 13, F3: a rubric item that is no quantity, at its own line (the file is named before it)
     "rubric.unknown_item_id": "{item} is not a quantity of this problem; items are quantity ids such as {examples} "
                               "(the ids of `symbackprop solve --format json`)",
+    # -- session 13, F1: ∂L/∂net_j hinted with this problem's δ convention ------------------------------
+    "names.delta_by_net": "{delta}, as {delta} = {derivative} in this problem",
+    "names.delta_by_net_negated": "−{delta}, as {delta} = −{derivative} in this problem",
 }

@@ -1142,4 +1142,7 @@ MESSAGES = {
     "report.not_graded_items": "本评分标准不计分的项：{items}",
     "rubric.unknown_item_id": "{item} 不是此题的量；items 应为量编号，如 {examples}（即 `symbackprop solve --format json` "
                               "中的编号）",
+    # -- session 13, F1 --------------------------------------------------------------------------------
+    "names.delta_by_net": "{delta}（本题中 {delta} = {derivative}）",
+    "names.delta_by_net_negated": "−{delta}（本题中 {delta} = −{derivative}）",
 }
