@@ -470,7 +470,7 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
     any still tied (η = ½ left out and the loss's ½ left out both double Δw when no δ is written) are all
     said, "…; or … (each gives this value)", under the code of the first in _build_variants' fixed order.
     A rule the answer writes decides among those still tied (`shown`: (the codes of the mistakes its rule was
-    found to make, the symbols it writes); _by_writing): `\delta_6 w_{63}` for δ_3 is g'(net_3) left out,
+    found to make, the symbols it writes); _by_writing): δ_6·w_63 for δ_3 is g'(net_3) left out,
     not g'(net_6) used for it, where the output's g' is 1 and both give the value."""
     expected = ch.psol.step(qid).float_value
     # a number that is also the right value rounded to its places (0.1 for 0.0636) is that rounding,
