@@ -97,6 +97,9 @@ class Link:
     # from the true one, and the quantities it names; the value that follows from their work by the right rule
     at_own: float | None = None
     uses: tuple = ()
+    # a wrong rule: the codes of the mistakes found to give it (diagnose.rule_mistakes), which decide a tie of
+    # the value's diagnosis (diagnose._by_writing), and `uses` the quantities it names
+    mistakes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -603,6 +606,10 @@ class Checker:
         return compare_within(lambda v, d, target: self._compare(v, d, target, bound), value, decimals, -own,
                               (above, below), self.tol).status == "correct"     # the spread negated too
 
+    def _fits(self, qid: str, value: float, decimals, bound: float):
+        """Whether a value of `qid` gives the student's number at the places they show."""
+        return lambda v: v is not None and self._compare(value, decimals, v, bound).status == "correct"
+
     def _by_right_rule(self, qid: str, links: list[Link], value: float, decimals, bound: float,
                        own_values: OwnValues) -> tuple[str, str, str] | None:
         """(the first wrong item, the status, why) when the answer writes the right rule and its value is what
@@ -617,6 +624,9 @@ class Checker:
             if got.status not in ("correct", "imprecise", "rounding"):
                 continue
             found = [own_values.first[s] for s in lk.uses if s in own_values.first]
+            fits = self._fits(qid, value, decimals, bound)
+            # an earlier error that leaves the number as it is does not explain it (own.upstream)
+            found = [q for q in found if not fits(own_values.without(qid, q))] or found if len(set(found)) > 1 else found
             if found:
                 return min(found, key=lambda q: self.order.get(q, 1 << 30)), got.status, got.message
         return None
@@ -725,7 +735,7 @@ class Checker:
                 wrong_first[ans.qid] = ans.qid
                 return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
                                      message=said("diagnosis.trivialised"))
-            upstream = own_values.upstream(ans.qid)
+            upstream = own_values.upstream(ans.qid, self._fits(ans.qid, value, decimals, bound))
             if upstream:
                 wrong_first[ans.qid] = upstream
                 follows = self._follows(ans.qid, upstream, own_values)
@@ -777,7 +787,10 @@ class Checker:
             # also comes
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
                                  message=_joined([match.message] + [lk.message for lk in bad_links[:1]]))
-        found = diagnose.explain(self, ans.qid, value, decimals, bound, student, own_values.written)
+        rules = [lk for lk in links if lk.kind == "rule"]      # the rule written decides a tie (η written: not η left out)
+        found = diagnose.explain(self, ans.qid, value, decimals, bound, student, own_values.written,
+                                 (frozenset(c for lk in rules for c in lk.mistakes),
+                                  frozenset(s for lk in rules for s in lk.uses)) if rules else None)
         if found is not None:
             code, words = found
             earlier = own_values.charge(code, ans.qid)
@@ -1074,7 +1087,7 @@ class Checker:
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
-            return Link(rel, piece, "rule", True, convention=both)
+            return Link(rel, piece, "rule", True, convention=both, uses=tuple(q.symbol for q in names.values()))
         # the bias input written as x_0 (−1 here) cannot have been taken as +1: then the other δ convention
         written_bias = any(q.key is None for q in names.values())
         threshold = None if written_bias else diagnose.bias_plus_one_rule(self, qid, got, points)
@@ -1107,8 +1120,12 @@ class Checker:
         if self._half_substituted(qid, node, env_of[0], piece):
             return Link(rel, piece, "rule", True)
         # e read as Euler's number where the rule is right with e = t − u, the error (Negnevitsky's e = y_d − y)
-        words = euler_as_error(self, qid, node, env_of[0], points) or diagnose.explain_rule(self, qid, got, points)
-        return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
+        written_syms = frozenset(q.symbol for q in names.values())
+        words = euler_as_error(self, qid, node, env_of[0], points)
+        found = [] if words else diagnose.rule_mistakes(self, qid, got, points, written_syms)
+        words = words or (diagnose.explain_rule_words(found) if found else None)
+        return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)),
+                    uses=tuple(written_syms), mistakes=tuple(c for c, _ in found))
 
     def _half_substituted(self, qid: str, node, env: dict, piece: str) -> bool:
         """Whether a link of names and numbers (`w5 - \\eta \\cdot 0.082167`, 0.082167 = ∂E/∂w5 rounded) is the
