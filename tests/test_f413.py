@@ -141,3 +141,49 @@ def test_a_note_quotes_a_matrix_as_written(tmp_path):
         assert "[[" not in text and "\\begin{bmatrix}0.5" in text, text
     r = CliRunner().invoke(main, ["check", str(GRAPH), str(f), "--lang", "zh"])
     assert "[[" not in r.output and "\\begin{bmatrix}0.5 & -0.5" in r.output, r.output
+
+
+# -- 8: the Python API ---------------------------------------------------------------------------------------
+def test_step_of_another_books_letter_says_the_problems_own_names():
+    """t15's tanh.yaml writes a unit's output y_3 (activation_symbol: y) and the output z_6."""
+    import symbackprop
+    from symbackprop.stepname import StepNotFound
+    part = symbackprop.solve(str(DATA / "tanh.yaml")).part("main")
+    with pytest.raises(StepNotFound) as got:
+        part.step("u_3")
+    assert "did you mean y_3?" in str(got.value)
+    with pytest.raises(StepNotFound) as got:
+        part.step("u_6")                        # the output unit, under the output's own letter
+    assert "did you mean z_6?" in str(got.value)
+    with pytest.raises(StepNotFound) as got:
+        part.step("nothing_like_a_name")
+    words = str(got.value)
+    assert "(y_3, δ_" in words and "u_3" not in words, words       # examples as this problem writes them
+    assert part.step("y_3").id == "act_3"
+
+
+def _graph_loss(W, b=(0.1, 0, -0.2), v=(1, -2, 0.5), x=(1, -1), t=1.0) -> float:
+    h = [math.tanh(sum(W[i][j] * x[j] for j in range(2)) + b[i]) for i in range(3)]
+    return (sum(vi * hi for vi, hi in zip(v, h)) - t) ** 2 / 2
+
+
+def test_graph_steps_have_float_value():
+    """∂L/∂W by central differences of L = (v·tanh(Wx + b) − t)²/2 written out here, entry by entry."""
+    import symbackprop
+    g = symbackprop.solve(str(GRAPH))
+    W = [[0.5, -0.5], [1, 2], [0, -1]]
+    eps = 1e-6
+
+    def diff(i, j):
+        up = [row[:] for row in W]
+        down = [row[:] for row in W]
+        up[i][j] += eps
+        down[i][j] -= eps
+        return (_graph_loss(up) - _graph_loss(down)) / (2 * eps)
+
+    entry = g.step("grad_W_2_1").float_value
+    assert isinstance(entry, float) and abs(entry - diff(1, 0)) < 1e-6
+    whole = g.step("grad_W").float_value                # a tuple of rows of floats
+    assert len(whole) == 3 and all(len(row) == 2 for row in whole)
+    assert all(abs(whole[i][j] - diff(i, j)) < 1e-6 for i in range(3) for j in range(2))
+    assert abs(g.step("s").float_value - S) < 1e-12 and g.step("t").float_value == 1.0

@@ -385,6 +385,12 @@ class NameTable:
             close = self._same_kind(c, shown, count)
         return list(dict.fromkeys(close))[:count]
 
+    def close_names(self, name: str) -> list[str]:
+        """The names of this part closest to one that names no quantity, for a "did you mean …?": `suggest`'s,
+        else the unit's output or net input a letter of another book names (u_3 where the problem writes y_3:
+        unit_hint)."""
+        return self.suggest(name) or unit_hint(self, name)
+
     def _thresholds(self, c: str) -> str:
         """θ_5 written for the threshold of unit 5 (bias_input −1) where the problem names it by its weight
         (w_{50}): the canonical name with θ_unit as that weight's name (the weights `_threshold_spellings` filed)."""

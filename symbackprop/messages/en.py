@@ -1298,4 +1298,7 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
                                  "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
                                  "lines of their own that start with a quantity's name: {plain} = …)",
+    # -- session 13, F4: step() of no step, with examples in the problem's own notation --------------------
+    "solution.no_step_named": "part {part} has no step named {name}: use an id of `solve --format json` ({ids}) or "
+                              "a name as written ({names})",
 }
