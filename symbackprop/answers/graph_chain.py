@@ -63,7 +63,7 @@ _NAME_TOKEN = re.compile(rf"(?<![A-Za-z\\]){_NAME}")
 
 # a dot product of two names: `v \cdot h`, `v · h`, `v^T h`, `v^{T} \cdot h`, `v^\top h`, and `v h` (the reader
 # drops a transpose: checker.normalized), each name whole
-_WHOLE = r"\\?[A-Za-z][A-Za-z0-9]*"
+_WHOLE = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{\s*[A-Za-z0-9]{1,40}\s*\}|[0-9]))?"     # v, \\theta, w_{2} (w2)
 _DOT = re.compile(rf"(?<![A-Za-z\\_])(?P<a>{_WHOLE})(?:\s*\\cdot\s*|\s*·\s*|\s*\^\s*(?:\{{\s*(?:T|\\top)\s*\}}|T|\\top)"
                   rf"\s*(?:\\cdot\s*|·\s*)?|\s+)(?P<b>{_WHOLE})(?![A-Za-z0-9_^(])")
 
@@ -232,20 +232,20 @@ class ChainJudge:
         as the worked solution writes `dot(v, h)`) as the sum of its entries' products (`(v_{1} \\cdot h_{1} +
         …)`), a rule over scalars judged as any other; the link itself when it has none."""
         def sub(m: re.Match) -> str:
-            shapes = [self._vector(m.group(k)) for k in ("a", "b")]
-            if None in shapes or shapes[0] != shapes[1]:
+            (a, n), (b, k) = (self._vector(m.group(g)) or (None, 0) for g in ("a", "b"))
+            if not n or n != k:
                 return m.group(0)
-            a, b = (m.group(k).strip() for k in ("a", "b"))
-            return "(" + " + ".join(f"{a}_{{{i}}} \\cdot {b}_{{{i}}}" for i in range(1, shapes[0] + 1)) + ")"
+            return "(" + " + ".join(f"{a}_{{{i}}} \\cdot {b}_{{{i}}}" for i in range(1, n + 1)) + ")"
         return _DOT.sub(sub, piece)
 
-    def _vector(self, name: str) -> int | None:
-        """The length of the graph's vector (a column or a row of more than one entry) a whole name names."""
+    def _vector(self, name: str) -> tuple[str, int] | None:
+        """The graph's vector (a column or a row of more than one entry) a whole name names (`w_{2}`: w2), and its
+        length; None for any other name."""
         qid = self.names.qid(name)
         q = self.names.quantities.get(qid) if qid is not None else None
         if q is None or len(q.shape) != 2 or 1 not in q.shape or max(q.shape) < 2:
             return None
-        return max(q.shape)
+        return q.name, max(q.shape)
 
     def stated_steps(self, piece: str) -> tuple[str, str | None]:
         """The link with each value of a step stated in it, `(\\mathrm{step}(0 - 0) = 0.5)` as the worked
