@@ -64,8 +64,9 @@ _NAME_TOKEN = re.compile(rf"(?<![A-Za-z\\]){_NAME}")
 # a dot product of two names: `v \cdot h`, `v · h`, `v^T h`, `v^{T} \cdot h`, `v^\top h`, and `v h` (the reader
 # drops a transpose: checker.normalized), each name whole
 _WHOLE = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{\s*[A-Za-z0-9]{1,40}\s*\}|[0-9]))?"     # v, \\theta, w_{2} (w2)
-_DOT = re.compile(rf"(?<![A-Za-z\\_])(?P<a>{_WHOLE})(?:\s*\\cdot\s*|\s*·\s*|\s*\^\s*(?:\{{\s*(?:T|\\top)\s*\}}|T|\\top)"
-                  rf"\s*(?:\\cdot\s*|·\s*)?|\s+)(?P<b>{_WHOLE})(?![A-Za-z0-9_^(])")
+_COMMAND = r"(?!\\(?:cdot|times|top|left|right|frac|mathrm|text|approx)(?![A-Za-z]))"   # no name
+_DOT = re.compile(rf"(?<![A-Za-z\\_]){_COMMAND}(?P<a>{_WHOLE})(?:\s*\\cdot\s*|\s*·\s*|\s*\^\s*(?:\{{\s*(?:T|\\top)\s*\}}|T|\\top)"
+                  rf"\s*(?:\\cdot\s*|·\s*)?|\s+){_COMMAND}(?P<b>{_WHOLE})(?![A-Za-z0-9_^(])")
 
 
 def _dot_of_numbers(piece: str) -> str | None:

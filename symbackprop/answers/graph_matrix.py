@@ -109,7 +109,7 @@ def _product(factors: list, dot: bool = False) -> Matrix | None:
     result = [[f"({e})" for e in row] for row in matrices[0]]
     summed = _dot(matrices) if dot else None
     if summed is not None:             # v · h of two vectors of one length: their dot product, one entry
-        result, matrices = [[summed]], []
+        result, matrices = [[f"({summed})"]], []
     for m in matrices[1:]:
         if len(result[0]) != len(m):
             return None
