@@ -421,6 +421,16 @@ class GStep:
     value: Any
     contributions: tuple[Contribution, ...] = ()
 
+    @property
+    def float_value(self):
+        """The value as a float, as a network step's `float_value`: of a scalar step and of one entry's step
+        (`grad_W_2_1`) a float; of a whole matrix or vector step (`grad_W`) its entries' floats as a tuple of
+        rows, each a tuple (a 3×1 vector is ((a,), (b,), (c,)), as `value` is a 3×1 Matrix)."""
+        if isinstance(self.value, sp.MatrixBase):
+            return tuple(tuple(_float(self.value[r, c]) for c in range(self.value.cols))
+                         for r in range(self.value.rows))
+        return _float(self.value)
+
 
 @dataclass(frozen=True)
 class GraphSolution(Shows):
@@ -494,6 +504,11 @@ class GraphSolution(Shows):
     def precision(self) -> int:
         return self.problem.precision
 
+
+
+def _float(e) -> float:
+    """An exact value (tanh(11/10), 3/2) as a float, rounded once from 30 digits."""
+    return float(e.evalf(30) if isinstance(e, sp.Basic) else e)
 
 
 def _entry_of(value, shape: tuple, r: int, c: int):

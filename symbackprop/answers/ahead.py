@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .checker import Answer, chain_links, normalized
+from .checker import Answer, _sample_of, chain_links, normalized
 from .compare import written_number
 from .latex import AnswerError, check_size, prepare
 from .names import NameTable
@@ -38,7 +38,7 @@ def answer_texts(answer: Answer, table: NameTable) -> list[str]:
         for n, (_, piece) in enumerate(parts):
             if n in broken or (n < len(parts) - 1 and elided(piece)):   # passed over, as _read does
                 continue
-            prepared = prepare(piece, table)
+            prepared = prepare(piece, table, _sample_of(answer.qid))
             if not prepared.unknown:
                 out.append(prepared.text)
         return out

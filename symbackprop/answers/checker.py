@@ -29,6 +29,7 @@ import sympy as sp
 from ..errors import InternalError
 from ..symbolic_rules import RULE_IDS
 from ..printing import message_number
+from ..quantity import Key
 from ..solution import PartSolution
 from ..messages import Said, catalogue, joined, replaced, said, text_of
 from . import copied, diagnose
@@ -210,6 +211,13 @@ def _shown_rule(rule) -> "sp.Expr":
     import sympy as sp
     short = [form for _, form in rule.specialised if sp.count_ops(form) < sp.count_ops(rule.rule)]
     return min(short, key=sp.count_ops) if short else rule.rule
+
+
+def _sample_of(qid: str) -> int | None:
+    """The 0-based sample of an item's id (`net_4@1`: 0), whose per-sample quantities a name written without
+    its sample inside the item's working names; None for an item of the whole batch or of a single sample."""
+    key = Key.parse(qid)
+    return None if key is None else key.sample
 
 
 class Checker:
@@ -861,6 +869,7 @@ class Checker:
         if text is None and len(parts) < 2:
             raise whole                                # not a chain: the answer's own reason
         unread: list[AnswerError] = []
+        sample = _sample_of(ans.qid)     # x_1 inside an item of sample 1 is x_1^(1)
         own_rule = None                # the student's last rule, when it is not the right one: (node, names)
         for n, (rel, piece) in enumerate(parts):
             if n < len(parts) - 1 and elided(piece):     # `= \\ldots =`: working left out, no link to judge
@@ -874,12 +883,12 @@ class Checker:
                     raise broken[n]
                 rows = self._number_cases(ans.qid, rel, piece)
                 if rows is not None:                  # a cases of numbers: the row that holds, and why
-                    piece, link = self._pick_case(rel, rows, student)
+                    piece, link = self._pick_case(rel, rows, student, sample)
                     links.append(link)
                 piece, reason = split_reason(piece)   # `1 \text{ since } net_3 > 0`: the value, and its reason
                 if reason is not None:
-                    links.append(self._reason_link(rel, reason, student))
-                prepared = prepare(piece, self.table)
+                    links.append(self._reason_link(rel, reason, student, sample))
+                prepared = prepare(piece, self.table, sample)
                 if prepared.unknown:
                     readings = self.table.readings(prepared.unknown[0])
                     if readings:
@@ -952,11 +961,12 @@ class Checker:
         rows = cases_rows(piece)
         if rows is None:
             return None
+        sample = _sample_of(qid)
         for value, _ in rows:
-            prepared = prepare(value, self.table)
+            prepared = prepare(value, self.table, sample)
             if prepared.names or prepared.unknown or not value.strip():
                 return None
-        prepared = prepare(piece, self.table)
+        prepared = prepare(piece, self.table, sample)
         if prepared.names and not prepared.unknown:
             try:
                 node = self.parser.parse(prepared.text)
@@ -970,7 +980,7 @@ class Checker:
                 return rows
         return rows
 
-    def _pick_case(self, rel: str, rows: list, student: dict) -> tuple[str, Link]:
+    def _pick_case(self, rel: str, rows: list, student: dict, sample: int | None = None) -> tuple[str, Link]:
         """The value of the first row of a cases of numbers whose condition holds (at the student's own
         values of the names in it, else the true ones; `\\text{otherwise}` when no earlier one does), and
         its condition as a reason link; when no row holds, the last row's value with a reason not ok."""
@@ -978,7 +988,7 @@ class Checker:
         for value, reason in rows:
             if reason is None:
                 return value, Link(rel, "otherwise", "reason", True, own=bool(used))
-            ok, seen, _ = self._reason_holds(reason, student)
+            ok, seen, _ = self._reason_holds(reason, student, sample)
             used.update(seen)
             if ok:
                 return value, Link(rel, reason[3], "reason", True, own=bool(seen))
@@ -988,13 +998,14 @@ class Checker:
         return rows[-1][0], Link(rel, conds, "reason", False, _with_values("answer.no_case", values, mine, conds=conds),
                                  own=bool(used))
 
-    def _reason_holds(self, reason: tuple[str, str, str, str], student: dict) -> tuple[bool, dict, bool]:
+    def _reason_holds(self, reason: tuple[str, str, str, str], student: dict,
+                      sample: int | None = None) -> tuple[bool, dict, bool]:
         """Whether a reason's comparison holds, the names it used with their values, and whether any of
         those is the student's own value rather than the true one. AnswerError when a side cannot be read."""
         lhs, op, rhs, cond = reason
         sides, used = [], {}
         for side in (lhs, rhs):
-            prepared = prepare(side, self.table)
+            prepared = prepare(side, self.table, sample)
             if prepared.unknown:
                 raise AnswerError(said("answer.reason_unknown", name=prepared.unknown[0], cond=_clip(cond)))
             node = self.parser.parse(prepared.text)
@@ -1010,13 +1021,14 @@ class Checker:
         mine = any(sym in student and student[sym] != self.true.get(sym) for sym, _ in used.values())
         return ok, used, mine
 
-    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict) -> Link:
+    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict,
+                     sample: int | None = None) -> Link:
         """The reason given with a value (`1 \\text{ since } net_3 > 0`), checked: each side is numbers or
         quantity names, the names taken at the student's own values (the true ones where they wrote none
         and nothing they wrote changes them). A reason that does not hold is a link not ok, with why;
         one that cannot be read is AnswerError (the link is then not read)."""
         cond = reason[3]
-        ok, used, mine = self._reason_holds(reason, student)
+        ok, used, mine = self._reason_holds(reason, student, sample)
         if ok:
             return Link(rel, cond, "reason", True, own=bool(used))
         values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())

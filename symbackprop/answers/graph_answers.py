@@ -24,7 +24,7 @@ from .. import greek
 
 from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
-from ..messages import said, text_of
+from ..messages import replaced, said, text_of
 from ..rubric import Rubric, unknown_items
 from ..yamlfile import NumberSpelling, load_yaml, shown
 from ..errors import InternalError
@@ -698,7 +698,8 @@ class GraphChecker:
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading
         as_given = tuple(replace(v, given=written[(v.qid, v.line)],
-                                 links=_links_as_written(v.links, pieces[(v.qid, v.line)]))
+                                 links=_links_as_written(v.links, pieces[(v.qid, v.line)]),
+                                 message=_quoted_as_written(v.message, pieces[(v.qid, v.line)]))
                          if (v.qid, v.line) in written else v for v in report.verdicts)
         return [replace(report, verdicts=as_given)], problems
 
@@ -993,8 +994,20 @@ def _links_as_written(links: tuple, pieces: dict[str, str]) -> tuple:
         wrote = pieces.get(" ".join(str(lk.text).split()))
         if wrote is not None:
             lk = replace(lk, text=wrote)           # its message stays as said (translated in a report)
+        if lk.message:
+            lk = replace(lk, message=_quoted_as_written(lk.message, pieces))
         out.append(lk)
     return tuple(out)
+
+
+def _quoted_as_written(message: str, pieces: dict[str, str]) -> str:
+    """A message with each link it quotes (as the report clips it: `the numbers `[[1], [-2]] \\cdot …``) as the
+    student wrote it (`\\begin{bmatrix}1 \\\\ -2\\end{bmatrix} \\cdot …`); a `Said` stays one (translatable)."""
+    if not message or not pieces:
+        return message
+    for read, wrote in pieces.items():
+        message = replaced(message, _clip(read), _clip(wrote))
+    return message
 
 
 def _shape_said_once(verdicts: list[Verdict]) -> list[Verdict]:

@@ -61,6 +61,25 @@ _TOKEN = re.compile("|".join([
 _NAME_TOKEN = re.compile(rf"(?<![A-Za-z\\]){_NAME}")
 
 
+# a dot product of two names: `v \cdot h`, `v · h`, `v^T h`, `v^{T} \cdot h`, `v^\top h`, and `v h` (the reader
+# drops a transpose: checker.normalized), each name whole
+_WHOLE = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{\s*[A-Za-z0-9]{1,40}\s*\}|[0-9]))?"     # v, \\theta, w_{2} (w2)
+_COMMAND = r"(?!\\(?:cdot|times|top|left|right|frac|mathrm|text|approx)(?![A-Za-z]))"   # no name
+_DOT = re.compile(rf"(?<![A-Za-z\\_]){_COMMAND}(?P<a>{_WHOLE})(?:\s*\\cdot\s*|\s*·\s*|\s*\^\s*(?:\{{\s*(?:T|\\top)\s*\}}|T|\\top)"
+                  rf"\s*(?:\\cdot\s*|·\s*)?|\s+){_COMMAND}(?P<b>{_WHOLE})(?![A-Za-z0-9_^(])")
+
+
+def _dot_of_numbers(piece: str) -> str | None:
+    """A link of numbers that is the dot product of two vectors written out (`[[1], [-2]] \\cdot [[0.8], [0.7]]`,
+    graph_matrix.worked_matrix) as the numbers of its one entry (`(1) \\cdot (0.8) + (-2) \\cdot (0.7)`); None
+    for any other link holding a matrix or vector."""
+    from .graph_matrix import worked_matrix
+    worked = worked_matrix(piece, dot=True)
+    if worked is None or len(worked) != 1 or len(worked[0]) != 1:
+        return None
+    return worked[0][0]
+
+
 class MatrixRule(AnswerError):
     """A link naming a whole matrix or vector: not judged (a rule over matrices), never unreadable."""
 
@@ -159,13 +178,18 @@ class ChainJudge:
             try:
                 if n in broken:
                     raise broken[n]
+                dotted = None
                 if not last and _LISTED.search(piece):      # `[[0, 1.5, 0]] \times [[1], [2], [-1]]`
-                    raise MatrixRule(said("graph_answers.matrix_in_numbers", link=_clip(piece)))
+                    dotted = _dot_of_numbers(piece)         # two vectors' dot product: a scalar's numbers
+                    if dotted is None:
+                        raise MatrixRule(said("graph_answers.matrix_in_numbers", link=_clip(piece)))
                 piece, false = self.stated_steps(piece)
                 if false is not None:
                     links.append(Link(rel, piece, "numbers", False, false))
                     continue
-                prepared, ids = self.placeholders(piece)
+                # read (the link is shown as written): a dot product of two vectors as the sum of its terms
+                reading = dotted if dotted is not None else self.dot_of_names(piece)
+                prepared, ids = self.placeholders(reading)
                 if alone and not ids:
                     return None
                 node = self.parse(prepared)
@@ -203,6 +227,26 @@ class ChainJudge:
                 links.append(Link(rel, piece, "unread", False, said("answer.link_not_read", link=_clip(piece),
                                                                     reason=reason)))
         return Chain(tuple(links), value, places, bound, arithmetic)
+
+    def dot_of_names(self, piece: str) -> str:
+        """The link with each dot product of two of the graph's vectors of one length (`v \\cdot h`, `v^T h`,
+        as the worked solution writes `dot(v, h)`) as the sum of its entries' products (`(v_{1} \\cdot h_{1} +
+        …)`), a rule over scalars judged as any other; the link itself when it has none."""
+        def sub(m: re.Match) -> str:
+            (a, n), (b, k) = (self._vector(m.group(g)) or (None, 0) for g in ("a", "b"))
+            if not n or n != k:
+                return m.group(0)
+            return "(" + " + ".join(f"{a}_{{{i}}} \\cdot {b}_{{{i}}}" for i in range(1, n + 1)) + ")"
+        return _DOT.sub(sub, piece)
+
+    def _vector(self, name: str) -> tuple[str, int] | None:
+        """The graph's vector (a column or a row of more than one entry) a whole name names (`w_{2}`: w2), and its
+        length; None for any other name."""
+        qid = self.names.qid(name)
+        q = self.names.quantities.get(qid) if qid is not None else None
+        if q is None or len(q.shape) != 2 or 1 not in q.shape or max(q.shape) < 2:
+            return None
+        return q.name, max(q.shape)
 
     def stated_steps(self, piece: str) -> tuple[str, str | None]:
         """The link with each value of a step stated in it, `(\\mathrm{step}(0 - 0) = 0.5)` as the worked

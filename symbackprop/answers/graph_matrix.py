@@ -97,13 +97,19 @@ def _factors(term: str) -> list[str | Matrix] | None:
     return out
 
 
-def _product(factors: list) -> Matrix | None:
-    """The factors multiplied out as texts (numbers scale, matrices multiply when their shapes fit)."""
+def _product(factors: list, dot: bool = False) -> Matrix | None:
+    """The factors multiplied out as texts (numbers scale, matrices multiply when their shapes fit; `dot`: two
+    vectors of one length give their dot product, a 1×1)."""
     scalars = [f for f in factors if isinstance(f, str)]
     matrices = [f for f in factors if not isinstance(f, str)]
-    if not matrices or any(re.search(r"[\[\]=]|\\begin", s) for s in scalars):
+    if any(re.search(r"[\[\]=]|\\begin", s) for s in scalars):
         return None
+    if not matrices:                   # a scalar's term of numbers alone (`3 + b·x`): a 1×1 there, else not followed
+        return [[" \\cdot ".join(f"({f})" for f in scalars)]] if dot and scalars else None
     result = [[f"({e})" for e in row] for row in matrices[0]]
+    summed = _dot(matrices) if dot else None
+    if summed is not None:             # v · h of two vectors of one length: their dot product, one entry
+        result, matrices = [[f"({summed})"]], []
     for m in matrices[1:]:
         if len(result[0]) != len(m):
             return None
@@ -116,9 +122,22 @@ def _product(factors: list) -> Matrix | None:
     return result
 
 
-def worked_matrix(link: str) -> Matrix | None:
+def _dot(matrices: list[Matrix]) -> str | None:
+    """Two vectors of one length n > 1, both columns or both rows (`v \\cdot h` as the worked solution writes
+    a dot product; no matrix product fits them): Σ v_k h_k as text; None for any other factors."""
+    if len(matrices) != 2:
+        return None
+    a, b = ([e for row in m for e in row] for m in matrices)
+    shapes = {(len(m), len(m[0])) for m in matrices}
+    if len(shapes) != 1 or len(a) < 2 or 1 not in shapes.pop():
+        return None
+    return " + ".join(f"({x}) \\cdot ({y})" for x, y in zip(a, b))
+
+
+def worked_matrix(link: str, dot: bool = False) -> Matrix | None:
     """The link (numbers and matrices) worked out as a matrix of entry texts, or None when it holds no
-    matrix, or working this reader does not follow."""
+    matrix, or working this reader does not follow. `dot`: a scalar's link, where two vectors of one length
+    (`v \\cdot h` written out) are their dot product; elsewhere their shapes do not fit."""
     if len(link) > 4 * MAX_ENTRY_CHARS:
         return None
     text = matrices_as_lists(link).strip()
@@ -130,7 +149,7 @@ def worked_matrix(link: str) -> Matrix | None:
         factors = _factors(term)
         if not factors:
             return None
-        m = _product(factors)
+        m = _product(factors, dot)
         if m is None:
             return None
         if total is None:

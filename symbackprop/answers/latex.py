@@ -388,8 +388,10 @@ class Prepared:
     unknown: tuple[str, ...]  # names that look like quantities but are none of this problem's
 
 
-def prepare(expr: str, table: NameTable) -> Prepared:
-    """Replace every quantity name with a placeholder the parser treats as one symbol."""
+def prepare(expr: str, table: NameTable, sample: int | None = None) -> Prepared:
+    """Replace every quantity name with a placeholder the parser treats as one symbol. `sample`: the 0-based
+    sample of the item the text belongs to (net_4^{(1)} in a batch), whose per-sample quantities a name
+    without a sample names (x_1 there is x_1^(1)); None where the item is not one sample's."""
     names: dict[str, str] = {}
     unknown: list[str] = []
     placeholders: dict[str, str] = {}
@@ -398,6 +400,8 @@ def prepare(expr: str, table: NameTable) -> Prepared:
         token = m.group(0)
         key = named or canon(token)
         q = table.lookup(key if named else token)
+        if q is None and not named and (own := table.in_sample(token, sample)) is not None:
+            key, q = own, table.lookup(own)
         if q is None:
             if "_" in key or token.startswith("\\frac"):
                 unknown.append(token.strip())

@@ -204,6 +204,32 @@ class NameTable:
         self.learning_rate = learning_rate_pattern(psol.part.notation)
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
             self.by_key.setdefault("η", self.by_key["learning_rate"])
+        # in a batch, a per-sample quantity named without its sample (x_1, yd_5, δ_5, g'(net_5)): its spelling
+        # with every `^(n)` and `@n` left out, and the sample, to the spelling that names it (x_1^(1))
+        self._per_sample: dict[tuple[str, int], str] = {}
+        if self.batched:
+            for spelling, q in self.by_key.items():
+                if q.key is not None and q.key.sample is not None:
+                    bare = _SAMPLE_MARK.sub("", spelling)
+                    if bare != spelling and bare not in self.by_key:
+                        self._per_sample.setdefault((bare, q.key.sample), spelling)
+
+    def in_sample(self, name: str, sample: int | None) -> str | None:
+        """The spelling that names `name` of sample `sample` (0-based) of a batch, where `name` is written
+        without its sample (x_1 inside an item of sample 1 is x_1^(1)); None when there is no sample or no
+        such quantity."""
+        if sample is None or not self._per_sample:
+            return None
+        return self._per_sample.get((canon(name.strip()), sample))
+
+    def every_sample(self, name: str) -> list[str]:
+        """A per-sample quantity of a batch named without its sample (x_1), as the solution writes it for
+        each sample (x_1^(1), x_1^(2)); empty for any other name."""
+        if not self._per_sample:
+            return []
+        c = canon(name.strip())
+        found = sorted((n, s) for (bare, n), s in self._per_sample.items() if bare == c)
+        return [self.psol.names.text.get(self.by_key[s].symbol, s) for _, s in found]
 
 
     def primes(self, text: str) -> str:
@@ -318,6 +344,9 @@ class NameTable:
         q = self.lookup(c)
         if q is not None:
             return [self.psol.names.text.get(q.symbol, c)]
+        samples = self.every_sample(c)
+        if samples:                 # x_1 in a batch, where no item's sample says which: x_1^(1) or x_1^(2)
+            return samples[:max(count, MAX_SAMPLES_SUGGESTED)]
         turned = self._other_order(c)
         if turned is not None:      # w_13 where this problem has only w_31: its index order said
             return [turned]
@@ -355,6 +384,12 @@ class NameTable:
         if not close:                 # δ_9, u_7: a name of a kind the problem has, for a unit it has not
             close = self._same_kind(c, shown, count)
         return list(dict.fromkeys(close))[:count]
+
+    def close_names(self, name: str) -> list[str]:
+        """The names of this part closest to one that names no quantity, for a "did you mean …?": `suggest`'s,
+        else the unit's output or net input a letter of another book names (u_3 where the problem writes y_3:
+        unit_hint)."""
+        return self.suggest(name) or unit_hint(self, name)
 
     def _thresholds(self, c: str) -> str:
         """θ_5 written for the threshold of unit 5 (bias_input −1) where the problem names it by its weight
@@ -410,6 +445,10 @@ class NameTable:
 
 
 # a derivative by a unit's net input, canonical: ∂u_5/∂net_5, ∂L/∂net5 (dL/dnet5)
+# a sample's mark in a spelling of the name table: ^(2) (as written), @2 (the id)
+_SAMPLE_MARK = re.compile(r"\^\(\d+\)|@\d+$")
+# the per-sample names a "did you mean …?" lists for a name written without its sample, at most
+MAX_SAMPLES_SUGGESTED = 4
 _BY_NET = re.compile(r"∂([^/]*)/∂net_?([A-Za-z0-9]+)")
 
 

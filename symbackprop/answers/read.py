@@ -339,12 +339,14 @@ MAX_NOT_READ_SHOWN = 8     # lines named when no equation of a write-up is read
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
                  prepare: Callable[[list[str]], list[str]] | None = None,
-                 no_equation: str = "writeup.no_equation", matrices: bool = False) -> Submission:
+                 no_equation: str = "writeup.no_equation", matrices: bool = False,
+                 written_as: Callable[[str], str] | None = None) -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems. `prepare`
     rewrites the lines first, as many as it gets (a graph's matrices, graph_names.matrices_in_lines); `no_equation`: the
     message id when no equation names a quantity; `matrices`: a matrix (`\\begin{bmatrix}`) left open on the
-    right side is reported with its environment's name, not read (a graph's write-up)."""
+    right side is reported with its environment's name, not read (a graph's write-up); `written_as`: a text
+    of the rewritten lines as the student wrote it (a graph's matrices), for the report's "given" column."""
     source = str(path)
     try:
         raw = read_limited(path, MAX_BYTES, said("file.writeup"))
@@ -457,7 +459,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if why is not None:
                         sub.problems.append(said("writeup.unclosed", line=lineno, name=chain[0][1][:60], why=why))
                         continue
-                sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=shown(n, chain)))
+                sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=(written_as or str)(shown(n, chain))))
     if part is not None:
         sub.answers = {part: sub.answers.get(part, [])}
     if not any(sub.answers.values()):
@@ -493,9 +495,12 @@ def read_graph_writeup(path: Path, names) -> Submission:
     """A computation graph's write-up: each equation whose left side names one of its items (`q = 3`,
     `\\frac{\\partial f}{\\partial x} = -4`, a matrix in bmatrix) under the one part `main`; `names`
     is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
-    from .graph_names import matrices_in_lines
-    return read_writeup(Path(path), None, None, ["main"], {"main": _GraphHints(names)}, prepare=matrices_in_lines,
-                        no_equation="graph_writeup.no_equation", matrices=True)
+    from .graph_names import as_written_matrices, matrices_in_lines
+    record: dict[str, str] = {}             # each matrix as a list -> as written, for the report to quote
+    return read_writeup(Path(path), None, None, ["main"], {"main": _GraphHints(names)},
+                        prepare=lambda lines: matrices_in_lines(lines, record),
+                        no_equation="graph_writeup.no_equation", matrices=True,
+                        written_as=lambda text: as_written_matrices(text, record))
 
 
 class _GraphHints:

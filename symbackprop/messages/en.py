@@ -1306,4 +1306,7 @@ MESSAGES = {
     # -- session 13, F1: ∂L/∂net_j hinted with this problem's δ convention ------------------------------
     "names.delta_by_net": "{delta}, as {delta} = {derivative} in this problem",
     "names.delta_by_net_negated": "−{delta}, as {delta} = −{derivative} in this problem",
+    # -- session 13, F4: step() of no step, with examples in the problem's own notation --------------------
+    "solution.no_step_named": "part {part} has no step named {name}: use an id of `solve --format json` ({ids}) or "
+                              "a name as written ({names})",
 }

@@ -1145,4 +1145,6 @@ MESSAGES = {
     # -- session 13, F1 --------------------------------------------------------------------------------
     "names.delta_by_net": "{delta}（本题中 {delta} = {derivative}）",
     "names.delta_by_net_negated": "−{delta}（本题中 {delta} = −{derivative}）",
+    # -- session 13, F4 --------------------------------------------------------------------------------
+    "solution.no_step_named": "第 {part} 部分没有名为 {name} 的步骤：请用 `solve --format json` 的 id（{ids}）或书写的名字（{names}）",
 }
