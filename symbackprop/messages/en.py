@@ -1298,4 +1298,19 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
                                  "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
                                  "lines of their own that start with a quantity's name: {plain} = …)",
+    # -- session 13, F5: a count of 1 said in the singular ---------------------------------------------
+    "problem.input_count_one": "expected 1 value, for the one input unit ({units})",
+    "problem.output_count_one": "expected 1 value, for the one output unit ({units})",
+    "problem.matrix_row_one": "expected 1 value (for unit {col_units})",
+    "problem.matrix_rows_one_row": "expected 1 row (for unit {row_units}) with {cols} values (one per unit "
+                                   "{col_units})",
+    "problem.matrix_rows_one_value": "expected {rows} rows (one per unit {row_units}), each with 1 value (for unit "
+                                     "{col_units})",
+    "problem.matrix_rows_one_each": "expected 1 row (for unit {row_units}) with 1 value (for unit {col_units})",
+    "problem.bias_weights_one": "expected 1 bias weight (for unit {row_units})",
+    "problem.threshold_weights_one": "expected 1 threshold θ (the weight from the bias input of −1, for unit "
+                                     "{row_units})",
+    "derive.values_compared_one": "1 value compared",
+    "diagnosis.one_unit_off_one": "one unit off in the last place: to 1 place the value is {right}",
+    "diagnosis.rounding_place": "rounded wrongly: {value} to 1 place",
 }

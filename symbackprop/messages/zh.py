@@ -1138,4 +1138,16 @@ MESSAGES = {
     # -- session 12, Z2 --------------------------------------------------------------------------------
     "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
+    # -- session 13, F5：数量为 1 时（英文用单数）-------------------------------------------------------
+    "problem.input_count_one": "应为 1 个值，对应唯一的输入单元（{units}）",
+    "problem.output_count_one": "应为 1 个值，对应唯一的输出单元（{units}）",
+    "problem.matrix_row_one": "应为 1 个值（对应单元 {col_units}）",
+    "problem.matrix_rows_one_row": "应为 1 行（对应单元 {row_units}），含 {cols} 个值（每个单元 {col_units} 一个）",
+    "problem.matrix_rows_one_value": "应为 {rows} 行（每个单元 {row_units} 一行），每行 1 个值（对应单元 {col_units}）",
+    "problem.matrix_rows_one_each": "应为 1 行（对应单元 {row_units}），含 1 个值（对应单元 {col_units}）",
+    "problem.bias_weights_one": "应为 1 个偏置权重（对应单元 {row_units}）",
+    "problem.threshold_weights_one": "应有 1 个阈值 θ（来自 −1 偏置输入的权重，对应单元 {row_units}）",
+    "derive.values_compared_one": "比较了 1 个值",
+    "diagnosis.one_unit_off_one": "最后一位差 1：保留 1 位小数时应为 {right}",
+    "diagnosis.rounding_place": "舍入错误：保留 1 位小数应为 {value}",
 }

@@ -277,7 +277,8 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
         if ch.ok:
             counted = msg(lang, "derive.values_agree_one" if values == 1 else "derive.values_agree", count=values)
         else:
-            counted = msg(lang, "derive.values_compared", count=values)
+            counted = msg(lang, "derive.values_compared_one" if values == 1 else "derive.values_compared",
+                          count=values)
         forms = msg(lang, "derive.comparisons", count=ch.compared) if ch.compared != values else ""
         verdict = "" if ch.ok else f" — {w['disagree']}"
         return sentence(lang, "derive.check_line", where=where, counted=counted, forms=forms,
