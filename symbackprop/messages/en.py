@@ -1313,4 +1313,11 @@ MESSAGES = {
     "derive.values_compared_one": "1 value compared",
     "diagnosis.one_unit_off_one": "one unit off in the last place: to 1 place the value is {right}",
     "diagnosis.rounding_place": "rounded wrongly: {value} to 1 place",
+    # -- session 13, F5: derive on a file with shared (tied) weights (render/rules.py) -------------------
+    "derive.shared_note": "{p} is one parameter for {count} weights (the file's shared field): the loss depends on it "
+                          "through each of them, so its gradient is the sum of theirs, each by the rule of its "
+                          "kind above, and it is updated once",
+    "derive.shared_note_frozen": "{p} is one parameter for {count} weights (the file's shared field): the loss "
+                                 "depends on it through each of them, so its gradient is the sum of theirs, each by "
+                                 "the rule of its kind above; the file freezes it, so it is not updated",
 }

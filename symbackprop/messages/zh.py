@@ -1150,4 +1150,9 @@ MESSAGES = {
     "derive.values_compared_one": "比较了 1 个值",
     "diagnosis.one_unit_off_one": "最后一位差 1：保留 1 位小数时应为 {right}",
     "diagnosis.rounding_place": "舍入错误：保留 1 位小数应为 {value}",
+    # -- session 13, F5：共享（绑定）权重的 derive（render/rules.py）-------------------------------------
+    "derive.shared_note": "{p} 是 {count} 个权重共用的一个参数（文件的 shared 字段）：损失通过其中每一个权重依赖于它，"
+                          "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则），并且只更新一次",
+    "derive.shared_note_frozen": "{p} 是 {count} 个权重共用的一个参数（文件的 shared 字段）：损失通过其中每一个权重依赖于它，"
+                                 "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则）；文件将它冻结，所以不更新",
 }
