@@ -796,7 +796,7 @@ def _one_sum(expr: sp.Expr) -> sp.Expr:
     for term in terms:
         const, rest = term.as_independent(sp.Sum, as_Add=False)
         if not isinstance(rest, sp.Sum) or (limits is not None and rest.limits != limits):
-            return expr
+            return expr if expr.has(sp.Sum) else sp.factor_terms(expr)   # δ_3·x_1 + δ_3·x_2 → δ_3·(x_1 + x_2)
         limits = rest.limits
         inner.append(const * rest.function)
     if limits is None:
@@ -829,7 +829,7 @@ def shared_rules(dv: GeneralDerivation, shared, layers, bias: str | None,
                                           summed, valued)))
         grad = Rule(f"grad_shared_{name}", sp.Derivative(J, p_sym), grad_forms)
         update = Rule(f"update_shared_{name}", sp.Symbol(f"Delta_{name}", real=True),
-                      (-eta * sp.Derivative(J, p_sym), _pull_constants(sp.expand(-eta * valued, deep=False))))
+                      (-eta * sp.Derivative(J, p_sym), sp.factor_terms(-eta * valued)))
         out.append(SharedRules(name, tuple(edges), tuple(ids), grad, update,
                                frozen=all(tuple(e) in frozen for e in edges)))
     return tuple(out)
