@@ -2,10 +2,12 @@
 line order; `derive` derives a shared (tied) weight; a count of 1 is said in the singular."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+import sympy as sp
 from click.testing import CliRunner
 
 from symbackprop.cli import main
@@ -13,6 +15,9 @@ from symbackprop.errors import ProblemError
 from symbackprop.graph import parse_graph
 from symbackprop.messages import say, text_of
 from symbackprop.problem import parse_problem
+from symbackprop.rule_check import derive_for_part
+from symbackprop.solution import solve
+from symbackprop.symbolic_rules import PER_SAMPLE, N, delta_h, delta_o, eta
 
 DATA = Path(__file__).parent / "data" / "f513"
 
@@ -200,3 +205,117 @@ def test_rounding_to_one_place_is_singular():
     assert (match.status, str(match.message)) == ("rounding", "rounded wrongly: 0.5 to 1 place")
     match = compare_number(0.43, 2, 0.4351, Tolerance(precision=2))
     assert (match.status, str(match.message)) == ("rounding", "rounded wrongly: 0.44 to 2 places")
+
+
+# -- item 11: derive writes a shared (tied) parameter ------------------------------------------------------
+
+SHARED = DATA / "neg_batch_shared.yaml"           # th = w_0_3 = w_0_4, thresholds (x_0 = −1), 2 samples, mean
+
+
+def _solved(text: str) -> dict[str, sp.Expr]:
+    psol = solve(parse_problem(text, "p.yaml")).parts[0]
+    return {str(s.key): s.value for s in psol.steps}
+
+
+def _at(expr: sp.Expr, values: dict[str, sp.Expr], samples: int) -> float:
+    """A rule of the derivation evaluated with solve's δ of each unit and sample (the δ bases only)."""
+    e = expr.xreplace({N: samples}).doit()
+    bases = {PER_SAMPLE[delta_h]: "delta", PER_SAMPLE[delta_o]: "delta", delta_h: "delta", delta_o: "delta"}
+    subs = {}
+    for q in e.atoms(sp.Indexed):
+        unit = str(q.indices[0])
+        subs[q] = values[f"{bases[q.base]}_{unit}" + (f"@{q.indices[1]}" if len(q.indices) > 1 else "")]
+    return float(sp.N(e.xreplace(subs), 30))
+
+
+def test_the_shared_threshold_is_derived_and_agrees_with_solve_and_finite_differences():
+    text = SHARED.read_text()
+    dv = derive_for_part(parse_problem(text, "p.yaml").parts[0])
+    (sh,) = dv.shared
+    assert sh.name == "th" and sh.edges == (("0", "3"), ("0", "4"))
+    assert sh.edge_rules == ("grad_hidden_weight", "grad_hidden_weight") and not sh.frozen
+    values = _solved(text)
+    # by hand: ∂E/∂w_0j = −(1/N)·Σ_n δ_j^(n)·x_0 with x_0 = −1 (δ = −∂E/∂net), so ∂E/∂th = ½·Σ_n (δ_3^(n) + δ_4^(n))
+    by_hand = sum(float(values[f"delta_{u}@{n}"]) for u in "34" for n in (1, 2)) / 2
+    grad = _at(sh.grad.rule, values, 2)
+    assert grad == pytest.approx(by_hand, rel=1e-12)
+    assert grad == pytest.approx(float(values["grad_shared_th"]), rel=1e-12)
+    alpha = parse_problem(text, "p.yaml").parts[0].learning_rate          # 1/10
+    update = _at(sh.update.rule.xreplace({eta: alpha}), values, 2)
+    assert update == pytest.approx(-float(alpha) * grad, rel=1e-12)
+    assert update == pytest.approx(float(values["update_shared_th"]), rel=1e-12)
+    # finite differences of the mean loss in th (both tied edges moved together)
+    h = sp.Rational(1, 10**6)
+    loss = [_solved(text.replace("0: {3: 0.8, 4: 0.8,", f"0: {{3: {v}, 4: {v},"))["loss"] for v in (sp.Rational(4, 5) + h,
+                                                                                                   sp.Rational(4, 5) - h)]
+    assert float(sp.N((loss[0] - loss[1]) / (2 * h), 30)) == pytest.approx(grad, rel=1e-6)
+    assert dv.ok and any(ch.id == "shared_th" and ch.distinct == 2 for ch in dv.checks)
+
+
+@pytest.mark.parametrize("fmt, wanted", [
+    ("text", ["Shared weights: th", "∂E/∂th = ∂E/∂w_{03} + ∂E/∂w_{04}", "(1/N)·Σ_n[1..N] (δ_3^(n) + δ_4^(n))",
+              "Δth = -α·∂E/∂th = -(α/N)·Σ_n[1..N] (δ_3^(n) + δ_4^(n))", "2 values agree"]),
+    pytest.param("markdown", ["Shared weights: th", r"\frac{\partial E}{\partial th} = \frac{\partial E}{\partial w_{03}}",
+                  r"\Delta th = - \alpha \frac{\partial E}{\partial th}"], marks=pytest.mark.slow),
+    pytest.param("latex", ["Shared weights: th", r"\frac{\partial E}{\partial w_{04}}", r"\Delta th &= - \alpha"],
+                 marks=pytest.mark.slow),
+])
+def test_every_derive_format_has_the_shared_parameter(fmt, wanted):
+    result = CliRunner().invoke(main, ["derive", str(SHARED), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    for piece in wanted:
+        assert piece in result.output, (piece, result.output[-1500:])
+
+
+@pytest.mark.slow
+def test_derive_json_and_chinese_have_the_shared_parameter():
+    result = CliRunner().invoke(main, ["derive", str(SHARED), "--format", "json"])
+    data = json.loads(result.output)["derivations"][0]
+    th = data["shared"]["th"]
+    assert th["edges"] == ["w_0_3", "w_0_4"] and th["frozen"] is False
+    assert th["grad"]["text"].startswith("∂E/∂th = ∂E/∂w_{03} + ∂E/∂w_{04} = ")
+    assert th["update"]["text"] == "Δth = -α·∂E/∂th = -(α/N)·Σ_n[1..N] (δ_3^(n) + δ_4^(n))"
+    assert data["checks"]["shared_th"]["ok"] and data["checks"]["shared_th"]["values"] == 2
+    zh = CliRunner().invoke(main, ["derive", str(SHARED), "--lang", "zh"]).output
+    section = zh[zh.index("共享权重"):]
+    assert "Δth = -α·∂E/∂th" in section and "th 是 2 个权重共用的一个参数" in section
+    assert "1 个值" not in section and "2 个值一致" in section
+    plain = CliRunner().invoke(main, ["derive", str(DATA.parent.parent.parent / "problems" / "xor.yaml"),
+                                      "--format", "json"]).output
+    assert "shared" not in json.loads(plain)["derivations"][0]          # no shared: nothing added
+
+
+@pytest.mark.parametrize("name, shared", [
+    pytest.param("shared_no_hidden.yaml", {"s": ("grad_output_weight", "grad_output_weight")},
+                 marks=pytest.mark.slow),
+    pytest.param("shared_across.yaml", {"s": ("grad_hidden_weight", "grad_output_weight")}, marks=pytest.mark.slow),
+    pytest.param("shared_deep.yaml", {"s": ("grad_hidden_to_hidden_weight",) * 2, "o": ("grad_output_weight",) * 2,
+                                      "h": ("grad_hidden_weight",) * 2, "b": ("grad_hidden_to_hidden_weight",) * 2},
+                 marks=pytest.mark.slow),
+])
+def test_shared_edges_of_every_kind_are_derived_and_agree(name, shared):
+    text = (DATA / name).read_text()
+    dv = derive_for_part(parse_problem(text, name).parts[0])
+    assert {sh.name: sh.edge_rules for sh in dv.shared} == shared
+    values = _solved(text)
+    samples = len(parse_problem(text, name).parts[0].samples)
+    for sh in dv.shared:
+        check = next(ch for ch in dv.checks if ch.id == f"shared_{sh.name}")
+        assert check.ok and check.distinct == 2, check
+        if not sh.grad.rule.atoms(sp.Indexed) - {q for q in sh.grad.rule.atoms(sp.Indexed)
+                                                  if q.base in (delta_h, delta_o, PER_SAMPLE[delta_h],
+                                                                PER_SAMPLE[delta_o])}:
+            # a rule in δ only (a bias): evaluated here with solve's δ, independently of the check
+            assert _at(sh.grad.rule, values, samples) == pytest.approx(float(values[f"grad_shared_{sh.name}"]),
+                                                                       rel=1e-12)
+
+
+@pytest.mark.slow
+def test_a_frozen_shared_parameter_has_its_gradient_and_no_update():
+    dv = derive_for_part(parse_problem((Path(__file__).parent / "data" / "lefta11" / "mazur.yaml").read_text(),
+                                       "mazur.yaml").parts[0])
+    assert [sh.frozen for sh in dv.shared] == [True, True]
+    assert all(ch.ok and ch.distinct == 1 for ch in dv.checks if ch.id.startswith("shared_"))
+    result = CliRunner().invoke(main, ["derive", str(Path(__file__).parent / "data" / "lefta11" / "mazur.yaml")])
+    section = result.output[result.output.index("Shared weights: b1"):]
+    assert "Δb1" not in section and "the file freezes it, so it is not updated" in section
