@@ -319,3 +319,13 @@ def test_a_frozen_shared_parameter_has_its_gradient_and_no_update():
     result = CliRunner().invoke(main, ["derive", str(Path(__file__).parent / "data" / "lefta11" / "mazur.yaml")])
     section = result.output[result.output.index("Shared weights: b1"):]
     assert "Δb1" not in section and "the file freezes it, so it is not updated" in section
+
+
+def test_the_class_summary_title_says_one_in_the_singular():
+    from symbackprop.messages import msg
+    assert msg("en", "summary.title_one", submissions=1, graded=1) == "# Class summary: 1 submission, 1 graded"
+    assert msg("en", "summary.title_skipped_one_entry", submissions=1, graded=0, skipped=1) == (
+        "# Class summary: 1 submission, 0 graded, 1 other entry skipped")
+    assert msg("en", "summary.title_skipped_entry", submissions=3, graded=2, skipped=1).endswith(
+        "3 submissions, 2 graded, 1 other entry skipped")
+    assert msg("zh", "summary.title_one", submissions=1, graded=1) == "# 全班汇总：1 份提交，已批改 1 份"

@@ -1320,4 +1320,8 @@ MESSAGES = {
     "derive.shared_note_frozen": "{p} is one parameter for {count} weights (the file's shared field): the loss "
                                  "depends on it through each of them, so its gradient is the sum of theirs, each by "
                                  "the rule of its kind above; the file freezes it, so it is not updated",
+    "summary.title_one": "# Class summary: 1 submission, {graded} graded",
+    "summary.title_skipped_one": "# Class summary: 1 submission, {graded} graded, {skipped} other entries skipped",
+    "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
+    "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
 }

@@ -1155,4 +1155,8 @@ MESSAGES = {
                           "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则），并且只更新一次",
     "derive.shared_note_frozen": "{p} 是 {count} 个权重共用的一个参数（文件的 shared 字段）：损失通过其中每一个权重依赖于它，"
                                  "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则）；文件将它冻结，所以不更新",
+    "summary.title_one": "# 全班汇总：1 份提交，已批改 {graded} 份",
+    "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
+    "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
 }
