@@ -464,7 +464,9 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     graded = [r for r in students if not r.error]
     skipped = [r for r in results if r.skipped]
     counts = {"submissions": len(students), "graded": len(graded), "skipped": len(skipped)}
-    lines = [msg(lang, "summary.title_skipped" if skipped else "summary.title", **counts), ""]
+    title = ("summary.title_skipped" if skipped else "summary.title") + ("_one" if len(students) == 1 else "")
+    title += "_entry" if len(skipped) == 1 else ""              # a count of 1 in the singular
+    lines = [msg(lang, title, **counts), ""]
     unread = [r for r in students if r.error]
     if unread:
         lines += [msg(lang, "summary.not_graded"), ""] + [f"- {esc(r.student)}: {esc(say(r.error or '', lang))}"

@@ -219,6 +219,11 @@ def _choices(names) -> str:
     return ", ".join(names)
 
 
+def _one(key: str, n: int) -> str:
+    """The message id of a count: `key`, or its singular `key_one` when the count is 1 ("1 value")."""
+    return key + "_one" if n == 1 else key
+
+
 class _Validator(FieldReader):
     """Turns the raw YAML data into a Problem, raising at the first mistake."""
 
@@ -693,14 +698,17 @@ class _Validator(FieldReader):
             rows, cols = layers[li], prev[li]
             W = entry.get("W")
             if not isinstance(W, list) or len(W) != len(rows):
-                self.fail(epath + ("W",), said("problem.matrix_rows", rows=len(rows), row_units=_choices(rows),
-                                                   cols=len(cols), col_units=_choices(cols)))
+                shape = {(True, True): "_one_each", (True, False): "_one_row", (False, True): "_one_value"}
+                self.fail(epath + ("W",), said("problem.matrix_rows" + shape.get((len(rows) == 1, len(cols) == 1), ""),
+                                               rows=len(rows), row_units=_choices(rows),
+                                               cols=len(cols), col_units=_choices(cols)))
             frozen = entry.get("frozen", False)
             if not isinstance(frozen, bool):
                 self.fail(epath + ("frozen",), said("problem.true_or_false"))
             for r, row in enumerate(W):
                 if not isinstance(row, list) or len(row) != len(cols):
-                    self.fail(epath + ("W", r), said("problem.matrix_row", cols=len(cols), col_units=_choices(cols)))
+                    self.fail(epath + ("W", r), said(_one("problem.matrix_row", len(cols)), cols=len(cols),
+                                                                 col_units=_choices(cols)))
                 for c, v in enumerate(row):
                     self.origins[("w", cols[c], rows[r])] = epath + ("W", r, c)
                     given[(cols[c], rows[r])] = Weight(cols[c], rows[r], self.number(v, epath + ("W", r, c)),
@@ -709,7 +717,7 @@ class _Validator(FieldReader):
                 b = entry.get("b")
                 if not isinstance(b, list) or len(b) != len(rows):
                     key = "problem.threshold_weights" if getattr(self, "thresholds", False) else "problem.bias_weights"
-                    self.fail(epath + ("b",), said(key, rows=len(rows), row_units=_choices(rows)))
+                    self.fail(epath + ("b",), said(_one(key, len(rows)), rows=len(rows), row_units=_choices(rows)))
                 for r, v in enumerate(b):
                     self.origins[("w", bias, rows[r])] = epath + ("b", r)
                     given[(bias, rows[r])] = Weight(bias, rows[r], self.number(v, epath + ("b", r)), frozen=frozen)
@@ -754,7 +762,7 @@ class _Validator(FieldReader):
             vals = raw[key]
             if isinstance(vals, list):
                 if len(vals) != len(ids):
-                    self.fail(path + (key,), said(f"problem.{io}_count", n=len(ids), units=_choices(ids)))
+                    self.fail(path + (key,), said(_one(f"problem.{io}_count", len(ids)), n=len(ids), units=_choices(ids)))
                 vals = dict(zip(ids, vals))
             self.mapping(vals, path + (key,), said(f"what.{io}_values"))
             got = {}

@@ -22,7 +22,7 @@ from .memo import ValueMemo, part_key
 from .symbolic_rules import (PER_SAMPLE, GeneralDerivation, Rule, RuleCheck, c, deeper_rules, delta_h, delta_o, eta,
                              gprime, i, j, k, l, n_H, net_h, net_o, t, w_o, x, y, z)
 from .symbolic_rules import N as N_SAMPLES
-from .symbolic_rules import derive_general
+from .symbolic_rules import derive_general, shared_rules, unit_index
 from .problem import Part, Problem, parse_problem
 from .quantity import Key
 from .collect import fewer_collections
@@ -406,6 +406,48 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
                  for what, errs in errors.items())
 
 
+def check_shared(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
+                 close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
+    """The rules of each shared parameter p (`derivation.shared`) on the network of `psol`: ∂J/∂p (each form
+    after the chain: the edges' rules summed, and with the bias unit's output put in) and Δp, with the
+    network's δ, inputs and outputs of every sample, against the solution's grad_shared_p and update_shared_p."""
+    if not derivation.shared:
+        return ()
+    ev = _Evaluator(psol)
+    close = close or _Closeness()
+    part = ev.part
+    N = len(part.samples)
+    units = {unit_index(u): u for u in (*part.inputs, *(u for layer in part.layers for u in layer),
+                                        *((part.bias,) if part.bias is not None else ()))}
+    base_kind = {delta_o: "delta", delta_h: "delta", x: "out", y: "out"}
+    base_kind.update({PER_SAMPLE[b]: kind for b, kind in list(base_kind.items())})
+
+    def value(q: sp.Indexed) -> sp.Expr:
+        kind, unit = base_kind[q.base], units[q.indices[0]]
+        n = int(q.indices[1]) - 1 if len(q.indices) > 1 else 0
+        if kind == "delta":
+            return ev.get("delta", unit, n)
+        return sp.Integer(part.bias_input) if unit == part.bias else ev.out(unit, n)
+
+    out = []
+    for sh in derivation.shared:            # two values, ∂J/∂p and Δp (not of a frozen p), each by every form
+        errs = []
+        for rule, kind in ((sh.grad, "grad_shared"),) + (() if sh.frozen else ((sh.update, "update_shared"),)):
+            want = ev.values[Key(kind, sh.name)]
+            for form in rule.forms[1:]:
+                e = form.xreplace({N_SAMPLES: N}).doit()
+                e = e.xreplace({q: value(q) for q in e.atoms(sp.Indexed)}).xreplace({eta: part.learning_rate})
+                errs.append(close(e, want))
+        values = 1 if sh.frozen else 2
+        out.append(RuleCheck(shared_check_id(sh.name), values, max(errs), values))
+    return tuple(out)
+
+
+def shared_check_id(name: str) -> str:
+    """The id of the check of shared parameter `name`'s rules in a derivation's checks."""
+    return f"shared_{name}"
+
+
 def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, want: sp.Expr,
              act: str, close: _Closeness) -> None:
     """The general rule (g' from the solution) and its specialised form (g' from the table)."""
@@ -445,8 +487,11 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
                              bias_input=int(part.bias_input), input_units=tuple(part.inputs),
                              hidden_units=tuple(tuple(layer) for layer in part.layers[:-1]))
         derivation = replace(derivation, deeper=deeper_rules(derivation))     # once per derivation
+        frozen = frozenset((w.source, w.target) for w in part.weights if w.frozen)
+        derivation = replace(derivation, shared=shared_rules(derivation, part.shared, part.layers, part.bias, frozen))
         values = solution_values(part, source, close)
-        return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close))
+        return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close)
+                       + check_shared(derivation, values, close))
 
 
 # the rules of a part are derived once per value of (part, file) (memo.py): check and grade derive them per run

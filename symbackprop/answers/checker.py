@@ -838,7 +838,8 @@ class Checker:
             right = round(expected, decimals)
             if abs(abs(value - right) - 10.0 ** -decimals) < 10.0 ** -decimals * 1e-6:
                 return self._verdict(ans, "wrong", value=value, links=tuple(links),
-                                     message=said("diagnosis.one_unit_off", decimals=decimals,
+                                     message=said("diagnosis.one_unit_off_one" if decimals == 1
+                                                  else "diagnosis.one_unit_off", decimals=decimals,
                                                   right=f"{right:.{decimals}f}"))
         # no known mistake, rounding or working explains it: said so, never an empty reason
         return self._verdict(ans, "wrong", value=value, links=tuple(links), message=said("diagnosis.unexplained"))

@@ -902,7 +902,8 @@ class GraphChecker:
         if places is not None and asked <= places <= 12:    # the last digit one off (1.5455 for 1.54564)
             right = round(expected, places)
             if abs(abs(number - right) - 10.0 ** -places) < 10.0 ** -places * 1e-6:
-                return verdict("wrong", _joined([said("diagnosis.one_unit_off", decimals=places,
+                return verdict("wrong", _joined([said("diagnosis.one_unit_off_one" if places == 1
+                                                      else "diagnosis.one_unit_off", decimals=places,
                                                       right=f"{right:.{places}f}")] + unread),
                                links=links, value=number)
         # no known mistake, rounding or working explains it: said so, never the expected value alone

@@ -1309,4 +1309,30 @@ MESSAGES = {
     # -- session 13, F4: step() of no step, with examples in the problem's own notation --------------------
     "solution.no_step_named": "part {part} has no step named {name}: use an id of `solve --format json` ({ids}) or "
                               "a name as written ({names})",
+    # -- session 13, F5: a count of 1 said in the singular ---------------------------------------------
+    "problem.input_count_one": "expected 1 value, for the one input unit ({units})",
+    "problem.output_count_one": "expected 1 value, for the one output unit ({units})",
+    "problem.matrix_row_one": "expected 1 value (for unit {col_units})",
+    "problem.matrix_rows_one_row": "expected 1 row (for unit {row_units}) with {cols} values (one per unit "
+                                   "{col_units})",
+    "problem.matrix_rows_one_value": "expected {rows} rows (one per unit {row_units}), each with 1 value (for unit "
+                                     "{col_units})",
+    "problem.matrix_rows_one_each": "expected 1 row (for unit {row_units}) with 1 value (for unit {col_units})",
+    "problem.bias_weights_one": "expected 1 bias weight (for unit {row_units})",
+    "problem.threshold_weights_one": "expected 1 threshold θ (the weight from the bias input of −1, for unit "
+                                     "{row_units})",
+    "derive.values_compared_one": "1 value compared",
+    "diagnosis.one_unit_off_one": "one unit off in the last place: to 1 place the value is {right}",
+    "diagnosis.rounding_place": "rounded wrongly: {value} to 1 place",
+    # -- session 13, F5: derive on a file with shared (tied) weights (render/rules.py) -------------------
+    "derive.shared_note": "{p} is one parameter for {count} weights (the file's shared field): the loss depends on it "
+                          "through each of them, so its gradient is the sum of theirs, each by the rule of its "
+                          "kind above, and it is updated once",
+    "derive.shared_note_frozen": "{p} is one parameter for {count} weights (the file's shared field): the loss "
+                                 "depends on it through each of them, so its gradient is the sum of theirs, each by "
+                                 "the rule of its kind above; the file freezes it, so it is not updated",
+    "summary.title_one": "# Class summary: 1 submission, {graded} graded",
+    "summary.title_skipped_one": "# Class summary: 1 submission, {graded} graded, {skipped} other entries skipped",
+    "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
+    "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
 }

@@ -1147,4 +1147,25 @@ MESSAGES = {
     "names.delta_by_net_negated": "−{delta}（本题中 {delta} = −{derivative}）",
     # -- session 13, F4 --------------------------------------------------------------------------------
     "solution.no_step_named": "第 {part} 部分没有名为 {name} 的步骤：请用 `solve --format json` 的 id（{ids}）或书写的名字（{names}）",
+    # -- session 13, F5：数量为 1 时（英文用单数）-------------------------------------------------------
+    "problem.input_count_one": "应为 1 个值，对应唯一的输入单元（{units}）",
+    "problem.output_count_one": "应为 1 个值，对应唯一的输出单元（{units}）",
+    "problem.matrix_row_one": "应为 1 个值（对应单元 {col_units}）",
+    "problem.matrix_rows_one_row": "应为 1 行（对应单元 {row_units}），含 {cols} 个值（每个单元 {col_units} 一个）",
+    "problem.matrix_rows_one_value": "应为 {rows} 行（每个单元 {row_units} 一行），每行 1 个值（对应单元 {col_units}）",
+    "problem.matrix_rows_one_each": "应为 1 行（对应单元 {row_units}），含 1 个值（对应单元 {col_units}）",
+    "problem.bias_weights_one": "应为 1 个偏置权重（对应单元 {row_units}）",
+    "problem.threshold_weights_one": "应有 1 个阈值 θ（来自 −1 偏置输入的权重，对应单元 {row_units}）",
+    "derive.values_compared_one": "比较了 1 个值",
+    "diagnosis.one_unit_off_one": "最后一位差 1：保留 1 位小数时应为 {right}",
+    "diagnosis.rounding_place": "舍入错误：保留 1 位小数应为 {value}",
+    # -- session 13, F5：共享（绑定）权重的 derive（render/rules.py）-------------------------------------
+    "derive.shared_note": "{p} 是 {count} 个权重共用的一个参数（文件的 shared 字段）：损失通过其中每一个权重依赖于它，"
+                          "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则），并且只更新一次",
+    "derive.shared_note_frozen": "{p} 是 {count} 个权重共用的一个参数（文件的 shared 字段）：损失通过其中每一个权重依赖于它，"
+                                 "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则）；文件将它冻结，所以不更新",
+    "summary.title_one": "# 全班汇总：1 份提交，已批改 {graded} 份",
+    "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
+    "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
 }

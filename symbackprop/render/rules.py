@@ -91,7 +91,13 @@ class RuleLatexPrinter(LatexPrinter):
 
 
 def _names(derivation: GeneralDerivation, latex: bool) -> dict:
-    return {J: nota_symbol(derivation.notation.loss_symbol, latex), eta: learning_rate_name(derivation.notation, latex)}
+    names = {J: nota_symbol(derivation.notation.loss_symbol, latex), eta: learning_rate_name(derivation.notation, latex)}
+    for sh in derivation.shared:            # a shared parameter by its name, as solve writes it, its update Δ
+        m = re.fullmatch(r"([A-Za-z]+)(\d*)", sh.name)
+        shown = f"{m.group(1)}_{{{m.group(2)}}}" if latex and m and m.group(2) else sh.name
+        names[sh.grad.lhs.variables[0]] = shown
+        names[sh.update.lhs] = (r"\Delta " if latex else "Δ") + shown
+    return names
 
 
 def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
@@ -277,7 +283,8 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
         if ch.ok:
             counted = msg(lang, "derive.values_agree_one" if values == 1 else "derive.values_agree", count=values)
         else:
-            counted = msg(lang, "derive.values_compared", count=values)
+            counted = msg(lang, "derive.values_compared_one" if values == 1 else "derive.values_compared",
+                          count=values)
         forms = msg(lang, "derive.comparisons", count=ch.compared) if ch.compared != values else ""
         verdict = "" if ch.ok else f" — {w['disagree']}"
         return sentence(lang, "derive.check_line", where=where, counted=counted, forms=forms,
@@ -417,7 +424,34 @@ def _sections(dv: GeneralDerivation, lang: str, generated: bool) -> tuple[list[S
             continue
         steps = (rule_step(r, lang),) + tuple(bias_update_steps(dv, r))
         sections.append(Section(phrase_text(_title(dv, r.id, lang)), steps, notes=checked))
-    return sections, _deeper_units(deeper)
+    sections += _shared_sections(dv, lang, generated)
+    return sections, _deeper_units(deeper) + _shared_units(dv)
+
+
+def _shared_sections(dv: GeneralDerivation, lang: str, generated: bool) -> list[Section]:
+    """A section per shared (tied) parameter p of the file (symbolic_rules.SharedRules): ∂J/∂p as the
+    sum of its edges' gradients, each by the rule of its kind above, then its one update Δp; what that
+    means as a note, and the check of both on the network of the file."""
+    L = dv.notation.loss_symbol
+    out = []
+    for sh in dv.shared:
+        note = phrase_text(marked(lang, "derive.shared_note", _symbol_mark, p=_symbol_mark(sh.name),
+                                  count=len(sh.edges)), L)
+        from ..rule_check import shared_check_id
+        line = _check_line(dv, shared_check_id(sh.name), lang, generated)
+        checks = (line,) if line is not None else ()
+        title = f"{msg(lang, 'section.shared')}: {sh.name}"
+        steps = (rule_step(sh.grad, lang),) + (() if sh.frozen else (rule_step(sh.update, lang),))
+        if sh.frozen:
+            note = phrase_text(marked(lang, "derive.shared_note_frozen", _symbol_mark, p=_symbol_mark(sh.name),
+                                      count=len(sh.edges)), L)
+        out.append(Section(Text(title, tex_escape(title)), steps, notes=(note,) + checks))
+    return out
+
+
+def _shared_units(dv: GeneralDerivation) -> tuple[tuple[Rule, tuple], ...]:
+    """The rules of the shared parameters for `RulesMath`, with no unit of their own (they sum several)."""
+    return tuple((r, ()) for sh in dv.shared for r in (sh.grad, sh.update))
 
 
 def _deeper_units(deeper) -> tuple[tuple[Rule, tuple], ...]:
@@ -487,6 +521,17 @@ def to_data(dv: GeneralDerivation) -> dict:
                       "input_units": list(dv.input_units), "hidden_units": [list(u) for u in dv.hidden_units]}
     else:
         rules_more = {}
+    if dv.shared:
+        # shared (tied) parameters: ∂J/∂p over the edges and the one update (symbolic_rules.SharedRules)
+        math = RulesMath(dv, _shared_units(dv))
+        rules_more["shared"] = {
+            sh.name: {"edges": [f"w_{a}_{b}" for a, b in sh.edges], "edge_rules": list(sh.edge_rules),
+                      **{key: {"text": " = ".join(expr_text(dv, e) for e in (r.lhs, *r.forms)),
+                               "chain_latex": " = ".join(_printed(dv, r, True, math)),
+                               "lhs_srepr": shown_srepr(dv, r.lhs), "srepr": shown_srepr(dv, r.rule)}
+                         for key, r in (("grad", sh.grad),) + (() if sh.frozen else (("update", sh.update),))},
+                      "frozen": sh.frozen}
+            for sh in dv.shared}
     return {"name": dv.name, "hidden_activations": list(dv.hidden_activations),
             "output_activation": dv.output_activation, "loss": dv.loss,
             "notation": {"delta": dv.notation.delta, "weight": dv.notation.weight},
