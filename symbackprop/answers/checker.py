@@ -910,8 +910,11 @@ class Checker:
                     if links[-1].kind == "rule" and links[-1].ok and not links[-1].convention:
                         links[-1] = self._right_rule_at_own(links[-1], node, names, student)
                     # a rule that is wrong (not merely the other δ convention's, judged as before): the
-                    # numbers after it are judged against it
-                    own_rule = None if links[-1].ok or links[-1].convention else (node, names)
+                    # numbers after it are judged against it; so are those after the other convention's rule
+                    # for a quantity that is no δ (∂E/∂w = δ_7 o_5 where δ = −∂E/∂net): numbers that follow
+                    # it faithfully are no sign slip, the rule's sign is the one mistake (t16 item 7)
+                    own_rule = None if links[-1].ok or links[-1].convention and self.kind(ans.qid) == "delta" \
+                        else (node, names)
                     continue
                 lit = literal_decimals(piece, node)
                 if lit is not None and n == len(parts) - 1:
@@ -1107,7 +1110,8 @@ class Checker:
         if threshold is not None:             # Δθ = ηδ·1 on a threshold network: not the other δ convention
             return Link(rel, piece, "rule", False, threshold)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):
-            return Link(rel, piece, "rule", False, said("answer.rule_other_convention"), convention=True)
+            return Link(rel, piece, "rule", False, said("answer.rule_other_convention"), convention=True,
+                        uses=tuple(q.symbol for q in names.values()))
         # a given value (target, input, bias input, η, weight) written as its number (`½(1 − u_5)²` with
         # z_1 = 1): compared with the true rule where every given whose value the student wrote is pinned
         # to it, the other quantities random; the symbols written stay free (any subset substituted)

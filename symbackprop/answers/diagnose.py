@@ -139,6 +139,17 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     for gp in used:                  # a δ that used the derivative of another activation for g'(net_j)
         for words, expr in _other_derivatives(psol, key_of[gp], sym_of):
             out.append(("other_activation", words, rule_with({gp: expr})))
+    for gp in used:                  # a leaky ReLU's g' taken as the plain ReLU's, or at the default slope
+        for code, words, form in _leaky_slips(psol, key_of[gp], sym_of):
+            out.append((code, words, rule_with({gp: form})))
+    if key.kind == "gprime":
+        for code, words, form in _leaky_slips(psol, key, sym_of):
+            out.append((code, words, _at_values(form)))
+    extra = _extra_gprime(psol, key, sym_of, leaves)
+    if extra is not None:            # softmax (or sigmoid) + cross-entropy: an output δ with g' multiplied in
+        u, words = extra
+        out.append(("extra_gprime", words, lambda vals, u=u: None if (v := recompute(qid, vals)) is None
+                    or vals.get(u) is None else v * vals[u] * (1 - vals[u])))
     for gp in used:                  # g'(net_j) left out (taken as 1): a ReLU's mask forgotten where it is 0
         net = names.get(sym_of.get(key_of[gp].like("net")), "net")
         masked = ch.true.get(gp) == 0 and _relu_kink(ch, gp) is None
@@ -218,6 +229,46 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
     return out
+
+
+# the slope a leaky ReLU has where none is given (activations.TABLE), which a student may use for the problem's
+LEAKY_DEFAULT = sp.Rational(1, 100)
+
+
+def _leaky_slips(psol, gkey: Key, sym_of: dict) -> list[tuple[str, str, sp.Expr]]:
+    """(code, words, g' as the slip has it, in the unit's net) for a leaky ReLU unit (a gprime key): g' = 0
+    for a negative net, the plain ReLU's mask (`leaky_as_relu`), and, where the problem's slope is another,
+    g' = 0.01 there, the usual default slope (`leaky_default_slope`). Each changes g' only where net < 0."""
+    part = psol.part
+    layer = next((li for li, units in enumerate(part.layers) if gkey.unit in units), None)
+    net = sym_of.get(gkey.like("net"))
+    if layer is None or net is None or part.activations[layer].name != "leaky_relu":
+        return []
+    slope = dict(part.activations[layer].params).get("slope", LEAKY_DEFAULT)
+    fields = dict(net=psol.names.text.get(net, "net"), slope=_given(slope, part))
+    out = [("leaky_as_relu", said("diagnosis.leaky_as_relu", **fields),
+            sp.Piecewise((sp.Integer(1), net > 0), (sp.Integer(0), True)))]
+    if sp.nsimplify(slope) != LEAKY_DEFAULT:
+        out.append(("leaky_default_slope", said("diagnosis.leaky_default_slope", used=_given(LEAKY_DEFAULT, part),
+                                                **fields),
+                    sp.Piecewise((sp.Integer(1), net > 0), (LEAKY_DEFAULT, True))))
+    return out
+
+
+def _extra_gprime(psol, key: Key, sym_of: dict, leaves) -> tuple[sp.Symbol, str] | None:
+    """(the unit's output u, the words) for an output δ of softmax or sigmoid with cross-entropy, whose rule has
+    no g' (it cancels against the loss's derivative: δ = u − t), where a student may multiply u(1 − u) in."""
+    part = psol.part
+    if key.kind != "delta" or not part.layers or key.unit not in part.layers[-1]:
+        return None
+    act = part.activations[-1].name
+    if act not in ("softmax", "sigmoid") or losses.of(part).name not in ("cross_entropy", "binary_cross_entropy"):
+        return None
+    u = sym_of.get(key.like("act"))
+    if u is None or u not in leaves or any(sym_of.get(key.like("gprime")) == s for s in leaves):
+        return None
+    name = psol.names.text.get(u, "u")
+    return u, said("diagnosis.extra_gprime", u=name, act=act)
 
 
 # the quantities of a whole batch that its reduction (mean or sum over the samples) scales
@@ -702,8 +753,46 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
     convention; one δ alone gets both readings and no credit."""
     verdicts, notes = _consolidate(verdicts, ch)
     # a rule right only in the other convention, where the convention was not recognised: a wrong rule
-    return [replace(v, diagnosis="rule") if v.diagnosis == "other_convention" and v.status == "wrong"
-            and _is_rule(ch, v.qid) else v for v in verdicts], notes
+    verdicts = [replace(v, diagnosis="rule") if v.diagnosis == "other_convention" and v.status == "wrong"
+                and _is_rule(ch, v.qid) else v for v in verdicts]
+    return _rule_sign_in_this_convention(verdicts, ch), notes
+
+
+def _rule_sign_in_this_convention(verdicts: list["Verdict"], ch: "Checker") -> list["Verdict"]:
+    """A rule of the other δ convention (∂E/∂w_75 = δ_7 o_5 where δ = −∂E/∂net) left wrong after
+    consolidation, from a student whose own δs are in this problem's convention (the δs the rule names, as
+    written, else every δ they wrote): not "the rule of the other δ convention", which the student is not
+    in, but a sign slip in the rule, said with the convention their δ is in (t16 item 7)."""
+    deltas = {ch.symbol_of[v.qid]: v for v in verdicts if v.qid in ch.symbol_of and _delta_item(ch, v)
+              and not _is_rule(ch, v.qid) and v.status != "unreadable" and v.diagnosis != "no_value"}
+
+    def this_convention(vs) -> bool:
+        vs = [v for v in vs if abs(v.expected) > ch.tol.floor]
+        return bool(vs) and all(v.status in ("correct", "imprecise", "rounding") for v in vs)
+    out = []
+    for v in verdicts:
+        bad = [i for i, lk in enumerate(v.links) if lk.kind == "rule" and lk.convention and not lk.ok]
+        if bad:
+            named = [deltas[s] for s in v.links[bad[0]].uses if s in deltas]
+            # the numbers put in after it, the rule at this problem's own values (its δs as this problem has them)
+            faithful = any(lk.kind == "numbers" and lk.ok and not lk.own for lk in v.links[bad[0] + 1:])
+            own = _convention_fields(ch.psol)["own"]
+            words = None
+            if named and this_convention(named):
+                words = said("answer.rule_sign_slip_named", names=", ".join(ch.name(d.qid) for d in named), own=own)
+            elif not named and faithful:
+                words = said("answer.rule_sign_slip_numbers", own=own)
+            elif not named and this_convention(list(deltas.values())):
+                words = said("answer.rule_sign_slip", own=own)
+            if words is not None:
+                links = list(v.links)
+                for i in bad:
+                    links[i] = replace(links[i], message=words, convention=False)
+                v = replace(v, links=tuple(links))
+                if getattr(v.message, "key", None) == "answer.rule_other_convention":
+                    v = replace(v, message=words)
+        out.append(v)
+    return out
 
 
 def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict"], list[str]]:

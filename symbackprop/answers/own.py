@@ -29,7 +29,8 @@ LOSS_CONVENTIONS = ("half_missing", "mean_units_missing", "square_two_missing") 
 NO_WORKING = ("old_weight",)
 SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "mean_units_missing", "g_not_gprime", "relu_g0", "bias_zero",
               "old_weight", "update_subtracted", "bias_plus_one", "mean_missing", "batch_mean_taken",
-              "frozen_updated", "tied_separately", "gprime_missing", "square_two_missing")
+              "frozen_updated", "tied_separately", "gprime_missing", "square_two_missing",
+              "leaky_as_relu", "leaky_default_slope", "extra_gprime")
 
 
 def square_two(part) -> bool:

@@ -1335,4 +1335,24 @@ MESSAGES = {
     "summary.title_skipped_one": "# Class summary: 1 submission, {graded} graded, {skipped} other entries skipped",
     "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
     "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
+    # session 13 (g4): a rule of the other δ convention from a student in this problem's (answers/diagnose.py)
+    "answer.rule_sign_slip_named": "sign slip in the rule: it has the opposite sign (the other δ convention's "
+                                   "rule), but your {names} is in this problem's convention ({own})",
+    "answer.rule_sign_slip": "sign slip in the rule: it has the opposite sign (the other δ convention's rule), "
+                             "but your δs are in this problem's convention ({own})",
+    "answer.rule_sign_slip_numbers": "sign slip in the rule: it has the opposite sign (the other δ convention's "
+                                     "rule), but the δ values put in are this problem's ({own})",
+    # session 13 (g4): leaky ReLU's g' slips, and g' multiplied into softmax/sigmoid + cross-entropy (diagnose.py)
+    "diagnosis.leaky_as_relu": "g'({net}) taken as 0, the plain ReLU's derivative for a negative net; leaky "
+                               "ReLU's there is its slope {slope}",
+    "diagnosis.leaky_default_slope": "g'({net}) taken as {used}, leaky ReLU's usual default slope; this "
+                                     "problem's slope is {slope}",
+    "diagnosis.extra_gprime": "an extra factor {u}(1 − {u}) multiplied in: with {act} outputs and cross-entropy "
+                              "the output δ has no g' factor (it cancels against the loss's derivative)",
+    "code.leaky_as_relu": "leaky_as_relu",
+    "code.leaky_default_slope": "leaky_default_slope",
+    "code.extra_gprime": "extra_gprime",
+    "charged.leaky_as_relu": "the plain ReLU's g' = 0 used for leaky ReLU",
+    "charged.leaky_default_slope": "the default slope 0.01 used for leaky ReLU",
+    "charged.extra_gprime": "an extra g' factor on the output δ",
 }

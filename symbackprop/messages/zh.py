@@ -1168,4 +1168,18 @@ MESSAGES = {
     "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
     "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
     "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    # session 13 (g4): a rule of the other δ convention from a student in this problem's (answers/diagnose.py)
+    "answer.rule_sign_slip_named": "规则符号错误：它的符号相反（另一种 δ 约定的规则），但你的 {names} 用的是本题的约定（{own}）",
+    "answer.rule_sign_slip": "规则符号错误：它的符号相反（另一种 δ 约定的规则），但你的 δ 用的是本题的约定（{own}）",
+    "answer.rule_sign_slip_numbers": "规则符号错误：它的符号相反（另一种 δ 约定的规则），但代入的 δ 值是本题约定的（{own}）",
+    # session 13 (g4): leaky ReLU's g' slips, and g' multiplied into softmax/sigmoid + cross-entropy (diagnose.py)
+    "diagnosis.leaky_as_relu": "g'({net}) 取成了 0，这是普通 ReLU 在净输入为负时的导数；leaky ReLU 在那里的导数是它的斜率 {slope}",
+    "diagnosis.leaky_default_slope": "g'({net}) 取成了 {used}，这是 leaky ReLU 常用的默认斜率；本题的斜率是 {slope}",
+    "diagnosis.extra_gprime": "多乘了一个因子 {u}(1 − {u})：{act} 输出配交叉熵时，输出层的 δ 没有 g' 因子（它与损失的导数相消）",
+    "code.leaky_as_relu": "leaky_as_relu",
+    "code.leaky_default_slope": "leaky_default_slope",
+    "code.extra_gprime": "extra_gprime",
+    "charged.leaky_as_relu": "leaky ReLU 用了普通 ReLU 的 g' = 0",
+    "charged.leaky_default_slope": "leaky ReLU 用了默认斜率 0.01",
+    "charged.extra_gprime": "输出层的 δ 多乘了 g' 因子",
 }
