@@ -1335,4 +1335,15 @@ MESSAGES = {
     "summary.title_skipped_one": "# Class summary: 1 submission, {graded} graded, {skipped} other entries skipped",
     "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
     "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
+    "api.need_path": "{fn}(): {arg} must be a path (a str or os.PathLike), not {got}",
+    "api.need_problem": "{fn}(): {arg} must be the path of a problem file (a str or os.PathLike) or a loaded Problem, "
+                        "not {got}",
+    "api.need_answers": "{fn}(): answers must be the path of an answers file or write-up (a str or os.PathLike) "
+                        "or a dict of answers (name: number or text, as in an answers file), not {got}",
+    "api.need_name": "{fn}(): {arg} must be a name (a str), not {got}",
+    "api.need_parts": "{fn}(): parts must be None (every part), a part's name or a list of part names, not {got}",
+    "api.need_number": "{fn}(): {arg} must be a number (an int or float) or None, not {got}",
+    "api.answers_mapping": "the answers given",
+    "api.answer_value": "{fn}(): answers[{name}] must be a number, a text, or (for a matrix) a list of them, not {got}",
+    "api.answer_key": "{fn}(): the names of answers must be texts (str), not {got}",
 }

@@ -1168,4 +1168,14 @@ MESSAGES = {
     "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
     "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
     "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    "api.need_path": "{fn}()：{arg} 必须是路径（str 或 os.PathLike），而不是 {got}",
+    "api.need_problem": "{fn}()：{arg} 必须是题目文件的路径（str 或 os.PathLike）或已读入的 Problem，而不是 {got}",
+    "api.need_answers": "{fn}()：answers 必须是答案文件或书面解答的路径（str 或 os.PathLike），"
+                        "或答案的 dict（名称：数或文本，与答案文件相同），而不是 {got}",
+    "api.need_name": "{fn}()：{arg} 必须是名称（str），而不是 {got}",
+    "api.need_parts": "{fn}()：parts 必须是 None（所有部分）、一个部分的名称或部分名称的列表，而不是 {got}",
+    "api.need_number": "{fn}()：{arg} 必须是数（int 或 float）或 None，而不是 {got}",
+    "api.answers_mapping": "所给的答案",
+    "api.answer_value": "{fn}()：answers[{name}] 必须是数、文本或（矩阵的）它们的列表，而不是 {got}",
+    "api.answer_key": "{fn}()：答案的名称必须是文本（str），而不是 {got}",
 }
