@@ -495,10 +495,16 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     except SymbackpropError as exc:
         raise InputError(text_of(exc), lang) from None
     submissions = scan.submissions
+    # one count with the summary's: every student's entry, those that cannot be read (a folder of two
+    # answers files) done at once, as the summary's "N submissions" counts them
+    unread = sum(1 for u in scan.unread if u.student)
+    students = len(submissions) + unread
     with _boundary(msg(lang, "cli.gradebook_not_written"), lang):
-        with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading_one" if len(submissions) == 1 else "cli.grading",
-                                                                   n=len(submissions)),
+        with click.progressbar(length=students, label=msg(lang, "cli.grading_one" if students == 1 else "cli.grading",
+                                                          n=students),
                                file=sys.stderr) as bar:
+            if unread:
+                bar.update(unread)
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
     graph = _is_graph(doc)                          # no δ convention in a graph: its legend says none

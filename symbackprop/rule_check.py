@@ -20,9 +20,9 @@ from . import losses
 from .budget import check_budget
 from .memo import ValueMemo, part_key
 from .symbolic_rules import (PER_SAMPLE, GeneralDerivation, Rule, RuleCheck, c, deeper_rules, delta_h, delta_o, eta,
-                             gprime, i, j, k, l, n_H, net_h, net_o, t, w_o, x, y, z)
+                             gprime, i, j, k, l, n_H, net_h, net_o, t, w_h, w_o, x, y, z)
 from .symbolic_rules import N as N_SAMPLES
-from .symbolic_rules import derive_general, shared_rules, unit_index
+from .symbolic_rules import derive_general, input_gradient_rule, n_s, shared_rules, unit_index
 from .problem import Part, Problem, parse_problem
 from .quantity import Key
 from .collect import fewer_collections
@@ -443,6 +443,35 @@ def check_shared(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
     return tuple(out)
 
 
+def check_input_gradient(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
+                         close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
+    """The rule ∂J/∂x_i (`derivation.input_gradient`) on the network of `psol`: every form after the chain,
+    at every input of every sample, with the δ of the units the inputs feed (the first layer above them)
+    and their weights, against the solution's grad_x. Empty without `input_gradients: true`."""
+    rule = derivation.input_gradient
+    if rule is None:
+        return ()
+    ev = _Evaluator(psol)
+    close = close or _Closeness()
+    part = ev.part
+    batched = derivation.batch is not None
+    first = part.layers[0]
+    delta_b, w_b, size = (delta_h, w_h, n_H) if derivation.hidden_layer else (delta_o, w_o, c)
+    forms = [f for f in rule.forms if not f.has(sp.Derivative)]
+    errs, counted = [], 0
+    for n in range(len(part.samples)):
+        for r, unit in enumerate(part.inputs, start=1):
+            values = {w_b[q, r]: ev.weight(unit, u) for q, u in enumerate(first, start=1)}
+            for q, u in enumerate(first, start=1):
+                values[PER_SAMPLE[delta_b][q, n + 1] if batched else delta_b[q]] = ev.get("delta", u, n)
+            idx = {i: r, size: len(first), **({N_SAMPLES: len(part.samples), n_s: n + 1} if batched else {})}
+            want = ev.get("grad_x", unit, n)
+            for form in forms:
+                errs.append(close(evaluate_rule(form, idx, values, {}), want))
+            counted += 1
+    return (RuleCheck(rule.id, len(errs), max(errs, default=0.0), counted),)
+
+
 def shared_check_id(name: str) -> str:
     """The id of the check of shared parameter `name`'s rules in a derivation's checks."""
     return f"shared_{name}"
@@ -489,9 +518,11 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
         derivation = replace(derivation, deeper=deeper_rules(derivation))     # once per derivation
         frozen = frozenset((w.source, w.target) for w in part.weights if w.frozen)
         derivation = replace(derivation, shared=shared_rules(derivation, part.shared, part.layers, part.bias, frozen))
+        if part.input_gradients:
+            derivation = replace(derivation, input_gradient=input_gradient_rule(derivation))
         values = solution_values(part, source, close)
         return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close)
-                       + check_shared(derivation, values, close))
+                       + check_shared(derivation, values, close) + check_input_gradient(derivation, values, close))
 
 
 # the rules of a part are derived once per value of (part, file) (memo.py): check and grade derive them per run

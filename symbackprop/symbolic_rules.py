@@ -109,6 +109,8 @@ class GeneralDerivation:
     hidden_units: tuple[tuple[str, ...], ...] = ()
     # the rules of the file's shared (tied) parameters (`shared_rules`), set with the check for a part
     shared: "tuple[SharedRules, ...]" = ()
+    # ∂J/∂x_i of an input (`input_gradient_rule`), for a file with `input_gradients: true`
+    input_gradient: "Rule | None" = None
 
     def rule(self, rid: str) -> Rule:
         for r in self.rules:
@@ -833,3 +835,31 @@ def shared_rules(dv: GeneralDerivation, shared, layers, bias: str | None,
         out.append(SharedRules(name, tuple(edges), tuple(ids), grad, update,
                                frozen=all(tuple(e) in frozen for e in edges)))
     return tuple(out)
+
+
+# -- input gradients (input_gradients: true) ---------------------------------------------------------------
+
+def input_gradient_rule(dv: GeneralDerivation, reference: bool = False) -> Rule:
+    """∂J/∂x_i of an input x_i, derived as the weights' rules are: x_i enters J only through the nets of the
+    units it feeds (the first hidden layer's net_j, or the outputs' net_k with no hidden layer), so
+    ∂J/∂x_i = Σ_j ∂J/∂net_j·∂net_j/∂x_i, with ∂net_j/∂x_i = w_ji by sympy.diff of net_j = Σ_p w_jp x_p and
+    ∂J/∂net_j = s·δ_j (s the δ convention's sign). In a batch x_i^(n) enters only the loss J^(n) of its
+    sample: ∂J/∂x_i^(n) = ∂J/∂J^(n)·∂J^(n)/∂x_i^(n), ∂J/∂J^(n) by sympy.diff of J = (1/N)·Σ_m J^(m) (or Σ_m)."""
+    s = dv.notation.sign
+    if dv.hidden_layer:
+        net_b, delta_b, w_b, q, size = net_h, delta_h, w_h, j, n_H
+    else:
+        net_b, delta_b, w_b, q, size = net_o, delta_o, w_o, k, c
+    dnet_dx = _diff(_net(w_b, q, x, d), x[i], reference)               # w_ji
+    chain = sp.Sum(sp.Mul(sp.Derivative(J, net_b[q]), sp.Derivative(net_b[q], x[i]), evaluate=False), (q, 1, size))
+    rule = s * sp.Sum(delta_b[q] * dnet_dx, (q, 1, size))
+    if dv.batch is None:
+        return Rule("grad_input", sp.Derivative(J, x[i]), (chain, rule))
+    m_ = sp.Symbol("m", integer=True)
+    dJ_dJn = _diff(batch_scale(dv.batch) * sp.Sum(J_n[m_], (m_, 1, N)), J_n[n_s], reference)   # 1/N or 1
+    x_n = PER_SAMPLE[x][i, n_s]
+    per = sp.Mul(sp.Derivative(J, J_n[n_s]), sp.Derivative(J_n[n_s], x_n), evaluate=False)
+    chain_n = per_sample(chain).xreplace({J: J_n[n_s]})                  # Σ_j ∂J^(n)/∂net_j^(n)·∂net_j^(n)/∂x_i^(n)
+    return Rule("grad_input", sp.Derivative(J, x_n), (per, dJ_dJn * chain_n, dJ_dJn * per_sample(rule)),
+                sample=Rule("grad_input", sp.Derivative(J_n[n_s], x_n), (chain_n, per_sample(rule))))
+

@@ -2,6 +2,7 @@
 diagnose (diagnose.py), all driven by checker.py. `check_submission` is the one-call entry point."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -95,12 +96,24 @@ class Grader:
         self.parser.close()
 
 
-def check_submission(problem: str | Path | Problem, answers: str | Path, part: str | None = None,
+def check_submission(problem: str | Path | Problem, answers: str | Path | Mapping, part: str | None = None,
                      rubric: str | Path | None = None, relative: float | None = None,
                      absolute: float | None = None) -> tuple[list[PartReport], list[str]]:
     """Check one student's answers file or write-up: a report per part, and what could not be read.
     The rubric is the problem's `grading:`, then a rubric file's, then the tolerances given here.
-    A computation graph's file (`model: graph`) is checked by graph_answers.py: one report, `main`."""
+    A computation graph's file (`model: graph`) is checked by graph_answers.py: one report, `main`.
+    `answers` may also be a dict of answers, as an answers file would hold them ({"delta_7": 0.0912});
+    an argument of another type is an ArgumentError (a TypeError) saying what is allowed."""
+    from ..apiargs import need_answers, need_name, need_number, need_path
+    need_path(problem, "check_submission", "problem", problem=True)
+    need_answers(answers, "check_submission")
+    need_name(part, "check_submission", "part", optional=True)
+    need_path(rubric, "check_submission", "rubric", optional=True)
+    need_number(relative, "check_submission", "relative")
+    need_number(absolute, "check_submission", "absolute")
+    if isinstance(answers, Mapping):
+        from .read import given_answers
+        answers = given_answers(answers, "check_submission")
     if not isinstance(problem, Problem):
         from ..graph import is_graph, read_graph, solve_graph
         from ..problem import problem_from_document

@@ -50,6 +50,9 @@ def likely_needs_reader(path: str | Path, limit: int = 1 << 20) -> bool:
     """Whether a submission file's text shows something only latex2sympy2 reads, so that its worker is
     worth starting before the problem is solved (its start then overlaps the solving). Only a forecast:
     a text it misses starts the worker when it is met, and a worker started for nothing is stopped."""
+    from .read import GivenAnswers
+    if isinstance(path, GivenAnswers):                # answers given as a mapping: their text
+        return _NEEDS_READER.search(path.text) is not None
     try:
         if not Path(path).is_file():                  # a FIFO or a device is never opened here
             return False

@@ -186,6 +186,12 @@ class PartReport:
         """Every answered item earned its full points (`Verdict.full_marks`): what `check` exits 0 on."""
         return all(v.full_marks for v in self.verdicts)
 
+    def __str__(self) -> str:
+        """The part's table as `symbackprop check` prints it (print(report) outside a notebook): its score
+        line, the verdicts, the rules' lines, first error and left out; no file name nor total line."""
+        from ..render.report import render_text
+        return "\n".join(render_text([self], "", []).split("\n")[2:-3])
+
     def _repr_markdown_(self) -> str:          # Jupyter and Colab show a report as its table
         from ..render.report import render_markdown
         return render_markdown([self], f"part {self.part}", [])

@@ -26,7 +26,7 @@ from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
 from ..messages import replaced, said, text_of
 from ..rubric import Rubric, unknown_items
-from ..yamlfile import NumberSpelling, load_yaml, shown
+from ..yamlfile import NumberSpelling, shown
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
 from .compare import Tolerance, compare_number, compare_within, shows_no_digit, written_number
@@ -634,15 +634,14 @@ class GraphChecker:
             self.meter = FREE
 
     def _check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
-        from .read import WRITEUP_SUFFIXES
-        suffix = Path(answers).suffix.lower()
+        from .read import WRITEUP_SUFFIXES, GivenAnswers, answers_document
+        suffix = "" if isinstance(answers, GivenAnswers) else Path(answers).suffix.lower()
         if suffix in WRITEUP_SUFFIXES:
             return self._check_writeup(answers)
         if suffix not in (".yaml", ".yml", ".json", ""):
             raise SymbackpropError(said("graph_answers.not_an_answers_file", path=str(answers),
                                         suffix=suffix.lstrip(".")))
-        from .read import MAX_BYTES, MAX_VALUES
-        doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
+        doc = answers_document(answers, said("file.answers"))
         data = doc.data
         if not isinstance(data, dict):
             from .read import _has_comment, _nothing_written

@@ -180,6 +180,8 @@ class NameTable:
                 self.by_key.setdefault(canon(spelling), q)
             if own_units:                                   # unit_names: h_1 is h1 too, δ_{o_1} is δ_{o1}
                 self.by_key.setdefault(canon(own_units[0].sub(lambda m: own_units[1][m.group()], text)), q)
+                if own_units[2].search(text):               # an edge w_{i1,h1} with the units as shown: w_{i_1,h_1}
+                    self.by_key.setdefault(canon(own_units[2].sub(lambda m: own_units[3][m.group().strip()], text)), q)
             if q.qid:
                 self.by_key.setdefault(q.qid, q)
         for s in psol.steps:                                # g(net_j) is u_j
@@ -269,13 +271,15 @@ class NameTable:
                 self.by_key.setdefault(spelling.replace(weight, f"θ_{k.unit}"), other)
 
     def _comma_spellings(self, psol: PartSolution) -> None:
-        """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
+        """A weight between single-digit units is written w_13 (w_31 under `weight: to_from`); w_{1,3} (w_{3,1})
+        names it too, in the index order the problem writes. Every spelling with a
         comma is also filed without it (w_1,23 as w_123), with every quantity that reads so: `joined`."""
         for spelling, q in list(self.by_key.items()):
             k = q.key
             if k is not None and k.source is not None and len(k.source) == 1 and len(k.unit) == 1:
-                pair = re.compile(rf"_{re.escape(k.source)}{re.escape(k.unit)}(?![A-Za-z0-9])")
-                self.by_key.setdefault(pair.sub(f"_{k.source},{k.unit}", spelling, count=1), q)
+                for a, b in ((k.source, k.unit), (k.unit, k.source)):   # from_to w_57, to_from w_75: as spelt
+                    pair = re.compile(rf"_{re.escape(a)}{re.escape(b)}(?![A-Za-z0-9])")
+                    self.by_key.setdefault(pair.sub(f"_{a},{b}", spelling, count=1), q)
         self.joined: dict[str, list[Quantity]] = {}
         for spelling, q in self.by_key.items():
             if "," in spelling:
@@ -452,16 +456,20 @@ MAX_SAMPLES_SUGGESTED = 4
 _BY_NET = re.compile(r"∂([^/]*)/∂net_?([A-Za-z0-9]+)")
 
 
-def _own_units(part) -> tuple[re.Pattern, dict[str, str]] | None:
+def _own_units(part) -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str]] | None:
     """Under `notation: {unit_names: true}`: one pattern of every unit's own name as the text writes it (h_1,
-    h_{12}) and the id each stands for (h1), to file every name also with the ids (h1, net_{h1}); else None."""
+    h_{12}) and the id each stands for (h1), to file every name also with the ids (h1, net_{h1}); then the ids
+    inside a weight's subscript and the own name of each, to file w_{i1,h1} also as w_{i_1,h_1}; else None."""
     from ..notation import own_name
     units = [*part.inputs, *(u for layer in part.layers for u in layer), *([part.bias] if part.bias else [])]
     own = {shown: u for u in units if (shown := own_name(u, part.notation, False))}
     if not own:
         return None
     alt = "|".join(re.escape(o) for o in sorted(own, key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z0-9\\])(?:{alt})(?![0-9])"), own
+    ids = "|".join(re.escape(u) for u in sorted(own.values(), key=len, reverse=True))
+    # a weight's subscript names its two units by id (w_{i1,h1}): the ids there, and each one's own name
+    edge = re.compile(rf"(?<=[{{,]) *(?:{ids}) *(?=[,}}])")
+    return re.compile(rf"(?<![A-Za-z0-9\\])(?:{alt})(?![0-9])"), own, edge, {u: s for s, u in own.items()}
 
 
 def prime_pattern(net: str) -> re.Pattern:

@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from collections.abc import Mapping
 
 from ..errors import SymbackpropError
 from ..messages import joined, said, text_of
 from ..symbolic_rules import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
-from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
+from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, parse_yaml, \
     read_limited, shown
 from ..suggest import closest
 from .checker import Answer
@@ -47,10 +48,55 @@ class Submission:
     notes: dict[str, list[str]] = field(default_factory=dict)    # per part: said in its report, not errors
 
 
+class GivenAnswers(str):
+    """Answers given as a mapping (the Python API's check_submission): the str is the name messages give
+    it ("the answers given"), `text` the mapping as an answers file in YAML, read as one would be."""
+    text: str
+
+
+def given_answers(mapping, fn: str) -> GivenAnswers:
+    """A mapping of answers ({"delta_7": 0.0912, "E": "0.0671"}, or part: {…}) as an answers file's YAML;
+    ArgumentError for a name that is no text or a value that is no number, text or list of them."""
+    import numbers
+    import yaml
+    from ..apiargs import ArgumentError
+
+    def plain(value, key):
+        if isinstance(value, Mapping):
+            return {name(k): plain(v, k) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v, key) for v in value]
+        if isinstance(value, str):
+            return str(value)
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return float(value)                       # numpy's float64 too
+        raise ArgumentError(said("api.answer_value", fn=fn, name=shown(key), got=type(value).__name__))
+
+    def name(key):
+        if not isinstance(key, str):
+            raise ArgumentError(said("api.answer_key", fn=fn, got=type(key).__name__))
+        return str(key)
+
+    out = GivenAnswers(said("api.answers_mapping"))
+    out.text = yaml.safe_dump(plain(mapping, ""), allow_unicode=True, sort_keys=False, width=1 << 30)
+    return out
+
+
+def answers_document(path, what: str | None = None):
+    """The YamlDocument of an answers file, or of answers given as a mapping (GivenAnswers)."""
+    if isinstance(path, GivenAnswers):
+        return parse_yaml(path.text, str(path), MAX_VALUES)
+    return load_yaml(path, what=what, limit=MAX_BYTES, max_nodes=MAX_VALUES)
+
+
 def read_submission(path: str | Path, problem: Problem, solution: Solution, part: str | None = None,
                     tables: dict[str, NameTable] | None = None) -> Submission:
     """An answers file or a write-up, by its suffix. `tables`: each part's NameTable, from whoever
     reads many submissions (the Grader builds them once); else built here."""
+    if isinstance(path, GivenAnswers):                 # a mapping of answers (check_submission)
+        return read_answers(path, problem, solution, part, tables)
     path = Path(path)
     if path.suffix.lower() in WRITEUP_SUFFIXES:
         return read_writeup(path, solution, part, [p.name for p in problem.parts], tables)
@@ -96,11 +142,11 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                  given_tables: dict[str, NameTable] | None = None) -> Submission:
     source = str(path)
     doc = None
-    if path.suffix.lower() == ".json":
+    if not isinstance(path, GivenAnswers) and path.suffix.lower() == ".json":
         data = _read_json(path)
     else:
         try:
-            doc = load_yaml(path, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
+            doc = answers_document(path, said("file.answers"))
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(text_of(exc)) from None
         data = doc.data

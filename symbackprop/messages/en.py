@@ -1355,4 +1355,21 @@ MESSAGES = {
     "charged.leaky_as_relu": "the plain ReLU's g' = 0 used for leaky ReLU",
     "charged.leaky_default_slope": "the default slope 0.01 used for leaky ReLU",
     "charged.extra_gprime": "an extra g' factor on the output δ",
+    "api.need_path": "{fn}(): {arg} must be a path (a str or os.PathLike), not {got}",
+    "api.need_problem": "{fn}(): {arg} must be the path of a problem file (a str or os.PathLike) or a loaded Problem, "
+                        "not {got}",
+    "api.need_answers": "{fn}(): answers must be the path of an answers file or write-up (a str or os.PathLike) "
+                        "or a dict of answers (name: number or text, as in an answers file), not {got}",
+    "api.need_name": "{fn}(): {arg} must be a name (a str), not {got}",
+    "api.need_parts": "{fn}(): parts must be None (every part), a part's name or a list of part names, not {got}",
+    "api.need_number": "{fn}(): {arg} must be a number (an int or float) or None, not {got}",
+    "api.answers_mapping": "the answers given",
+    "api.answer_value": "{fn}(): answers[{name}] must be a number, a text, or (for a matrix) a list of them, not {got}",
+    "api.answer_key": "{fn}(): the names of answers must be texts (str), not {got}",
+    "derive.input_gradient_note": "an input *x_i* enters the loss only through the nets of the hidden units it "
+                                  "feeds, so its gradient sums their δ times the weight from *x_i* (the file's "
+                                  "input_gradients field); an input is no parameter: it has no update",
+    "derive.input_gradient_note_outputs": "an input *x_i* enters the loss only through the nets of the output "
+                                          "units it feeds, so its gradient sums their δ times the weight from *x_i* "
+                                          "(the file's input_gradients field); an input is no parameter: it has no update",
 }

@@ -1182,4 +1182,18 @@ MESSAGES = {
     "charged.leaky_as_relu": "leaky ReLU 用了普通 ReLU 的 g' = 0",
     "charged.leaky_default_slope": "leaky ReLU 用了默认斜率 0.01",
     "charged.extra_gprime": "输出层的 δ 多乘了 g' 因子",
+    "api.need_path": "{fn}()：{arg} 必须是路径（str 或 os.PathLike），而不是 {got}",
+    "api.need_problem": "{fn}()：{arg} 必须是题目文件的路径（str 或 os.PathLike）或已读入的 Problem，而不是 {got}",
+    "api.need_answers": "{fn}()：answers 必须是答案文件或书面解答的路径（str 或 os.PathLike），"
+                        "或答案的 dict（名称：数或文本，与答案文件相同），而不是 {got}",
+    "api.need_name": "{fn}()：{arg} 必须是名称（str），而不是 {got}",
+    "api.need_parts": "{fn}()：parts 必须是 None（所有部分）、一个部分的名称或部分名称的列表，而不是 {got}",
+    "api.need_number": "{fn}()：{arg} 必须是数（int 或 float）或 None，而不是 {got}",
+    "api.answers_mapping": "所给的答案",
+    "api.answer_value": "{fn}()：answers[{name}] 必须是数、文本或（矩阵的）它们的列表，而不是 {got}",
+    "api.answer_key": "{fn}()：答案的名称必须是文本（str），而不是 {got}",
+    "derive.input_gradient_note": "输入 *x_i* 只通过它所连接的隐藏单元的净输入影响损失，所以它的梯度是这些单元的 δ "
+                                  "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
+    "derive.input_gradient_note_outputs": "输入 *x_i* 只通过它所连接的输出单元的净输入影响损失，所以它的梯度是这些单元的 δ "
+                                          "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
 }

@@ -424,8 +424,28 @@ def _sections(dv: GeneralDerivation, lang: str, generated: bool) -> tuple[list[S
             continue
         steps = (rule_step(r, lang),) + tuple(bias_update_steps(dv, r))
         sections.append(Section(phrase_text(_title(dv, r.id, lang)), steps, notes=checked))
-    sections += _shared_sections(dv, lang, generated)
-    return sections, _deeper_units(deeper) + _shared_units(dv)
+    sections += _shared_sections(dv, lang, generated) + _input_sections(dv, lang, generated)
+    return sections, _deeper_units(deeper) + _shared_units(dv) + _input_units(dv)
+
+
+def _input_sections(dv: GeneralDerivation, lang: str, generated: bool) -> list[Section]:
+    """With `input_gradients: true`: the rule ∂J/∂x_i (symbolic_rules.input_gradient_rule), what it means as a
+    note, and its check on the network of the file (rule_check.check_input_gradient)."""
+    rule = dv.input_gradient
+    if rule is None:
+        return []
+    L = dv.notation.loss_symbol
+    key = "derive.input_gradient_note" if dv.hidden_layer else "derive.input_gradient_note_outputs"
+    note = phrase_text(marked(lang, key, _symbol_mark), L)
+    line = _check_line(dv, rule.id, lang, generated)
+    title = msg(lang, "section.inputs")
+    return [Section(Text(title, tex_escape(title)), (rule_step(rule, lang),),
+                    notes=(note,) + ((line,) if line is not None else ()))]
+
+
+def _input_units(dv: GeneralDerivation) -> tuple[tuple[Rule, tuple], ...]:
+    """The rule ∂J/∂x_i for `RulesMath`, with no unit of its own (it sums over the units x_i feeds)."""
+    return ((dv.input_gradient, ()),) if dv.input_gradient is not None else ()
 
 
 def _shared_sections(dv: GeneralDerivation, lang: str, generated: bool) -> list[Section]:
@@ -532,6 +552,12 @@ def to_data(dv: GeneralDerivation) -> dict:
                          for key, r in (("grad", sh.grad),) + (() if sh.frozen else (("update", sh.update),))},
                       "frozen": sh.frozen}
             for sh in dv.shared}
+    if dv.input_gradient is not None:
+        # input_gradients: true: ∂J/∂x_i (symbolic_rules.input_gradient_rule), its chain and its rule
+        r, math = dv.input_gradient, RulesMath(dv, _input_units(dv))
+        rules_more["input_gradient"] = {"text": " = ".join(expr_text(dv, e) for e in (r.lhs, *r.forms)),
+                                        "chain_latex": " = ".join(_printed(dv, r, True, math)),
+                                        "lhs_srepr": shown_srepr(dv, r.lhs), "srepr": shown_srepr(dv, r.rule)}
     return {"name": dv.name, "hidden_activations": list(dv.hidden_activations),
             "output_activation": dv.output_activation, "loss": dv.loss,
             "notation": {"delta": dv.notation.delta, "weight": dv.notation.weight},
