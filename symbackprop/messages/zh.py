@@ -1168,4 +1168,5 @@ MESSAGES = {
     "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
     "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
     "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    "diagnosis.rounded_too_early": "舍入过早：你用的 {places} 位小数的数值得 {got}；保留 {asked} 位小数时，其值为 {expected}",
 }
