@@ -64,6 +64,7 @@ def test_mixed_own_and_right_values_follow_through(tmp_path):
     assert "1 - o_6" not in d6.message and "-0.0176" not in " ".join(lk.message for lk in d6.links)
 
 
+@pytest.mark.slow
 def test_mixed_value_alone_and_the_other_mix(tmp_path):
     # the same δ_6 written as a value alone: the mix still explains it
     v = verdicts(MITCHELL, "'\\delta_7': 0.1955\n\"g'(net_6)\": 0.6456\n'\\delta_6': -0.0471\n", tmp_path)
@@ -75,6 +76,7 @@ def test_mixed_value_alone_and_the_other_mix(tmp_path):
     assert v["delta_6"].status == "follow_through" and v["delta_6"].source == "delta_7", v["delta_6"]
 
 
+@pytest.mark.slow
 def test_a_value_no_mix_gives_stays_wrong(tmp_path):
     v = verdicts(MITCHELL, "'\\delta_7': 0.1955\n\"g'(net_6)\": 0.6456\n'\\delta_6': -0.0500\n", tmp_path)
     assert v["delta_6"].status == "wrong"
@@ -119,3 +121,19 @@ def test_rounded_numbers_variants(tmp_path, chain, status):
 def test_message_in_both_catalogues():
     for lang in ("en", "zh"):
         assert "diagnosis.rounded_too_early" in catalogue(lang)
+
+
+@pytest.mark.slow
+def test_tie_from_the_written_gradient_without_numbers(tmp_path):
+    """The same Δw_36 from the written ∂J/∂w_36 = 0.2951, as a value alone or after the rule only: the
+    solution's rule goes through δ and u, so their value is −η times their ∂J/∂w_36 (−0.14755)."""
+    head = "'\\frac{\\partial J}{\\partial w_{36}}': 0.2951\n"
+    for dw, status in (("-0.1476", "correct"),
+                       ("'-\\eta \\frac{\\partial J}{\\partial w_{36}} = -0.1476'", "correct"),
+                       ("-0.1477", "wrong")):
+        v = verdicts(SOFT, head + f"'\\Delta w_{{36}}': {dw}\n", tmp_path)
+        assert v["update_w_3_6"].status == status, (dw, v["update_w_3_6"])
+    # a wrong ∂J/∂w_36 = 0.3000: −0.5 × 0.3 = −0.15 follows from it (true Δw_36 −0.1475)
+    v = verdicts(SOFT, "'\\frac{\\partial J}{\\partial w_{36}}': 0.3000\n'\\Delta w_{36}': -0.1500\n", tmp_path)
+    assert v["grad_w_3_6"].status == "wrong"
+    assert v["update_w_3_6"].status == "follow_through" and v["update_w_3_6"].source == "grad_w_3_6"

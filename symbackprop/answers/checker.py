@@ -684,6 +684,33 @@ class Checker:
                 return upstream, fixed
         return None
 
+    def _through_gradient(self, qid: str, value: float, decimals, bound: float, expected: float,
+                          own_values: OwnValues) -> str | None:
+        """A weight's change worked from the student's own written ∂J/∂w (Δw = −η·∂J/∂w), whose rule in the
+        solution goes through δ and x instead: Δw is ∂J/∂w times a constant, so their value of it is the true
+        Δw scaled by their ∂J/∂w over the true one, over the spread of what they wrote (−0.5 × 0.2951 =
+        −0.14755, written −0.1476, is right, though the true −0.147536 rounds to −0.1475). "" when it gives
+        the number and their ∂J/∂w is right; the first wrong item it follows from when that is wrong; None
+        when it does not give the number, or the step is no weight's change."""
+        if self.kind(qid) != "update_w" or not qid.startswith("update_"):
+            return None
+        gid = "grad_" + qid[len("update_"):]
+        gsym = self.symbol_of.get(gid)
+        if gsym is None or gsym not in own_values.written or self.spread is None:
+            return None
+        true_g = self.true.get(gsym)
+        if true_g is None or abs(true_g) <= 1e-12:
+            return None
+        k = expected / true_g
+        centre = k * own_values.written[gsym]
+        down, up = self.spread.written.get(gsym, (0.0, 0.0))
+        spread = (abs(k) * down, abs(k) * up) if k > 0 else (abs(k) * up, abs(k) * down)
+        got = compare_within(lambda v, d, target: self._compare(v, d, target, bound), value, decimals, centre,
+                             spread, self.tol)
+        if got.status != "correct":
+            return None
+        return own_values.first.get(gsym, "")
+
     def _from_rounded_numbers(self, links: list[Link], value: float, decimals, expected: float) -> Match | None:
         """A value worked out from substituted numbers that are right up to their rounding (rounded values of
         the right quantities: −0.5 × 0.2951 for Δw_36), and that follows from them: those numbers stand for
@@ -831,6 +858,16 @@ class Checker:
             return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
                                  source=upstream)
         early = self._from_rounded_numbers(links, value, decimals, expected)
+        if early is None and not bad_links:
+            through = self._through_gradient(ans.qid, value, decimals, bound, expected, own_values)
+            if through is not None:
+                upstream = through
+                if upstream == "":
+                    return self._verdict(ans, "correct", value=value, links=tuple(links),
+                                         message=said("diagnosis.rounded_earlier"))
+                wrong_first[ans.qid] = upstream
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links), source=upstream,
+                                     message=self._follows(ans.qid, upstream, own_values))
         if early is not None:
             return self._verdict(ans, early.status, diagnosis=None if early.status == "correct" else "imprecise",
                                  value=value, links=tuple(links), message=early.message)
