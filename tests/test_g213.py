@@ -133,7 +133,6 @@ def test_tie_from_the_written_gradient_without_numbers(tmp_path):
                        ("-0.1477", "wrong")):
         v = verdicts(SOFT, head + f"'\\Delta w_{{36}}': {dw}\n", tmp_path)
         assert v["update_w_3_6"].status == status, (dw, v["update_w_3_6"])
-    # a wrong ∂J/∂w_36 = 0.3000: −0.5 × 0.3 = −0.15 follows from it (true Δw_36 −0.1475)
-    v = verdicts(SOFT, "'\\frac{\\partial J}{\\partial w_{36}}': 0.3000\n'\\Delta w_{36}': -0.1500\n", tmp_path)
-    assert v["grad_w_3_6"].status == "wrong"
-    assert v["update_w_3_6"].status == "follow_through" and v["update_w_3_6"].source == "grad_w_3_6"
+    # shown to fewer places than asked, it stays imprecise (−0.148 for −0.1475)
+    v = verdicts(SOFT, head + "'\\Delta w_{36}': -0.148\n", tmp_path)
+    assert v["update_w_3_6"].status == "imprecise", v["update_w_3_6"]

@@ -690,14 +690,15 @@ class Checker:
         solution goes through δ and x instead: Δw is ∂J/∂w times a constant, so their value of it is the true
         Δw scaled by their ∂J/∂w over the true one, over the spread of what they wrote (−0.5 × 0.2951 =
         −0.14755, written −0.1476, is right, though the true −0.147536 rounds to −0.1475). "" when it gives
-        the number and their ∂J/∂w is right; the first wrong item it follows from when that is wrong; None
-        when it does not give the number, or the step is no weight's change."""
+        the number, shown to the places asked, from a right ∂J/∂w; None otherwise (a wrong ∂J/∂w is left to
+        the rules that judge it: its sign may be the other δ convention's, decided for the whole part)."""
         if self.kind(qid) != "update_w" or not qid.startswith("update_"):
             return None
         gid = "grad_" + qid[len("update_"):]
         gsym = self.symbol_of.get(gid)
-        if gsym is None or gsym not in own_values.written or self.spread is None:
-            return None
+        if gsym is None or gsym not in own_values.written or gsym in own_values.first or self.spread is None \
+                or decimals is None or decimals < self.tol.precision or self.tol.relative is not None:
+            return None             # only from a right ∂J/∂w, for a value shown to the places asked
         true_g = self.true.get(gsym)
         if true_g is None or abs(true_g) <= 1e-12:
             return None
@@ -709,7 +710,7 @@ class Checker:
                              spread, self.tol)
         if got.status != "correct":
             return None
-        return own_values.first.get(gsym, "")
+        return ""
 
     def _from_rounded_numbers(self, links: list[Link], value: float, decimals, expected: float) -> Match | None:
         """A value worked out from substituted numbers that are right up to their rounding (rounded values of
