@@ -91,6 +91,10 @@ def test_half_up_tie_from_right_numbers_is_right(tmp_path):
     assert dw.status == "correct" and dw.credit == 1.0, dw
     assert round(dw.expected, 4) == -0.1475                       # the true value rounds the other way
     assert v["new_w_3_6"].status == "correct"
+
+
+@pytest.mark.slow
+def test_tie_other_roundings(tmp_path):
     for written, ok in (("-0.1475", True), ("-0.1477", False)):
         v = verdicts(SOFT, f"'\\frac{{\\partial J}}{{\\partial w_{{36}}}}': 0.2951\n"
                            f"'\\Delta w_{{36}}': '-0.5 \\times 0.2951 = {written}'\n", tmp_path)
