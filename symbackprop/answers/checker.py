@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from itertools import combinations
 
 import mpmath
 import sympy as sp
@@ -101,6 +102,10 @@ class Link:
     # a wrong rule: the codes of the mistakes found to give it (diagnose.rule_mistakes), which decide a tie of
     # the value's diagnosis (diagnose._by_writing), and `uses` the quantities it names
     mistakes: tuple = ()
+    # substituted numbers (kind "numbers"): what they give, and the fewest places of the decimals in them
+    # that stand for rounded values (None: none does), for a value rounded from them (_from_rounded_numbers)
+    worth: float | None = None
+    fewest: int | None = None
 
 
 @dataclass(frozen=True)
@@ -647,34 +652,98 @@ class Checker:
 
     def _copy_undone(self, qid: str, value: float, decimals, bound: float, links: list[Link],
                      own_values: OwnValues) -> tuple[str, list[Link]] | None:
-        """A step that uses a given the student copied wrong earlier (charged there), worked here with the
-        value the problem gives and the student's own other values (w_35^new = 2 + 0.0554, with the given
-        w_35 = 2 and their own Δw_35): (the first wrong item it follows from, the links with the substituted
-        numbers judged at those values); None when that does not give the student's number. Using the given
-        value is no mistake, so the copy is not charged again, and nothing is unless some other value is theirs."""
-        copies = [leaf for leaf in self.graph.leaves[qid] if leaf in own_values.copied]
-        if not copies:
+        """A step worked from a mix of the student's own earlier values and right ones: some values it is
+        computed from carry an earlier error (their own wrong δ_7, a given they copied wrong), and the
+        student used the right value for some of those and their own for the rest (δ_6 = their g'(net_6)
+        × w_76 × the right δ_7 0.0912; w_35^new = the given w_35 = 2 + their own Δw_35). Any such
+        combination that gives the student's number: (the first wrong item it follows from, the links with
+        the substituted numbers judged at those values); None when none does. Using a right value in place
+        of one's own is no mistake, so the earlier mistakes are not charged again, and nothing is unless
+        some value kept is their own. The combinations are few: the values that carry an error, at most
+        MIXED_MOST of them (2^MIXED_MOST evaluations), the fewest put back first."""
+        leaves = sorted(self.graph.leaves[qid], key=str)
+        erring = [leaf for leaf in leaves if leaf in self.true and
+                  (leaf in own_values.copied or (leaf in own_values.first and own_values.values.get(leaf) != self.true[leaf]))]
+        if not erring or len(erring) > MIXED_MOST:
             return None
-        values = {**own_values.values, **{leaf: self.true[leaf] for leaf in copies}}
-        own = self.steps.recompute(qid, values)
-        if own is None:
+        for size in range(1, len(erring) + 1):
+            for back in combinations(erring, size):
+                kept = [leaf for leaf in leaves if leaf not in back and leaf in own_values.first]
+                found = [own_values.first[leaf] for leaf in kept]
+                if own_values.convention_applies(qid):
+                    found.append(own_values.convention[1])
+                if not found:
+                    continue                # every error put back: the true value, judged before
+                values = {**own_values.values, **{leaf: self.true[leaf] for leaf in back}}
+                own = self.steps.recompute(qid, values)
+                if own is None:
+                    continue
+                if own_values.convention_applies(qid):
+                    own *= own_values.factor
+                if self._compare_own(qid, value, decimals, own, bound).status != "correct":
+                    continue
+                upstream = min(found, key=lambda q: self.order.get(q, 1 << 30))
+                fixed = [replace(lk, ok=True, own=True, message=said("answer.with_your_values"))
+                         if lk.kind == "numbers" and not lk.ok and not lk.convention else lk for lk in links]
+                if _bad(fixed):
+                    return None
+                return upstream, fixed
+        return None
+
+    def _through_gradient(self, qid: str, value: float, decimals, bound: float, expected: float,
+                          own_values: OwnValues) -> str | None:
+        """A weight's change worked from the student's own written ∂J/∂w (Δw = −η·∂J/∂w), whose rule in the
+        solution goes through δ and x instead: Δw is ∂J/∂w times a constant, so their value of it is the true
+        Δw scaled by their ∂J/∂w over the true one, over the spread of what they wrote (−0.5 × 0.2951 =
+        −0.14755, written −0.1476, is right, though the true −0.147536 rounds to −0.1475). "" when it gives
+        the number, shown to the places asked, from a right ∂J/∂w; None otherwise (a wrong ∂J/∂w is left to
+        the rules that judge it: its sign may be the other δ convention's, decided for the whole part)."""
+        if self.kind(qid) != "update_w" or not qid.startswith("update_"):
             return None
-        if own_values.convention_applies(qid):
-            own *= own_values.factor
-        if self._compare_own(qid, value, decimals, own, bound).status != "correct":
+        gid = "grad_" + qid[len("update_"):]
+        gsym = self.symbol_of.get(gid)
+        if gsym is None or gsym not in own_values.written or gsym in own_values.first or self.spread is None \
+                or decimals is None or decimals < self.tol.precision or self.tol.relative is not None:
+            return None             # only from a right ∂J/∂w, for a value shown to the places asked
+        true_g = self.true.get(gsym)
+        if true_g is None or abs(true_g) <= 1e-12:
             return None
-        found = [own_values.first[leaf] for leaf in self.graph.leaves[qid]
-                 if leaf not in own_values.copied and leaf in own_values.first]
-        if own_values.convention_applies(qid):
-            found.append(own_values.convention[1])
-        if not found:
+        k = expected / true_g
+        centre = k * own_values.written[gsym]
+        down, up = self.spread.written.get(gsym, (0.0, 0.0))
+        spread = (abs(k) * down, abs(k) * up) if k > 0 else (abs(k) * up, abs(k) * down)
+        got = compare_within(lambda v, d, target: self._compare(v, d, target, bound), value, decimals, centre,
+                             spread, self.tol)
+        if got.status != "correct":
             return None
-        upstream = min(found, key=lambda q: self.order.get(q, 1 << 30))
-        fixed = [replace(lk, ok=True, own=True, message=said("answer.with_your_values"))
-                 if lk.kind == "numbers" and not lk.ok and not lk.convention else lk for lk in links]
-        if _bad(fixed):
+        return ""
+
+    def _from_rounded_numbers(self, links: list[Link], value: float, decimals, expected: float) -> Match | None:
+        """A value worked out from substituted numbers that are right up to their rounding (rounded values of
+        the right quantities: −0.5 × 0.2951 for Δw_36), and that follows from them: those numbers stand for
+        any value between what they give and the right one, as a right value written stands for one between
+        it and the true value (spread.py), so rounding at each step or only at the end earns the same.
+        −0.5 × 0.2951 = −0.14755 written −0.1476 (half up) is right. Numbers rounded to fewer places than
+        asked were rounded too early: the value is imprecise at best ("your numbers to 3 places give
+        0.1357; to 4 places the value is 0.1349"). None when that is not the case."""
+        if _bad(links) or not links or links[-1].kind != "value" or len(links) < 2:
             return None
-        return upstream, fixed
+        lk = links[-2]
+        if lk.kind != "numbers" or lk.own or lk.convention or lk.worth is None or lk.fewest is None:
+            return None
+        worth = lk.worth
+        spread = (max(worth - expected, 0.0), max(expected - worth, 0.0))
+        got = compare_within(lambda v, d, target: self._compare(v, d, target, 0.0), value, decimals, worth, spread,
+                             self.tol)
+        if got.status != "correct" and not (got.status == "imprecise" and lk.fewest >= self.tol.precision):
+            return None
+        asked = self.tol.precision
+        if lk.fewest < asked:
+            return Match("imprecise", said("diagnosis.rounded_too_early", places=lk.fewest, got=self._shown(worth),
+                                           asked=asked, expected=self._shown(expected)))
+        if got.status != "correct":
+            return got
+        return Match("correct", said("diagnosis.rounded_earlier"))
 
     def _shown(self, x: float, places: int | None = None) -> str:
         """A number we computed, in a message: as the report shows values (the problem's precision, or
@@ -795,6 +864,20 @@ class Checker:
                                      message=said("diagnosis.follows_and", follows=follows, why=why))
             return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
                                  source=upstream)
+        early = self._from_rounded_numbers(links, value, decimals, expected)
+        if early is None and not bad_links:
+            through = self._through_gradient(ans.qid, value, decimals, bound, expected, own_values)
+            if through is not None:
+                upstream = through
+                if upstream == "":
+                    return self._verdict(ans, "correct", value=value, links=tuple(links),
+                                         message=said("diagnosis.rounded_earlier"))
+                wrong_first[ans.qid] = upstream
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links), source=upstream,
+                                     message=self._follows(ans.qid, upstream, own_values))
+        if early is not None:
+            return self._verdict(ans, early.status, diagnosis=None if early.status == "correct" else "imprecise",
+                                 value=value, links=tuple(links), message=early.message)
         if match.status == "imprecise":
             # the right value rounded to fewer places (0.06 for 0.0636), or an expression of rounded numbers
             # within their rounding of it: imprecise, never "wrong", however close some mistaken variant
@@ -946,6 +1029,7 @@ class Checker:
                     # a decimal counts as rounded because it rounds the student's own earlier value: the
                     # verdict holds for this student only (never remembered for another)
                     link = replace(link, own=True)
+                link = replace(link, worth=v, fewest=min(rounded.values()) if rounded else None)
                 links.append(link)
                 numbers_value = (v, b, lambda node=node, v=v, rounded=rounded, written=written:
                                  self._toward_bound(ans.qid, node, v, rounded, written, student))
@@ -1324,6 +1408,9 @@ class Checker:
             below -= min(changes)
             above += max(changes)
         return below * 1.01, above * 1.01
+
+
+MIXED_MOST = 6      # own values that carry an error, tried in every combination with the right ones
 
 
 def one_sign_flipped(node, target: float, bound: float, tol: Tolerance, step0: float = 0.0) -> bool:

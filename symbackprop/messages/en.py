@@ -1372,4 +1372,5 @@ MESSAGES = {
     "derive.input_gradient_note_outputs": "an input *x_i* enters the loss only through the nets of the output "
                                           "units it feeds, so its gradient sums their δ times the weight from *x_i* "
                                           "(the file's input_gradients field); an input is no parameter: it has no update",
+    "diagnosis.rounded_too_early": "rounded too early: your numbers to {places} places give {got}; to {asked} places the value is {expected}",
 }

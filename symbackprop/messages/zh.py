@@ -1196,4 +1196,5 @@ MESSAGES = {
                                   "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
     "derive.input_gradient_note_outputs": "输入 *x_i* 只通过它所连接的输出单元的净输入影响损失，所以它的梯度是这些单元的 δ "
                                           "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
+    "diagnosis.rounded_too_early": "舍入过早：你用的 {places} 位小数的数值得 {got}；保留 {asked} 位小数时，其值为 {expected}",
 }
