@@ -1335,4 +1335,7 @@ MESSAGES = {
     "summary.title_skipped_one": "# Class summary: 1 submission, {graded} graded, {skipped} other entries skipped",
     "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
     "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
+    "graph_answers.rule_swapped": "the rule does not give {name}: it uses {used} where {right} belongs (with its numbers it gives {got}; the right value is {expected})",
+    "graph_answers.rule_swapped_only": "the rule does not give {name}: it uses {used} where {right} belongs",
+    "graph_answers.rule_with_numbers_gives": "the rule with its numbers put in gives {got}; the right value of {name} is {expected}",
 }

@@ -1168,4 +1168,7 @@ MESSAGES = {
     "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
     "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
     "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    "graph_answers.rule_swapped": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}（代入数值得出 {got}；正确的值是 {expected}）",
+    "graph_answers.rule_swapped_only": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}",
+    "graph_answers.rule_with_numbers_gives": "该公式代入数值后得出 {got}；{name} 的正确值是 {expected}",
 }
