@@ -321,7 +321,8 @@ class ChainJudge:
         if mine is not None and within(got, mine, self.tol, bound):
             return Link(rel, piece, "rule", True, said("answer.with_your_values"), own=True)
         targets = [expected] + ([mine] if mine is not None else [])
-        swapped = self._swapped(qid, node, ids, lambda point: targets, bound, checked=False)
+        rounded = {leaf: w[0] for leaf, w in written.items()}
+        swapped = self._swapped(qid, node, ids, lambda point: targets, bound, rounded=rounded)
         if swapped is not None:                  # x_0 · 0.1971 for ∂f/∂w1 = x_1 · ∂f/∂b: a wrong operand
             return Link(rel, piece, "rule", False, said("graph_answers.rule_swapped", name=item_name(qid, self.sol),
                                                         used=item_name(swapped[0], self.sol),
@@ -338,11 +339,13 @@ class ChainJudge:
         return format_value(sp.Float(value, 17), self.sol.problem.precision)[0]
 
     def _swapped(self, qid: str, node, ids: dict[str, str], targets: Callable, bound: float,
-                 checked: bool = True) -> tuple[str, str] | None:
+                 rounded: dict | None = None) -> tuple[str, str] | None:
         """(the name the rule uses, the one that belongs there) when one other item of the graph of the same
         kind (a value for a value, a gradient for a gradient) put in place of one of the rule's names makes
-        it give one of `targets(point)` at the true values (up to `bound`), and, when `checked`, on every
-        random problem too; None when no such one swap is found in MAX_SWAPS tries."""
+        it give one of `targets(point)` at the true values (up to `bound`), and on every random problem too;
+        a rule with decimals put in (`rounded`: its decimals' places) at the true values alone, up to their
+        rounding with the other name in; None when no such one swap is found in MAX_SWAPS tries."""
+        checked = rounded is None
         tries = 0
         for ph, used in ids.items():
             gradient = used.startswith("grad_")
@@ -355,9 +358,14 @@ class ChainJudge:
                     return None
                 points = [self.true] + (self.instances(frozenset()) if checked else [])
                 for point in points:
+                    values = {p: point[other if p == ph else i] for p, i in ids.items()}
                     try:
-                        got = at_kinks(node, {p: point[other if p == ph else i] for p, i in ids.items()},
-                                       point.get(TAKEN, ()), point[qid])
+                        if rounded is None:
+                            got = at_kinks(node, values, point.get(TAKEN, ()), point[qid])
+                        else:
+                            filled = _filled(node, values)
+                            got = float(evaluate(filled, {}))
+                            bound = _rounding_bound(filled, got, rounded)
                     except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError):
                         break
                     wanted = [t for t in targets(point) if abs(t) > self.tol.floor]
