@@ -229,6 +229,8 @@ class GraphChecker:
         self._local_left: dict[tuple[str, str], str] = {}   # (gradient, node) -> its first entry charged local_left
         #                                                   (gradient, "∑") -> its first entry charged paths_left
         self._right: set[str] = set()                # items judged right: their written values feed later ones
+        self._rounded: dict[str, float] = {}         # steps left out, carried from right values written off
+        self._off = False                            # some value is right only from the student's rounded ones
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
             whole = self._matrix_of(qid)
@@ -279,11 +281,12 @@ class GraphChecker:
                 verdict = self._worse_of(eid, answers, own, first_of)
                 if verdict.status in ("correct", "imprecise") and eid in self._written:
                     self._right.add(eid)
+                    self._off = self._off or said("diagnosis.rounded_earlier") in (verdict.message or "")
                 if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
                     own[eid] = verdict.value
                     first_of[eid] = verdict.source or eid
                 verdicts.append(verdict)
-            if qid is not None and qid not in answered and own:
+            if qid is not None and qid not in answered and (own or self._off):
                 self.meter.tick()
                 self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
@@ -394,10 +397,15 @@ class GraphChecker:
     def _carry(self, qid: str, own: dict[str, float], first_of: dict[str, str]) -> None:
         """A step the student did not write, computed from their own earlier values (as for a network,
         own.py), so that what follows does not depend on which middle steps they wrote down."""
-        value, used = self._rules().own_value(qid, own)
+        value, used = self._rules().own_value(qid, own) if own else (None, [])
+        expected = float(self.items[qid][0])
+        if value is None and self._off:              # from right values written off (σ'(s) as 0.73 × 0.27):
+            value, _ = self._rules().own_value(qid, self._mine({}))        # carried as right, never as wrong
+            if value is not None and abs(value - expected) > 1e-12 * max(1.0, abs(expected)):
+                self._rounded[qid] = value
+            return
         if value is None:
             return
-        expected = float(self.items[qid][0])
         if abs(value - expected) <= 1e-12 * max(1.0, abs(expected)):
             return
         own[qid] = value
@@ -415,16 +423,34 @@ class GraphChecker:
         found to be the student's values rounded), follows through in full. Imprecise or rounded wrongly
         from them stays that. None otherwise, and when their values make the step vanish (a 0 shows no
         working)."""
-        mine = {k: self._written[k][0] for k in self._right if k in self._written}
-        mine.update(own)
+        mine = self._mine(own)
         if not mine:
             return None
-        value, used = self._rules().own_value(qid, mine)
+        for via in (False, True):       # ∂f/∂s from their s, else from their f = σ(s): f(1 − f), as a network's g'
+            found = self._follow_through_at(qid, number, places, expected, own, first_of, numbers, mine, via)
+            if found is not None:
+                return found
+        return None
+
+    def _mine(self, own: dict[str, float]) -> dict[str, float]:
+        """The student's values: those written and judged right, the steps left out carried from them, and
+        their wrong ones `own`."""
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(self._rounded)
+        mine.update(own)
+        return mine
+
+    def _follow_through_at(self, qid: str, number: float, places: int | None, expected: float,
+                           own: dict[str, float], first_of: dict[str, str], numbers: float | None,
+                           mine: dict[str, float], via: bool) -> tuple[str, str, str | None] | None:
+        """_follow_through at the student's values `mine`, each elementwise node's local derivative taken
+        at their value of the node when `via` (OwnRules.own_value)."""
+        value, used = self._rules().own_value(qid, mine, via)
         if value is None:
             return None
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
             return None
-        below, above = self._spread(qid, mine, used, value)
+        below, above = self._spread(qid, mine, used, value, via)
         match = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places, value,
                                (below, above), self.tol)
         if numbers is not None and match.status in ("rounding", "") and _near(number, places, value):
@@ -601,7 +627,8 @@ class GraphChecker:
                     grad=self.name(f"grad_{base}"), node=self.name(base),
                     consumers=", ".join(self.name(f) for f, _ in paths))
 
-    def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
+    def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float,
+                via: bool = False) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value
         it uses that stands for a rounded one moves by half a unit in its last place (at most
         MAX_REEVALUATED of them, two re-evaluations each). A value stands for a rounded one when it shows
@@ -616,7 +643,7 @@ class GraphChecker:
             if exact or (places < self.tol.precision and u not in self._right):
                 continue
             for step in (-0.5, 0.5):
-                moved, _ = self._rules().own_value(qid, {**mine, u: mine[u] + step * 10.0 ** -places})
+                moved, _ = self._rules().own_value(qid, {**mine, u: mine[u] + step * 10.0 ** -places}, via)
                 if moved is None:
                     continue
                 below, above = max(below, value - moved), max(above, moved - value)
@@ -741,7 +768,7 @@ class GraphChecker:
         chain = None
         if isinstance(value, str) and not isinstance(value, NumberSpelling) and written_number(value) is None:
             try:
-                chain = self._chains().judge(qid, value, own or {})
+                chain = self._chains().judge(qid, value, self._mine(own or {}) if self._off else own or {})
             except AnswerError as exc:
                 return verdict("unreadable", text_of(exc))
         if chain is not None:

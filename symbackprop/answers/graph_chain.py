@@ -80,6 +80,9 @@ def _dot_of_numbers(piece: str) -> str | None:
     return worked[0][0]
 
 
+MAX_SWAPS = 120          # other names tried in place of one of a wrong rule's (a wrong operand found)
+
+
 class MatrixRule(AnswerError):
     """A link naming a whole matrix or vector: not judged (a rule over matrices), never unreadable."""
 
@@ -292,6 +295,11 @@ class ChainJudge:
             except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError) as exc:
                 return _not_evaluated(rel, piece, exc)
             if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
+                swapped = self._swapped(qid, node, ids, lambda pt: [pt[qid]], 1e-9 * max(1.0, abs(want)))
+                if swapped is not None:          # x_0 · ∂f/∂b for ∂f/∂w1 = x_1 · ∂f/∂b: a wrong operand
+                    return Link(rel, piece, "rule", False,
+                                said("graph_answers.rule_swapped_only", name=item_name(qid, self.sol),
+                                     used=item_name(swapped[0], self.sol), right=item_name(swapped[1], self.sol)))
                 return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=item_name(qid, self.sol)))
         return Link(rel, piece, "rule", True)
 
@@ -312,8 +320,60 @@ class ChainJudge:
         mine, _ = self.own_value(qid, own)
         if mine is not None and within(got, mine, self.tol, bound):
             return Link(rel, piece, "rule", True, said("answer.with_your_values"), own=True)
-        return Link(rel, piece, "rule", False, said("diagnosis.numbers_right_value", got=_short(got),
-                                                    expected=_short(expected)))
+        targets = [expected] + ([mine] if mine is not None else [])
+        rounded = {leaf: w[0] for leaf, w in written.items()}
+        swapped = self._swapped(qid, node, ids, lambda point: targets, bound, rounded=rounded)
+        if swapped is not None:                  # x_0 · 0.1971 for ∂f/∂w1 = x_1 · ∂f/∂b: a wrong operand
+            return Link(rel, piece, "rule", False, said("graph_answers.rule_swapped", name=item_name(qid, self.sol),
+                                                        used=item_name(swapped[0], self.sol),
+                                                        right=item_name(swapped[1], self.sol),
+                                                        got=_short(got),
+                                                        expected=self._at_precision(expected)))
+        return Link(rel, piece, "rule", False, said("graph_answers.rule_with_numbers_gives", got=_short(got),
+                                                    name=item_name(qid, self.sol),
+                                                    expected=self._at_precision(expected)))
+
+    def _at_precision(self, value: float) -> str:
+        """A value as the problem's precision shows it (−0.3932 at 4 places)."""
+        from ..printing import format_value
+        return format_value(sp.Float(value, 17), self.sol.problem.precision)[0]
+
+    def _swapped(self, qid: str, node, ids: dict[str, str], targets: Callable, bound: float,
+                 rounded: dict | None = None) -> tuple[str, str] | None:
+        """(the name the rule uses, the one that belongs there) when one other item of the graph of the same
+        kind (a value for a value, a gradient for a gradient) put in place of one of the rule's names makes
+        it give one of `targets(point)` at the true values (up to `bound`), and on every random problem too;
+        a rule with decimals put in (`rounded`: its decimals' places) at the true values alone, up to their
+        rounding with the other name in; None when no such one swap is found in MAX_SWAPS tries."""
+        checked = rounded is None
+        tries = 0
+        for ph, used in ids.items():
+            gradient = used.startswith("grad_")
+            for other in self.true:
+                if other == used or other not in self.scalar or other in ids.values() \
+                        or other.startswith("grad_") != gradient:
+                    continue
+                tries += 1
+                if tries > MAX_SWAPS:
+                    return None
+                points = [self.true] + (self.instances(frozenset()) if checked else [])
+                for point in points:
+                    values = {p: point[other if p == ph else i] for p, i in ids.items()}
+                    try:
+                        if rounded is None:
+                            got = at_kinks(node, values, point.get(TAKEN, ()), point[qid])
+                        else:
+                            filled = _filled(node, values)
+                            got = float(evaluate(filled, {}))
+                            bound = _rounding_bound(filled, got, rounded)
+                    except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError):
+                        break
+                    wanted = [t for t in targets(point) if abs(t) > self.tol.floor]
+                    if not any(within(got, t, self.tol, bound) for t in wanted):
+                        break
+                else:
+                    return used, other
+        return None
 
     def _numbers(self, qid, rel, piece, node, v: float, bound: float, expected: float, own: dict,
                  own_rule) -> Link:

@@ -141,6 +141,42 @@ def worked_matrix(link: str, dot: bool = False) -> Matrix | None:
     if len(link) > 4 * MAX_ENTRY_CHARS:
         return None
     text = matrices_as_lists(link).strip()
+    over = _over(text)
+    if over is not None:               # `\frac{d \cdot d}{2}`, `d \cdot d / 2` written out: each entry over it
+        worked = _worked(over[0], dot)
+        return None if worked is None else [[f"({e}) / ({over[1]})" for e in row] for row in worked]
+    return _worked(text, dot)
+
+
+_FRAC = re.compile(r"\\[dt]?frac\s*\{")
+_DIVISOR = re.compile(r"/\s*(\(\s*[0-9.]+\s*\)|\{\s*[0-9.]+\s*\}|[0-9.]+)\s*$")
+
+
+def _over(text: str) -> tuple[str, str] | None:
+    """(numerator, number) of a link that is matrices' working over a number: `\\frac{A}{2}` whole, or `A / 2`
+    with A one term (`a + b / 2` divides b alone); None otherwise, or when the divisor holds a matrix."""
+    m = _FRAC.match(text)
+    if m is not None:
+        closes = closing_brackets(text, "{", "}")
+        top_end = closes.get(m.end() - 1)
+        if top_end is None:
+            return None
+        rest = text[top_end + 1:]
+        start = top_end + 1 + len(rest) - len(rest.lstrip())
+        if start >= len(text) or text[start] != "{" or closes.get(start) != len(text) - 1:
+            return None
+        den = text[start + 1:-1].strip()
+        return (text[m.end():top_end], den) if den and "[" not in den else None
+    d = _DIVISOR.search(text)
+    if d is None or "[" not in text[:d.start()]:
+        return None
+    num = text[:d.start()]
+    terms = _terms(num.strip())
+    return (num.strip(), d.group(1).strip("(){} ")) if terms is not None and len(terms) == 1 else None
+
+
+def _worked(text: str, dot: bool) -> Matrix | None:
+    """worked_matrix of a link already written with lists."""
     terms = _terms(text)
     if terms is None or "[" not in text:
         return None

@@ -1373,4 +1373,7 @@ MESSAGES = {
                                           "units it feeds, so its gradient sums their δ times the weight from *x_i* "
                                           "(the file's input_gradients field); an input is no parameter: it has no update",
     "diagnosis.rounded_too_early": "rounded too early: your numbers to {places} places give {got}; to {asked} places the value is {expected}",
+    "graph_answers.rule_swapped": "the rule does not give {name}: it uses {used} where {right} belongs (with its numbers it gives {got}; the right value is {expected})",
+    "graph_answers.rule_swapped_only": "the rule does not give {name}: it uses {used} where {right} belongs",
+    "graph_answers.rule_with_numbers_gives": "the rule with its numbers put in gives {got}; the right value of {name} is {expected}",
 }

@@ -1197,4 +1197,7 @@ MESSAGES = {
     "derive.input_gradient_note_outputs": "输入 *x_i* 只通过它所连接的输出单元的净输入影响损失，所以它的梯度是这些单元的 δ "
                                           "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
     "diagnosis.rounded_too_early": "舍入过早：你用的 {places} 位小数的数值得 {got}；保留 {asked} 位小数时，其值为 {expected}",
+    "graph_answers.rule_swapped": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}（代入数值得出 {got}；正确的值是 {expected}）",
+    "graph_answers.rule_swapped_only": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}",
+    "graph_answers.rule_with_numbers_gives": "该公式代入数值后得出 {got}；{name} 的正确值是 {expected}",
 }

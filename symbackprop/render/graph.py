@@ -246,7 +246,8 @@ class GraphMath(Math):
         if widened is not None:
             numbers.update(widened)
         last, put_in = show(step.forms[-1]), show(step.forms[-1], numbers)
-        if isinstance(step.value, sp.MatrixBase) and chain:
+        outer = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "outer"     # derive's s·u·vᵀ
+        if isinstance(step.value, sp.MatrixBase) and (chain or outer):
             value = self._shown(step.value, precision)[0]      # the numbers put in are the value: shown once
             if put_in == (value.latex if latex else str(value)):
                 put_in = last
