@@ -1335,4 +1335,5 @@ MESSAGES = {
     "summary.title_skipped_one": "# Class summary: 1 submission, {graded} graded, {skipped} other entries skipped",
     "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
     "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
+    "reader.sum_not_written_out": "a sum over {index} is not read: it could not be written out over this problem's units or samples (write its terms out, or its bounds in numbers); the value alone is judged",
 }

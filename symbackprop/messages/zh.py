@@ -1168,4 +1168,5 @@ MESSAGES = {
     "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
     "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
     "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    "reader.sum_not_written_out": "对 {index} 的求和未读取：无法按本题的单元或样本逐项展开（请逐项写出，或用数字写出上下限）；只判断数值",
 }
