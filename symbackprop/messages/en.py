@@ -1336,4 +1336,7 @@ MESSAGES = {
     "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
     "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
     "reader.sum_not_written_out": "a sum over {index} is not read: it could not be written out over this problem's units or samples (write its terms out, or its bounds in numbers); the value alone is judged",
+    "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
+    "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
+    "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
 }

@@ -1169,4 +1169,7 @@ MESSAGES = {
     "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
     "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
     "reader.sum_not_written_out": "对 {index} 的求和未读取：无法按本题的单元或样本逐项展开（请逐项写出，或用数字写出上下限）；只判断数值",
+    "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
+    "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
+    "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
 }
