@@ -64,8 +64,11 @@ def _body_end(text: str, start: int) -> int:
     while i < len(text):
         ch = text[i]
         if ch == "\\":
-            m = re.match(r"\\(?:left|right|big|Big|bigg|Bigg)\b", text[i:])
+            m = re.match(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?(?![A-Za-z])", text[i:])
             if m:
+                after = text[i + m.end():].lstrip()[:1]
+                if depth == 0 and (after in (")", "]") or m.group(0).startswith("\\right")):
+                    return i                                # \right), \Big) closing around the sum
                 i += m.end()
                 continue
             m = re.match(r"\\[A-Za-z]+|\\.", text[i:])
@@ -86,8 +89,8 @@ def _body_end(text: str, start: int) -> int:
 
 
 def _put(body: str, index: str, value: str) -> str:
-    """The body with `value` for the index wherever it stands as an index (a subscript or superscript);
-    a value of more than one digit beside another index gets a comma (w_{k5} with k = 12: w_{12,5})."""
+    """The body with `value` for the index wherever it stands as an index (a subscript or superscript; a
+    superscript that is the index alone is the sample's, J^{n} as J^{(n)}); a value of more than one digit beside another index gets a comma (w_{k5} with k = 12: w_{12,5})."""
     letter = re.compile(rf"(?<![A-Za-z\\]){re.escape(index)}(?![A-Za-z])")
 
     def inner(m: re.Match) -> str:
@@ -98,6 +101,8 @@ def _put(body: str, index: str, value: str) -> str:
 
     def script(m: re.Match) -> str:
         arg = m.group(2)
+        if m.group(1) == "^" and arg.strip("{} ") == index:
+            return "^{(" + value + ")}"                # J^{n}, J^n: the sample's, as J^{(n)}
         if arg.startswith("{"):
             return m.group(1) + "{" + letter.sub(inner, arg[1:-1]) + "}"
         return m.group(1) + ("{" + value + "}" if arg == index else arg)
@@ -159,38 +164,49 @@ def expand_sums(text: str, table: NameTable, sample: int | None = None) -> str:
     AnswerError for a sum over units or samples that cannot be written out."""
     if "\\sum" not in text:
         return text
-    out = text
-    starts = [m.start() for m in _SUM.finditer(out)]
-    over_samples = False
-    for start in reversed(starts):                       # the innermost (rightmost) first
-        m = _SUM.match(out, start)
-        spec = _spec(out, m.end())
-        if spec is None:
-            return text
-        index, low, high, body_start = spec
-        end = _body_end(out, body_start)
-        body = out[body_start:end].strip()
-        if not body or _as_number(body, index) or _put(body, index, "0") == body:
-            return text
-        top = _high(high, table)
-        if low is not None and top is not None:
-            if top - low + 1 > MAX_TERMS or top < low:
-                raise _not_written(index)
-            values = [str(v) for v in range(low, top + 1)]
-        elif top is None and (high is None or not high.isdigit()):
-            # \sum_k, or bounds in letters (\sum_{k=1}^{K}): over the values the problem gives the index
-            values = [v for v in _values(body, index, table, sample) if low is None or int(v) >= low]
-            if not values or len(values) > MAX_TERMS:
-                raise _not_written(index)
-        else:
-            raise _not_written(index)
-        if table.batched and all(v.isdigit() and 1 <= int(v) <= len(table.psol.part.samples) for v in values) \
-                and re.search(rf"\^\s*\{{?\s*\(\s*{re.escape(index)}\s*\)", body):
-            over_samples = True
-        written = " + ".join(f"({_put(body, index, v)})" for v in values)
-        out = f"{out[:start]}({written}){out[end:]}"
-        if len(out) > MAX_CHARS:
-            raise _not_written(index)
+    out, over_samples = _expand(text, table, sample)
+    if len(out) > MAX_CHARS:
+        raise _not_written(_spec(text, _SUM.search(text).end())[0])
     if over_samples and table.lookup("N") is None:        # \frac{1}{N}: N is the batch's size
         out = _BATCH_SIZE.sub(str(len(table.psol.part.samples)), out)
     return out
+
+
+def _expand(text: str, table: NameTable, sample: int | None, depth: int = 0) -> tuple[str, bool]:
+    """`text` with its sums written out, the outermost first (its terms' own sums then, as their index is
+    known), and whether one ran over the samples."""
+    m = _SUM.search(text)
+    if m is None:
+        return text, False
+    spec = _spec(text, m.end())
+    if spec is None or depth > 3:
+        return text, False
+    index, low, high, body_start = spec
+    end = _body_end(text, body_start)
+    body = text[body_start:end].strip()
+    if not body or _as_number(body, index) or _put(body, index, "0") == body:
+        return text, False
+    top = _high(high, table)
+    if low is not None and top is not None:
+        if top - low + 1 > MAX_TERMS or top < low:
+            raise _not_written(index)
+        values = [str(v) for v in range(low, top + 1)]
+    elif top is None and (high is None or not high.isdigit()):
+        # \sum_k, or bounds in letters (\sum_{k=1}^{K}): over the values the problem gives the index
+        values = [v for v in _values(body, index, table, sample) if low is None or int(v) >= low]
+        if not values or len(values) > MAX_TERMS:
+            raise _not_written(index)
+    else:
+        raise _not_written(index)
+    over_samples = table.batched and all(v.isdigit() and 1 <= int(v) <= len(table.psol.part.samples)
+                                         for v in values) \
+        and re.search(rf"\^\s*\{{?\s*\(?\s*{re.escape(index)}(?![A-Za-z])", body) is not None
+    terms = []
+    for v in values:
+        term, inner = _expand(_put(body, index, v), table, sample, depth + 1)
+        terms.append(f"({term})")
+        over_samples = over_samples or inner
+        if sum(map(len, terms)) > MAX_CHARS:
+            raise _not_written(index)
+    rest, later = _expand(text[end:], table, sample, depth)
+    return f"{text[:m.start()]}({' + '.join(terms)}){rest}", over_samples or later
