@@ -226,3 +226,12 @@ def test_the_new_messages_are_in_both_catalogues():
     for key in ("reader.sum_not_written_out", "rule_answer.not_an_index", "rule_answer.hidden_index",
                 "rule_answer.output_index"):
         assert key in en.MESSAGES and key in zh.MESSAGES
+
+
+def test_nested_sums_without_bounds_are_tried_within_a_budget(tables):
+    """Four nested sums with no bounds would try 12^4 terms: the tries are bounded, and the one line is neutral."""
+    from symbackprop.answers.latex import AnswerError
+    from symbackprop.answers.sums import expand_sums
+    with pytest.raises(AnswerError) as e:
+        expand_sums(r"\sum_a\sum_b\sum_c\sum_d w_{ab}w_{cd}\delta_a^{(b)}", tables[SOFT], 0)
+    assert str(e.value).startswith("a sum over a is not read") and "did you mean" not in str(e.value)

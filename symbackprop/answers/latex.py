@@ -430,10 +430,10 @@ def prepare(expr: str, table: NameTable, sample: int | None = None, with_sums: b
 
 def prepare_names(expr: str, table: NameTable, sample: int | None = None) -> tuple[int, bool]:
     """How many quantity names a text reads, and whether it has a name that is none of the problem's
-    (sums.py, trying the values of a sum's index, its inner sums written out); a text the reader doubts, or
-    with a sum that cannot be written out, reads none."""
+    (sums.py, trying the values of a sum's index on a term whose sums are written out); a text the reader
+    doubts reads none."""
     try:
-        prepared = prepare(expr, table, sample)
+        prepared = prepare(expr, table, sample, with_sums=False)
     except AnswerError:
         return 0, True
     return len(prepared.names), bool(prepared.unknown)

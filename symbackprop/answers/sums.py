@@ -20,6 +20,7 @@ from .names import NameTable
 
 MAX_TERMS = 50                     # terms one sum may be written out into (expr.MAX_SUM_TERMS)
 MAX_CHARS = 20_000                 # the longest a text may grow to by writing its sums out
+MAX_TRIES = 400                    # terms tried for the values of indices without bounds, in one text
 
 # \sum, \sum\limits, \displaystyle\sum; its index spec: _{n=1}^{3}, ^{3}_{n=1}, _{n}, _n
 _SUM = re.compile(r"\\sum(?:\\limits|\\nolimits)?\s*")
@@ -110,13 +111,23 @@ def _put(body: str, index: str, value: str) -> str:
     return _SCRIPT.sub(script, body)
 
 
-def _names_read(body: str, table: NameTable, sample: int | None) -> tuple[int, bool]:
-    """How many quantity names a written-out term reads, and whether any name in it is none of the problem's."""
-    from .latex import prepare_names                    # latex imports this module
-    return prepare_names(body, table, sample)
+def _names_read(body: str, table: NameTable, sample: int | None, depth: int, work: list[int]) -> tuple[int, bool]:
+    """How many quantity names a written-out term reads (its own sums written out), and whether any name in
+    it is none of the problem's, or one of its sums cannot be written out."""
+    from .latex import AnswerError, prepare_names       # latex imports this module
+    work[0] -= 1
+    if work[0] < 0:
+        raise AnswerError("")
+    try:
+        text, _ = _expand(body, table, sample, depth, work)
+    except AnswerError:
+        if work[0] < 0:
+            raise
+        return 0, True
+    return prepare_names(text, table, sample)
 
 
-def _values(body: str, index: str, table: NameTable, sample: int | None) -> list[str]:
+def _values(body: str, index: str, table: NameTable, sample: int | None, depth: int, work: list[int]) -> list[str]:
     """The values an unbounded index takes on this problem: every unit and sample number at which each
     name of the body is a quantity, and as many as at the best value (J^{(6)} names nothing here)."""
     part = table.psol.part
@@ -125,7 +136,7 @@ def _values(body: str, index: str, table: NameTable, sample: int | None) -> list
     candidates = list(dict.fromkeys([str(u) for u in units] + [str(n) for n in range(1, len(part.samples) + 1)]))
     read = {}
     for c in candidates:
-        count, unknown = _names_read(_put(body, index, c), table, sample)
+        count, unknown = _names_read(_put(body, index, c), table, sample, depth + 1, work)
         if not unknown and count:
             read[c] = count
     if not read:
@@ -164,7 +175,14 @@ def expand_sums(text: str, table: NameTable, sample: int | None = None) -> str:
     AnswerError for a sum over units or samples that cannot be written out."""
     if "\\sum" not in text:
         return text
-    out, over_samples = _expand(text, table, sample)
+    from .latex import AnswerError                      # latex imports this module
+    first = _spec(text, _SUM.search(text).end())
+    try:
+        out, over_samples = _expand(text, table, sample, 0, [MAX_TRIES])
+    except AnswerError as e:
+        if str(e):
+            raise
+        raise _not_written(first[0] if first else "?") from None   # too much to try: one neutral line
     if len(out) > MAX_CHARS:
         raise _not_written(_spec(text, _SUM.search(text).end())[0])
     if over_samples and table.lookup("N") is None:        # \frac{1}{N}: N is the batch's size
@@ -172,7 +190,7 @@ def expand_sums(text: str, table: NameTable, sample: int | None = None) -> str:
     return out
 
 
-def _expand(text: str, table: NameTable, sample: int | None, depth: int = 0) -> tuple[str, bool]:
+def _expand(text: str, table: NameTable, sample: int | None, depth: int, work: list[int]) -> tuple[str, bool]:
     """`text` with its sums written out, the outermost first (its terms' own sums then, as their index is
     known), and whether one ran over the samples."""
     m = _SUM.search(text)
@@ -193,7 +211,7 @@ def _expand(text: str, table: NameTable, sample: int | None, depth: int = 0) -> 
         values = [str(v) for v in range(low, top + 1)]
     elif top is None and (high is None or not high.isdigit()):
         # \sum_k, or bounds in letters (\sum_{k=1}^{K}): over the values the problem gives the index
-        values = [v for v in _values(body, index, table, sample) if low is None or int(v) >= low]
+        values = [v for v in _values(body, index, table, sample, depth, work) if low is None or int(v) >= low]
         if not values or len(values) > MAX_TERMS:
             raise _not_written(index)
     else:
@@ -203,10 +221,10 @@ def _expand(text: str, table: NameTable, sample: int | None, depth: int = 0) -> 
         and re.search(rf"\^\s*\{{?\s*\(?\s*{re.escape(index)}(?![A-Za-z])", body) is not None
     terms = []
     for v in values:
-        term, inner = _expand(_put(body, index, v), table, sample, depth + 1)
+        term, inner = _expand(_put(body, index, v), table, sample, depth + 1, work)
         terms.append(f"({term})")
         over_samples = over_samples or inner
         if sum(map(len, terms)) > MAX_CHARS:
             raise _not_written(index)
-    rest, later = _expand(text[end:], table, sample, depth)
+    rest, later = _expand(text[end:], table, sample, depth, work)
     return f"{text[:m.start()]}({' + '.join(terms)}){rest}", over_samples or later
