@@ -167,6 +167,7 @@ def tables(grader_of):
     (r"o_3(1-o_3)\sum_{k=5}^{6} w_{k3}\delta_k - 1", r"o_3(1-o_3)((w_{53}\delta_{5}) + (w_{63}\delta_{6}))- 1"),
     (r"\sum_{k=1}^{K} w_{k4}\delta_k", r"((w_{54}\delta_{5}) + (w_{64}\delta_{6}))"),
     (r"\sum_{k=1}^{3} k^2", r"\sum_{k=1}^{3} k^2"),                  # the index a number: the reader's own
+    (r"\sum_{k \in \text{downstream}(3)} w_{k3}\delta_k", r"((w_{53}\delta_{5}) + (w_{63}\delta_{6}))"),
 ])
 def test_written_out_over_the_units(tables, text, written):
     from symbackprop.answers.sums import expand_sums

@@ -24,7 +24,8 @@ MAX_TRIES = 400                    # terms tried for the values of indices witho
 
 # \sum, \sum\limits, \displaystyle\sum; its index spec: _{n=1}^{3}, ^{3}_{n=1}, _{n}, _n
 _SUM = re.compile(r"\\sum(?:\\limits|\\nolimits)?\s*")
-_LOW = re.compile(r"_\s*(?:\{\s*([A-Za-z])\s*(?:=\s*([0-9]+)\s*)?\}|([A-Za-z]))")
+# (`\sum_{k \in \text{outputs}}`, Mitchell's k ∈ downstream(j): a set in words, read as no bounds)
+_LOW = re.compile(r"_\s*(?:\{\s*([A-Za-z])\s*(?:=\s*([0-9]+)\s*|(?:\\in(?![A-Za-z])|∈)(?:\{[^{}]*\}|[^{}])*)?\}|([A-Za-z]))")
 _HIGH = re.compile(r"\^\s*(?:\{\s*([0-9]+|[A-Za-z])\s*\}|([0-9]|[A-Za-z]))")
 # a subscript or superscript: braced (one level of braces inside) or a single character
 _SCRIPT = re.compile(r"([_^])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9])")
