@@ -52,9 +52,38 @@ _PRIME = prime_pattern(r"net\s*_\s*\{?\s*(?P<unit>[kj])\s*\}?")
 _SUM = re.compile(r"\\sum\s*_\s*\{?\s*([kji])\s*\}?(?!\s*=)(?!\s*\^)")
 
 
+# a name with letters for its index (o_h, w_{kh}, \\delta_h, net_{o}): each letter must be one of i, j, k
+_LETTER_INDEX = re.compile(r"(?<![\\A-Za-z])(?:\\delta|net|[A-Za-z])\s*_\s*(?:\{\s*([A-Za-z]{1,2})\s*\}|([A-Za-z])(?![A-Za-z]))")
+# the letters other books use: Mitchell's h for a hidden unit, o for an output one
+_OTHER_LETTERS = {"h": "rule_answer.hidden_index", "o": "rule_answer.output_index"}
+
+
+def _whole_name(m: re.Match) -> str:
+    """The name a token starts, as written: `w_{kh}` where the token stopped at `w_{k` (h is no index
+    letter), so that a message never cuts it short."""
+    token, text = m.group(0).strip(), m.string
+    if token.count("{") > token.count("}"):
+        close = text.find("}", m.end())
+        if close >= 0 and "{" not in text[m.end():close]:
+            return (token + text[m.end():close + 1]).strip()
+    return token
+
+
+def _index_letters(text: str) -> None:
+    """AnswerError for a name whose index letter is none of these rules' (k, j, i): `w_{kh}` says that h is
+    no index letter here and, for Mitchell's h, to write j for a hidden unit (o: k for an output unit)."""
+    for m in _LETTER_INDEX.finditer(text):
+        letters = m.group(1) or m.group(2)
+        bad = [ch for ch in letters if ch not in "ijk"]
+        if bad:
+            key = _OTHER_LETTERS.get(bad[0], "rule_answer.not_an_index")
+            raise AnswerError(said(key, name=m.group(0).strip(), letter=bad[0]))
+
+
 def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
     """Placeholders for the indexed names, and Σ_k without limits given its limits."""
     names: dict[str, tuple] = {}
+    _index_letters(text)
 
     def sub(m: re.Match) -> str:
         token = m.group(0)
@@ -71,7 +100,7 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
         else:
             key = f"{m.group(4)}_{m.group(5)}"
         if key not in table:
-            words = said("rule_answer.not_a_quantity", name=token.strip())
+            words = said("rule_answer.not_a_quantity", name=_whole_name(m))
             # the names of these rules with the same letter (w_kj where the problem writes w_jk): a hint
             close = [name for name in table if name.split("_")[0] == key.split("_")[0] and name != key]
             raise AnswerError(said("hint.did_you_mean", first=words, close=either(close[:2])) if close else words)

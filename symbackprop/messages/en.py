@@ -1376,4 +1376,8 @@ MESSAGES = {
     "graph_answers.rule_swapped": "the rule does not give {name}: it uses {used} where {right} belongs (with its numbers it gives {got}; the right value is {expected})",
     "graph_answers.rule_swapped_only": "the rule does not give {name}: it uses {used} where {right} belongs",
     "graph_answers.rule_with_numbers_gives": "the rule with its numbers put in gives {got}; the right value of {name} is {expected}",
+    "reader.sum_not_written_out": "a sum over {index} is not read: it could not be written out over this problem's units or samples (write its terms out, or its bounds in numbers); the value alone is judged",
+    "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
+    "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
+    "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
 }

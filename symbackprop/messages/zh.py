@@ -1200,4 +1200,8 @@ MESSAGES = {
     "graph_answers.rule_swapped": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}（代入数值得出 {got}；正确的值是 {expected}）",
     "graph_answers.rule_swapped_only": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}",
     "graph_answers.rule_with_numbers_gives": "该公式代入数值后得出 {got}；{name} 的正确值是 {expected}",
+    "reader.sum_not_written_out": "对 {index} 的求和未读取：无法按本题的单元或样本逐项展开（请逐项写出，或用数字写出上下限）；只判断数值",
+    "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
+    "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
+    "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
 }
