@@ -211,3 +211,18 @@ def expanded_loss(part, wsyms):
         total.append(loss.per_sample([out[k] for k in part.outputs], [t.get(k, 0) for k in part.outputs]))
     J = sp.Add(*total)
     return (J / len(part.samples) if part.batch_reduction == "mean" else J), nets, total
+
+
+def check_json(problem: Path, answers: Path, *extra: str) -> dict:
+    """`symbackprop check PROBLEM ANSWERS --format json` through Click, its report as data (exit 0 or 1)."""
+    import json
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    r = CliRunner().invoke(main, ["check", str(problem), str(answers), "--format", "json", *extra])
+    assert r.exit_code in (0, 1), r.output
+    return json.loads(r.output)
+
+
+def report_items(report: dict) -> dict:
+    """A check report's items of every part, by id."""
+    return {it["id"]: it for part in report["parts"] for it in part["items"]}

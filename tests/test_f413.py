@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -18,20 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
+from conftest import check_json, report_items
 
 DATA = Path(__file__).parent / "data" / "f413"
 NBS = DATA / "neg_batch_shared.yaml"      # t15's p/neg_batch_shared.yaml: threshold, shared th, a batch of 2
 GRAPH = DATA / "graph.yaml"               # t15's p/graph.yaml: s = dot(v, h)
-
-
-def _check(problem: Path, answers: Path, *extra: str) -> dict:
-    r = CliRunner().invoke(main, ["check", str(problem), str(answers), "--format", "json", *extra])
-    assert r.exit_code in (0, 1), r.output
-    return json.loads(r.output)
-
-
-def _items(report: dict) -> dict:
-    return {it["id"]: it for part in report["parts"] for it in part["items"]}
 
 
 def _sigmoid(x: float) -> float:
@@ -51,7 +41,7 @@ def test_an_input_without_its_sample_is_the_items_sample(tmp_path, suffix):
                  f"$net_4^{{(2)}} = -th + w_{{14}} x_1 + w_{{24}} x_2 = {NET4[2]:.1f}$\n"
                  # the other sample's inputs, written with their index: the rule does not give net_4^(2)
                  f"$net_3^{{(2)}} = -th + w_{{13}} x_1^{{(1)}} + w_{{23}} x_2^{{(1)}} = 0.1$\n", encoding="utf-8")
-    items = _items(_check(NBS, f))
+    items = report_items(check_json(NBS, f))
     for qid in ("net_4@1", "net_4@2"):
         links = items[qid]["links"]
         assert items[qid]["status"] == "correct", items[qid]
@@ -73,7 +63,7 @@ def test_every_per_sample_kind_in_an_answers_file(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text(f"delta_5@2: \"2 g'(net_5) (yd_5 - y_5) = {delta:.4f}\"\n"
                  f"loss@2: \"(yd_5 - y_5)^2 = {(yd - y5) ** 2:.4f}\"\n", encoding="utf-8")
-    items = _items(_check(NBS, f))
+    items = report_items(check_json(NBS, f))
     for qid in ("delta_5@2", "loss@2"):
         assert items[qid]["status"] == "correct", items[qid]
         assert [lk["kind"] for lk in items[qid]["links"]][:1] == ["rule"] and items[qid]["links"][0]["ok"]
@@ -84,10 +74,10 @@ def test_without_an_items_sample_the_hint_names_each_samples(tmp_path):
     f.write_text("$x_1 = 1$\n"
                  "$\\Delta w_{35} = \\alpha \\frac{1}{2}(\\delta_5 y_3^{(1)} + \\delta_5^{(2)} y_3^{(2)}) = -0.0008$\n",
                  encoding="utf-8")
-    report = _check(NBS, f)
+    report = check_json(NBS, f)
     not_read = " ".join(report["not_read"])
     assert "did you mean x_1^(1) or x_1^(2)?" in not_read and "x_0" not in not_read, not_read
-    link = _items(report)["update_w_3_5"]["links"][0]
+    link = report_items(report)["update_w_3_5"]["links"][0]
     assert link["kind"] == "unread" and "did you mean δ_5^(1) or δ_5^(2)?" in link["message"], link
 
 
@@ -107,13 +97,13 @@ def test_a_graphs_own_solution_reads_back_with_no_note(tmp_path, suffix):
     out = tmp_path / f"graph{suffix}"
     solved = CliRunner().invoke(main, ["solve", str(GRAPH), "-o", str(out)])
     assert solved.exit_code == 0, solved.output
-    report = _check(GRAPH, out)
-    s = _items(report)["s"]
+    report = check_json(GRAPH, out)
+    s = report_items(report)["s"]
     assert s["status"] == "correct" and abs(s["value"] - S) < 1e-4
     # v · h read as Σ v_k h_k and its numbers as the sum of products: both judged right, neither unread
     assert [lk["kind"] for lk in s["links"]] == ["rule", "numbers", "value"] and all(lk["ok"] for lk in s["links"])
     assert report["score"] == report["max_score"] and not report["not_read"]
-    assert all(not it["message"] and all(lk["ok"] for lk in it["links"]) for it in _items(report).values())
+    assert all(not it["message"] and all(lk["ok"] for lk in it["links"]) for it in report_items(report).values())
 
 
 @pytest.mark.slow
@@ -121,10 +111,10 @@ def test_a_dot_product_rule_and_its_numbers_are_judged(tmp_path):
     f = tmp_path / "s.md"
     h = [f"{x:.4f}" for x in H]
     f.write_text(f"$$ s = h \\cdot h = {_bm([1, -2, 0.5])} \\cdot {_bm(h)} \\approx {S:.4f} $$\n", encoding="utf-8")
-    link = _items(_check(GRAPH, f))["s"]["links"][0]
+    link = report_items(check_json(GRAPH, f))["s"]["links"][0]
     assert link["kind"] == "rule" and not link["ok"], link           # h·h is not v·h
     f.write_text(f"$$ s = v^T h = {_bm([1, 2, 0.5])} \\cdot {_bm(h)} \\approx {S:.4f} $$\n", encoding="utf-8")
-    links = _items(_check(GRAPH, f))["s"]["links"]
+    links = report_items(check_json(GRAPH, f))["s"]["links"]
     assert links[0]["kind"] == "rule" and links[0]["ok"], links
     # the numbers 1·h_1 + 2·h_2 + 0.5·h_3 are not s (a sign slip in v_2): judged wrong, not passed over
     assert links[1]["kind"] == "numbers" and not links[1]["ok"], links
@@ -134,7 +124,7 @@ def test_a_note_quotes_a_matrix_as_written(tmp_path):
     f = tmp_path / "w.md"
     written = "\\begin{bmatrix}0.5 & -0.5 \\\\ 1 & 2\\end{bmatrix} \\begin{bmatrix}1 \\\\ -1\\end{bmatrix}"
     f.write_text(f"$$ s = {written} \\approx {S:.4f} $$\n", encoding="utf-8")
-    s = _items(_check(GRAPH, f))["s"]
+    s = report_items(check_json(GRAPH, f))["s"]
     unread = [lk for lk in s["links"] if lk["kind"] == "unread"]
     assert unread and unread[0]["text"] == written, s
     for text in (s["given"], s["message"], unread[0]["message"]):

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -18,20 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
+from conftest import check_json, report_items
 
 DATA = Path(__file__).parent / "data" / "g313"
 GATES = DATA / "sigmoid_gates.yaml"     # t16's p/sigmoid_gates.yaml: f = σ(w0·x0 + w1·x1 + w2)
 MLPG = DATA / "mlpg.yaml"               # t16's p/mlpg.yaml: relu MLP as a graph, L = dot(d, d)/2
-
-
-def _check(problem: Path, answers: Path) -> dict:
-    r = CliRunner().invoke(main, ["check", str(problem), str(answers), "--format", "json"])
-    assert r.exit_code in (0, 1), r.output
-    return json.loads(r.output)
-
-
-def _items(report: dict) -> dict:
-    return {it["id"]: it for part in report["parts"] for it in part["items"]}
 
 
 def _sigmoid(x: float) -> float:
@@ -52,7 +42,7 @@ def test_the_numbers_are_as_said():
 
 @pytest.mark.parametrize("answers", ["round_g.yaml", "round_g2.yaml"])
 def test_a_graph_value_from_the_students_rounded_value_is_right(answers):
-    items = _items(_check(GATES, DATA / answers))
+    items = report_items(check_json(GATES, DATA / answers))
     assert items["f"]["status"] == "imprecise"
     assert items["grad_s"]["status"] == "correct", items["grad_s"]
     assert "right from your rounded earlier values" in items["grad_s"]["message"]
@@ -60,12 +50,12 @@ def test_a_graph_value_from_the_students_rounded_value_is_right(answers):
 
 @pytest.mark.slow
 def test_the_network_control_says_the_same():
-    items = _items(_check(DATA / "mitchell.yaml", DATA / "round_net.yaml"))
+    items = report_items(check_json(DATA / "mitchell.yaml", DATA / "round_net.yaml"))
     assert "right from your rounded earlier values" in items["gprime_7"]["message"], items
 
 
 def test_what_follows_from_it_and_the_steps_left_out_follow_through_as_right_and_a_wrong_operand_is_named():
-    items = _items(_check(GATES, DATA / "rex.md"))
+    items = report_items(check_json(GATES, DATA / "rex.md"))
     # ∂f/∂c = ∂f/∂s = 0.1971, ∂f/∂w0 = x_0 · ∂f/∂a with ∂f/∂a (left out) = 0.1971: −0.1971, ∂f/∂x0 = 2 × 0.1971,
     # ∂f/∂w2 = 0.1971: each right from their 0.1971, none follow-through, none wrong
     for qid in ("grad_s", "grad_c", "grad_w0", "grad_x0", "grad_w2"):
@@ -93,13 +83,13 @@ def test_tanh_and_a_wrong_value_follow_through_likewise(tmp_path):
     prob = _graph(tmp_path, "tanh")
     ans = tmp_path / "a.yaml"
     ans.write_text("f: 0.76\ngrad_u: 0.4224\n", encoding="utf-8")
-    assert _items(_check(prob, ans))["grad_u"]["status"] == "correct"
+    assert report_items(check_json(prob, ans))["grad_u"]["status"] == "correct"
     # a value not from theirs (0.4400 is outside [0.4148, 0.4300]) stays wrong
     ans.write_text("f: 0.76\ngrad_u: 0.4400\n", encoding="utf-8")
-    assert _items(_check(prob, ans))["grad_u"]["status"] == "wrong"
+    assert report_items(check_json(prob, ans))["grad_u"]["status"] == "wrong"
     # a wrong f (σ(1) written 0.75): ∂f/∂s = 0.75 × 0.25 = 0.1875 follows through from it, as a network's g'
     ans.write_text("f: 0.75\ngrad_u: 0.1875\n", encoding="utf-8")
-    items = _items(_check(_graph(tmp_path, "sigmoid"), ans))
+    items = report_items(check_json(_graph(tmp_path, "sigmoid"), ans))
     assert items["f"]["status"] == "wrong" and items["grad_u"]["status"] == "follow_through", items
 
 
@@ -109,7 +99,7 @@ def test_a_wrong_operand_in_a_rule_of_names_and_one_not_found(tmp_path):
     ans.write_text("grad_w1: 'x_0 \\cdot \\frac{\\partial f}{\\partial b} = -0.1966'\n"
                    "grad_x0: 'w_1 \\cdot 0.1966 = -0.5898'\n"
                    "grad_w0: 'x_0 \\cdot 0.3 = -0.3'\n", encoding="utf-8")
-    items = _items(_check(GATES, ans))
+    items = report_items(check_json(GATES, ans))
     assert "uses x0 where x1 belongs" in items["grad_w1"]["message"], items["grad_w1"]
     # ∂f/∂x0 = w_0 · ∂f/∂a = 2 × 0.196612 = 0.393224
     assert "uses w1 where w0 belongs" in items["grad_x0"]["message"] and "0.3932" in items["grad_x0"]["message"]
@@ -125,18 +115,18 @@ def test_the_own_solution_with_a_halved_dot_product_reads_back_with_no_note(tmp_
     out = tmp_path / f"mlpg{suffix}"
     r = CliRunner().invoke(main, ["solve", str(MLPG), "--format", fmt, "-o", str(out)])
     assert r.exit_code == 0, r.output
-    report = _check(MLPG, out)
+    report = check_json(MLPG, out)
     assert report["score"] == report["max_score"] and not report["not_read"], report["not_read"]
-    for it in _items(report).values():
+    for it in report_items(report).values():
         assert not it["message"] and all(lk["ok"] for lk in it["links"]), it
     # L = (2² + 2.5²)/2 = 5.125 (d = s − t = (3, −2.5) − (1, 0)), its numbers a judged link
-    assert "numbers" in [lk["kind"] for lk in _items(report)["L"]["links"]]
+    assert "numbers" in [lk["kind"] for lk in report_items(report)["L"]["links"]]
 
 
 def test_wrong_numbers_over_a_number_are_judged_not_passed_over(tmp_path):
     ans = tmp_path / "l.txt"
     ans.write_text("L = d·d/2 = [2; -2.5]·[2; 2.5]/2 = 5.125\n", encoding="utf-8")
-    links = _items(_check(MLPG, ans))["L"]["links"]
+    links = report_items(check_json(MLPG, ans))["L"]["links"]
     # (2·2 + (−2.5)·2.5)/2 = −1.125, not 5.125: the numbers link judged wrong, never unread
     assert [lk["kind"] for lk in links] == ["rule", "numbers", "value"] and not links[1]["ok"], links
 

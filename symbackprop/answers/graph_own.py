@@ -74,23 +74,15 @@ class OwnRules:
         self.via: dict[str, sp.Expr] = {}
         self.inverse: dict[sp.Symbol, tuple[str, sp.Expr, sp.Symbol]] = {}
         self._inverted: dict[tuple[sp.Symbol, float], float | None] = {}
-        for name in sol.gradients:
-            if name == prob.output:
+        for _, f, fs, rule, sym, qid in _elementwise_entries(prob, sol):
+            local = sp.diff(rule, sym)
+            if qid not in self.rules or local.has(*_KINKED) or rule.has(*_KINKED):
                 continue
-            q = prob.get(name)
-            for f in prob.nodes:
-                if f.name not in sol.gradients or not elementwise(f, q):
-                    continue
-                for (fs, _, rule), (suffix, sym, _) in zip(_entries(f), _entries(q)):
-                    qid = f"grad_{name}{suffix}"
-                    local = sp.diff(rule, sym)
-                    if qid not in self.rules or local.has(*_KINKED) or rule.has(*_KINKED):
-                        continue
-                    at = sp.Symbol(f"⟨{f.name}{fs}⟩", real=True)
-                    self.inverse[at] = (f.name + fs, rule, sym)
-                    grad_f = _grad_symbol(f"grad_{f.name}{fs}")
-                    whole = self.via.get(qid, self.rules[qid])
-                    self.via[qid] = whole - grad_f * local + grad_f * local.xreplace({sym: at})
+            at = sp.Symbol(f"⟨{f.name}{fs}⟩", real=True)
+            self.inverse[at] = (f.name + fs, rule, sym)
+            grad_f = _grad_symbol(f"grad_{f.name}{fs}")
+            whole = self.via.get(qid, self.rules[qid])
+            self.via[qid] = whole - grad_f * local + grad_f * local.xreplace({sym: at})
 
     def own_value(self, qid: str, own: dict[str, float], via: bool = False) -> tuple[float | None, list[str]]:
         """The item's value with the student's values `own` (id -> value) put in for the items its rule
@@ -187,6 +179,19 @@ def _left_out(prob, sol: GraphSolution, rules: dict) -> dict[str, list[tuple[str
     """Gradient entry id -> [(q, f, f's entry suffix, its rule with the local derivative ∂f/∂q of an elementwise node f left
     out)]: ∂L/∂z_1 = ∂L/∂h_1 · σ'(z_1) written as ∂L/∂h_1 alone (the step of h = sigmoid(z) forgotten)."""
     out: dict[str, list[tuple[str, str, str, sp.Expr]]] = {}
+    for name, f, fs, rule, sym, qid in _elementwise_entries(prob, sol):
+        full = rules.get(qid)
+        if full is None:
+            continue
+        grad_f = _grad_symbol(f"grad_{f.name}{fs}")
+        alt = full - grad_f * sp.diff(rule, sym) + grad_f     # the same term, so it cancels
+        out.setdefault(qid, []).append((name, f.name, fs, alt))
+    return out
+
+
+def _elementwise_entries(prob, sol: GraphSolution):
+    """(q's name, f, f's entry suffix, that entry's rule, q's matching entry symbol, the gradient entry id
+    grad_<q><suffix>) for every elementwise node f of a quantity q on the gradient's paths, entry by entry."""
     for name in sol.gradients:
         if name == prob.output:
             continue
@@ -195,11 +200,4 @@ def _left_out(prob, sol: GraphSolution, rules: dict) -> dict[str, list[tuple[str
             if f.name not in sol.gradients or not elementwise(f, q):
                 continue
             for (fs, _, rule), (suffix, sym, _) in zip(_entries(f), _entries(q)):
-                qid = f"grad_{name}{suffix}"
-                grad_f = _grad_symbol(f"grad_{f.name}{fs}")
-                full = rules.get(qid)
-                if full is None:
-                    continue
-                alt = full - grad_f * sp.diff(rule, sym) + grad_f     # the same term, so it cancels
-                out.setdefault(qid, []).append((name, f.name, fs, alt))
-    return out
+                yield name, f, fs, rule, sym, f"grad_{name}{suffix}"
