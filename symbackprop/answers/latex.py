@@ -34,7 +34,7 @@ from .brackets import closing_brackets, unclosed
 from .fullwidth import fold
 from .textcases import text_cases
 from .brackets import split_top_level
-from .names import NameTable, canon
+from .names import NameTable, canon, delta_of_derivative
 
 MAX_CHARS = 2000          # one answer (a whole chain)
 MAX_DEPTH = 40            # nesting of braces and parentheses
@@ -402,6 +402,11 @@ def prepare(expr: str, table: NameTable, sample: int | None = None, with_sums: b
         q = table.lookup(key if named else token)
         if q is None and not named and (own := table.in_sample(token, sample)) is not None:
             key, q = own, table.lookup(own)
+        if q is None and not named and (delta := delta_of_derivative(table, token, sample)) is not None:
+            # the problem's own definition written out (−∂E/∂net_7 where δ = −∂E/∂net): ±δ_7, whichever
+            # convention the student states by it (∂E/∂net_7 there is −δ_7, the other convention's δ)
+            shown = sub(m, delta[0].qid)
+            return f" ({shown}) " if delta[1] > 0 else f" (-{shown}) "
         if q is None:
             if "_" in key or token.startswith("\\frac"):
                 unknown.append(token.strip())

@@ -57,13 +57,15 @@ SUB = rf"_\s*(?:\{{\s*{_IN_SUB}(?:\s*,\s*{_IN_SUB})?\s*\}}|[0-9]+|[A-Za-z])"
 SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s*\}|\+)\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
 # the loss as its total, E_{total} (Mazur): NameTable reads it as the loss outside a batch
 _TOTAL_SUB = r"(?:\s*_\s*\{\s*(?:\\(?:text|mathrm)\s*\{\s*)?(?:total|tot)\s*\}?\s*\})?"
+# a sample's loss on top of a derivative, J^{(1)} (∂J^{(1)}/∂net_5^{(1)}: that sample's δ)
+_LOSS_SAMPLE = r"\^\s*(?:\{\s*\(\s*\d+\s*\)\s*\}|\(\s*\d+\s*\))"
 NET = rf"net\s*{SUB}(?:\s*{SUP})?"
 # ∂J/ (or \partial E_{total} /) then ∂ and a name: a derivative written on one line, not as a \frac
-_SLASH_TOP = rf"(?:\\partial|∂)\s*[A-Za-z]{_TOTAL_SUB}\s*/\s*(?:\\partial|∂)\s*"
+_SLASH_TOP = rf"(?:\\partial|∂)\s*[A-Za-z]{_TOTAL_SUB}(?:\s*{_LOSS_SAMPLE})?\s*/\s*(?:\\partial|∂)\s*"
 # a weight or unit named by a Greek letter (theta4 is \theta_{4}); δ, Δ, η have their own tokens below
 GREEK = r"\\(?:" + "|".join(sorted(greek.LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])"
 TOKEN = re.compile("|".join([
-    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
+    rf"\\frac\s*\{{\s*(?:\\partial|d)\s*[A-Za-z]{_TOTAL_SUB}(?:\s*{_LOSS_SAMPLE})?\s*\}}\s*\{{\s*(?:\\partial|d)\s*"    # ∂ or d: \frac{dE}{dw_{35}}
     rf"(?:\\Delta\s*)?(?:{GREEK}\s*(?:{SUB})?|[A-Za-z]+\s*{SUB})"
     rf"(?:\s*{SUP})*\s*\}}",
     # the same derivative on one line, as the text solution prints it: ∂J/∂w_{03}, \partial E_{total}/\partial w_{b,h1}
@@ -634,6 +636,38 @@ def unit_hint(table, name: str) -> list[str]:
     if q is None and table.batched:
         q = table.lookup(f"{kind}_{unit}@1")
     return [table.psol.names.text[q.symbol]] if q is not None else []
+
+
+def delta_of_derivative(table, name: str, sample: int | None = None) -> tuple[Quantity, int] | None:
+    """A derivative of the loss by a unit's net input (∂E/∂net_7; a sample's ∂J^(1)/∂net_5^(1), or ∂J/∂net_5
+    inside an item of that sample: `sample`, 0-based) as the δ it is: (δ_7, +1) where δ = ∂E/∂net in this
+    problem, (δ_7, −1) where δ = −∂E/∂net; so a student's −∂E/∂net_7 is δ_7 there, and ∂E/∂net_7 is −δ_7 (the
+    other convention's δ). None for any other name, a graph's table, and a loss of another sample than the
+    net input's."""
+    if not isinstance(table, NameTable):
+        return None
+    m = re.fullmatch(r"∂([^/]+)/∂(.+)", canon(name[:MAX_SUGGEST_CHARS]))
+    if m is None:
+        return None
+    top, below = m.groups()
+    marks = re.compile(r"\^\((\d+)\)$")
+    top_at, below_at = marks.search(top), marks.search(below)
+    top = top[:top_at.start()] if top_at else top
+    below = below[:below_at.start()] if below_at else below
+    n = {x.group(1) for x in (top_at, below_at) if x is not None}
+    if len(n) > 1 or n and not table.batched:
+        return None
+    loss = canon(table.loss_symbol)
+    if top not in {loss, loss.split("_")[0]} and not re.fullmatch(rf"{re.escape(loss.split('_')[0])}_(?:total|tot)", top):
+        return None
+    net = re.fullmatch(r"net_?([A-Za-z0-9]+(?:_[0-9]+)?)", below)
+    if net is None:
+        return None
+    at = f"@{n.pop()}" if n else (f"@{sample + 1}" if sample is not None and table.batched else "")
+    delta = table.lookup(f"delta_{net.group(1).replace('_', '')}{at}")
+    if delta is None:
+        return None
+    return delta, 1 if table.psol.part.notation.delta == "dJ_dnet" else -1
 
 
 def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
