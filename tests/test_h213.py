@@ -9,9 +9,10 @@ import math
 from pathlib import Path
 
 from symbackprop.answers import check_submission
+from symbackprop.messages import catalogue
 
 DATA = Path(__file__).parent / "data" / "h213"
-MITCHELL, ELU = DATA / "mitchell.yaml", DATA / "elu_bce.yaml"
+MITCHELL, ELU, SOFTPLUS = DATA / "mitchell.yaml", DATA / "elu_bce.yaml", DATA / "softplus.yaml"
 
 
 def sig(x: float) -> float:
@@ -64,3 +65,52 @@ def test_definition_with_the_wrong_sign_is_judged(tmp_path):
     (item,) = v.values()
     rule = item.links[0]
     assert rule.kind == "rule" and rule.ok, item
+
+
+# -- item 2 ------------------------------------------------------------------------------------------
+# softplus (bias input −1, threshold net = Σ w·x − θ): x_1 = 2, hidden softplus, output sigmoid, f = u_4
+def softplus_deltas() -> tuple[float, float, float]:
+    sp = lambda z: math.log1p(math.exp(z))                              # noqa: E731
+    n2, n3 = 1.5 * 2 - 0.5, -1.0 * 2 + 0.5
+    n4 = 0.4 * sp(n2) + 0.4 * sp(n3) - 0.2
+    d4 = sig(n4) * (1 - sig(n4))                                         # δ_4 = ∂f/∂net_4 (loss none)
+    return d4 * 0.4 * sig(n2), d4 * 0.4 * sig(n3), d4
+
+
+def test_sum_of_products_of_rounded_values_is_right(tmp_path):
+    d2, d3, _ = softplus_deltas()
+    true = 1.5 * d2 - 1.0 * d3                                          # ∂f/∂x_1 = δ_2 w_12 + δ_3 w_13
+    assert (round(d2, 4), round(d3, 4), round(true, 4)) == (0.0756, 0.0149, 0.0984)
+    assert round(0.0756 * 1.5 - 0.0149, 4) == 0.0985                    # exact from the rounded δs
+    v = verdicts(SOFTPLUS, (DATA / "sp_stu.yaml").read_text(encoding="utf-8"), tmp_path)
+    item = v["grad_x_1"]
+    assert item.status == "correct" and item.message == catalogue("en")["diagnosis.rounded_earlier"], item
+    # the class: products worked first, the rule left out, the δs given earlier as answers
+    for text in ("'\\frac{\\partial f}{\\partial x_1}': '\\delta_2 w_{12} + \\delta_3 w_{13} = "
+                 "0.0756 \\times 1.5 + 0.0149 \\times (-1) = 0.1134 - 0.0149 = 0.0985'\n",
+                 "'\\frac{\\partial f}{\\partial x_1}': '0.0756 \\times 1.5 - 0.0149 = 0.0985'\n",
+                 "'\\delta_2': 0.0756\n'\\delta_3': 0.0149\n'\\frac{\\partial f}{\\partial x_1}': "
+                 "'\\delta_2 w_{12} + \\delta_3 w_{13} = 0.0756 \\times 1.5 + 0.0149 \\times (-1) = 0.0985'\n"):
+        item = verdicts(SOFTPLUS, text, tmp_path)["grad_x_1"]
+        assert item.status == "correct", (text, item)
+    # a value the numbers do not give stays an arithmetic slip
+    item = verdicts(SOFTPLUS, "'\\frac{\\partial f}{\\partial x_1}': '0.0756 \\times 1.5 - 0.0149 = 0.0987'\n",
+                    tmp_path)["grad_x_1"]
+    assert item.status == "wrong" and item.diagnosis == "arithmetic", item
+
+
+# -- item 4 ------------------------------------------------------------------------------------------
+def test_mixed_conventions_said_and_charged_once(tmp_path):
+    d5a, d3a = elu_sample(1, 1, 1)
+    d5b, d3b = elu_sample(-1, 0.5, 0)
+    # amy_mixed: δ_5^(1), δ_5^(2), δ_3^(1) negated (δ = ∂J/∂net), δ_3^(2) in this problem's convention
+    assert (round(-d5a, 4), round(-d5b, 4), round(-d3a, 4), round(d3b, 4)) == (-0.4926, 0.4012, -0.1460, -0.0721)
+    v = verdicts(ELU, (DATA / "amy_mixed.yaml").read_text(encoding="utf-8"), tmp_path)
+    deltas = {q: v[q] for q in ("delta_5@1", "delta_5@2", "delta_3@1", "delta_3@2")}
+    assert [q for q, x in deltas.items() if x.status == "wrong"] == ["delta_5@1"], deltas
+    assert deltas["delta_3@2"].status == "correct"
+    for q in ("delta_5@1", "delta_5@2"):
+        words = str(deltas[q].message)
+        assert "3 of 4" in words and "δ_3^(2)" in words and "the others do not" not in words, words
+    assert deltas["delta_5@2"].status == "follow_through" and deltas["delta_5@2"].source == "delta_5@1"
+    assert deltas["delta_3@1"].status == "follow_through"

@@ -1323,6 +1323,11 @@ class Checker:
                                                                expected=self._shown(targets[0][0])))
         own = self.steps.recompute(qid, {**self.true, **student})
         if own is not None and within(v, own, self.tol, bound):
+            if within(v, expected, self.tol, bound):
+                # the numbers are as much the right ones up to their rounding (the student's earlier values
+                # are none, right, or right rounded: their g'(net_2) = 0.9241) (δ_2 w_12 + δ_3 w_13 as 0.0756 × 1.5 + 0.0149 × (−1)), and
+                # the value from them is judged as a product's is (_from_rounded_numbers), never "yours"
+                return Link(rel, piece, "numbers", True)
             return Link(rel, piece, "numbers", True, said("answer.with_your_values"), own=True)
         if right_own is not None and within(v, right_own, self.tol, bound):
             # the right rule written just before, at the student's own earlier values

@@ -877,6 +877,16 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
            said("why.negated_follow_named", names=", ".join(ch.name(v.qid) for v in negated)) if negated else
            said("why.not_other_convention") if every else
            said("why.rule_not_negated") if every_value else said("why.others_do_not"))
+    # δs of both conventions (some negated on their own, some not): said which are which, and charged once,
+    # on the first negated δ; another negated on its own is the same mistake (t17 item 4)
+    mixed = [v for v in values if v.qid in flipped_ids]
+    unflipped = [v for v in values if v.qid not in flipped_ids]
+    first_mixed = None
+    if len(mixed) >= 2 and unflipped and not slipped:
+        why = said("why.mixed_convention", count=len(mixed), total=len(values),
+                   flipped=", ".join(ch.name(v.qid) for v in mixed),
+                   rest=", ".join(ch.name(v.qid) for v in unflipped), **_convention_fields(ch.psol))
+        first_mixed = ""
     out, moved = [], {}
     for v in verdicts:
         if v.source in moved:          # followed a negated δ that itself follows from the first one
@@ -893,8 +903,15 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
                 v = replace(v, status="follow_through", credit=rubric.credit.get("follow_through", 0.0),
                             diagnosis=None, source=first,
                             message=said("diagnosis.follows", name=ch.name(first)))
+            elif first_mixed:           # the same mixing of conventions, charged at the first negated δ
+                v = replace(v, status="follow_through", credit=rubric.credit.get("follow_through", 0.0),
+                            diagnosis="sign", source=first_mixed,
+                            message=said("diagnosis.same_mistake", what=said("diagnosis.sign_delta", why=why),
+                                         name=ch.name(first_mixed)))
             else:
                 v = replace(v, diagnosis="sign", message=said("diagnosis.sign_delta", why=why))
+                if first_mixed == "":
+                    first_mixed = v.qid
             if v.status == "wrong":
                 charged.setdefault(ch.symbol_of[v.qid], v.qid)
         out.append(v)

@@ -1380,4 +1380,6 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
     "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
     "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
+    # session 13 (h2): δs of both conventions in one answer: which are the other's (answers/diagnose.py)
+    "why.mixed_convention": "{count} of {total} δs are in the other convention, {other}: {flipped}; {rest} in this problem's, {own}",
 }

@@ -1204,4 +1204,6 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
     "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
     "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
+    # session 13 (h2): δs of both conventions in one answer: which are the other's (answers/diagnose.py)
+    "why.mixed_convention": "{total} 个 δ 中有 {count} 个用的是另一种约定 {other}：{flipped}；{rest} 用的是本题的约定 {own}",
 }
