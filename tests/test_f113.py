@@ -187,8 +187,11 @@ def test_a_samples_derivative_by_a_net_is_by_that_samples_loss(unit, n):
 def test_the_trial_write_up_hint_and_the_other_direction(grader_of, tmp_path):
     r, v = check(grader_of, tmp_path, TANH, (HERE / "bo.md").read_text(encoding="utf-8"), "bo.md")
     said = str(v["delta_6"].message)
-    assert "(did you mean −δ_6, as δ_6 = −∂E/∂net_6 in this problem?)" in said, said
-    assert "did you mean δ_6?" not in said
+    # session 13 (h2, t17 item 6): ∂E/∂net_6 is read as −δ_6 here, the other convention's δ it states, and
+    # judged (credited with the other convention below), no longer an unread link with a hint
+    assert "the other convention (δ = ∂E/∂net)" in said and "did you mean" not in said, said
+    assert v["delta_6"].status == "other_convention"
+    assert all(lk.kind != "unread" for lk in v["delta_6"].links)
     # a student writing δ_6 = −∂E/∂net_6 where δ = ∂E/∂net: the hint says this problem's definition
     plus = tmp_path / "tanh_plus.yaml"
     plus.write_text(TANH.read_text(encoding="utf-8").replace("delta: minus_dJ_dnet", "delta: dJ_dnet"),
@@ -198,7 +201,7 @@ def test_the_trial_write_up_hint_and_the_other_direction(grader_of, tmp_path):
                 f"$\\delta_3 = \\delta_6 w_{{63}} (1-y_3^2) = {r4(D6)} \\times 0.6 \\times 0.9610 = {-OWN3}$\n")
     r, v = check(grader_of, tmp_path, plus, write_up, "m.md")
     said = str(v["delta_6"].message)
-    assert "(did you mean δ_6, as δ_6 = ∂E/∂net_6 in this problem?)" in said, said
+    assert "did you mean" not in said and all(lk.kind != "unread" for lk in v["delta_6"].links), said
     # and in the other convention of that problem (δ' = −∂E/∂net) both δs and Δw_63 earn full credit
     assert all(x.credit == 1.0 for x in v.values()), {q: x.status for q, x in v.items()}
     assert v["delta_6"].status == v["delta_3"].status == "other_convention"
