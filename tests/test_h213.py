@@ -8,6 +8,8 @@ Problems and the trial's answers are copied, trimmed, in tests/data/h213/ (t17 p
 import math
 from pathlib import Path
 
+import pytest
+
 from symbackprop.answers import check_submission
 from symbackprop.messages import catalogue
 
@@ -53,6 +55,7 @@ def test_own_definition_read_as_delta(tmp_path):
     assert v["delta_7"].status == "correct" and not v["delta_7"].message, v["delta_7"]
 
 
+@pytest.mark.slow
 def test_definition_with_the_wrong_sign_is_judged(tmp_path):
     # −∂E/∂net_7 = (o_7 − t_7)·o_7(1 − o_7): the rule gives −δ_7; the value −0.0912 is wrong (δ_7 = 0.0912 here)
     v = verdicts(MITCHELL, "'\\delta_7': '-\\frac{\\partial E}{\\partial net_7} = (o_7 - t_7) o_7 (1 - o_7) = -0.0912'\n",
@@ -85,6 +88,10 @@ def test_sum_of_products_of_rounded_values_is_right(tmp_path):
     v = verdicts(SOFTPLUS, (DATA / "sp_stu.yaml").read_text(encoding="utf-8"), tmp_path)
     item = v["grad_x_1"]
     assert item.status == "correct" and item.message == catalogue("en")["diagnosis.rounded_earlier"], item
+
+
+@pytest.mark.slow
+def test_sum_of_products_other_ways(tmp_path):
     # the class: products worked first, the rule left out, the δs given earlier as answers
     for text in ("'\\frac{\\partial f}{\\partial x_1}': '\\delta_2 w_{12} + \\delta_3 w_{13} = "
                  "0.0756 \\times 1.5 + 0.0149 \\times (-1) = 0.1134 - 0.0149 = 0.0985'\n",
@@ -114,3 +121,11 @@ def test_mixed_conventions_said_and_charged_once(tmp_path):
         assert "3 of 4" in words and "δ_3^(2)" in words and "the others do not" not in words, words
     assert deltas["delta_5@2"].status == "follow_through" and deltas["delta_5@2"].source == "delta_5@1"
     assert deltas["delta_3@1"].status == "follow_through"
+
+
+@pytest.mark.slow
+def test_own_definition_other_spellings(tmp_path):
+    # the same definition as ∂ on one line, as a d-fraction, with the character ∂
+    for left in ("-\\partial E/\\partial net_7", "-\\frac{dE}{dnet_7}", "-∂E/∂net_7"):
+        item = verdicts(MITCHELL, f"'\\delta_7': '{left} = (t_7 - o_7) o_7 (1 - o_7) = 0.0912'\n", tmp_path)["delta_7"]
+        assert item.status == "correct" and all(lk.kind != "unread" for lk in item.links), (left, item)
