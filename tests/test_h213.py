@@ -50,13 +50,13 @@ def test_own_definition_read_as_delta(tmp_path):
     for qid in ("delta_5@1", "delta_5@2", "delta_3@1"):
         assert v[qid].status == "correct", v[qid]
         assert all(lk.kind != "unread" for lk in v[qid].links) and not v[qid].message, v[qid]
-    # Mitchell: δ_7 = −∂E/∂net_7 = (t_7 − o_7) o_7 (1 − o_7), with the hand value of test_g213
-    v = verdicts(MITCHELL, (DATA / "def2.yaml").read_text(encoding="utf-8"), tmp_path)
-    assert v["delta_7"].status == "correct" and not v["delta_7"].message, v["delta_7"]
 
 
 @pytest.mark.slow
 def test_definition_with_the_wrong_sign_is_judged(tmp_path):
+    # Mitchell: δ_7 = −∂E/∂net_7 = (t_7 − o_7) o_7 (1 − o_7), with the hand value of test_g213
+    v = verdicts(MITCHELL, (DATA / "def2.yaml").read_text(encoding="utf-8"), tmp_path)
+    assert v["delta_7"].status == "correct" and not v["delta_7"].message, v["delta_7"]
     # −∂E/∂net_7 = (o_7 − t_7)·o_7(1 − o_7): the rule gives −δ_7; the value −0.0912 is wrong (δ_7 = 0.0912 here)
     v = verdicts(MITCHELL, "'\\delta_7': '-\\frac{\\partial E}{\\partial net_7} = (o_7 - t_7) o_7 (1 - o_7) = -0.0912'\n",
                  tmp_path)
