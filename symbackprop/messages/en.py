@@ -1380,4 +1380,7 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
     "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
     "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
+    "derive.not_checked_frozen": "Not checked on the network of the file: these weights are frozen (Δw = 0, they keep their values)",
+    "derive.not_checked_tied": "Not checked on the network of the file: these weights are tied, updated once as their shared parameter (its rule is checked in its own section)",
+    "derive.not_checked_frozen_tied": "Not checked on the network of the file: these weights are frozen (Δw = 0) or tied (updated once as their shared parameter)",
 }

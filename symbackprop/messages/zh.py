@@ -1204,4 +1204,7 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
     "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
     "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
+    "derive.not_checked_frozen": "未在题目文件的网络上验证：这些权重已冻结（Δw = 0，保持原值）",
+    "derive.not_checked_tied": "未在题目文件的网络上验证：这些权重是共享的，只作为其共享参数更新一次（其公式在其自己的部分中检查）",
+    "derive.not_checked_frozen_tied": "未在题目文件的网络上验证：这些权重已冻结（Δw = 0）或共享（只作为其共享参数更新一次）",
 }
