@@ -1383,4 +1383,5 @@ MESSAGES = {
     "derive.not_checked_frozen": "Not checked on the network of the file: these weights are frozen (Δw = 0, they keep their values)",
     "derive.not_checked_tied": "Not checked on the network of the file: these weights are tied, updated once as their shared parameter (its rule is checked in its own section)",
     "derive.not_checked_frozen_tied": "Not checked on the network of the file: these weights are frozen (Δw = 0) or tied (updated once as their shared parameter)",
+    "problem.reversed_connection": "{first} (did you mean the weight from unit {src} to unit {dst}, written {src}: {{{dst}: …}}?)",
 }
