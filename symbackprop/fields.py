@@ -45,6 +45,24 @@ def unit_id_problem(value: Any) -> str:
     return said("field.not_unit_id", got=shown(value))
 
 
+def decimal_or_fraction(value: sp.Rational) -> str:
+    """2/5 -> '0.4', -3 -> '-3', 1/3 -> '1/3': a decimal where the denominator has only the factors 2 and 5
+    (and it is at most 30 digits long), else the fraction."""
+    value = sp.Rational(value)
+    q, places = int(value.q), 0
+    while q % 10 == 0 or q % 2 == 0 or q % 5 == 0:
+        if places >= 30:
+            return str(value)
+        q = q // 2 if q % 2 == 0 else q // 5 if q % 5 == 0 else q
+        places += 1
+    if q != 1:
+        return str(value)
+    digits = abs(int(value * 10 ** places))
+    whole, frac = divmod(digits, 10 ** places)
+    text = str(whole) + (("." + str(frac).rjust(places, "0").rstrip("0")) if places and frac else "")
+    return ("-" if value < 0 else "") + text
+
+
 class FieldReader:
     """Reads the fields of a YAML document one by one, raising a FILE:LINE error at the first mistake."""
 
@@ -84,6 +102,14 @@ class FieldReader:
                     self.fail(path, said("field.division_by_zero"))
                 return sp.Rational(int(p), int(q))
         self.fail(path, said("field.not_a_number", got=shown(value)))
+
+    def as_written(self, value: sp.Rational, path: Path_ | None) -> str:
+        """A number read from `path` as the file wrote it (0.5, not 1/2), for an error message; where that
+        text is not found, the number as a decimal if it has a short one (0.4), else as p/q."""
+        text = self.doc.scalar_text(path) if path is not None else None
+        if text is not None and text.strip():
+            return text.strip()
+        return decimal_or_fraction(value)
 
     def text(self, data: dict, path: Path_, limit: int) -> str:
         """A title (one line) or description (`path` ends in its key), checked by usertext.check_text."""

@@ -323,6 +323,7 @@ class _Validator(FieldReader):
         inputs, bias, layers = self.topology(net, npath)
         units = set(inputs) | set(u for layer in layers for u in layer) | ({bias} if bias else set())
         self.origins: dict[tuple, Path_] = {}     # what solving reads -> the field it was read from
+        self.target_paths: dict[tuple[int, str], Path_] = {}   # (sample, unit) -> where its target is written
         # bias_input: -1 makes the bias weights thresholds θ: the errors about them say so
         self.thresholds = not isinstance(net.get("bias_input"), bool) and net.get("bias_input") == -1
 
@@ -370,7 +371,7 @@ class _Validator(FieldReader):
         v, p = cfg["relu_derivative_at_zero"]
         g0 = self.number(v, p)
         if not 0 <= g0 <= 1:
-            self.fail(p, said("problem.relu_g0", got=str(g0)))
+            self.fail(p, said("problem.relu_g0", got=self.as_written(g0, p)))
         return g0
 
     def all_weights(self, cfg: dict, inputs, bias, layers, units) -> tuple[Weight, ...]:
@@ -423,7 +424,7 @@ class _Validator(FieldReader):
         self.origins[("eta",)] = p
         lr = self.number(v, p)
         if lr <= 0:
-            self.fail(p, said("problem.learning_rate", got=str(lr)))
+            self.fail(p, said("problem.learning_rate", got=self.as_written(lr, p)))
         return lr
 
     def batch_reduction(self, cfg: dict) -> str:
@@ -655,7 +656,10 @@ class _Validator(FieldReader):
                     if dst not in units:
                         self.fail(tpath, said("problem.no_such_unit", unit=dst, units=_choices(sorted(units, key=_unit_key))))
                     if (src, dst) not in allowed_set:
-                        self.fail(tpath, said("problem.not_a_connection", src=src, dst=dst))
+                        message = said("problem.not_a_connection", src=src, dst=dst)
+                        if (dst, src) in allowed_set:          # 4: {3: …} for the weight from 3 to 4
+                            message = said("problem.reversed_connection", first=message, src=dst, dst=src)
+                        self.fail(tpath, message)
                     given[(src, dst)] = self.weight(src, dst, spec, tpath)
         if not partial:
             self.all_weights_given(allowed, given, bias, wpath)
@@ -771,6 +775,9 @@ class _Validator(FieldReader):
                 if uid not in ids:
                     self.fail(path + (key, str(k)), said(f"problem.not_{io}", unit=uid, units=_choices(ids)))
                 got[uid] = self.number(v, path + (key, str(k)))
+                if key == "t":          # where the value is written: a list's position, a mapping's key
+                    self.target_paths[(index, uid)] = (path + (key, ids.index(uid)) if isinstance(raw[key], list)
+                                                       else path + (key, str(k)))
                 if key == "x":
                     self.origins[("x", uid, index)] = path + (key, str(k))
             for uid in ids:
@@ -793,11 +800,12 @@ class _Validator(FieldReader):
         if loss_name == UNNAMED_FORMULA and loss.written:      # named by its formula, as the solution does
             loss = replace(loss, name=said("loss.unnamed_formula", formula=loss.written))
         path = cfg.get("samples", cfg.get("sample", (None, ("sample",))))[1]
-        for s in samples:
+        for n, s in enumerate(samples):
             for uid, v in s.t:
                 why = loss.target_error(v)
-                if why:
-                    self.fail(path, said("problem.target", unit=uid, value=str(v), why=why))
+                if why:         # at the sample's own target (sample 2's line, not `samples:`), as written
+                    where = self.target_paths.get((n, uid), path)
+                    self.fail(where, said("problem.target", unit=uid, value=self.as_written(v, where), why=why))
 
     # -- issue 12: loss none, input gradients, the bias input ------------------------------------
     def loss_outputs(self, loss_name: str, outputs: tuple[str, ...], cfg: dict) -> None:
@@ -857,7 +865,10 @@ class _Validator(FieldReader):
                 key = Key.parse(wid) if isinstance(wid, str) else None
                 edge = (key.source, key.unit) if key is not None and key.kind == "w" else None
                 if edge not in by_edge:
-                    self.fail(gpath + (k,), said("problem.shared_not_weight", got=shown(wid)))
+                    message = said("problem.shared_not_weight", got=shown(wid))
+                    if edge is not None and edge[::-1] in by_edge:     # w_4_3 for w_3_4: ids are w_<from>_<to>
+                        message = said("hint.did_you_mean", first=message, close=str(by_edge[edge[::-1]].id))
+                    self.fail(gpath + (k,), message)
                 if edge in used:
                     self.fail(gpath + (k,), said("problem.shared_twice", got=wid))
                 used.add(edge)
@@ -867,7 +878,8 @@ class _Validator(FieldReader):
                 w = by_edge[edge]
                 if w.value != first.value or w.frozen != first.frozen:
                     self.fail(gpath + (k,), said("problem.shared_values", name=name, first=edges[0],
-                                                 first_value=str(first.value), edge=edges[k], value=str(w.value)))
+                                                 first_value=self.as_written(first.value, self.origins.get(("w", *keys[0]))),
+                                                 edge=edges[k], value=self.as_written(w.value, self.origins.get(("w", *edge)))))
             taken.add(name)
             groups.append((name, tuple(keys)))
         return tuple(groups)

@@ -41,6 +41,17 @@ def _not_updated(part) -> set[tuple[str, str]]:
     frozen = {(w.source, w.target) for w in part.weights if w.frozen}
     return frozen | {edge for _, edges in part.shared for edge in edges}
 
+def _why_not(part, skipped: set[tuple[str, str]]) -> str | None:
+    """Why an update rule compared nothing although the network has its weights: every one of them is
+    "frozen", "tied" (updated once as its shared parameter) or "frozen_tied"; None if none was skipped."""
+    if not skipped:
+        return None
+    frozen = {(w.source, w.target) for w in part.weights if w.frozen}
+    tied = {edge for _, edges in part.shared for edge in edges}
+    kinds = ("frozen" if skipped & frozen else "") + ("_tied" if skipped & (tied - frozen) else "")
+    return kinds.strip("_") or "frozen"
+
+
 def _close(a: sp.Expr, b: sp.Expr) -> float:
     """|a − b| / max(1, |b|), at 40 digits; exactly 0 where a − b is 0 as built, without
     evaluating b (a 40-digit N of nested exact tanh values took most of the rule check)."""
@@ -312,10 +323,12 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
             form = derivation.rule(rid).forms[1]
             grads[rid][(src, unit)] = evaluate_rule(form, {**idx, N_SAMPLES: N}, vals, {})
     frozen = _not_updated(part)
+    skipped: dict[str, set[tuple[str, str]]] = {}
     for rid, acc in grads.items():
         what = rid.split("_")[0]
         for (src, unit), value in acc.items():
             if what == "update" and (src, unit) in frozen:
+                skipped.setdefault(rid, set()).add((src, unit))
                 continue                           # a frozen weight is not updated at all (nor a tied one alone)
             errors[rid].append(close(value, ev.edge(EDGE_KIND[what], src, unit)))
             counted[rid] += 1
@@ -331,7 +344,8 @@ def check_rules(derivation: GeneralDerivation, psol: PartSolution | SolutionValu
             errors[rid].append(max(errors[dep], default=0.0))
             written_out.add(rid)
     return tuple(RuleCheck(rid, counted[rid] if rid in written_out else len(errs), max(errs, default=0.0),
-                           counted[rid]) for rid, errs in errors.items())
+                           counted[rid], None if counted[rid] else _why_not(part, skipped.get(rid, set())))
+                 for rid, errs in errors.items())
 
 
 # u_j of the layer below and u_l of the unit a weight between hidden layers goes into are both y[…] in the
@@ -363,6 +377,7 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
     rules = {"grad": deeper.grad_between, "update": deeper.update_between}
     errors: dict[str, list[float]] = {"grad": [], "update": []}
     counted = {"grad": 0, "update": 0}
+    skipped: set[tuple[str, str]] = set()
 
     def at(base, position, n):            # a unit's quantity of sample n, as the rule indexes it
         return PER_SAMPLE[base][position, n + 1] if batched else base[position]
@@ -390,6 +405,7 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
                 idx = {l: q, j: BELOW + r, c: len(above), **({N_SAMPLES: N} if batched else {})}
                 for what, rule in rules.items():
                     if what == "update" and (src, unit) in frozen:
+                        skipped.add((src, unit))
                         continue                 # a frozen weight is not updated (nor a tied one alone)
                     want = ev.edge(EDGE_KIND[what], src, unit)
                     # the general forms after −η·∂J/∂w (a single sample's: the batch's scale times it)
@@ -402,7 +418,8 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
                             if label == act:
                                 errors[what].append(close(share * evaluate_rule(form, idx, values, {}), want))
                     counted[what] += 1
-    return tuple(RuleCheck(rules[what].id, len(errs), max(errs, default=0.0), counted[what])
+    return tuple(RuleCheck(rules[what].id, len(errs), max(errs, default=0.0), counted[what],
+                           _why_not(part, skipped) if what == "update" and not counted[what] else None)
                  for what, errs in errors.items())
 
 

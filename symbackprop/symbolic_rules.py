@@ -72,6 +72,7 @@ class RuleCheck:
     compared: int                    # comparisons: each value by the rule and by its specialised form
     max_error: float                 # largest |rule − solution| / max(1, |solution|)
     values: int | None = None        # distinct values checked (a unit of a sample, a weight); None: `compared`
+    not_checked: str | None = None   # nothing compared because every such weight is "frozen" or "tied" (or both)
 
     @property
     def distinct(self) -> int:
@@ -80,7 +81,9 @@ class RuleCheck:
 
     @property
     def ok(self) -> bool:
-        return self.compared > 0 and self.max_error <= 1e-20
+        if self.compared == 0:
+            return self.not_checked is not None     # a rule that does not apply to any weight is not wrong
+        return self.max_error <= 1e-20
 
 
 @dataclass(frozen=True)

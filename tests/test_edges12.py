@@ -247,7 +247,7 @@ learning_rate: 1
 
 def test_a_target_out_of_range_names_an_unnamed_formula_loss_by_its_formula():
     en = _error(FORMULA_LOSS.replace("NAME", ""))
-    assert en == ("p.yaml:4: sample: target of unit 5 is 2; the loss formula '-t*log(u) - (1-t)*log(1-u)' needs "
+    assert en == ("p.yaml:4: sample.t.5: target of unit 5 is 2; the loss formula '-t*log(u) - (1-t)*log(1-u)' needs "
                   "targets in [0, 1]"), en
     zh = _error(FORMULA_LOSS.replace("NAME", ""), "zh")
     assert zh.endswith("单元 5 的目标值为 2；损失函数公式 '-t*log(u) - (1-t)*log(1-u)' 要求目标值在 [0, 1] 内"), zh

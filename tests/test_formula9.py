@@ -246,7 +246,7 @@ def test_declared_target_ranges_are_checked_with_file_and_line(targets, t4, t5, 
         assert [v for _, v in part.samples[0].t] == [sp.Rational(t4), sp.Rational(t5)]
         return
     err = str(refusal(text))
-    assert err.startswith("p.yaml:3: sample: ") and refused in err, err
+    assert err.startswith("p.yaml:3: sample.t.") and refused in err, err
 
 
 def test_target_facts_of_the_row():

@@ -489,7 +489,7 @@ shared: SHARED
 
 
 @pytest.mark.parametrize("weight,shared,words", [
-    ("0.25", "{b1: [w_0_2, w_0_3]}", "need the same given value and frozen setting: w_0_2 is 1/2 but w_0_3 is 1/4"),
+    ("0.25", "{b1: [w_0_2, w_0_3]}", "need the same given value and frozen setting: w_0_2 is 0.5 but w_0_3 is 0.25"),
     ("0.5", "{b1: [w_0_2]}", "two or more weight ids"),
     ("0.5", "{b1: [w_0_2, w_1_4]}", "'w_1_4' is not a weight of the network"),
     ("0.5", "{b1: [w_0_2, w_0_3], b2: [w_0_3, w_0_4]}", "w_0_3 is in a shared parameter already"),

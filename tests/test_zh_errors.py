@@ -167,6 +167,8 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("rubric_below", "learning_rate: 1", "learning_rate: 1\ngrading: {tolerance: {absolute: -1}}"),
     ("rubric_number", "learning_rate: 1", "learning_rate: 1\ngrading: {items: {act_3: many}}"),
     ("rubric_finite", "learning_rate: 1", "learning_rate: 1\ngrading: {items: {act_3: .nan}}"),
+    # session 13 (h4): an edge written the other way round
+    ("reversed_connection", "4: {5: 4}", "4: {5: 4}\n  5: {3: 1}"),
 ]] + [
     # the whole file (yamlfile.py)
     ("empty", ""),
@@ -429,7 +431,7 @@ EXPECTED_EN: dict[str, str] = {
     'budget_parts': 'p.yaml:32: parts: 40 parts cost 6,320 together (the largest, p0: (139 weights + 19 units) × 1 '
         'sample = 158); at most 700 (weights + units) × samples over all parts (see '
         'docs/problem-format.md#size-limits)',
-    'target': 'p.yaml:12: sample: target of unit 5 is 2; binary_cross_entropy needs targets in [0, 1]',
+    'target': 'p.yaml:12: sample.t.5: target of unit 5 is 2; binary_cross_entropy needs targets in [0, 1]',
     'no_bias': 'p.yaml:5: weights[0].b: the network has no bias unit; set network.bias to give bias weights',
     'budget_exact': 'p.yaml:55: weights: exact values would grow to about 11,618 digits (twice the digits of the numbers '
         'over their common denominator); at most 10,000: write the numbers as decimals with fewer places, or '
@@ -461,7 +463,7 @@ EXPECTED_EN: dict[str, str] = {
         'one per unit 3, 4)',
     'missing_threshold': 'p.yaml:7: weights: missing the threshold θ of unit 5 (the weight from the bias unit 0, '
         'whose input is −1)',
-    'formula_target': "p.yaml:12: sample: target of unit 5 is 2; the loss formula 'u - t' needs targets in [0, 1]",
+    'formula_target': "p.yaml:12: sample.t.5: target of unit 5 is 2; the loss formula 'u - t' needs targets in [0, 1]",
     # session 12 (names), written with these messages
     'loss_symbol_name': "p.yaml:15: notation.loss_symbol: 'E_to-tal' is not a loss symbol; use 1 to 8 letters, like J "
         'or E, with at most one subscript of 1 to 8 letters or digits, like E_total',
@@ -476,6 +478,10 @@ EXPECTED_EN: dict[str, str] = {
         'weight w_i1_h1 named h1 is; rename the unit or the weight, or leave unit_names out',
     'unit_names_shared_clash': 'p.yaml:14: notation.unit_names: with unit_names, unit h1 would be written h_1, as '
         'the shared parameter h1 is; rename one of them, or leave unit_names out',
+    # session 13 (h4)
+    'reversed_connection': 'p.yaml:12: weights.5.3: 5 -> 3 is not a connection of this network; weights go from each '
+        'unit (and the bias) to every unit of the next layer (did you mean the weight from unit 3 to unit 5, '
+        'written 3: {5: …}?)',
 }
 
 

@@ -1382,4 +1382,8 @@ MESSAGES = {
     "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
     # session 13 (h2): δs of both conventions in one answer: which are the other's (answers/diagnose.py)
     "why.mixed_convention": "{count} of {total} δs are in the other convention, {other}: {flipped}; {rest} in this problem's, {own}",
+    "derive.not_checked_frozen": "Not checked on the network of the file: these weights are frozen (Δw = 0, they keep their values)",
+    "derive.not_checked_tied": "Not checked on the network of the file: these weights are tied, updated once as their shared parameter (its rule is checked in its own section)",
+    "derive.not_checked_frozen_tied": "Not checked on the network of the file: these weights are frozen (Δw = 0) or tied (updated once as their shared parameter)",
+    "problem.reversed_connection": "{first} (did you mean the weight from unit {src} to unit {dst}, written {src}: {{{dst}: …}}?)",
 }

@@ -1206,4 +1206,8 @@ MESSAGES = {
     "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
     # session 13 (h2): δs of both conventions in one answer: which are the other's (answers/diagnose.py)
     "why.mixed_convention": "{total} 个 δ 中有 {count} 个用的是另一种约定 {other}：{flipped}；{rest} 用的是本题的约定 {own}",
+    "derive.not_checked_frozen": "未在题目文件的网络上验证：这些权重已冻结（Δw = 0，保持原值）",
+    "derive.not_checked_tied": "未在题目文件的网络上验证：这些权重是共享的，只作为其共享参数更新一次（其公式在其自己的部分中检查）",
+    "derive.not_checked_frozen_tied": "未在题目文件的网络上验证：这些权重已冻结（Δw = 0）或共享（只作为其共享参数更新一次）",
+    "problem.reversed_connection": "{first}（是否指从单元 {src} 到单元 {dst} 的权重，写作 {src}: {{{dst}: …}}？）",
 }

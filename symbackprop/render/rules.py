@@ -277,6 +277,8 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
         if ch.id != rid:
             continue
         where = w["generated"] if generated else w["checked"]
+        if ch.compared == 0 and ch.not_checked:
+            return sentence(lang, f"derive.not_checked_{ch.not_checked}")
         if ch.compared == 0:
             return sentence(lang, "derive.check_none", where=where, none=w["none"])
         values = ch.distinct
@@ -563,7 +565,8 @@ def to_data(dv: GeneralDerivation) -> dict:
             "notation": {"delta": dv.notation.delta, "weight": dv.notation.weight},
             "hidden_layer": dv.hidden_layer, "batch": dv.batch, "samples": dv.samples,
             "assumptions": list(dv.assumptions), "rules": rules,
-            "checks": {ch.id: {"compared": ch.compared, "values": ch.distinct, "max_error": ch.max_error, "ok": ch.ok}
+            "checks": {ch.id: {"compared": ch.compared, "values": ch.distinct, "max_error": ch.max_error, "ok": ch.ok,
+                               **({"not_checked": ch.not_checked} if ch.not_checked else {})}
                        for ch in dv.checks}, **rules_more,
             **({"bias_input": dv.bias_input, "bias_updates": bias} if dv.bias_input != 1 else {})}
 
