@@ -417,13 +417,21 @@ class ChainJudge:
         return self._instances[kept]
 
     def _solved(self, kept: frozenset) -> list[dict[str, float]]:
-        """The INSTANCES random problems with the inputs `kept` unmoved, each item's value on each."""
+        """The INSTANCES random problems with the inputs `kept` and the loss's givens (inputs not differentiated
+        by that only the output node uses) unmoved, each item's value on each."""
         from .graph_answers import expected_items
         prob = self.sol.problem
         rng = random.Random(12)
         out = []
+        # the loss's givens: an input that is not one of the parameters and that only the output node uses (a
+        # target t, a one-hot label) keeps its value on every random problem, so that a rule with it put in
+        # (`-\ln p_2` for -t·ln p at t = [0; 1]) is judged at it, as a network's targets are (instances.py);
+        # an input used earlier (an RNN's h0 = 0) moves, as a network's inputs do
+        data = {q.name for q in prob.inputs if q.name not in prob.parameters
+                and all(f.name == prob.output for f in prob.nodes if q.name in f.operands)}
         for _ in range(INSTANCES):
-            qs = tuple(q if q.kind != "input" or q.name in kept else replace(q, given=_moved(q.given, rng, q.name, kept))
+            qs = tuple(q if q.kind != "input" or q.name in kept or q.name in data
+                       else replace(q, given=_moved(q.given, rng, q.name, kept))
                        for q in prob.quantities)
             try:
                 sol = solve_graph(replace(prob, quantities=qs))

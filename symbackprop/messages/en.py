@@ -1380,4 +1380,7 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
     "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
     "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
+    "graph_answers.untransposed": "{used} used where {used}ᵀ belongs: the backward pass through {node} multiplies {grad} by {used}ᵀ, not by {used}",
+    "graph_answers.untransposed_short": "{used} used where {used}ᵀ belongs",
+    "code.untransposed": "a matrix used where its transpose belongs",
 }

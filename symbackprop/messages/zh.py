@@ -1204,4 +1204,7 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
     "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
     "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
+    "graph_answers.untransposed": "在应为 {used}ᵀ 处用了 {used}：经过 {node} 的反向传播将 {grad} 乘以 {used}ᵀ，而不是 {used}",
+    "graph_answers.untransposed_short": "在应为 {used}ᵀ 处用了 {used}",
+    "code.untransposed": "在应为转置处用了矩阵本身",
 }
