@@ -31,7 +31,8 @@ from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
 from .compare import Tolerance, compare_number, compare_within, shows_no_digit, written_number
 from .graph_chain import ChainJudge
-from .graph_diagnose import Causes, diagnose_graph_value, graph_causes, rounds_half_up_to, transposed
+from .graph_diagnose import (Causes, diagnose_graph_value, graph_causes, mistake_written, rounds_half_up_to,
+                             transposed, untransposed)
 from .graph_names import MAX_LIST_CHARS, GraphNames, bracket_list, item_name
 from .graph_matrix import worked_entries
 from .latex import AnswerError
@@ -158,6 +159,7 @@ class GraphChecker:
         self._own_rules: OwnRules | None = None
         self._chain: ChainJudge | None = None
         self._steps = {st.id: st for st in sol.steps}
+        self._untransposed: dict | None = None    # gradient entries with a matrix used for its transpose (built once)
         self._transposed: dict[str, tuple[str, bool]] = {}    # this submission's entries of a transposed matrix
         self._charged: dict[str, str] = {}    # a transposed matrix -> its entry charged WRONG (the others are not)
         self._shape_wrong: dict[str, WrongShape] = {}   # a matrix written in its transpose's shape -> its shape's why
@@ -518,6 +520,21 @@ class GraphChecker:
                 return said("graph_answers.foreign_numbers", numbers=_clip(text))
         return None
 
+    def _untransposed_at(self, qid: str, number: float, places: int | None,
+                         expected: float) -> tuple[str, str, str] | None:
+        """(the message, its short form, the gradient's id) when the number is the entry of a gradient with a matrix operand
+        used where its transpose belongs (graph_diagnose.untransposed: ∂L/∂x = W·∂L/∂z for z = W*x), and
+        not the right value; else None. Built once per checker."""
+        if self._untransposed is None:
+            self._untransposed = untransposed(self.sol)
+        found = self._untransposed.get(qid)
+        if found is None or not mistake_written(number, places, found[0], expected, self.tol):
+            return None
+        _, used, node, whole = found
+        grad = "grad_" + node.split(" = ")[0]
+        short = said("graph_answers.untransposed_short", used=used)
+        return said("graph_answers.untransposed", used=used, node=node, grad=self.name(grad)), short, whole
+
     def _causes_of(self, qid: str) -> Causes | None:
         """The causes of a factor 2 or ½ the item's formula can have (graph_diagnose.graph_causes), built
         once per checker, for every student, the first time a value is half or twice another."""
@@ -865,6 +882,17 @@ class GraphChecker:
                                source=source)
         if status != "wrong":                        # imprecise, rounded wrongly
             return verdict(status, _joined([match.message] + unread), status, links=links, value=number)
+        slip = self._untransposed_at(qid, number, places, expected)
+        if slip is not None:                         # W·∂L/∂z for Wᵀ·∂L/∂z: said before any factor it happens to be
+            key = (slip[2], "ᵀ")                     # (kept with local_left's: no node is named ᵀ)
+            if key in self._local_left:              # another entry of the same gradient: charged once
+                first = self._local_left[key]
+                return verdict("follow_through", _joined([said("diagnosis.same_mistake", what=slip[1],
+                                                               name=self.name(first))] + unread),
+                               "untransposed", links=links, value=number, source=first)
+            self._local_left[key] = qid
+            return verdict("wrong", _joined([slip[0]] + [lk.message for lk in bad[:1]] + unread), "untransposed",
+                           links=links, value=number)
         causes = self._causes_of(qid)
         if self._rounded_numbers(links, number, places):
             # the value is the rounding of what the student's own numbers give (0.5 × 0.8 − 1 = −0.6 ≈ −1, the

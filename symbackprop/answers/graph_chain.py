@@ -29,7 +29,7 @@ from typing import Any, Callable
 import sympy as sp
 
 from ..errors import SymbackpropError
-from ..graph import GraphSolution, solve_graph
+from ..graph import GraphSolution, entry_suffix, solve_graph
 from ..messages import said, text_of
 from .checker import (Link, _clip, _rounding_bound, _short, _written_decimals, chain_links, follows_from_numbers,
                       literal_decimals, normalized, one_sign_flipped)
@@ -112,6 +112,7 @@ class ChainJudge:
         self.true.update(local_values(sol))      # ∂y/∂q as the solution takes it: a rule may name it
         self.true[TAKEN] = taken_at_kinks(sol)
         self._instances: dict[frozenset, list[dict[str, float]]] = {}
+        self._entry_locals: dict[str, str] = {}     # `\frac{\partial p_{1}}{\partial s}` -> its local partial's key
 
     # -- reading ---------------------------------------------------------------------------------------
     def placeholders(self, piece: str) -> tuple[str, dict[str, str]]:
@@ -122,7 +123,7 @@ class ChainJudge:
         by_id: dict[str, str] = {}
 
         def sub(m: re.Match) -> str:
-            qid = self.names.qid(m.group(0))
+            qid = self._entry_locals.get(m.group(0).strip()) or self.names.qid(m.group(0))
             if qid is None:
                 pair = self.names.local(m.group(0))          # ∂y/∂q, ∂f(s, r)/∂s: a local partial
                 if pair is not None:
@@ -191,7 +192,7 @@ class ChainJudge:
                     links.append(Link(rel, piece, "numbers", False, false))
                     continue
                 # read (the link is shown as written): a dot product of two vectors as the sum of its terms
-                reading = dotted if dotted is not None else self.dot_of_names(piece)
+                reading = dotted if dotted is not None else self.entrywise(self.dot_of_names(piece))
                 prepared, ids = self.placeholders(reading)
                 if alone and not ids:
                     return None
@@ -241,6 +242,40 @@ class ChainJudge:
                 return m.group(0)
             return "(" + " + ".join(f"{a}_{{{i}}} \\cdot {b}_{{{i}}}" for i in range(1, n + 1)) + ")"
         return _DOT.sub(sub, piece)
+
+    def entrywise(self, piece: str) -> str:
+        """The link with each name of a whole vector or matrix of the graph written as the list of its entries'
+        names, worked out (graph_matrix.worked_matrix) when it comes to one number: `sum(e1)` as (e1_1 + e1_2),
+        `-t \\cdot \\ln(p)` as -(t_1 ln p_1 + t_2 ln p_2), as the worked solution writes a scalar node of vectors;
+        the link itself for anything else (a rule over matrices, not judged)."""
+        from .graph_matrix import worked_matrix
+        found = []
+
+        def sub(m: re.Match) -> str:
+            qid = self.names.qid(m.group(0))
+            pair = self.names.local(m.group(0)) if qid is None else None
+            base = pair[0] if pair is not None else qid[len("grad_"):] if qid and qid.startswith("grad_") else qid
+            q = self.names.quantities.get(base) if base is not None else None
+            if q is None or not q.shape or max(q.shape) > 9 or (pair is not None and self.names.quantities[pair[1]].shape):
+                return m.group(0)
+            rows, cols = q.shape
+            found.append(base)
+
+            def entry(r: int, c: int) -> str:
+                suffix = entry_suffix(q.shape, r, c)
+                if pair is not None:             # ∂p/∂s: ∂p_i/∂s, a placeholder's name of its own
+                    text = f"\\frac{{\\partial {base}_{{{suffix.replace('_', '')}}}}}{{\\partial {pair[1]}}}"
+                    self._entry_locals[text] = local_key(f"{base}_{suffix}", pair[1])
+                    return text
+                return f"grad_{{{base}_{suffix}}}" if base != qid else f"{base}_{{{suffix.replace('_', '')}}}"
+            return " [" + ", ".join("[" + ", ".join(entry(r, c) for c in range(cols)) + "]"
+                                    for r in range(rows)) + "] "
+
+        listed = _TOKEN.sub(sub, piece)
+        if not found:
+            return piece
+        worked = worked_matrix(listed, dot=True)
+        return worked[0][0] if worked is not None and len(worked) == 1 and len(worked[0]) == 1 else piece
 
     def _vector(self, name: str) -> tuple[str, int] | None:
         """The graph's vector (a column or a row of more than one entry) a whole name names (`w_{2}`: w2), and its
@@ -417,13 +452,21 @@ class ChainJudge:
         return self._instances[kept]
 
     def _solved(self, kept: frozenset) -> list[dict[str, float]]:
-        """The INSTANCES random problems with the inputs `kept` unmoved, each item's value on each."""
+        """The INSTANCES random problems with the inputs `kept` and the loss's givens (inputs not differentiated
+        by that only the output node uses) unmoved, each item's value on each."""
         from .graph_answers import expected_items
         prob = self.sol.problem
         rng = random.Random(12)
         out = []
+        # the loss's givens: an input that is not one of the parameters and that only the output node uses (a
+        # target t, a one-hot label) keeps its value on every random problem, so that a rule with it put in
+        # (`-\ln p_2` for -t·ln p at t = [0; 1]) is judged at it, as a network's targets are (instances.py);
+        # an input used earlier (an RNN's h0 = 0) moves, as a network's inputs do
+        data = {q.name for q in prob.inputs if q.name not in prob.parameters
+                and all(f.name == prob.output for f in prob.nodes if q.name in f.operands)}
         for _ in range(INSTANCES):
-            qs = tuple(q if q.kind != "input" or q.name in kept else replace(q, given=_moved(q.given, rng, q.name, kept))
+            qs = tuple(q if q.kind != "input" or q.name in kept or q.name in data
+                       else replace(q, given=_moved(q.given, rng, q.name, kept))
                        for q in prob.quantities)
             try:
                 sol = solve_graph(replace(prob, quantities=qs))
@@ -511,6 +554,20 @@ def local_values(sol: GraphSolution) -> dict[str, float]:
             if prob.get(c.consumer).shape == ():
                 with contextlib.suppress(TypeError, ValueError, ArithmeticError):    # TooLarge is a ValueError
                     out[local_key(c.consumer, step.name)] = float(value_of(c.local, sol.env))
+    # ∂p_i/∂s of a vector or matrix node p by a scalar operand s (p = e1/s): each entry's, for a rule that
+    # writes ∂L/∂s = ∂L/∂p ∂p/∂s over the entries (ChainJudge.entrywise)
+    for f in prob.nodes:
+        if not f.shape or f.rule is None or not isinstance(f.rule, sp.MatrixBase):
+            continue
+        for name in sorted(f.operands):
+            q = prob.get(name)
+            if q.shape != () or local_key(f.name, name) in out:
+                continue
+            for r in range(f.shape[0]):
+                for c in range(f.shape[1]):
+                    with contextlib.suppress(TypeError, ValueError, ArithmeticError):
+                        out[local_key(f"{f.name}_{entry_suffix(f.shape, r, c)}", name)] = \
+                            float(sp.diff(f.rule[r, c], q.symbol).xreplace(sol.env))
     return out
 
 

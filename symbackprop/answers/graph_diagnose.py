@@ -178,3 +178,41 @@ def masked(sol: GraphSolution, q: str, f: str, suffix: str, fsuffix: str) -> boo
         return complex(sp.N(local.xreplace(sol.env))) == 0
     except (TypeError, ValueError, ArithmeticError):
         return False
+
+
+def untransposed(sol: GraphSolution) -> dict[str, tuple[float, str, str, str]]:
+    """Entry id of a gradient (`grad_x_1`) -> (its value with a matrix operand used where its transpose
+    belongs, that operand's name, the node's `f = formula`, the gradient's id `grad_x`), for every node f = A*B of two matrices: ∂L/∂B
+    taken as A·∂L/∂f instead of Aᵀ·∂L/∂f (A square), ∂L/∂A as ∂L/∂f·B instead of ∂L/∂f·Bᵀ (B square), the
+    rest of the gradient (other consumers) as it is. An entry the slip leaves right (A symmetric) is not listed."""
+    out: dict[str, tuple[float, str, str, str]] = {}
+    for f in sol.problem.nodes:
+        tree = f.formula.tree if f.formula is not None else None
+        while tree is not None and tree.kind == "paren":
+            tree = tree.args[0]
+        if tree is None or tree.kind != "mul" or any(a.kind != "name" for a in tree.args) or f.name not in sol.gradients:
+            continue
+        a, b = (t.text for t in tree.args)
+        A, B, G = sol.values.get(a), sol.values.get(b), sol.gradients[f.name]
+        if a == b or not all(isinstance(m, sp.MatrixBase) for m in (A, B, G)):
+            continue
+        slips = []
+        if b in sol.gradients and A.rows == A.cols:
+            slips.append((b, a, A.T * G, A * G))             # ∂L/∂B: Aᵀ·G, with A·G
+        if a in sol.gradients and B.rows == B.cols:
+            slips.append((a, b, G * B.T, G * B))             # ∂L/∂A: G·Bᵀ, with G·B
+        for q, used, right, wrong in slips:
+            total = sol.gradients[q]
+            if not isinstance(total, sp.MatrixBase) or total.shape != wrong.shape:
+                continue
+            taken = total - right + wrong
+            for r in range(taken.rows):
+                for c in range(taken.cols):
+                    try:
+                        value, true = float(taken[r, c]), float(total[r, c])
+                    except (TypeError, ValueError):
+                        continue
+                    if abs(value - true) > 1e-12 * max(1.0, abs(true)):
+                        out.setdefault(f"grad_{q}_{entry_suffix(total.shape, r, c)}", (value, used, _shown(f), f"grad_{q}"))
+    return out
+

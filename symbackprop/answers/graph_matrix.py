@@ -64,6 +64,15 @@ def _factors(term: str) -> list[str | Matrix] | None:
     while i < len(term):
         if term[i] in "({":                            # a bracket holding a matrix is not followed
             close = closer(i)
+            if close is not None and "[" in term[i:close] and term[i] == "(":
+                applied = _applied(term[done:i], term[i + 1:close])
+                if applied is not None:                # sum([…]), \ln\left([…]\right): as the solution writes them
+                    before, value = applied
+                    if before:
+                        out.append(before)
+                    out.append(value)
+                    i = done = close + 1
+                    continue
             if close is None or "[" in term[i:close]:
                 return None
             i = close + 1
@@ -97,10 +106,35 @@ def _factors(term: str) -> list[str | Matrix] | None:
     return out
 
 
+# a function the worked solution applies to a whole matrix or vector, just before its bracket: sum(e1),
+# \operatorname{sum}\left(…\right), ln(p), \ln\left(…\right), \log, \exp
+_APPLIED = re.compile(r"(?:\\(?:operatorname|mathrm|text)\s*\{\s*(?P<a>sum|ln|log|exp)\s*\}|\\(?P<b>ln|log|exp)"
+                      r"|(?<![A-Za-z\\])(?P<c>sum|ln|log|exp))\s*(?:\\left\s*)?$")
+_RIGHT = re.compile(r"\\right\s*$")
+
+
+def _applied(before: str, inside: str) -> tuple[str, str | Matrix] | None:
+    """(the text before the function, its value) of a function applied to a matrix or vector written out:
+    sum as the text of its entries' sum, ln (log) and exp entry by entry, as a matrix; None for anything else."""
+    m = _APPLIED.search(before)
+    if m is None:
+        return None
+    worked = _worked(_RIGHT.sub("", inside).strip(), False)
+    if worked is None:
+        return None
+    name = m.group("a") or m.group("b") or m.group("c")
+    rest = _JOINERS.sub("", before[:m.start()])
+    if name == "sum":
+        return rest, "(" + " + ".join(f"({e})" for row in worked for e in row) + ")"
+    command = "\\exp" if name == "exp" else "\\ln"
+    return rest, [[f"{command}({e})" for e in row] for row in worked]
+
+
 def _product(factors: list, dot: bool = False) -> Matrix | None:
     """The factors multiplied out as texts (numbers scale, matrices multiply when their shapes fit; `dot`: two
     vectors of one length give their dot product, a 1×1)."""
-    scalars = [f for f in factors if isinstance(f, str)]
+    scalars = [{"-": "-1", "+": "1"}.get(f.strip(), f) if isinstance(f, str) else f for f in factors]
+    scalars = [f for f in scalars if isinstance(f, str)]
     matrices = [f for f in factors if not isinstance(f, str)]
     if any(re.search(r"[\[\]=]|\\begin", s) for s in scalars):
         return None

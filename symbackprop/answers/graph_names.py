@@ -34,6 +34,8 @@ _GRADS = [re.compile(p) for p in (
 _ENTRY = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[0-9][0-9 ,_]*?)\s*\}|(?P<bare>[0-9]+(?:_[0-9]+)?))$")
 # an entry at index letters: z_i, z_{i}, W_{ij}, W_{i,j} (letters only: z_3 is an entry, read by _name)
 _INDEXED = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9]*)\s*_\s*(?:\{\s*(?P<braced>[a-z](?:\s*,?\s*[a-z])?)\s*\}|(?P<bare>[a-z]))$")
+# the same of a name written with its own subscript, in brackets: (e_{1})_{i} for e1's entry i
+_PAREN_INDEXED = re.compile(r"^\(\s*(?P<inner>[^()]{1,40}?)\s*\)\s*_\s*(?P<index>\{\s*[a-z](?:\s*,?\s*[a-z])?\s*\}|[a-z])$")
 _CALLED = re.compile(rf"^(\\?[A-Za-z][A-Za-z0-9]*{_SUB})\s*(?:\(([^()]{{1,200}})\))?$")    # m, h_{2}, or m(r, s)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 MAX_PRODUCT_CHARS = 32        # a word read as a product of names (qz): longer ones are not split
@@ -240,7 +242,11 @@ class GraphNames:
             m = pat.match(text)
             if m is None:
                 continue
-            x = _INDEXED.match(m.group("x").strip())
+            written = m.group("x").strip()
+            inner = _PAREN_INDEXED.match(written)
+            if inner is not None and self._name(inner.group("inner")) in self.quantities:
+                written = self._name(inner.group("inner")) + "_" + inner.group("index")
+            x = _INDEXED.match(written)
             if x is None or x.group("base") not in self.quantities or self.quantities[x.group("base")].shape == ():
                 return False
             letters = re.findall(r"[a-z]", x.group("braced") or x.group("bare"))

@@ -1386,4 +1386,7 @@ MESSAGES = {
     "derive.not_checked_tied": "Not checked on the network of the file: these weights are tied, updated once as their shared parameter (its rule is checked in its own section)",
     "derive.not_checked_frozen_tied": "Not checked on the network of the file: these weights are frozen (Δw = 0) or tied (updated once as their shared parameter)",
     "problem.reversed_connection": "{first} (did you mean the weight from unit {src} to unit {dst}, written {src}: {{{dst}: …}}?)",
+    "graph_answers.untransposed": "{used} used where {used}ᵀ belongs: the backward pass through {node} multiplies {grad} by {used}ᵀ, not by {used}",
+    "graph_answers.untransposed_short": "{used} used where {used}ᵀ belongs",
+    "code.untransposed": "a matrix used where its transpose belongs",
 }

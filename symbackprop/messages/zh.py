@@ -1210,4 +1210,7 @@ MESSAGES = {
     "derive.not_checked_tied": "未在题目文件的网络上验证：这些权重是共享的，只作为其共享参数更新一次（其公式在其自己的部分中检查）",
     "derive.not_checked_frozen_tied": "未在题目文件的网络上验证：这些权重已冻结（Δw = 0）或共享（只作为其共享参数更新一次）",
     "problem.reversed_connection": "{first}（是否指从单元 {src} 到单元 {dst} 的权重，写作 {src}: {{{dst}: …}}？）",
+    "graph_answers.untransposed": "在应为 {used}ᵀ 处用了 {used}：经过 {node} 的反向传播将 {grad} 乘以 {used}ᵀ，而不是 {used}",
+    "graph_answers.untransposed_short": "在应为 {used}ᵀ 处用了 {used}",
+    "code.untransposed": "在应为转置处用了矩阵本身",
 }
