@@ -1367,10 +1367,10 @@ MESSAGES = {
     "api.answer_value": "{fn}(): answers[{name}] must be a number, a text, or (for a matrix) a list of them, not {got}",
     "api.answer_key": "{fn}(): the names of answers must be texts (str), not {got}",
     "derive.input_gradient_note": "an input *x_i* enters the loss only through the nets of the hidden units it "
-                                  "feeds, so its gradient sums their δ times the weight from *x_i* (the file's "
+                                  "feeds, so its gradient sums their *δ* times the weight from *x_i* (the file's "
                                   "input_gradients field); an input is no parameter: it has no update",
     "derive.input_gradient_note_outputs": "an input *x_i* enters the loss only through the nets of the output "
-                                          "units it feeds, so its gradient sums their δ times the weight from *x_i* "
+                                          "units it feeds, so its gradient sums their *δ* times the weight from *x_i* "
                                           "(the file's input_gradients field); an input is no parameter: it has no update",
     "diagnosis.rounded_too_early": "rounded too early: your numbers to {places} places give {got}; to {asked} places the value is {expected}",
     "graph_answers.rule_swapped": "the rule does not give {name}: it uses {used} where {right} belongs (with its numbers it gives {got}; the right value is {expected})",

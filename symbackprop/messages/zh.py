@@ -1192,9 +1192,9 @@ MESSAGES = {
     "api.answers_mapping": "所给的答案",
     "api.answer_value": "{fn}()：answers[{name}] 必须是数、文本或（矩阵的）它们的列表，而不是 {got}",
     "api.answer_key": "{fn}()：答案的名称必须是文本（str），而不是 {got}",
-    "derive.input_gradient_note": "输入 *x_i* 只通过它所连接的隐藏单元的净输入影响损失，所以它的梯度是这些单元的 δ "
+    "derive.input_gradient_note": "输入 *x_i* 只通过它所连接的隐藏单元的净输入影响损失，所以它的梯度是这些单元的 *δ* "
                                   "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
-    "derive.input_gradient_note_outputs": "输入 *x_i* 只通过它所连接的输出单元的净输入影响损失，所以它的梯度是这些单元的 δ "
+    "derive.input_gradient_note_outputs": "输入 *x_i* 只通过它所连接的输出单元的净输入影响损失，所以它的梯度是这些单元的 *δ* "
                                           "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
     "diagnosis.rounded_too_early": "舍入过早：你用的 {places} 位小数的数值得 {got}；保留 {asked} 位小数时，其值为 {expected}",
     "graph_answers.rule_swapped": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}（代入数值得出 {got}；正确的值是 {expected}）",
