@@ -1298,4 +1298,16 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
                                  "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
                                  "lines of their own that start with a quantity's name: {plain} = …)",
+    # -- session 13, O1: the optimizers (optimizers.py): the form each solution states, bad settings ----
+    "optimizer.form.lecture": "Update rule in the lecture's form: the formulas of the slides (Ruder 2016 where the "
+                              "slides give none): ε inside the square root, η inside the momentum v_t",
+    "optimizer.form.pytorch": "Update rule in PyTorch's form: torch.optim's algorithm step for step (ε outside the "
+                              "square root, the momentum buffer without η and equal to g at the first step, weight "
+                              "decay added to g), so the numbers match torch.optim",
+    "optimizer.unknown": "unknown optimizer {name!r}; choose from {allowed}",
+    "optimizer.unknown_form": "unknown form {form!r}; choose from {allowed}",
+    "optimizer.unknown_setting": "{optimizer} ({form} form) has no setting {setting!r}; its settings are {allowed}",
+    "optimizer.not_a_number": "{optimizer}: {setting} must be a number, not {value}",
+    "optimizer.out_of_range": "{optimizer}: {setting} = {value} is out of range; allowed: {allowed}",
+    "optimizer.betas_pair": "{optimizer}: betas must be a pair [β1, β2], not {value}",
 }

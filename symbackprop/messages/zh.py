@@ -1138,4 +1138,15 @@ MESSAGES = {
     # -- session 12, Z2 --------------------------------------------------------------------------------
     "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
+    # -- session 13, O1 --------------------------------------------------------------------------------
+    "optimizer.form.lecture": "更新规则采用课件形式：课件中的公式（课件未给出的采用 Ruder 2016）：ε 在平方根内，"
+                              "动量 v_t 中含 η",
+    "optimizer.form.pytorch": "更新规则采用 PyTorch 形式：逐步按 torch.optim 的算法（ε 在平方根外，动量缓冲不含 η "
+                              "且第一步等于 g，权重衰减加到 g 上），数值与 torch.optim 一致",
+    "optimizer.unknown": "未知的优化器 {name!r}；可选：{allowed}",
+    "optimizer.unknown_form": "未知的形式 {form!r}；可选：{allowed}",
+    "optimizer.unknown_setting": "{optimizer}（{form} 形式）没有设置 {setting!r}；其设置为 {allowed}",
+    "optimizer.not_a_number": "{optimizer}：{setting} 必须是数，而不是 {value}",
+    "optimizer.out_of_range": "{optimizer}：{setting} = {value} 超出范围；允许：{allowed}",
+    "optimizer.betas_pair": "{optimizer}：betas 必须是一对 [β1, β2]，而不是 {value}",
 }
