@@ -393,7 +393,8 @@ def optimizer(name: str, form: str = DEFAULT_FORM) -> Optimizer:
 
 
 def _exact(value: object) -> sp.Rational | None:
-    """A number as an exact rational (a float by its shortest decimal: 0.9 → 9/10), None if it is not one."""
+    """A number as an exact rational (a float by its shortest decimal: 0.9 → 9/10; a string of a decimal or
+    a fraction, "1/2"), None if it is not one."""
     if isinstance(value, bool):
         return None
     if isinstance(value, sp.Rational):
@@ -403,9 +404,17 @@ def _exact(value: object) -> sp.Rational | None:
     if isinstance(value, (int, Fraction)):
         return sp.Rational(value)
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
-        return sp.Rational(repr(value))
-    if isinstance(value, Number):                 # numpy scalars
-        return _exact(float(value)) if float(value) == value else None
+        return sp.Rational(repr(float(value)))          # float(): numpy 2 writes np.float64(0.9)
+    if isinstance(value, str):                    # "1/2", "1e-8", "0.9" as a problem file may write them
+        try:
+            return sp.Rational(Fraction(value.strip()))      # Fraction parses numbers only, never code
+        except (ValueError, ZeroDivisionError):
+            return None
+    if isinstance(value, Number) and not isinstance(value, complex):     # numpy scalars
+        try:
+            return _exact(float(value)) if float(value) == value else None
+        except (TypeError, ValueError):
+            return None
     return None
 
 
