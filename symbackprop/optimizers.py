@@ -347,7 +347,7 @@ def _table() -> dict[tuple[str, str], Optimizer]:
         Optimizer("momentum", "lecture", (_lr("0.001"), _MOMENTUM_L), (_VEL_L,), _momentum_lecture, _LECTURE),
         Optimizer("momentum", "pytorch", (_lr("0.001"), _MOMENTUM_P, _decay_rate("dampening", TAU, "0"),
                                           _weight_decay()), (_VEL_P,), _momentum_pytorch, _TORCH),
-        Optimizer("nesterov", "lecture", (_lr("0.001"), _decay_rate("momentum", GAMMA, "0.9", upper_open=True)),
+        Optimizer("nesterov", "lecture", (_lr("0.001"), _MOMENTUM_L),
                   (_VEL_L,), _momentum_lecture, _RUDER, grad_at=THETA_PREV - GAMMA * V_PREV),
         Optimizer("nesterov", "pytorch", (_lr("0.001"), _NESTEROV_P, _weight_decay()), (_VEL_P,),
                   _nesterov_pytorch, _TORCH),
@@ -494,7 +494,8 @@ def step_exact(name: str, form: str, theta: sp.Expr, grad: sp.Expr, state: Mappi
                t: int, values: Mapping[str, object] | None = None) -> dict[str, sp.Expr]:
     """One step of one parameter in SymPy: θ_{t−1} = `theta`, g_t = `grad` (taken at `grad_point`), the
     state before the step (None: the initial state), t ≥ 1. Returns every assignment's value by its name,
-    in order: the new parameter is "theta", the new state is under each state name (m, v, G …)."""
+    in order: the new parameter is "theta", the new state is under each state name (m, v, G …). Values
+    stay exact for exact inputs (Rationals: square roots stay radicals); Floats in give Floats out."""
     row = optimizer(name, form)
     vals = settings(name, form, values)
     state = initial_state(name, form, vals) if state is None else state
@@ -565,7 +566,7 @@ def run_exact(name: str, form: str, theta0: Sequence[sp.Expr], gradient: Callabl
               steps: int, values: Mapping[str, object] | None = None) -> list[list[dict[str, sp.Expr]]]:
     """`steps` exact steps of the parameters `theta0` (a list), g_t = `gradient(point)` at each step's
     grad_point (a list in, a list out). Returns, per step, per parameter, step_exact's values."""
-    vals = settings(name, form, values)
+    row, vals = optimizer(name, form), settings(name, form, values)
     theta = [sp.sympify(x) for x in theta0]
     state = [initial_state(name, form, vals) for _ in theta]
     trace = []
@@ -573,7 +574,6 @@ def run_exact(name: str, form: str, theta0: Sequence[sp.Expr], gradient: Callabl
         point = [grad_point(name, form, th, st, vals) for th, st in zip(theta, state)]
         grads = gradient(point)
         step = [step_exact(name, form, th, g, st, t, vals) for th, g, st in zip(theta, grads, state)]
-        row = optimizer(name, form)
         theta = [s["theta"] for s in step]
         state = [{v.name: s[v.name] for v in row.state} for s in step]
         trace.append(step)
