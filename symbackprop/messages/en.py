@@ -1310,4 +1310,13 @@ MESSAGES = {
     "optimizer.not_a_number": "{optimizer}: {setting} must be a number, not {value}",
     "optimizer.out_of_range": "{optimizer}: {setting} = {value} is out of range; allowed: {allowed}",
     "optimizer.betas_pair": "{optimizer}: betas must be a pair [β1, β2], not {value}",
+    # -- session 13, O2: optimizer, steps, update in problem files ---------------------------------------
+    "problem.optimizer_shape": "optimizer must be a name ({allowed}) or a mapping such as {{name: adam, lr: 0.001}}, "
+                               "not {got}",
+    "problem.optimizer_no_name": "the optimizer mapping needs a name; choose from {allowed}",
+    "problem.optimizer_no_lr": "{optimizer} ({form} form) has no learning rate; remove learning_rate or use "
+                               "form: pytorch",
+    "problem.optimizer_lr_twice": "optimizer.lr = {lr} and learning_rate = {eta} differ; give the learning rate once",
+    "problem.steps": "steps must be a whole number from 1 to {most}, not {got}",
+    "problem.update": "unknown update {got}; allowed: {allowed}",
 }

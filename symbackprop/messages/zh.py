@@ -1149,4 +1149,11 @@ MESSAGES = {
     "optimizer.not_a_number": "{optimizer}：{setting} 必须是数，而不是 {value}",
     "optimizer.out_of_range": "{optimizer}：{setting} = {value} 超出范围；允许：{allowed}",
     "optimizer.betas_pair": "{optimizer}：betas 必须是一对 [β1, β2]，而不是 {value}",
+    # -- session 13, O2: optimizer, steps, update in problem files ---------------------------------------
+    "problem.optimizer_shape": "optimizer 必须是名称（{allowed}）或映射，例如 {{name: adam, lr: 0.001}}，而不是 {got}",
+    "problem.optimizer_no_name": "优化器映射需要 name；可选：{allowed}",
+    "problem.optimizer_no_lr": "{optimizer}（{form} 形式）没有学习率；请删除 learning_rate 或使用 form: pytorch",
+    "problem.optimizer_lr_twice": "optimizer.lr = {lr} 与 learning_rate = {eta} 不同；学习率只需给一次",
+    "problem.steps": "steps 必须是 1 到 {most} 的整数，而不是 {got}",
+    "problem.update": "未知的 update {got}；允许：{allowed}",
 }
