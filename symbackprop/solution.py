@@ -95,6 +95,8 @@ class PartSolution:
     names: Names
     steps: tuple[Step, ...]
     conventions: tuple[Note, ...]
+    # the part's optimizer run (optimize.Run) when its file gives optimizer, steps or update; else None
+    run: object = field(default=None, compare=False, repr=False)
 
     @cached_property
     def _by_key(self) -> dict[Key, Step]:
@@ -212,11 +214,13 @@ class Solution(Shows):
 
 
 def solve(problem: Problem | str | Path, parts: list[str] | None = None,
-          check: bool = False) -> "Solution | GraphSolution":
+          check: bool = False, steps: "tuple[int, ...] | str | None" = None) -> "Solution | GraphSolution":
     """Derive and evaluate every part (or the named ones) of a problem; a computation graph's file
     (`model: graph`) gives its `graph.GraphSolution`. A problem over the size
     budget (budget.py) is refused before anything is derived; `check`: also within the budget of
-    `solve --check`'s direct differentiation, which the caller runs next (gradcheck.check_part)."""
+    `solve --check`'s direct differentiation, which the caller runs next (gradcheck.check_part). A part
+    with an optimizer (`optimizer`, `steps`, `update`) gets its run (optimize.py) with the `steps` shown in
+    full (1-based step numbers, or "all"; default step 1)."""
     if not isinstance(problem, Problem):
         problem = _problem_or_graph(problem, parts)
         if not isinstance(problem, Problem):
@@ -224,7 +228,23 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
     check_budget(problem.source, chosen, "check" if check else "solve", multi=len(problem.parts) > 1)
     with fewer_collections():
-        return Solution(problem.title, problem.source, tuple(solve_part(p, problem.source) for p in chosen))
+        return Solution(problem.title, problem.source,
+                        tuple(with_run(solve_part(p, problem.source), problem.source, steps) for p in chosen))
+
+
+def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
+    """The part's solution with its optimizer run (optimize.run_part), the steps `steps` shown in full;
+    unchanged for a part without `training`. Where the optimizer is not plain SGD on the whole batch, the
+    update section shows step 1's update by the optimizer (optimize.first_updates)."""
+    if psol.part.training is None:
+        return psol
+    from dataclasses import replace
+    from .optimize import first_updates, names, run_part
+    run = run_part(psol.part, (1,) if steps is None else steps, source)
+    text, latex = names(psol.part.notation)
+    steps, own_text, own_latex = first_updates(psol, run)
+    shown = Names({**text, **psol.names.text, **own_text}, {**latex, **psol.names.latex, **own_latex})
+    return replace(psol, steps=steps, run=run, names=shown)
 
 
 def _problem_or_graph(problem, parts: list[str] | None):
