@@ -269,8 +269,14 @@ def _shown_precision(precision: int | None, sig_figs: int | None, lang: str) -> 
 @click.option("--check", is_flag=True,
               help="Also verify every gradient three ways: chain rule, direct sympy.diff of the "
                    "substituted loss, and central finite differences. Exit 1 if they disagree.")
+@click.option("--step", "step", type=IntRange(1, 1000), multiple=True, metavar="K",
+              help="A file with an optimizer and several steps: show step K in full (repeatable); "
+                   "default step 1. The other steps are a table of loss and parameters.")
+@click.option("--steps", "all_steps", type=Choice(["all"]), default=None,
+              help="`--steps all`: show every optimizer step in full.")
 def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int | None, sig_figs: int | None, lang: str,
-          standalone: bool | None, output: str, check: bool) -> None:
+          standalone: bool | None, output: str, check: bool, step: tuple[int, ...] = (),
+          all_steps: str | None = None) -> None:
     """Solve PROBLEM_FILE: forward pass, loss, every δ, gradient, Δw and updated weight, each as
     rule = numbers substituted = value, in the notation of the file."""
     precision = _shown_precision(precision, sig_figs, lang)
@@ -291,7 +297,8 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
                 sys.exit(1)
             return
         from .problem import problem_from_document
-        solution = solve_problem(problem_from_document(doc), list(parts) or None, check=check)
+        shown = "all" if all_steps else (tuple(step) or None)
+        solution = solve_problem(problem_from_document(doc), list(parts) or None, check=check, steps=shown)
         reports = None
         if check:
             from .gradcheck import check_part

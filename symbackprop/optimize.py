@@ -399,7 +399,6 @@ def first_updates(psol, run: Run) -> tuple[tuple, dict, dict]:
     if (run.training.update == "per_sample" and len(psol.part.samples) > 1) or plain_sgd(run.training):
         return psol.steps, {}, {}
     form = update_form(run)
-    text_names, latex_names = names(psol.part.notation)
     by_param = {p.kind("update"): p for p in run.params}
     new_of = {p.kind("new"): p for p in run.params}
     tied = {Key("new_w", j, source=i): p for p in run.params if p.shared for i, j in p.edges}
@@ -413,10 +412,11 @@ def first_updates(psol, run: Run) -> tuple[tuple, dict, dict]:
             own = {optimizers.G_T: psol.step(p.kind("grad")).symbol, optimizers.THETA_PREV: psol.step(p.key).symbol,
                    optimizers.ETA: eta}
             wt, wl = psol.names.text[own[optimizers.THETA_PREV]], psol.names.latex[own[optimizers.THETA_PREV]]
+            subs, t_names, l_names = own_symbols(run, p, wt, wl)
+            text.update(t_names)
+            latex.update(l_names)
             for line in run.rule:
-                sym = own[line.symbol] = sp.Symbol(f"{line.symbol.name}[{p.key}]", real=True)
-                text[sym] = f"{text_names[line.symbol].removesuffix('_t')}({wt})"
-                latex[sym] = f"{latex_names[line.symbol].removesuffix('_{t}')}({wl})"
+                own[line.symbol] = subs[line.symbol]
             leaves = {own.get(sym, sym): (psol.step(p.kind("grad")).value if sym is optimizers.G_T
                                           else psol.step(p.key).value if sym is optimizers.THETA_PREV
                                           else psol.part.learning_rate if sym is optimizers.ETA else env[sym])
@@ -470,3 +470,67 @@ def agree(run: Run) -> float:
             a, b = to_float(sp.sympify(exact)), floats[key]
             worst = max(worst, abs(a - b) / max(1.0, abs(a), abs(b)))
     return worst
+
+
+def own_symbols(run: Run, p: Parameter, w_text: str, w_latex: str) -> tuple[dict, dict, dict]:
+    """(generic symbol -> this parameter's, text names, LaTeX names): θ_{t−1}, g_t, every line's symbol and
+    every state's previous value written for one parameter, `m_t(w_{35})`."""
+    text_names, latex_names = names_of_symbols()
+    row = optimizers.optimizer(run.training.optimizer, run.training.form)
+    generic = [optimizers.G_T, optimizers.THETA_PREV, *(a.symbol for a in run.rule), *(s.previous for s in row.state)]
+    subs, text, latex = {}, {}, {}
+    for sym in dict.fromkeys(generic):
+        own = subs[sym] = sp.Symbol(f"{sym.name}[{p.key}]", real=True)
+        text[own] = f"{text_names[sym]}({w_text})"
+        latex[own] = f"{latex_names[sym]}({w_latex})"
+    return subs, text, latex
+
+
+def names_of_symbols() -> tuple[dict, dict]:
+    latex = dict(optimizers.LATEX)
+    return {s: _text_name(v) for s, v in latex.items()}, latex
+
+
+def worked_lines(run: Run, t: int, p: Parameter, subs: dict) -> list[tuple[Key, sp.Symbol, sp.Expr, dict, sp.Expr]]:
+    """Step t of parameter p, line by line: (key, symbol, rule, the value of each symbol of the rule, value),
+    in p's own symbols (`own_symbols`): first g_t, then each assignment of the rule."""
+    env = step_env(run, t, p)
+    values = run.worked[t].step.values
+    out = [(p.kind("grad"), subs[optimizers.G_T], None, None, values[p.kind("grad")])]
+    for line in run.rule:
+        numbers = {subs.get(s, s): env[s] for s in line.expr.free_symbols}
+        key = p.kind("new") if line.name == "theta" else p.kind(line.name)
+        out.append((key, subs[line.symbol], line.expr.xreplace(subs), numbers, env[line.symbol]))
+    return out
+
+
+# optimizers whose first step moves every parameter by about η (η·g/√(g² + ε), η·g/(|g| + ε))
+_ABOUT_ETA = ("adagrad", "adam", "adamw")
+
+
+def observations(run: Run) -> list[tuple[str, dict]]:
+    """What a student notices in this run, measured from it, as (message id, fields): why Adagrad's and
+    Adam's first step moves every parameter by about η; why Adagrad's steps shrink; what Adam's bias
+    correction does at t = 1."""
+    tr, out = run.training, []
+    lr = tr.values.get("lr")
+    params = [p for p in run.params if not p.frozen]
+    first = run.steps[0].values
+    moved = [abs(first[p.kind("update")]) / float(lr) for p in params if first[p.kind("grad")] != 0] if lr else []
+    if tr.optimizer in _ABOUT_ETA and moved and not (tr.optimizer == "adamw" and tr.values.get("weight_decay")):
+        out.append(("optimizer.note.about_eta", {"n": len(moved), "low": min(moved), "high": max(moved),
+                                                 "grads_low": min(abs(first[p.kind("grad")]) for p in params
+                                                                  if first[p.kind("grad")] != 0),
+                                                 "grads_high": max(abs(first[p.kind("grad")]) for p in params)}))
+    if tr.optimizer == "adagrad" and len(run.steps) > 1 and lr:
+        def mean_ratio(rs):
+            got = [abs(rs.values[p.kind("update")]) / float(lr) / abs(rs.values[p.kind("grad")]) for p in params
+                   if rs.values[p.kind("grad")] != 0]
+            return sum(got) / len(got) if got else None
+        a, b = mean_ratio(run.steps[0]), mean_ratio(run.steps[-1])
+        if a is not None and b is not None:
+            out.append(("optimizer.note.adagrad_shrinks", {"first": a, "last": b, "n": len(run.steps)}))
+    if tr.optimizer in ("adam", "adamw"):
+        b1, b2 = tr.values["beta1"], tr.values["beta2"]
+        out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2}))
+    return out

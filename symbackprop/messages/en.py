@@ -1319,4 +1319,28 @@ MESSAGES = {
     "problem.optimizer_lr_twice": "optimizer.lr = {lr} and learning_rate = {eta} differ; give the learning rate once",
     "problem.steps": "steps must be a whole number from 1 to {most}, not {got}",
     "problem.update": "unknown update {got}; allowed: {allowed}",
+    "section.optimizer": "Optimizer",
+    "optimizer.summary": "{name} ({form} form), {settings}; {steps} step(s), update {update}",
+    "optimizer.theta": "θ is each weight (and each shared parameter) in turn and g_t = ∂{loss}/∂θ at step t, on "
+                       "the step's samples; every state starts at 0 (Adagrad's G at initial_accumulator_value)",
+    "optimizer.step_title": "Step {t} of {n} (samples {samples})",
+    "optimizer.step_loss": "Loss before the step {before}, after it {after}",
+    "optimizer.frozen": "Frozen, not updated: {params}",
+    "optimizer.table_title": "Every step: the loss before and after it, and each parameter after it",
+    "optimizer.col.step": "t",
+    "optimizer.col.samples": "samples",
+    "optimizer.col.before": "loss before",
+    "optimizer.col.after": "loss after",
+    "optimizer.note.about_eta": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η to "
+                                "{high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at t = 1 the state "
+                                "holds g_1 alone (Adagrad G_1 = g_1²; Adam m̂_1 = g_1, v̂_1 = g_1²), so Δθ = "
+                                "−η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+    "optimizer.note.adagrad_shrinks": "Adagrad's steps shrink: G_t = G_{{t−1}} + g_t² only grows, so the factor "
+                                      "η/√(G_t + ε) only falls; the mean |Δθ|/(η·|g_t|) was {first} at step 1 and "
+                                      "{last} at step {n} (RMSprop and AdaDelta average g² instead, which does not "
+                                      "stall)",
+    "optimizer.note.bias_correction": "Bias correction: m and v start at 0, so at t = 1 m_1 = (1 − β₁)·g_1 = "
+                                      "{c1}·g_1 and v_1 = (1 − β₂)·g_1² = {c2}·g_1², far too small; dividing by "
+                                      "1 − β₁^t and 1 − β₂^t (= {c1} and {c2} at t = 1) gives m̂_1 = g_1 and "
+                                      "v̂_1 = g_1²",
 }

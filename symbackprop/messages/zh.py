@@ -1156,4 +1156,25 @@ MESSAGES = {
     "problem.optimizer_lr_twice": "optimizer.lr = {lr} 与 learning_rate = {eta} 不同；学习率只需给一次",
     "problem.steps": "steps 必须是 1 到 {most} 的整数，而不是 {got}",
     "problem.update": "未知的 update {got}；允许：{allowed}",
+    "section.optimizer": "优化器",
+    "optimizer.summary": "{name}（{form} 形式），{settings}；{steps} 步，更新方式 {update}",
+    "optimizer.theta": "θ 依次表示每个权重（及每个共享参数），g_t = ∂{loss}/∂θ 为第 t 步在该步样本上的梯度；"
+                       "所有状态从 0 开始（Adagrad 的 G 从 initial_accumulator_value 开始）",
+    "optimizer.step_title": "第 {t} 步（共 {n} 步；样本 {samples}）",
+    "optimizer.step_loss": "该步之前的损失 {before}，之后 {after}",
+    "optimizer.frozen": "冻结，不更新：{params}",
+    "optimizer.table_title": "每一步：该步前后的损失，以及该步之后的每个参数",
+    "optimizer.col.step": "t",
+    "optimizer.col.samples": "样本",
+    "optimizer.col.before": "之前损失",
+    "optimizer.col.after": "之后损失",
+    "optimizer.note.about_eta": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
+                                "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
+                                "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.adagrad_shrinks": "Adagrad 的步长不断变小：G_t = G_{{t−1}} + g_t² 只增不减，因此系数 "
+                                      "η/√(G_t + ε) 只降不升；|Δθ|/(η·|g_t|) 的平均值第 1 步为 {first}，第 {n} 步为 "
+                                      "{last}（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
+    "optimizer.note.bias_correction": "偏差修正：m 与 v 从 0 开始，所以 t = 1 时 m_1 = (1 − β₁)·g_1 = {c1}·g_1，"
+                                      "v_1 = (1 − β₂)·g_1² = {c2}·g_1²，都太小；除以 1 − β₁^t 与 1 − β₂^t（t = 1 时为 "
+                                      "{c1} 与 {c2}）得到 m̂_1 = g_1 与 v̂_1 = g_1²",
 }

@@ -155,6 +155,10 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
                                                                  if s.symbol not in tied or sec != "given"),
                                  inline=sec == "given")
                          for sec, steps in psol.sections())
+        if psol.run is not None:
+            from .optimizer import optimizer_sections, run_names
+            names, subs = run_names(psol, names)
+            sections += optimizer_sections(psol, names, subs, p, lang)
         closing = tuple(check_texts(checks[pi], lang)) if checks is not None else ()
         parts.append(Part(part_heading(psol, lang, p), sections, SolutionMath(names, psol),
                           p, notes, closing, partial(_picture, psol.part, p, lang), psol.name))

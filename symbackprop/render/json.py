@@ -81,6 +81,46 @@ def _part_head(psol, p: int) -> dict:
     return head
 
 
+def _exact_text(value) -> str | None:
+    """The exact value as SymPy writes it, None for a float (a value past the exact limit)."""
+    import sympy as sp
+    v = sp.sympify(value)
+    if isinstance(value, float) or v.is_Float or v.has(sp.Float):
+        return None
+    return str(v)
+
+
+def rule_lines(psol) -> list[dict]:
+    """The optimizer's rule, one assignment a line, as text and LaTeX in the problem's names."""
+    math = SolutionMath(psol.names, psol)
+    return [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
+             "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"} for a in psol.run.rule]
+
+
+def run_data(psol, p: int) -> dict:
+    """A part's optimizer run (optimize.Run): `optimizer` (name, form, settings, update, steps, rule) and
+    `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …): value
+    (float64), exact (a step shown in full, while exact; else null) and display."""
+    import sympy as sp
+    from ..printing import format_value
+    run = psol.run
+    tr = run.training
+    optimizer = {"name": tr.optimizer, "form": tr.form,
+                 "settings": {k: float(v) for k, v in tr.settings}, "update": tr.update, "steps": tr.steps,
+                 "shown": list(run.shown), "rule": rule_lines(psol)}
+    steps = []
+    for rs in run.steps:
+        worked = run.worked.get(rs.t)
+        quantities = {}
+        for key, f in rs.values.items():
+            exact = worked.step.values.get(key) if worked is not None else None
+            q = {"value": float(f), "exact": None if exact is None else _exact_text(exact),
+                 "display": format_value(sp.sympify(exact if exact is not None else f), p, float(f))[0]}
+            quantities[str(key)] = q
+        steps.append({"step": rs.t, "samples": [n + 1 for n in rs.samples], "quantities": quantities})
+    return {"optimizer": optimizer, "steps": steps}
+
+
 def _check(r) -> dict:
     return {"ok": r.ok, "max_relative_difference_direct": r.max_direct,
             "max_relative_difference_finite_differences": r.max_fd, "step": r.step,
@@ -96,6 +136,8 @@ def _to_data(solution: Solution, precision: int | None, checks) -> dict:
         parts.append(_part_head(psol, p))
         math = SolutionMath(psol.names, psol)
         parts[-1]["quantities"] = {step.id: _quantity(psol, step, p, math) for step in psol.steps}
+        if psol.run is not None:
+            parts[-1].update(run_data(psol, p))
         if checks is not None:
             parts[-1]["check"] = _check(checks[pi])
     return {"title": solution.title, "source": solution.source, "parts": parts}
@@ -213,6 +255,9 @@ def _solution_pieces(solution: Solution, precision: int | None, checks) -> Itera
         yield (sep + f"      \"name\": {_nested(head['name'], 3)},\n      \"conventions\": {_nested(head['conventions'], 3)},"
                f"\n      \"settings\": {_nested(head['settings'], 3)},\n      \"quantities\": ")
         yield from _quantities_pieces(psol, p)
+        if psol.run is not None:
+            for k, v in run_data(psol, p).items():
+                yield f",\n      {_string(k)}: {_nested(v, 3)}"
         if checks is not None:
             yield f",\n      \"check\": {_nested(_check(checks[pi]), 3)}"
         sep = "\n    },\n    {\n"
