@@ -355,6 +355,13 @@ def run_part(part: Part, shown: Sequence[int] | str = (1,), source: str = "<prob
     """The run of a part with `training`: every step by the float run, the steps `shown` ("all": every one)
     by the exact path too."""
     training = part.training
+    if shown != "all":
+        over = [t for t in shown if t > training.steps]
+        if over:
+            from .errors import ProblemError
+            from .messages import said
+            raise ProblemError(said("optimizer.step_out_of_range", step=over[0], steps=training.steps,
+                                    part=part.name), source=source, field="steps")
     steps = tuple(run_floats(part))
     wanted = (tuple(range(1, training.steps + 1)) if shown == "all"
               else tuple(sorted({t for t in shown if 1 <= t <= training.steps})))

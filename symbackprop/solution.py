@@ -227,6 +227,8 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
             return problem
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
     check_budget(problem.source, chosen, "check" if check else "solve", multi=len(problem.parts) > 1)
+    if steps is not None and not any(p.training is not None for p in chosen):
+        raise ProblemError(said("optimizer.no_steps"), source=problem.source, field="steps")
     with fewer_collections():
         return Solution(problem.title, problem.source,
                         tuple(with_run(solve_part(p, problem.source), problem.source, steps) for p in chosen))

@@ -1343,4 +1343,7 @@ MESSAGES = {
                                       "{c1}·g_1 and v_1 = (1 − β₂)·g_1² = {c2}·g_1², far too small; dividing by "
                                       "1 − β₁^t and 1 − β₂^t (= {c1} and {c2} at t = 1) gives m̂_1 = g_1 and "
                                       "v̂_1 = g_1²",
+    "optimizer.step_out_of_range": "--step {step}: part {part} has {steps} step(s); choose a step from 1 to {steps}",
+    "optimizer.no_steps": "--step and --steps need a problem with optimizer, steps or update; this one has one step "
+                          "of plain gradient descent",
 }

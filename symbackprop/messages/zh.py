@@ -1177,4 +1177,6 @@ MESSAGES = {
     "optimizer.note.bias_correction": "偏差修正：m 与 v 从 0 开始，所以 t = 1 时 m_1 = (1 − β₁)·g_1 = {c1}·g_1，"
                                       "v_1 = (1 − β₂)·g_1² = {c2}·g_1²，都太小；除以 1 − β₁^t 与 1 − β₂^t（t = 1 时为 "
                                       "{c1} 与 {c2}）得到 m̂_1 = g_1 与 v̂_1 = g_1²",
+    "optimizer.step_out_of_range": "--step {step}：部分 {part} 只有 {steps} 步；请选择 1 到 {steps} 之间的步",
+    "optimizer.no_steps": "--step 与 --steps 需要含 optimizer、steps 或 update 的题目；本题只有一步普通梯度下降",
 }
