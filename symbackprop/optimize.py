@@ -20,7 +20,7 @@ uses every sample (`update: per_batch`, J as `batch_reduction` says) or sample (
 A step's quantities are keyed by quantity.Key, with the ids of today's solution (w_0_3, grad_w_0_3,
 update_w_0_3, new_w_0_3, shared_b1 …, loss), `new_loss` (J after the step) and the optimizer's values
 per parameter: `<name>_w_0_3` (m_w_0_3, v_w_0_3, mhat_w_0_3, G_w_0_3, velocity_w_0_3 …), `<name>_shared_b1`
-(`STATE_KINDS`).
+(quantity.STATE_KINDS).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ import sympy as sp
 from . import optimizers
 from .evaluate import DIGITS, MAX_EXACT_NODES, size, to_float
 from .problem import Part, Training
-from .quantity import OPTIMIZER_STEMS, STATE_KINDS, Key  # noqa: F401 (STATE_KINDS: the kinds of a run)
+from .quantity import OPTIMIZER_STEMS, Key
 
 STEMS = OPTIMIZER_STEMS
 

@@ -302,3 +302,29 @@ def test_problem_files_solve():
     assert run.training.optimizer == "adam" and len(run.steps) == 5
     losses = [rs.values[Key("loss")] for rs in run.steps]
     assert losses == sorted(losses, reverse=True)                 # Adam lowers the loss at every step here
+
+
+def test_optimizers_doc_is_generated():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_optimizers", ROOT / "docs" / "make_optimizers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / "docs" / "optimizers.md").read_text(encoding="utf-8") == module.text(), \
+        "docs/optimizers.md is stale: run python docs/make_optimizers.py"
+
+
+@pytest.mark.slow
+def test_xor_adam_is_the_lecture_then_adam():
+    """problems/xor_adam.yaml: its worked solution at the start is the lecture's sigmoid part (tests/data/golden),
+    except the update, which is Adam's first step: Δw = −0.1·g/√(g² + 10⁻⁸) (m̂_1 = g, v̂_1 = g², by hand)."""
+    golden = {p["name"]: p["quantities"] for p in json.loads((ROOT / "tests" / "data" / "golden" / "xor.json")
+                                                                 .read_text(encoding="utf-8"))["parts"]}["sigmoid"]
+    now = to_data(solve(PROBLEMS / "xor_adam.yaml"))["parts"][0]["quantities"]
+    for qid, want in golden.items():
+        if qid.startswith(("update_", "new_")) or qid == "learning_rate":
+            continue
+        assert now[qid]["value"] == want["value"], qid
+    for qid in (q for q in golden if q.startswith("grad_w_")):
+        g = golden[qid]["value"]
+        dw = now[qid.replace("grad_", "update_")]["value"]
+        assert dw == pytest.approx(-0.1 * g / math.sqrt(g * g + 1e-8), rel=1e-12, abs=1e-300), qid
