@@ -246,7 +246,10 @@ def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | No
     text, latex = names(psol.part.notation)
     steps, own_text, own_latex = first_updates(psol, run)
     shown = Names({**text, **psol.names.text, **own_text}, {**latex, **psol.names.latex, **own_latex})
-    return replace(psol, steps=steps, run=run, names=shown)
+    conventions = psol.conventions
+    if steps is not psol.steps:          # the update section is the optimizer's, not −η·∂J/∂w: say so
+        conventions += (Note("optimizer", {"name": run.training.optimizer, "form": run.training.form}),)
+    return replace(psol, steps=steps, run=run, names=shown, conventions=conventions)
 
 
 def _problem_or_graph(problem, parts: list[str] | None):

@@ -1346,4 +1346,6 @@ MESSAGES = {
     "optimizer.step_out_of_range": "--step {step}: part {part} has {steps} step(s); choose a step from 1 to {steps}",
     "optimizer.no_steps": "--step and --steps need a problem with optimizer, steps or update; this one has one step "
                           "of plain gradient descent",
+    "note.optimizer_update": "The updates below are step 1 of {name} ({form} form), not {rule}; its rule "
+                             "and every step follow in the section {section}.",
 }

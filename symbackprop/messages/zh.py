@@ -1179,4 +1179,6 @@ MESSAGES = {
                                       "{c1} 与 {c2}）得到 m̂_1 = g_1 与 v̂_1 = g_1²",
     "optimizer.step_out_of_range": "--step {step}：部分 {part} 只有 {steps} 步；请选择 1 到 {steps} 之间的步",
     "optimizer.no_steps": "--step 与 --steps 需要含 optimizer、steps 或 update 的题目；本题只有一步普通梯度下降",
+    "note.optimizer_update": "下面的更新是 {name}（{form} 形式）的第 1 步，而不是 {rule}；其规则与每一步见"
+                             "“{section}”一节。",
 }
