@@ -1348,4 +1348,7 @@ MESSAGES = {
                           "of plain gradient descent",
     "note.optimizer_update": "The updates below are step 1 of {name} ({form} form), not {rule}; its rule "
                              "and every step follow in the section {section}.",
+    "optimizer.precision": "The steps shown in full are exact while their values stay short, else {digits}-digit "
+                           "floats; the steps not shown (in the table) come from float64 arithmetic (the two agree to "
+                           "1e-12)",
 }

@@ -1181,4 +1181,6 @@ MESSAGES = {
     "optimizer.no_steps": "--step 与 --steps 需要含 optimizer、steps 或 update 的题目；本题只有一步普通梯度下降",
     "note.optimizer_update": "下面的更新是 {name}（{form} 形式）的第 1 步，而不是 {rule}；其规则与每一步见"
                              "“{section}”一节。",
+    "optimizer.precision": "完整列出的步骤在数值较短时为精确值，否则为 {digits} 位浮点数；未完整列出的步骤（表格中）用 "
+                           "float64 计算（两者相差不超过 1e-12）",
 }

@@ -102,12 +102,13 @@ def run_data(psol, p: int) -> dict:
     `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …): value
     (float64), exact (a step shown in full, while exact; else null) and display."""
     import sympy as sp
+    from ..evaluate import DIGITS
     from ..printing import format_value
     run = psol.run
     tr = run.training
     optimizer = {"name": tr.optimizer, "form": tr.form,
                  "settings": {k: float(v) for k, v in tr.settings}, "update": tr.update, "steps": tr.steps,
-                 "shown": list(run.shown), "rule": rule_lines(psol)}
+                 "shown": list(run.shown), "float_digits": DIGITS, "rule": rule_lines(psol)}
     steps = []
     for rs in run.steps:
         worked = run.worked.get(rs.t)

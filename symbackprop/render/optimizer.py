@@ -4,6 +4,7 @@ Formatting only: the numbers are the run's (optimize.py)."""
 from __future__ import annotations
 
 from ..document import Section, Step, Text
+from ..evaluate import DIGITS
 from ..messages import msg
 from ..notation import Names
 from ..printing import format_value, message_number
@@ -41,7 +42,8 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     notes = [_text(msg(lang, "optimizer.summary", name=tr.optimizer, form=tr.form, settings=settings,
                        steps=tr.steps, update=tr.update)),
              _text(msg(lang, f"optimizer.form.{tr.form}")),
-             _text(msg(lang, "optimizer.theta", loss=psol.part.notation.loss_symbol))]
+             _text(msg(lang, "optimizer.theta", loss=psol.part.notation.loss_symbol)),
+             _text(msg(lang, "optimizer.precision", digits=DIGITS))]
     for key, fields in observations(run):
         notes.append(_text(msg(lang, key, **{k: (str(v) if isinstance(v, int) else _num(v))
                                              for k, v in fields.items()})))
