@@ -191,10 +191,8 @@ def run_floats(part: Part, objective: Objective | None = None) -> list[RunStep]:
     for t in range(1, training.steps + 1):
         samples = step_samples(training, t, len(part.samples))
         point = step.grad_point(theta, state)
-        loss, _, edge_at_theta = objective(theta, samples)
-        if np.array_equal(point, theta):
-            grads, edge = _, edge_at_theta
-        else:
+        loss, grads, edge = objective(theta, samples)
+        if not np.array_equal(point, theta):          # the lecture's Nesterov: g at the look-ahead point
             _, grads, edge = objective(point, samples)
         out = step(theta, np.array(grads, dtype=float), state, t)
         new = np.where(frozen, theta, out["theta"])

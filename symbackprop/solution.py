@@ -234,7 +234,7 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
                         tuple(with_run(solve_part(p, problem.source), problem.source, steps) for p in chosen))
 
 
-def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
+def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
     """The part's solution with its optimizer run (optimize.run_part), the steps `steps` shown in full;
     unchanged for a part without `training`. Where the optimizer is not plain SGD on the whole batch, the
     update section shows step 1's update by the optimizer (optimize.first_updates)."""
@@ -250,6 +250,14 @@ def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | No
     if steps is not psol.steps:          # the update section is the optimizer's, not −η·∂J/∂w: say so
         conventions += (Note("optimizer", {"name": run.training.optimizer, "form": run.training.form}),)
     return replace(psol, steps=steps, run=run, names=shown, conventions=conventions)
+
+
+def _run_key(psol: PartSolution, source: str, steps=None):
+    return (part_key(psol.part, source), steps)
+
+
+with_run = ValueMemo(_with_run, _run_key, size=8)
+with_run.__doc__ = """`_with_run` once per value of (part, file, steps shown): `check` and `grade` solve a file often."""
 
 
 def _problem_or_graph(problem, parts: list[str] | None):
