@@ -97,6 +97,15 @@ class PartSolution:
     conventions: tuple[Note, ...]
     # the part's optimizer run (optimize.Run) when its file gives optimizer, steps or update; else None
     run: object = field(default=None, compare=False, repr=False)
+    # the names of the run's own symbols (θ_t, m̂_t(w_{35}) …): printed, but no quantity an answer can name
+    run_names: Names | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def shown_names(self) -> Names:
+        """The names the solution is printed in: its own, and its run's symbols'."""
+        if self.run_names is None:
+            return self.names
+        return Names({**self.names.text, **self.run_names.text}, {**self.names.latex, **self.run_names.latex})
 
     @cached_property
     def _by_key(self) -> dict[Key, Step]:
@@ -245,11 +254,11 @@ def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | N
     run = run_part(psol.part, (1,) if steps is None else steps, source)
     text, latex = names(psol.part.notation)
     steps, own_text, own_latex = first_updates(psol, run)
-    shown = Names({**text, **psol.names.text, **own_text}, {**latex, **psol.names.latex, **own_latex})
+    shown = Names({**text, **own_text}, {**latex, **own_latex})
     conventions = psol.conventions
     if steps is not psol.steps:          # the update section is the optimizer's, not −η·∂J/∂w: say so
         conventions += (Note("optimizer", {"name": run.training.optimizer, "form": run.training.form}),)
-    return replace(psol, steps=steps, run=run, names=shown, conventions=conventions)
+    return replace(psol, steps=steps, run=run, run_names=shown, conventions=conventions)
 
 
 def _run_key(psol: PartSolution, source: str, steps=None):

@@ -42,7 +42,7 @@ def _precision(psol, precision: int | None) -> int:
 
 
 def _quantity(psol, step, p: int, math: SolutionMath | None = None) -> dict:
-    math = math or SolutionMath(psol.names, psol)
+    math = math or SolutionMath(psol.shown_names, psol)
     shown = solution_step(step)
     q = {"value": step.float_value,
          "exact": str(step.value) if step.exact else None,
@@ -92,7 +92,7 @@ def _exact_text(value) -> str | None:
 
 def rule_lines(psol) -> list[dict]:
     """The optimizer's rule, one assignment a line, as text and LaTeX in the problem's names."""
-    math = SolutionMath(psol.names, psol)
+    math = SolutionMath(psol.shown_names, psol)
     return [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
              "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"} for a in psol.run.rule]
 
@@ -135,7 +135,7 @@ def _to_data(solution: Solution, precision: int | None, checks) -> dict:
     for pi, psol in enumerate(solution.parts):
         p = _precision(psol, precision)
         parts.append(_part_head(psol, p))
-        math = SolutionMath(psol.names, psol)
+        math = SolutionMath(psol.shown_names, psol)
         parts[-1]["quantities"] = {step.id: _quantity(psol, step, p, math) for step in psol.steps}
         if psol.run is not None:
             parts[-1].update(run_data(psol, p))
@@ -237,7 +237,7 @@ def _quantities_pieces(psol, p: int) -> Iterator[str]:
         yield "{}"
         return
     sep = "{\n        "
-    math = SolutionMath(psol.names, psol)
+    math = SolutionMath(psol.shown_names, psol)
     for step in steps:
         yield sep + _quantity_text(math, psol, step, p)
         sep = ",\n        "
