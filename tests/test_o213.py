@@ -241,6 +241,8 @@ def test_json_linear_adam():
     # θ_1 = 1 − 0.1·(3/2)/√(9/4 + 10⁻⁸) has a radical: step 2 runs on 30-digit floats (exact: null)
     assert q2["w_1_2"]["value"] == q1["new_w_1_2"]["value"] and q2["m_w_1_2"]["exact"] is None
     assert part["quantities"]["new_w_1_2"]["value"] == pytest.approx(1 - 0.1 * 1.5 / math.sqrt(2.25 + 1e-8), rel=1e-15)
+    # step 2 is shown in full: its forward pass at θ_1 is there too; u^(2) = b_1 + w_1·2 (identity)
+    assert q2["act_2@2"]["value"] == pytest.approx(q2["w_0_2"]["value"] + 2 * q2["w_1_2"]["value"], rel=1e-14)
 
 
 @pytest.mark.slow
@@ -280,10 +282,15 @@ def test_text_sections_and_step_selection():
     assert default.exit_code == 0, default.output
     assert "Step 1 of 2 (samples 1)" in default.output and "Step 2 of 2" not in default.output
     assert "θ_t(w_{12}) = θ_{t−1}(w_{12}) - η·g_t(w_{12}) = 1 - 0.1×(-1) = 1.1" in default.output
+    # step 1 uses sample 1 alone (per_sample): its forward pass is shown, u_2 = 0 + 1·1 = 1
+    assert "Step 1: Forward pass" in default.output and "net_2 = w_{02}·x_0 + w_{12}·x_1 = 0×1 + 1×1 = 1" in default.output
     rows = [line.split() for line in default.output.splitlines() if line.strip().startswith(("1 ", "2 "))]
     assert ["2", "2", "2.6450", "0.6613", "-0.1300", "0.6400"] in rows     # the table: every step (floats)
     second = runner.invoke(main, ["solve", path, "--step", "2"])
     assert "Step 2 of 2 (samples 2)" in second.output and "Step 1 of 2" not in second.output
+    # step 2 by hand (test_per_sample_against_per_batch_by_hand): net = 1/10 + 11/10·2 = 2.3, J = 2.645
+    assert "net_2 = w_{02}·x_0 + w_{12}·x_1 = 0.1×1 + 1.1×2 = 2.3" in second.output
+    assert "J = (t_2 - u_2)²/2 = (0 - 2.3)²/2 = 2.645" in second.output
     every = runner.invoke(main, ["solve", path, "--steps", "all", "--lang", "zh"])
     assert "第 1 步" in every.output and "第 2 步" in every.output
     bad = runner.invoke(main, ["solve", path, "--step", "3"])

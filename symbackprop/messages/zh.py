@@ -1183,4 +1183,6 @@ MESSAGES = {
                              "“{section}”一节。",
     "optimizer.precision": "完整列出的步骤在数值较短时为精确值，否则为 {digits} 位浮点数；未完整列出的步骤（表格中）用 "
                            "float64 计算（两者相差不超过 1e-12）",
+    "optimizer.step_section": "第 {t} 步：{section}",
+    "optimizer.lookahead": "g_t 在前瞻点 θ_{{t−1}} − γ·v_{{t−1}} 处计算（Nesterov），因此该步的前向与反向计算都在该点进行",
 }

@@ -97,9 +97,14 @@ def rule_lines(psol) -> list[dict]:
              "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"} for a in psol.run.rule]
 
 
+# the quantities of a re-solved step shown in full that the run has not (its forward and backward pass)
+_RESOLVED_KINDS = frozenset({"input", "target", "net", "act", "gprime", "delta", "loss", "grad_x"})
+
+
 def run_data(psol, p: int) -> dict:
     """A part's optimizer run (optimize.Run): `optimizer` (name, form, settings, update, steps, rule) and
-    `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …): value
+    `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …; a step shown
+    in full also its forward and backward pass, net_3, act_3, delta_5 …, on the step's samples): value
     (float64), exact (a step shown in full, while exact; else null) and display."""
     import sympy as sp
     from ..evaluate import DIGITS
@@ -118,6 +123,11 @@ def run_data(psol, p: int) -> dict:
             q = {"value": float(f), "exact": None if exact is None else _exact_text(exact),
                  "display": format_value(sp.sympify(exact if exact is not None else f), p, float(f))[0]}
             quantities[str(key)] = q
+        if worked is not None:                 # a step shown in full: its forward and backward pass too
+            for st in worked.solution.steps:
+                if st.key.kind in _RESOLVED_KINDS and st.id not in quantities:
+                    quantities[st.id] = {"value": st.float_value, "exact": str(st.value) if st.exact else None,
+                                         "display": st.shown(p)[0]}
         steps.append({"step": rs.t, "samples": [n + 1 for n in rs.samples], "quantities": quantities})
     return {"optimizer": optimizer, "steps": steps}
 

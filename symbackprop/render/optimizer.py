@@ -20,11 +20,16 @@ def _num(x) -> str:
 
 
 def run_names(psol, names: Names) -> tuple[Names, dict]:
-    """The part's names with every parameter's own optimizer symbols (`m_t(w_{35})` …), and each parameter's
-    substitutions (optimize.own_symbols)."""
+    """The part's names with every parameter's own optimizer symbols (`m_t(w_{35})` …) and the symbols of the
+    re-solved steps shown (one sample of a batch has symbols of its own), and each parameter's substitutions
+    (optimize.own_symbols)."""
     from ..optimize import own_symbols
     run = psol.run
     text, latex, subs = dict(names.text), dict(names.latex), {}
+    for worked in run.worked.values():
+        for sym, t in worked.solution.names.text.items():
+            text.setdefault(sym, t)
+            latex.setdefault(sym, worked.solution.names.latex[sym])
     for p in run.params:
         sym = psol.step(p.key).symbol
         s, t, l = own_symbols(run, p, names.text[sym], names.latex[sym])
@@ -53,6 +58,8 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
+        if _resolved_shown(psol, t):
+            sections += _resolved(worked.solution, t, lang)
         steps = []
         for p in run.params:
             if p.frozen:
@@ -64,12 +71,48 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         after = format_value(values[_key("new_loss")], precision)[0]
         frozen = [names.text[psol.step(p.key).symbol] for p in run.params if p.frozen]
         step_notes = [_text(msg(lang, "optimizer.step_loss", before=before, after=after))]
+        if _lookahead(run):
+            step_notes.append(_text(msg(lang, "optimizer.lookahead")))
         if frozen:
             step_notes.append(_text(msg(lang, "optimizer.frozen", params=", ".join(frozen))))
         sections.append(Section(_text(msg(lang, "optimizer.step_title", t=t, n=n, samples=samples)),
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), notes=tuple(_table(psol, names, precision, lang))))
     return tuple(sections)
+
+
+# the sections of a re-solved step that show how g_t came about (its update and new weights are SGD's: left out)
+_RESOLVED = ("forward", "loss", "output", "hidden", "shared")
+_NOT_SHOWN = ("update_w", "new_w", "update_shared", "new_shared")
+
+
+def _resolved_shown(psol, t: int) -> bool:
+    """Whether step t's forward and backward pass are shown: every step but the first, whose are the solution
+    above, unless the first uses other samples (per_sample) or another point (the lecture's Nesterov at t = 1
+    is at θ_0 too)."""
+    run = psol.run
+    return t > 1 or (run.training.update == "per_sample" and len(psol.part.samples) > 1)
+
+
+def _lookahead(run) -> bool:
+    from .. import optimizers
+    return optimizers.optimizer(run.training.optimizer, run.training.form).grad_at != optimizers.THETA_PREV
+
+
+def _resolved(solution, t: int, lang: str) -> list[Section]:
+    """The forward and backward pass of step t (the part re-solved at the step's grad point, on its samples),
+    numbers put in as in the solution above."""
+    from .prose import section_title
+    out = []
+    for sec, steps in solution.sections():
+        if sec not in _RESOLVED:
+            continue
+        shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value)
+                      for s in steps if s.key.kind not in _NOT_SHOWN)
+        if shown:
+            out.append(Section(_text(msg(lang, "optimizer.step_section", t=t,
+                                         section=section_title(sec, lang).plain)), shown))
+    return out
 
 
 def _key(kind: str):
