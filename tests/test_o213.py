@@ -335,3 +335,20 @@ def test_xor_adam_is_the_lecture_then_adam():
         g = golden[qid]["value"]
         dw = now[qid.replace("grad_", "update_")]["value"]
         assert dw == pytest.approx(-0.1 * g / math.sqrt(g * g + 1e-8), rel=1e-12, abs=1e-300), qid
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw"])
+@pytest.mark.parametrize("form", ["lecture", "pytorch"])
+def test_every_optimizer_and_form_runs_and_renders(name, form):
+    """Each optimizer in each form, with the settings that add lines to its rule (weight decay, dampening,
+    lr_decay, an initial accumulator): the float run agrees with the exact steps, and every format renders."""
+    settings = "" if (name, form) == ("adadelta", "lecture") else ", lr: 0.1"      # Ruder's AdaDelta has no η
+    if form == "pytorch":
+        settings += {"momentum": ", dampening: 0.5", "adagrad": ", lr_decay: 0.1, initial_accumulator_value: 0.5"
+                     }.get(name, "") + ("" if name == "adamw" else ", weight_decay: 0.1")
+    text = LINEAR.replace("learning_rate: 0.1\n", "") + f"optimizer: {{name: {name}, form: {form}{settings}}}\nsteps: 2\n"
+    sol = solve(parse_problem(text, "p.yaml"), steps="all")
+    assert optimize.agree(sol.parts[0].run) <= 1e-12
+    for fmt in ("text", "json", "latex", "markdown", "html"):
+        assert render(sol, fmt)
