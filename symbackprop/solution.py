@@ -243,12 +243,19 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
                         tuple(with_run(solve_part(p, problem.source), problem.source, steps) for p in chosen))
 
 
-def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
-    """The part's solution with its optimizer run (optimize.run_part), the steps `steps` shown in full;
-    unchanged for a part without `training`. Where the optimizer is not plain SGD on the whole batch, the
-    update section shows step 1's update by the optimizer (optimize.first_updates)."""
+def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
+    """The part's solution with its optimizer run (optimize.run_part), the steps `steps` shown in full, once
+    per value of (part, file, steps shown) (`check` and `grade` solve a file often); `psol` itself for a part
+    without `training`. Where the optimizer is not plain SGD on the whole batch, the update section shows
+    step 1's update by the optimizer (optimize.first_updates)."""
     if psol.part.training is None:
         return psol
+    if not solve_part.enabled:           # solve_part.off(): afresh, as the solution it was given
+        return _with_run(psol, source, steps)
+    return _run_memo(psol, source, steps)
+
+
+def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
     from dataclasses import replace
     from .optimize import first_updates, names, run_part
     run = run_part(psol.part, (1,) if steps is None else steps, source)
@@ -265,8 +272,7 @@ def _run_key(psol: PartSolution, source: str, steps=None):
     return (part_key(psol.part, source), steps)
 
 
-with_run = ValueMemo(_with_run, _run_key, size=8)
-with_run.__doc__ = """`_with_run` once per value of (part, file, steps shown): `check` and `grade` solve a file often."""
+_run_memo = ValueMemo(_with_run, _run_key, size=8)
 
 
 def _problem_or_graph(problem, parts: list[str] | None):
