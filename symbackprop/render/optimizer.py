@@ -127,17 +127,15 @@ def _table(psol, names: Names, precision: int, lang: str) -> list[Text]:
              msg(lang, "optimizer.col.after")] + [names.text[psol.step(p.key).symbol] for p in run.params]
     rows = []
     for rs in run.steps:
-        v = rs.values
         rows.append([str(rs.t), ",".join(str(s + 1) for s in rs.samples),
-                     format_value(_float(run.value(rs.t, _key("loss"))), precision)[0],
-                     format_value(_float(run.value(rs.t, _key("new_loss"))), precision)[0]]
-                    + [format_value(_float(run.value(rs.t, p.kind("new"))), precision)[0] for p in run.params])
-        del v
+                     format_value(_number(run.value(rs.t, _key("loss"))), precision)[0],
+                     format_value(_number(run.value(rs.t, _key("new_loss"))), precision)[0]]
+                    + [format_value(_number(run.value(rs.t, p.kind("new"))), precision)[0] for p in run.params])
     widths = [max(len(r[i]) for r in [heads] + rows) for i in range(len(heads))]
-    line = lambda r: "  ".join(c.rjust(w) for c, w in zip(r, widths))     # noqa: E731
-    return [_text(line(heads))] + [_text(line(r)) for r in rows]
+    return [_text("  ".join(c.rjust(w) for c, w in zip(r, widths))) for r in [heads] + rows]
 
 
-def _float(value):
+def _number(value):
+    """A run's value (a float, or a worked step's exact value) as a SymPy number, for format_value."""
     import sympy as sp
     return sp.sympify(value)
