@@ -527,14 +527,16 @@ def observations(run: Run) -> list[tuple[str, dict]]:
                                                  "grads_low": min(abs(first[p.kind("grad")]) for p in params
                                                                   if first[p.kind("grad")] != 0),
                                                  "grads_high": max(abs(first[p.kind("grad")]) for p in params)}))
-    if tr.optimizer == "adagrad" and len(run.steps) > 1 and lr:
-        def mean_ratio(rs):
-            got = [abs(rs.values[p.kind("update")]) / float(lr) / abs(rs.values[p.kind("grad")]) for p in params
-                   if rs.values[p.kind("grad")] != 0]
-            return sum(got) / len(got) if got else None
-        a, b = mean_ratio(run.steps[0]), mean_ratio(run.steps[-1])
-        if a is not None and b is not None:
-            out.append(("optimizer.note.adagrad_shrinks", {"first": a, "last": b, "n": len(run.steps)}))
+    if tr.optimizer == "adagrad" and len(run.steps) > 1:
+        def factor(rs, p):           # η/√(G_t + ε) (lecture) or η̃/(√G_t + ε) (torch): |Δθ|/|g_t|
+            g = rs.values[p.kind("grad")]
+            return abs(rs.values[p.kind("update")]) / abs(g) if g != 0 else None
+        first_, last_ = run.steps[0], run.steps[-1]
+        ratios = [factor(last_, p) / factor(first_, p) for p in params
+                  if factor(first_, p) and factor(last_, p) is not None]
+        if ratios:
+            out.append(("optimizer.note.adagrad_shrinks", {"n": len(run.steps), "low": min(ratios),
+                                                           "high": max(ratios)}))
     if tr.optimizer in ("adam", "adamw"):
         b1, b2 = tr.values["beta1"], tr.values["beta2"]
         out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2}))

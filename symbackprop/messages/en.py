@@ -1336,9 +1336,9 @@ MESSAGES = {
                                 "holds g_1 alone (Adagrad G_1 = g_1²; Adam m̂_1 = g_1, v̂_1 = g_1²), so Δθ = "
                                 "−η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
     "optimizer.note.adagrad_shrinks": "Adagrad's steps shrink: G_t = G_{{t−1}} + g_t² only grows, so the factor "
-                                      "η/√(G_t + ε) only falls; the mean |Δθ|/(η·|g_t|) was {first} at step 1 and "
-                                      "{last} at step {n} (RMSprop and AdaDelta average g² instead, which does not "
-                                      "stall)",
+                                      "η/√(G_t + ε) that multiplies g_t only falls: at step {n} it was {low} to {high} "
+                                      "times its value at step 1, parameter by parameter (RMSprop and AdaDelta "
+                                      "average g² instead, which does not stall)",
     "optimizer.note.bias_correction": "Bias correction: m and v start at 0, so at t = 1 m_1 = (1 − β₁)·g_1 = "
                                       "{c1}·g_1 and v_1 = (1 − β₂)·g_1² = {c2}·g_1², far too small; dividing by "
                                       "1 − β₁^t and 1 − β₂^t (= {c1} and {c2} at t = 1) gives m̂_1 = g_1 and "

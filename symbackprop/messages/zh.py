@@ -1172,8 +1172,8 @@ MESSAGES = {
                                 "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
                                 "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
     "optimizer.note.adagrad_shrinks": "Adagrad 的步长不断变小：G_t = G_{{t−1}} + g_t² 只增不减，因此系数 "
-                                      "η/√(G_t + ε) 只降不升；|Δθ|/(η·|g_t|) 的平均值第 1 步为 {first}，第 {n} 步为 "
-                                      "{last}（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
+                                      "η/√(G_t + ε)（乘在 g_t 上）只降不升：第 {n} 步时各参数的该系数是第 1 步的 {low} 到 {high} "
+                                      "倍（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
     "optimizer.note.bias_correction": "偏差修正：m 与 v 从 0 开始，所以 t = 1 时 m_1 = (1 − β₁)·g_1 = {c1}·g_1，"
                                       "v_1 = (1 − β₂)·g_1² = {c2}·g_1²，都太小；除以 1 − β₁^t 与 1 − β₂^t（t = 1 时为 "
                                       "{c1} 与 {c2}）得到 m̂_1 = g_1 与 v̂_1 = g_1²",

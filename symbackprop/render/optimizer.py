@@ -16,7 +16,7 @@ def _text(plain: str) -> Text:
 
 
 def _num(x) -> str:
-    return f"{float(x):.10g}"
+    return f"{float(x):.4g}"
 
 
 def run_names(psol, names: Names) -> tuple[Names, dict]:
