@@ -352,3 +352,16 @@ def test_every_optimizer_and_form_runs_and_renders(name, form):
     assert optimize.agree(sol.parts[0].run) <= 1e-12
     for fmt in ("text", "json", "latex", "markdown", "html"):
         assert render(sol, fmt)
+
+
+def test_adagrad_note_measures_the_shrinking_factor():
+    # per_batch, η = 0.1. Step 1: g = (1/2, 3/2) (by hand above), G_1 = g², θ_1 ≈ θ_0 − 0.1·sign(g) = (−0.1, 0.9).
+    # Step 2: u^(1) = −0.1 + 0.9 = 0.8, δ^(1) = −1.2; u^(2) = −0.1 + 1.8 = 1.7, δ^(2) = 1.7;
+    #   g_b = ½(−1.2 + 1.7) = 0.25, g_w = ½(−1.2 + 3.4) = 1.1.
+    # The factor η/√(G_t + ε) at step 2 over step 1: b √0.25/√(0.25 + 0.0625) ≈ 0.8944, w 1.5/√(2.25 + 1.21) ≈ 0.8064
+    run = optimize.run_part(_part(LINEAR.replace("learning_rate: 0.1\n", "") + "optimizer: {name: adagrad, lr: 0.1}\n"
+                                  "steps: 2\n"))
+    got = dict(optimize.observations(run))["optimizer.note.adagrad_shrinks"]
+    assert got["n"] == 2
+    assert got["low"] == pytest.approx(1.5 / math.sqrt(2.25 + 1.21), rel=1e-6)
+    assert got["high"] == pytest.approx(0.5 / math.sqrt(0.25 + 0.0625), rel=1e-6)
