@@ -25,7 +25,7 @@ per parameter: `<name>_w_0_3` (m_w_0_3, v_w_0_3, mhat_w_0_3, G_w_0_3, velocity_w
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 import sympy as sp
@@ -52,11 +52,16 @@ class Parameter:
 
     def kind(self, what: str) -> Key:
         """The key of this parameter's `what`: grad, update, new, or an optimizer value's name (m, G …)."""
-        base = {"value": "", "grad": "grad_", "update": "update_", "new": "new_"}
-        if what in base:
-            return self.key.like(base[what] + self.key.kind) if what != "value" else self.key
-        stem = STEMS[what]
-        return self.key.like(f"{stem}_{'shared' if self.shared else 'w'}")
+        return _kind(self.key, what)
+
+
+@lru_cache(maxsize=65536)
+def _kind(key: Key, what: str) -> Key:
+    """Parameter.kind, made once per key (a run asks for them every step)."""
+    base = {"value": "", "grad": "grad_", "update": "update_", "new": "new_"}
+    if what in base:
+        return key.like(base[what] + key.kind) if what != "value" else key
+    return key.like(f"{STEMS[what]}_{'shared' if key.kind == 'shared' else 'w'}")
 
 
 def parameters(part: Part) -> tuple[Parameter, ...]:
