@@ -401,38 +401,44 @@ def update_form(run: Run) -> sp.Expr:
     return sp.expand(last.expr - optimizers.THETA_PREV) if last.expr.is_Add else last.expr - optimizers.THETA_PREV
 
 
-def first_updates(psol, run: Run) -> tuple[tuple, dict, dict]:
-    """(steps, text names, LaTeX names): the solution's steps with the update section showing step 1 of the
-    optimizer where the rule is not today's −η·∂J/∂w on the whole batch (Δw by its rule, in the weight's own
-    m̂(w_{35}) …, and the new weights after it), with the names of the symbols that brings in; else unchanged."""
+def first_step_form(run: Run, w: sp.Symbol, g: sp.Symbol, eta: sp.Symbol) -> sp.Expr:
+    """Δθ of step 1 in the solution's own symbols: the rule with t = 1, the initial state and the settings put
+    in, each line into the next, in the weight `w`, its gradient `g` and the learning rate `eta` (Adam's
+    m̂_1 = (1 − β₁)·g/(1 − β₁) = g: Δw = −η·g/√(g² + ε)). Every symbol of it is a quantity of the solution,
+    so that it is checked as any update is."""
+    tr = run.training
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    env: dict[sp.Symbol, sp.Expr] = {optimizers.THETA_PREV: w, optimizers.G_T: g, optimizers.T: sp.Integer(1)}
+    env.update({q.symbol: (eta if q.name == "lr" else tr.values[q.name]) for q in row.params})
+    initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+    env.update({st.previous: initial[st.name] for st in row.state})
+    for line in run.rule:
+        env[line.symbol] = line.expr.xreplace(env)
+    return env[optimizers.THETA] - w
+
+
+def first_updates(psol, run: Run) -> tuple:
+    """The solution's steps with the update section showing step 1 of the optimizer (Δw by its rule at t = 1,
+    `first_step_form`, and the new weights after it) where the rule is not today's −η·∂J/∂w on the whole
+    batch; else unchanged."""
     from .solution import Step
     if (run.training.update == "per_sample" and len(psol.part.samples) > 1) or plain_sgd(run.training):
-        return psol.steps, {}, {}
-    form = update_form(run)
+        return psol.steps
     by_param = {p.kind("update"): p for p in run.params}
     new_of = {p.kind("new"): p for p in run.params}
     tied = {Key("new_w", j, source=i): p for p in run.params if p.shared for i, j in p.edges}
     values = run.worked[1].step.values
-    eta = psol.step(Key("learning_rate")).symbol
-    out, updates, text, latex = [], {}, {}, {}
+    eta = psol.step(Key("learning_rate"))
+    out, updates = [], {}
     for s in psol.steps:
         if s.key in by_param:
             p = by_param[s.key]
-            env = step_env(run, 1, p)
-            own = {optimizers.G_T: psol.step(p.kind("grad")).symbol, optimizers.THETA_PREV: psol.step(p.key).symbol,
-                   optimizers.ETA: eta}
-            wt, wl = psol.names.text[own[optimizers.THETA_PREV]], psol.names.latex[own[optimizers.THETA_PREV]]
-            subs, t_names, l_names = own_symbols(run, p, wt, wl)
-            text.update(t_names)
-            latex.update(l_names)
-            for line in run.rule:
-                own[line.symbol] = subs[line.symbol]
-            leaves = {own.get(sym, sym): (psol.step(p.kind("grad")).value if sym is optimizers.G_T
-                                          else psol.step(p.key).value if sym is optimizers.THETA_PREV
-                                          else psol.part.learning_rate if sym is optimizers.ETA else env[sym])
-                      for sym in form.free_symbols}
+            w, g = psol.step(p.key), psol.step(p.kind("grad"))
+            form = first_step_form(run, w.symbol, g.symbol, eta.symbol)
+            known = {w.symbol: w.value, g.symbol: g.value, eta.symbol: eta.value}
+            leaves = {sym: known[sym] for sym in form.free_symbols}
             v = values[s.key]
-            s = Step(s.key, s.section, s.symbol, (form.xreplace(own),), leaves, v, to_float(sp.sympify(v)))
+            s = Step(s.key, s.section, s.symbol, (form,), leaves, v, to_float(sp.sympify(v)))
             updates[p.key] = s
         elif s.key in new_of or s.key in tied:
             p = new_of.get(s.key) or tied[s.key]
@@ -441,11 +447,11 @@ def first_updates(psol, run: Run) -> tuple[tuple, dict, dict]:
             upd = updates.get(p.key)
             if upd is not None and upd.symbol in leaves:
                 leaves[upd.symbol] = upd.value
-            if s.key in tied:
+            if s.key in tied:                          # w_new of a tied edge is the parameter's new value
                 leaves = {k: v for k in leaves}
             s = Step(s.key, s.section, s.symbol, s.forms, leaves, v, to_float(sp.sympify(v)))
         out.append(s)
-    return tuple(out), text, latex
+    return tuple(out)
 
 
 _TEXT = [(r"\hat{m}", "m̂"), (r"\hat{v}", "v̂"), (r"\tilde{g}", "g̃"), (r"\bar{g}", "ḡ"), (r"\tilde{\eta}", "η̃"),

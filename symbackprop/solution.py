@@ -260,8 +260,8 @@ def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | N
     from .optimize import first_updates, names, run_part
     run = run_part(psol.part, (1,) if steps is None else steps, source)
     text, latex = names(psol.part.notation)
-    steps, own_text, own_latex = first_updates(psol, run)
-    shown = Names({**text, **own_text}, {**latex, **own_latex})
+    steps = first_updates(psol, run)
+    shown = Names(text, latex)
     conventions = psol.conventions
     if steps is not psol.steps:          # the update section is the optimizer's, not −η·∂J/∂w: say so
         conventions += (Note("optimizer", {"name": run.training.optimizer, "form": run.training.form}),)

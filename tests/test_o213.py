@@ -266,7 +266,8 @@ def test_json_steps_and_state_ids():
     assert q1["m_w_3_5"]["exact"] is not None and q3_exact_is_null(part)
     # the top level stays step 1, its update by Adam's rule
     assert part["quantities"]["update_w_3_5"]["value"] == pytest.approx(q1["update_w_3_5"]["value"], rel=1e-12)
-    assert "m̂_t(w_{35})" in part["quantities"]["update_w_3_5"]["text"]
+    # in the solution's own symbols at t = 1 (m̂_1 = g, v̂_1 = g²): every symbol a quantity an answer can give
+    assert "Δw_{35} = -η·∂L/∂w_{35}/sqrt(∂L/∂w_{35}² + 1/100000000)" in part["quantities"]["update_w_3_5"]["text"]
     assert Key.parse("m_w_3_5") == Key("m_w", "5", source="3") and Key.parse("G_shared_b1") == Key("G_shared", "b1")
 
 
@@ -365,3 +366,17 @@ def test_adagrad_note_measures_the_shrinking_factor():
     assert got["n"] == 2
     assert got["low"] == pytest.approx(1.5 / math.sqrt(2.25 + 1.21), rel=1e-6)
     assert got["high"] == pytest.approx(0.5 / math.sqrt(0.25 + 0.0625), rel=1e-6)
+
+
+def test_check_reads_the_first_adam_step(tmp_path):
+    """`check` on a file with Adam: the update section is Adam's first step, Δw = −η·g/√(g² + ε), in the
+    solution's own symbols, so an answer is checked (and followed through) as any update is.
+    By hand: g_w = 3/2 (per_batch, above), Δw = −0.1·1.5/√(2.25 + 10⁻⁸) ≈ −0.1000, w_new ≈ 0.9000."""
+    problem = tmp_path / "p.yaml"
+    problem.write_text(LINEAR.replace("learning_rate: 0.1\n", "") + "optimizer: {name: adam, lr: 0.1}\nsteps: 2\n",
+                       encoding="utf-8")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("grad_w_1_2: 1.5\nupdate_w_1_2: -0.1000\nnew_w_1_2: 0.9000\n", encoding="utf-8")
+    got = CliRunner().invoke(main, ["check", str(problem), str(answers)])
+    assert got.exit_code == 0, got.output
+    assert got.output.count("correct") == 3, got.output
