@@ -387,8 +387,10 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             from .answers.graph_answers import check_graph_answers
             from .graph import read_graph, solve_graph
             from .rubric import Rubric
-            reports, problems = check_graph_answers(solve_graph(read_graph(doc)), answers,
-                                                    load_rubric(rubric, Rubric(), relative, absolute))
+            from .answers.graph_answers import graph_ids
+            sol = solve_graph(read_graph(doc))
+            reports, problems = check_graph_answers(sol, answers, load_rubric(rubric, Rubric(), relative, absolute,
+                                                                              lambda: graph_ids(sol)))
         else:
             from .problem import problem_from_document
             reports, problems = check_submission(problem_from_document(doc), answers, part, rubric, relative,
@@ -476,12 +478,19 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
             _graph_parts([part] if part is not None else [], problem)
             part = None                         # "main", the graph's one part: every item
             prob = read_graph(doc)
-            chosen = load_rubric(rubric, Rubric(), relative, absolute)
+
+            def known():
+                from .answers.graph_answers import graph_ids
+                from .graph import solve_graph
+                return graph_ids(solve_graph(prob))
+            chosen = load_rubric(rubric, Rubric(), relative, absolute, known)
         else:
+            from .problem import network_ids
             prob = problem_from_document(doc)
             if part is not None:
                 prob.part(part)
-            chosen = load_rubric(rubric, prob.grading, relative, absolute)
+            chosen = load_rubric(rubric, prob.grading, relative, absolute,
+                                 lambda: network_ids(prob, [part] if part is not None else None))
         scan = scan_class(folder)
         if gradescope_dir:          # DIR/<student>.json: neither an input nor the gradebook or summary
             students = [s for s, _ in scan.submissions] + [u.name for u in scan.unread if u.student]
@@ -493,10 +502,16 @@ def grade(problem: str, folder: str, output: str, summary: str | None, gradescop
     except SymbackpropError as exc:
         raise InputError(text_of(exc), lang) from None
     submissions = scan.submissions
+    # one count with the summary's: every student's entry, those that cannot be read (a folder of two
+    # answers files) done at once, as the summary's "N submissions" counts them
+    unread = sum(1 for u in scan.unread if u.student)
+    students = len(submissions) + unread
     with _boundary(msg(lang, "cli.gradebook_not_written"), lang):
-        with click.progressbar(length=len(submissions), label=msg(lang, "cli.grading_one" if len(submissions) == 1 else "cli.grading",
-                                                                   n=len(submissions)),
+        with click.progressbar(length=students, label=msg(lang, "cli.grading_one" if students == 1 else "cli.grading",
+                                                          n=students),
                                file=sys.stderr) as bar:
+            if unread:
+                bar.update(unread)
             graded = grade_all(prob, chosen, submissions, part, jobs, progress=bar.update)
     results = class_results(graded, scan.unread)
     graph = _is_graph(doc)                          # no δ convention in a graph: its legend says none
@@ -550,11 +565,10 @@ def _nothing_graded(results, prob, part: str | None, graph: bool, lang: str) -> 
 
 
 def joined_or(lang: str, items: list[str]) -> str:
-    """`a or b or c` in `lang` (the catalogue's names.or)."""
-    out = items[-1]
-    for item in reversed(items[:-1]):
-        out = msg(lang, "names.or", first=item, rest=out)
-    return out
+    """`a or b or c` said in `lang`: names.either (the catalogue's names.or), said again in `lang` (with its
+    spacing between CJK words)."""
+    from .answers.names import either
+    return say(either(items), lang)
 
 
 FEEDBACK_SUFFIXES = (".md", ".html")

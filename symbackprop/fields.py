@@ -10,7 +10,7 @@ import sympy as sp
 
 from . import greek
 from .messages import said, text_of
-from .suggest import with_hint
+from .suggest import closest
 from .usertext import check_text
 from .yamlfile import Path_, YamlDocument, number_problem, shown
 
@@ -107,5 +107,17 @@ class FieldReader:
     def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:
         for key in data:
             if str(key) not in allowed:
-                self.fail(path + (str(key),), with_hint(said("field.unknown_key", field=shown(str(key)), what=what,
-                                                              allowed=", ".join(allowed)), key, allowed))
+                message = said("field.unknown_key", field=shown(str(key)), what=what, allowed=", ".join(allowed))
+                meant = near_miss(key, allowed)
+                self.fail(path + (str(key),), said("hint.did_you_mean", first=message, close=meant) if meant
+                          else message)
+
+
+def near_miss(key: Any, allowed) -> str | None:
+    """The allowed field a misspelt `key` most likely means: the closest (suggest.closest), or the one it
+    equals but for case (`Loss` for `loss`: a field's name is matched exactly); None when none is near."""
+    got = closest(key, allowed)
+    if got:
+        return got[0]
+    same = [a for a in allowed if str(a).lower() == str(key).strip().lower()]
+    return str(same[0]) if same else None

@@ -33,7 +33,8 @@ from .messages import joined_in, msg, replaced, said, say, text_of, words
 from .problem import Problem
 from .render.clip import clip_latex
 from .render.mdtext import md_code, md_text  # noqa: F401 - md_text: the summary's escaping, also used by tests
-from .render.report import attempted, not_graded_html, not_graded_markdown, render_html, render_markdown
+from .render.report import (attempted, not_graded, not_graded_html, not_graded_markdown, render_html,
+                            render_markdown)
 from .solution import Solution, solve
 from .supervise import Outcome, Pool, WorkerFailed, ask, worker_loop
 
@@ -184,6 +185,19 @@ def worker_count(jobs: int | None, submissions: int) -> int:
     return max(1, min(jobs or cores, cores, submissions))
 
 
+def rubric_ids_known(solution: Solution, rubric: Rubric) -> None:
+    """Raise every item id of the rubric that is no quantity of the solved problem (rubric.unknown_items),
+    in the parent: a worker would say only that it could not start."""
+    from .graph import GraphSolution
+    if isinstance(solution, GraphSolution):
+        from .answers.graph_answers import expected_items, rubric_items
+        rubric_items(expected_items(solution), rubric, solution)
+        return
+    from .rubric import unknown_items
+    from .symbolic_rules import RULE_IDS
+    unknown_items(rubric, set(RULE_IDS).union(*({s.id for s in p.steps} for p in solution.parts)))
+
+
 def grade_all(problem: "Problem | GraphProblem", rubric: Rubric, submissions: list[tuple[str, Path]], part: str | None = None,
               jobs: int | None = None, progress: Callable[[int], None] | None = None, *,
               context=None) -> list[StudentResult]:
@@ -220,6 +234,7 @@ def grade_all(problem: "Problem | GraphProblem", rubric: Rubric, submissions: li
             solution = solve_graph(problem)
         else:
             solution = solve(problem, [part] if part else None)
+        rubric_ids_known(solution, rubric)      # every id that is no quantity, at its line, before any worker
         pool = Pool(_serve, (problem, rubric, part, solution, start_method), worker_count(jobs, len(submissions)),
                     SECONDS, context, answer=lambda texts: _parsed(parser, texts))
         try:
@@ -449,7 +464,9 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     graded = [r for r in students if not r.error]
     skipped = [r for r in results if r.skipped]
     counts = {"submissions": len(students), "graded": len(graded), "skipped": len(skipped)}
-    lines = [msg(lang, "summary.title_skipped" if skipped else "summary.title", **counts), ""]
+    title = ("summary.title_skipped" if skipped else "summary.title") + ("_one" if len(students) == 1 else "")
+    title += "_entry" if len(skipped) == 1 else ""              # a count of 1 in the singular
+    lines = [msg(lang, title, **counts), ""]
     unread = [r for r in students if r.error]
     if unread:
         lines += [msg(lang, "summary.not_graded"), ""] + [f"- {esc(r.student)}: {esc(say(r.error or '', lang))}"
@@ -533,8 +550,14 @@ def gradescope_results(result: StudentResult, lang: str = "en") -> dict:
             tests.append({"name": f"{rep.part}: {rep.missing_names.get(q, q)}", "score": 0,
                           "max_score": rep.item_points.get(q, 1.0), "status": "failed",
                           "output": msg(lang, "gradescope.not_answered")})
-    return {"score": round(result.score, 6), "tests": tests,
-            "output": "\n".join(result.problems) if result.problems else ""}
+    # the computed items the rubric does not grade, as the report says them: one line (per part)
+    lines = list(result.problems)
+    for rep in result.reports:
+        unlisted = [v.name for v in not_graded(rep)]
+        if unlisted:
+            line = msg(lang, "report.not_graded_items", items=", ".join(unlisted))
+            lines.append(f"{rep.part}: {line}" if len(result.reports) > 1 else line)
+    return {"score": round(result.score, 6), "tests": tests, "output": "\n".join(lines)}
 
 
 def gradescope_json(result: StudentResult, lang: str = "en") -> str:

@@ -421,6 +421,16 @@ class GStep:
     value: Any
     contributions: tuple[Contribution, ...] = ()
 
+    @property
+    def float_value(self):
+        """The value as a float, as a network step's `float_value`: of a scalar step and of one entry's step
+        (`grad_W_2_1`) a float; of a whole matrix or vector step (`grad_W`) its entries' floats as a tuple of
+        rows, each a tuple (a 3×1 vector is ((a,), (b,), (c,)), as `value` is a 3×1 Matrix)."""
+        if isinstance(self.value, sp.MatrixBase):
+            return tuple(tuple(_float(self.value[r, c]) for c in range(self.value.cols))
+                         for r in range(self.value.rows))
+        return _float(self.value)
+
 
 @dataclass(frozen=True)
 class GraphSolution(Shows):
@@ -494,6 +504,11 @@ class GraphSolution(Shows):
     def precision(self) -> int:
         return self.problem.precision
 
+
+
+def _float(e) -> float:
+    """An exact value (tanh(11/10), 3/2) as a float, rounded once from 30 digits."""
+    return float(e.evalf(30) if isinstance(e, sp.Basic) else e)
 
 
 def _entry_of(value, shape: tuple, r: int, c: int):
@@ -776,22 +791,30 @@ def matmul_form(prob: GraphProblem, f: Quantity, q: Quantity):
 
 
 def elementwise_form(f: Quantity, q: Quantity, context: "_Context | None" = None):
-    """For a matrix node f of q's shape whose every entry uses q's entry at its own place only (h = σ(z),
-    exp(z), relu(z), 2*z − t, max(z, t): f computed from q entry by entry), ("elementwise", D) with D the
-    matrix of the local derivatives ∂f_ij/∂q_ij in entry symbols (q's shape; with f's decimals as written
-    where that has the same value): ∂L/∂q = ∂L/∂f ⊙ D, entry by entry. None for any other f."""
-    if not q.shape or f.shape != q.shape:
+    """For a node f of q's shape whose every entry uses q's entry at its own place only (h = σ(z),
+    exp(z), relu(z), 2*z − t, max(z, t): f computed from q entry by entry; a scalar f of a scalar q
+    always), ("elementwise", D) with D the local derivatives ∂f_ij/∂q_ij in entry symbols (q's shape; a
+    scalar for a scalar; with f's decimals as written where that has the same value): ∂L/∂q = ∂L/∂f ⊙ D,
+    entry by entry. None for any other f. (The solution asks it of a matrix f only; the answers' checker,
+    graph_own.elementwise, of any.)"""
+    if f.shape != q.shape:
         return None
-    mine = set(q.symbol)
-    rows, cols = q.shape
-    for r in range(rows):
-        for c in range(cols):
-            if f.rule[r, c].free_symbols & mine - {q.symbol[r, c]}:
-                return None
-    D = _tidy(sp.ImmutableMatrix(rows, cols, lambda r, c: sp.diff(f.rule[r, c], q.symbol[r, c])))
+    if not q.shape:
+        def differentiate(rule):
+            return sp.diff(rule, q.symbol)
+    else:
+        mine = set(q.symbol)
+        rows, cols = q.shape
+        for r in range(rows):
+            for c in range(cols):
+                if f.rule[r, c].free_symbols & mine - {q.symbol[r, c]}:
+                    return None
+
+        def differentiate(rule):
+            return sp.ImmutableMatrix(rows, cols, lambda r, c: sp.diff(rule[r, c], q.symbol[r, c]))
+    D = _tidy(differentiate(f.rule))
     if context is not None:
-        written = context.shown_local(f, q, D, None, lambda rule: sp.ImmutableMatrix(
-            rows, cols, lambda r, c: sp.diff(rule[r, c], q.symbol[r, c])))
+        written = context.shown_local(f, q, D, None, differentiate)
         if written is not None:
             D = written
     return ("elementwise", D)

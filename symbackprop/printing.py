@@ -614,25 +614,30 @@ def print_latex(expr: sp.Expr, names: dict, values: dict | None = None, indexed:
 MAX_OPERAND_PLACES = 15   # decimals an operand is shown with, at most, so that a step visibly adds up
 
 
-def operands_that_add_up(expr: sp.Expr, target: str, precision: int, shown_at: Callable[[int], dict],
-                         terms: dict | None = None) -> dict:
+def operands_that_add_up(expr, target, precision: int, shown_at: Callable[[int], dict],
+                         terms: dict | None = None, *, widened_only: bool = False) -> dict | None:
     """The numbers to put into `expr` so that the step visibly adds up: `shown_at(precision)` (each
     symbol's value as shown at `precision`) when `expr` evaluated exactly at those shown numbers
     rounds to `target` (the step's value as shown at `precision`); else the operands at the fewest
     more places, up to MAX_OPERAND_PLACES, that do (1.0×(1 - 1.0) ≈ 0.02 becomes
     0.98×(1 - 0.98) ≈ 0.02; ln(1 - 1) at precision 0 becomes ln(1 - 0.6)); else, or when `expr`
     cannot be evaluated from numbers (a g'(net) left as a name), the first. At a SigFigs precision
-    the operands are widened in significant figures (N, N + 1, ... up to 15)."""
+    the operands are widened in significant figures (N, N + 1, ... up to 15).
+    `expr` and `target` may be lists (a matrix step's entries and each one's value as shown): then every
+    entry must add up at the same numbers. `widened_only`: None instead of the first (nothing widened:
+    it adds up at `precision`, or at no places)."""
+    exprs, targets = (list(expr), list(target)) if isinstance(expr, (list, tuple)) else ([expr], [target])
+    exprs = [sp.sympify(e, strict=True) for e in exprs]     # (a matrix step's entries may be plain numbers)
     first = shown_at(precision)
-    if not expr.free_symbols <= first.keys() or expr.atoms(AppliedUndef, sp.Derivative):
-        return first
+    if any(not e.free_symbols <= first.keys() or e.atoms(AppliedUndef, sp.Derivative) for e in exprs):
+        return None if widened_only else first
     sig = is_sig_figs(precision)             # widen in significant figures at a SigFigs precision
     for places in range(int(precision), max(int(precision), MAX_OPERAND_PLACES) + 1):
         shown = first if places == int(precision) else _longer(first, shown_at(SigFigs(places) if sig else places))
-        got = _reevaluated(expr, shown, precision, terms)             # None: ln(1 - 1), not a number yet
-        if got is not None and _same_display(got, target):
-            return shown
-    return first
+        if all((got := _reevaluated(e, shown, precision, terms)) is not None   # None: ln(1 - 1), not a number yet
+               and _same_display(got, t) for e, t in zip(exprs, targets)):
+            return None if widened_only and shown is first else shown
+    return None if widened_only else first
 
 
 def _decimals(v: str) -> int:

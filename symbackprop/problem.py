@@ -219,6 +219,13 @@ class Problem:
                            source=self.source, field="parts")
 
 
+def network_ids(problem: Problem, parts: list[str] | None = None) -> set[str]:
+    """Every id a rubric's `items` may name: the quantities of the (chosen) parts, and the general rules."""
+    from .solution import solve
+    from .symbolic_rules import RULE_IDS
+    return set(RULE_IDS).union(*({s.id for s in p.steps} for p in solve(problem, parts).parts))
+
+
 def load_problem(path: str | Path) -> Problem:
     """Read and validate a problem file; every mistake is reported at once (problem_errors.py)."""
     return problem_from_document(load_yaml(path))
@@ -237,6 +244,11 @@ def parse_problem(text: str, source: str = "<string>") -> Problem:
 
 def _choices(names) -> str:
     return ", ".join(names)
+
+
+def _one(key: str, n: int) -> str:
+    """The message id of a count: `key`, or its singular `key_one` when the count is 1 ("1 value")."""
+    return key + "_one" if n == 1 else key
 
 
 class _Validator(FieldReader):
@@ -292,18 +304,15 @@ class _Validator(FieldReader):
         refusal = over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
         if refusal is not None:
             self.fail(refusal.path, refusal.message)
-        return Problem(title=title, source=source, parts=tuple(parts), description=description,
-                       grading=self.grading(data.get("grading")))
+        problem = Problem(title=title, source=source, parts=tuple(parts), description=description)
+        return replace(problem, grading=self.grading(data.get("grading"), problem))
 
-    def grading(self, data: Any):
-        """The `grading:` section (points, tolerance, credit), validated with line numbers."""
+    def grading(self, data: Any, problem: "Problem | None" = None):
+        """The `grading:` section (points, tolerance, credit), every mistake of it at once with its line;
+        with other mistakes in it, an item id that is no quantity of `problem` is said with them."""
         from .rubric import read_rubric
-        from .errors import ProblemError
-        try:
-            return read_rubric(data, self.doc.source)
-        except ProblemError as exc:
-            path = tuple(exc.field.split(".")) if exc.field else ("grading",)
-            self.fail(path, exc.detail)
+        return read_rubric(data, self.doc.source, doc=self.doc, path=("grading",),
+                           known=None if problem is None else lambda: network_ids(problem))
 
     def merge(self, base: dict, part: dict, ppath: Path_) -> dict:
         """The part's settings: the top level overridden by the part's own fields."""
@@ -432,11 +441,7 @@ class _Validator(FieldReader):
             given.update({(w.source, w.target): w
                           for w in self.weights(raw, own_path, inputs, bias, layers, units, partial=True)})
         allowed = [(i, j) for j, feed in feeders_of(inputs, bias, layers).items() for i in feed]
-        for key in allowed:
-            if key not in given:
-                threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
-                self.fail(own_path, said("problem.missing_threshold" if threshold else "problem.missing_weight",
-                                         src=key[0], dst=key[1]))
+        self.all_weights_given(allowed, given, bias, own_path)
         kept = set(allowed)     # a top-level weight of an edge this network has not was read, not used
         for origin in [o for o in self.origins if o[0] == "w" and (o[1], o[2]) not in kept]:
             del self.origins[origin]
@@ -818,13 +823,18 @@ class _Validator(FieldReader):
                         self.fail(tpath, said("problem.not_a_connection", src=src, dst=dst))
                     given[(src, dst)] = self.weight(src, dst, spec, tpath)
         if not partial:
-            for key in allowed:
-                if key not in given:
-                    threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
-                    self.fail(wpath, said("problem.missing_threshold" if threshold else "problem.missing_weight",
-                                          src=key[0], dst=key[1]))
+            self.all_weights_given(allowed, given, bias, wpath)
             return tuple(given[k] for k in allowed)
         return tuple(given[k] for k in allowed if k in given)
+
+    def all_weights_given(self, allowed, given, bias, path: Path_) -> None:
+        """Refuse, at `path`, the first edge of `allowed` (in its order) that `given` has no weight for:
+        a missing threshold where the bias unit's output is −1 (`thresholds`), else a missing weight."""
+        for key in allowed:
+            if key not in given:
+                threshold = key[0] == bias and getattr(self, "thresholds", False)     # bias_input: -1
+                self.fail(path, said("problem.missing_threshold" if threshold else "problem.missing_weight",
+                                     src=key[0], dst=key[1]))
 
     def weight(self, src: str, dst: str, spec: Any, path: Path_) -> Weight:
         name, frozen = None, False
@@ -853,14 +863,17 @@ class _Validator(FieldReader):
             rows, cols = layers[li], prev[li]
             W = entry.get("W")
             if not isinstance(W, list) or len(W) != len(rows):
-                self.fail(epath + ("W",), said("problem.matrix_rows", rows=len(rows), row_units=_choices(rows),
-                                                   cols=len(cols), col_units=_choices(cols)))
+                shape = {(True, True): "_one_each", (True, False): "_one_row", (False, True): "_one_value"}
+                self.fail(epath + ("W",), said("problem.matrix_rows" + shape.get((len(rows) == 1, len(cols) == 1), ""),
+                                               rows=len(rows), row_units=_choices(rows),
+                                               cols=len(cols), col_units=_choices(cols)))
             frozen = entry.get("frozen", False)
             if not isinstance(frozen, bool):
                 self.fail(epath + ("frozen",), said("problem.true_or_false"))
             for r, row in enumerate(W):
                 if not isinstance(row, list) or len(row) != len(cols):
-                    self.fail(epath + ("W", r), said("problem.matrix_row", cols=len(cols), col_units=_choices(cols)))
+                    self.fail(epath + ("W", r), said(_one("problem.matrix_row", len(cols)), cols=len(cols),
+                                                                 col_units=_choices(cols)))
                 for c, v in enumerate(row):
                     self.origins[("w", cols[c], rows[r])] = epath + ("W", r, c)
                     given[(cols[c], rows[r])] = Weight(cols[c], rows[r], self.number(v, epath + ("W", r, c)),
@@ -869,7 +882,7 @@ class _Validator(FieldReader):
                 b = entry.get("b")
                 if not isinstance(b, list) or len(b) != len(rows):
                     key = "problem.threshold_weights" if getattr(self, "thresholds", False) else "problem.bias_weights"
-                    self.fail(epath + ("b",), said(key, rows=len(rows), row_units=_choices(rows)))
+                    self.fail(epath + ("b",), said(_one(key, len(rows)), rows=len(rows), row_units=_choices(rows)))
                 for r, v in enumerate(b):
                     self.origins[("w", bias, rows[r])] = epath + ("b", r)
                     given[(bias, rows[r])] = Weight(bias, rows[r], self.number(v, epath + ("b", r)), frozen=frozen)
@@ -914,7 +927,7 @@ class _Validator(FieldReader):
             vals = raw[key]
             if isinstance(vals, list):
                 if len(vals) != len(ids):
-                    self.fail(path + (key,), said(f"problem.{io}_count", n=len(ids), units=_choices(ids)))
+                    self.fail(path + (key,), said(_one(f"problem.{io}_count", len(ids)), n=len(ids), units=_choices(ids)))
                 vals = dict(zip(ids, vals))
             self.mapping(vals, path + (key,), said(f"what.{io}_values"))
             got = {}

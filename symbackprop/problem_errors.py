@@ -9,10 +9,13 @@ groups on the weights, which output activation is missing on the loss) runs only
 read without a mistake; a mistake in the network's topology ends its part, and the next part is read.
 `GraphCollector` does the same for a graph file (graph._Reader): each input, node, parameter, the
 output and precision on their own; an entry that uses a name whose entry had a mistake is skipped.
-The same mistake met again (a top-level field shared by several parts) is reported once.
+The same mistake met again (a top-level field shared by several parts) is reported once. A misspelt
+field is one mistake: where an unknown field is a near miss of an allowed one (`activaton`, `lerning_rate`,
+`Loss`) that the mapping does not have, the error the missing field then causes (`network.activation: no
+activation given`, `loss: missing`) is not reported: its line is the misspelling's (`_misspelt`).
 
-The first line of the error is exactly the error the reader gives alone (the first mistake in reading
-order); the others follow, one a line, then how many more there are beyond the limit.
+The mistakes are reported one a line in the order of their lines in the file (those of one line in
+reading order), then how many more there are beyond the limit.
 """
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ from .errors import ProblemError
 from .messages import said
 from .graph import _Reader as _GraphReader
 from .problem import Part, _Validator
-from .yamlfile import Path_
+from .fields import near_miss
+from .yamlfile import Path_, format_path
 
 MAX_ERRORS = 20
 
@@ -61,6 +65,8 @@ class Collecting:
         self.more = 0
         self._seen: set[str] = set()
         self._recorded = 0                  # every call of record, a repeated mistake too
+        self._misspellings: list[tuple[Path_, str]] = []   # (mapping, the allowed field a key misspells)
+        self._scope: Path_ = ()             # the part being read: parts[i], or () for the file itself
 
     def record(self, exc: ProblemError) -> None:
         """Keep `exc` unless the same line was reported already; stop reading once past the limit."""
@@ -68,6 +74,8 @@ class Collecting:
         if isinstance(exc, ProblemErrors):
             for one in exc.errors:
                 self.record(one)
+            return
+        if self._misspelt(exc):
             return
         text = str(exc)
         if text in self._seen:
@@ -96,12 +104,11 @@ class Collecting:
             raise self.failure()
 
     def failure(self) -> ProblemError:
-        """The first mistake alone, as the reader gives it, or every one: the first (in reading order)
-        first, the others by line."""
+        """The one mistake alone, or every one in the order of their lines (those of one line, and those
+        without a line, first, in reading order)."""
         if len(self.errors) == 1 and not self.more:
             return self.errors[0]
-        rest = sorted(self.errors[1:], key=lambda e: e.line if e.line is not None else 0)
-        return ProblemErrors([self.errors[0], *rest], self.more)
+        return ProblemErrors(sorted(self.errors, key=lambda e: e.line if e.line is not None else 0), self.more)
 
     def collected(self, read: Callable[[], Any]) -> Any:
         """`read()`, raising every mistake recorded on the way (with the one that stopped it, if any)."""
@@ -125,6 +132,9 @@ class Collecting:
                 super().check_keys({key: None}, allowed, path, what)    # type: ignore[misc]
             except ProblemError as exc:
                 found.append(exc)
+                meant = near_miss(key, allowed)
+                if meant is not None and meant not in data:
+                    self._misspellings.append((path, meant))
         for exc in found:
             self.record(exc)
         if found and not self._read_by_name(path):
@@ -132,6 +142,38 @@ class Collecting:
 
     def _read_by_name(self, path: Path_) -> bool:
         return path == ()
+
+    def _misspelt(self, exc: ProblemError) -> bool:
+        """Whether `exc` is about a field the file does not have, that a misspelt key recorded already
+        means: the field under the misspelling's own mapping, or, for a part's misspelling (while that
+        part is read), the top-level field the part would have overridden (a part's `activation` is the
+        network's)."""
+        if not exc.field:
+            return False
+        for path, meant in self._misspellings:
+            base = path
+            if len(path) >= 2 and path[0] == "parts" and isinstance(path[1], int):
+                if path[:2] != self._scope:
+                    continue
+                base = path[2:]
+            fields = {path + (meant,), base + (meant,)}
+            if base == ():
+                fields.add(("network", meant))
+            if any(format_path(f) == exc.field and not self._given(f) for f in fields):
+                return True
+        return False
+
+    def _given(self, path: Path_) -> bool:
+        """Whether the file has a value at `path`."""
+        node: Any = self.doc.data
+        for key in path:
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+                node = node[key]
+            else:
+                return False
+        return True
 
     def number(self, value: Any, path: Path_) -> sp.Rational:
         """A bad number is recorded and read as 1, so that the rest of the field goes on."""
@@ -156,6 +198,10 @@ class Collector(Collecting, _Validator):
         return _fields_read_by_name(path)
 
     # -- mistakes the reading goes on after ---------------------------------------------------------
+    def merge(self, base: dict, part: dict, ppath: Path_) -> dict:
+        self._scope = ppath                 # what is merged is the part read next
+        return super().merge(base, part, ppath)
+
     def part(self, name: str, cfg: dict) -> Part | None:   # type: ignore[override]
         try:
             return super().part(name, cfg)

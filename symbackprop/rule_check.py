@@ -20,9 +20,9 @@ from . import losses
 from .budget import check_budget
 from .memo import ValueMemo, part_key
 from .symbolic_rules import (PER_SAMPLE, GeneralDerivation, Rule, RuleCheck, c, deeper_rules, delta_h, delta_o, eta,
-                             gprime, i, j, k, l, n_H, net_h, net_o, t, w_o, x, y, z)
+                             gprime, i, j, k, l, n_H, net_h, net_o, t, w_h, w_o, x, y, z)
 from .symbolic_rules import N as N_SAMPLES
-from .symbolic_rules import derive_general
+from .symbolic_rules import derive_general, input_gradient_rule, n_s, shared_rules, unit_index
 from .problem import Part, Problem, parse_problem
 from .quantity import Key
 from .collect import fewer_collections
@@ -341,7 +341,7 @@ BELOW = 10 ** 6
 
 def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
                  close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
-    """The rules of a weight w_jl between two hidden layers (symbolic_rules.deeper_rules), evaluated on
+    """The rules of a weight w_jl between two hidden layers (`derivation.deeper`), evaluated on
     every such weight of the network of `psol` in their own letters (l the unit the weight goes into, at
     its position in its layer; j the unit it comes from, the bias at 0) and compared with the solution's
     ∂J/∂w and Δw: ∂J/∂w_jl = s·δ_l·u_j, and Δw_jl by −η·s·δ_l·u_j and, for a weight into the last hidden
@@ -349,7 +349,7 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
     form specialised with that layer's activation. A batch's rules are evaluated over every sample.
     Empty for a network with fewer than two hidden layers. The ids are `grad_hidden_to_hidden_weight` and
     `update_hidden_to_hidden_weight`; `values` counts the weights, `compared` the comparisons."""
-    deeper = deeper_rules(derivation)
+    deeper = derivation.deeper
     if deeper is None:
         return ()
     ev = _Evaluator(psol)
@@ -406,6 +406,77 @@ def check_deeper(derivation: GeneralDerivation, psol: PartSolution | SolutionVal
                  for what, errs in errors.items())
 
 
+def check_shared(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
+                 close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
+    """The rules of each shared parameter p (`derivation.shared`) on the network of `psol`: ∂J/∂p (each form
+    after the chain: the edges' rules summed, and with the bias unit's output put in) and Δp, with the
+    network's δ, inputs and outputs of every sample, against the solution's grad_shared_p and update_shared_p."""
+    if not derivation.shared:
+        return ()
+    ev = _Evaluator(psol)
+    close = close or _Closeness()
+    part = ev.part
+    N = len(part.samples)
+    units = {unit_index(u): u for u in (*part.inputs, *(u for layer in part.layers for u in layer),
+                                        *((part.bias,) if part.bias is not None else ()))}
+    base_kind = {delta_o: "delta", delta_h: "delta", x: "out", y: "out"}
+    base_kind.update({PER_SAMPLE[b]: kind for b, kind in list(base_kind.items())})
+
+    def value(q: sp.Indexed) -> sp.Expr:
+        kind, unit = base_kind[q.base], units[q.indices[0]]
+        n = int(q.indices[1]) - 1 if len(q.indices) > 1 else 0
+        if kind == "delta":
+            return ev.get("delta", unit, n)
+        return sp.Integer(part.bias_input) if unit == part.bias else ev.out(unit, n)
+
+    out = []
+    for sh in derivation.shared:            # two values, ∂J/∂p and Δp (not of a frozen p), each by every form
+        errs = []
+        for rule, kind in ((sh.grad, "grad_shared"),) + (() if sh.frozen else ((sh.update, "update_shared"),)):
+            want = ev.values[Key(kind, sh.name)]
+            for form in rule.forms[1:]:
+                e = form.xreplace({N_SAMPLES: N}).doit()
+                e = e.xreplace({q: value(q) for q in e.atoms(sp.Indexed)}).xreplace({eta: part.learning_rate})
+                errs.append(close(e, want))
+        values = 1 if sh.frozen else 2
+        out.append(RuleCheck(shared_check_id(sh.name), values, max(errs), values))
+    return tuple(out)
+
+
+def check_input_gradient(derivation: GeneralDerivation, psol: PartSolution | SolutionValues,
+                         close: "_Closeness | None" = None) -> tuple[RuleCheck, ...]:
+    """The rule ∂J/∂x_i (`derivation.input_gradient`) on the network of `psol`: every form after the chain,
+    at every input of every sample, with the δ of the units the inputs feed (the first layer above them)
+    and their weights, against the solution's grad_x. Empty without `input_gradients: true`."""
+    rule = derivation.input_gradient
+    if rule is None:
+        return ()
+    ev = _Evaluator(psol)
+    close = close or _Closeness()
+    part = ev.part
+    batched = derivation.batch is not None
+    first = part.layers[0]
+    delta_b, w_b, size = (delta_h, w_h, n_H) if derivation.hidden_layer else (delta_o, w_o, c)
+    forms = [f for f in rule.forms if not f.has(sp.Derivative)]
+    errs, counted = [], 0
+    for n in range(len(part.samples)):
+        for r, unit in enumerate(part.inputs, start=1):
+            values = {w_b[q, r]: ev.weight(unit, u) for q, u in enumerate(first, start=1)}
+            for q, u in enumerate(first, start=1):
+                values[PER_SAMPLE[delta_b][q, n + 1] if batched else delta_b[q]] = ev.get("delta", u, n)
+            idx = {i: r, size: len(first), **({N_SAMPLES: len(part.samples), n_s: n + 1} if batched else {})}
+            want = ev.get("grad_x", unit, n)
+            for form in forms:
+                errs.append(close(evaluate_rule(form, idx, values, {}), want))
+            counted += 1
+    return (RuleCheck(rule.id, len(errs), max(errs, default=0.0), counted),)
+
+
+def shared_check_id(name: str) -> str:
+    """The id of the check of shared parameter `name`'s rules in a derivation's checks."""
+    return f"shared_{name}"
+
+
 def _compare(errors: dict, rule: Rule, idx: dict, values: dict, gprimes: dict, want: sp.Expr,
              act: str, close: _Closeness) -> None:
     """The general rule (g' from the solution) and its specialised form (g' from the table)."""
@@ -442,9 +513,16 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
                                     targets_sum=targets_sum_hold(part))
         close = _Closeness()             # the numbers of the values, shared by the evaluation and the check
         derivation = replace(derivation, samples=len(part.samples), layer_activations=tuple(part.activations[:-1]),
-                             bias_input=int(part.bias_input))
+                             bias_input=int(part.bias_input), input_units=tuple(part.inputs),
+                             hidden_units=tuple(tuple(layer) for layer in part.layers[:-1]))
+        derivation = replace(derivation, deeper=deeper_rules(derivation))     # once per derivation
+        frozen = frozenset((w.source, w.target) for w in part.weights if w.frozen)
+        derivation = replace(derivation, shared=shared_rules(derivation, part.shared, part.layers, part.bias, frozen))
+        if part.input_gradients:
+            derivation = replace(derivation, input_gradient=input_gradient_rule(derivation))
         values = solution_values(part, source, close)
-        return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close))
+        return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close)
+                       + check_shared(derivation, values, close) + check_input_gradient(derivation, values, close))
 
 
 # the rules of a part are derived once per value of (part, file) (memo.py): check and grade derive them per run

@@ -68,12 +68,29 @@ def not_found(table: "NameTable", part: str, name: str) -> StepNotFound:
     if readings:                                 # w_123 with units 1, 12, 3 and 23
         return StepNotFound(said("solution.ambiguous_step", name=repr(name[:60]), part=part,
                                  readings=" or ".join(readings)))
-    close = table.suggest(name)
+    close = table.close_names(name)
     for v in variants(name, table.loss_symbol):
         if close:
             break
-        close = table.suggest(v)
+        close = table.close_names(v)
     shown = repr(name[:60])
     if close:
         return StepNotFound(said("solution.no_step_suggest", name=shown, part=part, close=" or ".join(close)))
+    ids, names = _examples(table)
+    if ids:
+        return StepNotFound(said("solution.no_step_named", name=shown, part=part, ids=", ".join(ids),
+                                 names=", ".join(names)))
     return StepNotFound(said("solution.no_step", name=shown, part=part))
+
+
+def _examples(table: "NameTable") -> tuple[list[str], list[str]]:
+    """The part's first activation and first δ (its first steps of each kind when it has neither), by id
+    (act_3, delta_6) and by name as the solution writes them (y_3, δ_6): the error's examples, in the
+    problem's own notation."""
+    psol = table.psol
+    first: dict[str, object] = {}
+    for s in psol.steps:
+        if s.key.kind in ("act", "delta"):
+            first.setdefault(s.key.kind, s)
+    picked = [first[k] for k in ("act", "delta") if k in first] or list(psol.steps[:2])
+    return [s.id for s in picked], [psol.names.text.get(s.symbol, s.id) for s in picked]

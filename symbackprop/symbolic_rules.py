@@ -101,6 +101,16 @@ class GeneralDerivation:
     samples: int = 1                 # samples of the network the rules are checked on
     layer_activations: tuple[Activation, ...] = ()   # the hidden activation of each hidden layer, first to last
     bias_input: int = 1              # the bias unit's output in the file (−1: the bias weights are thresholds θ)
+    # the rules a network with several hidden layers adds (`deeper_rules`), set once when the derivation is
+    # made for a part (rule_check.derive_for_part); the check and every format read them from here
+    deeper: DeeperRules | None = None
+    # the unit ids of the network the rules are checked on: its inputs, then each hidden layer's, first to last
+    input_units: tuple[str, ...] = ()
+    hidden_units: tuple[tuple[str, ...], ...] = ()
+    # the rules of the file's shared (tied) parameters (`shared_rules`), set with the check for a part
+    shared: "tuple[SharedRules, ...]" = ()
+    # ∂J/∂x_i of an input (`input_gradient_rule`), for a file with `input_gradients: true`
+    input_gradient: "Rule | None" = None
 
     def rule(self, rid: str) -> Rule:
         for r in self.rules:
@@ -733,3 +743,123 @@ def _general_key(name, hidden, output, loss_name, *rest, **kwargs):
 
 derive_general = ValueMemo(_derive_general, _general_key, size=32)
 derive_general.__doc__ = _derive_general.__doc__
+
+
+# -- shared (tied) weights --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SharedRules:
+    """A parameter the file ties several weights to (`shared: {p: [w_a_b, …]}`): the loss depends on p
+    through each of its edges e, w_e = p, so ∂J/∂p = Σ_e ∂J/∂w_e·∂w_e/∂p = Σ_e ∂J/∂w_e, each ∂J/∂w_e the
+    general rule of its edge's kind (hidden-to-output, input-to-hidden, between hidden layers) at the
+    edge's units, and p gets one update, Δp = −η·∂J/∂p. `edge_rules`: the id of the rule of each edge."""
+
+    name: str
+    edges: tuple[tuple[str, str], ...]       # (from, to) unit ids, as the file names them
+    edge_rules: tuple[str, ...]
+    grad: Rule
+    update: Rule
+    frozen: bool = False                     # the file freezes its edges: p is not updated (Δp = 0)
+
+
+def unit_index(unit: str) -> sp.Expr:
+    """A unit id as an index of the rules' quantities: δ_3 for unit 3, δ_h1 for unit h1."""
+    return sp.Integer(int(unit)) if unit.isdigit() else sp.Symbol(unit)
+
+
+def _edge_rule(dv: GeneralDerivation, source: str, target: str, layers) -> tuple[Rule, dict]:
+    """The general gradient rule of the weight source → target and its index letters put to the units."""
+    into = next(n for n, layer in enumerate(layers) if target in layer)
+    src, tgt = unit_index(source), unit_index(target)
+    if into == len(layers) - 1:
+        return dv.rule("grad_output_weight"), {k: tgt, (j if dv.hidden_layer else i): src}
+    if into == 0:
+        return dv.rule("grad_hidden_weight"), {j: tgt, i: src}
+    assert dv.deeper is not None                 # a hidden layer above another: the network has two or more
+    return dv.deeper.grad_between, {l: tgt, j: src}
+
+
+def _bias_put_in(expr: sp.Expr, bias: str | None, bias_input: int) -> sp.Expr:
+    """`expr` with the bias unit's output (x_0, y_0, in each sample) replaced by its value, the bias_input."""
+    if bias is None:
+        return expr
+    b = unit_index(bias)
+    bases = {x, y, PER_SAMPLE[x], PER_SAMPLE[y]}
+    return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base in bases and e.indices[0] == b,
+                        lambda e: sp.Integer(bias_input))
+
+
+def _one_sum(expr: sp.Expr) -> sp.Expr:
+    """Σ_n a_n + Σ_n b_n (each with its constant, as the batch rules write them) as a·Σ_n (…): the terms
+    of one sum over the samples, the common constant in front; `expr` as it is without such sums."""
+    terms = sp.Add.make_args(sp.expand(expr, deep=False, mul=True, multinomial=False, power_exp=False,
+                                       power_base=False, log=False))
+    inner, limits = [], None
+    for term in terms:
+        const, rest = term.as_independent(sp.Sum, as_Add=False)
+        if not isinstance(rest, sp.Sum) or (limits is not None and rest.limits != limits):
+            return expr if expr.has(sp.Sum) else sp.factor_terms(expr)   # δ_3·x_1 + δ_3·x_2 → δ_3·(x_1 + x_2)
+        limits = rest.limits
+        inner.append(const * rest.function)
+    if limits is None:
+        return expr
+    return _pull_constants(sp.Sum(sp.factor_terms(sp.Add(*inner)), *limits))
+
+
+def shared_rules(dv: GeneralDerivation, shared, layers, bias: str | None,
+                 frozen: frozenset = frozenset()) -> tuple[SharedRules, ...]:
+    """The rules of each shared parameter (`SharedRules`) of a part with these `layers` (unit ids),
+    `bias` unit and `shared` groups (Part.shared); `frozen`: the (from, to) edges the file freezes. The chain ∂J/∂p = Σ_e ∂J/∂w_e·∂w_e/∂p is taken by
+    sympy.diff of each tied weight w_e = p; each ∂J/∂w_e is the derived rule of its edge (its form in δ,
+    before the δ rule is put in) at the edge's units; the bias unit's output is put in, and the terms are
+    gathered into one sum over the samples of a batch."""
+    out = []
+    for name, edges in shared:
+        p_sym = sp.Symbol(name, real=True)
+        chain, terms, ids = [], [], []
+        for source, target in edges:
+            rule, idx = _edge_rule(dv, source, target, layers)
+            w_e = rule.lhs.variables[0].xreplace(idx)        # the edge's weight, tied: w_e = p
+            dw_dp = sp.diff(w_e.xreplace({w_e: p_sym}), p_sym)
+            chain.append(sp.Mul(sp.Derivative(J, w_e), dw_dp, evaluate=False) if dw_dp != 1
+                         else sp.Derivative(J, w_e))
+            terms.append(dw_dp * rule.forms[1].xreplace(idx))
+            ids.append(rule.id)
+        summed = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+        valued = _one_sum(_bias_put_in(sp.Add(*terms), bias, dv.bias_input))
+        grad_forms = tuple(dict.fromkeys((sp.Add(*chain, evaluate=False) if len(chain) > 1 else chain[0],
+                                          summed, valued)))
+        grad = Rule(f"grad_shared_{name}", sp.Derivative(J, p_sym), grad_forms)
+        update = Rule(f"update_shared_{name}", sp.Symbol(f"Delta_{name}", real=True),
+                      (-eta * sp.Derivative(J, p_sym), sp.factor_terms(-eta * valued)))
+        out.append(SharedRules(name, tuple(edges), tuple(ids), grad, update,
+                               frozen=all(tuple(e) in frozen for e in edges)))
+    return tuple(out)
+
+
+# -- input gradients (input_gradients: true) ---------------------------------------------------------------
+
+def input_gradient_rule(dv: GeneralDerivation, reference: bool = False) -> Rule:
+    """∂J/∂x_i of an input x_i, derived as the weights' rules are: x_i enters J only through the nets of the
+    units it feeds (the first hidden layer's net_j, or the outputs' net_k with no hidden layer), so
+    ∂J/∂x_i = Σ_j ∂J/∂net_j·∂net_j/∂x_i, with ∂net_j/∂x_i = w_ji by sympy.diff of net_j = Σ_p w_jp x_p and
+    ∂J/∂net_j = s·δ_j (s the δ convention's sign). In a batch x_i^(n) enters only the loss J^(n) of its
+    sample: ∂J/∂x_i^(n) = ∂J/∂J^(n)·∂J^(n)/∂x_i^(n), ∂J/∂J^(n) by sympy.diff of J = (1/N)·Σ_m J^(m) (or Σ_m)."""
+    s = dv.notation.sign
+    if dv.hidden_layer:
+        net_b, delta_b, w_b, q, size = net_h, delta_h, w_h, j, n_H
+    else:
+        net_b, delta_b, w_b, q, size = net_o, delta_o, w_o, k, c
+    dnet_dx = _diff(_net(w_b, q, x, d), x[i], reference)               # w_ji
+    chain = sp.Sum(sp.Mul(sp.Derivative(J, net_b[q]), sp.Derivative(net_b[q], x[i]), evaluate=False), (q, 1, size))
+    rule = s * sp.Sum(delta_b[q] * dnet_dx, (q, 1, size))
+    if dv.batch is None:
+        return Rule("grad_input", sp.Derivative(J, x[i]), (chain, rule))
+    m_ = sp.Symbol("m", integer=True)
+    dJ_dJn = _diff(batch_scale(dv.batch) * sp.Sum(J_n[m_], (m_, 1, N)), J_n[n_s], reference)   # 1/N or 1
+    x_n = PER_SAMPLE[x][i, n_s]
+    per = sp.Mul(sp.Derivative(J, J_n[n_s]), sp.Derivative(J_n[n_s], x_n), evaluate=False)
+    chain_n = per_sample(chain).xreplace({J: J_n[n_s]})                  # Σ_j ∂J^(n)/∂net_j^(n)·∂net_j^(n)/∂x_i^(n)
+    return Rule("grad_input", sp.Derivative(J, x_n), (per, dJ_dJn * chain_n, dJ_dJn * per_sample(rule)),
+                sample=Rule("grad_input", sp.Derivative(J_n[n_s], x_n), (chain_n, per_sample(rule))))
+

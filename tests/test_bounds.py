@@ -157,10 +157,10 @@ def test_rubric_values_must_be_finite_decimals(tmp_path, field, value):
 @pytest.mark.slow
 def test_check_refuses_a_nan_rubric_with_one_line(tmp_path):
     r = tmp_path / "r.yaml"
-    r.write_text("grading:\n  items: {u_3: .nan}\n", encoding="utf-8")
+    r.write_text("grading:\n  items: {act_3: .nan}\n", encoding="utf-8")
     a = tmp_path / "a.yaml"
     a.write_text("relu:\n  u_3: 4\n", encoding="utf-8")
-    one_line_error(run("check", XOR, a, "--rubric", r), "r.yaml", "grading.items.u_3", "not a finite number")
+    one_line_error(run("check", XOR, a, "--rubric", r), "r.yaml", "grading.items.act_3", "not a finite number")
 
 
 # -- nesting and aliases ------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def test_rule_links_are_judged_on_random_problems_and_givens_may_be_numbers(grap
     # a rule with a rounded value put in (0.1966 for ∂f/∂b): judged up to that rounding
     assert verdicts["grad_x1"].status == "correct"
     assert verdicts["grad_x0"].status == "wrong" and verdicts["grad_x0"].diagnosis == "rule"
-    assert "give 0.6" in verdicts["grad_x0"].message
+    assert "gives 0.6" in verdicts["grad_x0"].message
     # ∂L/∂y = y - t: the 2 of d/dy (y - t)² left out, said with the rule's mistake
     verdicts, _, _ = check_graph(graph_checker_of(SOURCES["quadratic"]), tmp_path, 'grad_y: "y - t = 0.5 - 1 = -0.5"\n')
     assert verdicts["grad_y"].diagnosis == "factor_half"

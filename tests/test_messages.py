@@ -275,7 +275,7 @@ def test_grade_in_english_is_unchanged_by_the_catalogue(tmp_path):
     result = CliRunner().invoke(main, ["grade", str(XOR), str(klass), "-o", str(out / "book.csv"),
                                        "--feedback", str(out / "fb"), "--jobs", "1"])
     assert result.exit_code == 0, result.output
-    assert "# Class summary: 1 submissions, 1 graded" in result.output
+    assert "# Class summary: 1 submission, 1 graded" in result.output          # singular (session 13, F5)
     assert "| sigmoid | δ_5 | 1 | 0 | 0 | 0 | 1 | 0 | `-0.1273` ×1 | arithmetic ×1 |" in result.output
     md = (out / "fb" / "ann.md").read_text(encoding="utf-8")
     assert md.startswith("# Feedback for ann\n") and "| item | given | expected | verdict | diagnosis |" in md

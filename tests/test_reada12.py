@@ -200,10 +200,12 @@ def _not_read(checker_of, problem, text, tmp_path, part=None):
 
 
 @pytest.mark.parametrize("text,hint", [
-    # δ_5 = ∂L/∂net_5 in the in-class convention (problems/xor.yaml, notation.delta: dJ_dnet)
-    (r"$\frac{\partial L}{\partial net_5} = 3$", "(did you mean δ_5?)"),
-    pytest.param("$dL/dnet5 = 3$", "(did you mean δ_5?)", marks=SLOW),
-    pytest.param(r"$\frac{dL}{d\,net_3} = 0$", "(did you mean δ_3?)", marks=SLOW),
+    # δ_5 = ∂L/∂net_5 in the in-class convention (problems/xor.yaml, notation.delta: dJ_dnet); the hint says
+    # that definition (session 13, F1: so that a student of the other convention reads this problem's sign)
+    (r"$\frac{\partial L}{\partial net_5} = 3$", "(did you mean δ_5, as δ_5 = ∂L/∂net_5 in this problem?)"),
+    pytest.param("$dL/dnet5 = 3$", "(did you mean δ_5, as δ_5 = ∂L/∂net_5 in this problem?)", marks=SLOW),
+    pytest.param(r"$\frac{dL}{d\,net_3} = 0$", "(did you mean δ_3, as δ_3 = ∂L/∂net_3 in this problem?)",
+                 marks=SLOW),
     # the other letter on top: the weight's gradient in the problem's letter
     pytest.param("$dJ/dw_{35} = -12$", "(did you mean ∂L/∂w_{35}?)", marks=SLOW),
     # a kind the problem has, for a unit it has not
@@ -286,7 +288,8 @@ def test_answers_file_derivative_keys_get_the_same_hints(checker_of, tmp_path):
     assert set(got) == {"act_3"}
     assert "relu: dL/dn: not a quantity of this problem; its derivatives are named as the solution writes them: " \
            "∂L/∂w_{05}, δ_5 = ∂L/∂net_5" in not_read, not_read
-    assert "relu: \\frac{\\partial L}{\\partial net_5}: not a quantity of this problem (did you mean δ_5?)" in not_read
+    assert "relu: \\frac{\\partial L}{\\partial net_5}: not a quantity of this problem (did you mean δ_5, as δ_5 = ∂L/∂net_5 in this problem?)" \
+        in not_read       # the hint with this problem's δ definition (session 13, F1)
 
 
 def test_a_function_differentiated_is_no_name(checker_of, tmp_path):

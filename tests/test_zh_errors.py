@@ -165,8 +165,8 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("rubric_kind", "learning_rate: 1", "learning_rate: 1\ngrading: {credit: {luck: 1}}"),
     ("rubric_range", "learning_rate: 1", "learning_rate: 1\ngrading: {credit: {rounding: 2}}"),
     ("rubric_below", "learning_rate: 1", "learning_rate: 1\ngrading: {tolerance: {absolute: -1}}"),
-    ("rubric_number", "learning_rate: 1", "learning_rate: 1\ngrading: {items: {u_3: many}}"),
-    ("rubric_finite", "learning_rate: 1", "learning_rate: 1\ngrading: {items: {u_3: .nan}}"),
+    ("rubric_number", "learning_rate: 1", "learning_rate: 1\ngrading: {items: {act_3: many}}"),
+    ("rubric_finite", "learning_rate: 1", "learning_rate: 1\ngrading: {items: {act_3: .nan}}"),
 ]] + [
     # the whole file (yamlfile.py)
     ("empty", ""),
@@ -418,8 +418,8 @@ EXPECTED_EN: dict[str, str] = {
         'slip, other_convention',
     'rubric_range': 'p.yaml:15: grading.credit.rounding: 2 is out of range; allowed from 0 to 1',
     'rubric_below': 'p.yaml:15: grading.tolerance.absolute: -1 is out of range; allowed at least 0',
-    'rubric_number': "p.yaml:15: grading.items.u_3: expected a number, got 'many'",
-    'rubric_finite': "p.yaml:15: grading.items.u_3: '.nan' is not a finite number; write numbers as decimals, like 31, "
+    'rubric_number': "p.yaml:15: grading.items.act_3: expected a number, got 'many'",
+    'rubric_finite': "p.yaml:15: grading.items.act_3: '.nan' is not a finite number; write numbers as decimals, like 31, "
         '-0.5 or 0.9820',
     'empty': 'p.yaml: the file is empty; a problem needs network, weights, sample and loss',
     'not_a_mapping': 'p.yaml:1: expected a problem (a mapping), got list',
@@ -557,13 +557,18 @@ def test_the_corpus_reaches_every_problem_file_message():
     # reached only from elsewhere: a part asked for by --part, a rubric item checked against the solution and
     # the check budget (solve --check); or from no file: a loss with one bound only, a ReLU parameter, an
     # infinite float (the YAML loader keeps .inf as its text); or the twin of a message reached (output/input)
-    elsewhere = {"problem.no_part", "rubric.unknown_item", "budget.check", "loss.targets_at_least",
+    elsewhere = {"problem.no_part", "rubric.unknown_item", "rubric.unknown_item_id", "budget.check", "loss.targets_at_least",
                  "loss.targets_at_most", "problem.unknown_parameter_relu", "field.expected_finite",
                  "problem.in_part",
                  "number.not_finite", "problem.output_count", "problem.no_input_values", "what.output_values",
                  # a formula not finite at a net is found by solve (tests/test_formula_act.py); a formula loss's
                  # kink note is said by solve --check and list (tests/test_formula9.py)
-                 "problem.activation_not_finite", "loss.formula_kink_note"}
+                 "problem.activation_not_finite", "loss.formula_kink_note",
+                 # the singular twins of the count messages (session 13, F5): each said in en and zh by
+                 # tests/test_f513.py
+                 "problem.input_count_one", "problem.output_count_one", "problem.matrix_row_one",
+                 "problem.matrix_rows_one_row", "problem.matrix_rows_one_value", "problem.matrix_rows_one_each",
+                 "problem.bias_weights_one", "problem.threshold_weights_one"}
     assert sorted(wanted - reached - elsewhere) == []
 
 
@@ -616,9 +621,10 @@ def test_a_bad_rubric_file_is_said_in_chinese(tmp_path):
     rubric = tmp_path / "r.yaml"
     rubric.write_text("grading:\n  credit: {luck: 1}\n", encoding="utf-8")
     en, zh = _check_error("check", str(XOR), str(answers), "--rubric", str(rubric))
-    assert en == f"Error: {rubric}: grading.credit.luck: unknown kind 'luck'; allowed: follow_through, rounding, " \
+    # (session 13, F3: a rubric file's mistake names its line, as a problem file's does)
+    assert en == f"Error: {rubric}:2: grading.credit.luck: unknown kind 'luck'; allowed: follow_through, rounding, " \
                  "imprecise, slip, other_convention"
-    assert zh.startswith(f"错误：{rubric}: grading.credit.luck：未知类别 'luck'") and english_words(zh) == [], zh
+    assert zh.startswith(f"错误：{rubric}:2: grading.credit.luck：未知类别 'luck'") and english_words(zh) == [], zh
 
 
 @pytest.mark.slow       # (solves xor.yaml twice to know its quantities)
@@ -628,9 +634,10 @@ def test_a_rubric_item_no_quantity_is_said_in_chinese(tmp_path):
     rubric = tmp_path / "r.yaml"
     rubric.write_text("grading:\n  items: [u_99]\n", encoding="utf-8")
     en, zh = _check_error("check", str(XOR), str(answers), "--rubric", str(rubric))
-    assert en == "Error: grading.items: 'u_99' is not a quantity of this problem; items are quantity ids such as " \
-                 "act_3, loss, delta_5, update_w_3_5 (the ids of `symbackprop solve --format json`)"
-    assert zh.startswith("错误：grading.items：'u_99' 不是此题的量") and english_words(zh) == [], zh
+    # (session 13, F3: the rubric file and the item's line are named, and the examples are this problem's ids)
+    assert en == f"Error: {rubric}:2: grading.items[0]: 'u_99' is not a quantity of this problem; items are quantity " \
+                 "ids such as act_3, loss, delta_3, update_w_0_3 (the ids of `symbackprop solve --format json`)"
+    assert zh.startswith(f"错误：{rubric}:2: grading.items[0]：'u_99' 不是此题的量") and english_words(zh) == [], zh
 
 
 def test_a_folder_given_as_a_file_is_said_in_chinese(tmp_path):

@@ -2,8 +2,10 @@
 diagnose (diagnose.py), all driven by checker.py. `check_submission` is the one-call entry point."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..errors import SymbackpropError
 from ..messages import said, text_of
@@ -14,22 +16,25 @@ from .checker import Answer, Checker, PartReport, Verdict
 from .latex import AnswerError, Parser
 from .meter import Meter, OverLimit
 from .read import Submission, read_submission
-from ..rubric import Rubric, read_rubric
+from ..rubric import Rubric, read_rubric, unknown_items
 
 __all__ = ["Answer", "AnswerError", "Checker", "OverLimit", "PartReport", "Parser", "Rubric", "Submission", "Verdict",
            "check_submission", "load_rubric", "Grader"]
 
 
 def load_rubric(path: str | Path | None, base: Rubric, relative: float | None = None,
-                absolute: float | None = None) -> Rubric:
-    """The problem's rubric, overridden by a rubric file and then by command-line tolerances."""
+                absolute: float | None = None, known: Callable[[], Iterable[str]] | None = None) -> Rubric:
+    """The problem's rubric, overridden by a rubric file and then by command-line tolerances. Every mistake
+    of the file at once, each at its line; `known`: the problem's item ids, so that an id that is none of
+    them is said with the file's other mistakes (alone, the checker says it: rubric.unknown_items)."""
     rubric = base
     if path is not None:
         from ..yamlfile import load_yaml
         doc = load_yaml(path, what=said("file.rubric"))
+        nested = isinstance(doc.data, dict) and "grading" in doc.data
         data = doc.data.get("grading", doc.data) if isinstance(doc.data, dict) else doc.data
-        rubric = read_rubric(data, str(path), where="grading" if isinstance(doc.data, dict) and "grading" in doc.data
-                             else "rubric", base=base)
+        rubric = read_rubric(data, str(path), where="grading" if nested else "rubric", base=base, doc=doc,
+                             path=("grading",) if nested else (), known=known)
     if relative is not None:
         rubric = replace(rubric, relative=relative)
     if absolute is not None:
@@ -64,10 +69,11 @@ class Grader:
         """A rubric item that is no quantity of any part is a typo that would silently shrink `max`."""
         from ..symbolic_rules import RULE_IDS
         known = set(RULE_IDS).union(*({s.id for s in p.steps} for p in self.solution.parts))
-        unknown = [q for q in (self.rubric.items or {}) if q not in known]
-        if unknown:
+        try:
+            unknown_items(self.rubric, known)
+        except SymbackpropError:
             self.parser.close()
-            raise SymbackpropError(said("rubric.unknown_item", item=repr(unknown[0])))
+            raise
 
     def check(self, path: str | Path, part: str | None = None) -> tuple[list[PartReport], list[str]]:
         """One submission's reports and what could not be read; OverLimit when it needs more than
@@ -90,12 +96,24 @@ class Grader:
         self.parser.close()
 
 
-def check_submission(problem: str | Path | Problem, answers: str | Path, part: str | None = None,
+def check_submission(problem: str | Path | Problem, answers: str | Path | Mapping, part: str | None = None,
                      rubric: str | Path | None = None, relative: float | None = None,
                      absolute: float | None = None) -> tuple[list[PartReport], list[str]]:
     """Check one student's answers file or write-up: a report per part, and what could not be read.
     The rubric is the problem's `grading:`, then a rubric file's, then the tolerances given here.
-    A computation graph's file (`model: graph`) is checked by graph_answers.py: one report, `main`."""
+    A computation graph's file (`model: graph`) is checked by graph_answers.py: one report, `main`.
+    `answers` may also be a dict of answers, as an answers file would hold them ({"delta_7": 0.0912});
+    an argument of another type is an ArgumentError (a TypeError) saying what is allowed."""
+    from ..apiargs import need_answers, need_name, need_number, need_path
+    need_path(problem, "check_submission", "problem", problem=True)
+    need_answers(answers, "check_submission")
+    need_name(part, "check_submission", "part", optional=True)
+    need_path(rubric, "check_submission", "rubric", optional=True)
+    need_number(relative, "check_submission", "relative")
+    need_number(absolute, "check_submission", "absolute")
+    if isinstance(answers, Mapping):
+        from .read import given_answers
+        answers = given_answers(answers, "check_submission")
     if not isinstance(problem, Problem):
         from ..graph import is_graph, read_graph, solve_graph
         from ..problem import problem_from_document
@@ -105,13 +123,17 @@ def check_submission(problem: str | Path | Problem, answers: str | Path, part: s
             from ..graph import check_graph_parts
             check_graph_parts([part] if part else [], str(problem))
             from .graph_answers import check_graph_answers
-            return check_graph_answers(solve_graph(read_graph(doc)), answers,
-                                       load_rubric(rubric, Rubric(), relative, absolute))
+            from .graph_answers import graph_ids
+            sol = solve_graph(read_graph(doc))
+            return check_graph_answers(sol, answers, load_rubric(rubric, Rubric(), relative, absolute,
+                                                                 lambda: graph_ids(sol)))
         problem = problem_from_document(doc)
+    from ..problem import network_ids
+    chosen = load_rubric(rubric, problem.grading or Rubric(), relative, absolute,
+                         lambda: network_ids(problem, [part] if part else None))
     # plain arithmetic is read without latex2sympy2 (quick.py): its worker starts early only for a file
     # that shows something else (starting it costs the other core, and the memory a fork shares)
-    grader = Grader(problem, load_rubric(rubric, problem.grading or Rubric(), relative, absolute),
-                    [part] if part else None, warm=likely_needs_reader(answers))
+    grader = Grader(problem, chosen, [part] if part else None, warm=likely_needs_reader(answers))
     try:
         return grader.check(answers, part)
     finally:

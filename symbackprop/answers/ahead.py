@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .checker import Answer, chain_links, normalized
+from .checker import Answer, _sample_of, chain_links, normalized
 from .compare import written_number
 from .latex import AnswerError, check_size, prepare
 from .names import NameTable
@@ -38,7 +38,7 @@ def answer_texts(answer: Answer, table: NameTable) -> list[str]:
         for n, (_, piece) in enumerate(parts):
             if n in broken or (n < len(parts) - 1 and elided(piece)):   # passed over, as _read does
                 continue
-            prepared = prepare(piece, table)
+            prepared = prepare(piece, table, _sample_of(answer.qid))
             if not prepared.unknown:
                 out.append(prepared.text)
         return out
@@ -50,6 +50,9 @@ def likely_needs_reader(path: str | Path, limit: int = 1 << 20) -> bool:
     """Whether a submission file's text shows something only latex2sympy2 reads, so that its worker is
     worth starting before the problem is solved (its start then overlaps the solving). Only a forecast:
     a text it misses starts the worker when it is met, and a worker started for nothing is stopped."""
+    from .read import GivenAnswers
+    if isinstance(path, GivenAnswers):                # answers given as a mapping: their text
+        return _NEEDS_READER.search(path.text) is not None
     try:
         if not Path(path).is_file():                  # a FIFO or a device is never opened here
             return False

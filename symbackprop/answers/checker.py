@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from itertools import combinations
 
 import mpmath
 import sympy as sp
@@ -29,6 +30,7 @@ import sympy as sp
 from ..errors import InternalError
 from ..symbolic_rules import RULE_IDS
 from ..printing import message_number
+from ..quantity import Key
 from ..solution import PartSolution
 from ..messages import Said, catalogue, joined, replaced, said, text_of
 from . import copied, diagnose
@@ -43,7 +45,7 @@ from .fullwidth import EQUATION_HINT
 from .latex import (AnswerError, Node, Parser, cases_rows, check_size, explain_unknown, holds, normalize, prepare,
                     split_reason, split_relations)
 from .meter import FREE, Meter, _Free
-from .names import NameTable, derivative_hint, either, unit_hint
+from .names import NameTable, either, hint_for
 from .numbers import elided, truncated, typed_doubt
 from .own import NO_WORKING, Graph, OwnValues
 from .spread import Interval, Spread, written_spread
@@ -97,6 +99,13 @@ class Link:
     # from the true one, and the quantities it names; the value that follows from their work by the right rule
     at_own: float | None = None
     uses: tuple = ()
+    # a wrong rule: the codes of the mistakes found to give it (diagnose.rule_mistakes), which decide a tie of
+    # the value's diagnosis (diagnose._by_writing), and `uses` the quantities it names
+    mistakes: tuple = ()
+    # substituted numbers (kind "numbers"): what they give, and the fewest places of the decimals in them
+    # that stand for rounded values (None: none does), for a value rounded from them (_from_rounded_numbers)
+    worth: float | None = None
+    fewest: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,8 @@ class Verdict:
     line: int | None = None
     value: float | None = None     # the student's value, when one could be read
     source: str | None = None      # a follow-through: the first wrong item it follows from
+    unlisted: bool = False         # a computed quantity the rubric's `items` does not list (no points): judged
+    #                                and reported in JSON, yet neither graded nor a value the problem gives
 
     @property
     def score(self) -> float:
@@ -134,13 +145,22 @@ class Verdict:
         return bool(self.points) or self.is_rule
 
     @property
+    def given_value(self) -> bool:
+        """Whether the item is a value the problem gives (η, a weight, an input): no points, and not a
+        computed quantity the rubric leaves out (`unlisted`)."""
+        return not self.graded and not self.unlisted
+
+    @property
     def full_marks(self) -> bool:
         """Whether the item earned all its points, whatever its status (the other δ convention credited
         in full, or an imprecise answer a rubric credits in full, does). A given value (η, a weight: no
         points) counts as earned unless written otherwise than the problem gives it; a general rule the
-        rubric does not list (no points) when it is right."""
+        rubric does not list (no points) when it is right; a computed quantity the rubric does not list
+        (`unlisted`) always: it is not graded."""
         if not self.points and self.is_rule:
             return self.credit >= 1 - 1e-9
+        if self.unlisted:
+            return True
         if not self.points:
             return self.status in ("correct", "follow_through")
         return self.credit >= 1 - 1e-9
@@ -171,6 +191,12 @@ class PartReport:
         """Every answered item earned its full points (`Verdict.full_marks`): what `check` exits 0 on."""
         return all(v.full_marks for v in self.verdicts)
 
+    def __str__(self) -> str:
+        """The part's table as `symbackprop check` prints it (print(report) outside a notebook): its score
+        line, the verdicts, the rules' lines, first error and left out; no file name nor total line."""
+        from ..render.report import render_text
+        return "\n".join(render_text([self], "", []).split("\n")[2:-3])
+
     def _repr_markdown_(self) -> str:          # Jupyter and Colab show a report as its table
         from ..render.report import render_markdown
         return render_markdown([self], f"part {self.part}", [])
@@ -196,6 +222,13 @@ def _shown_rule(rule) -> "sp.Expr":
     import sympy as sp
     short = [form for _, form in rule.specialised if sp.count_ops(form) < sp.count_ops(rule.rule)]
     return min(short, key=sp.count_ops) if short else rule.rule
+
+
+def _sample_of(qid: str) -> int | None:
+    """The 0-based sample of an item's id (`net_4@1`: 0), whose per-sample quantities a name written without
+    its sample inside the item's working names; None for an item of the whole batch or of a single sample."""
+    key = Key.parse(qid)
+    return None if key is None else key.sample
 
 
 class Checker:
@@ -290,7 +323,10 @@ class Checker:
             b = before.get(v.qid)
             if b is not None and b.status == "follow_through" and b.source in taken and v.status == "wrong" \
                     and v.diagnosis == "sign":
-                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(b.source),
+                # the δ it is computed from (δ_3 for Δw_31), else the one its first judging followed
+                direct = [q for q in taken if self.symbol_of[q] in self.graph.leaves.get(v.qid, ())]
+                src = min(direct, key=lambda q: self.order.get(q, 1 << 30)) if direct else b.source
+                v = replace(v, message=said("diagnosis.sign_other_convention", name=self.name(src),
                                             other=other, item=self.name(v.qid)))
             verdicts.append(v)
         return replace(again, verdicts=tuple(verdicts))
@@ -446,7 +482,7 @@ class Checker:
             kw["message"] = self.own_hint(kw["message"], ans.qid)
         return Verdict(ans.qid, self.name(ans.qid), ans.given, step.float_value,
                        self.expected_text[ans.qid], status, points, credit,
-                       line=ans.line, **kw)
+                       line=ans.line, unlisted=not points and step.section != "given", **kw)
 
     def own_hint(self, message: str, qid: str) -> str:
         """A reader's hint that shows an example equation (`an equation u_3 = …`) names the item it is
@@ -578,6 +614,21 @@ class Checker:
                 return "given_value", said("answer.given_unchanged", name=name, shown=shown)
         return None
 
+    def _negated_own(self, qid: str, value: float, decimals, bound: float, own_values: OwnValues) -> bool:
+        """Whether a δ's value is its rule's value negated at the student's own earlier values, those
+        carrying no error (rounded values only; the δs taken as the other convention are negated back
+        to this problem's terms, own.py): the other δ convention's value from their own numbers."""
+        own = own_values.rule_value(qid)
+        if own is None or not own_values.written or abs(own) <= self.tol.floor or own_values.upstream(qid):
+            return False
+        below, above = self.spread.of(qid) if self.spread is not None else (0.0, 0.0)
+        return compare_within(lambda v, d, target: self._compare(v, d, target, bound), value, decimals, -own,
+                              (above, below), self.tol).status == "correct"     # the spread negated too
+
+    def _fits(self, qid: str, value: float, decimals, bound: float):
+        """Whether a value of `qid` gives the student's number at the places they show."""
+        return lambda v: v is not None and self._compare(value, decimals, v, bound).status == "correct"
+
     def _by_right_rule(self, qid: str, links: list[Link], value: float, decimals, bound: float,
                        own_values: OwnValues) -> tuple[str, str, str] | None:
         """(the first wrong item, the status, why) when the answer writes the right rule and its value is what
@@ -592,40 +643,107 @@ class Checker:
             if got.status not in ("correct", "imprecise", "rounding"):
                 continue
             found = [own_values.first[s] for s in lk.uses if s in own_values.first]
+            fits = self._fits(qid, value, decimals, bound)
+            # an earlier error that leaves the number as it is does not explain it (own.upstream)
+            found = [q for q in found if not fits(own_values.without(qid, q))] or found if len(set(found)) > 1 else found
             if found:
                 return min(found, key=lambda q: self.order.get(q, 1 << 30)), got.status, got.message
         return None
 
     def _copy_undone(self, qid: str, value: float, decimals, bound: float, links: list[Link],
                      own_values: OwnValues) -> tuple[str, list[Link]] | None:
-        """A step that uses a given the student copied wrong earlier (charged there), worked here with the
-        value the problem gives and the student's own other values (w_35^new = 2 + 0.0554, with the given
-        w_35 = 2 and their own Δw_35): (the first wrong item it follows from, the links with the substituted
-        numbers judged at those values); None when that does not give the student's number. Using the given
-        value is no mistake, so the copy is not charged again, and nothing is unless some other value is theirs."""
-        copies = [leaf for leaf in self.graph.leaves[qid] if leaf in own_values.copied]
-        if not copies:
+        """A step worked from a mix of the student's own earlier values and right ones: some values it is
+        computed from carry an earlier error (their own wrong δ_7, a given they copied wrong), and the
+        student used the right value for some of those and their own for the rest (δ_6 = their g'(net_6)
+        × w_76 × the right δ_7 0.0912; w_35^new = the given w_35 = 2 + their own Δw_35). Any such
+        combination that gives the student's number: (the first wrong item it follows from, the links with
+        the substituted numbers judged at those values); None when none does. Using a right value in place
+        of one's own is no mistake, so the earlier mistakes are not charged again, and nothing is unless
+        some value kept is their own. The combinations are few: the values that carry an error, at most
+        MIXED_MOST of them (2^MIXED_MOST evaluations), the fewest put back first."""
+        leaves = sorted(self.graph.leaves[qid], key=str)
+        erring = [leaf for leaf in leaves if leaf in self.true and
+                  (leaf in own_values.copied or (leaf in own_values.first and own_values.values.get(leaf) != self.true[leaf]))]
+        if not erring or len(erring) > MIXED_MOST:
             return None
-        values = {**own_values.values, **{leaf: self.true[leaf] for leaf in copies}}
-        own = self.steps.recompute(qid, values)
-        if own is None:
+        for size in range(1, len(erring) + 1):
+            for back in combinations(erring, size):
+                kept = [leaf for leaf in leaves if leaf not in back and leaf in own_values.first]
+                found = [own_values.first[leaf] for leaf in kept]
+                if own_values.convention_applies(qid):
+                    found.append(own_values.convention[1])
+                if not found:
+                    continue                # every error put back: the true value, judged before
+                values = {**own_values.values, **{leaf: self.true[leaf] for leaf in back}}
+                own = self.steps.recompute(qid, values)
+                if own is None:
+                    continue
+                if own_values.convention_applies(qid):
+                    own *= own_values.factor
+                if self._compare_own(qid, value, decimals, own, bound).status != "correct":
+                    continue
+                upstream = min(found, key=lambda q: self.order.get(q, 1 << 30))
+                fixed = [replace(lk, ok=True, own=True, message=said("answer.with_your_values"))
+                         if lk.kind == "numbers" and not lk.ok and not lk.convention else lk for lk in links]
+                if _bad(fixed):
+                    return None
+                return upstream, fixed
+        return None
+
+    def _through_gradient(self, qid: str, value: float, decimals, bound: float, expected: float,
+                          own_values: OwnValues) -> str | None:
+        """A weight's change worked from the student's own written ∂J/∂w (Δw = −η·∂J/∂w), whose rule in the
+        solution goes through δ and x instead: Δw is ∂J/∂w times a constant, so their value of it is the true
+        Δw scaled by their ∂J/∂w over the true one, over the spread of what they wrote (−0.5 × 0.2951 =
+        −0.14755, written −0.1476, is right, though the true −0.147536 rounds to −0.1475). "" when it gives
+        the number, shown to the places asked, from a right ∂J/∂w; None otherwise (a wrong ∂J/∂w is left to
+        the rules that judge it: its sign may be the other δ convention's, decided for the whole part)."""
+        if self.kind(qid) != "update_w" or not qid.startswith("update_"):
             return None
-        if own_values.convention_applies(qid):
-            own *= own_values.factor
-        if self._compare_own(qid, value, decimals, own, bound).status != "correct":
+        gid = "grad_" + qid[len("update_"):]
+        gsym = self.symbol_of.get(gid)
+        if gsym is None or gsym not in own_values.written or gsym in own_values.first or self.spread is None \
+                or decimals is None or decimals < self.tol.precision or self.tol.relative is not None:
+            return None             # only from a right ∂J/∂w, for a value shown to the places asked
+        true_g = self.true.get(gsym)
+        if true_g is None or abs(true_g) <= 1e-12:
             return None
-        found = [own_values.first[leaf] for leaf in self.graph.leaves[qid]
-                 if leaf not in own_values.copied and leaf in own_values.first]
-        if own_values.convention_applies(qid):
-            found.append(own_values.convention[1])
-        if not found:
+        k = expected / true_g
+        centre = k * own_values.written[gsym]
+        down, up = self.spread.written.get(gsym, (0.0, 0.0))
+        spread = (abs(k) * down, abs(k) * up) if k > 0 else (abs(k) * up, abs(k) * down)
+        got = compare_within(lambda v, d, target: self._compare(v, d, target, bound), value, decimals, centre,
+                             spread, self.tol)
+        if got.status != "correct":
             return None
-        upstream = min(found, key=lambda q: self.order.get(q, 1 << 30))
-        fixed = [replace(lk, ok=True, own=True, message=said("answer.with_your_values"))
-                 if lk.kind == "numbers" and not lk.ok and not lk.convention else lk for lk in links]
-        if _bad(fixed):
+        return ""
+
+    def _from_rounded_numbers(self, links: list[Link], value: float, decimals, expected: float) -> Match | None:
+        """A value worked out from substituted numbers that are right up to their rounding (rounded values of
+        the right quantities: −0.5 × 0.2951 for Δw_36), and that follows from them: those numbers stand for
+        any value between what they give and the right one, as a right value written stands for one between
+        it and the true value (spread.py), so rounding at each step or only at the end earns the same.
+        −0.5 × 0.2951 = −0.14755 written −0.1476 (half up) is right. Numbers rounded to fewer places than
+        asked were rounded too early: the value is imprecise at best ("your numbers to 3 places give
+        0.1357; to 4 places the value is 0.1349"). None when that is not the case."""
+        if _bad(links) or not links or links[-1].kind != "value" or len(links) < 2:
             return None
-        return upstream, fixed
+        lk = links[-2]
+        if lk.kind != "numbers" or lk.own or lk.convention or lk.worth is None or lk.fewest is None:
+            return None
+        worth = lk.worth
+        spread = (max(worth - expected, 0.0), max(expected - worth, 0.0))
+        got = compare_within(lambda v, d, target: self._compare(v, d, target, 0.0), value, decimals, worth, spread,
+                             self.tol)
+        if got.status != "correct" and not (got.status == "imprecise" and lk.fewest >= self.tol.precision):
+            return None
+        asked = self.tol.precision
+        if lk.fewest < asked:
+            return Match("imprecise", said("diagnosis.rounded_too_early", places=lk.fewest, got=self._shown(worth),
+                                           asked=asked, expected=self._shown(expected)))
+        if got.status != "correct":
+            return got
+        return Match("correct", said("diagnosis.rounded_earlier"))
 
     def _shown(self, x: float, places: int | None = None) -> str:
         """A number we computed, in a message: as the report shows values (the problem's precision, or
@@ -655,6 +773,12 @@ class Checker:
                                      message=joined([said("answer.sign_own_convention")]
                                                     + [lk.message for lk in bad_links[:1]]))
             # the other δ convention or a sign slip: decided for the whole part in diagnose.consolidate
+            return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
+                                 message=diagnose.convention_message(self.psol))
+        if self.kind(ans.qid) == "delta" and self._negated_own(ans.qid, value, decimals, bound, own_values):
+            # right negated from the student's own rounded earlier values (δ_6 = z_6 − t_6 with their z_6; δ_3
+            # from their δ_6 taken as the other convention): the other δ convention's value, as above
+            wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis="other_convention", value=value, links=tuple(links),
                                  message=diagnose.convention_message(self.psol))
         # the working shown decides: substituted numbers that give another value than the one written are
@@ -694,7 +818,7 @@ class Checker:
                 wrong_first[ans.qid] = ans.qid
                 return self._verdict(ans, "wrong", diagnosis="trivialised", value=value, links=tuple(links),
                                      message=said("diagnosis.trivialised"))
-            upstream = own_values.upstream(ans.qid)
+            upstream = own_values.upstream(ans.qid, self._fits(ans.qid, value, decimals, bound))
             if upstream:
                 wrong_first[ans.qid] = upstream
                 follows = self._follows(ans.qid, upstream, own_values)
@@ -740,13 +864,30 @@ class Checker:
                                      message=said("diagnosis.follows_and", follows=follows, why=why))
             return self._verdict(ans, "follow_through", value=value, links=tuple(links), message=follows,
                                  source=upstream)
+        early = self._from_rounded_numbers(links, value, decimals, expected)
+        if early is None and not bad_links:
+            through = self._through_gradient(ans.qid, value, decimals, bound, expected, own_values)
+            if through is not None:
+                upstream = through
+                if upstream == "":
+                    return self._verdict(ans, "correct", value=value, links=tuple(links),
+                                         message=said("diagnosis.rounded_earlier"))
+                wrong_first[ans.qid] = upstream
+                return self._verdict(ans, "follow_through", value=value, links=tuple(links), source=upstream,
+                                     message=self._follows(ans.qid, upstream, own_values))
+        if early is not None:
+            return self._verdict(ans, early.status, diagnosis=None if early.status == "correct" else "imprecise",
+                                 value=value, links=tuple(links), message=early.message)
         if match.status == "imprecise":
             # the right value rounded to fewer places (0.06 for 0.0636), or an expression of rounded numbers
             # within their rounding of it: imprecise, never "wrong", however close some mistaken variant
             # also comes
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
                                  message=_joined([match.message] + [lk.message for lk in bad_links[:1]]))
-        found = diagnose.explain(self, ans.qid, value, decimals, bound, student, own_values.written)
+        rules = [lk for lk in links if lk.kind == "rule"]      # the rule written decides a tie (η written: not η left out)
+        found = diagnose.explain(self, ans.qid, value, decimals, bound, student, own_values.written,
+                                 (frozenset(c for lk in rules for c in lk.mistakes),
+                                  frozenset(s for lk in rules for s in lk.uses)) if rules else None)
         if found is not None:
             code, words = found
             earlier = own_values.charge(code, ans.qid)
@@ -786,7 +927,8 @@ class Checker:
             right = round(expected, decimals)
             if abs(abs(value - right) - 10.0 ** -decimals) < 10.0 ** -decimals * 1e-6:
                 return self._verdict(ans, "wrong", value=value, links=tuple(links),
-                                     message=said("diagnosis.one_unit_off", decimals=decimals,
+                                     message=said("diagnosis.one_unit_off_one" if decimals == 1
+                                                  else "diagnosis.one_unit_off", decimals=decimals,
                                                   right=f"{right:.{decimals}f}"))
         # no known mistake, rounding or working explains it: said so, never an empty reason
         return self._verdict(ans, "wrong", value=value, links=tuple(links), message=said("diagnosis.unexplained"))
@@ -817,6 +959,7 @@ class Checker:
         if text is None and len(parts) < 2:
             raise whole                                # not a chain: the answer's own reason
         unread: list[AnswerError] = []
+        sample = _sample_of(ans.qid)     # x_1 inside an item of sample 1 is x_1^(1)
         own_rule = None                # the student's last rule, when it is not the right one: (node, names)
         for n, (rel, piece) in enumerate(parts):
             if n < len(parts) - 1 and elided(piece):     # `= \\ldots =`: working left out, no link to judge
@@ -830,24 +973,23 @@ class Checker:
                     raise broken[n]
                 rows = self._number_cases(ans.qid, rel, piece)
                 if rows is not None:                  # a cases of numbers: the row that holds, and why
-                    piece, link = self._pick_case(rel, rows, student)
+                    piece, link = self._pick_case(rel, rows, student, sample)
                     links.append(link)
                 piece, reason = split_reason(piece)   # `1 \text{ since } net_3 > 0`: the value, and its reason
                 if reason is not None:
-                    links.append(self._reason_link(rel, reason, student))
-                prepared = prepare(piece, self.table)
+                    links.append(self._reason_link(rel, reason, student, sample))
+                prepared = prepare(piece, self.table, sample)
                 if prepared.unknown:
                     readings = self.table.readings(prepared.unknown[0])
                     if readings:
                         raise AnswerError(said("answer.ambiguous_name", name=prepared.unknown[0],
                                                readings=either(readings)))
-                    hint = derivative_hint(self.table, prepared.unknown[0])
-                    if hint is not None and hint[0] == "intermediate":   # ∂L/∂u_5 inside δ_5's rule: a step
-                        raise AnswerError(said("answer.intermediate_in_rule", name=prepared.unknown[0],
-                                               output=hint[1][0], delta=hint[1][1]))
                     # \delta_{44} inside working: the hint an answers file's key gets (did you mean δ_4?)
                     unknown = prepared.unknown[0]
-                    close = self.table.suggest(unknown) or unit_hint(self.table, unknown)
+                    kind, close = hint_for(self.table, unknown)
+                    if kind == "intermediate":     # ∂L/∂u_5 inside δ_5's rule: a step
+                        raise AnswerError(said("answer.intermediate_in_rule", name=unknown,
+                                               output=close[0], delta=close[1]))
                     words = said("answer.not_a_quantity", name=unknown)
                     raise AnswerError(said("hint.did_you_mean", first=words, close=either(close)) if close else words)
                 node = self.parser.parse(prepared.text)
@@ -857,8 +999,11 @@ class Checker:
                     if links[-1].kind == "rule" and links[-1].ok and not links[-1].convention:
                         links[-1] = self._right_rule_at_own(links[-1], node, names, student)
                     # a rule that is wrong (not merely the other δ convention's, judged as before): the
-                    # numbers after it are judged against it
-                    own_rule = None if links[-1].ok or links[-1].convention else (node, names)
+                    # numbers after it are judged against it; so are those after the other convention's rule
+                    # for a quantity that is no δ (∂E/∂w = δ_7 o_5 where δ = −∂E/∂net): numbers that follow
+                    # it faithfully are no sign slip, the rule's sign is the one mistake (t16 item 7)
+                    own_rule = None if links[-1].ok or links[-1].convention and self.kind(ans.qid) == "delta" \
+                        else (node, names)
                     continue
                 lit = literal_decimals(piece, node)
                 if lit is not None and n == len(parts) - 1:
@@ -884,6 +1029,7 @@ class Checker:
                     # a decimal counts as rounded because it rounds the student's own earlier value: the
                     # verdict holds for this student only (never remembered for another)
                     link = replace(link, own=True)
+                link = replace(link, worth=v, fewest=min(rounded.values()) if rounded else None)
                 links.append(link)
                 numbers_value = (v, b, lambda node=node, v=v, rounded=rounded, written=written:
                                  self._toward_bound(ans.qid, node, v, rounded, written, student))
@@ -909,11 +1055,12 @@ class Checker:
         rows = cases_rows(piece)
         if rows is None:
             return None
+        sample = _sample_of(qid)
         for value, _ in rows:
-            prepared = prepare(value, self.table)
+            prepared = prepare(value, self.table, sample)
             if prepared.names or prepared.unknown or not value.strip():
                 return None
-        prepared = prepare(piece, self.table)
+        prepared = prepare(piece, self.table, sample)
         if prepared.names and not prepared.unknown:
             try:
                 node = self.parser.parse(prepared.text)
@@ -927,7 +1074,7 @@ class Checker:
                 return rows
         return rows
 
-    def _pick_case(self, rel: str, rows: list, student: dict) -> tuple[str, Link]:
+    def _pick_case(self, rel: str, rows: list, student: dict, sample: int | None = None) -> tuple[str, Link]:
         """The value of the first row of a cases of numbers whose condition holds (at the student's own
         values of the names in it, else the true ones; `\\text{otherwise}` when no earlier one does), and
         its condition as a reason link; when no row holds, the last row's value with a reason not ok."""
@@ -935,7 +1082,7 @@ class Checker:
         for value, reason in rows:
             if reason is None:
                 return value, Link(rel, "otherwise", "reason", True, own=bool(used))
-            ok, seen, _ = self._reason_holds(reason, student)
+            ok, seen, _ = self._reason_holds(reason, student, sample)
             used.update(seen)
             if ok:
                 return value, Link(rel, reason[3], "reason", True, own=bool(seen))
@@ -945,13 +1092,14 @@ class Checker:
         return rows[-1][0], Link(rel, conds, "reason", False, _with_values("answer.no_case", values, mine, conds=conds),
                                  own=bool(used))
 
-    def _reason_holds(self, reason: tuple[str, str, str, str], student: dict) -> tuple[bool, dict, bool]:
+    def _reason_holds(self, reason: tuple[str, str, str, str], student: dict,
+                      sample: int | None = None) -> tuple[bool, dict, bool]:
         """Whether a reason's comparison holds, the names it used with their values, and whether any of
         those is the student's own value rather than the true one. AnswerError when a side cannot be read."""
         lhs, op, rhs, cond = reason
         sides, used = [], {}
         for side in (lhs, rhs):
-            prepared = prepare(side, self.table)
+            prepared = prepare(side, self.table, sample)
             if prepared.unknown:
                 raise AnswerError(said("answer.reason_unknown", name=prepared.unknown[0], cond=_clip(cond)))
             node = self.parser.parse(prepared.text)
@@ -967,13 +1115,14 @@ class Checker:
         mine = any(sym in student and student[sym] != self.true.get(sym) for sym, _ in used.values())
         return ok, used, mine
 
-    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict) -> Link:
+    def _reason_link(self, rel: str, reason: tuple[str, str, str, str], student: dict,
+                     sample: int | None = None) -> Link:
         """The reason given with a value (`1 \\text{ since } net_3 > 0`), checked: each side is numbers or
         quantity names, the names taken at the student's own values (the true ones where they wrote none
         and nothing they wrote changes them). A reason that does not hold is a link not ok, with why;
         one that cannot be read is AnswerError (the link is then not read)."""
         cond = reason[3]
-        ok, used, mine = self._reason_holds(reason, student)
+        ok, used, mine = self._reason_holds(reason, student, sample)
         if ok:
             return Link(rel, cond, "reason", True, own=bool(used))
         values = ", ".join(f"{name} = {_short(v)}" for name, (_, v) in used.items())
@@ -1044,14 +1193,15 @@ class Checker:
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
-            return Link(rel, piece, "rule", True, convention=both)
+            return Link(rel, piece, "rule", True, convention=both, uses=tuple(q.symbol for q in names.values()))
         # the bias input written as x_0 (−1 here) cannot have been taken as +1: then the other δ convention
         written_bias = any(q.key is None for q in names.values())
         threshold = None if written_bias else diagnose.bias_plus_one_rule(self, qid, got, points)
         if threshold is not None:             # Δθ = ηδ·1 on a threshold network: not the other δ convention
             return Link(rel, piece, "rule", False, threshold)
         if diagnose.other_convention_rule(self, qid, node, env_of[0], points):
-            return Link(rel, piece, "rule", False, said("answer.rule_other_convention"), convention=True)
+            return Link(rel, piece, "rule", False, said("answer.rule_other_convention"), convention=True,
+                        uses=tuple(q.symbol for q in names.values()))
         # a given value (target, input, bias input, η, weight) written as its number (`½(1 − u_5)²` with
         # z_1 = 1): compared with the true rule where every given whose value the student wrote is pinned
         # to it, the other quantities random; the symbols written stay free (any subset substituted)
@@ -1077,8 +1227,12 @@ class Checker:
         if self._half_substituted(qid, node, env_of[0], piece):
             return Link(rel, piece, "rule", True)
         # e read as Euler's number where the rule is right with e = t − u, the error (Negnevitsky's e = y_d − y)
-        words = euler_as_error(self, qid, node, env_of[0], points) or diagnose.explain_rule(self, qid, got, points)
-        return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)))
+        written_syms = frozenset(q.symbol for q in names.values())
+        words = euler_as_error(self, qid, node, env_of[0], points)
+        found = [] if words else diagnose.rule_mistakes(self, qid, got, points, written_syms)
+        words = words or (diagnose.explain_rule_words(found) if found else None)
+        return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)),
+                    uses=tuple(written_syms), mistakes=tuple(c for c, _ in found))
 
     def _half_substituted(self, qid: str, node, env: dict, piece: str) -> bool:
         """Whether a link of names and numbers (`w5 - \\eta \\cdot 0.082167`, 0.082167 = ∂E/∂w5 rounded) is the
@@ -1254,6 +1408,9 @@ class Checker:
             below -= min(changes)
             above += max(changes)
         return below * 1.01, above * 1.01
+
+
+MIXED_MOST = 6      # own values that carry an error, tried in every combination with the right ones
 
 
 def one_sign_flipped(node, target: float, bound: float, tol: Tolerance, step0: float = 0.0) -> bool:

@@ -169,7 +169,8 @@ def _compare_places(given: float, decimals: int | None, expected: float, tol: To
         return Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
                                        decimals=decimals, asked=asked))
     if diff < unit * (1 - 1e-9) - slack:              # between the right value's neighbours (not on one): misrounded
-        return Match("rounding", said("diagnosis.rounding_places", value=f"{expected:.{decimals}f}", decimals=decimals))
+        return Match("rounding", said("diagnosis.rounding_places" if decimals != 1 else "diagnosis.rounding_place",
+                                      value=f"{expected:.{decimals}f}", decimals=decimals))
     return Match("")
 
 

@@ -58,7 +58,9 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
     if any(lk.kind == "numbers" and lk.ok for lk in links):
         return None
     values = dict(own.values)
-    written = {abs(Fraction(t)) for lk in links if lk.kind == "numbers" for t in _LITERAL.findall(lk.text)}
+    texts = [lk.text for lk in links if lk.kind == "numbers"]
+    written = {abs(Fraction(t)) for text in texts for t in _LITERAL.findall(text)}
+    signed = {x for text in texts for x in signed_literals(text)}
     # working shown (substituted numbers, or a rule of the student's own that does not give the step: it
     # explains the number itself): a copy needs its number written there, never one nobody wrote
     # (t_5 = −0.5 behind `2(u_5 - t_5) = 3`)
@@ -92,7 +94,11 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
                 continue                        # no target the loss accepts (t = 2 for cross-entropy): no copy
             v = at(leaf, float(c))
             if v is not None and _reproduces(ch, value, decimals, v, bound):
-                evidence = abs(c) in written
+                # the written numbers decide: a copy that only flips the given's sign (w_64 = −0.9 for 0.9) needs
+                # that sign written with the number (`(-0.9)`, `- 0.9 \\times`); the given's own number written
+                # with its own sign is no copy, whatever sign slip elsewhere gives the value (item 4, t16)
+                flips = abs(c) == abs(Fraction(g0).limit_denominator(10 ** 9))
+                evidence = c in signed if flips else abs(c) in written
                 if evidence or (not shown and k <= short):
                     found.append((leaf, c, evidence))
                 break
@@ -109,6 +115,23 @@ def find_copy(ch: "Checker", qid: str, value: float, decimals: int | None, bound
     if not pick:
         return None
     return pick[0][0], pick[0][1]
+
+
+_SIGNED = re.compile(r"(-|\u2212)?\s*(\d+(?:\.\d+)?)")
+
+
+def signed_literals(text: str) -> set[Fraction]:
+    """The numbers of substituted working with the sign written before each (`0.4 - 0.9 \\times (-0.0176)`:
+    0.4, −0.9, −0.0176): a minus directly before a number, binary or unary, goes with it, as a student
+    writes a negative weight into a sum (`- 0.2 \\times 0.5115` for w = −0.2)."""
+    out = set()
+    for m in _SIGNED.finditer(text):
+        start = m.start(2)
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_^{") and not m.group(1):
+            continue                        # a digit of a name or an index (w_{64}, 10^{-3}): not a number written
+        x = Fraction(m.group(2))
+        out.add(-x if m.group(1) else x)
+    return out
 
 
 def possible_target(loss: "losses.Loss", t: Fraction) -> bool:

@@ -62,10 +62,18 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     recompute = ch.steps.recompute
 
     def rule_with(replace):
-        return lambda vals: recompute(qid, vals, replace)
+        def at(vals):
+            return recompute(qid, vals, replace)
+        # what the mistake's rule leaves out and puts in, for a written rule to tell tied mistakes apart (_by_writing)
+        at.swap = (frozenset(replace), frozenset().union(*(sp.sympify(v).free_symbols for v in replace.values())))
+        return at
 
     def scaled(k):
-        return lambda vals: (lambda v: None if v is None else k * v)(recompute(qid, vals))
+        def at(vals):
+            v = recompute(qid, vals)
+            return None if v is None else k * v
+        at.swap = (frozenset(), frozenset())            # the step's own rule, its value scaled: the same symbols
+        return at
 
     bias = next((s for s in leaves if s not in key_of), None)    # the one symbol without a step: x_0 = 1
     if bias is not None and part.bias_input == -1:
@@ -131,6 +139,17 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     for gp in used:                  # a δ that used the derivative of another activation for g'(net_j)
         for words, expr in _other_derivatives(psol, key_of[gp], sym_of):
             out.append(("other_activation", words, rule_with({gp: expr})))
+    for gp in used:                  # a leaky ReLU's g' taken as the plain ReLU's, or at the default slope
+        for code, words, form in _leaky_slips(psol, key_of[gp], sym_of):
+            out.append((code, words, rule_with({gp: form})))
+    if key.kind == "gprime":
+        for code, words, form in _leaky_slips(psol, key, sym_of):
+            out.append((code, words, _at_values(form)))
+    extra = _extra_gprime(psol, key, sym_of, leaves)
+    if extra is not None:            # softmax (or sigmoid) + cross-entropy: an output δ with g' multiplied in
+        u, words = extra
+        out.append(("extra_gprime", words, lambda vals, u=u: None if (v := recompute(qid, vals)) is None
+                    or vals.get(u) is None else v * vals[u] * (1 - vals[u])))
     for gp in used:                  # g'(net_j) left out (taken as 1): a ReLU's mask forgotten where it is 0
         net = names.get(sym_of.get(key_of[gp].like("net")), "net")
         masked = ch.true.get(gp) == 0 and _relu_kink(ch, gp) is None
@@ -210,6 +229,46 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
     return out
+
+
+# the slope a leaky ReLU has where none is given (activations.TABLE), which a student may use for the problem's
+LEAKY_DEFAULT = sp.Rational(1, 100)
+
+
+def _leaky_slips(psol, gkey: Key, sym_of: dict) -> list[tuple[str, str, sp.Expr]]:
+    """(code, words, g' as the slip has it, in the unit's net) for a leaky ReLU unit (a gprime key): g' = 0
+    for a negative net, the plain ReLU's mask (`leaky_as_relu`), and, where the problem's slope is another,
+    g' = 0.01 there, the usual default slope (`leaky_default_slope`). Each changes g' only where net < 0."""
+    part = psol.part
+    layer = next((li for li, units in enumerate(part.layers) if gkey.unit in units), None)
+    net = sym_of.get(gkey.like("net"))
+    if layer is None or net is None or part.activations[layer].name != "leaky_relu":
+        return []
+    slope = dict(part.activations[layer].params).get("slope", LEAKY_DEFAULT)
+    fields = dict(net=psol.names.text.get(net, "net"), slope=_given(slope, part))
+    out = [("leaky_as_relu", said("diagnosis.leaky_as_relu", **fields),
+            sp.Piecewise((sp.Integer(1), net > 0), (sp.Integer(0), True)))]
+    if sp.nsimplify(slope) != LEAKY_DEFAULT:
+        out.append(("leaky_default_slope", said("diagnosis.leaky_default_slope", used=_given(LEAKY_DEFAULT, part),
+                                                **fields),
+                    sp.Piecewise((sp.Integer(1), net > 0), (LEAKY_DEFAULT, True))))
+    return out
+
+
+def _extra_gprime(psol, key: Key, sym_of: dict, leaves) -> tuple[sp.Symbol, str] | None:
+    """(the unit's output u, the words) for an output δ of softmax or sigmoid with cross-entropy, whose rule has
+    no g' (it cancels against the loss's derivative: δ = u − t), where a student may multiply u(1 − u) in."""
+    part = psol.part
+    if key.kind != "delta" or not part.layers or key.unit not in part.layers[-1]:
+        return None
+    act = part.activations[-1].name
+    if act not in ("softmax", "sigmoid") or losses.of(part).name not in ("cross_entropy", "binary_cross_entropy"):
+        return None
+    u = sym_of.get(key.like("act"))
+    if u is None or u not in leaves or any(sym_of.get(key.like("gprime")) == s for s in leaves):
+        return None
+    name = psol.names.text.get(u, "u")
+    return u, said("diagnosis.extra_gprime", u=name, act=act)
 
 
 # the quantities of a whole batch that its reduction (mean or sum over the samples) scales
@@ -449,7 +508,7 @@ LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing", "mean_u
 
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict,
-            written: dict | None = None) -> tuple[str, str] | None:
+            written: dict | None = None, shown: tuple | None = None) -> tuple[str, str] | None:
     """The mistake that reproduces the student's value (with the true or the student's own leaves);
     when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest. A value that
     is the mistake's value rounded to fewer places than asked (0.07 for η left out, 0.066 from the
@@ -460,16 +519,21 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
     order of a dict: one that SUBSUMES the other names it; a mistake of the loss (LOSS_DRIVEN) is out where
     the student wrote a δ or loss this step is computed from (`written`: the student's written values);
     any still tied (η = ½ left out and the loss's ½ left out both double Δw when no δ is written) are all
-    said, "…; or … (each gives this value)", under the code of the first in _build_variants' fixed order."""
+    said, "…; or … (each gives this value)", under the code of the first in _build_variants' fixed order.
+    A rule the answer writes decides among those still tied (`shown`: (the codes of the mistakes its rule was
+    found to make, the symbols it writes); _by_writing): δ_6·w_63 for δ_3 is g'(net_3) left out,
+    not g'(net_6) used for it, where the output's g' is 1 and both give the value."""
     expected = ch.psol.step(qid).float_value
     # a number that is also the right value rounded to its places (0.1 for 0.0636) is that rounding,
     # never a mistake's value rounded (0.1 for twice it, 0.1272)
     rounded_mistake = decimals is not None and \
         abs(value - expected) > 0.5 * 10.0 ** -max(decimals, 0) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected))
     found: dict = {}                  # words -> (key, code): each mistake's best reading
+    ats: dict = {}                    # words -> the mistake's value function (its swap, for _by_writing)
     near: dict = {}                   # ... and those only as close as rounded earlier values bring it
     figures = _figures(value, decimals)
     for order, (code, words, at) in enumerate(_variants(ch, qid)):
+        ats.setdefault(words, at)
         for vals in (ch.true, {**ch.true, **student}):
             v = at(vals)              # None: the mistake does not apply here; an exception is a bug
             if v is None or abs(v - expected) <= 1e-12 * max(1.0, abs(v)):
@@ -494,6 +558,8 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
     tied = [(code, words) for (r, d, _), code, words in ranked if r == rank and abs(d - dist) <= tol]
     if len(tied) > 1:
         tied = _untied(ch, qid, tied, written or {})
+    if len(tied) > 1 and shown is not None:
+        tied = _by_writing(ch, qid, tied, ats, *shown)
     code, words = tied[0]
     return code, _either(words, [w for _, w in tied[1:]]) if len(tied) > 1 else words
 
@@ -526,6 +592,38 @@ def _untied(ch: "Checker", qid: str, tied: list, written: dict) -> list:
     return kept or tied
 
 
+def _by_writing(ch: "Checker", qid: str, tied: list, ats: dict, codes, symbols) -> list:
+    """The mistakes of a tie (code, words) that the answer's written rule shows (docs/checking.md §3: "Neither is
+    chosen when the written working rules them out"): those its rule was found to make (`codes`, explain_rule's),
+    else those whose rule agrees with what the written rule names (`symbols`). A mistake that puts a leaf in
+    for another (g'(net_6) for g'(net_3), 1 for g'(net_3) left out, 1 for η) has a rule with the leaf's symbols
+    gone and the new ones in; each symbol that some tied mistake takes out or puts in must then be written
+    exactly where that mistake's rule has it — a given (η, a weight) written as its number counts as neither
+    present nor absent. All of the tie when the writing rules out every one, or shows nothing."""
+    kept = [(c, w) for c, w in tied if c in codes]
+    if kept:
+        return kept
+    if not symbols:
+        return tied
+    step = ch.psol.step(qid)
+    leaves = step.forms[-1].free_symbols if step.forms else set()
+    given = {s.symbol for s in ch.psol.steps if s.section == "given"}
+    rules = {}
+    for c, w in tied:
+        swap = getattr(ats.get(w), "swap", None)
+        if swap is not None:
+            rules[w] = (leaves - swap[0]) | swap[1]
+    told = set().union(*((leaves ^ r) for r in rules.values())) if rules else set()
+    told = {s for s in told if s in ch.true}           # the problem's quantities, not a number put in
+
+    def agrees(w) -> bool:
+        r = rules.get(w)
+        if r is None:
+            return True                               # a mistake not of the rule's leaves: the writing tells nothing
+        return all((s in symbols) == (s in r) or (s not in symbols and s in given) for s in told)
+    return [(c, w) for c, w in tied if agrees(w)] or tied
+
+
 def _either(first: str, others: list[str]) -> str:
     """'first; or second; or third (each gives this value)': mistakes that explain a value equally, in their
     fixed order."""
@@ -535,19 +633,44 @@ def _either(first: str, others: list[str]) -> str:
     return said("diagnosis.either", choices=choices)
 
 
-def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:
-    """The mistake that makes a student's rule give `got` at every point."""
+def explain_rule(ch: "Checker", qid: str, got: list[float], points: list[dict],
+                 symbols: frozenset = frozenset()) -> str | None:
+    """The mistake that makes a student's rule give `got` at every point (rule_mistakes); several still tied
+    are all said, "…; or … (each gives this value)"."""
+    return explain_rule_words(rule_mistakes(ch, qid, got, points, symbols))
+
+
+def explain_rule_words(found: list[tuple[str, str]]) -> str | None:
+    """The words for a rule's mistakes (rule_mistakes): the one, or all of them tied."""
+    if not found:
+        return None
+    # "sign slip: the value has the wrong sign" is said of a rule as "the rule has"
+    # (the sentence is returned as it is, a `Said`, so that a report says it in its own language)
+    words = [said("diagnosis.sign_rule") if getattr(w, "key", None) == "diagnosis.sign" else w for _, w in found]
+    return _either(words[0], words[1:]) if len(words) > 1 else words[0]
+
+
+def rule_mistakes(ch: "Checker", qid: str, got: list[float], points: list[dict],
+                  symbols: frozenset = frozenset()) -> list[tuple[str, str]]:
+    """(code, words) of the mistakes that make a student's rule give `got` at every point, in
+    _build_variants' order; where several do (δ_3 = δ_6·w_63 with an identity output, g'(net_6) = 1 on
+    every problem: g'(net_6) used for g'(net_3), or g'(net_3) left out), the ones the rule's written
+    `symbols` show (_by_writing) and no more specific one (SUBSUMES) rules out."""
+    found, ats = [], {}
     for code, words, at in _variants(ch, qid):
-        if code == "relu_g0":
+        if code == "relu_g0" or words in ats:
             continue              # about the value at this problem's kink, not about a rule
         want = [at(pt) for pt in points]
         if any(w is None for w in want):
             continue
         if all(abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want)):
-            # "sign slip: the value has the wrong sign" is said of a rule as "the rule has"
-            # (the sentence is returned as it is, a `Said`, so that a report says it in its own language)
-            return said("diagnosis.sign_rule") if getattr(words, "key", None) == "diagnosis.sign" else words
-    return None
+            found.append((code, words))
+            ats[words] = at
+    if len(found) > 1:
+        codes = {c for c, _ in found}
+        found = [(c, w) for c, w in found if not any(c in SUBSUMES.get(o, ()) for o in codes if o != c)] or found
+        found = _by_writing(ch, qid, found, ats, (), symbols)
+    return found
 
 
 def bias_plus_one_rule(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:
@@ -630,8 +753,46 @@ def consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict
     convention; one δ alone gets both readings and no credit."""
     verdicts, notes = _consolidate(verdicts, ch)
     # a rule right only in the other convention, where the convention was not recognised: a wrong rule
-    return [replace(v, diagnosis="rule") if v.diagnosis == "other_convention" and v.status == "wrong"
-            and _is_rule(ch, v.qid) else v for v in verdicts], notes
+    verdicts = [replace(v, diagnosis="rule") if v.diagnosis == "other_convention" and v.status == "wrong"
+                and _is_rule(ch, v.qid) else v for v in verdicts]
+    return _rule_sign_in_this_convention(verdicts, ch), notes
+
+
+def _rule_sign_in_this_convention(verdicts: list["Verdict"], ch: "Checker") -> list["Verdict"]:
+    """A rule of the other δ convention (∂E/∂w_75 = δ_7 o_5 where δ = −∂E/∂net) left wrong after
+    consolidation, from a student whose own δs are in this problem's convention (the δs the rule names, as
+    written, else every δ they wrote): not "the rule of the other δ convention", which the student is not
+    in, but a sign slip in the rule, said with the convention their δ is in (t16 item 7)."""
+    deltas = {ch.symbol_of[v.qid]: v for v in verdicts if v.qid in ch.symbol_of and _delta_item(ch, v)
+              and not _is_rule(ch, v.qid) and v.status != "unreadable" and v.diagnosis != "no_value"}
+
+    def this_convention(vs) -> bool:
+        vs = [v for v in vs if abs(v.expected) > ch.tol.floor]
+        return bool(vs) and all(v.status in ("correct", "imprecise", "rounding") for v in vs)
+    out = []
+    for v in verdicts:
+        bad = [i for i, lk in enumerate(v.links) if lk.kind == "rule" and lk.convention and not lk.ok]
+        if bad:
+            named = [deltas[s] for s in v.links[bad[0]].uses if s in deltas]
+            # the numbers put in after it, the rule at this problem's own values (its δs as this problem has them)
+            faithful = any(lk.kind == "numbers" and lk.ok and not lk.own for lk in v.links[bad[0] + 1:])
+            own = _convention_fields(ch.psol)["own"]
+            words = None
+            if named and this_convention(named):
+                words = said("answer.rule_sign_slip_named", names=", ".join(ch.name(d.qid) for d in named), own=own)
+            elif not named and faithful:
+                words = said("answer.rule_sign_slip_numbers", own=own)
+            elif not named and this_convention(list(deltas.values())):
+                words = said("answer.rule_sign_slip", own=own)
+            if words is not None:
+                links = list(v.links)
+                for i in bad:
+                    links[i] = replace(links[i], message=words, convention=False)
+                v = replace(v, links=tuple(links))
+                if getattr(v.message, "key", None) == "answer.rule_other_convention":
+                    v = replace(v, message=words)
+        out.append(v)
+    return out
 
 
 def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdict"], list[str]]:
@@ -645,6 +806,14 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
     if not flipped:
         return verdicts, notes
     flipped_ids = {v.qid for v in flipped}
+    # a δ that follows, by the δ rule (the same in both conventions), from negated δs at the student's own
+    # rounded values (δ_3 = δ_6 w_63 g'(net_3) with their δ_6 = 1.3696) is negated too: in the other
+    # convention it is right from their own values, so it counts with the negated δs
+    for v in deltas:
+        if v.status == "follow_through" and v.diagnosis is None and v.source in flipped_ids \
+                and not _is_rule(ch, v.qid):
+            flipped.append(v)
+            flipped_ids.add(v.qid)
     fsyms = {ch.symbol_of[v.qid] for v in flipped if v.qid in ch.symbol_of}
     # the evidence (docs/checking.md §3): the ∂L/∂w, Δw and w^new computed from the δs. An input
     # gradient ∂L/∂x is the same number in both conventions and tells neither
@@ -681,6 +850,10 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
                 v = replace(v, message=said("diagnosis.rule_other_convention", **_convention_fields(ch.psol)))
                 v = replace(v, status="other_convention", credit=credit) if v.qid in flipped_ids else \
                     replace(v, status="correct", credit=1.0, diagnosis=None)
+            elif v.qid in flipped_ids and v.status == "follow_through":
+                # right in the other convention from the student's own values: said as the others are
+                v = replace(v, status="other_convention", credit=credit, diagnosis="other_convention", source=None,
+                            message=convention_message(ch.psol))
             elif v.qid in flipped_ids:
                 v = replace(v, status="other_convention", credit=credit)
             elif v.status == "slip" and all(lk.ok or lk.convention for lk in v.links):

@@ -24,9 +24,9 @@ from .. import greek
 
 from ..errors import SymbackpropError
 from ..graph import GraphSolution, entry_suffix
-from ..messages import said, text_of
-from ..rubric import Rubric
-from ..yamlfile import NumberSpelling, load_yaml, shown
+from ..messages import replaced, said, text_of
+from ..rubric import Rubric, unknown_items
+from ..yamlfile import NumberSpelling, shown
 from ..errors import InternalError
 from .checker import MAX_REEVALUATED, PartReport, Verdict, _clip, _joined, _short, require_reasons
 from .compare import Tolerance, compare_number, compare_within, shows_no_digit, written_number
@@ -72,9 +72,7 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     if rubric.items is None:
         return items
     matrices = {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
-    unknown = [q for q in rubric.items if q not in items and q not in matrices]
-    if unknown:
-        raise SymbackpropError(said("rubric.unknown_item", item=repr(unknown[0])))
+    unknown_items(rubric, set(items) | matrices)
     out = {}
     for qid, (value, _) in items.items():
         whole = next((m for m in matrices if qid.startswith(m + "_")
@@ -144,7 +142,10 @@ class GraphChecker:
         self.sol = sol
         rubric = rubric or Rubric()
         self.rubric = rubric
-        self.items = rubric_items(expected_items(sol), rubric, sol)
+        every = expected_items(sol)
+        self.items = rubric_items(every, rubric, sol)
+        # computed items the rubric's `items` leaves out: no points, yet no value the problem gives either
+        self.unlisted = frozenset(q for q, (_, p) in every.items() if p and not self.items[q][1])
         self.order = {qid: i for i, qid in enumerate(self.items)}
         self.names = GraphNames(sol, graph_ids(sol))         # the spellings of its ids, built once
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
@@ -228,6 +229,8 @@ class GraphChecker:
         self._local_left: dict[tuple[str, str], str] = {}   # (gradient, node) -> its first entry charged local_left
         #                                                   (gradient, "∑") -> its first entry charged paths_left
         self._right: set[str] = set()                # items judged right: their written values feed later ones
+        self._rounded: dict[str, float] = {}         # steps left out, carried from right values written off
+        self._off = False                            # some value is right only from the student's rounded ones
         for key, value, line in entries:
             qid = normal_id(key, self.sol, self.names)
             whole = self._matrix_of(qid)
@@ -278,11 +281,12 @@ class GraphChecker:
                 verdict = self._worse_of(eid, answers, own, first_of)
                 if verdict.status in ("correct", "imprecise") and eid in self._written:
                     self._right.add(eid)
+                    self._off = self._off or said("diagnosis.rounded_earlier") in (verdict.message or "")
                 if verdict.status in ("wrong", "follow_through") and verdict.value is not None and verdict.points:
                     own[eid] = verdict.value
                     first_of[eid] = verdict.source or eid
                 verdicts.append(verdict)
-            if qid is not None and qid not in answered and own:
+            if qid is not None and qid not in answered and (own or self._off):
                 self.meter.tick()
                 self._carry(qid, own, first_of)      # a step left out: the student's own value flows through it
         first = next((v.qid for v in verdicts if v.status == "wrong" and v.points and v.diagnosis != "no_value"), None)
@@ -393,10 +397,15 @@ class GraphChecker:
     def _carry(self, qid: str, own: dict[str, float], first_of: dict[str, str]) -> None:
         """A step the student did not write, computed from their own earlier values (as for a network,
         own.py), so that what follows does not depend on which middle steps they wrote down."""
-        value, used = self._rules().own_value(qid, own)
+        value, used = self._rules().own_value(qid, own) if own else (None, [])
+        expected = float(self.items[qid][0])
+        if value is None and self._off:              # from right values written off (σ'(s) as 0.73 × 0.27):
+            value, _ = self._rules().own_value(qid, self._mine({}))        # carried as right, never as wrong
+            if value is not None and abs(value - expected) > 1e-12 * max(1.0, abs(expected)):
+                self._rounded[qid] = value
+            return
         if value is None:
             return
-        expected = float(self.items[qid][0])
         if abs(value - expected) <= 1e-12 * max(1.0, abs(expected)):
             return
         own[qid] = value
@@ -414,16 +423,34 @@ class GraphChecker:
         found to be the student's values rounded), follows through in full. Imprecise or rounded wrongly
         from them stays that. None otherwise, and when their values make the step vanish (a 0 shows no
         working)."""
-        mine = {k: self._written[k][0] for k in self._right if k in self._written}
-        mine.update(own)
+        mine = self._mine(own)
         if not mine:
             return None
-        value, used = self._rules().own_value(qid, mine)
+        for via in (False, True):       # ∂f/∂s from their s, else from their f = σ(s): f(1 − f), as a network's g'
+            found = self._follow_through_at(qid, number, places, expected, own, first_of, numbers, mine, via)
+            if found is not None:
+                return found
+        return None
+
+    def _mine(self, own: dict[str, float]) -> dict[str, float]:
+        """The student's values: those written and judged right, the steps left out carried from them, and
+        their wrong ones `own`."""
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(self._rounded)
+        mine.update(own)
+        return mine
+
+    def _follow_through_at(self, qid: str, number: float, places: int | None, expected: float,
+                           own: dict[str, float], first_of: dict[str, str], numbers: float | None,
+                           mine: dict[str, float], via: bool) -> tuple[str, str, str | None] | None:
+        """_follow_through at the student's values `mine`, each elementwise node's local derivative taken
+        at their value of the node when `via` (OwnRules.own_value)."""
+        value, used = self._rules().own_value(qid, mine, via)
         if value is None:
             return None
         if abs(value) <= 1e-12 < abs(expected) - self.tol.floor:
             return None
-        below, above = self._spread(qid, mine, used, value)
+        below, above = self._spread(qid, mine, used, value, via)
         match = compare_within(lambda v, d, target: compare_number(v, d, target, self.tol), number, places, value,
                                (below, above), self.tol)
         if numbers is not None and match.status in ("rounding", "") and _near(number, places, value):
@@ -530,6 +557,31 @@ class GraphChecker:
         return code, said("graph_answers.of_own_written", what=words, name=self.name(name),
                           given=_short(self._written[name][0]), value=_short(value))
 
+    def _one_left_out(self, alternatives: list, number: float, places: int | None, expected: float,
+                      own: dict[str, float], *, points_first: bool) -> object | None:
+        """The key of the first of `alternatives` ((key, rule with a part left out, the whole rule or None))
+        whose value, at the true values or at the student's own earlier ones (`own`, and the right values they
+        wrote), is the number written but not the right value, nor (with a whole rule) the whole rule's value
+        there: what they left out. Tried rule by rule, each at both points, or (points_first) point by point.
+        None when none is. The one search of _left_out (a local derivative) and _paths_left (a path)."""
+        rules = self._rules()
+        mine = {k: self._written[k][0] for k in self._right if k in self._written}
+        mine.update(own)
+        points = ({}, mine)
+        tries = [(p, a) for p in points for a in alternatives] if points_first else \
+            [(p, a) for a in alternatives for p in points]
+        for point, (key, alt, whole) in tries:
+            value = rules.value_at(alt, point)
+            if value is None or compare_number(value, None, expected, self.tol).status == "correct":
+                continue
+            if whole is not None:
+                total = rules.value_at(whole, point)
+                if total is None or compare_number(value, None, total, self.tol).status == "correct":
+                    continue
+            if compare_number(number, places, value, self.tol).status == "correct":
+                return key
+        return None
+
     def _left_out(self, qid: str, number: float, places: int | None, expected: float,
                   own: dict[str, float]) -> tuple[tuple[str, str], tuple[str, str]] | None:
         """((gradient, node), (message, the local derivative's name)) for a gradient entry whose value is what it would be with the local
@@ -539,28 +591,23 @@ class GraphChecker:
         rules = self._rules()
         if qid not in rules.left_out:
             return None
-        mine = {k: self._written[k][0] for k in self._right if k in self._written}
-        mine.update(own)
-        for q, fname, fsuffix, alt in rules.left_out[qid]:
-            for point in ({}, mine):
-                value = rules.value_at(alt, point)
-                if value is None or compare_number(value, None, expected, self.tol).status == "correct":
-                    continue
-                if compare_number(number, places, value, self.tol).status != "correct":
-                    continue
-                from .graph_diagnose import _shown as formula_of, masked
-                local = f"∂{self.name(fname)}/∂{self.name(q)}"
-                node = formula_of(self.sol.problem.get(fname))
-                given = self.name(f"grad_{fname}{fsuffix}")
-                if masked(self.sol, q, fname, qid[len("grad_" + q):], fsuffix):
-                    # relu (or another step-like local derivative) that is 0 here: the mask forgotten
-                    words = said("graph_answers.mask_forgotten", local=local, node=node, given=given,
-                                 name=self.name(qid))
-                    return (q, fname), (words, said("graph_answers.mask_forgotten_short"))
-                words = said("graph_answers.local_left_out", local=local, node=node, given=given,
-                             name=self.name(qid))
-                return (q, fname), (words, said("graph_answers.local_left_short", local=local))
-        return None
+        found = self._one_left_out([((q, fname, fsuffix), alt, None) for q, fname, fsuffix, alt in rules.left_out[qid]],
+                                   number, places, expected, own, points_first=False)
+        if found is None:
+            return None
+        q, fname, fsuffix = found
+        from .graph_diagnose import _shown as formula_of, masked
+        local = f"∂{self.name(fname)}/∂{self.name(q)}"
+        node = formula_of(self.sol.problem.get(fname))
+        given = self.name(f"grad_{fname}{fsuffix}")
+        if masked(self.sol, q, fname, qid[len("grad_" + q):], fsuffix):
+            # relu (or another step-like local derivative) that is 0 here: the mask forgotten
+            words = said("graph_answers.mask_forgotten", local=local, node=node, given=given,
+                         name=self.name(qid))
+            return (q, fname), (words, said("graph_answers.mask_forgotten_short"))
+        words = said("graph_answers.local_left_out", local=local, node=node, given=given,
+                     name=self.name(qid))
+        return (q, fname), (words, said("graph_answers.local_left_short", local=local))
 
     def _paths_left(self, qid: str, number: float, places: int | None, expected: float,
                     own: dict[str, float]) -> str | None:
@@ -571,24 +618,17 @@ class GraphChecker:
         if qid not in rules.paths:
             return None
         base, paths = rules.paths[qid]
-        mine = {k: self._written[k][0] for k in self._right if k in self._written}
-        mine.update(own)
-        for point in ({}, mine):
-            total = rules.value_at(rules.rules[qid], point)
-            for fname, term in paths:
-                value = rules.value_at(term, point)
-                if value is None or total is None or \
-                        compare_number(value, None, total, self.tol).status == "correct" or \
-                        compare_number(value, None, expected, self.tol).status == "correct":
-                    continue
-                if compare_number(number, places, value, self.tol).status != "correct":
-                    continue
-                return said("graph_answers.paths_not_summed", consumer=self.name(fname),
-                            grad=self.name(f"grad_{base}"), node=self.name(base),
-                            consumers=", ".join(self.name(f) for f, _ in paths))
-        return None
+        whole = rules.rules[qid]
+        fname = self._one_left_out([(f, term, whole) for f, term in paths], number, places, expected, own,
+                                   points_first=True)
+        if fname is None:
+            return None
+        return said("graph_answers.paths_not_summed", consumer=self.name(fname),
+                    grad=self.name(f"grad_{base}"), node=self.name(base),
+                    consumers=", ".join(self.name(f) for f, _ in paths))
 
-    def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float) -> tuple[float, float]:
+    def _spread(self, qid: str, mine: dict[str, float], used: list[str], value: float,
+                via: bool = False) -> tuple[float, float]:
         """(below, above): how far the item's value at the student's values moves when each written value
         it uses that stands for a rounded one moves by half a unit in its last place (at most
         MAX_REEVALUATED of them, two re-evaluations each). A value stands for a rounded one when it shows
@@ -603,7 +643,7 @@ class GraphChecker:
             if exact or (places < self.tol.precision and u not in self._right):
                 continue
             for step in (-0.5, 0.5):
-                moved, _ = self._rules().own_value(qid, {**mine, u: mine[u] + step * 10.0 ** -places})
+                moved, _ = self._rules().own_value(qid, {**mine, u: mine[u] + step * 10.0 ** -places}, via)
                 if moved is None:
                     continue
                 below, above = max(below, value - moved), max(above, moved - value)
@@ -621,15 +661,14 @@ class GraphChecker:
             self.meter = FREE
 
     def _check_file(self, answers: str | Path) -> tuple[list[PartReport], list[str]]:
-        from .read import WRITEUP_SUFFIXES
-        suffix = Path(answers).suffix.lower()
+        from .read import WRITEUP_SUFFIXES, GivenAnswers, answers_document
+        suffix = "" if isinstance(answers, GivenAnswers) else Path(answers).suffix.lower()
         if suffix in WRITEUP_SUFFIXES:
             return self._check_writeup(answers)
         if suffix not in (".yaml", ".yml", ".json", ""):
             raise SymbackpropError(said("graph_answers.not_an_answers_file", path=str(answers),
                                         suffix=suffix.lstrip(".")))
-        from .read import MAX_BYTES, MAX_VALUES
-        doc = load_yaml(answers, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
+        doc = answers_document(answers, said("file.answers"))
         data = doc.data
         if not isinstance(data, dict):
             from .read import _has_comment, _nothing_written
@@ -685,7 +724,8 @@ class GraphChecker:
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading
         as_given = tuple(replace(v, given=written[(v.qid, v.line)],
-                                 links=_links_as_written(v.links, pieces[(v.qid, v.line)]))
+                                 links=_links_as_written(v.links, pieces[(v.qid, v.line)]),
+                                 message=_quoted_as_written(v.message, pieces[(v.qid, v.line)]))
                          if (v.qid, v.line) in written else v for v in report.verdicts)
         return [replace(report, verdicts=as_given)], problems
 
@@ -721,14 +761,14 @@ class GraphChecker:
         def verdict(status: str, message: str, diagnosis: str | None = None, **kw) -> Verdict:
             credit = 0.0 if diagnosis == "no_value" else self._credit(status)
             return Verdict(qid, self.name(qid), given, expected, shown_expected, status, points, credit,
-                           diagnosis=diagnosis, message=message, line=line, **kw)
+                           diagnosis=diagnosis, message=message, line=line, unlisted=qid in self.unlisted, **kw)
 
         if isinstance(value, WrongShape):            # said in full at the first entry only (check_entries)
             return verdict("wrong", value.message, "shape")
         chain = None
         if isinstance(value, str) and not isinstance(value, NumberSpelling) and written_number(value) is None:
             try:
-                chain = self._chains().judge(qid, value, own or {})
+                chain = self._chains().judge(qid, value, self._mine(own or {}) if self._off else own or {})
             except AnswerError as exc:
                 return verdict("unreadable", text_of(exc))
         if chain is not None:
@@ -888,7 +928,8 @@ class GraphChecker:
         if places is not None and asked <= places <= 12:    # the last digit one off (1.5455 for 1.54564)
             right = round(expected, places)
             if abs(abs(number - right) - 10.0 ** -places) < 10.0 ** -places * 1e-6:
-                return verdict("wrong", _joined([said("diagnosis.one_unit_off", decimals=places,
+                return verdict("wrong", _joined([said("diagnosis.one_unit_off_one" if places == 1
+                                                      else "diagnosis.one_unit_off", decimals=places,
                                                       right=f"{right:.{places}f}")] + unread),
                                links=links, value=number)
         # no known mistake, rounding or working explains it: said so, never the expected value alone
@@ -980,8 +1021,20 @@ def _links_as_written(links: tuple, pieces: dict[str, str]) -> tuple:
         wrote = pieces.get(" ".join(str(lk.text).split()))
         if wrote is not None:
             lk = replace(lk, text=wrote)           # its message stays as said (translated in a report)
+        if lk.message:
+            lk = replace(lk, message=_quoted_as_written(lk.message, pieces))
         out.append(lk)
     return tuple(out)
+
+
+def _quoted_as_written(message: str, pieces: dict[str, str]) -> str:
+    """A message with each link it quotes (as the report clips it: `the numbers `[[1], [-2]] \\cdot …``) as the
+    student wrote it (`\\begin{bmatrix}1 \\\\ -2\\end{bmatrix} \\cdot …`); a `Said` stays one (translatable)."""
+    if not message or not pieces:
+        return message
+    for read, wrote in pieces.items():
+        message = replaced(message, _clip(read), _clip(wrote))
+    return message
 
 
 def _shape_said_once(verdicts: list[Verdict]) -> list[Verdict]:

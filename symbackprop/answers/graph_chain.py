@@ -61,6 +61,28 @@ _TOKEN = re.compile("|".join([
 _NAME_TOKEN = re.compile(rf"(?<![A-Za-z\\]){_NAME}")
 
 
+# a dot product of two names: `v \cdot h`, `v · h`, `v^T h`, `v^{T} \cdot h`, `v^\top h`, and `v h` (the reader
+# drops a transpose: checker.normalized), each name whole
+_WHOLE = r"\\?[A-Za-z][A-Za-z0-9]*(?:\s*_\s*(?:\{\s*[A-Za-z0-9]{1,40}\s*\}|[0-9]))?"     # v, \\theta, w_{2} (w2)
+_COMMAND = r"(?!\\(?:cdot|times|top|left|right|frac|mathrm|text|approx)(?![A-Za-z]))"   # no name
+_DOT = re.compile(rf"(?<![A-Za-z\\_]){_COMMAND}(?P<a>{_WHOLE})(?:\s*\\cdot\s*|\s*·\s*|\s*\^\s*(?:\{{\s*(?:T|\\top)\s*\}}|T|\\top)"
+                  rf"\s*(?:\\cdot\s*|·\s*)?|\s+){_COMMAND}(?P<b>{_WHOLE})(?![A-Za-z0-9_^(])")
+
+
+def _dot_of_numbers(piece: str) -> str | None:
+    """A link of numbers that is the dot product of two vectors written out (`[[1], [-2]] \\cdot [[0.8], [0.7]]`,
+    graph_matrix.worked_matrix) as the numbers of its one entry (`(1) \\cdot (0.8) + (-2) \\cdot (0.7)`); None
+    for any other link holding a matrix or vector."""
+    from .graph_matrix import worked_matrix
+    worked = worked_matrix(piece, dot=True)
+    if worked is None or len(worked) != 1 or len(worked[0]) != 1:
+        return None
+    return worked[0][0]
+
+
+MAX_SWAPS = 120          # other names tried in place of one of a wrong rule's (a wrong operand found)
+
+
 class MatrixRule(AnswerError):
     """A link naming a whole matrix or vector: not judged (a rule over matrices), never unreadable."""
 
@@ -159,13 +181,18 @@ class ChainJudge:
             try:
                 if n in broken:
                     raise broken[n]
+                dotted = None
                 if not last and _LISTED.search(piece):      # `[[0, 1.5, 0]] \times [[1], [2], [-1]]`
-                    raise MatrixRule(said("graph_answers.matrix_in_numbers", link=_clip(piece)))
+                    dotted = _dot_of_numbers(piece)         # two vectors' dot product: a scalar's numbers
+                    if dotted is None:
+                        raise MatrixRule(said("graph_answers.matrix_in_numbers", link=_clip(piece)))
                 piece, false = self.stated_steps(piece)
                 if false is not None:
                     links.append(Link(rel, piece, "numbers", False, false))
                     continue
-                prepared, ids = self.placeholders(piece)
+                # read (the link is shown as written): a dot product of two vectors as the sum of its terms
+                reading = dotted if dotted is not None else self.dot_of_names(piece)
+                prepared, ids = self.placeholders(reading)
                 if alone and not ids:
                     return None
                 node = self.parse(prepared)
@@ -203,6 +230,26 @@ class ChainJudge:
                 links.append(Link(rel, piece, "unread", False, said("answer.link_not_read", link=_clip(piece),
                                                                     reason=reason)))
         return Chain(tuple(links), value, places, bound, arithmetic)
+
+    def dot_of_names(self, piece: str) -> str:
+        """The link with each dot product of two of the graph's vectors of one length (`v \\cdot h`, `v^T h`,
+        as the worked solution writes `dot(v, h)`) as the sum of its entries' products (`(v_{1} \\cdot h_{1} +
+        …)`), a rule over scalars judged as any other; the link itself when it has none."""
+        def sub(m: re.Match) -> str:
+            (a, n), (b, k) = (self._vector(m.group(g)) or (None, 0) for g in ("a", "b"))
+            if not n or n != k:
+                return m.group(0)
+            return "(" + " + ".join(f"{a}_{{{i}}} \\cdot {b}_{{{i}}}" for i in range(1, n + 1)) + ")"
+        return _DOT.sub(sub, piece)
+
+    def _vector(self, name: str) -> tuple[str, int] | None:
+        """The graph's vector (a column or a row of more than one entry) a whole name names (`w_{2}`: w2), and its
+        length; None for any other name."""
+        qid = self.names.qid(name)
+        q = self.names.quantities.get(qid) if qid is not None else None
+        if q is None or len(q.shape) != 2 or 1 not in q.shape or max(q.shape) < 2:
+            return None
+        return q.name, max(q.shape)
 
     def stated_steps(self, piece: str) -> tuple[str, str | None]:
         """The link with each value of a step stated in it, `(\\mathrm{step}(0 - 0) = 0.5)` as the worked
@@ -248,6 +295,11 @@ class ChainJudge:
             except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError) as exc:
                 return _not_evaluated(rel, piece, exc)
             if not abs(got - want) <= 1e-9 * max(1.0, abs(want)):
+                swapped = self._swapped(qid, node, ids, lambda pt: [pt[qid]], 1e-9 * max(1.0, abs(want)))
+                if swapped is not None:          # x_0 · ∂f/∂b for ∂f/∂w1 = x_1 · ∂f/∂b: a wrong operand
+                    return Link(rel, piece, "rule", False,
+                                said("graph_answers.rule_swapped_only", name=item_name(qid, self.sol),
+                                     used=item_name(swapped[0], self.sol), right=item_name(swapped[1], self.sol)))
                 return Link(rel, piece, "rule", False, said("diagnosis.rule_not_giving", name=item_name(qid, self.sol)))
         return Link(rel, piece, "rule", True)
 
@@ -268,8 +320,60 @@ class ChainJudge:
         mine, _ = self.own_value(qid, own)
         if mine is not None and within(got, mine, self.tol, bound):
             return Link(rel, piece, "rule", True, said("answer.with_your_values"), own=True)
-        return Link(rel, piece, "rule", False, said("diagnosis.numbers_right_value", got=_short(got),
-                                                    expected=_short(expected)))
+        targets = [expected] + ([mine] if mine is not None else [])
+        rounded = {leaf: w[0] for leaf, w in written.items()}
+        swapped = self._swapped(qid, node, ids, lambda point: targets, bound, rounded=rounded)
+        if swapped is not None:                  # x_0 · 0.1971 for ∂f/∂w1 = x_1 · ∂f/∂b: a wrong operand
+            return Link(rel, piece, "rule", False, said("graph_answers.rule_swapped", name=item_name(qid, self.sol),
+                                                        used=item_name(swapped[0], self.sol),
+                                                        right=item_name(swapped[1], self.sol),
+                                                        got=_short(got),
+                                                        expected=self._at_precision(expected)))
+        return Link(rel, piece, "rule", False, said("graph_answers.rule_with_numbers_gives", got=_short(got),
+                                                    name=item_name(qid, self.sol),
+                                                    expected=self._at_precision(expected)))
+
+    def _at_precision(self, value: float) -> str:
+        """A value as the problem's precision shows it (−0.3932 at 4 places)."""
+        from ..printing import format_value
+        return format_value(sp.Float(value, 17), self.sol.problem.precision)[0]
+
+    def _swapped(self, qid: str, node, ids: dict[str, str], targets: Callable, bound: float,
+                 rounded: dict | None = None) -> tuple[str, str] | None:
+        """(the name the rule uses, the one that belongs there) when one other item of the graph of the same
+        kind (a value for a value, a gradient for a gradient) put in place of one of the rule's names makes
+        it give one of `targets(point)` at the true values (up to `bound`), and on every random problem too;
+        a rule with decimals put in (`rounded`: its decimals' places) at the true values alone, up to their
+        rounding with the other name in; None when no such one swap is found in MAX_SWAPS tries."""
+        checked = rounded is None
+        tries = 0
+        for ph, used in ids.items():
+            gradient = used.startswith("grad_")
+            for other in self.true:
+                if other == used or other not in self.scalar or other in ids.values() \
+                        or other.startswith("grad_") != gradient:
+                    continue
+                tries += 1
+                if tries > MAX_SWAPS:
+                    return None
+                points = [self.true] + (self.instances(frozenset()) if checked else [])
+                for point in points:
+                    values = {p: point[other if p == ph else i] for p, i in ids.items()}
+                    try:
+                        if rounded is None:
+                            got = at_kinks(node, values, point.get(TAKEN, ()), point[qid])
+                        else:
+                            filled = _filled(node, values)
+                            got = float(evaluate(filled, {}))
+                            bound = _rounding_bound(filled, got, rounded)
+                    except (AnswerError, OverflowError, ValueError, ArithmeticError, KeyError):
+                        break
+                    wanted = [t for t in targets(point) if abs(t) > self.tol.floor]
+                    if not any(within(got, t, self.tol, bound) for t in wanted):
+                        break
+                else:
+                    return used, other
+        return None
 
     def _numbers(self, qid, rel, piece, node, v: float, bound: float, expected: float, own: dict,
                  own_rule) -> Link:

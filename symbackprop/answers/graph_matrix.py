@@ -13,7 +13,9 @@ value is judged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from .brackets import closing_brackets, split_top_level
 from .graph_names import bracket_list, matrices_as_lists
 
 MAX_TERMS = 8                  # matrices summed in one link
@@ -24,22 +26,25 @@ _TRANSPOSE = re.compile(r"\s*(?:\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\(?:mathsf|m
 _JOINERS = re.compile(r"^(?:\s|\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|\*|·|×)*|(?:\s|\\cdot(?![A-Za-z])|"
                       r"\\times(?![A-Za-z])|\*|·|×)*$")
 _OPERATOR_BEFORE = re.compile(r"(?:\\cdot|\\times|[*·×(^{,=+\-]|[eE](?<=\d[eE]))\s*$")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 Matrix = list[list[str]]
 
 
 def _terms(text: str) -> list[tuple[str, str]] | None:
-    """The link cut at its top-level + and − between terms, each with its sign; None when too many."""
-    terms, depth, start, sign = [], 0, 0, "+"
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and ch in "+-" and text[start:i].strip() and not _OPERATOR_BEFORE.search(text[start:i]):
-            terms.append((sign, text[start:i]))
-            sign, start = ch, i + 1
-    terms.append((sign, text[start:]))
+    """The link cut at its top-level + and − between terms, each with its sign; None when too many. A + or −
+    right after an operator (`2 \\cdot -1`, `1e-3`) or at the start is a sign, not a cut: its pieces are joined
+    again (brackets.split_top_level cuts at every one)."""
+    pieces = split_top_level(text, "+-")
+    terms, sign, term, at = [], "+", pieces[0], len(pieces[0])
+    for piece in pieces[1:]:
+        ch, at = text[at], at + 1 + len(piece)
+        if term.strip() and not _OPERATOR_BEFORE.search(term):
+            terms.append((sign, term))
+            sign, term = ch, piece
+        else:
+            term += ch + piece
+    terms.append((sign, term))
     if terms and not terms[0][1].strip():
         return None
     return terms if len(terms) <= MAX_TERMS else None
@@ -50,10 +55,15 @@ def _factors(term: str) -> list[str | Matrix] | None:
     transpose after it applied), or the number-text between two (`2 \\times (0.5 - 1)`); None for anything
     this reader does not follow."""
     out: list[str | Matrix] = []
+    closes = closing_brackets(term, "([{", ")]}")
+
+    def closer(i: int) -> int | None:           # the bracket closing term[i], when it is of its kind
+        j = closes.get(i)
+        return j if j is not None and term[j] == _PAIRS[term[i]] else None
     i, done = 0, 0
     while i < len(term):
         if term[i] in "({":                            # a bracket holding a matrix is not followed
-            close = _closing(term, i)
+            close = closer(i)
             if close is None or "[" in term[i:close]:
                 return None
             i = close + 1
@@ -61,7 +71,7 @@ def _factors(term: str) -> list[str | Matrix] | None:
         if term[i] != "[":
             i += 1
             continue
-        close = _closing(term, i)
+        close = closer(i)
         if close is None:
             return None
         scalar = _JOINERS.sub("", term[done:i])
@@ -87,26 +97,19 @@ def _factors(term: str) -> list[str | Matrix] | None:
     return out
 
 
-def _closing(text: str, i: int) -> int | None:
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    depth = 0
-    for j in range(i, len(text)):
-        if text[j] in pairs:
-            depth += 1
-        elif text[j] in pairs.values():
-            depth -= 1
-            if depth == 0:
-                return j if text[j] == pairs[text[i]] else None
-    return None
-
-
-def _product(factors: list) -> Matrix | None:
-    """The factors multiplied out as texts (numbers scale, matrices multiply when their shapes fit)."""
+def _product(factors: list, dot: bool = False) -> Matrix | None:
+    """The factors multiplied out as texts (numbers scale, matrices multiply when their shapes fit; `dot`: two
+    vectors of one length give their dot product, a 1×1)."""
     scalars = [f for f in factors if isinstance(f, str)]
     matrices = [f for f in factors if not isinstance(f, str)]
-    if not matrices or any(re.search(r"[\[\]=]|\\begin", s) for s in scalars):
+    if any(re.search(r"[\[\]=]|\\begin", s) for s in scalars):
         return None
+    if not matrices:                   # a scalar's term of numbers alone (`3 + b·x`): a 1×1 there, else not followed
+        return [[" \\cdot ".join(f"({f})" for f in scalars)]] if dot and scalars else None
     result = [[f"({e})" for e in row] for row in matrices[0]]
+    summed = _dot(matrices) if dot else None
+    if summed is not None:             # v · h of two vectors of one length: their dot product, one entry
+        result, matrices = [[f"({summed})"]], []
     for m in matrices[1:]:
         if len(result[0]) != len(m):
             return None
@@ -119,12 +122,61 @@ def _product(factors: list) -> Matrix | None:
     return result
 
 
-def worked_matrix(link: str) -> Matrix | None:
+def _dot(matrices: list[Matrix]) -> str | None:
+    """Two vectors of one length n > 1, both columns or both rows (`v \\cdot h` as the worked solution writes
+    a dot product; no matrix product fits them): Σ v_k h_k as text; None for any other factors."""
+    if len(matrices) != 2:
+        return None
+    a, b = ([e for row in m for e in row] for m in matrices)
+    shapes = {(len(m), len(m[0])) for m in matrices}
+    if len(shapes) != 1 or len(a) < 2 or 1 not in shapes.pop():
+        return None
+    return " + ".join(f"({x}) \\cdot ({y})" for x, y in zip(a, b))
+
+
+def worked_matrix(link: str, dot: bool = False) -> Matrix | None:
     """The link (numbers and matrices) worked out as a matrix of entry texts, or None when it holds no
-    matrix, or working this reader does not follow."""
+    matrix, or working this reader does not follow. `dot`: a scalar's link, where two vectors of one length
+    (`v \\cdot h` written out) are their dot product; elsewhere their shapes do not fit."""
     if len(link) > 4 * MAX_ENTRY_CHARS:
         return None
     text = matrices_as_lists(link).strip()
+    over = _over(text)
+    if over is not None:               # `\frac{d \cdot d}{2}`, `d \cdot d / 2` written out: each entry over it
+        worked = _worked(over[0], dot)
+        return None if worked is None else [[f"({e}) / ({over[1]})" for e in row] for row in worked]
+    return _worked(text, dot)
+
+
+_FRAC = re.compile(r"\\[dt]?frac\s*\{")
+_DIVISOR = re.compile(r"/\s*(\(\s*[0-9.]+\s*\)|\{\s*[0-9.]+\s*\}|[0-9.]+)\s*$")
+
+
+def _over(text: str) -> tuple[str, str] | None:
+    """(numerator, number) of a link that is matrices' working over a number: `\\frac{A}{2}` whole, or `A / 2`
+    with A one term (`a + b / 2` divides b alone); None otherwise, or when the divisor holds a matrix."""
+    m = _FRAC.match(text)
+    if m is not None:
+        closes = closing_brackets(text, "{", "}")
+        top_end = closes.get(m.end() - 1)
+        if top_end is None:
+            return None
+        rest = text[top_end + 1:]
+        start = top_end + 1 + len(rest) - len(rest.lstrip())
+        if start >= len(text) or text[start] != "{" or closes.get(start) != len(text) - 1:
+            return None
+        den = text[start + 1:-1].strip()
+        return (text[m.end():top_end], den) if den and "[" not in den else None
+    d = _DIVISOR.search(text)
+    if d is None or "[" not in text[:d.start()]:
+        return None
+    num = text[:d.start()]
+    terms = _terms(num.strip())
+    return (num.strip(), d.group(1).strip("(){} ")) if terms is not None and len(terms) == 1 else None
+
+
+def _worked(text: str, dot: bool) -> Matrix | None:
+    """worked_matrix of a link already written with lists."""
     terms = _terms(text)
     if terms is None or "[" not in text:
         return None
@@ -133,7 +185,7 @@ def worked_matrix(link: str) -> Matrix | None:
         factors = _factors(term)
         if not factors:
             return None
-        m = _product(factors)
+        m = _product(factors, dot)
         if m is None:
             return None
         if total is None:
@@ -147,10 +199,13 @@ def worked_matrix(link: str) -> Matrix | None:
     return total
 
 
-def worked_entries(text: str) -> list[str] | None:
+@lru_cache(maxsize=256)
+def worked_entries(text: str) -> tuple[str, ...] | None:
     """For a chain ending in a matrix (`… = -1 \\cdot [[1], [2], [-1]] [[1, 2, -1]] = [[-1, -2, 1], …]`), each
     entry of its value, in row order, as the chain `its working = its value` (`(-1) \\cdot ((1) \\cdot (1)) =
-    -1`); None when the link before the value is no working this reader follows, or of another shape."""
+    -1`); None when the link before the value is no working this reader follows, or of another shape.
+    Remembered (a tuple, not to be changed): a write-up's matrix is asked about when it is read
+    (graph_answers._check_writeup) and again when its entries are judged, and is worked out once."""
     from .latex import split_relations
     links = split_relations(text)
     if len(links) < 2:
@@ -168,7 +223,7 @@ def worked_entries(text: str) -> list[str] | None:
         return None
     relation = "\\approx" if rel == "≈" else "="
     flat_worked = [e for r in worked for e in r]
-    return [f"{w} {relation} {v}" for w, v in zip(flat_worked, flat_value)]
+    return tuple(f"{w} {relation} {v}" for w, v in zip(flat_worked, flat_value))
 
 
 __all__ = ["worked_entries", "worked_matrix"]

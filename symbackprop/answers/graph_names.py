@@ -301,11 +301,12 @@ def _open(line: str) -> bool:
     return bool(_OPEN_LIST.search(line)) and line.count("[") > line.count("]")
 
 
-def matrices_in_lines(lines: list[str]) -> list[str]:
+def matrices_in_lines(lines: list[str], record: dict[str, str] | None = None) -> list[str]:
     """The write-up's lines with each matrix or list written over several lines (`\\begin{bmatrix} 1 & 2
     \\\\` then `3 & 4 \\end{bmatrix}`; `= [[1, 2],` then `[3, 4]]`) joined onto its first line (the lines
     after it left blank, so that line numbers stay), then every matrix as a list (matrices_as_lists).
-    A matrix still open after MAX_MATRIX_LINES lines, or longer than MAX_LIST_CHARS, is left as written."""
+    A matrix still open after MAX_MATRIX_LINES lines, or longer than MAX_LIST_CHARS, is left as written.
+    `record`: filled with each list made -> the matrix as written (as_written_matrices says a text so)."""
     out = list(lines)
     i = 0
     while i < len(out):
@@ -322,7 +323,7 @@ def matrices_in_lines(lines: list[str]) -> list[str]:
                     i = j
                     break
         i += 1
-    return [matrices_as_lists(line) for line in out]
+    return [matrices_as_lists(line, record) for line in out]
 
 
 # the shape a worked solution notes after a matrix, `\ (3\times1)` (also `(3×1)`, `\,(3 \times 1)`)
@@ -336,7 +337,7 @@ _ROWS_LIST = re.compile(r"\[(?=[^\[\]]*(?<!\\);)([^\[\]]*)\]")
 _ROW_END = re.compile(r"(?<!\\);")
 
 
-def _rows_as_lists(line: str) -> str:
+def _rows_as_lists(line: str, record: dict[str, str] | None = None) -> str:
     """Each `[a, b; c, d]` of a line (rows separated by `;`, entries by `,`, as `solve`'s text prints a
     matrix; a column `[a; b]`) as `[[a, b], [c, d]]`, and a shape note right after it dropped when it is
     its own shape. An empty row (`[1, 2;]`) stays empty, so the list is not read."""
@@ -347,6 +348,7 @@ def _rows_as_lists(line: str) -> str:
         rows = [[c.strip() for c in split_top_level(r, ",")] for r in _ROW_END.split(m.group(1))]
         out.append(line[done:m.start()])
         out.append("[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]")
+        _remember(record, out[-1], m.group(0))
         done = m.end()
         note = _SHAPE_NOTE.match(line, done)
         if note is not None and (int(note.group(1)), int(note.group(2))) == (len(rows), len(rows[0])):
@@ -354,14 +356,15 @@ def _rows_as_lists(line: str) -> str:
     return "".join(out) + line[done:]
 
 
-def matrices_as_lists(line: str) -> str:
+def matrices_as_lists(line: str, record: dict[str, str] | None = None) -> str:
     """Each `\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}` of a line as `[[a, b], [c, d]]` (a row
     vector `[[a, b]]`), and each `[a, b; c, d]` as `solve` prints a matrix likewise (`[a; b]` a column
     `[[a], [b]]`), so that the write-up reader's row splitting leaves it whole. A shape note right
     after it that is its own shape (`\\ (3\\times1)`, `(2×2)`, as the worked solution writes it) is dropped: it
-    says nothing the entries do not; a note of another shape stays, and the line is not read."""
+    says nothing the entries do not; a note of another shape stays, and the line is not read. `record`: filled
+    with each list made -> the matrix as written."""
     if ";" in line and "[" in line:
-        line = _rows_as_lists(line)
+        line = _rows_as_lists(line, record)
     if "matrix" not in line:
         return line
     out, done = [], 0
@@ -378,11 +381,34 @@ def matrices_as_lists(line: str) -> str:
         out.append(line[done:m.start()])
         out.append("[" + ", ".join("[" + ", ".join(c.strip() for c in r.split("&")) + "]" for r in rows) + "]")
         done = end + len(close)
+        _remember(record, out[-1], line[m.start():done])
         note = _SHAPE_NOTE.match(line, done)          # the worked solution's `\ (3\times1)` after a matrix
         shape = (len(rows), len(rows[0].split("&"))) if rows else None
         if note is not None and (int(note.group(1)), int(note.group(2))) == shape:
             done = note.end()
     return "".join(out) + line[done:]
+
+
+MAX_RECORDED = 4096           # matrices of one write-up remembered as written (more: shown as lists)
+
+
+def _remember(record: dict[str, str] | None, listed: str, written: str) -> None:
+    """`record[listed] = written` (the first spelling of a list kept), within MAX_RECORDED."""
+    if record is not None and listed != written and (listed in record or len(record) < MAX_RECORDED):
+        record.setdefault(listed, written)
+
+
+def as_written_matrices(text: str, record: dict[str, str]) -> str:
+    """`text` (a write-up's text as read, its matrices as lists) with each list that `record` holds written as
+    the student wrote it (`\\begin{bmatrix}1 \\\\ -2\\end{bmatrix}`, `[1; -2]`), for a report that quotes them;
+    the text itself when it holds none."""
+    if not record or "[" not in text:
+        return text
+    found = sorted((k for k in record if k in text), key=len, reverse=True)
+    if not found:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in found))
+    return pattern.sub(lambda m: record[m.group(0)], text)
 
 
 def bracket_list(text: str) -> list | None:

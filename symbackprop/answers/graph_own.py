@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..graph import GraphSolution, Quantity, entry_suffix
+from ..graph import GraphSolution, Quantity, elementwise_form, entry_suffix
 
 
 def _entries(q: Quantity) -> list[tuple[str, object, object]]:
@@ -19,6 +19,10 @@ def _entries(q: Quantity) -> list[tuple[str, object, object]]:
         return [("", q.symbol, q.rule)]
     return [("_" + entry_suffix(q.shape, r, c), q.symbol[r, c], None if q.rule is None else q.rule[r, c])
             for r in range(q.shape[0]) for c in range(q.shape[1])]
+
+
+NEWTON_STEPS = 40        # steps of Newton's method finding the operand a node's written value stands for
+_KINKED = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Abs, sp.Max, sp.Min)   # no one operand for a value
 
 
 def _grad_symbol(qid: str) -> sp.Symbol:
@@ -63,10 +67,38 @@ class OwnRules:
                 if len(paths) > 1:
                     self.paths[f"grad_{name}{suffix}"] = (name, paths)
         self.left_out = _left_out(prob, sol, self.rules)
+        # gradient entry id -> its rule with each elementwise node's local derivative taken at the operand
+        # that node's own value stands for (∂f/∂s = grad_f·σ'(s) with σ(s) = the student's f: their f(1 − f),
+        # as a network's g'(net) = o(1 − o) is worked from their o); placeholder -> (node entry id, its rule,
+        # the operand entry's symbol)
+        self.via: dict[str, sp.Expr] = {}
+        self.inverse: dict[sp.Symbol, tuple[str, sp.Expr, sp.Symbol]] = {}
+        self._inverted: dict[tuple[sp.Symbol, float], float | None] = {}
+        for name in sol.gradients:
+            if name == prob.output:
+                continue
+            q = prob.get(name)
+            for f in prob.nodes:
+                if f.name not in sol.gradients or not elementwise(f, q):
+                    continue
+                for (fs, _, rule), (suffix, sym, _) in zip(_entries(f), _entries(q)):
+                    qid = f"grad_{name}{suffix}"
+                    local = sp.diff(rule, sym)
+                    if qid not in self.rules or local.has(*_KINKED) or rule.has(*_KINKED):
+                        continue
+                    at = sp.Symbol(f"⟨{f.name}{fs}⟩", real=True)
+                    self.inverse[at] = (f.name + fs, rule, sym)
+                    grad_f = _grad_symbol(f"grad_{f.name}{fs}")
+                    whole = self.via.get(qid, self.rules[qid])
+                    self.via[qid] = whole - grad_f * local + grad_f * local.xreplace({sym: at})
 
-    def own_value(self, qid: str, own: dict[str, float]) -> tuple[float | None, list[str]]:
+    def own_value(self, qid: str, own: dict[str, float], via: bool = False) -> tuple[float | None, list[str]]:
         """The item's value with the student's values `own` (id -> value) put in for the items its rule
-        uses, and the ids of those it used; (None, []) when it uses none of them or has no value there."""
+        uses, and the ids of those it used; (None, []) when it uses none of them or has no value there.
+        `via`: each elementwise node's local derivative at the operand its value in `own` stands for
+        (σ'(s) as f(1 − f) with their f); (None, []) when no such node's value is in `own`."""
+        if via:
+            return self._via_value(qid, own)
         rule = self.rules.get(qid)
         if rule is None:
             return None, []
@@ -74,6 +106,55 @@ class OwnRules:
         if not used:
             return None, []
         return self.value_at(rule, own), used
+
+    def _via_value(self, qid: str, own: dict[str, float]) -> tuple[float | None, list[str]]:
+        rule = self.via.get(qid)
+        if rule is None:
+            return None, []
+        at = {s for s in rule.free_symbols if s in self.inverse}
+        through = {s: self.inverse[s][0] for s in at if self.inverse[s][0] in own}
+        if not through:
+            return None, []
+        env = dict(own)
+        for s in at:
+            node, f_rule, sym = self.inverse[s]
+            start = own.get(sym.name, self.true.get(sym))
+            point = self._invert(s, f_rule, sym, own[node], start) if s in through else start
+            if point is None:
+                return None, []
+            env[s.name] = point
+        used = sorted({s.name for s in rule.free_symbols if s.name in own} | set(through.values()))
+        return self.value_at(rule, env), used
+
+    def _invert(self, at: sp.Symbol, rule: sp.Expr, sym: sp.Symbol, target: float, start) -> float | None:
+        """The operand value near `start` where the node's rule gives `target` (Newton's method), or None
+        when none is found there (a value the function never takes: σ(s) = 1.2)."""
+        key = (at, target)
+        if key in self._inverted:
+            return self._inverted[key]
+        local = sp.diff(rule, sym)
+
+        def at_point(expr, x: float) -> float:
+            v = complex(sp.N(expr.xreplace({sym: sp.Float(x, 30)}), 30))
+            return v.real if v.imag == 0 else float("nan")
+        found = None
+        try:
+            x = float(start)
+            for _ in range(NEWTON_STEPS):
+                miss = at_point(rule, x) - target
+                if abs(miss) <= 1e-13 * max(1.0, abs(target)):
+                    found = x
+                    break
+                slope = at_point(local, x)
+                if not slope or slope != slope or abs(slope) == float("inf"):
+                    break
+                x -= miss / slope
+                if x != x or abs(x) > 1e12:
+                    break
+        except (TypeError, ValueError, ArithmeticError, OverflowError):
+            found = None
+        self._inverted[key] = found
+        return found
 
     def value_at(self, rule, own: dict[str, float]) -> float | None:
         """A rule's value with the student's values `own` put in for the items it names, the true values
@@ -90,17 +171,16 @@ class OwnRules:
 
 def elementwise(f: Quantity, q: Quantity) -> bool:
     """Whether node f applies a function to its one operand q entry by entry (h = sigmoid(z), a = tanh(s),
-    r = relu(u), e = exp(v)): f has q's shape, each entry of f uses only q's entry at the same place, and
-    its derivative by that entry is no constant (a function, not a scaling, whose left-out factor is a
-    factor 2 or ½ said as such). Found from the graph's formulas, whatever the function."""
-    if f.kind != "node" or f.rule is None or f.operands != {q.name} or f.shape != q.shape:
+    r = relu(u), e = exp(v)): f is computed from q alone, entry by entry (graph.elementwise_form, the
+    model's own test), and its derivative by each entry is no constant (a function, not a scaling, whose
+    left-out factor is a factor 2 or ½ said as such). Found from the graph's formulas, whatever the function."""
+    if f.kind != "node" or f.rule is None or f.operands != {q.name}:
         return False
-    for (_, _, rule), (_, sym, _) in zip(_entries(f), _entries(q)):
-        if rule is None or rule.free_symbols != {sym}:
-            return False
-        if not sp.diff(rule, sym).free_symbols:
-            return False
-    return True
+    form = elementwise_form(f, q)
+    if form is None:
+        return False
+    local = form[1]
+    return all(d.free_symbols for d in (local if q.shape else [local]))
 
 
 def _left_out(prob, sol: GraphSolution, rules: dict) -> dict[str, list[tuple[str, str, str, sp.Expr]]]:

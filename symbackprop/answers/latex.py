@@ -388,8 +388,10 @@ class Prepared:
     unknown: tuple[str, ...]  # names that look like quantities but are none of this problem's
 
 
-def prepare(expr: str, table: NameTable) -> Prepared:
-    """Replace every quantity name with a placeholder the parser treats as one symbol."""
+def prepare(expr: str, table: NameTable, sample: int | None = None, with_sums: bool = True) -> Prepared:
+    """Replace every quantity name with a placeholder the parser treats as one symbol. `sample`: the 0-based
+    sample of the item the text belongs to (net_4^{(1)} in a batch), whose per-sample quantities a name
+    without a sample names (x_1 there is x_1^(1)); None where the item is not one sample's."""
     names: dict[str, str] = {}
     unknown: list[str] = []
     placeholders: dict[str, str] = {}
@@ -398,6 +400,8 @@ def prepare(expr: str, table: NameTable) -> Prepared:
         token = m.group(0)
         key = named or canon(token)
         q = table.lookup(key if named else token)
+        if q is None and not named and (own := table.in_sample(token, sample)) is not None:
+            key, q = own, table.lookup(own)
         if q is None:
             if "_" in key or token.startswith("\\frac"):
                 unknown.append(token.strip())
@@ -410,6 +414,9 @@ def prepare(expr: str, table: NameTable) -> Prepared:
     why = numbers.doubt(expr)                # 1,000  4\\frac{1}{2}  0.98 20: unreadable, with the readings
     if why is not None:
         raise AnswerError(why)
+    if with_sums:                            # \sum_{n=1}^{3} J^{(n)}, \sum_k w_{k5}\delta_k: written out (sums.py)
+        from .sums import expand_sums
+        expr = expand_sums(expr, table, sample)
     expr = table.primes(expr)                  # σ'(net_3), f'(net_3): g'(net_3)
     text = table.token.sub(sub, expr)          # TOKEN, with the problem's multi-letter symbols (yd_5)
     # the loss symbol alone (J), or a sample's loss in a batch (J^{(2)})
@@ -419,6 +426,17 @@ def prepare(expr: str, table: NameTable) -> Prepared:
     if table.lookup("learning_rate") is not None:
         text = table.learning_rate.sub(lambda m: sub(m, "learning_rate"), text)
     return Prepared(text, names, tuple(unknown))
+
+
+def prepare_names(expr: str, table: NameTable, sample: int | None = None) -> tuple[int, bool]:
+    """How many quantity names a text reads, and whether it has a name that is none of the problem's
+    (sums.py, trying the values of a sum's index on a term whose sums are written out); a text the reader
+    doubts reads none."""
+    try:
+        prepared = prepare(expr, table, sample, with_sums=False)
+    except AnswerError:
+        return 0, True
+    return len(prepared.names), bool(prepared.unknown)
 
 
 _CALL = re.compile(r"\\mathrm\{(step|relu|ReLU|sgn|sign|sigmoid|H)\}\s*\(")

@@ -180,6 +180,8 @@ class NameTable:
                 self.by_key.setdefault(canon(spelling), q)
             if own_units:                                   # unit_names: h_1 is h1 too, δ_{o_1} is δ_{o1}
                 self.by_key.setdefault(canon(own_units[0].sub(lambda m: own_units[1][m.group()], text)), q)
+                if own_units[2].search(text):               # an edge w_{i1,h1} with the units as shown: w_{i_1,h_1}
+                    self.by_key.setdefault(canon(own_units[2].sub(lambda m: own_units[3][m.group().strip()], text)), q)
             if q.qid:
                 self.by_key.setdefault(q.qid, q)
         for s in psol.steps:                                # g(net_j) is u_j
@@ -189,6 +191,7 @@ class NameTable:
             if s.key.kind == "grad_x":
                 for spelling in _input_gradient_spellings(psol, s.key):
                     self.by_key.setdefault(canon(spelling), self.by_key[s.id])
+        self._bias_weights: dict[str, str] = {}             # threshold network: unit -> its bias weight (w_05)
         self._threshold_spellings(psol)
         self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
@@ -203,26 +206,44 @@ class NameTable:
         self.learning_rate = learning_rate_pattern(psol.part.notation)
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
             self.by_key.setdefault("η", self.by_key["learning_rate"])
+        # in a batch, a per-sample quantity named without its sample (x_1, yd_5, δ_5, g'(net_5)): its spelling
+        # with every `^(n)` and `@n` left out, and the sample, to the spelling that names it (x_1^(1))
+        self._per_sample: dict[tuple[str, int], str] = {}
+        if self.batched:
+            for spelling, q in self.by_key.items():
+                if q.key is not None and q.key.sample is not None:
+                    bare = _SAMPLE_MARK.sub("", spelling)
+                    if bare != spelling and bare not in self.by_key:
+                        self._per_sample.setdefault((bare, q.key.sample), spelling)
+
+    def in_sample(self, name: str, sample: int | None) -> str | None:
+        """The spelling that names `name` of sample `sample` (0-based) of a batch, where `name` is written
+        without its sample (x_1 inside an item of sample 1 is x_1^(1)); None when there is no sample or no
+        such quantity."""
+        if sample is None or not self._per_sample:
+            return None
+        return self._per_sample.get((canon(name.strip()), sample))
+
+    def every_sample(self, name: str) -> list[str]:
+        """A per-sample quantity of a batch named without its sample (x_1), as the solution writes it for
+        each sample (x_1^(1), x_1^(2)); empty for any other name."""
+        if not self._per_sample:
+            return []
+        c = canon(name.strip())
+        found = sorted((n, s) for (bare, n), s in self._per_sample.items() if bare == c)
+        return [self.psol.names.text.get(self.by_key[s].symbol, s) for _, s in found]
 
 
     def primes(self, text: str) -> str:
         """g' written with the activation's own letter inside working (`\\sigma'(net_3)`, `\\tanh'(net_3)`) or a
         generic one (`f'(net_3)`, `φ'(net_3)`) as g'(net_3), the name the table reads; AnswerError when the
-        letter names another activation than unit 3's (σ' on a tanh unit), saying which it has."""
-        from .latex import AnswerError                 # latex.py imports this module
-
-        def sub(m: re.Match) -> str:
+        letter names another activation than unit 3's (σ' on a tanh unit), saying which (`read_primes`)."""
+        def unit_of(m: re.Match) -> tuple[str, str, tuple[str, ...]]:
             net = m.group("net")
-            letter = m.group("fn").replace("\\", "").replace("operatorname", "").replace("mathrm", "").strip("{} ")
-            want = _PRIME_ACTIVATION.get(letter)
-            if want is not None:
-                q = self.lookup(net)
-                act = self._activation_of(q.key.unit) if q is not None and q.key is not None else None
-                if act is not None and act != want:
-                    raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(),
-                                           unit=q.key.unit, activation=activation_words(act), net=net.strip()))
-            return f" g'({net}) "
-        return _PRIME.sub(sub, text)
+            q = self.lookup(net)
+            act = self._activation_of(q.key.unit) if q is not None and q.key is not None else None
+            return net, q.key.unit if act is not None else "", (act,) if act is not None else ()
+        return read_primes(text, _PRIME, unit_of)
 
     def _activation_of(self, unit: str) -> str | None:
         part = self.psol.part
@@ -238,11 +259,11 @@ class NameTable:
         if part.bias is None or part.bias_input != -1:
             return
         named = {(w.source, w.target) for w in part.weights if w.name}
-        weights = {}                                        # unit -> the bias weight's canonical name (w_05)
-        for q in self.by_key.values():
+        for q in self.by_key.values():                      # unit -> the bias weight's canonical name (w_05)
             k = q.key
-            if k is not None and k.kind == "w" and k.source == part.bias and (k.source, k.unit) not in named:
-                weights[k.unit] = canon(psol.names.text[q.symbol])
+            if k is not None and k.kind == "w" and k.source == part.bias:
+                self._bias_weights.setdefault(k.unit, canon(psol.names.text.get(q.symbol, f"θ_{k.unit}")))
+        weights = {u: name for u, name in self._bias_weights.items() if (part.bias, u) not in named}
         for spelling, other in list(self.by_key.items()):
             k = other.key
             weight = weights.get(k.unit) if k is not None and k.source == part.bias else None
@@ -250,13 +271,15 @@ class NameTable:
                 self.by_key.setdefault(spelling.replace(weight, f"θ_{k.unit}"), other)
 
     def _comma_spellings(self, psol: PartSolution) -> None:
-        """A weight between single-digit units is written w_13; w_{1,3} names it too. Every spelling with a
+        """A weight between single-digit units is written w_13 (w_31 under `weight: to_from`); w_{1,3} (w_{3,1})
+        names it too, in the index order the problem writes. Every spelling with a
         comma is also filed without it (w_1,23 as w_123), with every quantity that reads so: `joined`."""
         for spelling, q in list(self.by_key.items()):
             k = q.key
             if k is not None and k.source is not None and len(k.source) == 1 and len(k.unit) == 1:
-                pair = re.compile(rf"_{re.escape(k.source)}{re.escape(k.unit)}(?![A-Za-z0-9])")
-                self.by_key.setdefault(pair.sub(f"_{k.source},{k.unit}", spelling, count=1), q)
+                for a, b in ((k.source, k.unit), (k.unit, k.source)):   # from_to w_57, to_from w_75: as spelt
+                    pair = re.compile(rf"_{re.escape(a)}{re.escape(b)}(?![A-Za-z0-9])")
+                    self.by_key.setdefault(pair.sub(f"_{a},{b}", spelling, count=1), q)
         self.joined: dict[str, list[Quantity]] = {}
         for spelling, q in self.by_key.items():
             if "," in spelling:
@@ -325,6 +348,9 @@ class NameTable:
         q = self.lookup(c)
         if q is not None:
             return [self.psol.names.text.get(q.symbol, c)]
+        samples = self.every_sample(c)
+        if samples:                 # x_1 in a batch, where no item's sample says which: x_1^(1) or x_1^(2)
+            return samples[:max(count, MAX_SAMPLES_SUGGESTED)]
         turned = self._other_order(c)
         if turned is not None:      # w_13 where this problem has only w_31: its index order said
             return [turned]
@@ -338,13 +364,16 @@ class NameTable:
         shown = {key: self.psol.names.text.get(q.symbol, key) for key, q in self.by_key.items()
                  if "_" in key or "∂" in key or "(" in key or key == self.loss_symbol}
         by_net = _BY_NET.fullmatch(c)
-        if by_net:        # ∂L/∂net_5, dL/dnet5: δ_5 (δ = ±∂J/∂net); ∂u_5/∂net_5: g'(net_5)
+        if by_net:        # ∂u_5/∂net_5: g'(net_5); ∂L/∂net_5, dL/dnet5: δ_5 (δ = ±∂J/∂net), as derivative_hint reads it
             top, unit = by_net.group(1), by_net.group(2)
-            own = re.fullmatch(r"[A-Za-z]+_?" + re.escape(unit), top)
-            q = self._one(f"gprime_{unit}") if own else \
-                self._one(f"delta_{unit}") if top in (self.loss_symbol, "J", "L", "E") else None
-            if q is not None:
-                return [self.psol.names.text.get(q.symbol, q.qid or "")]
+            if re.fullmatch(r"[A-Za-z]+_?" + re.escape(unit), top):
+                q = self._one(f"gprime_{unit}")
+                if q is not None:
+                    return [self.psol.names.text.get(q.symbol, q.qid or "")]
+            else:
+                hint = derivative_hint(self, c)
+                if hint is not None and hint[0] == "delta":
+                    return hint[1]
         grad = re.match(r"∂[^/]*/∂(\\?[^\W\d_]+?)(?=[_\d]|$)", c)
         if grad:        # ∂J/∂w9 on a loss E: a weight's gradient ∂E/∂w…, never an input's ∂E/∂x_1
             c = f"∂{self.loss_symbol}/∂{c[c.index('/∂') + 2:]}"
@@ -360,20 +389,18 @@ class NameTable:
             close = self._same_kind(c, shown, count)
         return list(dict.fromkeys(close))[:count]
 
+    def close_names(self, name: str) -> list[str]:
+        """The names of this part closest to one that names no quantity, for a "did you mean …?": `suggest`'s,
+        else the unit's output or net input a letter of another book names (u_3 where the problem writes y_3:
+        unit_hint)."""
+        return self.suggest(name) or unit_hint(self, name)
+
     def _thresholds(self, c: str) -> str:
         """θ_5 written for the threshold of unit 5 (bias_input −1) where the problem names it by its weight
-        (w_{50}, no weight name): the canonical name with θ_unit as that weight's name."""
-        part = self.psol.part
-        if part.bias is None or part.bias_input != -1 or "θ" not in c:
+        (w_{50}): the canonical name with θ_unit as that weight's name (the weights `_threshold_spellings` filed)."""
+        if not self._bias_weights or "θ" not in c:
             return c
-
-        def weight(m: re.Match) -> str:
-            for q in self.by_key.values():
-                k = q.key
-                if k is not None and k.kind == "w" and k.source == part.bias and k.unit == m.group(1):
-                    return canon(self.psol.names.text.get(q.symbol, m.group(0)))
-            return m.group(0)
-        return re.sub(r"θ_([A-Za-z0-9]+)", weight, c)
+        return re.sub(r"θ_([A-Za-z0-9]+)", lambda m: self._bias_weights.get(m.group(1), m.group(0)), c)
 
     def _other_order(self, c: str) -> str | None:
         """For a canonical name with a two-unit subscript (Δw_13, ∂E/∂w_1,3, w_13^new) that names nothing, the
@@ -421,26 +448,58 @@ class NameTable:
         return out
 
 
-# a derivative by a unit's net input, canonical: ∂L/∂net_5, ∂L/∂net5 (dL/dnet5)
+# a derivative by a unit's net input, canonical: ∂u_5/∂net_5, ∂L/∂net5 (dL/dnet5)
+# a sample's mark in a spelling of the name table: ^(2) (as written), @2 (the id)
+_SAMPLE_MARK = re.compile(r"\^\(\d+\)|@\d+$")
+# the per-sample names a "did you mean …?" lists for a name written without its sample, at most
+MAX_SAMPLES_SUGGESTED = 4
 _BY_NET = re.compile(r"∂([^/]*)/∂net_?([A-Za-z0-9]+)")
 
 
-def _own_units(part) -> tuple[re.Pattern, dict[str, str]] | None:
+def _own_units(part) -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str]] | None:
     """Under `notation: {unit_names: true}`: one pattern of every unit's own name as the text writes it (h_1,
-    h_{12}) and the id each stands for (h1), to file every name also with the ids (h1, net_{h1}); else None."""
+    h_{12}) and the id each stands for (h1), to file every name also with the ids (h1, net_{h1}); then the ids
+    inside a weight's subscript and the own name of each, to file w_{i1,h1} also as w_{i_1,h_1}; else None."""
     from ..notation import own_name
     units = [*part.inputs, *(u for layer in part.layers for u in layer), *([part.bias] if part.bias else [])]
     own = {shown: u for u in units if (shown := own_name(u, part.notation, False))}
     if not own:
         return None
     alt = "|".join(re.escape(o) for o in sorted(own, key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z0-9\\])(?:{alt})(?![0-9])"), own
+    ids = "|".join(re.escape(u) for u in sorted(own.values(), key=len, reverse=True))
+    # a weight's subscript names its two units by id (w_{i1,h1}): the ids there, and each one's own name
+    edge = re.compile(rf"(?<=[{{,]) *(?:{ids}) *(?=[,}}])")
+    return re.compile(rf"(?<![A-Za-z0-9\\])(?:{alt})(?![0-9])"), own, edge, {u: s for s, u in own.items()}
 
 
-# g' spelled with σ, tanh (which say the activation) or f, φ (which do not): σ'(net_3), \\tanh^{\\prime}(net_3)
-_PRIME = re.compile(r"(?<![A-Za-z])(?P<fn>\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}"
-                    r"|tanh|f|\\phi|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*(?P<net>" + NET + r")\s*\)")
+def prime_pattern(net: str) -> re.Pattern:
+    """g' spelled with σ, tanh (which say the activation) or f, φ (which do not) on a net input that `net` (a
+    pattern) reads: σ'(net_3), \\tanh^{\\prime}(net_3); the letter is the group `fn`, the net input `net`."""
+    return re.compile(r"(?<![A-Za-z])(?P<fn>\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}"
+                      r"|tanh|f|\\phi|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*(?P<net>" + net + r")\s*\)")
+
+
+_PRIME = prime_pattern(NET)
 _PRIME_ACTIVATION = {"sigma": "sigmoid", "σ": "sigmoid", "tanh": "tanh"}
+
+
+def read_primes(text: str, pattern: re.Pattern, unit_of) -> str:
+    """Every g' of `pattern` (prime_pattern) in `text` written g'(net), the name a reader reads. σ' and tanh'
+    say the activation: `unit_of(match)` gives the net input as g' is to name it, its unit as a message names
+    it, and the activations that unit may have; one other than the letter's is an AnswerError saying which
+    (σ' on a tanh unit). f' and φ' say none, and are read whatever the unit's activation."""
+    from .latex import AnswerError                 # latex.py imports this module
+
+    def sub(m: re.Match) -> str:
+        letter = m.group("fn").replace("\\", "").replace("operatorname", "").replace("mathrm", "").strip("{} ")
+        want = _PRIME_ACTIVATION.get(letter)
+        net, unit, acts = unit_of(m)
+        other = next((a for a in acts if a != want), None) if want is not None else None
+        if other is not None:
+            raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(), unit=unit,
+                                   activation=activation_words(other), net=net))
+        return f" g'({net}) "
+    return pattern.sub(sub, text)
 
 
 def _greek_units(part) -> list[tuple[re.Pattern, str, str]]:
@@ -599,8 +658,18 @@ def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
     text = table.psol.names.text
     net = re.fullmatch(r"net_?([A-Za-z0-9]+(?:_[0-9]+)?)", below)
     if net is not None:
-        delta = table.lookup(f"delta_{net.group(1).replace('_', '')}{at}")
-        return ("delta", [text[delta.symbol]]) if delta is not None else None
+        unit = net.group(1).replace('_', '')
+        delta = table.lookup(f"delta_{unit}{at}")
+        if delta is None:
+            return None
+        # said with this problem's definition, whichever δ convention the student uses: ∂E/∂net_6 is −δ_6
+        # where δ = −∂E/∂net (a student of the other convention writes δ_6 = ∂E/∂net_6), δ_6 where δ = ∂E/∂net
+        # (and a student writing δ_6 = −∂E/∂net_6 reads that their minus makes −δ_6)
+        # a sample's δ is by that sample's loss: δ_3^(2) = −∂E^(2)/∂net_3^(2)
+        q, loss = table.lookup(f"net_{unit}{at}"), table.lookup(f"loss{at}") if at else None
+        d = f"∂{text[loss.symbol] if loss is not None else table.loss_symbol}/∂{text[q.symbol] if q is not None else below}"
+        key = "names.delta_by_net" if table.psol.part.notation.delta == "dJ_dnet" else "names.delta_by_net_negated"
+        return "delta", [said(key, delta=text[delta.symbol], derivative=d)]
     q = table.lookup(below)
     if q is None or q.key is None or q.key.kind != "act":
         shown = unit_hint(table, below)
@@ -611,6 +680,19 @@ def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
     if delta is None:
         return None
     return "intermediate", [text[q.symbol], text[delta.symbol]]
+
+
+def hint_for(table, name: str, derivative: bool = True) -> tuple[str, list[str]]:
+    """The hint for a name that names no quantity (an answers-file key, a write-up's left side, a name inside
+    working), as every reader gives it: ("intermediate", [u_5, δ_5]) for a derivative by a unit's output (a
+    step towards δ_5: derivative_hint), else ("close", names) for "did you mean …?": δ_5 for ∂L/∂net_5, else
+    the table's closest names (suggest), else a unit's output for its subscript (y_3: unit_hint); names is
+    empty when none is close. `derivative`: False where the name is not to be read as a derivative of the
+    loss (a rule stated over a sum), so that derivative_hint is not asked."""
+    hint = derivative_hint(table, name) if derivative else None
+    if hint is not None and hint[0] == "intermediate":
+        return hint
+    return "close", hint[1] if hint is not None else table.suggest(name) or unit_hint(table, name)
 
 
 def activation_words(name: str) -> str:

@@ -29,7 +29,8 @@ LOSS_CONVENTIONS = ("half_missing", "mean_units_missing", "square_two_missing") 
 NO_WORKING = ("old_weight",)
 SYSTEMATIC = ("eta_missing", "updated_weight", "half_missing", "mean_units_missing", "g_not_gprime", "relu_g0", "bias_zero",
               "old_weight", "update_subtracted", "bias_plus_one", "mean_missing", "batch_mean_taken",
-              "frozen_updated", "tied_separately", "gprime_missing", "square_two_missing")
+              "frozen_updated", "tied_separately", "gprime_missing", "square_two_missing",
+              "leaky_as_relu", "leaky_default_slope", "extra_gprime")
 
 
 def square_two(part) -> bool:
@@ -192,9 +193,24 @@ class OwnValues:
                  if leaf in self.via and self.first.get(leaf) == up]
         return min(found, key=lambda c: order.get(c[0], 1 << 30)) if found else None
 
-    def upstream(self, qid: str) -> str | None:
-        """The earliest wrong item (in the solution's order) that the own value of `qid` carries."""
+    def upstream(self, qid: str, fits=None) -> str | None:
+        """The earliest wrong item (in the solution's order) that the own value of `qid` carries. With `fits`
+        (whether a value of `qid` gives the student's number at the places they show), of several such items
+        the earliest that the number needs: one whose error leaves the number as it is (y_5^(2) = 0.4558
+        one unit off, where the 2 of the square left out at δ_5^(1) halves δ_5^(2)) does not explain it."""
         found = [self.first[leaf] for leaf in self.graph.leaves[qid] if leaf in self.first]
         if self.convention_applies(qid):
             found.append(self.convention[1])
+        if fits is not None and len(set(found)) > 1:
+            found = [q for q in found if not fits(self.without(qid, q))] or found
         return min(found, key=lambda q: self.ch.order.get(q, 1 << 30)) if found else None
+
+    def without(self, qid: str, wrong: str) -> float | None:
+        """Step `qid`'s rule at the student's own values with the error of item `wrong` taken out: the values
+        it computes from that carry it put back to the true ones, and a loss convention charged there undone."""
+        vals = {**self.values, **{leaf: self.ch.true[leaf] for leaf in self.graph.leaves[qid]
+                                  if self.first.get(leaf) == wrong and leaf in self.ch.true}}
+        v = self.ch.steps.recompute(qid, vals)
+        if v is not None and self.convention_applies(qid) and self.convention[1] != wrong:
+            v *= self.factor
+        return v

@@ -14,19 +14,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from collections.abc import Mapping
 
 from ..errors import SymbackpropError
 from ..messages import joined, said, text_of
 from ..symbolic_rules import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
-from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, \
+from ..yamlfile import MAX_DEPTH, MAX_NUMBER_CHARS, NumberSpelling, load_yaml, number_problem, parse_yaml, \
     read_limited, shown
 from ..suggest import closest
 from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
-from .names import NameTable, canon, derivative_hint, either, unit_hint
+from .names import NameTable, canon, either, hint_for
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
 MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
@@ -47,10 +48,55 @@ class Submission:
     notes: dict[str, list[str]] = field(default_factory=dict)    # per part: said in its report, not errors
 
 
+class GivenAnswers(str):
+    """Answers given as a mapping (the Python API's check_submission): the str is the name messages give
+    it ("the answers given"), `text` the mapping as an answers file in YAML, read as one would be."""
+    text: str
+
+
+def given_answers(mapping, fn: str) -> GivenAnswers:
+    """A mapping of answers ({"delta_7": 0.0912, "E": "0.0671"}, or part: {…}) as an answers file's YAML;
+    ArgumentError for a name that is no text or a value that is no number, text or list of them."""
+    import numbers
+    import yaml
+    from ..apiargs import ArgumentError
+
+    def plain(value, key):
+        if isinstance(value, Mapping):
+            return {name(k): plain(v, k) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v, key) for v in value]
+        if isinstance(value, str):
+            return str(value)
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return float(value)                       # numpy's float64 too
+        raise ArgumentError(said("api.answer_value", fn=fn, name=shown(key), got=type(value).__name__))
+
+    def name(key):
+        if not isinstance(key, str):
+            raise ArgumentError(said("api.answer_key", fn=fn, got=type(key).__name__))
+        return str(key)
+
+    out = GivenAnswers(said("api.answers_mapping"))
+    out.text = yaml.safe_dump(plain(mapping, ""), allow_unicode=True, sort_keys=False, width=1 << 30)
+    return out
+
+
+def answers_document(path, what: str | None = None):
+    """The YamlDocument of an answers file, or of answers given as a mapping (GivenAnswers)."""
+    if isinstance(path, GivenAnswers):
+        return parse_yaml(path.text, str(path), MAX_VALUES)
+    return load_yaml(path, what=what, limit=MAX_BYTES, max_nodes=MAX_VALUES)
+
+
 def read_submission(path: str | Path, problem: Problem, solution: Solution, part: str | None = None,
                     tables: dict[str, NameTable] | None = None) -> Submission:
     """An answers file or a write-up, by its suffix. `tables`: each part's NameTable, from whoever
     reads many submissions (the Grader builds them once); else built here."""
+    if isinstance(path, GivenAnswers):                 # a mapping of answers (check_submission)
+        return read_answers(path, problem, solution, part, tables)
     path = Path(path)
     if path.suffix.lower() in WRITEUP_SUFFIXES:
         return read_writeup(path, solution, part, [p.name for p in problem.parts], tables)
@@ -96,11 +142,11 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                  given_tables: dict[str, NameTable] | None = None) -> Submission:
     source = str(path)
     doc = None
-    if path.suffix.lower() == ".json":
+    if not isinstance(path, GivenAnswers) and path.suffix.lower() == ".json":
         data = _read_json(path)
     else:
         try:
-            doc = load_yaml(path, what=said("file.answers"), limit=MAX_BYTES, max_nodes=MAX_VALUES)
+            doc = answers_document(path, said("file.answers"))
         except SymbackpropError as exc:      # the message names file and line
             raise AnswerError(text_of(exc)) from None
         data = doc.data
@@ -161,13 +207,11 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.problems.append(said("answers_file.part_suggest", part=pname, item=label, close=close))
                 continue          # `sigmod:` over a part's answers, read with --part: the part meant
             if q is None or q.qid is None:
-                hint = derivative_hint(table, folded) if q is None else None
-                if hint is not None and hint[0] == "intermediate":        # dL/du_5: a step towards δ_5
+                kind, close = hint_for(table, folded) if q is None else ("close", [])
+                if kind == "intermediate":                                # dL/du_5: a step towards δ_5
                     sub.problems.append(said("answers_file.intermediate", part=pname, item=label,
-                                             output=hint[1][0], delta=hint[1][1]))
+                                             output=close[0], delta=close[1]))
                     continue
-                close = hint[1] if hint is not None else table.suggest(folded) if q is None else []
-                close = close or (unit_hint(table, folded) if q is None else [])
                 if not close and q is None and is_derivative(folded) and table.derivatives():
                     sub.problems.append(said("answers_file.unknown_derivative", part=pname, item=label,
                                              names=", ".join(table.derivatives())))      # dL/dn: how they are named
@@ -341,12 +385,14 @@ MAX_NOT_READ_SHOWN = 8     # lines named when no equation of a write-up is read
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
                  prepare: Callable[[list[str]], list[str]] | None = None,
-                 no_equation: str = "writeup.no_equation", matrices: bool = False) -> Submission:
+                 no_equation: str = "writeup.no_equation", matrices: bool = False,
+                 written_as: Callable[[str], str] | None = None) -> Submission:
     """Each equation of a write-up whose left side names a quantity, as a chain to check. A line
     longer than MAX_LINE_CHARS is not read: it is reported in the submission's problems. `prepare`
     rewrites the lines first, as many as it gets (a graph's matrices, graph_names.matrices_in_lines); `no_equation`: the
     message id when no equation names a quantity; `matrices`: a matrix (`\\begin{bmatrix}`) left open on the
-    right side is reported with its environment's name, not read (a graph's write-up)."""
+    right side is reported with its environment's name, not read (a graph's write-up); `written_as`: a text
+    of the rewritten lines as the student wrote it (a graph's matrices), for the report's "given" column."""
     source = str(path)
     try:
         raw = read_limited(path, MAX_BYTES, said("file.writeup"))
@@ -438,13 +484,11 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if reason:
                         sub.problems.append(said("writeup.not_read_why", line=lineno, name=chain[0][1][:60], why=reason))
                         continue
-                    hint = derivative_hint(table, chain[0][1]) if derivative else None
-                    if hint is not None and hint[0] == "intermediate":    # ∂L/∂u_5: a step towards δ_5
+                    kind, close = hint_for(table, chain[0][1], derivative) if named else ("close", [])
+                    if kind == "intermediate":     # ∂L/∂u_5: a step towards δ_5
                         sub.problems.append(said("writeup.intermediate", line=lineno, name=chain[0][1][:60],
-                                                 output=hint[1][0], delta=hint[1][1]))
+                                                 output=close[0], delta=close[1]))
                         continue
-                    close = hint[1] if hint is not None else table.suggest(chain[0][1]) if named else []
-                    close = close or (unit_hint(table, chain[0][1]) if named and not derivative else [])
                     if close:                      # close to a quantity's name: said, not read as it
                         sub.problems.append(said("writeup.unknown_suggest", line=lineno, name=chain[0][1][:60],
                                                  close=either(close)))
@@ -461,7 +505,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if why is not None:
                         sub.problems.append(said("writeup.unclosed", line=lineno, name=chain[0][1][:60], why=why))
                         continue
-                sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=shown(n, chain)))
+                sub.answers.setdefault(current, []).append(Answer(q.qid, rhs, lineno, shown=(written_as or str)(shown(n, chain))))
     if part is not None:
         sub.answers = {part: sub.answers.get(part, [])}
     if not any(sub.answers.values()):
@@ -497,9 +541,12 @@ def read_graph_writeup(path: Path, names) -> Submission:
     """A computation graph's write-up: each equation whose left side names one of its items (`q = 3`,
     `\\frac{\\partial f}{\\partial x} = -4`, a matrix in bmatrix) under the one part `main`; `names`
     is the graph's graph_names.GraphNames (lookup and suggest, as a network's NameTable)."""
-    from .graph_names import matrices_in_lines
-    return read_writeup(Path(path), None, None, ["main"], {"main": _GraphHints(names)}, prepare=matrices_in_lines,
-                        no_equation="graph_writeup.no_equation", matrices=True)
+    from .graph_names import as_written_matrices, matrices_in_lines
+    record: dict[str, str] = {}             # each matrix as a list -> as written, for the report to quote
+    return read_writeup(Path(path), None, None, ["main"], {"main": _GraphHints(names)},
+                        prepare=lambda lines: matrices_in_lines(lines, record),
+                        no_equation="graph_writeup.no_equation", matrices=True,
+                        written_as=lambda text: as_written_matrices(text, record))
 
 
 class _GraphHints:
@@ -761,7 +808,7 @@ def _unknown_value_line(line: str, table: NameTable, lineno: int) -> str | None:
     name = m.group(1).strip()
     if table.lookup(name) is not None or table.readings(name):
         return None
-    close = table.suggest(name) or unit_hint(table, name)
+    close = hint_for(table, name, derivative=False)[1]
     if close:
         return said("writeup.unknown_suggest", line=lineno, name=name[:60], close=either(close))
     return said("writeup.not_a_quantity", line=lineno, name=name[:60])

@@ -19,7 +19,7 @@ from ..messages import said
 from ..rule_check import evaluate_rule
 from .expr import evaluate
 from .latex import AnswerError, Parser, check_size, normalize, split_relations
-from .names import activation_words, either
+from .names import either, prime_pattern, read_primes
 
 SIZE = 3                                   # units per layer at the test points
 AT = {"k": 2, "j": 1, "i": 3}              # the units the rule is evaluated for
@@ -48,14 +48,42 @@ _TOKEN = re.compile(r"g\s*'\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)|\\delta\s*_
                     r"|\\eta(?![A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{?\s*([ijk]{1,2})\s*\}?"
                     r"|(?<![\\A-Za-z])g\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)")
 # g' with the activation's own letter (σ', tanh') or a generic one (f', φ'), on net_k or net_j
-_PRIME = re.compile(r"(?<![A-Za-z])(\\sigma|σ|\\tanh|\\operatorname\s*\{\s*tanh\s*\}|\\mathrm\s*\{\s*tanh\s*\}|tanh|f|\\phi"
-                    r"|\\varphi|φ|ϕ)\s*(?:'|′|\^\s*\{?\s*\\prime\s*\}?)\s*\(\s*net\s*_\s*\{?\s*([kj])\s*\}?\s*\)")
+_PRIME = prime_pattern(r"net\s*_\s*\{?\s*(?P<unit>[kj])\s*\}?")
 _SUM = re.compile(r"\\sum\s*_\s*\{?\s*([kji])\s*\}?(?!\s*=)(?!\s*\^)")
+
+
+# a name with letters for its index (o_h, w_{kh}, \\delta_h, net_{o}): each letter must be one of i, j, k
+_LETTER_INDEX = re.compile(r"(?<![\\A-Za-z])(?:\\delta|net|[A-Za-z])\s*_\s*(?:\{\s*([A-Za-z]{1,2})\s*\}|([A-Za-z])(?![A-Za-z]))")
+# the letters other books use: Mitchell's h for a hidden unit, o for an output one
+_OTHER_LETTERS = {"h": "rule_answer.hidden_index", "o": "rule_answer.output_index"}
+
+
+def _whole_name(m: re.Match) -> str:
+    """The name a token starts, as written: `w_{kh}` where the token stopped at `w_{k` (h is no index
+    letter), so that a message never cuts it short."""
+    token, text = m.group(0).strip(), m.string
+    if token.count("{") > token.count("}"):
+        close = text.find("}", m.end())
+        if close >= 0 and "{" not in text[m.end():close]:
+            return (token + text[m.end():close + 1]).strip()
+    return token
+
+
+def _index_letters(text: str) -> None:
+    """AnswerError for a name whose index letter is none of these rules' (k, j, i): `w_{kh}` says that h is
+    no index letter here and, for Mitchell's h, to write j for a hidden unit (o: k for an output unit)."""
+    for m in _LETTER_INDEX.finditer(text):
+        letters = m.group(1) or m.group(2)
+        bad = [ch for ch in letters if ch not in "ijk"]
+        if bad:
+            key = _OTHER_LETTERS.get(bad[0], "rule_answer.not_an_index")
+            raise AnswerError(said(key, name=m.group(0).strip(), letter=bad[0]))
 
 
 def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
     """Placeholders for the indexed names, and Σ_k without limits given its limits."""
     names: dict[str, tuple] = {}
+    _index_letters(text)
 
     def sub(m: re.Match) -> str:
         token = m.group(0)
@@ -72,7 +100,7 @@ def prepare_rule(text: str, table: dict) -> tuple[str, dict[str, tuple]]:
         else:
             key = f"{m.group(4)}_{m.group(5)}"
         if key not in table:
-            words = said("rule_answer.not_a_quantity", name=token.strip())
+            words = said("rule_answer.not_a_quantity", name=_whole_name(m))
             # the names of these rules with the same letter (w_kj where the problem writes w_jk): a hint
             close = [name for name in table if name.split("_")[0] == key.split("_")[0] and name != key]
             raise AnswerError(said("hint.did_you_mean", first=words, close=either(close[:2])) if close else words)
@@ -243,16 +271,10 @@ class RuleChecker:
     def primes(self, text: str) -> str:
         """σ'(net_k), \\tanh'(net_j), f'(net_k), φ'(net_j) as g'(net_k), g'(net_j): σ and tanh only where that
         layer's activation is the one they name (every hidden layer's, for j), else AnswerError saying which."""
-        def sub(m: re.Match) -> str:
-            letter, unit = m.group(1).replace("\\", ""), m.group(2)
-            want = {"sigma": "sigmoid", "σ": "sigmoid"}.get(letter, "tanh" if "tanh" in letter else None)
-            acts = (self.dv.output_activation,) if unit == "k" else self.dv.hidden_activations
-            if want is not None and any(a != want for a in acts):
-                other = next(a for a in acts if a != want)
-                raise AnswerError(said("names.prime_other_activation", written=m.group(0).strip(), unit=unit,
-                                       activation=activation_words(other), net=f"net_{unit}"))
-            return f" g'(net_{unit}) "
-        return _PRIME.sub(sub, text)
+        def unit_of(m: re.Match) -> tuple[str, str, tuple[str, ...]]:
+            unit = m.group("unit")
+            return f"net_{unit}", unit, (self.dv.output_activation,) if unit == "k" else tuple(self.dv.hidden_activations)
+        return read_primes(text, _PRIME, unit_of)
 
     def _other_convention(self, rid: str, node, names: dict) -> bool:
         """Whether the rule is right once every δ is negated (δ = −∂L/∂net): its value with the δs

@@ -1354,4 +1354,86 @@ MESSAGES = {
     "optimizer.step_section": "Step {t}: {section}",
     "optimizer.lookahead": "g_t is taken at the look-ahead point θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), so the forward and "
                            "backward pass of the step are at that point",
+    # -- session 13, F3: computed items a rubric does not grade, said apart from the given values -------
+    "report.not_graded_items": "Not graded by this rubric: {items}",
+    # -- session 13, F3: a rubric item that is no quantity, at its own line (the file is named before it)
+    "rubric.unknown_item_id": "{item} is not a quantity of this problem; items are quantity ids such as {examples} "
+                              "(the ids of `symbackprop solve --format json`)",
+    # -- session 13, F1: ∂L/∂net_j hinted with this problem's δ convention ------------------------------
+    "names.delta_by_net": "{delta}, as {delta} = {derivative} in this problem",
+    "names.delta_by_net_negated": "−{delta}, as {delta} = −{derivative} in this problem",
+    # -- session 13, F4: step() of no step, with examples in the problem's own notation --------------------
+    "solution.no_step_named": "part {part} has no step named {name}: use an id of `solve --format json` ({ids}) or "
+                              "a name as written ({names})",
+    # -- session 13, F5: a count of 1 said in the singular ---------------------------------------------
+    "problem.input_count_one": "expected 1 value, for the one input unit ({units})",
+    "problem.output_count_one": "expected 1 value, for the one output unit ({units})",
+    "problem.matrix_row_one": "expected 1 value (for unit {col_units})",
+    "problem.matrix_rows_one_row": "expected 1 row (for unit {row_units}) with {cols} values (one per unit "
+                                   "{col_units})",
+    "problem.matrix_rows_one_value": "expected {rows} rows (one per unit {row_units}), each with 1 value (for unit "
+                                     "{col_units})",
+    "problem.matrix_rows_one_each": "expected 1 row (for unit {row_units}) with 1 value (for unit {col_units})",
+    "problem.bias_weights_one": "expected 1 bias weight (for unit {row_units})",
+    "problem.threshold_weights_one": "expected 1 threshold θ (the weight from the bias input of −1, for unit "
+                                     "{row_units})",
+    "derive.values_compared_one": "1 value compared",
+    "diagnosis.one_unit_off_one": "one unit off in the last place: to 1 place the value is {right}",
+    "diagnosis.rounding_place": "rounded wrongly: {value} to 1 place",
+    # -- session 13, F5: derive on a file with shared (tied) weights (render/rules.py) -------------------
+    "derive.shared_note": "{p} is one parameter for {count} weights (the file's shared field): the loss depends on it "
+                          "through each of them, so its gradient is the sum of theirs, each by the rule of its "
+                          "kind above, and it is updated once",
+    "derive.shared_note_frozen": "{p} is one parameter for {count} weights (the file's shared field): the loss "
+                                 "depends on it through each of them, so its gradient is the sum of theirs, each by "
+                                 "the rule of its kind above; the file freezes it, so it is not updated",
+    "summary.title_one": "# Class summary: 1 submission, {graded} graded",
+    "summary.title_skipped_one": "# Class summary: 1 submission, {graded} graded, {skipped} other entries skipped",
+    "summary.title_skipped_entry": "# Class summary: {submissions} submissions, {graded} graded, 1 other entry skipped",
+    "summary.title_skipped_one_entry": "# Class summary: 1 submission, {graded} graded, 1 other entry skipped",
+    # session 13 (g4): a rule of the other δ convention from a student in this problem's (answers/diagnose.py)
+    "answer.rule_sign_slip_named": "sign slip in the rule: it has the opposite sign (the other δ convention's "
+                                   "rule), but your {names} is in this problem's convention ({own})",
+    "answer.rule_sign_slip": "sign slip in the rule: it has the opposite sign (the other δ convention's rule), "
+                             "but your δs are in this problem's convention ({own})",
+    "answer.rule_sign_slip_numbers": "sign slip in the rule: it has the opposite sign (the other δ convention's "
+                                     "rule), but the δ values put in are this problem's ({own})",
+    # session 13 (g4): leaky ReLU's g' slips, and g' multiplied into softmax/sigmoid + cross-entropy (diagnose.py)
+    "diagnosis.leaky_as_relu": "g'({net}) taken as 0, the plain ReLU's derivative for a negative net; leaky "
+                               "ReLU's there is its slope {slope}",
+    "diagnosis.leaky_default_slope": "g'({net}) taken as {used}, leaky ReLU's usual default slope; this "
+                                     "problem's slope is {slope}",
+    "diagnosis.extra_gprime": "an extra factor {u}(1 − {u}) multiplied in: with {act} outputs and cross-entropy "
+                              "the output δ has no g' factor (it cancels against the loss's derivative)",
+    "code.leaky_as_relu": "leaky_as_relu",
+    "code.leaky_default_slope": "leaky_default_slope",
+    "code.extra_gprime": "extra_gprime",
+    "charged.leaky_as_relu": "the plain ReLU's g' = 0 used for leaky ReLU",
+    "charged.leaky_default_slope": "the default slope 0.01 used for leaky ReLU",
+    "charged.extra_gprime": "an extra g' factor on the output δ",
+    "api.need_path": "{fn}(): {arg} must be a path (a str or os.PathLike), not {got}",
+    "api.need_problem": "{fn}(): {arg} must be the path of a problem file (a str or os.PathLike) or a loaded Problem, "
+                        "not {got}",
+    "api.need_answers": "{fn}(): answers must be the path of an answers file or write-up (a str or os.PathLike) "
+                        "or a dict of answers (name: number or text, as in an answers file), not {got}",
+    "api.need_name": "{fn}(): {arg} must be a name (a str), not {got}",
+    "api.need_parts": "{fn}(): parts must be None (every part), a part's name or a list of part names, not {got}",
+    "api.need_number": "{fn}(): {arg} must be a number (an int or float) or None, not {got}",
+    "api.answers_mapping": "the answers given",
+    "api.answer_value": "{fn}(): answers[{name}] must be a number, a text, or (for a matrix) a list of them, not {got}",
+    "api.answer_key": "{fn}(): the names of answers must be texts (str), not {got}",
+    "derive.input_gradient_note": "an input *x_i* enters the loss only through the nets of the hidden units it "
+                                  "feeds, so its gradient sums their δ times the weight from *x_i* (the file's "
+                                  "input_gradients field); an input is no parameter: it has no update",
+    "derive.input_gradient_note_outputs": "an input *x_i* enters the loss only through the nets of the output "
+                                          "units it feeds, so its gradient sums their δ times the weight from *x_i* "
+                                          "(the file's input_gradients field); an input is no parameter: it has no update",
+    "diagnosis.rounded_too_early": "rounded too early: your numbers to {places} places give {got}; to {asked} places the value is {expected}",
+    "graph_answers.rule_swapped": "the rule does not give {name}: it uses {used} where {right} belongs (with its numbers it gives {got}; the right value is {expected})",
+    "graph_answers.rule_swapped_only": "the rule does not give {name}: it uses {used} where {right} belongs",
+    "graph_answers.rule_with_numbers_gives": "the rule with its numbers put in gives {got}; the right value of {name} is {expected}",
+    "reader.sum_not_written_out": "a sum over {index} is not read: it could not be written out over this problem's units or samples (write its terms out, or its bounds in numbers); the value alone is judged",
+    "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
+    "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
+    "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
 }

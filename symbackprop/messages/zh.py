@@ -1185,4 +1185,70 @@ MESSAGES = {
                            "float64 计算（两者相差不超过 1e-12）",
     "optimizer.step_section": "第 {t} 步：{section}",
     "optimizer.lookahead": "g_t 在前瞻点 θ_{{t−1}} − γ·v_{{t−1}} 处计算（Nesterov），因此该步的前向与反向计算都在该点进行",
+    # -- session 13, F3 --------------------------------------------------------------------------------
+    "report.not_graded_items": "本评分标准不计分的项：{items}",
+    "rubric.unknown_item_id": "{item} 不是此题的量；items 应为量编号，如 {examples}（即 `symbackprop solve --format json` "
+                              "中的编号）",
+    # -- session 13, F1 --------------------------------------------------------------------------------
+    "names.delta_by_net": "{delta}（本题中 {delta} = {derivative}）",
+    "names.delta_by_net_negated": "−{delta}（本题中 {delta} = −{derivative}）",
+    # -- session 13, F4 --------------------------------------------------------------------------------
+    "solution.no_step_named": "第 {part} 部分没有名为 {name} 的步骤：请用 `solve --format json` 的 id（{ids}）或书写的名字（{names}）",
+    # -- session 13, F5：数量为 1 时（英文用单数）-------------------------------------------------------
+    "problem.input_count_one": "应为 1 个值，对应唯一的输入单元（{units}）",
+    "problem.output_count_one": "应为 1 个值，对应唯一的输出单元（{units}）",
+    "problem.matrix_row_one": "应为 1 个值（对应单元 {col_units}）",
+    "problem.matrix_rows_one_row": "应为 1 行（对应单元 {row_units}），含 {cols} 个值（每个单元 {col_units} 一个）",
+    "problem.matrix_rows_one_value": "应为 {rows} 行（每个单元 {row_units} 一行），每行 1 个值（对应单元 {col_units}）",
+    "problem.matrix_rows_one_each": "应为 1 行（对应单元 {row_units}），含 1 个值（对应单元 {col_units}）",
+    "problem.bias_weights_one": "应为 1 个偏置权重（对应单元 {row_units}）",
+    "problem.threshold_weights_one": "应有 1 个阈值 θ（来自 −1 偏置输入的权重，对应单元 {row_units}）",
+    "derive.values_compared_one": "比较了 1 个值",
+    "diagnosis.one_unit_off_one": "最后一位差 1：保留 1 位小数时应为 {right}",
+    "diagnosis.rounding_place": "舍入错误：保留 1 位小数应为 {value}",
+    # -- session 13, F5：共享（绑定）权重的 derive（render/rules.py）-------------------------------------
+    "derive.shared_note": "{p} 是 {count} 个权重共用的一个参数（文件的 shared 字段）：损失通过其中每一个权重依赖于它，"
+                          "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则），并且只更新一次",
+    "derive.shared_note_frozen": "{p} 是 {count} 个权重共用的一个参数（文件的 shared 字段）：损失通过其中每一个权重依赖于它，"
+                                 "所以它的梯度是这些权重梯度之和（各按上面相应类型的规则）；文件将它冻结，所以不更新",
+    "summary.title_one": "# 全班汇总：1 份提交，已批改 {graded} 份",
+    "summary.title_skipped_one": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 {skipped} 个",
+    "summary.title_skipped_entry": "# 全班汇总：{submissions} 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    "summary.title_skipped_one_entry": "# 全班汇总：1 份提交，已批改 {graded} 份，跳过其他条目 1 个",
+    # session 13 (g4): a rule of the other δ convention from a student in this problem's (answers/diagnose.py)
+    "answer.rule_sign_slip_named": "规则符号错误：它的符号相反（另一种 δ 约定的规则），但你的 {names} 用的是本题的约定（{own}）",
+    "answer.rule_sign_slip": "规则符号错误：它的符号相反（另一种 δ 约定的规则），但你的 δ 用的是本题的约定（{own}）",
+    "answer.rule_sign_slip_numbers": "规则符号错误：它的符号相反（另一种 δ 约定的规则），但代入的 δ 值是本题约定的（{own}）",
+    # session 13 (g4): leaky ReLU's g' slips, and g' multiplied into softmax/sigmoid + cross-entropy (diagnose.py)
+    "diagnosis.leaky_as_relu": "g'({net}) 取成了 0，这是普通 ReLU 在净输入为负时的导数；leaky ReLU 在那里的导数是它的斜率 {slope}",
+    "diagnosis.leaky_default_slope": "g'({net}) 取成了 {used}，这是 leaky ReLU 常用的默认斜率；本题的斜率是 {slope}",
+    "diagnosis.extra_gprime": "多乘了一个因子 {u}(1 − {u})：{act} 输出配交叉熵时，输出层的 δ 没有 g' 因子（它与损失的导数相消）",
+    "code.leaky_as_relu": "leaky_as_relu",
+    "code.leaky_default_slope": "leaky_default_slope",
+    "code.extra_gprime": "extra_gprime",
+    "charged.leaky_as_relu": "leaky ReLU 用了普通 ReLU 的 g' = 0",
+    "charged.leaky_default_slope": "leaky ReLU 用了默认斜率 0.01",
+    "charged.extra_gprime": "输出层的 δ 多乘了 g' 因子",
+    "api.need_path": "{fn}()：{arg} 必须是路径（str 或 os.PathLike），而不是 {got}",
+    "api.need_problem": "{fn}()：{arg} 必须是题目文件的路径（str 或 os.PathLike）或已读入的 Problem，而不是 {got}",
+    "api.need_answers": "{fn}()：answers 必须是答案文件或书面解答的路径（str 或 os.PathLike），"
+                        "或答案的 dict（名称：数或文本，与答案文件相同），而不是 {got}",
+    "api.need_name": "{fn}()：{arg} 必须是名称（str），而不是 {got}",
+    "api.need_parts": "{fn}()：parts 必须是 None（所有部分）、一个部分的名称或部分名称的列表，而不是 {got}",
+    "api.need_number": "{fn}()：{arg} 必须是数（int 或 float）或 None，而不是 {got}",
+    "api.answers_mapping": "所给的答案",
+    "api.answer_value": "{fn}()：answers[{name}] 必须是数、文本或（矩阵的）它们的列表，而不是 {got}",
+    "api.answer_key": "{fn}()：答案的名称必须是文本（str），而不是 {got}",
+    "derive.input_gradient_note": "输入 *x_i* 只通过它所连接的隐藏单元的净输入影响损失，所以它的梯度是这些单元的 δ "
+                                  "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
+    "derive.input_gradient_note_outputs": "输入 *x_i* 只通过它所连接的输出单元的净输入影响损失，所以它的梯度是这些单元的 δ "
+                                          "与来自 *x_i* 的权重之积的和（文件的 input_gradients 字段）；输入不是参数：没有更新",
+    "diagnosis.rounded_too_early": "舍入过早：你用的 {places} 位小数的数值得 {got}；保留 {asked} 位小数时，其值为 {expected}",
+    "graph_answers.rule_swapped": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}（代入数值得出 {got}；正确的值是 {expected}）",
+    "graph_answers.rule_swapped_only": "该公式得不出 {name}：应当用 {right} 的地方用了 {used}",
+    "graph_answers.rule_with_numbers_gives": "该公式代入数值后得出 {got}；{name} 的正确值是 {expected}",
+    "reader.sum_not_written_out": "对 {index} 的求和未读取：无法按本题的单元或样本逐项展开（请逐项写出，或用数字写出上下限）；只判断数值",
+    "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
+    "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
+    "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
 }

@@ -246,7 +246,8 @@ class GraphMath(Math):
         if widened is not None:
             numbers.update(widened)
         last, put_in = show(step.forms[-1]), show(step.forms[-1], numbers)
-        if isinstance(step.value, sp.MatrixBase) and chain:
+        outer = isinstance(step.forms[-1], tuple) and step.forms[-1][0] == "outer"     # derive's s·u·vᵀ
+        if isinstance(step.value, sp.MatrixBase) and (chain or outer):
             value = self._shown(step.value, precision)[0]      # the numbers put in are the value: shown once
             if put_in == (value.latex if latex else str(value)):
                 put_in = last
@@ -321,7 +322,7 @@ class GraphMath(Math):
                 for sym, e in zip(symbols, list(v) if isinstance(v, sp.MatrixBase) else [v]):
                     out[sym] = self._cell(e, p, given)[0]
             return out
-        got = _entries_that_add_up(entries, targets, precision, shown_at)
+        got = operands_that_add_up(entries, targets, precision, shown_at, widened_only=True)
         if got is None:
             return None
         out: dict = {}
@@ -657,24 +658,6 @@ class GraphMath(Math):
             head = _LATEX_CALLS.get(f, r"\operatorname{" + escaped + "}")
             return rf"{head}\left({joined_args}\right)"
         return f"{_TEXT_CALLS.get(f, f)}({joined_args})"
-
-
-def _entries_that_add_up(entries: list, targets: list[str], precision: int, shown_at) -> dict | None:
-    """The numbers to put in so that every entry of a step, evaluated exactly at them, shows as its
-    target: `shown_at(precision)` when it already does, else every number at the fewest more places (up
-    to MAX_OPERAND_PLACES; significant figures at a SigFigs precision) that make every entry add up; None
-    when they already do at `precision` or none do (the numbers stay at `precision`)."""
-    from ..printing import MAX_OPERAND_PLACES, SigFigs, _longer, _reevaluated, _same_display
-    first = shown_at(precision)
-    if any(not sp.sympify(e).free_symbols <= first.keys() for e in entries):
-        return None
-    sig = is_sig_figs(precision)
-    for places in range(int(precision), max(int(precision), MAX_OPERAND_PLACES) + 1):
-        shown_ = first if places == int(precision) else _longer(first, shown_at(SigFigs(places) if sig else places))
-        if all((got := _reevaluated(sp.sympify(e), shown_, precision, None)) is not None and _same_display(got, t)
-               for e, t in zip(entries, targets)):
-            return None if places == int(precision) else shown_
-    return None
 
 
 # -- the document ----------------------------------------------------------------------------------

@@ -48,8 +48,15 @@ def attempted(r: PartReport) -> bool:
 
 def shown_verdicts(r: PartReport, show_given: bool) -> list[Verdict]:
     """The rows of a part's table: the graded items, and the values the problem gives (which carry no
-    points: η, the weights) only when asked."""
-    return [v for v in r.verdicts if v.graded or show_given]
+    points: η, the weights) only when asked. A computed quantity the rubric does not grade has no row:
+    one line names them all (`not_graded`)."""
+    return [v for v in r.verdicts if v.graded or (show_given and v.given_value)]
+
+
+def not_graded(r: PartReport) -> list[Verdict]:
+    """The answered items that are computed quantities the rubric's `items` leaves out (no points, and no
+    value the problem gives either), in the solution's order."""
+    return [v for v in r.verdicts if v.unlisted and not v.graded]
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ def _given_slips(r: PartReport, show_given: bool, lang: str = "en", style: _Styl
         return []
     return [_line(style, lang, "report.given_slip", {"name": [v.name]}, given=" ".join(v.given.split()),
                   expected=v.expected_text)
-            for v in r.verdicts if not v.graded and v.status not in ("correct", "follow_through")]
+            for v in r.verdicts if v.given_value and v.status not in ("correct", "follow_through")]
 
 
 def _footer(r: PartReport, show_given: bool = False, lang: str = "en", style: _Style = PLAIN) -> list[str]:
@@ -153,6 +160,9 @@ def _footer(r: PartReport, show_given: bool = False, lang: str = "en", style: _S
     slips = _given_slips(r, show_given, lang, style)
     if slips:
         out.append(_line(style, lang, "report.given_otherwise", done={"items": joined_in(lang, slips)}))
+    unlisted = not_graded(r)
+    if unlisted:
+        out.append(_line(style, lang, "report.not_graded_items", {"items": [v.name for v in unlisted]}))
     if r.missing:
         out.append(_line(style, lang, "report.left_out", {"items": [r.missing_names[q] for q in r.missing]}))
     return out + [_line(style, lang, "report.note", done={"note": _said(style, n, lang, _names(r))}) for n in r.notes]
@@ -363,7 +373,8 @@ def to_data(r: PartReport, lang: str = "en") -> dict:
     """One part as plain data. The machine fields (ids, statuses, diagnosis codes, link kinds) are the
     same in every language; only the sentences for people (messages, notes) are said in `lang`."""
     return {"part": r.part, "attempted": attempted(r), "score": r.score, "max_score": r.max_score,
-            "first_error": r.first_error, "missing": list(r.missing), "notes": [say(n, lang) for n in r.notes],
+            "first_error": r.first_error, "missing": list(r.missing), "not_graded": [v.qid for v in not_graded(r)],
+            "notes": [say(n, lang) for n in r.notes],
             "items": [{"id": v.qid, "name": v.name, "given": v.given, "value": v.value, "expected": v.expected,
                        "status": v.status, "points": v.points, "credit": v.credit, "diagnosis": v.diagnosis,
                        "message": say(v.message, lang), "line": v.line,

@@ -18,7 +18,7 @@ from ..document import Document, Math, Part, Section, Step, Text
 from ..notation import learning_rate_name, symbol_latex
 from ..notation import symbol as nota_symbol
 from ..printing import LatexPrinter, TextPrinter
-from ..symbolic_rules import (GeneralDerivation, J, J_n, Rule, deeper_rules, eta, n_s, per_sample, rule_unit,
+from ..symbolic_rules import (GeneralDerivation, J, J_n, Rule, eta, n_s, per_sample, rule_unit,
                               teacher_order, x, y)
 from ..symbolic_rules import PER_SAMPLE, _pull_constants
 from .latex import tex_escape
@@ -91,7 +91,13 @@ class RuleLatexPrinter(LatexPrinter):
 
 
 def _names(derivation: GeneralDerivation, latex: bool) -> dict:
-    return {J: nota_symbol(derivation.notation.loss_symbol, latex), eta: learning_rate_name(derivation.notation, latex)}
+    names = {J: nota_symbol(derivation.notation.loss_symbol, latex), eta: learning_rate_name(derivation.notation, latex)}
+    for sh in derivation.shared:            # a shared parameter by its name, as solve writes it, its update Δ
+        m = re.fullmatch(r"([A-Za-z]+)(\d*)", sh.name)
+        shown = f"{m.group(1)}_{{{m.group(2)}}}" if latex and m and m.group(2) else sh.name
+        names[sh.grad.lhs.variables[0]] = shown
+        names[sh.update.lhs] = (r"\Delta " if latex else "Δ") + shown
+    return names
 
 
 def expr_text(derivation: GeneralDerivation, expr: sp.Expr, as_built: bool = False,
@@ -277,7 +283,8 @@ def _check_line(derivation: GeneralDerivation, rid: str, lang: str, generated: b
         if ch.ok:
             counted = msg(lang, "derive.values_agree_one" if values == 1 else "derive.values_agree", count=values)
         else:
-            counted = msg(lang, "derive.values_compared", count=values)
+            counted = msg(lang, "derive.values_compared_one" if values == 1 else "derive.values_compared",
+                          count=values)
         forms = msg(lang, "derive.comparisons", count=ch.compared) if ch.compared != values else ""
         verdict = "" if ch.ok else f" — {w['disagree']}"
         return sentence(lang, "derive.check_line", where=where, counted=counted, forms=forms,
@@ -305,7 +312,7 @@ class RulesMath(Math):
     def __init__(self, derivation: GeneralDerivation, extra: tuple[tuple[Rule, tuple], ...] = ()) -> None:
         self.derivation = derivation
         # the specialised rules, already built in that order; every other expression by its rule's unit
-        # (`extra`: the rules of a network with several hidden layers, symbolic_rules.deeper_rules, each
+        # (`extra`: the rules of a network with several hidden layers, GeneralDerivation.deeper, each
         # with its unit: none for a weight between hidden layers, whose u_i is not of the unit's own g')
         self.as_built = {f for r in (*derivation.rules, *(r for r, _ in extra)) for _, f in r.specialised}
         self.unit: dict[sp.Expr, tuple] = {}
@@ -348,19 +355,9 @@ def rules_document(derivations: list[GeneralDerivation], lang: str = "en", gener
         bias = bias_note(dv, lang)
         if bias is not None:
             notes.append(phrase_text(bias, L))
-        deeper = deeper_rules(dv)
-        if deeper is None:
-            sections = [Section(Text(w["definitions"]), tuple(rule_step(r, lang) for r in network_definitions(dv)))]
-            for r in dv.rules:
-                line = _check_line(dv, r.id, lang, generated)
-                heading = _title(dv, r.id, lang)
-                steps = (rule_step(r, lang),) + tuple(bias_update_steps(dv, r))
-                sections.append(Section(phrase_text(heading), steps,
-                                        notes=(line,) if line else ()))
-            extra: tuple = ()
-        else:
+        if dv.deeper is not None:
             notes.append(phrase_text(_deep_note(dv, lang), L))
-            sections, extra = _deep_sections(dv, deeper, lang, generated)
+        sections, extra = _sections(dv, lang, generated)
         parts.append(Part(Text(f"{w['general']} — {dv.name}", tex_escape(dv.name)), tuple(sections),
                           RulesMath(dv, extra), notes=tuple(notes), label=dv.name))
     return Document(title or w["general"], tuple(parts), lang, "rules", "general rules")
@@ -374,40 +371,48 @@ def _deep_note(dv: GeneralDerivation, lang: str) -> str:
                   up=_symbol_mark(f"{nota.activation_symbol}_p"), xp=_symbol_mark(f"{nota.input_symbol}_p"))
 
 
-def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) -> tuple[list[Section], tuple]:
-    """The sections of a network with several hidden layers: the net of a later hidden layer among the
-    definitions; δ_j of the last hidden layer (a sum over the outputs, specialised with that layer's
-    activation) and of a hidden layer below another (a sum over the layer above), checked together (the
-    check evaluates δ_j on every hidden unit, each with the layer above it); the gradient and update of
-    an input-to-hidden weight (checked on every weight into a hidden layer, a note says) and of a
+def _sections(dv: GeneralDerivation, lang: str, generated: bool) -> tuple[list[Section], tuple]:
+    """The sections of a derivation: the definitions, then a section per rule with its check, and the
+    rules of `RulesMath`'s `extra` (none for one hidden layer).
+
+    With several hidden layers (`dv.deeper`): the net of a later hidden layer among the definitions;
+    δ_j of the last hidden layer (a sum over the outputs, specialised with that layer's activation) and
+    of a hidden layer below another (a sum over the layer above), checked together (the check evaluates
+    δ_j on every hidden unit, each with the layer above it); the gradient and update of an
+    input-to-hidden weight (checked on every weight into a hidden layer, a note says) and of a
     hidden-to-hidden weight w_jl (its own check, rule_check.check_deeper; with three or more hidden
     layers a note says where its written-out update holds)."""
     w = words(lang, "rules")
     L = dv.notation.loss_symbol
+    deeper = dv.deeper
     definitions = [rule_step(r, lang) for r in network_definitions(dv)]
-    at = next(n for n, r in enumerate(dv.definitions) if r.id == "hidden") + 1
-    definitions.insert(at, rule_step(deeper.net_later, lang))
-    later = marked(lang, "derive.deep.net_above", _symbol_mark, up=_symbol_mark(f"{dv.notation.activation_symbol}_p"))
-    sections = [Section(Text(w["definitions"]), tuple(definitions), notes=(phrase_text(later, L),))]
-    together = phrase_text(msg(lang, "derive.deep.together"), L)
-    below_too = phrase_text(marked(lang, "derive.deep.first_checked", _symbol_mark), L)
-    last = dv.layer_activations[-1].name
+    if deeper is None:
+        sections = [Section(Text(w["definitions"]), tuple(definitions))]
+    else:
+        at = next(n for n, r in enumerate(dv.definitions) if r.id == "hidden") + 1
+        definitions.insert(at, rule_step(deeper.net_later, lang))
+        later = marked(lang, "derive.deep.net_above", _symbol_mark,
+                       up=_symbol_mark(f"{dv.notation.activation_symbol}_p"))
+        sections = [Section(Text(w["definitions"]), tuple(definitions), notes=(phrase_text(later, L),))]
     for r in dv.rules:
         line = _check_line(dv, r.id, lang, generated)
         checked = (line,) if line else ()
-        if r.id == "delta_hidden":
+        if deeper is not None and r.id == "delta_hidden":
+            last = dv.layer_activations[-1].name
             last_layer = replace(r, specialised=tuple((a, f) for a, f in r.specialised if a == last))
+            together = phrase_text(msg(lang, "derive.deep.together"), L)
             sections.append(Section(phrase_text(msg(lang, "derive.deep.delta_last")), (rule_step(last_layer, lang),),
                                     notes=(together,)))
             sections.append(Section(phrase_text(msg(lang, "derive.deep.delta_inner")),
                                     (rule_step(deeper.delta_inner, lang),), notes=checked))
             continue
-        if r.id in ("grad_hidden_weight", "update_hidden_weight"):
+        if deeper is not None and r.id in ("grad_hidden_weight", "update_hidden_weight"):
             # the input-to-hidden rule (its check puts the outputs of the layer below in for x_i on every
             # weight into a hidden layer), then the rule of a weight between hidden layers in its own letters
             first, second = ((r, deeper.grad_between) if r.id == "grad_hidden_weight"
                              else (deeper.update_first, deeper.update_between))
             kind = "grad" if r.id == "grad_hidden_weight" else "update"
+            below_too = phrase_text(marked(lang, "derive.deep.first_checked", _symbol_mark), L)
             sections.append(Section(phrase_text(msg(lang, f"derive.deep.{kind}_first")),
                                     (rule_step(first, lang),) + tuple(bias_update_steps(dv, first)),
                                     notes=checked + ((below_too,) if checked else ())))
@@ -419,10 +424,66 @@ def _deep_sections(dv: GeneralDerivation, deeper, lang: str, generated: bool) ->
             continue
         steps = (rule_step(r, lang),) + tuple(bias_update_steps(dv, r))
         sections.append(Section(phrase_text(_title(dv, r.id, lang)), steps, notes=checked))
+    sections += _shared_sections(dv, lang, generated) + _input_sections(dv, lang, generated)
+    return sections, _deeper_units(deeper) + _shared_units(dv) + _input_units(dv)
+
+
+def _input_sections(dv: GeneralDerivation, lang: str, generated: bool) -> list[Section]:
+    """With `input_gradients: true`: the rule ∂J/∂x_i (symbolic_rules.input_gradient_rule), what it means as a
+    note, and its check on the network of the file (rule_check.check_input_gradient)."""
+    rule = dv.input_gradient
+    if rule is None:
+        return []
+    L = dv.notation.loss_symbol
+    key = "derive.input_gradient_note" if dv.hidden_layer else "derive.input_gradient_note_outputs"
+    note = phrase_text(marked(lang, key, _symbol_mark), L)
+    line = _check_line(dv, rule.id, lang, generated)
+    title = msg(lang, "section.inputs")
+    return [Section(Text(title, tex_escape(title)), (rule_step(rule, lang),),
+                    notes=(note,) + ((line,) if line is not None else ()))]
+
+
+def _input_units(dv: GeneralDerivation) -> tuple[tuple[Rule, tuple], ...]:
+    """The rule ∂J/∂x_i for `RulesMath`, with no unit of its own (it sums over the units x_i feeds)."""
+    return ((dv.input_gradient, ()),) if dv.input_gradient is not None else ()
+
+
+def _shared_sections(dv: GeneralDerivation, lang: str, generated: bool) -> list[Section]:
+    """A section per shared (tied) parameter p of the file (symbolic_rules.SharedRules): ∂J/∂p as the
+    sum of its edges' gradients, each by the rule of its kind above, then its one update Δp; what that
+    means as a note, and the check of both on the network of the file."""
+    L = dv.notation.loss_symbol
+    out = []
+    for sh in dv.shared:
+        note = phrase_text(marked(lang, "derive.shared_note", _symbol_mark, p=_symbol_mark(sh.name),
+                                  count=len(sh.edges)), L)
+        from ..rule_check import shared_check_id
+        line = _check_line(dv, shared_check_id(sh.name), lang, generated)
+        checks = (line,) if line is not None else ()
+        title = f"{msg(lang, 'section.shared')}: {sh.name}"
+        steps = (rule_step(sh.grad, lang),) + (() if sh.frozen else (rule_step(sh.update, lang),))
+        if sh.frozen:
+            note = phrase_text(marked(lang, "derive.shared_note_frozen", _symbol_mark, p=_symbol_mark(sh.name),
+                                      count=len(sh.edges)), L)
+        out.append(Section(Text(title, tex_escape(title)), steps, notes=(note,) + checks))
+    return out
+
+
+def _shared_units(dv: GeneralDerivation) -> tuple[tuple[Rule, tuple], ...]:
+    """The rules of the shared parameters for `RulesMath`, with no unit of their own (they sum several)."""
+    return tuple((r, ()) for sh in dv.shared for r in (sh.grad, sh.update))
+
+
+def _deeper_units(deeper) -> tuple[tuple[Rule, tuple], ...]:
+    """Each rule a network with several hidden layers adds, with the unit it is about (`rule_unit`): a
+    hidden unit j for δ_j and the input-to-hidden update, the unit pair (l, j) of a weight between hidden
+    layers for its gradient and update; the net of a later hidden layer has none. Empty without them."""
+    if deeper is None:
+        return ()
     hidden = rule_unit("delta_hidden")
-    extra = ((deeper.delta_inner, hidden), (deeper.update_first, hidden), (deeper.grad_between, rule_unit(deeper.grad_between.id)),
-             (deeper.update_between, rule_unit(deeper.update_between.id)))
-    return sections, extra
+    return ((deeper.delta_inner, hidden), (deeper.update_first, hidden),
+            (deeper.grad_between, rule_unit(deeper.grad_between.id)),
+            (deeper.update_between, rule_unit(deeper.update_between.id)))
 
 
 def render_markdown(derivations: list[GeneralDerivation], lang: str = "en", generated: bool = False) -> str:
@@ -431,9 +492,9 @@ def render_markdown(derivations: list[GeneralDerivation], lang: str = "en", gene
     return markdown(rules_document(derivations, lang, generated))
 
 
-def _printed(derivation: GeneralDerivation, rule: Rule, latex: bool) -> list[str]:
+def _printed(derivation: GeneralDerivation, rule: Rule, latex: bool, math: RulesMath | None = None) -> list[str]:
     """lhs, then each form, as printed (the steps' links without their relations)."""
-    return [e for _, e in step_links(RulesMath(derivation), rule_step(rule, "en"), 0, latex)]
+    return [e for _, e in step_links(math or RulesMath(derivation), rule_step(rule, "en"), 0, latex)]
 
 
 def to_data(dv: GeneralDerivation) -> dict:
@@ -460,11 +521,12 @@ def to_data(dv: GeneralDerivation) -> dict:
                     "latex": " = ".join(expr_latex(dv, e) for e in (st.symbol, *st.forms)),
                     "srepr": shown_srepr(dv, st.forms[-1]), "lhs_srepr": shown_srepr(dv, st.symbol)}
             for r in dv.rules for st in bias_update_steps(dv, r)}
-    deeper = deeper_rules(dv)
+    deeper = dv.deeper
     if deeper is not None:
         # a network with several hidden layers: the rules it adds (symbolic_rules.DeeperRules), the six
         # above standing for the last hidden layer (δ_j) and the first (input-to-hidden weights)
         more = {}
+        math = RulesMath(dv, _deeper_units(deeper))
         for key, r in (("net_hidden_later", deeper.net_later), ("delta_hidden_below_hidden", deeper.delta_inner),
                        ("grad_hidden_to_hidden_weight", deeper.grad_between),
                        ("update_hidden_to_hidden_weight", deeper.update_between),
@@ -474,9 +536,28 @@ def to_data(dv: GeneralDerivation) -> dict:
                          "srepr": shown_srepr(dv, r.rule),
                          "specialised": [{"activation": label, "latex": expr_latex(dv, f, as_built=True),
                                           "srepr": shown_srepr(dv, f)} for label, f in r.specialised]}
-        rules_more = {"hidden_layers": [a.name for a in dv.layer_activations], "deeper_rules": more}
+            more[key].update(_deeper_fields(dv, key, r, math))
+        rules_more = {"hidden_layers": [a.name for a in dv.layer_activations], "deeper_rules": more,
+                      "input_units": list(dv.input_units), "hidden_units": [list(u) for u in dv.hidden_units]}
     else:
         rules_more = {}
+    if dv.shared:
+        # shared (tied) parameters: ∂J/∂p over the edges and the one update (symbolic_rules.SharedRules)
+        math = RulesMath(dv, _shared_units(dv))
+        rules_more["shared"] = {
+            sh.name: {"edges": [f"w_{a}_{b}" for a, b in sh.edges], "edge_rules": list(sh.edge_rules),
+                      **{key: {"text": " = ".join(expr_text(dv, e) for e in (r.lhs, *r.forms)),
+                               "chain_latex": " = ".join(_printed(dv, r, True, math)),
+                               "lhs_srepr": shown_srepr(dv, r.lhs), "srepr": shown_srepr(dv, r.rule)}
+                         for key, r in (("grad", sh.grad),) + (() if sh.frozen else (("update", sh.update),))},
+                      "frozen": sh.frozen}
+            for sh in dv.shared}
+    if dv.input_gradient is not None:
+        # input_gradients: true: ∂J/∂x_i (symbolic_rules.input_gradient_rule), its chain and its rule
+        r, math = dv.input_gradient, RulesMath(dv, _input_units(dv))
+        rules_more["input_gradient"] = {"text": " = ".join(expr_text(dv, e) for e in (r.lhs, *r.forms)),
+                                        "chain_latex": " = ".join(_printed(dv, r, True, math)),
+                                        "lhs_srepr": shown_srepr(dv, r.lhs), "srepr": shown_srepr(dv, r.rule)}
     return {"name": dv.name, "hidden_activations": list(dv.hidden_activations),
             "output_activation": dv.output_activation, "loss": dv.loss,
             "notation": {"delta": dv.notation.delta, "weight": dv.notation.weight},
@@ -485,6 +566,38 @@ def to_data(dv: GeneralDerivation) -> dict:
             "checks": {ch.id: {"compared": ch.compared, "values": ch.distinct, "max_error": ch.max_error, "ok": ch.ok}
                        for ch in dv.checks}, **rules_more,
             **({"bias_input": dv.bias_input, "bias_updates": bias} if dv.bias_input != 1 else {})}
+
+
+# the check (its id in a derivation's "checks") that puts each rule of a network with several hidden layers
+# to the network: δ_j below a hidden layer is checked with δ_j of the last one, an input-to-hidden update
+# with the six rules' update_hidden_weight; the net of a later hidden layer is a definition, not checked
+_DEEPER_CHECK = {"net_hidden_later": None, "delta_hidden_below_hidden": "delta_hidden",
+                 "grad_hidden_to_hidden_weight": "grad_hidden_to_hidden_weight",
+                 "update_hidden_to_hidden_weight": "update_hidden_to_hidden_weight",
+                 "update_input_to_hidden_weight": "update_hidden_weight"}
+
+
+def _deeper_fields(dv: GeneralDerivation, key: str, r: Rule, math: RulesMath) -> dict:
+    """What the JSON of a rule of a network with several hidden layers has besides its text, LaTeX and
+    specialised forms, as the six rules have it: its lhs's srepr and its chain as printed (in the unit
+    `RulesMath` gives it), the sample rule of a batch, the check that covers it, and `units`: for each
+    index letter of the rule, the units of the checked network it runs over (ids as in the file; the
+    bias unit, at 0 in the sums, is not listed): l a unit of a hidden layer above another hidden layer, j
+    one of a hidden layer below another (for the input-to-hidden update: of the first hidden layer), i
+    an input."""
+    layers = [list(u) for u in dv.hidden_units]
+    below = [u for layer in layers[:-1] for u in layer]
+    above = [u for layer in layers[1:] for u in layer]
+    units = {"net_hidden_later": {"l": above},
+             "update_input_to_hidden_weight": {"i": list(dv.input_units), "j": layers[0] if layers else []}
+             }.get(key, {"j": below, "l": above})
+    out = {"lhs_srepr": shown_srepr(dv, r.lhs), "chain_latex": " = ".join(_printed(dv, r, True, math)),
+           "check": _DEEPER_CHECK[key], "units": units}
+    if r.sample is not None:           # a batch: the rule of one sample n, which the batch rule sums
+        one = r.sample
+        out["sample"] = {"srepr": shown_srepr(dv, one.rule), "lhs_srepr": shown_srepr(dv, one.lhs),
+                         "specialised": [{"activation": label, "srepr": shown_srepr(dv, f)} for label, f in one.specialised]}
+    return out
 
 
 def render_json(derivations: list[GeneralDerivation], source: str | None = None) -> str:
