@@ -44,10 +44,6 @@ NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if p not in GRAPHS]
 # hand in their own test files (tests/test_formula_act.py), never by a fixture the code under test wrote
 HAND_CHECKED: set[str] = {"named_units",   # new problem files whose numbers are only checked by hand (test_names12.py)
                           "two_step_per_sample", "xor_adam"}      # issue 13: tests/test_o213.py
-# problem files with an optimizer run (issue 13): their optimizer sections are worded for the terminal only
-# (Markdown, LaTeX and HTML typeset them later) and `check` does not read a write-up's step sections yet; the
-# tests that sweep every problem file for those two properties leave them out, tests/test_o213.py tests them
-OPTIMIZER_RUNS: set[str] = {"two_step_per_sample", "xor_adam"}
 QUADRATIC_MODEL = DATA / "graph" / "quadratic_model.yaml"
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import NETWORKS, OPTIMIZER_RUNS, PROBLEMS
+from conftest import NETWORKS, PROBLEMS
 
 from symbackprop.answers import Answer, Checker, Grader, Parser, Rubric, check_submission
 from symbackprop.answers.checker import GOOD, items_of
@@ -209,7 +209,7 @@ def _names_file(path, tmp_path, which):
     return write(tmp_path, f"{path.stem}_{which}.yaml", data)
 
 
-@pytest.mark.parametrize("path", [p for p in NETWORKS if p.stem not in OPTIMIZER_RUNS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("which", ["latex", "text"])
 @pytest.mark.slow
 def test_every_item_answered_with_its_own_name_scores_0_and_exits_1(path, which, tmp_path):
@@ -223,7 +223,7 @@ def test_every_item_answered_with_its_own_name_scores_0_and_exits_1(path, which,
     assert [i for i in items if i["status"] in GOOD] == []
 
 
-@pytest.mark.parametrize("path", [p for p in NETWORKS if p.stem not in OPTIMIZER_RUNS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NETWORKS, ids=lambda p: p.stem)
 @pytest.mark.slow
 def test_the_worked_solution_cut_after_each_rule_scores_0(path, tmp_path):
     """The tool's own LaTeX solution with every chain cut after its rule (`u_3 = g(net_3)`, `δ_5 =

@@ -12,7 +12,6 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
-from conftest import OPTIMIZER_RUNS
 import pytest
 import sympy as sp
 from click.testing import CliRunner
@@ -171,9 +170,7 @@ def test_the_file_field_errors(tmp_path):
 
 # -- every problem file × N in 1..6 ------------------------------------------------------------------
 
-# (an optimizer run's sections are checked in tests/test_o213.py: conftest.OPTIMIZER_RUNS)
-NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: " not in p.read_text(encoding="utf-8")
-            and p.stem not in OPTIMIZER_RUNS]
+NETWORKS = [p for p in sorted(PROBLEMS.glob("*.yaml")) if "\nmodel: " not in p.read_text(encoding="utf-8")]
 _NUMBER = re.compile(r"(?<![\w.^{])-?\d+(?:\.\d+)?(?:e[+-]\d+)?(?![\w.])")
 
 

@@ -17,7 +17,6 @@ import math
 import re
 from pathlib import Path
 
-from conftest import OPTIMIZER_RUNS
 import pytest
 from click.testing import CliRunner
 
@@ -98,8 +97,7 @@ def _graph(problem: Path) -> bool:
 
 # problems/, the trial's p/*.yaml networks and mazur_all.yaml (unit_names, named weights, shared biases, E_total
 # and α at once), and the earlier sessions' named weights and thresholds (w5, θ_3 for theta3) and bias named b
-# (not an optimizer run's file: check does not read its step sections yet, conftest.OPTIMIZER_RUNS)
-ROUND_TRIP = sorted([*(p for p in PROBLEMS.glob("*.yaml") if p.stem not in OPTIMIZER_RUNS), *DATA.glob("*.yaml"), HERE / "data" / "nnames11" / "mazur.yaml",
+ROUND_TRIP = sorted([*PROBLEMS.glob("*.yaml"), *DATA.glob("*.yaml"), HERE / "data" / "nnames11" / "mazur.yaml",
                      HERE / "data" / "nnames11" / "negnevitsky_alpha.yaml", HERE / "data" / "fixn211" / "fausett_b.yaml",
                      # session 13: graphs with a dot product of two vectors (s = v · h), the trials t14 and t15
                      HERE / "data" / "f413" / "graph.yaml", HERE / "data" / "f413" / "mlpgraph.yaml"])

@@ -1350,7 +1350,7 @@ MESSAGES = {
                              "and every step follow in the section {section}.",
     "optimizer.precision": "The steps shown in full are exact while their values stay short, else {digits}-digit "
                            "floats; the steps not shown (in the table) come from float64 arithmetic (the two agree to "
-                           "1e-12)",
+                           "within 10⁻¹²)",
     "optimizer.step_section": "Step {t}: {section}",
     "optimizer.lookahead": "g_t is taken at the look-ahead point θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), so the forward and "
                            "backward pass of the step are at that point",

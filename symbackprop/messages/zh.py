@@ -1182,7 +1182,7 @@ MESSAGES = {
     "note.optimizer_update": "下面的更新是 {name}（{form} 形式）的第 1 步，而不是 {rule}；其规则与每一步见"
                              "“{section}”一节。",
     "optimizer.precision": "完整列出的步骤在数值较短时为精确值，否则为 {digits} 位浮点数；未完整列出的步骤（表格中）用 "
-                           "float64 计算（两者相差不超过 1e-12）",
+                           "float64 计算（两者相差不超过 10⁻¹²）",
     "optimizer.step_section": "第 {t} 步：{section}",
     "optimizer.lookahead": "g_t 在前瞻点 θ_{{t−1}} − γ·v_{{t−1}} 处计算（Nesterov），因此该步的前向与反向计算都在该点进行",
     # -- session 13, F3 --------------------------------------------------------------------------------
