@@ -737,17 +737,19 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
 
 
 @main.command(name="list")
-@click.argument("what", metavar="[WHAT]", type=Choice(["all", "activations", "losses"]), default="all",
+@click.argument("what", metavar="[WHAT]", type=Choice(["all", "activations", "losses", "optimizers"]),
+              default="all",
                 required=False)
 @click.option("--format", "fmt", type=Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the headings and notes (zh: Chinese with the English terms).")
 def list_(what: str, fmt: str, lang: str) -> None:
-    """The activations and losses a problem file can name: each one's formula and derivative, computed
-    from the tables `solve` uses and printed by SymPy, with the other names it may be written as.
+    """The activations, losses and optimizers a problem file can name: each activation's and loss's formula
+    and derivative, each optimizer's rule in both forms and its settings' defaults, computed from the tables
+    `solve` uses and printed by SymPy, with the other names it may be written as.
 
-    WHAT is all (the default), activations or losses."""
+    WHAT is all (the default), activations, losses or optimizers."""
     with _boundary(lang=lang):
         from .listing import render_list
         text = render_list(fmt, lang, what)

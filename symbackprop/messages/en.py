@@ -1436,4 +1436,16 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
     "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
     "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
+    # -- session 13, O3: `list` shows the optimizers ------------------------------------------------------
+    "list.optimizers": "Optimizers",
+    "list.optimizers_intro": "a problem file's optimizer: {{name: …, form: lecture | pytorch, settings}}; each one's step in "
+                             "both forms, θ a parameter and g_t = ∂J/∂θ at step t, every state starting at 0",
+    "list.form": "form",
+    "list.rule": "rule",
+    "list.defaults": "defaults",
+    "list.defaults_line": "defaults {defaults}",
+    "graph.optimizer_unsupported": "a graph (model: graph) does not take an optimizer run yet; remove optimizer, "
+                                   "steps and update (a network's problem file takes them)",
+    "graph.step_unsupported": "--step and --steps need a network's optimizer run; a graph (model: graph) has one step of "
+                              "plain gradient descent",
 }

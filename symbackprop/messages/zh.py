@@ -1251,4 +1251,15 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
     "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
     "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
+    # -- session 13, O3: `list` shows the optimizers ------------------------------------------------------
+    "list.optimizers": "优化器/Optimizers",
+    "list.optimizers_intro": "问题文件的 optimizer：{{name: …, form: lecture | pytorch, 各项设置}}；每个优化器在两种形式下的一步，"
+                             "θ 为参数，g_t = ∂J/∂θ 为第 t 步的梯度，所有状态从 0 开始",
+    "list.form": "形式",
+    "list.rule": "规则",
+    "list.defaults": "默认值",
+    "list.defaults_line": "默认值 {defaults}",
+    "graph.optimizer_unsupported": "计算图（model: graph）暂不支持优化器多步运行；"
+                                   "请删去 optimizer、steps 与 update（网络的问题文件可以使用它们）",
+    "graph.step_unsupported": "--step 与 --steps 需要网络的优化器运行；计算图（model: graph）只有一步普通梯度下降",
 }
