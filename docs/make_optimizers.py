@@ -49,7 +49,13 @@ def text() -> str:
              "Each optimizer has two forms: `lecture` (the default: the lecture's slides, Ruder 2016 where the "
              "slides give no formula) and `pytorch` (torch.optim's algorithm step for step). Below, each "
              "optimizer's settings (by torch's names, with their defaults and allowed ranges) and its rule, one "
-             "assignment a line, as the solution prints it: θ is each weight in turn, g_t = ∂J/∂θ at step t.", ""]
+             "assignment a line, as the solution prints it: θ is each weight in turn, g_t = ∂J/∂θ at step t. "
+             "`symbackprop list optimizers` prints the same table: each rule on one line with its defaults (also "
+             "`--format markdown` and `json`). A computation graph (`model: graph`) does not take an optimizer "
+             "run yet: `optimizer`, `steps` or `update` in its file, or `--step` on it, is a one-line error. "
+             "`check` reads a write-up's answers for the part's one update and passes over its Optimizer "
+             "section (the run's working, to the next part): answers per step and for the optimizer's state "
+             "are not read yet.", ""]
     for name in optimizers.NAMES:
         lines += [f"## {name}", ""]
         for form in optimizers.FORMS:

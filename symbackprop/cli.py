@@ -292,6 +292,8 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         from .yamlfile import load_yaml
         doc = load_yaml(problem)
         if _is_graph(doc):
+            if step or all_steps:             # never ignored: a graph has no optimizer run (issue 13)
+                raise InputError(said("graph.step_unsupported"), lang)
             ok = _solve_graph(doc, problem, parts, fmt, precision, lang, standalone, output, check)
             if not ok:
                 sys.exit(1)

@@ -71,7 +71,7 @@ def test_the_adam_file_typesets_its_optimizer_sections(fmt):
 
 
 # -- 1. check passes over the run's working -------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ["txt", "md"])
+@pytest.mark.parametrize("fmt", ["txt", pytest.param("md", marks=pytest.mark.slow)])
 def test_check_reads_the_per_sample_solution_back_in_full_with_no_notes(fmt, tmp_path):
     """two_step_per_sample re-solves step 1 on sample 1 alone (its δ_2 has no sample index): those lines are the
     run's working after the Optimizer heading, not answers to the batch's δ_2^(1); read, they scored 14/17."""
@@ -101,3 +101,76 @@ def test_a_students_step_after_the_optimizer_heading_is_not_taken_for_the_batch(
     assert bad.exit_code == 1 and "Score: 16 / 17" in bad.output, bad.output
     ok = CliRunner().invoke(main, ["check", path, str(after)])
     assert ok.exit_code == 0 and "Score: 17 / 17" in ok.output, ok.output
+
+
+# -- 2. `symbackprop list` shows the optimizers, from optimizers.py's table -----------------------------------
+def test_list_optimizers_has_every_name_and_form_with_its_rule_and_defaults():
+    from symbackprop import optimizers
+    out = CliRunner().invoke(main, ["list", "optimizers"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    for name in optimizers.NAMES:
+        for form in optimizers.FORMS:
+            row = [ln for ln in lines if ln.strip().startswith(f"{name} ({form})")]
+            assert len(row) == 1, (name, form)
+    adam = next(ln for ln in lines if ln.strip().startswith("adam (lecture)"))
+    # the lecture's Adam, ε inside the root; torch's outside (issue 13's two forms)
+    assert "m̂_t = m_t/(1 - β₁^t)" in adam and "θ_t = θ_{t−1} - η·m̂_t/√(ε + v̂_t)" in adam
+    torch = next(ln for ln in lines if ln.strip().startswith("adam (pytorch)"))
+    assert "(ε + √(v̂_t))" in torch
+    # defaults are the table's: Adagrad's lr 0.01 (torch.optim.Adagrad's default), eps 1e-10 in torch's form
+    i = next(k for k, ln in enumerate(lines) if ln.strip().startswith("adagrad (pytorch)"))
+    assert "lr = 0.01" in lines[i + 1] and "eps = 1e-10" in lines[i + 1]
+    assert optimizers.settings("adagrad", "pytorch")["eps"] == sp_rational("1e-10")
+
+
+def sp_rational(text: str):
+    import sympy as sp
+    return sp.Rational(text)
+
+
+def test_list_json_has_the_optimizers_and_keeps_activations_and_losses():
+    from symbackprop import optimizers
+    data = json.loads(CliRunner().invoke(main, ["list", "--format", "json"]).output)
+    assert set(data) == {"activations", "losses", "optimizers"}
+    rows = {(r["name"], r["form"]): r for r in data["optimizers"]}
+    assert set(rows) == {(n, f) for n in optimizers.NAMES for f in optimizers.FORMS}
+    mom = rows["momentum", "lecture"]
+    assert mom["rule"] == ["v_t = η·g_t + γ·v_{t−1}", "θ_t = θ_{t−1} - v_t"]      # the lecture's v_t with η in it
+    assert mom["defaults"] == {"lr": "0.001", "momentum": "0.9"} and mom["state"] == ["v_t"]
+    assert rows["adam", "pytorch"]["allowed"]["beta1"] == "[0, 1)"
+    only = json.loads(CliRunner().invoke(main, ["list", "optimizers", "--format", "json"]).output)
+    assert list(only) == ["optimizers"]
+
+
+def test_list_optimizers_in_markdown_and_chinese():
+    md = CliRunner().invoke(main, ["list", "optimizers", "--format", "markdown"]).output
+    assert "## Optimizers" in md and "| `adamw` | pytorch |" in md and r"\hat{m}_{t}" in md
+    zh = CliRunner().invoke(main, ["list", "optimizers", "--lang", "zh"]).output
+    assert zh.startswith("优化器/Optimizers") and "默认值 lr = 0.001" in zh
+
+
+# -- 3. a graph with an optimizer or --step: one line, exit 2, never ignored -------------------------------
+def test_a_graph_with_an_optimizer_is_one_line_at_its_field(tmp_path):
+    text = (PROBLEMS / "quadratic.yaml").read_text(encoding="utf-8")
+    lines = text.count("\n")
+    f = tmp_path / "q.yaml"
+    f.write_text(text + "optimizer: {name: adagrad, lr: 0.01}\n", encoding="utf-8")
+    for lang, words in (("en", "does not take an optimizer run yet"), ("zh", "暂不支持优化器多步运行")):
+        out = CliRunner().invoke(main, ["solve", str(f), "--lang", lang])
+        assert out.exit_code == 2 and words in out.output and "Traceback" not in out.output, out.output
+        assert f"q.yaml:{lines + 1}: optimizer" in out.output
+        assert len(out.output.strip().splitlines()) == 1
+    g = tmp_path / "s.yaml"
+    g.write_text(text + "steps: 3\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["solve", str(g)])
+    assert out.exit_code == 2 and f"s.yaml:{lines + 1}: steps" in out.output and "unknown field" not in out.output
+
+
+@pytest.mark.parametrize("args", [["--step", "2"], ["--steps", "all"]])
+def test_step_on_a_graph_is_an_error_not_ignored(args):
+    out = CliRunner().invoke(main, ["solve", str(PROBLEMS / "quadratic.yaml"), *args])
+    assert out.exit_code == 2, out.output
+    assert "a graph (model: graph) has one step of plain gradient descent" in out.output
+    plain = CliRunner().invoke(main, ["solve", str(PROBLEMS / "quadratic.yaml")])
+    assert plain.exit_code == 0
