@@ -174,3 +174,12 @@ def test_step_on_a_graph_is_an_error_not_ignored(args):
     assert "a graph (model: graph) has one step of plain gradient descent" in out.output
     plain = CliRunner().invoke(main, ["solve", str(PROBLEMS / "quadratic.yaml")])
     assert plain.exit_code == 0
+
+
+def test_an_optimizer_heading_in_a_write_up_of_a_file_without_a_run_is_read_on(tmp_path):
+    """Only a file with an optimizer run has the run's working to pass over: elsewhere a line `Optimizer` is
+    a student's own heading, and the answers after it are read."""
+    f = tmp_path / "w.md"
+    f.write_text("### Optimizer\n\n$u_3 = 0.9820$\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(PROBLEMS / "xor.yaml"), str(f), "--part", "sigmoid"])
+    assert "u_3" in out.output and re.search(r"u_3\s.*correct", out.output), out.output

@@ -435,8 +435,9 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     current = part if part is not None else (names[0] if len(names) == 1 else None)
     display = _display_lines(lines)
     working = False                      # inside a part's optimizer sections (issue 13): the tool's own working
+    runs = solution is not None and any(getattr(p, "run", None) is not None for p in getattr(solution, "parts", ()))
     for lineno, line in enumerate(lines, start=1):
-        if _OPTIMIZER_HEADING.match(line):
+        if runs and _OPTIMIZER_HEADING.match(line):
             working = True
             continue
         if working:                      # passed over until the next part starts
