@@ -269,8 +269,14 @@ def _shown_precision(precision: int | None, sig_figs: int | None, lang: str) -> 
 @click.option("--check", is_flag=True,
               help="Also verify every gradient three ways: chain rule, direct sympy.diff of the "
                    "substituted loss, and central finite differences. Exit 1 if they disagree.")
+@click.option("--step", "step", type=IntRange(1, 1000), multiple=True, metavar="K",
+              help="A file with an optimizer and several steps: show step K in full (repeatable); "
+                   "default step 1. The other steps are a table of loss and parameters.")
+@click.option("--steps", "all_steps", type=Choice(["all"]), default=None,
+              help="`--steps all`: show every optimizer step in full.")
 def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int | None, sig_figs: int | None, lang: str,
-          standalone: bool | None, output: str, check: bool) -> None:
+          standalone: bool | None, output: str, check: bool, step: tuple[int, ...] = (),
+          all_steps: str | None = None) -> None:
     """Solve PROBLEM_FILE: forward pass, loss, every δ, gradient, Δw and updated weight, each as
     rule = numbers substituted = value, in the notation of the file."""
     precision = _shown_precision(precision, sig_figs, lang)
@@ -286,12 +292,15 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         from .yamlfile import load_yaml
         doc = load_yaml(problem)
         if _is_graph(doc):
+            if step or all_steps:             # never ignored: a graph has no optimizer run (issue 13)
+                raise InputError(said("graph.step_unsupported"), lang)
             ok = _solve_graph(doc, problem, parts, fmt, precision, lang, standalone, output, check)
             if not ok:
                 sys.exit(1)
             return
         from .problem import problem_from_document
-        solution = solve_problem(problem_from_document(doc), list(parts) or None, check=check)
+        shown = "all" if all_steps else (tuple(step) or None)
+        solution = solve_problem(problem_from_document(doc), list(parts) or None, check=check, steps=shown)
         reports = None
         if check:
             from .gradcheck import check_part
@@ -730,17 +739,19 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
 
 
 @main.command(name="list")
-@click.argument("what", metavar="[WHAT]", type=Choice(["all", "activations", "losses"]), default="all",
+@click.argument("what", metavar="[WHAT]", type=Choice(["all", "activations", "losses", "optimizers"]),
+              default="all",
                 required=False)
 @click.option("--format", "fmt", type=Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
               help="Language of the headings and notes (zh: Chinese with the English terms).")
 def list_(what: str, fmt: str, lang: str) -> None:
-    """The activations and losses a problem file can name: each one's formula and derivative, computed
-    from the tables `solve` uses and printed by SymPy, with the other names it may be written as.
+    """The activations, losses and optimizers a problem file can name: each activation's and loss's formula
+    and derivative, each optimizer's rule in both forms and its settings' defaults, computed from the tables
+    `solve` uses and printed by SymPy, with the other names it may be written as.
 
-    WHAT is all (the default), activations or losses."""
+    WHAT is all (the default), activations, losses or optimizers."""
     with _boundary(lang=lang):
         from .listing import render_list
         text = render_list(fmt, lang, what)

@@ -145,6 +145,9 @@ def parse_graph(text: str, source: str = "<string>") -> GraphProblem:
     return read_graph(parse_yaml(text, source))
 
 
+_RUN_KEYS = ("optimizer", "steps", "update")
+
+
 def read_graph(doc: YamlDocument) -> GraphProblem:
     if isinstance(doc.data, dict) and doc.data.get("model") == "quadratic":
         from .quadratic import read_quadratic
@@ -166,7 +169,10 @@ class _Reader(FieldReader):
         name whose entry had a mistake (`broken`) is skipped, since its check depends on that entry."""
         data = self.doc.data
         self.mapping(data, (), "a graph problem")
-        self.check_keys(data, KEYS, (), "a graph problem (model: graph)")
+        for key in _RUN_KEYS:             # issue 13: a network's optimizer run, not a graph's (yet): said, never ignored
+            if key in data:
+                self.fail((key,), said("graph.optimizer_unsupported"))
+        self.check_keys({k: v for k, v in data.items() if k not in _RUN_KEYS}, KEYS, (), "a graph problem (model: graph)")
         source = self.doc.source
         title, _ = self.guarded(lambda: self.text(data, ("title",), TITLE_MAX) if "title" in data
                                 else sanitized(Path(source).stem), "")

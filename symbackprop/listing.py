@@ -115,16 +115,91 @@ def loss_rows() -> list[Row]:
     return rows
 
 
+@dataclass(frozen=True)
+class OptimizerRow:
+    """One optimizer in one form (issue 13), from optimizers.py's table: its rule (each assignment as text and
+    LaTeX, printed by SymPy from the assignments `solve` runs), its settings' defaults and allowed ranges."""
+
+    name: str
+    form: str
+    rule: tuple[tuple[str, str], ...]          # (text, LaTeX) a line
+    defaults: tuple[tuple[str, str, str], ...]  # (setting, default, allowed)
+    state: tuple[str, ...]
+    source: str
+
+
+def optimizer_rows() -> list[OptimizerRow]:
+    """A row per optimizer and form, in optimizers.NAMES and FORMS order."""
+    from . import optimizers
+    from .optimize import _text_name
+    text = {s: _text_name(v) for s, v in optimizers.LATEX.items()}
+    rows = []
+    for name in optimizers.NAMES:
+        for form in optimizers.FORMS:
+            row = optimizers.optimizer(name, form)
+            rule = tuple((f"{print_text(a.symbol, text)} = {_rule_text(a.expr, text)}",
+                          f"{optimizers.latex(a.symbol)} = {optimizers.latex(a.expr)}")
+                         for a in optimizers.rule(name, form))
+            defaults = tuple((p.name, optimizers._num(p.default), p.interval()) for p in row.params)
+            rows.append(OptimizerRow(name, form, rule, defaults, tuple(text[s.symbol] for s in row.state), row.source))
+    return rows
+
+
+def _rule_text(expr: sp.Expr, names: dict) -> str:
+    """An assignment's right side as text: √ for a square root; a Piecewise (torch's momentum buffer, g̃_t at
+    t = 1) as its cases with their conditions."""
+    if isinstance(expr, sp.Piecewise):
+        rel = {sp.Eq: "=", sp.Ne: "≠", sp.Gt: ">", sp.Ge: "≥", sp.Lt: "<", sp.Le: "≤"}
+        cases = []
+        for i, (e, cond) in enumerate(expr.args):
+            if cond is sp.true and i == 1 and isinstance(expr.args[0][1], sp.Eq):   # "otherwise": the other t
+                cond = sp.Ne(*expr.args[0][1].args, evaluate=False)
+            where = (f"{print_text(cond.lhs, names)} {rel[type(cond)]} {print_text(cond.rhs, names)}"
+                     if type(cond) in rel else print_text(cond, names))
+            cases.append(f"{_rule_text(e, names)} ({where})")
+        return ", ".join(cases)
+    return print_text(expr, names).replace("sqrt(", "√(")
+
+
+def _optimizer_lines(fmt: str, lang: str) -> list[str]:
+    rows = optimizer_rows()
+    if fmt == "markdown":
+        out = [f"## {msg(lang, 'list.optimizers')}", "", msg(lang, "list.optimizers_intro"), "",
+               f"| {msg(lang, 'list.name')} | {msg(lang, 'list.form')} | {msg(lang, 'list.rule')} "
+               f"| {msg(lang, 'list.defaults')} |", "|---|---|---|---|"]
+        for r in rows:
+            rule = "<br>".join(f"${latex}$" for _, latex in r.rule)
+            defaults = ", ".join(f"`{k}` = {v}" for k, v, _ in r.defaults) or "—"
+            out.append(f"| `{r.name}` | {r.form} | {rule} | {defaults} |")
+        return out + [""]
+    out = [msg(lang, "list.optimizers"), "  " + msg(lang, "list.optimizers_intro")]
+    width = max(len(f"{r.name} ({r.form})") for r in rows)
+    for r in rows:
+        out.append(f"  {f'{r.name} ({r.form})'.ljust(width)}  {'; '.join(text for text, _ in r.rule)}")
+        defaults = ", ".join(f"{k} = {v}" for k, v, _ in r.defaults)
+        if defaults:
+            out.append(f"  {' ' * width}  {msg(lang, 'list.defaults_line', defaults=defaults)}")
+    return out + [""]
+
+
+def _json_optimizer(r: OptimizerRow) -> dict:
+    return {"name": r.name, "form": r.form, "rule": [t for t, _ in r.rule], "rule_latex": [latex for _, latex in r.rule],
+            "defaults": {k: v for k, v, _ in r.defaults}, "allowed": {k: a for k, _, a in r.defaults},
+            "state": list(r.state), "source": r.source}
+
+
 def render_list(fmt: str = "text", lang: str = "en", what: str = "all") -> str:
-    """The list in `fmt` (text, markdown, json) and `lang`; `what`: all, activations or losses."""
+    """The list in `fmt` (text, markdown, json) and `lang`; `what`: all, activations, losses or optimizers."""
     groups = []
     if what in ("all", "activations"):
         groups.append(("activations", activation_rows()))
     if what in ("all", "losses"):
         groups.append(("losses", loss_rows()))
     if fmt == "json":
-        return json.dumps({group: [_json_row(r, lang) for r in rows] for group, rows in groups},
-                          ensure_ascii=False, indent=2) + "\n"
+        data = {group: [_json_row(r, lang) for r in rows] for group, rows in groups}
+        if what in ("all", "optimizers"):
+            data["optimizers"] = [_json_optimizer(r) for r in optimizer_rows()]
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     out = []
     for group, rows in groups:
         if fmt == "markdown":
@@ -148,6 +223,8 @@ def render_list(fmt: str = "text", lang: str = "en", what: str = "all") -> str:
                 if notes:
                     out.append(f"  {' ' * width}  {notes}")
             out.append("")
+    if what in ("all", "optimizers"):
+        out += _optimizer_lines(fmt, lang)
     return "\n".join(out)
 
 

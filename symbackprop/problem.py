@@ -20,6 +20,7 @@ from .loss_formula import TARGET_WORDS, formula_loss, is_half, with_facts
 from .budget import over_budget
 from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .fields import FieldReader
+from .errors import ProblemError
 from .formula import FormulaError
 from .messages import said
 from .suggest import with_hint
@@ -32,10 +33,12 @@ LOSS_SYMBOL_RE = re.compile(r"^([A-Za-z]{1,8})_(?:\{([A-Za-z0-9]{1,8})\}|([A-Za-
 PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
-            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "sig_figs", "parts", "grading", "input_gradients", "shared")
+            "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "sig_figs", "parts", "grading", "input_gradients", "shared",
+            "optimizer", "steps", "update")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
-             "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients", "shared")
+             "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients", "shared",
+             "optimizer", "steps", "update")
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
@@ -70,6 +73,28 @@ class Notation:
     def sign(self) -> int:
         """δ = sign · ∂J/∂net."""
         return 1 if self.delta == "dJ_dnet" else -1
+
+
+TRAINING_KEYS = ("optimizer", "steps", "update")
+UPDATE_CHOICES = ("per_batch", "per_sample")
+MAX_STEPS = 1000
+
+
+@dataclass(frozen=True)
+class Training:
+    """`optimizer:`, `steps:` and `update:` of a part (issue 13): the optimizer's name and form, every setting
+    by torch's name (defaults filled in; `lr` is the part's η), the number of steps and whether one update
+    follows the whole batch (per_batch) or each sample in order (per_sample)."""
+
+    optimizer: str = "sgd"
+    form: str = "lecture"
+    settings: tuple[tuple[str, sp.Rational], ...] = ()
+    steps: int = 1
+    update: str = "per_batch"
+
+    @property
+    def values(self) -> dict[str, sp.Rational]:
+        return dict(self.settings)
 
 
 @dataclass(frozen=True)
@@ -119,6 +144,8 @@ class Part:
     # tied weights: (parameter name, its edges (source, target)), one parameter on several edges
     shared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     loss_formula: losses.Loss | None = None      # loss: {formula: ...}: its row (then `loss` is its name)
+    # optimizer, steps, update (issue 13); None when the file gives none of them: one SGD step, as before
+    training: Training | None = None
     # where in the file each input of the computation was written: (origin, field path, line), origin one
     # of ("act", layer index), ("loss",), ("eta",), ("w", source, target), ("x", unit, sample index)
     written_at: tuple[tuple[tuple, str, int | None], ...] = field(default=(), compare=False, repr=False)
@@ -342,7 +369,12 @@ class _Validator(FieldReader):
             lambda: self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok))
         if samples_ok and loss_ok:
             self.guarded(lambda: self.check_targets(samples, loss_name, cfg))
-        lr, _ = self.guarded(lambda: self.learning_rate(cfg), sp.Integer(1))
+        lr, lr_ok = self.guarded(lambda: self.learning_rate(cfg), sp.Integer(1))
+        training = None
+        if any(k in cfg for k in TRAINING_KEYS):
+            training, _ = self.guarded(lambda: self.training(cfg, lr if lr_ok else None), None)
+            if training is not None and "lr" in training.values:
+                lr = training.values["lr"]
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)
@@ -361,7 +393,7 @@ class _Validator(FieldReader):
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
                     precision=precision, sig_figs=sig_figs, input_gradients=gradients,
                     bias_input=bias_input, shared=shared,
-                    loss_formula=self.loss_formula if loss_ok else None,
+                    loss_formula=self.loss_formula if loss_ok else None, training=training,
                     written_at=tuple((o, format_path(p), self.doc.line_of(p)) for o, p in self.origins.items()))
 
     def relu_g0(self, cfg: dict) -> sp.Rational:
@@ -426,6 +458,139 @@ class _Validator(FieldReader):
         if lr <= 0:
             self.fail(p, said("problem.learning_rate", got=self.as_written(lr, p)))
         return lr
+
+    # -- issue 13: optimizer, steps, update ------------------------------------------------------
+    def training(self, cfg: dict, eta: sp.Rational | None) -> Training | None:
+        """`optimizer:` (a name, or a mapping of name, form and settings by torch's names), `steps:` (1 to
+        1000) and `update:` (per_batch or per_sample). η is `optimizer.lr` or `learning_rate` (both given
+        and different: a mistake), else the form's default. `eta`: learning_rate as read (None: a mistake).
+        Each field and each setting is checked on its own, so that several mistakes are reported together."""
+        from . import optimizers
+        name, form, given, ok = "sgd", optimizers.DEFAULT_FORM, {}, True
+        opath: Path_ = ("optimizer",)
+        if "optimizer" in cfg:
+            raw, opath = cfg["optimizer"]
+            got, ok = self.guarded(lambda: self.optimizer_field(raw, opath), None)
+            if got is not None:
+                name, form, given = got
+        steps, steps_ok = self.guarded(lambda: self.steps(cfg), 1)
+        update, update_ok = self.guarded(lambda: self.update(cfg), "per_batch")
+        if not ok:
+            return None
+        lr_given = "learning_rate" in cfg
+        row = optimizers.optimizer(name, form)
+        has_lr = any(p.name == "lr" for p in row.params)
+        if lr_given and not has_lr:
+            self.fail(cfg["learning_rate"][1], said("problem.optimizer_no_lr", optimizer=name, form=form))
+        if lr_given and eta is None:
+            return None
+        if lr_given and "lr" in given and given["lr"] != eta:
+            self.fail(opath + ("lr",), said("problem.optimizer_lr_twice", lr=str(given["lr"]), eta=str(eta)))
+        if lr_given and has_lr:
+            given.setdefault("lr", eta)
+        values = optimizers.settings(name, form, given)
+        if not (steps_ok and update_ok):
+            return None
+        return Training(name, form, tuple(values.items()), steps, update)
+
+    def optimizer_field(self, raw: Any, path: Path_) -> tuple[str, str, dict]:
+        """(name, form, settings given) of `optimizer:`; the name, the form and every setting checked on its
+        own (optimizers.settings), their mistakes raised together."""
+        from . import optimizers
+        from .problem_errors import ProblemErrors
+        if isinstance(raw, str):
+            return self.optimizer_name(raw, path), optimizers.DEFAULT_FORM, {}
+        if not isinstance(raw, dict):
+            self.fail(path, said("problem.optimizer_shape", got=shown(raw), allowed=", ".join(optimizers.NAMES)))
+        if "name" not in raw:
+            self.fail(path, said("problem.optimizer_no_name", allowed=", ".join(optimizers.NAMES)))
+        found: list = []
+
+        def attempt(read):
+            """read(), True; a mistake kept in `found` (raised at once by a reader that stops at the first)."""
+            before = getattr(self, "_recorded", 0)
+            try:
+                got = read()
+            except ProblemError as exc:
+                if not hasattr(self, "errors"):
+                    raise
+                found.append(exc)
+                return None, False
+            return got, getattr(self, "_recorded", 0) == before      # a bad number is recorded, read as 1
+
+        name, _ = attempt(lambda: self.optimizer_name(raw["name"], path + ("name",)))
+        form = raw.get("form", optimizers.DEFAULT_FORM)
+        attempt(lambda: self.optimizer_form(form, path + ("form",)))
+        if found:
+            raise ProblemErrors(found) if len(found) > 1 else found[0]
+        row = optimizers.optimizer(name, form)
+        allowed = [("betas" if p.name == "beta1" else p.name) for p in row.params if p.name != "beta2"]
+        given = {}
+        for key, value in raw.items():
+            if key in ("name", "form"):
+                continue
+            spath = path + (str(key),)
+
+            def one(key=str(key), value=value, spath=spath):
+                if key not in allowed:
+                    self.fail(spath, with_hint(said("optimizer.unknown_setting", optimizer=name, form=form,
+                                                    setting=key, allowed=", ".join(allowed)), key, allowed))
+                if key == "betas":
+                    if not isinstance(value, list) or len(value) != 2:
+                        self.fail(spath, said("optimizer.betas_pair", optimizer=name, value=shown(value)))
+                    return [self.number(v, spath + (i,)) for i, v in enumerate(value)]
+                return self.number(value, spath)
+
+            number, ok = attempt(one)
+            if ok:
+                _, ok = attempt(lambda key=str(key), number=number, spath=spath: self.setting(name, form, key,
+                                                                                             number, spath))
+            if ok:
+                given[str(key)] = number
+        if found:
+            raise ProblemErrors(found) if len(found) > 1 else found[0]
+        return name, form, given
+
+    def setting(self, name: str, form: str, key: str, number, path: Path_) -> None:
+        """One setting in its range (optimizers.settings says what is allowed)."""
+        from . import optimizers
+        try:
+            optimizers.settings(name, form, {key: number})
+        except optimizers.OptimizerError as exc:
+            self.fail(path, str(exc))
+
+    def optimizer_form(self, form: Any, path: Path_) -> str:
+        from . import optimizers
+        if form not in optimizers.FORMS:
+            self.fail(path, with_hint(said("optimizer.unknown_form", form=form if isinstance(form, str) else shown(form),
+                                           allowed=", ".join(optimizers.FORMS)), form, optimizers.FORMS))
+        return form
+
+    def optimizer_name(self, raw: Any, path: Path_) -> str:
+        from . import optimizers
+        if not isinstance(raw, str) or raw not in optimizers.NAMES:
+            self.fail(path, with_hint(said("optimizer.unknown", name=raw if isinstance(raw, str) else shown(raw),
+                                           allowed=", ".join(optimizers.NAMES)), raw, optimizers.NAMES))
+        return raw
+
+    def steps(self, cfg: dict) -> int:
+        """`steps`: the number of optimizer steps, 1 to 1000 (1 if not given)."""
+        if "steps" not in cfg:
+            return 1
+        v, p = cfg["steps"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_STEPS:
+            self.fail(p, said("problem.steps", got=shown(v), most=MAX_STEPS))
+        return v
+
+    def update(self, cfg: dict) -> str:
+        """`update`: per_batch (the default: one update per mini-batch) or per_sample (one after each sample)."""
+        if "update" not in cfg:
+            return "per_batch"
+        v, p = cfg["update"]
+        if v not in UPDATE_CHOICES:
+            self.fail(p, with_hint(said("problem.update", got=shown(v), allowed=", ".join(UPDATE_CHOICES)),
+                                   v, UPDATE_CHOICES))
+        return v
 
     def batch_reduction(self, cfg: dict) -> str:
         """`batch_reduction`: mean (the default) or sum."""

@@ -18,12 +18,22 @@ KINDS: dict[str, str] = {
     "grad_x": "unit",                  # ∂J/∂x_i of an input unit (input_gradients: true), per sample
     # a shared (tied) parameter, by its name (`shared: {b1: [...]}`): shared_b1, grad_shared_b1, update_shared_b1, new_shared_b1
     "shared": "unit", "grad_shared": "unit", "update_shared": "unit", "new_shared": "unit",
+    "new_loss": "alone",               # J after an optimizer step (solve's `steps`, optimize.py)
 }
+# an optimizer's values per parameter over several steps (optimize.py): the assignment names of
+# optimizers.py -> the stem of their kinds, m_w_3_5 of a weight, m_shared_b1 of a shared parameter
+OPTIMIZER_STEMS = {"velocity": "velocity", "m": "m", "v": "v", "mhat": "mhat", "vhat": "vhat", "G": "G",
+                   "Eg2": "Eg2", "Edx2": "Edx2", "delta": "dtheta", "g_decayed": "gdecayed",
+                   "g_nesterov": "gnesterov", "lr_decayed": "lrdecayed", "theta_decayed": "thetadecayed"}
+STATE_KINDS = ({f"{stem}_w": "edge" for stem in OPTIMIZER_STEMS.values()}
+               | {f"{stem}_shared": "unit" for stem in OPTIMIZER_STEMS.values()})
+KINDS.update(STATE_KINDS)
 # the kinds that are given by the problem rather than computed
 GIVEN = frozenset({"input", "target", "w", "learning_rate", "shared"})
 # the kinds whose quantity is one for the whole batch: a weight, its gradient and update, and η
 PER_BATCH = (frozenset(k for k, shape in KINDS.items() if shape == "edge")
-             | {"learning_rate", "shared", "grad_shared", "update_shared", "new_shared"})
+             | {"learning_rate", "shared", "grad_shared", "update_shared", "new_shared", "new_loss"}
+             | {k for k, shape in STATE_KINDS.items() if shape == "unit"})
 # longest kinds first, so that "grad_w_0_3" is read as grad_w, not as a unit called "w_0_3"
 _PREFIXES = sorted(KINDS, key=len, reverse=True)
 # a unit id as a problem file may spell it (fields.ID_RE): a name of letters and digits or a whole number

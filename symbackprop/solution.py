@@ -95,6 +95,17 @@ class PartSolution:
     names: Names
     steps: tuple[Step, ...]
     conventions: tuple[Note, ...]
+    # the part's optimizer run (optimize.Run) when its file gives optimizer, steps or update; else None
+    run: object = field(default=None, compare=False, repr=False)
+    # the names of the run's own symbols (θ_t, m̂_t(w_{35}) …): printed, but no quantity an answer can name
+    run_names: Names | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def shown_names(self) -> Names:
+        """The names the solution is printed in: its own, and its run's symbols'."""
+        if self.run_names is None:
+            return self.names
+        return Names({**self.names.text, **self.run_names.text}, {**self.names.latex, **self.run_names.latex})
 
     @cached_property
     def _by_key(self) -> dict[Key, Step]:
@@ -212,19 +223,56 @@ class Solution(Shows):
 
 
 def solve(problem: Problem | str | Path, parts: list[str] | None = None,
-          check: bool = False) -> "Solution | GraphSolution":
+          check: bool = False, steps: "tuple[int, ...] | str | None" = None) -> "Solution | GraphSolution":
     """Derive and evaluate every part (or the named ones) of a problem; a computation graph's file
     (`model: graph`) gives its `graph.GraphSolution`. A problem over the size
     budget (budget.py) is refused before anything is derived; `check`: also within the budget of
-    `solve --check`'s direct differentiation, which the caller runs next (gradcheck.check_part)."""
+    `solve --check`'s direct differentiation, which the caller runs next (gradcheck.check_part). A part
+    with an optimizer (`optimizer`, `steps`, `update`) gets its run (optimize.py) with the `steps` shown in
+    full (1-based step numbers, or "all"; default step 1)."""
     if not isinstance(problem, Problem):
         problem = _problem_or_graph(problem, parts)
         if not isinstance(problem, Problem):
             return problem
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
     check_budget(problem.source, chosen, "check" if check else "solve", multi=len(problem.parts) > 1)
+    if steps is not None and not any(p.training is not None for p in chosen):
+        raise ProblemError(said("optimizer.no_steps"), source=problem.source, field="steps")
     with fewer_collections():
-        return Solution(problem.title, problem.source, tuple(solve_part(p, problem.source) for p in chosen))
+        return Solution(problem.title, problem.source,
+                        tuple(with_run(solve_part(p, problem.source), problem.source, steps) for p in chosen))
+
+
+def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
+    """The part's solution with its optimizer run (optimize.run_part), the steps `steps` shown in full, once
+    per value of (part, file, steps shown) (`check` and `grade` solve a file often); `psol` itself for a part
+    without `training`. Where the optimizer is not plain SGD on the whole batch, the update section shows
+    step 1's update by the optimizer (optimize.first_updates)."""
+    if psol.part.training is None:
+        return psol
+    if not solve_part.enabled:           # solve_part.off(): afresh, as the solution it was given
+        return _with_run(psol, source, steps)
+    return _run_memo(psol, source, steps)
+
+
+def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
+    from dataclasses import replace
+    from .optimize import first_updates, names, run_part
+    run = run_part(psol.part, (1,) if steps is None else steps, source)
+    text, latex = names(psol.part.notation)
+    steps = first_updates(psol, run)
+    shown = Names(text, latex)
+    conventions = psol.conventions
+    if steps is not psol.steps:          # the update section is the optimizer's, not −η·∂J/∂w: say so
+        conventions += (Note("optimizer", {"name": run.training.optimizer, "form": run.training.form}),)
+    return replace(psol, steps=steps, run=run, run_names=shown, conventions=conventions)
+
+
+def _run_key(psol: PartSolution, source: str, steps=None):
+    return (part_key(psol.part, source), steps)
+
+
+_run_memo = ValueMemo(_with_run, _run_key, size=8)
 
 
 def _problem_or_graph(problem, parts: list[str] | None):

@@ -290,9 +290,9 @@ def test_a_language_from_the_environment_that_is_none_says_where_it_came_from(mo
 def test_list_names_its_argument_what():
     result = CliRunner().invoke(main, ["list", "--help"])
     assert " list [OPTIONS] [WHAT]\n" in result.output
-    assert "WHAT is all (the default), activations or losses." in result.output
+    assert "WHAT is all (the default), activations, losses or optimizers." in result.output
     en = one_error(CliRunner().invoke(main, ["list", "lossses"]))
-    assert en.startswith("Error: Invalid value for '[WHAT]': 'lossses' is not one of 'all', 'activations', 'losses'."), en
+    assert en.startswith("Error: Invalid value for '[WHAT]': 'lossses' is not one of 'all', 'activations', 'losses', 'optimizers'."), en
     zh = one_error(CliRunner().invoke(main, ["list", "lossses", "--lang", "zh"]))
     assert zh.startswith("错误：'[WHAT]' 的值无效：'lossses' 不是可选值之一"), zh
 

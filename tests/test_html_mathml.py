@@ -201,7 +201,9 @@ def _pixels(png: bytes) -> tuple[int, int, list[bytes]]:
 
 
 class _StepNumbers(HTMLParser):
-    """Per data-step element: its MathML tokens (tag, text) in order; and every <mn> of the page."""
+    """Per data-step element: its MathML tokens (tag, text) in order; and every <mn> of the page. An optimizer
+    run's sections (issue 13: from its heading to the part's end) show each step's own quantities under the same
+    ids: kept apart in `run_steps`; their notes' numbers measure the run (tests/test_o213.py), not a quantity."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -210,26 +212,38 @@ class _StepNumbers(HTMLParser):
         self.part = ""
         self.tag: str | None = None
         self.numbers: list[str] = []
+        self.run_steps: list[tuple[str, str]] = []
+        self.in_run = False
+        self.in_note = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if "data-part" in attrs:
             self.part = attrs["data-part"] or ""
+            self.in_run = False
+        self.in_note = self.in_note or (tag == "p" and self.in_run)
         step = attrs.get("data-step")
         self.stack.append(step)
+        if step is not None and self.in_run:
+            self.run_steps.append((self.part, step))
+            step = None
+            self.stack[-1] = None
         if step is not None:
             self.steps[(self.part, step)] = []
         self.tag = tag
 
     def handle_endtag(self, tag):
+        self.in_note = self.in_note and tag != "p"
         if self.stack:
             self.stack.pop()
         self.tag = None
 
     def handle_data(self, data):
+        if self.tag == "h3" and data.strip() in ("Optimizer", "优化器"):
+            self.in_run = True
         if self.tag not in ("mi", "mn", "mo", "mtext") or not data.strip():
             return
-        if self.tag == "mn":
+        if self.tag == "mn" and not self.in_note:
             self.numbers.append(data.strip())
         current = next((s for s in reversed(self.stack) if s is not None), None)
         if current is not None:
@@ -302,6 +316,9 @@ def test_chromium_renders_the_page_and_its_numbers_are_the_json(name, tmp_path):
     checked = 0
     for part in parts:
         precision = part["settings"]["precision"]
+        # an optimizer run (issue 13): its settings (β₁ = 0.9) and every step's quantities are on the page too
+        every_value += [v for v in part.get("optimizer", {}).get("settings", {}).values() if isinstance(v, (int, float))]
+        every_value += [v for s in part.get("steps", []) for q in s["quantities"].values() for v in _flat(q["value"])]
         for key, q in part["quantities"].items():
             every_value += _flat(q["value"])
             tokens = parsed.steps.get((part["name"], key))

@@ -221,6 +221,13 @@ CORPUS: list[tuple[str, str]] = [(cid, BASE.replace(old, new)) for cid, old, new
     ("unit_names_weight_clash", NAMED_UNITS.replace("i1: {h1: 0.3}", "i1: {h1: {value: 0.3, name: h1}}")),
     ("unit_names_shared_clash", NAMED_UNITS.replace("b: {h1: 0.1, o1: 0.2}", "b: {h1: 0.1, o1: 0.1}")
      + "shared: {h1: [w_b_h1, w_b_o1]}\n"),
+    # session 13 (O2): optimizer, steps and update (tests/test_o213.py)
+    ("optimizer_shape", BASE.replace("learning_rate: 1", "learning_rate: 1\noptimizer: 3")),
+    ("optimizer_no_name", BASE.replace("learning_rate: 1", "learning_rate: 1\noptimizer: {lr: 1}")),
+    ("optimizer_no_lr", BASE.replace("learning_rate: 1", "learning_rate: 1\noptimizer: adadelta")),
+    ("optimizer_lr_twice", BASE.replace("learning_rate: 1", "learning_rate: 1\noptimizer: {name: adam, lr: 0.5}")),
+    ("steps", BASE.replace("learning_rate: 1", "learning_rate: 1\nsteps: 0")),
+    ("update", BASE.replace("learning_rate: 1", "learning_rate: 1\nupdate: online")),
 ]
 
 # The tables' names as they were at 71bf82b. A row added to activations.py or losses.py later is listed in
@@ -270,7 +277,8 @@ EXPECTED_EN: dict[str, str] = {
     'unit_twice': 'p.yaml:4: network.layers[1][1]: unit id 3 is used twice; every unit needs its own id',
     'unknown_key': "p.yaml:14: learning_rat: unknown field 'learning_rat' in a problem; allowed: title, description, "
         'network, weights, sample, samples, batch_reduction, loss, learning_rate, notation, '
-        'relu_derivative_at_zero, precision, sig_figs, parts, grading, input_gradients, shared (did you mean learning_rate?)',   # issue 12
+        'relu_derivative_at_zero, precision, sig_figs, parts, grading, input_gradients, shared, optimizer, steps, '
+        'update (did you mean learning_rate?)',   # issue 12; optimizer, steps, update: issue 13
     'softmax_hidden': 'p.yaml:5: network.activation: softmax is only allowed on the output layer',
     'unknown_parameter': "p.yaml:5: network.activation.slope: unknown parameter 'slope'; elu takes alpha",
     'infinite': "p.yaml:8: weights.1.4: '.inf' is not a finite number; write numbers as decimals, like 31, -0.5 or "
@@ -482,6 +490,17 @@ EXPECTED_EN: dict[str, str] = {
     'reversed_connection': 'p.yaml:12: weights.5.3: 5 -> 3 is not a connection of this network; weights go from each '
         'unit (and the bias) to every unit of the next layer (did you mean the weight from unit 3 to unit 5, '
         'written 3: {5: …}?)',
+    # session 13 (O2), written with these messages
+    'optimizer_shape': 'p.yaml:15: optimizer: optimizer must be a name (sgd, momentum, nesterov, adagrad, rmsprop, '
+        'adadelta, adam, adamw) or a mapping such as {name: adam, lr: 0.001}, not 3',
+    'optimizer_no_name': 'p.yaml:15: optimizer: the optimizer mapping needs a name; choose from sgd, momentum, '
+        'nesterov, adagrad, rmsprop, adadelta, adam, adamw',
+    'optimizer_no_lr': 'p.yaml:14: learning_rate: adadelta (lecture form) has no learning rate; remove learning_rate '
+        'or use form: pytorch',
+    'optimizer_lr_twice': 'p.yaml:15: optimizer.lr: optimizer.lr = 1/2 and learning_rate = 1 differ; give the '
+        'learning rate once',
+    'steps': 'p.yaml:15: steps: steps must be a whole number from 1 to 1000, not 0',
+    'update': "p.yaml:15: update: unknown update 'online'; allowed: per_batch, per_sample",
 }
 
 

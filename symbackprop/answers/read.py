@@ -17,7 +17,7 @@ from typing import Callable
 from collections.abc import Mapping
 
 from ..errors import SymbackpropError
-from ..messages import joined, said, text_of
+from ..messages import joined, msg, said, text_of
 from ..symbolic_rules import RULE_IDS
 from ..problem import Problem
 from ..solution import Solution
@@ -382,6 +382,20 @@ def math_segments(line: str) -> tuple[list[str], str]:
 MAX_NOT_READ_SHOWN = 8     # lines named when no equation of a write-up is read
 
 
+def _heading(titles: tuple[str, ...]) -> re.Pattern:
+    """A line that is only a section heading of a solution (text, Markdown, LaTeX, HTML) with one of `titles`."""
+    alt = "|".join(re.escape(t) for t in titles)
+    return re.compile(rf"\s*(?:#+\s*|\\(?:paragraph|(?:sub)*section)\*?\{{|<h[1-6][^>]*>)?\s*(?:{alt})\b")
+
+
+# the optimizer's sections of a solution (issue 13: its rule, the steps shown in full, the table of every step) are the
+# run's working after the part's one update: read_writeup passes over them; a part heading ends them
+_OPTIMIZER_HEADING = re.compile(_heading(tuple(msg(lang, "section.optimizer") for lang in ("en", "zh"))).pattern
+                                + r"[^=]*$")
+_PART_HEADING = _heading(tuple(msg(lang, "solution.part_heading", name="", activations="", loss="", eta="")
+                               .split(":")[0].strip() for lang in ("en", "zh")))
+
+
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
                  prepare: Callable[[list[str]], list[str]] | None = None,
@@ -420,7 +434,19 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     names = part_names or [p.name for p in solution.parts]
     current = part if part is not None else (names[0] if len(names) == 1 else None)
     display = _display_lines(lines)
+    working = False                      # inside a part's optimizer sections (issue 13): the tool's own working
+    runs = solution is not None and any(getattr(p, "run", None) is not None for p in getattr(solution, "parts", ()))
     for lineno, line in enumerate(lines, start=1):
+        if runs and _OPTIMIZER_HEADING.match(line):
+            working = True
+            continue
+        if working:                      # passed over until the next part starts
+            if len(names) > 1 and _PART_HEADING.match(line):
+                for name in names:
+                    if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", line, flags=re.I):
+                        current, working = name, False
+            if working:
+                continue
         math, prose = math_segments(line)
         math = _without_asides(line, math, prose)
         plain = False

@@ -1298,6 +1298,62 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}: no equation names a quantity of this problem (like ${example} = …$: a "
                                  "write-up's equations are read inside $…$, \\(…\\), \\[…\\], in align* rows, or on "
                                  "lines of their own that start with a quantity's name: {plain} = …)",
+    # -- session 13, O1: the optimizers (optimizers.py): the form each solution states, bad settings ----
+    "optimizer.form.lecture": "Update rule in the lecture's form: the formulas of the slides (Ruder 2016 where the "
+                              "slides give none): ε inside the square root, η inside the momentum v_t",
+    "optimizer.form.pytorch": "Update rule in PyTorch's form: torch.optim's algorithm step for step (ε outside the "
+                              "square root, the momentum buffer without η and equal to g at the first step, weight "
+                              "decay added to g), so the numbers match torch.optim",
+    "optimizer.unknown": "unknown optimizer {name!r}; choose from {allowed}",
+    "optimizer.unknown_form": "unknown form {form!r}; choose from {allowed}",
+    "optimizer.unknown_setting": "{optimizer} ({form} form) has no setting {setting!r}; its settings are {allowed}",
+    "optimizer.not_a_number": "{optimizer}: {setting} must be a number, not {value}",
+    "optimizer.out_of_range": "{optimizer}: {setting} = {value} is out of range; allowed: {allowed}",
+    "optimizer.betas_pair": "{optimizer}: betas must be a pair [β1, β2], not {value}",
+    # -- session 13, O2: optimizer, steps, update in problem files ---------------------------------------
+    "problem.optimizer_shape": "optimizer must be a name ({allowed}) or a mapping such as {{name: adam, lr: 0.001}}, "
+                               "not {got}",
+    "problem.optimizer_no_name": "the optimizer mapping needs a name; choose from {allowed}",
+    "problem.optimizer_no_lr": "{optimizer} ({form} form) has no learning rate; remove learning_rate or use "
+                               "form: pytorch",
+    "problem.optimizer_lr_twice": "optimizer.lr = {lr} and learning_rate = {eta} differ; give the learning rate once",
+    "problem.steps": "steps must be a whole number from 1 to {most}, not {got}",
+    "problem.update": "unknown update {got}; allowed: {allowed}",
+    "section.optimizer": "Optimizer",
+    "optimizer.summary": "{name} ({form} form), {settings}; {steps} step(s), update {update}",
+    "optimizer.theta": "θ is each weight (and each shared parameter) in turn and g_t = ∂{loss}/∂θ at step t, on "
+                       "the step's samples; every state starts at 0 (Adagrad's G at initial_accumulator_value)",
+    "optimizer.step_title": "Step {t} of {n} (samples {samples})",
+    "optimizer.step_loss": "Loss before the step {before}, after it {after}",
+    "optimizer.frozen": "Frozen, not updated: {params}",
+    "optimizer.table_title": "Every step: the loss before and after it, and each parameter after it",
+    "optimizer.col.step": "t",
+    "optimizer.col.samples": "samples",
+    "optimizer.col.before": "loss before",
+    "optimizer.col.after": "loss after",
+    "optimizer.note.about_eta": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η to "
+                                "{high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at t = 1 the state "
+                                "holds g_1 alone (Adagrad G_1 = g_1²; Adam m̂_1 = g_1, v̂_1 = g_1²), so Δθ = "
+                                "−η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+    "optimizer.note.adagrad_shrinks": "Adagrad's steps shrink: G_t = G_{{t−1}} + g_t² only grows, so the factor "
+                                      "η/√(G_t + ε) that multiplies g_t only falls: at step {n} it was {low} to {high} "
+                                      "times its value at step 1, parameter by parameter (RMSprop and AdaDelta "
+                                      "average g² instead, which does not stall)",
+    "optimizer.note.bias_correction": "Bias correction: m and v start at 0, so at t = 1 m_1 = (1 − β₁)·g_1 = "
+                                      "{c1}·g_1 and v_1 = (1 − β₂)·g_1² = {c2}·g_1², far too small; dividing by "
+                                      "1 − β₁^t and 1 − β₂^t (= {c1} and {c2} at t = 1) gives m̂_1 = g_1 and "
+                                      "v̂_1 = g_1²",
+    "optimizer.step_out_of_range": "--step {step}: part {part} has {steps} step(s); choose a step from 1 to {steps}",
+    "optimizer.no_steps": "--step and --steps need a problem with optimizer, steps or update; this one has one step "
+                          "of plain gradient descent",
+    "note.optimizer_update": "The updates below are step 1 of {name} ({form} form), not {rule}; its rule "
+                             "and every step follow in the section {section}.",
+    "optimizer.precision": "The steps shown in full are exact while their values stay short, else {digits}-digit "
+                           "floats; the steps not shown (in the table) come from float64 arithmetic (the two agree to "
+                           "within 10⁻¹²)",
+    "optimizer.step_section": "Step {t}: {section}",
+    "optimizer.lookahead": "g_t is taken at the look-ahead point θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), so the forward and "
+                           "backward pass of the step are at that point",
     # -- session 13, F3: computed items a rubric does not grade, said apart from the given values -------
     "report.not_graded_items": "Not graded by this rubric: {items}",
     # -- session 13, F3: a rubric item that is no quantity, at its own line (the file is named before it)
@@ -1389,4 +1445,16 @@ MESSAGES = {
     "graph_answers.untransposed": "{used} used where {used}ᵀ belongs: the backward pass through {node} multiplies {grad} by {used}ᵀ, not by {used}",
     "graph_answers.untransposed_short": "{used} used where {used}ᵀ belongs",
     "code.untransposed": "a matrix used where its transpose belongs",
+    # -- session 13, O3: `list` shows the optimizers ------------------------------------------------------
+    "list.optimizers": "Optimizers",
+    "list.optimizers_intro": "a problem file's optimizer: {{name: …, form: lecture | pytorch, settings}}; each one's step in "
+                             "both forms, θ a parameter and g_t = ∂J/∂θ at step t, every state starting at 0",
+    "list.form": "form",
+    "list.rule": "rule",
+    "list.defaults": "defaults",
+    "list.defaults_line": "defaults {defaults}",
+    "graph.optimizer_unsupported": "a graph (model: graph) does not take an optimizer run yet; remove optimizer, "
+                                   "steps and update (a network's problem file takes them)",
+    "graph.step_unsupported": "--step and --steps need a network's optimizer run; a graph (model: graph) has one step of "
+                              "plain gradient descent",
 }

@@ -1138,6 +1138,53 @@ MESSAGES = {
     # -- session 12, Z2 --------------------------------------------------------------------------------
     "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
+    # -- session 13, O1 --------------------------------------------------------------------------------
+    "optimizer.form.lecture": "更新规则采用课件形式：课件中的公式（课件未给出的采用 Ruder 2016）：ε 在平方根内，"
+                              "动量 v_t 中含 η",
+    "optimizer.form.pytorch": "更新规则采用 PyTorch 形式：逐步按 torch.optim 的算法（ε 在平方根外，动量缓冲不含 η "
+                              "且第一步等于 g，权重衰减加到 g 上），数值与 torch.optim 一致",
+    "optimizer.unknown": "未知的优化器 {name!r}；可选：{allowed}",
+    "optimizer.unknown_form": "未知的形式 {form!r}；可选：{allowed}",
+    "optimizer.unknown_setting": "{optimizer}（{form} 形式）没有设置 {setting!r}；其设置为 {allowed}",
+    "optimizer.not_a_number": "{optimizer}：{setting} 必须是数，而不是 {value}",
+    "optimizer.out_of_range": "{optimizer}：{setting} = {value} 超出范围；允许：{allowed}",
+    "optimizer.betas_pair": "{optimizer}：betas 必须是一对 [β1, β2]，而不是 {value}",
+    # -- session 13, O2: optimizer, steps, update in problem files ---------------------------------------
+    "problem.optimizer_shape": "optimizer 必须是名称（{allowed}）或映射，例如 {{name: adam, lr: 0.001}}，而不是 {got}",
+    "problem.optimizer_no_name": "优化器映射需要 name；可选：{allowed}",
+    "problem.optimizer_no_lr": "{optimizer}（{form} 形式）没有学习率；请删除 learning_rate 或使用 form: pytorch",
+    "problem.optimizer_lr_twice": "optimizer.lr = {lr} 与 learning_rate = {eta} 不同；学习率只需给一次",
+    "problem.steps": "steps 必须是 1 到 {most} 的整数，而不是 {got}",
+    "problem.update": "未知的 update {got}；允许：{allowed}",
+    "section.optimizer": "优化器",
+    "optimizer.summary": "{name}（{form} 形式），{settings}；{steps} 步，更新方式 {update}",
+    "optimizer.theta": "θ 依次表示每个权重（及每个共享参数），g_t = ∂{loss}/∂θ 为第 t 步在该步样本上的梯度；"
+                       "所有状态从 0 开始（Adagrad 的 G 从 initial_accumulator_value 开始）",
+    "optimizer.step_title": "第 {t} 步（共 {n} 步；样本 {samples}）",
+    "optimizer.step_loss": "该步之前的损失 {before}，之后 {after}",
+    "optimizer.frozen": "冻结，不更新：{params}",
+    "optimizer.table_title": "每一步：该步前后的损失，以及该步之后的每个参数",
+    "optimizer.col.step": "t",
+    "optimizer.col.samples": "样本",
+    "optimizer.col.before": "之前损失",
+    "optimizer.col.after": "之后损失",
+    "optimizer.note.about_eta": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
+                                "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
+                                "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.adagrad_shrinks": "Adagrad 的步长不断变小：G_t = G_{{t−1}} + g_t² 只增不减，因此系数 "
+                                      "η/√(G_t + ε)（乘在 g_t 上）只降不升：第 {n} 步时各参数的该系数是第 1 步的 {low} 到 {high} "
+                                      "倍（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
+    "optimizer.note.bias_correction": "偏差修正：m 与 v 从 0 开始，所以 t = 1 时 m_1 = (1 − β₁)·g_1 = {c1}·g_1，"
+                                      "v_1 = (1 − β₂)·g_1² = {c2}·g_1²，都太小；除以 1 − β₁^t 与 1 − β₂^t（t = 1 时为 "
+                                      "{c1} 与 {c2}）得到 m̂_1 = g_1 与 v̂_1 = g_1²",
+    "optimizer.step_out_of_range": "--step {step}：部分 {part} 只有 {steps} 步；请选择 1 到 {steps} 之间的步",
+    "optimizer.no_steps": "--step 与 --steps 需要含 optimizer、steps 或 update 的题目；本题只有一步普通梯度下降",
+    "note.optimizer_update": "下面的更新是 {name}（{form} 形式）的第 1 步，而不是 {rule}；其规则与每一步见"
+                             "“{section}”一节。",
+    "optimizer.precision": "完整列出的步骤在数值较短时为精确值，否则为 {digits} 位浮点数；未完整列出的步骤（表格中）用 "
+                           "float64 计算（两者相差不超过 10⁻¹²）",
+    "optimizer.step_section": "第 {t} 步：{section}",
+    "optimizer.lookahead": "g_t 在前瞻点 θ_{{t−1}} − γ·v_{{t−1}} 处计算（Nesterov），因此该步的前向与反向计算都在该点进行",
     # -- session 13, F3 --------------------------------------------------------------------------------
     "report.not_graded_items": "本评分标准不计分的项：{items}",
     "rubric.unknown_item_id": "{item} 不是此题的量；items 应为量编号，如 {examples}（即 `symbackprop solve --format json` "
@@ -1213,4 +1260,15 @@ MESSAGES = {
     "graph_answers.untransposed": "在应为 {used}ᵀ 处用了 {used}：经过 {node} 的反向传播将 {grad} 乘以 {used}ᵀ，而不是 {used}",
     "graph_answers.untransposed_short": "在应为 {used}ᵀ 处用了 {used}",
     "code.untransposed": "在应为转置处用了矩阵本身",
+    # -- session 13, O3: `list` shows the optimizers ------------------------------------------------------
+    "list.optimizers": "优化器/Optimizers",
+    "list.optimizers_intro": "问题文件的 optimizer：{{name: …, form: lecture | pytorch, 各项设置}}；每个优化器在两种形式下的一步，"
+                             "θ 为参数，g_t = ∂J/∂θ 为第 t 步的梯度，所有状态从 0 开始",
+    "list.form": "形式",
+    "list.rule": "规则",
+    "list.defaults": "默认值",
+    "list.defaults_line": "默认值 {defaults}",
+    "graph.optimizer_unsupported": "计算图（model: graph）暂不支持优化器多步运行；"
+                                   "请删去 optimizer、steps 与 update（网络的问题文件可以使用它们）",
+    "graph.step_unsupported": "--step 与 --steps 需要网络的优化器运行；计算图（model: graph）只有一步普通梯度下降",
 }

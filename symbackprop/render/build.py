@@ -131,12 +131,12 @@ def tied_names(psol) -> tuple[Names, frozenset]:
     names (answers, JSON) keep each edge's name, and its gradient and update steps keep theirs."""
     tied = {edge: name for name, edges in psol.part.shared for edge in edges}
     if not tied:
-        return psol.names, frozenset()
+        return psol.shown_names, frozenset()
     given = [s for s in psol.steps if s.section == "given"]
     param = {s.key.unit: s.symbol for s in given if s.key.kind == "shared"}
     edges = {s.symbol: param[tied[(s.key.source, s.key.unit)]] for s in given
              if s.key.kind == "w" and (s.key.source, s.key.unit) in tied and tied[(s.key.source, s.key.unit)] in param}
-    text, latex = dict(psol.names.text), dict(psol.names.latex)
+    text, latex = dict(psol.shown_names.text), dict(psol.shown_names.latex)
     for sym, p in edges.items():
         text[sym], latex[sym] = psol.names.text[p], psol.names.latex[p]
     return Names(text, latex), frozenset(edges)
@@ -155,6 +155,10 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
                                                                  if s.symbol not in tied or sec != "given"),
                                  inline=sec == "given")
                          for sec, steps in psol.sections())
+        if psol.run is not None:
+            from .optimizer import optimizer_sections, run_names
+            names, subs = run_names(psol, names)
+            sections += optimizer_sections(psol, names, subs, p, lang)
         closing = tuple(check_texts(checks[pi], lang)) if checks is not None else ()
         parts.append(Part(part_heading(psol, lang, p), sections, SolutionMath(names, psol),
                           p, notes, closing, partial(_picture, psol.part, p, lang), psol.name))

@@ -42,7 +42,7 @@ def _precision(psol, precision: int | None) -> int:
 
 
 def _quantity(psol, step, p: int, math: SolutionMath | None = None) -> dict:
-    math = math or SolutionMath(psol.names, psol)
+    math = math or SolutionMath(psol.shown_names, psol)
     shown = solution_step(step)
     q = {"value": step.float_value,
          "exact": str(step.value) if step.exact else None,
@@ -81,6 +81,57 @@ def _part_head(psol, p: int) -> dict:
     return head
 
 
+def _exact_text(value) -> str | None:
+    """The exact value as SymPy writes it, None for a float (a value past the exact limit)."""
+    import sympy as sp
+    v = sp.sympify(value)
+    if isinstance(value, float) or v.is_Float or v.has(sp.Float):
+        return None
+    return str(v)
+
+
+def rule_lines(psol) -> list[dict]:
+    """The optimizer's rule, one assignment a line, as text and LaTeX in the problem's names."""
+    math = SolutionMath(psol.shown_names, psol)
+    return [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
+             "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"} for a in psol.run.rule]
+
+
+# the quantities of a re-solved step shown in full that the run has not (its forward and backward pass)
+_RESOLVED_KINDS = frozenset({"input", "target", "net", "act", "gprime", "delta", "loss", "grad_x"})
+
+
+def run_data(psol, p: int) -> dict:
+    """A part's optimizer run (optimize.Run): `optimizer` (name, form, settings, update, steps, rule) and
+    `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …; a step shown
+    in full also its forward and backward pass, net_3, act_3, delta_5 …, on the step's samples): value
+    (float64), exact (a step shown in full, while exact; else null) and display."""
+    import sympy as sp
+    from ..evaluate import DIGITS
+    from ..printing import format_value
+    run = psol.run
+    tr = run.training
+    optimizer = {"name": tr.optimizer, "form": tr.form,
+                 "settings": {k: float(v) for k, v in tr.settings}, "update": tr.update, "steps": tr.steps,
+                 "shown": list(run.shown), "float_digits": DIGITS, "rule": rule_lines(psol)}
+    steps = []
+    for rs in run.steps:
+        worked = run.worked.get(rs.t)
+        quantities = {}
+        for key, f in rs.values.items():
+            exact = worked.step.values.get(key) if worked is not None else None
+            q = {"value": float(f), "exact": None if exact is None else _exact_text(exact),
+                 "display": format_value(sp.sympify(exact if exact is not None else f), p, float(f))[0]}
+            quantities[str(key)] = q
+        if worked is not None:                 # a step shown in full: its forward and backward pass too
+            for st in worked.solution.steps:
+                if st.key.kind in _RESOLVED_KINDS and st.id not in quantities:
+                    quantities[st.id] = {"value": st.float_value, "exact": str(st.value) if st.exact else None,
+                                         "display": st.shown(p)[0]}
+        steps.append({"step": rs.t, "samples": [n + 1 for n in rs.samples], "quantities": quantities})
+    return {"optimizer": optimizer, "steps": steps}
+
+
 def _check(r) -> dict:
     return {"ok": r.ok, "max_relative_difference_direct": r.max_direct,
             "max_relative_difference_finite_differences": r.max_fd, "step": r.step,
@@ -94,8 +145,10 @@ def _to_data(solution: Solution, precision: int | None, checks) -> dict:
     for pi, psol in enumerate(solution.parts):
         p = _precision(psol, precision)
         parts.append(_part_head(psol, p))
-        math = SolutionMath(psol.names, psol)
+        math = SolutionMath(psol.shown_names, psol)
         parts[-1]["quantities"] = {step.id: _quantity(psol, step, p, math) for step in psol.steps}
+        if psol.run is not None:
+            parts[-1].update(run_data(psol, p))
         if checks is not None:
             parts[-1]["check"] = _check(checks[pi])
     return {"title": solution.title, "source": solution.source, "parts": parts}
@@ -194,7 +247,7 @@ def _quantities_pieces(psol, p: int) -> Iterator[str]:
         yield "{}"
         return
     sep = "{\n        "
-    math = SolutionMath(psol.names, psol)
+    math = SolutionMath(psol.shown_names, psol)
     for step in steps:
         yield sep + _quantity_text(math, psol, step, p)
         sep = ",\n        "
@@ -213,6 +266,9 @@ def _solution_pieces(solution: Solution, precision: int | None, checks) -> Itera
         yield (sep + f"      \"name\": {_nested(head['name'], 3)},\n      \"conventions\": {_nested(head['conventions'], 3)},"
                f"\n      \"settings\": {_nested(head['settings'], 3)},\n      \"quantities\": ")
         yield from _quantities_pieces(psol, p)
+        if psol.run is not None:
+            for k, v in run_data(psol, p).items():
+                yield f",\n      {_string(k)}: {_nested(v, 3)}"
         if checks is not None:
             yield f",\n      \"check\": {_nested(_check(checks[pi]), 3)}"
         sep = "\n    },\n    {\n"

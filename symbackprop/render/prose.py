@@ -326,4 +326,9 @@ def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
                                 where=where)
             return sentence(lang, "note.formula_kink", act=act, g0=Sym(g0, g0), where=where)
         return sentence(lang, "note.kink_left", act=act, where=where)
+    if n.kind == "optimizer":           # issue 13: the update section is the optimizer's first step
+        lr, lr_tex = learning_rate_name(psol.part.notation, False), learning_rate_name(psol.part.notation, True)
+        return sentence(lang, "note.optimizer_update", name=Code(d["name"]), form=d["form"],
+                        section=msg(lang, "section.optimizer"),
+                        rule=Sym(f"Δw = −{lr}·∂{J}/∂w", rf"\Delta w = -{lr_tex}\,\partial {J}/\partial w"))
     raise KeyError(n.kind)

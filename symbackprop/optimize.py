@@ -1,0 +1,554 @@
+"""Several optimizer steps of a network part (issue 13): the run, as data; nothing here formats output.
+
+A part with `optimizer:`, `steps:` or `update:` (problem.Training) is trained for `steps` steps by the
+optimizer's rule (optimizers.py). Two paths compute the same steps:
+
+- **the run** (`run_floats`): J and every ∂J/∂w of the part's one-sample model (model.py, derive.py),
+  lambdified ONCE (`Compiled`), evaluated in float64 on each step's samples; the optimizer's step is the
+  NumPy step of optimizers.compiled, over every parameter at once. Every step, however many.
+- **the worked steps** (`worked_steps`): for the steps shown in full, the part re-solved at θ_{t−1} (today's
+  worked solution, solution.solve_part: forward, backward) on the step's samples, and optimizers.step_exact
+  on its gradients. Exact while a value stays short, else 30-digit floats (as evaluate.py decides).
+
+tests/test_o213.py asserts that the two agree to 1e-12 for every quantity of the worked steps.
+
+The parameters are the part's weights, a tied edge's shared parameter once (`shared:`), in the order of
+`Part.weights`; a frozen weight stays put (its state too), and its gradient is still reported. Step t
+uses every sample (`update: per_batch`, J as `batch_reduction` says) or sample ((t − 1) mod N) + 1 alone
+(`per_sample`, J that sample's loss). The loss before and after a step is J on that step's samples.
+
+A step's quantities are keyed by quantity.Key, with the ids of today's solution (w_0_3, grad_w_0_3,
+update_w_0_3, new_w_0_3, shared_b1 …, loss), `new_loss` (J after the step) and the optimizer's values
+per parameter: `<name>_w_0_3` (m_w_0_3, v_w_0_3, mhat_w_0_3, G_w_0_3, velocity_w_0_3 …), `<name>_shared_b1`
+(quantity.STATE_KINDS).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from typing import Sequence
+
+import sympy as sp
+
+from . import optimizers
+from .evaluate import DIGITS, MAX_EXACT_NODES, size, to_float
+from .problem import Part, Training
+from .quantity import OPTIMIZER_STEMS, Key
+
+STEMS = OPTIMIZER_STEMS
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One trained parameter: a weight (`key` w_i_j) or a shared parameter (`key` shared_name) and its edges."""
+
+    key: Key
+    edges: tuple[tuple[str, str], ...]
+    frozen: bool = False
+
+    @property
+    def shared(self) -> bool:
+        return self.key.kind == "shared"
+
+    def kind(self, what: str) -> Key:
+        """The key of this parameter's `what`: grad, update, new, or an optimizer value's name (m, G …)."""
+        return _kind(self.key, what)
+
+
+@lru_cache(maxsize=65536)
+def _kind(key: Key, what: str) -> Key:
+    """Parameter.kind, made once per key (a run asks for them every step)."""
+    base = {"value": "", "grad": "grad_", "update": "update_", "new": "new_"}
+    if what in base:
+        return key.like(base[what] + key.kind) if what != "value" else key
+    return key.like(f"{STEMS[what]}_{'shared' if key.kind == 'shared' else 'w'}")
+
+
+def parameters(part: Part) -> tuple[Parameter, ...]:
+    """The part's trained parameters: every untied weight in `Part.weights` order, then each shared one."""
+    tied = {edge for _, edges in part.shared for edge in edges}
+    by_edge = {(w.source, w.target): w for w in part.weights}
+    out = [Parameter(w.key, ((w.source, w.target),), w.frozen) for w in part.weights
+           if (w.source, w.target) not in tied]
+    out += [Parameter(Key("shared", name), edges, by_edge[edges[0]].frozen) for name, edges in part.shared]
+    return tuple(out)
+
+
+def step_samples(training: Training, t: int, n: int) -> tuple[int, ...]:
+    """The 0-based samples of step t: all of them (per_batch), or sample (t − 1) mod n (per_sample)."""
+    return tuple(range(n)) if training.update == "per_batch" else ((t - 1) % n,)
+
+
+def _scale(part: Part, training: Training) -> float:
+    return float(part.batch_scale) if training.update == "per_batch" else 1.0
+
+
+# -- the compiled model ----------------------------------------------------------------------------
+
+class Compiled:
+    """J and ∂J/∂w of every edge for one sample, from the part's SymPy model (Model, derive) lambdified
+    once: the model's assignments in order become the lines of one function (lambdify's `cse` hook),
+    so no expression is expanded. Call with every edge's weight (Part.weights order) and a sample."""
+
+    def __init__(self, part: Part) -> None:
+        from .derive import derive
+        from .model import Model
+        one = replace(part, samples=part.samples[:1], training=None, input_gradients=False)
+        model = Model(one)
+        keep = ("net", "act", "loss", "gprime", "delta", "grad_w")
+        steps = [a for a in model.forward + derive(model) if a.key.kind in keep]
+        self.edges = [(w.source, w.target) for w in part.weights]
+        self.inputs = [i for i, _ in part.samples[0].x]
+        self.targets = [k for k, _ in part.samples[0].t]
+        weights = [model.w[e] for e in self.edges]
+        xs = [model.out(i, 0) for i in self.inputs]
+        ts = [model.target(k, 0) for k in self.targets]
+        rename: dict[sp.Symbol, sp.Symbol] = {}
+        for n, s in enumerate(weights + xs + ts + [a.symbol for a in steps]):
+            rename[s] = sp.Symbol(f"s{n}", real=True)
+        fixed = {model.bias_symbol: part.bias_input} if model.bias_symbol is not None else {}
+        lines = []
+        for a in steps:
+            lines.append((rename[a.symbol], _plain(a.rule.xreplace(fixed).xreplace(rename))))
+        grads = {a.key: rename[a.symbol] for a in steps if a.key.kind == "grad_w"}
+        outputs = [rename[model.loss]] + [grads[Key("grad_w", j, source=i)] for i, j in self.edges]
+        args = [rename[s] for s in weights + xs + ts]
+        self._f = sp.lambdify(args, outputs, modules="math", cse=lambda exprs: (lines, exprs))
+
+    def __call__(self, weights: Sequence[float], sample) -> tuple[float, list[float]]:
+        """(J of the sample, ∂J/∂w of every edge) at `weights`."""
+        got = self._f(*weights, *(float(v) for _, v in sample.x), *(float(v) for _, v in sample.t))
+        return float(got[0]), [float(g) for g in got[1:]]
+
+
+def _plain(rule: sp.Expr) -> sp.Expr:
+    """`rule` in functions a code printer knows: relu as Max, Heaviside and sigmoid written out."""
+    from .activations import relu
+    from .formula import sigmoid
+    if rule.has(relu):
+        rule = rule.replace(relu, lambda x, g0: sp.Max(x, 0))
+    if rule.has(sigmoid):
+        rule = rule.replace(sigmoid, lambda x: 1 / (1 + sp.exp(-x)))
+    if rule.has(sp.Heaviside):
+        rule = rule.rewrite(sp.Piecewise)
+    return rule
+
+
+# -- the run ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunStep:
+    """One step t: the samples it used (0-based), and every quantity by key (floats, or exact values in a
+    worked step)."""
+
+    t: int
+    samples: tuple[int, ...]
+    values: dict
+
+    def __getitem__(self, key: Key):
+        return self.values[key]
+
+
+class Objective:
+    """J and the gradient of every parameter on a step's samples, from `Compiled`."""
+
+    def __init__(self, part: Part, training: Training) -> None:
+        self.part, self.training = part, training
+        self.compiled = Compiled(part)
+        self.params = parameters(part)
+        self.scale = _scale(part, training)
+        index = {e: n for n, e in enumerate(self.compiled.edges)}
+        self.slots = [[index[e] for e in p.edges] for p in self.params]
+
+    def weights(self, theta: Sequence[float]) -> list[float]:
+        """Every edge's weight from the parameters (a shared parameter on each of its edges)."""
+        w = [0.0] * len(self.compiled.edges)
+        for slots, value in zip(self.slots, theta):
+            for s in slots:
+                w[s] = float(value)
+        return w
+
+    def __call__(self, theta: Sequence[float], samples: Sequence[int]) -> tuple[float, list[float], list[float]]:
+        """(J, ∂J/∂θ of every parameter, ∂J/∂w of every edge) on `samples` at `theta`."""
+        w = self.weights(theta)
+        loss, edge = 0.0, [0.0] * len(w)
+        for n in samples:
+            j, g = self.compiled(w, self.part.samples[n])
+            loss += j
+            edge = [a + b for a, b in zip(edge, g)]
+        loss, edge = self.scale * loss, [self.scale * g for g in edge]
+        return loss, [sum(edge[s] for s in slots) for slots in self.slots], edge
+
+
+def run_floats(part: Part, objective: Objective | None = None) -> list[RunStep]:
+    """Every step of the part's training in float64: the compiled model's J and gradients, the optimizer's
+    compiled NumPy step (optimizers.compiled) over all parameters at once."""
+    import numpy as np
+    training = part.training or Training(settings=(("lr", part.learning_rate),))
+    objective = objective or Objective(part, training)
+    params = objective.params
+    step = optimizers.compiled(training.optimizer, training.form, training.values)
+    frozen = np.array([p.frozen for p in params], dtype=bool)
+    theta = np.array([float(_param_value(part, p)) for p in params], dtype=float)
+    state = step.initial_state(theta.shape)
+    edges = objective.compiled.edges
+    trace = []
+    for t in range(1, training.steps + 1):
+        samples = step_samples(training, t, len(part.samples))
+        point = step.grad_point(theta, state)
+        loss, grads, edge = objective(theta, samples)
+        if not np.array_equal(point, theta):          # the lecture's Nesterov: g at the look-ahead point
+            _, grads, edge = objective(point, samples)
+        out = step(theta, np.array(grads, dtype=float), state, t)
+        new = np.where(frozen, theta, out["theta"])
+        for name in step.state:
+            out[name.name] = np.where(frozen, state[name.name], out[name.name])
+        state = {s.name: out[s.name] for s in step.state}
+        new_loss, _, _ = objective(new, samples)
+        values: dict = {Key("loss"): loss, Key("new_loss"): new_loss}
+        for n, p in enumerate(params):
+            values[p.key] = float(theta[n])
+            values[p.kind("grad")] = float(grads[n])
+            values[p.kind("update")] = float(new[n] - theta[n])
+            values[p.kind("new")] = float(new[n])
+            for line in step.lines:
+                if line.name != "theta":
+                    values[p.kind(line.name)] = float(out[line.name][n])
+        for n, (i, j) in enumerate(edges):
+            values[Key("grad_w", j, source=i)] = float(edge[n])
+        for p in params:
+            if p.shared:
+                for i, j in p.edges:
+                    values[Key("w", j, source=i)] = values[p.key]
+                    values[Key("new_w", j, source=i)] = values[p.kind("new")]
+        trace.append(RunStep(t, samples, values))
+        theta = new
+    return trace
+
+
+def _param_value(part: Part, p: Parameter) -> sp.Expr:
+    by_edge = {(w.source, w.target): w for w in part.weights}
+    return by_edge[p.edges[0]].value
+
+
+# -- the worked steps ------------------------------------------------------------------------------
+
+def _short(value: sp.Expr) -> sp.Expr:
+    """`value` exact while it is short (evaluate.py's limit), else a 30-digit float."""
+    value = sp.sympify(value)
+    if value.is_Rational or value.is_Float or size(value) <= MAX_EXACT_NODES:
+        return value
+    return sp.Float(value.evalf(DIGITS), DIGITS)
+
+
+def _given(value: sp.Expr) -> sp.Expr:
+    """A parameter as a re-solved part's weight: a rational as it is, anything else as a 30-digit float."""
+    value = sp.sympify(value)
+    return value if (value.is_Rational or value.is_Float) else sp.Float(value.evalf(DIGITS), DIGITS)
+
+
+def at(part: Part, theta: dict[Key, sp.Expr], samples: Sequence[int]) -> Part:
+    """The part with its parameters set to `theta` (by parameter key) and only `samples`, without training:
+    the part whose worked solution is that of one step."""
+    params = parameters(part)
+    value = {e: theta[p.key] for p in params for e in p.edges}
+    weights = tuple(replace(w, value=_given(value[(w.source, w.target)])) for w in part.weights)
+    chosen = tuple(part.samples[n] for n in samples)
+    return replace(part, weights=weights, samples=chosen, training=None,
+                   batch_reduction=part.batch_reduction if len(chosen) > 1 else "mean")
+
+
+@dataclass(frozen=True)
+class WorkedStep:
+    """A step shown in full: its quantities (exact while short) and the worked solution it took g_t from
+    (the part re-solved at the grad point on the step's samples)."""
+
+    step: RunStep
+    solution: object = field(repr=False, compare=False)
+
+
+def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>") -> dict[int, WorkedStep]:
+    """The steps `shown` (1-based) computed by the exact path: the part re-solved at each step's grad point
+    (solution.solve_part) and optimizers.step_exact. Every step up to the last one shown is computed (each
+    needs the one before)."""
+    from .solution import solve_part
+    training = part.training
+    name, form, values = training.optimizer, training.form, training.values
+    row = optimizers.optimizer(name, form)
+    params = parameters(part)
+    theta = {p.key: sp.sympify(_param_value(part, p)) for p in params}
+    state = {p.key: optimizers.initial_state(name, form, values) for p in params}
+    last = max(shown, default=0)
+    out: dict[int, WorkedStep] = {}
+    loss_cache: dict = {}
+
+    def loss_at(th: dict, samples) -> sp.Expr:
+        key = (tuple(sorted((str(k), str(v)) for k, v in th.items())), samples)
+        if key not in loss_cache:
+            loss_cache[key] = solve_part(at(part, th, samples), source).step(Key("loss")).value
+        return loss_cache[key]
+
+    for t in range(1, last + 1):
+        samples = step_samples(training, t, len(part.samples))
+        point = {p.key: _given(optimizers.grad_point(name, form, theta[p.key], state[p.key], values))
+                 if row.grad_at != optimizers.THETA_PREV else theta[p.key] for p in params}
+        psol = solve_part(at(part, point, samples), source)
+        loss = psol.step(Key("loss")).value if point == theta else loss_at(theta, samples)
+        result: dict = {Key("loss"): loss}
+        new = {}
+        for p in params:
+            frozen_state = dict(state[p.key])
+            g = psol.step(p.kind("grad")).value
+            got = optimizers.step_exact(name, form, theta[p.key], g, state[p.key], t, values)
+            got = {k: _short(v) for k, v in got.items()}
+            if p.frozen:
+                got["theta"] = theta[p.key]
+                got.update(frozen_state)
+            new[p.key] = got["theta"]
+            state[p.key] = {s.name: got[s.name] for s in row.state}
+            result[p.key] = theta[p.key]
+            result[p.kind("grad")] = g
+            result[p.kind("update")] = _short(got["theta"] - theta[p.key])
+            result[p.kind("new")] = got["theta"]
+            for k, v in got.items():
+                if k != "theta":
+                    result[p.kind(k)] = v
+            for i, j in p.edges:
+                result[Key("grad_w", j, source=i)] = psol.step(Key("grad_w", j, source=i)).value
+                if p.shared:
+                    result[Key("w", j, source=i)] = theta[p.key]
+                    result[Key("new_w", j, source=i)] = got["theta"]
+        result[Key("new_loss")] = loss_at(new, samples)
+        if t in shown:
+            out[t] = WorkedStep(RunStep(t, samples, result), psol)
+        theta = new
+    return out
+
+
+# -- a part's run ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    """A part's training: the optimizer (name, form, settings), its rule, and every step (floats), with the
+    steps shown in full computed exactly too (`worked`)."""
+
+    part: Part
+    training: Training
+    steps: tuple[RunStep, ...]
+    worked: dict = field(default_factory=dict, compare=False)
+    shown: tuple[int, ...] = (1,)           # the steps shown in full (`worked` holds step 1 too)
+
+    @cached_property
+    def rule(self) -> tuple[optimizers.Assignment, ...]:
+        return optimizers.rule(self.training.optimizer, self.training.form, self.training.values)
+
+    @property
+    def params(self) -> tuple[Parameter, ...]:
+        return parameters(self.part)
+
+    def value(self, t: int, key: Key):
+        """The value of `key` at step t: the worked step's (exact) where shown, else the float run's."""
+        worked = self.worked.get(t)
+        if worked is not None and key in worked.step.values:
+            return worked.step.values[key]
+        return self.steps[t - 1].values[key]
+
+
+def run_part(part: Part, shown: Sequence[int] | str = (1,), source: str = "<problem>") -> Run:
+    """The run of a part with `training`: every step by the float run, the steps `shown` ("all": every one)
+    by the exact path too."""
+    training = part.training
+    if shown != "all":
+        over = [t for t in shown if t > training.steps]
+        if over:
+            from .errors import ProblemError
+            from .messages import said
+            raise ProblemError(said("optimizer.step_out_of_range", step=over[0], steps=training.steps,
+                                    part=part.name), source=source, field="steps")
+    steps = tuple(run_floats(part))
+    wanted = (tuple(range(1, training.steps + 1)) if shown == "all"
+              else tuple(sorted({t for t in shown if 1 <= t <= training.steps})))
+    return Run(part, training, steps, worked_steps(part, sorted({1, *wanted}), source), wanted)
+
+
+def plain_sgd(training: Training) -> bool:
+    """Whether the rule is today's Δw = −η·∂J/∂w (sgd without weight decay)."""
+    return training.optimizer == "sgd" and not training.values.get("weight_decay", 0)
+
+
+def step_env(run: Run, t: int, p: Parameter) -> dict[sp.Symbol, sp.Expr]:
+    """The value of every symbol of the rule at step t for parameter p (a worked step): θ_{t−1}, g_t, t, the
+    settings, the state before the step and every line's value."""
+    training = run.training
+    row = optimizers.optimizer(training.optimizer, training.form)
+    values = run.worked[t].step.values
+    env: dict[sp.Symbol, sp.Expr] = {optimizers.THETA_PREV: values[p.key], optimizers.G_T: values[p.kind("grad")],
+                                     optimizers.T: sp.Integer(t)}
+    env.update({q.symbol: training.values[q.name] for q in row.params})
+    before = run.worked.get(t - 1)
+    for s in row.state:
+        prev = (before.step.values[p.kind(s.name)] if before is not None
+                else optimizers.initial_state(training.optimizer, training.form, training.values)[s.name])
+        env[s.previous] = prev
+    for line in run.rule:
+        env[line.symbol] = values[p.kind("new")] if line.name == "theta" else values[p.kind(line.name)]
+    return env
+
+
+def update_form(run: Run) -> sp.Expr:
+    """Δθ of one step as the rule gives it: its last line's expression minus θ_{t−1}."""
+    last = run.rule[-1]
+    return sp.expand(last.expr - optimizers.THETA_PREV) if last.expr.is_Add else last.expr - optimizers.THETA_PREV
+
+
+def first_step_form(run: Run, w: sp.Symbol, g: sp.Symbol, eta: sp.Symbol) -> sp.Expr:
+    """Δθ of step 1 in the solution's own symbols: the rule with t = 1, the initial state and the settings put
+    in, each line into the next, in the weight `w`, its gradient `g` and the learning rate `eta` (Adam's
+    m̂_1 = (1 − β₁)·g/(1 − β₁) = g: Δw = −η·g/√(g² + ε)). Every symbol of it is a quantity of the solution,
+    so that it is checked as any update is."""
+    tr = run.training
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    env: dict[sp.Symbol, sp.Expr] = {optimizers.THETA_PREV: w, optimizers.G_T: g, optimizers.T: sp.Integer(1)}
+    env.update({q.symbol: (eta if q.name == "lr" else tr.values[q.name]) for q in row.params})
+    initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+    env.update({st.previous: initial[st.name] for st in row.state})
+    for line in run.rule:
+        env[line.symbol] = line.expr.xreplace(env)
+    return env[optimizers.THETA] - w
+
+
+def first_updates(psol, run: Run) -> tuple:
+    """The solution's steps with the update section showing step 1 of the optimizer (Δw by its rule at t = 1,
+    `first_step_form`, and the new weights after it) where the rule is not today's −η·∂J/∂w on the whole
+    batch; else unchanged."""
+    from .solution import Step
+    if (run.training.update == "per_sample" and len(psol.part.samples) > 1) or plain_sgd(run.training):
+        return psol.steps
+    by_param = {p.kind("update"): p for p in run.params}
+    new_of = {p.kind("new"): p for p in run.params}
+    tied = {Key("new_w", j, source=i): p for p in run.params if p.shared for i, j in p.edges}
+    values = run.worked[1].step.values
+    eta = psol.step(Key("learning_rate"))
+    out, updates = [], {}
+    for s in psol.steps:
+        if s.key in by_param:
+            p = by_param[s.key]
+            w, g = psol.step(p.key), psol.step(p.kind("grad"))
+            form = first_step_form(run, w.symbol, g.symbol, eta.symbol)
+            known = {w.symbol: w.value, g.symbol: g.value, eta.symbol: eta.value}
+            leaves = {sym: known[sym] for sym in form.free_symbols}
+            v = values[s.key]
+            s = Step(s.key, s.section, s.symbol, (form,), leaves, v, to_float(sp.sympify(v)))
+            updates[p.key] = s
+        elif s.key in new_of or s.key in tied:
+            p = new_of.get(s.key) or tied[s.key]
+            v = values[p.kind("new")]
+            leaves = dict(s.leaves)
+            upd = updates.get(p.key)
+            if upd is not None and upd.symbol in leaves:
+                leaves[upd.symbol] = upd.value
+            if s.key in tied:                          # w_new of a tied edge is the parameter's new value
+                leaves = {k: v for k in leaves}
+            s = Step(s.key, s.section, s.symbol, s.forms, leaves, v, to_float(sp.sympify(v)))
+        out.append(s)
+    return tuple(out)
+
+
+_TEXT = [(r"\hat{m}", "m̂"), (r"\hat{v}", "v̂"), (r"\tilde{g}", "g̃"), (r"\bar{g}", "ḡ"), (r"\tilde{\eta}", "η̃"),
+         (r"\tilde{\theta}", "θ̃"), (r"\Delta", "Δ"), ("^{2}", "²"), ("{t-1}", "{t−1}"), ("_{t}", "_t")]
+_GREEK = {"theta": "θ", "eta": "η", "epsilon": "ε", "lambda": "λ", "gamma": "γ", "mu": "μ", "tau": "τ",
+          "alpha": "α", "rho": "ρ", "kappa": "κ", "beta": "β"}
+
+
+def _text_name(latex: str) -> str:
+    for a, b in _TEXT:
+        latex = latex.replace(a.replace("\\\\", "\\"), b)
+    for a, b in _GREEK.items():
+        latex = latex.replace("\\" + a, b)
+    return latex.replace("_{1}", "₁").replace("_{2}", "₂").replace("_{0}", "₀")
+
+
+def names(notation) -> tuple[dict, dict]:
+    """(text, LaTeX) names of the optimizer's symbols (optimizers.LATEX), η as the problem writes it."""
+    from .notation import learning_rate_name
+    latex = dict(optimizers.LATEX)
+    text = {s: _text_name(v) for s, v in latex.items()}
+    text[optimizers.ETA], latex[optimizers.ETA] = learning_rate_name(notation, False), learning_rate_name(notation, True)
+    return text, latex
+
+
+def agree(run: Run) -> float:
+    """The largest relative difference between the float run and the worked steps, over every quantity."""
+    worst = 0.0
+    for t, w in run.worked.items():
+        floats = run.steps[t - 1].values
+        for key, exact in w.step.values.items():
+            a, b = to_float(sp.sympify(exact)), floats[key]
+            worst = max(worst, abs(a - b) / max(1.0, abs(a), abs(b)))
+    return worst
+
+
+def own_symbols(run: Run, p: Parameter, w_text: str, w_latex: str) -> tuple[dict, dict, dict]:
+    """(generic symbol -> this parameter's, text names, LaTeX names): θ_{t−1}, g_t, every line's symbol and
+    every state's previous value written for one parameter, `m_t(w_{35})`."""
+    text_names, latex_names = names_of_symbols()
+    row = optimizers.optimizer(run.training.optimizer, run.training.form)
+    generic = [optimizers.G_T, optimizers.THETA_PREV, *(a.symbol for a in run.rule), *(s.previous for s in row.state)]
+    subs, text, latex = {}, {}, {}
+    for sym in dict.fromkeys(generic):
+        own = subs[sym] = sp.Symbol(f"{sym.name}[{p.key}]", real=True)
+        text[own] = f"{text_names[sym]}({w_text})"
+        latex[own] = f"{latex_names[sym]}({w_latex})"
+    return subs, text, latex
+
+
+def names_of_symbols() -> tuple[dict, dict]:
+    latex = dict(optimizers.LATEX)
+    return {s: _text_name(v) for s, v in latex.items()}, latex
+
+
+def worked_lines(run: Run, t: int, p: Parameter, subs: dict) -> list[tuple[Key, sp.Symbol, sp.Expr, dict, sp.Expr]]:
+    """Step t of parameter p, line by line: (key, symbol, rule, the value of each symbol of the rule, value),
+    in p's own symbols (`own_symbols`): first g_t, then each assignment of the rule."""
+    env = step_env(run, t, p)
+    values = run.worked[t].step.values
+    out = [(p.kind("grad"), subs[optimizers.G_T], None, None, values[p.kind("grad")])]
+    for line in run.rule:
+        numbers = {subs.get(s, s): env[s] for s in line.expr.free_symbols}
+        key = p.kind("new") if line.name == "theta" else p.kind(line.name)
+        out.append((key, subs[line.symbol], line.expr.xreplace(subs), numbers, env[line.symbol]))
+    return out
+
+
+# optimizers whose first step moves every parameter by about η (η·g/√(g² + ε), η·g/(|g| + ε))
+_ABOUT_ETA = ("adagrad", "adam", "adamw")
+
+
+def observations(run: Run) -> list[tuple[str, dict]]:
+    """What a student notices in this run, measured from it, as (message id, fields): why Adagrad's and
+    Adam's first step moves every parameter by about η; why Adagrad's steps shrink; what Adam's bias
+    correction does at t = 1."""
+    tr, out = run.training, []
+    lr = tr.values.get("lr")
+    params = [p for p in run.params if not p.frozen]
+    first = run.steps[0].values
+    moved = [abs(first[p.kind("update")]) / float(lr) for p in params if first[p.kind("grad")] != 0] if lr else []
+    if tr.optimizer in _ABOUT_ETA and moved and not (tr.optimizer == "adamw" and tr.values.get("weight_decay")):
+        out.append(("optimizer.note.about_eta", {"n": len(moved), "low": min(moved), "high": max(moved),
+                                                 "grads_low": min(abs(first[p.kind("grad")]) for p in params
+                                                                  if first[p.kind("grad")] != 0),
+                                                 "grads_high": max(abs(first[p.kind("grad")]) for p in params)}))
+    if tr.optimizer == "adagrad" and len(run.steps) > 1:
+        def factor(rs, p):           # η/√(G_t + ε) (lecture) or η̃/(√G_t + ε) (torch): |Δθ|/|g_t|
+            g = rs.values[p.kind("grad")]
+            return abs(rs.values[p.kind("update")]) / abs(g) if g != 0 else None
+        first_, last_ = run.steps[0], run.steps[-1]
+        ratios = [factor(last_, p) / factor(first_, p) for p in params
+                  if factor(first_, p) and factor(last_, p) is not None]
+        if ratios:
+            out.append(("optimizer.note.adagrad_shrinks", {"n": len(run.steps), "low": min(ratios),
+                                                           "high": max(ratios)}))
+    if tr.optimizer in ("adam", "adamw"):
+        b1, b2 = tr.values["beta1"], tr.values["beta2"]
+        out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2}))
+    return out
