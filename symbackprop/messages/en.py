@@ -1380,4 +1380,5 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}: {letter} is not an index letter of these rules (use k for an output unit, j for a hidden unit, i for an input)",
     "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
     "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
+    "answers_file.no_part": "{item}: no part of this name; the parts are {parts}",
 }

@@ -1204,4 +1204,5 @@ MESSAGES = {
     "rule_answer.not_an_index": "{name}：{letter} 不是这些公式的下标字母（输出单元用 k，隐藏单元用 j，输入用 i）",
     "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
     "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
+    "answers_file.no_part": "{item}：本题没有这个名称的部分；本题的部分有 {parts}",
 }
