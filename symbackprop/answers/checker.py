@@ -1233,6 +1233,10 @@ class Checker:
         words = euler_as_error(self, qid, node, env_of[0], points)
         found = [] if words else diagnose.rule_mistakes(self, qid, got, points, written_syms)
         words = words or (diagnose.explain_rule_words(found) if found else None)
+        words = words or diagnose.classic_slip(self, qid, got, points)
+        alpha = self._elu_alpha()
+        if not words and alpha is not None and self._right_on_branch(qid, names, [g * alpha for g in got], want, points):
+            words = said("diagnosis.elu_alpha_left_out", alpha=_short(alpha))     # g' = e^{net}: αe^{net} meant
         return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)),
                     uses=tuple(written_syms), mistakes=tuple(c for c, _ in found))
 
@@ -1263,6 +1267,11 @@ class Checker:
             return False
         want = self.true[self.symbol_of[qid]]
         return abs(got - want) <= 1e-9 * max(1.0, abs(want))
+
+    def _elu_alpha(self) -> float | None:
+        """The α of the part's ELU layers when they share one and it is not 1 (else g' = e^{net} is right)."""
+        alphas = {dict(act.params).get("alpha") for act in self.psol.part.activations if getattr(act, "name", None) == "elu"}
+        return float(alphas.pop()) if len(alphas) == 1 and None not in alphas and alphas != {1} else None
 
     def _right_on_branch(self, qid: str, names: dict, got: list, want: list, points: list) -> bool:
         """Whether a rule is right on this problem and on every random problem whose nets into units of a

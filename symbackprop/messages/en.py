@@ -1381,4 +1381,7 @@ MESSAGES = {
     "rule_answer.hidden_index": "{name}: {letter} is not an index letter of these rules: write j for a hidden unit (k for an output unit, i for an input)",
     "rule_answer.output_index": "{name}: {letter} is not an index letter of these rules: write k for an output unit (j for a hidden unit, i for an input)",
     "answers_file.no_part": "{item}: no part of this name; the parts are {parts}",
+    "diagnosis.elu_alpha_left_out": "the ELU parameter α = {alpha} is left out: for net ≤ 0, g'(net) = αe^net = y + α, not e^net",
+    "diagnosis.bce_branch_swapped": "the two terms of binary cross-entropy are swapped (target {t}): the loss is −ln(output) for a target of 1 and −ln(1 − output) for a target of 0",
+    "diagnosis.shared_one_edge": "only one edge of the shared weight: this is {term} alone; {name} sums the terms of every edge it is on: {terms}",
 }

@@ -1205,4 +1205,7 @@ MESSAGES = {
     "rule_answer.hidden_index": "{name}：{letter} 不是这些公式的下标字母：隐藏单元请写 j（输出单元用 k，输入用 i）",
     "rule_answer.output_index": "{name}：{letter} 不是这些公式的下标字母：输出单元请写 k（隐藏单元用 j，输入用 i）",
     "answers_file.no_part": "{item}：本题没有这个名称的部分；本题的部分有 {parts}",
+    "diagnosis.elu_alpha_left_out": "漏掉了 ELU 的参数 α = {alpha}：当 net ≤ 0 时，g'(net) = αe^net = y + α，而不是 e^net",
+    "diagnosis.bce_branch_swapped": "二元交叉熵的两项用反了（目标值 {t}）：目标为 1 时损失是 −ln(输出)，目标为 0 时是 −ln(1 − 输出)",
+    "diagnosis.shared_one_edge": "只算了共享权重的一条边：这只是 {term}；{name} 是它所在每条边的项之和：{terms}",
 }
