@@ -161,3 +161,18 @@ def test_shared_weight_one_edge_named(tmp_path):
     assert abs(item["expected"] - d4 * (u2 + u3)) < 1e-9
     message = item["links"][0]["message"]
     assert item["status"] == "wrong" and "only one edge of the shared weight" in message and "w_{24}" in message, item
+
+
+def test_relu_branch_alone_and_a_zero_branch(tmp_path):
+    relu = tmp_path / "relu.yaml"
+    relu.write_text(ELU.read_text(encoding="utf-8").replace("{name: elu, alpha: 0.5}", "relu"), encoding="utf-8")
+    # sample 2: net_3 = −0.8 (inactive), net_4 = 0.4 (active); y_3 = 0, y_4 = 0.4; δ_4 = δ_5 w_54 · 1
+    d5 = 0 - _sig(0.1 + 0.8 * 0 - 0.7 * 0.4)
+    text = f"'\\delta_4^{{(2)}}': '\\delta_5^{{(2)}} w_{{54}} = {d5 * -0.7:.4f}'\n"
+    code, report = _check(relu, tmp_path, text)
+    item = _items(report)["delta_4@2"]
+    assert item["status"] == "correct" and item["links"][0]["ok"], item
+    # sample 1: both hidden units inactive, δ_3 = 0; a rule with δ_5 left out also gives 0 there, and is
+    # not taken as right on that branch (a zero quantity tells no rule from another)
+    code, report = _check(relu, tmp_path, "'\\delta_3^{(1)}': \"w_{53} g'(net_3^{(1)}) = 0\"\n")
+    assert not _items(report)["delta_3@1"]["links"][0]["ok"], _items(report)["delta_3@1"]

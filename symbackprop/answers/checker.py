@@ -1194,7 +1194,7 @@ class Checker:
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
             return Link(rel, piece, "rule", True, convention=both, uses=tuple(q.symbol for q in names.values()))
-        if self._right_on_branch(qid, names, got, want, points):     # ELU's αe^{net_3}: g' where net_3 ≤ 0, as here
+        if "\\begin{cases}" not in piece and self._right_on_branch(qid, names, got, want, points):     # ELU's αe^{net_3}: g' where net_3 ≤ 0, as here
             return Link(rel, piece, "rule", True, uses=tuple(q.symbol for q in names.values()))
         # the bias input written as x_0 (−1 here) cannot have been taken as +1: then the other δ convention
         written_bias = any(q.key is None for q in names.values())
@@ -1292,6 +1292,9 @@ class Checker:
             return False
         side = [points[0][n] > 0 for n in nets]
         same = [i for i in range(1, len(points)) if [points[i][n] > 0 for n in nets] == side]
+        # a quantity that is 0 on the branch (δ of an inactive ReLU unit) tells nothing: any rule with g' in it gives 0
+        if all(abs(want[i]) <= 1e-12 for i in [0, *same]):
+            return False
         return bool(same) and all(abs(got[i] - want[i]) <= 1e-9 * max(1.0, abs(want[i])) for i in same)
 
     def _right_on_pinned_problems(self, qid: str, node, env: dict, points: list, pinned: dict) -> bool:

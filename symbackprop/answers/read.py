@@ -174,8 +174,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
             nested.add(name)
         groups = {name: data[name] if name in nested else data}
         # a section for a part that does not exist (`sigmoid:` beside `main:`, or alone): said, never dropped
+        # (in a flat file, a key close to another part's name keeps its own hint: "did you mean the part sigmoid?")
         stray = [k for k in data if k != name and k not in every and (name in nested or isinstance(data[k], dict)
-                                                                      and tables[name].lookup(str(k)) is None)]
+                                                                      and tables[name].lookup(str(k)) is None
+                                                                      and _part_hint(k, every) is None)]
         for k in stray[:5]:
             sub.problems.append(_no_part(k, every))
         if stray and (name not in nested and len(stray) == len(data) or name in nested and not data[name]):
