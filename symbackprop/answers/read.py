@@ -181,7 +181,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         for k in stray[:5]:
             sub.problems.append(_no_part(k, every))
         if stray and (name not in nested and len(stray) == len(data) or name in nested and not data[name]):
-            raise AnswerError(f"{source}: {sub.problems[0]}")      # nothing else to check: a user error
+            raise AnswerError(said("answers_file.only_no_part", source=source, what=sub.problems[0]))   # nothing to check
         if name not in nested:
             groups = {name: {k: v for k, v in data.items() if k not in stray}}
     else:

@@ -1208,4 +1208,5 @@ MESSAGES = {
     "diagnosis.elu_alpha_left_out": "漏掉了 ELU 的参数 α = {alpha}：当 net ≤ 0 时，g'(net) = αe^net = y + α，而不是 e^net",
     "diagnosis.bce_branch_swapped": "二元交叉熵的两项用反了（目标值 {t}）：目标为 1 时损失是 −ln(输出)，目标为 0 时是 −ln(1 − 输出)",
     "diagnosis.shared_one_edge": "只算了共享权重的一条边：这只是 {term}；{name} 是它所在每条边的项之和：{terms}",
+    "answers_file.only_no_part": "{source}：{what}",
 }
