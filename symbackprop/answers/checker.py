@@ -1194,6 +1194,8 @@ class Checker:
             # right in both δ conventions too (δ_3 = δ_5 w_35 g'(net_3)): it tells neither convention
             both = self.kind(qid) == "delta" and diagnose.other_convention_rule(self, qid, node, env_of[0], points)
             return Link(rel, piece, "rule", True, convention=both, uses=tuple(q.symbol for q in names.values()))
+        if "\\begin{cases}" not in piece and self._right_on_branch(qid, names, got, want, points):     # ELU's αe^{net_3}: g' where net_3 ≤ 0, as here
+            return Link(rel, piece, "rule", True, uses=tuple(q.symbol for q in names.values()))
         # the bias input written as x_0 (−1 here) cannot have been taken as +1: then the other δ convention
         written_bias = any(q.key is None for q in names.values())
         threshold = None if written_bias else diagnose.bias_plus_one_rule(self, qid, got, points)
@@ -1231,6 +1233,10 @@ class Checker:
         words = euler_as_error(self, qid, node, env_of[0], points)
         found = [] if words else diagnose.rule_mistakes(self, qid, got, points, written_syms)
         words = words or (diagnose.explain_rule_words(found) if found else None)
+        words = words or diagnose.classic_slip(self, qid, got, points)
+        alpha = self._elu_alpha()
+        if not words and alpha is not None and self._right_on_branch(qid, names, [g * alpha for g in got], want, points):
+            words = said("diagnosis.elu_alpha_left_out", alpha=_short(alpha))     # g' = e^{net}: αe^{net} meant
         return Link(rel, piece, "rule", False, words or said("diagnosis.rule_not_giving", name=self.name(qid)),
                     uses=tuple(written_syms), mistakes=tuple(c for c, _ in found))
 
@@ -1261,6 +1267,35 @@ class Checker:
             return False
         want = self.true[self.symbol_of[qid]]
         return abs(got - want) <= 1e-9 * max(1.0, abs(want))
+
+    def _elu_alpha(self) -> float | None:
+        """The α of the part's ELU layers when they share one and it is not 1 (else g' = e^{net} is right)."""
+        alphas = {dict(act.params).get("alpha") for act in self.psol.part.activations if getattr(act, "name", None) == "elu"}
+        return float(alphas.pop()) if len(alphas) == 1 and None not in alphas and alphas != {1} else None
+
+    def _right_on_branch(self, qid: str, names: dict, got: list, want: list, points: list) -> bool:
+        """Whether a rule is right on this problem and on every random problem whose nets into units of a
+        piecewise activation (ReLU, leaky ReLU, ELU) that the rule is about lie on the same side of 0 as this problem's, with at
+        least one such random problem: the branch that applies here written alone (ELU's g' = αe^{net_3}
+        for net_3 ≤ 0), as the solution's own working does."""
+        part = self.psol.part
+        units = {u for layer, act in zip(part.layers, part.activations)
+                 if getattr(act, "name", None) in _PIECEWISE for u in layer}
+        # the units the rule is about: the quantity's own and those of the names written (δ_3 = δ_5 w_53 (u_3 + α))
+        about = {(q.key.unit, q.key.sample) for q in names.values() if q.key is not None}
+        own = self.table.lookup(qid)
+        if own is not None and own.key is not None:
+            about.add((own.key.unit, own.key.sample))
+        nets = [s.symbol for s in self.psol.steps if s.key.kind == "net" and s.key.unit in units
+                and (s.key.unit, s.key.sample) in about]
+        if not nets or not abs(got[0] - want[0]) <= 1e-9 * max(1.0, abs(want[0])):
+            return False
+        side = [points[0][n] > 0 for n in nets]
+        same = [i for i in range(1, len(points)) if [points[i][n] > 0 for n in nets] == side]
+        # a quantity that is 0 on the branch (δ of an inactive ReLU unit) tells nothing: any rule with g' in it gives 0
+        if all(abs(want[i]) <= 1e-12 for i in [0, *same]):
+            return False
+        return bool(same) and all(abs(got[i] - want[i]) <= 1e-9 * max(1.0, abs(want[i])) for i in same)
 
     def _right_on_pinned_problems(self, qid: str, node, env: dict, points: list, pinned: dict) -> bool:
         """Whether the rule gives `qid` on the problems whose givens written as numbers take those values
@@ -1591,6 +1626,7 @@ _WRITTEN = re.compile(rf"(?<![\w.])(?:{SCIENTIFIC.pattern}|(\d+\.\d*|\.\d+))")
 
 
 # the messages of a symbol the reader could not read (w·5 of an unknown `w5`, σ of `\sigma'`)
+_PIECEWISE = frozenset({"relu", "leaky_relu", "elu"})   # activations whose g' has a branch by net's sign
 _UNREAD_KEYS = frozenset({"reader.unknown_symbol", "reader.unknown_word"})
 
 

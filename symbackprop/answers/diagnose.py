@@ -916,3 +916,37 @@ def _consolidate(verdicts: list["Verdict"], ch: "Checker") -> tuple[list["Verdic
                 charged.setdefault(ch.symbol_of[v.qid], v.qid)
         out.append(v)
     return out, notes
+
+
+def _matches(got: list[float], want: list) -> bool:
+    return all(w is not None and abs(g - w) <= 1e-9 * max(1.0, abs(w)) for g, w in zip(got, want))
+
+
+def _at(expr: sp.Expr, pt: dict) -> float | None:
+    try:
+        value = complex(expr.xreplace({s: sp.Float(pt[s], 30) for s in expr.free_symbols if s in pt}).evalf(20))
+    except (TypeError, ValueError, KeyError):
+        return None
+    return value.real if abs(value.imag) <= 1e-12 and abs(value.real) != float("inf") else None
+
+
+def classic_slip(ch: "Checker", qid: str, got: list[float], points: list[dict]) -> str | None:
+    """The words for a classic slip that a student's rule for `qid` gives at every point, else None:
+    - binary cross-entropy with its two terms swapped (−ln u for a target of 0: the t = 1 term used);
+    - a shared weight's gradient with the term of only one of its edges (∂f/∂v = ∂f/∂w_24 alone)."""
+    step = next((s for s in ch.psol.steps if s.id == qid), None)
+    if step is None or not step.forms:
+        return None
+    form = step.forms[-1]
+    if step.key.kind == "loss" and losses.of(ch.psol.part).name == "binary_cross_entropy":
+        targets = {s.symbol for s in ch.psol.steps if s.key.kind == "target"} & form.free_symbols
+        if targets and _matches(got, [_at(form.xreplace({t: 1 - t for t in targets}), pt) for pt in points]):
+            values = sorted({f"{float(ch.true[t]):g}" for t in targets})
+            return said("diagnosis.bce_branch_swapped", t=", ".join(values))
+    if step.key.kind == "grad_shared" and isinstance(form, sp.Add) and len(form.args) > 1:
+        for term in form.args:
+            if _matches(got, [_at(term, pt) for pt in points]):
+                text = ch.psol.names.text
+                return said("diagnosis.shared_one_edge", term=text.get(term, str(term)), name=ch.name(qid),
+                            terms=" + ".join(text.get(a, str(a)) for a in form.args))
+    return None

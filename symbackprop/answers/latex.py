@@ -430,6 +430,9 @@ def prepare(expr: str, table: NameTable, sample: int | None = None, with_sums: b
     # the learning rate by the notation's letter (learning_rate_symbol: alpha): \\alpha, α, alpha
     if table.lookup("learning_rate") is not None:
         text = table.learning_rate.sub(lambda m: sub(m, "learning_rate"), text)
+    # an activation's parameter (ELU's α, a leaky ReLU's slope): the problem's value, exactly
+    for pattern, value in getattr(table, "parameters", ()):
+        text = pattern.sub(lambda m, v=value: f" \\left({v}\\right) ", text)
     return Prepared(text, names, tuple(unknown))
 
 

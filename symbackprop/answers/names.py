@@ -142,6 +142,33 @@ def learning_rate_pattern(notation) -> re.Pattern:
     return re.compile(rf"(?:{'|'.join(alts)})(?![A-Za-z_'])")
 
 
+# An activation's parameter by the names students write it with: ELU's alpha as α, \\alpha or alpha;
+# a leaky ReLU's slope as its word or, like ELU's, α (Maas et al. and most texts write it so)
+_PARAM_LETTERS = {"alpha": ("alpha",), "slope": ("slope", "alpha")}
+
+
+def parameter_patterns(part) -> tuple[tuple[re.Pattern, str], ...]:
+    """The problem's activation parameters (ELU's alpha: 0.5, a leaky ReLU's slope) as an answer writes
+    them, each with its exact value in LaTeX (\\frac{1}{2}): a letter read only where it names one value in the part (two ELU layers
+    with other alphas leave α unread) and is not the learning rate's own letter."""
+    found: dict[str, set] = {}
+    for act in getattr(part, "activations", ()):
+        for name, value in getattr(act, "params", ()):
+            for letter in _PARAM_LETTERS.get(name, ()):
+                found.setdefault(letter, set()).add(sp.nsimplify(value))
+    lr = getattr(part.notation, "learning_rate_symbol", "eta")
+    out = []
+    for letter, values in found.items():
+        if len(values) != 1 or letter == lr:
+            continue
+        uni = greek.LATEX_LETTERS.get(letter)
+        alts = [rf"\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{{\s*{letter}\s*\}}", rf"(?<![\\A-Za-z]){letter}"]
+        if uni:
+            alts += [rf"\\{letter}", re.escape(uni)]
+        out.append((re.compile(rf"(?:{'|'.join(alts)})(?![A-Za-z_'])"), sp.latex(values.pop())))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named quantity of a part: its key (None for the bias input), symbol and value."""
@@ -206,6 +233,7 @@ class NameTable:
         loss = re.escape(total.group(1)) if total else loss
         self._total = None if self.batched else re.compile(rf"(?<![A-Za-z]){loss}_(?:{'|'.join(_TOTAL)})(?![A-Za-z0-9])")
         self.learning_rate = learning_rate_pattern(psol.part.notation)
+        self.parameters = parameter_patterns(psol.part)     # ELU's α: its value in a rule (α e^{net_3})
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
             self.by_key.setdefault("η", self.by_key["learning_rate"])
         # in a batch, a per-sample quantity named without its sample (x_1, yd_5, δ_5, g'(net_5)): its spelling
@@ -726,7 +754,25 @@ def hint_for(table, name: str, derivative: bool = True) -> tuple[str, list[str]]
     hint = derivative_hint(table, name) if derivative else None
     if hint is not None and hint[0] == "intermediate":
         return hint
-    return "close", hint[1] if hint is not None else table.suggest(name) or unit_hint(table, name)
+    close = hint[1] if hint is not None else table.suggest(name) or unit_hint(table, name)
+    return "close", close or _glued_hint(table, name)
+
+
+# a letter or word glued to its unit: delta5^(1), δ5, \delta5^{(1)}, net3 (the subscript's _ left out)
+_GLUED = re.compile(r"^(\\?[A-Za-z]+|[^\W\d_])(\d+)(?=\^|\s|$)")
+
+
+def _glued_hint(table, name: str) -> list[str]:
+    """The quantity a name means with the subscript's `_` put back (delta5^(1): δ_5^(1)), as the solution
+    writes it; empty when that names none either."""
+    text = name.strip()
+    if not _GLUED.match(text):
+        return []
+    split = _GLUED.sub(r"\1_\2", text, count=1)
+    q = table.lookup(split)
+    if q is not None and q.qid is not None:
+        return [table.psol.names.text.get(q.symbol, name)]
+    return table.suggest(split) or table.every_sample(split)       # delta_5: δ_5; δ_5 in a batch: δ_5^(1), δ_5^(2)
 
 
 def activation_words(name: str) -> str:

@@ -103,6 +103,13 @@ def read_submission(path: str | Path, problem: Problem, solution: Solution, part
     return read_answers(path, problem, solution, part, tables)
 
 
+def _no_part(key: object, names: list[str]) -> str:
+    """`sigmoid: no part of this name; the parts are main`, with the closest part name when one is close."""
+    words = said("answers_file.no_part", item=str(key)[:MAX_KEY_CHARS], parts=", ".join(names))
+    close = closest(str(key)[:MAX_KEY_CHARS], names)
+    return said("hint.did_you_mean", first=words, close=close[0]) if close else words
+
+
 def _part_hint(key: object, names: list[str]) -> str | None:
     """The part an answers file's key may mean: the part of that name in other letter case (Relu: relu), else
     the closest part name (sigmod: sigmoid); None when none is close or the problem has one part only."""
@@ -166,6 +173,17 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         if isinstance(data.get(name), dict):
             nested.add(name)
         groups = {name: data[name] if name in nested else data}
+        # a section for a part that does not exist (`sigmoid:` beside `main:`, or alone): said, never dropped
+        # (in a flat file, a key close to another part's name keeps its own hint: "did you mean the part sigmoid?")
+        stray = [k for k in data if k != name and k not in every and (name in nested or isinstance(data[k], dict)
+                                                                      and tables[name].lookup(str(k)) is None
+                                                                      and _part_hint(k, every) is None)]
+        for k in stray[:5]:
+            sub.problems.append(_no_part(k, every))
+        if stray and (name not in nested and len(stray) == len(data) or name in nested and not data[name]):
+            raise AnswerError(said("answers_file.only_no_part", source=source, what=sub.problems[0]))   # nothing to check
+        if name not in nested:
+            groups = {name: {k: v for k, v in data.items() if k not in stray}}
     else:
         unknown = [k for k in data if k not in names]
         if unknown:       # each key that is no part, with the part it may mean (sigmod: sigmoid, Relu: relu)

@@ -1457,4 +1457,9 @@ MESSAGES = {
                                    "steps and update (a network's problem file takes them)",
     "graph.step_unsupported": "--step and --steps need a network's optimizer run; a graph (model: graph) has one step of "
                               "plain gradient descent",
+    "answers_file.no_part": "{item}: no part of this name; the parts are {parts}",
+    "diagnosis.elu_alpha_left_out": "the ELU parameter α = {alpha} is left out: for net ≤ 0, g'(net) = αe^net = y + α, not e^net",
+    "diagnosis.bce_branch_swapped": "the two terms of binary cross-entropy are swapped (target {t}): the loss is −ln(output) for a target of 1 and −ln(1 − output) for a target of 0",
+    "diagnosis.shared_one_edge": "only one edge of the shared weight: this is {term} alone; {name} sums the terms of every edge it is on: {terms}",
+    "answers_file.only_no_part": "{source}: {what}",
 }
