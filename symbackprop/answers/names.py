@@ -666,18 +666,25 @@ def unit_hint(table, name: str) -> list[str]:
     return [table.psol.names.text[q.symbol]] if q is not None else []
 
 
+def _loss_derivative_parts(table, name: str) -> tuple[str, str] | None:
+    """(what is differentiated, by what) of a derivative name `∂E/∂net_7` as canon writes it, on a network's
+    table; None for any other name and for a graph's table."""
+    if not isinstance(table, NameTable):
+        return None
+    m = re.fullmatch(r"∂([^/]+)/∂(.+)", canon(name[:MAX_SUGGEST_CHARS]))
+    return None if m is None else (m.group(1), m.group(2))
+
+
 def delta_of_derivative(table, name: str, sample: int | None = None) -> tuple[Quantity, int] | None:
     """A derivative of the loss by a unit's net input (∂E/∂net_7; a sample's ∂J^(1)/∂net_5^(1), or ∂J/∂net_5
     inside an item of that sample: `sample`, 0-based) as the δ it is: (δ_7, +1) where δ = ∂E/∂net in this
     problem, (δ_7, −1) where δ = −∂E/∂net; so a student's −∂E/∂net_7 is δ_7 there, and ∂E/∂net_7 is −δ_7 (the
     other convention's δ). None for any other name, a graph's table, and a loss of another sample than the
     net input's."""
-    if not isinstance(table, NameTable):
+    parts = _loss_derivative_parts(table, name)
+    if parts is None:
         return None
-    m = re.fullmatch(r"∂([^/]+)/∂(.+)", canon(name[:MAX_SUGGEST_CHARS]))
-    if m is None:
-        return None
-    top, below = m.groups()
+    top, below = parts
     marks = re.compile(r"\^\((\d+)\)$")
     top_at, below_at = marks.search(top), marks.search(below)
     top = top[:top_at.start()] if top_at else top
@@ -703,12 +710,10 @@ def derivative_hint(table, name: str) -> tuple[str, list[str]] | None:
     net input (∂L/∂net_5, ∂E_{total}/∂net_{o1} under unit_names: δ is ±that), ("intermediate", [u_5, δ_5])
     for one by a unit's output (∂L/∂u_5, Mazur's ∂E_total/∂out_{o1}, ∂E/∂o_1): a step of working on the way
     to that unit's δ, which the solution does not list. None for any other name, and for a graph's table."""
-    if not isinstance(table, NameTable):
+    parts = _loss_derivative_parts(table, name)
+    if parts is None:
         return None
-    m = re.fullmatch(r"∂([^/]+)/∂(.+)", canon(name[:MAX_SUGGEST_CHARS]))
-    if m is None:
-        return None
-    top, below = m.groups()
+    top, below = parts
     loss = canon(table.loss_symbol)
     tops = {loss, "J", "L", "E", "C", loss.split("_")[0]}
     if top not in tops and not re.fullmatch(r"[A-Za-z]_(?:total|tot)", top):
