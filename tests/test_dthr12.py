@@ -17,22 +17,7 @@ from click.testing import CliRunner
 
 NEG = (Path(__file__).resolve().parent / "data" / "negnevitsky.yaml").read_text(encoding="utf-8")   # thresholds, α = 0.1
 
-BATCH = """\
-title: batch
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: sigmoid}
-weights:
-  0: {3: 0.1, 4: -0.2, 5: 0.05}
-  1: {3: 0.4, 4: 0.3}
-  2: {3: -0.5, 4: 0.6}
-  3: {5: 0.7}
-  4: {5: -0.8}
-samples:
-  - {x: [1, 2], t: [1]}
-  - {x: [-1, 0.5], t: [0]}
-loss: binary_cross_entropy
-learning_rate: 0.5
-notation: {weight: to_from, delta: minus_dJ_dnet}
-"""
+BATCH = (Path(__file__).resolve().parent / "data" / "tanh_bce_batch.yaml").read_text(encoding="utf-8")
 
 
 def _file(tmp_path, text, name="p.yaml"):

@@ -12,22 +12,7 @@ from pathlib import Path
 
 import pytest
 
-PROBLEM = """\
-title: Mini-batch, tanh hidden, sigmoid output, binary cross-entropy
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: sigmoid}
-weights:
-  0: {3: 0.1, 4: -0.2, 5: 0.05}
-  1: {3: 0.4, 4: 0.3}
-  2: {3: -0.5, 4: 0.6}
-  3: {5: 0.7}
-  4: {5: -0.8}
-samples:
-  - {x: [1, 2], t: [1]}
-  - {x: [-1, 0.5], t: [0]}
-loss: binary_cross_entropy
-learning_rate: ETA
-notation: {weight: to_from, delta: minus_dJ_dnet}
-"""
+PROBLEM = (Path(__file__).resolve().parent / "data" / "tanh_bce_batch.yaml").read_text(encoding="utf-8")
 
 
 def forward(x1, x2):
@@ -49,7 +34,7 @@ def problems(tmp_path_factory):
     out = {}
     for eta in ("0.5", "0.3"):
         f = d / f"batch_{eta}.yaml"
-        f.write_text(PROBLEM.replace("ETA", eta), encoding="utf-8")
+        f.write_text(PROBLEM.replace("learning_rate: 0.5", f"learning_rate: {eta}"), encoding="utf-8")
         out[eta] = f
     return out
 
