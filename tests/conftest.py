@@ -227,3 +227,20 @@ def check_json(problem: Path, answers: Path, *extra: str) -> dict:
 def report_items(report: dict) -> dict:
     """A check report's items of every part, by id."""
     return {it["id"]: it for part in report["parts"] for it in part["items"]}
+
+
+def own_solution_report(problem: Path, out: Path, *solve_args: str) -> dict:
+    """`solve PROBLEM -o OUT` (its format from OUT's suffix unless `--format` is given), then check OUT against
+    PROBLEM: the check report of the tool's own solution, as data."""
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    solved = CliRunner().invoke(main, ["solve", str(problem), *solve_args, "-o", str(out)])
+    assert solved.exit_code == 0, solved.output
+    return check_json(problem, out)
+
+
+def assert_full_marks_no_notes(report: dict) -> None:
+    """Every item of the report right, every link ok, nothing unread and no message: a clean read-back."""
+    assert report["score"] == report["max_score"] and not report["not_read"], report["not_read"]
+    for it in report_items(report).values():
+        assert not it["message"] and all(lk["ok"] for lk in it["links"]), it

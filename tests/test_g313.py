@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
-from conftest import check_json, report_items
+from conftest import assert_full_marks_no_notes, check_json, own_solution_report, report_items
 
 DATA = Path(__file__).parent / "data" / "g313"
 GATES = DATA / "sigmoid_gates.yaml"     # t16's p/sigmoid_gates.yaml: f = σ(w0·x0 + w1·x1 + w2)
@@ -112,13 +112,8 @@ def test_a_wrong_operand_in_a_rule_of_names_and_one_not_found(tmp_path):
 @pytest.mark.parametrize("fmt,suffix", [("markdown", ".md"), pytest.param("latex", ".tex", marks=pytest.mark.slow),
                                         pytest.param("text", ".txt", marks=pytest.mark.slow)])
 def test_the_own_solution_with_a_halved_dot_product_reads_back_with_no_note(tmp_path, fmt, suffix):
-    out = tmp_path / f"mlpg{suffix}"
-    r = CliRunner().invoke(main, ["solve", str(MLPG), "--format", fmt, "-o", str(out)])
-    assert r.exit_code == 0, r.output
-    report = check_json(MLPG, out)
-    assert report["score"] == report["max_score"] and not report["not_read"], report["not_read"]
-    for it in report_items(report).values():
-        assert not it["message"] and all(lk["ok"] for lk in it["links"]), it
+    report = own_solution_report(MLPG, tmp_path / f"mlpg{suffix}", "--format", fmt)
+    assert_full_marks_no_notes(report)
     # L = (2² + 2.5²)/2 = 5.125 (d = s − t = (3, −2.5) − (1, 0)), its numbers a judged link
     assert "numbers" in [lk["kind"] for lk in report_items(report)["L"]["links"]]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import check_json, report_items
+from conftest import assert_full_marks_no_notes, check_json, own_solution_report, report_items
 
 DATA = Path(__file__).parent / "data" / "h113"
 GSOFT = DATA / "gsoft.yaml"
@@ -103,16 +103,9 @@ def test_right_value_is_not_called_untransposed(tmp_path):
 @pytest.mark.parametrize("suffix", [".md", pytest.param(".tex", marks=pytest.mark.slow),
                                     pytest.param(".txt", marks=pytest.mark.slow)])
 def test_the_own_softmax_solution_reads_back_with_no_note(tmp_path, suffix):
-    from click.testing import CliRunner
-    from symbackprop.cli import main
-    out = tmp_path / f"gsoft{suffix}"
-    r = CliRunner().invoke(main, ["solve", str(GSOFT), "-o", str(out)])
-    assert r.exit_code == 0, r.output
-    report = check_json(GSOFT, out)
-    assert report["score"] == report["max_score"] and not report["not_read"], report["not_read"]
+    report = own_solution_report(GSOFT, tmp_path / f"gsoft{suffix}")
+    assert_full_marks_no_notes(report)
     items = report_items(report)
-    for it in items.values():
-        assert not it["message"] and all(lk["ok"] for lk in it["links"]), it
     # s = sum(e1), L = -t·ln(p) and ∂L/∂s = ∂L/∂p·∂p/∂s are rules over the entries, judged (not passed over)
     for qid in ("s", "L", "grad_s"):
         assert "rule" in [lk["kind"] for lk in items[qid]["links"]], items[qid]
