@@ -111,14 +111,17 @@ def _evaluate(lines, env: Mapping[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, sp.Exp
     return env
 
 
-def _quantity(run: optimize.Run, what: str, env: Mapping[sp.Symbol, sp.Expr]) -> float | None:
-    """`what` of an evaluated step (None where the value is not a real number)."""
+def _quantity(lines, what: str, env: Mapping[sp.Symbol, sp.Expr]) -> float | None:
+    """`what` of a step evaluated by `lines` (None where the value is not a real number, or the lines have no
+    `what`)."""
     if what == "grad":
         value = env[G_T]
     elif what == "update":
         value = env[THETA] - env[THETA_PREV]
     else:
-        symbol = THETA if what == "new" else next(a.symbol for a in run.rule if a.name == what)
+        symbol = THETA if what == "new" else next((a.symbol for a in lines if a.name == what), None)
+        if symbol is None:
+            return None
         value = env[symbol]
     try:
         number = complex(sp.N(value, DIGITS))
@@ -308,6 +311,7 @@ def _using(lines, symbols) -> list:
 
 
 def _input_variant(code: str, key: str, lines, inputs: dict, **fields) -> _Variant:
+    """The rule at inputs the mistake puts in; its words show the lines that use them."""
     r = _lines(_using(lines, inputs))
     return _Variant(code, tuple(lines), inputs, lambda name, value: said(key, name=name, value=value, right=r,
                                                                           **fields))
@@ -328,12 +332,13 @@ def _carry_variants(run: optimize.Run, t: int, p: optimize.Parameter, lines, par
         out.append(_input_variant("state_not_carried", "diagnosis.opt_state_not_carried", lines, inputs,
                                   state=state, initial=start, step=t - 1))
     old = run.value(t - 1, p.key)
-    out.append(_input_variant("old_weight_twice", "diagnosis.opt_old_weight_twice", [lines[-1]], {THETA_PREV: _f(old)},
+    out.append(_input_variant("old_weight_twice", "diagnosis.opt_old_weight_twice", lines, {THETA_PREV: _f(old)},
                               old=_given(old, part), before=_at_step(_TEXT[THETA_PREV], t - 1),
-                              prev=_at_step(_TEXT[THETA_PREV], t)))
+                              prev=_at_step(_TEXT[THETA_PREV], t), own=_given(run.value(t, p.key), part)))
     g_old = run.value(t - 1, p.kind("grad"))
     out.append(_input_variant("grad_reused", "diagnosis.opt_grad_reused", lines, {G_T: _f(g_old)},
-                              old=_given(g_old, part), used=_at_step(_TEXT[G_T], t - 1), own=_at_step(_TEXT[G_T], t)))
+                              old=_given(g_old, part), used=_at_step(_TEXT[G_T], t - 1), own=_at_step(_TEXT[G_T], t),
+                              grad=_given(run.value(t, p.kind("grad")), part)))
     return out
 
 
@@ -408,7 +413,7 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     "Edx2" …), best first; none for a right value (or one right from the student's own `given` inputs:
     "theta" θ_{t−1}, "grad" g_t, a state's name for its value before the step). `decimals`: the places the
     student wrote (by default those of the number as Python writes it); `tol`: check's tolerance (by default
-    the problem's precision). Two mistakes that give the same number are one: the likelier (`_variants`)."""
+    the problem's precision; a float of 15 figures or more, a computed one, is judged by the tolerance). Two mistakes that give the same number are one: the likelier (`_variants`)."""
     if not 1 <= t <= len(run.steps):
         raise ValueError(f"step {t} is not a step of this run (1 to {len(run.steps)})")
     if what not in _whats(run):
@@ -419,15 +424,15 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     from ..notation import learning_rate_name
     _eta_name[0] = learning_rate_name(part.notation, False)
     tol = tol or Tolerance(precision=part.precision)
-    if decimals is None:
-        decimals = shown_decimals(repr(float(value)))
     value = float(value)
+    if decimals is None and len(repr(value).lstrip("-").replace(".", "").lstrip("0")) < 15:
+        decimals = shown_decimals(repr(value))     # a number as typed; a float of 15 figures or more was computed
     env = _inputs(run, t, param)
     tries = [env]
     if given:
         tries.append({**env, **_own(run, given)})
     lines = tuple(run.rule)
-    rights = [_quantity(run, what, _evaluate(lines, e)) for e in tries]
+    rights = [_quantity(lines, what, _evaluate(lines, e)) for e in tries]
     expected = rights[0]
     for right in rights:
         if right is not None and compare_number(value, decimals, right, tol).status in ("correct", "imprecise"):
@@ -440,7 +445,7 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     for order, variant in enumerate(_variants(run, t, param, env)):
         best = None
         for e, right in zip(tries, rights):
-            v = _quantity(run, what, _evaluate(variant.lines, {**e, **variant.inputs}))
+            v = _quantity(variant.lines, what, _evaluate(variant.lines, {**e, **variant.inputs}))
             if v is None or right is None or abs(v - right) <= 1e-12 * max(1.0, abs(v)):
                 continue            # the mistake changes nothing here
             status = compare_number(value, decimals, v, tol).status
