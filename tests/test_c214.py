@@ -191,6 +191,19 @@ def test_momentum_form_eta_inside_or_outside():
                   round(0.1 * g1, 4)) == ["momentum_form"]
 
 
+def test_adadelta_eps_and_a_tie():
+    # the lecture's AdaDelta (ε = 1e-6 inside both roots), t = 1: Δθ = −√(0 + ε)/√(E[g²] + ε)·g; with ε
+    # outside both, −(√0 + ε)/(√E[g²] + ε)·g
+    g, eps = 4.0, 1e-6
+    eg2 = 0.1 * g ** 2
+    outside = -(0 + eps) / (np.sqrt(eg2) + eps) * g
+    run, p = _run("{name: adadelta}")
+    assert [d.code for d in diagnose_step(run, 1, p, "delta", outside)] == ["eps_outside"]
+    # the lecture's momentum, v_1 = g_1: η left out and torch's buffer (η outside v) give the same number;
+    # the other form is named (the order of _variants), once
+    assert _codes("{name: momentum, lr: 0.1, momentum: 0.9}", 1, "velocity", g) == ["momentum_form"]
+
+
 # -- what is not a mistake --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("optimizer, what", [

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Mapping
 
 import sympy as sp
 
@@ -58,12 +58,20 @@ class Diagnosis:
 @dataclass(frozen=True)
 class _Variant:
     """One mistake: the rule as the mistake has it (`lines`), the inputs it puts in (`inputs`: symbol ->
-    value, over the step's own), and the sentence given the quantity's name and value (`words`)."""
+    value, over the step's own), and its sentence: message id, the lines of the rule it shows (`right`), as
+    the mistake has them (`wrong`, if it changes lines) and the other fields."""
 
     code: str
     lines: tuple
     inputs: dict
-    words: Callable[[str, str], str]
+    key: str
+    right: tuple
+    wrong: tuple | None = None
+    fields: tuple = ()
+
+    def words(self, names: dict, name: str, value: str) -> str:
+        extra = {} if self.wrong is None else {"wrong": _lines(self.wrong, names)}
+        return said(self.key, name=name, value=value, right=_lines(self.right, names), **extra, **dict(self.fields))
 
 
 # -- the step's inputs -----------------------------------------------------------------------------
@@ -139,21 +147,9 @@ def _whats(run: optimize.Run) -> tuple[str, ...]:
 _TEXT, _ = optimize.names_of_symbols()
 
 
-def _text(expr: sp.Expr) -> str:
-    names = dict(_TEXT)
-    names[ETA] = _eta_name[0]
-    return print_text(expr, names)
-
-
-_eta_name = ["η"]                   # the learning rate's letter in the problem's notation (set per call)
-
-
-def _line(a) -> str:
-    return f"{_text(a.symbol)} = {_text(a.expr)}"
-
-
-def _lines(lines) -> str:
-    return "; ".join(_line(a) for a in lines)
+def _lines(lines, names: dict) -> str:
+    """Assignments as the solution prints them (`names`: optimize.names, η in the problem's letter)."""
+    return "; ".join(f"{print_text(a.symbol, names)} = {print_text(a.expr, names)}" for a in lines)
 
 
 def _at_step(text: str, t: int) -> str:
@@ -197,9 +193,7 @@ def _rule_variant(code: str, key: str, old, new, **fields) -> _Variant | None:
     right, wrong = _changed(old, new)
     if not right:
         return None
-    r, w = _lines(right), _lines(wrong)
-    return _Variant(code, tuple(new), {}, lambda name, value: said(key, name=name, value=value, right=r, wrong=w,
-                                                                    **fields))
+    return _Variant(code, tuple(new), {}, key, tuple(right), tuple(wrong), tuple(fields.items()))
 
 
 def _with(lines, index: int, expr: sp.Expr) -> list:
@@ -312,9 +306,7 @@ def _using(lines, symbols) -> list:
 
 def _input_variant(code: str, key: str, lines, inputs: dict, **fields) -> _Variant:
     """The rule at inputs the mistake puts in; its words show the lines that use them."""
-    r = _lines(_using(lines, inputs))
-    return _Variant(code, tuple(lines), inputs, lambda name, value: said(key, name=name, value=value, right=r,
-                                                                          **fields))
+    return _Variant(code, tuple(lines), inputs, key, tuple(_using(lines, inputs)), None, tuple(fields.items()))
 
 
 def _carry_variants(run: optimize.Run, t: int, p: optimize.Parameter, lines, part) -> list[_Variant]:
@@ -364,9 +356,7 @@ def _form_variant(run: optimize.Run, t: int, p: optimize.Parameter) -> list[_Var
     inputs = {q.symbol: values[q.name] for q in row.params}
     inputs.update({v.previous: _f(state[v.name]) for v in row.state})
     key = "diagnosis.opt_momentum_eta_inside" if other == "lecture" else "diagnosis.opt_momentum_eta_outside"
-    r, w = _lines(run.rule), _lines(lines)
-    return [_Variant("momentum_form", tuple(lines), inputs,
-                     lambda name, value: said(key, name=name, value=value, right=r, wrong=w))]
+    return [_Variant("momentum_form", tuple(lines), inputs, key, tuple(run.rule), tuple(lines))]
 
 
 def _slip_variants(run: optimize.Run, lines, part) -> list[_Variant]:
@@ -421,8 +411,7 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     if param.frozen:
         return []
     part = run.part
-    from ..notation import learning_rate_name
-    _eta_name[0] = learning_rate_name(part.notation, False)
+    names, _ = optimize.names(part.notation)
     tol = tol or Tolerance(precision=part.precision)
     value = float(value)
     if decimals is None and len(repr(value).lstrip("-").replace(".", "").lstrip("0")) < 15:
@@ -468,6 +457,6 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     name = _quantity_name(run, t, param, what)
     for rank, dist, order, v, variant in found:
         if order in chosen:
-            out.append(Diagnosis(variant.code, variant.words(name, _given(v, part)), v))
+            out.append(Diagnosis(variant.code, variant.words(names, name, _given(v, part)), v))
             chosen.discard(order)
     return out
