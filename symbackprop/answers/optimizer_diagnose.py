@@ -402,8 +402,9 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     "update" Δθ_t, "grad" g_t, or a line of the rule: "m", "v", "mhat", "vhat", "G", "velocity", "Eg2",
     "Edx2" …), best first; none for a right value (or one right from the student's own `given` inputs:
     "theta" θ_{t−1}, "grad" g_t, a state's name for its value before the step). `decimals`: the places the
-    student wrote (by default those of the number as Python writes it); `tol`: check's tolerance (by default
-    the problem's precision; a float of 15 figures or more, a computed one, is judged by the tolerance). Two mistakes that give the same number are one: the likelier (`_variants`)."""
+    student wrote (by default those of the number as Python writes it; a float of 15 figures or more, a
+    computed one, is judged by the tolerance alone); `tol`: check's tolerance (by default the problem's
+    precision). Two mistakes that give the same number are one: the likelier (`_variants`)."""
     if not 1 <= t <= len(run.steps):
         raise ValueError(f"step {t} is not a step of this run (1 to {len(run.steps)})")
     if what not in _whats(run):
