@@ -1462,4 +1462,18 @@ MESSAGES = {
     "diagnosis.bce_branch_swapped": "the two terms of binary cross-entropy are swapped (target {t}): the loss is −ln(output) for a target of 1 and −ln(1 − output) for a target of 0",
     "diagnosis.shared_one_edge": "only one edge of the shared weight: this is {term} alone; {name} sums the terms of every edge it is on: {terms}",
     "answers_file.only_no_part": "{source}: {what}",
+    # -- session 14, C2: diagnoses of an optimizer's step (answers/optimizer_diagnose.py) ----------------
+    "diagnosis.opt_bias_correction": "bias correction left out: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_eps_inside": "ε inside the square root, where this form adds it outside: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_eps_outside": "ε outside the square root, where this form adds it inside: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_weights_swapped": "the weights of the old state and of the new term swapped: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_g_for_g2": "g used where g² belongs: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_g2_for_g": "g² used where g belongs: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_state_not_carried": "the state not carried over from step {step}: worked from {initial} (the values before step 1) where {state} belong, {name} = {value}; the rule is {right}",
+    "diagnosis.opt_old_weight_twice": "the old weight used twice: worked from {before} = {old} (the weight before the previous step) where {prev} = {own} belongs, {name} = {value}; the rule is {right}",
+    "diagnosis.opt_grad_reused": "the previous step's gradient reused: worked from {used} = {old} (taken at the weight before the previous step) where {own} = {grad} belongs, {name} = {value}; the rule is {right}",
+    "diagnosis.opt_momentum_eta_inside": "η inside the velocity (the lecture's form of momentum), where this form keeps it outside: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_momentum_eta_outside": "η outside the velocity (torch's form of momentum), where this form has it inside: {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_sign_flipped": "the update's sign flipped (θ + Δ): {name} = {value} comes from {wrong}; the rule is {right}",
+    "diagnosis.opt_eta_missing": "η left out (η = {eta}): {name} = {value} comes from {wrong}; the rule is {right}",
 }

@@ -1276,4 +1276,18 @@ MESSAGES = {
     "diagnosis.bce_branch_swapped": "二元交叉熵的两项用反了（目标值 {t}）：目标为 1 时损失是 −ln(输出)，目标为 0 时是 −ln(1 − 输出)",
     "diagnosis.shared_one_edge": "只算了共享权重的一条边：这只是 {term}；{name} 是它所在每条边的项之和：{terms}",
     "answers_file.only_no_part": "{source}：{what}",
+    # -- session 14, C2: diagnoses of an optimizer's step (answers/optimizer_diagnose.py) ----------------
+    "diagnosis.opt_bias_correction": "漏掉了偏差修正：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_eps_inside": "ε 放进了平方根里，而这一形式把它加在根号外：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_eps_outside": "ε 放在了平方根外，而这一形式把它加在根号里：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_weights_swapped": "旧状态与新项的权重对调了：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_g_for_g2": "该用 g² 的地方用了 g：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_g2_for_g": "该用 g 的地方用了 g²：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_state_not_carried": "没有沿用第 {step} 步的状态：该用 {state} 的地方用了 {initial}（第 1 步之前的值），得到 {name} = {value}；正确的公式是 {right}",
+    "diagnosis.opt_old_weight_twice": "旧权重用了两次：该用 {prev} = {own} 的地方用了 {before} = {old}（上一步之前的权重），得到 {name} = {value}；正确的公式是 {right}",
+    "diagnosis.opt_grad_reused": "沿用了上一步的梯度：该用 {own} = {grad} 的地方用了 {used} = {old}（在上一步之前的权重处求得），得到 {name} = {value}；正确的公式是 {right}",
+    "diagnosis.opt_momentum_eta_inside": "η 放进了速度里（课件的动量形式），而这一形式把它放在速度外：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_momentum_eta_outside": "η 放在了速度外（torch 的动量形式），而这一形式把它放在速度里：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_sign_flipped": "更新的符号反了（θ + Δ）：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
+    "diagnosis.opt_eta_missing": "漏掉了 η（η = {eta}）：{name} = {value} 来自 {wrong}；正确的公式是 {right}",
 }
