@@ -1,0 +1,87 @@
+"""Session 14, B1 (issue 13): the float run's display written without SymPy (printing.format_float, the same text
+as format_value), `list optimizers`' settings written as the tool writes numbers, and the optimizer's setting
+errors reported together, each FILE:LINE."""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symbackprop.printing import format_float, format_value
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- 1. format_float is format_value of the float ---------------------------------------------------
+
+def _floats(seed: int, n: int) -> list[float]:
+    """Floats over 26 decades, half-way points of every precision 0–9 exactly and nearly, values that round
+    up to the next power of ten (9.9995e-5), the edges of the fast path (1e-12, half a unit, 1e8)."""
+    rng = random.Random(seed)
+    xs = [10 ** rng.uniform(-14, 13) * rng.choice((1, -1)) for _ in range(n)]
+    for p in range(10):
+        for _ in range(n // 50):
+            m = rng.randint(0, 10**6)
+            xs += [(m + 0.5) / 10**p, -(m + 0.5) / 10**p, (m + 0.5 + rng.uniform(-2e-3, 2e-3)) / 10**p,
+                   9.9995 * 10.0 ** -rng.randint(1, 14), (rng.randint(1000, 9999) + 0.5) * 10.0 ** -rng.randint(5, 18),
+                   0.5 / 10**p, 1 / 10**p, float(rng.randint(-100, 100))]
+    return xs + [0.0, -0.0, 1e-12, 1.01e-12, 0.99e-12, 1e8, 1e12, 1e13, float("inf"), float("nan")]
+
+
+def _check_floats(xs: list[float]) -> None:
+    for x in xs:
+        if x != x or x in (float("inf"), float("-inf")):
+            continue                                   # the run's values are finite (format_value's domain)
+        for p in range(10):
+            assert format_float(x, p) == format_value(sp.Float(x), p, x)[0], (x, p)
+
+
+def test_format_float_is_format_value():
+    """The second path is format_value itself (Fractions, the exact binary value rounded half-up)."""
+    _check_floats(_floats(1, 50))
+
+
+@pytest.mark.slow
+def test_format_float_is_format_value_many():
+    _check_floats(_floats(2, 60000))
+
+
+def test_format_float_examples():
+    """By hand: 0.12345 is 0.1234500000000000041… in binary, 4 places: 0.1235; 1.5e-7 at 4 places keeps its
+    first 4 significant digits, 0.0000001500; 0.0000099996 under half a unit too: 4 digits 9999.6·10⁻⁹ round up
+    to 1000·10⁻⁸, 0.00001000; 0.000099996 is over half a unit: 4 places, 0.0001."""
+    assert format_float(0.12345, 4) == "0.1235"
+    assert format_float(-2.0, 4) == "-2.0000"
+    assert format_float(1.5e-7, 4) == "0.0000001500"
+    assert format_float(0.0000099996, 4) == "0.00001000"
+    assert format_float(0.000099996, 4) == "0.0001"
+    assert format_float(0.5, 0) == "0.5"          # half a unit of the last place: its first digit, not ≈ 1
+
+
+@pytest.mark.slow
+def test_json_display_of_steps_not_shown(tmp_path):
+    """Every float quantity of a run's JSON (steps not shown in full) shows format_value of its value."""
+    text = (ROOT / "problems" / "xor_adam.yaml").read_text(encoding="utf-8")
+    src = tmp_path / "p.yaml"
+    src.write_text(text.replace("steps: 5", "steps: 12"), encoding="utf-8")
+    from symbackprop.render import render
+    from symbackprop.solution import solve
+    data = json.loads(render(solve(str(src)), "json"))
+    part = data["parts"][0]
+    seen = 0
+    for step in part["steps"][1:]:
+        for q in step["quantities"].values():
+            assert q["exact"] is None
+            assert q["display"] == format_value(sp.Float(q["value"]), part["settings"]["precision"], q["value"])[0]
+            seen += 1
+    assert seen > 100
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "symbackprop.cli", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, encoding="utf-8")
