@@ -85,3 +85,69 @@ def test_json_display_of_steps_not_shown(tmp_path):
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "symbackprop.cli", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, encoding="utf-8")
+
+
+# -- 2. `list optimizers` writes settings as solve's optimizer line does -------------------------------
+
+def _solve_line_settings(name: str, form: str, tmp_path: Path) -> str:
+    """The settings of solve's optimizer line for a part trained by `name` in `form` with its defaults."""
+    src = tmp_path / f"{name}_{form}.yaml"
+    text = (ROOT / "problems" / "xor_adam.yaml").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith(("optimizer:", "steps:"))]
+    src.write_text("\n".join(lines + [f"optimizer: {{name: {name}, form: {form}}}", "steps: 1", ""]), encoding="utf-8")
+    out = run_cli("solve", str(src))
+    assert out.returncode == 0, out.stderr
+    head = f"  {name} ({form} form), "
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith(head))
+    return line[len(head):].split("; ")[0]
+
+
+class _Out:
+    def __init__(self, stdout: str) -> None:
+        self.stdout = stdout
+
+
+def listed(*args: str) -> _Out:
+    """`symbackprop list optimizers ARGS` in this process."""
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    got = CliRunner().invoke(main, ["list", "optimizers", *args])
+    assert got.exit_code == 0, got.output
+    return _Out(got.output)
+
+
+def _listed_defaults(output: str, name: str, form: str, word: str) -> str:
+    lines = output.splitlines()
+    i = next(k for k, ln in enumerate(lines) if ln.strip().startswith(f"{name} ({form})"))
+    return lines[i + 1].strip()[len(word) + 1:]
+
+
+def test_list_settings_are_written_as_solve_writes_them(tmp_path):
+    """Every optimizer's defaults (optimizers.py's specs): the listed text is solve's optimizer line's (Adam's eps
+    1e-8 is 0.00000001 in both, not 1e-08) and the listed number is the spec's default, in EN and zh; JSON gives
+    numbers."""
+    from symbackprop import optimizers
+    en, zh = listed(), listed("--lang", "zh")
+    data = json.loads(listed("--format", "json").stdout)["optimizers"]
+    assert "1e-08" not in en.stdout and "1e-08" not in zh.stdout and "e-" not in en.stdout.split("Optimizers")[1]
+    for name in optimizers.NAMES:
+        for form in optimizers.FORMS:
+            row = optimizers.optimizer(name, form)
+            text = _listed_defaults(en.stdout, name, form, "defaults")
+            assert _listed_defaults(zh.stdout, name, form, "默认值") == text
+            pairs = dict(kv.split(" = ") for kv in text.split(", "))
+            assert list(pairs) == [p.name for p in row.params]
+            for p in row.params:                  # the text is the default exactly (a decimal, no exponent)
+                assert sp.Rational(pairs[p.name]) == p.default, (name, form, p.name)
+            js = next(r for r in data if r["name"] == name and r["form"] == form)
+            assert js["defaults"] == {p.name: float(p.default) for p in row.params}
+    assert "eps = 0.00000001" in _listed_defaults(en.stdout, "adam", "lecture", "defaults")
+
+
+@pytest.mark.slow
+def test_list_settings_are_solves_line(tmp_path):
+    """The same text as solve's optimizer line for the same settings (two optimizers: solve is slow to run)."""
+    en = listed()
+    for name, form in (("adam", "lecture"), ("adagrad", "pytorch")):
+        text = _listed_defaults(en.stdout, name, form, "defaults")
+        assert _solve_line_settings(name, form, tmp_path) == text, (name, form)
