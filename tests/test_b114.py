@@ -151,3 +151,91 @@ def test_list_settings_are_solves_line(tmp_path):
     for name, form in (("adam", "lecture"), ("adagrad", "pytorch")):
         text = _listed_defaults(en.stdout, name, form, "defaults")
         assert _solve_line_settings(name, form, tmp_path) == text, (name, form)
+
+
+# -- 3 and 4. the optimizer's setting errors: each one line FILE:LINE, together, in line order -----------
+
+BASE = "".join(ln for ln in (ROOT / "problems" / "xor_adam.yaml").read_text(encoding="utf-8").splitlines(True)
+               if not ln.startswith(("#", "optimizer:", "steps:", "notation:", "           target_index")))
+
+
+def solve_errors(tmp_path: Path, tail: str, lang: str = "en") -> tuple[int, list[str], str]:
+    """(exit code, stderr lines, path) of `solve` in this process on BASE followed by `tail`."""
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    src = tmp_path / "bad.yaml"
+    src.write_text(BASE + tail, encoding="utf-8")
+    got = CliRunner().invoke(main, ["solve", str(src), "--lang", lang])
+    assert got.exception is None or isinstance(got.exception, SystemExit), got.exception
+    return got.exit_code, got.stderr.strip().splitlines(), str(src)
+
+
+def _line_of(text: str, needle: str) -> int:
+    """The 1-based line of the file where `needle` is (the file is BASE + the tail)."""
+    return next(i for i, ln in enumerate(text.splitlines(), 1) if needle in ln)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_three_optimizer_mistakes_are_three_lines(tmp_path, lang):
+    """lr that is not learning_rate, beta2 = 1 (β in [0, 1)) and an unknown setting: all three, each at its line,
+    in line order, the lr mismatch said with both numbers as written (0.1 and 0.5, not 1/10 and 1/2)."""
+    tail = "learning_rate: 0.5\noptimizer:\n  name: adam\n  lr: 0.1\n  betas: [0.9, 1]\n  foo: 3\n"
+    code, lines, src = solve_errors(tmp_path, tail, lang)
+    text = BASE + tail
+    assert code == 2
+    assert len(lines) == 3, lines
+    want = [_line_of(text, "  lr: 0.1"), _line_of(text, "  betas:"), _line_of(text, "  foo: 3")]
+    for line, n, field in zip(lines, want, ("optimizer.lr", "optimizer.betas", "optimizer.foo")):
+        assert f"{src}:{n}: {field}" in line, (line, n)
+    assert "0.1" in lines[0] and "0.5" in lines[0] and "1/10" not in lines[0]
+    assert "beta2 = 1" in lines[1] and "[0, 1)" in lines[1]
+    assert "foo" in lines[2] and "lr, betas, eps" in lines[2]
+    if lang == "zh":               # the catalogue's Chinese, not English (the range message was English before)
+        assert all("：" in ln for ln in lines) and "超出范围" in lines[1] and "out of range" not in lines[1]
+
+
+def test_lr_mismatch_alone_and_no_lr_with_a_setting_error(tmp_path):
+    """The mismatch alone is still one line; learning_rate for an optimizer without lr (AdaDelta's lecture form)
+    is said together with a bad setting of the mapping."""
+    code, lines, src = solve_errors(tmp_path, "learning_rate: 0.5\noptimizer: {name: adam, lr: 0.1}\n")
+    assert code == 2 and len(lines) == 1 and "optimizer.lr = 0.1 and learning_rate = 0.5 differ" in lines[0]
+    code, lines, src = solve_errors(tmp_path, "learning_rate: 0.5\noptimizer: {name: adadelta, rho: 2}\n")
+    assert code == 2 and len(lines) == 2, lines
+    assert ": learning_rate:" in lines[0] and "optimizer.rho" in lines[1] and "[0, 1]" in lines[1]
+
+
+BAD = [
+    # (what, the file's tail, the field named, words of what is wrong / allowed)
+    ("negative lr", "optimizer: {name: sgd, lr: -0.1}\n", "optimizer.lr", ["-0.1", "(0, ∞)"]),
+    ("negative learning_rate", "optimizer: sgd\nlearning_rate: -0.1\n", "learning_rate", ["-0.1"]),
+    ("beta1 over 1", "optimizer: {name: adam, betas: [1.5, 0.9]}\n", "optimizer.betas", ["1.5", "[0, 1)"]),
+    ("beta2 negative", "optimizer: {name: adam, betas: [0.9, -0.5]}\n", "optimizer.betas", ["-0.5", "[0, 1)"]),
+    ("momentum 1", "optimizer: {name: momentum, momentum: 1}\n", "optimizer.momentum", ["[0, 1)"]),
+    ("unknown optimizer", "optimizer: adamm\n", "optimizer", ["adamm", "adamw"]),
+    ("steps 0", "optimizer: adam\nsteps: 0\n", "steps", ["1000"]),
+    ("steps 1001", "optimizer: adam\nsteps: 1001\n", "steps", ["1001", "1000"]),
+    ("update weird", "optimizer: adam\nupdate: weird\n", "update", ["weird", "per_batch, per_sample"]),
+    ("form keras", "optimizer: {name: adam, form: keras}\n", "optimizer.form", ["keras", "lecture, pytorch"]),
+    ("betas of three", "optimizer: {name: adam, betas: [0.9, 0.99, 0.999]}\n", "optimizer.betas", ["[β1, β2]"]),
+    ("eps negative", "optimizer: {name: adam, eps: -1e-8}\n", "optimizer.eps", ["-1e-8", "(0, ∞)"]),
+    ("a string for lr", "optimizer: {name: adam, lr: fast}\n", "optimizer.lr", ["fast"]),
+    ("a string for momentum", "optimizer: {name: momentum, momentum: high}\n", "optimizer.momentum", ["high"]),
+    ("optimizer a list", "optimizer: [adam, 0.1]\n", "optimizer", ["adam", "sgd"]),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("what,tail,field,words", BAD, ids=[b[0] for b in BAD])
+def test_bad_setting_is_one_line(tmp_path, what, tail, field, words, lang):
+    code, lines, src = solve_errors(tmp_path, tail, lang)
+    assert code == 2
+    assert len(lines) == 1, lines
+    line = lines[0]
+    assert "Traceback" not in line
+    n = _line_of(BASE + tail, field.split(".")[0] + ":")          # the field's line (a flow mapping: one line)
+    sep = "：" if lang == "zh" else ": "
+    assert f"{src}:{n}: {field}{sep}" in line, (line, n)
+    for w in words:
+        assert w in line, (w, line)
+    if lang == "zh":
+        assert not any(w in line for w in ("out of range", "must be", "expected", "unknown"))
