@@ -26,7 +26,7 @@ steps: 3
 
 
 def _settings(row) -> str:
-    from symbackprop.optimizers import _num
+    from symbackprop.listing import setting_text as _num     # as `list optimizers` and solve write them: 0.00000001
     out = []
     for p in row.params:
         name = "betas" if p.name == "beta1" else p.name

@@ -123,7 +123,8 @@ class OptimizerRow:
     name: str
     form: str
     rule: tuple[tuple[str, str], ...]          # (text, LaTeX) a line
-    defaults: tuple[tuple[str, str, str], ...]  # (setting, default, allowed)
+    # (setting, default as the tool writes numbers, allowed, default as a number for JSON)
+    defaults: tuple[tuple[str, str, str, float], ...]
     state: tuple[str, ...]
     source: str
 
@@ -140,9 +141,16 @@ def optimizer_rows() -> list[OptimizerRow]:
             rule = tuple((f"{print_text(a.symbol, text)} = {_rule_text(a.expr, text)}",
                           f"{optimizers.latex(a.symbol)} = {optimizers.latex(a.expr)}")
                          for a in optimizers.rule(name, form))
-            defaults = tuple((p.name, optimizers._num(p.default), p.interval()) for p in row.params)
+            defaults = tuple((p.name, setting_text(p.default), p.interval(), float(p.default)) for p in row.params)
             rows.append(OptimizerRow(name, form, rule, defaults, tuple(text[s.symbol] for s in row.state), row.source))
     return rows
+
+
+def setting_text(value: sp.Rational) -> str:
+    """A setting's value as solve's optimizer line writes it (render/optimizer.py: printing.message_number at
+    10 places): 1e-8 is 0.00000001, 0.001 is 0.001, 0 is 0."""
+    from .printing import message_number
+    return message_number(float(value), 10)
 
 
 def _rule_text(expr: sp.Expr, names: dict) -> str:
@@ -169,14 +177,14 @@ def _optimizer_lines(fmt: str, lang: str) -> list[str]:
                f"| {msg(lang, 'list.defaults')} |", "|---|---|---|---|"]
         for r in rows:
             rule = "<br>".join(f"${latex}$" for _, latex in r.rule)
-            defaults = ", ".join(f"`{k}` = {v}" for k, v, _ in r.defaults) or "—"
+            defaults = ", ".join(f"`{k}` = {v}" for k, v, _, _ in r.defaults) or "—"
             out.append(f"| `{r.name}` | {r.form} | {rule} | {defaults} |")
         return out + [""]
     out = [msg(lang, "list.optimizers"), "  " + msg(lang, "list.optimizers_intro")]
     width = max(len(f"{r.name} ({r.form})") for r in rows)
     for r in rows:
         out.append(f"  {f'{r.name} ({r.form})'.ljust(width)}  {'; '.join(text for text, _ in r.rule)}")
-        defaults = ", ".join(f"{k} = {v}" for k, v, _ in r.defaults)
+        defaults = ", ".join(f"{k} = {v}" for k, v, _, _ in r.defaults)
         if defaults:
             out.append(f"  {' ' * width}  {msg(lang, 'list.defaults_line', defaults=defaults)}")
     return out + [""]
@@ -184,7 +192,7 @@ def _optimizer_lines(fmt: str, lang: str) -> list[str]:
 
 def _json_optimizer(r: OptimizerRow) -> dict:
     return {"name": r.name, "form": r.form, "rule": [t for t, _ in r.rule], "rule_latex": [latex for _, latex in r.rule],
-            "defaults": {k: v for k, v, _ in r.defaults}, "allowed": {k: a for k, _, a in r.defaults},
+            "defaults": {k: x for k, _, _, x in r.defaults}, "allowed": {k: a for k, _, a, _ in r.defaults},
             "state": list(r.state), "source": r.source}
 
 

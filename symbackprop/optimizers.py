@@ -527,9 +527,11 @@ class NumpyStep:
             env[line.symbol] = line.expr.xreplace(env).xreplace(bound)
             outputs.append(env[line.symbol])
         args = [THETA_PREV, G_T, T, *(s.previous for s in row.state)]
-        self._f = sp.lambdify(args, outputs, modules="numpy")
+        # modules=[np]: NumPy's printer and NumPy's own names, without lambdify's `from numpy import *`
+        # (which loads numpy.testing, numpy.f2py …: about 0.1 s of a run's start)
+        self._f = sp.lambdify(args, outputs, modules=[np])
         self._at = sp.lambdify([THETA_PREV, *(s.previous for s in row.state)], row.grad_at.xreplace(bound),
-                               modules="numpy")
+                               modules=[np])
         self._initial = {s.name: float(sp.sympify(s.initial).xreplace(bound)) for s in row.state}
 
     def initial_state(self, shape: tuple[int, ...] | int) -> dict:

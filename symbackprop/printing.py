@@ -92,6 +92,32 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
     return _written(frac, precision), False
 
 
+def format_float(x: float, precision: int) -> str:
+    """`format_value(sp.Float(x), precision, x)[0]` of a float64 (a float run's value), without SymPy or
+    Fractions where that is sure to be the same text: at most 8 decimal places (not significant figures),
+    the value 10^-12 ≤ |x| < 10^8 units of the last place, and clearly away from a half-way point of its
+    rounding (more than 10^-3 of a unit of the last digit shown, where format_value's test is 10^-12 of
+    the value, under 10^-4 of that unit here). There format_value writes the exact binary value rounded
+    half-up, which is then the nearest rounding, which is what Python's f-string writes: `precision`
+    places, or for a value under half a unit of the last place (`_places`) its first max(precision, 1)
+    significant digits as a plain decimal. Every other float goes to format_value."""
+    if not is_sig_figs(precision) and 0 <= precision <= 8 and x == x:
+        a = abs(x)
+        scaled = a * 10.0 ** precision
+        if 1.0 <= scaled < 1e8:
+            if abs(scaled - math.floor(scaled) - 0.5) > 1e-3:
+                return f"{x:.{precision}f}"
+        elif 1.01e-12 <= a and scaled < 0.49:
+            sig = max(precision, 1)
+            mant, _, exp = f"{a:.{sig - 1}e}".partition("e")
+            places = sig - 1 - int(exp)
+            scaled = a * 10.0 ** places                   # exact power of ten: places ≤ 7 + 12
+            if abs(scaled - math.floor(scaled) - 0.5) > 1e-3:
+                digits = mant.replace(".", "").rjust(places + 1, "0")
+                return ("-" if x < 0 else "") + digits[:-places] + "." + digits[-places:]
+    return format_value(sp.Float(x), precision, x)[0]
+
+
 def _trimmed(s: str) -> str:
     """An exact display without the zeros that end its decimals: 0.172, not 0.1720; 1.5e-13, not 1.500e-13."""
     mant, e, exp = s.partition("e")

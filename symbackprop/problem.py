@@ -251,6 +251,17 @@ def _one(key: str, n: int) -> str:
     return key + "_one" if n == 1 else key
 
 
+def _name_and_form(raw: Any) -> tuple[str, str] | None:
+    """(name, form) of an `optimizer:` whose name and form are known (its settings may still be wrong)."""
+    from . import optimizers
+    if isinstance(raw, str):
+        return (raw, optimizers.DEFAULT_FORM) if raw in optimizers.NAMES else None
+    if isinstance(raw, dict) and isinstance(raw.get("name"), str) and raw["name"] in optimizers.NAMES:
+        form = raw.get("form", optimizers.DEFAULT_FORM)
+        return (raw["name"], form) if isinstance(form, str) and form in optimizers.FORMS else None
+    return None
+
+
 class _Validator(FieldReader):
     """Turns the raw YAML data into a Problem, raising at the first mistake."""
 
@@ -467,25 +478,26 @@ class _Validator(FieldReader):
         Each field and each setting is checked on its own, so that several mistakes are reported together."""
         from . import optimizers
         name, form, given, ok = "sgd", optimizers.DEFAULT_FORM, {}, True
-        opath: Path_ = ("optimizer",)
+        lr_given = "learning_rate" in cfg
+        known: tuple[str, str] | None = (name, form)
         if "optimizer" in cfg:
             raw, opath = cfg["optimizer"]
-            got, ok = self.guarded(lambda: self.optimizer_field(raw, opath), None)
+            got, ok = self.guarded(lambda: self.optimizer_field(raw, opath, eta if lr_given else None), None)
             if got is not None:
                 name, form, given = got
+            known = (name, form) if got is not None else _name_and_form(raw)
+        lr_ok = True
+        if lr_given and known is not None and not any(p.name == "lr" for p in optimizers.optimizer(*known).params):
+            _, lr_ok = self.guarded(lambda: self.fail(cfg["learning_rate"][1], said(
+                "problem.optimizer_no_lr", optimizer=known[0], form=known[1])))
         steps, steps_ok = self.guarded(lambda: self.steps(cfg), 1)
         update, update_ok = self.guarded(lambda: self.update(cfg), "per_batch")
-        if not ok:
+        if not (ok and lr_ok):
             return None
-        lr_given = "learning_rate" in cfg
         row = optimizers.optimizer(name, form)
         has_lr = any(p.name == "lr" for p in row.params)
-        if lr_given and not has_lr:
-            self.fail(cfg["learning_rate"][1], said("problem.optimizer_no_lr", optimizer=name, form=form))
         if lr_given and eta is None:
             return None
-        if lr_given and "lr" in given and given["lr"] != eta:
-            self.fail(opath + ("lr",), said("problem.optimizer_lr_twice", lr=str(given["lr"]), eta=str(eta)))
         if lr_given and has_lr:
             given.setdefault("lr", eta)
         values = optimizers.settings(name, form, given)
@@ -493,9 +505,10 @@ class _Validator(FieldReader):
             return None
         return Training(name, form, tuple(values.items()), steps, update)
 
-    def optimizer_field(self, raw: Any, path: Path_) -> tuple[str, str, dict]:
+    def optimizer_field(self, raw: Any, path: Path_, eta: sp.Rational | None = None) -> tuple[str, str, dict]:
         """(name, form, settings given) of `optimizer:`; the name, the form and every setting checked on its
-        own (optimizers.settings), their mistakes raised together."""
+        own (optimizers.settings), an `lr` that is not the part's `learning_rate` (`eta`, None: not given or
+        not read) too, their mistakes raised together (a collecting reader says them in line order)."""
         from . import optimizers
         from .problem_errors import ProblemErrors
         if isinstance(raw, str):
@@ -545,6 +558,10 @@ class _Validator(FieldReader):
             if ok:
                 _, ok = attempt(lambda key=str(key), number=number, spath=spath: self.setting(name, form, key,
                                                                                              number, spath))
+            if ok and key == "lr" and eta is not None and number != eta:
+                _, ok = attempt(lambda number=number, spath=spath: self.fail(spath, said(
+                    "problem.optimizer_lr_twice", lr=self.as_written(number, spath),
+                    eta=self.as_written(eta, self.origins.get(("eta",))))))
             if ok:
                 given[str(key)] = number
         if found:
@@ -557,7 +574,14 @@ class _Validator(FieldReader):
         try:
             optimizers.settings(name, form, {key: number})
         except optimizers.OptimizerError as exc:
-            self.fail(path, str(exc))
+            fields = dict(exc.fields)
+            if exc.key == "optimizer.out_of_range":           # the value as the file writes it: -1e-8, 0.5
+                if key == "betas":
+                    i = 0 if fields["setting"] == "beta1" else 1
+                    fields["value"] = self.as_written(number[i], path + (i,))
+                else:
+                    fields["value"] = self.as_written(number, path)
+            self.fail(path, said(exc.key, **fields))           # a catalogue message: said in --lang too
 
     def optimizer_form(self, form: Any, path: Path_) -> str:
         from . import optimizers

@@ -76,7 +76,7 @@ def test_several_mistakes_together_and_lr_twice(tmp_path):
     out = _error(XOR_NO_LR + "optimizer: {name: adam, lr: -1, betas: [0.9, 1.5]}\nsteps: 0\nupdate: x\n", tmp_path)
     assert len(out.splitlines()) == 4, out
     out = _error(XOR + "optimizer: {name: adam, lr: 0.5}\n", tmp_path)         # xor.yaml has learning_rate: 1
-    assert "optimizer.lr = 1/2 and learning_rate = 1 differ" in out and "p.yaml:25:" in out
+    assert "optimizer.lr = 0.5 and learning_rate = 1 differ" in out and "p.yaml:25:" in out   # as written (s14-b1)
     out = _error(XOR + "optimizer: adadelta\n", tmp_path)                       # Ruder's AdaDelta has no η
     assert "p.yaml:16: learning_rate: adadelta (lecture form) has no learning rate" in out
 

@@ -120,7 +120,7 @@ def test_list_optimizers_has_every_name_and_form_with_its_rule_and_defaults():
     assert "(ε + √(v̂_t))" in torch
     # defaults are the table's: Adagrad's lr 0.01 (torch.optim.Adagrad's default), eps 1e-10 in torch's form
     i = next(k for k, ln in enumerate(lines) if ln.strip().startswith("adagrad (pytorch)"))
-    assert "lr = 0.01" in lines[i + 1] and "eps = 1e-10" in lines[i + 1]
+    assert "lr = 0.01" in lines[i + 1] and "eps = 0.0000000001" in lines[i + 1]     # as solve writes it (s14-b1)
     assert optimizers.settings("adagrad", "pytorch")["eps"] == sp_rational("1e-10")
 
 
@@ -137,7 +137,7 @@ def test_list_json_has_the_optimizers_and_keeps_activations_and_losses():
     assert set(rows) == {(n, f) for n in optimizers.NAMES for f in optimizers.FORMS}
     mom = rows["momentum", "lecture"]
     assert mom["rule"] == ["v_t = η·g_t + γ·v_{t−1}", "θ_t = θ_{t−1} - v_t"]      # the lecture's v_t with η in it
-    assert mom["defaults"] == {"lr": "0.001", "momentum": "0.9"} and mom["state"] == ["v_t"]
+    assert mom["defaults"] == {"lr": 0.001, "momentum": 0.9} and mom["state"] == ["v_t"]   # numbers (s14-b1)
     assert rows["adam", "pytorch"]["allowed"]["beta1"] == "[0, 1)"
     only = json.loads(CliRunner().invoke(main, ["list", "optimizers", "--format", "json"]).output)
     assert list(only) == ["optimizers"]

@@ -497,7 +497,7 @@ EXPECTED_EN: dict[str, str] = {
         'nesterov, adagrad, rmsprop, adadelta, adam, adamw',
     'optimizer_no_lr': 'p.yaml:14: learning_rate: adadelta (lecture form) has no learning rate; remove learning_rate '
         'or use form: pytorch',
-    'optimizer_lr_twice': 'p.yaml:15: optimizer.lr: optimizer.lr = 1/2 and learning_rate = 1 differ; give the '
+    'optimizer_lr_twice': 'p.yaml:15: optimizer.lr: optimizer.lr = 0.5 and learning_rate = 1 differ; give the '
         'learning rate once',
     'steps': 'p.yaml:15: steps: steps must be a whole number from 1 to 1000, not 0',
     'update': "p.yaml:15: update: unknown update 'online'; allowed: per_batch, per_sample",

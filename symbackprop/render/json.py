@@ -108,7 +108,7 @@ def run_data(psol, p: int) -> dict:
     (float64), exact (a step shown in full, while exact; else null) and display."""
     import sympy as sp
     from ..evaluate import DIGITS
-    from ..printing import format_value
+    from ..printing import format_float, format_value
     run = psol.run
     tr = run.training
     optimizer = {"name": tr.optimizer, "form": tr.form,
@@ -120,8 +120,9 @@ def run_data(psol, p: int) -> dict:
         quantities = {}
         for key, f in rs.values.items():
             exact = worked.step.values.get(key) if worked is not None else None
-            q = {"value": float(f), "exact": None if exact is None else _exact_text(exact),
-                 "display": format_value(sp.sympify(exact if exact is not None else f), p, float(f))[0]}
+            display = (format_value(sp.sympify(exact), p, float(f))[0] if exact is not None
+                       else format_float(float(f), p))           # a step not shown: its float's display
+            q = {"value": float(f), "exact": None if exact is None else _exact_text(exact), "display": display}
             quantities[str(key)] = q
         if worked is not None:                 # a step shown in full: its forward and backward pass too
             for st in worked.solution.steps:
