@@ -105,7 +105,7 @@ class Grader:
         if name not in self.step_checkers:
             self.step_checkers[name] = StepChecker(checker.psol, self.rubric, checker.tol)
         meter.tick()
-        verdicts = self.step_checkers[name].check(steps, checker.items)
+        verdicts = self.step_checkers[name].check(steps, checker.items, report.verdicts)
         answered = {v.qid for v in verdicts}
         return replace(report, verdicts=report.verdicts + tuple(verdicts),
                        missing=tuple(q for q in report.missing if q not in answered))

@@ -176,7 +176,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         groups = {name: data[name] if name in nested else data}
         # a section for a part that does not exist (`sigmoid:` beside `main:`, or alone): said, never dropped
         # (in a flat file, a key close to another part's name keeps its own hint: "did you mean the part sigmoid?")
-        stray = [k for k in data if k != name and k not in every and (name in nested or isinstance(data[k], dict)
+        stray = [k for k in data if k != name and k not in every and k != "steps" and (name in nested or isinstance(data[k], dict)
                                                                       and tables[name].lookup(str(k)) is None
                                                                       and _part_hint(k, every) is None)]
         for k in stray[:5]:
@@ -691,7 +691,7 @@ def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: S
         return names.lookup(name)
     except StepNameError as exc:
         if value_of(rhs) is not None:     # a rule stated in symbols (m_t = β₁·m_{t−1} + …) is no answer
-            sub.problems.append(said("writeup.not_read_why", line=lineno, name=name.strip()[:60], why=exc.args[0]))
+            sub.problems.append(said("steps.at_line", line=lineno, what=exc.args[0]))
         return ""
 
 

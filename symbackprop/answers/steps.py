@@ -101,7 +101,7 @@ class StepNames:
             if q.key is not None and q.key in keys:
                 self.param_of.setdefault(spelling, keys[q.key])
         # the rule's symbols by stem: m_t -> m, \hat{m}_t -> mhat, θ_t -> theta …
-        self.stems: dict[str, str] = {"θ": "theta", "g": "grad", "Δθ": "update", "Δw": "update"}
+        self.stems: dict[str, str] = {"θ": "theta", "g": "grad", "Δθ": "update"}
         for line in run.rule:
             latex = optimizers.LATEX.get(line.symbol, line.symbol.name)
             stem = _stem_canon(canon(latex))
@@ -400,7 +400,9 @@ class StepChecker:
         return None
 
     # judging ---------------------------------------------------------------------------------------------
-    def check(self, answers: list, items: dict[str, float]) -> list:
+    def check(self, answers: list, items: dict[str, float], today: tuple = ()) -> list:
+        """The verdicts of the step answers (`answers`, ids step<t>.<id>); `today`: the part's other verdicts,
+        whose values of step 1 (w_{35}^{new}, ∂J/∂w_{35} …: today's items) are the student's own step 1 too."""
         from .checker import Verdict
         from .compare import compare_number
         parsed = []
@@ -421,6 +423,15 @@ class StepChecker:
         upto = max((t for (t, _), _a in parsed), default=0)
         own: dict | None = None
         verdicts, wrong = [], []
+        split = self.run.training.update == "per_sample" and len(self.psol.part.samples) > 1
+        for v in today if not split else ():              # step 1 answered under today's ids
+            key = Key.parse(v.qid)
+            if key is None or key.kind in RESOLVED_KINDS or key not in self.run.steps[0].values:
+                continue
+            if v.value is not None:
+                written.setdefault((1, key), v.value)
+            if v.status == "wrong":
+                wrong.append(((0, order.get(str(key), 1 << 30)), v.name, v.qid))
         for n, ((t, key), a) in enumerate(parsed):
             expected = self.expected(t, key)
             points = items.get(a.qid, 0.0)

@@ -1475,4 +1475,5 @@ MESSAGES = {
     "steps.no_value": "no value read: give this step's value as a number (or a chain ending in one)",
     "steps.follows": "follows from your {name}: right from your own earlier values",
     "steps.wrong": "the run gives {value}",
+    "steps.at_line": "line {line}: {what}",
 }

@@ -1289,4 +1289,5 @@ MESSAGES = {
     "steps.no_value": "没有读到数值：请把这一步的值写成一个数（或以一个数结尾的等式链）",
     "steps.follows": "由你的 {name} 得出：用你自己前面的值计算是对的",
     "steps.wrong": "运行给出 {value}",
+    "steps.at_line": "第 {line} 行：{what}",
 }
