@@ -247,3 +247,21 @@ def test_problems_solutions_with_every_step_read_back(problem, fmt, tmp_path):
     assert not bad, bad
     if fmt != "txt":                              # the text format's plain lines are read for today's items only
         assert any(v.qid.startswith("step2.") for r in reports for v in r.verdicts)
+
+
+def test_report_rows_exit_status_and_rubric_points(tmp_path):
+    # θ_2(w_12) of the run ≈ 0.8020 (docs/optimizers.md table; HAND by NumPy): 0.9500 is wrong
+    assert abs(HAND[1]["theta"][1] - 0.8020) < 5e-5
+    wrong = _write(tmp_path, "a.yaml", "step2.new_w_1_2: 0.9500\n")
+    runner = CliRunner()
+    out = runner.invoke(main, ["check", str(LINE), str(wrong)])
+    assert out.exit_code == 1 and "step 2: θ_t(w_{12})" in out.output and "WRONG" in out.output, out.output
+    right = _write(tmp_path, "b.yaml", "step2.new_w_1_2: 0.8020\n")
+    assert runner.invoke(main, ["check", str(LINE), str(right)]).exit_code == 0
+    # a rubric listing the step item gives it points (and an id of no step is refused)
+    rubric = _write(tmp_path, "r.yaml", "items: {step2.new_w_1_2: 3, loss: 1}\n")
+    reports, _ = check_submission(LINE, right, rubric=rubric)
+    assert reports[0].max_score == 4 and reports[0].score == 3
+    bad = _write(tmp_path, "r2.yaml", "items: {step9.new_w_1_2: 3}\n")
+    refused = runner.invoke(main, ["check", str(LINE), str(right), "--rubric", str(bad)])
+    assert refused.exit_code == 2 and "step9.new_w_1_2" in refused.output, refused.output

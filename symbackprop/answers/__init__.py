@@ -69,7 +69,8 @@ class Grader:
     def _check_rubric_items(self) -> None:
         """A rubric item that is no quantity of any part is a typo that would silently shrink `max`."""
         from ..symbolic_rules import RULE_IDS
-        known = set(RULE_IDS).union(*({s.id for s in p.steps} for p in self.solution.parts))
+        from .steps import step_item_ids
+        known = set(RULE_IDS).union(*({s.id for s in p.steps} | step_item_ids(p) for p in self.solution.parts))
         try:
             unknown_items(self.rubric, known)
         except SymbackpropError:

@@ -235,6 +235,17 @@ class StepNames:
         raise StepNameError(said("steps.not_per_step", name=name, t=t))
 
 
+def step_item_ids(psol) -> frozenset:
+    """Every step item id of a part with a run (a rubric's `items` may list them): step<t>.<id> of each value of
+    the run's step t and of the step's forward and backward pass; empty without a run."""
+    run = getattr(psol, "run", None)
+    if run is None:
+        return frozenset()
+    resolved = [s.key.whole for s in psol.steps if s.key.kind in RESOLVED_KINDS]
+    return frozenset(step_id(rs.t, k) for rs in run.steps for k in (*rs.values, *resolved)) | \
+        frozenset(step_id(rs.t, s.key) for rs in run.steps for s in psol.steps if s.key.kind in RESOLVED_KINDS)
+
+
 def step_names(table) -> StepNames | None:
     """The step names of a table's part, or None when it has no run (or the table is a graph's)."""
     psol = getattr(table, "psol", None)
@@ -437,7 +448,7 @@ class StepChecker:
             points = items.get(a.qid, 0.0)
             base = dict(qid=a.qid, name=self.name(t, key), given=a.given, expected=expected,
                         expected_text=_shown(expected, self.psol.part.precision), points=points, line=a.line,
-                        unlisted=a.qid not in items)
+                        unlisted=a.qid not in items, step=t)
             got = read[n]
             if got is None:
                 verdicts.append(Verdict(status="unreadable", credit=0.0, message=said("steps.no_value"), **base))
