@@ -265,3 +265,15 @@ def test_report_rows_exit_status_and_rubric_points(tmp_path):
     bad = _write(tmp_path, "r2.yaml", "items: {step9.new_w_1_2: 3}\n")
     refused = runner.invoke(main, ["check", str(LINE), str(right), "--rubric", str(bad)])
     assert refused.exit_code == 2 and "step9.new_w_1_2" in refused.output, refused.output
+
+
+def test_follow_through_within_a_step(line_grader, tmp_path):
+    # step 1 of w_12: g_1 = 1.5, v_1 = 0.001·2.25, v̂_1 = 2.25. m_1 written 0.25 (the run: 0.15) → their
+    # m̂_1 = 0.25/(1 − 0.9) = 2.5 and θ_1 = 1 − 0.1·2.5/√(2.25 + 1e-8) = 0.833333 (the run: 0.9)
+    theta = 1 - 0.1 * 2.5 / math.sqrt(2.25 + 1e-8)
+    f = _write(tmp_path, "a.yaml", f"step1.m_w_1_2: 0.25\nstep1.mhat_w_1_2: 2.5\nstep1.vhat_w_1_2: 2.25\n"
+                                   f"'\\theta_1(w_{{12}})': {theta:.6f}\n")
+    got = _verdicts(line_grader.check(f)[0])
+    assert got["step1.m_w_1_2"].status == "wrong" and got["step1.vhat_w_1_2"].status == "correct"
+    assert got["step1.mhat_w_1_2"].status == "follow_through", got["step1.mhat_w_1_2"]
+    assert got["step1.new_w_1_2"].status == "follow_through" and "m_t(w_{12})" in got["step1.new_w_1_2"].message

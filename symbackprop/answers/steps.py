@@ -392,6 +392,19 @@ class StepChecker:
                 for line in step.lines:
                     if line.name != "theta":
                         out_values[(t, p.kind(line.name))] = float(out[line.name][n])
+            # within the step, each line from the student's own values of the lines before it (their m_t in
+            # m̂_t, their m̂_t in θ_t), where they wrote any: the rule's lines one by one, in floats
+            for n, p in enumerate(params):
+                if p.frozen or not any((t, p.kind(ln.name)) in written for ln in step.lines if ln.name != "theta"):
+                    continue
+                for name, value in self._lines(float(theta[n]), float(used[n]),
+                                               {s.name: float(state[s.name][n]) for s in step.state}, t,
+                                               lambda nm: written.get((t, p.kind(nm)))):
+                    out_values[(t, p.kind("new" if name == "theta" else name))] = value
+                    if name == "theta":
+                        out_values[(t, p.kind("update"))] = value - float(theta[n])
+                    elif name in out:
+                        out[name][n] = value
             # the student's own values carry on: their θ_t and state where written
             for n, p in enumerate(params):
                 if (t, p.kind("new")) in written:
@@ -403,6 +416,38 @@ class StepChecker:
             out_values[(t, Key("new_loss"))] = objective(new, samples)[0]
             theta = new
         return out_values
+
+    def _lines(self, theta: float, grad: float, state: dict, t: int, mine) -> list[tuple[str, float]]:
+        """Step t of one parameter line by line (optimizers.rule with the settings put in): each line's value from
+        θ_{t−1}, g_t, the state before the step and the lines before it, where `mine(name)` (the student's own
+        value of that line, or None) replaces the line's value for the lines after it."""
+        import sympy as sp
+        from .. import optimizers
+        tr = self.run.training
+        row = optimizers.optimizer(tr.optimizer, tr.form)
+        env = {optimizers.THETA_PREV: sp.Float(theta), optimizers.G_T: sp.Float(grad), optimizers.T: sp.Integer(t)}
+        env.update({q.symbol: tr.values[q.name] for q in row.params})
+        env.update({s.previous: sp.Float(state[s.name]) for s in row.state})
+        out = []
+        for line in self.run.rule:
+            value = float(line.expr.xreplace(env).evalf())
+            out.append((line.name, value))
+            own = mine(line.name) if line.name != "theta" else None
+            env[line.symbol] = sp.Float(own if own is not None else value)
+        return out
+
+    def order(self) -> dict[str, int]:
+        """Each kind's place within a step, as a student computes it: the loss, θ_{t−1}, g_t, the rule's lines in
+        order (θ_t with the last), Δθ_t, the loss after the step; a re-solved step's quantities before g_t."""
+        out: dict[str, int] = {}
+        for p in self.run.params:
+            names = [str(p.key), str(p.kind("grad"))]
+            names += [str(p.kind("new" if ln.name == "theta" else ln.name)) for ln in self.run.rule]
+            names += [str(p.kind("update"))]
+            for n, name in enumerate(names):
+                out[name] = 10 + n
+        out["loss"], out["new_loss"] = 0, 1000
+        return out
 
     def diagnose(self, t: int, key: Key, value: float, own: dict) -> str | None:
         """THE place a wrong step value is diagnosed (answers/optimizer_diagnose.py plugs in here): the
@@ -423,7 +468,10 @@ class StepChecker:
             if key is None:
                 continue
             parsed.append((key, a))
-        order = {str(k): n for n, k in enumerate(self.run.steps[0].values)}
+        order = self.order()
+        for s in self.psol.steps:                       # a re-solved step's forward and backward pass: before g_t
+            if s.key.kind in RESOLVED_KINDS:
+                order.setdefault(str(s.key.whole), 5)
         parsed.sort(key=lambda x: (x[0][0], order.get(str(x[0][1]), 1 << 30), x[1].line or 0))
         written: dict[tuple[int, Key], float] = {}
         read: dict[int, tuple[float, int | None] | None] = {}
@@ -442,7 +490,7 @@ class StepChecker:
             if v.value is not None:
                 written.setdefault((1, key), v.value)
             if v.status == "wrong":
-                wrong.append(((0, order.get(str(key), 1 << 30)), v.name, v.qid))
+                wrong.append(((1, order.get(str(key), 1 << 30)), v.name, v.qid))
         for n, ((t, key), a) in enumerate(parsed):
             expected = self.expected(t, key)
             points = items.get(a.qid, 0.0)
