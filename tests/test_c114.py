@@ -277,3 +277,16 @@ def test_follow_through_within_a_step(line_grader, tmp_path):
     assert got["step1.m_w_1_2"].status == "wrong" and got["step1.vhat_w_1_2"].status == "correct"
     assert got["step1.mhat_w_1_2"].status == "follow_through", got["step1.mhat_w_1_2"]
     assert got["step1.new_w_1_2"].status == "follow_through" and "m_t(w_{12})" in got["step1.new_w_1_2"].message
+
+
+def test_heading_or_line_names_the_parameter(line_grader, tmp_path):
+    # with two parameters m_t alone is ambiguous; a heading or a line that names w_12 (or w_02) settles it
+    s2 = HAND[1]
+    f = _write(tmp_path, "w.md", "\n".join([
+        "## Step 2, $w_{12}$", f"$m_t = {s2['m'][1]:.4f}$",
+        "For $w_{02}$:", f"$\\hat{{m}}_t = {s2['mhat'][0]:.4f}$", f"$\\theta_t = {s2['theta'][0]:.4f}$"]))
+    reports, problems = line_grader.check(f)
+    got = _verdicts(reports)
+    assert not problems, problems
+    assert {q: got[q].status for q in ("step2.m_w_1_2", "step2.mhat_w_0_2", "step2.new_w_0_2")} == \
+        dict.fromkeys(("step2.m_w_1_2", "step2.mhat_w_0_2", "step2.new_w_0_2"), "correct")

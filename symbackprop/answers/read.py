@@ -543,6 +543,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     display = _display_lines(lines)
     working = False                      # in a part's optimizer rule and notes, or its table (issue 13): the tool's working
     step: int | None = None              # the step a heading "Step 2" (第2步) set: plain names below it are that step's
+    param: str | None = None             # the parameter the heading or a line (`For $w_{35}$:`) names, for m_t …
     runs = solution is not None and any(getattr(p, "run", None) is not None for p in getattr(solution, "parts", ()))
     for lineno, line in enumerate(lines, start=1):
         if runs and (_OPTIMIZER_HEADING.match(line) or _TABLE_HEADING.match(line)):
@@ -550,16 +551,22 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
             continue
         if runs and (t := heading_step(line)) is not None:
             working, step = False, t
+            names_of = step_names(tables[current]) if current in tables else None
+            param = names_of.param_in(line) if names_of is not None else None
+            continue
+        if runs and step is not None and "=" not in line and current in tables and \
+                (names_of := step_names(tables[current])) is not None and names_of.param_in(line) is not None:
+            param = names_of.param_in(line)  # `For $w_{35}$:` names the parameter of the state names below it
             continue
         if working:                      # passed over until a step's heading or the next part
             if len(names) > 1 and _PART_HEADING.match(line):
                 for name in names:
                     if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", line, flags=re.I):
-                        current, working, step = name, False, None
+                        current, working, step, param = name, False, None, None
             if working:
                 continue
         if step is not None and len(names) > 1 and _PART_HEADING.match(line):
-            step = None                  # a part's heading ends its steps
+            step = param = None          # a part's heading ends its steps
         math, prose = math_segments(line)
         math = _without_asides(line, math, prose)
         plain = False
@@ -598,7 +605,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if plain and not n:
                         break                      # a plain line starts with an equation, or is prose
                     continue
-                named = _step_item(table, chain[0][1], step, _rejoin(chain[1:]), lineno, sub) if runs else None
+                named = _step_item(table, chain[0][1], step, _rejoin(chain[1:]), lineno, sub, param) if runs else None
                 if named is not None:            # a value of an optimizer step (steps.py), or said why not
                     if named:
                         sub.answers.setdefault(current, []).append(
@@ -670,7 +677,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     return sub
 
 
-def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: Submission) -> str | None:
+def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: Submission,
+               param: str | None = None) -> str | None:
     """The item a write-up's left side names as a value of an optimizer step: a step name (m_1(w_{35}), θ_2,
     w_{35}^{(2)}), or under a heading of step t a name with t (m_t, g_t(w_{35})) or one of today's names
     (w_{35}^{new}, Δw_{35}, net_3), as step t's. "" when the name is a step's but not read (said in the
@@ -681,7 +689,7 @@ def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: S
         return None
     try:
         if step is not None:
-            got = names.lookup(name, step)
+            got = names.lookup(name, step, param)
             if got is not None:
                 return got
             key = names.today_key(name)

@@ -32,7 +32,7 @@ from .names import NameTable, canon
 STEP_ID = re.compile(r"^step\s*([0-9]{1,9})\s*\.\s*(\S.*)$", re.I)
 # a heading (Markdown #, LaTeX \paragraph{…}/\section{…}, HTML <h3>, **bold**) that starts with "Step K" or 第K步
 _HEADING = re.compile(r"^\s*(?:#+\s*|\\(?:paragraph|(?:sub)*section)\*?\{\s*|<h[1-6][^>]*>\s*|\*\*\s*)?"
-                      r"(?:step\s*([0-9]{1,6})(?=\s*(?:$|[:：(（}—–-]|of\b|</h|\*\*))|第\s*([0-9]{1,6})\s*步)", re.I)
+                      r"(?:step\s*([0-9]{1,6})(?=\s*(?:$|[,，:：(（}—–-]|of\b|for\b|</h|\*\*))|第\s*([0-9]{1,6})\s*步)", re.I)
 # the run's own values per step: the kinds of optimize.RunStep.values other than the state's
 RUN_KINDS = frozenset({"w", "grad_w", "update_w", "new_w", "shared", "grad_shared", "update_shared", "new_shared",
                        "loss", "new_loss"})
@@ -179,7 +179,20 @@ class StepNames:
             return None
         return _Named(what, int(idx), param)
 
-    def lookup(self, name: str, ctx: int | None = None) -> str | None:
+    def param_in(self, text: str) -> str | None:
+        """The one parameter a heading or a line names (`## Step 2, w_{35}`, `For $w_{35}$:`), as its spelling;
+        None when it names none or several."""
+        c = canon(text)
+        found = set()
+        for spelling, p in self.param_of.items():
+            if re.search(rf"(?<![A-Za-z0-9_\\]){re.escape(spelling)}(?![A-Za-z0-9_^(])", c):
+                found.add(p.key)
+        if len(found) != 1:
+            return None
+        key = found.pop()
+        return next(sp for sp, p in self.param_of.items() if p.key == key)
+
+    def lookup(self, name: str, ctx: int | None = None, param: str | None = None) -> str | None:
         """The item a name of a step names (m_1(w_{35}), θ_2, w_{35}^{(2)}, under a heading g_t …), or None for a
         name of no step; StepNameError for a step out of range or a name that needs its parameter."""
         c = canon(name.strip())
@@ -187,6 +200,8 @@ class StepNames:
         if n is None:
             return None
         shown = name.strip()[:60]
+        if n.param is None and param is not None:        # the heading or the line before names it
+            n = _Named(n.what, n.t, param)
         if n.param is None:
             if len(self.params) == 1:
                 p = self.params[0]
