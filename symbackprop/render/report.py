@@ -174,7 +174,9 @@ def _note(note: str, lang: str) -> str:
 
 def _given_name(v: Verdict, lang: str, style: _Style = PLAIN) -> str:
     """The item's name, marked when it is a value the problem gives (no points)."""
-    return style.name(v.name) if v.graded or v.step is not None else \
+    if v.step is not None:                         # an optimizer step's item: "step 2: m_t(w_{35})" in `lang`
+        return style.name(say(v.name, lang))
+    return style.name(v.name) if v.graded else \
         _line(style, lang, "report.given_row", {"name": [v.name]})
 
 
