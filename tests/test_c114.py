@@ -290,3 +290,26 @@ def test_heading_or_line_names_the_parameter(line_grader, tmp_path):
     assert not problems, problems
     assert {q: got[q].status for q in ("step2.m_w_1_2", "step2.mhat_w_0_2", "step2.new_w_0_2")} == \
         dict.fromkeys(("step2.m_w_1_2", "step2.mhat_w_0_2", "step2.new_w_0_2"), "correct")
+
+
+def test_to_from_names_the_weight_as_the_problem_writes_it(tmp_path):
+    # notation weight: to_from: the weight from unit 1 to unit 2 is w_{21}; w_{12} is none of the part's
+    problem = _write(tmp_path, "p.yaml", LINE.read_text(encoding="utf-8") + "notation: {weight: to_from}\n")
+    f = _write(tmp_path, "w.md", f"$m_1(w_{{21}}) = 0.15$\n$w_{{21}}^{{(2)}} = {HAND[1]['theta'][1]:.4f}$\n"
+                                 "$m_1(w_{12}) = 0.15$\n")
+    reports, problems = check_submission(problem, f)
+    got = _verdicts(reports)
+    assert got["step1.m_w_1_2"].status == "correct" and got["step2.new_w_1_2"].status == "correct"
+    assert len(problems) == 1 and "w_12 is no parameter this part trains" in problems[0] and "w_{21}" in problems[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt, lang", [("md", "en"), ("tex", "en"), ("md", "zh")])
+def test_batch_solution_with_every_step_reads_back(fmt, lang, tmp_path):
+    # two samples per step: the re-solved steps show each sample's loss J^(1), J^(2) under "Step 2: Loss"
+    out = tmp_path / f"s.{fmt}"
+    assert CliRunner().invoke(main, ["solve", str(LINE), "--steps", "all", "--lang", lang, "-o", str(out)]).exit_code == 0
+    reports, problems = check_submission(LINE, out)
+    assert not problems, problems
+    assert all(v.status == "correct" for r in reports for v in r.verdicts)
+    assert {"step2.loss@1", "step3.loss", "step3.vhat_w_1_2"} <= {v.qid for r in reports for v in r.verdicts}

@@ -126,7 +126,7 @@ class StepNames:
 
     def known(self, t: int, key: Key) -> bool:
         """Whether the run (or a re-solved step) has `key` at step t."""
-        if key.kind in RESOLVED_KINDS:
+        if self.resolved(t, key):
             return str(key) in self.base_ids or self.split_step1 and key.sample is None
         return key in self.run.steps[t - 1].values
 
@@ -164,7 +164,8 @@ class StepNames:
         if stem not in self.stems:
             return None
         if param is not None and param not in self.param_of:
-            return None
+            shown = {self._shown(p) for p in self.params}
+            raise StepNameError(said("steps.no_param", name=c, param=param, params=", ".join(sorted(shown))))
         what = self.stems[stem]
         if idx in ("t", "t-1", "t−1"):
             if ctx is None:
@@ -178,6 +179,16 @@ class StepNames:
         if not re.fullmatch(r"[0-9]{1,6}", idx or ""):
             return None
         return _Named(what, int(idx), param)
+
+    def _shown(self, p) -> str:
+        """A parameter as the solution writes it (w_{35} in the problem's index order, a shared one's name)."""
+        q = self.table.by_key.get(str(p.key))
+        return self.table.psol.names.text.get(q.symbol, str(p.key)) if q is not None else str(p.key)
+
+    def resolved(self, t: int, key: Key) -> bool:
+        """Whether `key` at step t is a value of the step's re-solved forward and backward pass (net_3, δ_5, a
+        sample's loss J^(1) of a batch), not one of the run's."""
+        return key.kind in RESOLVED_KINDS or key not in self.run.steps[t - 1].values and key.sample is not None
 
     def param_in(self, text: str) -> str | None:
         """The one parameter a heading or a line names (`## Step 2, w_{35}`, `For $w_{35}$:`), as its spelling;
@@ -245,7 +256,7 @@ class StepNames:
     def in_step(self, key: Key, t: int, name: str) -> str:
         """A quantity of today's names (w_{35}^{new}, Δw_{35}, ∂L/∂w_{35}, net_3) under a heading of step t."""
         self.check_step(t, name)
-        if key.kind in RESOLVED_KINDS or key in self.run.steps[t - 1].values:
+        if key in self.run.steps[t - 1].values or self.resolved(t, key) and self.known(t, key):
             return self.item(t, key)
         raise StepNameError(said("steps.not_per_step", name=name, t=t))
 
@@ -333,7 +344,7 @@ class StepChecker:
         if (t, key) not in self._floats:
             import sympy as sp
             from ..evaluate import to_float
-            if key.kind in RESOLVED_KINDS:
+            if key.kind in RESOLVED_KINDS or key not in self.run.steps[t - 1].values:
                 value = self.resolved(t).step(key).float_value
             else:
                 value = to_float(sp.sympify(self.run.value(t, key)))

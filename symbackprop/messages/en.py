@@ -1476,4 +1476,5 @@ MESSAGES = {
     "steps.follows": "follows from your {name}: right from your own earlier values",
     "steps.wrong": "the run gives {value}",
     "steps.at_line": "line {line}: {what}",
+    "steps.no_param": "{name}: {param} is no parameter this part trains; its parameters are {params}",
 }

@@ -1290,4 +1290,5 @@ MESSAGES = {
     "steps.follows": "由你的 {name} 得出：用你自己前面的值计算是对的",
     "steps.wrong": "运行给出 {value}",
     "steps.at_line": "第 {line} 行：{what}",
+    "steps.no_param": "{name}：{param} 不是本部分训练的参数；其参数为 {params}",
 }
