@@ -146,8 +146,8 @@ class StepNames:
 
     def example(self) -> str:
         p = self.single[0] if self.single else self.params[0]
-        return f"{p.kind('new')}, {p.kind('grad')}, " + ", ".join(
-            str(p.kind(n)) for n in dict.fromkeys(self.stems.values()) if n not in ("theta", "grad", "update"))[:80]
+        state = [str(p.kind(n)) for n in dict.fromkeys(self.stems.values()) if n not in ("theta", "grad", "update")]
+        return ", ".join([str(p.kind("new")), str(p.kind("grad")), *state[:3], "loss"])
 
     # -- names -------------------------------------------------------------------------------------------
     def _parse(self, c: str, ctx: int | None) -> _Named | None:
