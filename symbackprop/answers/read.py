@@ -688,12 +688,11 @@ def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: S
     if names is None:
         return None
     try:
-        if step is not None:
-            got = names.lookup(name, step, param)
-            if got is not None:
-                return got
+        if step is not None:             # the problem's own names first (an activation written v_3 stays u_3's)
             key = names.today_key(name)
-            return names.in_step(key, step, name.strip()[:60]) if key is not None else None
+            if key is not None:
+                return names.in_step(key, step, name.strip()[:60])
+            return names.lookup(name, step, param)
         if table.lookup(name) is not None:
             return None
         return names.lookup(name)
