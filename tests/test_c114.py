@@ -313,3 +313,11 @@ def test_batch_solution_with_every_step_reads_back(fmt, lang, tmp_path):
     assert not problems, problems
     assert all(v.status == "correct" for r in reports for v in r.verdicts)
     assert {"step2.loss@1", "step3.loss", "step3.vhat_w_1_2"} <= {v.qid for r in reports for v in r.verdicts}
+
+
+def test_values_that_overflow_or_leave_the_domain_are_judged_not_crashed(line_grader, tmp_path):
+    # v_1 = −5 makes √(v̂ + ε) no real number; θ_1 = 1e300 overflows ½(y − t)²: both wrong, step 2 judged
+    f = _write(tmp_path, "a.yaml", "step1.v_w_1_2: -5\nstep1.new_w_1_2: 1e300\nstep2.new_w_1_2: 3\n"
+                                   "step2.m_w_1_2: 0\n")
+    got = _verdicts(line_grader.check(f)[0])
+    assert got["step1.v_w_1_2"].status == "wrong" and got["step2.new_w_1_2"].status == "wrong"

@@ -42,6 +42,9 @@ _HATS = ((r"\hatm", "m̂"), (r"\hatv", "v̂"), (r"\tildeg", "g̃"), (r"\barg", "
          (r"\tildeθ", "θ̃"), ("mhat", "m̂"), ("vhat", "v̂"), (r"\vecm", "m"))
 
 
+_ARITHMETIC = (OverflowError, ValueError, ZeroDivisionError, TypeError, FloatingPointError)
+
+
 class StepNameError(ValueError):
     """A name or id of a step that cannot be read: the message says why and what is allowed."""
 
@@ -383,7 +386,7 @@ class StepChecker:
         model (their own g_t, where written, is what the step's lines use), the step by optimizers.compiled."""
         import numpy as np
         from .. import optimizers
-        from ..optimize import Objective, _param_value, step_samples
+        from ..optimize import Objective, _param_value
         run, part = self.run, self.psol.part
         tr = run.training
         if self._objective is None:
@@ -395,6 +398,17 @@ class StepChecker:
         theta = np.array([float(_param_value(part, p)) for p in params], dtype=float)
         state = step.initial_state(theta.shape)
         out_values: dict[tuple[int, Key], float] = {}
+        with np.errstate(all="ignore"):
+            try:
+                self._own_steps(written, upto, objective, params, step, frozen, theta, state, out_values)
+            except _ARITHMETIC:          # the student's values overflow (θ = 1e300) or leave the domain: no more
+                pass                     # of their own run than the steps computed before
+        return out_values
+
+    def _own_steps(self, written, upto, objective, params, step, frozen, theta, state, out_values) -> None:
+        import numpy as np
+        from ..optimize import step_samples
+        part, tr = self.psol.part, self.run.training
         for t in range(1, upto + 1):
             for n, p in enumerate(params):                       # θ_{t−1} as written at step t
                 if (t, p.key) in written:
@@ -441,7 +455,6 @@ class StepChecker:
             state = {s.name: out[s.name] for s in step.state}
             out_values[(t, Key("new_loss"))] = objective(new, samples)[0]
             theta = new
-        return out_values
 
     def _lines(self, theta: float, grad: float, state: dict, t: int, mine) -> list[tuple[str, float]]:
         """Step t of one parameter line by line (optimizers.rule with the settings put in): each line's value from
@@ -456,7 +469,10 @@ class StepChecker:
         env.update({s.previous: sp.Float(state[s.name]) for s in row.state})
         out = []
         for line in self.run.rule:
-            value = float(line.expr.xreplace(env).evalf())
+            try:
+                value = float(line.expr.xreplace(env).evalf())
+            except _ARITHMETIC:            # a square root of their negative v: nothing follows from it
+                break
             out.append((line.name, value))
             own = mine(line.name) if line.name != "theta" else None
             env[line.symbol] = sp.Float(own if own is not None else value)
