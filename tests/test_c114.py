@@ -321,3 +321,19 @@ def test_values_that_overflow_or_leave_the_domain_are_judged_not_crashed(line_gr
                                    "step2.m_w_1_2: 0\n")
     got = _verdicts(line_grader.check(f)[0])
     assert got["step1.v_w_1_2"].status == "wrong" and got["step2.new_w_1_2"].status == "wrong"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("form", ["lecture", "pytorch"])
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw"])
+def test_every_optimizer_solution_reads_back(name, form, tmp_path):
+    """Every optimizer in both forms: its worked solution with every step (the rule's own letters, the look-ahead
+    point of the lecture's Nesterov) reads back with every item right and nothing unread."""
+    text = LINE.read_text(encoding="utf-8").replace("{name: adam, lr: 0.1}", f"{{name: {name}, form: {form}}}")
+    problem = _write(tmp_path, "p.yaml", text)
+    out = tmp_path / "s.md"
+    assert CliRunner().invoke(main, ["solve", str(problem), "--steps", "all", "-o", str(out)]).exit_code == 0
+    reports, problems = check_submission(problem, out)
+    assert not problems, problems
+    bad = [(v.qid, v.status, v.message) for r in reports for v in r.verdicts if v.status != "correct"]
+    assert not bad and any(v.qid.startswith("step3.") for r in reports for v in r.verdicts), bad
