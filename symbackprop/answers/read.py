@@ -576,7 +576,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
             elif _ROW.search(line):          # align* rows: `u_3 &= …`, `… \\`, \begin{align*} … \end{align*}
                 math = _rows(line)
             else:                            # a line of its own: `So u_5 ≈ 0.4910`, `所以 net_5 ＝ …`
-                found = _plain_equation(line, tables.values())
+                found = _plain_equation(line, list(tables.values()) + _step_tables(tables, current, step, param)
+                                        if runs else tables.values())
                 if found is not None:
                     prose, rest = found      # a part named in the label (`Sigmoid: u_3 = …`) starts that part
                     math, plain = [rest], True
@@ -675,6 +676,27 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
         more = len(sub.problems) - len(shown)
         raise AnswerError(joined([why] + shown + ([said("writeup.more_not_read", count=more)] if more else [])))
     return sub
+
+
+class _StepTable:
+    """A part's step names as _plain_equation asks for names: a text line `m_t(w_{35}) = … ≈ 0.05` under a step's
+    heading, or `m_1(w_{35}) = 0.05`, starts with a quantity's name."""
+
+    def __init__(self, names, step: int | None, param: str | None) -> None:
+        self.names, self.step, self.param = names, step, param
+
+    def lookup(self, name: str):
+        try:
+            if self.step is not None and self.names.today_key(name) is not None:
+                return True              # net_2 of a per-sample step's one sample
+            return self.names.lookup(name, self.step, self.param)
+        except StepNameError:
+            return True                  # a step's name, not read: _step_item says why
+
+
+def _step_tables(tables: dict, current: str | None, step: int | None, param: str | None) -> list:
+    names = step_names(tables[current]) if current in tables else None
+    return [] if names is None else [_StepTable(names, step, param)]
 
 
 def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: Submission,
