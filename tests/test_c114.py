@@ -336,3 +336,19 @@ def test_every_optimizer_solution_reads_back(name, form, tmp_path):
     assert not problems, problems
     bad = [(v.qid, v.status, v.message) for r in reports for v in r.verdicts if v.status != "correct"]
     assert not bad and any(v.qid.startswith("step3.") for r in reports for v in r.verdicts), bad
+
+
+def test_one_place_judges_a_wrong_step_value(tmp_path, monkeypatch):
+    # the hook a diagnosis plugs into (answers/optimizer_diagnose.py): its message becomes the verdict's
+    from symbackprop.answers import steps
+    from symbackprop.messages import said
+    seen = []
+
+    def diagnose(self, t, key, value, own, written):
+        seen.append((t, str(key), value, written.get((t, key))))
+        return said("steps.wrong", value="(hooked)")
+    monkeypatch.setattr(steps.StepChecker, "diagnose", diagnose)
+    f = _write(tmp_path, "a.yaml", "step2.m_w_1_2: 5\n")
+    reports, _ = check_submission(LINE, f)
+    v = _verdicts(reports)["step2.m_w_1_2"]
+    assert v.status == "wrong" and "(hooked)" in v.message and seen == [(2, "m_w_1_2", 5.0, 5.0)]

@@ -505,10 +505,12 @@ class StepChecker:
         out["loss"], out["new_loss"] = 0, 1000
         return out
 
-    def diagnose(self, t: int, key: Key, value: float, own: dict) -> str | None:
+    def diagnose(self, t: int, key: Key, value: float, own: dict, written: dict) -> str | None:
         """THE place a wrong step value is diagnosed (answers/optimizer_diagnose.py plugs in here): the
-        message of the mistake that reproduces `value` of `key` at step t, or None. `own` holds every run value
-        recomputed from the student's own earlier values ((t, key) -> float)."""
+        message (a `said(...)`) of the mistake that reproduces `value` of `key` at step t, or None (then the
+        verdict says the run's value). `own` holds every run value recomputed from the student's own earlier
+        values, `written` every value they wrote, both by (t, key) -> float; `self.run` is the part's run
+        (optimize.Run: its training, rule, steps), `self.expected(t, key)` the run's value."""
         return None
 
     # judging ---------------------------------------------------------------------------------------------
@@ -578,7 +580,7 @@ class StepChecker:
                                         message=said("steps.follows", name=earlier[0][1]), value=value,
                                         source=earlier[0][2], **base))
                 continue
-            why = self.diagnose(t, key, value, own or {})
+            why = self.diagnose(t, key, value, own or {}, written)
             message = why or said("steps.wrong", value=_shown(expected, self.psol.part.precision))
             verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, **base))
             wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
