@@ -53,9 +53,9 @@ def text() -> str:
              "`symbackprop list optimizers` prints the same table: each rule on one line with its defaults (also "
              "`--format markdown` and `json`). A computation graph (`model: graph`) does not take an optimizer "
              "run yet: `optimizer`, `steps` or `update` in its file, or `--step` on it, is a one-line error. "
-             "`check` reads a write-up's answers for the part's one update and passes over its Optimizer "
-             "section (the run's working, to the next part): answers per step and for the optimizer's state "
-             "are not read yet.", ""]
+             "`check` reads answers for any step and for the optimizer's state, by id (`step2.m_w_3_5`) and by "
+             "the names students write (`m_1(w_{35})`, `\\theta_2`, `w_{35}^{(2)}`, under a heading \"Step 2\"): "
+             "[checking.md](checking.md#optimizer-steps).", ""]
     for name in optimizers.NAMES:
         lines += [f"## {name}", ""]
         for form in optimizers.FORMS:

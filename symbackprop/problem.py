@@ -220,10 +220,17 @@ class Problem:
 
 
 def network_ids(problem: Problem, parts: list[str] | None = None) -> set[str]:
-    """Every id a rubric's `items` may name: the quantities of the (chosen) parts, and the general rules."""
+    """Every id a rubric's `items` may name: the quantities of the (chosen) parts, their optimizer steps' items
+    (step2.new_w_3_5), and the general rules."""
     from .solution import solve
     from .symbolic_rules import RULE_IDS
-    return set(RULE_IDS).union(*({s.id for s in p.steps} for p in solve(problem, parts).parts))
+    out = set(RULE_IDS)
+    for p in solve(problem, parts).parts:
+        out |= {s.id for s in p.steps}
+        if p.run is not None:           # an optimizer step's items, step2.new_w_3_5 (answers/steps.py)
+            per_step = [str(s.key.whole) for s in p.steps if s.key.kind in ("net", "act", "gprime", "delta", "input", "target")]
+            out |= {f"step{rs.t}.{k}" for rs in p.run.steps for k in (*map(str, rs.values), *per_step)}
+    return out
 
 
 def load_problem(path: str | Path) -> Problem:

@@ -62,13 +62,15 @@ class Grader:
             raise
         self.checkers = {p.name: Checker(p, rubric, self.parser) for p in self.solution.parts}
         self.tables = {name: c.table for name, c in self.checkers.items()}     # one per part, for every file read
+        self.step_checkers: dict = {}      # per part with an optimizer run: its StepChecker, made when needed
         self.forecasts: dict = {}          # the texts each answer gives the parser (ahead.py), by its text
         self._check_rubric_items()
 
     def _check_rubric_items(self) -> None:
         """A rubric item that is no quantity of any part is a typo that would silently shrink `max`."""
         from ..symbolic_rules import RULE_IDS
-        known = set(RULE_IDS).union(*({s.id for s in p.steps} for p in self.solution.parts))
+        from .steps import step_item_ids
+        known = set(RULE_IDS).union(*({s.id for s in p.steps} | step_item_ids(p) for p in self.solution.parts))
         try:
             unknown_items(self.rubric, known)
         except SymbackpropError:
@@ -86,11 +88,28 @@ class Grader:
                                  max(self.parser.budget, 0.0))
             meter.tick()
             names = [part] if part else [p.name for p in self.solution.parts]
-            reports = [self.checkers[n].check(sub.answers.get(n, []), meter) for n in names]
+            reports = [self._check_part(n, sub.answers.get(n, []), meter) for n in names]
             reports = [replace(r, notes=r.notes + tuple(sub.notes.get(r.part, ()))) for r in reports]
         except OverLimit as exc:
             raise OverLimit(said("answers_file.over_limit", source=str(path), why=text_of(exc))) from None
         return reports, sub.problems
+
+    def _check_part(self, name: str, answers: list[Answer], meter: Meter) -> PartReport:
+        """One part's report: today's items by its Checker, the optimizer steps' (step2.new_w_3_5) by its
+        StepChecker (steps.py), their verdicts after today's."""
+        from .steps import STEP_ID, StepChecker
+        steps = [a for a in answers if STEP_ID.match(a.qid)]
+        checker = self.checkers[name]
+        report = checker.check([a for a in answers if not STEP_ID.match(a.qid)] if steps else answers, meter)
+        if not steps:
+            return report
+        if name not in self.step_checkers:
+            self.step_checkers[name] = StepChecker(checker.psol, self.rubric, checker.tol)
+        meter.tick()
+        verdicts = self.step_checkers[name].check(steps, checker.items, report.verdicts)
+        answered = {v.qid for v in verdicts}
+        return replace(report, verdicts=report.verdicts + tuple(verdicts),
+                       missing=tuple(q for q in report.missing if q not in answered))
 
     def close(self) -> None:
         self.parser.close()

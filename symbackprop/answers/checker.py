@@ -128,6 +128,8 @@ class Verdict:
     source: str | None = None      # a follow-through: the first wrong item it follows from
     unlisted: bool = False         # a computed quantity the rubric's `items` does not list (no points): judged
     #                                and reported in JSON, yet neither graded nor a value the problem gives
+    step: int | None = None        # an optimizer step's item (answers/steps.py): its step t; it has a row of the
+    #                                report's table, and a wrong value fails full marks, with points or without
 
     @property
     def score(self) -> float:
@@ -159,6 +161,8 @@ class Verdict:
         (`unlisted`) always: it is not graded."""
         if not self.points and self.is_rule:
             return self.credit >= 1 - 1e-9
+        if self.step is not None and not self.points:
+            return self.status in ("correct", "follow_through")
         if self.unlisted:
             return True
         if not self.points:
@@ -212,7 +216,9 @@ def items_of(psol: PartSolution, rubric: Rubric) -> dict[str, float]:
     computed = [s.id for s in psol.steps if s.section in ITEM_SECTIONS]
     if rubric.items is None:
         return {q: 1.0 for q in computed}
-    return {q: p for q, p in rubric.items.items() if q in set(computed) | {s.id for s in psol.steps} | set(RULE_IDS)}
+    from .steps import step_item_ids
+    return {q: p for q, p in rubric.items.items()
+            if q in set(computed) | {s.id for s in psol.steps} | set(RULE_IDS) or q in step_item_ids(psol)}
 
 
 def _shown_rule(rule) -> "sp.Expr":

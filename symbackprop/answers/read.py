@@ -28,6 +28,7 @@ from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
 from .names import NameTable, canon, either, hint_for
+from .steps import STEP_ID, StepNameError, heading_step, step_names
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
 MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
@@ -175,7 +176,7 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         groups = {name: data[name] if name in nested else data}
         # a section for a part that does not exist (`sigmoid:` beside `main:`, or alone): said, never dropped
         # (in a flat file, a key close to another part's name keeps its own hint: "did you mean the part sigmoid?")
-        stray = [k for k in data if k != name and k not in every and (name in nested or isinstance(data[k], dict)
+        stray = [k for k in data if k != name and k not in every and k != "steps" and (name in nested or isinstance(data[k], dict)
                                                                       and tables[name].lookup(str(k)) is None
                                                                       and _part_hint(k, every) is None)]
         for k in stray[:5]:
@@ -210,6 +211,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 continue
             folded = fold(str(key), strict=False)          # u₃, ｕ＿３ as u_3
             q = table.lookup(folded)
+            if q is None and (folded == "steps" or STEP_ID.match(folded) or step_names(table) is not None):
+                path = (key,) if flat else (pname, key)
+                if _step_items(sub, out, table, pname, folded, value, path, doc, source):
+                    continue                               # an optimizer step's answers (steps.py)
             if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
                 if not isinstance(value, str) or isinstance(value, NumberSpelling):
                     sub.problems.append(said("answers_file.rule_not_text", part=pname, item=str(key), got=shown(value)))
@@ -262,6 +267,89 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 sub.notes.setdefault(pname, []).append(f"{labels[0]} is answered again under {others}; the worst "
                                                        f"of these answers counts")
     return sub
+
+
+def _step_answer(sub: Submission, out: list, pname: str, qid: str, key: object, value: object, path: tuple,
+                 doc) -> None:
+    """One step's answer (`qid` step2.new_w_3_5 or today's id at step 1) read as read_answers reads a value."""
+    line = doc.line_of(path) if doc is not None else None
+    if isinstance(value, Mapping) and "value" in value:      # solve's JSON: {value, exact, display}
+        value = value["value"]
+        path = path + ("value",)
+    odd = number_problem(value)
+    if odd is not None:
+        written = str(value) if isinstance(value, str) else shown(value)
+        out.append(Answer(qid, written if len(written) <= 40 else written[:40] + "…", line, True, unreadable=odd))
+        return
+    if isinstance(value, bool) or value is None or not isinstance(value, (int, float, str)):
+        sub.problems.append(said("answers_file.not_number", part=pname, item=str(key), got=shown(value)))
+        return
+    number, text = not isinstance(value, str), value
+    if number:
+        written = doc.scalar_text(path) if doc is not None else None
+        text = written if written is not None and _DECIMAL.match(written) else repr(value)
+    elif isinstance(value, _JsonNumber):
+        text, number = str(value), True
+    out.append(Answer(qid, text, line, number))
+
+
+def _step_items(sub: Submission, out: list, table, pname: str, key: str, value: object, path: tuple, doc,
+                source: str) -> bool:
+    """An answers file's key of an optimizer step: `steps:` (a mapping {2: {new_w_3_5: …}} or solve's list
+    [{step: 2, quantities: {…}}]), an id `step2.new_w_3_5`, or a step name (m_1(w_{35}), θ_2, w_{35}^{(2)}).
+    Its answers go to `out`, what cannot be read to the submission's problems; False when the key is none."""
+    names = step_names(table)
+    m = STEP_ID.match(key)
+    if key != "steps" and m is None:
+        if names is None:
+            return False
+        try:
+            qid = names.lookup(key)
+        except StepNameError as exc:
+            sub.problems.append(f"{pname}: {exc.args[0]}")
+            return True
+        if qid is None:
+            return False
+        _step_answer(sub, out, pname, qid, key, value, path, doc)
+        return True
+    if names is None:
+        sub.problems.append(said("steps.no_run", name=f"{pname}: {key[:MAX_KEY_CHARS]}"))
+        return True
+    if m is not None:
+        try:
+            qid = names.from_id(int(m.group(1)), m.group(2).strip(), f"{pname}: {key[:MAX_KEY_CHARS]}")
+        except StepNameError as exc:
+            sub.problems.append(exc.args[0])
+            return True
+        _step_answer(sub, out, pname, qid, key, value, path, doc)
+        return True
+    groups: list[tuple[object, object, tuple]] = []          # (step as written, its answers, their path)
+    if isinstance(value, Mapping):
+        groups = [(t, answers, path + (t,)) for t, answers in value.items()]
+    elif isinstance(value, list) and all(isinstance(x, Mapping) and "step" in x for x in value):
+        groups = [(x["step"], x.get("quantities", {k: v for k, v in x.items() if k != "step"}),
+                   path + (n, "quantities" if "quantities" in x else None)) for n, x in enumerate(value)]
+    else:
+        sub.problems.append(said("steps.not_mapping", source=f"{source}: {pname}"))
+        return True
+    for t, answers, where in groups:
+        where = tuple(w for w in where if w is not None)
+        step = t if isinstance(t, int) and not isinstance(t, bool) else None
+        if step is None and isinstance(t, str) and re.fullmatch(r"(?:step\s*)?[0-9]{1,9}", t.strip(), re.I):
+            step = int(re.sub(r"\D", "", t))
+        if step is None or not isinstance(answers, Mapping):
+            sub.problems.append(said("steps.bad_step", source=f"{source}: {pname}", item=shown(t), steps=names.steps)
+                                if step is None else said("steps.not_mapping", source=f"{source}: {pname}"))
+            continue
+        for ident, v in answers.items():
+            name = f"{pname}: steps: {step}: {str(ident)[:MAX_KEY_CHARS]}"
+            try:
+                qid = names.from_id(step, fold(str(ident), strict=False), name)
+            except StepNameError as exc:
+                sub.problems.append(exc.args[0])
+                continue
+            _step_answer(sub, out, pname, qid, ident, v, where + (ident,), doc)
+    return True
 
 
 class _JsonNumber(str):
@@ -410,6 +498,7 @@ def _heading(titles: tuple[str, ...]) -> re.Pattern:
 # run's working after the part's one update: read_writeup passes over them; a part heading ends them
 _OPTIMIZER_HEADING = re.compile(_heading(tuple(msg(lang, "section.optimizer") for lang in ("en", "zh"))).pattern
                                 + r"[^=]*$")
+_TABLE_HEADING = _heading(tuple(msg(lang, "optimizer.table_title").split(":")[0].split("：")[0] for lang in ("en", "zh")))
 _PART_HEADING = _heading(tuple(msg(lang, "solution.part_heading", name="", activations="", loss="", eta="")
                                .split(":")[0].strip() for lang in ("en", "zh")))
 
@@ -452,19 +541,32 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     names = part_names or [p.name for p in solution.parts]
     current = part if part is not None else (names[0] if len(names) == 1 else None)
     display = _display_lines(lines)
-    working = False                      # inside a part's optimizer sections (issue 13): the tool's own working
+    working = False                      # in a part's optimizer rule and notes, or its table (issue 13): the tool's working
+    step: int | None = None              # the step a heading "Step 2" (第2步) set: plain names below it are that step's
+    param: str | None = None             # the parameter the heading or a line (`For $w_{35}$:`) names, for m_t …
     runs = solution is not None and any(getattr(p, "run", None) is not None for p in getattr(solution, "parts", ()))
     for lineno, line in enumerate(lines, start=1):
-        if runs and _OPTIMIZER_HEADING.match(line):
-            working = True
+        if runs and (_OPTIMIZER_HEADING.match(line) or _TABLE_HEADING.match(line)):
+            working, step = True, None
             continue
-        if working:                      # passed over until the next part starts
+        if runs and (t := heading_step(line)) is not None:
+            working, step = False, t
+            names_of = step_names(tables[current]) if current in tables else None
+            param = names_of.param_in(line) if names_of is not None else None
+            continue
+        if runs and step is not None and "=" not in line and current in tables and \
+                (names_of := step_names(tables[current])) is not None and names_of.param_in(line) is not None:
+            param = names_of.param_in(line)  # `For $w_{35}$:` names the parameter of the state names below it
+            continue
+        if working:                      # passed over until a step's heading or the next part
             if len(names) > 1 and _PART_HEADING.match(line):
                 for name in names:
                     if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", line, flags=re.I):
-                        current, working = name, False
+                        current, working, step, param = name, False, None, None
             if working:
                 continue
+        if step is not None and len(names) > 1 and _PART_HEADING.match(line):
+            step = param = None          # a part's heading ends its steps
         math, prose = math_segments(line)
         math = _without_asides(line, math, prose)
         plain = False
@@ -474,7 +576,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
             elif _ROW.search(line):          # align* rows: `u_3 &= …`, `… \\`, \begin{align*} … \end{align*}
                 math = _rows(line)
             else:                            # a line of its own: `So u_5 ≈ 0.4910`, `所以 net_5 ＝ …`
-                found = _plain_equation(line, tables.values())
+                found = _plain_equation(line, list(tables.values()) + _step_tables(tables, current, step, param)
+                                        if runs else tables.values())
                 if found is not None:
                     prose, rest = found      # a part named in the label (`Sigmoid: u_3 = …`) starts that part
                     math, plain = [rest], True
@@ -502,6 +605,12 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                 if len(chain) < 2:
                     if plain and not n:
                         break                      # a plain line starts with an equation, or is prose
+                    continue
+                named = _step_item(table, chain[0][1], step, _rejoin(chain[1:]), lineno, sub, param) if runs else None
+                if named is not None:            # a value of an optimizer step (steps.py), or said why not
+                    if named:
+                        sub.answers.setdefault(current, []).append(
+                            Answer(named, _rejoin(chain[1:]), lineno, shown=(written_as or str)(shown(n, chain))))
                     continue
                 q = table.lookup(chain[0][1])
                 readings = table.readings(chain[0][1]) if q is None else []
@@ -567,6 +676,52 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
         more = len(sub.problems) - len(shown)
         raise AnswerError(joined([why] + shown + ([said("writeup.more_not_read", count=more)] if more else [])))
     return sub
+
+
+class _StepTable:
+    """A part's step names as _plain_equation asks for names: a text line `m_t(w_{35}) = … ≈ 0.05` under a step's
+    heading, or `m_1(w_{35}) = 0.05`, starts with a quantity's name."""
+
+    def __init__(self, names, step: int | None, param: str | None) -> None:
+        self.names, self.step, self.param = names, step, param
+
+    def lookup(self, name: str):
+        try:
+            if self.step is not None and self.names.today_key(name) is not None:
+                return True              # net_2 of a per-sample step's one sample
+            return self.names.lookup(name, self.step, self.param)
+        except StepNameError:
+            return True                  # a step's name, not read: _step_item says why
+
+
+def _step_tables(tables: dict, current: str | None, step: int | None, param: str | None) -> list:
+    names = step_names(tables[current]) if current in tables else None
+    return [] if names is None else [_StepTable(names, step, param)]
+
+
+def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: Submission,
+               param: str | None = None) -> str | None:
+    """The item a write-up's left side names as a value of an optimizer step: a step name (m_1(w_{35}), θ_2,
+    w_{35}^{(2)}), or under a heading of step t a name with t (m_t, g_t(w_{35})) or one of today's names
+    (w_{35}^{new}, Δw_{35}, net_3), as step t's. "" when the name is a step's but not read (said in the
+    submission's problems, unless the line states a rule with no value); None for no step's name."""
+    from .steps import value_of
+    names = step_names(table)
+    if names is None:
+        return None
+    try:
+        if step is not None:             # the problem's own names first (an activation written v_3 stays u_3's)
+            key = names.today_key(name)
+            if key is not None:
+                return names.in_step(key, step, name.strip()[:60])
+            return names.lookup(name, step, param)
+        if table.lookup(name) is not None:
+            return None
+        return names.lookup(name)
+    except StepNameError as exc:
+        if value_of(rhs) is not None:     # a rule stated in symbols (m_t = β₁·m_{t−1} + …) is no answer
+            sub.problems.append(said("steps.at_line", line=lineno, what=exc.args[0]))
+        return ""
 
 
 def _example_name(solution: Solution | None, part: str) -> tuple[str, str] | None:

@@ -49,14 +49,14 @@ def attempted(r: PartReport) -> bool:
 def shown_verdicts(r: PartReport, show_given: bool) -> list[Verdict]:
     """The rows of a part's table: the graded items, and the values the problem gives (which carry no
     points: η, the weights) only when asked. A computed quantity the rubric does not grade has no row:
-    one line names them all (`not_graded`)."""
-    return [v for v in r.verdicts if v.graded or (show_given and v.given_value)]
+    one line names them all (`not_graded`); an optimizer step's item (answers/steps.py) always has one."""
+    return [v for v in r.verdicts if v.graded or v.step is not None or (show_given and v.given_value)]
 
 
 def not_graded(r: PartReport) -> list[Verdict]:
     """The answered items that are computed quantities the rubric's `items` leaves out (no points, and no
     value the problem gives either), in the solution's order."""
-    return [v for v in r.verdicts if v.unlisted and not v.graded]
+    return [v for v in r.verdicts if v.unlisted and not v.graded and v.step is None]
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,10 @@ def _note(note: str, lang: str) -> str:
 
 def _given_name(v: Verdict, lang: str, style: _Style = PLAIN) -> str:
     """The item's name, marked when it is a value the problem gives (no points)."""
-    return style.name(v.name) if v.graded else _line(style, lang, "report.given_row", {"name": [v.name]})
+    if v.step is not None:                         # an optimizer step's item: "step 2: m_t(w_{35})" in `lang`
+        return style.name(say(v.name, lang))
+    return style.name(v.name) if v.graded else \
+        _line(style, lang, "report.given_row", {"name": [v.name]})
 
 
 def _columns(lang: str) -> tuple[str, ...]:

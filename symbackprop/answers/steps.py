@@ -1,0 +1,606 @@
+"""Answers for the steps of an optimizer run (issue 13): read by id and by the names students write, judged
+against the run, with follow-through from the student's own earlier steps.
+
+**Ids.** A quantity of step t is filed as `step<t>.<id>`: `step2.new_w_3_5`, `step1.m_w_0_3`, `step3.loss`
+(the ids of solve's JSON `steps: [{step, quantities}]`). An answers file writes them so, or under
+`steps: {2: {new_w_3_5: 2.19}}`, or as solve's list `steps: [{step: 2, quantities: {...}}]`. Step 1's ids
+that are today's ids too (new_w_3_5, grad_w_3_5, update_w_3_5, loss, net_3 …) are today's items: step 1 of a
+batch update IS the part's one update (optimize.first_updates); only the optimizer's state (m, v, G …) and
+new_loss have step ids at t = 1.
+
+**Names.** θ_t, w_{35}^{(t)} (the parameter after t steps; θ_0 the given one), g_t, Δθ_t, Δw_{35}^{(t)}, and the
+rule's own symbols with a step (m_1, \\hat{m}_1, v_2, G_2, E[g^2]_2 …), each with a parameter `m_1(w_{35})` or
+without one where the part trains one parameter. Under a heading "Step 2" (第2步) a name with t (m_t,
+g_t(w_{35})) or without a step (w_{35}^{new}, Δw_{35}, ∂L/∂w_{35}, net_3) is step 2's.
+
+**Judging** (`StepChecker`): the value (the last link of a chain) against the run's (the worked step's exact
+value where the step is shown in full, else the float run's) by compare.py's rules; a wrong value is compared
+with the step recomputed from the student's own θ_{t−1} and state (their earlier steps' answers, the gradient at
+their θ_{t−1} by the compiled model, the optimizer's step by optimizers.compiled): a match is follow-through.
+A value still wrong goes to `StepChecker.diagnose`, the one place a diagnosis of a wrong step value is made.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..messages import said
+from ..quantity import Key
+from .names import NameTable, canon
+
+STEP_ID = re.compile(r"^step\s*([0-9]{1,9})\s*\.\s*(\S.*)$", re.I)
+# a heading (Markdown #, LaTeX \paragraph{…}/\section{…}, HTML <h3>, **bold**) that starts with "Step K" or 第K步
+_HEADING = re.compile(r"^\s*(?:#+\s*|\\(?:paragraph|(?:sub)*section)\*?\{\s*|<h[1-6][^>]*>\s*|\*\*\s*)?"
+                      r"(?:step\s*([0-9]{1,6})(?=\s*(?:$|[,，:：(（}—–-]|of\b|for\b|</h|\*\*))|第\s*([0-9]{1,6})\s*步)", re.I)
+# the run's own values per step: the kinds of optimize.RunStep.values other than the state's
+RUN_KINDS = frozenset({"w", "grad_w", "update_w", "new_w", "shared", "grad_shared", "update_shared", "new_shared",
+                       "loss", "new_loss"})
+# the quantities of a re-solved step (its forward and backward pass) that a step's heading may name
+RESOLVED_KINDS = frozenset({"net", "act", "gprime", "delta", "input", "target"})
+_HATS = ((r"\hatm", "m̂"), (r"\hatv", "v̂"), (r"\tildeg", "g̃"), (r"\barg", "ḡ"), (r"\tildeη", "η̃"),
+         (r"\tildeθ", "θ̃"), ("mhat", "m̂"), ("vhat", "v̂"), (r"\vecm", "m"))
+
+
+_ARITHMETIC = (OverflowError, ValueError, ZeroDivisionError, TypeError, FloatingPointError)
+
+
+class StepNameError(ValueError):
+    """A name or id of a step that cannot be read: the message says why and what is allowed."""
+
+
+def heading_step(line: str) -> int | None:
+    """The step a heading line sets (`### Step 2 of 5`, `\\paragraph{Step 2: Forward pass}`, `第2步`), or None."""
+    if "=" in line:
+        return None
+    m = _HEADING.match(line)
+    return None if m is None else int(m.group(1) or m.group(2))
+
+
+def step_id(t: int, key: Key | str) -> str:
+    return f"step{t}.{key}"
+
+
+def parse_step_id(qid: str) -> tuple[int, Key] | None:
+    """(t, key) of a step id `step2.new_w_3_5`; None for any other id."""
+    m = STEP_ID.match(qid)
+    if m is None:
+        return None
+    key = Key.parse(m.group(2))
+    return None if key is None else (int(m.group(1)), key)
+
+
+def _stem_canon(c: str) -> str:
+    for a, b in _HATS:
+        c = c.replace(a, b)
+    return c.replace("\\", "")
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What a step name says: which quantity (`what`: theta, theta_prev, grad, update or a rule line's name),
+    the step (None: the heading's), and the parameter's spelling (None: not written)."""
+
+    what: str
+    t: int | None
+    param: str | None
+
+
+class StepNames:
+    """The step names of one part with a run (psol.run), built from its NameTable."""
+
+    def __init__(self, table: NameTable) -> None:
+        from .. import optimizers
+        self.table = table
+        psol = table.psol
+        self.run = run = psol.run
+        self.steps = len(run.steps)
+        self.params = run.params
+        self.single = [p for p in self.params if not p.frozen]
+        # every spelling of each parameter (w_35, w_{3,5}, θ_5 of a threshold, a shared parameter's name)
+        self.param_of: dict[str, object] = {}
+        keys = {p.key: p for p in self.params}
+        for spelling, q in table.by_key.items():
+            if q.key is not None and q.key in keys:
+                self.param_of.setdefault(spelling, keys[q.key])
+        # the rule's symbols by stem: m_t -> m, \hat{m}_t -> mhat, θ_t -> theta …
+        self.stems: dict[str, str] = {"θ": "theta", "g": "grad", "Δθ": "update"}
+        for line in run.rule:
+            latex = optimizers.LATEX.get(line.symbol, line.symbol.name)
+            stem = _stem_canon(canon(latex))
+            stem = re.sub(r"_t$", "", stem)
+            if line.name != "theta":
+                self.stems[stem] = line.name
+        self.split_step1 = run.training.update == "per_sample" and len(psol.part.samples) > 1
+        self.base_ids = {s.id for s in psol.steps}
+        self.stem_keys = {"grad": "grad", "update": "update", "theta": "new"}
+
+    # -- ids ---------------------------------------------------------------------------------------------
+    def item(self, t: int, key: Key, today: bool = True) -> str:
+        """The item id of `key` at step t: with `today`, today's id at step 1 where it is one of today's (judged
+        with its working as today), else step<t>.<id> (its value judged against the run)."""
+        if today and t == 1 and not self.split_step1 and str(key) in self.base_ids:
+            return str(key)
+        return step_id(t, key)
+
+    def check_step(self, t: int, name: str) -> None:
+        if not 1 <= t <= self.steps:
+            raise StepNameError(said("steps.no_step", name=name, t=t, steps=self.steps))
+
+    def known(self, t: int, key: Key) -> bool:
+        """Whether the run (or a re-solved step) has `key` at step t."""
+        if self.resolved(t, key):
+            return str(key) in self.base_ids or self.split_step1 and key.sample is None
+        return key in self.run.steps[t - 1].values
+
+    def from_id(self, t: int, ident: str, name: str) -> str:
+        """The item of id `ident` at step t (an answers file's `step2.new_w_3_5`, or `steps: {2: {…}}`)."""
+        self.check_step(t, name)
+        key = Key.parse(ident)
+        if key is None or not self.known(t, key):
+            k = self.today_key(ident)
+            if k is not None and self.known(t, k):
+                return self.item(t, k)
+            named = self.lookup(ident, t)
+            if named is not None:
+                return named
+            raise StepNameError(said("steps.unknown_id", name=name, item=ident, t=t, example=self.example()))
+        return self.item(t, key)
+
+    def example(self) -> str:
+        p = self.single[0] if self.single else self.params[0]
+        state = [str(p.kind(n)) for n in dict.fromkeys(self.stems.values()) if n not in ("theta", "grad", "update")]
+        return ", ".join([str(p.kind("new")), str(p.kind("grad")), *state[:3], "loss"])
+
+    # -- names -------------------------------------------------------------------------------------------
+    def _parse(self, c: str, ctx: int | None) -> _Named | None:
+        """A canonical name in the step grammar: STEM_IDX, STEM_IDX(PARAM), w_35^(k), Δw_35^(k); None otherwise."""
+        c = _stem_canon(c)
+        m = re.fullmatch(r"(Δ?)(.+?)\^\(([0-9]{1,6})\)", c)
+        if m and (m.group(2) in self.param_of):               # w_35^(2), Δw_35^(2)
+            what = "update" if m.group(1) else "theta"
+            return _Named(what, int(m.group(3)), m.group(2))
+        m = re.fullmatch(r"(.+?)_(?:\(([^()]*)\)|([0-9]{1,6}|t|t-1|t−1))(?:\((.+)\))?", c)
+        if m is None:
+            return None
+        stem, idx, param = m.group(1), m.group(2) or m.group(3), m.group(4)
+        if stem not in self.stems:
+            return None
+        if param is not None and param not in self.param_of:
+            shown = {self._shown(p) for p in self.params}
+            raise StepNameError(said("steps.no_param", name=c, param=param, params=", ".join(sorted(shown))))
+        what = self.stems[stem]
+        if idx in ("t", "t-1", "t−1"):
+            if ctx is None:
+                raise StepNameError(said("steps.no_heading", name=c))
+            back = idx != "t"
+            if back and what == "theta":
+                return _Named("theta_prev", ctx, param)
+            if back:                                       # m_{t−1}: the state after the step before
+                return _Named(what, ctx - 1, param)
+            return _Named(what, ctx, param)
+        if not re.fullmatch(r"[0-9]{1,6}", idx or ""):
+            return None
+        return _Named(what, int(idx), param)
+
+    def _shown(self, p) -> str:
+        """A parameter as the solution writes it (w_{35} in the problem's index order, a shared one's name)."""
+        q = self.table.by_key.get(str(p.key))
+        return self.table.psol.names.text.get(q.symbol, str(p.key)) if q is not None else str(p.key)
+
+    def resolved(self, t: int, key: Key) -> bool:
+        """Whether `key` at step t is a value of the step's re-solved forward and backward pass (net_3, δ_5, a
+        sample's loss J^(1) of a batch), not one of the run's."""
+        return key.kind in RESOLVED_KINDS or key not in self.run.steps[t - 1].values and key.sample is not None
+
+    def param_in(self, text: str) -> str | None:
+        """The one parameter a heading or a line names (`## Step 2, w_{35}`, `For $w_{35}$:`), as its spelling;
+        None when it names none or several."""
+        c = canon(text)
+        found = set()
+        for spelling, p in self.param_of.items():
+            if re.search(rf"(?<![A-Za-z0-9_\\]){re.escape(spelling)}(?![A-Za-z0-9_^(])", c):
+                found.add(p.key)
+        if len(found) != 1:
+            return None
+        key = found.pop()
+        return next(sp for sp, p in self.param_of.items() if p.key == key)
+
+    def lookup(self, name: str, ctx: int | None = None, param: str | None = None) -> str | None:
+        """The item a name of a step names (m_1(w_{35}), θ_2, w_{35}^{(2)}, under a heading g_t …), or None for a
+        name of no step; StepNameError for a step out of range or a name that needs its parameter."""
+        c = canon(name.strip())
+        n = self._parse(c, ctx)
+        if n is None:
+            return None
+        shown = name.strip()[:60]
+        if n.param is None and param is not None:        # the heading or the line before names it
+            n = _Named(n.what, n.t, param)
+        if n.param is None:
+            if len(self.params) == 1:
+                p = self.params[0]
+            elif len(self.single) == 1 and n.what not in ("theta", "theta_prev"):
+                p = self.single[0]
+            else:
+                w = self.table.psol.names.text.get(self.table.by_key[str(self.single[0].key)].symbol, "w") \
+                    if self.single and str(self.single[0].key) in self.table.by_key else "w"
+                raise StepNameError(said("steps.which_parameter", name=shown, n=len(self.params),
+                                         example=f"{shown}({w})"))
+        else:
+            p = self.param_of[n.param]
+        t = n.t
+        if n.what == "theta_prev":
+            self.check_step(t, shown)
+            return self.item(t, p.key, False)
+        if n.what == "theta":
+            if t == 0:                                     # θ_0: the given weight
+                return str(p.key)
+            self.check_step(t, shown)
+            return self.item(t, p.kind("new"), False)
+        if t == 0 and n.what not in ("grad", "update"):
+            return None                                    # m_0: the initial state, no answer
+        self.check_step(t, shown)
+        kind = self.stem_keys.get(n.what, n.what)
+        key = p.kind(kind)
+        if key not in self.run.steps[t - 1].values:
+            return None
+        return self.item(t, key, False)
+
+    def today_key(self, name: str) -> Key | None:
+        """The key of one of today's names (w_{35}^{new}, net_3), as a step's: a per-sample quantity of a
+        per-sample run named without its sample (net_2 of the step's one sample) too."""
+        q = self.table.lookup(name)
+        if q is None and self.split_step1:
+            spelled = self.table.in_sample(name, 0)
+            q = self.table.lookup(spelled) if spelled is not None else None
+            return q.key.of_sample(None) if q is not None and q.key is not None else None
+        return q.key if q is not None else None
+
+    def in_step(self, key: Key, t: int, name: str) -> str:
+        """A quantity of today's names (w_{35}^{new}, Δw_{35}, ∂L/∂w_{35}, net_3) under a heading of step t."""
+        self.check_step(t, name)
+        if key in self.run.steps[t - 1].values or self.resolved(t, key) and self.known(t, key):
+            return self.item(t, key)
+        raise StepNameError(said("steps.not_per_step", name=name, t=t))
+
+
+def step_item_ids(psol) -> frozenset:
+    """Every step item id of a part with a run (a rubric's `items` may list them): step<t>.<id> of each value of
+    the run's step t and of the step's forward and backward pass; empty without a run."""
+    run = getattr(psol, "run", None)
+    if run is None:
+        return frozenset()
+    resolved = [s.key.whole for s in psol.steps if s.key.kind in RESOLVED_KINDS]
+    return frozenset(step_id(rs.t, k) for rs in run.steps for k in (*rs.values, *resolved)) | \
+        frozenset(step_id(rs.t, s.key) for rs in run.steps for s in psol.steps if s.key.kind in RESOLVED_KINDS)
+
+
+def step_names(table) -> StepNames | None:
+    """The step names of a table's part, or None when it has no run (or the table is a graph's)."""
+    psol = getattr(table, "psol", None)
+    if psol is None or getattr(psol, "run", None) is None:
+        return None
+    cached = getattr(table, "_step_names", None)
+    if cached is None:
+        cached = StepNames(table)
+        table._step_names = cached
+    return cached
+
+
+def value_of(text: str) -> tuple[float, int | None] | None:
+    """The value of an answer's text (a number, or the last link of a chain `rule = numbers ≈ value`) and the
+    decimal places it shows; None when the last link is no number."""
+    from .compare import written_number, shown_decimals
+    from .latex import AnswerError, normalize, split_relations
+    from . import quick
+    text = str(text).strip()
+    try:
+        chain = split_relations(normalize(text))
+    except AnswerError:
+        chain = [("", text)]
+    last = chain[-1][1].strip() if chain else text
+    got = written_number(last)
+    if got is not None:
+        return float(got[0]), got[1]
+    try:
+        tree = quick.read(last)
+    except Exception:                                    # noqa: BLE001 - a text quick cannot read: not a number
+        tree = None
+    if tree is None or getattr(tree, "free_symbols", True):
+        return None
+    try:
+        value = float(tree)
+    except (TypeError, ValueError):
+        return None
+    return (value, shown_decimals(last)) if math.isfinite(value) else None
+
+
+# -- judging ---------------------------------------------------------------------------------------------
+
+class StepChecker:
+    """Judges one part's step answers (ids step<t>.<id>) against its run; built once per part."""
+
+    def __init__(self, psol, rubric, tol) -> None:
+        self.psol, self.rubric, self.tol = psol, rubric, tol
+        self.run = psol.run
+        self._objective = None
+        self._resolved: dict[int, object] = {}
+        self._floats: dict[tuple[int, Key], float] = {}
+
+    # the run's values ------------------------------------------------------------------------------------
+    def resolved(self, t: int):
+        """The part re-solved at step t's grad point on its samples (its forward and backward pass)."""
+        if t not in self._resolved:
+            from ..optimize import at, step_samples
+            from ..solution import solve_part
+            run = self.run
+            worked = run.worked.get(t)
+            if worked is not None:
+                self._resolved[t] = worked.solution
+            else:
+                from .. import optimizers
+                tr = run.training
+                theta = {p.key: run.value(t, p.key) for p in run.params}
+                row = optimizers.optimizer(tr.optimizer, tr.form)
+                if row.grad_at != optimizers.THETA_PREV:    # the lecture's Nesterov: g at the look-ahead point
+                    first = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+                    for p in run.params:
+                        state = {st.name: run.value(t - 1, p.kind(st.name)) if t > 1 else first[st.name]
+                                 for st in row.state}
+                        theta[p.key] = optimizers.grad_point(tr.optimizer, tr.form, theta[p.key], state, tr.values)
+                samples = step_samples(tr, t, len(self.psol.part.samples))
+                self._resolved[t] = solve_part(at(self.psol.part, theta, samples))
+        return self._resolved[t]
+
+    def _lookahead(self) -> bool:
+        from .. import optimizers
+        tr = self.run.training
+        return optimizers.optimizer(tr.optimizer, tr.form).grad_at != optimizers.THETA_PREV
+
+    def expected(self, t: int, key: Key) -> float:
+        if (t, key) not in self._floats:
+            import sympy as sp
+            from ..evaluate import to_float
+            if key.kind in RESOLVED_KINDS or key not in self.run.steps[t - 1].values:
+                value = self.resolved(t).step(key).float_value
+            else:
+                value = to_float(sp.sympify(self.run.value(t, key)))
+            self._floats[(t, key)] = float(value)
+        return self._floats[(t, key)]
+
+    def name(self, t: int, key: Key) -> str:
+        """How the report names a step's item: `step 2: m_t(w_{35})`."""
+        from ..optimize import names_of_symbols
+        names = self.psol.names.text
+        syms = {s.id: s.symbol for s in self.psol.steps}
+        text_of = names_of_symbols()[0]
+        for p in self.run.params:
+            if key == p.key:
+                inner = "θ_{t−1}"
+            else:
+                inner = next((s for k, s in (("grad", "g_t"), ("update", "Δθ_t"), ("new", "θ_t"))
+                              if p.kind(k) == key), None)
+                if inner is None:
+                    line = next((ln for ln in self.run.rule if ln.name != "theta" and p.kind(ln.name) == key), None)
+                    inner = text_of.get(line.symbol, line.name) if line is not None else None
+            if inner is not None:
+                w = names.get(syms.get(str(p.key)), str(p.key))
+                return said("steps.item", t=t, name=f"{inner}({w})")
+        if str(key) in syms:
+            return said("steps.item", t=t, name=names.get(syms[str(key)], str(key)))
+        if key.kind == "new_loss":
+            loss = names.get(syms.get("loss"), "L")
+            return said("steps.item", t=t, name=said("steps.loss_after", loss=loss))
+        return said("steps.item", t=t, name=str(key))
+
+    # the student's own run -------------------------------------------------------------------------------
+    def own(self, written: dict[tuple[int, Key], float], upto: int) -> dict[tuple[int, Key], float]:
+        """Every run value of steps 1..upto recomputed from the student's own values: θ_{t−1} and the state
+        from their earlier steps where written (else as recomputed), g_t at their θ_{t−1} by the compiled
+        model (their own g_t, where written, is what the step's lines use), the step by optimizers.compiled."""
+        import numpy as np
+        from .. import optimizers
+        from ..optimize import Objective, _param_value
+        run, part = self.run, self.psol.part
+        tr = run.training
+        if self._objective is None:
+            self._objective = Objective(part, tr)
+        objective = self._objective
+        params = objective.params
+        step = optimizers.compiled(tr.optimizer, tr.form, tr.values)
+        frozen = np.array([p.frozen for p in params], dtype=bool)
+        theta = np.array([float(_param_value(part, p)) for p in params], dtype=float)
+        state = step.initial_state(theta.shape)
+        out_values: dict[tuple[int, Key], float] = {}
+        with np.errstate(all="ignore"):
+            try:
+                self._own_steps(written, upto, objective, params, step, frozen, theta, state, out_values)
+            except _ARITHMETIC:          # the student's values overflow (θ = 1e300) or leave the domain: no more
+                pass                     # of their own run than the steps computed before
+        return out_values
+
+    def _own_steps(self, written, upto, objective, params, step, frozen, theta, state, out_values) -> None:
+        import numpy as np
+        from ..optimize import step_samples
+        part, tr = self.psol.part, self.run.training
+        for t in range(1, upto + 1):
+            for n, p in enumerate(params):                       # θ_{t−1} as written at step t
+                if (t, p.key) in written:
+                    theta[n] = written[(t, p.key)]
+            samples = step_samples(tr, t, len(part.samples))
+            point = step.grad_point(theta, state)
+            loss, grads, _ = objective(theta, samples)
+            if not np.array_equal(point, theta):
+                _, grads, _ = objective(point, samples)
+            used = np.array([written.get((t, p.kind("grad")), g) for p, g in zip(params, grads)], dtype=float)
+            out = step(theta, used, state, t)
+            new = np.where(frozen, theta, out["theta"])
+            for s in step.state:
+                out[s.name] = np.where(frozen, state[s.name], out[s.name])
+            out_values[(t, Key("loss"))] = loss
+            for n, p in enumerate(params):
+                out_values[(t, p.key)] = float(theta[n])
+                out_values[(t, p.kind("grad"))] = float(grads[n])
+                out_values[(t, p.kind("new"))] = float(new[n])
+                out_values[(t, p.kind("update"))] = float(new[n] - theta[n])
+                for line in step.lines:
+                    if line.name != "theta":
+                        out_values[(t, p.kind(line.name))] = float(out[line.name][n])
+            # within the step, each line from the student's own values of the lines before it (their m_t in
+            # m̂_t, their m̂_t in θ_t), where they wrote any: the rule's lines one by one, in floats
+            for n, p in enumerate(params):
+                if p.frozen or not any((t, p.kind(ln.name)) in written for ln in step.lines if ln.name != "theta"):
+                    continue
+                for name, value in self._lines(float(theta[n]), float(used[n]),
+                                               {s.name: float(state[s.name][n]) for s in step.state}, t,
+                                               lambda nm: written.get((t, p.kind(nm)))):
+                    out_values[(t, p.kind("new" if name == "theta" else name))] = value
+                    if name == "theta":
+                        out_values[(t, p.kind("update"))] = value - float(theta[n])
+                    elif name in out:
+                        out[name][n] = value
+            # the student's own values carry on: their θ_t and state where written
+            for n, p in enumerate(params):
+                if (t, p.kind("new")) in written:
+                    new[n] = written[(t, p.kind("new"))]
+                for s in step.state:
+                    if (t, p.kind(s.name)) in written:
+                        out[s.name][n] = written[(t, p.kind(s.name))]
+            state = {s.name: out[s.name] for s in step.state}
+            out_values[(t, Key("new_loss"))] = objective(new, samples)[0]
+            theta = new
+
+    def _lines(self, theta: float, grad: float, state: dict, t: int, mine) -> list[tuple[str, float]]:
+        """Step t of one parameter line by line (optimizers.rule with the settings put in): each line's value from
+        θ_{t−1}, g_t, the state before the step and the lines before it, where `mine(name)` (the student's own
+        value of that line, or None) replaces the line's value for the lines after it."""
+        import sympy as sp
+        from .. import optimizers
+        tr = self.run.training
+        row = optimizers.optimizer(tr.optimizer, tr.form)
+        env = {optimizers.THETA_PREV: sp.Float(theta), optimizers.G_T: sp.Float(grad), optimizers.T: sp.Integer(t)}
+        env.update({q.symbol: tr.values[q.name] for q in row.params})
+        env.update({s.previous: sp.Float(state[s.name]) for s in row.state})
+        out = []
+        for line in self.run.rule:
+            try:
+                value = float(line.expr.xreplace(env).evalf())
+            except _ARITHMETIC:            # a square root of their negative v: nothing follows from it
+                break
+            out.append((line.name, value))
+            own = mine(line.name) if line.name != "theta" else None
+            env[line.symbol] = sp.Float(own if own is not None else value)
+        return out
+
+    def order(self) -> dict[str, int]:
+        """Each kind's place within a step, as a student computes it: the loss, θ_{t−1}, g_t, the rule's lines in
+        order (θ_t with the last), Δθ_t, the loss after the step; a re-solved step's quantities before g_t."""
+        out: dict[str, int] = {}
+        for p in self.run.params:
+            names = [str(p.key), str(p.kind("grad"))]
+            names += [str(p.kind("new" if ln.name == "theta" else ln.name)) for ln in self.run.rule]
+            names += [str(p.kind("update"))]
+            for n, name in enumerate(names):
+                out[name] = 10 + n
+        out["loss"], out["new_loss"] = 0, 1000
+        return out
+
+    def diagnose(self, t: int, key: Key, value: float, own: dict, written: dict) -> str | None:
+        """THE place a wrong step value is diagnosed (answers/optimizer_diagnose.py plugs in here): the
+        message (a `said(...)`) of the mistake that reproduces `value` of `key` at step t, or None (then the
+        verdict says the run's value). `own` holds every run value recomputed from the student's own earlier
+        values, `written` every value they wrote, both by (t, key) -> float; `self.run` is the part's run
+        (optimize.Run: its training, rule, steps), `self.expected(t, key)` the run's value."""
+        return None
+
+    # judging ---------------------------------------------------------------------------------------------
+    def check(self, answers: list, items: dict[str, float], today: tuple = ()) -> list:
+        """The verdicts of the step answers (`answers`, ids step<t>.<id>); `today`: the part's other verdicts,
+        whose values of step 1 (w_{35}^{new}, ∂J/∂w_{35} …: today's items) are the student's own step 1 too."""
+        from .checker import Verdict
+        from .compare import compare_number
+        parsed = []
+        for a in answers:
+            got = parse_step_id(a.qid)
+            key = (got[0], got[1]) if got is not None else None
+            if key is None:
+                continue
+            parsed.append((key, a))
+        order = self.order()
+        for s in self.psol.steps:                       # a re-solved step's forward and backward pass: before g_t
+            if s.key.kind in RESOLVED_KINDS:
+                order.setdefault(str(s.key.whole), 5)
+        parsed.sort(key=lambda x: (x[0][0], order.get(str(x[0][1]), 1 << 30), x[1].line or 0))
+        written: dict[tuple[int, Key], float] = {}
+        read: dict[int, tuple[float, int | None] | None] = {}
+        for n, ((t, key), a) in enumerate(parsed):
+            read[n] = value_of(a.text)
+            if read[n] is not None and key.kind not in RESOLVED_KINDS:
+                written.setdefault((t, key), read[n][0])
+        upto = max((t for (t, _), _a in parsed), default=0)
+        own: dict | None = None
+        verdicts, wrong = [], []
+        split = self.run.training.update == "per_sample" and len(self.psol.part.samples) > 1
+        for v in today if not split else ():              # step 1 answered under today's ids
+            key = Key.parse(v.qid)
+            if key is None or key.kind in RESOLVED_KINDS or key not in self.run.steps[0].values:
+                continue
+            if v.value is not None:
+                written.setdefault((1, key), v.value)
+            if v.status == "wrong":
+                wrong.append(((1, order.get(str(key), 1 << 30)), v.name, v.qid))
+        for n, ((t, key), a) in enumerate(parsed):
+            expected = self.expected(t, key)
+            points = items.get(a.qid, 0.0)
+            base = dict(qid=a.qid, name=self.name(t, key), given=a.given, expected=expected,
+                        expected_text=_shown(expected, self.psol.part.precision), points=points, line=a.line,
+                        unlisted=a.qid not in items, step=t)
+            got = read[n]
+            if got is None:
+                verdicts.append(Verdict(status="unreadable", credit=0.0, message=said("steps.no_value"), **base))
+                continue
+            value, decimals = got
+            match = compare_number(value, decimals, expected, self.tol)
+            if not match.status and key.kind == "loss" and self._lookahead():
+                # the lecture's Nesterov re-solves the step at its look-ahead point: the loss there is the step's
+                # worked "Loss" section's, the run's loss is at θ_{t−1}; either is this step's loss
+                match = compare_number(value, decimals, float(self.resolved(t).step(key).float_value), self.tol)
+            if match.status:
+                credit = 1.0 if match.status == "correct" else self.rubric.credit.get(match.status, 0.0)
+                verdicts.append(Verdict(status=match.status, credit=credit, message=match.message, value=value,
+                                        **base))
+                continue
+            if own is None and key.kind not in RESOLVED_KINDS:
+                own = self.own(written, upto)
+            mine = own.get((t, key)) if own is not None else None
+            earlier = [v for v in wrong if v[0] < (t, order.get(str(key), 1 << 30))]
+            if mine is not None and earlier and abs(mine - expected) > 1e-12 * max(1.0, abs(expected)) \
+                    and compare_number(value, decimals, mine, self.tol).status == "correct":
+                verdicts.append(Verdict(status="follow_through", credit=self.rubric.credit.get("follow_through", 1.0),
+                                        message=said("steps.follows", name=earlier[0][1]), value=value,
+                                        source=earlier[0][2], **base))
+                continue
+            why = self.diagnose(t, key, value, own or {}, written)
+            message = why or said("steps.wrong", value=_shown(expected, self.psol.part.precision))
+            verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, **base))
+            wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
+        return _worst_of_each(verdicts)
+
+
+def _shown(x: float, places: int) -> str:
+    from ..printing import message_number
+    try:
+        return message_number(x, places)
+    except Exception:                                    # noqa: BLE001 - a number shown plainly
+        return f"{x:.{places}f}"
+
+
+def _worst_of_each(verdicts: list) -> list:
+    """An item written several times (a summary repeats it) counts once: its worst verdict, in first order."""
+    rank = {s: n for n, s in enumerate(("unreadable", "wrong", "slip", "rounding", "imprecise", "other_convention",
+                                        "follow_through", "correct"))}
+    best: dict = {}
+    for v in verdicts:
+        if v.qid not in best or rank[v.status] < rank[best[v.qid].status]:
+            best[v.qid] = v
+    return list(best.values())
