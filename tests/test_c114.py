@@ -344,11 +344,12 @@ def test_one_place_judges_a_wrong_step_value(tmp_path, monkeypatch):
     from symbackprop.messages import said
     seen = []
 
-    def diagnose(self, t, key, value, own, written):
+    def diagnose(self, t, key, value, own, written, decimals=None):
         seen.append((t, str(key), value, written.get((t, key))))
-        return said("steps.wrong", value="(hooked)")
+        return "hooked", said("steps.wrong", value="(hooked)")
     monkeypatch.setattr(steps.StepChecker, "diagnose", diagnose)
     f = _write(tmp_path, "a.yaml", "step2.m_w_1_2: 5\n")
     reports, _ = check_submission(LINE, f)
     v = _verdicts(reports)["step2.m_w_1_2"]
     assert v.status == "wrong" and "(hooked)" in v.message and seen == [(2, "m_w_1_2", 5.0, 5.0)]
+    assert v.diagnosis == "hooked"

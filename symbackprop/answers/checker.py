@@ -905,6 +905,11 @@ class Checker:
                                                                   name=self.name(earlier)))
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
+        stepped = self._optimizer_mistake(ans.qid, value, decimals, student)
+        if stepped is not None:     # Δw, w^new of an optimizer's step 1: its mistake (bias correction left out …)
+            code, words = stepped
+            wrong_first[ans.qid] = ans.qid
+            return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         copy = copied.find_copy(self, ans.qid, value, decimals, bound, links, own_values)
         if copy is not None:        # a given copied wrong (w_45 = 3 for 4): charged here, later steps follow from it
             leaf, used = copy
@@ -938,6 +943,21 @@ class Checker:
                                                   right=f"{right:.{decimals}f}"))
         # no known mistake, rounding or working explains it: said so, never an empty reason
         return self._verdict(ans, "wrong", value=value, links=tuple(links), message=said("diagnosis.unexplained"))
+
+    def _optimizer_mistake(self, qid: str, value: float, decimals, student: dict) -> tuple[str, str] | None:
+        """Where the part has an optimizer run and `qid` is its step 1's Δw or w^new: the optimizer's mistake
+        that gives the value (answers/steps.first_step_diagnosis), worked from the true inputs and from the
+        student's own θ_0 and ∂J/∂w (`student`: their own values by symbol)."""
+        if getattr(self.psol, "run", None) is None:
+            return None
+        from .steps import first_step_diagnosis
+
+        def mine(q: str) -> float | None:
+            try:
+                return student.get(self.psol.step(q).symbol)
+            except KeyError:
+                return None
+        return first_step_diagnosis(self.psol, qid, value, decimals, self.tol, mine)
 
     # -- reading one answer --------------------------------------------------------------------
     def _read(self, ans: Answer, expected: float, student: dict):

@@ -17,7 +17,9 @@ g_t(w_{35})) or without a step (w_{35}^{new}, Δw_{35}, ∂L/∂w_{35}, net_3) i
 value where the step is shown in full, else the float run's) by compare.py's rules; a wrong value is compared
 with the step recomputed from the student's own θ_{t−1} and state (their earlier steps' answers, the gradient at
 their θ_{t−1} by the compiled model, the optimizer's step by optimizers.compiled): a match is follow-through.
-A value still wrong goes to `StepChecker.diagnose`, the one place a diagnosis of a wrong step value is made.
+A value still wrong goes to `StepChecker.diagnose`, the one place a diagnosis of a wrong step value is made:
+answers/optimizer_diagnose.py's mistakes, tried from the run's inputs and from the student's own (their θ_{t−1},
+g_t and state before the step, as written or recomputed from what they wrote), to the places they wrote.
 """
 from __future__ import annotations
 
@@ -315,6 +317,33 @@ def value_of(text: str) -> tuple[float, int | None] | None:
     return (value, shown_decimals(last)) if math.isfinite(value) else None
 
 
+def first_step_diagnosis(psol, qid: str, value: float, decimals: int | None, tol,
+                         mine) -> tuple[str, str] | None:
+    """The optimizer's mistake (answers/optimizer_diagnose.py) behind a wrong value of step 1 answered under
+    today's ids (`update_w_3_5` Δθ_1, `new_w_3_5` θ_1: the part's one update is step 1 of its run), as
+    (code, message), or None: for a part with no run, a per-sample run of several samples (today's items are
+    then no step's), another item, or a value no mistake gives. `mine(id)`: the student's own value of an
+    item (the given weight θ_0 and ∂J/∂w, g_1, as they wrote them or recomputed from what they wrote), the
+    step's inputs the mistakes are also worked from."""
+    from .optimizer_diagnose import diagnose_step
+    run = getattr(psol, "run", None)
+    key = Key.parse(qid)
+    if run is None or key is None or not run.steps or \
+            run.training.update == "per_sample" and len(psol.part.samples) > 1:
+        return None
+    found = next(((p, what) for p in run.params for what in ("update", "new") if p.kind(what) == key), None)
+    if found is None or found[0].frozen:
+        return None
+    p, what = found
+    given = {name: mine(str(k)) for name, k in (("theta", p.key), ("grad", p.kind("grad")))}
+    given = {k: float(v) for k, v in given.items() if v is not None and math.isfinite(v)}
+    try:
+        got = diagnose_step(run, 1, p, what, value, given, decimals=decimals, tol=tol)
+    except (ValueError, *_ARITHMETIC):
+        return None
+    return (got[0].code, got[0].message) if got else None
+
+
 # -- judging ---------------------------------------------------------------------------------------------
 
 class StepChecker:
@@ -505,13 +534,71 @@ class StepChecker:
         out["loss"], out["new_loss"] = 0, 1000
         return out
 
-    def diagnose(self, t: int, key: Key, value: float, own: dict, written: dict) -> str | None:
-        """THE place a wrong step value is diagnosed (answers/optimizer_diagnose.py plugs in here): the
-        message (a `said(...)`) of the mistake that reproduces `value` of `key` at step t, or None (then the
-        verdict says the run's value). `own` holds every run value recomputed from the student's own earlier
-        values, `written` every value they wrote, both by (t, key) -> float; `self.run` is the part's run
-        (optimize.Run: its training, rule, steps), `self.expected(t, key)` the run's value."""
+    def what_of(self, key: Key) -> tuple[object, int, str] | None:
+        """(the parameter, the step shift, the quantity as optimizer_diagnose names it: new, update, grad or a
+        line of the rule) of a run's key; θ_{t−1} (`w_3_5` at step t) is θ_{t−1} of step t − 1 (shift −1).
+        None for the loss and a re-solved step's forward and backward pass."""
+        for p in self.run.params:
+            if key == p.key:
+                return p, -1, "new"
+            for what in ("grad", "update", "new"):
+                if p.kind(what) == key:
+                    return p, 0, what
+            for line in self.run.rule:
+                if line.name != "theta" and p.kind(line.name) == key:
+                    return p, 0, line.name
         return None
+
+    def given(self, t: int, p, what: str, own: dict, written: dict) -> dict[str, float]:
+        """The student's own inputs of step t of `p` (optimizer_diagnose's `given`): θ_{t−1} as they wrote it
+        (step t's θ_{t−1}, or their θ_{t−1} of step t − 1), else as recomputed from their earlier values
+        (`own`); g_t as they wrote it, else the gradient at their own θ_{t−1} (for a g_t judged, always that
+        one); the state before the step as they wrote it at step t − 1, else as recomputed. At t = 1 the state
+        is its initial value, not theirs."""
+        from .. import optimizers
+        tr = self.run.training
+        out: dict[str, float] = {}
+        theta = written.get((t, p.key))
+        if theta is None and t > 1:
+            theta = written.get((t - 1, p.kind("new")))
+        if theta is None:
+            theta = own.get((t, p.key))
+        if theta is not None:
+            out["theta"] = theta
+        grad = written.get((t, p.kind("grad"))) if what != "grad" else None
+        if grad is None:
+            grad = own.get((t, p.kind("grad")))
+        if grad is not None:
+            out["grad"] = grad
+        if t > 1:
+            for s in optimizers.optimizer(tr.optimizer, tr.form).state:
+                value = written.get((t - 1, p.kind(s.name)), own.get((t - 1, p.kind(s.name))))
+                if value is not None:
+                    out[s.name] = value
+        return {k: v for k, v in out.items() if v is not None and math.isfinite(v)}
+
+    def diagnose(self, t: int, key: Key, value: float, own: dict, written: dict,
+                 decimals: int | None = None) -> tuple[str, str] | None:
+        """THE place a wrong step value is diagnosed: (the code, the message — a `said(...)`) of the mistake
+        of answers/optimizer_diagnose.py that reproduces `value` of `key` at step t, worked from the run's
+        inputs and from the student's own (`given`: their θ_{t−1}, g_t and state before the step, written or
+        recomputed from what they wrote), to the `decimals` they wrote; or None (then the verdict says the
+        run's value). `own` holds every run value recomputed from the student's own earlier values, `written`
+        every value they wrote, both by (t, key) -> float."""
+        from .optimizer_diagnose import diagnose_step
+        found = self.what_of(key)
+        if found is None:
+            return None
+        p, shift, what = found
+        t += shift
+        if t < 1 or p.frozen:
+            return None
+        try:
+            got = diagnose_step(self.run, t, p, what, value, self.given(t, p, what, own, written),
+                                decimals=decimals, tol=self.tol)
+        except (ValueError, *_ARITHMETIC):
+            return None
+        return (got[0].code, got[0].message) if got else None
 
     # judging ---------------------------------------------------------------------------------------------
     def check(self, answers: list, items: dict[str, float], today: tuple = ()) -> list:
@@ -580,9 +667,10 @@ class StepChecker:
                                         message=said("steps.follows", name=earlier[0][1]), value=value,
                                         source=earlier[0][2], **base))
                 continue
-            why = self.diagnose(t, key, value, own or {}, written)
-            message = why or said("steps.wrong", value=_shown(expected, self.psol.part.precision))
-            verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, **base))
+            why = self.diagnose(t, key, value, own or {}, written, decimals)
+            code, message = why or (None, said("steps.wrong", value=_shown(expected, self.psol.part.precision)))
+            verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, diagnosis=code,
+                                    **base))
             wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
         return _worst_of_each(verdicts)
 
