@@ -212,3 +212,145 @@ def test_a_right_step_value_gets_no_diagnosis(tmp_path):
         right = s2["after"]["G"][1] if qid.startswith("step2.G_") else s2["new"][1]
         rc, items = _check_json(_problem(tmp_path, optimizer), _answers(tmp_path, f"{qid}: {right:.4f}\n"))
         assert rc == 0 and items[qid]["status"] == "correct" and items[qid]["diagnosis"] is None, items[qid]
+
+
+def test_names_and_write_ups_get_the_diagnosis_too(tmp_path):
+    # the g-for-g² G_2 and the old-weight-twice θ_2, by name in an answers file and in a Markdown write-up
+    opt, _, g_wrong, _ = CASES["g_for_g2"]()
+    problem = _problem(tmp_path, opt)
+    rc, items = _check_json(problem, _answers(tmp_path, f"'G_2(w_{{12}})': {g_wrong:.4f}\n"))
+    assert items["step2.G_w_1_2"]["diagnosis"] == "g_for_g2", items
+    s2 = by_hand(adagrad(0.1, 1e-8), 2)[1]                     # G_1 = 16, g_2 = 3.4
+    md = _answers(tmp_path, f"## Step 2\n\n$G_t(w_{{12}}) = 16 + 3.4 = {g_wrong:.4f}$\n\n"
+                            f"$w_{{12}}^{{new}} = {s2['new'][1]:.4f}$\n", "w.md")
+    rc, items = _check_json(problem, md)
+    assert items["step2.G_w_1_2"]["diagnosis"] == "g_for_g2" and items["step2.new_w_1_2"]["status"] == "correct"
+
+
+# -- 2. follow-through across steps, end to end ---------------------------------------------------------
+
+ADAGRAD = "{name: adagrad, lr: 0.1}"
+OWN_THETA1 = 0.7            # a student's θ_1 of w (the run's: 1 − 0.1·4/√16 = 0.9)
+
+
+def _own_step_two():
+    """Step 2 of the lecture's Adagrad from the student's θ_1 = (−0.1, 0.7): u = 1.3, g_2 = 2.6, G_2 = 16 +
+    2.6² = 22.76 and θ_2 = 0.7 − 0.1·2.6/√22.76; and from the run's θ_1 = (−0.1, 0.9): g_2 = 3.4."""
+    own = by_hand(adagrad(0.1, 1e-8), 2, own={1: OWN_THETA1})[1]
+    true = by_hand(adagrad(0.1, 1e-8), 2)[1]
+    assert np.isclose(own["g"][1], 2.6) and np.isclose(true["g"][1], 3.4)
+    return own, true
+
+
+def test_step_two_right_from_a_wrong_step_one_follows_through(tmp_path):
+    own, true = _own_step_two()
+    problem = _problem(tmp_path, ADAGRAD)
+    answers = _answers(tmp_path, f"new_w_1_2: {OWN_THETA1:.4f}\nstep2.grad_w_1_2: {own['g'][1]:.4f}\n"
+                                 f"step2.G_w_1_2: {own['after']['G'][1]:.4f}\n"
+                                 f"step2.new_w_1_2: {own['new'][1]:.4f}\n")
+    rc, items = _check_json(problem, answers)
+    assert items["new_w_1_2"]["status"] == "wrong"
+    for q in ("step2.grad_w_1_2", "step2.G_w_1_2", "step2.new_w_1_2"):
+        assert items[q]["status"] == "follow_through" and items[q]["credit"] == 1.0, items[q]
+        assert "w_{12}^new" in items[q]["message"] and items[q]["diagnosis"] is None
+    assert abs(own["new"][1] - true["new"][1]) > 1e-3          # not the run's values
+
+
+def test_a_mistake_at_step_two_is_diagnosed_from_the_students_own_step_one(tmp_path):
+    own, true = _own_step_two()
+    problem = _problem(tmp_path, ADAGRAD)
+    # G_2 = G_1 + g_2 with their own g_2 = 2.6 (at their θ_1): 18.6, where from the run's g_2 it is 19.4; their
+    # θ_2 from their G_2 follows through within the step
+    g_own = own["state"]["G"][1] + own["g"][1]
+    theta_own = OWN_THETA1 - 0.1 * own["g"][1] / np.sqrt(g_own + 1e-8)
+    assert abs(g_own - (true["state"]["G"][1] + true["g"][1])) > 0.5
+    # a write-up: step 1's θ_1 under its heading, then step 2's lines by the names students write
+    md = _answers(tmp_path, "\n".join([
+        "## Step 1", f"$w_{{12}}^{{new}} = {OWN_THETA1:.4f}$", "## Step 2",
+        f"$G_t(w_{{12}}) = 16 + {own['g'][1]:.1f} = {g_own:.4f}$", f"$\\theta_t(w_{{12}}) = {theta_own:.4f}$"]), "w.md")
+    rc, items = _check_json(problem, md)
+    g2 = items["step2.G_w_1_2"]
+    assert g2["status"] == "wrong" and g2["diagnosis"] == "g_for_g2" and f"= {g_own:.4f} comes from" in g2["message"]
+    assert items["step2.new_w_1_2"]["status"] == "follow_through", items["step2.new_w_1_2"]
+    rc, text = _check_text(problem, md, "--lang", "zh")
+    assert _zh_words("g_for_g2") in text and f"G_2(w_{{12}}) = {g_own:.4f}" in text, text
+    # θ_2 worked with G_1 taken as 0 (the state not carried over) from their θ_1: 0.7 − 0.1·2.6/√(2.6² + ε)
+    fresh = OWN_THETA1 - 0.1 * own["g"][1] / np.sqrt(own["g"][1] ** 2 + 1e-8)
+    rc, items = _check_json(problem, _answers(tmp_path, f"new_w_1_2: {OWN_THETA1:.4f}\nstep2.new_w_1_2: {fresh:.4f}\n"))
+    item = items["step2.new_w_1_2"]
+    assert item["diagnosis"] == "state_not_carried" and f"θ_2(w_{{12}}) = {fresh:.4f}" in item["message"], item
+
+
+def _student(rng, n: int):
+    """One student's answers (a YAML file or a Markdown write-up) with the kinds of step 2 they hold, worked by
+    NumPy: θ_1 of w right or their own; g_2, G_2 and θ_2 right from their own θ_1, or with a mistake of issue 13
+    worked from it (g for g² in G_2, the state not carried over in θ_2), or a stray number."""
+    theta1 = 0.9 if rng.random() < 0.3 else round(float(rng.uniform(0.55, 0.85)), 2)
+    own = by_hand(adagrad(0.1, 1e-8), 2, own={1: theta1})[1]
+    g, G1 = own["g"][1], own["state"]["G"][1]
+    G2 = {"right": G1 + g ** 2, "g_for_g2": G1 + g, "stray": float(rng.uniform(30, 40))}
+    g_kind, t_kind = rng.choice(list(G2)), rng.choice(["right", "state_not_carried", "stray"])
+    G = G2[g_kind]
+    theta2 = {"right": theta1 - 0.1 * g / np.sqrt(G + 1e-8),
+              "state_not_carried": theta1 - 0.1 * g / np.sqrt(g ** 2 + 1e-8),
+              "stray": float(rng.uniform(-2, -1))}[t_kind]
+    values = [("new_w_1_2", r"w_{12}^{new}", theta1), ("step2.grad_w_1_2", r"g_2(w_{12})", g),
+              ("step2.G_w_1_2", r"G_2(w_{12})", G), ("step2.new_w_1_2", r"\theta_2(w_{12})", theta2)]
+    values = [v for v in values if rng.random() < 0.85 or v[0] == "step2.new_w_1_2"]
+    if n % 2:
+        text = "".join(f"{q}: {x:.4f}\n" for q, _, x in values)
+        return f"s{n}.yaml", text, (g_kind, t_kind)
+    return f"s{n}.md", "".join(f"${name} = {x:.4f}$\n\n" for _, name, x in values), (g_kind, t_kind)
+
+
+def _class(tmp_path, size: int, seed: int):
+    rng = np.random.default_rng(seed)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    subs, kinds = [], []
+    for n in range(size):
+        name, text, kind = _student(rng, n)
+        f = folder / name
+        f.write_text(text, encoding="utf-8")
+        subs.append((f.stem, f))
+        kinds.append(kind)
+    return subs, kinds
+
+
+def _rows(reports):
+    return [(r.part, r.score, sorted((v.qid, v.status, v.credit, v.diagnosis, str(v.message)) for v in r.verdicts))
+            for r in reports]
+
+
+def test_grade_of_a_class_is_check_of_each_alone(tmp_path):
+    """A Grader reused for a small class, in every order, gives each student what check gives their file alone."""
+    problem = _problem(tmp_path, ADAGRAD)
+    subs, _ = _class(tmp_path, 3, seed=14)
+    alone = {name: _rows(check_submission(problem, f)[0]) for name, f in subs}
+    statuses = {s for rows in alone.values() for _, _, vs in rows for _, s, *_ in vs}
+    assert "follow_through" in statuses and "wrong" in statuses
+    grader = Grader(load_problem(problem), Rubric(), warm=False)
+    try:
+        for order in itertools.permutations(subs):
+            for name, f in order:
+                assert _rows(grader.check(f)[0]) == alone[name], name
+    finally:
+        grader.close()
+
+
+@pytest.mark.slow
+def test_grade_of_a_class_is_check_of_each_alone_with_jobs(tmp_path):
+    """grade_all (worker processes, one or two) in two orders: every row is check of that file alone, on a class
+    whose step-2 answers follow through from their own θ_1 or carry a mistake worked from it."""
+    problem = _problem(tmp_path, ADAGRAD)
+    subs, kinds = _class(tmp_path, 12, seed=13)
+    assert {"g_for_g2"} <= {k for k, _ in kinds} and {"state_not_carried"} <= {k for _, k in kinds}
+    alone = {name: _rows(check_submission(problem, f)[0]) for name, f in subs}
+    diagnoses = {d for rows in alone.values() for _, _, vs in rows for _, _, _, d, _ in vs}
+    assert {"g_for_g2", "state_not_carried"} <= diagnoses, diagnoses
+    loaded = load_problem(problem)
+    for jobs, order in ((1, subs), (2, subs[::-1]), (2, subs)):
+        results = grade_all(loaded, Rubric(), order, None, jobs)
+        assert [r.error for r in results] == [None] * len(order)
+        for r in results:
+            assert _rows(r.reports) == alone[r.student], (jobs, r.student)
