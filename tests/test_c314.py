@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -181,7 +183,10 @@ def _zh_words(code: str) -> str:
     return template.split("{")[0].split("：")[0]
 
 
-@pytest.mark.parametrize("case", list(CASES))
+FAST = ("bias_correction", "bias_correction@1", "g_for_g2")      # the others in the slow tier (~0.06 s each)
+
+
+@pytest.mark.parametrize("case", [c if c in FAST else pytest.param(c, marks=pytest.mark.slow) for c in CASES])
 def test_each_mistake_is_diagnosed_in_check(case, tmp_path):
     code = case.split("@")[0]
     optimizer, qid, wrong, name = CASES[case]()
@@ -354,3 +359,65 @@ def test_grade_of_a_class_is_check_of_each_alone_with_jobs(tmp_path):
         assert [r.error for r in results] == [None] * len(order)
         for r in results:
             assert _rows(r.reports) == alone[r.student], (jobs, r.student)
+
+
+# -- 3. docs/checking.md's examples are check's real outputs -----------------------------------------------
+
+DOC = Path(__file__).parent.parent / "docs" / "checking.md"
+
+
+def _doc_section(start: str, stop: str) -> str:
+    text = DOC.read_text(encoding="utf-8")
+    begin = text.index(start)
+    return text[begin:text.index(stop, begin + len(start))]
+
+
+def _doc_problem(tmp_path, optimizer: str):
+    """The doc's example problem (its yaml block) with this optimizer."""
+    section = _doc_section("### Diagnoses of an optimizer's step", "## 4. The report")
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    lines = [f"optimizer: {optimizer}" if ln.startswith("optimizer:") else ln for ln in block.splitlines()]
+    p = tmp_path / "doc.yaml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def _table_rows():
+    section = _doc_section("### Diagnoses of an optimizer's step", "## 4. The report")
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        code = cells[0].strip("`")
+        optimizer, answer = re.findall(r"`([^`]+)`", cells[1])[:2]
+        rows.append((code, optimizer, answer, cells[2].strip('"')))
+    return rows
+
+
+def test_the_docs_table_has_a_row_for_each_mistake():
+    codes = {code for code, *_ in _table_rows()}
+    assert codes == {"bias_correction", "eps_inside", "eps_outside", "weights_swapped", "g_for_g2", "g2_for_g",
+                     "state_not_carried", "old_weight_twice", "grad_reused", "momentum_form", "sign_flipped",
+                     "eta_missing"}
+    # the doc's worked numbers, by hand: Adam's θ_1 with m̂ = m, v̂ = v; Adagrad's ε outside; SGD's θ_2 from θ_0
+    assert round(1 - 0.1 * 0.4 / math.sqrt(0.016 + 1e-8), 4) == 0.6838
+    assert round(1 - 0.1 * 4 / (math.sqrt(16) + 0.1), 4) == 0.9024 and round(1 - 0.1 * 4 / math.sqrt(16.1), 4) == 0.9003
+
+
+@pytest.mark.parametrize("row", [0] + [pytest.param(n, marks=pytest.mark.slow) for n in range(1, 14)])
+def test_the_docs_table_is_checks_output(row, tmp_path):
+    code, optimizer, answer, message = _table_rows()[row]
+    qid = answer.split(":")[0]
+    rc, items = _check_json(_doc_problem(tmp_path, optimizer), _answers(tmp_path, answer + "\n"))
+    assert rc == 1 and items[qid]["diagnosis"] == code and items[qid]["message"] == message, items[qid]
+
+
+def test_the_docs_follow_through_example_is_checks_output(tmp_path):
+    section = _doc_section("**Follow-through across steps.**", "## 2. The tolerance model")
+    md = section.split("```markdown\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0]
+    rc, out = _check_text(_doc_problem(tmp_path, ADAGRAD), _answers(tmp_path, md, "w.md"))
+    got = {" ".join(line.split()) for line in out.splitlines()}
+    for line in shown.splitlines():
+        assert " ".join(line.split()) in got, (line, out)
