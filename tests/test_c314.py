@@ -421,3 +421,29 @@ def test_the_docs_follow_through_example_is_checks_output(tmp_path):
     got = {" ".join(line.split()) for line in out.splitlines()}
     for line in shown.splitlines():
         assert " ".join(line.split()) in got, (line, out)
+
+
+def test_a_mistake_of_method_is_charged_once(tmp_path):
+    """Adam with bias correction left out everywhere: Δθ_1(w_12) = −0.1·m_1/√(v_1 + ε) = −0.3162 (today's id, wrong),
+    θ_1 = 0.6838 from it, m̂_1 written as m_1 for both weights, and θ_2 worked the same way from the student's own
+    θ_1 (g_2 at it by NumPy): charged at Δw_{12} only, the rest follow through."""
+    s1 = by_hand(adam(0.1), 1)[0]
+    d1 = round(-0.1 * s1["after"]["m"][1] / np.sqrt(s1["after"]["v"][1] + 1e-8), 4)
+    own = by_hand(adam(0.1), 2, own={1: 1 + d1})[1]
+    theta2 = (1 + d1) - 0.1 * own["after"]["m"][1] / np.sqrt(own["after"]["v"][1] + 1e-8)
+    assert abs(theta2 - by_hand(adam(0.1), 2)[1]["theta"][1]) > 0.1
+    problem = _problem(tmp_path, "{name: adam, lr: 0.1}")
+    answers = _answers(tmp_path, f"update_w_1_2: {d1:.4f}\nnew_w_1_2: {1 + d1:.4f}\n"
+                                 f"step1.mhat_w_0_2: {s1['after']['m'][0]:.4f}\nstep1.mhat_w_1_2: {s1['after']['m'][1]:.4f}\n"
+                                 f"step2.new_w_1_2: {theta2:.4f}\n")
+    rc, items = _check_json(problem, answers)
+    assert items["update_w_1_2"]["status"] == "wrong" and items["update_w_1_2"]["diagnosis"] == "bias_correction"
+    for q in ("step1.mhat_w_0_2", "step1.mhat_w_1_2", "step2.new_w_1_2"):
+        assert items[q]["status"] == "follow_through" and items[q]["diagnosis"] == "bias_correction", items[q]
+        assert "charged once" in items[q]["message"] and "Δw_{12}" in items[q]["message"], items[q]
+    assert f"θ_2(w_{{12}}) = {theta2:.4f}" in items["step2.new_w_1_2"]["message"]
+    # a different mistake later is charged on its own (g² for g in m_2, from the right θ_1)
+    s2 = by_hand(adam(0.1), 2)[1]
+    m2 = 0.9 * s2["state"]["m"][1] + 0.1 * s2["g"][1] ** 2
+    rc, items = _check_json(problem, _answers(tmp_path, f"step1.mhat_w_0_2: 0.2\nstep2.m_w_1_2: {m2:.4f}\n", "b.yaml"))
+    assert items["step2.m_w_1_2"]["status"] == "wrong" and items["step2.m_w_1_2"]["diagnosis"] == "g2_for_g"

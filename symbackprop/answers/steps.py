@@ -45,6 +45,10 @@ _HATS = ((r"\hatm", "m̂"), (r"\hatv", "v̂"), (r"\tildeg", "g̃"), (r"\barg", "
 
 
 _ARITHMETIC = (OverflowError, ValueError, ZeroDivisionError, TypeError, FloatingPointError)
+# the codes of answers/optimizer_diagnose.py's mistakes: each a mistake of method, charged once per submission
+OPTIMIZER_MISTAKES = frozenset({"bias_correction", "eps_inside", "eps_outside", "weights_swapped", "g_for_g2",
+                                "g2_for_g", "state_not_carried", "old_weight_twice", "grad_reused", "momentum_form",
+                                "sign_flipped", "eta_missing"})
 
 
 class StepNameError(ValueError):
@@ -627,6 +631,7 @@ class StepChecker:
         upto = max((t for (t, _), _a in parsed), default=0)
         own: dict | None = None
         verdicts, wrong = [], []
+        charged: dict[str, tuple[str, str]] = {}         # an optimizer's mistake -> (name, id) of where it was charged
         split = self.run.training.update == "per_sample" and len(self.psol.part.samples) > 1
         for v in today if not split else ():              # step 1 answered under today's ids
             key = Key.parse(v.qid)
@@ -636,6 +641,8 @@ class StepChecker:
                 written.setdefault((1, key), v.value)
             if v.status == "wrong":
                 wrong.append(((1, order.get(str(key), 1 << 30)), v.name, v.qid))
+                if v.diagnosis in OPTIMIZER_MISTAKES:
+                    charged.setdefault(v.diagnosis, (v.name, v.qid))
         for n, ((t, key), a) in enumerate(parsed):
             expected = self.expected(t, key)
             points = items.get(a.qid, 0.0)
@@ -669,9 +676,19 @@ class StepChecker:
                 continue
             why = self.diagnose(t, key, value, own or {}, written, decimals)
             code, message = why or (None, said("steps.wrong", value=_shown(expected, self.psol.part.precision)))
+            wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
+            if code in charged:
+                # a mistake of method (bias correction left out at every step, for every parameter): charged
+                # once, where it was first made; the same mistake again follows through
+                name, source = charged[code]
+                verdicts.append(Verdict(status="follow_through", credit=self.rubric.credit.get("follow_through", 1.0),
+                                        message=said("diagnosis.same_mistake", what=message, name=name), value=value,
+                                        diagnosis=code, source=source, **base))
+                continue
+            if code is not None:
+                charged[code] = (base["name"], a.qid)
             verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, diagnosis=code,
                                     **base))
-            wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
         return _worst_of_each(verdicts)
 
 
