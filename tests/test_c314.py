@@ -442,6 +442,15 @@ def test_a_mistake_of_method_is_charged_once(tmp_path):
         assert items[q]["status"] == "follow_through" and items[q]["diagnosis"] == "bias_correction", items[q]
         assert "charged once" in items[q]["message"] and "Δw_{12}" in items[q]["message"], items[q]
     assert f"θ_2(w_{{12}}) = {theta2:.4f}" in items["step2.new_w_1_2"]["message"]
+    # today's items of step 1: Δθ_1 of both weights with the same mistake, charged at the first; θ_1 from the
+    # second names both (Δθ_1(w_02) = −0.1·0.2/√(0.004 + ε) = −0.3162 too: m_1 = 0.1·2, v_1 = 0.001·2²)
+    d0 = round(-0.1 * s1["after"]["m"][0] / np.sqrt(s1["after"]["v"][0] + 1e-8), 4)
+    rc, items = _check_json(problem, _answers(tmp_path, f"update_w_0_2: {d0:.4f}\nupdate_w_1_2: {d1:.4f}\n"
+                                                        f"new_w_1_2: {1 + d1:.4f}\n", "c.yaml"))
+    assert items["update_w_0_2"]["status"] == "wrong" and items["update_w_1_2"]["status"] == "follow_through"
+    assert "charged once" in items["update_w_1_2"]["message"], items["update_w_1_2"]
+    assert items["new_w_1_2"]["message"] == \
+        "follows from your Δw_{12} (bias correction left out, charged at Δw_{02})", items["new_w_1_2"]
     # a different mistake later is charged on its own (g² for g in m_2, from the right θ_1)
     s2 = by_hand(adam(0.1), 2)[1]
     m2 = 0.9 * s2["state"]["m"][1] + 0.1 * s2["g"][1] ** 2

@@ -908,6 +908,12 @@ class Checker:
         stepped = self._optimizer_mistake(ans.qid, value, decimals, student)
         if stepped is not None:     # Δw, w^new of an optimizer's step 1: its mistake (bias correction left out …)
             code, words = stepped
+            earlier = own_values.charged.setdefault(code, ans.qid)
+            if earlier != ans.qid:  # a mistake of method, charged once (as in answers/steps.py)
+                wrong_first[ans.qid] = earlier
+                return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
+                                     source=earlier, message=said("diagnosis.same_mistake", what=words,
+                                                                  name=self.name(earlier)))
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
         copy = copied.find_copy(self, ans.qid, value, decimals, bound, links, own_values)

@@ -1491,4 +1491,16 @@ MESSAGES = {
     "steps.wrong": "the run gives {value}",
     "steps.at_line": "line {line}: {what}",
     "steps.no_param": "{name}: {param} is no parameter this part trains; its parameters are {params}",
+    # -- an optimizer step's mistakes, as a follow-through names where they were charged (C3, session 14) --
+    "charged.bias_correction": "bias correction left out",
+    "charged.eps_inside": "ε inside the square root",
+    "charged.eps_outside": "ε outside the square root",
+    "charged.weights_swapped": "the weights of the old state and of the new term swapped",
+    "charged.g_for_g2": "g used where g² belongs",
+    "charged.g2_for_g": "g² used where g belongs",
+    "charged.state_not_carried": "the state not carried over",
+    "charged.old_weight_twice": "the old weight used twice",
+    "charged.grad_reused": "the previous step's gradient reused",
+    "charged.momentum_form": "the other form of momentum",
+    "charged.sign_flipped": "the update's sign flipped",
 }

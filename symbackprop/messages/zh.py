@@ -1305,4 +1305,16 @@ MESSAGES = {
     "steps.wrong": "运行给出 {value}",
     "steps.at_line": "第 {line} 行：{what}",
     "steps.no_param": "{name}：{param} 不是本部分训练的参数；其参数为 {params}",
+    # -- 优化器一步中的错误：后续正确说明在何处扣分（C3，第 14 次） --
+    "charged.bias_correction": "漏掉了偏差修正",
+    "charged.eps_inside": "ε 放进了平方根里",
+    "charged.eps_outside": "ε 放在了平方根外",
+    "charged.weights_swapped": "旧状态与新项的权重对调了",
+    "charged.g_for_g2": "该用 g² 的地方用了 g",
+    "charged.g2_for_g": "该用 g 的地方用了 g²",
+    "charged.state_not_carried": "没有沿用上一步的状态",
+    "charged.old_weight_twice": "旧权重用了两次",
+    "charged.grad_reused": "沿用了上一步的梯度",
+    "charged.momentum_form": "用了另一种动量形式",
+    "charged.sign_flipped": "更新的符号反了",
 }
