@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from symbackprop.answers import Grader, check_submission
+from symbackprop.answers.steps import OPTIMIZER_MISTAKES
 from symbackprop.cli import main
 from symbackprop.grade import grade_all
 from symbackprop.messages import catalogue
@@ -400,6 +401,7 @@ def test_the_docs_table_has_a_row_for_each_mistake():
     assert codes == {"bias_correction", "eps_inside", "eps_outside", "weights_swapped", "g_for_g2", "g2_for_g",
                      "state_not_carried", "old_weight_twice", "grad_reused", "momentum_form", "sign_flipped",
                      "eta_missing"}
+    assert codes == OPTIMIZER_MISTAKES                # the codes check charges once
     # the doc's worked numbers, by hand: Adam's θ_1 with m̂ = m, v̂ = v; Adagrad's ε outside; SGD's θ_2 from θ_0
     assert round(1 - 0.1 * 0.4 / math.sqrt(0.016 + 1e-8), 4) == 0.6838
     assert round(1 - 0.1 * 4 / (math.sqrt(16) + 0.1), 4) == 0.9024 and round(1 - 0.1 * 4 / math.sqrt(16.1), 4) == 0.9003
