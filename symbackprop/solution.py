@@ -231,7 +231,7 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
     with an optimizer (`optimizer`, `steps`, `update`) gets its run (optimize.py) with the `steps` shown in
     full (1-based step numbers, or "all"; default step 1)."""
     if not isinstance(problem, Problem):
-        problem = _problem_or_graph(problem, parts)
+        problem = _problem_or_graph(problem, parts, steps)
         if not isinstance(problem, Problem):
             return problem
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
@@ -275,7 +275,7 @@ def _run_key(psol: PartSolution, source: str, steps=None):
 _run_memo = ValueMemo(_with_run, _run_key, size=8)
 
 
-def _problem_or_graph(problem, parts: list[str] | None):
+def _problem_or_graph(problem, parts: list[str] | None, steps=None):
     """A path's problem: a network file's `Problem`, or a `model: graph` (or `model: quadratic`) file's
     `GraphSolution` as `solve` prints it (a `GraphProblem` is solved as well). A graph has one part, `main`."""
     from .graph import GraphProblem, check_graph_parts, is_graph, read_graph, solve_graph
@@ -289,7 +289,10 @@ def _problem_or_graph(problem, parts: list[str] | None):
             return problem_from_document(doc)
         graph = read_graph(doc)
     check_graph_parts(parts or [], graph.source)
-    return solve_graph(graph)
+    if steps is not None and graph.training is None:
+        raise ProblemError(said("optimizer.no_steps"), source=graph.source, field="steps")
+    from .graph_optimize import with_graph_run
+    return with_graph_run(solve_graph(graph), steps)
 
 
 # a part's solution is kept while it is small (memo.py): grading, notebooks and tests solve one file often

@@ -150,19 +150,20 @@ def test_list_optimizers_in_markdown_and_chinese():
     assert zh.startswith("优化器/Optimizers") and "默认值 lr = 0.001" in zh
 
 
-# -- 3. a graph with an optimizer or --step: one line, exit 2, never ignored -------------------------------
+# -- 3. a graph with a bad optimizer setting, per_sample, or --step without a run: one line, exit 2 -------------
+# (session 14, Q1: graph files take optimizer:/steps: now, tests/test_q114.py; what was "not yet" is a run)
 def test_a_graph_with_an_optimizer_is_one_line_at_its_field(tmp_path):
     text = (PROBLEMS / "quadratic.yaml").read_text(encoding="utf-8")
     lines = text.count("\n")
     f = tmp_path / "q.yaml"
-    f.write_text(text + "optimizer: {name: adagrad, lr: 0.01}\n", encoding="utf-8")
-    for lang, words in (("en", "does not take an optimizer run yet"), ("zh", "暂不支持优化器多步运行")):
+    f.write_text(text + "optimizer: {name: adagrad, lr: -0.01}\n", encoding="utf-8")
+    for lang in ("en", "zh"):
         out = CliRunner().invoke(main, ["solve", str(f), "--lang", lang])
-        assert out.exit_code == 2 and words in out.output and "Traceback" not in out.output, out.output
-        assert f"q.yaml:{lines + 1}: optimizer" in out.output
+        assert out.exit_code == 2 and "Traceback" not in out.output, out.output
+        assert f"q.yaml:{lines + 1}: optimizer.lr" in out.output
         assert len(out.output.strip().splitlines()) == 1
     g = tmp_path / "s.yaml"
-    g.write_text(text + "steps: 3\n", encoding="utf-8")
+    g.write_text(text + "steps: 0\n", encoding="utf-8")
     out = CliRunner().invoke(main, ["solve", str(g)])
     assert out.exit_code == 2 and f"s.yaml:{lines + 1}: steps" in out.output and "unknown field" not in out.output
 
@@ -171,7 +172,7 @@ def test_a_graph_with_an_optimizer_is_one_line_at_its_field(tmp_path):
 def test_step_on_a_graph_is_an_error_not_ignored(args):
     out = CliRunner().invoke(main, ["solve", str(PROBLEMS / "quadratic.yaml"), *args])
     assert out.exit_code == 2, out.output
-    assert "a graph (model: graph) has one step of plain gradient descent" in out.output
+    assert "--step and --steps need a graph with optimizer or steps; this one has none" in out.output
     plain = CliRunner().invoke(main, ["solve", str(PROBLEMS / "quadratic.yaml")])
     assert plain.exit_code == 0
 

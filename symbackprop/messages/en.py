@@ -1455,11 +1455,18 @@ MESSAGES = {
     "list.defaults_line": "defaults {defaults}",
     "graph.optimizer_unsupported": "a graph (model: graph) does not take an optimizer run yet; remove optimizer, "
                                    "steps and update (a network's problem file takes them)",
-    "graph.step_unsupported": "--step and --steps need a network's optimizer run; a graph (model: graph) has one step of "
-                              "plain gradient descent",
+    "graph.step_unsupported": "--step and --steps need a graph with optimizer or steps; this one has none (add "
+                              "optimizer: {{name: adam, lr: 0.01}} and steps: 3, say)",
     "answers_file.no_part": "{item}: no part of this name; the parts are {parts}",
     "diagnosis.elu_alpha_left_out": "the ELU parameter α = {alpha} is left out: for net ≤ 0, g'(net) = αe^net = y + α, not e^net",
     "diagnosis.bce_branch_swapped": "the two terms of binary cross-entropy are swapped (target {t}): the loss is −ln(output) for a target of 1 and −ln(1 − output) for a target of 0",
     "diagnosis.shared_one_edge": "only one edge of the shared weight: this is {term} alone; {name} sums the terms of every edge it is on: {terms}",
     "answers_file.only_no_part": "{source}: {what}",
+    # -- session 14, Q1: optimizer runs on graph files -----------------------------------------------
+    "graph.per_sample": "a graph (model: graph) has one sample, its inputs: update: per_sample is not for it; "
+                        "allowed: per_batch (the default)",
+    "optimizer.theta_graph": "θ is each entry of the parameters ({params}) in turn and g_t = ∂{loss}/∂θ at step t; "
+                             "every state starts at 0 (Adagrad's G at initial_accumulator_value)",
+    "optimizer.graph_step_title": "Step {t} of {n}",
+    "optimizer.graph_gradients": "g_t is ∂{loss}/∂θ from the graph's forward and backward pass with the parameters before the step",
 }

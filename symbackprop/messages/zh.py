@@ -1270,10 +1270,18 @@ MESSAGES = {
     "list.defaults_line": "默认值 {defaults}",
     "graph.optimizer_unsupported": "计算图（model: graph）暂不支持优化器多步运行；"
                                    "请删去 optimizer、steps 与 update（网络的问题文件可以使用它们）",
-    "graph.step_unsupported": "--step 与 --steps 需要网络的优化器运行；计算图（model: graph）只有一步普通梯度下降",
+    "graph.step_unsupported": "--step 与 --steps 需要带 optimizer 或 steps 的计算图；本题没有（例如加上 "
+                              "optimizer: {{name: adam, lr: 0.01}} 与 steps: 3）",
     "answers_file.no_part": "{item}：本题没有这个名称的部分；本题的部分有 {parts}",
     "diagnosis.elu_alpha_left_out": "漏掉了 ELU 的参数 α = {alpha}：当 net ≤ 0 时，g'(net) = αe^net = y + α，而不是 e^net",
     "diagnosis.bce_branch_swapped": "二元交叉熵的两项用反了（目标值 {t}）：目标为 1 时损失是 −ln(输出)，目标为 0 时是 −ln(1 − 输出)",
     "diagnosis.shared_one_edge": "只算了共享权重的一条边：这只是 {term}；{name} 是它所在每条边的项之和：{terms}",
     "answers_file.only_no_part": "{source}：{what}",
+    # -- session 14, Q1: optimizer runs on graph files -----------------------------------------------
+    "graph.per_sample": "计算图（model: graph）只有一个样本，即其输入：update: per_sample 不适用；"
+                        "允许的值：per_batch（默认）",
+    "optimizer.theta_graph": "θ 依次表示参数（{params}）的每个元素，g_t = ∂{loss}/∂θ 为第 t 步的梯度；"
+                             "所有状态从 0 开始（Adagrad 的 G 从 initial_accumulator_value 开始）",
+    "optimizer.graph_step_title": "第 {t} 步（共 {n} 步）",
+    "optimizer.graph_gradients": "g_t 为计算图以该步之前的参数做前向与反向传播得到的 ∂{loss}/∂θ",
 }
