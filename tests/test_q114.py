@@ -173,3 +173,23 @@ def test_the_api_solves_a_graph_run(tmp_path):
     theta1 = theta - 0.1 * g
     assert float(sol.run.value(1, sol.run.params[0].kind("new"))) == pytest.approx(theta1[0], abs=1e-12)
     assert sol.run.shown == (2,)
+
+
+# -- 2. problems/quadratic_adagrad.yaml: the lecture's Adagrad print -----------------------------------------
+def test_the_lectures_adagrad_print_from_the_problem_file():
+    """The printed "after" values (tests/test_optimizers.py, copied from the lecture's print) are the file's
+    new values to 4 decimals, all 31 entries; every gradient has the printed gradient's sign."""
+    from test_optimizers import AFTER, BEFORE, GRAD
+    data = _json(PROBLEMS / "quadratic_adagrad.yaml")
+    assert data["optimizer"]["form"] == "pytorch" and data["optimizer"]["settings"]["lr"] == 0.01
+    q = data["steps"][0]["quantities"]
+    ids = _ids(5)
+    assert len(ids) == 31
+    for n, i in enumerate(ids):
+        assert q[i]["value"] == pytest.approx(BEFORE[n], abs=1e-12)
+        assert round(q[f"new_{i}"]["value"], 4) == pytest.approx(AFTER[n], abs=1e-9), i
+        assert np.sign(q[f"grad_{i}"]["value"]) == np.sign(GRAD[n]), i
+        assert q[f"grad_{i}"]["value"] == pytest.approx(GRAD[n], abs=2e-3)     # from the rounded print
+    # x recovered as grad_b / grad_c: the file's ∂L/∂b over ∂L/∂c is x again
+    x = [q[f"grad_b_{k}"]["value"] / q["grad_c"]["value"] for k in range(1, 6)]
+    np.testing.assert_allclose(x, np.array(GRAD[25:30]) / GRAD[30], rtol=1e-12)
