@@ -193,3 +193,85 @@ def test_the_lectures_adagrad_print_from_the_problem_file():
     # x recovered as grad_b / grad_c: the file's ∂L/∂b over ∂L/∂c is x again
     x = [q[f"grad_b_{k}"]["value"] / q["grad_c"]["value"] for k in range(1, 6)]
     np.testing.assert_allclose(x, np.array(GRAD[25:30]) / GRAD[30], rtol=1e-12)
+
+
+# -- 3. one problem file per optimizer on XOR ------------------------------------------------------------------
+XOR_IDS = ["w_0_3", "w_1_3", "w_2_3", "w_0_4", "w_1_4", "w_2_4", "w_0_5", "w_3_5", "w_4_5"]
+XOR_W0 = [1, 3, 4, -6, 6, 5, -4, 2, 4]
+
+
+def _xor(w, x=(1.0, 0.0), t=1.0) -> tuple[float, np.ndarray]:
+    """(J, ∂J/∂w) of the lecture's 2-2-1 sigmoid XOR net by hand (bias unit 0 = 1, J = ½(t − u5)²):
+    δ5 = (u5 − t)·u5(1 − u5), δ3 = δ5·w35·u3(1 − u3), δ4 = δ5·w45·u4(1 − u4); ∂J/∂w_ij = δ_j·u_i."""
+    s = lambda z: 1 / (1 + np.exp(-z))                      # noqa: E731
+    w03, w13, w23, w04, w14, w24, w05, w35, w45 = w
+    u3, u4 = s(w03 + w13 * x[0] + w23 * x[1]), s(w04 + w14 * x[0] + w24 * x[1])
+    u5 = s(w05 + w35 * u3 + w45 * u4)
+    d5 = (u5 - t) * u5 * (1 - u5)
+    d3, d4 = d5 * w35 * u3 * (1 - u3), d5 * w45 * u4 * (1 - u4)
+    return 0.5 * (t - u5) ** 2, np.array([d3, d3 * x[0], d3 * x[1], d4, d4 * x[0], d4 * x[1], d5, d5 * u3, d5 * u4])
+
+
+XOR_FILES = {      # file: (name, form, settings as the file gives them)
+    "xor_sgd": ("sgd", "lecture", {"lr": 1}),
+    "xor_momentum": ("momentum", "pytorch", {"lr": 0.5, "momentum": 0.9}),
+    "xor_nesterov": ("nesterov", "lecture", {"lr": 0.5, "momentum": 0.9}),
+    "xor_adagrad": ("adagrad", "pytorch", {"lr": 0.1}),
+    "xor_rmsprop": ("rmsprop", "lecture", {"lr": 0.01, "alpha": 0.9, "eps": 1e-8}),
+    "xor_adadelta": ("adadelta", "pytorch", {"lr": 1.0, "rho": 0.9, "eps": 1e-6}),
+    "xor_adamw": ("adamw", "pytorch", {"lr": 0.1, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.01}),
+}
+
+
+def test_the_hand_gradient_is_the_finite_difference():
+    w = np.array(XOR_W0, dtype=float)
+    _, g = _xor(w)
+    h = 1e-6
+    fd = [(_xor(w + h * e)[0] - _xor(w - h * e)[0]) / (2 * h) for e in np.eye(9)]
+    np.testing.assert_allclose(g, fd, atol=1e-9)
+
+
+def _xor_case(name: str) -> None:
+    from symbackprop import optimizers as opt
+    oname, form, given = XOR_FILES[name]
+    data = _json(PROBLEMS / f"{name}.yaml", "--steps", "all")
+    part = data["parts"][0]
+    assert (part["optimizer"]["name"], part["optimizer"]["form"]) == (oname, form)
+    assert part["optimizer"]["steps"] >= 2
+    step = opt.compiled(oname, form, opt.settings(oname, form, given))
+    theta = np.array(XOR_W0, dtype=float)
+    state = step.initial_state(theta.shape)
+    for t in (1, 2):
+        loss, g = _xor(theta)
+        _, g = _xor(step.grad_point(theta, state))           # the lecture's Nesterov: g at the look-ahead point
+        out = step(theta, g, state, t)
+        state = {s.name: out[s.name] for s in step.state}
+        q = part["steps"][t - 1]["quantities"]
+        assert q["loss"]["value"] == pytest.approx(loss, abs=1e-12)
+        for n, i in enumerate(XOR_IDS):
+            assert q[f"grad_{i}"]["value"] == pytest.approx(g[n], abs=1e-12), (name, t, i)
+            assert q[f"new_{i}"]["value"] == pytest.approx(out["theta"][n], abs=1e-12), (name, t, i)
+        assert q["new_loss"]["value"] == pytest.approx(_xor(out["theta"])[0], abs=1e-12)
+        theta = out["theta"]
+
+
+def test_xor_sgd_first_two_steps():
+    """Plain SGD by hand too: θ_2 = θ_1 − η·g(θ_1)."""
+    _xor_case("xor_sgd")
+    theta = np.array(XOR_W0, dtype=float)
+    for _ in range(2):
+        theta = theta - 1 * _xor(theta)[1]
+    part = _json(PROBLEMS / "xor_sgd.yaml")["parts"][0]
+    assert [part["steps"][1]["quantities"][f"new_{i}"]["value"] for i in XOR_IDS] == pytest.approx(theta, abs=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in XOR_FILES if n != "xor_sgd"])
+def test_xor_optimizer_files_first_two_steps(name):
+    _xor_case(name)
+
+
+def test_each_xor_file_says_what_it_shows():
+    for name in XOR_FILES:
+        first = (PROBLEMS / f"{name}.yaml").read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# The lecture's XOR network"), name
