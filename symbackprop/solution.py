@@ -259,6 +259,14 @@ def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | N
     from dataclasses import replace
     from .optimize import first_updates, names, run_part
     run = run_part(psol.part, (1,) if steps is None else steps, source)
+    if run.training.update == "per_sample" and len(psol.part.samples) > 1:
+        # one update after each sample: the worked solution is step 1's, on sample 1 alone (the run's re-solved
+        # step 1: its part has that sample only), not the batch's, so that its Δw is step 1's update; its first
+        # note says so. The run keeps the whole part (run.part).
+        first = run.worked[1].solution
+        psol = replace(psol, part=replace(first.part, name=psol.part.name), names=first.names, steps=first.steps,
+                       conventions=(Note("per_sample_first", {"samples": len(psol.part.samples)}),)
+                       + first.conventions)
     text, latex = names(psol.part.notation)
     steps = first_updates(psol, run)
     shown = Names(text, latex)

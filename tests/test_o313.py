@@ -81,7 +81,8 @@ def test_check_reads_the_per_sample_solution_back_in_full_with_no_notes(fmt, tmp
     assert "Optimizer" in out.read_text(encoding="utf-8")
     checked = CliRunner().invoke(main, ["check", path, str(out)])
     assert checked.exit_code == 0, checked.output
-    assert re.search(r"^Score: 17 / 17$", checked.output, flags=re.M), checked.output
+    # 11 items: the worked solution is step 1's on sample 1 alone (session 14, Q1; it was the batch's 17)
+    assert re.search(r"^Score: 11 / 11$", checked.output, flags=re.M), checked.output
     assert "Not read" not in checked.output and "not read" not in checked.output
 
 
@@ -98,9 +99,9 @@ def test_a_students_step_after_the_optimizer_heading_is_not_taken_for_the_batch(
     after = tmp_path / "after.txt"
     after.write_text(head + "\nOptimizer\n  w_{12}^new = 7\n" + tail, encoding="utf-8")
     bad = CliRunner().invoke(main, ["check", path, str(wrong)])
-    assert bad.exit_code == 1 and "Score: 16 / 17" in bad.output, bad.output
+    assert bad.exit_code == 1 and "Score: 10 / 11" in bad.output, bad.output      # step 1's 11 items (session 14)
     ok = CliRunner().invoke(main, ["check", path, str(after)])
-    assert ok.exit_code == 0 and "Score: 17 / 17" in ok.output, ok.output
+    assert ok.exit_code == 0 and "Score: 11 / 11" in ok.output, ok.output
 
 
 # -- 2. `symbackprop list` shows the optimizers, from optimizers.py's table -----------------------------------

@@ -275,3 +275,34 @@ def test_each_xor_file_says_what_it_shows():
     for name in XOR_FILES:
         first = (PROBLEMS / f"{name}.yaml").read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# The lecture's XOR network"), name
+
+
+# -- 4. per_sample with several samples: the worked solution is step 1's ------------------------------------
+def test_per_sample_top_level_is_step_one_on_sample_one():
+    """two_step_per_sample: u = b + w·x, b = 0, w = 1, η = 0.1; step 1 on sample 1 (x = 1, t = 2) by hand:
+    net = 0 + 1·1 = 1, J = ½(2 − 1)² = ½, δ = u − t = −1, Δb = −η·δ·1 = 0.1, Δw = −η·δ·x = 0.1."""
+    part = _json(PROBLEMS / "two_step_per_sample.yaml")["parts"][0]
+    q = part["quantities"]
+    assert q["net_2"]["exact"] == "1" and q["loss"]["exact"] == "1/2" and q["delta_2"]["exact"] == "-1"
+    assert q["update_w_0_2"]["exact"] == "1/10" and q["update_w_1_2"]["exact"] == "1/10"
+    assert q["new_w_1_2"]["exact"] == "11/10"
+    assert not any("@" in i for i in q)                  # no per-sample ids: one sample's solution
+    step1 = part["steps"][0]["quantities"]
+    for i in ("w_0_2", "w_1_2"):
+        assert q[f"update_{i}"]["value"] == pytest.approx(step1[f"update_{i}"]["value"], abs=1e-12)
+        assert q[f"new_{i}"]["value"] == pytest.approx(step1[f"new_{i}"]["value"], abs=1e-12)
+    assert part["conventions"][0].startswith("Update per sample: the worked solution below is step 1's")
+
+
+def test_per_sample_adam_top_level_update_is_step_ones(tmp_path):
+    """Adam per sample, two samples: the update section is Adam's step 1 on sample 1 (≈ η·sign(g), g by hand)."""
+    f = tmp_path / "ps.yaml"
+    f.write_text((PROBLEMS / "two_step_per_sample.yaml").read_text(encoding="utf-8")
+                 .replace("learning_rate: 0.1", "optimizer: {name: adam, lr: 0.1}"), encoding="utf-8")
+    part = _json(f)["parts"][0]
+    q, step1 = part["quantities"], part["steps"][0]["quantities"]
+    # sample 1: g_b = δ = u − t = −1, g_w = δ·x = −1: Δθ = −0.1·(−1)/√(1 + 10⁻⁸) ≈ +0.1
+    for i in ("w_0_2", "w_1_2"):
+        assert step1[f"grad_{i}"]["value"] == -1.0
+        assert q[f"update_{i}"]["value"] == pytest.approx(0.1 / np.sqrt(1 + 1e-8), abs=1e-15)
+        assert q[f"update_{i}"]["value"] == pytest.approx(step1[f"update_{i}"]["value"], abs=1e-12)

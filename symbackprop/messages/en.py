@@ -1469,4 +1469,7 @@ MESSAGES = {
                              "every state starts at 0 (Adagrad's G at initial_accumulator_value)",
     "optimizer.graph_step_title": "Step {t} of {n}",
     "optimizer.graph_gradients": "g_t is ∂{loss}/∂θ from the graph's forward and backward pass with the parameters before the step",
+    "note.per_sample_first": "Update per sample: the worked solution below is step 1's, on sample 1 alone, and its "
+                             "updates are step 1's; each later step uses the next of the {samples} samples (the "
+                             "section {section})",
 }

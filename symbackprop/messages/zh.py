@@ -1284,4 +1284,6 @@ MESSAGES = {
                              "所有状态从 0 开始（Adagrad 的 G 从 initial_accumulator_value 开始）",
     "optimizer.graph_step_title": "第 {t} 步（共 {n} 步）",
     "optimizer.graph_gradients": "g_t 为计算图以该步之前的参数做前向与反向传播得到的 ∂{loss}/∂θ",
+    "note.per_sample_first": "逐样本更新：下面的求解是第 1 步的，只用样本 1，其更新即第 1 步的更新；之后每一步依次用 "
+                             "{samples} 个样本中的下一个（见“{section}”一节）",
 }

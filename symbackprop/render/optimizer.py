@@ -177,10 +177,8 @@ _NOT_SHOWN = ("update_w", "new_w", "update_shared", "new_shared")
 
 def _resolved_shown(psol, t: int) -> bool:
     """Whether step t's forward and backward pass are shown: every step but the first, whose are the solution
-    above, unless the first uses other samples (per_sample) or another point (the lecture's Nesterov at t = 1
-    is at θ_0 too)."""
-    run = psol.run
-    return t > 1 or (run.training.update == "per_sample" and len(psol.part.samples) > 1)
+    above (a per_sample run's solution is step 1's, on sample 1; the lecture's Nesterov at t = 1 is at θ_0)."""
+    return t > 1
 
 
 def _lookahead(run) -> bool:
