@@ -81,11 +81,13 @@ def test_adagrad_on_the_matrix_example_matches_numpy_by_hand(tmp_path):
     assert first["update_A_1_1"]["exact"] == "100*sqrt(100000001)/100000001"       # η·1/√(1 + 10⁻⁸), exact
 
 
-def test_the_float_run_and_the_exact_steps_agree(tmp_path):
+@pytest.mark.parametrize("opt", ["{name: adam, lr: 0.1}",
+                                 pytest.param("{name: nesterov, lr: 0.01, momentum: 0.9}", marks=pytest.mark.slow),
+                                 pytest.param("{name: adadelta, form: pytorch}", marks=pytest.mark.slow)])
+def test_the_float_run_and_the_exact_steps_agree(tmp_path, opt):
     from symbackprop.graph import load_graph, solve_graph
     from symbackprop.graph_optimize import agree, with_graph_run
-    for opt in ("{name: adam, lr: 0.1}", "{name: nesterov, lr: 0.01, momentum: 0.9}",
-                "{name: adadelta, form: pytorch}"):
+    if True:
         f = _graph(tmp_path, f"optimizer: {opt}\nsteps: 3\n")
         sol = with_graph_run(solve_graph(load_graph(f)), "all")
         assert sol.run.worked.keys() == {1, 2, 3}
@@ -176,6 +178,7 @@ def test_the_api_solves_a_graph_run(tmp_path):
 
 
 # -- 2. problems/quadratic_adagrad.yaml: the lecture's Adagrad print -----------------------------------------
+@pytest.mark.slow
 def test_the_lectures_adagrad_print_from_the_problem_file():
     """The printed "after" values (tests/test_optimizers.py, copied from the lecture's print) are the file's
     new values to 4 decimals, all 31 entries; every gradient has the printed gradient's sign."""
@@ -255,6 +258,7 @@ def _xor_case(name: str) -> None:
         theta = out["theta"]
 
 
+@pytest.mark.slow
 def test_xor_sgd_first_two_steps():
     """Plain SGD by hand too: θ_2 = θ_1 − η·g(θ_1)."""
     _xor_case("xor_sgd")
@@ -309,6 +313,22 @@ def test_per_sample_adam_top_level_update_is_step_ones(tmp_path):
 
 
 # -- 5. ε as a symbol in step 1's Δw line, its value in the numbers ------------------------------------------
+def test_epsilon_is_a_symbol_in_a_small_adam_file(tmp_path):
+    """One linear unit, Adam (lecture, ε = 10⁻⁸ inside the root), two samples per batch: by hand u = b + w·x with
+    b = 0, w = 1, δ = u − t: sample 1 (x = 1) δ = 1 − 2 = −1, sample 2 (x = 2) δ = 2 − 0 = 2, so
+    g_w = ½(−1·1 + 2·2) = 1.5, and Δw = −η·g/√(g² + ε)."""
+    f = tmp_path / "adam.yaml"
+    f.write_text((PROBLEMS / "two_step_per_sample.yaml").read_text(encoding="utf-8")
+                 .replace("learning_rate: 0.1", "optimizer: {name: adam, lr: 0.1}")
+                 .replace("update: per_sample", "update: per_batch"), encoding="utf-8")
+    out = CliRunner().invoke(main, ["solve", str(f)])
+    assert out.exit_code == 0, out.output
+    line = next(ln for ln in out.output.splitlines() if ln.strip().startswith("Δw_{12} ="))
+    assert "sqrt(ε + ∂J/∂w_{12}²) = -0.1×1.5/sqrt(0.00000001 + 1.5²) ≈ -0.1000" in line, line
+    assert "100000000" not in line
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt,rule,numbers", [
     ("text", "sqrt(ε + ∂L/∂w_{35}²)", "sqrt(0.00000001 + (-0.1249)²)"),
     ("markdown", r"\sqrt{\epsilon + \frac{\partial L}{\partial w_{35}}^{2}}", r"\sqrt{0.00000001 + \left(-0.1249\right)^{2}}"),
