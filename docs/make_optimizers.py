@@ -66,8 +66,7 @@ def text() -> str:
              "`--format markdown` and `json`). A graph's run trains each entry of its `parameters` (A, b, c of "
              "the lecture's matrix example: [below](#a-graphs-run)); `--step` on a graph without `optimizer` or "
              "`steps` is a one-line error. With `update: per_sample` and several samples the worked solution "
-             "at the top is step 1's, on sample 1 alone (a note says so). Step 1's update in the solution writes "
-             "the rule's ε as ε and puts its value in with the numbers, as η. "
+             "at the top is step 1's, on sample 1 alone (a note says so). "
              "`check` reads a write-up's answers for the part's one update and passes over its Optimizer "
              "section (the run's working, to the next part): answers per step and for the optimizer's state "
              "are not read yet.", ""]
