@@ -1472,4 +1472,14 @@ MESSAGES = {
     "note.per_sample_first": "Update per sample: the worked solution below is step 1's, on sample 1 alone, and its "
                              "updates are step 1's; each later step uses the next of the {samples} samples (the "
                              "section {section})",
+    # a graph's write-up is read whole, notes too: its notes write no equation that may name a quantity of the
+    # graph (G_1 = …, t = 1 where the target is t)
+    "optimizer.note.about_eta_graph": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η "
+                                      "to {high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at step 1 "
+                                      "the state holds g_1 alone (Adagrad's G is g_1², Adam's m̂ is g_1 and v̂ is g_1²), "
+                                      "so Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+    "optimizer.note.bias_correction_graph": "Bias correction: m and v start at 0, so at step 1 m is (1 − β₁)·g_1, "
+                                            "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
+                                            "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
+                                            "g_1 and v̂ g_1²",
 }

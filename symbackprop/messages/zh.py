@@ -1286,4 +1286,10 @@ MESSAGES = {
     "optimizer.graph_gradients": "g_t 为计算图以该步之前的参数做前向与反向传播得到的 ∂{loss}/∂θ",
     "note.per_sample_first": "逐样本更新：下面的求解是第 1 步的，只用样本 1，其更新即第 1 步的更新；之后每一步依次用 "
                              "{samples} 个样本中的下一个（见“{section}”一节）",
+    "optimizer.note.about_eta_graph": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
+                                      "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 g_1（Adagrad 的 G 为 g_1²；Adam 的 "
+                                      "m̂ 为 g_1，v̂ 为 g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.bias_correction_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·g_1，即 g_1 的 {c1} 倍，"
+                                            "v 为 (1 − β₂)·g_1²，即 g_1² 的 {c2} 倍，都太小；除以 1 − β₁^t 与 1 − β₂^t（第 1 步 "
+                                            "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",
 }

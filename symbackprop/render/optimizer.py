@@ -137,6 +137,8 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
     notes.append(_prose(msg(lang, "optimizer.precision", digits=DIGITS)))
     for key, fields in observations(run):
+        if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
+            key += "_graph"
         notes.append(_prose(msg(lang, key, **{k: (str(v) if isinstance(v, int) else _num(v))
                                               for k, v in fields.items()})))
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in run.rule)
@@ -168,6 +170,10 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), notes=tuple(_table(psol, names, precision, lang))))
     return tuple(sections)
+
+
+# the notes a graph's run words without an equation that names a state at t = 1 (a graph's write-up is read whole)
+_GRAPH_NOTES = ("optimizer.note.about_eta", "optimizer.note.bias_correction")
 
 
 # the sections of a re-solved step that show how g_t came about (its update and new weights are SGD's: left out)
