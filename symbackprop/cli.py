@@ -396,8 +396,7 @@ def check(problem: str, answers: str, part: str | None, fmt: str | None, require
             from .graph import read_graph, solve_graph
             from .rubric import Rubric
             from .answers.graph_answers import graph_ids
-            from .graph_optimize import with_graph_run
-            sol = with_graph_run(solve_graph(read_graph(doc)))     # a run's working in a write-up is passed over
+            sol = solve_graph(read_graph(doc))
             reports, problems = check_graph_answers(sol, answers, load_rubric(rubric, Rubric(), relative, absolute,
                                                                               lambda: graph_ids(sol)))
         else:

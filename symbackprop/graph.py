@@ -506,12 +506,6 @@ class GraphSolution(Shows):
                                                                        s.section, s.name, s.value[r, c], parts)
         return out
 
-    @property
-    def parts(self) -> tuple["GraphSolution", ...]:
-        """The graph's one part, itself, as a network solution's parts (a write-up's reader asks whether any part
-        has an optimizer run, whose working it passes over)."""
-        return (self,)
-
     def part(self, name: str) -> "GraphSolution":
         """The graph's one part, `main` (as `--part main`), for code written for networks' solutions."""
         if name == "main":
