@@ -24,6 +24,17 @@ optimizer: {name: adam, lr: 0.1}
 steps: 3
 """
 
+GRAPH_EXAMPLE = """\
+title: A linear model as a graph, two Adagrad steps
+model: graph
+inputs: {x: 2, w: 0.5, b: 0, t: 3}
+parameters: [w, b]
+nodes: {y: w*x + b, L: (y - t)^2}
+output: L
+optimizer: {name: adagrad, lr: 0.1, form: pytorch}
+steps: 2
+"""
+
 
 def _settings(row) -> str:
     from symbackprop.listing import setting_text as _num     # as `list optimizers` and solve write them: 0.00000001
@@ -44,15 +55,18 @@ def text() -> str:
     from symbackprop.solution import solve
     lines = ["# Optimizers and several steps", "",
              "<!-- written by docs/make_optimizers.py from symbackprop/optimizers.py: do not edit by hand -->", "",
-             "A network problem file may train its parameters for several steps with an optimizer "
-             "(fields `optimizer`, `steps`, `update`: [problem-format.md](problem-format.md#optimizer-steps-and-update)). "
+             "A network problem file, or a computation graph's (`model: graph`), may train its parameters for "
+             "several steps with an optimizer (fields `optimizer`, `steps`, `update`: "
+             "[problem-format.md](problem-format.md#optimizer-steps-and-update)). "
              "Each optimizer has two forms: `lecture` (the default: the lecture's slides, Ruder 2016 where the "
              "slides give no formula) and `pytorch` (torch.optim's algorithm step for step). Below, each "
              "optimizer's settings (by torch's names, with their defaults and allowed ranges) and its rule, one "
              "assignment a line, as the solution prints it: θ is each weight in turn, g_t = ∂J/∂θ at step t. "
              "`symbackprop list optimizers` prints the same table: each rule on one line with its defaults (also "
-             "`--format markdown` and `json`). A computation graph (`model: graph`) does not take an optimizer "
-             "run yet: `optimizer`, `steps` or `update` in its file, or `--step` on it, is a one-line error. "
+             "`--format markdown` and `json`). A graph's run trains each entry of its `parameters` (A, b, c of "
+             "the lecture's matrix example: [below](#a-graphs-run)); `--step` on a graph without `optimizer` or "
+             "`steps` is a one-line error. With `update: per_sample` and several samples the worked solution "
+             "at the top is step 1's, on sample 1 alone (a note says so). "
              "`check` reads answers for any step and for the optimizer's state, by id (`step2.m_w_3_5`) and by "
              "the names students write (`m_1(w_{35})`, `\\theta_2`, `w_{35}^{(2)}`, under a heading \"Step 2\"): "
              "[checking.md](checking.md#optimizer-steps).", ""]
@@ -76,6 +90,27 @@ def text() -> str:
               "section by Adam's rule), then the sections below: the rule, step 1 in full (`--step K` or "
               "`--steps all` choose others) and a table of every step.", "",
               "```yaml", EXAMPLE.rstrip(), "```", "", "```text", tail.rstrip(), "```", ""]
+    from symbackprop.graph import parse_graph, solve_graph
+    from symbackprop.graph_optimize import with_graph_run
+    graph = with_graph_run(solve_graph(parse_graph(GRAPH_EXAMPLE, "graph.yaml")))
+    worked = render(graph, "text")
+    lines += ["## A graph's run", "",
+              "A `model: graph` file takes `optimizer` and `steps` as a network's does; a graph has one sample (its "
+              "inputs), so `update` is `per_batch` only (`per_sample` is a one-line error). Each entry of each "
+              "of its `parameters` is a θ of the rule (a matrix entry by entry, row by row). Two paths compute "
+              "the steps, as for a network: the output and every ∂L/∂θ as SymPy expressions of the entries, "
+              "lambdified once, for every step in float64; and each step shown in full re-solved exactly (the "
+              "graph's forward and backward pass at θ_{t−1}). They agree to 10⁻¹² (tests/test_q114.py). "
+              "problems/quadratic_adagrad.yaml is the lecture's torch.optim.Adagrad(lr=0.01) print on "
+              "y = xᵀAx + b·x + c with a 5×5 A.", "",
+              "`solve --format json` of a graph with a run keeps every quantity of the plain graph and adds "
+              "`optimizer` (name, form, settings, update, steps, the steps shown, the rule) and "
+              "`steps: [{step, quantities}]`, the ids the graph's own: a parameter entry `A_1_2` (a vector's "
+              "`b_2`, a scalar's `c`) and `grad_A_1_2`, then `update_A_1_2` (Δθ), `new_A_1_2` (θ after the "
+              "step) and the optimizer's state by the stems of a network's (`m_w_3_5`): `m_A_1_2`, `v_A_1_2`, "
+              "`mhat_A_1_2`, `vhat_A_1_2`, `G_A_1_2`, `velocity_A_1_2`, `Eg2_A_1_2`, `Edx2_A_1_2`, "
+              "`dtheta_A_1_2` …; `loss` (the output before the step) and `new_loss` (after it).", "",
+              "```yaml", GRAPH_EXAMPLE.rstrip(), "```", "", "```text", worked.rstrip(), "```", ""]
     return "\n".join(lines)
 
 

@@ -292,9 +292,8 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
         from .yamlfile import load_yaml
         doc = load_yaml(problem)
         if _is_graph(doc):
-            if step or all_steps:             # never ignored: a graph has no optimizer run (issue 13)
-                raise InputError(said("graph.step_unsupported"), lang)
-            ok = _solve_graph(doc, problem, parts, fmt, precision, lang, standalone, output, check)
+            shown = "all" if all_steps else (tuple(step) or None)
+            ok = _solve_graph(doc, problem, parts, fmt, precision, lang, standalone, output, check, shown)
             if not ok:
                 sys.exit(1)
             return
@@ -324,13 +323,20 @@ def _graph_parts(parts: "tuple[str, ...] | list[str]", problem: str) -> None:
 
 
 def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, standalone: bool, output: str,
-                 check: bool) -> bool:
+                 check: bool, shown=None) -> bool:
     """`solve` of a computation graph (model: graph, or model: quadratic read as its graph): write the
-    worked solution; False when --check found a disagreement."""
+    worked solution, with its optimizer run when the file has one (`shown`: --step / --steps all); False
+    when --check found a disagreement."""
     from .graph import read_graph, solve_graph
     from .render import render
     _graph_parts(parts, problem)
-    solution = solve_graph(read_graph(doc))
+    graph = read_graph(doc)
+    if shown is not None and graph.training is None:     # never ignored: this graph has no optimizer run
+        raise InputError(said("graph.step_unsupported"), lang)
+    solution = solve_graph(graph)
+    if graph.training is not None:
+        from .graph_optimize import with_graph_run
+        solution = with_graph_run(solution, shown)
     report = None
     if check:
         from .graph_check import check_graph

@@ -28,7 +28,8 @@ from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .shows import Shows
 from .yamlfile import Path_, YamlDocument, load_yaml, parse_yaml, shown
 
-KEYS = ("title", "description", "model", "inputs", "parameters", "nodes", "output", "precision")
+KEYS = ("title", "description", "model", "inputs", "parameters", "nodes", "output", "precision", "optimizer", "steps",
+        "update")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$")
 RESERVED = set(FUNCTIONS) | {"grad", "loss", "model"}
 # names that read as a constant wherever the steps show them (exp(e) would be typeset e^e): name -> the
@@ -99,6 +100,7 @@ class GraphProblem:
     output: str
     precision: int = 4
     description: str = ""
+    training: Any = None               # problem.Training: `optimizer:`, `steps:` (issue 13), else None
 
     def get(self, name: str) -> Quantity:
         return next(q for q in self.quantities if q.name == name)
@@ -146,6 +148,8 @@ def parse_graph(text: str, source: str = "<string>") -> GraphProblem:
 
 
 _RUN_KEYS = ("optimizer", "steps", "update")
+# the fields of `optimizer:`, `steps:` and `update:` are read as a network's (problem._Validator's readers)
+_BORROWED = ("training", "optimizer_field", "setting", "optimizer_form", "optimizer_name", "steps", "update")
 
 
 def read_graph(doc: YamlDocument) -> GraphProblem:
@@ -169,10 +173,7 @@ class _Reader(FieldReader):
         name whose entry had a mistake (`broken`) is skipped, since its check depends on that entry."""
         data = self.doc.data
         self.mapping(data, (), "a graph problem")
-        for key in _RUN_KEYS:             # issue 13: a network's optimizer run, not a graph's (yet): said, never ignored
-            if key in data:
-                self.fail((key,), said("graph.optimizer_unsupported"))
-        self.check_keys({k: v for k, v in data.items() if k not in _RUN_KEYS}, KEYS, (), "a graph problem (model: graph)")
+        self.check_keys(data, KEYS, (), "a graph problem (model: graph)")
         source = self.doc.source
         title, _ = self.guarded(lambda: self.text(data, ("title",), TITLE_MAX) if "title" in data
                                 else sanitized(Path(source).stem), "")
@@ -226,10 +227,26 @@ class _Reader(FieldReader):
         output, _ = self.guarded(lambda: self.output(data, quantities, broken, [str(k) for k in nodes]))
         parameters, _ = self.guarded(lambda: self.parameters(data, quantities, broken, [str(k) for k in raw]), ())
         precision, _ = self.guarded(lambda: self.precision(data), 4)
+        training, _ = self.guarded(lambda: self.run_fields(data), None)
         self.checkpoint(lambda: GraphProblem(str(title), source, tuple(quantities.values()), (), None,
                                              precision, description))
         return GraphProblem(str(title), source, tuple(quantities.values()), parameters, output, precision,
-                            description)
+                            description, training)
+
+    def run_fields(self, data: dict):
+        """`optimizer:`, `steps:` and `update:` (issue 13), read as a network's (problem._Validator.training):
+        a problem.Training, or None when the file gives none of them. A graph has one sample (its inputs), so
+        `update: per_sample` is refused."""
+        if not any(k in data for k in _RUN_KEYS):
+            return None
+        from .problem import _Validator
+        for name in _BORROWED:
+            if name not in _Reader.__dict__:
+                setattr(_Reader, name, getattr(_Validator, name))
+        training = self.training({k: (data[k], (k,)) for k in _RUN_KEYS if k in data}, None)
+        if training is not None and training.update == "per_sample":
+            self.fail(("update",), said("graph.per_sample"))
+        return training
 
     def checkpoint(self, read=None) -> None:
         """Where every entry was read: a collecting reader raises what it found (with the values of
@@ -445,6 +462,7 @@ class GraphSolution(Shows):
     gradients: dict                 # name -> ∂L/∂name for every quantity on a path parameter → output
     steps: tuple[GStep, ...]
     env: dict = field(repr=False, default_factory=dict)   # symbol -> value, every entry
+    run: Any = field(default=None, repr=False, compare=False)   # graph_optimize.GraphRun (optimizer: in the file)
 
     def step(self, sid: str) -> GStep:
         """The step of this id (`q`, `grad_x`, as `solve --format json` writes them), of one entry of a matrix

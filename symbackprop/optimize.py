@@ -419,10 +419,10 @@ def first_step_form(run: Run, w: sp.Symbol, g: sp.Symbol, eta: sp.Symbol) -> sp.
 
 def first_updates(psol, run: Run) -> tuple:
     """The solution's steps with the update section showing step 1 of the optimizer (Δw by its rule at t = 1,
-    `first_step_form`, and the new weights after it) where the rule is not today's −η·∂J/∂w on the whole
-    batch; else unchanged."""
+    `first_step_form`, and the new weights after it) where the rule is not today's −η·∂J/∂w; else unchanged.
+    (A per_sample run's solution is step 1's already, on sample 1: solution._with_run.)"""
     from .solution import Step
-    if (run.training.update == "per_sample" and len(psol.part.samples) > 1) or plain_sgd(run.training):
+    if plain_sgd(run.training):
         return psol.steps
     by_param = {p.kind("update"): p for p in run.params}
     new_of = {p.kind("new"): p for p in run.params}

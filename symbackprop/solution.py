@@ -231,7 +231,7 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
     with an optimizer (`optimizer`, `steps`, `update`) gets its run (optimize.py) with the `steps` shown in
     full (1-based step numbers, or "all"; default step 1)."""
     if not isinstance(problem, Problem):
-        problem = _problem_or_graph(problem, parts)
+        problem = _problem_or_graph(problem, parts, steps)
         if not isinstance(problem, Problem):
             return problem
     chosen = [problem.part(n) for n in parts] if parts else list(problem.parts)
@@ -259,6 +259,14 @@ def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | N
     from dataclasses import replace
     from .optimize import first_updates, names, run_part
     run = run_part(psol.part, (1,) if steps is None else steps, source)
+    if run.training.update == "per_sample" and len(psol.part.samples) > 1:
+        # one update after each sample: the worked solution is step 1's, on sample 1 alone (the run's re-solved
+        # step 1: its part has that sample only), not the batch's, so that its Δw is step 1's update; its first
+        # note says so. The run keeps the whole part (run.part).
+        first = run.worked[1].solution
+        psol = replace(psol, part=replace(first.part, name=psol.part.name), names=first.names, steps=first.steps,
+                       conventions=(Note("per_sample_first", {"samples": len(psol.part.samples)}),)
+                       + first.conventions)
     text, latex = names(psol.part.notation)
     steps = first_updates(psol, run)
     shown = Names(text, latex)
@@ -275,7 +283,7 @@ def _run_key(psol: PartSolution, source: str, steps=None):
 _run_memo = ValueMemo(_with_run, _run_key, size=8)
 
 
-def _problem_or_graph(problem, parts: list[str] | None):
+def _problem_or_graph(problem, parts: list[str] | None, steps=None):
     """A path's problem: a network file's `Problem`, or a `model: graph` (or `model: quadratic`) file's
     `GraphSolution` as `solve` prints it (a `GraphProblem` is solved as well). A graph has one part, `main`."""
     from .graph import GraphProblem, check_graph_parts, is_graph, read_graph, solve_graph
@@ -289,7 +297,10 @@ def _problem_or_graph(problem, parts: list[str] | None):
             return problem_from_document(doc)
         graph = read_graph(doc)
     check_graph_parts(parts or [], graph.source)
-    return solve_graph(graph)
+    if steps is not None and graph.training is None:
+        raise ProblemError(said("optimizer.no_steps"), source=graph.source, field="steps")
+    from .graph_optimize import with_graph_run
+    return with_graph_run(solve_graph(graph), steps)
 
 
 # a part's solution is kept while it is small (memo.py): grading, notebooks and tests solve one file often

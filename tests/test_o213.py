@@ -283,8 +283,10 @@ def test_text_sections_and_step_selection():
     assert default.exit_code == 0, default.output
     assert "Step 1 of 2 (samples 1)" in default.output and "Step 2 of 2" not in default.output
     assert "θ_t(w_{12}) = θ_{t−1}(w_{12}) - η·g_t(w_{12}) = 1 - 0.1×(-1) = 1.1" in default.output
-    # step 1 uses sample 1 alone (per_sample): its forward pass is shown, u_2 = 0 + 1·1 = 1
-    assert "Step 1: Forward pass" in default.output and "net_2 = w_{02}·x_0 + w_{12}·x_1 = 0×1 + 1×1 = 1" in default.output
+    # step 1 uses sample 1 alone (per_sample): the worked solution above is step 1's (session 14, Q1), so its
+    # forward pass is not shown again; u_2 = 0 + 1·1 = 1
+    assert "Step 1: Forward pass" not in default.output and "net_2 = w_{02}·x_0 + w_{12}·x_1 = 0×1 + 1×1 = 1" in default.output
+    assert "the worked solution below is step 1's, on sample 1 alone" in default.output
     rows = [line.split() for line in default.output.splitlines() if line.strip().startswith(("1 ", "2 "))]
     assert ["2", "2", "2.6450", "0.6613", "-0.1300", "0.6400"] in rows     # the table: every step (floats)
     second = runner.invoke(main, ["solve", path, "--step", "2"])

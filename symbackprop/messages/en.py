@@ -1455,8 +1455,8 @@ MESSAGES = {
     "list.defaults_line": "defaults {defaults}",
     "graph.optimizer_unsupported": "a graph (model: graph) does not take an optimizer run yet; remove optimizer, "
                                    "steps and update (a network's problem file takes them)",
-    "graph.step_unsupported": "--step and --steps need a network's optimizer run; a graph (model: graph) has one step of "
-                              "plain gradient descent",
+    "graph.step_unsupported": "--step and --steps need a graph with optimizer or steps; this one has none (add "
+                              "optimizer: {{name: adam, lr: 0.01}} and steps: 3, say)",
     "answers_file.no_part": "{item}: no part of this name; the parts are {parts}",
     "diagnosis.elu_alpha_left_out": "the ELU parameter α = {alpha} is left out: for net ≤ 0, g'(net) = αe^net = y + α, not e^net",
     "diagnosis.bce_branch_swapped": "the two terms of binary cross-entropy are swapped (target {t}): the loss is −ln(output) for a target of 1 and −ln(1 − output) for a target of 0",
@@ -1503,4 +1503,24 @@ MESSAGES = {
     "charged.grad_reused": "the previous step's gradient reused",
     "charged.momentum_form": "the other form of momentum",
     "charged.sign_flipped": "the update's sign flipped",
+    # -- session 14, Q1: optimizer runs on graph files -----------------------------------------------
+    "graph.per_sample": "a graph (model: graph) has one sample, its inputs: update: per_sample is not for it; "
+                        "allowed: per_batch (the default)",
+    "optimizer.theta_graph": "θ is each entry of the parameters ({params}) in turn and g_t = ∂{loss}/∂θ at step t; "
+                             "every state starts at 0 (Adagrad's G at initial_accumulator_value)",
+    "optimizer.graph_step_title": "Step {t} of {n}",
+    "optimizer.graph_gradients": "g_t is ∂{loss}/∂θ from the graph's forward and backward pass with the parameters before the step",
+    "note.per_sample_first": "Update per sample: the worked solution below is step 1's, on sample 1 alone, and its "
+                             "updates are step 1's; each later step uses the next of the {samples} samples (the "
+                             "section {section})",
+    # a graph's write-up is read whole, notes too: its notes write no equation that may name a quantity of the
+    # graph (G_1 = …, t = 1 where the target is t)
+    "optimizer.note.about_eta_graph": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η "
+                                      "to {high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at step 1 "
+                                      "the state holds g_1 alone (Adagrad's G is g_1², Adam's m̂ is g_1 and v̂ is g_1²), "
+                                      "so Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+    "optimizer.note.bias_correction_graph": "Bias correction: m and v start at 0, so at step 1 m is (1 − β₁)·g_1, "
+                                            "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
+                                            "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
+                                            "g_1 and v̂ g_1²",
 }

@@ -1270,7 +1270,8 @@ MESSAGES = {
     "list.defaults_line": "默认值 {defaults}",
     "graph.optimizer_unsupported": "计算图（model: graph）暂不支持优化器多步运行；"
                                    "请删去 optimizer、steps 与 update（网络的问题文件可以使用它们）",
-    "graph.step_unsupported": "--step 与 --steps 需要网络的优化器运行；计算图（model: graph）只有一步普通梯度下降",
+    "graph.step_unsupported": "--step 与 --steps 需要带 optimizer 或 steps 的计算图；本题没有（例如加上 "
+                              "optimizer: {{name: adam, lr: 0.01}} 与 steps: 3）",
     "answers_file.no_part": "{item}：本题没有这个名称的部分；本题的部分有 {parts}",
     "diagnosis.elu_alpha_left_out": "漏掉了 ELU 的参数 α = {alpha}：当 net ≤ 0 时，g'(net) = αe^net = y + α，而不是 e^net",
     "diagnosis.bce_branch_swapped": "二元交叉熵的两项用反了（目标值 {t}）：目标为 1 时损失是 −ln(输出)，目标为 0 时是 −ln(1 − 输出)",
@@ -1317,4 +1318,19 @@ MESSAGES = {
     "charged.grad_reused": "沿用了上一步的梯度",
     "charged.momentum_form": "用了另一种动量形式",
     "charged.sign_flipped": "更新的符号反了",
+    # -- session 14, Q1: optimizer runs on graph files -----------------------------------------------
+    "graph.per_sample": "计算图（model: graph）只有一个样本，即其输入：update: per_sample 不适用；"
+                        "允许的值：per_batch（默认）",
+    "optimizer.theta_graph": "θ 依次表示参数（{params}）的每个元素，g_t = ∂{loss}/∂θ 为第 t 步的梯度；"
+                             "所有状态从 0 开始（Adagrad 的 G 从 initial_accumulator_value 开始）",
+    "optimizer.graph_step_title": "第 {t} 步（共 {n} 步）",
+    "optimizer.graph_gradients": "g_t 为计算图以该步之前的参数做前向与反向传播得到的 ∂{loss}/∂θ",
+    "note.per_sample_first": "逐样本更新：下面的求解是第 1 步的，只用样本 1，其更新即第 1 步的更新；之后每一步依次用 "
+                             "{samples} 个样本中的下一个（见“{section}”一节）",
+    "optimizer.note.about_eta_graph": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
+                                      "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 g_1（Adagrad 的 G 为 g_1²；Adam 的 "
+                                      "m̂ 为 g_1，v̂ 为 g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.bias_correction_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·g_1，即 g_1 的 {c1} 倍，"
+                                            "v 为 (1 − β₂)·g_1²，即 g_1² 的 {c2} 倍，都太小；除以 1 − β₁^t 与 1 − β₂^t（第 1 步 "
+                                            "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",
 }

@@ -774,8 +774,11 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
                        *kink_notes(sol, math, lang, p, which=True))),
     )
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
-    return Document(sol.problem.title, (Part(None, sections, math, p, closing=closing),), lang, "graph",
-                    "computation graph")
+    parts = (Part(None, sections, math, p, closing=closing),)
+    if sol.run is not None:                  # optimizer: in the file (graph_optimize.py): its steps, a part of their own
+        from .optimizer import graph_optimizer_part
+        parts += (graph_optimizer_part(sol, (math.names[False], math.names[True]), p, lang),)
+    return Document(sol.problem.title, parts, lang, "graph", "computation graph")
 
 
 # -- JSON --------------------------------------------------------------------------------------------
@@ -827,11 +830,41 @@ def to_data(sol: GraphSolution, precision: int | None = None, checks=None) -> di
             "precision": None if is_sig_figs(p) else p, "quantities": quantities}
     if is_sig_figs(p):
         data["sig_figs"] = int(p)
+    if sol.run is not None:
+        data.update(_run_data(sol, doc, p))
     if checks is not None:
         data["check"] = {"ok": checks.ok, "max_relative_difference_direct": checks.max_direct,
                          "max_relative_difference_finite_differences": checks.max_fd, "step": checks.step,
                          "gradients": checks.rows}
     return data
+
+
+def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
+    """A graph's optimizer run (graph_optimize.py), as a network part's (render/json.py run_data): `optimizer`
+    (name, form, settings, update, steps, the steps shown, rule) and `steps`, each step's quantities by the
+    graph's ids (A_1_2, grad_A_1_2, update_A_1_2, new_A_1_2, G_A_1_2 …, loss, new_loss): value (float64),
+    exact (a step shown in full, while exact; else null) and display."""
+    from ..evaluate import DIGITS
+    from ..printing import format_value
+    from .json import _exact_text
+    run, tr = sol.run, sol.run.training
+    math = doc.parts[1].math
+    rule = [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
+             "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"} for a in run.rule]
+    optimizer = {"name": tr.optimizer, "form": tr.form, "settings": {k: float(v) for k, v in tr.settings},
+                 "update": tr.update, "steps": tr.steps, "shown": list(run.shown), "float_digits": DIGITS,
+                 "rule": rule}
+    steps = []
+    for rs in run.steps:
+        worked = run.worked.get(rs.t)
+        quantities = {}
+        for key, f in rs.values.items():
+            exact = worked.step.values.get(key) if worked is not None else None
+            quantities[str(key)] = {"value": float(f), "exact": None if exact is None else _exact_text(exact),
+                                    "display": format_value(sp.sympify(exact if exact is not None else f), p,
+                                                            float(f))[0]}
+        steps.append({"step": rs.t, "quantities": quantities})
+    return {"optimizer": optimizer, "steps": steps}
 
 
 def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -> str:

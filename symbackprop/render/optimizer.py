@@ -125,13 +125,20 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     """The rule, each step shown in full, and the per-step table."""
     from ..optimize import observations, worked_lines
     run, tr = psol.run, psol.run.training
+    graph = getattr(psol, "graph", False)
     settings = ", ".join(f"{k} = {message_number(float(v), 10)}" for k, v in tr.settings)
+    loss = psol.part.notation.loss_symbol
+    theta = (_prose(msg(lang, "optimizer.theta_graph", params=", ".join(psol.parameter_names), loss=loss))
+             if graph else _prose(msg(lang, "optimizer.theta", loss=loss)))
     notes = [_prose(msg(lang, "optimizer.summary", name=tr.optimizer, form=tr.form, settings=settings,
                         steps=tr.steps, update=tr.update), {k for k, _ in tr.settings}),
-             _prose(msg(lang, f"optimizer.form.{tr.form}")),
-             _prose(msg(lang, "optimizer.theta", loss=psol.part.notation.loss_symbol)),
-             _prose(msg(lang, "optimizer.precision", digits=DIGITS))]
+             _prose(msg(lang, f"optimizer.form.{tr.form}")), theta]
+    if graph:
+        notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
+    notes.append(_prose(msg(lang, "optimizer.precision", digits=DIGITS)))
     for key, fields in observations(run):
+        if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
+            key += "_graph"
         notes.append(_prose(msg(lang, key, **{k: (str(v) if isinstance(v, int) else _num(v))
                                               for k, v in fields.items()})))
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in run.rule)
@@ -140,7 +147,7 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
-        if _resolved_shown(psol, t):
+        if not graph and _resolved_shown(psol, t):
             sections += _resolved(worked.solution, t, lang)
         steps = []
         for p in run.params:
@@ -157,10 +164,16 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
             step_notes.append(_prose(msg(lang, "optimizer.lookahead")))
         if frozen:
             step_notes.append(_prose(msg(lang, "optimizer.frozen", params=", ".join(frozen))))
-        sections.append(Section(_text(msg(lang, "optimizer.step_title", t=t, n=n, samples=samples)),
+        title = (msg(lang, "optimizer.graph_step_title", t=t, n=n) if graph
+                 else msg(lang, "optimizer.step_title", t=t, n=n, samples=samples))
+        sections.append(Section(_text(title),
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), notes=tuple(_table(psol, names, precision, lang))))
     return tuple(sections)
+
+
+# the notes a graph's run words without an equation that names a state at t = 1 (a graph's write-up is read whole)
+_GRAPH_NOTES = ("optimizer.note.about_eta", "optimizer.note.bias_correction")
 
 
 # the sections of a re-solved step that show how g_t came about (its update and new weights are SGD's: left out)
@@ -170,10 +183,8 @@ _NOT_SHOWN = ("update_w", "new_w", "update_shared", "new_shared")
 
 def _resolved_shown(psol, t: int) -> bool:
     """Whether step t's forward and backward pass are shown: every step but the first, whose are the solution
-    above, unless the first uses other samples (per_sample) or another point (the lecture's Nesterov at t = 1
-    is at θ_0 too)."""
-    run = psol.run
-    return t > 1 or (run.training.update == "per_sample" and len(psol.part.samples) > 1)
+    above (a per_sample run's solution is step 1's, on sample 1; the lecture's Nesterov at t = 1 is at θ_0)."""
+    return t > 1
 
 
 def _lookahead(run) -> bool:
@@ -205,12 +216,14 @@ def _key(kind: str):
 def _table(psol, names: Names, precision: int, lang: str) -> list[Text]:
     """One row a step: t, its samples, the loss before and after, and every parameter after the step."""
     run = psol.run
-    heads = [msg(lang, "optimizer.col.step"), msg(lang, "optimizer.col.samples"), msg(lang, "optimizer.col.before"),
-             msg(lang, "optimizer.col.after")] + [names.text[psol.step(p.key).symbol] for p in run.params]
+    samples = not getattr(psol, "graph", False)          # a graph has one sample: no column for it
+    heads = ([msg(lang, "optimizer.col.step")] + [msg(lang, "optimizer.col.samples")] * samples
+             + [msg(lang, "optimizer.col.before"), msg(lang, "optimizer.col.after")]
+             + [names.text[psol.step(p.key).symbol] for p in run.params])
     rows = []
     for rs in run.steps:
-        rows.append([str(rs.t), ",".join(str(s + 1) for s in rs.samples),
-                     format_value(_number(run.value(rs.t, _key("loss"))), precision)[0],
+        rows.append([str(rs.t)] + [",".join(str(s + 1) for s in rs.samples)] * samples +
+                    [format_value(_number(run.value(rs.t, _key("loss"))), precision)[0],
                      format_value(_number(run.value(rs.t, _key("new_loss"))), precision)[0]]
                     + [format_value(_number(run.value(rs.t, p.kind("new"))), precision)[0] for p in run.params])
     widths = [max(len(r[i]) for r in [heads] + rows) for i in range(len(heads))]
@@ -221,3 +234,49 @@ def _number(value):
     """A run's value (a float, or a worked step's exact value) as a SymPy number, for format_value."""
     import sympy as sp
     return sp.sympify(value)
+
+
+# -- a computation graph's run (graph_optimize.py) ------------------------------------------------------
+
+class _Named:
+    def __init__(self, symbol) -> None:
+        self.symbol = symbol
+
+
+class GraphRunView:
+    """A graph's solution as `optimizer_sections` reads a part's: its run, the output as the loss's name, each
+    parameter entry's symbol (`step(key).symbol`), and its parameters' names."""
+
+    graph = True
+
+    def __init__(self, sol) -> None:
+        from types import SimpleNamespace
+        self.run = sol.run
+        self.part = SimpleNamespace(notation=SimpleNamespace(loss_symbol=sol.problem.output))
+        self.parameter_names = list(sol.problem.parameters)
+        self._symbols = {p.key: p.symbol for p in sol.run.params}
+
+    def step(self, key) -> _Named:
+        return _Named(self._symbols[key])
+
+
+def graph_optimizer_part(sol, entry_names: tuple[dict, dict], precision: int, lang: str):
+    """The optimizer's sections of a graph with a run, as a document part of their own (no heading): the rule,
+    the steps shown in full and the per-step table, in the entries' names as the graph's steps write them
+    (`entry_names`: text and LaTeX of each entry symbol)."""
+    from ..document import Part
+    from ..optimize import names_of_symbols, own_symbols
+    from .build import SolutionMath
+    view = GraphRunView(sol)
+    text, latex = names_of_symbols()
+    text, latex = dict(text), dict(latex)
+    text.update(entry_names[0])
+    latex.update(entry_names[1])
+    subs = {}
+    for p in view.run.params:
+        s, t, l = own_symbols(view.run, p, entry_names[0][p.symbol], entry_names[1][p.symbol])
+        subs[p.key] = s
+        text.update(t)
+        latex.update(l)
+    names = Names(text, latex)
+    return Part(None, optimizer_sections(view, names, subs, precision, lang), SolutionMath(names), precision)

@@ -331,4 +331,6 @@ def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
         return sentence(lang, "note.optimizer_update", name=Code(d["name"]), form=d["form"],
                         section=msg(lang, "section.optimizer"),
                         rule=Sym(f"Δw = −{lr}·∂{J}/∂w", rf"\Delta w = -{lr_tex}\,\partial {J}/\partial w"))
+    if n.kind == "per_sample_first":    # issue 13: update per_sample, the solution is step 1's on sample 1
+        return sentence(lang, "note.per_sample_first", samples=d["samples"], section=msg(lang, "section.optimizer"))
     raise KeyError(n.kind)
