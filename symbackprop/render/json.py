@@ -101,11 +101,104 @@ def rule_lines(psol) -> list[dict]:
 _RESOLVED_KINDS = frozenset({"input", "target", "net", "act", "gprime", "delta", "loss", "grad_x"})
 
 
+def _agrees(a, b) -> bool:
+    """Whether two values of one quantity are the same number (a float run's and an exact one's)."""
+    a, b = float(a), float(b)
+    return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
+    """Each step shown in full (`run.shown`): every quantity's line as (text, LaTeX), as the text output
+    prints it: the forward and backward pass of the part re-solved at the step's grad point (∂J/∂w as the
+    backward pass writes it, the loss before the step where it is the re-solved one's), each line of the
+    optimizer's rule (`m_t(w_{35}) = β₁·m_{t−1}(w_{35}) + … = 0.9×… ≈ …`); and the quantities no printed line
+    holds: θ_{t−1} (`w_3_5`), Δw = θ_t − θ_{t−1} (`update_w_3_5`) with its numbers, J after the step."""
+    import sympy as sp
+    from .. import optimizers
+    from ..document import Step
+    from ..notation import Names
+    from ..optimize import names_of_symbols, worked_lines
+    from .optimizer import run_names
+    run = psol.run
+    if not run.shown:
+        return {}
+    names, subs = run_names(psol, psol.shown_names)       # the names of the top-level quantities' lines
+    sym_text, sym_latex = names_of_symbols()
+    loss_sym = psol.step("loss").symbol
+    after, before = sp.Symbol("J after the step"), sp.Symbol("J before the step")
+    text, latex = dict(names.text), dict(names.latex)
+    for sym, theta in ((after, optimizers.THETA), (before, optimizers.THETA_PREV)):
+        text[sym] = f"{names.text[loss_sym]}({sym_text[theta]})"
+        latex[sym] = rf"{names.latex[loss_sym]}\left({sym_latex[theta]}\right)"
+    math = SolutionMath(Names(text, latex), psol)
+
+    def line(step: Step) -> tuple[str, str]:
+        return joined(step_links(math, step, p)), joined(step_links(math, step, p, latex=True))
+
+    out = {}
+    for t in run.shown:
+        worked = run.worked[t]
+        values = worked.step.values
+        resolved = {st.id: st for st in worked.solution.steps}
+        lines: dict[str, tuple[str, str]] = {}
+        for st in worked.solution.steps:             # the forward and backward pass, as `_resolved` prints it
+            if st.key.kind in _RESOLVED_KINDS or st.key.kind.startswith("grad_"):
+                lines[st.id] = line(Step(st.id, st.symbol, st.forms, st.leaves if st.forms else None, st.value,
+                                         st.float_value))
+        loss = values.get(_key("loss"))
+        if loss is not None and not ("loss" in resolved and _agrees(resolved["loss"].float_value, loss)):
+            lines["loss"] = line(Step("loss", before, (), None, loss, float(loss)))    # not J at the grad point
+        if _key("new_loss") in values:
+            v = values[_key("new_loss")]
+            lines["new_loss"] = line(Step("new_loss", after, (), None, v, float(v)))
+        for prm in run.params:
+            own = subs[prm.key]
+            prev_key, new_key, grad_key = str(prm.key), str(prm.kind("new")), str(prm.kind("grad"))
+            prev, new = values.get(prm.key), values.get(prm.kind("new"))
+            if prev is not None:
+                lines[prev_key] = line(Step(prev_key, own[optimizers.THETA_PREV], (), None, prev, float(prev)))
+            if prm.frozen:                           # a frozen parameter's state: the value it kept, no rule
+                for a in run.rule:
+                    key = prm.kind("new") if a.name == "theta" else prm.kind(a.name)
+                    if key in values and a.name != "theta":
+                        lines[str(key)] = line(Step(str(key), own[a.symbol], (), None, values[key],
+                                                    float(values[key])))
+            else:
+                for key, sym, rule_, numbers, value in worked_lines(run, t, prm, own):
+                    k = str(key)
+                    if k == grad_key and k in lines and _agrees(resolved[k].float_value, value):
+                        continue                     # ∂J/∂w as the backward pass writes it
+                    lines[k] = line(Step(k, sym, () if rule_ is None else (rule_,), numbers, value))
+            update = values.get(prm.kind("update"))
+            if update is not None and prev is not None and new is not None and optimizers.THETA in own:
+                theta, theta_prev = own[optimizers.THETA], own[optimizers.THETA_PREV]
+                k = str(prm.kind("update"))
+                lines[k] = line(Step(k, psol.step(prm.kind("update")).symbol, (theta - theta_prev,),
+                                     {theta: new, theta_prev: prev}, update, float(update)))
+                if new_key not in lines:             # a frozen parameter: θ_t, the value it kept
+                    lines[new_key] = line(Step(new_key, theta, (), None, new, float(new)))
+        for key, v in values.items():                # a tied edge's w_0_3, new_w_0_3: by its own name
+            if str(key) not in lines:
+                try:
+                    sym = psol.step(key).symbol
+                except KeyError:
+                    continue
+                lines[str(key)] = line(Step(str(key), sym, (), None, v, float(v)))
+        out[t] = lines
+    return out
+
+
+def _key(kind: str):
+    from ..quantity import Key
+    return Key(kind)
+
+
 def run_data(psol, p: int) -> dict:
     """A part's optimizer run (optimize.Run): `optimizer` (name, form, settings, update, steps, rule) and
-    `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …; a step shown
-    in full also its forward and backward pass, net_3, act_3, delta_5 …, on the step's samples): value
-    (float64), exact (a step shown in full, while exact; else null) and display."""
+    `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …; a step worked
+    exactly, step 1 and the steps shown, also its forward and backward pass, net_3, act_3, delta_5 …, on the
+    step's samples): value (float64), exact (a step worked exactly, while exact; else null) and display; a step
+    shown in full (`optimizer.shown`) also each quantity's `text` and `latex` (`_shown_lines`)."""
     import sympy as sp
     from ..evaluate import DIGITS
     from ..printing import format_float, format_value
@@ -114,6 +207,7 @@ def run_data(psol, p: int) -> dict:
     optimizer = {"name": tr.optimizer, "form": tr.form,
                  "settings": {k: float(v) for k, v in tr.settings}, "update": tr.update, "steps": tr.steps,
                  "shown": list(run.shown), "float_digits": DIGITS, "rule": rule_lines(psol)}
+    shown_lines = _shown_lines(psol, p)
     steps = []
     for rs in run.steps:
         worked = run.worked.get(rs.t)
@@ -124,11 +218,16 @@ def run_data(psol, p: int) -> dict:
                        else format_float(float(f), p))           # a step not shown: its float's display
             q = {"value": float(f), "exact": None if exact is None else _exact_text(exact), "display": display}
             quantities[str(key)] = q
-        if worked is not None:                 # a step shown in full: its forward and backward pass too
+        if worked is not None:                 # a step worked exactly: its forward and backward pass too
             for st in worked.solution.steps:
                 if st.key.kind in _RESOLVED_KINDS and st.id not in quantities:
                     quantities[st.id] = {"value": st.float_value, "exact": str(st.value) if st.exact else None,
                                          "display": st.shown(p)[0]}
+        lines = shown_lines.get(rs.t)
+        if lines is not None:
+            for k, q in quantities.items():
+                if k in lines:
+                    q["text"], q["latex"] = lines[k]
         steps.append({"step": rs.t, "samples": [n + 1 for n in rs.samples], "quantities": quantities})
     return {"optimizer": optimizer, "steps": steps}
 

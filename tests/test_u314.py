@@ -1,0 +1,90 @@
+"""Session 14, U3 (issue 13, user trial t18): the JSON's optimizer steps carry their lines (text, LaTeX) on
+the steps shown in full; one-line hints for the careless user's optimizer mistakes.
+
+Numbers are worked by hand in the comments (a 1-input, 1-output identity unit: the chain rule on paper)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from symbackprop.cli import main
+
+# net = w_02·1 + w_12·x_1, u = net, J = (t − u)²/2, δ = u − t, ∂J/∂w_02 = δ, ∂J/∂w_12 = δ·x_1.
+# Momentum (lecture): v_t = η·g_t + γ·v_{t−1}, θ_t = θ_{t−1} − v_t, η = 0.1, γ = 0.9, x_1 = 2, t = 1.
+# Step 1 at (0.5, 1):   net = 2.5,  δ = 1.5,  g = (1.5, 3),   v = (0.15, 0.3),  θ = (0.35, 0.7)
+# Step 2 at (0.35, 0.7): net = 1.75, δ = 0.75, g = (0.75, 1.5), v = (0.075 + 0.135, 0.15 + 0.27) = (0.21, 0.42),
+#                        θ = (0.14, 0.28); after it net = 0.14 + 0.56 = 0.7, J = 0.3²/2 = 0.045.
+TINY = """title: tiny momentum
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights:
+  0: {2: 0.5}
+  1: {2: 1}
+samples:
+  - {x: {1: 2}, t: {2: 1}}
+loss: half_squared_error
+optimizer: {name: momentum, lr: 0.1, momentum: 0.9}
+steps: 3
+"""
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def _json(path, *args) -> dict:
+    out = _run("solve", str(path), "--format", "json", *args)
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)
+
+
+@pytest.fixture(scope="module")
+def tiny_step2(tmp_path_factory) -> dict:
+    f = tmp_path_factory.mktemp("u3") / "tiny.yaml"
+    f.write_text(TINY, encoding="utf-8")
+    return _json(f, "--step", "2")["parts"][0]
+
+
+# -- item 12: the steps shown in full carry text and LaTeX ---------------------------------------------
+
+def test_a_shown_step_carries_every_quantitys_line(tiny_step2):
+    assert tiny_step2["optimizer"]["shown"] == [2]
+    step2 = tiny_step2["steps"][1]["quantities"]
+    assert all("text" in q and "latex" in q for q in step2.values())
+    # each line ends in the value it shows
+    assert all(q["text"].endswith(q["display"]) for q in step2.values())
+    # the forward pass at θ_1 = (0.35, 0.7), the backward pass and the rule's lines, with the hand numbers
+    assert step2["net_2"]["text"] == "net_2 = w_{02}·x_0 + w_{12}·x_1 = 0.35×1 + 0.7×2 = 1.75"
+    assert step2["delta_2"]["text"] == "δ_2 = u_2 - t_2 = 1.75 - 1 = 0.75"
+    assert step2["grad_w_1_2"]["text"] == "∂J/∂w_{12} = δ_2·x_1 = 0.75×2 = 1.5"
+    assert step2["velocity_w_1_2"]["text"] == "v_t(w_{12}) = η·g_t(w_{12}) + γ·v_{t−1}(w_{12}) = 0.1×1.5 + 0.9×0.3 = 0.42"
+    assert step2["new_w_1_2"]["text"] == "θ_t(w_{12}) = θ_{t−1}(w_{12}) - v_t(w_{12}) = 0.7 - 0.42 = 0.28"
+    assert step2["update_w_0_2"]["text"] == "Δw_{02} = θ_t(w_{02}) - θ_{t−1}(w_{02}) = 0.14 - 0.35 = -0.21"
+    assert step2["w_0_2"]["text"] == "θ_{t−1}(w_{02}) = 0.35"
+    assert step2["new_loss"]["text"] == "J(θ_t) = 0.045"
+    assert step2["velocity_w_0_2"]["latex"] == (r"v_{t}(w_{02}) = \eta \cdot g_{t}(w_{02}) + \gamma \cdot v_{t-1}(w_{02})"
+                                                r" = 0.1 \times 0.75 + 0.9 \times 0.15 = 0.21")
+
+
+def test_steps_not_shown_carry_values_and_ids_only(tiny_step2):
+    step1, step3 = tiny_step2["steps"][0]["quantities"], tiny_step2["steps"][2]["quantities"]
+    assert not any("text" in q or "latex" in q for q in [*step1.values(), *step3.values()])
+    # step 1 is worked exactly (its forward pass, exact values); step 3 (a float step) has the run's ids alone
+    assert step1["net_2"]["exact"] == "5/2" and step1["velocity_w_0_2"]["exact"] == "3/20"
+    assert set(step3) == {"loss", "new_loss"} | {f"{k}w_{i}_2" for i in (0, 1)
+                                                  for k in ("", "grad_", "update_", "new_", "velocity_")}
+    assert all(q["exact"] is None for q in step3.values())
+    # step 3 at θ_2 = (0.14, 0.28): net = 0.7, δ = -0.3, g = (-0.3, -0.6); v = (-0.03 + 0.189, -0.06 + 0.378)
+    assert step3["grad_w_1_2"]["value"] == pytest.approx(-0.6)
+    assert step3["velocity_w_0_2"]["value"] == pytest.approx(0.159)
+
+
+def test_step_1_shown_writes_the_forward_pass_as_the_top_level_does(tmp_path):
+    f = tmp_path / "tiny.yaml"
+    f.write_text(TINY, encoding="utf-8")
+    part = _json(f)["parts"][0]
+    top, step1 = part["quantities"], part["steps"][0]["quantities"]
+    for k in ("net_2", "act_2", "delta_2", "grad_w_0_2", "grad_w_1_2", "loss"):
+        assert step1[k]["text"] == top[k]["text"] and step1[k]["latex"] == top[k]["latex"]
+    assert step1["velocity_w_0_2"]["text"] == "v_t(w_{02}) = η·g_t(w_{02}) + γ·v_{t−1}(w_{02}) = 0.1×1.5 + 0.9×0 = 0.15"
