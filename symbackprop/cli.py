@@ -41,6 +41,27 @@ class InputError(click.ClickException):
         click.echo(msg(self.lang, "usage.error", message=self.format_message()), file=file, err=file is None)
 
 
+class StepsChoice(Choice):
+    """`--steps all`; a number (`--steps 3`) is said to be `--step 3` (one step), `--steps all` every step."""
+
+    @staticmethod
+    def _count(value) -> bool:
+        return isinstance(value, str) and value.strip().isdigit()
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            if self._count(value):
+                exc.message = str(self.why_not(value))
+            raise
+
+    def why_not(self, value):
+        if self._count(value):
+            return said("usage.steps_count", value=repr(value), k=value.strip())
+        return super().why_not(value)
+
+
 class LanguageChoice(Choice):
     """`--lang`: the languages that have a catalogue file (messages/), read when the option is used, so
     that adding a language is adding its catalogue file and nothing here."""
@@ -272,7 +293,7 @@ def _shown_precision(precision: int | None, sig_figs: int | None, lang: str) -> 
 @click.option("--step", "step", type=IntRange(1, 1000), multiple=True, metavar="K",
               help="A file with an optimizer and several steps: show step K in full (repeatable); "
                    "default step 1. The other steps are a table of loss and parameters.")
-@click.option("--steps", "all_steps", type=Choice(["all"]), default=None,
+@click.option("--steps", "all_steps", type=StepsChoice(["all"]), default=None,
               help="`--steps all`: show every optimizer step in full.")
 def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int | None, sig_figs: int | None, lang: str,
           standalone: bool | None, output: str, check: bool, step: tuple[int, ...] = (),

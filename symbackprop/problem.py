@@ -77,6 +77,37 @@ class Notation:
 
 TRAINING_KEYS = ("optimizer", "steps", "update")
 UPDATE_CHOICES = ("per_batch", "per_sample")
+# what a user may write for an update (the docs call per_sample online learning): the hint to the choice
+UPDATE_WORDS = {"online": "hint.update_online", "stochastic": "hint.update_online", "sample": "hint.update_online",
+                "batch": "hint.update_batch", "full_batch": "hint.update_batch", "minibatch": "hint.update_batch",
+                "mini_batch": "hint.update_batch"}
+
+
+def hinted(message, value: Any, choices) -> Any:
+    """`message` with "(did you mean adam?)": a choice written in other case (`Adam`, `Per_Sample`: the enum
+    fields of the file, form, update, batch_reduction, read as written), else the closest (suggest.py)."""
+    if isinstance(value, str):
+        for c in choices:
+            if value != c and value.strip().lower() == c.lower():
+                return said("hint.did_you_mean", first=message, close=c)
+    return with_hint(message, value, choices)
+
+
+def setting_hint(message, name: str, form: str, setting: str) -> Any:
+    """An unknown setting of an optimizer, with where it is: torch's SGD spelling (`{name: sgd, momentum: 0.9,
+    nesterov: true}`) is name: momentum or nesterov here; weight decay on the lecture's Adam is adamw or
+    torch's form; a setting torch's form of the optimizer has is form: pytorch."""
+    from . import optimizers
+    if setting == "nesterov" and name in ("sgd", "momentum"):
+        return said("hint.sgd_nesterov", first=message)
+    if setting in ("momentum", "dampening") and name == "sgd":
+        return said("hint.sgd_momentum", first=message)
+    if form == "lecture":
+        if setting == "weight_decay" and name == "adam":
+            return said("hint.weight_decay_adam", first=message)
+        if any(p.name == setting for p in optimizers.optimizer(name, "pytorch").params):
+            return said("hint.pytorch_setting", first=message)
+    return None
 MAX_STEPS = 1000
 
 
@@ -553,8 +584,9 @@ class _Validator(FieldReader):
 
             def one(key=str(key), value=value, spath=spath):
                 if key not in allowed:
-                    self.fail(spath, with_hint(said("optimizer.unknown_setting", optimizer=name, form=form,
-                                                    setting=key, allowed=", ".join(allowed)), key, allowed))
+                    message = said("optimizer.unknown_setting", optimizer=name, form=form, setting=key,
+                                   allowed=", ".join(allowed))
+                    self.fail(spath, setting_hint(message, name, form, key) or with_hint(message, key, allowed))
                 if key == "betas":
                     if not isinstance(value, list) or len(value) != 2:
                         self.fail(spath, said("optimizer.betas_pair", optimizer=name, value=shown(value)))
@@ -593,15 +625,17 @@ class _Validator(FieldReader):
     def optimizer_form(self, form: Any, path: Path_) -> str:
         from . import optimizers
         if form not in optimizers.FORMS:
-            self.fail(path, with_hint(said("optimizer.unknown_form", form=form if isinstance(form, str) else shown(form),
-                                           allowed=", ".join(optimizers.FORMS)), form, optimizers.FORMS))
+            self.fail(path, hinted(said("optimizer.unknown_form", form=form if isinstance(form, str) else shown(form),
+                                        allowed=", ".join(optimizers.FORMS)), form, optimizers.FORMS))
         return form
 
     def optimizer_name(self, raw: Any, path: Path_) -> str:
         from . import optimizers
+        if raw is None or (isinstance(raw, str) and not raw.strip()):       # `name: null`, `name:`, `name: ""`
+            self.fail(path, said("optimizer.name_missing", allowed=", ".join(optimizers.NAMES)))
         if not isinstance(raw, str) or raw not in optimizers.NAMES:
-            self.fail(path, with_hint(said("optimizer.unknown", name=raw if isinstance(raw, str) else shown(raw),
-                                           allowed=", ".join(optimizers.NAMES)), raw, optimizers.NAMES))
+            self.fail(path, hinted(said("optimizer.unknown", name=raw if isinstance(raw, str) else shown(raw),
+                                        allowed=", ".join(optimizers.NAMES)), raw, optimizers.NAMES))
         return raw
 
     def steps(self, cfg: dict) -> int:
@@ -619,8 +653,9 @@ class _Validator(FieldReader):
             return "per_batch"
         v, p = cfg["update"]
         if v not in UPDATE_CHOICES:
-            self.fail(p, with_hint(said("problem.update", got=shown(v), allowed=", ".join(UPDATE_CHOICES)),
-                                   v, UPDATE_CHOICES))
+            message = said("problem.update", got=shown(v), allowed=", ".join(UPDATE_CHOICES))
+            word = UPDATE_WORDS.get(v.strip().lower().replace("-", "_")) if isinstance(v, str) else None
+            self.fail(p, said(word, first=message) if word else hinted(message, v, UPDATE_CHOICES))
         return v
 
     def batch_reduction(self, cfg: dict) -> str:

@@ -88,3 +88,69 @@ def test_step_1_shown_writes_the_forward_pass_as_the_top_level_does(tmp_path):
     for k in ("net_2", "act_2", "delta_2", "grad_w_0_2", "grad_w_1_2", "loss"):
         assert step1[k]["text"] == top[k]["text"] and step1[k]["latex"] == top[k]["latex"]
     assert step1["velocity_w_0_2"]["text"] == "v_t(w_{02}) = η·g_t(w_{02}) + γ·v_{t−1}(w_{02}) = 0.1×1.5 + 0.9×0 = 0.15"
+
+
+# -- item 14: one-line hints for the careless user's optimizer mistakes ---------------------------------
+
+BASE = TINY.replace("optimizer: {name: momentum, lr: 0.1, momentum: 0.9}\nsteps: 3\n", "")
+LINE = BASE.count("\n") + 1                       # the line the field below is written on
+
+
+def _error(tmp_path, field: str, *args: str) -> str:
+    f = tmp_path / "p.yaml"
+    f.write_text(BASE + field + "\n", encoding="utf-8")
+    out = _run("solve", str(f), *args)
+    assert out.exit_code == 2, out.output
+    lines = [ln for ln in out.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in out.output, out.output
+    assert f"p.yaml:{LINE}: " in lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("field, en, zh", [
+    ("optimizer: Adam", "unknown optimizer 'Adam'; choose from sgd, momentum, nesterov, adagrad, rmsprop, adadelta, "
+     "adam, adamw (did you mean adam?)", "（你是指 adam 吗？）"),
+    ("optimizer: {name: Adam}", "(did you mean adam?)", "（你是指 adam 吗？）"),
+    ("optimizer: {name: adam, form: PyTorch}", "(did you mean pytorch?)", "（你是指 pytorch 吗？）"),
+    ("update: Per_Sample", "unknown update 'Per_Sample'; allowed: per_batch, per_sample (did you mean per_sample?)",
+     "（你是指 per_sample 吗？）"),
+    ("update: online", "unknown update 'online'; allowed: per_batch, per_sample (online learning, one update after "
+     "each sample, is per_sample)", "是 per_sample）"),
+    ("update: batch", "(batch learning, one update per batch of samples, is per_batch)", "是 per_batch）"),
+    ("optimizer: {name: adam, weight_decay: 0.1}", "adam (lecture form) has no setting 'weight_decay'; its settings "
+     "are lr, betas, eps (for weight decay: name: adamw, or form: pytorch)", "name: adamw，或 form: pytorch）"),
+    ("optimizer: {name: adagrad, lr_decay: 0.1}", "(torch's form has it: form: pytorch)", "form: pytorch）"),
+    ("optimizer: {name: sgd, nesterov: true, form: pytorch}", "sgd (pytorch form) has no setting 'nesterov'; its "
+     "settings are lr, weight_decay (torch's SGD with nesterov: true is name: nesterov here)", "name: nesterov）"),
+    ("optimizer: {name: sgd, momentum: 0.9}", "(torch's SGD with momentum is name: momentum here; with nesterov: "
+     "true, name: nesterov)", "name: momentum；"),
+    ("optimizer: {name: null}", "optimizer.name: the optimizer's name is missing; choose from sgd, momentum, "
+     "nesterov, adagrad, rmsprop, adadelta, adam, adamw", "缺少优化器的名称"),
+    ("optimizer: {name: }", "the optimizer's name is missing", "缺少优化器的名称"),
+    ("optimizer: {name: ''}", "the optimizer's name is missing", "缺少优化器的名称"),
+], ids=["caps", "name_caps", "form_caps", "update_caps", "online", "batch", "wd_adam", "lr_decay", "sgd_nesterov",
+        "sgd_momentum", "name_null", "name_empty", "name_blank"])
+def test_each_mistake_says_what_to_write(tmp_path, field, en, zh):
+    assert en in _error(tmp_path, field)
+    assert zh in _error(tmp_path, field, "--lang", "zh")
+
+
+def test_the_right_spellings_are_read(tmp_path):
+    """What the hints point to is accepted (so a hint never points to another mistake)."""
+    for field in ("optimizer: {name: adamw, weight_decay: 0.1}", "optimizer: {name: adam, weight_decay: 0.1, "
+                  "form: pytorch}", "update: per_sample", "optimizer: {name: nesterov, momentum: 0.9, form: pytorch}"):
+        f = tmp_path / "ok.yaml"
+        f.write_text(BASE + field + "\n", encoding="utf-8")
+        from symbackprop.problem import load_problem
+        assert load_problem(f).parts[0].training is not None
+
+
+def test_steps_with_a_number_points_to_step(tmp_path):
+    f = tmp_path / "tiny.yaml"
+    f.write_text(TINY, encoding="utf-8")
+    out = _run("solve", str(f), "--steps", "3")
+    assert out.exit_code == 2
+    assert "'3' is not 'all': use --step 3 for one step (repeatable), --steps all for every step." in out.output
+    out = _run("solve", str(f), "--steps", "3", "--lang", "zh")
+    assert out.exit_code == 2 and "用 --step 3 完整显示一步（可重复），用 --steps all 显示每一步。" in out.output
+    assert "Did you mean 'all'?" in _run("solve", str(f), "--steps", "al").output      # a misspelling as before

@@ -500,7 +500,8 @@ EXPECTED_EN: dict[str, str] = {
     'optimizer_lr_twice': 'p.yaml:15: optimizer.lr: optimizer.lr = 0.5 and learning_rate = 1 differ; give the '
         'learning rate once',
     'steps': 'p.yaml:15: steps: steps must be a whole number from 1 to 1000, not 0',
-    'update': "p.yaml:15: update: unknown update 'online'; allowed: per_batch, per_sample",
+    'update': "p.yaml:15: update: unknown update 'online'; allowed: per_batch, per_sample (online learning, one update "
+        "after each sample, is per_sample)",         # the hint: session 14, U3 (trial t18)
 }
 
 

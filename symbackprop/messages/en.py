@@ -1523,4 +1523,13 @@ MESSAGES = {
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
                                             "g_1 and v̂ g_1²",
+    # -- session 14, U3: hints for the careless user's optimizer mistakes (trial t18) -------------------------
+    "optimizer.name_missing": "the optimizer's name is missing; choose from {allowed}",
+    "hint.update_online": "{first} (online learning, one update after each sample, is per_sample)",
+    "hint.update_batch": "{first} (batch learning, one update per batch of samples, is per_batch)",
+    "hint.weight_decay_adam": "{first} (for weight decay: name: adamw, or form: pytorch)",
+    "hint.pytorch_setting": "{first} (torch's form has it: form: pytorch)",
+    "hint.sgd_momentum": "{first} (torch's SGD with momentum is name: momentum here; with nesterov: true, name: nesterov)",
+    "hint.sgd_nesterov": "{first} (torch's SGD with nesterov: true is name: nesterov here)",
+    "usage.steps_count": "{value} is not 'all': use --step {k} for one step (repeatable), --steps all for every step.",
 }

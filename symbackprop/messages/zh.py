@@ -1333,4 +1333,13 @@ MESSAGES = {
     "optimizer.note.bias_correction_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·g_1，即 g_1 的 {c1} 倍，"
                                             "v 为 (1 − β₂)·g_1²，即 g_1² 的 {c2} 倍，都太小；除以 1 − β₁^t 与 1 − β₂^t（第 1 步 "
                                             "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",
+    # -- session 14, U3 ---------------------------------------------------------------------------------------
+    "optimizer.name_missing": "缺少优化器的名称（name）；可选：{allowed}",
+    "hint.update_online": "{first}（在线学习，即每个样本之后更新一次，是 per_sample）",
+    "hint.update_batch": "{first}（批量学习，即每批样本更新一次，是 per_batch）",
+    "hint.weight_decay_adam": "{first}（权重衰减：用 name: adamw，或 form: pytorch）",
+    "hint.pytorch_setting": "{first}（torch 形式有此设置：form: pytorch）",
+    "hint.sgd_momentum": "{first}（torch 中带 momentum 的 SGD 在这里是 name: momentum；带 nesterov: true 时是 name: nesterov）",
+    "hint.sgd_nesterov": "{first}（torch 中带 nesterov: true 的 SGD 在这里是 name: nesterov）",
+    "usage.steps_count": "{value} 不是 'all'：用 --step {k} 完整显示一步（可重复），用 --steps all 显示每一步。",
 }
