@@ -109,7 +109,11 @@ def text() -> str:
               "`b_2`, a scalar's `c`) and `grad_A_1_2`, then `update_A_1_2` (Δθ), `new_A_1_2` (θ after the "
               "step) and the optimizer's state by the stems of a network's (`m_w_3_5`): `m_A_1_2`, `v_A_1_2`, "
               "`mhat_A_1_2`, `vhat_A_1_2`, `G_A_1_2`, `velocity_A_1_2`, `Eg2_A_1_2`, `Edx2_A_1_2`, "
-              "`dtheta_A_1_2` …; `loss` (the output before the step) and `new_loss` (after it).", "",
+              "`dtheta_A_1_2` …; `loss` (the output before the step) and `new_loss` (after it). Each quantity of a "
+              "step shown in full (`optimizer.shown`) also has `text` and `latex`, its line as the text output "
+              "prints it (`A_1_2` as θ_{t−1}(A_12), `update_A_1_2` as ΔA_12 = θ_t(A_12) − θ_{t−1}(A_12) with "
+              "the numbers, `loss` and `new_loss` as L(θ_{t−1}) and L(θ_t)); the other steps have their values "
+              "only ([solutions.md](solutions.md#json)).", "",
               "```yaml", GRAPH_EXAMPLE.rstrip(), "```", "", "```text", worked.rstrip(), "```", ""]
     return "\n".join(lines)
 

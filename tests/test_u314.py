@@ -154,3 +154,35 @@ def test_steps_with_a_number_points_to_step(tmp_path):
     out = _run("solve", str(f), "--steps", "3", "--lang", "zh")
     assert out.exit_code == 2 and "用 --step 3 完整显示一步（可重复），用 --steps all 显示每一步。" in out.output
     assert "Did you mean 'all'?" in _run("solve", str(f), "--steps", "al").output      # a misspelling as before
+
+
+@pytest.mark.slow
+def test_a_graphs_shown_step_carries_its_lines_too(tmp_path):
+    """The lecture's matrix example (y = xᵀAx + b·x + c, L = (y − t)²), SGD η = 0.01, step 2 shown; the numbers
+    by hand: ∂L/∂A = 2(y − t)·xxᵀ, ∂L/∂b = 2(y − t)·x, ∂L/∂c = 2(y − t)."""
+    import re
+
+    import numpy as np
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent
+    f = tmp_path / "g.yaml"
+    f.write_text((root / "problems" / "quadratic.yaml").read_text(encoding="utf-8")
+                 + "optimizer: {name: sgd, lr: 0.01}\nsteps: 2\n", encoding="utf-8")
+    data = _json(f, "--step", "2")
+    x, t = np.array([1.0, 2.0, -1.0]), 1.0
+    A = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0], [1.0, 0.5, 0.0]])
+    b, c = np.array([0.5, -1.0, 2.0]), 1.0
+    r = 2 * (x @ A @ x + b @ x + c - t)
+    A, b, c = A - 0.01 * r * np.outer(x, x), b - 0.01 * r * x, c - 0.01 * r          # θ after step 1
+    y = x @ A @ x + b @ x + c
+    g12 = 2 * (y - t) * x[0] * x[1]
+    step2 = data["steps"][1]["quantities"]
+    assert all("text" in q and "latex" in q for q in step2.values())
+    assert not any("text" in q for q in data["steps"][0]["quantities"].values())
+    def last(text: str) -> float:                        # the value a line ends in, as shown (4 places or exact)
+        return float(re.split(r" [=≈] ", text)[-1])
+
+    assert step2["A_1_2"]["text"].startswith("θ_{t−1}(A_12) ") and last(step2["A_1_2"]["text"]) == pytest.approx(A[0, 1], abs=5e-5)
+    assert step2["loss"]["text"].startswith("L(θ_{t−1}) ") and last(step2["loss"]["text"]) == pytest.approx((y - t) ** 2, abs=5e-5)
+    assert last(step2["grad_A_1_2"]["text"]) == pytest.approx(g12, abs=5e-5)
+    assert step2["update_A_1_2"]["text"].startswith("ΔA_12 = θ_t(A_12) - θ_{t−1}(A_12) = ")
+    assert last(step2["update_A_1_2"]["text"]) == pytest.approx(-0.01 * g12, abs=5e-5)

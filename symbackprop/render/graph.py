@@ -854,17 +854,72 @@ def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
     optimizer = {"name": tr.optimizer, "form": tr.form, "settings": {k: float(v) for k, v in tr.settings},
                  "update": tr.update, "steps": tr.steps, "shown": list(run.shown), "float_digits": DIGITS,
                  "rule": rule}
+    shown_lines = _shown_run_lines(sol, doc, p)
     steps = []
     for rs in run.steps:
         worked = run.worked.get(rs.t)
+        lines = shown_lines.get(rs.t, {})
         quantities = {}
         for key, f in rs.values.items():
             exact = worked.step.values.get(key) if worked is not None else None
-            quantities[str(key)] = {"value": float(f), "exact": None if exact is None else _exact_text(exact),
-                                    "display": format_value(sp.sympify(exact if exact is not None else f), p,
-                                                            float(f))[0]}
+            q = quantities[str(key)] = {"value": float(f), "exact": None if exact is None else _exact_text(exact),
+                                        "display": format_value(sp.sympify(exact if exact is not None else f), p,
+                                                                float(f))[0]}
+            if str(key) in lines:                # a step shown in full: its line, as the text prints it
+                q["text"], q["latex"] = lines[str(key)]
         steps.append({"step": rs.t, "quantities": quantities})
     return {"optimizer": optimizer, "steps": steps}
+
+
+def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dict[str, tuple[str, str]]]:
+    """Each step shown in full: every quantity's line as (text, LaTeX), as a network part's JSON has them
+    (render/json.py `_shown_lines`): each line of the rule the step prints (g_t, the state, θ_t as `new_A_1_2`),
+    θ_{t−1} (`A_1_2`), Δθ = θ_t − θ_{t−1} (`update_A_1_2`) and the output before and after the step."""
+    from .. import optimizers
+    from ..notation import Names
+    from ..optimize import names_of_symbols
+    from .build import SolutionMath
+    run, part = sol.run, doc.parts[1]
+    sym_text, sym_latex = names_of_symbols()
+    text, latex = dict(part.math.names.text), dict(part.math.names.latex)
+    out_t, out_l = name_text(sol.problem.output), name_latex(sol.problem.output)
+    before, after = sp.Symbol("output before the step"), sp.Symbol("output after the step")
+    for sym, theta in ((before, optimizers.THETA_PREV), (after, optimizers.THETA)):
+        text[sym], latex[sym] = f"{out_t}({sym_text[theta]})", rf"{out_l}\left({sym_latex[theta]}\right)"
+    deltas = {}
+    for prm in run.params:
+        d = deltas[prm.key] = sp.Symbol(f"Δ[{prm.key}]", real=True)
+        text[d], latex[d] = f"Δ{text[prm.symbol]}", rf"\Delta {latex[prm.symbol]}"
+    math = SolutionMath(Names(text, latex))
+
+    def line(step: Step) -> tuple[str, str]:
+        return joined(step_links(math, step, p)), joined(step_links(math, step, p, latex=True))
+
+    def value_line(k: str, sym, v) -> tuple[str, str]:
+        return line(Step(k, sym, (), None, v, float(v)))
+
+    sections = [sec for sec in part.sections if sec.steps and sec.steps[0].id]     # the rule's steps have no id
+    out = {}
+    for t, sec in zip(run.shown, sections):
+        values = {str(k): v for k, v in run.worked[t].step.values.items()}
+        lines = {st.id: line(st) for st in sec.steps}
+        for k, sym in (("loss", before), ("new_loss", after)):
+            if k in values:
+                lines[k] = value_line(k, sym, values[k])
+        for prm in run.params:
+            own = {g: sp.Symbol(f"{g.name}[{prm.key}]", real=True) for g in (optimizers.THETA, optimizers.THETA_PREV)}
+            k_prev, k_new, k_upd = str(prm.key), str(prm.kind("new")), str(prm.kind("update"))
+            if k_prev not in values or own[optimizers.THETA_PREV] not in text:
+                continue
+            prev = values[k_prev]
+            lines[k_prev] = value_line(k_prev, own[optimizers.THETA_PREV], prev)
+            if k_new in values and k_upd in values and own[optimizers.THETA] in text:
+                theta, theta_prev, new = own[optimizers.THETA], own[optimizers.THETA_PREV], values[k_new]
+                lines[k_upd] = line(Step(k_upd, deltas[prm.key], (theta - theta_prev,), {theta: new, theta_prev: prev},
+                                         values[k_upd], float(values[k_upd])))
+                lines.setdefault(k_new, value_line(k_new, theta, new))         # a frozen entry: the value it kept
+        out[t] = lines
+    return out
 
 
 def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -> str:
