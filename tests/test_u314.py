@@ -90,6 +90,17 @@ def test_step_1_shown_writes_the_forward_pass_as_the_top_level_does(tmp_path):
     assert step1["velocity_w_0_2"]["text"] == "v_t(w_{02}) = η·g_t(w_{02}) + γ·v_{t−1}(w_{02}) = 0.1×1.5 + 0.9×0 = 0.15"
 
 
+def test_nesterovs_loss_line_is_the_loss_before_the_step_not_at_the_look_ahead(tmp_path):
+    """The lecture's Nesterov takes g_t at θ̃ = θ_{t−1} − γ·v_{t−1}: step 2 at θ_1 = (0.35, 0.7), v_1 = (0.15, 0.3)
+    (as momentum's step 1 above) looks ahead to (0.35 − 0.135, 0.7 − 0.27) = (0.215, 0.43): net = 0.215 + 0.86
+    = 1.075, δ = 0.075, J there 0.0028125; the loss before the step is J(θ_1) = 0.75²/2 = 0.28125."""
+    f = tmp_path / "tiny.yaml"
+    f.write_text(TINY.replace("name: momentum", "name: nesterov"), encoding="utf-8")
+    step2 = _json(f, "--step", "2")["parts"][0]["steps"][1]["quantities"]
+    assert step2["net_2"]["text"] == "net_2 = w_{02}·x_0 + w_{12}·x_1 = 0.215×1 + 0.43×2 = 1.075"
+    assert step2["loss"]["text"] == "J(θ_{t−1}) ≈ 0.2813" and step2["loss"]["value"] == pytest.approx(0.28125)
+    assert step2["grad_w_1_2"]["text"] == "∂J/∂w_{12} = δ_2·x_1 = 0.075×2 = 0.15"
+
 # -- item 14: one-line hints for the careless user's optimizer mistakes ---------------------------------
 
 BASE = TINY.replace("optimizer: {name: momentum, lr: 0.1, momentum: 0.9}\nsteps: 3\n", "")
