@@ -104,6 +104,7 @@ def normal_id(key: str, sol: GraphSolution, names: GraphNames | None = None) -> 
     return k
 
 
+_STEP_KEY = re.compile(r"^step\s*[0-9]", re.I)
 _MATRIX_ENV = re.compile(r"\\begin\s*\{\s*[a-zA-Z]*matrix\*?\s*\}")
 
 
@@ -166,6 +167,84 @@ class GraphChecker:
         self._names: dict[str, str] = {}      # id -> its name as the solution writes it (∂L/∂y for grad_y)
         self._causes: dict[str, Causes] | None = None    # item -> causes of a factor 2 or ½ (for every student)
         self._values: list[float] | None = None          # the sizes of every item's true value, sorted
+        self._run_sol = None                  # the solution with its optimizer run (graph_steps.py), made when needed
+        self._step_names = None
+        self._step_checker = None
+        if getattr(sol.problem, "training", None) is not None:
+            self.names.step_names = self.step_names          # the readers' step names (steps.step_names)
+
+    def run_solution(self):
+        """The solution with its optimizer run (graph_optimize.with_graph_run), computed once, when needed."""
+        if self._run_sol is None:
+            from ..graph_optimize import with_graph_run
+            self._run_sol = self.sol if getattr(self.sol, "run", None) is not None else with_graph_run(self.sol)
+        return self._run_sol
+
+    def step_names(self):
+        """The step names of the graph's run (graph_steps.GraphStepNames), or None for a graph that does not train."""
+        if getattr(self.sol.problem, "training", None) is None:
+            return None
+        if self._step_names is None:
+            from .graph_steps import GraphStepNames
+            self._step_names = GraphStepNames(self.names, self.run_solution())
+        return self._step_names
+
+    def _split_steps(self, answers: list) -> tuple[list, list]:
+        """Step answers read by steps.py's readers (Answer: step ids, or today's ids at step 1) as (entries for
+        check_entries, the step answers for the step checker); a whole matrix of a step is its entries."""
+        from .graph_names import bracket_list
+        from .graph_steps import whole_entries
+        from .latex import split_relations
+        from .steps import STEP_ID
+        entries, steps = [], []
+        names = self.step_names()
+        for a in answers:
+            parts = whole_entries(self.run_solution(), a.qid)
+            if parts is None:
+                if STEP_ID.match(a.qid):
+                    steps.append(a)
+                else:
+                    entries.append((a.qid, a.text, a.line))
+                continue
+            value = a.text
+            if isinstance(value, str):
+                try:
+                    chain = split_relations(value)
+                except Exception:                          # noqa: BLE001 - read as written: not a list
+                    chain = []
+                value = bracket_list(chain[-1][1].strip() if chain else value)
+            flat = value
+            while isinstance(flat, list) and flat and all(isinstance(v, list) for v in flat):
+                flat = [x for v in flat for x in v]
+            if not isinstance(flat, list) or len(flat) != len(parts):
+                steps.append(replace(a, text=str(a.text), unreadable=said("graph_answers.not_a_number")))
+                continue
+            for eid, v in zip(parts, flat):
+                m = STEP_ID.match(eid)
+                qid = names.item(int(m.group(1)), names.parse_key(m.group(2))) if names is not None else eid
+                if STEP_ID.match(qid):
+                    steps.append(replace(a, qid=qid, text=str(v), shown=None))
+                else:
+                    entries.append((qid, str(v), a.line))
+        return entries, steps
+
+    def _with_steps(self, report: PartReport, steps: list) -> PartReport:
+        """The report with the verdicts of the optimizer steps' answers (graph_steps.GraphStepChecker), after today's."""
+        if not steps:
+            return report
+        from .graph_steps import GraphStepChecker
+        if self._step_checker is None:
+            self._step_checker = GraphStepChecker(self.run_solution(), self.rubric, self.tol)
+        self.meter.tick()
+        readable = [a for a in steps if a.unreadable is None]
+        verdicts = list(self._step_checker.check(readable, {q: p for q, (_, p) in self.items.items()},
+                                                 report.verdicts))
+        for a in steps:
+            if a.unreadable is not None:
+                verdicts.append(Verdict(qid=a.qid, name=a.qid, given=str(a.given), expected=float("nan"),
+                                        expected_text="", status="unreadable", credit=0.0, message=a.unreadable,
+                                        line=a.line, points=0.0, unlisted=True))
+        return replace(report, verdicts=report.verdicts + tuple(verdicts))
 
     def example_id(self) -> str:
         """An id of this problem to show in a message about the answers file's form: its first gradient
@@ -704,9 +783,31 @@ class GraphChecker:
                 return doc.scalar_text(path) or str(value)
             return value
 
-        data = {k: as_written(v, (k,)) for k, v in data.items()}
         problems: list[str] = []
-        return [self.check(data, lines, problems)], problems
+        steps: tuple = ([], [])
+        if self.step_names() is not None or any(k == "steps" or _STEP_KEY.match(str(k)) for k in data):
+            data, steps = self._step_keys(doc, data, problems)
+        data = {k: as_written(v, (k,)) for k, v in data.items()}
+        report = self.check_entries([(k, v, lines.get(k)) for k, v in data.items()] + steps[0], problems)
+        return [self._with_steps(report, steps[1])], problems
+
+    def _step_keys(self, doc, data: dict, problems: list) -> tuple[dict, tuple[list, list]]:
+        """The answers file's keys of the optimizer's steps (`steps:`, `step2.new_A_1_2`, `G_1(A_{12})`) read by
+        read.py's step reader: (the other keys, (entries of today's ids, step answers))."""
+        from .read import Submission, _GraphHints, _step_items
+        from .fullwidth import fold
+        hints = _GraphHints(self.names)
+        sub = Submission(str(doc.source) if hasattr(doc, "source") else "")
+        out: list = []
+        rest = {}
+        for key, value in data.items():
+            folded = fold(str(key), strict=False)
+            if self.names.qid(folded) is None and _step_items(sub, out, hints, "main", folded, value, (key,), doc,
+                                                                 sub.source):
+                continue
+            rest[key] = value
+        problems.extend(sub.problems)
+        return rest, self._split_steps(out)
 
     def _check_writeup(self, path: str | Path) -> tuple[list[PartReport], list[str]]:
         """A write-up: each equation naming an item is judged by its last link, the value (a matrix as
@@ -738,13 +839,20 @@ class GraphChecker:
         if len(entries) > MAX_ITEMS:
             raise SymbackpropError(said("graph_answers.too_many", path=str(path), count=len(entries), limit=MAX_ITEMS))
         problems = list(sub.problems)
+        steps: list = []
+        if self.step_names() is not None:
+            from .steps import STEP_ID
+            stepped = [a for a in sub.answers.get("main", []) if STEP_ID.match(a.qid)]
+            if stepped:
+                more, steps = self._split_steps(stepped)
+                entries = [e for e in entries if not STEP_ID.match(e[0])] + more
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading
         as_given = tuple(replace(v, given=written[(v.qid, v.line)],
                                  links=_links_as_written(v.links, pieces[(v.qid, v.line)]),
                                  message=_quoted_as_written(v.message, pieces[(v.qid, v.line)]))
                          if (v.qid, v.line) in written else v for v in report.verdicts)
-        return [replace(report, verdicts=as_given)], problems
+        return [self._with_steps(replace(report, verdicts=as_given), steps)], problems
 
     def _credit(self, status: str) -> float:
         """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""
