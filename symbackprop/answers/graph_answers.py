@@ -785,7 +785,9 @@ class GraphChecker:
 
         problems: list[str] = []
         steps: tuple = ([], [])
-        if self.step_names() is not None or any(k == "steps" or _STEP_KEY.match(str(k)) for k in data):
+        from .fullwidth import fold
+        if any(k == "steps" or _STEP_KEY.match(str(k)) or getattr(self.sol.problem, "training", None) is not None
+               and self.names.qid(fold(str(k), strict=False)) is None for k in data):    # the run only when needed
             data, steps = self._step_keys(doc, data, problems)
         data = {k: as_written(v, (k,)) for k, v in data.items()}
         report = self.check_entries([(k, v, lines.get(k)) for k, v in data.items()] + steps[0], problems)
