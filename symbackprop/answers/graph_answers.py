@@ -189,7 +189,7 @@ class GraphChecker:
             self._step_names = GraphStepNames(self.names, self.run_solution())
         return self._step_names
 
-    def _split_steps(self, answers: list) -> tuple[list, list]:
+    def _split_steps(self, answers: list, problems: list) -> tuple[list, list]:
         """Step answers read by steps.py's readers (Answer: step ids, or today's ids at step 1) as (entries for
         check_entries, the step answers for the step checker); a whole matrix of a step is its entries."""
         from .graph_names import bracket_list
@@ -216,8 +216,12 @@ class GraphChecker:
             flat = value
             while isinstance(flat, list) and flat and all(isinstance(v, list) for v in flat):
                 flat = [x for v in flat for x in v]
-            if not isinstance(flat, list) or len(flat) != len(parts):
-                steps.append(replace(a, text=str(a.text), unreadable=said("graph_answers.not_a_number")))
+            if not isinstance(flat, list) or len(flat) != len(parts):       # not read: said, with the shape
+                shape = self.sol.problem.get(parts.name).shape
+                expected = _shape_words(shape[0], shape[1])
+                problems.append(said("graph_answers.matrix_expected", id=a.qid, shape=expected)
+                                if not isinstance(value, list) else
+                                said("graph_answers.wrong_shape", id=a.qid, shape=expected, given=_shape_of(value)))
                 continue
             for eid, v in zip(parts, flat):
                 m = STEP_ID.match(eid)
@@ -236,14 +240,7 @@ class GraphChecker:
         if self._step_checker is None:
             self._step_checker = GraphStepChecker(self.run_solution(), self.rubric, self.tol)
         self.meter.tick()
-        readable = [a for a in steps if a.unreadable is None]
-        verdicts = list(self._step_checker.check(readable, {q: p for q, (_, p) in self.items.items()},
-                                                 report.verdicts))
-        for a in steps:
-            if a.unreadable is not None:
-                verdicts.append(Verdict(qid=a.qid, name=a.qid, given=str(a.given), expected=float("nan"),
-                                        expected_text="", status="unreadable", credit=0.0, message=a.unreadable,
-                                        line=a.line, points=0.0, unlisted=True))
+        verdicts = self._step_checker.check(steps, {q: p for q, (_, p) in self.items.items()}, report.verdicts)
         return replace(report, verdicts=report.verdicts + tuple(verdicts))
 
     def example_id(self) -> str:
@@ -809,7 +806,7 @@ class GraphChecker:
                 continue
             rest[key] = value
         problems.extend(sub.problems)
-        return rest, self._split_steps(out)
+        return rest, self._split_steps(out, problems)
 
     def _check_writeup(self, path: str | Path) -> tuple[list[PartReport], list[str]]:
         """A write-up: each equation naming an item is judged by its last link, the value (a matrix as
@@ -846,7 +843,7 @@ class GraphChecker:
             from .steps import STEP_ID
             stepped = [a for a in sub.answers.get("main", []) if STEP_ID.match(a.qid)]
             if stepped:
-                more, steps = self._split_steps(stepped)
+                more, steps = self._split_steps(stepped, problems)
                 entries = [e for e in entries if not STEP_ID.match(e[0])] + more
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading

@@ -272,5 +272,13 @@ def whole_entries(sol, qid: str) -> list[str] | None:
             from ..graph_optimize import GraphKey
             if 1 <= t <= len(sol.run.steps) and all(GraphKey(stem + str(p.key)) in sol.run.steps[t - 1].values
                                                     for p in entries):
-                return [step_id(t, stem + str(p.key)) for p in entries]
+                return _Entries([step_id(t, stem + str(p.key)) for p in entries], name)
     return None
+
+
+class _Entries(list):
+    """A whole matrix's entries' step ids, and its parameter's `name`."""
+
+    def __init__(self, ids, name: str) -> None:
+        super().__init__(ids)
+        self.name = name
