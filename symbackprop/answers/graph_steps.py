@@ -232,29 +232,20 @@ class GraphStepChecker(StepChecker):
             self._objective = objective
         return self._objective, params, [float(_given_value(self.sol.problem, p)) for p in params]
 
-    def name(self, t: int, key) -> str:
-        """`step 2: G_t(A_{12})`, `step 1: θ_t(c)`, `step 2: loss after the step`."""
-        from ..messages import said
-        from ..optimize import names_of_symbols
+    def param_text(self, p) -> str:
         from .graph_names import item_name
-        text_of = names_of_symbols()[0]
-        for p in self.run.params:
-            if key == p.key:
-                inner = "θ_{t−1}"
-            else:
-                inner = next((s for k, s in (("grad", "g_t"), ("update", "Δθ_t"), ("new", "θ_t"))
-                              if p.kind(k) == key), None)
-                if inner is None:
-                    line = next((ln for ln in self.run.rule if ln.name != "theta" and p.kind(ln.name) == key), None)
-                    inner = text_of.get(line.symbol, line.name) if line is not None else None
-            if inner is not None:
-                return said("steps.item", t=t, name=f"{inner}({item_name(str(p.key), self.sol)})")
-        loss = self.sol.problem.output
-        if str(key) == "new_loss":
-            return said("steps.item", t=t, name=said("steps.loss_after", loss=loss))
+        return item_name(str(p.key), self.sol)
+
+    @property
+    def loss_text(self) -> str:
+        return self.sol.problem.output
+
+    def name(self, t: int, key) -> str:
+        """`step 2: G_t(A_{12})`, `step 1: θ_t(c)`, `step 2: L after the step`, `step 2: L` (the loss before it)."""
         if str(key) == "loss":
-            return said("steps.item", t=t, name=loss)
-        return said("steps.item", t=t, name=str(key))
+            from ..messages import said
+            return said("steps.item", t=t, name=self.loss_text)
+        return super().name(t, key)
 
 
 def whole_entries(sol, qid: str) -> list[str] | None:

@@ -428,6 +428,7 @@ class StepChecker:
         names = self.psol.names.text
         syms = {s.id: s.symbol for s in self.psol.steps}
         text_of = names_of_symbols()[0]
+        own = self.param_text
         for p in self.run.params:
             if key == p.key:
                 inner = "θ_{t−1}"
@@ -438,14 +439,17 @@ class StepChecker:
                     line = next((ln for ln in self.run.rule if ln.name != "theta" and p.kind(ln.name) == key), None)
                     inner = text_of.get(line.symbol, line.name) if line is not None else None
             if inner is not None:
-                w = names.get(syms.get(str(p.key)), str(p.key))
+                w = own(p) if own is not None else names.get(syms.get(str(p.key)), str(p.key))
                 return said("steps.item", t=t, name=f"{inner}({w})")
         if str(key) in syms:
             return said("steps.item", t=t, name=names.get(syms[str(key)], str(key)))
-        if key.kind == "new_loss":
-            loss = names.get(syms.get("loss"), "L")
+        if _kind(key) == "new_loss" or str(key) == "new_loss":
+            loss = names.get(syms.get("loss"), self.loss_text)
             return said("steps.item", t=t, name=said("steps.loss_after", loss=loss))
         return said("steps.item", t=t, name=str(key))
+
+    param_text = None          # a graph's: its entry as the graph's solution writes it (A_{12}), graph_steps.py
+    loss_text = "L"            # the loss's name where the solution has no step `loss` (a graph's output)
 
     # the student's own run -------------------------------------------------------------------------------
     def own(self, written: dict[tuple[int, Key], float], upto: int) -> dict[tuple[int, Key], float]:
