@@ -166,3 +166,24 @@ def test_grade_is_check_of_each(tmp_path):
         alone, _ = check_graph_answers(sol, f)
         assert [(v.qid, v.status, v.message) for v in result.reports[0].verdicts] == \
             [(v.qid, v.status, v.message) for v in alone[0].verdicts]
+
+
+def test_rubric_items_of_steps(tmp_path):
+    from symbackprop.answers.graph_answers import graph_max, graph_step_ids
+    from symbackprop.errors import SymbackpropError
+    from symbackprop.graph_optimize import with_graph_run
+    from symbackprop.rubric import Rubric
+    _, sol = _lin(tmp_path)
+    # the step ids the rubric may name are the run's: 2 steps × (loss, new_loss, and w, grad_w, update_w, new_w, b …)
+    run = with_graph_run(sol).run
+    assert graph_step_ids(sol) == {f"step{rs.t}.{k}" for rs in run.steps for k in rs.values}
+    assert len(graph_step_ids(sol)) == 2 * (2 + 2 * 4)
+    rubric = Rubric(items={"step2.new_w": 2.0, "grad_w": 1.0, "step1.new_b": 1.0})
+    f = tmp_path / "a.yaml"
+    f.write_text("step2.new_w: 0.7\ngrad_w: 4\n", encoding="utf-8")
+    reports, _ = check_graph_answers(sol, f, rubric)
+    report = reports[0]
+    assert (report.score, report.max_score, report.missing) == (3.0, 4.0, ("step1.new_b",))
+    assert graph_max(sol, rubric) == 4.0
+    with pytest.raises(SymbackpropError):                # SGD keeps no G: no such item
+        check_graph_answers(sol, f, Rubric(items={"step1.G_w": 1.0}))

@@ -73,7 +73,7 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     if rubric.items is None:
         return items
     matrices = {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
-    unknown_items(rubric, set(items) | matrices)
+    unknown_items(rubric, set(items) | matrices | graph_step_ids(sol))
     out = {}
     for qid, (value, _) in items.items():
         whole = next((m for m in matrices if qid.startswith(m + "_")
@@ -83,16 +83,34 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     return out
 
 
-def graph_ids(sol: GraphSolution) -> set[str]:
-    """Every id an answer may name: the items, and each matrix or vector node or gradient as a whole."""
-    return set(expected_items(sol)) | {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
+def graph_ids(sol: GraphSolution, steps: bool = True) -> set[str]:
+    """Every id an answer (or a rubric's `items`) may name: the items, each matrix or vector node or gradient as
+    a whole, and with `steps` the optimizer steps' items of a graph that trains (graph_step_ids)."""
+    out = set(expected_items(sol)) | {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
+    return out | graph_step_ids(sol) if steps else out
+
+
+def graph_step_ids(sol: GraphSolution) -> set[str]:
+    """The ids of every step's items of a graph that trains (`step2.new_A_1_2`, `step1.G_c`, `step3.loss`: the
+    ids of solve's JSON `steps`), from the file's optimizer and parameters, without running it; empty else."""
+    training = getattr(sol.problem, "training", None)
+    if training is None:
+        return set()
+    from .. import optimizers
+    from ..graph_optimize import parameters
+    from .steps import step_id
+    lines = [a.name for a in optimizers.rule(training.optimizer, training.form, training.values) if a.name != "theta"]
+    keys = ["loss", "new_loss"]
+    for p in parameters(sol.problem):
+        keys += [str(p.key)] + [str(p.kind(k)) for k in ("grad", "update", "new", *lines)]
+    return {step_id(t, k) for t in range(1, training.steps + 1) for k in keys}
 
 
 def normal_id(key: str, sol: GraphSolution, names: GraphNames | None = None) -> str:
     """An answer's key as an id: every spelling a write-up's left side may have (graph_names.py: `∂f/∂x`,
     `df/dx`, `\\frac{\\partial f}{\\partial w_{2}}`, `x_0` for x0, `dw2`, `grad_w_0`) names its item; else
     the key with Greek letters as named (θ_0 is theta0)."""
-    names = names or GraphNames(sol, graph_ids(sol))
+    names = names or GraphNames(sol, graph_ids(sol, steps=False))
     found = names.qid(str(key))
     if found is not None:
         return found
@@ -149,7 +167,9 @@ class GraphChecker:
         # computed items the rubric's `items` leaves out: no points, yet no value the problem gives either
         self.unlisted = frozenset(q for q, (_, p) in every.items() if p and not self.items[q][1])
         self.order = {qid: i for i, qid in enumerate(self.items)}
-        self.names = GraphNames(sol, graph_ids(sol))         # the spellings of its ids, built once
+        self.names = GraphNames(sol, graph_ids(sol, steps=False))     # the spellings of its ids, built once
+        # the optimizer steps' items the rubric's `items` gives points (step2.new_A_1_2: 2): judged by graph_steps.py
+        self.step_points = {q: float(p) for q, p in (rubric.items or {}).items() if q in graph_step_ids(sol)}
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
         from .latex import Parser
         self._owns_parser = parser is None
@@ -234,14 +254,27 @@ class GraphChecker:
 
     def _with_steps(self, report: PartReport, steps: list) -> PartReport:
         """The report with the verdicts of the optimizer steps' answers (graph_steps.GraphStepChecker), after today's."""
-        if not steps:
+        if not steps and not self.step_points:
             return report
         from .graph_steps import GraphStepChecker
         if self._step_checker is None:
             self._step_checker = GraphStepChecker(self.run_solution(), self.rubric, self.tol)
         self.meter.tick()
-        verdicts = self._step_checker.check(steps, {q: p for q, (_, p) in self.items.items()}, report.verdicts)
-        return replace(report, verdicts=report.verdicts + tuple(verdicts))
+        points = {**{q: p for q, (_, p) in self.items.items()}, **self.step_points}
+        verdicts = self._step_checker.check(steps, points, report.verdicts) if steps else []
+        answered = {v.qid for v in verdicts}
+        missing = tuple(q for q, p in self.step_points.items() if p and q not in answered)
+        return replace(report, verdicts=report.verdicts + tuple(verdicts), missing=report.missing + missing,
+                       max_score=report.max_score + sum(self.step_points.values()),
+                       missing_names={**report.missing_names, **{q: self._step_name(q) for q in missing}},
+                       item_points={**report.item_points, **{q: p for q, p in self.step_points.items() if p}})
+
+    def _step_name(self, qid: str) -> str:
+        """A step item's name in the report (`step 2: θ_t(A_{12})`)."""
+        from .steps import STEP_ID
+        m = STEP_ID.match(qid)
+        names = self.step_names()
+        return self._step_checker.name(int(m.group(1)), names.parse_key(m.group(2))) if m and names else qid
 
     def example_id(self) -> str:
         """An id of this problem to show in a message about the answers file's form: its first gradient
@@ -1093,7 +1126,10 @@ class GraphGrader:
 
 def graph_max(sol: GraphSolution, rubric: Rubric | None = None) -> float:
     """The points of a graph problem: what a student not graded is out of."""
-    return float(sum(p for _, p in rubric_items(expected_items(sol), rubric or Rubric(), sol).values()))
+    rubric = rubric or Rubric()
+    steps = graph_step_ids(sol)
+    return float(sum(p for _, p in rubric_items(expected_items(sol), rubric, sol).values())) + \
+        float(sum(p for q, p in (rubric.items or {}).items() if q in steps))
 
 
 _NUMBER = re.compile(r"(?<![A-Za-z_\\\d.])\d+(?:\.\d+)?")   # a number written in a link (not x_1's 1)

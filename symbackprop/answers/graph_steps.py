@@ -67,7 +67,7 @@ class GraphStepNames(StepNames):
                 self.wholes[canon(name)] = name
         self.stems = rule_stems(run)
         self.split_step1 = False
-        self.base_ids = set(graph_ids(sol))
+        self.base_ids = set(graph_ids(sol, steps=False))
         self.stem_keys = {"grad": "grad", "update": "update", "theta": "new"}
 
     def parse_key(self, ident: str):
