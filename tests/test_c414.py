@@ -148,6 +148,34 @@ def test_own_solution_reads_back_at_full_marks(tmp_path, suffix):
     assert report.score == report.max_score
 
 
+def _docs_example() -> str:
+    import ast
+    tree = ast.parse((ROOT / "docs" / "make_optimizers.py").read_text(encoding="utf-8"))
+    return next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                and getattr(node.targets[0], "id", "") == "GRAPH_EXAMPLE")
+
+
+@pytest.mark.parametrize("suffix", ["md", pytest.param("txt", marks=pytest.mark.slow)])
+def test_docs_graph_example_reads_back(tmp_path, suffix):
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    prob = tmp_path / "g.yaml"
+    prob.write_text(_docs_example(), encoding="utf-8")
+    out = tmp_path / f"sol.{suffix}"
+    res = CliRunner().invoke(main, ["solve", str(prob), "--steps", "all", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    reports, problems = check_graph_answers(solve_graph(read_graph(load_yaml(prob))), out)
+    report = reports[0]
+    assert problems == [] and report.notes == () and report.score == report.max_score
+    assert all(v.status == "correct" for v in report.verdicts)
+    # by hand: x = 2, t = 3, (w, b) = (0.5, 0): y = 1, ∂L/∂w = 2(y − t)x = −8, ∂L/∂b = −4; Adagrad's step 1 moves
+    # each by η = 0.1 against its gradient's sign: θ_1 = (0.6, 0.1); G_1 = (64, 16)
+    steps = {v.qid: v for v in report.verdicts if v.step is not None}
+    assert steps["step1.new_w"].expected == pytest.approx(0.6) and steps["step1.G_w"].expected == pytest.approx(64)
+    assert steps["step1.new_b"].expected == pytest.approx(0.1) and steps["step1.G_b"].expected == pytest.approx(16)
+    assert {v.step for v in steps.values()} == {1, 2} and len(steps) == 2 * 2 * 3
+
+
 def test_grade_is_check_of_each(tmp_path):
     from symbackprop.grade import grade_all
     from symbackprop.rubric import Rubric
@@ -158,12 +186,16 @@ def test_grade_is_check_of_each(tmp_path):
         w1 = 0.8 + rng.choice([0.0, 0.1, -0.2])
         lines = [f"step1.new_w: {w1:.4f}", f"step2.new_w: {w1 - 0.05 * 2 * (2 * w1 - 0.1 - 1) * 2:.4f}",
                  f"step2.grad_b: {rng.choice([1.0, 1.4, -1.0])}"]
-        f = tmp_path / f"s{n}.yaml"
+        if n % 2:                  # a write-up: the same values by name, under step headings
+            lines = ["## Step 1", "", f"$w^{{new}} = {lines[0].split(': ')[1]}$", "", "## Step 2", "",
+                     f"$\\theta_t(w) = {lines[1].split(': ')[1]}$", "", f"$g_t(b) = {lines[2].split(': ')[1]}$"]
+        f = tmp_path / (f"s{n}.md" if n % 2 else f"s{n}.yaml")
         f.write_text("\n".join(lines) + "\n", encoding="utf-8")
         files.append((f"s{n}", f))
     graded = grade_all(read_graph(load_yaml(path)), Rubric(), files, jobs=1)
     for (name, f), result in zip(files, graded):
         alone, _ = check_graph_answers(sol, f)
+        assert any(v.step == 2 for v in alone[0].verdicts)
         assert [(v.qid, v.status, v.message) for v in result.reports[0].verdicts] == \
             [(v.qid, v.status, v.message) for v in alone[0].verdicts]
 
