@@ -219,3 +219,18 @@ def test_rubric_items_of_steps(tmp_path):
     assert graph_max(sol, rubric) == 4.0
     with pytest.raises(SymbackpropError):                # SGD keeps no G: no such item
         check_graph_answers(sol, f, Rubric(items={"step1.G_w": 1.0}))
+
+
+def test_a_steps_forward_and_backward_pass(tmp_path):
+    _, sol = _lin(tmp_path)
+    # under "Step 1" the graph's own names are today's items; under "Step 2" the graph solved at θ_1 = (0.8, −0.1):
+    # y = 1.6 − 0.1 = 1.5, L = 0.25, ∂L/∂y = 2(y − t) = 1 (by hand)
+    text = ("## Step 1: forward pass\n\n$y = w x + b = 2$\n\n$L = 1$\n\n## Step 2\n\n$y = 1.5$\n\n$L = 0.25$\n\n"
+            "$\\frac{\\partial L}{\\partial y} = 2(y - t) = 2$\n")
+    got, problems, _ = _check(sol, tmp_path, "w.md", text)
+    assert problems == []
+    assert {q: v.status for q, v in got.items()} == {"y": "correct", "L": "correct", "step2.y": "correct",
+                                                     "step2.L": "correct", "step2.grad_y": "wrong"}
+    assert got["step2.grad_y"].expected == pytest.approx(1.0) and got["step2.grad_y"].name == "step 2: ∂L/∂y"
+    got, problems, _ = _check(sol, tmp_path, "a.yaml", "steps: {2: {y: 1.5, grad_y: 1}}\n")
+    assert problems == [] and {v.status for v in got.values()} == {"correct"} and len(got) == 2

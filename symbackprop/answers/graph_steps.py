@@ -83,10 +83,12 @@ class GraphStepNames(StepNames):
         return step_id(t, key)
 
     def known(self, t: int, key) -> bool:
-        return key in self.run.steps[t - 1].values or self._whole_key(t, key) is not None
+        return key in self.run.steps[t - 1].values or self._whole_key(t, key) is not None or self.resolved(t, key)
 
     def resolved(self, t: int, key) -> bool:
-        return False
+        """Whether `key` at step t is a value of the step's own forward and backward pass (`q`, `∂L/∂y`, the graph
+        solved at θ_{t−1}), not one of the run's: the graph's own items (at step 1, today's)."""
+        return key not in self.run.steps[t - 1].values and str(key) in self.base_ids
 
     def _shown(self, p) -> str:
         from .graph_names import item_name
@@ -173,15 +175,17 @@ class GraphStepNames(StepNames):
         m = re.fullmatch(r"Δ(.+)", c)
         if m and m.group(1) in self.param_of:
             return self.param_of[m.group(1)].kind("update")
-        if c == canon(self.sol.problem.output):
-            return Key("loss")
         qid = self.table.qid(name)
         return graph_key(qid) if qid is not None else None
 
     def in_step(self, key, t: int, name: str) -> str:
+        """A name of the graph's under a heading of step t: a run's value of step t (A_{12}^{new}, ∂L/∂A_{12} g_t),
+        else one of the step's forward and backward pass (q, ∂L/∂y: today's item at step 1)."""
         self.check_step(t, name)
         if key in self.run.steps[t - 1].values:
             return self.item(t, key, False)
+        if self.resolved(t, key):
+            return self.item(t, key)
         raise StepNameError(_said_not_per_step(name, t))
 
 
@@ -220,6 +224,39 @@ class GraphStepChecker(StepChecker):
     def samples(self, t: int):
         return (0,)
 
+    def expected(self, t: int, key) -> float:
+        """The run's value, or one of step t's forward and backward pass (the graph solved at step t's point)."""
+        if key in self.run.steps[t - 1].values:
+            return super().expected(t, key)
+        if (t, key) not in self._floats:
+            from ..evaluate import to_float
+            from .graph_answers import expected_items
+            import sympy as sp
+            self._floats[(t, key)] = float(to_float(sp.sympify(expected_items(self.resolved(t))[str(key)][0])))
+        return self._floats[(t, key)]
+
+    def resolved(self, t: int):
+        """The graph solved at step t's grad point (θ_{t−1}; the look-ahead point of the lecture's Nesterov)."""
+        if t not in self._resolved:
+            worked = self.run.worked.get(t)
+            if worked is not None:
+                self._resolved[t] = worked.solution
+            else:
+                from .. import optimizers
+                from ..graph import solve_graph
+                from ..graph_optimize import at
+                tr, run = self.run.training, self.run
+                theta = {p.key: run.value(t, p.key) for p in run.params}
+                row = optimizers.optimizer(tr.optimizer, tr.form)
+                if row.grad_at != optimizers.THETA_PREV:
+                    first = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+                    for p in run.params:
+                        state = {st.name: run.value(t - 1, p.kind(st.name)) if t > 1 else first[st.name]
+                                 for st in row.state}
+                        theta[p.key] = optimizers.grad_point(tr.optimizer, tr.form, theta[p.key], state, tr.values)
+                self._resolved[t] = solve_graph(at(self.sol.problem, theta))
+        return self._resolved[t]
+
     def start(self) -> tuple:
         from ..graph_optimize import Compiled, _given_value
         params = self.run.params
@@ -242,9 +279,12 @@ class GraphStepChecker(StepChecker):
 
     def name(self, t: int, key) -> str:
         """`step 2: G_t(A_{12})`, `step 1: θ_t(c)`, `step 2: L after the step`, `step 2: L` (the loss before it)."""
+        from ..messages import said
         if str(key) == "loss":
-            from ..messages import said
             return said("steps.item", t=t, name=self.loss_text)
+        if key not in self.run.steps[t - 1].values:          # the step's forward and backward pass: `step 2: ∂L/∂y`
+            from .graph_names import item_name
+            return said("steps.item", t=t, name=item_name(str(key), self.sol))
         return super().name(t, key)
 
 
