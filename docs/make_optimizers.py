@@ -68,7 +68,8 @@ def text() -> str:
              "`steps` is a one-line error. With `update: per_sample` and several samples the worked solution "
              "at the top is step 1's, on sample 1 alone (a note says so). "
              "`check` reads answers for any step and for the optimizer's state, by id (`step2.m_w_3_5`) and by "
-             "the names students write (`m_1(w_{35})`, `\\theta_2`, `w_{35}^{(2)}`, under a heading \"Step 2\"): "
+             "the names students write (`m_1(w_{35})`, `\\theta_2`, `w_{35}^{(2)}`, under a heading \"Step 2\"), "
+             "a graph's too (`step2.new_A_1_2`, `G_1(A_{12})`, `A_{12}^{(2)}`, a state's whole matrix `G_1(A)`): "
              "[checking.md](checking.md#optimizer-steps).", ""]
     for name in optimizers.NAMES:
         lines += [f"## {name}", ""]

@@ -73,7 +73,7 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     if rubric.items is None:
         return items
     matrices = {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
-    unknown_items(rubric, set(items) | matrices)
+    unknown_items(rubric, set(items) | matrices | graph_step_ids(sol))
     out = {}
     for qid, (value, _) in items.items():
         whole = next((m for m in matrices if qid.startswith(m + "_")
@@ -83,16 +83,34 @@ def rubric_items(items: dict[str, tuple[Any, float]], rubric: Rubric, sol: Graph
     return out
 
 
-def graph_ids(sol: GraphSolution) -> set[str]:
-    """Every id an answer may name: the items, and each matrix or vector node or gradient as a whole."""
-    return set(expected_items(sol)) | {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
+def graph_ids(sol: GraphSolution, steps: bool = True) -> set[str]:
+    """Every id an answer (or a rubric's `items`) may name: the items, each matrix or vector node or gradient as
+    a whole, and with `steps` the optimizer steps' items of a graph that trains (graph_step_ids)."""
+    out = set(expected_items(sol)) | {s.id for s in sol.steps if isinstance(s.value, sp.MatrixBase)}
+    return out | graph_step_ids(sol) if steps else out
+
+
+def graph_step_ids(sol: GraphSolution) -> set[str]:
+    """The ids of every step's items of a graph that trains (`step2.new_A_1_2`, `step1.G_c`, `step3.loss`: the
+    ids of solve's JSON `steps`), from the file's optimizer and parameters, without running it; empty else."""
+    training = getattr(sol.problem, "training", None)
+    if training is None:
+        return set()
+    from .. import optimizers
+    from ..graph_optimize import parameters
+    from .steps import step_id
+    lines = [a.name for a in optimizers.rule(training.optimizer, training.form, training.values) if a.name != "theta"]
+    keys = ["loss", "new_loss"]
+    for p in parameters(sol.problem):
+        keys += [str(p.key)] + [str(p.kind(k)) for k in ("grad", "update", "new", *lines)]
+    return {step_id(t, k) for t in range(1, training.steps + 1) for k in keys}
 
 
 def normal_id(key: str, sol: GraphSolution, names: GraphNames | None = None) -> str:
     """An answer's key as an id: every spelling a write-up's left side may have (graph_names.py: `∂f/∂x`,
     `df/dx`, `\\frac{\\partial f}{\\partial w_{2}}`, `x_0` for x0, `dw2`, `grad_w_0`) names its item; else
     the key with Greek letters as named (θ_0 is theta0)."""
-    names = names or GraphNames(sol, graph_ids(sol))
+    names = names or GraphNames(sol, graph_ids(sol, steps=False))
     found = names.qid(str(key))
     if found is not None:
         return found
@@ -104,6 +122,7 @@ def normal_id(key: str, sol: GraphSolution, names: GraphNames | None = None) -> 
     return k
 
 
+_STEP_KEY = re.compile(r"^step\s*[0-9]", re.I)
 _MATRIX_ENV = re.compile(r"\\begin\s*\{\s*[a-zA-Z]*matrix\*?\s*\}")
 
 
@@ -148,7 +167,9 @@ class GraphChecker:
         # computed items the rubric's `items` leaves out: no points, yet no value the problem gives either
         self.unlisted = frozenset(q for q, (_, p) in every.items() if p and not self.items[q][1])
         self.order = {qid: i for i, qid in enumerate(self.items)}
-        self.names = GraphNames(sol, graph_ids(sol))         # the spellings of its ids, built once
+        self.names = GraphNames(sol, graph_ids(sol, steps=False))     # the spellings of its ids, built once
+        # the optimizer steps' items the rubric's `items` gives points (step2.new_A_1_2: 2): judged by graph_steps.py
+        self.step_points = {q: float(p) for q, p in (rubric.items or {}).items() if q in graph_step_ids(sol)}
         self.tol = Tolerance(rubric.relative, rubric.absolute, sol.problem.precision)
         from .latex import Parser
         self._owns_parser = parser is None
@@ -166,6 +187,94 @@ class GraphChecker:
         self._names: dict[str, str] = {}      # id -> its name as the solution writes it (∂L/∂y for grad_y)
         self._causes: dict[str, Causes] | None = None    # item -> causes of a factor 2 or ½ (for every student)
         self._values: list[float] | None = None          # the sizes of every item's true value, sorted
+        self._run_sol = None                  # the solution with its optimizer run (graph_steps.py), made when needed
+        self._step_names = None
+        self._step_checker = None
+        if getattr(sol.problem, "training", None) is not None:
+            self.names.step_names = self.step_names          # the readers' step names (steps.step_names)
+
+    def run_solution(self):
+        """The solution with its optimizer run (graph_optimize.with_graph_run), computed once, when needed."""
+        if self._run_sol is None:
+            from ..graph_optimize import with_graph_run
+            self._run_sol = self.sol if getattr(self.sol, "run", None) is not None else with_graph_run(self.sol)
+        return self._run_sol
+
+    def step_names(self):
+        """The step names of the graph's run (graph_steps.GraphStepNames), or None for a graph that does not train."""
+        if getattr(self.sol.problem, "training", None) is None:
+            return None
+        if self._step_names is None:
+            from .graph_steps import GraphStepNames
+            self._step_names = GraphStepNames(self.names, self.run_solution())
+        return self._step_names
+
+    def _split_steps(self, answers: list, problems: list) -> tuple[list, list]:
+        """Step answers read by steps.py's readers (Answer: step ids, or today's ids at step 1) as (entries for
+        check_entries, the step answers for the step checker); a whole matrix of a step is its entries."""
+        from .graph_names import bracket_list
+        from .graph_steps import whole_entries
+        from .latex import split_relations
+        from .steps import STEP_ID
+        entries, steps = [], []
+        names = self.step_names()
+        for a in answers:
+            parts = whole_entries(self.run_solution(), a.qid)
+            if parts is None:
+                if STEP_ID.match(a.qid):
+                    steps.append(a)
+                else:
+                    entries.append((a.qid, a.text, a.line))
+                continue
+            value = a.text
+            if isinstance(value, str):
+                try:
+                    chain = split_relations(value)
+                except Exception:                          # noqa: BLE001 - read as written: not a list
+                    chain = []
+                value = bracket_list(chain[-1][1].strip() if chain else value)
+            flat = value
+            while isinstance(flat, list) and flat and all(isinstance(v, list) for v in flat):
+                flat = [x for v in flat for x in v]
+            if not isinstance(flat, list) or len(flat) != len(parts):       # not read: said, with the shape
+                shape = self.sol.problem.get(parts.name).shape
+                expected = _shape_words(shape[0], shape[1])
+                problems.append(said("graph_answers.matrix_expected", id=a.qid, shape=expected)
+                                if not isinstance(value, list) else
+                                said("graph_answers.wrong_shape", id=a.qid, shape=expected, given=_shape_of(value)))
+                continue
+            for eid, v in zip(parts, flat):
+                m = STEP_ID.match(eid)
+                qid = names.item(int(m.group(1)), names.parse_key(m.group(2))) if names is not None else eid
+                if STEP_ID.match(qid):
+                    steps.append(replace(a, qid=qid, text=str(v), shown=None))
+                else:
+                    entries.append((qid, str(v), a.line))
+        return entries, steps
+
+    def _with_steps(self, report: PartReport, steps: list) -> PartReport:
+        """The report with the verdicts of the optimizer steps' answers (graph_steps.GraphStepChecker), after today's."""
+        if not steps and not self.step_points:
+            return report
+        from .graph_steps import GraphStepChecker
+        if self._step_checker is None:
+            self._step_checker = GraphStepChecker(self.run_solution(), self.rubric, self.tol)
+        self.meter.tick()
+        points = {**{q: p for q, (_, p) in self.items.items()}, **self.step_points}
+        verdicts = self._step_checker.check(steps, points, report.verdicts) if steps else []
+        answered = {v.qid for v in verdicts}
+        missing = tuple(q for q, p in self.step_points.items() if p and q not in answered)
+        return replace(report, verdicts=report.verdicts + tuple(verdicts), missing=report.missing + missing,
+                       max_score=report.max_score + sum(self.step_points.values()),
+                       missing_names={**report.missing_names, **{q: self._step_name(q) for q in missing}},
+                       item_points={**report.item_points, **{q: p for q, p in self.step_points.items() if p}})
+
+    def _step_name(self, qid: str) -> str:
+        """A step item's name in the report (`step 2: θ_t(A_{12})`)."""
+        from .steps import STEP_ID
+        m = STEP_ID.match(qid)
+        names = self.step_names()
+        return self._step_checker.name(int(m.group(1)), names.parse_key(m.group(2))) if m and names else qid
 
     def example_id(self) -> str:
         """An id of this problem to show in a message about the answers file's form: its first gradient
@@ -704,9 +813,33 @@ class GraphChecker:
                 return doc.scalar_text(path) or str(value)
             return value
 
-        data = {k: as_written(v, (k,)) for k, v in data.items()}
         problems: list[str] = []
-        return [self.check(data, lines, problems)], problems
+        steps: tuple = ([], [])
+        from .fullwidth import fold
+        if any(k == "steps" or _STEP_KEY.match(str(k)) or getattr(self.sol.problem, "training", None) is not None
+               and self.names.qid(fold(str(k), strict=False)) is None for k in data):    # the run only when needed
+            data, steps = self._step_keys(doc, data, problems)
+        data = {k: as_written(v, (k,)) for k, v in data.items()}
+        report = self.check_entries([(k, v, lines.get(k)) for k, v in data.items()] + steps[0], problems)
+        return [self._with_steps(report, steps[1])], problems
+
+    def _step_keys(self, doc, data: dict, problems: list) -> tuple[dict, tuple[list, list]]:
+        """The answers file's keys of the optimizer's steps (`steps:`, `step2.new_A_1_2`, `G_1(A_{12})`) read by
+        read.py's step reader: (the other keys, (entries of today's ids, step answers))."""
+        from .read import Submission, _GraphHints, _step_items
+        from .fullwidth import fold
+        hints = _GraphHints(self.names)
+        sub = Submission(str(doc.source) if hasattr(doc, "source") else "")
+        out: list = []
+        rest = {}
+        for key, value in data.items():
+            folded = fold(str(key), strict=False)
+            if self.names.qid(folded) is None and _step_items(sub, out, hints, "main", folded, value, (key,), doc,
+                                                                 sub.source):
+                continue
+            rest[key] = value
+        problems.extend(sub.problems)
+        return rest, self._split_steps(out, problems)
 
     def _check_writeup(self, path: str | Path) -> tuple[list[PartReport], list[str]]:
         """A write-up: each equation naming an item is judged by its last link, the value (a matrix as
@@ -738,13 +871,20 @@ class GraphChecker:
         if len(entries) > MAX_ITEMS:
             raise SymbackpropError(said("graph_answers.too_many", path=str(path), count=len(entries), limit=MAX_ITEMS))
         problems = list(sub.problems)
+        steps: list = []
+        if self.step_names() is not None:
+            from .steps import STEP_ID
+            stepped = [a for a in sub.answers.get("main", []) if STEP_ID.match(a.qid)]
+            if stepped:
+                more, steps = self._split_steps(stepped, problems)
+                entries = [e for e in entries if not STEP_ID.match(e[0])] + more
         report = self.check_entries(entries, problems)
         # the report's "given" column: the right side as the student wrote it, not as normalized for reading
         as_given = tuple(replace(v, given=written[(v.qid, v.line)],
                                  links=_links_as_written(v.links, pieces[(v.qid, v.line)]),
                                  message=_quoted_as_written(v.message, pieces[(v.qid, v.line)]))
                          if (v.qid, v.line) in written else v for v in report.verdicts)
-        return [replace(report, verdicts=as_given)], problems
+        return [self._with_steps(replace(report, verdicts=as_given), steps)], problems
 
     def _credit(self, status: str) -> float:
         """The rubric's credit for a status, as for a network (rubric.CREDIT_DEFAULTS: imprecise 0.5)."""
@@ -986,7 +1126,10 @@ class GraphGrader:
 
 def graph_max(sol: GraphSolution, rubric: Rubric | None = None) -> float:
     """The points of a graph problem: what a student not graded is out of."""
-    return float(sum(p for _, p in rubric_items(expected_items(sol), rubric or Rubric(), sol).values()))
+    rubric = rubric or Rubric()
+    steps = graph_step_ids(sol)
+    return float(sum(p for _, p in rubric_items(expected_items(sol), rubric, sol).values())) + \
+        float(sum(p for q, p in (rubric.items or {}).items() if q in steps))
 
 
 _NUMBER = re.compile(r"(?<![A-Za-z_\\\d.])\d+(?:\.\d+)?")   # a number written in a link (not x_1's 1)

@@ -158,8 +158,23 @@ def _at_step(text: str, t: int) -> str:
     return re.sub(r"_t(?![A-Za-z])", f"_{t}", text)
 
 
+def _part_of(run):
+    """What the words of a diagnosis need of the run's problem (its precision, its notation's η): a network
+    run's part; a graph run's (graph_optimize.GraphRun) problem's precision with the default notation."""
+    part = getattr(run, "part", None)
+    if part is not None:
+        return part
+    from types import SimpleNamespace
+    from ..problem import Notation
+    return SimpleNamespace(precision=getattr(run.problem, "precision", 4), notation=Notation())
+
+
 def _param_name(run: optimize.Run, p: optimize.Parameter) -> str:
-    """The parameter as the solution names it (w_{35}, or a shared parameter's name)."""
+    """The parameter as the solution names it (w_{35}, or a shared parameter's name; a graph's entry A_{12})."""
+    if getattr(run, "part", None) is None:               # a graph's run: its entry as the graph's solution writes it
+        from .graph_names import item_name
+        worked = run.worked.get(1)
+        return item_name(str(p.key), worked.solution) if worked is not None else str(p.key)
     worked = run.worked.get(1)
     if worked is not None:
         sol = worked.solution
@@ -386,7 +401,7 @@ def _variants(run: optimize.Run, t: int, p: optimize.Parameter, env) -> list[_Va
     the optimizer's own formula and so the likelier reading; then the other form of momentum; last the slips
     check names in every update (the sign, η), which a number of an optimizer's step only falls on by
     chance. Within a mistake, one line wrong comes before every line wrong (fewer changes, likelier)."""
-    part = run.part
+    part = _part_of(run)
     lines = tuple(run.rule)
     return (_bias_variants(lines) + _eps_variants(lines) + _weights_variants(run, lines)
             + _square_variants(run, lines) + _carry_variants(run, t, p, lines, part)
@@ -411,7 +426,7 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
         raise ValueError(f"{what!r} is not a quantity of this step (allowed: {', '.join(_whats(run))})")
     if param.frozen:
         return []
-    part = run.part
+    part = _part_of(run)
     names, _ = optimize.names(part.notation)
     tol = tol or Tolerance(precision=part.precision)
     value = float(value)

@@ -270,9 +270,19 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
 
 
 def _step_answer(sub: Submission, out: list, pname: str, qid: str, key: object, value: object, path: tuple,
-                 doc) -> None:
-    """One step's answer (`qid` step2.new_w_3_5 or today's id at step 1) read as read_answers reads a value."""
+                 doc, lists: bool = False) -> None:
+    """One step's answer (`qid` step2.new_w_3_5 or today's id at step 1) read as read_answers reads a value;
+    with `lists`, a list too (a graph's whole matrix, G_1(A): its entries, graph_steps.py)."""
     line = doc.line_of(path) if doc is not None else None
+    if lists and isinstance(value, list):
+        def written(v, where):
+            if isinstance(v, list):
+                return [written(x, where + (n,)) for n, x in enumerate(v)]
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and doc is not None:
+                return doc.scalar_text(where) or str(v)
+            return v
+        out.append(Answer(qid, written(value, path), line, True))
+        return
     if isinstance(value, Mapping) and "value" in value:      # solve's JSON: {value, exact, display}
         value = value["value"]
         path = path + ("value",)
@@ -299,6 +309,7 @@ def _step_items(sub: Submission, out: list, table, pname: str, key: str, value: 
     [{step: 2, quantities: {…}}]), an id `step2.new_w_3_5`, or a step name (m_1(w_{35}), θ_2, w_{35}^{(2)}).
     Its answers go to `out`, what cannot be read to the submission's problems; False when the key is none."""
     names = step_names(table)
+    lists = hasattr(names, "wholes")                          # a graph's: a whole matrix is a list
     m = STEP_ID.match(key)
     if key != "steps" and m is None:
         if names is None:
@@ -310,7 +321,7 @@ def _step_items(sub: Submission, out: list, table, pname: str, key: str, value: 
             return True
         if qid is None:
             return False
-        _step_answer(sub, out, pname, qid, key, value, path, doc)
+        _step_answer(sub, out, pname, qid, key, value, path, doc, lists)
         return True
     if names is None:
         sub.problems.append(said("steps.no_run", name=f"{pname}: {key[:MAX_KEY_CHARS]}"))
@@ -321,7 +332,7 @@ def _step_items(sub: Submission, out: list, table, pname: str, key: str, value: 
         except StepNameError as exc:
             sub.problems.append(exc.args[0])
             return True
-        _step_answer(sub, out, pname, qid, key, value, path, doc)
+        _step_answer(sub, out, pname, qid, key, value, path, doc, lists)
         return True
     groups: list[tuple[object, object, tuple]] = []          # (step as written, its answers, their path)
     if isinstance(value, Mapping):
@@ -348,7 +359,7 @@ def _step_items(sub: Submission, out: list, table, pname: str, key: str, value: 
             except StepNameError as exc:
                 sub.problems.append(exc.args[0])
                 continue
-            _step_answer(sub, out, pname, qid, ident, v, where + (ident,), doc)
+            _step_answer(sub, out, pname, qid, ident, v, where + (ident,), doc, lists)
     return True
 
 
@@ -496,6 +507,7 @@ def _heading(titles: tuple[str, ...]) -> re.Pattern:
 
 # the optimizer's sections of a solution (issue 13: its rule, the steps shown in full, the table of every step) are the
 # run's working after the part's one update: read_writeup passes over them; a part heading ends them
+_APPROX = re.compile(r"≈|\\approx\b")      # `g_t(A_{11}) ≈ -0.0313`: a value, not a line naming the parameter
 _OPTIMIZER_HEADING = re.compile(_heading(tuple(msg(lang, "section.optimizer") for lang in ("en", "zh"))).pattern
                                 + r"[^=]*$")
 _TABLE_HEADING = _heading(tuple(msg(lang, "optimizer.table_title").split(":")[0].split("：")[0] for lang in ("en", "zh")))
@@ -544,7 +556,8 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     working = False                      # in a part's optimizer rule and notes, or its table (issue 13): the tool's working
     step: int | None = None              # the step a heading "Step 2" (第2步) set: plain names below it are that step's
     param: str | None = None             # the parameter the heading or a line (`For $w_{35}$:`) names, for m_t …
-    runs = solution is not None and any(getattr(p, "run", None) is not None for p in getattr(solution, "parts", ()))
+    runs = solution is not None and any(getattr(p, "run", None) is not None for p in getattr(solution, "parts", ())) \
+        or any(getattr(t, "has_steps", lambda: False)() for t in tables.values())     # a graph's run (graph_steps.py)
     for lineno, line in enumerate(lines, start=1):
         if runs and (_OPTIMIZER_HEADING.match(line) or _TABLE_HEADING.match(line)):
             working, step = True, None
@@ -554,7 +567,7 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
             names_of = step_names(tables[current]) if current in tables else None
             param = names_of.param_in(line) if names_of is not None else None
             continue
-        if runs and step is not None and "=" not in line and current in tables and \
+        if runs and step is not None and "=" not in line and not _APPROX.search(line) and current in tables and \
                 (names_of := step_names(tables[current])) is not None and names_of.param_in(line) is not None:
             param = names_of.param_in(line)  # `For $w_{35}$:` names the parameter of the state names below it
             continue
@@ -762,6 +775,15 @@ class _GraphHints:
 
     def lookup(self, text: str):
         return self.names.lookup(text)
+
+    def has_steps(self) -> bool:
+        """Whether the graph trains (`optimizer:`, `steps:`): its write-up has an optimizer's steps."""
+        return getattr(self.names.sol.problem, "training", None) is not None
+
+    def step_names(self):
+        """The graph run's step names (graph_steps.GraphStepNames), or None."""
+        own = getattr(self.names, "step_names", None)
+        return own() if callable(own) else None
 
     def readings(self, text: str) -> list[str]:
         return self.names.readings(text)

@@ -51,6 +51,11 @@ OPTIMIZER_MISTAKES = frozenset({"bias_correction", "eps_inside", "eps_outside", 
                                 "sign_flipped", "eta_missing"})
 
 
+def _kind(key) -> str | None:
+    """A key's kind (optimize's Key); None for a graph run's (graph_optimize.GraphKey, a graph's own id)."""
+    return getattr(key, "kind", None)
+
+
 class StepNameError(ValueError):
     """A name or id of a step that cannot be read: the message says why and what is allowed."""
 
@@ -96,7 +101,6 @@ class StepNames:
     """The step names of one part with a run (psol.run), built from its NameTable."""
 
     def __init__(self, table: NameTable) -> None:
-        from .. import optimizers
         self.table = table
         psol = table.psol
         self.run = run = psol.run
@@ -109,17 +113,20 @@ class StepNames:
         for spelling, q in table.by_key.items():
             if q.key is not None and q.key in keys:
                 self.param_of.setdefault(spelling, keys[q.key])
-        # the rule's symbols by stem: m_t -> m, \hat{m}_t -> mhat, θ_t -> theta …
-        self.stems: dict[str, str] = {"θ": "theta", "g": "grad", "Δθ": "update"}
-        for line in run.rule:
-            latex = optimizers.LATEX.get(line.symbol, line.symbol.name)
-            stem = _stem_canon(canon(latex))
-            stem = re.sub(r"_t$", "", stem)
-            if line.name != "theta":
-                self.stems[stem] = line.name
+        self.stems = rule_stems(run)
         self.split_step1 = run.training.update == "per_sample" and len(psol.part.samples) > 1
         self.base_ids = {s.id for s in psol.steps}
         self.stem_keys = {"grad": "grad", "update": "update", "theta": "new"}
+
+    def parse_key(self, ident: str):
+        """A run's key of an id (`new_w_3_5`; a graph's `new_A_1_2`), or None."""
+        return Key.parse(ident)
+
+    def example_param(self) -> str:
+        """A parameter as a message's example writes it (`m_1(w_{35})`)."""
+        table = self.table
+        return table.psol.names.text.get(table.by_key[str(self.single[0].key)].symbol, "w") \
+            if self.single and str(self.single[0].key) in table.by_key else "w"
 
     # -- ids ---------------------------------------------------------------------------------------------
     def item(self, t: int, key: Key, today: bool = True) -> str:
@@ -142,7 +149,7 @@ class StepNames:
     def from_id(self, t: int, ident: str, name: str) -> str:
         """The item of id `ident` at step t (an answers file's `step2.new_w_3_5`, or `steps: {2: {…}}`)."""
         self.check_step(t, name)
-        key = Key.parse(ident)
+        key = self.parse_key(ident)
         if key is None or not self.known(t, key):
             k = self.today_key(ident)
             if k is not None and self.known(t, k):
@@ -197,7 +204,7 @@ class StepNames:
     def resolved(self, t: int, key: Key) -> bool:
         """Whether `key` at step t is a value of the step's re-solved forward and backward pass (net_3, δ_5, a
         sample's loss J^(1) of a batch), not one of the run's."""
-        return key.kind in RESOLVED_KINDS or key not in self.run.steps[t - 1].values and key.sample is not None
+        return _kind(key) in RESOLVED_KINDS or key not in self.run.steps[t - 1].values and key.sample is not None
 
     def param_in(self, text: str) -> str | None:
         """The one parameter a heading or a line names (`## Step 2, w_{35}`, `For $w_{35}$:`), as its spelling;
@@ -228,8 +235,7 @@ class StepNames:
             elif len(self.single) == 1 and n.what not in ("theta", "theta_prev"):
                 p = self.single[0]
             else:
-                w = self.table.psol.names.text.get(self.table.by_key[str(self.single[0].key)].symbol, "w") \
-                    if self.single and str(self.single[0].key) in self.table.by_key else "w"
+                w = self.example_param()
                 raise StepNameError(said("steps.which_parameter", name=shown, n=len(self.params),
                                          example=f"{shown}({w})"))
         else:
@@ -270,6 +276,18 @@ class StepNames:
         raise StepNameError(said("steps.not_per_step", name=name, t=t))
 
 
+def rule_stems(run) -> dict[str, str]:
+    """The rule's symbols by stem, as a step name writes them: m_t -> m, \\hat{m}_t -> mhat, θ_t -> theta …"""
+    from .. import optimizers
+    stems: dict[str, str] = {"θ": "theta", "g": "grad", "Δθ": "update"}
+    for line in run.rule:
+        latex = optimizers.LATEX.get(line.symbol, line.symbol.name)
+        stem = re.sub(r"_t$", "", _stem_canon(canon(latex)))
+        if line.name != "theta":
+            stems[stem] = line.name
+    return stems
+
+
 def step_item_ids(psol) -> frozenset:
     """Every step item id of a part with a run (a rubric's `items` may list them): step<t>.<id> of each value of
     the run's step t and of the step's forward and backward pass; empty without a run."""
@@ -283,6 +301,9 @@ def step_item_ids(psol) -> frozenset:
 
 def step_names(table) -> StepNames | None:
     """The step names of a table's part, or None when it has no run (or the table is a graph's)."""
+    own = getattr(table, "step_names", None)
+    if callable(own):                                # a graph's names (graph_steps.py): its run's, or None
+        return own()
     psol = getattr(table, "psol", None)
     if psol is None or getattr(psol, "run", None) is None:
         return None
@@ -394,7 +415,7 @@ class StepChecker:
         if (t, key) not in self._floats:
             import sympy as sp
             from ..evaluate import to_float
-            if key.kind in RESOLVED_KINDS or key not in self.run.steps[t - 1].values:
+            if _kind(key) in RESOLVED_KINDS or key not in self.run.steps[t - 1].values:
                 value = self.resolved(t).step(key).float_value
             else:
                 value = to_float(sp.sympify(self.run.value(t, key)))
@@ -407,6 +428,7 @@ class StepChecker:
         names = self.psol.names.text
         syms = {s.id: s.symbol for s in self.psol.steps}
         text_of = names_of_symbols()[0]
+        own = self.param_text
         for p in self.run.params:
             if key == p.key:
                 inner = "θ_{t−1}"
@@ -417,14 +439,17 @@ class StepChecker:
                     line = next((ln for ln in self.run.rule if ln.name != "theta" and p.kind(ln.name) == key), None)
                     inner = text_of.get(line.symbol, line.name) if line is not None else None
             if inner is not None:
-                w = names.get(syms.get(str(p.key)), str(p.key))
+                w = own(p) if own is not None else names.get(syms.get(str(p.key)), str(p.key))
                 return said("steps.item", t=t, name=f"{inner}({w})")
         if str(key) in syms:
             return said("steps.item", t=t, name=names.get(syms[str(key)], str(key)))
-        if key.kind == "new_loss":
-            loss = names.get(syms.get("loss"), "L")
+        if _kind(key) == "new_loss" or str(key) == "new_loss":
+            loss = names.get(syms.get("loss"), self.loss_text)
             return said("steps.item", t=t, name=said("steps.loss_after", loss=loss))
         return said("steps.item", t=t, name=str(key))
+
+    param_text = None          # a graph's: its entry as the graph's solution writes it (A_{12}), graph_steps.py
+    loss_text = "L"            # the loss's name where the solution has no step `loss` (a graph's output)
 
     # the student's own run -------------------------------------------------------------------------------
     def own(self, written: dict[tuple[int, Key], float], upto: int) -> dict[tuple[int, Key], float]:
@@ -433,16 +458,11 @@ class StepChecker:
         model (their own g_t, where written, is what the step's lines use), the step by optimizers.compiled."""
         import numpy as np
         from .. import optimizers
-        from ..optimize import Objective, _param_value
-        run, part = self.run, self.psol.part
-        tr = run.training
-        if self._objective is None:
-            self._objective = Objective(part, tr)
-        objective = self._objective
-        params = objective.params
+        tr = self.run.training
+        objective, params, start = self.start()
         step = optimizers.compiled(tr.optimizer, tr.form, tr.values)
         frozen = np.array([p.frozen for p in params], dtype=bool)
-        theta = np.array([float(_param_value(part, p)) for p in params], dtype=float)
+        theta = np.array(start, dtype=float)
         state = step.initial_state(theta.shape)
         out_values: dict[tuple[int, Key], float] = {}
         with np.errstate(all="ignore"):
@@ -452,15 +472,43 @@ class StepChecker:
                 pass                     # of their own run than the steps computed before
         return out_values
 
+    def start(self) -> tuple:
+        """(objective(θ, samples) -> (loss, gradients, _), the parameters in its order, their given values):
+        the part's compiled model (optimize.Objective)."""
+        from ..optimize import Objective, _param_value
+        if self._objective is None:
+            self._objective = Objective(self.psol.part, self.run.training)
+        return self._objective, self._objective.params, [float(_param_value(self.psol.part, p))
+                                                         for p in self._objective.params]
+
+    def samples(self, t: int):
+        """The samples step t uses (optimize.step_samples)."""
+        from ..optimize import step_samples
+        return step_samples(self.run.training, t, len(self.psol.part.samples))
+
+    def parse_key(self, ident: str):
+        return Key.parse(ident)
+
+    @property
+    def precision(self) -> int:
+        return self.psol.part.precision
+
+    @property
+    def split(self) -> bool:
+        """Whether step 1 is several updates (per_sample over several samples): today's items are no step's."""
+        return self.run.training.update == "per_sample" and len(self.psol.part.samples) > 1
+
+    def resolved_steps(self):
+        """The worked solution's steps whose kinds a re-solved step has too (net_3, δ_5 …)."""
+        return self.psol.steps
+
     def _own_steps(self, written, upto, objective, params, step, frozen, theta, state, out_values) -> None:
         import numpy as np
-        from ..optimize import step_samples
-        part, tr = self.psol.part, self.run.training
         for t in range(1, upto + 1):
             for n, p in enumerate(params):                       # θ_{t−1} as written at step t
                 if (t, p.key) in written:
                     theta[n] = written[(t, p.key)]
-            samples = step_samples(tr, t, len(part.samples))
+            samples = self.samples(t)
             point = step.grad_point(theta, state)
             loss, grads, _ = objective(theta, samples)
             if not np.array_equal(point, theta):
@@ -612,13 +660,14 @@ class StepChecker:
         from .compare import compare_number
         parsed = []
         for a in answers:
-            got = parse_step_id(a.qid)
-            key = (got[0], got[1]) if got is not None else None
+            m = STEP_ID.match(a.qid)
+            got = (int(m.group(1)), self.parse_key(m.group(2))) if m is not None else None
+            key = (got[0], got[1]) if got is not None and got[1] is not None else None
             if key is None:
                 continue
             parsed.append((key, a))
         order = self.order()
-        for s in self.psol.steps:                       # a re-solved step's forward and backward pass: before g_t
+        for s in self.resolved_steps():                 # a re-solved step's forward and backward pass: before g_t
             if s.key.kind in RESOLVED_KINDS:
                 order.setdefault(str(s.key.whole), 5)
         parsed.sort(key=lambda x: (x[0][0], order.get(str(x[0][1]), 1 << 30), x[1].line or 0))
@@ -626,16 +675,16 @@ class StepChecker:
         read: dict[int, tuple[float, int | None] | None] = {}
         for n, ((t, key), a) in enumerate(parsed):
             read[n] = value_of(a.text)
-            if read[n] is not None and key.kind not in RESOLVED_KINDS:
+            if read[n] is not None and _kind(key) not in RESOLVED_KINDS:
                 written.setdefault((t, key), read[n][0])
         upto = max((t for (t, _), _a in parsed), default=0)
         own: dict | None = None
         verdicts, wrong = [], []
         charged: dict[str, tuple[str, str]] = {}         # an optimizer's mistake -> (name, id) of where it was charged
-        split = self.run.training.update == "per_sample" and len(self.psol.part.samples) > 1
+        split = self.split
         for v in today if not split else ():              # step 1 answered under today's ids
-            key = Key.parse(v.qid)
-            if key is None or key.kind in RESOLVED_KINDS or key not in self.run.steps[0].values:
+            key = self.parse_key(v.qid)
+            if key is None or _kind(key) in RESOLVED_KINDS or key not in self.run.steps[0].values:
                 continue
             if v.value is not None:
                 written.setdefault((1, key), v.value)
@@ -647,7 +696,7 @@ class StepChecker:
             expected = self.expected(t, key)
             points = items.get(a.qid, 0.0)
             base = dict(qid=a.qid, name=self.name(t, key), given=a.given, expected=expected,
-                        expected_text=_shown(expected, self.psol.part.precision), points=points, line=a.line,
+                        expected_text=_shown(expected, self.precision), points=points, line=a.line,
                         unlisted=a.qid not in items, step=t)
             got = read[n]
             if got is None:
@@ -655,7 +704,7 @@ class StepChecker:
                 continue
             value, decimals = got
             match = compare_number(value, decimals, expected, self.tol)
-            if not match.status and key.kind == "loss" and self._lookahead():
+            if not match.status and _kind(key) == "loss" and self._lookahead():
                 # the lecture's Nesterov re-solves the step at its look-ahead point: the loss there is the step's
                 # worked "Loss" section's, the run's loss is at θ_{t−1}; either is this step's loss
                 match = compare_number(value, decimals, float(self.resolved(t).step(key).float_value), self.tol)
@@ -664,7 +713,7 @@ class StepChecker:
                 verdicts.append(Verdict(status=match.status, credit=credit, message=match.message, value=value,
                                         **base))
                 continue
-            if own is None and key.kind not in RESOLVED_KINDS:
+            if own is None and _kind(key) not in RESOLVED_KINDS:
                 own = self.own(written, upto)
             mine = own.get((t, key)) if own is not None else None
             earlier = [v for v in wrong if v[0] < (t, order.get(str(key), 1 << 30))]
@@ -675,7 +724,7 @@ class StepChecker:
                                         source=earlier[0][2], **base))
                 continue
             why = self.diagnose(t, key, value, own or {}, written, decimals)
-            code, message = why or (None, said("steps.wrong", value=_shown(expected, self.psol.part.precision)))
+            code, message = why or (None, said("steps.wrong", value=_shown(expected, self.precision)))
             wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
             if code in charged:
                 # a mistake of method (bias correction left out at every step, for every parameter): charged
