@@ -1,0 +1,115 @@
+"""Session 14, V2 (issue 13, trial t19 items 5, 8–11, 13–15): `grade` with step ids in a rubric, the class summary's
+step items, and the messages of `check` on optimizer steps.
+
+The numbers are worked by hand here, on one linear unit u = b + w·x with x = 2, target 0, b = 0, w = 1 and
+J = ½u² (∂J/∂b = u, ∂J/∂w = 2u), trained by Adam (lr 0.1, β₁ 0.9, β₂ 0.999, ε 1e-8):
+  step 1: u = 2, g_w = 4, m_1 = 0.4, v_1 = 0.016, m̂_1 = 4, v̂_1 = 16, θ_1(w) = 1 − 0.1·4/4 = 0.9; b: g = 2, θ_1(b) = −0.1
+  step 2: u = −0.1 + 2·0.9 = 1.7, g_w = 3.4, m_2 = 0.9·0.4 + 0.1·3.4 = 0.7,
+          v_2 = 0.999·0.016 + 0.001·11.56 = 0.027544, m̂_2 = 0.7/0.19 = 3.68421, v̂_2 = 0.027544/0.001999 = 13.7789,
+          θ_2(w) = 0.9 − 0.1·3.68421/√13.7789 = 0.9 − 0.099251 = 0.80075
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+from click.testing import CliRunner
+
+from symbackprop.cli import main
+
+UNIT = """\
+title: One linear unit, two Adam steps
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0}, 1: {2: 1}}
+sample: {x: {1: 2}, t: {2: 0}}
+loss: half_squared_error
+optimizer: {name: adam, lr: 0.1}
+steps: 2
+"""
+M1, V1, THETA1 = 0.4, 0.016, 0.9
+M2 = 0.9 * M1 + 0.1 * 3.4
+V2 = 0.999 * V1 + 0.001 * 3.4 ** 2
+THETA2 = THETA1 - 0.1 * (M2 / (1 - 0.9 ** 2)) / math.sqrt(V2 / (1 - 0.999 ** 2) + 1e-8)
+
+
+def _write(tmp_path, name, text):
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# -- item 5: grade accepts a rubric's step ids, as check does; the summary shows the steps' items --------------
+
+RUBRIC = "items: {new_w_1_2: 2, step1.m_w_1_2: 1, step2.m_w_1_2: 2, step2.new_w_1_2: 3}\n"
+
+
+def _class(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    # ann: all right; bob: m_2 without m_1 carried over (0.1·3.4 = 0.34) and θ_2 wrong
+    _write(subs, "ann.yaml", f"new_w_1_2: {THETA1:.4f}\nstep1.m_w_1_2: {M1}\nstep2.m_w_1_2: {M2:.4f}\n"
+                             f"step2.new_w_1_2: {THETA2:.4f}\n")
+    _write(subs, "bob.yaml", f"new_w_1_2: {THETA1:.4f}\nstep1.m_w_1_2: {M1}\nstep2.m_w_1_2: 0.34\n"
+                             f"step2.new_w_1_2: 0.5\n")
+    return subs
+
+
+def _check_score(problem, answers, *extra):
+    out = _run("check", problem, answers, "--format", "json", *extra)
+    assert out.exit_code in (0, 1), out.output
+    doc = json.loads(out.output)
+    return sum(p["score"] for p in doc["parts"]), sum(p["max_score"] for p in doc["parts"])
+
+
+def test_grade_takes_step_ids_from_a_rubric_file_as_check_does(tmp_path):
+    problem = _write(tmp_path, "p.yaml", UNIT)
+    rubric = _write(tmp_path, "rubric.yaml", RUBRIC)
+    subs = _class(tmp_path)
+    book = tmp_path / "gb.csv"
+    out = _run("grade", problem, subs, "-o", book, "--rubric", rubric)
+    assert out.exit_code == 0, out.output
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(book.read_text(encoding="utf-8")))}
+    assert {"step1.m_w_1_2", "step2.m_w_1_2", "step2.new_w_1_2"} <= set(rows["ann"])
+    assert rows["ann"]["total"] == "8" and rows["ann"]["max"] == "8"
+    assert rows["bob"]["step2.m_w_1_2"] == "0" and rows["bob"]["step2.new_w_1_2"] == "0"
+    for name in ("ann", "bob"):                       # grade = check alone with the same rubric
+        score, top = _check_score(problem, subs / f"{name}.yaml", "--rubric", rubric)
+        assert float(rows[name]["total"]) == score and float(rows[name]["max"]) == top
+
+
+def test_grade_takes_step_ids_from_the_problems_grading(tmp_path):
+    problem = _write(tmp_path, "p.yaml", UNIT + "grading:\n  " + RUBRIC)
+    subs = _class(tmp_path)
+    book = tmp_path / "gb.csv"
+    out = _run("grade", problem, subs, "-o", book)
+    assert out.exit_code == 0, out.output
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(book.read_text(encoding="utf-8")))}
+    assert rows["ann"]["step2.new_w_1_2"] == "3" and rows["bob"]["total"] == "3"
+
+
+def test_a_misspelt_step_id_in_a_rubric_is_still_refused(tmp_path):
+    problem = _write(tmp_path, "p.yaml", UNIT)
+    rubric = _write(tmp_path, "rubric.yaml", "items: {step2.new_w_1_9: 1}\n")
+    out = _run("grade", problem, _class(tmp_path), "-o", tmp_path / "gb.csv", "--rubric", rubric)
+    assert out.exit_code == 2 and "step2.new_w_1_9" in out.output
+
+
+def test_the_summary_counts_step_items_without_points(tmp_path):
+    """No rubric: the steps' items earn no points, yet the summary counts them, bob's m_2 missed."""
+    problem = _write(tmp_path, "p.yaml", UNIT)
+    summary = tmp_path / "sum.md"
+    out = _run("grade", problem, _class(tmp_path), "-o", tmp_path / "gb.csv", "--summary", summary)
+    assert out.exit_code == 0, out.output
+    rows = {cells[1]: cells for cells in (line.split(" | ") for line in summary.read_text(encoding="utf-8").splitlines())
+            if len(cells) > 5}
+    m2 = next(v for k, v in rows.items() if k.startswith("step 2: m_t"))
+    assert m2[2:7] == ["2", "1", "0", "0", "1"]       # answered 2, right 1, missed 1
+    assert "state_not_carried" in m2[-1]
+    m1 = next(v for k, v in rows.items() if k.startswith("step 1: m_t"))
+    assert m1[2:4] == ["2", "2"]
