@@ -113,3 +113,46 @@ def test_the_summary_counts_step_items_without_points(tmp_path):
     assert "state_not_carried" in m2[-1]
     m1 = next(v for k, v in rows.items() if k.startswith("step 1: m_t"))
     assert m1[2:4] == ["2", "2"]
+
+
+# -- items 9, 10, 11, 13: what is not read is said, with the id or name meant ------------------------------------
+
+def _not_read(tmp_path, text, *extra, name="a.yaml"):
+    answers = _write(tmp_path, name, text)
+    out = _run("check", _write(tmp_path, "p.yaml", UNIT), answers, "--format", "json", *extra)
+    assert out.exit_code in (0, 1), out.output
+    doc = json.loads(out.output)
+    return doc["not_read"], {i["id"]: i for p in doc["parts"] for i in p["items"]}
+
+
+def test_a_step2_mapping_is_one_line_and_the_rest_is_checked(tmp_path):
+    not_read, items = _not_read(tmp_path, f"step2:\n  new_w_1_2: {THETA2:.4f}\nnew_w_1_2: {THETA1:.4f}\n")
+    assert len(not_read) == 1
+    assert "steps: {2: {new_w_1_2: ...}}" in not_read[0] and "step2.new_w_1_2" in not_read[0]
+    assert items["new_w_1_2"]["status"] == "correct"
+
+
+def test_misspelt_step_ids_and_names_get_the_one_meant(tmp_path):
+    text = ("stp2.new_w_1_2: 0.8\nstep2.new_w_12: 0.8\nstep2.m_hat_w_1_2: 3.7\nsteps: {2: {m_w12: 0.7}}\n"
+            "m_1(w_{21}): 0.4\n")
+    not_read, _ = _not_read(tmp_path, text)
+    said = {line.split(": ")[1].split(":")[0]: line for line in not_read}
+    assert said["stp2.new_w_1_2"].endswith("(did you mean step2.new_w_1_2?)")
+    assert said["step2.new_w_12"].endswith("(did you mean step2.new_w_1_2?)")
+    assert said["step2.m_hat_w_1_2"].endswith("(did you mean step2.mhat_w_1_2?)")
+    assert any(line.endswith("(did you mean m_w_1_2?)") for line in not_read)      # under steps: 2: the bare id
+    assert any(line.endswith("(did you mean m_1(w_{12})?)") for line in not_read)  # w_21: the edge reversed
+
+
+def test_another_optimizers_state_is_said_in_yaml_and_write_ups(tmp_path):
+    not_read, _ = _not_read(tmp_path, "G_1(w_{12}): 16\n")
+    assert len(not_read) == 1 and "G is the state of adagrad" in not_read[0] and "(adam) keeps m, v, m̂, v̂" in not_read[0]
+    not_read, _ = _not_read(tmp_path, "## Step 1\n\n$m_1(w_{12}) = 0.4$\n\n$G_1(w_{12}) = 16$\n", name="a.md")
+    assert len(not_read) == 1 and "line 5" in not_read[0] and "G is the state of adagrad" in not_read[0]
+
+
+def test_the_name_the_parameter_message_is_translated_for_yaml(tmp_path):
+    not_read, _ = _not_read(tmp_path, "m_1: 0.4\nG_1(w_{12}): 16\nstep2:\n  new_w_1_2: 0.8\n", "--lang", "zh")
+    assert len(not_read) == 3
+    assert all(not any(word in line for word in ("this part", "state of", "answers go")) for line in not_read), not_read
+    assert any("请写明是哪一个" in line for line in not_read)

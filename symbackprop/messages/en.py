@@ -1523,4 +1523,8 @@ MESSAGES = {
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
                                             "g_1 and v̂ g_1²",
+    # -- session 14, V2: step names and ids (answers/steps.py, answers/read.py) ---------------------------------
+    "steps.in_part": "{part}: {what}",
+    "steps.step_mapping": "{part}: {item}: a step's answers go under steps: {{{t}: {{{example}: ...}}}} or each as step{t}.{example}",
+    "steps.other_optimizer": "{name}: {symbol} is the state of {owners}; this problem's optimizer ({optimizer}) keeps {state}",
 }
