@@ -156,3 +156,30 @@ def test_the_name_the_parameter_message_is_translated_for_yaml(tmp_path):
     assert len(not_read) == 3
     assert all(not any(word in line for word in ("this part", "state of", "answers go")) for line in not_read), not_read
     assert any("请写明是哪一个" in line for line in not_read)
+
+
+# -- item 8: a diagnosis quotes a small state value to its significant figures ----------------------------------
+
+SIGMOID = """\
+title: One sigmoid unit, two Adam steps
+network: {inputs: [1], bias: 0, layers: [[2]], activation: sigmoid}
+weights: {0: {2: 0}, 1: {2: 1}}
+sample: {x: {1: 1}, t: {2: 0}}
+loss: half_squared_error
+optimizer: {name: adam, lr: 0.1}
+steps: 2
+"""
+
+
+def test_a_diagnosis_quotes_small_values_to_significant_figures(tmp_path):
+    # u = σ(1), J = ½u²: g_w = u·u(1 − u)·x = 0.143735…; v_1 with g for g² is (1 − β₂)·g = 0.000143735…,
+    # which at 4 places would be 0.0001 (the run's v_1 = 0.001·g² = 0.0000207 is far from it)
+    u = 1 / (1 + math.exp(-1))
+    g = u * u * (1 - u)
+    wrong = 0.001 * g
+    assert f"{wrong:.4g}" == "0.0001437"
+    problem = _write(tmp_path, "p.yaml", SIGMOID)
+    answers = _write(tmp_path, "a.yaml", f"step1.v_w_1_2: {wrong:.7f}\n")
+    out = _run("check", problem, answers)
+    assert out.exit_code == 1, out.output
+    assert f"v_1(w_{{12}}) = {wrong:.4g} comes from" in out.output, out.output
