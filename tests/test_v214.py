@@ -183,3 +183,22 @@ def test_a_diagnosis_quotes_small_values_to_significant_figures(tmp_path):
     out = _run("check", problem, answers)
     assert out.exit_code == 1, out.output
     assert f"v_1(w_{{12}}) = {wrong:.4g} comes from" in out.output, out.output
+
+
+# -- item 14: Markdown and HTML typeset an optimizer diagnosis's formulas whole -------------------------------------
+
+def test_markdown_sets_an_optimizer_diagnosis_as_maths(tmp_path):
+    # bias correction left out at step 1: θ_1 = 1 − 0.1·m_1/√v_1 = 1 − 0.1·0.4/√0.016 = 0.68377 (m_1, v_1 as above)
+    wrong = THETA1 + 0.1 - 0.1 * M1 / math.sqrt(V1)
+    assert abs(wrong - 0.68377) < 1e-5
+    problem = _write(tmp_path, "p.yaml", UNIT)
+    answers = _write(tmp_path, "a.yaml", f"new_w_1_2: {wrong:.4f}\nstep1.mhat_w_1_2: {M1:.4f}\n")
+    out = _run("check", problem, answers, "--format", "markdown")
+    assert out.exit_code == 1, out.output
+    text = out.output
+    assert "bias correction left out" in text
+    assert r"$\hat{m}_t = m_t/(1 - \beta _{1}^t)$" in text, text         # the rule whole, β₁^t inside
+    assert "$\\beta$₁" not in text and " m̂_t" not in text and "m̂" not in text, text
+    assert r"step 1: $\hat{m}_t(w_{12})$" in text
+    html = _run("check", problem, answers, "--format", "html").output
+    assert "m̂_t = m_t/(1 - β₁^t)" in html and "<math" in html         # MathML, the plain rule its alttext
