@@ -202,3 +202,23 @@ def test_markdown_sets_an_optimizer_diagnosis_as_maths(tmp_path):
     assert r"step 1: $\hat{m}_t(w_{12})$" in text
     html = _run("check", problem, answers, "--format", "html").output
     assert "m̂_t = m_t/(1 - β₁^t)" in html and "<math" in html         # MathML, the plain rule its alttext
+
+
+# -- item 15: θ_0 written w_{12}^{(0)} is the given weight; `For $w_{12}$:` before a line's values names it ----------
+
+def test_the_weight_before_step_one_is_judged_as_the_given_weight(tmp_path):
+    right = _run("check", _write(tmp_path, "p.yaml", UNIT), _write(tmp_path, "a.yaml", "w_{12}^{(0)}: 1\n"),
+                 "--show-given")
+    assert right.exit_code == 0 and "w_{12} (given)" in right.output and "correct" in right.output, right.output
+    wrong = _run("check", tmp_path / "p.yaml", _write(tmp_path, "b.yaml", "w_{12}^{(0)}: 1.5\n"))
+    assert "w_{12} = 1.5 (the problem gives 1)" in wrong.output, wrong.output
+
+
+def test_for_the_parameter_on_the_line_of_its_values(tmp_path):
+    text = (f"## Step 1\n\nFor $w_{{12}}$: $m_1 = {M1}$, $v_1 = {V1}$\n\n$\\hat{{m}}_1 = 4$\n\n"
+            f"## Step 2\n\nFor $w_{{02}}$: $g_2 = 1.7000$\n")
+    not_read, items = _not_read(tmp_path, text, name="a.md")
+    assert not_read == []
+    assert items["step1.m_w_1_2"]["status"] == "correct" and items["step1.v_w_1_2"]["status"] == "correct"
+    assert items["step1.mhat_w_1_2"]["status"] == "correct"        # the line below: still w_{12}
+    assert items["step2.grad_w_0_2"]["status"] == "correct"        # g_2(b) = u = −0.1 + 2·0.9 = 1.7 (1.7000 to 4 places)

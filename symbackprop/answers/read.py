@@ -104,6 +104,7 @@ def read_submission(path: str | Path, problem: Problem, solution: Solution, part
     return read_answers(path, problem, solution, part, tables)
 
 
+_LEAD = re.compile(r"^([^=:：]{1,80})[:：]")     # a line's lead before its equations: `For $w_{35}$:`
 _STEP_KEY = re.compile(r"step\s*[0-9]{1,9}", re.I)     # `step2:` over a step's answers (said by _step_items)
 
 
@@ -575,6 +576,10 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                 (names_of := step_names(tables[current])) is not None and names_of.param_in(line) is not None:
             param = names_of.param_in(line)  # `For $w_{35}$:` names the parameter of the state names below it
             continue
+        if runs and step is not None and "=" in line and current in tables and \
+                (lead := _LEAD.match(line)) is not None and (names_of := step_names(tables[current])) is not None \
+                and names_of.param_in(lead.group(1)) is not None:
+            param = names_of.param_in(lead.group(1))   # `For $w_{35}$: $m_1 = …$`: this line's and those below
         if working:                      # passed over until a step's heading or the next part
             if len(names) > 1 and _PART_HEADING.match(line):
                 for name in names:
