@@ -15,6 +15,7 @@ import io
 import json
 import math
 
+import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
@@ -67,6 +68,7 @@ def _check_score(problem, answers, *extra):
     return sum(p["score"] for p in doc["parts"]), sum(p["max_score"] for p in doc["parts"])
 
 
+@pytest.mark.slow
 def test_grade_takes_step_ids_from_a_rubric_file_as_check_does(tmp_path):
     problem = _write(tmp_path, "p.yaml", UNIT)
     rubric = _write(tmp_path, "rubric.yaml", RUBRIC)
@@ -83,6 +85,7 @@ def test_grade_takes_step_ids_from_a_rubric_file_as_check_does(tmp_path):
         assert float(rows[name]["total"]) == score and float(rows[name]["max"]) == top
 
 
+@pytest.mark.slow
 def test_grade_takes_step_ids_from_the_problems_grading(tmp_path):
     problem = _write(tmp_path, "p.yaml", UNIT + "grading:\n  " + RUBRIC)
     subs = _class(tmp_path)
@@ -93,6 +96,25 @@ def test_grade_takes_step_ids_from_the_problems_grading(tmp_path):
     assert rows["ann"]["step2.new_w_1_2"] == "3" and rows["bob"]["total"] == "3"
 
 
+def test_grades_check_of_a_rubric_knows_step_ids(tmp_path):
+    """The parent's check of the rubric's ids (grade.rubric_ids_known, before any worker) takes step ids, and the
+    problem's points count them: 2 + 1 + 2 + 3 = 8."""
+    from symbackprop.errors import SymbackpropError
+    from symbackprop.grade import problem_max, rubric_ids_known
+    from symbackprop.problem import load_problem
+    from symbackprop.rubric import read_rubric
+    from symbackprop.solution import solve
+    import yaml
+    solution = solve(load_problem(_write(tmp_path, "p.yaml", UNIT)))
+    rubric = read_rubric(yaml.safe_load(RUBRIC), "rubric.yaml", "rubric")
+    rubric_ids_known(solution, rubric)
+    assert problem_max(solution, rubric) == 8
+    typo = read_rubric({"items": {"step2.new_w_1_9": 1}}, "rubric.yaml", "rubric")
+    with pytest.raises(SymbackpropError, match="step2.new_w_1_9"):
+        rubric_ids_known(solution, typo)
+
+
+@pytest.mark.slow
 def test_a_misspelt_step_id_in_a_rubric_is_still_refused(tmp_path):
     problem = _write(tmp_path, "p.yaml", UNIT)
     rubric = _write(tmp_path, "rubric.yaml", "items: {step2.new_w_1_9: 1}\n")
@@ -101,13 +123,21 @@ def test_a_misspelt_step_id_in_a_rubric_is_still_refused(tmp_path):
 
 
 def test_the_summary_counts_step_items_without_points(tmp_path):
-    """No rubric: the steps' items earn no points, yet the summary counts them, bob's m_2 missed."""
-    problem = _write(tmp_path, "p.yaml", UNIT)
-    summary = tmp_path / "sum.md"
-    out = _run("grade", problem, _class(tmp_path), "-o", tmp_path / "gb.csv", "--summary", summary)
-    assert out.exit_code == 0, out.output
-    rows = {cells[1]: cells for cells in (line.split(" | ") for line in summary.read_text(encoding="utf-8").splitlines())
-            if len(cells) > 5}
+    """No rubric: the steps' items earn no points, yet the summary counts them, bob's m_2 missed (in process:
+    grade's rows are check's, test_grade_takes_step_ids_from_a_rubric_file_as_check_does)."""
+    from symbackprop.answers import Grader
+    from symbackprop.grade import StudentResult, summary_markdown
+    from symbackprop.problem import load_problem
+    from symbackprop.rubric import Rubric
+    subs = _class(tmp_path)
+    grader = Grader(load_problem(_write(tmp_path, "p.yaml", UNIT)), Rubric(), warm=False)
+    try:
+        results = [StudentResult(name, str(subs / f"{name}.yaml"), reports=grader.check(subs / f"{name}.yaml")[0])
+                   for name in ("ann", "bob")]
+    finally:
+        grader.close()
+    summary = summary_markdown(results)
+    rows = {cells[1]: cells for cells in (line.split(" | ") for line in summary.splitlines()) if len(cells) > 5}
     m2 = next(v for k, v in rows.items() if k.startswith("step 2: m_t"))
     assert m2[2:7] == ["2", "1", "0", "0", "1"]       # answered 2, right 1, missed 1
     assert "state_not_carried" in m2[-1]
