@@ -252,3 +252,10 @@ def test_for_the_parameter_on_the_line_of_its_values(tmp_path):
     assert items["step1.m_w_1_2"]["status"] == "correct" and items["step1.v_w_1_2"]["status"] == "correct"
     assert items["step1.mhat_w_1_2"]["status"] == "correct"        # the line below: still w_{12}
     assert items["step2.grad_w_0_2"]["status"] == "correct"        # g_2(b) = u = −0.1 + 2·0.9 = 1.7 (1.7000 to 4 places)
+
+
+def test_a_state_name_in_a_run_that_keeps_none(tmp_path):
+    problem = _write(tmp_path, "p.yaml", UNIT.replace("name: adam", "name: sgd"))
+    out = _run("check", problem, _write(tmp_path, "a.yaml", "m_1(w_{12}): 0.4\n"), "--format", "json")
+    not_read = json.loads(out.output)["not_read"]
+    assert len(not_read) == 1 and "m is the state of adam, adamw" in not_read[0] and "(sgd) keeps none" in not_read[0]

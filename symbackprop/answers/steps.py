@@ -218,8 +218,9 @@ class StepNames:
         if not owners:
             return
         own = [k for k, v in self.stems.items() if v not in ("theta", "grad", "update")]
-        raise StepNameError(said("steps.other_optimizer", name=name[:60], symbol=stem, owners=", ".join(owners),
-                                 optimizer=self.run.training.optimizer, state=", ".join(own) or "-"))
+        raise StepNameError(said("steps.other_optimizer" if own else "steps.other_optimizer_none", name=name[:60],
+                                 symbol=stem, owners=", ".join(owners), optimizer=self.run.training.optimizer,
+                                 state=", ".join(own)))
 
     def close_ids(self, t: int, ident: str) -> list[str]:
         """The ids of step t a misspelt one may mean (new_w_35, m_hat_w_3_5, theta_w_3_5: new_w_3_5, mhat_w_3_5):

@@ -1527,4 +1527,5 @@ MESSAGES = {
     "steps.in_part": "{part}: {what}",
     "steps.step_mapping": "{part}: {item}: a step's answers go under steps: {{{t}: {{{example}: ...}}}} or each as step{t}.{example}",
     "steps.other_optimizer": "{name}: {symbol} is the state of {owners}; this problem's optimizer ({optimizer}) keeps {state}",
+    "steps.other_optimizer_none": "{name}: {symbol} is the state of {owners}; this problem's optimizer ({optimizer}) keeps none{state}",
 }

@@ -1337,4 +1337,5 @@ MESSAGES = {
     "steps.in_part": "{part}：{what}",
     "steps.step_mapping": "{part}：{item}：某一步的答案写在 steps: {{{t}: {{{example}: ...}}}} 之下，或逐个写成 step{t}.{example}",
     "steps.other_optimizer": "{name}：{symbol} 是 {owners} 的状态量；本题的优化器（{optimizer}）保存的是 {state}",
+    "steps.other_optimizer_none": "{name}：{symbol} 是 {owners} 的状态量；本题的优化器（{optimizer}）没有状态量{state}",
 }
