@@ -193,9 +193,11 @@ def rubric_ids_known(solution: Solution, rubric: Rubric) -> None:
         from .answers.graph_answers import expected_items, rubric_items
         rubric_items(expected_items(solution), rubric, solution)
         return
+    from .answers.steps import step_item_ids
     from .rubric import unknown_items
     from .symbolic_rules import RULE_IDS
-    unknown_items(rubric, set(RULE_IDS).union(*({s.id for s in p.steps} for p in solution.parts)))
+    # the ids `check` knows (answers/__init__.py): an optimizer step's items too (step2.new_w_3_5)
+    unknown_items(rubric, set(RULE_IDS).union(*({s.id for s in p.steps} | step_item_ids(p) for p in solution.parts)))
 
 
 def grade_all(problem: "Problem | GraphProblem", rubric: Rubric, submissions: list[tuple[str, Path]], part: str | None = None,
@@ -364,6 +366,12 @@ def _transposed_whole(v) -> str | None:
     return str(message.fields.get("name") or "") or None
 
 
+def _step_order(qid: str) -> tuple[int, str]:
+    """An optimizer step's item id (step2.new_w_3_5) ordered by its step, then as written."""
+    m = re.match(r"step([0-9]+)\.", qid)
+    return (int(m.group(1)) if m else 0, qid)
+
+
 def summary_bucket(v) -> str:
     """Where the summary counts a graded item: "right" (full points on its own: correct, or the other δ
     convention credited in full), "follow_through" (wrong on its own, right from the student's own wrong
@@ -429,6 +437,7 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     tried: Counter = Counter()                   # part -> students who attempted it
     tried_score: Counter = Counter()
     part_max: dict[str, float] = {}
+    steps: dict[tuple[str, str], None] = {}      # every item counted, in the order met (step items after the rest)
     for r in results:
         for rep in r.reports:
             part_max[rep.part] = rep.max_score
@@ -441,9 +450,10 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
                 left_out[key] += 1
                 names.setdefault(key, rep.missing_names.get(q, q))
             for v in rep.verdicts:
-                if not v.points:
+                if not v.points and v.step is None:  # an optimizer step's item is judged without points too
                     continue
                 key = (rep.part, v.qid)
+                steps.setdefault(key, None)
                 names[key] = v.name
                 answered[key] += 1
                 bucket = summary_bucket(v)
@@ -489,7 +499,11 @@ def _summary(results: list[StudentResult], top: int, lang: str, esc: Callable[[s
     lines += [our_sentence("summary.legend_graph" if graph else "summary.legend"), "",
               msg(lang, "summary.columns"),
               "|---|---|---|---|---|---|---|---|---|---|"]
-    order = {key: n for n, key in enumerate(item_columns(results))}
+    # the items in the solution's order, then the optimizer steps' items a student answered (judged with
+    # points or without: a TA sees the steps' mistakes), by step
+    columns = item_columns(results)
+    extra = sorted((k for k in steps if k not in set(columns)), key=lambda k: _step_order(k[1]))
+    order = {key: n for n, key in enumerate(columns + extra)}
     codes = words(lang, "code")                    # a diagnosis code as people read it in `lang`
     keys = sorted((k for k in order if answered[k]),
                   key=lambda k: (-missed[k], -carried[k], -imprecise[k], -left_out[k], order[k]))

@@ -40,7 +40,8 @@ from ..messages import said
 from ..optimizers import ETA, EPS, G_T, GTILDE, THETA, THETA_PREV, T
 from ..printing import print_text
 from .compare import Tolerance, compare_number, shown_decimals
-from .diagnose import NEAR_FIGURES, NEAR_RELATIVE, _figures, _given
+from .diagnose import NEAR_FIGURES, NEAR_RELATIVE, _figures
+from .diagnose import _given as _at_precision
 
 DIGITS = 30                    # the variants are evaluated in 30-digit floats
 
@@ -72,6 +73,19 @@ class _Variant:
     def words(self, names: dict, name: str, value: str) -> str:
         extra = {} if self.wrong is None else {"wrong": _lines(self.wrong, names)}
         return said(self.key, name=name, value=value, right=_lines(self.right, names), **extra, **dict(self.fields))
+
+
+def _given(value, part) -> str:
+    """A value in a diagnosis, as the solution shows it: at the part's precision (diagnose._given), and a small
+    one that would keep fewer than 3 significant figures there (Adam's v ≈ 0.0000027 at 4 places shows 0.0000)
+    to as many significant figures as the precision's places (0.000002669), never rounded to nothing."""
+    from ..printing import SigFigs, format_value, is_sig_figs
+    precision = part.precision
+    number = sp.sympify(value)
+    if not is_sig_figs(precision) and number.is_number and number != 0 and \
+            abs(float(number)) < 10.0 ** (2 - int(precision)):
+        return format_value(number, SigFigs(max(int(precision), 1)))[0]
+    return _at_precision(value, part)
 
 
 # -- the step's inputs -----------------------------------------------------------------------------

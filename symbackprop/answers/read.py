@@ -28,7 +28,7 @@ from .checker import Answer
 from .fullwidth import fold
 from .latex import AnswerError, _Finder, normalize, split_equations, split_relations, unclosed_said
 from .names import NameTable, canon, either, hint_for
-from .steps import STEP_ID, StepNameError, heading_step, step_names
+from .steps import STEP_ID, StepNameError, heading_step, step_item_ids, step_names
 
 WRITEUP_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
 MAX_BYTES = 1024 * 1024     # an answers file or a write-up (one student's answers fit in far less)
@@ -104,6 +104,10 @@ def read_submission(path: str | Path, problem: Problem, solution: Solution, part
     return read_answers(path, problem, solution, part, tables)
 
 
+_LEAD = re.compile(r"^([^=:：]{1,80})[:：]")     # a line's lead before its equations: `For $w_{35}$:`
+_STEP_KEY = re.compile(r"step\s*[0-9]{1,9}", re.I)     # `step2:` over a step's answers (said by _step_items)
+
+
 def _no_part(key: object, names: list[str]) -> str:
     """`sigmoid: no part of this name; the parts are main`, with the closest part name when one is close."""
     words = said("answers_file.no_part", item=str(key)[:MAX_KEY_CHARS], parts=", ".join(names))
@@ -176,9 +180,10 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
         groups = {name: data[name] if name in nested else data}
         # a section for a part that does not exist (`sigmoid:` beside `main:`, or alone): said, never dropped
         # (in a flat file, a key close to another part's name keeps its own hint: "did you mean the part sigmoid?")
-        stray = [k for k in data if k != name and k not in every and k != "steps" and (name in nested or isinstance(data[k], dict)
-                                                                      and tables[name].lookup(str(k)) is None
-                                                                      and _part_hint(k, every) is None)]
+        stray = [k for k in data if k != name and k not in every and k != "steps"
+                 and not _STEP_KEY.fullmatch(str(k).strip())
+                 and (name in nested or isinstance(data[k], dict) and tables[name].lookup(str(k)) is None
+                      and _part_hint(k, every) is None)]
         for k in stray[:5]:
             sub.problems.append(_no_part(k, every))
         if stray and (name not in nested and len(stray) == len(data) or name in nested and not data[name]):
@@ -312,14 +317,27 @@ def _step_items(sub: Submission, out: list, table, pname: str, key: str, value: 
     lists = hasattr(names, "wholes")                          # a graph's: a whole matrix is a list
     m = STEP_ID.match(key)
     if key != "steps" and m is None:
+        bare = _STEP_KEY.fullmatch(key.strip())
+        if bare and isinstance(value, Mapping):           # `step2: {new_w_3_5: …}`: said, the rest is read
+            t, first = re.sub(r"\D", "", bare.group(0)), next((str(k) for k in value), "new_w_3_5")
+            sub.problems.append(said("steps.step_mapping", part=pname, item=key[:MAX_KEY_CHARS], t=t,
+                                     example=first[:MAX_KEY_CHARS]))
+            return True
         if names is None:
             return False
         try:
             qid = names.lookup(key)
         except StepNameError as exc:
-            sub.problems.append(f"{pname}: {exc.args[0]}")
+            sub.problems.append(said("steps.in_part", part=pname, what=exc.args[0]))
             return True
         if qid is None:
+            if re.match(r"s(?:t|[a-z]{0,3}p)", key, re.I):     # stp2.new_w_3_5: a step's id misspelt
+                from ..suggest import closest
+                close = closest(key, sorted(step_item_ids(table.psol)))
+                if close:
+                    label = shown(key)[1:-1] if len(key) > 60 else key
+                    sub.problems.append(said("answers_file.unknown_suggest", part=pname, item=label, close=close[0]))
+                    return True
             return False
         _step_answer(sub, out, pname, qid, key, value, path, doc, lists)
         return True
@@ -355,7 +373,7 @@ def _step_items(sub: Submission, out: list, table, pname: str, key: str, value: 
         for ident, v in answers.items():
             name = f"{pname}: steps: {step}: {str(ident)[:MAX_KEY_CHARS]}"
             try:
-                qid = names.from_id(step, fold(str(ident), strict=False), name)
+                qid = names.from_id(step, fold(str(ident), strict=False), name, prefixed=False)
             except StepNameError as exc:
                 sub.problems.append(exc.args[0])
                 continue
@@ -571,6 +589,10 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                 (names_of := step_names(tables[current])) is not None and names_of.param_in(line) is not None:
             param = names_of.param_in(line)  # `For $w_{35}$:` names the parameter of the state names below it
             continue
+        if runs and step is not None and "=" in line and current in tables and \
+                (lead := _LEAD.match(line)) is not None and (names_of := step_names(tables[current])) is not None \
+                and names_of.param_in(lead.group(1)) is not None:
+            param = names_of.param_in(lead.group(1))   # `For $w_{35}$: $m_1 = …$`: this line's and those below
         if working:                      # passed over until a step's heading or the next part
             if len(names) > 1 and _PART_HEADING.match(line):
                 for name in names:

@@ -146,8 +146,9 @@ class StepNames:
             return str(key) in self.base_ids or self.split_step1 and key.sample is None
         return key in self.run.steps[t - 1].values
 
-    def from_id(self, t: int, ident: str, name: str) -> str:
-        """The item of id `ident` at step t (an answers file's `step2.new_w_3_5`, or `steps: {2: {…}}`)."""
+    def from_id(self, t: int, ident: str, name: str, prefixed: bool = True) -> str:
+        """The item of id `ident` at step t (an answers file's `step2.new_w_3_5`, or `steps: {2: {…}}`: not
+        `prefixed`, which a hint's id follows)."""
         self.check_step(t, name)
         key = self.parse_key(ident)
         if key is None or not self.known(t, key):
@@ -157,7 +158,13 @@ class StepNames:
             named = self.lookup(ident, t)
             if named is not None:
                 return named
-            raise StepNameError(said("steps.unknown_id", name=name, item=ident, t=t, example=self.example()))
+            message = said("steps.unknown_id", name=name, item=ident, t=t, example=self.example())
+            close = self.close_ids(t, ident)
+            if close:                                      # step2.new_w_35: did you mean step2.new_w_3_5?
+                from .names import either
+                message = said("hint.did_you_mean", first=message,
+                               close=either([step_id(t, q) if prefixed else q for q in close]))
+            raise StepNameError(message)
         return self.item(t, key)
 
     def example(self) -> str:
@@ -178,10 +185,15 @@ class StepNames:
             return None
         stem, idx, param = m.group(1), m.group(2) or m.group(3), m.group(4)
         if stem not in self.stems:
+            self._foreign(stem, c)                         # G_1 in an Adam run: said, never dropped
             return None
         if param is not None and param not in self.param_of:
             shown = {self._shown(p) for p in self.params}
-            raise StepNameError(said("steps.no_param", name=c, param=param, params=", ".join(sorted(shown))))
+            message = said("steps.no_param", name=c, param=param, params=", ".join(sorted(shown)))
+            close = self._close_param(param)
+            if close is not None:                          # m_1(w_53): m_1(w_{35})
+                message = said("hint.did_you_mean", first=message, close=c.replace(f"({param})", f"({close})"))
+            raise StepNameError(message)
         what = self.stems[stem]
         if idx in ("t", "t-1", "t−1"):
             if ctx is None:
@@ -195,6 +207,39 @@ class StepNames:
         if not re.fullmatch(r"[0-9]{1,6}", idx or ""):
             return None
         return _Named(what, int(idx), param)
+
+    def _close_param(self, param: str) -> str | None:
+        """The parameter a misspelt one may mean, as the solution writes it: the reversed index (w_53 for w_35),
+        else the closest spelling; None when none is close."""
+        m = re.fullmatch(r"(.+?)_\{?([0-9])[,]?([0-9])\}?", param)
+        if m and f"{m.group(1)}_{m.group(3)}{m.group(2)}" in self.param_of:
+            return self._shown(self.param_of[f"{m.group(1)}_{m.group(3)}{m.group(2)}"])
+        from ..suggest import closest
+        got = closest(param, self.param_of)
+        return self._shown(self.param_of[got[0]]) if got else None
+
+    def _foreign(self, stem: str, name: str) -> None:
+        """StepNameError for the state of another optimizer (G_1 of Adagrad in an Adam run): what it is, and the
+        state this run keeps; nothing for any other stem."""
+        owners = foreign_stems().get(stem)
+        if not owners:
+            return
+        own = [k for k, v in self.stems.items() if v not in ("theta", "grad", "update")]
+        raise StepNameError(said("steps.other_optimizer" if own else "steps.other_optimizer_none", name=name[:60],
+                                 symbol=stem, owners=", ".join(owners), optimizer=self.run.training.optimizer,
+                                 state=", ".join(own)))
+
+    def close_ids(self, t: int, ident: str) -> list[str]:
+        """The ids of step t a misspelt one may mean (new_w_35, m_hat_w_3_5, theta_w_3_5: new_w_3_5, mhat_w_3_5):
+        those written alike but for _ and braces (θ as new), else the closest; [] when none is close."""
+        from ..suggest import closest
+        prefix = step_id(t, "")
+        ids = sorted(q[len(prefix):] for q in step_item_ids(self.table.psol) if q.startswith(prefix))
+
+        def compact(text: str) -> str:
+            return re.sub(r"^(?:theta|θ)", "new", re.sub(r"[\s_{}]", "", text.lower()))
+        same = [q for q in ids if compact(q) == compact(ident)]
+        return same[:2] if same else closest(ident, ids)
 
     def _shown(self, p) -> str:
         """A parameter as the solution writes it (w_{35} in the problem's index order, a shared one's name)."""
@@ -297,6 +342,27 @@ def step_item_ids(psol) -> frozenset:
     resolved = [s.key.whole for s in psol.steps if s.key.kind in RESOLVED_KINDS]
     return frozenset(step_id(rs.t, k) for rs in run.steps for k in (*rs.values, *resolved)) | \
         frozenset(step_id(rs.t, s.key) for rs in run.steps for s in psol.steps if s.key.kind in RESOLVED_KINDS)
+
+
+_FOREIGN: dict[str, tuple[str, ...]] | None = None
+
+
+def foreign_stems() -> dict[str, tuple[str, ...]]:
+    """The state symbols of every optimizer as StepNames reads a stem (G, m, v, m̂, v̂, E[g^2] …), each with the
+    optimizers that keep it, in the table's order: for the message of a name another optimizer keeps. Momentum's
+    and Nesterov's velocity stays out where it is spelt b (a bias's letter)."""
+    global _FOREIGN
+    if _FOREIGN is None:
+        from .. import optimizers
+        out: dict[str, tuple[str, ...]] = {}
+        for row in optimizers.TABLE.values():
+            for sym in (*(v.symbol for v in row.state), *((optimizers.MHAT, optimizers.VHAT)
+                                                        if row.name.startswith("adam") else ())):
+                stem = re.sub(r"_t$", "", _stem_canon(canon(optimizers.LATEX.get(sym, sym.name))))
+                if stem != "b" and row.name not in out.get(stem, ()):
+                    out[stem] = (*out.get(stem, ()), row.name)
+        _FOREIGN = out
+    return _FOREIGN
 
 
 def step_names(table) -> StepNames | None:

@@ -1532,4 +1532,9 @@ MESSAGES = {
     "hint.sgd_momentum": "{first} (torch's SGD with momentum is name: momentum here; with nesterov: true, name: nesterov)",
     "hint.sgd_nesterov": "{first} (torch's SGD with nesterov: true is name: nesterov here)",
     "usage.steps_count": "{value} is not 'all': use --step {k} for one step (repeatable), --steps all for every step.",
+    # -- session 14, V2: step names and ids (answers/steps.py, answers/read.py) ---------------------------------
+    "steps.in_part": "{part}: {what}",
+    "steps.step_mapping": "{part}: {item}: a step's answers go under steps: {{{t}: {{{example}: ...}}}} or each as step{t}.{example}",
+    "steps.other_optimizer": "{name}: {symbol} is the state of {owners}; this problem's optimizer ({optimizer}) keeps {state}",
+    "steps.other_optimizer_none": "{name}: {symbol} is the state of {owners}; this problem's optimizer ({optimizer}) keeps none{state}",
 }

@@ -1342,4 +1342,9 @@ MESSAGES = {
     "hint.sgd_momentum": "{first}（torch 中带 momentum 的 SGD 在这里是 name: momentum；带 nesterov: true 时是 name: nesterov）",
     "hint.sgd_nesterov": "{first}（torch 中带 nesterov: true 的 SGD 在这里是 name: nesterov）",
     "usage.steps_count": "{value} 不是 'all'：用 --step {k} 完整显示一步（可重复），用 --steps all 显示每一步。",
+    # -- session 14, V2: step names and ids (answers/steps.py, answers/read.py) ---------------------------------
+    "steps.in_part": "{part}：{what}",
+    "steps.step_mapping": "{part}：{item}：某一步的答案写在 steps: {{{t}: {{{example}: ...}}}} 之下，或逐个写成 step{t}.{example}",
+    "steps.other_optimizer": "{name}：{symbol} 是 {owners} 的状态量；本题的优化器（{optimizer}）保存的是 {state}",
+    "steps.other_optimizer_none": "{name}：{symbol} 是 {owners} 的状态量；本题的优化器（{optimizer}）没有状态量{state}",
 }

@@ -68,13 +68,38 @@ class _Style:
     words: Callable[[str], str]
     name: Callable[[str], str]
     formula: Callable[[str], str] = lambda text: text     # a graph's formula a diagnosis quotes: one maths span
+    rule: Callable[[str], str] = lambda text: text        # an optimizer's formulas a diagnosis quotes: maths whole
+
+
+def _rule_pieces(text: str) -> list[tuple[str, str]]:
+    """An optimizer diagnosis's formulas (`m̂_t = m_t/(1 - β₁^t); v̂_t = …`, `m_1 = 0, v_1 = 0`, θ_2(w_{35})) as
+    (separator before, formula) pieces, each formula one maths span as the solution's Optimizer section sets it."""
+    parts = re.split(r"(; |, )", text)
+    return [("" if n == 0 else parts[n - 1], parts[n]) for n in range(0, len(parts), 2)]
+
+
+def _rule_markdown(text: str) -> str:
+    from .optimizer import _formula_latex
+    return "".join(f"{sep}${_formula_latex(f)}$" if f.strip() else sep for sep, f in _rule_pieces(text))
+
+
+def _rule_html(text: str) -> str:
+    from html import escape
+
+    from .mathml import math, mathml_row
+    from .optimizer import _formula_latex
+    out = []
+    for sep, f in _rule_pieces(text):
+        node, unknown = mathml_row(_formula_latex(f)) if f.strip() else ("", ["empty"])
+        out.append(escape(sep) + (escape(f, quote=True) if unknown else math([node], f)))
+    return "".join(out)
 
 
 PLAIN = _Style(lambda text: text, lambda name: name)
-MARKDOWN = _Style(mathspans.markdown, mathspans.name_markdown, mathspans.formula_markdown)
+MARKDOWN = _Style(mathspans.markdown, mathspans.name_markdown, mathspans.formula_markdown, _rule_markdown)
 _CELL = _Style(lambda text: mathspans.markdown(text, cell=True), lambda name: mathspans.name_markdown(name, cell=True),
-               mathspans.formula_markdown)
-HTML = _Style(mathspans.html, mathspans.name_html, mathspans.formula_html)
+               mathspans.formula_markdown, _rule_markdown)
+HTML = _Style(mathspans.html, mathspans.name_html, mathspans.formula_html, _rule_html)
 
 
 def _line(style: _Style, lang: str, key: str, names: dict[str, list[str]] | None = None,
@@ -105,6 +130,10 @@ _FORMULA_FIELDS = {("graph_answers.half_of_square", "node"), ("graph_answers.hal
                    ("diagnosis.other_activation_output", "rule"), ("diagnosis.other_activation_output_factor", "rule")}
 
 
+# the fields of an optimizer's diagnosis (answers/optimizer_diagnose.py) that hold its names and formulas
+_RULE_FIELDS = ("name", "right", "wrong", "initial", "state", "before", "prev", "used", "own")
+
+
 def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset()) -> str:
     """One of our sentences (a diagnosis, a note) in `lang` and `style`, each item it names (a field
     `name`, `first`, `of` or `id` whose text is one of the report's item `names`) typeset whole as
@@ -121,6 +150,10 @@ def _said(style: _Style, text: str, lang: str, names: frozenset[str] = frozenset
         for k, v in t.fields.items():
             if isinstance(v, Said) and v.key:
                 fields[k] = slotted(v)
+            elif t.key.startswith("diagnosis.opt_") and k in _RULE_FIELDS and isinstance(v, str) \
+                    and not re.fullmatch(r"[−-]?[0-9.]+", v):
+                slots.append(style.rule(v))           # θ_2(w_{35}), m̂_t = m_t/(1 - β₁^t): maths whole
+                fields[k] = f"{mark}{len(slots) - 1}QZ"
             elif (t.key, k) in _FORMULA_FIELDS and isinstance(v, str):
                 slots.append(style.formula(v))
                 fields[k] = f"{mark}{len(slots) - 1}QZ"
@@ -175,6 +208,11 @@ def _note(note: str, lang: str) -> str:
 def _given_name(v: Verdict, lang: str, style: _Style = PLAIN) -> str:
     """The item's name, marked when it is a value the problem gives (no points)."""
     if v.step is not None:                         # an optimizer step's item: "step 2: m_t(w_{35})" in `lang`
+        if style is not PLAIN and isinstance(v.name, Said) and v.name.key == "steps.item" and \
+                isinstance(v.name.fields.get("name"), str) and not isinstance(v.name.fields["name"], Said):
+            # its name maths whole, m̂_t(w_{35}) (the loss after the step stays words)
+            return _line(style, lang, "steps.item", done={"name": style.rule(v.name.fields["name"])},
+                         t=str(v.name.fields.get("t", "")))
         return style.name(say(v.name, lang))
     return style.name(v.name) if v.graded else \
         _line(style, lang, "report.given_row", {"name": [v.name]})
