@@ -106,12 +106,12 @@ class GraphStepNames(StepNames):
                     return stem, name
         return None
 
-    def from_id(self, t: int, ident: str, name: str) -> str:
+    def from_id(self, t: int, ident: str, name: str, prefixed: bool = True) -> str:
         self.check_step(t, name)
         key = self.parse_key(ident)
         if key is not None and self._whole_key(t, key) is not None:
             return step_id(t, key)                     # a whole matrix: split into its entries by the checker
-        return super().from_id(t, ident, name)
+        return super().from_id(t, ident, name, prefixed)
 
     def _parse(self, c: str, ctx):
         """steps.StepNames' grammar, and a whole matrix or vector parameter (G_1(A), A^(1)) as its entries."""
