@@ -234,9 +234,11 @@ def _param_value(part: Part, p: Parameter) -> sp.Expr:
 # -- the worked steps ------------------------------------------------------------------------------
 
 def _short(value: sp.Expr) -> sp.Expr:
-    """`value` exact while it is short (evaluate.py's limit), else a 30-digit float."""
+    """`value` exact while it is short (evaluate.py's limit), else a 30-digit float; a value with a float in it
+    (θ or a state already a float, an exact g_t beside it) is no exact value: a 30-digit float too, so that no
+    step carries, and prints, a float inside an expression (its JSON `exact` was null already)."""
     value = sp.sympify(value)
-    if value.is_Rational or value.is_Float or size(value) <= MAX_EXACT_NODES:
+    if value.is_Rational or value.is_Float or (size(value) <= MAX_EXACT_NODES and not value.has(sp.Float)):
         return value
     return sp.Float(value.evalf(DIGITS), DIGITS)
 
@@ -449,11 +451,14 @@ def first_updates(psol, run: Run) -> tuple:
     values = run.worked[1].step.values
     eta = psol.step(Key("learning_rate"))
     out, updates = [], {}
+    # the rule at t = 1 once, in placeholders; each weight's form is it in that weight's symbols
+    w0, g0 = sp.Symbol("_w_", real=True), sp.Symbol("_g_", real=True)
+    generic = first_step_form(run, w0, g0, eta.symbol)
     for s in psol.steps:
         if s.key in by_param:
             p = by_param[s.key]
             w, g = psol.step(p.key), psol.step(p.kind("grad"))
-            form = first_step_form(run, w.symbol, g.symbol, eta.symbol)
+            form = generic.xreplace({w0: w.symbol, g0: g.symbol})
             known = {w.symbol: w.value, g.symbol: g.value, eta.symbol: eta.value}
             leaves = {sym: known[sym] for sym in form.free_symbols}
             v = values[s.key]
