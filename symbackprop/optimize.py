@@ -374,11 +374,26 @@ class Run:
         return self.steps[t - 1].values[key]
 
 
+# `--steps all` shows every step in full up to this many steps (each a worked solution: about a tenth of a second
+# of text for the 2-2-1 network); beyond it, one line (optimizer.all_too_many), exit 2
+MAX_ALL_STEPS = 100
+
+
+def all_too_many(shown, steps: int, part: str, source: str) -> None:
+    """ProblemError (one line, exit 2) for `--steps all` of more than MAX_ALL_STEPS steps."""
+    if shown == "all" and steps > MAX_ALL_STEPS:
+        from .errors import ProblemError
+        from .messages import said
+        raise ProblemError(said("optimizer.all_too_many", part=part, steps=steps, limit=MAX_ALL_STEPS),
+                           source=source, field="steps")
+
+
 def run_part(part: Part, shown: Sequence[int] | str = (1,), source: str = "<problem>", first=None) -> Run:
     """The run of a part with `training`: every step by the float run, the steps `shown` ("all": every one)
     by the exact path too. `first`: the part's own solution, step 1's where it is the part itself
     (worked_steps)."""
     training = part.training
+    all_too_many(shown, training.steps, part.name, source)
     if shown != "all":
         over = [t for t in shown if t > training.steps]
         if over:

@@ -1349,7 +1349,8 @@ MESSAGES = {
     "note.optimizer_update": "The updates below are step 1 of {name} ({form} form), not {rule}; its rule "
                              "and every step follow in the section {section}.",
     "optimizer.precision": "The steps shown in full are exact while their values stay short, else {digits}-digit "
-                           "floats; the steps not shown (in the table) come from float64 arithmetic (the two agree to "
+                           "floats (J after a step whose new parameters are not all exact: float64, as in the table); "
+                           "the steps not shown (in the table) come from float64 arithmetic (the two agree to "
                            "within 10⁻¹²)",
     "optimizer.step_section": "Step {t}: {section}",
     "optimizer.lookahead": "g_t is taken at the look-ahead point θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), so the forward and "
@@ -1523,4 +1524,7 @@ MESSAGES = {
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
                                             "g_1 and v̂ g_1²",
+    "optimizer.all_too_many": "--steps all: part {part} has {steps} steps, more than the {limit} shown in full at "
+                              "most (each is a worked solution of its own); show the ones you want with --step K "
+                              "(repeatable); the table lists every step",
 }
