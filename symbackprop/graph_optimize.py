@@ -258,7 +258,9 @@ class GraphRun:
 def run_graph(prob, shown: Sequence[int] | str = (1,)) -> GraphRun:
     """The run of a graph with `training`: every step by the float run, the steps `shown` ("all": every one)
     by the exact path too. A step past the last is the file's mistake (one line)."""
+    from .optimize import all_too_many
     training = prob.training
+    all_too_many(shown, training.steps, "main", prob.source)
     if shown != "all":
         over = [t for t in shown if t > training.steps]
         if over:

@@ -234,9 +234,11 @@ def _param_value(part: Part, p: Parameter) -> sp.Expr:
 # -- the worked steps ------------------------------------------------------------------------------
 
 def _short(value: sp.Expr) -> sp.Expr:
-    """`value` exact while it is short (evaluate.py's limit), else a 30-digit float."""
+    """`value` exact while it is short (evaluate.py's limit), else a 30-digit float; a value with a float in it
+    (θ or a state already a float, an exact g_t beside it) is no exact value: a 30-digit float too, so that no
+    step carries, and prints, a float inside an expression (its JSON `exact` was null already)."""
     value = sp.sympify(value)
-    if value.is_Rational or value.is_Float or size(value) <= MAX_EXACT_NODES:
+    if value.is_Rational or value.is_Float or (size(value) <= MAX_EXACT_NODES and not value.has(sp.Float)):
         return value
     return sp.Float(value.evalf(DIGITS), DIGITS)
 
@@ -258,6 +260,13 @@ def at(part: Part, theta: dict[Key, sp.Expr], samples: Sequence[int]) -> Part:
                    batch_reduction=part.batch_reduction if len(chosen) > 1 else "mean")
 
 
+def _same_part(here: Part, own: Part, source: str) -> bool:
+    """Whether the part re-solved for a step (`at`) is the part itself (`own`, with its training): the same
+    weights (a Float told from an equal Rational), samples and settings."""
+    from .memo import part_key
+    return part_key(here, source) == part_key(replace(own, training=None), source)
+
+
 @dataclass(frozen=True)
 class WorkedStep:
     """A step shown in full: its quantities (exact while short) and the worked solution it took g_t from
@@ -267,10 +276,16 @@ class WorkedStep:
     solution: object = field(repr=False, compare=False)
 
 
-def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>") -> dict[int, WorkedStep]:
+def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>", first=None,
+                 floats: Sequence[RunStep] | None = None) -> dict[int, WorkedStep]:
     """The steps `shown` (1-based) computed by the exact path: the part re-solved at each step's grad point
     (solution.solve_part) and optimizers.step_exact. Every step up to the last one shown is computed (each
-    needs the one before)."""
+    needs the one before).
+
+    `first`: the part's own solution (solution.solve_part of `part`): where step 1 is the part itself (θ₀,
+    every sample, the same weights as given), it is step 1's solution, not solved twice. `floats`: the float
+    run (run_floats): J after a step whose new parameters are not all rationals (so that re-solving gives
+    30-digit floats, no exact value) is the float run's, not a third solve (optimizer.precision says so)."""
     from .solution import solve_part
     training = part.training
     name, form, values = training.optimizer, training.form, training.values
@@ -292,7 +307,9 @@ def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>") ->
         samples = step_samples(training, t, len(part.samples))
         point = {p.key: _given(optimizers.grad_point(name, form, theta[p.key], state[p.key], values))
                  if row.grad_at != optimizers.THETA_PREV else theta[p.key] for p in params}
-        psol = solve_part(at(part, point, samples), source)
+        here = at(part, point, samples)
+        psol = (first if t == 1 and first is not None and _same_part(here, first.part, source)
+                else solve_part(here, source))
         loss = psol.step(Key("loss")).value if point == theta else loss_at(theta, samples)
         result: dict = {Key("loss"): loss}
         new = {}
@@ -318,7 +335,10 @@ def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>") ->
                 if p.shared:
                     result[Key("w", j, source=i)] = theta[p.key]
                     result[Key("new_w", j, source=i)] = got["theta"]
-        result[Key("new_loss")] = loss_at(new, samples)
+        if floats is not None and not all(sp.sympify(v).is_Rational for v in new.values()):
+            result[Key("new_loss")] = sp.Float(floats[t - 1].values[Key("new_loss")])   # float64, as the table's
+        else:
+            result[Key("new_loss")] = loss_at(new, samples)
         if t in shown:
             out[t] = WorkedStep(RunStep(t, samples, result), psol)
         theta = new
@@ -354,10 +374,26 @@ class Run:
         return self.steps[t - 1].values[key]
 
 
-def run_part(part: Part, shown: Sequence[int] | str = (1,), source: str = "<problem>") -> Run:
+# `--steps all` shows every step in full up to this many steps (each a worked solution: about a tenth of a second
+# of text for the 2-2-1 network); beyond it, one line (optimizer.all_too_many), exit 2
+MAX_ALL_STEPS = 100
+
+
+def all_too_many(shown, steps: int, part: str, source: str) -> None:
+    """ProblemError (one line, exit 2) for `--steps all` of more than MAX_ALL_STEPS steps."""
+    if shown == "all" and steps > MAX_ALL_STEPS:
+        from .errors import ProblemError
+        from .messages import said
+        raise ProblemError(said("optimizer.all_too_many", part=part, steps=steps, limit=MAX_ALL_STEPS),
+                           source=source, field="steps")
+
+
+def run_part(part: Part, shown: Sequence[int] | str = (1,), source: str = "<problem>", first=None) -> Run:
     """The run of a part with `training`: every step by the float run, the steps `shown` ("all": every one)
-    by the exact path too."""
+    by the exact path too. `first`: the part's own solution, step 1's where it is the part itself
+    (worked_steps)."""
     training = part.training
+    all_too_many(shown, training.steps, part.name, source)
     if shown != "all":
         over = [t for t in shown if t > training.steps]
         if over:
@@ -368,7 +404,7 @@ def run_part(part: Part, shown: Sequence[int] | str = (1,), source: str = "<prob
     steps = tuple(run_floats(part))
     wanted = (tuple(range(1, training.steps + 1)) if shown == "all"
               else tuple(sorted({t for t in shown if 1 <= t <= training.steps})))
-    return Run(part, training, steps, worked_steps(part, sorted({1, *wanted}), source), wanted)
+    return Run(part, training, steps, worked_steps(part, sorted({1, *wanted}), source, first, steps), wanted)
 
 
 def plain_sgd(training: Training) -> bool:
@@ -430,11 +466,14 @@ def first_updates(psol, run: Run) -> tuple:
     values = run.worked[1].step.values
     eta = psol.step(Key("learning_rate"))
     out, updates = [], {}
+    # the rule at t = 1 once, in placeholders; each weight's form is it in that weight's symbols
+    w0, g0 = sp.Symbol("_w_", real=True), sp.Symbol("_g_", real=True)
+    generic = first_step_form(run, w0, g0, eta.symbol)
     for s in psol.steps:
         if s.key in by_param:
             p = by_param[s.key]
             w, g = psol.step(p.key), psol.step(p.kind("grad"))
-            form = first_step_form(run, w.symbol, g.symbol, eta.symbol)
+            form = generic.xreplace({w0: w.symbol, g0: g.symbol})
             known = {w.symbol: w.value, g.symbol: g.value, eta.symbol: eta.value}
             leaves = {sym: known[sym] for sym in form.free_symbols}
             v = values[s.key]

@@ -238,6 +238,10 @@ def solve(problem: Problem | str | Path, parts: list[str] | None = None,
     check_budget(problem.source, chosen, "check" if check else "solve", multi=len(problem.parts) > 1)
     if steps is not None and not any(p.training is not None for p in chosen):
         raise ProblemError(said("optimizer.no_steps"), source=problem.source, field="steps")
+    from .optimize import all_too_many
+    for p in chosen:                     # `--steps all` of too many steps: said before anything is solved
+        if p.training is not None:
+            all_too_many(steps, p.training.steps, p.name, problem.source)
     with fewer_collections():
         return Solution(problem.title, problem.source,
                         tuple(with_run(solve_part(p, problem.source), problem.source, steps) for p in chosen))
@@ -258,7 +262,7 @@ def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | No
 def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
     from dataclasses import replace
     from .optimize import first_updates, names, run_part
-    run = run_part(psol.part, (1,) if steps is None else steps, source)
+    run = run_part(psol.part, (1,) if steps is None else steps, source, psol)
     if run.training.update == "per_sample" and len(psol.part.samples) > 1:
         # one update after each sample: the worked solution is step 1's, on sample 1 alone (the run's re-solved
         # step 1: its part has that sample only), not the batch's, so that its Δw is step 1's update; its first
@@ -300,6 +304,9 @@ def _problem_or_graph(problem, parts: list[str] | None, steps=None):
     if steps is not None and graph.training is None:
         raise ProblemError(said("optimizer.no_steps"), source=graph.source, field="steps")
     from .graph_optimize import with_graph_run
+    from .optimize import all_too_many
+    if graph.training is not None:
+        all_too_many(steps, graph.training.steps, "main", graph.source)
     return with_graph_run(solve_graph(graph), steps)
 
 

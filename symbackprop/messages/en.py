@@ -1349,7 +1349,8 @@ MESSAGES = {
     "note.optimizer_update": "The updates below are step 1 of {name} ({form} form), not {rule}; its rule "
                              "and every step follow in the section {section}.",
     "optimizer.precision": "The steps shown in full are exact while their values stay short, else {digits}-digit "
-                           "floats; the steps not shown (in the table) come from float64 arithmetic (the two agree to "
+                           "floats (J after a step whose new parameters are not all exact: float64, as in the table); "
+                           "the steps not shown (in the table) come from float64 arithmetic (the two agree to "
                            "within 10⁻¹²)",
     "optimizer.step_section": "Step {t}: {section}",
     "optimizer.lookahead": "g_t is taken at the look-ahead point θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), so the forward and "
@@ -1537,4 +1538,7 @@ MESSAGES = {
     "steps.step_mapping": "{part}: {item}: a step's answers go under steps: {{{t}: {{{example}: ...}}}} or each as step{t}.{example}",
     "steps.other_optimizer": "{name}: {symbol} is the state of {owners}; this problem's optimizer ({optimizer}) keeps {state}",
     "steps.other_optimizer_none": "{name}: {symbol} is the state of {owners}; this problem's optimizer ({optimizer}) keeps none{state}",
+    "optimizer.all_too_many": "--steps all: part {part} has {steps} steps, more than the {limit} shown in full at "
+                              "most (each is a worked solution of its own); show the ones you want with --step K "
+                              "(repeatable); the table lists every step",
 }

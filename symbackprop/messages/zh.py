@@ -1181,8 +1181,8 @@ MESSAGES = {
     "optimizer.no_steps": "--step 与 --steps 需要含 optimizer、steps 或 update 的题目；本题只有一步普通梯度下降",
     "note.optimizer_update": "下面的更新是 {name}（{form} 形式）的第 1 步，而不是 {rule}；其规则与每一步见"
                              "“{section}”一节。",
-    "optimizer.precision": "完整列出的步骤在数值较短时为精确值，否则为 {digits} 位浮点数；未完整列出的步骤（表格中）用 "
-                           "float64 计算（两者相差不超过 10⁻¹²）",
+    "optimizer.precision": "完整列出的步骤在数值较短时为精确值，否则为 {digits} 位浮点数（新参数不全为精确值时，该步之后的 J "
+                           "为 float64，与表格相同）；未完整列出的步骤（表格中）用 float64 计算（两者相差不超过 10⁻¹²）",
     "optimizer.step_section": "第 {t} 步：{section}",
     "optimizer.lookahead": "g_t 在前瞻点 θ_{{t−1}} − γ·v_{{t−1}} 处计算（Nesterov），因此该步的前向与反向计算都在该点进行",
     # -- session 13, F3 --------------------------------------------------------------------------------
@@ -1347,4 +1347,6 @@ MESSAGES = {
     "steps.step_mapping": "{part}：{item}：某一步的答案写在 steps: {{{t}: {{{example}: ...}}}} 之下，或逐个写成 step{t}.{example}",
     "steps.other_optimizer": "{name}：{symbol} 是 {owners} 的状态量；本题的优化器（{optimizer}）保存的是 {state}",
     "steps.other_optimizer_none": "{name}：{symbol} 是 {owners} 的状态量；本题的优化器（{optimizer}）没有状态量{state}",
+    "optimizer.all_too_many": "--steps all：部分 {part} 有 {steps} 步，超过最多完整列出的 {limit} 步（每一步都是一份完整解答）；"
+                              "请用 --step K（可重复）选择要完整列出的步骤；表格列出每一步",
 }
