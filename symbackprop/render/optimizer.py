@@ -26,6 +26,7 @@ _SPLIT = re.compile(r"([\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+)")
 _OPERATOR = re.compile(r"[=≈+−×·/<>≤≥]")
 _MATHY = re.compile(rf"[{_GREEK_CHARS}_=≈√²⁻¹²³⁰-⁹|^·−\u0302]|^[0-9.]+$|^\(?[A-Za-z]\)?$")
 _WORDISH = re.compile(r"(?<![A-Za-z])(?!net_)[A-Za-z]{2,}_|[A-Za-z]{3,}'s|^[A-Za-z]{2,}$")
+_SETTING_WORD = re.compile(r"(?<![\\A-Za-z0-9])[A-Za-z]{2,}(?:_[A-Za-z]{2,})+(?![A-Za-z0-9])")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _LATEX = {"·": r" \cdot ", "−": "-", "≈": r" \approx ", "×": r" \times ", "≤": r" \le ", "≥": r" \ge ",
@@ -53,15 +54,22 @@ def _formula_latex(plain: str) -> str:
     s = re.sub(r"√\(([^()]*(?:\([^()]*\)[^()]*)*)\)", r"\\sqrt{\1}", s)
     s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^{" + m.group(0).translate(_SUPER) + "}", s)
     s = re.sub(r"[₀₁₂₃₄₅₆₇₈₉]+", lambda m: "_{" + m.group(0).translate(_SUB) + "}", s)
+    words: list[str] = []                   # a setting's name (weight_decay): one word, not a subscript
+
+    def word(m) -> str:
+        words.append(m.group(0))
+        return f"\ue002{len(words) - 1}\ue003"
+    s = _SETTING_WORD.sub(word, s)
     s = re.sub(r"(?<![\\A-Za-z])([A-Za-z]{2,})", lambda m: m.group(1) if m.group(1) in ("hat", "sqrt")
                else rf"\mathrm{{{m.group(1)}}}", s)
-    return "".join(greek.get(c) or _LATEX.get(c, c) for c in s).strip()
+    s = "".join(greek.get(c) or _LATEX.get(c, c) for c in s).strip()
+    return re.sub("\ue002([0-9]+)\ue003", lambda m: r"\text{" + words[int(m.group(1))].replace("_", r"\_") + "}", s)
 
 
 def _prose(plain: str, names=()) -> Text:
     """`plain` (a message of the run, its fields put in) as prose whose formulas are mathematics; `names`:
     words that are symbols here (a setting's name: lr, beta1)."""
-    from .prose import Prose, Sym
+    from .prose import Code, Prose, Sym
     parts = _SPLIT.split(plain)              # token, separator, token, …
     kinds = [(i % 2 == 0 and bool(p) and _is_math(p, names)) for i, p in enumerate(parts)]
     raw, pieces, i = [], [], 0
@@ -72,8 +80,9 @@ def _prose(plain: str, names=()) -> Text:
                 and not b.startswith("(" + "=") and (bool(_OPERATOR.fullmatch(b)) or bool(_OPERATOR.fullmatch(a))
                                                     or a.endswith(tuple("=≈+−×·/")) or b.startswith(tuple("=≈+−×·/"))))
     while i < len(parts):
-        if not kinds[i]:
-            raw.append(parts[i])
+        if not kinds[i]:                     # a file's word (initial_accumulator_value, per_sample) as code
+            raw.append(_SETTING_WORD.sub(lambda m: (pieces.append(Code(m.group(0))),
+                                                    f"\ue000{len(pieces) - 1}\ue001")[1], parts[i]))
             i += 1
             continue
         j = i
