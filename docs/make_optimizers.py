@@ -88,7 +88,9 @@ def text() -> str:
     lines += ["## A worked run", "",
               "`symbackprop solve` of this file prints the worked solution at the starting weights (its update "
               "section by Adam's rule), then the sections below: the rule, step 1 in full (`--step K` or "
-              "`--steps all` choose others) and a table of every step.", "",
+              "`--steps all` choose others) and a table of every step (aligned columns in text, a table in Markdown, "
+              "HTML and LaTeX/PDF, split across pages and into column groups there; with `update: per_sample` its "
+              "loss columns are the step's sample's J_n).", "",
               "```yaml", EXAMPLE.rstrip(), "```", "", "```text", tail.rstrip(), "```", ""]
     from symbackprop.graph import parse_graph, solve_graph
     from symbackprop.graph_optimize import with_graph_run

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from fractions import Fraction
 
 import pytest
 import sympy as sp
@@ -104,3 +103,68 @@ def test_every_optimizer_builds_a_pdf(tmp_path, name, form):
     _settings_ok(sol, [p.name for p in row.params])
     pdf = render(sol, "pdf", output=str(tmp_path / "out.pdf"))
     assert pdf[:5] == b"%PDF-"
+
+
+# -- item 10: the "Every step" table is a table in every format ---------------------------------------
+
+ONLINE_FROZEN = """\
+title: online
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0}, 1: {2: {value: 0.8, frozen: true}}}
+samples:
+  - {x: {1: 1}, t: {2: 2}}
+  - {x: {1: 2}, t: {2: 0}}
+loss: half_squared_error
+optimizer: {name: sgd, lr: 0.1}
+update: per_sample
+steps: 3
+"""
+
+
+@pytest.fixture(scope="module")
+def online(tmp_path_factory):
+    return solve(_write(tmp_path_factory.mktemp("online"), ONLINE_FROZEN))
+
+
+def test_the_table_is_a_table_in_every_format(online):
+    # by hand: b = w_02 moves by −η·(u − t), u = b + 0.8·x, the frozen w_12 = 0.8 stays (sample 1, 2, 1):
+    # step 1 (x 1, t 2): u = 0.8, Δb = −0.1·(0.8 − 2) = 0.12; step 2 (x 2, t 0): u = 0.12 + 1.6 = 1.72,
+    # Δb = −0.172, b = −0.052; step 3 (x 1, t 2): u = 0.748, Δb = 0.1252, b = 0.0732;
+    # J_1 before step 3 = ½·(0.748 − 2)² = 0.783752, after = ½·(0.8732 − 2)² = 0.634839
+    b_after = ["0.1200", "-0.0520", "0.0732"]
+    md = render(online, "markdown")
+    table = md[md.index("| $t$ |"):].split("\n\n")[0].splitlines()
+    assert table[1] == "|" + "|".join(["---:"] * 6) + "|"
+    assert table[0] == r"| $t$ | samples | sample's $J_n$ before | $J_n$ after | $w_{02}$ | $w_{12}$ |"
+    rows = [[c.strip() for c in r.strip("|").split("|")] for r in table[2:]]
+    assert [r[0] for r in rows] == ["1", "2", "3"] and [r[1] for r in rows] == ["1", "2", "1"]
+    assert [r[4] for r in rows] == b_after
+    assert [r[5] for r in rows] == ["0.8"] * 3          # a weight that never moves: the same digits every row
+    html = render(online, "html")
+    assert html.count('<table class="steps">') == 1 and html.count("<tr>") == 4
+    assert '<td>0.0732</td><td>0.8</td></tr>' in html and "<th" in html and 'alttext="w_{02}"' in html
+    tex = render(online, "latex")
+    assert r"\begin{tabular}{rrrrrr}" in tex
+    assert r"$t$ & samples & sample's $J_n$ before & $J_n$ after & $w_{02}$ & $w_{12}$ \\ \hline" in tex
+    assert r"$3$ & $1$ & $0.7838$ & $0.6348$ & $0.0732$ & $0.8$" in tex and r"& $0.0732$ & $0.8$ \\" in tex and r"w\_\{" not in tex
+    text = render(online, "text")
+    lines = text[text.index("Every step"):].splitlines()[1:5]
+    assert len({len(line) for line in lines}) == 1                      # aligned columns
+    assert lines[3].split() == ["3", "1", lines[3].split()[2], lines[3].split()[3], "0.0732", "0.8"]
+    zh = render(online, "text", lang="zh")
+    assert "该样本 J_n 之前" in zh
+
+
+def test_a_wide_long_table_is_split_into_tabulars_a_page_can_hold():
+    from symbackprop.document import Table, Text
+    from symbackprop.render.latex import TABLE_COLUMNS, TABLE_ROWS, table_latex
+    n_rows, n_cols = TABLE_ROWS + 5, TABLE_COLUMNS + 3
+    table = Table(tuple(Text(f"c{i}") for i in range(2 + n_cols)),
+                  tuple(tuple([str(r), "1"] + [f"0.{r:04d}"] * n_cols) for r in range(n_rows)), 2)
+    lines = table_latex(table)
+    heads = [i for i, line in enumerate(lines) if line.startswith(r"\begin{tabular}")]
+    assert len(heads) == 4                                  # 2 column groups × 2 row groups
+    widths = [len(lines[i].split("{")[2].rstrip("}")) for i in heads]
+    assert widths == [2 + TABLE_COLUMNS] * 2 + [2 + 3] * 2
+    body = [line for line in lines if line.startswith("$")]
+    assert len(body) == 2 * n_rows and all(line.count("&") + 1 in (2 + TABLE_COLUMNS, 5) for line in body)

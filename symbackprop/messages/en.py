@@ -1523,4 +1523,6 @@ MESSAGES = {
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
                                             "g_1 and v̂ g_1²",
+    "optimizer.col.before_sample": "sample's {loss}_n before",
+    "optimizer.col.after_sample": "{loss}_n after",
 }

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from ..document import Section, Step, Text
+from ..document import Section, Step, Table, Text
 from ..evaluate import DIGITS
 from ..messages import msg
 from ..notation import Names
-from ..printing import format_value, message_number
+from ..printing import format_float, format_given, format_value, message_number
 from .prose import sentence
 
 
@@ -177,7 +177,7 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
                  else msg(lang, "optimizer.step_title", t=t, n=n, samples=samples))
         sections.append(Section(_text(title),
                                 tuple(steps), notes=tuple(step_notes)))
-    sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), notes=tuple(_table(psol, names, precision, lang))))
+    sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), table=_table(psol, names, precision, lang)))
     return tuple(sections)
 
 
@@ -222,21 +222,40 @@ def _key(kind: str):
     return Key(kind)
 
 
-def _table(psol, names: Names, precision: int, lang: str) -> list[Text]:
-    """One row a step: t, its samples, the loss before and after, and every parameter after the step."""
+def _table(psol, names: Names, precision: int, lang: str) -> Table:
+    """One row a step: t, its samples, the loss before and after (a per_sample run's: the step's sample's
+    J_n, so said in the header), and every parameter after the step, every number of a column with the
+    same digits (0.1200, not an exact 0.12 in row 1); a parameter that did not move in a step is printed as
+    in the row before (a frozen weight given as 0.8 stays 0.8 in every row, not 0.8000)."""
+    from .prose import Prose, Sym
     run = psol.run
     samples = not getattr(psol, "graph", False)          # a graph has one sample: no column for it
-    heads = ([msg(lang, "optimizer.col.step")] + [msg(lang, "optimizer.col.samples")] * samples
-             + [msg(lang, "optimizer.col.before"), msg(lang, "optimizer.col.after")]
-             + [names.text[psol.step(p.key).symbol] for p in run.params])
-    rows = []
+    own = "_sample" if run.training.update == "per_sample" and samples else ""
+    loss = psol.part.notation.loss_symbol
+    head = ([_prose(msg(lang, "optimizer.col.step"))] + [_text(msg(lang, "optimizer.col.samples"))] * samples
+            + [_prose(msg(lang, f"optimizer.col.before{own}", loss=loss)),
+               _prose(msg(lang, f"optimizer.col.after{own}", loss=loss))]
+            + [Prose("\ue0000\ue001", [Sym(names.text[psol.step(p.key).symbol], names.latex[psol.step(p.key).symbol])])
+               for p in run.params])
+    rows, last = [], {}
     for rs in run.steps:
-        rows.append([str(rs.t)] + [",".join(str(s + 1) for s in rs.samples)] * samples +
-                    [format_value(_number(run.value(rs.t, _key("loss"))), precision)[0],
-                     format_value(_number(run.value(rs.t, _key("new_loss"))), precision)[0]]
-                    + [format_value(_number(run.value(rs.t, p.kind("new"))), precision)[0] for p in run.params])
-    widths = [max(len(r[i]) for r in [heads] + rows) for i in range(len(heads))]
-    return [_text("  ".join(c.rjust(w) for c, w in zip(r, widths))) for r in [heads] + rows]
+        cells = []
+        for p in run.params:
+            value = run.value(rs.t, p.kind("new"))
+            x = float(value)
+            if p.key in last and last[p.key][0] == x:
+                cells.append(last[p.key][1])
+                continue
+            shown = format_float(x, precision)                # a column's digits alike (0.1200, not 0.12)
+            start = float(run.value(rs.t, p.key))         # θ_{t−1}: unmoved in step 1, shown as given
+            if rs.t == 1 and start == x:
+                shown = format_given(_number(run.value(rs.t, p.key)), precision)[0]
+            last[p.key] = (x, shown)
+            cells.append(shown)
+        rows.append(tuple([str(rs.t)] + [",".join(str(s + 1) for s in rs.samples)] * samples +
+                          [format_float(float(run.value(rs.t, _key("loss"))), precision),
+                           format_float(float(run.value(rs.t, _key("new_loss"))), precision)] + cells))
+    return Table(tuple(head), tuple(rows), 1 + samples)
 
 
 def _number(value):
