@@ -168,3 +168,125 @@ def test_a_wide_long_table_is_split_into_tabulars_a_page_can_hold():
     assert widths == [2 + TABLE_COLUMNS] * 2 + [2 + 3] * 2
     body = [line for line in lines if line.startswith("$")]
     assert len(body) == 2 * n_rows and all(line.count("&") + 1 in (2 + TABLE_COLUMNS, 5) for line in body)
+
+
+# -- item 9: a value shown and then used is shown with the digits the next line needs -----------------
+
+def _exact(text: str):
+    """A printed arithmetic expression (numbers, + - × / ², ^, sqrt, parentheses) as an exact Fraction
+    (a square root to 60 digits): the student's calculation from the printed numbers, no eval."""
+    from decimal import Decimal, getcontext
+    from fractions import Fraction
+    getcontext().prec = 60
+    tokens = re.findall(r"sqrt|[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?|[-+×/()²^·]", text.replace(" ", ""))
+    pos = 0
+
+    def peek():
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def expr():
+        v = term()
+        while peek() in ("+", "-"):
+            v = v + term() if take() == "+" else v - term()
+        return v
+
+    def term():
+        v = factor()
+        while peek() in ("×", "/", "·"):
+            v = v * factor() if take() in ("×", "·") else v / factor()
+        return v
+
+    def factor():
+        if peek() == "-":
+            take()
+            return -factor()
+        v = atom()
+        while peek() in ("²", "^"):
+            v = v ** 2 if take() == "²" else v ** int(take())
+        return v
+
+    def atom():
+        t = take()
+        if t == "(":
+            v = expr()
+            assert take() == ")"
+            return v
+        if t == "sqrt":
+            assert take() == "("
+            v = expr()
+            assert take() == ")"
+            return Fraction(Decimal(v.numerator) / Decimal(v.denominator)).limit_denominator(10 ** 40) \
+                if v == 0 else Fraction((Decimal(v.numerator) / Decimal(v.denominator)).sqrt())
+        return Fraction(t)
+    v = expr()
+    assert pos == len(tokens), text
+    return v
+
+
+def _rounds_to(x, printed: str) -> bool:
+    """Whether x rounded half-up to the printed number's decimals is the printed number."""
+    from fractions import Fraction
+    places = len(printed.partition(".")[2])
+    scaled = abs(x) * 10 ** places
+    n = int(scaled + Fraction(1, 2))
+    return Fraction(n * (1 if x >= 0 else -1), 10 ** places) == Fraction(printed)
+
+
+@pytest.mark.slow
+def test_adam_step_2_adds_up_from_the_printed_numbers(tmp_path):
+    text = render(solve(_write(tmp_path, ADAM_LEC), steps=(2,)), "text")
+    lines, printed = _printed_lines(text, "Step 2 of 3")
+    assert len(lines) == 9 * 5                       # m, v, m̂, v̂, θ of the 9 weights
+    for line in lines:
+        links = re.split(r" (=|≈) ", line)
+        numbers, value = links[-3], links[-1]
+        assert _rounds_to(_exact(numbers), value), line
+    # the worked example of the trial: v_1(w_03) = 0.001·g_1² = 0.000169629 (g_1 = −0.41186), and
+    # v_2 = 0.999·v_1 + 0.001·g_2² with g_2 = −0.15668: 0.000169459 + 0.0000245486 = 0.000194008
+    v_line = next(line for line in lines if line.startswith("v_t(w_{03})"))
+    assert v_line.endswith("= 0.999×0.00016963 + (-0.15668)²×(1 - 0.999) ≈ 0.00019401"), v_line
+    vhat = next(line for line in lines if line.startswith("v̂_t(w_{03})"))
+    assert "= 0.00019401/(1 - 0.999²)" in vhat
+    _put_in_as_printed(lines, printed)
+
+
+def _put_in_as_printed(lines, printed):
+    """A number put in for a value of the step is that value as printed (its line's value)."""
+    for line in lines:
+        lhs, rule, numbers = re.split(r" (?:=|≈) ", line)[:3]
+        for name in re.findall(r"[^\s·×/()+\-²]+\(w_\{\d+\}\)", rule):
+            if name in printed and name != lhs:
+                assert printed[name].lstrip("-") in numbers, (name, printed[name], line)
+
+
+def _printed_lines(text, title):
+    block = text[text.index(title):text.index("Every step")].splitlines()[1:]
+    lines = [line.strip() for line in block if " = " in line and "(w_{" in line and "Loss" not in line]
+    printed = {}
+    for line in block:
+        m = re.match(r"\s*(\S+\(w_\{\d+\}\)) (?:.* )?[=≈] (-?[0-9.]+)$", line)
+        if m:
+            printed[m.group(1)] = m.group(2)
+    return lines, printed
+
+
+def test_a_small_state_is_printed_with_the_digits_the_next_line_uses(tmp_path):
+    # one linear unit, Adam (lr 0.1): the fast tier's case of the test above; g_1(b) = mean(u − t) with
+    # u = 1·x: (1 − 2 + 2 − 0)/2 = 0.5, g_1(w) = (1·(−1) + 2·2)/2 = 1.5; v_1 = 0.001·g² = 0.00025, 0.00225
+    text = render(solve(_write(tmp_path, LINEAR + "optimizer: {name: adam, lr: 0.1}\nsteps: 2\n"), steps=(2,)),
+                  "text")
+    lines, printed = _printed_lines(text, "Step 2 of 2")
+    assert len(lines) == 2 * 5
+    for line in lines:
+        links = re.split(r" (=|≈) ", line)
+        assert _rounds_to(_exact(links[-3]), links[-1]), line
+    _put_in_as_printed(lines, printed)
+    v_line = next(line for line in lines if line.startswith("v_t(w_{02})"))
+    assert "= 0.999×0.00025 + " in v_line
+    small = [v for k, v in printed.items() if 0 < abs(float(v)) < 0.01]
+    assert small and all(len(v.lstrip("-0.")) >= 4 for v in small), printed     # 4 significant figures

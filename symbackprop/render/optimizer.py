@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import sympy as sp
+
 from ..document import Section, Step, Table, Text
 from ..evaluate import DIGITS
 from ..messages import msg
@@ -162,8 +164,11 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         for p in run.params:
             if p.frozen:
                 continue
-            for key, sym, rule_, numbers, value in worked_lines(run, t, p, subs[p.key]):
-                steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value))
+            lines = worked_lines(run, t, p, subs[p.key])
+            chain = ShownChain(lines)
+            for key, sym, rule_, numbers, value in lines:
+                steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value,
+                                  source=ShownLine(chain, sym)))
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
         before = format_value(values[_key("loss")], precision)[0]
         after = format_value(values[_key("new_loss")], precision)[0]
@@ -179,6 +184,112 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), table=_table(psol, names, precision, lang)))
     return tuple(sections)
+
+
+# -- the numbers of a step's lines: each value shown with the digits the lines after it use ---------------
+
+MAX_CHAIN_FIGURES = 15
+
+
+def _small(x, precision) -> bool:
+    """Whether a value at decimal places `precision` is small enough to be shown by significant figures
+    (0.0001696, not 0.0002): under 10^−⌊precision/2⌋ (0.01 at 4 places)."""
+    from ..printing import is_sig_figs
+    return not is_sig_figs(precision) and precision >= 1 and x != 0 and abs(x) < 10.0 ** -(int(precision) // 2)
+
+
+class ShownChain:
+    """How one parameter's lines of a step print their numbers (t18 item 9): each value of the step (g_t,
+    m_t, v_t, m̂_t, …) at the precision, a small one by significant figures; the numbers put into a line are
+    the values as printed (a line's own value where the step printed it); where a line does not come out
+    at its printed value from those numbers, its numbers are widened together (significant figures
+    `precision`, then one more …, up to MAX_CHAIN_FIGURES) and a widened value of the step is printed with
+    those digits where it is given too, so that a student working from the printed numbers gets every
+    printed value."""
+
+    def __init__(self, lines) -> None:
+        self.lines = lines
+        self._at: dict = {}
+
+    def shown(self, precision) -> dict:
+        """{symbol: (display, exact)} of every value and number of the lines at `precision`."""
+        got = self._at.get(precision)
+        if got is None:
+            got = self._at[precision] = self._chain(precision)
+        return got
+
+    def _chain(self, precision) -> dict:
+        from ..printing import SigFigs
+        values = {sym: sp.sympify(value) for _, sym, _, _, value in self.lines}
+        for _, _, rule, numbers, _ in self.lines:
+            for s, v in (numbers or {}).items():
+                values.setdefault(s, sp.sympify(v))
+        from ..evaluate import to_float
+        floats = {s: to_float(v) for s, v in values.items()}      # each value evaluated once
+
+        def fmt(s, figures):
+            return format_value(values[s], figures, floats[s])
+        at = {s: (SigFigs(precision) if _small(floats[s], precision) else precision) for s in values}
+        show = {s: fmt(s, at[s]) for s in values}
+        own = {sym for _, sym, _, _, _ in self.lines}
+        for _ in range(4 * len(self.lines) + 4):
+            widened = False
+            for _, sym, rule, numbers, _ in self.lines:
+                if rule is None or not numbers:
+                    continue
+                if self._adds_up(rule, {s: show[s][0] for s in numbers}, show[sym][0], at[sym]):
+                    continue
+                wider = self._widen(rule, numbers, fmt, show, show[sym][0], at[sym], precision)
+                if wider is None:
+                    continue
+                for s, (shown_, figures) in wider.items():
+                    if shown_ != show[s][0]:
+                        show[s], at[s] = fmt(s, figures), figures
+                        widened = widened or s in own
+            if not widened:
+                break
+        return show
+
+    @staticmethod
+    def _adds_up(rule, shown: dict, target: str, target_at) -> bool:
+        from ..printing import _same_display
+        try:
+            nums = {s: sp.Rational(v) for s, v in shown.items()}
+        except (TypeError, ValueError):
+            return True
+        value = rule.xreplace(nums)
+        if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_real:
+            return True
+        return _same_display(format_value(value, target_at)[0], target)
+
+    def _widen(self, rule, numbers, fmt, show, target, target_at, precision):
+        """{symbol: (display, figures)} of the fewest more significant figures at which the line comes out
+        at `target`; None if none up to MAX_CHAIN_FIGURES does."""
+        from ..printing import SigFigs, _decimals
+        for k in range(max(int(precision), 1), MAX_CHAIN_FIGURES + 1):
+            got = {}
+            for s in numbers:
+                wide = fmt(s, SigFigs(k))[0]
+                got[s] = ((wide, SigFigs(k)) if _decimals(wide) > _decimals(show[s][0]) or show[s][1] is False
+                          and _decimals(wide) == _decimals(show[s][0]) and wide != show[s][0]
+                          else (show[s][0], None))
+            if self._adds_up(rule, {s: v for s, (v, _) in got.items()}, target, target_at):
+                return {s: v for s, v in got.items() if v[1] is not None}
+        return None
+
+
+class ShownLine:
+    """One line's document source: its value and its numbers as the chain prints them (SolutionMath)."""
+
+    def __init__(self, chain: ShownChain, symbol) -> None:
+        self.chain, self.symbol = chain, symbol
+
+    def shown(self, precision) -> tuple[str, bool]:
+        return self.chain.shown(precision)[self.symbol]
+
+    def shown_numbers(self, numbers, precision) -> dict:
+        got = self.chain.shown(precision)
+        return {s: got[s][0] for s in numbers}
 
 
 # the notes a graph's run words without an equation that names a state at t = 1 (a graph's write-up is read whole)
