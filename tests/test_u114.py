@@ -253,6 +253,11 @@ def test_adam_step_2_adds_up_from_the_printed_numbers(tmp_path):
     vhat = next(line for line in lines if line.startswith("v̂_t(w_{03})"))
     assert "= 0.00019401/(1 - 0.999²)" in vhat
     _put_in_as_printed(lines, printed)
+    # step 2's forward pass: the output unit's line with the weights' 4 places as the other lines have them
+    # (w_05, w_35, w_45 after Adam's step 1 ≈ 0.3 + 0.1, 0.8 + 0.1, −0.9 + 0.1), only u widened
+    net5 = next(line for line in text.splitlines() if line.strip().startswith("net_5^(1) =")
+                and "0.4000" in line)
+    assert " = 0.4000×1 + 0.9000×" in net5 and " - 0.8000×" in net5, net5
 
 
 def _put_in_as_printed(lines, printed):
@@ -290,3 +295,47 @@ def test_a_small_state_is_printed_with_the_digits_the_next_line_uses(tmp_path):
     assert "= 0.999×0.00025 + " in v_line
     small = [v for k, v in printed.items() if 0 < abs(float(v)) < 0.01]
     assert small and all(len(v.lstrip("-0.")) >= 4 for v in small), printed     # 4 significant figures
+
+
+# -- item 13: display slips ---------------------------------------------------------------------------
+
+def test_step_1_moves_every_parameter_by_eta_said_once(tmp_path):
+    # Adam's step 1: Δθ = −η·g/√(g² + ε) with g = 0.5 and 1.5 (the linear unit above): |Δθ| = η·(1 − ~1e-7)
+    sol = solve(_write(tmp_path, LINEAR + "optimizer: {name: adam, lr: 0.1}\nsteps: 2\n"))
+    text, zh = render(sol, "text"), render(sol, "text", lang="zh")
+    assert "by |Δθ| = 1·η, although |g_1| ranged from 0.5 to 1.5" in text and "1·η to 1·η" not in text
+    assert "各移动了 |Δθ| = 1·η，而" in zh and "1·η 到 1·η" not in zh
+
+
+def test_a_per_sample_step_names_its_one_sample(online):
+    text = render(online, "text")
+    assert "Step 1 of 3 (sample 1)" in text and "(samples" not in text
+
+
+def test_a_re_solved_step_is_headed_by_what_it_holds(tmp_path):
+    sol = solve(_write(tmp_path, ONLINE_FROZEN), steps=(2,))
+    text = render(sol, "text")
+    assert "Step 2: Output layer: δ and gradients" in text and "δ and updates" not in text[text.index("Step 2:"):]
+    assert "Step 2 of 3 (sample 2)" in text
+
+
+@pytest.mark.slow
+def test_a_re_solved_step_is_headed_by_what_it_holds_and_keeps_the_kink_note(tmp_path):
+    from pathlib import Path
+    xor = (Path(__file__).resolve().parent.parent / "problems" / "xor.yaml").read_text(encoding="utf-8")
+    xor = xor.replace("learning_rate: 1\n", "learning_rate: 0.1\n")      # trial t18's p/xor_adam.yaml
+    xor += "optimizer: {name: adam, betas: [0.9, 0.999], eps: 1e-8, form: pytorch}\nsteps: 3\n"
+    sol = solve(_write(tmp_path, xor), parts=["relu"], steps=(3,))
+    text = render(sol, "text")
+    # net_4 = −6·1 + 6·1 + 5·0 = 0 at the start; g'(0) = 0 gives w_04, w_14, w_24 zero gradients, so Adam
+    # leaves them (m = v = 0, Δ = 0): net_4 is 0 at step 3 too, and its note is there
+    step3 = text[text.index("Step 3: Forward pass"):text.index("Step 3: Loss")]
+    assert "net_4 = w_{04}·x_0 + w_{14}·x_1 + w_{24}·x_2 = -6×1 + 6×1 + 5×0 = 0" in step3
+    assert "g'(0) is taken as 0" in step3 and "net_4 = 0" in step3.splitlines()[-2]
+    assert "Step 3: Output layer: δ and gradients" in text and "Step 3: Hidden layers: δ and gradients" in text
+    assert "Step 3: Output layer: δ and updates" not in text
+    md, html, tex = render(sol, "markdown"), render(sol, "html"), render(sol, "latex")
+    assert "Output layer: $\\delta$ and gradients" in md and "Output layer: $\\delta$ and gradients" in tex
+    assert "and gradients" in html
+    zh = render(sol, "text", lang="zh")
+    assert "第 3 步：输出层：δ 与梯度" in zh

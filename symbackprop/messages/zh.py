@@ -1335,4 +1335,14 @@ MESSAGES = {
                                             "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",
     "optimizer.col.before_sample": "该样本 {loss}_n 之前",
     "optimizer.col.after_sample": "{loss}_n 之后",
+    "optimizer.step_title_one": "第 {t} 步（共 {n} 步；样本 {samples}）",
+    "optimizer.section.output": "输出层：*δ* 与梯度/Output layer",
+    "optimizer.section.hidden": "隐藏层：*δ* 与梯度/Hidden layers",
+    "optimizer.note.about_eta_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |g_1| 从 "
+                                     "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
+                                     "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.about_eta_graph_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |g_1| 从 "
+                                           "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 g_1（Adagrad 的 G 为 g_1²；"
+                                           "Adam 的 m̂ 为 g_1，v̂ 为 g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，"
+                                           "与 g_1 的大小无关",
 }

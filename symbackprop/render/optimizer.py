@@ -150,8 +150,10 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     for key, fields in observations(run):
         if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
             key += "_graph"
-        notes.append(_prose(msg(lang, key, **{k: (str(v) if isinstance(v, int) else _num(v))
-                                              for k, v in fields.items()})))
+        shown = {k: (str(v) if isinstance(v, int) else _num(v)) for k, v in fields.items()}
+        if key.startswith("optimizer.note.about_eta") and shown.get("low") == shown.get("high"):
+            key += "_each"                         # |Δθ| = 1·η each, not "1·η to 1·η"
+        notes.append(_prose(msg(lang, key, **shown)))
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in run.rule)
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
     n = len(run.steps)
@@ -159,7 +161,7 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         worked = run.worked[t]
         values = worked.step.values
         if not graph and _resolved_shown(psol, t):
-            sections += _resolved(worked.solution, t, lang)
+            sections += _resolved(worked.solution, t, lang, names)
         steps = []
         for p in run.params:
             if p.frozen:
@@ -179,7 +181,8 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         if frozen:
             step_notes.append(_prose(msg(lang, "optimizer.frozen", params=", ".join(frozen))))
         title = (msg(lang, "optimizer.graph_step_title", t=t, n=n) if graph
-                 else msg(lang, "optimizer.step_title", t=t, n=n, samples=samples))
+                 else msg(lang, "optimizer.step_title" if len(worked.step.samples) > 1 else "optimizer.step_title_one",
+                          t=t, n=n, samples=samples))
         sections.append(Section(_text(title),
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), table=_table(psol, names, precision, lang)))
@@ -312,20 +315,61 @@ def _lookahead(run) -> bool:
     return optimizers.optimizer(run.training.optimizer, run.training.form).grad_at != optimizers.THETA_PREV
 
 
-def _resolved(solution, t: int, lang: str) -> list[Section]:
+def _resolved(solution, t: int, lang: str, names: Names | None = None) -> list[Section]:
     """The forward and backward pass of step t (the part re-solved at the step's grad point, on its samples),
-    numbers put in as in the solution above."""
-    from .prose import section_title
+    numbers put in as in the solution above (a line's numbers widened as few as will do: `ResolvedLine`).
+    Its δ sections hold δ and ∂J/∂w (the update is the optimizer's, below): headed so. Where a net input is
+    at an activation's kink at this step, the solution's note on g'(0) follows the forward pass."""
+    from .prose import note
     out = []
+    weights = {s.symbol for s in solution.steps if s.key.kind in ("w", "shared")}
+    kinks = [n for n in solution.conventions if n.kind == "kink"]
     for sec, steps in solution.sections():
         if sec not in _RESOLVED:
             continue
-        shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value)
+        shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value,
+                           source=ResolvedLine(s, weights) if s.forms and s.leaves else None)
                       for s in steps if s.key.kind not in _NOT_SHOWN)
         if shown:
-            out.append(Section(sentence(lang, "optimizer.step_section", t=t, section=section_title(sec, lang)),
-                               shown))
+            title = sentence(lang, f"optimizer.section.{sec}") if sec in ("output", "hidden") else \
+                sentence(lang, "section." + sec)
+            notes = (tuple(note(solution, n, lang, names) for n in kinks) if sec == "forward" else ())
+            out.append(Section(sentence(lang, "optimizer.step_section", t=t, section=title), shown, notes=notes))
     return out
+
+
+class ResolvedLine:
+    """A line of a re-solved step as SolutionMath prints it: its value at the precision, and its numbers as
+    printed, widened only where the line does not come out at its value: first the values computed in the
+    step (u, δ), then the weights too, one more place at a time (`0.4000×1 + 0.9000×0.421899`, not every
+    number to 6 places)."""
+
+    def __init__(self, step, weights) -> None:
+        self.step, self.weights = step, weights
+
+    def shown(self, precision) -> tuple[str, bool]:
+        return self.step.shown(precision)
+
+    def shown_numbers(self, numbers, precision) -> dict:
+        from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs, operands_that_add_up
+        target = self.shown(precision)[0]
+        expr = self.step.forms[-1]
+
+        def at(p):
+            return {s: format_value(v, p)[0] for s, v in numbers.items()}
+        first = at(precision)
+        if not expr.free_symbols <= first.keys():
+            return first
+        if (got := _reevaluated(expr, first, precision, None)) is not None and _same_display(got, target):
+            return first
+        sig = is_sig_figs(precision)
+        for places in range(int(precision) + 1, 16):
+            wide = _longer(first, at(SigFigs(places) if sig else places))
+            for keep in (self.weights, ()):
+                shown = {s: (first[s] if s in keep else v) for s, v in wide.items()}
+                if (got := _reevaluated(expr, shown, precision, None)) is not None and _same_display(got, target):
+                    return shown
+        return operands_that_add_up(expr, target, precision, at)
 
 
 def _key(kind: str):
