@@ -95,8 +95,6 @@ def test_setting_names_are_words_adagrad_pytorch(tmp_path):
 @pytest.mark.parametrize("name", optimizers.NAMES)
 @pytest.mark.parametrize("form", optimizers.FORMS)
 def test_every_optimizer_builds_a_pdf(tmp_path, name, form):
-    if name == "nesterov" and form == "lecture":
-        pass
     text = NET + every_setting(name, form)
     sol = solve(_write(tmp_path, text))
     row = optimizers.optimizer(name, form)
