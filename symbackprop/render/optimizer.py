@@ -208,7 +208,8 @@ class ShownChain:
     at its printed value from those numbers, its numbers are widened together (significant figures
     `precision`, then one more …, up to MAX_CHAIN_FIGURES) and a widened value of the step is printed with
     those digits where it is given too, so that a student working from the printed numbers gets every
-    printed value."""
+    printed value. At `--sig-figs N` every value keeps its N figures (the numbers put in are widened, as
+    in the rest of a solution)."""
 
     def __init__(self, lines) -> None:
         self.lines = lines
@@ -222,7 +223,7 @@ class ShownChain:
         return got
 
     def _chain(self, precision) -> dict:
-        from ..printing import SigFigs
+        from ..printing import SigFigs, is_sig_figs
         values = {sym: sp.sympify(value) for _, sym, _, _, value in self.lines}
         for _, _, rule, numbers, _ in self.lines:
             for s, v in (numbers or {}).items():
@@ -234,6 +235,8 @@ class ShownChain:
             return format_value(values[s], figures, floats[s])
         at = {s: (SigFigs(precision) if _small(floats[s], precision) else precision) for s in values}
         show = {s: fmt(s, at[s]) for s in values}
+        if is_sig_figs(precision):           # --sig-figs N: every value with N figures, its numbers widened
+            return show
         own = {sym for _, sym, _, _, _ in self.lines}
         for _ in range(4 * len(self.lines) + 4):
             widened = False
@@ -291,7 +294,12 @@ class ShownLine:
         return self.chain.shown(precision)[self.symbol]
 
     def shown_numbers(self, numbers, precision) -> dict:
+        from ..printing import is_sig_figs, operands_that_add_up
         got = self.chain.shown(precision)
+        if is_sig_figs(precision):           # a value keeps its N figures: the numbers put in are widened instead
+            rule = next(r for _, sym, r, _, _ in self.chain.lines if sym == self.symbol)
+            return operands_that_add_up(rule, got[self.symbol][0], precision,
+                                        lambda p: {s: format_value(sp.sympify(v), p)[0] for s, v in numbers.items()})
         return {s: got[s][0] for s in numbers}
 
 
