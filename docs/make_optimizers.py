@@ -89,7 +89,12 @@ def text() -> str:
     lines += ["## A worked run", "",
               "`symbackprop solve` of this file prints the worked solution at the starting weights (its update "
               "section by Adam's rule), then the sections below: the rule, step 1 in full (`--step K` or "
-              "`--steps all` choose others) and a table of every step.", "",
+              "`--steps all` choose others) and a table of every step (aligned columns in text, a table in Markdown, "
+              "HTML and LaTeX/PDF, split across pages and into column groups there; with `update: per_sample` its "
+              "loss columns are the step's sample's J_n). A step's values are printed with the digits the lines "
+              "after it use, a small one by significant figures (v_t ≈ 0.00019401, not 0.0002), and the numbers "
+              "put into a line are those printed values: a line worked from the printed numbers gives its "
+              "printed value.", "",
               "```yaml", EXAMPLE.rstrip(), "```", "", "```text", tail.rstrip(), "```", ""]
     from symbackprop.graph import parse_graph, solve_graph
     from symbackprop.graph_optimize import with_graph_run

@@ -63,14 +63,26 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table of numbers (an optimizer's steps): a header of `Text` cells (a weight's name as mathematics)
+    and rows of plain cells (numbers as printed, `1,2`), each column right-aligned. Text prints it as
+    aligned columns, Markdown as a pipe table, HTML as <table>, LaTeX as a longtable-free tabular."""
+
+    head: tuple[Text, ...]
+    rows: tuple[tuple[str, ...], ...]
+    keep: int = 1                           # columns a table split across pages repeats (t, the samples)
+
+
+@dataclass(frozen=True)
 class Section:
     """A titled list of steps, then notes (a check of the rule, …). `inline`: the steps are short
-    facts (the given values) written on one line."""
+    facts (the given values) written on one line. `table`: a table after the notes."""
 
     title: Text
     steps: tuple[Step, ...]
     inline: bool = False
     notes: tuple[Text, ...] = ()
+    table: Table | None = None
 
 
 @dataclass(frozen=True)

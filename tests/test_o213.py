@@ -281,7 +281,7 @@ def test_text_sections_and_step_selection():
     path = str(PROBLEMS / "two_step_per_sample.yaml")
     default = runner.invoke(main, ["solve", path])
     assert default.exit_code == 0, default.output
-    assert "Step 1 of 2 (samples 1)" in default.output and "Step 2 of 2" not in default.output
+    assert "Step 1 of 2 (sample 1)" in default.output and "Step 2 of 2" not in default.output
     assert "θ_t(w_{12}) = θ_{t−1}(w_{12}) - η·g_t(w_{12}) = 1 - 0.1×(-1) = 1.1" in default.output
     # step 1 uses sample 1 alone (per_sample): the worked solution above is step 1's (session 14, Q1), so its
     # forward pass is not shown again; u_2 = 0 + 1·1 = 1
@@ -290,7 +290,7 @@ def test_text_sections_and_step_selection():
     rows = [line.split() for line in default.output.splitlines() if line.strip().startswith(("1 ", "2 "))]
     assert ["2", "2", "2.6450", "0.6613", "-0.1300", "0.6400"] in rows     # the table: every step (floats)
     second = runner.invoke(main, ["solve", path, "--step", "2"])
-    assert "Step 2 of 2 (samples 2)" in second.output and "Step 1 of 2" not in second.output
+    assert "Step 2 of 2 (sample 2)" in second.output and "Step 1 of 2" not in second.output
     # step 2 by hand (test_per_sample_against_per_batch_by_hand): net = 1/10 + 11/10·2 = 2.3, J = 2.645
     assert "net_2 = w_{02}·x_0 + w_{12}·x_1 = 0.1×1 + 1.1×2 = 2.3" in second.output
     assert "J = (t_2 - u_2)²/2 = (0 - 2.3)²/2 = 2.645" in second.output

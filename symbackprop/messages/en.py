@@ -1541,4 +1541,17 @@ MESSAGES = {
     "optimizer.all_too_many": "--steps all: part {part} has {steps} steps, more than the {limit} shown in full at "
                               "most (each is a worked solution of its own); show the ones you want with --step K "
                               "(repeatable); the table lists every step",
+    "optimizer.col.before_sample": "sample's {loss}_n before",
+    "optimizer.col.after_sample": "{loss}_n after",
+    "optimizer.step_title_one": "Step {t} of {n} (sample {samples})",
+    "optimizer.section.output": "Output layer: *δ* and gradients",
+    "optimizer.section.hidden": "Hidden layers: *δ* and gradients",
+    "optimizer.note.about_eta_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η, "
+                                     "although |g_1| ranged from {grads_low} to {grads_high}: at t = 1 the state "
+                                     "holds g_1 alone (Adagrad G_1 = g_1²; Adam m̂_1 = g_1, v̂_1 = g_1²), so Δθ = "
+                                     "−η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+    "optimizer.note.about_eta_graph_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = "
+                                           "{low}·η, although |g_1| ranged from {grads_low} to {grads_high}: at step 1 "
+                                           "the state holds g_1 alone (Adagrad's G is g_1², Adam's m̂ is g_1 and v̂ is "
+                                           "g_1²), so Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
 }

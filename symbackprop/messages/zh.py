@@ -1349,4 +1349,16 @@ MESSAGES = {
     "steps.other_optimizer_none": "{name}：{symbol} 是 {owners} 的状态量；本题的优化器（{optimizer}）没有状态量{state}",
     "optimizer.all_too_many": "--steps all：部分 {part} 有 {steps} 步，超过最多完整列出的 {limit} 步（每一步都是一份完整解答）；"
                               "请用 --step K（可重复）选择要完整列出的步骤；表格列出每一步",
+    "optimizer.col.before_sample": "该样本 {loss}_n 之前",
+    "optimizer.col.after_sample": "{loss}_n 之后",
+    "optimizer.step_title_one": "第 {t} 步（共 {n} 步；样本 {samples}）",
+    "optimizer.section.output": "输出层：*δ* 与梯度/Output layer",
+    "optimizer.section.hidden": "隐藏层：*δ* 与梯度/Hidden layers",
+    "optimizer.note.about_eta_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |g_1| 从 "
+                                     "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
+                                     "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.about_eta_graph_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |g_1| 从 "
+                                           "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 g_1（Adagrad 的 G 为 g_1²；"
+                                           "Adam 的 m̂ 为 g_1，v̂ 为 g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，"
+                                           "与 g_1 的大小无关",
 }

@@ -45,7 +45,9 @@ class SolutionMath(Math):
     def substituted(self, step: Step, precision: int, latex: bool) -> tuple[str, str]:
         """The last form in names and with the numbers put in, printed once (printing.print_twice)."""
         names = self.names.latex if latex else self.names.text
-        if self.psol is not None and step.source is not None:
+        if hasattr(step.source, "shown_numbers"):          # an optimizer step's line (render/optimizer.ShownLine)
+            shown = step.source.shown_numbers(step.numbers, precision)
+        elif self.psol is not None and step.source is not None:
             last, at, shown = self._leaves        # the JSON prints a step in text, then in LaTeX
             if last is not step.source or at != precision:
                 source = step.source

@@ -60,10 +60,23 @@ def _alternative(part: Part, step: Step, label: str, form, lang: str = "en") -> 
             + math(nodes, f"{m.text(step.symbol)} = {m.text(form)}") + _e(after) + "</p>")
 
 
+_TABLE_STYLE = ("table.steps{border-collapse:collapse;margin:.5em 0}table.steps th,table.steps td{border:1px solid #ccc;"
+                "padding:.2em .5em;text-align:right}div.table{overflow-x:auto}")
+
+
+def table_html(table) -> str:
+    """A table as <table>: a header row (a weight's name as MathML), then one row per step."""
+    head = "".join(f'<th scope="col">{_words(h)}</th>' for h in table.head)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>\n" for row in table.rows)
+    return f'<div class="table"><table class="steps"><thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>'
+
+
 def page(doc: Document) -> str:
     out = ["<!DOCTYPE html>", f'<html lang="{_e(doc.lang)}">', "<head>", '<meta charset="utf-8"/>',
            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}"/>',
-           f"<title>{_e(doc.title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+           f"<title>{_e(doc.title)}</title>",
+           f"<style>{_STYLE}{_TABLE_STYLE if any(s.table for p in doc.parts for s in p.sections) else ''}</style>",
+           "</head>", "<body>",
            f"<h1>{_e(doc.title)}</h1>"]
     for part in doc.parts:
         out.append(f'<section data-part="{_e(part.label)}">')
@@ -80,6 +93,8 @@ def page(doc: Document) -> str:
                 out.append(f'<div class="step" data-step="{_e(s.id)}">{_step_math(part, s, True)}</div>')
                 out += [_alternative(part, s, label.plain, form, doc.lang) for label, form in s.alternatives]
             out += [f"<p>{_words(n)}</p>" for n in section.notes]
+            if section.table is not None:
+                out.append(table_html(section.table))
         out += [f"<p>{_words(c)}</p>" for c in part.closing]
         out.append("</section>")
     return "\n".join(out + ["</body>", "</html>"]) + "\n"

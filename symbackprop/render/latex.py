@@ -167,8 +167,38 @@ def body(doc: Document, standalone: bool) -> str:
                 out += [r"\begin{align*}", " \\\\\n".join(" \\\\\n  ".join(rows(part, s)) for s in section.steps),
                         r"\end{align*}"]
             out += [_tex(n) + "\n" for n in section.notes]
+            if section.table is not None:
+                out += table_latex(section.table)
         out += [_tex(c) + "\n" for c in part.closing]
     return "\n".join(out) + "\n"
+
+
+TABLE_ROWS, TABLE_COLUMNS = 40, 8    # a tabular's rows and value columns at most: a page long, a page wide
+
+
+def _cell(cell: str) -> str:
+    """A number as mathematics (its minus sign a minus, 1.5e-13 as 1.5 × 10^{-13}); other cells as words."""
+    from .prose import number_sym
+    if re.fullmatch(r"-?[0-9]+(\.[0-9]*)?(e[-+]?[0-9]+)?", cell):
+        return f"${number_sym(cell).latex}$"
+    return tex_escape(cell)
+
+
+def table_latex(table) -> list[str]:
+    """A table as tabulars of at most TABLE_ROWS rows and TABLE_COLUMNS columns after its first `keep`
+    (each repeats the header and those columns), so that it breaks across pages and fits a page's width
+    with amsmath's macros only (no longtable)."""
+    n, keep = len(table.head), table.keep
+    groups = [list(range(keep)) + list(range(a, min(a + TABLE_COLUMNS, n))) for a in range(keep, n, TABLE_COLUMNS)]
+    out = []
+    for cols in groups or [list(range(n))]:
+        for start in range(0, max(len(table.rows), 1), TABLE_ROWS):
+            rows = table.rows[start:start + TABLE_ROWS]
+            out += [r"\begin{center}\small", r"\begin{tabular}{" + "r" * len(cols) + "}",
+                    " & ".join(_tex(table.head[c]) for c in cols) + r" \\ \hline"]
+            out += [" & ".join(_cell(row[c]) for c in cols) + r" \\" for row in rows]
+            out += [r"\end{tabular}", r"\end{center}"]
+    return out
 
 
 def render(obj, standalone: bool = True, **settings) -> str:

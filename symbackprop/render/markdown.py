@@ -47,6 +47,15 @@ def _md(text) -> str:
     return text.markdown if text.markdown is not None else md_words(text.plain)
 
 
+def table_markdown(table) -> list[str]:
+    """A table as a pipe table (GFM), its numbers right-aligned."""
+    from .mdtext import md_cell
+    head = [_md(h).replace("|", "\\|") for h in table.head]
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" for _ in head) + "|"]
+    out += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in table.rows]
+    return out
+
+
 def markdown(doc: Document) -> str:
     out = [f"# {md_escape(doc.title)}", ""]
     for part in doc.parts:
@@ -63,6 +72,8 @@ def markdown(doc: Document) -> str:
                     out += [display(part, s), ""]
             for n in section.notes:
                 out += [_md(n), ""]
+            if section.table is not None:
+                out += table_markdown(section.table) + [""]
         for c in part.closing:
             out += [_md(c), ""]
     return "\n".join(out)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
-from ..document import Section, Step, Text
+import sympy as sp
+
+from ..document import Section, Step, Table, Text
 from ..evaluate import DIGITS
 from ..messages import msg
 from ..notation import Names
-from ..printing import format_value, message_number
+from ..printing import format_float, format_given, format_value, message_number
 from .prose import sentence
 
 
@@ -26,6 +28,7 @@ _SPLIT = re.compile(r"([\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+)")
 _OPERATOR = re.compile(r"[=≈+−×·/<>≤≥]")
 _MATHY = re.compile(rf"[{_GREEK_CHARS}_=≈√²⁻¹²³⁰-⁹|^·−\u0302]|^[0-9.]+$|^\(?[A-Za-z]\)?$")
 _WORDISH = re.compile(r"(?<![A-Za-z])(?!net_)[A-Za-z]{2,}_|[A-Za-z]{3,}'s|^[A-Za-z]{2,}$")
+_SETTING_WORD = re.compile(r"(?<![\\A-Za-z0-9])[A-Za-z]{2,}(?:_[A-Za-z]{2,})+(?![A-Za-z0-9])")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _LATEX = {"·": r" \cdot ", "−": "-", "≈": r" \approx ", "×": r" \times ", "≤": r" \le ", "≥": r" \ge ",
@@ -53,15 +56,22 @@ def _formula_latex(plain: str) -> str:
     s = re.sub(r"√\(([^()]*(?:\([^()]*\)[^()]*)*)\)", r"\\sqrt{\1}", s)
     s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^{" + m.group(0).translate(_SUPER) + "}", s)
     s = re.sub(r"[₀₁₂₃₄₅₆₇₈₉]+", lambda m: "_{" + m.group(0).translate(_SUB) + "}", s)
+    words: list[str] = []                   # a setting's name (weight_decay): one word, not a subscript
+
+    def word(m) -> str:
+        words.append(m.group(0))
+        return f"\ue002{len(words) - 1}\ue003"
+    s = _SETTING_WORD.sub(word, s)
     s = re.sub(r"(?<![\\A-Za-z])([A-Za-z]{2,})", lambda m: m.group(1) if m.group(1) in ("hat", "sqrt")
                else rf"\mathrm{{{m.group(1)}}}", s)
-    return "".join(greek.get(c) or _LATEX.get(c, c) for c in s).strip()
+    s = "".join(greek.get(c) or _LATEX.get(c, c) for c in s).strip()
+    return re.sub("\ue002([0-9]+)\ue003", lambda m: r"\text{" + words[int(m.group(1))].replace("_", r"\_") + "}", s)
 
 
 def _prose(plain: str, names=()) -> Text:
     """`plain` (a message of the run, its fields put in) as prose whose formulas are mathematics; `names`:
     words that are symbols here (a setting's name: lr, beta1)."""
-    from .prose import Prose, Sym
+    from .prose import Code, Prose, Sym
     parts = _SPLIT.split(plain)              # token, separator, token, …
     kinds = [(i % 2 == 0 and bool(p) and _is_math(p, names)) for i, p in enumerate(parts)]
     raw, pieces, i = [], [], 0
@@ -72,8 +82,9 @@ def _prose(plain: str, names=()) -> Text:
                 and not b.startswith("(" + "=") and (bool(_OPERATOR.fullmatch(b)) or bool(_OPERATOR.fullmatch(a))
                                                     or a.endswith(tuple("=≈+−×·/")) or b.startswith(tuple("=≈+−×·/"))))
     while i < len(parts):
-        if not kinds[i]:
-            raw.append(parts[i])
+        if not kinds[i]:                     # a file's word (initial_accumulator_value, per_sample) as code
+            raw.append(_SETTING_WORD.sub(lambda m: (pieces.append(Code(m.group(0))),
+                                                    f"\ue000{len(pieces) - 1}\ue001")[1], parts[i]))
             i += 1
             continue
         j = i
@@ -139,8 +150,10 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     for key, fields in observations(run):
         if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
             key += "_graph"
-        notes.append(_prose(msg(lang, key, **{k: (str(v) if isinstance(v, int) else _num(v))
-                                              for k, v in fields.items()})))
+        shown = {k: (str(v) if isinstance(v, int) else _num(v)) for k, v in fields.items()}
+        if key.startswith("optimizer.note.about_eta") and shown.get("low") == shown.get("high"):
+            key += "_each"                         # |Δθ| = 1·η each, not "1·η to 1·η"
+        notes.append(_prose(msg(lang, key, **shown)))
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in run.rule)
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
     n = len(run.steps)
@@ -148,13 +161,16 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         worked = run.worked[t]
         values = worked.step.values
         if not graph and _resolved_shown(psol, t):
-            sections += _resolved(worked.solution, t, lang)
+            sections += _resolved(worked.solution, t, lang, names)
         steps = []
         for p in run.params:
             if p.frozen:
                 continue
-            for key, sym, rule_, numbers, value in worked_lines(run, t, p, subs[p.key]):
-                steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value))
+            lines = worked_lines(run, t, p, subs[p.key])
+            chain = ShownChain(lines)
+            for key, sym, rule_, numbers, value in lines:
+                steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value,
+                                  source=ShownLine(chain, sym)))
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
         before = format_value(values[_key("loss")], precision)[0]
         after = format_value(values[_key("new_loss")], precision)[0]
@@ -165,11 +181,126 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         if frozen:
             step_notes.append(_prose(msg(lang, "optimizer.frozen", params=", ".join(frozen))))
         title = (msg(lang, "optimizer.graph_step_title", t=t, n=n) if graph
-                 else msg(lang, "optimizer.step_title", t=t, n=n, samples=samples))
+                 else msg(lang, "optimizer.step_title" if len(worked.step.samples) > 1 else "optimizer.step_title_one",
+                          t=t, n=n, samples=samples))
         sections.append(Section(_text(title),
                                 tuple(steps), notes=tuple(step_notes)))
-    sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), notes=tuple(_table(psol, names, precision, lang))))
+    sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), table=_table(psol, names, precision, lang)))
     return tuple(sections)
+
+
+# -- the numbers of a step's lines: each value shown with the digits the lines after it use ---------------
+
+MAX_CHAIN_FIGURES = 15
+
+
+def _small(x, precision) -> bool:
+    """Whether a value at decimal places `precision` is small enough to be shown by significant figures
+    (0.0001696, not 0.0002): under 10^−⌊precision/2⌋ (0.01 at 4 places)."""
+    from ..printing import is_sig_figs
+    return not is_sig_figs(precision) and precision >= 1 and x != 0 and abs(x) < 10.0 ** -(int(precision) // 2)
+
+
+class ShownChain:
+    """How one parameter's lines of a step print their numbers (t18 item 9): each value of the step (g_t,
+    m_t, v_t, m̂_t, …) at the precision, a small one by significant figures; the numbers put into a line are
+    the values as printed (a line's own value where the step printed it); where a line does not come out
+    at its printed value from those numbers, its numbers are widened together (significant figures
+    `precision`, then one more …, up to MAX_CHAIN_FIGURES) and a widened value of the step is printed with
+    those digits where it is given too, so that a student working from the printed numbers gets every
+    printed value. At `--sig-figs N` every value keeps its N figures (the numbers put in are widened, as
+    in the rest of a solution)."""
+
+    def __init__(self, lines) -> None:
+        self.lines = lines
+        self._at: dict = {}
+
+    def shown(self, precision) -> dict:
+        """{symbol: (display, exact)} of every value and number of the lines at `precision`."""
+        got = self._at.get(precision)
+        if got is None:
+            got = self._at[precision] = self._chain(precision)
+        return got
+
+    def _chain(self, precision) -> dict:
+        from ..printing import SigFigs, is_sig_figs
+        values = {sym: sp.sympify(value) for _, sym, _, _, value in self.lines}
+        for _, _, rule, numbers, _ in self.lines:
+            for s, v in (numbers or {}).items():
+                values.setdefault(s, sp.sympify(v))
+        from ..evaluate import to_float
+        floats = {s: to_float(v) for s, v in values.items()}      # each value evaluated once
+
+        def fmt(s, figures):
+            return format_value(values[s], figures, floats[s])
+        at = {s: (SigFigs(precision) if _small(floats[s], precision) else precision) for s in values}
+        show = {s: fmt(s, at[s]) for s in values}
+        if is_sig_figs(precision):           # --sig-figs N: every value with N figures, its numbers widened
+            return show
+        own = {sym for _, sym, _, _, _ in self.lines}
+        for _ in range(4 * len(self.lines) + 4):
+            widened = False
+            for _, sym, rule, numbers, _ in self.lines:
+                if rule is None or not numbers:
+                    continue
+                if self._adds_up(rule, {s: show[s][0] for s in numbers}, show[sym][0], at[sym]):
+                    continue
+                wider = self._widen(rule, numbers, fmt, show, show[sym][0], at[sym], precision)
+                if wider is None:
+                    continue
+                for s, (shown_, figures) in wider.items():
+                    if shown_ != show[s][0]:
+                        show[s], at[s] = fmt(s, figures), figures
+                        widened = widened or s in own
+            if not widened:
+                break
+        return show
+
+    @staticmethod
+    def _adds_up(rule, shown: dict, target: str, target_at) -> bool:
+        from ..printing import _same_display
+        try:
+            nums = {s: sp.Rational(v) for s, v in shown.items()}
+        except (TypeError, ValueError):
+            return True
+        value = rule.xreplace(nums)
+        if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_real:
+            return True
+        return _same_display(format_value(value, target_at)[0], target)
+
+    def _widen(self, rule, numbers, fmt, show, target, target_at, precision):
+        """{symbol: (display, figures)} of the fewest more significant figures at which the line comes out
+        at `target`; None if none up to MAX_CHAIN_FIGURES does."""
+        from ..printing import SigFigs, _decimals
+        for k in range(max(int(precision), 1), MAX_CHAIN_FIGURES + 1):
+            got = {}
+            for s in numbers:
+                wide = fmt(s, SigFigs(k))[0]
+                got[s] = ((wide, SigFigs(k)) if _decimals(wide) > _decimals(show[s][0]) or show[s][1] is False
+                          and _decimals(wide) == _decimals(show[s][0]) and wide != show[s][0]
+                          else (show[s][0], None))
+            if self._adds_up(rule, {s: v for s, (v, _) in got.items()}, target, target_at):
+                return {s: v for s, v in got.items() if v[1] is not None}
+        return None
+
+
+class ShownLine:
+    """One line's document source: its value and its numbers as the chain prints them (SolutionMath)."""
+
+    def __init__(self, chain: ShownChain, symbol) -> None:
+        self.chain, self.symbol = chain, symbol
+
+    def shown(self, precision) -> tuple[str, bool]:
+        return self.chain.shown(precision)[self.symbol]
+
+    def shown_numbers(self, numbers, precision) -> dict:
+        from ..printing import is_sig_figs, operands_that_add_up
+        got = self.chain.shown(precision)
+        if is_sig_figs(precision):           # a value keeps its N figures: the numbers put in are widened instead
+            rule = next(r for _, sym, r, _, _ in self.chain.lines if sym == self.symbol)
+            return operands_that_add_up(rule, got[self.symbol][0], precision,
+                                        lambda p: {s: format_value(sp.sympify(v), p)[0] for s, v in numbers.items()})
+        return {s: got[s][0] for s in numbers}
 
 
 # the notes a graph's run words without an equation that names a state at t = 1 (a graph's write-up is read whole)
@@ -192,20 +323,61 @@ def _lookahead(run) -> bool:
     return optimizers.optimizer(run.training.optimizer, run.training.form).grad_at != optimizers.THETA_PREV
 
 
-def _resolved(solution, t: int, lang: str) -> list[Section]:
+def _resolved(solution, t: int, lang: str, names: Names | None = None) -> list[Section]:
     """The forward and backward pass of step t (the part re-solved at the step's grad point, on its samples),
-    numbers put in as in the solution above."""
-    from .prose import section_title
+    numbers put in as in the solution above (a line's numbers widened as few as will do: `ResolvedLine`).
+    Its δ sections hold δ and ∂J/∂w (the update is the optimizer's, below): headed so. Where a net input is
+    at an activation's kink at this step, the solution's note on g'(0) follows the forward pass."""
+    from .prose import note
     out = []
+    weights = {s.symbol for s in solution.steps if s.key.kind in ("w", "shared")}
+    kinks = [n for n in solution.conventions if n.kind == "kink"]
     for sec, steps in solution.sections():
         if sec not in _RESOLVED:
             continue
-        shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value)
+        shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value,
+                           source=ResolvedLine(s, weights) if s.forms and s.leaves else None)
                       for s in steps if s.key.kind not in _NOT_SHOWN)
         if shown:
-            out.append(Section(sentence(lang, "optimizer.step_section", t=t, section=section_title(sec, lang)),
-                               shown))
+            title = sentence(lang, f"optimizer.section.{sec}") if sec in ("output", "hidden") else \
+                sentence(lang, "section." + sec)
+            notes = (tuple(note(solution, n, lang, names) for n in kinks) if sec == "forward" else ())
+            out.append(Section(sentence(lang, "optimizer.step_section", t=t, section=title), shown, notes=notes))
     return out
+
+
+class ResolvedLine:
+    """A line of a re-solved step as SolutionMath prints it: its value at the precision, and its numbers as
+    printed, widened only where the line does not come out at its value: first the values computed in the
+    step (u, δ), then the weights too, one more place at a time (`0.4000×1 + 0.9000×0.421899`, not every
+    number to 6 places)."""
+
+    def __init__(self, step, weights) -> None:
+        self.step, self.weights = step, weights
+
+    def shown(self, precision) -> tuple[str, bool]:
+        return self.step.shown(precision)
+
+    def shown_numbers(self, numbers, precision) -> dict:
+        from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs, operands_that_add_up
+        target = self.shown(precision)[0]
+        expr = self.step.forms[-1]
+
+        def at(p):
+            return {s: format_value(v, p)[0] for s, v in numbers.items()}
+        first = at(precision)
+        if not expr.free_symbols <= first.keys():
+            return first
+        if (got := _reevaluated(expr, first, precision, None)) is not None and _same_display(got, target):
+            return first
+        sig = is_sig_figs(precision)
+        for places in range(int(precision) + 1, 16):
+            wide = _longer(first, at(SigFigs(places) if sig else places))
+            for keep in (self.weights, ()):
+                shown = {s: (first[s] if s in keep else v) for s, v in wide.items()}
+                if (got := _reevaluated(expr, shown, precision, None)) is not None and _same_display(got, target):
+                    return shown
+        return operands_that_add_up(expr, target, precision, at)
 
 
 def _key(kind: str):
@@ -213,21 +385,40 @@ def _key(kind: str):
     return Key(kind)
 
 
-def _table(psol, names: Names, precision: int, lang: str) -> list[Text]:
-    """One row a step: t, its samples, the loss before and after, and every parameter after the step."""
+def _table(psol, names: Names, precision: int, lang: str) -> Table:
+    """One row a step: t, its samples, the loss before and after (a per_sample run's: the step's sample's
+    J_n, so said in the header), and every parameter after the step, every number of a column with the
+    same digits (0.1200, not an exact 0.12 in row 1); a parameter that did not move in a step is printed as
+    in the row before (a frozen weight given as 0.8 stays 0.8 in every row, not 0.8000)."""
+    from .prose import Prose, Sym
     run = psol.run
     samples = not getattr(psol, "graph", False)          # a graph has one sample: no column for it
-    heads = ([msg(lang, "optimizer.col.step")] + [msg(lang, "optimizer.col.samples")] * samples
-             + [msg(lang, "optimizer.col.before"), msg(lang, "optimizer.col.after")]
-             + [names.text[psol.step(p.key).symbol] for p in run.params])
-    rows = []
+    own = "_sample" if run.training.update == "per_sample" and samples else ""
+    loss = psol.part.notation.loss_symbol
+    head = ([_prose(msg(lang, "optimizer.col.step"))] + [_text(msg(lang, "optimizer.col.samples"))] * samples
+            + [_prose(msg(lang, f"optimizer.col.before{own}", loss=loss)),
+               _prose(msg(lang, f"optimizer.col.after{own}", loss=loss))]
+            + [Prose("\ue0000\ue001", [Sym(names.text[psol.step(p.key).symbol], names.latex[psol.step(p.key).symbol])])
+               for p in run.params])
+    rows, last = [], {}
     for rs in run.steps:
-        rows.append([str(rs.t)] + [",".join(str(s + 1) for s in rs.samples)] * samples +
-                    [format_value(_number(run.value(rs.t, _key("loss"))), precision)[0],
-                     format_value(_number(run.value(rs.t, _key("new_loss"))), precision)[0]]
-                    + [format_value(_number(run.value(rs.t, p.kind("new"))), precision)[0] for p in run.params])
-    widths = [max(len(r[i]) for r in [heads] + rows) for i in range(len(heads))]
-    return [_text("  ".join(c.rjust(w) for c, w in zip(r, widths))) for r in [heads] + rows]
+        cells = []
+        for p in run.params:
+            value = run.value(rs.t, p.kind("new"))
+            x = float(value)
+            if p.key in last and last[p.key][0] == x:
+                cells.append(last[p.key][1])
+                continue
+            shown = format_float(x, precision)                # a column's digits alike (0.1200, not 0.12)
+            start = float(run.value(rs.t, p.key))         # θ_{t−1}: unmoved in step 1, shown as given
+            if rs.t == 1 and start == x:
+                shown = format_given(_number(run.value(rs.t, p.key)), precision)[0]
+            last[p.key] = (x, shown)
+            cells.append(shown)
+        rows.append(tuple([str(rs.t)] + [",".join(str(s + 1) for s in rs.samples)] * samples +
+                          [format_float(float(run.value(rs.t, _key("loss"))), precision),
+                           format_float(float(run.value(rs.t, _key("new_loss"))), precision)] + cells))
+    return Table(tuple(head), tuple(rows), 1 + samples)
 
 
 def _number(value):

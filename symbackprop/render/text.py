@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..collect import fewer_collections
-from ..document import Document
+from ..document import Document, Table
 from ..messages import msg
 from .build import document
 from .steps import joined, step_links
@@ -24,6 +24,20 @@ def pieces(obj, **settings) -> Iterator[str]:
 
 def text(doc: Document) -> str:
     return "\n".join(_lines(doc)) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: a wide (CJK) character two."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def table_lines(table: Table) -> Iterator[str]:
+    """A table as right-aligned columns two spaces apart, indented as a section's notes are."""
+    rows = [[h.plain for h in table.head]] + [list(r) for r in table.rows]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        yield "  " + "  ".join(" " * (w - _width(c)) + c for c, w in zip(r, widths))
 
 
 def _lines(doc: Document) -> Iterator[str]:
@@ -49,6 +63,8 @@ def _lines(doc: Document) -> Iterator[str]:
                                                rule=f"{m.text(s.symbol)} = {m.text(form)}")
             for n in section.notes:
                 yield f"  {n.plain}"
+            if section.table is not None:
+                yield from table_lines(section.table)
         if part.closing:
             yield ""
             for c in part.closing:
