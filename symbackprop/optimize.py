@@ -520,34 +520,125 @@ def worked_lines(run: Run, t: int, p: Parameter, subs: dict) -> list[tuple[Key, 
     return out
 
 
-# optimizers whose first step moves every parameter by about η (η·g/√(g² + ε), η·g/(|g| + ε))
+# optimizers whose first step moves every parameter by about η (η·g/√(g² + ε), η·g/(√(g²) + ε))
 _ABOUT_ETA = ("adagrad", "adam", "adamw")
+# the states a note names at t = 1 (Adagrad's G, Adam's m̂ and v̂)
+_FIRST_STATES = ("G", "mhat", "vhat")
+
+
+def _first_step_general(run: Run) -> tuple[sp.Expr, dict]:
+    """Δθ of step 1 in the rule's own symbols (the rule with t = 1 and the initial state put in, each line into
+    the next; g̃_t kept as a symbol), and the value at t = 1 of each state of `_FIRST_STATES`."""
+    tr = run.training
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+    env: dict[sp.Symbol, sp.Expr] = {optimizers.T: sp.Integer(1), **_AT_ONE}
+    env.update({st.previous: initial[st.name] for st in row.state})
+    states = {}
+    for line in run.rule:
+        if line.name == "g_decayed":                # the note names the gradient the update uses, g̃
+            continue
+        env[line.symbol] = line.expr.xreplace(env)
+        if line.name in _FIRST_STATES:
+            states[line.symbol] = env[line.symbol]
+    return env[optimizers.THETA] - optimizers.THETA_PREV, states
+
+
+# g_t and g̃_t at t = 1 as symbols without assumptions, so that √(g_1²) stays as written (a real g_1 makes it |g_1|)
+_AT_ONE = {optimizers.G_T: sp.Symbol("g_t@1"), optimizers.GTILDE: sp.Symbol("gtilde_t@1")}
+
+
+def _at_one(exprs) -> tuple[dict, dict]:
+    """(symbol -> the same quantity at t = 1, its text name): g_t is g_1, G_t is G_1."""
+    text, _ = names_of_symbols()
+    subs, names = {}, {}
+    for sym in exprs:
+        one = subs[sym] = _AT_ONE.get(sym, sp.Symbol(f"{sym.name}@1"))
+        names[one] = text[sym].replace("_t", "_1")
+    return subs, names
+
+
+def _rule_text(expr: sp.Expr, names: dict) -> str:
+    from .printing import print_text
+    text, _ = names_of_symbols()
+    return print_text(expr, {**text, **names}).replace("sqrt(", "√(").replace("-", "−")
+
+
+def _line_text(line: optimizers.Assignment) -> str:
+    text, _ = names_of_symbols()
+    return f"{text[line.symbol]} = {_rule_text(line.expr, {})}"
+
+
+def _about_eta(run: Run, params: list) -> tuple[str, dict] | None:
+    """The note on step 1 of Adagrad, Adam and AdamW: every parameter moved by about η whatever the size of its
+    gradient, where the rule at t = 1 says so (the state starts at 0, no decay of θ itself), with the gradient
+    the update uses (g̃_1 = g_1 + λ·θ_0 with weight decay) and the form's own formula of Δθ."""
+    tr = run.training
+    lr = tr.values.get("lr")
+    if tr.optimizer not in _ABOUT_ETA or not lr:
+        return None
+    initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+    if any(v != 0 for v in initial.values()):          # Adagrad's G_0 > 0: G_1 = G_0 + g̃_1², the step depends on g
+        return None
+    delta, states = _first_step_general(run)
+    uses = optimizers.GTILDE if any(a.name == "g_decayed" for a in run.rule) else optimizers.G_T
+    if delta.has(optimizers.THETA_PREV) or not delta.has(_AT_ONE[uses]):    # AdamW's decay moves θ by λ·θ too
+        return None
+    first = run.steps[0].values
+    kind = "g_decayed" if uses == optimizers.GTILDE else "grad"
+    used = [abs(first[p.kind(kind)]) for p in params]
+    moved = [abs(first[p.kind("update")]) / float(lr) for p, g in zip(params, used) if g != 0]
+    if not moved:
+        return None
+    subs, names = _at_one([uses, *states])
+    g = names[subs[uses]]
+    formula = _rule_text(delta.xreplace(subs), names)
+    shown = [(names[subs[s]], _rule_text(v.xreplace(subs), names)) for s, v in states.items()]
+    return ("optimizer.note.about_eta", {
+        "n": len(moved), "low": min(moved), "high": max(moved),
+        "grads_low": min(x for x in used if x != 0), "grads_high": max(used), "g": g, "formula": formula,
+        "states": ", ".join(f"{a} = {b}" for a, b in shown),
+        "states_graph": ", ".join(f"{a.split('_')[0]} is {b}" for a, b in shown)})
+
+
+def adagrad_factor(run: Run) -> sp.Expr:
+    """The factor Adagrad's rule multiplies the gradient it uses by, in the rule's symbols: η/√(G_t + ε)
+    (lecture), η̃_t/(√G_t + ε) or η/(√G_t + ε) (torch): −Δθ_t/g_t, or −Δθ_t/g̃_t with weight decay."""
+    uses = optimizers.GTILDE if any(a.name == "g_decayed" for a in run.rule) else optimizers.G_T
+    return sp.cancel(-(run.rule[-1].expr - optimizers.THETA_PREV) / uses)
+
+
+def _adagrad_shrinks(run: Run, params: list) -> tuple[str, dict] | None:
+    """The note on Adagrad's shrinking steps: the factor of `adagrad_factor` at the last step over its value at
+    step 1, parameter by parameter, from the run's G_t (and η̃_t) and the settings."""
+    tr = run.training
+    if tr.optimizer != "adagrad" or len(run.steps) < 2 or not params:
+        return None
+    factor = adagrad_factor(run)
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    bound = {q.symbol: tr.values[q.name] for q in row.params}
+    f = sp.lambdify([optimizers.GSUM, optimizers.ETATILDE], factor.xreplace(bound), modules="math")
+
+    def at(rs, p) -> float:
+        return float(f(rs.values[p.kind("G")], rs.values.get(p.kind("lr_decayed"), 0.0)))
+    first_, last_ = run.steps[0], run.steps[-1]
+    ratios = [at(last_, p) / at(first_, p) for p in params]
+    # a parameter whose factor never moved (g = 0 after step 1, no lr_decay) says nothing about shrinking
+    ratios = [r for r in ratios if r != 1.0] or ratios
+    return ("optimizer.note.adagrad_shrinks", {"n": len(run.steps), "low": min(ratios), "high": max(ratios),
+                                               "factor": _rule_text(factor, {}),
+                                               "accumulate": _line_text(next(a for a in run.rule if a.name == "G"))})
 
 
 def observations(run: Run) -> list[tuple[str, dict]]:
     """What a student notices in this run, measured from it, as (message id, fields): why Adagrad's and
-    Adam's first step moves every parameter by about η; why Adagrad's steps shrink; what Adam's bias
-    correction does at t = 1."""
+    Adam's first step moves every parameter by about η (where it does); why Adagrad's steps shrink; what Adam's
+    bias correction does at t = 1."""
     tr, out = run.training, []
-    lr = tr.values.get("lr")
     params = [p for p in run.params if not p.frozen]
-    first = run.steps[0].values
-    moved = [abs(first[p.kind("update")]) / float(lr) for p in params if first[p.kind("grad")] != 0] if lr else []
-    if tr.optimizer in _ABOUT_ETA and moved and not (tr.optimizer == "adamw" and tr.values.get("weight_decay")):
-        out.append(("optimizer.note.about_eta", {"n": len(moved), "low": min(moved), "high": max(moved),
-                                                 "grads_low": min(abs(first[p.kind("grad")]) for p in params
-                                                                  if first[p.kind("grad")] != 0),
-                                                 "grads_high": max(abs(first[p.kind("grad")]) for p in params)}))
-    if tr.optimizer == "adagrad" and len(run.steps) > 1:
-        def factor(rs, p):           # η/√(G_t + ε) (lecture) or η̃/(√G_t + ε) (torch): |Δθ|/|g_t|
-            g = rs.values[p.kind("grad")]
-            return abs(rs.values[p.kind("update")]) / abs(g) if g != 0 else None
-        first_, last_ = run.steps[0], run.steps[-1]
-        ratios = [factor(last_, p) / factor(first_, p) for p in params
-                  if factor(first_, p) and factor(last_, p) is not None]
-        if ratios:
-            out.append(("optimizer.note.adagrad_shrinks", {"n": len(run.steps), "low": min(ratios),
-                                                           "high": max(ratios)}))
+    for note in (_about_eta(run, params), _adagrad_shrinks(run, params)):
+        if note is not None:
+            out.append(note)
     if tr.optimizer in ("adam", "adamw"):
         b1, b2 = tr.values["beta1"], tr.values["beta2"]
         out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2}))

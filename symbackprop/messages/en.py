@@ -1332,13 +1332,13 @@ MESSAGES = {
     "optimizer.col.before": "loss before",
     "optimizer.col.after": "loss after",
     "optimizer.note.about_eta": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η to "
-                                "{high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at t = 1 the state "
-                                "holds g_1 alone (Adagrad G_1 = g_1²; Adam m̂_1 = g_1, v̂_1 = g_1²), so Δθ = "
-                                "−η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
-    "optimizer.note.adagrad_shrinks": "Adagrad's steps shrink: G_t = G_{{t−1}} + g_t² only grows, so the factor "
-                                      "η/√(G_t + ε) that multiplies g_t only falls: at step {n} it was {low} to {high} "
-                                      "times its value at step 1, parameter by parameter (RMSprop and AdaDelta "
-                                      "average g² instead, which does not stall)",
+                                "{high}·η, although |{g}| ranged from {grads_low} to {grads_high}: at t = 1 the state "
+                                "holds {g} alone ({states}), so Δθ = {formula} ≈ −η·sign({g}), whatever the size of "
+                                "{g}",
+    "optimizer.note.adagrad_shrinks": "Adagrad's steps shrink: {accumulate} only grows, so the factor "
+                                      "{factor} that multiplies the gradient in the update only falls: the ratio of "
+                                      "{factor} at step {n} to its value at step 1 was {low} to {high}, parameter by "
+                                      "parameter (RMSprop and AdaDelta average g² instead, which does not stall)",
     "optimizer.note.bias_correction": "Bias correction: m and v start at 0, so at t = 1 m_1 = (1 − β₁)·g_1 = "
                                       "{c1}·g_1 and v_1 = (1 − β₂)·g_1² = {c2}·g_1², far too small; dividing by "
                                       "1 − β₁^t and 1 − β₂^t (= {c1} and {c2} at t = 1) gives m̂_1 = g_1 and "
@@ -1516,9 +1516,9 @@ MESSAGES = {
     # a graph's write-up is read whole, notes too: its notes write no equation that may name a quantity of the
     # graph (G_1 = …, t = 1 where the target is t)
     "optimizer.note.about_eta_graph": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η "
-                                      "to {high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at step 1 "
-                                      "the state holds g_1 alone (Adagrad's G is g_1², Adam's m̂ is g_1 and v̂ is g_1²), "
-                                      "so Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+                                      "to {high}·η, although |{g}| ranged from {grads_low} to {grads_high}: at step 1 "
+                                      "the state holds {g} alone ({states_graph}), so Δθ = {formula} ≈ −η·sign({g}), "
+                                      "whatever the size of {g}",
     "optimizer.note.bias_correction_graph": "Bias correction: m and v start at 0, so at step 1 m is (1 − β₁)·g_1, "
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "

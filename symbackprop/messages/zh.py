@@ -1168,12 +1168,12 @@ MESSAGES = {
     "optimizer.col.samples": "样本",
     "optimizer.col.before": "之前损失",
     "optimizer.col.after": "之后损失",
-    "optimizer.note.about_eta": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
-                                "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
-                                "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
-    "optimizer.note.adagrad_shrinks": "Adagrad 的步长不断变小：G_t = G_{{t−1}} + g_t² 只增不减，因此系数 "
-                                      "η/√(G_t + ε)（乘在 g_t 上）只降不升：第 {n} 步时各参数的该系数是第 1 步的 {low} 到 {high} "
-                                      "倍（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
+    "optimizer.note.about_eta": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |{g}| 从 "
+                                "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 {g}（{states}），所以 Δθ = {formula} "
+                                "≈ −η·sign({g})，与 {g} 的大小无关",
+    "optimizer.note.adagrad_shrinks": "Adagrad 的步长不断变小：{accumulate} 只增不减，因此更新中乘在梯度上的系数 "
+                                      "{factor} 只降不升：第 {n} 步与第 1 步的 {factor} 之比，各参数从 {low} 到 {high} "
+                                      "（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
     "optimizer.note.bias_correction": "偏差修正：m 与 v 从 0 开始，所以 t = 1 时 m_1 = (1 − β₁)·g_1 = {c1}·g_1，"
                                       "v_1 = (1 − β₂)·g_1² = {c2}·g_1²，都太小；除以 1 − β₁^t 与 1 − β₂^t（t = 1 时为 "
                                       "{c1} 与 {c2}）得到 m̂_1 = g_1 与 v̂_1 = g_1²",
@@ -1327,9 +1327,9 @@ MESSAGES = {
     "optimizer.graph_gradients": "g_t 为计算图以该步之前的参数做前向与反向传播得到的 ∂{loss}/∂θ",
     "note.per_sample_first": "逐样本更新：下面的求解是第 1 步的，只用样本 1，其更新即第 1 步的更新；之后每一步依次用 "
                              "{samples} 个样本中的下一个（见“{section}”一节）",
-    "optimizer.note.about_eta_graph": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
-                                      "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 g_1（Adagrad 的 G 为 g_1²；Adam 的 "
-                                      "m̂ 为 g_1，v̂ 为 g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.about_eta_graph": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |{g}| 从 "
+                                      "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 {g}（{states_graph}），所以 "
+                                      "Δθ = {formula} ≈ −η·sign({g})，与 {g} 的大小无关",
     "optimizer.note.bias_correction_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·g_1，即 g_1 的 {c1} 倍，"
                                             "v 为 (1 − β₂)·g_1²，即 g_1² 的 {c2} 倍，都太小；除以 1 − β₁^t 与 1 − β₂^t（第 1 步 "
                                             "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",

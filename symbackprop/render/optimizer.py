@@ -139,7 +139,7 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     for key, fields in observations(run):
         if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
             key += "_graph"
-        notes.append(_prose(msg(lang, key, **{k: (str(v) if isinstance(v, int) else _num(v))
+        notes.append(_prose(msg(lang, key, **{k: (str(v) if isinstance(v, (int, str)) else _num(v))
                                               for k, v in fields.items()})))
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in run.rule)
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
