@@ -514,10 +514,22 @@ def worked_lines(run: Run, t: int, p: Parameter, subs: dict) -> list[tuple[Key, 
     values = run.worked[t].step.values
     out = [(p.kind("grad"), subs[optimizers.G_T], None, None, values[p.kind("grad")])]
     for line in run.rule:
-        numbers = {subs.get(s, s): env[s] for s in line.expr.free_symbols}
+        expr = at_step(line.expr, t)
+        numbers = {subs.get(s, s): env[s] for s in expr.free_symbols}
         key = p.kind("new") if line.name == "theta" else p.kind(line.name)
-        out.append((key, subs[line.symbol], line.expr.xreplace(subs), numbers, env[line.symbol]))
+        out.append((key, subs[line.symbol], expr.xreplace(subs), numbers, env[line.symbol]))
     return out
+
+
+def at_step(expr: sp.Expr, t: int) -> sp.Expr:
+    """A rule's right side as it applies at step t: of a Piecewise in t (torch's momentum buffer, g̃_t at
+    t = 1), only the case whose condition holds at t; anything else as it is."""
+    if not isinstance(expr, sp.Piecewise):
+        return expr
+    for case, cond in expr.args:
+        if cond.xreplace({optimizers.T: sp.Integer(t)}) == sp.true:
+            return case
+    return expr
 
 
 # optimizers whose first step moves every parameter by about η (η·g/√(g² + ε), η·g/(√(g²) + ε))

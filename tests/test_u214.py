@@ -120,3 +120,57 @@ def test_about_eta_left_out_where_it_does_not_hold():
     assert "optimizer.note.about_eta" not in _notes(_run("{name: adamw, lr: 0.05, weight_decay: 0.1}", 1))
     about = _notes(_run("{name: adamw, lr: 0.05, weight_decay: 0, form: pytorch}", 1))["optimizer.note.about_eta"]
     assert about["formula"] == "−η·g_1/(ε + √(g_1²))"
+
+
+# -- 5. torch's momentum with dampening: a Piecewise in t is its two cases, a step substitutes one ------------
+
+# one linear unit u = b + w·x (b = w_0_2, w = w_1_2), two samples, half SE averaged (tests/test_o213.py's LINEAR)
+LINEAR = """\
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0}, 1: {2: 1}}
+samples:
+  - {x: {1: 1}, t: {2: 2}}
+  - {x: {1: 2}, t: {2: 0}}
+loss: half_squared_error
+"""
+
+
+def _solve(text: str, steps=(1,)):
+    from symbackprop.solution import solve
+    return solve(parse_problem(text, "p.yaml"), steps=steps)
+
+
+def test_momentum_dampening_prints_its_cases_in_every_format():
+    import json
+
+    from symbackprop.render import render
+    sol = _solve(LINEAR + "optimizer: {name: momentum, lr: 0.1, momentum: 0.8, dampening: 0.5, form: pytorch}\n"
+                 "steps: 2\n", steps=(1, 2))
+    cases = "b_t = g_t (t = 1), b_{t−1}·μ + g_t·(1 - τ) (t > 1)"
+    data = json.loads(render(sol, "json"))
+    assert data["parts"][0]["optimizer"]["rule"][0]["text"] == cases
+    assert r"\begin{cases} g_{t} & t = 1" in data["parts"][0]["optimizer"]["rule"][0]["latex"]
+    for fmt in ("text", "json", "markdown", "latex", "html"):
+        out = render(sol, fmt)
+        for raw in ("Eq(", "Ne(", "otherwise", r"\text{for}", "(2 = 1)", "(2 > 1)", "for 1 = 1"):
+            assert raw not in out, (fmt, raw)
+    text = render(sol, "text")
+    assert cases in text
+    # by hand: g_1 = (½(−2 + 2·(−2))·… ) = (0.5, 1.5) (b, w); b_1 = g_1; θ_1 = (−0.05, 0.85).
+    # Step 2: u = −0.05 + 0.85·x: residuals −1.2 (x = 1, t = 2) and 1.65 (x = 2, t = 0); g_w = ½(−1.2 + 3.3) = 1.05.
+    # b_2(w) = μ·b_1 + (1 − τ)·g_2 = 0.8×1.5 + 0.5×1.05 = 1.725: only the t > 1 case, with its numbers
+    line = next(x for x in text.splitlines() if x.strip().startswith("b_t(w_{12}) =") and "1.5×0.8" in x)
+    assert "1.05×(1 - 0.5)" in line and "1.725" in line and "(t = 1)" not in line
+    step1 = next(x for x in text.splitlines() if x.strip().startswith("b_t(w_{12}) ="))
+    assert step1.strip() == "b_t(w_{12}) = g_t(w_{12}) = 1.5"
+
+
+def test_list_optimizers_and_solve_print_the_cases_alike():
+    from symbackprop import optimizers
+    from symbackprop.listing import optimizer_rows
+    from symbackprop.optimize import names_of_symbols
+    from symbackprop.printing import print_text
+    row = next(r for r in optimizer_rows() if (r.name, r.form) == ("momentum", "pytorch"))
+    line = next(a for a in optimizers.rule("momentum", "pytorch") if a.name == "velocity")
+    assert row.rule[1][0] == f"b_t = {print_text(line.expr, names_of_symbols()[0])}"
+    assert row.rule[1][0] == "b_t = g̃_t (t = 1), b_{t−1}·μ + g̃_t·(1 - τ) (t > 1)"
