@@ -52,6 +52,7 @@ def text() -> str:
     from symbackprop import optimizers
     from symbackprop.problem import parse_problem
     from symbackprop.render import render
+    from symbackprop.optimize import form_note
     from symbackprop.solution import solve
     lines = ["# Optimizers and several steps", "",
              "<!-- written by docs/make_optimizers.py from symbackprop/optimizers.py: do not edit by hand -->", "",
@@ -75,6 +76,8 @@ def text() -> str:
         for form in optimizers.FORMS:
             row = optimizers.optimizer(name, form)
             lines += [f"**{form}** ({row.source}). Settings: {_settings(row)}.", ""]
+            # the note a solution states, computed from the two forms' rules (optimize.form_differences)
+            lines += [form_note(name, form, "en") + ".", ""]
             if row.grad_at != optimizers.THETA_PREV:
                 lines += [f"g_t is taken at $${optimizers.latex(row.grad_at)}$$", ""]
             lines.append("$$")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import sympy as sp
 
@@ -655,3 +655,75 @@ def observations(run: Run) -> list[tuple[str, dict]]:
         b1, b2 = tr.values["beta1"], tr.values["beta2"]
         out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2}))
     return out
+
+
+# -- what the two forms of one optimizer differ in (the note each solution states) --------------------
+
+def _eps_place(rule) -> str | None:
+    """Where ε is in a rule: "inside" every square root it is in, "outside" of them, else None."""
+    places = set()
+    for line in rule:
+        roots = [r for r in line.expr.atoms(sp.Pow) if abs(r.exp) == sp.Rational(1, 2)]
+        inside = any(r.has(optimizers.EPS) for r in roots)
+        outside = line.expr.xreplace({r: sp.Dummy() for r in roots}).has(optimizers.EPS)
+        places |= {p for p, here in (("inside", inside), ("outside", outside)) if here}
+    return places.pop() if len(places) == 1 else None
+
+
+def _line(rule, name: str):
+    return next((a for a in rule if a.name == name), None)
+
+
+def form_differences(name: str, form: str, values: Mapping | None = None) -> list[tuple[str, dict]]:
+    """What `form` of optimizer `name` does that its other form does not, as (message id, fields), from the
+    two rows of optimizers.TABLE (their general rules, points of the gradient and settings): where ε is, η in
+    the momentum or not (and the buffer at t = 1), where g_t is taken (Nesterov), weight decay added to g,
+    the settings only this form has, or no learning rate. With `values` (this form's settings) the lines
+    shown are the rule these settings give (a weight decay of 0 adds nothing to g)."""
+    other = next(f for f in optimizers.FORMS if f != form)
+    mine, theirs = optimizers.optimizer(name, form), optimizers.optimizer(name, other)
+    rule, rule_o = optimizers.rule(name, form, values), optimizers.rule(name, other)
+    text, _ = names_of_symbols()
+    out: list[tuple[str, dict]] = []
+    eps, eps_o = _eps_place(rule), _eps_place(rule_o)
+    if eps and eps_o and eps != eps_o:
+        out.append((f"optimizer.differs.eps_{eps}", {}))
+    vel, vel_o = _line(rule, "velocity"), _line(rule_o, "velocity")
+    if vel and vel_o and vel.expr.has(optimizers.ETA) != vel_o.expr.has(optimizers.ETA):
+        if vel.expr.has(optimizers.ETA):
+            out.append(("optimizer.differs.eta_in_momentum", {"v": text[vel.symbol]}))
+        else:
+            first = at_step(vel.expr, 1).xreplace({vel_o.symbol: 0, optimizers.B_PREV: 0, optimizers.V_PREV: 0})
+            out.append(("optimizer.differs.buffer_without_eta", {
+                "b": text[vel.symbol], "first": f"{text[vel.symbol]} = {_rule_text(first, {})}"}))
+    if mine.grad_at != theirs.grad_at:
+        if mine.grad_at != optimizers.THETA_PREV:
+            out.append(("optimizer.differs.grad_at", {"point": _rule_text(mine.grad_at, {})}))
+        else:
+            look = _line(rule, "g_nesterov")
+            out.append(("optimizer.differs.grad_here", {"look": _line_text(look) if look else ""}))
+    decay = _line(rule, "g_decayed")
+    if decay and not _line(rule_o, "g_decayed"):
+        out.append(("optimizer.differs.l2", {"line": _line_text(decay)}))
+    names_o = {p.name for p in theirs.params}
+    only = [p.name for p in mine.params if p.name not in names_o and p.name != "lr"
+            and not (decay and p.name == "weight_decay")]
+    if any(p.name == "lr" for p in mine.params) != any(p.name == "lr" for p in theirs.params):
+        key = "optimizer.differs.lr" if any(p.name == "lr" for p in mine.params) else "optimizer.differs.no_lr"
+        out.append((key, {}))
+    if only:
+        out.append(("optimizer.differs.settings", {"settings": ", ".join(only)}))
+    names = {p.name for p in mine.params}
+    lacks = [p.name for p in theirs.params if p.name not in names and p.name != "lr"]
+    if lacks:
+        out.append(("optimizer.differs.lacks", {"settings": ", ".join(lacks), "other": other}))
+    return out
+
+
+def form_note(name: str, form: str, lang: str, values: Mapping | None = None) -> str:
+    """The note on the form of the rule: where it is from, and what it does that the other form does not."""
+    from .messages import joined_in, msg
+    clauses = [msg(lang, key, **fields) for key, fields in form_differences(name, form, values)]
+    other = next(f for f in optimizers.FORMS if f != form)
+    return msg(lang, f"optimizer.form.{form}", differences=joined_in(lang, clauses) if clauses else
+               msg(lang, "optimizer.differs.nothing"), other=other)

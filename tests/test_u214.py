@@ -174,3 +174,32 @@ def test_list_optimizers_and_solve_print_the_cases_alike():
     line = next(a for a in optimizers.rule("momentum", "pytorch") if a.name == "velocity")
     assert row.rule[1][0] == f"b_t = {print_text(line.expr, names_of_symbols()[0])}"
     assert row.rule[1][0] == "b_t = g̃_t (t = 1), b_{t−1}·μ + g̃_t·(1 - τ) (t > 1)"
+
+
+# -- 7. the form note: only what the two forms of THIS optimizer differ in --------------------------------------
+
+# by torch.optim's documented algorithms and the lecture's / Ruder's formulas: where ε is
+EPS_DIFFERS = {"adagrad", "rmsprop", "adam", "adamw"}        # AdaDelta: inside both roots in both; SGD: no ε
+L2 = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam"}   # torch adds λ·θ to g; AdamW decouples
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw"])
+def test_form_note_says_only_what_holds(name):
+    lecture, torch = (optimize.form_note(name, form, "en") for form in ("lecture", "pytorch"))
+    assert ("ε inside the square root" in lecture) == (name in EPS_DIFFERS)
+    assert ("ε outside the square root" in torch) == (name in EPS_DIFFERS)
+    assert ("weight decay added to g" in torch) == (name in L2)
+    assert "weight decay added to g" not in lecture
+    assert ("η inside the momentum" in lecture) == (name in ("momentum", "nesterov"))
+    assert ("without η" in torch) == (name in ("momentum", "nesterov"))
+    assert ("no learning rate" in lecture) == (name == "adadelta")
+    assert ("look-ahead point θ_{t−1} − γ·v_{t−1}" in lecture) == (name == "nesterov")
+    for note in (lecture, torch):
+        assert "ε" not in note or name not in ("sgd", "momentum", "nesterov", "adadelta")
+
+
+def test_form_note_follows_the_settings():
+    # weight_decay 0: nothing is added to g, and the rule shown has no g̃ (b_1 = g_1)
+    note = optimize.form_note("momentum", "pytorch", "en", {"weight_decay": 0})
+    assert "weight decay added to g" not in note and "b_t = g_t at the first step" in note
+    assert "b_t = g̃_t at the first step" in optimize.form_note("momentum", "pytorch", "en", {"weight_decay": 0.1})

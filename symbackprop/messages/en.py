@@ -1300,10 +1300,9 @@ MESSAGES = {
                                  "lines of their own that start with a quantity's name: {plain} = …)",
     # -- session 13, O1: the optimizers (optimizers.py): the form each solution states, bad settings ----
     "optimizer.form.lecture": "Update rule in the lecture's form: the formulas of the slides (Ruder 2016 where the "
-                              "slides give none): ε inside the square root, η inside the momentum v_t",
-    "optimizer.form.pytorch": "Update rule in PyTorch's form: torch.optim's algorithm step for step (ε outside the "
-                              "square root, the momentum buffer without η and equal to g at the first step, weight "
-                              "decay added to g), so the numbers match torch.optim",
+                              "slides give none); unlike the {other} form: {differences}",
+    "optimizer.form.pytorch": "Update rule in PyTorch's form: torch.optim's algorithm step for step, so the numbers "
+                              "match torch.optim; unlike the {other} form: {differences}",
     "optimizer.unknown": "unknown optimizer {name!r}; choose from {allowed}",
     "optimizer.unknown_form": "unknown form {form!r}; choose from {allowed}",
     "optimizer.unknown_setting": "{optimizer} ({form} form) has no setting {setting!r}; its settings are {allowed}",
@@ -1523,4 +1522,17 @@ MESSAGES = {
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
                                             "g_1 and v̂ g_1²",
+    # -- session 14, U2: what the two forms of one optimizer differ in (optimize.form_differences) --------
+    "optimizer.differs.eps_inside": "ε inside the square root",
+    "optimizer.differs.eps_outside": "ε outside the square root",
+    "optimizer.differs.eta_in_momentum": "η inside the momentum {v}",
+    "optimizer.differs.buffer_without_eta": "the momentum buffer {b} without η, {first} at the first step",
+    "optimizer.differs.grad_at": "g_t is taken at the look-ahead point {point}",
+    "optimizer.differs.grad_here": "g_t is taken at θ_{{t−1}} and the look-ahead is {look}",
+    "optimizer.differs.l2": "weight decay added to g: {line}",
+    "optimizer.differs.lr": "a learning rate η that scales the step",
+    "optimizer.differs.no_lr": "no learning rate η (the step's size comes from the running averages)",
+    "optimizer.differs.settings": "settings only this form has: {settings}",
+    "optimizer.differs.nothing": "nothing but the symbols",
+    "optimizer.differs.lacks": "none of the {other} form's settings {settings}",
 }

@@ -1139,10 +1139,10 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
     # -- session 13, O1 --------------------------------------------------------------------------------
-    "optimizer.form.lecture": "更新规则采用课件形式：课件中的公式（课件未给出的采用 Ruder 2016）：ε 在平方根内，"
-                              "动量 v_t 中含 η",
-    "optimizer.form.pytorch": "更新规则采用 PyTorch 形式：逐步按 torch.optim 的算法（ε 在平方根外，动量缓冲不含 η "
-                              "且第一步等于 g，权重衰减加到 g 上），数值与 torch.optim 一致",
+    "optimizer.form.lecture": "更新规则采用课件形式：课件中的公式（课件未给出的采用 Ruder 2016）；与 {other} 形式不同："
+                              "{differences}",
+    "optimizer.form.pytorch": "更新规则采用 PyTorch 形式：逐步按 torch.optim 的算法，数值与 torch.optim 一致；与 {other} "
+                              "形式不同：{differences}",
     "optimizer.unknown": "未知的优化器 {name!r}；可选：{allowed}",
     "optimizer.unknown_form": "未知的形式 {form!r}；可选：{allowed}",
     "optimizer.unknown_setting": "{optimizer}（{form} 形式）没有设置 {setting!r}；其设置为 {allowed}",
@@ -1333,4 +1333,17 @@ MESSAGES = {
     "optimizer.note.bias_correction_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·g_1，即 g_1 的 {c1} 倍，"
                                             "v 为 (1 − β₂)·g_1²，即 g_1² 的 {c2} 倍，都太小；除以 1 − β₁^t 与 1 − β₂^t（第 1 步 "
                                             "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",
+    # -- session 14, U2: what the two forms of one optimizer differ in (optimize.form_differences) --------
+    "optimizer.differs.eps_inside": "ε 在平方根内",
+    "optimizer.differs.eps_outside": "ε 在平方根外",
+    "optimizer.differs.eta_in_momentum": "动量 {v} 中含 η",
+    "optimizer.differs.buffer_without_eta": "动量缓冲 {b} 不含 η，第一步 {first}",
+    "optimizer.differs.grad_at": "g_t 在前瞻点 {point} 处计算",
+    "optimizer.differs.grad_here": "g_t 在 θ_{{t−1}} 处计算，前瞻为 {look}",
+    "optimizer.differs.l2": "权重衰减加到 g 上：{line}",
+    "optimizer.differs.lr": "有缩放步长的学习率 η",
+    "optimizer.differs.no_lr": "没有学习率 η（步长来自滚动平均）",
+    "optimizer.differs.settings": "只有此形式才有的设置：{settings}",
+    "optimizer.differs.nothing": "只有符号不同",
+    "optimizer.differs.lacks": "没有 {other} 形式的设置 {settings}",
 }

@@ -123,7 +123,7 @@ def run_names(psol, names: Names) -> tuple[Names, dict]:
 
 def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str) -> tuple[Section, ...]:
     """The rule, each step shown in full, and the per-step table."""
-    from ..optimize import observations, worked_lines
+    from ..optimize import form_note, observations, worked_lines
     run, tr = psol.run, psol.run.training
     graph = getattr(psol, "graph", False)
     settings = ", ".join(f"{k} = {message_number(float(v), 10)}" for k, v in tr.settings)
@@ -132,7 +132,7 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
              if graph else _prose(msg(lang, "optimizer.theta", loss=loss)))
     notes = [_prose(msg(lang, "optimizer.summary", name=tr.optimizer, form=tr.form, settings=settings,
                         steps=tr.steps, update=tr.update), {k for k, _ in tr.settings}),
-             _prose(msg(lang, f"optimizer.form.{tr.form}")), theta]
+             _prose(form_note(tr.optimizer, tr.form, lang, tr.values)), theta]
     if graph:
         notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
     notes.append(_prose(msg(lang, "optimizer.precision", digits=DIGITS)))
