@@ -140,7 +140,7 @@ def optimizer_rows() -> list[OptimizerRow]:
             row = optimizers.optimizer(name, form)
             rule = tuple((f"{print_text(a.symbol, text)} = {_rule_text(a.expr, text)}",
                           f"{optimizers.latex(a.symbol)} = {optimizers.latex(a.expr)}")
-                         for a in optimizers.rule(name, form))
+                         for a in optimizers.shown_rule(name, form))
             defaults = tuple((p.name, setting_text(p.default), p.interval(), float(p.default)) for p in row.params)
             rows.append(OptimizerRow(name, form, rule, defaults, tuple(text[s.symbol] for s in row.state), row.source))
     return rows

@@ -385,14 +385,37 @@ def step_env(run: Run, t: int, p: Parameter) -> dict[sp.Symbol, sp.Expr]:
     env: dict[sp.Symbol, sp.Expr] = {optimizers.THETA_PREV: values[p.key], optimizers.G_T: values[p.kind("grad")],
                                      optimizers.T: sp.Integer(t)}
     env.update({q.symbol: training.values[q.name] for q in row.params})
-    before = run.worked.get(t - 1)
     for s in row.state:
-        prev = (before.step.values[p.kind(s.name)] if before is not None
-                else optimizers.initial_state(training.optimizer, training.form, training.values)[s.name])
-        env[s.previous] = prev
+        env[s.previous] = state_before(run, t, p, s.name)
     for line in run.rule:
         env[line.symbol] = values[p.kind("new")] if line.name == "theta" else values[p.kind(line.name)]
     return env
+
+
+def state_before(run: Run, t: int, p: Parameter, name: str) -> sp.Expr:
+    """The state `name` of parameter p before step t: the initial state at t = 1, else step t − 1's (exact where
+    that step is shown in full, else the float run's: `--step 3` alone shows step 3 after step 2's values)."""
+    if t == 1:
+        tr = run.training
+        return optimizers.initial_state(tr.optimizer, tr.form, tr.values)[name]
+    return sp.sympify(run.value(t - 1, p.kind(name)))
+
+
+def lookahead_weights(run: Run, t: int) -> list[tuple[Parameter, sp.Expr, sp.Expr, sp.Expr, sp.Expr]]:
+    """Where the lecture's Nesterov takes g_t at step t, parameter by parameter: (p, θ_{t−1}, γ, v_{t−1}, the
+    look-ahead weight θ_{t−1} − γ·v_{t−1}, as the re-solved step uses it); [] for every other rule."""
+    tr = run.training
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    if row.grad_at == optimizers.THETA_PREV:
+        return []
+    out = []
+    gamma = tr.values["momentum"]
+    for p in run.params:
+        theta = run.value(t, p.key)
+        state = {s.name: state_before(run, t, p, s.name) for s in row.state}
+        point = _given(optimizers.grad_point(tr.optimizer, tr.form, theta, state, tr.values))
+        out.append((p, theta, gamma, state["velocity"], point))
+    return out
 
 
 def update_form(run: Run) -> sp.Expr:

@@ -203,3 +203,39 @@ def test_form_note_follows_the_settings():
     note = optimize.form_note("momentum", "pytorch", "en", {"weight_decay": 0})
     assert "weight decay added to g" not in note and "b_t = g_t at the first step" in note
     assert "b_t = g̃_t at the first step" in optimize.form_note("momentum", "pytorch", "en", {"weight_decay": 0.1})
+
+
+# -- 6. the lecture's Nesterov: where g_t is taken, in the rule and at each step's forward pass ------------------
+
+NESTEROV = LINEAR + "optimizer: {name: nesterov, lr: 0.1, momentum: 0.9}\nsteps: 3\n"
+
+
+def test_nesterov_rule_says_where_g_is_taken():
+    import json
+
+    from symbackprop.listing import render_list
+    from symbackprop.render import render
+    data = json.loads(render(_solve(NESTEROV), "json"))
+    rule = data["parts"][0]["optimizer"]["rule"]
+    assert rule[0]["text"] == "g_t = ∇J(θ_{t−1} - γ·v_{t−1})"
+    assert rule[0]["latex"].startswith(r"g_{t} = \nabla J\left(")
+    listed = next(x for x in render_list("text", "en", "optimizers").splitlines() if "nesterov (lecture)" in x)
+    assert "g_t = ∇L(θ_{t−1} - γ·v_{t−1}); v_t" in listed
+    # torch's Nesterov takes g_t at θ_{t−1}: no such line
+    assert "∇" not in next(x for x in render_list("text", "en", "optimizers").splitlines() if "nesterov (pytorch)" in x)
+
+
+def test_nesterov_step_names_the_look_ahead_weights():
+    from symbackprop.render import render
+    # by hand: g_1 = (0.5, 1.5) at θ_0 = (0, 1); v_1 = η·g_1 = (0.05, 0.15); θ_1 = (−0.05, 0.85).
+    # Step 2 is at θ_1 − γ·v_1 = (−0.05 − 0.045, 0.85 − 0.135) = (−0.095, 0.715).
+    # There u = (0.62, 1.335), residuals (−1.38, 1.335): g_2 = (−0.0225, 0.645); v_2 = 0.1·g_2 + 0.9·v_1 = (0.04275, 0.1995)
+    text = render(_solve(NESTEROV, steps=(3,)), "text")
+    step3 = text[text.index("Step 3: Forward pass"):]
+    note = next(x for x in step3.splitlines() if "look-ahead weights" in x)
+    assert "w_{12} = 0.6505 − 0.9×0.1995 ≈ 0.471" in note          # θ_2 = 0.85 − 0.1995 = 0.6505
+    # step 3 alone (step 2 not shown): v_{t−1} is step 2's, not the initial 0
+    line = next(x for x in step3.splitlines() if x.strip().startswith("v_t(w_{12}) ="))
+    assert "0.9×0.1995" in line
+    text2 = render(_solve(NESTEROV, steps=(2,)), "text")
+    assert "w_{12} = 0.85 − 0.9×0.15 ≈ 0.715" in text2

@@ -1535,4 +1535,6 @@ MESSAGES = {
     "optimizer.differs.settings": "settings only this form has: {settings}",
     "optimizer.differs.nothing": "nothing but the symbols",
     "optimizer.differs.lacks": "none of the {other} form's settings {settings}",
+    "optimizer.lookahead_weights": "Step {t}'s forward and backward pass are at the look-ahead weights "
+                                   "θ̃ = θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), not at θ_{{t−1}}: {weights}",
 }

@@ -1346,4 +1346,6 @@ MESSAGES = {
     "optimizer.differs.settings": "只有此形式才有的设置：{settings}",
     "optimizer.differs.nothing": "只有符号不同",
     "optimizer.differs.lacks": "没有 {other} 形式的设置 {settings}",
+    "optimizer.lookahead_weights": "第 {t} 步的前向与反向计算在前瞻权重 θ̃ = θ_{{t−1}} − γ·v_{{t−1}} 处进行（Nesterov），"
+                                   "而不是在 θ_{{t−1}} 处：{weights}",
 }

@@ -141,14 +141,15 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
             key += "_graph"
         notes.append(_prose(msg(lang, key, **{k: (str(v) if isinstance(v, (int, str)) else _num(v))
                                               for k, v in fields.items()})))
-    rule = tuple(Step("", a.symbol, (a.expr,)) for a in run.rule)
+    from ..optimizers import shown_rule
+    rule = tuple(Step("", a.symbol, (a.expr,)) for a in shown_rule(tr.optimizer, tr.form, tr.values, str(loss)))
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
     n = len(run.steps)
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
         if not graph and _resolved_shown(psol, t):
-            sections += _resolved(worked.solution, t, lang)
+            sections += _resolved(worked.solution, t, lang, _lookahead_note(psol, names, t, precision, lang))
         steps = []
         for p in run.params:
             if p.frozen:
@@ -192,9 +193,25 @@ def _lookahead(run) -> bool:
     return optimizers.optimizer(run.training.optimizer, run.training.form).grad_at != optimizers.THETA_PREV
 
 
-def _resolved(solution, t: int, lang: str) -> list[Section]:
+def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str):
+    """The lecture Nesterov's step t: its forward pass is at the look-ahead weights, each named with its numbers
+    (`w_{03} = 0.1412 − 0.9×(−0.0412) ≈ 0.1783`); None for every other rule."""
+    from ..optimize import lookahead_weights
+    parts = []
+    for p, theta, gamma, v, point in lookahead_weights(psol.run, t):
+        if p.frozen:
+            continue
+        th, g, vv, pt = (format_value(_number(x), precision)[0] for x in (theta, gamma, v, point))
+        vv = f"({vv})" if vv.startswith("-") else vv
+        parts.append(f"{names.text[psol.step(p.key).symbol]} = {th} − {g}×{vv} ≈ {pt}".replace("-", "−"))
+    if not parts:
+        return None
+    return _prose(msg(lang, "optimizer.lookahead_weights", t=t, weights=", ".join(parts)))
+
+
+def _resolved(solution, t: int, lang: str, note=None) -> list[Section]:
     """The forward and backward pass of step t (the part re-solved at the step's grad point, on its samples),
-    numbers put in as in the solution above."""
+    numbers put in as in the solution above; `note` (the look-ahead weights) before the first."""
     from .prose import section_title
     out = []
     for sec, steps in solution.sections():
@@ -203,8 +220,9 @@ def _resolved(solution, t: int, lang: str) -> list[Section]:
         shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value)
                       for s in steps if s.key.kind not in _NOT_SHOWN)
         if shown:
+            notes = (note,) if note is not None and not out else ()
             out.append(Section(sentence(lang, "optimizer.step_section", t=t, section=section_title(sec, lang)),
-                               shown))
+                               shown, notes=notes))
     return out
 
 
