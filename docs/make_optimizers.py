@@ -67,7 +67,9 @@ def text() -> str:
              "`--format markdown` and `json`). A graph's run trains each entry of its `parameters` (A, b, c of "
              "the lecture's matrix example: [below](#a-graphs-run)); `--step` on a graph without `optimizer` or "
              "`steps` is a one-line error. With `update: per_sample` and several samples the worked solution "
-             "at the top is step 1's, on sample 1 alone (a note says so). "
+             "at the top is step 1's, on sample 1 alone (a note says so). Step 1's update in the solution writes "
+             "the rule's ε as ε and puts its value in with the numbers, as η (`check` reads ε, \\epsilon, "
+             "\\varepsilon or eps in a write-up as the part's eps setting). "
              "`check` reads answers for any step and for the optimizer's state, by id (`step2.m_w_3_5`) and by "
              "the names students write (`m_1(w_{35})`, `\\theta_2`, `w_{35}^{(2)}`, under a heading \"Step 2\"): "
              "[checking.md](checking.md#optimizer-steps).", ""]

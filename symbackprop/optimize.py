@@ -424,15 +424,46 @@ def update_form(run: Run) -> sp.Expr:
     return sp.expand(last.expr - optimizers.THETA_PREV) if last.expr.is_Add else last.expr - optimizers.THETA_PREV
 
 
+class Setting(sp.Symbol):
+    """A setting of the optimizer written as its symbol in a rule of the solution (ε in step 1's Δw = −η·g/√(g² +
+    ε)): printed by its name, its value put in with the numbers as η's is; to code (lambdify: `check` computes a
+    step's rule from the solution's quantities) the constant it stands for, so it is no free symbol of the rule.
+    The value is part of the name, so that SymPy's cache of symbols never gives one value's symbol another's."""
+
+    def __new__(cls, name: str, value, **assumptions):
+        obj = super().__new__(cls, f"{name}={value}", **assumptions)
+        obj.value = sp.sympify(value)
+        return obj
+
+    def __getnewargs_ex__(self):
+        return (self.name.split("=", 1)[0], self.value), dict(self.assumptions0)
+
+    @property
+    def free_symbols(self) -> set:
+        return set()
+
+    def _pythoncode(self, printer, *args, **kwargs) -> str:
+        return repr(float(self.value))
+
+    _mpmathcode = _lambdacode = _numpycode = _pythoncode
+
+
+def epsilon_setting(value) -> Setting:
+    """ε of step 1's Δw line with its value (`first_step_form`); named ε by `names`."""
+    return Setting("epsilon", value, real=True, positive=True)
+
+
 def first_step_form(run: Run, w: sp.Symbol, g: sp.Symbol, eta: sp.Symbol) -> sp.Expr:
     """Δθ of step 1 in the solution's own symbols: the rule with t = 1, the initial state and the settings put
     in, each line into the next, in the weight `w`, its gradient `g` and the learning rate `eta` (Adam's
-    m̂_1 = (1 − β₁)·g/(1 − β₁) = g: Δw = −η·g/√(g² + ε)). Every symbol of it is a quantity of the solution,
-    so that it is checked as any update is."""
+    m̂_1 = (1 − β₁)·g/(1 − β₁) = g: Δw = −η·g/√(g² + ε)). ε stays a symbol (`Setting`), its value put in with
+    the numbers as η's is; every free symbol of it is a quantity of the solution, so that it is checked as any
+    update is."""
     tr = run.training
     row = optimizers.optimizer(tr.optimizer, tr.form)
     env: dict[sp.Symbol, sp.Expr] = {optimizers.THETA_PREV: w, optimizers.G_T: g, optimizers.T: sp.Integer(1)}
-    env.update({q.symbol: (eta if q.name == "lr" else tr.values[q.name]) for q in row.params})
+    env.update({q.symbol: (eta if q.name == "lr" else epsilon_setting(tr.values[q.name]) if q.name == "eps"
+                           else tr.values[q.name]) for q in row.params})
     initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
     env.update({st.previous: initial[st.name] for st in row.state})
     for line in run.rule:
@@ -459,7 +490,9 @@ def first_updates(psol, run: Run) -> tuple:
             w, g = psol.step(p.key), psol.step(p.kind("grad"))
             form = first_step_form(run, w.symbol, g.symbol, eta.symbol)
             known = {w.symbol: w.value, g.symbol: g.value, eta.symbol: eta.value}
-            leaves = {sym: known[sym] for sym in form.free_symbols}
+            for sym in form.atoms(Setting):             # ε as a symbol in the rule, its value in the numbers
+                known[sym] = sym.value
+            leaves = {sym: known[sym] for sym in form.free_symbols | form.atoms(Setting)}
             v = values[s.key]
             s = Step(s.key, s.section, s.symbol, (form,), leaves, v, to_float(sp.sympify(v)))
             updates[p.key] = s
@@ -491,12 +524,15 @@ def _text_name(latex: str) -> str:
     return latex.replace("_{1}", "₁").replace("_{2}", "₂").replace("_{0}", "₀")
 
 
-def names(notation) -> tuple[dict, dict]:
+def names(notation, run: "Run | None" = None) -> tuple[dict, dict]:
     """(text, LaTeX) names of the optimizer's symbols (optimizers.LATEX), η as the problem writes it."""
     from .notation import learning_rate_name
     latex = dict(optimizers.LATEX)
     text = {s: _text_name(v) for s, v in latex.items()}
     text[optimizers.ETA], latex[optimizers.ETA] = learning_rate_name(notation, False), learning_rate_name(notation, True)
+    if run is not None and "eps" in run.training.values:       # ε of step 1's Δw line (first_step_form)
+        eps = epsilon_setting(run.training.values["eps"])
+        text[eps], latex[eps] = text[optimizers.EPS], latex[optimizers.EPS]
     return text, latex
 
 

@@ -604,6 +604,8 @@ def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool)
     """Per symbol of `expr` (by name): a slot, its name and its value as printed (`negative`
     wraps a value with a minus sign), or None when a name falls outside `print_twice`'s argument."""
     symbols = list(expr.free_symbols)
+    if values:                  # a setting written as its symbol (optimize.Setting: ε), no free symbol: a slot too
+        symbols += [a for a in expr.atoms(sp.Symbol) if a in values and a not in expr.free_symbols]
     named = [names.get(sym) for sym in symbols]
     if any(n is None or n.startswith("-") or "\x00" in n or "\x01" in n or "\x02" in n for n in named):
         return None

@@ -267,7 +267,7 @@ def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | N
         psol = replace(psol, part=replace(first.part, name=psol.part.name), names=first.names, steps=first.steps,
                        conventions=(Note("per_sample_first", {"samples": len(psol.part.samples)}),)
                        + first.conventions)
-    text, latex = names(psol.part.notation)
+    text, latex = names(psol.part.notation, run)
     steps = first_updates(psol, run)
     shown = Names(text, latex)
     conventions = psol.conventions

@@ -239,3 +239,51 @@ def test_nesterov_step_names_the_look_ahead_weights():
     assert "0.9×0.1995" in line
     text2 = render(_solve(NESTEROV, steps=(2,)), "text")
     assert "w_{12} = 0.85 − 0.9×0.15 ≈ 0.715" in text2
+
+
+# -- issue 13's leftover: ε written ε in step 1's Δw, its value with the numbers; check reads it ---------------
+
+def _adam_file(tmp_path, form="lecture"):
+    f = tmp_path / "adam.yaml"
+    f.write_text(LINEAR + f"optimizer: {{name: adam, lr: 0.1, form: {form}}}\nsteps: 2\n", encoding="utf-8")
+    return f
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spelling", [r"\varepsilon", r"\epsilon", "ε", "eps"])
+def test_check_reads_epsilon_as_the_eps_setting(tmp_path, spelling):
+    import re
+
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
+    problem = _adam_file(tmp_path)
+    out = tmp_path / "s.md"
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(problem), "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    # by hand: g_w = 1.5, Δw = −η·g/√(g² + ε) with ε = 10⁻⁸ written ε, its value in the numbers
+    line = next(x for x in text.splitlines() if r"\Delta w_{12}" in x and r"\epsilon" in x)
+    assert r"\frac{1}{100000000}" not in line and "0.00000001" in line
+    out.write_text(text.replace(r"\epsilon", spelling if spelling.startswith("\\") else f" {spelling} "),
+                   encoding="utf-8")
+    checked = runner.invoke(main, ["check", str(problem), str(out)])
+    scores = re.findall(r"^Score: (\S+) / (\S+)$", checked.output, flags=re.M)
+    assert scores and all(a == b for a, b in scores), checked.output[-1500:]
+    assert "unknown symbol" not in checked.output
+
+
+def test_check_reads_epsilon_in_one_line(tmp_path):
+    """ε read as the eps setting (10⁻⁸), not as an unknown: by hand g_w = 1.5, Δw = −0.1·1.5/√(2.25 + 10⁻⁸) ≈
+    −0.1000; with 1 in ε's place the rule gives −0.1·1.5/√3.25 ≈ −0.0832, not the update: its working is wrong."""
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
+    problem = _adam_file(tmp_path)
+    answers = tmp_path / "a.md"
+    answers.write_text("$\\Delta w_{12} = -\\eta \\cdot 1.5/\\sqrt{1.5^2 + \\varepsilon} = -0.1000$\n", encoding="utf-8")
+    got = CliRunner().invoke(main, ["check", str(problem), str(answers)]).output
+    assert "unknown symbol" not in got and "Score: 1 / 17" in got, got
+    answers.write_text("$\\Delta w_{12} = -\\eta \\cdot 1.5/\\sqrt{1.5^2 + 1} = -0.1000$\n", encoding="utf-8")
+    got = CliRunner().invoke(main, ["check", str(problem), str(answers)]).output
+    assert "the rule does not give" in got and "Score: 1 / 17" not in got, got
