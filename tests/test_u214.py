@@ -287,3 +287,39 @@ def test_check_reads_epsilon_in_one_line(tmp_path):
     answers.write_text("$\\Delta w_{12} = -\\eta \\cdot 1.5/\\sqrt{1.5^2 + 1} = -0.1000$\n", encoding="utf-8")
     got = CliRunner().invoke(main, ["check", str(problem), str(answers)]).output
     assert "the rule does not give" in got and "Score: 1 / 17" not in got, got
+
+
+# -- 8. the lecture's AdaDelta has no learning rate: no η stated; step 1's Δw in its own rule ------------------
+
+ADADELTA = LINEAR + "optimizer: {name: adadelta, rho: 0.9}\nsteps: 2\n"
+
+
+def test_adadelta_lecture_states_no_eta(tmp_path):
+    import json
+    import re
+
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
+    from symbackprop.render import render
+    sol = _solve(ADADELTA)
+    text = render(sol, "text")
+    head = text[:text.index("\nGiven")]
+    given = text[text.index("\nGiven"):text.index("\nForward")]
+    assert "η" not in head.splitlines()[3] and "η" not in given, head + given       # the part's heading, Given
+    assert "so ∂J/∂w = δ_j·x_i" in head
+    assert "learning_rate" not in json.loads(render(sol, "json"))["parts"][0]["quantities"]
+    # by hand: g_w = 1.5; E[g²]_1 = (1 − ρ)·g² = 0.225, E[Δθ²]_0 = 0:
+    # Δw = −√(0 + ε)/√(E[g²]_1 + ε)·g = −√ε·g/√(g²/10 + ε) ≈ −10⁻³·1.5/√0.225 ≈ −0.003162
+    line = next(x for x in text.splitlines() if x.strip().startswith("Δw_{12} ="))
+    assert "sqrt(ε)" in line and "1000" not in line and "sqrt(0.000001)×1.5/sqrt(0.000001 + 1.5²/10)" in line, line
+    assert line.endswith("-0.0032")
+    # a write-up that copies the solution checks back in full
+    problem = tmp_path / "p.yaml"
+    problem.write_text(ADADELTA, encoding="utf-8")
+    out = tmp_path / "s.md"
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(problem), "-o", str(out)]).exit_code == 0
+    checked = runner.invoke(main, ["check", str(problem), str(out)]).output
+    scores = re.findall(r"^Score: (\S+) / (\S+)$", checked, flags=re.M)
+    assert scores and all(a == b for a, b in scores) and "unknown symbol" not in checked, checked[-1500:]

@@ -1537,4 +1537,5 @@ MESSAGES = {
     "optimizer.differs.lacks": "none of the {other} form's settings {settings}",
     "optimizer.lookahead_weights": "Step {t}'s forward and backward pass are at the look-ahead weights "
                                    "θ̃ = θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), not at θ_{{t−1}}: {weights}",
+    "solution.part_heading_no_lr": "Part {name}: activation {activations}, loss {loss}",
 }

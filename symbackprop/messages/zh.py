@@ -1348,4 +1348,5 @@ MESSAGES = {
     "optimizer.differs.lacks": "没有 {other} 形式的设置 {settings}",
     "optimizer.lookahead_weights": "第 {t} 步的前向与反向计算在前瞻权重 θ̃ = θ_{{t−1}} − γ·v_{{t−1}} 处进行（Nesterov），"
                                    "而不是在 θ_{{t−1}} 处：{weights}",
+    "solution.part_heading_no_lr": "部分 {name}: 激活函数 {activations}, 损失函数 {loss}",
 }
