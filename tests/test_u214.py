@@ -102,6 +102,7 @@ def test_adagrad_shrinks_lecture_form():
 
 # -- 2. the step-1 note "Δθ ≈ −η·sign(g_1)": only where it holds, with g̃ and the form's formula ---------------
 
+@pytest.mark.slow
 def test_about_eta_pytorch_weight_decay_quotes_g_tilde():
     # torch's Adam with weight decay: g̃_1 = g_1 + λ·θ_0, m̂_1 = g̃_1, v̂_1 = g̃_1²: Δθ = −η·g̃_1/(√(g̃_1²) + ε)
     run = _run("{name: adam, lr: 0.05, betas: [0.8, 0.99], eps: 1e-6, weight_decay: 0.1, form: pytorch}", 1)
@@ -115,6 +116,7 @@ def test_about_eta_pytorch_weight_decay_quotes_g_tilde():
     assert about["states"] == "m̂_1 = g̃_1, v̂_1 = g̃_1²"
 
 
+@pytest.mark.slow
 def test_about_eta_left_out_where_it_does_not_hold():
     # AdamW's decoupled decay moves θ by η·λ·θ as well; Adagrad with G_0 > 0 (the slow case above)
     assert "optimizer.note.about_eta" not in _notes(_run("{name: adamw, lr: 0.05, weight_decay: 0.1}", 1))
@@ -140,6 +142,7 @@ def _solve(text: str, steps=(1,)):
     return solve(parse_problem(text, "p.yaml"), steps=steps)
 
 
+@pytest.mark.slow
 def test_momentum_dampening_prints_its_cases_in_every_format():
     import json
 
@@ -273,6 +276,7 @@ def test_check_reads_epsilon_as_the_eps_setting(tmp_path, spelling):
     assert "unknown symbol" not in checked.output
 
 
+@pytest.mark.slow
 def test_check_reads_epsilon_in_one_line(tmp_path):
     """ε read as the eps setting (10⁻⁸), not as an unknown: by hand g_w = 1.5, Δw = −0.1·1.5/√(2.25 + 10⁻⁸) ≈
     −0.1000; with 1 in ε's place the rule gives −0.1·1.5/√3.25 ≈ −0.0832, not the update: its working is wrong."""
@@ -294,13 +298,9 @@ def test_check_reads_epsilon_in_one_line(tmp_path):
 ADADELTA = LINEAR + "optimizer: {name: adadelta, rho: 0.9}\nsteps: 2\n"
 
 
-def test_adadelta_lecture_states_no_eta(tmp_path):
+def test_adadelta_lecture_states_no_eta():
     import json
-    import re
 
-    from click.testing import CliRunner
-
-    from symbackprop.cli import main
     from symbackprop.render import render
     sol = _solve(ADADELTA)
     text = render(sol, "text")
@@ -314,7 +314,16 @@ def test_adadelta_lecture_states_no_eta(tmp_path):
     line = next(x for x in text.splitlines() if x.strip().startswith("Δw_{12} ="))
     assert "sqrt(ε)" in line and "1000" not in line and "sqrt(0.000001)×1.5/sqrt(0.000001 + 1.5²/10)" in line, line
     assert line.endswith("-0.0032")
-    # a write-up that copies the solution checks back in full
+
+
+@pytest.mark.slow
+def test_adadelta_lecture_checks_back_in_full(tmp_path):
+    """A write-up that copies the solution (no η in it, ε written ε) checks back at full marks."""
+    import re
+
+    from click.testing import CliRunner
+
+    from symbackprop.cli import main
     problem = tmp_path / "p.yaml"
     problem.write_text(ADADELTA, encoding="utf-8")
     out = tmp_path / "s.md"
@@ -323,3 +332,14 @@ def test_adadelta_lecture_states_no_eta(tmp_path):
     checked = runner.invoke(main, ["check", str(problem), str(out)]).output
     scores = re.findall(r"^Score: (\S+) / (\S+)$", checked, flags=re.M)
     assert scores and all(a == b for a, b in scores) and "unknown symbol" not in checked, checked[-1500:]
+
+
+def test_epsilon_is_read_as_the_parts_eps_setting():
+    from symbackprop.answers.names import _EPSILON, epsilon_patterns
+    for spelled in (r"\epsilon", r"\varepsilon", "ε", "ϵ", "eps", r"\mathrm{eps}"):
+        assert _EPSILON.fullmatch(spelled), spelled
+    for other in ("steps", "eps_1", r"\epsilons", "beps"):
+        assert not _EPSILON.search(other), other
+    psol = _solve(LINEAR + "optimizer: {name: adam, lr: 0.1, eps: 0.001}\n").parts[0]
+    assert [v for _, v in epsilon_patterns(psol)] == [r"\frac{1}{1000}"]
+    assert epsilon_patterns(_solve(LINEAR + "optimizer: {name: sgd, lr: 0.1}\n").parts[0]) == ()
