@@ -24,7 +24,7 @@ def _text(plain: str) -> Text:
 _GREEK_CHARS = "α-ωΑ-Ω∂"
 _SPLIT = re.compile(r"([\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+)")
 _OPERATOR = re.compile(r"[=≈+−×·/<>≤≥]")
-_MATHY = re.compile(rf"[{_GREEK_CHARS}_=≈√²⁻¹²³⁰-⁹|^·−\u0302]|^[0-9.]+$|^\(?[A-Za-z]\)?$")
+_MATHY = re.compile(rf"[{_GREEK_CHARS}_=≈√²⁻¹²³⁰-⁹|^·−\u0302\u0303]|^[0-9.]+$|^\(?[A-Za-z]\)?$")
 _WORDISH = re.compile(r"(?<![A-Za-z])(?!net_)[A-Za-z]{2,}_|[A-Za-z]{3,}'s|^[A-Za-z]{2,}$")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
@@ -50,6 +50,7 @@ def _formula_latex(plain: str) -> str:
     from ..greek import LATEX_LETTERS
     greek = {letter: "\\" + name + " " for name, letter in LATEX_LETTERS.items()}
     s = re.sub(r"(.)\u0302", r"\\hat{\1}", plain)
+    s = re.sub(r"(.)\u0303", r"\\tilde{\1}", s)             # g̃, η̃ (weight decay, Adagrad's lr_decay)
     s = re.sub(r"√\(([^()]*(?:\([^()]*\)[^()]*)*)\)", r"\\sqrt{\1}", s)
     s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^{" + m.group(0).translate(_SUPER) + "}", s)
     s = re.sub(r"[₀₁₂₃₄₅₆₇₈₉]+", lambda m: "_{" + m.group(0).translate(_SUB) + "}", s)
