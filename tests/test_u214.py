@@ -236,12 +236,12 @@ def test_nesterov_step_names_the_look_ahead_weights():
     text = render(_solve(NESTEROV, steps=(3,)), "text")
     step3 = text[text.index("Step 3: Forward pass"):]
     note = next(x for x in step3.splitlines() if "look-ahead weights" in x)
-    assert "w_{12} = 0.6505 − 0.9×0.1995 ≈ 0.471" in note          # θ_2 = 0.85 − 0.1995 = 0.6505
+    assert "w_{12}: 0.6505 − 0.9×0.1995 ≈ 0.471" in note          # θ_2 = 0.85 − 0.1995 = 0.6505
     # step 3 alone (step 2 not shown): v_{t−1} is step 2's, not the initial 0
     line = next(x for x in step3.splitlines() if x.strip().startswith("v_t(w_{12}) ="))
     assert "0.9×0.1995" in line
     text2 = render(_solve(NESTEROV, steps=(2,)), "text")
-    assert "w_{12} = 0.85 − 0.9×0.15 ≈ 0.715" in text2
+    assert "w_{12}: 0.85 − 0.9×0.15 ≈ 0.715" in text2
 
 
 # -- issue 13's leftover: ε written ε in step 1's Δw, its value with the numbers; check reads it ---------------
@@ -307,7 +307,7 @@ def test_adadelta_lecture_states_no_eta():
     head = text[:text.index("\nGiven")]
     given = text[text.index("\nGiven"):text.index("\nForward")]
     assert "η" not in head.splitlines()[3] and "η" not in given, head + given       # the part's heading, Given
-    assert "so ∂J/∂w = δ_j·x_i" in head
+    assert "so the gradient of a weight is δ_j·x_i" in head
     assert "learning_rate" not in json.loads(render(sol, "json"))["parts"][0]["quantities"]
     # by hand: g_w = 1.5; E[g²]_1 = (1 − ρ)·g² = 0.225, E[Δθ²]_0 = 0:
     # Δw = −√(0 + ε)/√(E[g²]_1 + ε)·g = −√ε·g/√(g²/10 + ε) ≈ −10⁻³·1.5/√0.225 ≈ −0.003162

@@ -1538,4 +1538,6 @@ MESSAGES = {
     "optimizer.lookahead_weights": "Step {t}'s forward and backward pass are at the look-ahead weights "
                                    "θ̃ = θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), not at θ_{{t−1}}: {weights}",
     "solution.part_heading_no_lr": "Part {name}: activation {activations}, loss {loss}",
+    "note.delta_no_lr": "{delta} ({which}), so the gradient of a weight is {grad}, where {xi} is the input of the "
+                        "weight; the optimizer below has no learning rate.",
 }

@@ -196,7 +196,7 @@ def _lookahead(run) -> bool:
 
 def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str):
     """The lecture Nesterov's step t: its forward pass is at the look-ahead weights, each named with its numbers
-    (`w_{03} = 0.1412 − 0.9×(−0.0412) ≈ 0.1783`); None for every other rule."""
+    (`w_{03}: 0.1412 − 0.9×(−0.0412) ≈ 0.1783`); None for every other rule."""
     from ..optimize import lookahead_weights
     parts = []
     for p, theta, gamma, v, point in lookahead_weights(psol.run, t):
@@ -204,7 +204,8 @@ def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str):
             continue
         th, g, vv, pt = (format_value(_number(x), precision)[0] for x in (theta, gamma, v, point))
         vv = f"({vv})" if vv.startswith("-") else vv
-        parts.append(f"{names.text[psol.step(p.key).symbol]} = {th} − {g}×{vv} ≈ {pt}".replace("-", "−"))
+        # "w_{03}: …", not "w_{03} = …": a write-up that copies the solution must not read it as w_{03}'s value
+        parts.append(f"{names.text[psol.step(p.key).symbol]}: {th} − {g}×{vv} ≈ {pt}".replace("-", "−"))
     if not parts:
         return None
     return _prose(msg(lang, "optimizer.lookahead_weights", t=t, weights=", ".join(parts)))

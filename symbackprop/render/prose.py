@@ -304,9 +304,10 @@ def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
         lr, lr_tex = learning_rate_name(psol.part.notation, False), learning_rate_name(psol.part.notation, True)
         update = Sym(f"Δw = −{lr}·∂{J}/∂w = {'+' if minus else '−'}{lr}·δ_j·x_i",
                      rf"\Delta w = -{lr_tex}\,\partial {J}/\partial w = {'+' if minus else '-'}{lr_tex}\,\delta_j x_i")
-        if no_learning_rate(psol):              # no η (the lecture's AdaDelta): the gradient alone
-            update = Sym(f"∂{J}/∂w = {'−' if minus else ''}δ_j·x_i",
-                         rf"\partial {J}/\partial w = {'-' if minus else ''}\delta_j x_i")
+        if no_learning_rate(psol):              # no η (the lecture's AdaDelta): the gradient alone, no equation
+            return sentence(lang, "note.delta_no_lr", delta=delta, which=msg(lang, f"convention.{d['convention']}"),
+                            grad=Sym(f"{'−' if minus else ''}δ_j·x_i", rf"{'-' if minus else ''}\delta_j x_i"),
+                            xi=Sym("x_i", "x_i"))
         return sentence(lang, "note.delta", delta=delta, which=msg(lang, f"convention.{d['convention']}"),
                         update=update, xi=Sym("x_i", "x_i"))
     if n.kind == "weights":
