@@ -52,6 +52,7 @@ def text() -> str:
     from symbackprop import optimizers
     from symbackprop.problem import parse_problem
     from symbackprop.render import render
+    from symbackprop.optimize import form_note
     from symbackprop.solution import solve
     lines = ["# Optimizers and several steps", "",
              "<!-- written by docs/make_optimizers.py from symbackprop/optimizers.py: do not edit by hand -->", "",
@@ -66,7 +67,9 @@ def text() -> str:
              "`--format markdown` and `json`). A graph's run trains each entry of its `parameters` (A, b, c of "
              "the lecture's matrix example: [below](#a-graphs-run)); `--step` on a graph without `optimizer` or "
              "`steps` is a one-line error. With `update: per_sample` and several samples the worked solution "
-             "at the top is step 1's, on sample 1 alone (a note says so). "
+             "at the top is step 1's, on sample 1 alone (a note says so). Step 1's update in the solution writes "
+             "the rule's ε as ε and puts its value in with the numbers, as η (`check` reads ε, \\epsilon, "
+             "\\varepsilon or eps in a write-up as the part's eps setting). "
              "`check` reads answers for any step and for the optimizer's state, by id (`step2.m_w_3_5`) and by "
              "the names students write (`m_1(w_{35})`, `\\theta_2`, `w_{35}^{(2)}`, under a heading \"Step 2\"), "
              "a graph's too (`step2.new_A_1_2`, `G_1(A_{12})`, `A_{12}^{(2)}`, a state's whole matrix `G_1(A)`): "
@@ -76,6 +79,8 @@ def text() -> str:
         for form in optimizers.FORMS:
             row = optimizers.optimizer(name, form)
             lines += [f"**{form}** ({row.source}). Settings: {_settings(row)}.", ""]
+            # the note a solution states, computed from the two forms' rules (optimize.form_differences)
+            lines += [form_note(name, form, "en") + ".", ""]
             if row.grad_at != optimizers.THETA_PREV:
                 lines += [f"g_t is taken at $${optimizers.latex(row.grad_at)}$$", ""]
             lines.append("$$")

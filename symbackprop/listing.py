@@ -140,7 +140,7 @@ def optimizer_rows() -> list[OptimizerRow]:
             row = optimizers.optimizer(name, form)
             rule = tuple((f"{print_text(a.symbol, text)} = {_rule_text(a.expr, text)}",
                           f"{optimizers.latex(a.symbol)} = {optimizers.latex(a.expr)}")
-                         for a in optimizers.rule(name, form))
+                         for a in optimizers.shown_rule(name, form))
             defaults = tuple((p.name, setting_text(p.default), p.interval(), float(p.default)) for p in row.params)
             rows.append(OptimizerRow(name, form, rule, defaults, tuple(text[s.symbol] for s in row.state), row.source))
     return rows
@@ -154,18 +154,8 @@ def setting_text(value: sp.Rational) -> str:
 
 
 def _rule_text(expr: sp.Expr, names: dict) -> str:
-    """An assignment's right side as text: √ for a square root; a Piecewise (torch's momentum buffer, g̃_t at
-    t = 1) as its cases with their conditions."""
-    if isinstance(expr, sp.Piecewise):
-        rel = {sp.Eq: "=", sp.Ne: "≠", sp.Gt: ">", sp.Ge: "≥", sp.Lt: "<", sp.Le: "≤"}
-        cases = []
-        for i, (e, cond) in enumerate(expr.args):
-            if cond is sp.true and i == 1 and isinstance(expr.args[0][1], sp.Eq):   # "otherwise": the other t
-                cond = sp.Ne(*expr.args[0][1].args, evaluate=False)
-            where = (f"{print_text(cond.lhs, names)} {rel[type(cond)]} {print_text(cond.rhs, names)}"
-                     if type(cond) in rel else print_text(cond, names))
-            cases.append(f"{_rule_text(e, names)} ({where})")
-        return ", ".join(cases)
+    """An assignment's right side as text, as `solve` prints it (printing.print_text: torch's momentum buffer
+    as its two cases, t = 1 and t > 1), with √ for a square root."""
     return print_text(expr, names).replace("sqrt(", "√(")
 
 

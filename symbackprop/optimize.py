@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import sympy as sp
 
@@ -421,14 +421,37 @@ def step_env(run: Run, t: int, p: Parameter) -> dict[sp.Symbol, sp.Expr]:
     env: dict[sp.Symbol, sp.Expr] = {optimizers.THETA_PREV: values[p.key], optimizers.G_T: values[p.kind("grad")],
                                      optimizers.T: sp.Integer(t)}
     env.update({q.symbol: training.values[q.name] for q in row.params})
-    before = run.worked.get(t - 1)
     for s in row.state:
-        prev = (before.step.values[p.kind(s.name)] if before is not None
-                else optimizers.initial_state(training.optimizer, training.form, training.values)[s.name])
-        env[s.previous] = prev
+        env[s.previous] = state_before(run, t, p, s.name)
     for line in run.rule:
         env[line.symbol] = values[p.kind("new")] if line.name == "theta" else values[p.kind(line.name)]
     return env
+
+
+def state_before(run: Run, t: int, p: Parameter, name: str) -> sp.Expr:
+    """The state `name` of parameter p before step t: the initial state at t = 1, else step t − 1's (exact where
+    that step is shown in full, else the float run's: `--step 3` alone shows step 3 after step 2's values)."""
+    if t == 1:
+        tr = run.training
+        return optimizers.initial_state(tr.optimizer, tr.form, tr.values)[name]
+    return sp.sympify(run.value(t - 1, p.kind(name)))
+
+
+def lookahead_weights(run: Run, t: int) -> list[tuple[Parameter, sp.Expr, sp.Expr, sp.Expr, sp.Expr]]:
+    """Where the lecture's Nesterov takes g_t at step t, parameter by parameter: (p, θ_{t−1}, γ, v_{t−1}, the
+    look-ahead weight θ_{t−1} − γ·v_{t−1}, as the re-solved step uses it); [] for every other rule."""
+    tr = run.training
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    if row.grad_at == optimizers.THETA_PREV:
+        return []
+    out = []
+    gamma = tr.values["momentum"]
+    for p in run.params:
+        theta = run.value(t, p.key)
+        state = {s.name: state_before(run, t, p, s.name) for s in row.state}
+        point = _given(optimizers.grad_point(tr.optimizer, tr.form, theta, state, tr.values))
+        out.append((p, theta, gamma, state["velocity"], point))
+    return out
 
 
 def update_form(run: Run) -> sp.Expr:
@@ -437,15 +460,46 @@ def update_form(run: Run) -> sp.Expr:
     return sp.expand(last.expr - optimizers.THETA_PREV) if last.expr.is_Add else last.expr - optimizers.THETA_PREV
 
 
+class Setting(sp.Symbol):
+    """A setting of the optimizer written as its symbol in a rule of the solution (ε in step 1's Δw = −η·g/√(g² +
+    ε)): printed by its name, its value put in with the numbers as η's is; to code (lambdify: `check` computes a
+    step's rule from the solution's quantities) the constant it stands for, so it is no free symbol of the rule.
+    The value is part of the name, so that SymPy's cache of symbols never gives one value's symbol another's."""
+
+    def __new__(cls, name: str, value, **assumptions):
+        obj = super().__new__(cls, f"{name}={value}", **assumptions)
+        obj.value = sp.sympify(value)
+        return obj
+
+    def __getnewargs_ex__(self):
+        return (self.name.split("=", 1)[0], self.value), dict(self.assumptions0)
+
+    @property
+    def free_symbols(self) -> set:
+        return set()
+
+    def _pythoncode(self, printer, *args, **kwargs) -> str:
+        return repr(float(self.value))
+
+    _mpmathcode = _lambdacode = _numpycode = _pythoncode
+
+
+def epsilon_setting(value) -> Setting:
+    """ε of step 1's Δw line with its value (`first_step_form`); named ε by `names`."""
+    return Setting("epsilon", value, real=True, positive=True)
+
+
 def first_step_form(run: Run, w: sp.Symbol, g: sp.Symbol, eta: sp.Symbol) -> sp.Expr:
     """Δθ of step 1 in the solution's own symbols: the rule with t = 1, the initial state and the settings put
     in, each line into the next, in the weight `w`, its gradient `g` and the learning rate `eta` (Adam's
-    m̂_1 = (1 − β₁)·g/(1 − β₁) = g: Δw = −η·g/√(g² + ε)). Every symbol of it is a quantity of the solution,
-    so that it is checked as any update is."""
+    m̂_1 = (1 − β₁)·g/(1 − β₁) = g: Δw = −η·g/√(g² + ε)). ε stays a symbol (`Setting`), its value put in with
+    the numbers as η's is; every free symbol of it is a quantity of the solution, so that it is checked as any
+    update is."""
     tr = run.training
     row = optimizers.optimizer(tr.optimizer, tr.form)
     env: dict[sp.Symbol, sp.Expr] = {optimizers.THETA_PREV: w, optimizers.G_T: g, optimizers.T: sp.Integer(1)}
-    env.update({q.symbol: (eta if q.name == "lr" else tr.values[q.name]) for q in row.params})
+    env.update({q.symbol: (eta if q.name == "lr" else epsilon_setting(tr.values[q.name]) if q.name == "eps"
+                           else tr.values[q.name]) for q in row.params})
     initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
     env.update({st.previous: initial[st.name] for st in row.state})
     for line in run.rule:
@@ -475,7 +529,9 @@ def first_updates(psol, run: Run) -> tuple:
             w, g = psol.step(p.key), psol.step(p.kind("grad"))
             form = generic.xreplace({w0: w.symbol, g0: g.symbol})
             known = {w.symbol: w.value, g.symbol: g.value, eta.symbol: eta.value}
-            leaves = {sym: known[sym] for sym in form.free_symbols}
+            for sym in form.atoms(Setting):             # ε as a symbol in the rule, its value in the numbers
+                known[sym] = sym.value
+            leaves = {sym: known[sym] for sym in form.free_symbols | form.atoms(Setting)}
             v = values[s.key]
             s = Step(s.key, s.section, s.symbol, (form,), leaves, v, to_float(sp.sympify(v)))
             updates[p.key] = s
@@ -507,12 +563,15 @@ def _text_name(latex: str) -> str:
     return latex.replace("_{1}", "₁").replace("_{2}", "₂").replace("_{0}", "₀")
 
 
-def names(notation) -> tuple[dict, dict]:
+def names(notation, run: "Run | None" = None) -> tuple[dict, dict]:
     """(text, LaTeX) names of the optimizer's symbols (optimizers.LATEX), η as the problem writes it."""
     from .notation import learning_rate_name
     latex = dict(optimizers.LATEX)
     text = {s: _text_name(v) for s, v in latex.items()}
     text[optimizers.ETA], latex[optimizers.ETA] = learning_rate_name(notation, False), learning_rate_name(notation, True)
+    if run is not None and "eps" in run.training.values:       # ε of step 1's Δw line (first_step_form)
+        eps = epsilon_setting(run.training.values["eps"])
+        text[eps], latex[eps] = text[optimizers.EPS], latex[optimizers.EPS]
     return text, latex
 
 
@@ -553,41 +612,216 @@ def worked_lines(run: Run, t: int, p: Parameter, subs: dict) -> list[tuple[Key, 
     values = run.worked[t].step.values
     out = [(p.kind("grad"), subs[optimizers.G_T], None, None, values[p.kind("grad")])]
     for line in run.rule:
-        numbers = {subs.get(s, s): env[s] for s in line.expr.free_symbols}
+        expr = at_step(line.expr, t)
+        numbers = {subs.get(s, s): env[s] for s in expr.free_symbols}
         key = p.kind("new") if line.name == "theta" else p.kind(line.name)
-        out.append((key, subs[line.symbol], line.expr.xreplace(subs), numbers, env[line.symbol]))
+        out.append((key, subs[line.symbol], expr.xreplace(subs), numbers, env[line.symbol]))
     return out
 
 
-# optimizers whose first step moves every parameter by about η (η·g/√(g² + ε), η·g/(|g| + ε))
+def at_step(expr: sp.Expr, t: int) -> sp.Expr:
+    """A rule's right side as it applies at step t: of a Piecewise in t (torch's momentum buffer, g̃_t at
+    t = 1), only the case whose condition holds at t; anything else as it is."""
+    if not isinstance(expr, sp.Piecewise):
+        return expr
+    for case, cond in expr.args:
+        if cond.xreplace({optimizers.T: sp.Integer(t)}) == sp.true:
+            return case
+    return expr
+
+
+# optimizers whose first step moves every parameter by about η (η·g/√(g² + ε), η·g/(√(g²) + ε))
 _ABOUT_ETA = ("adagrad", "adam", "adamw")
+# the states a note names at t = 1 (Adagrad's G, Adam's m̂ and v̂)
+_FIRST_STATES = ("G", "mhat", "vhat")
+
+
+def _first_step_general(run: Run) -> tuple[sp.Expr, dict]:
+    """Δθ of step 1 in the rule's own symbols (the rule with t = 1 and the initial state put in, each line into
+    the next; g̃_t kept as a symbol), and the value at t = 1 of each state of `_FIRST_STATES`."""
+    tr = run.training
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+    env: dict[sp.Symbol, sp.Expr] = {optimizers.T: sp.Integer(1), **_AT_ONE}
+    env.update({st.previous: initial[st.name] for st in row.state})
+    states = {}
+    for line in run.rule:
+        if line.name == "g_decayed":                # the note names the gradient the update uses, g̃
+            continue
+        env[line.symbol] = line.expr.xreplace(env)
+        if line.name in _FIRST_STATES:
+            states[line.symbol] = env[line.symbol]
+    return env[optimizers.THETA] - optimizers.THETA_PREV, states
+
+
+# g_t and g̃_t at t = 1 as symbols without assumptions, so that √(g_1²) stays as written (a real g_1 makes it |g_1|)
+_AT_ONE = {optimizers.G_T: sp.Symbol("g_t@1"), optimizers.GTILDE: sp.Symbol("gtilde_t@1")}
+
+
+def _at_one(exprs) -> tuple[dict, dict]:
+    """(symbol -> the same quantity at t = 1, its text name): g_t is g_1, G_t is G_1."""
+    text, _ = names_of_symbols()
+    subs, names = {}, {}
+    for sym in exprs:
+        one = subs[sym] = _AT_ONE.get(sym, sp.Symbol(f"{sym.name}@1"))
+        names[one] = text[sym].replace("_t", "_1")
+    return subs, names
+
+
+def _rule_text(expr: sp.Expr, names: dict) -> str:
+    from .printing import print_text
+    text, _ = names_of_symbols()
+    return print_text(expr, {**text, **names}).replace("sqrt(", "√(").replace("-", "−")
+
+
+def _line_text(line: optimizers.Assignment) -> str:
+    text, _ = names_of_symbols()
+    return f"{text[line.symbol]} = {_rule_text(line.expr, {})}"
+
+
+def _about_eta(run: Run, params: list) -> tuple[str, dict] | None:
+    """The note on step 1 of Adagrad, Adam and AdamW: every parameter moved by about η whatever the size of its
+    gradient, where the rule at t = 1 says so (the state starts at 0, no decay of θ itself), with the gradient
+    the update uses (g̃_1 = g_1 + λ·θ_0 with weight decay) and the form's own formula of Δθ."""
+    tr = run.training
+    lr = tr.values.get("lr")
+    if tr.optimizer not in _ABOUT_ETA or not lr:
+        return None
+    initial = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+    if any(v != 0 for v in initial.values()):          # Adagrad's G_0 > 0: G_1 = G_0 + g̃_1², the step depends on g
+        return None
+    delta, states = _first_step_general(run)
+    uses = optimizers.GTILDE if any(a.name == "g_decayed" for a in run.rule) else optimizers.G_T
+    if delta.has(optimizers.THETA_PREV) or not delta.has(_AT_ONE[uses]):    # AdamW's decay moves θ by λ·θ too
+        return None
+    first = run.steps[0].values
+    kind = "g_decayed" if uses == optimizers.GTILDE else "grad"
+    used = [abs(first[p.kind(kind)]) for p in params]
+    moved = [abs(first[p.kind("update")]) / float(lr) for p, g in zip(params, used) if g != 0]
+    if not moved:
+        return None
+    subs, names = _at_one([uses, *states])
+    g = names[subs[uses]]
+    formula = _rule_text(delta.xreplace(subs), names)
+    shown = [(names[subs[s]], _rule_text(v.xreplace(subs), names)) for s, v in states.items()]
+    return ("optimizer.note.about_eta", {
+        "n": len(moved), "low": min(moved), "high": max(moved),
+        "grads_low": min(x for x in used if x != 0), "grads_high": max(used), "g": g, "formula": formula,
+        "states": ", ".join(f"{a} = {b}" for a, b in shown),
+        "states_graph": ", ".join(f"{a.split('_')[0]} is {b}" for a, b in shown)})
+
+
+def adagrad_factor(run: Run) -> sp.Expr:
+    """The factor Adagrad's rule multiplies the gradient it uses by, in the rule's symbols: η/√(G_t + ε)
+    (lecture), η̃_t/(√G_t + ε) or η/(√G_t + ε) (torch): −Δθ_t/g_t, or −Δθ_t/g̃_t with weight decay."""
+    uses = optimizers.GTILDE if any(a.name == "g_decayed" for a in run.rule) else optimizers.G_T
+    return sp.cancel(-(run.rule[-1].expr - optimizers.THETA_PREV) / uses)
+
+
+def _adagrad_shrinks(run: Run, params: list) -> tuple[str, dict] | None:
+    """The note on Adagrad's shrinking steps: the factor of `adagrad_factor` at the last step over its value at
+    step 1, parameter by parameter, from the run's G_t (and η̃_t) and the settings."""
+    tr = run.training
+    if tr.optimizer != "adagrad" or len(run.steps) < 2 or not params:
+        return None
+    factor = adagrad_factor(run)
+    row = optimizers.optimizer(tr.optimizer, tr.form)
+    bound = {q.symbol: tr.values[q.name] for q in row.params}
+    f = sp.lambdify([optimizers.GSUM, optimizers.ETATILDE], factor.xreplace(bound), modules="math")
+
+    def at(rs, p) -> float:
+        return float(f(rs.values[p.kind("G")], rs.values.get(p.kind("lr_decayed"), 0.0)))
+    first_, last_ = run.steps[0], run.steps[-1]
+    ratios = [at(last_, p) / at(first_, p) for p in params]
+    # a parameter whose factor never moved (g = 0 after step 1, no lr_decay) says nothing about shrinking
+    ratios = [r for r in ratios if r != 1.0] or ratios
+    return ("optimizer.note.adagrad_shrinks", {"n": len(run.steps), "low": min(ratios), "high": max(ratios),
+                                               "factor": _rule_text(factor, {}),
+                                               "accumulate": _line_text(next(a for a in run.rule if a.name == "G"))})
 
 
 def observations(run: Run) -> list[tuple[str, dict]]:
     """What a student notices in this run, measured from it, as (message id, fields): why Adagrad's and
-    Adam's first step moves every parameter by about η; why Adagrad's steps shrink; what Adam's bias
-    correction does at t = 1."""
+    Adam's first step moves every parameter by about η (where it does); why Adagrad's steps shrink; what Adam's
+    bias correction does at t = 1."""
     tr, out = run.training, []
-    lr = tr.values.get("lr")
     params = [p for p in run.params if not p.frozen]
-    first = run.steps[0].values
-    moved = [abs(first[p.kind("update")]) / float(lr) for p in params if first[p.kind("grad")] != 0] if lr else []
-    if tr.optimizer in _ABOUT_ETA and moved and not (tr.optimizer == "adamw" and tr.values.get("weight_decay")):
-        out.append(("optimizer.note.about_eta", {"n": len(moved), "low": min(moved), "high": max(moved),
-                                                 "grads_low": min(abs(first[p.kind("grad")]) for p in params
-                                                                  if first[p.kind("grad")] != 0),
-                                                 "grads_high": max(abs(first[p.kind("grad")]) for p in params)}))
-    if tr.optimizer == "adagrad" and len(run.steps) > 1:
-        def factor(rs, p):           # η/√(G_t + ε) (lecture) or η̃/(√G_t + ε) (torch): |Δθ|/|g_t|
-            g = rs.values[p.kind("grad")]
-            return abs(rs.values[p.kind("update")]) / abs(g) if g != 0 else None
-        first_, last_ = run.steps[0], run.steps[-1]
-        ratios = [factor(last_, p) / factor(first_, p) for p in params
-                  if factor(first_, p) and factor(last_, p) is not None]
-        if ratios:
-            out.append(("optimizer.note.adagrad_shrinks", {"n": len(run.steps), "low": min(ratios),
-                                                           "high": max(ratios)}))
+    for note in (_about_eta(run, params), _adagrad_shrinks(run, params)):
+        if note is not None:
+            out.append(note)
     if tr.optimizer in ("adam", "adamw"):
         b1, b2 = tr.values["beta1"], tr.values["beta2"]
         out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2}))
     return out
+
+
+# -- what the two forms of one optimizer differ in (the note each solution states) --------------------
+
+def _eps_place(rule) -> str | None:
+    """Where ε is in a rule: "inside" every square root it is in, "outside" of them, else None."""
+    places = set()
+    for line in rule:
+        roots = [r for r in line.expr.atoms(sp.Pow) if abs(r.exp) == sp.Rational(1, 2)]
+        inside = any(r.has(optimizers.EPS) for r in roots)
+        outside = line.expr.xreplace({r: sp.Dummy() for r in roots}).has(optimizers.EPS)
+        places |= {p for p, here in (("inside", inside), ("outside", outside)) if here}
+    return places.pop() if len(places) == 1 else None
+
+
+def _line(rule, name: str):
+    return next((a for a in rule if a.name == name), None)
+
+
+def form_differences(name: str, form: str, values: Mapping | None = None) -> list[tuple[str, dict]]:
+    """What `form` of optimizer `name` does that its other form does not, as (message id, fields), from the
+    two rows of optimizers.TABLE (their general rules, points of the gradient and settings): where ε is, η in
+    the momentum or not (and the buffer at t = 1), where g_t is taken (Nesterov), weight decay added to g,
+    the settings only this form has, or no learning rate. With `values` (this form's settings) the lines
+    shown are the rule these settings give (a weight decay of 0 adds nothing to g)."""
+    other = next(f for f in optimizers.FORMS if f != form)
+    mine, theirs = optimizers.optimizer(name, form), optimizers.optimizer(name, other)
+    rule, rule_o = optimizers.rule(name, form, values), optimizers.rule(name, other)
+    text, _ = names_of_symbols()
+    out: list[tuple[str, dict]] = []
+    eps, eps_o = _eps_place(rule), _eps_place(rule_o)
+    if eps and eps_o and eps != eps_o:
+        out.append((f"optimizer.differs.eps_{eps}", {}))
+    vel, vel_o = _line(rule, "velocity"), _line(rule_o, "velocity")
+    if vel and vel_o and vel.expr.has(optimizers.ETA) != vel_o.expr.has(optimizers.ETA):
+        if vel.expr.has(optimizers.ETA):
+            out.append(("optimizer.differs.eta_in_momentum", {"v": text[vel.symbol]}))
+        else:
+            first = at_step(vel.expr, 1).xreplace({vel_o.symbol: 0, optimizers.B_PREV: 0, optimizers.V_PREV: 0})
+            out.append(("optimizer.differs.buffer_without_eta", {
+                "b": text[vel.symbol], "first": f"{text[vel.symbol]} = {_rule_text(first, {})}"}))
+    if mine.grad_at != theirs.grad_at:
+        if mine.grad_at != optimizers.THETA_PREV:
+            out.append(("optimizer.differs.grad_at", {"point": _rule_text(mine.grad_at, {})}))
+        else:
+            look = _line(rule, "g_nesterov")
+            out.append(("optimizer.differs.grad_here", {"look": _line_text(look) if look else ""}))
+    decay = _line(rule, "g_decayed")
+    if decay and not _line(rule_o, "g_decayed"):
+        out.append(("optimizer.differs.l2", {"line": _line_text(decay)}))
+    names_o = {p.name for p in theirs.params}
+    only = [p.name for p in mine.params if p.name not in names_o and p.name != "lr"
+            and not (decay and p.name == "weight_decay")]
+    if any(p.name == "lr" for p in mine.params) != any(p.name == "lr" for p in theirs.params):
+        key = "optimizer.differs.lr" if any(p.name == "lr" for p in mine.params) else "optimizer.differs.no_lr"
+        out.append((key, {}))
+    if only:
+        out.append(("optimizer.differs.settings", {"settings": ", ".join(only)}))
+    names = {p.name for p in mine.params}
+    lacks = [p.name for p in theirs.params if p.name not in names and p.name != "lr"]
+    if lacks:
+        out.append(("optimizer.differs.lacks", {"settings": ", ".join(lacks), "other": other}))
+    return out
+
+
+def form_note(name: str, form: str, lang: str, values: Mapping | None = None) -> str:
+    """The note on the form of the rule: where it is from, and what it does that the other form does not."""
+    from .messages import joined_in, msg
+    clauses = [msg(lang, key, **fields) for key, fields in form_differences(name, form, values)]
+    other = next(f for f in optimizers.FORMS if f != form)
+    return msg(lang, f"optimizer.form.{form}", differences=joined_in(lang, clauses) if clauses else
+               msg(lang, "optimizer.differs.nothing"), other=other)

@@ -470,6 +470,31 @@ def rule(name: str, form: str = DEFAULT_FORM, values: Mapping[str, object] | Non
     return _rule(name, form, _zero(row, None if values is None else settings(name, form, values)))
 
 
+class GradAt(sp.Function):
+    """∇L(point): the gradient of the loss L (the second argument, a symbol named as the problem names its
+    loss) taken at `point`. Only in the rule as shown (`shown_rule`): the lecture's Nesterov, g_t = ∇L(θ_{t−1} −
+    γ·v_{t−1})."""
+
+    nargs = 2
+
+    def _sympystr(self, printer) -> str:
+        return f"∇{self.args[1].name}({printer._print(self.args[0])})"
+
+    def _latex(self, printer, exp=None) -> str:
+        return rf"\nabla {self.args[1].name}\left({printer._print(self.args[0])}\right)"
+
+
+def shown_rule(name: str, form: str = DEFAULT_FORM, values: Mapping[str, object] | None = None,
+               loss: str = "L") -> tuple[Assignment, ...]:
+    """The rule as a solution and `list optimizers` print it: `rule`, after a first line that says where g_t is
+    taken when that is not θ_{t−1} (the lecture's Nesterov: g_t = ∇L(θ_{t−1} − γ·v_{t−1}))."""
+    row = optimizer(name, form)
+    lines = rule(name, form, values)
+    if row.grad_at == THETA_PREV:
+        return lines
+    return (Assignment("grad_at", G_T, GradAt(row.grad_at, sp.Symbol(loss))),) + lines
+
+
 def _bind(row: Optimizer, values: Mapping[str, sp.Rational]) -> dict[sp.Symbol, sp.Expr]:
     return {p.symbol: values[p.name] for p in row.params}
 

@@ -426,7 +426,13 @@ class TextPrinter(StrPrinter):
     def _print_Piecewise(self, expr) -> str:
         """Cases as in mathematics, in no language: `{net_3, net_3 > 0; net_3/10, net_3 ≤ 0}` (the
         last case's condition is what the others leave). Leaky ReLU's two cases, `x if x > 0 else k·x`
-        with 0 < k < 1, are `max(x, k·x)` (k > 1: `min`)."""
+        with 0 < k < 1, are `max(x, k·x)` (k > 1: `min`). A rule's first step apart (`first_step_cases`)
+        is `g_t (t = 1), μ·b_{t−1} + g_t·(1 − τ) (t > 1)`."""
+        cases = first_step_cases(expr)
+        if cases is not None:
+            (first, t), later = cases
+            shown = self._print(t)
+            return f"{self._print(first)} ({shown} = 1), {self._print(later)} ({shown} > 1)"
         if len(expr.args) == 2 and expr.args[1][1] is sp.true:
             (a, cond), (b, _) = expr.args
             if isinstance(cond, sp.StrictGreaterThan) and cond.lhs == a and cond.rhs == 0 and a.free_symbols:
@@ -450,6 +456,20 @@ class TextPrinter(StrPrinter):
 
     def _print_Float(self, expr) -> str:
         return format_value(expr, 6)[0]
+
+
+def first_step_cases(expr) -> tuple | None:
+    """((the first case, t), the other case) of a Piecewise `(a, Eq(t, 1)), (b, True)` in a positive integer
+    step t (torch's momentum buffer, a at the first step and b after it), else None."""
+    if not (isinstance(expr, sp.Piecewise) and len(expr.args) == 2 and expr.args[1][1] is sp.true):
+        return None
+    (a, cond), (b, _) = expr.args
+    if not isinstance(cond, sp.Eq):
+        return None
+    t, one = cond.args if cond.args[1] == 1 else cond.args[::-1]
+    if one != 1 or not (isinstance(t, sp.Symbol) and t.is_integer and t.is_positive):
+        return None
+    return (a, t), b
 
 
 class LatexPrinter(_SympyLatexPrinter):
@@ -502,6 +522,15 @@ class LatexPrinter(_SympyLatexPrinter):
 
     def _print_Float(self, expr) -> str:
         return format_value(expr, 6)[0]
+
+    def _print_Piecewise(self, expr) -> str:
+        cases = first_step_cases(expr)
+        if cases is None:
+            return super()._print_Piecewise(expr)
+        (first, t), later = cases
+        shown = self._print(t)
+        return (rf"\begin{{cases}} {self._print(first)} & {shown} = 1 \\ {self._print(later)} & {shown} > 1 "
+                r"\end{cases}")
 
 
 def print_text(expr: sp.Expr, names: dict, values: dict | None = None, indexed: dict | None = None,
@@ -575,6 +604,8 @@ def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool)
     """Per symbol of `expr` (by name): a slot, its name and its value as printed (`negative`
     wraps a value with a minus sign), or None when a name falls outside `print_twice`'s argument."""
     symbols = list(expr.free_symbols)
+    if values:                  # a setting written as its symbol (optimize.Setting: ε), no free symbol: a slot too
+        symbols += [a for a in expr.atoms(sp.Symbol) if a in values and a not in expr.free_symbols]
     named = [names.get(sym) for sym in symbols]
     if any(n is None or n.startswith("-") or "\x00" in n or "\x01" in n or "\x02" in n for n in named):
         return None

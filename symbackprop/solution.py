@@ -271,8 +271,10 @@ def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | N
         psol = replace(psol, part=replace(first.part, name=psol.part.name), names=first.names, steps=first.steps,
                        conventions=(Note("per_sample_first", {"samples": len(psol.part.samples)}),)
                        + first.conventions)
-    text, latex = names(psol.part.notation)
+    text, latex = names(psol.part.notation, run)
     steps = first_updates(psol, run)
+    if "lr" not in run.training.values:          # the lecture's AdaDelta has no learning rate: no η given
+        steps = tuple(s for s in steps if s.key != Key("learning_rate"))
     shown = Names(text, latex)
     conventions = psol.conventions
     if steps is not psol.steps:          # the update section is the optimizer's, not −η·∂J/∂w: say so

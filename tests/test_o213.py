@@ -267,7 +267,9 @@ def test_json_steps_and_state_ids():
     # the top level stays step 1, its update by Adam's rule
     assert part["quantities"]["update_w_3_5"]["value"] == pytest.approx(q1["update_w_3_5"]["value"], rel=1e-12)
     # in the solution's own symbols at t = 1 (m̂_1 = g, v̂_1 = g²): every symbol a quantity an answer can give
-    assert "Δw_{35} = -η·∂L/∂w_{35}/sqrt(∂L/∂w_{35}² + 1/100000000)" in part["quantities"]["update_w_3_5"]["text"]
+    # ε as a symbol, its value put in with the numbers as η's is (session 14, Q1: it printed 1/100000000)
+    assert "Δw_{35} = -η·∂L/∂w_{35}/sqrt(ε + ∂L/∂w_{35}²) = -0.1×(-0.1249)/sqrt(0.00000001 + (-0.1249)²)" in \
+        part["quantities"]["update_w_3_5"]["text"]
     assert Key.parse("m_w_3_5") == Key("m_w", "5", source="3") and Key.parse("G_shared_b1") == Key("G_shared", "b1")
 
 

@@ -310,3 +310,46 @@ def test_per_sample_adam_top_level_update_is_step_ones(tmp_path):
         assert step1[f"grad_{i}"]["value"] == -1.0
         assert q[f"update_{i}"]["value"] == pytest.approx(0.1 / np.sqrt(1 + 1e-8), abs=1e-15)
         assert q[f"update_{i}"]["value"] == pytest.approx(step1[f"update_{i}"]["value"], abs=1e-12)
+
+
+# -- 5. ε as a symbol in step 1's Δw line, its value in the numbers ------------------------------------------
+def test_epsilon_is_a_symbol_in_a_small_adam_file(tmp_path):
+    """One linear unit, Adam (lecture, ε = 10⁻⁸ inside the root), two samples per batch: by hand u = b + w·x with
+    b = 0, w = 1, δ = u − t: sample 1 (x = 1) δ = 1 − 2 = −1, sample 2 (x = 2) δ = 2 − 0 = 2, so
+    g_w = ½(−1·1 + 2·2) = 1.5, and Δw = −η·g/√(g² + ε)."""
+    f = tmp_path / "adam.yaml"
+    f.write_text((PROBLEMS / "two_step_per_sample.yaml").read_text(encoding="utf-8")
+                 .replace("learning_rate: 0.1", "optimizer: {name: adam, lr: 0.1}")
+                 .replace("update: per_sample", "update: per_batch"), encoding="utf-8")
+    out = CliRunner().invoke(main, ["solve", str(f)])
+    assert out.exit_code == 0, out.output
+    line = next(ln for ln in out.output.splitlines() if ln.strip().startswith("Δw_{12} ="))
+    assert "sqrt(ε + ∂J/∂w_{12}²) = -0.1×1.5/sqrt(0.00000001 + 1.5²) ≈ -0.1000" in line, line
+    assert "100000000" not in line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt,rule,numbers", [
+    ("text", "sqrt(ε + ∂L/∂w_{35}²)", "sqrt(0.00000001 + (-0.1249)²)"),
+    ("markdown", r"\sqrt{\epsilon + \frac{\partial L}{\partial w_{35}}^{2}}", r"\sqrt{0.00000001 + \left(-0.1249\right)^{2}}"),
+    ("latex", r"\sqrt{\epsilon + \frac{\partial L}{\partial w_{35}}^{2}}", r"\sqrt{0.00000001 + \left(-0.1249\right)^{2}}"),
+])
+def test_epsilon_is_a_symbol_in_the_first_update(fmt, rule, numbers):
+    """xor_adam (lecture Adam, ε = 10⁻⁸ inside the root): Δw = −η·g/√(g² + ε); g = ∂L/∂w_35 ≈ −0.1249 (by hand:
+    δ5 = (u5 − 1)·u5(1 − u5) with u3 = σ(4), u4 = σ(0), u5 = σ(−4 + 2u3 + 4u4); ∂L/∂w35 = δ5·u3)."""
+    _, g = _xor(np.array(XOR_W0, dtype=float))
+    assert f"{g[7]:.4f}" == "-0.1249"
+    out = CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor_adam.yaml"), "--format", fmt])
+    assert out.exit_code == 0, out.output
+    line = next(ln for ln in out.output.splitlines() if "w_{35}" in ln and ("Δw" in ln or r"\Delta w" in ln))
+    assert rule in line and "1/100000000" not in line and r"\frac{1}{100000000}" not in line, line
+    text = out.output[out.output.index(line):]
+    assert numbers in text[:len(line) + 200], text[:len(line) + 200]
+
+
+@pytest.mark.slow
+def test_epsilon_in_html():
+    out = CliRunner().invoke(main, ["solve", str(PROBLEMS / "xor_adam.yaml"), "--format", "html"])
+    assert out.exit_code == 0
+    assert "<mi>ε</mi>" in out.output or "<mi>&#x3b5;</mi>" in out.output or "ϵ" in out.output
+    assert "100000000" not in out.output

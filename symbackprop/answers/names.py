@@ -169,6 +169,23 @@ def parameter_patterns(part) -> tuple[tuple[re.Pattern, str], ...]:
     return tuple(out)
 
 
+# ε as a write-up spells it: \epsilon, \varepsilon, ε, ϵ, eps, epsilon (a word of its own)
+_EPSILON = re.compile(r"(?:\\(?:var)?epsilon|\\(?:mathrm|text|operatorname|mathit|textrm)\s*\{\s*eps(?:ilon)?\s*\}"
+                      r"|[εϵ]|(?<![\\A-Za-z])eps(?:ilon)?)(?![A-Za-z_'])")
+
+
+def epsilon_patterns(psol) -> tuple[tuple[re.Pattern, str], ...]:
+    """ε of the part's optimizer (its `eps` setting) as an answer writes it, with its exact value in LaTeX, as
+    the solution's step 1 writes the rule's ε (optimize.first_step_form); none without an optimizer with ε, or
+    where the notation's learning rate is written ε."""
+    run = getattr(psol, "run", None)
+    if run is None or "eps" not in run.training.values:
+        return ()
+    if getattr(psol.part.notation, "learning_rate_symbol", "eta") in ("epsilon", "varepsilon"):
+        return ()
+    return ((_EPSILON, sp.latex(sp.nsimplify(run.training.values["eps"]))),)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named quantity of a part: its key (None for the bias input), symbol and value."""
@@ -234,6 +251,7 @@ class NameTable:
         self._total = None if self.batched else re.compile(rf"(?<![A-Za-z]){loss}_(?:{'|'.join(_TOTAL)})(?![A-Za-z0-9])")
         self.learning_rate = learning_rate_pattern(psol.part.notation)
         self.parameters = parameter_patterns(psol.part)     # ELU's α: its value in a rule (α e^{net_3})
+        self.parameters += epsilon_patterns(psol)           # the optimizer's ε: its eps setting, as η is lr
         if "learning_rate" in self.by_key:                  # η names the learning rate whatever letter the file uses
             self.by_key.setdefault("η", self.by_key["learning_rate"])
         # in a batch, a per-sample quantity named without its sample (x_1, yd_5, δ_5, g'(net_5)): its spelling

@@ -1300,10 +1300,9 @@ MESSAGES = {
                                  "lines of their own that start with a quantity's name: {plain} = …)",
     # -- session 13, O1: the optimizers (optimizers.py): the form each solution states, bad settings ----
     "optimizer.form.lecture": "Update rule in the lecture's form: the formulas of the slides (Ruder 2016 where the "
-                              "slides give none): ε inside the square root, η inside the momentum v_t",
-    "optimizer.form.pytorch": "Update rule in PyTorch's form: torch.optim's algorithm step for step (ε outside the "
-                              "square root, the momentum buffer without η and equal to g at the first step, weight "
-                              "decay added to g), so the numbers match torch.optim",
+                              "slides give none); unlike the {other} form: {differences}",
+    "optimizer.form.pytorch": "Update rule in PyTorch's form: torch.optim's algorithm step for step, so the numbers "
+                              "match torch.optim; unlike the {other} form: {differences}",
     "optimizer.unknown": "unknown optimizer {name!r}; choose from {allowed}",
     "optimizer.unknown_form": "unknown form {form!r}; choose from {allowed}",
     "optimizer.unknown_setting": "{optimizer} ({form} form) has no setting {setting!r}; its settings are {allowed}",
@@ -1332,13 +1331,13 @@ MESSAGES = {
     "optimizer.col.before": "loss before",
     "optimizer.col.after": "loss after",
     "optimizer.note.about_eta": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η to "
-                                "{high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at t = 1 the state "
-                                "holds g_1 alone (Adagrad G_1 = g_1²; Adam m̂_1 = g_1, v̂_1 = g_1²), so Δθ = "
-                                "−η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
-    "optimizer.note.adagrad_shrinks": "Adagrad's steps shrink: G_t = G_{{t−1}} + g_t² only grows, so the factor "
-                                      "η/√(G_t + ε) that multiplies g_t only falls: at step {n} it was {low} to {high} "
-                                      "times its value at step 1, parameter by parameter (RMSprop and AdaDelta "
-                                      "average g² instead, which does not stall)",
+                                "{high}·η, although |{g}| ranged from {grads_low} to {grads_high}: at t = 1 the state "
+                                "holds {g} alone ({states}), so Δθ = {formula} ≈ −η·sign({g}), whatever the size of "
+                                "{g}",
+    "optimizer.note.adagrad_shrinks": "Adagrad's steps shrink: {accumulate} only grows, so the factor "
+                                      "{factor} that multiplies the gradient in the update only falls: the ratio of "
+                                      "{factor} at step {n} to its value at step 1 was {low} to {high}, parameter by "
+                                      "parameter (RMSprop and AdaDelta average g² instead, which does not stall)",
     "optimizer.note.bias_correction": "Bias correction: m and v start at 0, so at t = 1 m_1 = (1 − β₁)·g_1 = "
                                       "{c1}·g_1 and v_1 = (1 − β₂)·g_1² = {c2}·g_1², far too small; dividing by "
                                       "1 − β₁^t and 1 − β₂^t (= {c1} and {c2} at t = 1) gives m̂_1 = g_1 and "
@@ -1517,9 +1516,9 @@ MESSAGES = {
     # a graph's write-up is read whole, notes too: its notes write no equation that may name a quantity of the
     # graph (G_1 = …, t = 1 where the target is t)
     "optimizer.note.about_eta_graph": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η "
-                                      "to {high}·η, although |g_1| ranged from {grads_low} to {grads_high}: at step 1 "
-                                      "the state holds g_1 alone (Adagrad's G is g_1², Adam's m̂ is g_1 and v̂ is g_1²), "
-                                      "so Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+                                      "to {high}·η, although |{g}| ranged from {grads_low} to {grads_high}: at step 1 "
+                                      "the state holds {g} alone ({states_graph}), so Δθ = {formula} ≈ −η·sign({g}), "
+                                      "whatever the size of {g}",
     "optimizer.note.bias_correction_graph": "Bias correction: m and v start at 0, so at step 1 m is (1 − β₁)·g_1, "
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
@@ -1546,12 +1545,24 @@ MESSAGES = {
     "optimizer.step_title_one": "Step {t} of {n} (sample {samples})",
     "optimizer.section.output": "Output layer: *δ* and gradients",
     "optimizer.section.hidden": "Hidden layers: *δ* and gradients",
-    "optimizer.note.about_eta_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η, "
-                                     "although |g_1| ranged from {grads_low} to {grads_high}: at t = 1 the state "
-                                     "holds g_1 alone (Adagrad G_1 = g_1²; Adam m̂_1 = g_1, v̂_1 = g_1²), so Δθ = "
-                                     "−η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
-    "optimizer.note.about_eta_graph_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = "
-                                           "{low}·η, although |g_1| ranged from {grads_low} to {grads_high}: at step 1 "
-                                           "the state holds g_1 alone (Adagrad's G is g_1², Adam's m̂ is g_1 and v̂ is "
-                                           "g_1²), so Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1), whatever the size of g_1",
+    "optimizer.note.about_eta_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η, although |{g}| ranged from {grads_low} to {grads_high}: at t = 1 the state holds {g} alone ({states}), so Δθ = {formula} ≈ −η·sign({g}), whatever the size of {g}",
+    "optimizer.note.about_eta_graph_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by |Δθ| = {low}·η, although |{g}| ranged from {grads_low} to {grads_high}: at step 1 the state holds {g} alone ({states_graph}), so Δθ = {formula} ≈ −η·sign({g}), whatever the size of {g}",
+    # -- session 14, U2: what the two forms of one optimizer differ in (optimize.form_differences) --------
+    "optimizer.differs.eps_inside": "ε inside the square root",
+    "optimizer.differs.eps_outside": "ε outside the square root",
+    "optimizer.differs.eta_in_momentum": "η inside the momentum {v}",
+    "optimizer.differs.buffer_without_eta": "the momentum buffer {b} without η, {first} at the first step",
+    "optimizer.differs.grad_at": "g_t is taken at the look-ahead point {point}",
+    "optimizer.differs.grad_here": "g_t is taken at θ_{{t−1}} and the look-ahead is {look}",
+    "optimizer.differs.l2": "weight decay added to g: {line}",
+    "optimizer.differs.lr": "a learning rate η that scales the step",
+    "optimizer.differs.no_lr": "no learning rate η (the step's size comes from the running averages)",
+    "optimizer.differs.settings": "settings only this form has: {settings}",
+    "optimizer.differs.nothing": "nothing but the symbols",
+    "optimizer.differs.lacks": "none of the {other} form's settings {settings}",
+    "optimizer.lookahead_weights": "Step {t}'s forward and backward pass are at the look-ahead weights "
+                                   "θ̃ = θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), not at θ_{{t−1}}: {weights}",
+    "solution.part_heading_no_lr": "Part {name}: activation {activations}, loss {loss}",
+    "note.delta_no_lr": "{delta} ({which}), so the gradient of a weight is {grad}, where {xi} is the input of the "
+                        "weight; the optimizer below has no learning rate.",
 }

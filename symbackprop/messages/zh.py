@@ -1139,10 +1139,10 @@ MESSAGES = {
     "writeup.no_equation_named": "{source}：没有等式以本题中的量开头（如 ${example} = …$：书面解答中的等式在 $…$、\\(…\\)、"
                                  "\\[…\\] 内、align* 的各行中，或在以量的名称开头的单独一行中读取：{plain} = …）",
     # -- session 13, O1 --------------------------------------------------------------------------------
-    "optimizer.form.lecture": "更新规则采用课件形式：课件中的公式（课件未给出的采用 Ruder 2016）：ε 在平方根内，"
-                              "动量 v_t 中含 η",
-    "optimizer.form.pytorch": "更新规则采用 PyTorch 形式：逐步按 torch.optim 的算法（ε 在平方根外，动量缓冲不含 η "
-                              "且第一步等于 g，权重衰减加到 g 上），数值与 torch.optim 一致",
+    "optimizer.form.lecture": "更新规则采用课件形式：课件中的公式（课件未给出的采用 Ruder 2016）；与 {other} 形式不同："
+                              "{differences}",
+    "optimizer.form.pytorch": "更新规则采用 PyTorch 形式：逐步按 torch.optim 的算法，数值与 torch.optim 一致；与 {other} "
+                              "形式不同：{differences}",
     "optimizer.unknown": "未知的优化器 {name!r}；可选：{allowed}",
     "optimizer.unknown_form": "未知的形式 {form!r}；可选：{allowed}",
     "optimizer.unknown_setting": "{optimizer}（{form} 形式）没有设置 {setting!r}；其设置为 {allowed}",
@@ -1168,12 +1168,12 @@ MESSAGES = {
     "optimizer.col.samples": "样本",
     "optimizer.col.before": "之前损失",
     "optimizer.col.after": "之后损失",
-    "optimizer.note.about_eta": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
-                                "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
-                                "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
-    "optimizer.note.adagrad_shrinks": "Adagrad 的步长不断变小：G_t = G_{{t−1}} + g_t² 只增不减，因此系数 "
-                                      "η/√(G_t + ε)（乘在 g_t 上）只降不升：第 {n} 步时各参数的该系数是第 1 步的 {low} 到 {high} "
-                                      "倍（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
+    "optimizer.note.about_eta": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |{g}| 从 "
+                                "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 {g}（{states}），所以 Δθ = {formula} "
+                                "≈ −η·sign({g})，与 {g} 的大小无关",
+    "optimizer.note.adagrad_shrinks": "Adagrad 的步长不断变小：{accumulate} 只增不减，因此更新中乘在梯度上的系数 "
+                                      "{factor} 只降不升：第 {n} 步与第 1 步的 {factor} 之比，各参数从 {low} 到 {high} "
+                                      "（RMSprop 与 AdaDelta 改用 g² 的滚动平均，不会停滞）",
     "optimizer.note.bias_correction": "偏差修正：m 与 v 从 0 开始，所以 t = 1 时 m_1 = (1 − β₁)·g_1 = {c1}·g_1，"
                                       "v_1 = (1 − β₂)·g_1² = {c2}·g_1²，都太小；除以 1 − β₁^t 与 1 − β₂^t（t = 1 时为 "
                                       "{c1} 与 {c2}）得到 m̂_1 = g_1 与 v̂_1 = g_1²",
@@ -1327,9 +1327,9 @@ MESSAGES = {
     "optimizer.graph_gradients": "g_t 为计算图以该步之前的参数做前向与反向传播得到的 ∂{loss}/∂θ",
     "note.per_sample_first": "逐样本更新：下面的求解是第 1 步的，只用样本 1，其更新即第 1 步的更新；之后每一步依次用 "
                              "{samples} 个样本中的下一个（见“{section}”一节）",
-    "optimizer.note.about_eta_graph": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |g_1| 从 "
-                                      "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 g_1（Adagrad 的 G 为 g_1²；Adam 的 "
-                                      "m̂ 为 g_1，v̂ 为 g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
+    "optimizer.note.about_eta_graph": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η 到 {high}·η，而 |{g}| 从 "
+                                      "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 {g}（{states_graph}），所以 "
+                                      "Δθ = {formula} ≈ −η·sign({g})，与 {g} 的大小无关",
     "optimizer.note.bias_correction_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·g_1，即 g_1 的 {c1} 倍，"
                                             "v 为 (1 − β₂)·g_1²，即 g_1² 的 {c2} 倍，都太小；除以 1 − β₁^t 与 1 − β₂^t（第 1 步 "
                                             "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",
@@ -1354,11 +1354,23 @@ MESSAGES = {
     "optimizer.step_title_one": "第 {t} 步（共 {n} 步；样本 {samples}）",
     "optimizer.section.output": "输出层：*δ* 与梯度/Output layer",
     "optimizer.section.hidden": "隐藏层：*δ* 与梯度/Hidden layers",
-    "optimizer.note.about_eta_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |g_1| 从 "
-                                     "{grads_low} 到 {grads_high} 不等：t = 1 时状态只含 g_1（Adagrad G_1 = g_1²；Adam "
-                                     "m̂_1 = g_1，v̂_1 = g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，与 g_1 的大小无关",
-    "optimizer.note.about_eta_graph_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |g_1| 从 "
-                                           "{grads_low} 到 {grads_high} 不等：第 1 步时状态只含 g_1（Adagrad 的 G 为 g_1²；"
-                                           "Adam 的 m̂ 为 g_1，v̂ 为 g_1²），所以 Δθ = −η·g_1/√(g_1² + ε) ≈ −η·sign(g_1)，"
-                                           "与 g_1 的大小无关",
+    "optimizer.note.about_eta_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |{g}| 从 {grads_low} 到 {grads_high} 不等：t = 1 时状态只含 {g}（{states}），所以 Δθ = {formula} ≈ −η·sign({g})，与 {g} 的大小无关",
+    "optimizer.note.about_eta_graph_each": "第 1 步使 {n} 个梯度非零的参数各移动了 |Δθ| = {low}·η，而 |{g}| 从 {grads_low} 到 {grads_high} 不等：第 1 步时状态只含 {g}（{states_graph}），所以 Δθ = {formula} ≈ −η·sign({g})，与 {g} 的大小无关",
+    # -- session 14, U2: what the two forms of one optimizer differ in (optimize.form_differences) --------
+    "optimizer.differs.eps_inside": "ε 在平方根内",
+    "optimizer.differs.eps_outside": "ε 在平方根外",
+    "optimizer.differs.eta_in_momentum": "动量 {v} 中含 η",
+    "optimizer.differs.buffer_without_eta": "动量缓冲 {b} 不含 η，第一步 {first}",
+    "optimizer.differs.grad_at": "g_t 在前瞻点 {point} 处计算",
+    "optimizer.differs.grad_here": "g_t 在 θ_{{t−1}} 处计算，前瞻为 {look}",
+    "optimizer.differs.l2": "权重衰减加到 g 上：{line}",
+    "optimizer.differs.lr": "有缩放步长的学习率 η",
+    "optimizer.differs.no_lr": "没有学习率 η（步长来自滚动平均）",
+    "optimizer.differs.settings": "只有此形式才有的设置：{settings}",
+    "optimizer.differs.nothing": "只有符号不同",
+    "optimizer.differs.lacks": "没有 {other} 形式的设置 {settings}",
+    "optimizer.lookahead_weights": "第 {t} 步的前向与反向计算在前瞻权重 θ̃ = θ_{{t−1}} − γ·v_{{t−1}} 处进行（Nesterov），"
+                                   "而不是在 θ_{{t−1}} 处：{weights}",
+    "solution.part_heading_no_lr": "部分 {name}: 激活函数 {activations}, 损失函数 {loss}",
+    "note.delta_no_lr": "{delta}（{which}），因此权重的梯度为 {grad}（{xi} 为该权重的输入）；下面的优化器没有学习率。",
 }

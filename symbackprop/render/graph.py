@@ -846,11 +846,13 @@ def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
     exact (a step shown in full, while exact; else null) and display."""
     from ..evaluate import DIGITS
     from ..printing import format_value
+    from ..optimizers import shown_rule
     from .json import _exact_text
     run, tr = sol.run, sol.run.training
     math = doc.parts[1].math
     rule = [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
-             "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"} for a in run.rule]
+             "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"}
+            for a in shown_rule(tr.optimizer, tr.form, tr.values, str(sol.problem.output))]
     optimizer = {"name": tr.optimizer, "form": tr.form, "settings": {k: float(v) for k, v in tr.settings},
                  "update": tr.update, "steps": tr.steps, "shown": list(run.shown), "float_digits": DIGITS,
                  "rule": rule}

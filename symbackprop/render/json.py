@@ -92,9 +92,12 @@ def _exact_text(value) -> str | None:
 
 def rule_lines(psol) -> list[dict]:
     """The optimizer's rule, one assignment a line, as text and LaTeX in the problem's names."""
+    from ..optimizers import shown_rule
     math = SolutionMath(psol.shown_names, psol)
+    tr = psol.run.training
     return [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
-             "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"} for a in psol.run.rule]
+             "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"}
+            for a in shown_rule(tr.optimizer, tr.form, tr.values, str(psol.part.notation.loss_symbol))]
 
 
 # the quantities of a re-solved step shown in full that the run has not (its forward and backward pass)

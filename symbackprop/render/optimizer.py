@@ -26,7 +26,7 @@ def _text(plain: str) -> Text:
 _GREEK_CHARS = "α-ωΑ-Ω∂"
 _SPLIT = re.compile(r"([\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+)")
 _OPERATOR = re.compile(r"[=≈+−×·/<>≤≥]")
-_MATHY = re.compile(rf"[{_GREEK_CHARS}_=≈√²⁻¹²³⁰-⁹|^·−\u0302]|^[0-9.]+$|^\(?[A-Za-z]\)?$")
+_MATHY = re.compile(rf"[{_GREEK_CHARS}_=≈√²⁻¹²³⁰-⁹|^·−\u0302\u0303]|^[0-9.]+$|^\(?[A-Za-z]\)?$")
 _WORDISH = re.compile(r"(?<![A-Za-z])(?!net_)[A-Za-z]{2,}_|[A-Za-z]{3,}'s|^[A-Za-z]{2,}$")
 _SETTING_WORD = re.compile(r"(?<![\\A-Za-z0-9])[A-Za-z]{2,}(?:_[A-Za-z]{2,})+(?![A-Za-z0-9])")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -53,6 +53,7 @@ def _formula_latex(plain: str) -> str:
     from ..greek import LATEX_LETTERS
     greek = {letter: "\\" + name + " " for name, letter in LATEX_LETTERS.items()}
     s = re.sub(r"(.)\u0302", r"\\hat{\1}", plain)
+    s = re.sub(r"(.)\u0303", r"\\tilde{\1}", s)             # g̃, η̃ (weight decay, Adagrad's lr_decay)
     s = re.sub(r"√\(([^()]*(?:\([^()]*\)[^()]*)*)\)", r"\\sqrt{\1}", s)
     s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^{" + m.group(0).translate(_SUPER) + "}", s)
     s = re.sub(r"[₀₁₂₃₄₅₆₇₈₉]+", lambda m: "_{" + m.group(0).translate(_SUB) + "}", s)
@@ -134,7 +135,7 @@ def run_names(psol, names: Names) -> tuple[Names, dict]:
 
 def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str) -> tuple[Section, ...]:
     """The rule, each step shown in full, and the per-step table."""
-    from ..optimize import observations, worked_lines
+    from ..optimize import form_note, observations, worked_lines
     run, tr = psol.run, psol.run.training
     graph = getattr(psol, "graph", False)
     settings = ", ".join(f"{k} = {message_number(float(v), 10)}" for k, v in tr.settings)
@@ -143,25 +144,26 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
              if graph else _prose(msg(lang, "optimizer.theta", loss=loss)))
     notes = [_prose(msg(lang, "optimizer.summary", name=tr.optimizer, form=tr.form, settings=settings,
                         steps=tr.steps, update=tr.update), {k for k, _ in tr.settings}),
-             _prose(msg(lang, f"optimizer.form.{tr.form}")), theta]
+             _prose(form_note(tr.optimizer, tr.form, lang, tr.values)), theta]
     if graph:
         notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
     notes.append(_prose(msg(lang, "optimizer.precision", digits=DIGITS)))
     for key, fields in observations(run):
         if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
             key += "_graph"
-        shown = {k: (str(v) if isinstance(v, int) else _num(v)) for k, v in fields.items()}
+        shown = {k: (str(v) if isinstance(v, (int, str)) else _num(v)) for k, v in fields.items()}
         if key.startswith("optimizer.note.about_eta") and shown.get("low") == shown.get("high"):
             key += "_each"                         # |Δθ| = 1·η each, not "1·η to 1·η"
         notes.append(_prose(msg(lang, key, **shown)))
-    rule = tuple(Step("", a.symbol, (a.expr,)) for a in run.rule)
+    from ..optimizers import shown_rule
+    rule = tuple(Step("", a.symbol, (a.expr,)) for a in shown_rule(tr.optimizer, tr.form, tr.values, str(loss)))
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
     n = len(run.steps)
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
         if not graph and _resolved_shown(psol, t):
-            sections += _resolved(worked.solution, t, lang, names)
+            sections += _resolved(worked.solution, t, lang, names, _lookahead_note(psol, names, t, precision, lang))
         steps = []
         for p in run.params:
             if p.frozen:
@@ -323,11 +325,29 @@ def _lookahead(run) -> bool:
     return optimizers.optimizer(run.training.optimizer, run.training.form).grad_at != optimizers.THETA_PREV
 
 
-def _resolved(solution, t: int, lang: str, names: Names | None = None) -> list[Section]:
+def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str):
+    """The lecture Nesterov's step t: its forward pass is at the look-ahead weights, each named with its numbers
+    (`w_{03}: 0.1412 − 0.9×(−0.0412) ≈ 0.1783`); None for every other rule."""
+    from ..optimize import lookahead_weights
+    parts = []
+    for p, theta, gamma, v, point in lookahead_weights(psol.run, t):
+        if p.frozen:
+            continue
+        th, g, vv, pt = (format_value(_number(x), precision)[0] for x in (theta, gamma, v, point))
+        vv = f"({vv})" if vv.startswith("-") else vv
+        # "w_{03}: …", not "w_{03} = …": a write-up that copies the solution must not read it as w_{03}'s value
+        parts.append(f"{names.text[psol.step(p.key).symbol]}: {th} − {g}×{vv} ≈ {pt}".replace("-", "−"))
+    if not parts:
+        return None
+    return _prose(msg(lang, "optimizer.lookahead_weights", t=t, weights=", ".join(parts)))
+
+
+def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead=None) -> list[Section]:
     """The forward and backward pass of step t (the part re-solved at the step's grad point, on its samples),
     numbers put in as in the solution above (a line's numbers widened as few as will do: `ResolvedLine`).
     Its δ sections hold δ and ∂J/∂w (the update is the optimizer's, below): headed so. Where a net input is
-    at an activation's kink at this step, the solution's note on g'(0) follows the forward pass."""
+    at an activation's kink at this step, the solution's note on g'(0) follows the forward pass; `lookahead`
+    (the look-ahead weights of the lecture's Nesterov) comes before the first section's."""
     from .prose import note
     out = []
     weights = {s.symbol for s in solution.steps if s.key.kind in ("w", "shared")}
@@ -342,6 +362,8 @@ def _resolved(solution, t: int, lang: str, names: Names | None = None) -> list[S
             title = sentence(lang, f"optimizer.section.{sec}") if sec in ("output", "hidden") else \
                 sentence(lang, "section." + sec)
             notes = (tuple(note(solution, n, lang, names) for n in kinks) if sec == "forward" else ())
+            if lookahead is not None and not out:
+                notes = (lookahead,) + notes
             out.append(Section(sentence(lang, "optimizer.step_section", t=t, section=title), shown, notes=notes))
     return out
 

@@ -256,10 +256,19 @@ def loss_words(part, lang: str) -> str | Sym:
     return name_words("loss", part.loss, lang)
 
 
+def no_learning_rate(psol) -> bool:
+    """Whether the part's optimizer has no learning rate (the lecture's AdaDelta, Ruder's): no η is stated."""
+    run = getattr(psol, "run", None)
+    return run is not None and "lr" not in run.training.values
+
+
 def part_heading(psol: PartSolution, lang: str, precision: int) -> Text:
     """`Part xor: activation sigmoid, loss half squared error, η = 0.5`, in `lang`."""
     part = psol.part
     acts = _activation_list(part.activations, lang)
+    if no_learning_rate(psol):                  # the lecture's AdaDelta: no η to state
+        return sentence(lang, "solution.part_heading_no_lr", name=psol.name, activations=acts,
+                        loss=loss_words(part, lang))
     eta = format_given(part.learning_rate, precision)[0]       # given: shown as written
     return sentence(lang, "solution.part_heading", name=psol.name, activations=acts,
                     loss=loss_words(part, lang),
@@ -295,6 +304,10 @@ def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
         lr, lr_tex = learning_rate_name(psol.part.notation, False), learning_rate_name(psol.part.notation, True)
         update = Sym(f"Δw = −{lr}·∂{J}/∂w = {'+' if minus else '−'}{lr}·δ_j·x_i",
                      rf"\Delta w = -{lr_tex}\,\partial {J}/\partial w = {'+' if minus else '-'}{lr_tex}\,\delta_j x_i")
+        if no_learning_rate(psol):              # no η (the lecture's AdaDelta): the gradient alone, no equation
+            return sentence(lang, "note.delta_no_lr", delta=delta, which=msg(lang, f"convention.{d['convention']}"),
+                            grad=Sym(f"{'−' if minus else ''}δ_j·x_i", rf"{'-' if minus else ''}\delta_j x_i"),
+                            xi=Sym("x_i", "x_i"))
         return sentence(lang, "note.delta", delta=delta, which=msg(lang, f"convention.{d['convention']}"),
                         update=update, xi=Sym("x_i", "x_i"))
     if n.kind == "weights":
