@@ -442,7 +442,9 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
             if status == "correct" or (status == "imprecise" and rounded_mistake):
                 key = (status != "correct", abs(v - value), order, v, variant)
                 best = key if best is None or key[:3] < best[:3] else best
-            elif figures >= NEAR_FIGURES and abs(v - value) <= NEAR_RELATIVE * abs(v):
+            elif figures >= NEAR_FIGURES and abs(v - value) <= NEAR_RELATIVE * abs(v) \
+                    and abs(v - value) < abs(right - value):
+                # a near miss, nearer the student's number than the right value from the same inputs is
                 near.append((True, abs(v - value), order, v, variant))
         if best is not None:
             found.append(best)
@@ -456,8 +458,11 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
         kept.append((v, order))
     chosen = {o for _, o in kept}
     name = _quantity_name(run, t, param, what)
+    mine = f"{value:.{decimals}f}" if decimals is not None and 0 <= decimals <= 20 else _given(value, part)
     for rank, dist, order, v, variant in found:
         if order in chosen:
-            out.append(Diagnosis(variant.code, variant.words(names, name, _given(v, part)), v))
+            # the value the sentence shows: the mistake's where it gives the student's number, else (a near
+            # miss: worked from rounded values not written down) the student's own number, never another
+            out.append(Diagnosis(variant.code, variant.words(names, name, mine if rank else _given(v, part)), v))
             chosen.discard(order)
     return out

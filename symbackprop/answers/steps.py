@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from ..messages import said
 from ..quantity import Key
+from .compare import compare_number, compare_within
 from .names import NameTable, canon
 
 STEP_ID = re.compile(r"^step\s*([0-9]{1,9})\s*\.\s*(\S.*)$", re.I)
@@ -360,6 +361,22 @@ class StepChecker:
         self._resolved: dict[int, object] = {}
         self._floats: dict[tuple[int, Key], float] = {}
 
+    def tol_for(self, x: float):
+        """The tolerance a step value near `x` is judged by: the problem's places, or, for a value the solution
+        shows by its significant figures (one of at most half a unit of the last place asked, as Adam's
+        v_t ~ 10⁻⁶; every value under the problem's `sig_figs`), the places those figures reach (0.000002669:
+        9), never fewer than the places asked. A teacher's relative tolerance stays as it is."""
+        from dataclasses import replace
+        from .compare import shown_decimals
+        from ..printing import is_sig_figs
+        tol, precision = self.tol, self.psol.part.precision
+        if tol.relative is not None or not math.isfinite(x) or x == 0:
+            return tol
+        if not is_sig_figs(precision) and abs(x) > 0.5 * 10.0 ** -precision:
+            return tol
+        places = shown_decimals(_shown(x, precision))       # the places of the value as the solution prints it
+        return replace(tol, precision=places) if places is not None and places > tol.precision else tol
+
     # the run's values ------------------------------------------------------------------------------------
     def resolved(self, t: int):
         """The part re-solved at step t's grad point on its samples (its forward and backward pass)."""
@@ -599,17 +616,94 @@ class StepChecker:
             return None
         try:
             got = diagnose_step(self.run, t, p, what, value, self.given(t, p, what, own, written),
-                                decimals=decimals, tol=self.tol)
+                                decimals=decimals, tol=self.tol_for(value))
         except (ValueError, *_ARITHMETIC):
             return None
         return (got[0].code, got[0].message) if got else None
+
+    # follow-through within the rounding of what the student wrote ------------------------------------------
+    def _written_spread(self, t: int, key: Key, value: float, decimals: int | None) -> tuple[float, float]:
+        """spread.written_spread of a step value the student wrote: towards the run's value where it is right,
+        else half a unit in its last place either side."""
+        from .spread import written_spread
+        expected = self.expected(t, key)
+        right = compare_number(value, decimals, expected, self.tol_for(expected)).status in ("correct", "imprecise")
+        return written_spread(value, decimals, 0.0, expected, right)
+
+    def _spread(self, t: int, key: Key, written: dict, own: dict, spreads: dict) -> tuple[float, float]:
+        """How far (below, above) the rounding of the values the student wrote for step t of the key's parameter
+        (θ_{t−1}, g_t, the state before the step, the lines of the step before this one) moves their own value
+        of `key`: the step's lines (`_lines`) with each such value at either end of its spread, the changes
+        added up (as spread.py does for a network; g_t stays as written or recomputed)."""
+        from .. import optimizers
+        from .spread import MARGIN
+        found = self.what_of(key)
+        if found is None or found[1] or found[2] == "grad" or found[0].frozen:
+            return (0.0, 0.0)
+        p, _, what = found
+        tr = self.run.training
+        first = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+        theta_key = (t, p.key) if (t, p.key) in written else (t - 1, p.kind("new"))
+        inputs = {"theta": (theta_key, own.get((t, p.key))),
+                  "grad": ((t, p.kind("grad")), written.get((t, p.kind("grad")), own.get((t, p.kind("grad")))))}
+        for st in optimizers.optimizer(tr.optimizer, tr.form).state:
+            k = (t - 1, p.kind(st.name))
+            inputs[st.name] = (k, written.get(k, own.get(k)) if t > 1 else float(first[st.name]))
+        if any(v is None or not math.isfinite(v) for _, v in inputs.values()):
+            return (0.0, 0.0)
+
+        def value_with(moved: dict) -> float | None:
+            x = {name: moved.get(name, v) for name, (_, v) in inputs.items()}
+            state = {name: v for name, v in x.items() if name not in ("theta", "grad")}
+            lines = dict(self._lines(x["theta"], x["grad"], state, t,
+                                     lambda nm: moved.get(("line", nm), written.get((t, p.kind(nm))))))
+            if "theta" not in lines and what in ("new", "update"):
+                return None
+            if what == "new":
+                return lines["theta"]
+            return lines["theta"] - x["theta"] if what == "update" else lines.get(what)
+
+        base = value_with({})
+        if base is None:
+            return (0.0, 0.0)
+        leaves = [(name, k, v) for name, (k, v) in inputs.items() if k in spreads]
+        for line in self.run.rule:
+            if (line.name == what) or (what in ("new", "update") and line.name == "theta"):
+                break
+            k = (t, p.kind(line.name))
+            if k in spreads:
+                leaves.append((("line", line.name), k, written[k]))
+        below = above = 0.0
+        for name, k, v in leaves:
+            lo, hi = spreads[k]
+            got = [value_with({name: v - lo}), value_with({name: v + hi})]
+            got = [g for g in got if g is not None and math.isfinite(g)]
+            below += max([base - g for g in got] + [0.0])
+            above += max([g - base for g in got] + [0.0])
+        return (below * MARGIN, above * MARGIN)
+
+    def _follows(self, t: int, key: Key, value: float, decimals: int | None, mine: float, written: dict,
+                 own: dict, spreads: dict) -> bool:
+        """Whether the student's value of `key` at step t is right from their own values (`mine`), within the
+        rounding of what they wrote (compare.compare_within)."""
+        tol = self.tol_for(mine)
+
+        def compare(v, d, target):
+            return compare_number(v, d, target, tol)
+        if compare(value, decimals, mine).status == "correct":
+            return True
+        try:
+            spread = self._spread(t, key, written, own, spreads)
+        except _ARITHMETIC:
+            return False
+        return compare_within(compare, value, decimals, mine, spread, tol).status == "correct"
 
     # judging ---------------------------------------------------------------------------------------------
     def check(self, answers: list, items: dict[str, float], today: tuple = ()) -> list:
         """The verdicts of the step answers (`answers`, ids step<t>.<id>); `today`: the part's other verdicts,
         whose values of step 1 (w_{35}^{new}, ∂J/∂w_{35} …: today's items) are the student's own step 1 too."""
         from .checker import Verdict
-        from .compare import compare_number
+        from .spread import written_spread
         parsed = []
         for a in answers:
             got = parse_step_id(a.qid)
@@ -623,11 +717,13 @@ class StepChecker:
                 order.setdefault(str(s.key.whole), 5)
         parsed.sort(key=lambda x: (x[0][0], order.get(str(x[0][1]), 1 << 30), x[1].line or 0))
         written: dict[tuple[int, Key], float] = {}
+        spreads: dict[tuple[int, Key], tuple[float, float]] = {}     # how far each written value's rounding moves it
         read: dict[int, tuple[float, int | None] | None] = {}
         for n, ((t, key), a) in enumerate(parsed):
             read[n] = value_of(a.text)
-            if read[n] is not None and key.kind not in RESOLVED_KINDS:
-                written.setdefault((t, key), read[n][0])
+            if read[n] is not None and key.kind not in RESOLVED_KINDS and (t, key) not in written:
+                written[(t, key)] = read[n][0]
+                spreads[(t, key)] = self._written_spread(t, key, *read[n])
         upto = max((t for (t, _), _a in parsed), default=0)
         own: dict | None = None
         verdicts, wrong = [], []
@@ -637,8 +733,11 @@ class StepChecker:
             key = Key.parse(v.qid)
             if key is None or key.kind in RESOLVED_KINDS or key not in self.run.steps[0].values:
                 continue
-            if v.value is not None:
-                written.setdefault((1, key), v.value)
+            if v.value is not None and (1, key) not in written:
+                written[(1, key)] = v.value
+                shown = value_of(str(v.given)) if v.given is not None else None
+                spreads[(1, key)] = written_spread(v.value, shown[1] if shown else None, 0.0, self.expected(1, key),
+                                                   v.status in ("correct", "imprecise"))
             if v.status == "wrong":
                 wrong.append(((1, order.get(str(key), 1 << 30)), v.name, v.qid))
                 if v.diagnosis in OPTIMIZER_MISTAKES:
@@ -654,25 +753,32 @@ class StepChecker:
                 verdicts.append(Verdict(status="unreadable", credit=0.0, message=said("steps.no_value"), **base))
                 continue
             value, decimals = got
-            match = compare_number(value, decimals, expected, self.tol)
+            match = compare_number(value, decimals, expected, self.tol_for(expected))
             if not match.status and key.kind == "loss" and self._lookahead():
                 # the lecture's Nesterov re-solves the step at its look-ahead point: the loss there is the step's
                 # worked "Loss" section's, the run's loss is at θ_{t−1}; either is this step's loss
-                match = compare_number(value, decimals, float(self.resolved(t).step(key).float_value), self.tol)
-            if match.status:
+                worked = float(self.resolved(t).step(key).float_value)
+                match = compare_number(value, decimals, worked, self.tol_for(worked))
+            if match.status == "correct" or match.status == "imprecise":
                 credit = 1.0 if match.status == "correct" else self.rubric.credit.get(match.status, 0.0)
                 verdicts.append(Verdict(status=match.status, credit=credit, message=match.message, value=value,
                                         **base))
                 continue
+            # follow-through before "rounded wrongly": a value one unit off the run's may be right from the
+            # student's own earlier values (as the network checker tries it)
             if own is None and key.kind not in RESOLVED_KINDS:
                 own = self.own(written, upto)
             mine = own.get((t, key)) if own is not None else None
             earlier = [v for v in wrong if v[0] < (t, order.get(str(key), 1 << 30))]
             if mine is not None and earlier and abs(mine - expected) > 1e-12 * max(1.0, abs(expected)) \
-                    and compare_number(value, decimals, mine, self.tol).status == "correct":
+                    and self._follows(t, key, value, decimals, mine, written, own, spreads):
                 verdicts.append(Verdict(status="follow_through", credit=self.rubric.credit.get("follow_through", 1.0),
                                         message=said("steps.follows", name=earlier[0][1]), value=value,
                                         source=earlier[0][2], **base))
+                continue
+            if match.status:
+                verdicts.append(Verdict(status=match.status, credit=self.rubric.credit.get(match.status, 0.0),
+                                        message=match.message, value=value, **base))
                 continue
             why = self.diagnose(t, key, value, own or {}, written, decimals)
             code, message = why or (None, said("steps.wrong", value=_shown(expected, self.psol.part.precision)))
