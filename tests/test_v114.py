@@ -223,3 +223,21 @@ def test_a_near_diagnosis_shows_the_students_number(tmp_path):
     assert v.status == "wrong"
     if v.diagnosis is not None:
         assert "1.7493" in v.message and "= 1.7500" not in v.message, v.message
+
+
+# -- item 3: a superscript step on Δw, ∂J/∂w and g ------------------------------------------------------------
+
+def test_a_superscript_step_names_that_steps_update_and_gradient(tmp_path):
+    run = _adam_w35()
+    d2 = run["theta2"] - run["theta1"]
+    assert f"{d2:.4f}" == "0.1001" and f"{run['theta1'] - 1.5:.4f}" == "0.1000"     # Δθ_2 ≠ Δθ_1 at 4 places
+    path = _problem(tmp_path, ADAM)
+    got, problems = _verdicts(path, {"\\Delta w_{35}^{(2)}": f"{d2:.4f}",
+                                     "\\frac{\\partial J}{\\partial w_{35}^{(2)}}": f"{run['g2']:.4f}"})
+    assert not problems, problems
+    assert got["step2.update_w_3_5"].status == "correct" and got["step2.grad_w_3_5"].status == "correct"
+    assert "update_w_3_5" not in got
+    got, problems = _verdicts(path, f"## Step 1\n$\\Delta w_{{35}}^{{(2)}} = {d2:.4f}$\n"
+                                    f"$g^{{(2)}}(w_{{35}}) = {run['g2']:.4f}$\n", name="w.md")
+    assert not problems, problems
+    assert got["step2.update_w_3_5"].status == "correct" and got["step2.grad_w_3_5"].status == "correct"

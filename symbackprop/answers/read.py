@@ -211,6 +211,8 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 continue
             folded = fold(str(key), strict=False)          # u₃, ｕ＿３ as u_3
             q = table.lookup(folded)
+            if q is not None and step_names(table) is not None and step_names(table).superscript_step(folded, q):
+                q = None                                   # Δw_{35}^{(2)}: step 2's Δθ, not today's Δw_{35}
             if q is None and (folded == "steps" or STEP_ID.match(folded) or step_names(table) is not None):
                 path = (key,) if flat else (pname, key)
                 if _step_items(sub, out, table, pname, folded, value, path, doc, source):
@@ -710,6 +712,8 @@ def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: S
     if names is None:
         return None
     try:
+        if names.superscript_step(name, table.lookup(name)):
+            return names.lookup(name, step, param)       # Δw_{35}^{(2)}: step 2's Δθ wherever it is written
         if step is not None:             # the problem's own names first (an activation written v_3 stays u_3's)
             key = names.today_key(name)
             if key is not None:

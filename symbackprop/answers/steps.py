@@ -167,6 +167,14 @@ class StepNames:
         if m and (m.group(2) in self.param_of):               # w_35^(2), Δw_35^(2)
             what = "update" if m.group(1) else "theta"
             return _Named(what, int(m.group(3)), m.group(2))
+        # ∂J/∂w_35^(2), (∂J/∂w_35)^(2), (\frac∂J∂w_35)^(2), g^(2)(w_35), g^(2): g_2, the gradient at step 2
+        m = re.fullmatch(r"\(?(?:∂[^/∂]+/∂|\\?frac∂[^∂]+∂)(.+?)\)?\^\(([0-9]{1,6})\)", c) or \
+            re.fullmatch(r"g\^\(([0-9]{1,6})\)(?:\((.+)\))?", c)
+        if m and m.re.pattern.startswith("g"):
+            if m.group(2) is None or m.group(2) in self.param_of:
+                return _Named("grad", int(m.group(1)), m.group(2))
+        elif m and m.group(1) in self.param_of:
+            return _Named("grad", int(m.group(2)), m.group(1))
         m = re.fullmatch(r"(.+?)_(?:\(([^()]*)\)|([0-9]{1,6}|t|t-1|t−1))(?:\((.+)\))?", c)
         if m is None:
             return None
@@ -199,6 +207,18 @@ class StepNames:
         """Whether `key` at step t is a value of the step's re-solved forward and backward pass (net_3, δ_5, a
         sample's loss J^(1) of a batch), not one of the run's."""
         return key.kind in RESOLVED_KINDS or key not in self.run.steps[t - 1].values and key.sample is not None
+
+    def superscript_step(self, name: str, q) -> bool:
+        """Whether `name` is a step's by its superscript (Δw_{35}^{(2)} Δθ_2, ∂J/∂w_{35}^{(2)} g_2) although the
+        part's table reads it as `q`, today's quantity with the superscript passed over (not a sample's)."""
+        c = _stem_canon(canon(name.strip()))
+        if not re.search(r"\^\([0-9]{1,6}\)", c) or q is not None and getattr(q, "key", None) is not None \
+                and q.key.sample is not None:
+            return False
+        try:
+            return self._parse(c, None) is not None
+        except StepNameError:
+            return True
 
     def param_in(self, text: str) -> str | None:
         """The one parameter a heading or a line names (`## Step 2, w_{35}`, `For $w_{35}$:`), as its spelling;
