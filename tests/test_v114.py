@@ -241,3 +241,31 @@ def test_a_superscript_step_names_that_steps_update_and_gradient(tmp_path):
                                     f"$g^{{(2)}}(w_{{35}}) = {run['g2']:.4f}$\n", name="w.md")
     assert not problems, problems
     assert got["step2.update_w_3_5"].status == "correct" and got["step2.grad_w_3_5"].status == "correct"
+
+
+# -- item 12: two answers for one step item; a step's name under another step ---------------------------------
+
+def test_two_answers_for_one_step_item_are_said(tmp_path):
+    path = _problem(tmp_path, ADAM)
+    reports, problems = _GRADERS[path].check(_write("w_{35}^{(2)}: 1.7001\n\\theta_2(w_{35}): 1.8\n", "d6.yaml"))
+    notes = [n for r in reports for n in r.notes]
+    (v,) = [v for r in reports for v in r.verdicts if v.qid == "step2.new_w_3_5"]
+    assert v.given == "1.8" and v.status != "correct"              # the worse of the two is judged …
+    assert any("1.7001" in n and "1.8" in n and "2" in n for n in notes), notes     # … and both are said
+    # today's name and step 1's id for one quantity: said too
+    reports, _ = _GRADERS[path].check(_write("dJ/dw_24: 0.00490\nstep1.grad_w_2_4: 0.00491\n", "sf1.yaml"))
+    notes = [n for r in reports for n in r.notes]
+    assert any("dJ/dw_24" in n and "step1.grad_w_2_4" in n for n in notes), notes
+
+
+def test_a_step_name_under_another_step_is_said(tmp_path):
+    got, problems = _verdicts(_problem(tmp_path, ADAM), {"steps": {"2": {"m_1(w_{35})": "-0.0052"}}})
+    assert not got
+    assert len(problems) == 1 and "m_1(w_{35})" in problems[0] and "step 1" in problems[0] \
+        and "m_2(w_{35})" in problems[0], problems
+
+
+def _write(text, name):
+    path = _DIR[0] / name
+    path.write_text(text, encoding="utf-8")
+    return path

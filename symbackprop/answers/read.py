@@ -215,7 +215,11 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 q = None                                   # Δw_{35}^{(2)}: step 2's Δθ, not today's Δw_{35}
             if q is None and (folded == "steps" or STEP_ID.match(folded) or step_names(table) is not None):
                 path = (key,) if flat else (pname, key)
+                before = len(out)
                 if _step_items(sub, out, table, pname, folded, value, path, doc, source):
+                    for a in out[before:]:                 # step 1 under today's id (step1.grad_w_2_4): noted
+                        if not STEP_ID.match(a.qid):       # below where today's name answers it too
+                            named.setdefault(a.qid, []).append(label)
                     continue                               # an optimizer step's answers (steps.py)
             if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
                 if not isinstance(value, str) or isinstance(value, NumberSpelling):

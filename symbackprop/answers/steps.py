@@ -150,9 +150,25 @@ class StepNames:
                 return self.item(t, k)
             named = self.lookup(ident, t)
             if named is not None:
+                self._same_step(ident, t, name)
                 return named
             raise StepNameError(said("steps.unknown_id", name=name, item=ident, t=t, example=self.example()))
         return self.item(t, key)
+
+    def _same_step(self, ident: str, t: int, name: str) -> None:
+        """StepNameError for a name that writes another step than the one it is given under (`m_1(w_{35})` under
+        `steps: 2:`): a contradiction, said rather than judged as either step's."""
+        c = _stem_canon(canon(ident.strip()))
+        try:
+            n = self._parse(c, None)
+        except StepNameError:
+            return
+        if n is None or n.t == t:
+            return
+        stem = next((k for k, v in self.stems.items() if v == n.what), None) if n.what != "theta" else "θ"
+        param = f"({self._shown(self.param_of[n.param])})" if n.param in self.param_of else ""
+        example = f"{stem}_{t}{param}" if stem is not None else f"step{t}"
+        raise StepNameError(said("steps.other_step", name=name, other=n.t, t=t, example=example))
 
     def example(self) -> str:
         p = self.single[0] if self.single else self.params[0]
@@ -719,9 +735,10 @@ class StepChecker:
         return compare_within(compare, value, decimals, mine, spread, tol).status == "correct"
 
     # judging ---------------------------------------------------------------------------------------------
-    def check(self, answers: list, items: dict[str, float], today: tuple = ()) -> list:
+    def check(self, answers: list, items: dict[str, float], today: tuple = (), notes: list | None = None) -> list:
         """The verdicts of the step answers (`answers`, ids step<t>.<id>); `today`: the part's other verdicts,
-        whose values of step 1 (w_{35}^{new}, ∂J/∂w_{35} …: today's items) are the student's own step 1 too."""
+        whose values of step 1 (w_{35}^{new}, ∂J/∂w_{35} …: today's items) are the student's own step 1 too.
+        `notes`: where a line for each item answered more than once goes (which answer is judged)."""
         from .checker import Verdict
         from .spread import written_spread
         parsed = []
@@ -815,7 +832,20 @@ class StepChecker:
                 charged[code] = (base["name"], a.qid)
             verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, diagnosis=code,
                                     **base))
-        return _worst_of_each(verdicts)
+        kept = _worst_of_each(verdicts)
+        if notes is not None:
+            for v in kept:
+                alike = [x for x in verdicts if x.qid == v.qid]
+                if len({x.value for x in alike}) > 1:     # the same value again (a summary repeats it): no note
+                    notes.append(said("steps.answered_twice", name=v.name, n=len(alike),
+                                      given=", ".join(_answer_text(x) for x in alike), judged=_answer_text(v)))
+        return kept
+
+
+def _answer_text(v) -> str:
+    text = str(v.given) if v.given is not None else ""
+    text = text if len(text) <= 30 else text[:30] + "…"
+    return f"{text} (line {v.line})" if v.line else text
 
 
 def _shown(x: float, places: int) -> str:

@@ -1523,4 +1523,8 @@ MESSAGES = {
                                             "{c1} times g_1, and v is (1 − β₂)·g_1², {c2} times g_1², far too small; "
                                             "dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) makes m̂ "
                                             "g_1 and v̂ g_1²",
+    # -- session 14, V1: two answers for one step item; a step's name under another step --------------------
+    "steps.answered_twice": "{name} is answered {n} times ({given}); the worst, {judged}, is judged",
+    "steps.other_step": "{name}: names step {other}'s value under step {t}; write it under step {other}, or as step "
+                        "{t}'s ({example})",
 }

@@ -1333,4 +1333,7 @@ MESSAGES = {
     "optimizer.note.bias_correction_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·g_1，即 g_1 的 {c1} 倍，"
                                             "v 为 (1 − β₂)·g_1²，即 g_1² 的 {c2} 倍，都太小；除以 1 − β₁^t 与 1 − β₂^t（第 1 步 "
                                             "时为 {c1} 与 {c2}）后 m̂ 为 g_1，v̂ 为 g_1²",
+    # -- session 14, V1: two answers for one step item; a step's name under another step --------------------
+    "steps.answered_twice": "{name} 作答了 {n} 次（{given}）；评判其中最差的一个：{judged}",
+    "steps.other_step": "{name}：在第 {t} 步下写了第 {other} 步的量；请写在第 {other} 步下，或写作第 {t} 步的量（{example}）",
 }
