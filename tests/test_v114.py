@@ -269,3 +269,49 @@ def _write(text, name):
     path = _DIR[0] / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- item 6: online vs batch mistakes --------------------------------------------------------------------------
+
+SGD = "{name: sgd, lr: 1}"
+
+
+def test_online_mistakes_are_diagnosed(tmp_path):
+    g1 = _grad(W0, "w_3_5", (S1,))                      # step 1 on sample 1 (per_sample), lr 1
+    g_s2 = _grad(W0, "w_3_5", (S2,))
+    path = _problem(tmp_path, SGD, TWO, "update: per_sample", "online.yaml")
+    # both samples' gradients summed / averaged in one step: 1.5 − (g_1 + g_2) = 1.5057, 1.5 − mean = 1.5029
+    summed, mean = 1.5 - (g1 + g_s2), 1.5 - (g1 + g_s2) / 2
+    assert f"{summed:.4f}" == "1.5057" and f"{mean:.4f}" == "1.5029" and f"{1.5 - g1:.4f}" == "1.5517"
+    got, _ = _verdicts(path, {"new_w_3_5": f"{summed:.4f}"})
+    assert got["new_w_3_5"].diagnosis == "samples_summed", got["new_w_3_5"]
+    got, _ = _verdicts(path, {"new_w_3_5": f"{mean:.4f}"})
+    assert got["new_w_3_5"].diagnosis == "samples_mean", got["new_w_3_5"]
+    # step 2 on sample 1 again: g at θ_1 (every weight after step 1) on sample 1
+    w1 = {k: W0[k] - _grad(W0, k, (S1,)) for k in W0}
+    again, right = _grad(w1, "w_3_5", (S1,)), _grad(w1, "w_3_5", (S2,))
+    assert f"{again:.4f}" == "-0.0505" and f"{right:.4f}" == "0.0574"
+    got, _ = _verdicts(path, {"new_w_3_5": f"{w1['w_3_5']:.4f}", "step2.grad_w_3_5": f"{again:.4f}",
+                              "step2.new_w_3_5": f"{w1['w_3_5'] - again:.4f}"})
+    v = got["step2.grad_w_3_5"]
+    assert v.status == "wrong" and v.diagnosis == "other_sample" and "sample 1" in v.message, v
+    assert got["step2.new_w_3_5"].status == "follow_through"
+    got, _ = _verdicts(path, {"new_w_3_5": f"{w1['w_3_5']:.4f}", "step2.new_w_3_5": f"{w1['w_3_5'] - again:.4f}"})
+    assert got["step2.new_w_3_5"].diagnosis == "other_sample", got["step2.new_w_3_5"]
+
+
+@pytest.mark.slow
+def test_batch_mistakes_are_diagnosed(tmp_path):
+    g1, g_s2 = _grad(W0, "w_3_5", (S1,)), _grad(W0, "w_3_5", (S2,))
+    path = _problem(tmp_path, SGD, TWO, "update: per_batch", "batch.yaml")
+    summed = 1.5 - (g1 + g_s2)                          # the problem takes the mean: 1.5029
+    got, _ = _verdicts(path, {"new_w_3_5": f"{summed:.4f}"})
+    assert got["new_w_3_5"].diagnosis == "batch_summed", got["new_w_3_5"]
+    # online updates: sample 1's step, then sample 2's from there (every weight moved)
+    w1 = {k: W0[k] - _grad(W0, k, (S1,)) for k in W0}
+    w2 = w1["w_3_5"] - _grad(w1, "w_3_5", (S2,))
+    assert f"{w1['w_3_5']:.4f}" == "1.5517" and f"{w2:.4f}" == "1.4943"
+    got, _ = _verdicts(path, {"new_w_3_5": "1.5517", "step2.new_w_3_5": f"{w2:.4f}"})
+    assert got["new_w_3_5"].diagnosis == "online_updates", got["new_w_3_5"]
+    v = got["step2.new_w_3_5"]
+    assert v.diagnosis == "online_updates" and v.status == "follow_through" and "charged once" in v.message, v

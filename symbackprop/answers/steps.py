@@ -52,6 +52,11 @@ OPTIMIZER_MISTAKES = frozenset({"bias_correction", "eps_inside", "eps_outside", 
                                 "sign_flipped", "eta_missing"})
 
 
+# the codes of the mistakes of a run's choice of samples (optimizer_diagnose._sample_variants): charged once too
+SAMPLE_MISTAKES = frozenset({"samples_summed", "samples_mean", "other_sample", "batch_summed", "batch_mean_taken_step",
+                             "online_updates"})
+
+
 class StepNameError(ValueError):
     """A name or id of a step that cannot be read: the message says why and what is allowed."""
 
@@ -434,8 +439,9 @@ class StepChecker:
                         state = {st.name: run.value(t - 1, p.kind(st.name)) if t > 1 else first[st.name]
                                  for st in row.state}
                         theta[p.key] = optimizers.grad_point(tr.optimizer, tr.form, theta[p.key], state, tr.values)
-                samples = step_samples(tr, t, len(self.psol.part.samples))
-                self._resolved[t] = solve_part(at(self.psol.part, theta, samples))
+                part = self.run.part               # every sample (a per_sample part's own is step 1's)
+                samples = step_samples(tr, t, len(part.samples))
+                self._resolved[t] = solve_part(at(part, theta, samples))
         return self._resolved[t]
 
     def _lookahead(self) -> bool:
@@ -487,7 +493,7 @@ class StepChecker:
         import numpy as np
         from .. import optimizers
         from ..optimize import Objective, _param_value
-        run, part = self.run, self.psol.part
+        run, part = self.run, self.run.part          # the run's part: every sample (psol.part is step 1's)
         tr = run.training
         if self._objective is None:
             self._objective = Objective(part, tr)
@@ -508,7 +514,7 @@ class StepChecker:
     def _own_steps(self, written, upto, objective, params, step, frozen, theta, state, out_values) -> None:
         import numpy as np
         from ..optimize import step_samples
-        part, tr = self.psol.part, self.run.training
+        part, tr = self.run.part, self.run.training
         for t in range(1, upto + 1):
             for n, p in enumerate(params):                       # θ_{t−1} as written at step t
                 if (t, p.key) in written:
@@ -777,7 +783,7 @@ class StepChecker:
                                                    v.status in ("correct", "imprecise"))
             if v.status == "wrong":
                 wrong.append(((1, order.get(str(key), 1 << 30)), v.name, v.qid))
-                if v.diagnosis in OPTIMIZER_MISTAKES:
+                if v.diagnosis in OPTIMIZER_MISTAKES | SAMPLE_MISTAKES:
                     charged.setdefault(v.diagnosis, (v.name, v.qid))
         for n, ((t, key), a) in enumerate(parsed):
             expected = self.expected(t, key)
