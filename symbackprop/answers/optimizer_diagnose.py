@@ -513,6 +513,7 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
                 near.append((True, abs(v - value), order, v, variant))
         if best is not None:
             found.append(best)
+    near_only = not found          # only near misses: their sentences show the student's own number
     found = sorted(found or near, key=lambda r: r[:3])
     out: list[Diagnosis] = []
     kept: list[tuple[float, int]] = []
@@ -528,6 +529,6 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
         if order in chosen:
             # the value the sentence shows: the mistake's where it gives the student's number, else (a near
             # miss: worked from rounded values not written down) the student's own number, never another
-            out.append(Diagnosis(variant.code, variant.words(names, name, mine if rank else _given(v, part)), v))
+            out.append(Diagnosis(variant.code, variant.words(names, name, mine if near_only else _given(v, part)), v))
             chosen.discard(order)
     return out
