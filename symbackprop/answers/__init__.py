@@ -106,9 +106,10 @@ class Grader:
         if name not in self.step_checkers:
             self.step_checkers[name] = StepChecker(checker.psol, self.rubric, checker.tol)
         meter.tick()
-        verdicts = self.step_checkers[name].check(steps, checker.items, report.verdicts)
+        notes: list[str] = []
+        verdicts = self.step_checkers[name].check(steps, checker.items, report.verdicts, notes)
         answered = {v.qid for v in verdicts}
-        return replace(report, verdicts=report.verdicts + tuple(verdicts),
+        return replace(report, verdicts=report.verdicts + tuple(verdicts), notes=report.notes + tuple(notes),
                        missing=tuple(q for q in report.missing if q not in answered))
 
     def close(self) -> None:

@@ -406,6 +406,71 @@ def _slip_variants(run: optimize.Run, lines, part) -> list[_Variant]:
     return out
 
 
+_CACHE: list = []          # (part, training, what, value): the compiled objectives and other schedules' runs, a few
+
+
+def _kept(part, training, what: str, make):
+    for q, tr, w, value in _CACHE:
+        if q is part and tr == training and w == what:
+            return value
+    value = make()
+    _CACHE.append((part, training, what, value))
+    del _CACHE[:-6]
+    return value
+
+
+def _sample_variants(run: optimize.Run, t: int, p: optimize.Parameter, lines, part) -> list[_Variant]:
+    """The mistakes of a run's choice of samples (a part of several samples): under update: per_sample, the
+    samples' gradients summed or averaged in one step, or the step on another sample than its own (step 2 on
+    sample 1 again); under per_batch, one update per sample (online: step t on sample (t − 1) mod N alone, every
+    weight moved so from step 1), or the batch's gradients summed where their mean is taken (or the other way
+    round). The gradients are worked in float64 (optimize.Objective) at the run's θ_{t−1}."""
+    from dataclasses import replace
+    n, tr = len(part.samples), run.training
+    if n < 2 or part.training is None:
+        return []
+    g_key = p.kind("grad")
+    grad_name = _at_step(_TEXT[G_T], t)
+    right = _given(run.value(t, g_key), part)
+    out: list[_Variant] = []
+    if tr.update == "per_sample":
+        objective = _kept(part, tr, "objective", lambda: optimize.Objective(part, tr))
+        index = objective.params.index(p)
+        theta = [float(run.value(t, q.key)) for q in objective.params]
+        own = optimize.step_samples(tr, t, n)[0]
+        each = [objective(theta, (s,))[1][index] for s in range(n)]
+        total = sum(each)
+        for code, key, g in (("samples_summed", "diagnosis.opt_samples_summed", total),
+                             ("samples_mean", "diagnosis.opt_samples_mean", total / n)):
+            out.append(_input_variant(code, key, lines, {G_T: _f(repr(g))}, n=n, grad=grad_name,
+                                      used=_given(repr(g), part), right_grad=right, sample=own + 1))
+        for s in range(n):
+            if s != own:
+                out.append(_input_variant("other_sample", "diagnosis.opt_other_sample", lines, {G_T: _f(repr(each[s]))},
+                                          t=t, grad=grad_name, used=_given(repr(each[s]), part), right_grad=right,
+                                          sample=own + 1, other=s + 1))
+        return out
+    scale = part.batch_scale
+    g = sp.sympify(run.value(t, g_key))
+    if scale != 1:
+        out.append(_input_variant("batch_summed", "diagnosis.opt_batch_summed", lines, {G_T: _f(g * n)}, n=n,
+                                  grad=grad_name, used=_given(g * n, part), right_grad=right))
+    else:
+        out.append(_input_variant("batch_mean_taken_step", "diagnosis.opt_batch_mean", lines, {G_T: _f(g / n)}, n=n,
+                                  grad=grad_name, used=_given(g / n, part), right_grad=right))
+    online_tr = replace(tr, update="per_sample")
+    online = _kept(part, online_tr, "run", lambda: optimize.run_floats(replace(part, training=online_tr)))
+    row = _row(run)
+    here = online[t - 1].values
+    inputs = {THETA_PREV: _f(repr(here[p.key])), G_T: _f(repr(here[g_key]))}
+    initial = _initial(run)
+    for st in row.state:
+        inputs[st.previous] = _f(repr(online[t - 2].values[p.kind(st.name)])) if t > 1 else _f(initial[st.name])
+    out.append(_Variant("online_updates", tuple(lines), inputs, "diagnosis.opt_online_updates", (), None,
+                        (("n", n), ("t", t), ("sample", (t - 1) % n + 1))))
+    return out
+
+
 def _variants(run: optimize.Run, t: int, p: optimize.Parameter, env) -> list[_Variant]:
     """Every mistake that applies to this optimizer at step t, in the order a tie is decided by.
 
@@ -419,7 +484,7 @@ def _variants(run: optimize.Run, t: int, p: optimize.Parameter, env) -> list[_Va
     lines = tuple(run.rule)
     return (_bias_variants(lines) + _eps_variants(lines) + _weights_variants(run, lines)
             + _square_variants(run, lines) + _carry_variants(run, t, p, lines, part)
-            + _form_variant(run, t, p) + _slip_variants(run, lines, part))
+            + _form_variant(run, t, p) + _slip_variants(run, lines, part) + _sample_variants(run, t, p, lines, part))
 
 
 # -- the API ---------------------------------------------------------------------------------------
@@ -471,10 +536,13 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
             if status == "correct" or (status == "imprecise" and rounded_mistake):
                 key = (status != "correct", abs(v - value), order, v, variant)
                 best = key if best is None or key[:3] < best[:3] else best
-            elif figures >= NEAR_FIGURES and abs(v - value) <= NEAR_RELATIVE * abs(v):
+            elif figures >= NEAR_FIGURES and abs(v - value) <= NEAR_RELATIVE * abs(v) \
+                    and abs(v - value) < abs(right - value):
+                # a near miss, nearer the student's number than the right value from the same inputs is
                 near.append((True, abs(v - value), order, v, variant))
         if best is not None:
             found.append(best)
+    near_only = not found          # only near misses: their sentences show the student's own number
     found = sorted(found or near, key=lambda r: r[:3])
     out: list[Diagnosis] = []
     kept: list[tuple[float, int]] = []
@@ -485,8 +553,11 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
         kept.append((v, order))
     chosen = {o for _, o in kept}
     name = _quantity_name(run, t, param, what)
+    mine = f"{value:.{decimals}f}" if decimals is not None and 0 <= decimals <= 20 else _given(value, part)
     for rank, dist, order, v, variant in found:
         if order in chosen:
-            out.append(Diagnosis(variant.code, variant.words(names, name, _given(v, part)), v))
+            # the value the sentence shows: the mistake's where it gives the student's number, else (a near
+            # miss: worked from rounded values not written down) the student's own number, never another
+            out.append(Diagnosis(variant.code, variant.words(names, name, mine if near_only else _given(v, part)), v))
             chosen.discard(order)
     return out

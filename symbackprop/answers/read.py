@@ -216,9 +216,15 @@ def read_answers(path: Path, problem: Problem, solution: Solution, part: str | N
                 continue
             folded = fold(str(key), strict=False)          # u₃, ｕ＿３ as u_3
             q = table.lookup(folded)
+            if q is not None and step_names(table) is not None and step_names(table).superscript_step(folded, q):
+                q = None                                   # Δw_{35}^{(2)}: step 2's Δθ, not today's Δw_{35}
             if q is None and (folded == "steps" or STEP_ID.match(folded) or step_names(table) is not None):
                 path = (key,) if flat else (pname, key)
+                before = len(out)
                 if _step_items(sub, out, table, pname, folded, value, path, doc, source):
+                    for a in out[before:]:                 # step 1 under today's id (step1.grad_w_2_4): noted
+                        if not STEP_ID.match(a.qid):       # below where today's name answers it too
+                            named.setdefault(a.qid, []).append(label)
                     continue                               # an optimizer step's answers (steps.py)
             if str(key) in RULE_IDS:                       # a general rule (delta_hidden: "g'(net_j)…")
                 if not isinstance(value, str) or isinstance(value, NumberSpelling):
@@ -745,6 +751,8 @@ def _step_item(table, name: str, step: int | None, rhs: str, lineno: int, sub: S
     if names is None:
         return None
     try:
+        if names.superscript_step(name, table.lookup(name)):
+            return names.lookup(name, step, param)       # Δw_{35}^{(2)}: step 2's Δθ wherever it is written
         if step is not None:             # the problem's own names first (an activation written v_3 stays u_3's)
             key = names.today_key(name)
             if key is not None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from ..messages import said
 from ..quantity import Key
+from .compare import compare_number, compare_within
 from .names import NameTable, canon
 
 STEP_ID = re.compile(r"^step\s*([0-9]{1,9})\s*\.\s*(\S.*)$", re.I)
@@ -54,6 +55,11 @@ OPTIMIZER_MISTAKES = frozenset({"bias_correction", "eps_inside", "eps_outside", 
 def _kind(key) -> str | None:
     """A key's kind (optimize's Key); None for a graph run's (graph_optimize.GraphKey, a graph's own id)."""
     return getattr(key, "kind", None)
+
+
+# the codes of the mistakes of a run's choice of samples (optimizer_diagnose._sample_variants): charged once too
+SAMPLE_MISTAKES = frozenset({"samples_summed", "samples_mean", "other_sample", "batch_summed", "batch_mean_taken_step",
+                             "online_updates"})
 
 
 class StepNameError(ValueError):
@@ -114,7 +120,7 @@ class StepNames:
             if q.key is not None and q.key in keys:
                 self.param_of.setdefault(spelling, keys[q.key])
         self.stems = rule_stems(run)
-        self.split_step1 = run.training.update == "per_sample" and len(psol.part.samples) > 1
+        self.split_step1 = run.training.update == "per_sample" and len(run.part.samples) > 1
         self.base_ids = {s.id for s in psol.steps}
         self.stem_keys = {"grad": "grad", "update": "update", "theta": "new"}
 
@@ -157,6 +163,7 @@ class StepNames:
                 return self.item(t, k)
             named = self.lookup(ident, t)
             if named is not None:
+                self._same_step(ident, t, name)
                 return named
             message = said("steps.unknown_id", name=name, item=ident, t=t, example=self.example())
             close = self.close_ids(t, ident)
@@ -166,6 +173,21 @@ class StepNames:
                                close=either([step_id(t, q) if prefixed else q for q in close]))
             raise StepNameError(message)
         return self.item(t, key)
+
+    def _same_step(self, ident: str, t: int, name: str) -> None:
+        """StepNameError for a name that writes another step than the one it is given under (`m_1(w_{35})` under
+        `steps: 2:`): a contradiction, said rather than judged as either step's."""
+        c = _stem_canon(canon(ident.strip()))
+        try:
+            n = self._parse(c, None)
+        except StepNameError:
+            return
+        if n is None or n.t == t:
+            return
+        stem = next((k for k, v in self.stems.items() if v == n.what), None) if n.what != "theta" else "θ"
+        param = f"({self._shown(self.param_of[n.param])})" if n.param in self.param_of else ""
+        example = f"{stem}_{t}{param}" if stem is not None else f"step{t}"
+        raise StepNameError(said("steps.other_step", name=name, other=n.t, t=t, example=example))
 
     def example(self) -> str:
         p = self.single[0] if self.single else self.params[0]
@@ -180,6 +202,14 @@ class StepNames:
         if m and (m.group(2) in self.param_of):               # w_35^(2), Δw_35^(2)
             what = "update" if m.group(1) else "theta"
             return _Named(what, int(m.group(3)), m.group(2))
+        # ∂J/∂w_35^(2), (∂J/∂w_35)^(2), (\frac∂J∂w_35)^(2), g^(2)(w_35), g^(2): g_2, the gradient at step 2
+        m = re.fullmatch(r"\(?(?:∂[^/∂]+/∂|\\?frac∂[^∂]+∂)(.+?)\)?\^\(([0-9]{1,6})\)", c) or \
+            re.fullmatch(r"g\^\(([0-9]{1,6})\)(?:\((.+)\))?", c)
+        if m and m.re.pattern.startswith("g"):
+            if m.group(2) is None or m.group(2) in self.param_of:
+                return _Named("grad", int(m.group(1)), m.group(2))
+        elif m and m.group(1) in self.param_of:
+            return _Named("grad", int(m.group(2)), m.group(1))
         m = re.fullmatch(r"(.+?)_(?:\(([^()]*)\)|([0-9]{1,6}|t|t-1|t−1))(?:\((.+)\))?", c)
         if m is None:
             return None
@@ -250,6 +280,18 @@ class StepNames:
         """Whether `key` at step t is a value of the step's re-solved forward and backward pass (net_3, δ_5, a
         sample's loss J^(1) of a batch), not one of the run's."""
         return _kind(key) in RESOLVED_KINDS or key not in self.run.steps[t - 1].values and key.sample is not None
+
+    def superscript_step(self, name: str, q) -> bool:
+        """Whether `name` is a step's by its superscript (Δw_{35}^{(2)} Δθ_2, ∂J/∂w_{35}^{(2)} g_2) although the
+        part's table reads it as `q`, today's quantity with the superscript passed over (not a sample's)."""
+        c = _stem_canon(canon(name.strip()))
+        if not re.search(r"\^\([0-9]{1,6}\)", c) or q is not None and getattr(q, "key", None) is not None \
+                and q.key.sample is not None:
+            return False
+        try:
+            return self._parse(c, None) is not None
+        except StepNameError:
+            return True
 
     def param_in(self, text: str) -> str | None:
         """The one parameter a heading or a line names (`## Step 2, w_{35}`, `For $w_{35}$:`), as its spelling;
@@ -420,7 +462,7 @@ def first_step_diagnosis(psol, qid: str, value: float, decimals: int | None, tol
     run = getattr(psol, "run", None)
     key = Key.parse(qid)
     if run is None or key is None or not run.steps or \
-            run.training.update == "per_sample" and len(psol.part.samples) > 1:
+            run.training.update == "per_sample" and len(run.part.samples) > 1:
         return None
     found = next(((p, what) for p in run.params for what in ("update", "new") if p.kind(what) == key), None)
     if found is None or found[0].frozen:
@@ -447,6 +489,22 @@ class StepChecker:
         self._resolved: dict[int, object] = {}
         self._floats: dict[tuple[int, Key], float] = {}
 
+    def tol_for(self, x: float):
+        """The tolerance a step value near `x` is judged by: the problem's places, or, for a value the solution
+        shows by its significant figures (one of at most half a unit of the last place asked, as Adam's
+        v_t ~ 10⁻⁶; every value under the problem's `sig_figs`), the places those figures reach (0.000002669:
+        9), never fewer than the places asked. A teacher's relative tolerance stays as it is."""
+        from dataclasses import replace
+        from .compare import shown_decimals
+        from ..printing import is_sig_figs
+        tol, precision = self.tol, self.psol.part.precision
+        if tol.relative is not None or not math.isfinite(x) or x == 0:
+            return tol
+        if not is_sig_figs(precision) and abs(x) > 0.5 * 10.0 ** -precision:
+            return tol
+        places = shown_decimals(_shown(x, precision))       # the places of the value as the solution prints it
+        return replace(tol, precision=places) if places is not None and places > tol.precision else tol
+
     # the run's values ------------------------------------------------------------------------------------
     def resolved(self, t: int):
         """The part re-solved at step t's grad point on its samples (its forward and backward pass)."""
@@ -468,8 +526,9 @@ class StepChecker:
                         state = {st.name: run.value(t - 1, p.kind(st.name)) if t > 1 else first[st.name]
                                  for st in row.state}
                         theta[p.key] = optimizers.grad_point(tr.optimizer, tr.form, theta[p.key], state, tr.values)
-                samples = step_samples(tr, t, len(self.psol.part.samples))
-                self._resolved[t] = solve_part(at(self.psol.part, theta, samples))
+                part = self.run.part               # every sample (a per_sample part's own is step 1's)
+                samples = step_samples(tr, t, len(part.samples))
+                self._resolved[t] = solve_part(at(part, theta, samples))
         return self._resolved[t]
 
     def _lookahead(self) -> bool:
@@ -542,15 +601,16 @@ class StepChecker:
         """(objective(θ, samples) -> (loss, gradients, _), the parameters in its order, their given values):
         the part's compiled model (optimize.Objective)."""
         from ..optimize import Objective, _param_value
+        part = self.run.part                         # the run's part: every sample (psol.part is step 1's)
         if self._objective is None:
-            self._objective = Objective(self.psol.part, self.run.training)
-        return self._objective, self._objective.params, [float(_param_value(self.psol.part, p))
+            self._objective = Objective(part, self.run.training)
+        return self._objective, self._objective.params, [float(_param_value(part, p))
                                                          for p in self._objective.params]
 
     def samples(self, t: int):
         """The samples step t uses (optimize.step_samples)."""
         from ..optimize import step_samples
-        return step_samples(self.run.training, t, len(self.psol.part.samples))
+        return step_samples(self.run.training, t, len(self.run.part.samples))
 
     def parse_key(self, ident: str):
         return Key.parse(ident)
@@ -562,7 +622,7 @@ class StepChecker:
     @property
     def split(self) -> bool:
         """Whether step 1 is several updates (per_sample over several samples): today's items are no step's."""
-        return self.run.training.update == "per_sample" and len(self.psol.part.samples) > 1
+        return self.run.training.update == "per_sample" and len(self.run.part.samples) > 1
 
     def resolved_steps(self):
         """The worked solution's steps whose kinds a re-solved step has too (net_3, δ_5 …)."""
@@ -713,17 +773,95 @@ class StepChecker:
             return None
         try:
             got = diagnose_step(self.run, t, p, what, value, self.given(t, p, what, own, written),
-                                decimals=decimals, tol=self.tol)
+                                decimals=decimals, tol=self.tol_for(value))
         except (ValueError, *_ARITHMETIC):
             return None
         return (got[0].code, got[0].message) if got else None
 
+    # follow-through within the rounding of what the student wrote ------------------------------------------
+    def _written_spread(self, t: int, key: Key, value: float, decimals: int | None) -> tuple[float, float]:
+        """spread.written_spread of a step value the student wrote: towards the run's value where it is right,
+        else half a unit in its last place either side."""
+        from .spread import written_spread
+        expected = self.expected(t, key)
+        right = compare_number(value, decimals, expected, self.tol_for(expected)).status in ("correct", "imprecise")
+        return written_spread(value, decimals, 0.0, expected, right)
+
+    def _spread(self, t: int, key: Key, written: dict, own: dict, spreads: dict) -> tuple[float, float]:
+        """How far (below, above) the rounding of the values the student wrote for step t of the key's parameter
+        (θ_{t−1}, g_t, the state before the step, the lines of the step before this one) moves their own value
+        of `key`: the step's lines (`_lines`) with each such value at either end of its spread, the changes
+        added up (as spread.py does for a network; g_t stays as written or recomputed)."""
+        from .. import optimizers
+        from .spread import MARGIN
+        found = self.what_of(key)
+        if found is None or found[1] or found[2] == "grad" or found[0].frozen:
+            return (0.0, 0.0)
+        p, _, what = found
+        tr = self.run.training
+        first = optimizers.initial_state(tr.optimizer, tr.form, tr.values)
+        theta_key = (t, p.key) if (t, p.key) in written else (t - 1, p.kind("new"))
+        inputs = {"theta": (theta_key, own.get((t, p.key))),
+                  "grad": ((t, p.kind("grad")), written.get((t, p.kind("grad")), own.get((t, p.kind("grad")))))}
+        for st in optimizers.optimizer(tr.optimizer, tr.form).state:
+            k = (t - 1, p.kind(st.name))
+            inputs[st.name] = (k, written.get(k, own.get(k)) if t > 1 else float(first[st.name]))
+        if any(v is None or not math.isfinite(v) for _, v in inputs.values()):
+            return (0.0, 0.0)
+
+        def value_with(moved: dict) -> float | None:
+            x = {name: moved.get(name, v) for name, (_, v) in inputs.items()}
+            state = {name: v for name, v in x.items() if name not in ("theta", "grad")}
+            lines = dict(self._lines(x["theta"], x["grad"], state, t,
+                                     lambda nm: moved.get(("line", nm), written.get((t, p.kind(nm))))))
+            if "theta" not in lines and what in ("new", "update"):
+                return None
+            if what == "new":
+                return lines["theta"]
+            return lines["theta"] - x["theta"] if what == "update" else lines.get(what)
+
+        base = value_with({})
+        if base is None:
+            return (0.0, 0.0)
+        leaves = [(name, k, v) for name, (k, v) in inputs.items() if k in spreads]
+        for line in self.run.rule:
+            if (line.name == what) or (what in ("new", "update") and line.name == "theta"):
+                break
+            k = (t, p.kind(line.name))
+            if k in spreads:
+                leaves.append((("line", line.name), k, written[k]))
+        below = above = 0.0
+        for name, k, v in leaves:
+            lo, hi = spreads[k]
+            got = [value_with({name: v - lo}), value_with({name: v + hi})]
+            got = [g for g in got if g is not None and math.isfinite(g)]
+            below += max([base - g for g in got] + [0.0])
+            above += max([g - base for g in got] + [0.0])
+        return (below * MARGIN, above * MARGIN)
+
+    def _follows(self, t: int, key: Key, value: float, decimals: int | None, mine: float, written: dict,
+                 own: dict, spreads: dict) -> bool:
+        """Whether the student's value of `key` at step t is right from their own values (`mine`), within the
+        rounding of what they wrote (compare.compare_within)."""
+        tol = self.tol_for(mine)
+
+        def compare(v, d, target):
+            return compare_number(v, d, target, tol)
+        if compare(value, decimals, mine).status == "correct":
+            return True
+        try:
+            spread = self._spread(t, key, written, own, spreads)
+        except _ARITHMETIC:
+            return False
+        return compare_within(compare, value, decimals, mine, spread, tol).status == "correct"
+
     # judging ---------------------------------------------------------------------------------------------
-    def check(self, answers: list, items: dict[str, float], today: tuple = ()) -> list:
+    def check(self, answers: list, items: dict[str, float], today: tuple = (), notes: list | None = None) -> list:
         """The verdicts of the step answers (`answers`, ids step<t>.<id>); `today`: the part's other verdicts,
-        whose values of step 1 (w_{35}^{new}, ∂J/∂w_{35} …: today's items) are the student's own step 1 too."""
+        whose values of step 1 (w_{35}^{new}, ∂J/∂w_{35} …: today's items) are the student's own step 1 too.
+        `notes`: where a line for each item answered more than once goes (which answer is judged)."""
         from .checker import Verdict
-        from .compare import compare_number
+        from .spread import written_spread
         parsed = []
         for a in answers:
             m = STEP_ID.match(a.qid)
@@ -738,11 +876,13 @@ class StepChecker:
                 order.setdefault(str(s.key.whole), 5)
         parsed.sort(key=lambda x: (x[0][0], order.get(str(x[0][1]), 1 << 30), x[1].line or 0))
         written: dict[tuple[int, Key], float] = {}
+        spreads: dict[tuple[int, Key], tuple[float, float]] = {}     # how far each written value's rounding moves it
         read: dict[int, tuple[float, int | None] | None] = {}
         for n, ((t, key), a) in enumerate(parsed):
             read[n] = value_of(a.text)
-            if read[n] is not None and _kind(key) not in RESOLVED_KINDS:
-                written.setdefault((t, key), read[n][0])
+            if read[n] is not None and _kind(key) not in RESOLVED_KINDS and (t, key) not in written:
+                written[(t, key)] = read[n][0]
+                spreads[(t, key)] = self._written_spread(t, key, *read[n])
         upto = max((t for (t, _), _a in parsed), default=0)
         own: dict | None = None
         verdicts, wrong = [], []
@@ -752,11 +892,14 @@ class StepChecker:
             key = self.parse_key(v.qid)
             if key is None or _kind(key) in RESOLVED_KINDS or key not in self.run.steps[0].values:
                 continue
-            if v.value is not None:
-                written.setdefault((1, key), v.value)
+            if v.value is not None and (1, key) not in written:
+                written[(1, key)] = v.value
+                shown = value_of(str(v.given)) if v.given is not None else None
+                spreads[(1, key)] = written_spread(v.value, shown[1] if shown else None, 0.0, self.expected(1, key),
+                                                   v.status in ("correct", "imprecise"))
             if v.status == "wrong":
                 wrong.append(((1, order.get(str(key), 1 << 30)), v.name, v.qid))
-                if v.diagnosis in OPTIMIZER_MISTAKES:
+                if v.diagnosis in OPTIMIZER_MISTAKES | SAMPLE_MISTAKES:
                     charged.setdefault(v.diagnosis, (v.name, v.qid))
         for n, ((t, key), a) in enumerate(parsed):
             expected = self.expected(t, key)
@@ -769,25 +912,32 @@ class StepChecker:
                 verdicts.append(Verdict(status="unreadable", credit=0.0, message=said("steps.no_value"), **base))
                 continue
             value, decimals = got
-            match = compare_number(value, decimals, expected, self.tol)
+            match = compare_number(value, decimals, expected, self.tol_for(expected))
             if not match.status and _kind(key) == "loss" and self._lookahead():
                 # the lecture's Nesterov re-solves the step at its look-ahead point: the loss there is the step's
                 # worked "Loss" section's, the run's loss is at θ_{t−1}; either is this step's loss
-                match = compare_number(value, decimals, float(self.resolved(t).step(key).float_value), self.tol)
-            if match.status:
+                worked = float(self.resolved(t).step(key).float_value)
+                match = compare_number(value, decimals, worked, self.tol_for(worked))
+            if match.status == "correct" or match.status == "imprecise":
                 credit = 1.0 if match.status == "correct" else self.rubric.credit.get(match.status, 0.0)
                 verdicts.append(Verdict(status=match.status, credit=credit, message=match.message, value=value,
                                         **base))
                 continue
+            # follow-through before "rounded wrongly": a value one unit off the run's may be right from the
+            # student's own earlier values (as the network checker tries it)
             if own is None and _kind(key) not in RESOLVED_KINDS:
                 own = self.own(written, upto)
             mine = own.get((t, key)) if own is not None else None
             earlier = [v for v in wrong if v[0] < (t, order.get(str(key), 1 << 30))]
             if mine is not None and earlier and abs(mine - expected) > 1e-12 * max(1.0, abs(expected)) \
-                    and compare_number(value, decimals, mine, self.tol).status == "correct":
+                    and self._follows(t, key, value, decimals, mine, written, own, spreads):
                 verdicts.append(Verdict(status="follow_through", credit=self.rubric.credit.get("follow_through", 1.0),
                                         message=said("steps.follows", name=earlier[0][1]), value=value,
                                         source=earlier[0][2], **base))
+                continue
+            if match.status:
+                verdicts.append(Verdict(status=match.status, credit=self.rubric.credit.get(match.status, 0.0),
+                                        message=match.message, value=value, **base))
                 continue
             why = self.diagnose(t, key, value, own or {}, written, decimals)
             code, message = why or (None, said("steps.wrong", value=_shown(expected, self.precision)))
@@ -804,7 +954,20 @@ class StepChecker:
                 charged[code] = (base["name"], a.qid)
             verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, diagnosis=code,
                                     **base))
-        return _worst_of_each(verdicts)
+        kept = _worst_of_each(verdicts)
+        if notes is not None:
+            for v in kept:
+                alike = [x for x in verdicts if x.qid == v.qid]
+                if len({x.value for x in alike}) > 1:     # the same value again (a summary repeats it): no note
+                    notes.append(said("steps.answered_twice", name=v.name, n=len(alike),
+                                      given=", ".join(_answer_text(x) for x in alike), judged=_answer_text(v)))
+        return kept
+
+
+def _answer_text(v) -> str:
+    text = str(v.given) if v.given is not None else ""
+    text = text if len(text) <= 30 else text[:30] + "…"
+    return f"{text} (line {v.line})" if v.line else text
 
 
 def _shown(x: float, places: int) -> str:

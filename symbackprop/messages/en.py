@@ -1565,4 +1565,33 @@ MESSAGES = {
     "solution.part_heading_no_lr": "Part {name}: activation {activations}, loss {loss}",
     "note.delta_no_lr": "{delta} ({which}), so the gradient of a weight is {grad}, where {xi} is the input of the "
                         "weight; the optimizer below has no learning rate.",
+    # -- session 14, V1: two answers for one step item; a step's name under another step --------------------
+    "steps.answered_twice": "{name} is answered {n} times ({given}); the worst, {judged}, is judged",
+    "steps.other_step": "{name}: names step {other}'s value under step {t}; write it under step {other}, or as step "
+                        "{t}'s ({example})",
+    # -- session 14, V1: the mistakes of a run's choice of samples (answers/optimizer_diagnose.py) ---------
+    "diagnosis.opt_samples_summed": "the {n} samples' gradients summed in one step: worked from {grad} = {used} where "
+                                    "{right_grad} belongs (sample {sample} alone: update: per_sample takes one sample "
+                                    "a step), {name} = {value}",
+    "diagnosis.opt_samples_mean": "the {n} samples' gradients averaged in one step: worked from {grad} = {used} where "
+                                  "{right_grad} belongs (sample {sample} alone: update: per_sample takes one sample "
+                                  "a step), {name} = {value}",
+    "diagnosis.opt_other_sample": "step {t} worked on sample {other}: {grad} = {used} where step {t} uses sample "
+                                  "{sample} (update: per_sample takes the samples in turn), {grad} = {right_grad}; "
+                                  "{name} = {value}",
+    "diagnosis.opt_batch_summed": "the {n} samples' gradients summed where this problem takes their mean "
+                                  "(batch_reduction: mean): worked from {grad} = {used} where {right_grad} belongs, "
+                                  "{name} = {value}",
+    "diagnosis.opt_batch_mean": "the mean of the {n} samples' gradients taken where this problem sums them "
+                                "(batch_reduction: sum): worked from {grad} = {used} where {right_grad} belongs, "
+                                "{name} = {value}",
+    "diagnosis.opt_online_updates": "one update per sample (online: step {t} on sample {sample} alone), where "
+                                    "update: per_batch makes each step one update from all {n} samples' gradients: "
+                                    "{name} = {value}",
+    "charged.samples_summed": "the samples' gradients summed in one step",
+    "charged.samples_mean": "the samples' gradients averaged in one step",
+    "charged.other_sample": "a step worked on another sample",
+    "charged.batch_summed": "the batch's gradients summed for their mean",
+    "charged.batch_mean_taken_step": "the batch's mean taken where it is summed",
+    "charged.online_updates": "one update per sample where the batch makes one",
 }

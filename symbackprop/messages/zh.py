@@ -1373,4 +1373,26 @@ MESSAGES = {
                                    "而不是在 θ_{{t−1}} 处：{weights}",
     "solution.part_heading_no_lr": "部分 {name}: 激活函数 {activations}, 损失函数 {loss}",
     "note.delta_no_lr": "{delta}（{which}），因此权重的梯度为 {grad}（{xi} 为该权重的输入）；下面的优化器没有学习率。",
+    # -- session 14, V1: two answers for one step item; a step's name under another step --------------------
+    "steps.answered_twice": "{name} 作答了 {n} 次（{given}）；评判其中最差的一个：{judged}",
+    "steps.other_step": "{name}：在第 {t} 步下写了第 {other} 步的量；请写在第 {other} 步下，或写作第 {t} 步的量（{example}）",
+    # -- session 14, V1: the mistakes of a run's choice of samples (answers/optimizer_diagnose.py) ---------
+    "diagnosis.opt_samples_summed": "一步里把 {n} 个样本的梯度加在了一起：该用 {right_grad}（只用样本 {sample}："
+                                    "update: per_sample 每步只取一个样本）的地方用了 {grad} = {used}，得到 {name} = {value}",
+    "diagnosis.opt_samples_mean": "一步里对 {n} 个样本的梯度取了平均：该用 {right_grad}（只用样本 {sample}："
+                                  "update: per_sample 每步只取一个样本）的地方用了 {grad} = {used}，得到 {name} = {value}",
+    "diagnosis.opt_other_sample": "第 {t} 步用了样本 {other}：{grad} = {used}，而第 {t} 步应当用样本 {sample}"
+                                  "（update: per_sample 依次使用各样本），{grad} = {right_grad}；得到 {name} = {value}",
+    "diagnosis.opt_batch_summed": "把 {n} 个样本的梯度加在了一起，而本题取其平均（batch_reduction: mean）：该用 "
+                                  "{right_grad} 的地方用了 {grad} = {used}，得到 {name} = {value}",
+    "diagnosis.opt_batch_mean": "对 {n} 个样本的梯度取了平均，而本题把它们相加（batch_reduction: sum）：该用 "
+                                "{right_grad} 的地方用了 {grad} = {used}，得到 {name} = {value}",
+    "diagnosis.opt_online_updates": "每个样本各更新一次（在线：第 {t} 步只用样本 {sample}），而 update: per_batch "
+                                    "每步用全部 {n} 个样本的梯度更新一次：得到 {name} = {value}",
+    "charged.samples_summed": "一步里把各样本的梯度加在了一起",
+    "charged.samples_mean": "一步里对各样本的梯度取了平均",
+    "charged.other_sample": "某一步用了别的样本",
+    "charged.batch_summed": "该取平均的批梯度被相加",
+    "charged.batch_mean_taken_step": "该相加的批梯度被取了平均",
+    "charged.online_updates": "每个样本各更新一次，而该批只应更新一次",
 }
