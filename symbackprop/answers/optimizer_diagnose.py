@@ -426,6 +426,8 @@ def _sample_variants(run: optimize.Run, t: int, p: optimize.Parameter, lines, pa
     weight moved so from step 1), or the batch's gradients summed where their mean is taken (or the other way
     round). The gradients are worked in float64 (optimize.Objective) at the run's θ_{t−1}."""
     from dataclasses import replace
+    if not hasattr(part, "samples"):              # a graph's run (_part_of): one sample, no choice of samples
+        return []
     n, tr = len(part.samples), run.training
     if n < 2 or part.training is None:
         return []
