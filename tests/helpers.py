@@ -44,3 +44,16 @@ def distinct_fractions(doc: dict) -> dict:
                 k += 1
                 row[c] = f"1/{10 ** 29 + 2 * k + 1}"
     return doc
+
+
+# one linear unit u = b + w·x (b = w_0_2, w = w_1_2), two samples, half squared error: the network of
+# problems/two_step_per_sample.yaml, with no η and no optimizer (each test adds its own); the optimizer tests'
+# small network (test_o213, test_s114, test_u114, test_u214), worked by hand there
+LINEAR = """\
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0}, 1: {2: 1}}
+samples:
+  - {x: {1: 1}, t: {2: 2}}
+  - {x: {1: 2}, t: {2: 0}}
+loss: half_squared_error
+"""

@@ -26,15 +26,8 @@ XOR = (PROBLEMS / "xor.yaml").read_text(encoding="utf-8")
 XOR_NO_LR = XOR.replace("learning_rate: 1\n", "")
 
 # one linear unit u = b + w·x (b = w_0_2, w = w_1_2), two samples, η = 1/10 (problems/two_step_per_sample.yaml)
-LINEAR = """\
-network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
-weights: {0: {2: 0}, 1: {2: 1}}
-samples:
-  - {x: {1: 1}, t: {2: 2}}
-  - {x: {1: 2}, t: {2: 0}}
-loss: half_squared_error
-learning_rate: 0.1
-"""
+from helpers import LINEAR as _LINEAR  # noqa: E402
+LINEAR = _LINEAR + "learning_rate: 0.1\n"
 B, W = Key("w", "2", source="0"), Key("w", "2", source="1")
 
 

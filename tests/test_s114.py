@@ -28,14 +28,7 @@ PROBLEMS = ROOT / "problems"
 R = sp.Rational
 
 # one linear unit u = b + w·x (b = w_0_2, w = w_1_2), two samples (as tests/test_o213.py's LINEAR)
-LINEAR = """\
-network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
-weights: {0: {2: 0}, 1: {2: 1}}
-samples:
-  - {x: {1: 1}, t: {2: 2}}
-  - {x: {1: 2}, t: {2: 0}}
-loss: half_squared_error
-"""
+from helpers import LINEAR  # noqa: E402  (problems/two_step_per_sample.yaml's network)
 B, W = Key("w", "2", source="0"), Key("w", "2", source="1")
 
 

@@ -29,14 +29,7 @@ samples:
 loss: half_squared_error
 """
 # one linear unit, two samples (problems/two_step_per_sample.yaml): the fast tier's network
-LINEAR = """\
-network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
-weights: {0: {2: 0}, 1: {2: 1}}
-samples:
-  - {x: {1: 1}, t: {2: 2}}
-  - {x: {1: 2}, t: {2: 0}}
-loss: half_squared_error
-"""
+from helpers import LINEAR  # noqa: E402  (problems/two_step_per_sample.yaml's network)
 ADAM_LEC = NET + "optimizer: {name: adam, lr: 0.1}\nsteps: 3\n"
 
 
