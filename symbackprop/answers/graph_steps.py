@@ -138,6 +138,8 @@ class GraphStepNames(StepNames):
         if named is not None and named.param is not None and named.param.startswith("\0"):
             whole = named.param[1:]
             p = next(p for p in self.params if p.name == whole)
+            if named.what == "theta" and named.t == 0:
+                return whole                           # A^{(0)}, θ_0(A): the given matrix, judged as `A` is
             got = self._lookup_entry(named, p, name)
             if got is None:
                 return None

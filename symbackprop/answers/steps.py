@@ -849,6 +849,9 @@ class StepChecker:
             return compare_number(v, d, target, tol)
         if compare(value, decimals, mine).status == "correct":
             return True
+        if decimals is not None and tol.relative is None and 0 <= decimals < tol.precision \
+                and math.isfinite(mine) and compare(value, decimals, float(f"{mine:.{tol.precision}f}")).status == "correct":
+            return True     # their own value is exact at the places asked (2.2799999997: 2.2800), written short (2.28)
         try:
             spread = self._spread(t, key, written, own, spreads)
         except _ARITHMETIC:
@@ -918,6 +921,20 @@ class StepChecker:
                 # worked "Loss" section's, the run's loss is at θ_{t−1}; either is this step's loss
                 worked = float(self.resolved(t).step(key).float_value)
                 match = compare_number(value, decimals, worked, self.tol_for(worked))
+            if match.status == "imprecise" and _kind(key) not in RESOLVED_KINDS:
+                # a value right from the student's own exact values, written short, follows through rather than
+                # being right to fewer places than the run's (checking.md §2: exact values however written)
+                if own is None:
+                    own = self.own(written, upto)
+                mine = own.get((t, key))
+                earlier = [v for v in wrong if v[0] < (t, order.get(str(key), 1 << 30))]
+                if mine is not None and earlier and abs(mine - expected) > 1e-12 * max(1.0, abs(expected)) \
+                        and self._follows(t, key, value, decimals, mine, written, own, {}):
+                    verdicts.append(Verdict(status="follow_through",
+                                            credit=self.rubric.credit.get("follow_through", 1.0),
+                                            message=said("steps.follows", name=earlier[0][1]), value=value,
+                                            source=earlier[0][2], **base))
+                    continue
             if match.status == "correct" or match.status == "imprecise":
                 credit = 1.0 if match.status == "correct" else self.rubric.credit.get(match.status, 0.0)
                 verdicts.append(Verdict(status=match.status, credit=credit, message=match.message, value=value,
