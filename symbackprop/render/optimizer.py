@@ -140,20 +140,26 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     graph = getattr(psol, "graph", False)
     settings = ", ".join(f"{k} = {message_number(float(v), 10)}" for k, v in tr.settings)
     loss = psol.part.notation.loss_symbol
-    theta = (_prose(msg(lang, "optimizer.theta_graph", params=", ".join(psol.parameter_names), loss=loss))
-             if graph else _prose(msg(lang, "optimizer.theta", loss=loss)))
+    start = _state_start(tr, lang)
+    theta = (_prose(msg(lang, "optimizer.theta_graph_run", params=", ".join(psol.parameter_names), loss=loss,
+                        start=start))
+             if graph else _prose(msg(lang, "optimizer.theta_run", loss=loss, start=start)))
     notes = [_prose(msg(lang, "optimizer.summary", name=tr.optimizer, form=tr.form, settings=settings,
                         steps=tr.steps, update=tr.update), {k for k, _ in tr.settings}),
              _prose(form_note(tr.optimizer, tr.form, lang, tr.values)), theta]
     if graph:
         notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
-    notes.append(_prose(msg(lang, "optimizer.precision", digits=DIGITS)))
-    for key, fields in observations(run):
+    notes.append(_prose(msg(lang, "optimizer.precision_loss", digits=DIGITS, loss=loss) if graph
+                        else msg(lang, "optimizer.precision", digits=DIGITS)))
+    for key, fields in observations(run, lang):
         if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
             key += "_graph"
         shown = {k: (str(v) if isinstance(v, (int, str)) else _num(v)) for k, v in fields.items()}
         if key.startswith("optimizer.note.about_eta") and shown.get("low") == shown.get("high"):
-            key += "_each"                         # |Δθ| = 1·η each, not "1·η to 1·η"
+            # |Δθ| = 0.5·η each, not "0.5·η to 0.5·η"; by η each, not "by |Δθ| = 1·η"
+            key += "_eta_each" if _shown_one(shown["low"]) else "_each"
+        elif key.startswith("optimizer.note.bias_correction"):
+            key = key.replace("bias_correction", "bias_correction_g")   # the rule's own g (g̃_1 with weight decay)
         notes.append(_prose(msg(lang, key, **shown)))
     from ..optimizers import shown_rule
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in shown_rule(tr.optimizer, tr.form, tr.values, str(loss)))
@@ -303,6 +309,27 @@ class ShownLine:
             return operands_that_add_up(rule, got[self.symbol][0], precision,
                                         lambda p: {s: format_value(sp.sympify(v), p)[0] for s, v in numbers.items()})
         return {s: got[s][0] for s in numbers}
+
+
+def _shown_one(text: str) -> bool:
+    """Whether a number as printed reads 1 (1, 1.0, 1.0000): |Δθ| = 1·η is said "by η"."""
+    try:
+        return float(text) == 1.0
+    except ValueError:
+        return False
+
+
+def _state_start(tr, lang: str) -> str:
+    """The clause on the state before step 1, only where the optimizer has a state: "every state starts at 0",
+    Adagrad's with the value its G starts at (initial_accumulator_value); "" for plain SGD."""
+    from ..optimizers import initial_state, settings
+    if not initial_state(tr.optimizer, tr.form, tr.values):
+        return ""
+    values = settings(tr.optimizer, tr.form, tr.values)
+    if tr.optimizer == "adagrad" and "initial_accumulator_value" in values:
+        return msg(lang, "optimizer.start_adagrad",
+                   value=message_number(float(values["initial_accumulator_value"]), 10))
+    return msg(lang, "optimizer.start_zero")
 
 
 # the notes a graph's run words without an equation that names a state at t = 1 (a graph's write-up is read whole)
