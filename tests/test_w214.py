@@ -60,3 +60,50 @@ def test_zh_notes_have_no_english(tmp_path):
     about = next(line for line in zh.splitlines() if "状态只含" in line)
     assert " is " not in about and "m̂ 为 g̃_1，v̂ 为 g̃_1²" in about
     assert "第 1 步 时" not in zh and "所有状态从 0 开始" in zh and "Adagrad" not in zh.split("所有状态")[1][:30]
+
+
+# t20 item 4: p·(1 − p) form of logistic regression, torch Adam with weight decay; θ_1(w_2) lands near 1e-9
+LOGREG = """title: Logistic regression graph, Adam pytorch
+model: graph
+inputs: {x: [1, -2, 0.5], w: [0.2, 0.1, -0.3], b: 0.1, t: 1}
+parameters: [w, b]
+nodes:
+  z: dot(w, x) + b
+  p: sigmoid(z)
+  L: -(t*ln(p) + (1 - t)*ln(1 - p))
+output: L
+optimizer: {name: adam, lr: 0.1, form: pytorch, weight_decay: 0.01}
+steps: 3
+"""
+
+
+def _value_of(lines, head: str) -> str:
+    """The printed value (after ≈ or the last =) of the line that starts with `head`."""
+    line = next(x for x in lines if x.strip().startswith(head))
+    return line.rsplit("≈", 1)[1].strip() if "≈" in line else line.rsplit("=", 1)[1].strip()
+
+
+def test_a_state_is_put_into_the_next_step_as_printed(tmp_path):
+    import re
+    f = tmp_path / "logreg.yaml"
+    f.write_text(LOGREG, encoding="utf-8")
+    out = CliRunner().invoke(main, ["solve", str(f), "--steps", "all"])
+    assert out.exit_code == 0, out.output
+    steps = re.split(r"\nStep \d of 3\n", out.output)[1:]
+    steps[-1] = steps[-1].split("Every step")[0]
+    assert len(steps) == 3
+    for t in (1, 2):
+        before, after = steps[t - 1].splitlines(), steps[t].splitlines()
+        for p in ("w_1", "w_2", "w_3", "b"):
+            m, v, theta = (_value_of(before, f"{q}_t({p}) =") for q in ("m", "v", "θ"))
+            m_line = next(x for x in after if x.strip().startswith(f"m_t({p}) ="))
+            v_line = next(x for x in after if x.strip().startswith(f"v_t({p}) ="))
+            th_line = next(x for x in after if x.strip().startswith(f"θ_t({p}) ="))
+            # m_t = β₁·m_{t−1} + …: the number after 0.9× is step t − 1's printed m_t (in parentheses if negative)
+            assert re.search(r"= 0\.9×\(?" + re.escape(m) + r"\)? ", m_line), (m, m_line)
+            assert re.search(r"= 0\.999×\(?" + re.escape(v) + r"\)? ", v_line), (v, v_line)
+            assert th_line.split(") = ")[-1].startswith(theta + " "), (theta, th_line)
+    # θ_1(w_2) ≈ 1e-9 (0.1 − 0.1·m̂/(√v̂ + ε) with m̂ = g̃ = √v̂): its lines keep few figures, none to 13
+    numbers = re.findall(r"\d+\.\d+", "".join(steps))
+    assert max(len(n.replace(".", "").lstrip("0")) for n in numbers) <= 8
+    assert "1.0249947929684" not in out.output

@@ -165,6 +165,9 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in shown_rule(tr.optimizer, tr.form, tr.values, str(loss)))
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
     n = len(run.steps)
+    # one chain per parameter over every step shown: a state printed at step t − 1 is put into step t as printed
+    chains = {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
+              for p in run.params if not p.frozen}
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
@@ -174,9 +177,8 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         for p in run.params:
             if p.frozen:
                 continue
-            lines = worked_lines(run, t, p, subs[p.key])
-            chain = ShownChain(lines)
-            for key, sym, rule_, numbers, value in lines:
+            chain = chains[p.key].at(t)
+            for key, sym, rule_, numbers, value in chain.lines:
                 steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value,
                                   source=ShownLine(chain, sym)))
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
@@ -200,6 +202,15 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
 # -- the numbers of a step's lines: each value shown with the digits the lines after it use ---------------
 
 MAX_CHAIN_FIGURES = 15
+# figures a number is widened to at most beyond the precision: a line whose value is a near-cancellation (θ_t ≈ 1e-9
+# from 0.1 − 0.1×1.026/1.026) is not made to add up by printing its numbers to 13 figures
+CHAIN_EXTRA_FIGURES = 4
+
+
+def chain_figures(precision) -> int:
+    """The most significant figures a step's number is widened to: the precision's and CHAIN_EXTRA_FIGURES more,
+    MAX_CHAIN_FIGURES at most."""
+    return min(MAX_CHAIN_FIGURES, max(int(precision), 1) + CHAIN_EXTRA_FIGURES)
 
 
 def _small(x, precision) -> bool:
@@ -207,6 +218,19 @@ def _small(x, precision) -> bool:
     (0.0001696, not 0.0002): under 10^−⌊precision/2⌋ (0.01 at 4 places)."""
     from ..printing import is_sig_figs
     return not is_sig_figs(precision) and precision >= 1 and x != 0 and abs(x) < 10.0 ** -(int(precision) // 2)
+
+
+def _carried(run, subs: dict) -> dict:
+    """{symbol of step t's previous value (θ_{t−1}, m_{t−1} …): symbol of the same value as step t − 1's own line
+    (θ_t, m_t …)}, in the parameter's own symbols."""
+    from .. import optimizers
+    row = optimizers.optimizer(run.training.optimizer, run.training.form)
+    own = {a.name: a.symbol for a in run.rule}
+    out = {subs.get(optimizers.THETA_PREV, optimizers.THETA_PREV): subs.get(optimizers.THETA, optimizers.THETA)}
+    for st in row.state:
+        if st.name in own:
+            out[subs.get(st.previous, st.previous)] = subs.get(own[st.name], own[st.name])
+    return out
 
 
 class ShownChain:
@@ -223,6 +247,11 @@ class ShownChain:
         self.lines = lines
         self._at: dict = {}
 
+    def _keyed(self):
+        """(key, rule, {symbol of the rule: key of its number}, value) of each line, keyed by its symbol."""
+        return [(sym, rule, {s: s for s in (numbers or {})}, numbers, value)
+                for _, sym, rule, numbers, value in self.lines]
+
     def shown(self, precision) -> dict:
         """{symbol: (display, exact)} of every value and number of the lines at `precision`."""
         got = self._at.get(precision)
@@ -232,10 +261,11 @@ class ShownChain:
 
     def _chain(self, precision) -> dict:
         from ..printing import SigFigs, is_sig_figs
-        values = {sym: sp.sympify(value) for _, sym, _, _, value in self.lines}
-        for _, _, rule, numbers, _ in self.lines:
+        keyed = self._keyed()
+        values = {k: sp.sympify(value) for k, _, _, _, value in keyed}
+        for _, _, keys, numbers, _ in keyed:
             for s, v in (numbers or {}).items():
-                values.setdefault(s, sp.sympify(v))
+                values.setdefault(keys[s], sp.sympify(v))
         from ..evaluate import to_float
         floats = {s: to_float(v) for s, v in values.items()}      # each value evaluated once
 
@@ -245,15 +275,16 @@ class ShownChain:
         show = {s: fmt(s, at[s]) for s in values}
         if is_sig_figs(precision):           # --sig-figs N: every value with N figures, its numbers widened
             return show
-        own = {sym for _, sym, _, _, _ in self.lines}
-        for _ in range(4 * len(self.lines) + 4):
+        own = {k for k, _, _, _, _ in keyed}
+        for _ in range(4 * len(keyed) + 4):
             widened = False
-            for _, sym, rule, numbers, _ in self.lines:
+            for k, rule, keys, numbers, _ in keyed:
                 if rule is None or not numbers:
                     continue
-                if self._adds_up(rule, {s: show[s][0] for s in numbers}, show[sym][0], at[sym]):
+                if self._adds_up(rule, {s: show[keys[s]][0] for s in numbers}, show[k][0], at[k]):
                     continue
-                wider = self._widen(rule, numbers, fmt, show, show[sym][0], at[sym], precision)
+                wider = self._widen(rule, [keys[s] for s in numbers], fmt, show, show[k][0], at[k], precision,
+                                    {keys[s]: s for s in numbers})
                 if wider is None:
                     continue
                 for s, (shown_, figures) in wider.items():
@@ -276,20 +307,62 @@ class ShownChain:
             return True
         return _same_display(format_value(value, target_at)[0], target)
 
-    def _widen(self, rule, numbers, fmt, show, target, target_at, precision):
-        """{symbol: (display, figures)} of the fewest more significant figures at which the line comes out
-        at `target`; None if none up to MAX_CHAIN_FIGURES does."""
+    def _widen(self, rule, numbers, fmt, show, target, target_at, precision, symbols=None):
+        """{key: (display, figures)} of the fewest more significant figures at which the line comes out
+        at `target` (`numbers` the keys of its numbers, `symbols` each key's symbol in `rule`); None if none up
+        to `chain_figures` does."""
         from ..printing import SigFigs, _decimals
-        for k in range(max(int(precision), 1), MAX_CHAIN_FIGURES + 1):
+        symbols = symbols or {s: s for s in numbers}
+        for k in range(max(int(precision), 1), chain_figures(precision) + 1):
             got = {}
             for s in numbers:
                 wide = fmt(s, SigFigs(k))[0]
                 got[s] = ((wide, SigFigs(k)) if _decimals(wide) > _decimals(show[s][0]) or show[s][1] is False
                           and _decimals(wide) == _decimals(show[s][0]) and wide != show[s][0]
                           else (show[s][0], None))
-            if self._adds_up(rule, {s: v for s, (v, _) in got.items()}, target, target_at):
+            if self._adds_up(rule, {symbols[s]: v for s, (v, _) in got.items()}, target, target_at):
                 return {s: v for s, v in got.items() if v[1] is not None}
         return None
+
+
+class RunChain(ShownChain):
+    """One parameter's lines of every step shown, as one chain: a number of step t that is step t − 1's value
+    (θ_{t−1}, m_{t−1} …, `carried`) is that line's value as step t − 1 printed it, and where step t needs it
+    wider, step t − 1 prints it wider too (docs/optimizers.md: the numbers put into a line are the printed
+    values, across steps too). `at(t)` is step t's view (a ShownChain's interface)."""
+
+    def __init__(self, steps: dict, carried: dict) -> None:
+        super().__init__([line for lines in steps.values() for line in lines])
+        self.steps, self.carried = steps, carried
+
+    def _keyed(self):
+        out = []
+        for t, lines in self.steps.items():
+            for _, sym, rule, numbers, value in lines:
+                keys = {s: ((t - 1, self.carried[s]) if s in self.carried and t - 1 in self.steps else (t, s))
+                        for s in (numbers or {})}
+                out.append(((t, sym), rule, keys, numbers, value))
+        return out
+
+    def at(self, t: int) -> "_StepView":
+        return _StepView(self, t)
+
+
+class _StepView:
+    """Step t of a RunChain: its lines, and {symbol: (display, exact)} of its values and numbers."""
+
+    def __init__(self, chain: RunChain, t: int) -> None:
+        self.chain, self.t, self.lines = chain, t, chain.steps[t]
+
+    def shown(self, precision) -> dict:
+        got = self.chain.shown(precision)
+        out = {}
+        for _, sym, _, numbers, _ in self.lines:
+            out[sym] = got[(self.t, sym)]
+            for s in numbers or {}:
+                out.setdefault(s, got[(self.t - 1, self.chain.carried[s]) if s in self.chain.carried
+                                   and self.t - 1 in self.chain.steps else (self.t, s)])
+        return out
 
 
 class ShownLine:
