@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
@@ -107,3 +108,47 @@ def test_a_state_is_put_into_the_next_step_as_printed(tmp_path):
     numbers = re.findall(r"\d+\.\d+", "".join(steps))
     assert max(len(n.replace(".", "").lstrip("0")) for n in numbers) <= 8
     assert "1.0249947929684" not in out.output
+
+
+# t18 item 13's leftover: a re-solved step's lines put in each value of the step as the step printed it
+ADAM_LEC = """title: adam_lec
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: identity}
+weights:
+  0: {3: 0.1, 4: -0.2, 5: 0.3}
+  1: {3: 0.4, 4: 0.5}
+  2: {3: -0.6, 4: 0.7}
+  3: {5: 0.8}
+  4: {5: -0.9}
+samples:
+  - {x: {1: 1, 2: 0.5}, t: {5: 1}}
+  - {x: {1: -0.5, 2: 2}, t: {5: -1}}
+loss: half_squared_error
+optimizer: {name: adam, lr: 0.1}
+steps: 3
+"""
+
+
+@pytest.mark.slow
+def test_a_resolved_step_puts_in_its_values_as_printed(tmp_path):
+    import math
+    import re
+    f = tmp_path / "adam_lec.yaml"
+    f.write_text(ADAM_LEC, encoding="utf-8")
+    out = CliRunner().invoke(main, ["solve", str(f), "--step", "2"])
+    assert out.exit_code == 0, out.output
+    lines = [x.strip() for x in out.output.split("Step 2: Forward pass")[1].split("Step 2 of 3")[0].splitlines()]
+    printed = {}
+    for x in lines:
+        m = re.match(r"(u_\d\^\(\d\)) = .*≈ (-?[\d.]+)$", x)
+        if m:
+            printed[m.group(1)] = m.group(2)
+    # step 1 moves every weight by η = 0.1 (Adam's first step): w_{13} = 0.5, w_{23} = −0.5, w_{03} = 0.2 at step 2,
+    # so net_3^(1) = 0.2 + 0.5·1 − 0.5·0.5 = 0.45 and u_3^(1) = tanh(0.45)
+    assert abs(float(printed["u_3^(1)"]) - math.tanh(0.45)) < 10 ** -(len(printed["u_3^(1)"].split(".")[1]))
+    net5 = next(x for x in lines if x.startswith("net_5^(1) ="))
+    # net_5^(1) = w_05 + w_35·u_3^(1) + w_45·u_4^(1): the numbers of u_3^(1) and u_4^(1) are their printed values
+    assert f"0.9000×{printed['u_3^(1)']} " in net5 and f"0.8000×{printed['u_4^(1)']} " in net5
+    # g'(net_j) = 1 − u_j²: u_j put in as printed in the forward pass
+    for j in ("3", "4"):
+        g = next(x for x in lines if x.startswith(f"g'(net_{j}^(1)) ="))
+        assert f"= 1 - {printed[f'u_{j}^(1)']}² " in g, (g, printed)

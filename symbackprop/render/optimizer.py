@@ -452,11 +452,13 @@ def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead
     out = []
     weights = {s.symbol for s in solution.steps if s.key.kind in ("w", "shared")}
     kinks = [n for n in solution.conventions if n.kind == "kink"]
+    chain = ResolvedChain([s for sec, steps in solution.sections() if sec in _RESOLVED for s in steps
+                           if s.key.kind not in _NOT_SHOWN], weights)
     for sec, steps in solution.sections():
         if sec not in _RESOLVED:
             continue
         shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value,
-                           source=ResolvedLine(s, weights) if s.forms and s.leaves else None)
+                           source=ResolvedLine(s, weights, chain) if s.forms and s.leaves else None)
                       for s in steps if s.key.kind not in _NOT_SHOWN)
         if shown:
             title = sentence(lang, f"optimizer.section.{sec}") if sec in ("output", "hidden") else \
@@ -468,20 +470,101 @@ def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead
     return out
 
 
+class ResolvedChain:
+    """The lines of a re-solved step as one chain (as ShownChain for the optimizer's lines): the numbers put into
+    a line are the values as the step prints them; where a line does not come out at its printed value from
+    them, its numbers are widened as few as will do (the values computed in the step first, then the weights
+    too, at most `chain_figures`), and a widened value of the step is printed with those digits in its own
+    line too (u_3^(1) ≈ 0.421899 where net_5^(1) needs it, not ≈ 0.4219 above 0.9000×0.421899)."""
+
+    def __init__(self, steps, weights) -> None:
+        self.steps, self.weights = steps, weights
+        self._owner = {s.symbol: s for s in steps}
+        self._at: dict = {}
+
+    def owns(self, sym, value) -> bool:
+        owner = self._owner.get(sym)
+        return owner is not None and owner.value is value
+
+    def shown(self, precision) -> tuple[dict, dict]:
+        """({symbol: display} of the step's own values, {id(step): {symbol: display} of its numbers})."""
+        got = self._at.get(precision)
+        if got is None:
+            got = self._at[precision] = self._chain(precision)
+        return got
+
+    def _chain(self, precision):
+        from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs
+        disp = {s.symbol: s.shown(precision)[0] for s in self.steps}
+        at = {s.symbol: precision for s in self.steps}
+        lines = [s for s in self.steps if s.forms and s.leaves]
+        numbers: dict = {}
+
+        def fmt(step, sym, value, p):
+            if self.owns(sym, value):
+                return format_value(self._owner[sym].value, p, self._owner[sym].float_value)[0]
+            return format_value(value, p)[0]
+        if is_sig_figs(precision):                # --sig-figs N: ResolvedLine widens the numbers alone
+            return disp, numbers
+        sig = False
+        for _ in range(2 * len(lines) + 2):
+            changed = False
+            for step in lines:
+                expr = step.forms[-1]
+                first = {s: (disp[s] if self.owns(s, v) else format_value(v, precision)[0])
+                         for s, v in step.leaves.items()}
+                numbers[id(step)] = first
+                if not expr.free_symbols <= first.keys():
+                    continue
+                target, target_at = disp[step.symbol], at[step.symbol]
+                if (got := _reevaluated(expr, first, target_at, None)) is None or _same_display(got, target):
+                    continue
+                found = None
+                for places in range(int(precision) + 1, chain_figures(precision) + 1):
+                    wide = _longer(first, {s: fmt(step, s, v, SigFigs(places) if sig else places)
+                                           for s, v in step.leaves.items()})
+                    for keep in (self.weights, ()):
+                        shown = {s: (first[s] if s in keep else v) for s, v in wide.items()}
+                        if (got := _reevaluated(expr, shown, target_at, None)) is not None \
+                                and _same_display(got, target):
+                            found = (shown, places)
+                            break
+                    if found:
+                        break
+                if found is None:                 # none within the figures: the printed numbers as they are
+                    continue
+                shown, places = found
+                numbers[id(step)] = shown
+                for s, v in shown.items():
+                    if self.owns(s, step.leaves[s]) and v != disp[s]:
+                        disp[s], at[s] = v, places
+                        changed = True
+            if not changed:
+                break
+        return disp, numbers
+
+
 class ResolvedLine:
     """A line of a re-solved step as SolutionMath prints it: its value at the precision, and its numbers as
     printed, widened only where the line does not come out at its value: first the values computed in the
     step (u, δ), then the weights too, one more place at a time (`0.4000×1 + 0.9000×0.421899`, not every
     number to 6 places)."""
 
-    def __init__(self, step, weights) -> None:
-        self.step, self.weights = step, weights
+    def __init__(self, step, weights, chain: ResolvedChain | None = None) -> None:
+        self.step, self.weights, self.chain = step, weights, chain
 
     def shown(self, precision) -> tuple[str, bool]:
-        return self.step.shown(precision)
+        own = self.step.shown(precision)
+        if self.chain is None:
+            return own
+        got = self.chain.shown(precision)[0].get(self.step.symbol, own[0])
+        return (got, own[1]) if got == own[0] else (got, False)
 
     def shown_numbers(self, numbers, precision) -> dict:
         from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs, operands_that_add_up
+        if self.chain is not None and id(self.step) in self.chain.shown(precision)[1] \
+                and numbers is self.step.leaves:
+            return dict(self.chain.shown(precision)[1][id(self.step)])
         target = self.shown(precision)[0]
         expr = self.step.forms[-1]
 
