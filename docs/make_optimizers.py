@@ -98,8 +98,10 @@ def text() -> str:
               "HTML and LaTeX/PDF, split across pages and into column groups there; with `update: per_sample` its "
               "loss columns are the step's sample's J_n). A step's values are printed with the digits the lines "
               "after it use, a small one by significant figures (v_t ≈ 0.00019401, not 0.0002), and the numbers "
-              "put into a line are those printed values: a line worked from the printed numbers gives its "
-              "printed value.", "",
+              "put into a line are those printed values, across steps too (a state printed at step t − 1 is put into "
+              "step t with the same digits): a line worked from the printed numbers gives its printed value. A "
+              "number is widened to at most 4 significant figures more than the precision, so that a value near 0 "
+              "from a cancellation (θ_t ≈ 1e-9) does not stretch its lines to 13 figures.", "",
               "```yaml", EXAMPLE.rstrip(), "```", "", "```text", tail.rstrip(), "```", ""]
     from symbackprop.graph import parse_graph, solve_graph
     from symbackprop.graph_optimize import with_graph_run

@@ -679,10 +679,11 @@ def _line_text(line: optimizers.Assignment) -> str:
     return f"{text[line.symbol]} = {_rule_text(line.expr, {})}"
 
 
-def _about_eta(run: Run, params: list) -> tuple[str, dict] | None:
+def _about_eta(run: Run, params: list, lang: str = "en") -> tuple[str, dict] | None:
     """The note on step 1 of Adagrad, Adam and AdamW: every parameter moved by about η whatever the size of its
     gradient, where the rule at t = 1 says so (the state starts at 0, no decay of θ itself), with the gradient
     the update uses (g̃_1 = g_1 + λ·θ_0 with weight decay) and the form's own formula of Δθ."""
+    from .messages import msg
     tr = run.training
     lr = tr.values.get("lr")
     if tr.optimizer not in _ABOUT_ETA or not lr:
@@ -708,7 +709,7 @@ def _about_eta(run: Run, params: list) -> tuple[str, dict] | None:
         "n": len(moved), "low": min(moved), "high": max(moved),
         "grads_low": min(x for x in used if x != 0), "grads_high": max(used), "g": g, "formula": formula,
         "states": ", ".join(f"{a} = {b}" for a, b in shown),
-        "states_graph": ", ".join(f"{a.split('_')[0]} is {b}" for a, b in shown)})
+        "states_graph": msg(lang, "optimizer.state_sep").join(msg(lang, "optimizer.state_is", state=a.split('_')[0], value=b) for a, b in shown)})
 
 
 def adagrad_factor(run: Run) -> sp.Expr:
@@ -740,18 +741,20 @@ def _adagrad_shrinks(run: Run, params: list) -> tuple[str, dict] | None:
                                                "accumulate": _line_text(next(a for a in run.rule if a.name == "G"))})
 
 
-def observations(run: Run) -> list[tuple[str, dict]]:
+def observations(run: Run, lang: str = "en") -> list[tuple[str, dict]]:
     """What a student notices in this run, measured from it, as (message id, fields): why Adagrad's and
     Adam's first step moves every parameter by about η (where it does); why Adagrad's steps shrink; what Adam's
     bias correction does at t = 1."""
     tr, out = run.training, []
     params = [p for p in run.params if not p.frozen]
-    for note in (_about_eta(run, params), _adagrad_shrinks(run, params)):
+    for note in (_about_eta(run, params, lang), _adagrad_shrinks(run, params)):
         if note is not None:
             out.append(note)
     if tr.optimizer in ("adam", "adamw"):
         b1, b2 = tr.values["beta1"], tr.values["beta2"]
-        out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2}))
+        # the gradient the rule averages: g̃_1 = g_1 + λ·θ_0 where weight decay is added to g (torch Adam)
+        g = "g̃_1" if any(a.name == "g_decayed" for a in run.rule) else "g_1"
+        out.append(("optimizer.note.bias_correction", {"c1": 1 - b1, "c2": 1 - b2, "g": g}))
     return out
 
 

@@ -126,7 +126,7 @@ def test_text_shows_the_rule_the_steps_and_the_table(tmp_path):
     text = out.output
     assert "G_t = G_{t−1} + g_t²" in text and "Step 2 of 3" in text and "Step 1 of 3" not in text
     assert "G_t(A_12) = G_{t−1}(A_12) + g_t(A_12)² = 4 + (-1.1600)² ≈ 5.3456" in text     # 4 = (∂L/∂A_12 at 1)²
-    assert "each entry of the parameters (A, b, c)" in text and "by |Δθ| = 1·η, although" in text
+    assert "each entry of the parameters (A, b, c)" in text and "by η each, although" in text
     table = text[text.index("Every step"):].splitlines()
     assert table[1].split()[:4] == ["t", "loss", "before", "loss"] and "samples" not in table[1]
     assert len(table) == 5 and table[4].split()[0] == "3"

@@ -294,8 +294,9 @@ def test_step_1_moves_every_parameter_by_eta_said_once(tmp_path):
     # Adam's step 1: Δθ = −η·g/√(g² + ε) with g = 0.5 and 1.5 (the linear unit above): |Δθ| = η·(1 − ~1e-7)
     sol = solve(_write(tmp_path, LINEAR + "optimizer: {name: adam, lr: 0.1}\nsteps: 2\n"))
     text, zh = render(sol, "text"), render(sol, "text", lang="zh")
-    assert "by |Δθ| = 1·η, although |g_1| ranged from 0.5 to 1.5" in text and "1·η to 1·η" not in text
-    assert "各移动了 |Δθ| = 1·η，而" in zh and "1·η 到 1·η" not in zh
+    # t20 item 3 (W2): |Δθ| = 1·η reads "by η each"
+    assert "by η each, although |g_1| ranged from 0.5 to 1.5" in text and "1·η" not in text
+    assert "各移动了 η，而" in zh and "1·η" not in zh
 
 
 def test_a_per_sample_step_names_its_one_sample(online):

@@ -1594,4 +1594,33 @@ MESSAGES = {
     "charged.batch_summed": "the batch's gradients summed for their mean",
     "charged.batch_mean_taken_step": "the batch's mean taken where it is summed",
     "charged.online_updates": "one update per sample where the batch makes one",
+    # -- session 14, W2: optimizer notes that fit the run (trial t20 items 2, 3) -----------------------------
+    "optimizer.state_is": "{state} is {value}",
+    "optimizer.theta_run": "θ is each weight (and each shared parameter) in turn and g_t = ∂{loss}/∂θ at step t, on "
+                           "the step's samples{start}",
+    "optimizer.theta_graph_run": "θ is each entry of the parameters ({params}) in turn and g_t = ∂{loss}/∂θ at step "
+                                 "t{start}",
+    "optimizer.start_zero": "; every state starts at 0",
+    "optimizer.start_adagrad": "; G starts at initial_accumulator_value = {value}",
+    "optimizer.precision_loss": "The steps shown in full are exact while their values stay short, else {digits}-digit "
+                                "floats ({loss} after a step whose new parameters are not all exact: float64, as in "
+                                "the table); the steps not shown (in the table) come from float64 arithmetic (the two "
+                                "agree to within 10⁻¹²)",
+    "optimizer.note.about_eta_eta_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by η each, "
+                                         "although |{g}| ranged from {grads_low} to {grads_high}: at t = 1 the state "
+                                         "holds {g} alone ({states}), so Δθ = {formula} ≈ −η·sign({g}), whatever the "
+                                         "size of {g}",
+    "optimizer.note.about_eta_graph_eta_each": "Step 1 moved each of the {n} parameters with a nonzero gradient by η "
+                                               "each, although |{g}| ranged from {grads_low} to {grads_high}: at step 1 "
+                                               "the state holds {g} alone ({states_graph}), so Δθ = {formula} ≈ "
+                                               "−η·sign({g}), whatever the size of {g}",
+    "optimizer.note.bias_correction_g": "Bias correction: m and v start at 0, so at t = 1 m_1 = (1 − β₁)·{g} = "
+                                        "{c1}·{g} and v_1 = (1 − β₂)·{g}² = {c2}·{g}², far too small; dividing by "
+                                        "1 − β₁^t and 1 − β₂^t (= {c1} and {c2} at t = 1) gives m̂_1 = {g} and "
+                                        "v̂_1 = {g}²",
+    "optimizer.note.bias_correction_g_graph": "Bias correction: m and v start at 0, so at step 1 m is (1 − β₁)·{g}, "
+                                              "{c1} times {g}, and v is (1 − β₂)·{g}², {c2} times {g}², far too "
+                                              "small; dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) "
+                                              "makes m̂ {g} and v̂ {g}²",
+    "optimizer.state_sep": ", ",
 }

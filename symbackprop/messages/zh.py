@@ -1395,4 +1395,25 @@ MESSAGES = {
     "charged.batch_summed": "该取平均的批梯度被相加",
     "charged.batch_mean_taken_step": "该相加的批梯度被取了平均",
     "charged.online_updates": "每个样本各更新一次，而该批只应更新一次",
+    # -- session 14, W2 ------------------------------------------------------------------------------------
+    "optimizer.state_is": "{state} 为 {value}",
+    "optimizer.theta_run": "θ 依次表示每个权重（及每个共享参数），g_t = ∂{loss}/∂θ 为第 t 步在该步样本上的梯度{start}",
+    "optimizer.theta_graph_run": "θ 依次表示参数（{params}）的每个元素，g_t = ∂{loss}/∂θ 为第 t 步的梯度{start}",
+    "optimizer.start_zero": "；所有状态从 0 开始",
+    "optimizer.start_adagrad": "；G 从 initial_accumulator_value = {value} 开始",
+    "optimizer.precision_loss": "完整列出的步骤在数值较短时为精确值，否则为 {digits} 位浮点数（新参数不全为精确值时，该步之后的 "
+                                "{loss} 为 float64，与表格相同）；未完整列出的步骤（表格中）用 float64 计算（两者相差不超过 10⁻¹²）",
+    "optimizer.note.about_eta_eta_each": "第 1 步使 {n} 个梯度非零的参数各移动了 η，而 |{g}| 从 {grads_low} 到 "
+                                         "{grads_high} 不等：t = 1 时状态只含 {g}（{states}），所以 Δθ = {formula} "
+                                         "≈ −η·sign({g})，与 {g} 的大小无关",
+    "optimizer.note.about_eta_graph_eta_each": "第 1 步使 {n} 个梯度非零的参数各移动了 η，而 |{g}| 从 {grads_low} 到 "
+                                               "{grads_high} 不等：第 1 步时状态只含 {g}（{states_graph}），所以 "
+                                               "Δθ = {formula} ≈ −η·sign({g})，与 {g} 的大小无关",
+    "optimizer.note.bias_correction_g": "偏差修正：m 与 v 从 0 开始，所以 t = 1 时 m_1 = (1 − β₁)·{g} = {c1}·{g}，"
+                                        "v_1 = (1 − β₂)·{g}² = {c2}·{g}²，都太小；除以 1 − β₁^t 与 1 − β₂^t（t = 1 "
+                                        "时为 {c1} 与 {c2}）得到 m̂_1 = {g} 与 v̂_1 = {g}²",
+    "optimizer.note.bias_correction_g_graph": "偏差修正：m 与 v 从 0 开始，所以第 1 步时 m 为 (1 − β₁)·{g}，即 {g} 的 "
+                                              "{c1} 倍，v 为 (1 − β₂)·{g}²，即 {g}² 的 {c2} 倍，都太小；除以 1 − β₁^t "
+                                              "与 1 − β₂^t（第 1 步时为 {c1} 与 {c2}）后 m̂ 为 {g}，v̂ 为 {g}²",
+    "optimizer.state_sep": "，",
 }

@@ -140,25 +140,34 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     graph = getattr(psol, "graph", False)
     settings = ", ".join(f"{k} = {message_number(float(v), 10)}" for k, v in tr.settings)
     loss = psol.part.notation.loss_symbol
-    theta = (_prose(msg(lang, "optimizer.theta_graph", params=", ".join(psol.parameter_names), loss=loss))
-             if graph else _prose(msg(lang, "optimizer.theta", loss=loss)))
+    start = _state_start(tr, lang)
+    theta = (_prose(msg(lang, "optimizer.theta_graph_run", params=", ".join(psol.parameter_names), loss=loss,
+                        start=start))
+             if graph else _prose(msg(lang, "optimizer.theta_run", loss=loss, start=start)))
     notes = [_prose(msg(lang, "optimizer.summary", name=tr.optimizer, form=tr.form, settings=settings,
                         steps=tr.steps, update=tr.update), {k for k, _ in tr.settings}),
              _prose(form_note(tr.optimizer, tr.form, lang, tr.values)), theta]
     if graph:
         notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
-    notes.append(_prose(msg(lang, "optimizer.precision", digits=DIGITS)))
-    for key, fields in observations(run):
+    notes.append(_prose(msg(lang, "optimizer.precision_loss", digits=DIGITS, loss=loss) if graph
+                        else msg(lang, "optimizer.precision", digits=DIGITS)))
+    for key, fields in observations(run, lang):
         if graph and key in _GRAPH_NOTES:          # a graph's write-up is read whole: no "G_1 = g_1²" in its notes
             key += "_graph"
         shown = {k: (str(v) if isinstance(v, (int, str)) else _num(v)) for k, v in fields.items()}
         if key.startswith("optimizer.note.about_eta") and shown.get("low") == shown.get("high"):
-            key += "_each"                         # |Δθ| = 1·η each, not "1·η to 1·η"
+            # |Δθ| = 0.5·η each, not "0.5·η to 0.5·η"; by η each, not "by |Δθ| = 1·η"
+            key += "_eta_each" if _shown_one(shown["low"]) else "_each"
+        elif key.startswith("optimizer.note.bias_correction"):
+            key = key.replace("bias_correction", "bias_correction_g")   # the rule's own g (g̃_1 with weight decay)
         notes.append(_prose(msg(lang, key, **shown)))
     from ..optimizers import shown_rule
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in shown_rule(tr.optimizer, tr.form, tr.values, str(loss)))
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
     n = len(run.steps)
+    # one chain per parameter over every step shown: a state printed at step t − 1 is put into step t as printed
+    chains = {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
+              for p in run.params if not p.frozen}
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
@@ -168,9 +177,8 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
         for p in run.params:
             if p.frozen:
                 continue
-            lines = worked_lines(run, t, p, subs[p.key])
-            chain = ShownChain(lines)
-            for key, sym, rule_, numbers, value in lines:
+            chain = chains[p.key].at(t)
+            for key, sym, rule_, numbers, value in chain.lines:
                 steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value,
                                   source=ShownLine(chain, sym)))
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
@@ -194,6 +202,15 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
 # -- the numbers of a step's lines: each value shown with the digits the lines after it use ---------------
 
 MAX_CHAIN_FIGURES = 15
+# figures a number is widened to at most beyond the precision: a line whose value is a near-cancellation (θ_t ≈ 1e-9
+# from 0.1 − 0.1×1.026/1.026) is not made to add up by printing its numbers to 13 figures
+CHAIN_EXTRA_FIGURES = 4
+
+
+def chain_figures(precision) -> int:
+    """The most significant figures a step's number is widened to: the precision's and CHAIN_EXTRA_FIGURES more,
+    MAX_CHAIN_FIGURES at most."""
+    return min(MAX_CHAIN_FIGURES, max(int(precision), 1) + CHAIN_EXTRA_FIGURES)
 
 
 def _small(x, precision) -> bool:
@@ -201,6 +218,19 @@ def _small(x, precision) -> bool:
     (0.0001696, not 0.0002): under 10^−⌊precision/2⌋ (0.01 at 4 places)."""
     from ..printing import is_sig_figs
     return not is_sig_figs(precision) and precision >= 1 and x != 0 and abs(x) < 10.0 ** -(int(precision) // 2)
+
+
+def _carried(run, subs: dict) -> dict:
+    """{symbol of step t's previous value (θ_{t−1}, m_{t−1} …): symbol of the same value as step t − 1's own line
+    (θ_t, m_t …)}, in the parameter's own symbols."""
+    from .. import optimizers
+    row = optimizers.optimizer(run.training.optimizer, run.training.form)
+    own = {a.name: a.symbol for a in run.rule}
+    out = {subs.get(optimizers.THETA_PREV, optimizers.THETA_PREV): subs.get(optimizers.THETA, optimizers.THETA)}
+    for st in row.state:
+        if st.name in own:
+            out[subs.get(st.previous, st.previous)] = subs.get(own[st.name], own[st.name])
+    return out
 
 
 class ShownChain:
@@ -217,6 +247,11 @@ class ShownChain:
         self.lines = lines
         self._at: dict = {}
 
+    def _keyed(self):
+        """(key, rule, {symbol of the rule: key of its number}, value) of each line, keyed by its symbol."""
+        return [(sym, rule, {s: s for s in (numbers or {})}, numbers, value)
+                for _, sym, rule, numbers, value in self.lines]
+
     def shown(self, precision) -> dict:
         """{symbol: (display, exact)} of every value and number of the lines at `precision`."""
         got = self._at.get(precision)
@@ -226,10 +261,11 @@ class ShownChain:
 
     def _chain(self, precision) -> dict:
         from ..printing import SigFigs, is_sig_figs
-        values = {sym: sp.sympify(value) for _, sym, _, _, value in self.lines}
-        for _, _, rule, numbers, _ in self.lines:
+        keyed = self._keyed()
+        values = {k: sp.sympify(value) for k, _, _, _, value in keyed}
+        for _, _, keys, numbers, _ in keyed:
             for s, v in (numbers or {}).items():
-                values.setdefault(s, sp.sympify(v))
+                values.setdefault(keys[s], sp.sympify(v))
         from ..evaluate import to_float
         floats = {s: to_float(v) for s, v in values.items()}      # each value evaluated once
 
@@ -239,15 +275,16 @@ class ShownChain:
         show = {s: fmt(s, at[s]) for s in values}
         if is_sig_figs(precision):           # --sig-figs N: every value with N figures, its numbers widened
             return show
-        own = {sym for _, sym, _, _, _ in self.lines}
-        for _ in range(4 * len(self.lines) + 4):
+        own = {k for k, _, _, _, _ in keyed}
+        for _ in range(4 * len(keyed) + 4):
             widened = False
-            for _, sym, rule, numbers, _ in self.lines:
+            for k, rule, keys, numbers, _ in keyed:
                 if rule is None or not numbers:
                     continue
-                if self._adds_up(rule, {s: show[s][0] for s in numbers}, show[sym][0], at[sym]):
+                if self._adds_up(rule, {s: show[keys[s]][0] for s in numbers}, show[k][0], at[k]):
                     continue
-                wider = self._widen(rule, numbers, fmt, show, show[sym][0], at[sym], precision)
+                wider = self._widen(rule, [keys[s] for s in numbers], fmt, show, show[k][0], at[k], precision,
+                                    {keys[s]: s for s in numbers})
                 if wider is None:
                     continue
                 for s, (shown_, figures) in wider.items():
@@ -270,20 +307,62 @@ class ShownChain:
             return True
         return _same_display(format_value(value, target_at)[0], target)
 
-    def _widen(self, rule, numbers, fmt, show, target, target_at, precision):
-        """{symbol: (display, figures)} of the fewest more significant figures at which the line comes out
-        at `target`; None if none up to MAX_CHAIN_FIGURES does."""
+    def _widen(self, rule, numbers, fmt, show, target, target_at, precision, symbols=None):
+        """{key: (display, figures)} of the fewest more significant figures at which the line comes out
+        at `target` (`numbers` the keys of its numbers, `symbols` each key's symbol in `rule`); None if none up
+        to `chain_figures` does."""
         from ..printing import SigFigs, _decimals
-        for k in range(max(int(precision), 1), MAX_CHAIN_FIGURES + 1):
+        symbols = symbols or {s: s for s in numbers}
+        for k in range(max(int(precision), 1), chain_figures(precision) + 1):
             got = {}
             for s in numbers:
                 wide = fmt(s, SigFigs(k))[0]
                 got[s] = ((wide, SigFigs(k)) if _decimals(wide) > _decimals(show[s][0]) or show[s][1] is False
                           and _decimals(wide) == _decimals(show[s][0]) and wide != show[s][0]
                           else (show[s][0], None))
-            if self._adds_up(rule, {s: v for s, (v, _) in got.items()}, target, target_at):
+            if self._adds_up(rule, {symbols[s]: v for s, (v, _) in got.items()}, target, target_at):
                 return {s: v for s, v in got.items() if v[1] is not None}
         return None
+
+
+class RunChain(ShownChain):
+    """One parameter's lines of every step shown, as one chain: a number of step t that is step t − 1's value
+    (θ_{t−1}, m_{t−1} …, `carried`) is that line's value as step t − 1 printed it, and where step t needs it
+    wider, step t − 1 prints it wider too (docs/optimizers.md: the numbers put into a line are the printed
+    values, across steps too). `at(t)` is step t's view (a ShownChain's interface)."""
+
+    def __init__(self, steps: dict, carried: dict) -> None:
+        super().__init__([line for lines in steps.values() for line in lines])
+        self.steps, self.carried = steps, carried
+
+    def _keyed(self):
+        out = []
+        for t, lines in self.steps.items():
+            for _, sym, rule, numbers, value in lines:
+                keys = {s: ((t - 1, self.carried[s]) if s in self.carried and t - 1 in self.steps else (t, s))
+                        for s in (numbers or {})}
+                out.append(((t, sym), rule, keys, numbers, value))
+        return out
+
+    def at(self, t: int) -> "_StepView":
+        return _StepView(self, t)
+
+
+class _StepView:
+    """Step t of a RunChain: its lines, and {symbol: (display, exact)} of its values and numbers."""
+
+    def __init__(self, chain: RunChain, t: int) -> None:
+        self.chain, self.t, self.lines = chain, t, chain.steps[t]
+
+    def shown(self, precision) -> dict:
+        got = self.chain.shown(precision)
+        out = {}
+        for _, sym, _, numbers, _ in self.lines:
+            out[sym] = got[(self.t, sym)]
+            for s in numbers or {}:
+                out.setdefault(s, got[(self.t - 1, self.chain.carried[s]) if s in self.chain.carried
+                                   and self.t - 1 in self.chain.steps else (self.t, s)])
+        return out
 
 
 class ShownLine:
@@ -303,6 +382,27 @@ class ShownLine:
             return operands_that_add_up(rule, got[self.symbol][0], precision,
                                         lambda p: {s: format_value(sp.sympify(v), p)[0] for s, v in numbers.items()})
         return {s: got[s][0] for s in numbers}
+
+
+def _shown_one(text: str) -> bool:
+    """Whether a number as printed reads 1 (1, 1.0, 1.0000): |Δθ| = 1·η is said "by η"."""
+    try:
+        return float(text) == 1.0
+    except ValueError:
+        return False
+
+
+def _state_start(tr, lang: str) -> str:
+    """The clause on the state before step 1, only where the optimizer has a state: "every state starts at 0",
+    Adagrad's with the value its G starts at (initial_accumulator_value); "" for plain SGD."""
+    from ..optimizers import initial_state, settings
+    if not initial_state(tr.optimizer, tr.form, tr.values):
+        return ""
+    values = settings(tr.optimizer, tr.form, tr.values)
+    if tr.optimizer == "adagrad" and "initial_accumulator_value" in values:
+        return msg(lang, "optimizer.start_adagrad",
+                   value=message_number(float(values["initial_accumulator_value"]), 10))
+    return msg(lang, "optimizer.start_zero")
 
 
 # the notes a graph's run words without an equation that names a state at t = 1 (a graph's write-up is read whole)
@@ -352,11 +452,13 @@ def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead
     out = []
     weights = {s.symbol for s in solution.steps if s.key.kind in ("w", "shared")}
     kinks = [n for n in solution.conventions if n.kind == "kink"]
+    chain = ResolvedChain([s for sec, steps in solution.sections() if sec in _RESOLVED for s in steps
+                           if s.key.kind not in _NOT_SHOWN], weights)
     for sec, steps in solution.sections():
         if sec not in _RESOLVED:
             continue
         shown = tuple(Step(s.id, s.symbol, s.forms, s.leaves if s.forms else None, s.value, s.float_value,
-                           source=ResolvedLine(s, weights) if s.forms and s.leaves else None)
+                           source=ResolvedLine(s, weights, chain) if s.forms and s.leaves else None)
                       for s in steps if s.key.kind not in _NOT_SHOWN)
         if shown:
             title = sentence(lang, f"optimizer.section.{sec}") if sec in ("output", "hidden") else \
@@ -368,20 +470,101 @@ def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead
     return out
 
 
+class ResolvedChain:
+    """The lines of a re-solved step as one chain (as ShownChain for the optimizer's lines): the numbers put into
+    a line are the values as the step prints them; where a line does not come out at its printed value from
+    them, its numbers are widened as few as will do (the values computed in the step first, then the weights
+    too, at most `chain_figures`), and a widened value of the step is printed with those digits in its own
+    line too (u_3^(1) ≈ 0.421899 where net_5^(1) needs it, not ≈ 0.4219 above 0.9000×0.421899)."""
+
+    def __init__(self, steps, weights) -> None:
+        self.steps, self.weights = steps, weights
+        self._owner = {s.symbol: s for s in steps}
+        self._at: dict = {}
+
+    def owns(self, sym, value) -> bool:
+        owner = self._owner.get(sym)
+        return owner is not None and owner.value is value
+
+    def shown(self, precision) -> tuple[dict, dict]:
+        """({symbol: display} of the step's own values, {id(step): {symbol: display} of its numbers})."""
+        got = self._at.get(precision)
+        if got is None:
+            got = self._at[precision] = self._chain(precision)
+        return got
+
+    def _chain(self, precision):
+        from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs
+        disp = {s.symbol: s.shown(precision)[0] for s in self.steps}
+        at = {s.symbol: precision for s in self.steps}
+        lines = [s for s in self.steps if s.forms and s.leaves]
+        numbers: dict = {}
+
+        def fmt(step, sym, value, p):
+            if self.owns(sym, value):
+                return format_value(self._owner[sym].value, p, self._owner[sym].float_value)[0]
+            return format_value(value, p)[0]
+        if is_sig_figs(precision):                # --sig-figs N: ResolvedLine widens the numbers alone
+            return disp, numbers
+        sig = False
+        for _ in range(2 * len(lines) + 2):
+            changed = False
+            for step in lines:
+                expr = step.forms[-1]
+                first = {s: (disp[s] if self.owns(s, v) else format_value(v, precision)[0])
+                         for s, v in step.leaves.items()}
+                numbers[id(step)] = first
+                if not expr.free_symbols <= first.keys():
+                    continue
+                target, target_at = disp[step.symbol], at[step.symbol]
+                if (got := _reevaluated(expr, first, target_at, None)) is None or _same_display(got, target):
+                    continue
+                found = None
+                for places in range(int(precision) + 1, chain_figures(precision) + 1):
+                    wide = _longer(first, {s: fmt(step, s, v, SigFigs(places) if sig else places)
+                                           for s, v in step.leaves.items()})
+                    for keep in (self.weights, ()):
+                        shown = {s: (first[s] if s in keep else v) for s, v in wide.items()}
+                        if (got := _reevaluated(expr, shown, target_at, None)) is not None \
+                                and _same_display(got, target):
+                            found = (shown, places)
+                            break
+                    if found:
+                        break
+                if found is None:                 # none within the figures: the printed numbers as they are
+                    continue
+                shown, places = found
+                numbers[id(step)] = shown
+                for s, v in shown.items():
+                    if self.owns(s, step.leaves[s]) and v != disp[s]:
+                        disp[s], at[s] = v, places
+                        changed = True
+            if not changed:
+                break
+        return disp, numbers
+
+
 class ResolvedLine:
     """A line of a re-solved step as SolutionMath prints it: its value at the precision, and its numbers as
     printed, widened only where the line does not come out at its value: first the values computed in the
     step (u, δ), then the weights too, one more place at a time (`0.4000×1 + 0.9000×0.421899`, not every
     number to 6 places)."""
 
-    def __init__(self, step, weights) -> None:
-        self.step, self.weights = step, weights
+    def __init__(self, step, weights, chain: ResolvedChain | None = None) -> None:
+        self.step, self.weights, self.chain = step, weights, chain
 
     def shown(self, precision) -> tuple[str, bool]:
-        return self.step.shown(precision)
+        own = self.step.shown(precision)
+        if self.chain is None:
+            return own
+        got = self.chain.shown(precision)[0].get(self.step.symbol, own[0])
+        return (got, own[1]) if got == own[0] else (got, False)
 
     def shown_numbers(self, numbers, precision) -> dict:
         from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs, operands_that_add_up
+        if self.chain is not None and id(self.step) in self.chain.shown(precision)[1] \
+                and numbers is self.step.leaves:
+            return dict(self.chain.shown(precision)[1][id(self.step)])
         target = self.shown(precision)[0]
         expr = self.step.forms[-1]
 
