@@ -36,7 +36,8 @@ def test_a_note_sets_each_formula_as_one_span_and_keeps_its_words():
 def test_a_setting_name_is_a_symbol_a_file_word_stays_words():
     p = _prose("adam (lecture form), lr = 0.1, eps = 0.00000001; 5 step(s), update per_sample", {"lr", "eps"})
     assert r"$\mathrm{lr} = 0.1$" in p.markdown and r"$\mathrm{eps} = 0.00000001$" in p.markdown
-    assert "update per\\_sample" in p.latex and "5 step(s)" in p.latex
+    # words with an escaped underscore (a line may break after it: \allowbreak{}), never a subscript
+    assert "update per\\_sample" in p.latex.replace(r"\allowbreak{}", "") and "5 step(s)" in p.latex
     q = _prose("every state starts at 0 (Adagrad's G at initial_accumulator_value)")
     assert "initial_accumulator_value" in re.sub(r"\$[^$]*\$", "", q.markdown)
 

@@ -1301,8 +1301,8 @@ MESSAGES = {
     # -- session 13, O1: the optimizers (optimizers.py): the form each solution states, bad settings ----
     "optimizer.form.lecture": "Update rule in the lecture's form: the formulas of the slides (Ruder 2016 where the "
                               "slides give none); unlike the {other} form: {differences}",
-    "optimizer.form.pytorch": "Update rule in PyTorch's form: torch.optim's algorithm step for step, so the numbers "
-                              "match torch.optim; unlike the {other} form: {differences}",
+    "optimizer.form.pytorch": "Update rule in PyTorch's form: the algorithm of torch.optim, step for step, so that "
+                              "the numbers are those PyTorch computes; unlike the {other} form: {differences}",
     "optimizer.unknown": "unknown optimizer {name!r}; choose from {allowed}",
     "optimizer.unknown_form": "unknown form {form!r}; choose from {allowed}",
     "optimizer.unknown_setting": "{optimizer} ({form} form) has no setting {setting!r}; its settings are {allowed}",

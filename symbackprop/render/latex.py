@@ -164,8 +164,11 @@ def body(doc: Document, standalone: bool) -> str:
             if section.inline:
                 out.append(inline([step_links(part.math, s, part.precision, latex=True) for s in section.steps]) + ".")
             elif section.steps:
-                out += [r"\begin{align*}", " \\\\\n".join(" \\\\\n  ".join(rows(part, s)) for s in section.steps),
-                        r"\end{align*}"]
+                body = " \\\\\n".join(" \\\\\n  ".join(rows(part, s)) for s in section.steps)
+                if _wide_matrix(body):     # a matrix of 5+ columns of formulas (the lecture's 5×5 A): a size smaller
+                    out += [r"{\small", r"\begin{align*}", body, r"\end{align*}", "}"]
+                else:
+                    out += [r"\begin{align*}", body, r"\end{align*}"]
             out += [_tex(n) + "\n" for n in section.notes]
             if section.table is not None:
                 out += table_latex(section.table)
@@ -213,3 +216,12 @@ def latex(doc: Document, standalone: bool = True) -> str:
     if not standalone:
         return fragment(text, f"symbackprop {doc.description}".strip())
     return standalone_document(text, doc.lang)
+
+
+_BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", re.S)
+
+
+def _wide_matrix(body: str) -> bool:
+    """Whether a display holds a matrix with a row of five or more entries (a 5×5 matrix of formulas is wider
+    than the page at the normal size; at \\small it fits)."""
+    return any(row.count("&") >= 4 for m in _BMATRIX.finditer(body) for row in m.group(1).split(r"\\"))

@@ -84,7 +84,7 @@ def _prose(plain: str, names=()) -> Text:
                                                     or a.endswith(tuple("=≈+−×·/")) or b.startswith(tuple("=≈+−×·/"))))
     while i < len(parts):
         if not kinds[i]:                     # a file's word (initial_accumulator_value, per_sample) as code
-            raw.append(_SETTING_WORD.sub(lambda m: (pieces.append(Code(m.group(0))),
+            raw.append(_SETTING_WORD.sub(lambda m: (pieces.append(Code(m.group(0), breakable=True)),
                                                     f"\ue000{len(pieces) - 1}\ue001")[1], parts[i]))
             i += 1
             continue
@@ -303,7 +303,9 @@ class ShownChain:
         except (TypeError, ValueError):
             return True
         value = rule.xreplace(nums)
-        if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_real:
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return False             # the numbers as shown divide by 0 (β₁ = 0.9 shown as 1 in 1 − β₁^t): widen them
+        if not value.is_number or not value.is_real:
             return True
         return _same_display(format_value(value, target_at)[0], target)
 

@@ -48,6 +48,7 @@ class Code:
 
     text: str
     typewriter: bool = False
+    breakable: bool = False          # LaTeX may break the line after an underscore (weight_decay at a line's end)
 
 
 def symbol(plain: str) -> Sym:
@@ -66,7 +67,10 @@ def _piece(piece, fmt: str) -> str:
     if isinstance(piece, Code):
         if fmt == "latex":                 # as words: a LaTeX fragment uses amsmath's macros only
             from .latex import tex_escape
-            return rf"\texttt{{{tex_escape(piece.text)}}}" if piece.typewriter else tex_escape(piece.text)
+            text = tex_escape(piece.text)
+            if piece.breakable:
+                text = text.replace(r"\_", r"\_\allowbreak{}")
+            return rf"\texttt{{{text}}}" if piece.typewriter else text
         if fmt == "markdown":
             from .mdtext import md_code
             return md_code(piece.text)
