@@ -26,7 +26,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 from sympy.printing.str import StrPrinter
 
-from . import fastprint
+from . import bounded, fastprint
 from .numberslots import mark, resolve
 
 
@@ -86,36 +86,86 @@ def format_value(value: sp.Expr, precision: int, number: float | None = None) ->
         if Fraction(s) == frac:        # all its digits shown (0.172 at 3 s.f., 0.00001 at 4 places): "="
             return _trimmed(s), True
         return s, False
+    if number is None:
+        fast = bounded_display(value, {}, precision)
+    else:                 # the float is trusted to 10^-12 of the value, as `_close_enough` trusts it
+        fast = _float_written(number, abs(number) * 1e-12, precision)
+    if fast is not None:
+        return fast, False
     frac = _close_enough(value, number, precision)
     if isinstance(frac, sp.Float):      # exp(-10^9) ≈ 1.250e-434294482: too long to write out
         return _long_value(frac, precision), False
     return _written(frac, precision), False
 
 
+def bounded_display(expr: sp.Expr, numbers: dict, precision: int) -> str | None:
+    """`expr` at `numbers` (exact, by symbol) rounded as `_written` rounds its exact value, from a float with
+    an error bound (bounded.py) where both ends of the interval are written alike; None where they are not,
+    or the walk cannot bound the value (the caller then evaluates exactly). The display rule is monotonic in
+    the value, so equal ends mean every value between, the exact one too, is written so."""
+    got = bounded.evaluate(expr, numbers)
+    if got is None:
+        return None
+    v, e = got
+    fast = _float_written(v, e, precision)
+    if fast is not None:
+        return fast
+    if e == 0:
+        return _written(Fraction(v), precision)
+    mid, err = Fraction(v), Fraction(e)
+    low = _written(mid - err, precision)
+    return low if low == _written(mid + err, precision) else None
+
+
 def format_float(x: float, precision: int) -> str:
     """`format_value(sp.Float(x), precision, x)[0]` of a float64 (a float run's value), without SymPy or
-    Fractions where that is sure to be the same text: at most 8 decimal places (not significant figures),
-    the value 10^-12 ≤ |x| < 10^8 units of the last place, and clearly away from a half-way point of its
-    rounding (more than 10^-3 of a unit of the last digit shown, where format_value's test is 10^-12 of
-    the value, under 10^-4 of that unit here). There format_value writes the exact binary value rounded
-    half-up, which is then the nearest rounding, which is what Python's f-string writes: `precision`
-    places, or for a value under half a unit of the last place (`_places`) its first max(precision, 1)
-    significant digits as a plain decimal. Every other float goes to format_value."""
-    if not is_sig_figs(precision) and 0 <= precision <= 8 and x == x:
-        a = abs(x)
-        scaled = a * 10.0 ** precision
-        if 1.0 <= scaled < 1e8:
-            if abs(scaled - math.floor(scaled) - 0.5) > 1e-3:
-                return f"{x:.{precision}f}"
-        elif 1.01e-12 <= a and scaled < 0.49:
-            sig = max(precision, 1)
-            mant, _, exp = f"{a:.{sig - 1}e}".partition("e")
-            places = sig - 1 - int(exp)
-            scaled = a * 10.0 ** places                   # exact power of ten: places ≤ 7 + 12
-            if abs(scaled - math.floor(scaled) - 0.5) > 1e-3:
-                digits = mant.replace(".", "").rjust(places + 1, "0")
-                return ("-" if x < 0 else "") + digits[:-places] + "." + digits[-places:]
-    return format_value(sp.Float(x), precision, x)[0]
+    Fractions where that is sure to be the same text (`_float_written`); every other float goes to
+    format_value."""
+    got = _float_written(x, 0.0, precision)
+    return got if got is not None else format_value(sp.Float(x), precision, x)[0]
+
+
+_FLOAT_FIGURES = 8        # digits a float is rounded to here, at most: its scaled value stays within 1e-8 of exact
+
+
+def _float_written(x: float, err: float, precision: int) -> str | None:
+    """`_written` of every number within `err` of the float `x` (its exact value among them), in floats alone,
+    where that is sure; else None. Sure means: at most 8 digits kept (decimal places, or significant figures
+    for a small value and at a SigFigs precision), the value 10^-12 ≤ |x| < 10^12 with all its interval, and
+    the interval, scaled to units of the last digit kept, more than 10^-3 of a unit away from a half-way
+    point (and from a power of ten, where the number of digits would change). There `_written`'s half-up
+    rounding of any of those numbers is the float's nearest rounding, which is what Python's f-string writes."""
+    a = abs(x)
+    if not (a - err >= 1.01e-12 and a + err < 0.99e12) or x != x:
+        return None
+    sig = is_sig_figs(precision)
+    p = int(precision)
+    if not sig:
+        if not 0 <= p <= _FLOAT_FIGURES:
+            return None
+        scaled, d = a * 10.0 ** p, err * 10.0 ** p
+        if 1.0 <= scaled - d and scaled + d < 10.0 ** _FLOAT_FIGURES:
+            return f"{x:.{p}f}" if abs(scaled - math.floor(scaled) - 0.5) > 1e-3 + d else None
+        if not scaled + d < 0.49:                 # between 0.49 and 1 unit: where the rule changes
+            return None
+        figures = max(p, 1)                       # a value under half a unit: its first significant figures
+    else:
+        figures = p
+        if not 1 <= figures <= _FLOAT_FIGURES:
+            return None
+    places = figures - 1 - int(f"{a:.{figures - 1}e}".partition("e")[2])
+    scaled, d = a * 10.0 ** places, err * 10.0 ** places
+    if not (10.0 ** (figures - 1) + 1e-3 < scaled - d and scaled + d < 10.0 ** figures - 0.501):
+        return None                               # near a power of ten: its digits could be one more or fewer
+    if abs(scaled - math.floor(scaled) - 0.5) <= 1e-3 + d:
+        return None
+    digits = str(math.floor(scaled + 0.5))
+    if places <= 0:
+        body = digits + "0" * -places
+    else:
+        digits = digits.rjust(places + 1, "0")
+        body = digits[:-places] + "." + digits[-places:]
+    return ("-" if x < 0 else "") + body
 
 
 def _trimmed(s: str) -> str:
@@ -602,10 +652,12 @@ _TIMES = "\x02"          # LaTeX's multiplication sign, \cdot with names and \ti
 
 def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool):
     """Per symbol of `expr` (by name): a slot, its name and its value as printed (`negative`
-    wraps a value with a minus sign), or None when a name falls outside `print_twice`'s argument."""
+    wraps a value with a minus sign), or None when a name falls outside `print_twice`'s argument.
+    The slots are numbered in the order of the symbols' own names (`_shape`)."""
     symbols = list(expr.free_symbols)
     if values:                  # a setting written as its symbol (optimize.Setting: ε), no free symbol: a slot too
         symbols += [a for a in expr.atoms(sp.Symbol) if a in values and a not in expr.free_symbols]
+    symbols.sort(key=lambda s: s.name)
     named = [names.get(sym) for sym in symbols]
     if any(n is None or n.startswith("-") or "\x00" in n or "\x01" in n or "\x02" in n for n in named):
         return None
@@ -617,6 +669,52 @@ def _slots(expr: sp.Expr, names: dict, values: dict, negative: str, latex: bool)
         v = values.get(sym)
         valued.append(name if v is None else mark(v))
     return {sym: f"\x00{i}\x01" for i, sym in enumerate(symbols)}, named, valued
+
+
+def _raw(expr: sp.Expr, names: dict, slot: dict, latex: bool, terms: dict | None) -> str:
+    """`expr` printed with a slot for each symbol (`print_twice`), before the slots are filled."""
+    if latex:
+        return LatexPrinter(dict(names=names, values=slot, mul_symbol=_TIMES, indexed={}, terms=terms)).doprint(expr)
+    return resolve(StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr))
+
+
+_SHAPES = "shapes"        # key of the printed shapes in the caller's `terms` dict
+
+
+def _shape(expr: sp.Expr, slot: dict, latex: bool, terms: dict | None) -> str | None:
+    """`_raw` of `expr` kept by its shape in `terms` (a dict the caller owns): its tree with each symbol
+    replaced by its rank among the symbols' names (`_shape_key`). Every order the printers choose (of the
+    terms of a sum, the factors of a product) comes from comparing symbols by name, which a renaming that
+    keeps their order does not change, so every expression of one shape prints alike but for its slots
+    (numbered by that rank, `_slots`): an optimizer's rule of each of 1,000 weights (`m_t(w_{35}) =
+    β₁·m_{t−1}(w_{35}) + …`) is printed once. None (print it) where the names do not order the symbols (two
+    of one name, a symbol of another class), a symbol has no slot (a bound variable), or no `terms`."""
+    if terms is None:
+        return None
+    symbols = sorted(slot, key=lambda s: s.name)
+    if len({s.name for s in symbols}) < len(symbols) or expr.atoms(sp.Symbol) != set(symbols) \
+            or any(type(s) is not sp.Symbol for s in symbols):     # a Dummy, a Setting: ordered by more than names
+        return None
+    rank = {s: i for i, s in enumerate(symbols)}
+    key = (latex, tuple(tuple(sorted(s.assumptions0.items())) for s in symbols), _shape_key(expr, rank))
+    kept = terms.get(_SHAPES)
+    if kept is None:
+        kept = terms[_SHAPES] = {}
+    raw = kept.get(key)
+    if raw is None:
+        if len(kept) >= KEEP:
+            kept.clear()
+        raw = kept[key] = _raw(expr, {}, slot, latex, terms)
+    return raw
+
+
+def _shape_key(expr, rank: dict) -> tuple | int:
+    """The tree of `expr` as nested tuples, each symbol its rank (the tree as built: never re-evaluated)."""
+    if expr.is_Symbol:
+        return rank[expr]
+    if not expr.args:
+        return (type(expr).__name__, str(expr))
+    return (type(expr).__name__, *(_shape_key(a, rank) for a in expr.args))
 
 
 def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
@@ -645,11 +743,12 @@ def print_twice(expr: sp.Expr, names: dict, values: dict, latex: bool = False,
     if slots is None:
         return show(expr, names, terms=terms), show(expr, names, values, terms=terms)
     slot, named, valued = slots
+    raw = _shape(expr, slot, latex, terms)
+    if raw is None:
+        raw = _raw(expr, names, slot, latex, terms)
     if latex:
-        raw = LatexPrinter(dict(names=names, values=slot, mul_symbol=_TIMES, indexed={}, terms=terms)).doprint(expr)
         return (_SLOT.sub(lambda m: named[int(m.group(1))], raw).replace(_TIMES, r" \cdot "),
                 resolve(_SLOT.sub(lambda m: valued[int(m.group(1))], raw).replace(_TIMES, r" \times "), latex=True))
-    raw = resolve(StrPrinter.doprint(TextPrinter(dict(names=names, values=slot, indexed={}, terms=terms)), expr))
     return (TextPrinter.finish(_SLOT.sub(lambda m: named[int(m.group(1))], raw), False),
             TextPrinter.finish(resolve(_SLOT.sub(lambda m: valued[int(m.group(1))], raw)), True))
 
@@ -737,6 +836,8 @@ def _reevaluated(expr: sp.Expr, shown: dict, precision: int, terms: dict | None)
     if lay is not None:
         got = fastprint.value(lay, nums.__getitem__)
         value = sp.Rational(got.numerator, got.denominator)
+    elif (fast := bounded_display(expr, nums, precision)) is not None:
+        return fast
     else:
         value = expr.xreplace({s: sp.Rational(f.numerator, f.denominator) for s, f in nums.items()})
         if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_real:

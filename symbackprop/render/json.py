@@ -120,8 +120,8 @@ def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
     from .. import optimizers
     from ..document import Step
     from ..notation import Names
-    from ..optimize import names_of_symbols, worked_lines
-    from .optimizer import run_names
+    from ..optimize import names_of_symbols
+    from .optimizer import _resolved, _resolved_shown, run_chains, run_names, step_lines
     run = psol.run
     if not run.shown:
         return {}
@@ -133,10 +133,12 @@ def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
     for sym, theta in ((after, optimizers.THETA), (before, optimizers.THETA_PREV)):
         text[sym] = f"{names.text[loss_sym]}({sym_text[theta]})"
         latex[sym] = rf"{names.latex[loss_sym]}\left({sym_latex[theta]}\right)"
-    math = SolutionMath(Names(text, latex), psol)
+    shown_names = Names(text, latex)
+    math = SolutionMath(shown_names, psol)
+    chains = run_chains(run, subs)
 
-    def line(step: Step) -> tuple[str, str]:
-        return joined(step_links(math, step, p)), joined(step_links(math, step, p, latex=True))
+    def line(step: Step, on: SolutionMath = math) -> tuple[str, str]:
+        return joined(step_links(on, step, p)), joined(step_links(on, step, p, latex=True))
 
     out = {}
     for t in run.shown:
@@ -144,16 +146,23 @@ def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
         values = worked.step.values
         resolved = {st.id: st for st in worked.solution.steps}
         lines: dict[str, tuple[str, str]] = {}
-        for st in worked.solution.steps:             # the forward and backward pass, as `_resolved` prints it
+        # the forward and backward pass: step 1's as the solution above prints it (the part's own lines), a later
+        # step's as its section prints it (`_resolved`: a line's numbers widened as few as will do)
+        if _resolved_shown(psol, t):
+            printed = {s.id: s for sec in _resolved(worked.solution, t, "en", names) for s in sec.steps}
+            on = math
+        else:
+            printed, on = {}, SolutionMath(shown_names, worked.solution)
+        for st in worked.solution.steps:
             if st.key.kind in _RESOLVED_KINDS or st.key.kind.startswith("grad_"):
-                lines[st.id] = line(Step(st.id, st.symbol, st.forms, st.leaves if st.forms else None, st.value,
-                                         st.float_value))
+                lines[st.id] = line(printed[st.id] if st.id in printed else solution_step(st), on)
         loss = values.get(_key("loss"))
         if loss is not None and not ("loss" in resolved and _agrees(resolved["loss"].float_value, loss)):
             lines["loss"] = line(Step("loss", before, (), None, loss, float(loss)))    # not J at the grad point
         if _key("new_loss") in values:
             v = values[_key("new_loss")]
             lines["new_loss"] = line(Step("new_loss", after, (), None, v, float(v)))
+        rule_steps = {s.id: s for s in step_lines(run, chains, t)}    # the optimizer's lines, as the text prints them
         for prm in run.params:
             own = subs[prm.key]
             prev_key, new_key, grad_key = str(prm.key), str(prm.kind("new")), str(prm.kind("grad"))
@@ -167,11 +176,11 @@ def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
                         lines[str(key)] = line(Step(str(key), own[a.symbol], (), None, values[key],
                                                     float(values[key])))
             else:
-                for key, sym, rule_, numbers, value in worked_lines(run, t, prm, own):
+                for key, *_ in chains[prm.key].steps[t]:
                     k = str(key)
-                    if k == grad_key and k in lines and _agrees(resolved[k].float_value, value):
+                    if k == grad_key and k in lines and _agrees(resolved[k].float_value, rule_steps[k].value):
                         continue                     # ∂J/∂w as the backward pass writes it
-                    lines[k] = line(Step(k, sym, () if rule_ is None else (rule_,), numbers, value))
+                    lines[k] = line(rule_steps[k])
             update = values.get(prm.kind("update"))
             if update is not None and prev is not None and new is not None and optimizers.THETA in own:
                 theta, theta_prev = own[optimizers.THETA], own[optimizers.THETA_PREV]

@@ -135,7 +135,7 @@ def run_names(psol, names: Names) -> tuple[Names, dict]:
 
 def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str) -> tuple[Section, ...]:
     """The rule, each step shown in full, and the per-step table."""
-    from ..optimize import form_note, observations, worked_lines
+    from ..optimize import form_note, observations
     run, tr = psol.run, psol.run.training
     graph = getattr(psol, "graph", False)
     settings = ", ".join(f"{k} = {message_number(float(v), 10)}" for k, v in tr.settings)
@@ -165,22 +165,13 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     rule = tuple(Step("", a.symbol, (a.expr,)) for a in shown_rule(tr.optimizer, tr.form, tr.values, str(loss)))
     sections = [Section(sentence(lang, "section.optimizer"), rule, notes=tuple(notes))]
     n = len(run.steps)
-    # one chain per parameter over every step shown: a state printed at step t − 1 is put into step t as printed
-    chains = {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
-              for p in run.params if not p.frozen}
+    chains = run_chains(run, subs)
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
         if not graph and _resolved_shown(psol, t):
             sections += _resolved(worked.solution, t, lang, names, _lookahead_note(psol, names, t, precision, lang))
-        steps = []
-        for p in run.params:
-            if p.frozen:
-                continue
-            chain = chains[p.key].at(t)
-            for key, sym, rule_, numbers, value in chain.lines:
-                steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value,
-                                  source=ShownLine(chain, sym)))
+        steps = step_lines(run, chains, t)
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
         before = format_value(values[_key("loss")], precision)[0]
         after = format_value(values[_key("new_loss")], precision)[0]
@@ -197,6 +188,28 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), table=_table(psol, names, precision, lang)))
     return tuple(sections)
+
+
+def run_chains(run, subs: dict) -> dict:
+    """{parameter key: RunChain} of every parameter that moves: one chain per parameter over every step shown,
+    so that a state printed at step t − 1 is put into step t as printed."""
+    from ..optimize import worked_lines
+    return {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
+            for p in run.params if not p.frozen}
+
+
+def step_lines(run, chains: dict, t: int) -> list[Step]:
+    """Step t's lines of the optimizer's rule (g_t, m_t, …, θ_t), parameter by parameter, as the solution prints
+    them: each line's numbers and value from its parameter's chain (`run_chains`)."""
+    steps = []
+    for p in run.params:
+        if p.frozen:
+            continue
+        chain = chains[p.key].at(t)
+        for key, sym, rule_, numbers, value in chain.lines:
+            steps.append(Step(str(key), sym, () if rule_ is None else (rule_,), numbers, value,
+                              source=ShownLine(chain, sym)))
+    return steps
 
 
 # -- the numbers of a step's lines: each value shown with the digits the lines after it use ---------------
@@ -297,7 +310,13 @@ class ShownChain:
 
     @staticmethod
     def _adds_up(rule, shown: dict, target: str, target_at) -> bool:
-        from ..printing import _same_display
+        from ..printing import _display_fraction, _same_display, bounded_display
+        try:
+            fast = bounded_display(rule, {s: _display_fraction(v) for s, v in shown.items()}, target_at)
+        except (TypeError, ValueError):
+            fast = None
+        if fast is not None:
+            return _same_display(fast, target)
         try:
             nums = {s: sp.Rational(v) for s, v in shown.items()}
         except (TypeError, ValueError):
