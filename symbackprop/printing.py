@@ -16,6 +16,7 @@ printers, byte for byte as these printers write them; everything else is printed
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -712,8 +713,8 @@ def _shape_key(expr, rank: dict) -> tuple | int:
     """The tree of `expr` as nested tuples, each symbol its rank (the tree as built: never re-evaluated)."""
     if expr.is_Symbol:
         return rank[expr]
-    if not expr.args:
-        return (type(expr).__name__, str(expr))
+    if not expr.args:            # a number or a constant, by value (a Float by its precision too: it prints so)
+        return (type(expr).__name__, expr, expr._prec if expr.is_Float else None)
     return (type(expr).__name__, *(_shape_key(a, rank) for a in expr.args))
 
 
@@ -809,9 +810,11 @@ def _longer(first: dict, wider: dict) -> dict:
 _DISPLAY_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _display_fraction(text: str) -> Fraction:
     """A shown number as a Fraction; ValueError for one whose exponent is past ±4000 (1.250e-434294482:
-    its Fraction would have that many digits) or that is no number."""
+    its Fraction would have that many digits) or that is no number. Kept for the latest 4,096 texts: a
+    solution puts the same shown numbers (0.9, 1 − 0.999, a weight) into line after line."""
     m = _DISPLAY_EXPONENT.search(text)
     if m and abs(int(m.group(1))) > _MAX_WRITTEN_DIGITS:
         raise ValueError(f"exponent too large to compare exactly: {text}")
