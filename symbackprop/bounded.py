@@ -53,9 +53,10 @@ def _walk(expr, numbers) -> Bounded:
         got = numbers.get(expr)
         if got is None:
             raise _Unbounded
-        return _leaf(float(got), got == 0)
+        return _leaf(float(got), not got)
     if expr.is_Rational:
-        return _leaf(float(Fraction(int(expr.p), int(expr.q))), expr.p == 0)
+        p, q = int(expr.p), int(expr.q)
+        return _leaf(p / q, p == 0)             # int / int is correctly rounded
     if expr.is_Float:
         return _leaf(float(expr), expr._mpf_[1] == 0)
     handler = _NODES.get(type(expr))

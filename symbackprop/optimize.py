@@ -600,9 +600,16 @@ def own_symbols(run: Run, p: Parameter, w_text: str, w_latex: str) -> tuple[dict
     return subs, text, latex
 
 
+_NAMES: list = [0, None]      # (len(optimizers.LATEX) when made, the names)
+
+
 def names_of_symbols() -> tuple[dict, dict]:
-    latex = dict(optimizers.LATEX)
-    return {s: _text_name(v) for s, v in latex.items()}, latex
+    """(text, LaTeX) of every symbol of the optimizers' rules: made once (optimizers.LATEX is filled as the
+    module is imported), shared by every caller: read them, copy them before changing them."""
+    if _NAMES[0] != len(optimizers.LATEX) or _NAMES[1] is None:
+        latex = dict(optimizers.LATEX)
+        _NAMES[:] = [len(latex), ({s: _text_name(v) for s, v in latex.items()}, latex)]
+    return _NAMES[1]
 
 
 def worked_lines(run: Run, t: int, p: Parameter, subs: dict) -> list[tuple[Key, sp.Symbol, sp.Expr, dict, sp.Expr]]:
