@@ -57,3 +57,37 @@ samples:
   - {x: {1: 2}, t: {2: 0}}
 loss: half_squared_error
 """
+
+# a 2-2-1 net, tanh hidden units 3 and 4, a linear output 5, two samples, half squared error: user trial t18's
+# p/adam_lec.yaml without its title and optimizer (test_u114, test_w214 add theirs)
+TANH_221 = """\
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: identity}
+weights:
+  0: {3: 0.1, 4: -0.2, 5: 0.3}
+  1: {3: 0.4, 4: 0.5}
+  2: {3: -0.6, 4: 0.7}
+  3: {5: 0.8}
+  4: {5: -0.9}
+samples:
+  - {x: {1: 1, 2: 0.5}, t: {5: 1}}
+  - {x: {1: -0.5, 2: 2}, t: {5: -1}}
+loss: half_squared_error
+"""
+
+# one linear unit u = b + w·x (b = w_0_2, w = w_1_2) on one sample x = 2, target 0, J = ½u²; `{optimizer}` to fill
+# (str.format: the braces doubled), three steps: the optimizer diagnoses' network (test_c214, test_c314)
+UNIT_X2 = """\
+network: {{inputs: [1], bias: 0, layers: [[2]], activation: identity}}
+weights: {{0: {{2: 0}}, 1: {{2: 1}}}}
+sample: {{x: {{1: 2}}, t: {{2: 0}}}}
+loss: half_squared_error
+optimizer: {optimizer}
+steps: 3
+"""
+
+
+def unit_x2_grads(theta):
+    """(∂J/∂b, ∂J/∂w) = (u, 2u) of UNIT_X2 at θ = (b, w), u = b + 2w: J = ½u² with x = 2 and target 0."""
+    import numpy as np
+    u = theta[0] + 2 * theta[1]
+    return np.array([u, 2 * u])

@@ -25,22 +25,9 @@ from symbackprop.messages import catalogue
 from symbackprop.problem import load_problem
 from symbackprop.rubric import Rubric
 
-UNIT = """\
-title: One linear unit, three optimizer steps
-network: {{inputs: [1], bias: 0, layers: [[2]], activation: identity}}
-weights: {{0: {{2: 0}}, 1: {{2: 1}}}}
-sample: {{x: {{1: 2}}, t: {{2: 0}}}}
-loss: half_squared_error
-optimizer: {optimizer}
-steps: 3
-"""
+from helpers import UNIT_X2, unit_x2_grads as _grads  # noqa: E402  (x = 2, target 0, J = ½u²)
+UNIT = "title: One linear unit, three optimizer steps\n" + UNIT_X2
 THETA0 = np.array([0.0, 1.0])                     # (b, w) = (w_02, w_12)
-
-
-def _grads(theta):
-    """(∂J/∂b, ∂J/∂w) = (u, 2u), u = b + 2w: J = ½u² with x = 2 and target 0."""
-    u = theta[0] + 2 * theta[1]
-    return np.array([u, 2 * u])
 
 
 # -- the optimizers by hand: each a step (θ_{t−1}, g_t, state before, t) -> (θ_t, state after) -----------

@@ -14,22 +14,8 @@ from symbackprop.render import render
 from symbackprop.solution import solve
 
 # a 2-2-1 tanh net, two samples (trial t18's p/adam_lec.yaml, its optimizer given per test)
-NET = """\
-title: u1
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: identity}
-weights:
-  0: {3: 0.1, 4: -0.2, 5: 0.3}
-  1: {3: 0.4, 4: 0.5}
-  2: {3: -0.6, 4: 0.7}
-  3: {5: 0.8}
-  4: {5: -0.9}
-samples:
-  - {x: {1: 1, 2: 0.5}, t: {5: 1}}
-  - {x: {1: -0.5, 2: 2}, t: {5: -1}}
-loss: half_squared_error
-"""
-# one linear unit, two samples (problems/two_step_per_sample.yaml): the fast tier's network
-from helpers import LINEAR  # noqa: E402  (problems/two_step_per_sample.yaml's network)
+from helpers import LINEAR, TANH_221  # noqa: E402  (LINEAR: problems/two_step_per_sample.yaml's network)
+NET = "title: u1\n" + TANH_221
 ADAM_LEC = NET + "optimizer: {name: adam, lr: 0.1}\nsteps: 3\n"
 
 

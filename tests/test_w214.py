@@ -111,21 +111,8 @@ def test_a_state_is_put_into_the_next_step_as_printed(tmp_path):
 
 
 # t18 item 13's leftover: a re-solved step's lines put in each value of the step as the step printed it
-ADAM_LEC = """title: adam_lec
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: identity}
-weights:
-  0: {3: 0.1, 4: -0.2, 5: 0.3}
-  1: {3: 0.4, 4: 0.5}
-  2: {3: -0.6, 4: 0.7}
-  3: {5: 0.8}
-  4: {5: -0.9}
-samples:
-  - {x: {1: 1, 2: 0.5}, t: {5: 1}}
-  - {x: {1: -0.5, 2: 2}, t: {5: -1}}
-loss: half_squared_error
-optimizer: {name: adam, lr: 0.1}
-steps: 3
-"""
+from helpers import TANH_221  # noqa: E402
+ADAM_LEC = "title: adam_lec\n" + TANH_221 + "optimizer: {name: adam, lr: 0.1}\nsteps: 3\n"
 
 
 @pytest.mark.slow
