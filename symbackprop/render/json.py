@@ -110,12 +110,14 @@ def _agrees(a, b) -> bool:
     return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
 
-def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
+def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[str, tuple[str, str]]]:
     """Each step shown in full (`run.shown`): every quantity's line as (text, LaTeX), as the text output
     prints it: the forward and backward pass of the part re-solved at the step's grad point (∂J/∂w as the
     backward pass writes it, the loss before the step where it is the re-solved one's), each line of the
     optimizer's rule (`m_t(w_{35}) = β₁·m_{t−1}(w_{35}) + … = 0.9×… ≈ …`); and the quantities no printed line
-    holds: θ_{t−1} (`w_3_5`), Δw = θ_t − θ_{t−1} (`update_w_3_5`) with its numbers, J after the step."""
+    holds: θ_{t−1} (`w_3_5`), Δw = θ_t − θ_{t−1} (`update_w_3_5`) with its numbers, J after the step.
+    `printed`: {id: (text, LaTeX)} of the part's own quantities as the JSON wrote them, where known: a step of the
+    forward and backward pass that is the part's own (step 1's, mostly) is that line, not printed again."""
     import sympy as sp
     from .. import optimizers
     from ..document import Step
@@ -141,6 +143,7 @@ def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
         return joined(step_links(on, step, p)), joined(step_links(on, step, p, latex=True))
 
     out = {}
+    top = {s.id: s for s in psol.steps}
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
@@ -149,13 +152,16 @@ def _shown_lines(psol, p: int) -> dict[int, dict[str, tuple[str, str]]]:
         # the forward and backward pass: step 1's as the solution above prints it (the part's own lines), a later
         # step's as its section prints it (`_resolved`: a line's numbers widened as few as will do)
         if _resolved_shown(psol, t):
-            printed = {s.id: s for sec in _resolved(worked.solution, t, "en", names) for s in sec.steps}
+            here = {s.id: s for sec in _resolved(worked.solution, t, "en", names) for s in sec.steps}
             on = math
         else:
-            printed, on = {}, SolutionMath(shown_names, worked.solution)
+            here, on = {}, SolutionMath(shown_names, worked.solution)
         for st in worked.solution.steps:
             if st.key.kind in _RESOLVED_KINDS or st.key.kind.startswith("grad_"):
-                lines[st.id] = line(printed[st.id] if st.id in printed else solution_step(st), on)
+                if printed is not None and st.id in printed and top.get(st.id) is st and not here:
+                    lines[st.id] = printed[st.id]          # the part's own step, as the JSON wrote it above
+                else:
+                    lines[st.id] = line(here[st.id] if st.id in here else solution_step(st), on)
         loss = values.get(_key("loss"))
         if loss is not None and not ("loss" in resolved and _agrees(resolved["loss"].float_value, loss)):
             lines["loss"] = line(Step("loss", before, (), None, loss, float(loss)))    # not J at the grad point
@@ -205,7 +211,7 @@ def _key(kind: str):
     return Key(kind)
 
 
-def run_data(psol, p: int) -> dict:
+def run_data(psol, p: int, printed: dict | None = None) -> dict:
     """A part's optimizer run (optimize.Run): `optimizer` (name, form, settings, update, steps, rule) and
     `steps`, each step's quantities by id (today's ids, new_loss, and the optimizer's m_w_3_5 …; a step worked
     exactly, step 1 and the steps shown, also its forward and backward pass, net_3, act_3, delta_5 …, on the
@@ -219,7 +225,7 @@ def run_data(psol, p: int) -> dict:
     optimizer = {"name": tr.optimizer, "form": tr.form,
                  "settings": {k: float(v) for k, v in tr.settings}, "update": tr.update, "steps": tr.steps,
                  "shown": list(run.shown), "float_digits": DIGITS, "rule": rule_lines(psol)}
-    shown_lines = _shown_lines(psol, p)
+    shown_lines = _shown_lines(psol, p, printed)
     steps = []
     for rs in run.steps:
         worked = run.worked.get(rs.t)
@@ -335,11 +341,14 @@ def _number(x) -> str:
 _Q = "\n          "                       # a quantity's field: 10 spaces
 
 
-def _quantity_text(math: SolutionMath, psol, step, p: int) -> str:
-    """`"id": {…}` of one quantity as json.dumps writes it in the quantities dict (8 spaces)."""
+def _quantity_text(math: SolutionMath, psol, step, p: int, printed: dict | None = None) -> str:
+    """`"id": {…}` of one quantity as json.dumps writes it in the quantities dict (8 spaces); its (text, LaTeX)
+    kept in `printed` too, where given."""
     exact = _string(str(step.value)) if step.exact else "null"
     shown = solution_step(step)
     text, latex = joined(step_links(math, shown, p)), joined(step_links(math, shown, p, latex=True))
+    if printed is not None:
+        printed[step.id] = (text, latex)
     out = (f"{_string(step.id)}: {{{_Q}\"value\": {_number(step.float_value)},{_Q}\"exact\": {exact},"
            f"{_Q}\"display\": {_string(step.shown(p)[0])},{_Q}\"text\": {_string(text)},"
            f"{_Q}\"latex\": {_string(latex)},{_Q}\"section\": {_string(step.section)}")
@@ -349,8 +358,9 @@ def _quantity_text(math: SolutionMath, psol, step, p: int) -> str:
     return out + "\n        }"
 
 
-def _quantities_pieces(psol, p: int) -> Iterator[str]:
-    """The part's quantities dict, from its `{` to its `}`, a quantity a piece."""
+def _quantities_pieces(psol, p: int, printed: dict | None = None) -> Iterator[str]:
+    """The part's quantities dict, from its `{` to its `}`, a quantity a piece; each quantity's (text, LaTeX)
+    kept in `printed` too, where given (a run's step 1 shows them again: `run_data`)."""
     steps = psol.steps
     if len({s.id for s in steps}) != len(steps):    # a dict keeps one entry per id, where it first came
         yield _nested({s.id: _quantity(psol, s, p) for s in steps}, 3)
@@ -361,7 +371,7 @@ def _quantities_pieces(psol, p: int) -> Iterator[str]:
     sep = "{\n        "
     math = SolutionMath(psol.shown_names, psol)
     for step in steps:
-        yield sep + _quantity_text(math, psol, step, p)
+        yield sep + _quantity_text(math, psol, step, p, printed)
         sep = ",\n        "
     yield "\n      }"
 
@@ -377,9 +387,10 @@ def _solution_pieces(solution: Solution, precision: int | None, checks) -> Itera
         head = _part_head(psol, p)
         yield (sep + f"      \"name\": {_nested(head['name'], 3)},\n      \"conventions\": {_nested(head['conventions'], 3)},"
                f"\n      \"settings\": {_nested(head['settings'], 3)},\n      \"quantities\": ")
-        yield from _quantities_pieces(psol, p)
+        printed: dict | None = {} if psol.run is not None and psol.run.shown else None
+        yield from _quantities_pieces(psol, p, printed)
         if psol.run is not None:
-            for k, v in run_data(psol, p).items():
+            for k, v in run_data(psol, p, printed).items():
                 yield f",\n      {_string(k)}: {_nested(v, 3)}"
         if checks is not None:
             yield f",\n      \"check\": {_nested(_check(checks[pi]), 3)}"
