@@ -189,7 +189,7 @@ def run_floats(part: Part, objective: Objective | None = None) -> list[RunStep]:
     params = objective.params
     step = optimizers.compiled(training.optimizer, training.form, training.values)
     frozen = np.array([p.frozen for p in params], dtype=bool)
-    theta = np.array([float(_param_value(part, p)) for p in params], dtype=float)
+    theta = np.array([float(v) for v in _param_values(part, params)], dtype=float)
     state = step.initial_state(theta.shape)
     edges = objective.compiled.edges
     trace = []
@@ -226,9 +226,10 @@ def run_floats(part: Part, objective: Objective | None = None) -> list[RunStep]:
     return trace
 
 
-def _param_value(part: Part, p: Parameter) -> sp.Expr:
+def _param_values(part: Part, params: Sequence[Parameter]) -> list[sp.Expr]:
+    """Each parameter's given value (its first edge's weight), in the order of `params`."""
     by_edge = {(w.source, w.target): w for w in part.weights}
-    return by_edge[p.edges[0]].value
+    return [by_edge[p.edges[0]].value for p in params]
 
 
 # -- the worked steps ------------------------------------------------------------------------------
@@ -291,7 +292,7 @@ def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>", fi
     name, form, values = training.optimizer, training.form, training.values
     row = optimizers.optimizer(name, form)
     params = parameters(part)
-    theta = {p.key: sp.sympify(_param_value(part, p)) for p in params}
+    theta = {p.key: sp.sympify(v) for p, v in zip(params, _param_values(part, params))}
     state = {p.key: optimizers.initial_state(name, form, values) for p in params}
     last = max(shown, default=0)
     out: dict[int, WorkedStep] = {}
