@@ -114,11 +114,21 @@ class Compiled:
         outputs = [rename[model.loss]] + [grads[Key("grad_w", j, source=i)] for i, j in self.edges]
         args = [rename[s] for s in weights + xs + ts]
         self._f = sp.lambdify(args, outputs, modules="math", cse=lambda exprs: (lines, exprs))
+        # the output units' activations alone (training.py's accuracy): the forward lines only
+        forward = [line for a, line in zip(steps, lines) if a.key.kind in ("net", "act")]
+        acts = {a.key.unit: rename[a.symbol] for a in steps if a.key.kind == "act"}
+        self._outputs = sp.lambdify(args, [acts[k] for k in part.layers[-1]], modules="math",
+                                    cse=lambda exprs: (forward, exprs))
 
     def __call__(self, weights: Sequence[float], sample) -> tuple[float, list[float]]:
         """(J of the sample, ∂J/∂w of every edge) at `weights`."""
         got = self._f(*weights, *(float(v) for _, v in sample.x), *(float(v) for _, v in sample.t))
         return float(got[0]), [float(g) for g in got[1:]]
+
+    def outputs(self, weights: Sequence[float], sample) -> list[float]:
+        """The output units' activations of the sample at `weights` (Part.layers[-1] order)."""
+        got = self._outputs(*weights, *(float(v) for _, v in sample.x), *(float(v) for _, v in sample.t))
+        return [float(u) for u in got]
 
 
 def _plain(rule: sp.Expr) -> sp.Expr:
