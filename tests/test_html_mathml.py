@@ -239,7 +239,7 @@ class _StepNumbers(HTMLParser):
         self.tag = None
 
     def handle_data(self, data):
-        if self.tag == "h3" and data.strip() in ("Optimizer", "优化器"):
+        if self.tag == "h3" and data.strip() in ("Optimizer", "优化器/Optimizer"):
             self.in_run = True
         if self.tag not in ("mi", "mn", "mo", "mtext") or not data.strip():
             return
