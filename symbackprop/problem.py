@@ -442,6 +442,11 @@ class _Validator(FieldReader):
         shared: tuple = ()
         if weights_ok:
             shared, _ = self.guarded(lambda: self.shared(cfg, weights), ())
+            if shared and self.drawn is not None:       # a shared parameter drawn once: its first edge's draw
+                first = {e: g[0] for _, g in shared for e in g if not set(g) & set(self.drawn.own)}
+                value = {(w.source, w.target): w.value for w in weights}
+                weights = tuple(replace(w, value=value[first[(w.source, w.target)]])
+                                if (w.source, w.target) in first else w for w in weights)
         if not (weights_ok and samples_ok):
             return None         # only a collecting reader gets here, with the mistakes recorded
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
@@ -1182,7 +1187,8 @@ class _Validator(FieldReader):
                 used.add(edge)
                 keys.append(edge)
             first = by_edge[keys[0]]
-            for k, edge in enumerate(keys):
+            drawn = self.drawn is not None and not set(keys) & set(self.drawn.own)
+            for k, edge in enumerate(() if drawn else keys):    # drawn (`init:`): all take the first's draw
                 w = by_edge[edge]
                 if w.value != first.value or w.frozen != first.frozen:
                     self.fail(gpath + (k,), said("problem.shared_values", name=name, first=edges[0],

@@ -137,6 +137,13 @@ parts:
     assert {(w.source, w.target): w.value for w in q.parts[1].weights} == top
 
 
+def test_a_shared_parameter_is_drawn_once_the_first_edges_draw():
+    p = parse_problem(NET + "init: glorot\nshared: {b1: [w_0_3, w_0_4]}\n", "p.yaml").parts[0]
+    got = {(w.source, w.target): w.value for w in p.weights}
+    want = _by_hand(0, lambda a, b: math.sqrt(6 / (a + b)), ("1", "2"), "0", (("3", "4"), ("5",)))
+    assert got == {**want, ("0", "4"): want[("0", "3")]} and p.shared == (("b1", (("0", "3"), ("0", "4"))),)
+
+
 # -- every mistake: one line with its field and line, exit 2 --------------------------------------------------------
 ERRORS = [
     ("init: glorot\nweights: {0: {3: 1}}\n", 8, "init: init and weights cannot both be given"),
@@ -169,6 +176,32 @@ def test_each_mistake_is_one_line_with_its_line(tail, line, words):
         parse_problem(NET + tail, "p.yaml")
     text = str(e.value)
     assert "\n" not in text and text.startswith(f"p.yaml:{line}: ") and words in text, text
+
+
+def _keys(said) -> set:
+    """Every catalogue id a message is made of (itself and the messages in its fields)."""
+    from symbackprop.messages import Said
+    if not isinstance(said, Said) or not said.key:
+        return set()
+    return {said.key}.union(*(_keys(v) for v in said.fields.values()))
+
+
+def test_every_init_message_is_reached_and_said_in_chinese():
+    """Each of init's messages is said by a case of ERRORS, and in Chinese without English words left (what
+    it quotes, field names and allowed values stay as written)."""
+    import re
+    from symbackprop.messages import catalogue, say, text_of
+    wanted = {k for k in catalogue("en") if k.startswith("problem.init_")} | {"what.init"}
+    reached = set()
+    for tail, _, _ in ERRORS:
+        with pytest.raises(ProblemError) as e:
+            parse_problem(NET + tail, "p.yaml")
+        reached |= _keys(text_of(e.value))
+        zh = say(text_of(e.value), "zh").split(": ", 1)[1]
+        left = re.sub(r"`[^`]*`|'[^']*'|\b(init|kind|uniform|glorot|he|v|seed|bias|draw|zero|places|weights|"
+                      r"d_in|d_out|sed|glorrot|xavier|kaiming|Glorot|true)\b", " ", zh)
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[A-Za-z]{2,}[ ']+[A-Za-z]{2,}", left), zh
+    assert wanted <= reached, wanted - reached
 
 
 def test_the_command_says_a_mistake_with_exit_2_in_english_and_chinese(tmp_path):

@@ -1648,4 +1648,5 @@ MESSAGES = {
     "init.layer_formula": "Layer {layer} (units {units}; *d_in* = {d_in}, *d_out* = {d_out}): {bound}",
     "init.layer_given": "Layer {layer} (units {units}; *d_in* = {d_in}, *d_out* = {d_out}): {bound} (given)",
     "init.part_gives": "The part gives {weights} itself: those weights are as written, not drawn.",
+    "init.shared": "A shared parameter is drawn once: it takes the value drawn for its first edge ({groups}).",
 }

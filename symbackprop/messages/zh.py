@@ -1438,4 +1438,5 @@ MESSAGES = {
     "init.layer_formula": "第 {layer} 层（单元 {units}；*d_in* = {d_in}，*d_out* = {d_out}）：{bound}",
     "init.layer_given": "第 {layer} 层（单元 {units}；*d_in* = {d_in}，*d_out* = {d_out}）：{bound}（给定）",
     "init.part_gives": "本部分自己给出了 {weights}：这些权重按所写取值，不是抽取的。",
+    "init.shared": "共享参数只抽取一次：取其第一条边抽取的值（{groups}）。",
 }

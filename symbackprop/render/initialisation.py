@@ -48,6 +48,10 @@ def init_section(part, lang: str, precision) -> Section:
                                   places=str(init.places))]
     if init.own:
         notes.append(sentence(lang, "init.part_gives", weights=Code(", ".join(f"w_{i}_{j}" for i, j in init.own))))
+    tied = [(name, edges) for name, edges in part.shared if not set(edges) & set(init.own)]
+    if tied:
+        notes.append(sentence(lang, "init.shared", groups=Code("; ".join(
+            f"{name}: w_{edges[0][0]}_{edges[0][1]}" for name, edges in tied))))
     key = "init.layer_given" if init.kind == "uniform" else "init.layer_formula"
     for n, b in enumerate(bounds(init, part.inputs, part.layers), start=1):
         notes.append(sentence(lang, key, layer=str(n), units=", ".join(b.units), d_in=Sym(str(b.d_in), str(b.d_in)),
