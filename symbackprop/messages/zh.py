@@ -1416,4 +1416,27 @@ MESSAGES = {
                                               "{c1} 倍，v 为 (1 − β₂)·{g}²，即 {g}² 的 {c2} 倍，都太小；除以 1 − β₁^t "
                                               "与 1 − β₂^t（第 1 步时为 {c1} 与 {c2}）后 m̂ 为 {g}，v̂ 为 {g}²",
     "optimizer.state_sep": "，",
+    # -- session 15, I: initialisation of the weights a file does not give (`init:`, init.py) -----------------
+    "what.init": "初始化：一种初始化（`init: glorot`）或 `{{kind: uniform, v: 0.5, seed: 3}}`",
+    "problem.init_and_weights": "init 与 weights 不能同时给出：init 会抽取每个权重；请只给其中之一",
+    "problem.init_no_kind": "没有给出 kind；允许：{kinds}",
+    "problem.init_kind": "未知的初始化 {got}；允许：{allowed}",
+    "problem.init_v_missing": "uniform 需要界 v > 0：`{{kind: uniform, v: 0.5, seed: 0}}`",
+    "problem.init_v_positive": "v 必须大于 0；实际为 {got}",
+    "problem.init_v_computed": "{kind} 的 v 由 d_in 与 d_out 计算得出，不能给出；要给出 v 请用 kind: uniform",
+    "problem.init_seed": "seed 必须是 0 到 2^64 − 1 的整数，而不是 {got}",
+    "problem.init_bias": "未知的 bias {got}；允许：{allowed}（draw：偏置权重与其他权重一样抽取；zero：为 0）",
+    "problem.init_places": "places 是抽取的权重保留的小数位数，0 到 {most}；实际为 {got}",
+    "section.init": "参数初始化/Initialization",
+    "init.kind.uniform": "统一初始化/Uniform",
+    "init.kind.glorot": "Glorot (Xavier) 初始化",
+    "init.kind.he": "He 初始化（Kaiming uniform，用于 ReLU）",
+    "init.drawn": "权重未给出：{kind}，seed {seed}。每层的权重用 NumPy 从 U(−v, v) 中逐层抽取：{rng}，然后 "
+                  "{draw_w}{draw_b}；每个值保留 {places} 位小数。下面的已知权重就是这些值。*d_in* 是输入该层的单元数（不计偏置），*d_out* 是该层的单元数。",
+    "init.draw_b": " 与 {draw}",
+    "init.bias_zero": "；偏置权重为 0",
+    "init.layer_formula": "第 {layer} 层（单元 {units}；*d_in* = {d_in}，*d_out* = {d_out}）：{bound}",
+    "init.layer_given": "第 {layer} 层（单元 {units}；*d_in* = {d_in}，*d_out* = {d_out}）：{bound}（给定）",
+    "init.part_gives": "本部分自己给出了 {weights}：这些权重按所写取值，不是抽取的。",
+    "init.shared": "共享参数只抽取一次：取其第一条边抽取的值（{groups}）。",
 }

@@ -78,7 +78,23 @@ def _part_head(psol, p: int) -> dict:
         settings["bias_input"] = int(part.bias_input)
     if part.shared:
         settings["shared"] = {name: [f"w_{i}_{j}" for i, j in edges] for name, edges in part.shared}
+    if part.init is not None:                    # the weights drawn (`init:`, issue 14): how, and each layer's v
+        settings["init"] = _init_settings(part)
     return head
+
+
+def _init_settings(part) -> dict:
+    """`init`'s settings: kind, seed, bias, places, and per layer its units, d_in, d_out and v (float64 as the
+    draws used it, and exact)."""
+    from ..init import bounds
+    init = part.init
+    out = {"kind": init.kind, "seed": init.seed, "bias": init.bias if part.bias is not None else None,
+           "places": init.places,
+           "layers": [{"units": list(b.units), "d_in": b.d_in, "d_out": b.d_out, "v": b.v_float, "v_exact": str(b.v)}
+                      for b in bounds(init, part.inputs, part.layers)]}
+    if init.own:                                 # a part's own weights over the top level's draws
+        out["given_by_part"] = [f"w_{i}_{j}" for i, j in init.own]
+    return out
 
 
 def _exact_text(value) -> str | None:
