@@ -257,26 +257,39 @@ def _accuracy(u, t) -> float | None:
     return float(np.mean(predicted == true))
 
 
+def _parameters(part: Part, edges: Sequence[tuple[str, str]]):
+    """(the parameter of each edge, which parameters are frozen, their given values), the parameters in
+    optimize.parameters' order (every untied weight in Part.weights order, then each shared one), without making
+    their keys (25,000 of them take a third of a second)."""
+    import numpy as np
+    from .dense import _float
+    tied = {edge: n for n, (_, group) in enumerate(part.shared) for edge in group}
+    by_edge = {(w.source, w.target): w for w in part.weights}
+    untied = [w for w in part.weights if (w.source, w.target) not in tied]
+    first = {(w.source, w.target): n for n, w in enumerate(untied)}
+    index = {e: n for n, e in enumerate(edges)}
+    owner = np.zeros(len(edges), dtype=np.intp)
+    for e, n in index.items():
+        owner[n] = first[e] if e not in tied else len(untied) + tied[e]
+    heads = [by_edge[group[0]] for _, group in part.shared]
+    frozen = np.array([w.frozen for w in untied + heads], dtype=bool)
+    theta = np.array([_float(w.value) for w in untied + heads], dtype=float)
+    return owner, frozen, theta
+
+
 def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] | None = None,
           source: str = "<problem>") -> TrainRun:
     """Train `part` as `settings` says (module docstring); `progress(epoch)` is called after each epoch. A run over
     the size limit (budget.check_training) is a ProblemError naming `source`, before anything is computed."""
     import numpy as np
     from .budget import check_training
-    from .optimize import _param_values, parameters
     from .dense import dense_or_none
     training = part.training or Training(settings=(("lr", part.learning_rate),))
     dense = dense_or_none(part)
     check_training(source, part, settings.epochs, len(settings.dev), dense is not None)
     run = (_DenseEngine(dense, part, settings.dev) if dense is not None else _CompiledEngine(part, settings.dev))
-    params = parameters(part)
-    index = {e: n for n, e in enumerate(run.edges)}
-    owner = np.zeros(len(run.edges), dtype=np.intp)         # the parameter of each edge
-    for n, p in enumerate(params):
-        for e in p.edges:
-            owner[index[e]] = n
-    frozen = np.array([p.frozen for p in params], dtype=bool)
-    theta = np.array([float(v) for v in _param_values(part, params)], dtype=float)
+    owner, frozen, theta = _parameters(part, run.edges)
+    count = len(theta)
     values = dict(training.values)
     base = values.get("lr")
 
@@ -286,7 +299,7 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
     def batch(th, chosen: Sequence[int]) -> np.ndarray:
         """∂J/∂θ of the batch `chosen` (the part's reduction over it): a shared parameter's the sum over its edges."""
         _, edge = run.batch(weights(th), chosen)
-        return np.bincount(owner, weights=edge, minlength=len(params))
+        return np.bincount(owner, weights=edge, minlength=count)
 
     rate = base
     step = optimizers.compiled(training.optimizer, training.form, values)
