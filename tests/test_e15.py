@@ -284,3 +284,17 @@ def test_a_run_over_the_size_limit_is_one_line_before_any_work():
     assert budget.over_training(big_part(800, 1), 1, 0, dense=False).path == ("network", "layers")
     assert budget.over_training(big_part(100, 1_000), 501, 0, dense=False).path == ("train", "epochs")
     assert budget.over_training(big_part(100, 1_000), 500, 0, dense=False) is None
+
+
+def test_train_on_the_engine_builds_no_sympy_model(monkeypatch):
+    # the dense engine needs the tables' rows only: the whole network's SymPy model (model.Model) is never built
+    import symbackprop.model as model
+
+    def refuse(self, part):
+        raise AssertionError("model.Model built")
+    part = replace(load_problem(str(PROBLEMS / "xor_sgd.yaml")).parts[0], training=None)
+    monkeypatch.setattr(model.Model, "__init__", refuse)
+    run = train(part, TrainSettings(epochs=2))
+    assert run.updates == 2
+    with pytest.raises(AssertionError, match="model.Model built"):
+        Compiled(part)                                   # the check can fail: Compiled does build it
