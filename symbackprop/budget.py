@@ -167,7 +167,8 @@ def over_training(part: Part, epochs: int, dev: int = 0, dense: bool = True) -> 
     if _DISABLED:
         return None
     docs = said("budget.docs", page=DOCS_PAGE)
-    c = part_cost(part)
+    # the counts only: the digits of exact values (part_cost) mean nothing to a run in floats
+    c = PartCost(len(part.weights), sum(len(layer) for layer in part.layers), len(part.samples), len(part.layers), 0)
     if not dense and c.weights + c.units > MAX_WORK:
         what = said("budget.work", weights=_plural(c.weights, "weight"), units=_plural(c.units, "unit"),
                     samples=_plural(1, "sample"), work=f"{c.weights + c.units:,}")

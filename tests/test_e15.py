@@ -298,3 +298,25 @@ def test_train_on_the_engine_builds_no_sympy_model(monkeypatch):
     assert run.updates == 2
     with pytest.raises(AssertionError, match="model.Model built"):
         Compiled(part)                                   # the check can fail: Compiled does build it
+
+
+@pytest.mark.slow
+def test_the_steps_of_a_shuffled_mini_batch_epoch_are_solves_worked_steps():
+    # XOR's four samples, batches of 2 in the seeded order: step 1 is solve's step on the first two samples of the
+    # order at the given weights, step 2 solve's step on the other two at the weights step 1 gave
+    part = replace(load_problem(str(PROBLEMS / "xor_sgd.yaml")).parts[0], training=None)
+    part = replace(part, samples=tuple(Sample((("1", sp.Integer(a)), ("2", sp.Integer(b))), (("5", sp.Integer(a ^ b)),))
+                                       for a in (0, 1) for b in (0, 1)))
+    n = len(part.samples)
+    assert n == 4
+    order = [int(i) for i in np.random.default_rng(5).permutation(n)]
+    run = train(part, TrainSettings(epochs=1, batch_size=2, seed=5))
+    weights = {(w.source, w.target): float(w.value) for w in part.weights}
+    at = part
+    for start in range(0, n, 2):
+        chosen = tuple(part.samples[i] for i in order[start:start + 2])
+        psol = solve_part_of(replace(at, samples=chosen))
+        weights = {(i, j): float(psol.step(Key("new_w", j, source=i)).value) for i, j in weights}
+        at = with_weights(part, weights)
+    for e, v in run.final.items():
+        assert v == pytest.approx(weights[e], rel=1e-12, abs=1e-12)
