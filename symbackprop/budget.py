@@ -172,12 +172,12 @@ def over_training(part: Part, epochs: int, dev: int = 0, dense: bool = True) -> 
     if not dense and c.weights + c.units > MAX_WORK:
         what = said("budget.work", weights=_plural(c.weights, "weight"), units=_plural(c.units, "unit"),
                     samples=_plural(1, "sample"), work=f"{c.weights + c.units:,}")
-        return Refusal(("network", "layers"), said("budget.train_model", what=what, most=f"{MAX_WORK:,}", docs=docs))
+        return Refusal(("network", "layers"), said("training.model_too_large", what=what, most=f"{MAX_WORK:,}", docs=docs))
     work = c.weights * (c.samples + dev) * epochs
     limit = MAX_TRAIN_DENSE if dense else MAX_TRAIN_COMPILED
     if work > limit:
         return Refusal(("train", "epochs"), said(
-            "budget.train", weights=_plural(c.weights, "weight"), samples=_plural(c.samples + dev, "sample"),
+            "training.too_large", weights=_plural(c.weights, "weight"), samples=_plural(c.samples + dev, "sample"),
             epochs=f"{epochs:,}", work=f"{work:,}", most=f"{limit:,}", docs=docs))
     return None
 

@@ -320,3 +320,13 @@ def test_the_steps_of_a_shuffled_mini_batch_epoch_are_solves_worked_steps():
         at = with_weights(part, weights)
     for e, v in run.final.items():
         assert v == pytest.approx(weights[e], rel=1e-12, abs=1e-12)
+
+
+def test_the_size_limits_lines_are_said_in_english_and_chinese():
+    from symbackprop.messages import msg
+    fields = dict(weights="2,000 weights", samples="2,000 samples", epochs="1,300", work="5,200,000,000",
+                  most="5,000,000,000", docs="docs/problem-format.md#size-limits", what="(800 + 401) × 1 = 1,201")
+    for key in ("training.too_large", "training.model_too_large"):
+        en, zh = msg("en", key, **fields), msg("zh", key, **fields)
+        assert "{" not in en + zh and en != zh and "most" not in zh
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)

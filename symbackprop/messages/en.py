@@ -1623,8 +1623,8 @@ MESSAGES = {
                                               "small; dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) "
                                               "makes m̂ {g} and v̂ {g}²",
     "optimizer.state_sep": ", ",
-    "budget.train": "training run too large: {weights} × {samples} × {epochs} epochs = {work}; at most {most} "
+    "training.too_large": "training run too large: {weights} × {samples} × {epochs} epochs = {work}; at most {most} "
                     "weights × (training + dev samples) × epochs: use fewer epochs or samples ({docs})",
-    "budget.train_model": "network too large to train on its compiled model (this part is not one the matrix "
+    "training.model_too_large": "network too large to train on its compiled model (this part is not one the matrix "
                           "engine computes): {what}; at most {most} (weights + units) ({docs})",
 }

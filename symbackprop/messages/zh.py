@@ -1416,8 +1416,8 @@ MESSAGES = {
                                               "{c1} 倍，v 为 (1 − β₂)·{g}²，即 {g}² 的 {c2} 倍，都太小；除以 1 − β₁^t "
                                               "与 1 − β₂^t（第 1 步时为 {c1} 与 {c2}）后 m̂ 为 {g}，v̂ 为 {g}²",
     "optimizer.state_sep": "，",
-    "budget.train": "训练运行太大：{weights} × {samples} × {epochs} 个轮次 = {work}；最多 {most} 权重 ×（训练 + 验证样本）"
+    "training.too_large": "训练运行太大：{weights} × {samples} × {epochs} 个轮次 = {work}；最多 {most} 权重 ×（训练 + 验证样本）"
                     "× 轮次：请减少轮次或样本（{docs}）",
-    "budget.train_model": "网络太大，无法用其编译模型训练（此部分不是矩阵引擎可计算的）：{what}；最多 {most}（权重 + 单元）"
+    "training.model_too_large": "网络太大，无法用其编译模型训练（此部分不是矩阵引擎可计算的）：{what}；最多 {most}（权重 + 单元）"
                           "（{docs}）",
 }
