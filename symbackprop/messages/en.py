@@ -1649,4 +1649,8 @@ MESSAGES = {
     "init.layer_given": "Layer {layer} (units {units}; *d_in* = {d_in}, *d_out* = {d_out}): {bound} (given)",
     "init.part_gives": "The part gives {weights} itself: those weights are as written, not drawn.",
     "init.shared": "A shared parameter is drawn once: it takes the value drawn for its first edge ({groups}).",
+    "training.too_large": "training run too large: {weights} × {samples} × {epochs} epochs = {work}; at most {most} "
+                    "weights × (training + dev samples) × epochs: use fewer epochs or samples ({docs})",
+    "training.model_too_large": "network too large to train on its compiled model (this part is not one the matrix "
+                          "engine computes): {what}; at most {most} (weights + units) ({docs})",
 }

@@ -1439,4 +1439,8 @@ MESSAGES = {
     "init.layer_given": "第 {layer} 层（单元 {units}；*d_in* = {d_in}，*d_out* = {d_out}）：{bound}（给定）",
     "init.part_gives": "本部分自己给出了 {weights}：这些权重按所写取值，不是抽取的。",
     "init.shared": "共享参数只抽取一次：取其第一条边抽取的值（{groups}）。",
+    "training.too_large": "训练运行太大：{weights} × {samples} × {epochs} 个轮次 = {work}；最多 {most} 权重 ×（训练 + 验证样本）"
+                    "× 轮次：请减少轮次或样本（{docs}）",
+    "training.model_too_large": "网络太大，无法用其编译模型训练（此部分不是矩阵引擎可计算的）：{what}；最多 {most}（权重 + 单元）"
+                          "（{docs}）",
 }
