@@ -107,20 +107,28 @@ class TrainRun:
 
 # -- the classes of the outputs: accuracy ---------------------------------------------------------
 
-def predicted_class(outputs: Sequence[float], targets: Sequence[float]) -> tuple[int, int] | None:
+def predicted_class(outputs: Sequence[float], targets: Sequence[float],
+                    signed: bool | None = None) -> tuple[int, int] | None:
     """(predicted, true) class of one sample, or None where the targets are not classes. Several output units:
-    the largest output against the largest target (one-hot targets). One unit with targets in {0, 1}: output ≥ ½
-    is class 1; targets in {−1, 1} (tanh): output ≥ 0 is class 1."""
+    the largest output against the largest target (one-hot targets). One unit: classes 0 and 1 with targets in
+    {0, 1}, output ≥ ½ is class 1; `signed` (the set's targets are −1 and 1, a tanh output: `signed_classes`),
+    targets in {−1, 1} and output ≥ 0 is class 1. `signed` None: as this sample's target says (−1: signed)."""
     if len(outputs) > 1:
         if sorted(targets) != [0.0] * (len(targets) - 1) + [1.0]:
             return None
         return max(range(len(outputs)), key=lambda k: outputs[k]), max(range(len(targets)), key=lambda k: targets[k])
     (u,), (t,) = outputs, targets
-    if t in (0.0, 1.0):
-        return int(u >= 0.5), int(t)
-    if t in (-1.0, 1.0):
-        return int(u >= 0.0), int(t > 0)
-    return None
+    if signed is None:
+        signed = t == -1.0
+    if signed:
+        return (int(u >= 0.0), int(t > 0)) if t in (-1.0, 1.0) else None
+    return (int(u >= 0.5), int(t)) if t in (0.0, 1.0) else None
+
+
+def signed_classes(samples: Sequence[Sample]) -> bool:
+    """Whether one output unit's classes are −1 and 1 (some target is −1), not 0 and 1: decided once for the
+    training set, so that a target 1 is judged by one threshold in every row, and the dev set by the same."""
+    return any(len(s.t) == 1 and float(s.t[0][1]) == -1.0 for s in samples)
 
 
 # -- the watchers: pure, fed one dev value an epoch ---------------------------------------------------
@@ -188,6 +196,7 @@ class _DenseEngine:
     def __init__(self, dense, part: Part, dev: Sequence[Sample]) -> None:
         self.dense, self.edges = dense, dense.edges
         self.sets = {"train": dense.arrays(part.samples), "dev": dense.arrays(dev)}
+        self.signed = signed_classes(part.samples)
 
     def batch(self, w, chosen: Sequence[int]):
         x, t = self.sets["train"]
@@ -198,7 +207,7 @@ class _DenseEngine:
         if not len(x):
             return None, None
         loss, u = self.dense.loss_and_outputs(w, x, t)
-        return loss, _accuracy(u, t)
+        return loss, _accuracy(u, t, self.signed)
 
 
 class _CompiledEngine:
@@ -211,6 +220,7 @@ class _CompiledEngine:
         self.edges = self.compiled.edges
         self.sets = {"train": part.samples, "dev": tuple(dev)}
         self.mean = part.batch_reduction == "mean"
+        self.signed = signed_classes(part.samples)
 
     def batch(self, w, chosen: Sequence[int]):
         import numpy as np
@@ -233,10 +243,10 @@ class _CompiledEngine:
         u = np.array([self.compiled.outputs(w, smp) for smp in samples], dtype=float)
         t = np.array([[float(v) for _, v in smp.t] for smp in samples], dtype=float).reshape(len(samples), -1)
         scale = 1.0 / len(samples) if self.mean else 1.0
-        return loss * scale, _accuracy(u, t)
+        return loss * scale, _accuracy(u, t, self.signed)
 
 
-def _accuracy(u, t) -> float | None:
+def _accuracy(u, t, signed: bool) -> float | None:
     """The share of rows whose predicted class is the true one (`predicted_class`, row by row, as arrays); None
     unless every row's targets are classes."""
     import numpy as np
@@ -248,13 +258,10 @@ def _accuracy(u, t) -> float | None:
             return None
         return float(np.mean(np.argmax(u, axis=1) == np.argmax(t, axis=1)))
     u, t = u[:, 0], t[:, 0]
-    half = (t == 0.0) | (t == 1.0)                       # the first case of predicted_class: threshold ½
-    signed = ~half & (t == -1.0)                         # targets −1 (and 1, taken above): threshold 0
-    if not np.all(half | signed):
+    low, cut = (-1.0, 0.0) if signed else (0.0, 0.5)     # classes −1/1 at threshold 0, or 0/1 at ½
+    if not np.all((t == low) | (t == 1.0)):
         return None
-    predicted = np.where(half, u >= 0.5, u >= 0.0)
-    true = np.where(half, t == 1.0, t > 0)
-    return float(np.mean(predicted == true))
+    return float(np.mean((u >= cut) == (t == 1.0)))
 
 
 def _parameters(part: Part, edges: Sequence[tuple[str, str]]):

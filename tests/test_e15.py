@@ -246,13 +246,14 @@ def test_accuracy_of_a_set_is_predicted_class_row_by_row():
                     t[0] = [0.5, 0.5, 0.0]                     # no class: the set has no accuracy
             else:
                 t = rng.choice(targets, (n, 1))
-            got = [predicted_class(list(a), list(b)) for a, b in zip(u, t)]
+            signed = k == 1 and bool((t == -1.0).any())       # the set's classes: −1/1 where a target is −1
+            got = [predicted_class(list(a), list(b), signed) for a, b in zip(u, t)]
             want = None if any(g is None for g in got) else sum(p == q for p, q in got) / n
-            assert training._accuracy(u, t) == want
+            assert training._accuracy(u, t, signed) == want
 
 
 def test_accuracy_without_targets_is_none():
-    assert training._accuracy(np.zeros((2, 1)), np.zeros((2, 0))) is None
+    assert training._accuracy(np.zeros((2, 1)), np.zeros((2, 0)), False) is None
 
 
 # -- the size limit of a run ------------------------------------------------------------------------------------
