@@ -107,3 +107,82 @@ def test_graph_and_network_values_follow_the_same_rule(tmp_path):
         data = json.loads(_run("check", PROBLEMS / "xor.yaml", answers, "--format", "json").output)
         items = {i["id"]: i for part in data["parts"] for i in part["items"]}
         assert items["act_3"]["status"] == status, given
+
+
+# -- 2. a parameter whose name is a letter of the optimizer's rule ------------------------------------------
+
+QUADRATIC = """\
+    title: The lecture's quadratic form
+    model: graph
+    inputs:
+      x: [1, 2, -1]
+      A: [[1, 0, 2], [0, 1, -1], [1, 0.5, 0]]
+      b: [0.5, -1, 2]
+      c: 1
+      t: 1
+    parameters: [A, b, c]
+    nodes:
+      M: transpose(x)*A
+      q: M*x
+      y: q + dot(b, x) + c
+      L: (y - t)^2
+    output: L
+    optimizer: {OPTIMIZER}
+    steps: 1
+    """
+
+NAMES = """\
+    model: graph
+    inputs: {x: 2, theta: 0.5, m: -1, v: 0.3, k: 1, t: 1}
+    parameters: [PARAMS]
+    nodes:
+      y: theta*x + m*v + k
+      L: (y - t)^2
+    optimizer: {name: adam, lr: 0.1}
+    steps: 1
+    """
+
+
+def _solve(path, *args):
+    out = _run("solve", path, *args)
+    assert out.exit_code == 0, out.output
+    return out.output
+
+
+def test_torch_momentum_buffer_b_and_a_parameter_b(tmp_path):
+    torch = _write(tmp_path, "q.yaml", QUADRATIC.replace("{OPTIMIZER}", "{name: momentum, lr: 0.01, momentum: 0.9, "
+                                                                         "form: pytorch}"))
+    text = _solve(torch)
+    assert "b_t(b_1) = b_{t−1}(b_1)·μ + g_t(b_1)" in text      # the print the note explains
+    note = ("Here b is the name of a parameter and also a letter of the rule: in b_t(b_1), b_t is the rule's "
+            "quantity and b_1, in the brackets, is the parameter")
+    assert text.count(note) == 1 and text.count("Here ") == 1
+    assert text.index(note) < text.index("Step 1 of 1")          # in the optimizer section
+    zh = _solve(torch, "--lang", "zh")
+    assert zh.count("此处 b 既是参数名，也是更新规则中的字母：在 b_t(b_1) 中，b_t 是规则中的量，括号中的 b_1 是参数") == 1
+    assert "Here" not in zh
+    for fmt, words in (("markdown", "$b_t(b_1)$"), ("latex", "$b_t(b_1)$"), ("html", 'alttext="b_t(b_1)"')):
+        out = _solve(torch, "--format", fmt)
+        assert out.count("is the name of a parameter and also a letter of the rule") == 1, fmt
+        assert words in out, fmt
+    # the lecture's momentum keeps its velocity in v: no letter of the rule (v, g, θ) names a parameter
+    lecture = _write(tmp_path, "l.yaml", QUADRATIC.replace("{OPTIMIZER}", "{name: momentum, lr: 0.01, momentum: 0.9}"))
+    text = _solve(lecture)
+    assert "v_t(b_1)" in text and "letter of the rule" not in text and "Here " not in text
+
+
+def test_adam_parameters_named_theta_m_v(tmp_path):
+    clash = _write(tmp_path, "n.yaml", NAMES.replace("PARAMS", "theta, m, k"))
+    text = _solve(clash)
+    assert "m_t(m) = " in text and "θ_t(θ) = " in text
+    note = ("Here θ, m are names of parameters and also letters of the rule: in θ_t(θ), m_t(m), the symbol before "
+            "the brackets is the rule's quantity and the one in the brackets is the parameter")
+    assert text.count(note) == 1 and text.count("Here ") == 1
+    assert _solve(clash, "--lang", "zh").count("此处 θ，m 既是参数名，也是更新规则中的字母：在 θ_t(θ)，m_t(m) 中") == 1
+    one = _write(tmp_path, "one.yaml", NAMES.replace("PARAMS", "v, k"))
+    assert _solve(one).count("Here v is the name of a parameter and also a letter of the rule: in v_t(v), v_t is "
+                             "the rule's quantity and v, in the brackets, is the parameter") == 1
+    none = _write(tmp_path, "none.yaml", NAMES.replace("PARAMS", "k"))
+    text = _solve(none)
+    assert "m_t(k)" in text and "letter of the rule" not in text
+    assert "参数名" not in _solve(none, "--lang", "zh")

@@ -1623,4 +1623,6 @@ MESSAGES = {
                                               "small; dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) "
                                               "makes m̂ {g} and v̂ {g}²",
     "optimizer.state_sep": ", ",
+    "optimizer.name_clash": "Here {letter} is the name of a parameter and also a letter of the rule: in {example}, {quantity} is the rule's quantity and {param}, in the brackets, is the parameter",
+    "optimizer.name_clash_many": "Here {letters} are names of parameters and also letters of the rule: in {examples}, the symbol before the brackets is the rule's quantity and the one in the brackets is the parameter",
 }

@@ -1416,4 +1416,6 @@ MESSAGES = {
                                               "{c1} 倍，v 为 (1 − β₂)·{g}²，即 {g}² 的 {c2} 倍，都太小；除以 1 − β₁^t "
                                               "与 1 − β₂^t（第 1 步时为 {c1} 与 {c2}）后 m̂ 为 {g}，v̂ 为 {g}²",
     "optimizer.state_sep": "，",
+    "optimizer.name_clash": "此处 {letter} 既是参数名，也是更新规则中的字母：在 {example} 中，{quantity} 是规则中的量，括号中的 {param} 是参数",
+    "optimizer.name_clash_many": "此处 {letters} 既是参数名，也是更新规则中的字母：在 {examples} 中，括号前的符号是规则中的量，括号中的是参数",
 }
