@@ -186,3 +186,17 @@ def test_adam_parameters_named_theta_m_v(tmp_path):
     text = _solve(none)
     assert "m_t(k)" in text and "letter of the rule" not in text
     assert "参数名" not in _solve(none, "--lang", "zh")
+
+
+@pytest.mark.slow
+def test_a_network_whose_weights_are_written_m_with_adam(tmp_path):
+    from conftest import PROBLEMS
+    text = (PROBLEMS / "xor_adam.yaml").read_text(encoding="utf-8")
+    renamed = text.replace("notation: {weight: from_to,", "notation: {weight_symbol: m, weight: from_to,")
+    assert renamed != text
+    out = _solve(_write(tmp_path, "m.yaml", renamed.replace("\nsteps: 5", "\nsteps: 1")))
+    assert "m_t(m_{03}) = β₁·m_{t−1}(m_{03})" in out
+    assert out.count("Here m is the name of a parameter and also a letter of the rule: in m_t(m_{03}), m_t is the "
+                     "rule's quantity and m_{03}, in the brackets, is the parameter") == 1
+    plain = _solve(_write(tmp_path, "w.yaml", text.replace("\nsteps: 5", "\nsteps: 1")))
+    assert "m_t(w_{03})" in plain and "letter of the rule" not in plain
