@@ -51,6 +51,21 @@ def test_the_rounding_at_significant_figures():
     assert compare_number(1.5, 1, 1.4994, Tolerance(precision=3)).status == "imprecise"
 
 
+def test_follow_through_interval_takes_the_same_rule():
+    from symbackprop.answers.compare import compare_within
+    tol = Tolerance(precision=4)
+
+    def compare(v, d, target):
+        return compare_number(v, d, target, tol)
+    # the student's own values give 0.04993 ± 0.0001: 0.0500 lies in it, so 0.05 (0.0500 without its zeros) is
+    # right; at the centre alone 0.05 is only right to 2 places (0.04993 is 0.0499)
+    assert compare(0.05, 2, 0.04993).status == "imprecise"
+    assert compare_within(compare, 0.05, 2, 0.04993, (1e-4, 1e-4), tol).status == "correct"
+    assert compare_within(compare, 0.0500, 4, 0.04993, (1e-4, 1e-4), tol).status == "correct"
+    # 0.98 for 0.98201 ± 0.0001 (0.98191 … 0.98211, every point 0.9819 … 0.9821 at 4 places): right to 2 only
+    assert compare_within(compare, 0.98, 2, 0.98201, (1e-4, 1e-4), tol).status == "imprecise"
+
+
 ADAGRAD = """\
     title: One weight, Adagrad
     model: graph
