@@ -57,10 +57,13 @@ def test_follow_through_interval_takes_the_same_rule():
 
     def compare(v, d, target):
         return compare_number(v, d, target, tol)
-    # the student's own values give 0.04993 ± 0.0001: 0.0500 lies in it, so 0.05 (0.0500 without its zeros) is
-    # right; at the centre alone 0.05 is only right to 2 places (0.04993 is 0.0499)
+    # the centre's own 4-place rounding without its zeros is right: 0.049996 is 0.0500, so 0.05
+    assert compare_within(compare, 0.05, 2, 0.049996, (1e-4, 1e-4), tol).status == "correct"
+    # the student's own values give 0.04993 ± 0.0001: 0.0500 (4 places) lies in it and is right; 0.05 is only
+    # some point of the interval, not the centre's rounding (0.0499): imprecise, as before (test_gjudge11's
+    # 0.355 from h = 0.701)
     assert compare(0.05, 2, 0.04993).status == "imprecise"
-    assert compare_within(compare, 0.05, 2, 0.04993, (1e-4, 1e-4), tol).status == "correct"
+    assert compare_within(compare, 0.05, 2, 0.04993, (1e-4, 1e-4), tol).status == "imprecise"
     assert compare_within(compare, 0.0500, 4, 0.04993, (1e-4, 1e-4), tol).status == "correct"
     # 0.98 for 0.98201 ± 0.0001 (0.98191 … 0.98211, every point 0.9819 … 0.9821 at 4 places): right to 2 only
     assert compare_within(compare, 0.98, 2, 0.98201, (1e-4, 1e-4), tol).status == "imprecise"

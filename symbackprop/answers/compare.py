@@ -139,8 +139,9 @@ def compare_within(compare, given: float, decimals: int | None, centre: float, s
         return at_centre
     match = compare(given, decimals, min(max(given, centre - below), centre + above))
     asked = tol.precision
-    if match.status == "correct" and decimals is not None and 0 <= decimals < asked and tol.relative is None \
-            and abs(given - min(max(given, centre - below), centre + above)) > 0.5 * 10.0 ** -asked * (1 + 1e-9):
+    if match.status == "correct" and decimals is not None and 0 <= decimals < asked and tol.relative is None:
+        # the centre's own P-place rounding without its trailing zeros was taken above (at_centre); a value with
+        # fewer places that is only some other point of the interval stays imprecise (0.355 from h = 0.701)
         match = Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
                                         decimals=decimals, asked=asked))
     rank = ("correct", "imprecise", "rounding", "")
