@@ -1653,4 +1653,6 @@ MESSAGES = {
                     "weights × (training + dev samples) × epochs: use fewer epochs or samples ({docs})",
     "training.model_too_large": "network too large to train on its compiled model (this part is not one the matrix "
                           "engine computes): {what}; at most {most} (weights + units) ({docs})",
+    "optimizer.name_clash": "Here {letter} is the name of a parameter and also a letter of the rule: in {example}, {quantity} is the rule's quantity and {param}, in the brackets, is the parameter",
+    "optimizer.name_clash_many": "Here {letters} are names of parameters and also letters of the rule: in {examples}, the symbol before the brackets is the rule's quantity and the one in the brackets is the parameter",
 }

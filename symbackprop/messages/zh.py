@@ -1443,4 +1443,6 @@ MESSAGES = {
                     "× 轮次：请减少轮次或样本（{docs}）",
     "training.model_too_large": "网络太大，无法用其编译模型训练（此部分不是矩阵引擎可计算的）：{what}；最多 {most}（权重 + 单元）"
                           "（{docs}）",
+    "optimizer.name_clash": "此处 {letter} 既是参数名，也是更新规则中的字母：在 {example} 中，{quantity} 是规则中的量，括号中的 {param} 是参数",
+    "optimizer.name_clash_many": "此处 {letters} 既是参数名，也是更新规则中的字母：在 {examples} 中，括号前的符号是规则中的量，括号中的是参数",
 }
