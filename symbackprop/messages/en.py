@@ -1623,4 +1623,7 @@ MESSAGES = {
                                               "small; dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) "
                                               "makes m̂ {g} and v̂ {g}²",
     "optimizer.state_sep": ", ",
+    # -- session 15, R: a graph's step shown in full: its forward and backward pass at the look-ahead point ----
+    "optimizer.lookahead_graph": "Step {t}'s forward and backward pass are at the look-ahead point "
+                                 "θ̃ = θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), not at θ_{{t−1}}: {weights}",
 }

@@ -1416,4 +1416,7 @@ MESSAGES = {
                                               "{c1} 倍，v 为 (1 − β₂)·{g}²，即 {g}² 的 {c2} 倍，都太小；除以 1 − β₁^t "
                                               "与 1 − β₂^t（第 1 步时为 {c1} 与 {c2}）后 m̂ 为 {g}，v̂ 为 {g}²",
     "optimizer.state_sep": "，",
+    # -- session 15, R: a graph's step shown in full: its forward and backward pass at the look-ahead point ----
+    "optimizer.lookahead_graph": "第 {t} 步的前向与反向计算在前瞻点 θ̃ = θ_{{t−1}} − γ·v_{{t−1}} 处进行（Nesterov），"
+                                 "而不是在 θ_{{t−1}} 处：{weights}",
 }

@@ -221,7 +221,7 @@ class GraphMath(Math):
         return self._show(expr, values, True)
 
     def number(self, value: Any, precision: int) -> str:
-        return shown(value, precision)[0]
+        return self._shown(value, precision)[0]
 
     def substituted(self, step: Step, precision: int, latex: bool) -> tuple[str, str]:
         """The last form, and the same with its numbers put in: an input's as written, the rest rounded;
@@ -268,7 +268,7 @@ class GraphMath(Math):
             return None
 
         def shown_at(p: int) -> dict:
-            return {symbol[n]: str(shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
+            return {symbol[n]: str(self._shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
         got = operands_that_add_up(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {n: Num(got[symbol[n]]) for n in step.numbers}
 
@@ -294,7 +294,7 @@ class GraphMath(Math):
             return None
 
         def shown_at(p: int) -> dict:
-            return {stand_in[k]: str(shown(v, p, k in self.given)[0]) for k, v in step.numbers.items()}
+            return {stand_in[k]: str(self._shown(v, p, k in self.given)[0]) for k, v in step.numbers.items()}
         got = operands_that_add_up(expr, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {k: Num(got[d]) for k, d in stand_in.items()}
 
@@ -776,9 +776,65 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     parts = (Part(None, sections, math, p, closing=closing),)
     if sol.run is not None:                  # optimizer: in the file (graph_optimize.py): its steps, a part of their own
-        from .optimizer import graph_optimizer_part
-        parts += (graph_optimizer_part(sol, (math.names[False], math.names[True]), p, lang),)
+        from .optimizer import graph_optimizer_parts
+        parts += graph_optimizer_parts(sol, (math.names[False], math.names[True]), p, lang)
     return Document(sol.problem.title, parts, lang, "graph", "computation graph")
+
+
+class GraphStepMath(GraphMath):
+    """A graph's forward and backward pass re-solved at an optimizer's step t (`step_pass`): printed as the step's
+    own lines print their numbers (docs/optimizers.md, "A worked run"): a value the step's optimizer lines print
+    (g_t: ∂L/∂θ of an entry) with their digits (`fixed`: {exact value: (display, exact)}), an exact value of at
+    most `chain_figures` significant figures in full (=), a small one by significant figures; the rest as the graph's
+    solution prints them."""
+
+    def __init__(self, sol: GraphSolution, fixed: Mapping | None = None) -> None:
+        super().__init__(sol)
+        self.fixed = dict(fixed or {})
+        for name in sol.problem.parameters:          # a parameter is the step's value (θ_{t−1}), no given data here
+            q = sol.problem.get(name)
+            self.given -= {name, ("T", name), *(q.symbol if isinstance(q.symbol, sp.MatrixBase) else (q.symbol,))}
+
+    def _cell(self, e, precision: int, given: bool) -> tuple[str, bool]:
+        from .optimizer import step_figures
+        key = (e, precision, given)
+        if key not in self._entry_shown:
+            if given or precision != self._base:
+                self._entry_shown[key] = _entry(e, precision, given)
+            elif sp.sympify(e) in self.fixed:
+                self._entry_shown[key] = self.fixed[sp.sympify(e)]
+            else:
+                self._entry_shown[key] = format_value(sp.sympify(e), step_figures(sp.sympify(e), precision))
+        return self._entry_shown[key]
+
+    def _shown(self, value, precision: int, given: bool = False) -> tuple[Num, bool]:
+        if isinstance(value, sp.MatrixBase):
+            return super()._shown(value, precision, given)
+        s, exact = self._cell(value, precision, given)
+        return Num(s), exact
+
+    _base = None
+
+    def at_precision(self, precision: int) -> "GraphStepMath":
+        self._base = precision
+        return self
+
+
+def step_pass(sol: GraphSolution, t: int, lang: str, precision: int, fixed: Mapping | None = None,
+              lookahead: Text | None = None) -> Part:
+    """Step t's forward and backward pass of a graph's run (the graph solved at the step's grad point, `sol`), as a
+    part of its own (no heading): "Step t: Forward …", "Step t: Backward …", as a network's step shows its own;
+    `lookahead` (the lecture's Nesterov: the look-ahead point, worked) is the forward section's first note."""
+    steps = _steps(sol)
+    math = GraphStepMath(sol, fixed).at_precision(precision)
+    forward_notes = (lookahead,) if lookahead is not None else ()
+    sections = (
+        Section(sentence(lang, "optimizer.step_section", t=t, section=msg(lang, "quadratic.forward")),
+                tuple(steps["forward"]), notes=forward_notes),
+        Section(sentence(lang, "optimizer.step_section", t=t, section=msg(lang, "quadratic.backward")),
+                tuple(steps["backward"]), notes=kink_notes(sol, math, lang, precision, which=True)),
+    )
+    return Part(None, sections, math, precision)
 
 
 # -- JSON --------------------------------------------------------------------------------------------
@@ -849,7 +905,7 @@ def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
     from ..optimizers import shown_rule
     from .json import _exact_text
     run, tr = sol.run, sol.run.training
-    math = doc.parts[1].math
+    math = _run_parts(doc)[0].math
     rule = [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
              "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"}
             for a in shown_rule(tr.optimizer, tr.form, tr.values, str(sol.problem.output))]
@@ -873,6 +929,12 @@ def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
     return {"optimizer": optimizer, "steps": steps}
 
 
+def _run_parts(doc: Document) -> list[Part]:
+    """The parts of a graph's document that hold its run's rule, steps and table (not the graph's solution, nor a
+    step's forward and backward pass: GraphMath's)."""
+    return [part for part in doc.parts[1:] if not isinstance(part.math, GraphMath)]
+
+
 def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dict[str, tuple[str, str]]]:
     """Each step shown in full: every quantity's line as (text, LaTeX), as a network part's JSON has them
     (render/json.py `_shown_lines`): each line of the rule the step prints (g_t, the state, θ_t as `new_A_1_2`),
@@ -881,9 +943,9 @@ def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dic
     from ..notation import Names
     from ..optimize import names_of_symbols
     from .build import SolutionMath
-    run, part = sol.run, doc.parts[1]
+    run, parts = sol.run, _run_parts(doc)
     sym_text, sym_latex = names_of_symbols()
-    text, latex = dict(part.math.names.text), dict(part.math.names.latex)
+    text, latex = dict(parts[0].math.names.text), dict(parts[0].math.names.latex)
     out_t, out_l = name_text(sol.problem.output), name_latex(sol.problem.output)
     before, after = sp.Symbol("output before the step"), sp.Symbol("output after the step")
     for sym, theta in ((before, optimizers.THETA_PREV), (after, optimizers.THETA)):
@@ -900,7 +962,8 @@ def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dic
     def value_line(k: str, sym, v) -> tuple[str, str]:
         return line(Step(k, sym, (), None, v, float(v)))
 
-    sections = [sec for sec in part.sections if sec.steps and sec.steps[0].id]     # the rule's steps have no id
+    sections = [sec for part in parts for sec in part.sections
+                if sec.steps and sec.steps[0].id]                     # the rule's steps have no id
     out = {}
     for t, sec in zip(run.shown, sections):
         values = {str(k): v for k, v in run.worked[t].step.values.items()}

@@ -169,8 +169,14 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
-        if not graph and _resolved_shown(psol, t):
-            sections += _resolved(worked.solution, t, lang, names, _lookahead_note(psol, names, t, precision, lang))
+        if graph and _resolved_shown(psol, t):           # a part of its own: the graph's steps print by its Math
+            from .graph import step_pass
+            sections.append(step_pass(worked.solution, t, lang, precision, _fixed_gradients(run, chains, subs, t,
+                                                                                              precision),
+                                      _lookahead_note(psol, names, t, precision, lang, chains, subs)))
+        elif _resolved_shown(psol, t):
+            sections += _resolved(worked.solution, t, lang, names,
+                                  _lookahead_note(psol, names, t, precision, lang, chains, subs))
         steps = step_lines(run, chains, t)
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
         before = format_value(values[_key("loss")], precision)[0]
@@ -188,6 +194,19 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), table=_table(psol, names, precision, lang)))
     return tuple(sections)
+
+
+def _fixed_gradients(run, chains: dict, subs: dict, t: int, precision) -> dict:
+    """{exact value of g_t: (display, exact)} of every parameter that moves at step t, as its optimizer line prints
+    it: the step's forward and backward pass prints ∂J/∂θ so too (the same value printed alike in the step)."""
+    from .. import optimizers
+    out = {}
+    for p in run.params:
+        if p.frozen or p.key not in chains:
+            continue
+        g = sp.sympify(run.worked[t].step.values[p.kind("grad")])
+        out.setdefault(g, chains[p.key].at(t).shown(precision)[subs[p.key][optimizers.G_T]])
+    return out
 
 
 def run_chains(run, subs: dict) -> dict:
@@ -224,6 +243,44 @@ def chain_figures(precision) -> int:
     """The most significant figures a step's number is widened to: the precision's and CHAIN_EXTRA_FIGURES more,
     MAX_CHAIN_FIGURES at most."""
     return min(MAX_CHAIN_FIGURES, max(int(precision), 1) + CHAIN_EXTRA_FIGURES)
+
+
+# decimal places beyond the precision an exact value of a step may have and still be printed in full (θ_1 = 0.29375 at
+# 4 places, = 0.29375 wherever the step uses it, not ≈ 0.2938 in one entry and −0.95625 in another)
+EXACT_EXTRA_PLACES = 2
+
+
+def step_figures(value, precision, x: float | None = None):
+    """The figures a value of a step shown in full is printed with (docs/optimizers.md, "A worked run"): an exact
+    value whose decimal ends within EXACT_EXTRA_PLACES places more than the precision in full (θ_1 = 0.29375, as
+    −0.95625 is: =), a small one by significant figures (0.0000738, not 0.0001), any other at the precision. At
+    `--sig-figs N` every value keeps its N figures."""
+    from ..printing import SigFigs, is_sig_figs
+    if is_sig_figs(precision):
+        return precision
+    places = _exact_places(value)
+    if places is not None and places <= int(precision) + EXACT_EXTRA_PLACES:
+        return max(places, int(precision))
+    if x is None:
+        from ..evaluate import to_float
+        x = to_float(sp.sympify(value))
+    return SigFigs(precision) if _small(x, precision) else precision
+
+
+def _exact_places(value) -> int | None:
+    """The decimal places of an exact value's decimal (0.29375: 5, 120: 0); None for a value with no finite
+    decimal (1/3, √2) or a float."""
+    value = sp.sympify(value)
+    if not value.is_Rational:
+        return None
+    q, places = int(value.q), 0
+    for f in (2, 5):
+        n = 0
+        while q % f == 0:
+            q //= f
+            n += 1
+        places = max(places, n)
+    return places if q == 1 else None
 
 
 def _small(x, precision) -> bool:
@@ -273,7 +330,7 @@ class ShownChain:
         return got
 
     def _chain(self, precision) -> dict:
-        from ..printing import SigFigs, is_sig_figs
+        from ..printing import is_sig_figs
         keyed = self._keyed()
         values = {k: sp.sympify(value) for k, _, _, _, value in keyed}
         for _, _, keys, numbers, _ in keyed:
@@ -284,7 +341,7 @@ class ShownChain:
 
         def fmt(s, figures):
             return format_value(values[s], figures, floats[s])
-        at = {s: (SigFigs(precision) if _small(floats[s], precision) else precision) for s in values}
+        at = {s: step_figures(values[s], precision, floats[s]) for s in values}
         show = {s: fmt(s, at[s]) for s in values}
         if is_sig_figs(precision):           # --sig-figs N: every value with N figures, its numbers widened
             return show
@@ -446,21 +503,35 @@ def _lookahead(run) -> bool:
     return optimizers.optimizer(run.training.optimizer, run.training.form).grad_at != optimizers.THETA_PREV
 
 
-def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str):
+def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str, chains: dict | None = None,
+                    subs: dict | None = None):
     """The lecture Nesterov's step t: its forward pass is at the look-ahead weights, each named with its numbers
-    (`w_{03}: 0.1412 − 0.9×(−0.0412) ≈ 0.1783`); None for every other rule."""
+    (`w_{03}: 0.1412 − 0.9×(−0.0412) ≈ 0.1783`), θ_{t−1} and v_{t−1} as the step's lines print them (`chains`,
+    `subs`: run_chains, the parameters' own symbols), the point as a value of the step (`step_figures`); None for
+    every other rule. A graph's are its parameters' entries."""
+    from .. import optimizers
     from ..optimize import lookahead_weights
     parts = []
     for p, theta, gamma, v, point in lookahead_weights(psol.run, t):
         if p.frozen:
             continue
-        th, g, vv, pt = (format_value(_number(x), precision)[0] for x in (theta, gamma, v, point))
+        got = {}
+        if chains is not None and p.key in chains:
+            shown = chains[p.key].at(t).shown(precision)
+            got = {"theta": shown.get(subs[p.key].get(optimizers.THETA_PREV)),
+                   "v": shown.get(subs[p.key].get(optimizers.V_PREV))}
+        th, vv = ((got.get(k) or format_value(_number(x), step_figures(x, precision)))[0]
+                  for k, x in (("theta", theta), ("v", v)))
+        g = format_given(_number(gamma), precision)[0]
+        pt, exact = format_value(_number(point), step_figures(point, precision))
         vv = f"({vv})" if vv.startswith("-") else vv
         # "w_{03}: …", not "w_{03} = …": a write-up that copies the solution must not read it as w_{03}'s value
-        parts.append(f"{names.text[psol.step(p.key).symbol]}: {th} − {g}×{vv} ≈ {pt}".replace("-", "−"))
+        parts.append(f"{names.text[psol.step(p.key).symbol]}: {th} − {g}×{vv} {'=' if exact else '≈'} {pt}"
+                     .replace("-", "−"))
     if not parts:
         return None
-    return _prose(msg(lang, "optimizer.lookahead_weights", t=t, weights=", ".join(parts)))
+    key = "optimizer.lookahead_graph" if getattr(psol, "graph", False) else "optimizer.lookahead_weights"
+    return _prose(msg(lang, key, t=t, weights=", ".join(parts)))
 
 
 def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead=None) -> list[Section]:
@@ -677,10 +748,11 @@ class GraphRunView:
         return _Named(self._symbols[key])
 
 
-def graph_optimizer_part(sol, entry_names: tuple[dict, dict], precision: int, lang: str):
-    """The optimizer's sections of a graph with a run, as a document part of their own (no heading): the rule,
+def graph_optimizer_parts(sol, entry_names: tuple[dict, dict], precision: int, lang: str) -> tuple:
+    """The optimizer's sections of a graph with a run, as document parts of their own (no heading): the rule,
     the steps shown in full and the per-step table, in the entries' names as the graph's steps write them
-    (`entry_names`: text and LaTeX of each entry symbol)."""
+    (`entry_names`: text and LaTeX of each entry symbol); each step's forward and backward pass after step 1
+    (graph.step_pass, printed by the graph's own Math) a part between them."""
     from ..document import Part
     from ..optimize import names_of_symbols, own_symbols
     from .build import SolutionMath
@@ -696,4 +768,14 @@ def graph_optimizer_part(sol, entry_names: tuple[dict, dict], precision: int, la
         text.update(t)
         latex.update(l)
     names = Names(text, latex)
-    return Part(None, optimizer_sections(view, names, subs, precision, lang), SolutionMath(names), precision)
+    math, parts, run_ = SolutionMath(names), [], []
+    for piece in optimizer_sections(view, names, subs, precision, lang):
+        if isinstance(piece, Part):                  # a step's forward and backward pass (graph.step_pass)
+            if run_:
+                parts.append(Part(None, tuple(run_), math, precision))
+            parts.append(piece)
+            run_ = []
+        else:
+            run_.append(piece)
+    parts.append(Part(None, tuple(run_), math, precision))
+    return tuple(parts)
