@@ -814,6 +814,7 @@ class GraphStepMath(GraphMath):
         return Num(s), exact
 
     _base = None
+    step = None                                  # the step t whose pass it prints
 
     def at_precision(self, precision: int) -> "GraphStepMath":
         self._base = precision
@@ -827,6 +828,7 @@ def step_pass(sol: GraphSolution, t: int, lang: str, precision: int, fixed: Mapp
     `lookahead` (the lecture's Nesterov: the look-ahead point, worked) is the forward section's first note."""
     steps = _steps(sol)
     math = GraphStepMath(sol, fixed).at_precision(precision)
+    math.step = t
     forward_notes = (lookahead,) if lookahead is not None else ()
     sections = (
         Section(sentence(lang, "optimizer.step_section", t=t, section=msg(lang, "quadratic.forward")),
@@ -924,9 +926,55 @@ def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
                                         "display": format_value(sp.sympify(exact if exact is not None else f), p,
                                                                 float(f))[0]}
             if str(key) in lines:                # a step shown in full: its line, as the text prints it
-                q["text"], q["latex"] = lines[str(key)]
+                q["text"], q["latex"], q["display"] = lines[str(key)]   # display: the value as its line prints it
+        if worked is not None:                   # a step worked exactly: its forward and backward pass too
+            quantities.update(_pass_quantities(doc, rs.t, p, quantities, rs.t in run.shown))
         steps.append({"step": rs.t, "quantities": quantities})
     return {"optimizer": optimizer, "steps": steps}
+
+
+def _pass_quantities(doc: Document, t: int, p: int, taken, lines: bool = True) -> dict:
+    """Step t's forward and backward pass by the graph's ids (`q`, `grad_y`, a matrix whole: `M`, `grad_A`), as
+    a network's step has its own (render/json.py run_data): value, exact, display, and the line as the step prints
+    it (`lines`: a step shown in full; step 1's: the graph's solution above; a later step's: its `step_pass`); an id the run has (an entry's
+    ∂L/∂θ: `grad_A_1_2`, g_t) is the run's."""
+    part = next((x for x in doc.parts if isinstance(x.math, GraphStepMath) and x.math.step == t), None)
+    if part is None:
+        if t != 1:
+            return {}
+        part = doc.parts[0]
+    out: dict = {}
+    for section in part.sections:
+        if section.inline:                    # the given values: the step's parameters are the run's θ_{t−1}
+            continue
+        for step in section.steps:
+            if step.id in taken:
+                continue
+            q = {"value": _plain(step.value), "exact": _exact(step.value),
+                 "display": part.math.value(step, p, False)[0]}
+            if lines:                         # a step shown in full: its lines too
+                q["text"] = joined(step_links(part.math, step, p))
+                q["latex"] = joined(step_links(part.math, step, p, latex=True))
+            out[step.id] = q
+            if isinstance(step.value, sp.MatrixBase):     # a matrix whole, as its line prints it (no entry ids)
+                q["shape"] = list(step.value.shape)
+    return out
+
+
+class _StepValue:
+    """A value of a step shown in full that no line of the rule prints (θ_{t−1}, Δθ, the output before and after):
+    printed by the step's rule for its numbers (render/optimizer.step_figures), its numbers likewise."""
+
+    def __init__(self, value) -> None:
+        self.value = sp.sympify(value)
+
+    def shown(self, precision) -> tuple[str, bool]:
+        from .optimizer import step_figures
+        return format_value(self.value, step_figures(self.value, precision))
+
+    def shown_numbers(self, numbers, precision) -> dict:
+        from .optimizer import step_figures
+        return {s: format_value(sp.sympify(v), step_figures(v, precision))[0] for s, v in numbers.items()}
 
 
 def _run_parts(doc: Document) -> list[Part]:
@@ -935,7 +983,7 @@ def _run_parts(doc: Document) -> list[Part]:
     return [part for part in doc.parts[1:] if not isinstance(part.math, GraphMath)]
 
 
-def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dict[str, tuple[str, str]]]:
+def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dict[str, tuple[str, str, str]]]:
     """Each step shown in full: every quantity's line as (text, LaTeX), as a network part's JSON has them
     (render/json.py `_shown_lines`): each line of the rule the step prints (g_t, the state, θ_t as `new_A_1_2`),
     θ_{t−1} (`A_1_2`), Δθ = θ_t − θ_{t−1} (`update_A_1_2`) and the output before and after the step."""
@@ -956,11 +1004,12 @@ def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dic
         text[d], latex[d] = f"Δ{text[prm.symbol]}", rf"\Delta {latex[prm.symbol]}"
     math = SolutionMath(Names(text, latex))
 
-    def line(step: Step) -> tuple[str, str]:
-        return joined(step_links(math, step, p)), joined(step_links(math, step, p, latex=True))
+    def line(step: Step) -> tuple[str, str, str]:
+        return (joined(step_links(math, step, p)), joined(step_links(math, step, p, latex=True)),
+                math.value(step, p, False)[0])
 
-    def value_line(k: str, sym, v) -> tuple[str, str]:
-        return line(Step(k, sym, (), None, v, float(v)))
+    def value_line(k: str, sym, v) -> tuple[str, str, str]:
+        return line(Step(k, sym, (), None, v, float(v), source=_StepValue(v)))
 
     sections = [sec for part in parts for sec in part.sections
                 if sec.steps and sec.steps[0].id]                     # the rule's steps have no id
@@ -981,7 +1030,7 @@ def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dic
             if k_new in values and k_upd in values and own[optimizers.THETA] in text:
                 theta, theta_prev, new = own[optimizers.THETA], own[optimizers.THETA_PREV], values[k_new]
                 lines[k_upd] = line(Step(k_upd, deltas[prm.key], (theta - theta_prev,), {theta: new, theta_prev: prev},
-                                         values[k_upd], float(values[k_upd])))
+                                         values[k_upd], float(values[k_upd]), source=_StepValue(values[k_upd])))
                 lines.setdefault(k_new, value_line(k_new, theta, new))         # a frozen entry: the value it kept
         out[t] = lines
     return out

@@ -176,11 +176,12 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
                                       _lookahead_note(psol, names, t, precision, lang, chains, subs)))
         elif _resolved_shown(psol, t):
             sections += _resolved(worked.solution, t, lang, names,
-                                  _lookahead_note(psol, names, t, precision, lang, chains, subs))
+                                  _lookahead_note(psol, names, t, precision, lang, chains, subs),
+                                  _fixed_gradients(run, chains, subs, t, precision))
         steps = step_lines(run, chains, t)
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
-        before = format_value(values[_key("loss")], precision)[0]
-        after = format_value(values[_key("new_loss")], precision)[0]
+        before, after = (format_value(_number(values[_key(k)]), step_figures(values[_key(k)], precision))[0]
+                         for k in ("loss", "new_loss"))
         frozen = [names.text[psol.step(p.key).symbol] for p in run.params if p.frozen]
         step_notes = [_text(msg(lang, "optimizer.step_loss", before=before, after=after))]
         if _lookahead(run):
@@ -213,8 +214,12 @@ def run_chains(run, subs: dict) -> dict:
     """{parameter key: RunChain} of every parameter that moves: one chain per parameter over every step shown,
     so that a state printed at step t − 1 is put into step t as printed."""
     from ..optimize import worked_lines
-    return {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
-            for p in run.params if not p.frozen}
+    chains = {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
+              for p in run.params if not p.frozen}
+    group = _ChainGroup(chains.values())     # equal values of a step print alike across the parameters
+    for chain in chains.values():
+        chain.group = group
+    return chains
 
 
 def step_lines(run, chains: dict, t: int) -> list[Step]:
@@ -316,6 +321,9 @@ class ShownChain:
     def __init__(self, lines) -> None:
         self.lines = lines
         self._at: dict = {}
+        self.group: "_ChainGroup | None" = None    # the chains of one run, whose equal values print alike
+        self._figures: dict = {}                   # the figures of each value as last shown (`_chain`)
+        self._values: dict = {}
 
     def _keyed(self):
         """(key, rule, {symbol of the rule: key of its number}, value) of each line, keyed by its symbol."""
@@ -326,10 +334,14 @@ class ShownChain:
         """{symbol: (display, exact)} of every value and number of the lines at `precision`."""
         got = self._at.get(precision)
         if got is None:
-            got = self._at[precision] = self._chain(precision)
+            if self.group is not None:
+                self.group.settle(precision)
+                got = self._at[precision]
+            else:
+                got = self._at[precision] = self._chain(precision)
         return got
 
-    def _chain(self, precision) -> dict:
+    def _chain(self, precision, floor: dict | None = None) -> dict:
         from ..printing import is_sig_figs
         keyed = self._keyed()
         values = {k: sp.sympify(value) for k, _, _, _, value in keyed}
@@ -342,7 +354,9 @@ class ShownChain:
         def fmt(s, figures):
             return format_value(values[s], figures, floats[s])
         at = {s: step_figures(values[s], precision, floats[s]) for s in values}
+        at.update(floor or {})               # a value another parameter's equal value prints wider (_ChainGroup)
         show = {s: fmt(s, at[s]) for s in values}
+        self._figures, self._values = at, values
         if is_sig_figs(precision):           # --sig-figs N: every value with N figures, its numbers widened
             return show
         own = {k for k, _, _, _, _ in keyed}
@@ -401,6 +415,49 @@ class ShownChain:
             if self._adds_up(rule, {symbols[s]: v for s, (v, _) in got.items()}, target, target_at):
                 return {s: v for s, v in got.items() if v[1] is not None}
         return None
+
+
+class _ChainGroup:
+    """The chains of one run's parameters (`run_chains`), shown together: one value of a step that two parameters'
+    lines print (two symmetric entries' g_t = −0.241171875, θ_1 = 0.29375) is printed alike in both, with the most
+    places either needs (docs/optimizers.md, "A worked run"): the narrower one's chain is worked again from that
+    display, its lines widened as they then need, until no equal values of a step print differently."""
+
+    ROUNDS = 6
+
+    def __init__(self, chains) -> None:
+        self.chains = list(chains)
+
+    def settle(self, precision) -> None:
+        from ..printing import _decimals, is_sig_figs
+        floors: list[dict] = [{} for _ in self.chains]
+        shows: list[dict] = []
+        for _ in range(self.ROUNDS):
+            shows = [c._chain(precision, fl) for c, fl in zip(self.chains, floors)]
+            if is_sig_figs(precision):
+                break
+            widest: dict = {}
+            for c, show in zip(self.chains, shows):
+                for k, (d, _) in show.items():
+                    group = (_step_of(k), c._values[k])
+                    if group not in widest or _decimals(d) > _decimals(widest[group][0]):
+                        widest[group] = (d, c._figures[k])
+            changed = False
+            for c, show, floor in zip(self.chains, shows, floors):
+                for k, (d, _) in show.items():
+                    d_wide, figures = widest[(_step_of(k), c._values[k])]
+                    if _decimals(d_wide) > _decimals(d) and floor.get(k) != figures:
+                        floor[k] = figures
+                        changed = True
+            if not changed:
+                break
+        for c, show in zip(self.chains, shows):
+            c._at[precision] = show
+
+
+def _step_of(key):
+    """The step a chain's value belongs to: a RunChain's key is (t, symbol); a ShownChain's is one step's."""
+    return key[0] if isinstance(key, tuple) else None
 
 
 class RunChain(ShownChain):
@@ -534,7 +591,8 @@ def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str, chain
     return _prose(msg(lang, key, t=t, weights=", ".join(parts)))
 
 
-def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead=None) -> list[Section]:
+def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead=None,
+              fixed: dict | None = None) -> list[Section]:
     """The forward and backward pass of step t (the part re-solved at the step's grad point, on its samples),
     numbers put in as in the solution above (a line's numbers widened as few as will do: `ResolvedLine`).
     Its δ sections hold δ and ∂J/∂w (the update is the optimizer's, below): headed so. Where a net input is
@@ -545,7 +603,7 @@ def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead
     weights = {s.symbol for s in solution.steps if s.key.kind in ("w", "shared")}
     kinks = [n for n in solution.conventions if n.kind == "kink"]
     chain = ResolvedChain([s for sec, steps in solution.sections() if sec in _RESOLVED for s in steps
-                           if s.key.kind not in _NOT_SHOWN], weights)
+                           if s.key.kind not in _NOT_SHOWN], weights, fixed)
     for sec, steps in solution.sections():
         if sec not in _RESOLVED:
             continue
@@ -569,10 +627,28 @@ class ResolvedChain:
     too, at most `chain_figures`), and a widened value of the step is printed with those digits in its own
     line too (u_3^(1) ≈ 0.421899 where net_5^(1) needs it, not ≈ 0.4219 above 0.9000×0.421899)."""
 
-    def __init__(self, steps, weights) -> None:
-        self.steps, self.weights = steps, weights
+    def __init__(self, steps, weights, fixed: dict | None = None) -> None:
+        self.steps, self.weights, self.fixed = steps, weights, dict(fixed or {})
         self._owner = {s.symbol: s for s in steps}
         self._at: dict = {}
+        self._exact: dict = {}
+
+    def _own(self, s, precision) -> tuple[str, bool, object]:
+        """A value of the step as the step prints it at first, whether exact, and the figures of that display: the
+        optimizer line's display of the same value (`fixed`: g_t for ∂J/∂w), else by `step_figures`."""
+        from ..printing import _decimals, is_sig_figs
+        v = sp.sympify(s.value)
+        if v in self.fixed and not is_sig_figs(precision):
+            d, e = self.fixed[v]
+            return d, e, max(_decimals(d), int(precision))
+        figures = step_figures(v, precision, s.float_value)
+        d, e = format_value(v, figures, s.float_value)
+        return d, e, figures
+
+    def exact(self, sym, precision) -> bool:
+        """Whether the step's own value `sym` is printed exactly (=) at `precision`."""
+        self.shown(precision)
+        return self._exact[precision].get(sym, False)
 
     def owns(self, sym, value) -> bool:
         owner = self._owner.get(sym)
@@ -586,9 +662,11 @@ class ResolvedChain:
         return got
 
     def _chain(self, precision):
-        from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs
-        disp = {s.symbol: s.shown(precision)[0] for s in self.steps}
-        at = {s.symbol: precision for s in self.steps}
+        from ..printing import SigFigs, _decimals, _longer, _reevaluated, _same_display, is_sig_figs
+        first_shown = {s.symbol: self._own(s, precision) for s in self.steps}
+        disp = {s: d for s, (d, _, _) in first_shown.items()}
+        at = {s: f for s, (_, _, f) in first_shown.items()}
+        exact = self._exact[precision] = {s: e for s, (_, e, _) in first_shown.items()}
         lines = [s for s in self.steps if s.forms and s.leaves]
         numbers: dict = {}
 
@@ -603,7 +681,7 @@ class ResolvedChain:
             changed = False
             for step in lines:
                 expr = step.forms[-1]
-                first = {s: (disp[s] if self.owns(s, v) else format_value(v, precision)[0])
+                first = {s: (disp[s] if self.owns(s, v) else format_value(v, step_figures(v, precision))[0])
                          for s, v in step.leaves.items()}
                 numbers[id(step)] = first
                 if not expr.free_symbols <= first.keys():
@@ -612,7 +690,9 @@ class ResolvedChain:
                 if (got := _reevaluated(expr, first, target_at, None)) is None or _same_display(got, target):
                     continue
                 found = None
-                for places in range(int(precision) + 1, chain_figures(precision) + 1):
+                # a small value by significant figures (0.0000738087) needs its numbers to its own places and more
+                most = min(MAX_CHAIN_FIGURES, max(chain_figures(precision), _decimals(target) + 2))
+                for places in range(int(precision) + 1, most + 1):
                     wide = _longer(first, {s: fmt(step, s, v, SigFigs(places) if sig else places)
                                            for s, v in step.leaves.items()})
                     for keep in (self.weights, ()):
@@ -630,10 +710,23 @@ class ResolvedChain:
                 for s, v in shown.items():
                     if self.owns(s, step.leaves[s]) and v != disp[s]:
                         disp[s], at[s] = v, places
+                        exact[s] = _shows_exactly(v, self._owner[s].value)
                         changed = True
             if not changed:
                 break
         return disp, numbers
+
+
+def _shows_exactly(display: str, value) -> bool:
+    """Whether `display` is all of an exact value's digits."""
+    from fractions import Fraction
+    value = sp.sympify(value)
+    if not value.is_Rational:
+        return False
+    try:
+        return Fraction(display) == Fraction(int(value.p), int(value.q))
+    except ValueError:
+        return False
 
 
 class ResolvedLine:
@@ -649,8 +742,10 @@ class ResolvedLine:
         own = self.step.shown(precision)
         if self.chain is None:
             return own
-        got = self.chain.shown(precision)[0].get(self.step.symbol, own[0])
-        return (got, own[1]) if got == own[0] else (got, False)
+        got = self.chain.shown(precision)[0].get(self.step.symbol)
+        if got is None:
+            return own
+        return got, self.chain.exact(self.step.symbol, precision)
 
     def shown_numbers(self, numbers, precision) -> dict:
         from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs, operands_that_add_up
