@@ -269,7 +269,7 @@ class GraphMath(Math):
 
         def shown_at(p: int) -> dict:
             return {symbol[n]: str(self._shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
-        got = operands_that_add_up(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
+        got = self._operands(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {n: Num(got[symbol[n]]) for n in step.numbers}
 
     def _backward_adding_up(self, step: Step, precision: int) -> dict | None:
@@ -295,7 +295,7 @@ class GraphMath(Math):
 
         def shown_at(p: int) -> dict:
             return {stand_in[k]: str(self._shown(v, p, k in self.given)[0]) for k, v in step.numbers.items()}
-        got = operands_that_add_up(expr, str(self.value(step, precision, False)[0]), precision, shown_at)
+        got = self._operands(expr, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {k: Num(got[d]) for k, d in stand_in.items()}
 
     def _matrix_adding_up(self, step: Step, precision: int) -> dict | None:
@@ -322,7 +322,7 @@ class GraphMath(Math):
                 for sym, e in zip(symbols, list(v) if isinstance(v, sp.MatrixBase) else [v]):
                     out[sym] = self._cell(e, p, given)[0]
             return out
-        got = operands_that_add_up(entries, targets, precision, shown_at, widened_only=True)
+        got = self._operands(entries, targets, precision, shown_at, widened_only=True)
         if got is None:
             return None
         out: dict = {}
@@ -335,6 +335,11 @@ class GraphMath(Math):
             else:
                 out[key] = Num(got[symbols[0]])
         return out
+
+    @staticmethod
+    def _operands(expr, target, precision, shown_at, widened_only: bool = False):
+        """printing.operands_that_add_up: the numbers that make a step add up to its value as shown."""
+        return operands_that_add_up(expr, target, precision, shown_at, widened_only=widened_only)
 
     def _shown_expression(self, step: Step):
         """(what the step's numbers line computes, in one symbol per number shown: a scalar or a matrix
@@ -815,6 +820,27 @@ class GraphStepMath(GraphMath):
 
     _base = None
     step = None                                  # the step t whose pass it prints
+
+    @staticmethod
+    def _operands(expr, target, precision, shown_at, widened_only: bool = False):
+        """As GraphMath's, each target compared at its own places where the step prints it with more than the
+        precision (an exact short value in full, a small one by significant figures, g_t's display)."""
+        from ..printing import MAX_OPERAND_PLACES, _decimals, _longer, _reevaluated, _same_display
+        if is_sig_figs(precision):
+            return operands_that_add_up(expr, target, precision, shown_at, widened_only=widened_only)
+        exprs, targets = (list(expr), list(target)) if isinstance(expr, (list, tuple)) else ([expr], [target])
+        exprs = [sp.sympify(e, strict=True) for e in exprs]
+        first = shown_at(precision)
+        if any(not e.free_symbols <= first.keys() or e.atoms(sp.Derivative) for e in exprs) or \
+                any("e" in t for t in targets):
+            return operands_that_add_up(expr, target, precision, shown_at, widened_only=widened_only)
+        places_of = [max(int(precision), _decimals(t)) for t in targets]
+        for places in range(int(precision), max(int(precision), MAX_OPERAND_PLACES) + 1):
+            shown_ = first if places == int(precision) else _longer(first, shown_at(places))
+            if all((got := _reevaluated(e, shown_, at, None)) is not None and _same_display(got, t)
+                   for e, t, at in zip(exprs, targets, places_of)):
+                return None if widened_only and shown_ is first else shown_
+        return None if widened_only else first
 
     def at_precision(self, precision: int) -> "GraphStepMath":
         self._base = precision
