@@ -114,6 +114,7 @@ def test_an_exact_short_value_is_printed_in_full_everywhere_in_the_step(step2):
     assert "0.9×0.021875" in next(x for x in step2_lines if x.strip().startswith("v_t(A_22)"))
 
 
+@pytest.mark.slow
 def test_the_graph_step_in_zh_and_in_every_format(graph_file):
     zh = _solve(graph_file, "--step", "2", "--lang", "zh")
     assert "第 2 步：前向计算/Forward" in zh and "第 2 步：反向传播/Backward" in zh and "前瞻点" in zh
@@ -160,3 +161,23 @@ def test_a_network_step_prints_small_gradients_by_significant_figures_as_its_g_t
         in_line = _value(next(x for x in lines if x.strip().startswith(f"g_t(w_{{{w}}})")))
         assert in_pass == in_line, w
     assert _value(next(x for x in passes if x.strip().startswith("∂L/∂w_{03} = "))) == f"{g03:.4g}"   # −0.003361
+
+
+@pytest.mark.parametrize("precision", ["0", pytest.param("4", marks=pytest.mark.slow)])
+def test_a_graph_steps_pass_adds_up_at_its_printed_numbers(graph_file, tmp_path, precision):
+    """Adam (lecture) on the same graph: step 1 moves every entry by η = 0.1 (t21: θ_1(c) ≈ 1.6e-10), so at step 2
+    y = 1.4 (by hand: A [0.4, −0.9; 0.35, 1.9], b (0.2, −0.1), c ≈ 0: xᵀAx = 0.4 + 0.275 + 0.475 = 1.15,
+    b·x = 0.25) and ∂L/∂y = 2·0.4 = 0.8 (up to c's 1.6e-10); its line, worked from the printed y, gives the
+    printed value at any precision, and g_t prints it as the pass does."""
+    f = tmp_path / "adam.yaml"
+    f.write_text(GRAPH.replace("{name: nesterov, lr: 0.05, momentum: 0.9}", "{name: adam, lr: 0.1}"),
+                 encoding="utf-8")
+    text = _solve(f, "--step", "2", "--precision", precision)
+    backward = _section(text, "Step 2: Backward: the chain rule")
+    dy = next(x for x in backward if x.strip().startswith("∂L/∂y = "))
+    y, d = re.search(r"= 2×\(([-0-9.]+) - 1\) [=≈] ([-0-9.]+)$", dy).groups()
+    places = len(d.partition(".")[2])
+    assert abs(2 * (float(y) - 1) - float(d)) <= 0.5 * 10 ** -places + 1e-12
+    assert float(d) == pytest.approx(0.8, abs=1e-6)
+    g = _value(next(x for x in _section(text, "Step 2 of 3") if x.strip().startswith("g_t(c)")))
+    assert g == d
