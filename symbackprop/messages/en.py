@@ -1655,4 +1655,7 @@ MESSAGES = {
                           "engine computes): {what}; at most {most} (weights + units) ({docs})",
     "optimizer.name_clash": "Here {letter} is the name of a parameter and also a letter of the rule: in {example}, {quantity} is the rule's quantity and {param}, in the brackets, is the parameter",
     "optimizer.name_clash_many": "Here {letters} are names of parameters and also letters of the rule: in {examples}, the symbol before the brackets is the rule's quantity and the one in the brackets is the parameter",
+    # -- session 15, R: a graph's step shown in full: its forward and backward pass at the look-ahead point ----
+    "optimizer.lookahead_graph": "Step {t}'s forward and backward pass are at the look-ahead point "
+                                 "θ̃ = θ_{{t−1}} − γ·v_{{t−1}} (Nesterov), not at θ_{{t−1}}: {weights}",
 }

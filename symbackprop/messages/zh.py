@@ -1445,4 +1445,7 @@ MESSAGES = {
                           "（{docs}）",
     "optimizer.name_clash": "此处 {letter} 既是参数名，也是更新规则中的字母：在 {example} 中，{quantity} 是规则中的量，括号中的 {param} 是参数",
     "optimizer.name_clash_many": "此处 {letters} 既是参数名，也是更新规则中的字母：在 {examples} 中，括号前的符号是规则中的量，括号中的是参数",
+    # -- session 15, R: a graph's step shown in full: its forward and backward pass at the look-ahead point ----
+    "optimizer.lookahead_graph": "第 {t} 步的前向与反向计算在前瞻点 θ̃ = θ_{{t−1}} − γ·v_{{t−1}} 处进行（Nesterov），"
+                                 "而不是在 θ_{{t−1}} 处：{weights}",
 }

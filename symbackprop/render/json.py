@@ -139,7 +139,7 @@ def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[st
     from ..document import Step
     from ..notation import Names
     from ..optimize import names_of_symbols
-    from .optimizer import _resolved, _resolved_shown, run_chains, run_names, step_lines
+    from .optimizer import _fixed_gradients, _resolved, _resolved_shown, run_chains, run_names, step_lines
     run = psol.run
     if not run.shown:
         return {}
@@ -171,7 +171,8 @@ def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[st
         # the forward and backward pass: step 1's as the solution above prints it (the part's own lines), a later
         # step's as its section prints it (`_resolved`: a line's numbers widened as few as will do)
         if _resolved_shown(psol, t):
-            here = {s.id: s for sec in _resolved(worked.solution, t, "en", names) for s in sec.steps}
+            here = {s.id: s for sec in _resolved(worked.solution, t, "en", names,
+                                                   fixed=_fixed_gradients(run, chains, subs, t, p)) for s in sec.steps}
             on = math
         else:
             here, on = {}, SolutionMath(shown_names, worked.solution)
