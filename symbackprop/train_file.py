@@ -118,13 +118,26 @@ def read_csv(reader, value: Any, path, inputs, outputs) -> tuple:
         got = {}
         for name in columns:
             cell = row[where[name]].strip()
-            try:
-                got[name] = reader.number(cell, ())
-            except ProblemError:
-                raise ProblemError(said("train.csv_not_number", column=name, got=shown(cell)),
-                                   source=source, line=line) from None
+            number = _cell_number(cell)
+            if number is None:
+                raise ProblemError(said("train.csv_not_number", column=name, got=shown(cell)), source=source, line=line)
+            got[name] = number
         samples.append(Sample(x=tuple((u, got[f"x{u}"]) for u in inputs), t=tuple((u, got[f"t{u}"]) for u in outputs)))
     return tuple(samples)
+
+
+def _cell_number(cell: str) -> sp.Rational | None:
+    """A CSV cell as an exact number (a decimal, 1e-3 or p/q, as the problem file writes numbers); None if it
+    is none."""
+    from .fields import DECIMAL_RE, FRACTION_RE, MAX_EXPONENT
+    if len(cell) <= 60 and DECIMAL_RE.match(cell):
+        mant, _, exp = cell.lower().partition("e")
+        if not exp or abs(int(exp)) <= MAX_EXPONENT:
+            return sp.Rational(cell.lower())
+    if len(cell) <= 60 and FRACTION_RE.match(cell) and int(cell.split("/")[1]) != 0:
+        p, q = cell.split("/")
+        return sp.Rational(int(p), int(q))
+    return None
 
 
 def samples(reader, cfg: dict, inputs, outputs, read_samples):
