@@ -294,3 +294,29 @@ def test_pdf(tmp_path):
         pytest.skip("no LaTeX here")
     assert r.exit_code == 0, r.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name", ["xor_train", "xor_dev_stop"])
+def test_solve_of_the_new_files_by_hand(name):
+    """The files' `solve` (one full-batch SGD step, lr 2, J the mean of ½(u − t)² over the four XOR samples),
+    against a forward and backward pass written here: net_3 of sample 2 is 0.5·1 + 0.4·0 − 0.6·1 = −0.1."""
+    r = run("solve", PROBLEMS / f"{name}.yaml", "--format", "json")
+    assert r.exit_code == 0, r.output
+    q = json.loads(r.output)["parts"][0]["quantities"]
+    assert q["net_3@2"]["value"] == pytest.approx(-0.1, abs=1e-15)
+    W1 = np.array([[0.5, 0.4, -0.6], [-0.5, 0.7, 0.2]])       # rows: units 3, 4; columns: bias, x1, x2
+    w2 = np.array([0.3, 0.8, -0.3])                            # bias, u3, u4 → unit 5
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    t = np.array([0.0, 1, 1, 0])
+    sig = lambda z: 1 / (1 + np.exp(-z))                      # noqa: E731
+    h = sig(np.c_[np.ones(4), X] @ W1.T)
+    u = sig(np.c_[np.ones(4), h] @ w2)
+    assert q["loss"]["value"] == pytest.approx((0.5 * (u - t) ** 2).mean(), rel=1e-12)
+    d5 = (u - t) * u * (1 - u)
+    g2 = (np.c_[np.ones(4), h] * d5[:, None]).mean(axis=0)
+    d_h = d5[:, None] * w2[1:] * h * (1 - h)
+    g1 = np.einsum("nj,ni->ji", d_h, np.c_[np.ones(4), X]) / 4
+    for (src, dst), g in {("0", "5"): g2[0], ("3", "5"): g2[1], ("4", "5"): g2[2], ("0", "3"): g1[0, 0],
+                          ("1", "3"): g1[0, 1], ("2", "4"): g1[1, 2]}.items():
+        assert q[f"grad_w_{src}_{dst}"]["value"] == pytest.approx(g, rel=1e-12)
+    assert q["new_w_3_5"]["value"] == pytest.approx(0.8 - 2 * g2[1], rel=1e-12)
