@@ -254,10 +254,10 @@ def test_every_and_the_rows_line():
     rows = re.findall(r"^\s+(\d+)\s+\d", text, re.M)
     epochs = [int(e) for e in rows if int(e) <= 2000]
     assert len(epochs) <= 50 and epochs[:5] == [1, 2, 3, 4, 5] and epochs[-1] == 2000
-    assert "the first 5, every 50th" in text
+    assert "the first 5, one every 50 epochs" in text
     text = run("train", PROBLEMS / "xor_train.yaml", "--every", "500").output
     assert [int(e) for e in re.findall(r"^\s+(\d+)\s+\d\.", text, re.M)] == [1, 2, 3, 4, 5, 500, 1000, 1500, 2000]
-    assert "9 of 2000 epochs" in text and "every 500th" in text
+    assert "9 of 2000 epochs" in text and "one every 500 epochs" in text
 
 
 def test_zh(tmp_path):

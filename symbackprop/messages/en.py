@@ -1682,7 +1682,7 @@ MESSAGES = {
     "train.mark.stopped": "patience ran out",
     "train.mark_sep": ", ",
     "train.rows_all": "Every epoch ({n}); loss and accuracy after the epoch, on the whole set.",
-    "train.rows_some": "{shown} of {n} epochs: the first {first}, every {every}th, every marked one and the last (--every K to choose; the JSON has every epoch).",
+    "train.rows_some": "{shown} of {n} epochs: the first {first}, one every {every} epochs, every marked one and the last (--every K to choose; the JSON has every epoch).",
     "train.stopped": "Early stopping ended the run after epoch {epoch} of {epochs}: {patience} epochs in a row without improvement.",
     "train.ran_all": "Every epoch ran: {epochs} epochs, {updates} updates.",
     "train.final": "After epoch {epoch}: training loss {loss}",

@@ -1475,7 +1475,7 @@ MESSAGES = {
     "train.mark.stopped": "耐心耗尽",
     "train.mark_sep": "，",
     "train.rows_all": "每一轮（{n} 轮）；损失与准确率为该轮之后在整个数据集上的值。",
-    "train.rows_some": "{n} 轮中的 {shown} 轮：前 {first} 轮、每第 {every} 轮、每个有标记的轮以及最后一轮（用 --every K 选择；JSON 含每一轮）。",
+    "train.rows_some": "{n} 轮中的 {shown} 轮：前 {first} 轮、每隔 {every} 轮一轮、每个有标记的轮以及最后一轮（用 --every K 选择；JSON 含每一轮）。",
     "train.stopped": "早停在第 {epoch} 轮（共 {epochs} 轮）之后结束训练：连续 {patience} 轮没有改进。",
     "train.ran_all": "所有轮都已运行：{epochs} 轮，{updates} 次更新。",
     "train.final": "第 {epoch} 轮之后：训练损失 {loss}",
