@@ -198,6 +198,7 @@ def test_csv_missing_file_and_twice(tmp_path):
 
 # -- the command's output ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_xor_file_learns_xor():
     r = run("train", PROBLEMS / "xor_train.yaml", "--format", "json")
     assert r.exit_code == 0, r.output
@@ -216,6 +217,7 @@ def test_the_xor_file_learns_xor():
         assert (u5 >= 0.5) == bool(t)
 
 
+@pytest.mark.slow
 def test_the_dev_file_stops_early_and_prints_the_kept_weights():
     prob = load_problem(PROBLEMS / "xor_dev_stop.yaml")
     part = prob.parts[0]
@@ -249,6 +251,7 @@ def test_a_run_against_a_loop_written_here(tmp_path):
     assert data["final_weights"] == pytest.approx({"w_0_2": b, "w_1_2": w}, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_every_and_the_rows_line():
     text = run("train", PROBLEMS / "xor_train.yaml").output
     rows = re.findall(r"^\s+(\d+)\s+\d", text, re.M)
@@ -260,8 +263,43 @@ def test_every_and_the_rows_line():
     assert "9 of 2000 epochs" in text and "one every 500 epochs" in text
 
 
+# the unit of UNIT learns t = 1 + 2x; a dev sample at x = 3 with t = 0 is best before any training and worse after
+# every epoch: after epoch 1, b = 0.1·mean(1, 3, 5) = 0.3 and w = 0.1·mean(0, 3, 10) = 13/30, so u(3) = 1.6 and
+# the dev loss is ½·1.6² = 1.28, and it grows from there: epoch 1 is kept, and patience 3 runs out at epoch 4
+STOP = UNIT + "train:\n  epochs: 50\n  shuffle: false\n  dev: [{x: {1: 3}, t: {2: 0}}]\n  early_stopping: {patience: 3}\n"
+
+
+def test_early_stopping_by_hand(tmp_path):
+    path = write(tmp_path, STOP)
+    data = json.loads(run("train", path, "--format", "json").output)["parts"][0]
+    assert data["epochs"][0]["dev_loss"] == pytest.approx(1.28, rel=1e-12)
+    assert [e["marks"] for e in data["epochs"]] == [["best"], [], [], ["stopped"]]
+    assert (data["kept_epoch"], data["stopped_epoch"]) == (1, 4)
+    assert data["kept_weights"] == pytest.approx({"w_0_2": 0.3, "w_1_2": 13 / 30}, rel=1e-12)
+    part = load_problem(path).parts[0]             # a second path: the library's rows
+    rows = train(part, part.train)
+    assert [e.dev_loss for e in rows.epochs] == [e["dev_loss"] for e in data["epochs"]]
+    text = run("train", path).output
+    assert re.search(r"^\s+1\s.*best \(kept\)$", text, re.M) and re.search(r"^\s+4\s.*patience ran out$", text, re.M)
+    assert "kept (epoch 1)" in text and "after epoch 4 of 50" in text
+    kept = dict(re.findall(r"^\s+(w_\d_\d)\s+\S+\s+(\S+)$", text, re.M))
+    assert kept == {"w_0_2": "0.3", "w_1_2": "0.43333333"}
+
+
+def test_every_on_a_short_run(tmp_path):
+    path = write(tmp_path, UNIT + "train: {epochs: 120}\n")
+    text = run("train", path).output           # 120 epochs: one every 5 (at most about 50 rows)
+    assert [int(e) for e in re.findall(r"^\s+(\d+)\s+\d", text, re.M)] == [1, 2, 3, 4] + list(range(5, 121, 5))
+    text = run("train", path, "--every", "50").output
+    assert [int(e) for e in re.findall(r"^\s+(\d+)\s+\d", text, re.M)] == [1, 2, 3, 4, 5, 50, 100, 120]
+    assert "8 of 120 epochs: the first 5, one every 50 epochs" in text
+    assert len(json.loads(run("train", path, "--every", "50", "--format", "json").output)["parts"][0]["epochs"]) == 120
+    text = run("train", path, "--every", "1").output
+    assert "Every epoch (120)" in text
+
+
 def test_zh(tmp_path):
-    r = run("train", PROBLEMS / "xor_dev_stop.yaml", "--lang", "zh")
+    r = run("train", write(tmp_path, STOP, "stop.yaml"), "--lang", "zh")
     assert r.exit_code == 0 and "训练过程" in r.output and "耐心耗尽" in r.output and "保留" in r.output
     r = run("train", write(tmp_path, XOR + "train: {epochs: 0}\n"), "--lang", "zh")
     assert r.exit_code == 2 and "train.epochs" in r.output and "整数" in r.output
@@ -280,12 +318,6 @@ def test_output_file_by_suffix(tmp_path):
     assert r.exit_code == 0 and len(json.loads(out.read_text(encoding="utf-8"))["parts"][0]["epochs"]) == 3
 
 
-def test_solve_ignores_train():
-    plain = run("solve", PROBLEMS / "xor_train.yaml", "--format", "json").output
-    prob = json.loads(plain)
-    assert prob["parts"][0]["quantities"]["w_0_3"]["value"] == 0.5
-
-
 @pytest.mark.slow
 def test_pdf(tmp_path):
     out = tmp_path / "run.pdf"
@@ -296,6 +328,7 @@ def test_pdf(tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["xor_train", "xor_dev_stop"])
 def test_solve_of_the_new_files_by_hand(name):
     """The files' `solve` (one full-batch SGD step, lr 2, J the mean of ½(u − t)² over the four XOR samples),
