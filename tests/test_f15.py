@@ -87,6 +87,7 @@ def test_a_file_without_train_and_parts():
 
 
 @pytest.mark.parametrize("train, field, words", [
+    ("5", "train", "train"),
     ("{epochs: 0}", "train.epochs", "from 1 to 100000"),
     ("{epochs: 100001}", "train.epochs", "from 1 to 100000"),
     ("{batch_size: 2}", "train.epochs", "missing"),
@@ -310,6 +311,21 @@ def test_every_format_renders(tmp_path, fmt, marker):
     r = run("train", write(tmp_path, XOR + "train:\n  epochs: 4\n  early_stopping: {patience: 1}\n" + DEV), "--format", fmt)
     assert r.exit_code == 0, r.output
     assert marker in r.output
+
+
+def test_part_chooses(tmp_path):
+    path = write(tmp_path, XOR + "parts:\n  - {name: a, train: {epochs: 2}}\n  - {name: b, train: {epochs: 3}}\n"
+                 "  - {name: c}\n")
+    data = json.loads(run("train", path, "--format", "json").output)
+    assert [(p["name"], len(p["epochs"])) for p in data["parts"]] == [("a", 2), ("b", 3)]      # c has no train:
+    data = json.loads(run("train", path, "--format", "json", "--part", "b").output)
+    assert [p["name"] for p in data["parts"]] == ["b"]
+    r = run("train", path, "--part", "c")
+    assert r.exit_code == 2 and "no train: field" in r.output
+    r = run("train", path, "--part", "bb")
+    assert r.exit_code == 2 and "did you mean b" in r.output
+    text = run("train", path).output
+    assert "Part a" in text and "Part b" in text
 
 
 def test_output_file_by_suffix(tmp_path):
