@@ -205,7 +205,7 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
         patience = _whole(reader, e["patience"], epath + ("patience",), 0, None) if "patience" in e else 10
         metric = _metric(reader, e, epath)
         early = EarlyStopping(metric, patience, float(_non_negative(reader, e, epath, "min_delta")))
-        _watched(reader, epath, metric, dev, train_samples)
+        _watched(reader, epath, metric, dev)
     decay = None
     if "decay" in raw:
         dpath = path + ("decay",)
@@ -227,7 +227,7 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
             decay = Decay("plateau", factor, patience=patience, metric=metric,
                           min_delta=float(_non_negative(reader, d, dpath, "min_delta")),
                           min_lr=_non_negative(reader, d, dpath, "min_lr"))
-            _watched(reader, dpath, metric, dev, train_samples)
+            _watched(reader, dpath, metric, dev)
         opt = training or Training()
         if training is not None and "lr" not in training.values:
             reader.fail(dpath, said("train.decay_no_lr", optimizer=opt.optimizer, form=opt.form))
@@ -235,9 +235,9 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
                          early_stopping=early, decay=decay)
 
 
-def _watched(reader, path, metric: str, dev, train_samples) -> None:
-    """A watcher of the dev set needs one, and accuracy needs targets that are classes."""
+def _watched(reader, path, metric: str, dev) -> None:
+    """A watcher of the dev set needs one, and its accuracy needs dev targets that are classes."""
     if not dev:
         reader.fail(path, said("train.no_dev", field=path[-1]))
-    if metric == "accuracy" and not (_classes(dev) and _classes(train_samples)):
+    if metric == "accuracy" and not _classes(dev):
         reader.fail(path + ("metric",), said("train.no_classes"))

@@ -1658,7 +1658,7 @@ MESSAGES = {
     "train.section.epochs": "Epochs",
     "train.section.weights": "Weights",
     "train.note.optimizer": "Optimizer: {name} ({form} form), {settings}.",
-    "train.note.epochs": "{epochs} epochs; batches of {batch} of the {n} training samples, {updates} update(s) an epoch.",
+    "train.note.epochs": "{epochs} epochs; batches of {batch} of the {n} training samples, {updates} updates an epoch.",
     "train.note.shuffle": "The samples are shuffled every epoch (seed {seed}).",
     'train.note.no_shuffle': "The samples are taken in the file's order every epoch.",
     "train.note.dev": "Dev set: {n} samples, measured after every epoch.",
@@ -1689,4 +1689,5 @@ MESSAGES = {
     "train.final_accuracy": ", training accuracy {accuracy}",
     "train.kept": "Kept: the weights of epoch {epoch} (dev {metric} {value}).",
     "train.kept_none": "Kept: no epoch (the dev metric was never measured).",
+    "train.note.epochs_one": "{epochs} epochs; batches of {batch} of the {n} training samples, one update an epoch.",
 }

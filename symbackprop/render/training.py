@@ -99,7 +99,8 @@ def _settings_notes(run, lang: str) -> list[Text]:
     size = s.batch_size or n
     per_epoch = -(-n // size)
     out = [msg(lang, "train.note.optimizer", name=tr.optimizer, form=tr.form, settings=values),
-           msg(lang, "train.note.epochs", epochs=s.epochs, batch=size, n=n, updates=per_epoch),
+           msg(lang, "train.note.epochs_one" if per_epoch == 1 else "train.note.epochs", epochs=s.epochs, batch=size,
+               n=n, updates=per_epoch),
            msg(lang, "train.note.shuffle", seed=s.seed) if s.shuffle else msg(lang, "train.note.no_shuffle"),
            msg(lang, "train.note.dev", n=len(s.dev)) if s.dev else msg(lang, "train.note.no_dev")]
     e = s.early_stopping
