@@ -156,7 +156,8 @@ def _table(run, every: int, lang: str) -> tuple[Table, Text]:
         said = msg(lang, "train.rows_all", n=len(rows))
     else:
         said = msg(lang, "train.rows_some", shown=len(body), n=len(rows), first=FIRST, every=every)
-    return Table(tuple(head), tuple(body)), Text(said)
+    from .latex import tex_escape
+    return Table(tuple(head), tuple(body)), Text(said, latex=tex_escape(said).replace("--", "-{}-"))   # not an en dash
 
 
 def _marks(run, row, lang: str) -> list[str]:
