@@ -183,8 +183,8 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
     from .training import Decay, EarlyStopping, TrainSettings
     from .problem import Training
     raw, path = _raw(cfg)
-    reader.mapping(raw, path, said("what.train"))
-    reader.check_keys(raw, KEYS, path, said("what.train"))
+    reader.mapping(raw, path, said("train.what.train"))
+    reader.check_keys(raw, KEYS, path, said("train.what.train"))
     if "epochs" not in raw:
         reader.fail(path + ("epochs",), said("train.no_epochs", most=MAX_EPOCHS))
     epochs = _whole(reader, raw["epochs"], path + ("epochs",), 1, MAX_EPOCHS)
@@ -200,8 +200,8 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
     early = None
     if "early_stopping" in raw:
         epath = path + ("early_stopping",)
-        e = reader.mapping(raw["early_stopping"], epath, said("what.early_stopping"))
-        reader.check_keys(e, EARLY_KEYS, epath, said("what.early_stopping"))
+        e = reader.mapping(raw["early_stopping"], epath, said("train.what.early_stopping"))
+        reader.check_keys(e, EARLY_KEYS, epath, said("train.what.early_stopping"))
         patience = _whole(reader, e["patience"], epath + ("patience",), 0, None) if "patience" in e else 10
         metric = _metric(reader, e, epath)
         early = EarlyStopping(metric, patience, float(_non_negative(reader, e, epath, "min_delta")))
@@ -209,14 +209,14 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
     decay = None
     if "decay" in raw:
         dpath = path + ("decay",)
-        d = reader.mapping(raw["decay"], dpath, said("what.decay"))
+        d = reader.mapping(raw["decay"], dpath, said("train.what.decay"))
         if "kind" not in d:
             reader.fail(dpath + ("kind",), said("train.decay_no_kind", allowed=", ".join(DECAY_KEYS)))
         kind = d["kind"]
         if kind not in DECAY_KEYS:
             reader.fail(dpath + ("kind",), _hinted(said("train.decay_kind", got=shown(kind),
                                                         allowed=", ".join(DECAY_KEYS)), kind, DECAY_KEYS))
-        reader.check_keys(d, DECAY_KEYS[kind], dpath, said("what.decay_kind", kind=kind))
+        reader.check_keys(d, DECAY_KEYS[kind], dpath, said("train.what.decay_kind", kind=kind))
         factor = _factor(reader, d, dpath)
         if kind == "step":
             every = _whole(reader, d["every"], dpath + ("every",), 1, None) if "every" in d else 1
