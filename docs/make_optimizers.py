@@ -116,6 +116,13 @@ def text() -> str:
               "graph's forward and backward pass at θ_{t−1}). They agree to 10⁻¹² (tests/test_q114.py). "
               "problems/quadratic_adagrad.yaml is the lecture's torch.optim.Adagrad(lr=0.01) print on "
               "y = xᵀAx + b·x + c with a 5×5 A.", "",
+              "A parameter's own lines write the rule's symbols with the parameter in brackets (`m_t(w_{35})`, "
+              "`G_t(A_{12})`). Where a parameter's name is written with a letter of the rule — θ, g or a state's "
+              "letter of that optimizer and form (torch momentum's buffer b and that quadratic's b; Adam's m and v; "
+              "Adagrad's G) — the Optimizer section adds one note saying which is which (network or graph, every "
+              "format, zh too): \"Here b is the name of a parameter and also a letter of the rule: in b_t(b_1), "
+              "b_t is the rule's quantity and b_1, in the brackets, is the parameter\"; with several such letters, "
+              "one note names them all (`θ_t(θ), m_t(m)`). Nothing else of the solution changes.", "",
               "`solve --format json` of a graph with a run keeps every quantity of the plain graph and adds "
               "`optimizer` (name, form, settings, update, steps, the steps shown, the rule) and "
               "`steps: [{step, quantities}]`, the ids the graph's own: a parameter entry `A_1_2` (a vector's "

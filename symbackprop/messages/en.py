@@ -1623,6 +1623,38 @@ MESSAGES = {
                                               "small; dividing by 1 − β₁^t and 1 − β₂^t ({c1} and {c2} at step 1) "
                                               "makes m̂ {g} and v̂ {g}²",
     "optimizer.state_sep": ", ",
+    # -- session 15, I: initialisation of the weights a file does not give (`init:`, init.py) -----------------
+    "what.init": "the initialisation: a kind (`init: glorot`) or `{{kind: uniform, v: 0.5, seed: 3}}`",
+    "problem.init_and_weights": "init and weights cannot both be given: init draws every weight; give one of them",
+    "problem.init_no_kind": "no kind given; allowed: {kinds}",
+    "problem.init_kind": "unknown initialisation {got}; allowed: {allowed}",
+    "problem.init_v_missing": "uniform needs its bound v > 0: `{{kind: uniform, v: 0.5, seed: 0}}`",
+    "problem.init_v_positive": "v must be greater than 0; got {got}",
+    "problem.init_v_computed": "v is computed for {kind} from d_in and d_out, not given; give v with kind: uniform",
+    "problem.init_seed": "seed must be a whole number from 0 to 2^64 − 1, not {got}",
+    "problem.init_bias": "unknown bias {got}; allowed: {allowed} (draw: the bias weights drawn as the others; zero: 0)",
+    "problem.init_places": "places is the number of decimal places the drawn weights are rounded to, 0 to {most}; "
+                           "got {got}",
+    "section.init": "Initialisation",
+    "init.kind.uniform": "uniform",
+    "init.kind.glorot": "Glorot (Xavier uniform)",
+    "init.kind.he": "He (Kaiming uniform, for ReLU)",
+    "init.drawn": "The weights are not given: {kind} initialisation, seed {seed}. Each layer's weights are drawn "
+                  "from U(−v, v) in NumPy, layer by layer: {rng}, then {draw_w}{draw_b}; each value rounded to "
+                  "{places} decimal places. These are the given weights below. *d_in* is the number of units feeding the layer (the "
+                  "bias left out), *d_out* its number of units.",
+    "init.draw_b": " and {draw}",
+    "init.bias_zero": "; the bias weights are 0",
+    "init.layer_formula": "Layer {layer} (units {units}; *d_in* = {d_in}, *d_out* = {d_out}): {bound}",
+    "init.layer_given": "Layer {layer} (units {units}; *d_in* = {d_in}, *d_out* = {d_out}): {bound} (given)",
+    "init.part_gives": "The part gives {weights} itself: those weights are as written, not drawn.",
+    "init.shared": "A shared parameter is drawn once: it takes the value drawn for its first edge ({groups}).",
+    "training.too_large": "training run too large: {weights} × {samples} × {epochs} epochs = {work}; at most {most} "
+                    "weights × (training + dev samples) × epochs: use fewer epochs or samples ({docs})",
+    "training.model_too_large": "network too large to train on its compiled model (this part is not one the matrix "
+                          "engine computes): {what}; at most {most} (weights + units) ({docs})",
+    "optimizer.name_clash": "Here {letter} is the name of a parameter and also a letter of the rule: in {example}, {quantity} is the rule's quantity and {param}, in the brackets, is the parameter",
+    "optimizer.name_clash_many": "Here {letters} are names of parameters and also letters of the rule: in {examples}, the symbol before the brackets is the rule's quantity and the one in the brackets is the parameter",
     # -- `train:` and `symbackprop train` (issue 14: train_file.py, render/training.py) --
     "train.what.train": "train",
     "train.what.early_stopping": "train.early_stopping",

@@ -157,6 +157,9 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
                                                                  if s.symbol not in tied or sec != "given"),
                                  inline=sec == "given")
                          for sec, steps in psol.sections())
+        if psol.part.init is not None:          # the weights drawn (`init:`): how, before the given values
+            from .initialisation import init_section
+            sections = (init_section(psol.part, lang, p),) + sections
         if psol.run is not None:
             from .optimizer import optimizer_sections, run_names
             names, subs = run_names(psol, names)

@@ -149,6 +149,9 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
              _prose(form_note(tr.optimizer, tr.form, lang, tr.values)), theta]
     if graph:
         notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
+    clash = _name_clash_note(psol, names, lang)
+    if clash is not None:
+        notes.append(clash)
     notes.append(_prose(msg(lang, "optimizer.precision_loss", digits=DIGITS, loss=loss) if graph
                         else msg(lang, "optimizer.precision", digits=DIGITS)))
     for key, fields in observations(run, lang):
@@ -188,6 +191,23 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
                                 tuple(steps), notes=tuple(step_notes)))
     sections.append(Section(_text(msg(lang, "optimizer.table_title")), (), table=_table(psol, names, precision, lang)))
     return tuple(sections)
+
+
+def _name_clash_note(psol, names: Names, lang: str):
+    """The note that says which is which where a parameter's name is a letter of the rule (`b_t(b)`: torch's
+    momentum buffer of a parameter b), or None (optimize.name_clashes)."""
+    from ..optimize import name_clashes
+    run = psol.run
+    clashes = name_clashes(run, {p.key: names.text[psol.step(p.key).symbol] for p in run.params})
+    if not clashes:
+        return None
+    if len(clashes) == 1:
+        letter, quantity, param = clashes[0]
+        return _prose(msg(lang, "optimizer.name_clash", letter=letter, quantity=quantity, param=param,
+                          example=f"{quantity}({param})"))
+    sep = msg(lang, "optimizer.state_sep")
+    return _prose(msg(lang, "optimizer.name_clash_many", letters=sep.join(c[0] for c in clashes),
+                      examples=sep.join(f"{q}({p})" for _, q, p in clashes)))
 
 
 def run_chains(run, subs: dict) -> dict:
