@@ -369,3 +369,10 @@ def test_solve_of_the_new_files_by_hand(name):
                           ("1", "3"): g1[0, 1], ("2", "4"): g1[1, 2]}.items():
         assert q[f"grad_w_{src}_{dst}"]["value"] == pytest.approx(g, rel=1e-12)
     assert q["new_w_3_5"]["value"] == pytest.approx(0.8 - 2 * g2[1], rel=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, every", [("xor_train", "500"), ("xor_dev_stop", "200")])
+def test_the_docs_runs_are_what_the_command_prints(name, every):
+    doc = (PROBLEMS.parent / "docs" / "training.md").read_text(encoding="utf-8")
+    assert run("train", PROBLEMS / f"{name}.yaml", "--every", every).output in doc
