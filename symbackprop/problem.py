@@ -34,11 +34,11 @@ PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
             "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "sig_figs", "parts", "grading", "input_gradients", "shared",
-            "optimizer", "steps", "update", "init")
+            "optimizer", "steps", "update", "init", "train")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
              "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients", "shared",
-             "optimizer", "steps", "update", "init")
+             "optimizer", "steps", "update", "init", "train")
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
@@ -179,6 +179,7 @@ class Part:
     training: Training | None = None
     # `init:` (issue 14): how the weights were drawn (init.Init); None when the file gives them
     init: Any = None
+    train: Any = None                            # `train:` (issue 14): a training.TrainSettings (train_file.py)
     # where in the file each input of the computation was written: (origin, field path, line), origin one
     # of ("act", layer index), ("loss",), ("eta",), ("w", source, target), ("x", unit, sample index)
     written_at: tuple[tuple[tuple, str, int | None], ...] = field(default=(), compare=False, repr=False)
@@ -421,8 +422,13 @@ class _Validator(FieldReader):
 
         self.drawn = None                          # init.Init where the weights are drawn (`init_weights`)
         weights, weights_ok = self.guarded(lambda: self.all_weights(cfg, inputs, bias, layers, units))
-        samples, samples_ok = self.guarded(
-            lambda: self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok))
+        def read_samples():
+            return self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok)
+        if "train" in cfg:                  # train.data: the samples from a CSV file (train_file.py)
+            from . import train_file
+            samples, samples_ok = self.guarded(lambda: train_file.samples(self, cfg, inputs, layers[-1], read_samples))
+        else:
+            samples, samples_ok = self.guarded(read_samples)
         if samples_ok and loss_ok:
             self.guarded(lambda: self.check_targets(samples, loss_name, cfg))
         lr, lr_ok = self.guarded(lambda: self.learning_rate(cfg), sp.Integer(1))
@@ -431,6 +437,10 @@ class _Validator(FieldReader):
             training, _ = self.guarded(lambda: self.training(cfg, lr if lr_ok else None), None)
             if training is not None and "lr" in training.values:
                 lr = training.values["lr"]
+        train = None
+        if "train" in cfg and samples_ok:
+            train, _ = self.guarded(lambda: train_file.settings(self, cfg, inputs, layers[-1], self.loss_row(loss_name),
+                                                                samples, training), None)
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)
@@ -454,7 +464,7 @@ class _Validator(FieldReader):
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
                     precision=precision, sig_figs=sig_figs, input_gradients=gradients,
                     bias_input=bias_input, shared=shared,
-                    loss_formula=self.loss_formula if loss_ok else None, training=training, init=self.drawn,
+                    loss_formula=self.loss_formula if loss_ok else None, training=training, init=self.drawn, train=train,
                     written_at=tuple((o, format_path(p), self.doc.line_of(p)) for o, p in self.origins.items()))
 
     def relu_g0(self, cfg: dict) -> sp.Rational:

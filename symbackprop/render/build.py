@@ -188,6 +188,8 @@ def kind(obj: Any) -> str:
         return "graph"
     if _instance(obj, "graph_check", "GraphDerivation"):
         return "graph_rules"
+    if _instance(obj, "render.training", "TrainReport"):
+        return "training"
     items = obj if isinstance(obj, (list, tuple)) else [obj]
     if items and all(_instance(d, "symbolic_rules", "GeneralDerivation") for d in items):
         return "rules"
@@ -208,6 +210,9 @@ def document(obj: Any, precision: int | None = None, lang: str = "en", checks=No
     if what == "graph":
         from .graph import graph_document
         return graph_document(obj, lang, precision, checks)
+    if what == "training":
+        from .training import training_document
+        return training_document(obj, lang)
     if what == "graph_rules":
         from .graph import derivation_document
         return derivation_document(obj, lang, precision)

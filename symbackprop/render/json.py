@@ -316,6 +316,10 @@ def pieces(obj, precision: int | None = None, checks=None, source: str | None = 
         from .graph import render_json as graph_json
         yield graph_json(obj, precision, checks)
         return
+    if what == "training":
+        from .training import render_json as training_json
+        yield training_json(obj)
+        return
     if what == "graph_rules":
         from .graph import derivation_json
         yield derivation_json(obj)
