@@ -600,12 +600,12 @@ class StepChecker:
     def start(self) -> tuple:
         """(objective(θ, samples) -> (loss, gradients, _), the parameters in its order, their given values):
         the part's compiled model (optimize.Objective)."""
-        from ..optimize import Objective, _param_value
+        from ..optimize import Objective, _param_values
         part = self.run.part                         # the run's part: every sample (psol.part is step 1's)
         if self._objective is None:
             self._objective = Objective(part, self.run.training)
-        return self._objective, self._objective.params, [float(_param_value(part, p))
-                                                         for p in self._objective.params]
+        params = self._objective.params
+        return self._objective, params, [float(v) for v in _param_values(part, params)]
 
     def samples(self, t: int):
         """The samples step t uses (optimize.step_samples)."""
