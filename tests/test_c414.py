@@ -173,7 +173,10 @@ def test_docs_graph_example_reads_back(tmp_path, suffix):
     steps = {v.qid: v for v in report.verdicts if v.step is not None}
     assert steps["step1.new_w"].expected == pytest.approx(0.6) and steps["step1.G_w"].expected == pytest.approx(64)
     assert steps["step1.new_b"].expected == pytest.approx(0.1) and steps["step1.G_b"].expected == pytest.approx(16)
-    assert {v.step for v in steps.values()} == {1, 2} and len(steps) == 2 * 2 * 3
+    # step 1's g_1(w), g_1(b) are today's items ∂L/∂w, ∂L/∂b (the graph's own ids), not step items (session 15)
+    assert {v.step for v in steps.values()} == {1, 2} and len(steps) == 2 * 2 * 3 - 2
+    today = {v.qid: v for v in report.verdicts}
+    assert today["grad_w"].expected == pytest.approx(-8) and today["grad_b"].expected == pytest.approx(-4)
 
 
 def test_grade_is_check_of_each(tmp_path):

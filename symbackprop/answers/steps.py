@@ -335,7 +335,7 @@ class StepNames:
             if t == 0:                                     # θ_0: the given weight
                 return str(p.key)
             self.check_step(t, shown)
-            return self.item(t, p.kind("new"), False)
+            return self.item(t, p.kind("new"))
         if t == 0 and n.what not in ("grad", "update"):
             return None                                    # m_0: the initial state, no answer
         self.check_step(t, shown)
@@ -343,7 +343,7 @@ class StepNames:
         key = p.kind(kind)
         if key not in self.run.steps[t - 1].values:
             return None
-        return self.item(t, key, False)
+        return self.item(t, key)
 
     def today_key(self, name: str) -> Key | None:
         """The key of one of today's names (w_{35}^{new}, net_3), as a step's: a per-sample quantity of a
@@ -971,6 +971,7 @@ class StepChecker:
                 charged[code] = (base["name"], a.qid)
             verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, diagnosis=code,
                                     **base))
+        verdicts += self._today_follows(today if not split else (), written, upto, own, spreads, wrong, order)
         kept = _worst_of_each(verdicts)
         if notes is not None:
             for v in kept:
@@ -979,6 +980,36 @@ class StepChecker:
                     notes.append(said("steps.answered_twice", name=v.name, n=len(alike),
                                       given=", ".join(_answer_text(x) for x in alike), judged=_answer_text(v)))
         return kept
+
+
+    def _today_follows(self, today, written, upto, own, spreads, wrong, order) -> list:
+        """Today's wrong θ_1 or Δθ_1 (w_{35}^{new}, written so or as θ_1(w_{35}), `step1.new_w_3_5`) that is right
+        from the student's own wrong state of step 1 (their m_1, m̂_1 …, step items judged after today's): its
+        verdict again, as follow-through (the caller puts it in place of today's). A value of one name has one
+        verdict: as the step item it is at every other step."""
+        from dataclasses import replace as renew
+        out = []
+        for v in today:
+            key = self.parse_key(v.qid)
+            if v.status != "wrong" or v.value is None or key is None or key not in self.run.steps[0].values \
+                    or not any(p.kind("new") == key or p.kind("update") == key for p in self.run.params):
+                continue
+            at = (1, order.get(str(key), 1 << 30))
+            earlier = [w for w in wrong if w[0] < at and w[2] != v.qid and STEP_ID.match(w[2])]
+            if not earlier:
+                continue
+            if own is None:
+                own = self.own(written, upto)
+            mine = own.get((1, key))
+            expected = self.expected(1, key)
+            shown = value_of(str(v.given)) if v.given is not None else None
+            if mine is None or abs(mine - expected) <= 1e-12 * max(1.0, abs(expected)) or not \
+                    self._follows(1, key, v.value, shown[1] if shown else None, mine, written, own, spreads):
+                continue
+            out.append(renew(v, status="follow_through", credit=self.rubric.credit.get("follow_through", 1.0),
+                             message=said("steps.follows", name=earlier[0][1]), diagnosis=None,
+                             source=earlier[0][2]))
+        return out
 
 
 def _answer_text(v) -> str:

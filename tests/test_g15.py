@@ -1,0 +1,75 @@
+"""Session 15, task G (issue 13, user trial t21 items 1, 2, 3, 5): check of optimizer steps.
+
+The problems are t21's, copied as strings. Values worked by hand in the comments.
+
+UNIT: y = w_02 + w_12·x, x = 2, t = 0, J = ½(y − t)², Adam (lecture) η = 0.1. Step 1: y = 0.5 + 2 = 2.5,
+g_1 = (y·1, y·x) = (2.5, 5); Adam's first step moves each by η·sign(g) (m̂ = g, v̂ = g²):
+θ_1 = (0.4, 0.9). Step 2: y = 0.4 + 1.8 = 2.2, g_2(w_12) = 2.2·2 = 4.4.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from symbackprop.answers import check_submission
+
+UNIT = """\
+title: one linear unit, Adam
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0.5}, 1: {2: 1}}
+sample: {x: {1: 2}, t: {2: 0}}
+loss: half_squared_error
+optimizer: {name: adam, lr: 0.1}
+steps: 3
+"""
+GRADED = UNIT + "grading:\n  items: {new_w_0_2: 1, new_w_1_2: 1, grad_w_1_2: 1, step2.grad_w_1_2: 1}\n"
+
+# x = 2, t = 3, (w, b) = (0.5, 0): y = 1, ∂L/∂w = 2(y − t)x = −8, ∂L/∂b = 2(y − t) = −4; Adagrad (torch) moves
+# each by η = 0.1 against its gradient's sign at step 1: θ_1 = (0.6, 0.1)
+GRAPH = """\
+title: A linear model as a graph, two Adagrad steps
+model: graph
+inputs: {x: 2, w: 0.5, b: 0, t: 3}
+parameters: [w, b]
+nodes: {y: w*x + b, L: (y - t)^2}
+output: L
+optimizer: {name: adagrad, lr: 0.1, form: pytorch}
+steps: 2
+"""
+
+
+def _check(tmp_path, problem: str, answers: str, name: str = "a.yaml"):
+    p = tmp_path / "p.yaml"
+    p.write_text(problem, encoding="utf-8")
+    a = tmp_path / name
+    a.write_text(answers, encoding="utf-8")
+    reports, problems = check_submission(p, a)
+    assert not problems, problems
+    return reports[0], {v.qid: v for v in reports[0].verdicts}
+
+
+# -- item 1: a step-1 value by any name the docs list is today's item ----------------------------------------
+
+@pytest.mark.parametrize("name,answers", [
+    ("a.md", "## Step 1\n$w_{12}^{(1)} = 0.9000$\n$g_1(w_{12}) = 5$\n"),
+    ("a.md", "$\\theta_1(w_{12}) = 0.9000$\n\n$g_1(w_{12}) = 5$\n"),
+    ("a.md", "## Step 1\nFor $w_{12}$:\n$g_t = 5$\n$\\theta_t = 0.9000$\n"),
+    ("a.yaml", '"\\\\theta_1(w_{12})": 0.9000\n"g_1(w_{12})": 5\n'),
+    ("a.yaml", '"w_{12}^{(1)}": 0.9000\n"g^{(1)}(w_{12})": 5\n'),
+    ("a.yaml", "step1.new_w_1_2: 0.9000\nstep1.grad_w_1_2: 5\n"),     # the ids: the same verdicts
+])
+def test_step_one_by_any_name_is_todays_item(tmp_path, name, answers):
+    report, v = _check(tmp_path, GRADED, answers, name)
+    assert v["new_w_1_2"].status == "correct" and v["grad_w_1_2"].status == "correct"
+    assert "step1.new_w_1_2" not in v and "step1.grad_w_1_2" not in v
+    assert "new_w_1_2" not in report.missing and "grad_w_1_2" not in report.missing
+    assert report.score == 2          # the rubric's points of new_w_1_2 and grad_w_1_2
+
+
+def test_graph_step_one_gradient_by_name_is_todays_item(tmp_path):
+    report, v = _check(tmp_path, GRAPH, "## Step 1\n$g_1(w) = -8$\n$\\frac{\\partial L}{\\partial b} = -4$\n"
+                                        "$w^{(1)} = 0.6000$\n", "a.md")
+    assert v["grad_w"].status == "correct" and v["grad_b"].status == "correct"
+    assert v["step1.new_w"].status == "correct"           # a graph has no today's new_w: θ_1 is a step item
+    assert report.notes == () and "grad_w" not in report.missing and "grad_b" not in report.missing
