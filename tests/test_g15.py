@@ -73,3 +73,64 @@ def test_graph_step_one_gradient_by_name_is_todays_item(tmp_path):
     assert v["grad_w"].status == "correct" and v["grad_b"].status == "correct"
     assert v["step1.new_w"].status == "correct"           # a graph has no today's new_w: θ_1 is a step item
     assert report.notes == () and "grad_w" not in report.missing and "grad_b" not in report.missing
+
+
+# -- item 2: one value, one verdict: a step value near 0 at the places asked --------------------------------
+
+# t21's graph: y = xᵀAx + b·x + c at x = (1, −0.5) (p/g_adagrad_lecture.yaml); θ_1(c) worked in _theta1_c
+GRAPH_ADAGRAD = """\
+title: graph adagrad lecture
+model: graph
+inputs:
+  x: [1, -0.5]
+  A:
+  - [0.5, -1]
+  - [0.25, 2]
+  b: [0.3, -0.2]
+  c: 0.1
+  t: 1
+parameters: [A, b, c]
+nodes: {M: transpose(x)*A, q: M*x, y: 'q + dot(b, x) + c', L: (y - t)^2}
+output: L
+optimizer: {name: adagrad, lr: 0.1}
+steps: 3
+"""
+
+
+def _theta1_c() -> float:
+    # by hand: xᵀAx = 0.5·1 + (−1 + 0.25)·1·(−0.5) + 2·0.25 = 0.5 + 0.375 + 0.5 = 1.375; b·x = 0.3 + 0.1 = 0.4;
+    # y = 1.375 + 0.4 + 0.1 = 1.875, ∂L/∂c = 2(y − t) = 1.75; lecture Adagrad: G_1 = 3.0625,
+    # θ_1 = 0.1 − 0.1·1.75/√(3.0625 + 1e-8) = 1.633e-10 (η short by ε only)
+    return 0.1 - 0.1 * 1.75 / math.sqrt(3.0625 + 1e-8)
+
+
+@pytest.mark.parametrize("answer,status", [
+    ("step1.new_c: 0.0000\n", "correct"),                 # the 4 places asked
+    ("'c^{(1)}': 0.0000\n", "correct"),
+    ("step1.new_c: 0.0000000002\n", "correct"),          # significant figures, right as far as they go
+    ("step1.new_c: 0.0001\n", "rounding"),               # one unit off at the places asked
+    ("step1.new_c: 0.0000000005\n", "wrong"),            # a figure written that is wrong
+])
+def test_graph_theta_near_zero_at_the_places_asked(tmp_path, answer, status):
+    assert 1e-10 < _theta1_c() < 2e-10
+    report, v = _check(tmp_path, GRAPH_ADAGRAD, answer)
+    assert v["step1.new_c"].status == status, v["step1.new_c"].message
+    assert "13" not in v["step1.new_c"].message          # never "the problem asks for 13" (it asks for 4)
+
+
+def test_bare_zero_is_said_as_todays_item_says_it(tmp_path):
+    _, v = _check(tmp_path, GRAPH_ADAGRAD, "step1.new_c: 0\n")
+    assert v["step1.new_c"].status == "wrong" and "no digit" in v["step1.new_c"].message
+
+
+def test_network_theta_near_zero_same_verdict_by_id_and_name(tmp_path):
+    # UNIT with w_02 = 0.1: Adam's step 1 moves it by η·g/√(g² + ε) = 0.1·(1 − ε/(2g²)), to just above 0
+    problem = UNIT.replace("{0: {2: 0.5}", "{0: {2: 0.1}")
+    # y = 0.1 + 2 = 2.1, g(w_02) = 2.1, θ_1 = 0.1 − 0.1·2.1/√(4.41 + 1e-8) ≈ 1.1e-10: 0.0000 at the 4 places asked
+    assert 0 < 0.1 - 0.1 * 2.1 / math.sqrt(4.41 + 1e-8) < 5e-10
+    for answer in ("new_w_0_2: 0.0000\n", "step1.new_w_0_2: 0.0000\n", "'w_{02}^{(1)}': 0.0000\n",
+                   "'\\theta_1(w_{02})': 0.0000\n"):
+        _, v = _check(tmp_path, problem, answer)
+        assert v["new_w_0_2"].status == "correct", (answer, v["new_w_0_2"].message)
+    _, v = _check(tmp_path, problem, "step1.m_w_0_2: 0.2100\nstep1.v_w_0_2: 0.0044\n")   # 0.1·2.1, 0.001·4.41
+    assert v["step1.m_w_0_2"].status == "correct" and v["step1.v_w_0_2"].status == "correct"

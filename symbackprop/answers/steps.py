@@ -489,11 +489,15 @@ class StepChecker:
         self._resolved: dict[int, object] = {}
         self._floats: dict[tuple[int, Key], float] = {}
 
-    def tol_for(self, x: float):
-        """The tolerance a step value near `x` is judged by: the problem's places, or, for a value the solution
-        shows by its significant figures (one of at most half a unit of the last place asked, as Adam's
-        v_t ~ 10⁻⁶; every value under the problem's `sig_figs`), the places those figures reach (0.000002669:
-        9), never fewer than the places asked. A teacher's relative tolerance stays as it is."""
+    def tol_for(self, x: float, decimals: int | None = None):
+        """The tolerance a step value near `x` written with `decimals` places is judged by. A value the solution
+        shows by its significant figures (one of at most half a unit of the last place asked, as Adam's v_t ~
+        10⁻⁶; every value under the problem's `sig_figs`): written to the places asked or fewer (0.0000 for
+        1.6e-10), by those places, as every other value is; written to more (the student's significant figures,
+        0.0000027 for 0.000002669), by the places written, at most those the solution shows (0.000002669: 9) —
+        each figure they wrote must be right, and a value right as far as it goes is never "imprecise" for
+        places the problem does not ask. Without `decimals` (a value of the student's own run), the places
+        the solution shows. A teacher's relative tolerance stays as it is."""
         from dataclasses import replace
         from .compare import shown_decimals
         from ..printing import is_sig_figs
@@ -503,7 +507,13 @@ class StepChecker:
         if not is_sig_figs(precision) and abs(x) > 0.5 * 10.0 ** -precision:
             return tol
         places = shown_decimals(_shown(x, precision))       # the places of the value as the solution prints it
-        return replace(tol, precision=places) if places is not None and places > tol.precision else tol
+        if places is None or places <= tol.precision:
+            return tol
+        if decimals is not None:
+            if decimals <= tol.precision:                    # the places asked: judged by them
+                return tol
+            places = min(places, decimals)
+        return replace(tol, precision=places)
 
     # the run's values ------------------------------------------------------------------------------------
     def resolved(self, t: int):
@@ -773,7 +783,7 @@ class StepChecker:
             return None
         try:
             got = diagnose_step(self.run, t, p, what, value, self.given(t, p, what, own, written),
-                                decimals=decimals, tol=self.tol_for(value))
+                                decimals=decimals, tol=self.tol_for(value, decimals))
         except (ValueError, *_ARITHMETIC):
             return None
         return (got[0].code, got[0].message) if got else None
@@ -784,7 +794,8 @@ class StepChecker:
         else half a unit in its last place either side."""
         from .spread import written_spread
         expected = self.expected(t, key)
-        right = compare_number(value, decimals, expected, self.tol_for(expected)).status in ("correct", "imprecise")
+        right = compare_number(value, decimals, expected, self.tol_for(expected, decimals)).status in ("correct",
+                                                                                                  "imprecise")
         return written_spread(value, decimals, 0.0, expected, right)
 
     def _spread(self, t: int, key: Key, written: dict, own: dict, spreads: dict) -> tuple[float, float]:
@@ -843,7 +854,7 @@ class StepChecker:
                  own: dict, spreads: dict) -> bool:
         """Whether the student's value of `key` at step t is right from their own values (`mine`), within the
         rounding of what they wrote (compare.compare_within)."""
-        tol = self.tol_for(mine)
+        tol = self.tol_for(mine, decimals)
 
         def compare(v, d, target):
             return compare_number(v, d, target, tol)
@@ -915,12 +926,12 @@ class StepChecker:
                 verdicts.append(Verdict(status="unreadable", credit=0.0, message=said("steps.no_value"), **base))
                 continue
             value, decimals = got
-            match = compare_number(value, decimals, expected, self.tol_for(expected))
+            match = compare_number(value, decimals, expected, self.tol_for(expected, decimals))
             if not match.status and _kind(key) == "loss" and self._lookahead():
                 # the lecture's Nesterov re-solves the step at its look-ahead point: the loss there is the step's
                 # worked "Loss" section's, the run's loss is at θ_{t−1}; either is this step's loss
                 worked = float(self.resolved(t).step(key).float_value)
-                match = compare_number(value, decimals, worked, self.tol_for(worked))
+                match = compare_number(value, decimals, worked, self.tol_for(worked, decimals))
             if match.status == "imprecise" and _kind(key) not in RESOLVED_KINDS:
                 # a value right from the student's own exact values, written short, follows through rather than
                 # being right to fewer places than the run's (checking.md §2: exact values however written)
@@ -957,7 +968,8 @@ class StepChecker:
                                         message=match.message, value=value, **base))
                 continue
             why = self.diagnose(t, key, value, own or {}, written, decimals)
-            code, message = why or (None, said("steps.wrong", value=_shown(expected, self.precision)))
+            code, message = why or (None, _wrong_message(value, decimals, expected, self.tol.precision,
+                                                         self.precision))
             wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
             if code in charged:
                 # a mistake of method (bias correction left out at every step, for every parameter): charged
@@ -1010,6 +1022,18 @@ class StepChecker:
                              message=said("steps.follows", name=earlier[0][1]), diagnosis=None,
                              source=earlier[0][2]))
         return out
+
+
+def _wrong_message(value: float, decimals: int | None, expected: float, asked: int, precision) -> str:
+    """Why a step value no mistake explains is wrong, as today's items say it (checker.py): too few figures, no
+    digit of the value shown (0 for 1.6e-10), else the run's value."""
+    from .compare import shows_no_digit, too_few_figures
+    few = too_few_figures(value, decimals, expected)
+    if few is not None:
+        return few
+    if decimals is not None and shows_no_digit(value, decimals, expected, asked):
+        return said("diagnosis.no_digit_places" if decimals != 1 else "diagnosis.no_digit_place", decimals=decimals)
+    return said("steps.wrong", value=_shown(expected, precision))
 
 
 def _answer_text(v) -> str:
