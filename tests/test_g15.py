@@ -134,3 +134,36 @@ def test_network_theta_near_zero_same_verdict_by_id_and_name(tmp_path):
         assert v["new_w_0_2"].status == "correct", (answer, v["new_w_0_2"].message)
     _, v = _check(tmp_path, problem, "step1.m_w_0_2: 0.2100\nstep1.v_w_0_2: 0.0044\n")   # 0.1·2.1, 0.001·4.41
     assert v["step1.m_w_0_2"].status == "correct" and v["step1.v_w_0_2"].status == "correct"
+
+
+# -- item 3: g_t from the student's own θ_{t−1}, within the rounding of the θ's they wrote -------------------
+# Bias correction left out at step 1 (m̂ = m, v̂ = v): θ_1(w_12) = 1 − 0.1·0.5/√0.025 = 0.683772,
+# θ_1(w_02) = 0.5 − 0.1·0.25/√0.00625 = 0.183772. g_2(w_12) = x·(y − t) = 2·(θ_02 + 2·θ_12).
+
+def _g2(theta02: float, theta12: float) -> float:
+    return 2 * (theta02 + 2 * theta12)
+
+
+@pytest.mark.parametrize("answers,status", [
+    # θ_02 = 0.4 (right), θ_12 = 0.6838 written, 0.683772 carried: g_2 = 3.535089 ("3.5351"; 3.5352 from the
+    # written 0.6838); 0.6838 ± 0.00005 moves g_2 by ± 4·0.00005 = 0.0002: 3.5351 follows, 3.5360 does not
+    ({"new_w_0_2": "0.4", "new_w_1_2": "0.6838", "step2.grad_w_1_2": "3.5351"}, "follow_through"),
+    ({"new_w_0_2": "0.4", "new_w_1_2": "0.6838", "step2.grad_w_1_2": "3.5360"}, "wrong"),
+    # both θ's without bias correction: g_2 = 3.102633 carried ("3.1026"), 3.1028 from the written ones,
+    # ± (2 + 4)·0.00005 = 0.0003
+    ({"new_w_0_2": "0.1838", "new_w_1_2": "0.6838", "step2.grad_w_1_2": "3.1026"}, "follow_through"),
+    ({"new_w_0_2": "0.1838", "new_w_1_2": "0.6838", "step2.grad_w_1_2": "3.1034"}, "wrong"),
+])
+def test_gradient_follows_within_the_rounding_of_the_thetas(tmp_path, answers, status):
+    assert round(_g2(0.4, 1 - 0.05 / math.sqrt(0.025)), 4) == 3.5351 and round(_g2(0.4, 0.6838), 4) == 3.5352
+    assert round(_g2(0.5 - 0.025 / math.sqrt(0.00625), 1 - 0.05 / math.sqrt(0.025)), 4) == 3.1026
+    text = "".join(f"{k}: {v}\n" for k, v in answers.items())
+    _, v = _check(tmp_path, UNIT, text)
+    assert v["step2.grad_w_1_2"].status == status, v["step2.grad_w_1_2"].message
+
+
+def test_gradient_follows_in_a_write_up(tmp_path):
+    md = "## Step 1\n$w_{02}^{(1)} = 0.1838$\n$w_{12}^{(1)} = 0.6838$\n\n## Step 2\n$g_t(w_{12}) = 3.1026$\n"
+    _, v = _check(tmp_path, UNIT, md, "a.md")
+    assert v["new_w_0_2"].status == "wrong" and v["new_w_0_2"].diagnosis == "bias_correction"
+    assert v["step2.grad_w_1_2"].status == "follow_through"

@@ -806,6 +806,8 @@ class StepChecker:
         from .. import optimizers
         from .spread import MARGIN
         found = self.what_of(key)
+        if found is not None and not found[1] and found[2] == "grad" and not found[0].frozen:
+            return self._grad_spread(t, found[0], own, spreads)
         if found is None or found[1] or found[2] == "grad" or found[0].frozen:
             return (0.0, 0.0)
         p, _, what = found
@@ -848,6 +850,37 @@ class StepChecker:
             got = [g for g in got if g is not None and math.isfinite(g)]
             below += max([base - g for g in got] + [0.0])
             above += max([g - base for g in got] + [0.0])
+        return (below * MARGIN, above * MARGIN)
+
+    def _grad_spread(self, t: int, p, own: dict, spreads: dict) -> tuple[float, float]:
+        """How far (below, above) the rounding of the θ_{t−1}'s the student wrote (each parameter's, θ_{t−1} at
+        step t or θ_{t−1} of the step before, moved by its spread) moves their g_t of parameter `p`: the gradient
+        by the compiled model with each such θ at either end of its spread, the changes added up."""
+        import numpy as np
+        from .spread import MARGIN
+        objective, params, _ = self.start()
+        theta = [own.get((t, q.key)) for q in params]
+        if any(v is None or not math.isfinite(v) for v in theta):
+            return (0.0, 0.0)
+        theta = np.array(theta, dtype=float)
+        at = next(n for n, q in enumerate(params) if q.key == p.key)
+        samples = self.samples(t)
+        with np.errstate(all="ignore"):
+            base = float(objective(theta, samples)[1][at])
+            below = above = 0.0
+            for n, q in enumerate(params):
+                k = (t, q.key) if (t, q.key) in spreads else (t - 1, q.kind("new"))
+                if q.frozen or k not in spreads:
+                    continue
+                lo, hi = spreads[k]
+                got = []
+                for moved in (theta[n] - lo, theta[n] + hi):
+                    x = theta.copy()
+                    x[n] = moved
+                    got.append(float(objective(x, samples)[1][at]))
+                got = [g for g in got if math.isfinite(g)]
+                below += max([base - g for g in got] + [0.0])
+                above += max([g - base for g in got] + [0.0])
         return (below * MARGIN, above * MARGIN)
 
     def _follows(self, t: int, key: Key, value: float, decimals: int | None, mine: float, written: dict,
