@@ -345,7 +345,7 @@ def test_one_place_judges_a_wrong_step_value(tmp_path, monkeypatch):
     from symbackprop.messages import said
     seen = []
 
-    def diagnose(self, t, key, value, own, written, decimals=None):
+    def diagnose(self, t, key, value, own, written, decimals=None, charged=()):   # charged: session 15
         seen.append((t, str(key), value, written.get((t, key))))
         return "hooked", said("steps.wrong", value="(hooked)")
     monkeypatch.setattr(steps.StepChecker, "diagnose", diagnose)

@@ -167,3 +167,51 @@ def test_gradient_follows_in_a_write_up(tmp_path):
     _, v = _check(tmp_path, UNIT, md, "a.md")
     assert v["new_w_0_2"].status == "wrong" and v["new_w_0_2"].diagnosis == "bias_correction"
     assert v["step2.grad_w_1_2"].status == "follow_through"
+
+
+# -- item 4 (t21 item 5): the closest mistake, charged once, never a number the student did not write --------
+# two samples (x, t) = (1, 2), (2, 0), y = w_02 + w_12·x, ½(y − t)², SGD η = 0.1, per batch (mean).
+# The run: g_1 = mean((−1)·(1, 1), 2·(1, 2)) = (0.5, 1.5): θ_1 = (−0.05, 0.85).
+# Online (one update per sample), step 1 on sample 1 alone: g = (−1, −1), θ_1 = (0.1, 1.1) exactly;
+# step 2 on sample 2 from (0.1, 1.1): y = 2.3, g = (2.3, 4.6), θ_2 = (−0.13, 0.64).
+# Δw subtracted: w_12 − Δw = 1 + 0.15 = 1.15 — "1.1" only as one of its two roundings.
+PER_BATCH = """\
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0}, 1: {2: 1}}
+samples:
+  - {x: {1: 1}, t: {2: 2}}
+  - {x: {1: 2}, t: {2: 0}}
+loss: half_squared_error
+optimizer: {name: sgd, lr: 0.1}
+update: per_batch
+steps: 2
+"""
+
+
+def test_an_exact_mistake_wins_over_one_by_rounding(tmp_path):
+    _, short = _check(tmp_path, PER_BATCH, "new_w_1_2: 1.1\n")
+    _, full = _check(tmp_path, PER_BATCH, "new_w_1_2: 1.1000\n")
+    assert full["new_w_1_2"].status == "wrong" and full["new_w_1_2"].diagnosis not in (None, "update_sign")
+    online = full["new_w_1_2"].diagnosis                  # 1.1000: only online gives it
+    assert online == "online_updates"
+    assert short["new_w_1_2"].status == "wrong" and short["new_w_1_2"].diagnosis == online
+
+
+def test_a_mistake_charged_once_for_the_student_who_makes_it_throughout(tmp_path):
+    report, v = _check(tmp_path, PER_BATCH, "new_w_0_2: 0.1\nnew_w_1_2: 1.1\n"
+                                            "step2.new_w_0_2: -0.13\nstep2.new_w_1_2: 0.64\n")
+    code = v["new_w_0_2"].diagnosis
+    assert v["new_w_0_2"].status == "wrong" and code is not None
+    for q in ("new_w_1_2", "step2.new_w_0_2", "step2.new_w_1_2"):
+        assert v[q].status == "follow_through" and v[q].diagnosis == code, (q, v[q].message)
+    assert sum(x.status == "wrong" for x in report.verdicts) == 1
+
+
+def test_a_short_answer_is_not_quoted_as_the_mistakes_value(tmp_path):
+    # g for g² at step 1: v_1 = 0.001·5 = 0.005, v̂_1 = 5, θ_1(w_12) = 1 − 0.1·5/√5 = 0.77639 ("0.8" to 1 place)
+    theta = 1 - 0.1 * 5 / math.sqrt(5 + 1e-8)
+    assert round(theta, 4) == 0.7764 and round(theta, 1) == 0.8
+    _, v = _check(tmp_path, UNIT, "new_w_0_2: 0.4\nnew_w_1_2: 0.8\n")
+    got = v["new_w_1_2"]
+    assert got.status == "wrong" and got.diagnosis == "g_for_g2", got.message
+    assert "0.7764" not in str(got.message) and "= 0.8 " in str(got.message)

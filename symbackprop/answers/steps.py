@@ -451,14 +451,16 @@ def value_of(text: str) -> tuple[float, int | None] | None:
 
 
 def first_step_diagnosis(psol, qid: str, value: float, decimals: int | None, tol,
-                         mine) -> tuple[str, str] | None:
+                         mine, charged=()) -> tuple[str, str, int] | None:
     """The optimizer's mistake (answers/optimizer_diagnose.py) behind a wrong value of step 1 answered under
     today's ids (`update_w_3_5` Δθ_1, `new_w_3_5` θ_1: the part's one update is step 1 of its run), as
     (code, message), or None: for a part with no run, a per-sample run of several samples (today's items are
     then no step's), another item, or a value no mistake gives. `mine(id)`: the student's own value of an
     item (the given weight θ_0 and ∂J/∂w, g_1, as they wrote them or recomputed from what they wrote), the
-    step's inputs the mistakes are also worked from."""
-    from .optimizer_diagnose import diagnose_step
+    step's inputs the mistakes are also worked from. With the code and message, how closely the mistake gives
+    the value (optimizer_diagnose.exactness: 0 to the places written, 1 by rounding only); `charged`: the codes
+    already charged for this student, preferred among those as close (optimizer_diagnose.pick)."""
+    from .optimizer_diagnose import diagnose_step, exactness, pick
     run = getattr(psol, "run", None)
     key = Key.parse(qid)
     if run is None or key is None or not run.steps or \
@@ -471,10 +473,11 @@ def first_step_diagnosis(psol, qid: str, value: float, decimals: int | None, tol
     given = {name: mine(str(k)) for name, k in (("theta", p.key), ("grad", p.kind("grad")))}
     given = {k: float(v) for k, v in given.items() if v is not None and math.isfinite(v)}
     try:
-        got = diagnose_step(run, 1, p, what, value, given, decimals=decimals, tol=tol)
+        got = diagnose_step(run, 1, p, what, value, given, decimals=decimals, tol=tol, prefer=tuple(charged))
     except (ValueError, *_ARITHMETIC):
         return None
-    return (got[0].code, got[0].message) if got else None
+    d = pick(got, value, decimals, tol, charged)
+    return (d.code, d.message, exactness(value, decimals, d.value, tol)) if d is not None else None
 
 
 # -- judging ---------------------------------------------------------------------------------------------
@@ -766,14 +769,15 @@ class StepChecker:
         return {k: v for k, v in out.items() if v is not None and math.isfinite(v)}
 
     def diagnose(self, t: int, key: Key, value: float, own: dict, written: dict,
-                 decimals: int | None = None) -> tuple[str, str] | None:
+                 decimals: int | None = None, charged=()) -> tuple[str, str] | None:
         """THE place a wrong step value is diagnosed: (the code, the message — a `said(...)`) of the mistake
         of answers/optimizer_diagnose.py that reproduces `value` of `key` at step t, worked from the run's
         inputs and from the student's own (`given`: their θ_{t−1}, g_t and state before the step, written or
         recomputed from what they wrote), to the `decimals` they wrote; or None (then the verdict says the
         run's value). `own` holds every run value recomputed from the student's own earlier values, `written`
-        every value they wrote, both by (t, key) -> float."""
-        from .optimizer_diagnose import diagnose_step
+        every value they wrote, both by (t, key) -> float. Of the mistakes that give it, the closest (to the
+        places written before by rounding only), then one already `charged` (codes) for this student."""
+        from .optimizer_diagnose import diagnose_step, pick
         found = self.what_of(key)
         if found is None:
             return None
@@ -781,12 +785,14 @@ class StepChecker:
         t += shift
         if t < 1 or p.frozen:
             return None
+        tol = self.tol_for(value, decimals)
         try:
             got = diagnose_step(self.run, t, p, what, value, self.given(t, p, what, own, written),
-                                decimals=decimals, tol=self.tol_for(value, decimals))
+                                decimals=decimals, tol=tol, prefer=tuple(charged))
         except (ValueError, *_ARITHMETIC):
             return None
-        return (got[0].code, got[0].message) if got else None
+        d = pick(got, value, decimals, tol, charged)
+        return (d.code, d.message) if d is not None else None
 
     # follow-through within the rounding of what the student wrote ------------------------------------------
     def _written_spread(self, t: int, key: Key, value: float, decimals: int | None) -> tuple[float, float]:
@@ -1000,7 +1006,7 @@ class StepChecker:
                 verdicts.append(Verdict(status=match.status, credit=self.rubric.credit.get(match.status, 0.0),
                                         message=match.message, value=value, **base))
                 continue
-            why = self.diagnose(t, key, value, own or {}, written, decimals)
+            why = self.diagnose(t, key, value, own or {}, written, decimals, charged)
             code, message = why or (None, _wrong_message(value, decimals, expected, self.tol.precision,
                                                          self.precision))
             wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
