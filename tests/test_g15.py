@@ -218,3 +218,19 @@ def test_a_short_answer_is_not_quoted_as_the_mistakes_value(tmp_path):
     got = v["new_w_1_2"]
     assert got.status == "wrong" and got.diagnosis == "g_for_g2", got.message
     assert "0.7764" not in str(got.message) and "= 0.8 " in str(got.message)
+
+
+def test_solutions_step_one_working_reads_back(tmp_path):
+    # the worked step 1 (θ_t(w_{12}) = θ_{t−1}(w_{12}) − η·m̂_t/(√v̂_t + ε) = … ≈ 0.9000) is today's w_{12}^new:
+    # its working is the rule's, judged by its value; the LaTeX solution reads back at full marks
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    p = tmp_path / "p.yaml"
+    p.write_text(GRADED, encoding="utf-8")
+    tex = tmp_path / "s.tex"
+    assert CliRunner().invoke(main, ["solve", str(p), "--format", "latex", "--fragment", "-o", str(tex)]).exit_code == 0
+    assert "\\theta_{t}(w_{12})" in tex.read_text(encoding="utf-8")
+    reports, problems = check_submission(p, tex)
+    assert not problems and all(v.status == "correct" for v in reports[0].verdicts), \
+        [(v.qid, v.status, v.message) for v in reports[0].verdicts if v.status != "correct"]
+    assert {v.qid: v for v in reports[0].verdicts}["new_w_1_2"].status == "correct"
