@@ -144,7 +144,8 @@ def test_own_solution_reads_back_at_full_marks(tmp_path, suffix):
     assert problems == [] and report.notes == ()
     assert all(v.status == "correct" for v in report.verdicts)
     steps = [v for v in report.verdicts if v.step is not None]
-    assert len(steps) == 2 * 31 * 3          # each step: g_t, G_t, θ_t of each of the 31 entries
+    # each step: g_t, G_t, θ_t of each of the 31 entries; step 1's g_1 are today's ∂L/∂A_{11} … (session 15)
+    assert len(steps) == 2 * 31 * 3 - 31
     assert report.score == report.max_score
 
 

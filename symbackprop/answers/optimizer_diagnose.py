@@ -562,10 +562,20 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
             # the value the sentence shows: the mistake's where it gives the student's number to the places
             # they wrote, else (a near miss: worked from rounded values not written down; a number with fewer
             # places than the mistake's value shows, 0.8 for 0.7764) the student's own number, never another
-            shown = mine if near_only or rank else _given(v, part)
+            shown = _given(v, part)
+            if near_only or rank and _number(shown) != value:   # 0.8 for 0.7764; 11.56 for 11.5600 is theirs
+                shown = mine
             out.append(Diagnosis(variant.code, variant.words(names, name, shown), v))
             chosen.discard(order)
     return out
+
+
+def _number(text: str) -> float | None:
+    """The number a diagnosis shows (`11.5600`, `-0.000002669`), or None."""
+    try:
+        return float(str(text).replace("−", "-"))
+    except ValueError:
+        return None
 
 
 def exactness(value: float, decimals: int | None, mistake: float, tol: Tolerance) -> int:
