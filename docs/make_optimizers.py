@@ -102,6 +102,19 @@ def text() -> str:
               "step t with the same digits): a line worked from the printed numbers gives its printed value. A "
               "number is widened to at most 4 significant figures more than the precision, so that a value near 0 "
               "from a cancellation (θ_t ≈ 1e-9) does not stretch its lines to 13 figures.", "",
+              "One rule for a step's numbers, everywhere in the step shown in full (its optimizer lines, its forward "
+              "and backward pass, the look-ahead note, the loss before and after it, and the JSON's `text`/`display` "
+              "of its quantities): an exact value whose decimal ends within 2 places more than the precision is "
+              "printed in full, with = (θ_1(A_21) = 0.29375 as θ_1(A_12) = −0.95625, v_1 = 0.021875, at 4 places; "
+              "0.48234375 has 8 places and is ≈ 0.4823); a small value (under 10^−⌊precision/2⌋, 0.01 at 4 places) "
+              "by significant figures (0.0000738087, not 0.0001); any other to the precision, widened only where a "
+              "line needs it; one value that two parameters' lines of a step print (two symmetric entries' g_2) is "
+              "printed alike, with the most places either needs. A step's forward and backward pass prints each "
+              "∂J/∂θ (∂L/∂θ of a graph's entry) as the g_t line below prints the same value (∂J/∂w_{35} ≈ "
+              "−0.0889484 where g_t(w_{35}) is so widened), its own numbers widened as far as that line needs (a "
+              "small value's numbers to its own places and 2 more), so that a line worked from its printed numbers "
+              "still gives its printed value. The solution above (step 1's pass) keeps the solution's own rule. At "
+              "`--sig-figs N` every value keeps its N figures.", "",
               "```yaml", EXAMPLE.rstrip(), "```", "", "```text", tail.rstrip(), "```", ""]
     from symbackprop.graph import parse_graph, solve_graph
     from symbackprop.graph_optimize import with_graph_run
@@ -113,9 +126,21 @@ def text() -> str:
               "of its `parameters` is a θ of the rule (a matrix entry by entry, row by row). Two paths compute "
               "the steps, as for a network: the output and every ∂L/∂θ as SymPy expressions of the entries, "
               "lambdified once, for every step in float64; and each step shown in full re-solved exactly (the "
-              "graph's forward and backward pass at θ_{t−1}). They agree to 10⁻¹² (tests/test_q114.py). "
+              "graph's forward and backward pass at θ_{t−1}; the lecture's Nesterov at the look-ahead point "
+              "θ_{t−1} − γ·v_{t−1}). They agree to 10⁻¹² (tests/test_q114.py). "
               "problems/quadratic_adagrad.yaml is the lecture's torch.optim.Adagrad(lr=0.01) print on "
-              "y = xᵀAx + b·x + c with a 5×5 A.", "",
+              "y = xᵀAx + b·x + c with a 5×5 A. A step shown in full after the first (`--step K`, `--steps all`) "
+              "prints, before its optimizer lines, its forward and backward pass as a network's does: \"Step 2: "
+              "Forward: the computation graph\" and \"Step 2: Backward: the chain rule\", the graph's own lines at "
+              "the step's point (the lecture's Nesterov: with a note that works each entry's look-ahead value, "
+              "`A_12: −0.95625 − 0.9×(−0.04375) = −0.916875`); step 1's is the graph's solution above.", "",
+              "A parameter's own lines write the rule's symbols with the parameter in brackets (`m_t(w_{35})`, "
+              "`G_t(A_{12})`). Where a parameter's name is written with a letter of the rule — θ, g or a state's "
+              "letter of that optimizer and form (torch momentum's buffer b and that quadratic's b; Adam's m and v; "
+              "Adagrad's G) — the Optimizer section adds one note saying which is which (network or graph, every "
+              "format, zh too): \"Here b is the name of a parameter and also a letter of the rule: in b_t(b_1), "
+              "b_t is the rule's quantity and b_1, in the brackets, is the parameter\"; with several such letters, "
+              "one note names them all (`θ_t(θ), m_t(m)`). Nothing else of the solution changes.", "",
               "`solve --format json` of a graph with a run keeps every quantity of the plain graph and adds "
               "`optimizer` (name, form, settings, update, steps, the steps shown, the rule) and "
               "`steps: [{step, quantities}]`, the ids the graph's own: a parameter entry `A_1_2` (a vector's "
@@ -126,7 +151,11 @@ def text() -> str:
               "step shown in full (`optimizer.shown`) also has `text` and `latex`, its line as the text output "
               "prints it (`A_1_2` as θ_{t−1}(A_12), `update_A_1_2` as ΔA_12 = θ_t(A_12) − θ_{t−1}(A_12) with "
               "the numbers, `loss` and `new_loss` as L(θ_{t−1}) and L(θ_t)); the other steps have their values "
-              "only ([solutions.md](solutions.md#json)).", "",
+              "only ([solutions.md](solutions.md#json)). A step worked exactly (step 1 and the steps shown) also "
+              "holds its forward and backward pass by the graph's ids (`q`, `grad_y`, a matrix whole: `M`, `grad_A`, "
+              "with its `shape`) with value, exact and display (a step shown in full: also `text` and `latex`) as "
+              "that step prints them (step 1's as the graph's solution above); an entry's ∂L/∂θ is the run's "
+              "`grad_A_1_2` (g_t). A shown quantity's `display` is its value as its own line prints it.", "",
               "```yaml", GRAPH_EXAMPLE.rstrip(), "```", "", "```text", worked.rstrip(), "```", ""]
     return "\n".join(lines)
 

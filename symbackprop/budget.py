@@ -149,3 +149,42 @@ def check_budget(source: str, parts, command: str = "solve", multi: bool | None 
     if refusal is not None:
         from .yamlfile import format_path
         raise ProblemError(refusal.message, source=source, field=format_path(refusal.path))
+
+
+# -- training runs (issue 14) ---------------------------------------------------------------------
+# A run's work is weights × (training + dev samples) × epochs: each epoch is one forward and backward pass over the
+# training samples (in batches) and one forward pass over both sets. On the dense engine (dense.py: matrices, one
+# NumPy call per batch) the 784-32-10 run of benchmarks/bench_training.py (25,450 weights × 1,000 samples × 5
+# epochs = 127 M) takes about a second; the limit is about 40 times that. A part dense.py does not compute runs on
+# the compiled one-sample model (optimize.Compiled), sample by sample in Python: about 100 times slower per weight
+# and sample, so its limit is 100 times lower, and its model must fit solve's budget (MAX_WORK, one sample).
+MAX_TRAIN_DENSE = 5_000_000_000
+MAX_TRAIN_COMPILED = 50_000_000
+
+
+def over_training(part: Part, epochs: int, dev: int = 0, dense: bool = True) -> Refusal | None:
+    """Why a training run of `part` for `epochs` epochs (with `dev` dev samples) is over budget, or None."""
+    if _DISABLED:
+        return None
+    docs = said("budget.docs", page=DOCS_PAGE)
+    # the counts only: the digits of exact values (part_cost) mean nothing to a run in floats
+    c = PartCost(len(part.weights), sum(len(layer) for layer in part.layers), len(part.samples), len(part.layers), 0)
+    if not dense and c.weights + c.units > MAX_WORK:
+        what = said("budget.work", weights=_plural(c.weights, "weight"), units=_plural(c.units, "unit"),
+                    samples=_plural(1, "sample"), work=f"{c.weights + c.units:,}")
+        return Refusal(("network", "layers"), said("training.model_too_large", what=what, most=f"{MAX_WORK:,}", docs=docs))
+    work = c.weights * (c.samples + dev) * epochs
+    limit = MAX_TRAIN_DENSE if dense else MAX_TRAIN_COMPILED
+    if work > limit:
+        return Refusal(("train", "epochs"), said(
+            "training.too_large", weights=_plural(c.weights, "weight"), samples=_plural(c.samples + dev, "sample"),
+            epochs=f"{epochs:,}", work=f"{work:,}", most=f"{limit:,}", docs=docs))
+    return None
+
+
+def check_training(source: str, part: Part, epochs: int, dev: int = 0, dense: bool = True) -> None:
+    """Raise a ProblemError naming `source` and the field if the run is over budget (`over_training`)."""
+    refusal = over_training(part, epochs, dev, dense)
+    if refusal is not None:
+        from .yamlfile import format_path
+        raise ProblemError(refusal.message, source=source, field=format_path(refusal.path))

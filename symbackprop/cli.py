@@ -251,6 +251,7 @@ def main() -> None:
       symbackprop solve problems/xor.yaml --format latex --fragment > xor-steps.tex
       symbackprop derive problems/xor_appendix.yaml
       symbackprop derive problems/quadratic.yaml
+      symbackprop train problems/xor_train.yaml
       symbackprop list
     """
     from .messages import one_line_warnings
@@ -365,6 +366,60 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
     _write(render(solution, fmt, precision=precision, checks=report, lang=lang, standalone=standalone,
                   output=output), output)
     return report is None or report.ok
+
+
+@main.command()
+@click.argument("problem", metavar="PROBLEM_FILE", type=_FILE)
+@click.option("--part", "parts", multiple=True, metavar="NAME",
+              help="Train only this part (repeat for several). Default: every part with train:.")
+@click.option("--format", "fmt", type=Choice(["text", "json", "latex", "markdown", "pdf", "html"]), default=None,
+              help="Output format. Default: from the -o suffix (.txt, .json, .tex, .md, .pdf, .html), else text.")
+@click.option("--lang", type=LanguageChoice(), default="en", show_default=True, envvar=ENV_LANG,
+              help="Language of the labels and prose (zh: Chinese with the English terms).")
+@click.option("--standalone/--fragment", default=None,
+              help="LaTeX: a complete document (default for -o .tex), or a fragment to \\input (default on stdout).")
+@click.option("--every", type=IntRange(1, 100000), default=None, metavar="K",
+              help="The epoch table shows every K-th epoch (and the first, the marked and the last). "
+                   "Default: at most about 50 rows. JSON always has every epoch.")
+@click.option("-o", "--output", default="-", metavar="FILE", type=_FILE,
+              help="Write here instead of stdout ('-').")
+def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, standalone: bool | None,
+          every: int | None, output: str) -> None:
+    """Train the network of PROBLEM_FILE as its train: field says (epochs, batch size, shuffling, a dev set,
+    early stopping, learning-rate decay; docs/training.md): the settings, a table of the epochs, the final
+    weights and those early stopping kept."""
+    fmt = _format_for(fmt, output, lang)
+    if fmt == "pdf" and output == "-":
+        raise InputError(said("usage.pdf_needs_file"), lang)
+    if standalone is None:
+        standalone = output != "-"
+    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
+    with _boundary(lang=lang):
+        from .problem import problem_from_document
+        from .render import render
+        from .render.training import TrainReport
+        from .training import train as run_training
+        from .yamlfile import load_yaml
+        doc = load_yaml(problem)
+        if _is_graph(doc):
+            raise InputError(said("train.no_train", path=problem), lang)
+        prob = problem_from_document(doc)
+        chosen = [prob.part(name) for name in parts] if parts else list(prob.parts)
+        chosen = [p for p in chosen if p.train is not None]
+        if not chosen:
+            raise InputError(said("train.no_train", path=problem), lang)
+        runs = []
+        for p in chosen:
+            epochs = p.train.epochs
+            if sys.stderr.isatty() and epochs * max(len(p.samples), 1) >= 2000:
+                with click.progressbar(length=epochs, label=msg(lang, "train.progress") + f" {p.name}",
+                                       file=sys.stderr) as bar:
+                    runs.append(run_training(p, p.train, progress=lambda e: bar.update(1)))
+            else:
+                runs.append(run_training(p, p.train))
+        report = TrainReport(prob.title, prob.source, tuple(runs), every)
+        text = render(report, fmt, lang=lang, standalone=standalone, output=output)
+    _write(text, output, lang)
 
 
 @main.command()

@@ -154,8 +154,12 @@ _BORROWED = ("training", "optimizer_field", "setting", "optimizer_form", "optimi
 
 def read_graph(doc: YamlDocument) -> GraphProblem:
     if isinstance(doc.data, dict) and doc.data.get("model") == "quadratic":
+        from dataclasses import replace
         from .quadratic import read_quadratic
-        return quadratic_graph(read_quadratic(doc))
+        graph = quadratic_graph(read_quadratic(doc))
+        if any(k in doc.data for k in _RUN_KEYS):       # trained as the graph it stands for (issue 13)
+            graph = replace(graph, training=_Reader(doc).run_fields(doc.data))
+        return graph
     from .problem_errors import GraphCollector
     return GraphCollector(doc).problem()
 

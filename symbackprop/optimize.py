@@ -236,6 +236,11 @@ def run_floats(part: Part, objective: Objective | None = None) -> list[RunStep]:
     return trace
 
 
+def _param_value(part: Part, p: Parameter) -> sp.Expr:
+    """One parameter's given value (answers/steps.py)."""
+    return _param_values(part, (p,))[0]
+
+
 def _param_values(part: Part, params: Sequence[Parameter]) -> list[sp.Expr]:
     """Each parameter's given value (its first edge's weight), in the order of `params`."""
     by_edge = {(w.source, w.target): w for w in part.weights}
@@ -609,6 +614,28 @@ def own_symbols(run: Run, p: Parameter, w_text: str, w_latex: str) -> tuple[dict
         text[own] = f"{text_names[sym]}({w_text})"
         latex[own] = f"{latex_names[sym]}({w_latex})"
     return subs, text, latex
+
+
+def _letter(text: str) -> str:
+    """The letter a text name is written with, its subscript left off (`b_t` → b, `A_{12}` → A, `θ` → θ)."""
+    return text.split("_", 1)[0]
+
+
+def name_clashes(run: Run, shown: dict) -> list[tuple[str, str, str]]:
+    """Where a moving parameter's shown name (`shown`: {parameter key: its text name}) is written with a letter
+    of the run's rule — θ, g or a state's letter: the symbols `own_symbols` writes for each parameter — one
+    (letter, the rule's quantity `b_t`, the parameter's name `b_1`) per letter, in the parameters' order."""
+    text_names, _ = names_of_symbols()
+    row = optimizers.optimizer(run.training.optimizer, run.training.form)
+    letters: dict[str, str] = {}
+    for sym in (optimizers.G_T, *(a.symbol for a in run.rule), optimizers.THETA_PREV, *(s.previous for s in row.state)):
+        letters.setdefault(_letter(text_names[sym]), text_names[sym])
+    out: dict[str, tuple[str, str, str]] = {}
+    for p in run.params:
+        letter = _letter(shown[p.key])
+        if not p.frozen and letter in letters and letter not in out:
+            out[letter] = (letter, letters[letter], shown[p.key])
+    return list(out.values())
 
 
 _NAMES: list = [0, None]      # (len(optimizers.LATEX) when made, the names)

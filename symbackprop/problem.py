@@ -34,11 +34,11 @@ PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
             "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "sig_figs", "parts", "grading", "input_gradients", "shared",
-            "optimizer", "steps", "update")
+            "optimizer", "steps", "update", "init", "train")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
              "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients", "shared",
-             "optimizer", "steps", "update")
+             "optimizer", "steps", "update", "init", "train")
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
@@ -177,6 +177,9 @@ class Part:
     loss_formula: losses.Loss | None = None      # loss: {formula: ...}: its row (then `loss` is its name)
     # optimizer, steps, update (issue 13); None when the file gives none of them: one SGD step, as before
     training: Training | None = None
+    # `init:` (issue 14): how the weights were drawn (init.Init); None when the file gives them
+    init: Any = None
+    train: Any = None                            # `train:` (issue 14): a training.TrainSettings (train_file.py)
     # where in the file each input of the computation was written: (origin, field path, line), origin one
     # of ("act", layer index), ("loss",), ("eta",), ("w", source, target), ("x", unit, sample index)
     written_at: tuple[tuple[tuple, str, int | None], ...] = field(default=(), compare=False, repr=False)
@@ -377,6 +380,10 @@ class _Validator(FieldReader):
                 merged[key] = (value, ppath + (key,))
             elif key == "weights":
                 merged["weights_override"] = (value, ppath + (key,))
+            elif key == "init":           # the part's weights all drawn: the top level's are not used
+                merged.pop("weights", None)
+                merged["init_own"] = True
+                merged[key] = (value, ppath + (key,))
             elif key == "network":        # its own network: the top level's is kept for its weights
                 if "network" in merged:
                     merged["network_base"] = merged["network"]
@@ -413,9 +420,15 @@ class _Validator(FieldReader):
         if loss_ok:
             self.guarded(lambda: self.check_outputs(layers, loss_name, cfg))
 
+        self.drawn = None                          # init.Init where the weights are drawn (`init_weights`)
         weights, weights_ok = self.guarded(lambda: self.all_weights(cfg, inputs, bias, layers, units))
-        samples, samples_ok = self.guarded(
-            lambda: self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok))
+        def read_samples():
+            return self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok)
+        if "train" in cfg:                  # train.data: the samples from a CSV file (train_file.py)
+            from . import train_file
+            samples, samples_ok = self.guarded(lambda: train_file.samples(self, cfg, inputs, layers[-1], read_samples))
+        else:
+            samples, samples_ok = self.guarded(read_samples)
         if samples_ok and loss_ok:
             self.guarded(lambda: self.check_targets(samples, loss_name, cfg))
         lr, lr_ok = self.guarded(lambda: self.learning_rate(cfg), sp.Integer(1))
@@ -424,6 +437,10 @@ class _Validator(FieldReader):
             training, _ = self.guarded(lambda: self.training(cfg, lr if lr_ok else None), None)
             if training is not None and "lr" in training.values:
                 lr = training.values["lr"]
+        train = None
+        if "train" in cfg and samples_ok:
+            train, _ = self.guarded(lambda: train_file.settings(self, cfg, inputs, layers[-1], self.loss_row(loss_name),
+                                                                samples, training), None)
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)
@@ -435,6 +452,11 @@ class _Validator(FieldReader):
         shared: tuple = ()
         if weights_ok:
             shared, _ = self.guarded(lambda: self.shared(cfg, weights), ())
+            if shared and self.drawn is not None:       # a shared parameter drawn once: its first edge's draw
+                first = {e: g[0] for _, g in shared for e in g if not set(g) & set(self.drawn.own)}
+                value = {(w.source, w.target): w.value for w in weights}
+                weights = tuple(replace(w, value=value[first[(w.source, w.target)]])
+                                if (w.source, w.target) in first else w for w in weights)
         if not (weights_ok and samples_ok):
             return None         # only a collecting reader gets here, with the mistakes recorded
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
@@ -442,7 +464,7 @@ class _Validator(FieldReader):
                     batch_reduction=reduction, notation=notation, relu_derivative_at_zero=g0,
                     precision=precision, sig_figs=sig_figs, input_gradients=gradients,
                     bias_input=bias_input, shared=shared,
-                    loss_formula=self.loss_formula if loss_ok else None, training=training,
+                    loss_formula=self.loss_formula if loss_ok else None, training=training, init=self.drawn, train=train,
                     written_at=tuple((o, format_path(p), self.doc.line_of(p)) for o, p in self.origins.items()))
 
     def relu_g0(self, cfg: dict) -> sp.Rational:
@@ -457,6 +479,8 @@ class _Validator(FieldReader):
 
     def all_weights(self, cfg: dict, inputs, bias, layers, units) -> tuple[Weight, ...]:
         """The part's weights: the top level's, overridden by the part's own `weights`."""
+        if "init" in cfg:
+            return self.init_weights(cfg, inputs, bias, layers, units)
         if "network_own" in cfg:
             return self.own_network_weights(cfg, inputs, bias, layers, units)
         if "weights" not in cfg:
@@ -496,6 +520,74 @@ class _Validator(FieldReader):
         for origin in [o for o in self.origins if o[0] == "w" and (o[1], o[2]) not in kept]:
             del self.origins[origin]
         return tuple(given[k] for k in allowed)
+
+    def init_weights(self, cfg: dict, inputs, bias, layers, units) -> tuple[Weight, ...]:
+        """`init:` (init.py): every weight of the part's network drawn, then a part's own `weights` over the
+        top level's draws. `weights` beside `init` in one place is refused at the `init` line."""
+        from .init import draws
+        raw, ipath = cfg["init"]
+        if "weights" in cfg or ("init_own" in cfg and "weights_override" in cfg):
+            self.fail(ipath, said("problem.init_and_weights"))
+        settings = self.init_field(raw, ipath)
+        drawn = draws(settings, inputs, bias, layers)
+        allowed = [(i, j) for j, feed in feeders_of(inputs, bias, layers).items() for i in feed]
+        for key in allowed:
+            self.origins[("w",) + key] = ipath
+        weights = {key: Weight(key[0], key[1], drawn[key]) for key in allowed}
+        if "weights_override" in cfg:
+            own = self.weights(*cfg["weights_override"], inputs, bias, layers, units, partial=True)
+            weights.update({(w.source, w.target): w for w in own})
+            settings = replace(settings, own=tuple((w.source, w.target) for w in own))
+        self.drawn = settings
+        return tuple(weights[k] for k in allowed)
+
+    def init_field(self, raw: Any, path: Path_):
+        """`init: glorot` or `init: {kind, v, seed, bias, places}` (init.py): v only for uniform, > 0; the seed a
+        whole number from 0; bias `draw` (default) or `zero`; places 0 to 15 (default 4)."""
+        from . import init
+        if isinstance(raw, str) or not isinstance(raw, dict):
+            if not isinstance(raw, str):
+                self.mapping(raw, path, said("what.init"))
+            kind = self.init_kind(raw, path)
+            if kind == "uniform":
+                self.fail(path, said("problem.init_v_missing"))
+            return init.Init(kind)
+        self.check_keys(raw, ("kind", "v", "seed", "bias", "places"), path, said("what.init"))
+        if "kind" not in raw:
+            self.fail(path, said("problem.init_no_kind", kinds=_choices(init.KINDS)))
+        kind = self.init_kind(raw["kind"], path + ("kind",))
+        v = None
+        if kind == "uniform":
+            if "v" not in raw:
+                self.fail(path, said("problem.init_v_missing"))
+            v = self.number(raw["v"], path + ("v",))
+            if v <= 0:
+                self.fail(path + ("v",), said("problem.init_v_positive", got=self.as_written(v, path + ("v",))))
+        elif "v" in raw:
+            self.fail(path + ("v",), said("problem.init_v_computed", kind=kind))
+        seed = raw.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+            self.fail(path + ("seed",), said("problem.init_seed", got=shown(seed)))
+        bias = raw.get("bias", "draw")
+        if bias not in init.BIAS_CHOICES:
+            self.fail(path + ("bias",), hinted(said("problem.init_bias", got=shown(bias),
+                                                    allowed=_choices(init.BIAS_CHOICES)), bias, init.BIAS_CHOICES))
+        places = raw.get("places", init.DEFAULT_PLACES)
+        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= init.MAX_PLACES:
+            self.fail(path + ("places",), said("problem.init_places", got=shown(places), most=init.MAX_PLACES))
+        return init.Init(kind, seed, v, bias, places)
+
+    def init_kind(self, raw: Any, path: Path_) -> str:
+        """An initialisation's kind: uniform, glorot or he (xavier and kaiming are hinted at their names here)."""
+        from . import init
+        if raw in init.KINDS:
+            return raw
+        message = said("problem.init_kind", got=shown(raw), allowed=_choices(init.KINDS))
+        word = raw.strip().lower().replace("-", "_") if isinstance(raw, str) else ""
+        other = {"xavier": "glorot", "xavier_uniform": "glorot", "glorot_uniform": "glorot", "kaiming": "he",
+                 "kaiming_uniform": "he", "he_uniform": "he"}.get(word)
+        self.fail(path, said("hint.did_you_mean", first=message, close=other) if other
+                  else hinted(message, raw, init.KINDS))
 
     def learning_rate(self, cfg: dict) -> sp.Rational:
         """`learning_rate`: a positive number (1 if not given)."""
@@ -1105,7 +1197,8 @@ class _Validator(FieldReader):
                 used.add(edge)
                 keys.append(edge)
             first = by_edge[keys[0]]
-            for k, edge in enumerate(keys):
+            drawn = self.drawn is not None and not set(keys) & set(self.drawn.own)
+            for k, edge in enumerate(() if drawn else keys):    # drawn (`init:`): all take the first's draw
                 w = by_edge[edge]
                 if w.value != first.value or w.frozen != first.frozen:
                     self.fail(gpath + (k,), said("problem.shared_values", name=name, first=edges[0],

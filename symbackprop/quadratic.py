@@ -17,7 +17,8 @@ from .fields import FieldReader
 from .usertext import DESCRIPTION_MAX, TITLE_MAX
 from .yamlfile import YamlDocument, load_yaml
 
-KEYS = ("title", "description", "model", "x", "A", "b", "c", "target", "precision")
+KEYS = ("title", "description", "model", "x", "A", "b", "c", "target", "precision",
+        "optimizer", "steps", "update")          # the last three: an optimizer run, read as the graph's (graph.py)
 MAX_N = 8
 
 n = sp.Symbol("n", integer=True, positive=True)

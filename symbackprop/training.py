@@ -8,9 +8,11 @@ problem.Training; plain gradient descent with η by default), its NumPy step com
 (optimizers.compiled). After each epoch: J over the whole training set, and on the dev set (`dev`) J and the
 accuracy, which early stopping (`EarlyStopping`) and the plateau decay of the rate (`Decay`) watch.
 
-The numbers come from compiled functions only: J, ∂J/∂w and the outputs of one sample are the part's SymPy
-model lambdified once (optimize.Compiled), never a symbolic evaluation per step. `engine` is that per-sample
-function; a faster one with the same interface may replace it.
+The numbers come from compiled functions only, never a symbolic evaluation per step: the engine (`engine`) is
+dense.Dense, the network as matrices, each unit's function lambdified once from the tables, one NumPy call per
+batch (and one per set to measure J and the accuracy after an epoch); where Dense does not apply (dense.py says
+which parts), the part's one-sample SymPy model lambdified once (optimize.Compiled), called per sample. Dense never
+builds the SymPy model of the whole network. docs/training.md, "The engine".
 """
 from __future__ import annotations
 
@@ -105,20 +107,28 @@ class TrainRun:
 
 # -- the classes of the outputs: accuracy ---------------------------------------------------------
 
-def predicted_class(outputs: Sequence[float], targets: Sequence[float]) -> tuple[int, int] | None:
+def predicted_class(outputs: Sequence[float], targets: Sequence[float],
+                    signed: bool | None = None) -> tuple[int, int] | None:
     """(predicted, true) class of one sample, or None where the targets are not classes. Several output units:
-    the largest output against the largest target (one-hot targets). One unit with targets in {0, 1}: output ≥ ½
-    is class 1; targets in {−1, 1} (tanh): output ≥ 0 is class 1."""
+    the largest output against the largest target (one-hot targets). One unit: classes 0 and 1 with targets in
+    {0, 1}, output ≥ ½ is class 1; `signed` (the set's targets are −1 and 1, a tanh output: `signed_classes`),
+    targets in {−1, 1} and output ≥ 0 is class 1. `signed` None: as this sample's target says (−1: signed)."""
     if len(outputs) > 1:
         if sorted(targets) != [0.0] * (len(targets) - 1) + [1.0]:
             return None
         return max(range(len(outputs)), key=lambda k: outputs[k]), max(range(len(targets)), key=lambda k: targets[k])
     (u,), (t,) = outputs, targets
-    if t in (0.0, 1.0):
-        return int(u >= 0.5), int(t)
-    if t in (-1.0, 1.0):
-        return int(u >= 0.0), int(t > 0)
-    return None
+    if signed is None:
+        signed = t == -1.0
+    if signed:
+        return (int(u >= 0.0), int(t > 0)) if t in (-1.0, 1.0) else None
+    return (int(u >= 0.5), int(t)) if t in (0.0, 1.0) else None
+
+
+def signed_classes(samples: Sequence[Sample]) -> bool:
+    """Whether one output unit's classes are −1 and 1 (some target is −1), not 0 and 1: decided once for the
+    training set, so that a target 1 is judged by one threshold in every row, and the dev set by the same."""
+    return any(len(s.t) == 1 and float(s.t[0][1]) == -1.0 for s in samples)
 
 
 # -- the watchers: pure, fed one dev value an epoch ---------------------------------------------------
@@ -180,53 +190,123 @@ def _order(rng, n: int, shuffle: bool) -> list[int]:
     return [int(i) for i in rng.permutation(n)] if shuffle else list(range(n))
 
 
-def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] | None = None) -> TrainRun:
-    """Train `part` as `settings` says (module docstring); `progress(epoch)` is called after each epoch."""
+class _DenseEngine:
+    """J, ∂J/∂w and the outputs of a batch from dense.Dense: one NumPy call per batch, the samples as arrays once."""
+
+    def __init__(self, dense, part: Part, dev: Sequence[Sample]) -> None:
+        self.dense, self.edges = dense, dense.edges
+        self.sets = {"train": dense.arrays(part.samples), "dev": dense.arrays(dev)}
+        self.signed = signed_classes(part.samples)
+
+    def batch(self, w, chosen: Sequence[int]):
+        x, t = self.sets["train"]
+        return self.dense.gradients(w, x[chosen], t[chosen])
+
+    def measure(self, w, which: str):
+        x, t = self.sets[which]
+        if not len(x):
+            return None, None
+        loss, u = self.dense.loss_and_outputs(w, x, t)
+        return loss, _accuracy(u, t, self.signed)
+
+
+class _CompiledEngine:
+    """The same from optimize.Compiled (the part's one-sample SymPy model lambdified once), sample by sample: for
+    the parts dense.Dense does not compute."""
+
+    def __init__(self, part: Part, dev: Sequence[Sample]) -> None:
+        from .optimize import Compiled
+        self.part, self.compiled = part, Compiled(part)
+        self.edges = self.compiled.edges
+        self.sets = {"train": part.samples, "dev": tuple(dev)}
+        self.mean = part.batch_reduction == "mean"
+        self.signed = signed_classes(part.samples)
+
+    def batch(self, w, chosen: Sequence[int]):
+        import numpy as np
+        w = [float(v) for v in w]
+        loss, edge = 0.0, np.zeros(len(w))
+        for n in chosen:
+            j, g = self.compiled(w, self.part.samples[n])
+            loss += j
+            edge += g
+        scale = 1.0 / len(chosen) if self.mean else 1.0
+        return loss * scale, edge * scale
+
+    def measure(self, w, which: str):
+        import numpy as np
+        samples = self.sets[which]
+        if not samples:
+            return None, None
+        w = [float(v) for v in w]
+        loss = sum(self.compiled(w, smp)[0] for smp in samples)
+        u = np.array([self.compiled.outputs(w, smp) for smp in samples], dtype=float)
+        t = np.array([[float(v) for _, v in smp.t] for smp in samples], dtype=float).reshape(len(samples), -1)
+        scale = 1.0 / len(samples) if self.mean else 1.0
+        return loss * scale, _accuracy(u, t, self.signed)
+
+
+def _accuracy(u, t, signed: bool) -> float | None:
+    """The share of rows whose predicted class is the true one (`predicted_class`, row by row, as arrays); None
+    unless every row's targets are classes."""
     import numpy as np
-    from .optimize import Compiled, _param_values, parameters
+    if t.shape[1] == 0 or t.shape[1] != u.shape[1]:
+        return None
+    if t.shape[1] > 1:
+        ones, zeros = (t == 1.0).sum(axis=1), (t == 0.0).sum(axis=1)
+        if not np.all((ones == 1) & (zeros == t.shape[1] - 1)):
+            return None
+        return float(np.mean(np.argmax(u, axis=1) == np.argmax(t, axis=1)))
+    u, t = u[:, 0], t[:, 0]
+    low, cut = (-1.0, 0.0) if signed else (0.0, 0.5)     # classes −1/1 at threshold 0, or 0/1 at ½
+    if not np.all((t == low) | (t == 1.0)):
+        return None
+    return float(np.mean((u >= cut) == (t == 1.0)))
+
+
+def _parameters(part: Part, edges: Sequence[tuple[str, str]]):
+    """(the parameter of each edge, which parameters are frozen, their given values), the parameters in
+    optimize.parameters' order (every untied weight in Part.weights order, then each shared one), without making
+    their keys (25,000 of them take a third of a second)."""
+    import numpy as np
+    from .dense import _float
+    tied = {edge: n for n, (_, group) in enumerate(part.shared) for edge in group}
+    by_edge = {(w.source, w.target): w for w in part.weights}
+    untied = [w for w in part.weights if (w.source, w.target) not in tied]
+    first = {(w.source, w.target): n for n, w in enumerate(untied)}
+    index = {e: n for n, e in enumerate(edges)}
+    owner = np.zeros(len(edges), dtype=np.intp)
+    for e, n in index.items():
+        owner[n] = first[e] if e not in tied else len(untied) + tied[e]
+    heads = [by_edge[group[0]] for _, group in part.shared]
+    frozen = np.array([w.frozen for w in untied + heads], dtype=bool)
+    theta = np.array([_float(w.value) for w in untied + heads], dtype=float)
+    return owner, frozen, theta
+
+
+def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] | None = None,
+          source: str = "<problem>") -> TrainRun:
+    """Train `part` as `settings` says (module docstring); `progress(epoch)` is called after each epoch. A run over
+    the size limit (budget.check_training) is a ProblemError naming `source`, before anything is computed."""
+    import numpy as np
+    from .budget import check_training
+    from .dense import dense_or_none
     training = part.training or Training(settings=(("lr", part.learning_rate),))
-    compiled = Compiled(part)
-    params = parameters(part)
-    index = {e: n for n, e in enumerate(compiled.edges)}
-    slots = [[index[e] for e in p.edges] for p in params]
-    frozen = np.array([p.frozen for p in params], dtype=bool)
-    theta = np.array([float(v) for v in _param_values(part, params)], dtype=float)
+    dense = dense_or_none(part)
+    check_training(source, part, settings.epochs, len(settings.dev), dense is not None)
+    run = (_DenseEngine(dense, part, settings.dev) if dense is not None else _CompiledEngine(part, settings.dev))
+    owner, frozen, theta = _parameters(part, run.edges)
+    count = len(theta)
     values = dict(training.values)
     base = values.get("lr")
 
-    def weights(th) -> list[float]:
-        w = [0.0] * len(compiled.edges)
-        for s, v in zip(slots, th):
-            for e in s:
-                w[e] = float(v)
-        return w
+    def weights(th) -> np.ndarray:
+        return np.asarray(th, dtype=float)[owner]
 
-    def batch(th, samples: Sequence[Sample]) -> tuple[float, np.ndarray]:
-        """J of `samples` (the part's reduction over them) and ∂J/∂θ."""
-        w = weights(th)
-        loss, edge = 0.0, [0.0] * len(w)
-        for smp in samples:
-            j, g = compiled(w, smp)
-            loss += j
-            edge = [a + b for a, b in zip(edge, g)]
-        scale = 1.0 / len(samples) if part.batch_reduction == "mean" else 1.0
-        grads = np.array([sum(edge[e] for e in s) for s in slots], dtype=float) * scale
-        return loss * scale, grads
-
-    def measure(th, samples: Sequence[Sample]) -> tuple[float | None, float | None]:
-        """(J, accuracy) over `samples`; (None, None) for none."""
-        if not samples:
-            return None, None
-        w = weights(th)
-        loss, right, counted = 0.0, 0, 0
-        for smp in samples:
-            loss += compiled(w, smp)[0]
-            got = predicted_class(compiled.outputs(w, smp), [float(v) for _, v in smp.t])
-            if got is not None:
-                counted += 1
-                right += got[0] == got[1]
-        scale = 1.0 / len(samples) if part.batch_reduction == "mean" else 1.0
-        return loss * scale, (right / counted if counted == len(samples) else None)
+    def batch(th, chosen: Sequence[int]) -> np.ndarray:
+        """∂J/∂θ of the batch `chosen` (the part's reduction over it): a shared parameter's the sum over its edges."""
+        _, edge = run.batch(weights(th), chosen)
+        return np.bincount(owner, weights=edge, minlength=count)
 
     rate = base
     step = optimizers.compiled(training.optimizer, training.form, values)
@@ -240,47 +320,49 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
     plateau = PlateauDecay(decay) if decay is not None and decay.kind == "plateau" and base is not None else None
     rows: list[Epoch] = []
     kept, kept_epoch, t = None, None, 0
-    for epoch in range(1, settings.epochs + 1):
-        if decay is not None and decay.kind == "step" and base is not None:
-            rate = step_rate(decay, base, epoch)
-        if base is not None and rate != values["lr"]:
-            values["lr"] = rate
-            step = optimizers.compiled(training.optimizer, training.form, values)
-        order = _order(rng, n, settings.shuffle)
-        for start in range(0, n, size):
-            t += 1
-            chosen = [part.samples[i] for i in order[start:start + size]]
-            point = step.grad_point(theta, state)
-            _, grads = batch(point, chosen)
-            out = step(theta, grads, state, t)
-            theta = np.where(frozen, theta, out["theta"])
-            state = {s.name: np.where(frozen, state[s.name], out[s.name]) for s in step.state}
-        loss, accuracy = measure(theta, part.samples)
-        dev_loss, dev_accuracy = measure(theta, settings.dev)
-        marks: list[str] = []
-        dev_metric = {"loss": dev_loss, "accuracy": dev_accuracy}
-        if watch is not None and dev_metric[early.metric] is not None:
-            said = watch.update(dev_metric[early.metric])
-            if said == "best":
-                kept, kept_epoch = dict(zip(compiled.edges, weights(theta))), epoch
-                marks.append("best")
-            elif said == "stop":
-                marks.append("stopped")
-        if plateau is not None and dev_metric[decay.metric] is not None:
-            lower = plateau.update(dev_metric[decay.metric], rate)
-            if lower < rate:
-                rate = lower
+    with np.errstate(over="ignore", under="ignore"):
+        for epoch in range(1, settings.epochs + 1):
+            if decay is not None and decay.kind == "step" and base is not None:
+                rate = step_rate(decay, base, epoch)
+            if base is not None and rate != values["lr"]:
+                values["lr"] = rate
+                step = optimizers.compiled(training.optimizer, training.form, values)
+            order = _order(rng, n, settings.shuffle)
+            for start in range(0, n, size):
+                t += 1
+                chosen = order[start:start + size]
+                point = step.grad_point(theta, state)
+                grads = batch(point, chosen)
+                out = step(theta, grads, state, t)
+                theta = np.where(frozen, theta, out["theta"])
+                state = {s.name: np.where(frozen, state[s.name], out[s.name]) for s in step.state}
+            w = weights(theta)
+            loss, accuracy = run.measure(w, "train")
+            dev_loss, dev_accuracy = run.measure(w, "dev")
+            marks: list[str] = []
+            dev_metric = {"loss": dev_loss, "accuracy": dev_accuracy}
+            if watch is not None and dev_metric[early.metric] is not None:
+                said = watch.update(dev_metric[early.metric])
+                if said == "best":
+                    kept, kept_epoch = dict(zip(run.edges, w.tolist())), epoch
+                    marks.append("best")
+                elif said == "stop":
+                    marks.append("stopped")
+            if plateau is not None and dev_metric[decay.metric] is not None:
+                lower = plateau.update(dev_metric[decay.metric], rate)
+                if lower < rate:
+                    rate = lower
+                    marks.append("decayed")
+            elif decay is not None and decay.kind == "step" and base is not None and epoch < settings.epochs \
+                    and step_rate(decay, base, epoch + 1) < rate:
                 marks.append("decayed")
-        elif decay is not None and decay.kind == "step" and base is not None and epoch < settings.epochs \
-                and step_rate(decay, base, epoch + 1) < rate:
-            marks.append("decayed")
-        rows.append(Epoch(epoch, loss, dev_loss, accuracy, dev_accuracy, float(values["lr"]) if base is not None
-                          else math.nan, tuple(marks)))
-        if progress is not None:
-            progress(epoch)
-        if "stopped" in marks:
-            break
-    final = dict(zip(compiled.edges, weights(theta)))
+            rows.append(Epoch(epoch, loss, dev_loss, accuracy, dev_accuracy, float(values["lr"]) if base is not None
+                              else math.nan, tuple(marks)))
+            if progress is not None:
+                progress(epoch)
+            if "stopped" in marks:
+                break
+    final = dict(zip(run.edges, weights(theta).tolist()))
     return TrainRun(part, settings, tuple(rows), final, kept, kept_epoch, t)
 
 

@@ -46,7 +46,10 @@ HAND_CHECKED: set[str] = {"named_units",   # new problem files whose numbers are
                           "two_step_per_sample", "xor_adam",      # issue 13: tests/test_o213.py
                           # session 14, Q1: one file per optimizer on XOR, checked by hand in tests/test_q114.py
                           "xor_sgd", "xor_momentum", "xor_nesterov", "xor_adagrad", "xor_rmsprop", "xor_adadelta",
-                          "xor_adamw"}
+                          "xor_adamw",
+                          "xor_init",    # session 15, I: weights drawn by `init:`, checked in tests/test_i15.py
+                          # session 15, F: training runs (train:); solve's one step checked by hand in tests/test_f15.py
+                          "xor_train", "xor_dev_stop"}
 QUADRATIC_MODEL = DATA / "graph" / "quadratic_model.yaml"
 
 

@@ -131,7 +131,7 @@ def test_follow_through_credit_names_the_first_error(grader, tmp_path):
 @pytest.mark.parametrize("given, status", [
     (0.98201, "correct"), ("0.9820", "correct"), ("0.98201379", "correct"),
     (0.9821, "rounding"),        # 0.98201 to 4 places is 0.9820
-    (0.98, "imprecise"), (0.982, "imprecise"),
+    (0.98, "imprecise"), (0.982, "correct"),     # 0.982 is 0.9820 with its trailing zero left out (issue 13)
     (0.97, "wrong"),
 ])
 def test_rounding_aware_comparison(grader, tmp_path, given, status):

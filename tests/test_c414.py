@@ -174,8 +174,11 @@ def test_docs_graph_example_reads_back(tmp_path, suffix):
     steps = {v.qid: v for v in report.verdicts if v.step is not None}
     assert steps["step1.new_w"].expected == pytest.approx(0.6) and steps["step1.G_w"].expected == pytest.approx(64)
     assert steps["step1.new_b"].expected == pytest.approx(0.1) and steps["step1.G_b"].expected == pytest.approx(16)
-    # step 1's g_1(w), g_1(b) are today's items ∂L/∂w, ∂L/∂b (the graph's own ids), not step items (session 15)
-    assert {v.step for v in steps.values()} == {1, 2} and len(steps) == 2 * 2 * 3 - 2
+    # each step's g_t, G_t, θ_t of w and b, step 1's g_1(w), g_1(b) being today's items ∂L/∂w, ∂L/∂b (the graph's own
+    # ids, session 15, G); step 2 also prints its own forward and backward pass (session 15, R: t21 item 7), read
+    # back as step 2's items y, L, ∂L/∂L, ∂L/∂y (its ∂L/∂w, ∂L/∂b are g_2, the same items)
+    assert {v.step for v in steps.values()} == {1, 2} and len(steps) == 2 * 2 * 3 - 2 + 4
+    assert {"step2.y", "step2.L", "step2.grad_L", "step2.grad_y"} <= set(steps)
     today = {v.qid: v for v in report.verdicts}
     assert today["grad_w"].expected == pytest.approx(-8) and today["grad_b"].expected == pytest.approx(-4)
 

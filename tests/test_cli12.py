@@ -358,7 +358,7 @@ def test_completion_completes_commands_options_and_files():
     assert _complete("symbackprop so", 1) == ["plain,solve"]
     assert _complete("symbackprop li", 1) == ["plain,list"]
     assert set(_complete("symbackprop ", 1)) == {"plain,check", "plain,derive", "plain,grade", "plain,list",
-                                                  "plain,solve"}
+                                                  "plain,solve", "plain,train"}
     assert _complete("symbackprop solve problems/xor.yaml --form", 3) == ["plain,--format"]
     formats = _complete("symbackprop solve problems/xor.yaml --format ", 4)
     assert formats == [f"plain,{f}" for f in ("text", "json", "latex", "markdown", "pdf", "html")]

@@ -25,6 +25,10 @@ def test_a_correctly_rounded_value_is_right_or_imprecise(x, d):
         assert status == "correct"                   # the exact value, written with few places
     elif d >= 4:
         assert status == "correct"
+    elif abs(abs(x - r) - 0.5e-4) <= 1e-9 * 0.5e-4 + 2e-12 * max(1.0, abs(x)):
+        assert status in ("correct", "imprecise")    # x on the tie of its 4-place rounding, to float64 precision
+    elif rounded(x, 4) == r:
+        assert status == "correct"                   # x to 4 places with its trailing zeros left out (issue 13)
     elif abs(x) >= 10.0 ** -d:
         assert status == "imprecise"                 # right to d places, showing a digit of x
     else:

@@ -239,7 +239,7 @@ class _StepNumbers(HTMLParser):
         self.tag = None
 
     def handle_data(self, data):
-        if self.tag == "h3" and data.strip() in ("Optimizer", "优化器"):
+        if self.tag == "h3" and data.strip() in ("Optimizer", "优化器/Optimizer"):
             self.in_run = True
         if self.tag not in ("mi", "mn", "mo", "mtext") or not data.strip():
             return
@@ -322,6 +322,8 @@ def test_chromium_renders_the_page_and_its_numbers_are_the_json(name, tmp_path):
         # an optimizer run (issue 13): its settings (β₁ = 0.9) and every step's quantities are on the page too
         every_value += [v for v in part.get("optimizer", {}).get("settings", {}).values() if isinstance(v, (int, float))]
         every_value += [v for s in part.get("steps", []) for q in s["quantities"].values() for v in _flat(q["value"])]
+        # weights drawn by `init:` (session 15): each layer's bound v is on the page too
+        every_value += [layer["v"] for layer in part["settings"].get("init", {}).get("layers", [])]
         for key, q in part["quantities"].items():
             every_value += _flat(q["value"])
             tokens = parsed.steps.get((part["name"], key))

@@ -97,6 +97,8 @@ def latex_to_text(s: str) -> str:
 
 
 def text_to_python(s: str) -> str:
+    # √ (an `init:` file's bound v = √(6/(2 + 2)) = √6/2, session 15) as sqrt
+    s = re.sub(r"√([0-9]+)", r"sqrt(\1)", s).replace("√(", "sqrt(")
     return (s.replace("×", "*").replace("·", "*").replace("²", "**2").replace("^", "**")
             .replace("ln(", "log(").replace("max(", "Max(").replace("min(", "Min("))
 

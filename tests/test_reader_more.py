@@ -48,11 +48,11 @@ def _verdict(grader, tmp_path, qid, text, suffix=".yaml"):
 READ = [
     # exponents without braces: a single signed integer after ^ or ** is the exponent
     ("act_3", r"9.820\times10^-1", "correct", 0.982),
-    ("act_3", r"9.82\times10^-1", "imprecise", 0.982),          # 3 places: 0.982
+    ("act_3", r"9.8\times10^-1", "imprecise", 0.98),           # 2 places: 0.98 (0.982 is 0.9820, right: issue 13)
     ("act_3", "9.820 x10^-1", "correct", 0.982),
-    ("act_3", "9.82 x10^-1", "imprecise", 0.982),
+    ("act_3", "9.8 x10^-1", "imprecise", 0.98),
     ("act_3", "9.820*10**-1", "correct", 0.982),
-    ("act_3", "9.82*10**-1", "imprecise", 0.982),
+    ("act_3", "9.8*10**-1", "imprecise", 0.98),
     ("act_3", "9.820 X 10^-1", "correct", 0.982),
     ("act_3", r"9.820\cdot10^-1", "correct", 0.982),
     ("act_3", "9.820·10^-1", "correct", 0.982),                   # a middle dot before 10^ is a product
@@ -85,7 +85,7 @@ READ = [
     ("act_3", r"0.9820\;(4\text{ d.p.})", "correct", 0.982),
     ("act_3", "0.9820 (to 4 dp)", "correct", 0.982),
     ("act_3", "0.9820 (3 s.f.)", "correct", 0.982),               # the note is ignored, the places count
-    ("act_3", "0.982 (3 s.f.)", "imprecise", 0.982),
+    ("act_3", "0.98 (2 s.f.)", "imprecise", 0.98),
     ("act_3", r"0.9820\text{(rounded)}", "correct", 0.982),
     ("act_3", r"0.9820 \hfill (rounded to 4 d.p.)", "correct", 0.982),
     ("act_3", "0.9820 to 4 d.p.", "correct", 0.982),
@@ -113,7 +113,7 @@ READ = [
     # per cent and per mille: the places are the value's (98.2% shows 3)
     ("act_3", r"98.20\%", "correct", 0.982),
     ("act_3", "98.20%", "correct", 0.982),
-    ("act_3", "98.2%", "imprecise", 0.982),
+    ("act_3", "98%", "imprecise", 0.98),
     ("act_3", "982.0‰", "correct", 0.982),
     ("net_5", "-36.0‰", "correct", -0.036),
     ("update_w_0_3", "4.5‰", "correct", 0.0045),

@@ -150,3 +150,19 @@ def test_accuracy_classes():
     assert predicted_class([-0.1], [-1.0]) == (0, 0) and predicted_class([0.3], [0.5]) is None
     assert predicted_class([0.1, 0.7, 0.2], [0, 1, 0]) == (1, 1)
     assert predicted_class([0.1, 0.7], [0.5, 0.5]) is None
+    # a set with targets −1 and 1 (a tanh output): every row by the threshold 0, the rows with t = 1 too
+    assert predicted_class([0.3], [1.0], signed=True) == (1, 1) and predicted_class([0.3], [1.0]) == (0, 1)
+    assert predicted_class([0.3], [0.0], signed=True) is None
+
+
+def test_a_tanh_sets_accuracy_uses_one_threshold():
+    # u = b + w·x trained on targets ±1; at the end the outputs are judged by u ≥ 0 in every row (by hand below)
+    text = UNIT4.replace("t: {2: 2}", "t: {2: 1}").replace("t: {2: 0}", "t: {2: -1}").replace("t: {2: 0.5}", "t: {2: 1}")
+    part = parse_problem(text, "u.yaml").parts[0]
+    targets = [float(s.t[0][1]) for s in part.samples]
+    assert set(targets) == {-1.0, 1.0}
+    run = train(part, TrainSettings(epochs=3, batch_size=5))
+    b, w = run.final[("0", "2")], run.final[("1", "2")]
+    xs = [float(s.x[0][1]) for s in part.samples]
+    want = sum((b + w * x >= 0) == (t == 1.0) for x, t in zip(xs, targets)) / 5
+    assert run.epochs[-1].accuracy == pytest.approx(want)

@@ -143,7 +143,8 @@ def test_check_submission_checks_a_graph_file(tmp_path):
     assert problems == [] and len(reports) == 1
     by = {v.qid: v for v in reports[0].verdicts}
     assert by["grad_b"].expected == pytest.approx(_sig(0.1) - 1)
-    assert by["s"].status == "correct" and by["p"].status == "imprecise"
+    # p = σ(0.1) = 0.524979…, 0.5250 to 4 places: 0.525 is that rounding with its trailing zero left out (issue 13)
+    assert by["s"].status == "correct" and by["p"].status == "correct"
     answers = _write(tmp_path, "a.yaml", "grad_x: -4\ngrad_y: -4\n")
     reports, _ = check_submission(CIRCUIT, answers)
     assert {v.qid: v.status for v in reports[0].verdicts} == {"grad_x": "correct", "grad_y": "correct"}
@@ -157,12 +158,14 @@ def test_trial_answers_get_the_network_verdicts():
     items = {i["id"]: i for p in data["parts"] for i in p["items"]} if "parts" in data else None
     reports, _ = check_submission(P4, P4_ANSWERS)
     by = {v.qid: v for v in reports[0].verdicts}
-    assert by["p"].status == "imprecise" and by["p"].credit == 0.5              # rubric default
-    assert by["grad_w_2"].credit == 0.5 and by["grad_w_3"].credit == 1.0
+    # p = 0.525, ∂L/∂w_1 = -0.475, ∂L/∂w_2 = 0.95 are the 4-place roundings 0.5250, -0.4750, 0.9500 (p = σ(0.1) =
+    # 0.524979…, ∂L/∂w = (p - 1)·x) with their trailing zeros left out: right (issue 13; they were imprecise)
+    assert by["p"].status == "correct" and by["p"].credit == 1.0
+    assert by["grad_w_1"].status == "correct" and by["grad_w_2"].credit == 1.0 and by["grad_w_3"].credit == 1.0
     assert by["grad_b"].status == "wrong" and by["grad_b"].diagnosis == "sign"
     assert by["grad_s"].status == "wrong" and by["grad_s"].diagnosis == "no_value"
     assert "unknown symbol" not in by["grad_s"].message
-    assert reports[0].score == pytest.approx(5.5)
+    assert reports[0].score == pytest.approx(7)                 # 9 items, ∂L/∂s and ∂L/∂b wrong
     del items
 
 

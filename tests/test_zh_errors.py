@@ -278,7 +278,7 @@ EXPECTED_EN: dict[str, str] = {
     'unknown_key': "p.yaml:14: learning_rat: unknown field 'learning_rat' in a problem; allowed: title, description, "
         'network, weights, sample, samples, batch_reduction, loss, learning_rate, notation, '
         'relu_derivative_at_zero, precision, sig_figs, parts, grading, input_gradients, shared, optimizer, steps, '
-        'update (did you mean learning_rate?)',   # issue 12; optimizer, steps, update: issue 13
+        'update, init, train (did you mean learning_rate?)',   # issue 12; optimizer, steps, update: issue 13; init, train: 14
     'softmax_hidden': 'p.yaml:5: network.activation: softmax is only allowed on the output layer',
     'unknown_parameter': "p.yaml:5: network.activation.slope: unknown parameter 'slope'; elu takes alpha",
     'infinite': "p.yaml:8: weights.1.4: '.inf' is not a finite number; write numbers as decimals, like 31, -0.5 or "
@@ -575,7 +575,11 @@ def test_the_corpus_reaches_every_problem_file_message():
                  # tests/test_f513.py
                  "problem.input_count_one", "problem.output_count_one", "problem.matrix_row_one",
                  "problem.matrix_rows_one_row", "problem.matrix_rows_one_value", "problem.matrix_rows_one_each",
-                 "problem.bias_weights_one", "problem.threshold_weights_one"}
+                 "problem.bias_weights_one", "problem.threshold_weights_one",
+                 # `init:` (session 15, I): each said in en and zh by tests/test_i15.py
+                 "what.init", "problem.init_and_weights", "problem.init_no_kind", "problem.init_kind",
+                 "problem.init_v_missing", "problem.init_v_positive", "problem.init_v_computed", "problem.init_seed",
+                 "problem.init_bias", "problem.init_places"}
     assert sorted(wanted - reached - elsewhere) == []
 
 

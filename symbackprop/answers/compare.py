@@ -3,8 +3,10 @@
 - within `relative` of the expected value, with an absolute floor near zero (by default half a
   unit in the last decimal place the problem asks for), a number is right;
 - a number shown to d decimal places is right when it is the expected value rounded to d places
-  and d is at least the precision asked for; with fewer places it is right "only to d places"
-  (imprecise) when those places reach the value's first significant digit, else wrong (1 for 0.982);
+  and d is at least the precision asked for, or when it is the rounding to the places asked with
+  its trailing zeros left out (−0.05 for −0.0499999999975: −0.0500 at 4 places); else, with fewer
+  places, it is right "only to d places" (imprecise) when those places reach the value's first
+  significant digit (0.98 for 0.98201), else wrong (1 for 0.982);
 - one unit off in the last shown place is "rounded wrongly";
 - an expression of rounded numbers (−(1 − 0.491) × 0.2499) is right when the expected value lies
   within the error that rounding those numbers can cause.
@@ -138,6 +140,8 @@ def compare_within(compare, given: float, decimals: int | None, centre: float, s
     match = compare(given, decimals, min(max(given, centre - below), centre + above))
     asked = tol.precision
     if match.status == "correct" and decimals is not None and 0 <= decimals < asked and tol.relative is None:
+        # the centre's own P-place rounding without its trailing zeros was taken above (at_centre); a value with
+        # fewer places that is only some other point of the interval stays imprecise (0.355 from h = 0.701)
         match = Match("imprecise", said("diagnosis.imprecise_places" if decimals != 1 else "diagnosis.imprecise_place",
                                         decimals=decimals, asked=asked))
     rank = ("correct", "imprecise", "rounding", "")
@@ -160,6 +164,10 @@ def _compare_places(given: float, decimals: int | None, expected: float, tol: To
     slack = 1e-12 * max(1.0, abs(expected))          # float64's own error in `given` and `expected`
     if decimals >= asked and diff <= max(0.5 * 10.0 ** -asked * (1 + 1e-9) + slack, tol.absolute or 0.0):
         return Match("correct")                       # right to the places asked (or more)
+    if decimals < asked and diff <= 0.5 * 10.0 ** -asked * (1 + 1e-9) + slack:
+        # the value rounded to the places asked, its trailing zeros left out (-0.05 for -0.0499999999975, whose
+        # 4 places are -0.0500; 0.13 for 0.129996): it says the same number as that rounding
+        return Match("correct")
     unit = 10.0 ** -decimals
     if decimals < asked and (float(f"{expected:.{decimals}f}") == 0 or abs(expected) < unit):
         # so few places that no digit of the value is shown: its first significant digit lies beyond

@@ -157,6 +157,9 @@ def solution_document(solution, precision: int | None = None, lang: str = "en", 
                                                                  if s.symbol not in tied or sec != "given"),
                                  inline=sec == "given")
                          for sec, steps in psol.sections())
+        if psol.part.init is not None:          # the weights drawn (`init:`): how, before the given values
+            from .initialisation import init_section
+            sections = (init_section(psol.part, lang, p),) + sections
         if psol.run is not None:
             from .optimizer import optimizer_sections, run_names
             names, subs = run_names(psol, names)
@@ -185,6 +188,8 @@ def kind(obj: Any) -> str:
         return "graph"
     if _instance(obj, "graph_check", "GraphDerivation"):
         return "graph_rules"
+    if _instance(obj, "render.training", "TrainReport"):
+        return "training"
     items = obj if isinstance(obj, (list, tuple)) else [obj]
     if items and all(_instance(d, "symbolic_rules", "GeneralDerivation") for d in items):
         return "rules"
@@ -205,6 +210,9 @@ def document(obj: Any, precision: int | None = None, lang: str = "en", checks=No
     if what == "graph":
         from .graph import graph_document
         return graph_document(obj, lang, precision, checks)
+    if what == "training":
+        from .training import training_document
+        return training_document(obj, lang)
     if what == "graph_rules":
         from .graph import derivation_document
         return derivation_document(obj, lang, precision)

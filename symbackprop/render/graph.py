@@ -221,7 +221,7 @@ class GraphMath(Math):
         return self._show(expr, values, True)
 
     def number(self, value: Any, precision: int) -> str:
-        return shown(value, precision)[0]
+        return self._shown(value, precision)[0]
 
     def substituted(self, step: Step, precision: int, latex: bool) -> tuple[str, str]:
         """The last form, and the same with its numbers put in: an input's as written, the rest rounded;
@@ -268,8 +268,8 @@ class GraphMath(Math):
             return None
 
         def shown_at(p: int) -> dict:
-            return {symbol[n]: str(shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
-        got = operands_that_add_up(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
+            return {symbol[n]: str(self._shown(v, p, n in self.given)[0]) for n, v in step.numbers.items()}
+        got = self._operands(q.rule, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {n: Num(got[symbol[n]]) for n in step.numbers}
 
     def _backward_adding_up(self, step: Step, precision: int) -> dict | None:
@@ -294,8 +294,8 @@ class GraphMath(Math):
             return None
 
         def shown_at(p: int) -> dict:
-            return {stand_in[k]: str(shown(v, p, k in self.given)[0]) for k, v in step.numbers.items()}
-        got = operands_that_add_up(expr, str(self.value(step, precision, False)[0]), precision, shown_at)
+            return {stand_in[k]: str(self._shown(v, p, k in self.given)[0]) for k, v in step.numbers.items()}
+        got = self._operands(expr, str(self.value(step, precision, False)[0]), precision, shown_at)
         return {k: Num(got[d]) for k, d in stand_in.items()}
 
     def _matrix_adding_up(self, step: Step, precision: int) -> dict | None:
@@ -322,7 +322,7 @@ class GraphMath(Math):
                 for sym, e in zip(symbols, list(v) if isinstance(v, sp.MatrixBase) else [v]):
                     out[sym] = self._cell(e, p, given)[0]
             return out
-        got = operands_that_add_up(entries, targets, precision, shown_at, widened_only=True)
+        got = self._operands(entries, targets, precision, shown_at, widened_only=True)
         if got is None:
             return None
         out: dict = {}
@@ -335,6 +335,11 @@ class GraphMath(Math):
             else:
                 out[key] = Num(got[symbols[0]])
         return out
+
+    @staticmethod
+    def _operands(expr, target, precision, shown_at, widened_only: bool = False):
+        """printing.operands_that_add_up: the numbers that make a step add up to its value as shown."""
+        return operands_that_add_up(expr, target, precision, shown_at, widened_only=widened_only)
 
     def _shown_expression(self, step: Step):
         """(what the step's numbers line computes, in one symbol per number shown: a scalar or a matrix
@@ -776,9 +781,88 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     parts = (Part(None, sections, math, p, closing=closing),)
     if sol.run is not None:                  # optimizer: in the file (graph_optimize.py): its steps, a part of their own
-        from .optimizer import graph_optimizer_part
-        parts += (graph_optimizer_part(sol, (math.names[False], math.names[True]), p, lang),)
+        from .optimizer import graph_optimizer_parts
+        parts += graph_optimizer_parts(sol, (math.names[False], math.names[True]), p, lang)
     return Document(sol.problem.title, parts, lang, "graph", "computation graph")
+
+
+class GraphStepMath(GraphMath):
+    """A graph's forward and backward pass re-solved at an optimizer's step t (`step_pass`): printed as the step's
+    own lines print their numbers (docs/optimizers.md, "A worked run"): a value the step's optimizer lines print
+    (g_t: ∂L/∂θ of an entry) with their digits (`fixed`: {exact value: (display, exact)}), an exact value of at
+    most `chain_figures` significant figures in full (=), a small one by significant figures; the rest as the graph's
+    solution prints them."""
+
+    def __init__(self, sol: GraphSolution, fixed: Mapping | None = None) -> None:
+        super().__init__(sol)
+        self.fixed = dict(fixed or {})
+        for name in sol.problem.parameters:          # a parameter is the step's value (θ_{t−1}), no given data here
+            q = sol.problem.get(name)
+            self.given -= {name, ("T", name), *(q.symbol if isinstance(q.symbol, sp.MatrixBase) else (q.symbol,))}
+
+    def _cell(self, e, precision: int, given: bool) -> tuple[str, bool]:
+        from .optimizer import step_figures
+        key = (e, precision, given)
+        if key not in self._entry_shown:
+            if given or precision != self._base:
+                self._entry_shown[key] = _entry(e, precision, given)
+            elif sp.sympify(e) in self.fixed:
+                self._entry_shown[key] = self.fixed[sp.sympify(e)]
+            else:
+                self._entry_shown[key] = format_value(sp.sympify(e), step_figures(sp.sympify(e), precision))
+        return self._entry_shown[key]
+
+    def _shown(self, value, precision: int, given: bool = False) -> tuple[Num, bool]:
+        if isinstance(value, sp.MatrixBase):
+            return super()._shown(value, precision, given)
+        s, exact = self._cell(value, precision, given)
+        return Num(s), exact
+
+    _base = None
+    step = None                                  # the step t whose pass it prints
+
+    @staticmethod
+    def _operands(expr, target, precision, shown_at, widened_only: bool = False):
+        """As GraphMath's, each target compared at its own places where the step prints it with more than the
+        precision (an exact short value in full, a small one by significant figures, g_t's display)."""
+        from ..printing import MAX_OPERAND_PLACES, _decimals, _longer, _reevaluated, _same_display
+        if is_sig_figs(precision):
+            return operands_that_add_up(expr, target, precision, shown_at, widened_only=widened_only)
+        exprs, targets = (list(expr), list(target)) if isinstance(expr, (list, tuple)) else ([expr], [target])
+        exprs = [sp.sympify(e, strict=True) for e in exprs]
+        first = shown_at(precision)
+        if any(not e.free_symbols <= first.keys() or e.atoms(sp.Derivative) for e in exprs) or \
+                any("e" in t for t in targets):
+            return operands_that_add_up(expr, target, precision, shown_at, widened_only=widened_only)
+        places_of = [max(int(precision), _decimals(t)) for t in targets]
+        for places in range(int(precision), max(int(precision), MAX_OPERAND_PLACES) + 1):
+            shown_ = first if places == int(precision) else _longer(first, shown_at(places))
+            if all((got := _reevaluated(e, shown_, at, None)) is not None and _same_display(got, t)
+                   for e, t, at in zip(exprs, targets, places_of)):
+                return None if widened_only and shown_ is first else shown_
+        return None if widened_only else first
+
+    def at_precision(self, precision: int) -> "GraphStepMath":
+        self._base = precision
+        return self
+
+
+def step_pass(sol: GraphSolution, t: int, lang: str, precision: int, fixed: Mapping | None = None,
+              lookahead: Text | None = None) -> Part:
+    """Step t's forward and backward pass of a graph's run (the graph solved at the step's grad point, `sol`), as a
+    part of its own (no heading): "Step t: Forward …", "Step t: Backward …", as a network's step shows its own;
+    `lookahead` (the lecture's Nesterov: the look-ahead point, worked) is the forward section's first note."""
+    steps = _steps(sol)
+    math = GraphStepMath(sol, fixed).at_precision(precision)
+    math.step = t
+    forward_notes = (lookahead,) if lookahead is not None else ()
+    sections = (
+        Section(sentence(lang, "optimizer.step_section", t=t, section=msg(lang, "quadratic.forward")),
+                tuple(steps["forward"]), notes=forward_notes),
+        Section(sentence(lang, "optimizer.step_section", t=t, section=msg(lang, "quadratic.backward")),
+                tuple(steps["backward"]), notes=kink_notes(sol, math, lang, precision, which=True)),
+    )
+    return Part(None, sections, math, precision)
 
 
 # -- JSON --------------------------------------------------------------------------------------------
@@ -849,7 +933,7 @@ def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
     from ..optimizers import shown_rule
     from .json import _exact_text
     run, tr = sol.run, sol.run.training
-    math = doc.parts[1].math
+    math = _run_parts(doc)[0].math
     rule = [{"text": f"{math.text(a.symbol)} = {math.text(a.expr)}",
              "latex": f"{math.latex(a.symbol)} = {math.latex(a.expr)}"}
             for a in shown_rule(tr.optimizer, tr.form, tr.values, str(sol.problem.output))]
@@ -868,12 +952,64 @@ def _run_data(sol: GraphSolution, doc: Document, p: int) -> dict:
                                         "display": format_value(sp.sympify(exact if exact is not None else f), p,
                                                                 float(f))[0]}
             if str(key) in lines:                # a step shown in full: its line, as the text prints it
-                q["text"], q["latex"] = lines[str(key)]
+                q["text"], q["latex"], q["display"] = lines[str(key)]   # display: the value as its line prints it
+        if worked is not None:                   # a step worked exactly: its forward and backward pass too
+            quantities.update(_pass_quantities(doc, rs.t, p, quantities, rs.t in run.shown))
         steps.append({"step": rs.t, "quantities": quantities})
     return {"optimizer": optimizer, "steps": steps}
 
 
-def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dict[str, tuple[str, str]]]:
+def _pass_quantities(doc: Document, t: int, p: int, taken, lines: bool = True) -> dict:
+    """Step t's forward and backward pass by the graph's ids (`q`, `grad_y`, a matrix whole: `M`, `grad_A`), as
+    a network's step has its own (render/json.py run_data): value, exact, display, and the line as the step prints
+    it (`lines`: a step shown in full; step 1's: the graph's solution above; a later step's: its `step_pass`); an id the run has (an entry's
+    ∂L/∂θ: `grad_A_1_2`, g_t) is the run's."""
+    part = next((x for x in doc.parts if isinstance(x.math, GraphStepMath) and x.math.step == t), None)
+    if part is None:
+        if t != 1:
+            return {}
+        part = doc.parts[0]
+    out: dict = {}
+    for section in part.sections:
+        if section.inline:                    # the given values: the step's parameters are the run's θ_{t−1}
+            continue
+        for step in section.steps:
+            if step.id in taken:
+                continue
+            q = {"value": _plain(step.value), "exact": _exact(step.value),
+                 "display": part.math.value(step, p, False)[0]}
+            if lines:                         # a step shown in full: its lines too
+                q["text"] = joined(step_links(part.math, step, p))
+                q["latex"] = joined(step_links(part.math, step, p, latex=True))
+            out[step.id] = q
+            if isinstance(step.value, sp.MatrixBase):     # a matrix whole, as its line prints it (no entry ids)
+                q["shape"] = list(step.value.shape)
+    return out
+
+
+class _StepValue:
+    """A value of a step shown in full that no line of the rule prints (θ_{t−1}, Δθ, the output before and after):
+    printed by the step's rule for its numbers (render/optimizer.step_figures), its numbers likewise."""
+
+    def __init__(self, value) -> None:
+        self.value = sp.sympify(value)
+
+    def shown(self, precision) -> tuple[str, bool]:
+        from .optimizer import step_figures
+        return format_value(self.value, step_figures(self.value, precision))
+
+    def shown_numbers(self, numbers, precision) -> dict:
+        from .optimizer import step_figures
+        return {s: format_value(sp.sympify(v), step_figures(v, precision))[0] for s, v in numbers.items()}
+
+
+def _run_parts(doc: Document) -> list[Part]:
+    """The parts of a graph's document that hold its run's rule, steps and table (not the graph's solution, nor a
+    step's forward and backward pass: GraphMath's)."""
+    return [part for part in doc.parts[1:] if not isinstance(part.math, GraphMath)]
+
+
+def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dict[str, tuple[str, str, str]]]:
     """Each step shown in full: every quantity's line as (text, LaTeX), as a network part's JSON has them
     (render/json.py `_shown_lines`): each line of the rule the step prints (g_t, the state, θ_t as `new_A_1_2`),
     θ_{t−1} (`A_1_2`), Δθ = θ_t − θ_{t−1} (`update_A_1_2`) and the output before and after the step."""
@@ -881,9 +1017,9 @@ def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dic
     from ..notation import Names
     from ..optimize import names_of_symbols
     from .build import SolutionMath
-    run, part = sol.run, doc.parts[1]
+    run, parts = sol.run, _run_parts(doc)
     sym_text, sym_latex = names_of_symbols()
-    text, latex = dict(part.math.names.text), dict(part.math.names.latex)
+    text, latex = dict(parts[0].math.names.text), dict(parts[0].math.names.latex)
     out_t, out_l = name_text(sol.problem.output), name_latex(sol.problem.output)
     before, after = sp.Symbol("output before the step"), sp.Symbol("output after the step")
     for sym, theta in ((before, optimizers.THETA_PREV), (after, optimizers.THETA)):
@@ -894,13 +1030,15 @@ def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dic
         text[d], latex[d] = f"Δ{text[prm.symbol]}", rf"\Delta {latex[prm.symbol]}"
     math = SolutionMath(Names(text, latex))
 
-    def line(step: Step) -> tuple[str, str]:
-        return joined(step_links(math, step, p)), joined(step_links(math, step, p, latex=True))
+    def line(step: Step) -> tuple[str, str, str]:
+        return (joined(step_links(math, step, p)), joined(step_links(math, step, p, latex=True)),
+                math.value(step, p, False)[0])
 
-    def value_line(k: str, sym, v) -> tuple[str, str]:
-        return line(Step(k, sym, (), None, v, float(v)))
+    def value_line(k: str, sym, v) -> tuple[str, str, str]:
+        return line(Step(k, sym, (), None, v, float(v), source=_StepValue(v)))
 
-    sections = [sec for sec in part.sections if sec.steps and sec.steps[0].id]     # the rule's steps have no id
+    sections = [sec for part in parts for sec in part.sections
+                if sec.steps and sec.steps[0].id]                     # the rule's steps have no id
     out = {}
     for t, sec in zip(run.shown, sections):
         values = {str(k): v for k, v in run.worked[t].step.values.items()}
@@ -918,7 +1056,7 @@ def _shown_run_lines(sol: GraphSolution, doc: Document, p: int) -> dict[int, dic
             if k_new in values and k_upd in values and own[optimizers.THETA] in text:
                 theta, theta_prev, new = own[optimizers.THETA], own[optimizers.THETA_PREV], values[k_new]
                 lines[k_upd] = line(Step(k_upd, deltas[prm.key], (theta - theta_prev,), {theta: new, theta_prev: prev},
-                                         values[k_upd], float(values[k_upd])))
+                                         values[k_upd], float(values[k_upd]), source=_StepValue(values[k_upd])))
                 lines.setdefault(k_new, value_line(k_new, theta, new))         # a frozen entry: the value it kept
         out[t] = lines
     return out

@@ -78,7 +78,23 @@ def _part_head(psol, p: int) -> dict:
         settings["bias_input"] = int(part.bias_input)
     if part.shared:
         settings["shared"] = {name: [f"w_{i}_{j}" for i, j in edges] for name, edges in part.shared}
+    if part.init is not None:                    # the weights drawn (`init:`, issue 14): how, and each layer's v
+        settings["init"] = _init_settings(part)
     return head
+
+
+def _init_settings(part) -> dict:
+    """`init`'s settings: kind, seed, bias, places, and per layer its units, d_in, d_out and v (float64 as the
+    draws used it, and exact)."""
+    from ..init import bounds
+    init = part.init
+    out = {"kind": init.kind, "seed": init.seed, "bias": init.bias if part.bias is not None else None,
+           "places": init.places,
+           "layers": [{"units": list(b.units), "d_in": b.d_in, "d_out": b.d_out, "v": b.v_float, "v_exact": str(b.v)}
+                      for b in bounds(init, part.inputs, part.layers)]}
+    if init.own:                                 # a part's own weights over the top level's draws
+        out["given_by_part"] = [f"w_{i}_{j}" for i, j in init.own]
+    return out
 
 
 def _exact_text(value) -> str | None:
@@ -110,8 +126,8 @@ def _agrees(a, b) -> bool:
     return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
 
-def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[str, tuple[str, str]]]:
-    """Each step shown in full (`run.shown`): every quantity's line as (text, LaTeX), as the text output
+def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[str, tuple[str, str, str]]]:
+    """Each step shown in full (`run.shown`): every quantity's line as (text, LaTeX, display), as the text output
     prints it: the forward and backward pass of the part re-solved at the step's grad point (∂J/∂w as the
     backward pass writes it, the loss before the step where it is the re-solved one's), each line of the
     optimizer's rule (`m_t(w_{35}) = β₁·m_{t−1}(w_{35}) + … = 0.9×… ≈ …`); and the quantities no printed line
@@ -123,7 +139,7 @@ def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[st
     from ..document import Step
     from ..notation import Names
     from ..optimize import names_of_symbols
-    from .optimizer import _resolved, _resolved_shown, run_chains, run_names, step_lines
+    from .optimizer import _fixed_gradients, _resolved, _resolved_shown, run_chains, run_names, step_lines
     run = psol.run
     if not run.shown:
         return {}
@@ -139,8 +155,11 @@ def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[st
     math = SolutionMath(shown_names, psol)
     chains = run_chains(run, subs)
 
-    def line(step: Step, on: SolutionMath = math) -> tuple[str, str]:
-        return joined(step_links(on, step, p)), joined(step_links(on, step, p, latex=True))
+    def line(step: Step, on: SolutionMath = math) -> tuple[str, str, str]:
+        """The step's line in text and LaTeX, and its value as the line shows it (a small state by significant
+        figures, a value widened where a later line needs its digits)."""
+        return (joined(step_links(on, step, p)), joined(step_links(on, step, p, latex=True)),
+                on.value(step, p, False)[0])
 
     out = {}
     top = {s.id: s for s in psol.steps}
@@ -152,7 +171,8 @@ def _shown_lines(psol, p: int, printed: dict | None = None) -> dict[int, dict[st
         # the forward and backward pass: step 1's as the solution above prints it (the part's own lines), a later
         # step's as its section prints it (`_resolved`: a line's numbers widened as few as will do)
         if _resolved_shown(psol, t):
-            here = {s.id: s for sec in _resolved(worked.solution, t, "en", names) for s in sec.steps}
+            here = {s.id: s for sec in _resolved(worked.solution, t, "en", names,
+                                                   fixed=_fixed_gradients(run, chains, subs, t, p)) for s in sec.steps}
             on = math
         else:
             here, on = {}, SolutionMath(shown_names, worked.solution)
@@ -245,7 +265,7 @@ def run_data(psol, p: int, printed: dict | None = None) -> dict:
         if lines is not None:
             for k, q in quantities.items():
                 if k in lines:
-                    q["text"], q["latex"] = lines[k]
+                    q["text"], q["latex"], q["display"] = lines[k]
         steps.append({"step": rs.t, "samples": [n + 1 for n in rs.samples], "quantities": quantities})
     return {"optimizer": optimizer, "steps": steps}
 
@@ -295,6 +315,10 @@ def pieces(obj, precision: int | None = None, checks=None, source: str | None = 
     if what == "graph":
         from .graph import render_json as graph_json
         yield graph_json(obj, precision, checks)
+        return
+    if what == "training":
+        from .training import render_json as training_json
+        yield training_json(obj)
         return
     if what == "graph_rules":
         from .graph import derivation_json
@@ -348,7 +372,7 @@ def _quantity_text(math: SolutionMath, psol, step, p: int, printed: dict | None 
     shown = solution_step(step)
     text, latex = joined(step_links(math, shown, p)), joined(step_links(math, shown, p, latex=True))
     if printed is not None:
-        printed[step.id] = (text, latex)
+        printed[step.id] = (text, latex, step.shown(p)[0])
     out = (f"{_string(step.id)}: {{{_Q}\"value\": {_number(step.float_value)},{_Q}\"exact\": {exact},"
            f"{_Q}\"display\": {_string(step.shown(p)[0])},{_Q}\"text\": {_string(text)},"
            f"{_Q}\"latex\": {_string(latex)},{_Q}\"section\": {_string(step.section)}")

@@ -149,6 +149,9 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
              _prose(form_note(tr.optimizer, tr.form, lang, tr.values)), theta]
     if graph:
         notes.append(_prose(msg(lang, "optimizer.graph_gradients", loss=loss)))
+    clash = _name_clash_note(psol, names, lang)
+    if clash is not None:
+        notes.append(clash)
     notes.append(_prose(msg(lang, "optimizer.precision_loss", digits=DIGITS, loss=loss) if graph
                         else msg(lang, "optimizer.precision", digits=DIGITS)))
     for key, fields in observations(run, lang):
@@ -169,12 +172,19 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     for t in run.shown:
         worked = run.worked[t]
         values = worked.step.values
-        if not graph and _resolved_shown(psol, t):
-            sections += _resolved(worked.solution, t, lang, names, _lookahead_note(psol, names, t, precision, lang))
+        if graph and _resolved_shown(psol, t):           # a part of its own: the graph's steps print by its Math
+            from .graph import step_pass
+            sections.append(step_pass(worked.solution, t, lang, precision, _fixed_gradients(run, chains, subs, t,
+                                                                                              precision),
+                                      _lookahead_note(psol, names, t, precision, lang, chains, subs)))
+        elif _resolved_shown(psol, t):
+            sections += _resolved(worked.solution, t, lang, names,
+                                  _lookahead_note(psol, names, t, precision, lang, chains, subs),
+                                  _fixed_gradients(run, chains, subs, t, precision))
         steps = step_lines(run, chains, t)
         samples = ", ".join(str(s + 1) for s in worked.step.samples)
-        before = format_value(values[_key("loss")], precision)[0]
-        after = format_value(values[_key("new_loss")], precision)[0]
+        before, after = (format_value(_number(values[_key(k)]), step_figures(values[_key(k)], precision))[0]
+                         for k in ("loss", "new_loss"))
         frozen = [names.text[psol.step(p.key).symbol] for p in run.params if p.frozen]
         step_notes = [_text(msg(lang, "optimizer.step_loss", before=before, after=after))]
         if _lookahead(run):
@@ -190,12 +200,46 @@ def optimizer_sections(psol, names: Names, subs: dict, precision: int, lang: str
     return tuple(sections)
 
 
+def _name_clash_note(psol, names: Names, lang: str):
+    """The note that says which is which where a parameter's name is a letter of the rule (`b_t(b)`: torch's
+    momentum buffer of a parameter b), or None (optimize.name_clashes)."""
+    from ..optimize import name_clashes
+    run = psol.run
+    clashes = name_clashes(run, {p.key: names.text[psol.step(p.key).symbol] for p in run.params})
+    if not clashes:
+        return None
+    if len(clashes) == 1:
+        letter, quantity, param = clashes[0]
+        return _prose(msg(lang, "optimizer.name_clash", letter=letter, quantity=quantity, param=param,
+                          example=f"{quantity}({param})"))
+    sep = msg(lang, "optimizer.state_sep")
+    return _prose(msg(lang, "optimizer.name_clash_many", letters=sep.join(c[0] for c in clashes),
+                      examples=sep.join(f"{q}({p})" for _, q, p in clashes)))
+
+
+def _fixed_gradients(run, chains: dict, subs: dict, t: int, precision) -> dict:
+    """{exact value of g_t: (display, exact)} of every parameter that moves at step t, as its optimizer line prints
+    it: the step's forward and backward pass prints ∂J/∂θ so too (the same value printed alike in the step)."""
+    from .. import optimizers
+    out = {}
+    for p in run.params:
+        if p.frozen or p.key not in chains:
+            continue
+        g = sp.sympify(run.worked[t].step.values[p.kind("grad")])
+        out.setdefault(g, chains[p.key].at(t).shown(precision)[subs[p.key][optimizers.G_T]])
+    return out
+
+
 def run_chains(run, subs: dict) -> dict:
     """{parameter key: RunChain} of every parameter that moves: one chain per parameter over every step shown,
     so that a state printed at step t − 1 is put into step t as printed."""
     from ..optimize import worked_lines
-    return {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
-            for p in run.params if not p.frozen}
+    chains = {p.key: RunChain({t: worked_lines(run, t, p, subs[p.key]) for t in run.shown}, _carried(run, subs[p.key]))
+              for p in run.params if not p.frozen}
+    group = _ChainGroup(chains.values())     # equal values of a step print alike across the parameters
+    for chain in chains.values():
+        chain.group = group
+    return chains
 
 
 def step_lines(run, chains: dict, t: int) -> list[Step]:
@@ -224,6 +268,44 @@ def chain_figures(precision) -> int:
     """The most significant figures a step's number is widened to: the precision's and CHAIN_EXTRA_FIGURES more,
     MAX_CHAIN_FIGURES at most."""
     return min(MAX_CHAIN_FIGURES, max(int(precision), 1) + CHAIN_EXTRA_FIGURES)
+
+
+# decimal places beyond the precision an exact value of a step may have and still be printed in full (θ_1 = 0.29375 at
+# 4 places, = 0.29375 wherever the step uses it, not ≈ 0.2938 in one entry and −0.95625 in another)
+EXACT_EXTRA_PLACES = 2
+
+
+def step_figures(value, precision, x: float | None = None):
+    """The figures a value of a step shown in full is printed with (docs/optimizers.md, "A worked run"): an exact
+    value whose decimal ends within EXACT_EXTRA_PLACES places more than the precision in full (θ_1 = 0.29375, as
+    −0.95625 is: =), a small one by significant figures (0.0000738, not 0.0001), any other at the precision. At
+    `--sig-figs N` every value keeps its N figures."""
+    from ..printing import SigFigs, is_sig_figs
+    if is_sig_figs(precision):
+        return precision
+    places = _exact_places(value)
+    if places is not None and places <= int(precision) + EXACT_EXTRA_PLACES:
+        return max(places, int(precision))
+    if x is None:
+        from ..evaluate import to_float
+        x = to_float(sp.sympify(value))
+    return SigFigs(precision) if _small(x, precision) else precision
+
+
+def _exact_places(value) -> int | None:
+    """The decimal places of an exact value's decimal (0.29375: 5, 120: 0); None for a value with no finite
+    decimal (1/3, √2) or a float."""
+    value = sp.sympify(value)
+    if not value.is_Rational:
+        return None
+    q, places = int(value.q), 0
+    for f in (2, 5):
+        n = 0
+        while q % f == 0:
+            q //= f
+            n += 1
+        places = max(places, n)
+    return places if q == 1 else None
 
 
 def _small(x, precision) -> bool:
@@ -259,6 +341,9 @@ class ShownChain:
     def __init__(self, lines) -> None:
         self.lines = lines
         self._at: dict = {}
+        self.group: "_ChainGroup | None" = None    # the chains of one run, whose equal values print alike
+        self._figures: dict = {}                   # the figures of each value as last shown (`_chain`)
+        self._values: dict = {}
 
     def _keyed(self):
         """(key, rule, {symbol of the rule: key of its number}, value) of each line, keyed by its symbol."""
@@ -269,11 +354,15 @@ class ShownChain:
         """{symbol: (display, exact)} of every value and number of the lines at `precision`."""
         got = self._at.get(precision)
         if got is None:
-            got = self._at[precision] = self._chain(precision)
+            if self.group is not None:
+                self.group.settle(precision)
+                got = self._at[precision]
+            else:
+                got = self._at[precision] = self._chain(precision)
         return got
 
-    def _chain(self, precision) -> dict:
-        from ..printing import SigFigs, is_sig_figs
+    def _chain(self, precision, floor: dict | None = None) -> dict:
+        from ..printing import is_sig_figs
         keyed = self._keyed()
         values = {k: sp.sympify(value) for k, _, _, _, value in keyed}
         for _, _, keys, numbers, _ in keyed:
@@ -284,8 +373,10 @@ class ShownChain:
 
         def fmt(s, figures):
             return format_value(values[s], figures, floats[s])
-        at = {s: (SigFigs(precision) if _small(floats[s], precision) else precision) for s in values}
+        at = {s: step_figures(values[s], precision, floats[s]) for s in values}
+        at.update(floor or {})               # a value another parameter's equal value prints wider (_ChainGroup)
         show = {s: fmt(s, at[s]) for s in values}
+        self._figures, self._values = at, values
         if is_sig_figs(precision):           # --sig-figs N: every value with N figures, its numbers widened
             return show
         own = {k for k, _, _, _, _ in keyed}
@@ -344,6 +435,49 @@ class ShownChain:
             if self._adds_up(rule, {symbols[s]: v for s, (v, _) in got.items()}, target, target_at):
                 return {s: v for s, v in got.items() if v[1] is not None}
         return None
+
+
+class _ChainGroup:
+    """The chains of one run's parameters (`run_chains`), shown together: one value of a step that two parameters'
+    lines print (two symmetric entries' g_t = −0.241171875, θ_1 = 0.29375) is printed alike in both, with the most
+    places either needs (docs/optimizers.md, "A worked run"): the narrower one's chain is worked again from that
+    display, its lines widened as they then need, until no equal values of a step print differently."""
+
+    ROUNDS = 6
+
+    def __init__(self, chains) -> None:
+        self.chains = list(chains)
+
+    def settle(self, precision) -> None:
+        from ..printing import _decimals, is_sig_figs
+        floors: list[dict] = [{} for _ in self.chains]
+        shows: list[dict] = []
+        for _ in range(self.ROUNDS):
+            shows = [c._chain(precision, fl) for c, fl in zip(self.chains, floors)]
+            if is_sig_figs(precision):
+                break
+            widest: dict = {}
+            for c, show in zip(self.chains, shows):
+                for k, (d, _) in show.items():
+                    group = (_step_of(k), c._values[k])
+                    if group not in widest or _decimals(d) > _decimals(widest[group][0]):
+                        widest[group] = (d, c._figures[k])
+            changed = False
+            for c, show, floor in zip(self.chains, shows, floors):
+                for k, (d, _) in show.items():
+                    d_wide, figures = widest[(_step_of(k), c._values[k])]
+                    if _decimals(d_wide) > _decimals(d) and floor.get(k) != figures:
+                        floor[k] = figures
+                        changed = True
+            if not changed:
+                break
+        for c, show in zip(self.chains, shows):
+            c._at[precision] = show
+
+
+def _step_of(key):
+    """The step a chain's value belongs to: a RunChain's key is (t, symbol); a ShownChain's is one step's."""
+    return key[0] if isinstance(key, tuple) else None
 
 
 class RunChain(ShownChain):
@@ -446,24 +580,39 @@ def _lookahead(run) -> bool:
     return optimizers.optimizer(run.training.optimizer, run.training.form).grad_at != optimizers.THETA_PREV
 
 
-def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str):
+def _lookahead_note(psol, names: Names, t: int, precision: int, lang: str, chains: dict | None = None,
+                    subs: dict | None = None):
     """The lecture Nesterov's step t: its forward pass is at the look-ahead weights, each named with its numbers
-    (`w_{03}: 0.1412 − 0.9×(−0.0412) ≈ 0.1783`); None for every other rule."""
+    (`w_{03}: 0.1412 − 0.9×(−0.0412) ≈ 0.1783`), θ_{t−1} and v_{t−1} as the step's lines print them (`chains`,
+    `subs`: run_chains, the parameters' own symbols), the point as a value of the step (`step_figures`); None for
+    every other rule. A graph's are its parameters' entries."""
+    from .. import optimizers
     from ..optimize import lookahead_weights
     parts = []
     for p, theta, gamma, v, point in lookahead_weights(psol.run, t):
         if p.frozen:
             continue
-        th, g, vv, pt = (format_value(_number(x), precision)[0] for x in (theta, gamma, v, point))
+        got = {}
+        if chains is not None and p.key in chains:
+            shown = chains[p.key].at(t).shown(precision)
+            got = {"theta": shown.get(subs[p.key].get(optimizers.THETA_PREV)),
+                   "v": shown.get(subs[p.key].get(optimizers.V_PREV))}
+        th, vv = ((got.get(k) or format_value(_number(x), step_figures(x, precision)))[0]
+                  for k, x in (("theta", theta), ("v", v)))
+        g = format_given(_number(gamma), precision)[0]
+        pt, exact = format_value(_number(point), step_figures(point, precision))
         vv = f"({vv})" if vv.startswith("-") else vv
         # "w_{03}: …", not "w_{03} = …": a write-up that copies the solution must not read it as w_{03}'s value
-        parts.append(f"{names.text[psol.step(p.key).symbol]}: {th} − {g}×{vv} ≈ {pt}".replace("-", "−"))
+        parts.append(f"{names.text[psol.step(p.key).symbol]}: {th} − {g}×{vv} {'=' if exact else '≈'} {pt}"
+                     .replace("-", "−"))
     if not parts:
         return None
-    return _prose(msg(lang, "optimizer.lookahead_weights", t=t, weights=", ".join(parts)))
+    key = "optimizer.lookahead_graph" if getattr(psol, "graph", False) else "optimizer.lookahead_weights"
+    return _prose(msg(lang, key, t=t, weights=", ".join(parts)))
 
 
-def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead=None) -> list[Section]:
+def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead=None,
+              fixed: dict | None = None) -> list[Section]:
     """The forward and backward pass of step t (the part re-solved at the step's grad point, on its samples),
     numbers put in as in the solution above (a line's numbers widened as few as will do: `ResolvedLine`).
     Its δ sections hold δ and ∂J/∂w (the update is the optimizer's, below): headed so. Where a net input is
@@ -474,7 +623,7 @@ def _resolved(solution, t: int, lang: str, names: Names | None = None, lookahead
     weights = {s.symbol for s in solution.steps if s.key.kind in ("w", "shared")}
     kinks = [n for n in solution.conventions if n.kind == "kink"]
     chain = ResolvedChain([s for sec, steps in solution.sections() if sec in _RESOLVED for s in steps
-                           if s.key.kind not in _NOT_SHOWN], weights)
+                           if s.key.kind not in _NOT_SHOWN], weights, fixed)
     for sec, steps in solution.sections():
         if sec not in _RESOLVED:
             continue
@@ -498,10 +647,28 @@ class ResolvedChain:
     too, at most `chain_figures`), and a widened value of the step is printed with those digits in its own
     line too (u_3^(1) ≈ 0.421899 where net_5^(1) needs it, not ≈ 0.4219 above 0.9000×0.421899)."""
 
-    def __init__(self, steps, weights) -> None:
-        self.steps, self.weights = steps, weights
+    def __init__(self, steps, weights, fixed: dict | None = None) -> None:
+        self.steps, self.weights, self.fixed = steps, weights, dict(fixed or {})
         self._owner = {s.symbol: s for s in steps}
         self._at: dict = {}
+        self._exact: dict = {}
+
+    def _own(self, s, precision) -> tuple[str, bool, object]:
+        """A value of the step as the step prints it at first, whether exact, and the figures of that display: the
+        optimizer line's display of the same value (`fixed`: g_t for ∂J/∂w), else by `step_figures`."""
+        from ..printing import _decimals, is_sig_figs
+        v = sp.sympify(s.value)
+        if v in self.fixed and not is_sig_figs(precision):
+            d, e = self.fixed[v]
+            return d, e, max(_decimals(d), int(precision))
+        figures = step_figures(v, precision, s.float_value)
+        d, e = format_value(v, figures, s.float_value)
+        return d, e, figures
+
+    def exact(self, sym, precision) -> bool:
+        """Whether the step's own value `sym` is printed exactly (=) at `precision`."""
+        self.shown(precision)
+        return self._exact[precision].get(sym, False)
 
     def owns(self, sym, value) -> bool:
         owner = self._owner.get(sym)
@@ -515,9 +682,11 @@ class ResolvedChain:
         return got
 
     def _chain(self, precision):
-        from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs
-        disp = {s.symbol: s.shown(precision)[0] for s in self.steps}
-        at = {s.symbol: precision for s in self.steps}
+        from ..printing import SigFigs, _decimals, _longer, _reevaluated, _same_display, is_sig_figs
+        first_shown = {s.symbol: self._own(s, precision) for s in self.steps}
+        disp = {s: d for s, (d, _, _) in first_shown.items()}
+        at = {s: f for s, (_, _, f) in first_shown.items()}
+        exact = self._exact[precision] = {s: e for s, (_, e, _) in first_shown.items()}
         lines = [s for s in self.steps if s.forms and s.leaves]
         numbers: dict = {}
 
@@ -532,7 +701,7 @@ class ResolvedChain:
             changed = False
             for step in lines:
                 expr = step.forms[-1]
-                first = {s: (disp[s] if self.owns(s, v) else format_value(v, precision)[0])
+                first = {s: (disp[s] if self.owns(s, v) else format_value(v, step_figures(v, precision))[0])
                          for s, v in step.leaves.items()}
                 numbers[id(step)] = first
                 if not expr.free_symbols <= first.keys():
@@ -541,7 +710,9 @@ class ResolvedChain:
                 if (got := _reevaluated(expr, first, target_at, None)) is None or _same_display(got, target):
                     continue
                 found = None
-                for places in range(int(precision) + 1, chain_figures(precision) + 1):
+                # a small value by significant figures (0.0000738087) needs its numbers to its own places and more
+                most = min(MAX_CHAIN_FIGURES, max(chain_figures(precision), _decimals(target) + 2))
+                for places in range(int(precision) + 1, most + 1):
                     wide = _longer(first, {s: fmt(step, s, v, SigFigs(places) if sig else places)
                                            for s, v in step.leaves.items()})
                     for keep in (self.weights, ()):
@@ -559,10 +730,23 @@ class ResolvedChain:
                 for s, v in shown.items():
                     if self.owns(s, step.leaves[s]) and v != disp[s]:
                         disp[s], at[s] = v, places
+                        exact[s] = _shows_exactly(v, self._owner[s].value)
                         changed = True
             if not changed:
                 break
         return disp, numbers
+
+
+def _shows_exactly(display: str, value) -> bool:
+    """Whether `display` is all of an exact value's digits."""
+    from fractions import Fraction
+    value = sp.sympify(value)
+    if not value.is_Rational:
+        return False
+    try:
+        return Fraction(display) == Fraction(int(value.p), int(value.q))
+    except ValueError:
+        return False
 
 
 class ResolvedLine:
@@ -578,8 +762,10 @@ class ResolvedLine:
         own = self.step.shown(precision)
         if self.chain is None:
             return own
-        got = self.chain.shown(precision)[0].get(self.step.symbol, own[0])
-        return (got, own[1]) if got == own[0] else (got, False)
+        got = self.chain.shown(precision)[0].get(self.step.symbol)
+        if got is None:
+            return own
+        return got, self.chain.exact(self.step.symbol, precision)
 
     def shown_numbers(self, numbers, precision) -> dict:
         from ..printing import SigFigs, _longer, _reevaluated, _same_display, is_sig_figs, operands_that_add_up
@@ -677,10 +863,11 @@ class GraphRunView:
         return _Named(self._symbols[key])
 
 
-def graph_optimizer_part(sol, entry_names: tuple[dict, dict], precision: int, lang: str):
-    """The optimizer's sections of a graph with a run, as a document part of their own (no heading): the rule,
+def graph_optimizer_parts(sol, entry_names: tuple[dict, dict], precision: int, lang: str) -> tuple:
+    """The optimizer's sections of a graph with a run, as document parts of their own (no heading): the rule,
     the steps shown in full and the per-step table, in the entries' names as the graph's steps write them
-    (`entry_names`: text and LaTeX of each entry symbol)."""
+    (`entry_names`: text and LaTeX of each entry symbol); each step's forward and backward pass after step 1
+    (graph.step_pass, printed by the graph's own Math) a part between them."""
     from ..document import Part
     from ..optimize import names_of_symbols, own_symbols
     from .build import SolutionMath
@@ -696,4 +883,14 @@ def graph_optimizer_part(sol, entry_names: tuple[dict, dict], precision: int, la
         text.update(t)
         latex.update(l)
     names = Names(text, latex)
-    return Part(None, optimizer_sections(view, names, subs, precision, lang), SolutionMath(names), precision)
+    math, parts, run_ = SolutionMath(names), [], []
+    for piece in optimizer_sections(view, names, subs, precision, lang):
+        if isinstance(piece, Part):                  # a step's forward and backward pass (graph.step_pass)
+            if run_:
+                parts.append(Part(None, tuple(run_), math, precision))
+            parts.append(piece)
+            run_ = []
+        else:
+            run_.append(piece)
+    parts.append(Part(None, tuple(run_), math, precision))
+    return tuple(parts)
