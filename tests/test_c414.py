@@ -144,8 +144,10 @@ def test_own_solution_reads_back_at_full_marks(tmp_path, suffix):
     assert problems == [] and report.notes == ()
     assert all(v.status == "correct" for v in report.verdicts)
     steps = [v for v in report.verdicts if v.step is not None]
-    # each step: g_t, G_t, θ_t of each of the 31 entries; step 1's g_1 are today's ∂L/∂A_{11} … (session 15)
-    assert len(steps) == 2 * 31 * 3 - 31
+    # each step: g_t, G_t, θ_t of each of the 31 entries, step 1's g_1 being today's ∂L/∂A_{11} … (session 15, G);
+    # step 2 also its forward and backward pass (step 1's is the graph's solution above), whole matrices read entry by
+    # entry: M (1×5), q, y, L, and ∂L/∂M (5), ∂L/∂q, ∂L/∂y, ∂L/∂L
+    assert len(steps) == 2 * 31 * 3 - 31 + 2 * 5 + 6
     assert report.score == report.max_score
 
 

@@ -148,13 +148,27 @@ def test_no_backslash_of_a_students_text_reaches_the_maths():
 
 # -- slow: every problem file, every prose format and language ---------------------------------------------------
 
+# code set verbatim (the initialisation's NumPy lines, `rng = numpy.random.default_rng(0)`) is code, not a formula:
+# left out of the prose as the maths is
+def _without_texttt(line: str) -> str:
+    out, i = [], 0
+    while (j := line.find("\\texttt{", i)) >= 0:
+        out.append(line[i:j])
+        depth, k = 1, j + len("\\texttt{")
+        while k < len(line) and depth:
+            depth += {"{": 1, "}": -1}.get(line[k], 0)
+            k += 1
+        i = k
+    return "".join(out) + line[i:]
+
+
 def _markdown_prose(text: str) -> list[str]:
     out, block = [], False
     for line in text.splitlines():
         if line.strip() == "$$":
             block = not block
         elif not (block or line.startswith(("$$", "# ")) or not line.strip()):
-            out.append(re.sub(r"\$[^$]*\$", "", line.replace("\\$", "")))
+            out.append(re.sub(r"`[^`]*`", "", re.sub(r"\$[^$]*\$", "", line.replace("\\$", ""))))
     return out
 
 
@@ -163,14 +177,14 @@ def _latex_prose(text: str) -> list[str]:
     for line in text.splitlines():
         skip = skip or line.startswith((r"\begin{align*}", r"\begin{tikzpicture}"))
         if not skip and not line.startswith((r"\section*", "%")):
-            out.append(re.sub(r"\$[^$]*\$", "", line.replace("\\$", "")))
+            out.append(re.sub(r"\$[^$]*\$", "", _without_texttt(line).replace("\\$", "")))
         skip = skip and not line.startswith((r"\end{align*}", r"\end{tikzpicture}"))
     return out
 
 
 def _html_prose(text: str) -> list[str]:
     body = re.sub(r"<h1>.*?</h1>", "", text.split("<body>", 1)[1])
-    body = re.sub(r"<[^>]+>", "\n", re.sub(r"<math.*?</math>", "", body, flags=re.S))
+    body = re.sub(r"<[^>]+>", "\n", re.sub(r"<math.*?</math>|<code>.*?</code>", "", body, flags=re.S))
     return [html_module.unescape(line) for line in body.splitlines() if line.strip()]
 
 

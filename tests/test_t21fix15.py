@@ -105,3 +105,23 @@ def test_the_zh_optimizer_headings_are_bilingual(tmp_path):
     out = _run("solve", f, "--lang", "zh")
     assert out.exit_code == 0, out.output
     assert "优化器/Optimizer" in out.output and "/Every step" in out.output
+
+
+def test_a_graph_steps_whole_node_in_a_write_up_is_read_entry_by_entry(tmp_path):
+    # trial t21 / R: "## Step 2" with a whole node M = xᵀA₁ crashed check (KeyError 'M'). By hand (NumPy): Adagrad
+    # (lecture form) step 1 on L = (xᵀAx + b·x + c − t)²: g_A = 2(y − t)·x xᵀ, θ₁ = θ₀ − η·g/√(g² + ε); M at step 2
+    # is xᵀA₁
+    import numpy as np
+    x, A, t = np.array([1.0, -0.5]), np.array([[0.5, -1.0], [0.25, 2.0]]), 1.0
+    y = x @ A @ x + np.array([0.3, -0.2]) @ x + 0.1
+    g = 2 * (y - t) * np.outer(x, x)
+    A1 = A - 0.01 * g / np.sqrt(g * g + 1e-10)
+    M = x @ A1
+    g_file = tmp_path / "g.yaml"
+    g_file.write_text(GRAPH.replace("lr: 0.01}", "lr: 0.01, eps: 1e-10}"), encoding="utf-8")
+    ans = tmp_path / "a.md"
+    ans.write_text(f"## Step 2\n\n$M = [{M[0]:.4f}, {M[1]:.4f}]$\n", encoding="utf-8")
+    out = _run("check", g_file, ans, "--format", "json")
+    assert out.exit_code in (0, 1), out.output
+    items = {i["id"]: i for p in json.loads(out.output)["parts"] for i in p["items"]}
+    assert items["step2.M_1"]["status"] == "correct" and items["step2.M_2"]["status"] == "correct", items.keys()

@@ -306,6 +306,15 @@ def whole_entries(sol, qid: str) -> list[str] | None:
             if 1 <= t <= len(sol.run.steps) and all(GraphKey(stem + str(p.key)) in sol.run.steps[t - 1].values
                                                     for p in entries):
                 return _Entries([step_id(t, stem + str(p.key)) for p in entries], name)
+    # a node of the step's forward or backward pass, whole (`step2.M`, `step2.grad_M`): its entries as the graph's
+    # solution names them (graph_answers.expected_items: `M_1`, `grad_M_1_2`)
+    name = ident[len("grad_"):] if ident.startswith("grad_") else ident
+    q = sol.problem.get(name) if name in {x.name for x in sol.problem.quantities} else None
+    if q is not None and q.shape != () and 1 <= t <= len(sol.run.steps):
+        from ..graph import entry_suffix
+        rows, cols = q.shape
+        return _Entries([step_id(t, f"{ident}_{entry_suffix(q.shape, r, c)}") for r in range(rows)
+                         for c in range(cols)], name)
     return None
 
 
