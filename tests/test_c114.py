@@ -275,7 +275,8 @@ def test_follow_through_within_a_step(line_grader, tmp_path):
     got = _verdicts(line_grader.check(f)[0])
     assert got["step1.m_w_1_2"].status == "wrong" and got["step1.vhat_w_1_2"].status == "correct"
     assert got["step1.mhat_w_1_2"].status == "follow_through", got["step1.mhat_w_1_2"]
-    assert got["step1.new_w_1_2"].status == "follow_through" and "m_t(w_{12})" in got["step1.new_w_1_2"].message
+    # θ_1(w_{12}) is today's item w_{12}^new (session 15: one item whatever its name), still judged from their m_1
+    assert got["new_w_1_2"].status == "follow_through" and "m_t(w_{12})" in got["new_w_1_2"].message
 
 
 def test_heading_or_line_names_the_parameter(line_grader, tmp_path):
@@ -344,7 +345,7 @@ def test_one_place_judges_a_wrong_step_value(tmp_path, monkeypatch):
     from symbackprop.messages import said
     seen = []
 
-    def diagnose(self, t, key, value, own, written, decimals=None):
+    def diagnose(self, t, key, value, own, written, decimals=None, charged=()):   # charged: session 15
         seen.append((t, str(key), value, written.get((t, key))))
         return "hooked", said("steps.wrong", value="(hooked)")
     monkeypatch.setattr(steps.StepChecker, "diagnose", diagnose)

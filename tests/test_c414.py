@@ -144,9 +144,10 @@ def test_own_solution_reads_back_at_full_marks(tmp_path, suffix):
     assert problems == [] and report.notes == ()
     assert all(v.status == "correct" for v in report.verdicts)
     steps = [v for v in report.verdicts if v.step is not None]
-    # each step: g_t, G_t, θ_t of each of the 31 entries; step 2 also its forward and backward pass (step 1's is the
-    # graph's solution above), whole matrices read entry by entry: M (1×5), q, y, L, and ∂L/∂M (5), ∂L/∂q, ∂L/∂y, ∂L/∂L
-    assert len(steps) == 2 * 31 * 3 + 2 * 5 + 6
+    # each step: g_t, G_t, θ_t of each of the 31 entries, step 1's g_1 being today's ∂L/∂A_{11} … (session 15, G);
+    # step 2 also its forward and backward pass (step 1's is the graph's solution above), whole matrices read entry by
+    # entry: M (1×5), q, y, L, and ∂L/∂M (5), ∂L/∂q, ∂L/∂y, ∂L/∂L
+    assert len(steps) == 2 * 31 * 3 - 31 + 2 * 5 + 6
     assert report.score == report.max_score
 
 
@@ -175,10 +176,13 @@ def test_docs_graph_example_reads_back(tmp_path, suffix):
     steps = {v.qid: v for v in report.verdicts if v.step is not None}
     assert steps["step1.new_w"].expected == pytest.approx(0.6) and steps["step1.G_w"].expected == pytest.approx(64)
     assert steps["step1.new_b"].expected == pytest.approx(0.1) and steps["step1.G_b"].expected == pytest.approx(16)
-    # each step's g_t, G_t, θ_t of w and b; step 2 also prints its own forward and backward pass (session 15, R:
-    # t21 item 7), read back as step 2's items y, L, ∂L/∂L, ∂L/∂y (its ∂L/∂w, ∂L/∂b are g_2, the same items)
-    assert {v.step for v in steps.values()} == {1, 2} and len(steps) == 2 * 2 * 3 + 4
+    # each step's g_t, G_t, θ_t of w and b, step 1's g_1(w), g_1(b) being today's items ∂L/∂w, ∂L/∂b (the graph's own
+    # ids, session 15, G); step 2 also prints its own forward and backward pass (session 15, R: t21 item 7), read
+    # back as step 2's items y, L, ∂L/∂L, ∂L/∂y (its ∂L/∂w, ∂L/∂b are g_2, the same items)
+    assert {v.step for v in steps.values()} == {1, 2} and len(steps) == 2 * 2 * 3 - 2 + 4
     assert {"step2.y", "step2.L", "step2.grad_L", "step2.grad_y"} <= set(steps)
+    today = {v.qid: v for v in report.verdicts}
+    assert today["grad_w"].expected == pytest.approx(-8) and today["grad_b"].expected == pytest.approx(-4)
 
 
 def test_grade_is_check_of_each(tmp_path):

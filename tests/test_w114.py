@@ -184,7 +184,7 @@ def test_network_exact_own_value_written_short(tmp_path, theta1, status):
     reports, problems = check_submission(PROBLEMS / "xor_momentum.yaml", path)
     verdicts = {v.qid: v for r in reports for v in r.verdicts}
     assert not problems
-    assert verdicts["step1.new_w_3_5"].status == "wrong"
+    assert verdicts["new_w_3_5"].status == "wrong"     # w_{35}^{(1)}: today's item w_{35}^new (session 15)
     assert verdicts["step2.velocity_w_3_5"].status == "correct"
     assert verdicts["step2.new_w_3_5"].status == status, verdicts["step2.new_w_3_5"].message
 
@@ -210,7 +210,7 @@ def test_graph_given_values_with_superscript_zero_are_judged(tmp_path):
     assert not problems
     assert sorted(q for q in verdicts if q.startswith("A_")) == [f"A_{r}_{c}" for r in (1, 2, 3) for c in (1, 2, 3)]
     assert all(verdicts[f"A_{r}_{c}"].status == "correct" for r in (1, 2, 3) for c in (1, 2, 3))
-    assert verdicts["step1.grad_c"].status == "correct"          # 2(y − t)·1 = 2·(−0.5) = −1
+    assert verdicts["grad_c"].status == "correct"          # g_1(c), today's ∂L/∂c: 2(y − t)·1 = 2·(−0.5) = −1
 
 
 @pytest.mark.parametrize("name", ["a.yaml", "a.md"])

@@ -108,8 +108,11 @@ class Grader:
         meter.tick()
         notes: list[str] = []
         verdicts = self.step_checkers[name].check(steps, checker.items, report.verdicts, notes)
-        answered = {v.qid for v in verdicts}
-        return replace(report, verdicts=report.verdicts + tuple(verdicts), notes=report.notes + tuple(notes),
+        answered = {v.qid for v in verdicts}          # today's θ_1 judged again from the student's step 1: in its place
+        first = next((v.source for v in verdicts if v.qid == report.first_error), report.first_error)
+        return replace(report, verdicts=tuple(v for v in report.verdicts if v.qid not in answered) + tuple(verdicts),
+                       first_error=first,
+                       notes=report.notes + tuple(notes),
                        missing=tuple(q for q in report.missing if q not in answered))
 
     def close(self) -> None:

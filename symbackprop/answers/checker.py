@@ -891,9 +891,16 @@ class Checker:
             return self._verdict(ans, "imprecise", diagnosis="imprecise", value=value, links=tuple(links),
                                  message=_joined([match.message] + [lk.message for lk in bad_links[:1]]))
         rules = [lk for lk in links if lk.kind == "rule"]      # the rule written decides a tie (η written: not η left out)
+        closeness: list = []
         found = diagnose.explain(self, ans.qid, value, decimals, bound, student, own_values.written,
                                  (frozenset(c for lk in rules for c in lk.mistakes),
-                                  frozenset(s for lk in rules for s in lk.uses)) if rules else None)
+                                  frozenset(s for lk in rules for s in lk.uses)) if rules else None, closeness)
+        stepped = self._optimizer_mistake(ans.qid, value, decimals, student, own_values.charged)
+        if found is not None and stepped is not None and closeness and \
+                (stepped[2], stepped[0] not in own_values.charged) < (closeness[0], found[0] not in own_values.charged):
+            # the optimizer's mistake gives the number more closely (1.1 exactly, one update per sample, where Δw
+            # subtracted reaches it only by rounding 1.15), or as closely and it is already charged: it is said
+            found = None
         if found is not None:
             code, words = found
             earlier = own_values.charge(code, ans.qid)
@@ -905,9 +912,8 @@ class Checker:
                                                                   name=self.name(earlier)))
             wrong_first[ans.qid] = ans.qid
             return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
-        stepped = self._optimizer_mistake(ans.qid, value, decimals, student)
         if stepped is not None:     # Δw, w^new of an optimizer's step 1: its mistake (bias correction left out …)
-            code, words = stepped
+            code, words, _ = stepped
             earlier = own_values.charged.setdefault(code, ans.qid)
             if earlier != ans.qid:  # a mistake of method, charged once (as in answers/steps.py)
                 wrong_first[ans.qid] = earlier
@@ -950,10 +956,12 @@ class Checker:
         # no known mistake, rounding or working explains it: said so, never an empty reason
         return self._verdict(ans, "wrong", value=value, links=tuple(links), message=said("diagnosis.unexplained"))
 
-    def _optimizer_mistake(self, qid: str, value: float, decimals, student: dict) -> tuple[str, str] | None:
+    def _optimizer_mistake(self, qid: str, value: float, decimals, student: dict,
+                           charged=()) -> tuple[str, str, int] | None:
         """Where the part has an optimizer run and `qid` is its step 1's Δw or w^new: the optimizer's mistake
-        that gives the value (answers/steps.first_step_diagnosis), worked from the true inputs and from the
-        student's own θ_0 and ∂J/∂w (`student`: their own values by symbol)."""
+        that gives the value (answers/steps.first_step_diagnosis: code, message, how closely), worked from the
+        true inputs and from the student's own θ_0 and ∂J/∂w (`student`: their own values by symbol);
+        `charged`: the codes already charged for this student, preferred among mistakes as close."""
         if getattr(self.psol, "run", None) is None:
             return None
         from .steps import first_step_diagnosis
@@ -963,7 +971,7 @@ class Checker:
                 return student.get(self.psol.step(q).symbol)
             except KeyError:
                 return None
-        return first_step_diagnosis(self.psol, qid, value, decimals, self.tol, mine)
+        return first_step_diagnosis(self.psol, qid, value, decimals, self.tol, mine, tuple(charged))
 
     # -- reading one answer --------------------------------------------------------------------
     def _read(self, ans: Answer, expected: float, student: dict):

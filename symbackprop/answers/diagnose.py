@@ -508,7 +508,8 @@ LOSS_DRIVEN = frozenset({"half_missing", "loss_doubled", "mean_missing", "mean_u
 
 
 def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, student: dict,
-            written: dict | None = None, shown: tuple | None = None) -> tuple[str, str] | None:
+            written: dict | None = None, shown: tuple | None = None,
+            closeness: list | None = None) -> tuple[str, str] | None:
     """The mistake that reproduces the student's value (with the true or the student's own leaves);
     when several do (g'(net_4) = 0.25 and g'(net_5) = 0.2499), the one that comes closest. A value that
     is the mistake's value rounded to fewer places than asked (0.07 for η left out, 0.066 from the
@@ -549,11 +550,14 @@ def explain(ch: "Checker", qid: str, value: float, decimals, bound: float, stude
                 key = (True, abs(v - value), order)
                 if words not in near or key < near[words][0]:
                     near[words] = (key, code)
+    only_near = not found
     found = found or near
     if not found:
         return None
     ranked = sorted(((key, code, words) for words, (key, code) in found.items()), key=lambda r: r[0])
     (rank, dist, _), _, _ = ranked[0]
+    if closeness is not None:     # how closely it gives the number: 0 to its places, 1 by rounding, 2 near
+        closeness.append(2 if only_near else 1 if rank else 0)
     tol = 1e-12 * max(1.0, abs(value))
     tied = [(code, words) for (r, d, _), code, words in ranked if r == rank and abs(d - dist) <= tol]
     if len(tied) > 1:

@@ -262,9 +262,12 @@ class GraphChecker:
         self.meter.tick()
         points = {**{q: p for q, (_, p) in self.items.items()}, **self.step_points}
         verdicts = self._step_checker.check(steps, points, report.verdicts) if steps else []
-        answered = {v.qid for v in verdicts}
+        answered = {v.qid for v in verdicts}          # today's θ_1 judged again from the student's step 1: in its place
         missing = tuple(q for q, p in self.step_points.items() if p and q not in answered)
-        return replace(report, verdicts=report.verdicts + tuple(verdicts), missing=report.missing + missing,
+        first = next((v.source for v in verdicts if v.qid == report.first_error), report.first_error)
+        return replace(report, verdicts=tuple(v for v in report.verdicts if v.qid not in answered) + tuple(verdicts),
+                       first_error=first,
+                       missing=report.missing + missing,
                        max_score=report.max_score + sum(self.step_points.values()),
                        missing_names={**report.missing_names, **{q: self._step_name(q) for q in missing}},
                        item_points={**report.item_points, **{q: p for q, p in self.step_points.items() if p}})
@@ -330,7 +333,7 @@ class GraphChecker:
         """The report on (key, value, line) answers, in any order: judged in the solution's order (given,
         forward, backward), so that an item computed from an earlier wrong one can follow through."""
         notes: list[str] = []
-        seen: set[str] = set()
+        seen: dict[str, object] = {}
         todo: list[tuple[str, Any, int | None]] = []
         self._transposed = {}
         self._charged = {}
@@ -369,9 +372,11 @@ class GraphChecker:
             else:
                 pairs = [(qid, value)]
             for eid, v in pairs:
-                if eid in seen:                      # grad_A and grad_A_1_1 both: the worse of the two counts
+                # grad_A and grad_A_1_1 both: the worse of the two counts (one value written twice, as a
+                # step-1 section's g_1(w) and the backward pass's ∂L/∂w: nothing to say)
+                if eid in seen and not _same_value(seen[eid], v):
                     notes.append(said("graph_answers.twice_worse", id=self.name(eid), line=line))
-                seen.add(eid)
+                seen.setdefault(eid, v)
                 todo.append((eid, v, line))
         todo.sort(key=lambda t: self.order.get(t[0], len(self.order)))
         answered = {eid for eid, _, _ in todo}
@@ -1273,3 +1278,18 @@ def _shape_words(rows: int, cols: int) -> str:
     if rows == 1 or cols == 1:
         return said("graph_answers.shape_vector", count=rows * cols, rows=rows, cols=cols)
     return said("graph_answers.shape_matrix", rows=rows, cols=cols)
+
+
+def _same_value(a, b) -> bool:
+    """Whether two answers of one item are one value: the same text, or last links that agree to the fewer
+    places of the two (a step-1 section's `g_1(A_{11}) ≈ -0.0313003` and the backward pass's `… ≈ -0.0313`)."""
+    if str(a).strip() == str(b).strip():
+        return True
+    from .steps import value_of
+    x, y = value_of(str(a)), value_of(str(b))
+    if x is None or y is None:
+        return False
+    if x[1] is None or y[1] is None:
+        return x[0] == y[0]
+    places = max(min(x[1], y[1]), 0)
+    return abs(x[0] - y[0]) <= 0.5 * 10.0 ** -places * (1 + 1e-9) + 1e-12 * max(1.0, abs(x[0]))

@@ -185,7 +185,7 @@ class GraphStepNames(StepNames):
         else one of the step's forward and backward pass (q, ∂L/∂y: today's item at step 1)."""
         self.check_step(t, name)
         if key in self.run.steps[t - 1].values:
-            return self.item(t, key, False)
+            return self.item(t, key)
         if self.resolved(t, key):
             return self.item(t, key)
         raise StepNameError(_said_not_per_step(name, t))

@@ -493,14 +493,15 @@ def _variants(run: optimize.Run, t: int, p: optimize.Parameter, env) -> list[_Va
 
 def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: str, value: float,
                   given: Mapping[str, float] | None = None, *, decimals: int | None = None,
-                  tol: Tolerance | None = None) -> list[Diagnosis]:
+                  tol: Tolerance | None = None, prefer=()) -> list[Diagnosis]:
     """The mistakes that reproduce the student's `value` of `what` at step t of `param` (`what`: "new" θ_t,
     "update" Δθ_t, "grad" g_t, or a line of the rule: "m", "v", "mhat", "vhat", "G", "velocity", "Eg2",
     "Edx2" …), best first; none for a right value (or one right from the student's own `given` inputs:
     "theta" θ_{t−1}, "grad" g_t, a state's name for its value before the step). `decimals`: the places the
     student wrote (by default those of the number as Python writes it; a float of 15 figures or more, a
     computed one, is judged by the tolerance alone); `tol`: check's tolerance (by default the problem's
-    precision). Two mistakes that give the same number are one: the likelier (`_variants`)."""
+    precision). Two mistakes that give the same number are one: one already charged for this student
+    (`prefer`: codes), else the likelier (`_variants`)."""
     if not 1 <= t <= len(run.steps):
         raise ValueError(f"step {t} is not a step of this run (1 to {len(run.steps)})")
     if what not in _whats(run):
@@ -549,7 +550,7 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     out: list[Diagnosis] = []
     kept: list[tuple[float, int]] = []
     # two mistakes that give the same number: only the likelier (the first of _variants' order) is named
-    for rank, dist, order, v, variant in sorted(found, key=lambda r: r[2]):
+    for rank, dist, order, v, variant in sorted(found, key=lambda r: (r[4].code not in prefer, r[2])):
         if any(abs(v - w) <= 1e-9 * max(1.0, abs(w)) for w, _ in kept):
             continue
         kept.append((v, order))
@@ -558,8 +559,38 @@ def diagnose_step(run: optimize.Run, t: int, param: optimize.Parameter, what: st
     mine = f"{value:.{decimals}f}" if decimals is not None and 0 <= decimals <= 20 else _given(value, part)
     for rank, dist, order, v, variant in found:
         if order in chosen:
-            # the value the sentence shows: the mistake's where it gives the student's number, else (a near
-            # miss: worked from rounded values not written down) the student's own number, never another
-            out.append(Diagnosis(variant.code, variant.words(names, name, mine if near_only else _given(v, part)), v))
+            # the value the sentence shows: the mistake's where it gives the student's number to the places
+            # they wrote, else (a near miss: worked from rounded values not written down; a number with fewer
+            # places than the mistake's value shows, 0.8 for 0.7764) the student's own number, never another
+            shown = _given(v, part)
+            if near_only or rank and _number(shown) != value:   # 0.8 for 0.7764; 11.56 for 11.5600 is theirs
+                shown = mine
+            out.append(Diagnosis(variant.code, variant.words(names, name, shown), v))
             chosen.discard(order)
     return out
+
+
+def _number(text: str) -> float | None:
+    """The number a diagnosis shows (`11.5600`, `-0.000002669`), or None."""
+    try:
+        return float(str(text).replace("−", "-"))
+    except ValueError:
+        return None
+
+
+def exactness(value: float, decimals: int | None, mistake: float, tol: Tolerance) -> int:
+    """How closely a mistake's value gives the student's number: 0 to the places they wrote (1.1 for 1.1),
+    1 only as its rounding to fewer places (1.1 for 1.15, one of two roundings), 2 neither (a near miss)."""
+    status = compare_number(value, decimals, mistake, tol).status
+    return 0 if status == "correct" else 1 if status == "imprecise" else 2
+
+
+def pick(found: list, value: float, decimals: int | None, tol: Tolerance, charged=()) -> Diagnosis | None:
+    """The diagnosis to say of those diagnose_step found (best first): the closest reading first (one that
+    gives the number to the places written beats one that reaches it only by rounding), and among those as
+    close a mistake already charged for this student (`charged`: codes) before any other — charged once."""
+    if not found:
+        return None
+    best = min(exactness(value, decimals, d.value, tol) for d in found)
+    close = [d for d in found if exactness(value, decimals, d.value, tol) == best]
+    return next((d for d in close if d.code in charged), close[0])

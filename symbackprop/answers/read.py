@@ -650,8 +650,14 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                 named = _step_item(table, chain[0][1], step, _rejoin(chain[1:]), lineno, sub, param) if runs else None
                 if named is not None:            # a value of an optimizer step (steps.py), or said why not
                     if named:
+                        rhs = _rejoin(chain[1:])
+                        if not STEP_ID.match(named) and table.lookup(chain[0][1]) is None:
+                            # today's item by a step's name (θ_1(w_{35}) = θ_0 − η·m̂_1/√… ≈ 0.9: w_{35}^new): its
+                            # working is in the rule's symbols, the step's, which today's working knows not: the
+                            # value is judged, as a step item's is
+                            rhs = chain[-1][1]
                         sub.answers.setdefault(current, []).append(
-                            Answer(named, _rejoin(chain[1:]), lineno, shown=(written_as or str)(shown(n, chain))))
+                            Answer(named, rhs, lineno, shown=(written_as or str)(shown(n, chain))))
                     continue
                 q = table.lookup(chain[0][1])
                 readings = table.readings(chain[0][1]) if q is None else []

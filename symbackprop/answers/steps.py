@@ -335,7 +335,7 @@ class StepNames:
             if t == 0:                                     # θ_0: the given weight
                 return str(p.key)
             self.check_step(t, shown)
-            return self.item(t, p.kind("new"), False)
+            return self.item(t, p.kind("new"))
         if t == 0 and n.what not in ("grad", "update"):
             return None                                    # m_0: the initial state, no answer
         self.check_step(t, shown)
@@ -343,7 +343,7 @@ class StepNames:
         key = p.kind(kind)
         if key not in self.run.steps[t - 1].values:
             return None
-        return self.item(t, key, False)
+        return self.item(t, key)
 
     def today_key(self, name: str) -> Key | None:
         """The key of one of today's names (w_{35}^{new}, net_3), as a step's: a per-sample quantity of a
@@ -451,14 +451,16 @@ def value_of(text: str) -> tuple[float, int | None] | None:
 
 
 def first_step_diagnosis(psol, qid: str, value: float, decimals: int | None, tol,
-                         mine) -> tuple[str, str] | None:
+                         mine, charged=()) -> tuple[str, str, int] | None:
     """The optimizer's mistake (answers/optimizer_diagnose.py) behind a wrong value of step 1 answered under
     today's ids (`update_w_3_5` Δθ_1, `new_w_3_5` θ_1: the part's one update is step 1 of its run), as
     (code, message), or None: for a part with no run, a per-sample run of several samples (today's items are
     then no step's), another item, or a value no mistake gives. `mine(id)`: the student's own value of an
     item (the given weight θ_0 and ∂J/∂w, g_1, as they wrote them or recomputed from what they wrote), the
-    step's inputs the mistakes are also worked from."""
-    from .optimizer_diagnose import diagnose_step
+    step's inputs the mistakes are also worked from. With the code and message, how closely the mistake gives
+    the value (optimizer_diagnose.exactness: 0 to the places written, 1 by rounding only); `charged`: the codes
+    already charged for this student, preferred among those as close (optimizer_diagnose.pick)."""
+    from .optimizer_diagnose import diagnose_step, exactness, pick
     run = getattr(psol, "run", None)
     key = Key.parse(qid)
     if run is None or key is None or not run.steps or \
@@ -471,10 +473,11 @@ def first_step_diagnosis(psol, qid: str, value: float, decimals: int | None, tol
     given = {name: mine(str(k)) for name, k in (("theta", p.key), ("grad", p.kind("grad")))}
     given = {k: float(v) for k, v in given.items() if v is not None and math.isfinite(v)}
     try:
-        got = diagnose_step(run, 1, p, what, value, given, decimals=decimals, tol=tol)
+        got = diagnose_step(run, 1, p, what, value, given, decimals=decimals, tol=tol, prefer=tuple(charged))
     except (ValueError, *_ARITHMETIC):
         return None
-    return (got[0].code, got[0].message) if got else None
+    d = pick(got, value, decimals, tol, charged)
+    return (d.code, d.message, exactness(value, decimals, d.value, tol)) if d is not None else None
 
 
 # -- judging ---------------------------------------------------------------------------------------------
@@ -489,11 +492,15 @@ class StepChecker:
         self._resolved: dict[int, object] = {}
         self._floats: dict[tuple[int, Key], float] = {}
 
-    def tol_for(self, x: float):
-        """The tolerance a step value near `x` is judged by: the problem's places, or, for a value the solution
-        shows by its significant figures (one of at most half a unit of the last place asked, as Adam's
-        v_t ~ 10⁻⁶; every value under the problem's `sig_figs`), the places those figures reach (0.000002669:
-        9), never fewer than the places asked. A teacher's relative tolerance stays as it is."""
+    def tol_for(self, x: float, decimals: int | None = None):
+        """The tolerance a step value near `x` written with `decimals` places is judged by. A value the solution
+        shows by its significant figures (one of at most half a unit of the last place asked, as Adam's v_t ~
+        10⁻⁶; every value under the problem's `sig_figs`): written to the places asked or fewer (0.0000 for
+        1.6e-10), by those places, as every other value is; written to more (the student's significant figures,
+        0.0000027 for 0.000002669), by the places written, at most those the solution shows (0.000002669: 9) —
+        each figure they wrote must be right, and a value right as far as it goes is never "imprecise" for
+        places the problem does not ask. Without `decimals` (a value of the student's own run), the places
+        the solution shows. A teacher's relative tolerance stays as it is."""
         from dataclasses import replace
         from .compare import shown_decimals
         from ..printing import is_sig_figs
@@ -503,7 +510,13 @@ class StepChecker:
         if not is_sig_figs(precision) and abs(x) > 0.5 * 10.0 ** -precision:
             return tol
         places = shown_decimals(_shown(x, precision))       # the places of the value as the solution prints it
-        return replace(tol, precision=places) if places is not None and places > tol.precision else tol
+        if places is None or places <= tol.precision:
+            return tol
+        if decimals is not None:
+            if decimals <= tol.precision:                    # the places asked: judged by them
+                return tol
+            places = min(places, decimals)
+        return replace(tol, precision=places)
 
     # the run's values ------------------------------------------------------------------------------------
     def resolved(self, t: int):
@@ -600,12 +613,12 @@ class StepChecker:
     def start(self) -> tuple:
         """(objective(θ, samples) -> (loss, gradients, _), the parameters in its order, their given values):
         the part's compiled model (optimize.Objective)."""
-        from ..optimize import Objective, _param_value
+        from ..optimize import Objective, _param_values
         part = self.run.part                         # the run's part: every sample (psol.part is step 1's)
         if self._objective is None:
             self._objective = Objective(part, self.run.training)
-        return self._objective, self._objective.params, [float(_param_value(part, p))
-                                                         for p in self._objective.params]
+        params = self._objective.params
+        return self._objective, params, [float(v) for v in _param_values(part, params)]
 
     def samples(self, t: int):
         """The samples step t uses (optimize.step_samples)."""
@@ -756,14 +769,15 @@ class StepChecker:
         return {k: v for k, v in out.items() if v is not None and math.isfinite(v)}
 
     def diagnose(self, t: int, key: Key, value: float, own: dict, written: dict,
-                 decimals: int | None = None) -> tuple[str, str] | None:
+                 decimals: int | None = None, charged=()) -> tuple[str, str] | None:
         """THE place a wrong step value is diagnosed: (the code, the message — a `said(...)`) of the mistake
         of answers/optimizer_diagnose.py that reproduces `value` of `key` at step t, worked from the run's
         inputs and from the student's own (`given`: their θ_{t−1}, g_t and state before the step, written or
         recomputed from what they wrote), to the `decimals` they wrote; or None (then the verdict says the
         run's value). `own` holds every run value recomputed from the student's own earlier values, `written`
-        every value they wrote, both by (t, key) -> float."""
-        from .optimizer_diagnose import diagnose_step
+        every value they wrote, both by (t, key) -> float. Of the mistakes that give it, the closest (to the
+        places written before by rounding only), then one already `charged` (codes) for this student."""
+        from .optimizer_diagnose import diagnose_step, pick
         found = self.what_of(key)
         if found is None:
             return None
@@ -771,12 +785,14 @@ class StepChecker:
         t += shift
         if t < 1 or p.frozen:
             return None
+        tol = self.tol_for(value, decimals)
         try:
             got = diagnose_step(self.run, t, p, what, value, self.given(t, p, what, own, written),
-                                decimals=decimals, tol=self.tol_for(value))
+                                decimals=decimals, tol=tol, prefer=tuple(charged))
         except (ValueError, *_ARITHMETIC):
             return None
-        return (got[0].code, got[0].message) if got else None
+        d = pick(got, value, decimals, tol, charged)
+        return (d.code, d.message) if d is not None else None
 
     # follow-through within the rounding of what the student wrote ------------------------------------------
     def _written_spread(self, t: int, key: Key, value: float, decimals: int | None) -> tuple[float, float]:
@@ -784,7 +800,8 @@ class StepChecker:
         else half a unit in its last place either side."""
         from .spread import written_spread
         expected = self.expected(t, key)
-        right = compare_number(value, decimals, expected, self.tol_for(expected)).status in ("correct", "imprecise")
+        right = compare_number(value, decimals, expected, self.tol_for(expected, decimals)).status in ("correct",
+                                                                                                  "imprecise")
         return written_spread(value, decimals, 0.0, expected, right)
 
     def _spread(self, t: int, key: Key, written: dict, own: dict, spreads: dict) -> tuple[float, float]:
@@ -795,6 +812,8 @@ class StepChecker:
         from .. import optimizers
         from .spread import MARGIN
         found = self.what_of(key)
+        if found is not None and not found[1] and found[2] == "grad" and not found[0].frozen:
+            return self._grad_spread(t, found[0], own, spreads)
         if found is None or found[1] or found[2] == "grad" or found[0].frozen:
             return (0.0, 0.0)
         p, _, what = found
@@ -839,11 +858,42 @@ class StepChecker:
             above += max([g - base for g in got] + [0.0])
         return (below * MARGIN, above * MARGIN)
 
+    def _grad_spread(self, t: int, p, own: dict, spreads: dict) -> tuple[float, float]:
+        """How far (below, above) the rounding of the θ_{t−1}'s the student wrote (each parameter's, θ_{t−1} at
+        step t or θ_{t−1} of the step before, moved by its spread) moves their g_t of parameter `p`: the gradient
+        by the compiled model with each such θ at either end of its spread, the changes added up."""
+        import numpy as np
+        from .spread import MARGIN
+        objective, params, _ = self.start()
+        theta = [own.get((t, q.key)) for q in params]
+        if any(v is None or not math.isfinite(v) for v in theta):
+            return (0.0, 0.0)
+        theta = np.array(theta, dtype=float)
+        at = next(n for n, q in enumerate(params) if q.key == p.key)
+        samples = self.samples(t)
+        with np.errstate(all="ignore"):
+            base = float(objective(theta, samples)[1][at])
+            below = above = 0.0
+            for n, q in enumerate(params):
+                k = (t, q.key) if (t, q.key) in spreads else (t - 1, q.kind("new"))
+                if q.frozen or k not in spreads:
+                    continue
+                lo, hi = spreads[k]
+                got = []
+                for moved in (theta[n] - lo, theta[n] + hi):
+                    x = theta.copy()
+                    x[n] = moved
+                    got.append(float(objective(x, samples)[1][at]))
+                got = [g for g in got if math.isfinite(g)]
+                below += max([base - g for g in got] + [0.0])
+                above += max([g - base for g in got] + [0.0])
+        return (below * MARGIN, above * MARGIN)
+
     def _follows(self, t: int, key: Key, value: float, decimals: int | None, mine: float, written: dict,
                  own: dict, spreads: dict) -> bool:
         """Whether the student's value of `key` at step t is right from their own values (`mine`), within the
         rounding of what they wrote (compare.compare_within)."""
-        tol = self.tol_for(mine)
+        tol = self.tol_for(mine, decimals)
 
         def compare(v, d, target):
             return compare_number(v, d, target, tol)
@@ -915,12 +965,12 @@ class StepChecker:
                 verdicts.append(Verdict(status="unreadable", credit=0.0, message=said("steps.no_value"), **base))
                 continue
             value, decimals = got
-            match = compare_number(value, decimals, expected, self.tol_for(expected))
+            match = compare_number(value, decimals, expected, self.tol_for(expected, decimals))
             if not match.status and _kind(key) == "loss" and self._lookahead():
                 # the lecture's Nesterov re-solves the step at its look-ahead point: the loss there is the step's
                 # worked "Loss" section's, the run's loss is at θ_{t−1}; either is this step's loss
                 worked = float(self.resolved(t).step(key).float_value)
-                match = compare_number(value, decimals, worked, self.tol_for(worked))
+                match = compare_number(value, decimals, worked, self.tol_for(worked, decimals))
             if match.status == "imprecise" and _kind(key) not in RESOLVED_KINDS:
                 # a value right from the student's own exact values, written short, follows through rather than
                 # being right to fewer places than the run's (checking.md §2: exact values however written)
@@ -956,8 +1006,9 @@ class StepChecker:
                 verdicts.append(Verdict(status=match.status, credit=self.rubric.credit.get(match.status, 0.0),
                                         message=match.message, value=value, **base))
                 continue
-            why = self.diagnose(t, key, value, own or {}, written, decimals)
-            code, message = why or (None, said("steps.wrong", value=_shown(expected, self.precision)))
+            why = self.diagnose(t, key, value, own or {}, written, decimals, charged)
+            code, message = why or (None, _wrong_message(value, decimals, expected, self.tol.precision,
+                                                         self.precision))
             wrong.append(((t, order.get(str(key), 1 << 30)), base["name"], a.qid))
             if code in charged:
                 # a mistake of method (bias correction left out at every step, for every parameter): charged
@@ -971,6 +1022,7 @@ class StepChecker:
                 charged[code] = (base["name"], a.qid)
             verdicts.append(Verdict(status="wrong", credit=0.0, message=message, value=value, diagnosis=code,
                                     **base))
+        verdicts += self._today_follows(today if not split else (), written, upto, own, spreads, wrong, order)
         kept = _worst_of_each(verdicts)
         if notes is not None:
             for v in kept:
@@ -979,6 +1031,48 @@ class StepChecker:
                     notes.append(said("steps.answered_twice", name=v.name, n=len(alike),
                                       given=", ".join(_answer_text(x) for x in alike), judged=_answer_text(v)))
         return kept
+
+
+    def _today_follows(self, today, written, upto, own, spreads, wrong, order) -> list:
+        """Today's wrong θ_1 or Δθ_1 (w_{35}^{new}, written so or as θ_1(w_{35}), `step1.new_w_3_5`) that is right
+        from the student's own wrong state of step 1 (their m_1, m̂_1 …, step items judged after today's): its
+        verdict again, as follow-through (the caller puts it in place of today's). A value of one name has one
+        verdict: as the step item it is at every other step."""
+        from dataclasses import replace as renew
+        out = []
+        for v in today:
+            key = self.parse_key(v.qid)
+            if v.status != "wrong" or v.value is None or key is None or key not in self.run.steps[0].values \
+                    or not any(p.kind("new") == key or p.kind("update") == key for p in self.run.params):
+                continue
+            at = (1, order.get(str(key), 1 << 30))
+            earlier = [w for w in wrong if w[0] < at and w[2] != v.qid and STEP_ID.match(w[2])]
+            if not earlier:
+                continue
+            if own is None:
+                own = self.own(written, upto)
+            mine = own.get((1, key))
+            expected = self.expected(1, key)
+            shown = value_of(str(v.given)) if v.given is not None else None
+            if mine is None or abs(mine - expected) <= 1e-12 * max(1.0, abs(expected)) or not \
+                    self._follows(1, key, v.value, shown[1] if shown else None, mine, written, own, spreads):
+                continue
+            out.append(renew(v, status="follow_through", credit=self.rubric.credit.get("follow_through", 1.0),
+                             message=said("steps.follows", name=earlier[0][1]), diagnosis=None,
+                             source=earlier[0][2]))
+        return out
+
+
+def _wrong_message(value: float, decimals: int | None, expected: float, asked: int, precision) -> str:
+    """Why a step value no mistake explains is wrong, as today's items say it (checker.py): too few figures, no
+    digit of the value shown (0 for 1.6e-10), else the run's value."""
+    from .compare import shows_no_digit, too_few_figures
+    few = too_few_figures(value, decimals, expected)
+    if few is not None:
+        return few
+    if decimals is not None and shows_no_digit(value, decimals, expected, asked):
+        return said("diagnosis.no_digit_places" if decimals != 1 else "diagnosis.no_digit_place", decimals=decimals)
+    return said("steps.wrong", value=_shown(expected, precision))
 
 
 def _answer_text(v) -> str:
