@@ -478,6 +478,17 @@ class Checker:
                 best[v.qid] = v
         return sorted(best.values(), key=lambda v: self.order.get(v.qid, 1 << 30))
 
+    def _mistake(self, ans, code: str, words, value: float, links, earlier: str | None, wrong_first: dict) -> Verdict:
+        """A diagnosed mistake's verdict: wrong where it is charged, or follow-through where the same mistake was
+        charged before, at `earlier` (charged once)."""
+        if earlier is not None:
+            wrong_first[ans.qid] = earlier
+            return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
+                                 source=earlier, message=said("diagnosis.same_mistake", what=words,
+                                                              name=self.name(earlier)))
+        wrong_first[ans.qid] = ans.qid
+        return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
+
     def _verdict(self, ans: Answer, status: str, **kw) -> Verdict:
         step = self.psol.step(ans.qid)
         points = self.items.get(ans.qid, 0.0)
@@ -905,23 +916,13 @@ class Checker:
             code, words = found
             earlier = own_values.charge(code, ans.qid)
             trivial = code in NO_WORKING or (abs(value) <= 1e-12 < abs(expected) - self.tol.floor)
-            if earlier is not None and not trivial:   # a systematic mistake recurs: charged once, where it first appeared
-                wrong_first[ans.qid] = earlier
-                return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
-                                     source=earlier, message=said("diagnosis.same_mistake", what=words,
-                                                                  name=self.name(earlier)))
-            wrong_first[ans.qid] = ans.qid
-            return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
+            # a systematic mistake recurs: charged once, where it first appeared
+            return self._mistake(ans, code, words, value, links, earlier if not trivial else None, wrong_first)
         if stepped is not None:     # Δw, w^new of an optimizer's step 1: its mistake (bias correction left out …)
             code, words, _ = stepped
             earlier = own_values.charged.setdefault(code, ans.qid)
-            if earlier != ans.qid:  # a mistake of method, charged once (as in answers/steps.py)
-                wrong_first[ans.qid] = earlier
-                return self._verdict(ans, "follow_through", diagnosis=code, value=value, links=tuple(links),
-                                     source=earlier, message=said("diagnosis.same_mistake", what=words,
-                                                                  name=self.name(earlier)))
-            wrong_first[ans.qid] = ans.qid
-            return self._verdict(ans, "wrong", diagnosis=code, message=words, value=value, links=tuple(links))
+            # a mistake of method, charged once (as in answers/steps.py)
+            return self._mistake(ans, code, words, value, links, earlier if earlier != ans.qid else None, wrong_first)
         copy = copied.find_copy(self, ans.qid, value, decimals, bound, links, own_values)
         if copy is not None:        # a given copied wrong (w_45 = 3 for 4): charged here, later steps follow from it
             leaf, used = copy
