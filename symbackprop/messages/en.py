@@ -1725,4 +1725,5 @@ MESSAGES = {
     "train.kept": "Kept: the weights of epoch {epoch} (dev {metric} {value}).",
     "train.kept_none": "Kept: no epoch (the dev metric was never measured).",
     "train.note.epochs_one": "{epochs} epochs; batches of {batch} of the {n} training samples, one update an epoch.",
+    "budget.not_train": "{message}; this is the limit of solve, check, grade and derive, which work every sample symbolically; symbackprop train has its own limit (docs/training.md)",
 }
