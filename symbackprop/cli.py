@@ -421,6 +421,8 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         report = TrainReport(prob.title, prob.source, tuple(runs), every)
         text = render(report, fmt, lang=lang, standalone=standalone, output=output)
     _write(text, output, lang)
+    if any(r.diverged_epoch is not None for r in runs):     # the output says where; checked and found wrong: 1
+        sys.exit(1)
 
 
 @main.command()

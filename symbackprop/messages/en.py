@@ -1726,4 +1726,6 @@ MESSAGES = {
     "train.kept_none": "Kept: no epoch (the dev metric was never measured).",
     "train.note.epochs_one": "{epochs} epochs; batches of {batch} of the {n} training samples, one update an epoch.",
     "budget.not_train": "{message}; this is the limit of solve, check, grade and derive, which work every sample symbolically; symbackprop train has its own limit (docs/training.md)",
+    "train.diverged": "Epoch {epoch} of {epochs}: the loss is not finite: the run diverged; try a smaller learning rate. The run stopped there.",
+    "train.mark.diverged": "diverged",
 }

@@ -1516,4 +1516,6 @@ MESSAGES = {
     "train.kept_none": "保留：无（验证指标从未被计算）。",
     "train.note.epochs_one": "{epochs} 轮；{n} 个训练样本分成每批 {batch} 个，每轮 1 次更新。",
     "budget.not_train": "{message}；这是 solve、check、grade 和 derive 的限制（它们对每个样本做符号推导）；symbackprop train 有自己的限制（docs/training.md）",
+    "train.diverged": "第 {epoch} 轮（共 {epochs} 轮）：损失不是有限值：训练发散了；请试用更小的学习率。训练在此停止。",
+    "train.mark.diverged": "发散",
 }
