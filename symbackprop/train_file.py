@@ -219,10 +219,13 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
         reader.check_keys(d, DECAY_KEYS[kind], dpath, said("train.what.decay_kind", kind=kind))
         factor = _factor(reader, d, dpath)
         if kind == "step":
-            every = _whole(reader, d["every"], dpath + ("every",), 1, None) if "every" in d else 1
+            if "every" not in d:
+                reader.fail(dpath + ("every",), said("train.decay_no_every"))
+            every = _whole(reader, d["every"], dpath + ("every",), 1, None)
             decay = Decay("step", factor, every=every)
         else:
-            patience = _whole(reader, d["patience"], dpath + ("patience",), 0, None) if "patience" in d else 0
+            patience = (_whole(reader, d["patience"], dpath + ("patience",), 0, None) if "patience" in d
+                        else Decay.patience)           # 10, as torch's ReduceLROnPlateau
             metric = _metric(reader, d, dpath)
             decay = Decay("plateau", factor, patience=patience, metric=metric,
                           min_delta=float(_non_negative(reader, d, dpath, "min_delta")),

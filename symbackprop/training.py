@@ -50,8 +50,8 @@ class Decay:
 
     kind: str = "step"
     factor: sp.Rational = sp.Rational(1, 2)
-    every: int = 1
-    patience: int = 0
+    every: int = 1                   # a file must give it (train_file.py)
+    patience: int = 10               # torch's ReduceLROnPlateau's default
     metric: str = "loss"
     min_delta: float = 0.0
     min_lr: sp.Rational = sp.Integer(0)

@@ -144,3 +144,32 @@ def test_finite_dev_values_still_watched():
     r = train(part, part.train)
     assert [e.dev_loss for e in r.epochs] == pytest.approx([math.log(1 + math.e)] * 2)
     assert r.kept_epoch == 1 and r.stopped_epoch == 2
+
+
+# -- item 3: decay defaults ------------------------------------------------------------------------------------------
+
+XOR = """\
+title: xor
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
+weights: {0: {3: 0.5, 4: -0.5, 5: 0.3}, 1: {3: 0.4, 4: 0.7}, 2: {3: -0.6, 4: 0.2}, 3: {5: 0.8}, 4: {5: -0.3}}
+samples:
+  - {x: {1: 0, 2: 0}, t: {5: 0}}
+  - {x: {1: 0, 2: 1}, t: {5: 1}}
+  - {x: {1: 1, 2: 0}, t: {5: 1}}
+  - {x: {1: 1, 2: 1}, t: {5: 0}}
+loss: half_squared_error
+optimizer: {name: sgd, lr: 2}
+"""
+DEV = "  dev: [{x: {1: 0, 2: 1}, t: {5: 1}}]\n"
+
+
+def test_plateau_patience_defaults_to_10():
+    d = parse_problem(XOR + "train:\n  epochs: 3\n" + DEV + "  decay: {kind: plateau}\n").parts[0].train.decay
+    assert (d.patience, float(d.factor), d.metric, d.min_delta, float(d.min_lr)) == (10, 0.5, "loss", 0.0, 0.0)
+
+
+def test_step_decay_needs_every(tmp_path):
+    got = run("train", write(tmp_path, "s.yaml", XOR + "train:\n  epochs: 3\n  decay: {kind: step}\n"))
+    assert got.exit_code == 2
+    line = got.output.strip()
+    assert len(line.splitlines()) == 1 and "s.yaml:13: train.decay.every: missing" in line

@@ -1728,4 +1728,5 @@ MESSAGES = {
     "budget.not_train": "{message}; this is the limit of solve, check, grade and derive, which work every sample symbolically; symbackprop train has its own limit (docs/training.md)",
     "train.diverged": "Epoch {epoch} of {epochs}: the loss is not finite: the run diverged; try a smaller learning rate. The run stopped there.",
     "train.mark.diverged": "diverged",
+    "train.decay_no_every": "missing; a step decay needs every, the number of epochs between two decays (a whole number from 1), e.g. {{kind: step, every: 100, factor: 0.5}}",
 }
