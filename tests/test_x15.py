@@ -173,3 +173,17 @@ def test_step_decay_needs_every(tmp_path):
     assert got.exit_code == 2
     line = got.output.strip()
     assert len(line.splitlines()) == 1 and "s.yaml:13: train.decay.every: missing" in line
+
+
+# -- item 4: the stop message's count -------------------------------------------------------------------------------
+
+def test_patience_0_stops_after_one_epoch_and_says_1_epoch(tmp_path):
+    # the saturated unit of SATURATED with a finite dev loss: w stays 1, so the dev loss is the same every epoch:
+    # epoch 1 is best, epoch 2 does not improve (equal is not better) and patience 0 stops there: 1 epoch
+    text = SATURATED.replace("x: {1: 100}", "x: {1: 1}").replace("patience: 1}", "patience: 0}")
+    got = run("train", write(tmp_path, "p0.yaml", text))
+    assert got.exit_code == 0, got.output
+    assert "ended the run after epoch 2 of 4: 1 epoch without improvement." in got.output
+    got = run("train", write(tmp_path, "p3.yaml", text.replace("patience: 0}", "patience: 3}")))
+    # patience 3: epochs 2, 3, 4 do not improve: the run stops after epoch 4 with 3 epochs in a row
+    assert "ended the run after epoch 4 of 4: 3 epochs in a row without improvement." in got.output

@@ -1729,4 +1729,5 @@ MESSAGES = {
     "train.diverged": "Epoch {epoch} of {epochs}: the loss is not finite: the run diverged; try a smaller learning rate. The run stopped there.",
     "train.mark.diverged": "diverged",
     "train.decay_no_every": "missing; a step decay needs every, the number of epochs between two decays (a whole number from 1), e.g. {{kind: step, every: 100, factor: 0.5}}",
+    "train.stopped_one": "Early stopping ended the run after epoch {epoch} of {epochs}: 1 epoch without improvement.",
 }

@@ -1519,4 +1519,5 @@ MESSAGES = {
     "train.diverged": "第 {epoch} 轮（共 {epochs} 轮）：损失不是有限值：训练发散了；请试用更小的学习率。训练在此停止。",
     "train.mark.diverged": "发散",
     "train.decay_no_every": "缺少；step 衰减需要 every，即两次衰减之间的轮数（从 1 起的整数），例如 {{kind: step, every: 100, factor: 0.5}}",
+    "train.stopped_one": "早停在第 {epoch} 轮（共 {epochs} 轮）之后结束训练：1 轮没有改进。",
 }

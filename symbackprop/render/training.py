@@ -185,8 +185,11 @@ def _outcome(run, lang: str) -> list[Text]:
     if run.diverged_epoch is not None:
         out.append(msg(lang, "train.diverged", epoch=run.diverged_epoch, epochs=run.settings.epochs))
     elif run.stopped_epoch is not None:
-        out.append(msg(lang, "train.stopped", epoch=run.stopped_epoch, epochs=run.settings.epochs,
-                       patience=run.settings.early_stopping.patience))
+        # the epochs in a row without improvement: since the last best (patience 0 stops after one such epoch)
+        waited = (run.stopped_epoch - run.kept_epoch if run.kept_epoch is not None
+                  else max(run.settings.early_stopping.patience, 1))
+        out.append(msg(lang, "train.stopped_one" if waited == 1 else "train.stopped", epoch=run.stopped_epoch,
+                       epochs=run.settings.epochs, patience=waited))
     else:
         out.append(msg(lang, "train.ran_all", epochs=last.epoch, updates=run.updates))
     final = msg(lang, "train.final", epoch=last.epoch, loss=_float(last.loss))
