@@ -450,7 +450,7 @@ class _Validator(FieldReader):
         train = None
         if "train" in cfg and samples_ok:
             train, _ = self.guarded(lambda: train_file.settings(self, cfg, inputs, layers[-1], self.loss_row(loss_name),
-                                                                samples, training), None)
+                                                                samples, training, lr if lr_ok else None), None)
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)

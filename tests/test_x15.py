@@ -8,6 +8,7 @@ import math
 import warnings
 
 import pytest
+import sympy as sp
 from click.testing import CliRunner
 
 from symbackprop.cli import main
@@ -187,3 +188,25 @@ def test_patience_0_stops_after_one_epoch_and_says_1_epoch(tmp_path):
     got = run("train", write(tmp_path, "p3.yaml", text.replace("patience: 0}", "patience: 3}")))
     # patience 3: epochs 2, 3, 4 do not improve: the run stops after epoch 4 with 3 epochs in a row
     assert "ended the run after epoch 4 of 4: 3 epochs in a row without improvement." in got.output
+
+
+# -- item 5: min_lr not below lr; a CSV column twice ----------------------------------------------------------------
+
+def test_min_lr_not_below_lr_is_refused(tmp_path):
+    text = XOR + "train:\n  epochs: 3\n" + DEV + "  decay: {kind: plateau, min_lr: 5}\n"
+    got = run("train", write(tmp_path, "m.yaml", text))
+    assert got.exit_code == 2
+    assert "m.yaml:14: train.decay.min_lr: min_lr 5 is not below the learning rate 2" in got.output
+    assert "lr = 2" not in got.output and len(got.output.strip().splitlines()) == 1
+    # equal to lr: no decay could happen either; below it is fine
+    assert run("train", write(tmp_path, "m2.yaml", text.replace("min_lr: 5", "min_lr: 2"))).exit_code == 2
+    assert parse_problem(text.replace("min_lr: 5", "min_lr: 1.5")).parts[0].train.decay.min_lr == sp.Rational(3, 2)
+
+
+def test_csv_column_twice_is_refused(tmp_path):
+    write(tmp_path, "dup.csv", "x1,x1,x2,t5\n0,0,0,0\n0,1,1,1\n")
+    text = XOR.replace("samples:\n", "").replace("  - {x: {1: 0, 2: 0}, t: {5: 0}}\n", "")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("  - ")) + "\n"
+    got = run("train", write(tmp_path, "d.yaml", text + "train: {epochs: 2, data: dup.csv}\n"))
+    assert got.exit_code == 2
+    assert "dup.csv:1: column 'x1' twice" in got.output and len(got.output.strip().splitlines()) == 1

@@ -1730,4 +1730,6 @@ MESSAGES = {
     "train.mark.diverged": "diverged",
     "train.decay_no_every": "missing; a step decay needs every, the number of epochs between two decays (a whole number from 1), e.g. {{kind: step, every: 100, factor: 0.5}}",
     "train.stopped_one": "Early stopping ended the run after epoch {epoch} of {epochs}: 1 epoch without improvement.",
+    "train.min_lr_above": "min_lr {got} is not below the learning rate {lr}, so the rate could never decay; give a min_lr below {lr} (0: no floor)",
+    "train.csv_column_twice": "column {column} twice; each column once: {allowed}",
 }

@@ -1520,4 +1520,6 @@ MESSAGES = {
     "train.mark.diverged": "发散",
     "train.decay_no_every": "缺少；step 衰减需要 every，即两次衰减之间的轮数（从 1 起的整数），例如 {{kind: step, every: 100, factor: 0.5}}",
     "train.stopped_one": "早停在第 {epoch} 轮（共 {epochs} 轮）之后结束训练：1 轮没有改进。",
+    "train.min_lr_above": "min_lr {got} 不低于学习率 {lr}，学习率永远不会衰减；请给出低于 {lr} 的 min_lr（0：无下限）",
+    "train.csv_column_twice": "列 {column} 出现了两次；每列只能出现一次：{allowed}",
 }
