@@ -122,7 +122,7 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
     def trained(message: str) -> str:
         """A file with `train:`: the limit is the symbolic commands', and `train` has its own."""
         if any(getattr(p, "train", None) is not None for p in parts):
-            return said("budget.not_train", message=message)
+            return said("train.solve_budget_note", message=message)
         return message
 
     for p, c in costs:

@@ -210,3 +210,10 @@ def test_csv_column_twice_is_refused(tmp_path):
     got = run("train", write(tmp_path, "d.yaml", text + "train: {epochs: 2, data: dup.csv}\n"))
     assert got.exit_code == 2
     assert "dup.csv:1: column 'x1' twice" in got.output and len(got.output.strip().splitlines()) == 1
+
+
+def test_solve_budget_note_in_chinese(tmp_path):
+    write(tmp_path, "xor60.csv", XOR_CSV)
+    got = run("solve", write(tmp_path, "xor60.yaml", XOR60), "--lang", "zh")
+    assert got.exit_code == 2
+    assert "xor60.yaml:6: train.data" in got.output and "symbackprop train 有自己的限制" in got.output
