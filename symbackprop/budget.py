@@ -97,6 +97,7 @@ class Refusal:
 
     path: tuple
     message: str
+    part: str | None = None      # the part to blame, when one is
 
 
 def _plural(n: int, word: str) -> str:
@@ -118,6 +119,12 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
     def where(p, message: str) -> str:
         return said("problem.in_part", name=p.name, message=message) if multi else message
 
+    def trained(message: str) -> str:
+        """A file with `train:`: the limit is the symbolic commands', and `train` has its own."""
+        if any(getattr(p, "train", None) is not None for p in parts):
+            return said("train.solve_budget_note", message=message)
+        return message
+
     for p, c in costs:
         if c.exact_digits > MAX_EXACT_DIGITS:
             return Refusal(("weights",), where(p, said("budget.exact_digits", digits=f"{c.exact_digits:,}",
@@ -129,10 +136,11 @@ def over_budget(parts, command: str = "solve", multi: bool | None = None) -> Ref
         what = said("budget.work", weights=_plural(c.weights, "weight"), units=_plural(c.units, "unit"),
                     samples=_plural(c.samples, "sample"), work=f"{c.work:,}")
         if c.work <= limit:
-            return Refusal(("parts",), said("budget.parts", n=len(costs), total=f"{total:,}", name=p.name, what=what,
-                                            most=f"{limit:,}", docs=docs))
+            return Refusal(("parts",), trained(said("budget.parts", n=len(costs), total=f"{total:,}", name=p.name,
+                                                    what=what, most=f"{limit:,}", docs=docs)), p.name)
         field = ("samples",) if c.samples > 1 and c.weights + c.units <= limit else ("network", "layers")
-        return Refusal(field, where(p, said("budget.network", what=what, most=f"{limit:,}", docs=docs)))
+        return Refusal(field, trained(where(p, said("budget.network", what=what, most=f"{limit:,}", docs=docs))),
+                       p.name)
     if command == "check":
         total = sum(c.direct for _, c in costs)
         if total > MAX_DIRECT:

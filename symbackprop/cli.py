@@ -403,7 +403,7 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         doc = load_yaml(problem)
         if _is_graph(doc):
             raise InputError(said("train.no_train", path=problem), lang)
-        prob = problem_from_document(doc)
+        prob = problem_from_document(doc, command="train")    # no symbolic budget: the run's own (budget.py)
         chosen = [prob.part(name) for name in parts] if parts else list(prob.parts)
         chosen = [p for p in chosen if p.train is not None]
         if not chosen:
@@ -414,12 +414,15 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
             if sys.stderr.isatty() and epochs * max(len(p.samples), 1) >= 2000:
                 with click.progressbar(length=epochs, label=msg(lang, "train.progress") + f" {p.name}",
                                        file=sys.stderr) as bar:
-                    runs.append(run_training(p, p.train, progress=lambda e: bar.update(1)))
+                    runs.append(run_training(p, p.train, progress=lambda e: bar.update(1),
+                                             source=prob.source))
             else:
-                runs.append(run_training(p, p.train))
+                runs.append(run_training(p, p.train, source=prob.source))
         report = TrainReport(prob.title, prob.source, tuple(runs), every)
         text = render(report, fmt, lang=lang, standalone=standalone, output=output)
     _write(text, output, lang)
+    if any(r.diverged_epoch is not None for r in runs):     # the output says where; checked and found wrong: 1
+        sys.exit(1)
 
 
 @main.command()

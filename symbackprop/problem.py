@@ -272,10 +272,14 @@ def load_problem(path: str | Path) -> Problem:
     return problem_from_document(load_yaml(path))
 
 
-def problem_from_document(doc: YamlDocument) -> Problem:
-    """Validate an already parsed problem file, reporting every mistake at once (problem_errors.py)."""
+def problem_from_document(doc: YamlDocument, command: str = "solve") -> Problem:
+    """Validate an already parsed problem file, reporting every mistake at once (problem_errors.py). `command`
+    "train": the symbolic budget (budget.over_budget) is not applied; a training run has its own limit
+    (budget.check_training)."""
     from .problem_errors import Collector
-    return Collector(doc).problem()
+    reader = Collector(doc)
+    reader.command = command
+    return reader.problem()
 
 
 def parse_problem(text: str, source: str = "<string>") -> Problem:
@@ -305,6 +309,8 @@ def _name_and_form(raw: Any) -> tuple[str, str] | None:
 
 class _Validator(FieldReader):
     """Turns the raw YAML data into a Problem, raising at the first mistake."""
+
+    command = "solve"          # "train": no symbolic budget (problem_from_document)
 
     def checkpoint(self) -> None:
         """Where the parts are read and the budget is next: a reader that collects mistakes
@@ -353,9 +359,11 @@ class _Validator(FieldReader):
                         self.text(rp, ("parts", i, key), limit)
                 parts.append(self.part(name, self.merge(base, rp, ("parts", i))))
         self.checkpoint()
-        refusal = over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
+        refusal = (over_budget(parts, "solve", multi=raw_parts is not None)    # before anything is derived
+                   if self.command != "train" else None)
         if refusal is not None:
-            self.fail(refusal.path, refusal.message)
+            data_path = getattr(self, "data_paths", {}).get(refusal.part)
+            self.fail(data_path if refusal.path == ("samples",) and data_path else refusal.path, refusal.message)
         problem = Problem(title=title, source=source, parts=tuple(parts), description=description)
         return replace(problem, grading=self.grading(data.get("grading"), problem))
 
@@ -426,6 +434,8 @@ class _Validator(FieldReader):
             return self.samples(cfg, inputs, layers[-1], self.loss_row(loss_name), loss_known=loss_ok)
         if "train" in cfg:                  # train.data: the samples from a CSV file (train_file.py)
             from . import train_file
+            if isinstance(cfg["train"][0], dict) and "data" in cfg["train"][0]:
+                self.data_paths = {**getattr(self, "data_paths", {}), name: cfg["train"][1] + ("data",)}
             samples, samples_ok = self.guarded(lambda: train_file.samples(self, cfg, inputs, layers[-1], read_samples))
         else:
             samples, samples_ok = self.guarded(read_samples)
@@ -440,7 +450,7 @@ class _Validator(FieldReader):
         train = None
         if "train" in cfg and samples_ok:
             train, _ = self.guarded(lambda: train_file.settings(self, cfg, inputs, layers[-1], self.loss_row(loss_name),
-                                                                samples, training), None)
+                                                                samples, training, lr if lr_ok else None), None)
         reduction, _ = self.guarded(lambda: self.batch_reduction(cfg), "mean")
         precision, _ = self.guarded(lambda: self.precision(cfg), 4)
         sig_figs, _ = self.guarded(lambda: self.sig_figs(cfg), None)

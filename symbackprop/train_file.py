@@ -98,7 +98,10 @@ def read_csv(reader, value: Any, path, inputs, outputs) -> tuple:
         raise ProblemError(said("train.csv_no_rows", columns=",".join(columns)), source=source, line=1)
     (hline, header), body = rows[0], rows[1:]
     names = [c.strip() for c in header]
-    for name in names:
+    for k, name in enumerate(names):
+        if name in names[:k]:
+            raise ProblemError(said("train.csv_column_twice", column=shown(name), allowed=", ".join(columns)),
+                               source=source, line=hline)
         if name not in columns:
             raise ProblemError(with_hint(said("train.csv_unknown_column", column=shown(name),
                                               allowed=", ".join(columns)), name, columns), source=source, line=hline)
@@ -177,9 +180,10 @@ def _classes(samples) -> bool:
     return all(predicted_class([float(v) for _, v in s.t], [float(v) for _, v in s.t]) is not None for s in samples)
 
 
-def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
+def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training, lr=None):
     """`train:` as a training.TrainSettings, every field checked with its line. `train_samples`: the part's
-    training samples; `training`: its optimizer (problem.Training, None: SGD with η)."""
+    training samples; `training`: its optimizer (problem.Training, None: SGD with η); `lr`: the learning rate
+    (None: not known), which a plateau decay's min_lr must be below."""
     from .training import Decay, EarlyStopping, TrainSettings
     from .problem import Training
     raw, path = _raw(cfg)
@@ -219,14 +223,20 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training):
         reader.check_keys(d, DECAY_KEYS[kind], dpath, said("train.what.decay_kind", kind=kind))
         factor = _factor(reader, d, dpath)
         if kind == "step":
-            every = _whole(reader, d["every"], dpath + ("every",), 1, None) if "every" in d else 1
+            if "every" not in d:
+                reader.fail(dpath + ("every",), said("train.decay_no_every"))
+            every = _whole(reader, d["every"], dpath + ("every",), 1, None)
             decay = Decay("step", factor, every=every)
         else:
-            patience = _whole(reader, d["patience"], dpath + ("patience",), 0, None) if "patience" in d else 0
+            patience = (_whole(reader, d["patience"], dpath + ("patience",), 0, None) if "patience" in d
+                        else Decay.patience)           # 10, as torch's ReduceLROnPlateau
             metric = _metric(reader, d, dpath)
+            min_lr = _non_negative(reader, d, dpath, "min_lr")
+            if lr is not None and min_lr > 0 and min_lr >= lr:
+                written = reader.as_written(min_lr, dpath + ("min_lr",))
+                reader.fail(dpath + ("min_lr",), said("train.min_lr_above", got=written, lr=reader.as_written(lr, None)))
             decay = Decay("plateau", factor, patience=patience, metric=metric,
-                          min_delta=float(_non_negative(reader, d, dpath, "min_delta")),
-                          min_lr=_non_negative(reader, d, dpath, "min_lr"))
+                          min_delta=float(_non_negative(reader, d, dpath, "min_delta")), min_lr=min_lr)
             _watched(reader, dpath, metric, dev)
         opt = training or Training()
         if training is not None and "lr" not in training.values:

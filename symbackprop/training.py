@@ -6,7 +6,9 @@ into batches of `batch_size` (the last may be smaller), one optimizer update per
 the part's `batch_reduction` says over that batch. The optimizer is the part's (`optimizer:` of issue 13,
 problem.Training; plain gradient descent with η by default), its NumPy step compiled once per learning rate
 (optimizers.compiled). After each epoch: J over the whole training set, and on the dev set (`dev`) J and the
-accuracy, which early stopping (`EarlyStopping`) and the plateau decay of the rate (`Decay`) watch.
+accuracy, which early stopping (`EarlyStopping`) and the plateau decay of the rate (`Decay`) watch. A training J
+that is not finite (NaN, ±∞) ends the run at that epoch, marked "diverged"; a dev value that is not finite is never
+the best and the plateau decay does not count it.
 
 The numbers come from compiled functions only, never a symbolic evaluation per step: the engine (`engine`) is
 dense.Dense, the network as matrices, each unit's function lambdified once from the tables, one NumPy call per
@@ -48,8 +50,8 @@ class Decay:
 
     kind: str = "step"
     factor: sp.Rational = sp.Rational(1, 2)
-    every: int = 1
-    patience: int = 0
+    every: int = 1                   # a file must give it (train_file.py)
+    patience: int = 10               # torch's ReduceLROnPlateau's default
     metric: str = "loss"
     min_delta: float = 0.0
     min_lr: sp.Rational = sp.Integer(0)
@@ -74,7 +76,7 @@ class Epoch:
     """One epoch's row: J on the training set after it, on the dev set (None without one), the accuracies (None
     where the outputs have no classes), the learning rate it used, and its marks: "best" (the best dev metric so
     far: the weights early stopping keeps), "decayed" (the rate is lower from the next epoch), "stopped" (patience
-    ran out: the last epoch)."""
+    ran out: the last epoch), "diverged" (the training J is not finite: the last epoch)."""
 
     epoch: int
     loss: float
@@ -103,6 +105,12 @@ class TrainRun:
         """The epoch where patience ran out, or None if every epoch ran."""
         last = self.epochs[-1] if self.epochs else None
         return last.epoch if last is not None and "stopped" in last.marks else None
+
+    @property
+    def diverged_epoch(self) -> int | None:
+        """The epoch whose training J was not finite (NaN or ±∞: the run ended there), or None."""
+        last = self.epochs[-1] if self.epochs else None
+        return last.epoch if last is not None and "diverged" in last.marks else None
 
 
 # -- the classes of the outputs: accuracy ---------------------------------------------------------
@@ -320,7 +328,7 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
     plateau = PlateauDecay(decay) if decay is not None and decay.kind == "plateau" and base is not None else None
     rows: list[Epoch] = []
     kept, kept_epoch, t = None, None, 0
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(all="ignore"):         # a run that diverges says so in its rows ("diverged"), not in warnings
         for epoch in range(1, settings.epochs + 1):
             if decay is not None and decay.kind == "step" and base is not None:
                 rate = step_rate(decay, base, epoch)
@@ -340,7 +348,13 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
             loss, accuracy = run.measure(w, "train")
             dev_loss, dev_accuracy = run.measure(w, "dev")
             marks: list[str] = []
-            dev_metric = {"loss": dev_loss, "accuracy": dev_accuracy}
+            if not (math.isfinite(loss) and np.all(np.isfinite(w))):
+                rows.append(Epoch(epoch, loss, dev_loss, accuracy, dev_accuracy, float(values["lr"]) if base is not None
+                                  else math.nan, ("diverged",)))
+                if progress is not None:
+                    progress(epoch)
+                break
+            dev_metric = {"loss": _finite(dev_loss), "accuracy": _finite(dev_accuracy)}
             if watch is not None and dev_metric[early.metric] is not None:
                 said = watch.update(dev_metric[early.metric])
                 if said == "best":
@@ -364,6 +378,11 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
                 break
     final = dict(zip(run.edges, weights(theta).tolist()))
     return TrainRun(part, settings, tuple(rows), final, kept, kept_epoch, t)
+
+
+def _finite(value: float | None) -> float | None:
+    """A dev value the watchers may see: None where there is none or it is not finite (never the best)."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def with_weights(part: Part, weights: dict) -> Part:

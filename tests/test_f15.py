@@ -74,10 +74,10 @@ def test_fields_read_into_settings():
     assert (s.early_stopping.metric, s.early_stopping.patience, s.early_stopping.min_delta) == ("accuracy", 2, 0.01)
     d = s.decay
     assert (d.kind, d.patience, float(d.factor), d.metric, float(d.min_lr)) == ("plateau", 1, 0.25, "loss", 0.1)
-    # defaults: whole batch, shuffled, seed 0, no dev set, no watchers; step decay every 1 epoch, factor ½
-    s = parse_problem(XOR + "train: {epochs: 3, decay: {kind: step}}\n").parts[0].train
+    # defaults: whole batch, shuffled, seed 0, no dev set, no watchers; step decay's factor ½ (every is required)
+    s = parse_problem(XOR + "train: {epochs: 3, decay: {kind: step, every: 2}}\n").parts[0].train
     assert (s.batch_size, s.shuffle, s.seed, s.dev, s.early_stopping) == (None, True, 0, (), None)
-    assert (s.decay.every, float(s.decay.factor)) == (1, 0.5)
+    assert (s.decay.every, float(s.decay.factor)) == (2, 0.5)
 
 
 def test_a_file_without_train_and_parts():
@@ -133,7 +133,7 @@ def test_accuracy_needs_classes():
 
 
 def test_decay_refused_for_the_lectures_adadelta():
-    got = error(XOR.replace("learning_rate: 2\n", "optimizer: adadelta\n") + "train: {epochs: 2, decay: {kind: step}}\n")
+    got = error(XOR.replace("learning_rate: 2\n", "optimizer: adadelta\n") + "train: {epochs: 2, decay: {kind: step, every: 1}}\n")
     assert "train.decay:" in got and "adadelta" in got and "no" not in got.split("train.decay:")[0]
 
 

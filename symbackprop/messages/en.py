@@ -1725,4 +1725,11 @@ MESSAGES = {
     "train.kept": "Kept: the weights of epoch {epoch} (dev {metric} {value}).",
     "train.kept_none": "Kept: no epoch (the dev metric was never measured).",
     "train.note.epochs_one": "{epochs} epochs; batches of {batch} of the {n} training samples, one update an epoch.",
+    "train.solve_budget_note": "{message}; this is the limit of solve, check, grade and derive, which work every sample symbolically; symbackprop train has its own limit (docs/training.md)",
+    "train.diverged": "Epoch {epoch} of {epochs}: the loss is not finite: the run diverged; try a smaller learning rate. The run stopped there.",
+    "train.mark.diverged": "diverged",
+    "train.decay_no_every": "missing; a step decay needs every, the number of epochs between two decays (a whole number from 1), e.g. {{kind: step, every: 100, factor: 0.5}}",
+    "train.stopped_one": "Early stopping ended the run after epoch {epoch} of {epochs}: 1 epoch without improvement.",
+    "train.min_lr_above": "min_lr {got} is not below the learning rate {lr}, so the rate could never decay; give a min_lr below {lr} (0: no floor)",
+    "train.csv_column_twice": "column {column} twice; each column once: {allowed}",
 }

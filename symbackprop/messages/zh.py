@@ -1515,4 +1515,11 @@ MESSAGES = {
     "train.kept": "保留：第 {epoch} 轮的权重（验证集{metric} {value}）。",
     "train.kept_none": "保留：无（验证指标从未被计算）。",
     "train.note.epochs_one": "{epochs} 轮；{n} 个训练样本分成每批 {batch} 个，每轮 1 次更新。",
+    "train.solve_budget_note": "{message}；这是 solve、check、grade 和 derive 的限制（它们对每个样本做符号推导）；symbackprop train 有自己的限制（docs/training.md）",
+    "train.diverged": "第 {epoch} 轮（共 {epochs} 轮）：损失不是有限值：训练发散了；请试用更小的学习率。训练在此停止。",
+    "train.mark.diverged": "发散",
+    "train.decay_no_every": "缺少；step 衰减需要 every，即两次衰减之间的轮数（从 1 起的整数），例如 {{kind: step, every: 100, factor: 0.5}}",
+    "train.stopped_one": "早停在第 {epoch} 轮（共 {epochs} 轮）之后结束训练：1 轮没有改进。",
+    "train.min_lr_above": "min_lr {got} 不低于学习率 {lr}，学习率永远不会衰减；请给出低于 {lr} 的 min_lr（0：无下限）",
+    "train.csv_column_twice": "列 {column} 出现了两次；每列只能出现一次：{allowed}",
 }

@@ -182,9 +182,14 @@ def _outcome(run, lang: str) -> list[Text]:
     rows = run.epochs
     last = rows[-1]
     out = []
-    if run.stopped_epoch is not None:
-        out.append(msg(lang, "train.stopped", epoch=run.stopped_epoch, epochs=run.settings.epochs,
-                       patience=run.settings.early_stopping.patience))
+    if run.diverged_epoch is not None:
+        out.append(msg(lang, "train.diverged", epoch=run.diverged_epoch, epochs=run.settings.epochs))
+    elif run.stopped_epoch is not None:
+        # the epochs in a row without improvement: since the last best (patience 0 stops after one such epoch)
+        waited = (run.stopped_epoch - run.kept_epoch if run.kept_epoch is not None
+                  else max(run.settings.early_stopping.patience, 1))
+        out.append(msg(lang, "train.stopped_one" if waited == 1 else "train.stopped", epoch=run.stopped_epoch,
+                       epochs=run.settings.epochs, patience=waited))
     else:
         out.append(msg(lang, "train.ran_all", epochs=last.epoch, updates=run.updates))
     final = msg(lang, "train.final", epoch=last.epoch, loss=_float(last.loss))
@@ -219,7 +224,8 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
 
 
 def _nan_none(x):
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+    """A float JSON can carry: None for NaN and ±∞ (a diverged run's), which json.dumps would write as bare NaN."""
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
 def to_data(report: TrainReport) -> dict:
@@ -240,14 +246,16 @@ def to_data(report: TrainReport) -> dict:
                         {"kind": "step", "factor": float(d.factor), "every": d.every} if d.kind == "step" else
                         {"kind": "plateau", "factor": float(d.factor), "patience": d.patience, "metric": d.metric,
                          "min_delta": d.min_delta, "min_lr": float(d.min_lr)})}
-        epochs = [{"epoch": r.epoch, "loss": r.loss, "accuracy": r.accuracy, "dev_loss": r.dev_loss,
-                   "dev_accuracy": r.dev_accuracy, "lr": _nan_none(r.lr), "marks": list(r.marks)} for r in run.epochs]
+        epochs = [{"epoch": r.epoch, "loss": _nan_none(r.loss), "accuracy": _nan_none(r.accuracy),
+                   "dev_loss": _nan_none(r.dev_loss), "dev_accuracy": _nan_none(r.dev_accuracy), "lr": _nan_none(r.lr), "marks": list(r.marks)} for r in run.epochs]
         parts.append({"name": part.name, "settings": settings, "epochs": epochs, "updates": run.updates,
                       "stopped_epoch": run.stopped_epoch, "kept_epoch": run.kept_epoch,
-                      "final_weights": {weight_id(k): v for k, v in run.final.items()},
-                      "kept_weights": None if run.kept is None else {weight_id(k): v for k, v in run.kept.items()}})
+                      "diverged_epoch": run.diverged_epoch,
+                      "final_weights": {weight_id(k): _nan_none(v) for k, v in run.final.items()},
+                      "kept_weights": None if run.kept is None else {weight_id(k): _nan_none(v)
+                                                                     for k, v in run.kept.items()}})
     return {"title": report.title, "source": report.source, "parts": parts}
 
 
 def render_json(report: TrainReport) -> str:
-    return json.dumps(to_data(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_data(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
