@@ -1725,4 +1725,6 @@ MESSAGES = {
     "train.kept": "Kept: the weights of epoch {epoch} (dev {metric} {value}).",
     "train.kept_none": "Kept: no epoch (the dev metric was never measured).",
     "train.note.epochs_one": "{epochs} epochs; batches of {batch} of the {n} training samples, one update an epoch.",
+    # session 15, task Y (t22)
+    "train.col.initial": "initial",
 }

@@ -1515,4 +1515,6 @@ MESSAGES = {
     "train.kept": "保留：第 {epoch} 轮的权重（验证集{metric} {value}）。",
     "train.kept_none": "保留：无（验证指标从未被计算）。",
     "train.note.epochs_one": "{epochs} 轮；{n} 个训练样本分成每批 {batch} 个，每轮 1 次更新。",
+    # session 15, task Y (t22)
+    "train.col.initial": "初始",
 }

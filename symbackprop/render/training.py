@@ -165,13 +165,25 @@ def _marks(run, row, lang: str) -> list[str]:
     return [msg(lang, f"train.mark.{m}") for m in row.marks if m != "best" or row.epoch == run.kept_epoch]
 
 
+def _initial(run) -> dict | None:
+    """The starting weights by edge when the file draws them (`init:`), else None (the file gives them)."""
+    if run.part.init is None:
+        return None
+    return {(w.source, w.target): float(w.value) for w in run.part.weights}
+
+
 def _weights_table(run, lang: str) -> Table:
     head = [Text(msg(lang, "train.col.weight")), Text(msg(lang, "train.col.final"))]
     if run.kept is not None:
         head.append(Text(msg(lang, "train.col.kept", epoch=run.kept_epoch)))
+    initial = _initial(run)
+    if initial is not None:
+        head.insert(1, Text(msg(lang, "train.col.initial")))
     body = []
     for edge, value in run.final.items():
         cells = [weight_id(edge), _float(value, 8)]
+        if initial is not None:
+            cells.insert(1, _float(initial[edge], 8))
         if run.kept is not None:
             cells.append(_float(run.kept[edge], 8))
         body.append(tuple(cells))
@@ -208,7 +220,12 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
     for run in report.runs:
         every = report.every or every_for(len(run.epochs))
         table, said = _table(run, every, lang)
+        drawn = ()
+        if run.part.init is not None:           # the weights drawn (`init:`): how, each layer's v, as solve says
+            from .initialisation import init_section
+            drawn = (init_section(run.part, lang, run.part.precision),)
         sections = (Section(Text(msg(lang, "train.section.settings")), (), notes=tuple(_settings_notes(run, lang))),
+                    *drawn,
                     Section(Text(msg(lang, "train.section.epochs")), (), notes=(said,), table=table),
                     Section(Text(msg(lang, "train.section.weights")), (), notes=tuple(_outcome(run, lang)),
                             table=_weights_table(run, lang)))
@@ -242,8 +259,13 @@ def to_data(report: TrainReport) -> dict:
                          "min_delta": d.min_delta, "min_lr": float(d.min_lr)})}
         epochs = [{"epoch": r.epoch, "loss": r.loss, "accuracy": r.accuracy, "dev_loss": r.dev_loss,
                    "dev_accuracy": r.dev_accuracy, "lr": _nan_none(r.lr), "marks": list(r.marks)} for r in run.epochs]
+        if part.init is not None:               # the weights drawn: the init settings, as solve's JSON has them
+            from .json import _init_settings
+            settings["init"] = _init_settings(part)
+        initial = _initial(run)
         parts.append({"name": part.name, "settings": settings, "epochs": epochs, "updates": run.updates,
                       "stopped_epoch": run.stopped_epoch, "kept_epoch": run.kept_epoch,
+                      "initial_weights": None if initial is None else {weight_id(k): v for k, v in initial.items()},
                       "final_weights": {weight_id(k): v for k, v in run.final.items()},
                       "kept_weights": None if run.kept is None else {weight_id(k): v for k, v in run.kept.items()}})
     return {"title": report.title, "source": report.source, "parts": parts}

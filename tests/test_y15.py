@@ -1,0 +1,83 @@
+"""Session 15, task Y (user trial t22): what `train` says about drawn weights, its errors for graphs and
+parts without `train:`, `init` that rounds every weight to 0, and wording. Expected values are worked out
+here independently (NumPy draws as docs/training.md writes them; counts by hand)."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from symbackprop.cli import main
+
+XOR_HE = """\
+title: XOR drawn and trained
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
+init: {kind: he, seed: 3}
+samples:
+  - {x: {1: 0, 2: 0}, t: {5: 0}}
+  - {x: {1: 0, 2: 1}, t: {5: 1}}
+  - {x: {1: 1, 2: 0}, t: {5: 1}}
+  - {x: {1: 1, 2: 1}, t: {5: 0}}
+loss: half_squared_error
+learning_rate: 1
+train: {epochs: 3, shuffle: false}
+"""
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _write(tmp_path, text, name="p.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _he_draws(seed, sizes, places=4):
+    """He draws by the docs' recipe: W (d_out × d_in) then b per layer, v = √(6/d_in)."""
+    rng = np.random.default_rng(seed)
+    out, vs = [], []
+    for d_in, d_out in zip(sizes, sizes[1:]):
+        v = math.sqrt(6 / d_in)
+        vs.append(v)
+        W = rng.uniform(-v, v, size=(d_out, d_in))
+        b = rng.uniform(-v, v, size=d_out)
+        out.append((np.round(W, places), np.round(b, places)))
+    return out, vs
+
+
+def test_train_of_drawn_weights_shows_the_init_and_the_starting_weights(tmp_path):
+    path = _write(tmp_path, XOR_HE)
+    (l1, l2), vs = _he_draws(3, [2, 2, 1])
+    expected = {"w_0_3": l1[1][0], "w_1_3": l1[0][0, 0], "w_2_3": l1[0][0, 1],
+                "w_0_4": l1[1][1], "w_1_4": l1[0][1, 0], "w_2_4": l1[0][1, 1],
+                "w_0_5": l2[1][0], "w_3_5": l2[0][0, 0], "w_4_5": l2[0][0, 1]}
+    res = run("train", path, "--format", "json")
+    assert res.exit_code == 0, res.output
+    part = json.loads(res.output)["parts"][0]
+    init = part["settings"]["init"]
+    assert (init["kind"], init["seed"]) == ("he", 3)
+    assert [layer["v"] for layer in init["layers"]] == pytest.approx(vs, rel=1e-15)    # √3, √(6/2)=√3
+    assert part["initial_weights"].keys() == expected.keys()
+    for k, v in expected.items():
+        assert part["initial_weights"][k] == pytest.approx(v, abs=1e-12)
+    assert part["initial_weights"] != part["final_weights"]          # three epochs moved them
+    text = run("train", path).output
+    assert "Initialisation" in text and "seed 3" in text and "initial" in text
+    assert "√3" in text
+    row = next(line for line in text.splitlines() if line.split()[:1] == ["w_0_5"])
+    assert float(row.split()[1]) == pytest.approx(l2[1][0], abs=1e-12)
+
+
+def test_train_of_given_weights_has_no_initial_column(tmp_path):
+    path = _write(tmp_path, XOR_HE.replace("init: {kind: he, seed: 3}\n", "weights: {0: {3: 0.5, 4: -0.5, 5: 0.3}, "
+                  "1: {3: 0.4, 4: 0.7}, 2: {3: -0.6, 4: 0.2}, 3: {5: 0.8}, 4: {5: -0.4}}\n"))
+    res = run("train", path, "--format", "json")
+    assert res.exit_code == 0, res.output
+    part = json.loads(res.output)["parts"][0]
+    assert part["initial_weights"] is None and "init" not in part["settings"]
+    assert "Initialisation" not in run("train", path).output
