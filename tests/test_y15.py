@@ -81,3 +81,39 @@ def test_train_of_given_weights_has_no_initial_column(tmp_path):
     part = json.loads(res.output)["parts"][0]
     assert part["initial_weights"] is None and "init" not in part["settings"]
     assert "Initialisation" not in run("train", path).output
+
+
+PROBLEMS = __import__("pathlib").Path(__file__).resolve().parent.parent / "problems"
+
+
+def test_train_of_a_graph_with_train_gives_solves_error(tmp_path):
+    text = (PROBLEMS / "quadratic_adagrad.yaml").read_text(encoding="utf-8") + "train: {epochs: 5}\n"
+    path = _write(tmp_path, text)
+    solved, trained = run("solve", path), run("train", path)
+    assert trained.exit_code == solved.exit_code == 2
+    assert "unknown field 'train' in a graph problem" in trained.output
+    assert trained.output == solved.output                       # the very same line
+    assert "has no train: field" not in trained.output
+    plain = run("train", PROBLEMS / "quadratic_adagrad.yaml")     # a graph without train:
+    assert plain.exit_code == 2 and "computation graph" in plain.output
+    assert len(plain.output.strip().splitlines()) == 1
+
+
+MIXED = XOR_HE.replace("train: {epochs: 3, shuffle: false}\n", "") + """\
+parts:
+  - {name: plain}
+  - name: trained
+    train: {epochs: 2}
+"""
+
+
+def test_part_without_train_names_the_parts_that_train(tmp_path):
+    path = _write(tmp_path, MIXED)
+    res = run("train", path, "--part", "plain")
+    assert res.exit_code == 2
+    assert "part plain has no train: field; the parts with one: trained" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    ran = run("train", path)                       # only `trained` runs; its heading names it
+    assert ran.exit_code == 0, ran.output
+    assert "Part trained" in ran.output and "Part plain" not in ran.output
+    assert run("train", path, "--part", "trained").output == ran.output

@@ -1727,4 +1727,6 @@ MESSAGES = {
     "train.note.epochs_one": "{epochs} epochs; batches of {batch} of the {n} training samples, one update an epoch.",
     # session 15, task Y (t22)
     "train.col.initial": "initial",
+    "train.graph": "{path} is a computation graph (model: graph); train: is for networks only (docs/training.md)",
+    "train.part_no_train": "{path}: part {parts} has no train: field; the parts with one: {trained}",
 }

@@ -1517,4 +1517,6 @@ MESSAGES = {
     "train.note.epochs_one": "{epochs} 轮；{n} 个训练样本分成每批 {batch} 个，每轮 1 次更新。",
     # session 15, task Y (t22)
     "train.col.initial": "初始",
+    "train.graph": "{path} 是计算图（model: graph）；train: 只用于网络（docs/training.md）",
+    "train.part_no_train": "{path}：部分 {parts} 没有 train: 字段；有该字段的部分：{trained}",
 }

@@ -28,6 +28,7 @@ class TrainReport:
     source: str
     runs: tuple
     every: int | None = None
+    headings: bool = False       # a heading per part even for one run (one part trained of several)
 
 
 class _NoMath:
@@ -229,7 +230,7 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
                     Section(Text(msg(lang, "train.section.epochs")), (), notes=(said,), table=table),
                     Section(Text(msg(lang, "train.section.weights")), (), notes=tuple(_outcome(run, lang)),
                             table=_weights_table(run, lang)))
-        heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 else None
+        heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 or report.headings else None
         parts.append(Part(heading, sections, _NoMath(), run.part.precision, label=run.part.name))
     return Document(msg(lang, "train.title", title=report.title), tuple(parts), lang=lang, kind="training",
                     description="training run")
