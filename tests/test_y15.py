@@ -117,3 +117,25 @@ def test_part_without_train_names_the_parts_that_train(tmp_path):
     assert ran.exit_code == 0, ran.output
     assert "Part trained" in ran.output and "Part plain" not in ran.output
     assert run("train", path, "--part", "trained").output == ran.output
+
+
+UNIFORM = XOR_HE.replace("init: {kind: he, seed: 3}", "init: {kind: uniform, v: V, seed: 0, places: P}")
+
+
+def test_init_whose_weights_all_round_to_0_is_refused(tmp_path):
+    # |w| ≤ v = 0.001 < 0.005: every weight rounds to 0.00 at 2 places
+    path = _write(tmp_path, UNIFORM.replace("V", "1e-3").replace("P", "2"))
+    res = run("solve", path)
+    assert res.exit_code == 2
+    assert res.output.strip().splitlines() == [
+        f"Error: {path}:3: init.places: every drawn weight rounds to 0 at 2 decimal places, so the hidden units "
+        "would stay identical (a symmetric network); give more places (at most 15) or a larger v"]
+    # the same v at 4 places: the draws (|w| ≤ 0.001) keep digits, not all 0
+    assert run("solve", _write(tmp_path, UNIFORM.replace("V", "1e-3").replace("P", "4"), "q.yaml")).exit_code == 0
+
+
+def test_a_fraction_v_is_shown_as_written(tmp_path):
+    path = _write(tmp_path, UNIFORM.replace("V", "1/3").replace("P", "4"))
+    text = run("solve", path).output
+    assert "v = 1/3 ≈ 0.3333 (given)" in text
+    assert r"v = \frac{1}{3} \approx 0.3333" in run("solve", path, "--format", "latex").output

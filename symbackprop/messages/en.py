@@ -1729,4 +1729,5 @@ MESSAGES = {
     "train.col.initial": "initial",
     "train.graph": "{path} is a computation graph (model: graph); train: is for networks only (docs/training.md)",
     "train.part_no_train": "{path}: part {parts} has no train: field; the parts with one: {trained}",
+    "problem.init_all_zero": "every drawn weight rounds to 0 at {places} decimal places, so the hidden units would stay identical (a symmetric network); give more places (at most 15) or a larger v",
 }

@@ -1519,4 +1519,5 @@ MESSAGES = {
     "train.col.initial": "初始",
     "train.graph": "{path} 是计算图（model: graph）；train: 只用于网络（docs/training.md）",
     "train.part_no_train": "{path}：部分 {parts} 没有 train: 字段；有该字段的部分：{trained}",
+    "problem.init_all_zero": "保留 {places} 位小数后所有抽取的权重都为 0，隐藏单元将始终相同（对称网络）；请增加位数（最多 15）或加大 v",
 }
