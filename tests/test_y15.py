@@ -139,3 +139,47 @@ def test_a_fraction_v_is_shown_as_written(tmp_path):
     text = run("solve", path).output
     assert "v = 1/3 ≈ 0.3333 (given)" in text
     assert r"v = \frac{1}{3} \approx 0.3333" in run("solve", path, "--format", "latex").output
+
+
+ONE_DEV = XOR_HE.replace("train: {epochs: 3, shuffle: false}", """\
+train:
+  epochs: 1
+  batch_size: 4
+  dev: [{x: {1: 1, 2: 1}, t: {5: 0}}]
+  early_stopping: {patience: 1}
+  decay: {kind: plateau, patience: 1}""")
+
+
+def test_counts_of_one_are_singular():
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        text = run("train", _write(Path(tmp), ONE_DEV)).output
+        # 1 epoch, 4 samples in one batch of 4 (one update), 1 dev sample, patience 1 for both watchers
+        assert "1 epoch; batches of 4 of the 4 training samples, one update an epoch." in text
+        assert "Dev set: 1 sample," in text and "patience 1 epoch," in text and "after 1 epoch without" in text
+        step = run("train", _write(Path(tmp), XOR_HE.replace("shuffle: false", "decay: {kind: step, every: 1}"),
+                                   "s.yaml")).output
+        assert "every epoch." in step and "every 1 epochs" not in step
+        assert not any(w in text + step for w in ("1 epochs", "1 samples"))
+
+
+@pytest.mark.parametrize("train, words", [
+    ("train:", "train: expected train (a mapping), got null"),
+    ("train: {epochs: 3, early_stopping: 3}", "got 3"),
+    ("train: {epochs: 3, batch_size: 0}", "batch_size must be a whole number from 1 to 4; got 0"),   # 4 samples
+    ("train: {epochs: 3, seed: -1}", "seed must be a whole number from 0 to 2^64 − 1; got -1"),
+])
+def test_train_mistakes_say_what_was_written_not_a_python_type(tmp_path, train, words):
+    res = run("train", _write(tmp_path, XOR_HE.replace("train: {epochs: 3, shuffle: false}", train)))
+    assert res.exit_code == 2
+    assert len(res.output.strip().splitlines()) == 1 and words in res.output, res.output
+    assert not any(t in res.output for t in ("NoneType", "got int", "got dict", "got list"))
+
+
+def test_train_seed_takes_inits_range(tmp_path):
+    # 2^32 (refused before) and 2^64 − 1 are seeds as for init.seed; 2^64 is not
+    for seed in (2**32, 2**64 - 1):
+        res = run("train", _write(tmp_path, XOR_HE.replace("shuffle: false", f"seed: {seed}")), "--format", "json")
+        assert res.exit_code == 0 and json.loads(res.output)["parts"][0]["settings"]["seed"] == seed
+    assert run("train", _write(tmp_path, XOR_HE.replace("shuffle: false", f"seed: {2**64}"))).exit_code == 2

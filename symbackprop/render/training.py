@@ -90,6 +90,11 @@ def _number(x) -> str:
     return f"{float(x):.6g}"
 
 
+def _one(key: str, n: int) -> str:
+    """The message of `key` for a count `n`: its singular twin `key_one` for 1 (1 epoch, 1 sample)."""
+    return key + "_one" if n == 1 else key
+
+
 def _settings_notes(run, lang: str) -> list[Text]:
     from ..problem import Training
     from ..training import Decay
@@ -100,19 +105,19 @@ def _settings_notes(run, lang: str) -> list[Text]:
     size = s.batch_size or n
     per_epoch = -(-n // size)
     out = [msg(lang, "train.note.optimizer", name=tr.optimizer, form=tr.form, settings=values),
-           msg(lang, "train.note.epochs_one" if per_epoch == 1 else "train.note.epochs", epochs=s.epochs, batch=size,
-               n=n, updates=per_epoch),
+           msg(lang, ("train.note.one_epoch" if s.epochs == 1 else "train.note.epochs")
+               + ("_one" if per_epoch == 1 else ""), epochs=s.epochs, batch=size, n=n, updates=per_epoch),
            msg(lang, "train.note.shuffle", seed=s.seed) if s.shuffle else msg(lang, "train.note.no_shuffle"),
-           msg(lang, "train.note.dev", n=len(s.dev)) if s.dev else msg(lang, "train.note.no_dev")]
+           msg(lang, _one("train.note.dev", len(s.dev)), n=len(s.dev)) if s.dev else msg(lang, "train.note.no_dev")]
     e = s.early_stopping
     if e is not None:
-        out.append(msg(lang, "train.note.early", metric=msg(lang, f"train.metric.{e.metric}"), patience=e.patience,
-                       min_delta=_number(e.min_delta)))
+        out.append(msg(lang, _one("train.note.early", e.patience), metric=msg(lang, f"train.metric.{e.metric}"),
+                       patience=e.patience, min_delta=_number(e.min_delta)))
     d: Decay | None = s.decay
     if d is not None and d.kind == "step":
-        out.append(msg(lang, "train.note.step_decay", factor=_number(d.factor), every=d.every))
+        out.append(msg(lang, _one("train.note.step_decay", d.every), factor=_number(d.factor), every=d.every))
     elif d is not None:
-        out.append(msg(lang, "train.note.plateau_decay", factor=_number(d.factor), patience=d.patience,
+        out.append(msg(lang, _one("train.note.plateau_decay", d.patience), factor=_number(d.factor), patience=d.patience,
                        metric=msg(lang, f"train.metric.{d.metric}"), min_delta=_number(d.min_delta),
                        min_lr=_number(d.min_lr)))
     return [Text(t) for t in out]
@@ -199,7 +204,8 @@ def _outcome(run, lang: str) -> list[Text]:
         out.append(msg(lang, "train.stopped", epoch=run.stopped_epoch, epochs=run.settings.epochs,
                        patience=run.settings.early_stopping.patience))
     else:
-        out.append(msg(lang, "train.ran_all", epochs=last.epoch, updates=run.updates))
+        key = "train.ran_all" if last.epoch != 1 else _one("train.ran_all_one", run.updates)   # 1 epoch, 1 update
+        out.append(msg(lang, key, epochs=last.epoch, updates=run.updates))
     final = msg(lang, "train.final", epoch=last.epoch, loss=_float(last.loss))
     if last.accuracy is not None:
         final += msg(lang, "train.final_accuracy", accuracy=_percent(last.accuracy))
