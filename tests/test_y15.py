@@ -183,3 +183,27 @@ def test_train_seed_takes_inits_range(tmp_path):
         res = run("train", _write(tmp_path, XOR_HE.replace("shuffle: false", f"seed: {seed}")), "--format", "json")
         assert res.exit_code == 0 and json.loads(res.output)["parts"][0]["settings"]["seed"] == seed
     assert run("train", _write(tmp_path, XOR_HE.replace("shuffle: false", f"seed: {2**64}"))).exit_code == 2
+
+
+def test_weight_tables_name_weights_as_solve_does_and_json_keeps_ids(tmp_path):
+    path = _write(tmp_path, XOR_HE)
+    latex = run("train", path, "--format", "latex").output
+    assert "$w_{03}$ & " in latex and "$w_{45}$ & " in latex and "w\\_0\\_3" not in latex
+    md = run("train", path, "--format", "markdown").output
+    assert "| $w_{03}$ |" in md and "w\\_0\\_3" not in md
+    html = run("train", path, "--format", "html").output
+    assert "<msub><mi>w</mi><mn>03</mn></msub>" in html
+    assert "   w_0_3  " in run("train", path).output                          # text: the id, as JSON
+    assert "w_0_3" in json.loads(run("train", path, "--format", "json").output)["parts"][0]["final_weights"]
+
+
+def test_every_epoch_in_latex_is_cut_into_tabulars_that_fill_a_page(tmp_path):
+    # 60 epochs, every row: ⌈60/28⌉ = 3 tabulars of the epoch table (not 2 of 40, half a page each), and
+    # one of the weights; zh's taller rows: ⌈60/22⌉ = 3 as well, 22 + 22 + 16 rows
+    path = _write(tmp_path, XOR_HE.replace("epochs: 3", "epochs: 60"))
+    latex = run("train", path, "--format", "latex", "--every", "1").output
+    assert latex.count(r"\begin{tabular}") == 3 + 1
+    chunks = latex.split(r"\begin{tabular}")[1:4]
+    assert [c.split(r"\end{tabular}")[0].count(r"\\") - 1 for c in chunks] == [28, 28, 4]
+    zh = run("train", path, "--format", "latex", "--every", "1", "--lang", "zh").output
+    assert [c.split(r"\end{tabular}")[0].count(r"\\") - 1 for c in zh.split(r"\begin{tabular}")[1:4]] == [22, 22, 16]

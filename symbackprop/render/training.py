@@ -16,6 +16,7 @@ from ..messages import msg
 
 MAX_ROWS = 50                # rows of the epoch table without --every
 FIRST = 5                    # the first epochs, always shown
+EPOCH_CHUNK = {"en": 28, "zh": 22}   # rows of the epoch table's LaTeX tabulars: two fill an A4 page (zh's rows are taller)
 _NICE = (1, 2, 5)
 
 
@@ -163,7 +164,9 @@ def _table(run, every: int, lang: str) -> tuple[Table, Text]:
     else:
         said = msg(lang, "train.rows_some", shown=len(body), n=len(rows), first=FIRST, every=every)
     from .latex import tex_escape
-    return Table(tuple(head), tuple(body)), Text(said, latex=tex_escape(said).replace("--", "-{}-"))   # not an en dash
+    # LaTeX/PDF: tabulars of EPOCH_CHUNK rows, two to an A4 page (latex.TABLE_ROWS' 40 left half of each empty)
+    table = Table(tuple(head), tuple(body), chunk=EPOCH_CHUNK.get(lang, 22))
+    return table, Text(said, latex=tex_escape(said).replace("--", "-{}-"))   # not an en dash
 
 
 def _marks(run, row, lang: str) -> list[str]:
@@ -178,6 +181,16 @@ def _initial(run) -> dict | None:
     return {(w.source, w.target): float(w.value) for w in run.part.weights}
 
 
+def _weight_cell(part, edge) -> Text:
+    """A weight's cell: its id in plain text (as the JSON's), its name as solve prints it (w_{03}, the file's
+    own name) in LaTeX, Markdown and HTML."""
+    from types import SimpleNamespace
+    from ..notation import weight_name
+    from .prose import Prose, Sym
+    model = SimpleNamespace(part=part, weights={(w.source, w.target): w for w in part.weights})
+    return Prose("\ue0000\ue001", [Sym(weight_id(edge), weight_name(model, edge[0], edge[1], latex=True))])
+
+
 def _weights_table(run, lang: str) -> Table:
     head = [Text(msg(lang, "train.col.weight")), Text(msg(lang, "train.col.final"))]
     if run.kept is not None:
@@ -187,7 +200,7 @@ def _weights_table(run, lang: str) -> Table:
         head.insert(1, Text(msg(lang, "train.col.initial")))
     body = []
     for edge, value in run.final.items():
-        cells = [weight_id(edge), _float(value, 8)]
+        cells = [_weight_cell(run.part, edge), _float(value, 8)]
         if initial is not None:
             cells.insert(1, _float(initial[edge], 8))
         if run.kept is not None:
