@@ -401,10 +401,17 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         from .training import train as run_training
         from .yamlfile import load_yaml
         doc = load_yaml(problem)
-        if _is_graph(doc):
-            raise InputError(said("train.no_train", path=problem), lang)
+        if _is_graph(doc):                      # a graph with train: gets solve's own error (graph.py)
+            from .graph import read_graph
+            read_graph(doc)
+            raise InputError(said("train.graph", path=problem), lang)
         prob = problem_from_document(doc, command="train")    # no symbolic budget: the run's own (budget.py)
+        trained = [p.name for p in prob.parts if p.train is not None]
         chosen = [prob.part(name) for name in parts] if parts else list(prob.parts)
+        untrained = [p.name for p in chosen if p.train is None]
+        if parts and untrained and trained:     # --part NAME of a part without train: while another has one
+            raise InputError(said("train.part_no_train", path=problem, parts=", ".join(untrained),
+                                  trained=", ".join(trained)), lang)
         chosen = [p for p in chosen if p.train is not None]
         if not chosen:
             raise InputError(said("train.no_train", path=problem), lang)
@@ -418,7 +425,7 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
                                              source=prob.source))
             else:
                 runs.append(run_training(p, p.train, source=prob.source))
-        report = TrainReport(prob.title, prob.source, tuple(runs), every)
+        report = TrainReport(prob.title, prob.source, tuple(runs), every, headings=len(prob.parts) > 1)
         text = render(report, fmt, lang=lang, standalone=standalone, output=output)
     _write(text, output, lang)
     if any(r.diverged_epoch is not None for r in runs):     # the output says where; checked and found wrong: 1

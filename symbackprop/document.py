@@ -69,8 +69,9 @@ class Table:
     aligned columns, Markdown as a pipe table, HTML as <table>, LaTeX as a longtable-free tabular."""
 
     head: tuple[Text, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str | Text, ...], ...]     # a `Text` cell: words or a name as mathematics
     keep: int = 1                           # columns a table split across pages repeats (t, the samples)
+    chunk: int | None = None                # LaTeX: rows a tabular at most (None: latex.TABLE_ROWS)
 
 
 @dataclass(frozen=True)

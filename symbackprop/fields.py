@@ -127,7 +127,7 @@ class FieldReader:
 
     def mapping(self, value: Any, path: Path_, what: str) -> dict:
         if not isinstance(value, dict):
-            self.fail(path, said("field.not_mapping", what=what, got=type(value).__name__))
+            self.fail(path, said("field.not_mapping", what=what, got=shown(value)))
         return value
 
     def check_keys(self, data: dict, allowed, path: Path_, what: str) -> None:

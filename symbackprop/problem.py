@@ -548,6 +548,10 @@ class _Validator(FieldReader):
             own = self.weights(*cfg["weights_override"], inputs, bias, layers, units, partial=True)
             weights.update({(w.source, w.target): w for w in own})
             settings = replace(settings, own=tuple((w.source, w.target) for w in own))
+        if len(layers) > 1 and all(w.value == 0 for w in weights.values()):
+            # every weight 0: the hidden units compute the same and are updated the same, forever
+            where = ipath + ("places",) if isinstance(raw, dict) and "places" in raw else ipath
+            self.fail(where, said("problem.init_all_zero", places=settings.places))
         self.drawn = settings
         return tuple(weights[k] for k in allowed)
 

@@ -37,7 +37,8 @@ def _whole(reader, value: Any, path, low: int, high: int | None) -> int:
     """A whole number from `low` to `high` (None: no upper limit)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
         reader.fail(path, said("train.whole_range", field=path[-1], low=low,
-                               high=high if high is not None else "∞", got=shown(value)))
+                               high="∞" if high is None else "2^64 − 1" if high == 2**64 - 1 else high,
+                               got=shown(value)))
     return value
 
 
@@ -193,13 +194,15 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training, 
         reader.fail(path + ("epochs",), said("train.no_epochs", most=MAX_EPOCHS))
     epochs = _whole(reader, raw["epochs"], path + ("epochs",), 1, MAX_EPOCHS)
     n = len(train_samples)
-    batch = (_whole(reader, raw["batch_size"], path + ("batch_size",), 1, None) if "batch_size" in raw else None)
-    if batch is not None and batch > n:
+    batch = raw.get("batch_size")
+    if isinstance(batch, int) and not isinstance(batch, bool) and batch > n:
         reader.fail(path + ("batch_size",), said("train.batch_too_big", got=batch, n=n))
+    if batch is not None or "batch_size" in raw:      # at most the training samples: the bound said is n
+        batch = _whole(reader, raw["batch_size"], path + ("batch_size",), 1, n)
     shuffle = raw.get("shuffle", True)
     if not isinstance(shuffle, bool):
         reader.fail(path + ("shuffle",), said("train.shuffle", got=shown(shuffle)))
-    seed = _whole(reader, raw["seed"], path + ("seed",), 0, 2**32 - 1) if "seed" in raw else 0
+    seed = _whole(reader, raw["seed"], path + ("seed",), 0, 2**64 - 1) if "seed" in raw else 0   # as init.seed
     dev = _dev(reader, raw, path, inputs, outputs, loss)
     early = None
     if "early_stopping" in raw:

@@ -48,8 +48,9 @@ def check_text(value: Any, written: str | None, *, limit: int, single_line: bool
     if isinstance(value, str):
         text = value
     elif isinstance(value, (list, dict)) or value is None:
+        from .yamlfile import shown            # what was written (a list, a mapping), not a Python type name
         raise ValueError(said("text.nothing", what=what) if value is None else
-                         said("text.not_text", what=what, got=type(value).__name__))
+                         said("text.not_text", what=what, got=shown(value)))
     else:
         text = written if written is not None else str(value)
     if len(text) > limit:

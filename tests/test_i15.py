@@ -146,6 +146,8 @@ def test_a_shared_parameter_is_drawn_once_the_first_edges_draw():
 
 # -- every mistake: one line with its field and line, exit 2 --------------------------------------------------------
 ERRORS = [
+    # session 15 task Y (t22 item 10): |w| ≤ 0.001 rounds to 0.00 at 2 places, all nine weights 0
+    ("init: {kind: uniform, v: 1e-3, places: 2}\n", 8, "init.places: every drawn weight rounds to 0 at 2 decimal"),
     ("init: glorot\nweights: {0: {3: 1}}\n", 8, "init: init and weights cannot both be given"),
     ("init: {kind: glorrot, seed: 1}\n", 8, "init.kind: unknown initialisation 'glorrot'; allowed: uniform, glorot, he "
                                             "(did you mean glorot?)"),

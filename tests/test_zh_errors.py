@@ -347,16 +347,16 @@ EXPECTED_EN: dict[str, str] = {
     'loss_formula_half': "p.yaml:13: loss.half: half: true says the loss is 1/2 times a term, as (u - t)^2/2, but the "
                          "formula 'u' is not; write the 1/2 in the formula or leave half out",
     'no_source_unit': 'p.yaml:12: weights.9: unit 9 does not exist; units are 0, 1, 2, 3, 4, 5',
-    'weights_out': 'p.yaml:11: weights.4: expected the weights out of unit 4: `{to unit: value}` (a mapping), got int',
+    'weights_out': 'p.yaml:11: weights.4: expected the weights out of unit 4: `{to unit: value}` (a mapping), got 7',
     'weights_mapping': 'p.yaml:6: weights: expected the weights: `from unit: {to unit: value}`, or a list of per-layer '
-        'matrices (a mapping), got int',
+        'matrices (a mapping), got 3',
     'no_weights': 'p.yaml:1: weights: missing; give every weight as `from unit: {to unit: value}`',
     'network_key': "p.yaml:4: network.colour: unknown field 'colour' in network; allowed: inputs, bias, layers, "
         'activation, output_activation, bias_input',
-    'network_mapping': 'p.yaml:1: network: expected the network (a mapping), got int',
+    'network_mapping': 'p.yaml:1: network: expected the network (a mapping), got 3',
     'no_network': 'p.yaml:1: network: missing; give inputs, layers (and bias) of the network',
     'too_many_units': 'p.yaml:1: network: network too large; at most 5000 units',
-    'part_mapping': 'p.yaml:15: parts[0]: expected a part (a mapping), got int',
+    'part_mapping': 'p.yaml:15: parts[0]: expected a part (a mapping), got 3',
     'binary': "p.yaml:14: learning_rate: '0b101' is binary; write numbers as decimals, like 31, -0.5 or 0.9820",
     'not_decimal': "p.yaml:14: learning_rate: '0o17' is not a decimal number; write numbers as decimals, like 31, -0.5 "
         'or 0.9820',
@@ -383,11 +383,11 @@ EXPECTED_EN: dict[str, str] = {
     'samples_list': 'p.yaml:12: samples: expected a non-empty list of samples, each {x: {...}, t: {...}}',
     'too_many_samples': 'p.yaml:12: samples: too many samples; at most 1000',
     'sample_mapping': 'p.yaml:12: sample: expected a sample: {x: {input unit: value}, t: {output unit: value}} (a '
-        'mapping), got list',
+        'mapping), got [1, 0]',
     'sample_key': "p.yaml:12: sample.y: unknown field 'y' in a sample; allowed: x, t",
     'no_output_values': 'p.yaml:12: sample.t: missing; give a value for every output unit (5)',
     'input_count': 'p.yaml:12: sample.x: expected 2 values, one per input unit (1, 2)',
-    'input_values_mapping': 'p.yaml:12: sample.x: expected values by input unit (a mapping), got int',
+    'input_values_mapping': 'p.yaml:12: sample.x: expected values by input unit (a mapping), got 1',
     'not_input': 'p.yaml:12: sample.x.5: unit 5 is not an input unit; inputs are 1, 2',
     'missing_output': 'p.yaml:12: sample.t: missing the value of output unit 5',
     'notation_choice': "p.yaml:15: notation.delta: unknown delta notation 'sideways'; allowed: dJ_dnet, minus_dJ_dnet",
@@ -398,8 +398,8 @@ EXPECTED_EN: dict[str, str] = {
     'learning_rate_symbol_taken': "p.yaml:15: notation.learning_rate_symbol: 'e' already means something else in an "
         "answer (e, g, net, d, δ, Δ, σ or another symbol of this notation); use another letter or Greek name, like "
         "alpha or eta",
-    'notation_mapping': 'p.yaml:15: notation: expected the notation (a mapping), got int',
-    'title_text': 'p.yaml:15: title: expected text for the title, got list',
+    'notation_mapping': 'p.yaml:15: notation: expected the notation (a mapping), got 3',
+    'title_text': 'p.yaml:15: title: expected text for the title, got [\'a\', \'b\']',
     'title_nothing': 'p.yaml:15: title: expected text for the title, got nothing',
     'title_long': 'p.yaml:15: title: the title has 301 characters; at most 300 are allowed',
     'title_control': 'p.yaml:15: title: the title contains the control character U+0007 at character 2; only printable '
@@ -410,7 +410,7 @@ EXPECTED_EN: dict[str, str] = {
     'bias_weights': 'p.yaml:6: weights[0].b: expected 2 bias weights (one per unit 3, 4)',
     'matrix_frozen': 'p.yaml:6: weights[0].frozen: expected true or false',
     'layer_weights_key': "p.yaml:6: weights[0].c: unknown field 'c' in a layer's weights; allowed: W, b, frozen",
-    'layer_weights_mapping': "p.yaml:6: weights[0]: expected a layer's weights: {W: [[...]], b: [...]} (a mapping), got int",
+    'layer_weights_mapping': "p.yaml:6: weights[0]: expected a layer's weights: {W: [[...]], b: [...]} (a mapping), got 3",
     'rubric_mapping': 'p.yaml:15: grading: expected a mapping with items, tolerance and credit',
     'rubric_key': "p.yaml:15: grading.points: unknown field 'points'; allowed: items, tolerance, credit",
     'rubric_items': 'p.yaml:15: grading.items: expected a list of quantity ids or a mapping id: points',
@@ -424,7 +424,7 @@ EXPECTED_EN: dict[str, str] = {
     'rubric_finite': "p.yaml:15: grading.items.act_3: '.nan' is not a finite number; write numbers as decimals, like 31, "
         '-0.5 or 0.9820',
     'empty': 'p.yaml: the file is empty; a problem needs network, weights, sample and loss',
-    'not_a_mapping': 'p.yaml:1: expected a problem (a mapping), got list',
+    'not_a_mapping': 'p.yaml:1: expected a problem (a mapping), got [1, 2]',
     'key_twice': 'p.yaml:15: learning_rate: this key is given twice; give each field once',
     'alias_cycle': 'p.yaml:1: a[0]: an alias refers to a list or mapping that contains it; YAML aliases may only repeat '
         'a value defined before',
@@ -451,7 +451,7 @@ EXPECTED_EN: dict[str, str] = {
     'loss_no_targets': "p.yaml:12: sample.t: loss none uses no targets (J is the output's value): remove t from the sample",
     'bias_input': 'p.yaml:4: network.bias_input: bias_input is 2; allowed: 1 (net = Σ w·x + b, the default) or -1 (net = Σ w·x − θ, the bias weight a threshold θ)',
     'bias_input_no_bias': 'p.yaml:3: network.bias_input: bias_input needs a bias unit: add network.bias, or remove bias_input',
-    'shared_mapping': 'p.yaml:15: shared: expected the shared parameters as name: [weight ids], e.g. {b1: [w_0_3, w_0_4]} (a mapping), got list',
+    'shared_mapping': 'p.yaml:15: shared: expected the shared parameters as name: [weight ids], e.g. {b1: [w_0_3, w_0_4]} (a mapping), got [\'w_0_3\', \'w_0_4\']',
     'shared_name': "p.yaml:15: shared.b_1: 'b_1' is not a name for a shared parameter: letters then digits (b1, a2), at most 8, and not a weight's own name",
     'shared_edges': 'p.yaml:15: shared.b1: shared parameter b1 needs a list of two or more weight ids, e.g. [w_0_3, w_0_4]',
     'shared_not_weight': "p.yaml:15: shared.b1[1]: 'w_1_5' is not a weight of the network; write a weight id w_<from>_<to>, e.g. w_0_3",
@@ -579,7 +579,7 @@ def test_the_corpus_reaches_every_problem_file_message():
                  # `init:` (session 15, I): each said in en and zh by tests/test_i15.py
                  "what.init", "problem.init_and_weights", "problem.init_no_kind", "problem.init_kind",
                  "problem.init_v_missing", "problem.init_v_positive", "problem.init_v_computed", "problem.init_seed",
-                 "problem.init_bias", "problem.init_places"}
+                 "problem.init_bias", "problem.init_places", "problem.init_all_zero"}
     assert sorted(wanted - reached - elsewhere) == []
 
 

@@ -1732,4 +1732,17 @@ MESSAGES = {
     "train.stopped_one": "Early stopping ended the run after epoch {epoch} of {epochs}: 1 epoch without improvement.",
     "train.min_lr_above": "min_lr {got} is not below the learning rate {lr}, so the rate could never decay; give a min_lr below {lr} (0: no floor)",
     "train.csv_column_twice": "column {column} twice; each column once: {allowed}",
+    # session 15, task Y (t22)
+    "train.col.initial": "initial",
+    "train.graph": "{path} is a computation graph (model: graph); train: is for networks only (docs/training.md)",
+    "train.part_no_train": "{path}: part {parts} has no train: field; the parts with one: {trained}",
+    "problem.init_all_zero": "every drawn weight rounds to 0 at {places} decimal places, so the hidden units would stay identical (a symmetric network); give more places (at most 15) or a larger v",
+    "train.note.one_epoch": "1 epoch; batches of {batch} of the {n} training samples, {updates} updates an epoch.",
+    "train.note.one_epoch_one": "1 epoch; batches of {batch} of the {n} training samples, one update an epoch.",
+    "train.note.dev_one": "Dev set: 1 sample, measured after every epoch.",
+    "train.note.early_one": "Early stopping on the dev {metric}: patience 1 epoch, min_delta {min_delta}; the weights of the best epoch are kept.",
+    "train.note.step_decay_one": "Step decay: the learning rate times {factor} every epoch.",
+    "train.note.plateau_decay_one": "Plateau decay: the learning rate times {factor} after 1 epoch without improvement of the dev {metric} (min_delta {min_delta}), not below {min_lr}.",
+    "train.ran_all_one": "Every epoch ran: 1 epoch, {updates} updates.",
+    "train.ran_all_one_one": "Every epoch ran: 1 epoch, 1 update.",
 }

@@ -1522,4 +1522,17 @@ MESSAGES = {
     "train.stopped_one": "早停在第 {epoch} 轮（共 {epochs} 轮）之后结束训练：1 轮没有改进。",
     "train.min_lr_above": "min_lr {got} 不低于学习率 {lr}，学习率永远不会衰减；请给出低于 {lr} 的 min_lr（0：无下限）",
     "train.csv_column_twice": "列 {column} 出现了两次；每列只能出现一次：{allowed}",
+    # session 15, task Y (t22)
+    "train.col.initial": "初始",
+    "train.graph": "{path} 是计算图（model: graph）；train: 只用于网络（docs/training.md）",
+    "train.part_no_train": "{path}：部分 {parts} 没有 train: 字段；有该字段的部分：{trained}",
+    "problem.init_all_zero": "保留 {places} 位小数后所有抽取的权重都为 0，隐藏单元将始终相同（对称网络）；请增加位数（最多 15）或加大 v",
+    "train.note.one_epoch": "1 轮；{n} 个训练样本分成每批 {batch} 个，每轮 {updates} 次更新。",
+    "train.note.one_epoch_one": "1 轮；{n} 个训练样本分成每批 {batch} 个，每轮 1 次更新。",
+    "train.note.dev_one": "验证集：1 个样本，每轮之后计算。",
+    "train.note.early_one": "按验证集{metric}早停（early stopping）：耐心 1 轮，min_delta {min_delta}；保留最佳一轮的权重。",
+    "train.note.step_decay_one": "阶梯衰减：每 1 轮学习率乘以 {factor}。",
+    "train.note.plateau_decay_one": "平台衰减：验证集{metric}连续 1 轮没有改进（min_delta {min_delta}）后，学习率乘以 {factor}，不低于 {min_lr}。",
+    "train.ran_all_one": "所有轮都已运行：1 轮，{updates} 次更新。",
+    "train.ran_all_one_one": "所有轮都已运行：1 轮，1 次更新。",
 }

@@ -67,7 +67,7 @@ _TABLE_STYLE = ("table.steps{border-collapse:collapse;margin:.5em 0}table.steps 
 def table_html(table) -> str:
     """A table as <table>: a header row (a weight's name as MathML), then one row per step."""
     head = "".join(f'<th scope="col">{_words(h)}</th>' for h in table.head)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>\n" for row in table.rows)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c) if isinstance(c, str) else _words(c)}</td>" for c in row) + "</tr>\n" for row in table.rows)
     return f'<div class="table"><table class="steps"><thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>'
 
 

@@ -20,7 +20,9 @@ _FORMULA = {
 def _bound_sym(kind: str, b, precision) -> Sym:
     """`v = formula = numbers put in = exact ≈ value` of one layer (uniform: `v = the given v`)."""
     if kind == "uniform":
-        shown = format_given(b.v, precision)[0]
+        shown, exact = format_given(b.v, precision)
+        if not exact:                            # a fraction as written (1/3), then its rounded value
+            return Sym(f"v = {b.v.p}/{b.v.q} ≈ {shown}", rf"v = \frac{{{b.v.p}}}{{{b.v.q}}} \approx {shown}")
         return Sym(f"v = {shown}", f"v = {shown}")
     text, latex, text_in, latex_in = _FORMULA[kind]
     plain = f"v = {text} = {text_in.format(a=b.d_in, b=b.d_out)}"

@@ -180,8 +180,11 @@ TABLE_ROWS, TABLE_COLUMNS = 40, 8    # a tabular's rows and value columns at mos
 
 
 def _cell(cell: str) -> str:
-    """A number as mathematics (its minus sign a minus, 1.5e-13 as 1.5 × 10^{-13}); other cells as words."""
+    """A number as mathematics (its minus sign a minus, 1.5e-13 as 1.5 × 10^{-13}); other cells as words;
+    a `Text` cell (a weight's name as mathematics) as its LaTeX."""
     from .prose import number_sym
+    if not isinstance(cell, str):
+        return _tex(cell)
     if re.fullmatch(r"-?[0-9]+(\.[0-9]*)?(e[-+]?[0-9]+)?", cell):
         return f"${number_sym(cell).latex}$"
     return tex_escape(cell)
@@ -195,8 +198,9 @@ def table_latex(table) -> list[str]:
     groups = [list(range(keep)) + list(range(a, min(a + TABLE_COLUMNS, n))) for a in range(keep, n, TABLE_COLUMNS)]
     out = []
     for cols in groups or [list(range(n))]:
-        for start in range(0, max(len(table.rows), 1), TABLE_ROWS):
-            rows = table.rows[start:start + TABLE_ROWS]
+        size = table.chunk or TABLE_ROWS
+        for start in range(0, max(len(table.rows), 1), size):
+            rows = table.rows[start:start + size]
             out += [r"\begin{center}\small", r"\begin{tabular}{" + "r" * len(cols) + "}",
                     " & ".join(_tex(table.head[c]) for c in cols) + r" \\ \hline"]
             out += [" & ".join(_cell(row[c]) for c in cols) + r" \\" for row in rows]

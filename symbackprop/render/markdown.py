@@ -52,7 +52,7 @@ def table_markdown(table) -> list[str]:
     from .mdtext import md_cell
     head = [_md(h).replace("|", "\\|") for h in table.head]
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" for _ in head) + "|"]
-    out += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in table.rows]
+    out += ["| " + " | ".join(md_cell(c) if isinstance(c, str) else _md(c) for c in row) + " |" for row in table.rows]
     return out
 
 

@@ -34,7 +34,7 @@ def _width(text: str) -> int:
 
 def table_lines(table: Table) -> Iterator[str]:
     """A table as right-aligned columns two spaces apart, indented as a section's notes are."""
-    rows = [[h.plain for h in table.head]] + [list(r) for r in table.rows]
+    rows = [[h.plain for h in table.head]] + [[c if isinstance(c, str) else c.plain for c in r] for r in table.rows]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         yield "  " + "  ".join(" " * (w - _width(c)) + c for c, w in zip(r, widths))

@@ -16,6 +16,7 @@ from ..messages import msg
 
 MAX_ROWS = 50                # rows of the epoch table without --every
 FIRST = 5                    # the first epochs, always shown
+EPOCH_CHUNK = {"en": 28, "zh": 22}   # rows of the epoch table's LaTeX tabulars: two fill an A4 page (zh's rows are taller)
 _NICE = (1, 2, 5)
 
 
@@ -28,6 +29,7 @@ class TrainReport:
     source: str
     runs: tuple
     every: int | None = None
+    headings: bool = False       # a heading per part even for one run (one part trained of several)
 
 
 class _NoMath:
@@ -89,6 +91,11 @@ def _number(x) -> str:
     return f"{float(x):.6g}"
 
 
+def _one(key: str, n: int) -> str:
+    """The message of `key` for a count `n`: its singular twin `key_one` for 1 (1 epoch, 1 sample)."""
+    return key + "_one" if n == 1 else key
+
+
 def _settings_notes(run, lang: str) -> list[Text]:
     from ..problem import Training
     from ..training import Decay
@@ -99,19 +106,19 @@ def _settings_notes(run, lang: str) -> list[Text]:
     size = s.batch_size or n
     per_epoch = -(-n // size)
     out = [msg(lang, "train.note.optimizer", name=tr.optimizer, form=tr.form, settings=values),
-           msg(lang, "train.note.epochs_one" if per_epoch == 1 else "train.note.epochs", epochs=s.epochs, batch=size,
-               n=n, updates=per_epoch),
+           msg(lang, ("train.note.one_epoch" if s.epochs == 1 else "train.note.epochs")
+               + ("_one" if per_epoch == 1 else ""), epochs=s.epochs, batch=size, n=n, updates=per_epoch),
            msg(lang, "train.note.shuffle", seed=s.seed) if s.shuffle else msg(lang, "train.note.no_shuffle"),
-           msg(lang, "train.note.dev", n=len(s.dev)) if s.dev else msg(lang, "train.note.no_dev")]
+           msg(lang, _one("train.note.dev", len(s.dev)), n=len(s.dev)) if s.dev else msg(lang, "train.note.no_dev")]
     e = s.early_stopping
     if e is not None:
-        out.append(msg(lang, "train.note.early", metric=msg(lang, f"train.metric.{e.metric}"), patience=e.patience,
-                       min_delta=_number(e.min_delta)))
+        out.append(msg(lang, _one("train.note.early", e.patience), metric=msg(lang, f"train.metric.{e.metric}"),
+                       patience=e.patience, min_delta=_number(e.min_delta)))
     d: Decay | None = s.decay
     if d is not None and d.kind == "step":
-        out.append(msg(lang, "train.note.step_decay", factor=_number(d.factor), every=d.every))
+        out.append(msg(lang, _one("train.note.step_decay", d.every), factor=_number(d.factor), every=d.every))
     elif d is not None:
-        out.append(msg(lang, "train.note.plateau_decay", factor=_number(d.factor), patience=d.patience,
+        out.append(msg(lang, _one("train.note.plateau_decay", d.patience), factor=_number(d.factor), patience=d.patience,
                        metric=msg(lang, f"train.metric.{d.metric}"), min_delta=_number(d.min_delta),
                        min_lr=_number(d.min_lr)))
     return [Text(t) for t in out]
@@ -157,7 +164,9 @@ def _table(run, every: int, lang: str) -> tuple[Table, Text]:
     else:
         said = msg(lang, "train.rows_some", shown=len(body), n=len(rows), first=FIRST, every=every)
     from .latex import tex_escape
-    return Table(tuple(head), tuple(body)), Text(said, latex=tex_escape(said).replace("--", "-{}-"))   # not an en dash
+    # LaTeX/PDF: tabulars of EPOCH_CHUNK rows, two to an A4 page (latex.TABLE_ROWS' 40 left half of each empty)
+    table = Table(tuple(head), tuple(body), chunk=EPOCH_CHUNK.get(lang, 22))
+    return table, Text(said, latex=tex_escape(said).replace("--", "-{}-"))   # not an en dash
 
 
 def _marks(run, row, lang: str) -> list[str]:
@@ -165,13 +174,35 @@ def _marks(run, row, lang: str) -> list[str]:
     return [msg(lang, f"train.mark.{m}") for m in row.marks if m != "best" or row.epoch == run.kept_epoch]
 
 
+def _initial(run) -> dict | None:
+    """The starting weights by edge when the file draws them (`init:`), else None (the file gives them)."""
+    if run.part.init is None:
+        return None
+    return {(w.source, w.target): float(w.value) for w in run.part.weights}
+
+
+def _weight_cell(part, edge) -> Text:
+    """A weight's cell: its id in plain text (as the JSON's), its name as solve prints it (w_{03}, the file's
+    own name) in LaTeX, Markdown and HTML."""
+    from types import SimpleNamespace
+    from ..notation import weight_name
+    from .prose import Prose, Sym
+    model = SimpleNamespace(part=part, weights={(w.source, w.target): w for w in part.weights})
+    return Prose("\ue0000\ue001", [Sym(weight_id(edge), weight_name(model, edge[0], edge[1], latex=True))])
+
+
 def _weights_table(run, lang: str) -> Table:
     head = [Text(msg(lang, "train.col.weight")), Text(msg(lang, "train.col.final"))]
     if run.kept is not None:
         head.append(Text(msg(lang, "train.col.kept", epoch=run.kept_epoch)))
+    initial = _initial(run)
+    if initial is not None:
+        head.insert(1, Text(msg(lang, "train.col.initial")))
     body = []
     for edge, value in run.final.items():
-        cells = [weight_id(edge), _float(value, 8)]
+        cells = [_weight_cell(run.part, edge), _float(value, 8)]
+        if initial is not None:
+            cells.insert(1, _float(initial[edge], 8))
         if run.kept is not None:
             cells.append(_float(run.kept[edge], 8))
         body.append(tuple(cells))
@@ -191,7 +222,8 @@ def _outcome(run, lang: str) -> list[Text]:
         out.append(msg(lang, "train.stopped_one" if waited == 1 else "train.stopped", epoch=run.stopped_epoch,
                        epochs=run.settings.epochs, patience=waited))
     else:
-        out.append(msg(lang, "train.ran_all", epochs=last.epoch, updates=run.updates))
+        key = "train.ran_all" if last.epoch != 1 else _one("train.ran_all_one", run.updates)   # 1 epoch, 1 update
+        out.append(msg(lang, key, epochs=last.epoch, updates=run.updates))
     final = msg(lang, "train.final", epoch=last.epoch, loss=_float(last.loss))
     if last.accuracy is not None:
         final += msg(lang, "train.final_accuracy", accuracy=_percent(last.accuracy))
@@ -213,11 +245,16 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
     for run in report.runs:
         every = report.every or every_for(len(run.epochs))
         table, said = _table(run, every, lang)
+        drawn = ()
+        if run.part.init is not None:           # the weights drawn (`init:`): how, each layer's v, as solve says
+            from .initialisation import init_section
+            drawn = (init_section(run.part, lang, run.part.precision),)
         sections = (Section(Text(msg(lang, "train.section.settings")), (), notes=tuple(_settings_notes(run, lang))),
+                    *drawn,
                     Section(Text(msg(lang, "train.section.epochs")), (), notes=(said,), table=table),
                     Section(Text(msg(lang, "train.section.weights")), (), notes=tuple(_outcome(run, lang)),
                             table=_weights_table(run, lang)))
-        heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 else None
+        heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 or report.headings else None
         parts.append(Part(heading, sections, _NoMath(), run.part.precision, label=run.part.name))
     return Document(msg(lang, "train.title", title=report.title), tuple(parts), lang=lang, kind="training",
                     description="training run")
@@ -247,10 +284,16 @@ def to_data(report: TrainReport) -> dict:
                         {"kind": "plateau", "factor": float(d.factor), "patience": d.patience, "metric": d.metric,
                          "min_delta": d.min_delta, "min_lr": float(d.min_lr)})}
         epochs = [{"epoch": r.epoch, "loss": _nan_none(r.loss), "accuracy": _nan_none(r.accuracy),
-                   "dev_loss": _nan_none(r.dev_loss), "dev_accuracy": _nan_none(r.dev_accuracy), "lr": _nan_none(r.lr), "marks": list(r.marks)} for r in run.epochs]
+                   "dev_loss": _nan_none(r.dev_loss), "dev_accuracy": _nan_none(r.dev_accuracy), "lr": _nan_none(r.lr),
+                   "marks": list(r.marks)} for r in run.epochs]
+        if part.init is not None:               # the weights drawn: the init settings, as solve's JSON has them
+            from .json import _init_settings
+            settings["init"] = _init_settings(part)
+        initial = _initial(run)
         parts.append({"name": part.name, "settings": settings, "epochs": epochs, "updates": run.updates,
                       "stopped_epoch": run.stopped_epoch, "kept_epoch": run.kept_epoch,
                       "diverged_epoch": run.diverged_epoch,
+                      "initial_weights": None if initial is None else {weight_id(k): v for k, v in initial.items()},
                       "final_weights": {weight_id(k): _nan_none(v) for k, v in run.final.items()},
                       "kept_weights": None if run.kept is None else {weight_id(k): _nan_none(v)
                                                                      for k, v in run.kept.items()}})
