@@ -231,6 +231,15 @@ def _by_suffix(output: str, suffixes: dict[str, str], what: str = "output", more
     return "text"
 
 
+def _document_output(fmt: str | None, output: str, lang: str, standalone: bool | None) -> tuple[str, bool]:
+    """(format, standalone) of a command that writes a document (solve, train, derive): the format from --format or
+    -o's suffix, a PDF only to a file, LaTeX standalone by default when written to a file."""
+    fmt = _format_for(fmt, output, lang)
+    if fmt == "pdf" and output == "-":
+        raise InputError(said("usage.pdf_needs_file"), lang)
+    return fmt, (output != "-") if standalone is None else standalone
+
+
 def _format_for(fmt: str | None, output: str, lang: str = "en") -> str:
     from .render import SUFFIXES
     return fmt or _by_suffix(output, SUFFIXES, lang=lang)
@@ -302,11 +311,7 @@ def solve(problem: str, parts: tuple[str, ...], fmt: str | None, precision: int 
     """Solve PROBLEM_FILE: forward pass, loss, every δ, gradient, Δw and updated weight, each as
     rule = numbers substituted = value, in the notation of the file."""
     precision = _shown_precision(precision, sig_figs, lang)
-    fmt = _format_for(fmt, output, lang)
-    if fmt == "pdf" and output == "-":
-        raise InputError(said("usage.pdf_needs_file"), lang)
-    if standalone is None:
-        standalone = output != "-"
+    fmt, standalone = _document_output(fmt, output, lang, standalone)
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .render import stream
@@ -388,11 +393,7 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
     """Train the network of PROBLEM_FILE as its train: field says (epochs, batch size, shuffling, a dev set,
     early stopping, learning-rate decay; docs/training.md): the settings, a table of the epochs, the final
     weights and those early stopping kept."""
-    fmt = _format_for(fmt, output, lang)
-    if fmt == "pdf" and output == "-":
-        raise InputError(said("usage.pdf_needs_file"), lang)
-    if standalone is None:
-        standalone = output != "-"
+    fmt, standalone = _document_output(fmt, output, lang, standalone)
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .problem import problem_from_document
@@ -776,11 +777,7 @@ def derive(problem: str | None, parts: tuple[str, ...], activation: str | None, 
       symbackprop derive problems/xor_appendix.yaml --format json
       symbackprop derive problems/quadratic.yaml"""
     precision = _shown_precision(precision, sig_figs, lang)
-    fmt = _format_for(fmt, output, lang)
-    if fmt == "pdf" and output == "-":
-        raise InputError(said("usage.pdf_needs_file"), lang)
-    if standalone is None:
-        standalone = output != "-"
+    fmt, standalone = _document_output(fmt, output, lang, standalone)
     given = {"activation": activation, "output_activation": output_activation, "loss": loss, "layers": layers,
              "delta": delta, "weight_order": weight_order}
     _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)

@@ -28,7 +28,6 @@ from . import optimizers
 from .problem import Part, Sample, Training
 
 METRICS = ("loss", "accuracy")
-DECAYS = ("step", "plateau")
 
 
 @dataclass(frozen=True)
@@ -103,14 +102,17 @@ class TrainRun:
     @property
     def stopped_epoch(self) -> int | None:
         """The epoch where patience ran out, or None if every epoch ran."""
-        last = self.epochs[-1] if self.epochs else None
-        return last.epoch if last is not None and "stopped" in last.marks else None
+        return self._last_marked("stopped")
 
     @property
     def diverged_epoch(self) -> int | None:
         """The epoch whose training J was not finite (NaN or ±∞: the run ended there), or None."""
+        return self._last_marked("diverged")
+
+    def _last_marked(self, mark: str) -> int | None:
+        """The last epoch if it carries `mark` (a mark that ends the run), else None."""
         last = self.epochs[-1] if self.epochs else None
-        return last.epoch if last is not None and "diverged" in last.marks else None
+        return last.epoch if last is not None and mark in last.marks else None
 
 
 # -- the classes of the outputs: accuracy ---------------------------------------------------------
@@ -347,41 +349,39 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
             w = weights(theta)
             loss, accuracy = run.measure(w, "train")
             dev_loss, dev_accuracy = run.measure(w, "dev")
+            lr = float(values["lr"]) if base is not None else math.nan      # the rate this epoch used
             marks: list[str] = []
+            dev_metric = {"loss": finite_or_none(dev_loss), "accuracy": finite_or_none(dev_accuracy)}
             if not (math.isfinite(loss) and np.all(np.isfinite(w))):
-                rows.append(Epoch(epoch, loss, dev_loss, accuracy, dev_accuracy, float(values["lr"]) if base is not None
-                                  else math.nan, ("diverged",)))
-                if progress is not None:
-                    progress(epoch)
-                break
-            dev_metric = {"loss": _finite(dev_loss), "accuracy": _finite(dev_accuracy)}
-            if watch is not None and dev_metric[early.metric] is not None:
-                said = watch.update(dev_metric[early.metric])
-                if said == "best":
-                    kept, kept_epoch = dict(zip(run.edges, w.tolist())), epoch
-                    marks.append("best")
-                elif said == "stop":
-                    marks.append("stopped")
-            if plateau is not None and dev_metric[decay.metric] is not None:
-                lower = plateau.update(dev_metric[decay.metric], rate)
-                if lower < rate:
-                    rate = lower
+                marks.append("diverged")        # the last epoch: nothing is watched, nothing decays
+            else:
+                if watch is not None and dev_metric[early.metric] is not None:
+                    said = watch.update(dev_metric[early.metric])
+                    if said == "best":
+                        kept, kept_epoch = dict(zip(run.edges, w.tolist())), epoch
+                        marks.append("best")
+                    elif said == "stop":
+                        marks.append("stopped")
+                if plateau is not None and dev_metric[decay.metric] is not None:
+                    lower = plateau.update(dev_metric[decay.metric], rate)
+                    if lower < rate:
+                        rate = lower
+                        marks.append("decayed")
+                elif decay is not None and decay.kind == "step" and base is not None and epoch < settings.epochs \
+                        and step_rate(decay, base, epoch + 1) < rate:
                     marks.append("decayed")
-            elif decay is not None and decay.kind == "step" and base is not None and epoch < settings.epochs \
-                    and step_rate(decay, base, epoch + 1) < rate:
-                marks.append("decayed")
-            rows.append(Epoch(epoch, loss, dev_loss, accuracy, dev_accuracy, float(values["lr"]) if base is not None
-                              else math.nan, tuple(marks)))
+            rows.append(Epoch(epoch, loss, dev_loss, accuracy, dev_accuracy, lr, tuple(marks)))
             if progress is not None:
                 progress(epoch)
-            if "stopped" in marks:
+            if "stopped" in marks or "diverged" in marks:
                 break
     final = dict(zip(run.edges, weights(theta).tolist()))
     return TrainRun(part, settings, tuple(rows), final, kept, kept_epoch, t)
 
 
-def _finite(value: float | None) -> float | None:
-    """A dev value the watchers may see: None where there is none or it is not finite (never the best)."""
+def finite_or_none(value: float | None) -> float | None:
+    """`value`, or None where there is none or it is not finite (NaN, ±∞): what the watchers may see of a dev value
+    (a non-finite one is never the best), and what the JSON writes (never a bare NaN)."""
     return value if value is not None and math.isfinite(value) else None
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..document import Document, Part, Section, Table, Text
 from ..messages import msg
+from ..training import finite_or_none
 
 MAX_ROWS = 50                # rows of the epoch table without --every
 FIRST = 5                    # the first epochs, always shown
@@ -260,11 +261,6 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
                     description="training run")
 
 
-def _nan_none(x):
-    """A float JSON can carry: None for NaN and ±∞ (a diverged run's), which json.dumps would write as bare NaN."""
-    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
-
-
 def to_data(report: TrainReport) -> dict:
     """The run as JSON data (docs/training.md): every epoch's row with its floats, the weights by id."""
     from ..problem import Training
@@ -283,8 +279,8 @@ def to_data(report: TrainReport) -> dict:
                         {"kind": "step", "factor": float(d.factor), "every": d.every} if d.kind == "step" else
                         {"kind": "plateau", "factor": float(d.factor), "patience": d.patience, "metric": d.metric,
                          "min_delta": d.min_delta, "min_lr": float(d.min_lr)})}
-        epochs = [{"epoch": r.epoch, "loss": _nan_none(r.loss), "accuracy": _nan_none(r.accuracy),
-                   "dev_loss": _nan_none(r.dev_loss), "dev_accuracy": _nan_none(r.dev_accuracy), "lr": _nan_none(r.lr),
+        epochs = [{"epoch": r.epoch, "loss": finite_or_none(r.loss), "accuracy": finite_or_none(r.accuracy),
+                   "dev_loss": finite_or_none(r.dev_loss), "dev_accuracy": finite_or_none(r.dev_accuracy), "lr": finite_or_none(r.lr),
                    "marks": list(r.marks)} for r in run.epochs]
         if part.init is not None:               # the weights drawn: the init settings, as solve's JSON has them
             from .json import _init_settings
@@ -294,8 +290,8 @@ def to_data(report: TrainReport) -> dict:
                       "stopped_epoch": run.stopped_epoch, "kept_epoch": run.kept_epoch,
                       "diverged_epoch": run.diverged_epoch,
                       "initial_weights": None if initial is None else {weight_id(k): v for k, v in initial.items()},
-                      "final_weights": {weight_id(k): _nan_none(v) for k, v in run.final.items()},
-                      "kept_weights": None if run.kept is None else {weight_id(k): _nan_none(v)
+                      "final_weights": {weight_id(k): finite_or_none(v) for k, v in run.final.items()},
+                      "kept_weights": None if run.kept is None else {weight_id(k): finite_or_none(v)
                                                                      for k, v in run.kept.items()}})
     return {"title": report.title, "source": report.source, "parts": parts}
 
