@@ -236,11 +236,6 @@ def run_floats(part: Part, objective: Objective | None = None) -> list[RunStep]:
     return trace
 
 
-def _param_value(part: Part, p: Parameter) -> sp.Expr:
-    """One parameter's given value (answers/steps.py)."""
-    return _param_values(part, (p,))[0]
-
-
 def _param_values(part: Part, params: Sequence[Parameter]) -> list[sp.Expr]:
     """Each parameter's given value (its first edge's weight), in the order of `params`."""
     by_edge = {(w.source, w.target): w for w in part.weights}
