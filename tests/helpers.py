@@ -91,3 +91,31 @@ def unit_x2_grads(theta):
     import numpy as np
     u = theta[0] + 2 * theta[1]
     return np.array([u, 2 * u])
+
+
+def quadratic_graph(optimizer: str, steps: int, title: str = "Quadratic form", x="[1, 2, -1]",
+                    A="[[1, 0, 2], [0, 1, -1], [1, 0.5, 0]]", b="[0.5, -1, 2]", c="1") -> str:
+    """The lecture's matrix example y = xᵀAx + b·x + c, L = (y − t)², t = 1, as a `model: graph` file with
+    `optimizer` (a YAML flow mapping) and `steps`: by default the lecture's numbers (problems/quadratic.yaml;
+    test_a1515, test_w114); T21_X, T21_A, … give user trial t21's smaller one (test_g15, test_r15)."""
+    return (f"title: {title}\nmodel: graph\ninputs:\n  x: {x}\n  A: {A}\n  b: {b}\n  c: {c}\n  t: 1\n"
+            "parameters: [A, b, c]\n"
+            "nodes: {M: transpose(x)*A, q: M*x, y: 'q + dot(b, x) + c', L: (y - t)^2}\noutput: L\n"
+            f"optimizer: {optimizer}\nsteps: {steps}\n")
+
+
+# user trial t21's graph (p/g_adagrad_lecture.yaml): x = (1, −0.5), a 2×2 A
+T21 = {"x": "[1, -0.5]", "A": "[[0.5, -1], [0.25, 2]]", "b": "[0.3, -0.2]", "c": "0.1"}
+
+# the lecture's 2-2-1 XOR network with small weights, sigmoid units, all four XOR samples, half squared error:
+# the training tests' network (test_f15, test_x15); `tail` adds the file's last lines (η or an optimizer)
+XOR_TRAIN = """\
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
+weights: {0: {3: 0.5, 4: -0.5, 5: 0.3}, 1: {3: 0.4, 4: 0.7}, 2: {3: -0.6, 4: 0.2}, 3: {5: 0.8}, 4: {5: -0.3}}
+samples:
+  - {x: {1: 0, 2: 0}, t: {5: 0}}
+  - {x: {1: 0, 2: 1}, t: {5: 1}}
+  - {x: {1: 1, 2: 0}, t: {5: 1}}
+  - {x: {1: 1, 2: 1}, t: {5: 0}}
+loss: half_squared_error
+"""

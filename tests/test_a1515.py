@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from symbackprop.answers import check_submission
 from symbackprop.answers.compare import Tolerance, compare_number
 from symbackprop.cli import main
+from helpers import quadratic_graph
 
 
 def _write(tmp_path, name: str, text: str):
@@ -129,25 +130,7 @@ def test_graph_and_network_values_follow_the_same_rule(tmp_path):
 
 # -- 2. a parameter whose name is a letter of the optimizer's rule ------------------------------------------
 
-QUADRATIC = """\
-    title: The lecture's quadratic form
-    model: graph
-    inputs:
-      x: [1, 2, -1]
-      A: [[1, 0, 2], [0, 1, -1], [1, 0.5, 0]]
-      b: [0.5, -1, 2]
-      c: 1
-      t: 1
-    parameters: [A, b, c]
-    nodes:
-      M: transpose(x)*A
-      q: M*x
-      y: q + dot(b, x) + c
-      L: (y - t)^2
-    output: L
-    optimizer: {OPTIMIZER}
-    steps: 1
-    """
+QUADRATIC = quadratic_graph("{OPTIMIZER}", 1, title="The lecture's quadratic form")
 
 NAMES = """\
     model: graph

@@ -17,6 +17,7 @@ from symbackprop.cli import main
 from symbackprop.errors import ProblemError
 from symbackprop.problem import load_problem, parse_problem
 from symbackprop.training import train
+from helpers import XOR_TRAIN
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 
@@ -32,17 +33,7 @@ loss: half_squared_error
 learning_rate: 0.1
 """
 
-XOR = """\
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
-weights: {0: {3: 0.5, 4: -0.5, 5: 0.3}, 1: {3: 0.4, 4: 0.7}, 2: {3: -0.6, 4: 0.2}, 3: {5: 0.8}, 4: {5: -0.3}}
-samples:
-  - {x: {1: 0, 2: 0}, t: {5: 0}}
-  - {x: {1: 0, 2: 1}, t: {5: 1}}
-  - {x: {1: 1, 2: 0}, t: {5: 1}}
-  - {x: {1: 1, 2: 1}, t: {5: 0}}
-loss: half_squared_error
-learning_rate: 2
-"""
+XOR = XOR_TRAIN + "learning_rate: 2\n"
 DEV = "  dev: [{x: {1: 0.1, 2: 0.1}, t: {5: 0}}, {x: {1: 0.9, 2: 0.2}, t: {5: 1}}]\n"
 
 

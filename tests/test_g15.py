@@ -13,6 +13,7 @@ import math
 import pytest
 
 from symbackprop.answers import check_submission
+from helpers import T21, quadratic_graph
 
 UNIT = """\
 title: one linear unit, Adam
@@ -78,23 +79,7 @@ def test_graph_step_one_gradient_by_name_is_todays_item(tmp_path):
 # -- item 2: one value, one verdict: a step value near 0 at the places asked --------------------------------
 
 # t21's graph: y = xᵀAx + b·x + c at x = (1, −0.5) (p/g_adagrad_lecture.yaml); θ_1(c) worked in _theta1_c
-GRAPH_ADAGRAD = """\
-title: graph adagrad lecture
-model: graph
-inputs:
-  x: [1, -0.5]
-  A:
-  - [0.5, -1]
-  - [0.25, 2]
-  b: [0.3, -0.2]
-  c: 0.1
-  t: 1
-parameters: [A, b, c]
-nodes: {M: transpose(x)*A, q: M*x, y: 'q + dot(b, x) + c', L: (y - t)^2}
-output: L
-optimizer: {name: adagrad, lr: 0.1}
-steps: 3
-"""
+GRAPH_ADAGRAD = quadratic_graph("{name: adagrad, lr: 0.1}", 3, title="graph adagrad lecture", **T21)
 
 
 def _theta1_c() -> float:

@@ -20,23 +20,9 @@ import re
 import pytest
 
 from conftest import PROBLEMS
+from helpers import T21, quadratic_graph
 
-GRAPH = """title: graph nesterov lecture
-model: graph
-inputs:
-  x: [1, -0.5]
-  A:
-  - [0.5, -1]
-  - [0.25, 2]
-  b: [0.3, -0.2]
-  c: 0.1
-  t: 1
-parameters: [A, b, c]
-nodes: {M: transpose(x)*A, q: M*x, y: 'q + dot(b, x) + c', L: (y - t)^2}
-output: L
-optimizer: {name: nesterov, lr: 0.05, momentum: 0.9}
-steps: 3
-"""
+GRAPH = quadratic_graph("{name: nesterov, lr: 0.05, momentum: 0.9}", 3, title="graph nesterov lecture", **T21)
 
 
 def _solve(path, *args):

@@ -13,28 +13,10 @@ import math
 import numpy as np
 import pytest
 from conftest import PROBLEMS
+from helpers import quadratic_graph
 
 from symbackprop.answers import check_submission
 
-GRAPH = """\
-title: Quadratic form
-model: graph
-inputs:
-  x: [1, 2, -1]
-  A: [[1, 0, 2], [0, 1, -1], [1, 0.5, 0]]
-  b: [0.5, -1, 2]
-  c: 1
-  t: 1
-parameters: [A, b, c]
-nodes:
-  M: transpose(x)*A
-  q: M*x
-  y: q + dot(b, x) + c
-  L: (y - t)^2
-output: L
-optimizer: {optimizer}
-steps: 3
-"""
 X = np.array([1.0, 2.0, -1.0])
 A0 = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0], [1.0, 0.5, 0.0]])
 B0 = np.array([0.5, -1.0, 2.0])
@@ -62,7 +44,7 @@ def _grads(theta, h=1e-6):
 
 def _check(tmp_path, optimizer, answers, name="a.yaml"):
     problem = tmp_path / "p.yaml"
-    problem.write_text(GRAPH.format(optimizer=optimizer), encoding="utf-8")
+    problem.write_text(quadratic_graph(optimizer, 3), encoding="utf-8")
     path = tmp_path / name
     path.write_text(answers, encoding="utf-8")
     reports, problems = check_submission(problem, path)

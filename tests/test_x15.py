@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from symbackprop.cli import main
 from symbackprop.problem import parse_problem
 from symbackprop.training import train
+from helpers import XOR_TRAIN
 
 
 def run(*args):
@@ -149,18 +150,7 @@ def test_finite_dev_values_still_watched():
 
 # -- item 3: decay defaults ------------------------------------------------------------------------------------------
 
-XOR = """\
-title: xor
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
-weights: {0: {3: 0.5, 4: -0.5, 5: 0.3}, 1: {3: 0.4, 4: 0.7}, 2: {3: -0.6, 4: 0.2}, 3: {5: 0.8}, 4: {5: -0.3}}
-samples:
-  - {x: {1: 0, 2: 0}, t: {5: 0}}
-  - {x: {1: 0, 2: 1}, t: {5: 1}}
-  - {x: {1: 1, 2: 0}, t: {5: 1}}
-  - {x: {1: 1, 2: 1}, t: {5: 0}}
-loss: half_squared_error
-optimizer: {name: sgd, lr: 2}
-"""
+XOR = "title: xor\n" + XOR_TRAIN + "optimizer: {name: sgd, lr: 2}\n"
 DEV = "  dev: [{x: {1: 0, 2: 1}, t: {5: 1}}]\n"
 
 
