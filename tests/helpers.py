@@ -59,15 +59,19 @@ loss: half_squared_error
 """
 
 # a 2-2-1 net, tanh hidden units 3 and 4, a linear output 5, two samples, half squared error: user trial t18's
-# p/adam_lec.yaml without its title and optimizer (test_u114, test_w214 add theirs)
-TANH_221 = """\
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: identity}
+# p/adam_lec.yaml without its title and optimizer (test_u114, test_w214 add theirs); its weights, WEIGHTS_221, are
+# also those of test_u214's ReLU/sigmoid variant
+WEIGHTS_221 = """\
 weights:
   0: {3: 0.1, 4: -0.2, 5: 0.3}
   1: {3: 0.4, 4: 0.5}
   2: {3: -0.6, 4: 0.7}
   3: {5: 0.8}
   4: {5: -0.9}
+"""
+TANH_221 = """\
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: tanh, output_activation: identity}
+""" + WEIGHTS_221 + """\
 samples:
   - {x: {1: 1, 2: 0.5}, t: {5: 1}}
   - {x: {1: -0.5, 2: 2}, t: {5: -1}}

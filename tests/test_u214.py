@@ -9,15 +9,12 @@ import pytest
 from symbackprop import optimize
 from symbackprop.problem import parse_problem
 
+from helpers import WEIGHTS_221
+
 # the trial's 2-2-1 network: ReLU hidden units 3, 4, a sigmoid output 5, BCE summed over two samples
 NET = """\
 network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: relu, output_activation: sigmoid}
-weights:
-  0: {3: 0.1, 4: -0.2, 5: 0.3}
-  1: {3: 0.4, 4: 0.5}
-  2: {3: -0.6, 4: 0.7}
-  3: {5: 0.8}
-  4: {5: -0.9}
+""" + WEIGHTS_221 + """\
 samples:
   - {x: {1: 1, 2: 0.5}, t: {5: 1}}
   - {x: {1: 2, 2: 1}, t: {5: 0}}
