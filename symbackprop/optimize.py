@@ -423,6 +423,12 @@ def plain_sgd(training: Training) -> bool:
     return training.optimizer == "sgd" and not training.values.get("weight_decay", 0)
 
 
+def step1_is_several(run: Run, part: Part) -> bool:
+    """Whether step 1 of `run` is several updates (`update: per_sample` over several samples of `part`): then the
+    worked solution is sample 1's update and today's items (w_{35}^{new}, ∂J/∂w_{35} …) are no step's."""
+    return run.training.update == "per_sample" and len(part.samples) > 1
+
+
 def step_env(run: Run, t: int, p: Parameter) -> dict[sp.Symbol, sp.Expr]:
     """The value of every symbol of the rule at step t for parameter p (a worked step): θ_{t−1}, g_t, t, the
     settings, the state before the step and every line's value."""

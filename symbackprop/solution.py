@@ -261,9 +261,9 @@ def with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | No
 
 def _with_run(psol: PartSolution, source: str, steps: "tuple[int, ...] | str | None" = None) -> PartSolution:
     from dataclasses import replace
-    from .optimize import first_updates, names, run_part
+    from .optimize import first_updates, names, run_part, step1_is_several
     run = run_part(psol.part, (1,) if steps is None else steps, source, psol)
-    if run.training.update == "per_sample" and len(psol.part.samples) > 1:
+    if step1_is_several(run, psol.part):
         # one update after each sample: the worked solution is step 1's, on sample 1 alone (the run's re-solved
         # step 1: its part has that sample only), not the batch's, so that its Δw is step 1's update; its first
         # note says so. The run keeps the whole part (run.part).

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from ..messages import said
+from ..optimize import step1_is_several
 from ..quantity import Key
 from .compare import compare_number, compare_within
 from .names import NameTable, canon
@@ -120,7 +121,7 @@ class StepNames:
             if q.key is not None and q.key in keys:
                 self.param_of.setdefault(spelling, keys[q.key])
         self.stems = rule_stems(run)
-        self.split_step1 = run.training.update == "per_sample" and len(psol.part.samples) > 1
+        self.split_step1 = step1_is_several(run, psol.part)
         self.base_ids = {s.id for s in psol.steps}
         self.stem_keys = {"grad": "grad", "update": "update", "theta": "new"}
 
@@ -463,8 +464,7 @@ def first_step_diagnosis(psol, qid: str, value: float, decimals: int | None, tol
     from .optimizer_diagnose import diagnose_step, exactness, pick
     run = getattr(psol, "run", None)
     key = Key.parse(qid)
-    if run is None or key is None or not run.steps or \
-            run.training.update == "per_sample" and len(psol.part.samples) > 1:
+    if run is None or key is None or not run.steps or step1_is_several(run, psol.part):
         return None
     found = next(((p, what) for p in run.params for what in ("update", "new") if p.kind(what) == key), None)
     if found is None or found[0].frozen:
@@ -635,7 +635,7 @@ class StepChecker:
     @property
     def split(self) -> bool:
         """Whether step 1 is several updates (per_sample over several samples): today's items are no step's."""
-        return self.run.training.update == "per_sample" and len(self.psol.part.samples) > 1
+        return step1_is_several(self.run, self.psol.part)
 
     def resolved_steps(self):
         """The worked solution's steps whose kinds a re-solved step has too (net_3, δ_5 …)."""
