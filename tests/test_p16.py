@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,10 +20,11 @@ from symbackprop.render.training import TrainReport
 from symbackprop.training import train
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 
 # xor_dev_stop.yaml with a shorter patience and a step decay every 10 epochs (27 epochs, kept 7)
-with open("problems/xor_dev_stop.yaml", encoding="utf-8") as _fh:
-    SHORT = _fh.read().replace("patience: 200", "patience: 20").replace("every: 500", "every: 10")
+SHORT = (PROBLEMS / "xor_dev_stop.yaml").read_text(encoding="utf-8").replace("patience: 200", "patience: 20") \
+    .replace("every: 500", "every: 10")
 
 # One linear unit u = w·x, x = 1e10, η = 1e30, as tests/test_x15.py works it by hand but with t = 0.5 (not a class: no
 # accuracy): w ← w − η(wx − ½)x ≈ w(1 − 1e50), so J ≈ 5e119, 5e219, then the third epoch overflows: diverged at 3.
@@ -139,12 +141,12 @@ def test_the_log_axis_rule_from_the_rows(diverged, short):
 
 def test_without_matplotlib_plot_is_one_line_and_exit_2(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)            # `import matplotlib` raises ImportError
-    got = cli("train", "problems/xor_dev_stop.yaml", "--plot", tmp_path / "c.png")
+    got = cli("train", PROBLEMS / "xor_dev_stop.yaml", "--plot", tmp_path / "c.png")
     assert got.exit_code == 2
     assert got.stderr.strip().splitlines() == [
         "Error: --plot draws the PNG with matplotlib, which is not installed; install it: pip install 'symbackprop[plot]'"]
     assert not (tmp_path / "c.png").exists() and got.stdout == ""
-    got = cli("train", "problems/xor_dev_stop.yaml", "--plot", tmp_path / "c.svg")
+    got = cli("train", PROBLEMS / "xor_dev_stop.yaml", "--plot", tmp_path / "c.svg")
     assert got.exit_code == 2 and "give a name ending in .png" in got.stderr
 
 
@@ -211,7 +213,7 @@ def test_thinning_of_a_made_up_run():
 
 @pytest.mark.slow
 def test_a_long_run_is_thinned_to_about_500_epochs():
-    part = load_problem("problems/xor_dev_stop.yaml").parts[0]
+    part = load_problem(PROBLEMS / "xor_dev_stop.yaml").parts[0]
     run = train(part, part.train)
     n = len(run.epochs)
     assert n == 894 and run.kept_epoch == 694      # docs/training.md
@@ -229,7 +231,7 @@ def test_a_long_run_is_thinned_to_about_500_epochs():
 def test_the_figure_compiles_with_pdflatex_and_xelatex(short, diverged, tmp_path):
     if shutil.which("pdflatex") is None or shutil.which("xelatex") is None:
         pytest.skip("no TeX engine")
-    part = load_problem("problems/xor_train.yaml").parts[0]
+    part = load_problem(PROBLEMS / "xor_train.yaml").parts[0]
     long_run = train(part, part.train)
     assert plot.log_axis(long_run)
     for run, lang in ((short, "en"), (diverged, "en"), (long_run, "zh")):
