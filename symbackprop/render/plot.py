@@ -156,6 +156,7 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import MaxNLocator
     from .latex import needs_cjk
     heading = _title(title, part, lang)
     labels = "".join(_labels(lang)) + "".join(m[2] for m in marked_lines(run, lang))
@@ -174,9 +175,10 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
     else:
         ax, acc = fig.subplots(), None
     log = log_axis(run)
-    ax.plot(*curve(run, "loss"), color="tab:blue", linewidth=1.5, label=msg(lang, "plot.train_loss"))
+    dots = {"marker": "o", "markersize": 3} if len(run.epochs) <= 30 else {}     # a short run: each epoch a dot
+    ax.plot(*curve(run, "loss"), color="tab:blue", linewidth=1.5, label=msg(lang, "plot.train_loss"), **dots)
     if run.settings.dev:
-        ax.plot(*curve(run, "dev_loss"), color="tab:orange", linewidth=1.5, label=msg(lang, "plot.dev_loss"))
+        ax.plot(*curve(run, "dev_loss"), color="tab:orange", linewidth=1.5, label=msg(lang, "plot.dev_loss"), **dots)
     if log:
         ax.set_yscale("log")
     for kind, epochs, label in marked_lines(run, lang):
@@ -204,6 +206,7 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
         bottom = acc
     bottom.set_xlabel(msg(lang, "plot.epoch"), fontproperties=font)
     last = run.epochs[-1].epoch if run.epochs else 1
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))      # epochs are whole numbers
     bottom.set_xlim(0.5, last + 0.5 + 0.02 * last)      # a margin: the line where patience ran out is the last epoch
     return fig, lang
 
@@ -265,7 +268,7 @@ def pgfplots(run, lang: str = "en") -> str:
         ymin, ymax = lo - pad, hi + pad
     if not math.isfinite(ymax):
         ymax = hi
-    if not math.isfinite(ymin):
+    if not math.isfinite(ymin) or (log and ymin <= 0):      # the padding overflowed, or underflowed to 0
         ymin = lo
     last = run.epochs[-1].epoch
     env = "semilogyaxis" if log else "axis"
