@@ -130,6 +130,19 @@ def test_chinese_labels_and_no_cjk_font_falls_back_to_english(short, monkeypatch
     assert used == "en" and fig.axes[0].get_title() == "XOR: loss curves"
 
 
+def test_a_font_of_placeholders_is_not_a_chinese_font(monkeypatch):
+    font_manager = pytest.importorskip("matplotlib.font_manager")
+    fonts = font_manager.fontManager.ttflist
+    # a machine without a Chinese font: DejaVu Sans and matplotlib's Last Resort (a placeholder for every code point)
+    kept = [f for f in fonts if f.name == "DejaVu Sans" or f.name.startswith("Last Resort")]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", kept)
+    plot._font_covering.cache_clear()
+    try:
+        assert plot.cjk_font("训练损失") is None
+    finally:
+        plot._font_covering.cache_clear()
+
+
 def test_the_log_axis_rule_from_the_rows(diverged, short):
     for run in (diverged, short):
         values = [v for r in run.epochs for v in (r.loss, r.dev_loss) if v is not None and math.isfinite(v)]

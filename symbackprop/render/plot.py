@@ -35,6 +35,11 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source H
              "AR PL UKai CN", "AR PL SungtiL GB", "AR PL KaitiM GB")
 
 
+# A font that maps this many code points draws a placeholder for each (matplotlib's own Last Resort font maps all
+# 1,114,112): never a Chinese font. The largest real fonts have about 65,000 glyphs.
+PLACEHOLDER_FONT = 200_000
+
+
 class PlotUnavailable(SymbackpropError):
     """--plot without matplotlib installed."""
 
@@ -131,18 +136,21 @@ def _font_covering(chars: frozenset) -> str | None:
         fonts.setdefault(f.name, f.fname)
     order = [n for n in CJK_FONTS if n in fonts] + sorted(n for n in fonts if n not in CJK_FONTS)
     for name in order:
+        if name.startswith("Last Resort"):
+            continue
         try:
             charmap = FT2Font(fonts[name]).get_charmap()
         except (OSError, RuntimeError, ValueError):
             continue
-        if all(ord(c) in charmap for c in chars):
+        if len(charmap) < PLACEHOLDER_FONT and all(ord(c) in charmap for c in chars):
             return name
     return None
 
 
 def cjk_font(text: str) -> str | None:
     """The family name of an installed font (matplotlib's list of them) with a glyph for every CJK character of
-    `text`: the common Chinese fonts first (CJK_FONTS), then any other; None when there is none."""
+    `text`: the common Chinese fonts first (CJK_FONTS), then any other but a font of placeholders (Last Resort,
+    which matplotlib ships); None when there is none."""
     from .latex import needs_cjk
     chars = frozenset(c for c in text if needs_cjk(c))
     return _font_covering(chars) if chars else None
