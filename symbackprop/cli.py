@@ -388,13 +388,17 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
                    "Default: at most about 50 rows. JSON always has every epoch.")
 @click.option("-o", "--output", default="-", metavar="FILE", type=_FILE,
               help="Write here instead of stdout ('-').")
+@click.option("--plot", default=None, metavar="FILE.png", type=_FILE,
+              help="Also draw the loss curves as a PNG (needs matplotlib: pip install 'symbackprop[plot]'); "
+                   "several trained parts: one PNG each, FILE-PART.png.")
 def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, standalone: bool | None,
-          every: int | None, output: str) -> None:
+          every: int | None, output: str, plot: str | None = None) -> None:
     """Train the network of PROBLEM_FILE as its train: field says (epochs, batch size, shuffling, a dev set,
     early stopping, learning-rate decay; docs/training.md): the settings, a table of the epochs, the final
     weights and those early stopping kept."""
     fmt, standalone = _document_output(fmt, output, lang, standalone)
-    _outputs_safe([("-o", output)], [("PROBLEM_FILE", problem)], lang=lang)
+    _plot_usable(plot, lang)
+    _outputs_safe([("-o", output)] + ([("--plot", plot)] if plot else []), [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .problem import problem_from_document
         from .render import render
@@ -426,11 +430,65 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
                                              source=prob.source))
             else:
                 runs.append(run_training(p, p.train, source=prob.source))
-        report = TrainReport(prob.title, prob.source, tuple(runs), every, headings=len(prob.parts) > 1)
+        pngs = _plot_paths(plot, runs, output, problem, lang)
+        report = TrainReport(prob.title, prob.source, tuple(runs), every, headings=len(prob.parts) > 1,
+                             plots=tuple(link for _, link in pngs))
         text = render(report, fmt, lang=lang, standalone=standalone, output=output)
     _write(text, output, lang)
+    _write_plots(pngs, runs, prob.title, lang)
     if any(r.diverged_epoch is not None for r in runs):     # the output says where; checked and found wrong: 1
         sys.exit(1)
+
+
+def _plot_usable(plot: str | None, lang: str) -> None:
+    """--plot: a .png name, and matplotlib installed (one line each, exit 2), before anything is trained."""
+    if plot is None:
+        return
+    if Path(plot).suffix.lower() != ".png":
+        raise InputError(said("plot.suffix", path=plot), lang)
+    with _boundary(lang=lang):
+        from .render.plot import require
+        require()
+
+
+def _plot_paths(plot: str | None, runs, output: str, problem: str, lang: str) -> list[tuple[str, str]]:
+    """The PNGs --plot writes, one per run: FILE.png for one run, FILE-PART.png each for several; with each, the
+    path a Markdown output links it by (relative to the output's folder). Checked as outputs (`_outputs_safe`)."""
+    if plot is None:
+        return []
+    target = Path(plot)
+    paths = [plot] if len(runs) == 1 else [str(target.with_name(f"{target.stem}-{r.part.name}{target.suffix}"))
+                                           for r in runs]
+    _outputs_safe([("-o", output)] + [("--plot", p) for p in paths], [("PROBLEM_FILE", problem)], lang=lang)
+    out = []
+    for p in paths:
+        link = Path(p)
+        if output != "-":
+            try:
+                link = Path(os.path.relpath(os.path.abspath(p), os.path.dirname(os.path.abspath(output))))
+            except ValueError:                  # Windows: another drive
+                link = Path(os.path.abspath(p))
+        out.append((p, link.as_posix()))
+    return out
+
+
+def _write_plots(pngs: list[tuple[str, str]], runs, title: str, lang: str) -> None:
+    """Draw and write each run's PNG (render/plot.py), and say on stderr which files were written; a warning when
+    the machine has no font for the Chinese labels (then in English)."""
+    if not pngs:
+        return
+    english = False
+    for (path, _), run in zip(pngs, runs):
+        with _boundary(lang=lang):
+            from .render.plot import loss_png
+            data, used = loss_png(run, lang, title, run.part.name if len(runs) > 1 else None)
+        english = english or used != lang
+        _write(data, path, lang)
+    if english:
+        click.echo(msg(lang, "plot.no_cjk_font"), err=True)
+    for (path, _), run in zip(pngs, runs):
+        click.echo(msg(lang, "plot.written_part", part=run.part.name, path=path) if len(runs) > 1
+                   else msg(lang, "plot.written", path=path), err=True)
 
 
 @main.command()

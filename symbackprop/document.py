@@ -75,15 +75,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A picture after a section's notes (a training run's loss curves): `latex` makes its LaTeX when LaTeX or
+    PDF is printed (a pgfplots axis: the document's preamble then loads pgfplots); `markdown`, an image
+    reference (a PNG written beside it), or None. Text and HTML show nothing of it."""
+
+    latex: Callable[[], str] | None = None
+    markdown: str | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     """A titled list of steps, then notes (a check of the rule, …). `inline`: the steps are short
-    facts (the given values) written on one line. `table`: a table after the notes."""
+    facts (the given values) written on one line. `table`: a table after the notes; `figure`: a picture
+    between the notes and the table."""
 
     title: Text
     steps: tuple[Step, ...]
     inline: bool = False
     notes: tuple[Text, ...] = ()
     table: Table | None = None
+    figure: Figure | None = None
 
 
 @dataclass(frozen=True)

@@ -100,11 +100,15 @@ def needs_cjk(text: str) -> bool:
 # after the class and its engine's font setup: long align* blocks may break across pages, and
 # TikZ draws the network.
 PACKAGES = (r"\allowdisplaybreaks", r"\usepackage{tikz}")
+# ... and in a document with a figure (a training run's loss curves) only, so that no other output changes.
+# compat=1.16: TeX Live 2018 and later (Debian bookworm has pgfplots 1.18).
+PLOT_PACKAGES = (r"\usepackage{pgfplots}", r"\pgfplotsset{compat=1.16}")
 
 
-def standalone_document(text: str, lang: str) -> str:
+def standalone_document(text: str, lang: str, plots: bool = False) -> str:
     """A complete document around `text`: pdflatex when it is all ASCII, else xelatex (the first
-    line says so) with ctexart for Chinese and fontspec fonts for other scripts; then `PACKAGES`."""
+    line says so) with ctexart for Chinese and fontspec fonts for other scripts; then `PACKAGES`, and
+    `PLOT_PACKAGES` when it has `plots`."""
     cjk = lang == "zh" or needs_cjk(text)
     lines = [XELATEX_MAGIC] if cjk or not text.isascii() or FALLBACK_MACRO in text else []
     lines.append(r"\documentclass[11pt]{ctexart}" if cjk else r"\documentclass[11pt]{article}")
@@ -113,13 +117,15 @@ def standalone_document(text: str, lang: str) -> str:
         lines.append(r"\usepackage{fontspec}")
     if FALLBACK_MACRO in text:
         lines += _FALLBACK_PREAMBLE
-    lines += list(PACKAGES)
+    lines += list(PACKAGES) + (list(PLOT_PACKAGES) if plots else [])
     return "\n".join(lines + [r"\setlength{\parindent}{0pt}", r"\begin{document}", text, r"\end{document}", ""])
 
 
-def fragment(text: str, comment: str) -> str:
+def fragment(text: str, comment: str, plots: bool = False) -> str:
     """`text` to \\input into a teacher's document, after a comment saying what it needs."""
     needs = "it needs \\usepackage{amsmath,amssymb}"
+    if plots:
+        needs += ", \\usepackage{pgfplots} and \\pgfplotsset{compat=1.16} (or later) for its figure"
     if needs_cjk(text):
         needs += " and a CJK setup (ctex)"
     elif not text.isascii():
@@ -170,6 +176,8 @@ def body(doc: Document, standalone: bool) -> str:
                 else:
                     out += [r"\begin{align*}", body, r"\end{align*}"]
             out += [_tex(n) + "\n" for n in section.notes]
+            if section.figure is not None and section.figure.latex is not None:
+                out.append(section.figure.latex())
             if section.table is not None:
                 out += table_latex(section.table)
         out += [_tex(c) + "\n" for c in part.closing]
@@ -217,9 +225,10 @@ def render(obj, standalone: bool = True, **settings) -> str:
 
 def latex(doc: Document, standalone: bool = True) -> str:
     text = body(doc, standalone)
+    plots = any(s.figure is not None and s.figure.latex is not None for p in doc.parts for s in p.sections)
     if not standalone:
-        return fragment(text, f"symbackprop {doc.description}".strip())
-    return standalone_document(text, doc.lang)
+        return fragment(text, f"symbackprop {doc.description}".strip(), plots)
+    return standalone_document(text, doc.lang, plots)
 
 
 _BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", re.S)

@@ -72,6 +72,8 @@ def markdown(doc: Document) -> str:
                     out += [display(part, s), ""]
             for n in section.notes:
                 out += [_md(n), ""]
+            if section.figure is not None and section.figure.markdown is not None:
+                out += [section.figure.markdown, ""]
             if section.table is not None:
                 out += table_markdown(section.table) + [""]
         for c in part.closing:

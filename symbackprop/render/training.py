@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from ..document import Document, Part, Section, Table, Text
+from ..document import Document, Figure, Part, Section, Table, Text
 from ..messages import msg
 from ..training import finite_or_none
 
@@ -31,6 +31,7 @@ class TrainReport:
     runs: tuple
     every: int | None = None
     headings: bool = False       # a heading per part even for one run (one part trained of several)
+    plots: tuple = ()            # per run, the PNG of its loss curves (--plot) as Markdown links it, or None
 
 
 class _NoMath:
@@ -240,10 +241,20 @@ def _outcome(run, lang: str) -> list[Text]:
     return [Text(t) for t in out]
 
 
+def _figure(run, png: str | None, lang: str) -> Figure:
+    """The loss curves: a pgfplots figure in LaTeX and PDF (render/plot.py); in Markdown the PNG --plot wrote."""
+    from .plot import pgfplots
+    image = None
+    if png is not None:
+        from urllib.parse import quote
+        image = f"![{msg(lang, 'plot.image_alt')}]({quote(png)})"
+    return Figure(latex=lambda: pgfplots(run, lang), markdown=image)
+
+
 def training_document(report: TrainReport, lang: str = "en") -> Document:
     """The report as a Document (module docstring)."""
     parts = []
-    for run in report.runs:
+    for n, run in enumerate(report.runs):
         every = report.every or every_for(len(run.epochs))
         table, said = _table(run, every, lang)
         drawn = ()
@@ -252,7 +263,8 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
             drawn = (init_section(run.part, lang, run.part.precision),)
         sections = (Section(Text(msg(lang, "train.section.settings")), (), notes=tuple(_settings_notes(run, lang))),
                     *drawn,
-                    Section(Text(msg(lang, "train.section.epochs")), (), notes=(said,), table=table),
+                    Section(Text(msg(lang, "train.section.epochs")), (), notes=(said,), table=table,
+                            figure=_figure(run, report.plots[n] if n < len(report.plots) else None, lang)),
                     Section(Text(msg(lang, "train.section.weights")), (), notes=tuple(_outcome(run, lang)),
                             table=_weights_table(run, lang)))
         heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 or report.headings else None
