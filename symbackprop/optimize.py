@@ -90,7 +90,11 @@ class Compiled:
     once: the model's assignments in order become the lines of one function (lambdify's `cse` hook),
     so no expression is expanded. Call with every edge's weight (Part.weights order) and a sample."""
 
-    def __init__(self, part: Part) -> None:
+    def __init__(self, part: Part, limits: bool = False) -> None:
+        """`limits`: the lines in NumPy (an exp that overflows is ∞, a division by 0 ±∞ or NaN, not an exception),
+        the loss's logs clamped (dense.clamp_logs) and each output unit's δ its limit (δ = ∂L/∂u·g' simplified by
+        SymPy: u − t for BCE after a sigmoid), for a sample whose outputs saturate to exactly 0 or 1 (training.py
+        calls it where the plain lines raise)."""
         from .derive import derive
         from .model import Model
         one = replace(part, samples=part.samples[:1], training=None, input_gradients=False)
@@ -108,16 +112,30 @@ class Compiled:
             rename[s] = sp.Symbol(f"s{n}", real=True)
         fixed = {model.bias_symbol: part.bias_input} if model.bias_symbol is not None else {}
         lines = []
+        gprime = {a.symbol: a.rule for a in steps if a.key.kind == "gprime"}
+        last = set(part.layers[-1])
+        has_log = any(a.key.kind == "loss" and a.rule.has(sp.log) for a in steps)
         for a in steps:
-            lines.append((rename[a.symbol], _plain(a.rule.xreplace(fixed).xreplace(rename))))
+            rule = a.rule
+            if limits and a.key.kind == "loss":
+                from .dense import clamp_logs
+                rule = clamp_logs(rule)
+            elif limits and a.key.kind == "delta" and a.key.unit in last and has_log:
+                rule = sp.cancel(sp.together(rule.xreplace(gprime)))
+            lines.append((rename[a.symbol], _plain(rule.xreplace(fixed).xreplace(rename))))
         grads = {a.key: rename[a.symbol] for a in steps if a.key.kind == "grad_w"}
         outputs = [rename[model.loss]] + [grads[Key("grad_w", j, source=i)] for i, j in self.edges]
         args = [rename[s] for s in weights + xs + ts]
-        self._f = sp.lambdify(args, outputs, modules="math", cse=lambda exprs: (lines, exprs))
+        if limits:
+            from .dense import _MODULES
+            modules = _MODULES
+        else:
+            modules = "math"
+        self._f = sp.lambdify(args, outputs, modules=modules, cse=lambda exprs: (lines, exprs))
         # the output units' activations alone (training.py's accuracy): the forward lines only
         forward = [line for a, line in zip(steps, lines) if a.key.kind in ("net", "act")]
         acts = {a.key.unit: rename[a.symbol] for a in steps if a.key.kind == "act"}
-        self._outputs = sp.lambdify(args, [acts[k] for k in part.layers[-1]], modules="math",
+        self._outputs = sp.lambdify(args, [acts[k] for k in part.layers[-1]], modules=modules,
                                     cse=lambda exprs: (forward, exprs))
 
     def __call__(self, weights: Sequence[float], sample) -> tuple[float, list[float]]:

@@ -231,13 +231,25 @@ class _CompiledEngine:
         self.sets = {"train": part.samples, "dev": tuple(dev)}
         self.mean = part.batch_reduction == "mean"
         self.signed = signed_classes(part.samples)
+        self._limits = None
+
+    def _call(self, method: str, w, smp):
+        """Compiled's `method` of one sample; where its plain lines raise (math's log of 0, a division by 0, an
+        exp that overflows: a saturated output), Compiled(limits=True)'s: NumPy, the logs clamped, δ's limit."""
+        try:
+            return getattr(self.compiled, method)(w, smp)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            if self._limits is None:
+                from .optimize import Compiled
+                self._limits = Compiled(self.part, limits=True)
+            return getattr(self._limits, method)(w, smp)
 
     def batch(self, w, chosen: Sequence[int]):
         import numpy as np
         w = [float(v) for v in w]
         loss, edge = 0.0, np.zeros(len(w))
         for n in chosen:
-            j, g = self.compiled(w, self.part.samples[n])
+            j, g = self._call("__call__", w, self.part.samples[n])
             loss += j
             edge += g
         scale = 1.0 / len(chosen) if self.mean else 1.0
@@ -249,8 +261,8 @@ class _CompiledEngine:
         if not samples:
             return None, None
         w = [float(v) for v in w]
-        loss = sum(self.compiled(w, smp)[0] for smp in samples)
-        u = np.array([self.compiled.outputs(w, smp) for smp in samples], dtype=float)
+        loss = sum(self._call("__call__", w, smp)[0] for smp in samples)
+        u = np.array([self._call("outputs", w, smp) for smp in samples], dtype=float)
         t = np.array([[float(v) for _, v in smp.t] for smp in samples], dtype=float).reshape(len(samples), -1)
         scale = 1.0 / len(samples) if self.mean else 1.0
         return loss * scale, _accuracy(u, t, self.signed)
