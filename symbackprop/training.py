@@ -68,6 +68,9 @@ class TrainSettings:
     dev: tuple[Sample, ...] = ()
     early_stopping: EarlyStopping | None = None
     decay: Decay | None = None
+    # where the file writes what the size limit blames (budget.check_training): (what, field, line), what one of
+    # "epochs", "data" (train.data, or the part's samples), "layers" (network.layers); () for settings built in code
+    places: tuple = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -315,7 +318,7 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
     from .dense import dense_or_none
     training = part.training or Training(settings=(("lr", part.learning_rate),))
     dense = dense_or_none(part)
-    check_training(source, part, settings.epochs, len(settings.dev), dense is not None)
+    check_training(source, part, settings.epochs, len(settings.dev), dense is not None, settings.places)
     run = (_DenseEngine(dense, part, settings.dev) if dense is not None else _CompiledEngine(part, settings.dev))
     owner, frozen, theta = _parameters(part, run.edges)
     count = len(theta)

@@ -3,10 +3,13 @@ training limit's line, and `train --worked EPOCH:STEP` (the worked solution of o
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from symbackprop.cli import main
 from symbackprop.dense import Dense
 from symbackprop.optimize import Compiled
 from symbackprop.problem import parse_problem
@@ -137,3 +140,36 @@ def test_where_nothing_saturates_the_numbers_are_the_plain_formulas():
         want_loss, want = _numpy_bce(dict(zip(edges, w)), x, t)
         assert loss == pytest.approx(want_loss, abs=1e-15, rel=1e-15)
         assert grads.tolist() == pytest.approx([want[e] for e in edges], abs=1e-15, rel=1e-14)
+
+
+# -- 2. the training limit's line ------------------------------------------------------------------------------
+
+PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
+
+
+def run_cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _line_of(path: Path, start: str) -> int:
+    """The 1-based line of `path` that starts with `start` (after its indentation)."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if line.strip().startswith(start))
+
+
+def test_the_training_limit_names_the_line_of_the_field_to_blame(monkeypatch):
+    from symbackprop import budget
+    xor = PROBLEMS / "xor_train.yaml"
+    # 9 weights × 4 samples × 2,000 epochs = 72,000 over a limit of 100: the epochs (one epoch, 36, fits)
+    monkeypatch.setattr(budget, "MAX_TRAIN_DENSE", 100)
+    got = run_cli("train", xor)
+    assert got.exit_code == 2
+    line = got.output.strip()
+    assert "\n" not in line
+    assert line.startswith(f"Error: {xor}:{_line_of(xor, 'epochs:')}: train.epochs: training run too large: "
+                           "9 weights × 4 samples × 2,000 epochs = 72,000")
+    # a limit of 30: one epoch alone (9 × 4 = 36) is over it: the data (the part's samples)
+    monkeypatch.setattr(budget, "MAX_TRAIN_DENSE", 30)
+    got = run_cli("train", xor)
+    assert got.exit_code == 2
+    assert got.output.strip().startswith(f"Error: {xor}:{_line_of(xor, 'samples:')}: samples: training run too large")
