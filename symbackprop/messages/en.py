@@ -1767,4 +1767,5 @@ MESSAGES = {
     "train.worked.agrees": "The run's own float64 update gives the same new weights: the largest difference is {diff}.",
     "train.worked.order": "In the steps, ^(n) is the batch's n-th sample: {pairs}.",
     "train.worked.order_pair": "^({n}) is sample {k}",
+    "train.worked.which_one": "Update {update} of {per_epoch} in epoch {epoch} is update {t} of the run, on {samples} of the training set (in the run's shuffled order); {loss} is its loss.",
 }

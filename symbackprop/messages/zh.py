@@ -1557,4 +1557,5 @@ MESSAGES = {
     "train.worked.agrees": "训练自身的 float64 更新给出相同的新权重：最大差值为 {diff}。",
     "train.worked.order": "在下面的步骤中，^(n) 是这一批的第 n 个样本：{pairs}。",
     "train.worked.order_pair": "^({n}) 是样本 {k}",
+    "train.worked.which_one": "第 {epoch} 轮的第 {update} 次更新（共 {per_epoch} 次）是整个训练的第 {t} 次更新，使用训练集的{samples}（按训练打乱后的顺序）；{loss} 是它的损失。",
 }

@@ -35,7 +35,9 @@ def worked_notes(train_run, wrun, lang: str) -> list[str]:
     per_epoch = updates_per_epoch(part, train_run.settings)
     loss = str(part.notation.loss_symbol)
     everything = sorted(rec.samples) == list(range(len(part.samples))) and len(rec.samples) > 1
-    out = [msg(lang, "train.worked.which_all" if everything else "train.worked.which", update=rec.update,
+    key = ("train.worked.which_all" if everything else "train.worked.which" if len(rec.samples) > 1
+           else "train.worked.which_one")
+    out = [msg(lang, key, update=rec.update,
                per_epoch=per_epoch, epoch=rec.epoch, t=rec.t, samples=_samples_words(rec.samples, lang), loss=loss,
                reduction=msg(lang, f"train.worked.reduction.{part.batch_reduction}"))]
     if len(rec.samples) > 1:
