@@ -391,3 +391,26 @@ def test_the_worked_step_compiles_to_pdf(tmp_path, lang):
     got = run_cli("train", path, "--worked", "3:2", "--lang", lang, "-o", out)
     assert got.exit_code == 0, got.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_cross_entropy_after_sigmoid_outputs_saturated_to_0():
+    text = """
+network: {inputs: [1], bias: 0, layers: [[2, 3]], activation: sigmoid, output_activation: sigmoid}
+weights: {0: {2: 0, 3: 0}, 1: {2: 0, 3: -800}}
+samples:
+  - {x: {1: 1}, t: {2: 0, 3: 1}}
+loss: cross_entropy
+"""
+    part = parse_problem(text, "s.yaml").parts[0]
+    assert part.activations[-1].name == "sigmoid"
+    dense = Dense(part)
+    x, t = dense.arrays(part.samples)
+    # u_2 = σ(0) = ½, u_3 = σ(−800) = 1/(1 + e^800) = 0.0 in float64. L = −(0·ln ½ + 1·(−100)) = 100 (the clamped
+    # log). δ_2 = ∂L/∂u_2·g' = (−0/½)·¼ = 0; δ_3 = (−1/0)·0 is 0·∞, its limit −t(1 − u) = −1. ∂L/∂w_i3 = δ_3·input:
+    # −1 for the bias and x = 1; ∂L/∂w_i2 = 0
+    given = {("0", "2"): 0.0, ("0", "3"): 0.0, ("1", "2"): 0.0, ("1", "3"): -800.0}
+    with np.errstate(all="ignore"):
+        loss, grads = dense.gradients(np.array([given[e] for e in dense.edges]), x, t)
+    assert loss == 100.0
+    got = dict(zip(dense.edges, grads.tolist()))
+    assert got == {("0", "2"): 0.0, ("1", "2"): 0.0, ("0", "3"): -1.0, ("1", "3"): -1.0}
