@@ -184,15 +184,22 @@ def over_training(part: Part, epochs: int, dev: int = 0, dense: bool = True) -> 
     work = c.weights * (c.samples + dev) * epochs
     limit = MAX_TRAIN_DENSE if dense else MAX_TRAIN_COMPILED
     if work > limit:
-        return Refusal(("train", "epochs"), said(
+        # the field to blame: the data where one epoch alone is over the limit, else the epochs
+        blame = ("train", "data") if c.weights * (c.samples + dev) > limit else ("train", "epochs")
+        return Refusal(blame, said(
             "training.too_large", weights=_plural(c.weights, "weight"), samples=_plural(c.samples + dev, "sample"),
             epochs=f"{epochs:,}", work=f"{work:,}", most=f"{limit:,}", docs=docs))
     return None
 
 
-def check_training(source: str, part: Part, epochs: int, dev: int = 0, dense: bool = True) -> None:
-    """Raise a ProblemError naming `source` and the field if the run is over budget (`over_training`)."""
+def check_training(source: str, part: Part, epochs: int, dev: int = 0, dense: bool = True,
+                   places: tuple = ()) -> None:
+    """Raise a ProblemError naming `source` and the field if the run is over budget (`over_training`): with its
+    line, FILE:LINE: train.epochs: …, where `places` (TrainSettings.places: (what, field, line) of the file's
+    epochs, data and layers) says where that field is written."""
     refusal = over_training(part, epochs, dev, dense)
     if refusal is not None:
         from .yamlfile import format_path
-        raise ProblemError(refusal.message, source=source, field=format_path(refusal.path))
+        where = {what: (field, line) for what, field, line in places}
+        field, line = where.get(refusal.path[-1], (format_path(refusal.path), None))
+        raise ProblemError(refusal.message, source=source, field=field, line=line)

@@ -386,18 +386,22 @@ def _solve_graph(doc, problem: str, parts, fmt: str, precision, lang: str, stand
 @click.option("--every", type=IntRange(1, 100000), default=None, metavar="K",
               help="The epoch table shows every K-th epoch (and the first, the marked and the last). "
                    "Default: at most about 50 rows. JSON always has every epoch.")
+@click.option("--worked", default=None, metavar="EPOCH:STEP",
+              help="Also show update STEP of epoch EPOCH (STEP counts that epoch's batches from 1) worked in full, "
+                   "as solve shows an optimizer step: its batch at the run's weights, then the optimizer's update.")
 @click.option("-o", "--output", default="-", metavar="FILE", type=_FILE,
               help="Write here instead of stdout ('-').")
 @click.option("--plot", default=None, metavar="FILE.png", type=_FILE,
               help="Also draw the loss curves as a PNG (needs matplotlib: pip install 'symbackprop[plot]'); "
                    "several trained parts: one PNG each, FILE-PART.png.")
 def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, standalone: bool | None,
-          every: int | None, output: str, plot: str | None = None) -> None:
+          every: int | None, output: str, plot: str | None = None, worked: str | None = None) -> None:
     """Train the network of PROBLEM_FILE as its train: field says (epochs, batch size, shuffling, a dev set,
     early stopping, learning-rate decay; docs/training.md): the settings, a table of the epochs, the final
     weights and those early stopping kept."""
     fmt, standalone = _document_output(fmt, output, lang, standalone)
     _plot_usable(plot, lang)
+    chosen_step = _worked_step(worked, lang)
     _outputs_safe([("-o", output)] + ([("--plot", plot)] if plot else []), [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .problem import problem_from_document
@@ -420,6 +424,7 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         chosen = [p for p in chosen if p.train is not None]
         if not chosen:
             raise InputError(said("train.no_train", path=problem), lang)
+        at = _worked_update(chosen_step, chosen, problem, lang) if chosen_step is not None else None
         runs = []
         for p in chosen:
             epochs = p.train.epochs
@@ -427,12 +432,13 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
                 with click.progressbar(length=epochs, label=msg(lang, "train.progress") + f" {p.name}",
                                        file=sys.stderr) as bar:
                     runs.append(run_training(p, p.train, progress=lambda e: bar.update(1),
-                                             source=prob.source))
+                                             source=prob.source, worked=at))
             else:
-                runs.append(run_training(p, p.train, source=prob.source))
+                runs.append(run_training(p, p.train, source=prob.source, worked=at))
+        shown = _worked_run(runs[0], chosen_step, problem, prob.source, lang) if chosen_step is not None else None
         pngs = _plot_paths(plot, runs, output, problem, lang)
         report = TrainReport(prob.title, prob.source, tuple(runs), every, headings=len(prob.parts) > 1,
-                             plots=tuple(link for _, link in pngs))
+                             plots=tuple(link for _, link in pngs), worked=shown)
         text = render(report, fmt, lang=lang, standalone=standalone, output=output)
     _write(text, output, lang)
     _write_plots(pngs, runs, prob.title, lang)
@@ -489,6 +495,53 @@ def _write_plots(pngs: list[tuple[str, str]], runs, title: str, lang: str) -> No
     for (path, _), run in zip(pngs, runs):
         click.echo(msg(lang, "plot.written_part", part=run.part.name, path=path) if len(runs) > 1
                    else msg(lang, "plot.written", path=path), err=True)
+
+
+def _worked_step(text: str | None, lang: str) -> tuple[int, int] | None:
+    """`--worked EPOCH:STEP` as (epoch, step), both whole numbers from 1; anything else one line, exit 2."""
+    if text is None:
+        return None
+    import re
+    got = re.fullmatch(r"\s*([0-9]{1,9})\s*:\s*([0-9]{1,9})\s*", text)
+    if got is None or int(got.group(1)) < 1 or int(got.group(2)) < 1:
+        raise InputError(said("train.worked.syntax", got=text), lang)
+    return int(got.group(1)), int(got.group(2))
+
+
+def _worked_update(chosen_step: tuple[int, int], parts, problem: str, lang: str) -> int:
+    """The update of the run (1-based) that `--worked EPOCH:STEP` names, checked before the run: one trained part,
+    an epoch of the run, a step of an epoch."""
+    from .training import updates_per_epoch
+    epoch, step = chosen_step
+    if len(parts) > 1:
+        raise InputError(said("train.worked.several_parts", path=problem, parts=", ".join(p.name for p in parts)),
+                         lang)
+    p = parts[0]
+    if epoch > p.train.epochs:
+        raise InputError(said("train.worked.epoch_beyond", path=problem, epoch=epoch, step=step,
+                              epochs=p.train.epochs), lang)
+    per_epoch = updates_per_epoch(p, p.train)
+    if step > per_epoch:
+        n = len(p.samples)
+        raise InputError(said("train.worked.step_beyond_one" if per_epoch == 1 else "train.worked.step_beyond",
+                              path=problem, epoch=epoch, step=step, updates=per_epoch,
+                              batch=p.train.batch_size or n, n=n), lang)
+    return (epoch - 1) * per_epoch + step
+
+
+def _worked_run(run, chosen_step: tuple[int, int], problem: str, source: str, lang: str):
+    """The recorded update of `run` worked in full (training.worked_run), or one line, exit 2, where the run did
+    not reach it with finite weights (early stopping ended it before, or it diverged)."""
+    import math
+    from .training import worked_run
+    epoch, step = chosen_step
+    if run.worked is None and run.stopped_epoch is not None:
+        raise InputError(said("train.worked.epoch_stopped", path=problem, epoch=epoch, step=step,
+                              stopped=run.stopped_epoch), lang)
+    if run.worked is None or not all(math.isfinite(float(x)) for x in run.worked.theta):
+        raise InputError(said("train.worked.diverged", path=problem, epoch=epoch, step=step,
+                              diverged=run.diverged_epoch or epoch), lang)
+    return worked_run(run, source)
 
 
 @main.command()

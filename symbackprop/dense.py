@@ -16,6 +16,9 @@ with NumPy, and then applied to whole matrices:
   Σ_m ∂L/∂u_m·∂u_m/∂net_k (activations.softmax_jacobian), built in SymPy, which cancels u_m·t_m/u_m by itself:
   for cross-entropy the δ it gives is u_k·Σ_m t_m − t_k, that is p − t for one-hot targets. The nets are shifted by
   their row's largest before the lambdified softmax (it does not change its value; e^{net} cannot overflow).
+- a loss with a log: each log clamped at −100 (`LOG_FLOOR`, torch's BCELoss), and an elementwise output's
+  δ = ∂L/∂u·g'(net), where it is 0·∞ (a saturated sigmoid output, u exactly 0 or 1), its limit simplified by SymPy
+  (u − t for BCE after a sigmoid): a saturated run is not "diverged" (docs/training.md, "A saturated output").
 
 What it does not do (`Unsupported`; training then falls back to optimize.Compiled, the part's one-sample SymPy
 model lambdified per sample): softmax in a hidden layer, a network whose weights are not exactly one per
@@ -65,7 +68,26 @@ def _min(*args):
     return out
 
 
-_MODULES = [{"erf": _erf, "amax": _max, "amin": _min, "Max": _max, "Min": _min}, "numpy"]
+# The loss's logs are clamped at LOG_FLOOR, as torch's BCELoss does: an output that saturates to exactly 0 or 1 (a
+# sigmoid's net beyond about ±37) gives t·ln u = 0·(−100) = 0, not 0·ln 0 = NaN, and a wrong saturated output a loss
+# of 100, not ∞. Only the loss's own logs (an activation's, softplus', are not clamped); a log above the floor is
+# NumPy's log, unchanged.
+LOG_FLOOR = -100.0
+clamped_log = sp.Function("clamped_log")
+
+
+def _clamped_log(x):
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(x), LOG_FLOOR)
+
+
+_MODULES = [{"erf": _erf, "amax": _max, "amin": _min, "Max": _max, "Min": _min, "clamped_log": _clamped_log},
+            "numpy"]
+
+
+def clamp_logs(expr: sp.Expr) -> sp.Expr:
+    """`expr` with each log clamped at LOG_FLOOR (`clamped_log`)."""
+    return expr.replace(sp.log, lambda a: clamped_log(a)) if expr.has(sp.log) else expr
 
 
 def _lambdify(args, expr):
@@ -147,7 +169,16 @@ class Dense:
             self._softmax = _lambdify(nets, [softmax_value(nets, n) for n in range(k)])
             # δ_k = ∂L/∂net_k = Σ_m ∂L/∂u_m·∂u_m/∂net_k: the output's δ itself, not ∂L/∂u
             dl = [sp.Add(*[dl[m] * softmax_jacobian(us, m, n) for m in range(k)]) for n in range(k)]
-        self._loss = _lambdify(us + ts, [per_sample] + dl)
+        # an elementwise output layer's δ_k = ∂L/∂u_k·g'(net_k) is 0·∞ where a loss with a log meets a saturated
+        # output (BCE: ∂L/∂u = −t/u + (1 − t)/(1 − u) at u = 1, g' = u(1 − u) = 0): there, and only there, δ_k is
+        # its limit, the product simplified by SymPy (BCE after a sigmoid: u − t)
+        self._limit = None
+        if not self.softmax and per_sample.has(sp.log):
+            nets = [sp.Symbol(f"n{n}", real=True) for n in range(k)]
+            act = part.activations[-1]
+            limits = [sp.cancel(sp.together(dl[n] * act.derivative(nets[n], us[n]))) for n in range(k)]
+            self._limit = _lambdify(nets + us + ts, limits)
+        self._loss = _lambdify(us + ts, [clamp_logs(per_sample)] + dl)
         self._probe()
 
     def _probe(self) -> None:
@@ -231,6 +262,10 @@ class Dense:
         scale = self._scale(x.shape[0])
         last = len(mats) - 1
         delta = dl if self.softmax else dl * self.dg[last](nets[last], outs[last])
+        if self._limit is not None and not np.all(np.isfinite(delta)):      # a saturated output: the limit
+            b = x.shape[0]
+            limit = np.column_stack([_column(v, b) for v in self._limit(*nets[last].T, *outs[last].T, *t.T)])
+            delta = np.where(np.isfinite(delta), delta, limit)
         grads = [None] * len(mats)
         for li in range(last, -1, -1):
             grads[li] = scale * (delta.T @ feeds[li])

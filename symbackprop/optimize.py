@@ -90,7 +90,11 @@ class Compiled:
     once: the model's assignments in order become the lines of one function (lambdify's `cse` hook),
     so no expression is expanded. Call with every edge's weight (Part.weights order) and a sample."""
 
-    def __init__(self, part: Part) -> None:
+    def __init__(self, part: Part, limits: bool = False) -> None:
+        """`limits`: the lines in NumPy (an exp that overflows is ∞, a division by 0 ±∞ or NaN, not an exception),
+        the loss's logs clamped (dense.clamp_logs) and each output unit's δ its limit (δ = ∂L/∂u·g' simplified by
+        SymPy: u − t for BCE after a sigmoid), for a sample whose outputs saturate to exactly 0 or 1 (training.py
+        calls it where the plain lines raise)."""
         from .derive import derive
         from .model import Model
         one = replace(part, samples=part.samples[:1], training=None, input_gradients=False)
@@ -108,16 +112,30 @@ class Compiled:
             rename[s] = sp.Symbol(f"s{n}", real=True)
         fixed = {model.bias_symbol: part.bias_input} if model.bias_symbol is not None else {}
         lines = []
+        gprime = {a.symbol: a.rule for a in steps if a.key.kind == "gprime"}
+        last = set(part.layers[-1])
+        has_log = any(a.key.kind == "loss" and a.rule.has(sp.log) for a in steps)
         for a in steps:
-            lines.append((rename[a.symbol], _plain(a.rule.xreplace(fixed).xreplace(rename))))
+            rule = a.rule
+            if limits and a.key.kind == "loss":
+                from .dense import clamp_logs
+                rule = clamp_logs(rule)
+            elif limits and a.key.kind == "delta" and a.key.unit in last and has_log:
+                rule = sp.cancel(sp.together(rule.xreplace(gprime)))
+            lines.append((rename[a.symbol], _plain(rule.xreplace(fixed).xreplace(rename))))
         grads = {a.key: rename[a.symbol] for a in steps if a.key.kind == "grad_w"}
         outputs = [rename[model.loss]] + [grads[Key("grad_w", j, source=i)] for i, j in self.edges]
         args = [rename[s] for s in weights + xs + ts]
-        self._f = sp.lambdify(args, outputs, modules="math", cse=lambda exprs: (lines, exprs))
+        if limits:
+            from .dense import _MODULES
+            modules = _MODULES
+        else:
+            modules = "math"
+        self._f = sp.lambdify(args, outputs, modules=modules, cse=lambda exprs: (lines, exprs))
         # the output units' activations alone (training.py's accuracy): the forward lines only
         forward = [line for a, line in zip(steps, lines) if a.key.kind in ("net", "act")]
         acts = {a.key.unit: rename[a.symbol] for a in steps if a.key.kind == "act"}
-        self._outputs = sp.lambdify(args, [acts[k] for k in part.layers[-1]], modules="math",
+        self._outputs = sp.lambdify(args, [acts[k] for k in part.layers[-1]], modules=modules,
                                     cse=lambda exprs: (forward, exprs))
 
     def __call__(self, weights: Sequence[float], sample) -> tuple[float, list[float]]:
@@ -300,7 +318,6 @@ def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>", fi
     from .solution import solve_part
     training = part.training
     name, form, values = training.optimizer, training.form, training.values
-    row = optimizers.optimizer(name, form)
     params = parameters(part)
     theta = {p.key: sp.sympify(v) for p, v in zip(params, _param_values(part, params))}
     state = {p.key: optimizers.initial_state(name, form, values) for p in params}
@@ -316,44 +333,70 @@ def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>", fi
 
     for t in range(1, last + 1):
         samples = step_samples(training, t, len(part.samples))
-        point = {p.key: _given(optimizers.grad_point(name, form, theta[p.key], state[p.key], values))
-                 if row.grad_at != optimizers.THETA_PREV else theta[p.key] for p in params}
-        here = at(part, point, samples)
-        psol = (first if t == 1 and first is not None and _same_part(here, first.part, source)
-                else solve_part(here, source))
-        loss = psol.step(Key("loss")).value if point == theta else loss_at(theta, samples)
-        result: dict = {Key("loss"): loss}
-        new = {}
-        for p in params:
-            frozen_state = dict(state[p.key])
-            g = psol.step(p.kind("grad")).value
-            got = optimizers.step_exact(name, form, theta[p.key], g, state[p.key], t, values)
-            got = {k: _short(v) for k, v in got.items()}
-            if p.frozen:
-                got["theta"] = theta[p.key]
-                got.update(frozen_state)
-            new[p.key] = got["theta"]
-            state[p.key] = {s.name: got[s.name] for s in row.state}
-            result[p.key] = theta[p.key]
-            result[p.kind("grad")] = g
-            result[p.kind("update")] = _short(got["theta"] - theta[p.key])
-            result[p.kind("new")] = got["theta"]
-            for k, v in got.items():
-                if k != "theta":
-                    result[p.kind(k)] = v
-            for i, j in p.edges:
-                result[Key("grad_w", j, source=i)] = psol.step(Key("grad_w", j, source=i)).value
-                if p.shared:
-                    result[Key("w", j, source=i)] = theta[p.key]
-                    result[Key("new_w", j, source=i)] = got["theta"]
-        if floats is not None and not all(sp.sympify(v).is_Rational for v in new.values()):
-            result[Key("new_loss")] = sp.Float(floats[t - 1].values[Key("new_loss")])   # float64, as the table's
-        else:
-            result[Key("new_loss")] = loss_at(new, samples)
+        float_new_loss = None if floats is None else (lambda t=t: floats[t - 1].values[Key("new_loss")])
+        worked, theta, state = exact_step(part, t, samples, theta, state, source, first if t == 1 else None,
+                                          float_new_loss, loss_at)
         if t in shown:
-            out[t] = WorkedStep(RunStep(t, samples, result), psol)
-        theta = new
+            out[t] = worked
     return out
+
+
+def exact_step(part: Part, t: int, samples: Sequence[int], theta: dict, state: dict, source: str = "<problem>",
+               first=None, float_new_loss=None, loss_at=None) -> tuple[WorkedStep, dict, dict]:
+    """Step t by the exact path (worked_steps' every step, `train --worked`'s one): the part re-solved at the step's
+    grad point on `samples` (solution.solve_part) and optimizers.step_exact on its gradients, from θ_{t−1} (`theta`)
+    and the optimizer's state before the step (`state`), both by parameter key; the optimizer and its settings are
+    `part.training`'s. Returns (the WorkedStep, θ_t, the state after it).
+
+    `first`: the part's own solution, step t's where the step's part is the part itself. `float_new_loss`: a
+    callable giving the float run's J after the step, used where θ_t is not all rationals (re-solving would give
+    30-digit floats, no exact value); else J after the step is `loss_at(θ_t, samples)` (a solve_part of the part at
+    θ_t on the samples; `loss_at` None: solved here)."""
+    from .solution import solve_part
+    training = part.training
+    name, form, values = training.optimizer, training.form, training.values
+    row = optimizers.optimizer(name, form)
+    params = parameters(part)
+    samples = tuple(samples)
+    state = dict(state)
+    if loss_at is None:
+        def loss_at(th: dict, chosen) -> sp.Expr:
+            return solve_part(at(part, th, chosen), source).step(Key("loss")).value
+    point = {p.key: _given(optimizers.grad_point(name, form, theta[p.key], state[p.key], values))
+             if row.grad_at != optimizers.THETA_PREV else theta[p.key] for p in params}
+    here = at(part, point, samples)
+    psol = (first if first is not None and _same_part(here, first.part, source)
+            else solve_part(here, source))
+    loss = psol.step(Key("loss")).value if point == theta else loss_at(theta, samples)
+    result: dict = {Key("loss"): loss}
+    new = {}
+    for p in params:
+        frozen_state = dict(state[p.key])
+        g = psol.step(p.kind("grad")).value
+        got = optimizers.step_exact(name, form, theta[p.key], g, state[p.key], t, values)
+        got = {k: _short(v) for k, v in got.items()}
+        if p.frozen:
+            got["theta"] = theta[p.key]
+            got.update(frozen_state)
+        new[p.key] = got["theta"]
+        state[p.key] = {s.name: got[s.name] for s in row.state}
+        result[p.key] = theta[p.key]
+        result[p.kind("grad")] = g
+        result[p.kind("update")] = _short(got["theta"] - theta[p.key])
+        result[p.kind("new")] = got["theta"]
+        for k, v in got.items():
+            if k != "theta":
+                result[p.kind(k)] = v
+        for i, j in p.edges:
+            result[Key("grad_w", j, source=i)] = psol.step(Key("grad_w", j, source=i)).value
+            if p.shared:
+                result[Key("w", j, source=i)] = theta[p.key]
+                result[Key("new_w", j, source=i)] = got["theta"]
+    if float_new_loss is not None and not all(sp.sympify(v).is_Rational for v in new.values()):
+        result[Key("new_loss")] = sp.Float(float_new_loss())   # float64, as the table's
+    else:
+        result[Key("new_loss")] = loss_at(new, samples)
+    return WorkedStep(RunStep(t, samples, result), psol), new, state
 
 
 # -- a part's run ----------------------------------------------------------------------------------

@@ -245,7 +245,18 @@ def settings(reader, cfg: dict, inputs, outputs, loss, train_samples, training, 
         if training is not None and "lr" not in training.values:
             reader.fail(dpath, said("train.decay_no_lr", optimizer=opt.optimizer, form=opt.form))
     return TrainSettings(epochs=epochs, batch_size=batch, shuffle=shuffle, seed=seed, dev=dev,
-                         early_stopping=early, decay=decay)
+                         early_stopping=early, decay=decay, places=_places(reader, cfg, raw, path))
+
+
+def _places(reader, cfg: dict, raw: dict, path) -> tuple:
+    """(what, field, line) of the fields the run's size limit may blame (budget.check_training): the epochs, the
+    training data (train.data, else the part's samples), the network's layers."""
+    from .yamlfile import format_path
+    data = (path + ("data",) if "data" in raw else
+            next((cfg[k][1] for k in ("samples", "sample") if k in cfg), path))
+    layers = cfg["network"][1] + ("layers",) if "network" in cfg else path
+    return tuple((what, format_path(p), reader.doc.line_of(p))
+                 for what, p in (("epochs", path + ("epochs",)), ("data", data), ("layers", layers)))
 
 
 def _watched(reader, path, metric: str, dev) -> None:

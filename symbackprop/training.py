@@ -68,6 +68,9 @@ class TrainSettings:
     dev: tuple[Sample, ...] = ()
     early_stopping: EarlyStopping | None = None
     decay: Decay | None = None
+    # where the file writes what the size limit blames (budget.check_training): (what, field, line), what one of
+    # "epochs", "data" (train.data, or the part's samples), "layers" (network.layers); () for settings built in code
+    places: tuple = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class TrainRun:
     kept: dict | None
     kept_epoch: int | None
     updates: int
+    worked: "StepRecord | None" = None       # the update recorded for `--worked` (train's `worked`), else None
 
     @property
     def stopped_epoch(self) -> int | None:
@@ -113,6 +117,25 @@ class TrainRun:
         """The last epoch if it carries `mark` (a mark that ends the run), else None."""
         last = self.epochs[-1] if self.epochs else None
         return last.epoch if last is not None and mark in last.marks else None
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One update of a run as the run made it (floats), for its worked solution (`worked_run`): its epoch, its
+    number in the epoch and in the run (t), its samples (0-based, in the run's shuffled order), the optimizer's
+    settings that epoch (η after decay), θ_{t−1} and the state before it (by parameter, optimize.parameters'
+    order), ∂J/∂θ at its grad point, θ_t, and J of its batch after it."""
+
+    epoch: int
+    update: int
+    t: int
+    samples: tuple[int, ...]
+    values: dict = field(repr=False)
+    theta: object = field(repr=False)
+    state: dict = field(repr=False)
+    grads: object = field(repr=False)
+    new_theta: object = field(repr=False)
+    new_loss: float = math.nan
 
 
 # -- the classes of the outputs: accuracy ---------------------------------------------------------
@@ -231,13 +254,25 @@ class _CompiledEngine:
         self.sets = {"train": part.samples, "dev": tuple(dev)}
         self.mean = part.batch_reduction == "mean"
         self.signed = signed_classes(part.samples)
+        self._limits = None
+
+    def _call(self, method: str, w, smp):
+        """Compiled's `method` of one sample; where its plain lines raise (math's log of 0, a division by 0, an
+        exp that overflows: a saturated output), Compiled(limits=True)'s: NumPy, the logs clamped, δ's limit."""
+        try:
+            return getattr(self.compiled, method)(w, smp)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            if self._limits is None:
+                from .optimize import Compiled
+                self._limits = Compiled(self.part, limits=True)
+            return getattr(self._limits, method)(w, smp)
 
     def batch(self, w, chosen: Sequence[int]):
         import numpy as np
         w = [float(v) for v in w]
         loss, edge = 0.0, np.zeros(len(w))
         for n in chosen:
-            j, g = self.compiled(w, self.part.samples[n])
+            j, g = self._call("__call__", w, self.part.samples[n])
             loss += j
             edge += g
         scale = 1.0 / len(chosen) if self.mean else 1.0
@@ -249,8 +284,8 @@ class _CompiledEngine:
         if not samples:
             return None, None
         w = [float(v) for v in w]
-        loss = sum(self.compiled(w, smp)[0] for smp in samples)
-        u = np.array([self.compiled.outputs(w, smp) for smp in samples], dtype=float)
+        loss = sum(self._call("__call__", w, smp)[0] for smp in samples)
+        u = np.array([self._call("outputs", w, smp) for smp in samples], dtype=float)
         t = np.array([[float(v) for _, v in smp.t] for smp in samples], dtype=float).reshape(len(samples), -1)
         scale = 1.0 / len(samples) if self.mean else 1.0
         return loss * scale, _accuracy(u, t, self.signed)
@@ -295,15 +330,17 @@ def _parameters(part: Part, edges: Sequence[tuple[str, str]]):
 
 
 def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] | None = None,
-          source: str = "<problem>") -> TrainRun:
+          source: str = "<problem>", worked: int | None = None) -> TrainRun:
     """Train `part` as `settings` says (module docstring); `progress(epoch)` is called after each epoch. A run over
-    the size limit (budget.check_training) is a ProblemError naming `source`, before anything is computed."""
+    the size limit (budget.check_training) is a ProblemError naming `source`, before anything is computed.
+    `worked`: the update (1-based over the whole run) whose worked solution is wanted: the run records what it
+    needs (`StepRecord`: the weights and optimizer state before it, its samples, the settings), that step only."""
     import numpy as np
     from .budget import check_training
     from .dense import dense_or_none
     training = part.training or Training(settings=(("lr", part.learning_rate),))
     dense = dense_or_none(part)
-    check_training(source, part, settings.epochs, len(settings.dev), dense is not None)
+    check_training(source, part, settings.epochs, len(settings.dev), dense is not None, settings.places)
     run = (_DenseEngine(dense, part, settings.dev) if dense is not None else _CompiledEngine(part, settings.dev))
     owner, frozen, theta = _parameters(part, run.edges)
     count = len(theta)
@@ -330,6 +367,7 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
     plateau = PlateauDecay(decay) if decay is not None and decay.kind == "plateau" and base is not None else None
     rows: list[Epoch] = []
     kept, kept_epoch, t = None, None, 0
+    recorded = None
     with np.errstate(all="ignore"):         # a run that diverges says so in its rows ("diverged"), not in warnings
         for epoch in range(1, settings.epochs + 1):
             if decay is not None and decay.kind == "step" and base is not None:
@@ -344,8 +382,13 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
                 point = step.grad_point(theta, state)
                 grads = batch(point, chosen)
                 out = step(theta, grads, state, t)
+                before = (theta, state)
                 theta = np.where(frozen, theta, out["theta"])
                 state = {s.name: np.where(frozen, state[s.name], out[s.name]) for s in step.state}
+                if t == worked:             # the update `--worked` shows: what it needs, this step's only
+                    recorded = StepRecord(epoch, start // size + 1, t, tuple(chosen), dict(values), before[0].copy(),
+                                          {k: v.copy() for k, v in before[1].items()}, grads.copy(), theta.copy(),
+                                          run.batch(weights(theta), chosen)[0])
             w = weights(theta)
             loss, accuracy = run.measure(w, "train")
             dev_loss, dev_accuracy = run.measure(w, "dev")
@@ -376,7 +419,7 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
             if "stopped" in marks or "diverged" in marks:
                 break
     final = dict(zip(run.edges, weights(theta).tolist()))
-    return TrainRun(part, settings, tuple(rows), final, kept, kept_epoch, t)
+    return TrainRun(part, settings, tuple(rows), final, kept, kept_epoch, t, recorded)
 
 
 def finite_or_none(value: float | None) -> float | None:
@@ -391,3 +434,63 @@ def with_weights(part: Part, weights: dict) -> Part:
     new = tuple(replace(w, value=sp.Rational(repr(float(weights[(w.source, w.target)]))))
                 for w in part.weights)
     return replace(part, weights=new, training=None)
+
+
+def updates_per_epoch(part: Part, settings: TrainSettings) -> int:
+    """The updates of one epoch: one per batch of `batch_size` samples (the last may be smaller)."""
+    n = len(part.samples)
+    return -(-n // (settings.batch_size or n))
+
+
+def exact_float(x: float) -> sp.Rational:
+    """A float as the exact decimal of its shortest repr (as `with_weights` sets the weights)."""
+    return sp.Rational(repr(float(x)))
+
+
+class _Before:
+    """The run's steps as optimize.Run reads them for one worked step t: its length the run's updates; step t − 1
+    (index t − 2) its optimizer state (what optimize.state_before reads); iterated, step t alone (the JSON's
+    steps: render/json.run_data), its values the worked step's as floats. Nothing of any other step: the run
+    keeps only the recorded one."""
+
+    def __init__(self, record: StepRecord, params, updates: int, current) -> None:
+        from .optimize import RunStep
+        self.t, self.updates, self.current = record.t, updates, current
+        values = {p.kind(name): exact_float(record.state[name][n]) for n, p in enumerate(params)
+                  for name in record.state}
+        self.previous = RunStep(record.t - 1, (), values)
+
+    def __len__(self) -> int:
+        return self.updates
+
+    def __iter__(self):
+        return iter((self.current,))
+
+    def __getitem__(self, index: int):
+        if index == self.t - 1:
+            return self.current
+        if index != self.t - 2:
+            raise IndexError(f"only steps {self.t - 1} and {self.t} are kept, not step {index + 1}")
+        return self.previous
+
+
+def worked_run(run: TrainRun, source: str = "<problem>"):
+    """The recorded update of `run` (`run.worked`) as an optimize.Run that shows that one step in full, t its number in
+    the run: the part re-solved at θ_{t−1} on the step's samples (solve's worked solution of that batch, its
+    batch reduction) and the optimizer's step_exact from the state the run had (optimize.exact_step), η that
+    epoch's. Its part is the run's with η (and the optimizer's lr) of that epoch."""
+    from .optimize import Run, RunStep, exact_step, parameters
+    rec = run.worked
+    part = run.part
+    training = part.training or Training(settings=(("lr", part.learning_rate),))
+    settings = tuple((k, rec.values.get(k, v)) for k, v in training.settings)
+    tr = replace(training, settings=settings, steps=run.updates)
+    lr = dict(settings).get("lr", part.learning_rate)
+    here = replace(part, training=tr, learning_rate=lr)
+    params = parameters(here)
+    theta = {p.key: exact_float(rec.theta[n]) for n, p in enumerate(params)}
+    state = {p.key: {name: exact_float(rec.state[name][n]) for name in rec.state} for n, p in enumerate(params)}
+    step, _, _ = exact_step(here, rec.t, rec.samples, theta, state, source, None, lambda: rec.new_loss)
+    from .evaluate import to_float
+    current = RunStep(rec.t, step.step.samples, {k: to_float(sp.sympify(v)) for k, v in step.step.values.items()})
+    return Run(here, tr, _Before(rec, params, run.updates, current), {rec.t: step}, (rec.t,))

@@ -32,6 +32,7 @@ class TrainReport:
     every: int | None = None
     headings: bool = False       # a heading per part even for one run (one part trained of several)
     plots: tuple = ()            # per run, the PNG of its loss curves (--plot) as Markdown links it, or None
+    worked: object = None        # `--worked`: the recorded update as an optimize.Run (training.worked_run), else None
 
 
 class _NoMath:
@@ -269,6 +270,10 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
                             table=_weights_table(run, lang)))
         heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 or report.headings else None
         parts.append(Part(heading, sections, _NoMath(), run.part.precision, label=run.part.name))
+    if report.worked is not None:            # `--worked E:S`: the update worked in full, after the run
+        from .worked_step import worked_part
+        run = next(r for r in report.runs if r.worked is not None)
+        parts.append(worked_part(run, report.worked, lang, run.part.shown_precision))
     return Document(msg(lang, "train.title", title=report.title), tuple(parts), lang=lang, kind="training",
                     description="training run")
 
@@ -305,6 +310,9 @@ def to_data(report: TrainReport) -> dict:
                       "final_weights": {weight_id(k): finite_or_none(v) for k, v in run.final.items()},
                       "kept_weights": None if run.kept is None else {weight_id(k): finite_or_none(v)
                                                                      for k, v in run.kept.items()}})
+        if report.worked is not None and run.worked is not None:      # `--worked E:S`: that update, as solve's
+            from .worked_step import worked_data
+            parts[-1]["worked"] = worked_data(run, report.worked, part.shown_precision)
     return {"title": report.title, "source": report.source, "parts": parts}
 
 
