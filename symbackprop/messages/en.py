@@ -1776,4 +1776,8 @@ MESSAGES = {
     "note.dropout_why": "Why the scaling: a unit is kept with probability 1 − p, so {em}; standard scaling makes the test output (1 − p)·u_j, that expected value, and inverted scaling divides by 1 − p during training, so that the expected training output is u_j itself and test time needs no change.",
     "scaling.standard": "standard",
     "scaling.inverted": "inverted",
+    "diagnosis.dropout_mask_missing_delta": "a dropped unit's δ is 0 ({m}: it passes nothing on, so no gradient reaches it); this is its δ as if it were kept",
+    "diagnosis.dropout_mask_missing_other": "the dropout mask left out: {m}, so this unit is dropped and passes 0 on",
+    "diagnosis.dropout_scale_missing": "inverted dropout's 1/(1 − {p}) left out ({p} = {value}): kept units are scaled by it during training",
+    "diagnosis.dropout_test_scale_missing": "standard dropout's (1 − {p}) left out at test time ({p} = {value}): every hidden output is scaled by it",
 }

@@ -1566,4 +1566,8 @@ MESSAGES = {
     "note.dropout_why": "为什么要缩放：每个单元以概率 1 − p 被保留，所以 {em}；标准缩放使测试时的输出为 (1 − p)·u_j，即这个期望值；反向缩放在训练时除以 1 − p，使训练输出的期望就是 u_j 本身，测试时无需改变。",
     "scaling.standard": "标准",
     "scaling.inverted": "反向",
+    "diagnosis.dropout_mask_missing_delta": "被丢弃单元的 δ 为 0（{m}：它不向后传递任何值，因此没有梯度到达它）；这是把它当作保留单元算出的 δ",
+    "diagnosis.dropout_mask_missing_other": "漏掉了 dropout 掩码：{m}，该单元被丢弃，向后传递 0",
+    "diagnosis.dropout_scale_missing": "漏掉了反向 dropout 的 1/(1 − {p})（{p} = {value}）：训练时保留的单元要乘以它",
+    "diagnosis.dropout_test_scale_missing": "测试时漏掉了标准 dropout 的 (1 − {p})（{p} = {value}）：每个隐藏层输出都要乘以它",
 }

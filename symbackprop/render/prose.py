@@ -368,7 +368,7 @@ def _dropout_note(psol: PartSolution, n: Note, lang: str, names) -> Text:
         return sentence(lang, "note.dropout_seed", seed=d["seed"], draw=draw)
     if n.kind == "dropout_why":
         return sentence(lang, "note.dropout_why", em=Sym(
-            f"E[m_j] = 1 − p, E[m_j·{a_text}_j] = (1 − p)·{a_text}_j and E[m_j·{a_text}_j/(1 − p)] = {a_text}_j",
+            f"E[m_j] = 1 − p, E[m_j·{a_text}_j] = (1 − p)·{a_text}_j, E[m_j·{a_text}_j/(1 − p)] = {a_text}_j",
             rf"\mathrm{{E}}[m_j] = 1 - p,\ \mathrm{{E}}[m_j {a}_j] = (1 - p)\,{a}_j,\ "
             rf"\mathrm{{E}}[m_j {a}_j/(1 - p)] = {a}_j"))
     if n.kind == "dropout_dropped":
