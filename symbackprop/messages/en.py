@@ -1762,7 +1762,7 @@ MESSAGES = {
     "dropout.mask_unit": "{got} is not a unit of layer {layer}; its units: {units}",
     "dropout.mask_missing": "no entry for unit {units} of layer {layer}; the mask names every unit of the layer",
     "dropout.mask_form": "{got} is not a mask; a mask is a list of one 0 or 1 per unit of the layer ({n}: {units}), a list of such lists (one per sample), or {{unit: 0 or 1}}",
-    "dropout.mask_rows": "{got} rows, but there are {n} samples; one row per sample, or one list for every sample",
+    "dropout.mask_rows": "the mask has {got} rows; give one row per sample ({n}), or one list for every sample",
     "dropout.mask_length": "a mask of {got} entries, but layer {layer} has {n} units ({units}); one 0 or 1 per unit, in that order",
     "dropout.mask_entry": "mask entry {got} is not 0 or 1 (1 keeps the unit, 0 drops it)",
     "dropout.train": "dropout is for one step by hand (solve, check); symbackprop train does not apply it (docs/training.md#dropout-one-step-by-hand): remove dropout: for the run",

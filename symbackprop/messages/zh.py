@@ -1552,7 +1552,7 @@ MESSAGES = {
     "dropout.mask_unit": "{got} 不是第 {layer} 层的单元；该层的单元：{units}",
     "dropout.mask_missing": "单元 {units}（第 {layer} 层）没有掩码值；掩码要给出该层的每个单元",
     "dropout.mask_form": "{got} 不是掩码；掩码是该层每个单元一个 0 或 1 的列表（{n} 个：{units}），或这样的列表的列表（每个样本一个），或 {{单元: 0 或 1}}",
-    "dropout.mask_rows": "有 {got} 行，但样本有 {n} 个；每个样本一行，或用一个列表表示所有样本",
+    "dropout.mask_rows": "掩码有 {got} 行；请每个样本一行（{n} 个），或用一个列表表示所有样本",
     "dropout.mask_length": "掩码有 {got} 项，但第 {layer} 层有 {n} 个单元（{units}）；按此顺序每个单元一个 0 或 1",
     "dropout.mask_entry": "掩码项 {got} 不是 0 或 1（1 保留该单元，0 丢弃）",
     "dropout.train": "dropout 用于手算一步（solve、check）；symbackprop train 不应用它（docs/training.md#dropout-one-step-by-hand）：训练时请删去 dropout:",
