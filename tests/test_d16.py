@@ -241,3 +241,18 @@ def test_check_grades_dropout_answers_and_names_the_slips():
     reports, _ = check_submission(FILE, {"inverted": {"masked_3": 0.9820, "delta_3": -0.0046}})
     v = {v.qid: v for r in reports if r.part == "inverted" for v in r.verdicts}
     assert v["masked_3"].diagnosis == "dropout_scale_missing" and v["delta_3"].diagnosis == "dropout_scale_missing"
+
+
+def test_the_docs_show_the_tools_own_output():
+    """docs/training.md's "Dropout, one step by hand": the inverted part's whole output, and lines of the
+    standard part's, as the tool prints them."""
+    from conftest import ROOT
+    text = (ROOT / "docs" / "training.md").read_text(encoding="utf-8")
+    section = text.split("## Dropout, one step by hand", 1)[1].split("\n## ", 1)[0]
+    blocks = section.split("```\n")[1::2]
+    runner = CliRunner()
+    inverted = runner.invoke(main, ["solve", str(FILE), "--part", "inverted"]).output
+    standard = runner.invoke(main, ["solve", str(FILE), "--part", "standard"]).output.splitlines()
+    assert blocks[1] == inverted
+    excerpt = blocks[2].splitlines()
+    assert len(excerpt) > 10 and all(line in standard for line in excerpt)
