@@ -367,7 +367,8 @@ def _dropout_note(psol: PartSolution, n: Note, lang: str, names) -> Text:
                    rf"\texttt{{np.random.default\_rng({d['seed']}).random((N, n))}} < 1 - p")
         return sentence(lang, "note.dropout_seed", seed=d["seed"], draw=draw)
     if n.kind == "dropout_why":
-        return sentence(lang, "note.dropout_why", em=Sym(
+        return sentence(lang, "note.dropout_why", keep=Sym("1 − p", "1 - p"), u=Sym(f"{a_text}_j", f"{a}_j"),
+                        scaled=Sym(f"(1 − p)·{a_text}_j", rf"(1 - p)\,{a}_j"), em=Sym(
             f"E[m_j] = 1 − p, E[m_j·{a_text}_j] = (1 − p)·{a_text}_j, E[m_j·{a_text}_j/(1 − p)] = {a_text}_j",
             rf"\mathrm{{E}}[m_j] = 1 - p,\ \mathrm{{E}}[m_j {a}_j] = (1 - p)\,{a}_j,\ "
             rf"\mathrm{{E}}[m_j {a}_j/(1 - p)] = {a}_j"))
@@ -384,12 +385,13 @@ def _dropout_note(psol: PartSolution, n: Note, lang: str, names) -> Text:
             rule = Sym(f"{ut}_j^test = (1 − {p_text})·{a_text}_j", rf"\tilde{{{a}}}_j^{{\text{{test}}}} = (1 - {p_tex})\,{a}_j")
         else:
             rule = Sym(f"{ut}_j^test = {a_text}_j", rf"\tilde{{{a}}}_j^{{\text{{test}}}} = {a}_j")
-        return sentence(lang, f"note.dropout_test_{d['scaling']}", rule=rule)
+        return sentence(lang, f"note.dropout_test_{d['scaling']}", rule=rule,
+                        keep=Sym(f"1 − {p_text}", f"1 - {p_tex}"))
     if d["scaling"] == "inverted":
         rule = Sym(f"{ut}_j = m_j·{a_text}_j/(1 − {p_text})", rf"\tilde{{{a}}}_j = m_j {a}_j/(1 - {p_tex})")
     else:
         rule = Sym(f"{ut}_j = m_j·{a_text}_j", rf"\tilde{{{a}}}_j = m_j {a}_j")
     mask = joined_syms([Sym(f"{names.text[m]} = {v}", f"{names.latex[m]} = {v}") for m, v in d["masks"]])
     p = format_given(d["p"], 4)[0]
-    return sentence(lang, "note.dropout", layer=d["layer"], p=Sym(p, p), scaling=msg(lang, f"scaling.{d['scaling']}"),
+    return sentence(lang, "note.dropout", layer=d["layer"], p=Sym(f"{p_text} = {p}", f"{p_tex} = {p}"), scaling=msg(lang, f"scaling.{d['scaling']}"),
                     rule=rule, mask=mask)
