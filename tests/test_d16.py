@@ -203,6 +203,7 @@ def test_train_refuses_dropout_in_one_line(tmp_path):
     assert len(r.output.strip().splitlines()) == 1 and "symbackprop train does not apply it" in r.output
 
 
+@pytest.mark.slow
 def test_every_format_shows_the_masked_pass_and_test_time():
     runner = CliRunner()
     out = runner.invoke(main, ["solve", str(FILE)]).output
@@ -256,3 +257,10 @@ def test_the_docs_show_the_tools_own_output():
     assert blocks[1] == inverted
     excerpt = blocks[2].splitlines()
     assert len(excerpt) > 10 and all(line in standard for line in excerpt)
+
+
+@pytest.mark.slow
+def test_derive_gives_the_rules_without_dropout_and_checks_them():
+    r = CliRunner().invoke(main, ["derive", str(FILE), "--part", "standard"])
+    assert r.exit_code == 0, r.output
+    assert "Checked on the network of the file" in r.output and "agree" in r.output
