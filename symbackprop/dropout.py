@@ -84,8 +84,8 @@ def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -
 
 
 def _one(reader, raw: Any, path: Path_, layers, samples: int) -> Dropout:
-    reader.mapping(raw, path, said("what.dropout"))
-    reader.check_keys(raw, KEYS, path, said("what.dropout"))
+    reader.mapping(raw, path, said("dropout.what"))
+    reader.check_keys(raw, KEYS, path, said("dropout.what"))
     hidden = len(layers) - 1
     if "layer" not in raw:
         reader.fail(path + ("layer",), said("dropout.no_layer", hidden=_hidden_list(hidden)))
