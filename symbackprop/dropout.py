@@ -8,7 +8,7 @@ layer, the output layer, has none); `p` the probability of dropping a unit, 0 â‰
 `mask` one 0 or 1 per unit of the layer in its order (1 keeps the unit, 0 drops it), the same for every
 sample, or a list of such lists, one per sample, or a mapping {unit: 0 or 1} naming every unit of the
 layer; or `seed: S` instead of `mask`: the mask drawn as `draw_masks` says. Several hidden layers may
-each have their own: a list of such mappings.
+each have their own: a list of such mappings; `dropout: []` has none (a part without the top level's).
 
 The model (model.py) writes a dropped-out layer's output, what the next layer reads, as its own step
 
@@ -71,8 +71,8 @@ def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -
     raw, path = cfg["dropout"]
     items = raw if isinstance(raw, list) else [raw]
     paths = [path + (i,) for i in range(len(raw))] if isinstance(raw, list) else [path]
-    if not items:
-        reader.fail(path, said("dropout.empty"))
+    if not items:                         # `dropout: []`: none in this part (a part of its own without it)
+        return ()
     out, seen = [], set()
     for item, ipath in zip(items, paths):
         d = _one(reader, item, ipath, layers, samples)

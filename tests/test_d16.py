@@ -184,6 +184,10 @@ def test_the_mask_as_a_mapping_and_per_part():
     assert part.dropout[0].masks == ((1, 0),)
     problem = load_problem(FILE)
     assert [p.dropout[0].scaling for p in problem.parts] == ["standard", "inverted"]
+    text = BASE + "dropout: {layer: 1, p: 0.5, mask: [1, 0]}\nparts:\n  - {name: drop}\n  - {name: none, dropout: []}\n"
+    both = solve(parse_problem(text))
+    assert both.part("drop").step("delta_4").value == 0 and not both.part("none").part.dropout
+    assert both.part("none").step("delta_4").float_value != 0
 
 
 def test_the_cli_says_a_mistake_in_chinese_too_and_exits_2(tmp_path):

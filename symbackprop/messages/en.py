@@ -1747,7 +1747,6 @@ MESSAGES = {
     "train.ran_all_one_one": "Every epoch ran: 1 epoch, 1 update.",
     # session 16, task D (issue 14: dropout, one step by hand)
     "dropout.what": "dropout",
-    "dropout.empty": "an empty list; give one mapping per hidden layer with dropout, e.g. {{layer: 1, p: 0.5, scaling: inverted, mask: [1, 0]}}",
     "dropout.layer_twice": "layer {layer} has dropout twice; one entry per hidden layer",
     "dropout.no_layer": "missing; layer is the hidden layer the dropout is on, counted from 1 (here {hidden})",
     "dropout.layer": "layer {got} is not a hidden layer; dropout is on a hidden layer, counted from 1 (here {hidden})",

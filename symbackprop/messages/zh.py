@@ -1537,7 +1537,6 @@ MESSAGES = {
     "train.ran_all_one_one": "所有轮都已运行：1 轮，1 次更新。",
     # session 16, task D (issue 14: dropout, one step by hand)
     "dropout.what": "dropout",
-    "dropout.empty": "列表为空；每个使用 dropout 的隐藏层给一个映射，例如 {{layer: 1, p: 0.5, scaling: inverted, mask: [1, 0]}}",
     "dropout.layer_twice": "第 {layer} 层的 dropout 出现了两次；每个隐藏层一项",
     "dropout.no_layer": "缺少；layer 是使用 dropout 的隐藏层，从 1 开始数（此处为 {hidden}）",
     "dropout.layer": "第 {got} 层不是隐藏层；dropout 用在隐藏层上，从 1 开始数（此处为 {hidden}）",
