@@ -268,3 +268,10 @@ def test_derive_gives_the_rules_without_dropout_and_checks_them():
     r = CliRunner().invoke(main, ["derive", str(FILE), "--part", "standard"])
     assert r.exit_code == 0, r.output
     assert "Checked on the network of the file" in r.output and "agree" in r.output
+
+
+def test_the_picture_draws_the_dropped_unit_dashed():
+    from symbackprop.render.picture import picture
+    drawn = picture(load_problem(FILE).parts[0], 4)
+    assert drawn.count("densely dashed") == 1 and "densely dashed, fill=black!15] (n1x1)" in drawn    # unit 4
+    assert "densely dashed" not in picture(load_problem(PROBLEMS / "xor.yaml").parts[0], 4)
