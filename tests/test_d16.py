@@ -220,6 +220,8 @@ def test_every_format_shows_the_masked_pass_and_test_time():
     q = data["parts"][1]["quantities"]
     assert {"mask_3", "dropout_p_1", "masked_3", "test_masked_3", "test_net_5", "test_act_5"} <= set(q)
     assert q["test_act_5"]["section"] == "test"
+    assert data["parts"][1]["settings"]["dropout"] == [{"layer": 1, "units": ["3", "4"], "p": 0.5, "p_exact": "1/2",
+                                                          "scaling": "inverted", "masks": [[1, 0]], "seed": None}]
     for fmt, mark in (("latex", r"\tilde{u}_{3}"), ("markdown", r"\tilde{u}"), ("html", "test")):
         assert mark in runner.invoke(main, ["solve", str(FILE), "--format", fmt]).output, fmt
 
