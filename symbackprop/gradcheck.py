@@ -99,6 +99,8 @@ def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None,
     filled with {output symbol: output unit}: the symbols J itself is written in."""
     loss = losses.of(part)
     total, bindings, nets_out = [], {}, []
+    # dropout (dropout.py) on a hidden layer (1-based): the next layer reads m_j·s·u_j, the mask fixed
+    dropped = {d.layer: d for d in getattr(part, "dropout", ())}
     for n, sample in enumerate(part.samples):
         out = {i: (xsyms or {}).get((n, i), v) for i, v in sample.x}
         if part.bias is not None:
@@ -115,6 +117,9 @@ def loss_graph(part: Part, wsyms: dict, xsyms: dict | None = None,
                 u = sp.Dummy(f"u_{j}_{n}", real=True)
                 bindings[u] = act.value(nets[k]) if act.elementwise else softmax_value(nets, k)
                 out[j] = u
+            drop = dropped.get(li + 1)
+            for k, j in enumerate(layer if drop is not None else ()):
+                out[j] = drop.masks[n][k] * drop.scale * out[j]
         t = dict(sample.t)
         targets = [t[k] for k in part.outputs] if loss.takes_targets else []
         total.append(loss.per_sample([out[k] for k in part.outputs], targets))

@@ -22,7 +22,9 @@ from .quantity import Key
 # the terms of a sum (a net, a hidden δ's Σ_k δ_k·w_jk) sort in the network's order, not by unit id.
 RANK = {"eta": "0", "delta": "1", "w": "2", "gp": "3", "net": "4", "u": "5", "x": "5", "t": "6",
         "loss": "7", "grad": "8", "gradx": "8", "update": "8",
-        "new": "9", "sw": "2", "sgrad": "8", "supdate": "8", "snew": "9"}
+        "new": "9", "sw": "2", "sgrad": "8", "supdate": "8", "snew": "9",
+        # dropout (dropout.py): the mask m_j, p, the output the next layer reads ũ_j, and the test-time pass
+        "m": "3", "p": "0", "ut": "5", "tnet": "4", "tu": "5", "tut": "5"}
 
 # g as a function symbol, for the step "u_j = g(net_j) = <formula>".
 g = sp.Function("g")
@@ -111,7 +113,11 @@ class Model:
         # tied weights: each shared parameter's symbol, and the parameter of each tied edge
         self.shared = {name: self.symbol("sw", name) for name, _ in part.shared}
         self.tied = {edge: name for name, edges in part.shared for edge in edges}
+        # dropout (dropout.py): each unit of a dropped-out layer -> its layer's Dropout and place in the layer
+        self.dropped: dict[str, tuple[object, int]] = {
+            j: (d, k) for d in part.dropout for k, j in enumerate(part.layers[d.layer - 1])}
         self.forward = self._forward()
+        self.test_time = self._test_time() if part.dropout else []
 
     # -- symbols -------------------------------------------------------------------------------
     def symbol(self, kind: str, unit: str | None = None, *, source: str | None = None,
@@ -144,6 +150,19 @@ class Model:
         kind = "x" if self.layer_of[j] == 0 else "u"
         return self.symbol(kind, j, sample=self.per_sample(n))
 
+    def fed(self, j: str, n: int) -> sp.Symbol:
+        """What unit j gives the layer after it in sample n: ũ_j of a dropped-out layer, else `out(j, n)`."""
+        if j in self.dropped:
+            return self.symbol("ut", j, sample=self.per_sample(n))
+        return self.out(j, n)
+
+    def mask(self, j: str, n: int) -> sp.Symbol:
+        return self.symbol("m", j, sample=self.per_sample(n))
+
+    def dropout_p(self, layer: int) -> sp.Symbol:
+        """p of the dropout on hidden layer `layer` (1-based); its unit is the layer's number."""
+        return self.symbol("p", str(layer))
+
     def target(self, k: str, n: int) -> sp.Symbol:
         return self.symbol("t", k, sample=self.per_sample(n))
 
@@ -174,13 +193,14 @@ class Model:
             for n in range(self.n_samples):
                 for j in layer:
                     # net_j^(n) = Σ_i w_ij·u_i^(n): term i is the only one with w_ij or u_i (backward.py)
-                    rule = sp.Add(*[times(self.w[(i, j)], self.out(i, n)) for i in self.prev[j]])
+                    rule = sp.Add(*[times(self.w[(i, j)], self.fed(i, n)) for i in self.prev[j]])
                     steps.append(Assignment(self.qid("net", j, n), self.net(j, n), rule, "forward"))
                 nets = [self.net(j, n) for j in layer]
                 for k, j in enumerate(layer):
                     value = softmax_value(nets, k) if not act.elementwise else act.value(nets[k])
                     forms = () if not act.elementwise else (g(nets[k]),)
                     steps.append(Assignment(self.qid("act", j, n), self.out(j, n), value, "forward", forms))
+                steps += [self._masked(j, n) for j in layer if j in self.dropped]
         loss = losses.of(part)
         for n in range(self.n_samples):
             u = [self.out(k, n) for k in part.outputs]
@@ -189,6 +209,51 @@ class Model:
         if self.batched:
             total = part.batch_scale * sp.Add(*[self.sample_loss(n) for n in range(self.n_samples)])
             steps.append(Assignment(Key("loss"), self.loss, total, "loss"))
+        return steps
+
+    def _masked(self, j: str, n: int) -> Assignment:
+        """ũ_j = m_j·u_j (standard) or m_j·u_j/(1 − p) (inverted): what the next layer reads in training."""
+        d, _ = self.dropped[j]
+        rule = self.mask(j, n) * self.out(j, n)
+        if d.scaling == "inverted":
+            rule = rule / (1 - self.dropout_p(d.layer))
+        return Assignment(self.qid("masked", j, n), self.fed(j, n), rule, "forward")
+
+    def _test_time(self) -> list[Assignment]:
+        """The forward pass at test time, from the first dropped-out layer on, with the weights as given: no
+        mask; a dropped-out layer's output ũ_j^test = (1 − p)·u_j (standard) or u_j (inverted), and the nets
+        and outputs of the layers after it again (net_k^test, u_k^test)."""
+        part, steps = self.part, []
+        first = min(d.layer for d in part.dropout)
+        for n in range(self.n_samples):
+            fed: dict[str, sp.Symbol] = {}          # what each unit gives the next layer at test time
+
+            def test_fed(i: str, n: int = n) -> sp.Expr:
+                return fed[i] if i in fed else self.out(i, n)
+            for li in range(first - 1, len(part.layers)):
+                layer, act = part.layers[li], part.activations[li]
+                if li + 1 == first:
+                    outs = [self.out(j, n) for j in layer]
+                else:
+                    nets = []
+                    for j in layer:
+                        sym = self.symbol("tnet", j, sample=self.per_sample(n))
+                        rule = sp.Add(*[times(self.w[(i, j)], test_fed(i)) for i in self.prev[j]])
+                        steps.append(Assignment(self.qid("test_net", j, n), sym, rule, "test"))
+                        nets.append(sym)
+                    outs = [self.symbol("tu", j, sample=self.per_sample(n)) for j in layer]
+                    for k, j in enumerate(layer):
+                        value = softmax_value(nets, k) if not act.elementwise else act.value(nets[k])
+                        forms = () if not act.elementwise else (g(nets[k]),)
+                        steps.append(Assignment(self.qid("test_act", j, n), outs[k], value, "test", forms))
+                for k, j in enumerate(layer):
+                    fed[j] = outs[k]
+                    if j in self.dropped:
+                        d, _ = self.dropped[j]
+                        sym = self.symbol("tut", j, sample=self.per_sample(n))
+                        rule = (1 - self.dropout_p(d.layer)) * outs[k] if d.scaling == "standard" else outs[k]
+                        steps.append(Assignment(self.qid("test_masked", j, n), sym, rule, "test"))
+                        fed[j] = sym
         return steps
 
     def given(self) -> dict[sp.Symbol, sp.Expr]:
@@ -205,4 +270,9 @@ class Model:
                 values[self.out(i, n)] = v
             for k, v in s.t:
                 values[self.target(k, n)] = v
+        for d in self.part.dropout:
+            values[self.dropout_p(d.layer)] = d.p
+            for n, row in enumerate(d.masks):
+                for j, m in zip(self.part.layers[d.layer - 1], row):
+                    values[self.mask(j, n)] = sp.Integer(m)
         return values

@@ -148,9 +148,38 @@ def weight_name(model: Model, source: str, target: str, latex: bool) -> str:
     return symbol(nota.weight_symbol, latex) + _sub(unit_pair(a, b, latex), latex)
 
 
+def _tilde(name: str, latex: bool) -> str:
+    """ũ_3 of u_3: the tilde on the symbol before its subscript (\\tilde{u}_{3} in LaTeX)."""
+    head, sep, tail = name.partition("_")
+    return (rf"\tilde{{{head}}}" if latex else head + "\u0303") + sep + tail
+
+
+def _test(name: str, n: int | None, latex: bool) -> str:
+    """A test-time quantity: net_5^test, u_5^test(1) in a batch (LaTeX \\mathrm{net}_{5}^{\\text{test}})."""
+    sample = "" if n is None else f"({n + 1})"
+    return name + (rf"^{{\text{{test}}{sample}}}" if latex else f"^test{sample}")
+
+
+def _dropout_name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
+    """The names of dropout's symbols (dropout.py): m_3, p (p_{1} when several layers have dropout), ũ_3,
+    and the test-time pass net_5^test, u_5^test, ũ_3^test."""
+    k, unit, n = info.kind, info.unit, info.sample
+    if k == "p":
+        return "p" if len(model.part.dropout) == 1 else "p" + _sub(unit, latex)
+    if k == "m":
+        return "m" + own_sub(unit, nota, latex) + _sample(n, latex)
+    plain = SymInfo({"ut": "u", "tnet": "net", "tu": "u", "tut": "u"}[k], unit, None, None)
+    base = _name(plain, nota, outputs, model, latex)
+    if k in ("ut", "tut"):
+        base = _tilde(base, latex)
+    return base + _sample(n, latex) if k == "ut" else _test(base, n, latex)
+
+
 def _name(info: SymInfo, nota, outputs, model: Model, latex: bool) -> str:
     k, unit, n = info.kind, info.unit, info.sample
     sup = _sample(n, latex)
+    if k in ("m", "p", "ut", "tnet", "tu", "tut"):
+        return _dropout_name(info, nota, outputs, model, latex)
     if k == "eta":
         return learning_rate_name(nota, latex)
     if k == "w":

@@ -34,11 +34,11 @@ PART_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 TOP_KEYS = ("title", "description", "network", "weights", "sample", "samples", "batch_reduction",
             "loss", "learning_rate", "notation", "relu_derivative_at_zero", "precision", "sig_figs", "parts", "grading", "input_gradients", "shared",
-            "optimizer", "steps", "update", "init", "train")
+            "optimizer", "steps", "update", "init", "train", "dropout")
 PART_KEYS = ("name", "title", "description", "network", "activation", "output_activation",
              "weights", "sample", "samples", "batch_reduction", "loss", "learning_rate", "notation",
              "relu_derivative_at_zero", "precision", "sig_figs", "input_gradients", "shared",
-             "optimizer", "steps", "update", "init", "train")
+             "optimizer", "steps", "update", "init", "train", "dropout")
 NETWORK_KEYS = ("inputs", "bias", "layers", "activation", "output_activation", "bias_input")
 NOTATION_CHOICES = {"weight": ("from_to", "to_from"), "delta": ("dJ_dnet", "minus_dJ_dnet"),
                     "target_index": ("unit", "position")}
@@ -180,6 +180,7 @@ class Part:
     # `init:` (issue 14): how the weights were drawn (init.Init); None when the file gives them
     init: Any = None
     train: Any = None                            # `train:` (issue 14): a training.TrainSettings (train_file.py)
+    dropout: tuple = ()                          # `dropout:` (issue 14): dropout.Dropout of each hidden layer with one
     # where in the file each input of the computation was written: (origin, field path, line), origin one
     # of ("act", layer index), ("loss",), ("eta",), ("w", source, target), ("x", unit, sample index)
     written_at: tuple[tuple[tuple, str, int | None], ...] = field(default=(), compare=False, repr=False)
@@ -467,6 +468,9 @@ class _Validator(FieldReader):
                 value = {(w.source, w.target): w.value for w in weights}
                 weights = tuple(replace(w, value=value[first[(w.source, w.target)]])
                                 if (w.source, w.target) in first else w for w in weights)
+        drop: tuple = ()
+        if "dropout" in cfg and samples_ok:
+            drop, _ = self.guarded(lambda: self.dropout(cfg, layers, len(samples), training), ())
         if not (weights_ok and samples_ok):
             return None         # only a collecting reader gets here, with the mistakes recorded
         return Part(name=name, inputs=inputs, bias=bias, layers=layers, activations=acts,
@@ -475,7 +479,20 @@ class _Validator(FieldReader):
                     precision=precision, sig_figs=sig_figs, input_gradients=gradients,
                     bias_input=bias_input, shared=shared,
                     loss_formula=self.loss_formula if loss_ok else None, training=training, init=self.drawn, train=train,
+                    dropout=drop,
                     written_at=tuple((o, format_path(p), self.doc.line_of(p)) for o, p in self.origins.items()))
+
+    def dropout(self, cfg: dict, layers, samples: int, training) -> tuple:
+        """`dropout:` (dropout.py): one step by hand; a training run (`train`) or an optimizer's run of
+        several steps would need a fresh mask each step, which they do not draw: refused, one line."""
+        from . import dropout
+        got = dropout.read(self, cfg, layers, samples)
+        path = cfg["dropout"][1]
+        if self.command == "train":
+            self.fail(path, said("dropout.train"))
+        if training is not None:
+            self.fail(path, said("dropout.optimizer"))
+        return got
 
     def relu_g0(self, cfg: dict) -> sp.Rational:
         """`relu_derivative_at_zero`: g'(0) of relu, from 0 to 1."""

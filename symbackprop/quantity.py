@@ -19,6 +19,9 @@ KINDS: dict[str, str] = {
     # a shared (tied) parameter, by its name (`shared: {b1: [...]}`): shared_b1, grad_shared_b1, update_shared_b1, new_shared_b1
     "shared": "unit", "grad_shared": "unit", "update_shared": "unit", "new_shared": "unit",
     "new_loss": "alone",               # J after an optimizer step (solve's `steps`, optimize.py)
+    # dropout (dropout.py): the mask m_j of a unit (per sample), p of a hidden layer (dropout_p_1: its unit is the
+    # layer's number), ũ_j the output the next layer reads, and the test-time pass (no mask)
+    "mask": "unit", "dropout_p": "unit", "masked": "unit", "test_net": "unit", "test_act": "unit", "test_masked": "unit",
 }
 # an optimizer's values per parameter over several steps (optimize.py): the assignment names of
 # optimizers.py -> the stem of their kinds, m_w_3_5 of a weight, m_shared_b1 of a shared parameter
@@ -29,10 +32,10 @@ STATE_KINDS = ({f"{stem}_w": "edge" for stem in OPTIMIZER_STEMS.values()}
                | {f"{stem}_shared": "unit" for stem in OPTIMIZER_STEMS.values()})
 KINDS.update(STATE_KINDS)
 # the kinds that are given by the problem rather than computed
-GIVEN = frozenset({"input", "target", "w", "learning_rate", "shared"})
+GIVEN = frozenset({"input", "target", "w", "learning_rate", "shared", "mask", "dropout_p"})
 # the kinds whose quantity is one for the whole batch: a weight, its gradient and update, and η
 PER_BATCH = (frozenset(k for k, shape in KINDS.items() if shape == "edge")
-             | {"learning_rate", "shared", "grad_shared", "update_shared", "new_shared", "new_loss"}
+             | {"learning_rate", "shared", "grad_shared", "update_shared", "new_shared", "new_loss", "dropout_p"}
              | {k for k, shape in STATE_KINDS.items() if shape == "unit"})
 # longest kinds first, so that "grad_w_0_3" is read as grad_w, not as a unit called "w_0_3"
 _PREFIXES = sorted(KINDS, key=len, reverse=True)

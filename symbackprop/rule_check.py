@@ -537,7 +537,8 @@ def _derive_for_part(part: Part, source: str = "<problem>") -> GeneralDerivation
         derivation = replace(derivation, shared=shared_rules(derivation, part.shared, part.layers, part.bias, frozen))
         if part.input_gradients:
             derivation = replace(derivation, input_gradient=input_gradient_rule(derivation))
-        values = solution_values(part, source, close)
+        # the general rules have no dropout (dropout.py): they are checked on the network without its mask
+        values = solution_values(replace(part, dropout=()) if part.dropout else part, source, close)
         return replace(derivation, checks=check_rules(derivation, values, close) + check_deeper(derivation, values, close)
                        + check_shared(derivation, values, close) + check_input_gradient(derivation, values, close))
 

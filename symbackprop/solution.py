@@ -29,7 +29,7 @@ from .shows import Shows
 if TYPE_CHECKING:
     from .graph import GraphSolution
 
-SECTIONS = ("given", "forward", "loss", "output", "hidden", "inputs", "shared", "updated")
+SECTIONS = ("given", "forward", "loss", "output", "hidden", "inputs", "shared", "updated", "test")
 
 
 @dataclass(frozen=True)
@@ -319,7 +319,7 @@ MEMO_STEPS = 3000
 def _solve_part(part: Part, source: str = "<problem>") -> PartSolution:
     """Derive and evaluate one part: its model, forward and backward steps, values and notes."""
     model = Model(part)
-    assignments = model.forward + derive(model)
+    assignments = model.forward + derive(model) + model.test_time
     try:
         values = evaluate(model, assignments)
     except ProblemError as exc:
@@ -341,7 +341,8 @@ part gets the same immutable PartSolution again (memo.py)."""
 
 def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
     info = model.info[sym]
-    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}[info.kind]
+    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared", "m": "mask",
+            "p": "dropout_p"}[info.kind]
     key = model.qid(kind, info.unit, info.sample, source=info.source)
     v = values[sym]
     return Step(key, "given", sym, (), {}, v, to_float(v))
@@ -373,4 +374,25 @@ def _conventions(model: Model, values: dict) -> tuple["Note", ...]:
         elif hit:
             g0 = dict(act.params).get("g0")
             out.append(Note("kink", {"activation": act.name, "nets": hit, "g0": g0}))
+    return tuple(out) + _dropout_notes(model)
+
+
+def _dropout_notes(model: Model) -> tuple[Note, ...]:
+    """Dropout's notes (dropout.py), per dropped-out layer: the layer, p, scaling and mask (and the seed it
+    was drawn with); the dropped units, whose δ is 0; what test time does; and, once, why the scaling."""
+    out = []
+    for d in model.part.dropout:
+        units = model.part.layers[d.layer - 1]
+        masks = tuple((model.mask(j, n), m) for n, row in enumerate(d.masks) for j, m in zip(units, row))
+        out.append(Note("dropout", {"layer": d.layer, "p": d.p, "scaling": d.scaling, "seed": d.seed,
+                                    "p_symbol": model.dropout_p(d.layer), "masks": masks}))
+        if d.seed is not None:
+            out.append(Note("dropout_seed", {"seed": d.seed}))
+        dropped = tuple((model.mask(j, n), model.out(j, n), model.delta(j, n))
+                        for n, row in enumerate(d.masks) for j, m in zip(units, row) if m == 0)
+        if dropped:
+            out.append(Note("dropout_dropped", {"dropped": dropped}))
+        out.append(Note("dropout_test", {"scaling": d.scaling, "p_symbol": model.dropout_p(d.layer)}))
+    if out:
+        out.append(Note("dropout_why", {}))
     return tuple(out)

@@ -278,7 +278,7 @@ EXPECTED_EN: dict[str, str] = {
     'unknown_key': "p.yaml:14: learning_rat: unknown field 'learning_rat' in a problem; allowed: title, description, "
         'network, weights, sample, samples, batch_reduction, loss, learning_rate, notation, '
         'relu_derivative_at_zero, precision, sig_figs, parts, grading, input_gradients, shared, optimizer, steps, '
-        'update, init, train (did you mean learning_rate?)',   # issue 12; optimizer, steps, update: issue 13; init, train: 14
+        'update, init, train, dropout (did you mean learning_rate?)',   # issue 12; optimizer, steps, update: issue 13; init, train, dropout: 14
     'softmax_hidden': 'p.yaml:5: network.activation: softmax is only allowed on the output layer',
     'unknown_parameter': "p.yaml:5: network.activation.slope: unknown parameter 'slope'; elu takes alpha",
     'infinite': "p.yaml:8: weights.1.4: '.inf' is not a finite number; write numbers as decimals, like 31, -0.5 or "

@@ -54,7 +54,7 @@ from ..rubric import Rubric
 MAX_REEVALUATED = 100         # numbers of one expression re-evaluated one by one (rounding bound, sign slips)
 MAX_PASSES = 3               # judgings of one submission: a given copy pinned by a later item re-judges it
 MAX_EXPONENT = 300            # a value is between 10^-300 and 10^300 in size (or 0): beyond is out of range
-ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "inputs", "shared", "updated")
+ITEM_SECTIONS = ("forward", "loss", "output", "hidden", "inputs", "shared", "updated", "test")
 GOOD = ("correct", "follow_through", "other_convention")
 
 

@@ -39,6 +39,11 @@ MESSAGES = {code: t for code, t in templates("diagnosis").items()
 CHARGED_ONCE = {code: t for code, t in templates("charged").items()}      # ids charged.CODE of the catalogue
 
 
+# the kinds whose value the loss does not drive: a slip in the loss's factor cannot explain them (the forward
+# pass, g', the updated weight; dropout's ũ_j and the test-time pass)
+NOT_FROM_LOSS = ("net", "act", "gprime", "new_w", "masked", "test_net", "test_act", "test_masked")
+
+
 def _variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[dict], float | None]]]:
     """(code, message, value at given leaf values) for every mistake that applies to this step;
     built once per step and checker."""
@@ -87,10 +92,10 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
     eta = sym_of[Key("learning_rate")] if sym_of.get(Key("learning_rate")) in leaves else None
     if eta is not None and part.learning_rate != 1:
         out.append(("eta_missing", eta_missing_message(part), rule_with({eta: 1})))
-    if losses.of(part).half and key.kind not in ("net", "act", "gprime", "new_w"):
+    if losses.of(part).half and key.kind not in NOT_FROM_LOSS:
         out.append(("half_missing", half_missing_message(part), scaled(2)))
     k_out = mean_units(part)
-    if k_out and key.kind not in ("net", "act", "gprime", "new_w"):
+    if k_out and key.kind not in NOT_FROM_LOSS:
         # a mean over the K outputs (mse) taken as their sum, or its derivative 2(u − t) for (2/K)(u − t):
         # K times the loss and every value driven by it (before loss_doubled, which it names more closely)
         out.append(("mean_units_missing", mean_units_message(k_out, letters=_error_letters(part)), scaled(k_out)))
@@ -182,7 +187,7 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
                         inner = recompute(dq, vals, {gp: put})
                         return None if inner is None else recompute(qid, {**vals, d: inner})
                     out.append((code, said(key_words, net=net), through))
-    if key.kind not in ("net", "act", "gprime", "new_w", "loss") and square_two(part):
+    if key.kind not in NOT_FROM_LOSS + ("loss",) and square_two(part):
         # the 2 of the square's derivative left out: ∂/∂u (t − u)² = 2(u − t) written u − t (half the value)
         t, u = _error_letters(part) or ("t", "u")
         out.append(("square_two_missing", said("diagnosis.square_two_missing", t=t, u=u), scaled(sp.Rational(1, 2))))
@@ -228,6 +233,32 @@ def _build_variants(ch: "Checker", qid: str) -> list[tuple[str, str, Callable[[d
             out.append(("update_subtracted", update_subtracted_message(part),
                         lambda vals, w=w, d=d: None if vals.get(w) is None or vals.get(d) is None
                         else vals[w] - vals[d]))
+    out += _dropout_slips(psol, key, leaves, key_of, rule_with)
+    return out
+
+
+def _dropout_slips(psol, key: Key, leaves, key_of: dict, rule_with) -> list[tuple[str, str, Callable]]:
+    """Dropout's slips (dropout.py), where the step's rule has a mask or p in it: a dropped unit (m_j = 0)
+    worked as if kept (its ũ_j, or its δ_j, not 0), inverted dropout's 1/(1 − p) left out (ũ_j, δ_j), and
+    standard dropout's test-time 1 − p left out (ũ_j^test)."""
+    if not psol.part.dropout:
+        return []
+    names = psol.names.text
+    value = {s.symbol: s.value for s in psol.steps if s.section == "given"}
+    ps = [s for s in leaves if key_of.get(s) is not None and key_of[s].kind == "dropout_p"]
+    dropped = [s for s in leaves if key_of.get(s) is not None and key_of[s].kind == "mask" and value.get(s) == 0]
+    out = []
+    for m in dropped:
+        what = "delta" if key.kind == "delta" else "other"
+        out.append(("dropout_mask_missing", said(f"diagnosis.dropout_mask_missing_{what}", m=f"{names[m]} = 0"),
+                    rule_with({m: sp.Integer(1)})))
+        for p in ps:
+            out.append(("dropout_mask_missing", said(f"diagnosis.dropout_mask_missing_{what}", m=f"{names[m]} = 0"),
+                        rule_with({m: sp.Integer(1), p: sp.Integer(0)})))
+    for p in ps:
+        code = "dropout_test_scale_missing" if key.kind == "test_masked" else "dropout_scale_missing"
+        out.append((code, said(f"diagnosis.{code}", p=names[p], value=format_value(value[p], 4)[0]),
+                    rule_with({p: sp.Integer(0)})))
     return out
 
 

@@ -80,6 +80,10 @@ def _part_head(psol, p: int) -> dict:
         settings["shared"] = {name: [f"w_{i}_{j}" for i, j in edges] for name, edges in part.shared}
     if part.init is not None:                    # the weights drawn (`init:`, issue 14): how, and each layer's v
         settings["init"] = _init_settings(part)
+    if part.dropout:                             # `dropout:` (issue 14): each layer's p, scaling and mask per sample
+        settings["dropout"] = [{"layer": d.layer, "units": list(part.layers[d.layer - 1]), "p": float(d.p),
+                                "p_exact": str(d.p), "scaling": d.scaling, "masks": [list(m) for m in d.masks],
+                                "seed": d.seed} for d in part.dropout]
     return head
 
 

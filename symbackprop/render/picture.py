@@ -112,6 +112,7 @@ class Node:
     y: float
     text: str
     bias: bool = False
+    dropped: bool = False        # a unit dropout drops in every sample (dropout.py): drawn dashed and shaded
 
     @property
     def radius(self) -> float:
@@ -217,7 +218,8 @@ def _legacy_layout(part, precision: int, lang: str = "en") -> Layout:
     nodes: dict[str, Node] = {}
     for c, col in enumerate(_columns(part)):
         for k, u in enumerate(col):
-            nodes[u] = Node(f"n{c}x{k}", c * LEGACY_X, ((len(col) - 1) / 2 - k) * LEGACY_Y, f"${unit_label(u, part.notation, True)}$")
+            nodes[u] = Node(f"n{c}x{k}", c * LEGACY_X, ((len(col) - 1) / 2 - k) * LEGACY_Y, f"${unit_label(u, part.notation, True)}$",
+                            dropped=u in _dropped(part))
     captions = []
     if part.bias is not None:
         low = min(n.y for n in nodes.values()) / LEGACY_Y
@@ -249,9 +251,20 @@ def readable(lay: Layout) -> bool:
     return True
 
 
+def _dropped(part) -> set[str]:
+    """The units dropout drops in every sample (dropout.py), which the picture draws dashed and shaded."""
+    out: set[str] = set()
+    for d in getattr(part, "dropout", ()):
+        out |= {j for k, j in enumerate(part.layers[d.layer - 1]) if all(row[k] == 0 for row in d.masks)}
+    return out
+
+
 def _node_line(part, n, x: str, y: str, lang: str) -> str:
-    """One unit's TikZ node at (x, y), as both layouts draw it (a bias node dashed and captioned)."""
+    """One unit's TikZ node at (x, y), as both layouts draw it (a bias node dashed and captioned, a unit
+    dropout drops dashed and shaded)."""
     style = r"unit, dashed, label=below:{\scriptsize " + _bias_caption(part, lang)[0] + "}" if n.bias else "unit"
+    if n.dropped:
+        style = "unit, densely dashed, fill=black!15"
     return rf"  \node[{style}] ({n.name}) at ({x}, {y}) {{{n.text}}};"
 
 
@@ -281,7 +294,8 @@ def _scaled_nodes(part, gaps: list[float], dy: float) -> tuple[list[dict[str, No
     height = (max(len(col) for col in columns) - 1) * dy
     for c, col in enumerate(columns):
         step = min(height / max(len(col) - 1, 1), SPREAD * dy)     # a short column spread towards the tallest
-        cols.append({u: Node(f"n{c}x{k}", x, ((len(col) - 1) / 2 - k) * step, f"${unit_label(u, part.notation, True)}$")
+        cols.append({u: Node(f"n{c}x{k}", x, ((len(col) - 1) / 2 - k) * step, f"${unit_label(u, part.notation, True)}$",
+                             dropped=u in _dropped(part))
                      for k, u in enumerate(col)})
         x += gaps[c] if c < len(gaps) else 0.0
     units = [n for col in cols for n in col.values()]

@@ -350,4 +350,48 @@ def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
                         rule=Sym(f"Δw = −{lr}·∂{J}/∂w", rf"\Delta w = -{lr_tex}\,\partial {J}/\partial w"))
     if n.kind == "per_sample_first":    # issue 13: update per_sample, the solution is step 1's on sample 1
         return sentence(lang, "note.per_sample_first", samples=d["samples"], section=msg(lang, "section.optimizer"))
+    if n.kind.startswith("dropout"):    # issue 14: dropout, one step by hand (dropout.py)
+        return _dropout_note(psol, n, lang, names)
     raise KeyError(n.kind)
+
+
+def _dropout_note(psol: PartSolution, n: Note, lang: str, names) -> Text:
+    """Dropout's notes: the layer, p, scaling and mask; the dropped units' δ = 0; test time; why the scaling."""
+    J = psol.part.notation.loss_symbol
+    from ..notation import symbol
+    a_text = psol.part.notation.activation_symbol
+    a, ut = symbol(a_text, True), a_text + "\u0303"
+    d = n.data
+    if n.kind == "dropout_seed":
+        draw = Sym(f"np.random.default_rng({d['seed']}).random((N, n)) < 1 − p",
+                   rf"\texttt{{np.random.default\_rng({d['seed']}).random((N, n))}} < 1 - p")
+        return sentence(lang, "note.dropout_seed", seed=d["seed"], draw=draw)
+    if n.kind == "dropout_why":
+        return sentence(lang, "note.dropout_why", keep=Sym("1 − p", "1 - p"), u=Sym(f"{a_text}_j", f"{a}_j"),
+                        scaled=Sym(f"(1 − p)·{a_text}_j", rf"(1 - p)\,{a}_j"), em=Sym(
+            f"E[m_j] = 1 − p, E[m_j·{a_text}_j] = (1 − p)·{a_text}_j, E[m_j·{a_text}_j/(1 − p)] = {a_text}_j",
+            rf"\mathrm{{E}}[m_j] = 1 - p,\ \mathrm{{E}}[m_j {a}_j] = (1 - p)\,{a}_j,\ "
+            rf"\mathrm{{E}}[m_j {a}_j/(1 - p)] = {a}_j"))
+    if n.kind == "dropout_dropped":
+        dropped = d["dropped"]
+        return sentence(lang, "note.dropout_dropped",
+                        m=joined_syms([Sym(f"{names.text[m]} = 0", f"{names.latex[m]} = 0") for m, _, _ in dropped]),
+                        du=joined_syms([Sym(f"∂{J}/∂{names.text[u]} = 0", rf"\partial {J}/\partial {names.latex[u]} = 0")
+                                        for _, u, _ in dropped]),
+                        deltas=joined_syms([Sym(f"{names.text[dl]} = 0", f"{names.latex[dl]} = 0") for _, _, dl in dropped]))
+    p_text, p_tex = names.text[d["p_symbol"]], names.latex[d["p_symbol"]]
+    if n.kind == "dropout_test":
+        if d["scaling"] == "standard":
+            rule = Sym(f"{ut}_j^test = (1 − {p_text})·{a_text}_j", rf"\tilde{{{a}}}_j^{{\text{{test}}}} = (1 - {p_tex})\,{a}_j")
+        else:
+            rule = Sym(f"{ut}_j^test = {a_text}_j", rf"\tilde{{{a}}}_j^{{\text{{test}}}} = {a}_j")
+        return sentence(lang, f"note.dropout_test_{d['scaling']}", rule=rule,
+                        keep=Sym(f"1 − {p_text}", f"1 - {p_tex}"))
+    if d["scaling"] == "inverted":
+        rule = Sym(f"{ut}_j = m_j·{a_text}_j/(1 − {p_text})", rf"\tilde{{{a}}}_j = m_j {a}_j/(1 - {p_tex})")
+    else:
+        rule = Sym(f"{ut}_j = m_j·{a_text}_j", rf"\tilde{{{a}}}_j = m_j {a}_j")
+    mask = joined_syms([Sym(f"{names.text[m]} = {v}", f"{names.latex[m]} = {v}") for m, v in d["masks"]])
+    p = format_given(d["p"], 4)[0]
+    return sentence(lang, "note.dropout", layer=d["layer"], p=Sym(f"{p_text} = {p}", f"{p_tex} = {p}"), scaling=msg(lang, f"scaling.{d['scaling']}"),
+                    rule=rule, mask=mask)
