@@ -778,6 +778,9 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
                        *_local_partial_note(sol, lang), *_elementwise_note(sol, lang),
                        *kink_notes(sol, math, lang, p, which=True))),
     )
+    if sol.problem.padding is not None:      # model: masked_mean (padding.py): its batch, mask and the unmasked mean
+        from .padding import after_sections, before_sections
+        sections = before_sections(sol, lang) + sections + after_sections(sol, lang, p)
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     parts = (Part(None, sections, math, p, closing=closing),)
     if sol.run is not None:                  # optimizer: in the file (graph_optimize.py): its steps, a part of their own
@@ -916,6 +919,9 @@ def to_data(sol: GraphSolution, precision: int | None = None, checks=None) -> di
         data["sig_figs"] = int(p)
     if sol.run is not None:
         data.update(_run_data(sol, doc, p))
+    if sol.problem.padding is not None:
+        from .padding import unmasked_data
+        data["masked_mean"] = unmasked_data(sol)
     if checks is not None:
         data["check"] = {"ok": checks.ok, "max_relative_difference_direct": checks.max_direct,
                          "max_relative_difference_finite_differences": checks.max_fd, "step": checks.step,
