@@ -86,7 +86,7 @@ def is_masked_mean(doc: YamlDocument) -> bool:
 class _Reader(FieldReader):
     def batch(self) -> PaddedBatch:
         data = self.doc.data
-        self.check_keys(data, KEYS, (), "a masked-mean problem (model: masked_mean)")
+        self.check_keys(data, KEYS, (), said("padding.what"))
         for key in ("embeddings", "sentences", "targets", "w"):
             if key not in data:
                 self.fail((key,), said("padding.missing", field=key))
@@ -143,6 +143,9 @@ class _Reader(FieldReader):
             if not isinstance(word, str) or (word != pad and not WORD_RE.match(word)):
                 self.fail(path, said("padding.bad_word", got=shown(word)))
             name = word_name(word)
+            from .graph import CONSTANTS, RESERVED
+            if name in RESERVED or name in CONSTANTS:
+                self.fail(path, said("padding.reserved_name", word=word, name=name))
             if name in names:
                 self.fail(path, said("padding.same_name", a=names[name], b=word, name=name))
             names[name] = word

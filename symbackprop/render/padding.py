@@ -28,6 +28,12 @@ def _fraction(value, p: int) -> Sym:
     return _num(value, p)
 
 
+def _word(word: str) -> Text:
+    """A word as a table cell; in LaTeX braced, so that [pad] at a row's start is not read as \\[length]."""
+    from .latex import tex_escape
+    return Text(word, latex="{" + tex_escape(word) + "}")
+
+
 def _cell(sym: Sym) -> Text:
     """A table cell that is mathematics (a name, a matrix)."""
     return Prose("\ue0000\ue001", [sym])
@@ -55,7 +61,8 @@ def before_sections(sol, lang: str) -> tuple[Section, ...]:
     cols = tuple(str(i + 1) for i in range(batch.pad_to))
     head = (Text("s"),) + tuple(Text(c) for c in cols) + (_cell(Sym("n_s", "n_s")),)
     lengths = batch.lengths()
-    rows = tuple((str(s + 1),) + tuple(batch.tokens(s)) + (str(lengths[s]),) for s in range(len(batch.sentences)))
+    rows = tuple((str(s + 1),) + tuple(_word(t) for t in batch.tokens(s)) + (str(lengths[s]),)
+                 for s in range(len(batch.sentences)))
     mask_head = (Text("s"),) + tuple(Text(c) for c in cols)
     mask_rows = tuple((str(s + 1),) + tuple(str(m) for m in row) for s, row in enumerate(batch.masks))
     pad = batch.pad
@@ -97,7 +104,8 @@ def after_sections(sol, lang: str, p: int) -> tuple[Section, ...]:
     for word in batch.vocab:
         where = positions(batch, word)
         name = word_name(word)
-        rows.append((word, ", ".join(f"x{s}{i}" for s, i in where) or "–", _cell(_num(sol.gradients[name], p))))
+        rows.append((_word(word), _cell(joined_syms([_name(f"x{s}{i}") for s, i in where])) if where else "–",
+                     _cell(_num(sol.gradients[name], p))))
         if len(where) > 1 and word != pad:
             notes.append(sentence(lang, "padding.note.shared", word=word, count=len(where),
                                   grad=_grad(out, name),
