@@ -121,6 +121,12 @@ def test_the_worked_solution_says_it_and_the_unmasked_mean_is_computed(sol):
     assert "h'_3 = [-0.3; 0.8] instead of h_3 = [-0.125; 0.75]" in out
     assert "gets 1/5 of its sentence's gradient ∂J/∂h2 instead of 1/2" in out
     assert "gets 1/5 of its sentence's gradient ∂J/∂h3 instead of 1/4" in out
+    # docs/training.md's block is this output, lines left out marked …
+    doc = (ROOT / "docs" / "training.md").read_text(encoding="utf-8").split("## Padding and the masked mean")[1]
+    block = doc.split("```text\n")[1].split("```")[0]
+    shown = [line for line in block.splitlines() if line.strip() and "…" not in line.replace("(x_s1 + … + x_s5)", "")]
+    assert len(shown) > 60 and all(line in out.splitlines() for line in shown), \
+        [line for line in shown if line not in out.splitlines()][:3]
     # the unmasked graph itself (what those lines print), against the NumPy pass without a mask
     from symbackprop.render.padding import unmasked_solution
     wrong = unmasked_solution(sol.problem.padding)
