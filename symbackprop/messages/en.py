@@ -1795,4 +1795,5 @@ MESSAGES = {
     "padding.note.scale": "A real word of sentence {s} gets {wrong} of its sentence's gradient {dh} instead of {right} ({local} by SymPy): {gradw} = {valuew} instead of {grad} = {value}.",
     "padding.what": "a masked-mean problem (model: masked_mean)",
     "padding.reserved_name": "the word {word} would be named {name} in the graph, which is the name of a function; rename it",
+    "graph.derive_wide_backward": "{grad}: long (in the node names a line of it has {count} characters, too wide for a page: at most {limit}); its value is {value}, and `solve` gives it step by step",
 }

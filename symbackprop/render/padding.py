@@ -136,7 +136,8 @@ def after_sections(sol, lang: str, p: int) -> tuple[Section, ...]:
             _cell(Sym("y_s", "y_s")), _cell(Sym("y'_s", "y'_s")))
     rows = []
     notes = [sentence(lang, "padding.note.unmasked", pad_to=k,
-                      rule=Sym(f"h'_s = (x_s1 + … + x_s{k})/{k}", rf"h'_s = (x_{{s1}} + \dots + x_{{s{k}}})/{k}"))]
+                      rule=Sym(f"h'_s = ({' + '.join(f'x_s{i + 1}' for i in range(k))})/{k}",
+                               f"h'_s = ({' + '.join(f'x_{{s{i + 1}}}' for i in range(k))})/{k}"))]
     lengths = batch.lengths()
     for s in range(len(batch.sentences)):
         h, hw = sol.values[f"h{s + 1}"], wrong.values[f"h{s + 1}"]
