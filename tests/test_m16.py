@@ -228,3 +228,24 @@ def test_half_squared_loss_and_every_format(tmp_path):
         out = tmp_path / f"p.{fmt}"
         assert run("solve", FILE, "--format", fmt, "-o", out).exit_code == 0
         assert "[pad]" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt", ["md", "tex", "txt"])
+def test_the_own_solution_checks_back_with_no_line_unread(fmt, lang, tmp_path):
+    """The batch's sections (the unmasked mean's h'_2 = …, the pads' ∂J/∂x23 = … = 0) are the tool's explanation:
+    `check` of the worked solution passes over them and reads every step at full marks."""
+    out = tmp_path / f"s.{fmt}"
+    assert run("solve", FILE, "--lang", lang, "-o", out).exit_code == 0
+    checked = run("check", FILE, out).output
+    assert "Score: 187 / 187" in checked and "Not read" not in checked, checked[-1500:]
+
+
+@pytest.mark.slow
+def test_derive_gives_the_wide_gradients_by_value():
+    out = run("derive", FILE).output
+    assert "∂J/∂epad: long (in the node names a line of it has 209 characters, too wide for a page: at most 100); " \
+           "its value is [0; 0]" in out
+    assert "∂J/∂eI = [m11·w_1·" in out                 # a narrow one in the node names, its mask entry in it
+    assert "Check: 21 gradient entries, three ways: all agree" in out
