@@ -280,3 +280,18 @@ def masked_graph(batch: PaddedBatch):
     parameters = tuple(word_name(w) for w in batch.vocab) + ("w", "b")
     return GraphProblem(batch.title, batch.source, tuple(quantities.values()), parameters, "J", batch.precision,
                         batch.description, padding=batch)
+
+
+_UNMASKED: dict = {}       # repr of a batch (its values) -> its unmasked graph's solution; the last few kept
+
+
+def unmasked_solution(batch: PaddedBatch):
+    """The batch's graph with every m_si = 1 (`unmasked`), solved: the mistake's values, once for the worked
+    solution's text and JSON (render/padding.py) and for `check`'s diagnosis (answers/graph_answers.py)."""
+    from .graph import solve_graph
+    key = repr(batch)
+    if key not in _UNMASKED:
+        if len(_UNMASKED) >= 4:
+            _UNMASKED.pop(next(iter(_UNMASKED)))
+        _UNMASKED[key] = solve_graph(masked_graph(unmasked(batch)))
+    return _UNMASKED[key]

@@ -128,7 +128,7 @@ def test_the_worked_solution_says_it_and_the_unmasked_mean_is_computed(sol):
     assert len(shown) > 60 and all(line in out.splitlines() for line in shown), \
         [line for line in shown if line not in out.splitlines()][:3]
     # the unmasked graph itself (what those lines print), against the NumPy pass without a mask
-    from symbackprop.render.padding import unmasked_solution
+    from symbackprop.padding import unmasked_solution
     wrong = unmasked_solution(sol.problem.padding)
     assert floats(wrong.values["J"]) == pytest.approx([forward(E, W, B, masked=False)], rel=1e-12)
     fd = numeric_gradients(masked=False)
@@ -162,8 +162,16 @@ def test_check_reads_a_students_right_and_wrong_answers(sol, tmp_path):
     # the unmasked mean's h'2 and a pad that got the gradient of a real word: wrong
     wrong = dict(right, h2=[[-0.1], [0.6]], grad_x23=[[round(float(v), 6)] for v in sol.gradients["x22"]])
     reports, _ = check_submission(FILE, wrong)
-    got = {v.qid: v.status for v in reports[0].verdicts if v.status != "missing"}
+    verdicts = {v.qid: v for v in reports[0].verdicts if v.status != "missing"}
+    got = {q: v.status for q, v in verdicts.items()}
     assert got["h2_1"] == got["h2_2"] == got["grad_x23_1"] == "wrong" and got["grad_emovie_1"] == "correct"
+    # each says why: h'_2 is the unmasked mean's value (by hand above: [-0.1, 0.6]); a pad's gradient is 0
+    assert verdicts["h2_1"].diagnosis == verdicts["h2_2"].diagnosis == "unmasked_mean"
+    assert "the value of an unmasked mean (-0.1)" in verdicts["h2_1"].message
+    assert "at a pad ([pad]), where the gradient is exactly 0" in verdicts["grad_x23_1"].message
+    # a wrong value no mistake of these gives is not said to be one
+    reports, _ = check_submission(FILE, {"h2": [[1.5], [0]]})
+    assert next(v for v in reports[0].verdicts if v.qid == "h2_1").diagnosis != "unmasked_mean"
 
 
 def _error(old: str, new: str) -> ProblemError:

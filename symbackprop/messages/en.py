@@ -1796,4 +1796,7 @@ MESSAGES = {
     "padding.what": "a masked-mean problem (model: masked_mean)",
     "padding.reserved_name": "the word {word} would be named {name} in the graph, which is the name of a function; rename it",
     "graph.derive_wide_backward": "{grad}: long (in the node names a line of it has {count} characters, too wide for a page: at most {limit}); its value is {value}, and `solve` gives it step by step",
+    "padding.diagnosis_unmasked": "the value of an unmasked mean ({value}): the pads' {pad} embeddings were averaged in too, over all {pad_to} positions; the masked mean zeroes the pads and divides by the number of real words",
+    "code.unmasked_mean": "an unmasked mean (the pads averaged in)",
+    "padding.diagnosis_pad_gradient": "{name} is at a pad ({pad}), where the gradient is exactly 0: its mask entry is 0, so z = m·x and everything after it do not depend on it",
 }

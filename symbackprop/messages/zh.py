@@ -1586,4 +1586,7 @@ MESSAGES = {
     "padding.what": "掩码平均问题（model: masked_mean）",
     "padding.reserved_name": "词 {word} 在计算图中会被命名为 {name}，这是一个函数的名字；请重命名",
     "graph.derive_wide_backward": "{grad}：过长（以节点名写出时一行有 {count} 个字符，一页宽度放不下：至多 {limit} 个）；其值为 {value}，`solve` 逐步给出",
+    "padding.diagnosis_unmasked": "这是不加掩码的平均的值（{value}）：{pad} 的嵌入也被计入，对全部 {pad_to} 个位置求了平均；掩码平均应将填充归零，并除以真实的词数",
+    "code.unmasked_mean": "不加掩码的平均（填充也被计入）",
+    "padding.diagnosis_pad_gradient": "{name} 位于填充（{pad}）处，那里的梯度恰好为 0：其掩码元素为 0，因此 z = m·x 及其后的一切都不依赖于它",
 }

@@ -54,21 +54,6 @@ def positions(batch, word: str) -> list[tuple[int, int]]:
     return [(s + 1, i + 1) for s in range(len(batch.sentences)) for i, t in enumerate(batch.tokens(s)) if t == word]
 
 
-_UNMASKED: dict = {}       # repr of a batch (its values) -> its unmasked graph's solution; the last few kept
-
-
-def unmasked_solution(batch):
-    """The batch's graph with every m_si = 1 (padding.unmasked), solved once for the text and the JSON alike."""
-    from ..graph import solve_graph
-    from ..padding import masked_graph, unmasked
-    key = repr(batch)
-    if key not in _UNMASKED:
-        if len(_UNMASKED) >= 4:
-            _UNMASKED.pop(next(iter(_UNMASKED)))
-        _UNMASKED[key] = solve_graph(masked_graph(unmasked(batch)))
-    return _UNMASKED[key]
-
-
 def before_sections(sol, lang: str) -> tuple[Section, ...]:
     """The padded batch (a table of tokens with the pad token, and n_s) and the mask M, then what the graph's
     names stand for."""
@@ -130,6 +115,7 @@ def after_sections(sol, lang: str, p: int) -> tuple[Section, ...]:
     gradient = Section(Text(msg(lang, "padding.section.gradient")), (), notes=tuple(notes),
                        table=Table(head, tuple(rows)))
     # -- the same batch, averaged over every position --------------------------------------------------
+    from ..padding import unmasked_solution
     wrong = unmasked_solution(batch)
     k = batch.pad_to
     head = (Text("s"), _cell(Sym("n_s", "n_s")), _cell(Sym("h_s", "h_s")), _cell(Sym("h'_s", "h'_s")),
@@ -182,6 +168,7 @@ def unmasked_data(sol) -> dict:
     pad embedding and of each position), as floats."""
     from ..padding import word_name
     batch = sol.problem.padding
+    from ..padding import unmasked_solution
     wrong = unmasked_solution(batch)
 
     def plain(v):
