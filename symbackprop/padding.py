@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
 from .fields import FieldReader
 from .messages import said
-from .usertext import DESCRIPTION_MAX, TITLE_MAX
+from .usertext import DESCRIPTION_MAX, TITLE_MAX, sanitized
 from .yamlfile import YamlDocument, shown
 
 KEYS = ("title", "description", "model", "embeddings", "pad", "sentences", "pad_to", "masks", "targets", "w", "b",
@@ -90,7 +91,7 @@ class _Reader(FieldReader):
         for key in ("embeddings", "sentences", "targets", "w"):
             if key not in data:
                 self.fail((key,), said("padding.missing", field=key))
-        title = self.text(data, ("title",), TITLE_MAX) if "title" in data else said("padding.default_title")
+        title = self.text(data, ("title",), TITLE_MAX) if "title" in data else sanitized(Path(self.doc.source).stem)
         description = self.text(data, ("description",), DESCRIPTION_MAX) if "description" in data else ""
         pad = data.get("pad", PAD)
         if not isinstance(pad, str) or not WORD_RE.match(word_name(pad)[1:] or "-"):

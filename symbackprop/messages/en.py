@@ -1747,7 +1747,6 @@ MESSAGES = {
     "train.ran_all_one_one": "Every epoch ran: 1 epoch, 1 update.",
     # -- padding and the masked mean (model: masked_mean, padding.py, render/padding.py; issue 14) ----------
     "padding.missing": "missing; a masked-mean problem (model: masked_mean) needs {field} (and embeddings, sentences, targets, w)",
-    "padding.default_title": "Padding and the masked mean",
     "padding.bad_pad": "the pad token {got} is not a word; write it as a word in brackets, like [pad]",
     "padding.pad_to": "pad_to is {got}; expected a whole number from 1 to {most} (the padded length of every sentence)",
     "padding.too_long": "sentence {s} has {count} words, longer than pad_to = {pad_to}; shorten it or raise pad_to",

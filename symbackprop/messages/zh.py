@@ -1537,7 +1537,6 @@ MESSAGES = {
     "train.ran_all_one_one": "所有轮都已运行：1 轮，1 次更新。",
     # -- 填充与掩码平均（model: masked_mean，padding.py、render/padding.py；issue 14） ----------
     "padding.missing": "缺少此项；掩码平均问题（model: masked_mean）需要 {field}（以及 embeddings、sentences、targets、w）",
-    "padding.default_title": "填充与掩码平均",
     "padding.bad_pad": "填充词元 {got} 不是一个词；请写成方括号中的词，例如 [pad]",
     "padding.pad_to": "pad_to 为 {got}；应为 1 到 {most} 的整数（每个句子填充后的长度）",
     "padding.too_long": "第 {s} 个句子有 {count} 个词，比 pad_to = {pad_to} 长；请缩短句子或增大 pad_to",
