@@ -101,6 +101,7 @@ class GraphProblem:
     precision: int = 4
     description: str = ""
     training: Any = None               # problem.Training: `optimizer:`, `steps:` (issue 13), else None
+    padding: Any = field(default=None, repr=False, compare=False)   # padding.PaddedBatch (model: masked_mean)
 
     def get(self, name: str) -> Quantity:
         return next(q for q in self.quantities if q.name == name)
@@ -135,11 +136,12 @@ def symbol_of(name: str, shape: tuple):
 
 
 def is_graph(doc: YamlDocument) -> bool:
-    return isinstance(doc.data, dict) and doc.data.get("model") in ("graph", "quadratic")
+    return isinstance(doc.data, dict) and doc.data.get("model") in ("graph", "quadratic", "masked_mean")
 
 
 def load_graph(path: str | Path) -> GraphProblem:
-    """Read and validate a `model: graph` file (or a `model: quadratic` one, read as its graph)."""
+    """Read and validate a `model: graph` file (or a `model: quadratic` or `model: masked_mean` one, read as
+    its graph)."""
     return read_graph(load_yaml(path))
 
 
@@ -153,6 +155,9 @@ _BORROWED = ("training", "optimizer_field", "setting", "optimizer_form", "optimi
 
 
 def read_graph(doc: YamlDocument) -> GraphProblem:
+    if isinstance(doc.data, dict) and doc.data.get("model") == "masked_mean":     # padding.py: read as its graph
+        from .padding import masked_graph, read_padding
+        return masked_graph(read_padding(doc))
     if isinstance(doc.data, dict) and doc.data.get("model") == "quadratic":
         from dataclasses import replace
         from .quadratic import read_quadratic

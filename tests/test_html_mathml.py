@@ -324,6 +324,10 @@ def test_chromium_renders_the_page_and_its_numbers_are_the_json(name, tmp_path):
         every_value += [v for s in part.get("steps", []) for q in s["quantities"].values() for v in _flat(q["value"])]
         # weights drawn by `init:` (session 15): each layer's bound v is on the page too
         every_value += [layer["v"] for layer in part["settings"].get("init", {}).get("layers", [])]
+        # a padded batch (session 16, model: masked_mean): the unmasked mean's values its last section prints
+        unmasked = data.get("masked_mean", {}).get("unmasked", {})
+        every_value += [x for v in [unmasked.get(k, []) for k in ("h", "y", "loss", "grad_pad")] +
+                        list(unmasked.get("grad", {}).values()) for x in _flat(v)]
         for key, q in part["quantities"].items():
             every_value += _flat(q["value"])
             tokens = parsed.steps.get((part["name"], key))

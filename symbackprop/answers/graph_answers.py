@@ -649,6 +649,27 @@ class GraphChecker:
         short = said("graph_answers.untransposed_short", used=used)
         return said("graph_answers.untransposed", used=used, node=node, grad=self.name(grad)), short, whole
 
+    def _unmasked_at(self, qid: str, number: float, places: int | None, expected: float) -> str | None:
+        """A padded batch's (`model: masked_mean`, padding.py) item whose value is the one a mean over every
+        position, pads included, gives (the unmasked mean: h'_2 for h_2, or what follows from it), and not the
+        right value: the message saying so; else None."""
+        batch = getattr(self.sol.problem, "padding", None)
+        if batch is None:
+            return None
+        from ..padding import unmasked_solution, word_name
+        pad = re.fullmatch(r"grad_(x(\d)(\d)|" + re.escape(word_name(batch.pad)) + r")(_\d+)?", qid)
+        if pad is not None and expected == 0 and number != 0 and \
+                (pad.group(2) is None or batch.masks[int(pad.group(2)) - 1][int(pad.group(3)) - 1] == 0):
+            # a pad's gradient (or the pad's row's) that is not 0: the mask entry m_si = 0 stops it
+            return said("padding.diagnosis_pad_gradient", name=self.name(qid), pad=batch.pad)
+        try:
+            value = unmasked_solution(batch).step(qid).value
+        except KeyError:
+            return None
+        if isinstance(value, sp.MatrixBase) or not mistake_written(number, places, float(value), expected, self.tol):
+            return None
+        return said("padding.diagnosis_unmasked", pad_to=batch.pad_to, pad=batch.pad, value=_short(float(value)))
+
     def _causes_of(self, qid: str) -> Causes | None:
         """The causes of a factor 2 or ½ the item's formula can have (graph_diagnose.graph_causes), built
         once per checker, for every student, the first time a value is half or twice another."""
@@ -1037,6 +1058,10 @@ class GraphChecker:
                                "untransposed", links=links, value=number, source=first)
             self._local_left[key] = qid
             return verdict("wrong", _joined([slip[0]] + [lk.message for lk in bad[:1]] + unread), "untransposed",
+                           links=links, value=number)
+        unmasked = self._unmasked_at(qid, number, places, expected)
+        if unmasked is not None:                     # a padded batch's mean taken over the pads too
+            return verdict("wrong", _joined([unmasked] + [lk.message for lk in bad[:1]] + unread), "unmasked_mean",
                            links=links, value=number)
         causes = self._causes_of(qid)
         if self._rounded_numbers(links, number, places):

@@ -538,6 +538,15 @@ _TABLE_HEADING = _heading(tuple(msg(lang, "optimizer.table_title").split(":")[0]
 _PART_HEADING = _heading(tuple(msg(lang, "solution.part_heading", name="", activations="", loss="", eta="")
                                .split(":")[0].strip() for lang in ("en", "zh")))
 
+# a padded batch's sections (render/padding.py: the batch, the mask, where the gradient went, the unmasked mean) are
+# the tool's own explanation around the graph's steps, with the mistake's numbers in it (h'_2 = …): read_writeup
+# passes over each, up to the next heading (a marked one, or a graph section's title on a line of its own)
+_ASIDE_HEADING = _heading(tuple(fold(msg(lang, f"padding.section.{k}"), strict=False) for lang in ("en", "zh")
+                                for k in ("batch", "mask", "gradient", "unmasked")))      # as the lines are: folded
+_MARKED_HEADING = re.compile(r"\s*(?:#+\s|\\(?:paragraph|(?:sub)*section)\*?\{|<h[1-6][^>]*>)")
+_GRAPH_TITLES = {fold(msg(lang, k), strict=False) for lang in ("en", "zh")
+                 for k in ("graph.given", "quadratic.forward", "quadratic.backward")}
+
 
 def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                  part_names: list[str] | None = None, given_tables: dict[str, NameTable] | None = None,
@@ -582,7 +591,15 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
     param: str | None = None             # the parameter the heading or a line (`For $w_{35}$:`) names, for m_t …
     runs = solution is not None and any(getattr(p, "run", None) is not None for p in getattr(solution, "parts", ())) \
         or any(getattr(t, "has_steps", lambda: False)() for t in tables.values())     # a graph's run (graph_steps.py)
+    aside = False                        # in a padded batch's sections (_ASIDE_HEADING): the tool's explanation
     for lineno, line in enumerate(lines, start=1):
+        if _ASIDE_HEADING.match(line):
+            aside = True
+            continue
+        if aside:
+            if not (_MARKED_HEADING.match(line) or line.strip() in _GRAPH_TITLES):
+                continue
+            aside = False
         if runs and (_OPTIMIZER_HEADING.match(line) or _TABLE_HEADING.match(line)):
             working, step = True, None
             continue

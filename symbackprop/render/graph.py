@@ -778,6 +778,9 @@ def graph_document(sol: GraphSolution, lang: str = "en", precision: int | None =
                        *_local_partial_note(sol, lang), *_elementwise_note(sol, lang),
                        *kink_notes(sol, math, lang, p, which=True))),
     )
+    if sol.problem.padding is not None:      # model: masked_mean (padding.py): its batch, mask and the unmasked mean
+        from .padding import after_sections, before_sections
+        sections = before_sections(sol, lang) + sections + after_sections(sol, lang, p)
     closing = tuple(check_texts(checks, lang, sol)) if checks is not None else ()
     parts = (Part(None, sections, math, p, closing=closing),)
     if sol.run is not None:                  # optimizer: in the file (graph_optimize.py): its steps, a part of their own
@@ -916,6 +919,9 @@ def to_data(sol: GraphSolution, precision: int | None = None, checks=None) -> di
         data["sig_figs"] = int(p)
     if sol.run is not None:
         data.update(_run_data(sol, doc, p))
+    if sol.problem.padding is not None:
+        from .padding import unmasked_data
+        data["masked_mean"] = unmasked_data(sol)
     if checks is not None:
         data["check"] = {"ok": checks.ok, "max_relative_difference_direct": checks.max_direct,
                          "max_relative_difference_finite_differences": checks.max_fd, "step": checks.step,
@@ -1070,9 +1076,28 @@ def render_json(sol: GraphSolution, precision: int | None = None, checks=None) -
 
 def _names_of(output: str, names) -> Sym:
     """∂L/∂p for each name, as mathematics (render/prose.py typesets it), names shown as the steps show
-    them (θ_0 for theta0)."""
+    them (θ_0 for theta0); a list wider than a page (a padded batch's many parameters) as separate formulas
+    (`_breakable`)."""
     o, ot = name_latex(output), name_text(output)
-    return joined_syms([Sym(f"∂{ot}/∂{name_text(n)}", rf"\partial {o}/\partial {name_latex(n)}") for n in names])
+    return _breakable([Sym(f"∂{ot}/∂{name_text(n)}", rf"\partial {o}/\partial {name_latex(n)}") for n in names], ", ")
+
+
+def _breakable(syms: list[Sym], sep: str):
+    """A list of formulas: one formula while it fits across a page; wider (a padded batch's, padding.py), each
+    its own formula with `sep` as words between them, so that a line may break after each (LaTeX, Markdown,
+    HTML alike; the plain text is the same)."""
+    from .latex import _visible
+    one = joined_syms(syms, sep)
+    if _visible(one.latex) <= WIDE:
+        return one
+    from .prose import Prose
+    return Prose(sep.join(f"\ue000{i}\ue001" for i in range(len(syms))), list(syms))
+
+
+def _value_sym(value, precision: int) -> Sym:
+    """A value as the steps show it ([0.5; 0.25], ≈ rounded), as mathematics in prose."""
+    num, _ = shown(value, precision)
+    return Sym(str(num), num.latex)
 
 
 def _backward_note(output: str, params, taken, lang: str) -> Text:
@@ -1214,6 +1239,8 @@ def _taken(k, math: "GraphMath", precision: int) -> Sym:
 
 
 WIDE = 75      # visible characters of one line of a formula that fit across an A4 page (render/latex.MAX_LINE)
+ENTRY_WIDE = 50    # an entry-by-entry form in a sentence at most this wide (a padded batch's are wider)
+BACKWARD_WIDE = 100   # a step of derive's backward pass wider than this (a padded batch's) cannot fit even one link a row
 
 
 def derivation_document(d, lang: str = "en", precision: int | None = None) -> Document:
@@ -1250,7 +1277,9 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
     def entries_note(forms: dict, shown: dict) -> tuple[Text, ...]:
         syms = [math.entry_form(n, forms[n], isinstance(shown[n], sp.MatrixBase) and shown[n].rows == 1, letters)
                 for n in params if n in forms]
-        return (sentence(lang, "graph.derive_entry_forms", forms=joined_syms(syms, "; ")),) if syms else ()
+        from .latex import _visible
+        syms = [f for f in syms if _visible(f.latex) <= ENTRY_WIDE]     # one that fills a line: its matrix form only
+        return (sentence(lang, "graph.derive_entry_forms", forms=_breakable(syms, "; ")),) if syms else ()
 
     def width(links) -> int:
         """The widest line of a step's links as the LaTeX renderer measures them (render/latex._visible):
@@ -1266,9 +1295,19 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
         return widest
 
     shown = {n: d.shown.get(n, d.chained[n]) for n in params}
+    steps = {n: step(n, shown[n], d.forms.get(n)) for n in params}
+    # a gradient whose form in the node names is wider than a page (a padded batch's, padding.py): its value
+    # only, in a note; the worked solution (solve) gives it step by step
+    too_wide = {n: w for n in params if (w := width(step_links(math, steps[n], p, latex=True)[1:])) > BACKWARD_WIDE}
+    wide_notes = tuple(sentence(lang, "graph.derive_wide_backward", grad=_names_of(output, [n]), count=w,
+                                limit=BACKWARD_WIDE,
+                                value=_value_sym(sol.gradients[n], p))
+                       for n, w in too_wide.items())
+    kept = [n for n in params if n not in too_wide]
     backward = Section(sentence(lang, "graph.derive_backward", grads=_names_of(output, params)),
-                       tuple(step(n, shown[n], d.forms.get(n)) for n in params),
-                       notes=entries_note(d.forms, shown) + kink_notes(sol, math, lang, p))
+                       tuple(steps[n] for n in kept),
+                       notes=entries_note({n: f for n, f in d.forms.items() if n in kept}, shown) + wide_notes
+                       + kink_notes(sol, math, lang, p))
     written_steps, wide = {}, {}
     for n in params:
         if d.written_out.get(n) is None:
@@ -1282,7 +1321,7 @@ def derivation_document(d, lang: str = "en", precision: int | None = None) -> Do
     short = [n for n in params if n in written_steps]
     notes: tuple[Text, ...] = ()
     for n in params:
-        if n in written_steps:
+        if n in written_steps or n in too_wide:     # too wide in the node names: said above, once
             continue
         length = d.lengths.get(n)
         grad = _names_of(output, [n])
