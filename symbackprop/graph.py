@@ -135,8 +135,12 @@ def symbol_of(name: str, shape: tuple):
     return sp.ImmutableMatrix(shape[0], shape[1], lambda r, c: entry_symbol(name, shape, r, c))
 
 
+# the `model:` values read as a computation graph: a graph of formulas, the lecture's matrix example, a padded batch
+GRAPH_MODELS = ("graph", "quadratic", "masked_mean")
+
+
 def is_graph(doc: YamlDocument) -> bool:
-    return isinstance(doc.data, dict) and doc.data.get("model") in ("graph", "quadratic", "masked_mean")
+    return isinstance(doc.data, dict) and doc.data.get("model") in GRAPH_MODELS
 
 
 def load_graph(path: str | Path) -> GraphProblem:

@@ -329,7 +329,8 @@ class _Validator(FieldReader):
             self.fail((), said("problem.empty"))
         self.mapping(data, (), said("what.problem"))
         if "model" in data:
-            if data["model"] in ("graph", "quadratic"):
+            from .graph import GRAPH_MODELS
+            if data["model"] in GRAPH_MODELS:
                 self.fail(("model",), said("problem.graph_model", model=data["model"]))
             self.fail(("model",), said("problem.not_a_model", got=shown(data['model'])))
         self.check_keys(data, TOP_KEYS, (), said("what.problem"))

@@ -286,9 +286,11 @@ EXPECTED_EN: dict[str, str] = {
     'exponent_range': 'p.yaml:8: weights.1.4: exponent 400 out of range; allowed -30 to 30',
     'not_unit_id': "p.yaml:2: network.inputs[1]: 'a b' is not a unit id; use a whole number (3) or a name of letters "
         'and digits starting with a letter (h1)',
-    # Changed on purpose since 71bf82b by issue 12's graphs (model: graph is a model now).
+    # Changed on purpose since 71bf82b by issue 12's graphs (model: graph is a model now), and in session 16 by
+    # issue 14's padded batch (model: masked_mean).
     'not_a_model': "p.yaml:1: model: 'cubic' is not a model; allowed: graph (a computation graph of formulas), "
-        "quadratic (the lecture's matrix example), or leave `model` out for a network",
+        "quadratic (the lecture's matrix example), masked_mean (a padded batch of sentences), or leave `model` out "
+        "for a network",
     'graph_model': "p.yaml:1: model: this file is a computation graph (model: quadratic), not a network; read it "
         'with symbackprop.graph.load_graph (the commands do)',
     'parts_list': 'p.yaml:15: parts: expected a list of parts, each a mapping with a name',

@@ -507,7 +507,8 @@ MESSAGES = {
     "problem.graph_model": "this file is a computation graph (model: {model}), not a network; read it with "
                            "symbackprop.graph.load_graph (the commands do)",
     "problem.not_a_model": "{got} is not a model; allowed: graph (a computation graph of formulas), quadratic (the "
-                           "lecture's matrix example), or leave `model` out for a network",
+                           "lecture's matrix example), masked_mean (a padded batch of sentences), or leave `model` out "
+                           "for a network",
     "problem.parts_list": "expected a list of parts, each a mapping with a name",
     "problem.part_name": "{got} is not a part name; use letters, digits, _ and -",
     "problem.part_twice": "part name {got} is used twice",

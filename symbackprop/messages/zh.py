@@ -450,7 +450,7 @@ MESSAGES = {
     "problem.no_part": "没有名为 {name} 的部分；部分有 {parts}",
     "problem.empty": "文件为空；题目需要 network、weights、sample 和 loss",
     "problem.graph_model": "此文件是计算图（model: {model}），不是网络；请用 symbackprop.graph.load_graph 读取（命令会自动这样做）",
-    "problem.not_a_model": "{got} 不是模型；允许：graph（由公式组成的计算图）、quadratic（课上的矩阵例子），或对网络省略 `model`",
+    "problem.not_a_model": "{got} 不是模型；允许：graph（由公式组成的计算图）、quadratic（课上的矩阵例子）、masked_mean（填充后的一批句子），或对网络省略 `model`",
     "problem.parts_list": "应为部分的列表，每个部分是带 name 的映射",
     "problem.part_name": "{got} 不是部分名称；请用字母、数字、_ 和 -",
     "problem.part_twice": "部分名称 {got} 用了两次",
