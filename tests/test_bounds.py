@@ -164,7 +164,7 @@ def test_check_refuses_a_nan_rubric_with_one_line(tmp_path):
 
 
 # -- nesting and aliases ------------------------------------------------------------------------
-BOMB = "\n".join([f'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'] +
+BOMB = "\n".join(['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'] +
                  [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]) + "\n"
 
 

@@ -12,7 +12,6 @@ import json
 import math
 import re
 import sys
-from fractions import Fraction
 from pathlib import Path
 
 import pytest

@@ -298,7 +298,7 @@ def _canon_sum(s: str):
     moved into its term's sign, and a term whose number is 0 unsigned."""
     s = s.strip()
     parts = _top_split(s, _TERM_SEPARATORS)
-    signs, terms = [], []
+    terms = []
     first = parts[0]
     sign = 1
     if first.startswith("- "):
