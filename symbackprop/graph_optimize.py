@@ -30,7 +30,7 @@ import sympy as sp
 
 from . import optimizers
 from .evaluate import DIGITS, to_float
-from .optimize import RunStep, WorkedStep, _given, _plain
+from .optimize import RunStep, WorkedStep, _given, _plain, param_step
 from .optimize import _short as _short_exact
 from .quantity import OPTIMIZER_STEMS, Key
 
@@ -210,18 +210,11 @@ def worked_steps(prob, shown: Sequence[int]) -> dict[int, WorkedStep]:
         result: dict = {Key("loss"): loss}
         new = {}
         for p in params:
-            g = _entry(gsol.gradients[p.name], p)
-            got = optimizers.step_exact(name, form, theta[p.key], g, state[p.key], t, values)
-            got = {k: _short(v) for k, v in got.items()}
+            got, entries = param_step(training, p, theta[p.key], _entry(gsol.gradients[p.name], p), state[p.key], t,
+                                      _short)
             new[p.key] = got["theta"]
             state[p.key] = {s.name: got[s.name] for s in row.state}
-            result[p.key] = theta[p.key]
-            result[p.kind("grad")] = g
-            result[p.kind("update")] = _short(got["theta"] - theta[p.key])
-            result[p.kind("new")] = got["theta"]
-            for k, v in got.items():
-                if k != "theta":
-                    result[p.kind(k)] = v
+            result.update(entries)
         result[Key("new_loss")] = loss_at(new)
         if t in shown:
             out[t] = WorkedStep(RunStep(t, (0,), result), gsol)

@@ -341,6 +341,23 @@ def worked_steps(part: Part, shown: Sequence[int], source: str = "<problem>", fi
     return out
 
 
+def param_step(training: Training, p, theta_p: sp.Expr, g: sp.Expr, state_p: dict, t: int,
+               short=None) -> tuple[dict, dict]:
+    """One parameter's step t by optimizers.step_exact from θ_{t−1} (`theta_p`), its gradient and its state before
+    the step, each value `short` (default `_short`); a frozen parameter keeps θ and its state. Returns (the step's
+    values by name: theta and the state's, and the run's entries of `p`: θ_{t−1}, g_t, Δθ, θ_t and the state by
+    key). The network's (exact_step) and the graph's (graph_optimize.worked_steps) exact steps, one rule."""
+    short = short or _short
+    got = optimizers.step_exact(training.optimizer, training.form, theta_p, g, state_p, t, training.values)
+    got = {k: short(v) for k, v in got.items()}
+    if p.frozen:
+        got = {**got, **dict(state_p), "theta": theta_p}
+    entries = {p.key: theta_p, p.kind("grad"): g, p.kind("update"): short(got["theta"] - theta_p),
+               p.kind("new"): got["theta"]}
+    entries.update({p.kind(k): v for k, v in got.items() if k != "theta"})
+    return got, entries
+
+
 def exact_step(part: Part, t: int, samples: Sequence[int], theta: dict, state: dict, source: str = "<problem>",
                first=None, float_new_loss=None, loss_at=None) -> tuple[WorkedStep, dict, dict]:
     """Step t by the exact path (worked_steps' every step, `train --worked`'s one): the part re-solved at the step's
@@ -371,22 +388,10 @@ def exact_step(part: Part, t: int, samples: Sequence[int], theta: dict, state: d
     result: dict = {Key("loss"): loss}
     new = {}
     for p in params:
-        frozen_state = dict(state[p.key])
-        g = psol.step(p.kind("grad")).value
-        got = optimizers.step_exact(name, form, theta[p.key], g, state[p.key], t, values)
-        got = {k: _short(v) for k, v in got.items()}
-        if p.frozen:
-            got["theta"] = theta[p.key]
-            got.update(frozen_state)
+        got, entries = param_step(training, p, theta[p.key], psol.step(p.kind("grad")).value, state[p.key], t)
         new[p.key] = got["theta"]
         state[p.key] = {s.name: got[s.name] for s in row.state}
-        result[p.key] = theta[p.key]
-        result[p.kind("grad")] = g
-        result[p.kind("update")] = _short(got["theta"] - theta[p.key])
-        result[p.kind("new")] = got["theta"]
-        for k, v in got.items():
-            if k != "theta":
-                result[p.kind(k)] = v
+        result.update(entries)
         for i, j in p.edges:
             result[Key("grad_w", j, source=i)] = psol.step(Key("grad_w", j, source=i)).value
             if p.shared:
