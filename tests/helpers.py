@@ -113,13 +113,15 @@ T21 = {"x": "[1, -0.5]", "A": "[[0.5, -1], [0.25, 2]]", "b": "[0.3, -0.2]", "c":
 
 # the lecture's 2-2-1 XOR network with small weights, sigmoid units, all four XOR samples, half squared error:
 # the training tests' network (test_f15, test_x15); `tail` adds the file's last lines (η or an optimizer)
-XOR_TRAIN = """\
-network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
-weights: {0: {3: 0.5, 4: -0.5, 5: 0.3}, 1: {3: 0.4, 4: 0.7}, 2: {3: -0.6, 4: 0.2}, 3: {5: 0.8}, 4: {5: -0.3}}
+# all four XOR samples of the lecture's 2-2-1 network (inputs 1, 2; output 5)
+XOR_SAMPLES = """\
 samples:
   - {x: {1: 0, 2: 0}, t: {5: 0}}
   - {x: {1: 0, 2: 1}, t: {5: 1}}
   - {x: {1: 1, 2: 0}, t: {5: 1}}
   - {x: {1: 1, 2: 1}, t: {5: 0}}
-loss: half_squared_error
 """
+XOR_TRAIN = """\
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
+weights: {0: {3: 0.5, 4: -0.5, 5: 0.3}, 1: {3: 0.4, 4: 0.7}, 2: {3: -0.6, 4: 0.2}, 3: {5: 0.8}, 4: {5: -0.3}}
+""" + XOR_SAMPLES + "loss: half_squared_error\n"

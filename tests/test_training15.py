@@ -12,15 +12,12 @@ from symbackprop.quantity import Key
 from symbackprop.solution import solve
 from symbackprop.training import (Decay, EarlyStopper, EarlyStopping, PlateauDecay, TrainSettings, predicted_class,
                                   step_rate, train)
+from helpers import XOR_SAMPLES
 
 XOR = """\
 network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
 weights: {0: {3: 1, 4: -6, 5: -4}, 1: {3: 3, 4: 6}, 2: {3: 4, 4: 5}, 3: {5: 2}, 4: {5: 4}}
-samples:
-  - {x: {1: 0, 2: 0}, t: {5: 0}}
-  - {x: {1: 0, 2: 1}, t: {5: 1}}
-  - {x: {1: 1, 2: 0}, t: {5: 1}}
-  - {x: {1: 1, 2: 1}, t: {5: 0}}
+""" + XOR_SAMPLES + """\
 loss: half_squared_error
 learning_rate: 2
 """

@@ -16,6 +16,7 @@ from symbackprop.dense import Dense
 from symbackprop.optimize import Compiled
 from symbackprop.problem import parse_problem
 from symbackprop.training import train
+from helpers import XOR_SAMPLES
 
 
 # -- 1. BCE at a saturated output -------------------------------------------------------------------------------
@@ -79,11 +80,7 @@ SATURATING = """
 title: XOR that saturates
 network: {inputs: [1, 2], bias: 0, layers: [[3, 4, 6, 7], [5]], activation: sigmoid}
 init: {kind: uniform, v: 1, seed: 1}
-samples:
-  - {x: {1: 0, 2: 0}, t: {5: 0}}
-  - {x: {1: 0, 2: 1}, t: {5: 1}}
-  - {x: {1: 1, 2: 0}, t: {5: 1}}
-  - {x: {1: 1, 2: 1}, t: {5: 0}}
+""" + XOR_SAMPLES + """\
 loss: binary_cross_entropy
 optimizer: {name: sgd, lr: 200}
 train: {epochs: 30, seed: 0}

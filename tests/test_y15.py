@@ -11,16 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
+from helpers import XOR_SAMPLES
 
 XOR_HE = """\
 title: XOR drawn and trained
 network: {inputs: [1, 2], bias: 0, layers: [[3, 4], [5]], activation: sigmoid}
 init: {kind: he, seed: 3}
-samples:
-  - {x: {1: 0, 2: 0}, t: {5: 0}}
-  - {x: {1: 0, 2: 1}, t: {5: 1}}
-  - {x: {1: 1, 2: 0}, t: {5: 1}}
-  - {x: {1: 1, 2: 1}, t: {5: 0}}
+""" + XOR_SAMPLES + """\
 loss: half_squared_error
 learning_rate: 1
 train: {epochs: 3, shuffle: false}
