@@ -63,9 +63,12 @@ def draw_masks(seed: int, p: sp.Rational, samples: int, units: int) -> tuple[tup
     return tuple(tuple(int(k) for k in row) for row in keep)
 
 
-def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -> tuple[Dropout, ...]:
+def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int,
+         need_mask: bool = True) -> tuple[Dropout, ...]:
     """`dropout:` of a part's settings (a mapping, or a list of them, one per hidden layer), every
-    mistake one FILE:LINE error naming the field (reader: a problem.py validator)."""
+    mistake one FILE:LINE error naming the field (reader: a problem.py validator). `need_mask` False
+    (`symbackprop train`, which draws its own masks): neither mask nor seed needed; without them every
+    sample's mask keeps every unit (only a worked step of the run reads masks, and it sets its own)."""
     if "dropout" not in cfg:
         return ()
     raw, path = cfg["dropout"]
@@ -75,7 +78,7 @@ def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -
         return ()
     out, seen = [], set()
     for item, ipath in zip(items, paths):
-        d = _one(reader, item, ipath, layers, samples)
+        d = _one(reader, item, ipath, layers, samples, need_mask)
         if d.layer in seen:
             reader.fail(ipath + ("layer",), said("dropout.layer_twice", layer=d.layer))
         seen.add(d.layer)
@@ -83,7 +86,7 @@ def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -
     return tuple(sorted(out, key=lambda d: d.layer))
 
 
-def _one(reader, raw: Any, path: Path_, layers, samples: int) -> Dropout:
+def _one(reader, raw: Any, path: Path_, layers, samples: int, need_mask: bool = True) -> Dropout:
     reader.mapping(raw, path, said("dropout.what"))
     reader.check_keys(raw, KEYS, path, said("dropout.what"))
     hidden = len(layers) - 1
@@ -112,6 +115,8 @@ def _one(reader, raw: Any, path: Path_, layers, samples: int) -> Dropout:
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
             reader.fail(path + ("seed",), said("dropout.seed", got=shown(seed)))
         return Dropout(layer, p, scaling, draw_masks(seed, p, samples, len(units)), seed)
+    if "mask" not in raw and not need_mask:
+        return Dropout(layer, p, scaling, ((1,) * len(units),) * samples)
     if "mask" not in raw:
         reader.fail(path + ("mask",), said("dropout.no_mask", n=len(units), units=", ".join(units)))
     return Dropout(layer, p, scaling, _masks(reader, raw["mask"], path + ("mask",), layer, units, samples))

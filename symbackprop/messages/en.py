@@ -1824,4 +1824,11 @@ MESSAGES = {
     "diagnosis.dropout_mask_missing_other": "the dropout mask left out: {m}, so this unit is dropped and passes 0 on",
     "diagnosis.dropout_scale_missing": "inverted dropout's 1/(1 − {p}) left out ({p} = {value}): kept units are scaled by it during training",
     "diagnosis.dropout_test_scale_missing": "standard dropout's (1 − {p}) left out at test time ({p} = {value}): every hidden output is scaled by it",
+    # session 16, task DT (issue 14: train with dropout)
+    "dropout.train_compiled": "symbackprop train applies dropout with its matrix engine only, which this part's network does not fit (docs/training.md#the-engine); remove dropout: for the run",
+    "train.note.dropout": "Dropout on hidden layer {layer}: p = {p}, {scaling}.",
+    "train.note.dropout_standard": "standard scaling (ũ_j = m_j·u_j)",
+    "train.note.dropout_inverted": "inverted scaling (ũ_j = m_j·u_j/(1 − p))",
+    "train.note.dropout_masks": "Each update draws a fresh mask for every sample of its batch: rng.random((batch, units)) < 1 − p for each dropped-out layer in layer order, row r the batch's r-th sample, rng = np.random.default_rng({seed}) a generator of its own (not the shuffle's); a mask given in the file is the one-step exercise's, not the run's.",
+    "train.note.dropout_test": "Loss and accuracy after each epoch are measured at test time, on the training and the dev set: no unit dropped; standard scaling multiplies the layer's outputs by 1 − p, inverted scaling leaves them as they are.",
 }

@@ -1614,4 +1614,11 @@ MESSAGES = {
     "diagnosis.dropout_mask_missing_other": "漏掉了 dropout 掩码：{m}，该单元被丢弃，向后传递 0",
     "diagnosis.dropout_scale_missing": "漏掉了反向 dropout 的 1/(1 − {p})（{p} = {value}）：训练时保留的单元要乘以它",
     "diagnosis.dropout_test_scale_missing": "测试时漏掉了标准 dropout 的 (1 − {p})（{p} = {value}）：每个隐藏层输出都要乘以它",
+    # session 16, task DT (issue 14: train with dropout)
+    "dropout.train_compiled": "symbackprop train 只在矩阵引擎中应用 dropout，而本部分的网络不适用该引擎（docs/training.md#the-engine）；训练时请删除 dropout:",
+    "train.note.dropout": "隐藏层 {layer} 上的 dropout：p = {p}，{scaling}。",
+    "train.note.dropout_standard": "标准缩放（ũ_j = m_j·u_j）",
+    "train.note.dropout_inverted": "反向缩放（ũ_j = m_j·u_j/(1 − p)）",
+    "train.note.dropout_masks": "每次更新为批中每个样本重新抽取掩码：按层的顺序对每个使用 dropout 的层取 rng.random((batch, units)) < 1 − p，第 r 行对应批中第 r 个样本，rng = np.random.default_rng({seed}) 是单独的生成器（不是打乱顺序用的那个）；文件中给出的掩码属于单步练习，不用于训练。",
+    "train.note.dropout_test": "每轮之后的损失和准确率在测试模式下于训练集和验证集上计算：不丢弃任何单元；标准缩放把该层输出乘以 1 − p，反向缩放保持输出不变。",
 }
