@@ -17,6 +17,9 @@ The model (model.py) writes a dropped-out layer's output, what the next layer re
 and the backward walk derives δ and ∂J/∂w through it (a dropped unit's δ is 0 because m_j = 0 is a
 factor of it); the test-time pass (no mask; standard: ũ_j = (1 − p)·u_j, inverted: ũ_j = u_j) follows
 the updated weights as steps of its own (section "test").
+
+`symbackprop train` trains with it (training.py): a fresh mask per sample each update, drawn there; a given
+`mask` or `seed` is this one step's (the seed also seeds the run's masks), and `train` needs neither.
 """
 from __future__ import annotations
 

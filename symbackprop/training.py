@@ -15,6 +15,13 @@ dense.Dense, the network as matrices, each unit's function lambdified once from 
 batch (and one per set to measure J and the accuracy after an epoch); where Dense does not apply (dense.py says
 which parts), the part's one-sample SymPy model lambdified once (optimize.Compiled), called per sample. Dense never
 builds the SymPy model of the whole network. docs/training.md, "The engine".
+
+Dropout (`Part.dropout`, dropout.py): each update draws a fresh mask for every sample of its batch,
+`rng.random((batch, units)) < 1 − p` per dropped-out layer in layer order (`draw_batch_masks`), rng one generator
+of its own, `np.random.default_rng(mask_seed(...))` (not the shuffle's); Dense applies ũ = m·u (standard) or
+m·u/(1 − p) (inverted) forward and the same factor on δ backward; the loss and accuracy after each epoch are
+measured at test time (no mask; ×(1 − p) standard, as is inverted). A file's `mask` is solve's one step, not the
+run's. docs/training.md, "Training with dropout".
 """
 from __future__ import annotations
 
