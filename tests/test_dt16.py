@@ -185,6 +185,12 @@ def test_the_problem_file_learns_xor_with_dropout():
     assert r.exit_code == 0, r.output
     epochs = json.loads(r.output)["parts"][0]["epochs"]
     assert len(epochs) == 3000 and epochs[-1]["accuracy"] == 1.0 and epochs[0]["accuracy"] < 1.0
+    # docs/training.md's settings block is the tool's own output
+    text = (PROBLEMS.parent / "docs" / "training.md").read_text(encoding="utf-8")
+    section = text.split("## Training with dropout", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    out = CliRunner().invoke(main, ["train", str(FILE), "--every", "1000"]).output.splitlines()
+    assert len(block) == 8 and all(line in out for line in block)
 
 
 def test_solve_still_needs_a_mask_and_refuses_an_optimizer_with_dropout(tmp_path):

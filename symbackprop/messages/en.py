@@ -1810,7 +1810,7 @@ MESSAGES = {
     "dropout.mask_length": "a mask of {got} entries, but layer {layer} has {n} units ({units}); one 0 or 1 per unit, in that order",
     "dropout.mask_entry": "mask entry {got} is not 0 or 1 (1 keeps the unit, 0 drops it)",
     "dropout.train": "dropout is for one step by hand (solve, check); symbackprop train does not apply it (docs/training.md#dropout-one-step-by-hand): remove dropout: for the run",
-    "dropout.optimizer": "dropout is for one step by hand: a part with optimizer, steps or update would need a fresh mask every step, which is not drawn; remove one of them",
+    "dropout.optimizer": "dropout in solve is one step by hand: a part with optimizer, steps or update would need a fresh mask every step, which solve does not draw (symbackprop train does: docs/training.md#training-with-dropout); remove one of them",
     "section.test": "Test time: no dropout",
     "note.dropout": "Dropout on hidden layer {layer} with {p}, {scaling} scaling: during training the next layer reads {rule}, with the mask {mask}.",
     "note.dropout_seed": "The mask is drawn with seed {seed}: {draw}, N samples by n units of the layer, row by row (1 keeps, 0 drops).",

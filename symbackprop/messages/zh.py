@@ -1600,7 +1600,7 @@ MESSAGES = {
     "dropout.mask_length": "掩码有 {got} 项，但第 {layer} 层有 {n} 个单元（{units}）；按此顺序每个单元一个 0 或 1",
     "dropout.mask_entry": "掩码项 {got} 不是 0 或 1（1 保留该单元，0 丢弃）",
     "dropout.train": "dropout 用于手算一步（solve、check）；symbackprop train 不应用它（docs/training.md#dropout-one-step-by-hand）：训练时请删去 dropout:",
-    "dropout.optimizer": "dropout 用于手算一步：带 optimizer、steps 或 update 的部分每一步都需要新的掩码，而这里不抽取；请删去其中之一",
+    "dropout.optimizer": "solve 中的 dropout 用于手算一步：带 optimizer、steps 或 update 的部分每一步都需要新的掩码，而 solve 不抽取（symbackprop train 会抽取：docs/training.md#training-with-dropout）；请删去其中之一",
     "section.test": "测试时：不使用 dropout",
     "note.dropout": "第 {layer} 个隐藏层使用 dropout，{p}，{scaling}缩放：训练时下一层读取 {rule}，掩码为 {mask}。",
     "note.dropout_seed": "掩码由种子 {seed} 抽取：{draw}，N 个样本乘以该层 n 个单元，逐行对应（1 保留，0 丢弃）。",
