@@ -114,7 +114,9 @@ def test_the_run_is_the_documented_numpy_loop(scaling, drop_seed, batch, seed):
 def test_one_epoch_measured_at_test_time_by_hand():
     # standard scaling, p = 0.5: after the epoch the loss and accuracy are those of the final weights with every
     # hidden output halved and no mask, not those of the training-mode forward pass
-    part = part_of(variant(1, 4, 0, "{layer: 1, p: 0.5, scaling: standard}"))
+    # hidden output halved and no mask, not those of the training-mode forward pass; the dev set's the same way
+    dev = "  dev: [{x: {1: 0.1, 2: 0.9}, t: {7: 1}}, {x: {1: 0.8, 2: 0.7}, t: {7: 0}}]\n"
+    part = part_of(variant(1, 4, 0, "{layer: 1, p: 0.5, scaling: standard}") + dev)
     run = train(part, part.train)
     w = run.final
     w1 = np.array([[w[(i, j)] for i in ("0", "1", "2")] for j in HIDDEN])
@@ -122,6 +124,9 @@ def test_one_epoch_measured_at_test_time_by_hand():
     loss, accuracy = test_measure(w1, w2, 0.5, "standard")
     (row,) = run.epochs
     assert row.loss == pytest.approx(loss, abs=1e-15) and row.accuracy == accuracy
+    _, _, _, u = forward(w1, w2, np.array([[0.1, 0.9], [0.8, 0.7]]), 0.5)
+    assert row.dev_loss == pytest.approx(float(np.mean(0.5 * (np.array([[1.0], [0.0]]) - u) ** 2)), abs=1e-15)
+    assert row.dev_accuracy == float(np.mean((u >= 0.5) == np.array([[True], [False]])))
     unscaled = test_measure(w1, w2, 0.5, "inverted")[0]       # the outputs not halved: another J
     assert abs(unscaled - loss) > 1e-3
 
@@ -219,3 +224,49 @@ def test_the_per_sample_fallback_refuses_dropout_in_one_line(tmp_path, monkeypat
     assert len(r.output.strip().splitlines()) == 1 and "matrix engine only" in r.output
     f.write_text(variant(2, 2, 0, "[]"), encoding="utf-8")
     assert CliRunner().invoke(main, ["train", str(f)]).exit_code == 0          # without dropout: per sample
+
+
+TWO = """\
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4, 5], [6, 7], [8]], activation: tanh}
+weights:
+  0: {3: 0.1, 4: -0.2, 5: 0.3, 6: 0.05, 7: -0.1, 8: 0.2}
+  1: {3: 0.5, 4: -0.4, 5: 0.2}
+  2: {3: -0.3, 4: 0.6, 5: 0.1}
+  3: {6: 0.7, 7: -0.5}
+  4: {6: 0.2, 7: 0.4}
+  5: {6: -0.6, 7: 0.3}
+  6: {8: 0.9}
+  7: {8: -0.8}
+samples:
+  - {x: {1: 0.2, 2: 0.9}, t: {8: 0.5}}
+  - {x: {1: -0.7, 2: 0.1}, t: {8: -0.3}}
+  - {x: {1: 0.4, 2: -0.5}, t: {8: 0.1}}
+loss: half_squared_error
+optimizer: {name: momentum, lr: 0.3, momentum: 0.9}
+dropout: [{layer: 2, p: 0.5, scaling: standard}, {layer: 1, p: 0.3, seed: 11}]
+train: {epochs: 4, batch_size: 2, seed: 2}
+"""
+
+
+@pytest.mark.slow
+def test_two_dropped_layers_draw_in_layer_order_and_the_worked_step_agrees():
+    # masks from default_rng(11) (layer 1's seed), layer 1's draw then layer 2's each update; momentum's state is
+    # carried into the worked step; the run's J of the update's batch after it is the worked step's new loss
+    part = part_of(TWO)
+    assert [d.layer for d in part.dropout] == [1, 2]
+    t = 5                                   # epoch 3, update 1 (2 updates an epoch: batches of 2 and 1)
+    run = train(part, part.train, worked=t)
+    rng = np.random.default_rng(11)
+    sizes = [2, 1] * 3
+    for size in sizes[:t - 1]:
+        rng.random((size, 3))
+        rng.random((size, 2))
+    m1, m2 = rng.random((2, 3)) < 0.7, rng.random((2, 2)) < 0.5
+    assert run.worked.masks == (tuple(map(tuple, m1.astype(int).tolist())), tuple(map(tuple, m2.astype(int).tolist())))
+    wrun = worked_run(run)
+    from symbackprop.evaluate import to_float
+    values = {str(k): to_float(sp.sympify(v)) for k, v in wrun.worked[t].step.values.items()}
+    for n, w in enumerate(part.weights):
+        assert values[f"new_w_{w.source}_{w.target}"] == pytest.approx(float(run.worked.new_theta[n]), abs=1e-12,
+                                                                         rel=0)
+    assert values["new_loss"] == pytest.approx(run.worked.new_loss, abs=1e-12, rel=0)
