@@ -227,12 +227,17 @@ class Dense:
             return u
         return np.hstack([np.full((u.shape[0], 1), self.bias_input), u])
 
-    def forward(self, w: np.ndarray, x: np.ndarray):
-        """(the matrices, each layer's input A_{l−1} with its bias column, nets, outputs) of batch x."""
+    def forward(self, w: np.ndarray, x: np.ndarray, keep: dict | None = None):
+        """(the matrices, each layer's input A_{l−1} with its bias column, nets, outputs) of batch x. `keep`
+        (dropout, dropout.py): {0-based layer: its factor}, what the next layer reads is ũ = factor ⊙ u: in training
+        the mask times its scale (B × units: m·1/(1 − p) inverted, m standard), at test time a number (1 − p
+        standard, 1 inverted); the outputs kept are u itself (g' reads them)."""
         mats = self.matrices(w)
         feeds, nets, outs = [], [], []
         u = x
         for li, m in enumerate(mats):
+            if keep and li - 1 in keep:
+                u = u * keep[li - 1]
             a = self._with_bias(u)
             net = a @ m.T
             if self.g[li] is None:
@@ -253,11 +258,12 @@ class Dense:
     def _scale(self, b: int) -> float:
         return 1.0 / b if (self.mean and b > 1) else 1.0
 
-    def gradients(self, w: np.ndarray, x: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
+    def gradients(self, w: np.ndarray, x: np.ndarray, t: np.ndarray, keep: dict | None = None) -> tuple[float, np.ndarray]:
         """(J of the batch, ∂J/∂w of every edge in Part.weights order), J the per-sample losses summed, times 1/B
-        for a mean."""
+        for a mean. `keep`: dropout's factors (`forward`); a dropped-out layer's δ is (δ_{l+1}·W_{l+1}) ⊙ factor ⊙
+        g'(net_l), 0 where the mask is."""
         w = np.asarray(w, dtype=float)
-        mats, feeds, nets, outs = self.forward(w, x)
+        mats, feeds, nets, outs = self.forward(w, x, keep)
         per_sample, dl = self._losses(outs[-1], t)
         scale = self._scale(x.shape[0])
         last = len(mats) - 1
@@ -271,13 +277,16 @@ class Dense:
             grads[li] = scale * (delta.T @ feeds[li])
             if li > 0:
                 back = delta @ mats[li][:, 1:] if self.bias else delta @ mats[li]
+                if keep and li - 1 in keep:
+                    back = back * keep[li - 1]
                 delta = back * self.dg[li - 1](nets[li - 1], outs[li - 1])
         flat = np.concatenate([g.ravel() for g in grads])
         return float(scale * per_sample.sum()), flat[self.place]
 
-    def loss_and_outputs(self, w: np.ndarray, x: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
-        """(J of the batch, the output units' activations: B × outputs)."""
-        outs = self.forward(np.asarray(w, dtype=float), x)[3]
+    def loss_and_outputs(self, w: np.ndarray, x: np.ndarray, t: np.ndarray,
+                         keep: dict | None = None) -> tuple[float, np.ndarray]:
+        """(J of the batch, the output units' activations: B × outputs); `keep` as `forward`'s."""
+        outs = self.forward(np.asarray(w, dtype=float), x, keep)[3]
         per_sample, _ = self._losses(outs[-1], t)
         return float(self._scale(x.shape[0]) * per_sample.sum()), outs[-1]
 

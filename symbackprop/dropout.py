@@ -17,6 +17,9 @@ The model (model.py) writes a dropped-out layer's output, what the next layer re
 and the backward walk derives δ and ∂J/∂w through it (a dropped unit's δ is 0 because m_j = 0 is a
 factor of it); the test-time pass (no mask; standard: ũ_j = (1 − p)·u_j, inverted: ũ_j = u_j) follows
 the updated weights as steps of its own (section "test").
+
+`symbackprop train` trains with it (training.py): a fresh mask per sample each update, drawn there; a given
+`mask` or `seed` is this one step's (the seed also seeds the run's masks), and `train` needs neither.
 """
 from __future__ import annotations
 
@@ -63,9 +66,12 @@ def draw_masks(seed: int, p: sp.Rational, samples: int, units: int) -> tuple[tup
     return tuple(tuple(int(k) for k in row) for row in keep)
 
 
-def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -> tuple[Dropout, ...]:
+def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int,
+         need_mask: bool = True) -> tuple[Dropout, ...]:
     """`dropout:` of a part's settings (a mapping, or a list of them, one per hidden layer), every
-    mistake one FILE:LINE error naming the field (reader: a problem.py validator)."""
+    mistake one FILE:LINE error naming the field (reader: a problem.py validator). `need_mask` False
+    (`symbackprop train`, which draws its own masks): neither mask nor seed needed; without them every
+    sample's mask keeps every unit (only a worked step of the run reads masks, and it sets its own)."""
     if "dropout" not in cfg:
         return ()
     raw, path = cfg["dropout"]
@@ -75,7 +81,7 @@ def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -
         return ()
     out, seen = [], set()
     for item, ipath in zip(items, paths):
-        d = _one(reader, item, ipath, layers, samples)
+        d = _one(reader, item, ipath, layers, samples, need_mask)
         if d.layer in seen:
             reader.fail(ipath + ("layer",), said("dropout.layer_twice", layer=d.layer))
         seen.add(d.layer)
@@ -83,7 +89,7 @@ def read(reader, cfg: dict, layers: tuple[tuple[str, ...], ...], samples: int) -
     return tuple(sorted(out, key=lambda d: d.layer))
 
 
-def _one(reader, raw: Any, path: Path_, layers, samples: int) -> Dropout:
+def _one(reader, raw: Any, path: Path_, layers, samples: int, need_mask: bool = True) -> Dropout:
     reader.mapping(raw, path, said("dropout.what"))
     reader.check_keys(raw, KEYS, path, said("dropout.what"))
     hidden = len(layers) - 1
@@ -112,6 +118,8 @@ def _one(reader, raw: Any, path: Path_, layers, samples: int) -> Dropout:
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
             reader.fail(path + ("seed",), said("dropout.seed", got=shown(seed)))
         return Dropout(layer, p, scaling, draw_masks(seed, p, samples, len(units)), seed)
+    if "mask" not in raw and not need_mask:
+        return Dropout(layer, p, scaling, ((1,) * len(units),) * samples)
     if "mask" not in raw:
         reader.fail(path + ("mask",), said("dropout.no_mask", n=len(units), units=", ".join(units)))
     return Dropout(layer, p, scaling, _masks(reader, raw["mask"], path + ("mask",), layer, units, samples))

@@ -285,7 +285,8 @@ def at(part: Part, theta: dict[Key, sp.Expr], samples: Sequence[int]) -> Part:
     value = {e: theta[p.key] for p in params for e in p.edges}
     weights = tuple(replace(w, value=_given(value[(w.source, w.target)])) for w in part.weights)
     chosen = tuple(part.samples[n] for n in samples)
-    return replace(part, weights=weights, samples=chosen, training=None,
+    drop = tuple(replace(d, masks=tuple(d.masks[n] for n in samples)) for d in part.dropout)   # dropout's rows too
+    return replace(part, weights=weights, samples=chosen, training=None, dropout=drop,
                    batch_reduction=part.batch_reduction if len(chosen) > 1 else "mean")
 
 

@@ -484,13 +484,15 @@ class _Validator(FieldReader):
                     written_at=tuple((o, format_path(p), self.doc.line_of(p)) for o, p in self.origins.items()))
 
     def dropout(self, cfg: dict, layers, samples: int, training) -> tuple:
-        """`dropout:` (dropout.py): one step by hand; a training run (`train`) or an optimizer's run of
-        several steps would need a fresh mask each step, which they do not draw: refused, one line."""
+        """`dropout:` (dropout.py): one step by hand; `symbackprop train` draws a fresh mask per update
+        (training.py; no `mask` or `seed` needed there); an optimizer's run of several steps in `solve` would need
+        a fresh mask each step, which it does not draw: refused, one line."""
         from . import dropout
-        got = dropout.read(self, cfg, layers, samples)
+        train = self.command == "train"
+        got = dropout.read(self, cfg, layers, samples, need_mask=not train)
         path = cfg["dropout"][1]
-        if self.command == "train":
-            self.fail(path, said("dropout.train"))
+        if train:               # the run draws a fresh mask per update (training.py); the optimizer is the run's
+            return got
         if training is not None:
             self.fail(path, said("dropout.optimizer"))
         return got

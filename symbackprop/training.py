@@ -15,6 +15,13 @@ dense.Dense, the network as matrices, each unit's function lambdified once from 
 batch (and one per set to measure J and the accuracy after an epoch); where Dense does not apply (dense.py says
 which parts), the part's one-sample SymPy model lambdified once (optimize.Compiled), called per sample. Dense never
 builds the SymPy model of the whole network. docs/training.md, "The engine".
+
+Dropout (`Part.dropout`, dropout.py): each update draws a fresh mask for every sample of its batch,
+`rng.random((batch, units)) < 1 − p` per dropped-out layer in layer order (`draw_batch_masks`), rng one generator
+of its own, `np.random.default_rng(mask_seed(...))` (not the shuffle's); Dense applies ũ = m·u (standard) or
+m·u/(1 − p) (inverted) forward and the same factor on δ backward; the loss and accuracy after each epoch are
+measured at test time (no mask; ×(1 − p) standard, as is inverted). A file's `mask` is solve's one step, not the
+run's. docs/training.md, "Training with dropout".
 """
 from __future__ import annotations
 
@@ -136,6 +143,7 @@ class StepRecord:
     grads: object = field(repr=False)
     new_theta: object = field(repr=False)
     new_loss: float = math.nan
+    masks: tuple = ()        # dropout: each dropped-out layer's mask of the batch (Part.dropout order), rows 0/1
 
 
 # -- the classes of the outputs: accuracy ---------------------------------------------------------
@@ -231,15 +239,15 @@ class _DenseEngine:
         self.sets = {"train": dense.arrays(part.samples), "dev": dense.arrays(dev)}
         self.signed = signed_classes(part.samples)
 
-    def batch(self, w, chosen: Sequence[int]):
+    def batch(self, w, chosen: Sequence[int], keep: dict | None = None):
         x, t = self.sets["train"]
-        return self.dense.gradients(w, x[chosen], t[chosen])
+        return self.dense.gradients(w, x[chosen], t[chosen], keep)
 
-    def measure(self, w, which: str):
+    def measure(self, w, which: str, keep: dict | None = None):
         x, t = self.sets[which]
         if not len(x):
             return None, None
-        loss, u = self.dense.loss_and_outputs(w, x, t)
+        loss, u = self.dense.loss_and_outputs(w, x, t, keep)
         return loss, _accuracy(u, t, self.signed)
 
 
@@ -329,6 +337,31 @@ def _parameters(part: Part, edges: Sequence[tuple[str, str]]):
     return owner, frozen, theta
 
 
+def mask_seed(part: Part, settings: TrainSettings) -> int:
+    """The seed of the run's dropout masks: the `seed:` of the part's first dropped-out layer that gives one, else
+    train's `seed` (docs/training.md, "Training with dropout")."""
+    return next((d.seed for d in part.dropout if d.seed is not None), settings.seed)
+
+
+def draw_batch_masks(rng, part: Part, batch: int) -> list:
+    """One update's masks (dropout.py): for each dropped-out layer in layer order,
+    `rng.random((batch, units)) < 1 − p`, row r the mask of the batch's r-th sample (1 keeps, 0 drops)."""
+    return [rng.random((batch, len(part.layers[d.layer - 1]))) < 1 - float(d.p) for d in part.dropout]
+
+
+def _train_keep(part: Part, masks) -> dict:
+    """dense's factors of an update's masks: m·1/(1 − p) (inverted) or m (standard), by 0-based layer."""
+    return {d.layer - 1: m * (1.0 / (1.0 - float(d.p)) if d.scaling == "inverted" else 1.0)
+            for d, m in zip(part.dropout, masks)}
+
+
+def _test_keep(part: Part) -> dict | None:
+    """dense's factors at test time: 1 − p (standard) or 1 (inverted), by 0-based layer; None without dropout."""
+    if not part.dropout:
+        return None
+    return {d.layer - 1: (1.0 - float(d.p) if d.scaling == "standard" else 1.0) for d in part.dropout}
+
+
 def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] | None = None,
           source: str = "<problem>", worked: int | None = None) -> TrainRun:
     """Train `part` as `settings` says (module docstring); `progress(epoch)` is called after each epoch. A run over
@@ -341,6 +374,10 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
     training = part.training or Training(settings=(("lr", part.learning_rate),))
     dense = dense_or_none(part)
     check_training(source, part, settings.epochs, len(settings.dev), dense is not None, settings.places)
+    if part.dropout and dense is None:      # the per-sample SymPy fallback has no fresh mask per update
+        from .errors import ProblemError
+        from .messages import said as message
+        raise ProblemError(message("dropout.train_compiled"), source=source, field="dropout")
     run = (_DenseEngine(dense, part, settings.dev) if dense is not None else _CompiledEngine(part, settings.dev))
     owner, frozen, theta = _parameters(part, run.edges)
     count = len(theta)
@@ -350,15 +387,18 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
     def weights(th) -> np.ndarray:
         return np.asarray(th, dtype=float)[owner]
 
-    def batch(th, chosen: Sequence[int]) -> np.ndarray:
+    def batch(th, chosen: Sequence[int], keep=None) -> np.ndarray:
         """∂J/∂θ of the batch `chosen` (the part's reduction over it): a shared parameter's the sum over its edges."""
-        _, edge = run.batch(weights(th), chosen)
+        _, edge = run.batch(weights(th), chosen, keep) if keep else run.batch(weights(th), chosen)
         return np.bincount(owner, weights=edge, minlength=count)
 
     rate = base
     step = optimizers.compiled(training.optimizer, training.form, values)
     state = step.initial_state(theta.shape)
     rng = np.random.default_rng(settings.seed)
+    # dropout: the masks from a generator of their own (the shuffle's orders stay those of the run without it)
+    drop_rng = np.random.default_rng(mask_seed(part, settings)) if part.dropout else None
+    test_keep = _test_keep(part)
     n = len(part.samples)
     size = settings.batch_size or n
     early = settings.early_stopping
@@ -379,8 +419,10 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
             for start in range(0, n, size):
                 t += 1
                 chosen = order[start:start + size]
+                masks = draw_batch_masks(drop_rng, part, len(chosen)) if drop_rng is not None else []
+                keep = _train_keep(part, masks) if masks else None
                 point = step.grad_point(theta, state)
-                grads = batch(point, chosen)
+                grads = batch(point, chosen, keep)
                 out = step(theta, grads, state, t)
                 before = (theta, state)
                 theta = np.where(frozen, theta, out["theta"])
@@ -388,10 +430,16 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
                 if t == worked:             # the update `--worked` shows: what it needs, this step's only
                     recorded = StepRecord(epoch, start // size + 1, t, tuple(chosen), dict(values), before[0].copy(),
                                           {k: v.copy() for k, v in before[1].items()}, grads.copy(), theta.copy(),
-                                          run.batch(weights(theta), chosen)[0])
+                                          (run.batch(weights(theta), chosen, keep) if keep else
+                                           run.batch(weights(theta), chosen))[0],
+                                          tuple(tuple(tuple(int(b) for b in row) for row in m) for m in masks))
             w = weights(theta)
-            loss, accuracy = run.measure(w, "train")
-            dev_loss, dev_accuracy = run.measure(w, "dev")
+            if test_keep is None:
+                loss, accuracy = run.measure(w, "train")
+                dev_loss, dev_accuracy = run.measure(w, "dev")
+            else:                           # dropout: measured at test time, no mask (`_test_keep`)
+                loss, accuracy = run.measure(w, "train", test_keep)
+                dev_loss, dev_accuracy = run.measure(w, "dev", test_keep)
             lr = float(values["lr"]) if base is not None else math.nan      # the rate this epoch used
             marks: list[str] = []
             dev_metric = {"loss": finite_or_none(dev_loss), "accuracy": finite_or_none(dev_accuracy)}
@@ -487,6 +535,9 @@ def worked_run(run: TrainRun, source: str = "<problem>"):
     tr = replace(training, settings=settings, steps=run.updates)
     lr = dict(settings).get("lr", part.learning_rate)
     here = replace(part, training=tr, learning_rate=lr)
+    if part.dropout:                        # the update's own masks: row n of the batch's mask for its sample n
+        here = replace(here, dropout=tuple(replace(d, seed=None, masks=_batch_rows(m, rec.samples, len(part.samples)))
+                                           for d, m in zip(part.dropout, rec.masks)))
     params = parameters(here)
     theta = {p.key: exact_float(rec.theta[n]) for n, p in enumerate(params)}
     state = {p.key: {name: exact_float(rec.state[name][n]) for name in rec.state} for n, p in enumerate(params)}
@@ -494,3 +545,13 @@ def worked_run(run: TrainRun, source: str = "<problem>"):
     from .evaluate import to_float
     current = RunStep(rec.t, step.step.samples, {k: to_float(sp.sympify(v)) for k, v in step.step.values.items()})
     return Run(here, tr, _Before(rec, params, run.updates, current), {rec.t: step}, (rec.t,))
+
+
+def _batch_rows(masks, samples: Sequence[int], n: int) -> tuple:
+    """A mask per training sample (optimize.at keeps the rows of the step's samples): the batch's row r for its
+    r-th sample, every unit kept for the samples outside the batch."""
+    width = len(masks[0])
+    rows = [(1,) * width] * n
+    for r, k in enumerate(samples):
+        rows[k] = tuple(masks[r])
+    return tuple(rows)

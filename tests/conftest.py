@@ -50,7 +50,8 @@ HAND_CHECKED: set[str] = {"named_units",   # new problem files whose numbers are
                           "xor_init",    # session 15, I: weights drawn by `init:`, checked in tests/test_i15.py
                           # session 15, F: training runs (train:); solve's one step checked by hand in tests/test_f15.py
                           "xor_train", "xor_dev_stop",
-                          "xor_dropout"}   # session 16, D: dropout, checked by finite differences in tests/test_d16.py
+                          "xor_dropout",   # session 16, D: dropout, checked by finite differences in tests/test_d16.py
+                          "xor_dropout_train"}   # session 16, DT: training with dropout, tests/test_dt16.py
 QUADRATIC_MODEL = DATA / "graph" / "quadratic_model.yaml"
 
 

@@ -1811,7 +1811,7 @@ MESSAGES = {
     "dropout.mask_length": "a mask of {got} entries, but layer {layer} has {n} units ({units}); one 0 or 1 per unit, in that order",
     "dropout.mask_entry": "mask entry {got} is not 0 or 1 (1 keeps the unit, 0 drops it)",
     "dropout.train": "dropout is for one step by hand (solve, check); symbackprop train does not apply it (docs/training.md#dropout-one-step-by-hand): remove dropout: for the run",
-    "dropout.optimizer": "dropout is for one step by hand: a part with optimizer, steps or update would need a fresh mask every step, which is not drawn; remove one of them",
+    "dropout.optimizer": "dropout in solve is one step by hand: a part with optimizer, steps or update would need a fresh mask every step, which solve does not draw (symbackprop train does: docs/training.md#training-with-dropout); remove one of them",
     "section.test": "Test time: no dropout",
     "note.dropout": "Dropout on hidden layer {layer} with {p}, {scaling} scaling: during training the next layer reads {rule}, with the mask {mask}.",
     "note.dropout_seed": "The mask is drawn with seed {seed}: {draw}, N samples by n units of the layer, row by row (1 keeps, 0 drops).",
@@ -1878,4 +1878,11 @@ MESSAGES = {
     "padding.diagnosis_unmasked": "the value of an unmasked mean ({value}): the pads' {pad} embeddings were averaged in too, over all {pad_to} positions; the masked mean zeroes the pads and divides by the number of real words",
     "code.unmasked_mean": "an unmasked mean (the pads averaged in)",
     "padding.diagnosis_pad_gradient": "{name} is at a pad ({pad}), where the gradient is exactly 0: its mask entry is 0, so z = m·x and everything after it do not depend on it",
+    # session 16, task DT (issue 14: train with dropout)
+    "dropout.train_compiled": "symbackprop train applies dropout with its matrix engine only, which this part's network does not fit (docs/training.md#the-engine); remove dropout: for the run",
+    "train.note.dropout": "Dropout on hidden layer {layer}: p = {p}, {scaling}.",
+    "train.note.dropout_standard": "standard scaling (ũ_j = m_j·u_j)",
+    "train.note.dropout_inverted": "inverted scaling (ũ_j = m_j·u_j/(1 − p))",
+    "train.note.dropout_masks": "Each update draws a fresh mask for every sample of its batch: rng.random((batch, units)) < 1 − p for each dropped-out layer in layer order, row r the batch's r-th sample, rng = np.random.default_rng({seed}) a generator of its own (not the shuffle's); a mask given in the file is the one-step exercise's, not the run's.",
+    "train.note.dropout_test": "Loss and accuracy after each epoch are measured at test time, on the training and the dev set: no unit dropped; standard scaling multiplies the layer's outputs by 1 − p, inverted scaling leaves them as they are.",
 }

@@ -1600,7 +1600,7 @@ MESSAGES = {
     "dropout.mask_length": "掩码有 {got} 项，但第 {layer} 层有 {n} 个单元（{units}）；按此顺序每个单元一个 0 或 1",
     "dropout.mask_entry": "掩码项 {got} 不是 0 或 1（1 保留该单元，0 丢弃）",
     "dropout.train": "dropout 用于手算一步（solve、check）；symbackprop train 不应用它（docs/training.md#dropout-one-step-by-hand）：训练时请删去 dropout:",
-    "dropout.optimizer": "dropout 用于手算一步：带 optimizer、steps 或 update 的部分每一步都需要新的掩码，而这里不抽取；请删去其中之一",
+    "dropout.optimizer": "solve 中的 dropout 用于手算一步：带 optimizer、steps 或 update 的部分每一步都需要新的掩码，而 solve 不抽取（symbackprop train 会抽取：docs/training.md#training-with-dropout）；请删去其中之一",
     "section.test": "测试时：不使用 dropout",
     "note.dropout": "第 {layer} 个隐藏层使用 dropout，{p}，{scaling}缩放：训练时下一层读取 {rule}，掩码为 {mask}。",
     "note.dropout_seed": "掩码由种子 {seed} 抽取：{draw}，N 个样本乘以该层 n 个单元，逐行对应（1 保留，0 丢弃）。",
@@ -1667,4 +1667,11 @@ MESSAGES = {
     "padding.diagnosis_unmasked": "这是不加掩码的平均的值（{value}）：{pad} 的嵌入也被计入，对全部 {pad_to} 个位置求了平均；掩码平均应将填充归零，并除以真实的词数",
     "code.unmasked_mean": "不加掩码的平均（填充也被计入）",
     "padding.diagnosis_pad_gradient": "{name} 位于填充（{pad}）处，那里的梯度恰好为 0：其掩码元素为 0，因此 z = m·x 及其后的一切都不依赖于它",
+    # session 16, task DT (issue 14: train with dropout)
+    "dropout.train_compiled": "symbackprop train 只在矩阵引擎中应用 dropout，而本部分的网络不适用该引擎（docs/training.md#the-engine）；训练时请删除 dropout:",
+    "train.note.dropout": "隐藏层 {layer} 上的 dropout：p = {p}，{scaling}。",
+    "train.note.dropout_standard": "标准缩放（ũ_j = m_j·u_j）",
+    "train.note.dropout_inverted": "反向缩放（ũ_j = m_j·u_j/(1 − p)）",
+    "train.note.dropout_masks": "每次更新为批中每个样本重新抽取掩码：按层的顺序对每个使用 dropout 的层取 rng.random((batch, units)) < 1 − p，第 r 行对应批中第 r 个样本，rng = np.random.default_rng({seed}) 是单独的生成器（不是打乱顺序用的那个）；文件中给出的掩码属于单步练习，不用于训练。",
+    "train.note.dropout_test": "每轮之后的损失和准确率在测试模式下于训练集和验证集上计算：不丢弃任何单元；标准缩放把该层输出乘以 1 − p，反向缩放保持输出不变。",
 }

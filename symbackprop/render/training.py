@@ -113,6 +113,13 @@ def _settings_notes(run, lang: str) -> list[Text]:
                + ("_one" if per_epoch == 1 else ""), epochs=s.epochs, batch=size, n=n, updates=per_epoch),
            msg(lang, "train.note.shuffle", seed=s.seed) if s.shuffle else msg(lang, "train.note.no_shuffle"),
            msg(lang, _one("train.note.dev", len(s.dev)), n=len(s.dev)) if s.dev else msg(lang, "train.note.no_dev")]
+    if part.dropout:                        # training with dropout (training.py): the masks and test-time measuring
+        from ..training import mask_seed
+        for d in part.dropout:
+            out.append(msg(lang, "train.note.dropout", layer=d.layer, p=_number(d.p),
+                           scaling=msg(lang, f"train.note.dropout_{d.scaling}")))
+        out.append(msg(lang, "train.note.dropout_masks", seed=mask_seed(part, s)))
+        out.append(msg(lang, "train.note.dropout_test"))
     e = s.early_stopping
     if e is not None:
         out.append(msg(lang, _one("train.note.early", e.patience), metric=msg(lang, f"train.metric.{e.metric}"),
@@ -302,6 +309,11 @@ def to_data(report: TrainReport) -> dict:
         if part.init is not None:               # the weights drawn: the init settings, as solve's JSON has them
             from .json import _init_settings
             settings["init"] = _init_settings(part)
+        if part.dropout:                        # training with dropout: the layers, the masks' seed, test-time J
+            from ..training import mask_seed
+            settings["dropout"] = {"layers": [{"layer": d.layer, "p": float(d.p), "scaling": d.scaling}
+                                              for d in part.dropout],
+                                   "mask_seed": mask_seed(part, s), "measured": "test_time"}
         initial = _initial(run)
         parts.append({"name": part.name, "settings": settings, "epochs": epochs, "updates": run.updates,
                       "stopped_epoch": run.stopped_epoch, "kept_epoch": run.kept_epoch,
