@@ -97,6 +97,9 @@ class Compiled:
         calls it where the plain lines raise)."""
         from .derive import derive
         from .model import Model
+        if part.dropout:        # one model for every sample: no mask of each sample (train draws them in dense.py)
+            raise ValueError(f"optimize.Compiled of part {part.name!r}: a part with dropout has a mask per sample; "
+                             "compile it without (replace(part, dropout=())) or train it on dense.Dense")
         one = replace(part, samples=part.samples[:1], training=None, input_gradients=False)
         model = Model(one)
         keep = ("net", "act", "loss", "gprime", "delta", "grad_w")

@@ -70,7 +70,9 @@ def agree(part: Part, seed: int = 0, n: int = 3, scale: float = 1.0):
 def test_dense_equals_compiled_on_every_network_part_of_problems(name):
     for part in load_problem(str(PROBLEMS / name)).parts:
         assert dense_or_none(part) is not None, "every network part of problems/ runs on the dense engine"
-        agree(part, seed=len(name))
+        # Dense.gradients without masks is the network without dropout, as Compiled (which has none: one model
+        # for every sample) of the part without it; dropout's masks in Dense: tests/test_dt16.py
+        agree(replace(part, dropout=()), seed=len(name))
 
 
 def net(activation: str, loss: str, extra: str = "", outputs: int = 1) -> Part:

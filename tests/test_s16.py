@@ -24,3 +24,12 @@ def test_not_a_model_lists_every_graph_model():
         parse_problem("model: cubic\n", "p.yaml")
     for model in GRAPH_MODELS:
         assert model in str(e.value)
+
+
+def test_compiled_refuses_a_dropout_part_loudly():
+    # one model for every sample cannot hold a mask per sample: an internal error naming the part, never a
+    # SyntaxError from lambdify or a silently unmasked gradient
+    from symbackprop.optimize import Compiled
+    part = load_problem(PROBLEMS / "xor_dropout.yaml").parts[0]
+    with pytest.raises(ValueError, match="dropout"):
+        Compiled(part)
