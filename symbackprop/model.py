@@ -26,6 +26,10 @@ RANK = {"eta": "0", "delta": "1", "w": "2", "gp": "3", "net": "4", "u": "5", "x"
         # dropout (dropout.py): the mask m_j, p, the output the next layer reads ũ_j, and the test-time pass
         "m": "3", "p": "0", "ut": "5", "tnet": "4", "tu": "5", "tut": "5"}
 
+# the quantity kind (quantity.KINDS) of each kind of given symbol: its key in a solution and in the rule check
+GIVEN_KINDS = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared", "m": "mask",
+               "p": "dropout_p"}
+
 # g as a function symbol, for the step "u_j = g(net_j) = <formula>".
 g = sp.Function("g")
 

@@ -30,7 +30,7 @@ from .derive import derive
 from .errors import ProblemError
 from .messages import said
 from .evaluate import DIGITS, MAX_EXACT_NODES, evaluate, size, substitute
-from .model import Model
+from .model import GIVEN_KINDS, Model
 from .solution import PartSolution
 
 
@@ -136,7 +136,7 @@ def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | 
     The values are evaluate's (`_values` takes its steps, with fewer floats); where one is not
     plainly finite, `evaluate` itself runs and raises its error."""
     model = Model(part)
-    assignments = model.forward + derive(model)
+    assignments = model.forward + derive(model) + model.test_time      # as solution.solve_part's
     # the numbers of the check, if it is a _Closeness (a test may put another comparison in its place)
     values = _values(model, assignments, close if isinstance(close, _FINITE) else _FINITE())
     if values is None:
@@ -147,12 +147,11 @@ def solution_values(part: Part, source: str = "<problem>", close: "_Closeness | 
                 raise ProblemError(exc.detail, source=source, field=f"part {part.name}") from None
             raise ProblemError(said("problem.in_part", name=part.name, message=exc.detail), source=source,
                                field=exc.field, line=exc.line) from None
-    kinds = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared"}
     out: dict[Key, sp.Expr] = {}
     for sym in model.given():
         if sym != model.bias_symbol:
             info = model.info[sym]
-            out[model.qid(kinds[info.kind], info.unit, info.sample, source=info.source)] = values[sym]
+            out[model.qid(GIVEN_KINDS[info.kind], info.unit, info.sample, source=info.source)] = values[sym]
     for a in assignments:
         out[a.key] = values[a.symbol]
     return SolutionValues(part, out)

@@ -19,7 +19,7 @@ from .errors import ProblemError
 from .memo import ValueMemo, part_key
 from .messages import said
 from .evaluate import evaluate, to_float
-from .model import Model
+from .model import GIVEN_KINDS, Model
 from .notation import Names, names_for
 from .printing import format_given, format_value
 from .problem import Part, Problem
@@ -341,8 +341,7 @@ part gets the same immutable PartSolution again (memo.py)."""
 
 def _given_step(model: Model, sym: sp.Symbol, values: dict) -> Step:
     info = model.info[sym]
-    kind = {"w": "w", "eta": "learning_rate", "x": "input", "t": "target", "sw": "shared", "m": "mask",
-            "p": "dropout_p"}[info.kind]
+    kind = GIVEN_KINDS[info.kind]
     key = model.qid(kind, info.unit, info.sample, source=info.source)
     v = values[sym]
     return Step(key, "given", sym, (), {}, v, to_float(v))

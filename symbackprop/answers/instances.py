@@ -37,7 +37,7 @@ def instances(psol: PartSolution, count: int = 5, seed: int = 0) -> list[dict[sp
 def _points(part: Part, count: int, seed: int) -> tuple[dict[sp.Symbol, float], ...]:
     """`instances`' points for a part (see there)."""
     model = Model(part)
-    assignments = model.forward + derive(model)
+    assignments = model.forward + derive(model) + model.test_time      # as solution.solve_part's
     given = model.given()
     rng = random.Random(seed)
     fixed_targets = losses.of(part).constrains_targets
@@ -52,6 +52,10 @@ def _points(part: Part, count: int, seed: int) -> tuple[dict[sp.Symbol, float], 
                 values[sym] = float(v)             # targets must stay in the loss's domain (0/1, Σ t = 1)
             elif kind == "eta":
                 values[sym] = rng.uniform(0.2, 2.0)
+            elif kind == "m":
+                values[sym] = float(v)             # dropout's mask: which units are dropped is the problem's
+            elif kind == "p":
+                values[sym] = rng.uniform(0.1, 0.9)     # a dropout probability, in [0, 1)
             else:
                 values[sym] = rng.uniform(-1.5, 1.5)
         # a tied edge is its shared parameter at every point: b1·x_b and w_{b,h1}·x_b are one rule
