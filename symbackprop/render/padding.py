@@ -70,10 +70,16 @@ def before_sections(sol, lang: str) -> tuple[Section, ...]:
     example = next((w for w in batch.vocab if w != pad), pad)
     batch_notes = (sentence(lang, "padding.note.batch", count=len(batch.sentences), pad=pad, pad_to=batch.pad_to,
                             lengths=", ".join(str(n) for n in lengths)),)
-    mask_notes = (sentence(lang, "padding.note.mask", pad=pad),
+    loss = (Sym("L_s = −(t_s·ln y_s + (1 − t_s)·ln(1 − y_s))", r"L_s = -(t_s \ln y_s + (1 - t_s) \ln(1 - y_s))")
+            if batch.loss == "bce" else Sym("L_s = ½(y_s − t_s)²", r"L_s = \tfrac{1}{2}(y_s - t_s)^2"))
+    mask_notes = (sentence(lang, "padding.note.mask", pad=pad, mask=Sym("m_si = 1", "m_{si} = 1"),
+                           count=Sym("n_s = Σ_i m_si", r"n_s = \sum_i m_{si}")),
                   sentence(lang, "padding.note.names", word=example, e=_name(word_name(example)),
-                           pad=pad, epad=_name(word_name(pad))),
-                  sentence(lang, "padding.note.loss_" + batch.loss, count=len(batch.sentences)))
+                           pad=pad, epad=_name(word_name(pad)), zero=Sym("z_si = m_si·x_si", r"z_{si} = m_{si} x_{si}"),
+                           sum=Sym("S_s = Σ_i z_si", r"S_s = \sum_i z_{si}"), divide=Sym("h_s = S_s/n_s", "h_s = S_s/n_s")),
+                  sentence(lang, "padding.note.loss_" + batch.loss, count=len(batch.sentences),
+                           a=Sym("a_s = w·h_s + b", r"a_s = w \cdot h_s + b"), y=Sym("y_s = σ(a_s)", r"y_s = \sigma(a_s)"),
+                           loss=loss))
     return (Section(Text(msg(lang, "padding.section.batch")), (), notes=batch_notes, table=Table(head, rows)),
             Section(Text(msg(lang, "padding.section.mask")), (), notes=mask_notes, table=Table(mask_head, mask_rows)))
 
@@ -123,7 +129,8 @@ def after_sections(sol, lang: str, p: int) -> tuple[Section, ...]:
     rows = []
     notes = [sentence(lang, "padding.note.unmasked", pad_to=k,
                       rule=Sym(f"h'_s = ({' + '.join(f'x_s{i + 1}' for i in range(k))})/{k}",
-                               f"h'_s = ({' + '.join(f'x_{{s{i + 1}}}' for i in range(k))})/{k}"))]
+                               f"h'_s = ({' + '.join(f'x_{{s{i + 1}}}' for i in range(k))})/{k}"),
+                      m=Sym("m_si", "m_{si}"))]
     lengths = batch.lengths()
     for s in range(len(batch.sentences)):
         h, hw = sol.values[f"h{s + 1}"], wrong.values[f"h{s + 1}"]
