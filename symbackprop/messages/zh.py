@@ -1674,4 +1674,9 @@ MESSAGES = {
     "train.note.dropout_inverted": "反向缩放（ũ_j = m_j·u_j/(1 − p)）",
     "train.note.dropout_masks": "每次更新为批中每个样本重新抽取掩码：按层的顺序对每个使用 dropout 的层取 rng.random((batch, units)) < 1 − p，第 r 行对应批中第 r 个样本，rng = np.random.default_rng({seed}) 是单独的生成器（不是打乱顺序用的那个）；文件中给出的掩码属于单步练习，不用于训练。",
     "train.note.dropout_test": "每轮之后的损失和准确率在测试模式下于训练集和验证集上计算：不丢弃任何单元；标准缩放把该层输出乘以 1 − p，反向缩放保持输出不变。",
+    "train.worked.which_file": "第 {epoch} 轮 {per_epoch} 次更新中的第 {update} 次是整个训练的第 {t} 次更新，使用训练集的{samples}（按文件中的顺序：shuffle 为 false）；{loss} 是它们损失的{reduction}。",
+    "train.worked.which_one_file": "第 {epoch} 轮 {per_epoch} 次更新中的第 {update} 次是整个训练的第 {t} 次更新，使用训练集的{samples}（按文件中的顺序：shuffle 为 false）；{loss} 是它的损失。",
+    "train.worked.saturated": "--worked {epoch}:{step} 未给出详细步骤：在这次更新之前的权重下（整个训练的第 {t} 次更新），批（样本 {samples}，^(n) 为第 n 个）中的一个输出已饱和，即使用精确解的 30 位浮点数，{id} {why}。训练本身把每个对数截断在 −100（见 docs/training.md 的“A saturated output”）并继续；详细解答不做截断。上面的训练结果是完整的；请选择另一次更新来查看详细步骤。",
+    "train.worked.too_large": "--worked {epoch}:{step} 未给出详细步骤：在这次更新之前的权重下（整个训练的第 {t} 次更新），{id} 为 {about}，而精确解只处理绝对值小于 {most} 的数值（权重正在增长并趋于发散：见各轮的表格）。上面的训练结果是完整的；请选择更早的一次更新来查看详细步骤。",
+    "train.worked.not_finite": "--worked {epoch}:{step} 未给出详细步骤：在这次更新之前的权重下（整个训练的第 {t} 次更新），{detail}。上面的训练结果是完整的；请选择另一次更新来查看详细步骤。",
 }

@@ -278,9 +278,11 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
         heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 or report.headings else None
         parts.append(Part(heading, sections, _NoMath(), run.part.precision, label=run.part.name))
     if report.worked is not None:            # `--worked E:S`: the update worked in full, after the run
-        from .worked_step import worked_part
+        from .worked_step import NotWorked, not_worked_part, worked_part
         run = next(r for r in report.runs if r.worked is not None)
-        parts.append(worked_part(run, report.worked, lang, run.part.shown_precision))
+        parts.append(not_worked_part(report.worked, lang, run.part.shown_precision, run.part.name)
+                     if isinstance(report.worked, NotWorked) else
+                     worked_part(run, report.worked, lang, run.part.shown_precision))
     return Document(msg(lang, "train.title", title=report.title), tuple(parts), lang=lang, kind="training",
                     description="training run")
 
@@ -323,8 +325,9 @@ def to_data(report: TrainReport) -> dict:
                       "kept_weights": None if run.kept is None else {weight_id(k): finite_or_none(v)
                                                                      for k, v in run.kept.items()}})
         if report.worked is not None and run.worked is not None:      # `--worked E:S`: that update, as solve's
-            from .worked_step import worked_data
-            parts[-1]["worked"] = worked_data(run, report.worked, part.shown_precision)
+            from .worked_step import NotWorked, not_worked_data, worked_data
+            parts[-1]["worked"] = (not_worked_data(report.worked) if isinstance(report.worked, NotWorked) else
+                                   worked_data(run, report.worked, part.shown_precision))
     return {"title": report.title, "source": report.source, "parts": parts}
 
 
