@@ -7,6 +7,7 @@ import json
 import math
 
 import mpmath
+import pytest
 import numpy as np
 from click.testing import CliRunner
 
@@ -170,3 +171,33 @@ def test_worked_with_shuffle_false_says_the_files_order(tmp_path):
     # shuffled (the file as it is): the run's shuffled order
     f.write_text(SAT.replace("lr: 200", "lr: 0.5").replace("epochs: 300", "epochs: 3"))
     assert "(in the run's shuffled order)" in _cli("train", f, "--worked", "2:2").output
+
+
+# -- 2. --plot of a run whose losses reach 1e308 before it diverges -----------------------------------------------
+
+def test_the_png_of_a_diverged_run_draws_its_finite_epochs_without_a_warning():
+    pytest.importorskip("matplotlib")
+    import warnings
+    from symbackprop.render import plot
+    part = parse_problem(DIV, "div.yaml").parts[0]
+    run = train(part, part.train)
+    rows = run.epochs
+    # the run: the training loss of epoch 49 is not finite, its dev loss ≈ 5.7e307 is (the largest finite ones)
+    assert run.diverged_epoch == 49 and not math.isfinite(rows[-1].loss) and 1e307 < rows[-1].dev_loss < 1e308
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, _ = plot.loss_figure(run, "en")
+        ax, = fig.axes
+        train_line, dev_line = ax.get_lines()[:2]
+        data, _ = plot.loss_png(run, "en")
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in caught]
+    assert data.startswith(b"\x89PNG")
+    # every finite epoch on its line: training 1..48, dev 1..49
+    assert list(train_line.get_xdata()) == list(range(1, 49))
+    assert list(train_line.get_ydata()) == [r.loss for r in rows[:48]]
+    assert list(dev_line.get_xdata()) == list(range(1, 50))
+    assert list(dev_line.get_ydata()) == [r.dev_loss for r in rows]
+    # and inside the axis's range (not an empty plot): from below the smallest to above the largest
+    lo, hi = ax.get_ylim()
+    assert ax.get_yscale() == "log" and math.isfinite(hi)
+    assert lo < min(r.loss for r in rows[:48]) and hi > rows[-1].dev_loss

@@ -99,6 +99,29 @@ def marked_lines(run, lang: str) -> list[tuple[str, list[int], str]]:
     return out
 
 
+def y_limits(run, log: bool, values: list[float] | None = None) -> tuple[float, float] | None:
+    """The loss axis's range: the finite losses (`values`, else every finite loss of the run) with a margin (a
+    factor 1.5 on a log axis, 5 % of the span on a linear one), finite however large the losses (a diverged run's
+    last ones near 1e308: the margin is left out where it would overflow, a log axis's bottom where it would be 0);
+    None without a finite loss."""
+    values = _losses(run) if values is None else values
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    if log:
+        ymin, ymax = lo / 1.5, hi * 1.5
+    else:
+        pad = (hi - lo) * 0.05 or abs(hi) * 0.1 or 1.0
+        ymin, ymax = lo - pad, hi + pad
+    if not math.isfinite(ymax):
+        ymax = hi
+    if not math.isfinite(ymin) or (log and ymin <= 0):      # the padding overflowed, or underflowed to 0
+        ymin = lo
+    if ymin == ymax:                        # one value (and no room for a margin): a range around it all the same
+        ymin, ymax = (ymin / 2, ymax) if log else (ymin - 1, ymax)
+    return ymin, ymax
+
+
 def thinned(run, limit: int = PGF_POINTS) -> list[int]:
     """The epochs the pgfplots figure has: every epoch of a run of at most `limit`, else every k-th (k = ⌈n/limit⌉,
     from the first) with the last, the one kept and every one marked decayed, stopped or diverged."""
@@ -156,6 +179,21 @@ def cjk_font(text: str) -> str | None:
     return _font_covering(chars) if chars else None
 
 
+def _finite_log_locator(**options):
+    """matplotlib's LogLocator without the ticks it puts beyond float64 (10^309 … = inf, next to a diverged run's
+    losses near 1e308), which overflow with a RuntimeWarning and then crash its tick formatter."""
+    import numpy as np
+    from matplotlib.ticker import LogLocator
+
+    class FiniteLogLocator(LogLocator):
+        def tick_values(self, vmin, vmax):
+            with np.errstate(over="ignore", invalid="ignore"):
+                ticks = np.asarray(super().tick_values(vmin, vmax))
+            return ticks[np.isfinite(ticks)]
+
+    return FiniteLogLocator(**options)
+
+
 def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None):
     """The figure of `run` (module docstring) as a matplotlib Figure on the Agg canvas, and the language of its
     labels: `lang`, or English where `lang`'s labels need a CJK font the machine lacks. Its first axes hold the
@@ -187,8 +225,13 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
     ax.plot(*curve(run, "loss"), color="tab:blue", linewidth=1.5, label=msg(lang, "plot.train_loss"), **dots)
     if run.settings.dev:
         ax.plot(*curve(run, "dev_loss"), color="tab:orange", linewidth=1.5, label=msg(lang, "plot.dev_loss"), **dots)
+    limits = y_limits(run, log)
+    if limits is not None:      # its own range, set first: the log scale's autoscaled margins overflow near 1e308
+        ax.set_ylim(*limits)    # (a RuntimeWarning and an empty plot)
     if log:
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(_finite_log_locator())
+        ax.yaxis.set_minor_locator(_finite_log_locator(subs="auto"))
     for kind, epochs, label in marked_lines(run, lang):
         color, style = _STYLE[kind]
         for k, e in enumerate(epochs):
@@ -268,16 +311,7 @@ def pgfplots(run, lang: str = "en") -> str:
     values = [float(_coordinate(y)) for _, points, _ in curves for _, y in points]
     if not values:
         return ""
-    lo, hi = min(values), max(values)
-    if log:
-        ymin, ymax = lo / 1.5, hi * 1.5
-    else:
-        pad = (hi - lo) * 0.05 or abs(hi) * 0.1 or 1.0
-        ymin, ymax = lo - pad, hi + pad
-    if not math.isfinite(ymax):
-        ymax = hi
-    if not math.isfinite(ymin) or (log and ymin <= 0):      # the padding overflowed, or underflowed to 0
-        ymin = lo
+    ymin, ymax = y_limits(run, log, values)
     last = run.epochs[-1].epoch
     env = "semilogyaxis" if log else "axis"
     ylabel = msg(lang, "plot.loss_log" if log else "plot.loss")
