@@ -201,3 +201,42 @@ def test_the_png_of_a_diverged_run_draws_its_finite_epochs_without_a_warning():
     lo, hi = ax.get_ylim()
     assert ax.get_yscale() == "log" and math.isfinite(hi)
     assert lo < min(r.loss for r in rows[:48]) and hi > rows[-1].dev_loss
+
+
+# -- 3. the pgfplots figure's x range: lines at the first and last epoch inside the frame -------------------------
+
+def _x_range_and_marks(tex: str):
+    import re
+    xmin = float(re.search(r"xmin=([-0-9.e]+)", tex).group(1))
+    xmax = float(re.search(r"xmax=([-0-9.e]+)", tex).group(1))
+    # the vertical lines: \addplot[style] coordinates {(e,ymin) (e,ymax)} with the same e twice
+    marks = [float(a) for a, b in re.findall(r"coordinates \{\(([0-9.]+),[^)]*\) \(([0-9.]+),[^)]*\)\};", tex)
+             if a == b]
+    return xmin, xmax, marks
+
+
+def test_pgfplots_pads_the_epoch_axis_so_that_marks_at_the_ends_show():
+    from symbackprop.render import plot
+    part = parse_problem(DIV, "div.yaml").parts[0]
+    run = train(part, part.train)
+    xmin, xmax, marks = _x_range_and_marks(plot.pgfplots(run))
+    assert marks == [49.0]                   # "diverged" at the run's last epoch
+    assert xmin < 1 and xmax > 49            # so inside the frame, not on it
+    # early stopping on the dev loss: epoch 1 kept, patience (2) running out at epoch 3, the last: w_02 = 1 goes to
+    # 0.8, 0.64, 0.512 (u = w_02, ∂J/∂w_02 = 2u, η = 0.1), so the dev loss (w_02 − 5)² grows each epoch; a dev loss that
+    # only rises after epoch 1 (the dev target far from where training goes: x = 0 everywhere, t = 0 vs dev t = 5)
+    stop = parse_problem("""
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 1}, 1: {2: 0}}
+samples: [{x: {1: 0}, t: {2: 0}}]
+loss: mse
+optimizer: {name: sgd, lr: 0.1}
+train:
+  epochs: 50
+  dev: [{x: {1: 0}, t: {2: 5}}]
+  early_stopping: {metric: loss, patience: 2}
+""", "stop.yaml").parts[0]
+    srun = train(stop, stop.train)
+    assert (srun.kept_epoch, srun.stopped_epoch, len(srun.epochs)) == (1, 3, 3)
+    xmin, xmax, marks = _x_range_and_marks(plot.pgfplots(srun))
+    assert sorted(marks) == [1.0, 3.0] and xmin < 1 and xmax > 3

@@ -122,6 +122,15 @@ def y_limits(run, log: bool, values: list[float] | None = None) -> tuple[float, 
     return ymin, ymax
 
 
+X_MIN = 0.5                 # the epoch axis starts half an epoch before the first: a line at epoch 1 shows
+
+
+def x_max(last: int) -> float:
+    """The epoch axis's right end: half an epoch and 2 % after the last, so that a line there (patience ran out, the
+    run diverged, the weights kept) is not on the frame; the same in the PNG and the pgfplots figure."""
+    return last + 0.5 + 0.02 * last
+
+
 def thinned(run, limit: int = PGF_POINTS) -> list[int]:
     """The epochs the pgfplots figure has: every epoch of a run of at most `limit`, else every k-th (k = ⌈n/limit⌉,
     from the first) with the last, the one kept and every one marked decayed, stopped or diverged."""
@@ -258,7 +267,7 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
     bottom.set_xlabel(msg(lang, "plot.epoch"), fontproperties=font)
     last = run.epochs[-1].epoch if run.epochs else 1
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))      # epochs are whole numbers
-    bottom.set_xlim(0.5, last + 0.5 + 0.02 * last)      # a margin: the line where patience ran out is the last epoch
+    bottom.set_xlim(X_MIN, x_max(last))     # a margin: the line where patience ran out is the last epoch
     return fig, lang
 
 
@@ -316,7 +325,7 @@ def pgfplots(run, lang: str = "en") -> str:
     env = "semilogyaxis" if log else "axis"
     ylabel = msg(lang, "plot.loss_log" if log else "plot.loss")
     options = [r"width=\linewidth", "height=7cm", f"xlabel={{{tex_escape(msg(lang, 'plot.epoch'))}}}",
-               f"ylabel={{{tex_escape(ylabel)}}}", "xmin=1", f"xmax={max(last + last // 50, 2)}",
+               f"ylabel={{{tex_escape(ylabel)}}}", f"xmin={_coordinate(X_MIN)}", f"xmax={_coordinate(x_max(last))}",
                f"ymin={_coordinate(ymin)}", f"ymax={_coordinate(ymax)}", "legend pos=north east",
                "legend cell align=left", "legend style={font=\\footnotesize}", "grid=major",
                "grid style={gray!25}", "scaled x ticks=false", "xticklabel style={/pgf/number format/1000 sep={}}"]
