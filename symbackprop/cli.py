@@ -413,7 +413,7 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         if _is_graph(doc):                      # a graph with train: gets solve's own error (graph.py)
             from .graph import read_graph
             read_graph(doc)
-            raise InputError(said("train.graph", path=problem), lang)
+            raise doc.error(("model",), said("train.graph", model=doc.data["model"]))
         prob = problem_from_document(doc, command="train")    # no symbolic budget: the run's own (budget.py)
         trained = [p.name for p in prob.parts if p.train is not None]
         chosen = [prob.part(name) for name in parts] if parts else list(prob.parts)

@@ -85,7 +85,7 @@ def _theta_before(text: str, t: int):
 
 def test_worked_at_a_saturated_output_prints_the_run_and_says_why(tmp_path):
     f = tmp_path / "sat.yaml"
-    f.write_text(SAT)
+    f.write_text(SAT.replace("epochs: 300", "epochs: 6"))      # the same first 6 epochs, the run shorter
     # update 16 = epoch 6, update 1 (3 updates an epoch: batches of 2 of 5 samples)
     theta, samples, part = _theta_before(SAT, 16)
     # independently: the output's net of the batch's samples at θ_15 (optimize.parameters' order below); at 30 digits
@@ -166,6 +166,13 @@ def test_worked_with_shuffle_false_says_the_files_order(tmp_path):
     out = _cli("train", f, "--worked", "2:2").output
     assert "on samples 3 and 4 of the training set (in the file's order: shuffle is false)" in out
     assert "shuffled" not in out
+
+
+@pytest.mark.slow
+def test_worked_with_shuffle_false_one_sample_and_shuffled(tmp_path):
+    f = tmp_path / "sum.yaml"
+    f.write_text(SAT.replace("lr: 200", "lr: 0.5").replace("epochs: 300", "epochs: 3")
+                 .replace("  seed: 7\n", "  seed: 7\n  shuffle: false\n").replace("loss: bce\n", "loss: bce\nbatch_reduction: sum\n"))
     out = _cli("train", f, "--worked", "2:3").output
     assert "on sample 5 of the training set (in the file's order: shuffle is false); J is its loss" in out
     # shuffled (the file as it is): the run's shuffled order
@@ -175,6 +182,7 @@ def test_worked_with_shuffle_false_says_the_files_order(tmp_path):
 
 # -- 2. --plot of a run whose losses reach 1e308 before it diverges -----------------------------------------------
 
+@pytest.mark.slow
 def test_the_png_of_a_diverged_run_draws_its_finite_epochs_without_a_warning():
     pytest.importorskip("matplotlib")
     import warnings
@@ -240,3 +248,86 @@ train:
     assert (srun.kept_epoch, srun.stopped_epoch, len(srun.epochs)) == (1, 3, 3)
     xmin, xmax, marks = _x_range_and_marks(plot.pgfplots(srun))
     assert sorted(marks) == [1.0, 3.0] and xmin < 1 and xmax > 3
+
+
+# -- 6. wording --------------------------------------------------------------------------------------------------
+
+def test_train_of_a_masked_mean_file_names_its_model_and_line(tmp_path):
+    f = tmp_path / "pad.yaml"
+    # a masked_mean file (t23's in/pad.yaml's form): `model:` on line 2
+    f.write_text('title: Padding\nmodel: masked_mean\npad: "<p>"\nembeddings: {a: [1, 2], b: [0, 1], "<p>": [3, -2]}\n'
+                 "sentences: [a, a b]\npad_to: 2\ntargets: [1, 0]\nw: [0.5, -0.5]\nb: 0\nloss: bce\n", encoding="utf-8")
+    solved = _cli("solve", f)
+    assert solved.exit_code == 0                            # a good masked_mean file
+    assert "Sentence 1 has 1 real word and 1 pad:" in solved.output     # "a" padded to 2 positions
+    got = _cli("train", f)
+    assert got.exit_code == 2
+    assert got.output.strip() == (f"Error: {f}:2: model: masked_mean is a computation graph model; train: is for "
+                                  "networks only (docs/training.md)")
+
+
+def test_padding_and_dropout_say_one_word_one_row_one_entry():
+    from symbackprop.messages import msg
+    # the messages themselves: singular forms where the count is 1
+    assert "1 real word and 3 pads" in msg("en", "padding.note.pulled_word", s=3, pads=3, wrong="w", right="r", e="e")
+    assert "1 real word and 1 pad:" in msg("en", "padding.note.pulled_word_one", s=3, wrong="w", right="r", e="e")
+    # a dropout mask of 1 row for 2 samples, and a row of 1 entry for 2 units
+    base = """
+network: {inputs: [1], bias: 0, layers: [[2, 3], [4]], activation: tanh, output_activation: identity}
+weights: {0: {2: 0.1, 3: 0.2, 4: 0.3}, 1: {2: 0.5, 3: -0.5}, 2: {4: 1}, 3: {4: -1}}
+samples: [{x: {1: 1}, t: {4: 0}}, {x: {1: -1}, t: {4: 1}}]
+loss: mse
+dropout: [{layer: 1, p: 0.5, mask: MASK}]
+"""
+    from symbackprop.errors import ProblemError
+    with pytest.raises(ProblemError, match=r"the mask has 1 row; give one row per sample \(2\)"):
+        parse_problem(base.replace("MASK", "[[1, 0]]"), "d.yaml")
+    with pytest.raises(ProblemError, match=r"a mask of 1 entry, but layer 1 has 2 units"):
+        parse_problem(base.replace("MASK", "[1]"), "d.yaml")
+    with pytest.raises(ProblemError, match=r"the mask has 3 rows"):
+        parse_problem(base.replace("MASK", "[[1, 0], [1, 1], [0, 1]]"), "d.yaml")
+
+
+def test_a_csv_number_with_a_huge_exponent_is_out_of_range_not_not_a_number(tmp_path):
+    (tmp_path / "c.csv").write_text("x1,t2\n0,0\n1,1e400\n", encoding="utf-8")
+    (tmp_path / "p.yaml").write_text("""
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0}, 1: {2: 1}}
+loss: mse
+optimizer: {name: sgd, lr: 0.1}
+train: {epochs: 2, data: c.csv}
+""", encoding="utf-8")
+    got = _cli("train", tmp_path / "p.yaml")
+    assert got.exit_code == 2
+    assert "c.csv:3: column t2: '1e400' is out of range: exponent 400; allowed -30 to 30" in got.output
+    assert "not a number" not in got.output
+    (tmp_path / "c.csv").write_text("x1,t2\n0,0\n1,oops\n", encoding="utf-8")
+    assert "c.csv:3: column t2: 'oops' is not a number" in _cli("train", tmp_path / "p.yaml").output
+
+
+def test_the_epoch_tables_note_says_what_it_shows(tmp_path):
+    # a regression run (a linear output: no accuracy) of 3 epochs: every epoch, the loss only
+    f = tmp_path / "r.yaml"
+    f.write_text("""
+network: {inputs: [1], bias: 0, layers: [[2]], activation: identity}
+weights: {0: {2: 0}, 1: {2: 1}}
+samples: [{x: {1: 1}, t: {2: 2}}]
+loss: mse
+optimizer: {name: sgd, lr: 0.1}
+train: {epochs: 12}
+""", encoding="utf-8")
+    out = _cli("train", f).output
+    assert "Every epoch (12); the loss after the epoch, on the whole set." in out and "accuracy" not in out
+    # --every 20 on 12 epochs: no 20th epoch; the note says the first 5 and the last (6 rows), no "one every 20"
+    out = _cli("train", f, "--every", "20").output
+    assert "6 of 12 epochs: the first 5, every marked one and the last" in out and "one every 20" not in out
+    # --every 5: epochs 1-5, 10 and the last (12): "one every 5 epochs" is true
+    assert "7 of 12 epochs: the first 5, one every 5 epochs" in _cli("train", f, "--every", "5").output
+    # classes (XOR's sigmoid output and BCE): loss and accuracy
+    assert "Every epoch (3); loss and accuracy after the epoch" in _cli("train", _xor(tmp_path)).output
+
+
+def _xor(tmp_path):
+    f = tmp_path / "x.yaml"
+    f.write_text(SAT.replace("epochs: 300", "epochs: 3").replace("lr: 200", "lr: 0.5"))
+    return f

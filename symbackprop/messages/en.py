@@ -1735,7 +1735,7 @@ MESSAGES = {
     "train.csv_column_twice": "column {column} twice; each column once: {allowed}",
     # session 15, task Y (t22)
     "train.col.initial": "initial",
-    "train.graph": "{path} is a computation graph (model: graph); train: is for networks only (docs/training.md)",
+    "train.graph": "{model} is a computation graph model; train: is for networks only (docs/training.md)",
     "train.part_no_train": "{path}: part {parts} has no train: field; the parts with one: {trained}",
     "problem.init_all_zero": "every drawn weight rounds to 0 at {places} decimal places, so the hidden units would stay identical (a symmetric network); give more places (at most 15) or a larger v",
     "train.note.one_epoch": "1 epoch; batches of {batch} of the {n} training samples, {updates} updates an epoch.",
@@ -1890,4 +1890,11 @@ MESSAGES = {
     "train.worked.saturated": "--worked {epoch}:{step} is not worked: at the run's weights before this update (update {t} of the run) an output of its batch (samples {samples}, ^(n) the n-th) saturates, so that {id} {why} even in the 30-digit floats of an exact solution. The run itself clamps each log at −100 (\"A saturated output\" in docs/training.md) and goes on; a worked solution does not clamp. The run above is complete; choose another update to see one worked.",
     "train.worked.too_large": "--worked {epoch}:{step} is not worked: at the run's weights before this update (update {t} of the run) {id} is {about}, and an exact solution works only with values below {most} in magnitude (the weights are growing towards divergence: see the epoch table). The run above is complete; choose an earlier update to see one worked.",
     "train.worked.not_finite": "--worked {epoch}:{step} is not worked: at the run's weights before this update (update {t} of the run), {detail}. The run above is complete; choose another update to see one worked.",
+    "train.csv_exponent_range": "column {column}: {got} is out of range: exponent {exp}; allowed -{most} to {most}, as in the problem file",
+    "dropout.mask_rows_one": "the mask has 1 row; give one row per sample ({n}), or one list for every sample",
+    "dropout.mask_length_one": "a mask of 1 entry, but layer {layer} has {n} units ({units}); one 0 or 1 per unit, in that order",
+    "padding.note.pulled_word_one": "Sentence {s} has 1 real word and 1 pad: {wrong} instead of {right}, pulled toward the pad's embedding {e}.",
+    "padding.note.pulled_word": "Sentence {s} has 1 real word and {pads} pads: {wrong} instead of {right}, pulled toward the pad's embedding {e}.",
+    "train.rows_all_loss": "Every epoch ({n}); the loss after the epoch, on the whole set.",
+    "train.rows_some_none": "{shown} of {n} epochs: the first {first}, every marked one and the last (--every {every} is more than the run's {n} epochs, so no other; --every K to choose; the JSON has every epoch).",
 }

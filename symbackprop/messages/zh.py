@@ -1524,7 +1524,7 @@ MESSAGES = {
     "train.csv_column_twice": "列 {column} 出现了两次；每列只能出现一次：{allowed}",
     # session 15, task Y (t22)
     "train.col.initial": "初始",
-    "train.graph": "{path} 是计算图（model: graph）；train: 只用于网络（docs/training.md）",
+    "train.graph": "{model} 是计算图模型；train: 只用于网络（docs/training.md）",
     "train.part_no_train": "{path}：部分 {parts} 没有 train: 字段；有该字段的部分：{trained}",
     "problem.init_all_zero": "保留 {places} 位小数后所有抽取的权重都为 0，隐藏单元将始终相同（对称网络）；请增加位数（最多 15）或加大 v",
     "train.note.one_epoch": "1 轮；{n} 个训练样本分成每批 {batch} 个，每轮 {updates} 次更新。",
@@ -1679,4 +1679,11 @@ MESSAGES = {
     "train.worked.saturated": "--worked {epoch}:{step} 未给出详细步骤：在这次更新之前的权重下（整个训练的第 {t} 次更新），批（样本 {samples}，^(n) 为第 n 个）中的一个输出已饱和，即使用精确解的 30 位浮点数，{id} {why}。训练本身把每个对数截断在 −100（见 docs/training.md 的“A saturated output”）并继续；详细解答不做截断。上面的训练结果是完整的；请选择另一次更新来查看详细步骤。",
     "train.worked.too_large": "--worked {epoch}:{step} 未给出详细步骤：在这次更新之前的权重下（整个训练的第 {t} 次更新），{id} 为 {about}，而精确解只处理绝对值小于 {most} 的数值（权重正在增长并趋于发散：见各轮的表格）。上面的训练结果是完整的；请选择更早的一次更新来查看详细步骤。",
     "train.worked.not_finite": "--worked {epoch}:{step} 未给出详细步骤：在这次更新之前的权重下（整个训练的第 {t} 次更新），{detail}。上面的训练结果是完整的；请选择另一次更新来查看详细步骤。",
+    "train.csv_exponent_range": "列 {column}：{got} 超出范围：指数 {exp}；允许 -{most} 到 {most}，与问题文件相同",
+    "dropout.mask_rows_one": "掩码有 1 行；请每个样本一行（{n} 个），或用一个列表表示所有样本",
+    "dropout.mask_length_one": "掩码有 1 项，但第 {layer} 层有 {n} 个单元（{units}）；按此顺序每个单元一个 0 或 1",
+    "padding.note.pulled_word_one": "第 {s} 个句子有 1 个真实的词和 1 个填充：{wrong}，而不是 {right}，被拉向填充的嵌入 {e}。",
+    "padding.note.pulled_word": "第 {s} 个句子有 1 个真实的词和 {pads} 个填充：{wrong}，而不是 {right}，被拉向填充的嵌入 {e}。",
+    "train.rows_all_loss": "每一轮（{n} 轮）；损失为该轮之后在整个数据集上的值。",
+    "train.rows_some_none": "{n} 轮中的 {shown} 轮：前 {first} 轮、每个有标记的轮以及最后一轮（--every {every} 大于训练的 {n} 轮，因此没有其他轮；用 --every K 选择；JSON 含每一轮）。",
 }

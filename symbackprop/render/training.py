@@ -170,7 +170,9 @@ def _table(run, every: int, lang: str) -> tuple[Table, Text]:
             cells.append(msg(lang, "train.mark_sep").join(_marks(run, r, lang)))
         body.append(tuple(cells))
     if every == 1 and len(chosen) == len(rows):
-        said = msg(lang, "train.rows_all", n=len(rows))
+        said = msg(lang, "train.rows_all" if accuracy else "train.rows_all_loss", n=len(rows))
+    elif rows and every > rows[-1].epoch:       # no k-th epoch in the run: not "one every k epochs"
+        said = msg(lang, "train.rows_some_none", shown=len(body), n=len(rows), first=FIRST, every=every)
     else:
         said = msg(lang, "train.rows_some", shown=len(body), n=len(rows), first=FIRST, every=every)
     from .latex import tex_escape
