@@ -413,7 +413,7 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         if _is_graph(doc):                      # a graph with train: gets solve's own error (graph.py)
             from .graph import read_graph
             read_graph(doc)
-            raise InputError(said("train.graph", path=problem), lang)
+            raise doc.error(("model",), said("train.graph", model=doc.data["model"]))
         prob = problem_from_document(doc, command="train")    # no symbolic budget: the run's own (budget.py)
         trained = [p.name for p in prob.parts if p.train is not None]
         chosen = [prob.part(name) for name in parts] if parts else list(prob.parts)
@@ -442,6 +442,9 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         text = render(report, fmt, lang=lang, standalone=standalone, output=output)
     _write(text, output, lang)
     _write_plots(pngs, runs, prob.title, lang)
+    from .render.worked_step import NotWorked
+    if isinstance(shown, NotWorked) and output != "-":     # said in the output; on stderr too when that is a file
+        click.echo(say(shown.why, lang), err=True)
     if any(r.diverged_epoch is not None for r in runs):     # the output says where; checked and found wrong: 1
         sys.exit(1)
 
@@ -533,6 +536,7 @@ def _worked_run(run, chosen_step: tuple[int, int], problem: str, source: str, la
     """The recorded update of `run` worked in full (training.worked_run), or one line, exit 2, where the run did
     not reach it with finite weights (early stopping ended it before, or it diverged)."""
     import math
+    from .errors import ProblemError
     from .training import worked_run
     epoch, step = chosen_step
     if run.worked is None and run.stopped_epoch is not None:
@@ -541,7 +545,33 @@ def _worked_run(run, chosen_step: tuple[int, int], problem: str, source: str, la
     if run.worked is None or not all(math.isfinite(float(x)) for x in run.worked.theta):
         raise InputError(said("train.worked.diverged", path=problem, epoch=epoch, step=step,
                               diverged=run.diverged_epoch or epoch), lang)
-    return worked_run(run, source)
+    try:
+        return worked_run(run, source)
+    except ProblemError as exc:         # reached, but not solvable exactly at θ_{t−1}: the run is printed, with why
+        why = _not_worked_why(exc, epoch, step, run.worked.t, ", ".join(str(n + 1) for n in run.worked.samples))
+        if why is None:
+            raise
+        from .render.worked_step import NotWorked
+        rec = run.worked
+        return NotWorked(rec.epoch, rec.update, rec.t, tuple(rec.samples), why)
+
+
+def _not_worked_why(exc, epoch: int, step: int, t: int, samples: str):
+    """Why `--worked`'s update cannot be solved exactly (a `Said`), from the solution's error at θ_{t−1}: an output
+    saturated in 30-digit floats (a loss not finite), or a value beyond the exact limit; None for any other error."""
+    from .messages import Said
+    inner = exc.detail.fields.get("message") if isinstance(exc.detail, Said) else None
+    key = getattr(inner, "key", None) or ""
+    fields = getattr(inner, "fields", {})
+    if key == "magnitude.value_too_large":
+        return said("train.worked.too_large", epoch=epoch, step=step, t=t, id=fields.get("id"),
+                    about=fields.get("about"), most=fields.get("most"))
+    if key.startswith("nonreal.loss_domain"):
+        return said("train.worked.saturated", epoch=epoch, step=step, t=t, id=fields.get("id"), why=fields.get("why"),
+                    samples=samples)
+    if key.startswith("nonreal."):
+        return said("train.worked.not_finite", epoch=epoch, step=step, t=t, detail=inner)
+    return None
 
 
 @main.command()

@@ -146,14 +146,16 @@ def _masks(reader, mask: Any, path: Path_, layer: int, units, samples: int) -> t
         reader.fail(path, said("dropout.mask_form", got=shown(mask), n=len(units), units=", ".join(units)))
     if all(isinstance(r, list) for r in mask):
         if len(mask) != samples:
-            reader.fail(path, said("dropout.mask_rows", got=len(mask), n=samples))
+            reader.fail(path, said("dropout.mask_rows_one" if len(mask) == 1 else "dropout.mask_rows", got=len(mask),
+                                   n=samples))
         return tuple(_row(reader, r, path + (i,), layer, units) for i, r in enumerate(mask))
     return (_row(reader, mask, path, layer, units),) * samples
 
 
 def _row(reader, row: list, path: Path_, layer: int, units) -> tuple[int, ...]:
     if len(row) != len(units):
-        reader.fail(path, said("dropout.mask_length", got=len(row), layer=layer, n=len(units),
+        reader.fail(path, said("dropout.mask_length_one" if len(row) == 1 else "dropout.mask_length", got=len(row),
+                               layer=layer, n=len(units),
                                units=", ".join(units)))
     return tuple(_bit(reader, v, path + (i,)) for i, v in enumerate(row))
 

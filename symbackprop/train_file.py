@@ -123,11 +123,30 @@ def read_csv(reader, value: Any, path, inputs, outputs) -> tuple:
         for name in columns:
             cell = row[where[name]].strip()
             number = _cell_number(cell)
+            exp = _exponent_outside(cell) if number is None else None
+            if exp is not None:         # a number, but outside what a problem file takes (1e400: not "not a number")
+                raise ProblemError(said("train.csv_exponent_range", column=name, got=shown(cell), exp=exp,
+                                        most=_max_exponent()), source=source, line=line)
             if number is None:
                 raise ProblemError(said("train.csv_not_number", column=name, got=shown(cell)), source=source, line=line)
             got[name] = number
         samples.append(Sample(x=tuple((u, got[f"x{u}"]) for u in inputs), t=tuple((u, got[f"t{u}"]) for u in outputs)))
     return tuple(samples)
+
+
+def _max_exponent() -> int:
+    from .fields import MAX_EXPONENT
+    return MAX_EXPONENT
+
+
+def _exponent_outside(cell: str) -> str | None:
+    """The exponent of a decimal cell written with one beyond ±MAX_EXPONENT (1e400, 2.5E-99), else None."""
+    from .fields import DECIMAL_RE, MAX_EXPONENT
+    if len(cell) <= 60 and DECIMAL_RE.match(cell):
+        _, _, exp = cell.lower().partition("e")
+        if exp and abs(int(exp)) > MAX_EXPONENT:
+            return exp
+    return None
 
 
 def _cell_number(cell: str) -> sp.Rational | None:

@@ -137,7 +137,10 @@ def after_sections(sol, lang: str, p: int) -> tuple[Section, ...]:
         rows.append((str(s + 1), str(lengths[s]), _cell(_num(h, p)), _cell(_num(hw, p)),
                      _cell(_num(sol.values[f"y{s + 1}"], p)), _cell(_num(wrong.values[f"y{s + 1}"], p))))
         if lengths[s] < k:
-            notes.append(sentence(lang, "padding.note.pulled_one" if k - lengths[s] == 1 else "padding.note.pulled", s=s + 1, n=lengths[s], pads=k - lengths[s],
+            key = "padding.note.pulled_one" if k - lengths[s] == 1 else "padding.note.pulled"
+            if lengths[s] == 1:                 # one real word: "1 real word", not "1 real words"
+                key = key.replace("pulled", "pulled_word")
+            notes.append(sentence(lang, key, s=s + 1, n=lengths[s], pads=k - lengths[s],
                                   wrong=Sym(f"h'_{s + 1} = {_num(hw, p).plain}", f"h'_{{{s + 1}}} = {_num(hw, p).latex}"),
                                   right=Sym(f"h_{s + 1} = {_num(h, p).plain}", f"h_{{{s + 1}}} = {_num(h, p).latex}"),
                                   pad=pad, e=Sym(f"{name_text(pad_name)} = {_num(batch.vocab[pad], p).plain}",

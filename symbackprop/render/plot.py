@@ -99,6 +99,38 @@ def marked_lines(run, lang: str) -> list[tuple[str, list[int], str]]:
     return out
 
 
+def y_limits(run, log: bool, values: list[float] | None = None) -> tuple[float, float] | None:
+    """The loss axis's range: the finite losses (`values`, else every finite loss of the run) with a margin (a
+    factor 1.5 on a log axis, 5 % of the span on a linear one), finite however large the losses (a diverged run's
+    last ones near 1e308: the margin is left out where it would overflow, a log axis's bottom where it would be 0);
+    None without a finite loss."""
+    values = _losses(run) if values is None else values
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    if log:
+        ymin, ymax = lo / 1.5, hi * 1.5
+    else:
+        pad = (hi - lo) * 0.05 or abs(hi) * 0.1 or 1.0
+        ymin, ymax = lo - pad, hi + pad
+    if not math.isfinite(ymax):
+        ymax = hi
+    if not math.isfinite(ymin) or (log and ymin <= 0):      # the padding overflowed, or underflowed to 0
+        ymin = lo
+    if ymin == ymax:                        # one value (and no room for a margin): a range around it all the same
+        ymin, ymax = (ymin / 2, ymax) if log else (ymin - 1, ymax)
+    return ymin, ymax
+
+
+X_MIN = 0.5                 # the epoch axis starts half an epoch before the first: a line at epoch 1 shows
+
+
+def x_max(last: int) -> float:
+    """The epoch axis's right end: half an epoch and 2 % after the last, so that a line there (patience ran out, the
+    run diverged, the weights kept) is not on the frame; the same in the PNG and the pgfplots figure."""
+    return last + 0.5 + 0.02 * last
+
+
 def thinned(run, limit: int = PGF_POINTS) -> list[int]:
     """The epochs the pgfplots figure has: every epoch of a run of at most `limit`, else every k-th (k = ⌈n/limit⌉,
     from the first) with the last, the one kept and every one marked decayed, stopped or diverged."""
@@ -156,6 +188,21 @@ def cjk_font(text: str) -> str | None:
     return _font_covering(chars) if chars else None
 
 
+def _finite_log_locator(**options):
+    """matplotlib's LogLocator without the ticks it puts beyond float64 (10^309 … = inf, next to a diverged run's
+    losses near 1e308), which overflow with a RuntimeWarning and then crash its tick formatter."""
+    import numpy as np
+    from matplotlib.ticker import LogLocator
+
+    class FiniteLogLocator(LogLocator):
+        def tick_values(self, vmin, vmax):
+            with np.errstate(over="ignore", invalid="ignore"):
+                ticks = np.asarray(super().tick_values(vmin, vmax))
+            return ticks[np.isfinite(ticks)]
+
+    return FiniteLogLocator(**options)
+
+
 def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None):
     """The figure of `run` (module docstring) as a matplotlib Figure on the Agg canvas, and the language of its
     labels: `lang`, or English where `lang`'s labels need a CJK font the machine lacks. Its first axes hold the
@@ -187,8 +234,13 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
     ax.plot(*curve(run, "loss"), color="tab:blue", linewidth=1.5, label=msg(lang, "plot.train_loss"), **dots)
     if run.settings.dev:
         ax.plot(*curve(run, "dev_loss"), color="tab:orange", linewidth=1.5, label=msg(lang, "plot.dev_loss"), **dots)
+    limits = y_limits(run, log)
+    if limits is not None:      # its own range, set first: the log scale's autoscaled margins overflow near 1e308
+        ax.set_ylim(*limits)    # (a RuntimeWarning and an empty plot)
     if log:
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(_finite_log_locator())
+        ax.yaxis.set_minor_locator(_finite_log_locator(subs="auto"))
     for kind, epochs, label in marked_lines(run, lang):
         color, style = _STYLE[kind]
         for k, e in enumerate(epochs):
@@ -215,7 +267,7 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
     bottom.set_xlabel(msg(lang, "plot.epoch"), fontproperties=font)
     last = run.epochs[-1].epoch if run.epochs else 1
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))      # epochs are whole numbers
-    bottom.set_xlim(0.5, last + 0.5 + 0.02 * last)      # a margin: the line where patience ran out is the last epoch
+    bottom.set_xlim(X_MIN, x_max(last))     # a margin: the line where patience ran out is the last epoch
     return fig, lang
 
 
@@ -268,21 +320,12 @@ def pgfplots(run, lang: str = "en") -> str:
     values = [float(_coordinate(y)) for _, points, _ in curves for _, y in points]
     if not values:
         return ""
-    lo, hi = min(values), max(values)
-    if log:
-        ymin, ymax = lo / 1.5, hi * 1.5
-    else:
-        pad = (hi - lo) * 0.05 or abs(hi) * 0.1 or 1.0
-        ymin, ymax = lo - pad, hi + pad
-    if not math.isfinite(ymax):
-        ymax = hi
-    if not math.isfinite(ymin) or (log and ymin <= 0):      # the padding overflowed, or underflowed to 0
-        ymin = lo
+    ymin, ymax = y_limits(run, log, values)
     last = run.epochs[-1].epoch
     env = "semilogyaxis" if log else "axis"
     ylabel = msg(lang, "plot.loss_log" if log else "plot.loss")
     options = [r"width=\linewidth", "height=7cm", f"xlabel={{{tex_escape(msg(lang, 'plot.epoch'))}}}",
-               f"ylabel={{{tex_escape(ylabel)}}}", "xmin=1", f"xmax={max(last + last // 50, 2)}",
+               f"ylabel={{{tex_escape(ylabel)}}}", f"xmin={_coordinate(X_MIN)}", f"xmax={_coordinate(x_max(last))}",
                f"ymin={_coordinate(ymin)}", f"ymax={_coordinate(ymax)}", "legend pos=north east",
                "legend cell align=left", "legend style={font=\\footnotesize}", "grid=major",
                "grid style={gray!25}", "scaled x ticks=false", "xticklabel style={/pgf/number format/1000 sep={}}"]

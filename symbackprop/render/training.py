@@ -170,7 +170,9 @@ def _table(run, every: int, lang: str) -> tuple[Table, Text]:
             cells.append(msg(lang, "train.mark_sep").join(_marks(run, r, lang)))
         body.append(tuple(cells))
     if every == 1 and len(chosen) == len(rows):
-        said = msg(lang, "train.rows_all", n=len(rows))
+        said = msg(lang, "train.rows_all" if accuracy else "train.rows_all_loss", n=len(rows))
+    elif rows and every > rows[-1].epoch:       # no k-th epoch in the run: not "one every k epochs"
+        said = msg(lang, "train.rows_some_none", shown=len(body), n=len(rows), first=FIRST, every=every)
     else:
         said = msg(lang, "train.rows_some", shown=len(body), n=len(rows), first=FIRST, every=every)
     from .latex import tex_escape
@@ -278,9 +280,11 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
         heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 or report.headings else None
         parts.append(Part(heading, sections, _NoMath(), run.part.precision, label=run.part.name))
     if report.worked is not None:            # `--worked E:S`: the update worked in full, after the run
-        from .worked_step import worked_part
+        from .worked_step import NotWorked, not_worked_part, worked_part
         run = next(r for r in report.runs if r.worked is not None)
-        parts.append(worked_part(run, report.worked, lang, run.part.shown_precision))
+        parts.append(not_worked_part(report.worked, lang, run.part.shown_precision, run.part.name)
+                     if isinstance(report.worked, NotWorked) else
+                     worked_part(run, report.worked, lang, run.part.shown_precision))
     return Document(msg(lang, "train.title", title=report.title), tuple(parts), lang=lang, kind="training",
                     description="training run")
 
@@ -323,8 +327,9 @@ def to_data(report: TrainReport) -> dict:
                       "kept_weights": None if run.kept is None else {weight_id(k): finite_or_none(v)
                                                                      for k, v in run.kept.items()}})
         if report.worked is not None and run.worked is not None:      # `--worked E:S`: that update, as solve's
-            from .worked_step import worked_data
-            parts[-1]["worked"] = worked_data(run, report.worked, part.shown_precision)
+            from .worked_step import NotWorked, not_worked_data, worked_data
+            parts[-1]["worked"] = (not_worked_data(report.worked) if isinstance(report.worked, NotWorked) else
+                                   worked_data(run, report.worked, part.shown_precision))
     return {"title": report.title, "source": report.source, "parts": parts}
 
 

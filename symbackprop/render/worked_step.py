@@ -6,10 +6,12 @@ the numbers are training.worked_run's (optimize.exact_step).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 
 from ..document import Part, Section, Step, Text
-from ..messages import msg
+from ..messages import msg, say
 from ..printing import format_value
 
 
@@ -37,6 +39,8 @@ def worked_notes(train_run, wrun, lang: str) -> list[str]:
     everything = sorted(rec.samples) == list(range(len(part.samples))) and len(rec.samples) > 1
     key = ("train.worked.which_all" if everything else "train.worked.which" if len(rec.samples) > 1
            else "train.worked.which_one")
+    if not train_run.settings.shuffle and not everything:   # nothing shuffled: the batch is in the file's order
+        key += "_file"
     out = [msg(lang, key, update=rec.update,
                per_epoch=per_epoch, epoch=rec.epoch, t=rec.t, samples=_samples_words(rec.samples, lang), loss=loss,
                reduction=msg(lang, f"train.worked.reduction.{part.batch_reduction}"))]
@@ -142,3 +146,29 @@ def worked_data(train_run, wrun, precision: int) -> dict:
     data = run_data(_solution(wrun), precision)
     return {"epoch": rec.epoch, "update": rec.update, "t": rec.t, "samples": [n + 1 for n in rec.samples],
             "agreement": agreement(train_run, wrun), **data}
+
+
+@dataclass(frozen=True)
+class NotWorked:
+    """`--worked E:S` where the run reached the update but its exact solution cannot be computed at the run's
+    weights θ_{t−1} (an output saturated in 30-digit floats, or values beyond the exact limit): the update and why,
+    a `Said` (messages) said in the report's language. The run is printed as it is; this stands for the section."""
+
+    epoch: int
+    update: int
+    t: int
+    samples: tuple
+    why: str
+
+
+def not_worked_part(nw: NotWorked, lang: str, precision: int, name: str) -> Part:
+    """The section "Worked step: epoch E, update S" as one note: why the update is not worked."""
+    from .training import _NoMath
+    heading = Text(msg(lang, "train.worked.heading", epoch=nw.epoch, update=nw.update))
+    return Part(heading, (), _NoMath(), precision, (Text(say(nw.why, lang)),), label=f"{name} {nw.epoch}:{nw.update}")
+
+
+def not_worked_data(nw: NotWorked) -> dict:
+    """The JSON `worked` object of an update not worked: its epoch, numbers, samples and `not_worked` (why)."""
+    return {"epoch": nw.epoch, "update": nw.update, "t": nw.t, "samples": [n + 1 for n in nw.samples],
+            "not_worked": str(nw.why)}
