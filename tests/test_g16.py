@@ -1,0 +1,104 @@
+"""Session 16, F2: the name reader takes dropout's names (ũ_j, the test-time pass, p), so that a dropout
+write-up is read without latex2sympy2's worker; dropout's and padding's diagnoses t23 missed; one line for a
+dropout p that is no number."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symbackprop.answers import latex, quick
+from symbackprop.answers.latex import prepare
+from symbackprop.answers.names import NameTable
+from symbackprop.cli import main
+from symbackprop.problem import load_problem
+from symbackprop.solution import solve
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBLEMS = ROOT / "problems"
+
+
+def _table(name: str, part: int = 0) -> NameTable:
+    return NameTable(solve(load_problem(PROBLEMS / name)).parts[part])
+
+
+@pytest.fixture(scope="module")
+def train_table():
+    return _table("xor_dropout_train.yaml")
+
+
+# each text, and the ids its names must read as (in order of first appearance)
+DROPOUT_TEXTS = [
+    (r"\frac{m_{3}^{(1)} \cdot u_{3}^{(1)}}{1 - p}", ["mask_3@1", "act_3@1", "dropout_p_1"]),
+    (r"w_{13} \cdot x_{1}^{(2)} + w_{37} \cdot \tilde{u}_{3}^{(2)}", ["w_1_3", "input_1@2", "w_3_7", "masked_3@2"]),
+    (r"\delta_{7}^{(1)} \cdot \tilde u_{4}^{(1)}", ["delta_7@1", "masked_4@1"]),
+    (r"w_{37} \cdot \tilde{u}_{3}^{\text{test}(1)}", ["w_3_7", "test_masked_3@1"]),
+    (r"2 \cdot net_{7}^{\mathrm{test}(3)}", ["test_net_7@3"]),
+    (r"u_{7}^{\text{test}(4)} - 1", ["test_act_7@4"]),
+    ("w_{37} \\cdot u\u0303_3^test(2)", ["w_3_7", "test_masked_3@2"]),   # the text solution's ũ: u + U+0303
+    ("w_{37} \\cdot \u0169_3^(2)", ["w_3_7", "masked_3@2"]),             # ũ composed
+]
+
+
+@pytest.mark.parametrize("text, ids", DROPOUT_TEXTS)
+def test_dropout_names_are_read_without_the_worker(train_table, text, ids):
+    prepared = prepare(text, train_table)
+    assert prepared.unknown == ()
+    assert quick.read(prepared.text) is not None, prepared.text       # quick.py reads it: no latex2sympy2
+    if ids is not None:
+        got = [train_table.lookup(prepared.names[f"Q_{i + 1}"]).qid for i in range(len(prepared.names))]
+        assert got == ids
+
+
+def test_p_is_a_name_only_where_the_part_drops_out():
+    """Without dropout a bare p is no quantity: it is left to the parser (and said unknown there)."""
+    table = _table("xor_train.yaml")
+    assert "p" not in [m.group() for m in table.token.finditer(r"\frac{1}{1 - p}")]
+    assert re.fullmatch(table.token, "p") is None
+
+
+def _worker_texts(monkeypatch, path: Path, answers: Path) -> tuple[list[str], CliRunner]:
+    sent: list[str] = []
+    orig = latex.Parser._uncached
+
+    def spy(self, text, todo, seen):
+        n = len(todo)
+        orig(self, text, todo, seen)
+        sent.extend(todo[n:])
+    monkeypatch.setattr(latex.Parser, "_uncached", spy)
+    result = CliRunner().invoke(main, ["check", str(path), str(answers)])
+    assert result.exit_code in (0, 1), result.output
+    return sent, result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt, ext", [("latex", "tex"), ("markdown", "md"), ("text", "txt")])
+def test_the_dropout_solution_checks_with_no_worker_for_its_dropout_names(monkeypatch, tmp_path, fmt, ext):
+    """xor_dropout_train's own solution in each format: every text that reaches latex2sympy2 is one quick.py
+    does not take for a reason that is not dropout's (the text format's exp(…)); before, every rule with ũ or p
+    went to the worker and the LaTeX one was not graded (more than 5 s)."""
+    path = PROBLEMS / "xor_dropout_train.yaml"
+    out = tmp_path / f"s.{ext}"
+    args = ["solve", str(path), "--format", fmt, "-o", str(out)] + (["--fragment"] if fmt == "latex" else [])
+    assert CliRunner().invoke(main, args).exit_code == 0
+    sent, result = _worker_texts(monkeypatch, path, out)
+    assert [t for t in sent if "exp" not in t] == []
+    assert [t for t in sent if re.search(r"tilde|\u0303|ũ|test|(?<![A-Za-z\\])p(?![A-Za-z])", t)] == []
+    assert "Score: 176 / 176" in result.output
+
+
+# -- item 4 (t23 item 7): a p that is no number gives one line ------------------------------------------
+def test_a_dropout_p_that_is_no_number_is_one_line(tmp_path):
+    text = (ROOT / "tests" / "data" / "g16" / "drop.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("p: 0.4,", "p: half,"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["solve", str(bad)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "half" in lines[0] and "dropout.p" in lines[0], result.output
+    # a number outside [0, 1) still says so
+    bad.write_text(text.replace("p: 0.4,", "p: 1.5,"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["solve", str(bad)])
+    assert result.exit_code == 2 and "1.5" in result.output and "[0, 1)" in result.output
