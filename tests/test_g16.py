@@ -3,10 +3,12 @@ write-up is read without latex2sympy2's worker; dropout's and padding's diagnose
 dropout p that is no number."""
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from symbackprop.answers import latex, quick
@@ -102,3 +104,53 @@ def test_a_dropout_p_that_is_no_number_is_one_line(tmp_path):
     bad.write_text(text.replace("p: 0.4,", "p: 1.5,"), encoding="utf-8")
     result = CliRunner().invoke(main, ["solve", str(bad)])
     assert result.exit_code == 2 and "1.5" in result.output and "[0, 1)" in result.output
+
+
+# -- item 2 (t23 item 4): dropout's scaling slips on the test-time output and in a standard part --------------
+DATA = ROOT / "tests" / "data" / "g16"
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def _verdicts(problem: Path, answers) -> dict:
+    from symbackprop.answers import check_submission
+    reports, _ = check_submission(problem, answers)
+    return {r.part: {v.qid: v for v in r.verdicts} for r in reports}
+
+
+def test_the_test_time_output_without_standard_dropouts_factor_is_named():
+    """xor_dropout's standard part (p = 0.5; w_35 = 2, w_45 = 4, w_05 = −4; u_3 = σ(4), u_4 = σ(0) = 0.5):
+    net_5^test = −4 + 2·(1 − p)·u_3 + 4·(1 − p)·u_4 ≈ −2.0180; without the (1 − p), −4 + 2·u_3 + 4·0.5 ≈
+    −0.0360 and u_5^test = σ(−0.0360) ≈ 0.4910, t23's in/ans_xd.yaml."""
+    u3 = _sigmoid(4)
+    net = -4 + 2 * u3 + 4 * 0.5
+    assert round(net, 4) == -0.0360 and round(_sigmoid(net), 4) == 0.4910
+    for answers in ({"standard": {"test_net_5": round(net, 4)}}, {"standard": {"test_act_5": round(_sigmoid(net), 4)}},
+                    yaml.safe_load((DATA / "ans_xd.yaml").read_text(encoding="utf-8"))):
+        by = _verdicts(PROBLEMS / "xor_dropout.yaml", answers)["standard"]
+        first = next(q for q in ("test_net_5", "test_act_5") if q in answers["standard"])
+        assert by[first].status == "wrong" and by[first].diagnosis == "dropout_test_scale_missing", answers
+    # the inverted part's test pass has no factor: the same numbers there are right, not this slip
+    by = _verdicts(PROBLEMS / "xor_dropout.yaml", {"inverted": {"test_net_5": round(net, 4)}})["inverted"]
+    assert by["test_net_5"].status == "correct"
+
+
+@pytest.mark.slow
+def test_t23s_dropout_answers_are_diagnosed():
+    """t23's own file (tests/data/g16/drop.yaml): the std part's test-time output without (1 − p), and
+    ũ_3 = m_3·u_3/(1 − p) in the std part, whose dropout is standard (the inv part's ũ_3^(1) = −0.716066 is
+    that value: the same mask entry and p, inverted)."""
+    drop = DATA / "drop.yaml"
+    by = _verdicts(drop, yaml.safe_load((DATA / "ans_drop.yaml").read_text(encoding="utf-8")))
+    assert by["std"]["test_act_6@1"].diagnosis == "dropout_test_scale_missing"
+    by = _verdicts(drop, yaml.safe_load((DATA / "ans_drop2.yaml").read_text(encoding="utf-8")))
+    assert by["std"]["masked_3@1"].diagnosis == "dropout_scale_in_standard"
+    assert by["std"]["test_net_6@1"].diagnosis == "dropout_test_scale_missing"
+    inv = _verdicts(drop, {"inv": {"masked_3@1": -0.716066}})["inv"]["masked_3@1"]
+    assert inv.status == "correct"
+    # the slip's value, by hand: sample 1 x = (1, 2), net_3 = 0.1 + 0.5·1 − 0.6·2 = −0.6, u_3 = tanh(−0.6);
+    # standard ũ_3 = m_3·u_3 = u_3, the slip's u_3/(1 − 0.25)
+    assert round(math.tanh(-0.6) / 0.75, 6) == -0.716066
+    assert _verdicts(drop, {"std": {"masked_3@1": round(math.tanh(-0.6), 6)}})["std"]["masked_3@1"].status == "correct"

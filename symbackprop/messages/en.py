@@ -1885,4 +1885,7 @@ MESSAGES = {
     "train.note.dropout_inverted": "inverted scaling (ũ_j = m_j·u_j/(1 − p))",
     "train.note.dropout_masks": "Each update draws a fresh mask for every sample of its batch: rng.random((batch, units)) < 1 − p for each dropped-out layer in layer order, row r the batch's r-th sample, rng = np.random.default_rng({seed}) a generator of its own (not the shuffle's); a mask given in the file is the one-step exercise's, not the run's.",
     "train.note.dropout_test": "Loss and accuracy after each epoch are measured at test time, on the training and the dev set: no unit dropped; standard scaling multiplies the layer's outputs by 1 − p, inverted scaling leaves them as they are.",
+    "diagnosis.dropout_test_scales_missing": "standard dropout's (1 − p) left out at test time ({p}): every hidden output is scaled by it",
+    "diagnosis.dropout_scale_in_standard": "1/(1 − {p}) applied during training ({p} = {value}), but this part's dropout is standard: only inverted dropout scales kept units during training (standard scales by 1 − {p} at test time)",
+    "diagnosis.pad_to_divisor": "divided by the padded length ({pad_to}) instead of the number of real words {n} = {count}: the pads are zeroed, but the mean is over the real words only",
 }

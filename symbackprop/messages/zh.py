@@ -1674,4 +1674,7 @@ MESSAGES = {
     "train.note.dropout_inverted": "反向缩放（ũ_j = m_j·u_j/(1 − p)）",
     "train.note.dropout_masks": "每次更新为批中每个样本重新抽取掩码：按层的顺序对每个使用 dropout 的层取 rng.random((batch, units)) < 1 − p，第 r 行对应批中第 r 个样本，rng = np.random.default_rng({seed}) 是单独的生成器（不是打乱顺序用的那个）；文件中给出的掩码属于单步练习，不用于训练。",
     "train.note.dropout_test": "每轮之后的损失和准确率在测试模式下于训练集和验证集上计算：不丢弃任何单元；标准缩放把该层输出乘以 1 − p，反向缩放保持输出不变。",
+    "diagnosis.dropout_test_scales_missing": "测试时漏掉了标准 dropout 的 (1 − p)（{p}）：每个隐藏层输出都要乘以它",
+    "diagnosis.dropout_scale_in_standard": "训练时乘了 1/(1 − {p})（{p} = {value}），但本部分的 dropout 是标准缩放：只有反向 dropout 在训练时缩放保留的单元（标准缩放在测试时乘以 1 − {p}）",
+    "diagnosis.pad_to_divisor": "除以了填充后的长度（{pad_to}），而不是真实词数 {n} = {count}：填充位已置零，但平均只对真实的词求",
 }
