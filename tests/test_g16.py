@@ -3,6 +3,7 @@ write-up is read without latex2sympy2's worker; dropout's and padding's diagnose
 dropout p that is no number."""
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -154,3 +155,36 @@ def test_t23s_dropout_answers_are_diagnosed():
     # standard ũ_3 = m_3·u_3 = u_3, the slip's u_3/(1 − 0.25)
     assert round(math.tanh(-0.6) / 0.75, 6) == -0.716066
     assert _verdicts(drop, {"std": {"masked_3@1": round(math.tanh(-0.6), 6)}})["std"]["masked_3@1"].status == "correct"
+
+
+# -- item 3 (t23 item 5): padding, the masked sum divided by pad_to ------------------------------------------
+def _graph_verdicts(problem: Path, answers: Path) -> dict:
+    result = CliRunner().invoke(main, ["check", str(problem), str(answers), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    return {i["id"]: i for p in json.loads(result.stdout)["parts"] for i in p["items"]}
+
+
+def test_dividing_by_pad_to_is_named_before_the_unmasked_mean():
+    """t23's pad.yaml: sentence 1 "fun film", pad_to 4; S_1 = e_fun + e_film = [1.7, 0.4, 0.2] (by hand),
+    h_1 = S_1/2 = [0.85, 0.2, 0.1]; divided by 4, [0.425, 0.1, 0.05], t23's answers (n_1 = 4 with them, or h_1
+    alone). The unmasked mean (the pads' [3, −2, 1] twice in) gives h_1 = [7.7, −3.6, 2.2]/4 instead, and
+    n_1 = 4 alone is still that mistake's number."""
+    s1 = [1.5 + 0.2, 0 + 0.4, 0.5 - 0.3]
+    assert [round(v / 4, 3) for v in s1] == [0.425, 0.1, 0.05]
+    pad = DATA / "pad.yaml"
+    by = _graph_verdicts(pad, DATA / "ans_pad3.yaml")
+    assert by["h1_1"]["status"] == "wrong" and by["h1_1"]["diagnosis"] == "pad_to_divisor"
+    assert "4" in by["h1_1"]["message"] and "= 2" in by["h1_1"]["message"]
+    by = _graph_verdicts(pad, DATA / "ans_pad2.yaml")
+    assert by["n1"]["diagnosis"] == "pad_to_divisor"
+    assert by["h1_1"]["status"] == "follow_through"
+
+
+def test_the_unmasked_mean_is_still_named_where_the_pads_are_averaged_in(tmp_path):
+    pads = [3, -2, 1]
+    h1 = [round((v + 2 * p) / 4, 5) for v, p in zip([1.7, 0.4, 0.2], pads)]      # S_1 + 2 pads, over 4
+    assert h1 == [1.925, -0.9, 0.55]
+    f = tmp_path / "a.yaml"
+    f.write_text(yaml.safe_dump({"h1": h1}), encoding="utf-8")
+    by = _graph_verdicts(DATA / "pad.yaml", f)
+    assert by["h1_1"]["diagnosis"] == "unmasked_mean"

@@ -1887,5 +1887,6 @@ MESSAGES = {
     "train.note.dropout_test": "Loss and accuracy after each epoch are measured at test time, on the training and the dev set: no unit dropped; standard scaling multiplies the layer's outputs by 1 − p, inverted scaling leaves them as they are.",
     "diagnosis.dropout_test_scales_missing": "standard dropout's (1 − p) left out at test time ({p}): every hidden output is scaled by it",
     "diagnosis.dropout_scale_in_standard": "1/(1 − {p}) applied during training ({p} = {value}), but this part's dropout is standard: only inverted dropout scales kept units during training (standard scales by 1 − {p} at test time)",
-    "diagnosis.pad_to_divisor": "divided by the padded length ({pad_to}) instead of the number of real words {n} = {count}: the pads are zeroed, but the mean is over the real words only",
+    "padding.diagnosis_pad_to": "divided by the padded length {pad_to} instead of the number of real words ({counts}): the pads are zeroed, but the mean divides by the real words only",
+    "code.pad_to_divisor": "the masked sum divided by the padded length, not by the real words",
 }

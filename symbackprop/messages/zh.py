@@ -1676,5 +1676,6 @@ MESSAGES = {
     "train.note.dropout_test": "每轮之后的损失和准确率在测试模式下于训练集和验证集上计算：不丢弃任何单元；标准缩放把该层输出乘以 1 − p，反向缩放保持输出不变。",
     "diagnosis.dropout_test_scales_missing": "测试时漏掉了标准 dropout 的 (1 − p)（{p}）：每个隐藏层输出都要乘以它",
     "diagnosis.dropout_scale_in_standard": "训练时乘了 1/(1 − {p})（{p} = {value}），但本部分的 dropout 是标准缩放：只有反向 dropout 在训练时缩放保留的单元（标准缩放在测试时乘以 1 − {p}）",
-    "diagnosis.pad_to_divisor": "除以了填充后的长度（{pad_to}），而不是真实词数 {n} = {count}：填充位已置零，但平均只对真实的词求",
+    "padding.diagnosis_pad_to": "除以了填充后的长度 {pad_to}，而不是真实词数（{counts}）：填充位已置零，但平均只除以真实的词数",
+    "code.pad_to_divisor": "带掩码的和除以了填充后的长度，而不是真实词数",
 }
