@@ -55,6 +55,7 @@ def test_dropout_names_are_read_without_the_worker(train_table, text, ids):
         assert got == ids
 
 
+@pytest.mark.slow
 def test_p_is_a_name_only_where_the_part_drops_out():
     """Without dropout a bare p is no quantity: it is left to the parser (and said unknown there)."""
     table = _table("xor_train.yaml")
@@ -175,12 +176,13 @@ def test_dividing_by_pad_to_is_named_before_the_unmasked_mean():
     by = _graph_verdicts(pad, DATA / "ans_pad3.yaml")
     assert by["h1_1"]["status"] == "wrong" and by["h1_1"]["diagnosis"] == "pad_to_divisor"
     assert "4" in by["h1_1"]["message"] and "= 2" in by["h1_1"]["message"]
-    by = _graph_verdicts(pad, DATA / "ans_pad2.yaml")
+
+
+@pytest.mark.slow
+def test_n_s_as_pad_to_is_that_mistake_and_the_unmasked_mean_is_still_named(tmp_path):
+    by = _graph_verdicts(DATA / "pad.yaml", DATA / "ans_pad2.yaml")
     assert by["n1"]["diagnosis"] == "pad_to_divisor"
     assert by["h1_1"]["status"] == "follow_through"
-
-
-def test_the_unmasked_mean_is_still_named_where_the_pads_are_averaged_in(tmp_path):
     pads = [3, -2, 1]
     h1 = [round((v + 2 * p) / 4, 5) for v, p in zip([1.7, 0.4, 0.2], pads)]      # S_1 + 2 pads, over 4
     assert h1 == [1.925, -0.9, 0.55]
