@@ -168,8 +168,8 @@ def _graph_verdicts(problem: Path, answers: Path) -> dict:
 def test_dividing_by_pad_to_is_named_before_the_unmasked_mean():
     """t23's pad.yaml: sentence 1 "fun film", pad_to 4; S_1 = e_fun + e_film = [1.7, 0.4, 0.2] (by hand),
     h_1 = S_1/2 = [0.85, 0.2, 0.1]; divided by 4, [0.425, 0.1, 0.05], t23's answers (n_1 = 4 with them, or h_1
-    alone). The unmasked mean (the pads' [3, −2, 1] twice in) gives h_1 = [7.7, −3.6, 2.2]/4 instead, and
-    n_1 = 4 alone is still that mistake's number."""
+    alone). The unmasked mean (the pads' [3, −2, 1] twice in) gives h_1 = [7.7, −3.6, 2.2]/4 instead; n_1 = 4,
+    which both mistakes give, is named as dividing by pad_to (asked first)."""
     s1 = [1.5 + 0.2, 0 + 0.4, 0.5 - 0.3]
     assert [round(v / 4, 3) for v in s1] == [0.425, 0.1, 0.05]
     pad = DATA / "pad.yaml"
