@@ -103,8 +103,9 @@ def _one(reader, raw: Any, path: Path_, layers, samples: int, need_mask: bool = 
     units = layers[layer - 1]
     if "p" not in raw:
         reader.fail(path + ("p",), said("dropout.no_p"))
+    recorded = getattr(reader, "_recorded", 0)          # the collecting reader reads a bad number as 1 and goes on:
     p = reader.number(raw["p"], path + ("p",))
-    if not 0 <= p < 1:
+    if getattr(reader, "_recorded", 0) == recorded and not 0 <= p < 1:     # one line for `p: half`, not two
         reader.fail(path + ("p",), said("dropout.p", got=reader.as_written(p, path + ("p",))))
     scaling = raw.get("scaling", DEFAULT_SCALING)
     if scaling not in SCALINGS:

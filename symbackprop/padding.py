@@ -229,8 +229,9 @@ def unmasked(batch: PaddedBatch) -> PaddedBatch:
     return replace(batch, masks=tuple((1,) * batch.pad_to for _ in batch.sentences))
 
 
-def node_texts(batch: PaddedBatch) -> dict[str, str]:
-    """The graph's nodes as formulas (formula.py reads them): the lecture's three steps, then the classifier."""
+def node_texts(batch: PaddedBatch, divisor_pad_to: bool = False) -> dict[str, str]:
+    """The graph's nodes as formulas (formula.py reads them): the lecture's three steps, then the classifier.
+    `divisor_pad_to`: the mistake of dividing the masked sum by the padded length, n_s = pad_to."""
     nodes: dict[str, str] = {}
     count = len(batch.sentences)
     for s in range(count):
@@ -239,7 +240,7 @@ def node_texts(batch: PaddedBatch) -> dict[str, str]:
             nodes[f"x{k}{i + 1}"] = word_name(word)
             nodes[f"z{k}{i + 1}"] = f"m{k}{i + 1}*x{k}{i + 1}"
         nodes[f"S{k}"] = " + ".join(f"z{k}{i + 1}" for i in range(batch.pad_to))
-        nodes[f"n{k}"] = " + ".join(f"m{k}{i + 1}" for i in range(batch.pad_to))
+        nodes[f"n{k}"] = str(batch.pad_to) if divisor_pad_to else " + ".join(f"m{k}{i + 1}" for i in range(batch.pad_to))
         nodes[f"h{k}"] = f"S{k}/n{k}"
     for k in range(1, count + 1):
         nodes[f"a{k}"] = f"dot(w, h{k}) + b"
@@ -250,7 +251,7 @@ def node_texts(batch: PaddedBatch) -> dict[str, str]:
     return nodes
 
 
-def masked_graph(batch: PaddedBatch):
+def masked_graph(batch: PaddedBatch, divisor_pad_to: bool = False):
     """The batch as a graph.GraphProblem (its `padding` the batch), as graph.quadratic_graph reads a
     `model: quadratic` file: inputs the embedding table's rows, the mask's entries, w, b and the targets."""
     from .formula import Formula, Value
@@ -272,7 +273,7 @@ def masked_graph(batch: PaddedBatch):
     given("b", batch.b, ("b",))
     for s, t in enumerate(batch.targets):
         given(f"t{s + 1}", t, ("targets",))
-    for name, text in node_texts(batch).items():
+    for name, text in node_texts(batch, divisor_pad_to).items():
         formula = Formula(text)
         rule = formula.build({n: Value(q.symbol, q.shape) for n, q in quantities.items()})
         path = ("sentences", int(name[1]) - 1) if name[0] in "xzSnh" and name[1:].isdigit() else ()
@@ -296,3 +297,18 @@ def unmasked_solution(batch: PaddedBatch):
             _UNMASKED.pop(next(iter(_UNMASKED)))
         _UNMASKED[key] = solve_graph(masked_graph(unmasked(batch)))
     return _UNMASKED[key]
+
+
+_PAD_TO: dict = {}         # repr of a batch -> its graph divided by pad_to, solved; the last few kept
+
+
+def pad_to_divisor_solution(batch: PaddedBatch):
+    """The batch's graph with the pads zeroed but every sum divided by pad_to (n_s = pad_to, the masks kept),
+    solved: the values of that mistake, for `check`'s diagnosis (answers/graph_answers.py)."""
+    from .graph import solve_graph
+    key = repr(batch)
+    if key not in _PAD_TO:
+        if len(_PAD_TO) >= 4:
+            _PAD_TO.pop(next(iter(_PAD_TO)))
+        _PAD_TO[key] = solve_graph(masked_graph(batch, divisor_pad_to=True))
+    return _PAD_TO[key]

@@ -259,7 +259,55 @@ def _dropout_slips(psol, key: Key, leaves, key_of: dict, rule_with) -> list[tupl
         code = "dropout_test_scale_missing" if key.kind == "test_masked" else "dropout_scale_missing"
         out.append((code, said(f"diagnosis.{code}", p=names[p], value=format_value(value[p], 4)[0]),
                     rule_with({p: sp.Integer(0)})))
+    if key.kind in ("test_net", "test_act"):
+        out += _test_scale_slips(psol, leaves, key_of, value, rule_with)
+    if key.kind in ("masked", "delta") and not ps:
+        out += _scaled_in_standard(psol, key, leaves, key_of, value, rule_with)
     return out
+
+
+def _test_scale_slips(psol, leaves, key_of: dict, value: dict, rule_with) -> list[tuple[str, str, Callable]]:
+    """A test-time net or output (net_5^test, u_5^test) worked without standard dropout's (1 − p): each
+    test-time leaf of the step's rule replaced by its own rule written out down to the training pass's u_j,
+    with every p in it 0 (ũ_j^test = (1 − p)·u_j becomes u_j); none where the expansion has no p (inverted
+    scaling, whose test pass has none)."""
+    rules = {s.symbol: s.forms[-1] for s in psol.steps
+             if s.forms and s.key.kind in ("test_net", "test_act", "test_masked")}
+
+    def written_out(sym, depth=0):
+        rule = rules[sym]
+        if depth > len(rules):                      # a cycle is a bug; never loop
+            return rule
+        return rule.xreplace({leaf: written_out(leaf, depth + 1) for leaf in rule.free_symbols if leaf in rules})
+
+    replace = {leaf: written_out(leaf) for leaf in leaves if leaf in rules}
+    ps = sorted({q for e in replace.values() for q in e.free_symbols
+                 if key_of.get(q) is not None and key_of[q].kind == "dropout_p"}, key=str)
+    if not ps:
+        return []
+    zero = {q: sp.Integer(0) for q in ps}
+    words = said("diagnosis.dropout_test_scale_missing", p=psol.names.text[ps[0]],
+                 value=format_value(value[ps[0]], 4)[0]) if len(ps) == 1 else \
+        said("diagnosis.dropout_test_scales_missing", p=", ".join(psol.names.text[q] for q in ps))
+    return [("dropout_test_scale_missing", words, rule_with({leaf: e.xreplace(zero) for leaf, e in replace.items()}))]
+
+
+def _scaled_in_standard(psol, key: Key, leaves, key_of: dict, value: dict, rule_with) -> list[tuple[str, str, Callable]]:
+    """Inverted dropout's 1/(1 − p) applied during training in a part whose dropout is standard (ũ_3 =
+    m_3·u_3/(1 − p), and δ_3 with it): the step's mask m_j replaced by m_j/(1 − p), p of the unit's layer."""
+    part = psol.part
+    layer = next((i + 1 for i, units in enumerate(part.layers[:-1]) if key.unit in units), None)
+    drop = next((d for d in part.dropout if d.layer == layer), None)
+    if drop is None or drop.scaling != "standard":
+        return []
+    p = next((sym for sym, k in key_of.items() if k is not None and k.kind == "dropout_p" and k.unit == str(layer)),
+             None)
+    masks = [m for m in leaves if key_of.get(m) is not None and key_of[m].kind == "mask" and value.get(m) != 0]
+    if p is None or not masks or value.get(p) in (None, 0):
+        return []
+    return [("dropout_scale_in_standard",
+             said("diagnosis.dropout_scale_in_standard", p=psol.names.text[p], value=format_value(value[p], 4)[0]),
+             rule_with({m: m / (1 - p) for m in masks}))]
 
 
 # the slope a leaky ReLU has where none is given (activations.TABLE), which a student may use for the problem's

@@ -670,6 +670,24 @@ class GraphChecker:
             return None
         return said("padding.diagnosis_unmasked", pad_to=batch.pad_to, pad=batch.pad, value=_short(float(value)))
 
+    def _pad_to_at(self, qid: str, number: float, places: int | None, expected: float) -> str | None:
+        """A padded batch's item whose value is the one the masked sum divided by the padded length gives (the
+        pads zeroed, n_s = pad_to: h_1 = S_1/4 for S_1/2), and not the right value: the message saying so; else
+        None. Asked before the unmasked mean, which names another mistake (the pads averaged in)."""
+        batch = getattr(self.sol.problem, "padding", None)
+        if batch is None or all(len(s) == batch.pad_to for s in batch.sentences):
+            return None
+        from ..padding import pad_to_divisor_solution
+        try:
+            value = pad_to_divisor_solution(batch).step(qid).value
+        except KeyError:
+            return None
+        if isinstance(value, sp.MatrixBase) or not mistake_written(number, places, float(value), expected, self.tol):
+            return None
+        counts = ", ".join(f"{self.name(f'n{k + 1}')} = {len(s)}" for k, s in enumerate(batch.sentences)
+                           if len(s) != batch.pad_to)
+        return said("padding.diagnosis_pad_to", pad_to=batch.pad_to, counts=counts)
+
     def _causes_of(self, qid: str) -> Causes | None:
         """The causes of a factor 2 or ½ the item's formula can have (graph_diagnose.graph_causes), built
         once per checker, for every student, the first time a value is half or twice another."""
@@ -1058,6 +1076,10 @@ class GraphChecker:
                                "untransposed", links=links, value=number, source=first)
             self._local_left[key] = qid
             return verdict("wrong", _joined([slip[0]] + [lk.message for lk in bad[:1]] + unread), "untransposed",
+                           links=links, value=number)
+        divided = self._pad_to_at(qid, number, places, expected)
+        if divided is not None:                      # a padded batch's masked sum divided by pad_to, not n_s
+            return verdict("wrong", _joined([divided] + [lk.message for lk in bad[:1]] + unread), "pad_to_divisor",
                            links=links, value=number)
         unmasked = self._unmasked_at(qid, number, places, expected)
         if unmasked is not None:                     # a padded batch's mean taken over the pads too

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import sympy as sp
@@ -35,7 +36,7 @@ _STRAY_COMMA = re.compile(r"(?<![A-Za-z0-9]),|,(?![A-Za-z0-9])")
 def canon(name: str) -> str:
     """One spelling per name: `\\Delta w_{1, 3}` becomes `Δw_1,3`. A subscript's comma is kept: it says where
     a weight's two unit names split (`w_{1,23}` is not `w_{12,3}`); NameTable reads a name without one."""
-    s = name.replace("\\left", "").replace("\\right", "")
+    s = unicodedata.normalize("NFC", name).replace("\\left", "").replace("\\right", "")   # u + U+0303 is ũ
     s = greek.latex_to_unicode(_FONT.sub(r"\1", s))      # \theta_4 is θ_4 (before \eta: \th-eta)
     m = _GRAD.match(s.strip())
     m = m or _D_FRAC.match(s.strip()) or _D_SLASH.match(re.sub(r"\s", "", s))
@@ -54,7 +55,10 @@ def canon(name: str) -> str:
 # a unit in a subscript may carry its own subscript (net_{h_1}, notation unit_names: unit h1 written h_1)
 _IN_SUB = r"[A-Za-z0-9]+(?:\s*_\s*(?:\{\s*[0-9]+\s*\}|[0-9]))?"
 SUB = rf"_\s*(?:\{{\s*{_IN_SUB}(?:\s*,\s*{_IN_SUB})?\s*\}}|[0-9]+|[A-Za-z])"
-SUP = r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s*\}|\+)\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b)"
+# dropout's test-time pass: ^{\\text{test}(1)}, ^{\\mathrm{test}}, ^{test(2)}, and as text ^test(1)
+_TEST_SUP = r"\^\s*\{\s*(?:\\(?:text|mathrm)\s*\{\s*test\s*\}|test)\s*(?:\(\s*\d+\s*\)\s*)?\}|\^\s*test(?:\(\d+\))?(?![A-Za-z])"
+SUP = (r"(?:\^\s*\{\s*(?:new|\(\s*(?:\d+|new)\s*\)|\\(?:text|mathrm)\s*\{\s*new\s*\}|\+)\s*\}|\^\s*\(\s*\d+\s*\)|\^\s*new\b|"
+       + _TEST_SUP + ")")
 # the loss as its total, E_{total} (Mazur): NameTable reads it as the loss outside a batch
 _TOTAL_SUB = r"(?:\s*_\s*\{\s*(?:\\(?:text|mathrm)\s*\{\s*)?(?:total|tot)\s*\}?\s*\})?"
 # a sample's loss on top of a derivative, J^{(1)} (∂J^{(1)}/∂net_5^{(1)}: that sample's δ)
@@ -76,6 +80,9 @@ TOKEN = re.compile("|".join([
     rf"\\Delta\s*[A-Za-z]+\s*{SUB}(?:\s*{SUP})*",
     NET,
     rf"\\delta\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",                 # δ^{{(2)}}_5: a layer superscript first
+    # dropout's masked output ũ_j: \\tilde{u}_{3}^{(1)}, \\tilde u_3, ũ_3^test(1) (ũ composed, or u and a combining
+    # tilde, as the text solution prints it: canon writes both as one)
+    rf"(?:\\tilde\s*(?:\{{\s*[A-Za-z]\s*\}}|[A-Za-z](?![A-Za-z]))|(?<![A-Za-z])[A-Za-z]\u0303|ũ)\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",
     # a letter not glued to a command or a word; after a row break `\\u_{3}` it starts a name
     rf"(?:(?<![\\A-Za-z])|(?<=\\\\))[A-Za-z]\s*(?:{SUP}\s*)?{SUB}(?:\s*{SUP})*",
     r"\\eta(?![A-Za-z])",
@@ -242,7 +249,11 @@ class NameTable:
         self._comma_spellings(psol)
         self.loss_symbol = psol.part.notation.loss_symbol
         self.batched = len(psol.part.samples) > 1
-        self.token = _token_with_words(psol.part.notation, bare_names(psol.part, psol.part.notation.loss_symbol))
+        # dropout's p, printed as a bare letter where the part drops out one layer (p_1, p_2 with two: TOKEN's)
+        drop_p = tuple({t for q in self.by_key.values() if q.key is not None and q.key.kind == "dropout_p"
+                       and re.fullmatch(r"[A-Za-z]+", t := psol.names.text.get(q.symbol, ""))})
+        self.token = _token_with_words(psol.part.notation,
+                                       bare_names(psol.part, psol.part.notation.loss_symbol) + drop_p)
         loss = re.escape(self.loss_symbol)
         # E_{total} (Mazur) is the loss, outside a batch (where the total is not the mean the loss may be)
         # a loss itself written as its total (loss_symbol: E_total): E_tot, E_{total} name it too

@@ -1897,4 +1897,7 @@ MESSAGES = {
     "padding.note.pulled_word": "Sentence {s} has 1 real word and {pads} pads: {wrong} instead of {right}, pulled toward the pad's embedding {e}.",
     "train.rows_all_loss": "Every epoch ({n}); the loss after the epoch, on the whole set.",
     "train.rows_some_none": "{shown} of {n} epochs: the first {first}, every marked one and the last (--every {every} is more than the run's {n} epochs, so no other; --every K to choose; the JSON has every epoch).",
+    "diagnosis.dropout_scale_in_standard": "1/(1 − {p}) applied during training ({p} = {value}), but this part's dropout is standard: only inverted dropout scales kept units during training (standard scales by 1 − {p} at test time)",
+    "padding.diagnosis_pad_to": "divided by the padded length {pad_to} instead of the number of real words ({counts}): the pads are zeroed, but the mean divides by the real words only",
+    "code.pad_to_divisor": "the masked sum divided by the padded length, not by the real words",
 }

@@ -1686,4 +1686,7 @@ MESSAGES = {
     "padding.note.pulled_word": "第 {s} 个句子有 1 个真实的词和 {pads} 个填充：{wrong}，而不是 {right}，被拉向填充的嵌入 {e}。",
     "train.rows_all_loss": "每一轮（{n} 轮）；损失为该轮之后在整个数据集上的值。",
     "train.rows_some_none": "{n} 轮中的 {shown} 轮：前 {first} 轮、每个有标记的轮以及最后一轮（--every {every} 大于训练的 {n} 轮，因此没有其他轮；用 --every K 选择；JSON 含每一轮）。",
+    "diagnosis.dropout_scale_in_standard": "训练时乘了 1/(1 − {p})（{p} = {value}），但本部分的 dropout 是标准缩放：只有反向 dropout 在训练时缩放保留的单元（标准缩放在测试时乘以 1 − {p}）",
+    "padding.diagnosis_pad_to": "除以了填充后的长度 {pad_to}，而不是真实词数（{counts}）：填充位已置零，但平均只除以真实的词数",
+    "code.pad_to_divisor": "带掩码的和除以了填充后的长度，而不是真实词数",
 }
