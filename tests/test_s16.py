@@ -33,3 +33,35 @@ def test_compiled_refuses_a_dropout_part_loudly():
     part = load_problem(PROBLEMS / "xor_dropout.yaml").parts[0]
     with pytest.raises(ValueError, match="dropout"):
         Compiled(part)
+
+
+TWO_LAYERS = """\
+title: two dropped-out layers
+network: {inputs: [1], bias: 0, layers: [[2], [3], [4]], activation: sigmoid, output_activation: identity}
+weights: {0: {2: 0, 3: 0, 4: 0}, 1: {2: 1}, 2: {3: 2}, 3: {4: 3}}
+sample: {x: {1: 1}, t: {4: 1}}
+loss: half_squared_error
+learning_rate: 1
+dropout:
+  - {layer: 1, p: 0.5, scaling: standard, mask: [1]}
+  - {layer: 2, p: 0.25, scaling: standard, mask: [1]}
+"""
+
+
+def test_both_standard_factors_left_out_at_test_time_are_named_together(tmp_path):
+    # u_2 = σ(1); the test pass scales each hidden output: net_3^test = 2·(1 − 0.5)·u_2, u_3 = σ(net_3^test),
+    # u_4^test = 3·(1 − 0.25)·u_3. Without either factor: u_3' = σ(2·u_2), u_4' = 3·u_3' — both p's left out.
+    import math
+    from symbackprop.answers import check_submission
+    sig = lambda x: 1 / (1 + math.exp(-x))    # noqa: E731
+    u2 = sig(1)
+    right = 3 * 0.75 * sig(2 * 0.5 * u2)
+    wrong = 3 * sig(2 * u2)
+    assert abs(right - wrong) > 0.5
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_LAYERS, encoding="utf-8")
+    reports, _ = check_submission(path, {"test_act_4": round(wrong, 4)})
+    v = {x.qid: x for r in reports for x in r.verdicts}["test_act_4"]
+    assert v.status == "wrong" and v.diagnosis == "dropout_test_scale_missing", (v.status, v.diagnosis)
+    assert "p_1, p_2" in v.message
+    assert check_submission(path, {"test_act_4": round(right, 4)})[0][0].verdicts[0].status == "correct"

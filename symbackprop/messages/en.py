@@ -1825,6 +1825,7 @@ MESSAGES = {
     "diagnosis.dropout_mask_missing_other": "the dropout mask left out: {m}, so this unit is dropped and passes 0 on",
     "diagnosis.dropout_scale_missing": "inverted dropout's 1/(1 − {p}) left out ({p} = {value}): kept units are scaled by it during training",
     "diagnosis.dropout_test_scale_missing": "standard dropout's (1 − {p}) left out at test time ({p} = {value}): every hidden output is scaled by it",
+    "diagnosis.dropout_test_scales_missing": "standard dropout's (1 − p) left out at test time ({p}): every hidden output is scaled by it",
     # -- padding and the masked mean (model: masked_mean, padding.py, render/padding.py; issue 14) ----------
     "padding.missing": "missing; a masked-mean problem (model: masked_mean) needs {field} (and embeddings, sentences, targets, w)",
     "padding.bad_pad": "the pad token {got} is not a word; write it as a word in brackets, like [pad]",

@@ -1614,6 +1614,7 @@ MESSAGES = {
     "diagnosis.dropout_mask_missing_other": "漏掉了 dropout 掩码：{m}，该单元被丢弃，向后传递 0",
     "diagnosis.dropout_scale_missing": "漏掉了反向 dropout 的 1/(1 − {p})（{p} = {value}）：训练时保留的单元要乘以它",
     "diagnosis.dropout_test_scale_missing": "测试时漏掉了标准 dropout 的 (1 − {p})（{p} = {value}）：每个隐藏层输出都要乘以它",
+    "diagnosis.dropout_test_scales_missing": "测试时漏掉了标准 dropout 的 (1 − p)（{p}）：每个隐藏层输出都要乘以它",
     # -- 填充与掩码平均（model: masked_mean，padding.py、render/padding.py；issue 14） ----------
     "padding.missing": "缺少此项；掩码平均问题（model: masked_mean）需要 {field}（以及 embeddings、sentences、targets、w）",
     "padding.bad_pad": "填充词元 {got} 不是一个词；请写成方括号中的词，例如 [pad]",
