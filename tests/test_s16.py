@@ -65,3 +65,17 @@ def test_both_standard_factors_left_out_at_test_time_are_named_together(tmp_path
     assert v.status == "wrong" and v.diagnosis == "dropout_test_scale_missing", (v.status, v.diagnosis)
     assert "p_1, p_2" in v.message
     assert check_submission(path, {"test_act_4": round(right, 4)})[0][0].verdicts[0].status == "correct"
+
+
+def test_a_general_rule_in_a_writeup_is_passed_over_but_a_general_name_given_a_number_is_said(tmp_path):
+    # dropout's notes state rules in general names (ũ_j = m_j·u_j/(1 − p), ũ_j^test = u_j): no quantity, no
+    # "Not read"; `\tilde{u}_j = 0.98` is an answer under a name that is none, and is said
+    from symbackprop.answers import check_submission
+    w = tmp_path / "w.md"
+    w.write_text("## Part standard\n\n$\\tilde{u}_j = m_j u_j/(1 - p)$\n\n$\\tilde{u}_j^{\\text{test}} = u_j$\n\n"
+                 "$u_3 = 0.9820$\n", encoding="utf-8")
+    reports, problems = check_submission(PROBLEMS / "xor_dropout.yaml", w, part="standard")
+    assert problems == [] and [v.status for v in reports[0].verdicts] == ["correct"]
+    w.write_text("## Part standard\n\n$\\tilde{u}_j = 0.98$\n\n$u_3 = 0.9820$\n", encoding="utf-8")
+    _, problems = check_submission(PROBLEMS / "xor_dropout.yaml", w, part="standard")
+    assert len(problems) == 1 and "line 3" in problems[0], problems

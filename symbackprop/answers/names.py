@@ -238,7 +238,7 @@ class NameTable:
             if q.qid:
                 self.by_key.setdefault(q.qid, q)
         for s in psol.steps:                                # g(net_j) is u_j
-            if s.key.kind == "act" and len(s.forms) > 1:
+            if s.key.kind in ("act", "test_act") and len(s.forms) > 1:     # dropout's u_5^test = g(net_5^test) too
                 self.by_key.setdefault(canon(psol.names.text[s.forms[0].args[0]]).join(("g(", ")")), self.by_key[s.id])
         for s in psol.steps:                                # ∂J/∂x_1 as students also write it
             if s.key.kind == "grad_x":

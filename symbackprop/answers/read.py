@@ -644,9 +644,10 @@ def read_writeup(path: Path, solution: Solution | None, part: str | None = None,
                     if unread is not None:
                         sub.problems.append(unread)
         if len(names) > 1:                          # "… with the Sigmoid activation": that part starts
-            for name in names:
-                if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I):
-                    current = name
+            named = [name for name in names
+                     if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", prose, flags=re.I)]
+            if len(named) == 1:              # a line naming several parts (dropout's note on both scalings, in
+                current = named[0]           # the part `standard`: "… inverted scaling …") starts none of them
         if not math or current not in tables:
             continue
         table = tables[current]
@@ -1181,14 +1182,22 @@ _SUM = re.compile(r"\\sum(?![A-Za-z])|Σ|∑")
 
 def _general_rule(name: str, rhs: str, table: NameTable) -> bool:
     """Whether an equation states a general formula, as the worked solution's prose does (`net_j = \\sum_i
-    w_{ji} x_i - \\theta_j`): its name's subscript is one index letter that is no unit of the problem, and its
-    right side sums over an index. Such a line names no quantity and is skipped, not reported "Not read"."""
-    m = re.fullmatch(r"[^_]+_([A-Za-z])", canon(name))
-    if m is None or not _SUM.search(rhs):
+    w_{ji} x_i - \\theta_j`, `\\tilde{u}_j = m_j u_j/(1 - p)`): its name's subscript is one index letter that is no
+    unit of the problem (a superscript word after it, ^test, allowed), and its right side sums over an index or
+    names another such index. Such a line names no quantity and is skipped, not reported "Not read"."""
+    m = re.fullmatch(r"[^_]+_([A-Za-z])(?:\^[A-Za-z]+)?", canon(name))
+    if m is None:
         return False
     part = table.psol.part
     units = {str(u) for u in (*part.inputs, *(u for layer in part.layers for u in layer))}
-    return m.group(1) not in units
+    if m.group(1) in units:
+        return False
+    # a sum over an index, or a rule in other general names (dropout's ũ_j = m_j·u_j/(1 − p), ũ_j^test = u_j)
+    return bool(_SUM.search(rhs)) or any(i not in units for i in _INDEX_IN.findall(canon(rhs)))
+
+
+# a name's one-letter index in a rule's right side: u_j, m_j (`_j` not followed by more of a name)
+_INDEX_IN = re.compile(r"_([A-Za-z])(?![A-Za-z0-9])")
 
 
 def _rejoin(links: list[tuple[str, str]]) -> str:

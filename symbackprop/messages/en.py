@@ -1815,7 +1815,7 @@ MESSAGES = {
     "section.test": "Test time: no dropout",
     "note.dropout": "Dropout on hidden layer {layer} with {p}, {scaling} scaling: during training the next layer reads {rule}, with the mask {mask}.",
     "note.dropout_seed": "The mask is drawn with seed {seed}: {draw}, N samples by n units of the layer, row by row (1 keeps, 0 drops).",
-    "note.dropout_dropped": "A dropped unit ({m}) passes nothing on, so {du} and its *δ* is 0 ({deltas}); the weights into it get no gradient from this sample.",
+    "note.dropout_dropped": "A dropped unit ({m}) passes nothing on, so no gradient reaches its output and its *δ* is 0 ({deltas}); the weights into it get no gradient from this sample.",
     "note.dropout_test_standard": "At test time no unit is dropped; standard scaling multiplies each hidden output by {keep} instead: {rule} (the last section, with the weights as given, before the update).",
     "note.dropout_test_inverted": "At test time no unit is dropped, and inverted scaling leaves the outputs as they are: {rule} (the last section, with the weights as given, before the update).",
     "note.dropout_why": "Why the scaling: a unit is kept with probability {keep}, so {em}; standard scaling makes the test output {scaled}, that expected value, and inverted scaling divides by {keep} during training, so that the expected training output is {u} itself and test time needs no change.",

@@ -1604,7 +1604,7 @@ MESSAGES = {
     "section.test": "测试时：不使用 dropout",
     "note.dropout": "第 {layer} 个隐藏层使用 dropout，{p}，{scaling}缩放：训练时下一层读取 {rule}，掩码为 {mask}。",
     "note.dropout_seed": "掩码由种子 {seed} 抽取：{draw}，N 个样本乘以该层 n 个单元，逐行对应（1 保留，0 丢弃）。",
-    "note.dropout_dropped": "被丢弃的单元（{m}）不向后传递任何值，所以 {du}，其 *δ* 为 0（{deltas}）；进入它的权重从这个样本得不到梯度。",
+    "note.dropout_dropped": "被丢弃的单元（{m}）不向后传递任何值，所以没有梯度到达它的输出，其 *δ* 为 0（{deltas}）；进入它的权重从这个样本得不到梯度。",
     "note.dropout_test_standard": "测试时不丢弃任何单元；标准缩放改为把每个隐藏层输出乘以 {keep}：{rule}（见最后一节，使用给定的权重，即更新之前的权重）。",
     "note.dropout_test_inverted": "测试时不丢弃任何单元，反向缩放使输出保持不变：{rule}（见最后一节，使用给定的权重，即更新之前的权重）。",
     "note.dropout_why": "为什么要缩放：每个单元以概率 {keep} 被保留，所以 {em}；标准缩放使测试时的输出为 {scaled}，即这个期望值；反向缩放在训练时除以 {keep}，使训练输出的期望就是 {u} 本身，测试时无需改变。",

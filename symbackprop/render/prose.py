@@ -357,7 +357,6 @@ def note(psol: PartSolution, n: Note, lang: str, names=None) -> Text:
 
 def _dropout_note(psol: PartSolution, n: Note, lang: str, names) -> Text:
     """Dropout's notes: the layer, p, scaling and mask; the dropped units' δ = 0; test time; why the scaling."""
-    J = psol.part.notation.loss_symbol
     from ..notation import symbol
     a_text = psol.part.notation.activation_symbol
     a, ut = symbol(a_text, True), a_text + "\u0303"
@@ -376,8 +375,6 @@ def _dropout_note(psol: PartSolution, n: Note, lang: str, names) -> Text:
         dropped = d["dropped"]
         return sentence(lang, "note.dropout_dropped",
                         m=joined_syms([Sym(f"{names.text[m]} = 0", f"{names.latex[m]} = 0") for m, _, _ in dropped]),
-                        du=joined_syms([Sym(f"∂{J}/∂{names.text[u]} = 0", rf"\partial {J}/\partial {names.latex[u]} = 0")
-                                        for _, u, _ in dropped]),
                         deltas=joined_syms([Sym(f"{names.text[dl]} = 0", f"{names.latex[dl]} = 0") for _, _, dl in dropped]))
     p_text, p_tex = names.text[d["p_symbol"]], names.latex[d["p_symbol"]]
     if n.kind == "dropout_test":
