@@ -104,8 +104,10 @@ def read_csv(reader, value: Any, path, inputs, outputs) -> tuple:
             raise ProblemError(said("train.csv_column_twice", column=shown(name), allowed=", ".join(columns)),
                                source=source, line=hline)
         if name not in columns:
-            raise ProblemError(with_hint(said("train.csv_unknown_column", column=shown(name),
-                                              allowed=", ".join(columns)), name, columns), source=source, line=hline)
+            unknown = said("train.csv_unknown_column", column=shown(name), allowed=", ".join(columns))
+            same = [c for c in columns if c.lower() == name.lower()]     # X1 for x1: closest() takes it as x1 itself
+            raise ProblemError(said("hint.did_you_mean", first=unknown, close=same[0]) if same
+                               else with_hint(unknown, name, columns), source=source, line=hline)
     for name in columns:
         if name not in names:
             raise ProblemError(said("train.csv_missing_column", column=name, allowed=", ".join(columns)),

@@ -79,3 +79,17 @@ def test_a_general_rule_in_a_writeup_is_passed_over_but_a_general_name_given_a_n
     w.write_text("## Part standard\n\n$\\tilde{u}_j = 0.98$\n\n$u_3 = 0.9820$\n", encoding="utf-8")
     _, problems = check_submission(PROBLEMS / "xor_dropout.yaml", w, part="standard")
     assert len(problems) == 1 and "line 3" in problems[0], problems
+
+
+def test_a_csv_column_in_capitals_is_refused_with_the_column_it_means(tmp_path):
+    # X1 is not x1 (a column name is the unit's id as written), but the error says which column was meant
+    from helpers import XOR_TRAIN
+    (tmp_path / "d.csv").write_text("X1,x2,t5\n0,0,0\n", encoding="utf-8")
+    text = XOR_TRAIN.replace("samples:", "old_samples:") + "learning_rate: 1\ntrain: {epochs: 1, data: d.csv}\n"
+    text = "\n".join(line for line in text.split("\n") if not line.startswith(("old_samples:", "  - {x:")))
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    from symbackprop.problem import load_problem as load
+    with pytest.raises(ProblemError) as e:
+        load(tmp_path / "p.yaml")
+    said = str(e.value)
+    assert "d.csv:1: unknown column 'X1'" in said and "did you mean x1" in said, said
