@@ -93,3 +93,16 @@ def test_a_csv_column_in_capitals_is_refused_with_the_column_it_means(tmp_path):
         load(tmp_path / "p.yaml")
     said = str(e.value)
     assert "d.csv:1: unknown column 'X1'" in said and "did you mean x1" in said, said
+
+
+def test_a_rate_that_decays_too_often_to_draw_has_one_legend_entry_saying_so():
+    # 25 decays (> plot.MAX_DECAY_LINES): no lines, but the PNG's and the figure's legends say how many
+    from types import SimpleNamespace
+    from symbackprop.render import plot
+    from symbackprop.training import Epoch
+    rows = tuple(Epoch(e, 1.0 / e, None, None, None, 0.1, ("decayed",) if e % 2 == 0 else ()) for e in range(1, 51))
+    run = SimpleNamespace(epochs=rows, kept_epoch=None, stopped_epoch=None, diverged_epoch=None)
+    lines = plot.marked_lines(run, "en")
+    assert lines == [("decayed", [], "rate decayed 25 times (too many to draw; the table marks each)")]
+    few = SimpleNamespace(epochs=rows[:10], kept_epoch=None, stopped_epoch=None, diverged_epoch=None)
+    assert plot.marked_lines(few, "en") == [("decayed", [2, 4, 6, 8, 10], "rate decayed (after the epoch)")]

@@ -1901,4 +1901,5 @@ MESSAGES = {
     "diagnosis.dropout_scale_in_standard": "1/(1 − {p}) applied during training ({p} = {value}), but this part's dropout is standard: only inverted dropout scales kept units during training (standard scales by 1 − {p} at test time)",
     "padding.diagnosis_pad_to": "divided by the padded length {pad_to} instead of the number of real words ({counts}): the pads are zeroed, but the mean divides by the real words only",
     "code.pad_to_divisor": "the masked sum divided by the padded length, not by the real words",
+    "plot.mark.decayed_many": "rate decayed {count} times (too many to draw; the table marks each)",
 }

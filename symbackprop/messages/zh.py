@@ -1690,4 +1690,5 @@ MESSAGES = {
     "diagnosis.dropout_scale_in_standard": "训练时乘了 1/(1 − {p})（{p} = {value}），但本部分的 dropout 是标准缩放：只有反向 dropout 在训练时缩放保留的单元（标准缩放在测试时乘以 1 − {p}）",
     "padding.diagnosis_pad_to": "除以了填充后的长度 {pad_to}，而不是真实词数（{counts}）：填充位已置零，但平均只除以真实的词数",
     "code.pad_to_divisor": "带掩码的和除以了填充后的长度，而不是真实词数",
+    "plot.mark.decayed_many": "学习率衰减了 {count} 次（太多，不逐一画出；表中每次都有标记）",
 }

@@ -24,7 +24,7 @@ from ..messages import msg, said
 
 LOG_DECADES = 2             # a log y-axis when the largest loss is more than 10^2 times the smallest (all > 0)
 PGF_POINTS = 500            # epochs of the pgfplots figure at most (besides the marked ones)
-MAX_DECAY_LINES = 20        # a schedule that decays more often has no lines for it (the table marks them)
+MAX_DECAY_LINES = 20        # a schedule that decays more often has no lines, a legend entry saying how many
 DPI = 150                   # 8 × 4.5 inches: 1200 × 675 pixels (one panel), readable on a slide
 
 # Fonts with the simplified Chinese glyphs, the ones of common systems first (Debian/Ubuntu, Windows, macOS);
@@ -92,6 +92,8 @@ def marked_lines(run, lang: str) -> list[tuple[str, list[int], str]]:
     decayed = [r.epoch for r in run.epochs if "decayed" in r.marks]
     if decayed and len(decayed) <= MAX_DECAY_LINES:
         out.append(("decayed", decayed, msg(lang, "plot.mark.decayed")))
+    elif decayed:       # too many to draw: a legend entry without lines says so (the table marks each)
+        out.append(("decayed", [], msg(lang, "plot.mark.decayed_many", count=len(decayed))))
     if run.stopped_epoch is not None:
         out.append(("stopped", [run.stopped_epoch], msg(lang, "plot.mark.stopped", epoch=run.stopped_epoch)))
     if run.diverged_epoch is not None:
@@ -245,6 +247,8 @@ def loss_figure(run, lang: str = "en", title: str = "", part: str | None = None)
         color, style = _STYLE[kind]
         for k, e in enumerate(epochs):
             ax.axvline(e, color=color, linestyle=style, linewidth=1, label=label if k == 0 else "_nolegend_")
+        if not epochs:
+            ax.plot([], [], color=color, linestyle=style, linewidth=1, label=label)
     ax.set_ylabel(msg(lang, "plot.loss_log" if log else "plot.loss"), fontproperties=font)
     ax.set_title(heading, fontproperties=font)
     ax.grid(True, which="major", alpha=0.3)
@@ -343,6 +347,8 @@ def pgfplots(run, lang: str = "en") -> str:
                        f"{{({e},{_coordinate(ymin)}) ({e},{_coordinate(ymax)})}};")
             if k == 0:
                 out.append(rf"\addlegendentry{{{tex_escape(label)}}}")
+        if not epochs:
+            out += [rf"\addlegendimage{{{_PGF_STYLE[kind]}}}", rf"\addlegendentry{{{tex_escape(label)}}}"]
     out += [rf"\end{{{env}}}", r"\end{tikzpicture}", r"\end{center}"]
     if len(shown) < len(run.epochs):
         out.append(tex_escape(msg(lang, "plot.thinned", shown=len(shown), n=len(run.epochs))) + "\n")
