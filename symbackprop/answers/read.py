@@ -1186,9 +1186,10 @@ def _general_rule(name: str, rhs: str, table: NameTable) -> bool:
     unit of the problem (a superscript word after it, ^test, allowed), and its right side sums over an index or
     names another such index. Such a line names no quantity and is skipped, not reported "Not read"."""
     m = re.fullmatch(r"[^_]+_([A-Za-z])(?:\^[A-Za-z]+)?", canon(name))
-    if m is None:
+    psol = getattr(table, "psol", None)         # a network's names (a graph's have their own: general_index)
+    if m is None or psol is None:
         return False
-    part = table.psol.part
+    part = psol.part
     units = {str(u) for u in (*part.inputs, *(u for layer in part.layers for u in layer))}
     if m.group(1) in units:
         return False
