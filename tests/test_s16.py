@@ -106,3 +106,20 @@ def test_a_rate_that_decays_too_often_to_draw_has_one_legend_entry_saying_so():
     assert lines == [("decayed", [], "rate decayed 25 times (too many to draw; the table marks each)")]
     few = SimpleNamespace(epochs=rows[:10], kept_epoch=None, stopped_epoch=None, diverged_epoch=None)
     assert plot.marked_lines(few, "en") == [("decayed", [2, 4, 6, 8, 10], "rate decayed (after the epoch)")]
+
+
+@pytest.mark.parametrize("qid", ["test_masked_3", "test_net_5", "test_act_5"])
+def test_standard_scaling_at_test_time_in_an_inverted_part_is_named(qid):
+    # xor_dropout's inverted part (p = 0.5): ũ_3^test = u_3 = σ(4), ũ_4^test = σ(0) = 0.5, net_5^test = −4 + 2·u_3 + 4·0.5.
+    # Scaled by 1 − p as standard dropout would: ũ_3^test' = 0.5·u_3, net_5' = −4 + 2·0.5·u_3 + 4·0.5·0.5, u_5' = σ(net_5')
+    import math
+    from symbackprop.answers import check_submission
+    sig = lambda x: 1 / (1 + math.exp(-x))    # noqa: E731
+    u3 = sig(4)
+    wrong = {"test_masked_3": 0.5 * u3, "test_net_5": -4 + u3 + 1, "test_act_5": sig(-4 + u3 + 1)}[qid]
+    reports, _ = check_submission(PROBLEMS / "xor_dropout.yaml", {"inverted": {qid: round(wrong, 4)}})
+    v = {x.qid: x for r in reports for x in r.verdicts}[qid]
+    assert v.status == "wrong" and v.diagnosis == "dropout_test_scale_in_inverted", (v.status, v.diagnosis, v.message)
+    # the standard part's own test pass has the factor: there the same numbers are right
+    reports, _ = check_submission(PROBLEMS / "xor_dropout.yaml", {"standard": {qid: round(wrong, 4)}})
+    assert {x.qid: x for r in reports for x in r.verdicts}[qid].status == "correct"

@@ -263,7 +263,57 @@ def _dropout_slips(psol, key: Key, leaves, key_of: dict, rule_with) -> list[tupl
         out += _test_scale_slips(psol, leaves, key_of, value, rule_with)
     if key.kind in ("masked", "delta") and not ps:
         out += _scaled_in_standard(psol, key, leaves, key_of, value, rule_with)
+    if key.kind in ("test_masked", "test_net", "test_act"):
+        out += _test_scaled_in_inverted(psol, leaves, key_of, rule_with)
     return out
+
+
+def _test_scaled_in_inverted(psol, leaves, key_of: dict, rule_with) -> list[tuple[str, str, Callable]]:
+    """Standard dropout's test-time 1 − p applied in a part whose dropout is inverted (ũ_3^test = (1 − p)·u_3,
+    and the test pass after it): each test-time output of an inverted layer scaled by 1 − p, the step's leaves
+    that are such outputs, or test-time nets written out in them (u_5^test = g(net_5^test))."""
+    part = psol.part
+    inverted = {d.layer: d for d in part.dropout if d.scaling == "inverted" and d.p}
+    if not inverted:
+        return []
+    layer_of = {u: i + 1 for i, units in enumerate(part.layers[:-1]) for u in units}
+    rules = {s.symbol: s.forms[-1] for s in psol.steps if s.forms and s.key.kind in ("test_net", "test_masked")}
+    key_by = {sym: k for sym, k in key_of.items() if k is not None}
+
+    def scaled(sym):
+        """`sym` (a test-time output ũ_j^test of an inverted layer) times 1 − p, or None."""
+        k = key_by.get(sym)
+        d = inverted.get(layer_of.get(k.unit)) if k is not None and k.kind == "test_masked" else None
+        return None if d is None else (1 - sp.nsimplify(d.p)) * sym
+
+    replace = {}
+    for leaf in leaves:
+        k = key_by.get(leaf)
+        if k is None:
+            continue
+        if k.kind == "test_masked" and leaf in rules:         # the step is the test net of the next layer
+            got = scaled(leaf)
+        elif k.kind == "test_net" and leaf in rules:          # u_5^test = g(net_5^test): net written out
+            inner = {q: scaled(q) for q in rules[leaf].free_symbols if scaled(q) is not None}
+            got = rules[leaf].xreplace(inner) if inner else None
+        else:
+            got = None
+        if got is not None:
+            replace[leaf] = got
+    own = [s for s in psol.steps if s.key.kind == "test_masked" and s.forms and set(s.forms[-1].free_symbols) & set(leaves)]
+    if not replace and not own:
+        return []
+    d = next(iter(inverted.values()))
+    words = said("diagnosis.dropout_test_scale_in_inverted", value=format_value(1 - sp.nsimplify(d.p), 4)[0])
+    if replace:
+        return [("dropout_test_scale_in_inverted", words, rule_with(replace))]
+    # the step is ũ_j^test itself (= u_j): its leaf u_j times 1 − p
+    k0 = own[0].key
+    d0 = inverted.get(layer_of.get(k0.unit))
+    if d0 is None:
+        return []
+    return [("dropout_test_scale_in_inverted", words,
+             rule_with({leaf: (1 - sp.nsimplify(d0.p)) * leaf for leaf in own[0].forms[-1].free_symbols if leaf in leaves}))]
 
 
 def _test_scale_slips(psol, leaves, key_of: dict, value: dict, rule_with) -> list[tuple[str, str, Callable]]:

@@ -1902,4 +1902,5 @@ MESSAGES = {
     "padding.diagnosis_pad_to": "divided by the padded length {pad_to} instead of the number of real words ({counts}): the pads are zeroed, but the mean divides by the real words only",
     "code.pad_to_divisor": "the masked sum divided by the padded length, not by the real words",
     "plot.mark.decayed_many": "rate decayed {count} times (too many to draw; the table marks each)",
+    "diagnosis.dropout_test_scale_in_inverted": "the test-time outputs multiplied by 1 − p = {value}, standard dropout's scaling, but this part's dropout is inverted: it divided by 1 − p during training, so at test time the outputs are used as they are",
 }

@@ -1691,4 +1691,5 @@ MESSAGES = {
     "padding.diagnosis_pad_to": "除以了填充后的长度 {pad_to}，而不是真实词数（{counts}）：填充位已置零，但平均只除以真实的词数",
     "code.pad_to_divisor": "带掩码的和除以了填充后的长度，而不是真实词数",
     "plot.mark.decayed_many": "学习率衰减了 {count} 次（太多，不逐一画出；表中每次都有标记）",
+    "diagnosis.dropout_test_scale_in_inverted": "测试时把输出乘了 1 − p = {value}（标准 dropout 的缩放），但本部分的 dropout 是反向缩放：训练时已除以 1 − p，所以测试时输出原样使用",
 }
