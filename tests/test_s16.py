@@ -123,3 +123,12 @@ def test_standard_scaling_at_test_time_in_an_inverted_part_is_named(qid):
     # the standard part's own test pass has the factor: there the same numbers are right
     reports, _ = check_submission(PROBLEMS / "xor_dropout.yaml", {"standard": {qid: round(wrong, 4)}})
     assert {x.qid: x for r in reports for x in r.verdicts}[qid].status == "correct"
+
+
+def test_a_part_opts_out_of_the_top_levels_train_with_null():
+    from helpers import XOR_TRAIN
+    from symbackprop.problem import parse_problem
+    text = XOR_TRAIN + "learning_rate: 1\ntrain: {epochs: 3}\nparts:\n  - {name: a}\n  - {name: b, train: null}\n"
+    prob = parse_problem(text, "p.yaml")
+    assert prob.part("a").train is not None and prob.part("a").train.epochs == 3
+    assert prob.part("b").train is None
