@@ -410,8 +410,8 @@ class _Validator(FieldReader):
         network's topology is needed by almost everything: a mistake in it ends the part."""
         if "network" not in cfg:
             self.fail(("network",), said("problem.no_network"))
-        if "train" in cfg and cfg["train"][0] is None:     # `train: null` in a part: it does not train (the top
-            cfg = {k: v for k, v in cfg.items() if k != "train"}     # level's train: is for the other parts)
+        if "train" in cfg and cfg["train"][0] is None and len(cfg["train"][1]) > 1:   # `train: null` in a part (not
+            cfg = {k: v for k, v in cfg.items() if k != "train"}     # the top level's): that part does not train
         net, npath = cfg["network"]
         self.mapping(net, npath, said("what.the_network"))
         self.check_keys(net, NETWORK_KEYS, npath, said("what.network"))
