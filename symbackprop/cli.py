@@ -546,7 +546,7 @@ def _worked_run(run, chosen_step: tuple[int, int], problem: str, source: str, la
         raise InputError(said("train.worked.diverged", path=problem, epoch=epoch, step=step,
                               diverged=run.diverged_epoch or epoch), lang)
     try:
-        return worked_run(run, source)
+        wrun = worked_run(run, source)
     except ProblemError as exc:         # reached, but not solvable exactly at θ_{t−1}: the run is printed, with why
         why = _not_worked_why(exc, epoch, step, run.worked.t, ", ".join(str(n + 1) for n in run.worked.samples))
         if why is None:
@@ -554,6 +554,13 @@ def _worked_run(run, chosen_step: tuple[int, int], problem: str, source: str, la
         from .render.worked_step import NotWorked
         rec = run.worked
         return NotWorked(rec.epoch, rec.update, rec.t, tuple(rec.samples), why)
+    from .render.worked_step import NotWorked, disagreement
+    worst = disagreement(run, wrun)
+    if worst is not None:                 # solved, but its numbers are not the run's (30-digit floats at 1e197)
+        rec = run.worked
+        return NotWorked(rec.epoch, rec.update, rec.t, tuple(rec.samples),
+                         said("train.worked.disagrees", epoch=epoch, step=step, t=rec.t, diff=f"{worst:.1e}"))
+    return wrun
 
 
 def _not_worked_why(exc, epoch: int, step: int, t: int, samples: str):

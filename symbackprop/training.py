@@ -144,6 +144,7 @@ class StepRecord:
     new_theta: object = field(repr=False)
     new_loss: float = math.nan
     masks: tuple = ()        # dropout: each dropped-out layer's mask of the batch (Part.dropout order), rows 0/1
+    loss: float = math.nan   # the run's J of the batch at θ_{t−1} (its logs clamped at −100, "A saturated output")
 
 
 # -- the classes of the outputs: accuracy ---------------------------------------------------------
@@ -432,7 +433,9 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
                                           {k: v.copy() for k, v in before[1].items()}, grads.copy(), theta.copy(),
                                           (run.batch(weights(theta), chosen, keep) if keep else
                                            run.batch(weights(theta), chosen))[0],
-                                          tuple(tuple(tuple(int(b) for b in row) for row in m) for m in masks))
+                                          tuple(tuple(tuple(int(b) for b in row) for row in m) for m in masks),
+                                          (run.batch(weights(before[0]), chosen, keep) if keep else
+                                           run.batch(weights(before[0]), chosen))[0])
             w = weights(theta)
             if test_keep is None:
                 loss, accuracy = run.measure(w, "train")

@@ -1787,7 +1787,7 @@ MESSAGES = {
     "train.worked.weights_decayed": "The weights θ_{{t−1}} are the run's after update {before} (its float64 values, written as exact decimals); η = {lr} is epoch {epoch}'s learning rate (the file's {base}, decayed).",
     "train.worked.no_lr": "The weights θ_{{t−1}} are the run's after update {before} (its float64 values, written as exact decimals).",
     "train.worked.state": "The optimizer's state before the update ({states}) is the run's after update {before}.",
-    "train.worked.agrees": "The run's own float64 update gives the same new weights: the largest difference is {diff}.",
+    "train.worked.agrees": "The run's own float64 update gives new weights that agree with these to {diff} (the largest difference).",
     "train.worked.order": "In the steps, ^(n) is the batch's n-th sample: {pairs}.",
     "train.worked.order_pair": "^({n}) is sample {k}",
     "train.worked.which_one": "Update {update} of {per_epoch} in epoch {epoch} is update {t} of the run, on {samples} of the training set (in the run's shuffled order); {loss} is its loss.",
@@ -1903,4 +1903,9 @@ MESSAGES = {
     "code.pad_to_divisor": "the masked sum divided by the padded length, not by the real words",
     "plot.mark.decayed_many": "rate decayed {count} times (too many to draw; the table marks each)",
     "diagnosis.dropout_test_scale_in_inverted": "the test-time outputs multiplied by 1 − p = {value}, standard dropout's scaling, but this part's dropout is inverted: it divided by 1 − p during training, so at test time the outputs are used as they are",
+    "train.worked.disagrees": "--worked {epoch}:{step} is not worked: at the run's weights before this update (update {t} of the run) the exact re-solve does not reproduce the run's float step at these magnitudes (largest difference {diff} between its new weights or ∂J/∂w and the run's float64 ones, more than 1e-9 of their largest magnitude): its 30-digit floats lose every digit (the weights are growing towards divergence: see the epoch table). The run above is complete; choose an earlier update to see one worked.",
+    "note.dropout_test_standard_worked": "At test time no unit is dropped; standard scaling multiplies each hidden output by {keep} instead: {rule}. The run measures its loss and accuracy after each epoch this way.",
+    "note.dropout_test_inverted_worked": "At test time no unit is dropped, and inverted scaling leaves the outputs as they are: {rule}. The run measures its loss and accuracy after each epoch this way.",
+    "train.note.dropout_test_no_dev": "Loss and accuracy after each epoch are measured at test time, on the training set: no unit dropped; standard scaling multiplies the layer's outputs by 1 − p, inverted scaling leaves them as they are.",
+    "train.worked.clamped": "The run clamps each log of the loss at −100 (\"A saturated output\" in docs/training.md), and a log of this batch is below −100: the run's own {loss} of the batch before the update is {run}, where the worked step's exact {loss} is {exact}. The gradients are the same: where a log is clamped the run takes the limit of δ, which the exact δ equals.",
 }

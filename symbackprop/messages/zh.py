@@ -1576,7 +1576,7 @@ MESSAGES = {
     "train.worked.weights_decayed": "权重 θ_{{t−1}} 是训练在第 {before} 次更新之后的权重（其 float64 值，写成精确的小数）；η = {lr} 是第 {epoch} 轮的学习率（文件中的 {base} 经过衰减）。",
     "train.worked.no_lr": "权重 θ_{{t−1}} 是训练在第 {before} 次更新之后的权重（其 float64 值，写成精确的小数）。",
     "train.worked.state": "更新前优化器的状态（{states}）是训练在第 {before} 次更新之后的状态。",
-    "train.worked.agrees": "训练自身的 float64 更新给出相同的新权重：最大差值为 {diff}。",
+    "train.worked.agrees": "训练自身的 float64 更新给出的新权重与这里的相符，最大差值为 {diff}。",
     "train.worked.order": "在下面的步骤中，^(n) 是这一批的第 n 个样本：{pairs}。",
     "train.worked.order_pair": "^({n}) 是样本 {k}",
     "train.worked.which_one": "第 {epoch} 轮的第 {update} 次更新（共 {per_epoch} 次）是整个训练的第 {t} 次更新，使用训练集的{samples}（按训练打乱后的顺序）；{loss} 是它的损失。",
@@ -1692,4 +1692,9 @@ MESSAGES = {
     "code.pad_to_divisor": "带掩码的和除以了填充后的长度，而不是真实词数",
     "plot.mark.decayed_many": "学习率衰减了 {count} 次（太多，不逐一画出；表中每次都有标记）",
     "diagnosis.dropout_test_scale_in_inverted": "测试时把输出乘了 1 − p = {value}（标准 dropout 的缩放），但本部分的 dropout 是反向缩放：训练时已除以 1 − p，所以测试时输出原样使用",
+    "train.worked.disagrees": "--worked {epoch}:{step} 未演算：在本次更新之前训练的权重下（训练的第 {t} 次更新），精确重算在这样的数量级下不能重现训练的浮点步（其新权重或 ∂J/∂w 与训练的 float64 值的最大差值为 {diff}，超过它们最大绝对值的 1e-9）：30 位浮点数已失去全部有效数字（权重正在走向发散：见各轮表格）。上面的训练是完整的；请选择更早的更新来查看演算。",
+    "note.dropout_test_standard_worked": "测试时不丢弃任何单元；标准缩放改为把每个隐藏层输出乘以 {keep}：{rule}。训练在每轮之后按这种方式计算损失和准确率。",
+    "note.dropout_test_inverted_worked": "测试时不丢弃任何单元，反向缩放使输出保持不变：{rule}。训练在每轮之后按这种方式计算损失和准确率。",
+    "train.note.dropout_test_no_dev": "每轮之后的损失和准确率在测试模式下于训练集上计算：不丢弃任何单元；标准缩放把该层输出乘以 1 − p，反向缩放保持输出不变。",
+    "train.worked.clamped": "训练把损失中的每个对数截断在 −100（docs/training.md 中的“A saturated output”），而本批次有一个对数低于 −100：训练自身在更新前本批次的 {loss} 为 {run}，而演算步骤的精确 {loss} 为 {exact}。梯度相同：对数被截断时训练取 δ 的极限，精确的 δ 正等于它。",
 }

@@ -382,7 +382,8 @@ def _dropout_note(psol: PartSolution, n: Note, lang: str, names) -> Text:
             rule = Sym(f"{ut}_j^test = (1 − {p_text})·{a_text}_j", rf"\tilde{{{a}}}_j^{{\text{{test}}}} = (1 - {p_tex})\,{a}_j")
         else:
             rule = Sym(f"{ut}_j^test = {a_text}_j", rf"\tilde{{{a}}}_j^{{\text{{test}}}} = {a}_j")
-        return sentence(lang, f"note.dropout_test_{d['scaling']}", rule=rule,
+        # a worked step of `train --worked` has no test-time section: its note says how the run measures instead
+        return sentence(lang, f"note.dropout_test_{d['scaling']}" + ("_worked" if d.get("worked") else ""), rule=rule,
                         keep=Sym(f"1 − {p_text}", f"1 - {p_tex}"))
     if d["scaling"] == "inverted":
         rule = Sym(f"{ut}_j = m_j·{a_text}_j/(1 − {p_text})", rf"\tilde{{{a}}}_j = m_j {a}_j/(1 - {p_tex})")

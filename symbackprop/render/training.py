@@ -119,7 +119,7 @@ def _settings_notes(run, lang: str) -> list[Text]:
             out.append(msg(lang, "train.note.dropout", layer=d.layer, p=_number(d.p),
                            scaling=msg(lang, f"train.note.dropout_{d.scaling}")))
         out.append(msg(lang, "train.note.dropout_masks", seed=mask_seed(part, s)))
-        out.append(msg(lang, "train.note.dropout_test"))
+        out.append(msg(lang, "train.note.dropout_test" if s.dev else "train.note.dropout_test_no_dev"))
     e = s.early_stopping
     if e is not None:
         out.append(msg(lang, _one("train.note.early", e.patience), metric=msg(lang, f"train.metric.{e.metric}"),

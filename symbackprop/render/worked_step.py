@@ -65,17 +65,71 @@ def worked_notes(train_run, wrun, lang: str) -> list[str]:
         out.append(msg(lang, "train.worked.state", states=", ".join(text[s.previous] for s in row.state),
                        before=rec.t - 1))
     out.append(msg(lang, "train.worked.agrees", diff=f"{agreement(train_run, wrun):.1e}"))
+    clamped = _clamped_loss(train_run, wrun)
+    if clamped is not None:
+        out.append(msg(lang, "train.worked.clamped", loss=loss, run=f"{clamped[0]:.10g}", exact=f"{clamped[1]:.10g}"))
     return out
+
+
+def _clamped_loss(train_run, wrun):
+    """(the run's J of the batch before the update, the worked step's exact J) where they differ (more than
+    AGREE_RELATIVE of the larger): the run clamped a log of the loss at −100 ("A saturated output"); else None."""
+    import math
+    from ..evaluate import to_float
+    from .optimizer import _key
+    rec = train_run.worked
+    run = rec.loss
+    exact = to_float(sp.sympify(wrun.worked[rec.t].step.values[_key("loss")]))
+    if not (math.isfinite(run) and math.isfinite(exact)) or abs(run - exact) <= AGREE_RELATIVE * max(abs(run), abs(exact)):
+        return None
+    return run, exact
 
 
 def agreement(train_run, wrun) -> float:
     """The largest difference between the worked step's new parameters (exact, as floats) and the run's own float
     step's (training.StepRecord.new_theta), in optimize.parameters' order."""
+    return _differences(train_run, wrun, "new")[0]
+
+
+# The worked step is shown only where it reproduces the run's float step: the largest difference of its new
+# weights (and of its ∂J/∂w) from the run's at most AGREE_RELATIVE times the largest magnitude among them. Both
+# start from the same θ_{t−1}; the run's float64 arithmetic rounds each operation at 1.1e-16 and a step's sums
+# and exps can amplify that (a saturated sigmoid step agrees to ~6e-12 absolute), so 1e-9 leaves the run's
+# rounding 10^7 times room, yet is far below a difference any shown figure could hide. Where the exact re-solve's
+# 30-digit floats lose everything (values near 1e197, a run heading for divergence), the difference is of the
+# size of the values themselves, and the step is not worked (NotWorked, train.worked.disagrees).
+AGREE_RELATIVE = 1e-9
+
+
+def _differences(train_run, wrun, what: str) -> tuple[float, float]:
+    """(largest |exact − run|, largest magnitude of either) over the parameters' `what` (new: θ_t against
+    StepRecord.new_theta; grad: ∂J/∂w against StepRecord.grads); inf where an exact value is not a finite float."""
+    import math
     from ..evaluate import to_float
     rec = train_run.worked
     values = wrun.worked[rec.t].step.values
-    return max((abs(to_float(sp.sympify(values[p.kind("new")])) - float(rec.new_theta[n]))
-                for n, p in enumerate(wrun.params)), default=0.0)
+    run = rec.new_theta if what == "new" else rec.grads
+    diff = scale = 0.0
+    for n, p in enumerate(wrun.params):
+        key = p.kind(what)
+        if key not in values:
+            continue
+        exact, mine = to_float(sp.sympify(values[key])), float(run[n])
+        if not (math.isfinite(exact) and math.isfinite(mine)):
+            return math.inf, math.inf
+        diff, scale = max(diff, abs(exact - mine)), max(scale, abs(exact), abs(mine))
+    return diff, scale
+
+
+def disagreement(train_run, wrun) -> float | None:
+    """None where the worked step reproduces the run's float step (its new weights and its ∂J/∂w each within
+    AGREE_RELATIVE of their largest magnitude, see above), else the largest difference found (for the note)."""
+    worst = None
+    for what in ("new", "grad"):
+        diff, scale = _differences(train_run, wrun, what)
+        if not diff <= AGREE_RELATIVE * scale:
+            worst = diff if worst is None else max(worst, diff)
+    return worst
 
 
 def _solution(wrun):
@@ -130,10 +184,17 @@ def worked_part(train_run, wrun, lang: str, precision: int) -> Part:
                 t=t, n=train_run.updates, samples=samples)
     sections.append(Section(Text(title), tuple(step_lines(wrun, chains, t)), notes=tuple(step_notes)))
     notes = tuple(_prose(n) for n in worked_notes(train_run, wrun, lang))
-    notes += tuple(note(psol, n, lang, names) for n in psol.conventions)
+    notes += tuple(note(psol, _in_worked_step(n), lang, names) for n in psol.conventions)
     heading = Text(msg(lang, "train.worked.heading", epoch=rec.epoch, update=rec.update))
     return Part(heading, tuple(sections), SolutionMath(names, psol), precision, notes,
                 label=f"{train_run.part.name} {rec.epoch}:{rec.update}")
+
+
+def _in_worked_step(n):
+    """A convention as a worked step says it: the dropout test-time note points to no test-time section (a worked
+    step has none) but says that the run measures its epochs that way."""
+    from dataclasses import replace
+    return replace(n, data={**n.data, "worked": True}) if n.kind == "dropout_test" else n
 
 
 def worked_data(train_run, wrun, precision: int) -> dict:
