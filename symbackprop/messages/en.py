@@ -1872,7 +1872,7 @@ MESSAGES = {
     "padding.note.pulled": "Sentence {s} has {n} real words and {pads} pads: {wrong} instead of {right}, pulled toward the pad's embedding {e}.",
     "padding.note.unmasked_loss": "The predictions change with it, and the loss: {wrong} instead of {right}.",
     "padding.note.unmasked_pad": "The pad's embedding gets {grad} = {value}, not 0: training would move the row of {pad}, a token that carries no meaning.",
-    "padding.note.scale": "A real word of sentence {s} gets {wrong} of its sentence's gradient {dh} instead of {right} ({local} by SymPy): {gradw} = {valuew} instead of {grad} = {value}.",
+    "padding.note.scale": "A real word of sentence {s} gets {wrong} of the unmasked sentence's gradient {dhw} instead of {right} of {dh} ({local} by SymPy): {gradw} = {valuew} instead of {grad} = {value}.",
     "padding.what": "a masked-mean problem (model: masked_mean)",
     "padding.reserved_name": "the word {word} would be named {name} in the graph, which is the name of a function; rename it",
     "graph.derive_wide_backward": "{grad}: long (in the node names a line of it has {count} characters, too wide for a page: at most {limit}); its value is {value}, and `solve` gives it step by step",

@@ -1661,7 +1661,7 @@ MESSAGES = {
     "padding.note.pulled": "第 {s} 个句子有 {n} 个真实的词和 {pads} 个填充：{wrong}，而不是 {right}，被拉向填充的嵌入 {e}。",
     "padding.note.unmasked_loss": "预测随之改变，损失也是：{wrong}，而不是 {right}。",
     "padding.note.unmasked_pad": "填充的嵌入得到 {grad} = {value}，不是 0：训练会改变 {pad} 那一行，而这个词元并不携带任何意义。",
-    "padding.note.scale": "第 {s} 个句子的真实的词得到该句梯度 {dh} 的 {wrong}，而不是 {right}（{local} 由 SymPy 求得）：{gradw} = {valuew}，而不是 {grad} = {value}。",
+    "padding.note.scale": "第 {s} 个句子的真实的词得到不加掩码时该句梯度 {dhw} 的 {wrong}，而不是 {dh} 的 {right}（{local} 由 SymPy 求得）：{gradw} = {valuew}，而不是 {grad} = {value}。",
     "padding.what": "掩码平均问题（model: masked_mean）",
     "padding.reserved_name": "词 {word} 在计算图中会被命名为 {name}，这是一个函数的名字；请重命名",
     "graph.derive_wide_backward": "{grad}：过长（以节点名写出时一行有 {count} 个字符，一页宽度放不下：至多 {limit} 个）；其值为 {value}，`solve` 逐步给出",

@@ -1,0 +1,88 @@
+"""Session 16, task I (issue 14, user trial t24 items 2, 4, 6, 7): a sample's superscript ^{(n)} raised whole in
+LaTeX/Markdown, the padding note naming the unmasked graph's gradient, the PDF worked step's Given line breaking
+inside the margin, the missing-mask error naming the layer and its units."""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symbackprop.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBLEMS = ROOT / "problems"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def loose_superscripts(text: str) -> list[str]:
+    """Every `^(` outside \\text{…}: a superscript of which only "(" is raised."""
+    text = re.sub(r"\\text\{[^{}]*\}", "", text)
+    return [text[max(0, m.start() - 40):m.end() + 20] for m in re.finditer(r"\^\(", text)]
+
+
+# -- item 2: ^(n) ------------------------------------------------------------------------------------------------
+def test_formula_latex_raises_the_whole_sample_mark():
+    from symbackprop.render.optimizer import _formula_latex
+    assert _formula_latex("^(n)") == "^{(n)}"
+    assert _formula_latex("^(12)") == "^{(12)}"
+    assert "^(" not in _formula_latex("δ_3^(1)")
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_train_worked_has_no_loose_superscript(tmp_path, fmt):
+    out = tmp_path / f"x.{fmt}"
+    result = run("train", PROBLEMS / "xor_train.yaml", "--worked", "700:2", "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    # the note that names the batch's samples: ^{(1)} is sample 1, ^{(2)} is sample 4 (the run's order)
+    assert "$^{(n)}$ is the batch's n-th sample" in text
+    assert "$^{(1)}$ is sample" in text and "$^{(2)}$ is sample" in text
+    assert loose_superscripts(text) == []
+
+
+@pytest.mark.slow
+def test_no_loose_superscript_in_any_problem_or_worked_step(tmp_path):
+    outputs = []
+    for fmt in ("latex", "markdown"):
+        for problem in sorted(PROBLEMS.glob("*.yaml")):
+            out = tmp_path / f"{problem.stem}.{fmt}"
+            result = run("solve", problem, "--format", fmt, "-o", out)
+            assert result.exit_code in (0, 1), (problem.name, result.output)
+            outputs.append((problem.name, out.read_text(encoding="utf-8")))
+        for problem, worked in (("xor_dropout_train.yaml", "2:1"), ("xor_dev_stop.yaml", "2:1")):
+            out = tmp_path / f"w_{problem}.{fmt}"
+            result = run("train", PROBLEMS / problem, "--worked", worked, "--format", fmt, "-o", out)
+            assert result.exit_code == 0, result.output
+            outputs.append((problem, out.read_text(encoding="utf-8")))
+    assert [(name, loose) for name, text in outputs for loose in loose_superscripts(text)] == []
+
+
+# -- item 4: the unmasked mean's share of which gradient -----------------------------------------------------------
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def test_padding_note_names_the_unmasked_sentence_gradient():
+    out = run("solve", PROBLEMS / "padding.yaml").output
+    # by hand, problems/padding.yaml: w = [1, -1], b = 0, BCE, J the mean over 3 sentences, sentence 2 ("great
+    # movie", t = 1) padded to 5 with [pad] = [-1, 1]:
+    #   masked   h2  = ([2, -0.5] + [0.5, 0.5])/2 = [1.25, 0]            y2  = σ(1.25)
+    #   unmasked h'2 = ([2, -0.5] + [0.5, 0.5] + 3·[-1, 1])/5 = [-0.1, 0.6]   y'2 = σ(-0.7)
+    # ∂J/∂h2 = (y2 − 1)/3·w, ∂J'/∂h'2 = (y'2 − 1)/3·w; a real word x21 gets 1/2 of the first, 1/5 of the second.
+    dh = (sigmoid(1.25) - 1) / 3
+    dh_unmasked = (sigmoid(-0.7) - 1) / 3
+    line = next(ln for ln in out.splitlines() if "A real word of sentence 2" in ln)
+    assert "gets 1/5 of the unmasked sentence's gradient ∂J'/∂h'2 instead of 1/2 of ∂J/∂h2" in line
+    shown = re.search(r"∂J'/∂x21 = \[(\S+); (\S+)\] instead of ∂J/∂x21 = \[(\S+); (\S+)\]", line)
+    assert shown, line
+    got = [float(v) for v in shown.groups()]
+    # the shown ∂J'/∂x21 is 1/5 of ∂J'/∂h'2 (= [-0.2227, 0.2227]), not 1/5 of ∂J/∂h2 (= [-0.0742, 0.0742])
+    assert got[:2] == pytest.approx([dh_unmasked / 5, -dh_unmasked / 5], abs=5e-5)
+    assert abs(got[0] - dh / 5) > 0.02
+    assert got[2:] == pytest.approx([dh / 2, -dh / 2], abs=5e-5)
