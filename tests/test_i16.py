@@ -86,3 +86,36 @@ def test_padding_note_names_the_unmasked_sentence_gradient():
     assert got[:2] == pytest.approx([dh_unmasked / 5, -dh_unmasked / 5], abs=5e-5)
     assert abs(got[0] - dh / 5) > 0.02
     assert got[2:] == pytest.approx([dh / 2, -dh / 2], abs=5e-5)
+
+
+# -- item 7: the missing mask's message names the layer and its units ---------------------------------------------
+NOMASK = """title: dropout on a 2-3-2 network
+network: {inputs: [1, 2], bias: 0, layers: [[3, 4, 5], [6, 7]], activation: [relu, identity]}
+weights:
+  0: {3: 0.1, 4: 0.2, 5: -0.1, 6: 0.0, 7: 0.5}
+  1: {3: 1, 4: -0.5, 5: 0.5}
+  2: {3: 0.5, 4: 1, 5: 2}
+  3: {6: 1, 7: -1}
+  4: {6: 0.5, 7: 2}
+  5: {6: -2, 7: 1}
+sample: {x: {1: 1, 2: 2}, t: {6: 1, 7: 0}}
+loss: half_squared_error
+learning_rate: 0.5
+dropout: {layer: 1, p: 0.5MASK}
+"""
+
+
+@pytest.mark.parametrize("mask, lang, want", [
+    ("", "en", "give mask, one 0 or 1 for each of layer 1's units 3, 4, 5, in that order (1 keeps"),
+    ("", "zh", "第 1 层的单元 3, 4, 5 按此顺序各一个 0 或 1"),
+    (", mask: 1", "en", "a mask is a list of one 0 or 1 for each of layer 1's units (3, 4, 5), a list of such"),
+    (", mask: 1", "zh", "掩码是第 1 层的单元（3, 4, 5）各一个 0 或 1 的列表"),
+])
+def test_mask_message_names_the_layer_and_its_units(tmp_path, mask, lang, want):
+    path = tmp_path / "nomask.yaml"
+    path.write_text(NOMASK.replace("MASK", mask), encoding="utf-8")
+    result = CliRunner().invoke(main, ["solve", str(path), "--lang", lang])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and want in lines[0], result.output
+    assert "(3: 3" not in lines[0] and "（3 个：" not in lines[0]
