@@ -4,6 +4,8 @@ inside the margin, the missing-mask error naming the layer and its units."""
 from __future__ import annotations
 
 import math
+import os
+import shutil
 import re
 from pathlib import Path
 
@@ -119,3 +121,41 @@ def test_mask_message_names_the_layer_and_its_units(tmp_path, mask, lang, want):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and want in lines[0], result.output
     assert "(3: 3" not in lines[0] and "（3 个：" not in lines[0]
+
+
+# -- item 6: the PDF worked step's Given line breaks inside the margin ----------------------------------------------
+def worked_latex(tmp_path) -> str:
+    out = tmp_path / "x.tex"
+    result = run("train", PROBLEMS / "xor_train.yaml", "--worked", "700:2", "--format", "latex", "-o", out)
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_worked_given_line_is_ragged_and_broken_between_values(tmp_path):
+    tex = worked_latex(tmp_path)
+    given = tex.split(r"\paragraph{Given}", 1)[1].split(r"\paragraph", 1)[0].strip()
+    assert given.startswith(r"{\raggedright $") and given.endswith(r"$.\par}")
+    values = given[len(r"{\raggedright "):-len(r".\par}")].split(", ")
+    # a break point (", " between two formulas) after each value: η, 9 weights, x1, x2, t5 of 2 samples
+    assert len(values) == 1 + 9 + 6 and all(v.startswith("$") and v.endswith("$") for v in values)
+    # the run's weights in full (16 or 17 significant digits), each a formula of its own
+    long = [v for v in values if re.fullmatch(r"\$w_\{\d\d\} = -?\d\.\d{14,17}\$", v)]
+    assert len(long) == 9, values
+    # solve's Given line stays one justified paragraph (its bytes are pinned by test_solve_speed)
+    solved = run("solve", PROBLEMS / "xor.yaml", "--format", "latex").output
+    assert r"\raggedright" not in solved.split(r"\paragraph{Given}", 1)[1].split(r"\paragraph", 1)[0]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdflatex") is None and not os.environ.get("CI"), reason="no TeX engine")
+def test_worked_step_pdf_has_no_overfull_line(tmp_path):
+    from symbackprop.render.pdf import compile_tex, overfull_boxes
+    tex = worked_latex(tmp_path)
+    done = compile_tex(tex)
+    assert done.pdf.startswith(b"%PDF")
+    # the Given paragraph's source lines: no overfull box there (the training plot's own, lines ~93, is not ours)
+    first = tex.splitlines().index(r"\paragraph{Given}") + 1
+    given = set(range(first, first + 3))
+    spans = [tuple(int(n) for n in re.search(r"lines (\d+)--(\d+)", box).groups()) for box in overfull_boxes(done.log)
+             if "lines" in box]
+    assert [s for s in spans if given & set(range(s[0], s[1] + 1))] == []

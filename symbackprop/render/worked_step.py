@@ -106,7 +106,8 @@ def worked_part(train_run, wrun, lang: str, precision: int) -> Part:
     chains = run_chains(wrun, subs)
     tr = wrun.training
     given = [s for sec, steps in psol.sections() if sec == "given" for s in steps if s.symbol not in tied]
-    sections = [Section(section_title("given", lang), tuple(solution_step(s) for s in given), inline=True)]
+    sections = [Section(section_title("given", lang), tuple(solution_step(s) for s in given), inline=True,
+                        ragged=True)]           # the run's weights in 16 digits: a long line (t24 item 6)
     lookahead = _lookahead_note(psol, names, t, precision, lang, chains, subs)
     sections += _resolved(psol, t, lang, names, lookahead, _fixed_gradients(wrun, chains, subs, t, precision))
     loss = psol.part.notation.loss_symbol
