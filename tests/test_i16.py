@@ -159,3 +159,16 @@ def test_worked_step_pdf_has_no_overfull_line(tmp_path):
     spans = [tuple(int(n) for n in re.search(r"lines (\d+)--(\d+)", box).groups()) for box in overfull_boxes(done.log)
              if "lines" in box]
     assert [s for s in spans if given & set(range(s[0], s[1] + 1))] == []
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_not_worked_note_raises_the_sample_mark(tmp_path, fmt):
+    from test_f16 import SAT                        # the saturating BCE run whose update 16 (6:1) is not worked
+    f = tmp_path / "sat.yaml"
+    f.write_text(SAT.replace("epochs: 300", "epochs: 6"))
+    out = tmp_path / f"o.{fmt}"
+    result = run("train", f, "--worked", "6:1", "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "is not worked" in text and "$^{(n)}$ the n-th" in text and "$u_5^{(1)} = 0$" in text
+    assert loose_superscripts(text) == [] and "textasciicircum" not in text

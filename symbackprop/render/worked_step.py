@@ -164,9 +164,11 @@ class NotWorked:
 
 def not_worked_part(nw: NotWorked, lang: str, precision: int, name: str) -> Part:
     """The section "Worked step: epoch E, update S" as one note: why the update is not worked."""
+    from .optimizer import _prose
     from .training import _NoMath
     heading = Text(msg(lang, "train.worked.heading", epoch=nw.epoch, update=nw.update))
-    return Part(heading, (), _NoMath(), precision, (Text(say(nw.why, lang)),), label=f"{name} {nw.epoch}:{nw.update}")
+    # as prose: its formulas (^(n), u_5^(1)) typeset, the sample's superscript raised whole (t24 item 2)
+    return Part(heading, (), _NoMath(), precision, (_prose(say(nw.why, lang)),), label=f"{name} {nw.epoch}:{nw.update}")
 
 
 def not_worked_data(nw: NotWorked) -> dict:
