@@ -36,12 +36,33 @@ def test_formula_latex_raises_the_whole_sample_mark():
     assert "^(" not in _formula_latex("δ_3^(1)")
 
 
-@pytest.mark.parametrize("fmt", ["latex", "markdown"])
-def test_train_worked_has_no_loose_superscript(tmp_path, fmt):
-    out = tmp_path / f"x.{fmt}"
-    result = run("train", PROBLEMS / "xor_train.yaml", "--worked", "700:2", "--format", fmt, "-o", out)
-    assert result.exit_code == 0, result.output
-    text = out.read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def worked(tmp_path_factory):
+    """(fmt, full) -> `train problems/xor_train.yaml --worked 700:2 --format fmt` (the docs' command, full), or
+    the same file run for 5 epochs, `--worked 5:2` (fast: its weights are 16-digit floats too), each run once."""
+    done = {}
+    folder = tmp_path_factory.mktemp("worked")
+    short = folder / "xor_train5.yaml"
+    text = (PROBLEMS / "xor_train.yaml").read_text(encoding="utf-8")
+    assert "  epochs: 2000\n" in text
+    short.write_text(text.replace("  epochs: 2000\n", "  epochs: 5\n"), encoding="utf-8")
+
+    def get(fmt: str, full: bool = False) -> str:
+        if (fmt, full) not in done:
+            out = folder / f"x{int(full)}.{fmt}"
+            args = (PROBLEMS / "xor_train.yaml", "--worked", "700:2") if full else (short, "--worked", "5:2")
+            result = run("train", *args, "--format", fmt, "-o", out)
+            assert result.exit_code == 0, result.output
+            done[fmt, full] = out.read_text(encoding="utf-8")
+        return done[fmt, full]
+    return get
+
+
+@pytest.mark.parametrize("fmt, full", [("latex", False), ("markdown", False),
+                                       pytest.param("latex", True, marks=pytest.mark.slow),
+                                       pytest.param("markdown", True, marks=pytest.mark.slow)])
+def test_train_worked_has_no_loose_superscript(worked, fmt, full):
+    text = worked(fmt, full)
     # the note that names the batch's samples: ^{(1)} is sample 1, ^{(2)} is sample 4 (the run's order)
     assert "$^{(n)}$ is the batch's n-th sample" in text
     assert "$^{(1)}$ is sample" in text and "$^{(2)}$ is sample" in text
@@ -124,15 +145,8 @@ def test_mask_message_names_the_layer_and_its_units(tmp_path, mask, lang, want):
 
 
 # -- item 6: the PDF worked step's Given line breaks inside the margin ----------------------------------------------
-def worked_latex(tmp_path) -> str:
-    out = tmp_path / "x.tex"
-    result = run("train", PROBLEMS / "xor_train.yaml", "--worked", "700:2", "--format", "latex", "-o", out)
-    assert result.exit_code == 0, result.output
-    return out.read_text(encoding="utf-8")
-
-
-def test_worked_given_line_is_ragged_and_broken_between_values(tmp_path):
-    tex = worked_latex(tmp_path)
+def test_worked_given_line_is_ragged_and_broken_between_values(worked):
+    tex = worked("latex")
     given = tex.split(r"\paragraph{Given}", 1)[1].split(r"\paragraph", 1)[0].strip()
     assert given.startswith(r"{\raggedright $") and given.endswith(r"$.\par}")
     values = given[len(r"{\raggedright "):-len(r".\par}")].split(", ")
@@ -148,9 +162,9 @@ def test_worked_given_line_is_ragged_and_broken_between_values(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdflatex") is None and not os.environ.get("CI"), reason="no TeX engine")
-def test_worked_step_pdf_has_no_overfull_line(tmp_path):
+def test_worked_step_pdf_has_no_overfull_line(worked):
     from symbackprop.render.pdf import compile_tex, overfull_boxes
-    tex = worked_latex(tmp_path)
+    tex = worked("latex", full=True)
     done = compile_tex(tex)
     assert done.pdf.startswith(b"%PDF")
     # the Given paragraph's source lines: no overfull box there (the training plot's own, lines ~93, is not ours)
