@@ -88,7 +88,8 @@ class Figure:
 class Section:
     """A titled list of steps, then notes (a check of the rule, …). `inline`: the steps are short
     facts (the given values) written on one line. `table`: a table after the notes; `figure`: a picture
-    between the notes and the table."""
+    between the notes and the table. `ragged`: the inline facts are long (a run's 16-digit weights), set ragged
+    right so that LaTeX breaks the line between them inside the margin."""
 
     title: Text
     steps: tuple[Step, ...]
@@ -96,6 +97,7 @@ class Section:
     notes: tuple[Text, ...] = ()
     table: Table | None = None
     figure: Figure | None = None
+    ragged: bool = False
 
 
 @dataclass(frozen=True)

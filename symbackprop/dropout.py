@@ -122,7 +122,7 @@ def _one(reader, raw: Any, path: Path_, layers, samples: int, need_mask: bool = 
     if "mask" not in raw and not need_mask:
         return Dropout(layer, p, scaling, ((1,) * len(units),) * samples)
     if "mask" not in raw:
-        reader.fail(path + ("mask",), said("dropout.no_mask", n=len(units), units=", ".join(units)))
+        reader.fail(path + ("mask",), said("dropout.no_mask", layer=layer, n=len(units), units=", ".join(units)))
     return Dropout(layer, p, scaling, _masks(reader, raw["mask"], path + ("mask",), layer, units, samples))
 
 
@@ -144,7 +144,7 @@ def _masks(reader, mask: Any, path: Path_, layer: int, units, samples: int) -> t
         row = tuple(_bit(reader, mask[names[u]], path + (str(names[u]),)) for u in units)
         return (row,) * samples
     if not isinstance(mask, list) or not mask:
-        reader.fail(path, said("dropout.mask_form", got=shown(mask), n=len(units), units=", ".join(units)))
+        reader.fail(path, said("dropout.mask_form", got=shown(mask), layer=layer, n=len(units), units=", ".join(units)))
     if all(isinstance(r, list) for r in mask):
         if len(mask) != samples:
             reader.fail(path, said("dropout.mask_rows_one" if len(mask) == 1 else "dropout.mask_rows", got=len(mask),

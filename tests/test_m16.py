@@ -119,8 +119,8 @@ def test_the_worked_solution_says_it_and_the_unmasked_mean_is_computed(sol):
     #          h'3 = (this + movie + is + bad + pad)/5 = ([-0.5, 3] + [-1, 1])/5 = [-0.3, 0.8]; h'1 = h1
     assert "h'_2 = [-0.1; 0.6] instead of h_2 = [1.25; 0]" in out
     assert "h'_3 = [-0.3; 0.8] instead of h_3 = [-0.125; 0.75]" in out
-    assert "gets 1/5 of its sentence's gradient ∂J/∂h2 instead of 1/2" in out
-    assert "gets 1/5 of its sentence's gradient ∂J/∂h3 instead of 1/4" in out
+    assert "gets 1/5 of the unmasked sentence's gradient ∂J'/∂h'2 instead of 1/2 of ∂J/∂h2" in out
+    assert "gets 1/5 of the unmasked sentence's gradient ∂J'/∂h'3 instead of 1/4 of ∂J/∂h3" in out
     # docs/training.md's block is this output, lines left out marked …
     doc = (ROOT / "docs" / "training.md").read_text(encoding="utf-8").split("## Padding and the masked mean")[1]
     block = doc.split("```text\n")[1].split("```")[0]

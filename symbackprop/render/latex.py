@@ -167,7 +167,10 @@ def body(doc: Document, standalone: bool) -> str:
             out.append(part.picture())
         for section in part.sections:
             out.append(rf"\paragraph{{{_tex(section.title)}}}")
-            if section.inline:
+            if section.inline and section.ragged:      # long values: ragged right, broken between them, no overfull line
+                out.append(r"{\raggedright " + inline([step_links(part.math, s, part.precision, latex=True)
+                                                      for s in section.steps]) + r".\par}")
+            elif section.inline:
                 out.append(inline([step_links(part.math, s, part.precision, latex=True) for s in section.steps]) + ".")
             elif section.steps:
                 body = " \\\\\n".join(" \\\\\n  ".join(rows(part, s)) for s in section.steps)

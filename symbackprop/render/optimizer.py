@@ -56,6 +56,7 @@ def _formula_latex(plain: str) -> str:
     s = re.sub(r"(.)\u0303", r"\\tilde{\1}", s)             # g̃, η̃ (weight decay, Adagrad's lr_decay)
     s = re.sub(r"√\(([^()]*(?:\([^()]*\)[^()]*)*)\)", r"\\sqrt{\1}", s)
     s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^{" + m.group(0).translate(_SUPER) + "}", s)
+    s = re.sub(r"\^\(([^()]*)\)", r"^{(\1)}", s)          # a sample's ^(n): the whole (n) raised, not "(" alone
     s = re.sub(r"[₀₁₂₃₄₅₆₇₈₉]+", lambda m: "_{" + m.group(0).translate(_SUB) + "}", s)
     words: list[str] = []                   # a setting's name (weight_decay): one word, not a subscript
 

@@ -166,6 +166,9 @@ def after_sections(sol, lang: str, p: int) -> tuple[Section, ...]:
                               gradw=Sym(f"∂{name_text(out)}'/∂{name_text(f'x{s + 1}1')}",
                                         rf"\partial {name_latex(out)}'/\partial {name_latex(f'x{s + 1}1')}"),
                               valuew=_num(wrong.gradients[f"x{s + 1}1"], p), dh=_grad(out, f"h{s + 1}"),
+                              # the unmasked graph's own ∂J'/∂h'_s: the vector its word gets `wrong` of
+                              dhw=Sym(f"∂{name_text(out)}'/∂h'{s + 1}",
+                                      rf"\partial {name_latex(out)}'/\partial h'_{{{s + 1}}}"),
                               local=Sym(f"∂h{s + 1}/∂S{s + 1}", rf"\partial {name_latex(f'h{s + 1}')}/\partial "
                                         rf"{name_latex(f'S{s + 1}')}")))
     unmasked_section = Section(Text(msg(lang, "padding.section.unmasked")), (), notes=tuple(notes),

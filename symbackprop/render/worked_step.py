@@ -160,7 +160,8 @@ def worked_part(train_run, wrun, lang: str, precision: int) -> Part:
     chains = run_chains(wrun, subs)
     tr = wrun.training
     given = [s for sec, steps in psol.sections() if sec == "given" for s in steps if s.symbol not in tied]
-    sections = [Section(section_title("given", lang), tuple(solution_step(s) for s in given), inline=True)]
+    sections = [Section(section_title("given", lang), tuple(solution_step(s) for s in given), inline=True,
+                        ragged=True)]           # the run's weights in 16 digits: a long line (t24 item 6)
     lookahead = _lookahead_note(psol, names, t, precision, lang, chains, subs)
     sections += _resolved(psol, t, lang, names, lookahead, _fixed_gradients(wrun, chains, subs, t, precision))
     loss = psol.part.notation.loss_symbol
@@ -224,9 +225,11 @@ class NotWorked:
 
 def not_worked_part(nw: NotWorked, lang: str, precision: int, name: str) -> Part:
     """The section "Worked step: epoch E, update S" as one note: why the update is not worked."""
+    from .optimizer import _prose
     from .training import _NoMath
     heading = Text(msg(lang, "train.worked.heading", epoch=nw.epoch, update=nw.update))
-    return Part(heading, (), _NoMath(), precision, (Text(say(nw.why, lang)),), label=f"{name} {nw.epoch}:{nw.update}")
+    # as prose: its formulas (^(n), u_5^(1)) typeset, the sample's superscript raised whole (t24 item 2)
+    return Part(heading, (), _NoMath(), precision, (_prose(say(nw.why, lang)),), label=f"{name} {nw.epoch}:{nw.update}")
 
 
 def not_worked_data(nw: NotWorked) -> dict:
