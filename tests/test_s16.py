@@ -132,3 +132,20 @@ def test_a_part_opts_out_of_the_top_levels_train_with_null():
     prob = parse_problem(text, "p.yaml")
     assert prob.part("a").train is not None and prob.part("a").train.epochs == 3
     assert prob.part("b").train is None
+
+
+@pytest.mark.slow
+def test_the_training_figure_fits_the_page(tmp_path):
+    # pgfplots' width counts the tick labels only roughly: at \linewidth the figure of xor_dev_stop was ~3pt too wide
+    import shutil
+    import subprocess
+    from click.testing import CliRunner
+    from symbackprop.cli import main
+    if shutil.which("pdflatex") is None:
+        pytest.fail("pdflatex is needed (CI installs TeX Live)")
+    tex = tmp_path / "run.tex"
+    result = CliRunner().invoke(main, ["train", str(PROBLEMS / "xor_dev_stop.yaml"), "--format", "latex", "-o", str(tex)])
+    assert result.exit_code == 0, result.output
+    subprocess.run(["pdflatex", "-interaction=nonstopmode", tex.name], cwd=tmp_path, capture_output=True, timeout=300)
+    log = (tmp_path / "run.log").read_text(encoding="utf-8", errors="replace")
+    assert "Output written" in log and "Overfull" not in log

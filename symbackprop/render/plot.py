@@ -328,7 +328,7 @@ def pgfplots(run, lang: str = "en") -> str:
     last = run.epochs[-1].epoch
     env = "semilogyaxis" if log else "axis"
     ylabel = msg(lang, "plot.loss_log" if log else "plot.loss")
-    options = [r"width=\linewidth", "height=7cm", f"xlabel={{{tex_escape(msg(lang, 'plot.epoch'))}}}",
+    options = [r"width=0.95\linewidth", "height=7cm", f"xlabel={{{tex_escape(msg(lang, 'plot.epoch'))}}}",
                f"ylabel={{{tex_escape(ylabel)}}}", f"xmin={_coordinate(X_MIN)}", f"xmax={_coordinate(x_max(last))}",
                f"ymin={_coordinate(ymin)}", f"ymax={_coordinate(ymax)}", "legend pos=north east",
                "legend cell align=left", "legend style={font=\\footnotesize}", "grid=major",
