@@ -149,3 +149,13 @@ def test_the_training_figure_fits_the_page(tmp_path):
     subprocess.run(["pdflatex", "-interaction=nonstopmode", tex.name], cwd=tmp_path, capture_output=True, timeout=300)
     log = (tmp_path / "run.log").read_text(encoding="utf-8", errors="replace")
     assert "Output written" in log and "Overfull" not in log
+
+
+@pytest.mark.slow
+def test_a_worked_step_equal_to_the_run_to_the_bit_says_so(tmp_path):
+    # t24's saturating BCE run (tests/test_h16.SAT), update 3:2: the exact step rounds to the run's float64 weights
+    # bit for bit; the note said "agree with these to 0.0e+00"
+    from test_h16 import SAT, _train
+    r = _train(tmp_path, SAT, "--worked", "3:2")
+    assert r.exit_code == 0, r.output
+    assert "gives exactly these new weights" in r.output and "to 0.0e+00" not in r.output

@@ -1908,4 +1908,5 @@ MESSAGES = {
     "note.dropout_test_inverted_worked": "At test time no unit is dropped, and inverted scaling leaves the outputs as they are: {rule}. The run measures its loss and accuracy after each epoch this way.",
     "train.note.dropout_test_no_dev": "Loss and accuracy after each epoch are measured at test time, on the training set: no unit dropped; standard scaling multiplies the layer's outputs by 1 − p, inverted scaling leaves them as they are.",
     "train.worked.clamped": "The run clamps each log of the loss at −100 (\"A saturated output\" in docs/training.md), and a log of this batch is below −100: the run's own {loss} of the batch before the update is {run}, where the worked step's exact {loss} is {exact}. The gradients are the same: where a log is clamped the run takes the limit of δ, which the exact δ equals.",
+    "train.worked.agrees_exactly": "The run's own float64 update gives exactly these new weights (to the last bit of a float64).",
 }

@@ -1697,4 +1697,5 @@ MESSAGES = {
     "note.dropout_test_inverted_worked": "测试时不丢弃任何单元，反向缩放使输出保持不变：{rule}。训练在每轮之后按这种方式计算损失和准确率。",
     "train.note.dropout_test_no_dev": "每轮之后的损失和准确率在测试模式下于训练集上计算：不丢弃任何单元；标准缩放把该层输出乘以 1 − p，反向缩放保持输出不变。",
     "train.worked.clamped": "训练把损失中的每个对数截断在 −100（docs/training.md 中的“A saturated output”），而本批次有一个对数低于 −100：训练自身在更新前本批次的 {loss} 为 {run}，而演算步骤的精确 {loss} 为 {exact}。梯度相同：对数被截断时训练取 δ 的极限，精确的 δ 正等于它。",
+    "train.worked.agrees_exactly": "训练自身的 float64 更新给出的新权重与这里的完全相同（直到 float64 的最后一位）。",
 }

@@ -64,7 +64,8 @@ def worked_notes(train_run, wrun, lang: str) -> list[str]:
         text, _ = names_of_symbols()
         out.append(msg(lang, "train.worked.state", states=", ".join(text[s.previous] for s in row.state),
                        before=rec.t - 1))
-    out.append(msg(lang, "train.worked.agrees", diff=f"{agreement(train_run, wrun):.1e}"))
+    diff = agreement(train_run, wrun)
+    out.append(msg(lang, "train.worked.agrees", diff=f"{diff:.1e}") if diff else msg(lang, "train.worked.agrees_exactly"))
     clamped = _clamped_loss(train_run, wrun)
     if clamped is not None:
         out.append(msg(lang, "train.worked.clamped", loss=loss, run=f"{clamped[0]:.10g}", exact=f"{clamped[1]:.10g}"))
