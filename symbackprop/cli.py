@@ -401,7 +401,9 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
     weights and those early stopping kept."""
     fmt, standalone = _document_output(fmt, output, lang, standalone)
     _plot_usable(plot, lang)
-    chosen_step = _worked_step(worked, lang)
+    with _boundary(lang=lang):
+        from . import worked_update
+        chosen_step = worked_update.parse(worked) if worked is not None else None
     _outputs_safe([("-o", output)] + ([("--plot", plot)] if plot else []), [("PROBLEM_FILE", problem)], lang=lang)
     with _boundary(lang=lang):
         from .problem import problem_from_document
@@ -424,7 +426,7 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
         chosen = [p for p in chosen if p.train is not None]
         if not chosen:
             raise InputError(said("train.no_train", path=problem), lang)
-        at = _worked_update(chosen_step, chosen, problem, lang) if chosen_step is not None else None
+        at = worked_update.update_of(chosen_step, chosen, problem) if chosen_step is not None else None
         runs = []
         for p in chosen:
             epochs = p.train.epochs
@@ -435,15 +437,14 @@ def train(problem: str, parts: tuple[str, ...], fmt: str | None, lang: str, stan
                                              source=prob.source, worked=at))
             else:
                 runs.append(run_training(p, p.train, source=prob.source, worked=at))
-        shown = _worked_run(runs[0], chosen_step, problem, prob.source, lang) if chosen_step is not None else None
+        shown = worked_update.worked(runs[0], chosen_step, problem, prob.source) if chosen_step is not None else None
         pngs = _plot_paths(plot, runs, output, problem, lang)
         report = TrainReport(prob.title, prob.source, tuple(runs), every, headings=len(prob.parts) > 1,
                              plots=tuple(link for _, link in pngs), worked=shown)
         text = render(report, fmt, lang=lang, standalone=standalone, output=output)
     _write(text, output, lang)
     _write_plots(pngs, runs, prob.title, lang)
-    from .render.worked_step import NotWorked
-    if isinstance(shown, NotWorked) and output != "-":     # said in the output; on stderr too when that is a file
+    if isinstance(shown, worked_update.NotWorked) and output != "-":     # said in the output; on stderr too when that is a file
         click.echo(say(shown.why, lang), err=True)
     if any(r.diverged_epoch is not None for r in runs):     # the output says where; checked and found wrong: 1
         sys.exit(1)
@@ -498,87 +499,6 @@ def _write_plots(pngs: list[tuple[str, str]], runs, title: str, lang: str) -> No
     for (path, _), run in zip(pngs, runs):
         click.echo(msg(lang, "plot.written_part", part=run.part.name, path=path) if len(runs) > 1
                    else msg(lang, "plot.written", path=path), err=True)
-
-
-def _worked_step(text: str | None, lang: str) -> tuple[int, int] | None:
-    """`--worked EPOCH:STEP` as (epoch, step), both whole numbers from 1; anything else one line, exit 2."""
-    if text is None:
-        return None
-    import re
-    got = re.fullmatch(r"\s*([0-9]{1,9})\s*:\s*([0-9]{1,9})\s*", text)
-    if got is None or int(got.group(1)) < 1 or int(got.group(2)) < 1:
-        raise InputError(said("train.worked.syntax", got=text), lang)
-    return int(got.group(1)), int(got.group(2))
-
-
-def _worked_update(chosen_step: tuple[int, int], parts, problem: str, lang: str) -> int:
-    """The update of the run (1-based) that `--worked EPOCH:STEP` names, checked before the run: one trained part,
-    an epoch of the run, a step of an epoch."""
-    from .training import updates_per_epoch
-    epoch, step = chosen_step
-    if len(parts) > 1:
-        raise InputError(said("train.worked.several_parts", path=problem, parts=", ".join(p.name for p in parts)),
-                         lang)
-    p = parts[0]
-    if epoch > p.train.epochs:
-        raise InputError(said("train.worked.epoch_beyond", path=problem, epoch=epoch, step=step,
-                              epochs=p.train.epochs), lang)
-    per_epoch = updates_per_epoch(p, p.train)
-    if step > per_epoch:
-        n = len(p.samples)
-        raise InputError(said("train.worked.step_beyond_one" if per_epoch == 1 else "train.worked.step_beyond",
-                              path=problem, epoch=epoch, step=step, updates=per_epoch,
-                              batch=p.train.batch_size or n, n=n), lang)
-    return (epoch - 1) * per_epoch + step
-
-
-def _worked_run(run, chosen_step: tuple[int, int], problem: str, source: str, lang: str):
-    """The recorded update of `run` worked in full (training.worked_run), or one line, exit 2, where the run did
-    not reach it with finite weights (early stopping ended it before, or it diverged)."""
-    import math
-    from .errors import ProblemError
-    from .training import worked_run
-    epoch, step = chosen_step
-    if run.worked is None and run.stopped_epoch is not None:
-        raise InputError(said("train.worked.epoch_stopped", path=problem, epoch=epoch, step=step,
-                              stopped=run.stopped_epoch), lang)
-    if run.worked is None or not all(math.isfinite(float(x)) for x in run.worked.theta):
-        raise InputError(said("train.worked.diverged", path=problem, epoch=epoch, step=step,
-                              diverged=run.diverged_epoch or epoch), lang)
-    try:
-        wrun = worked_run(run, source)
-    except ProblemError as exc:         # reached, but not solvable exactly at θ_{t−1}: the run is printed, with why
-        why = _not_worked_why(exc, epoch, step, run.worked.t, ", ".join(str(n + 1) for n in run.worked.samples))
-        if why is None:
-            raise
-        from .render.worked_step import NotWorked
-        rec = run.worked
-        return NotWorked(rec.epoch, rec.update, rec.t, tuple(rec.samples), why)
-    from .render.worked_step import NotWorked, disagreement
-    worst = disagreement(run, wrun)
-    if worst is not None:                 # solved, but its numbers are not the run's (30-digit floats at 1e197)
-        rec = run.worked
-        return NotWorked(rec.epoch, rec.update, rec.t, tuple(rec.samples),
-                         said("train.worked.disagrees", epoch=epoch, step=step, t=rec.t, diff=f"{worst:.1e}"))
-    return wrun
-
-
-def _not_worked_why(exc, epoch: int, step: int, t: int, samples: str):
-    """Why `--worked`'s update cannot be solved exactly (a `Said`), from the solution's error at θ_{t−1}: an output
-    saturated in 30-digit floats (a loss not finite), or a value beyond the exact limit; None for any other error."""
-    from .messages import Said
-    inner = exc.detail.fields.get("message") if isinstance(exc.detail, Said) else None
-    key = getattr(inner, "key", None) or ""
-    fields = getattr(inner, "fields", {})
-    if key == "magnitude.value_too_large":
-        return said("train.worked.too_large", epoch=epoch, step=step, t=t, id=fields.get("id"),
-                    about=fields.get("about"), most=fields.get("most"))
-    if key.startswith("nonreal.loss_domain"):
-        return said("train.worked.saturated", epoch=epoch, step=step, t=t, id=fields.get("id"), why=fields.get("why"),
-                    samples=samples)
-    if key.startswith("nonreal."):
-        return said("train.worked.not_finite", epoch=epoch, step=step, t=t, detail=inner)
-    return None
 
 
 @main.command()

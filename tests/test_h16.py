@@ -122,7 +122,7 @@ def _train(tmp_path, text, *args, name="p.yaml"):
 
 def test_the_guard_accepts_the_run_s_own_step_and_refuses_one_off_by_more_than_1e_9(tmp_path):
     from symbackprop.problem import parse_problem
-    from symbackprop.render.worked_step import AGREE_RELATIVE, disagreement
+    from symbackprop.worked_update import AGREE_RELATIVE, disagreement
     from symbackprop.training import train, worked_run
     part = parse_problem(SAT, "s.yaml").parts[0]
     run = train(part, part.train, worked=2)                   # update 2 of epoch 1: far from saturation yet

@@ -280,7 +280,8 @@ def training_document(report: TrainReport, lang: str = "en") -> Document:
         heading = Text(msg(lang, "solution.part", name=run.part.name)) if len(report.runs) > 1 or report.headings else None
         parts.append(Part(heading, sections, _NoMath(), run.part.precision, label=run.part.name))
     if report.worked is not None:            # `--worked E:S`: the update worked in full, after the run
-        from .worked_step import NotWorked, not_worked_part, worked_part
+        from ..worked_update import NotWorked
+        from .worked_step import not_worked_part, worked_part
         run = next(r for r in report.runs if r.worked is not None)
         parts.append(not_worked_part(report.worked, lang, run.part.shown_precision, run.part.name)
                      if isinstance(report.worked, NotWorked) else
@@ -327,7 +328,8 @@ def to_data(report: TrainReport) -> dict:
                       "kept_weights": None if run.kept is None else {weight_id(k): finite_or_none(v)
                                                                      for k, v in run.kept.items()}})
         if report.worked is not None and run.worked is not None:      # `--worked E:S`: that update, as solve's
-            from .worked_step import NotWorked, not_worked_data, worked_data
+            from ..worked_update import NotWorked
+            from .worked_step import not_worked_data, worked_data
             parts[-1]["worked"] = (not_worked_data(report.worked) if isinstance(report.worked, NotWorked) else
                                    worked_data(run, report.worked, part.shown_precision))
     return {"title": report.title, "source": report.source, "parts": parts}

@@ -6,13 +6,13 @@ the numbers are training.worked_run's (optimize.exact_step).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import sympy as sp
 
 from ..document import Part, Section, Step, Text
 from ..messages import msg, say
 from ..printing import format_value
+from ..worked_update import AGREE_RELATIVE, NotWorked, agreement
 
 
 def _samples_words(samples, lang: str) -> str:
@@ -84,53 +84,6 @@ def _clamped_loss(train_run, wrun):
     if not (math.isfinite(run) and math.isfinite(exact)) or abs(run - exact) <= AGREE_RELATIVE * max(abs(run), abs(exact)):
         return None
     return run, exact
-
-
-def agreement(train_run, wrun) -> float:
-    """The largest difference between the worked step's new parameters (exact, as floats) and the run's own float
-    step's (training.StepRecord.new_theta), in optimize.parameters' order."""
-    return _differences(train_run, wrun, "new")[0]
-
-
-# The worked step is shown only where it reproduces the run's float step: the largest difference of its new
-# weights (and of its ∂J/∂w) from the run's at most AGREE_RELATIVE times the largest magnitude among them. Both
-# start from the same θ_{t−1}; the run's float64 arithmetic rounds each operation at 1.1e-16 and a step's sums
-# and exps can amplify that (a saturated sigmoid step agrees to ~6e-12 absolute), so 1e-9 leaves the run's
-# rounding 10^7 times room, yet is far below a difference any shown figure could hide. Where the exact re-solve's
-# 30-digit floats lose everything (values near 1e197, a run heading for divergence), the difference is of the
-# size of the values themselves, and the step is not worked (NotWorked, train.worked.disagrees).
-AGREE_RELATIVE = 1e-9
-
-
-def _differences(train_run, wrun, what: str) -> tuple[float, float]:
-    """(largest |exact − run|, largest magnitude of either) over the parameters' `what` (new: θ_t against
-    StepRecord.new_theta; grad: ∂J/∂w against StepRecord.grads); inf where an exact value is not a finite float."""
-    import math
-    from ..evaluate import to_float
-    rec = train_run.worked
-    values = wrun.worked[rec.t].step.values
-    run = rec.new_theta if what == "new" else rec.grads
-    diff = scale = 0.0
-    for n, p in enumerate(wrun.params):
-        key = p.kind(what)
-        if key not in values:
-            continue
-        exact, mine = to_float(sp.sympify(values[key])), float(run[n])
-        if not (math.isfinite(exact) and math.isfinite(mine)):
-            return math.inf, math.inf
-        diff, scale = max(diff, abs(exact - mine)), max(scale, abs(exact), abs(mine))
-    return diff, scale
-
-
-def disagreement(train_run, wrun) -> float | None:
-    """None where the worked step reproduces the run's float step (its new weights and its ∂J/∂w each within
-    AGREE_RELATIVE of their largest magnitude, see above), else the largest difference found (for the note)."""
-    worst = None
-    for what in ("new", "grad"):
-        diff, scale = _differences(train_run, wrun, what)
-        if not diff <= AGREE_RELATIVE * scale:
-            worst = diff if worst is None else max(worst, diff)
-    return worst
 
 
 def _solution(wrun):
@@ -209,19 +162,6 @@ def worked_data(train_run, wrun, precision: int) -> dict:
     data = run_data(_solution(wrun), precision)
     return {"epoch": rec.epoch, "update": rec.update, "t": rec.t, "samples": [n + 1 for n in rec.samples],
             "agreement": agreement(train_run, wrun), **data}
-
-
-@dataclass(frozen=True)
-class NotWorked:
-    """`--worked E:S` where the run reached the update but its exact solution cannot be computed at the run's
-    weights θ_{t−1} (an output saturated in 30-digit floats, or values beyond the exact limit): the update and why,
-    a `Said` (messages) said in the report's language. The run is printed as it is; this stands for the section."""
-
-    epoch: int
-    update: int
-    t: int
-    samples: tuple
-    why: str
 
 
 def not_worked_part(nw: NotWorked, lang: str, precision: int, name: str) -> Part:
