@@ -204,7 +204,9 @@ def expanded_loss(part, wsyms):
     from symbackprop import losses
     loss = losses.of(part)
     total, nets = [], []
-    for sample in part.samples:
+    # dropout on a hidden layer (1-based): the next layer reads m_j·u_j, divided by 1 − p under inverted scaling
+    dropped = {d.layer: d for d in getattr(part, "dropout", ())}
+    for n, sample in enumerate(part.samples):
         out = dict(sample.x)
         out[part.bias] = part.bias_input              # 1, or −1 for net = Σ w·x − θ
         prev = list(part.inputs)
@@ -215,6 +217,9 @@ def expanded_loss(part, wsyms):
             exps = [sp.exp(v) for v in layer_nets]
             for k, j in enumerate(layer):
                 out[j] = act.value(layer_nets[k]) if act.elementwise else exps[k] / sp.Add(*exps)
+                if li + 1 in dropped:
+                    d = dropped[li + 1]
+                    out[j] = d.masks[n][k] * out[j] / ((1 - d.p) if d.scaling == "inverted" else 1)
             prev = list(layer)
         t = dict(sample.t)                              # none for `loss: none` (J is the output itself)
         total.append(loss.per_sample([out[k] for k in part.outputs], [t.get(k, 0) for k in part.outputs]))
