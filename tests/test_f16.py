@@ -157,12 +157,17 @@ def test_worked_just_before_divergence_prints_the_run_and_says_the_values_are_to
 
 # -- 4. the worked step's words with shuffle: false ---------------------------------------------------------------
 
+def _unshuffled() -> str:
+    """t23's in/sum.yaml with fewer epochs: SAT at η = 0.5, 3 epochs, the file's order, J the batch's sum."""
+    return (SAT.replace("lr: 200", "lr: 0.5").replace("epochs: 300", "epochs: 3")
+            .replace("  seed: 7\n", "  seed: 7\n  shuffle: false\n").replace("loss: bce\n", "loss: bce\nbatch_reduction: sum\n"))
+
+
 def test_worked_with_shuffle_false_says_the_files_order(tmp_path):
     # t23's in/sum.yaml with fewer epochs: batches of 2 of 5 samples, not shuffled: update 2 of every epoch is on
     # samples 3 and 4 (the file's order), update 3 on sample 5 alone
     f = tmp_path / "sum.yaml"
-    f.write_text(SAT.replace("lr: 200", "lr: 0.5").replace("epochs: 300", "epochs: 3")
-                 .replace("  seed: 7\n", "  seed: 7\n  shuffle: false\n").replace("loss: bce\n", "loss: bce\nbatch_reduction: sum\n"))
+    f.write_text(_unshuffled())
     out = _cli("train", f, "--worked", "2:2").output
     assert "on samples 3 and 4 of the training set (in the file's order: shuffle is false)" in out
     assert "shuffled" not in out
@@ -171,8 +176,7 @@ def test_worked_with_shuffle_false_says_the_files_order(tmp_path):
 @pytest.mark.slow
 def test_worked_with_shuffle_false_one_sample_and_shuffled(tmp_path):
     f = tmp_path / "sum.yaml"
-    f.write_text(SAT.replace("lr: 200", "lr: 0.5").replace("epochs: 300", "epochs: 3")
-                 .replace("  seed: 7\n", "  seed: 7\n  shuffle: false\n").replace("loss: bce\n", "loss: bce\nbatch_reduction: sum\n"))
+    f.write_text(_unshuffled())
     out = _cli("train", f, "--worked", "2:3").output
     assert "on sample 5 of the training set (in the file's order: shuffle is false); J is its loss" in out
     # shuffled (the file as it is): the run's shuffled order

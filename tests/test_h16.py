@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from symbackprop.cli import main
+from helpers import XOR_TRAIN
 
 # t24's div.yaml (its reg.yaml with η = 3): the loss grows to 5.4e197 but stays finite, so the run does not stop
 DIV = """
@@ -49,25 +50,7 @@ REG_CSV = """x1,x2,t6
 
 # t24's sat.yaml (sigmoid net, BCE, η = 500, batch 1) with 3 epochs instead of 300: the plateau decay (patience 3)
 # cannot act before epoch 4, so epochs 1–3 are the same as the trial's
-SAT = """
-title: Saturating BCE
-network:
-  inputs: [1, 2]
-  bias: 0
-  layers: [[3, 4], [5]]
-  activation: sigmoid
-weights:
-  0: {3: 0.5, 4: -0.5, 5: 0.3}
-  1: {3: 0.4, 4: 0.7}
-  2: {3: -0.6, 4: 0.2}
-  3: {5: 0.8}
-  4: {5: -0.3}
-samples:
-  - {x: {1: 0, 2: 0}, t: {5: 0}}
-  - {x: {1: 0, 2: 1}, t: {5: 1}}
-  - {x: {1: 1, 2: 0}, t: {5: 1}}
-  - {x: {1: 1, 2: 1}, t: {5: 0}}
-loss: binary_cross_entropy
+SAT = "\ntitle: Saturating BCE\n" + XOR_TRAIN.replace("loss: half_squared_error\n", "loss: binary_cross_entropy\n") + """\
 optimizer: {name: sgd, lr: 500}
 train:
   epochs: 3
