@@ -276,8 +276,9 @@ class _CompiledEngine:
                 self._limits = Compiled(self.part, limits=True)
             return getattr(self._limits, method)(w, smp)
 
-    def batch(self, w, chosen: Sequence[int]):
+    def batch(self, w, chosen: Sequence[int], keep: dict | None = None):
         import numpy as np
+        _no_masks(keep)
         w = [float(v) for v in w]
         loss, edge = 0.0, np.zeros(len(w))
         for n in chosen:
@@ -287,8 +288,9 @@ class _CompiledEngine:
         scale = 1.0 / len(chosen) if self.mean else 1.0
         return loss * scale, edge * scale
 
-    def measure(self, w, which: str):
+    def measure(self, w, which: str, keep: dict | None = None):
         import numpy as np
+        _no_masks(keep)
         samples = self.sets[which]
         if not samples:
             return None, None
@@ -336,6 +338,12 @@ def _parameters(part: Part, edges: Sequence[tuple[str, str]]):
     frozen = np.array([w.frozen for w in untied + heads], dtype=bool)
     theta = np.array([_float(w.value) for w in untied + heads], dtype=float)
     return owner, frozen, theta
+
+
+def _no_masks(keep: dict | None) -> None:
+    """The per-sample fallback has no dropout masks (train refuses dropout there first): a mask reaching it is a bug."""
+    if keep is not None:
+        raise ValueError("the per-sample fallback engine got dropout factors; train refuses dropout there")
 
 
 def mask_seed(part: Part, settings: TrainSettings) -> int:
@@ -390,7 +398,7 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
 
     def batch(th, chosen: Sequence[int], keep=None) -> np.ndarray:
         """∂J/∂θ of the batch `chosen` (the part's reduction over it): a shared parameter's the sum over its edges."""
-        _, edge = run.batch(weights(th), chosen, keep) if keep else run.batch(weights(th), chosen)
+        _, edge = run.batch(weights(th), chosen, keep)
         return np.bincount(owner, weights=edge, minlength=count)
 
     rate = base
@@ -431,18 +439,12 @@ def train(part: Part, settings: TrainSettings, progress: Callable[[int], None] |
                 if t == worked:             # the update `--worked` shows: what it needs, this step's only
                     recorded = StepRecord(epoch, start // size + 1, t, tuple(chosen), dict(values), before[0].copy(),
                                           {k: v.copy() for k, v in before[1].items()}, grads.copy(), theta.copy(),
-                                          (run.batch(weights(theta), chosen, keep) if keep else
-                                           run.batch(weights(theta), chosen))[0],
+                                          run.batch(weights(theta), chosen, keep)[0],
                                           tuple(tuple(tuple(int(b) for b in row) for row in m) for m in masks),
-                                          (run.batch(weights(before[0]), chosen, keep) if keep else
-                                           run.batch(weights(before[0]), chosen))[0])
+                                          run.batch(weights(before[0]), chosen, keep)[0])
             w = weights(theta)
-            if test_keep is None:
-                loss, accuracy = run.measure(w, "train")
-                dev_loss, dev_accuracy = run.measure(w, "dev")
-            else:                           # dropout: measured at test time, no mask (`_test_keep`)
-                loss, accuracy = run.measure(w, "train", test_keep)
-                dev_loss, dev_accuracy = run.measure(w, "dev", test_keep)
+            loss, accuracy = run.measure(w, "train", test_keep)       # dropout: at test time (`_test_keep`)
+            dev_loss, dev_accuracy = run.measure(w, "dev", test_keep)
             lr = float(values["lr"]) if base is not None else math.nan      # the rate this epoch used
             marks: list[str] = []
             dev_metric = {"loss": finite_or_none(dev_loss), "accuracy": finite_or_none(dev_accuracy)}
